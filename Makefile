@@ -1,0 +1,17 @@
+# One command each: run the system, run the tests, run the checks.
+.PHONY: setup dev test check bench
+
+setup:
+	@bash scripts/setup.sh
+
+dev: setup
+	.venv/bin/shadows dev
+
+test: setup
+	.venv/bin/python -m pytest
+
+check: setup
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
+
+bench: setup
+	.venv/bin/python -m bench
