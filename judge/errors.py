@@ -1,0 +1,60 @@
+"""Judge error hierarchy: failures of the judge itself (verdicts about candidate code are data, not errors).
+
+JudgeError                      base; carries a stable `code` and a `retryable` flag
+├── SandboxUnavailableError     bubblewrap / user namespaces missing; untrusted code refused (not retryable)
+├── JudgeBusyError              all slots busy and the queue is full (retryable, code "judge_busy")
+├── JudgeInternalError          the judge broke (worker crash, protocol error); never the candidate's fault
+├── UnsupportedLanguageError    the request names a language the judge does not run (not retryable)
+└── CodeTooLargeError           the source exceeds `max_code_bytes` (not retryable)
+"""
+
+from __future__ import annotations
+
+
+class JudgeError(Exception):
+    """Base of every judge failure."""
+
+    code: str = "judge_error"
+    retryable: bool = False
+
+    def __init__(self, message: str = "", *, code: str | None = None, retryable: bool | None = None) -> None:
+        super().__init__(message or self.__class__.__doc__ or self.code)
+        if code is not None:
+            self.code = code
+        if retryable is not None:
+            self.retryable = retryable
+
+
+class SandboxUnavailableError(JudgeError):
+    """The sandbox (bubblewrap with user namespaces) is unavailable, so untrusted code is refused."""
+
+    code = "sandbox_unavailable"
+    retryable = False
+
+
+class JudgeBusyError(JudgeError):
+    """Every judge slot is busy and the queue is full; try again shortly."""
+
+    code = "judge_busy"
+    retryable = True
+
+
+class JudgeInternalError(JudgeError):
+    """The judge failed internally; the candidate's code is not to blame."""
+
+    code = "judge_internal"
+    retryable = True
+
+
+class UnsupportedLanguageError(JudgeError):
+    """The requested language is not supported by the judge."""
+
+    code = "unsupported_language"
+    retryable = False
+
+
+class CodeTooLargeError(JudgeError):
+    """The submitted source code exceeds the configured size limit."""
+
+    code = "code_too_large"
+    retryable = False

@@ -1,0 +1,53 @@
+"""Judge deployable settings: backend choice, concurrency, limit maxima and toolchain paths (env prefix SHADOWS_JUDGE_)."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _cpu_count() -> int:
+    return os.cpu_count() or 1
+
+
+class JudgeSettings(BaseSettings):
+    """Settings for the code judge. Limits here are maxima: a request may lower them, never raise them."""
+
+    model_config = SettingsConfigDict(env_prefix="SHADOWS_JUDGE_", env_file=".env", extra="ignore")
+
+    backend: Literal["local", "judge0"] = "local"
+    slots: int = _cpu_count()
+    queue_size: int = 32
+    # Runs candidate code without bubblewrap when the sandbox is unavailable. Never in production.
+    unsafe_local_dev: bool = False
+    max_code_bytes: int = 64_000
+
+    # Limit maxima (see judge.sandbox.Limits for the per-run defaults).
+    max_wall_s: float = 20.0
+    max_cpu_s: float = 15.0
+    max_memory_mb: int = 1024
+    max_output_bytes: int = 8 << 20
+
+    # Unprivileged uid/gid that sandboxed code runs as when the judge runs as root.
+    sandbox_uid: int = 65534
+    sandbox_gid: int = 65534
+
+    judge0_url: str | None = None
+    judge0_auth_token: SecretStr | None = None
+
+    bwrap_bin: str = "/usr/bin/bwrap"
+    python_bin: str = "/usr/bin/python3"
+    node_bin: str = "/usr/bin/node"
+    java_bin: str = "/usr/bin/java"
+    javac_bin: str = "/usr/bin/javac"
+    cxx_bin: str = "/usr/bin/g++"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> JudgeSettings:
+    """The process-wide judge settings; tests override via `get_settings.cache_clear()` or by passing their own."""
+    return JudgeSettings()
