@@ -32,8 +32,9 @@ class JudgeSettings(BaseSettings):
     max_memory_mb: int = 1024
     max_output_bytes: int = 8 << 20
 
-    # Unprivileged uid/gid that sandboxed code runs as when the judge runs as root.
-    sandbox_uid: int = 65534
+    # When the judge runs as root, pool slot N runs code as uid `sandbox_uid + N` (its own RLIMIT_NPROC count)
+    # and gid `sandbox_gid`. The uids need no passwd entry.
+    sandbox_uid: int = 61000
     sandbox_gid: int = 65534
 
     judge0_url: str | None = None

@@ -1,0 +1,182 @@
+"""Per-run cgroup v1 memory and pids groups for sandboxed processes (optional hardening; absent -> rlimits only)."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import os
+import signal
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+_counter = itertools.count()
+
+
+def _own_v1_path(controller: str) -> str | None:
+    """This process's cgroup path for a v1 controller, from /proc/self/cgroup."""
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        if controller in controllers.split(","):
+            return path
+    return None
+
+
+@dataclass(frozen=True)
+class CgroupParents:
+    """Writable v1 parent directories under which per-run groups are made; either may be None."""
+
+    memory: Path | None
+    pids: Path | None
+    cpuacct: Path | None = None
+
+    @property
+    def available(self) -> bool:
+        return self.memory is not None or self.pids is not None or self.cpuacct is not None
+
+
+def detect_parents() -> CgroupParents:
+    """Find writable v1 memory and pids hierarchies (root only; hybrid or pure v1 hosts)."""
+
+    def probe(controller: str, marker: str) -> Path | None:
+        own = _own_v1_path(controller)
+        if own is None:
+            return None
+        parent = CGROUP_ROOT / controller / own.lstrip("/")
+        if not (parent / marker).exists():
+            return None
+        test = parent / f"shadows-probe-{os.getpid()}-{next(_counter)}"
+        try:
+            test.mkdir()
+            test.rmdir()
+        except OSError:
+            return None
+        return parent
+
+    return CgroupParents(
+        memory=probe("memory", "memory.limit_in_bytes"),
+        pids=probe("pids", "pids.max"),
+        cpuacct=probe("cpuacct", "cpuacct.usage"),
+    )
+
+
+class RunCgroup:
+    """One run's memory and pids groups: created before the run, processes joined in the child, removed after."""
+
+    def __init__(self, parents: CgroupParents, *, memory_bytes: int, pids_max: int) -> None:
+        name = f"shadows-judge-{os.getpid()}-{next(_counter)}"
+        self.dirs: list[Path] = []
+        self.memory_dir: Path | None = None
+        self.pids_dir: Path | None = None
+        self.cpuacct_dir: Path | None = None
+        try:
+            if parents.memory is not None:
+                self.memory_dir = parents.memory / name
+                self.memory_dir.mkdir()
+                self.dirs.append(self.memory_dir)
+                (self.memory_dir / "memory.limit_in_bytes").write_text(str(memory_bytes))
+                memsw = self.memory_dir / "memory.memsw.limit_in_bytes"
+                if memsw.exists():  # forbid escaping the limit into swap
+                    memsw.write_text(str(memory_bytes))
+            if parents.pids is not None:
+                self.pids_dir = parents.pids / name
+                self.pids_dir.mkdir()
+                self.dirs.append(self.pids_dir)
+                (self.pids_dir / "pids.max").write_text(str(pids_max))
+            if parents.cpuacct is not None:
+                self.cpuacct_dir = parents.cpuacct / name
+                self.cpuacct_dir.mkdir()
+                self.dirs.append(self.cpuacct_dir)
+        except OSError:
+            self.remove()
+            raise
+        # Opened now so the forked child only has to write (no path lookups between fork and exec).
+        self.procs_files = [str(d / "cgroup.procs") for d in self.dirs]
+
+    def join_self(self) -> None:
+        """Move the calling process into the groups. Called in the child between fork and exec."""
+        pid = str(os.getpid()).encode()
+        for path in self.procs_files:
+            fd = os.open(path, os.O_WRONLY)
+            try:
+                os.write(fd, pid)
+            finally:
+                os.close(fd)
+
+    def oom_killed(self) -> bool:
+        """Whether the kernel OOM-killed a process of this group."""
+        if self.memory_dir is None:
+            return False
+        try:
+            text = (self.memory_dir / "memory.oom_control").read_text()
+        except OSError:
+            return False
+        for line in text.splitlines():
+            key, _, value = line.partition(" ")
+            if key == "oom_kill":
+                return int(value) > 0
+        return False
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time used by every process of the run (None without a cpuacct group)."""
+        if self.cpuacct_dir is None:
+            return None
+        try:
+            return int((self.cpuacct_dir / "cpuacct.usage").read_text()) / 1e9
+        except (OSError, ValueError):
+            return None
+
+    def memory_failures(self) -> int:
+        """How many times an allocation hit the limit (page reclaim or OOM followed)."""
+        if self.memory_dir is None:
+            return 0
+        try:
+            return int((self.memory_dir / "memory.failcnt").read_text())
+        except (OSError, ValueError):
+            return 0
+
+    def pids(self) -> set[int]:
+        found: set[int] = set()
+        for d in self.dirs:
+            with contextlib.suppress(OSError, ValueError):
+                found.update(int(p) for p in (d / "cgroup.procs").read_text().split())
+        return found
+
+    def kill_all(self) -> None:
+        """SIGKILL everything still in the groups (repeat: a forking process may add members meanwhile)."""
+        for _ in range(50):
+            pids = self.pids()
+            if not pids:
+                return
+            for pid in pids:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            time.sleep(0.002)
+
+    def remove(self) -> None:
+        """Remove the groups; they must be empty, so wait briefly for killed members to be gone."""
+        for d in self.dirs:
+            for attempt in range(200):
+                try:
+                    d.rmdir()
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    if attempt == 199:
+                        log.warning("could not remove cgroup %s; left behind", d)
+                        break
+                    with contextlib.suppress(OSError, ValueError):
+                        for pid in (d / "cgroup.procs").read_text().split():
+                            with contextlib.suppress(ProcessLookupError):
+                                os.kill(int(pid), signal.SIGKILL)
+                    time.sleep(0.005)
+        self.dirs = []

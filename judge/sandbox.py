@@ -1,0 +1,548 @@
+"""Runs one untrusted program under bubblewrap with rlimits, cgroups, a wall deadline and capped output."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import logging
+import math
+import os
+import resource
+import selectors
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from judge.cgroups import CgroupParents, RunCgroup, detect_parents
+from judge.errors import JudgeInternalError, SandboxUnavailableError
+from judge.settings import JudgeSettings
+
+log = logging.getLogger(__name__)
+
+RESULTS_FD = 3  # the child's results channel
+SANDBOX_WORKDIR = "/work"
+_PR_SET_CHILD_SUBREAPER = 36
+_READ_CHUNK = 65536
+# Read-only binds every run gets when the host has them (no secrets: toolchain symlinks and loader cache).
+_DEFAULT_RO_BINDS = ("/etc/alternatives", "/etc/ld.so.cache")
+# The environment bwrap itself runs with. The namespace's pid 1 is bwrap, so this is what /proc/1/environ shows.
+_BWRAP_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+_worker_slot = 0
+
+
+def set_worker_slot(slot: int) -> None:
+    """Record which pool slot this process serves; each slot runs code as its own uid (separate NPROC counts)."""
+    global _worker_slot
+    _worker_slot = slot
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one sandboxed run. A request may lower them, never raise them past the maximum."""
+
+    wall_s: float = 5.0  # whole process, wall clock; kills the process group
+    cpu_s: float = 4.0  # RLIMIT_CPU
+    memory_mb: int = 256  # cgroup v1 memory when available; else RLIMIT_AS when address_space_limit
+    address_space_limit: bool = True  # RLIMIT_AS (Python, C++); False for Java/Node (use their heap flags)
+    output_bytes: int = 1 << 20  # stdout+stderr cap enforced while reading; exceeded -> kill
+    file_size_bytes: int = 16 << 20
+    processes: int = 64
+    open_files: int = 64
+    tmpfs_mb: int = 64
+
+    def clamp(self, maximum: Limits) -> Limits:
+        """These limits, each lowered to `maximum`'s where it is higher (and kept at a sane floor)."""
+        return replace(
+            self,
+            wall_s=max(0.1, min(self.wall_s, maximum.wall_s)),
+            cpu_s=max(0.1, min(self.cpu_s, maximum.cpu_s)),
+            memory_mb=max(8, min(self.memory_mb, maximum.memory_mb)),
+            address_space_limit=self.address_space_limit or maximum.address_space_limit,
+            output_bytes=max(1024, min(self.output_bytes, maximum.output_bytes)),
+            file_size_bytes=max(0, min(self.file_size_bytes, maximum.file_size_bytes)),
+            processes=max(4, min(self.processes, maximum.processes)),
+            open_files=max(8, min(self.open_files, maximum.open_files)),
+            tmpfs_mb=max(1, min(self.tmpfs_mb, maximum.tmpfs_mb)),
+        )
+
+    @classmethod
+    def maximum(cls, settings: JudgeSettings) -> Limits:
+        """The ceiling configured for this deployment."""
+        default = cls()
+        return cls(
+            wall_s=settings.max_wall_s,
+            cpu_s=settings.max_cpu_s,
+            memory_mb=settings.max_memory_mb,
+            address_space_limit=False,
+            output_bytes=settings.max_output_bytes,
+            file_size_bytes=max(default.file_size_bytes, 64 << 20),
+            processes=max(default.processes, 256),
+            open_files=max(default.open_files, 256),
+            tmpfs_mb=max(default.tmpfs_mb, 256),
+        )
+
+
+@dataclass
+class SandboxResult:
+    """What a sandboxed run did. Output fields are capped excerpts."""
+
+    exit_code: int | None  # None when killed by signal
+    signal: int | None
+    stdout: bytes
+    stderr: bytes
+    results: bytes  # everything the program wrote to the results channel: file descriptor 3
+    wall_s: float
+    timed_out: bool  # wall deadline hit
+    cpu_exceeded: bool  # SIGXCPU / RLIMIT_CPU
+    memory_exceeded: bool  # cgroup OOM kill or detected allocation failure signal
+    output_exceeded: bool
+    cpu_s: float = 0.0
+    notes: list[str] = field(default_factory=list)  # judge-side diagnostics (never candidate output)
+
+
+def _enable_subreaper() -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        log.warning("PR_SET_CHILD_SUBREAPER failed: errno %d", ctypes.get_errno())
+
+
+def reap_bwrap_orphans() -> int:
+    """Reap zombie children that are orphaned bwrap namespace inits; never touches other children's statuses."""
+    reaped = 0
+    with contextlib.suppress(OSError):
+        for task in os.listdir("/proc/self/task"):
+            try:
+                children = Path(f"/proc/self/task/{task}/children").read_text().split()
+            except OSError:
+                continue
+            for child in children:
+                try:
+                    stat = Path(f"/proc/{child}/stat").read_text()
+                except OSError:
+                    continue
+                comm = stat[stat.find("(") + 1 : stat.rfind(")")]
+                state = stat[stat.rfind(")") + 2 :].split(" ", 1)[0]
+                if comm == "bwrap" and state == "Z":
+                    with contextlib.suppress(ChildProcessError):
+                        os.waitpid(int(child), os.WNOHANG)
+                        reaped += 1
+    return reaped
+
+
+class Sandbox:
+    """Runs argv inside bubblewrap as an unprivileged uid. Blocking; meant for a dedicated worker process."""
+
+    def __init__(self, settings: JudgeSettings) -> None:
+        self.settings = settings
+        self.maximum = Limits.maximum(settings)
+        self._checked = False
+        self._unsafe = False
+        self._is_root = os.geteuid() == 0
+        self._cgroups = detect_parents() if self._is_root else CgroupParents(None, None)
+        self.uid = settings.sandbox_uid + _worker_slot if self._is_root else os.getuid()
+        self.gid = settings.sandbox_gid if self._is_root else os.getgid()
+        _enable_subreaper()
+
+    @property
+    def cgroups_available(self) -> bool:
+        return self._cgroups.available
+
+    def self_check(self) -> None:
+        """Verify bwrap and user namespaces work; refuse untrusted code otherwise (unless unsafe_local_dev)."""
+        problem = self._probe()
+        if problem is None:
+            self._checked, self._unsafe = True, False
+            return
+        if self.settings.unsafe_local_dev:
+            log.warning(
+                "!!! UNSAFE LOCAL DEV: sandbox unavailable (%s); candidate code runs WITHOUT isolation. "
+                "Never use this setting with untrusted code. !!!",
+                problem,
+            )
+            self._checked, self._unsafe = True, True
+            return
+        raise SandboxUnavailableError(f"sandbox unavailable: {problem}; refusing to run untrusted code")
+
+    def _probe(self) -> str | None:
+        bwrap = shutil.which(self.settings.bwrap_bin)
+        if bwrap is None:
+            return f"bubblewrap not found at {self.settings.bwrap_bin}"
+        try:
+            with open("/proc/sys/user/max_user_namespaces") as f:
+                if int(f.read().strip() or 0) == 0:
+                    return "user namespaces are disabled (user.max_user_namespaces = 0)"
+        except (OSError, ValueError):
+            pass
+        with self.scratch_dir() as tmp:
+            self._hand_over(tmp)
+            try:
+                result = self._run_bwrap(["/bin/true"], scratch=tmp, limits=Limits(wall_s=10.0, cpu_s=5.0), stdin=b"")
+            except OSError as exc:
+                return f"bwrap failed to start: {exc.strerror}"
+        if result.exit_code != 0:
+            detail = result.stderr.decode(errors="replace").strip()[:300]
+            return f"bwrap probe exited with {result.exit_code} / signal {result.signal}: {detail}"
+        return None
+
+    @contextlib.contextmanager
+    def scratch_dir(self) -> Iterator[Path]:
+        """A fresh per-run scratch directory the sandbox uid can reach (its parents must be traversable)."""
+        path = Path(tempfile.mkdtemp(prefix="shadows-run-"))
+        try:
+            yield path
+        finally:
+            shutil.rmtree(path, ignore_errors=True)
+
+    def run(
+        self,
+        argv: list[str],
+        *,
+        scratch: Path,
+        limits: Limits,
+        stdin: bytes = b"",
+        ro_binds: Sequence[str] = (),
+        env: Mapping[str, str] | None = None,
+    ) -> SandboxResult:
+        """Run argv (sandbox paths; scratch is /work) to completion or deadline and report what happened."""
+        if not self._checked:
+            self.self_check()
+        limits = limits.clamp(self.maximum)
+        scratch = Path(scratch)
+        if not scratch.is_dir():
+            raise JudgeInternalError("scratch directory does not exist")
+        self._hand_over(scratch)
+        if self._unsafe:
+            return self._run_unsafe(argv, scratch=scratch, limits=limits, stdin=stdin, env=env)
+        return self._run_bwrap(argv, scratch=scratch, limits=limits, stdin=stdin, ro_binds=ro_binds, env=env)
+
+    def _hand_over(self, scratch: Path) -> None:
+        """Give the sandbox uid ownership of the scratch tree (the judge writes sources into it as root)."""
+        if not self._is_root:
+            return
+        for root, dirs, files in os.walk(scratch):
+            for name in (*dirs, *files):
+                with contextlib.suppress(FileNotFoundError):
+                    os.lchown(os.path.join(root, name), self.uid, self.gid)
+        os.chown(scratch, self.uid, self.gid)
+        os.chmod(scratch, 0o700)
+
+    def _bwrap_argv(
+        self,
+        argv: list[str],
+        *,
+        scratch: Path,
+        limits: Limits,
+        ro_binds: Sequence[str],
+        env: Mapping[str, str] | None,
+    ) -> list[str]:
+        cmd = [
+            self.settings.bwrap_bin,
+            "--unshare-all",
+            "--unshare-user",
+            "--die-with-parent",
+            "--new-session",
+            "--ro-bind", "/usr", "/usr",
+            # /usr/local holds host-specific tools and config; the sandbox needs none of it.
+            "--perms", "0555", "--size", "4096", "--tmpfs", "/usr/local",
+            "--remount-ro", "/usr/local",
+            "--symlink", "usr/lib", "/lib",
+            "--symlink", "usr/lib64", "/lib64",
+            "--symlink", "usr/bin", "/bin",
+            "--symlink", "usr/sbin", "/sbin",
+        ]  # fmt: skip
+        for path in (*_DEFAULT_RO_BINDS, *ro_binds):
+            if os.path.exists(path):
+                cmd += ["--ro-bind", path, path]
+        cmd += [
+            "--proc", "/proc",
+            "--dev", "/dev",
+            "--size", str(limits.tmpfs_mb << 20), "--tmpfs", "/tmp",
+            "--bind", str(scratch), SANDBOX_WORKDIR,
+            "--chdir", SANDBOX_WORKDIR,
+            "--clearenv",
+        ]  # fmt: skip
+        for key, value in self._child_env(env).items():
+            cmd += ["--setenv", key, value]
+        cmd += ["--remount-ro", "/", "--disable-userns", "--", *argv]
+        return cmd
+
+    @staticmethod
+    def _child_env(env: Mapping[str, str] | None) -> dict[str, str]:
+        base = {"PATH": "/usr/bin:/bin", "HOME": SANDBOX_WORKDIR, "LANG": "C.UTF-8", "TMPDIR": "/tmp"}
+        base.update(env or {})
+        return base
+
+    def _preexec(self, limits: Limits, cgroup: RunCgroup | None, results_w: int, drop: bool):  # type: ignore[no-untyped-def]
+        """Build the function run in the child between fork and exec (as root, then drops to the sandbox uid)."""
+        cpu = max(1, math.ceil(limits.cpu_s))
+        mem = limits.memory_mb << 20
+        uid, gid = self.uid, self.gid
+        use_as = limits.address_space_limit
+
+        def preexec() -> None:
+            os.setsid()  # own process group: the wall deadline kills it whole
+            if cgroup is not None:
+                cgroup.join_self()
+            os.dup2(results_w, RESULTS_FD)  # dup2 clears close-on-exec on fd 3
+            for name in os.listdir("/proc/self/fd"):
+                fd = int(name)
+                if fd > RESULTS_FD:
+                    with contextlib.suppress(OSError):
+                        os.set_inheritable(fd, False)
+            nproc_hard = resource.getrlimit(resource.RLIMIT_NPROC)[1]
+            nproc = limits.processes if nproc_hard == resource.RLIM_INFINITY else min(limits.processes, nproc_hard)
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+            if use_as:
+                resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_size_bytes, limits.file_size_bytes))
+            resource.setrlimit(resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files))
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+            resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+            if drop:
+                os.setgroups([])
+                os.setgid(gid)
+                os.setuid(uid)
+
+        return preexec
+
+    def _run_bwrap(
+        self,
+        argv: list[str],
+        *,
+        scratch: Path,
+        limits: Limits,
+        stdin: bytes,
+        ro_binds: Sequence[str] = (),
+        env: Mapping[str, str] | None = None,
+    ) -> SandboxResult:
+        cmd = self._bwrap_argv(argv, scratch=scratch, limits=limits, ro_binds=ro_binds, env=env)
+        return self._execute(cmd, cwd=None, limits=limits, stdin=stdin, spawn_env=_BWRAP_ENV, sandboxed=True)
+
+    def _run_unsafe(
+        self,
+        argv: list[str],
+        *,
+        scratch: Path,
+        limits: Limits,
+        stdin: bytes,
+        env: Mapping[str, str] | None,
+    ) -> SandboxResult:
+        prefix = SANDBOX_WORKDIR + "/"
+        host_argv = [str(scratch / a[len(prefix) :]) if a.startswith(prefix) else a for a in argv]
+        child_env = self._child_env(env)
+        child_env["HOME"] = str(scratch)
+        return self._execute(host_argv, cwd=scratch, limits=limits, stdin=stdin, spawn_env=child_env, sandboxed=False)
+
+    def _execute(
+        self,
+        cmd: list[str],
+        *,
+        cwd: Path | None,
+        limits: Limits,
+        stdin: bytes,
+        spawn_env: Mapping[str, str],
+        sandboxed: bool,
+    ) -> SandboxResult:
+        reap_bwrap_orphans()
+        cgroup: RunCgroup | None = None
+        if self._cgroups.available:
+            try:
+                cgroup = RunCgroup(self._cgroups, memory_bytes=limits.memory_mb << 20, pids_max=limits.processes)
+            except OSError as exc:
+                log.warning("per-run cgroup unavailable (%s); relying on rlimits", exc.strerror)
+        results_r, results_w = os.pipe()
+        start = time.monotonic()
+        try:
+            try:
+                proc = subprocess.Popen(  # noqa: S603 - argv is ours; candidate code only runs inside bwrap
+                    cmd,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    cwd=cwd,
+                    env=dict(spawn_env),
+                    close_fds=False,  # preexec marks every fd above 3 close-on-exec instead
+                    preexec_fn=self._preexec(limits, cgroup, results_w, drop=self._is_root),  # noqa: PLW1509 - single-threaded worker
+                )
+            finally:
+                os.close(results_w)
+            with contextlib.closing(_Collector(proc, results_r, limits, stdin, cgroup)) as collector:
+                outcome = collector.collect(start + limits.wall_s)
+        finally:
+            with contextlib.suppress(OSError):
+                os.close(results_r)
+            if cgroup is not None:
+                cgroup.kill_all()
+            reap_bwrap_orphans()
+        wall = time.monotonic() - start
+        status = outcome.returncode
+        exit_code: int | None
+        sig: int | None
+        if status < 0:
+            exit_code, sig = None, -status
+        elif sandboxed and status > 128 and status - 128 < signal.NSIG:
+            # bwrap reports a child killed by signal N as exit status 128+N.
+            exit_code, sig = None, status - 128
+        else:
+            exit_code, sig = status, None
+        if outcome.timed_out or outcome.output_exceeded:
+            exit_code, sig = None, signal.SIGKILL
+        oom = False
+        cpu_s = outcome.cpu_s
+        if cgroup is not None:
+            oom = cgroup.oom_killed()
+            cpu_s = cgroup.cpu_seconds() or cpu_s
+            cgroup.remove()
+        cpu_exceeded = sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu_s >= math.ceil(limits.cpu_s))
+        return SandboxResult(
+            exit_code=exit_code,
+            signal=sig,
+            stdout=bytes(outcome.stdout),
+            stderr=bytes(outcome.stderr),
+            results=bytes(outcome.results),
+            wall_s=wall,
+            timed_out=outcome.timed_out,
+            cpu_exceeded=cpu_exceeded,
+            memory_exceeded=oom,
+            output_exceeded=outcome.output_exceeded,
+            cpu_s=cpu_s,
+        )
+
+
+@dataclass
+class _Outcome:
+    returncode: int = 0
+    stdout: bytearray = field(default_factory=bytearray)
+    stderr: bytearray = field(default_factory=bytearray)
+    results: bytearray = field(default_factory=bytearray)
+    timed_out: bool = False
+    output_exceeded: bool = False
+    cpu_s: float = 0.0
+
+
+class _Collector:
+    """Feeds stdin and reads stdout, stderr and the results pipe until exit, deadline or output cap."""
+
+    def __init__(
+        self, proc: subprocess.Popen[bytes], results_r: int, limits: Limits, stdin: bytes, cgroup: RunCgroup | None
+    ) -> None:
+        self.proc = proc
+        self.limits = limits
+        self.cgroup = cgroup
+        self.stdin = memoryview(stdin)
+        self.sel = selectors.DefaultSelector()
+        self.out = _Outcome()
+        # The results channel has its own, larger budget: return values of many tests can be big.
+        self.results_cap = max(limits.output_bytes, 16 << 20)
+        assert proc.stdout is not None and proc.stderr is not None and proc.stdin is not None
+        self.streams = {
+            proc.stdout.fileno(): self.out.stdout,
+            proc.stderr.fileno(): self.out.stderr,
+            results_r: self.out.results,
+        }
+        for fd in self.streams:
+            os.set_blocking(fd, False)
+            self.sel.register(fd, selectors.EVENT_READ)
+        self.stdin_fd = proc.stdin.fileno()
+        if len(self.stdin):
+            os.set_blocking(self.stdin_fd, False)
+            self.sel.register(self.stdin_fd, selectors.EVENT_WRITE)
+        else:
+            proc.stdin.close()
+        self.pidfd = os.pidfd_open(proc.pid)
+        self.sel.register(self.pidfd, selectors.EVENT_READ)
+        self.exited = False
+
+    def collect(self, deadline: float) -> _Outcome:
+        open_streams = set(self.streams)
+        while open_streams or not self.exited:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.out.timed_out = True
+                self._kill()
+                break
+            for key, _ in self.sel.select(timeout=remaining):
+                fd = key.fd
+                if fd == self.pidfd:
+                    self.exited = True
+                    self.sel.unregister(fd)
+                elif fd == self.stdin_fd:
+                    self._feed()
+                elif not self._drain(fd):
+                    self.sel.unregister(fd)
+                    open_streams.discard(fd)
+            if self.out.output_exceeded:
+                self._kill()
+                break
+        self.out.returncode, self.out.cpu_s = self._wait()
+        return self.out
+
+    def _feed(self) -> None:
+        try:
+            written = os.write(self.stdin_fd, self.stdin[:_READ_CHUNK])
+        except BlockingIOError:
+            return
+        except BrokenPipeError:
+            written = len(self.stdin)
+        self.stdin = self.stdin[written:]
+        if not len(self.stdin):
+            self.sel.unregister(self.stdin_fd)
+            assert self.proc.stdin is not None
+            with contextlib.suppress(BrokenPipeError):
+                self.proc.stdin.close()
+
+    def _drain(self, fd: int) -> bool:
+        """Read what is available; False at EOF. Sets output_exceeded when a cap is passed."""
+        buf = self.streams[fd]
+        try:
+            chunk = os.read(fd, _READ_CHUNK)
+        except BlockingIOError:
+            return True
+        except OSError as exc:
+            if exc.errno == errno.EIO:
+                return False
+            raise
+        if not chunk:
+            return False
+        if buf is self.out.results:
+            cap = self.results_cap
+            used = len(buf)
+        else:
+            cap = self.limits.output_bytes
+            used = len(self.out.stdout) + len(self.out.stderr)
+        room = cap - used
+        buf += chunk[: max(room, 0)]
+        if len(chunk) > room:
+            self.out.output_exceeded = True
+        return True
+
+    def _kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            self.proc.kill()
+        if self.cgroup is not None:
+            self.cgroup.kill_all()
+
+    def _wait(self) -> tuple[int, float]:
+        try:
+            _, status, usage = os.wait4(self.proc.pid, 0)
+        except ChildProcessError:
+            return (self.proc.returncode if self.proc.returncode is not None else -signal.SIGKILL), 0.0
+        self.proc.returncode = os.waitstatus_to_exitcode(status)
+        return self.proc.returncode, usage.ru_utime + usage.ru_stime
+
+    def close(self) -> None:
+        self.sel.close()
+        with contextlib.suppress(OSError):
+            os.close(self.pidfd)
+        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
