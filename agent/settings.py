@@ -1,0 +1,105 @@
+"""Agent worker settings: LiveKit, providers, API access, interview timing (env prefix SHADOWS_AGENT_)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _sdk(name: str, ours: str) -> AliasChoices:
+    """Accept the SDK's own variable name (e.g. OPENAI_API_KEY) as well as our prefixed one."""
+    return AliasChoices(name, f"SHADOWS_AGENT_{ours}", ours)
+
+
+class AgentSettings(BaseSettings):
+    """Settings for the LiveKit interviewer worker. SDK credentials keep the SDKs' own env names."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SHADOWS_AGENT_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    agent_name: str = "shadows-interviewer"
+
+    # LiveKit server (SDK names).
+    livekit_url: str | None = Field(default=None, validation_alias=_sdk("LIVEKIT_URL", "LIVEKIT_URL"))
+    livekit_api_key: SecretStr | None = Field(
+        default=None, validation_alias=_sdk("LIVEKIT_API_KEY", "LIVEKIT_API_KEY")
+    )
+    livekit_api_secret: SecretStr | None = Field(
+        default=None, validation_alias=_sdk("LIVEKIT_API_SECRET", "LIVEKIT_API_SECRET")
+    )
+
+    # Shadows internal API.
+    api_url: str = "http://127.0.0.1:8000"
+    api_token: SecretStr | None = None
+
+    # Providers. Always plugin objects; never "provider/model" strings (they route to LiveKit's cloud gateway).
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=_sdk("OPENAI_API_KEY", "OPENAI_API_KEY")
+    )
+    deepgram_api_key: SecretStr | None = Field(
+        default=None, validation_alias=_sdk("DEEPGRAM_API_KEY", "DEEPGRAM_API_KEY")
+    )
+    llm_model: str = "gpt-4.1-mini"
+    llm_base_url: str | None = None
+    llm_temperature: float | None = None
+    stt_provider: Literal["deepgram", "openai"] = "deepgram"
+    stt_model: str = "nova-3"
+    tts_provider: Literal["openai", "deepgram"] = "openai"
+    tts_model: str = "gpt-4o-mini-tts"
+    tts_voice: str = "ash"
+    realtime: bool = False
+    realtime_model: str = "gpt-realtime-mini"
+
+    # Interview behaviour.
+    coding_checkin_s: float = 90.0
+    time_warnings_min: tuple[int, ...] = (10, 5)
+    snapshot_stale_s: float = 5.0
+    editor_rpc_timeout_s: float = 5.0
+    context_diff_max_chars: int = 1500
+    practice_difficulty: Literal["Easy", "Medium", "Hard"] | None = "Easy"
+    practice_language: str = "python"
+    default_duration_minutes: int = 45
+    questions_dir: str = "questions"
+
+    # Turn-taking. Coding uses longer endpointing so thinking-aloud pauses do not trigger a reply.
+    min_endpointing_delay_s: float = 0.5
+    max_endpointing_delay_s: float = 3.0
+    coding_min_endpointing_delay_s: float = 1.5
+    coding_max_endpointing_delay_s: float = 6.0
+
+    # Persistence.
+    spool_dir: str = ".data/spool"
+
+    def missing_for_start(self) -> list[str]:
+        """Env variables that `start` needs but are unset, named as the operator would set them."""
+        missing: list[str] = []
+        if not self.livekit_url:
+            missing.append("LIVEKIT_URL")
+        if self.livekit_api_key is None:
+            missing.append("LIVEKIT_API_KEY")
+        if self.livekit_api_secret is None:
+            missing.append("LIVEKIT_API_SECRET")
+        if self.api_token is None:
+            missing.append("SHADOWS_AGENT_API_TOKEN")
+        return missing + self.missing_provider_keys()
+
+    def missing_provider_keys(self) -> list[str]:
+        """Provider API keys the configured STT/LLM/TTS need but are unset."""
+        needed: set[str] = {"OPENAI_API_KEY"}
+        if not self.realtime and (self.stt_provider == "deepgram" or self.tts_provider == "deepgram"):
+            needed.add("DEEPGRAM_API_KEY")
+        have = {
+            "OPENAI_API_KEY": self.openai_api_key is not None,
+            "DEEPGRAM_API_KEY": self.deepgram_api_key is not None,
+        }
+        return sorted(k for k in needed if not have[k])
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> AgentSettings:
+    """The process-wide agent settings; tests override via `get_settings.cache_clear()` or pass their own."""
+    return AgentSettings()
