@@ -1,0 +1,13 @@
+import java.util.*;
+
+class Solution {
+    public int[] twoSum(int[] nums, int target) {
+        Map<Integer, Integer> seen = new HashMap<>(); // value -> index of an earlier occurrence
+        for (int j = 0; j < nums.length; j++) {
+            Integer i = seen.get(target - nums[j]);
+            if (i != null) return new int[] {i, j};
+            seen.put(nums[j], j);
+        }
+        return new int[0];
+    }
+}
