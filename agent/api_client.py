@@ -1,0 +1,167 @@
+"""Async client of the internal API (agent -> api): the agent's only way to read and write session data."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Sequence
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+
+from agent.context import EventIn, SessionContext, StoredEvent
+from agent.errors import ApiError, ApiUnavailableError, SessionFinishedError, SessionNotFoundError
+
+logger = logging.getLogger(__name__)
+
+# 408 and 429 say "not now"; every 5xx is our side failing. Both are worth another try.
+_RETRYABLE_STATUSES = frozenset({408, 429})
+
+
+class ApiClient:
+    """Talks to ``/v1/internal`` with the internal bearer token.
+
+    Every failure comes out as an :class:`~agent.errors.ApiError`; transport errors and 5xx are
+    :class:`~agent.errors.ApiUnavailableError` (retryable). Idempotent calls (context, start, complete)
+    are retried ``retries`` times with a short backoff; the others are left to the caller.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        timeout: float = 10.0,
+        run_timeout: float = 60.0,
+        retries: int = 2,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._http = httpx.AsyncClient(
+            base_url=base_url.rstrip("/") + "/v1/internal",
+            headers={"Authorization": f"Bearer {token}", "User-Agent": "shadows-agent"},
+            timeout=timeout,
+            transport=transport,
+        )
+        self._run_timeout = run_timeout
+        self._retries = retries
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # -- sessions -------------------------------------------------------------------------------------
+
+    async def get_context(self, session_id: str) -> SessionContext:
+        body = await self._request("GET", f"/sessions/{session_id}/context", idempotent=True)
+        return SessionContext.model_validate(body)
+
+    async def start_session(self, session_id: str) -> SessionContext:
+        body = await self._request("POST", f"/sessions/{session_id}/start", idempotent=True)
+        return SessionContext.model_validate(body)
+
+    async def create_practice(
+        self, difficulty: str | None = None, language: str = "python"
+    ) -> SessionContext:
+        body = await self._request("POST", "/practice", json={"difficulty": difficulty, "language": language})
+        return SessionContext.model_validate(body)
+
+    async def complete(
+        self, session_id: str, final_code: str | None, language: str, reason: str = "completed"
+    ) -> dict[str, Any]:
+        return await self._request(
+            "POST",
+            f"/sessions/{session_id}/complete",
+            json={"final_code": final_code, "language": language, "reason": reason},
+            idempotent=True,
+        )
+
+    # -- events and runs ------------------------------------------------------------------------------
+
+    async def append_events(self, session_id: str, events: Sequence[EventIn]) -> list[StoredEvent]:
+        """Append in order; safe to repeat because each event carries its idempotency key."""
+        body = await self._request(
+            "POST",
+            f"/sessions/{session_id}/events",
+            json={"events": [e.model_dump(mode="json") for e in events]},
+        )
+        return [StoredEvent.model_validate(e) for e in body["events"]]
+
+    async def run_tests(self, session_id: str, language: str, code: str, mode: str = "run") -> dict[str, Any]:
+        """Run the judge on ``code`` (visible tests in ``run`` mode); returns the judge's RunReport."""
+        return await self._request(
+            "POST",
+            f"/sessions/{session_id}/runs",
+            json={"language": language, "code": code, "mode": mode},
+            request_timeout=self._run_timeout,
+        )
+
+    # -- transport ------------------------------------------------------------------------------------
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        idempotent: bool = False,
+        request_timeout: float | None = None,
+    ) -> Any:
+        attempts = 1 + (self._retries if idempotent else 0)
+        for attempt in range(attempts):
+            try:
+                return await self._request_once(method, path, json=json, request_timeout=request_timeout)
+            except ApiError as e:
+                if not e.retryable or attempt == attempts - 1:
+                    raise
+                delay = 0.2 * 2**attempt * (0.5 + random.random())  # noqa: S311 -- jitter, not crypto
+                logger.warning("api %s %s failed (%s), retrying in %.2fs", method, path, e.code, delay)
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _request_once(self, method: str, path: str, *, json: Any, request_timeout: float | None) -> Any:
+        kwargs: dict[str, Any] = {}
+        if json is not None:
+            kwargs["json"] = json
+        if request_timeout is not None:
+            kwargs["timeout"] = request_timeout
+        try:
+            resp = await self._http.request(method, path, **kwargs)
+        except httpx.TimeoutException as e:
+            raise ApiUnavailableError("api_timeout", type(e).__name__) from e
+        except httpx.TransportError as e:
+            raise ApiUnavailableError("api_unreachable", type(e).__name__) from e
+        if resp.is_success:
+            try:
+                return resp.json()
+            except ValueError as e:
+                raise ApiUnavailableError(
+                    "bad_response", "response is not JSON", status=resp.status_code
+                ) from e
+        raise _error_from_response(resp)
+
+
+def _error_from_response(resp: httpx.Response) -> ApiError:
+    code, message = f"http_{resp.status_code}", ""
+    try:
+        err = resp.json().get("error") or {}
+        code = str(err.get("code") or code)
+        message = str(err.get("message") or "")
+    except (ValueError, AttributeError):
+        pass
+    status = resp.status_code
+    if status == 404 and code == "session_not_found":
+        return SessionNotFoundError(message or "session not found")
+    if status == 409 and code == "session_finished":
+        return SessionFinishedError(message or "session is finished")
+    if status >= 500 or status in _RETRYABLE_STATUSES:
+        return ApiUnavailableError(code, message, status=status)
+    return ApiError(code, message, status=status, retryable=False)
