@@ -101,12 +101,120 @@ def two_sum_tests(rng: random.Random) -> list[dict]:
     tests.append(t("large-random", nums, target, hidden=True, note="n = 5*10^4, full value range"))
     return tests
 
+# ------------------------------------------------------------------------------------- valid-palindrome
+def palindrome_brute(s):
+    cleaned = [c.lower() for c in s if c.isascii() and c.isalnum()]
+    return cleaned == cleaned[::-1]
+
+
+PUNCT = " ,.:;!?'\"-_()[]{}@#$%^&*/\\|~`+=<>"
+ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def noisy_palindrome(rng: random.Random, core_len: int, noise: float) -> str:
+    half = [rng.choice(ALNUM) for _ in range(core_len // 2)]
+    core = half + ([rng.choice(ALNUM)] if core_len % 2 else []) + half[::-1]
+    out = []
+    for c in core:
+        while rng.random() < noise:
+            out.append(rng.choice(PUNCT))
+        out.append(c.upper() if c.isalpha() and rng.random() < 0.5 else c)
+    return "".join(out)
+
+
+def valid_palindrome_tests(rng: random.Random) -> list[dict]:
+    tests = [
+        t("example-1", "A man, a plan, a canal: Panama"),
+        t("example-2", "race a car"),
+        t("example-3", " "),
+        t("empty", ""),
+        t("digit-vs-letter", "0P", note="digits count; '0' != 'p'"),
+        t("single-char", "a", hidden=True),
+        t("two-different", "ab", hidden=True),
+        t("case-insensitive", "Aa", hidden=True),
+        t("only-punctuation", ".,;: !?", hidden=True, note="no alphanumerics: true; skip loops must stay in bounds"),
+        t("underscore-ignored", "ab_a", hidden=True, note="'_' is not alphanumeric"),
+        t("nixon", "No 'x' in Nixon", hidden=True),
+        t("cat", "Was it a car or a cat I saw?", hidden=True),
+        t("digits-palindrome", "1b1 2_2 1b1", hidden=True),
+        t("digits-not-palindrome", "123a21", hidden=True),
+        t("punct-at-one-end", "abba!!!!!!!!", hidden=True),
+        t("mismatch-at-end", "xabcbay", hidden=True),
+    ]
+    tests.append(t("large-palindrome", noisy_palindrome(rng, 120000, 0.4), hidden=True,
+                   note="~2*10^5 chars, noisy palindrome"))
+    s = list(noisy_palindrome(rng, 150000, 0.2))
+    alnum_pos = [i for i, c in enumerate(s) if c.isalnum()]
+    mid = alnum_pos[len(alnum_pos) // 2 - 1]
+    s[mid] = "z" if s[mid].lower() != "z" else "y"
+    tests.append(t("large-mismatch-middle", "".join(s), hidden=True, note="one mismatch near the middle"))
+    tests.append(t("large-only-punctuation", "".join(rng.choice(PUNCT) for _ in range(200000)), hidden=True))
+    return tests
+
+
+# ------------------------------------------------------------------------------------ valid-parentheses
+def parentheses_brute(s):
+    prev = None
+    while prev != s:
+        prev = s
+        s = s.replace("()", "").replace("[]", "").replace("{}", "")
+    return s == ""
+
+
+def random_balanced(rng: random.Random, n: int) -> str:
+    pairs = {"(": ")", "[": "]", "{": "}"}
+    out, stack = [], []
+    while len(out) + len(stack) < n:
+        if stack and (rng.random() < 0.5 or len(out) + len(stack) + 2 > n):
+            out.append(pairs[stack.pop()])
+        else:
+            c = rng.choice("([{")
+            stack.append(c)
+            out.append(c)
+    while stack:
+        out.append(pairs[stack.pop()])
+    return "".join(out)
+
+
+def valid_parentheses_tests(rng: random.Random) -> list[dict]:
+    tests = [
+        t("example-1", "()[]{}"),
+        t("example-2", "([)]"),
+        t("example-3", "{[]}"),
+        t("single-pair", "()"),
+        t("mismatched-type", "(]"),
+        t("empty", "", hidden=True, note="the empty string is valid"),
+        t("single-open", "(", hidden=True),
+        t("single-close", ")", hidden=True, note="closing bracket with an empty stack"),
+        t("close-first", ")(", hidden=True),
+        t("leftover-openers", "((", hidden=True),
+        t("extra-closer", "(){}]", hidden=True),
+        t("nested-mixed", "{[()()]}([]{})", hidden=True),
+        t("counts-balance-order-wrong", "{(})", hidden=True, note="counts match but order is wrong"),
+        t("closer-in-middle", "[(])[]", hidden=True),
+    ]
+    for k in range(3):
+        s = random_balanced(rng, 20 + 10 * k)
+        if k == 1:
+            i = rng.randrange(len(s))
+            s = s[:i] + {"(": "[", ")": "]", "[": "{", "]": "}", "{": "(", "}": ")"}[s[i]] + s[i + 1:]
+        tests.append(t(f"random-small-{k + 1}", s, hidden=True))
+    tests.append(t("large-valid", random_balanced(rng, 100000), hidden=True, note="n = 10^5"))
+    tests.append(t("large-deep-nesting", "(" * 25000 + "[{" * 12500 + "}]" * 12500 + ")" * 25000, hidden=True,
+                   note="nesting depth 5*10^4: recursion is risky"))
+    s = random_balanced(rng, 99998)
+    tests.append(t("large-invalid-at-end", s + ")(", hidden=True, note="valid prefix of 99998 chars, then ')('"))
+    tests.append(t("large-openers-only", "{" * 99999, hidden=True))
+    return tests
+
 
 # ------------------------------------------------------------------------------------------- registry
 QUESTIONS: dict[str, tuple[str, Callable, Callable | None, int, Callable | None]] = {
     # slug: (function, tests builder, brute force, brute force size bound on the first argument,
     #        verifier(*args, got) run on every test, including the large ones)
     "two-sum": ("two_sum", two_sum_tests, two_sum_brute, 300, two_sum_verify),
+    "valid-palindrome": ("is_palindrome", valid_palindrome_tests, palindrome_brute, 10**6, None),
+    "valid-parentheses": ("is_valid", valid_parentheses_tests, parentheses_brute, 10**6, None),
 }
 
 
