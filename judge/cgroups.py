@@ -1,4 +1,4 @@
-"""Per-run cgroup v1 memory and pids groups for sandboxed processes (optional hardening; absent -> rlimits only)."""
+"""Per-run cgroup v1 memory, pids and cpuacct groups for sandboxed code (optional; absent -> rlimits only)."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ def detect_parents() -> CgroupParents:
 
 
 class RunCgroup:
-    """One run's memory and pids groups: created before the run, processes joined in the child, removed after."""
+    """One run's groups: made before the run, joined by the child before exec, removed after."""
 
     def __init__(self, parents: CgroupParents, *, memory_bytes: int, pids_max: int) -> None:
         name = f"shadows-judge-{os.getpid()}-{next(_counter)}"

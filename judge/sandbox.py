@@ -15,13 +15,13 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from judge.cgroups import CgroupParents, RunCgroup, detect_parents
 from judge.errors import JudgeInternalError, SandboxUnavailableError
-from judge.settings import JudgeSettings
+from judge.settings import JudgeSettings, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +31,13 @@ _PR_SET_CHILD_SUBREAPER = 36
 _READ_CHUNK = 65536
 # Read-only binds every run gets when the host has them (no secrets: toolchain symlinks and loader cache).
 _DEFAULT_RO_BINDS = ("/etc/alternatives", "/etc/ld.so.cache")
-# The environment bwrap itself runs with. The namespace's pid 1 is bwrap, so this is what /proc/1/environ shows.
+# The environment bwrap itself runs with: the namespace's pid 1 is bwrap, so /proc/1/environ shows this.
 _BWRAP_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
 _worker_slot = 0
 
 
 def set_worker_slot(slot: int) -> None:
-    """Record which pool slot this process serves; each slot runs code as its own uid (separate NPROC counts)."""
+    """Record this process's pool slot; each slot runs code as its own uid (separate NPROC counts)."""
     global _worker_slot
     _worker_slot = slot
 
@@ -106,6 +106,19 @@ class SandboxResult:
     notes: list[str] = field(default_factory=list)  # judge-side diagnostics (never candidate output)
 
 
+_worker_sandbox: Sandbox | None = None
+
+
+def worker_sandbox() -> Sandbox:
+    """This process's Sandbox (built from get_settings() and self-checked once). Use it inside pool jobs."""
+    global _worker_sandbox
+    if _worker_sandbox is None:
+        sandbox = Sandbox(get_settings())
+        sandbox.self_check()
+        _worker_sandbox = sandbox
+    return _worker_sandbox
+
+
 def _enable_subreaper() -> None:
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
@@ -113,7 +126,7 @@ def _enable_subreaper() -> None:
 
 
 def reap_bwrap_orphans() -> int:
-    """Reap zombie children that are orphaned bwrap namespace inits; never touches other children's statuses."""
+    """Reap zombie children that are orphaned bwrap namespace inits; leaves other children alone."""
     reaped = 0
     with contextlib.suppress(OSError):
         for task in os.listdir("/proc/self/task"):
@@ -154,7 +167,7 @@ class Sandbox:
         return self._cgroups.available
 
     def self_check(self) -> None:
-        """Verify bwrap and user namespaces work; refuse untrusted code otherwise (unless unsafe_local_dev)."""
+        """Verify bwrap and user namespaces work; else refuse untrusted code (unless unsafe_local_dev)."""
         problem = self._probe()
         if problem is None:
             self._checked, self._unsafe = True, False
@@ -182,7 +195,9 @@ class Sandbox:
         with self.scratch_dir() as tmp:
             self._hand_over(tmp)
             try:
-                result = self._run_bwrap(["/bin/true"], scratch=tmp, limits=Limits(wall_s=10.0, cpu_s=5.0), stdin=b"")
+                result = self._run_bwrap(
+                    ["/bin/true"], scratch=tmp, limits=Limits(wall_s=10.0, cpu_s=5.0), stdin=b""
+                )
             except OSError as exc:
                 return f"bwrap failed to start: {exc.strerror}"
         if result.exit_code != 0:
@@ -262,7 +277,7 @@ class Sandbox:
         cmd += [
             "--proc", "/proc",
             "--dev", "/dev",
-            "--size", str(limits.tmpfs_mb << 20), "--tmpfs", "/tmp",
+            "--size", str(limits.tmpfs_mb << 20), "--tmpfs", "/tmp",  # noqa: S108 - the sandbox's own private tmpfs
             "--bind", str(scratch), SANDBOX_WORKDIR,
             "--chdir", SANDBOX_WORKDIR,
             "--clearenv",
@@ -274,12 +289,14 @@ class Sandbox:
 
     @staticmethod
     def _child_env(env: Mapping[str, str] | None) -> dict[str, str]:
-        base = {"PATH": "/usr/bin:/bin", "HOME": SANDBOX_WORKDIR, "LANG": "C.UTF-8", "TMPDIR": "/tmp"}
+        base = {"PATH": "/usr/bin:/bin", "HOME": SANDBOX_WORKDIR, "LANG": "C.UTF-8", "TMPDIR": "/tmp"}  # noqa: S108 - sandbox view
         base.update(env or {})
         return base
 
-    def _preexec(self, limits: Limits, cgroup: RunCgroup | None, results_w: int, drop: bool):  # type: ignore[no-untyped-def]
-        """Build the function run in the child between fork and exec (as root, then drops to the sandbox uid)."""
+    def _preexec(
+        self, limits: Limits, cgroup: RunCgroup | None, results_w: int, drop: bool
+    ) -> Callable[[], None]:
+        """The function the child runs between fork and exec: limits as root, then the drop to the sandbox uid."""
         cpu = max(1, math.ceil(limits.cpu_s))
         mem = limits.memory_mb << 20
         uid, gid = self.uid, self.gid
@@ -296,7 +313,11 @@ class Sandbox:
                     with contextlib.suppress(OSError):
                         os.set_inheritable(fd, False)
             nproc_hard = resource.getrlimit(resource.RLIMIT_NPROC)[1]
-            nproc = limits.processes if nproc_hard == resource.RLIM_INFINITY else min(limits.processes, nproc_hard)
+            nproc = (
+                limits.processes
+                if nproc_hard == resource.RLIM_INFINITY
+                else min(limits.processes, nproc_hard)
+            )
             resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
             if use_as:
                 resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
@@ -337,7 +358,9 @@ class Sandbox:
         host_argv = [str(scratch / a[len(prefix) :]) if a.startswith(prefix) else a for a in argv]
         child_env = self._child_env(env)
         child_env["HOME"] = str(scratch)
-        return self._execute(host_argv, cwd=scratch, limits=limits, stdin=stdin, spawn_env=child_env, sandboxed=False)
+        return self._execute(
+            host_argv, cwd=scratch, limits=limits, stdin=stdin, spawn_env=child_env, sandboxed=False
+        )
 
     def _execute(
         self,
@@ -353,7 +376,9 @@ class Sandbox:
         cgroup: RunCgroup | None = None
         if self._cgroups.available:
             try:
-                cgroup = RunCgroup(self._cgroups, memory_bytes=limits.memory_mb << 20, pids_max=limits.processes)
+                cgroup = RunCgroup(
+                    self._cgroups, memory_bytes=limits.memory_mb << 20, pids_max=limits.processes
+                )
             except OSError as exc:
                 log.warning("per-run cgroup unavailable (%s); relying on rlimits", exc.strerror)
         results_r, results_w = os.pipe()
@@ -368,7 +393,7 @@ class Sandbox:
                     cwd=cwd,
                     env=dict(spawn_env),
                     close_fds=False,  # preexec marks every fd above 3 close-on-exec instead
-                    preexec_fn=self._preexec(limits, cgroup, results_w, drop=self._is_root),  # noqa: PLW1509 - single-threaded worker
+                    preexec_fn=self._preexec(limits, cgroup, results_w, drop=self._is_root),
                 )
             finally:
                 os.close(results_w)
@@ -430,7 +455,12 @@ class _Collector:
     """Feeds stdin and reads stdout, stderr and the results pipe until exit, deadline or output cap."""
 
     def __init__(
-        self, proc: subprocess.Popen[bytes], results_r: int, limits: Limits, stdin: bytes, cgroup: RunCgroup | None
+        self,
+        proc: subprocess.Popen[bytes],
+        results_r: int,
+        limits: Limits,
+        stdin: bytes,
+        cgroup: RunCgroup | None,
     ) -> None:
         self.proc = proc
         self.limits = limits

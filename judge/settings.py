@@ -1,4 +1,4 @@
-"""Judge deployable settings: backend choice, concurrency, limit maxima and toolchain paths (env prefix SHADOWS_JUDGE_)."""
+"""Judge settings (env prefix SHADOWS_JUDGE_): backend, concurrency, limit maxima, toolchain paths."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ class JudgeSettings(BaseSettings):
     # Runs candidate code without bubblewrap when the sandbox is unavailable. Never in production.
     unsafe_local_dev: bool = False
     max_code_bytes: int = 64_000
+    # A pool job (compile + run + re-runs) taking longer than this is a judge bug: the worker is replaced.
+    job_timeout_s: float = 120.0
 
     # Limit maxima (see judge.sandbox.Limits for the per-run defaults).
     max_wall_s: float = 20.0
@@ -50,5 +52,5 @@ class JudgeSettings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> JudgeSettings:
-    """The process-wide judge settings; tests override via `get_settings.cache_clear()` or by passing their own."""
+    """The process-wide judge settings (tests: `get_settings.cache_clear()` or pass their own)."""
     return JudgeSettings()

@@ -1,0 +1,392 @@
+"""JudgePool: a bounded set of single-threaded worker processes that run judge jobs, with a bounded queue.
+
+Each worker is `python -m judge.pool --worker SLOT`: a subreaper that runs one job at a time and reaps every
+orphan around it. The pool talks to it with JSON lines (requests on its stdin, replies on a dedicated fd).
+Cancelling the awaiting caller kills the worker (and with it, via --die-with-parent, its sandbox) and a fresh
+worker takes the slot. A worker that crashes or overruns `job_timeout_s` is replaced the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import ctypes
+import importlib
+import json
+import logging
+import os
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from judge import errors
+from judge.errors import JudgeBusyError, JudgeError, JudgeInternalError, SandboxUnavailableError
+from judge.settings import JudgeSettings, get_settings
+
+log = logging.getLogger(__name__)
+
+JobFn = Callable[[dict[str, Any]], dict[str, Any]]
+_LINE_LIMIT = 256 << 20  # replies carry whole run reports; bounded by the sandbox's own output caps
+_PR_SET_PDEATHSIG = 1
+_PR_SET_CHILD_SUBREAPER = 36
+_SPAWN_BACKOFF_S = (0.05, 0.2, 1.0, 2.0)
+
+
+def job_path(fn: JobFn) -> str:
+    """The dotted import path a worker uses to find a job function (it must be a module-level function)."""
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
+@dataclass(eq=False)
+class _Job:
+    fn: str
+    payload: dict[str, Any]
+    future: asyncio.Future[dict[str, Any]]
+    worker: _Worker | None = None
+
+
+@dataclass(eq=False)
+class _Worker:
+    slot: int
+    proc: asyncio.subprocess.Process
+    jobs_done: int = 0
+    started_at: float = field(default_factory=time.monotonic)
+    killed: bool = False
+
+    @property
+    def alive(self) -> bool:
+        return not self.killed and self.proc.returncode is None
+
+    def kill(self) -> None:
+        """Kill the worker's process group; its sandboxes die with it (bwrap --die-with-parent)."""
+        self.killed = True
+        if self.proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                self.proc.kill()
+
+    async def call(self, fn: str, payload: dict[str, Any]) -> dict[str, Any]:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        line = json.dumps({"fn": fn, "payload": payload}, separators=(",", ":")).encode() + b"\n"
+        self.proc.stdin.write(line)
+        await self.proc.stdin.drain()
+        reply = await self.proc.stdout.readline()
+        if not reply.endswith(b"\n"):
+            self.killed = True
+            raise ConnectionError("judge worker exited mid-job")
+        self.jobs_done += 1
+        return dict(json.loads(reply))
+
+
+class JudgePool:
+    """N worker processes (N = settings.slots) behind a bounded queue. Use `async with JudgePool(...)`."""
+
+    def __init__(
+        self, settings: JudgeSettings | None = None, *, jobs: Iterable[JobFn] = (), check_sandbox: bool = True
+    ) -> None:
+        self.settings = settings or get_settings()
+        self.slots = max(1, self.settings.slots)
+        self.queue_size = max(0, self.settings.queue_size)
+        self.check_sandbox = check_sandbox
+        self._registry: dict[str, str] = {}
+        for fn in jobs:
+            self.register(fn)
+        self._pending: deque[_Job] = deque()
+        self._cond = asyncio.Condition()
+        self._workers: dict[int, _Worker | None] = {}
+        self._dispatchers: list[asyncio.Task[None]] = []
+        self._running: set[_Job] = set()
+        self._started = False
+        self._closing = False
+        self.respawns = 0
+
+    def register(self, fn: JobFn) -> None:
+        """Allow `fn` (a module-level function) to be submitted by its name or dotted path."""
+        path = job_path(fn)
+        self._registry[fn.__name__] = path
+        self._registry[path] = path
+
+    @property
+    def worker_pids(self) -> list[int]:
+        return [w.proc.pid for w in self._workers.values() if w is not None and w.alive]
+
+    @property
+    def queued(self) -> int:
+        return len(self._pending)
+
+    @property
+    def running(self) -> int:
+        return len(self._running)
+
+    async def __aenter__(self) -> JudgePool:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def start(self) -> None:
+        """Spawn every worker and wait until each has passed its sandbox self-check."""
+        if self._started:
+            return
+        self._started = True
+        try:
+            spawned = await asyncio.gather(*(self._spawn(slot) for slot in range(self.slots)))
+        except BaseException:
+            await self.aclose()
+            raise
+        for worker in spawned:
+            self._workers[worker.slot] = worker
+        self._dispatchers = [
+            asyncio.create_task(self._dispatch(slot), name=f"judge-pool-slot-{slot}")
+            for slot in range(self.slots)
+        ]
+
+    async def aclose(self) -> None:
+        """Stop taking jobs, fail queued ones, kill the workers."""
+        if self._closing:
+            return
+        self._closing = True
+        for job in list(self._running):
+            self._set_error(job, JudgeInternalError("judge pool closed"))
+        while self._pending:
+            job = self._pending.popleft()
+            if not job.future.done():
+                job.future.set_exception(JudgeInternalError("judge pool closed"))
+        for task in self._dispatchers:
+            task.cancel()
+        for task in self._dispatchers:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for worker in self._workers.values():
+            if worker is not None:
+                await self._retire(worker)
+        self._workers.clear()
+
+    async def submit(self, fn_name: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Run a registered job in a worker and return its result dict.
+
+        Raises JudgeBusyError (retryable) when the queue is full, the job's own JudgeError when it raised one,
+        and JudgeInternalError when the worker crashed or overran. Cancelling the caller kills the worker.
+        """
+        if not self._started or self._closing:
+            raise JudgeInternalError("judge pool is not running")
+        path = self._registry.get(fn_name)
+        if path is None:
+            raise JudgeInternalError(f"unknown judge job {fn_name!r}")
+        idle = self.slots - len(self._running)
+        if len(self._pending) >= self.queue_size + max(0, idle):
+            raise JudgeBusyError("every judge slot is busy and the queue is full")
+        job = _Job(fn=path, payload=payload, future=asyncio.get_running_loop().create_future())
+        self._pending.append(job)
+        async with self._cond:
+            self._cond.notify()
+        try:
+            return await asyncio.shield(job.future)
+        except asyncio.CancelledError:
+            if job in self._pending:
+                self._pending.remove(job)
+            elif job.worker is not None:
+                job.worker.kill()  # the dispatcher sees it die, drops the job and respawns the slot
+            if not job.future.done():
+                job.future.cancel()
+            raise
+
+    async def _next_job(self) -> _Job:
+        async with self._cond:
+            await self._cond.wait_for(lambda: bool(self._pending))
+            return self._pending.popleft()
+
+    async def _dispatch(self, slot: int) -> None:
+        failures = 0
+        while True:
+            worker = self._workers.get(slot)
+            if worker is None or not worker.alive:
+                # Replace a dead worker right away, so the next job does not pay for the start-up.
+                if worker is not None:
+                    await self._retire(worker)
+                    self._workers[slot] = None
+                try:
+                    worker = await self._spawn(slot)
+                except JudgeError as exc:
+                    failures += 1
+                    log.error("judge worker for slot %d failed to start (%s)", slot, exc.code)
+                    if self._pending:  # do not let queued callers wait on a slot that cannot start
+                        self._set_error(self._pending.popleft(), exc)
+                    await asyncio.sleep(_SPAWN_BACKOFF_S[min(failures, len(_SPAWN_BACKOFF_S)) - 1])
+                    continue
+                failures = 0
+                self._workers[slot] = worker
+                self.respawns += 1
+            job = await self._next_job()
+            if job.future.done():
+                continue
+            await self._run_job(worker, job)
+
+    async def _run_job(self, worker: _Worker, job: _Job) -> None:
+        job.worker = worker
+        self._running.add(job)
+        try:
+            reply = await asyncio.wait_for(worker.call(job.fn, job.payload), self.settings.job_timeout_s)
+        except TimeoutError:
+            timeout = self.settings.job_timeout_s
+            log.error("judge job overran job_timeout_s=%s on slot %d; replacing worker", timeout, worker.slot)
+            worker.kill()
+            self._set_error(job, JudgeInternalError("judge job timed out"))
+        except (ConnectionError, OSError, ValueError) as exc:
+            worker.kill()
+            if not job.future.done():
+                log.error("judge worker on slot %d died mid-job (%s)", worker.slot, type(exc).__name__)
+            self._set_error(job, JudgeInternalError("judge worker died"))
+        else:
+            if reply.get("ok"):
+                if not job.future.done():
+                    job.future.set_result(reply["result"])
+            else:
+                self._set_error(job, _error_from_reply(reply.get("error") or {}))
+        finally:
+            self._running.discard(job)
+            job.worker = None
+
+    @staticmethod
+    def _set_error(job: _Job, exc: JudgeError) -> None:
+        if not job.future.done():
+            job.future.set_exception(exc)
+
+    async def _spawn(self, slot: int) -> _Worker:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "judge.pool", "--worker", str(slot),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            env=_worker_env(self.settings),
+            start_new_session=True,  # its own process group, so kill() takes the whole worker
+            limit=_LINE_LIMIT,
+        )  # fmt: skip
+        worker = _Worker(slot=slot, proc=proc)
+        assert proc.stdout is not None
+        try:
+            line = await asyncio.wait_for(proc.stdout.readline(), 60)
+            hello = json.loads(line) if line.endswith(b"\n") else {}
+        except (TimeoutError, ValueError):
+            hello = {}
+        if not hello.get("ready"):
+            await self._retire(worker)
+            raise JudgeInternalError("judge worker failed to start")
+        if self.check_sandbox and hello.get("sandbox_error"):
+            await self._retire(worker)
+            raise SandboxUnavailableError(hello["sandbox_error"])
+        return worker
+
+    @staticmethod
+    async def _retire(worker: _Worker) -> None:
+        worker.kill()
+        with contextlib.suppress(ProcessLookupError):
+            await worker.proc.wait()
+        for stream in (worker.proc.stdin,):
+            if stream is not None:
+                stream.close()
+
+
+def _worker_env(settings: JudgeSettings) -> dict[str, str]:
+    """The worker's environment: ours, with this pool's settings spelled as SHADOWS_JUDGE_* variables."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHADOWS_JUDGE_")}
+    for name, value in settings.model_dump().items():
+        if value is None:
+            continue
+        if hasattr(value, "get_secret_value"):
+            value = value.get_secret_value()
+        env[f"SHADOWS_JUDGE_{name.upper()}"] = (
+            json.dumps(value) if isinstance(value, (list, dict)) else str(value)
+        )
+    return env
+
+
+def _error_from_reply(error: dict[str, Any]) -> JudgeError:
+    cls = getattr(errors, str(error.get("type", "")), None)
+    message = str(error.get("message", "judge job failed"))
+    if isinstance(cls, type) and issubclass(cls, JudgeError):
+        return cls(message, code=error.get("code"), retryable=error.get("retryable"))
+    return JudgeInternalError("judge job failed")
+
+
+# ---------------------------------------------- worker side: python -m judge.pool --worker N
+
+
+def _reap_all() -> None:
+    """Reap every finished child; safe only here, in a single-threaded worker that owns all its children."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def _resolve(path: str) -> JobFn:
+    module, _, name = path.rpartition(".")
+    fn = getattr(importlib.import_module(module), name)
+    if not callable(fn):
+        raise TypeError(f"{path} is not callable")
+    return fn  # type: ignore[no-any-return]
+
+
+def _run_one(path: str, payload: dict[str, Any]) -> dict[str, Any]:
+    try:
+        result = _resolve(path)(payload)
+        return {"ok": True, "result": result}
+    except JudgeError as exc:
+        return {"ok": False, "error": {"type": type(exc).__name__, "code": exc.code, "message": str(exc),
+                                       "retryable": exc.retryable}}  # fmt: skip
+    except Exception as exc:  # any job bug becomes judge_internal for the caller; the worker keeps serving
+        log.exception("judge job %s raised %s", path, type(exc).__name__)
+        return {"ok": False, "error": {"type": "JudgeInternalError", "message": "judge job failed"}}
+
+
+def worker_main(slot: int) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # the pool went away: so do we
+    # Replies go on a private copy of stdout; anything a job prints lands on stderr instead.
+    reply_out = os.fdopen(os.dup(1), "wb", buffering=0)
+    os.dup2(2, 1)
+    from judge import sandbox
+
+    sandbox.set_worker_slot(slot)
+    hello: dict[str, Any] = {"ready": True, "slot": slot, "pid": os.getpid()}
+    try:
+        sandbox.worker_sandbox()
+    except SandboxUnavailableError as exc:
+        hello["sandbox_error"] = str(exc)
+    reply_out.write(json.dumps(hello).encode() + b"\n")
+    for line in sys.stdin.buffer:
+        request = json.loads(line)
+        _reap_all()
+        reply = _run_one(request["fn"], request.get("payload") or {})
+        _reap_all()
+        try:
+            data = json.dumps(reply, separators=(",", ":")).encode()
+        except (TypeError, ValueError):
+            error = {"type": "JudgeInternalError", "message": "job result is not JSON"}
+            data = json.dumps({"ok": False, "error": error}).encode()
+        reply_out.write(data + b"\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m judge.pool")
+    parser.add_argument("--worker", type=int, required=True, help="slot number of this worker")
+    args = parser.parse_args()
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stderr, format="judge-worker %(levelname)s %(message)s"
+    )
+    worker_main(args.worker)
+
+
+if __name__ == "__main__":
+    main()
