@@ -296,7 +296,7 @@ class Sandbox:
     def _preexec(
         self, limits: Limits, cgroup: RunCgroup | None, results_w: int, drop: bool
     ) -> Callable[[], None]:
-        """The function the child runs between fork and exec: limits as root, then the drop to the sandbox uid."""
+        """What the child runs between fork and exec: limits as root, then the drop to the sandbox uid."""
         cpu = max(1, math.ceil(limits.cpu_s))
         mem = limits.memory_mb << 20
         uid, gid = self.uid, self.gid
