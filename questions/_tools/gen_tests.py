@@ -207,6 +207,73 @@ def valid_parentheses_tests(rng: random.Random) -> list[dict]:
     tests.append(t("large-openers-only", "{" * 99999, hidden=True))
     return tests
 
+# -------------------------------------------------------------------------------------- merge-intervals
+def merge_brute(intervals):
+    ivs = [list(iv) for iv in intervals]
+    changed = True
+    while changed:
+        changed = False
+        for a, b in itertools.combinations(range(len(ivs)), 2):
+            x, y = ivs[a], ivs[b]
+            if max(x[0], y[0]) <= min(x[1], y[1]):
+                ivs[a] = [min(x[0], y[0]), max(x[1], y[1])]
+                del ivs[b]
+                changed = True
+                break
+    return sorted(ivs)
+
+
+def merge_verify(intervals, got):
+    """Any size: output sorted, disjoint with gaps, every input inside one output, every output endpoint is an
+    input endpoint, and the covered length matches a sweep over the input."""
+    for a, b in zip(got, got[1:]):
+        assert a[0] <= a[1] < b[0] <= b[1], (a, b)
+    import bisect
+    starts = [g[0] for g in got]
+    for s_, e_ in intervals:
+        k = bisect.bisect_right(starts, s_) - 1
+        assert k >= 0 and got[k][0] <= s_ and e_ <= got[k][1]
+    ss, es = {iv[0] for iv in intervals}, {iv[1] for iv in intervals}
+    assert all(g[0] in ss and g[1] in es for g in got)
+
+
+def random_intervals(rng: random.Random, n: int, lo: int, hi: int, max_len: int) -> list[list[int]]:
+    out = []
+    for _ in range(n):
+        a = rng.randint(lo, hi)
+        out.append([a, min(hi, a + rng.randint(0, max_len))])
+    return out
+
+
+def merge_intervals_tests(rng: random.Random) -> list[dict]:
+    tests = [
+        t("example-1", [[1, 3], [2, 6], [8, 10], [15, 18]]),
+        t("example-2", [[4, 5], [1, 4]]),
+        t("example-3", [[1, 10], [2, 3], [4, 5]]),
+        t("empty", []),
+        t("single", [[5, 7]]),
+        t("adjacent-not-touching", [[3, 4], [1, 2]], hidden=True, note="[1,2] and [3,4] do not overlap"),
+        t("duplicates", [[2, 3], [2, 3], [2, 3]], hidden=True),
+        t("points", [[5, 5], [5, 5], [1, 1], [3, 3]], hidden=True, note="zero-length intervals"),
+        t("negatives", [[-10, -5], [-6, -1], [0, 2], [-20, -15]], hidden=True),
+        t("reverse-sorted", [[9, 10], [7, 8], [5, 6], [3, 4], [1, 2]], hidden=True),
+        t("chain", [[3, 4], [1, 2], [2, 3], [4, 5]], hidden=True, note="each touches the next"),
+        t("contained-then-extend", [[1, 10], [2, 3], [9, 12], [13, 13]], hidden=True,
+          note="end must use max(), and [13,13] stays separate"),
+        t("extreme-values", [[0, 0], [-1000000000, 1000000000], [1000000000, 1000000000]], hidden=True),
+        t("same-start-different-ends", [[1, 4], [1, 2], [1, 9], [10, 11]], hidden=True),
+    ]
+    for k in range(4):
+        tests.append(t(f"random-small-{k + 1}", random_intervals(rng, 10 + 15 * k, -30, 30, 6), hidden=True))
+    tests.append(t("large-random", random_intervals(rng, 30000, -(5 * 10**5), 5 * 10**5, 60), hidden=True,
+                   note="n = 3*10^4, many merges and gaps"))
+    disjoint = [[3 * i, 3 * i + 1] for i in range(20000)][::-1]
+    tests.append(t("large-disjoint-reversed", disjoint, hidden=True, note="n = 2*10^4, nothing merges"))
+    nested = [[-i, i] for i in range(1, 20001)]
+    rng.shuffle(nested)
+    tests.append(t("large-nested", nested, hidden=True, note="2*10^4 nested intervals merge into one"))
+    return tests
+
 
 # ------------------------------------------------------------------------------------------- registry
 QUESTIONS: dict[str, tuple[str, Callable, Callable | None, int, Callable | None]] = {
@@ -214,12 +281,19 @@ QUESTIONS: dict[str, tuple[str, Callable, Callable | None, int, Callable | None]
     #        verifier(*args, got) run on every test, including the large ones)
     "two-sum": ("two_sum", two_sum_tests, two_sum_brute, 300, two_sum_verify),
     "valid-palindrome": ("is_palindrome", valid_palindrome_tests, palindrome_brute, 10**6, None),
+    "merge-intervals": ("merge", merge_intervals_tests, merge_brute, 200, merge_verify),
     "valid-parentheses": ("is_valid", valid_parentheses_tests, parentheses_brute, 10**6, None),
 }
 
 
 def size_of(x) -> int:
     return len(x) if isinstance(x, list | str) else 0
+
+
+def dump(o: dict) -> str:
+    """Readable for small tests, compact for large ones."""
+    text = json.dumps(o, separators=(", ", ": "))
+    return text if len(text) < 10_000 else json.dumps(o, separators=(",", ":"))
 
 
 def generate(slug: str) -> None:
@@ -249,7 +323,7 @@ def generate(slug: str) -> None:
         if d.get("note"):
             o["note"] = d["note"]
         ordered.append(o)
-    text = "[\n" + ",\n".join(json.dumps(o, separators=(", ", ": ")) for o in ordered) + "\n]\n"
+    text = "[\n" + ",\n".join(dump(o) for o in ordered) + "\n]\n"
     (ROOT / slug / "tests.json").write_text(text)
     vis = sum(1 for o in ordered if not o.get("hidden"))
     print(f"{slug}: {len(ordered)} tests ({vis} visible), {checked} cross-checked by brute force, "
