@@ -127,6 +127,8 @@ class FakeInternalApi:
         for e in body["events"]:
             if not e.get("idempotency_key") or e.get("type") not in _TYPES:
                 raise _error(422, "validation_error")
+            if len(json.dumps(e.get("payload") or {})) > 256 * 1024:
+                raise _error(422, "payload_too_large")
         for e in body["events"]:
             prior = next((x for x in s.events if x["idempotency_key"] == e["idempotency_key"]), None)
             if prior is not None:
