@@ -326,6 +326,10 @@ class Sandbox:
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
             resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
             if drop:
+                # Hand the pipes to the sandbox uid, so reopening /dev/stdout or /proc/self/fd/3 works (Java).
+                for fd in range(RESULTS_FD + 1):
+                    with contextlib.suppress(OSError):
+                        os.fchown(fd, uid, gid)
                 os.setgroups([])
                 os.setgid(gid)
                 os.setuid(uid)

@@ -1,0 +1,228 @@
+"""Shared judge fixtures: settings with a private sandbox uid range, a self-checked Sandbox, scratch dirs,
+loopback listeners and process-table checks for strays."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from judge.sandbox import Limits, Sandbox, SandboxResult
+from judge.settings import JudgeSettings
+
+# A uid range private to this pytest process, so concurrent test runs (other engineers, CI shards) never share
+# RLIMIT_NPROC counts or see each other's sandboxed processes in the stray checks.
+UID_SPAN = 16
+SANDBOX_UID_BASE = 62000 + (os.getpid() % 400) * UID_SPAN
+
+JAVA_RO_BINDS = ("/etc/java-17-openjdk",)
+JAVA_FLAGS = [
+    "-Xss64m",
+    "-XX:+UseSerialGC",
+    "-XX:TieredStopAtLevel=1",
+    "-XX:ReservedCodeCacheSize=64m",
+    "-XX:CompressedClassSpaceSize=64m",
+]
+
+
+@pytest.fixture(scope="session")
+def judge_settings() -> JudgeSettings:
+    return JudgeSettings(sandbox_uid=SANDBOX_UID_BASE, slots=2, queue_size=8, unsafe_local_dev=False)
+
+
+@pytest.fixture(scope="session")
+def sandbox(judge_settings: JudgeSettings) -> Sandbox:
+    """The real bubblewrap sandbox. Fails (does not skip) when it is unavailable: CI must have it."""
+    box = Sandbox(judge_settings)
+    box.self_check()
+    return box
+
+
+@pytest.fixture
+def scratch(sandbox: Sandbox) -> Iterator[Path]:
+    with sandbox.scratch_dir() as path:
+        yield path
+
+
+@dataclass(frozen=True)
+class Proc:
+    pid: int
+    ppid: int
+    uid: int
+    state: str
+    comm: str
+
+
+def process_table() -> list[Proc]:
+    """Every process on the host, read from /proc."""
+    procs: list[Proc] = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            status = Path(f"/proc/{entry}/status").read_text()
+        except OSError:
+            continue
+        comm = stat[stat.find("(") + 1 : stat.rfind(")")]
+        rest = stat[stat.rfind(")") + 2 :].split()
+        uid = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("Uid:"))
+        procs.append(Proc(pid=int(entry), ppid=int(rest[1]), uid=uid, state=rest[0], comm=comm))
+    return procs
+
+
+def descendants(root: int, table: list[Proc]) -> list[Proc]:
+    children: dict[int, list[Proc]] = {}
+    for p in table:
+        children.setdefault(p.ppid, []).append(p)
+    found: list[Proc] = []
+    todo = [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child.pid)
+    return found
+
+
+def strays(settings: JudgeSettings, *, allowed: set[int] = frozenset()) -> list[Proc]:  # type: ignore[assignment]
+    """Sandboxed processes still alive, and zombies or bwrap processes left under this test process."""
+    table = process_table()
+    lo, hi = settings.sandbox_uid, settings.sandbox_uid + UID_SPAN
+    found = {p.pid: p for p in table if lo <= p.uid < hi}
+    for p in descendants(os.getpid(), table):
+        if p.pid in allowed:
+            continue
+        if p.state == "Z" or p.comm == "bwrap" or lo <= p.uid < hi:
+            found[p.pid] = p
+    return [p for pid, p in sorted(found.items()) if pid not in allowed]
+
+
+def wait_no_strays(settings: JudgeSettings, *, allowed: set[int] = frozenset(), timeout: float = 3.0) -> list[Proc]:  # type: ignore[assignment]
+    """Strays remaining after giving the kernel `timeout` seconds to finish tearing namespaces down."""
+    deadline = time.monotonic() + timeout
+    while True:
+        left = strays(settings, allowed=allowed)
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def no_strays(judge_settings: JudgeSettings) -> Iterator[None]:
+    """Asserts the test left no sandboxed process, zombie or bwrap behind."""
+    before = strays(judge_settings)
+    assert before == [], f"strays before the test: {before}"
+    yield
+    left = wait_no_strays(judge_settings)
+    assert left == [], f"processes left behind: {left}"
+
+
+@dataclass
+class Listener:
+    """A TCP listener on 127.0.0.1 that records every connection it accepts."""
+
+    port: int
+    connections: list[tuple[str, int]] = field(default_factory=list)
+
+
+@pytest.fixture
+def loopback_listener() -> Iterator[Listener]:
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    server.settimeout(0.1)
+    listener = Listener(port=server.getsockname()[1])
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, addr = server.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            listener.connections.append(addr)
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield listener
+    finally:
+        stop.set()
+        thread.join(timeout=2)
+        server.close()
+
+
+@pytest.fixture
+def host_canary(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A file outside any scratch dir holding a secret value; the test checks it is unread and unchanged."""
+    value = f"canary-{os.urandom(8).hex()}"
+    path = tmp_path / "host-secret.env"
+    path.write_text(f"OPENAI_API_KEY={value}\n")
+    path.chmod(0o644)  # readable to anyone on the host: only the sandbox's mount namespace protects it
+    with contextlib.suppress(OSError):
+        tmp_path.chmod(0o755)
+    yield path, value
+    assert path.read_text() == f"OPENAI_API_KEY={value}\n", "the host canary file was modified"
+
+
+def run_source(
+    sandbox: Sandbox,
+    scratch: Path,
+    language: str,
+    source: str,
+    *,
+    limits: Limits | None = None,
+    stdin: bytes = b"",
+) -> SandboxResult:
+    """Write `source` as a standalone program in `language`, build it if needed, run it in the sandbox."""
+    limits = limits or Limits()
+    settings = sandbox.settings
+    if language == "python":
+        (scratch / "main.py").write_text(source)
+        return sandbox.run([settings.python_bin, "/work/main.py"], scratch=scratch, limits=limits, stdin=stdin)
+    if language == "javascript":
+        (scratch / "main.js").write_text(source)
+        node_limits = Limits(**{**limits.__dict__, "address_space_limit": False})
+        heap = f"--max-old-space-size={max(16, limits.memory_mb // 2)}"
+        return sandbox.run(
+            [settings.node_bin, heap, "/work/main.js"], scratch=scratch, limits=node_limits, stdin=stdin
+        )
+    if language == "cpp":
+        (scratch / "main.cpp").write_text(source)
+        build = sandbox.run(
+            [settings.cxx_bin, "-O1", "-std=c++17", "-pthread", "-o", "/work/main", "/work/main.cpp"],
+            scratch=scratch,
+            limits=Limits(wall_s=20, cpu_s=20, memory_mb=1024, address_space_limit=False),
+        )
+        assert build.exit_code == 0, build.stderr.decode(errors="replace")
+        return sandbox.run(["/work/main"], scratch=scratch, limits=limits, stdin=stdin)
+    if language == "java":
+        (scratch / "Main.java").write_text(source)
+        build = sandbox.run(
+            [settings.javac_bin, "-J-XX:+UseSerialGC", "-J-XX:TieredStopAtLevel=1", "-d", "/work", "/work/Main.java"],
+            scratch=scratch,
+            limits=Limits(wall_s=30, cpu_s=30, memory_mb=1024, address_space_limit=False),
+            ro_binds=JAVA_RO_BINDS,
+        )
+        assert build.exit_code == 0, build.stderr.decode(errors="replace")
+        java_limits = Limits(**{**limits.__dict__, "address_space_limit": False})
+        heap = f"-Xmx{max(16, limits.memory_mb // 2)}m"
+        return sandbox.run(
+            [settings.java_bin, heap, *JAVA_FLAGS, "-cp", "/work", "Main"],
+            scratch=scratch,
+            limits=java_limits,
+            stdin=stdin,
+            ro_binds=JAVA_RO_BINDS,
+        )
+    raise ValueError(language)
