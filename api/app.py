@@ -1,0 +1,111 @@
+"""The FastAPI application: lifespan (database pool, judge), middleware, error rendering and routers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.db.pool import create_pool
+from api.errors import ApiError
+from api.logs import configure_logging
+from api.middleware import BodyLimitMiddleware, MetricsMiddleware
+from api.routers import health, internal, join, livekit_webhook, practice, sessions
+from api.settings import ApiSettings, get_settings
+
+log = structlog.get_logger(__name__)
+
+
+def error_body(code: str, message: str) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message}}
+
+
+async def _api_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    headers = {"Retry-After": "1"} if exc.retryable else None
+    return JSONResponse(error_body(exc.code, exc.message), status_code=exc.status, headers=headers)
+
+
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
+    first = errors[0] if errors else {"loc": ("body",), "msg": "invalid request"}
+    loc = [str(p) for p in first.get("loc", ()) if p not in ("body",)]
+    field = ".".join(loc) or "body"
+    return JSONResponse(
+        {
+            **error_body("validation_error", f"{field}: {first.get('msg', 'invalid')}"),
+            "fields": [
+                {"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"), "message": e.get("msg")}
+                for e in errors[:20]
+            ],
+        },
+        status_code=422,
+    )
+
+
+async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    message = {404: "Not found.", 405: "Method not allowed."}.get(exc.status_code, "Request failed.")
+    return JSONResponse(error_body(code, message), status_code=exc.status_code, headers=exc.headers)
+
+
+async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    log.error("unhandled_error", error_type=type(exc).__name__)
+    return JSONResponse(error_body("internal_error", "Internal error."), status_code=500)
+
+
+def create_app(settings: ApiSettings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(json_lines=settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if not settings.database_url:
+            raise RuntimeError(
+                "DATABASE_URL is not set (`shadows dev` starts a local PostgreSQL and sets it)"
+            )
+        pool = create_pool(
+            settings.database_url,
+            min_size=settings.db_pool_min,
+            max_size=settings.db_pool_max,
+            prepared=settings.db_prepared_statements,
+        )
+        await pool.open(wait=False)
+        app.state.pool = pool
+        app.state.settings = settings
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    app = FastAPI(
+        title="Shadows API",
+        version="0.1.0",
+        description="Sessions, candidate room tokens, LiveKit webhooks and the agent's internal API.",
+        lifespan=lifespan,
+    )
+    app.dependency_overrides[get_settings] = lambda: settings
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)
+    for router in (
+        health.router,
+        sessions.router,
+        join.router,
+        practice.router,
+        livekit_webhook.router,
+        internal.router,
+    ):
+        app.include_router(router)
+    app.add_middleware(MetricsMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,89 @@
+"""The append-only session event log: idempotent batched appends with dense per-session sequence numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from psycopg.types.json import Jsonb
+
+from api.db.pool import Conn
+
+
+@dataclass(frozen=True)
+class EventIn:
+    idempotency_key: str
+    type: str
+    payload: dict[str, Any]
+    t: float | None = None
+
+
+@dataclass(frozen=True)
+class Stored:
+    idempotency_key: str
+    seq: int
+    duplicate: bool
+
+
+async def append_events(conn: Conn, session_id: str, events: list[EventIn]) -> list[Stored] | None:
+    """Append a batch in order, in one transaction. A key already stored returns its original seq and stores
+    nothing. Concurrent appends to one session serialise on the session row, so seq stays dense and a duplicate
+    posted concurrently is detected rather than inserted twice. Returns None for an unknown session."""
+    out: list[Stored] = []
+    async with conn.transaction():
+        cur = await conn.execute(
+            """
+            select extract(epoch from (now() - coalesce(started_at, now())))::float8 as elapsed
+            from sessions where id = %s for update
+            """,
+            (session_id,),
+        )
+        row = await cur.fetchone()
+        if row is None:
+            return None
+        elapsed = float(row["elapsed"])
+        cur = await conn.execute(
+            "select coalesce(max(seq), 0) as seq from session_events where session_id = %s", (session_id,)
+        )
+        top = await cur.fetchone()
+        next_seq = int(top["seq"]) + 1 if top else 1
+        keys = [e.idempotency_key for e in events]
+        cur = await conn.execute(
+            "select idempotency_key, seq from session_events where session_id = %s and idempotency_key = any(%s)",
+            (session_id, keys),
+        )
+        existing = {r["idempotency_key"]: int(r["seq"]) for r in await cur.fetchall()}
+        for e in events:
+            if e.idempotency_key in existing:
+                out.append(Stored(e.idempotency_key, existing[e.idempotency_key], True))
+                continue
+            await conn.execute(
+                """
+                insert into session_events (session_id, seq, idempotency_key, type, t, payload)
+                values (%s, %s, %s, %s, %s, %s)
+                """,
+                (
+                    session_id,
+                    next_seq,
+                    e.idempotency_key,
+                    e.type,
+                    e.t if e.t is not None else elapsed,
+                    Jsonb(e.payload),
+                ),
+            )
+            existing[e.idempotency_key] = next_seq
+            out.append(Stored(e.idempotency_key, next_seq, False))
+            next_seq += 1
+    return out
+
+
+async def list_events(conn: Conn, session_id: str, *, types: list[str] | None = None) -> list[dict[str, Any]]:
+    cur = await conn.execute(
+        """
+        select seq, type, t, idempotency_key, payload, created_at from session_events
+        where session_id = %s and (%s::text[] is null or type = any(%s))
+        order by seq
+        """,
+        (session_id, types, types),
+    )
+    return await cur.fetchall()

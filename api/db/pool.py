@@ -1,0 +1,50 @@
+"""The async connection pool: the only way the API reaches Postgres."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import psycopg
+from psycopg.rows import DictRow, dict_row
+from psycopg_pool import AsyncConnectionPool
+
+from api.errors import ServiceUnavailableError
+
+Conn = psycopg.AsyncConnection[DictRow]
+
+
+class DatabaseUnavailableError(ServiceUnavailableError):
+    code = "database_unavailable"
+
+
+async def _configure(conn: psycopg.AsyncConnection[DictRow]) -> None:
+    await conn.set_autocommit(True)
+
+
+def create_pool(
+    url: str, *, min_size: int = 2, max_size: int = 20, prepared: bool = True
+) -> AsyncConnectionPool:
+    kwargs: dict[str, object] = {"row_factory": dict_row}
+    if not prepared:
+        kwargs["prepare_threshold"] = None
+    return AsyncConnectionPool(
+        url,
+        min_size=min_size,
+        max_size=max_size,
+        kwargs=kwargs,
+        configure=_configure,
+        open=False,
+        timeout=10.0,
+        name="shadows-api",
+    )
+
+
+@asynccontextmanager
+async def connection(pool: AsyncConnectionPool) -> AsyncIterator[Conn]:
+    """A pooled connection in autocommit mode; use `async with conn.transaction()` for multi-statement writes."""
+    try:
+        async with pool.connection() as conn:
+            yield conn
+    except psycopg.OperationalError as e:
+        raise DatabaseUnavailableError("The database is unavailable; try again shortly.") from e

@@ -1,0 +1,233 @@
+"""Sessions and candidates in Postgres: creation, listing, lookups by invite, and status transitions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from psycopg.types.json import Jsonb
+
+from api.db.pool import Conn
+
+FINISHED = ("completed", "abandoned", "cancelled")
+
+SESSION_COLUMNS = """
+  s.id, s.organization_id, s.candidate_id, s.question_id, s.status, s.language, s.room_name, s.duration_minutes,
+  s.invite_expires_at, s.expires_at, s.started_at, s.ended_at, s.created_at, s.updated_at, s.practice,
+  s.end_reason, s.metadata, s.job_description, s.resume_text, s.final_code,
+  c.name as candidate_name, c.email as candidate_email, c.external_id as candidate_external_id
+"""
+
+
+@dataclass(frozen=True)
+class NewSession:
+    id: str
+    organization_id: UUID | None
+    question_id: UUID
+    language: str
+    room_name: str
+    invite_hash: bytes
+    invite_expires_at: datetime
+    duration_minutes: int
+    expires_at: datetime
+    job_description: str | None
+    resume_text: str | None
+    metadata: dict[str, Any]
+    practice: bool
+    candidate_name: str
+    candidate_email: str | None
+    candidate_external_id: str | None
+    status: str = "scheduled"
+
+
+async def insert_session(conn: Conn, s: NewSession) -> dict[str, Any]:
+    """Candidate and session in one transaction: either both exist afterwards or neither does."""
+    async with conn.transaction():
+        if s.candidate_external_id is not None and s.organization_id is not None:
+            cur = await conn.execute(
+                """
+                insert into candidates (organization_id, name, email, external_id) values (%s, %s, %s, %s)
+                on conflict (organization_id, external_id) where external_id is not null
+                do update set name = excluded.name, email = excluded.email
+                returning id
+                """,
+                (s.organization_id, s.candidate_name, s.candidate_email, s.candidate_external_id),
+            )
+        else:
+            cur = await conn.execute(
+                "insert into candidates (organization_id, name, email) values (%s, %s, %s) returning id",
+                (s.organization_id, s.candidate_name, s.candidate_email),
+            )
+        cand = await cur.fetchone()
+        assert cand is not None
+        started = "now()" if s.status == "in_progress" else "null"
+        await conn.execute(
+            f"""
+            insert into sessions (id, organization_id, candidate_id, question_id, status, language, room_name,
+                                  invite_hash, invite_expires_at, duration_minutes, expires_at, job_description,
+                                  resume_text, metadata, practice, started_at)
+            values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, {started})
+            """,  # noqa: S608  # `started` is one of two literals above
+            (
+                s.id,
+                s.organization_id,
+                cand["id"],
+                s.question_id,
+                s.status,
+                s.language,
+                s.room_name,
+                s.invite_hash,
+                s.invite_expires_at,
+                s.duration_minutes,
+                s.expires_at,
+                s.job_description,
+                s.resume_text,
+                Jsonb(s.metadata),
+                s.practice,
+            ),
+        )
+    row = await get_session(conn, s.id)
+    assert row is not None
+    return row
+
+
+async def get_session(
+    conn: Conn, session_id: str, *, organization_id: UUID | None = None
+) -> dict[str, Any] | None:
+    """A session by id; with `organization_id`, only if it belongs to that organisation."""
+    cur = await conn.execute(
+        f"""
+        select {SESSION_COLUMNS} from sessions s left join candidates c on c.id = s.candidate_id
+        where s.id = %(id)s and (%(org)s::uuid is null or s.organization_id = %(org)s)
+        """,  # noqa: S608  # constant column list
+        {"id": session_id, "org": organization_id},
+    )
+    return await cur.fetchone()
+
+
+async def get_session_by_invite(conn: Conn, invite_hash: bytes) -> dict[str, Any] | None:
+    cur = await conn.execute(
+        f"""
+        select {SESSION_COLUMNS}, s.invite_hash from sessions s left join candidates c on c.id = s.candidate_id
+        where s.invite_hash = %s
+        """,  # noqa: S608  # constant column list
+        (invite_hash,),
+    )
+    return await cur.fetchone()
+
+
+async def get_session_by_room(conn: Conn, room_name: str) -> dict[str, Any] | None:
+    cur = await conn.execute("select id, status from sessions where room_name = %s", (room_name,))
+    return await cur.fetchone()
+
+
+async def list_sessions(
+    conn: Conn,
+    *,
+    organization_id: UUID,
+    status: str | None,
+    created_after: datetime | None,
+    created_before: datetime | None,
+    cursor: tuple[datetime, str] | None,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """Newest first, keyset-paginated on (created_at, id)."""
+    cur = await conn.execute(
+        f"""
+        select {SESSION_COLUMNS} from sessions s left join candidates c on c.id = s.candidate_id
+        where s.organization_id = %(org)s
+          and (%(status)s::text is null or s.status = %(status)s)
+          and (%(after)s::timestamptz is null or s.created_at >= %(after)s)
+          and (%(before)s::timestamptz is null or s.created_at < %(before)s)
+          and (%(c_at)s::timestamptz is null or (s.created_at, s.id) < (%(c_at)s, %(c_id)s))
+        order by s.created_at desc, s.id desc
+        limit %(limit)s
+        """,  # noqa: S608  # constant column list
+        {
+            "org": organization_id,
+            "status": status,
+            "after": created_after,
+            "before": created_before,
+            "c_at": cursor[0] if cursor else None,
+            "c_id": cursor[1] if cursor else None,
+            "limit": limit,
+        },
+    )
+    return await cur.fetchall()
+
+
+async def cancel_session(conn: Conn, session_id: str, organization_id: UUID) -> dict[str, Any] | None:
+    """Cancel a scheduled or in-progress session; returns the row after the attempt (None: not this org's)."""
+    await conn.execute(
+        """
+        update sessions set status = 'cancelled', ended_at = coalesce(ended_at, now()), end_reason = 'cancelled'
+        where id = %s and organization_id = %s and status in ('scheduled', 'in_progress')
+        """,
+        (session_id, organization_id),
+    )
+    return await get_session(conn, session_id, organization_id=organization_id)
+
+
+async def mark_started(conn: Conn, session_id: str) -> str | None:
+    """scheduled -> in_progress (sets started_at); returns the status afterwards, None if no such session."""
+    cur = await conn.execute(
+        """
+        update sessions set status = 'in_progress', started_at = coalesce(started_at, now())
+        where id = %s and status = 'scheduled'
+        returning status
+        """,
+        (session_id,),
+    )
+    row = await cur.fetchone()
+    if row:
+        return str(row["status"])
+    cur = await conn.execute("select status from sessions where id = %s", (session_id,))
+    row = await cur.fetchone()
+    return str(row["status"]) if row else None
+
+
+async def mark_completed(
+    conn: Conn, session_id: str, *, final_code: str | None, language: str | None, reason: str
+) -> str | None:
+    cur = await conn.execute(
+        """
+        update sessions set status = 'completed', ended_at = coalesce(ended_at, now()),
+          final_code = coalesce(%s, final_code), language = coalesce(%s, language), end_reason = %s,
+          started_at = coalesce(started_at, now())
+        where id = %s and status in ('scheduled', 'in_progress')
+        returning status
+        """,
+        (final_code, language, reason, session_id),
+    )
+    row = await cur.fetchone()
+    if row:
+        return str(row["status"])
+    cur = await conn.execute("select status from sessions where id = %s", (session_id,))
+    row = await cur.fetchone()
+    return str(row["status"]) if row else None
+
+
+async def mark_abandoned(conn: Conn, session_id: str, reason: str) -> bool:
+    """in_progress/scheduled -> abandoned when the room ended without a normal completion."""
+    cur = await conn.execute(
+        """
+        update sessions set status = 'abandoned', ended_at = coalesce(ended_at, now()), end_reason = %s
+        where id = %s and status in ('scheduled', 'in_progress')
+        returning id
+        """,
+        (reason, session_id),
+    )
+    return await cur.fetchone() is not None
+
+
+async def list_runs(conn: Conn, session_id: str) -> list[dict[str, Any]]:
+    cur = await conn.execute(
+        """
+        select id, kind, language, verdict, result_json, created_at from submissions
+        where session_id = %s order by created_at
+        """,
+        (session_id,),
+    )
+    return await cur.fetchall()

@@ -1,0 +1,96 @@
+"""Request dependencies: the database connection and the three kinds of caller (organisation, candidate, agent)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import Depends, Request
+
+from api.db import orgs_repo, sessions_repo
+from api.db.pool import Conn, connection
+from api.errors import ConflictError, GoneError, NotFoundError, UnauthorizedError
+from api.security import digest, same_digest, same_secret
+from api.settings import ApiSettings, get_settings
+
+Settings = Annotated[ApiSettings, Depends(get_settings)]
+
+
+async def get_conn(request: Request) -> AsyncIterator[Conn]:
+    async with connection(request.app.state.pool) as conn:
+        yield conn
+
+
+DbConn = Annotated[Conn, Depends(get_conn)]
+
+
+def bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise UnauthorizedError("Missing bearer credentials.", code="missing_credentials")
+    token = token.strip()
+    if len(token) > 512:
+        raise UnauthorizedError("Invalid credentials.", code="invalid_credentials")
+    return token
+
+
+@dataclass(frozen=True)
+class Org:
+    id: UUID
+    name: str
+
+
+async def require_org(request: Request, conn: DbConn) -> Org:
+    token = bearer(request)
+    row = await orgs_repo.org_for_key(conn, digest(token))
+    if row is None or not same_digest(token, row["key_hash"]):
+        raise UnauthorizedError("Invalid API key.", code="invalid_api_key")
+    return Org(id=row["organization_id"], name=row["name"])
+
+
+async def require_internal(request: Request, settings: Settings) -> None:
+    token = bearer(request)
+    if not same_secret(token, settings.internal_token.get_secret_value()):
+        raise UnauthorizedError("Invalid service token.", code="invalid_service_token")
+
+
+OrgCaller = Annotated[Org, Depends(require_org)]
+InternalCaller = Depends(require_internal)
+
+
+async def session_for_invite(conn: Conn, invite: str, *, usable: bool = True) -> dict[str, Any]:
+    """The session an invite opens. With `usable`, also refuse expired invites (410) and finished sessions (409)."""
+    if not invite or len(invite) > 512:
+        raise UnauthorizedError("Invalid invite.", code="invalid_invite")
+    row = await sessions_repo.get_session_by_invite(conn, digest(invite))
+    if row is None or not same_digest(invite, row["invite_hash"]):
+        raise UnauthorizedError("Invalid invite.", code="invalid_invite")
+    if usable:
+        now = datetime.now(UTC)
+        if row["status"] == "cancelled":
+            raise ConflictError("This interview was cancelled.", code="session_cancelled")
+        if row["status"] in ("completed", "abandoned"):
+            raise ConflictError("This interview has already finished.", code="session_finished")
+        if row["status"] == "scheduled" and row["invite_expires_at"] <= now:
+            raise GoneError("This invite has expired.", code="invite_expired")
+        if row["expires_at"] <= now:
+            raise GoneError("This interview has expired.", code="session_expired")
+    return row
+
+
+async def require_candidate(request: Request, conn: DbConn) -> dict[str, Any]:
+    return await session_for_invite(conn, bearer(request))
+
+
+CandidateSession = Annotated[dict[str, Any], Depends(require_candidate)]
+
+
+def own_session(candidate: dict[str, Any], session_id: str) -> dict[str, Any]:
+    """A candidate may act only on the session their invite opens; any other id looks like it does not exist."""
+    if not same_secret(candidate["id"], session_id):
+        raise NotFoundError("Session not found.", code="session_not_found")
+    return candidate

@@ -1,0 +1,80 @@
+"""The API's error hierarchy; every domain error renders as `{"error": {"code", "message"}}`.
+
+ApiError (500 internal)
+├── BadRequestError (400)
+├── UnauthorizedError (401)
+├── ForbiddenError (403)
+├── NotFoundError (404)
+├── ConflictError (409)          e.g. session_finished, session_cancelled
+├── GoneError (410)              e.g. invite_expired
+├── PayloadTooLargeError (413)
+├── UnprocessableError (422)     e.g. unsupported_language, no_matching_question
+├── RateLimitedError (429)
+├── ServiceUnavailableError (503, retryable)   e.g. judge_busy, database_unavailable
+└── EmbeddedPostgresError (500; api.db.embedded)
+"""
+
+from __future__ import annotations
+
+
+class ApiError(Exception):
+    status: int = 500
+    code: str = "internal_error"
+    retryable: bool = False
+
+    def __init__(self, message: str = "Internal error.", *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+
+class BadRequestError(ApiError):
+    status = 400
+    code = "bad_request"
+
+
+class UnauthorizedError(ApiError):
+    status = 401
+    code = "unauthorized"
+
+
+class ForbiddenError(ApiError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFoundError(ApiError):
+    status = 404
+    code = "not_found"
+
+
+class ConflictError(ApiError):
+    status = 409
+    code = "conflict"
+
+
+class GoneError(ApiError):
+    status = 410
+    code = "gone"
+
+
+class PayloadTooLargeError(ApiError):
+    status = 413
+    code = "payload_too_large"
+
+
+class UnprocessableError(ApiError):
+    status = 422
+    code = "unprocessable"
+
+
+class RateLimitedError(ApiError):
+    status = 429
+    code = "rate_limited"
+
+
+class ServiceUnavailableError(ApiError):
+    status = 503
+    code = "service_unavailable"
+    retryable = True

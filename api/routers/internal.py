@@ -1,0 +1,170 @@
+"""Internal routes for the agent (service token): session context, event log appends, start and completion."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from api.db import events_repo, questions_repo, sessions_repo
+from api.deps import DbConn, InternalCaller, Settings
+from api.errors import ConflictError, NotFoundError
+from api.metrics import EVENTS
+from api.scheduling import ends_at, schedule_session
+from api.schemas import Difficulty, Language
+
+router = APIRouter(prefix="/v1/internal", tags=["internal"], dependencies=[InternalCaller])
+
+EventType = Literal[
+    "transcript",
+    "editor_snapshot",
+    "tool_call",
+    "test_run",
+    "submission",
+    "hint",
+    "phase_change",
+    "turn_metrics",
+    "model_usage",
+    "time_warning",
+    "note",
+]
+MAX_PAYLOAD_BYTES = 256 * 1024
+
+
+class EventBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    idempotency_key: str = Field(min_length=1, max_length=200)
+    type: EventType
+    t: float | None = Field(default=None, ge=0, le=24 * 3600)
+    payload: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("payload")
+    @classmethod
+    def _bounded(cls, v: dict[str, Any]) -> dict[str, Any]:
+        if len(json.dumps(v)) > MAX_PAYLOAD_BYTES:
+            raise ValueError(f"must serialise to at most {MAX_PAYLOAD_BYTES} bytes of JSON")
+        return v
+
+
+class EventBatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    events: list[EventBody] = Field(min_length=1, max_length=200)
+
+
+class CompleteBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    final_code: str | None = Field(default=None, max_length=200_000)
+    language: Language | None = None
+    reason: str = Field(default="completed", max_length=100)
+
+
+class PracticeBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    difficulty: Difficulty | None = None
+    language: Language = "python"
+
+
+async def build_context(conn: DbConn, session: dict[str, Any]) -> dict[str, Any]:
+    question = await questions_repo.read_public_question(conn, session["question_id"])
+    question.pop("compare", None)
+    events = await events_repo.list_events(conn, session["id"])
+    end = ends_at(session)
+    return {
+        "session": {
+            "id": session["id"],
+            "status": session["status"],
+            "language": session["language"],
+            "duration_minutes": session["duration_minutes"],
+            "started_at": session["started_at"].isoformat() if session["started_at"] else None,
+            "ends_at": end.isoformat() if end else None,
+            "room_name": session["room_name"],
+            "practice": session["practice"],
+        },
+        "candidate": {"name": session["candidate_name"]},
+        "question": question,
+        "job_description": session["job_description"],
+        "resume_text": session["resume_text"],
+        "events": [{**e, "created_at": e["created_at"].isoformat()} for e in events],
+    }
+
+
+async def _session(conn: DbConn, session_id: str) -> dict[str, Any]:
+    row = await sessions_repo.get_session(conn, session_id)
+    if row is None:
+        raise NotFoundError("Session not found.", code="session_not_found")
+    return row
+
+
+@router.get("/sessions/{session_id}/context")
+async def read_session_context(session_id: str, conn: DbConn) -> dict[str, Any]:
+    """Question (hints, rubric, visible tests; never hidden tests), candidate, JD, résumé, and events so far."""
+    return await build_context(conn, await _session(conn, session_id))
+
+
+@router.post("/sessions/{session_id}/start")
+async def start_session(session_id: str, conn: DbConn) -> dict[str, Any]:
+    status = await sessions_repo.mark_started(conn, session_id)
+    if status is None:
+        raise NotFoundError("Session not found.", code="session_not_found")
+    if status != "in_progress":
+        raise ConflictError("This session has already finished.", code="session_finished")
+    return await build_context(conn, await _session(conn, session_id))
+
+
+@router.post("/sessions/{session_id}/events")
+async def append_events(session_id: str, batch: EventBatch, conn: DbConn) -> dict[str, Any]:
+    """Append events in order; a repeated idempotency key returns its stored seq and stores nothing."""
+    stored = await events_repo.append_events(
+        conn,
+        session_id,
+        [events_repo.EventIn(e.idempotency_key, e.type, e.payload, e.t) for e in batch.events],
+    )
+    if stored is None:
+        raise NotFoundError("Session not found.", code="session_not_found")
+    for e, s in zip(batch.events, stored, strict=True):
+        EVENTS.labels(type=e.type, duplicate=str(s.duplicate).lower()).inc()
+    return {
+        "events": [
+            {"idempotency_key": s.idempotency_key, "seq": s.seq, "duplicate": s.duplicate} for s in stored
+        ]
+    }
+
+
+@router.post("/sessions/{session_id}/complete")
+async def complete_session(session_id: str, body: CompleteBody, conn: DbConn) -> dict[str, str]:
+    status = await sessions_repo.mark_completed(
+        conn, session_id, final_code=body.final_code, language=body.language, reason=body.reason
+    )
+    if status is None:
+        raise NotFoundError("Session not found.", code="session_not_found")
+    return {"id": session_id, "status": status}
+
+
+@router.post("/practice")
+async def create_agent_practice(body: PracticeBody, conn: DbConn, settings: Settings) -> dict[str, Any]:
+    """An org-less practice session for an agent job that arrived without session metadata (playground, console)."""
+    scheduled = await schedule_session(
+        conn,
+        settings,
+        organization_id=None,
+        candidate_name="Practice candidate",
+        candidate_email=None,
+        candidate_external_id=None,
+        question_id=None,
+        difficulty=body.difficulty,
+        topic=None,
+        language=body.language,
+        duration_minutes=45,
+        job_description=None,
+        resume_text=None,
+        metadata={"source": "agent"},
+        practice=True,
+    )
+    await sessions_repo.mark_started(conn, scheduled.session["id"])
+    return await build_context(conn, await _session(conn, scheduled.session["id"]))

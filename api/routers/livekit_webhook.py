@@ -1,0 +1,69 @@
+"""LiveKit's webhooks: verified against our API secret, applied once each, moving sessions through their lifecycle."""
+
+from __future__ import annotations
+
+import structlog
+from fastapi import APIRouter, Request
+from livekit import api as lk
+from psycopg.errors import UniqueViolation
+
+from api.db import sessions_repo
+from api.deps import DbConn, Settings
+from api.errors import UnauthorizedError
+from api.metrics import WEBHOOKS
+
+log = structlog.get_logger(__name__)
+router = APIRouter(prefix="/v1/livekit", tags=["livekit"])
+
+
+def _verify(body: bytes, auth: str, settings: Settings) -> lk.WebhookEvent:
+    receiver = lk.WebhookReceiver(
+        lk.TokenVerifier(settings.livekit_api_key, settings.livekit_api_secret.get_secret_value())
+    )
+    token = auth[7:] if auth.lower().startswith("bearer ") else auth
+    try:
+        return receiver.receive(body.decode("utf-8"), token)
+    except Exception as e:  # noqa: BLE001  # the SDK raises bare Exception / jwt errors for every bad signature
+        raise UnauthorizedError("Invalid webhook signature.", code="invalid_signature") from e
+
+
+@router.post("/webhook")
+async def receive_livekit_webhook(request: Request, conn: DbConn, settings: Settings) -> dict[str, str]:
+    """Candidate joined -> in_progress; room finished without a normal end -> abandoned. Replays are no-ops."""
+    auth = request.headers.get("authorization", "")
+    if not auth:
+        raise UnauthorizedError("Missing webhook signature.", code="missing_signature")
+    event = _verify(await request.body(), auth, settings)
+    room_name = event.room.name if event.HasField("room") else None
+    event_id = event.id or f"{event.event}:{room_name}:{event.created_at}"
+    try:
+        async with conn.transaction():
+            await conn.execute(
+                "insert into livekit_webhook_events (id, event, room_name) values (%s, %s, %s)",
+                (event_id, event.event, room_name),
+            )
+            outcome = await _apply(conn, event, room_name)
+    except UniqueViolation:
+        WEBHOOKS.labels(event=event.event, outcome="duplicate").inc()
+        return {"status": "duplicate"}
+    WEBHOOKS.labels(event=event.event, outcome=outcome).inc()
+    log.info("livekit.webhook", webhook_event=event.event, outcome=outcome)
+    return {"status": outcome}
+
+
+async def _apply(conn: DbConn, event: lk.WebhookEvent, room_name: str | None) -> str:
+    if not room_name:
+        return "ignored"
+    session = await sessions_repo.get_session_by_room(conn, room_name)
+    if session is None:
+        return "unknown_room"
+    if event.event == "participant_joined" and event.participant.identity.startswith("candidate-"):
+        status = await sessions_repo.mark_started(conn, session["id"])
+        return "started" if status == "in_progress" else "unchanged"
+    if event.event == "room_finished":
+        return (
+            "abandoned"
+            if await sessions_repo.mark_abandoned(conn, session["id"], "room_finished")
+            else "unchanged"
+        )
+    return "ignored"

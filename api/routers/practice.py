@@ -1,0 +1,59 @@
+"""Self-serve practice sessions (the mock-interview offering): no organisation, rate-limited per client address."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from limits import parse
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import MovingWindowRateLimiter
+
+from api.deps import DbConn, Settings
+from api.errors import NotFoundError, RateLimitedError
+from api.scheduling import schedule_session
+from api.schemas import PracticeCreate, SessionCreated
+
+router = APIRouter(prefix="/v1", tags=["practice"])
+
+# Per process. Behind several API replicas, switch the storage to Redis (limits supports it) for a global limit.
+_limiter = MovingWindowRateLimiter(MemoryStorage())
+
+
+@router.post("/practice", status_code=201, response_model=SessionCreated)
+async def create_practice_session(
+    body: PracticeCreate, request: Request, conn: DbConn, settings: Settings
+) -> SessionCreated:
+    """Start a practice interview for yourself. Off unless SHADOWS_API_PRACTICE_ENABLED is set."""
+    if not settings.practice_enabled:
+        raise NotFoundError("Not found.", code="not_found")
+    client = request.client.host if request.client else "unknown"
+    if not await _limiter.hit(parse(settings.practice_rate_limit), "practice", client):
+        raise RateLimitedError("Too many practice sessions from this address; try again later.")
+    scheduled = await schedule_session(
+        conn,
+        settings,
+        organization_id=None,
+        candidate_name=body.name,
+        candidate_email=None,
+        candidate_external_id=None,
+        question_id=None,
+        difficulty=body.difficulty,
+        topic=None,
+        language=body.language,
+        duration_minutes=body.duration_minutes,
+        job_description=None,
+        resume_text=None,
+        metadata={},
+        practice=True,
+    )
+    s = scheduled.session
+    return SessionCreated(
+        id=s["id"],
+        status=s["status"],
+        join_url=scheduled.join_url,
+        invite=scheduled.invite,
+        invite_expires_at=s["invite_expires_at"],
+        expires_at=s["expires_at"],
+        question_id=s["question_id"],
+        language=s["language"],
+        duration_minutes=s["duration_minutes"],
+    )

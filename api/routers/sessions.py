@@ -1,0 +1,198 @@
+"""Organisation routes for sessions: schedule, list, read, cancel."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import ValidationError
+
+from api.db import events_repo, questions_repo, sessions_repo
+from api.deps import DbConn, OrgCaller, Settings
+from api.errors import BadRequestError, ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableError
+from api.resume import extract_pdf_text
+from api.scheduling import schedule_session
+from api.schemas import SessionCreate, SessionCreated, SessionDetail, SessionPage, SessionSummary, Status
+
+router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
+
+CREATE_OPENAPI: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/SessionCreate"}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["payload"],
+                    "properties": {
+                        "payload": {"type": "string", "description": "SessionCreate as a JSON string"},
+                        "resume": {"type": "string", "format": "binary", "description": "Résumé PDF"},
+                    },
+                }
+            },
+        },
+    }
+}
+
+
+async def _read_create_body(request: Request, settings: Settings) -> SessionCreate:
+    content_type = request.headers.get("content-type", "")
+    try:
+        if content_type.startswith("multipart/form-data"):
+            form = await request.form(max_files=1, max_fields=4)
+            raw = form.get("payload")
+            if not isinstance(raw, str):
+                raise UnprocessableError("Form field 'payload' (JSON) is required.", code="validation_error")
+            body = SessionCreate.model_validate_json(raw)
+            upload = form.get("resume")
+            if upload is not None and not isinstance(upload, str):
+                data = await upload.read(settings.max_resume_bytes + 1)
+                if len(data) > settings.max_resume_bytes:
+                    raise PayloadTooLargeError("The résumé PDF is too large.")
+                body = body.model_copy(
+                    update={"resume_text": await extract_pdf_text(data, settings.max_text_chars)}
+                )
+            return body
+        if content_type.startswith("application/json") or not content_type:
+            return SessionCreate.model_validate_json(await request.body())
+    except ValidationError as e:
+        err = e.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or "body"
+        raise UnprocessableError(f"{field}: {err['msg']}", code="validation_error") from e
+    raise UnprocessableError("Send application/json or multipart/form-data.", code="unsupported_media_type")
+
+
+@router.post("", status_code=201, response_model=SessionCreated, openapi_extra=CREATE_OPENAPI)
+async def create_session(
+    request: Request, org: OrgCaller, conn: DbConn, settings: Settings
+) -> SessionCreated:
+    """Schedule an interview for a candidate. The response's `invite` is shown once."""
+    body = await _read_create_body(request, settings)
+    scheduled = await schedule_session(
+        conn,
+        settings,
+        organization_id=org.id,
+        candidate_name=body.candidate.name,
+        candidate_email=str(body.candidate.email),
+        candidate_external_id=body.candidate.external_id,
+        question_id=body.question_id,
+        difficulty=body.difficulty,
+        topic=body.topic,
+        language=body.language,
+        duration_minutes=body.duration_minutes,
+        job_description=body.job_description,
+        resume_text=body.resume_text,
+        metadata=body.metadata,
+    )
+    s = scheduled.session
+    return SessionCreated(
+        id=s["id"],
+        status=s["status"],
+        join_url=scheduled.join_url,
+        invite=scheduled.invite,
+        invite_expires_at=s["invite_expires_at"],
+        expires_at=s["expires_at"],
+        question_id=s["question_id"],
+        language=s["language"],
+        duration_minutes=s["duration_minutes"],
+    )
+
+
+def summary(row: dict[str, Any]) -> SessionSummary:
+    return SessionSummary(
+        id=row["id"],
+        status=row["status"],
+        question_id=row["question_id"],
+        language=row["language"],
+        duration_minutes=row["duration_minutes"],
+        candidate={
+            "name": row["candidate_name"],
+            "email": row["candidate_email"],
+            "external_id": row["candidate_external_id"],
+        },
+        created_at=row["created_at"],
+        started_at=row["started_at"],
+        ended_at=row["ended_at"],
+        expires_at=row["expires_at"],
+        end_reason=row["end_reason"],
+        metadata=row["metadata"],
+    )
+
+
+def _encode_cursor(row: dict[str, Any]) -> str:
+    raw = json.dumps([row["created_at"].isoformat(), row["id"]]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        created, sid = json.loads(raw)
+        return datetime.fromisoformat(created), str(sid)
+    except (ValueError, TypeError) as e:
+        raise BadRequestError("Invalid cursor.", code="invalid_cursor") from e
+
+
+@router.get("", response_model=SessionPage)
+async def list_sessions(
+    org: OrgCaller,
+    conn: DbConn,
+    status: Status | None = None,
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+) -> SessionPage:
+    """This organisation's sessions, newest first. Pass `next_cursor` back as `cursor` for the next page."""
+    rows = await sessions_repo.list_sessions(
+        conn,
+        organization_id=org.id,
+        status=status,
+        created_after=created_after,
+        created_before=created_before,
+        cursor=_decode_cursor(cursor) if cursor else None,
+        limit=limit + 1,
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return SessionPage(
+        data=[summary(r) for r in rows], next_cursor=_encode_cursor(rows[-1]) if more and rows else None
+    )
+
+
+@router.get("/{session_id}", response_model=SessionDetail)
+async def read_session(session_id: str, org: OrgCaller, conn: DbConn) -> SessionDetail:
+    """A session with its question, event log, test runs and final code."""
+    row = await sessions_repo.get_session(conn, session_id, organization_id=org.id)
+    if row is None:
+        raise NotFoundError("Session not found.", code="session_not_found")
+    question = (
+        await questions_repo.read_public_question(conn, row["question_id"]) if row["question_id"] else None
+    )
+    events = await events_repo.list_events(conn, session_id)
+    runs = await sessions_repo.list_runs(conn, session_id)
+    return SessionDetail(
+        **summary(row).model_dump(),
+        room_name=row["room_name"],
+        question=question,
+        events=[{**e, "created_at": e["created_at"].isoformat()} for e in events],
+        runs=[{**r, "id": str(r["id"]), "created_at": r["created_at"].isoformat()} for r in runs],
+        final_code=row["final_code"],
+        job_description=row["job_description"],
+        has_resume=bool(row["resume_text"]),
+    )
+
+
+@router.post("/{session_id}/cancel", response_model=SessionSummary)
+async def cancel_session(session_id: str, org: OrgCaller, conn: DbConn) -> SessionSummary:
+    """Cancel a scheduled or running session (idempotent). A completed or abandoned session is a 409."""
+    row = await sessions_repo.cancel_session(conn, session_id, org.id)
+    if row is None:
+        raise NotFoundError("Session not found.", code="session_not_found")
+    if row["status"] != "cancelled":
+        raise ConflictError("This session has already finished.", code="session_finished")
+    return summary(row)

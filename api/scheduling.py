@@ -1,0 +1,80 @@
+"""Scheduling a session: choosing its question, issuing its invite and room, and storing it with its candidate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from api.db import questions_repo, sessions_repo
+from api.db.pool import Conn
+from api.errors import UnprocessableError
+from api.security import digest, new_invite, new_session_id
+from api.settings import ApiSettings
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    session: dict[str, Any]
+    invite: str
+    join_url: str
+
+
+async def schedule_session(
+    conn: Conn,
+    settings: ApiSettings,
+    *,
+    organization_id: UUID | None,
+    candidate_name: str,
+    candidate_email: str | None,
+    candidate_external_id: str | None,
+    question_id: UUID | None,
+    difficulty: str | None,
+    topic: str | None,
+    language: str,
+    duration_minutes: int,
+    job_description: str | None,
+    resume_text: str | None,
+    metadata: dict[str, Any],
+    practice: bool = False,
+) -> Scheduled:
+    question = await questions_repo.pick_question(
+        conn, question_id=question_id, difficulty=difficulty, topic=topic
+    )
+    if question is None:
+        if question_id is not None:
+            raise UnprocessableError("No question with that id.", code="question_not_found")
+        raise UnprocessableError("No question matches that difficulty/topic.", code="no_matching_question")
+    now = datetime.now(UTC)
+    session_id = new_session_id()
+    invite = new_invite()
+    row = await sessions_repo.insert_session(
+        conn,
+        sessions_repo.NewSession(
+            id=session_id,
+            organization_id=organization_id,
+            question_id=question["id"],
+            language=language,
+            room_name=f"shadows-{session_id}",
+            invite_hash=digest(invite),
+            invite_expires_at=now + timedelta(hours=settings.invite_ttl_hours),
+            duration_minutes=duration_minutes,
+            expires_at=now + timedelta(hours=settings.session_expiry_hours),
+            job_description=job_description,
+            resume_text=resume_text,
+            metadata=metadata,
+            practice=practice,
+            candidate_name=candidate_name,
+            candidate_email=candidate_email,
+            candidate_external_id=candidate_external_id,
+        ),
+    )
+    # The invite rides in the URL fragment: browsers never send it to servers or in Referer headers.
+    join_url = f"{settings.public_url.rstrip('/')}/join#invite={invite}"
+    return Scheduled(session=row, invite=invite, join_url=join_url)
+
+
+def ends_at(session: dict[str, Any]) -> datetime | None:
+    started = session.get("started_at")
+    return started + timedelta(minutes=session["duration_minutes"]) if started else None

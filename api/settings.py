@@ -1,0 +1,75 @@
+"""Configuration of the API deployable (`SHADOWS_API_*`, plus the SDKs' own `DATABASE_URL` and `LIVEKIT_*`)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_PREFIXES = ("change-me", "devkey", "devsecret", "dev-")
+
+
+class ApiSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SHADOWS_API_", env_file=".env", extra="ignore")
+
+    environment: Literal["local", "test", "staging", "production"] = "local"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str = "http://127.0.0.1:8000"  # where join links point (the web client is served by the API)
+
+    database_url: str | None = Field(default=None, validation_alias=AliasChoices("DATABASE_URL"))
+    db_pool_min: int = 2
+    db_pool_max: int = 20
+    # Supabase's transaction pooler (port 6543) cannot keep prepared statements; set false there.
+    db_prepared_statements: bool = True
+    data_dir: Path = Path(".data")
+
+    livekit_url: str = Field(default="ws://127.0.0.1:7880", validation_alias=AliasChoices("LIVEKIT_URL"))
+    livekit_api_key: str = Field(default="devkey", validation_alias=AliasChoices("LIVEKIT_API_KEY"))
+    livekit_api_secret: SecretStr = Field(
+        default=SecretStr("devsecret-change-me-0123456789abcdef"),
+        validation_alias=AliasChoices("LIVEKIT_API_SECRET"),
+    )
+    agent_name: str = "shadows-interviewer"
+    token_grace_minutes: int = Field(default=10, ge=0, le=60)
+    room_empty_timeout_s: int = 300
+    room_departure_timeout_s: int = 120
+
+    internal_token: SecretStr = SecretStr("change-me-internal-token-0123456789")
+    invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 30)
+    session_expiry_hours: int = Field(default=24 * 7, ge=1)
+
+    max_body_bytes: int = 2 * 1024 * 1024
+    max_resume_bytes: int = 5 * 1024 * 1024
+    max_text_chars: int = 50_000
+
+    practice_enabled: bool = False
+    practice_rate_limit: str = "5/hour"
+
+    questions_dir: Path = Path("questions")
+    web_dir: Path = Path("web/dist")
+    log_json: bool = True
+
+    @model_validator(mode="after")
+    def _no_placeholder_secrets(self) -> ApiSettings:
+        if self.environment in ("local", "test"):
+            return self
+        for name, value in (
+            ("SHADOWS_API_INTERNAL_TOKEN", self.internal_token.get_secret_value()),
+            ("LIVEKIT_API_SECRET", self.livekit_api_secret.get_secret_value()),
+        ):
+            if value.startswith(PLACEHOLDER_PREFIXES) or len(value) < 32:
+                raise ValueError(f"{name} is a placeholder or shorter than 32 characters")
+        if self.livekit_api_key.startswith(PLACEHOLDER_PREFIXES):
+            raise ValueError("LIVEKIT_API_KEY is a placeholder")
+        if not self.database_url:
+            raise ValueError("DATABASE_URL is required outside the local environment")
+        return self
+
+
+@lru_cache
+def get_settings() -> ApiSettings:
+    return ApiSettings()
