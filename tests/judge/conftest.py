@@ -91,7 +91,7 @@ def descendants(root: int, table: list[Proc]) -> list[Proc]:
     return found
 
 
-def strays(settings: JudgeSettings, *, allowed: set[int] = frozenset()) -> list[Proc]:  # type: ignore[assignment]
+def strays(settings: JudgeSettings, *, allowed: frozenset[int] = frozenset()) -> list[Proc]:
     """Sandboxed processes still alive, and zombies or bwrap processes left under this test process."""
     table = process_table()
     lo, hi = settings.sandbox_uid, settings.sandbox_uid + UID_SPAN
@@ -104,7 +104,9 @@ def strays(settings: JudgeSettings, *, allowed: set[int] = frozenset()) -> list[
     return [p for pid, p in sorted(found.items()) if pid not in allowed]
 
 
-def wait_no_strays(settings: JudgeSettings, *, allowed: set[int] = frozenset(), timeout: float = 3.0) -> list[Proc]:  # type: ignore[assignment]
+def wait_no_strays(
+    settings: JudgeSettings, *, allowed: frozenset[int] = frozenset(), timeout: float = 3.0
+) -> list[Proc]:
     """Strays remaining after giving the kernel `timeout` seconds to finish tearing namespaces down."""
     deadline = time.monotonic() + timeout
     while True:
@@ -190,7 +192,8 @@ def run_source(
     settings = sandbox.settings
     if language == "python":
         (scratch / "main.py").write_text(source)
-        return sandbox.run([settings.python_bin, "/work/main.py"], scratch=scratch, limits=limits, stdin=stdin)
+        argv = [settings.python_bin, "/work/main.py"]
+        return sandbox.run(argv, scratch=scratch, limits=limits, stdin=stdin)
     if language == "javascript":
         (scratch / "main.js").write_text(source)
         node_limits = Limits(**{**limits.__dict__, "address_space_limit": False})
@@ -210,7 +213,14 @@ def run_source(
     if language == "java":
         (scratch / "Main.java").write_text(source)
         build = sandbox.run(
-            [settings.javac_bin, "-J-XX:+UseSerialGC", "-J-XX:TieredStopAtLevel=1", "-d", "/work", "/work/Main.java"],
+            [
+                settings.javac_bin,
+                "-J-XX:+UseSerialGC",
+                "-J-XX:TieredStopAtLevel=1",
+                "-d",
+                "/work",
+                "Main.java",
+            ],
             scratch=scratch,
             limits=Limits(wall_s=30, cpu_s=30, memory_mb=1024, address_space_limit=False),
             ro_binds=JAVA_RO_BINDS,
