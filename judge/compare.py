@@ -1,0 +1,117 @@
+"""Structural comparison of a returned value with the expected one: typed, float tolerance, unordered arrays."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from judge.bank import Compare, split_type
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _sort_key(v: Any) -> tuple[Any, ...]:
+    """A total order over JSON values of mixed types (a wrong answer may mix types)."""
+    if v is None:
+        return (0,)
+    if isinstance(v, bool):
+        return (1, v)
+    if _is_number(v):
+        return (2, v if not math.isnan(v) else math.inf)
+    if isinstance(v, str):
+        return (3, v)
+    if isinstance(v, list):
+        return (4, tuple(_sort_key(x) for x in v))
+    return (5, repr(v))
+
+
+def _canonical(value: Any, depth: int, options: Compare, top: bool) -> Any:
+    """Sort the arrays that the options declare unordered, innermost first."""
+    if depth == 0 or not isinstance(value, list):
+        return value
+    items = [_canonical(v, depth - 1, options, top=False) for v in value]
+    if (top and options.unordered) or (not top and options.unordered_nested):
+        items.sort(key=_sort_key)
+    return items
+
+
+def _scalar_equal(expected: Any, actual: Any, scalar: str, tolerance: float) -> bool:
+    if scalar in ("int", "long"):
+        if not _is_number(actual) or (isinstance(actual, float) and not actual.is_integer()):
+            return False
+        return bool(int(actual) == expected)
+    if scalar == "float":
+        if not _is_number(actual) or not _is_number(expected):
+            return False
+        a, e = float(actual), float(expected)
+        if math.isnan(a) or math.isnan(e):
+            return False
+        if math.isinf(a) or math.isinf(e):
+            return a == e
+        diff = abs(a - e)
+        return diff <= tolerance or diff <= tolerance * abs(e)
+    if scalar == "bool":
+        return isinstance(actual, bool) and actual == expected
+    return isinstance(actual, str) and actual == expected
+
+
+def _equal(expected: Any, actual: Any, scalar: str, depth: int, tolerance: float) -> bool:
+    if depth == 0:
+        return _scalar_equal(expected, actual, scalar, tolerance)
+    if not isinstance(actual, list) or len(actual) != len(expected):
+        return False
+    return all(_equal(e, a, scalar, depth - 1, tolerance) for e, a in zip(expected, actual, strict=True))
+
+
+def values_equal(expected: Any, actual: Any, type_: str, options: Compare | None = None) -> bool:
+    """True when `actual` matches `expected` of declared type `type_` under the question's compare options.
+
+    Integers must be integral (a JavaScript `3` or Python `3.0` equals `3`), floats match within the absolute or
+    relative tolerance (NaN never matches), bools and strings match exactly, and arrays declared unordered are
+    compared as multisets.
+    """
+    options = options or Compare()
+    scalar, depth = split_type(type_)
+    return _equal(
+        _canonical(expected, depth, options, top=True),
+        _canonical(actual, depth, options, top=True),
+        scalar,
+        depth,
+        options.float_tolerance,
+    )
+
+
+def mismatch_hint(expected: Any, actual: Any, type_: str) -> str | None:
+    """A short, candidate-safe reason for a mismatch in shape or type (None when only the values differ)."""
+    scalar, depth = split_type(type_)
+    if depth:
+        if not isinstance(actual, list):
+            return f"expected an array ({type_}), got {_json_type(actual)}"
+        if len(actual) != len(expected):
+            return f"expected {len(expected)} elements, got {len(actual)}"
+        return None
+    if scalar in ("int", "long", "float") and not _is_number(actual):
+        return f"expected a number ({type_}), got {_json_type(actual)}"
+    if scalar in ("int", "long") and isinstance(actual, float) and not actual.is_integer():
+        return f"expected an integer ({type_}), got a fraction"
+    if scalar == "bool" and not isinstance(actual, bool):
+        return f"expected a boolean, got {_json_type(actual)}"
+    if scalar == "string" and not isinstance(actual, str):
+        return f"expected a string, got {_json_type(actual)}"
+    return None
+
+
+def _json_type(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "a boolean"
+    if _is_number(v):
+        return "a number"
+    if isinstance(v, str):
+        return "a string"
+    if isinstance(v, list):
+        return "an array"
+    return "an object"

@@ -1,0 +1,2 @@
+def sum_pair(a: int, b: int) -> int:
+    return a + b

@@ -1,0 +1,5 @@
+class Solution {
+    public int sumPair(int a, int b) {
+        return 0;
+    }
+}
