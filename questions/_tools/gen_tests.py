@@ -274,6 +274,74 @@ def merge_intervals_tests(rng: random.Random) -> list[dict]:
     tests.append(t("large-nested", nested, hidden=True, note="2*10^4 nested intervals merge into one"))
     return tests
 
+# ------------------------------------------------------------------------------------ number-of-islands
+def islands_brute(grid):
+    """Union-find over land cells (independent of the reference's BFS)."""
+    parent: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for r, row in enumerate(grid):
+        for c, ch in enumerate(row):
+            if ch == "1":
+                parent[(r, c)] = (r, c)
+    for r, c in list(parent):
+        for nb in ((r + 1, c), (r, c + 1)):
+            if nb in parent:
+                parent[find(nb)] = find((r, c))
+    return len({find(x) for x in parent})
+
+
+def random_grid(rng: random.Random, rows: int, cols: int, land: float) -> list[str]:
+    return ["".join("1" if rng.random() < land else "0" for _ in range(cols)) for _ in range(rows)]
+
+
+def snake_grid(rows: int, cols: int) -> list[str]:
+    out = []
+    for r in range(rows):
+        if r % 2 == 0:
+            out.append("1" * cols)
+        elif (r // 2) % 2 == 0:
+            out.append("0" * (cols - 1) + "1")
+        else:
+            out.append("1" + "0" * (cols - 1))
+    return out
+
+
+def number_of_islands_tests(rng: random.Random) -> list[dict]:
+    tests = [
+        t("example-1", ["11110", "11010", "11000", "00000"]),
+        t("example-2", ["11000", "11000", "00100", "00011"]),
+        t("example-3", ["101", "010", "101"]),
+        t("empty-grid", []),
+        t("single-water", ["0"]),
+        t("single-land", ["1"], hidden=True),
+        t("all-water", ["0000", "0000", "0000"], hidden=True),
+        t("all-land", ["11111"] * 5, hidden=True),
+        t("single-row", ["1011101"], hidden=True),
+        t("single-column", ["1", "1", "0", "1", "0", "0", "1"], hidden=True),
+        t("checkerboard", ["".join("1" if (r + c) % 2 == 0 else "0" for c in range(10)) for r in range(10)],
+          hidden=True, note="diagonals do not connect"),
+        t("ring-with-island-inside", ["11111", "10001", "10101", "10001", "11111"], hidden=True),
+        t("u-shape-joins-late", ["10001", "10001", "10001", "11111"], hidden=True,
+          note="two arms meet only on the last row"),
+        t("snake", snake_grid(9, 7), hidden=True),
+    ]
+    for k in range(3):
+        tests.append(t(f"random-small-{k + 1}", random_grid(rng, 6 + 4 * k, 8 + 5 * k, 0.45), hidden=True))
+    tests.append(t("large-all-land", ["1" * 300] * 300, hidden=True,
+                   note="300x300 single island: deep recursion overflows"))
+    tests.append(t("large-snake", snake_grid(300, 300), hidden=True, note="one 45,150-cell winding island"))
+    tests.append(t("large-random", random_grid(rng, 300, 300, 0.45), hidden=True))
+    tests.append(t("large-checkerboard",
+                   ["".join("1" if (r + c) % 2 == 0 else "0" for c in range(300)) for r in range(300)],
+                   hidden=True, note="45,000 one-cell islands"))
+    return tests
+
 
 # ------------------------------------------------------------------------------------------- registry
 QUESTIONS: dict[str, tuple[str, Callable, Callable | None, int, Callable | None]] = {
@@ -282,6 +350,7 @@ QUESTIONS: dict[str, tuple[str, Callable, Callable | None, int, Callable | None]
     "two-sum": ("two_sum", two_sum_tests, two_sum_brute, 300, two_sum_verify),
     "valid-palindrome": ("is_palindrome", valid_palindrome_tests, palindrome_brute, 10**6, None),
     "merge-intervals": ("merge", merge_intervals_tests, merge_brute, 200, merge_verify),
+    "number-of-islands": ("num_islands", number_of_islands_tests, islands_brute, 10**6, None),
     "valid-parentheses": ("is_valid", valid_parentheses_tests, parentheses_brute, 10**6, None),
 }
 

@@ -56,7 +56,7 @@ def equal(a, b, tol: float, unordered: bool, unordered_nested: bool, top: bool =
     if isinstance(a, list) and isinstance(b, list):
         if len(a) != len(b):
             return False
-        if (top and unordered) or (not top and unordered_nested) or (top and unordered_nested):
+        if (top and unordered) or (not top and unordered_nested):
             key = lambda v: json.dumps(v, sort_keys=True)  # noqa: E731
             if unordered_nested:
                 a = [sorted(x, key=key) if isinstance(x, list) else x for x in a]
@@ -70,6 +70,15 @@ def equal(a, b, tol: float, unordered: bool, unordered_nested: bool, top: bool =
             return False
         return math.isclose(a, b, rel_tol=tol, abs_tol=tol)
     return a == b
+
+
+def same(expected, actual, type_: str, c) -> bool:
+    """The judge's own comparison when it is available, else the local fallback above."""
+    try:
+        from judge.compare import values_equal
+    except ImportError:
+        return equal(actual, expected, c.float_tolerance, c.unordered, c.unordered_nested)
+    return values_equal(expected, actual, type_, c)
 
 
 # ---------------------------------------------------------------------------------------------- drivers
@@ -243,7 +252,7 @@ def run(q: Question, lang: str, kind: str, code: str) -> tuple[int, list[str], f
             ok = False
             if i < len(lines):
                 try:
-                    ok = equal(json.loads(lines[i]), test.expected, c.float_tolerance, c.unordered, c.unordered_nested)
+                    ok = same(test.expected, json.loads(lines[i]), q.signature.returns, c)
                 except json.JSONDecodeError:
                     ok = False
             if ok:
