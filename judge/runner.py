@@ -11,7 +11,7 @@ from typing import Any
 from judge import harness_cpp, harness_java, harness_javascript, harness_python
 from judge.errors import JudgeError
 from judge.harness_base import INPUT_FILE, HarnessProgram, run_args
-from judge.sandbox import Limits, Sandbox, SandboxResult
+from judge.sandbox import Limits, Sandbox, SandboxResult, worker_sandbox
 from judge.schemas import RunReport, RunRequest, TestResult, Timings, Verdict
 from judge.settings import JudgeSettings, get_settings
 from judge.verdict import (
@@ -33,7 +33,6 @@ JOB_BUDGET_S = 60.0
 _COMPILE_OUTPUT_CHARS = 8000
 # Record kinds after which the harness ends its own process.
 _PROCESS_ENDING = frozenset({"timeout", "output"})
-_sandbox: Sandbox | None = None
 
 
 def build_program(request: RunRequest, settings: JudgeSettings) -> HarnessProgram:
@@ -49,12 +48,8 @@ def build_program(request: RunRequest, settings: JudgeSettings) -> HarnessProgra
 
 def execute_job(payload: dict[str, Any]) -> dict[str, Any]:
     """Pool job: `{"request": RunRequest}` -> RunReport, both as JSON-able dicts. Runs inside a judge worker."""
-    global _sandbox
     request = RunRequest.model_validate(payload["request"])
-    settings = get_settings()
-    if _sandbox is None:
-        _sandbox = Sandbox(settings)
-    return run_request(request, _sandbox, settings).model_dump(mode="json")
+    return run_request(request, worker_sandbox(), get_settings()).model_dump(mode="json")
 
 
 def run_request(request: RunRequest, sandbox: Sandbox, settings: JudgeSettings) -> RunReport:

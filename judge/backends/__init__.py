@@ -1,0 +1,17 @@
+"""Judge backends, chosen by name from settings: `local` (the bubblewrap sandbox, default) or `judge0`."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from judge.schemas import RunReport, RunRequest
+
+
+class Backend(Protocol):
+    name: str
+
+    async def start(self) -> None: ...
+
+    async def run(self, request: RunRequest) -> RunReport: ...
+
+    async def aclose(self) -> None: ...
