@@ -1,0 +1,108 @@
+"""The agent's side of the client protocol (docs/protocol.md): events, attributes and the `editor.get` RPC."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any, Protocol
+
+from livekit import rtc
+
+logger = logging.getLogger("shadows.agent.channel")
+
+TOPIC_EDITOR_SNAPSHOT = "editor.snapshot"
+TOPIC_INTERVIEW_EVENT = "interview.event"
+RPC_EDITOR_GET = "editor.get"
+ATTR_PHASE = "interview.phase"
+
+
+class ClientChannel(Protocol):
+    """Transport to the candidate's client. Implementations never raise on a send failure: they log it."""
+
+    @property
+    def editor_connected(self) -> bool: ...
+
+    async def send_event(self, event: dict[str, Any]) -> None: ...
+
+    async def set_attributes(self, attributes: dict[str, str]) -> None: ...
+
+    async def request_editor(self, timeout: float) -> dict[str, Any] | None:
+        """Ask the client for its editor state (`editor.get`); None when it cannot answer."""
+        ...
+
+
+class NullChannel:
+    """No client at all (console, simulate without a room): events go nowhere, there is no editor."""
+
+    editor_connected = False
+
+    async def send_event(self, event: dict[str, Any]) -> None:
+        return None
+
+    async def set_attributes(self, attributes: dict[str, str]) -> None:
+        return None
+
+    async def request_editor(self, timeout: float) -> dict[str, Any] | None:
+        return None
+
+
+class RoomChannel:
+    """The candidate's client in a LiveKit room, reached through the agent's local participant."""
+
+    def __init__(self, room: rtc.Room, *, send_timeout_s: float = 5.0) -> None:
+        self._room = room
+        self._send_timeout_s = send_timeout_s
+        self.candidate_identity: str | None = None
+
+    @property
+    def editor_connected(self) -> bool:
+        return self.candidate_identity is not None and self.candidate_identity in self._room.remote_participants
+
+    async def send_event(self, event: dict[str, Any]) -> None:
+        if not self.editor_connected:
+            return
+        assert self.candidate_identity is not None
+        try:
+            await asyncio.wait_for(
+                self._room.local_participant.send_text(
+                    json.dumps(event, separators=(",", ":")),
+                    topic=TOPIC_INTERVIEW_EVENT,
+                    destination_identities=[self.candidate_identity],
+                    attributes={"type": str(event.get("type", ""))},
+                ),
+                timeout=self._send_timeout_s,
+            )
+        except (TimeoutError, rtc.RpcError, RuntimeError, ConnectionError) as e:
+            logger.warning("could not send interview.event %s: %s", event.get("type"), type(e).__name__)
+
+    async def set_attributes(self, attributes: dict[str, str]) -> None:
+        if not self._room.isconnected():
+            return
+        try:
+            await asyncio.wait_for(
+                self._room.local_participant.set_attributes(attributes), timeout=self._send_timeout_s
+            )
+        except (TimeoutError, RuntimeError, ConnectionError) as e:
+            logger.warning("could not set attributes %s: %s", sorted(attributes), type(e).__name__)
+
+    async def request_editor(self, timeout: float) -> dict[str, Any] | None:
+        if not self.editor_connected:
+            return None
+        assert self.candidate_identity is not None
+        try:
+            raw = await self._room.local_participant.perform_rpc(
+                destination_identity=self.candidate_identity,
+                method=RPC_EDITOR_GET,
+                payload="{}",
+                response_timeout=timeout,
+            )
+        except rtc.RpcError as e:
+            logger.info("editor.get failed: code %s", e.code)
+            return None
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError:
+            logger.warning("editor.get returned invalid JSON")
+            return None
+        return data if isinstance(data, dict) else None

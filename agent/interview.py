@@ -1,0 +1,142 @@
+"""Assembling one interview from its session context: state, first phase agent and background timers.
+
+Used by the worker and by `python -m agent simulate`:
+
+    agent, state = build_interview(context, api=client, recorder=recorder, clock=clock, channel=channel)
+    await session.start(agent)            # AgentSession[InterviewState](userdata=state, ...)
+    tasks = attach_interview(session, state)
+    ...
+    await tasks.aclose()
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from livekit.agents import AgentSession, llm
+
+from agent.attention import CodingAttention
+from agent.channel import ClientChannel, NullChannel
+from agent.clock import Clock, SystemClock
+from agent.context import SessionContext
+from agent.editor import EditorBridge, SnapshotRecorder
+from agent.phases import PhaseAgent, make_phase_agent
+from agent.settings import AgentSettings, get_settings
+from agent.state import EndCallback, EventSink, InterviewState, NullSink, Phase, RunClient
+from agent.timekeeper import TimeKeeper
+
+
+class ResumePoint(Protocol):
+    """Where a restarted job picks up (built by agent.resume from the stored events)."""
+
+    chat_ctx: llm.ChatContext
+    phase: str
+    hints_given: int
+
+
+def _seconds(a: datetime, b: datetime) -> float:
+    return (a - b).total_seconds()
+
+
+def build_interview(
+    context: SessionContext,
+    *,
+    api: RunClient | None,
+    recorder: EventSink | None,
+    editor: EditorBridge | None = None,
+    clock: Clock | None = None,
+    resume: ResumePoint | None = None,
+    channel: ClientChannel | None = None,
+    settings: AgentSettings | None = None,
+    on_end: EndCallback | None = None,
+    recording: bool = True,
+    now: datetime | None = None,
+) -> tuple[PhaseAgent, InterviewState]:
+    """The first agent to start and the state (`AgentSession.userdata`) for one interview.
+
+    `api=None` disables test runs (console without an API); `recorder=None` records nothing.
+    With `resume`, the conversation continues in the stored phase without a second greeting.
+    """
+    settings = settings or get_settings()
+    clock = clock or SystemClock()
+    channel = channel or NullChannel()
+    info = context.session
+    language = info.language or settings.practice_language
+    editor = editor or EditorBridge(
+        channel, clock, language=language, stale_s=settings.snapshot_stale_s,
+        rpc_timeout_s=settings.editor_rpc_timeout_s,
+    )
+    now = now or datetime.now(UTC)
+    elapsed = max(0.0, _seconds(now, info.started_at)) if info.started_at else 0.0
+    if info.ends_at is not None:
+        remaining: float | None = _seconds(info.ends_at, now)
+    else:
+        remaining = info.duration_minutes * 60 - elapsed if info.duration_minutes else None
+
+    state = InterviewState(
+        session_id=info.id,
+        question=context.question,
+        language=language,
+        candidate_name=context.candidate.name or "",
+        duration_minutes=info.duration_minutes or settings.default_duration_minutes,
+        settings=settings,
+        clock=clock,
+        editor=editor,
+        channel=channel,
+        recorder=recorder or NullSink(),
+        api=api,
+        recording=recording,
+        job_description=context.job_description,
+        resume_text=context.resume_text,
+        t0=clock.now(),
+        elapsed_at_t0=elapsed,
+        remaining_at_t0=remaining,
+        on_end=on_end,
+    )
+    starter = context.question.starter_code.get(language)
+    if starter:
+        editor.set_seen(starter)
+    snapshots = SnapshotRecorder(
+        lambda type_, payload, key: state.record(type_, payload, key=key), clock
+    )
+    editor.add_listener(snapshots)
+    state.snapshots = snapshots
+
+    if resume is not None:
+        try:
+            phase = Phase(resume.phase)
+        except ValueError:
+            phase = Phase.GREETING
+        state.phase = phase
+        state.resumed_from = phase
+        state.hints_given = max(0, min(int(resume.hints_given), len(context.question.hints)))
+        agent = make_phase_agent(phase, state, chat_ctx=resume.chat_ctx, resumed=True)
+    else:
+        agent = make_phase_agent(Phase.GREETING, state)
+    return agent, state
+
+
+@dataclass
+class InterviewTasks:
+    """The interview's background work on a running session; `aclose()` stops it."""
+
+    state: InterviewState
+    attention: CodingAttention
+    timekeeper: TimeKeeper
+
+    async def aclose(self) -> None:
+        await self.state.aclose()
+        await self.state.editor.aclose()
+
+
+def attach_interview(session: AgentSession[Any], state: InterviewState) -> InterviewTasks:
+    """Start the coding check-in and the time warnings for a started session."""
+    settings = state.settings
+    attention = CodingAttention(session, state, state.clock, checkin_s=settings.coding_checkin_s)
+    timekeeper = TimeKeeper(session, state, state.clock, warnings_min=settings.time_warnings_min,
+                            overtime_s=settings.overtime_s)
+    state.spawn(attention.run(), "interview.attention")
+    state.spawn(timekeeper.run(), "interview.timekeeper")
+    return InterviewTasks(state=state, attention=attention, timekeeper=timekeeper)

@@ -1,0 +1,146 @@
+"""Interview state carried as session userdata: phase, hints, timing, and the services the tools use."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Protocol
+
+from agent.context import QuestionInfo
+from agent.settings import AgentSettings
+
+if TYPE_CHECKING:
+    from agent.channel import ClientChannel
+    from agent.clock import Clock
+    from agent.editor import EditorBridge, SnapshotRecorder
+
+logger = logging.getLogger("shadows.agent.state")
+
+
+class Phase(StrEnum):
+    GREETING = "greeting"
+    PROBLEM = "problem"
+    APPROACH = "approach"
+    CODING = "coding"
+    TESTING = "testing"
+    COMPLEXITY = "complexity"
+    WRAP_UP = "wrap_up"
+    END = "end"
+
+
+PHASE_ORDER: tuple[Phase, ...] = tuple(Phase)
+
+
+class EventSink(Protocol):
+    """What the interview needs of the event recorder (agent.recorder.EventRecorder)."""
+
+    def record(
+        self, type: str, payload: dict[str, Any], *, key: str | None = None, t: float | None = None
+    ) -> str: ...
+
+
+class RunClient(Protocol):
+    """What the tools need of the API client (agent.api_client.ApiClient)."""
+
+    async def run_tests(self, session_id: str, language: str, code: str, mode: str = "run") -> dict[str, Any]: ...
+
+
+class NullSink:
+    """Records nothing: console sessions with no API behind them."""
+
+    def record(
+        self, type: str, payload: dict[str, Any], *, key: str | None = None, t: float | None = None
+    ) -> str:
+        return key or ""
+
+
+EndCallback = Callable[[str], Awaitable[None]]
+
+
+@dataclass
+class InterviewState:
+    """Everything the phases and tools share for one interview (`AgentSession.userdata`)."""
+
+    session_id: str | None
+    question: QuestionInfo
+    language: str
+    candidate_name: str
+    duration_minutes: int
+    settings: AgentSettings
+    clock: Clock
+    editor: EditorBridge
+    channel: ClientChannel
+    recorder: EventSink = field(default_factory=NullSink)
+    api: RunClient | None = None
+    recording: bool = True
+    job_description: str | None = None
+    resume_text: str | None = None
+    phase: Phase = Phase.GREETING
+    phase_entered: bool = False
+    hints_given: int = 0
+    # Time: remaining seconds when the clock read `t0`; None when the session has no end time.
+    t0: float = 0.0
+    elapsed_at_t0: float = 0.0
+    remaining_at_t0: float | None = None
+    warned_minutes: set[int] = field(default_factory=set)
+    resumed_from: Phase | None = None
+    ended: bool = False
+    end_reason: str | None = None
+    on_end: EndCallback | None = None
+    test_runs: int = 0
+    snapshots: SnapshotRecorder | None = None
+    tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+
+    # --- time -------------------------------------------------------------------------------------
+    def elapsed_s(self) -> float:
+        """Seconds since the session started (the `t` of recorded events)."""
+        return self.elapsed_at_t0 + (self.clock.now() - self.t0)
+
+    def remaining_s(self) -> float | None:
+        if self.remaining_at_t0 is None:
+            return None
+        return self.remaining_at_t0 - (self.clock.now() - self.t0)
+
+    def remaining_minutes(self) -> int | None:
+        left = self.remaining_s()
+        return None if left is None else max(0, round(left / 60))
+
+    # --- events -----------------------------------------------------------------------------------
+    def record(self, type: str, payload: dict[str, Any], *, key: str | None = None) -> str:
+        return self.recorder.record(type, payload, key=key, t=self.elapsed_s())
+
+    async def enter_phase(self, phase: Phase, *, record: bool = True) -> None:
+        """Make `phase` current: record it, publish it to the client as an event and an attribute."""
+        previous = self.phase.value if self.phase_entered else None
+        self.phase = phase
+        self.phase_entered = True
+        if record:
+            self.record("phase_change", {"from": previous, "to": phase.value})
+        logger.info("phase %s -> %s", previous, phase.value)
+        await self.channel.set_attributes({"interview.phase": phase.value})
+        await self.channel.send_event({"type": "phase", "phase": phase.value, "previous": previous})
+
+    # --- lifecycle --------------------------------------------------------------------------------
+    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+        """Start a task owned by the interview; `aclose()` cancels what is still running."""
+        task = asyncio.create_task(coro, name=name)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+        return task
+
+    async def finish(self, reason: str) -> None:
+        """Run the end-of-interview callback once (flush, complete the session, leave the room)."""
+        if self.on_end is None:
+            return
+        on_end, self.on_end = self.on_end, None
+        await on_end(reason)
+
+    async def aclose(self) -> None:
+        current = asyncio.current_task()
+        pending = [t for t in self.tasks if t is not current]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
