@@ -18,6 +18,8 @@ from collections import Counter, deque
 from collections.abc import Callable
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -342,6 +344,57 @@ def number_of_islands_tests(rng: random.Random) -> list[dict]:
                    hidden=True, note="45,000 one-cell islands"))
     return tests
 
+# ------------------------------------------------------------------------------ top-k-frequent-elements
+def top_k_brute(nums, k):
+    """Sorted by (count desc, value asc); asserts that the cut-off has no tie."""
+    counts = Counter(nums)
+    ranked = sorted(counts, key=lambda v: (-counts[v], v))
+    assert 1 <= k <= len(ranked)
+    assert k == len(ranked) or counts[ranked[k - 1]] > counts[ranked[k]], "tie at the cut-off"
+    return ranked[:k]
+
+
+def top_k_instance(rng: random.Random, d: int, k: int, cut: int, top_max: int, lo=-(10**4), hi=10**4):
+    """d distinct values in [lo, hi]; k of them occur in (cut, top_max] times, the rest in [1, cut]."""
+    values = rng.sample(range(lo, hi + 1), d)
+    nums = []
+    for i, v in enumerate(values):
+        c = rng.randint(cut + 1, top_max) if i < k else rng.randint(1, cut)
+        nums += [v] * c
+    rng.shuffle(nums)
+    return nums
+
+
+def top_k_frequent_elements_tests(rng: random.Random) -> list[dict]:
+    tests = [
+        t("example-1", [1, 1, 1, 2, 2, 3], 2),
+        t("example-2", [1], 1),
+        t("example-3", [4, -1, -1, 4, 7, 4, -1, 9], 2),
+        t("k-equals-distinct", [5, 3, 5, 3, 3, 1], 3, note="every distinct value is returned"),
+        t("negatives", [-5, -5, -5, -2, -2, 0, -2, -5, 8], 1),
+        t("all-same", [7] * 10, 1, hidden=True),
+        t("two-distinct", [2, 1, 2], 1, hidden=True),
+        t("extremes", [-10000, 10000, 10000, -10000, 10000, 0], 2, hidden=True),
+        t("distinct-counts", [1, 2, 2, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 5], 3, hidden=True),
+        t("value-is-not-count", [3, 3, 1, 1, 1, 2], 1, hidden=True, note="do not confuse values with counts"),
+        t("zeros", [0, 0, 0, 1, 2, 0, 1], 2, hidden=True),
+    ]
+    for i in range(3):
+        nums = top_k_instance(rng, 8 + 4 * i, 2 + i, 3, 7, -20, 20)
+        tests.append(t(f"random-small-{i + 1}", nums, 2 + i, hidden=True))
+    tests.append(t("large-k-10", top_k_instance(rng, 6000, 10, 30, 60), 10, hidden=True,
+                   note="n ~ 10^5, 6000 distinct values"))
+    nums = top_k_instance(rng, 20001, 3000, 1, 2)
+    tests.append(t("large-many-distinct", nums, 3000, hidden=True,
+                   note="20001 distinct values, 3000 occur twice"))
+    nums = [42] * 50000 + [rng.randint(-(10**4), 10**4) for _ in range(50000)]
+    rng.shuffle(nums)
+    tests.append(t("large-k-1", nums, 1, hidden=True, note="n = 10^5, one dominant value"))
+    nums = list(range(-(10**4), 10**4 + 1))
+    rng.shuffle(nums)
+    tests.append(t("large-all-distinct-k-all", nums, len(nums), hidden=True, note="k = d = 20001"))
+    return tests
+
 
 # ------------------------------------------------------------------------------------------- registry
 QUESTIONS: dict[str, tuple[str, Callable, Callable | None, int, Callable | None]] = {
@@ -351,6 +404,7 @@ QUESTIONS: dict[str, tuple[str, Callable, Callable | None, int, Callable | None]
     "valid-palindrome": ("is_palindrome", valid_palindrome_tests, palindrome_brute, 10**6, None),
     "merge-intervals": ("merge", merge_intervals_tests, merge_brute, 200, merge_verify),
     "number-of-islands": ("num_islands", number_of_islands_tests, islands_brute, 10**6, None),
+    "top-k-frequent-elements": ("top_k_frequent", top_k_frequent_elements_tests, top_k_brute, 10**6, None),
     "valid-parentheses": ("is_valid", valid_parentheses_tests, parentheses_brute, 10**6, None),
 }
 
@@ -370,6 +424,7 @@ def generate(slug: str) -> None:
     ref = load_reference(slug, function)
     rng = random.Random(f"shadows:{slug}")
     tests = build(rng)
+    unordered = bool((yaml.safe_load((ROOT / slug / "question.yaml").read_text()).get("compare") or {}).get("unordered"))
     checked = 0
     for test in tests:
         got = ref(*json.loads(json.dumps(test["args"])))
@@ -380,7 +435,11 @@ def generate(slug: str) -> None:
             verify(*json.loads(json.dumps(test["args"])), got)
         if brute and size_of(test["args"][0]) <= bound:
             want = brute(*json.loads(json.dumps(test["args"])))
-            assert want == got, f"{slug}/{test['id']}: brute {want} != reference {got}"
+            if unordered:
+                assert sorted(want) == sorted(got), f"{slug}/{test['id']}: brute {want} != reference {got}"
+                test["expected"] = want  # the brute force's canonical order reads better
+            else:
+                assert want == got, f"{slug}/{test['id']}: brute {want} != reference {got}"
             checked += 1
     # visible first, stable key order
     tests.sort(key=lambda d: d["hidden"])

@@ -1,0 +1,3 @@
+def top_k_frequent(nums: list[int], k: int) -> list[int]:
+    # Return the k most frequent values, in any order.
+    return []
