@@ -1,0 +1,169 @@
+"""Capture of an AgentSession's own events into the event log: transcript, tool calls, turn latency, usage."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from livekit.agents import (
+    AgentSession,
+    ChatMessage,
+    CloseEvent,
+    ConversationItemAddedEvent,
+    FunctionToolsExecutedEvent,
+    SessionUsageUpdatedEvent,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_TOOL_TEXT = 8_000  # tool arguments/outputs can carry code; the log keeps a bounded prefix
+USAGE_EVERY_S = 30.0  # cumulative usage snapshots at most this often, plus a final one
+
+# ChatMessage.metrics keys worth keeping per turn, by the name we store them under.
+_USER_METRICS = {
+    "end_of_turn_delay": "end_of_turn_delay",
+    "transcription_delay": "transcription_delay",
+    "on_user_turn_completed_delay": "on_user_turn_completed_delay",
+}
+_ASSISTANT_METRICS = {
+    "llm_node_ttft": "llm_ttft",
+    "llm_node_ttfs": "llm_ttfs",
+    "tts_node_ttfb": "tts_ttfb",
+    "e2e_latency": "e2e_latency",
+    "llm_node_tps": "llm_tps",
+}
+
+
+class Recorder(Protocol):
+    def record(
+        self, type: str, payload: dict[str, Any], *, key: str | None = None, t: float | None = None
+    ) -> str: ...
+
+
+class SessionCapture:
+    """Subscribed to one session; ``detach()`` unsubscribes and records the final usage snapshot."""
+
+    def __init__(self, session: AgentSession[Any], recorder: Recorder, clock: Callable[[], float]) -> None:
+        self._session = session
+        self._recorder = recorder
+        self._clock = clock
+        # Wall-clock epoch of t=0: livekit stamps items with time.time(); events use session seconds.
+        self._epoch0 = time.time() - clock()
+        self._capture_id = uuid.uuid4().hex[:12]
+        self._user_metrics: dict[str, float] = {}
+        self._usage: list[dict[str, Any]] | None = None
+        self._usage_recorded_at: float | None = None
+        self._usage_dirty = False
+        self._attached = True
+        session.on("conversation_item_added", self._on_item)
+        session.on("function_tools_executed", self._on_tools)
+        session.on("session_usage_updated", self._on_usage)
+        session.on("close", self._on_close)
+
+    def detach(self) -> None:
+        if not self._attached:
+            return
+        self._attached = False
+        self._session.off("conversation_item_added", self._on_item)
+        self._session.off("function_tools_executed", self._on_tools)
+        self._session.off("session_usage_updated", self._on_usage)
+        self._session.off("close", self._on_close)
+        self._record_usage(final=True)
+
+    def _t(self, epoch: float) -> float:
+        return round(max(0.0, epoch - self._epoch0), 3)
+
+    # -- handlers (sync: EventEmitter callbacks; record() never blocks) -------------------------------
+
+    def _on_item(self, ev: ConversationItemAddedEvent) -> None:
+        item = ev.item
+        if not isinstance(item, ChatMessage) or item.role not in ("user", "assistant"):
+            return
+        text = item.text_content
+        if not text:
+            return
+        m = item.metrics
+        start = self._t(m.get("started_speaking_at", item.created_at))
+        end = self._t(m.get("stopped_speaking_at", item.created_at))
+        self._recorder.record(
+            "transcript",
+            {
+                "role": item.role,
+                "text": text,
+                "start": start,
+                "end": max(start, end),
+                "interrupted": item.interrupted,
+                "item_id": item.id,
+            },
+            key=item.id,
+            t=start,
+        )
+        if item.role == "user":
+            self._user_metrics = _pick(m, _USER_METRICS)
+            return
+        metrics = {**self._user_metrics, **_pick(m, _ASSISTANT_METRICS)}
+        self._user_metrics = {}
+        if metrics:
+            self._recorder.record("turn_metrics", {"item_id": item.id, **metrics}, key=item.id, t=end)
+
+    def _on_tools(self, ev: FunctionToolsExecutedEvent) -> None:
+        for call, output in ev.zipped():
+            payload: dict[str, Any] = {
+                "name": call.name,
+                "call_id": call.call_id,
+                "arguments": _args(call.arguments),
+            }
+            if output is not None:
+                payload["output"] = output.output[:MAX_TOOL_TEXT]
+                payload["is_error"] = output.is_error
+            self._recorder.record("tool_call", payload, key=call.call_id, t=self._t(call.created_at))
+
+    def _on_usage(self, ev: SessionUsageUpdatedEvent) -> None:
+        # Zero counters are dropped: most fields do not apply to a given model kind.
+        self._usage = [
+            {k: v for k, v in u.model_dump().items() if v not in (0, 0.0)} for u in ev.usage.model_usage
+        ]
+        self._usage_dirty = True
+        now = time.monotonic()
+        if self._usage_recorded_at is None or now - self._usage_recorded_at >= USAGE_EVERY_S:
+            self._record_usage(final=False)
+
+    def _on_close(self, _: CloseEvent) -> None:
+        self._record_usage(final=True)
+
+    def _record_usage(self, *, final: bool) -> None:
+        if self._usage is None or not self._usage_dirty:
+            return
+        self._usage_dirty = False
+        self._usage_recorded_at = time.monotonic()
+        self._recorder.record("model_usage", {"models": self._usage, "final": final}, t=self._clock())
+
+
+def attach_capture(
+    session: AgentSession[Any], recorder: Recorder, clock: Callable[[], float]
+) -> SessionCapture:
+    """Record the session's transcript, tool calls, per-turn latency and model usage.
+
+    ``clock()`` returns seconds since the interview started (``InterviewState.elapsed_s``); item
+    timestamps are converted to that scale. Idempotency keys derive from livekit item and call ids, so
+    a message is stored once however often its batch is retried.
+    """
+    return SessionCapture(session, recorder, clock)
+
+
+def _pick(metrics: Any, names: dict[str, str]) -> dict[str, float]:
+    return {ours: round(float(metrics[lk]), 4) for lk, ours in names.items() if metrics.get(lk) is not None}
+
+
+def _args(raw: str) -> Any:
+    try:
+        parsed = json.loads(raw) if raw else {}
+    except ValueError:
+        return raw[:MAX_TOOL_TEXT]
+    if len(raw) > MAX_TOOL_TEXT:
+        return {"truncated": raw[:MAX_TOOL_TEXT]}
+    return parsed
