@@ -395,6 +395,50 @@ def top_k_frequent_elements_tests(rng: random.Random) -> list[dict]:
     tests.append(t("large-all-distinct-k-all", nums, len(nums), hidden=True, note="k = d = 20001"))
     return tests
 
+# ------------------------------------------------------------------------------------------ coin-change
+def coin_change_brute(coins, amount):
+    """Breadth-first search over amounts: the first level that reaches `amount` is the fewest coins."""
+    dist = {0: 0}
+    frontier = deque([0])
+    while frontier:
+        a = frontier.popleft()
+        if a == amount:
+            return dist[a]
+        for c in coins:
+            b = a + c
+            if b <= amount and b not in dist:
+                dist[b] = dist[a] + 1
+                frontier.append(b)
+    return -1
+
+
+def coin_change_tests(rng: random.Random) -> list[dict]:
+    big = 2**31 - 1
+    tests = [
+        t("example-1", [1, 2, 5], 11),
+        t("example-2", [2], 3),
+        t("example-3", [1, 3, 4], 6),
+        t("amount-zero", [1], 0),
+        t("coin-equals-amount", [7], 7),
+        t("amount-zero-no-small-coin", [5, 10], 0, hidden=True),
+        t("all-coins-too-large", [5, 10], 3, hidden=True),
+        t("int-max-coin-unreachable", [big], 2, hidden=True, note="coin = 2^31 - 1: a + coin overflows int"),
+        t("int-max-coin-with-one", [1, big], 2, hidden=True, note="coin = 2^31 - 1 next to a usable coin"),
+        t("duplicate-coins", [2, 2, 5], 9, hidden=True),
+        t("four-odd-coins", [186, 419, 83, 408], 6249, hidden=True),
+        t("coprime-unreachable", [3, 7], 11, hidden=True),
+        t("coprime-reachable", [7, 3], 13, hidden=True),
+        t("greedy-fails-large", [1, 5000, 4999], 9998, hidden=True, note="4999 + 4999 beats 5000 + 1 * 4998"),
+        t("only-ones-max-amount", [1], 10000, hidden=True, note="answer 10^4: deep memoised recursion"),
+        t("even-coins-odd-amount", [2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24], 9999, hidden=True,
+          note="unreachable large amount: exponential recursion times out"),
+        t("small-coins-large-amount", [1, 2, 5], 10000, hidden=True),
+    ]
+    for i in range(3):
+        coins = rng.sample(range(2, 400), 12)
+        tests.append(t(f"random-large-{i + 1}", coins, rng.randint(9000, 10000), hidden=True))
+    return tests
+
 
 # ------------------------------------------------------------------------------------------- registry
 QUESTIONS: dict[str, tuple[str, Callable, Callable | None, int, Callable | None]] = {
@@ -402,6 +446,7 @@ QUESTIONS: dict[str, tuple[str, Callable, Callable | None, int, Callable | None]
     #        verifier(*args, got) run on every test, including the large ones)
     "two-sum": ("two_sum", two_sum_tests, two_sum_brute, 300, two_sum_verify),
     "valid-palindrome": ("is_palindrome", valid_palindrome_tests, palindrome_brute, 10**6, None),
+    "coin-change": ("coin_change", coin_change_tests, coin_change_brute, 10**6, None),
     "merge-intervals": ("merge", merge_intervals_tests, merge_brute, 200, merge_verify),
     "number-of-islands": ("num_islands", number_of_islands_tests, islands_brute, 10**6, None),
     "top-k-frequent-elements": ("top_k_frequent", top_k_frequent_elements_tests, top_k_brute, 10**6, None),
