@@ -114,3 +114,13 @@ class FakeRunClient:
             raise self.error
         assert self.report is not None
         return self.report
+
+
+def test_settings(**overrides: Any) -> Any:
+    """AgentSettings that ignore the developer's .env and environment overrides."""
+    from agent.settings import AgentSettings
+
+    return AgentSettings(_env_file=None, **overrides)  # type: ignore[call-arg]  # pydantic-settings kwarg
+
+
+test_settings.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
