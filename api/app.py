@@ -16,8 +16,11 @@ from api.db.pool import create_pool
 from api.errors import ApiError
 from api.logs import configure_logging
 from api.middleware import BodyLimitMiddleware, MetricsMiddleware
-from api.routers import health, internal, join, livekit_webhook, practice, sessions
+from api.judging import LazyJudge
+from api.routers import health, internal, join, livekit_webhook, practice, runs, sessions
 from api.settings import ApiSettings, get_settings
+from judge.settings import JudgeSettings
+from judge.settings import get_settings as get_judge_settings
 
 log = structlog.get_logger(__name__)
 
@@ -62,8 +65,9 @@ async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body("internal_error", "Internal error."), status_code=500)
 
 
-def create_app(settings: ApiSettings | None = None) -> FastAPI:
+def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSettings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    judge = LazyJudge(judge_settings or get_judge_settings())
     configure_logging(json_lines=settings.log_json)
 
     @asynccontextmanager
@@ -81,9 +85,11 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         await pool.open(wait=False)
         app.state.pool = pool
         app.state.settings = settings
+        app.state.judge = judge
         try:
             yield
         finally:
+            await judge.aclose()
             await pool.close()
 
     app = FastAPI(
@@ -104,6 +110,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         practice.router,
         livekit_webhook.router,
         internal.router,
+        runs.router,
     ):
         app.include_router(router)
     app.add_middleware(MetricsMiddleware)

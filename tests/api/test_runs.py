@@ -1,0 +1,103 @@
+"""Runs and submissions through the API: the real judge, recorded in the event log, hidden tests never leaked."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ApiServer
+
+pytestmark = pytest.mark.sandbox
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def _question_id(db, slug: str) -> str:
+    cur = await db.execute("select id from questions where slug = %s", (slug,))
+    return str((await cur.fetchone())["id"])
+
+
+async def test_candidate_run_executes_only_visible_tests_and_is_logged(api_server: ApiServer, db) -> None:
+    qid = await _question_id(db, "two-sum")
+    created = await api_server.create_session(question_id=qid)
+    code = (ROOT / "questions/two-sum/reference.py").read_text()
+    r = await api_server.client.post(
+        f"/v1/sessions/{created['id']}/runs",
+        json={"language": "python", "code": code},
+        headers={"Authorization": f"Bearer {created['invite']}"},
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["verdict"] == "accepted"
+    assert body["tests"] and all(not t["hidden"] for t in body["tests"])
+    assert all(t["args"] is not None for t in body["tests"])
+    cur = await db.execute("select type, payload from session_events where session_id = %s", (created["id"],))
+    events = await cur.fetchall()
+    assert [e["type"] for e in events] == ["test_run"]
+    assert events[0]["payload"]["verdict"] == "accepted"
+    cur = await db.execute("select kind, verdict from submissions where session_id = %s", (created["id"],))
+    assert await cur.fetchall() == [{"kind": "run", "verdict": "accepted"}]
+
+
+async def test_submission_redacts_hidden_tests_in_response_and_storage(api_server: ApiServer, db) -> None:
+    qid = await _question_id(db, "two-sum")
+    created = await api_server.create_session(question_id=qid)
+    cur = await db.execute(
+        "select input, expected_output from test_cases where question_id = %s and hidden", (qid,)
+    )
+    hidden = await cur.fetchall()
+    assert hidden
+    code = "def two_sum(nums, target):\n    return [0, 1]\n"
+    r = await api_server.client.post(
+        f"/v1/sessions/{created['id']}/submissions",
+        json={"language": "python", "code": code},
+        headers={"Authorization": f"Bearer {created['invite']}"},
+    )
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["verdict"] == "wrong_answer"
+    hidden_results = [t for t in body["tests"] if t["hidden"]]
+    assert len(hidden_results) == len(hidden)
+    assert all(set(t) == {"id", "verdict", "hidden", "time_ms"} for t in hidden_results)
+    cur = await db.execute("select result_json from submissions where session_id = %s", (created["id"],))
+    stored = json.dumps((await cur.fetchone())["result_json"])
+    for h in hidden:
+        assert h["input"] not in stored
+
+
+async def test_run_for_another_sessions_id_is_not_found(api_server: ApiServer) -> None:
+    a = await api_server.create_session()
+    b = await api_server.create_session()
+    r = await api_server.client.post(
+        f"/v1/sessions/{b['id']}/runs",
+        json={"language": "python", "code": "x = 1"},
+        headers={"Authorization": f"Bearer {a['invite']}"},
+    )
+    assert r.status_code == 404
+
+
+async def test_unsupported_language_is_422_and_oversized_code_is_413(api_server: ApiServer) -> None:
+    s = await api_server.create_session()
+    auth = {"Authorization": f"Bearer {s['invite']}"}
+    r = await api_server.client.post(
+        f"/v1/sessions/{s['id']}/runs", json={"language": "cobol", "code": "x"}, headers=auth
+    )
+    assert r.status_code == 422
+    r = await api_server.client.post(
+        f"/v1/sessions/{s['id']}/runs", json={"language": "python", "code": "#" * 100_000}, headers=auth
+    )
+    assert r.status_code == 413
+
+
+async def test_internal_run_is_recorded_as_agent_run(api_server: ApiServer, db) -> None:
+    s = await api_server.create_session()
+    r = await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/runs",
+        json={"language": "python", "code": "def f(:\n"},
+        headers=api_server.internal_headers(),
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["verdict"] in ("runtime_error", "compile_error")
+    cur = await db.execute("select payload from session_events where session_id = %s", (s["id"],))
+    assert (await cur.fetchone())["payload"]["by"] == "agent"
