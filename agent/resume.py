@@ -1,0 +1,97 @@
+"""Resuming an interview: the conversation and interview state rebuilt from the session's stored events."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from livekit.agents import llm
+
+from agent.context import SessionEvent
+
+MAX_ITEMS = 400  # the tail of a very long conversation is enough context to continue it
+
+
+@dataclass
+class ResumePoint:
+    """Where a restarted job picks up (``agent.interview.ResumePoint``)."""
+
+    chat_ctx: llm.ChatContext
+    phase: str
+    hints_given: int
+    last_t: float | None
+    transcript_items: int
+    editor_code: str | None = None
+    editor_language: str | None = None
+
+
+def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) -> ResumePoint | None:
+    """The resume point for a session whose log already has a conversation; ``None`` to start fresh.
+
+    A session is resumed once anything was said in it (a stored ``transcript`` event): the greeting
+    has happened and must not happen again. Items are rebuilt in ``seq`` order with their original
+    item ids; tool calls are restored as call/output pairs so the model remembers test results.
+    """
+    ordered = sorted(events, key=lambda e: e.seq)
+    if not any(e.type == "transcript" for e in ordered):
+        return None
+    items: list[llm.ChatItem] = []
+    phase = "greeting"
+    hints_given = 0
+    transcript_items = 0
+    editor_code: str | None = None
+    editor_language: str | None = None
+    seen: set[str] = set()
+    for event in ordered:
+        p = event.payload
+        if event.type == "transcript":
+            text, role = p.get("text"), p.get("role")
+            item_id = str(p.get("item_id") or f"resumed_{event.seq}")
+            if not text or role not in ("user", "assistant") or item_id in seen:
+                continue
+            seen.add(item_id)
+            transcript_items += 1
+            items.append(
+                llm.ChatMessage(
+                    id=item_id, role=role, content=[str(text)], interrupted=bool(p.get("interrupted", False))
+                )
+            )
+        elif event.type == "tool_call" and p.get("call_id") and p.get("name"):
+            call_id = str(p["call_id"])
+            if call_id in seen:
+                continue
+            seen.add(call_id)
+            args = p.get("arguments", {})
+            items.append(
+                llm.FunctionCall(
+                    call_id=call_id, name=str(p["name"]),
+                    arguments=args if isinstance(args, str) else json.dumps(args),
+                )
+            )  # fmt: skip
+            items.append(
+                llm.FunctionCallOutput(
+                    call_id=call_id, name=str(p["name"]), output=str(p.get("output", "")),
+                    is_error=bool(p.get("is_error", False)),
+                )
+            )  # fmt: skip
+        elif event.type == "phase_change" and p.get("to"):
+            phase = str(p["to"])
+        elif event.type == "hint":
+            hints_given = max(hints_given, int(p.get("index", hints_given + 1)))
+        elif event.type == "editor_snapshot" and isinstance(p.get("code"), str):
+            editor_code, editor_language = p["code"], p.get("language")
+    if len(items) > max_items:
+        items = items[-max_items:]
+        # Never start on a dangling tool output: the model API rejects an output without its call.
+        while items and isinstance(items[0], llm.FunctionCallOutput):
+            items.pop(0)
+    return ResumePoint(
+        chat_ctx=llm.ChatContext(items),
+        phase=phase,
+        hints_given=hints_given,
+        last_t=max((e.t for e in ordered if e.t is not None), default=None),
+        transcript_items=transcript_items,
+        editor_code=editor_code,
+        editor_language=editor_language,
+    )

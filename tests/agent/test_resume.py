@@ -1,0 +1,90 @@
+"""build_resume: the conversation and interview state rebuilt from stored events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from livekit.agents import llm
+
+from agent.context import SessionEvent
+from agent.resume import build_resume
+
+
+def _events(*specs: tuple[str, dict[str, Any]]) -> list[SessionEvent]:
+    return [
+        SessionEvent(seq=i, type=type_, t=float(i), idempotency_key=f"k{i}", payload=payload)
+        for i, (type_, payload) in enumerate(specs, 1)
+    ]
+
+
+def _say(role: str, text: str, item_id: str) -> tuple[str, dict[str, Any]]:
+    return (
+        "transcript",
+        {"role": role, "text": text, "start": 0, "end": 1, "interrupted": False, "item_id": item_id},
+    )
+
+
+def test_no_transcript_means_a_fresh_start() -> None:
+    assert build_resume([]) is None
+    assert build_resume(_events(("phase_change", {"from": "greeting", "to": "greeting"}))) is None
+
+
+def test_conversation_phase_and_hints_are_rebuilt_in_seq_order() -> None:
+    events = _events(
+        ("phase_change", {"from": "greeting", "to": "greeting"}),
+        _say("assistant", "Hi, I'm an AI interviewer.", "item_a"),
+        _say("user", "Hello!", "item_b"),
+        ("phase_change", {"from": "greeting", "to": "coding"}),
+        ("hint", {"index": 1, "total": 3, "text": "secret-ish"}),
+        (
+            "tool_call",
+            {
+                "name": "run_tests",
+                "call_id": "call_1",
+                "arguments": {},
+                "output": "1/2 pass",
+                "is_error": False,
+            },
+        ),
+        ("hint", {"index": 2, "total": 3, "text": "more"}),
+        _say("assistant", "One test fails.", "item_c"),
+        ("editor_snapshot", {"version": 3, "language": "python", "code": "def f(): pass"}),
+    )
+    point = build_resume(list(reversed(events)))  # order comes from seq, not list position
+    assert point is not None
+    assert point.phase == "coding"
+    assert point.hints_given == 2
+    assert point.transcript_items == 3
+    assert point.last_t == 9.0
+    assert (point.editor_code, point.editor_language) == ("def f(): pass", "python")
+    items = point.chat_ctx.items
+    assert [i.type for i in items] == [
+        "message",
+        "message",
+        "function_call",
+        "function_call_output",
+        "message",
+    ]
+    msgs = [i for i in items if isinstance(i, llm.ChatMessage)]
+    assert [(m.id, m.role, m.text_content) for m in msgs] == [
+        ("item_a", "assistant", "Hi, I'm an AI interviewer."),
+        ("item_b", "user", "Hello!"),
+        ("item_c", "assistant", "One test fails."),
+    ]
+    call, output = items[2], items[3]
+    assert isinstance(call, llm.FunctionCall) and isinstance(output, llm.FunctionCallOutput)
+    assert (call.call_id, call.name, call.arguments) == ("call_1", "run_tests", "{}")
+    assert (output.call_id, output.output) == ("call_1", "1/2 pass")
+
+
+def test_duplicate_items_are_restored_once_and_long_history_is_trimmed_cleanly() -> None:
+    specs = [_say("user", f"u{i}", f"item_{i}") for i in range(10)]
+    specs.append(_say("user", "u9", "item_9"))  # same item stored twice under different keys
+    point = build_resume(_events(*specs))
+    assert point is not None and point.transcript_items == 10
+
+    specs = [("tool_call", {"name": "run_tests", "call_id": f"c{i}", "output": "ok"}) for i in range(3)]
+    point = build_resume(_events(_say("user", "go", "item_x"), *specs), max_items=4)
+    assert point is not None
+    types = [i.type for i in point.chat_ctx.items]
+    assert types[0] == "function_call" and len(types) <= 4  # never a dangling output first
