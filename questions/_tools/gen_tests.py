@@ -439,6 +439,47 @@ def coin_change_tests(rng: random.Random) -> list[dict]:
         tests.append(t(f"random-large-{i + 1}", coins, rng.randint(9000, 10000), hidden=True))
     return tests
 
+# ----------------------------------------------------------------------------------------- running-median
+def running_median_brute(nums):
+    """Sorted insertion (bisect.insort): independent of the reference's two heaps, fast enough in C here."""
+    import bisect
+    seen: list[int] = []
+    out = []
+    for x in nums:
+        bisect.insort(seen, x)
+        n = len(seen)
+        out.append(float(seen[n // 2]) if n % 2 else (seen[n // 2 - 1] + seen[n // 2]) / 2)
+    return out
+
+
+def running_median_tests(rng: random.Random) -> list[dict]:
+    big = 10**9
+    tests = [
+        t("example-1", [5, 15, 1, 3]),
+        t("example-2", [2, 3, 4]),
+        t("example-3", [-1, -2, -3, -4]),
+        t("empty", []),
+        t("single", [7]),
+        t("duplicates", [4, 4, 4, 4, 4], hidden=True),
+        t("two-values-half", [1, 2], hidden=True, note="2-element median 1.5: no integer division"),
+        t("increasing", list(range(1, 12)), hidden=True),
+        t("decreasing", list(range(10, -11, -2)), hidden=True),
+        t("alternating-extremes", [big, -big, big, -big, big, -big], hidden=True),
+        t("overflow-sum", [big, big - 1, big, 999999997], hidden=True,
+          note="the two middle values sum past 2^31 - 1"),
+        t("negative-overflow-sum", [-big, -big + 1, -big, -999999997], hidden=True),
+        t("zeros-and-negatives", [0, -1, 0, -1, 0, -1, 1], hidden=True),
+        t("odd-mean", [-3, 0], hidden=True, note="-1.5: rounding toward zero or floor would be wrong"),
+    ]
+    for i in range(3):
+        tests.append(t(f"random-small-{i + 1}", [rng.randint(-50, 50) for _ in range(15 + 20 * i)], hidden=True))
+    tests.append(t("large-random", [rng.randint(-(10**5), 10**5) for _ in range(40000)], hidden=True,
+                   note="n = 4*10^4: re-sorting after every arrival times out"))
+    tests.append(t("large-decreasing", list(range(30000, 0, -1)), hidden=True,
+                   note="each new value is the smallest so far"))
+    tests.append(t("large-full-range", [rng.randint(-big, big) for _ in range(20000)], hidden=True))
+    return tests
+
 
 # ------------------------------------------------------------------------------------------- registry
 QUESTIONS: dict[str, tuple[str, Callable, Callable | None, int, Callable | None]] = {
@@ -449,6 +490,7 @@ QUESTIONS: dict[str, tuple[str, Callable, Callable | None, int, Callable | None]
     "coin-change": ("coin_change", coin_change_tests, coin_change_brute, 10**6, None),
     "merge-intervals": ("merge", merge_intervals_tests, merge_brute, 200, merge_verify),
     "number-of-islands": ("num_islands", number_of_islands_tests, islands_brute, 10**6, None),
+    "running-median": ("running_median", running_median_tests, running_median_brute, 10**6, None),
     "top-k-frequent-elements": ("top_k_frequent", top_k_frequent_elements_tests, top_k_brute, 10**6, None),
     "valid-parentheses": ("is_valid", valid_parentheses_tests, parentheses_brute, 10**6, None),
 }
