@@ -9,7 +9,8 @@ from typing import Any
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.db.pool import create_pool
@@ -65,6 +66,25 @@ async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body("internal_error", "Internal error."), status_code=500)
 
 
+def mount_web(app: FastAPI, settings: ApiSettings) -> None:
+    """The candidate web client (built by scripts/build-web.sh into web/dist): `/join` and its assets."""
+    index = settings.web_dir / "index.html"
+    if not index.is_file():
+        log.warning("web.not_built", web_dir=str(settings.web_dir))
+        return
+    if (settings.web_dir / "assets").is_dir():
+        app.mount("/assets", StaticFiles(directory=settings.web_dir / "assets"), name="assets")
+
+    @app.get("/join", include_in_schema=False)
+    async def join_page() -> FileResponse:
+        # The invite travels in the URL fragment, which browsers never send; no-referrer keeps it off other sites.
+        return FileResponse(index, headers={"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"})
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+
 def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSettings | None = None) -> FastAPI:
     settings = settings or get_settings()
     judge = LazyJudge(judge_settings or get_judge_settings())
@@ -113,6 +133,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         runs.router,
     ):
         app.include_router(router)
+    mount_web(app, settings)
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     return app

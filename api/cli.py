@@ -123,7 +123,7 @@ def api(
 @app.command("dev")
 def dev() -> None:
     """Local development: embedded Postgres (unless DATABASE_URL is set), migrations, the question bank, the API."""
-    from api.devcheck import report_dependencies  # noqa: PLC0415
+    from api.devcheck import report_dependencies, start_agent_worker  # noqa: PLC0415
 
     settings = get_settings()
     url = database_url(settings)
@@ -134,9 +134,15 @@ def dev() -> None:
     except BankError as e:
         raise _fail(f"error: {e}") from e
     typer.echo(f"question bank loaded ({n} questions)")
-    report_dependencies(settings)
-    typer.echo(f"API on http://{settings.host}:{settings.port}  (OpenAPI at /docs)")
-    _serve(settings.model_copy(update={"database_url": url}), settings.host, settings.port)
+    livekit_ok = report_dependencies(settings)
+    worker = start_agent_worker(settings) if livekit_ok else None
+    typer.echo(f"API on http://{settings.host}:{settings.port}  (OpenAPI at /docs; join links at /join)")
+    try:
+        _serve(settings.model_copy(update={"database_url": url}), settings.host, settings.port)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
 
 
 def main() -> None:

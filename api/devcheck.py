@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 from urllib.parse import urlparse
 
 import typer
 
-from api.settings import ApiSettings
+from api.settings import ApiSettings, child_env
 
 
 def livekit_reachable(url: str, timeout: float = 0.5) -> bool:
@@ -21,9 +23,11 @@ def livekit_reachable(url: str, timeout: float = 0.5) -> bool:
         return False
 
 
-def report_dependencies(settings: ApiSettings) -> None:
+def report_dependencies(settings: ApiSettings) -> bool:
+    """Say which outside services `dev` found; True when the LiveKit server answers."""
     if livekit_reachable(settings.livekit_url):
         typer.echo(f"LiveKit server reachable at {settings.livekit_url}")
+        return True
     else:
         typer.secho(
             f"LiveKit server NOT reachable at {settings.livekit_url}: the API runs, but candidates cannot join a "
@@ -32,3 +36,26 @@ def report_dependencies(settings: ApiSettings) -> None:
             fg=typer.colors.YELLOW,
             err=True,
         )
+        return False
+
+
+def start_agent_worker(settings: ApiSettings) -> subprocess.Popen[bytes] | None:
+    """Start the interviewer worker (`python -m agent start`) when its keys are configured; otherwise say what is
+    missing. In dev the worker authenticates to this API with the API's own internal token."""
+    from agent.settings import AgentSettings  # noqa: PLC0415
+
+    token = settings.internal_token.get_secret_value()
+    agent = AgentSettings(api_token=token, api_url=f"http://{settings.host}:{settings.port}")
+    missing = agent.missing_for_start()
+    if missing:
+        typer.secho(
+            f"Agent worker NOT started: set {', '.join(missing)} (see .env.example). Everything else runs.",
+            fg=typer.colors.YELLOW,
+            err=True,
+        )
+        return None
+    typer.echo(f"agent worker starting (agent name {agent.agent_name!r})")
+    return subprocess.Popen(  # noqa: S603  # our own interpreter and module
+        [sys.executable, "-m", "agent", "start"],
+        env=child_env(SHADOWS_AGENT_API_TOKEN=token, SHADOWS_AGENT_API_URL=agent.api_url),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -73,3 +74,8 @@ class ApiSettings(BaseSettings):
 @lru_cache
 def get_settings() -> ApiSettings:
     return ApiSettings()
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment for a worker process `shadows dev` starts (this process's, plus `extra`)."""
+    return {**os.environ, **extra}

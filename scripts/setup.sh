@@ -14,6 +14,8 @@ declare -A NEED=(
   [node]=nodejs
   [g++]=g++
   [/usr/lib/x86_64-linux-gnu/libportaudio.so.2]=libportaudio2
+  [npm]=npm
+  [chromium]=chromium
 )
 missing=()
 for probe in "${!NEED[@]}"; do
