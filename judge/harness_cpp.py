@@ -1,11 +1,99 @@
-"""cpp harness generator (not written yet)."""
+"""C++ harness generator: one g++ call (with a per-host precompiled prelude) and one process for every test."""
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
 
-from judge.errors import UnsupportedLanguageError
+from judge.bank import Signature, split_type
+from judge.harness_cpp_prelude import CXX_FLAGS, PRELUDE_HEADER, ensure_prelude
+from judge.harness_base import EXCERPT_CHARS, INPUT_FILE, MESSAGE_CHARS, HarnessProgram
+
+SOURCE_FILE = "solution.cpp"
+MAIN_FILE = "main.cpp"
+BINARY = "prog"
+_CPP = {"int": "int", "long": "long long", "float": "double", "bool": "bool", "string": "std::string"}
 
 
-def build(*args: Any) -> Any:
-    raise UnsupportedLanguageError("cpp is not supported yet")
+def _cpp_type(t: str) -> str:
+    scalar, depth = split_type(t)
+    out = _CPP[scalar]
+    for _ in range(depth):
+        out = f"std::vector<{out}>"
+    return out
+
+
+_MAIN = r"""#include "__PRELUDE__"
+#include "solution.cpp"
+#line 1 "harness.cpp"
+
+int main(int argc, char** argv) {
+  using namespace shadows;
+  if (argc < 4) return 64;
+  int start = atoi(argv[1]);
+  long limit_ms = atol(argv[2]);
+  g_cap = atoll(argv[3]);
+  std::string text;
+  if (!read_file("__INPUT__", text)) return 65;
+  Reader in(text);
+  in.expect('[');
+  install_handlers(__EXCERPT__, __MESSAGE__);
+  for (int i = 0; ; i++) {
+    in.ws();
+    if (in.peek() == ']') break;
+    if (i > 0) in.expect(',');
+    if (i < start) { in.skip(); continue; }
+    in.expect('[');
+__READ__
+    in.expect(']');
+    begin_test(i, limit_ms);
+    try {
+      Solution sol;
+      auto r = sol.__FUNCTION__(__ARGS__);
+      end_test();
+      std::string rec = record_head(i, true);
+      rec += ",\"v\":";
+      write(rec, r);
+      rec += "}\n";
+      emit(rec);
+    } catch (const std::bad_alloc&) {
+      end_test();
+      emit_error(i, "memory", "std::bad_alloc: memory limit exceeded");
+    } catch (const std::exception& e) {
+      end_test();
+      emit_error(i, "runtime", std::string("exception: ") + e.what());
+    } catch (...) {
+      end_test();
+      emit_error(i, "runtime", "an exception that is not a std::exception was thrown");
+    }
+  }
+  std::fflush(stdout);
+  _exit(0);
+}
+"""
+
+
+def build(signature: Signature, source: str, cxx_bin: str) -> HarnessProgram:
+    prelude = ensure_prelude(cxx_bin)
+    reads, args = [], []
+    for k, param in enumerate(signature.params):
+        sep = "" if k == 0 else "    in.expect(',');\n"
+        reads.append(f"{sep}    {_cpp_type(param.type)} a{k}; in.read(a{k});")
+        args.append(f"a{k}")
+    main = (
+        _MAIN.replace("__PRELUDE__", str(Path(prelude.directory) / PRELUDE_HEADER))
+        .replace("__INPUT__", INPUT_FILE)
+        .replace("__EXCERPT__", str(EXCERPT_CHARS))
+        .replace("__MESSAGE__", str(MESSAGE_CHARS))
+        .replace("__READ__", "\n".join(reads))
+        .replace("__FUNCTION__", signature.function_name("cpp"))
+        .replace("__ARGS__", ", ".join(args))
+    )
+    return HarnessProgram(
+        files={MAIN_FILE: main, SOURCE_FILE: source},
+        compile_argv=[cxx_bin, *CXX_FLAGS, *(["-Winvalid-pch"] if prelude.precompiled else []),
+                      "-o", BINARY, MAIN_FILE],  # fmt: skip
+        run_argv=[f"./{BINARY}"],
+        address_space_limit=True,
+        compile_memory_mb=1536,
+        ro_binds=(prelude.directory,),
+    )

@@ -32,7 +32,7 @@ _STARTUP_SLACK_S = {"python": 1.0, "javascript": 1.0, "java": 2.0, "cpp": 1.0}
 JOB_BUDGET_S = 60.0
 _COMPILE_OUTPUT_CHARS = 8000
 # Record kinds after which the harness ends its own process.
-_PROCESS_ENDING = frozenset({"timeout", "output"})
+_PROCESS_ENDING = frozenset({"timeout", "output", "crash"})
 
 
 def build_program(request: RunRequest, settings: JudgeSettings) -> HarnessProgram:

@@ -18,6 +18,7 @@ _KIND_VERDICTS = {
     "output": Verdict.OUTPUT_LIMIT,
     "runtime": Verdict.RUNTIME_ERROR,
     "value": Verdict.WRONG_ANSWER,
+    "crash": Verdict.RUNTIME_ERROR,
 }
 # Runtime messages that mean the language runtime ran out of memory before the cgroup noticed.
 _OOM_MARKERS = (b"heap out of memory", b"OutOfMemoryError", b"std::bad_alloc", b"MemoryError", b"Cannot allocate")
