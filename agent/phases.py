@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterable
 from typing import Any, ClassVar
 
-from livekit.agents import Agent, RunContext, StopResponse, function_tool, llm
+from livekit.agents import Agent, ModelSettings, RunContext, function_tool, llm
+from livekit.agents.types import FlushSentinel
 from livekit.agents.voice.turn import TurnHandlingOptions
 
 from agent.attention import is_addressed
@@ -24,6 +26,10 @@ def _excerpt(text: str | None, limit: int) -> str:
         return "(none)"
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " ..."
+
+
+def _is_message(item: llm.ChatItem, role: str) -> bool:
+    return item.type == "message" and item.role == role
 
 
 def first_name(name: str | None) -> str:
@@ -110,8 +116,8 @@ class PhaseAgent(Agent):
         else:
             self.session.generate_reply()
 
-    async def on_user_turn_completed(self, turn_ctx: llm.ChatContext, new_message: llm.ChatMessage) -> None:
-        """Adds the interview status and, when the code changed, a bounded diff to this turn's context."""
+    def turn_notes(self) -> str:
+        """The interview status and, when the code differs from what the model has seen, a bounded diff."""
         state = self._interview
         left = state.remaining_minutes()
         notes = [
@@ -136,7 +142,24 @@ class PhaseAgent(Agent):
                         diff=diff,
                     )
                 )
-        turn_ctx.add_message(role="system", content="\n\n".join(notes))
+        return "\n\n".join(notes)
+
+    def should_stay_silent(self, chat_ctx: llm.ChatContext) -> bool:
+        """Whether this generation answers a turn that was not aimed at the interviewer (coding only)."""
+        return False
+
+    async def llm_node(
+        self, chat_ctx: llm.ChatContext, tools: list[llm.Tool], model_settings: ModelSettings
+    ) -> AsyncIterable[llm.ChatChunk | str | FlushSentinel] | None:
+        """Every generation (voice turn, typed turn, tool follow-up, instructed reply) sees the current
+        status and code diff as a system note just before the newest user message; nothing is stored."""
+        if self.should_stay_silent(chat_ctx):
+            return None
+        ctx = chat_ctx.copy()
+        note = llm.ChatMessage(role="system", content=[self.turn_notes()])
+        last_user = max((i for i, it in enumerate(ctx.items) if _is_message(it, "user")), default=None)
+        ctx.items.insert(len(ctx.items) if last_user is None else last_user, note)
+        return Agent.default.llm_node(self, ctx, tools, model_settings)
 
     def _next(self, cls: type[PhaseAgent], **kwargs: Any) -> PhaseAgent:
         return make_phase_agent(cls.phase, self._interview, chat_ctx=self.chat_ctx, **kwargs)
@@ -188,16 +211,15 @@ class CodingAgent(PhaseAgent):
         )
         super().__init__(state, **kwargs)
 
-    async def on_user_turn_completed(self, turn_ctx: llm.ChatContext, new_message: llm.ChatMessage) -> None:
-        if not is_addressed(new_message.text_content or ""):
-            # Thinking aloud: keep it in the conversation (and the transcript) but do not reply.
-            ctx = self.chat_ctx.copy()
-            ctx.items.append(new_message)
-            await self.update_chat_ctx(ctx, exclude_invalid_function_calls=False)
-            # The framework drops a StopResponse turn from history; emit it as it would for a spoken turn.
-            self.session._conversation_item_added(new_message)
-            raise StopResponse()
-        await super().on_user_turn_completed(turn_ctx, new_message)
+    def should_stay_silent(self, chat_ctx: llm.ChatContext) -> bool:
+        items = chat_ctx.items
+        if not items or not _is_message(items[-1], "user"):
+            return False  # an instructed reply (check-in, time warning) or a tool follow-up
+        previous = next((it for it in reversed(items[:-1]) if it.type == "message"), None)
+        if previous is not None and _is_message(previous, "assistant") and "?" in (previous.text_content or ""):
+            return False  # answering the interviewer's question
+        # Thinking aloud: the turn stays in the conversation and the transcript, without a reply.
+        return not is_addressed(items[-1].text_content or "")
 
     @function_tool
     async def start_testing(self, context: RunContext[InterviewState]) -> Agent:

@@ -41,7 +41,7 @@ async def run_turn(state: InterviewState, phase: Phase, script: list[FakeRespons
     """Start `phase`'s agent (its entry reply is script[0]), then send one user turn."""
     fake = FakeLLM(script)
     session = AgentSession[InterviewState](llm=fake, userdata=state)
-    await session.start(make_phase_agent(phase, state))
+    await session.start(make_phase_agent(phase, state), capture_run=True)
     result = await session.run(user_input=text)
     return session, result, fake
 
@@ -156,7 +156,7 @@ async def test_give_hint_hands_out_hints_in_order_counts_them_and_stops_at_the_l
     script = [say("Go ahead.")] + [call("give_hint"), say("Think about it.")] * (len(hints) + 1)
     fake = FakeLLM(script)
     session = AgentSession[InterviewState](llm=fake, userdata=state)
-    await session.start(make_phase_agent(Phase.CODING, state))
+    await session.start(make_phase_agent(Phase.CODING, state), capture_run=True)
     outputs = []
     for _ in range(len(hints) + 1):
         result = await session.run(user_input="I'm stuck, can I get a hint?")

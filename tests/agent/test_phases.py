@@ -1,0 +1,218 @@
+"""Phase handoffs, coding-mode silence, diff-in-context, resume and prompt hygiene in text mode."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from livekit.agents import AgentSession, llm
+
+from agent.interview import build_interview
+from agent.phases import (
+    ApproachAgent,
+    CodingAgent,
+    ComplexityAgent,
+    GreetingAgent,
+    ProblemAgent,
+    TestingAgent,
+    WrapUpAgent,
+    make_phase_agent,
+)
+from agent.state import InterviewState, Phase
+from tests.fakes.clock import ManualClock
+from tests.fakes.interview import (
+    FakeChannel,
+    FakeRunClient,
+    FakeSink,
+    bank_question,
+    make_context,
+    test_settings,
+)
+from tests.fakes.llm import FakeLLM, call, say
+
+CODE_V1 = "def two_sum(nums, target):\n    seen = {}\n    return []\n"
+CODE_V2 = "def two_sum(nums, target):\n    seen = {}\n    for i, x in enumerate(nums):\n        pass\n    return []\n"
+
+
+def make(**ctx: Any):
+    clock = ManualClock()
+    channel = FakeChannel()
+    sink = FakeSink()
+    agent, state = build_interview(make_context(**ctx), api=FakeRunClient({"verdict": "accepted", "tests": []}),
+                                   recorder=sink, clock=clock, channel=channel, settings=test_settings())
+    return agent, state, channel, sink, clock
+
+
+def system_texts(request: dict[str, Any]) -> list[str]:
+    return [i.text_content or "" for i in request["chat_ctx"].items if i.type == "message" and i.role == "system"]
+
+
+async def test_full_interview_hands_off_through_every_phase_in_order():
+    agent, state, channel, sink, _ = make()
+    assert isinstance(agent, GreetingAgent)
+    fake = FakeLLM([
+        say("Hi Ada, I'm an AI interviewer and this call is recorded."),
+        call("begin_problem"), say("The problem is Two Sum."),
+        call("discuss_approach"), say("How would you approach it?"),
+        call("start_coding"), say("Go ahead, I'll stay quiet."),
+        call("start_testing"), say("Walk me through an example."),
+        call("discuss_complexity"), say("What is the time complexity?"),
+        call("wrap_up"), say("Thanks! Any questions for me?"),
+        call("end_interview", reason="completed"), say("Bye!"),
+    ])
+    steps = [
+        ("Hi! Yes, I'm ready.", "begin_problem", ProblemAgent),
+        ("Makes sense, no questions.", "discuss_approach", ApproachAgent),
+        ("I'd use a hash map. Can I start coding?", "start_coding", CodingAgent),
+        ("I'm done, can we test it?", "start_testing", TestingAgent),
+        ("It works on the example.", "discuss_complexity", ComplexityAgent),
+        ("It's O(n) time and O(n) space.", "wrap_up", WrapUpAgent),
+    ]
+    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+        start = await session.start(agent, capture_run=True)
+        start.expect.next_event().is_agent_handoff(new_agent_type=GreetingAgent)
+        start.expect.next_event().is_message(role="assistant")
+        for text, tool, new_agent in steps:
+            result = await session.run(user_input=text)
+            result.expect.next_event().is_function_call(name=tool)
+            result.expect.next_event().is_function_call_output()
+            result.expect.next_event().is_agent_handoff(new_agent_type=new_agent)
+            result.expect.next_event().is_message(role="assistant")
+            result.expect.no_more_events()
+        result = await session.run(user_input="No questions, thank you.")
+        result.expect.next_event().is_function_call(name="end_interview")
+    phases = [e["payload"]["to"] for e in sink.of_type("phase_change")]
+    assert phases == ["greeting", "problem", "approach", "coding", "testing", "complexity", "wrap_up", "end"]
+    assert [e["phase"] for e in channel.of_type("phase")] == phases
+    assert channel.attributes["interview.phase"] == "end"
+    # Each phase offers its own transition and only the shared tools that make sense there.
+    tools_by_first_reply = {i: set(r["tools"]) for i, r in enumerate(fake.requests)}
+    assert tools_by_first_reply[0] == {"begin_problem", "end_interview"}
+    assert {"start_coding", "give_hint", "get_editor_snapshot"} <= tools_by_first_reply[5]
+    assert "run_tests" not in tools_by_first_reply[5]
+    assert {"run_tests", "resume_coding", "discuss_complexity"} <= tools_by_first_reply[9]
+    # The greeting instructions tell the model it is an AI and that the call is recorded.
+    greeting_system = system_texts(fake.requests[0])[0]
+    assert "AI interviewer" in greeting_system and "recorded" in greeting_system
+
+
+async def test_coding_mode_does_not_reply_to_thinking_aloud_but_keeps_it_in_history():
+    _, state, _, _, _ = make()
+    fake = FakeLLM([say("Go ahead."), say("Yes, a dict works.")])
+    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.CODING, state), capture_run=True)
+        n = len(fake.requests)
+        items: list[Any] = []
+        session.on("conversation_item_added", lambda ev: items.append(ev.item))
+        result = await session.run(user_input="okay so first I loop over the numbers and then")
+        result.expect.no_more_events()
+        assert len(fake.requests) == n  # the LLM was not even asked
+        assert [i.text_content for i in items] == ["okay so first I loop over the numbers and then"]
+        result = await session.run(user_input="Can I use a dictionary here?")
+        result.expect.next_event().is_message(role="assistant")
+        assert len(fake.requests) == n + 1
+        users = [i.text_content for i in fake.requests[-1]["chat_ctx"].items
+                 if i.type == "message" and i.role == "user"]
+        assert users[-2:] == ["okay so first I loop over the numbers and then", "Can I use a dictionary here?"]
+
+
+async def test_changed_code_is_added_to_the_turn_context_as_a_bounded_diff():
+    _, state, _, _, clock = make()
+    fake = FakeLLM([say("Go ahead."), say("Sure."), call("get_editor_snapshot"), say("Looks fine."), say("Ok.")])
+    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.CODING, state), capture_run=True)
+        state.editor.ingest(CODE_V1, {"version": "1", "language": "python"})
+        await clock.advance(7)
+        await session.run(user_input="Does this look right so far?")
+        notes = "\n".join(system_texts(fake.requests[-1])[1:])
+        assert "+    seen = {}" in notes and "version 1" in notes and "7s ago" in notes
+        assert "Phase: coding" in notes and "Hints given: 0 of" in notes
+        # After the model looked at the full code, an unchanged editor adds no diff.
+        await session.run(user_input="Can you check my code?")
+        await session.run(user_input="Is that ok?")
+        assert not any("[editor]" in t for t in system_texts(fake.requests[-1]))
+        state.editor.ingest(CODE_V2, {"version": "2"})
+        await session.run(user_input="What about now?")
+        notes = "\n".join(system_texts(fake.requests[-1]))
+        assert "+    for i, x in enumerate(nums):" in notes and "-    seen" not in notes
+
+
+async def test_diff_in_context_is_cut_to_the_configured_size():
+    _, state, _, _, _ = make()
+    state.settings.context_diff_max_chars = 200
+    big = "def two_sum(nums, target):\n" + "".join(f"    x{i} = {i}\n" for i in range(200))
+    fake = FakeLLM([say("Go ahead."), say("Sure.")])
+    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.CODING, state), capture_run=True)
+        state.editor.ingest(big, {"version": "9"})
+        await session.run(user_input="Can you see this?")
+    [note] = [t for t in system_texts(fake.requests[-1]) if "[editor]" in t]
+    diff = note.split("Diff since you last saw it:\n", 1)[1]
+    assert len(diff) <= 200 + 40 and "more diff lines" in diff
+
+
+@dataclass
+class Resume:
+    chat_ctx: llm.ChatContext
+    phase: str
+    hints_given: int
+
+
+async def test_resumed_interview_continues_in_its_phase_without_greeting_again():
+    ctx = llm.ChatContext.empty()
+    ctx.add_message(role="assistant", content="Go ahead and start coding.")
+    ctx.add_message(role="user", content="Can I use a hash map?")
+    clock, channel, sink = ManualClock(), FakeChannel(), FakeSink()
+    agent, state = build_interview(make_context(), api=None, recorder=sink, clock=clock, channel=channel,
+                                   settings=test_settings(), resume=Resume(ctx, "coding", 1))
+    assert isinstance(agent, CodingAgent) and state.hints_given == 1
+    fake = FakeLLM([say("Sorry, we got cut off. Yes, a hash map is fine.")])
+    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+        start = await session.start(agent, capture_run=True)
+        start.expect.next_event().is_agent_handoff(new_agent_type=CodingAgent)
+        start.expect.next_event().is_message(role="assistant")
+    texts = fake.texts(0)
+    assert "Can I use a hash map?" in texts
+    assert any("reconnected" in t and "Do not greet again" in t for t in texts)
+    assert not any("Phase: greeting" in t for t in texts)
+    assert sink.of_type("phase_change") == []
+    assert [e["payload"] for e in sink.of_type("note")] == [{"kind": "resumed", "phase": "coding"}]
+    assert channel.attributes["interview.phase"] == "coding"
+
+
+async def test_background_questions_come_from_resume_and_jd_only_when_present():
+    agent, *_ = make(resume_text="Built a payments ledger in Go at Acme.", job_description="Backend engineer, Python")
+    assert "payments ledger" in agent.instructions and "at most two" in agent.instructions
+    agent, *_ = make()
+    assert "payments" not in agent.instructions and "no background questions" in agent.instructions
+
+
+async def test_no_hidden_tests_or_reference_solution_reach_the_model():
+    question = bank_question("two-sum")
+    hidden = [t for t in question.tests if t.hidden]
+    assert hidden, "the bank question must have hidden tests for this check to mean anything"
+    agent, state, _, _, _ = make()
+    state.editor.ingest(CODE_V1, {"version": "1"})
+    state.api = FakeRunClient({"verdict": "wrong_answer", "tests": [
+        {"id": "example-1", "verdict": "accepted", "args": [[2, 7, 11, 15], 9], "expected": [0, 1],
+         "actual": [0, 1]},
+        {"id": hidden[0].id, "verdict": "wrong_answer", "hidden": True},
+    ]})
+    fake = FakeLLM([say("Hi."), call("begin_problem"), say("Problem."), call("discuss_approach"), say("Plan?"),
+                    call("start_coding"), say("Go."), call("start_testing"), say("Test."), call("run_tests"),
+                    say("Ran."), call("give_hint"), say("Hint."), call("get_editor_snapshot"), say("Seen.")])
+    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+        await session.start(agent)
+        for text in ["ready", "ok", "Can I code?", "I'm done, test it?", "run the tests please",
+                     "can I get a hint?", "can you check my code?"]:
+            await session.run(user_input=text)
+    everything = "\n".join(t for i in range(len(fake.requests)) for t in fake.texts(i))
+    starters = "\n".join(question.starters.values())
+    for ref in question.references.values():
+        # Lines shared with the starter code (signatures, doc comments) are public; the rest is not.
+        body = [ln.strip() for ln in ref.splitlines() if len(ln.strip()) > 20 and ln.strip() not in starters]
+        assert body and not any(ln in everything for ln in body)
+    for t in hidden:
+        assert t.id not in everything
+        assert json.dumps(t.args) not in everything
