@@ -125,6 +125,52 @@ def _enable_subreaper() -> None:
         log.warning("PR_SET_CHILD_SUBREAPER failed: errno %d", ctypes.get_errno())
 
 
+def _children() -> list[int]:
+    found: list[int] = []
+    with contextlib.suppress(OSError):
+        for task in os.listdir("/proc/self/task"):
+            with contextlib.suppress(OSError):
+                found += [int(c) for c in Path(f"/proc/self/task/{task}/children").read_text().split()]
+    return found
+
+
+def reap_sandbox_orphans(uid: int, timeout: float = 5.0) -> int:
+    """Kill and reap our bwrap children running as `uid`: namespace inits orphaned by a finished run.
+
+    The inner bwrap (the PID namespace's init) is in its own session; when the outer bwrap exits it becomes
+    our child (we are a subreaper). Killing it tears the namespace down with every daemon in it; reaping it
+    keeps zombies from counting against the uid's RLIMIT_NPROC. Only safe while no other run uses `uid`.
+    """
+    reaped = 0
+    deadline = time.monotonic() + timeout
+    for child in _children():
+        try:
+            stat = Path(f"/proc/{child}/stat").read_text()
+            status = Path(f"/proc/{child}/status").read_text()
+        except OSError:
+            continue
+        if stat[stat.find("(") + 1 : stat.rfind(")")] != "bwrap":
+            continue
+        uids = next((line.split()[1:] for line in status.splitlines() if line.startswith("Uid:")), [])
+        if not uids or int(uids[0]) != uid:
+            continue
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child, signal.SIGKILL)
+        while True:
+            try:
+                pid, _ = os.waitpid(child, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid:
+                reaped += 1
+                break
+            if time.monotonic() > deadline:
+                log.warning("sandbox namespace init %d did not exit in %.0f s", child, timeout)
+                break
+            time.sleep(0.001)
+    return reaped
+
+
 def reap_bwrap_orphans() -> int:
     """Reap zombie children that are orphaned bwrap namespace inits; leaves other children alone."""
     reaped = 0
@@ -408,6 +454,8 @@ class Sandbox:
                 os.close(results_r)
             if cgroup is not None:
                 cgroup.kill_all()
+            if sandboxed:
+                reap_sandbox_orphans(self.uid)
             reap_bwrap_orphans()
         wall = time.monotonic() - start
         status = outcome.returncode
@@ -568,6 +616,10 @@ class _Collector:
         try:
             _, status, usage = os.wait4(self.proc.pid, 0)
         except ChildProcessError:
+            status, usage = None, None
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.proc.pid, signal.SIGKILL)  # anything still in the run's own process group
+        if status is None or usage is None:
             return (self.proc.returncode if self.proc.returncode is not None else -signal.SIGKILL), 0.0
         self.proc.returncode = os.waitstatus_to_exitcode(status)
         return self.proc.returncode, usage.ru_utime + usage.ru_stime

@@ -1,0 +1,274 @@
+"""Hostile programs run straight in the Sandbox: contained, host untouched, no process left behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from judge.sandbox import Limits, Sandbox, SandboxResult
+from tests.judge.conftest import Listener, run_source
+
+pytestmark = pytest.mark.sandbox
+
+QUICK = Limits(wall_s=3, cpu_s=2, memory_mb=128)
+
+
+def assert_serves_next(sandbox: Sandbox) -> None:
+    with sandbox.scratch_dir() as scratch:
+        result = run_source(sandbox, scratch, "python", "import os\nprint('next')\nos.write(3, b'ok')\n")
+    assert (result.exit_code, result.stdout, result.results) == (0, b"next\n", b"ok")
+
+
+def contained(result: SandboxResult) -> bool:
+    """The run ended by a limit or an error, not by quietly finishing its attack."""
+    return (
+        result.timed_out
+        or result.cpu_exceeded
+        or result.memory_exceeded
+        or result.output_exceeded
+        or result.exit_code != 0
+    )
+
+
+FORK_BOMBS = {
+    "python": "import os\nwhile True:\n    try: os.fork()\n    except OSError: pass\n",
+    "cpp": "#include <unistd.h>\nint main(){ for(;;) fork(); }\n",
+    "javascript": (
+        "const cp = require('child_process');\n"
+        "for (;;) { try { cp.spawn(process.execPath, ['-e', 'setInterval(()=>{}, 1000)']); } catch (e) {} }\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("language", sorted(FORK_BOMBS))
+def test_fork_bomb_is_contained_and_leaves_no_process(sandbox, scratch, language, no_strays):
+    result = run_source(sandbox, scratch, language, FORK_BOMBS[language], limits=QUICK)
+    assert contained(result)
+    assert result.wall_s < QUICK.wall_s + 2
+    assert_serves_next(sandbox)
+
+
+def test_shell_fork_bomb_is_contained(sandbox, scratch, no_strays):
+    result = sandbox.run(["/bin/bash", "-c", ":(){ :|:& };:"], scratch=scratch, limits=QUICK)
+    # bash backgrounds the bomb and exits; the bomb itself runs into the process limit and dies with the run.
+    assert contained(result) or b"fork: retry: Resource temporarily unavailable" in result.stderr
+    assert result.wall_s < QUICK.wall_s + 2
+    assert_serves_next(sandbox)
+
+
+def test_thread_bomb_is_contained(sandbox, scratch, no_strays):
+    src = (
+        "import threading, time\n"
+        "n = 0\n"
+        "try:\n"
+        "    while True:\n"
+        "        threading.Thread(target=time.sleep, args=(60,), daemon=True).start(); n += 1\n"
+        "except RuntimeError: print('stopped at', n, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    result = run_source(sandbox, scratch, "python", src, limits=QUICK)
+    assert result.timed_out
+    assert result.stdout.startswith(b"stopped at")
+    assert int(result.stdout.split()[-1]) < QUICK.processes
+    assert_serves_next(sandbox)
+
+
+def test_cpp_memory_bomb_is_stopped(sandbox, scratch, no_strays):
+    src = (
+        "#include <vector>\n#include <cstring>\n"
+        "int main(){ std::vector<char*> v;\n"
+        "  for(;;){ char* p = new char[1<<24]; memset(p, 1, 1<<24); v.push_back(p); } }\n"
+    )
+    result = run_source(sandbox, scratch, "cpp", src, limits=QUICK)
+    assert result.exit_code != 0
+    assert result.memory_exceeded or b"bad_alloc" in result.stderr
+    assert_serves_next(sandbox)
+
+
+def test_hundred_megabytes_of_output_is_cut_off_at_the_cap(sandbox, scratch, no_strays):
+    src = (
+        "#include <cstdio>\n#include <cstring>\n"
+        "int main(){ static char b[1<<20]; memset(b, 'x', sizeof b);\n"
+        "  for(int i=0;i<100;i++) fwrite(b,1,sizeof b,stdout); }\n"
+    )
+    result = run_source(sandbox, scratch, "cpp", src, limits=Limits(output_bytes=1 << 20, wall_s=10))
+    assert result.output_exceeded
+    assert len(result.stdout) + len(result.stderr) <= 1 << 20
+    assert result.wall_s < 5
+    assert_serves_next(sandbox)
+
+
+def test_results_channel_flood_is_capped(sandbox, scratch, no_strays):
+    src = "import os\nwhile True: os.write(3, b'{\"id\":1}' * 8192)\n"
+    result = run_source(sandbox, scratch, "python", src, limits=Limits(output_bytes=1 << 20, wall_s=10))
+    assert result.output_exceeded
+    assert len(result.results) <= 16 << 20
+    assert_serves_next(sandbox)
+
+
+def test_daemon_with_double_fork_and_setsid_dies_with_the_run(sandbox, scratch, no_strays):
+    src = (
+        "import os, sys, time\n"
+        "if os.fork() == 0:\n"
+        "    os.setsid()\n"
+        "    if os.fork() == 0:\n"
+        "        for fd in (0, 1, 2, 3): os.close(fd)\n"
+        "        time.sleep(1.5)\n"
+        "        open('/work/daemon-was-here', 'w').write('alive')\n"
+        "        time.sleep(60)\n"
+        "    os._exit(0)\n"
+        "print('parent done')\n"
+    )
+    result = run_source(sandbox, scratch, "python", src, limits=QUICK)
+    assert result.stdout == b"parent done\n"
+    assert result.wall_s < 1.0  # the run does not wait for the daemon...
+    time.sleep(2.0)
+    assert not (scratch / "daemon-was-here").exists()  # ...and the daemon is gone with the namespace
+
+
+def test_killing_its_parent_and_everything_visible_ends_only_the_sandbox(sandbox, scratch, no_strays):
+    victim = subprocess.Popen(["/bin/sleep", "30"])  # a host process the sandbox must not reach
+    try:
+        src = (
+            "import os, signal\n"
+            f"try: os.kill({victim.pid}, signal.SIGKILL); print('victim killed')\n"
+            "except OSError as e: print('victim unreachable', e.errno)\n"
+            "os.kill(os.getppid(), signal.SIGKILL)\n"
+            "os.kill(-1, signal.SIGKILL)\n"
+        )
+        result = run_source(sandbox, scratch, "python", src, limits=QUICK)
+        assert b"victim unreachable" in result.stdout
+        assert victim.poll() is None
+    finally:
+        victim.kill()
+        victim.wait()
+    assert_serves_next(sandbox)
+
+
+def test_file_descriptor_exhaustion_is_bounded(sandbox, scratch, no_strays):
+    src = (
+        "import os\nfds = []\n"
+        "try:\n"
+        "    while True: fds.append(os.open('/dev/null', os.O_RDONLY))\n"
+        "except OSError as e: print(len(fds), e.errno)\n"
+    )
+    result = run_source(sandbox, scratch, "python", src, limits=Limits(open_files=32))
+    count, err = result.stdout.split()
+    assert int(count) < 32 and int(err) == 24  # EMFILE
+    assert_serves_next(sandbox)
+
+
+def test_host_secrets_are_not_readable(sandbox, scratch, host_canary, monkeypatch):
+    canary_path, canary = host_canary
+    monkeypatch.setenv("SHADOWS_TEST_CANARY", canary)
+    targets = [
+        str(canary_path),
+        "/etc/shadow",
+        "/etc/passwd",
+        "/root/.bash_history",
+        str(Path.cwd() / ".env"),
+        "/proc/1/environ",
+        "/proc/self/environ",
+        f"/proc/{os.getpid()}/environ",
+    ]
+    src = (
+        "import os\n"
+        f"for p in {targets!r}:\n"
+        "    try: print(p, open(p, 'rb').read()[:4000])\n"
+        "    except OSError as e: print(p, 'refused', e.errno)\n"
+        "print(os.getppid(), open(f'/proc/{os.getppid()}/environ', 'rb').read())\n"
+    )
+    result = run_source(sandbox, scratch, "python", src)
+    out = result.stdout + result.stderr
+    assert canary.encode() not in out
+    for path in targets[:5]:
+        assert f"{path} refused".encode() in out
+    assert b"OPENAI_API_KEY" not in out and b"DATABASE_URL" not in out
+
+
+def test_writes_outside_scratch_leave_the_host_unchanged(sandbox, scratch, host_canary):
+    canary_path, _ = host_canary
+    src = (
+        f"for p in [{str(canary_path)!r}, '/etc/passwd', '/usr/bin/python3', '/work/../escape',\n"
+        "          '/proc/sys/kernel/hostname']:\n"
+        "    try: open(p, 'a').write('pwned'); print(p, 'WROTE')\n"
+        "    except OSError as e: print(p, 'refused', e.errno)\n"
+    )
+    result = run_source(sandbox, scratch, "python", src)
+    assert b"WROTE" not in result.stdout.replace(b"/work/../escape WROTE", b"")
+    assert not (scratch.parent / "escape").exists()
+    assert Path("/usr/bin/python3").read_bytes()[-5:] != b"pwned"
+
+
+def test_symlink_planted_in_scratch_does_not_redirect_the_next_run_to_host_files(
+    sandbox, scratch, host_canary
+):
+    canary_path, _ = host_canary
+    before = canary_path.stat()
+    src = f"import os\nos.symlink({str(canary_path)!r}, '/work/evil')\nos.symlink('/', '/work/rootlink')\n"
+    assert run_source(sandbox, scratch, "python", src).exit_code == 0
+    # A second run in the same scratch (as after a compile) re-hands the tree to the sandbox uid.
+    result = run_source(sandbox, scratch, "python", "print(open('/work/evil').read())\n")
+    assert result.exit_code != 0  # the link points at a path that does not exist inside the sandbox
+    after = canary_path.stat()
+    assert (after.st_uid, after.st_gid, after.st_mode) == (before.st_uid, before.st_gid, before.st_mode)
+
+
+def test_network_to_a_loopback_listener_is_unreachable(sandbox, scratch, loopback_listener: Listener):
+    port = loopback_listener.port
+    src = (
+        "import socket\n"
+        "for fam, host in [(socket.AF_INET, '127.0.0.1'), (socket.AF_INET6, '::1')]:\n"
+        "    s = socket.socket(fam, socket.SOCK_STREAM); s.settimeout(1)\n"
+        f"    try: s.connect((host, {port})); print(host, 'CONNECTED')\n"
+        "    except OSError as e: print(host, 'refused', e.errno)\n"
+        "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+        f"u.sendto(b'x', ('127.0.0.1', {port}))\n"
+        "print(sorted(n for _, n in socket.if_nameindex()))\n"
+    )
+    result = run_source(sandbox, scratch, "python", src)
+    assert b"CONNECTED" not in result.stdout
+    assert b"127.0.0.1 refused" in result.stdout
+    assert result.stdout.decode().splitlines()[-1] == "['lo']"
+    time.sleep(0.3)
+    assert loopback_listener.connections == []
+
+
+def test_new_namespaces_and_privilege_escalation_are_refused(sandbox, scratch):
+    src = (
+        "import os, subprocess\n"
+        "cmds = (['unshare', '-r', 'true'], ['unshare', '-n', 'true'],\n"
+        "        ['mount', '-t', 'tmpfs', 'x', '/mnt'])\n"
+        "for cmd in cmds:\n"
+        "    r = subprocess.run(cmd, capture_output=True)\n"
+        "    print(cmd[0], cmd[1], r.returncode)\n"
+        "try: os.setuid(0); print('setuid OK')\n"
+        "except OSError as e: print('setuid refused', e.errno)\n"
+    )
+    result = run_source(sandbox, scratch, "python", src)
+    lines = result.stdout.decode().splitlines()
+    assert all(int(line.split()[-1]) != 0 for line in lines[:3]), lines
+    assert lines[3].startswith("setuid refused")
+
+
+def test_sleep_past_the_deadline_in_every_language_is_killed_on_time(sandbox, no_strays):
+    programs = {
+        "python": "import time\ntime.sleep(60)\n",
+        "javascript": "setTimeout(() => {}, 60000);\n",
+        "cpp": "#include <unistd.h>\nint main(){ sleep(60); }\n",
+        "java": (
+            "public class Main {\n"
+            "  public static void main(String[] a) throws Exception { Thread.sleep(60000); }\n}\n"
+        ),
+    }
+    for language, src in programs.items():
+        with sandbox.scratch_dir() as scratch:
+            result = run_source(sandbox, scratch, language, src, limits=Limits(wall_s=1.5, memory_mb=256))
+        assert result.timed_out, language
+        assert result.wall_s < 4, language
+        assert result.signal == signal.SIGKILL, language
