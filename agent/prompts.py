@@ -42,6 +42,10 @@ class PromptError(Exception):
 
 @lru_cache(maxsize=64)
 def _load(name: str, directory: Path) -> str:
+    return _read(name, directory)
+
+
+def _read(name: str, directory: Path) -> str:
     path = directory / f"{name}.md"
     try:
         return path.read_text(encoding="utf-8").strip()
@@ -71,7 +75,7 @@ def validate_all(directory: Path = PROMPTS_DIR) -> None:
     problems: list[str] = []
     for name, declared in PROMPTS.items():
         try:
-            found = placeholders(_load(name, directory))
+            found = placeholders(_read(name, directory))
         except PromptError as e:
             problems.append(str(e))
             continue

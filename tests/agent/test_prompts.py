@@ -1,0 +1,58 @@
+"""Every prompt renders with its declared variables; a missing or stray variable fails loudly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agent.prompts import PROMPTS, PROMPTS_DIR, PromptError, placeholders, render, validate_all
+
+
+def test_shipped_prompts_validate():
+    validate_all()
+
+
+@pytest.mark.parametrize("name", sorted(PROMPTS))
+def test_every_prompt_renders_with_its_variables_and_leaves_no_placeholder(name: str):
+    values = {var: f"<{var}-value>" for var in PROMPTS[name]}
+    text = render(name, **values)
+    assert text.strip()
+    assert "{{" not in text and "}}" not in text
+    for var in PROMPTS[name]:
+        assert f"<{var}-value>" in text
+
+
+def test_every_prompt_file_is_declared():
+    on_disk = {p.stem for p in PROMPTS_DIR.glob("*.md")}
+    assert on_disk == set(PROMPTS)
+
+
+def test_missing_variable_raises_naming_it():
+    with pytest.raises(PromptError, match="time_warning.*missing.*minutes"):
+        render("time_warning")
+
+
+def test_unknown_variable_raises():
+    with pytest.raises(PromptError, match="unknown variable.*colour"):
+        render("time_warning", minutes=5, colour="red")
+
+
+def test_validate_all_reports_missing_files_and_undeclared_placeholders(tmp_path: Path):
+    for name in PROMPTS:
+        (tmp_path / f"{name}.md").write_text((PROMPTS_DIR / f"{name}.md").read_text())
+    validate_all(tmp_path)
+    (tmp_path / "checkin.md").write_text("Check in with {{candidate_name}}.")
+    (tmp_path / "goodbye.md").unlink()
+    with pytest.raises(PromptError) as e:
+        validate_all(tmp_path)
+    assert "checkin" in str(e.value) and "goodbye.md does not exist" in str(e.value)
+
+
+def test_placeholders_accept_spaces_inside_braces():
+    assert placeholders("a {{ x }} b {{y}}") == {"x", "y"}
+
+
+def test_prompts_stay_short_for_voice_latency():
+    for name in PROMPTS:
+        assert len((PROMPTS_DIR / f"{name}.md").read_text()) < 1200, name
