@@ -15,9 +15,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.db.pool import create_pool
 from api.errors import ApiError
+from api.judging import LazyJudge
 from api.logs import configure_logging
 from api.middleware import BodyLimitMiddleware, MetricsMiddleware
-from api.judging import LazyJudge
 from api.routers import health, internal, join, livekit_webhook, practice, runs, sessions
 from api.settings import ApiSettings, get_settings
 from judge.settings import JudgeSettings

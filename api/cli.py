@@ -41,8 +41,8 @@ def database_url(settings: ApiSettings) -> str:
 
 
 async def _import_questions(url: str, directory: Path) -> int:
-    from api.db.pool import connection, create_pool  # noqa: PLC0415  # keeps `shadows --help` light
-    from api.db.questions_repo import upsert_bank  # noqa: PLC0415
+    from api.db.pool import connection, create_pool  # keeps `shadows --help` light
+    from api.db.questions_repo import upsert_bank
 
     questions = load_bank(directory)
     pool = create_pool(url, min_size=1, max_size=1)
@@ -80,8 +80,8 @@ def questions_import(
 @orgs_app.command("create")
 def orgs_create(name: Annotated[str, typer.Option("--name", help="Organisation name")]) -> None:
     """Create an organisation and print its API key once, on its own line."""
-    from api.db.orgs_repo import create_org  # noqa: PLC0415
-    from api.db.pool import connection, create_pool  # noqa: PLC0415
+    from api.db.orgs_repo import create_org
+    from api.db.pool import connection, create_pool
 
     if not name.strip() or len(name) > 200:
         raise _fail("error: --name must be 1 to 200 characters")
@@ -102,9 +102,9 @@ def orgs_create(name: Annotated[str, typer.Option("--name", help="Organisation n
 
 
 def _serve(settings: ApiSettings, host: str, port: int) -> None:
-    import uvicorn  # noqa: PLC0415
+    import uvicorn
 
-    from api.app import create_app  # noqa: PLC0415
+    from api.app import create_app
 
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", proxy_headers=True)
 
@@ -123,7 +123,7 @@ def api(
 @app.command("dev")
 def dev() -> None:
     """Local development: embedded Postgres (unless DATABASE_URL is set), migrations, the question bank, the API."""
-    from api.devcheck import report_dependencies, start_agent_worker  # noqa: PLC0415
+    from api.devcheck import report_dependencies, start_agent_worker
 
     settings = get_settings()
     url = database_url(settings)

@@ -8,6 +8,7 @@ import sys
 from urllib.parse import urlparse
 
 import typer
+from pydantic import SecretStr
 
 from api.settings import ApiSettings, child_env
 
@@ -42,10 +43,10 @@ def report_dependencies(settings: ApiSettings) -> bool:
 def start_agent_worker(settings: ApiSettings) -> subprocess.Popen[bytes] | None:
     """Start the interviewer worker (`python -m agent start`) when its keys are configured; otherwise say what is
     missing. In dev the worker authenticates to this API with the API's own internal token."""
-    from agent.settings import AgentSettings  # noqa: PLC0415
+    from agent.settings import AgentSettings
 
     token = settings.internal_token.get_secret_value()
-    agent = AgentSettings(api_token=token, api_url=f"http://{settings.host}:{settings.port}")
+    agent = AgentSettings(api_token=SecretStr(token), api_url=f"http://{settings.host}:{settings.port}")
     missing = agent.missing_for_start()
     if missing:
         typer.secho(
@@ -55,7 +56,7 @@ def start_agent_worker(settings: ApiSettings) -> subprocess.Popen[bytes] | None:
         )
         return None
     typer.echo(f"agent worker starting (agent name {agent.agent_name!r})")
-    return subprocess.Popen(  # noqa: S603  # our own interpreter and module
+    return subprocess.Popen(  # our own interpreter and module
         [sys.executable, "-m", "agent", "start"],
         env=child_env(SHADOWS_AGENT_API_TOKEN=token, SHADOWS_AGENT_API_URL=agent.api_url),
     )

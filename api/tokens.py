@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from livekit import api as lk
 
@@ -14,18 +15,18 @@ def candidate_identity(session_id: str) -> str:
     return f"candidate-{session_id}"
 
 
-def token_ttl(session: dict, settings: ApiSettings, now: datetime | None = None) -> timedelta:
+def token_ttl(session: dict[str, Any], settings: ApiSettings, now: datetime | None = None) -> timedelta:
     """No longer than the session's duration plus a short grace; once started, only what is left of it."""
     now = now or datetime.now(UTC)
     full = timedelta(minutes=session["duration_minutes"] + settings.token_grace_minutes)
     started = session.get("started_at")
     if started is not None:
-        remaining = started + full - now
+        remaining: timedelta = started + full - now
         return max(min(full, remaining), timedelta(minutes=1))
     return full
 
 
-def mint_candidate_token(session: dict, settings: ApiSettings, *, ttl: timedelta) -> str:
+def mint_candidate_token(session: dict[str, Any], settings: ApiSettings, *, ttl: timedelta) -> str:
     return (
         lk.AccessToken(settings.livekit_api_key, settings.livekit_api_secret.get_secret_value())
         .with_identity(candidate_identity(session["id"]))

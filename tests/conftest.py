@@ -52,7 +52,7 @@ def pg_admin_url() -> Iterator[str]:
         yield os.environ["DATABASE_URL"]
         return
     root = Path(tempfile.mkdtemp(prefix="shadows-pg-"))
-    os.chmod(root, 0o755)  # noqa: S103  # the postgres user must traverse it
+    os.chmod(root, 0o755)  # the postgres user must traverse it
     pg = EmbeddedPostgres(root, fast_unsafe=True)
     url = pg.start()
     try:

@@ -70,7 +70,7 @@ async def migrate(database_url: str, directory: Path = MIGRATIONS_DIR) -> list[s
                     continue
                 try:
                     async with conn.transaction():
-                        await conn.execute(mig.sql)  # type: ignore[arg-type]  # file content, not user input
+                        await conn.execute(mig.sql.encode())  # file content from the repo, not user input
                         await conn.execute(
                             "insert into supabase_migrations.schema_migrations (version, name, statements) "
                             "values (%s, %s, %s)",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import psycopg
 from psycopg.rows import DictRow, dict_row
@@ -22,14 +23,16 @@ async def _configure(conn: psycopg.AsyncConnection[DictRow]) -> None:
     await conn.set_autocommit(True)
 
 
-def create_pool(
-    url: str, *, min_size: int = 2, max_size: int = 20, prepared: bool = True
-) -> AsyncConnectionPool:
-    kwargs: dict[str, object] = {"row_factory": dict_row}
+Pool = AsyncConnectionPool[Conn]
+
+
+def create_pool(url: str, *, min_size: int = 2, max_size: int = 20, prepared: bool = True) -> Pool:
+    kwargs: dict[str, Any] = {"row_factory": dict_row}
     if not prepared:
         kwargs["prepare_threshold"] = None
     return AsyncConnectionPool(
         url,
+        connection_class=Conn,
         min_size=min_size,
         max_size=max_size,
         kwargs=kwargs,
@@ -41,7 +44,7 @@ def create_pool(
 
 
 @asynccontextmanager
-async def connection(pool: AsyncConnectionPool) -> AsyncIterator[Conn]:
+async def connection(pool: Pool) -> AsyncIterator[Conn]:
     """A pooled connection in autocommit mode; use `async with conn.transaction()` for multi-statement writes."""
     try:
         async with pool.connection() as conn:
