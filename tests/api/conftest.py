@@ -1,0 +1,66 @@
+"""API test fixtures: signed LiveKit webhooks, small real PDFs, and direct database access through the app's pool."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import zlib
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from google.protobuf.json_format import MessageToJson
+from livekit import api as lk
+
+from tests.conftest import LIVEKIT_KEY, LIVEKIT_SECRET
+
+
+def signed_webhook(
+    event: str,
+    *,
+    room: str | None = None,
+    identity: str | None = None,
+    event_id: str = "",
+    created_at: int = 0,
+    secret: str = LIVEKIT_SECRET,
+) -> tuple[str, str]:
+    """A LiveKit webhook body and its Authorization value, signed the way LiveKit signs them."""
+    kwargs: dict[str, Any] = {"event": event, "id": event_id, "created_at": created_at}
+    if room is not None:
+        kwargs["room"] = lk.Room(name=room)
+    if identity is not None:
+        kwargs["participant"] = lk.ParticipantInfo(identity=identity)
+    body = MessageToJson(lk.WebhookEvent(**kwargs))
+    sha = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+    auth = lk.AccessToken(LIVEKIT_KEY, secret).with_sha256(sha).to_jwt()
+    return body, auth
+
+
+def minimal_pdf(text: str) -> bytes:
+    """A one-page PDF whose content stream shows `text` in Helvetica (correct xref offsets, so strict readers work)."""
+    escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    stream = zlib.compress(f"BT /F1 12 Tf 72 720 Td ({escaped}) Tj ET".encode("latin-1"))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+@pytest.fixture
+def webhook() -> Callable[..., tuple[str, str]]:
+    return signed_webhook

@@ -1,0 +1,230 @@
+"""Schema migrations: from an empty database, re-run as a no-op, and the design note's tables and constraints."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+
+import psycopg
+import pytest
+from psycopg import sql
+from psycopg.rows import DictRow, dict_row
+
+from api.db.migrate import discover, migrate
+
+Conn = psycopg.AsyncConnection[DictRow]
+
+# tech.md §5: every column of the design note's five tables (our migration may add more, never fewer).
+TECH_COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
+    "questions": {
+        "id": ("uuid", "NO"),
+        "question_number": ("integer", "NO"),
+        "title": ("text", "NO"),
+        "description_md": ("text", "NO"),
+        "difficulty": ("text", "NO"),
+        "created_at": ("timestamp with time zone", "YES"),
+        "updated_at": ("timestamp with time zone", "YES"),
+        "question_uri": ("text", "NO"),
+    },
+    "starter_codes": {
+        "id": ("uuid", "NO"),
+        "question_id": ("uuid", "YES"),
+        "language": ("text", "NO"),
+        "code": ("text", "NO"),
+        "created_at": ("timestamp with time zone", "YES"),
+        "main": ("text", "NO"),
+        "imports": ("text", "YES"),
+    },
+    "submissions": {
+        "id": ("uuid", "NO"),
+        "user_id": ("uuid", "YES"),
+        "question_id": ("uuid", "YES"),
+        "language": ("text", "NO"),
+        "code": ("text", "NO"),
+        "result_json": ("jsonb", "YES"),
+        "created_at": ("timestamp with time zone", "YES"),
+        "session_id": ("text", "YES"),
+    },
+    "test_cases": {
+        "id": ("uuid", "NO"),
+        "question_id": ("uuid", "YES"),
+        "input": ("text", "NO"),
+        "expected_output": ("text", "NO"),
+        "hidden": ("boolean", "YES"),
+        "created_at": ("timestamp with time zone", "YES"),
+    },
+    "sessions": {
+        "id": ("text", "NO"),
+        "user_id": ("uuid", "YES"),
+        "question_id": ("uuid", "YES"),
+        "status": ("text", "NO"),
+        # tech.md has `started_at not null default now()`; sessions are now scheduled before they start, so the
+        # column is nullable (started_at is set on start). Checked separately below.
+        "ended_at": ("timestamp with time zone", "YES"),
+        "transcript": ("jsonb", "YES"),
+        "events": ("jsonb", "YES"),
+        "final_code": ("text", "YES"),
+        "created_at": ("timestamp with time zone", "YES"),
+        "updated_at": ("timestamp with time zone", "YES"),
+        "visibility": ("text", "NO"),
+    },
+}
+
+# (table, constraint name, referenced table, on delete action code: c=cascade, n=set null)
+TECH_FKS = [
+    ("starter_codes", "starter_codes_question_id_fkey", "questions", "c"),
+    ("test_cases", "test_cases_question_id_fkey", "questions", "c"),
+    ("submissions", "submissions_question_id_fkey", "questions", "c"),
+    ("submissions", "submissions_session_id_fkey", "sessions", "c"),
+    ("submissions", "submissions_user_id_fkey", "users", "n"),
+    ("sessions", "sessions_question_id_fkey", "questions", "c"),
+    ("sessions", "sessions_user_id_fkey", "users", "n"),
+]
+
+
+@pytest.fixture
+async def empty_db_url(pg_admin_url: str) -> AsyncIterator[str]:
+    """A brand-new empty database (not copied from the migrated template)."""
+    name = "empty_" + secrets.token_hex(6)
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    try:
+        yield str(psycopg.conninfo.make_conninfo(pg_admin_url, dbname=name))
+    finally:
+        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+
+
+async def _connect(url: str) -> Conn:
+    return await psycopg.AsyncConnection.connect(url, autocommit=True, row_factory=dict_row)
+
+
+async def _check_values(conn: Conn, table: str, constraint: str) -> str:
+    cur = await conn.execute(
+        "select pg_get_constraintdef(oid) as def from pg_constraint where conname = %s and conrelid = %s::regclass",
+        (constraint, f"public.{table}"),
+    )
+    row = await cur.fetchone()
+    assert row is not None, f"{table}.{constraint} is missing"
+    return str(row["def"])
+
+
+async def test_migrate_on_empty_database_applies_every_migration_and_records_history(empty_db_url: str) -> None:
+    expected = [m.version for m in discover()]
+    assert expected, "no migrations found"
+
+    applied = await migrate(empty_db_url)
+
+    assert applied == expected
+    async with await _connect(empty_db_url) as conn:
+        cur = await conn.execute(
+            "select version, name, statements from supabase_migrations.schema_migrations order by version"
+        )
+        rows = await cur.fetchall()
+    assert [r["version"] for r in rows] == expected
+    for row, mig in zip(rows, discover(), strict=True):
+        assert row["name"] == mig.name
+        assert row["statements"] == [mig.sql]
+
+
+async def test_migrate_twice_is_a_no_op_the_second_time(empty_db_url: str) -> None:
+    await migrate(empty_db_url)
+    async with await _connect(empty_db_url) as conn:
+        cur = await conn.execute("select count(*) as n from pg_tables where schemaname = 'public'")
+        tables_before = (await cur.fetchone())["n"]  # type: ignore[index]  # count(*) always returns a row
+
+    assert await migrate(empty_db_url) == []
+
+    async with await _connect(empty_db_url) as conn:
+        cur = await conn.execute("select count(*) as n from supabase_migrations.schema_migrations")
+        assert (await cur.fetchone())["n"] == len(discover())  # type: ignore[index]  # count(*) returns a row
+        cur = await conn.execute("select count(*) as n from pg_tables where schemaname = 'public'")
+        assert (await cur.fetchone())["n"] == tables_before  # type: ignore[index]  # count(*) returns a row
+
+
+async def test_schema_has_every_design_note_table_with_its_columns(db: Conn) -> None:
+    for table, columns in TECH_COLUMNS.items():
+        cur = await db.execute(
+            """
+            select column_name, data_type, is_nullable from information_schema.columns
+            where table_schema = 'public' and table_name = %s
+            """,
+            (table,),
+        )
+        actual = {r["column_name"]: (r["data_type"], r["is_nullable"]) for r in await cur.fetchall()}
+        assert actual, f"table {table} is missing"
+        for column, spec in columns.items():
+            assert actual.get(column) == spec, f"{table}.{column}: {actual.get(column)} != {spec}"
+
+
+async def test_schema_keeps_design_note_defaults(db: Conn) -> None:
+    cur = await db.execute(
+        """
+        select table_name, column_name, column_default from information_schema.columns
+        where table_schema = 'public' and (table_name, column_name) in
+          (('sessions', 'visibility'), ('test_cases', 'hidden'), ('questions', 'id'), ('sessions', 'started_at'))
+        """
+    )
+    defaults = {(r["table_name"], r["column_name"]): r["column_default"] for r in await cur.fetchall()}
+    assert defaults[("sessions", "visibility")] == "'private'::text"
+    assert defaults[("test_cases", "hidden")] == "false"
+    assert "uuid_generate_v4" in defaults[("questions", "id")]
+    # Scheduled sessions have not started: started_at stays empty until the candidate joins.
+    assert defaults[("sessions", "started_at")] is None
+
+
+async def test_difficulty_check_allows_only_easy_medium_hard(db: Conn) -> None:
+    definition = await _check_values(db, "questions", "questions_difficulty_check")
+    for value in ("'Easy'", "'Medium'", "'Hard'"):
+        assert value in definition
+    with pytest.raises(psycopg.errors.CheckViolation):
+        await db.execute(
+            "insert into questions (question_number, title, description_md, difficulty, question_uri, slug, signature)"
+            " values (999, 't', 'd', 'Impossible', 'u', 'bad-difficulty', '{}')"
+        )
+
+
+async def test_status_check_keeps_original_statuses_and_adds_lifecycle_ones(db: Conn) -> None:
+    definition = await _check_values(db, "sessions", "sessions_status_check")
+    for value in ("in_progress", "completed", "abandoned", "scheduled", "cancelled"):
+        assert f"'{value}'" in definition
+    assert "'paused'" not in definition
+
+
+async def test_visibility_check_allows_private_public_unlisted(db: Conn) -> None:
+    definition = await _check_values(db, "sessions", "sessions_visibility_check")
+    for value in ("private", "public", "unlisted"):
+        assert f"'{value}'" in definition
+
+
+async def test_design_note_foreign_keys_exist_with_their_delete_actions(db: Conn) -> None:
+    for table, name, target, action in TECH_FKS:
+        cur = await db.execute(
+            """
+            select confrelid::regclass::text as target, confdeltype as action from pg_constraint
+            where contype = 'f' and conname = %s and conrelid = %s::regclass
+            """,
+            (name, f"public.{table}"),
+        )
+        row = await cur.fetchone()
+        assert row is not None, f"{table}.{name} is missing"
+        assert row["target"].split(".")[-1] == target
+        assert row["action"] == action, f"{name}: on delete {row['action']} != {action}"
+
+
+async def test_starter_codes_question_lang_index_is_unique_on_question_and_language(db: Conn) -> None:
+    cur = await db.execute(
+        "select indexdef from pg_indexes where schemaname = 'public' and indexname = 'starter_codes_question_lang_idx'"
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    assert "CREATE UNIQUE INDEX" in row["indexdef"]
+    assert "(question_id, language)" in row["indexdef"]
+    cur = await db.execute("select question_id from starter_codes where language = 'python' limit 1")
+    existing = await cur.fetchone()
+    assert existing is not None
+    with pytest.raises(psycopg.errors.UniqueViolation):
+        await db.execute(
+            "insert into starter_codes (question_id, language, code, main) values (%s, 'python', 'x', 'x')",
+            (existing["question_id"],),
+        )
