@@ -51,8 +51,6 @@ class SessionCapture:
         self._session = session
         self._recorder = recorder
         self._clock = clock
-        # Wall-clock epoch of t=0: livekit stamps items with time.time(); events use session seconds.
-        self._epoch0 = time.time() - clock()
         self._capture_id = uuid.uuid4().hex[:12]
         self._user_metrics: dict[str, float] = {}
         self._usage: list[dict[str, Any]] | None = None
@@ -75,7 +73,9 @@ class SessionCapture:
         self._record_usage(final=True)
 
     def _t(self, epoch: float) -> float:
-        return round(max(0.0, epoch - self._epoch0), 3)
+        """livekit stamps items with time.time(); events use interview seconds. Converting through "how
+        long ago" keeps times right when the interview clock is not wall time (simulations jump it)."""
+        return round(max(0.0, self._clock() - max(0.0, time.time() - epoch)), 3)
 
     # -- handlers (sync: EventEmitter callbacks; record() never blocks) -------------------------------
 

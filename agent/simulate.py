@@ -1,0 +1,302 @@
+"""Text-mode interview without LiveKit: ``python -m agent simulate --session ID --script FILE``.
+
+Runs the real interview (phases, tools, timers) with the configured LLM against the API, persists every
+event exactly like a live session (recorder, capture, completion) and prints the transcript. The YAML
+script is a list of timed steps (``at`` = seconds since the interview started)::
+
+    language: python            # optional; the session's language otherwise
+    steps:
+      - {at: 5, say: "Hi! Ready when you are."}
+      - {at: 60, editor: "def two_sum(nums, target):\n    ..."}
+      - {at: 90, say: "Could you run the tests?"}
+
+By default the clock jumps forward to each step's time (a 45-minute script runs in seconds, with the
+timers and event times as if it had run in real time); ``--realtime`` waits for real.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from livekit.agents import AgentSession, ChatMessage, ConversationItemAddedEvent, llm
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from agent.api_client import ApiClient
+from agent.capture import attach_capture
+from agent.errors import AgentError, ApiError
+from agent.interview import attach_interview, build_interview
+from agent.recorder import EventRecorder
+from agent.resume import build_resume
+from agent.settings import AgentSettings, get_settings
+from agent.state import InterviewState
+
+logger = logging.getLogger(__name__)
+
+SETTLE_S = 0.05  # lets tasks woken by a clock jump (check-ins, time warnings) start their reply
+
+
+class ScriptError(AgentError):
+    """The simulation script is missing, unreadable or malformed."""
+
+
+class Step(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    at: float | None = Field(default=None, ge=0)
+    say: str | None = None
+    editor: str | None = None
+    language: str | None = None
+
+    @model_validator(mode="after")
+    def _one_action(self) -> Step:
+        if (self.say is None) == (self.editor is None):
+            raise ValueError("each step needs exactly one of 'say' or 'editor'")
+        return self
+
+
+class Script(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    language: str | None = None
+    steps: list[Step] = Field(min_length=1)
+
+
+def load_script(path: str | Path) -> Script:
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as e:
+        raise ScriptError(f"cannot read script {path}: {e}") from e
+    if isinstance(raw, list):
+        raw = {"steps": raw}
+    try:
+        return Script.model_validate(raw)
+    except ValidationError as e:
+        raise ScriptError(f"invalid script {path}: {e}") from e
+
+
+class ScriptClock:
+    """Monotonic clock that can jump forward; sleepers wake when a jump passes their deadline."""
+
+    def __init__(self) -> None:
+        self._skew = 0.0
+        self._jumped = asyncio.Event()
+
+    def now(self) -> float:
+        return time.monotonic() + self._skew
+
+    async def sleep(self, seconds: float) -> None:
+        deadline = self.now() + max(0.0, seconds)
+        while (left := deadline - self.now()) > 0:
+            jumped = self._jumped
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(jumped.wait(), left)
+
+    def advance(self, seconds: float) -> None:
+        if seconds <= 0:
+            return
+        self._skew += seconds
+        self._jumped.set()
+        self._jumped = asyncio.Event()
+
+
+class ScriptChannel:
+    """The script plays the candidate's client: an editor is connected, events are kept for inspection."""
+
+    editor_connected = True
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+        self.attributes: dict[str, str] = {}
+
+    async def send_event(self, event: dict[str, Any]) -> None:
+        self.events.append(event)
+
+    async def set_attributes(self, attributes: dict[str, str]) -> None:
+        self.attributes.update(attributes)
+
+    async def request_editor(self, timeout: float) -> dict[str, Any] | None:  # noqa: ASYNC109 -- ClientChannel's signature
+        return None  # the bridge keeps the script's latest snapshot
+
+
+@dataclass
+class SimulationResult:
+    session_id: str
+    transcript: list[tuple[float, str, str]] = field(default_factory=list)  # (t, role, text)
+    end_reason: str | None = None
+    completed: bool = False
+    resumed: bool = False
+    events_delivered: bool = False
+    client_events: list[dict[str, Any]] = field(default_factory=list)
+
+
+def build_llm(settings: AgentSettings) -> llm.LLM:
+    """The real OpenAI plugin with the configured model and base_url (never a LiveKit gateway string)."""
+    from livekit.plugins import openai
+
+    if settings.openai_api_key is None:
+        raise AgentError("OPENAI_API_KEY is not set; the simulation needs the configured LLM")
+    return openai.LLM(
+        model=settings.llm_model,
+        base_url=settings.llm_base_url,
+        api_key=settings.openai_api_key.get_secret_value(),
+    )
+
+
+async def simulate(
+    session_id: str,
+    script: Script,
+    *,
+    settings: AgentSettings | None = None,
+    llm_: llm.LLM | None = None,
+    realtime: bool = False,
+    complete: bool = True,
+    out: Callable[[str], None] | None = print,
+) -> SimulationResult:
+    """Run one interview from ``script``; returns what was said and how it ended."""
+    settings = settings or get_settings()
+    if settings.api_token is None:
+        raise AgentError("SHADOWS_AGENT_API_TOKEN is not set; the simulation persists through the API")
+    result = SimulationResult(session_id=session_id)
+    model = llm_ or build_llm(settings)
+    clock = ScriptClock()
+    channel = ScriptChannel()
+    ended = asyncio.Event()
+
+    async def on_end(reason: str) -> None:
+        result.end_reason = reason
+        ended.set()
+
+    async with ApiClient(settings.api_url, settings.api_token.get_secret_value()) as api:
+        context = await api.start_session(session_id)
+        resume = build_resume(context.events)
+        result.resumed = resume is not None
+        recorder = EventRecorder(api, session_id, spool_path=Path(settings.spool_dir) / f"{session_id}.jsonl")
+        if script.language:
+            context.session.language = script.language
+        agent, state = build_interview(
+            context, api=api, recorder=recorder, clock=clock, resume=resume, channel=channel,
+            settings=settings, on_end=on_end,
+        )  # fmt: skip
+        t0 = time.monotonic()
+
+        def show(ev: ConversationItemAddedEvent) -> None:
+            item = ev.item
+            if isinstance(item, ChatMessage) and item.role in ("user", "assistant") and item.text_content:
+                t = round(state.elapsed_s(), 1)
+                who = "candidate" if item.role == "user" else "interviewer"
+                result.transcript.append((t, item.role, item.text_content))
+                if out is not None:
+                    out(f"[{t:7.1f}s] {who}: {item.text_content}")
+
+        session: AgentSession[InterviewState] = AgentSession[InterviewState](llm=model, userdata=state)
+        session.on("conversation_item_added", show)
+        capture = attach_capture(session, recorder, state.elapsed_s)
+        try:
+            await session.start(agent)
+            tasks = attach_interview(session, state)
+            try:
+                await _settle(session)
+                await _play(script, session, state, clock, ended, realtime=realtime, t0=t0)
+            finally:
+                await tasks.aclose()
+        finally:
+            await session.aclose()
+            capture.detach()
+            result.events_delivered = await recorder.aclose()
+        result.client_events = channel.events
+        if complete:
+            snap = state.editor.snapshot
+            try:
+                await api.complete(
+                    session_id, snap.code if snap else None, snap.language if snap else state.language,
+                    result.end_reason or "completed",
+                )  # fmt: skip
+                result.completed = True
+            except ApiError as e:
+                logger.error("could not mark session %s complete: %s", session_id, e.code)
+    return result
+
+
+async def _play(
+    script: Script,
+    session: AgentSession[InterviewState],
+    state: InterviewState,
+    clock: ScriptClock,
+    ended: asyncio.Event,
+    *,
+    realtime: bool,
+    t0: float,
+) -> None:
+    version = state.editor.snapshot.version if state.editor.snapshot else 0
+    for step in script.steps:
+        if ended.is_set() or state.ended:
+            break
+        if step.at is not None:
+            ahead = step.at - state.elapsed_s()
+            if realtime:
+                await asyncio.sleep(max(0.0, ahead))
+            else:
+                clock.advance(ahead)
+            await _settle(session)
+        if step.editor is not None:
+            version += 1
+            attrs = {"version": str(version), "language": step.language or state.language}
+            state.editor.ingest(step.editor, attrs)
+        elif step.say is not None:
+            await session.run(user_input=step.say)
+        await _settle(session)
+    # Let the goodbye finish and the end callback run.
+    if state.ended and not ended.is_set():
+        try:
+            await asyncio.wait_for(ended.wait(), 10)
+        except TimeoutError:
+            logger.warning("interview ended but the end callback did not run")
+
+
+async def _settle(session: AgentSession[Any]) -> None:
+    """Wait until the agent has nothing left to say (including replies started by timers)."""
+    for _ in range(200):
+        await asyncio.sleep(SETTLE_S)
+        speech = session.current_speech
+        if speech is None:
+            await asyncio.sleep(SETTLE_S)
+            if session.current_speech is None:
+                return
+            continue
+        await speech.wait_for_playout()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m agent simulate", description=__doc__.splitlines()[0])
+    parser.add_argument("--session", required=True, help="session id (ses_...)")
+    parser.add_argument(
+        "--script", required=True, help="YAML script of timed utterances and editor snapshots"
+    )
+    parser.add_argument("--realtime", action="store_true", help="wait for real instead of jumping the clock")
+    parser.add_argument("--no-complete", action="store_true", help="leave the session in progress at the end")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        script = load_script(args.script)
+        result = asyncio.run(
+            simulate(args.session, script, realtime=args.realtime, complete=not args.no_complete)
+        )
+    except AgentError as e:
+        print(f"simulate: {e}", file=sys.stderr)
+        return 2
+    status = "completed" if result.completed else "left in progress"
+    print(f"-- session {result.session_id} {status} (end: {result.end_reason or 'script finished'})")
+    if not result.events_delivered:
+        print("-- some events are still in the local spool; they will be replayed", file=sys.stderr)
+        return 1
+    return 0
