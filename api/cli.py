@@ -97,7 +97,7 @@ def orgs_create(name: Annotated[str, typer.Option("--name", help="Organisation n
             await pool.close()
 
     org_id, key = asyncio.run(run())
-    typer.echo(f"created organisation {org_id}; its API key (shown once):", err=True)
+    typer.echo(f"created organisation {org_id}; its API key, shown once, is on the next line")
     typer.echo(key)
 
 
@@ -138,7 +138,7 @@ def dev() -> None:
     worker = start_agent_worker(settings) if livekit_ok else None
     typer.echo(f"API on http://{settings.host}:{settings.port}  (OpenAPI at /docs; join links at /join)")
     try:
-        _serve(settings.model_copy(update={"database_url": url}), settings.host, settings.port)
+        _serve(settings.model_copy(update={"database_url": url, "log_json": False}), settings.host, settings.port)
     finally:
         if worker is not None:
             worker.terminate()
