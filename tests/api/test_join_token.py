@@ -1,0 +1,209 @@
+"""Candidate routes: /v1/join and LiveKit's standard /v1/livekit/token, with every claim of the room token checked."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import jwt
+import psycopg
+import pytest
+from livekit import api as lk
+from psycopg.rows import DictRow
+
+from tests.conftest import LIVEKIT_KEY, LIVEKIT_SECRET, ApiServer
+
+Conn = psycopg.AsyncConnection[DictRow]
+
+
+def _decode(token: str) -> dict[str, Any]:
+    return dict(jwt.decode(token, LIVEKIT_SECRET, algorithms=["HS256"], issuer=LIVEKIT_KEY))
+
+
+def _assert_room_token(claims: dict[str, Any], server: ApiServer, session: dict[str, Any]) -> None:
+    sid = session["id"]
+    assert claims["sub"] == f"candidate-{sid}"
+    assert claims["iss"] == LIVEKIT_KEY
+    assert claims["video"] == {
+        "roomJoin": True,
+        "room": f"shadows-{sid}",
+        "canPublish": True,
+        "canSubscribe": True,
+        "canPublishData": True,
+    }
+    assert claims["attributes"] == {"role": "candidate"}
+    grace = server.settings.token_grace_minutes
+    ttl = claims["exp"] - claims["nbf"]
+    assert 0 < ttl <= (session["duration_minutes"] + grace) * 60
+    room = claims["roomConfig"]
+    assert room["maxParticipants"] == 2
+    assert room["emptyTimeout"] == server.settings.room_empty_timeout_s
+    assert room["departureTimeout"] == server.settings.room_departure_timeout_s
+    assert len(room["agents"]) == 1
+    assert room["agents"][0]["agentName"] == server.settings.agent_name
+    assert json.loads(room["agents"][0]["metadata"]) == {"session_id": sid}
+
+
+async def test_join_returns_connection_details_session_and_public_question(api_server: ApiServer) -> None:
+    s = await api_server.create_session(duration_minutes=30)
+
+    r = await api_server.client.post("/v1/join", json={"invite": s["invite"]})
+
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["server_url"] == api_server.settings.livekit_url
+    assert body["room_name"] == f"shadows-{s['id']}"
+    assert body["participant_identity"] == f"candidate-{s['id']}"
+    assert body["participant_name"] == "Ada Lovelace"
+    assert body["session"]["id"] == s["id"]
+    assert body["session"]["status"] == "scheduled"
+    assert body["session"]["duration_minutes"] == 30
+    assert body["question"]["id"] == s["question_id"]
+    assert set(body["question"]["starter_code"]) == {"python", "javascript", "java", "cpp"}
+    assert body["question"]["visible_tests"]
+    assert body["question"]["hidden_test_count"] > 0
+    assert "hints" not in body["question"] and "rubric" not in body["question"]
+
+
+async def test_join_token_claims_identity_grants_ttl_and_agent_dispatch(api_server: ApiServer) -> None:
+    s = await api_server.create_session(duration_minutes=20)
+    r = await api_server.client.post("/v1/join", json={"invite": s["invite"]})
+    claims = _decode(r.json()["participant_token"])
+
+    _assert_room_token(claims, api_server, s)
+    assert claims["name"] == "Ada Lovelace"
+    assert claims["exp"] - claims["nbf"] == (20 + api_server.settings.token_grace_minutes) * 60
+
+
+async def test_join_token_verifies_with_livekit_token_verifier(api_server: ApiServer) -> None:
+    s = await api_server.create_session()
+    r = await api_server.client.post("/v1/join", json={"invite": s["invite"]})
+
+    claims = lk.TokenVerifier(LIVEKIT_KEY, LIVEKIT_SECRET).verify(r.json()["participant_token"])
+
+    assert claims.identity == f"candidate-{s['id']}"
+    assert claims.video.room == f"shadows-{s['id']}"
+    assert claims.video.room_join is True
+    assert claims.room_config.agents[0].agent_name == api_server.settings.agent_name
+    assert json.loads(claims.room_config.agents[0].metadata)["session_id"] == s["id"]
+    assert claims.room_config.max_participants == 2
+    with pytest.raises(jwt.InvalidSignatureError):
+        lk.TokenVerifier(LIVEKIT_KEY, "another-secret-" + "y" * 40).verify(r.json()["participant_token"])
+
+
+async def test_join_token_after_start_lasts_only_for_what_is_left_of_the_session(
+    api_server: ApiServer, db: Conn
+) -> None:
+    s = await api_server.create_session(duration_minutes=45)
+    await api_server.client.post(f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers())
+    await db.execute(
+        "update sessions set started_at = now() - interval '40 minutes' where id = %s", (s["id"],)
+    )
+
+    r = await api_server.client.post("/v1/join", json={"invite": s["invite"]})
+
+    assert r.status_code == 200
+    claims = _decode(r.json()["participant_token"])
+    left = (45 + api_server.settings.token_grace_minutes - 40) * 60
+    assert claims["exp"] - claims["nbf"] <= left
+    assert claims["exp"] - claims["nbf"] >= left - 120
+    assert r.json()["session"]["status"] == "in_progress"
+    assert r.json()["session"]["ends_at"] is not None
+
+
+async def test_livekit_token_endpoint_returns_201_with_server_url_and_token(api_server: ApiServer) -> None:
+    s = await api_server.create_session()
+
+    r = await api_server.client.post(
+        "/v1/livekit/token",
+        json={"room_name": f"shadows-{s['id']}", "participant_identity": "someone-else"},
+        headers={"Authorization": f"Bearer {s['invite']}"},
+    )
+
+    assert r.status_code == 201, r.text
+    assert set(r.json()) == {"server_url", "participant_token"}
+    assert r.json()["server_url"] == api_server.settings.livekit_url
+    # Identity and room come from the invite, never from the request.
+    _assert_room_token(_decode(r.json()["participant_token"]), api_server, s)
+
+
+async def test_livekit_token_endpoint_with_empty_body_uses_the_invites_room(api_server: ApiServer) -> None:
+    s = await api_server.create_session()
+    r = await api_server.client.post(
+        "/v1/livekit/token", json={}, headers={"Authorization": f"Bearer {s['invite']}"}
+    )
+    assert r.status_code == 201
+    assert _decode(r.json()["participant_token"])["video"]["room"] == f"shadows-{s['id']}"
+
+
+async def test_livekit_token_endpoint_refuses_another_room_with_403(api_server: ApiServer) -> None:
+    s = await api_server.create_session()
+    other = await api_server.create_session()
+    r = await api_server.client.post(
+        "/v1/livekit/token",
+        json={"room_name": f"shadows-{other['id']}"},
+        headers={"Authorization": f"Bearer {s['invite']}"},
+    )
+    assert r.status_code == 403
+    assert r.json()["error"]["code"] == "room_mismatch"
+    assert other["id"] not in r.text
+
+
+async def test_join_with_expired_invite_is_410_invite_expired(api_server: ApiServer, db: Conn) -> None:
+    s = await api_server.create_session()
+    await db.execute(
+        "update sessions set invite_expires_at = %s where id = %s", (datetime.now(UTC) - timedelta(minutes=1), s["id"])
+    )
+    r = await api_server.client.post("/v1/join", json={"invite": s["invite"]})
+    assert r.status_code == 410
+    assert r.json()["error"]["code"] == "invite_expired"
+
+
+async def test_join_after_invite_expiry_still_works_once_the_session_has_started(
+    api_server: ApiServer, db: Conn
+) -> None:
+    s = await api_server.create_session()
+    await api_server.client.post(f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers())
+    await db.execute(
+        "update sessions set invite_expires_at = now() - interval '1 minute' where id = %s", (s["id"],)
+    )
+    r = await api_server.client.post("/v1/join", json={"invite": s["invite"]})
+    assert r.status_code == 200
+
+
+async def test_join_after_session_expiry_is_410_session_expired(api_server: ApiServer, db: Conn) -> None:
+    s = await api_server.create_session()
+    await db.execute("update sessions set expires_at = now() - interval '1 minute' where id = %s", (s["id"],))
+    r = await api_server.client.post("/v1/join", json={"invite": s["invite"]})
+    assert r.status_code == 410
+    assert r.json()["error"]["code"] == "session_expired"
+
+
+@pytest.mark.parametrize("status", ["completed", "abandoned"])
+async def test_join_finished_session_is_409_session_finished(
+    api_server: ApiServer, db: Conn, status: str
+) -> None:
+    s = await api_server.create_session()
+    await db.execute("update sessions set status = %s where id = %s", (status, s["id"]))
+    for path, kwargs in (
+        ("/v1/join", {"json": {"invite": s["invite"]}}),
+        ("/v1/livekit/token", {"json": {}, "headers": {"Authorization": f"Bearer {s['invite']}"}}),
+    ):
+        r = await api_server.client.post(path, **kwargs)  # type: ignore[arg-type]  # kwargs per route
+        assert r.status_code == 409, path
+        assert r.json()["error"]["code"] == "session_finished"
+
+
+async def test_join_cancelled_session_is_409_session_cancelled(api_server: ApiServer) -> None:
+    s = await api_server.create_session()
+    await api_server.client.post(f"/v1/sessions/{s['id']}/cancel", headers=api_server.org_headers())
+    r = await api_server.client.post("/v1/join", json={"invite": s["invite"]})
+    assert r.status_code == 409
+    assert r.json()["error"]["code"] == "session_cancelled"
+
+
+async def test_join_with_unknown_invite_is_401_invalid_invite(api_server: ApiServer) -> None:
+    r = await api_server.client.post("/v1/join", json={"invite": "inv_" + "x" * 43})
+    assert r.status_code == 401
+    assert r.json()["error"]["code"] == "invalid_invite"
