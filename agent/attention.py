@@ -19,7 +19,8 @@ logger = logging.getLogger("shadows.agent.attention")
 _ADDRESSED = re.compile(
     r"\b("
     r"can you|could you|would you|will you|do you|did you|are you|have you|"
-    r"can i|could i|should i|may i|am i|is it ok|is that (right|ok|okay|correct|fine)|does (that|this) (look|make|work)|"
+    r"can i|could i|should i|may i|am i|is it ok|is that (right|ok|okay|correct|fine)|"
+    r"does (that|this) (look|make|work)|"
     r"what do you think|any (hint|hints|tips?|suggestions?)|hint|help me|i'?m stuck|i am stuck|"
     r"run (the |my )?(tests?|code)|test (it|this|my code)|"
     r"i'?m done|i am done|i'?m finished|i am finished|i think (that'?s|this is) it|ready to test|"

@@ -27,7 +27,7 @@ class ClientChannel(Protocol):
 
     async def set_attributes(self, attributes: dict[str, str]) -> None: ...
 
-    async def request_editor(self, timeout: float) -> dict[str, Any] | None:
+    async def request_editor(self, timeout: float) -> dict[str, Any] | None:  # noqa: ASYNC109 -- the RPC's own response timeout
         """Ask the client for its editor state (`editor.get`); None when it cannot answer."""
         ...
 
@@ -43,7 +43,7 @@ class NullChannel:
     async def set_attributes(self, attributes: dict[str, str]) -> None:
         return None
 
-    async def request_editor(self, timeout: float) -> dict[str, Any] | None:
+    async def request_editor(self, timeout: float) -> dict[str, Any] | None:  # noqa: ASYNC109 -- the RPC's own response timeout
         return None
 
 
@@ -86,7 +86,7 @@ class RoomChannel:
         except (TimeoutError, RuntimeError, ConnectionError) as e:
             logger.warning("could not set attributes %s: %s", sorted(attributes), type(e).__name__)
 
-    async def request_editor(self, timeout: float) -> dict[str, Any] | None:
+    async def request_editor(self, timeout: float) -> dict[str, Any] | None:  # noqa: ASYNC109 -- the RPC's own response timeout
         if not self.editor_connected:
             return None
         assert self.candidate_identity is not None

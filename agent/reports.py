@@ -60,7 +60,10 @@ def summarize(report: dict[str, Any]) -> str:
         words = _VERDICT_WORDS.get(str(t.get("verdict")), str(t.get("verdict")))
         line = f"Test {t.get('id')} {words}"
         if t.get("verdict") == "wrong_answer" and "expected" in t:
-            line += f": input {_short(t.get('args'))}, expected {_short(t.get('expected'))}, got {_short(t.get('actual'))}"
+            line += (
+                f": input {_short(t.get('args'))}, expected {_short(t.get('expected'))},"
+                f" got {_short(t.get('actual'))}"
+            )
         elif t.get("message"):
             line += f": {str(t['message'])[:_MAX_MESSAGE_CHARS]}"
         parts.append(line + ".")

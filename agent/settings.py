@@ -47,9 +47,10 @@ class AgentSettings(BaseSettings):
     llm_base_url: str | None = None
     llm_temperature: float | None = None
     stt_provider: Literal["deepgram", "openai"] = "deepgram"
-    stt_model: str = "nova-3"
+    stt_model: str | None = None  # default per provider: nova-3 (Deepgram), gpt-4o-mini-transcribe (OpenAI)
+    stt_language: str = "en"
     tts_provider: Literal["openai", "deepgram"] = "openai"
-    tts_model: str = "gpt-4o-mini-tts"
+    tts_model: str | None = None  # default per provider: gpt-4o-mini-tts (OpenAI), aura-2-andromeda-en (Deepgram)
     tts_voice: str = "ash"
     realtime: bool = False
     realtime_model: str = "gpt-realtime-mini"

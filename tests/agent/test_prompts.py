@@ -29,12 +29,12 @@ def test_every_prompt_file_is_declared():
 
 
 def test_missing_variable_raises_naming_it():
-    with pytest.raises(PromptError, match="time_warning.*missing.*minutes"):
+    with pytest.raises(PromptError, match=r"time_warning.*missing.*minutes"):
         render("time_warning")
 
 
 def test_unknown_variable_raises():
-    with pytest.raises(PromptError, match="unknown variable.*colour"):
+    with pytest.raises(PromptError, match=r"unknown variable.*colour"):
         render("time_warning", minutes=5, colour="red")
 
 

@@ -50,7 +50,7 @@ async def test_get_editor_snapshot_returns_latest_code_language_and_idle_time():
     state, channel, _, clock = make()
     state.editor.ingest(CODE, {"version": "3", "language": "python", "cursor": "2:10"})
     await clock.advance(4)
-    session, result, fake = await run_turn(
+    session, result, _ = await run_turn(
         state, Phase.CODING, [say("Go ahead."), call("get_editor_snapshot"), say("I see it.")],
         "can you look at my code?")
     result.expect.next_event().is_function_call(name="get_editor_snapshot")

@@ -72,7 +72,7 @@ class FakeChannel:
     async def set_attributes(self, attributes: dict[str, str]) -> None:
         self.attributes.update(attributes)
 
-    async def request_editor(self, timeout: float) -> dict[str, Any] | None:
+    async def request_editor(self, timeout: float) -> dict[str, Any] | None:  # noqa: ASYNC109 -- ClientChannel's signature
         self.editor_requests += 1
         return self.editor_payload
 

@@ -1,0 +1,87 @@
+"""STT, LLM, TTS, turn handling and the AgentSession built from settings (plugin objects only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from livekit.agents import AgentSession, TurnHandlingOptions, inference, llm, stt, tts, vad
+
+from agent.settings import AgentSettings
+
+# Never pass "provider/model" strings anywhere: they resolve to LiveKit Cloud's inference gateway.
+DEFAULT_STT_MODELS = {"deepgram": "nova-3", "openai": "gpt-4o-mini-transcribe"}
+DEFAULT_TTS_MODELS = {"openai": "gpt-4o-mini-tts", "deepgram": "aura-2-andromeda-en"}
+
+
+class ProviderConfigError(Exception):
+    """A provider is selected whose API key is not configured."""
+
+
+def _key(settings: AgentSettings, name: str) -> str:
+    secret = settings.openai_api_key if name == "OPENAI_API_KEY" else settings.deepgram_api_key
+    if secret is None:
+        raise ProviderConfigError(f"{name} is not set")
+    return secret.get_secret_value()
+
+
+def build_stt(settings: AgentSettings) -> stt.STT:
+    model = settings.stt_model or DEFAULT_STT_MODELS[settings.stt_provider]
+    if settings.stt_provider == "deepgram":
+        from livekit.plugins import deepgram
+
+        return deepgram.STT(model=model, language=settings.stt_language, smart_format=True, punctuate=True,
+                            api_key=_key(settings, "DEEPGRAM_API_KEY"))
+    from livekit.plugins import openai
+
+    return openai.STT(model=model, language=settings.stt_language, api_key=_key(settings, "OPENAI_API_KEY"))
+
+
+def build_llm(settings: AgentSettings) -> llm.LLM | llm.RealtimeModel:
+    from livekit.plugins import openai
+
+    if settings.realtime:
+        return openai.realtime.RealtimeModel(model=settings.realtime_model, api_key=_key(settings, "OPENAI_API_KEY"))
+    kwargs: dict[str, Any] = {}
+    if settings.llm_temperature is not None:
+        kwargs["temperature"] = settings.llm_temperature
+    return openai.LLM(model=settings.llm_model, base_url=settings.llm_base_url,
+                      api_key=_key(settings, "OPENAI_API_KEY"), **kwargs)
+
+
+def build_tts(settings: AgentSettings) -> tts.TTS:
+    model = settings.tts_model or DEFAULT_TTS_MODELS[settings.tts_provider]
+    if settings.tts_provider == "deepgram":
+        from livekit.plugins import deepgram
+
+        return deepgram.TTS(model=model, api_key=_key(settings, "DEEPGRAM_API_KEY"))
+    from livekit.plugins import openai
+
+    return openai.TTS(model=model, voice=settings.tts_voice, api_key=_key(settings, "OPENAI_API_KEY"))
+
+
+def turn_handling(settings: AgentSettings) -> TurnHandlingOptions:
+    """Local turn detector (never the cloud one, even in dev mode) and plain VAD interruptions."""
+    return TurnHandlingOptions(
+        turn_detection=inference.TurnDetector(version="v1-mini"),
+        interruption={"mode": "vad"},
+        endpointing={"min_delay": settings.min_endpointing_delay_s, "max_delay": settings.max_endpointing_delay_s},
+    )
+
+
+def build_session(
+    settings: AgentSettings, *, vad_: vad.VAD, userdata: Any, text_only: bool = False
+) -> AgentSession[Any]:
+    """The production session: real plugins from settings. Tests build their own with fakes.
+
+    `text_only` (console without speech keys) builds just the LLM.
+    """
+    if text_only:
+        return AgentSession(llm=build_llm(settings), vad=vad_, userdata=userdata,
+                            turn_handling=turn_handling(settings))
+    if settings.realtime:
+        return AgentSession(llm=build_llm(settings), vad=vad_, userdata=userdata,
+                            turn_handling=TurnHandlingOptions(interruption={"mode": "vad"}))
+    return AgentSession(
+        stt=build_stt(settings), llm=build_llm(settings), tts=build_tts(settings), vad=vad_,
+        userdata=userdata, turn_handling=turn_handling(settings),
+    )
