@@ -1,0 +1,3 @@
+function meanValue(values) {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}

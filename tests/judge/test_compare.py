@@ -1,0 +1,90 @@
+"""Structural comparison: types, float tolerance, unordered arrays."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from judge.bank import Compare
+from judge.compare import mismatch_hint, values_equal
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual", "type_", "equal"),
+    [
+        (3, 3, "int", True),
+        (3, 3.0, "int", True),  # JavaScript numbers and Python floats with an integral value
+        (3, 3.5, "int", False),
+        (1, True, "int", False),  # a bool is not an int
+        (3, "3", "int", False),
+        (2**40, 2**40, "long", True),
+        (True, True, "bool", True),
+        (True, 1, "bool", False),
+        ("abc", "abc", "string", True),
+        ("abc", "abd", "string", False),
+        ([1, 2, 3], [1, 2, 3], "int[]", True),
+        ([1, 2, 3], [3, 2, 1], "int[]", False),
+        ([1, 2, 3], [1, 2], "int[]", False),
+        ([[1], [2, 3]], [[1], [2, 3]], "int[][]", True),
+        ([], None, "int[]", False),
+        ([[1]], [1], "int[][]", False),
+    ],
+)
+def test_values_equal_is_typed_and_structural(expected, actual, type_, equal):
+    assert values_equal(expected, actual, type_) is equal
+
+
+def test_float_within_absolute_tolerance_matches():
+    assert values_equal(0.1 + 0.2, 0.3, "float")
+    assert values_equal(1.0, 1.0 + 9e-7, "float", Compare(float_tolerance=1e-6))
+    assert not values_equal(1.0, 1.0 + 2e-6, "float", Compare(float_tolerance=1e-6))
+
+
+def test_float_within_relative_tolerance_matches_large_values():
+    assert values_equal(1e12, 1e12 + 1e5, "float", Compare(float_tolerance=1e-6))
+    assert not values_equal(1e12, 1e12 + 1e7, "float", Compare(float_tolerance=1e-6))
+
+
+def test_float_nan_never_matches_and_infinities_match_exactly():
+    assert not values_equal(math.nan, math.nan, "float")
+    assert values_equal(math.inf, math.inf, "float")
+    assert not values_equal(math.inf, -math.inf, "float")
+    assert not values_equal(1.0, None, "float")
+
+
+def test_float_tolerance_applies_inside_arrays():
+    assert values_equal([0.5, 1 / 3], [0.5, 0.333333333], "float[]")
+    assert not values_equal([0.5, 1 / 3], [0.5, 0.3333], "float[]")
+
+
+def test_unordered_compares_top_level_as_multiset():
+    opts = Compare(unordered=True)
+    assert values_equal([1, 2, 2, 3], [2, 3, 1, 2], "int[]", opts)
+    assert not values_equal([1, 2, 2, 3], [1, 2, 3, 3], "int[]", opts)
+    # Nested arrays keep their order unless unordered_nested is set.
+    assert values_equal([[1, 2], [3, 4]], [[3, 4], [1, 2]], "int[][]", opts)
+    assert not values_equal([[1, 2], [3, 4]], [[4, 3], [1, 2]], "int[][]", opts)
+
+
+def test_unordered_nested_compares_every_array_as_multiset():
+    opts = Compare(unordered=True, unordered_nested=True)
+    assert values_equal([["eat", "tea"], ["bat"]], [["bat"], ["tea", "eat"]], "string[][]", opts)
+    assert not values_equal([["eat", "tea"], ["bat"]], [["bat"], ["tea"]], "string[][]", opts)
+
+
+def test_ordered_comparison_is_the_default():
+    assert not values_equal([1, 2], [2, 1], "int[]")
+
+
+def test_unordered_survives_actual_values_of_mixed_types():
+    opts = Compare(unordered=True)
+    assert not values_equal([1, 2], ["1", None], "int[]", opts)
+
+
+def test_mismatch_hint_names_shape_and_type_problems_only():
+    assert mismatch_hint([1, 2], [1], "int[]") == "expected 2 elements, got 1"
+    assert mismatch_hint([1], None, "int[]") == "expected an array (int[]), got null"
+    assert mismatch_hint(1, "1", "int") == "expected a number (int), got a string"
+    assert mismatch_hint(1, 1.5, "int") == "expected an integer (int), got a fraction"
+    assert mismatch_hint(1, 2, "int") is None
