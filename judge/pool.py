@@ -260,8 +260,9 @@ class JudgePool:
             job.future.set_exception(exc)
 
     async def _spawn(self, slot: int) -> _Worker:
+        preload = ",".join(sorted(set(self._registry.values())))
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "judge.pool", "--worker", str(slot),
+            sys.executable, "-m", "judge.pool", "--worker", str(slot), "--preload", preload,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             env=_worker_env(self.settings),
@@ -275,6 +276,9 @@ class JudgePool:
             hello = json.loads(line) if line.endswith(b"\n") else {}
         except (TimeoutError, ValueError):
             hello = {}
+        except BaseException:  # cancelled (pool closing) while the worker started: do not leave it behind
+            await asyncio.shield(self._retire(worker))
+            raise
         if not hello.get("ready"):
             await self._retire(worker)
             raise JudgeInternalError("judge worker failed to start")
@@ -296,6 +300,8 @@ class JudgePool:
 def _worker_env(settings: JudgeSettings) -> dict[str, str]:
     """The worker's environment: ours, with this pool's settings spelled as SHADOWS_JUDGE_* variables."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHADOWS_JUDGE_")}
+    # Workers import job functions by dotted path: give them the modules this process can import.
+    env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p and os.path.isdir(p))
     for name, value in settings.model_dump().items():
         if value is None:
             continue
@@ -349,7 +355,7 @@ def _run_one(path: str, payload: dict[str, Any]) -> dict[str, Any]:
         return {"ok": False, "error": {"type": "JudgeInternalError", "message": "judge job failed"}}
 
 
-def worker_main(slot: int) -> None:
+def worker_main(slot: int, preload: list[str]) -> None:
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # the pool went away: so do we
@@ -359,6 +365,11 @@ def worker_main(slot: int) -> None:
     from judge import sandbox
 
     sandbox.set_worker_slot(slot)
+    for path in preload:  # import job modules now, so the first job does not pay for it
+        try:
+            _resolve(path)
+        except (ImportError, AttributeError, TypeError, ValueError):
+            log.exception("cannot preload judge job %s", path)
     hello: dict[str, Any] = {"ready": True, "slot": slot, "pid": os.getpid()}
     try:
         sandbox.worker_sandbox()
@@ -381,11 +392,12 @@ def worker_main(slot: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m judge.pool")
     parser.add_argument("--worker", type=int, required=True, help="slot number of this worker")
+    parser.add_argument("--preload", default="", help="comma-separated job paths to import at start")
     args = parser.parse_args()
     logging.basicConfig(
         level=logging.INFO, stream=sys.stderr, format="judge-worker %(levelname)s %(message)s"
     )
-    worker_main(args.worker)
+    worker_main(args.worker, [p for p in args.preload.split(",") if p])
 
 
 if __name__ == "__main__":
