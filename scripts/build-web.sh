@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Build the candidate web client (web/ -> web/dist, served by the API at /join and /assets).
+# Idempotent: `npm ci` only when node_modules is missing or package-lock.json changed since the last install.
+set -euo pipefail
+cd "$(dirname "$0")/../web"
+
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "build-web: node/npm not found; skipping the web client build (install nodejs and npm, then re-run)." >&2
+  exit 0
+fi
+
+stamp=node_modules/.package-lock.sha256
+want="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [[ ! -d node_modules ]] || [[ ! -f "$stamp" ]] || [[ "$(cat "$stamp")" != "$want" ]]; then
+  echo "build-web: installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$want" >"$stamp"
+fi
+
+echo "build-web: building web/dist"
+npm run --silent build

@@ -1,0 +1,286 @@
+// The voice call: one LiveKit room per attempt, the microphone, the agent's audio, and the agent protocol wiring.
+import {
+  DisconnectReason,
+  type Participant,
+  type RemoteParticipant,
+  type RemoteTrack,
+  Room,
+  RoomEvent,
+  type RpcInvocationData,
+  Track,
+  type TextStreamReader,
+} from "livekit-client";
+import type { EditorSnapshot } from "./editor";
+import {
+  ATTR_AGENT_STATE,
+  ATTR_PHASE,
+  editorGetReply,
+  type InterviewEvent,
+  parseInterviewEvent,
+  RPC_EDITOR_GET,
+  snapshotAttributes,
+  TOPIC_EDITOR_SNAPSHOT,
+  TOPIC_INTERVIEW_EVENT,
+  TOPIC_TRANSCRIPTION,
+} from "./protocol";
+import { SnapshotScheduler } from "./snapshots";
+
+export type CallStatus = "idle" | "connecting" | "connected" | "reconnecting" | "failed" | "ended";
+
+export interface TranscriptSegment {
+  id: string;
+  speaker: "interviewer" | "you";
+  text: string;
+  final: boolean;
+}
+
+/** What the call tells the page. Every callback is optional to implement meaningfully but always called. */
+export interface CallListener {
+  status(status: CallStatus, detail?: string): void;
+  /** The agent's `lk.agent.state`, "absent" when no agent is in the room. */
+  agentState(state: string): void;
+  phase(phase: string | null): void;
+  event(event: InterviewEvent): void;
+  transcript(segment: TranscriptSegment): void;
+  audioBlocked(blocked: boolean): void;
+  microphone(enabled: boolean, problem?: string): void;
+}
+
+export interface Credentials {
+  serverUrl: string;
+  token: string;
+}
+
+export interface EditorSource {
+  snapshot(): EditorSnapshot;
+}
+
+export class CallController {
+  private room: Room | null = null;
+  private statusValue: CallStatus = "idle";
+  private leaving = false;
+  private attempts = 0;
+  private sentVersion = 0;
+  private readonly audioElements = new Set<HTMLMediaElement>();
+  readonly scheduler: SnapshotScheduler;
+
+  constructor(
+    private readonly credentials: (attempt: number) => Promise<Credentials>,
+    private readonly editor: EditorSource,
+    private readonly listener: CallListener,
+    private readonly audioParent: HTMLElement,
+  ) {
+    this.scheduler = new SnapshotScheduler(() => void this.pushSnapshot());
+  }
+
+  get status(): CallStatus {
+    return this.statusValue;
+  }
+
+  private setStatus(status: CallStatus, detail?: string): void {
+    this.statusValue = status;
+    this.listener.status(status, detail);
+  }
+
+  /** Call from a click: it is the user gesture that lets the page play the interviewer's audio. */
+  async start(): Promise<void> {
+    if (this.statusValue === "connecting" || this.statusValue === "connected" || this.statusValue === "reconnecting") return;
+    await this.teardown();
+    this.leaving = false;
+    const attempt = this.attempts++;
+    const room = this.createRoom();
+    this.room = room;
+    void room.startAudio().catch(() => undefined); // inside the click's activation window; blocked audio is reported
+    this.setStatus("connecting");
+    let creds: Credentials;
+    try {
+      creds = await this.credentials(attempt);
+      await room.connect(creds.serverUrl, creds.token, { autoSubscribe: true, maxRetries: 1, websocketTimeout: 10_000 });
+    } catch (error) {
+      if (this.room !== room) return; // superseded by a newer attempt
+      await this.teardown();
+      this.setStatus("failed", describeFailure(error));
+      return;
+    }
+    if (this.room !== room) return;
+    this.setStatus("connected");
+    this.refreshAgent();
+    this.pushSnapshot(true);
+    await this.enableMicrophone();
+  }
+
+  async enableMicrophone(): Promise<void> {
+    const room = this.room;
+    if (!room || this.statusValue !== "connected") return;
+    try {
+      await room.localParticipant.setMicrophoneEnabled(true, { echoCancellation: true, noiseSuppression: true });
+      this.listener.microphone(true);
+    } catch (error) {
+      const denied = error instanceof DOMException && (error.name === "NotAllowedError" || error.name === "SecurityError");
+      this.listener.microphone(
+        false,
+        denied
+          ? "Microphone access was blocked. Allow it in the browser's site settings, then try again."
+          : "No microphone could be opened. Check that one is connected, then try again.",
+      );
+    }
+  }
+
+  async setMuted(muted: boolean): Promise<void> {
+    const room = this.room;
+    if (!room || this.statusValue !== "connected") return;
+    if (!muted) return this.enableMicrophone();
+    await room.localParticipant.setMicrophoneEnabled(false);
+    this.listener.microphone(false);
+  }
+
+  async resumeAudio(): Promise<void> {
+    await this.room?.startAudio();
+    this.listener.audioBlocked(!(this.room?.canPlaybackAudio ?? true));
+  }
+
+  async leave(): Promise<void> {
+    this.leaving = true;
+    await this.teardown();
+    this.setStatus("ended");
+  }
+
+  /** The editor changed: schedule a snapshot (only sent while connected). */
+  editorChanged(): void {
+    if (this.statusValue === "connected") this.scheduler.changed();
+  }
+
+  /** Send the current editor on `editor.snapshot`; `force` sends even when this version was already sent. */
+  async pushSnapshot(force = false, snapshot: EditorSnapshot = this.editor.snapshot()): Promise<void> {
+    const room = this.room;
+    if (!room || this.statusValue !== "connected") return;
+    if (!force && snapshot.version <= this.sentVersion) return;
+    try {
+      await room.localParticipant.sendText(snapshot.code, {
+        topic: TOPIC_EDITOR_SNAPSHOT,
+        attributes: snapshotAttributes(snapshot),
+      });
+      this.sentVersion = Math.max(this.sentVersion, snapshot.version);
+    } catch (error) {
+      console.warn("editor.snapshot not sent:", (error as Error).name); // the next change or editor.get retries
+    }
+  }
+
+  private async answerEditorGet(_data: RpcInvocationData): Promise<string> {
+    const snapshot = this.editor.snapshot();
+    const { payload, mustPush } = editorGetReply(snapshot);
+    if (mustPush) await this.pushSnapshot(true, snapshot);
+    return payload;
+  }
+
+  private createRoom(): Room {
+    const room = new Room({ adaptiveStream: false, dynacast: false, disconnectOnPageLeave: true });
+    room.registerTextStreamHandler(TOPIC_INTERVIEW_EVENT, (reader) => void this.readEvent(reader));
+    room.registerTextStreamHandler(TOPIC_TRANSCRIPTION, (reader, from) => void this.readTranscript(room, reader, from.identity));
+    room.registerRpcMethod(RPC_EDITOR_GET, (data) => this.answerEditorGet(data));
+    room
+      .on(RoomEvent.TrackSubscribed, (track: RemoteTrack) => this.attachAudio(track))
+      .on(RoomEvent.TrackUnsubscribed, (track: RemoteTrack) => this.detachAudio(track))
+      .on(RoomEvent.AudioPlaybackStatusChanged, () => this.listener.audioBlocked(!room.canPlaybackAudio))
+      .on(RoomEvent.ParticipantConnected, (p: RemoteParticipant) => {
+        this.refreshAgent();
+        if (p.isAgent) void this.pushSnapshot(true); // the agent starts with the current code, not the starter
+      })
+      .on(RoomEvent.ParticipantDisconnected, () => this.refreshAgent())
+      .on(RoomEvent.ParticipantAttributesChanged, (_changed: Record<string, string>, p: Participant) => {
+        if (p !== room.localParticipant) this.refreshAgent();
+      })
+      .on(RoomEvent.Reconnecting, () => this.room === room && this.setStatus("reconnecting"))
+      .on(RoomEvent.Reconnected, () => {
+        if (this.room !== room) return;
+        this.setStatus("connected");
+        void this.pushSnapshot(true);
+      })
+      .on(RoomEvent.Disconnected, (reason?: DisconnectReason) => {
+        if (this.room !== room || this.leaving) return;
+        this.scheduler.cancel();
+        this.listener.agentState("absent");
+        if (reason === DisconnectReason.ROOM_DELETED || reason === DisconnectReason.PARTICIPANT_REMOVED) {
+          this.setStatus("ended", "The interview call has ended.");
+        } else {
+          this.setStatus("failed", "The voice connection dropped.");
+        }
+      });
+    return room;
+  }
+
+  private agent(): RemoteParticipant | undefined {
+    return [...(this.room?.remoteParticipants.values() ?? [])].find((p) => p.isAgent);
+  }
+
+  private refreshAgent(): void {
+    const agent = this.agent();
+    this.listener.agentState(agent ? (agent.attributes[ATTR_AGENT_STATE] ?? "initializing") : "absent");
+    this.listener.phase(agent?.attributes[ATTR_PHASE] ?? null);
+  }
+
+  private async readEvent(reader: TextStreamReader): Promise<void> {
+    try {
+      const event = parseInterviewEvent(await reader.readAll());
+      if (event) this.listener.event(event);
+    } catch (error) {
+      console.warn("interview.event not read:", (error as Error).name);
+    }
+  }
+
+  private async readTranscript(room: Room, reader: TextStreamReader, identity: string): Promise<void> {
+    const attrs = reader.info.attributes ?? {};
+    const mine =
+      identity === room.localParticipant.identity ||
+      [...room.localParticipant.audioTrackPublications.values()].some((p) => p.trackSid === attrs["lk.transcribed_track_id"]);
+    const segment: TranscriptSegment = {
+      id: attrs["lk.segment_id"] ?? reader.info.id,
+      speaker: mine ? "you" : "interviewer",
+      text: "",
+      final: false,
+    };
+    try {
+      for await (const delta of reader) {
+        segment.text += delta;
+        this.listener.transcript({ ...segment });
+      }
+    } catch (error) {
+      console.warn("transcription stream ended early:", (error as Error).name);
+    }
+    this.listener.transcript({ ...segment, final: attrs["lk.transcription_final"] !== "false" });
+  }
+
+  private attachAudio(track: RemoteTrack): void {
+    if (track.kind !== Track.Kind.Audio) return;
+    const element = track.attach();
+    this.audioElements.add(element);
+    this.audioParent.appendChild(element);
+  }
+
+  private detachAudio(track: RemoteTrack): void {
+    for (const element of track.detach()) {
+      this.audioElements.delete(element);
+      element.remove();
+    }
+  }
+
+  private async teardown(): Promise<void> {
+    this.scheduler.cancel();
+    const room = this.room;
+    this.room = null;
+    for (const element of this.audioElements) element.remove();
+    this.audioElements.clear();
+    if (room) {
+      room.removeAllListeners();
+      await room.disconnect().catch(() => undefined);
+    }
+    this.sentVersion = 0;
+  }
+}
+
+function describeFailure(error: unknown): string {
+  const name = error instanceof Error ? error.name : "";
+  if (name === "NotAllowedError") return "The browser refused access to audio.";
+  if (name === "ApiError") return (error as Error).message;
+  return "We could not reach the voice server.";
+}

@@ -1,0 +1,108 @@
+// The call panel: connection status with Start/Retry, microphone and audio controls, agent state, live captions.
+import type { CallController, CallListener, CallStatus, TranscriptSegment } from "./call";
+import { byId, h } from "./dom";
+import { phaseName } from "./feed";
+import type { InterviewEvent } from "./protocol";
+
+const STATUS_TEXT: Record<CallStatus, string> = {
+  idle: "Not connected. Your interviewer joins when you start the call.",
+  connecting: "Connecting to the voice call…",
+  connected: "Connected.",
+  reconnecting: "Connection lost, reconnecting…",
+  failed: "Voice connection failed.",
+  ended: "The call has ended.",
+};
+
+const AGENT_TEXT: Record<string, string> = {
+  absent: "Waiting for the interviewer to join…",
+  initializing: "The interviewer is getting ready…",
+  idle: "The interviewer is ready.",
+  listening: "The interviewer is listening.",
+  thinking: "The interviewer is thinking…",
+  speaking: "The interviewer is speaking.",
+};
+
+export class CallPanel implements CallListener {
+  private controller: CallController | null = null;
+  private readonly status_ = byId("call-status");
+  private readonly detail = byId("call-detail");
+  private readonly startButton = byId<HTMLButtonElement>("call-start");
+  private readonly muteButton = byId<HTMLButtonElement>("call-mute");
+  private readonly audioButton = byId<HTMLButtonElement>("call-audio");
+  private readonly agent = byId("agent-state");
+  private readonly phaseEl = byId("interview-phase");
+  private readonly captions = byId("captions");
+  private readonly captionLines = new Map<string, HTMLElement>();
+  private muted = false;
+
+  constructor(private readonly onEvent: (event: InterviewEvent) => void) {}
+
+  bind(controller: CallController): void {
+    this.controller = controller;
+    this.startButton.addEventListener("click", () => void controller.start());
+    this.muteButton.addEventListener("click", () => void controller.setMuted(!this.muted));
+    this.audioButton.addEventListener("click", () => void controller.resumeAudio());
+    this.status("idle");
+  }
+
+  status(status: CallStatus, detail?: string): void {
+    const panel = byId("call-panel");
+    panel.dataset.status = status;
+    this.status_.textContent = STATUS_TEXT[status];
+    this.detail.textContent =
+      status === "failed"
+        ? `${detail ?? "We could not reach the voice server."} You can keep reading, editing and running your code; press Retry to try the call again.`
+        : (detail ?? "");
+    const canStart = status === "idle" || status === "failed" || status === "ended";
+    this.startButton.hidden = !canStart;
+    this.startButton.textContent = status === "idle" ? "Start the call" : "Retry";
+    this.startButton.disabled = !canStart;
+    this.muteButton.hidden = status !== "connected";
+    if (status !== "connected") this.audioButton.hidden = true;
+    if (status !== "connected" && status !== "reconnecting") this.agent.textContent = "";
+  }
+
+  agentState(state: string): void {
+    if (this.controller?.status !== "connected") return;
+    this.agent.dataset.state = state;
+    this.agent.textContent = AGENT_TEXT[state] ?? `Interviewer: ${state}`;
+  }
+
+  phase(phase: string | null): void {
+    this.phaseEl.textContent = phase ? phaseName(phase) : "";
+    this.phaseEl.hidden = !phase;
+    if (phase) this.phaseEl.dataset.phase = phase;
+  }
+
+  event(event: InterviewEvent): void {
+    this.onEvent(event);
+  }
+
+  transcript(segment: TranscriptSegment): void {
+    let line = this.captionLines.get(segment.id);
+    if (!line) {
+      line = h("p", { class: `caption caption-${segment.speaker}` });
+      this.captionLines.set(segment.id, line);
+      this.captions.appendChild(line);
+      while (this.captions.children.length > 60) {
+        const first = this.captions.firstElementChild as HTMLElement;
+        for (const [id, el] of this.captionLines) if (el === first) this.captionLines.delete(id);
+        first.remove();
+      }
+    }
+    line.replaceChildren(h("span", { class: "speaker" }, segment.speaker === "you" ? "You" : "Interviewer"), " ", segment.text);
+    line.classList.toggle("interim", !segment.final);
+    this.captions.scrollTop = this.captions.scrollHeight;
+  }
+
+  audioBlocked(blocked: boolean): void {
+    this.audioButton.hidden = !blocked;
+  }
+
+  microphone(enabled: boolean, problem?: string): void {
+    this.muted = !enabled;
+    this.muteButton.textContent = enabled ? "Mute microphone" : "Unmute microphone";
+    this.muteButton.setAttribute("aria-pressed", String(!enabled));
+    byId("mic-problem").textContent = problem ?? "";
+  }
+}

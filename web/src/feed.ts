@@ -1,0 +1,66 @@
+// The event feed: what the interviewer reports (phase changes, test runs, hints, time warnings), newest last.
+import { h } from "./dom";
+import type { InterviewEvent } from "./protocol";
+import { verdictLabel } from "./results";
+import type { RunReport } from "./api";
+
+const PHASE_NAMES: Record<string, string> = {
+  greeting: "Introductions",
+  problem: "The problem",
+  approach: "Discussing the approach",
+  coding: "Coding",
+  testing: "Testing",
+  complexity: "Complexity",
+  wrap_up: "Wrap-up",
+  end: "Ended",
+};
+
+export function phaseName(phase: string): string {
+  return PHASE_NAMES[phase] ?? phase.replace(/[_-]+/g, " ").replace(/^\w/, (c) => c.toUpperCase());
+}
+
+/** The feed line for an event, or null for events the candidate does not need to see. */
+export function describeEvent(event: InterviewEvent): string | null {
+  switch (event.type) {
+    case "phase":
+      return `Now: ${phaseName(String(event.phase))}`;
+    case "test_report": {
+      const report = event.report as RunReport | undefined;
+      if (!report) return "The interviewer ran the tests.";
+      return report.verdict === "compile_error" || report.verdict === "internal_error"
+        ? `The interviewer ran the tests: ${verdictLabel(report.verdict).toLowerCase()}.`
+        : `The interviewer ran the tests: ${report.passed} of ${report.total} passed.`;
+    }
+    case "hint":
+      return `Hint ${Number(event.index)} of ${Number(event.total)} given.`;
+    case "time_warning": {
+      const minutes = Number(event.minutes_left);
+      return `${minutes} minute${minutes === 1 ? "" : "s"} left.`;
+    }
+    case "time_up":
+      return "Time is up.";
+    case "ended":
+      return "The interview has ended. Thank you!";
+    default:
+      return null;
+  }
+}
+
+export class EventFeed {
+  constructor(private readonly list: HTMLElement) {}
+
+  add(event: InterviewEvent, at: Date = new Date()): void {
+    const text = describeEvent(event);
+    if (!text) return;
+    const time = at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    this.list.appendChild(
+      h("li", { class: `feed-item feed-${event.type}`, "data-type": event.type }, h("time", {}, time), " ", text),
+    );
+    while (this.list.children.length > 100) this.list.firstElementChild?.remove();
+    this.list.lastElementChild?.scrollIntoView({ block: "nearest" });
+  }
+
+  note(text: string): void {
+    this.list.appendChild(h("li", { class: "feed-item feed-note" }, text));
+  }
+}

@@ -1,0 +1,68 @@
+// What the candidate is told when the API refuses: one sentence they can act on, keyed by status and error code.
+import { ApiError } from "./api";
+
+export interface Notice {
+  title: string;
+  detail: string;
+  /** Retrying the same request may work (network trouble, a busy judge); otherwise the link itself is the problem. */
+  retryable: boolean;
+}
+
+export const NO_INVITE: Notice = {
+  title: "This page needs your interview link",
+  detail: "Open the link from your invitation e-mail. It ends with #invite=…",
+  retryable: false,
+};
+
+/** Why the interview page cannot open (POST /v1/join failed). */
+export function joinNotice(error: unknown): Notice {
+  if (!(error instanceof ApiError) || error.network) {
+    return {
+      title: "We could not reach the interview server",
+      detail: "Check your connection and try again.",
+      retryable: true,
+    };
+  }
+  switch (error.status) {
+    case 401:
+      return {
+        title: "This interview link is not valid",
+        detail: "Check that you opened the whole link from your invitation, or ask your recruiter for a new one.",
+        retryable: false,
+      };
+    case 409:
+      return error.code === "session_cancelled"
+        ? {
+            title: "This interview was cancelled",
+            detail: "Your recruiter cancelled this session. Contact them if you think this is a mistake.",
+            retryable: false,
+          }
+        : {
+            title: "This interview has already finished",
+            detail: "Thank you for your time. The link cannot be used again.",
+            retryable: false,
+          };
+    case 410:
+      return {
+        title: "This interview link has expired",
+        detail: "Ask your recruiter for a new invitation.",
+        retryable: false,
+      };
+    case 429:
+      return { title: "Too many attempts", detail: "Wait a moment and try again.", retryable: true };
+    default:
+      return error.status >= 500
+        ? { title: "The interview server had a problem", detail: "Try again in a moment.", retryable: true }
+        : { title: "This interview cannot be opened", detail: error.message, retryable: false };
+  }
+}
+
+/** Why a Run or Submit did not produce a report. */
+export function runNotice(error: unknown): string {
+  if (!(error instanceof ApiError) || error.network) return "Could not reach the server. Your code is safe here; try again.";
+  if (error.code === "judge_busy") return "The code runner is busy. Try again in a few seconds.";
+  if (error.code === "code_too_large" || error.status === 413) return "Your code is too large to run.";
+  if (error.status === 401 || error.status === 409 || error.status === 410) return joinNotice(error).title + ".";
+  if (error.status >= 500) return "Running code is unavailable right now (not a problem with your code). Try again.";
+  return error.message;
+}

@@ -1,0 +1,61 @@
+// The client <-> agent protocol (docs/protocol.md): topic and method names, the editor.get reply, interview events.
+import type { RunReport } from "./api";
+import type { EditorSnapshot } from "./editor";
+
+export const TOPIC_EDITOR_SNAPSHOT = "editor.snapshot";
+export const TOPIC_INTERVIEW_EVENT = "interview.event";
+export const TOPIC_TRANSCRIPTION = "lk.transcription"; // reserved LiveKit topic: the agent's and the user's transcripts
+export const RPC_EDITOR_GET = "editor.get";
+export const ATTR_AGENT_STATE = "lk.agent.state";
+export const ATTR_PHASE = "interview.phase";
+
+/** RPC v1 payloads are capped at 15 KiB; replies above this budget carry no code (the code goes on the stream). */
+export const RPC_REPLY_MAX_BYTES = 14 * 1024;
+
+/** Attributes of an `editor.snapshot` text stream (all strings, as stream attributes must be). */
+export function snapshotAttributes(snapshot: EditorSnapshot): Record<string, string> {
+  return { version: String(snapshot.version), language: snapshot.language, cursor: snapshot.cursor };
+}
+
+export interface EditorGetReply {
+  version: number;
+  language: string;
+  cursor: string;
+  /** Absent when the code is too large for an RPC reply: it was pushed on `editor.snapshot` with this version. */
+  code?: string;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The `editor.get` answer for `snapshot`: the code inline when the JSON fits in RPC_REPLY_MAX_BYTES, otherwise
+ * `{version, language, cursor}` only and `mustPush` (the caller sends that version on `editor.snapshot` first).
+ */
+export function editorGetReply(snapshot: EditorSnapshot): { payload: string; mustPush: boolean } {
+  const meta = { version: snapshot.version, language: snapshot.language, cursor: snapshot.cursor };
+  const full = JSON.stringify({ ...meta, code: snapshot.code } satisfies EditorGetReply);
+  if (encoder.encode(full).length <= RPC_REPLY_MAX_BYTES) return { payload: full, mustPush: false };
+  return { payload: JSON.stringify(meta satisfies EditorGetReply), mustPush: true };
+}
+
+export type InterviewEvent =
+  | { type: "phase"; phase: string; previous?: string | null }
+  | { type: "test_report"; version?: number; report: RunReport }
+  | { type: "hint"; index: number; total: number }
+  | { type: "time_warning"; minutes_left: number }
+  | { type: "time_up" }
+  | { type: "ended"; reason?: string }
+  | { type: string; [key: string]: unknown };
+
+/** An `interview.event` payload, or null when it is not a JSON object with a string `type`. */
+export function parseInterviewEvent(text: string): InterviewEvent | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value && typeof value === "object" && typeof (value as { type?: unknown }).type === "string") {
+      return value as InterviewEvent;
+    }
+  } catch {
+    // a malformed event is dropped, never shown raw
+  }
+  return null;
+}

@@ -1,0 +1,86 @@
+// The results panel: a Run or Submit report, per test. Hidden tests show only pass or fail.
+import type { RunReport, TestResult, Verdict } from "./api";
+import { h, showValue } from "./dom";
+
+export const VERDICT_LABELS: Record<Verdict, string> = {
+  accepted: "Passed",
+  wrong_answer: "Wrong answer",
+  time_limit: "Time limit exceeded",
+  memory_limit: "Memory limit exceeded",
+  output_limit: "Too much output",
+  runtime_error: "Runtime error",
+  compile_error: "Compile error",
+  internal_error: "Could not run (our side)",
+};
+
+export function verdictLabel(verdict: string): string {
+  return VERDICT_LABELS[verdict as Verdict] ?? verdict;
+}
+
+/** One line summary: "Run: 2 of 3 tests passed". */
+export function summary(report: RunReport): string {
+  const what = report.mode === "submit" ? "Submission" : "Run";
+  if (report.verdict === "compile_error") return `${what}: compile error`;
+  if (report.verdict === "internal_error") return `${what}: could not run your code (a problem on our side, not your code)`;
+  return `${what}: ${report.passed} of ${report.total} tests passed`;
+}
+
+function field(label: string, value: string): HTMLElement[] {
+  return [h("dt", {}, label), h("dd", {}, h("code", {}, value))];
+}
+
+function visibleDetails(test: TestResult): HTMLElement | null {
+  const rows: HTMLElement[] = [];
+  if (test.args) rows.push(...field("input", showValue(test.args)));
+  if (test.verdict !== "accepted") {
+    if (test.expected !== undefined) rows.push(...field("expected", showValue(test.expected)));
+    if (test.actual !== undefined && test.actual !== null) rows.push(...field("got", showValue(test.actual)));
+  }
+  const details = h("div", { class: "test-details" }, rows.length ? h("dl", {}, ...rows) : null);
+  if (test.message) details.appendChild(h("pre", { class: "test-message" }, test.message));
+  if (test.stdout) details.appendChild(h("pre", { class: "test-stdout", "aria-label": "Printed output" }, test.stdout));
+  if (test.stderr) details.appendChild(h("pre", { class: "test-stderr", "aria-label": "Error output" }, test.stderr));
+  return details;
+}
+
+function testItem(test: TestResult): HTMLElement {
+  const passed = test.verdict === "accepted";
+  const label = test.hidden ? (passed ? "Passed" : "Failed") : verdictLabel(test.verdict);
+  const time = typeof test.time_ms === "number" && !test.hidden ? ` · ${Math.round(test.time_ms)} ms` : "";
+  return h(
+    "li",
+    {
+      class: `test-result ${passed ? "pass" : "fail"}${test.hidden ? " hidden" : ""}`,
+      "data-test-id": test.id,
+      "data-verdict": test.hidden ? (passed ? "pass" : "fail") : test.verdict,
+    },
+    h(
+      "div",
+      { class: "test-head" },
+      h("span", { class: "test-name" }, test.hidden ? `Hidden test ${test.id}` : test.id),
+      h("span", { class: "verdict" }, label + time),
+    ),
+    test.hidden ? null : visibleDetails(test),
+  );
+}
+
+export function renderReport(container: HTMLElement, report: RunReport): void {
+  const ok = report.verdict === "accepted";
+  const parts: (HTMLElement | null)[] = [
+    h("p", { class: `report-summary ${ok ? "pass" : "fail"}`, "data-verdict": report.verdict }, summary(report)),
+  ];
+  if (report.compile_output) parts.push(h("pre", { class: "compile-output" }, report.compile_output));
+  if (report.message && report.verdict === "internal_error") parts.push(h("p", { class: "report-message" }, report.message));
+  parts.push(h("ol", { class: "test-results" }, ...report.tests.map(testItem)));
+  container.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
+}
+
+export function renderPending(container: HTMLElement, what: "run" | "submit"): void {
+  container.replaceChildren(
+    h("p", { class: "report-pending" }, what === "submit" ? "Submitting: running every test…" : "Running the visible tests…"),
+  );
+}
+
+export function renderFailure(container: HTMLElement, message: string): void {
+  container.replaceChildren(h("p", { class: "report-error", role: "alert" }, message));
+}

@@ -1,0 +1,62 @@
+// The interview clock: time left until `session.ends_at`, or the full duration before the interview starts.
+import type { SessionView } from "./api";
+
+export function formatClock(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  const mm = String(minutes).padStart(hours ? 2 : 1, "0");
+  const ss = String(seconds).padStart(2, "0");
+  return hours ? `${hours}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+export interface ClockReading {
+  text: string;
+  /** "waiting" before the start, "running", "low" in the last five minutes, "over" at zero. */
+  state: "waiting" | "running" | "low" | "over";
+  label: string;
+}
+
+export function readClock(session: Pick<SessionView, "ends_at" | "duration_minutes">, now: number): ClockReading {
+  if (!session.ends_at) {
+    const text = formatClock(session.duration_minutes * 60_000);
+    return { text, state: "waiting", label: `${session.duration_minutes} minutes; the clock starts with the interview` };
+  }
+  const left = Date.parse(session.ends_at) - now;
+  if (left <= 0) return { text: "0:00", state: "over", label: "Time is up" };
+  const text = formatClock(left);
+  return { text, state: left <= 5 * 60_000 ? "low" : "running", label: `${text} left` };
+}
+
+/** Re-renders the clock every second; `setSession` swaps in a session that has since started. */
+export class InterviewClock {
+  private handle: number | null = null;
+
+  constructor(
+    private session: Pick<SessionView, "ends_at" | "duration_minutes">,
+    private readonly element: HTMLElement,
+  ) {}
+
+  start(): void {
+    this.render();
+    this.handle ??= window.setInterval(() => this.render(), 1000);
+  }
+
+  setSession(session: Pick<SessionView, "ends_at" | "duration_minutes">): void {
+    this.session = session;
+    this.render();
+  }
+
+  get started(): boolean {
+    return this.session.ends_at !== null;
+  }
+
+  private render(): void {
+    const reading = readClock(this.session, Date.now());
+    this.element.textContent = reading.text;
+    this.element.dataset.state = reading.state;
+    this.element.title = reading.label;
+    this.element.setAttribute("aria-label", `Time remaining: ${reading.label}`);
+  }
+}
