@@ -11,6 +11,7 @@ from api.db import sessions_repo
 from api.deps import DbConn, Settings
 from api.errors import UnauthorizedError
 from api.metrics import WEBHOOKS
+from api.tokens import candidate_identity
 
 log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/v1/livekit", tags=["livekit"])
@@ -57,7 +58,8 @@ async def _apply(conn: DbConn, event: lk.WebhookEvent, room_name: str | None) ->
     session = await sessions_repo.get_session_by_room(conn, room_name)
     if session is None:
         return "unknown_room"
-    if event.event == "participant_joined" and event.participant.identity.startswith("candidate-"):
+    # Only this session's own candidate starts it; another session's candidate (or the agent) joining does not.
+    if event.event == "participant_joined" and event.participant.identity == candidate_identity(session["id"]):
         status = await sessions_repo.mark_started(conn, session["id"])
         return "started" if status == "in_progress" else "unchanged"
     if event.event == "room_finished":
