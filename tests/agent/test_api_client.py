@@ -1,29 +1,29 @@
-"""ApiClient against a local HTTP server on 127.0.0.1: bodies, error mapping, retryability."""
+"""ApiClient against the real API over loopback (through a fault-injecting proxy) and raw failing servers."""
 
 from __future__ import annotations
 
 import asyncio
 import socket
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
 from agent.api_client import ApiClient
 from agent.context import EventIn
 from agent.errors import ApiError, ApiUnavailableError, SessionFinishedError, SessionNotFoundError
-from tests.fakes.internal_api import FakeInternalApi
+from tests.fakes.flaky_proxy import FlakyProxy
 
 
 @pytest.fixture
-async def fake_api() -> AsyncIterator[FakeInternalApi]:
-    api = await FakeInternalApi().start()
-    yield api
-    await api.aclose()
+async def proxy(api_server: Any) -> AsyncIterator[FlakyProxy]:
+    async with FlakyProxy(api_server.url) as p:
+        yield p
 
 
 @pytest.fixture
-async def client(fake_api: FakeInternalApi) -> AsyncIterator[ApiClient]:
-    async with ApiClient(fake_api.url, fake_api.token, timeout=2.0) as c:
+async def client(proxy: FlakyProxy, api_server: Any) -> AsyncIterator[ApiClient]:
+    async with ApiClient(proxy.url, api_server.internal_token, timeout=30.0) as c:
         yield c
 
 
@@ -33,73 +33,108 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def test_start_session_returns_context_in_progress(
-    client: ApiClient, fake_api: FakeInternalApi
-) -> None:
-    sid = fake_api.add_session()
+async def test_start_session_returns_context_without_hidden_tests(client: ApiClient, api_server: Any) -> None:
+    sid = (await api_server.create_session(resume_text="Built a compiler."))["id"]
+    before = await client.get_context(sid)
+    assert before.session.status == "scheduled" and before.session.started_at is None
     ctx = await client.start_session(sid)
     assert ctx.session_id == sid
-    assert ctx.session.status == "in_progress"
-    assert ctx.session.started_at is not None
-    assert ctx.question.slug == "two-sum"
-    assert ctx.question.hints and ctx.question.visible_tests
+    assert ctx.session.status == "in_progress" and ctx.session.started_at is not None
+    assert ctx.session.ends_at is not None
+    assert ctx.candidate.name == "Ada Lovelace" and ctx.resume_text == "Built a compiler."
+    assert ctx.question.hints and ctx.question.visible_tests and ctx.question.statement_md
+    assert ctx.question.starter_code.get("python")
+    assert not any(t.get("hidden") for t in ctx.question.visible_tests)
+    again = await client.start_session(sid)  # idempotent while in progress
+    assert again.session.started_at == ctx.session.started_at
 
 
 async def test_unknown_session_raises_session_not_found(client: ApiClient) -> None:
     with pytest.raises(SessionNotFoundError) as exc:
-        await client.get_context("ses_nope")
+        await client.get_context("ses_doesnotexist")
     assert exc.value.status == 404 and not exc.value.retryable
 
 
-async def test_finished_session_start_raises_session_finished(
-    client: ApiClient, fake_api: FakeInternalApi
-) -> None:
-    sid = fake_api.add_session(status="completed")
-    with pytest.raises(SessionFinishedError):
+async def test_finished_session_start_raises_session_finished(client: ApiClient, api_server: Any) -> None:
+    sid = (await api_server.create_session())["id"]
+    await client.start_session(sid)
+    done = await client.complete(sid, "print(1)", "python", "completed")
+    assert done == {"id": sid, "status": "completed"}
+    with pytest.raises(SessionFinishedError) as exc:
         await client.start_session(sid)
+    assert exc.value.status == 409 and not exc.value.retryable
 
 
-async def test_append_events_reports_duplicates_for_repeated_keys(
-    client: ApiClient, fake_api: FakeInternalApi
-) -> None:
-    sid = fake_api.add_session(status="in_progress")
+async def test_append_events_reports_duplicates_for_repeated_keys(client: ApiClient, api_server: Any) -> None:
+    sid = (await api_server.create_session())["id"]
+    await client.start_session(sid)
     ev = [
         EventIn(idempotency_key="k1", type="note", payload={"n": 1}),
         EventIn(idempotency_key="k2", type="note"),
     ]
     first = await client.append_events(sid, ev)
     again = await client.append_events(sid, ev)
-    assert [(s.seq, s.duplicate) for s in first] == [(1, False), (2, False)]
-    assert [(s.seq, s.duplicate) for s in again] == [(1, True), (2, True)]
-    assert len(fake_api.sessions[sid].events) == 2
+    assert [s.duplicate for s in first] == [False, False]
+    assert [(s.seq, s.duplicate) for s in again] == [(s.seq, True) for s in first]
+    ctx = await client.get_context(sid)
+    assert [e.idempotency_key for e in ctx.events] == ["k1", "k2"]
+    assert ctx.events[0].payload == {"n": 1}
 
 
-async def test_5xx_is_retryable_api_unavailable_with_server_code(
-    client: ApiClient, fake_api: FakeInternalApi
+async def test_5xx_is_retryable_and_append_is_not_retried_by_the_client(
+    client: ApiClient, api_server: Any, proxy: FlakyProxy
 ) -> None:
-    sid = fake_api.add_session(status="in_progress")
-    fake_api.fail_statuses = [503]
+    sid = (await api_server.create_session())["id"]
+    proxy.fail_statuses = [503]
     with pytest.raises(ApiUnavailableError) as exc:
         await client.append_events(sid, [EventIn(idempotency_key="k", type="note")])
     assert exc.value.retryable and exc.value.status == 503 and exc.value.code == "injected_failure"
-    # append_events is not retried by the client: exactly one request reached the server.
-    assert fake_api.requests.count(("POST", f"/v1/internal/sessions/{sid}/events")) == 1
+    assert proxy.requests.count(("POST", f"/v1/internal/sessions/{sid}/events")) == 1
 
 
-async def test_idempotent_call_is_retried_after_5xx(client: ApiClient, fake_api: FakeInternalApi) -> None:
-    sid = fake_api.add_session()
-    fake_api.fail_statuses = [502, 500]
+async def test_idempotent_call_is_retried_after_5xx(
+    client: ApiClient, api_server: Any, proxy: FlakyProxy
+) -> None:
+    sid = (await api_server.create_session())["id"]
+    proxy.fail_statuses = [502, 500]
     ctx = await client.get_context(sid)
     assert ctx.session_id == sid
-    assert fake_api.requests.count(("GET", f"/v1/internal/sessions/{sid}/context")) == 3
+    assert proxy.requests.count(("GET", f"/v1/internal/sessions/{sid}/context")) == 3
 
 
-async def test_4xx_is_not_retryable(fake_api: FakeInternalApi) -> None:
-    async with ApiClient(fake_api.url, "wrong-token") as c:
+async def test_wrong_token_is_a_non_retryable_401(proxy: FlakyProxy) -> None:
+    async with ApiClient(proxy.url, "wrong-token") as c:
         with pytest.raises(ApiError) as exc:
             await c.get_context("ses_x")
-    assert exc.value.status == 401 and exc.value.code == "unauthorized" and not exc.value.retryable
-    assert len(fake_api.requests) == 1
+    assert exc.value.status == 401 and not exc.value.retryable
+    assert len(proxy.requests) == 1
+
+
+async def test_invalid_event_is_a_non_retryable_422(client: ApiClient, api_server: Any) -> None:
+    sid = (await api_server.create_session())["id"]
+    big = EventIn(idempotency_key="big", type="editor_snapshot", payload={"code": "x" * 300_000})
+    with pytest.raises(ApiError) as exc:
+        await client.append_events(sid, [big])
+    assert exc.value.status == 422 and not exc.value.retryable
+
+
+@pytest.mark.sandbox
+async def test_run_tests_returns_the_judge_report_for_visible_tests(
+    client: ApiClient, api_server: Any, db: Any
+) -> None:
+    row = await (await db.execute("select id from questions where slug = 'two-sum'")).fetchone()
+    sid = (await api_server.create_session(question_id=str(row["id"])))["id"]
+    ctx = await client.start_session(sid)
+    report = await client.run_tests(sid, "python", "def two_sum(nums, target):\n    return [0, 1]\n")
+    assert report["verdict"] == "wrong_answer"  # right for the first example only
+    visible = {t["id"] for t in ctx.question.visible_tests}
+    assert {t["id"] for t in report["tests"]} <= visible
+
+
+async def test_create_practice_returns_started_practice_session(client: ApiClient) -> None:
+    ctx = await client.create_practice("Easy", "python")
+    assert ctx.session.practice and ctx.session.status == "in_progress" and ctx.session.started_at is not None
+    assert ctx.question.difficulty == "Easy"
 
 
 async def test_connection_refused_is_retryable_unreachable() -> None:
@@ -109,21 +144,16 @@ async def test_connection_refused_is_retryable_unreachable() -> None:
     assert exc.value.code == "api_unreachable" and exc.value.status is None and exc.value.retryable
 
 
-async def test_connection_dropped_mid_request_is_retryable() -> None:
-    async def drop(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await reader.readuntil(b"\r\n\r\n")
-        writer.close()
-
-    server = await asyncio.start_server(drop, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    try:
-        async with ApiClient(f"http://127.0.0.1:{port}", "t") as c:
-            with pytest.raises(ApiUnavailableError) as exc:
-                await c.append_events("ses_x", [EventIn(idempotency_key="k", type="note")])
-        assert exc.value.code == "api_unreachable"
-    finally:
-        server.close()
-        await server.wait_closed()
+async def test_connection_dropped_after_request_is_retryable(api_server: Any, proxy: FlakyProxy) -> None:
+    sid = (await api_server.create_session())["id"]
+    proxy.drop_after_forward = 1
+    async with ApiClient(proxy.url, api_server.internal_token) as c:
+        await c.start_session(sid)  # idempotent: the retry gets the answer the dropped response carried
+        with pytest.raises(ApiUnavailableError) as exc:
+            proxy.drop_after_forward = 1
+            await c.append_events(sid, [EventIn(idempotency_key="k", type="note")])
+    assert exc.value.code == "api_unreachable"
+    assert proxy.dropped == 2
 
 
 async def test_slow_server_times_out_as_retryable() -> None:
@@ -141,18 +171,3 @@ async def test_slow_server_times_out_as_retryable() -> None:
         assert exc.value.code == "api_timeout"
     finally:
         server.close()
-        await server.wait_closed()
-
-
-async def test_run_tests_and_complete_round_trip(client: ApiClient, fake_api: FakeInternalApi) -> None:
-    sid = fake_api.add_session(status="in_progress")
-    report = await client.run_tests(sid, "python", "def two_sum(n, t): return [0, 1]")
-    assert report["verdict"] == "accepted"
-    done = await client.complete(sid, "code", "python", "completed")
-    assert done == {"id": sid, "status": "completed"}
-    assert fake_api.sessions[sid].final_code == "code"
-
-
-async def test_create_practice_returns_started_session(client: ApiClient) -> None:
-    ctx = await client.create_practice("Easy", "python")
-    assert ctx.session.status == "in_progress" and ctx.session.started_at is not None
