@@ -1,0 +1,69 @@
+"""A session interrupted mid-interview resumes from its stored events: no second greeting, same phase,
+hints still counted (real API, Postgres and judge; real OpenAI plugin against the local fake)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agent.simulate import Script, simulate
+from tests.agent.test_e2e_simulate import CORRECT, GREETING, _settings, _two_sum_id, interviewer_model
+from tests.fakes.openai_server import FakeOpenAIServer
+
+pytestmark = [pytest.mark.db, pytest.mark.sandbox]
+
+BEFORE = Script.model_validate(
+    {"steps": [
+        {"at": 5, "say": "Hi, I'm ready to start."},
+        {"at": 20, "say": "I understand the problem, no clarifying questions."},
+        {"at": 40, "say": "Could I get a hint?"},
+    ]}
+)  # fmt: skip
+AFTER = Script.model_validate(
+    {"steps": [
+        {"at": 60, "say": "I would use a hash map from value to index. Shall I code it?"},
+        {"at": 120, "editor": CORRECT},
+        {"at": 150, "say": "I'm stuck, could I get a hint?"},
+        {"at": 200, "say": "Can you run the tests?"},
+    ]}
+)  # fmt: skip
+
+
+async def test_resumed_session_continues_without_a_second_greeting(
+    api_server: Any, db: Any, tmp_path: Path
+) -> None:
+    sid = (await api_server.create_session(question_id=await _two_sum_id(db)))["id"]
+    settings = _settings(api_server, "", tmp_path)
+
+    async with FakeOpenAIServer(responder=interviewer_model) as llm_server:
+        settings.llm_base_url = llm_server.url
+        first = await simulate(sid, BEFORE, settings=settings, complete=False, out=None)
+    assert not first.resumed and first.events_delivered and not first.completed
+
+    async with FakeOpenAIServer(responder=interviewer_model) as llm_server:
+        settings.llm_base_url = llm_server.url
+        second = await simulate(sid, AFTER, settings=settings, out=None)
+        opening = llm_server.requests[0]
+    assert second.resumed and second.completed
+
+    # The first thing the resumed interviewer said was not a greeting, and the model saw the earlier talk.
+    assert second.transcript[0][1] == "assistant" and second.transcript[0][2] != GREETING
+    history = json.dumps(opening["messages"])
+    assert "I understand the problem" in history and GREETING in history
+    assert "reconnected" in history  # the resumed prompt asks to acknowledge the interruption
+
+    cur = await db.execute("select * from session_events where session_id = %s order by seq", (sid,))
+    events = list(await cur.fetchall())
+    transcript = [e["payload"] for e in events if e["type"] == "transcript"]
+    assert sum(1 for p in transcript if p["text"] == GREETING) == 1
+    phases = [e["payload"]["to"] for e in events if e["type"] == "phase_change"]
+    assert phases == ["greeting", "problem", "approach", "coding"]  # resumed in approach, not re-entered
+    assert [e["payload"].get("kind") for e in events if e["type"] == "note"].count("resumed") == 1
+    assert [e["payload"]["index"] for e in events if e["type"] == "hint"] == [1, 2]
+    runs = [e for e in events if e["type"] == "test_run"]
+    assert len(runs) == 1 and runs[0]["payload"]["verdict"] == "accepted"
+    status = await (await db.execute("select status from sessions where id = %s", (sid,))).fetchone()
+    assert status["status"] == "completed"
