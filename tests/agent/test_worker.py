@@ -1,0 +1,122 @@
+"""The worker's configuration checks, prewarm, providers, and session loading against the real API."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from livekit.agents import vad
+from livekit.plugins import deepgram, openai
+
+from agent.api_client import ApiClient
+from agent.errors import ApiError, SessionNotFoundError
+from agent.providers import build_session, turn_handling
+from agent.worker import create_server, load_context, prewarm, session_id_from_metadata
+from tests.conftest import free_port
+from tests.fakes.interview import test_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_cli(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    base = {"PATH": os.environ["PATH"], "HOME": str(cwd), "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "agent", *args], env={**base, **env}, cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_start_without_livekit_url_or_keys_fails_non_zero_and_names_them(tmp_path: Path):
+    proc = run_cli(["start"], {}, tmp_path)
+    assert proc.returncode == 2
+    for name in ("LIVEKIT_URL", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET", "SHADOWS_AGENT_API_TOKEN",
+                 "OPENAI_API_KEY", "DEEPGRAM_API_KEY"):
+        assert name in proc.stderr
+
+
+def test_start_names_only_what_is_missing(tmp_path: Path):
+    env = {"LIVEKIT_API_KEY": "k", "LIVEKIT_API_SECRET": "s" * 32, "OPENAI_API_KEY": "sk-x",
+           "SHADOWS_AGENT_API_TOKEN": "t", "SHADOWS_AGENT_STT_PROVIDER": "openai"}
+    proc = run_cli(["start"], env, tmp_path)
+    assert proc.returncode == 2
+    assert "missing configuration: LIVEKIT_URL." in proc.stderr
+
+
+def test_console_needs_only_the_llm_key(tmp_path: Path):
+    proc = run_cli(["console", "--text"], {}, tmp_path)
+    assert proc.returncode == 2 and "OPENAI_API_KEY" in proc.stderr and "LIVEKIT_URL" not in proc.stderr
+
+
+def test_unknown_command_is_rejected(tmp_path: Path):
+    proc = run_cli(["launch"], {}, tmp_path)
+    assert proc.returncode == 2 and "unknown command" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("metadata", "expected"),
+    [('{"session_id": "ses_1"}', "ses_1"), ("", None), (None, None), ("not json", None),
+     ('{"session_id": 5}', None), ('["ses_1"]', None), ('{"other": 1}', None)],
+)
+def test_session_id_from_dispatch_metadata(metadata: str | None, expected: str | None):
+    assert session_id_from_metadata(metadata) == expected
+
+
+def test_prewarm_loads_silero_vad_once_per_process():
+    proc = SimpleNamespace(userdata={})
+    prewarm(proc)  # type: ignore[arg-type]  # JobProcess stand-in: prewarm only touches userdata
+    assert isinstance(proc.userdata["vad"], vad.VAD)
+
+
+def test_server_dispatches_explicitly_by_the_configured_agent_name():
+    server = create_server(test_settings(agent_name="shadows-test"))
+    assert server._agent_name == "shadows-test"
+    assert server.setup_fnc is prewarm
+
+
+async def test_session_uses_plugin_objects_and_the_local_turn_detector(monkeypatch: pytest.MonkeyPatch):
+    # Dev mode with LiveKit keys would make an unpinned TurnDetector use LiveKit's cloud model.
+    monkeypatch.setenv("LIVEKIT_DEV_MODE", "1")
+    monkeypatch.setenv("LIVEKIT_API_KEY", "k")
+    monkeypatch.setenv("LIVEKIT_API_SECRET", "s" * 32)
+    # The LLM prewarms a connection when the session is built: keep it on loopback (a closed port).
+    loopback = f"http://127.0.0.1:{free_port()}/v1"
+    settings = test_settings(openai_api_key="sk-test", deepgram_api_key="dg-test", llm_base_url=loopback)
+    handling = turn_handling(settings)
+    assert handling["turn_detection"].model == "turn-detector-v1-mini"
+    assert handling["interruption"] == {"mode": "vad"}
+    session = build_session(settings, vad_=object(), userdata=None)  # type: ignore[arg-type]
+    assert isinstance(session.stt, deepgram.STT) and session.stt.model == "nova-3"
+    assert isinstance(session.llm, openai.LLM) and session.llm.model == settings.llm_model
+    assert isinstance(session.tts, openai.TTS)
+    swapped_settings = test_settings(openai_api_key="sk", deepgram_api_key="dg", stt_provider="openai",
+                                     tts_provider="deepgram", llm_base_url=loopback)
+    swapped = build_session(swapped_settings, vad_=object(), userdata=None)  # type: ignore[arg-type]
+    assert isinstance(swapped.stt, openai.STT) and isinstance(swapped.tts, deepgram.TTS)
+
+
+async def test_console_practice_falls_back_to_the_local_bank_when_the_api_is_down():
+    settings = test_settings()
+    async with ApiClient(f"http://127.0.0.1:{free_port()}", "token", retries=0, timeout=1) as api:
+        context, recording = await load_context(api, None, settings, console=True)
+        assert recording is False and context.session.practice
+        assert context.question.hints and context.question.statement_md
+        with pytest.raises(ApiError):
+            await load_context(api, None, settings, console=False)
+    context, recording = await load_context(None, None, settings, console=True)
+    assert recording is False
+
+
+@pytest.mark.db
+async def test_load_context_starts_real_sessions_and_refuses_unknown_ones(api_server):
+    settings = test_settings()
+    created = await api_server.create_session(difficulty="Easy", language="python")
+    async with ApiClient(api_server.url, api_server.internal_token) as api:
+        context, recording = await load_context(api, created["id"], settings, console=False)
+        assert recording and context.session.status == "in_progress" and context.session.started_at
+        assert context.question.title and context.question.hints and context.question.visible_tests
+        with pytest.raises(SessionNotFoundError):
+            await load_context(api, "ses_doesnotexist", settings, console=False)
+        practice, recording = await load_context(api, None, settings, console=False)
+        assert recording and practice.session.practice and practice.session.status == "in_progress"
