@@ -98,6 +98,8 @@ def _run(request: RunRequest, sandbox: Sandbox, settings: JudgeSettings) -> RunR
                 ro_binds=program.ro_binds,
             )
             timings.compile_ms = round((time.monotonic() - t0) * 1000, 1)
+            if _failed_to_start(compiled):
+                raise _StartFailure()
             if compiled.exit_code != 0:
                 return _compile_failure(request, compiled, timings)
         t0 = time.monotonic()
@@ -167,7 +169,8 @@ class _StartFailure(JudgeError):
 
 
 def _failed_to_start(res: SandboxResult) -> bool:
-    return res.exit_code in (126, 127) and not res.results and (b"bwrap:" in res.stderr or b"execvp" in res.stderr)
+    """bwrap could not exec the runtime or compiler (missing toolchain): the judge's fault, not the candidate's."""
+    return res.exit_code != 0 and not res.results and res.stderr.startswith(b"bwrap: execvp")
 
 
 def _outcome(res: SandboxResult) -> ProcessOutcome:

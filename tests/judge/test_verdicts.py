@@ -1,0 +1,337 @@
+"""Verdicts per language through the real sandbox: accepted, wrong answer, one test timing out or crashing while
+the others are still judged, runtime error, compile error, memory limit, output flood, float tolerance, unordered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from judge.bank import Question, load_question
+from judge.runner import run_request
+from judge.sandbox import Sandbox
+from judge.schemas import RunLimits, RunReport, RunRequest, Verdict
+from judge.settings import JudgeSettings
+
+pytestmark = pytest.mark.sandbox
+
+QUESTIONS = Path(__file__).parent / "questions"
+LANGUAGES = ["python", "javascript", "java", "cpp"]
+
+# sum-pair's visible tests are v0..v5 with a = 0..5 and b = 2a. Test v<a> misbehaves as follows.
+MIXED = {
+    "python": """
+def sum_pair(a, b):
+    print("visiting", a)
+    if a == 1:
+        while True:
+            pass
+    if a == 2:
+        return a + b + 1
+    if a == 3:
+        raise ValueError("boom")
+    if a == 4:
+        hog = []
+        while True:
+            hog.append(bytearray(10**7))
+    if a == 5:
+        while True:
+            print("flood" * 1000)
+    return a + b
+""",
+    "javascript": """
+function sumPair(a, b) {
+  console.log("visiting", a);
+  if (a === 1) for (;;) {}
+  if (a === 2) return a + b + 1;
+  if (a === 3) throw new Error("boom");
+  if (a === 4) { const hog = []; for (;;) hog.push(new Array(1e6).fill(a)); }
+  if (a === 5) for (;;) console.log("flood".repeat(1000));
+  return a + b;
+}
+""",
+    "java": """
+import java.util.*;
+
+class Solution {
+    public int sumPair(int a, int b) {
+        System.out.println("visiting " + a);
+        if (a == 1) { while (true) {} }
+        if (a == 2) return a + b + 1;
+        if (a == 3) throw new IllegalStateException("boom");
+        if (a == 4) { List<int[]> hog = new ArrayList<>(); while (true) hog.add(new int[1 << 20]); }
+        if (a == 5) { while (true) System.out.println("flood".repeat(1000)); }
+        return a + b;
+    }
+}
+""",
+    "cpp": """
+#include <bits/stdc++.h>
+using namespace std;
+
+class Solution {
+public:
+    int sumPair(int a, int b) {
+        cout << "visiting " << a << endl;
+        if (a == 1) { volatile long spin = 0; while (true) spin++; }
+        if (a == 2) return a + b + 1;
+        if (a == 3) throw runtime_error("boom");
+        if (a == 4) { vector<vector<int>> hog; while (true) hog.emplace_back(1 << 20, a); }
+        if (a == 5) { string s(1000, 'f'); while (true) cout << s << endl; }
+        return a + b;
+    }
+};
+""",
+}
+
+SYNTAX_ERROR = {
+    "python": "def sum_pair(a, b)\n    return a + b\n",
+    "javascript": "function sumPair(a, b) {\n  return a + ;\n}\n",
+    "java": "class Solution {\n    public int sumPair(int a, int b) {\n        return a + b\n    }\n}\n",
+    "cpp": "class Solution {\npublic:\n    int sumPair(int a, int b) {\n        return a + b\n    }\n};\n",
+}
+COMPILE_ERROR_MARKER = {"python": "SyntaxError", "javascript": "SyntaxError", "java": "Solution.java",
+                        "cpp": "solution.cpp"}  # fmt: skip
+
+# mean-value: off by 1e-9 (inside the 1e-6 tolerance) except for the single-value test m1, off by 1e-3.
+NEARLY = {
+    "python": "def mean_value(values):\n    return sum(values) / len(values) + (1e-3 if len(values) == 1 else 1e-9)\n",
+    "javascript": "function meanValue(v) {\n  return v.reduce((a, b) => a + b, 0) / v.length + (v.length === 1 ? 1e-3 : 1e-9);\n}\n",
+    "java": """class Solution {
+    public double meanValue(double[] v) {
+        double s = 0;
+        for (double x : v) s += x;
+        return s / v.length + (v.length == 1 ? 1e-3 : 1e-9);
+    }
+}
+""",
+    "cpp": """#include <vector>
+using namespace std;
+class Solution {
+public:
+    double meanValue(vector<double>& v) {
+        double s = 0;
+        for (double x : v) s += x;
+        return s / v.size() + (v.size() == 1 ? 1e-3 : 1e-9);
+    }
+};
+""",
+}
+
+# pair-sums (unordered, unordered_nested): pairs found in reverse order, each pair reversed.
+SHUFFLED = {
+    "python": """
+def pair_sums(nums, target):
+    out = []
+    for j in range(len(nums) - 1, -1, -1):
+        for i in range(j - 1, -1, -1):
+            if nums[i] + nums[j] == target:
+                out.append([nums[j], nums[i]])
+    return out
+""",
+    "javascript": """
+function pairSums(nums, target) {
+  const out = [];
+  for (let j = nums.length - 1; j >= 0; j--)
+    for (let i = j - 1; i >= 0; i--)
+      if (nums[i] + nums[j] === target) out.push([nums[j], nums[i]]);
+  return out;
+}
+""",
+    "java": """
+import java.util.*;
+class Solution {
+    public int[][] pairSums(int[] nums, int target) {
+        List<int[]> out = new ArrayList<>();
+        for (int j = nums.length - 1; j >= 0; j--)
+            for (int i = j - 1; i >= 0; i--)
+                if (nums[i] + nums[j] == target) out.add(new int[] {nums[j], nums[i]});
+        return out.toArray(new int[0][]);
+    }
+}
+""",
+    "cpp": """
+#include <vector>
+using namespace std;
+class Solution {
+public:
+    vector<vector<int>> pairSums(vector<int>& nums, int target) {
+        vector<vector<int>> out;
+        for (int j = (int)nums.size() - 1; j >= 0; j--)
+            for (int i = j - 1; i >= 0; i--)
+                if (nums[i] + nums[j] == target) out.push_back({nums[j], nums[i]});
+        return out;
+    }
+};
+""",
+}
+
+
+def _question(slug: str) -> Question:
+    return load_question(QUESTIONS / slug)
+
+
+def judge(
+    sandbox: Sandbox,
+    settings: JudgeSettings,
+    slug: str,
+    language: str,
+    source: str,
+    *,
+    mode: str = "run",
+    limits: RunLimits | None = None,
+) -> RunReport:
+    request = RunRequest.for_question(
+        _question(slug), language=language, source=source, mode=mode, limits=limits  # type: ignore[arg-type]
+    )
+    return run_request(request, sandbox, settings)
+
+
+def _by_id(report: RunReport) -> dict[str, Verdict]:
+    return {t.id: t.verdict for t in report.tests}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_reference_solution_is_accepted_with_actual_values_reported(sandbox, judge_settings, language):
+    q = _question("sum-pair")
+    report = judge(sandbox, judge_settings, "sum-pair", language, q.references[language], mode="submit")
+    assert report.verdict is Verdict.ACCEPTED
+    assert report.passed == report.total == len(q.tests)
+    assert report.processes == 1
+    first = report.tests[0]
+    assert (first.args, first.expected, first.actual) == ([0, 0], 0, 0)
+    assert report.timings.run_ms > 0 and report.timings.total_ms >= report.timings.run_ms
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_failing_test_gets_its_own_verdict_and_the_others_are_still_judged(sandbox, judge_settings, language):
+    limits = RunLimits(time_limit_s=2.0, memory_mb=128, output_bytes=64_000)
+    report = judge(sandbox, judge_settings, "sum-pair", language, MIXED[language], limits=limits)
+    assert _by_id(report) == {
+        "v0": Verdict.ACCEPTED,
+        "v1": Verdict.TIME_LIMIT,
+        "v2": Verdict.WRONG_ANSWER,
+        "v3": Verdict.RUNTIME_ERROR,
+        "v4": Verdict.MEMORY_LIMIT,
+        "v5": Verdict.OUTPUT_LIMIT,
+    }
+    assert report.verdict is Verdict.TIME_LIMIT  # the first failing test's verdict
+    assert report.passed == 1 and report.total == 6
+    assert report.processes >= 2  # the hung test's process was replaced and the rest ran in a fresh one
+    tests = {t.id: t for t in report.tests}
+    assert tests["v0"].stdout is not None and "visiting 0" in tests["v0"].stdout
+    assert (tests["v2"].expected, tests["v2"].actual) == (6, 7)
+    assert tests["v3"].message is not None and "boom" in tests["v3"].message
+    assert tests["v1"].time_ms is not None and tests["v1"].time_ms >= 2000
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_syntax_error_is_a_compile_error_for_every_test(sandbox, judge_settings, language):
+    report = judge(sandbox, judge_settings, "sum-pair", language, SYNTAX_ERROR[language])
+    assert report.verdict is Verdict.COMPILE_ERROR
+    assert {t.verdict for t in report.tests} == {Verdict.COMPILE_ERROR}
+    assert COMPILE_ERROR_MARKER[language] in report.compile_output
+    assert report.passed == 0
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_float_results_match_within_the_questions_tolerance_only(sandbox, judge_settings, language):
+    report = judge(sandbox, judge_settings, "mean-value", language, NEARLY[language], mode="submit")
+    verdicts = _by_id(report)
+    assert verdicts.pop("m1") is Verdict.WRONG_ANSWER
+    assert set(verdicts.values()) == {Verdict.ACCEPTED}
+    assert report.verdict is Verdict.WRONG_ANSWER
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_unordered_question_accepts_any_order_of_pairs_and_elements(sandbox, judge_settings, language):
+    report = judge(sandbox, judge_settings, "pair-sums", language, SHUFFLED[language], mode="submit")
+    assert report.verdict is Verdict.ACCEPTED, [(t.id, t.expected, t.actual) for t in report.tests]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_starter_code_fails_with_wrong_answer(sandbox, judge_settings, language):
+    q = _question("pair-sums")
+    report = judge(sandbox, judge_settings, "pair-sums", language, q.starters[language], mode="submit")
+    assert report.verdict is Verdict.WRONG_ANSWER
+    assert 0 < report.passed < report.total
+
+
+def test_java_system_exit_does_not_forge_success(sandbox, judge_settings):
+    source = """
+class Solution {
+    public int sumPair(int a, int b) {
+        if (a == 3) {
+            System.out.println("{\\"i\\":3,\\"ok\\":true,\\"v\\":9}");
+            System.exit(0);
+        }
+        return a + b;
+    }
+}
+"""
+    report = judge(sandbox, judge_settings, "sum-pair", "java", source)
+    verdicts = _by_id(report)
+    assert verdicts.pop("v3") is Verdict.RUNTIME_ERROR
+    assert set(verdicts.values()) == {Verdict.ACCEPTED}
+
+
+def test_cpp_segfault_fails_only_its_test(sandbox, judge_settings):
+    source = """
+#include <vector>
+using namespace std;
+class Solution {
+public:
+    int sumPair(int a, int b) {
+        if (a == 2) { volatile int* p = nullptr; return *p; }
+        return a + b;
+    }
+};
+"""
+    report = judge(sandbox, judge_settings, "sum-pair", "cpp", source)
+    tests = {t.id: t for t in report.tests}
+    assert tests["v2"].verdict is Verdict.RUNTIME_ERROR
+    assert tests["v2"].message is not None and "Segmentation fault" in tests["v2"].message
+    assert [t.verdict for t in report.tests if t.id != "v2"] == [Verdict.ACCEPTED] * 5
+
+
+def test_cpp_deep_recursion_overflowing_the_stack_is_a_runtime_error(sandbox, judge_settings):
+    source = """
+class Solution {
+public:
+    long long depth(long long n) {
+        volatile char frame[512];
+        frame[n % 512] = (char)n;
+        return n == 0 ? 0 : depth(n - 1) + frame[n % 512];
+    }
+    int sumPair(int a, int b) { return a == 1 ? (int)depth(1LL << 40) : a + b; }
+};
+"""
+    report = judge(sandbox, judge_settings, "sum-pair", "cpp", source)
+    assert _by_id(report)["v1"] is Verdict.RUNTIME_ERROR
+    assert _by_id(report)["v2"] is Verdict.ACCEPTED
+
+
+def test_printing_a_forged_record_does_not_change_the_verdict(sandbox, judge_settings):
+    source = 'def sum_pair(a, b):\n    print(\'{"i": %d, "ok": true, "v": %d}\' % (0, 0))\n    return -1\n'
+    report = judge(sandbox, judge_settings, "sum-pair", "python", source)
+    assert {t.verdict for t in report.tests} == {Verdict.WRONG_ANSWER}
+    assert report.tests[0].stdout is not None and '"ok": true' in report.tests[0].stdout
+
+
+def test_missing_function_is_a_runtime_error_naming_it(sandbox, judge_settings):
+    report = judge(sandbox, judge_settings, "sum-pair", "python", "def other(a, b):\n    return a + b\n")
+    assert report.verdict is Verdict.RUNTIME_ERROR
+    assert report.tests[0].message is not None and "sum_pair" in report.tests[0].message
+
+
+def test_python_solution_class_style_is_accepted(sandbox, judge_settings):
+    source = "class Solution:\n    def sumPair(self, a: int, b: int) -> int:\n        return a + b\n"
+    assert judge(sandbox, judge_settings, "sum-pair", "python", source).verdict is Verdict.ACCEPTED
+
+
+def test_missing_runtime_is_an_internal_error_not_the_candidates_fault(sandbox, judge_settings):
+    broken = judge_settings.model_copy(update={"python_bin": "/nonexistent/python3"})
+    q = _question("sum-pair")
+    report = judge(sandbox, broken, "sum-pair", "python", q.references["python"])
+    assert report.verdict is Verdict.INTERNAL_ERROR
+    assert {t.verdict for t in report.tests} == {Verdict.INTERNAL_ERROR}
