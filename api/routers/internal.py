@@ -31,6 +31,18 @@ EventType = Literal[
     "note",
 ]
 MAX_PAYLOAD_BYTES = 256 * 1024
+NUL_MESSAGE = "must not contain the NUL character (U+0000)"
+
+
+def _has_nul(value: Any) -> bool:
+    """PostgreSQL text and jsonb cannot store U+0000: such input is a 422 here, not a 500 from the database."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 class EventBody(BaseModel):
@@ -46,6 +58,15 @@ class EventBody(BaseModel):
     def _bounded(cls, v: dict[str, Any]) -> dict[str, Any]:
         if len(json.dumps(v)) > MAX_PAYLOAD_BYTES:
             raise ValueError(f"must serialise to at most {MAX_PAYLOAD_BYTES} bytes of JSON")
+        if _has_nul(v):
+            raise ValueError(NUL_MESSAGE)
+        return v
+
+    @field_validator("idempotency_key")
+    @classmethod
+    def _key_text(cls, v: str) -> str:
+        if _has_nul(v):
+            raise ValueError(NUL_MESSAGE)
         return v
 
 
@@ -61,6 +82,13 @@ class CompleteBody(BaseModel):
     final_code: str | None = Field(default=None, max_length=200_000)
     language: Language | None = None
     reason: str = Field(default="completed", max_length=100)
+
+    @field_validator("final_code", "reason")
+    @classmethod
+    def _text(cls, v: str | None) -> str | None:
+        if v is not None and _has_nul(v):
+            raise ValueError(NUL_MESSAGE)
+        return v
 
 
 class PracticeBody(BaseModel):
