@@ -454,6 +454,7 @@ def running_median_brute(nums):
 
 def running_median_tests(rng: random.Random) -> list[dict]:
     big = 10**9
+    imax, imin = 2**31 - 1, -(2**31)
     tests = [
         t("example-1", [5, 15, 1, 3]),
         t("example-2", [2, 3, 4]),
@@ -465,9 +466,10 @@ def running_median_tests(rng: random.Random) -> list[dict]:
         t("increasing", list(range(1, 12)), hidden=True),
         t("decreasing", list(range(10, -11, -2)), hidden=True),
         t("alternating-extremes", [big, -big, big, -big, big, -big], hidden=True),
-        t("overflow-sum", [big, big - 1, big, 999999997], hidden=True,
+        t("overflow-sum", [imax, imax - 1, imax, imax - 3], hidden=True,
           note="the two middle values sum past 2^31 - 1"),
-        t("negative-overflow-sum", [-big, -big + 1, -big, -999999997], hidden=True),
+        t("negative-overflow-sum", [imin, imin + 1, imin, imin + 3], hidden=True),
+        t("full-range-mix", [imin, imax, 0, imin, imax, imax, imin], hidden=True),
         t("zeros-and-negatives", [0, -1, 0, -1, 0, -1, 1], hidden=True),
         t("odd-mean", [-3, 0], hidden=True, note="-1.5: rounding toward zero or floor would be wrong"),
     ]
@@ -477,7 +479,7 @@ def running_median_tests(rng: random.Random) -> list[dict]:
                    note="n = 4*10^4: re-sorting after every arrival times out"))
     tests.append(t("large-decreasing", list(range(30000, 0, -1)), hidden=True,
                    note="each new value is the smallest so far"))
-    tests.append(t("large-full-range", [rng.randint(-big, big) for _ in range(20000)], hidden=True))
+    tests.append(t("large-full-range", [rng.randint(imin, imax) for _ in range(20000)], hidden=True))
     return tests
 
 

@@ -234,7 +234,7 @@ def build(lang: str, q: Question, code: str, work: Path) -> list[str]:
     raise ValueError(lang)
 
 
-def run(q: Question, lang: str, kind: str, code: str) -> tuple[int, list[str], float]:
+def run(q: Question, lang: str, kind: str, code: str, timeout: float = 300) -> tuple[int, list[str], float]:
     """(number of passing tests, ids of failing tests, seconds)"""
     work = Path(tempfile.mkdtemp(prefix=f"xcheck-{q.slug}-{lang}-"))
     try:
@@ -243,9 +243,15 @@ def run(q: Question, lang: str, kind: str, code: str) -> tuple[int, list[str], f
         except subprocess.CalledProcessError as e:
             return 0, [f"COMPILE ERROR: {e.stderr[:2000]}"], 0.0
         t0 = time.monotonic()
-        p = subprocess.run(cmd, input=encode_tests(q), capture_output=True, text=True, timeout=300)
+        try:
+            p = subprocess.run(cmd, input=encode_tests(q), capture_output=True, text=True, timeout=timeout)
+            stdout, returncode, stderr = p.stdout, p.returncode, p.stderr
+        except subprocess.TimeoutExpired as e:  # the tests after the last printed line count as failed
+            out = e.stdout or b""
+            stdout = out.decode() if isinstance(out, bytes) else out
+            returncode, stderr = -9, f"timed out after {timeout}s"
         dt = time.monotonic() - t0
-        lines = p.stdout.splitlines()
+        lines = stdout.splitlines()
         c = q.meta.compare
         passed, failed = 0, []
         for i, test in enumerate(q.tests):
@@ -259,8 +265,8 @@ def run(q: Question, lang: str, kind: str, code: str) -> tuple[int, list[str], f
                 passed += 1
             else:
                 failed.append(test.id)
-        if p.returncode != 0 and kind == "reference":
-            failed.append(f"exit {p.returncode}: {p.stderr[-1500:]}")
+        if returncode != 0 and kind == "reference":
+            failed.append(f"exit {returncode}: {stderr[-1500:]}")
         return passed, failed, dt
     finally:
         shutil.rmtree(work, ignore_errors=True)
