@@ -431,6 +431,7 @@ class LoadResult:
     other_cpu_pct: float
     server_p50_ms: float
     server_p99_ms: float
+    profile: list[str] = field(default_factory=list)
 
     @property
     def rps(self) -> float:
@@ -480,61 +481,74 @@ def py_spy() -> str | None:
     )
 
 
-def start_profiler(stack: Stack, target: Target, seconds: float, out_dir: Path) -> subprocess.Popen[bytes]:
-    """py-spy sampling the API (all workers) for the measured window, as collapsed stacks."""
+def start_profiler(
+    stack: Stack, target: Target, seconds: float, out_dir: Path, nice: int
+) -> tuple[subprocess.Popen[bytes], Path]:
+    """py-spy sampling the API (all workers) for the measured window, as collapsed stacks with full paths."""
     exe = py_spy()
     assert exe is not None
     out_dir.mkdir(parents=True, exist_ok=True)
     out = out_dir / f"{target.path.strip('/').replace('/', '_')}.txt"
-    return subprocess.Popen(
-        [
-            exe,
-            "record",
-            "--pid",
-            str(stack.api_pid),
-            "--subprocesses",
-            "--nonblocking",
-            "--rate",
-            "250",
-            "--format",
-            "raw",
-            "--duration",
-            str(max(1, int(seconds))),
-            "--output",
-            str(out),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    argv = [exe, "record", "--pid", str(stack.api_pid), "--subprocesses", "--nonblocking", "--full-filenames"]
+    argv += [
+        "--rate",
+        "250",
+        "--format",
+        "raw",
+        "--duration",
+        str(max(1, int(seconds))),
+        "--output",
+        str(out),
+    ]
+    spy = subprocess.Popen(
+        ["nice", "-n", str(nice), *argv], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
+    return spy, out
 
 
-def finish_profiler(spy: subprocess.Popen[bytes], out: Path, top: int = 25) -> None:
-    """Wait for py-spy, then print where the API's samples were (inclusive share per function)."""
+def _frame_owner(frame: str) -> tuple[str, str]:
+    """(owner, short location) of a py-spy frame `func (/path/file.py:line)`: ours, a package, or stdlib."""
+    func, _, where = frame.partition(" (")
+    path = where.rsplit(":", 1)[0]
+    if path.startswith(str(ROOT) + "/") and "/.venv/" not in path:
+        rel = path[len(str(ROOT)) + 1 :]
+        return "shadows " + rel.split("/", 1)[0], f"{func} ({rel})"
+    if "-packages/" in path:
+        pkg = path.split("-packages/", 1)[1].split("/", 1)[0].removesuffix(".py")
+        return pkg, f"{func} ({pkg})"
+    return "stdlib " + Path(path).stem, f"{func} ({Path(path).name})"
+
+
+def summarise_profile(spy: subprocess.Popen[bytes], out: Path) -> list[str]:
+    """Wait for py-spy; then where the API's on-CPU samples were: self share by owner (package, stdlib
+    module, or our package) and inclusive share of our own functions."""
     spy.wait(120)
-    inclusive: dict[str, int] = {}
-    own: dict[str, int] = {}
+    by_owner: dict[str, int] = {}
+    ours: dict[str, int] = {}
     total = 0
     for line in out.read_text().splitlines() if out.exists() else []:
         stack_text, _, count_text = line.rpartition(" ")
-        if not count_text.isdigit():
+        frames = [f for f in stack_text.split(";") if " (" in f and not f.startswith("process ")]
+        if not count_text.isdigit() or not frames:
             continue
         count = int(count_text)
-        frames = [f for f in stack_text.split(";") if not f.startswith(("process ", "thread "))]
         total += count
-        for name in {f.split(" (", 1)[0] + " (" + f.split(" (", 1)[-1].split(":")[0] + ")" for f in frames}:
-            inclusive[name] = inclusive.get(name, 0) + count
-        if frames:
-            leaf = frames[-1].split(" (", 1)[0]
-            own[leaf] = own.get(leaf, 0) + count
+        owner, _ = _frame_owner(frames[-1])
+        by_owner[owner] = by_owner.get(owner, 0) + count
+        for loc in {loc for o, loc in map(_frame_owner, frames) if o.startswith("shadows api")}:
+            if "(api/cli.py)" not in loc:
+                ours[loc] = ours.get(loc, 0) + count
     if not total:
-        print(f"    profile: no samples in {out}")
-        return
-    print(f"    profile ({total} samples, {out}): inclusive share by function")
-    for name, count in sorted(inclusive.items(), key=lambda kv: -kv[1])[:top]:
-        print(f"      {100 * count / total:5.1f}%  {name}")
-    print("    self share (leaf frames):")
-    for name, count in sorted(own.items(), key=lambda kv: -kv[1])[:12]:
-        print(f"      {100 * count / total:5.1f}%  {name}")
+        return [f"    profile: no samples in {out}"]
+    lines = [f"    profile: {total} samples in {out}; self share by owner:"]
+    lines += [
+        f"      {100 * n / total:5.1f}%  {k}" for k, n in sorted(by_owner.items(), key=lambda kv: -kv[1])[:12]
+    ]
+    lines.append("    inclusive share of our functions:")
+    lines += [
+        f"      {100 * n / total:5.1f}%  {k}" for k, n in sorted(ours.items(), key=lambda kv: -kv[1])[:14]
+    ]
+    return lines
 
 
 def load_run(
@@ -585,12 +599,15 @@ def load_run(
         if proc.stdout.readline().strip() != "measure":
             raise RuntimeError("the load driver failed during warm-up")
         t0, before = time.monotonic(), sample()
-        spy = start_profiler(stack, target, seconds, profile_dir) if profile_dir and target.p99_ms else None
+        spy = (
+            start_profiler(stack, target, seconds, profile_dir, nice)
+            if profile_dir and target.p99_ms
+            else None
+        )
         if proc.stdout.readline().strip() != "done":
             raise RuntimeError("the load driver failed while measuring")
         wall, after = time.monotonic() - t0, sample()
-        if spy is not None:
-            finish_profiler(spy, profile_dir / f"{target.path.strip('/').replace('/', '_')}.txt")
+        profile = summarise_profile(*spy) if spy is not None else []
         if proc.wait(60) != 0:
             raise RuntimeError(f"the load driver exited with {proc.returncode}")
         raw = json.loads(Path(cfg["out"]).read_text())
@@ -620,6 +637,7 @@ def load_run(
         other_cpu_pct=100 * max(0.0, busy_s - api_s - pg_s - loader_s) / wall,
         server_p50_ms=percentile(server, 50),
         server_p99_ms=percentile(server, 99),
+        profile=profile,
     )
 
 
@@ -804,6 +822,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{r.pg_cpu_ms_per_req:.2f} ms, loader {r.loader_cpu_pct:.0f}%, other {r.other_cpu_pct:.0f}%",
                 flush=True,
             )
+            if r.profile:
+                print("\n".join(r.profile), flush=True)
     block = render(info, command.strip(), stack.command, seq, results, args.seconds, args.warmup)
     print()
     print(block)
