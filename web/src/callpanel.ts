@@ -37,11 +37,20 @@ export class CallPanel implements CallListener {
 
   constructor(private readonly onEvent: (event: InterviewEvent) => void) {}
 
-  bind(controller: CallController): void {
-    this.controller = controller;
-    this.startButton.addEventListener("click", () => void controller.start());
-    this.muteButton.addEventListener("click", () => void controller.setMuted(!this.muted));
-    this.audioButton.addEventListener("click", () => void controller.resumeAudio());
+  /** `load` gives the controller; livekit-client is a separate chunk, loaded when the call is first needed. */
+  bind(load: () => Promise<CallController>): void {
+    this.startButton.addEventListener("click", () => {
+      this.status("connecting");
+      load().then(
+        (controller) => {
+          this.controller = controller;
+          return controller.start();
+        },
+        () => this.status("failed", "The call could not be loaded."),
+      );
+    });
+    this.muteButton.addEventListener("click", () => void this.controller?.setMuted(!this.muted));
+    this.audioButton.addEventListener("click", () => void this.controller?.resumeAudio());
     this.status("idle");
   }
 

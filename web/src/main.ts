@@ -1,7 +1,7 @@
 // The candidate page: open the interview from the invite, then wire the problem, editor, Run/Submit and the call.
 import "./styles.css";
 import { ApiClient, type JoinResponse, type Language } from "./api";
-import { CallController } from "./call";
+import type { CallController } from "./call";
 import { CallPanel } from "./callpanel";
 import { byId } from "./dom";
 import { CodeEditor } from "./editor";
@@ -122,21 +122,29 @@ function startInterview(api: ApiClient, joined: JoinResponse): void {
   };
 
   const panel = new CallPanel(onEvent);
-  const call = new CallController(
-    async (attempt) => {
-      // The first attempt uses the join answer; retries fetch a fresh token (the first may have expired).
-      const fresh = attempt === 0 ? joined : await api.join();
-      return { serverUrl: fresh.server_url, token: fresh.participant_token };
-    },
-    editor,
-    panel,
-    byId("audio-sink"),
-  );
-  panel.bind(call);
+  let call: CallController | null = null;
+  let loading: Promise<CallController> | null = null;
+  const loadCall = (): Promise<CallController> =>
+    (loading ??= import("./call").then(({ CallController }) => {
+      call = new CallController(
+        async (attempt) => {
+          // The first attempt uses the join answer; retries fetch a fresh token (the first may have expired).
+          const fresh = attempt === 0 ? joined : await api.join();
+          return { serverUrl: fresh.server_url, token: fresh.participant_token };
+        },
+        editor,
+        panel,
+        byId("audio-sink"),
+      );
+      return call;
+    }));
+  panel.bind(loadCall);
   editor.onChange((snapshot) => {
     store.save(snapshot.code);
-    call.editorChanged();
+    call?.editorChanged();
   });
+  // Fetch the call code while the candidate reads, so Start is quick; a failure here is retried on click.
+  window.setTimeout(() => void import("./call").catch(() => undefined), 1500);
 }
 
 async function open(api: ApiClient): Promise<void> {

@@ -1,0 +1,115 @@
+"""The candidate page in real headless chromium against the real API, database and judge."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ApiServer
+from tests.web.conftest import drive
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _link(api_server: ApiServer, created: dict) -> str:
+    """The session's join link on this test server (join_url points at the configured public URL)."""
+    path = created["join_url"].split("/join", 1)[1]
+    assert path == f"#invite={created['invite']}"
+    return f"{api_server.url}/join{path}"
+
+
+async def _question(db, slug: str) -> dict:
+    cur = await db.execute("select id, title from questions where slug = %s", (slug,))
+    row = await cur.fetchone()
+    return {"id": str(row["id"]), "title": row["title"]}
+
+
+@pytest.mark.sandbox
+async def test_join_link_opens_the_problem_runs_code_and_survives_voice_failure(api_server: ApiServer, db) -> None:
+    question = await _question(db, "two-sum")
+    created = await api_server.create_session(question_id=question["id"], language="python")
+    starter = (ROOT / "questions/two-sum/starter.py").read_text()
+    solution = (ROOT / "questions/two-sum/reference.py").read_text()
+
+    seen = await drive("interview", _link(api_server, created), code=solution)
+
+    opened = seen["opened"]
+    assert opened["title"] == "Two Sum"
+    assert opened["difficulty"] == "Easy"
+    assert "indices" in opened["statement_text"] and opened["statement_has_markup"]
+    assert opened["examples"], "visible examples are listed"
+    assert opened["clock"] == "45:00"
+    # The invite left the address bar; the page is plain /join.
+    assert created["invite"] not in opened["href"] and "#" not in opened["href"]
+    assert opened["href"].endswith("/join")
+    assert seen["starter"].strip() == starter.strip()
+
+    # The starter returns [] so every visible test fails, each reported on its own.
+    starter_run = seen["starter_run"]
+    assert starter_run["verdict"] == "wrong_answer"
+    assert [t["id"] for t in starter_run["tests"]] == opened["examples"]
+    assert all(t["verdict"] == "wrong_answer" and not t["hidden"] for t in starter_run["tests"])
+    assert "expected" in starter_run["tests"][0]["text"]
+
+    assert seen["edited"].strip() == solution.strip()
+    solution_run = seen["solution_run"]
+    assert solution_run["verdict"] == "accepted"
+    assert solution_run["summary"] == f"Run: {len(opened['examples'])} of {len(opened['examples'])} tests passed"
+
+    # Submit runs hidden tests too; they show only pass/fail, never inputs or expected values.
+    submission = seen["submission"]
+    hidden = [t for t in submission["tests"] if t["hidden"]]
+    assert submission["verdict"] == "accepted" and hidden
+    assert all(t["verdict"] == "pass" and t["label"] == "Passed" for t in hidden)
+    assert not any("input" in t["text"] or "expected" in t["text"] for t in hidden)
+
+    # LiveKit is unreachable here: the call says so and offers a retry; the rest of the page keeps working.
+    assert seen["call"]["status"] == "Voice connection failed."
+    assert seen["call"]["retry_visible"] and seen["call"]["retry_text"] == "Retry"
+    assert seen["run_enabled_after_call_failure"]
+
+    # A reload keeps the session (invite held for this tab) and the candidate's code.
+    assert seen["reloaded"]["title"] == "Two Sum"
+    assert seen["reloaded_code"].strip() == solution.strip()
+
+    # The page's runs went through the real API: both runs and the submission are in the event log.
+    cur = await db.execute(
+        "select type from session_events where session_id = %s order by seq", (created["id"],)
+    )
+    assert [r["type"] for r in await cur.fetchall()] == ["test_run", "test_run", "submission"]
+
+
+async def test_invalid_invite_says_the_link_is_not_valid(api_server: ApiServer) -> None:
+    seen = await drive("notice", f"{api_server.url}/join#invite=not-a-real-invite")
+    assert seen["title"] == "This interview link is not valid"
+    assert seen["app_hidden"]
+    assert "not-a-real-invite" not in seen["href"]
+
+
+async def test_missing_invite_asks_for_the_link(api_server: ApiServer) -> None:
+    seen = await drive("notice", f"{api_server.url}/join")
+    assert seen["title"] == "This page needs your interview link"
+
+
+async def test_expired_invite_says_the_link_has_expired(api_server: ApiServer, db) -> None:
+    created = await api_server.create_session()
+    await db.execute(
+        "update sessions set invite_expires_at = now() - interval '1 minute' where id = %s", (created["id"],)
+    )
+    seen = await drive("notice", _link(api_server, created))
+    assert seen["title"] == "This interview link has expired"
+    assert created["invite"] not in seen["href"]
+
+
+async def test_finished_interview_says_it_has_finished(api_server: ApiServer) -> None:
+    created = await api_server.create_session()
+    r = await api_server.client.post(
+        f"/v1/internal/sessions/{created['id']}/complete",
+        json={"final_code": None, "language": "python", "reason": "completed"},
+        headers=api_server.internal_headers(),
+    )
+    assert r.status_code == 200, r.text
+    seen = await drive("notice", _link(api_server, created))
+    assert seen["title"] == "This interview has already finished"
