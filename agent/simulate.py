@@ -35,6 +35,8 @@ from agent.api_client import ApiClient
 from agent.capture import attach_capture
 from agent.errors import AgentError, ApiError
 from agent.interview import attach_interview, build_interview
+from agent.providers import ProviderConfigError
+from agent.providers import build_llm as build_provider_llm
 from agent.recorder import EventRecorder
 from agent.resume import build_resume
 from agent.settings import AgentSettings, get_settings
@@ -140,16 +142,11 @@ class SimulationResult:
 
 
 def build_llm(settings: AgentSettings) -> llm.LLM:
-    """The real OpenAI plugin with the configured model and base_url (never a LiveKit gateway string)."""
-    from livekit.plugins import openai
-
-    if settings.openai_api_key is None:
-        raise AgentError("OPENAI_API_KEY is not set; the simulation needs the configured LLM")
-    return openai.LLM(
-        model=settings.llm_model,
-        base_url=settings.llm_base_url,
-        api_key=settings.openai_api_key.get_secret_value(),
-    )
+    """The configured LLM as the worker builds it (real OpenAI plugin, model and base_url), never realtime."""
+    built = build_provider_llm(settings.model_copy(update={"realtime": False}))
+    if not isinstance(built, llm.LLM):  # pragma: no cover -- realtime is switched off above
+        raise AgentError("simulate needs a text LLM")
+    return built
 
 
 async def simulate(
@@ -291,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
         result = asyncio.run(
             simulate(args.session, script, realtime=args.realtime, complete=not args.no_complete)
         )
-    except AgentError as e:
+    except (AgentError, ProviderConfigError) as e:
         print(f"simulate: {e}", file=sys.stderr)
         return 2
     status = "completed" if result.completed else "left in progress"

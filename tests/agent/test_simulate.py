@@ -1,0 +1,119 @@
+"""simulate: script loading, the jumpable clock, and the `python -m agent simulate` command end to end."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agent.simulate import ScriptClock, ScriptError, load_script
+from tests.agent.test_e2e_simulate import GREETING, interviewer_model
+from tests.fakes.openai_server import FakeOpenAIServer
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_script_accepts_a_list_or_a_mapping_of_steps(tmp_path: Path) -> None:
+    f = tmp_path / "s.yaml"
+    f.write_text('- {at: 1, say: "hi"}\n- {editor: "x = 1", language: python}\n')
+    steps = load_script(f).steps
+    assert [(s.at, s.say, s.editor) for s in steps] == [(1.0, "hi", None), (None, None, "x = 1")]
+    f.write_text('language: java\nsteps:\n  - {say: "hello"}\n')
+    script = load_script(f)
+    assert script.language == "java" and script.steps[0].say == "hello"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '- {at: 1, say: "a", editor: "b"}\n',
+        "- {at: 1}\n",
+        '- {at: -5, say: "a"}\n',
+        "steps: []\n",
+        "- [unclosed\n",
+    ],
+)
+def test_malformed_script_is_refused_with_a_script_error(tmp_path: Path, text: str) -> None:
+    f = tmp_path / "bad.yaml"
+    f.write_text(text)
+    with pytest.raises(ScriptError):
+        load_script(f)
+
+
+def test_missing_script_is_a_script_error(tmp_path: Path) -> None:
+    with pytest.raises(ScriptError, match="cannot read"):
+        load_script(tmp_path / "nope.yaml")
+
+
+async def test_clock_jump_wakes_sleepers_without_waiting() -> None:
+    clock = ScriptClock()
+    start = clock.now()
+    sleeper = asyncio.create_task(clock.sleep(90))
+    short = asyncio.create_task(clock.sleep(3600))
+    await asyncio.sleep(0.01)
+    clock.advance(120)
+    await asyncio.wait_for(sleeper, 1)  # woke on the jump, not after 90 real seconds
+    assert not short.done()
+    assert clock.now() - start >= 120
+    short.cancel()
+
+
+async def _run_cli(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "agent", "simulate", *args, cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(proc.communicate(), 240)
+    assert proc.returncode is not None
+    return proc.returncode, out.decode(), err.decode()
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    keep = {k: v for k, v in os.environ.items() if not k.startswith(("SHADOWS_", "OPENAI_", "LIVEKIT_"))}
+    return {**keep, "SHADOWS_AGENT_SPOOL_DIR": str(tmp_path / "spool"), **extra}
+
+
+async def test_cli_refuses_a_bad_script_with_exit_code_2(tmp_path: Path) -> None:
+    f = tmp_path / "bad.yaml"
+    f.write_text("- {at: 1}\n")
+    code, _, err = await _run_cli("--session", "ses_x", "--script", str(f), env=_env(tmp_path))
+    assert code == 2 and "invalid script" in err
+
+
+@pytest.mark.db
+async def test_cli_runs_a_scripted_interview_and_prints_the_transcript(
+    api_server: Any, db: Any, tmp_path: Path
+) -> None:
+    sid = (await api_server.create_session())["id"]
+    script = tmp_path / "s.yaml"
+    script.write_text('- {at: 5, say: "Hello there."}\n- {at: 10, say: "No questions. Bye!"}\n')
+    async with FakeOpenAIServer(responder=interviewer_model) as llm_server:
+        env = _env(
+            tmp_path,
+            SHADOWS_AGENT_API_URL=api_server.url,
+            SHADOWS_AGENT_API_TOKEN=api_server.internal_token,
+            OPENAI_API_KEY="sk-fake",
+            SHADOWS_AGENT_LLM_BASE_URL=llm_server.url,
+            SHADOWS_AGENT_LLM_MODEL="fake-model",
+        )
+        code, out, err = await _run_cli("--session", sid, "--script", str(script), env=env)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].endswith(f"interviewer: {GREETING}")
+    assert any(line.endswith("candidate: Hello there.") for line in lines)
+    assert lines[-1].startswith(f"-- session {sid} completed")
+    assert "Hello there." not in err  # the transcript is printed, never logged
+    row = await (await db.execute("select status from sessions where id = %s", (sid,))).fetchone()
+    assert row["status"] == "completed"
+    cur = await db.execute(
+        "select payload from session_events where session_id = %s and type = 'transcript' order by seq",
+        (sid,),
+    )
+    assert [r["payload"]["text"] for r in await cur.fetchall() if r["payload"]["role"] == "user"] == [
+        "Hello there.",
+        "No questions. Bye!",
+    ]
