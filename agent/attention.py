@@ -42,7 +42,9 @@ def is_addressed(text: str) -> bool:
 class CodingAttention:
     """Checks in once after `checkin_s` of coding with no speech (either side) and no editor edits."""
 
-    def __init__(self, session: AgentSession[Any], state: InterviewState, clock: Clock, *, checkin_s: float) -> None:
+    def __init__(
+        self, session: AgentSession[Any], state: InterviewState, clock: Clock, *, checkin_s: float
+    ) -> None:
         self._session = session
         self._state = state
         self._clock = clock

@@ -57,7 +57,9 @@ class RoomChannel:
 
     @property
     def editor_connected(self) -> bool:
-        return self.candidate_identity is not None and self.candidate_identity in self._room.remote_participants
+        return (
+            self.candidate_identity is not None and self.candidate_identity in self._room.remote_participants
+        )
 
     async def send_event(self, event: dict[str, Any]) -> None:
         if not self.editor_connected:

@@ -18,6 +18,7 @@ from agent.clock import Clock
 logger = logging.getLogger("shadows.agent.editor")
 
 MAX_CODE_CHARS = 64_000
+REORDER_WINDOW_S = 3.0
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,8 @@ class EditorBridge:
     """Keeps the latest snapshot of the candidate's editor and refreshes it on demand.
 
     Snapshots arrive on the `editor.snapshot` text stream (full code; attributes `version`, `language`,
-    `cursor`). Older versions than the one held are ignored (streams may complete out of order).
+    `cursor`). A lower version than the one held arriving within `REORDER_WINDOW_S` is a stream that
+    completed out of order and is ignored; later, it means the client reloaded and restarted numbering.
     """
 
     def __init__(
@@ -105,11 +107,11 @@ class EditorBridge:
             version = int(attributes.get("version", ""))
         except ValueError:
             version = (current.version + 1) if current else 1
-        if current is not None and version < current.version:
-            return None
+        now = self._clock.now()
+        if current is not None and version < current.version and now - current.received_at < REORDER_WINDOW_S:
+            return None  # an older stream that finished late; a much later lower version is a reloaded client
         if len(code) > MAX_CODE_CHARS:
             code = code[:MAX_CODE_CHARS]
-        now = self._clock.now()
         sha = _sha(code)
         changed = current is None or current.sha256 != sha
         snap = EditorSnapshot(
@@ -209,8 +211,13 @@ class EditorBridge:
 class SnapshotRecorder:
     """Records distinct snapshots as `editor_snapshot` events, at most one per `min_interval_s` (the newest)."""
 
-    def __init__(self, record: Callable[[str, dict[str, Any], str], object], clock: Clock,
-                 *, min_interval_s: float = 5.0) -> None:
+    def __init__(
+        self,
+        record: Callable[[str, dict[str, Any], str], object],
+        clock: Clock,
+        *,
+        min_interval_s: float = 5.0,
+    ) -> None:
         self._record = record
         self._clock = clock
         self._min_interval_s = min_interval_s
@@ -238,6 +245,11 @@ class SnapshotRecorder:
         self._pending = None
         self._last_sha = snap.sha256
         self._last_at = now
-        payload = {"version": snap.version, "language": snap.language, "code": snap.code,
-                   "sha256": snap.sha256, "cursor": snap.cursor}
+        payload = {
+            "version": snap.version,
+            "language": snap.language,
+            "code": snap.code,
+            "sha256": snap.sha256,
+            "cursor": snap.cursor,
+        }
         self._record("editor_snapshot", payload, f"agent:editor:{snap.version}:{snap.sha256[:16]}")

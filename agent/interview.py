@@ -65,7 +65,10 @@ def build_interview(
     info = context.session
     language = info.language or settings.practice_language
     editor = editor or EditorBridge(
-        channel, clock, language=language, stale_s=settings.snapshot_stale_s,
+        channel,
+        clock,
+        language=language,
+        stale_s=settings.snapshot_stale_s,
         rpc_timeout_s=settings.editor_rpc_timeout_s,
     )
     now = now or datetime.now(UTC)
@@ -98,9 +101,13 @@ def build_interview(
     starter = context.question.starter_code.get(language)
     if starter:
         editor.set_seen(starter)
-    snapshots = SnapshotRecorder(
-        lambda type_, payload, key: state.record(type_, payload, key=key), clock
-    )
+    resumed_code = getattr(resume, "editor_code", None) if resume is not None else None
+    if isinstance(resumed_code, str):
+        # The last recorded code stands in until the client's next snapshot (already recorded: no listener yet).
+        resumed_language = getattr(resume, "editor_language", None) or language
+        editor.ingest(resumed_code, {"version": "0", "language": str(resumed_language)})
+        editor.set_seen(resumed_code)
+    snapshots = SnapshotRecorder(lambda type_, payload, key: state.record(type_, payload, key=key), clock)
     editor.add_listener(snapshots)
     state.snapshots = snapshots
 
@@ -135,8 +142,9 @@ def attach_interview(session: AgentSession[Any], state: InterviewState) -> Inter
     """Start the coding check-in and the time warnings for a started session."""
     settings = state.settings
     attention = CodingAttention(session, state, state.clock, checkin_s=settings.coding_checkin_s)
-    timekeeper = TimeKeeper(session, state, state.clock, warnings_min=settings.time_warnings_min,
-                            overtime_s=settings.overtime_s)
+    timekeeper = TimeKeeper(
+        session, state, state.clock, warnings_min=settings.time_warnings_min, overtime_s=settings.overtime_s
+    )
     state.spawn(attention.run(), "interview.attention")
     state.spawn(timekeeper.run(), "interview.timekeeper")
     return InterviewTasks(state=state, attention=attention, timekeeper=timekeeper)

@@ -89,7 +89,9 @@ class PhaseAgent(Agent):
         entry_instructions: str | None = None,
         turn_handling: TurnHandlingOptions | None = None,
     ) -> None:
-        phase_text = greeting_instructions(state) if self.phase == Phase.GREETING else render(self.phase.value)
+        phase_text = (
+            greeting_instructions(state) if self.phase == Phase.GREETING else render(self.phase.value)
+        )
         kwargs: dict[str, Any] = {}
         if turn_handling is not None:
             kwargs["turn_handling"] = turn_handling
@@ -108,7 +110,9 @@ class PhaseAgent(Agent):
         if self._resumed:
             await state.enter_phase(self.phase, record=False)
             state.record("note", {"kind": "resumed", "phase": self.phase.value})
-            self.session.generate_reply(instructions=render("resumed", phase=self.phase.value.replace("_", " ")))
+            self.session.generate_reply(
+                instructions=render("resumed", phase=self.phase.value.replace("_", " "))
+            )
             return
         await state.enter_phase(self.phase)
         if self._entry_instructions is not None:
@@ -205,8 +209,10 @@ class CodingAgent(PhaseAgent):
         kwargs.setdefault(
             "turn_handling",
             TurnHandlingOptions(
-                endpointing={"min_delay": s.coding_min_endpointing_delay_s,
-                             "max_delay": s.coding_max_endpointing_delay_s},
+                endpointing={
+                    "min_delay": s.coding_min_endpointing_delay_s,
+                    "max_delay": s.coding_max_endpointing_delay_s,
+                },
             ),
         )
         super().__init__(state, **kwargs)
@@ -216,7 +222,11 @@ class CodingAgent(PhaseAgent):
         if not items or not _is_message(items[-1], "user"):
             return False  # an instructed reply (check-in, time warning) or a tool follow-up
         previous = next((it for it in reversed(items[:-1]) if it.type == "message"), None)
-        if previous is not None and _is_message(previous, "assistant") and "?" in (previous.text_content or ""):
+        if (
+            previous is not None
+            and _is_message(previous, "assistant")
+            and "?" in (previous.text_content or "")
+        ):
             return False  # answering the interviewer's question
         # Thinking aloud: the turn stays in the conversation and the transcript, without a reply.
         return not is_addressed(items[-1].text_content or "")

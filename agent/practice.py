@@ -25,13 +25,24 @@ def offline_practice_context(settings: AgentSettings, *, rng: random.Random | No
     minutes = settings.default_duration_minutes
     return SessionContext.model_validate(
         {
-            "session": {"id": f"offline-{q.slug}", "status": "in_progress", "language": settings.practice_language,
-                        "duration_minutes": minutes, "started_at": now,
-                        "ends_at": now + timedelta(minutes=minutes), "practice": True},
+            "session": {
+                "id": f"offline-{q.slug}",
+                "status": "in_progress",
+                "language": settings.practice_language,
+                "duration_minutes": minutes,
+                "started_at": now,
+                "ends_at": now + timedelta(minutes=minutes),
+                "practice": True,
+            },
             "candidate": {"name": None},
             "question": {
-                "id": q.slug, "slug": q.slug, "title": q.meta.title, "difficulty": q.meta.difficulty.value,
-                "topics": q.meta.topics, "statement_md": q.statement_md, "signature": q.signature.model_dump(),
+                "id": q.slug,
+                "slug": q.slug,
+                "title": q.meta.title,
+                "difficulty": q.meta.difficulty.value,
+                "topics": q.meta.topics,
+                "statement_md": q.statement_md,
+                "signature": q.signature.model_dump(),
                 "hints": list(q.meta.hints),
                 "visible_tests": [t.model_dump(exclude={"hidden", "note"}) for t in q.visible_tests],
                 "starter_code": dict(q.starters),

@@ -12,8 +12,15 @@ _PLACEHOLDER = re.compile(r"\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}")
 # Every prompt the agent uses and exactly the variables it must be rendered with.
 PROMPTS: dict[str, frozenset[str]] = {
     "base": frozenset(
-        {"duration_minutes", "candidate_name", "question_title", "difficulty", "language", "signature",
-         "statement"}
+        {
+            "duration_minutes",
+            "candidate_name",
+            "question_title",
+            "difficulty",
+            "language",
+            "signature",
+            "statement",
+        }
     ),
     "greeting": frozenset({"candidate_name", "recording_notice", "duration_minutes", "background"}),
     "background": frozenset({"resume", "job_description"}),
@@ -80,8 +87,6 @@ def validate_all(directory: Path = PROMPTS_DIR) -> None:
             problems.append(str(e))
             continue
         if found != declared:
-            problems.append(
-                f"prompt {name!r} uses {sorted(found)} but is declared with {sorted(declared)}"
-            )
+            problems.append(f"prompt {name!r} uses {sorted(found)} but is declared with {sorted(declared)}")
     if problems:
         raise PromptError("; ".join(problems))

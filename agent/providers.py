@@ -29,8 +29,13 @@ def build_stt(settings: AgentSettings) -> stt.STT:
     if settings.stt_provider == "deepgram":
         from livekit.plugins import deepgram
 
-        return deepgram.STT(model=model, language=settings.stt_language, smart_format=True, punctuate=True,
-                            api_key=_key(settings, "DEEPGRAM_API_KEY"))
+        return deepgram.STT(
+            model=model,
+            language=settings.stt_language,
+            smart_format=True,
+            punctuate=True,
+            api_key=_key(settings, "DEEPGRAM_API_KEY"),
+        )
     from livekit.plugins import openai
 
     return openai.STT(model=model, language=settings.stt_language, api_key=_key(settings, "OPENAI_API_KEY"))
@@ -40,12 +45,18 @@ def build_llm(settings: AgentSettings) -> llm.LLM | llm.RealtimeModel:
     from livekit.plugins import openai
 
     if settings.realtime:
-        return openai.realtime.RealtimeModel(model=settings.realtime_model, api_key=_key(settings, "OPENAI_API_KEY"))
+        return openai.realtime.RealtimeModel(
+            model=settings.realtime_model, api_key=_key(settings, "OPENAI_API_KEY")
+        )
     kwargs: dict[str, Any] = {}
     if settings.llm_temperature is not None:
         kwargs["temperature"] = settings.llm_temperature
-    return openai.LLM(model=settings.llm_model, base_url=settings.llm_base_url,
-                      api_key=_key(settings, "OPENAI_API_KEY"), **kwargs)
+    return openai.LLM(
+        model=settings.llm_model,
+        base_url=settings.llm_base_url,
+        api_key=_key(settings, "OPENAI_API_KEY"),
+        **kwargs,
+    )
 
 
 def build_tts(settings: AgentSettings) -> tts.TTS:
@@ -64,7 +75,10 @@ def turn_handling(settings: AgentSettings) -> TurnHandlingOptions:
     return TurnHandlingOptions(
         turn_detection=inference.TurnDetector(version="v1-mini"),
         interruption={"mode": "vad"},
-        endpointing={"min_delay": settings.min_endpointing_delay_s, "max_delay": settings.max_endpointing_delay_s},
+        endpointing={
+            "min_delay": settings.min_endpointing_delay_s,
+            "max_delay": settings.max_endpointing_delay_s,
+        },
     )
 
 
@@ -76,12 +90,21 @@ def build_session(
     `text_only` (console without speech keys) builds just the LLM.
     """
     if text_only:
-        return AgentSession(llm=build_llm(settings), vad=vad_, userdata=userdata,
-                            turn_handling=turn_handling(settings))
+        return AgentSession(
+            llm=build_llm(settings), vad=vad_, userdata=userdata, turn_handling=turn_handling(settings)
+        )
     if settings.realtime:
-        return AgentSession(llm=build_llm(settings), vad=vad_, userdata=userdata,
-                            turn_handling=TurnHandlingOptions(interruption={"mode": "vad"}))
+        return AgentSession(
+            llm=build_llm(settings),
+            vad=vad_,
+            userdata=userdata,
+            turn_handling=TurnHandlingOptions(interruption={"mode": "vad"}),
+        )
     return AgentSession(
-        stt=build_stt(settings), llm=build_llm(settings), tts=build_tts(settings), vad=vad_,
-        userdata=userdata, turn_handling=turn_handling(settings),
+        stt=build_stt(settings),
+        llm=build_llm(settings),
+        tts=build_tts(settings),
+        vad=vad_,
+        userdata=userdata,
+        turn_handling=turn_handling(settings),
     )

@@ -68,5 +68,7 @@ def summarize(report: dict[str, Any]) -> str:
             line += f": {str(t['message'])[:_MAX_MESSAGE_CHARS]}"
         parts.append(line + ".")
     if len(failures) > _MAX_FAILURES_SPOKEN:
-        parts.append(f"{len(failures) - _MAX_FAILURES_SPOKEN} more failed; the full report is on their screen.")
+        parts.append(
+            f"{len(failures) - _MAX_FAILURES_SPOKEN} more failed; the full report is on their screen."
+        )
     return " ".join(parts)

@@ -50,7 +50,9 @@ class AgentSettings(BaseSettings):
     stt_model: str | None = None  # default per provider: nova-3 (Deepgram), gpt-4o-mini-transcribe (OpenAI)
     stt_language: str = "en"
     tts_provider: Literal["openai", "deepgram"] = "openai"
-    tts_model: str | None = None  # default per provider: gpt-4o-mini-tts (OpenAI), aura-2-andromeda-en (Deepgram)
+    tts_model: str | None = (
+        None  # default per provider: gpt-4o-mini-tts (OpenAI), aura-2-andromeda-en (Deepgram)
+    )
     tts_voice: str = "ash"
     realtime: bool = False
     realtime_model: str = "gpt-realtime-mini"

@@ -45,7 +45,9 @@ class EventSink(Protocol):
 class RunClient(Protocol):
     """What the tools need of the API client (agent.api_client.ApiClient)."""
 
-    async def run_tests(self, session_id: str, language: str, code: str, mode: str = "run") -> dict[str, Any]: ...
+    async def run_tests(
+        self, session_id: str, language: str, code: str, mode: str = "run"
+    ) -> dict[str, Any]: ...
 
 
 class NullSink:

@@ -69,8 +69,11 @@ class TimeKeeper:
 
     async def _warn(self, minutes: int) -> None:
         state = self._state
-        state.record("time_warning", {"minutes_left": minutes, "phase": state.phase.value},
-                     key=f"agent:time_warning:{minutes}")
+        state.record(
+            "time_warning",
+            {"minutes_left": minutes, "phase": state.phase.value},
+            key=f"agent:time_warning:{minutes}",
+        )
         await state.channel.send_event({"type": "time_warning", "minutes_left": minutes})
         if PHASE_ORDER.index(state.phase) >= PHASE_ORDER.index(Phase.WRAP_UP):
             return

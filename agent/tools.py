@@ -52,7 +52,9 @@ async def run_tests(context: RunContext[InterviewState]) -> str:
     the full report appears on their screen."""
     state = context.userdata
     if state.api is None or state.session_id is None:
-        raise ToolError("Tests cannot be run in this practice call; suggest walking through an example by hand.")
+        raise ToolError(
+            "Tests cannot be run in this practice call; suggest walking through an example by hand."
+        )
     snap = await state.editor.latest()
     if snap is None or not snap.code.strip():
         raise ToolError(NO_EDITOR if not state.channel.editor_connected else "There is no code to run yet.")
@@ -73,7 +75,9 @@ async def run_tests(context: RunContext[InterviewState]) -> str:
         logger.warning("run_tests: judge internal_error")
         raise ToolError(JUDGE_BROKE)
     state.test_runs += 1
-    await state.channel.send_event({"type": "test_report", "version": snap.version, "report": public_report(report)})
+    await state.channel.send_event(
+        {"type": "test_report", "version": snap.version, "report": public_report(report)}
+    )
     return summarize(report)
 
 
@@ -92,8 +96,11 @@ async def give_hint(context: RunContext[InterviewState]) -> str:
     index = state.hints_given + 1
     state.hints_given = index
     text = hints[index - 1]
-    state.record("hint", {"index": index, "total": total, "phase": state.phase.value, "text": text},
-                 key=f"agent:hint:{index}")
+    state.record(
+        "hint",
+        {"index": index, "total": total, "phase": state.phase.value, "text": text},
+        key=f"agent:hint:{index}",
+    )
     await state.channel.send_event({"type": "hint", "index": index, "total": total})
     return f"Hint {index} of {total}. Say it in your own words, briefly, as a nudge: {text}"
 

@@ -95,8 +95,10 @@ class InterviewJob:
                 snap = state.editor.snapshot
                 try:
                     await self.api.complete(
-                        state.session_id, snap.code if snap else None,
-                        snap.language if snap else state.language, state.end_reason or reason or "completed",
+                        state.session_id,
+                        snap.code if snap else None,
+                        snap.language if snap else state.language,
+                        state.end_reason or reason or "completed",
                     )
                 except ApiError as e:
                     logger.error("could not mark session complete: %s", e.code)
@@ -134,8 +136,15 @@ async def entrypoint(ctx: JobContext) -> None:
         ctx.shutdown(reason=reason)
 
     agent, state = build_interview(
-        context, api=job.api if recording else None, recorder=job.recorder, clock=SystemClock(),
-        resume=resume, channel=channel, settings=settings, recording=recording, on_end=end,
+        context,
+        api=job.api if recording else None,
+        recorder=job.recorder,
+        clock=SystemClock(),
+        resume=resume,
+        channel=channel,
+        settings=settings,
+        recording=recording,
+        on_end=end,
     )
     job.state = state
     try:
@@ -144,8 +153,12 @@ async def entrypoint(ctx: JobContext) -> None:
         logger.warning("editor.snapshot handler already registered")
 
     try:
-        session = build_session(settings, vad_=ctx.proc.userdata["vad"], userdata=state,
-                                text_only=console and bool(settings.missing_provider_keys()))
+        session = build_session(
+            settings,
+            vad_=ctx.proc.userdata["vad"],
+            userdata=state,
+            text_only=console and bool(settings.missing_provider_keys()),
+        )
     except ProviderConfigError as e:
         logger.error("cannot build providers: %s", e)
         ctx.shutdown(reason="misconfigured")
@@ -158,8 +171,12 @@ async def entrypoint(ctx: JobContext) -> None:
         participant = await ctx.wait_for_participant()
         channel.candidate_identity = participant.identity
     job.tasks = attach_interview(session, state)
-    logger.info("interview running: phase %s, resumed=%s, recording=%s", state.phase.value,
-                resume is not None, recording)
+    logger.info(
+        "interview running: phase %s, resumed=%s, recording=%s",
+        state.phase.value,
+        resume is not None,
+        recording,
+    )
 
 
 def create_server(settings: AgentSettings | None = None) -> AgentServer:

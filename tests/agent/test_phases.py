@@ -39,28 +39,45 @@ def make(**ctx: Any):
     clock = ManualClock()
     channel = FakeChannel()
     sink = FakeSink()
-    agent, state = build_interview(make_context(**ctx), api=FakeRunClient({"verdict": "accepted", "tests": []}),
-                                   recorder=sink, clock=clock, channel=channel, settings=test_settings())
+    agent, state = build_interview(
+        make_context(**ctx),
+        api=FakeRunClient({"verdict": "accepted", "tests": []}),
+        recorder=sink,
+        clock=clock,
+        channel=channel,
+        settings=test_settings(),
+    )
     return agent, state, channel, sink, clock
 
 
 def system_texts(request: dict[str, Any]) -> list[str]:
-    return [i.text_content or "" for i in request["chat_ctx"].items if i.type == "message" and i.role == "system"]
+    return [
+        i.text_content or "" for i in request["chat_ctx"].items if i.type == "message" and i.role == "system"
+    ]
 
 
 async def test_full_interview_hands_off_through_every_phase_in_order():
     agent, state, channel, sink, _ = make()
     assert isinstance(agent, GreetingAgent)
-    fake = FakeLLM([
-        say("Hi Ada, I'm an AI interviewer and this call is recorded."),
-        call("begin_problem"), say("The problem is Two Sum."),
-        call("discuss_approach"), say("How would you approach it?"),
-        call("start_coding"), say("Go ahead, I'll stay quiet."),
-        call("start_testing"), say("Walk me through an example."),
-        call("discuss_complexity"), say("What is the time complexity?"),
-        call("wrap_up"), say("Thanks! Any questions for me?"),
-        call("end_interview", reason="completed"), say("Bye!"),
-    ])
+    fake = FakeLLM(
+        [
+            say("Hi Ada, I'm an AI interviewer and this call is recorded."),
+            call("begin_problem"),
+            say("The problem is Two Sum."),
+            call("discuss_approach"),
+            say("How would you approach it?"),
+            call("start_coding"),
+            say("Go ahead, I'll stay quiet."),
+            call("start_testing"),
+            say("Walk me through an example."),
+            call("discuss_complexity"),
+            say("What is the time complexity?"),
+            call("wrap_up"),
+            say("Thanks! Any questions for me?"),
+            call("end_interview", reason="completed"),
+            say("Bye!"),
+        ]
+    )
     steps = [
         ("Hi! Yes, I'm ready.", "begin_problem", ProblemAgent),
         ("Makes sense, no questions.", "discuss_approach", ApproachAgent),
@@ -112,14 +129,22 @@ async def test_coding_mode_does_not_reply_to_thinking_aloud_but_keeps_it_in_hist
         result = await session.run(user_input="Can I use a dictionary here?")
         result.expect.next_event().is_message(role="assistant")
         assert len(fake.requests) == n + 1
-        users = [i.text_content for i in fake.requests[-1]["chat_ctx"].items
-                 if i.type == "message" and i.role == "user"]
-        assert users[-2:] == ["okay so first I loop over the numbers and then", "Can I use a dictionary here?"]
+        users = [
+            i.text_content
+            for i in fake.requests[-1]["chat_ctx"].items
+            if i.type == "message" and i.role == "user"
+        ]
+        assert users[-2:] == [
+            "okay so first I loop over the numbers and then",
+            "Can I use a dictionary here?",
+        ]
 
 
 async def test_changed_code_is_added_to_the_turn_context_as_a_bounded_diff():
     _, state, _, _, clock = make()
-    fake = FakeLLM([say("Go ahead."), say("Sure."), call("get_editor_snapshot"), say("Looks fine."), say("Ok.")])
+    fake = FakeLLM(
+        [say("Go ahead."), say("Sure."), call("get_editor_snapshot"), say("Looks fine."), say("Ok.")]
+    )
     async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
         await session.start(make_phase_agent(Phase.CODING, state), capture_run=True)
         state.editor.ingest(CODE_V1, {"version": "1", "language": "python"})
@@ -164,8 +189,15 @@ async def test_resumed_interview_continues_in_its_phase_without_greeting_again()
     ctx.add_message(role="assistant", content="Go ahead and start coding.")
     ctx.add_message(role="user", content="Can I use a hash map?")
     clock, channel, sink = ManualClock(), FakeChannel(), FakeSink()
-    agent, state = build_interview(make_context(), api=None, recorder=sink, clock=clock, channel=channel,
-                                   settings=test_settings(), resume=Resume(ctx, "coding", 1))
+    agent, state = build_interview(
+        make_context(),
+        api=None,
+        recorder=sink,
+        clock=clock,
+        channel=channel,
+        settings=test_settings(),
+        resume=Resume(ctx, "coding", 1),
+    )
     assert isinstance(agent, CodingAgent) and state.hints_given == 1
     fake = FakeLLM([say("Sorry, we got cut off. Yes, a hash map is fine.")])
     async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
@@ -182,7 +214,9 @@ async def test_resumed_interview_continues_in_its_phase_without_greeting_again()
 
 
 async def test_background_questions_come_from_resume_and_jd_only_when_present():
-    agent, *_ = make(resume_text="Built a payments ledger in Go at Acme.", job_description="Backend engineer, Python")
+    agent, *_ = make(
+        resume_text="Built a payments ledger in Go at Acme.", job_description="Backend engineer, Python"
+    )
     assert "payments ledger" in agent.instructions and "at most two" in agent.instructions
     agent, *_ = make()
     assert "payments" not in agent.instructions and "no background questions" in agent.instructions
@@ -194,18 +228,51 @@ async def test_no_hidden_tests_or_reference_solution_reach_the_model():
     assert hidden, "the bank question must have hidden tests for this check to mean anything"
     agent, state, _, _, _ = make()
     state.editor.ingest(CODE_V1, {"version": "1"})
-    state.api = FakeRunClient({"verdict": "wrong_answer", "tests": [
-        {"id": "example-1", "verdict": "accepted", "args": [[2, 7, 11, 15], 9], "expected": [0, 1],
-         "actual": [0, 1]},
-        {"id": hidden[0].id, "verdict": "wrong_answer", "hidden": True},
-    ]})
-    fake = FakeLLM([say("Hi."), call("begin_problem"), say("Problem."), call("discuss_approach"), say("Plan?"),
-                    call("start_coding"), say("Go."), call("start_testing"), say("Test."), call("run_tests"),
-                    say("Ran."), call("give_hint"), say("Hint."), call("get_editor_snapshot"), say("Seen.")])
+    state.api = FakeRunClient(
+        {
+            "verdict": "wrong_answer",
+            "tests": [
+                {
+                    "id": "example-1",
+                    "verdict": "accepted",
+                    "args": [[2, 7, 11, 15], 9],
+                    "expected": [0, 1],
+                    "actual": [0, 1],
+                },
+                {"id": hidden[0].id, "verdict": "wrong_answer", "hidden": True},
+            ],
+        }
+    )
+    fake = FakeLLM(
+        [
+            say("Hi."),
+            call("begin_problem"),
+            say("Problem."),
+            call("discuss_approach"),
+            say("Plan?"),
+            call("start_coding"),
+            say("Go."),
+            call("start_testing"),
+            say("Test."),
+            call("run_tests"),
+            say("Ran."),
+            call("give_hint"),
+            say("Hint."),
+            call("get_editor_snapshot"),
+            say("Seen."),
+        ]
+    )
     async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
         await session.start(agent)
-        for text in ["ready", "ok", "Can I code?", "I'm done, test it?", "run the tests please",
-                     "can I get a hint?", "can you check my code?"]:
+        for text in [
+            "ready",
+            "ok",
+            "Can I code?",
+            "I'm done, test it?",
+            "run the tests please",
+            "can I get a hint?",
+            "can you check my code?",
+        ]:
             await session.run(user_input=text)
     everything = "\n".join(t for i in range(len(fake.requests)) for t in fake.texts(i))
     starters = "\n".join(question.starters.values())

@@ -18,11 +18,26 @@ from tests.fakes.llm import FakeLLM, FakeResponse, call, say
 
 CODE = "def two_sum(nums, target):\n    return [0, 1]\n"
 REPORT: dict[str, Any] = {
-    "verdict": "wrong_answer", "language": "python", "mode": "run", "passed": 1, "total": 3,
+    "verdict": "wrong_answer",
+    "language": "python",
+    "mode": "run",
+    "passed": 1,
+    "total": 3,
     "tests": [
-        {"id": "example-1", "verdict": "accepted", "args": [[2, 7, 11, 15], 9], "expected": [0, 1], "actual": [0, 1]},
-        {"id": "example-2", "verdict": "wrong_answer", "args": [[3, 2, 4], 6], "expected": [1, 2],
-         "actual": [0, 1]},
+        {
+            "id": "example-1",
+            "verdict": "accepted",
+            "args": [[2, 7, 11, 15], 9],
+            "expected": [0, 1],
+            "actual": [0, 1],
+        },
+        {
+            "id": "example-2",
+            "verdict": "wrong_answer",
+            "args": [[3, 2, 4], 6],
+            "expected": [1, 2],
+            "actual": [0, 1],
+        },
         {"id": "secret-big", "verdict": "wrong_answer", "hidden": True},
     ],
 }
@@ -32,8 +47,9 @@ def make(phase: Phase = Phase.CODING, *, api: Any = None, connected: bool = True
     clock = ManualClock()
     channel = FakeChannel(editor_connected=connected)
     sink = FakeSink()
-    _, state = build_interview(make_context(**ctx), api=api, recorder=sink, clock=clock, channel=channel,
-                               settings=test_settings())
+    _, state = build_interview(
+        make_context(**ctx), api=api, recorder=sink, clock=clock, channel=channel, settings=test_settings()
+    )
     return state, channel, sink, clock
 
 
@@ -51,8 +67,11 @@ async def test_get_editor_snapshot_returns_latest_code_language_and_idle_time():
     state.editor.ingest(CODE, {"version": "3", "language": "python", "cursor": "2:10"})
     await clock.advance(4)
     session, result, _ = await run_turn(
-        state, Phase.CODING, [say("Go ahead."), call("get_editor_snapshot"), say("I see it.")],
-        "can you look at my code?")
+        state,
+        Phase.CODING,
+        [say("Go ahead."), call("get_editor_snapshot"), say("I see it.")],
+        "can you look at my code?",
+    )
     result.expect.next_event().is_function_call(name="get_editor_snapshot")
     out = result.expect.next_event().is_function_call_output(is_error=False).event().item.output
     assert "Version 3" in out and "Language: python" in out and "4 seconds ago" in out and "2:10" in out
@@ -66,8 +85,11 @@ async def test_get_editor_snapshot_returns_latest_code_language_and_idle_time():
 async def test_get_editor_snapshot_without_editor_says_so():
     state, _, _, _ = make(connected=False)
     session, result, _ = await run_turn(
-        state, Phase.CODING, [say("Go ahead."), call("get_editor_snapshot"), say("Tell me about it.")],
-        "what do you think of my code?")
+        state,
+        Phase.CODING,
+        [say("Go ahead."), call("get_editor_snapshot"), say("Tell me about it.")],
+        "what do you think of my code?",
+    )
     result.expect.next_event().is_function_call(name="get_editor_snapshot")
     result.expect.next_event().is_function_call_output(output=NO_EDITOR, is_error=False)
     await session.aclose()
@@ -78,8 +100,11 @@ async def test_run_tests_summarizes_visible_results_and_pushes_report_without_hi
     state, channel, _, _ = make(api=api)
     state.editor.ingest(CODE, {"version": "5", "language": "python"})
     session, result, _ = await run_turn(
-        state, Phase.TESTING, [say("Walk me through it."), call("run_tests"), say("One fails.")],
-        "please run the tests")
+        state,
+        Phase.TESTING,
+        [say("Walk me through it."), call("run_tests"), say("One fails.")],
+        "please run the tests",
+    )
     result.expect.next_event().is_function_call(name="run_tests")
     out = result.expect.next_event().is_function_call_output(is_error=False).event().item.output
     assert out.startswith("1 of 2 visible tests passed.")
@@ -99,7 +124,8 @@ async def test_run_tests_reports_internal_error_without_blaming_candidate():
     state, channel, _, _ = make(api=api)
     state.editor.ingest(CODE, {"version": "1"})
     session, result, fake = await run_turn(
-        state, Phase.TESTING, [say("Ok."), call("run_tests"), say("Sorry, our runner failed.")], "run it")
+        state, Phase.TESTING, [say("Ok."), call("run_tests"), say("Sorry, our runner failed.")], "run it"
+    )
     result.expect.next_event().is_function_call(name="run_tests")
     result.expect.next_event().is_function_call_output(output=JUDGE_BROKE, is_error=True)
     result.expect.next_event().is_message(role="assistant")
@@ -114,7 +140,8 @@ async def test_run_tests_turns_busy_judge_into_retry_later_tool_error():
     state, _, _, _ = make(api=api)
     state.editor.ingest(CODE, {"version": "1"})
     session, result, _ = await run_turn(
-        state, Phase.CODING, [say("Ok."), call("run_tests"), say("Busy, one sec.")], "can you run my tests?")
+        state, Phase.CODING, [say("Ok."), call("run_tests"), say("Busy, one sec.")], "can you run my tests?"
+    )
     result.expect.next_event().is_function_call(name="run_tests")
     result.expect.next_event().is_function_call_output(output=JUDGE_BUSY, is_error=True)
     await session.aclose()
@@ -124,7 +151,9 @@ async def test_run_tests_unsupported_language_is_a_tool_error():
     api = FakeRunClient(error=ApiError("unsupported_language", "nope", status=422))
     state, _, _, _ = make(api=api)
     state.editor.ingest("print(1)", {"version": "1", "language": "cobol"})
-    session, result, _ = await run_turn(state, Phase.TESTING, [say("Ok."), call("run_tests"), say("Hm.")], "run")
+    session, result, _ = await run_turn(
+        state, Phase.TESTING, [say("Ok."), call("run_tests"), say("Hm.")], "run"
+    )
     result.expect.next_event().is_function_call(name="run_tests")
     out = result.expect.next_event().is_function_call_output(is_error=True).event().item.output
     assert "cobol" in out
@@ -134,7 +163,9 @@ async def test_run_tests_unsupported_language_is_a_tool_error():
 async def test_run_tests_without_api_is_a_tool_error_and_without_code_too():
     state, _, _, _ = make(api=None)
     state.editor.ingest(CODE, {"version": "1"})
-    session, result, _ = await run_turn(state, Phase.TESTING, [say("Ok."), call("run_tests"), say("Hm.")], "run")
+    session, result, _ = await run_turn(
+        state, Phase.TESTING, [say("Ok."), call("run_tests"), say("Hm.")], "run"
+    )
     result.expect.next_event().is_function_call(name="run_tests")
     out = result.expect.next_event().is_function_call_output(is_error=True).event().item.output
     assert "practice" in out
@@ -142,7 +173,9 @@ async def test_run_tests_without_api_is_a_tool_error_and_without_code_too():
 
     api = FakeRunClient(REPORT)
     state, _, _, _ = make(api=api)
-    session, result, _ = await run_turn(state, Phase.TESTING, [say("Ok."), call("run_tests"), say("Hm.")], "run")
+    session, result, _ = await run_turn(
+        state, Phase.TESTING, [say("Ok."), call("run_tests"), say("Hm.")], "run"
+    )
     result.expect.next_event().is_function_call(name="run_tests")
     result.expect.next_event().is_function_call_output(output="There is no code to run yet.", is_error=True)
     assert api.calls == []
@@ -182,9 +215,11 @@ async def test_end_interview_moves_to_end_and_finishes_after_the_goodbye():
 
     state.on_end = on_end
     session, result, _ = await run_turn(
-        state, Phase.WRAP_UP,
+        state,
+        Phase.WRAP_UP,
         [say("Any questions?"), call("end_interview", reason="completed"), say("Goodbye, Ada!")],
-        "No questions, thanks!")
+        "No questions, thanks!",
+    )
     result.expect.next_event().is_function_call(name="end_interview", arguments={"reason": "completed"})
     out = result.expect.next_event().is_function_call_output(is_error=False).event().item.output
     assert "goodbye" in out.lower()

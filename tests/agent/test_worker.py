@@ -24,21 +24,38 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_cli(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     base = {"PATH": os.environ["PATH"], "HOME": str(cwd), "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "agent", *args], env={**base, **env}, cwd=cwd,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "agent", *args],
+        env={**base, **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_start_without_livekit_url_or_keys_fails_non_zero_and_names_them(tmp_path: Path):
     proc = run_cli(["start"], {}, tmp_path)
     assert proc.returncode == 2
-    for name in ("LIVEKIT_URL", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET", "SHADOWS_AGENT_API_TOKEN",
-                 "OPENAI_API_KEY", "DEEPGRAM_API_KEY"):
+    for name in (
+        "LIVEKIT_URL",
+        "LIVEKIT_API_KEY",
+        "LIVEKIT_API_SECRET",
+        "SHADOWS_AGENT_API_TOKEN",
+        "OPENAI_API_KEY",
+        "DEEPGRAM_API_KEY",
+    ):
         assert name in proc.stderr
 
 
 def test_start_names_only_what_is_missing(tmp_path: Path):
-    env = {"LIVEKIT_API_KEY": "k", "LIVEKIT_API_SECRET": "s" * 32, "OPENAI_API_KEY": "sk-x",
-           "SHADOWS_AGENT_API_TOKEN": "t", "SHADOWS_AGENT_STT_PROVIDER": "openai"}
+    env = {
+        "LIVEKIT_API_KEY": "k",
+        "LIVEKIT_API_SECRET": "s" * 32,
+        "OPENAI_API_KEY": "sk-x",
+        "SHADOWS_AGENT_API_TOKEN": "t",
+        "SHADOWS_AGENT_STT_PROVIDER": "openai",
+    }
     proc = run_cli(["start"], env, tmp_path)
     assert proc.returncode == 2
     assert "missing configuration: LIVEKIT_URL." in proc.stderr
@@ -56,8 +73,15 @@ def test_unknown_command_is_rejected(tmp_path: Path):
 
 @pytest.mark.parametrize(
     ("metadata", "expected"),
-    [('{"session_id": "ses_1"}', "ses_1"), ("", None), (None, None), ("not json", None),
-     ('{"session_id": 5}', None), ('["ses_1"]', None), ('{"other": 1}', None)],
+    [
+        ('{"session_id": "ses_1"}', "ses_1"),
+        ("", None),
+        (None, None),
+        ("not json", None),
+        ('{"session_id": 5}', None),
+        ('["ses_1"]', None),
+        ('{"other": 1}', None),
+    ],
 )
 def test_session_id_from_dispatch_metadata(metadata: str | None, expected: str | None):
     assert session_id_from_metadata(metadata) == expected
@@ -90,8 +114,13 @@ async def test_session_uses_plugin_objects_and_the_local_turn_detector(monkeypat
     assert isinstance(session.stt, deepgram.STT) and session.stt.model == "nova-3"
     assert isinstance(session.llm, openai.LLM) and session.llm.model == settings.llm_model
     assert isinstance(session.tts, openai.TTS)
-    swapped_settings = test_settings(openai_api_key="sk", deepgram_api_key="dg", stt_provider="openai",
-                                     tts_provider="deepgram", llm_base_url=loopback)
+    swapped_settings = test_settings(
+        openai_api_key="sk",
+        deepgram_api_key="dg",
+        stt_provider="openai",
+        tts_provider="deepgram",
+        llm_base_url=loopback,
+    )
     swapped = build_session(swapped_settings, vad_=object(), userdata=None)  # type: ignore[arg-type]
     assert isinstance(swapped.stt, openai.STT) and isinstance(swapped.tts, deepgram.TTS)
 

@@ -37,14 +37,26 @@ def make_context(
         started = ends - timedelta(minutes=duration_minutes)
     return SessionContext.model_validate(
         {
-            "session": {"id": "ses_test", "status": "in_progress", "language": language,
-                        "duration_minutes": duration_minutes, "started_at": started, "ends_at": ends,
-                        "room_name": "shadows-ses_test", "practice": False},
+            "session": {
+                "id": "ses_test",
+                "status": "in_progress",
+                "language": language,
+                "duration_minutes": duration_minutes,
+                "started_at": started,
+                "ends_at": ends,
+                "room_name": "shadows-ses_test",
+                "practice": False,
+            },
             "candidate": {"name": name},
             "question": {
-                "id": "q-" + slug, "slug": slug, "title": q.meta.title, "difficulty": q.meta.difficulty.value,
-                "topics": q.meta.topics, "statement_md": q.statement_md,
-                "signature": q.signature.model_dump(), "hints": list(q.meta.hints),
+                "id": "q-" + slug,
+                "slug": slug,
+                "title": q.meta.title,
+                "difficulty": q.meta.difficulty.value,
+                "topics": q.meta.topics,
+                "statement_md": q.statement_md,
+                "signature": q.signature.model_dump(),
+                "hints": list(q.meta.hints),
                 "rubric": [r.model_dump() for r in q.meta.rubric],
                 "visible_tests": [t.model_dump(exclude={"hidden", "note"}) for t in q.visible_tests],
                 "starter_code": dict(q.starters),
@@ -88,7 +100,9 @@ class FakeSink:
         self._keys: set[str] = set()
         self._n = 0
 
-    def record(self, type: str, payload: dict[str, Any], *, key: str | None = None, t: float | None = None) -> str:
+    def record(
+        self, type: str, payload: dict[str, Any], *, key: str | None = None, t: float | None = None
+    ) -> str:
         self._n += 1
         key = key or f"auto:{self._n}"
         if key not in self._keys:

@@ -82,7 +82,9 @@ class FakeLLM(llm.LLM):
             resp = self._responder(chat_ctx, names)
         else:
             resp = self._responses.pop(0) if len(self._responses) > 1 else self._responses[0]
-        return FakeLLMStream(self, chat_ctx=chat_ctx, tools=tools or [], conn_options=conn_options, response=resp)
+        return FakeLLMStream(
+            self, chat_ctx=chat_ctx, tools=tools or [], conn_options=conn_options, response=resp
+        )
 
     def texts(self, index: int) -> list[str]:
         """All text (system, user, assistant, tool outputs) of request `index`, for leak checks."""
@@ -121,7 +123,8 @@ class FakeLLMStream(llm.LLMStream):
                         role="assistant",
                         tool_calls=[
                             llm.FunctionToolCall(
-                                name=tc.name, arguments=json.dumps(tc.arguments),
+                                name=tc.name,
+                                arguments=json.dumps(tc.arguments),
                                 call_id=f"call_{uuid.uuid4().hex[:8]}",
                             )
                             for tc in self._response.tool_calls
@@ -134,5 +137,7 @@ class FakeLLMStream(llm.LLMStream):
                 llm.ChatChunk(id=rid, delta=llm.ChoiceDelta(role="assistant", content=word + " "))
             )
         self._event_ch.send_nowait(
-            llm.ChatChunk(id=rid, usage=llm.CompletionUsage(completion_tokens=5, prompt_tokens=10, total_tokens=15))
+            llm.ChatChunk(
+                id=rid, usage=llm.CompletionUsage(completion_tokens=5, prompt_tokens=10, total_tokens=15)
+            )
         )

@@ -1,0 +1,194 @@
+"""The editor bridge: snapshot intake, ordering, `editor.get` refresh, bounded diffs, snapshot recording."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from livekit import rtc
+
+from agent.channel import RoomChannel
+from agent.editor import EditorBridge, SnapshotRecorder, bounded_diff
+from tests.fakes.clock import ManualClock
+from tests.fakes.interview import FakeChannel
+
+
+def bridge(connected: bool = True, **kw: Any) -> tuple[EditorBridge, FakeChannel, ManualClock]:
+    clock = ManualClock()
+    channel = FakeChannel(editor_connected=connected)
+    return EditorBridge(channel, clock, language="python", stale_s=5.0, **kw), channel, clock
+
+
+@dataclass
+class StubInfo:
+    attributes: dict[str, str]
+
+
+@dataclass
+class StubReader:
+    """The two things the handler uses of `rtc.TextStreamReader`."""
+
+    text: str
+    attributes: dict[str, str]
+    fail: bool = False
+    info: StubInfo = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.info = StubInfo(self.attributes)
+
+    async def read_all(self) -> str:
+        await asyncio.sleep(0)
+        if self.fail:
+            raise ConnectionError("stream reset")
+        return self.text
+
+
+async def test_ingest_tracks_version_language_cursor_and_last_change_time():
+    ed, _, clock = bridge()
+    first = ed.ingest("a = 1", {"version": "1", "language": "javascript", "cursor": "1:5"})
+    assert first is not None and (first.version, first.language, first.cursor) == (1, "javascript", "1:5")
+    await clock.advance(10)
+    same = ed.ingest("a = 1", {"version": "2"})
+    assert same is not None and same.changed_at == first.changed_at and same.language == "javascript"
+    await clock.advance(3)
+    changed = ed.ingest("a = 2", {"version": "3"})
+    assert changed is not None and changed.changed_at == clock.now()
+
+
+async def test_late_older_version_is_ignored_but_a_reloaded_client_is_accepted():
+    ed, _, clock = bridge()
+    ed.ingest("v5", {"version": "5"})
+    assert ed.ingest("v4", {"version": "4"}) is None
+    assert ed.snapshot is not None and ed.snapshot.code == "v5"
+    await clock.advance(30)
+    assert ed.ingest("after reload", {"version": "1"}) is not None
+    assert ed.snapshot.code == "after reload"
+
+
+async def test_text_stream_handler_reads_the_whole_stream_and_survives_a_broken_one():
+    ed, _, _ = bridge()
+    seen: list[tuple[int, bool]] = []
+    ed.add_listener(lambda snap, changed: seen.append((snap.version, changed)))
+    ed.on_text_stream(StubReader("x = 1\n", {"version": "1"}), "candidate")  # type: ignore[arg-type]
+    ed.on_text_stream(StubReader("", {"version": "2"}, fail=True), "candidate")  # type: ignore[arg-type]
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert ed.snapshot is not None and ed.snapshot.code == "x = 1\n"
+    assert seen == [(1, True)]
+    await ed.aclose()
+
+
+async def test_stale_snapshot_is_refreshed_with_editor_get():
+    ed, channel, clock = bridge()
+    ed.ingest("old", {"version": "1"})
+    assert (await ed.latest()).code == "old" and channel.editor_requests == 0
+    await clock.advance(6)
+    channel.editor_payload = {"version": 4, "language": "python", "code": "new", "cursor": "3:1"}
+    snap = await ed.latest()
+    assert channel.editor_requests == 1 and snap is not None
+    assert (snap.code, snap.version, snap.cursor) == ("new", 4, "3:1")
+
+
+async def test_editor_get_for_large_code_waits_for_the_pushed_stream():
+    ed, channel, clock = bridge(push_wait_s=2.0)
+    ed.ingest("old", {"version": "1"})
+    await clock.advance(6)
+    channel.editor_payload = {"version": 2, "language": "python", "code": None}
+
+    async def push_later() -> None:
+        await asyncio.sleep(0.05)
+        ed.ingest("big code", {"version": "2"})
+
+    pusher = asyncio.create_task(push_later())
+    snap = await ed.latest()
+    await pusher
+    assert snap is not None and snap.code == "big code"
+
+
+async def test_editor_get_failure_or_no_editor_falls_back_to_the_held_snapshot():
+    ed, channel, clock = bridge()
+    ed.ingest("held", {"version": "1"})
+    await clock.advance(6)
+    channel.editor_payload = None
+    assert (await ed.latest()).code == "held"
+    ed2, channel2, _ = bridge(connected=False)
+    assert await ed2.latest() is None and channel2.editor_requests == 0
+
+
+async def test_diff_is_relative_to_what_the_model_has_seen():
+    ed, _, _ = bridge()
+    ed.set_seen("def f():\n    pass\n")
+    ed.ingest("def f():\n    return 1\n", {"version": "1"})
+    diff = ed.diff_since_seen(1000)
+    assert diff is not None and "-    pass" in diff and "+    return 1" in diff
+    ed.mark_seen()
+    assert ed.diff_since_seen(1000) is None
+
+
+def test_bounded_diff_cuts_at_a_line_boundary():
+    old = ""
+    new = "\n".join(f"line {i}" for i in range(100))
+    diff = bounded_diff(old, new, 120)
+    lines = diff.splitlines()
+    assert len(diff) <= 120 + 40
+    assert lines[-1].startswith("... (") and lines[-1].endswith("more diff lines)")
+    assert all(ln.startswith(("+", "@@")) for ln in lines[:-1])
+
+
+async def test_snapshot_recorder_dedupes_rate_limits_and_flushes_the_newest():
+    clock = ManualClock()
+    recorded: list[tuple[str, dict[str, Any], str]] = []
+    rec = SnapshotRecorder(lambda t, p, k: recorded.append((t, p, k)), clock, min_interval_s=5.0)
+    ed, _, _ = bridge()
+    ed.add_listener(rec)
+    ed.ingest("a", {"version": "1"})
+    ed.ingest("a", {"version": "2"})  # same content: nothing new
+    ed.ingest("ab", {"version": "3"})  # too soon: held back
+    ed.ingest("abc", {"version": "4"})  # too soon: replaces the held one
+    assert [p["code"] for _, p, _ in recorded] == ["a"]
+    rec.flush()
+    assert [p["code"] for _, p, _ in recorded] == ["a", "abc"]
+    await clock.advance(6)
+    ed.ingest("abcd", {"version": "5"})
+    assert [p["version"] for _, p, _ in recorded] == [1, 4, 5]
+    assert all(t == "editor_snapshot" for t, _, _ in recorded)
+    keys = [k for _, _, k in recorded]
+    assert len(set(keys)) == 3 and keys[0].startswith("agent:editor:1:")
+
+
+class _StubParticipant:
+    def __init__(self, reply: str | Exception) -> None:
+        self.reply = reply
+        self.calls: list[dict[str, Any]] = []
+
+    async def perform_rpc(self, **kwargs: Any) -> str:
+        self.calls.append(kwargs)
+        if isinstance(self.reply, Exception):
+            raise self.reply
+        return self.reply
+
+
+class _StubRoom:
+    def __init__(self, reply: str | Exception) -> None:
+        self.local_participant = _StubParticipant(reply)
+        self.remote_participants = {"cand-1": object()}
+
+
+async def test_room_channel_editor_get_rpc_payload_and_failures():
+    room = _StubRoom(json.dumps({"version": 3, "language": "python", "code": "x"}))
+    channel = RoomChannel(room)  # type: ignore[arg-type]  # only perform_rpc and remote_participants are used
+    assert await channel.request_editor(5.0) is None  # no candidate yet
+    channel.candidate_identity = "cand-1"
+    assert await channel.request_editor(5.0) == {"version": 3, "language": "python", "code": "x"}
+    assert room.local_participant.calls[-1] == {
+        "destination_identity": "cand-1",
+        "method": "editor.get",
+        "payload": "{}",
+        "response_timeout": 5.0,
+    }
+    room.local_participant.reply = rtc.RpcError(1502, "Response timeout")
+    assert await channel.request_editor(5.0) is None
+    room.local_participant.reply = "not json"
+    assert await channel.request_editor(5.0) is None
