@@ -1,0 +1,183 @@
+"""The agent's internal routes over HTTP: context (never hidden tests or references), start, complete, practice."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import psycopg
+import pytest
+from psycopg.rows import DictRow
+
+from tests.conftest import ApiServer
+
+Conn = psycopg.AsyncConnection[DictRow]
+
+
+async def _secrets_of(db: Conn, question_id: str) -> tuple[list[dict], list[str]]:
+    cur = await db.execute(
+        "select case_key, input, expected_output from test_cases where question_id = %s and hidden", (question_id,)
+    )
+    hidden = await cur.fetchall()
+    cur = await db.execute("select code from reference_solutions where question_id = %s", (question_id,))
+    refs = [r["code"] for r in await cur.fetchall()]
+    cur = await db.execute("select code from starter_codes where question_id = %s", (question_id,))
+    starters = "\n".join(r["code"] for r in await cur.fetchall())
+    # Only the lines that are the solution itself (doc comments and signatures are shared with the starters).
+    own = ["\n".join(ln for ln in code.splitlines() if ln.strip() not in starters) for code in refs]
+    return hidden, own
+
+
+def _assert_no_secrets(text: str, hidden: list[dict], refs: list[str]) -> None:
+    assert hidden and refs
+    for t in hidden:
+        assert f'"{t["case_key"]}"' not in text, t["case_key"]
+    for code in refs:
+        assert json.dumps(code) not in text
+        # The most distinctive line of each reference solution must not leak either.
+        longest = max((ln.strip() for ln in code.splitlines()), key=len)
+        assert len(longest) > 15
+        assert json.dumps(longest)[1:-1] not in text
+
+
+@pytest.mark.parametrize("slug", ["two-sum", "merge-intervals", "number-of-islands", "valid-parentheses"])
+async def test_context_has_question_candidate_and_never_hidden_tests_or_reference_code(
+    api_server: ApiServer, db: Conn, slug: str
+) -> None:
+    cur = await db.execute("select id from questions where slug = %s", (slug,))
+    row = await cur.fetchone()
+    assert row is not None
+    s = await api_server.create_session(question_id=str(row["id"]), job_description="Platform team")
+
+    r = await api_server.client.get(f"/v1/internal/sessions/{s['id']}/context", headers=api_server.internal_headers())
+
+    assert r.status_code == 200
+    ctx = r.json()
+    assert ctx["session"]["id"] == s["id"]
+    assert ctx["session"]["status"] == "scheduled"
+    assert ctx["session"]["started_at"] is None and ctx["session"]["ends_at"] is None
+    assert ctx["session"]["room_name"] == f"shadows-{s['id']}"
+    assert ctx["candidate"] == {"name": "Ada Lovelace"}
+    assert ctx["job_description"] == "Platform team"
+    assert ctx["resume_text"] is None
+    q = ctx["question"]
+    assert q["slug"] == slug
+    assert q["hints"] and q["rubric"]
+    assert set(q["starter_code"]) == {"python", "javascript", "java", "cpp"}
+    assert q["visible_tests"]
+    assert "compare" not in q
+    hidden, refs = await _secrets_of(db, s["question_id"])
+    assert q["hidden_test_count"] == len(hidden)
+    _assert_no_secrets(r.text, hidden, refs)
+    assert "ada@example.com" not in r.text
+
+
+async def test_start_moves_scheduled_to_in_progress_and_is_idempotent(api_server: ApiServer) -> None:
+    s = await api_server.create_session(duration_minutes=30)
+    headers = api_server.internal_headers()
+
+    first = await api_server.client.post(f"/v1/internal/sessions/{s['id']}/start", headers=headers)
+    second = await api_server.client.post(f"/v1/internal/sessions/{s['id']}/start", headers=headers)
+
+    assert first.status_code == second.status_code == 200
+    one, two = first.json()["session"], second.json()["session"]
+    assert one["status"] == "in_progress"
+    assert one["started_at"] == two["started_at"]
+    started = datetime.fromisoformat(one["started_at"])
+    assert datetime.fromisoformat(one["ends_at"]) - started == timedelta(minutes=30)
+    assert first.json()["question"]["id"] == s["question_id"]
+
+
+@pytest.mark.parametrize("ending", ["complete", "cancel"])
+async def test_start_after_the_session_ended_is_409_session_finished(api_server: ApiServer, ending: str) -> None:
+    s = await api_server.create_session()
+    if ending == "complete":
+        await api_server.client.post(
+            f"/v1/internal/sessions/{s['id']}/complete", json={}, headers=api_server.internal_headers()
+        )
+    else:
+        await api_server.client.post(f"/v1/sessions/{s['id']}/cancel", headers=api_server.org_headers())
+
+    r = await api_server.client.post(f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers())
+
+    assert r.status_code == 409
+    assert r.json()["error"]["code"] == "session_finished"
+
+
+async def test_complete_stores_final_code_and_is_idempotent(api_server: ApiServer, db: Conn) -> None:
+    s = await api_server.create_session()
+    headers = api_server.internal_headers()
+    await api_server.client.post(f"/v1/internal/sessions/{s['id']}/start", headers=headers)
+
+    r = await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/complete",
+        json={"final_code": "function twoSum() {}", "language": "javascript", "reason": "time_up"},
+        headers=headers,
+    )
+    again = await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/complete", json={"final_code": "overwritten?"}, headers=headers
+    )
+
+    assert r.json() == {"id": s["id"], "status": "completed"}
+    assert again.json() == {"id": s["id"], "status": "completed"}
+    cur = await db.execute(
+        "select status, final_code, language, end_reason, ended_at from sessions where id = %s", (s["id"],)
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    assert (row["status"], row["final_code"], row["language"], row["end_reason"]) == (
+        "completed",
+        "function twoSum() {}",
+        "javascript",
+        "time_up",
+    )
+    assert row["ended_at"] is not None
+
+
+async def test_context_includes_events_so_far_in_order(api_server: ApiServer) -> None:
+    s = await api_server.create_session()
+    headers = api_server.internal_headers()
+    await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/events",
+        json={"events": [{"idempotency_key": f"k{i}", "type": "note", "payload": {"i": i}} for i in range(3)]},
+        headers=headers,
+    )
+    r = await api_server.client.get(f"/v1/internal/sessions/{s['id']}/context", headers=headers)
+    assert [(e["seq"], e["payload"]) for e in r.json()["events"]] == [(1, {"i": 0}), (2, {"i": 1}), (3, {"i": 2})]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/v1/internal/sessions/ses_missing/context"),
+        ("POST", "/v1/internal/sessions/ses_missing/start"),
+        ("POST", "/v1/internal/sessions/ses_missing/complete"),
+    ],
+)
+async def test_internal_route_for_unknown_session_is_404(api_server: ApiServer, method: str, path: str) -> None:
+    r = await api_server.client.request(
+        method, path, json={} if method == "POST" else None, headers=api_server.internal_headers()
+    )
+    assert r.status_code == 404
+    assert r.json()["error"]["code"] == "session_not_found"
+
+
+async def test_internal_practice_creates_an_orgless_in_progress_practice_session(
+    api_server: ApiServer, db: Conn
+) -> None:
+    r = await api_server.client.post(
+        "/v1/internal/practice", json={"difficulty": "Easy", "language": "cpp"}, headers=api_server.internal_headers()
+    )
+
+    assert r.status_code == 200, r.text
+    ctx = r.json()
+    assert ctx["session"]["status"] == "in_progress"
+    assert ctx["session"]["practice"] is True
+    assert ctx["session"]["language"] == "cpp"
+    assert ctx["session"]["started_at"] is not None
+    assert ctx["question"]["difficulty"] == "Easy"
+    hidden, refs = await _secrets_of(db, ctx["question"]["id"])
+    _assert_no_secrets(r.text, hidden, refs)
+    cur = await db.execute("select organization_id, practice from sessions where id = %s", (ctx["session"]["id"],))
+    row = await cur.fetchone()
+    assert row is not None and row["organization_id"] is None and row["practice"] is True
