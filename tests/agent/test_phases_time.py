@@ -1,0 +1,144 @@
+"""Time warnings, the time-up wrap-up, overtime end, and the coding check-in, on a controllable clock."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from livekit.agents import AgentSession
+
+from agent.interview import attach_interview, build_interview
+from agent.phases import WrapUpAgent, make_phase_agent
+from agent.prompts import render
+from agent.state import InterviewState, Phase
+from tests.fakes.clock import ManualClock
+from tests.fakes.interview import FakeChannel, FakeSink, make_context, test_settings
+from tests.fakes.llm import FakeLLM, say
+
+
+def make(minutes_left: float, **settings: Any):
+    clock, channel, sink = ManualClock(), FakeChannel(), FakeSink()
+    _, state = build_interview(
+        make_context(minutes_left=minutes_left),
+        api=None,
+        recorder=sink,
+        clock=clock,
+        channel=channel,
+        settings=test_settings(**settings),
+    )
+    return state, channel, sink, clock
+
+
+def instructed(fake: FakeLLM, text: str) -> int:
+    """How many LLM requests carried `text` in a system message (the instructions of generate_reply)."""
+    n = 0
+    for req in fake.requests:
+        if any(
+            i.type == "message" and i.role == "system" and text in (i.text_content or "")
+            for i in req["chat_ctx"].items
+        ):
+            n += 1
+    return n
+
+
+async def settle(session: AgentSession[Any]) -> None:
+    for _ in range(100):
+        await asyncio.sleep(0.01)
+        if session.current_speech is None and session.agent_state != "thinking":
+            return
+
+
+async def test_time_warnings_at_ten_and_five_minutes_then_wrap_up_and_overtime_end():
+    state, channel, sink, clock = make(minutes_left=11, overtime_s=60)
+    ended: list[str] = []
+
+    async def on_end(reason: str) -> None:
+        ended.append(reason)
+
+    state.on_end = on_end
+    fake = FakeLLM([say("Okay.")])
+    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.TESTING, state), capture_run=True)
+        tasks = attach_interview(session, state)
+        ten = render("time_warning", minutes=10)
+        five = render("time_warning", minutes=5)
+        await clock.advance(50, step=5)
+        await settle(session)
+        assert sink.of_type("time_warning") == [] and instructed(fake, ten) == 0
+        await clock.advance(15, step=5)  # crosses 10:00 left
+        await settle(session)
+        assert [e["payload"]["minutes_left"] for e in sink.of_type("time_warning")] == [10]
+        assert instructed(fake, ten) == 1
+        await clock.advance(300, step=10)  # crosses 5:00 left
+        await settle(session)
+        assert [e["key"] for e in sink.of_type("time_warning")] == [
+            "agent:time_warning:10",
+            "agent:time_warning:5",
+        ]
+        assert instructed(fake, five) == 1
+        assert [e["minutes_left"] for e in channel.of_type("time_warning")] == [10, 5]
+        await clock.advance(300, step=10)  # time is up
+        await settle(session)
+        assert isinstance(session.current_agent, WrapUpAgent) and state.phase == Phase.WRAP_UP
+        assert instructed(fake, render("time_up")) >= 1
+        assert channel.of_type("time_up") and not ended
+        await clock.advance(61, step=5)  # overtime grace is over
+        await settle(session)
+        assert ended == ["time_up"] and state.phase == Phase.END and state.end_reason == "time_up"
+        await tasks.aclose()
+
+
+async def test_resumed_late_session_does_not_repeat_past_warnings():
+    state, _, sink, clock = make(minutes_left=3.5)
+    fake = FakeLLM([say("Okay.")])
+    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.CODING, state), capture_run=True)
+        tasks = attach_interview(session, state)
+        await clock.advance(30, step=5)
+        await settle(session)
+        assert sink.of_type("time_warning") == []  # both marks passed over a minute before this job started
+        await tasks.aclose()
+    state, _, sink, clock = make(minutes_left=5.5)
+    async with AgentSession[InterviewState](llm=FakeLLM([say("Ok.")]), userdata=state) as session:
+        await session.start(make_phase_agent(Phase.CODING, state), capture_run=True)
+        tasks = attach_interview(session, state)
+        await clock.advance(40, step=5)
+        await settle(session)
+        assert [e["payload"]["minutes_left"] for e in sink.of_type("time_warning")] == [5]
+        await tasks.aclose()
+
+
+async def test_coding_check_in_only_after_the_configured_quiet_stretch_and_editor_activity_resets_it():
+    state, _, sink, clock = make(minutes_left=40, coding_checkin_s=90)
+    fake = FakeLLM([say("Go ahead."), say("How is it going?")])
+    checkin = render("checkin")
+    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.CODING, state), capture_run=True)
+        tasks = attach_interview(session, state)
+        await clock.advance(60, step=2)
+        await settle(session)
+        assert instructed(fake, checkin) == 0  # a minute of silence: no speech
+        state.editor.ingest("def two_sum(nums, target):\n    pass\n", {"version": "1"})  # typing resets it
+        await clock.advance(60, step=2)
+        await settle(session)
+        assert instructed(fake, checkin) == 0
+        await clock.advance(40, step=2)  # 100 s since the last edit
+        await settle(session)
+        assert instructed(fake, checkin) == 1 and tasks.attention.checkins == 1
+        assert [e["payload"]["kind"] for e in sink.of_type("note")] == ["checkin"]
+        await clock.advance(30, step=2)  # no second check-in right after the first
+        await settle(session)
+        assert instructed(fake, checkin) == 1
+        await tasks.aclose()
+
+
+async def test_no_check_in_outside_coding():
+    state, _, _, clock = make(minutes_left=40, coding_checkin_s=30)
+    fake = FakeLLM([say("What's your approach?")])
+    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.APPROACH, state), capture_run=True)
+        tasks = attach_interview(session, state)
+        await clock.advance(120, step=5)
+        await settle(session)
+        assert instructed(fake, render("checkin")) == 0
+        await tasks.aclose()
