@@ -14,8 +14,15 @@ from api.schemas import PracticeCreate, SessionCreated
 
 router = APIRouter(prefix="/v1", tags=["practice"])
 
-# Per process. Behind several API replicas, switch the storage to Redis (limits supports it) for a global limit.
-_limiter = MovingWindowRateLimiter(MemoryStorage())
+
+def _limiter(request: Request) -> MovingWindowRateLimiter:
+    """One limiter per app instance (not per module: a second app in the same process starts with a fresh count).
+    Behind several API replicas, switch the storage to Redis (limits supports it) for a global limit."""
+    state = request.app.state
+    limiter = getattr(state, "practice_limiter", None)
+    if limiter is None:
+        limiter = state.practice_limiter = MovingWindowRateLimiter(MemoryStorage())
+    return limiter
 
 
 @router.post("/practice", status_code=201, response_model=SessionCreated)
@@ -26,7 +33,7 @@ async def create_practice_session(
     if not settings.practice_enabled:
         raise NotFoundError("Not found.", code="not_found")
     client = request.client.host if request.client else "unknown"
-    if not await _limiter.hit(parse(settings.practice_rate_limit), "practice", client):
+    if not await _limiter(request).hit(parse(settings.practice_rate_limit), "practice", client):
         raise RateLimitedError("Too many practice sessions from this address; try again later.")
     scheduled = await schedule_session(
         conn,
