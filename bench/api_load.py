@@ -2,9 +2,11 @@
 uvicorn process) and a durable local PostgreSQL 15, driven by npm `loadtest` (open loop: requests leave on a
 fixed schedule whether or not earlier ones have answered, so a slow server cannot slow the load down).
 
-Baselines measured in the same run: `GET /healthz` through the same loader at the highest target rate (the
-floor of the HTTP stack: uvicorn, middleware, loopback, the loader) and a sequential single-connection run of
-each endpoint (service time with no queueing at all).
+Baselines measured in the same run: the loader against a trivial Node.js server (the floor of the apparatus on
+this machine right now), `GET /healthz` through the same loader at the highest target rate (the floor of the
+HTTP stack: uvicorn, middleware, loopback), and a sequential single-connection run of each endpoint (service time
+with no queueing at all). CPU per request of the API and PostgreSQL, and CPU used by anything else on the
+machine, are measured over the same windows.
 
     python -m bench api [--workers N] [--seconds S] [--write-doc docs/benchmarks-api.md]
 """
@@ -39,6 +41,9 @@ TOOLS_DIR = ROOT / ".cache" / "bench-node"
 LOADTEST_VERSION = "8.2.1"
 DOC_PATH = ROOT / "docs" / "benchmarks-api.md"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+CONTENDED_PCT = (
+    25.0  # CPU used by processes outside the benchmark, % of one core, above which a run is flagged
+)
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,17 @@ class Target:
 CREATE = Target("POST /v1/sessions", "POST", "/v1/sessions", 150, 25.0)
 JOIN = Target("POST /v1/join", "POST", "/v1/join", 300, 10.0)
 HEALTH = Target("GET /healthz (floor)", "GET", "/healthz", 300, None)
+# The measuring apparatus alone: the same loader against a trivial Node.js server on loopback.
+LOOPBACK = Target("loader floor (Node echo)", "GET", "/healthz", 300, None)
+
+FLOOR_SERVER_JS = r"""
+import http from 'node:http'
+const server = http.createServer((req, res) => {
+  req.resume()
+  req.on('end', () => { res.setHeader('content-type', 'application/json'); res.end('{"status":"ok"}') })
+})
+server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`))
+"""
 
 # The open-loop driver: loadtest's timer fires every 1000/rps ms (catching up when late) and hands the request
 # to a free client, creating a new one (a new keep-alive connection) when all are busy. The driver times each
@@ -173,6 +189,7 @@ def ensure_loadtest() -> Path:
             ]
         )
     (TOOLS_DIR / "drive.mjs").write_text(DRIVER_JS)
+    (TOOLS_DIR / "floor-server.mjs").write_text(FLOOR_SERVER_JS)
     return TOOLS_DIR / "drive.mjs"
 
 
@@ -228,7 +245,7 @@ def free_port() -> int:
 class Stack:
     url: str
     api_pid: int
-    pg_pid: int
+    pg_pid: int | None
     org_key: str
     api_log: Path
     command: str
@@ -590,7 +607,7 @@ def load_run(
         def sample() -> tuple[float, float, float, float, int]:
             return (
                 tree_cpu_seconds(stack.api_pid),
-                tree_cpu_seconds(stack.pg_pid),
+                tree_cpu_seconds(stack.pg_pid) if stack.pg_pid else 0.0,
                 tree_cpu_seconds(proc.pid),
                 machine_busy_seconds(),
                 stack.api_log.stat().st_size,
@@ -711,6 +728,14 @@ def render(
             f"| {r.target.name} | {r.target.rps} | {r.rps:.1f} | {_ms(r.p50_ms)} | {_ms(r.p90_ms)} "
             f"| {_ms(r.p99_ms)} | {_ms(r.max_ms)} | {r.errors} | {target} | **{verdict(r)}** |"
         )
+    worst_other = max((r.other_cpu_pct for r in results), default=0.0)
+    if worst_other > CONTENDED_PCT:
+        lines += [
+            "",
+            f"**Contended run:** processes outside the benchmark used up to {worst_other:.0f}% of one core during "
+            "the measured windows (see `other CPU` below); these latencies include waiting for a CPU, as the "
+            "loader-floor row shows.",
+        ]
     lines += [
         "",
         "Where the time and CPU went in the same windows (in-app: MetricsMiddleware's access log; CPU: /proc, "
@@ -747,6 +772,47 @@ def write_doc(path: Path, key: str, block: str) -> None:
     else:
         text = text.rstrip("\n") + f"\n\n### {key}\n\n{section}\n"
     path.write_text(text)
+
+
+def print_result(r: LoadResult) -> None:
+    print(
+        f"{r.target.name:<26} {r.target.rps} req/s offered, {r.rps:.1f} achieved: p50 {r.p50_ms:.2f}  "
+        f"p90 {r.p90_ms:.2f}  p99 {r.p99_ms:.2f}  max {r.max_ms:.2f} ms  errors {r.errors}  [{verdict(r)}]\n"
+        f"    p99 from actual send {r.service_p99_ms:.2f} ms, max send lag {r.max_lag_ms:.2f} ms, "
+        f"conns {r.max_connections}, in-app p50/p99 {r.server_p50_ms:.2f}/{r.server_p99_ms:.2f} ms, "
+        f"CPU/req API {r.api_cpu_ms_per_req:.2f} ms PG {r.pg_cpu_ms_per_req:.2f} ms, "
+        f"loader {r.loader_cpu_pct:.0f}%, other {r.other_cpu_pct:.0f}%",
+        flush=True,
+    )
+    if r.profile:
+        print("\n".join(r.profile), flush=True)
+
+
+def loader_floor(
+    stack: Stack, driver: Path, target: Target, args: argparse.Namespace, run_id: str
+) -> LoadResult:
+    """The loader against a trivial Node.js server at the same rate: what this machine, right now, adds to
+    any latency measured here (scheduling, loopback, the loader itself)."""
+    server = subprocess.Popen(
+        ["nice", "-n", str(args.nice), "node", str(driver.parent / "floor-server.mjs")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        port = int(server.stdout.readline())
+        with tempfile.NamedTemporaryFile(suffix=".log") as empty:
+            floor = replace(
+                stack,
+                url=f"http://127.0.0.1:{port}",
+                api_pid=server.pid,
+                pg_pid=None,
+                api_log=Path(empty.name),
+            )
+            return load_run(floor, driver, target, args.seconds, args.warmup, run_id, args.nice, None)
+    finally:
+        server.terminate()
+        server.wait(10)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -811,19 +877,12 @@ def main(argv: list[str] | None = None) -> int:
             replace(JOIN, rps=args.join_rps),
         ]
         for target in targets:
+            if target is targets[0]:
+                results.append(loader_floor(stack, driver, replace(LOOPBACK, rps=target.rps), args, run_id))
+                print_result(results[-1])
             r = load_run(stack, driver, target, args.seconds, args.warmup, run_id, args.nice, args.profile)
             results.append(r)
-            print(
-                f"{target.name:<22} {target.rps} req/s offered, {r.rps:.1f} achieved: p50 {r.p50_ms:.2f}  "
-                f"p90 {r.p90_ms:.2f}  p99 {r.p99_ms:.2f}  max {r.max_ms:.2f} ms  errors {r.errors}  "
-                f"[{verdict(r)}]\n    p99 from actual send {r.service_p99_ms:.2f} ms, max send lag "
-                f"{r.max_lag_ms:.2f} ms, conns {r.max_connections}, in-app p50/p99 {r.server_p50_ms:.2f}/"
-                f"{r.server_p99_ms:.2f} ms, CPU/req API {r.api_cpu_ms_per_req:.2f} ms PG "
-                f"{r.pg_cpu_ms_per_req:.2f} ms, loader {r.loader_cpu_pct:.0f}%, other {r.other_cpu_pct:.0f}%",
-                flush=True,
-            )
-            if r.profile:
-                print("\n".join(r.profile), flush=True)
+            print_result(r)
     block = render(info, command.strip(), stack.command, seq, results, args.seconds, args.warmup)
     print()
     print(block)
