@@ -55,12 +55,12 @@ def api_settings(api_settings: ApiSettings, web_dist: Path) -> ApiSettings:
     return api_settings.model_copy(update={"web_dir": web_dist})
 
 
-async def drive(scenario: str, url: str, **plan: Any) -> dict[str, Any]:
+async def drive(scenario: str, **plan: Any) -> dict[str, Any]:
     """Run tests/web/drive_join.cjs on one scenario and return what the page showed (fails with the driver's error)."""
     proc = await asyncio.create_subprocess_exec(
         "node",
         str(DRIVER),
-        json.dumps({"scenario": scenario, "url": url, **plan}),
+        json.dumps({"scenario": scenario, **plan}),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
         env={**os.environ, "CHROMIUM": CHROMIUM},

@@ -1,6 +1,7 @@
 // Drives the candidate page in headless Debian chromium with playwright-core (from web/node_modules) and prints
 // what it saw as one JSON line. Launched by tests/web/test_join_page.py; assertions live in the Python test.
-//   node drive_join.cjs '{"scenario": "interview" | "notice", "url": "...", "code": "..."}'
+//   node drive_join.cjs '{"scenario": "interview", "url": "...", "code": "...", "screenshot": "optional.png"}'
+//   node drive_join.cjs '{"scenario": "notices", "urls": {"name": "...", ...}}'
 "use strict";
 const path = require("node:path");
 
@@ -76,6 +77,7 @@ async function interview(page, plan) {
   out.edited = await editorText(page);
   await page.keyboard.press("Control+Enter");
   out.solution_run = await report(page);
+  if (plan.screenshot) await page.screenshot({ path: plan.screenshot, fullPage: true });
 
   await page.click("#submit");
   out.submission = await report(page);
@@ -96,15 +98,24 @@ async function interview(page, plan) {
   return out;
 }
 
-async function notice(page, plan) {
-  await page.goto(plan.url);
-  await page.waitForSelector("#notice:not([hidden])", { timeout: 30_000 });
-  return page.evaluate(() => ({
-    title: document.getElementById("notice-title").textContent,
-    detail: document.getElementById("notice-detail").textContent,
-    app_hidden: document.getElementById("app").hidden,
-    href: window.location.href,
-  }));
+/** Each of `plan.urls` in a fresh tab: the notice the page shows instead of the interview. */
+async function notices(page, plan) {
+  const seen = {};
+  for (const [name, url] of Object.entries(plan.urls)) {
+    const tab = await page.context().newPage();
+    await tab.goto(url);
+    await tab.waitForSelector("#notice:not([hidden])", { timeout: 30_000 });
+    seen[name] = await tab.evaluate(() => ({
+      title: document.getElementById("notice-title").textContent,
+      detail: document.getElementById("notice-detail").textContent,
+      retry_visible: !document.getElementById("notice-retry").hidden,
+      app_hidden: document.getElementById("app").hidden,
+      href: window.location.href,
+      stored_invite: window.sessionStorage.getItem("shadows.invite"),
+    }));
+    await tab.close();
+  }
+  return seen;
 }
 
 async function main() {
@@ -127,7 +138,7 @@ async function main() {
     });
     const page = await context.newPage();
     page.on("pageerror", (e) => errors.push(String(e)));
-    const scenario = { interview, notice }[plan.scenario];
+    const scenario = { interview, notices }[plan.scenario];
     const result = await scenario(page, plan);
     process.stdout.write(JSON.stringify({ ok: true, result, page_errors: errors, blocked }) + "\n");
   } catch (e) {

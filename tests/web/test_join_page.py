@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,13 @@ async def test_join_link_opens_the_problem_runs_code_and_survives_voice_failure(
     starter = (ROOT / "questions/two-sum/starter.py").read_text()
     solution = (ROOT / "questions/two-sum/reference.py").read_text()
 
-    seen = await drive("interview", _link(api_server, created), code=solution)
+    shots = os.environ.get("SHADOWS_WEB_SCREENSHOTS")  # a directory: keep a screenshot for a human to look at
+    seen = await drive(
+        "interview",
+        url=_link(api_server, created),
+        code=solution,
+        screenshot=str(Path(shots) / "join-page.png") if shots else None,
+    )
 
     opened = seen["opened"]
     assert opened["title"] == "Two Sum"
@@ -81,35 +88,40 @@ async def test_join_link_opens_the_problem_runs_code_and_survives_voice_failure(
     assert [r["type"] for r in await cur.fetchall()] == ["test_run", "test_run", "submission"]
 
 
-async def test_invalid_invite_says_the_link_is_not_valid(api_server: ApiServer) -> None:
-    seen = await drive("notice", f"{api_server.url}/join#invite=not-a-real-invite")
-    assert seen["title"] == "This interview link is not valid"
-    assert seen["app_hidden"]
-    assert "not-a-real-invite" not in seen["href"]
-
-
-async def test_missing_invite_asks_for_the_link(api_server: ApiServer) -> None:
-    seen = await drive("notice", f"{api_server.url}/join")
-    assert seen["title"] == "This page needs your interview link"
-
-
-async def test_expired_invite_says_the_link_has_expired(api_server: ApiServer, db) -> None:
-    created = await api_server.create_session()
+async def test_unusable_links_say_why_and_are_forgotten(api_server: ApiServer, db) -> None:
+    expired = await api_server.create_session()
     await db.execute(
-        "update sessions set invite_expires_at = now() - interval '1 minute' where id = %s", (created["id"],)
+        "update sessions set invite_expires_at = now() - interval '1 minute' where id = %s", (expired["id"],)
     )
-    seen = await drive("notice", _link(api_server, created))
-    assert seen["title"] == "This interview link has expired"
-    assert created["invite"] not in seen["href"]
-
-
-async def test_finished_interview_says_it_has_finished(api_server: ApiServer) -> None:
-    created = await api_server.create_session()
+    finished = await api_server.create_session()
     r = await api_server.client.post(
-        f"/v1/internal/sessions/{created['id']}/complete",
+        f"/v1/internal/sessions/{finished['id']}/complete",
         json={"final_code": None, "language": "python", "reason": "completed"},
         headers=api_server.internal_headers(),
     )
     assert r.status_code == 200, r.text
-    seen = await drive("notice", _link(api_server, created))
-    assert seen["title"] == "This interview has already finished"
+    cancelled = await api_server.create_session()
+    r = await api_server.client.post(f"/v1/sessions/{cancelled['id']}/cancel", headers=api_server.org_headers())
+    assert r.status_code == 200, r.text
+
+    seen = await drive(
+        "notices",
+        urls={
+            "invalid": f"{api_server.url}/join#invite=not-a-real-invite",
+            "missing": f"{api_server.url}/join",
+            "expired": _link(api_server, expired),
+            "finished": _link(api_server, finished),
+            "cancelled": _link(api_server, cancelled),
+        },
+    )
+
+    assert seen["invalid"]["title"] == "This interview link is not valid"  # 401
+    assert seen["missing"]["title"] == "This page needs your interview link"
+    assert seen["expired"]["title"] == "This interview link has expired"  # 410
+    assert seen["finished"]["title"] == "This interview has already finished"  # 409
+    assert seen["cancelled"]["title"] == "This interview was cancelled"  # 409 session_cancelled
+    for name, page in seen.items():
+        assert page["app_hidden"], name
+        assert not page["retry_visible"], f"{name}: retrying cannot help"
+        assert page["stored_invite"] is None, f"{name}: a refused invite is not kept"
+        assert "#" not in page["href"] and "invite" not in page["href"], name

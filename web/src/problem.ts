@@ -10,7 +10,10 @@ export function renderProblem(question: Question): void {
   difficulty.textContent = question.difficulty;
   difficulty.dataset.level = question.difficulty.toLowerCase();
   byId("question-topics").replaceChildren(...question.topics.map((t) => h("li", {}, t)));
-  byId("question-statement").replaceChildren(renderMarkdown(question.statement_md));
+  const statement = renderMarkdown(question.statement_md);
+  const first = statement.firstElementChild;
+  if (first?.tagName === "H1" && first.textContent?.trim() === question.title.trim()) first.remove(); // shown above
+  byId("question-statement").replaceChildren(statement);
 
   const params = question.signature.params.map((p) => p.name);
   const tests = question.visible_tests.map((test) =>

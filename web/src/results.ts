@@ -46,7 +46,10 @@ function visibleDetails(test: TestResult): HTMLElement | null {
 function testItem(test: TestResult): HTMLElement {
   const passed = test.verdict === "accepted";
   const label = test.hidden ? (passed ? "Passed" : "Failed") : verdictLabel(test.verdict);
-  const time = typeof test.time_ms === "number" && !test.hidden ? ` · ${Math.round(test.time_ms)} ms` : "";
+  const time =
+    typeof test.time_ms === "number" && !test.hidden
+      ? ` · ${test.time_ms < 1 ? "<1" : Math.round(test.time_ms)} ms`
+      : "";
   return h(
     "li",
     {

@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { formatClock, readClock } from "./timer";
+
+describe("interview clock", () => {
+  it("formats minutes and seconds, rounding up partial seconds", () => {
+    expect(formatClock(45 * 60_000)).toBe("45:00");
+    expect(formatClock(61_500)).toBe("1:02");
+    expect(formatClock(-5)).toBe("0:00");
+    expect(formatClock(90 * 60_000)).toBe("1:30:00");
+  });
+
+  it("shows the full duration before the interview starts", () => {
+    expect(readClock({ ends_at: null, duration_minutes: 45 }, 0)).toMatchObject({ text: "45:00", state: "waiting" });
+  });
+
+  it("counts down to ends_at, low in the last five minutes, over at zero", () => {
+    const end = Date.parse("2026-11-21T10:00:00Z");
+    const session = { ends_at: "2026-11-21T10:00:00Z", duration_minutes: 45 };
+    expect(readClock(session, end - 10 * 60_000)).toMatchObject({ text: "10:00", state: "running" });
+    expect(readClock(session, end - 4 * 60_000)).toMatchObject({ text: "4:00", state: "low" });
+    expect(readClock(session, end + 1000)).toMatchObject({ text: "0:00", state: "over" });
+  });
+});
