@@ -2,17 +2,43 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import zlib
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
+import httpx
 import pytest
+import uvicorn
 from google.protobuf.json_format import MessageToJson
 from livekit import api as lk
 
-from tests.conftest import LIVEKIT_KEY, LIVEKIT_SECRET
+from api.app import create_app
+from api.settings import ApiSettings
+from tests.conftest import LIVEKIT_KEY, LIVEKIT_SECRET, free_port
+
+
+@asynccontextmanager
+async def serve(settings: ApiSettings) -> AsyncIterator[httpx.AsyncClient]:
+    """Another real app under uvicorn (for settings the shared `api_server` does not have); yields a client."""
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=free_port(), log_level="warning")
+    )
+    task = asyncio.create_task(server.serve())
+    try:
+        for _ in range(500):
+            if server.started or task.done():
+                break
+            await asyncio.sleep(0.01)
+        assert server.started, "uvicorn did not start"
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.config.port}", timeout=30) as client:
+            yield client
+    finally:
+        server.should_exit = True
+        await task
 
 
 def signed_webhook(

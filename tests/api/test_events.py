@@ -51,7 +51,9 @@ async def test_batch_is_appended_in_order_with_dense_seqs(api_server: ApiServer,
     assert rows[1]["payload"] == {"n": 1}
 
 
-async def test_repeated_key_returns_its_stored_seq_and_stores_nothing(api_server: ApiServer, db: Conn) -> None:
+async def test_repeated_key_returns_its_stored_seq_and_stores_nothing(
+    api_server: ApiServer, db: Conn
+) -> None:
     s = await api_server.create_session()
     await _post(api_server, s["id"], [_event("a"), _event("b")])
 
@@ -76,10 +78,16 @@ async def test_same_key_twice_in_one_batch_is_stored_once(api_server: ApiServer,
     assert len(await _stored(db, s["id"])) == 1
 
 
-async def test_event_time_defaults_to_seconds_since_start_and_keeps_given_t(api_server: ApiServer, db: Conn) -> None:
+async def test_event_time_defaults_to_seconds_since_start_and_keeps_given_t(
+    api_server: ApiServer, db: Conn
+) -> None:
     s = await api_server.create_session()
-    await api_server.client.post(f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers())
-    await db.execute("update sessions set started_at = now() - interval '90 seconds' where id = %s", (s["id"],))
+    await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
+    )
+    await db.execute(
+        "update sessions set started_at = now() - interval '90 seconds' where id = %s", (s["id"],)
+    )
 
     await _post(api_server, s["id"], [_event("no-t"), {**_event("with-t"), "t": 12.25}])
 
@@ -138,7 +146,9 @@ async def test_events_for_unknown_session_are_404(api_server: ApiServer) -> None
     assert r.json()["error"]["code"] == "session_not_found"
 
 
-async def test_unknown_event_type_is_422_naming_the_field_and_stores_nothing(api_server: ApiServer, db: Conn) -> None:
+async def test_unknown_event_type_is_422_naming_the_field_and_stores_nothing(
+    api_server: ApiServer, db: Conn
+) -> None:
     s = await api_server.create_session()
     r = await api_server.client.post(
         f"/v1/internal/sessions/{s['id']}/events",
@@ -155,13 +165,17 @@ async def test_empty_or_oversized_batches_are_422(api_server: ApiServer) -> None
     s = await api_server.create_session()
     for events in ([], [_event(f"k{i}") for i in range(201)]):
         r = await api_server.client.post(
-            f"/v1/internal/sessions/{s['id']}/events", json={"events": events}, headers=api_server.internal_headers()
+            f"/v1/internal/sessions/{s['id']}/events",
+            json={"events": events},
+            headers=api_server.internal_headers(),
         )
         assert r.status_code == 422
         assert r.json()["error"]["message"].startswith("events")
 
 
-async def test_payload_with_nul_character_is_refused_without_a_server_error(api_server: ApiServer, db: Conn) -> None:
+async def test_payload_with_nul_character_is_refused_without_a_server_error(
+    api_server: ApiServer, db: Conn
+) -> None:
     s = await api_server.create_session()
     r = await api_server.client.post(
         f"/v1/internal/sessions/{s['id']}/events",

@@ -16,7 +16,8 @@ Conn = psycopg.AsyncConnection[DictRow]
 
 async def _secrets_of(db: Conn, question_id: str) -> tuple[list[dict], list[str]]:
     cur = await db.execute(
-        "select case_key, input, expected_output from test_cases where question_id = %s and hidden", (question_id,)
+        "select case_key, input, expected_output from test_cases where question_id = %s and hidden",
+        (question_id,),
     )
     hidden = await cur.fetchall()
     cur = await db.execute("select code from reference_solutions where question_id = %s", (question_id,))
@@ -49,7 +50,9 @@ async def test_context_has_question_candidate_and_never_hidden_tests_or_referenc
     assert row is not None
     s = await api_server.create_session(question_id=str(row["id"]), job_description="Platform team")
 
-    r = await api_server.client.get(f"/v1/internal/sessions/{s['id']}/context", headers=api_server.internal_headers())
+    r = await api_server.client.get(
+        f"/v1/internal/sessions/{s['id']}/context", headers=api_server.internal_headers()
+    )
 
     assert r.status_code == 200
     ctx = r.json()
@@ -89,7 +92,9 @@ async def test_start_moves_scheduled_to_in_progress_and_is_idempotent(api_server
 
 
 @pytest.mark.parametrize("ending", ["complete", "cancel"])
-async def test_start_after_the_session_ended_is_409_session_finished(api_server: ApiServer, ending: str) -> None:
+async def test_start_after_the_session_ended_is_409_session_finished(
+    api_server: ApiServer, ending: str
+) -> None:
     s = await api_server.create_session()
     if ending == "complete":
         await api_server.client.post(
@@ -98,7 +103,9 @@ async def test_start_after_the_session_ended_is_409_session_finished(api_server:
     else:
         await api_server.client.post(f"/v1/sessions/{s['id']}/cancel", headers=api_server.org_headers())
 
-    r = await api_server.client.post(f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers())
+    r = await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
+    )
 
     assert r.status_code == 409
     assert r.json()["error"]["code"] == "session_finished"
@@ -139,11 +146,17 @@ async def test_context_includes_events_so_far_in_order(api_server: ApiServer) ->
     headers = api_server.internal_headers()
     await api_server.client.post(
         f"/v1/internal/sessions/{s['id']}/events",
-        json={"events": [{"idempotency_key": f"k{i}", "type": "note", "payload": {"i": i}} for i in range(3)]},
+        json={
+            "events": [{"idempotency_key": f"k{i}", "type": "note", "payload": {"i": i}} for i in range(3)]
+        },
         headers=headers,
     )
     r = await api_server.client.get(f"/v1/internal/sessions/{s['id']}/context", headers=headers)
-    assert [(e["seq"], e["payload"]) for e in r.json()["events"]] == [(1, {"i": 0}), (2, {"i": 1}), (3, {"i": 2})]
+    assert [(e["seq"], e["payload"]) for e in r.json()["events"]] == [
+        (1, {"i": 0}),
+        (2, {"i": 1}),
+        (3, {"i": 2}),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -154,7 +167,9 @@ async def test_context_includes_events_so_far_in_order(api_server: ApiServer) ->
         ("POST", "/v1/internal/sessions/ses_missing/complete"),
     ],
 )
-async def test_internal_route_for_unknown_session_is_404(api_server: ApiServer, method: str, path: str) -> None:
+async def test_internal_route_for_unknown_session_is_404(
+    api_server: ApiServer, method: str, path: str
+) -> None:
     r = await api_server.client.request(
         method, path, json={} if method == "POST" else None, headers=api_server.internal_headers()
     )
@@ -166,7 +181,9 @@ async def test_internal_practice_creates_an_orgless_in_progress_practice_session
     api_server: ApiServer, db: Conn
 ) -> None:
     r = await api_server.client.post(
-        "/v1/internal/practice", json={"difficulty": "Easy", "language": "cpp"}, headers=api_server.internal_headers()
+        "/v1/internal/practice",
+        json={"difficulty": "Easy", "language": "cpp"},
+        headers=api_server.internal_headers(),
     )
 
     assert r.status_code == 200, r.text
@@ -178,6 +195,8 @@ async def test_internal_practice_creates_an_orgless_in_progress_practice_session
     assert ctx["question"]["difficulty"] == "Easy"
     hidden, refs = await _secrets_of(db, ctx["question"]["id"])
     _assert_no_secrets(r.text, hidden, refs)
-    cur = await db.execute("select organization_id, practice from sessions where id = %s", (ctx["session"]["id"],))
+    cur = await db.execute(
+        "select organization_id, practice from sessions where id = %s", (ctx["session"]["id"],)
+    )
     row = await cur.fetchone()
     assert row is not None and row["organization_id"] is None and row["practice"] is True

@@ -96,7 +96,9 @@ async def test_join_token_after_start_lasts_only_for_what_is_left_of_the_session
     api_server: ApiServer, db: Conn
 ) -> None:
     s = await api_server.create_session(duration_minutes=45)
-    await api_server.client.post(f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers())
+    await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
+    )
     await db.execute(
         "update sessions set started_at = now() - interval '40 minutes' where id = %s", (s["id"],)
     )
@@ -153,7 +155,8 @@ async def test_livekit_token_endpoint_refuses_another_room_with_403(api_server: 
 async def test_join_with_expired_invite_is_410_invite_expired(api_server: ApiServer, db: Conn) -> None:
     s = await api_server.create_session()
     await db.execute(
-        "update sessions set invite_expires_at = %s where id = %s", (datetime.now(UTC) - timedelta(minutes=1), s["id"])
+        "update sessions set invite_expires_at = %s where id = %s",
+        (datetime.now(UTC) - timedelta(minutes=1), s["id"]),
     )
     r = await api_server.client.post("/v1/join", json={"invite": s["invite"]})
     assert r.status_code == 410
@@ -164,7 +167,9 @@ async def test_join_after_invite_expiry_still_works_once_the_session_has_started
     api_server: ApiServer, db: Conn
 ) -> None:
     s = await api_server.create_session()
-    await api_server.client.post(f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers())
+    await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
+    )
     await db.execute(
         "update sessions set invite_expires_at = now() - interval '1 minute' where id = %s", (s["id"],)
     )

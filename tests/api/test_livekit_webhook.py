@@ -26,7 +26,9 @@ async def _post(server: ApiServer, body: str, auth: str | None) -> tuple[int, di
 
 
 async def _status(db: Conn, sid: str) -> dict:
-    cur = await db.execute("select status, started_at, ended_at, end_reason from sessions where id = %s", (sid,))
+    cur = await db.execute(
+        "select status, started_at, ended_at, end_reason from sessions where id = %s", (sid,)
+    )
     row = await cur.fetchone()
     assert row is not None
     return row
@@ -70,9 +72,13 @@ async def test_another_sessions_candidate_joining_does_not_start_this_session(
     assert (await _status(db, other["id"]))["status"] == "scheduled"
 
 
-async def test_room_finished_while_in_progress_marks_session_abandoned(api_server: ApiServer, db: Conn) -> None:
+async def test_room_finished_while_in_progress_marks_session_abandoned(
+    api_server: ApiServer, db: Conn
+) -> None:
     s = await api_server.create_session()
-    await api_server.client.post(f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers())
+    await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
+    )
     body, auth = signed_webhook("room_finished", room=f"shadows-{s['id']}", event_id="EV_fin")
 
     status, reply = await _post(api_server, body, auth)
@@ -84,7 +90,9 @@ async def test_room_finished_while_in_progress_marks_session_abandoned(api_serve
     assert row["ended_at"] is not None
 
 
-async def test_room_finished_after_completion_leaves_session_completed(api_server: ApiServer, db: Conn) -> None:
+async def test_room_finished_after_completion_leaves_session_completed(
+    api_server: ApiServer, db: Conn
+) -> None:
     s = await api_server.create_session()
     internal = api_server.internal_headers()
     await api_server.client.post(f"/v1/internal/sessions/{s['id']}/start", headers=internal)
@@ -183,7 +191,7 @@ async def test_webhook_signed_with_another_secret_is_401(api_server: ApiServer) 
 async def test_webhook_jwt_without_body_hash_is_401(api_server: ApiServer) -> None:
     s = await api_server.create_session()
     body, _ = signed_webhook("room_finished", room=f"shadows-{s['id']}", event_id="EV_nohash")
-    from tests.conftest import LIVEKIT_SECRET  # noqa: PLC0415  # only this test signs by hand
+    from tests.conftest import LIVEKIT_SECRET  # only this test signs by hand
 
     auth = lk.AccessToken(LIVEKIT_KEY, LIVEKIT_SECRET).to_jwt()
     status, _ = await _post(api_server, body, auth)

@@ -109,7 +109,9 @@ async def _check_values(conn: Conn, table: str, constraint: str) -> str:
     return str(row["def"])
 
 
-async def test_migrate_on_empty_database_applies_every_migration_and_records_history(empty_db_url: str) -> None:
+async def test_migrate_on_empty_database_applies_every_migration_and_records_history(
+    empty_db_url: str,
+) -> None:
     expected = [m.version for m in discover()]
     assert expected, "no migrations found"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import psycopg
 from psycopg.rows import DictRow
 
-from api.app import create_app
+from tests.api.conftest import serve
 from tests.conftest import ApiServer
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -13,7 +13,8 @@ Conn = psycopg.AsyncConnection[DictRow]
 
 async def test_practice_session_is_created_orgless_and_joinable(api_server: ApiServer, db: Conn) -> None:
     r = await api_server.client.post(
-        "/v1/practice", json={"name": "Me", "difficulty": "Medium", "language": "javascript", "duration_minutes": 30}
+        "/v1/practice",
+        json={"name": "Me", "difficulty": "Medium", "language": "javascript", "duration_minutes": 30},
     )
 
     assert r.status_code == 201, r.text
@@ -61,28 +62,10 @@ async def test_practice_rate_limit_starts_fresh_for_a_new_app_instance(api_serve
 
 
 async def test_practice_is_404_when_disabled(api_server: ApiServer) -> None:
-    import asyncio  # noqa: PLC0415
-
-    import httpx  # noqa: PLC0415
-    import uvicorn  # noqa: PLC0415
-
-    from tests.conftest import free_port  # noqa: PLC0415
-
-    settings = api_server.settings.model_copy(update={"practice_enabled": False})
-    app = create_app(settings)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    task = asyncio.create_task(server.serve())
-    try:
-        while not server.started and not task.done():
-            await asyncio.sleep(0.01)
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
-            r = await client.post("/v1/practice", json={})
-        assert r.status_code == 404
-        assert r.json()["error"]["code"] == "not_found"
-    finally:
-        server.should_exit = True
-        await task
+    async with serve(api_server.settings.model_copy(update={"practice_enabled": False})) as client:
+        r = await client.post("/v1/practice", json={})
+    assert r.status_code == 404
+    assert r.json()["error"]["code"] == "not_found"
 
 
 async def test_practice_with_invalid_duration_is_422_naming_the_field(api_server: ApiServer) -> None:

@@ -28,7 +28,7 @@ async def _empty_bank(db: Conn) -> None:
 async def _counts(db: Conn) -> dict[str, int]:
     out = {}
     for table in ("questions", "test_cases", "starter_codes", "reference_solutions"):
-        cur = await db.execute(f"select count(*) as n from {table}")  # noqa: S608  # constant table names
+        cur = await db.execute(f"select count(*) as n from {table}")  # constant table names
         out[table] = (await cur.fetchone())["n"]  # type: ignore[index]  # count(*) always returns a row
     return out
 
@@ -121,7 +121,11 @@ async def test_reimport_replaces_removed_tests(db: Conn, db_url: str, tmp_path: 
     ("file", "break_it", "field"),
     [
         ("question.yaml", lambda t: t.replace("difficulty: Easy", "difficulty: Trivial"), "difficulty"),
-        ("question.yaml", lambda t: t.replace('type: "int[]"', 'type: "integer[]"'), "signature.params.0.type"),
+        (
+            "question.yaml",
+            lambda t: t.replace('type: "int[]"', 'type: "integer[]"'),
+            "signature.params.0.type",
+        ),
         ("tests.json", lambda t: json.dumps([{**json.loads(t)[0], "expected": "zero"}]), "[0].expected"),
         ("tests.json", lambda t: json.dumps([{**json.loads(t)[0], "args": [[1, 2]]}]), "[0].args"),
         ("starter.py", lambda t: t.replace("two_sum", "twosum"), "signature"),
@@ -161,7 +165,12 @@ async def test_malformed_last_question_of_several_imports_none_of_them(
 
     assert info.value.path == meta
     assert "title" in info.value.field
-    assert await _counts(db) == {"questions": 0, "test_cases": 0, "starter_codes": 0, "reference_solutions": 0}
+    assert await _counts(db) == {
+        "questions": 0,
+        "test_cases": 0,
+        "starter_codes": 0,
+        "reference_solutions": 0,
+    }
 
 
 async def test_duplicate_question_number_is_refused_before_anything_is_imported(
@@ -170,7 +179,10 @@ async def test_duplicate_question_number_is_refused_before_anything_is_imported(
     bank = _copy_bank(tmp_path, ["two-sum", "valid-parentheses"])
     two_sum_number = next(q.meta.number for q in load_bank(BANK) if q.slug == "two-sum")
     meta = bank / "valid-parentheses" / "question.yaml"
-    lines = [f"number: {two_sum_number}" if ln.startswith("number:") else ln for ln in meta.read_text().splitlines()]
+    lines = [
+        f"number: {two_sum_number}" if ln.startswith("number:") else ln
+        for ln in meta.read_text().splitlines()
+    ]
     meta.write_text("\n".join(lines) + "\n")
     await _empty_bank(db)
 
@@ -183,7 +195,7 @@ async def test_duplicate_question_number_is_refused_before_anything_is_imported(
 
 def _cli(args: list[str], db_url: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": db_url}
-    return subprocess.run(  # noqa: S603  # our own CLI, fixed arguments
+    return subprocess.run(  # our own CLI, fixed arguments
         [str(SHADOWS), *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120, check=False
     )
 

@@ -70,7 +70,9 @@ async def test_create_session_with_difficulty_filter_picks_a_matching_question(
     assert row is not None and row["difficulty"] == "Medium"
 
 
-async def test_create_session_with_unmatched_filter_is_422_no_matching_question(api_server: ApiServer) -> None:
+async def test_create_session_with_unmatched_filter_is_422_no_matching_question(
+    api_server: ApiServer,
+) -> None:
     r = await api_server.client.post(
         "/v1/sessions",
         json={"candidate": {"name": "A", "email": "a@example.com"}, "topic": "no-such-topic"},
@@ -94,7 +96,9 @@ async def test_create_session_multipart_with_resume_pdf_puts_its_text_in_the_con
     assert r.status_code == 201, r.text
     sid = r.json()["id"]
 
-    ctx = await api_server.client.get(f"/v1/internal/sessions/{sid}/context", headers=api_server.internal_headers())
+    ctx = await api_server.client.get(
+        f"/v1/internal/sessions/{sid}/context", headers=api_server.internal_headers()
+    )
     assert ctx.status_code == 200
     assert ctx.json()["resume_text"] == resume
     assert ctx.json()["job_description"] == "JD text"
@@ -102,7 +106,9 @@ async def test_create_session_multipart_with_resume_pdf_puts_its_text_in_the_con
     assert detail.json()["has_resume"] is True
 
 
-async def test_create_session_multipart_with_non_pdf_resume_is_422_invalid_resume(api_server: ApiServer) -> None:
+async def test_create_session_multipart_with_non_pdf_resume_is_422_invalid_resume(
+    api_server: ApiServer,
+) -> None:
     payload = {"candidate": {"name": "Ada", "email": "ada@example.com"}}
     r = await api_server.client.post(
         "/v1/sessions",
@@ -201,14 +207,21 @@ async def test_list_sessions_with_garbage_cursor_is_400_invalid_cursor(api_serve
     assert r.json()["error"]["code"] == "invalid_cursor"
 
 
-async def test_read_session_returns_question_events_runs_and_final_code(api_server: ApiServer, db: Conn) -> None:
+async def test_read_session_returns_question_events_runs_and_final_code(
+    api_server: ApiServer, db: Conn
+) -> None:
     created = await api_server.create_session()
     sid = created["id"]
     internal = api_server.internal_headers()
     await api_server.client.post(f"/v1/internal/sessions/{sid}/start", headers=internal)
     events = {
         "events": [
-            {"idempotency_key": "k1", "type": "transcript", "t": 1.5, "payload": {"role": "agent", "text": "Hi"}},
+            {
+                "idempotency_key": "k1",
+                "type": "transcript",
+                "t": 1.5,
+                "payload": {"role": "agent", "text": "Hi"},
+            },
             {"idempotency_key": "k2", "type": "phase_change", "payload": {"phase": "coding"}},
         ]
     }
@@ -252,7 +265,9 @@ async def test_read_session_returns_question_events_runs_and_final_code(api_serv
     assert d["has_resume"] is False
 
 
-async def test_read_session_never_includes_hidden_tests_or_reference_code(api_server: ApiServer, db: Conn) -> None:
+async def test_read_session_never_includes_hidden_tests_or_reference_code(
+    api_server: ApiServer, db: Conn
+) -> None:
     created = await api_server.create_session()
     r = await api_server.client.get(f"/v1/sessions/{created['id']}", headers=api_server.org_headers())
     text = r.text
@@ -273,7 +288,9 @@ async def test_read_session_never_includes_hidden_tests_or_reference_code(api_se
     assert ref["code"] not in text
 
 
-async def test_cancel_scheduled_session_is_idempotent_and_finished_session_is_409(api_server: ApiServer) -> None:
+async def test_cancel_scheduled_session_is_idempotent_and_finished_session_is_409(
+    api_server: ApiServer,
+) -> None:
     a = await api_server.create_session()
     first = await api_server.client.post(f"/v1/sessions/{a['id']}/cancel", headers=api_server.org_headers())
     again = await api_server.client.post(f"/v1/sessions/{a['id']}/cancel", headers=api_server.org_headers())
@@ -293,7 +310,9 @@ async def test_cancel_scheduled_session_is_idempotent_and_finished_session_is_40
 
 async def test_cancel_running_session_blocks_the_candidate_from_joining(api_server: ApiServer) -> None:
     s = await api_server.create_session()
-    await api_server.client.post(f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers())
+    await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
+    )
     r = await api_server.client.post(f"/v1/sessions/{s['id']}/cancel", headers=api_server.org_headers())
     assert r.status_code == 200 and r.json()["status"] == "cancelled"
 

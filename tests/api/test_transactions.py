@@ -104,7 +104,9 @@ async def test_event_batch_whose_third_event_violates_a_constraint_stores_none_o
     with pytest.raises(psycopg.errors.CheckViolation):
         await events_repo.append_events(db, sid, batch)
 
-    cur = await db.execute("select seq, idempotency_key from session_events where session_id = %s order by seq", (sid,))
+    cur = await db.execute(
+        "select seq, idempotency_key from session_events where session_id = %s order by seq", (sid,)
+    )
     assert [(r["seq"], r["idempotency_key"]) for r in await cur.fetchall()] == [(1, "before")]
     # The log is still usable and dense after the rollback.
     stored = await events_repo.append_events(db, sid, [events_repo.EventIn("one", "transcript", {})])
@@ -119,7 +121,7 @@ async def test_org_creation_failing_on_its_key_leaves_no_organisation(db: Conn) 
     assert row is not None and bytes(row["key_hash"]) == digest(key)
     before = await _count(db, "select count(*) as n from organizations")
 
-    import api.db.orgs_repo as repo  # noqa: PLC0415  # patch the key generator for this one call
+    import api.db.orgs_repo as repo  # patch the key generator for this one call
 
     original = repo.new_api_key
     repo.new_api_key = lambda: key  # type: ignore[assignment]  # force a key-hash collision
@@ -134,16 +136,18 @@ async def test_org_creation_failing_on_its_key_leaves_no_organisation(db: Conn) 
 
 
 async def test_bank_import_failing_on_a_later_question_rolls_back_earlier_ones(db: Conn) -> None:
-    from api.db.questions_repo import upsert_bank  # noqa: PLC0415
-    from judge.bank import load_bank  # noqa: PLC0415
-    from tests.conftest import ROOT  # noqa: PLC0415
+    from api.db.questions_repo import upsert_bank
+    from judge.bank import load_bank
+    from tests.conftest import ROOT
 
     await db.execute("delete from questions")
     questions = load_bank(ROOT / "questions")
     assert len(questions) >= 2
     last = questions[-1]
     # Same question number as the first: passes model validation, violates questions_number_key in the database.
-    clash = last.model_copy(update={"meta": last.meta.model_copy(update={"number": questions[0].meta.number})})
+    clash = last.model_copy(
+        update={"meta": last.meta.model_copy(update={"number": questions[0].meta.number})}
+    )
 
     with pytest.raises(psycopg.errors.UniqueViolation):
         await upsert_bank(db, [*questions[:-1], clash])
