@@ -23,7 +23,7 @@ import {
   TOPIC_INTERVIEW_EVENT,
   TOPIC_TRANSCRIPTION,
 } from "./protocol";
-import { SnapshotScheduler } from "./snapshots";
+import { SnapshotScheduler, type Timers } from "./snapshots";
 
 export type CallStatus = "idle" | "connecting" | "connected" | "reconnecting" | "failed" | "ended";
 
@@ -68,9 +68,12 @@ export class CallController {
     private readonly credentials: (attempt: number) => Promise<Credentials>,
     private readonly editor: EditorSource,
     private readonly listener: CallListener,
-    private readonly audioParent: HTMLElement,
+    private readonly audioParent: Pick<HTMLElement, "appendChild">,
+    private readonly makeRoom: () => Room = () =>
+      new Room({ adaptiveStream: false, dynacast: false, disconnectOnPageLeave: true }),
+    timers?: Timers,
   ) {
-    this.scheduler = new SnapshotScheduler(() => void this.pushSnapshot());
+    this.scheduler = new SnapshotScheduler(() => void this.pushSnapshot(), 500, 2000, timers);
   }
 
   get status(): CallStatus {
@@ -174,7 +177,7 @@ export class CallController {
   }
 
   private createRoom(): Room {
-    const room = new Room({ adaptiveStream: false, dynacast: false, disconnectOnPageLeave: true });
+    const room = this.makeRoom();
     room.registerTextStreamHandler(TOPIC_INTERVIEW_EVENT, (reader) => void this.readEvent(reader));
     room.registerTextStreamHandler(TOPIC_TRANSCRIPTION, (reader, from) => void this.readTranscript(room, reader, from.identity));
     room.registerRpcMethod(RPC_EDITOR_GET, (data) => this.answerEditorGet(data));

@@ -64,7 +64,7 @@ export class CallPanel implements CallListener {
         : (detail ?? "");
     const canStart = status === "idle" || status === "failed" || status === "ended";
     this.startButton.hidden = !canStart;
-    this.startButton.textContent = status === "idle" ? "Start the call" : "Retry";
+    this.startButton.textContent = status === "idle" ? "Start the call" : status === "failed" ? "Retry" : "Rejoin the call";
     this.startButton.disabled = !canStart;
     this.muteButton.hidden = status !== "connected";
     if (status !== "connected") this.audioButton.hidden = true;

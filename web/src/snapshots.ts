@@ -6,8 +6,8 @@ export interface Timers {
 }
 
 const browserTimers: Timers = {
-  setTimeout: (fn, ms) => window.setTimeout(fn, ms),
-  clearTimeout: (id) => window.clearTimeout(id),
+  setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms) as unknown as number,
+  clearTimeout: (id) => globalThis.clearTimeout(id),
 };
 
 /** A debounce with a maximum wait: bursts of `changed()` produce one `send()` per pause, and one per `maxWaitMs`. */

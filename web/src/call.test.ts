@@ -1,0 +1,190 @@
+import { DisconnectReason, type Room, RoomEvent } from "livekit-client";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { CallController, type CallListener, type CallStatus } from "./call";
+import type { EditorSnapshot } from "./editor";
+import { RPC_REPLY_MAX_BYTES } from "./protocol";
+
+/** Speaks the part of livekit-client's Room the controller uses; records what the client sends. */
+class FakeRoom {
+  textHandlers = new Map<string, (reader: unknown, from: { identity: string }) => void>();
+  rpcHandlers = new Map<string, (data: unknown) => Promise<string>>();
+  private listeners = new Map<string, ((...args: unknown[]) => void)[]>();
+  remoteParticipants = new Map<string, unknown>();
+  sent: { text: string; topic?: string; attributes?: Record<string, string> }[] = [];
+  canPlaybackAudio = true;
+  disconnected = false;
+  localParticipant = {
+    identity: "candidate-1",
+    audioTrackPublications: new Map(),
+    sendText: async (text: string, options: { topic?: string; attributes?: Record<string, string> }) => {
+      this.sent.push({ text, topic: options.topic, attributes: options.attributes });
+      return {};
+    },
+    setMicrophoneEnabled: vi.fn(async () => undefined),
+  };
+
+  constructor(private readonly fail: boolean) {}
+
+  registerTextStreamHandler(topic: string, handler: (reader: unknown, from: { identity: string }) => void): void {
+    this.textHandlers.set(topic, handler);
+  }
+  registerRpcMethod(method: string, handler: (data: unknown) => Promise<string>): void {
+    this.rpcHandlers.set(method, handler);
+  }
+  on(event: string, fn: (...args: unknown[]) => void): this {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), fn]);
+    return this;
+  }
+  emit(event: string, ...args: unknown[]): void {
+    for (const fn of this.listeners.get(event) ?? []) fn(...args);
+  }
+  removeAllListeners(): void {
+    this.listeners.clear();
+  }
+  async connect(): Promise<void> {
+    if (this.fail) throw new Error("could not establish signal connection");
+  }
+  async disconnect(): Promise<void> {
+    this.disconnected = true;
+  }
+  async startAudio(): Promise<void> {}
+}
+
+function textReader(text: string, attributes: Record<string, string> = {}) {
+  return {
+    info: { id: "stream-1", attributes },
+    readAll: async () => text,
+    async *[Symbol.asyncIterator]() {
+      yield text;
+    },
+  };
+}
+
+function recorder() {
+  const calls: { statuses: [CallStatus, string | undefined][]; events: unknown[]; agent: string[]; phases: (string | null)[]; mic: boolean[] } =
+    { statuses: [], events: [], agent: [], phases: [], mic: [] };
+  const listener: CallListener = {
+    status: (s, d) => calls.statuses.push([s, d]),
+    agentState: (s) => calls.agent.push(s),
+    phase: (p) => calls.phases.push(p),
+    event: (e) => calls.events.push(e),
+    transcript: () => undefined,
+    audioBlocked: () => undefined,
+    microphone: (enabled) => calls.mic.push(enabled),
+  };
+  return { calls, listener };
+}
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe("CallController", () => {
+  let editor: EditorSnapshot;
+  let rooms: FakeRoom[];
+  let failures: number;
+
+  beforeEach(() => {
+    editor = { code: "def f():\n    pass\n", language: "python", version: 3, cursor: "2:5" };
+    rooms = [];
+    failures = 0;
+  });
+  afterEach(() => vi.useRealTimers());
+
+  function controller(listener: CallListener, credentials = vi.fn(async () => ({ serverUrl: "ws://x", token: "t" }))) {
+    const makeRoom = () => {
+      const room = new FakeRoom(failures-- > 0);
+      rooms.push(room);
+      return room as unknown as Room;
+    };
+    return {
+      credentials,
+      call: new CallController(credentials, { snapshot: () => ({ ...editor }) }, listener, { appendChild: (n: Node) => n }, makeRoom),
+    };
+  }
+
+  it("reports a failed connection, and Retry connects with fresh credentials", async () => {
+    failures = 1;
+    const { calls, listener } = recorder();
+    const { call, credentials } = controller(listener);
+    await call.start();
+    expect(calls.statuses.map(([s]) => s)).toEqual(["connecting", "failed"]);
+    expect(calls.statuses[1][1]).toBe("We could not reach the voice server.");
+    expect(rooms[0].disconnected).toBe(true);
+    await call.start();
+    expect(call.status).toBe("connected");
+    expect(credentials.mock.calls.map((c) => (c as unknown[])[0])).toEqual([0, 1]);
+  });
+
+  it("on connect pushes the current editor and publishes the microphone", async () => {
+    const { calls, listener } = recorder();
+    const { call } = controller(listener);
+    await call.start();
+    expect(rooms[0].sent).toEqual([
+      { text: editor.code, topic: "editor.snapshot", attributes: { version: "3", language: "python", cursor: "2:5" } },
+    ]);
+    expect(rooms[0].localParticipant.setMicrophoneEnabled).toHaveBeenCalledWith(true, expect.anything());
+    expect(calls.mic).toEqual([true]);
+  });
+
+  it("debounces edits into snapshots only while connected", async () => {
+    const { listener } = recorder();
+    const { call } = controller(listener);
+    call.editorChanged(); // not connected: nothing is scheduled
+    expect(call.scheduler.pending).toBe(false);
+    await call.start();
+    vi.useFakeTimers();
+    editor = { ...editor, code: "def f():\n    return 1\n", version: 4, cursor: "2:13" };
+    call.editorChanged();
+    call.editorChanged();
+    vi.advanceTimersByTime(499);
+    expect(rooms[0].sent).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    await vi.runAllTimersAsync();
+    expect(rooms[0].sent.map((s) => s.attributes?.version)).toEqual(["3", "4"]);
+  });
+
+  it("answers editor.get inline, or pushes the stream first when the code is too large for RPC", async () => {
+    const { listener } = recorder();
+    const { call } = controller(listener);
+    await call.start();
+    const rpc = rooms[0].rpcHandlers.get("editor.get")!;
+    expect(JSON.parse(await rpc({ payload: "{}" }))).toEqual({ version: 3, language: "python", cursor: "2:5", code: editor.code });
+
+    editor = { ...editor, code: "x = 1\n".repeat(RPC_REPLY_MAX_BYTES / 4), version: 9 };
+    const reply = JSON.parse(await rpc({ payload: "{}" }));
+    expect(reply).toEqual({ version: 9, language: "python", cursor: "2:5" });
+    const last = rooms[0].sent.at(-1)!;
+    expect(last.topic).toBe("editor.snapshot");
+    expect(last.attributes?.version).toBe("9");
+    expect(last.text).toBe(editor.code);
+  });
+
+  it("passes interview events on and reflects the agent's state and phase", async () => {
+    const { calls, listener } = recorder();
+    const { call } = controller(listener);
+    await call.start();
+    rooms[0].textHandlers.get("interview.event")!(textReader('{"type":"hint","index":1,"total":4}'), { identity: "agent" });
+    rooms[0].textHandlers.get("interview.event")!(textReader("garbage"), { identity: "agent" });
+    await flush();
+    expect(calls.events).toEqual([{ type: "hint", index: 1, total: 4 }]);
+
+    const agent = { identity: "agent", isAgent: true, attributes: { "lk.agent.state": "listening", "interview.phase": "coding" } };
+    rooms[0].remoteParticipants.set("agent", agent);
+    const before = rooms[0].sent.length;
+    rooms[0].emit(RoomEvent.ParticipantConnected, agent);
+    await flush();
+    expect(calls.agent.at(-1)).toBe("listening");
+    expect(calls.phases.at(-1)).toBe("coding");
+    expect(rooms[0].sent.length).toBe(before + 1); // the agent gets the current code when it arrives
+  });
+
+  it("says the connection dropped on an unexpected disconnect, and the call ended when the room closes", async () => {
+    const { calls, listener } = recorder();
+    const { call } = controller(listener);
+    await call.start();
+    rooms[0].emit(RoomEvent.Disconnected, DisconnectReason.SIGNAL_CLOSE);
+    expect(calls.statuses.at(-1)).toEqual(["failed", "The voice connection dropped."]);
+    await call.start();
+    rooms[1].emit(RoomEvent.Disconnected, DisconnectReason.ROOM_DELETED);
+    expect(calls.statuses.at(-1)?.[0]).toBe("ended");
+  });
+});
