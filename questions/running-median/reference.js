@@ -17,32 +17,32 @@ function runningMedian(nums) {
     }
     push(x) {
       const a = this.a;
+      let i = a.length;
       a.push(x);
-      let i = a.length - 1;
       while (i > 0) {
         const p = (i - 1) >> 1;
-        if (!this.before(a[i], a[p])) break;
-        [a[i], a[p]] = [a[p], a[i]];
+        if (!this.before(x, a[p])) break;
+        a[i] = a[p]; // move the parent down into the hole
         i = p;
       }
+      a[i] = x;
     }
     pop() {
       const a = this.a;
       const top = a[0];
       const last = a.pop();
-      if (a.length > 0) {
-        a[0] = last;
+      const n = a.length;
+      if (n > 0) {
         let i = 0;
         for (;;) {
           const l = 2 * i + 1;
-          const r = l + 1;
-          let m = i;
-          if (l < a.length && this.before(a[l], a[m])) m = l;
-          if (r < a.length && this.before(a[r], a[m])) m = r;
-          if (m === i) break;
-          [a[i], a[m]] = [a[m], a[i]];
-          i = m;
+          if (l >= n) break;
+          const c = l + 1 < n && this.before(a[l + 1], a[l]) ? l + 1 : l;
+          if (!this.before(a[c], last)) break;
+          a[i] = a[c]; // move the better child up into the hole
+          i = c;
         }
+        a[i] = last;
       }
       return top;
     }
