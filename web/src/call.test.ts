@@ -97,7 +97,7 @@ describe("CallController", () => {
     };
     return {
       credentials,
-      call: new CallController(credentials, { snapshot: () => ({ ...editor }) }, listener, { appendChild: (n: Node) => n }, makeRoom),
+      call: new CallController(credentials, { snapshot: () => ({ ...editor }) }, listener, { appendChild: <T extends Node>(n: T) => n }, makeRoom),
     };
   }
 
