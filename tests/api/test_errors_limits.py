@@ -1,0 +1,190 @@
+"""Error rendering and request limits: one JSON error shape, no stack traces, 413 over the body cap, 422 naming fields."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+
+import pytest
+
+from tests.api.conftest import minimal_pdf, serve
+from tests.conftest import ApiServer
+
+BODY_CAP = 64 * 1024
+
+
+def _assert_error_shape(body: dict, code: str) -> None:
+    assert set(body) <= {"error", "fields"}
+    assert set(body["error"]) == {"code", "message"}
+    assert body["error"]["code"] == code
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+
+
+def _assert_no_internals(text: str) -> None:
+    for leak in ("Traceback", 'File "', "psycopg", "pydantic", "Exception", "/work/", "site-packages"):
+        assert leak not in text, leak
+
+
+async def _chunks(data: bytes, size: int = 8192) -> AsyncIterator[bytes]:
+    for i in range(0, len(data), size):
+        yield data[i : i + size]
+
+
+@pytest.fixture
+async def small_cap_client(api_server: ApiServer) -> AsyncIterator:
+    async with serve(api_server.settings.model_copy(update={"max_body_bytes": BODY_CAP})) as client:
+        yield client
+
+
+async def test_unknown_route_is_json_404_not_found(api_server: ApiServer) -> None:
+    r = await api_server.client.get("/v1/nothing-here")
+    assert r.status_code == 404
+    assert r.headers["content-type"].startswith("application/json")
+    _assert_error_shape(r.json(), "not_found")
+
+
+async def test_wrong_method_is_json_405(api_server: ApiServer) -> None:
+    r = await api_server.client.delete("/v1/join")
+    assert r.status_code == 405
+    _assert_error_shape(r.json(), "method_not_allowed")
+
+
+async def test_validation_error_is_422_naming_the_nested_field(api_server: ApiServer) -> None:
+    r = await api_server.client.post(
+        "/v1/sessions",
+        json={"candidate": {"name": "A", "email": "nope"}},
+        headers=api_server.org_headers(),
+    )
+    assert r.status_code == 422
+    _assert_error_shape(r.json(), "validation_error")
+    assert r.json()["error"]["message"].startswith("candidate.email:")
+    _assert_no_internals(r.text)
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"candidate": {"name": "A", "email": "a@example.com"}, "duration_minutes": 2}, "duration_minutes"),
+        ({"candidate": {"name": "A", "email": "a@example.com"}, "language": "cobol"}, "language"),
+        ({"candidate": {"name": "", "email": "a@example.com"}}, "candidate.name"),
+        ({"candidate": {"name": "A", "email": "a@example.com"}, "surprise": 1}, "surprise"),
+        ({}, "candidate"),
+    ],
+)
+async def test_session_create_validation_names_the_field(api_server: ApiServer, body: dict, field: str) -> None:
+    r = await api_server.client.post("/v1/sessions", json=body, headers=api_server.org_headers())
+    assert r.status_code == 422
+    assert r.json()["error"]["message"].startswith(f"{field}:")
+
+
+async def test_session_create_with_malformed_json_is_422_without_internals(api_server: ApiServer) -> None:
+    r = await api_server.client.post(
+        "/v1/sessions",
+        content=b'{"candidate": ',
+        headers={**api_server.org_headers(), "Content-Type": "application/json"},
+    )
+    assert r.status_code == 422
+    _assert_error_shape(r.json(), "validation_error")
+    _assert_no_internals(r.text)
+
+
+async def test_pydantic_route_validation_lists_every_field(api_server: ApiServer) -> None:
+    r = await api_server.client.post("/v1/join", json={"invite": "", "extra": True})
+    assert r.status_code == 422
+    body = r.json()
+    _assert_error_shape(body, "validation_error")
+    assert {f["field"] for f in body["fields"]} == {"invite", "extra"}
+
+
+async def test_unsupported_content_type_is_422(api_server: ApiServer) -> None:
+    r = await api_server.client.post(
+        "/v1/sessions", content=b"name=x", headers={**api_server.org_headers(), "Content-Type": "text/plain"}
+    )
+    assert r.status_code == 422
+    _assert_error_shape(r.json(), "unsupported_media_type")
+
+
+@pytest.mark.parametrize(
+    "field",
+    [("candidate", "name"), ("job_description",), ("metadata", "note"), ("candidate", "external_id")],
+    ids=lambda f: ".".join(f),
+)
+async def test_nul_character_in_session_create_is_422_not_a_server_error(
+    api_server: ApiServer, field: tuple[str, ...]
+) -> None:
+    body: dict = {"candidate": {"name": "Ada", "email": "ada@example.com"}}
+    if field[0] == "metadata":
+        body["metadata"] = {"note": "a\u0000b"}
+    elif field[0] == "candidate":
+        body["candidate"][field[1]] = "a\u0000b"
+    else:
+        body[field[0]] = "a\u0000b"
+    r = await api_server.client.post("/v1/sessions", json=body, headers=api_server.org_headers())
+    assert r.status_code == 422, r.text
+    _assert_error_shape(r.json(), "validation_error")
+    assert r.json()["error"]["message"].startswith(field[0])
+
+
+@pytest.mark.parametrize(
+    ("path", "auth"),
+    [("/v1/join", None), ("/v1/sessions", "org"), ("/v1/internal/sessions/ses_x/events", "internal")],
+)
+async def test_body_over_cap_with_content_length_is_413(
+    api_server: ApiServer, small_cap_client, path: str, auth: str | None
+) -> None:
+    headers = {"Content-Type": "application/json"}
+    if auth == "org":
+        headers.update(api_server.org_headers())
+    elif auth == "internal":
+        headers.update(api_server.internal_headers())
+    body = json.dumps({"invite": "x" * (BODY_CAP + 10)}).encode()
+
+    r = await small_cap_client.post(path, content=body, headers=headers)
+
+    assert r.status_code == 413
+    _assert_error_shape(r.json(), "payload_too_large")
+
+
+@pytest.mark.parametrize(
+    ("path", "auth"),
+    [("/v1/join", None), ("/v1/sessions", "org"), ("/v1/internal/sessions/ses_x/events", "internal")],
+)
+async def test_chunked_body_over_cap_is_413(
+    api_server: ApiServer, small_cap_client, path: str, auth: str | None
+) -> None:
+    headers = {"Content-Type": "application/json"}
+    if auth == "org":
+        headers.update(api_server.org_headers())
+    elif auth == "internal":
+        headers.update(api_server.internal_headers())
+    body = json.dumps({"invite": "x" * (BODY_CAP * 2)}).encode()
+
+    r = await small_cap_client.post(path, content=_chunks(body), headers=headers)
+
+    assert "content-length" not in {k.lower() for k in r.request.headers}
+    assert r.request.headers.get("transfer-encoding") == "chunked"
+    assert r.status_code == 413, r.text
+    _assert_error_shape(r.json(), "payload_too_large")
+
+
+async def test_body_under_cap_sent_chunked_is_accepted(api_server: ApiServer, small_cap_client) -> None:
+    s = await api_server.create_session()
+    r = await small_cap_client.post(
+        "/v1/join",
+        content=_chunks(json.dumps({"invite": s["invite"]}).encode(), size=16),
+        headers={"Content-Type": "application/json"},
+    )
+    assert r.status_code == 200, r.text
+
+
+async def test_multipart_resume_over_the_body_cap_is_413(api_server: ApiServer, small_cap_client) -> None:
+    pdf = minimal_pdf("x" * 100)
+    padded = pdf + b"%" + b"p" * (BODY_CAP * 2) + b"\n"
+    r = await small_cap_client.post(
+        "/v1/sessions",
+        data={"payload": json.dumps({"candidate": {"name": "A", "email": "a@example.com"}})},
+        files={"resume": ("resume.pdf", padded, "application/pdf")},
+        headers=api_server.org_headers(),
+    )
+    assert r.status_code == 413
+    _assert_error_shape(r.json(), "payload_too_large")
