@@ -40,18 +40,29 @@ class BodyLimitMiddleware:
                     return
         seen = 0
         started = False
+        over = False
+        replaced = False
 
         async def limited_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, over
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
+                    over = True
                     raise _TooLarge
             return message
 
         async def tracking_send(message: Message) -> None:
-            nonlocal started
+            nonlocal started, replaced
+            if message["type"] == "http.response.start" and over and not started:
+                # The app caught the cut-off read and answered with its own error (FastAPI turns any failure while
+                # reading a body into a 400): the client gets the 413 instead, and the app's response is dropped.
+                started = replaced = True
+                await _reply_413(send)
+                return
+            if replaced:
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
