@@ -335,13 +335,14 @@ def number_of_islands_tests(rng: random.Random) -> list[dict]:
     ]
     for k in range(3):
         tests.append(t(f"random-small-{k + 1}", random_grid(rng, 6 + 4 * k, 8 + 5 * k, 0.45), hidden=True))
-    tests.append(t("large-all-land", ["1" * 300] * 300, hidden=True,
-                   note="300x300 single island: deep recursion overflows"))
-    tests.append(t("large-snake", snake_grid(300, 300), hidden=True, note="one 45,150-cell winding island"))
-    tests.append(t("large-random", random_grid(rng, 300, 300, 0.45), hidden=True))
+    tests.append(t("large-all-land", ["1" * 100] * 100, hidden=True, note="100x100, a single island"))
+    tests.append(t("large-snake", snake_grid(100, 100), hidden=True, note="one 5,050-cell winding island"))
+    tests.append(t("large-random", random_grid(rng, 100, 100, 0.45), hidden=True))
     tests.append(t("large-checkerboard",
-                   ["".join("1" if (r + c) % 2 == 0 else "0" for c in range(300)) for r in range(300)],
-                   hidden=True, note="45,000 one-cell islands"))
+                   ["".join("1" if (r + c) % 2 == 0 else "0" for c in range(100)) for r in range(100)],
+                   hidden=True, note="5,000 one-cell islands"))
+    tests.append(t("large-wide-row", ["10" * 50], hidden=True, note="1x100"))
+    tests.append(t("large-tall-column", ["1"] * 50 + ["0"] + ["1"] * 49, hidden=True, note="100x1"))
     return tests
 
 # ------------------------------------------------------------------------------ top-k-frequent-elements
