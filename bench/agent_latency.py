@@ -1,0 +1,94 @@
+"""Agent's added latency per turn: end of the user's turn to the first TTS request, minus the fake LLM's fixed
+time to first token, p50/p95 over sequential turns in one session.
+
+Configurations (one process, run one after the other):
+- `bare` (baseline): livekit's own pipeline with a plain Agent and no Shadows code at all;
+- `interview`: the Shadows interview in the coding phase (turn context, editor diff, recorder, capture) with
+  the in-process FakeLLM;
+- `interview+openai`: the same with the real OpenAI plugin streaming SSE from the local fake server
+  (the plugin's HTTP client and parsing are part of what production pays; the fake server shares the loop).
+
+    python -m bench agent_latency [--turns N] [--warmup N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import tempfile
+from pathlib import Path
+
+from bench.agent_harness import (
+    LLM_TTFT_S,
+    TTS_TTFB_S,
+    BenchSession,
+    percentile,
+    start_bare,
+    start_interview,
+)
+
+TARGET_P95_MS = 15.0
+QUESTION = "Quick question: does this loop handle duplicates?"
+
+
+async def _measure(bench: BenchSession, turns: int, warmup: int) -> tuple[list[float], int]:
+    added: list[float] = []
+    missed = 0
+    for i in range(warmup + turns):
+        took = await bench.turn(i, QUESTION)
+        if i < warmup:
+            continue
+        if took is None:
+            missed += 1
+        else:
+            added.append((took - LLM_TTFT_S) * 1000)
+    await bench.aclose()
+    return added, missed
+
+
+async def _openai_interview(spool: Path) -> tuple[BenchSession, object]:
+    from livekit.plugins import openai
+
+    from bench.agent_harness import REPLY
+    from tests.fakes.openai_server import FakeOpenAIServer, Reply
+
+    server = await FakeOpenAIServer(responder=lambda body: Reply(text=REPLY), latency=LLM_TTFT_S).start()
+    model = openai.LLM(model="fake-model", base_url=server.url, api_key="sk-fake")
+    bench = await start_interview(spool, model=model, name="openai")
+    bench.closers.append(server.aclose)
+    return bench, server
+
+
+async def run(turns: int, warmup: int) -> dict[str, tuple[list[float], int]]:
+    results: dict[str, tuple[list[float], int]] = {}
+    with tempfile.TemporaryDirectory(prefix="agent-bench-") as tmp:
+        spool = Path(tmp)
+        results["bare (baseline)"] = await _measure(await start_bare(), turns, warmup)
+        results["interview"] = await _measure(await start_interview(spool), turns, warmup)
+        bench, _ = await _openai_interview(spool)
+        results["interview+openai"] = await _measure(bench, turns, warmup)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench agent_latency")
+    parser.add_argument("--turns", type=int, default=60)
+    parser.add_argument("--warmup", type=int, default=5)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.ERROR)
+    results = asyncio.run(run(args.turns, args.warmup))
+    print(f"fixed fake latencies: LLM TTFT {LLM_TTFT_S * 1000:.0f} ms (subtracted), TTS TTFB {TTS_TTFB_S * 1000:.0f} ms"
+          " (after the measured point)")  # fmt: skip
+    print(f"{'configuration':<20} {'turns':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'missed':>6}")
+    for name, (added, missed) in results.items():
+        print(f"{name:<20} {len(added):>5} {percentile(added, 50):>8.1f} {percentile(added, 95):>8.1f} "
+              f"{max(added):>8.1f} {missed:>6}")  # fmt: skip
+    bare, ours = results["bare (baseline)"][0], results["interview"][0]
+    d50 = percentile(ours, 50) - percentile(bare, 50)
+    d95 = percentile(ours, 95) - percentile(bare, 95)
+    print(f"Shadows code on top of the bare pipeline: p50 {d50:+.1f} ms, p95 {d95:+.1f} ms")
+    p95 = percentile(ours, 95)
+    verdict = "meets" if p95 <= TARGET_P95_MS else "MISSES"
+    print(f"target: added p95 <= {TARGET_P95_MS:.0f} ms; interview p95 {p95:.1f} ms {verdict} it")
+    return 0
