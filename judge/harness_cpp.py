@@ -1,11 +1,9 @@
-"""C++ harness generator: one g++ call (with a per-host precompiled prelude) and one process for every test."""
+"""C++ harness generator: one g++ call (precompiled prelude, prebuilt runtime) and one process for every test."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from judge.bank import Signature, split_type
-from judge.harness_cpp_prelude import CXX_FLAGS, PRELUDE_HEADER, ensure_prelude
+from judge.harness_cpp_prelude import CXX_FLAGS, ensure_prelude
 from judge.harness_base import EXCERPT_CHARS, INPUT_FILE, MESSAGE_CHARS, HarnessProgram
 
 SOURCE_FILE = "solution.cpp"
@@ -80,7 +78,7 @@ def build(signature: Signature, source: str, cxx_bin: str) -> HarnessProgram:
         reads.append(f"{sep}    {_cpp_type(param.type)} a{k}; in.read(a{k});")
         args.append(f"a{k}")
     main = (
-        _MAIN.replace("__PRELUDE__", str(Path(prelude.directory) / PRELUDE_HEADER))
+        _MAIN.replace("__PRELUDE__", prelude.header)
         .replace("__INPUT__", INPUT_FILE)
         .replace("__EXCERPT__", str(EXCERPT_CHARS))
         .replace("__MESSAGE__", str(MESSAGE_CHARS))
@@ -90,8 +88,7 @@ def build(signature: Signature, source: str, cxx_bin: str) -> HarnessProgram:
     )
     return HarnessProgram(
         files={MAIN_FILE: main, SOURCE_FILE: source},
-        compile_argv=[cxx_bin, *CXX_FLAGS, *(["-Winvalid-pch"] if prelude.precompiled else []),
-                      "-o", BINARY, MAIN_FILE],  # fmt: skip
+        compile_argv=[cxx_bin, *CXX_FLAGS, *prelude.linker_flags, "-o", BINARY, MAIN_FILE, prelude.runtime_object],
         run_argv=[f"./{BINARY}"],
         address_space_limit=True,
         compile_memory_mb=1536,

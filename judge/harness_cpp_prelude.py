@@ -1,4 +1,4 @@
-"""The C++ harness prelude (headers, JSON reader/writer, capture and signal handling), precompiled once per host."""
+"""The C++ harness prelude and runtime (JSON reader/writer, capture, signal handling), built once per host."""
 
 from __future__ import annotations
 
@@ -12,9 +12,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from judge.errors import JudgeInternalError
+
 log = logging.getLogger(__name__)
 
 PRELUDE_HEADER = "shadows_prelude.hpp"
+RUNTIME_SOURCE = "shadows_runtime.cpp"
+RUNTIME_OBJECT = "shadows_runtime.o"
 CXX_FLAGS = ("-std=c++17", "-O2", "-pipe", "-w")
 
 _PRELUDE = r"""#pragma once
@@ -24,24 +28,89 @@ _PRELUDE = r"""#pragma once
 #include <sys/time.h>
 using namespace std;
 
+// Declarations only: the definitions live in the runtime object built once per host (see RUNTIME below), so a
+// submission compiles just the candidate's code, the templates it instantiates and a small main().
 namespace shadows {
-inline long long g_cap = 1 << 20, g_printed = 0;
-inline int g_current = -1;
-inline size_t g_excerpt = 2000, g_message = 600;
-inline std::chrono::steady_clock::time_point g_t0;
-inline char g_head[96];
-inline size_t g_head_len = 0;
+extern long long g_cap;
+void emit(const std::string& s);
+void json_str(std::string& o, const std::string& s);
+std::string record_head(int i, bool ok);
+void emit_error(int i, const char* kind, const std::string& msg);
+void install_handlers(size_t excerpt, size_t message);
+void begin_test(int i, long limit_ms);
+void end_test();
+bool read_file(const char* path, std::string& out);
 
-inline void write_all(int fd, const char* p, size_t n) {
+struct Reader {
+  const char* p;
+  const char* e;
+  explicit Reader(const std::string& s) : p(s.data()), e(s.data() + s.size()) {}
+  [[noreturn]] void fail();
+  void ws() { while (p < e && (unsigned char)*p <= ' ') ++p; }
+  char peek() { ws(); return p < e ? *p : '\0'; }
+  void expect(char c) { ws(); if (p >= e || *p != c) fail(); ++p; }
+  void read(long long& v);
+  void read(int& v);
+  void read(double& v);
+  void read(bool& v);
+  void read(std::string& v);
+  template <class T> void read(std::vector<T>& v) {
+    expect('[');
+    if (peek() == ']') { ++p; return; }
+    for (;;) {
+      T x; read(x); v.push_back(std::move(x));
+      ws();
+      if (p < e && *p == ',') { ++p; continue; }
+      expect(']');
+      return;
+    }
+  }
+  void skip();
+};
+
+void write(std::string& o, bool v);
+void write(std::string& o, long long v);
+void write(std::string& o, double v);
+void write(std::string& o, const std::string& s);
+void write(std::string& o, const std::vector<bool>& v);
+template <class T>
+std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool> && !std::is_same_v<T, long long>> write(std::string& o, T v) {
+  write(o, (long long)v);
+}
+template <class T>
+std::enable_if_t<std::is_floating_point_v<T> && !std::is_same_v<T, double>> write(std::string& o, T v) {
+  write(o, (double)v);
+}
+inline void write(std::string& o, const char* s) { json_str(o, s ? s : ""); }
+template <class T> void write(std::string& o, const std::vector<T>& v) {
+  o += '[';
+  bool first = true;
+  for (const auto& x : v) { if (!first) o += ','; first = false; write(o, x); }
+  o += ']';
+}
+}  // namespace shadows
+"""
+
+RUNTIME = r"""#include "shadows_prelude.hpp"
+
+namespace shadows {
+long long g_cap = 1 << 20, g_printed = 0;
+static int g_current = -1;
+static size_t g_excerpt = 2000, g_message = 600;
+static std::chrono::steady_clock::time_point g_t0;
+static char g_head[96];
+static size_t g_head_len = 0;
+
+static void write_all(int fd, const char* p, size_t n) {
   while (n) {
     ssize_t w = ::write(fd, p, n);
     if (w < 0) { if (errno == EINTR) continue; _exit(70); }
     p += w; n -= (size_t)w;
   }
 }
-inline void emit(const std::string& s) { write_all(3, s.data(), s.size()); }
+void emit(const std::string& s) { write_all(3, s.data(), s.size()); }
 
-inline void json_str(std::string& o, const std::string& s) {
+void json_str(std::string& o, const std::string& s) {
   o += '"';
   for (unsigned char c : s) {
     if (c == '"' || c == '\\') { o += '\\'; o += (char)c; }
@@ -51,19 +120,24 @@ inline void json_str(std::string& o, const std::string& s) {
   o += '"';
 }
 
-inline double elapsed_ms() {
+static double elapsed_ms() {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - g_t0).count();
 }
 
 struct CaptureBuf : std::streambuf {
   std::string kept;
   int overflow(int c) override { if (c != EOF) { char ch = (char)c; xsputn(&ch, 1); } return c; }
-  std::streamsize xsputn(const char* s, std::streamsize n) override;
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    g_printed += n;
+    if (kept.size() < g_excerpt) kept.append(s, std::min((size_t)n, g_excerpt - kept.size()));
+    if (g_printed > g_cap) { emit_error(g_current, "output", "output limit exceeded"); _exit(0); }
+    return n;
+  }
   std::string take() { std::string t; t.swap(kept); return t; }
 };
-inline CaptureBuf g_out, g_err;
+static CaptureBuf g_out, g_err;
 
-inline std::string record_head(int i, bool ok) {
+std::string record_head(int i, bool ok) {
   std::string r = "{\"i\":" + std::to_string(i) + ",\"ok\":" + (ok ? "true" : "false");
   char b[48]; snprintf(b, sizeof b, ",\"ms\":%.3f", elapsed_ms()); r += b;
   r += ",\"out\":"; json_str(r, g_out.take());
@@ -71,7 +145,7 @@ inline std::string record_head(int i, bool ok) {
   return r;
 }
 
-inline void emit_error(int i, const char* kind, const std::string& msg) {
+void emit_error(int i, const char* kind, const std::string& msg) {
   std::string r = record_head(i, false);
   r += ",\"kind\":"; json_str(r, kind);
   r += ",\"msg\":"; json_str(r, msg.substr(0, g_message));
@@ -79,21 +153,14 @@ inline void emit_error(int i, const char* kind, const std::string& msg) {
   emit(r);
 }
 
-inline std::streamsize CaptureBuf::xsputn(const char* s, std::streamsize n) {
-  g_printed += n;
-  if (kept.size() < g_excerpt) kept.append(s, std::min((size_t)n, g_excerpt - kept.size()));
-  if (g_printed > g_cap) { emit_error(g_current, "output", "output limit exceeded"); _exit(0); }
-  return n;
-}
-
 // Async-signal-safe endings: the record prefix for the running test is prepared before it starts.
-inline void raw(const char* s) { write_all(3, s, strlen(s)); }
-inline void on_alarm(int) {
+static void raw(const char* s) { write_all(3, s, strlen(s)); }
+static void on_alarm(int) {
   write_all(3, g_head, g_head_len);
   raw("\"kind\":\"timeout\",\"msg\":\"time limit exceeded\"}\n");
   _exit(0);
 }
-inline void on_crash(int sig) {
+static void on_crash(int sig) {
   write_all(3, g_head, g_head_len);
   raw("\"kind\":\"crash\",\"msg\":\"");
   raw(sig == SIGSEGV ? "Segmentation fault (invalid memory access or stack overflow)"
@@ -104,7 +171,7 @@ inline void on_crash(int sig) {
   _exit(0);
 }
 
-inline void install_handlers(size_t excerpt, size_t message) {
+void install_handlers(size_t excerpt, size_t message) {
   g_excerpt = excerpt; g_message = message;
   std::cout.rdbuf(&g_out);
   std::cerr.rdbuf(&g_err);
@@ -117,107 +184,79 @@ inline void install_handlers(size_t excerpt, size_t message) {
   for (int s : {SIGSEGV, SIGFPE, SIGABRT, SIGBUS, SIGILL}) sigaction(s, &sa, nullptr);
 }
 
-inline void begin_test(int i, long limit_ms) {
+void begin_test(int i, long limit_ms) {
   g_current = i;
   g_head_len = (size_t)snprintf(g_head, sizeof g_head, "{\"i\":%d,\"ok\":false,\"ms\":null,", i);
   itimerval t{}; t.it_value.tv_sec = limit_ms / 1000; t.it_value.tv_usec = (limit_ms % 1000) * 1000;
   g_t0 = std::chrono::steady_clock::now();
   setitimer(ITIMER_REAL, &t, nullptr);
 }
-inline void end_test() { itimerval t{}; setitimer(ITIMER_REAL, &t, nullptr); }
+void end_test() { itimerval t{}; setitimer(ITIMER_REAL, &t, nullptr); }
 
-inline bool read_file(const char* path, std::string& out) {
+bool read_file(const char* path, std::string& out) {
   std::ifstream f(path, std::ios::binary);
   if (!f) return false;
   std::ostringstream ss; ss << f.rdbuf(); out = ss.str();
   return true;
 }
 
-struct Reader {
-  const char* p;
-  const char* e;
-  explicit Reader(const std::string& s) : p(s.data()), e(s.data() + s.size()) {}
-  [[noreturn]] void fail() { _exit(66); }
-  void ws() { while (p < e && (unsigned char)*p <= ' ') ++p; }
-  char peek() { ws(); return p < e ? *p : '\0'; }
-  void expect(char c) { ws(); if (p >= e || *p != c) fail(); ++p; }
-  void read(long long& v) { ws(); char* end; v = strtoll(p, &end, 10); if (end == p) fail(); p = end; }
-  void read(int& v) { long long x; read(x); v = (int)x; }
-  void read(double& v) { ws(); char* end; v = strtod(p, &end); if (end == p) fail(); p = end; }
-  void read(bool& v) {
-    ws();
-    if (e - p >= 4 && !strncmp(p, "true", 4)) { v = true; p += 4; }
-    else if (e - p >= 5 && !strncmp(p, "false", 5)) { v = false; p += 5; }
-    else fail();
-  }
-  void read(std::string& v) {
-    expect('"');
-    while (p < e && *p != '"') {
-      if (*p != '\\') { v += *p++; continue; }
-      ++p;
-      char c = *p++;
-      switch (c) {
-        case 'n': v += '\n'; break; case 't': v += '\t'; break; case 'r': v += '\r'; break;
-        case 'b': v += '\b'; break; case 'f': v += '\f'; break;
-        case 'u': {
-          unsigned cp = (unsigned)strtoul(std::string(p, 4).c_str(), nullptr, 16); p += 4;
-          if (cp >= 0xD800 && cp < 0xDC00 && p + 6 <= e && p[0] == '\\' && p[1] == 'u') {
-            unsigned lo = (unsigned)strtoul(std::string(p + 2, 4).c_str(), nullptr, 16); p += 6;
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-          }
-          if (cp < 0x80) v += (char)cp;
-          else if (cp < 0x800) { v += (char)(0xC0 | (cp >> 6)); v += (char)(0x80 | (cp & 0x3F)); }
-          else if (cp < 0x10000) { v += (char)(0xE0 | (cp >> 12)); v += (char)(0x80 | ((cp >> 6) & 0x3F)); v += (char)(0x80 | (cp & 0x3F)); }
-          else { v += (char)(0xF0 | (cp >> 18)); v += (char)(0x80 | ((cp >> 12) & 0x3F)); v += (char)(0x80 | ((cp >> 6) & 0x3F)); v += (char)(0x80 | (cp & 0x3F)); }
-          break;
-        }
-        default: v += c;
-      }
-    }
-    expect('"');
-  }
-  template <class T> void read(std::vector<T>& v) {
-    expect('[');
-    if (peek() == ']') { ++p; return; }
-    for (;;) {
-      T x; read(x); v.push_back(std::move(x));
-      ws();
-      if (p < e && *p == ',') { ++p; continue; }
-      expect(']');
-      return;
-    }
-  }
-  void skip() {
-    char c = peek();
-    if (c == '"') { std::string s; read(s); return; }
-    if (c == '[') {
-      ++p;
-      if (peek() == ']') { ++p; return; }
-      for (;;) { skip(); ws(); if (p < e && *p == ',') { ++p; continue; } expect(']'); return; }
-    }
-    while (p < e && *p != ',' && *p != ']' && (unsigned char)*p > ' ') ++p;
-  }
-};
-
-inline void write(std::string& o, bool v) { o += v ? "true" : "false"; }
-template <class T>
-std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>> write(std::string& o, T v) { o += std::to_string(v); }
-template <class T>
-std::enable_if_t<std::is_floating_point_v<T>> write(std::string& o, T v) {
-  if (!std::isfinite(v)) { o += "null"; return; }
-  char b[40]; snprintf(b, sizeof b, "%.17g", (double)v); o += b;
+void Reader::fail() { _exit(66); }
+void Reader::read(long long& v) { ws(); char* end; v = strtoll(p, &end, 10); if (end == p) fail(); p = end; }
+void Reader::read(int& v) { long long x; read(x); v = (int)x; }
+void Reader::read(double& v) { ws(); char* end; v = strtod(p, &end); if (end == p) fail(); p = end; }
+void Reader::read(bool& v) {
+  ws();
+  if (e - p >= 4 && !strncmp(p, "true", 4)) { v = true; p += 4; }
+  else if (e - p >= 5 && !strncmp(p, "false", 5)) { v = false; p += 5; }
+  else fail();
 }
-inline void write(std::string& o, const std::string& s) { json_str(o, s); }
-inline void write(std::string& o, const char* s) { json_str(o, s ? s : ""); }
-inline void write(std::string& o, const std::vector<bool>& v) {
+void Reader::read(std::string& v) {
+  expect('"');
+  while (p < e && *p != '"') {
+    if (*p != '\\') { v += *p++; continue; }
+    ++p;
+    char c = *p++;
+    switch (c) {
+      case 'n': v += '\n'; break; case 't': v += '\t'; break; case 'r': v += '\r'; break;
+      case 'b': v += '\b'; break; case 'f': v += '\f'; break;
+      case 'u': {
+        unsigned cp = (unsigned)strtoul(std::string(p, 4).c_str(), nullptr, 16); p += 4;
+        if (cp >= 0xD800 && cp < 0xDC00 && p + 6 <= e && p[0] == '\\' && p[1] == 'u') {
+          unsigned lo = (unsigned)strtoul(std::string(p + 2, 4).c_str(), nullptr, 16); p += 6;
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        }
+        if (cp < 0x80) v += (char)cp;
+        else if (cp < 0x800) { v += (char)(0xC0 | (cp >> 6)); v += (char)(0x80 | (cp & 0x3F)); }
+        else if (cp < 0x10000) { v += (char)(0xE0 | (cp >> 12)); v += (char)(0x80 | ((cp >> 6) & 0x3F)); v += (char)(0x80 | (cp & 0x3F)); }
+        else { v += (char)(0xF0 | (cp >> 18)); v += (char)(0x80 | ((cp >> 12) & 0x3F)); v += (char)(0x80 | ((cp >> 6) & 0x3F)); v += (char)(0x80 | (cp & 0x3F)); }
+        break;
+      }
+      default: v += c;
+    }
+  }
+  expect('"');
+}
+void Reader::skip() {
+  char c = peek();
+  if (c == '"') { std::string s; read(s); return; }
+  if (c == '[') {
+    ++p;
+    if (peek() == ']') { ++p; return; }
+    for (;;) { skip(); ws(); if (p < e && *p == ',') { ++p; continue; } expect(']'); return; }
+  }
+  while (p < e && *p != ',' && *p != ']' && (unsigned char)*p > ' ') ++p;
+}
+
+void write(std::string& o, bool v) { o += v ? "true" : "false"; }
+void write(std::string& o, long long v) { o += std::to_string(v); }
+void write(std::string& o, double v) {
+  if (!std::isfinite(v)) { o += "null"; return; }
+  char b[40]; snprintf(b, sizeof b, "%.17g", v); o += b;
+}
+void write(std::string& o, const std::string& s) { json_str(o, s); }
+void write(std::string& o, const std::vector<bool>& v) {
   o += '[';
   for (size_t i = 0; i < v.size(); i++) { if (i) o += ','; write(o, (bool)v[i]); }
-  o += ']';
-}
-template <class T> void write(std::string& o, const std::vector<T>& v) {
-  o += '[';
-  bool first = true;
-  for (const auto& x : v) { if (!first) o += ','; first = false; write(o, x); }
   o += ']';
 }
 }  // namespace shadows
@@ -226,8 +265,19 @@ template <class T> void write(std::string& o, const std::vector<T>& v) {
 
 @dataclass(frozen=True)
 class Prelude:
-    directory: str  # holds PRELUDE_HEADER (+ its .gch when precompiled); bound read-only into the sandbox
+    """Per-host build products, bound read-only into the sandbox at the same path."""
+
+    directory: str  # holds PRELUDE_HEADER (+ its .gch when precompiled) and RUNTIME_OBJECT
     precompiled: bool
+    linker_flags: tuple[str, ...]
+
+    @property
+    def header(self) -> str:
+        return str(Path(self.directory) / PRELUDE_HEADER)
+
+    @property
+    def runtime_object(self) -> str:
+        return str(Path(self.directory) / RUNTIME_OBJECT)
 
 
 def _cache_root() -> Path:
@@ -237,35 +287,50 @@ def _cache_root() -> Path:
     return Path.home() / ".cache" / "shadows-judge"
 
 
+def _linker_flags(cxx_bin: str) -> tuple[str, ...]:
+    """lld links a harness in ~10 ms where GNU ld takes ~300 ms; gold is in between."""
+    bindir = Path(cxx_bin).resolve().parent
+    for name, flag in (("ld.lld", "-fuse-ld=lld"), ("ld.gold", "-fuse-ld=gold")):
+        if (bindir / name).exists() or Path("/usr/bin", name).exists():
+            return (flag,)
+    return ()
+
+
 @lru_cache(maxsize=4)
 def ensure_prelude(cxx_bin: str) -> Prelude:
-    """The prelude directory for this compiler, building the precompiled header on first use (trusted input:
-    only our own header is compiled outside the sandbox). Falls back to the plain header if that fails."""
-    key = hashlib.sha256(f"{cxx_bin}\0{CXX_FLAGS}\0{_PRELUDE}".encode()).hexdigest()[:16]
+    """The prelude for this compiler: header, its precompiled form and the runtime object, built on first use
+    (trusted input: only our own code is compiled outside the sandbox). Without the .gch it still works, slower."""
+    key = hashlib.sha256(f"{cxx_bin}\0{CXX_FLAGS}\0{_PRELUDE}\0{RUNTIME}".encode()).hexdigest()[:16]
     directory = _cache_root() / f"cpp-{key}"
-    header, gch = directory / PRELUDE_HEADER, directory / f"{PRELUDE_HEADER}.gch"
-    if header.is_file() and gch.is_file():
-        return Prelude(str(directory), precompiled=True)
+    header, gch, runtime = directory / PRELUDE_HEADER, directory / f"{PRELUDE_HEADER}.gch", directory / RUNTIME_OBJECT
+    linker = _linker_flags(cxx_bin)
+    if header.is_file() and runtime.is_file():
+        return Prelude(str(directory), precompiled=gch.is_file(), linker_flags=linker)
     directory.mkdir(parents=True, exist_ok=True)
     for d in (directory, directory.parent):
         with contextlib.suppress(OSError):
             d.chmod(0o755)
     _atomic_write(header, _PRELUDE.encode())
-    tmp = Path(tempfile.mkstemp(dir=directory, suffix=".gch.tmp")[1])
+    _atomic_write(directory / RUNTIME_SOURCE, RUNTIME.encode())
+    precompiled = _build(directory, gch, [cxx_bin, *CXX_FLAGS, "-x", "c++-header", str(header)])
+    if not _build(directory, runtime, [cxx_bin, *CXX_FLAGS, "-c", str(directory / RUNTIME_SOURCE)]):
+        raise JudgeInternalError("the C++ harness runtime does not compile on this host")
+    return Prelude(str(directory), precompiled=precompiled, linker_flags=linker)
+
+
+def _build(directory: Path, target: Path, argv: list[str]) -> bool:
+    fd, name = tempfile.mkstemp(dir=directory, suffix=".part")
+    os.close(fd)
+    tmp = Path(name)
     try:
-        subprocess.run(  # noqa: S603 - our compiler, our header
-            [cxx_bin, *CXX_FLAGS, "-x", "c++-header", str(header), "-o", str(tmp)],
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
+        subprocess.run([*argv, "-o", str(tmp)], check=True, capture_output=True, timeout=300)  # noqa: S603 - ours
         tmp.chmod(0o644)
-        os.replace(tmp, gch)
+        os.replace(tmp, target)
+        return True
     except (OSError, subprocess.SubprocessError) as exc:
-        log.warning("C++ prelude could not be precompiled (%s); compiling without it", type(exc).__name__)
+        log.warning("building %s failed (%s)", target.name, type(exc).__name__)
         tmp.unlink(missing_ok=True)
-        return Prelude(str(directory), precompiled=False)
-    return Prelude(str(directory), precompiled=True)
+        return False
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
