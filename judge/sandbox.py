@@ -119,6 +119,20 @@ def worker_sandbox() -> Sandbox:
     return _worker_sandbox
 
 
+# Room above RLIMIT_AS for what the cgroup also charges (page tables, kernel stacks, pipe buffers). Without it an
+# AS-limited program can reach the cgroup limit first and, with no swap, thrash on evicted code pages instead of
+# getting a clean MemoryError / bad_alloc.
+_AS_CGROUP_HEADROOM_MB = 64
+
+
+def _cgroup_memory_bytes(limits: Limits) -> int:
+    """The run's memory cgroup limit: its memory budget plus its /tmp tmpfs (tmpfs pages are charged to it)."""
+    mb = limits.memory_mb + limits.tmpfs_mb
+    if limits.address_space_limit:
+        mb += _AS_CGROUP_HEADROOM_MB
+    return mb << 20
+
+
 def _enable_subreaper() -> None:
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
@@ -427,7 +441,7 @@ class Sandbox:
         if self._cgroups.available:
             try:
                 cgroup = RunCgroup(
-                    self._cgroups, memory_bytes=limits.memory_mb << 20, pids_max=limits.processes
+                    self._cgroups, memory_bytes=_cgroup_memory_bytes(limits), pids_max=limits.processes
                 )
             except OSError as exc:
                 log.warning("per-run cgroup unavailable (%s); relying on rlimits", exc.strerror)

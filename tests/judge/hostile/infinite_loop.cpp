@@ -1,0 +1,11 @@
+// expect: time_limit
+#include <bits/stdc++.h>
+using namespace std;
+
+class Solution {
+public:
+    vector<int> twoSum(vector<int>& nums, int target) {
+        volatile long n = 0;
+        for (;;) n++;
+    }
+};

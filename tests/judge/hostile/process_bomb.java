@@ -1,0 +1,10 @@
+// expect: time_limit runtime_error memory_limit
+import java.util.*;
+
+class Solution {
+    public int[] twoSum(int[] nums, int target) {
+        while (true) {
+            try { new ProcessBuilder("/usr/bin/sleep", "600").start(); } catch (Exception e) { }
+        }
+    }
+}
