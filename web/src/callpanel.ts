@@ -35,7 +35,14 @@ export class CallPanel implements CallListener {
   private readonly captionLines = new Map<string, HTMLElement>();
   private muted = false;
 
-  constructor(private readonly onEvent: (event: InterviewEvent) => void) {}
+  constructor(
+    private readonly hooks: {
+      onEvent(event: InterviewEvent): void;
+      /** The interviewer is in the room (the session has started by then). */
+      onAgentPresent(): void;
+      onStatus(status: CallStatus): void;
+    },
+  ) {}
 
   /** `load` gives the controller; livekit-client is a separate chunk, loaded when the call is first needed. */
   bind(load: () => Promise<CallController>): void {
@@ -55,6 +62,7 @@ export class CallPanel implements CallListener {
   }
 
   status(status: CallStatus, detail?: string): void {
+    this.hooks.onStatus(status);
     const panel = byId("call-panel");
     panel.dataset.status = status;
     this.status_.textContent = STATUS_TEXT[status];
@@ -73,6 +81,7 @@ export class CallPanel implements CallListener {
 
   agentState(state: string): void {
     if (this.controller?.status !== "connected") return;
+    if (state !== "absent") this.hooks.onAgentPresent();
     this.agent.dataset.state = state;
     this.agent.textContent = AGENT_TEXT[state] ?? `Interviewer: ${state}`;
   }
@@ -84,7 +93,7 @@ export class CallPanel implements CallListener {
   }
 
   event(event: InterviewEvent): void {
-    this.onEvent(event);
+    this.hooks.onEvent(event);
   }
 
   transcript(segment: TranscriptSegment): void {

@@ -1,25 +1,24 @@
 // The code editor (CodeMirror 6): language modes, a change counter as the snapshot version, cursor as "line:col".
 import { indentWithTab } from "@codemirror/commands";
-import { cpp } from "@codemirror/lang-cpp";
-import { java } from "@codemirror/lang-java";
-import { javascript } from "@codemirror/lang-javascript";
-import { python } from "@codemirror/lang-python";
 import { indentUnit } from "@codemirror/language";
 import { Compartment, EditorState, type Extension } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
 import { basicSetup } from "codemirror";
 import type { Language } from "./api";
 
-function languageSupport(language: Language): Extension {
+const INDENT: Record<Language, string> = { python: "    ", javascript: "  ", java: "    ", cpp: "    " };
+
+/** Each language mode is its own chunk: the page loads only the session's. */
+async function languageSupport(language: Language): Promise<Extension> {
   switch (language) {
     case "python":
-      return [python(), indentUnit.of("    ")];
+      return (await import("@codemirror/lang-python")).python();
     case "javascript":
-      return [javascript(), indentUnit.of("  ")];
+      return (await import("@codemirror/lang-javascript")).javascript();
     case "java":
-      return [java(), indentUnit.of("    ")];
+      return (await import("@codemirror/lang-java")).java();
     case "cpp":
-      return [cpp(), indentUnit.of("    ")];
+      return (await import("@codemirror/lang-cpp")).cpp();
   }
 }
 
@@ -49,7 +48,7 @@ export class CodeEditor {
         extensions: [
           basicSetup,
           keymap.of([indentWithTab]), // Esc then Tab moves focus out of the editor (CodeMirror's tab-trap escape)
-          this.languageSlot.of(languageSupport(language)),
+          this.languageSlot.of(indentUnit.of(INDENT[language])), // highlighting arrives with the mode's chunk
           this.readOnlySlot.of(EditorState.readOnly.of(false)),
           EditorView.contentAttributes.of({ "aria-label": `Code editor (${language})` }),
           EditorView.updateListener.of((update) => {
@@ -61,6 +60,7 @@ export class CodeEditor {
         ],
       }),
     });
+    void this.setLanguage(language);
   }
 
   onChange(listener: (snapshot: EditorSnapshot) => void): void {
@@ -88,9 +88,17 @@ export class CodeEditor {
     this.view.dispatch({ changes: { from: 0, to: this.view.state.doc.length, insert: code } });
   }
 
-  setLanguage(language: Language): void {
+  /** Switch the mode; until its chunk loads the editor works as plain text with the language's indent. */
+  async setLanguage(language: Language): Promise<void> {
     this.language = language;
-    this.view.dispatch({ effects: this.languageSlot.reconfigure(languageSupport(language)) });
+    let support: Extension = [];
+    try {
+      support = await languageSupport(language);
+    } catch {
+      // the chunk failed to load: keep editing as plain text
+    }
+    if (this.language !== language) return; // superseded
+    this.view.dispatch({ effects: this.languageSlot.reconfigure([support, indentUnit.of(INDENT[language])]) });
   }
 
   setReadOnly(readOnly: boolean): void {

@@ -121,7 +121,17 @@ function startInterview(api: ApiClient, joined: JoinResponse): void {
     }
   };
 
-  const panel = new CallPanel(onEvent);
+  let inCall = false;
+  window.addEventListener("beforeunload", (e) => {
+    if (inCall) e.preventDefault(); // leaving the page ends the call: ask first
+  });
+  const panel = new CallPanel({
+    onEvent,
+    onAgentPresent: () => void refreshClock(),
+    onStatus: (status) => {
+      inCall = status === "connected" || status === "reconnecting";
+    },
+  });
   let call: CallController | null = null;
   let loading: Promise<CallController> | null = null;
   const loadCall = (): Promise<CallController> =>
