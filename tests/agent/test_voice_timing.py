@@ -1,0 +1,153 @@
+"""Voice turn-taking on a scripted audio timeline (fake VAD/STT/TTS, the real AgentSession pipeline).
+
+Timeline seconds run `SPEED` times faster than real time; the interview's clock runs on the same timeline,
+so the 90 s coding check-in and the framework's endpointing and interruption delays stay in proportion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from livekit.agents import AgentSession, TurnHandlingOptions
+
+from agent.interview import attach_interview, build_interview
+from agent.phases import make_phase_agent
+from agent.state import InterviewState, Phase
+from tests.fakes.interview import FakeChannel, FakeSink, make_context, test_settings
+from tests.fakes.llm import FakeLLM, FakeResponse, say
+from tests.fakes.voice import (
+    FakeAudioInput,
+    FakeAudioOutput,
+    FakeSTT,
+    FakeTTS,
+    FakeVAD,
+    Timeline,
+    TimelineClock,
+    Utterance,
+)
+
+SPEED = 20.0
+
+
+def scaled_settings(**overrides: Any) -> Any:
+    """Production turn-taking delays (in timeline seconds) converted to real seconds for the fakes."""
+    return test_settings(
+        min_endpointing_delay_s=0.5 / SPEED,
+        max_endpointing_delay_s=3.0 / SPEED,
+        coding_min_endpointing_delay_s=1.5 / SPEED,
+        coding_max_endpointing_delay_s=6.0 / SPEED,
+        **overrides,
+    )
+
+
+@dataclass
+class VoiceRun:
+    session: AgentSession[InterviewState]
+    state: InterviewState
+    tl: Timeline
+    llm: FakeLLM
+    tts: FakeTTS
+    speaker: FakeAudioOutput
+    mic: FakeAudioInput
+    tasks: Any
+
+    async def aclose(self) -> None:
+        await self.tasks.aclose()
+        self.mic.close()
+        await self.session.aclose()
+
+
+async def voice_interview(
+    phase: Phase, utterances: list[Utterance], script: list[FakeResponse], **settings: Any
+):
+    timeline = Timeline(utterances, speed=SPEED)
+    _, state = build_interview(make_context(minutes_left=40), api=None, recorder=FakeSink(),
+                               clock=TimelineClock(timeline), channel=FakeChannel(),
+                               settings=scaled_settings(**settings))  # fmt: skip
+    llm = FakeLLM(script)
+    tts = FakeTTS(timeline)
+    mic = FakeAudioInput()
+    speaker = FakeAudioOutput(timeline)
+    session = AgentSession[InterviewState](
+        vad=FakeVAD(timeline), stt=FakeSTT(timeline), llm=llm, tts=tts, userdata=state,
+        aec_warmup_duration=3.0 / SPEED,  # echo guard: no interruptions in the first 3 s of agent speech
+        turn_handling=TurnHandlingOptions(
+            turn_detection="vad",
+            endpointing={"min_delay": 0.5 / SPEED, "max_delay": 3.0 / SPEED},
+            interruption={"mode": "vad", "min_duration": 0.5 / SPEED, "resume_false_interruption": False,
+                          "false_interruption_timeout": None},
+            preemptive_generation={"enabled": False},
+        ),
+    )  # fmt: skip
+    session.input.audio = mic
+    session.output.audio = speaker
+    await session.start(make_phase_agent(phase, state))
+    tasks = attach_interview(session, state)
+    return VoiceRun(session, state, timeline, llm, tts, speaker, mic, tasks)
+
+
+async def test_sixty_seconds_of_coding_silence_produce_no_agent_speech_and_ninety_bring_one_check_in():
+    run = await voice_interview(
+        Phase.CODING,
+        [],
+        [say("Go ahead, I'll stay quiet while you code."), say("How is it going so far?")],
+        coding_checkin_s=90,
+    )
+    try:
+        await run.tl.until(60)
+        assert [r.text.strip() for r in run.tts.requests] == ["Go ahead, I'll stay quiet while you code."]
+        assert len(run.speaker.playouts) == 1 and len(run.llm.requests) == 1
+        await run.tl.until(100)
+        assert len(run.tts.requests) == 2, [r.text for r in run.tts.requests]
+        assert run.tts.requests[1].text.strip() == "How is it going so far?"
+        assert 89 <= run.tts.requests[1].t <= 96
+        assert run.state.phase == Phase.CODING
+    finally:
+        await run.aclose()
+
+
+async def test_thinking_aloud_mid_coding_gets_no_reply_but_addressing_the_agent_does():
+    utterances = [
+        Utterance(4.0, 8.0, "okay so I'll loop over the array and keep a map of what I've seen"),
+        Utterance(16.0, 18.0, "Is it okay to use a dictionary here?"),
+    ]
+    run = await voice_interview(
+        Phase.CODING,
+        utterances,
+        [say("Go ahead."), say("Yes, a dictionary is fine.")],
+    )
+    try:
+        await run.tl.until(14)
+        assert [r.text.strip() for r in run.tts.requests] == ["Go ahead."]
+        users = [
+            i.text_content for i in run.session.history.items if i.type == "message" and i.role == "user"
+        ]
+        assert users == ["okay so I'll loop over the array and keep a map of what I've seen"]
+        await run.tl.until(30)
+        assert [r.text.strip() for r in run.tts.requests] == ["Go ahead.", "Yes, a dictionary is fine."]
+        assert 18 < run.tts.requests[1].t < 22  # answered promptly once the question ended
+        assert len(run.speaker.playouts) == 2 and run.speaker.playouts[1].interrupted is False
+    finally:
+        await run.aclose()
+
+
+async def test_candidate_interruption_stops_agent_speech():
+    long_reply = " ".join(["Let me describe the problem in some detail so that everything is clear."] * 4)
+    run = await voice_interview(
+        Phase.APPROACH,
+        [Utterance(3.0, 5.0, "Sorry, can I ask a question about the input?")],
+        [say(long_reply), say("Of course, go ahead.")],
+    )
+    try:
+        await run.tl.until(16)
+        first = run.speaker.playouts[0]
+        assert first.duration > 10 / SPEED  # about 14 s of speech was queued
+        assert first.interrupted is True
+        assert first.finished is not None and 3.0 <= first.finished < 5.0
+        assert first.position is not None and first.position < first.duration / 2
+        said = [i for i in run.session.history.items if i.type == "message" and i.role == "assistant"]
+        assert said[0].interrupted is True
+        assert said[-1].text_content.strip() == "Of course, go ahead."
+    finally:
+        await run.aclose()
