@@ -326,3 +326,18 @@ async def test_unknown_session_id_is_404_session_not_found(api_server: ApiServer
         r = await api_server.client.request(method, path, headers=api_server.org_headers())
         assert r.status_code == 404, path
         assert r.json()["error"]["code"] == "session_not_found"
+
+
+async def test_resume_pdf_whose_text_contains_nul_is_stored_without_it(api_server: ApiServer) -> None:
+    payload = {"candidate": {"name": "Ada", "email": "ada@example.com"}}
+    r = await api_server.client.post(
+        "/v1/sessions",
+        data={"payload": json.dumps(payload)},
+        files={"resume": ("resume.pdf", minimal_pdf("Ada\x00Lovelace"), "application/pdf")},
+        headers=api_server.org_headers(),
+    )
+    assert r.status_code == 201, r.text
+    ctx = await api_server.client.get(
+        f"/v1/internal/sessions/{r.json()['id']}/context", headers=api_server.internal_headers()
+    )
+    assert ctx.json()["resume_text"] == "AdaLovelace"
