@@ -15,6 +15,24 @@ Status = Literal["scheduled", "in_progress", "completed", "abandoned", "cancelle
 
 MAX_TEXT = 50_000
 MAX_METADATA_BYTES = 16_384
+NUL_MESSAGE = "must not contain the NUL character (U+0000)"
+
+
+def has_nul(value: Any) -> bool:
+    """PostgreSQL text and jsonb cannot store U+0000: such input is a 422 at the edge, not a 500 from the database."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(has_nul(v) for v in value)
+    return False
+
+
+def refuse_nul(value: Any) -> Any:
+    if has_nul(value):
+        raise ValueError(NUL_MESSAGE)
+    return value
 
 
 class CandidateIn(BaseModel):
@@ -23,6 +41,8 @@ class CandidateIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     email: EmailStr
     external_id: str | None = Field(default=None, min_length=1, max_length=200)
+
+    _no_nul = field_validator("name", "external_id")(refuse_nul)
 
 
 class SessionCreate(BaseModel):
@@ -37,6 +57,8 @@ class SessionCreate(BaseModel):
     job_description: str | None = Field(default=None, max_length=MAX_TEXT)
     resume_text: str | None = Field(default=None, max_length=MAX_TEXT)
     metadata: dict[str, Any] = Field(default_factory=dict)
+
+    _no_nul = field_validator("topic", "job_description", "resume_text", "metadata")(refuse_nul)
 
     @field_validator("metadata")
     @classmethod
@@ -133,6 +155,8 @@ class PracticeCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(default="Practice candidate", min_length=1, max_length=200)
+
+    _no_nul = field_validator("name")(refuse_nul)
     difficulty: Difficulty | None = None
     language: Language = "python"
     duration_minutes: int = Field(default=45, ge=5, le=90)

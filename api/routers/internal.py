@@ -13,7 +13,7 @@ from api.deps import DbConn, InternalCaller, Settings
 from api.errors import ConflictError, NotFoundError
 from api.metrics import EVENTS
 from api.scheduling import ends_at, schedule_session
-from api.schemas import Difficulty, Language
+from api.schemas import NUL_MESSAGE, Difficulty, Language, has_nul
 
 router = APIRouter(prefix="/v1/internal", tags=["internal"], dependencies=[InternalCaller])
 
@@ -31,18 +31,6 @@ EventType = Literal[
     "note",
 ]
 MAX_PAYLOAD_BYTES = 256 * 1024
-NUL_MESSAGE = "must not contain the NUL character (U+0000)"
-
-
-def _has_nul(value: Any) -> bool:
-    """PostgreSQL text and jsonb cannot store U+0000: such input is a 422 here, not a 500 from the database."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
 
 
 class EventBody(BaseModel):
@@ -58,14 +46,14 @@ class EventBody(BaseModel):
     def _bounded(cls, v: dict[str, Any]) -> dict[str, Any]:
         if len(json.dumps(v)) > MAX_PAYLOAD_BYTES:
             raise ValueError(f"must serialise to at most {MAX_PAYLOAD_BYTES} bytes of JSON")
-        if _has_nul(v):
+        if has_nul(v):
             raise ValueError(NUL_MESSAGE)
         return v
 
     @field_validator("idempotency_key")
     @classmethod
     def _key_text(cls, v: str) -> str:
-        if _has_nul(v):
+        if has_nul(v):
             raise ValueError(NUL_MESSAGE)
         return v
 
@@ -86,7 +74,7 @@ class CompleteBody(BaseModel):
     @field_validator("final_code", "reason")
     @classmethod
     def _text(cls, v: str | None) -> str | None:
-        if v is not None and _has_nul(v):
+        if v is not None and has_nul(v):
             raise ValueError(NUL_MESSAGE)
         return v
 
