@@ -53,9 +53,9 @@ async def _read_create_body(request: Request, settings: Settings) -> SessionCrea
                 data = await upload.read(settings.max_resume_bytes + 1)
                 if len(data) > settings.max_resume_bytes:
                     raise PayloadTooLargeError("The résumé PDF is too large.")
-                body = body.model_copy(
-                    update={"resume_text": await extract_pdf_text(data, settings.max_text_chars)}
-                )
+                text = await extract_pdf_text(data, settings.max_text_chars)
+                # PDF text can carry U+0000 (e.g. two-byte font encodings), which PostgreSQL text cannot store.
+                body = body.model_copy(update={"resume_text": text.replace("\x00", "")})
             return body
         if content_type.startswith("application/json") or not content_type:
             return SessionCreate.model_validate_json(await request.body())
