@@ -24,7 +24,7 @@ def _verify(body: bytes, auth: str, settings: Settings) -> lk.WebhookEvent:
     token = auth[7:] if auth.lower().startswith("bearer ") else auth
     try:
         return receiver.receive(body.decode("utf-8"), token)
-    except Exception as e:  # noqa: BLE001  # the SDK raises bare Exception / jwt errors for every bad signature
+    except Exception as e:  # the SDK raises bare Exception / jwt errors for every bad signature
         raise UnauthorizedError("Invalid webhook signature.", code="invalid_signature") from e
 
 
@@ -59,7 +59,8 @@ async def _apply(conn: DbConn, event: lk.WebhookEvent, room_name: str | None) ->
     if session is None:
         return "unknown_room"
     # Only this session's own candidate starts it; another session's candidate (or the agent) joining does not.
-    if event.event == "participant_joined" and event.participant.identity == candidate_identity(session["id"]):
+    candidate = candidate_identity(session["id"])
+    if event.event == "participant_joined" and event.participant.identity == candidate:
         status = await sessions_repo.mark_started(conn, session["id"])
         return "started" if status == "in_progress" else "unchanged"
     if event.event == "room_finished":
