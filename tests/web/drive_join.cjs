@@ -1,7 +1,7 @@
 // Drives the candidate page in headless Debian chromium with playwright-core (from web/node_modules) and prints
 // what it saw as one JSON line. Launched by tests/web/test_join_page.py; assertions live in the Python test.
 //   node drive_join.cjs '{"scenario": "interview", "url": "...", "code": "...", "screenshot": "optional.png"}'
-//   node drive_join.cjs '{"scenario": "notices", "urls": {"name": "...", ...}}'
+//   node drive_join.cjs '{"scenario": "pages", "urls": {"name": "...", ...}}'
 "use strict";
 const path = require("node:path");
 
@@ -98,21 +98,31 @@ async function interview(page, plan) {
   return out;
 }
 
-/** Each of `plan.urls` in a fresh tab: the notice the page shows instead of the interview. */
-async function notices(page, plan) {
+/** Each of `plan.urls` in a fresh tab: the problem and editor it opens, or the notice it shows instead. */
+async function pages(page, plan) {
   const seen = {};
   for (const [name, url] of Object.entries(plan.urls)) {
     const tab = await page.context().newPage();
     await tab.goto(url);
-    await tab.waitForSelector("#notice:not([hidden])", { timeout: 30_000 });
-    seen[name] = await tab.evaluate(() => ({
-      title: document.getElementById("notice-title").textContent,
-      detail: document.getElementById("notice-detail").textContent,
-      retry_visible: !document.getElementById("notice-retry").hidden,
+    await tab.waitForSelector("#notice:not([hidden]), #app:not([hidden])", { timeout: 30_000 });
+    const shown = await tab.evaluate(() => ({
+      notice: document.getElementById("notice").hidden
+        ? null
+        : {
+            title: document.getElementById("notice-title").textContent,
+            detail: document.getElementById("notice-detail").textContent,
+            retry_visible: !document.getElementById("notice-retry").hidden,
+          },
       app_hidden: document.getElementById("app").hidden,
       href: window.location.href,
       stored_invite: window.sessionStorage.getItem("shadows.invite"),
     }));
+    if (!shown.app_hidden) {
+      shown.opened = await problem(tab);
+      shown.language = await tab.textContent("#editor-language");
+      shown.code = await editorText(tab);
+    }
+    seen[name] = shown;
     await tab.close();
   }
   return seen;
@@ -138,7 +148,7 @@ async function main() {
     });
     const page = await context.newPage();
     page.on("pageerror", (e) => errors.push(String(e)));
-    const scenario = { interview, notices }[plan.scenario];
+    const scenario = { interview, pages }[plan.scenario];
     const result = await scenario(page, plan);
     process.stdout.write(JSON.stringify({ ok: true, result, page_errors: errors, blocked }) + "\n");
   } catch (e) {

@@ -4,31 +4,38 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
+from psycopg.rows import DictRow
 
 from tests.conftest import ApiServer
 from tests.web.conftest import drive
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
+Db = psycopg.AsyncConnection[DictRow]
 
 
-def _link(api_server: ApiServer, created: dict) -> str:
+def _link(api_server: ApiServer, created: dict[str, Any]) -> str:
     """The session's join link on this test server (join_url points at the configured public URL)."""
     path = created["join_url"].split("/join", 1)[1]
     assert path == f"#invite={created['invite']}"
     return f"{api_server.url}/join{path}"
 
 
-async def _question(db, slug: str) -> dict:
+async def _question(db: Db, slug: str) -> dict[str, str]:
     cur = await db.execute("select id, title from questions where slug = %s", (slug,))
     row = await cur.fetchone()
+    assert row is not None, slug
     return {"id": str(row["id"]), "title": row["title"]}
 
 
 @pytest.mark.sandbox
-async def test_join_link_opens_the_problem_runs_code_and_survives_voice_failure(api_server: ApiServer, db) -> None:
+async def test_join_link_opens_the_problem_runs_code_and_survives_voice_failure(
+    api_server: ApiServer, db: Db
+) -> None:
     question = await _question(db, "two-sum")
     created = await api_server.create_session(question_id=question["id"], language="python")
     starter = (ROOT / "questions/two-sum/starter.py").read_text()
@@ -63,7 +70,9 @@ async def test_join_link_opens_the_problem_runs_code_and_survives_voice_failure(
     assert seen["edited"].strip() == solution.strip()
     solution_run = seen["solution_run"]
     assert solution_run["verdict"] == "accepted"
-    assert solution_run["summary"] == f"Run: {len(opened['examples'])} of {len(opened['examples'])} tests passed"
+    assert (
+        solution_run["summary"] == f"Run: {len(opened['examples'])} of {len(opened['examples'])} tests passed"
+    )
 
     # Submit runs hidden tests too; they show only pass/fail, never inputs or expected values.
     submission = seen["submission"]
@@ -88,7 +97,7 @@ async def test_join_link_opens_the_problem_runs_code_and_survives_voice_failure(
     assert [r["type"] for r in await cur.fetchall()] == ["test_run", "test_run", "submission"]
 
 
-async def test_unusable_links_say_why_and_are_forgotten(api_server: ApiServer, db) -> None:
+async def test_unusable_links_say_why_and_are_forgotten(api_server: ApiServer, db: Db) -> None:
     expired = await api_server.create_session()
     await db.execute(
         "update sessions set invite_expires_at = now() - interval '1 minute' where id = %s", (expired["id"],)
@@ -101,11 +110,13 @@ async def test_unusable_links_say_why_and_are_forgotten(api_server: ApiServer, d
     )
     assert r.status_code == 200, r.text
     cancelled = await api_server.create_session()
-    r = await api_server.client.post(f"/v1/sessions/{cancelled['id']}/cancel", headers=api_server.org_headers())
+    r = await api_server.client.post(
+        f"/v1/sessions/{cancelled['id']}/cancel", headers=api_server.org_headers()
+    )
     assert r.status_code == 200, r.text
 
     seen = await drive(
-        "notices",
+        "pages",
         urls={
             "invalid": f"{api_server.url}/join#invite=not-a-real-invite",
             "missing": f"{api_server.url}/join",
@@ -115,13 +126,33 @@ async def test_unusable_links_say_why_and_are_forgotten(api_server: ApiServer, d
         },
     )
 
-    assert seen["invalid"]["title"] == "This interview link is not valid"  # 401
-    assert seen["missing"]["title"] == "This page needs your interview link"
-    assert seen["expired"]["title"] == "This interview link has expired"  # 410
-    assert seen["finished"]["title"] == "This interview has already finished"  # 409
-    assert seen["cancelled"]["title"] == "This interview was cancelled"  # 409 session_cancelled
+    assert seen["invalid"]["notice"]["title"] == "This interview link is not valid"  # 401
+    assert seen["missing"]["notice"]["title"] == "This page needs your interview link"
+    assert seen["expired"]["notice"]["title"] == "This interview link has expired"  # 410
+    assert seen["finished"]["notice"]["title"] == "This interview has already finished"  # 409
+    assert seen["cancelled"]["notice"]["title"] == "This interview was cancelled"  # 409 session_cancelled
     for name, page in seen.items():
         assert page["app_hidden"], name
-        assert not page["retry_visible"], f"{name}: retrying cannot help"
+        assert not page["notice"]["retry_visible"], f"{name}: retrying cannot help"
         assert page["stored_invite"] is None, f"{name}: a refused invite is not kept"
         assert "#" not in page["href"] and "invite" not in page["href"], name
+
+
+async def test_each_language_opens_with_its_starter_code(api_server: ApiServer, db: Db) -> None:
+    slug = "valid-parentheses"
+    question = await _question(db, slug)
+    names = {"python": "Python", "javascript": "JavaScript", "java": "Java", "cpp": "C++"}
+    ext = {"python": "py", "javascript": "js", "java": "java", "cpp": "cpp"}
+    links = {}
+    for language in names:
+        created = await api_server.create_session(question_id=question["id"], language=language)
+        links[language] = _link(api_server, created)
+
+    seen = await drive("pages", urls=links)
+
+    for language, page in seen.items():
+        assert page["notice"] is None, page["notice"]
+        assert page["opened"]["title"] == question["title"]
+        assert page["language"] == names[language]
+        starter = (ROOT / f"questions/{slug}/starter.{ext[language]}").read_text()
+        assert page["code"].strip() == starter.strip(), language
