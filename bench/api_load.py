@@ -120,7 +120,7 @@ async function phase(seconds) {
           const t1 = now()
           lastEnd = t1
           statuses[res.statusCode] = (statuses[res.statusCode] || 0) + 1
-          fromSchedule.push((t1 - scheduled) / 1e6)
+          fromSchedule.push((t1 - Math.min(t0, scheduled)) / 1e6)  // the timer may fire up to 1 ms early
           service.push((t1 - t0) / 1e6)
         })
         callback(res)
