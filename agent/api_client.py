@@ -77,7 +77,7 @@ class ApiClient:
     async def complete(
         self, session_id: str, final_code: str | None, language: str, reason: str = "completed"
     ) -> dict[str, Any]:
-        return await self._request(
+        return await self._request_dict(
             "POST",
             f"/sessions/{session_id}/complete",
             json={"final_code": final_code, "language": language, "reason": reason},
@@ -97,7 +97,7 @@ class ApiClient:
 
     async def run_tests(self, session_id: str, language: str, code: str, mode: str = "run") -> dict[str, Any]:
         """Run the judge on ``code`` (visible tests in ``run`` mode); returns the judge's RunReport."""
-        return await self._request(
+        return await self._request_dict(
             "POST",
             f"/sessions/{session_id}/runs",
             json={"language": language, "code": code, "mode": mode},
@@ -105,6 +105,12 @@ class ApiClient:
         )
 
     # -- transport ------------------------------------------------------------------------------------
+
+    async def _request_dict(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        body = await self._request(method, path, **kwargs)
+        if not isinstance(body, dict):
+            raise ApiUnavailableError("bad_response", "expected a JSON object")
+        return body
 
     async def _request(
         self,

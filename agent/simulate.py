@@ -141,7 +141,7 @@ class SimulationResult:
     client_events: list[dict[str, Any]] = field(default_factory=list)
 
 
-def build_llm(settings: AgentSettings) -> llm.LLM:
+def build_llm(settings: AgentSettings) -> llm.LLM[Any]:
     """The configured LLM as the worker builds it (real OpenAI plugin, model and base_url), never realtime."""
     built = build_provider_llm(settings.model_copy(update={"realtime": False}))
     if not isinstance(built, llm.LLM):  # pragma: no cover -- realtime is switched off above
@@ -154,7 +154,7 @@ async def simulate(
     script: Script,
     *,
     settings: AgentSettings | None = None,
-    llm_: llm.LLM | None = None,
+    llm_: llm.LLM[Any] | None = None,
     realtime: bool = False,
     complete: bool = True,
     out: Callable[[str], None] | None = print,
