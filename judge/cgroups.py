@@ -180,3 +180,42 @@ class RunCgroup:
                                 os.kill(int(pid), signal.SIGKILL)
                     time.sleep(0.005)
         self.dirs = []
+
+
+def sweep_stale(parents: CgroupParents) -> int:
+    """Remove run groups left by judge processes that died mid-run (e.g. a worker killed on cancellation)."""
+    removed = 0
+    for parent in (parents.memory, parents.pids, parents.cpuacct):
+        if parent is None:
+            continue
+        for group in parent.glob("shadows-judge-*"):
+            try:
+                owner = int(group.name.split("-")[2])
+            except (IndexError, ValueError):
+                continue
+            if _alive(owner):
+                continue
+            with contextlib.suppress(OSError, ValueError):
+                for pid in (group / "cgroup.procs").read_text().split():
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(int(pid), signal.SIGKILL)
+            for _ in range(100):
+                try:
+                    group.rmdir()
+                    removed += 1
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    time.sleep(0.005)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

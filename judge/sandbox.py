@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from judge.cgroups import CgroupParents, RunCgroup, detect_parents
+from judge.cgroups import CgroupParents, RunCgroup, detect_parents, sweep_stale
 from judge.errors import JudgeInternalError, SandboxUnavailableError
 from judge.settings import JudgeSettings, get_settings
 
@@ -218,6 +218,8 @@ class Sandbox:
         self._unsafe = False
         self._is_root = os.geteuid() == 0
         self._cgroups = detect_parents() if self._is_root else CgroupParents(None, None)
+        if self._cgroups.available:
+            sweep_stale(self._cgroups)
         self.uid = settings.sandbox_uid + _worker_slot if self._is_root else os.getuid()
         self.gid = settings.sandbox_gid if self._is_root else os.getgid()
         _enable_subreaper()
