@@ -103,7 +103,6 @@ class SandboxResult:
     memory_exceeded: bool  # cgroup OOM kill or detected allocation failure signal
     output_exceeded: bool
     cpu_s: float = 0.0
-    notes: list[str] = field(default_factory=list)  # judge-side diagnostics (never candidate output)
 
 
 _worker_sandbox: Sandbox | None = None
@@ -260,8 +259,8 @@ class Sandbox:
                 result = self._run_bwrap(
                     ["/bin/true"], scratch=tmp, limits=Limits(wall_s=10.0, cpu_s=5.0), stdin=b""
                 )
-            except OSError as exc:
-                return f"bwrap failed to start: {exc.strerror}"
+            except JudgeInternalError as exc:
+                return str(exc)
         if result.exit_code != 0:
             detail = result.stderr.decode(errors="replace").strip()[:300]
             return f"bwrap probe exited with {result.exit_code} / signal {result.signal}: {detail}"
@@ -449,6 +448,7 @@ class Sandbox:
                 log.warning("per-run cgroup unavailable (%s); relying on rlimits", exc.strerror)
         results_r, results_w = os.pipe()
         start = time.monotonic()
+        oom, cgroup_cpu_s = False, None
         try:
             try:
                 proc = subprocess.Popen(  # noqa: S603 - argv is ours; candidate code only runs inside bwrap
@@ -461,6 +461,8 @@ class Sandbox:
                     close_fds=False,  # preexec marks every fd above 3 close-on-exec instead
                     preexec_fn=self._preexec(limits, cgroup, results_w, drop=self._is_root),
                 )
+            except (OSError, subprocess.SubprocessError) as exc:
+                raise JudgeInternalError(f"sandbox failed to start: {type(exc).__name__}: {exc}") from exc
             finally:
                 os.close(results_w)
             with contextlib.closing(_Collector(proc, results_r, limits, stdin, cgroup)) as collector:
@@ -473,6 +475,9 @@ class Sandbox:
             if sandboxed:
                 reap_sandbox_orphans(self.uid)
             reap_bwrap_orphans()
+            if cgroup is not None:
+                oom, cgroup_cpu_s = cgroup.oom_killed(), cgroup.cpu_seconds()
+                cgroup.remove()
         wall = time.monotonic() - start
         status = outcome.returncode
         exit_code: int | None
@@ -486,12 +491,7 @@ class Sandbox:
             exit_code, sig = status, None
         if outcome.timed_out or outcome.output_exceeded:
             exit_code, sig = None, signal.SIGKILL
-        oom = False
-        cpu_s = outcome.cpu_s
-        if cgroup is not None:
-            oom = cgroup.oom_killed()
-            cpu_s = cgroup.cpu_seconds() or cpu_s
-            cgroup.remove()
+        cpu_s = cgroup_cpu_s if cgroup_cpu_s is not None else outcome.cpu_s
         cpu_exceeded = sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu_s >= math.ceil(limits.cpu_s))
         return SandboxResult(
             exit_code=exit_code,
