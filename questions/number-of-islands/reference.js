@@ -7,7 +7,9 @@ function numIslands(grid) {
   if (rows === 0) return 0;
   const cols = grid[0].length;
   const seen = new Uint8Array(rows * cols);
-  const queue = new Int32Array(rows * cols);
+  const queue = new Int32Array(rows * cols); // each cell is queued at most once
+  const dr = [1, -1, 0, 0];
+  const dc = [0, 0, 1, -1];
   let islands = 0;
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
@@ -19,12 +21,16 @@ function numIslands(grid) {
       queue[tail++] = r * cols + c;
       while (head < tail) {
         const cell = queue[head++];
-        const i = Math.floor(cell / cols);
+        const i = (cell / cols) | 0;
         const j = cell % cols;
-        for (const [ni, nj] of [[i + 1, j], [i - 1, j], [i, j + 1], [i, j - 1]]) {
-          if (ni >= 0 && ni < rows && nj >= 0 && nj < cols && grid[ni][nj] === "1" && !seen[ni * cols + nj]) {
-            seen[ni * cols + nj] = 1;
-            queue[tail++] = ni * cols + nj;
+        for (let d = 0; d < 4; d++) {
+          const ni = i + dr[d];
+          const nj = j + dc[d];
+          if (ni < 0 || ni >= rows || nj < 0 || nj >= cols) continue;
+          const next = ni * cols + nj;
+          if (!seen[next] && grid[ni][nj] === "1") {
+            seen[next] = 1;
+            queue[tail++] = next;
           }
         }
       }
