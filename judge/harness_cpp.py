@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from judge.bank import Signature, split_type
-from judge.harness_cpp_prelude import CXX_FLAGS, ensure_prelude
+from judge.harness_cpp_prelude import (
+    CXX_FLAGS,
+    PRELUDE,
+    PRELUDE_HEADER,
+    RUNTIME,
+    RUNTIME_SOURCE,
+    ensure_prelude,
+)
 from judge.harness_base import EXCERPT_CHARS, INPUT_FILE, MESSAGE_CHARS, HarnessProgram
 
 SOURCE_FILE = "solution.cpp"
@@ -70,15 +77,25 @@ __READ__
 """
 
 
-def build(signature: Signature, source: str, cxx_bin: str) -> HarnessProgram:
-    prelude = ensure_prelude(cxx_bin)
+def build(signature: Signature, source: str, cxx_bin: str, *, portable: bool = False) -> HarnessProgram:
+    """The C++ program. `portable` ships the prelude and runtime as sources (for hosts without our per-host build
+    cache, e.g. Judge0) instead of using the precompiled header and prebuilt runtime object."""
     reads, args = [], []
     for k, param in enumerate(signature.params):
         sep = "" if k == 0 else "    in.expect(',');\n"
         reads.append(f"{sep}    {_cpp_type(param.type)} a{k}; in.read(a{k});")
         args.append(f"a{k}")
-    main = (
-        _MAIN.replace("__PRELUDE__", prelude.header)
+    files: dict[str, str] = {SOURCE_FILE: source}
+    if portable:
+        header, runtime, linker, ro_binds = PRELUDE_HEADER, RUNTIME_SOURCE, (), ()
+        files[PRELUDE_HEADER] = PRELUDE
+        files[RUNTIME_SOURCE] = RUNTIME
+    else:
+        prelude = ensure_prelude(cxx_bin)
+        header, runtime, linker = prelude.header, prelude.runtime_object, prelude.linker_flags
+        ro_binds = (prelude.directory,)
+    files[MAIN_FILE] = (
+        _MAIN.replace("__PRELUDE__", header)
         .replace("__INPUT__", INPUT_FILE)
         .replace("__EXCERPT__", str(EXCERPT_CHARS))
         .replace("__MESSAGE__", str(MESSAGE_CHARS))
@@ -87,10 +104,10 @@ def build(signature: Signature, source: str, cxx_bin: str) -> HarnessProgram:
         .replace("__ARGS__", ", ".join(args))
     )
     return HarnessProgram(
-        files={MAIN_FILE: main, SOURCE_FILE: source},
-        compile_argv=[cxx_bin, *CXX_FLAGS, *prelude.linker_flags, "-o", BINARY, MAIN_FILE, prelude.runtime_object],
+        files=files,
+        compile_argv=[cxx_bin, *CXX_FLAGS, *linker, "-o", BINARY, MAIN_FILE, runtime],
         run_argv=[f"./{BINARY}"],
         address_space_limit=True,
         compile_memory_mb=1536,
-        ro_binds=(prelude.directory,),
+        ro_binds=ro_binds,
     )

@@ -21,7 +21,7 @@ RUNTIME_SOURCE = "shadows_runtime.cpp"
 RUNTIME_OBJECT = "shadows_runtime.o"
 CXX_FLAGS = ("-std=c++17", "-O2", "-pipe", "-w")
 
-_PRELUDE = r"""#pragma once
+PRELUDE = r"""#pragma once
 #include <bits/stdc++.h>
 #include <unistd.h>
 #include <signal.h>
@@ -300,7 +300,7 @@ def _linker_flags(cxx_bin: str) -> tuple[str, ...]:
 def ensure_prelude(cxx_bin: str) -> Prelude:
     """The prelude for this compiler: header, its precompiled form and the runtime object, built on first use
     (trusted input: only our own code is compiled outside the sandbox). Without the .gch it still works, slower."""
-    key = hashlib.sha256(f"{cxx_bin}\0{CXX_FLAGS}\0{_PRELUDE}\0{RUNTIME}".encode()).hexdigest()[:16]
+    key = hashlib.sha256(f"{cxx_bin}\0{CXX_FLAGS}\0{PRELUDE}\0{RUNTIME}".encode()).hexdigest()[:16]
     directory = _cache_root() / f"cpp-{key}"
     header, gch, runtime = directory / PRELUDE_HEADER, directory / f"{PRELUDE_HEADER}.gch", directory / RUNTIME_OBJECT
     linker = _linker_flags(cxx_bin)
@@ -310,7 +310,7 @@ def ensure_prelude(cxx_bin: str) -> Prelude:
     for d in (directory, directory.parent):
         with contextlib.suppress(OSError):
             d.chmod(0o755)
-    _atomic_write(header, _PRELUDE.encode())
+    _atomic_write(header, PRELUDE.encode())
     _atomic_write(directory / RUNTIME_SOURCE, RUNTIME.encode())
     precompiled = _build(directory, gch, [cxx_bin, *CXX_FLAGS, "-x", "c++-header", str(header)])
     if not _build(directory, runtime, [cxx_bin, *CXX_FLAGS, "-c", str(directory / RUNTIME_SOURCE)]):

@@ -17,6 +17,7 @@ const fs = require('fs');
 const util = require('util');
 const vm = require('vm');
 const { Worker } = require('worker_threads');
+const { performance } = require('perf_hooks');
 
 const FUNCTION = __FUNCTION__;
 const EXCERPT = __EXCERPT__;
