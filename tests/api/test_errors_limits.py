@@ -1,4 +1,4 @@
-"""Error rendering and request limits: one JSON error shape, no stack traces, 413 over the body cap, 422 naming fields."""
+"""Error rendering and request limits: one JSON error shape, no stack traces, 413 over the cap, 422 naming fields."""
 
 from __future__ import annotations
 
@@ -71,7 +71,9 @@ async def test_validation_error_is_422_naming_the_nested_field(api_server: ApiSe
         ({}, "candidate"),
     ],
 )
-async def test_session_create_validation_names_the_field(api_server: ApiServer, body: dict, field: str) -> None:
+async def test_session_create_validation_names_the_field(
+    api_server: ApiServer, body: dict, field: str
+) -> None:
     r = await api_server.client.post("/v1/sessions", json=body, headers=api_server.org_headers())
     assert r.status_code == 422
     assert r.json()["error"]["message"].startswith(f"{field}:")

@@ -1,0 +1,280 @@
+"""Every route against every kind of wrong caller: no credentials, another organisation, another session's
+candidate, an expired invite, an organisation key or invite on the agent's internal routes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+import psycopg
+import pytest
+from psycopg.rows import DictRow
+
+from tests.conftest import ApiServer
+
+Conn = psycopg.AsyncConnection[DictRow]
+
+
+@dataclass
+class World:
+    """Org 1 owns session `a` (the target) and `b`; org 2 owns `c`. `expired` is org 1's, with an expired invite."""
+
+    server: ApiServer
+    a: dict[str, Any]
+    b: dict[str, Any]
+    c: dict[str, Any]
+    expired: dict[str, Any]
+    other_org_key: str
+
+    def headers(self, who: str) -> dict[str, str]:
+        token = {
+            "none": None,
+            "org": self.server.org_key,
+            "other_org": self.other_org_key,
+            "other_invite": self.b["invite"],
+            "expired_invite": self.expired["invite"],
+            "own_invite": self.a["invite"],
+            "internal": self.server.internal_token,
+            "garbage": "shk_" + "A" * 43,
+        }[who]
+        return {} if token is None else {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+async def world(api_server: ApiServer, db: Conn) -> World:
+    a = await api_server.create_session(job_description="Secret JD of session A")
+    b = await api_server.create_session()
+    _, other_key = await api_server.create_org("Other Org")
+    c = await api_server.create_session(key=other_key)
+    expired = await api_server.create_session()
+    await db.execute(
+        "update sessions set invite_expires_at = now() - interval '1 minute' where id = %s", (expired["id"],)
+    )
+    return World(api_server, a, b, c, expired, other_key)
+
+
+RUN_BODY = {"language": "python", "code": "def two_sum(nums, target):\n    return [0, 1]\n"}
+
+# (method, path template, json body). `{a}` is the target session (org 1).
+ORG_ROUTES = [
+    ("POST", "/v1/sessions", {"candidate": {"name": "X", "email": "x@example.com"}}),
+    ("GET", "/v1/sessions", None),
+    ("GET", "/v1/sessions/{a}", None),
+    ("POST", "/v1/sessions/{a}/cancel", None),
+]
+CANDIDATE_SESSION_ROUTES = [
+    ("POST", "/v1/sessions/{a}/runs", RUN_BODY),
+    ("POST", "/v1/sessions/{a}/submissions", RUN_BODY),
+]
+INTERNAL_ROUTES = [
+    ("GET", "/v1/internal/sessions/{a}/context", None),
+    ("POST", "/v1/internal/sessions/{a}/start", None),
+    ("POST", "/v1/internal/sessions/{a}/events", {"events": [{"idempotency_key": "k", "type": "note"}]}),
+    ("POST", "/v1/internal/sessions/{a}/complete", {}),
+    ("POST", "/v1/internal/sessions/{a}/runs", RUN_BODY),
+    ("POST", "/v1/internal/practice", {}),
+]
+
+
+async def _call(w: World, method: str, path: str, body: Any, who: str) -> Any:
+    return await w.server.client.request(method, path.format(a=w.a["id"]), json=body, headers=w.headers(who))
+
+
+async def _unchanged(db: Conn, w: World) -> None:
+    cur = await db.execute("select status from sessions where id = %s", (w.a["id"],))
+    assert (await cur.fetchone())["status"] == "scheduled"  # type: ignore[index]  # session a exists
+    cur = await db.execute("select count(*) as n from session_events")
+    assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # count(*) returns a row
+    cur = await db.execute("select count(*) as n from submissions")
+    assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # count(*) returns a row
+
+
+def _assert_no_data_of(text: str, session: dict[str, Any]) -> None:
+    assert session["id"] not in text
+    assert session["invite"] not in text
+    assert "Secret JD" not in text
+
+
+# --- organisation routes -------------------------------------------------------------------------------------
+
+
+ORG_REFUSALS = [
+    ("none", "missing_credentials"),
+    ("garbage", "invalid_api_key"),
+    ("other_invite", "invalid_api_key"),
+    ("own_invite", "invalid_api_key"),
+    ("expired_invite", "invalid_api_key"),
+    ("internal", "invalid_api_key"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), ORG_ROUTES)
+async def test_org_route_refuses_non_org_credentials_with_401(
+    world: World, db: Conn, method: str, path: str, body: Any
+) -> None:
+    for who, code in ORG_REFUSALS:
+        r = await _call(world, method, path, body, who)
+        assert (r.status_code, r.json()["error"]["code"]) == (401, code), who
+        _assert_no_data_of(r.text, world.a)
+    await _unchanged(db, world)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), [("GET", "/v1/sessions/{a}"), ("POST", "/v1/sessions/{a}/cancel")]
+)
+async def test_another_orgs_session_is_404_for_org_routes(
+    world: World, db: Conn, method: str, path: str
+) -> None:
+    r = await _call(world, method, path, None, "other_org")
+    assert r.status_code == 404
+    assert r.json()["error"]["code"] == "session_not_found"
+    _assert_no_data_of(r.text, world.a)
+    await _unchanged(db, world)
+
+
+async def test_another_orgs_list_never_shows_this_orgs_sessions(world: World) -> None:
+    r = await _call(world, "GET", "/v1/sessions", None, "other_org")
+    assert r.status_code == 200
+    assert [s["id"] for s in r.json()["data"]] == [world.c["id"]]
+    _assert_no_data_of(r.text, world.a)
+
+
+async def test_another_orgs_status_filter_and_cursor_never_reach_this_orgs_sessions(world: World) -> None:
+    mine = await world.server.client.get("/v1/sessions", params={"limit": 1}, headers=world.headers("org"))
+    cursor = mine.json()["next_cursor"]
+    assert cursor
+    r = await world.server.client.get(
+        "/v1/sessions", params={"cursor": cursor, "status": "scheduled"}, headers=world.headers("other_org")
+    )
+    assert all(s["id"] == world.c["id"] for s in r.json()["data"])
+
+
+# --- candidate routes ----------------------------------------------------------------------------------------
+
+
+CANDIDATE_REFUSALS = [
+    ("none", 401, "missing_credentials"),
+    ("org", 401, "invalid_invite"),
+    ("other_org", 401, "invalid_invite"),
+    ("internal", 401, "invalid_invite"),
+    ("other_invite", 404, "session_not_found"),
+    ("expired_invite", 410, "invite_expired"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), CANDIDATE_SESSION_ROUTES)
+async def test_candidate_session_route_refuses_wrong_callers(
+    world: World, db: Conn, method: str, path: str, body: Any
+) -> None:
+    for who, status, code in CANDIDATE_REFUSALS:
+        r = await _call(world, method, path, body, who)
+        assert (r.status_code, r.json()["error"]["code"]) == (status, code), who
+        _assert_no_data_of(r.text, world.a)
+    await _unchanged(db, world)
+
+
+async def test_livekit_token_route_refuses_wrong_callers(world: World) -> None:
+    for who, status, code in CANDIDATE_REFUSALS:
+        if who == "other_invite":
+            continue  # a valid invite for its own session: see the next test
+        r = await world.server.client.post("/v1/livekit/token", json={}, headers=world.headers(who))
+        assert (r.status_code, r.json()["error"]["code"]) == (status, code), who
+
+
+async def test_livekit_token_with_another_sessions_invite_never_opens_this_sessions_room(
+    world: World,
+) -> None:
+    named = await world.server.client.post(
+        "/v1/livekit/token",
+        json={"room_name": f"shadows-{world.a['id']}"},
+        headers=world.headers("other_invite"),
+    )
+    assert named.status_code == 403
+    _assert_no_data_of(named.text, world.a)
+    unnamed = await world.server.client.post(
+        "/v1/livekit/token", json={}, headers=world.headers("other_invite")
+    )
+    assert unnamed.status_code == 201
+    claims = jwt.decode(unnamed.json()["participant_token"], options={"verify_signature": False})
+    assert claims["video"]["room"] == f"shadows-{world.b['id']}"
+    assert claims["sub"] == f"candidate-{world.b['id']}"
+
+
+async def test_join_refuses_bad_invites(world: World) -> None:
+    for value, status, code in [
+        (world.server.org_key, 401, "invalid_invite"),
+        (world.other_org_key, 401, "invalid_invite"),
+        (world.server.internal_token, 401, "invalid_invite"),
+        (world.expired["invite"], 410, "invite_expired"),
+        ("inv_" + "Z" * 43, 401, "invalid_invite"),
+    ]:
+        r = await world.server.client.post("/v1/join", json={"invite": value})
+        assert (r.status_code, r.json()["error"]["code"]) == (status, code), code
+        _assert_no_data_of(r.text, world.a)
+
+
+async def test_join_without_an_invite_is_refused_naming_the_invite_field(world: World) -> None:
+    # /v1/join carries its credential in the body, so a missing one is a validation error on that field.
+    r = await world.server.client.post("/v1/join", json={})
+    assert r.status_code == 422
+    assert r.json()["error"]["message"].startswith("invite:")
+
+
+async def test_join_with_another_sessions_invite_returns_only_that_session(world: World) -> None:
+    r = await world.server.client.post("/v1/join", json={"invite": world.b["invite"]})
+    assert r.status_code == 200
+    assert r.json()["session"]["id"] == world.b["id"]
+    _assert_no_data_of(r.text, world.a)
+
+
+@pytest.mark.parametrize("ending", ["cancelled", "completed", "abandoned"])
+async def test_join_finished_or_cancelled_session_is_409(world: World, db: Conn, ending: str) -> None:
+    await db.execute("update sessions set status = %s where id = %s", (ending, world.a["id"]))
+    r = await world.server.client.post("/v1/join", json={"invite": world.a["invite"]})
+    assert r.status_code == 409
+    assert r.json()["error"]["code"] == ("session_cancelled" if ending == "cancelled" else "session_finished")
+
+
+# --- internal routes -----------------------------------------------------------------------------------------
+
+
+INTERNAL_REFUSALS = [
+    ("none", "missing_credentials"),
+    ("org", "invalid_service_token"),
+    ("other_org", "invalid_service_token"),
+    ("own_invite", "invalid_service_token"),
+    ("other_invite", "invalid_service_token"),
+    ("expired_invite", "invalid_service_token"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), INTERNAL_ROUTES)
+async def test_internal_route_refuses_org_keys_and_invites_with_401(
+    world: World, db: Conn, method: str, path: str, body: Any
+) -> None:
+    for who, code in INTERNAL_REFUSALS:
+        r = await _call(world, method, path, body, who)
+        assert (r.status_code, r.json()["error"]["code"]) == (401, code), who
+        _assert_no_data_of(r.text, world.a)
+    await _unchanged(db, world)
+    cur = await db.execute("select count(*) as n from sessions where practice")
+    assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # count(*) returns a row
+
+
+async def test_internal_token_with_wrong_scheme_is_401(world: World) -> None:
+    r = await world.server.client.get(
+        f"/v1/internal/sessions/{world.a['id']}/context",
+        headers={"Authorization": f"Basic {world.server.internal_token}"},
+    )
+    assert r.status_code == 401
+    assert r.json()["error"]["code"] == "missing_credentials"
+
+
+# --- public routes -------------------------------------------------------------------------------------------
+
+
+async def test_health_routes_need_no_credentials(world: World) -> None:
+    for path in ("/healthz", "/readyz", "/metrics"):
+        r = await world.server.client.get(path)
+        assert r.status_code == 200, path
