@@ -10,14 +10,17 @@ class FakeRoom {
   rpcHandlers = new Map<string, (data: unknown) => Promise<string>>();
   private listeners = new Map<string, ((...args: unknown[]) => void)[]>();
   remoteParticipants = new Map<string, unknown>();
-  sent: { text: string; topic?: string; attributes?: Record<string, string> }[] = [];
+  sent: { text: string; topic?: string; attributes?: Record<string, string>; to?: string[] }[] = [];
   canPlaybackAudio = true;
   disconnected = false;
   localParticipant = {
     identity: "candidate-1",
     audioTrackPublications: new Map(),
-    sendText: async (text: string, options: { topic?: string; attributes?: Record<string, string> }) => {
-      this.sent.push({ text, topic: options.topic, attributes: options.attributes });
+    sendText: async (
+      text: string,
+      options: { topic?: string; attributes?: Record<string, string>; destinationIdentities?: string[] },
+    ) => {
+      this.sent.push({ text, topic: options.topic, attributes: options.attributes, to: options.destinationIdentities });
       return {};
     },
     setMicrophoneEnabled: vi.fn(async () => undefined),
@@ -119,7 +122,12 @@ describe("CallController", () => {
     const { call } = controller(listener);
     await call.start();
     expect(rooms[0].sent).toEqual([
-      { text: editor.code, topic: "editor.snapshot", attributes: { version: "3", language: "python", cursor: "2:5" } },
+      {
+        text: editor.code,
+        topic: "editor.snapshot",
+        attributes: { version: "3", language: "python", cursor: "2:5" },
+        to: undefined,
+      },
     ]);
     expect(rooms[0].localParticipant.setMicrophoneEnabled).toHaveBeenCalledWith(true, expect.anything());
     expect(calls.mic).toEqual([true]);
@@ -151,7 +159,7 @@ describe("CallController", () => {
 
     editor = { ...editor, code: "x = 1\n".repeat(RPC_REPLY_MAX_BYTES / 4), version: 9 };
     const reply = JSON.parse(await rpc({ payload: "{}" }));
-    expect(reply).toEqual({ version: 9, language: "python", cursor: "2:5" });
+    expect(reply).toEqual({ version: 9, language: "python", cursor: "2:5", code: null });
     const last = rooms[0].sent.at(-1)!;
     expect(last.topic).toBe("editor.snapshot");
     expect(last.attributes?.version).toBe("9");
@@ -175,6 +183,9 @@ describe("CallController", () => {
     expect(calls.agent.at(-1)).toBe("listening");
     expect(calls.phases.at(-1)).toBe("coding");
     expect(rooms[0].sent.length).toBe(before + 1); // the agent gets the current code when it arrives
+    expect(rooms[0].sent.at(-1)?.to).toEqual(["agent"]);
+    expect(await call.sendChat("  can I use a hash map?  ")).toBe(true);
+    expect(rooms[0].sent.at(-1)).toMatchObject({ text: "can I use a hash map?", topic: "lk.chat" });
   });
 
   it("says the connection dropped on an unexpected disconnect, and the call ended when the room closes", async () => {

@@ -19,6 +19,7 @@ import {
   parseInterviewEvent,
   RPC_EDITOR_GET,
   snapshotAttributes,
+  TOPIC_CHAT,
   TOPIC_EDITOR_SNAPSHOT,
   TOPIC_INTERVIEW_EVENT,
   TOPIC_TRANSCRIPTION,
@@ -159,13 +160,28 @@ export class CallController {
     if (!room || this.statusValue !== "connected") return;
     if (!force && snapshot.version <= this.sentVersion) return;
     try {
+      // Addressed to the agent when the room marks one (an observer never gets the code); otherwise to the room.
+      const agents = [...room.remoteParticipants.values()].filter((p) => p.isAgent).map((p) => p.identity);
       await room.localParticipant.sendText(snapshot.code, {
         topic: TOPIC_EDITOR_SNAPSHOT,
         attributes: snapshotAttributes(snapshot),
+        ...(agents.length ? { destinationIdentities: agents } : {}),
       });
       this.sentVersion = Math.max(this.sentVersion, snapshot.version);
     } catch (error) {
       console.warn("editor.snapshot not sent:", (error as Error).name); // the next change or editor.get retries
+    }
+  }
+
+  /** A typed message to the interviewer (LiveKit's `lk.chat`: the agent takes it as a spoken turn). */
+  async sendChat(text: string): Promise<boolean> {
+    const room = this.room;
+    if (!room || this.statusValue !== "connected" || !text.trim()) return false;
+    try {
+      await room.localParticipant.sendText(text.trim(), { topic: TOPIC_CHAT });
+      return true;
+    } catch {
+      return false;
     }
   }
 

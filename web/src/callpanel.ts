@@ -56,6 +56,17 @@ export class CallPanel implements CallListener {
         () => this.status("failed", "The call could not be loaded."),
       );
     });
+    const chat = byId<HTMLFormElement>("chat-form");
+    const input = byId<HTMLInputElement>("chat-input");
+    chat.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const text = input.value;
+      void this.controller?.sendChat(text).then((sent) => {
+        if (!sent) return;
+        input.value = "";
+        this.transcript({ id: `typed-${Date.now()}`, speaker: "you", text, final: true });
+      });
+    });
     this.muteButton.addEventListener("click", () => void this.controller?.setMuted(!this.muted));
     this.audioButton.addEventListener("click", () => void this.controller?.resumeAudio());
     this.status("idle");
@@ -75,6 +86,7 @@ export class CallPanel implements CallListener {
     this.startButton.textContent = status === "idle" ? "Start the call" : status === "failed" ? "Retry" : "Rejoin the call";
     this.startButton.disabled = !canStart;
     this.muteButton.hidden = status !== "connected";
+    byId("chat-form").hidden = status !== "connected";
     if (status !== "connected") this.audioButton.hidden = true;
     if (status !== "connected" && status !== "reconnecting") this.agent.textContent = "";
   }

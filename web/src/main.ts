@@ -1,6 +1,6 @@
 // The candidate page: open the interview from the invite, then wire the problem, editor, Run/Submit and the call.
 import "./styles.css";
-import { ApiClient, type JoinResponse, type Language } from "./api";
+import { ApiClient, type JoinResponse, type Language, type RunReport } from "./api";
 import type { CallController } from "./call";
 import { CallPanel } from "./callpanel";
 import { byId } from "./dom";
@@ -111,7 +111,7 @@ function startInterview(api: ApiClient, joined: JoinResponse): void {
   };
   const onEvent = (event: InterviewEvent): void => {
     feed.add(event);
-    if (event.type === "test_report" && event.report) renderReport(results, event.report as never);
+    if (event.type === "test_report" && event.report) renderReport(results, event.report as RunReport, "interviewer");
     if (event.type === "phase") void refreshClock();
     if (event.type === "ended") {
       ended = true;

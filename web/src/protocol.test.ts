@@ -14,7 +14,7 @@ describe("editor.get reply", () => {
     const wide = "é".repeat(RPC_REPLY_MAX_BYTES / 2); // fits in characters, not in bytes
     const { payload, mustPush } = editorGetReply(snap(wide));
     expect(mustPush).toBe(true);
-    expect(JSON.parse(payload)).toEqual({ version: 7, language: "python", cursor: "3:5" });
+    expect(JSON.parse(payload)).toEqual({ version: 7, language: "python", cursor: "3:5", code: null });
     expect(new TextEncoder().encode(payload).length).toBeLessThan(RPC_REPLY_MAX_BYTES);
   });
 

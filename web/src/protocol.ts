@@ -4,6 +4,7 @@ import type { EditorSnapshot } from "./editor";
 
 export const TOPIC_EDITOR_SNAPSHOT = "editor.snapshot";
 export const TOPIC_INTERVIEW_EVENT = "interview.event";
+export const TOPIC_CHAT = "lk.chat"; // reserved LiveKit topic: a typed message becomes a user turn
 export const TOPIC_TRANSCRIPTION = "lk.transcription"; // reserved LiveKit topic: the agent's and the user's transcripts
 export const RPC_EDITOR_GET = "editor.get";
 export const ATTR_AGENT_STATE = "lk.agent.state";
@@ -21,21 +22,21 @@ export interface EditorGetReply {
   version: number;
   language: string;
   cursor: string;
-  /** Absent when the code is too large for an RPC reply: it was pushed on `editor.snapshot` with this version. */
-  code?: string;
+  /** null when the code is too large for an RPC reply: it goes on `editor.snapshot` with this version. */
+  code: string | null;
 }
 
 const encoder = new TextEncoder();
 
 /**
  * The `editor.get` answer for `snapshot`: the code inline when the JSON fits in RPC_REPLY_MAX_BYTES, otherwise
- * `{version, language, cursor}` only and `mustPush` (the caller sends that version on `editor.snapshot` first).
+ * `code: null` and `mustPush` (the caller sends that version on `editor.snapshot`; docs/protocol.md).
  */
 export function editorGetReply(snapshot: EditorSnapshot): { payload: string; mustPush: boolean } {
   const meta = { version: snapshot.version, language: snapshot.language, cursor: snapshot.cursor };
   const full = JSON.stringify({ ...meta, code: snapshot.code } satisfies EditorGetReply);
   if (encoder.encode(full).length <= RPC_REPLY_MAX_BYTES) return { payload: full, mustPush: false };
-  return { payload: JSON.stringify(meta satisfies EditorGetReply), mustPush: true };
+  return { payload: JSON.stringify({ ...meta, code: null } satisfies EditorGetReply), mustPush: true };
 }
 
 export type InterviewEvent =

@@ -18,8 +18,8 @@ export function verdictLabel(verdict: string): string {
 }
 
 /** One line summary: "Run: 2 of 3 tests passed". */
-export function summary(report: RunReport): string {
-  const what = report.mode === "submit" ? "Submission" : "Run";
+export function summary(report: RunReport, by: "you" | "interviewer" = "you"): string {
+  const what = by === "interviewer" ? "Interviewer's run" : report.mode === "submit" ? "Submission" : "Run";
   if (report.verdict === "compile_error") return `${what}: compile error`;
   if (report.verdict === "internal_error") return `${what}: could not run your code (a problem on our side, not your code)`;
   return `${what}: ${report.passed} of ${report.total} tests passed`;
@@ -67,10 +67,10 @@ function testItem(test: TestResult): HTMLElement {
   );
 }
 
-export function renderReport(container: HTMLElement, report: RunReport): void {
+export function renderReport(container: HTMLElement, report: RunReport, by: "you" | "interviewer" = "you"): void {
   const ok = report.verdict === "accepted";
   const parts: (HTMLElement | null)[] = [
-    h("p", { class: `report-summary ${ok ? "pass" : "fail"}`, "data-verdict": report.verdict }, summary(report)),
+    h("p", { class: `report-summary ${ok ? "pass" : "fail"}`, "data-verdict": report.verdict }, summary(report, by)),
   ];
   if (report.compile_output) parts.push(h("pre", { class: "compile-output" }, report.compile_output));
   if (report.message && report.verdict === "internal_error") parts.push(h("p", { class: "report-message" }, report.message));
