@@ -44,8 +44,7 @@ def job_path(fn: JobFn) -> str:
 
 @dataclass(eq=False)
 class _Job:
-    fn: str
-    payload: dict[str, Any]
+    line: bytes  # the encoded request
     future: asyncio.Future[dict[str, Any]]
     worker: _Worker | None = None
 
@@ -71,9 +70,9 @@ class _Worker:
             with contextlib.suppress(ProcessLookupError):
                 self.proc.kill()
 
-    async def call(self, fn: str, payload: dict[str, Any]) -> dict[str, Any]:
+    async def call(self, line: bytes) -> dict[str, Any]:
+        """Send one encoded request line; return the decoded reply."""
         assert self.proc.stdin is not None and self.proc.stdout is not None
-        line = json.dumps({"fn": fn, "payload": payload}, separators=(",", ":")).encode() + b"\n"
         self.proc.stdin.write(line)
         await self.proc.stdin.drain()
         reply = await self.proc.stdout.readline()
@@ -183,7 +182,11 @@ class JudgePool:
         idle = self.slots - len(self._running)
         if len(self._pending) >= self.queue_size + max(0, idle):
             raise JudgeBusyError("every judge slot is busy and the queue is full")
-        job = _Job(fn=path, payload=payload, future=asyncio.get_running_loop().create_future())
+        try:
+            line = json.dumps({"fn": path, "payload": payload}, separators=(",", ":")).encode() + b"\n"
+        except (TypeError, ValueError) as exc:
+            raise JudgeInternalError("judge job payload is not JSON") from exc
+        job = _Job(line=line, future=asyncio.get_running_loop().create_future())
         self._pending.append(job)
         async with self._cond:
             self._cond.notify()
@@ -233,7 +236,7 @@ class JudgePool:
         job.worker = worker
         self._running.add(job)
         try:
-            reply = await asyncio.wait_for(worker.call(job.fn, job.payload), self.settings.job_timeout_s)
+            reply = await asyncio.wait_for(worker.call(job.line), self.settings.job_timeout_s)
         except TimeoutError:
             timeout = self.settings.job_timeout_s
             log.error("judge job overran job_timeout_s=%s on slot %d; replacing worker", timeout, worker.slot)
@@ -244,6 +247,10 @@ class JudgePool:
             if not job.future.done():
                 log.error("judge worker on slot %d died mid-job (%s)", worker.slot, type(exc).__name__)
             self._set_error(job, JudgeInternalError("judge worker died"))
+        except Exception as exc:  # a pool bug must not take the slot's dispatcher down with it
+            log.exception("judge pool failed running a job on slot %d (%s)", worker.slot, type(exc).__name__)
+            worker.kill()
+            self._set_error(job, JudgeInternalError("judge pool failed"))
         else:
             if reply.get("ok"):
                 if not job.future.done():

@@ -268,3 +268,10 @@ def _cmdline(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
     except OSError:
         return ""
+
+
+async def test_payload_that_is_not_json_is_refused_without_harming_the_slot(pool):
+    with pytest.raises(JudgeInternalError):
+        await pool.submit("echo", {"x": object()})
+    assert pool.queued == 0
+    assert (await pool.submit("echo", {"ok": 1}))["echo"] == {"ok": 1}
