@@ -8,12 +8,16 @@ Delivery guarantees:
   for the same session (same ``spool_path``).
 - Only retryable errors are retried (exponential backoff with jitter). An event the API refuses outright
   (a 4xx) is isolated from its batch and written to ``<spool>.rejected`` instead of blocking the log.
+- A recorder holds an exclusive ``flock`` on ``<spool>.lock`` while it lives. When another live process
+  holds the session's spool, it spools to ``<session>.<pid>.jsonl`` instead; ``replay_spools`` delivers
+  every unlocked spool in a directory (what crashed processes left behind).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import hashlib
 import json
 import logging
@@ -92,6 +96,10 @@ class EventRecorder:
         self._client = client
         self.session_id = session_id
         self.spool_path = Path(spool_path)
+        self._lock_fd = _try_lock(self.spool_path)
+        if self._lock_fd is None:  # another live process owns this session's spool
+            self.spool_path = self.spool_path.with_name(f"{session_id}.{os.getpid()}.jsonl")
+            self._lock_fd = _try_lock(self.spool_path)
         self.rejected_path = self.spool_path.with_name(self.spool_path.name + ".rejected")
         self._clock = clock
         self._batch_size = max(1, min(batch_size, 200))
@@ -189,6 +197,9 @@ class EventRecorder:
             logger.warning(
                 "session %s: %d events left in the spool for replay", self.session_id, self.backlog
             )
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # releases the flock; the empty lock file stays (unlinking it races)
+            self._lock_fd = None
         return delivered
 
     async def __aenter__(self) -> EventRecorder:
@@ -318,6 +329,40 @@ class EventRecorder:
         delay = self._backoff * (0.5 + random.random())  # noqa: S311 -- jitter, not crypto
         self._backoff = min(self._backoff * 2, self._backoff_max)
         await asyncio.sleep(delay)
+
+
+async def replay_spools(
+    client: EventSink, spool_dir: str | os.PathLike[str], *, max_wait: float = 30.0
+) -> dict[str, bool]:
+    """Deliver the spools that no live recorder holds (left by crashed or stopped processes).
+
+    Returns ``{spool file name: fully delivered}``. The session id is the file name up to its first dot.
+    """
+    results: dict[str, bool] = {}
+    paths = await asyncio.to_thread(lambda: sorted(Path(spool_dir).glob("*.jsonl")))
+    for path in paths:
+        fd = _try_lock(path)
+        if fd is None:
+            continue  # a live recorder owns it
+        os.close(fd)
+        recorder = EventRecorder(client, path.name.split(".")[0], spool_path=path)
+        if recorder.spool_path != path:  # taken by a new recorder in the meantime: it will replay it
+            await recorder.aclose(max_wait=0)
+            continue
+        results[path.name] = await recorder.aclose(max_wait=max_wait)
+    return results
+
+
+def _try_lock(spool: Path) -> int | None:
+    """An fd holding an exclusive flock on ``<spool>.lock``, or None when another process holds it."""
+    spool.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(spool.with_name(spool.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
 
 
 def _append_spool(path: Path, events: Sequence[EventIn]) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from agent.api_client import ApiClient
-from agent.recorder import EventRecorder, idempotency_key
+from agent.recorder import EventRecorder, idempotency_key, replay_spools
 from tests.fakes.flaky_proxy import FlakyProxy
 
 
@@ -186,3 +186,45 @@ async def test_event_recorded_after_close_lands_in_the_spool(
     await rec.aclose()
     key = rec.record("note", {"late": True})
     assert [json.loads(line)["idempotency_key"] for line in spool.read_text().splitlines()] == [key]
+
+
+async def test_second_live_recorder_for_a_session_gets_its_own_spool(
+    client: ApiClient, sid: str, db: Any, proxy: FlakyProxy, tmp_path: Path
+) -> None:
+    spool = tmp_path / f"{sid}.jsonl"
+    first = _recorder(client, sid, spool)
+    second = _recorder(client, sid, spool)
+    assert first.spool_path == spool and second.spool_path != spool
+    proxy.down = True
+    a = first.record("note", {"by": "first"})
+    b = second.record("note", {"by": "second"})
+    assert not await first.flush(0.3) and not await second.flush(0.3)
+    assert second.spool_path.exists() and spool.exists()
+    proxy.down = False
+    assert await first.aclose(5) and await second.aclose(5)
+    assert sorted(await _keys(db, sid)) == sorted([a, b])
+
+
+async def test_replay_spools_delivers_orphans_and_skips_live_ones(
+    client: ApiClient, api_server: Any, db: Any, proxy: FlakyProxy, tmp_path: Path
+) -> None:
+    crashed, live = [(await api_server.create_session())["id"] for _ in range(2)]
+    proxy.down = True
+    orphan = _recorder(client, crashed, tmp_path / f"{crashed}.jsonl")
+    orphan_keys = [orphan.record("transcript", {"i": i}) for i in range(3)]
+    assert not await orphan.aclose(0.3)  # as if the process had died: events only on disk
+    # A live recorder whose next retry is far away: its spool must stay its own while it lives.
+    running = _recorder(client, live, tmp_path / f"{live}.jsonl", backoff_initial=60, backoff_max=60)
+    live_key = running.record("note", {"still": "running"})
+    assert not await running.flush(0.3)
+    proxy.down = False
+
+    results = await replay_spools(client, tmp_path)
+
+    assert results == {f"{crashed}.jsonl": True}
+    assert await _keys(db, crashed) == orphan_keys
+    assert not (tmp_path / f"{crashed}.jsonl").exists()
+    assert (tmp_path / f"{live}.jsonl").exists() and await _keys(db, live) == []
+    assert not await running.aclose(0.2)  # still backing off; it stops and leaves its spool
+    assert await replay_spools(client, tmp_path) == {f"{live}.jsonl": True}
+    assert await _keys(db, live) == [live_key]
