@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import tempfile
 from pathlib import Path
 
@@ -77,7 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=5)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
+    load = os.getloadavg()[0]
     results = asyncio.run(run(args.turns, args.warmup))
+    print(f"machine: {os.cpu_count()} cores, 1-min load average at start {load:.1f}")
     print(f"fixed fake latencies: LLM TTFT {LLM_TTFT_S * 1000:.0f} ms (subtracted), TTS TTFB {TTS_TTFB_S * 1000:.0f} ms"
           " (after the measured point)")  # fmt: skip
     print(f"{'configuration':<20} {'turns':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'missed':>6}")

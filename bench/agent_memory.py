@@ -15,6 +15,7 @@ import asyncio
 import gc
 import json
 import logging
+import os
 import subprocess
 import sys
 import tempfile
@@ -72,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.basicConfig(level=logging.ERROR)
         print(json.dumps(asyncio.run(_child(args.child, args.sessions, args.turns))))
         return 0
+    print(f"machine: {os.cpu_count()} cores, 1-min load average at start {os.getloadavg()[0]:.1f}")
     print(
         f"{args.sessions} concurrent text-mode sessions, {args.turns} turns each, one process per configuration"
     )
