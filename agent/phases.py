@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterable
+from collections.abc import AsyncIterable, Coroutine
 from typing import Any, ClassVar
 
 from livekit.agents import Agent, ModelSettings, RunContext, function_tool, llm
@@ -29,7 +29,12 @@ def _excerpt(text: str | None, limit: int) -> str:
 
 
 def _is_message(item: llm.ChatItem, role: str) -> bool:
-    return item.type == "message" and item.role == role
+    return isinstance(item, llm.ChatMessage) and item.role == role
+
+
+async def _no_reply() -> None:
+    """An `llm_node` result that produces no reply at all (no LLM call, no speech)."""
+    return None
 
 
 def first_name(name: str | None) -> str:
@@ -152,13 +157,13 @@ class PhaseAgent(Agent):
         """Whether this generation answers a turn that was not aimed at the interviewer (coding only)."""
         return False
 
-    async def llm_node(
+    def llm_node(
         self, chat_ctx: llm.ChatContext, tools: list[llm.Tool], model_settings: ModelSettings
-    ) -> AsyncIterable[llm.ChatChunk | str | FlushSentinel] | None:
+    ) -> AsyncIterable[llm.ChatChunk | str | FlushSentinel] | Coroutine[Any, Any, None]:
         """Every generation (voice turn, typed turn, tool follow-up, instructed reply) sees the current
         status and code diff as a system note just before the newest user message; nothing is stored."""
         if self.should_stay_silent(chat_ctx):
-            return None
+            return _no_reply()
         ctx = chat_ctx.copy()
         note = llm.ChatMessage(role="system", content=[self.turn_notes()])
         last_user = max((i for i, it in enumerate(ctx.items) if _is_message(it, "user")), default=None)
@@ -221,15 +226,12 @@ class CodingAgent(PhaseAgent):
         items = chat_ctx.items
         if not items or not _is_message(items[-1], "user"):
             return False  # an instructed reply (check-in, time warning) or a tool follow-up
-        previous = next((it for it in reversed(items[:-1]) if it.type == "message"), None)
-        if (
-            previous is not None
-            and _is_message(previous, "assistant")
-            and "?" in (previous.text_content or "")
-        ):
+        last = items[-1]
+        previous = next((it for it in reversed(items[:-1]) if isinstance(it, llm.ChatMessage)), None)
+        if previous is not None and previous.role == "assistant" and "?" in (previous.text_content or ""):
             return False  # answering the interviewer's question
         # Thinking aloud: the turn stays in the conversation and the transcript, without a reply.
-        return not is_addressed(items[-1].text_content or "")
+        return isinstance(last, llm.ChatMessage) and not is_addressed(last.text_content or "")
 
     @function_tool
     async def start_testing(self, context: RunContext[InterviewState]) -> Agent:

@@ -24,7 +24,7 @@ def _key(settings: AgentSettings, name: str) -> str:
     return secret.get_secret_value()
 
 
-def build_stt(settings: AgentSettings) -> stt.STT:
+def build_stt(settings: AgentSettings) -> stt.STT[Any]:
     model = settings.stt_model or DEFAULT_STT_MODELS[settings.stt_provider]
     if settings.stt_provider == "deepgram":
         from livekit.plugins import deepgram
@@ -41,7 +41,7 @@ def build_stt(settings: AgentSettings) -> stt.STT:
     return openai.STT(model=model, language=settings.stt_language, api_key=_key(settings, "OPENAI_API_KEY"))
 
 
-def build_llm(settings: AgentSettings) -> llm.LLM | llm.RealtimeModel:
+def build_llm(settings: AgentSettings) -> llm.LLM[Any] | llm.RealtimeModel:
     from livekit.plugins import openai
 
     if settings.realtime:
@@ -49,17 +49,18 @@ def build_llm(settings: AgentSettings) -> llm.LLM | llm.RealtimeModel:
             model=settings.realtime_model, api_key=_key(settings, "OPENAI_API_KEY")
         )
     kwargs: dict[str, Any] = {}
+    if settings.llm_base_url:
+        kwargs["base_url"] = settings.llm_base_url
     if settings.llm_temperature is not None:
         kwargs["temperature"] = settings.llm_temperature
     return openai.LLM(
         model=settings.llm_model,
-        base_url=settings.llm_base_url,
         api_key=_key(settings, "OPENAI_API_KEY"),
         **kwargs,
     )
 
 
-def build_tts(settings: AgentSettings) -> tts.TTS:
+def build_tts(settings: AgentSettings) -> tts.TTS[Any]:
     model = settings.tts_model or DEFAULT_TTS_MODELS[settings.tts_provider]
     if settings.tts_provider == "deepgram":
         from livekit.plugins import deepgram

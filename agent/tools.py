@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import Literal
+from typing import Any, Literal
 
-from livekit.agents import RunContext, ToolError, function_tool
+from livekit.agents import FunctionTool, RunContext, ToolError, function_tool
 
 from agent.errors import ApiError
 from agent.prompts import render
@@ -125,12 +125,16 @@ async def end_interview(
         state.snapshots.flush()
     await state.enter_phase(Phase.END)
     await state.channel.send_event({"type": "ended", "reason": reason})
+
     # The goodbye is generated into this same speech; finish once it has played out.
-    context.speech_handle.add_done_callback(lambda _: state.spawn(state.finish(reason), "interview.finish"))
+    def _finish_after_goodbye(_: object) -> None:
+        state.spawn(state.finish(reason), "interview.finish")
+
+    context.speech_handle.add_done_callback(_finish_after_goodbye)
     return render("goodbye", reason=reason.replace("_", " "))
 
 
-SHARED_TOOLS = {
+SHARED_TOOLS: dict[str, FunctionTool[Any, Any]] = {
     "get_editor_snapshot": get_editor_snapshot,
     "run_tests": run_tests,
     "give_hint": give_hint,
