@@ -132,6 +132,21 @@ def _cgroup_memory_bytes(limits: Limits) -> int:
     return mb << 20
 
 
+def _count_processes(uid: int) -> int:
+    """How many processes (threads count too, as for RLIMIT_NPROC) run under `uid`; approximate is fine."""
+    count = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            st = os.stat(f"/proc/{entry}")
+            if st.st_uid == uid:
+                count += len(os.listdir(f"/proc/{entry}/task"))
+        except OSError:
+            continue
+    return count
+
+
 def _enable_subreaper() -> None:
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
@@ -362,6 +377,12 @@ class Sandbox:
         mem = limits.memory_mb << 20
         uid, gid = self.uid, self.gid
         use_as = limits.address_space_limit
+        # RLIMIT_NPROC counts every process of the real uid. Dropped to a per-slot uid that is just this run;
+        # without root (dev machines) it is the developer's own uid, so allow for what already runs under it.
+        nproc = limits.processes if drop else limits.processes + _count_processes(os.getuid())
+        nproc_hard = resource.getrlimit(resource.RLIMIT_NPROC)[1]
+        if nproc_hard != resource.RLIM_INFINITY:
+            nproc = min(nproc, nproc_hard)
 
         def preexec() -> None:
             os.setsid()  # own process group: the wall deadline kills it whole
@@ -373,12 +394,6 @@ class Sandbox:
                 if fd > RESULTS_FD:
                     with contextlib.suppress(OSError):
                         os.set_inheritable(fd, False)
-            nproc_hard = resource.getrlimit(resource.RLIMIT_NPROC)[1]
-            nproc = (
-                limits.processes
-                if nproc_hard == resource.RLIM_INFINITY
-                else min(limits.processes, nproc_hard)
-            )
             resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
             if use_as:
                 resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
