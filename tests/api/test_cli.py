@@ -1,0 +1,94 @@
+"""The `shadows` command line as a subprocess against a real database: migrations and organisation keys."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from api.db.migrate import discover
+from tests.conftest import ROOT, ApiServer
+
+SHADOWS = ROOT / ".venv" / "bin" / "shadows"
+
+
+def _cli(args: list[str], db_url: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHADOWS_API_")}
+    env["DATABASE_URL"] = db_url
+    return subprocess.run(  # our own CLI, fixed arguments
+        [str(SHADOWS), *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120, check=False
+    )
+
+
+@pytest.fixture
+def empty_db_url(pg_admin_url: str) -> Iterator[str]:
+    name = "cli_" + secrets.token_hex(6)
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    try:
+        yield str(psycopg.conninfo.make_conninfo(pg_admin_url, dbname=name))
+    finally:
+        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+
+
+def test_db_migrate_applies_all_then_nothing_the_second_time(empty_db_url: str) -> None:
+    versions = [m.version for m in discover()]
+
+    first = _cli(["db", "migrate"], empty_db_url)
+    second = _cli(["db", "migrate"], empty_db_url)
+
+    assert first.returncode == 0, first.stderr
+    assert f"applied {len(versions)} migration(s): {', '.join(versions)}" in first.stdout
+    assert second.returncode == 0, second.stderr
+    assert "applied 0 migration(s)" in second.stdout
+    with psycopg.connect(empty_db_url) as conn:
+        rows = conn.execute(
+            "select version from supabase_migrations.schema_migrations order by version"
+        ).fetchall()
+    assert [r[0] for r in rows] == versions
+
+
+async def test_orgs_create_prints_the_key_alone_on_the_last_line_and_it_works_as_a_bearer_key(
+    api_server: ApiServer, db_url: str
+) -> None:
+    proc = _cli(["orgs", "create", "--name", "Initech"], db_url)
+
+    assert proc.returncode == 0, proc.stderr
+    key = proc.stdout.strip().splitlines()[-1]
+    assert key.startswith("shk_")
+    assert key == key.strip() and " " not in key
+    r = await api_server.client.post(
+        "/v1/sessions",
+        json={"candidate": {"name": "Peter", "email": "peter@example.com"}},
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert r.status_code == 201, r.text
+    listed = await api_server.client.get("/v1/sessions", headers={"Authorization": f"Bearer {key}"})
+    assert [s["id"] for s in listed.json()["data"]] == [r.json()["id"]]
+    with psycopg.connect(db_url) as conn:
+        row = conn.execute(
+            "select o.name, k.prefix from organizations o join api_keys k on k.organization_id = o.id "
+            "where o.name = 'Initech'"
+        ).fetchone()
+        stored = conn.execute(
+            "select count(*) from api_keys where key_hash = sha256(%s::bytea)", (key.encode(),)
+        )
+        assert stored.fetchone() == (1,)
+        raw = conn.execute("select count(*) from api_keys where prefix = %s", (key,)).fetchone()
+    assert row == ("Initech", key[:8])
+    assert raw == (0,)
+
+
+def test_orgs_create_with_blank_name_fails_without_creating_anything(db_url: str) -> None:
+    proc = _cli(["orgs", "create", "--name", "   "], db_url)
+    assert proc.returncode == 1
+    assert "--name" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("select count(*) from organizations").fetchone() == (0,)
