@@ -35,7 +35,9 @@ _COMPILE_OUTPUT_CHARS = 8000
 _PROCESS_ENDING = frozenset({"timeout", "output", "crash"})
 
 
-def build_program(request: RunRequest, settings: JudgeSettings) -> HarnessProgram:
+def build_program(request: RunRequest, settings: JudgeSettings, *, portable: bool = False) -> HarnessProgram:
+    """The harness for the request's language, using the toolchain paths in `settings`. `portable` programs
+    need nothing from this host's build cache (for running elsewhere, e.g. Judge0)."""
     sig, src = request.signature, request.source
     if request.language == "python":
         return harness_python.build(sig, src, settings.python_bin)
@@ -43,7 +45,7 @@ def build_program(request: RunRequest, settings: JudgeSettings) -> HarnessProgra
         return harness_javascript.build(sig, src, settings.node_bin, request.limits.memory_mb)
     if request.language == "java":
         return harness_java.build(sig, src, settings.java_bin, settings.javac_bin, request.limits.memory_mb)
-    return harness_cpp.build(sig, src, settings.cxx_bin)
+    return harness_cpp.build(sig, src, settings.cxx_bin, portable=portable)
 
 
 def execute_job(payload: dict[str, Any]) -> dict[str, Any]:
@@ -106,9 +108,9 @@ def _run(request: RunRequest, sandbox: Sandbox, settings: JudgeSettings) -> RunR
         results, processes, fatal = _run_tests(request, program, sandbox, scratch)
         timings.run_ms = round((time.monotonic() - t0) * 1000, 1)
     if fatal is not None and fatal.get("fatal") == "compile":
-        return _report(request, [_all(t, Verdict.COMPILE_ERROR, None) for t in tests], timings, processes,
+        return make_report(request, [all_tests_result(t, Verdict.COMPILE_ERROR, None) for t in tests], timings, processes,
                        compile_output=str(fatal.get("msg", ""))[:_COMPILE_OUTPUT_CHARS])  # fmt: skip
-    return _report(request, results, timings, processes)
+    return make_report(request, results, timings, processes)
 
 
 def _run_tests(
@@ -139,7 +141,7 @@ def _run_tests(
             if kind == "compile":
                 return [], processes, parsed.fatal
             msg = str(parsed.fatal.get("msg", "the code could not be loaded"))
-            results += [_all(t, Verdict.RUNTIME_ERROR, msg) for t in tests[start:]]
+            results += [all_tests_result(t, Verdict.RUNTIME_ERROR, msg) for t in tests[start:]]
             break
         for rec in parsed.records:
             test = tests[rec["i"]]
@@ -219,18 +221,24 @@ def _compile_failure(request: RunRequest, compiled: SandboxResult, timings: Timi
     elif compiled.exit_code is None and not output.strip():
         output = f"the compiler was killed by signal {compiled.signal}"
     tests = request.selected_tests()
-    return _report(request, [_all(t, Verdict.COMPILE_ERROR, None) for t in tests], timings, 0,
+    return make_report(request, [all_tests_result(t, Verdict.COMPILE_ERROR, None) for t in tests], timings, 0,
                    compile_output=output[:_COMPILE_OUTPUT_CHARS])  # fmt: skip
 
 
-def _all(test: Any, verdict: Verdict, message: str | None) -> TestResult:
+def all_tests_result(test: Any, verdict: Verdict, message: str | None) -> TestResult:
     return TestResult(id=test.id, verdict=verdict, hidden=test.hidden, args=list(test.args),
                       expected=test.expected, message=message)  # fmt: skip
 
 
-def _report(
-    request: RunRequest, results: list[TestResult], timings: Timings, processes: int, compile_output: str = ""
+def make_report(
+    request: RunRequest,
+    results: list[TestResult],
+    timings: Timings,
+    processes: int,
+    compile_output: str = "",
+    backend: str = "local",
 ) -> RunReport:
+    """The report from full (unredacted) results: hidden tests are redacted here, on the way out."""
     verdict = overall_verdict(results)
     if compile_output and all(r.verdict is Verdict.COMPILE_ERROR for r in results):
         verdict = Verdict.COMPILE_ERROR
@@ -244,4 +252,5 @@ def _report(
         compile_output=compile_output,
         timings=timings,
         processes=processes,
+        backend=backend,
     )
