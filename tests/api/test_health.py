@@ -1,0 +1,94 @@
+"""Liveness, readiness against the real database, and Prometheus metrics labelled by route template."""
+
+from __future__ import annotations
+
+import psycopg
+from prometheus_client.parser import text_string_to_metric_families
+from psycopg import sql
+
+from tests.api.conftest import signed_webhook
+from tests.conftest import ApiServer
+
+
+async def _samples(server: ApiServer) -> dict[tuple[str, frozenset], float]:
+    r = await server.client.get("/metrics")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/plain")
+    out: dict[tuple[str, frozenset], float] = {}
+    for family in text_string_to_metric_families(r.text):
+        for s in family.samples:
+            out[(s.name, frozenset(s.labels.items()))] = s.value
+    return out
+
+
+def _value(samples: dict[tuple[str, frozenset], float], name: str, **labels: str) -> float:
+    return samples.get((name, frozenset(labels.items())), 0.0)
+
+
+async def test_healthz_is_ok(api_server: ApiServer) -> None:
+    r = await api_server.client.get("/healthz")
+    assert (r.status_code, r.json()) == (200, {"status": "ok"})
+
+
+async def test_readyz_is_ready_when_the_database_answers(api_server: ApiServer) -> None:
+    r = await api_server.client.get("/readyz")
+    assert (r.status_code, r.json()) == (200, {"status": "ready"})
+
+
+async def test_readyz_is_503_not_ready_when_the_database_is_gone(
+    api_server: ApiServer, pg_admin_url: str, db_url: str
+) -> None:
+    assert (await api_server.client.get("/readyz")).status_code == 200
+    name = psycopg.conninfo.conninfo_to_dict(db_url)["dbname"]
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("drop database {} with (force)").format(sql.Identifier(str(name))))
+
+    r = await api_server.client.get("/readyz")
+
+    assert r.status_code == 503
+    assert r.json()["error"]["code"] == "not_ready"
+    assert r.headers.get("retry-after") == "1"
+
+
+async def test_metrics_count_requests_by_route_template_never_by_raw_path(api_server: ApiServer) -> None:
+    s = await api_server.create_session()
+    before = await _samples(api_server)
+
+    for _ in range(3):
+        r = await api_server.client.get(f"/v1/sessions/{s['id']}", headers=api_server.org_headers())
+        assert r.status_code == 200
+    await api_server.client.get("/v1/sessions/ses_missing", headers=api_server.org_headers())
+
+    after = await _samples(api_server)
+    name = "shadows_http_requests_total"
+    labels = {"method": "GET", "route": "/v1/sessions/{session_id}"}
+    assert _value(after, name, **labels, status="200") - _value(before, name, **labels, status="200") == 3
+    assert _value(after, name, **labels, status="404") - _value(before, name, **labels, status="404") == 1
+    text = (await api_server.client.get("/metrics")).text
+    assert s["id"] not in text
+    assert "ses_missing" not in text
+    assert "shadows_http_request_seconds_bucket" in text
+
+
+async def test_metrics_count_webhooks_and_events_by_outcome(api_server: ApiServer) -> None:
+    s = await api_server.create_session()
+    before = await _samples(api_server)
+    body, auth = signed_webhook("room_finished", room=f"shadows-{s['id']}", event_id="EV_metrics")
+    for _ in range(2):
+        await api_server.client.post("/v1/livekit/webhook", content=body, headers={"Authorization": auth})
+    events = {
+        "events": [{"idempotency_key": "m1", "type": "hint"}, {"idempotency_key": "m1", "type": "hint"}]
+    }
+    await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/events", json=events, headers=api_server.internal_headers()
+    )
+
+    after = await _samples(api_server)
+
+    def delta(name: str, **labels: str) -> float:
+        return _value(after, name, **labels) - _value(before, name, **labels)
+
+    assert delta("shadows_livekit_webhooks_total", event="room_finished", outcome="abandoned") == 1
+    assert delta("shadows_livekit_webhooks_total", event="room_finished", outcome="duplicate") == 1
+    assert delta("shadows_session_events_total", type="hint", duplicate="false") == 1
+    assert delta("shadows_session_events_total", type="hint", duplicate="true") == 1
