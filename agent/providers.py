@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from livekit.agents import AgentSession, TurnHandlingOptions, inference, llm, stt, tts, vad
+from livekit.plugins import deepgram, openai  # plugins register on import, which must be the main thread
 
 from agent.settings import AgentSettings
 
@@ -27,8 +28,6 @@ def _key(settings: AgentSettings, name: str) -> str:
 def build_stt(settings: AgentSettings) -> stt.STT[Any]:
     model = settings.stt_model or DEFAULT_STT_MODELS[settings.stt_provider]
     if settings.stt_provider == "deepgram":
-        from livekit.plugins import deepgram
-
         return deepgram.STT(
             model=model,
             language=settings.stt_language,
@@ -36,14 +35,10 @@ def build_stt(settings: AgentSettings) -> stt.STT[Any]:
             punctuate=True,
             api_key=_key(settings, "DEEPGRAM_API_KEY"),
         )
-    from livekit.plugins import openai
-
     return openai.STT(model=model, language=settings.stt_language, api_key=_key(settings, "OPENAI_API_KEY"))
 
 
 def build_llm(settings: AgentSettings) -> llm.LLM[Any] | llm.RealtimeModel:
-    from livekit.plugins import openai
-
     if settings.realtime:
         return openai.realtime.RealtimeModel(
             model=settings.realtime_model, api_key=_key(settings, "OPENAI_API_KEY")
@@ -63,11 +58,7 @@ def build_llm(settings: AgentSettings) -> llm.LLM[Any] | llm.RealtimeModel:
 def build_tts(settings: AgentSettings) -> tts.TTS[Any]:
     model = settings.tts_model or DEFAULT_TTS_MODELS[settings.tts_provider]
     if settings.tts_provider == "deepgram":
-        from livekit.plugins import deepgram
-
         return deepgram.TTS(model=model, api_key=_key(settings, "DEEPGRAM_API_KEY"))
-    from livekit.plugins import openai
-
     return openai.TTS(model=model, voice=settings.tts_voice, api_key=_key(settings, "OPENAI_API_KEY"))
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from livekit.agents import AgentServer, JobContext, JobProcess, cli
+from livekit.plugins import silero  # plugins register on import, which must be the main thread
 
 from agent.api_client import ApiClient
 from agent.capture import attach_capture
@@ -43,8 +44,6 @@ def session_id_from_metadata(metadata: str | None) -> str | None:
 
 def prewarm(proc: JobProcess) -> None:
     """Once per worker process: load Silero VAD (ships in the wheel, offline) and check the prompts."""
-    from livekit.plugins import silero
-
     validate_all()
     proc.userdata["vad"] = silero.VAD.load()
 
