@@ -116,7 +116,9 @@ def _loadavg() -> float:
     return os.getloadavg()[0]
 
 
-def bench_language(sandbox: Sandbox, settings: JudgeSettings, language: str, tests: list[TestCase], reps: int) -> dict[str, Any]:
+def bench_language(
+    sandbox: Sandbox, settings: JudgeSettings, language: str, tests: list[TestCase], reps: int
+) -> dict[str, Any]:
     request = RunRequest(language=language, source=SOLUTIONS[language], signature=SIGNATURE, tests=tests,  # type: ignore[arg-type]
                          mode="submit", limits=RunLimits())  # fmt: skip
     run_request(request, sandbox, settings)  # warm-up: page cache, per-host C++ prelude
@@ -139,7 +141,9 @@ def bench_language(sandbox: Sandbox, settings: JudgeSettings, language: str, tes
     }
 
 
-def baseline_process_per_test(sandbox: Sandbox, settings: JudgeSettings, request: RunRequest) -> dict[str, float]:
+def baseline_process_per_test(
+    sandbox: Sandbox, settings: JudgeSettings, request: RunRequest
+) -> dict[str, float]:
     """The same tests, one fresh sandboxed process per test (compiled once: a lower bound for Judge0, which also
     recompiles per test case)."""
     program = build_program(request, settings)
@@ -150,7 +154,9 @@ def baseline_process_per_test(sandbox: Sandbox, settings: JudgeSettings, request
         compile_ms = 0.0
         if program.compile_argv is not None:
             t0 = time.monotonic()
-            sandbox.run(program.compile_argv, scratch=scratch, limits=_compile_limits(), ro_binds=program.ro_binds)
+            sandbox.run(
+                program.compile_argv, scratch=scratch, limits=_compile_limits(), ro_binds=program.ro_binds
+            )
             compile_ms = (time.monotonic() - t0) * 1000
         t0 = time.monotonic()
         for test in tests:
@@ -170,7 +176,9 @@ def _compile_limits():  # type: ignore[no-untyped-def]
     return Limits(wall_s=60, cpu_s=60, memory_mb=1536, address_space_limit=False, processes=128)
 
 
-async def throughput(settings: JudgeSettings, language: str, tests: list[TestCase], submissions: int) -> float:
+async def throughput(
+    settings: JudgeSettings, language: str, tests: list[TestCase], submissions: int
+) -> float:
     request = RunRequest(language=language, source=SOLUTIONS[language], signature=SIGNATURE, tests=tests,  # type: ignore[arg-type]
                          mode="submit")  # fmt: skip
     settings = settings.model_copy(update={"queue_size": submissions})

@@ -6,10 +6,11 @@ import argparse
 import asyncio
 import sys
 from pathlib import Path
+from typing import cast
 
 from judge.bank import EXTENSIONS, BankError, load_question
 from judge.errors import JudgeError, SandboxUnavailableError
-from judge.schemas import RunLimits, RunReport, RunRequest, Verdict
+from judge.schemas import Language, Mode, RunLimits, RunReport, RunRequest, Verdict
 from judge.settings import JudgeSettings, get_settings
 
 LANGUAGE_BY_EXTENSION = {ext: lang for lang, ext in EXTENSIONS.items()}
@@ -17,12 +18,18 @@ EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_SANDBOX = 0, 1, 2, 3
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m judge", description="Run candidate code against a question.")
+    parser = argparse.ArgumentParser(
+        prog="python -m judge", description="Run candidate code against a question."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="judge a solution file; prints the report as JSON")
     run.add_argument("solution", type=Path, help="the solution source file")
-    run.add_argument("--question", type=Path, required=True, help="question directory, e.g. questions/two-sum")
-    run.add_argument("--language", choices=sorted(EXTENSIONS), help="default: inferred from the file extension")
+    run.add_argument(
+        "--question", type=Path, required=True, help="question directory, e.g. questions/two-sum"
+    )
+    run.add_argument(
+        "--language", choices=sorted(EXTENSIONS), help="default: inferred from the file extension"
+    )
     run.add_argument("--mode", choices=("run", "submit"), default="submit",
                      help="run = visible tests only, submit = all tests (default)")  # fmt: skip
     run.add_argument("--time-limit", type=float, default=None, help="per-test time limit in seconds")
@@ -61,7 +68,10 @@ def main(argv: list[str] | None = None) -> int:
     except BankError as exc:
         parser.error(str(exc))
     limits = RunLimits() if args.time_limit is None else RunLimits(time_limit_s=args.time_limit)
-    request = RunRequest.for_question(question, language=language, source=source, mode=args.mode, limits=limits)
+    # Both are validated: --language/--mode by argparse choices, the inferred language by the extension map.
+    request = RunRequest.for_question(
+        question, language=cast(Language, language), source=source, mode=cast(Mode, args.mode), limits=limits
+    )
     settings = get_settings()
     try:
         if settings.backend == "local":

@@ -7,7 +7,7 @@ bytes. The harness loads the candidate once, then for every test from that index
 and writes one JSON line to the results channel (fd 3, or stdout between markers for Judge0):
 
     {"i": 4, "ok": true, "v": <returned value>, "ms": 0.41, "out": "<stdout excerpt>", "err": "<stderr excerpt>"}
-    {"i": 5, "ok": false, "kind": "runtime|memory|timeout|output|value", "msg": "...", "ms": ..., "out": ..., "err": ...}
+    {"i": 5, "ok": false, "kind": "runtime|memory|timeout|output|crash|value", "msg": "...", "ms": ..., "out": ...}
     {"fatal": "compile|load", "msg": "..."}      (the candidate's code could not be loaded: no test ran)
 
 When a test exceeds the per-test limit the harness's own watchdog writes its `timeout` record and ends the process;
@@ -36,7 +36,9 @@ class HarnessProgram:
     compile_memory_mb: int = 1024
     compile_address_space_limit: bool = True
     ro_binds: tuple[str, ...] = field(default=())
-    compile_output_filter: tuple[tuple[str, str], ...] = ()  # (host path, shown as) rewrites in compiler output
+    compile_output_filter: tuple[
+        tuple[str, str], ...
+    ] = ()  # (host path, shown as) rewrites in compiler output
 
 
 def run_args(start: int, per_test_ms: int, output_cap: int) -> list[str]:

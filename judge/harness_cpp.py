@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from judge.bank import Signature, split_type
+from judge.harness_base import EXCERPT_CHARS, INPUT_FILE, MESSAGE_CHARS, HarnessProgram
 from judge.harness_cpp_prelude import (
     CXX_FLAGS,
     PRELUDE,
@@ -11,7 +12,6 @@ from judge.harness_cpp_prelude import (
     RUNTIME_SOURCE,
     ensure_prelude,
 )
-from judge.harness_base import EXCERPT_CHARS, INPUT_FILE, MESSAGE_CHARS, HarnessProgram
 
 SOURCE_FILE = "solution.cpp"
 MAIN_FILE = "main.cpp"
@@ -86,6 +86,8 @@ def build(signature: Signature, source: str, cxx_bin: str, *, portable: bool = F
         reads.append(f"{sep}    {_cpp_type(param.type)} a{k}; in.read(a{k});")
         args.append(f"a{k}")
     files: dict[str, str] = {SOURCE_FILE: source}
+    linker: tuple[str, ...]
+    ro_binds: tuple[str, ...]
     if portable:
         header, runtime, linker, ro_binds = PRELUDE_HEADER, RUNTIME_SOURCE, (), ()
         files[PRELUDE_HEADER] = PRELUDE

@@ -89,7 +89,7 @@ template <class T> void write(std::string& o, const std::vector<T>& v) {
   o += ']';
 }
 }  // namespace shadows
-"""
+"""  # noqa: E501 - embedded source in another language
 
 RUNTIME = r"""#include "shadows_prelude.hpp"
 
@@ -260,7 +260,7 @@ void write(std::string& o, const std::vector<bool>& v) {
   o += ']';
 }
 }  // namespace shadows
-"""
+"""  # noqa: E501 - embedded source in another language
 
 
 @dataclass(frozen=True)
@@ -302,7 +302,11 @@ def ensure_prelude(cxx_bin: str) -> Prelude:
     (trusted input: only our own code is compiled outside the sandbox). Without the .gch it still works, slower."""
     key = hashlib.sha256(f"{cxx_bin}\0{CXX_FLAGS}\0{PRELUDE}\0{RUNTIME}".encode()).hexdigest()[:16]
     directory = _cache_root() / f"cpp-{key}"
-    header, gch, runtime = directory / PRELUDE_HEADER, directory / f"{PRELUDE_HEADER}.gch", directory / RUNTIME_OBJECT
+    header, gch, runtime = (
+        directory / PRELUDE_HEADER,
+        directory / f"{PRELUDE_HEADER}.gch",
+        directory / RUNTIME_OBJECT,
+    )
     linker = _linker_flags(cxx_bin)
     if header.is_file() and runtime.is_file():
         return Prelude(str(directory), precompiled=gch.is_file(), linker_flags=linker)

@@ -46,16 +46,16 @@ def _writers() -> str:
         "  static void w(StringBuilder b, int v) { b.append(v); }",
         "  static void w(StringBuilder b, long v) { b.append(v); }",
         "  static void w(StringBuilder b, double v) {"
-        " if (Double.isNaN(v) || Double.isInfinite(v)) b.append(\"null\"); else b.append(v); }",
+        ' if (Double.isNaN(v) || Double.isInfinite(v)) b.append("null"); else b.append(v); }',
         "  static void w(StringBuilder b, boolean v) { b.append(v); }",
-        "  static void w(StringBuilder b, String v) { if (v == null) b.append(\"null\"); else str(b, v); }",
+        '  static void w(StringBuilder b, String v) { if (v == null) b.append("null"); else str(b, v); }',
     ]
     for scalar in SCALARS:
         jt = _JAVA[scalar]
         for depth in (1, 2):
             arr = jt + "[]" * depth
             out.append(
-                f"  static void w(StringBuilder b, {arr} v) {{ if (v == null) {{ b.append(\"null\"); return; }}"
+                f'  static void w(StringBuilder b, {arr} v) {{ if (v == null) {{ b.append("null"); return; }}'
                 f" b.append('['); for (int i = 0; i < v.length; i++) {{ if (i > 0) b.append(','); w(b, v[i]); }}"
                 f" b.append(']'); }}"
             )
@@ -212,7 +212,7 @@ __CONVERT__
     Runtime.getRuntime().halt(0);
   }
 }
-"""
+"""  # noqa: E501 - embedded source in another language
 
 
 def build(signature: Signature, source: str, java_bin: str, javac_bin: str, memory_mb: int) -> HarnessProgram:
@@ -236,14 +236,34 @@ def build(signature: Signature, source: str, java_bin: str, javac_bin: str, memo
     return HarnessProgram(
         files={HARNESS_FILE: harness, SOURCE_FILE: source},
         compile_argv=[
-            javac_bin, "-J-XX:+UseSerialGC", "-J-XX:TieredStopAtLevel=1", "-J-Xmx512m", "-J-XX:-UsePerfData",
-            "-encoding", "UTF-8", "-nowarn", "-proc:none", "-d", "classes", SOURCE_FILE, HARNESS_FILE,
-        ],  # fmt: skip
+            javac_bin,
+            "-J-XX:+UseSerialGC",
+            "-J-XX:TieredStopAtLevel=1",
+            "-J-Xmx512m",
+            "-J-XX:-UsePerfData",
+            "-encoding",
+            "UTF-8",
+            "-nowarn",
+            "-proc:none",
+            "-d",
+            "classes",
+            SOURCE_FILE,
+            HARNESS_FILE,
+        ],
         run_argv=[
-            java_bin, f"-Xmx{memory_mb}m", "-Xss64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-XX:ReservedCodeCacheSize=64m", "-XX:CompressedClassSpaceSize=64m", "-XX:-UsePerfData",
-            "-Xshare:auto", "-cp", "classes", HARNESS_CLASS,
-        ],  # fmt: skip
+            java_bin,
+            f"-Xmx{memory_mb}m",
+            "-Xss64m",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:ReservedCodeCacheSize=64m",
+            "-XX:CompressedClassSpaceSize=64m",
+            "-XX:-UsePerfData",
+            "-Xshare:auto",
+            "-cp",
+            "classes",
+            HARNESS_CLASS,
+        ],
         # The JVM reserves far more address space than it uses: memory is bounded by -Xmx and the cgroup.
         address_space_limit=False,
         memory_overhead_mb=192,

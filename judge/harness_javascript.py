@@ -157,7 +157,7 @@ function main() {
 }
 
 main();
-"""
+"""  # noqa: E501 - embedded source in another language
 
 
 def build(signature: Signature, source: str, node_bin: str, memory_mb: int) -> HarnessProgram:

@@ -108,8 +108,13 @@ def _run(request: RunRequest, sandbox: Sandbox, settings: JudgeSettings) -> RunR
         results, processes, fatal = _run_tests(request, program, sandbox, scratch)
         timings.run_ms = round((time.monotonic() - t0) * 1000, 1)
     if fatal is not None and fatal.get("fatal") == "compile":
-        return make_report(request, [all_tests_result(t, Verdict.COMPILE_ERROR, None) for t in tests], timings, processes,
-                       compile_output=str(fatal.get("msg", ""))[:_COMPILE_OUTPUT_CHARS])  # fmt: skip
+        return make_report(
+            request,
+            [all_tests_result(t, Verdict.COMPILE_ERROR, None) for t in tests],
+            timings,
+            processes,
+            compile_output=str(fatal.get("msg", ""))[:_COMPILE_OUTPUT_CHARS],
+        )
     return make_report(request, results, timings, processes)
 
 
@@ -126,8 +131,10 @@ def _run_tests(
     start = 0
     while start < n:
         if time.monotonic() >= budget_end:
-            results += [unreported(t, Verdict.TIME_LIMIT, "not run: the run's time budget was exhausted")
-                        for t in tests[start:]]  # fmt: skip
+            results += [
+                unreported(t, Verdict.TIME_LIMIT, "not run: the run's time budget was exhausted")
+                for t in tests[start:]
+            ]
             break
         limits = _run_limits(request, program, n - start, budget_end - time.monotonic())
         argv = program.run_argv + run_args(start, int(per_test_ms), request.limits.output_bytes)
@@ -147,7 +154,11 @@ def _run_tests(
             test = tests[rec["i"]]
             results.append(
                 judge_record(
-                    test, rec, returns=request.signature.returns, compare=request.compare, time_limit_ms=per_test_ms
+                    test,
+                    rec,
+                    returns=request.signature.returns,
+                    compare=request.compare,
+                    time_limit_ms=per_test_ms,
                 )
             )
         start += len(parsed.records)
@@ -188,7 +199,9 @@ def _outcome(res: SandboxResult) -> ProcessOutcome:
 
 
 def _run_limits(request: RunRequest, program: HarnessProgram, remaining: int, budget_s: float) -> Limits:
-    wall = min(request.limits.time_limit_s * remaining + _STARTUP_SLACK_S[request.language], max(budget_s, 0.5))
+    wall = min(
+        request.limits.time_limit_s * remaining + _STARTUP_SLACK_S[request.language], max(budget_s, 0.5)
+    )
     return Limits(
         wall_s=wall,
         cpu_s=wall + 1.0,
@@ -221,13 +234,24 @@ def _compile_failure(request: RunRequest, compiled: SandboxResult, timings: Timi
     elif compiled.exit_code is None and not output.strip():
         output = f"the compiler was killed by signal {compiled.signal}"
     tests = request.selected_tests()
-    return make_report(request, [all_tests_result(t, Verdict.COMPILE_ERROR, None) for t in tests], timings, 0,
-                   compile_output=output[:_COMPILE_OUTPUT_CHARS])  # fmt: skip
+    return make_report(
+        request,
+        [all_tests_result(t, Verdict.COMPILE_ERROR, None) for t in tests],
+        timings,
+        0,
+        compile_output=output[:_COMPILE_OUTPUT_CHARS],
+    )
 
 
 def all_tests_result(test: Any, verdict: Verdict, message: str | None) -> TestResult:
-    return TestResult(id=test.id, verdict=verdict, hidden=test.hidden, args=list(test.args),
-                      expected=test.expected, message=message)  # fmt: skip
+    return TestResult(
+        id=test.id,
+        verdict=verdict,
+        hidden=test.hidden,
+        args=list(test.args),
+        expected=test.expected,
+        message=message,
+    )
 
 
 def make_report(

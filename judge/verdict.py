@@ -21,7 +21,13 @@ _KIND_VERDICTS = {
     "crash": Verdict.RUNTIME_ERROR,
 }
 # Runtime messages that mean the language runtime ran out of memory before the cgroup noticed.
-_OOM_MARKERS = (b"heap out of memory", b"OutOfMemoryError", b"std::bad_alloc", b"MemoryError", b"Cannot allocate")
+_OOM_MARKERS = (
+    b"heap out of memory",
+    b"OutOfMemoryError",
+    b"std::bad_alloc",
+    b"MemoryError",
+    b"Cannot allocate",
+)
 _STDERR_TAIL = 600
 
 

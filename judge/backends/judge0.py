@@ -74,7 +74,8 @@ while [ "$start" -lt "$total" ]; do
   if grep -q '"fatal"' part.jsonl; then break; fi
   got=$(grep -c '"i":' part.jsonl)
   if [ "$got" -eq 0 ]; then
-    echo "{{\\"i\\":$start,\\"ok\\":false,\\"kind\\":\\"crash\\",\\"msg\\":\\"the program ended (status $status) before returning\\"}}" >> results.jsonl
+    msg="the program ended (status $status) before returning"
+    echo "{{\\"i\\":$start,\\"ok\\":false,\\"kind\\":\\"crash\\",\\"msg\\":\\"$msg\\"}}" >> results.jsonl
     got=1
   fi
   start=$((start + got))
@@ -125,7 +126,9 @@ def _status_verdict(status_id: int) -> tuple[Verdict, str]:
     return Verdict.RUNTIME_ERROR, "the program ended before returning"
 
 
-def report_from_result(request: RunRequest, result: Mapping[str, Any], marker: str, timings: Timings) -> RunReport:
+def report_from_result(
+    request: RunRequest, result: Mapping[str, Any], marker: str, timings: Timings
+) -> RunReport:
     """A RunReport from Judge0's answer to our single submission."""
     tests = request.selected_tests()
     status = result.get("status") or {}
@@ -133,7 +136,9 @@ def report_from_result(request: RunRequest, result: Mapping[str, Any], marker: s
     if status_id in (13, 14):
         raise JudgeInternalError(f"Judge0 status {status_id}")
     if status_id == 6:
-        output = (_unb64(result.get("compile_output")) or _unb64(result.get("stderr"))).decode(errors="replace")
+        output = (_unb64(result.get("compile_output")) or _unb64(result.get("stderr"))).decode(
+            errors="replace"
+        )
         return make_report(request, [all_tests_result(t, Verdict.COMPILE_ERROR, None) for t in tests], timings, 0,
                            compile_output=output[:_COMPILE_OUTPUT_CHARS], backend="judge0")  # fmt: skip
     raw = between_markers(_unb64(result.get("stdout")), marker) or b""
@@ -141,14 +146,20 @@ def report_from_result(request: RunRequest, result: Mapping[str, Any], marker: s
     if parsed.fatal is not None:
         message = str(parsed.fatal.get("msg", ""))
         if parsed.fatal.get("fatal") == "compile":
-            return make_report(request, [all_tests_result(t, Verdict.COMPILE_ERROR, None) for t in tests],
-                               timings, 1, compile_output=message[:_COMPILE_OUTPUT_CHARS], backend="judge0")  # fmt: skip
-        results = [all_tests_result(t, Verdict.RUNTIME_ERROR, message) for t in tests]
-        return make_report(request, results, timings, 1, backend="judge0")
+            failed = [all_tests_result(t, Verdict.COMPILE_ERROR, None) for t in tests]
+            output = message[:_COMPILE_OUTPUT_CHARS]
+            return make_report(request, failed, timings, 1, compile_output=output, backend="judge0")
+        not_loaded = [all_tests_result(t, Verdict.RUNTIME_ERROR, message) for t in tests]
+        return make_report(request, not_loaded, timings, 1, backend="judge0")
     per_test_ms = request.limits.time_limit_s * 1000
     results: list[TestResult] = [
-        judge_record(tests[r["i"]], r, returns=request.signature.returns, compare=request.compare,
-                     time_limit_ms=per_test_ms)  # fmt: skip
+        judge_record(
+            tests[r["i"]],
+            r,
+            returns=request.signature.returns,
+            compare=request.compare,
+            time_limit_ms=per_test_ms,
+        )
         for r in parsed.records
     ]
     if len(results) < len(tests):

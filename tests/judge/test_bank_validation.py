@@ -37,7 +37,9 @@ def test_reference_solution_passes_every_test(sandbox, judge_settings, directory
 @pytest.mark.parametrize(("directory", "language"), CASES)
 def test_starter_code_fails_at_least_one_test(sandbox, judge_settings, directory, language):
     question = load_question(directory)
-    request = RunRequest.for_question(question, language=language, source=question.starters[language], mode="submit")
+    request = RunRequest.for_question(
+        question, language=language, source=question.starters[language], mode="submit"
+    )
     report = run_request(request, sandbox, judge_settings)
     assert report.verdict is not Verdict.INTERNAL_ERROR, report.message
     assert report.verdict is not Verdict.ACCEPTED

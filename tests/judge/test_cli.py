@@ -16,7 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 QUESTION = Path(__file__).parent / "questions" / "sum-pair"
 
 
-def cli(*args: str, settings=None, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def cli(
+    *args: str, settings=None, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHADOWS_JUDGE_")}
     if settings is not None:
         env["SHADOWS_JUDGE_SANDBOX_UID"] = str(settings.sandbox_uid)

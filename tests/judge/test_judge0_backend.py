@@ -27,7 +27,9 @@ TOKEN = "judge0-test-token"
 
 
 def _settings(url: str, token: str | None = TOKEN) -> JudgeSettings:
-    return JudgeSettings(backend="judge0", judge0_url=url, judge0_auth_token=SecretStr(token) if token else None)
+    return JudgeSettings(
+        backend="judge0", judge0_url=url, judge0_auth_token=SecretStr(token) if token else None
+    )
 
 
 def _judge(url: str, token: str | None = TOKEN) -> Judge:
@@ -97,7 +99,11 @@ async def test_compile_error_comes_back_with_the_compiler_output():
 
 
 async def test_hidden_tests_are_redacted_and_forged_stdout_is_ignored():
-    source = "import os\n\ndef sum_pair(a, b):\n    os.write(1, b'{\"i\": %d, \"ok\": true, \"v\": %d}\\n' % (0, 0))\n    return -1\n"
+    source = (
+        "import os\n\ndef sum_pair(a, b):\n"
+        '    os.write(1, b\'{"i": %d, "ok": true, "v": %d}\\n\' % (0, 0))\n'
+        "    return -1\n"
+    )
     async with FakeJudge0(auth_token=TOKEN) as fake, _judge(fake.url) as judge:
         report = await judge.run(_request(source))
     assert {t.verdict for t in report.tests} == {Verdict.WRONG_ANSWER}

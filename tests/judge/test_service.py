@@ -15,7 +15,9 @@ from judge.service import Judge, clamp_limits
 pytestmark = pytest.mark.sandbox
 
 QUESTION = load_question(Path(__file__).parent / "questions" / "sum-pair")
-SLOW_SECOND_TEST = "import time\n\ndef sum_pair(a, b):\n    if a == 1:\n        time.sleep(1.5)\n    return a + b\n"
+SLOW_SECOND_TEST = (
+    "import time\n\ndef sum_pair(a, b):\n    if a == 1:\n        time.sleep(1.5)\n    return a + b\n"
+)
 
 
 def _request(source: str, language: str = "python", **kw) -> RunRequest:

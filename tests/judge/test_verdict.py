@@ -102,7 +102,9 @@ def test_crash_verdict_prefers_the_sandbox_flags():
 
 
 def test_crash_verdict_recognises_runtime_out_of_memory_messages():
-    oom = ProcessOutcome(None, signal.SIGABRT, stderr=b"FATAL ERROR: Reached heap limit - JavaScript heap out of memory")
+    oom = ProcessOutcome(
+        None, signal.SIGABRT, stderr=b"FATAL ERROR: Reached heap limit - JavaScript heap out of memory"
+    )
     assert crash_verdict(oom)[0] is Verdict.MEMORY_LIMIT
 
 

@@ -96,7 +96,10 @@ COMPILE_ERROR_MARKER = {"python": "SyntaxError", "javascript": "SyntaxError", "j
 # mean-value: off by 1e-9 (inside the 1e-6 tolerance) except for the single-value test m1, off by 1e-3.
 NEARLY = {
     "python": "def mean_value(values):\n    return sum(values) / len(values) + (1e-3 if len(values) == 1 else 1e-9)\n",
-    "javascript": "function meanValue(v) {\n  return v.reduce((a, b) => a + b, 0) / v.length + (v.length === 1 ? 1e-3 : 1e-9);\n}\n",
+    "javascript": (
+        "function meanValue(v) {\n"
+        "  return v.reduce((a, b) => a + b, 0) / v.length + (v.length === 1 ? 1e-3 : 1e-9);\n}\n"
+    ),
     "java": """class Solution {
     public double meanValue(double[] v) {
         double s = 0;
@@ -182,7 +185,11 @@ def judge(
     limits: RunLimits | None = None,
 ) -> RunReport:
     request = RunRequest.for_question(
-        _question(slug), language=language, source=source, mode=mode, limits=limits  # type: ignore[arg-type]
+        _question(slug),
+        language=language,
+        source=source,
+        mode=mode,
+        limits=limits,  # type: ignore[arg-type]
     )
     return run_request(request, sandbox, settings)
 
@@ -204,7 +211,9 @@ def test_reference_solution_is_accepted_with_actual_values_reported(sandbox, jud
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_each_failing_test_gets_its_own_verdict_and_the_others_are_still_judged(sandbox, judge_settings, language):
+def test_each_failing_test_gets_its_own_verdict_and_the_others_are_still_judged(
+    sandbox, judge_settings, language
+):
     limits = RunLimits(time_limit_s=2.0, memory_mb=128, output_bytes=64_000)
     report = judge(sandbox, judge_settings, "sum-pair", language, MIXED[language], limits=limits)
     assert _by_id(report) == {
