@@ -33,6 +33,7 @@ _READ_CHUNK = 65536
 _DEFAULT_RO_BINDS = ("/etc/alternatives", "/etc/ld.so.cache")
 # The environment bwrap itself runs with: the namespace's pid 1 is bwrap, so /proc/1/environ shows this.
 _BWRAP_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+_DEV_SHM_MB = 8
 _worker_slot = 0
 
 
@@ -353,6 +354,9 @@ class Sandbox:
         cmd += [
             "--proc", "/proc",
             "--dev", "/dev",
+            # bwrap's /dev is an uncapped writable tmpfs: a small /dev/shm of its own, the rest read-only.
+            "--size", str(_DEV_SHM_MB << 20), "--tmpfs", "/dev/shm",  # noqa: S108 - sandbox-private tmpfs
+            "--remount-ro", "/dev",
             "--size", str(limits.tmpfs_mb << 20), "--tmpfs", "/tmp",  # noqa: S108 - the sandbox's own private tmpfs
             "--bind", str(scratch), SANDBOX_WORKDIR,
             "--chdir", SANDBOX_WORKDIR,

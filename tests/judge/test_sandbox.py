@@ -74,7 +74,8 @@ def test_environment_is_cleared_of_host_secrets(sandbox, scratch, monkeypatch):
 def test_root_filesystem_is_read_only_and_only_scratch_and_tmp_are_writable(sandbox, scratch):
     src = (
         "import os\n"
-        "for p in ['/x', '/etc/x', '/usr/x', '/usr/local/x', '/proc/x', '/work/ok', '/tmp/ok']:\n"
+        "for p in ['/x', '/etc/x', '/usr/x', '/usr/local/x', '/proc/x', '/dev/x', '/work/ok', '/tmp/ok',\n"
+        "          '/dev/null', '/dev/shm/ok']:\n"
         "    try:\n"
         "        open(p, 'w').write('x'); print(p, 'written')\n"
         "    except OSError as e: print(p, 'refused', e.errno)\n"
@@ -84,7 +85,7 @@ def test_root_filesystem_is_read_only_and_only_scratch_and_tmp_are_writable(sand
     result = run_source(sandbox, scratch, "python", src)
     lines = result.stdout.decode().splitlines()
     written = {line.split()[0] for line in lines if line.endswith("written")}
-    assert written == {"/work/ok", "/tmp/ok"}
+    assert written == {"/work/ok", "/tmp/ok", "/dev/null", "/dev/shm/ok"}
     assert (scratch / "ok").read_text() == "x"
     assert lines[-1] == "False False False"
     assert "root" not in lines[-2] and "home" not in lines[-2]
@@ -102,6 +103,20 @@ def test_tmp_is_a_size_capped_tmpfs(sandbox, scratch):
     )
     limits = Limits(tmpfs_mb=8, file_size_bytes=256 << 20)
     result = run_source(sandbox, scratch, "python", src, limits=limits)
+    out = result.stdout.decode().split()
+    assert out[0] == "stopped" and out[2] == "ENOSPC"
+    assert int(out[1]) <= 8
+
+
+def test_dev_shm_is_a_small_capped_tmpfs(sandbox, scratch):
+    src = (
+        "import errno\nn = 0\n"
+        "try:\n"
+        "    for i in range(64):\n"
+        "        open(f'/dev/shm/f{i}', 'wb').write(b'x' * (1 << 20)); n += 1\n"
+        "except OSError as e: print('stopped', n, errno.errorcode[e.errno])\n"
+    )
+    result = run_source(sandbox, scratch, "python", src)
     out = result.stdout.decode().split()
     assert out[0] == "stopped" and out[2] == "ENOSPC"
     assert int(out[1]) <= 8
