@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from livekit.agents import AgentServer, JobContext, JobProcess, cli
+from livekit.agents import AgentServer, JobContext, JobProcess
 from livekit.plugins import silero  # plugins register on import, which must be the main thread
 
 from agent.api_client import ApiClient
@@ -195,5 +195,9 @@ def create_server(settings: AgentSettings | None = None) -> AgentServer:
     return server
 
 
-if __name__ == "__main__":  # `python agent/worker.py console --text` works as well as `python -m agent`
-    cli.run_app(create_server())
+if __name__ == "__main__":  # `python agent/worker.py console --text`: the same checks as `python -m agent`
+    import sys
+
+    from agent.__main__ import main
+
+    sys.exit(main())

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from livekit.agents import vad
+from livekit.agents.testing import fake_job_context
 from livekit.plugins import deepgram, openai
 
 from agent.api_client import ApiClient
 from agent.errors import ApiError, SessionNotFoundError
 from agent.providers import build_session, turn_handling
-from agent.worker import create_server, load_context, prewarm, session_id_from_metadata
+from agent.settings import get_settings
+from agent.worker import create_server, entrypoint, load_context, prewarm, session_id_from_metadata
 from tests.conftest import free_port
 from tests.fakes.interview import test_settings
 
@@ -149,3 +153,32 @@ async def test_load_context_starts_real_sessions_and_refuses_unknown_ones(api_se
             await load_context(api, "ses_doesnotexist", settings, console=False)
         practice, recording = await load_context(api, None, settings, console=False)
         assert recording and practice.session.practice and practice.session.status == "in_progress"
+
+
+async def run_entrypoint(monkeypatch: pytest.MonkeyPatch, api_server: Any, metadata: str) -> list[str]:
+    """Run the real entrypoint in a fake job; returns the reasons it asked the job to shut down with."""
+    monkeypatch.setenv("SHADOWS_AGENT_API_URL", api_server.url)
+    monkeypatch.setenv("SHADOWS_AGENT_API_TOKEN", api_server.internal_token)
+    get_settings.cache_clear()
+    reasons: list[str] = []
+    try:
+        with fake_job_context(job_metadata=metadata) as ctx:
+            monkeypatch.setattr(ctx, "shutdown", lambda reason="": reasons.append(reason))
+            await entrypoint(ctx)
+            for callback in ctx._shutdown_callbacks:  # a fake job never runs them itself
+                await callback("test")
+    finally:
+        get_settings.cache_clear()
+    return reasons
+
+
+@pytest.mark.db
+async def test_entrypoint_ends_the_job_politely_for_unknown_and_finished_sessions(monkeypatch, api_server):
+    reasons = await run_entrypoint(monkeypatch, api_server, json.dumps({"session_id": "ses_unknown"}))
+    assert reasons == ["session_not_found"]
+    created = await api_server.create_session(difficulty="Easy", language="python")
+    async with ApiClient(api_server.url, api_server.internal_token) as api:
+        await api.start_session(created["id"])
+        await api.complete(created["id"], None, "python", "completed")
+    reasons = await run_entrypoint(monkeypatch, api_server, json.dumps({"session_id": created["id"]}))
+    assert reasons == ["session_finished"]
