@@ -56,6 +56,7 @@ async function problem(page) {
     statement_has_markup: !!document.querySelector("#question-statement p, #question-statement code"),
     examples: [...document.querySelectorAll("#visible-tests .example")].map((e) => e.getAttribute("data-test-id")),
     clock: document.getElementById("clock").textContent,
+    clock_state: document.getElementById("clock").dataset.state,
     href: window.location.href,
     title_tag: document.title,
   }));

@@ -147,6 +147,11 @@ async def test_each_language_opens_with_its_starter_code(api_server: ApiServer, 
     for language in names:
         created = await api_server.create_session(question_id=question["id"], language=language)
         links[language] = _link(api_server, created)
+        if language == "python":  # the interviewer has started this one: the clock counts down from ends_at
+            r = await api_server.client.post(
+                f"/v1/internal/sessions/{created['id']}/start", headers=api_server.internal_headers()
+            )
+            assert r.status_code == 200, r.text
 
     seen = await drive("pages", urls=links)
 
@@ -156,3 +161,9 @@ async def test_each_language_opens_with_its_starter_code(api_server: ApiServer, 
         assert page["language"] == names[language]
         starter = (ROOT / f"questions/{slug}/starter.{ext[language]}").read_text()
         assert page["code"].strip() == starter.strip(), language
+        if language == "python":
+            assert page["opened"]["clock_state"] == "running"
+            minutes, seconds = map(int, page["opened"]["clock"].split(":"))
+            assert 40 * 60 < minutes * 60 + seconds <= 45 * 60
+        else:
+            assert page["opened"]["clock_state"] == "waiting" and page["opened"]["clock"] == "45:00"
