@@ -264,6 +264,7 @@ class Stack:
     org_key: str
     api_log: Path
     command: str
+    data_dir: Path
     invites: list[str] = field(default_factory=list)
 
 
@@ -355,6 +356,7 @@ def running_stack(workers: int, pool_max: int, nice: int) -> Iterator[Stack]:
             org_key,
             api_log,
             f"{shown}  (DB pool max {pool_max}, nice {nice} for processes and autogroups)",
+            pg.data,
         )
     finally:
         if api is not None and api.poll() is None:
@@ -411,6 +413,25 @@ class Sequential:
     n: int
     p50_ms: float
     p99_ms: float
+
+
+def fsync_baseline(directory: Path, n: int = 200) -> Sequential:
+    """8 kB appended and fdatasync'd n times in the database's file system: the floor of a durable commit
+    (PostgreSQL flushes its WAL like this before a COMMIT returns)."""
+    samples = []
+    fd, name = tempfile.mkstemp(dir=directory, prefix="fsync-probe-")
+    try:
+        block = os.urandom(8192)
+        for _ in range(n):
+            t0 = time.perf_counter()
+            os.write(fd, block)
+            os.fdatasync(fd)
+            samples.append((time.perf_counter() - t0) * 1000)
+    finally:
+        os.close(fd)
+        os.unlink(name)
+    samples.sort()
+    return Sequential("disk: 8 kB write + fdatasync", n, percentile(samples, 50), percentile(samples, 99))
 
 
 def sequential_baseline(stack: Stack, n: int) -> list[Sequential]:
@@ -774,7 +795,8 @@ def render(
         )
     lines += [
         "",
-        "Sequential baseline (httpx, one keep-alive connection, one request at a time, after a warm-up):",
+        "Sequential baseline (httpx, one keep-alive connection, one request at a time, after a warm-up), and the "
+        "disk's durable-write floor in the database's file system:",
         "",
         "| endpoint | requests | p50 ms | p99 ms |",
         "|---|---|---|---|",
@@ -900,7 +922,7 @@ def run(args: argparse.Namespace, driver: Path) -> int:
         print(f"API {stack.url}: {stack.command}", flush=True)
         stack.invites = create_invites(stack, args.invites)
         print(f"pre-created {len(stack.invites)} sessions for the join run", flush=True)
-        seq = sequential_baseline(stack, args.sequential)
+        seq = [fsync_baseline(stack.data_dir.parent), *sequential_baseline(stack, args.sequential)]
         for s in seq:
             print(f"sequential {s.name:<22} p50 {s.p50_ms:6.2f} ms  p99 {s.p99_ms:6.2f} ms", flush=True)
         results = []
