@@ -42,6 +42,14 @@ def _sha(code: str) -> str:
     return hashlib.sha256(code.encode("utf-8", "replace")).hexdigest()
 
 
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 def bounded_diff(old: str, new: str, max_chars: int) -> str:
     """A unified diff (1 line of context) of `old` -> `new`, cut at a line boundary to at most `max_chars`."""
     lines = list(
@@ -209,7 +217,11 @@ class EditorBridge:
 
 
 class SnapshotRecorder:
-    """Records distinct snapshots as `editor_snapshot` events, at most one per `min_interval_s` (the newest)."""
+    """Records distinct snapshots as `editor_snapshot` events, at most one per `min_interval_s`.
+
+    A snapshot arriving too soon is held back and recorded when the interval has passed (a trailing write),
+    so the last code before a pause is always in the log; `flush()` writes it at once.
+    """
 
     def __init__(
         self,
@@ -224,6 +236,7 @@ class SnapshotRecorder:
         self._last_sha: str | None = None
         self._last_at: float | None = None
         self._pending: EditorSnapshot | None = None
+        self._trailing: asyncio.Task[None] | None = None
 
     def __call__(self, snap: EditorSnapshot, changed: bool) -> None:
         if snap.sha256 == self._last_sha:
@@ -232,8 +245,23 @@ class SnapshotRecorder:
         now = self._clock.now()
         if self._last_at is not None and now - self._last_at < self._min_interval_s:
             self._pending = snap
+            if (self._trailing is None or self._trailing.done()) and _loop_running():
+                wait = self._min_interval_s - (now - self._last_at)
+                self._trailing = asyncio.create_task(self._flush_after(wait), name="editor.trailing_snapshot")
             return
         self._write(snap, now)
+
+    async def _flush_after(self, seconds: float) -> None:
+        await self._clock.sleep(seconds)
+        self.flush()
+
+    async def aclose(self) -> None:
+        """Record what is held back and stop the trailing timer."""
+        self.flush()
+        if self._trailing is not None:
+            self._trailing.cancel()
+            await asyncio.gather(self._trailing, return_exceptions=True)
+            self._trailing = None
 
     def flush(self) -> None:
         """Record the held-back newest snapshot now (before a test run, a phase change, the end)."""

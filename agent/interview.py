@@ -136,6 +136,8 @@ class InterviewTasks:
     async def aclose(self) -> None:
         await self.state.aclose()
         await self.state.editor.aclose()
+        if self.state.snapshots is not None:
+            await self.state.snapshots.aclose()
 
 
 def attach_interview(session: AgentSession[Any], state: InterviewState) -> InterviewTasks:

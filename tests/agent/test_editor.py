@@ -156,6 +156,24 @@ async def test_snapshot_recorder_dedupes_rate_limits_and_flushes_the_newest():
     assert all(t == "editor_snapshot" for t, _, _ in recorded)
     keys = [k for _, _, k in recorded]
     assert len(set(keys)) == 3 and keys[0].startswith("agent:editor:1:")
+    await rec.aclose()
+
+
+async def test_held_back_snapshot_is_recorded_when_the_interval_passes_without_new_edits():
+    clock = ManualClock()
+    recorded: list[dict[str, Any]] = []
+    rec = SnapshotRecorder(lambda t, p, k: recorded.append(p), clock, min_interval_s=5.0)
+    ed, _, _ = bridge()
+    ed.add_listener(rec)
+    ed.ingest("a", {"version": "1"})
+    await clock.advance(2)
+    ed.ingest("ab", {"version": "2"})  # held back: only 2 s after the last write
+    await clock.advance(2)
+    assert [p["code"] for p in recorded] == ["a"]
+    await clock.advance(2)  # 5 s after the first write: the trailing write happens by itself
+    assert [p["code"] for p in recorded] == ["a", "ab"]
+    await rec.aclose()
+    assert [p["code"] for p in recorded] == ["a", "ab"]
 
 
 class _StubParticipant:
