@@ -18,7 +18,7 @@ from typing import Any
 from judge.bank import Param, Signature, TestCase
 from judge.harness_base import INPUT_FILE, run_args
 from judge.runner import _run_limits, build_program, run_request
-from judge.sandbox import Sandbox
+from judge.sandbox import Limits, Sandbox
 from judge.schemas import RunLimits, RunRequest, Verdict
 from judge.service import Judge
 from judge.settings import JudgeSettings, get_settings
@@ -88,7 +88,7 @@ TARGETS_MS = {"python": 60, "javascript": 150, "java": 800, "cpp": 1200}
 
 def make_tests(n: int, size: int = 50, seed: int = 7) -> list[TestCase]:
     rng = random.Random(seed)
-    tests = []
+    tests: list[TestCase] = []
     while len(tests) < n:
         nums = rng.sample(range(-10_000, 10_000), size)
         i, j = sorted(rng.sample(range(size), 2))
@@ -106,7 +106,7 @@ class CountingSandbox(Sandbox):
 
     cpu_s = 0.0
 
-    def run(self, argv, **kw):  # type: ignore[no-untyped-def, override]
+    def run(self, argv, **kw):  # type: ignore[no-untyped-def]
         result = super().run(argv, **kw)
         self.cpu_s += result.cpu_s
         return result
@@ -150,6 +150,7 @@ def baseline_process_per_test(
     tests = request.selected_tests()
     with sandbox.scratch_dir() as scratch:
         for name, text in program.files.items():
+            (scratch / name).parent.mkdir(parents=True, exist_ok=True)
             (scratch / name).write_text(text)
         compile_ms = 0.0
         if program.compile_argv is not None:
@@ -170,9 +171,7 @@ def baseline_process_per_test(
     return {"compile_ms": compile_ms, "run_ms": run_ms, "per_test_ms": run_ms / len(tests)}
 
 
-def _compile_limits():  # type: ignore[no-untyped-def]
-    from judge.sandbox import Limits
-
+def _compile_limits() -> Limits:
     return Limits(wall_s=60, cpu_s=60, memory_mb=1536, address_space_limit=False, processes=128)
 
 

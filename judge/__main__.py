@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 from pathlib import Path
 from typing import cast
@@ -33,7 +34,27 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--mode", choices=("run", "submit"), default="submit",
                      help="run = visible tests only, submit = all tests (default)")  # fmt: skip
     run.add_argument("--time-limit", type=float, default=None, help="per-test time limit in seconds")
+    sub.add_parser("prepare", help="build the per-host C++ prelude and Java runtime now (else on first use)")
     return parser
+
+
+def _prepare(settings: JudgeSettings) -> int:
+    from judge.harness_cpp_prelude import ensure_prelude
+    from judge.harness_java_runtime import ensure_runtime
+
+    prelude = ensure_prelude(settings.cxx_bin)
+    runtime = ensure_runtime(settings.javac_bin)
+    print(
+        json.dumps(
+            {
+                "cpp": prelude.directory,
+                "cpp_precompiled": prelude.precompiled,
+                "java": runtime.directory,
+                "javac_archive": runtime.javac_archive is not None,
+            }
+        )
+    )
+    return EXIT_OK
 
 
 def _report_locally(request: RunRequest, settings: JudgeSettings) -> RunReport:
@@ -56,6 +77,8 @@ async def _report_with_backend(request: RunRequest, settings: JudgeSettings) -> 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == "prepare":
+        return _prepare(get_settings())
     language = args.language or LANGUAGE_BY_EXTENSION.get(args.solution.suffix.lstrip("."))
     if language is None:
         parser.error(f"cannot infer the language of {args.solution}; pass --language")

@@ -280,7 +280,8 @@ class Prelude:
         return str(Path(self.directory) / RUNTIME_OBJECT)
 
 
-def _cache_root() -> Path:
+def cache_root() -> Path:
+    """Per-host build products of the harnesses (readable by the sandbox uids)."""
     # Not under /work or /tmp: the sandbox mounts its scratch dir and a tmpfs there, hiding any bind beneath.
     if os.geteuid() == 0:
         return Path("/var/cache/shadows-judge")
@@ -301,7 +302,7 @@ def ensure_prelude(cxx_bin: str) -> Prelude:
     """The prelude for this compiler: header, its precompiled form and the runtime object, built on first use
     (trusted input: only our own code is compiled outside the sandbox). Without the .gch it still works, slower."""
     key = hashlib.sha256(f"{cxx_bin}\0{CXX_FLAGS}\0{PRELUDE}\0{RUNTIME}".encode()).hexdigest()[:16]
-    directory = _cache_root() / f"cpp-{key}"
+    directory = cache_root() / f"cpp-{key}"
     header, gch, runtime = (
         directory / PRELUDE_HEADER,
         directory / f"{PRELUDE_HEADER}.gch",

@@ -1,11 +1,21 @@
-"""Java harness generator: one javac call builds Solution + harness, one JVM runs every test (see harness_base)."""
+"""Java harness generator: one javac for Solution + a small main class, one JVM runs every test (harness_base)."""
 
 from __future__ import annotations
 
 from judge.bank import SCALARS, Signature, split_type
 from judge.harness_base import EXCERPT_CHARS, INPUT_FILE, MESSAGE_CHARS, HarnessProgram
+from judge.harness_java_runtime import ensure_runtime
 
 SOURCE_FILE = "Solution.java"
+RUNTIME_FILE = "shadows/R.java"
+JAVAC_FLAGS = (
+    "-J-XX:+UseSerialGC", "-J-XX:TieredStopAtLevel=1", "-J-Xmx512m", "-J-XX:-UsePerfData",
+    "-encoding", "UTF-8", "-nowarn", "-proc:none",
+)  # fmt: skip
+JAVA_FLAGS = (
+    "-Xss64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=64m",
+    "-XX:CompressedClassSpaceSize=64m", "-XX:-UsePerfData", "-Xshare:auto",
+)  # fmt: skip
 HARNESS_CLASS = "ShadowsHarness"
 HARNESS_FILE = f"{HARNESS_CLASS}.java"
 RO_BINDS = ("/etc/java-17-openjdk",)
@@ -29,12 +39,12 @@ def _readers() -> str:
     out = []
     for scalar in SCALARS:
         jt = _JAVA[scalar]
-        out.append(f"  static {jt} r_{scalar}_0(Object o) {{ return {_SCALAR_READ[scalar]}; }}")
+        out.append(f"  public static {jt} r_{scalar}_0(Object o) {{ return {_SCALAR_READ[scalar]}; }}")
         for depth in (1, 2):
             arr = jt + "[]" * depth
             inner = f"{jt}[l.size()]" + "[]" * (depth - 1)
             out.append(
-                f"  static {arr} r_{scalar}_{depth}(Object o) {{ List<?> l = (List<?>) o; {arr} a = new {inner};"
+                f"  public static {arr} r_{scalar}_{depth}(Object o) {{ List<?> l = (List<?>) o; {arr} a = new {inner};"
                 f" for (int i = 0; i < a.length; i++) a[i] = r_{scalar}_{depth - 1}(l.get(i)); return a; }}"
             )
     return "\n".join(out)
@@ -43,39 +53,42 @@ def _readers() -> str:
 def _writers() -> str:
     """w(StringBuilder, value) overloads for every declarable type: typed Java value -> JSON text."""
     out = [
-        "  static void w(StringBuilder b, int v) { b.append(v); }",
-        "  static void w(StringBuilder b, long v) { b.append(v); }",
-        "  static void w(StringBuilder b, double v) {"
+        "  public static void w(StringBuilder b, int v) { b.append(v); }",
+        "  public static void w(StringBuilder b, long v) { b.append(v); }",
+        "  public static void w(StringBuilder b, double v) {"
         ' if (Double.isNaN(v) || Double.isInfinite(v)) b.append("null"); else b.append(v); }',
-        "  static void w(StringBuilder b, boolean v) { b.append(v); }",
-        '  static void w(StringBuilder b, String v) { if (v == null) b.append("null"); else str(b, v); }',
+        "  public static void w(StringBuilder b, boolean v) { b.append(v); }",
+        '  public static void w(StringBuilder b, String v) { if (v == null) b.append("null"); else str(b, v); }',
     ]
     for scalar in SCALARS:
         jt = _JAVA[scalar]
         for depth in (1, 2):
             arr = jt + "[]" * depth
             out.append(
-                f'  static void w(StringBuilder b, {arr} v) {{ if (v == null) {{ b.append("null"); return; }}'
+                f'  public static void w(StringBuilder b, {arr} v) {{ if (v == null) {{ b.append("null"); return; }}'
                 f" b.append('['); for (int i = 0; i < v.length; i++) {{ if (i > 0) b.append(','); w(b, v[i]); }}"
                 f" b.append(']'); }}"
             )
     return "\n".join(out)
 
 
-_TEMPLATE = r"""import java.io.*;
+RUNTIME_TEMPLATE = r"""package shadows;
+
+import java.io.*;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.*;
 import java.util.*;
 
-public class __CLASS__ {
-  static final int EXCERPT = __EXCERPT__, MESSAGE = __MESSAGE__;
-  static FileOutputStream results;
-  static volatile long deadline = 0;
-  static volatile int current = -1;
-  static long t0 = 0, printed = 0, cap = 1 << 20;
-  static Capture out, err;
+public final class R {
+  private R() {}
+  public static final int EXCERPT = __EXCERPT__, MESSAGE = __MESSAGE__;
+  public static FileOutputStream results;
+  public static volatile long deadline = 0;
+  public static volatile int current = -1;
+  public static long t0 = 0, printed = 0, cap = 1 << 20;
+  public static Capture out, err;
 
-  static final class Capture extends OutputStream {
+  public static final class Capture extends OutputStream {
     final ByteArrayOutputStream kept = new ByteArrayOutputStream();
     @Override public void write(int c) { add(new byte[] {(byte) c}, 0, 1); }
     @Override public void write(byte[] buf, int off, int len) { add(buf, off, len); }
@@ -88,7 +101,7 @@ public class __CLASS__ {
     synchronized String take() { String s = new String(kept.toByteArray(), StandardCharsets.UTF_8); kept.reset(); return s; }
   }
 
-  static final class Json {
+  public static final class Json {
     final String s; int p = 0;
     Json(String s) { this.s = s; }
     void ws() { while (p < s.length() && s.charAt(p) <= ' ') p++; }
@@ -127,7 +140,7 @@ public class __CLASS__ {
     }
   }
 
-  static void str(StringBuilder b, String v) {
+  public static void str(StringBuilder b, String v) {
     b.append('"');
     for (int i = 0; i < v.length(); i++) {
       char c = v.charAt(i);
@@ -141,27 +154,27 @@ public class __CLASS__ {
 __READERS__
 __WRITERS__
 
-  static synchronized void line(String s) {
+  public static synchronized void line(String s) {
     try { results.write((s + "\n").getBytes(StandardCharsets.UTF_8)); } catch (IOException e) { Runtime.getRuntime().halt(70); }
   }
 
-  static double ms() { return Math.round((System.nanoTime() - t0) / 1000.0) / 1000.0; }
+  public static double ms() { return Math.round((System.nanoTime() - t0) / 1000.0) / 1000.0; }
 
-  static String head(int i, boolean ok) {
+  public static String head(int i, boolean ok) {
     StringBuilder b = new StringBuilder();
     b.append("{\"i\":").append(i).append(",\"ok\":").append(ok).append(",\"ms\":").append(ms());
     b.append(",\"out\":"); str(b, out.take()); b.append(",\"err\":"); str(b, err.take());
     return b.toString();
   }
 
-  static synchronized void emitError(int i, String kind, String msg) {
+  public static synchronized void emitError(int i, String kind, String msg) {
     if (msg.length() > MESSAGE) msg = msg.substring(0, MESSAGE);
     StringBuilder b = new StringBuilder(head(i, false));
     b.append(",\"kind\":"); str(b, kind); b.append(",\"msg\":"); str(b, msg); b.append('}');
     line(b.toString());
   }
 
-  static String describe(Throwable t) {
+  public static String describe(Throwable t) {
     String where = "";
     for (StackTraceElement el : t.getStackTrace()) {
       if ("Solution.java".equals(el.getFileName())) { where = " (Solution.java, line " + el.getLineNumber() + ")"; break; }
@@ -170,9 +183,14 @@ __WRITERS__
     return t.getClass().getSimpleName() + (m == null ? "" : ": " + m) + where;
   }
 
-  public static void main(String[] argv) throws Exception {
-    int start = Integer.parseInt(argv[0]);
-    final long limitNs = Long.parseLong(argv[1]) * 1_000_000L;
+
+  public static int start;
+  static long limitNs;
+
+  /** Parses the arguments, redirects candidate output, starts the watchdog; returns the tests' arguments. */
+  public static List<?> setup(String[] argv) throws IOException {
+    start = Integer.parseInt(argv[0]);
+    limitNs = Long.parseLong(argv[1]) * 1_000_000L;
     cap = Long.parseLong(argv[2]);
     results = new FileOutputStream("/proc/self/fd/3");
     out = new Capture(); err = new Capture();
@@ -189,84 +207,114 @@ __WRITERS__
     });
     watchdog.setDaemon(true);
     watchdog.start();
-    for (int i = start; i < tests.size(); i++) {
-      List<?> a = (List<?>) tests.get(i);
-__CONVERT__
-      current = i;
-      t0 = System.nanoTime();
-      deadline = t0 + limitNs;
-      __RTYPE__ r;
-      try {
-        r = new Solution().__FUNCTION__(__ARGS__);
-      } catch (OutOfMemoryError e) {
-        deadline = 0; emitError(i, "memory", "OutOfMemoryError: memory limit exceeded"); continue;
-      } catch (Throwable e) {
-        deadline = 0; emitError(i, "runtime", describe(e)); continue;
-      }
-      deadline = 0;
-      StringBuilder b = new StringBuilder(head(i, true));
-      b.append(",\"v\":"); w(b, r); b.append('}');
-      line(b.toString());
-    }
-    System.out.flush();
-    Runtime.getRuntime().halt(0);
+    return tests;
   }
+
+  public static void begin(int i) { current = i; t0 = System.nanoTime(); deadline = t0 + limitNs; }
+
+  public static void failed(int i, Throwable e) {
+    deadline = 0;
+    if (e instanceof OutOfMemoryError) emitError(i, "memory", "OutOfMemoryError: memory limit exceeded");
+    else emitError(i, "runtime", describe(e));
+  }
+
+  public static StringBuilder passed(int i) {
+    deadline = 0;
+    StringBuilder b = new StringBuilder(head(i, true));
+    return b.append(",\"v\":");
+  }
+
+  public static void send(StringBuilder b) { line(b.append('}').toString()); }
+
+  public static void finish() { System.out.flush(); Runtime.getRuntime().halt(0); }
 }
 """  # noqa: E501 - embedded source in another language
 
+_HARNESS = r"""import java.util.*;
 
-def build(signature: Signature, source: str, java_bin: str, javac_bin: str, memory_mb: int) -> HarnessProgram:
-    convert, args = [], []
-    for k, param in enumerate(signature.params):
-        scalar, depth = split_type(param.type)
-        convert.append(f"      {_java_type(param.type)} a{k} = r_{scalar}_{depth}(a.get({k}));")
-        args.append(f"a{k}")
-    harness = (
-        _TEMPLATE.replace("__CLASS__", HARNESS_CLASS)
-        .replace("__EXCERPT__", str(EXCERPT_CHARS))
+public class __CLASS__ {
+  public static void main(String[] argv) throws Exception {
+    List<?> tests = shadows.R.setup(argv);
+    for (int i = shadows.R.start; i < tests.size(); i++) {
+      List<?> a = (List<?>) tests.get(i);
+__CONVERT__
+      shadows.R.begin(i);
+      __RTYPE__ r;
+      try {
+        r = new Solution().__FUNCTION__(__ARGS__);
+      } catch (Throwable e) {
+        shadows.R.failed(i, e);
+        continue;
+      }
+      StringBuilder b = shadows.R.passed(i);
+      shadows.R.w(b, r);
+      shadows.R.send(b);
+    }
+    shadows.R.finish();
+  }
+}
+"""
+
+
+def runtime_source() -> str:
+    """`shadows/R.java`: everything in the harness that does not depend on the question."""
+    return (
+        RUNTIME_TEMPLATE.replace("__EXCERPT__", str(EXCERPT_CHARS))
         .replace("__MESSAGE__", str(MESSAGE_CHARS))
         .replace("__READERS__", _readers())
         .replace("__WRITERS__", _writers())
         .replace("__INPUT__", INPUT_FILE)
+    )
+
+
+def harness_source(signature: Signature) -> str:
+    convert, args = [], []
+    for k, param in enumerate(signature.params):
+        scalar, depth = split_type(param.type)
+        convert.append(f"      {_java_type(param.type)} a{k} = shadows.R.r_{scalar}_{depth}(a.get({k}));")
+        args.append(f"a{k}")
+    return (
+        _HARNESS.replace("__CLASS__", HARNESS_CLASS)
         .replace("__CONVERT__", "\n".join(convert))
         .replace("__RTYPE__", _java_type(signature.returns))
         .replace("__FUNCTION__", signature.function_name("java"))
         .replace("__ARGS__", ", ".join(args))
     )
+
+
+def build(
+    signature: Signature,
+    source: str,
+    java_bin: str,
+    javac_bin: str,
+    memory_mb: int,
+    *,
+    portable: bool = False,
+) -> HarnessProgram:
+    """The Java program. The question-independent runtime (`shadows.R`) and a class-data-sharing archive for
+    javac are built once per host; `portable` ships the runtime as source instead (e.g. for Judge0)."""
+    files = {HARNESS_FILE: harness_source(signature), SOURCE_FILE: source}
+    sources = [SOURCE_FILE, HARNESS_FILE]
+    javac_flags: list[str] = []
+    classpath = "classes"
+    ro_binds: tuple[str, ...] = RO_BINDS
+    if portable:
+        files[RUNTIME_FILE] = runtime_source()
+        sources.append(RUNTIME_FILE)
+    else:
+        built = ensure_runtime(javac_bin)
+        javac_flags = ["-cp", built.classes]
+        if built.javac_archive is not None:
+            javac_flags = [f"-J-XX:SharedArchiveFile={built.javac_archive}", "-J-Xlog:disable", *javac_flags]
+        classpath = f"classes:{built.classes}"
+        ro_binds = (*RO_BINDS, built.directory)
     return HarnessProgram(
-        files={HARNESS_FILE: harness, SOURCE_FILE: source},
-        compile_argv=[
-            javac_bin,
-            "-J-XX:+UseSerialGC",
-            "-J-XX:TieredStopAtLevel=1",
-            "-J-Xmx512m",
-            "-J-XX:-UsePerfData",
-            "-encoding",
-            "UTF-8",
-            "-nowarn",
-            "-proc:none",
-            "-d",
-            "classes",
-            SOURCE_FILE,
-            HARNESS_FILE,
-        ],
-        run_argv=[
-            java_bin,
-            f"-Xmx{memory_mb}m",
-            "-Xss64m",
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-XX:ReservedCodeCacheSize=64m",
-            "-XX:CompressedClassSpaceSize=64m",
-            "-XX:-UsePerfData",
-            "-Xshare:auto",
-            "-cp",
-            "classes",
-            HARNESS_CLASS,
-        ],
+        files=files,
+        compile_argv=[javac_bin, *JAVAC_FLAGS, *javac_flags, "-d", "classes", *sources],
+        run_argv=[java_bin, f"-Xmx{memory_mb}m", *JAVA_FLAGS, "-cp", classpath, HARNESS_CLASS],
         # The JVM reserves far more address space than it uses: memory is bounded by -Xmx and the cgroup.
         address_space_limit=False,
         memory_overhead_mb=192,
         compile_address_space_limit=False,
-        ro_binds=RO_BINDS,
+        ro_binds=ro_binds,
     )

@@ -44,7 +44,9 @@ def build_program(request: RunRequest, settings: JudgeSettings, *, portable: boo
     if request.language == "javascript":
         return harness_javascript.build(sig, src, settings.node_bin, request.limits.memory_mb)
     if request.language == "java":
-        return harness_java.build(sig, src, settings.java_bin, settings.javac_bin, request.limits.memory_mb)
+        return harness_java.build(
+            sig, src, settings.java_bin, settings.javac_bin, request.limits.memory_mb, portable=portable
+        )
     return harness_cpp.build(sig, src, settings.cxx_bin, portable=portable)
 
 
@@ -89,6 +91,7 @@ def _run(request: RunRequest, sandbox: Sandbox, settings: JudgeSettings) -> RunR
     timings = Timings()
     with sandbox.scratch_dir() as scratch:
         for name, text in program.files.items():
+            (scratch / name).parent.mkdir(parents=True, exist_ok=True)
             (scratch / name).write_text(text, encoding="utf-8")
         (scratch / INPUT_FILE).write_text(json.dumps([t.args for t in tests]), encoding="utf-8")
         if program.compile_argv is not None:
