@@ -40,6 +40,7 @@ class FakeTTS(tts.TTS):
         self.ttfb_s = ttfb_s
         self.audio_s = audio_s
         self.request_times: list[float] = []  # perf_counter() at each synthesize()
+        self.request_cpu: list[float] = []  # process_time() at each synthesize()
 
     @property
     def model(self) -> str:
@@ -53,6 +54,7 @@ class FakeTTS(tts.TTS):
         self, text: str, *, conn_options: APIConnectOptions = DEFAULT_API_CONNECT_OPTIONS
     ) -> tts.ChunkedStream:
         self.request_times.append(time.perf_counter())
+        self.request_cpu.append(time.process_time())
         return _FakeChunkedStream(tts=self, input_text=text, conn_options=conn_options)
 
 
@@ -129,15 +131,21 @@ class BenchSession:
 
     async def turn(self, i: int, text: str) -> float | None:
         """One addressed user turn; seconds from end of turn to the first TTS request (None: no reply)."""
+        timed = await self.timed_turn(i, text)
+        return None if timed is None else timed[0]
+
+    async def timed_turn(self, i: int, text: str) -> tuple[float, float] | None:
+        """Like ``turn``, with the process CPU seconds spent in that same window as the second value."""
         self.editor_step(i)
         before = len(self.tts.request_times) if self.tts else 0
+        cpu0 = time.process_time()
         t0 = time.perf_counter()
         await self.session.run(user_input=text)
         if self.tts is None:
-            return time.perf_counter() - t0
+            return time.perf_counter() - t0, time.process_time() - cpu0
         if len(self.tts.request_times) <= before:
             return None
-        return self.tts.request_times[before] - t0
+        return self.tts.request_times[before] - t0, self.tts.request_cpu[before] - cpu0
 
     async def aclose(self) -> None:
         await self.session.aclose()

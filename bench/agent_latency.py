@@ -18,6 +18,7 @@ import asyncio
 import logging
 import os
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.agent_harness import (
@@ -33,19 +34,26 @@ TARGET_P95_MS = 15.0
 QUESTION = "Quick question: does this loop handle duplicates?"
 
 
-async def _measure(bench: BenchSession, turns: int, warmup: int) -> tuple[list[float], int]:
-    added: list[float] = []
-    missed = 0
+@dataclass
+class Result:
+    added_ms: list[float] = field(default_factory=list)  # wall: end of turn -> first TTS request - TTFT
+    cpu_ms: list[float] = field(default_factory=list)  # process CPU burnt in that same window
+    missed: int = 0
+
+
+async def _measure(bench: BenchSession, turns: int, warmup: int) -> Result:
+    result = Result()
     for i in range(warmup + turns):
-        took = await bench.turn(i, QUESTION)
+        timed = await bench.timed_turn(i, QUESTION)
         if i < warmup:
             continue
-        if took is None:
-            missed += 1
+        if timed is None:
+            result.missed += 1
         else:
-            added.append((took - LLM_TTFT_S) * 1000)
+            result.added_ms.append((timed[0] - LLM_TTFT_S) * 1000)
+            result.cpu_ms.append(timed[1] * 1000)
     await bench.aclose()
-    return added, missed
+    return result
 
 
 async def _openai_interview(spool: Path) -> tuple[BenchSession, object]:
@@ -61,8 +69,8 @@ async def _openai_interview(spool: Path) -> tuple[BenchSession, object]:
     return bench, server
 
 
-async def run(turns: int, warmup: int) -> dict[str, tuple[list[float], int]]:
-    results: dict[str, tuple[list[float], int]] = {}
+async def run(turns: int, warmup: int) -> dict[str, Result]:
+    results: dict[str, Result] = {}
     with tempfile.TemporaryDirectory(prefix="agent-bench-") as tmp:
         spool = Path(tmp)
         results["bare (baseline)"] = await _measure(await start_bare(), turns, warmup)
@@ -76,22 +84,32 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench agent_latency")
     parser.add_argument("--turns", type=int, default=60)
     parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument(
+        "--priority",
+        action="store_true",
+        help="run at nice -10 (root) to cut noise from other work on the box",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
+    if args.priority:
+        os.nice(-10)
     load = os.getloadavg()[0]
     results = asyncio.run(run(args.turns, args.warmup))
-    print(f"machine: {os.cpu_count()} cores, 1-min load average at start {load:.1f}")
+    print(f"machine: {os.cpu_count()} cores, 1-min load average at start {load:.1f}, nice {os.nice(0)}")
     print(f"fixed fake latencies: LLM TTFT {LLM_TTFT_S * 1000:.0f} ms (subtracted), TTS TTFB {TTS_TTFB_S * 1000:.0f} ms"
           " (after the measured point)")  # fmt: skip
-    print(f"{'configuration':<20} {'turns':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'missed':>6}")
-    for name, (added, missed) in results.items():
-        print(f"{name:<20} {len(added):>5} {percentile(added, 50):>8.1f} {percentile(added, 95):>8.1f} "
-              f"{max(added):>8.1f} {missed:>6}")  # fmt: skip
-    bare, ours = results["bare (baseline)"][0], results["interview"][0]
-    d50 = percentile(ours, 50) - percentile(bare, 50)
-    d95 = percentile(ours, 95) - percentile(bare, 95)
-    print(f"Shadows code on top of the bare pipeline: p50 {d50:+.1f} ms, p95 {d95:+.1f} ms")
-    p95 = percentile(ours, 95)
+    print(f"{'configuration':<20} {'turns':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'missed':>6} "
+          f"{'CPU p50 ms':>10} {'CPU p95 ms':>10}")  # fmt: skip
+    for name, r in results.items():
+        print(f"{name:<20} {len(r.added_ms):>5} {percentile(r.added_ms, 50):>8.1f} {percentile(r.added_ms, 95):>8.1f} "
+              f"{max(r.added_ms):>8.1f} {r.missed:>6} {percentile(r.cpu_ms, 50):>10.1f} "
+              f"{percentile(r.cpu_ms, 95):>10.1f}")  # fmt: skip
+    bare, ours = results["bare (baseline)"], results["interview"]
+    for label, a, b in (("wall", bare.added_ms, ours.added_ms), ("CPU", bare.cpu_ms, ours.cpu_ms)):
+        d50 = percentile(b, 50) - percentile(a, 50)
+        d95 = percentile(b, 95) - percentile(a, 95)
+        print(f"Shadows code on top of the bare pipeline ({label}): p50 {d50:+.1f} ms, p95 {d95:+.1f} ms")
+    p95 = percentile(ours.added_ms, 95)
     verdict = "meets" if p95 <= TARGET_P95_MS else "MISSES"
     print(f"target: added p95 <= {TARGET_P95_MS:.0f} ms; interview p95 {p95:.1f} ms {verdict} it")
     return 0
