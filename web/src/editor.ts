@@ -1,7 +1,7 @@
 // The code editor (CodeMirror 6): language modes, a change counter as the snapshot version, cursor as "line:col".
 import { indentWithTab } from "@codemirror/commands";
 import { indentUnit } from "@codemirror/language";
-import { Compartment, EditorState, type Extension } from "@codemirror/state";
+import { Compartment, EditorState, type Extension, Prec } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
 import { basicSetup } from "codemirror";
 import type { Language } from "./api";
@@ -39,7 +39,8 @@ export class CodeEditor {
   private version = 1;
   private readonly listeners: ((snapshot: EditorSnapshot) => void)[] = [];
 
-  constructor(parent: HTMLElement, code: string, language: Language) {
+  /** `onRun` is bound to Mod-Enter inside the editor, ahead of CodeMirror's own "insert blank line". */
+  constructor(parent: HTMLElement, code: string, language: Language, onRun: () => void = () => undefined) {
     this.language = language;
     this.view = new EditorView({
       parent,
@@ -47,6 +48,7 @@ export class CodeEditor {
         doc: code,
         extensions: [
           basicSetup,
+          Prec.highest(keymap.of([{ key: "Mod-Enter", run: () => (onRun(), true) }])),
           keymap.of([indentWithTab]), // Esc then Tab moves focus out of the editor (CodeMirror's tab-trap escape)
           this.languageSlot.of(indentUnit.of(INDENT[language])), // highlighting arrives with the mode's chunk
           this.readOnlySlot.of(EditorState.readOnly.of(false)),

@@ -58,7 +58,10 @@ function startInterview(api: ApiClient, joined: JoinResponse): void {
   byId("editor-language").textContent = LANGUAGE_NAMES[language] ?? language;
 
   const store = codeStore(session.id, language);
-  const editor = new CodeEditor(byId("editor"), store.load() ?? question.starter_code[language] ?? "", language);
+  let runShortcut = (): void => undefined;
+  const editor = new CodeEditor(byId("editor"), store.load() ?? question.starter_code[language] ?? "", language, () =>
+    runShortcut(),
+  );
   const clock = new InterviewClock(session, byId("clock"));
   clock.start();
 
@@ -89,8 +92,9 @@ function startInterview(api: ApiClient, joined: JoinResponse): void {
   };
   runButton.addEventListener("click", () => void judge("run"));
   submitButton.addEventListener("click", () => void judge("submit"));
+  runShortcut = () => void judge("run");
   document.addEventListener("keydown", (e) => {
-    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && !e.defaultPrevented) {
       e.preventDefault();
       void judge("run");
     }
