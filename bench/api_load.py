@@ -269,7 +269,7 @@ class Stack:
 
 
 @contextmanager
-def running_stack(workers: int, pool_max: int, nice: int) -> Iterator[Stack]:
+def running_stack(workers: int, pool_max: int, nice: int, synchronous_commit: str = "on") -> Iterator[Stack]:
     """A throw-away durable PostgreSQL cluster (fsync and synchronous_commit on), migrated and loaded with the
     question bank, one organisation, and the API as its own process on a free loopback port; both at `nice`."""
     from api.cli import _import_questions  # the bench reuses the CLI's import step
@@ -286,6 +286,8 @@ def running_stack(workers: int, pool_max: int, nice: int) -> Iterator[Stack]:
         admin_url = pg.start()
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute("create database shadows")
+            if synchronous_commit != "on":  # a diagnostic: how much of a write's latency is the WAL flush
+                conn.execute(f"alter database shadows set synchronous_commit = {synchronous_commit}")
         url = admin_url.rsplit("/", 1)[0] + "/shadows"
 
         async def prepare() -> str:
@@ -355,7 +357,12 @@ def running_stack(workers: int, pool_max: int, nice: int) -> Iterator[Stack]:
             pg_pid,
             org_key,
             api_log,
-            f"{shown}  (DB pool max {pool_max}, nice {nice} for processes and autogroups)",
+            f"{shown}  (DB pool max {pool_max}, nice {nice} for processes and autogroups"
+            + (
+                f"; synchronous_commit={synchronous_commit}, NOT durable)"
+                if synchronous_commit != "on"
+                else ")"
+            ),
             pg.data,
         )
     finally:
@@ -896,6 +903,12 @@ def main(argv: list[str] | None = None) -> int:
         metavar="DIR",
         help="sample the API with py-spy during the measured create/join windows (collapsed stacks in DIR)",
     )
+    parser.add_argument(
+        "--synchronous-commit",
+        choices=("on", "off"),
+        default="on",
+        help="diagnostic only: 'off' shows how much of session creation is waiting for the WAL flush",
+    )
     args = parser.parse_args(argv)
     if args.nice < 0 and os.geteuid() != 0:
         sys.exit("--nice below 0 needs root")
@@ -918,7 +931,7 @@ def main(argv: list[str] | None = None) -> int:
 def run(args: argparse.Namespace, driver: Path) -> int:
     command = "python -m bench api " + " ".join(args.argv)
     info = machine()
-    with running_stack(args.workers, args.pool_max, args.nice) as stack:
+    with running_stack(args.workers, args.pool_max, args.nice, args.synchronous_commit) as stack:
         print(f"API {stack.url}: {stack.command}", flush=True)
         stack.invites = create_invites(stack, args.invites)
         print(f"pre-created {len(stack.invites)} sessions for the join run", flush=True)
