@@ -88,9 +88,11 @@ def two_sum_tests(rng: random.Random) -> list[dict]:
         t("same-value-not-reused", [5, 1, 5], 10, hidden=True, note="must not use index 0 twice"),
         t("half-target-once", [4, 1, 6, 8], 10, hidden=True, note="target/2 = 5 absent; 4+6"),
         t("mixed-signs", [-3, 4, 3, 90], 0, hidden=True),
-        t("extreme-sum", [1000000000, 3, 999999999, -1000000000], 1999999999, hidden=True,
-          note="sum near the top of the 32-bit range"),
-        t("extreme-negative-sum", [-999999999, 7, -1000000000, 8], -1999999999, hidden=True),
+        t("extreme-sum", [999999999, 3, 1, -1000000000], 1000000000, hidden=True,
+          note="target at the top of its range"),
+        t("extreme-negative-sum", [-999999999, 7, -1, 8], -1000000000, hidden=True),
+        t("complement-out-of-range", [1000000000, -1000000000, 5, 2], 7, hidden=True,
+          note="target - x reaches -999999993 and 1000000007"),
         t("duplicates-elsewhere", [1, 1, 1, 9, 12, 1], 21, hidden=True, note="many duplicate non-answers"),
     ]
     for k in range(3):
