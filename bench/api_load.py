@@ -762,7 +762,12 @@ def render(
         f"- Machine: {info['cpu']}; {info['memory']} RAM; load average before the run {info['loadavg']}",
         f"- Software: {info['software']}",
         f"- Command: `{command}`",
-        f"- API: `{api_command}`; PostgreSQL durable (fsync, synchronous_commit, full_page_writes on)",
+        f"- API: `{api_command}`; "
+        + (
+            "PostgreSQL **not durable** (synchronous_commit off: a diagnostic run)"
+            if "NOT durable" in api_command
+            else "PostgreSQL durable (fsync, synchronous_commit, full_page_writes on)"
+        ),
         f"- Each rate: {warmup:g} s warm-up, then {seconds:g} s measured, open loop, keep-alive connections",
         "",
         "Latency is measured by the loader from each request's scheduled departure to the end of its response.",
@@ -956,7 +961,10 @@ def run(args: argparse.Namespace, driver: Path) -> int:
     print()
     print(block)
     if args.write_doc:
-        write_doc(args.write_doc, f"workers={args.workers}", block)
+        key = f"workers={args.workers}" + (
+            ",synchronous_commit=off" if args.synchronous_commit == "off" else ""
+        )
+        write_doc(args.write_doc, key, block)
         print(f"\nwrote results to {args.write_doc}")
     return 0 if all(r.passed is not False for r in results) else 1
 
