@@ -120,10 +120,11 @@ class PhaseAgent(Agent):
             )
             return
         await state.enter_phase(self.phase)
-        if self._entry_instructions is not None:
-            self.session.generate_reply(instructions=self._entry_instructions)
-        else:
-            self.session.generate_reply()
+        # Always instructed: an uninstructed reply after a thinking-aloud turn would be silenced in coding.
+        self.session.generate_reply(
+            instructions=self._entry_instructions
+            or render("phase_start", phase=self.phase.value.replace("_", " "))
+        )
 
     def turn_notes(self) -> str:
         """The interview status and, when the code differs from what the model has seen, a bounded diff."""

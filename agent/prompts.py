@@ -34,6 +34,7 @@ PROMPTS: dict[str, frozenset[str]] = {
     "complexity": frozenset(),
     "wrap_up": frozenset(),
     "resumed": frozenset({"phase"}),
+    "phase_start": frozenset({"phase"}),
     "turn_context": frozenset({"phase", "remaining_minutes", "hints_given", "hints_total"}),
     "editor_diff": frozenset({"language", "version", "seconds_since_edit", "diff"}),
     "time_warning": frozenset({"minutes"}),

@@ -283,3 +283,17 @@ async def test_no_hidden_tests_or_reference_solution_reach_the_model():
     for t in hidden:
         assert t.id not in everything
         assert json.dumps(t.args) not in everything
+
+
+async def test_entering_coding_after_a_plain_statement_still_gets_the_entry_reply():
+    _, state, _, _, _ = make()
+    fake = FakeLLM([say("Tell me your plan."), call("start_coding"), say("Go ahead, I'll stay quiet.")])
+    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.APPROACH, state), capture_run=True)
+        result = await session.run(user_input="I'll keep a hash map and start typing now")
+        result.expect.next_event().is_function_call(name="start_coding")
+        result.expect.next_event().is_function_call_output()
+        result.expect.next_event().is_agent_handoff(new_agent_type=CodingAgent)
+        reply = result.expect.next_event().is_message(role="assistant").event().item
+        assert reply.text_content.strip() == "Go ahead, I'll stay quiet."
+    assert any("coding phase starts now" in t for t in system_texts(fake.requests[-1]))
