@@ -15,6 +15,7 @@ TOPIC_EDITOR_SNAPSHOT = "editor.snapshot"
 TOPIC_INTERVIEW_EVENT = "interview.event"
 RPC_EDITOR_GET = "editor.get"
 ATTR_PHASE = "interview.phase"
+_HUMAN_KINDS = (rtc.ParticipantKind.PARTICIPANT_KIND_STANDARD, rtc.ParticipantKind.PARTICIPANT_KIND_SIP)
 
 
 class ClientChannel(Protocol):
@@ -55,22 +56,30 @@ class RoomChannel:
         self._send_timeout_s = send_timeout_s
         self.candidate_identity: str | None = None
 
+    def _candidate(self) -> str | None:
+        """The candidate's identity: the one the entrypoint set, else the first human in the room."""
+        remote = self._room.remote_participants
+        if self.candidate_identity is not None:
+            return self.candidate_identity if self.candidate_identity in remote else None
+        for identity, participant in remote.items():
+            if getattr(participant, "kind", None) in _HUMAN_KINDS:
+                return identity
+        return None
+
     @property
     def editor_connected(self) -> bool:
-        return (
-            self.candidate_identity is not None and self.candidate_identity in self._room.remote_participants
-        )
+        return self._candidate() is not None
 
     async def send_event(self, event: dict[str, Any]) -> None:
-        if not self.editor_connected:
+        candidate = self._candidate()
+        if candidate is None:
             return
-        assert self.candidate_identity is not None
         try:
             await asyncio.wait_for(
                 self._room.local_participant.send_text(
                     json.dumps(event, separators=(",", ":")),
                     topic=TOPIC_INTERVIEW_EVENT,
-                    destination_identities=[self.candidate_identity],
+                    destination_identities=[candidate],
                     attributes={"type": str(event.get("type", ""))},
                 ),
                 timeout=self._send_timeout_s,
@@ -89,12 +98,12 @@ class RoomChannel:
             logger.warning("could not set attributes %s: %s", sorted(attributes), type(e).__name__)
 
     async def request_editor(self, timeout: float) -> dict[str, Any] | None:  # noqa: ASYNC109 -- the RPC's own response timeout
-        if not self.editor_connected:
+        candidate = self._candidate()
+        if candidate is None:
             return None
-        assert self.candidate_identity is not None
         try:
             raw = await self._room.local_participant.perform_rpc(
-                destination_identity=self.candidate_identity,
+                destination_identity=candidate,
                 method=RPC_EDITOR_GET,
                 payload="{}",
                 response_timeout=timeout,

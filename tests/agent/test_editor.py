@@ -188,16 +188,28 @@ class _StubParticipant:
         return self.reply
 
 
+@dataclass
+class _StubRemote:
+    kind: int
+
+
 class _StubRoom:
     def __init__(self, reply: str | Exception) -> None:
         self.local_participant = _StubParticipant(reply)
-        self.remote_participants = {"cand-1": object()}
+        self.remote_participants = {
+            "other-agent": _StubRemote(rtc.ParticipantKind.PARTICIPANT_KIND_AGENT),
+            "cand-1": _StubRemote(rtc.ParticipantKind.PARTICIPANT_KIND_STANDARD),
+        }
 
 
 async def test_room_channel_editor_get_rpc_payload_and_failures():
     room = _StubRoom(json.dumps({"version": 3, "language": "python", "code": "x"}))
     channel = RoomChannel(room)  # type: ignore[arg-type]  # only perform_rpc and remote_participants are used
-    assert await channel.request_editor(5.0) is None  # no candidate yet
+    # Before the entrypoint names the candidate, the first human participant is used (never another agent).
+    assert await channel.request_editor(5.0) == {"version": 3, "language": "python", "code": "x"}
+    assert room.local_participant.calls[-1]["destination_identity"] == "cand-1"
+    channel.candidate_identity = "someone-who-left"
+    assert not channel.editor_connected and await channel.request_editor(5.0) is None
     channel.candidate_identity = "cand-1"
     assert await channel.request_editor(5.0) == {"version": 3, "language": "python", "code": "x"}
     assert room.local_participant.calls[-1] == {
