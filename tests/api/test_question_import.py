@@ -13,11 +13,13 @@ import pytest
 from psycopg.rows import DictRow
 
 from api.cli import _import_questions
-from judge.bank import LANGUAGES, BankError, load_bank
+from judge.bank import LANGUAGES, BankError, load_bank, load_question
 from tests.conftest import ROOT
 
 Conn = psycopg.AsyncConnection[DictRow]
 BANK = ROOT / "questions"
+# The smallest questions of the bank: most tests import these instead of the whole bank to stay fast.
+SMALL = ["number-of-islands", "valid-palindrome", "valid-parentheses"]
 SHADOWS = ROOT / ".venv" / "bin" / "shadows"
 
 
@@ -41,8 +43,9 @@ def _copy_bank(tmp_path: Path, slugs: list[str]) -> Path:
     return dest
 
 
-def _bank_slugs() -> list[str]:
-    return [q.slug for q in load_bank(BANK)]
+@pytest.fixture
+def small_bank(tmp_path: Path) -> Path:
+    return _copy_bank(tmp_path, SMALL)
 
 
 async def test_import_stores_every_question_test_and_starter_code(db: Conn, db_url: str) -> None:
@@ -59,10 +62,10 @@ async def test_import_stores_every_question_test_and_starter_code(db: Conn, db_u
     assert counts["reference_solutions"] == len(questions) * len(LANGUAGES)
 
 
-async def test_import_keeps_hidden_flags_and_test_order(db: Conn, db_url: str) -> None:
+async def test_import_keeps_hidden_flags_and_test_order(db: Conn, db_url: str, small_bank: Path) -> None:
     await _empty_bank(db)
-    await _import_questions(db_url, BANK)
-    for q in load_bank(BANK):
+    await _import_questions(db_url, small_bank)
+    for q in load_bank(small_bank):
         cur = await db.execute(
             """
             select t.case_key, t.hidden, t.input, t.expected_output from test_cases t
@@ -78,9 +81,11 @@ async def test_import_keeps_hidden_flags_and_test_order(db: Conn, db_url: str) -
         assert json.loads(rows[0]["expected_output"]) == q.tests[0].expected
 
 
-async def test_import_splits_starter_code_into_imports_and_main(db: Conn, db_url: str) -> None:
+async def test_import_splits_starter_code_into_imports_and_main(
+    db: Conn, db_url: str, small_bank: Path
+) -> None:
     await _empty_bank(db)
-    await _import_questions(db_url, BANK)
+    await _import_questions(db_url, small_bank)
     cur = await db.execute("select language, code, main, imports from starter_codes")
     for row in await cur.fetchall():
         assert row["main"].strip(), row["language"]
@@ -89,13 +94,14 @@ async def test_import_splits_starter_code_into_imports_and_main(db: Conn, db_url
             assert row["imports"].strip() in row["code"]
 
 
-async def test_reimport_is_idempotent_and_keeps_question_ids(db: Conn, db_url: str) -> None:
-    await _import_questions(db_url, BANK)
+async def test_reimport_is_idempotent_and_keeps_question_ids(db: Conn, db_url: str, small_bank: Path) -> None:
+    await _empty_bank(db)
+    await _import_questions(db_url, small_bank)
     cur = await db.execute("select slug, id from questions order by slug")
     ids_before = {r["slug"]: r["id"] for r in await cur.fetchall()}
     counts_before = await _counts(db)
 
-    await _import_questions(db_url, BANK)
+    await _import_questions(db_url, small_bank)
 
     cur = await db.execute("select slug, id from questions order by slug")
     assert {r["slug"]: r["id"] for r in await cur.fetchall()} == ids_before
@@ -152,10 +158,8 @@ async def test_malformed_question_names_file_and_field_and_imports_nothing(
 async def test_malformed_last_question_of_several_imports_none_of_them(
     db: Conn, db_url: str, tmp_path: Path
 ) -> None:
-    slugs = _bank_slugs()
-    assert len(slugs) >= 3
-    bank = _copy_bank(tmp_path, slugs)
-    last = sorted(slugs)[-1]
+    bank = _copy_bank(tmp_path, SMALL)
+    last = sorted(SMALL)[-1]
     meta = bank / last / "question.yaml"
     meta.write_text(meta.read_text().replace("title:", "title_typo:", 1))
     await _empty_bank(db)
@@ -176,13 +180,10 @@ async def test_malformed_last_question_of_several_imports_none_of_them(
 async def test_duplicate_question_number_is_refused_before_anything_is_imported(
     db: Conn, db_url: str, tmp_path: Path
 ) -> None:
-    bank = _copy_bank(tmp_path, ["two-sum", "valid-parentheses"])
-    two_sum_number = next(q.meta.number for q in load_bank(BANK) if q.slug == "two-sum")
+    bank = _copy_bank(tmp_path, ["number-of-islands", "valid-parentheses"])
+    taken = load_question(BANK / "number-of-islands").meta.number
     meta = bank / "valid-parentheses" / "question.yaml"
-    lines = [
-        f"number: {two_sum_number}" if ln.startswith("number:") else ln
-        for ln in meta.read_text().splitlines()
-    ]
+    lines = [f"number: {taken}" if ln.startswith("number:") else ln for ln in meta.read_text().splitlines()]
     meta.write_text("\n".join(lines) + "\n")
     await _empty_bank(db)
 
@@ -200,13 +201,13 @@ def _cli(args: list[str], db_url: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-async def test_cli_import_reports_count_and_loads_the_bank(db: Conn, db_url: str) -> None:
+async def test_cli_import_reports_count_and_loads_the_bank(db: Conn, db_url: str, small_bank: Path) -> None:
     await _empty_bank(db)
 
-    proc = _cli(["questions", "import", str(BANK)], db_url)
+    proc = _cli(["questions", "import", str(small_bank)], db_url)
 
     assert proc.returncode == 0, proc.stderr
-    n = len(load_bank(BANK))
+    n = len(SMALL)
     assert f"imported {n} question(s)" in proc.stdout
     assert (await _counts(db))["questions"] == n
 
