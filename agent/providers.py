@@ -90,7 +90,8 @@ def build_session(
             llm=build_llm(settings),
             vad=vad_,
             userdata=userdata,
-            turn_handling=TurnHandlingOptions(interruption={"mode": "vad"}),
+            # The model's server-side turn detection; never an unpinned (possibly cloud) TurnDetector.
+            turn_handling=TurnHandlingOptions(turn_detection="realtime_llm", interruption={"mode": "vad"}),
         )
     return AgentSession(
         stt=build_stt(settings),

@@ -127,6 +127,13 @@ async def test_session_uses_plugin_objects_and_the_local_turn_detector(monkeypat
     )
     swapped = build_session(swapped_settings, vad_=object(), userdata=None)  # type: ignore[arg-type]
     assert isinstance(swapped.stt, openai.STT) and isinstance(swapped.tts, deepgram.TTS)
+    realtime = build_session(test_settings(openai_api_key="sk", realtime=True), vad_=object(), userdata=None)  # type: ignore[arg-type]
+    assert (
+        isinstance(realtime.llm, openai.realtime.RealtimeModel)
+        and realtime.stt is None
+        and realtime.tts is None
+    )
+    assert realtime.turn_detection == "realtime_llm"
 
 
 async def test_console_practice_falls_back_to_the_local_bank_when_the_api_is_down():
