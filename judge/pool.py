@@ -26,6 +26,7 @@ from typing import Any
 
 from judge import errors
 from judge.errors import JudgeBusyError, JudgeError, JudgeInternalError, SandboxUnavailableError
+from judge.processes import bwrap_children, reap_bwrap_zombies
 from judge.settings import JudgeSettings, get_settings
 
 log = logging.getLogger(__name__)
@@ -233,6 +234,7 @@ class JudgePool:
             await self._run_job(worker, job)
 
     async def _run_job(self, worker: _Worker, job: _Job) -> None:
+        reap_bwrap_zombies()
         job.worker = worker
         self._running.add(job)
         try:
@@ -299,6 +301,13 @@ class JudgePool:
         worker.kill()
         with contextlib.suppress(ProcessLookupError):
             await worker.proc.wait()
+        # If this process is a subreaper (it built a Sandbox), the dead worker's sandbox inits are now ours:
+        # give them a moment to finish tearing their namespaces down, and reap them.
+        for _ in range(100):
+            reap_bwrap_zombies()
+            if not bwrap_children():
+                break
+            await asyncio.sleep(0.02)
         for stream in (worker.proc.stdin,):
             if stream is not None:
                 stream.close()

@@ -3,32 +3,29 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import errno
 import logging
 import math
 import os
 import resource
-import selectors
 import shutil
 import signal
 import subprocess
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from judge.cgroups import CgroupParents, RunCgroup, detect_parents, sweep_stale
+from judge.collector import Collector
 from judge.errors import JudgeInternalError, SandboxUnavailableError
+from judge.processes import count_processes, enable_subreaper, reap_bwrap_zombies, reap_sandbox_orphans
+from judge.scratch import scratch_space
 from judge.settings import JudgeSettings, get_settings
 
 log = logging.getLogger(__name__)
 
 RESULTS_FD = 3  # the child's results channel
 SANDBOX_WORKDIR = "/work"
-_PR_SET_CHILD_SUBREAPER = 36
-_READ_CHUNK = 65536
 # Read-only binds every run gets when the host has them (no secrets: toolchain symlinks and loader cache).
 _DEFAULT_RO_BINDS = ("/etc/alternatives", "/etc/ld.so.cache")
 # The environment bwrap itself runs with: the namespace's pid 1 is bwrap, so /proc/1/environ shows this.
@@ -133,96 +130,6 @@ def _cgroup_memory_bytes(limits: Limits) -> int:
     return mb << 20
 
 
-def _count_processes(uid: int) -> int:
-    """How many processes (threads count too, as for RLIMIT_NPROC) run under `uid`; approximate is fine."""
-    count = 0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            st = os.stat(f"/proc/{entry}")
-            if st.st_uid == uid:
-                count += len(os.listdir(f"/proc/{entry}/task"))
-        except OSError:
-            continue
-    return count
-
-
-def _enable_subreaper() -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
-        log.warning("PR_SET_CHILD_SUBREAPER failed: errno %d", ctypes.get_errno())
-
-
-def _children() -> list[int]:
-    found: list[int] = []
-    with contextlib.suppress(OSError):
-        for task in os.listdir("/proc/self/task"):
-            with contextlib.suppress(OSError):
-                found += [int(c) for c in Path(f"/proc/self/task/{task}/children").read_text().split()]
-    return found
-
-
-def reap_sandbox_orphans(uid: int, timeout: float = 5.0) -> int:
-    """Kill and reap our bwrap children running as `uid`: namespace inits orphaned by a finished run.
-
-    The inner bwrap (the PID namespace's init) is in its own session; when the outer bwrap exits it becomes
-    our child (we are a subreaper). Killing it tears the namespace down with every daemon in it; reaping it
-    keeps zombies from counting against the uid's RLIMIT_NPROC. Only safe while no other run uses `uid`.
-    """
-    reaped = 0
-    deadline = time.monotonic() + timeout
-    for child in _children():
-        try:
-            stat = Path(f"/proc/{child}/stat").read_text()
-            status = Path(f"/proc/{child}/status").read_text()
-        except OSError:
-            continue
-        if stat[stat.find("(") + 1 : stat.rfind(")")] != "bwrap":
-            continue
-        uids = next((line.split()[1:] for line in status.splitlines() if line.startswith("Uid:")), [])
-        if not uids or int(uids[0]) != uid:
-            continue
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(child, signal.SIGKILL)
-        while True:
-            try:
-                pid, _ = os.waitpid(child, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if pid:
-                reaped += 1
-                break
-            if time.monotonic() > deadline:
-                log.warning("sandbox namespace init %d did not exit in %.0f s", child, timeout)
-                break
-            time.sleep(0.001)
-    return reaped
-
-
-def reap_bwrap_orphans() -> int:
-    """Reap zombie children that are orphaned bwrap namespace inits; leaves other children alone."""
-    reaped = 0
-    with contextlib.suppress(OSError):
-        for task in os.listdir("/proc/self/task"):
-            try:
-                children = Path(f"/proc/self/task/{task}/children").read_text().split()
-            except OSError:
-                continue
-            for child in children:
-                try:
-                    stat = Path(f"/proc/{child}/stat").read_text()
-                except OSError:
-                    continue
-                comm = stat[stat.find("(") + 1 : stat.rfind(")")]
-                state = stat[stat.rfind(")") + 2 :].split(" ", 1)[0]
-                if comm == "bwrap" and state == "Z":
-                    with contextlib.suppress(ChildProcessError):
-                        os.waitpid(int(child), os.WNOHANG)
-                        reaped += 1
-    return reaped
-
-
 class Sandbox:
     """Runs argv inside bubblewrap as an unprivileged uid. Blocking; meant for a dedicated worker process."""
 
@@ -237,7 +144,7 @@ class Sandbox:
             sweep_stale(self._cgroups)
         self.uid = settings.sandbox_uid + _worker_slot if self._is_root else os.getuid()
         self.gid = settings.sandbox_gid if self._is_root else os.getgid()
-        _enable_subreaper()
+        enable_subreaper()
 
     @property
     def cgroups_available(self) -> bool:
@@ -284,12 +191,9 @@ class Sandbox:
 
     @contextlib.contextmanager
     def scratch_dir(self) -> Iterator[Path]:
-        """A fresh per-run scratch directory the sandbox uid can reach (its parents must be traversable)."""
-        path = Path(tempfile.mkdtemp(prefix="shadows-run-"))
-        try:
+        """A fresh scratch directory for one request's runs, on this process's capped scratch tmpfs when root."""
+        with scratch_space(self.settings.scratch_tmpfs_mb).make() as path:
             yield path
-        finally:
-            shutil.rmtree(path, ignore_errors=True)
 
     def run(
         self,
@@ -383,7 +287,7 @@ class Sandbox:
         use_as = limits.address_space_limit
         # RLIMIT_NPROC counts every process of the real uid. Dropped to a per-slot uid that is just this run;
         # without root (dev machines) it is the developer's own uid, so allow for what already runs under it.
-        nproc = limits.processes if drop else limits.processes + _count_processes(os.getuid())
+        nproc = limits.processes if drop else limits.processes + count_processes(os.getuid())
         nproc_hard = resource.getrlimit(resource.RLIMIT_NPROC)[1]
         if nproc_hard != resource.RLIM_INFINITY:
             nproc = min(nproc, nproc_hard)
@@ -456,7 +360,7 @@ class Sandbox:
         spawn_env: Mapping[str, str],
         sandboxed: bool,
     ) -> SandboxResult:
-        reap_bwrap_orphans()
+        reap_bwrap_zombies()
         cgroup: RunCgroup | None = None
         if self._cgroups.available:
             try:
@@ -484,7 +388,7 @@ class Sandbox:
                 raise JudgeInternalError(f"sandbox failed to start: {type(exc).__name__}: {exc}") from exc
             finally:
                 os.close(results_w)
-            with contextlib.closing(_Collector(proc, results_r, limits, stdin, cgroup)) as collector:
+            with contextlib.closing(Collector(proc, results_r, limits, stdin, cgroup)) as collector:
                 outcome = collector.collect(start + limits.wall_s)
         finally:
             with contextlib.suppress(OSError):
@@ -493,7 +397,7 @@ class Sandbox:
                 cgroup.kill_all()
             if sandboxed:
                 reap_sandbox_orphans(self.uid)
-            reap_bwrap_orphans()
+            reap_bwrap_zombies()
             if cgroup is not None:
                 oom, cgroup_cpu_s = cgroup.oom_killed(), cgroup.cpu_seconds()
                 cgroup.remove()
@@ -525,145 +429,3 @@ class Sandbox:
             output_exceeded=outcome.output_exceeded,
             cpu_s=cpu_s,
         )
-
-
-@dataclass
-class _Outcome:
-    returncode: int = 0
-    stdout: bytearray = field(default_factory=bytearray)
-    stderr: bytearray = field(default_factory=bytearray)
-    results: bytearray = field(default_factory=bytearray)
-    timed_out: bool = False
-    output_exceeded: bool = False
-    cpu_s: float = 0.0
-
-
-class _Collector:
-    """Feeds stdin and reads stdout, stderr and the results pipe until exit, deadline or output cap."""
-
-    def __init__(
-        self,
-        proc: subprocess.Popen[bytes],
-        results_r: int,
-        limits: Limits,
-        stdin: bytes,
-        cgroup: RunCgroup | None,
-    ) -> None:
-        self.proc = proc
-        self.limits = limits
-        self.cgroup = cgroup
-        self.stdin = memoryview(stdin)
-        self.sel = selectors.DefaultSelector()
-        self.out = _Outcome()
-        # The results channel has its own, larger budget: return values of many tests can be big.
-        self.results_cap = max(limits.output_bytes, 16 << 20)
-        assert proc.stdout is not None and proc.stderr is not None and proc.stdin is not None
-        self.streams = {
-            proc.stdout.fileno(): self.out.stdout,
-            proc.stderr.fileno(): self.out.stderr,
-            results_r: self.out.results,
-        }
-        for fd in self.streams:
-            os.set_blocking(fd, False)
-            self.sel.register(fd, selectors.EVENT_READ)
-        self.stdin_fd = proc.stdin.fileno()
-        if len(self.stdin):
-            os.set_blocking(self.stdin_fd, False)
-            self.sel.register(self.stdin_fd, selectors.EVENT_WRITE)
-        else:
-            proc.stdin.close()
-        self.pidfd = os.pidfd_open(proc.pid)
-        self.sel.register(self.pidfd, selectors.EVENT_READ)
-        self.exited = False
-
-    def collect(self, deadline: float) -> _Outcome:
-        open_streams = set(self.streams)
-        while open_streams or not self.exited:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                self.out.timed_out = True
-                self._kill()
-                break
-            for key, _ in self.sel.select(timeout=remaining):
-                fd = key.fd
-                if fd == self.pidfd:
-                    self.exited = True
-                    self.sel.unregister(fd)
-                elif fd == self.stdin_fd:
-                    self._feed()
-                elif not self._drain(fd):
-                    self.sel.unregister(fd)
-                    open_streams.discard(fd)
-            if self.out.output_exceeded:
-                self._kill()
-                break
-        self.out.returncode, self.out.cpu_s = self._wait()
-        return self.out
-
-    def _feed(self) -> None:
-        try:
-            written = os.write(self.stdin_fd, self.stdin[:_READ_CHUNK])
-        except BlockingIOError:
-            return
-        except BrokenPipeError:
-            written = len(self.stdin)
-        self.stdin = self.stdin[written:]
-        if not len(self.stdin):
-            self.sel.unregister(self.stdin_fd)
-            assert self.proc.stdin is not None
-            with contextlib.suppress(BrokenPipeError):
-                self.proc.stdin.close()
-
-    def _drain(self, fd: int) -> bool:
-        """Read what is available; False at EOF. Sets output_exceeded when a cap is passed."""
-        buf = self.streams[fd]
-        try:
-            chunk = os.read(fd, _READ_CHUNK)
-        except BlockingIOError:
-            return True
-        except OSError as exc:
-            if exc.errno == errno.EIO:
-                return False
-            raise
-        if not chunk:
-            return False
-        if buf is self.out.results:
-            cap = self.results_cap
-            used = len(buf)
-        else:
-            cap = self.limits.output_bytes
-            used = len(self.out.stdout) + len(self.out.stderr)
-        room = cap - used
-        buf += chunk[: max(room, 0)]
-        if len(chunk) > room:
-            self.out.output_exceeded = True
-        return True
-
-    def _kill(self) -> None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        with contextlib.suppress(ProcessLookupError):
-            self.proc.kill()
-        if self.cgroup is not None:
-            self.cgroup.kill_all()
-
-    def _wait(self) -> tuple[int, float]:
-        try:
-            _, status, usage = os.wait4(self.proc.pid, 0)
-        except ChildProcessError:
-            status, usage = None, None
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.proc.pid, signal.SIGKILL)  # anything still in the run's own process group
-        if status is None or usage is None:
-            return (self.proc.returncode if self.proc.returncode is not None else -signal.SIGKILL), 0.0
-        self.proc.returncode = os.waitstatus_to_exitcode(status)
-        return self.proc.returncode, usage.ru_utime + usage.ru_stime
-
-    def close(self) -> None:
-        self.sel.close()
-        with contextlib.suppress(OSError):
-            os.close(self.pidfd)
-        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()

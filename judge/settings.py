@@ -33,6 +33,8 @@ class JudgeSettings(BaseSettings):
     max_cpu_s: float = 15.0
     max_memory_mb: int = 1024
     max_output_bytes: int = 8 << 20
+    # Per-process tmpfs holding run scratch dirs (root only; 0 = use the temp dir on disk).
+    scratch_tmpfs_mb: int = 512
 
     # When the judge runs as root, pool slot N runs code as uid `sandbox_uid + N` (its own RLIMIT_NPROC count)
     # and gid `sandbox_gid`. The uids need no passwd entry.

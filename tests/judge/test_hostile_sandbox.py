@@ -85,8 +85,9 @@ def test_cpp_memory_bomb_is_stopped(sandbox, scratch, no_strays):
         "  for(;;){ char* p = new char[1<<24]; memset(p, 1, 1<<24); v.push_back(p); } }\n"
     )
     result = run_source(sandbox, scratch, "cpp", src, limits=QUICK)
-    assert result.exit_code != 0
-    assert result.memory_exceeded or b"bad_alloc" in result.stderr
+    detail = (result.exit_code, result.signal, result.timed_out, result.cpu_s, result.stderr[-200:])
+    assert result.exit_code != 0, detail
+    assert result.memory_exceeded or b"bad_alloc" in result.stderr, detail
     assert_serves_next(sandbox)
 
 

@@ -168,7 +168,7 @@ async def test_cancelling_a_running_job_kills_and_replaces_its_worker(pool, pool
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    await wait_until(lambda: len(pool.worker_pids) == 2 and set(pool.worker_pids) != victim_pids)
+    await wait_until(lambda: len(pool.worker_pids) == 2 and set(pool.worker_pids) != victim_pids, within=60)
     assert len(set(pool.worker_pids) & victim_pids) == 1  # exactly one worker was replaced
     left = wait_no_strays(pool_settings, allowed=frozenset(pool.worker_pids))
     assert left == []

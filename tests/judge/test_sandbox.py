@@ -246,3 +246,21 @@ def test_other_toolchains_run_inside_the_sandbox(sandbox, scratch, language, no_
     assert result.exit_code == 0, result.stderr.decode(errors="replace")
     assert result.stdout == b"hi\n"
     assert result.results == b"r\n"
+
+
+def test_scratch_lives_on_a_capped_tmpfs_so_many_files_cannot_fill_the_host_disk(sandbox, scratch):
+    fs = os.statvfs(scratch)
+    assert fs.f_blocks * fs.f_frsize <= sandbox.settings.scratch_tmpfs_mb << 20
+    src = (
+        "import errno\nn = 0\n"
+        "try:\n"
+        "    for i in range(10_000):\n"
+        "        open(f'/work/f{i}', 'wb').write(b'x' * (4 << 20)); n += 1\n"
+        "except OSError as e: print('stopped', n, errno.errorcode[e.errno])\n"
+    )
+    result = run_source(sandbox, scratch, "python", src, limits=Limits(memory_mb=256, wall_s=20))
+    # Either the tmpfs filled (ENOSPC) or the run's memory cgroup, which is charged for tmpfs pages, stopped it.
+    stopped = result.stdout.decode().split()
+    assert (stopped and stopped[0] == "stopped" and stopped[2] == "ENOSPC") or result.memory_exceeded, result
+    written = sum(f.stat().st_size for f in scratch.iterdir())
+    assert written <= sandbox.settings.scratch_tmpfs_mb << 20
