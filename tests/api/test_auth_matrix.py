@@ -278,3 +278,18 @@ async def test_health_routes_need_no_credentials(world: World) -> None:
     for path in ("/healthz", "/readyz", "/metrics"):
         r = await world.server.client.get(path)
         assert r.status_code == 200, path
+
+
+async def test_revoked_org_key_is_401_on_every_org_route(world: World, db: Conn) -> None:
+    await db.execute(
+        "update api_keys set revoked_at = now() where organization_id = %s", (world.server.org_id,)
+    )
+    for method, path, body in ORG_ROUTES:
+        r = await _call(world, method, path, body, "org")
+        assert (r.status_code, r.json()["error"]["code"]) == (401, "invalid_api_key"), path
+    await _unchanged(db, world)
+
+
+async def test_oversized_bearer_token_is_401_without_a_lookup(world: World) -> None:
+    r = await world.server.client.get("/v1/sessions", headers={"Authorization": "Bearer " + "k" * 600})
+    assert (r.status_code, r.json()["error"]["code"]) == (401, "invalid_credentials")

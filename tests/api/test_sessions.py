@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import uuid4
 
 import psycopg
 from psycopg.rows import DictRow
@@ -341,3 +342,59 @@ async def test_resume_pdf_whose_text_contains_nul_is_stored_without_it(api_serve
         f"/v1/internal/sessions/{r.json()['id']}/context", headers=api_server.internal_headers()
     )
     assert ctx.json()["resume_text"] == "AdaLovelace"
+
+
+async def test_create_session_with_unknown_question_id_is_422_question_not_found(
+    api_server: ApiServer,
+) -> None:
+    r = await api_server.client.post(
+        "/v1/sessions",
+        json={"candidate": {"name": "A", "email": "a@example.com"}, "question_id": str(uuid4())},
+        headers=api_server.org_headers(),
+    )
+    assert r.status_code == 422
+    assert r.json()["error"]["code"] == "question_not_found"
+
+
+async def test_create_session_with_question_id_and_difficulty_is_422(api_server: ApiServer, db: Conn) -> None:
+    r = await api_server.client.post(
+        "/v1/sessions",
+        json={
+            "candidate": {"name": "A", "email": "a@example.com"},
+            "question_id": await _question_id(db, "two-sum"),
+            "difficulty": "Easy",
+        },
+        headers=api_server.org_headers(),
+    )
+    assert r.status_code == 422
+    assert r.json()["error"]["code"] == "validation_error"
+
+
+async def test_list_sessions_with_bad_query_parameters_is_422_naming_them(api_server: ApiServer) -> None:
+    for params, field in (
+        ({"limit": 0}, "query.limit"),
+        ({"limit": 101}, "query.limit"),
+        ({"status": "paused"}, "query.status"),
+        ({"created_after": "yesterday"}, "query.created_after"),
+    ):
+        r = await api_server.client.get("/v1/sessions", params=params, headers=api_server.org_headers())
+        assert r.status_code == 422, params
+        assert r.json()["error"]["message"].startswith(f"{field}:"), r.json()
+
+
+async def test_same_external_id_reuses_the_candidate_within_an_organisation(
+    api_server: ApiServer, db: Conn
+) -> None:
+    cand = {"name": "Grace", "email": "grace@example.com", "external_id": "ats-42"}
+    a = await api_server.create_session(candidate=cand)
+    b = await api_server.create_session(candidate={**cand, "name": "Grace Hopper"})
+    _, other_key = await api_server.create_org("Other")
+    c = await api_server.create_session(key=other_key, candidate=cand)
+    cur = await db.execute(
+        "select id, candidate_id from sessions where id = any(%s)", ([a["id"], b["id"], c["id"]],)
+    )
+    by_id = {r["id"]: r["candidate_id"] for r in await cur.fetchall()}
+    assert by_id[a["id"]] == by_id[b["id"]]
+    assert by_id[c["id"]] != by_id[a["id"]]
+    detail = await api_server.client.get(f"/v1/sessions/{a['id']}", headers=api_server.org_headers())
+    assert detail.json()["candidate"]["name"] == "Grace Hopper"
