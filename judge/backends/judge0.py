@@ -234,7 +234,9 @@ class Judge0Backend:
 
     async def _submit(self, body: dict[str, Any], deadline: float) -> dict[str, Any]:
         params = {"base64_encoded": "true", "wait": "true"}
-        data = await self._call("POST", "/submissions", params=params, json=body)
+        # With wait=true Judge0 answers when the run is over: compile + every test, so allow up to the deadline.
+        wait_s = max(deadline - time.monotonic(), 5.0)
+        data = await self._call("POST", "/submissions", params=params, json=body, timeout=wait_s)
         while int((data.get("status") or {}).get("id", 0)) <= _FINISHED_AFTER:
             token = data.get("token")
             if not token:
