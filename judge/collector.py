@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from judge.sandbox import Limits
 
 _READ_CHUNK = 65536
+_EXIT_DRAIN_S = 0.5  # how long pipes may stay open after the process exited
 
 
 @dataclass
@@ -70,17 +71,22 @@ class Collector:
 
     def collect(self, deadline: float) -> Outcome:
         open_streams = set(self.streams)
+        drain_until = deadline
         while open_streams or not self.exited:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                self.out.timed_out = True
+            now = time.monotonic()
+            if now >= drain_until:
+                # Past the deadline, or the process ended but its pipes stayed open (held by something it left
+                # running; only possible without a PID namespace). The latter is not the program's timeout.
+                self.out.timed_out = not self.exited
                 self._kill()
                 break
+            remaining = drain_until - now
             for key, _ in self.sel.select(timeout=remaining):
                 fd = key.fd
                 if fd == self.pidfd:
                     self.exited = True
                     self.sel.unregister(fd)
+                    drain_until = min(deadline, time.monotonic() + _EXIT_DRAIN_S)
                 elif fd == self.stdin_fd:
                     self._feed()
                 elif not self._drain(fd):

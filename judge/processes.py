@@ -58,17 +58,20 @@ def _comm_state_uid(pid: int) -> tuple[str, str, int] | None:
 
 
 def reap_sandbox_orphans(uid: int, timeout: float = 5.0) -> int:
-    """Kill and reap our bwrap children running as `uid`: namespace inits orphaned by a finished run.
+    """Kill and reap our children running as `uid`: namespace inits orphaned by a finished run.
 
     The inner bwrap (the PID namespace's init) is in its own session; when the outer bwrap exits it becomes
     our child (we are a subreaper). Killing it tears the namespace down with every daemon in it; reaping it
     keeps zombies from counting against the uid's RLIMIT_NPROC. Only safe while no other run uses `uid`.
+    When `uid` is a dedicated sandbox uid, any orphan of ours running as it is a run's leftover (without bwrap,
+    e.g. a daemon in unsafe mode) and goes too; when it is our own uid, only bwrap processes are touched.
     """
     reaped = 0
     deadline = time.monotonic() + timeout
+    only_bwrap = uid == os.getuid()
     for child in _children():
         info = _comm_state_uid(child)
-        if info is None or info[0] != "bwrap" or info[2] != uid:
+        if info is None or info[2] != uid or (only_bwrap and info[0] != "bwrap"):
             continue
         with contextlib.suppress(ProcessLookupError):
             os.kill(child, signal.SIGKILL)

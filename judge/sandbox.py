@@ -395,8 +395,7 @@ class Sandbox:
                 os.close(results_r)
             if cgroup is not None:
                 cgroup.kill_all()
-            if sandboxed:
-                reap_sandbox_orphans(self.uid)
+            reap_sandbox_orphans(self.uid)
             reap_bwrap_zombies()
             if cgroup is not None:
                 oom, cgroup_cpu_s = cgroup.oom_killed(), cgroup.cpu_seconds()

@@ -4,8 +4,10 @@ loopback listeners and process-table checks for strays."""
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -17,10 +19,26 @@ import pytest
 from judge.sandbox import Limits, Sandbox, SandboxResult
 from judge.settings import JudgeSettings
 
-# A uid range private to this pytest process, so concurrent test runs (other engineers, CI shards) never share
-# RLIMIT_NPROC counts or see each other's sandboxed processes in the stray checks.
 UID_SPAN = 16
-SANDBOX_UID_BASE = 62000 + (os.getpid() % 400) * UID_SPAN
+_UID_LOCKS = Path(tempfile.gettempdir()) / "shadows-judge-test-uids"
+
+
+def _claim_uid_range() -> tuple[int, object]:
+    """A uid range private to this pytest process (held by a file lock for its lifetime), so concurrent test
+    runs (other engineers, CI shards) never share RLIMIT_NPROC counts or see each other's sandboxed processes."""
+    _UID_LOCKS.mkdir(exist_ok=True)
+    for n in range(400):
+        handle = open(_UID_LOCKS / f"{n}.lock", "w")  # noqa: SIM115 - held open until the process exits
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            continue
+        return 62000 + n * UID_SPAN, handle
+    raise RuntimeError("no free sandbox uid range for this test process")
+
+
+SANDBOX_UID_BASE, _UID_LOCK = _claim_uid_range()
 
 JAVA_RO_BINDS = ("/etc/java-17-openjdk",)
 JAVA_FLAGS = [
