@@ -190,3 +190,36 @@ async def test_multipart_resume_over_the_body_cap_is_413(api_server: ApiServer, 
     )
     assert r.status_code == 413
     _assert_error_shape(r.json(), "payload_too_large")
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
+async def test_non_finite_number_in_session_metadata_is_422_not_a_server_error(
+    api_server: ApiServer, literal: str
+) -> None:
+    raw = '{"candidate": {"name": "A", "email": "a@example.com"}, "metadata": {"score": ' + literal + "}}"
+    r = await api_server.client.post(
+        "/v1/sessions",
+        content=raw.encode(),
+        headers={**api_server.org_headers(), "Content-Type": "application/json"},
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["message"].startswith("metadata")
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity"])
+async def test_non_finite_number_in_event_payload_is_422_not_a_server_error(
+    api_server: ApiServer, literal: str
+) -> None:
+    s = await api_server.create_session()
+    raw = (
+        '{"events": [{"idempotency_key": "k", "type": "turn_metrics", "payload": {"ttft": [1.0, '
+        + literal
+        + "]}}]}"
+    )
+    r = await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/events",
+        content=raw.encode(),
+        headers={**api_server.internal_headers(), "Content-Type": "application/json"},
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["message"].startswith("events.0.payload")
