@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
@@ -15,23 +16,28 @@ Status = Literal["scheduled", "in_progress", "completed", "abandoned", "cancelle
 
 MAX_TEXT = 50_000
 MAX_METADATA_BYTES = 16_384
-NUL_MESSAGE = "must not contain the NUL character (U+0000)"
 
 
-def has_nul(value: Any) -> bool:
-    """PostgreSQL text and jsonb cannot store U+0000: such input is a 422 at the edge, not a 500 from the database."""
+def unstorable(value: Any) -> str | None:
+    """Why PostgreSQL could not store `value` (text and jsonb refuse U+0000; jsonb refuses NaN and Infinity), or
+    None. Checked at the edge so such input is a 422 naming the field, not a 500 from the database."""
     if isinstance(value, str):
-        return "\x00" in value
+        return "must not contain the NUL character (U+0000)" if "\x00" in value else None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else "must not contain NaN or Infinity"
     if isinstance(value, dict):
-        return any(has_nul(k) or has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(has_nul(v) for v in value)
-    return False
+        items = [*value.keys(), *value.values()]
+    elif isinstance(value, list):
+        items = value
+    else:
+        return None
+    return next((p for p in map(unstorable, items) if p), None)
 
 
-def refuse_nul(value: Any) -> Any:
-    if has_nul(value):
-        raise ValueError(NUL_MESSAGE)
+def refuse_unstorable(value: Any) -> Any:
+    problem = unstorable(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 
@@ -42,7 +48,7 @@ class CandidateIn(BaseModel):
     email: EmailStr
     external_id: str | None = Field(default=None, min_length=1, max_length=200)
 
-    _no_nul = field_validator("name", "external_id")(refuse_nul)
+    _storable = field_validator("name", "external_id")(refuse_unstorable)
 
 
 class SessionCreate(BaseModel):
@@ -58,7 +64,7 @@ class SessionCreate(BaseModel):
     resume_text: str | None = Field(default=None, max_length=MAX_TEXT)
     metadata: dict[str, Any] = Field(default_factory=dict)
 
-    _no_nul = field_validator("topic", "job_description", "resume_text", "metadata")(refuse_nul)
+    _storable = field_validator("topic", "job_description", "resume_text", "metadata")(refuse_unstorable)
 
     @field_validator("metadata")
     @classmethod
@@ -156,7 +162,7 @@ class PracticeCreate(BaseModel):
 
     name: str = Field(default="Practice candidate", min_length=1, max_length=200)
 
-    _no_nul = field_validator("name")(refuse_nul)
+    _storable = field_validator("name")(refuse_unstorable)
     difficulty: Difficulty | None = None
     language: Language = "python"
     duration_minutes: int = Field(default=45, ge=5, le=90)

@@ -13,7 +13,7 @@ from api.deps import DbConn, InternalCaller, Settings
 from api.errors import ConflictError, NotFoundError
 from api.metrics import EVENTS
 from api.scheduling import ends_at, schedule_session
-from api.schemas import NUL_MESSAGE, Difficulty, Language, has_nul
+from api.schemas import Difficulty, Language, refuse_unstorable
 
 router = APIRouter(prefix="/v1/internal", tags=["internal"], dependencies=[InternalCaller])
 
@@ -46,16 +46,10 @@ class EventBody(BaseModel):
     def _bounded(cls, v: dict[str, Any]) -> dict[str, Any]:
         if len(json.dumps(v)) > MAX_PAYLOAD_BYTES:
             raise ValueError(f"must serialise to at most {MAX_PAYLOAD_BYTES} bytes of JSON")
-        if has_nul(v):
-            raise ValueError(NUL_MESSAGE)
+        refuse_unstorable(v)
         return v
 
-    @field_validator("idempotency_key")
-    @classmethod
-    def _key_text(cls, v: str) -> str:
-        if has_nul(v):
-            raise ValueError(NUL_MESSAGE)
-        return v
+    _storable_key = field_validator("idempotency_key")(refuse_unstorable)
 
 
 class EventBatch(BaseModel):
@@ -71,12 +65,7 @@ class CompleteBody(BaseModel):
     language: Language | None = None
     reason: str = Field(default="completed", max_length=100)
 
-    @field_validator("final_code", "reason")
-    @classmethod
-    def _text(cls, v: str | None) -> str | None:
-        if v is not None and has_nul(v):
-            raise ValueError(NUL_MESSAGE)
-        return v
+    _storable = field_validator("final_code", "reason")(refuse_unstorable)
 
 
 class PracticeBody(BaseModel):
