@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import json
@@ -223,3 +224,17 @@ async def test_webhook_body_hash_is_checked_against_raw_bytes(api_server: ApiSer
     )
     status, _ = await _post(api_server, reformatted, auth)
     assert status == 401
+
+
+async def test_concurrent_deliveries_of_one_event_apply_it_once(api_server: ApiServer, db: Conn) -> None:
+    s = await api_server.create_session()
+    await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
+    )
+    body, auth = signed_webhook("room_finished", room=f"shadows-{s['id']}", event_id="EV_storm")
+
+    replies = await asyncio.gather(*(_post(api_server, body, auth) for _ in range(10)))
+
+    assert sorted(r[1]["status"] for r in replies) == ["abandoned"] + ["duplicate"] * 9
+    assert all(status == 200 for status, _ in replies)
+    assert (await _status(db, s["id"]))["status"] == "abandoned"
