@@ -92,3 +92,18 @@ async def test_metrics_count_webhooks_and_events_by_outcome(api_server: ApiServe
     assert delta("shadows_livekit_webhooks_total", event="room_finished", outcome="duplicate") == 1
     assert delta("shadows_session_events_total", type="hint", duplicate="false") == 1
     assert delta("shadows_session_events_total", type="hint", duplicate="true") == 1
+
+
+async def test_routes_answer_503_database_unavailable_when_the_database_is_gone(
+    api_server: ApiServer, pg_admin_url: str, db_url: str
+) -> None:
+    s = await api_server.create_session()
+    name = psycopg.conninfo.conninfo_to_dict(db_url)["dbname"]
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("drop database {} with (force)").format(sql.Identifier(str(name))))
+
+    r = await api_server.client.get(f"/v1/sessions/{s['id']}", headers=api_server.org_headers())
+
+    assert r.status_code == 503, r.text
+    assert r.json()["error"]["code"] == "database_unavailable"
+    assert r.headers.get("retry-after") == "1"
