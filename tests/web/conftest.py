@@ -55,7 +55,7 @@ def api_settings(api_settings: ApiSettings, web_dist: Path) -> ApiSettings:
     return api_settings.model_copy(update={"web_dir": web_dist})
 
 
-async def drive(scenario: str, **plan: Any) -> dict[str, Any]:
+async def drive(scenario: str, *, limit_s: float = 280, **plan: Any) -> dict[str, Any]:
     """Run tests/web/drive_join.cjs on one scenario and return what the page showed (fails with the driver's error)."""
     proc = await asyncio.create_subprocess_exec(
         "node",
@@ -66,7 +66,7 @@ async def drive(scenario: str, **plan: Any) -> dict[str, Any]:
         env={**os.environ, "CHROMIUM": CHROMIUM},
     )
     try:
-        out, err = await asyncio.wait_for(proc.communicate(), timeout=240)
+        out, err = await asyncio.wait_for(proc.communicate(), timeout=limit_s)
     except TimeoutError:
         proc.kill()
         await proc.wait()

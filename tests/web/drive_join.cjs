@@ -28,13 +28,14 @@ async function editorText(page) {
 }
 
 async function report(page) {
-  await page.waitForSelector("#results .report-summary, #results .report-error", { timeout: 90_000 });
+  await page.waitForSelector("#results .report-summary, #results .report-error", { timeout: 150_000 }); // a loaded CI box runs the judge slowly
   return page.evaluate(() => {
     const results = document.getElementById("results");
     const summary = results.querySelector(".report-summary, .report-error");
     return {
       summary: summary.textContent,
       verdict: summary.getAttribute("data-verdict"),
+      hidden_summary: results.querySelector(".hidden-summary")?.textContent ?? null,
       tests: [...results.querySelectorAll(".test-result")].map((li) => ({
         id: li.getAttribute("data-test-id"),
         verdict: li.getAttribute("data-verdict"),
@@ -47,7 +48,7 @@ async function report(page) {
 }
 
 async function problem(page) {
-  await page.waitForFunction(() => document.getElementById("question-title")?.textContent, null, { timeout: 30_000 });
+  await page.waitForFunction(() => document.getElementById("question-title")?.textContent, null, { timeout: 60_000 });
   await page.waitForSelector(".cm-content .cm-line");
   return page.evaluate(() => ({
     title: document.getElementById("question-title").textContent,
@@ -78,7 +79,6 @@ async function interview(page, plan) {
   out.edited = await editorText(page);
   await page.keyboard.press("Control+Enter");
   out.solution_run = await report(page);
-  if (plan.screenshot) await page.screenshot({ path: plan.screenshot, fullPage: true });
 
   await page.click("#submit");
   out.submission = await report(page);
@@ -92,6 +92,7 @@ async function interview(page, plan) {
     retry_text: document.getElementById("call-start").textContent,
   }));
   out.run_enabled_after_call_failure = await page.isEnabled("#run");
+  if (plan.screenshot) await page.screenshot({ path: plan.screenshot, fullPage: true });
 
   await page.reload();
   out.reloaded = await problem(page);
@@ -105,7 +106,7 @@ async function pages(page, plan) {
   for (const [name, url] of Object.entries(plan.urls)) {
     const tab = await page.context().newPage();
     await tab.goto(url);
-    await tab.waitForSelector("#notice:not([hidden]), #app:not([hidden])", { timeout: 30_000 });
+    await tab.waitForSelector("#notice:not([hidden]), #app:not([hidden])", { timeout: 60_000 });
     const shown = await tab.evaluate(() => ({
       notice: document.getElementById("notice").hidden
         ? null
@@ -147,6 +148,7 @@ async function main() {
       blocked.push(host);
       return route.abort();
     });
+    context.setDefaultTimeout(60_000);
     const page = await context.newPage();
     page.on("pageerror", (e) => errors.push(String(e)));
     const scenario = { interview, pages }[plan.scenario];

@@ -45,25 +45,36 @@ function visibleDetails(test: TestResult): HTMLElement | null {
 
 function testItem(test: TestResult): HTMLElement {
   const passed = test.verdict === "accepted";
-  const label = test.hidden ? (passed ? "Passed" : "Failed") : verdictLabel(test.verdict);
   const time =
-    typeof test.time_ms === "number" && !test.hidden
-      ? ` · ${test.time_ms < 1 ? "<1" : Math.round(test.time_ms)} ms`
-      : "";
+    typeof test.time_ms === "number" ? ` · ${test.time_ms < 1 ? "<1" : Math.round(test.time_ms)} ms` : "";
   return h(
     "li",
-    {
-      class: `test-result ${passed ? "pass" : "fail"}${test.hidden ? " hidden" : ""}`,
-      "data-test-id": test.id,
-      "data-verdict": test.hidden ? (passed ? "pass" : "fail") : test.verdict,
-    },
+    { class: `test-result ${passed ? "pass" : "fail"}`, "data-test-id": test.id, "data-verdict": test.verdict },
     h(
       "div",
       { class: "test-head" },
-      h("span", { class: "test-name" }, test.hidden ? `Hidden test ${test.id}` : test.id),
-      h("span", { class: "verdict" }, label + time),
+      h("span", { class: "test-name" }, test.id),
+      h("span", { class: "verdict" }, verdictLabel(test.verdict) + time),
     ),
-    test.hidden ? null : visibleDetails(test),
+    visibleDetails(test),
+  );
+}
+
+/** Hidden tests are numbered chips: pass or fail only (their names and inputs are not the candidate's to see). */
+function hiddenItem(test: TestResult, index: number): HTMLElement {
+  const passed = test.verdict === "accepted";
+  const label = passed ? "Passed" : "Failed";
+  return h(
+    "li",
+    {
+      class: `test-result hidden ${passed ? "pass" : "fail"}`,
+      "data-test-id": test.id,
+      "data-verdict": passed ? "pass" : "fail",
+      title: `Hidden test ${index + 1}: ${label.toLowerCase()}`,
+    },
+    h("span", { class: "test-name" }, `#${index + 1}`),
+    " ",
+    h("span", { class: "verdict" }, label),
   );
 }
 
@@ -74,7 +85,16 @@ export function renderReport(container: HTMLElement, report: RunReport, by: "you
   ];
   if (report.compile_output) parts.push(h("pre", { class: "compile-output" }, report.compile_output));
   if (report.message && report.verdict === "internal_error") parts.push(h("p", { class: "report-message" }, report.message));
-  parts.push(h("ol", { class: "test-results" }, ...report.tests.map(testItem)));
+  const visible = report.tests.filter((t) => !t.hidden);
+  const hidden = report.tests.filter((t) => t.hidden);
+  if (visible.length) parts.push(h("ol", { class: "test-results" }, ...visible.map(testItem)));
+  if (hidden.length) {
+    const passed = hidden.filter((t) => t.verdict === "accepted").length;
+    parts.push(
+      h("h3", { class: "hidden-summary" }, `Hidden tests: ${passed} of ${hidden.length} passed`),
+      h("ol", { class: "hidden-results", "aria-label": "Hidden tests" }, ...hidden.map(hiddenItem)),
+    );
+  }
   container.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
 }
 
