@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import psycopg
 import pytest
 from psycopg import sql
 from psycopg.rows import DictRow, dict_row
 
-from api.db.migrate import discover, migrate
+from api.db.migrate import MigrationError, discover, migrate
 
 Conn = psycopg.AsyncConnection[DictRow]
 
@@ -230,3 +232,37 @@ async def test_starter_codes_question_lang_index_is_unique_on_question_and_langu
             "insert into starter_codes (question_id, language, code, main) values (%s, 'python', 'x', 'x')",
             (existing["question_id"],),
         )
+
+
+async def test_two_concurrent_migrators_apply_each_migration_once(empty_db_url: str) -> None:
+    first, second = await asyncio.gather(migrate(empty_db_url), migrate(empty_db_url))
+
+    assert sorted([first, second], key=len) == [[], [m.version for m in discover()]]
+    async with await _connect(empty_db_url) as conn:
+        cur = await conn.execute("select count(*) as n from supabase_migrations.schema_migrations")
+        assert (await cur.fetchone())["n"] == len(discover())  # type: ignore[index]  # count(*) returns a row
+
+
+async def test_failing_migration_is_rolled_back_and_not_recorded(empty_db_url: str, tmp_path: Path) -> None:
+    (tmp_path / "20260101000000_good.sql").write_text("create table good_one (id int primary key);")
+    (tmp_path / "20260102000000_bad.sql").write_text(
+        "create table half_done (id int);\ninsert into no_such_table values (1);"
+    )
+
+    with pytest.raises(MigrationError, match=r"20260102000000_bad\.sql"):
+        await migrate(empty_db_url, tmp_path)
+
+    async with await _connect(empty_db_url) as conn:
+        cur = await conn.execute("select version from supabase_migrations.schema_migrations")
+        assert [r["version"] for r in await cur.fetchall()] == ["20260101000000"]
+        cur = await conn.execute(
+            "select to_regclass('public.good_one') as good, to_regclass('public.half_done') as bad"
+        )
+        row = await cur.fetchone()
+        assert row is not None and row["good"] is not None and row["bad"] is None
+
+
+def test_misnamed_migration_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "001_init.sql").write_text("select 1;")
+    with pytest.raises(MigrationError, match=r"001_init\.sql"):
+        discover(tmp_path)
