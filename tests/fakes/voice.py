@@ -96,13 +96,15 @@ class FakeVADStream(vad.VADStream):
         self._fake = vad_
 
     def _event(self, type_: vad.VADEventType, u: Utterance, t: float) -> vad.VADEvent:
+        """Durations in real seconds: the framework back-dates speech start/end with them."""
         speaking = type_ != vad.VADEventType.END_OF_SPEECH
+        real = self._fake.timeline.real
         return vad.VADEvent(
             type=type_,
-            samples_index=int(t * SAMPLE_RATE),
-            timestamp=t,
-            speech_duration=max(0.0, min(t, u.end) - u.start),
-            silence_duration=max(0.0, t - u.end),
+            samples_index=int(real(t) * SAMPLE_RATE),
+            timestamp=real(t),
+            speech_duration=real(max(0.0, min(t, u.end) - u.start)),
+            silence_duration=real(max(0.0, t - u.end)),
             probability=1.0 if speaking else 0.0,
             speaking=speaking,
         )
