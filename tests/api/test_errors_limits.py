@@ -223,3 +223,29 @@ async def test_non_finite_number_in_event_payload_is_422_not_a_server_error(
     )
     assert r.status_code == 422, r.text
     assert r.json()["error"]["message"].startswith("events.0.payload")
+
+
+async def test_chunked_multipart_resume_over_the_body_cap_is_413(
+    api_server: ApiServer, small_cap_client
+) -> None:
+    boundary = "shadowsboundary"
+    payload = json.dumps({"candidate": {"name": "A", "email": "a@example.com"}})
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="payload"\r\n\r\n{payload}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="resume"; filename="r.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + minimal_pdf("x")
+        + b"%"
+        + b"p" * (BODY_CAP * 2)
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    r = await small_cap_client.post(
+        "/v1/sessions",
+        content=_chunks(body),
+        headers={**api_server.org_headers(), "Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    assert r.request.headers.get("transfer-encoding") == "chunked"
+    assert r.status_code == 413, r.text
+    _assert_error_shape(r.json(), "payload_too_large")
