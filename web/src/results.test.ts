@@ -1,0 +1,67 @@
+// @vitest-environment jsdom
+import { describe, expect, it } from "vitest";
+import type { RunReport } from "./api";
+import { renderReport, summary } from "./results";
+
+const base = { language: "python", mode: "run", compile_output: "", message: null } as const;
+
+describe("run report rendering", () => {
+  it("shows failing visible tests with input, expected and actual", () => {
+    const report: RunReport = {
+      ...base,
+      verdict: "wrong_answer",
+      passed: 0,
+      total: 1,
+      tests: [{ id: "example-1", verdict: "wrong_answer", hidden: false, args: [[1, 2], 3], expected: [0, 1], actual: [] }],
+    };
+    const div = document.createElement("div");
+    renderReport(div, report);
+    expect(div.querySelector(".report-summary")?.textContent).toBe("Run: 0 of 1 tests passed");
+    const text = div.querySelector(".test-result")?.textContent ?? "";
+    expect(text).toContain("Wrong answer");
+    expect(text).toContain("[[1,2],3]");
+    expect(text).toContain("[0,1]");
+  });
+
+  it("shows compiler output for a compile error, as text", () => {
+    const report: RunReport = {
+      ...base,
+      language: "java",
+      verdict: "compile_error",
+      passed: 0,
+      total: 2,
+      compile_output: "Solution.java:3: error: ';' expected <script>",
+      tests: [],
+    };
+    const div = document.createElement("div");
+    renderReport(div, report);
+    expect(summary(report)).toBe("Run: compile error");
+    expect(div.querySelector(".compile-output")?.textContent).toContain("';' expected <script>");
+    expect(div.querySelector("script")).toBeNull();
+  });
+
+  it("never blames the candidate for an internal error", () => {
+    expect(summary({ ...base, verdict: "internal_error", passed: 0, total: 0, tests: [] })).toMatch(/not your code/);
+  });
+
+  it("shows hidden tests only as numbered pass/fail, without their names", () => {
+    const report: RunReport = {
+      ...base,
+      mode: "submit",
+      verdict: "wrong_answer",
+      passed: 1,
+      total: 2,
+      tests: [
+        { id: "big-input", verdict: "accepted", hidden: true, time_ms: 3 },
+        { id: "overflow-case", verdict: "wrong_answer", hidden: true, time_ms: 2 },
+      ],
+    };
+    const div = document.createElement("div");
+    renderReport(div, report);
+    expect(div.querySelector(".hidden-summary")?.textContent).toBe("Hidden tests: 1 of 2 passed");
+    const chips = [...div.querySelectorAll(".hidden-results li")].map((li) => li.textContent);
+    expect(chips).toEqual(["#1 Passed", "#2 Failed"]);
+    expect(div.textContent).not.toContain("overflow-case");
+    expect(summary(report, "interviewer")).toBe("Interviewer's run: 1 of 2 tests passed");
+  });
+});
