@@ -5,8 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_PREFIXES = ("change-me", "devkey", "devsecret", "dev-")
 
 
 def _sdk(name: str, ours: str) -> AliasChoices:
@@ -21,6 +23,8 @@ class AgentSettings(BaseSettings):
         env_prefix="SHADOWS_AGENT_", env_file=".env", extra="ignore", populate_by_name=True
     )
 
+    # local | test | staging | production: placeholder secrets are refused outside local/test.
+    environment: Literal["local", "test", "staging", "production"] = "local"
     agent_name: str = "shadows-interviewer"
 
     # LiveKit server (SDK names).
@@ -77,6 +81,22 @@ class AgentSettings(BaseSettings):
 
     # Persistence.
     spool_dir: str = ".data/spool"
+
+    @model_validator(mode="after")
+    def _no_placeholder_secrets(self) -> AgentSettings:
+        if self.environment in ("local", "test"):
+            return self
+        checks = {
+            "SHADOWS_AGENT_API_TOKEN": self.api_token,
+            "LIVEKIT_API_KEY": self.livekit_api_key,
+            "LIVEKIT_API_SECRET": self.livekit_api_secret,
+        }
+        for name, secret in checks.items():
+            if secret is not None and secret.get_secret_value().startswith(PLACEHOLDER_PREFIXES):
+                raise ValueError(f"{name} is a development placeholder; set a real secret")
+        if self.api_token is not None and len(self.api_token.get_secret_value()) < 32:
+            raise ValueError("SHADOWS_AGENT_API_TOKEN must be at least 32 characters")
+        return self
 
     def missing_for_start(self) -> list[str]:
         """Env variables that `start` needs but are unset, named as the operator would set them."""

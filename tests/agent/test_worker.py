@@ -189,3 +189,18 @@ async def test_entrypoint_ends_the_job_politely_for_unknown_and_finished_session
         await api.complete(created["id"], None, "python", "completed")
     reasons = await run_entrypoint(monkeypatch, api_server, json.dumps({"session_id": created["id"]}))
     assert reasons == ["session_finished"]
+
+
+def test_placeholder_secrets_are_refused_outside_local_and_test():
+    dev = {"api_token": "change-me-internal-token-0123456789", "livekit_api_key": "devkey"}
+    assert test_settings(environment="local", **dev).api_token is not None
+    with pytest.raises(ValueError, match="SHADOWS_AGENT_API_TOKEN is a development placeholder"):
+        test_settings(environment="production", **dev)
+    with pytest.raises(ValueError, match="LIVEKIT_API_KEY is a development placeholder"):
+        test_settings(environment="staging", api_token="x" * 40, livekit_api_key="devkey")
+    with pytest.raises(ValueError, match="at least 32"):
+        test_settings(environment="production", api_token="short")
+    ok = test_settings(
+        environment="production", api_token="t" * 40, livekit_api_key="APIabc", livekit_api_secret="s" * 40
+    )
+    assert ok.environment == "production"
