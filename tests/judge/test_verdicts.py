@@ -344,3 +344,16 @@ def test_missing_runtime_is_an_internal_error_not_the_candidates_fault(sandbox, 
     report = judge(sandbox, broken, "sum-pair", "python", q.references["python"])
     assert report.verdict is Verdict.INTERNAL_ERROR
     assert {t.verdict for t in report.tests} == {Verdict.INTERNAL_ERROR}
+
+
+def test_hang_no_watchdog_can_interrupt_is_ended_by_the_wall_deadline_and_the_rest_still_run(
+    sandbox, judge_settings
+):
+    # sum() over a huge range runs in C: Python's SIGALRM handler cannot run until it returns, so the parent's
+    # whole-process deadline (per-test limit * remaining tests + slack) has to end it.
+    source = "def sum_pair(a, b):\n    if a == 1:\n        return sum(range(10**13))\n    return a + b\n"
+    report = judge(sandbox, judge_settings, "sum-pair", "python", source, limits=RunLimits(time_limit_s=0.5))
+    verdicts = _by_id(report)
+    assert verdicts.pop("v1") is Verdict.TIME_LIMIT
+    assert set(verdicts.values()) == {Verdict.ACCEPTED}
+    assert report.processes == 2
