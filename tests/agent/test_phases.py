@@ -6,8 +6,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from livekit.agents import AgentSession, llm
 
+from agent.attention import is_addressed
 from agent.interview import build_interview
 from agent.phases import (
     ApproachAgent,
@@ -297,3 +299,35 @@ async def test_entering_coding_after_a_plain_statement_still_gets_the_entry_repl
         reply = result.expect.next_event().is_message(role="assistant").event().item
         assert reply.text_content.strip() == "Go ahead, I'll stay quiet."
     assert any("coding phase starts now" in t for t in system_texts(fake.requests[-1]))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can you give me a hint?",
+        "is that right",
+        "I'm stuck",
+        "could you run the tests",
+        "I think I'm done",
+        "how much time do I have left",
+        "hey, quick question",
+        "Does this look okay to you",
+    ],
+)
+def test_utterances_aimed_at_the_interviewer_count_as_addressed(text: str):
+    assert is_addressed(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "okay so I loop from zero to n",
+        "then I check the map for the complement",
+        "hmm",
+        "",
+        "this should return the indices",
+        "let me think about the edge case with duplicates",
+    ],
+)
+def test_thinking_aloud_is_not_addressed(text: str):
+    assert not is_addressed(text)
