@@ -122,3 +122,35 @@ async def test_model_usage_is_snapshotted_and_final_on_detach() -> None:
         84,
         14,
     )
+
+
+async def test_voice_turns_record_the_interruption_and_speech_latency_metrics() -> None:
+    """The real voice pipeline on CORE's scripted audio timeline: the candidate cuts the agent off."""
+    from agent.state import Phase
+    from tests.agent.test_voice_timing import voice_interview
+    from tests.fakes.llm import say
+    from tests.fakes.voice import Utterance
+
+    long_reply = " ".join(["Let me describe the problem in some detail so that everything is clear."] * 4)
+    run = await voice_interview(
+        Phase.APPROACH,
+        [Utterance(3.0, 5.0, "Sorry, can I ask a question about the input?")],
+        [say(long_reply), say("Of course, go ahead.")],
+    )
+    rec = ListRecorder()
+    capture = attach_capture(run.session, rec, run.state.elapsed_s)
+    try:
+        await run.tl.until(16)
+        while len(rec.of("transcript")) < 3 and run.tl.now() < 60:  # a loaded box may lag the timeline
+            await run.tl.until(run.tl.now() + 1)
+    finally:
+        capture.detach()
+        await run.aclose()
+    said = [(e["payload"]["role"], e["payload"]["interrupted"]) for e in rec.of("transcript")]
+    assert said == [("assistant", True), ("user", False), ("assistant", False)]
+    user = rec.of("transcript")[1]["payload"]
+    assert user["text"] == "Sorry, can I ask a question about the input?"
+    assert user["end"] > user["start"], user  # speech timestamps, not one creation time
+    metrics = rec.of("turn_metrics")[-1]["payload"]
+    assert {"end_of_turn_delay", "llm_ttft", "tts_ttfb", "e2e_latency"} <= metrics.keys(), rec.events
+    assert metrics["item_id"] == rec.of("transcript")[2]["payload"]["item_id"]
