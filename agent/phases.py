@@ -211,7 +211,8 @@ class CodingAgent(PhaseAgent):
 
     def __init__(self, state: InterviewState, **kwargs: Any) -> None:
         s = state.settings
-        # Longer endpointing while coding so that pauses in thinking aloud do not end the user's turn.
+        # Longer endpointing while coding so that pauses in thinking aloud do not end the user's turn, and a
+        # longer stretch of speech before the agent's (rare) speech is cut off by a murmur.
         kwargs.setdefault(
             "turn_handling",
             TurnHandlingOptions(
@@ -219,6 +220,7 @@ class CodingAgent(PhaseAgent):
                     "min_delay": s.coding_min_endpointing_delay_s,
                     "max_delay": s.coding_max_endpointing_delay_s,
                 },
+                interruption={"min_duration": s.coding_interruption_min_s},
             ),
         )
         super().__init__(state, **kwargs)

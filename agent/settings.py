@@ -78,6 +78,7 @@ class AgentSettings(BaseSettings):
     max_endpointing_delay_s: float = 3.0
     coding_min_endpointing_delay_s: float = 1.5
     coding_max_endpointing_delay_s: float = 6.0
+    coding_interruption_min_s: float = 0.8  # speech needed to interrupt the agent while coding
 
     # Persistence.
     spool_dir: str = ".data/spool"

@@ -37,6 +37,7 @@ def scaled_settings(**overrides: Any) -> Any:
         max_endpointing_delay_s=3.0 / SPEED,
         coding_min_endpointing_delay_s=1.5 / SPEED,
         coding_max_endpointing_delay_s=6.0 / SPEED,
+        coding_interruption_min_s=0.8 / SPEED,
         **overrides,
     )
 
