@@ -280,6 +280,18 @@ class Prelude:
         return str(Path(self.directory) / RUNTIME_OBJECT)
 
 
+def toolchain_identity(binary: str) -> str:
+    """Changes when the toolchain is upgraded (resolved path, size and mtime of the binary and, for a JDK, of its
+    class library), so per-host build products are rebuilt rather than silently rejected."""
+    parts = []
+    resolved = Path(binary).resolve()
+    for path in (resolved, resolved.parent.parent / "lib" / "modules"):
+        with contextlib.suppress(OSError):
+            st = path.stat()
+            parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
+    return ";".join(parts) or binary
+
+
 def cache_root() -> Path:
     """Per-host build products of the harnesses (readable by the sandbox uids)."""
     # Not under /work or /tmp: the sandbox mounts its scratch dir and a tmpfs there, hiding any bind beneath.
@@ -301,7 +313,8 @@ def _linker_flags(cxx_bin: str) -> tuple[str, ...]:
 def ensure_prelude(cxx_bin: str) -> Prelude:
     """The prelude for this compiler: header, its precompiled form and the runtime object, built on first use
     (trusted input: only our own code is compiled outside the sandbox). Without the .gch it still works, slower."""
-    key = hashlib.sha256(f"{cxx_bin}\0{CXX_FLAGS}\0{PRELUDE}\0{RUNTIME}".encode()).hexdigest()[:16]
+    identity = toolchain_identity(cxx_bin)
+    key = hashlib.sha256(f"{identity}\0{CXX_FLAGS}\0{PRELUDE}\0{RUNTIME}".encode()).hexdigest()[:16]
     directory = cache_root() / f"cpp-{key}"
     header, gch, runtime = (
         directory / PRELUDE_HEADER,

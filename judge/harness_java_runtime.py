@@ -15,7 +15,7 @@ from pathlib import Path
 
 from judge.bank import Param, Signature
 from judge.errors import JudgeInternalError
-from judge.harness_cpp_prelude import cache_root
+from judge.harness_cpp_prelude import cache_root, toolchain_identity
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,8 @@ def ensure_runtime(javac_bin: str) -> JavaRuntime:
     from judge import harness_java
 
     runtime = harness_java.runtime_source()
-    key = hashlib.sha256(f"{javac_bin}\0{harness_java.JAVAC_FLAGS}\0{runtime}".encode()).hexdigest()[:16]
+    identity = toolchain_identity(javac_bin)
+    key = hashlib.sha256(f"{identity}\0{harness_java.JAVAC_FLAGS}\0{runtime}".encode()).hexdigest()[:16]
     directory = cache_root() / f"java-{key}"
     classes, archive = directory / "classes", directory / "javac.jsa"
     if (classes / "shadows" / "R.class").is_file():
