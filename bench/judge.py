@@ -17,7 +17,7 @@ from typing import Any
 
 from judge.bank import Param, Signature, TestCase
 from judge.harness_base import INPUT_FILE, run_args
-from judge.runner import _run_limits, build_program, run_request
+from judge.runner import run_limits, build_program, run_request
 from judge.sandbox import Limits, Sandbox
 from judge.schemas import RunLimits, RunRequest, Verdict
 from judge.service import Judge
@@ -163,7 +163,7 @@ def baseline_process_per_test(
         for test in tests:
             (scratch / INPUT_FILE).write_text(json.dumps([test.args]))
             argv = program.run_argv + run_args(0, 2000, 1 << 20)
-            res = sandbox.run(argv, scratch=scratch, limits=_run_limits(request, program, 1, 60.0),
+            res = sandbox.run(argv, scratch=scratch, limits=run_limits(request, program, 1, 60.0),
                               ro_binds=program.ro_binds)  # fmt: skip
             if b'"ok":true' not in res.results:
                 raise SystemExit(f"baseline run failed: {res.stderr[-300:]!r}")

@@ -139,7 +139,7 @@ def _run_tests(
                 for t in tests[start:]
             ]
             break
-        limits = _run_limits(request, program, n - start, budget_end - time.monotonic())
+        limits = run_limits(request, program, n - start, budget_end - time.monotonic())
         argv = program.run_argv + run_args(start, int(per_test_ms), request.limits.output_bytes)
         res = sandbox.run(argv, scratch=scratch, limits=limits, ro_binds=program.ro_binds)
         processes += 1
@@ -201,7 +201,8 @@ def _outcome(res: SandboxResult) -> ProcessOutcome:
     )
 
 
-def _run_limits(request: RunRequest, program: HarnessProgram, remaining: int, budget_s: float) -> Limits:
+def run_limits(request: RunRequest, program: HarnessProgram, remaining: int, budget_s: float) -> Limits:
+    """Sandbox limits of one run process with `remaining` tests to go (wall: per-test limit each, plus start-up)."""
     wall = min(
         request.limits.time_limit_s * remaining + _STARTUP_SLACK_S[request.language], max(budget_s, 0.5)
     )
