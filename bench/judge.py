@@ -17,7 +17,7 @@ from typing import Any
 
 from judge.bank import Param, Signature, TestCase
 from judge.harness_base import INPUT_FILE, run_args
-from judge.runner import run_limits, build_program, run_request
+from judge.runner import build_program, run_limits, run_request
 from judge.sandbox import Limits, Sandbox
 from judge.schemas import RunLimits, RunRequest, Verdict
 from judge.service import Judge
