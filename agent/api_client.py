@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import Any, Self
 
 import httpx
+from pydantic import ValidationError
 
 from agent.context import EventIn, SessionContext, StoredEvent
 from agent.errors import ApiError, ApiUnavailableError, SessionFinishedError, SessionNotFoundError
@@ -62,17 +63,17 @@ class ApiClient:
 
     async def get_context(self, session_id: str) -> SessionContext:
         body = await self._request("GET", f"/sessions/{session_id}/context", idempotent=True)
-        return SessionContext.model_validate(body)
+        return _context(body)
 
     async def start_session(self, session_id: str) -> SessionContext:
         body = await self._request("POST", f"/sessions/{session_id}/start", idempotent=True)
-        return SessionContext.model_validate(body)
+        return _context(body)
 
     async def create_practice(
         self, difficulty: str | None = None, language: str = "python"
     ) -> SessionContext:
         body = await self._request("POST", "/practice", json={"difficulty": difficulty, "language": language})
-        return SessionContext.model_validate(body)
+        return _context(body)
 
     async def complete(
         self, session_id: str, final_code: str | None, language: str, reason: str = "completed"
@@ -93,7 +94,10 @@ class ApiClient:
             f"/sessions/{session_id}/events",
             json={"events": [e.model_dump(mode="json") for e in events]},
         )
-        return [StoredEvent.model_validate(e) for e in body["events"]]
+        try:
+            return [StoredEvent.model_validate(e) for e in body["events"]]
+        except (KeyError, TypeError, ValidationError) as e:
+            raise ApiUnavailableError("bad_response", "unexpected events response") from e
 
     async def run_tests(self, session_id: str, language: str, code: str, mode: str = "run") -> dict[str, Any]:
         """Run the judge on ``code`` (visible tests in ``run`` mode); returns the judge's RunReport."""
@@ -153,6 +157,14 @@ class ApiClient:
                     "bad_response", "response is not JSON", status=resp.status_code
                 ) from e
         raise _error_from_response(resp)
+
+
+def _context(body: Any) -> SessionContext:
+    try:
+        return SessionContext.model_validate(body)
+    except ValidationError as e:
+        # An API/agent version mismatch is our failure, never the candidate's; callers see an ApiError.
+        raise ApiError("bad_response", "unexpected session context", status=200, retryable=False) from e
 
 
 def _error_from_response(resp: httpx.Response) -> ApiError:

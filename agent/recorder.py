@@ -70,7 +70,12 @@ class RecorderStats:
 class _Queued:
     ordinal: int
     event: EventIn
+    size: int  # bytes of JSON; serialising at record time also surfaces a non-JSON payload to its caller
     enqueued_at: float = field(default_factory=time.monotonic)
+
+    @classmethod
+    def of(cls, ordinal: int, event: EventIn) -> _Queued:
+        return cls(ordinal, event, len(event.model_dump_json()))
 
 
 class EventRecorder:
@@ -125,7 +130,7 @@ class EventRecorder:
         # A spool left by a crashed process goes first. Read once at construction: it is small
         # (only what accumulated during an outage) and this runs before the conversation starts.
         for event in _read_spool(self.spool_path):
-            self._spool.append(_Queued(self._next_ordinal(), event))
+            self._spool.append(_Queued.of(self._next_ordinal(), event))
         if self._spool:
             self.stats.recorded += len(self._spool)
             logger.info("replaying %d spooled events for session %s", len(self._spool), session_id)
@@ -139,13 +144,15 @@ class EventRecorder:
         if t is None and self._clock is not None:
             t = round(self._clock(), 3)
         event = EventIn(idempotency_key=idempotency_key(type, key), type=type, t=t, payload=payload)  # type: ignore[arg-type]  # validated by pydantic
+        queued = _Queued.of(self._ordinal + 1, event)  # raises here for a payload that is not JSON
         self.stats.recorded += 1
         if self._closed:
             # Late events (e.g. emitted while the session shuts down) still must not be lost.
             _append_spool(self.spool_path, [event])
             self.stats.spooled += 1
             return event.idempotency_key
-        self._pending.append(_Queued(self._next_ordinal(), event))
+        self._next_ordinal()
+        self._pending.append(queued)
         self._ensure_task()
         if len(self._pending) >= self._batch_size:
             self._wakeup.set()
@@ -273,7 +280,7 @@ class EventRecorder:
         batch: list[_Queued] = []
         size = 0
         for q in queue[:limit]:
-            size += len(q.event.model_dump_json())
+            size += q.size
             if batch and size > self._max_batch_bytes:
                 break
             batch.append(q)
@@ -298,6 +305,14 @@ class EventRecorder:
             )  # fmt: skip
             await asyncio.to_thread(_append_spool, self.rejected_path, [batch[0].event])
             self.stats.rejected += 1
+        except Exception as e:
+            # Not an API answer (a bug, a malformed response): keep the events and try again later
+            # rather than let the sender task die with events stuck in memory.
+            self.stats.failed_attempts += 1
+            logger.exception(
+                "session %s: event append crashed (%s), will retry", self.session_id, type(e).__name__
+            )
+            return "retry"
         else:
             self.stats.delivered += len(batch)
             self.stats.duplicates += sum(1 for s in stored if s.duplicate)

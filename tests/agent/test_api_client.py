@@ -171,3 +171,17 @@ async def test_slow_server_times_out_as_retryable() -> None:
         assert exc.value.code == "api_timeout"
     finally:
         server.close()
+
+
+async def test_unexpected_response_shape_is_an_api_error(
+    client: ApiClient, api_server: Any, proxy: FlakyProxy
+) -> None:
+    sid = (await api_server.create_session())["id"]
+    proxy.garble_after_forward = 1
+    with pytest.raises(ApiError) as exc:
+        await client.get_context(sid)
+    assert exc.value.code == "bad_response"
+    proxy.garble_after_forward = 1
+    with pytest.raises(ApiUnavailableError) as exc2:
+        await client.append_events(sid, [EventIn(idempotency_key="k", type="note")])
+    assert exc2.value.code == "bad_response" and exc2.value.retryable

@@ -228,3 +228,47 @@ async def test_replay_spools_delivers_orphans_and_skips_live_ones(
     assert not await running.aclose(0.2)  # still backing off; it stops and leaves its spool
     assert await replay_spools(client, tmp_path) == {f"{live}.jsonl": True}
     assert await _keys(db, live) == [live_key]
+
+
+async def test_garbled_response_is_retried_and_stored_exactly_once(
+    client: ApiClient, sid: str, db: Any, proxy: FlakyProxy, tmp_path: Path
+) -> None:
+    rec = _recorder(client, sid, tmp_path / "s.jsonl")
+    proxy.garble_after_forward = 1  # stored by the API, but the answer makes no sense to the agent
+    keys = [rec.record("note", {"i": i}) for i in range(3)]
+    assert await rec.aclose(10)
+    assert await _keys(db, sid) == keys
+    assert rec.stats.failed_attempts == 1 and rec.stats.duplicates == 3
+
+
+def test_payload_that_is_not_json_is_refused_at_record_time(tmp_path: Path) -> None:
+    class NeverCalled:
+        async def append_events(self, session_id: str, events: Any) -> Any:
+            raise AssertionError("nothing should be sent")
+
+    rec = EventRecorder(NeverCalled(), "ses_x", spool_path=tmp_path / "s.jsonl")
+    with pytest.raises(ValueError):
+        rec.record("note", {"obj": object()})
+    assert rec.backlog == 0 and rec.stats.recorded == 0
+
+
+async def test_sender_survives_an_unexpected_client_exception(
+    client: ApiClient, sid: str, db: Any, tmp_path: Path
+) -> None:
+    class CrashOnce:
+        """The real client, except that its first call blows up with a non-API error (a bug)."""
+
+        def __init__(self) -> None:
+            self.calls = 0
+
+        async def append_events(self, session_id: str, events: Any) -> Any:
+            self.calls += 1
+            if self.calls == 1:
+                raise RuntimeError("boom")
+            return await client.append_events(session_id, events)
+
+    sink = CrashOnce()
+    rec = EventRecorder(sink, sid, spool_path=tmp_path / "s.jsonl", flush_interval=0.01, backoff_initial=0.01)
+    key = rec.record("note", {"after": "crash"})
+    assert await rec.aclose(10)
+    assert await _keys(db, sid) == [key] and sink.calls == 2

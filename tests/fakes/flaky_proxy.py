@@ -15,6 +15,8 @@ class FlakyProxy:
     - ``drop_after_forward``: that many requests reach the API, then the connection is cut before the
       response gets back (the write landed but the caller cannot know).
     - ``down``: every connection is cut without forwarding (the API is unreachable).
+    - ``garble_after_forward``: that many requests reach the API, then the client gets a 200 whose body
+      is not what the API sent (a broken intermediary or a version mismatch).
     ``requests`` logs ``(method, path)`` of every request the proxy received.
     """
 
@@ -22,6 +24,7 @@ class FlakyProxy:
         self.upstream = upstream
         self.fail_statuses: list[int] = []
         self.drop_after_forward = 0
+        self.garble_after_forward = 0
         self.down = False
         self.forwarded = 0
         self.dropped = 0
@@ -71,6 +74,9 @@ class FlakyProxy:
                         self.dropped += 1
                         break
                     status, content = resp.status_code, resp.content
+                    if self.garble_after_forward > 0:
+                        self.garble_after_forward -= 1
+                        status, content = 200, b'{"unexpected": true}'
                 writer.write(
                     f"HTTP/1.1 {status} X\r\ncontent-type: application/json\r\n"
                     f"content-length: {len(content)}\r\n\r\n".encode()
