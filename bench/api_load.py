@@ -897,8 +897,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--nice",
         type=int,
-        default=-10 if os.geteuid() == 0 else 0,
-        help="nice value of the API, PostgreSQL, the loader and their scheduler autogroups (default -10 as root: "
+        default=-20 if os.geteuid() == 0 else 0,
+        help="nice value of the API, PostgreSQL, the loader and their scheduler autogroups (default -20 as root: "
         "other sessions' work on a shared box then yields the cores to the system under test)",
     )
     parser.add_argument(
