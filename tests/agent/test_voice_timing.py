@@ -152,3 +152,24 @@ async def test_candidate_interruption_stops_agent_speech():
         assert said[-1].text_content.strip() == "Of course, go ahead."
     finally:
         await run.aclose()
+
+
+async def test_a_pause_inside_a_coding_utterance_does_not_end_the_turn():
+    utterances = [
+        Utterance(4.0, 6.0, "so if I keep a map of seen values"),
+        Utterance(
+            7.0, 9.0, "can you tell me whether that is enough?"
+        ),  # a 1 s pause, under coding endpointing
+    ]
+    run = await voice_interview(Phase.CODING, utterances, [say("Go ahead."), say("Yes, that is enough.")])
+    try:
+        await run.tl.until(20)
+        users = [
+            i.text_content for i in run.session.history.items if i.type == "message" and i.role == "user"
+        ]
+        assert len(users) == 1, users
+        assert "seen values" in users[0] and "whether that is enough" in users[0]
+        assert [r.text.strip() for r in run.tts.requests] == ["Go ahead.", "Yes, that is enough."]
+        assert run.tts.requests[1].t > 9.0
+    finally:
+        await run.aclose()
