@@ -331,3 +331,14 @@ def test_utterances_aimed_at_the_interviewer_count_as_addressed(text: str):
 )
 def test_thinking_aloud_is_not_addressed(text: str):
     assert not is_addressed(text)
+
+
+async def test_greeting_says_nothing_is_recorded_when_the_session_is_not_recorded():
+    clock, channel = ManualClock(), FakeChannel()
+    recorded, _ = build_interview(make_context(), api=None, recorder=None, clock=clock, channel=channel,
+                                  settings=test_settings())  # fmt: skip
+    unrecorded, _ = build_interview(make_context(), api=None, recorder=None, clock=clock, channel=channel,
+                                    settings=test_settings(), recording=False)  # fmt: skip
+    assert "recorded so the hiring team can review it" in recorded.instructions
+    assert "nothing is being recorded" in unrecorded.instructions
+    assert "recorded so the hiring team" not in unrecorded.instructions
