@@ -186,6 +186,7 @@ void install_handlers(size_t excerpt, size_t message) {
 
 void begin_test(int i, long limit_ms) {
   g_current = i;
+  g_printed = 0;
   g_head_len = (size_t)snprintf(g_head, sizeof g_head, "{\"i\":%d,\"ok\":false,\"ms\":null,", i);
   itimerval t{}; t.it_value.tv_sec = limit_ms / 1000; t.it_value.tv_usec = (limit_ms % 1000) * 1000;
   g_t0 = std::chrono::steady_clock::now();

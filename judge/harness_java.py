@@ -210,7 +210,7 @@ __WRITERS__
     return tests;
   }
 
-  public static void begin(int i) { current = i; t0 = System.nanoTime(); deadline = t0 + limitNs; }
+  public static void begin(int i) { current = i; printed = 0; t0 = System.nanoTime(); deadline = t0 + limitNs; }
 
   public static void failed(int i, Throwable e) {
     deadline = 0;

@@ -136,6 +136,7 @@ function main() {
   OUT.take(); ERR.take();
   for (let i = start; i < tests.length; i++) {
     current = i;
+    printed = 0;
     Atomics.store(state, 0, i);
     Atomics.add(state, 1, 1);
     Atomics.notify(state, 1);

@@ -139,7 +139,7 @@ def main():
         args = tests[i]
         for p, depth in FLOAT_PARAMS:
             args[p] = _floats(args[p], depth)
-        _STATE["i"] = i
+        _STATE["i"], _STATE["printed"] = i, 0
         signal.setitimer(signal.ITIMER_REAL, limit_s)
         _STATE["t0"] = time.perf_counter()
         try:

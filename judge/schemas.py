@@ -34,7 +34,9 @@ class RunLimits(BaseModel):
 
     time_limit_s: float = Field(default=2.0, gt=0, le=30, description="per test, wall clock")
     memory_mb: int = Field(default=256, ge=16, le=4096, description="heap / address space of the run process")
-    output_bytes: int = Field(default=1 << 20, ge=1024, le=64 << 20, description="candidate stdout+stderr")
+    output_bytes: int = Field(
+        default=1 << 20, ge=1024, le=64 << 20, description="candidate stdout+stderr per test"
+    )
     compile_s: float = Field(default=15.0, gt=0, le=60)
 
 

@@ -357,3 +357,25 @@ def test_hang_no_watchdog_can_interrupt_is_ended_by_the_wall_deadline_and_the_re
     assert verdicts.pop("v1") is Verdict.TIME_LIMIT
     assert set(verdicts.values()) == {Verdict.ACCEPTED}
     assert report.processes == 2
+
+
+PRINTS_30K = {
+    "python": "def sum_pair(a, b):\n    print('x' * 30000)\n    return a + b\n",
+    "javascript": "function sumPair(a, b) {\n  console.log('x'.repeat(30000));\n  return a + b;\n}\n",
+    "java": 'class Solution {\n    public int sumPair(int a, int b) {\n        System.out.println("x".repeat(30000));\n'
+    "        return a + b;\n    }\n}\n",
+    "cpp": "#include <bits/stdc++.h>\nusing namespace std;\nclass Solution {\npublic:\n"
+    "    int sumPair(int a, int b) { cout << string(30000, 'x') << endl; return a + b; }\n};\n",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_output_cap_applies_per_test_and_excerpts_are_bounded(sandbox, judge_settings, language):
+    # 9 tests x 30 kB is past a 50 kB cap in total, but no single test is.
+    limits = RunLimits(output_bytes=50_000)
+    report = judge(
+        sandbox, judge_settings, "sum-pair", language, PRINTS_30K[language], mode="submit", limits=limits
+    )
+    assert report.verdict is Verdict.ACCEPTED
+    excerpt = report.tests[0].stdout
+    assert excerpt is not None and 1000 <= len(excerpt) <= 2000 and set(excerpt) == {"x"}
