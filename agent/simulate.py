@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from livekit.agents import AgentSession, ChatMessage, ConversationItemAddedEvent, llm
+from livekit.agents import AgentSession, APIError, ChatMessage, ConversationItemAddedEvent, llm
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from agent.api_client import ApiClient
@@ -291,6 +291,12 @@ def main(argv: list[str] | None = None) -> int:
     except (AgentError, ProviderConfigError) as e:
         print(f"simulate: {e}", file=sys.stderr)
         return 2
+    except APIError as e:  # the LLM provider failed after the plugin's own retries
+        print(
+            f"simulate: the LLM failed ({type(e).__name__}); the session was left in progress",
+            file=sys.stderr,
+        )
+        return 1
     status = "completed" if result.completed else "left in progress"
     print(f"-- session {result.session_id} {status} (end: {result.end_reason or 'script finished'})")
     if not result.events_delivered:

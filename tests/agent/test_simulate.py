@@ -117,3 +117,46 @@ async def test_cli_runs_a_scripted_interview_and_prints_the_transcript(
         "Hello there.",
         "No questions. Bye!",
     ]
+
+
+@pytest.mark.db
+async def test_simulating_a_finished_or_unknown_session_fails_politely(
+    api_server: Any, tmp_path: Path
+) -> None:
+    from agent.errors import SessionFinishedError, SessionNotFoundError
+    from agent.simulate import Script, simulate
+    from tests.agent.test_e2e_simulate import _settings
+
+    script = Script.model_validate({"steps": [{"say": "hello"}]})
+    settings = _settings(api_server, "http://127.0.0.1:9/v1", tmp_path)  # never reached
+    with pytest.raises(SessionNotFoundError):
+        await simulate("ses_unknown", script, settings=settings, out=None)
+    sid = (await api_server.create_session())["id"]
+    headers = api_server.internal_headers()
+    r = await api_server.client.post(f"/v1/internal/sessions/{sid}/complete", json={}, headers=headers)
+    assert r.status_code == 200
+    with pytest.raises(SessionFinishedError):
+        await simulate(sid, script, settings=settings, out=None)
+
+
+@pytest.mark.db
+async def test_cli_reports_a_failing_llm_and_leaves_the_session_in_progress(
+    api_server: Any, db: Any, tmp_path: Path
+) -> None:
+    sid = (await api_server.create_session())["id"]
+    script = tmp_path / "s.yaml"
+    script.write_text('- {at: 5, say: "Hello there."}\n')
+    async with FakeOpenAIServer() as llm_server:
+        llm_server.fail_statuses = [500] * 50
+        env = _env(
+            tmp_path,
+            SHADOWS_AGENT_API_URL=api_server.url,
+            SHADOWS_AGENT_API_TOKEN=api_server.internal_token,
+            OPENAI_API_KEY="sk-fake",
+            SHADOWS_AGENT_LLM_BASE_URL=llm_server.url,
+            SHADOWS_AGENT_LLM_MODEL="fake-model",
+        )
+        code, _, err = await _run_cli("--session", sid, "--script", str(script), env=env)
+    assert code == 1 and "the LLM failed" in err, err
+    row = await (await db.execute("select status from sessions where id = %s", (sid,))).fetchone()
+    assert row["status"] == "in_progress"
