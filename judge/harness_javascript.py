@@ -40,7 +40,10 @@ for (;;) {
   const gen = Atomics.load(st, 1);
   if (gen % 2 === 1) {
     if (Atomics.wait(st, 1, gen, workerData.limitMs) === 'timed-out') {
-      const rec = {i: Atomics.load(st, 0), ok: false, kind: 'timeout', msg: 'time limit exceeded', ms: workerData.limitMs};
+      const i = Atomics.load(st, 0);
+      const rec = i < 0
+        ? {fatal: 'load', kind: 'timeout', msg: 'top-level code took longer than the per-test time limit'}
+        : {i, ok: false, kind: 'timeout', msg: 'time limit exceeded', ms: workerData.limitMs};
       fs.writeSync(3, JSON.stringify(rec) + '\\n');
       process.kill(process.pid, 'SIGKILL');
     }
@@ -113,11 +116,17 @@ function load() {
   }
   const module = { exports: {} };
   let found;
+  Atomics.store(state, 0, -1);
+  Atomics.add(state, 1, 1);  // the watchdog times the candidate's top-level code too
+  Atomics.notify(state, 1);
   try {
     found = script.runInThisContext()(module, module.exports, require);
   } catch (e) {
     writeLine(JSON.stringify({ fatal: 'load', msg: describe(e).slice(0, MESSAGE) }));
     return null;
+  } finally {
+    Atomics.add(state, 1, 1);
+    Atomics.notify(state, 1);
   }
   if (found && typeof found === 'object' && typeof found[FUNCTION] === 'function') return found[FUNCTION].bind(found);
   if (typeof found === 'function' && found.prototype && typeof found.prototype[FUNCTION] === 'function') {

@@ -75,7 +75,11 @@ def _emit(i, ok, value=None, kind=None, msg=None):
 
 
 def _on_alarm(signum, frame):
-    _emit(_STATE["i"], False, kind="timeout", msg="time limit exceeded")
+    if _STATE["i"] < 0:
+        msg = "top-level code took longer than the per-test time limit"
+        _write(json.dumps({{"fatal": "load", "kind": "timeout", "msg": msg}}) + "\n")
+    else:
+        _emit(_STATE["i"], False, kind="timeout", msg="time limit exceeded")
     os._exit(0)
 
 
@@ -123,17 +127,20 @@ def main():
         return
     ns = {{"__name__": "solution", "__builtins__": __builtins__}}
     sys.setrecursionlimit(20000)
+    signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, limit_ms / 1000.0)
     try:
         exec(code, ns)
     except BaseException as e:
+        signal.setitimer(signal.ITIMER_REAL, 0)
         _write(json.dumps({{"fatal": "load", "msg": _describe(e)[:MESSAGE]}}) + "\n")
         return
+    signal.setitimer(signal.ITIMER_REAL, 0)
     fn = _find_function(ns)
     if fn is None:
         _write(json.dumps({{"fatal": "load", "msg": "solution.py does not define %s()" % FUNCTION}}) + "\n")
         return
     _OUT.take(), _ERR.take()
-    signal.signal(signal.SIGALRM, _on_alarm)
     limit_s = limit_ms / 1000.0
     for i in range(start, len(tests)):
         args = tests[i]

@@ -151,7 +151,8 @@ def _run_tests(
             if kind == "compile":
                 return [], processes, parsed.fatal
             msg = str(parsed.fatal.get("msg", "the code could not be loaded"))
-            results += [all_tests_result(t, Verdict.RUNTIME_ERROR, msg) for t in tests[start:]]
+            verdict = Verdict.TIME_LIMIT if parsed.fatal.get("kind") == "timeout" else Verdict.RUNTIME_ERROR
+            results += [all_tests_result(t, verdict, msg) for t in tests[start:]]
             break
         for rec in parsed.records:
             test = tests[rec["i"]]

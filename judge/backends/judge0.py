@@ -149,7 +149,8 @@ def report_from_result(
             failed = [all_tests_result(t, Verdict.COMPILE_ERROR, None) for t in tests]
             output = message[:_COMPILE_OUTPUT_CHARS]
             return make_report(request, failed, timings, 1, compile_output=output, backend="judge0")
-        not_loaded = [all_tests_result(t, Verdict.RUNTIME_ERROR, message) for t in tests]
+        verdict = Verdict.TIME_LIMIT if parsed.fatal.get("kind") == "timeout" else Verdict.RUNTIME_ERROR
+        not_loaded = [all_tests_result(t, verdict, message) for t in tests]
         return make_report(request, not_loaded, timings, 1, backend="judge0")
     per_test_ms = request.limits.time_limit_s * 1000
     results: list[TestResult] = [

@@ -379,3 +379,19 @@ def test_output_cap_applies_per_test_and_excerpts_are_bounded(sandbox, judge_set
     assert report.verdict is Verdict.ACCEPTED
     excerpt = report.tests[0].stdout
     assert excerpt is not None and 1000 <= len(excerpt) <= 2000 and set(excerpt) == {"x"}
+
+
+@pytest.mark.parametrize(
+    ("language", "source"),
+    [
+        ("python", "while True:\n    pass\n\ndef sum_pair(a, b):\n    return a + b\n"),
+        ("javascript", "for (;;) {}\nfunction sumPair(a, b) { return a + b; }\n"),
+    ],
+)
+def test_top_level_code_that_hangs_is_one_time_limit_for_every_test(
+    sandbox, judge_settings, language, source
+):
+    report = judge(sandbox, judge_settings, "sum-pair", language, source, limits=RunLimits(time_limit_s=0.5))
+    assert {t.verdict for t in report.tests} == {Verdict.TIME_LIMIT}
+    assert report.processes == 1  # not one hanging process per test
+    assert report.tests[0].message is not None and "top-level" in report.tests[0].message
