@@ -64,6 +64,7 @@ class AgentSettings(BaseSettings):
     # Interview behaviour.
     coding_checkin_s: float = 90.0
     time_warnings_min: tuple[int, ...] = (10, 5)
+    candidate_rejoin_grace_s: float = 120.0  # a candidate gone this long ends the interview
     overtime_s: float = 180.0  # after time is up: wrap-up grace before the interview is ended
     snapshot_stale_s: float = 5.0
     editor_rpc_timeout_s: float = 5.0

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from livekit.agents import AgentServer, JobContext, JobProcess
+from livekit.agents.voice.room_io import RoomOptions
 from livekit.plugins import silero  # plugins register on import, which must be the main thread
 
 from agent.api_client import ApiClient
@@ -19,6 +20,7 @@ from agent.context import SessionContext
 from agent.errors import ApiError, SessionFinishedError, SessionNotFoundError
 from agent.interview import InterviewTasks, attach_interview, build_interview
 from agent.practice import offline_practice_context
+from agent.presence import CandidatePresence
 from agent.prompts import validate_all
 from agent.providers import ProviderConfigError, build_session
 from agent.recorder import EventRecorder
@@ -77,10 +79,13 @@ class InterviewJob:
     recorder: EventRecorder | None = None
     capture: Any = None
     tasks: InterviewTasks | None = None
+    presence: CandidatePresence | None = None
 
     async def shutdown(self, reason: str) -> None:
         """Stop the timers, flush every event, mark the session complete with the final code, close."""
         try:
+            if self.presence is not None:
+                await self.presence.aclose()
             if self.tasks is not None:
                 await self.tasks.aclose()
             state = self.state
@@ -165,10 +170,24 @@ async def entrypoint(ctx: JobContext) -> None:
     if job.recorder is not None:
         job.capture = attach_capture(session, job.recorder, state.elapsed_s)
 
-    await session.start(agent=agent, room=ctx.room)
+    # A reload or dropped connection must not end the interview: presence decides when absence is final.
+    await session.start(agent=agent, room=ctx.room, room_options=RoomOptions(close_on_disconnect=False))
     if not console:
         participant = await ctx.wait_for_participant()
         channel.candidate_identity = participant.identity
+
+        async def gone() -> None:
+            if not state.ended:
+                state.ended, state.end_reason = True, "candidate_left"
+                ctx.shutdown(reason="candidate_left")
+
+        def rejoined(identity: str) -> None:
+            channel.candidate_identity = identity
+
+        job.presence = CandidatePresence(
+            ctx.room, state.clock, grace_s=settings.candidate_rejoin_grace_s, on_gone=gone, on_rejoin=rejoined
+        )
+        job.presence.candidate = participant.identity
     job.tasks = attach_interview(session, state)
     logger.info(
         "interview running: phase %s, resumed=%s, recording=%s",

@@ -6,21 +6,25 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from livekit import rtc
 from livekit.agents import vad
 from livekit.agents.testing import fake_job_context
 from livekit.plugins import deepgram, openai
 
 from agent.api_client import ApiClient
 from agent.errors import ApiError, SessionNotFoundError
+from agent.presence import CandidatePresence
 from agent.providers import build_session, turn_handling
 from agent.settings import get_settings
 from agent.worker import create_server, entrypoint, load_context, prewarm, session_id_from_metadata
 from tests.conftest import free_port
+from tests.fakes.clock import ManualClock
 from tests.fakes.interview import test_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -204,3 +208,35 @@ def test_placeholder_secrets_are_refused_outside_local_and_test():
         environment="production", api_token="t" * 40, livekit_api_key="APIabc", livekit_api_secret="s" * 40
     )
     assert ok.environment == "production"
+
+
+@dataclass
+class _Participant:
+    identity: str
+    kind: int = rtc.ParticipantKind.PARTICIPANT_KIND_STANDARD
+
+
+async def test_candidate_who_returns_within_the_grace_period_keeps_the_interview():
+    room: rtc.EventEmitter[str] = rtc.EventEmitter()  # the room's participant events, without a server
+    clock = ManualClock()
+    gone: list[bool] = []
+    identities: list[str] = []
+
+    async def on_gone() -> None:
+        gone.append(True)
+
+    presence = CandidatePresence(room, clock, grace_s=120, on_gone=on_gone, on_rejoin=identities.append)  # type: ignore[arg-type]
+    presence.candidate = "cand-1"
+    room.emit("participant_disconnected", _Participant("cand-1"))
+    await clock.advance(100, step=10)
+    room.emit("participant_connected", _Participant("agent-x", rtc.ParticipantKind.PARTICIPANT_KIND_AGENT))
+    assert identities == [] and not gone  # another agent is not the candidate
+    room.emit("participant_connected", _Participant("cand-1b"))  # reloaded from a new tab
+    await clock.advance(200, step=10)
+    assert not gone and identities == ["cand-1b"] and presence.candidate == "cand-1b"
+    room.emit("participant_disconnected", _Participant("cand-1b"))
+    await clock.advance(119, step=1)
+    assert not gone
+    await clock.advance(2, step=1)
+    assert gone == [True]
+    await presence.aclose()

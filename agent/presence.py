@@ -1,0 +1,71 @@
+"""Candidate presence: a reload or network drop is not the end of the interview; a long absence is."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from livekit import rtc
+
+from agent.clock import Clock
+
+logger = logging.getLogger("shadows.agent.presence")
+
+_HUMAN_KINDS = (rtc.ParticipantKind.PARTICIPANT_KIND_STANDARD, rtc.ParticipantKind.PARTICIPANT_KIND_SIP)
+
+
+class CandidatePresence:
+    """Ends the interview (`on_gone`) when no candidate has been in the room for `grace_s` seconds.
+
+    A candidate who leaves and comes back (page reload, new device, network drop) within the grace period
+    continues the same interview; `on_rejoin` receives their (possibly new) identity.
+    """
+
+    def __init__(
+        self,
+        room: rtc.Room,
+        clock: Clock,
+        *,
+        grace_s: float,
+        on_gone: Callable[[], Awaitable[None]],
+        on_rejoin: Callable[[str], None],
+    ) -> None:
+        self._room = room
+        self._clock = clock
+        self._grace_s = grace_s
+        self._on_gone = on_gone
+        self._on_rejoin = on_rejoin
+        self._timer: asyncio.Task[None] | None = None
+        self.candidate: str | None = None
+        room.on("participant_connected", self._connected)
+        room.on("participant_disconnected", self._disconnected)
+
+    def _connected(self, participant: rtc.RemoteParticipant) -> None:
+        if participant.kind not in _HUMAN_KINDS:
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+            logger.info("candidate rejoined")
+        self.candidate = participant.identity
+        self._on_rejoin(participant.identity)
+
+    def _disconnected(self, participant: rtc.RemoteParticipant) -> None:
+        if participant.identity != self.candidate or self._timer is not None:
+            return
+        logger.info("candidate left; ending the interview in %.0fs unless they return", self._grace_s)
+        self._timer = asyncio.create_task(self._expire(), name="presence.grace")
+
+    async def _expire(self) -> None:
+        await self._clock.sleep(self._grace_s)
+        self._timer = None
+        await self._on_gone()
+
+    async def aclose(self) -> None:
+        self._room.off("participant_connected", self._connected)
+        self._room.off("participant_disconnected", self._disconnected)
+        if self._timer is not None:
+            self._timer.cancel()
+            await asyncio.gather(self._timer, return_exceptions=True)
+            self._timer = None
