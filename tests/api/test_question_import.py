@@ -229,3 +229,28 @@ async def test_cli_import_of_malformed_bank_exits_nonzero_naming_file_and_field(
     assert "[1].id" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert (await _counts(db))["questions"] == 0
+
+
+def _set_number(meta: Path, number: int) -> None:
+    lines = [f"number: {number}" if ln.startswith("number:") else ln for ln in meta.read_text().splitlines()]
+    meta.write_text("\n".join(lines) + "\n")
+
+
+async def test_reimport_after_two_questions_swap_numbers_keeps_ids_and_swaps_numbers(
+    db: Conn, db_url: str, small_bank: Path
+) -> None:
+    await _empty_bank(db)
+    await _import_questions(db_url, small_bank)
+    a, b = SMALL[0], SMALL[1]
+    cur = await db.execute("select slug, id, question_number from questions")
+    before = {r["slug"]: (r["id"], r["question_number"]) for r in await cur.fetchall()}
+    _set_number(small_bank / a / "question.yaml", before[b][1])
+    _set_number(small_bank / b / "question.yaml", before[a][1])
+
+    await _import_questions(db_url, small_bank)
+
+    cur = await db.execute("select slug, id, question_number from questions")
+    after = {r["slug"]: (r["id"], r["question_number"]) for r in await cur.fetchall()}
+    assert after[a] == (before[a][0], before[b][1])
+    assert after[b] == (before[b][0], before[a][1])
+    assert after[SMALL[2]] == before[SMALL[2]]
