@@ -36,6 +36,12 @@ async def upsert_bank(conn: Conn, questions: list[Question]) -> int:
     """Insert or update every question with its starter code, tests and references, in one transaction.
     Tests of a question are replaced as a whole so removed tests disappear."""
     async with conn.transaction():
+        # Numbers are unique: move the imported questions' current numbers out of the way first, so a bank that
+        # renumbers (e.g. swaps two questions' numbers) re-imports instead of colliding with its own old rows.
+        await conn.execute(
+            "update questions set question_number = -question_number where slug = any(%s) and question_number > 0",
+            ([q.slug for q in questions],),
+        )
         for q in questions:
             m = q.meta
             cur = await conn.execute(
