@@ -31,7 +31,19 @@ PROGRAMS = sorted(p for p in HOSTILE.iterdir() if p.suffix in LANGUAGE_BY_SUFFIX
 SOURCES = {p: p.read_text() for p in PROGRAMS}
 REFERENCES = {s: (ROOT / "questions" / "two-sum" / f"reference{s}").read_text() for s in LANGUAGE_BY_SUFFIX}
 EXPECT = re.compile(r"^(?:#|//)\s*expect:\s*(.+)$")
-LIMITS = RunLimits(time_limit_s=1.0, memory_mb=256, output_bytes=1 << 20, compile_s=30)
+LIMITS_LINE = re.compile(r"^(?:#|//)\s*limits:\s*(.+)$")
+# Memory bombs must reach 128 MB well within the per-test time even on a loaded 2-core CI machine.
+LIMITS = RunLimits(time_limit_s=1.5, memory_mb=128, output_bytes=1 << 20, compile_s=30)
+
+
+def program_limits(path: Path) -> RunLimits:
+    """The suite's limits, with the overrides a program's second line declares (`limits: time_limit_s=5`)."""
+    lines = SOURCES[path].splitlines()
+    match = LIMITS_LINE.match(lines[1]) if len(lines) > 1 else None
+    if match is None:
+        return LIMITS
+    overrides = dict(item.split("=", 1) for item in match.group(1).split())
+    return LIMITS.model_copy(update={k: type(getattr(LIMITS, k))(v) for k, v in overrides.items()})
 
 
 def expected_verdicts(path: Path) -> set[Verdict]:
@@ -107,7 +119,8 @@ async def test_hostile_program_is_contained(
     canary_path, file_canary = host_canary
     source = fill(SOURCES[program], port=loopback_listener.port, canary_path=canary_path)
     language = LANGUAGE_BY_SUFFIX[program.suffix]
-    request = RunRequest.for_question(question, language=language, source=source, mode="run", limits=LIMITS)
+    limits = program_limits(program)
+    request = RunRequest.for_question(question, language=language, source=source, mode="run", limits=limits)
 
     report = await judge.run(request)
 

@@ -1,4 +1,5 @@
 // expect: memory_limit runtime_error
+// limits: time_limit_s=6
 #include <bits/stdc++.h>
 using namespace std;
 
