@@ -3,6 +3,7 @@
 //   node drive_join.cjs '{"scenario": "interview", "url": "...", "code": "...", "screenshot": "optional.png"}'
 //   node drive_join.cjs '{"scenario": "pages", "urls": {"name": "...", ...}}'
 "use strict";
+const fs = require("node:fs");
 const path = require("node:path");
 
 const WEB = path.resolve(__dirname, "../../web");
@@ -22,6 +23,21 @@ const CHROMIUM_ARGS = [
 ];
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/** axe-core's accessibility violations on the page as it is now (evaluated over CDP, so the page's CSP holds). */
+async function accessibility(page) {
+  const source = fs.readFileSync(require.resolve("axe-core/axe.min.js", { paths: [WEB] }), "utf8");
+  await page.evaluate(source);
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.join(" ")).slice(0, 5),
+    }));
+  });
+}
 
 async function editorText(page) {
   return page.$$eval(".cm-content .cm-line", (lines) => lines.map((l) => l.textContent).join("\n"));
@@ -92,6 +108,7 @@ async function interview(page, plan) {
     retry_text: document.getElementById("call-start").textContent,
   }));
   out.run_enabled_after_call_failure = await page.isEnabled("#run");
+  out.accessibility = await accessibility(page);
   if (plan.screenshot) await page.screenshot({ path: plan.screenshot, fullPage: true });
 
   await page.reload();
@@ -124,6 +141,7 @@ async function pages(page, plan) {
       shown.language = await tab.textContent("#editor-language");
       shown.code = await editorText(tab);
     }
+    if (plan.axe) shown.accessibility = await accessibility(tab);
     seen[name] = shown;
     await tab.close();
   }

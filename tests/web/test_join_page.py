@@ -90,6 +90,9 @@ async def test_join_link_opens_the_problem_runs_code_and_survives_voice_failure(
     assert seen["call"]["retry_visible"] and seen["call"]["retry_text"] == "Retry"
     assert seen["run_enabled_after_call_failure"]
 
+    # axe-core on the full page (problem, editor, results with hidden tests, failed call): no violations.
+    assert seen["accessibility"] == [], seen["accessibility"]
+
     # A reload keeps the session (invite held for this tab) and the candidate's code.
     assert seen["reloaded"]["title"] == "Two Sum"
     assert seen["reloaded_code"] == seen["edited"], "Ctrl+Enter ran the code without editing it"
@@ -121,6 +124,7 @@ async def test_unusable_links_say_why_and_are_forgotten(api_server: ApiServer, d
 
     seen = await drive(
         "pages",
+        axe=True,
         urls={
             "invalid": f"{api_server.url}/join#invite=not-a-real-invite",
             "missing": f"{api_server.url}/join",
@@ -136,6 +140,7 @@ async def test_unusable_links_say_why_and_are_forgotten(api_server: ApiServer, d
     assert seen["finished"]["notice"]["title"] == "This interview has already finished"  # 409
     assert seen["cancelled"]["notice"]["title"] == "This interview was cancelled"  # 409 session_cancelled
     for name, page in seen.items():
+        assert page["accessibility"] == [], (name, page["accessibility"])
         assert page["app_hidden"], name
         assert not page["notice"]["retry_visible"], f"{name}: retrying cannot help"
         assert page["stored_invite"] is None, f"{name}: a refused invite is not kept"

@@ -52,7 +52,8 @@ export class CodeEditor {
           keymap.of([indentWithTab]), // Esc then Tab moves focus out of the editor (CodeMirror's tab-trap escape)
           this.languageSlot.of(indentUnit.of(INDENT[language])), // highlighting arrives with the mode's chunk
           this.readOnlySlot.of(EditorState.readOnly.of(false)),
-          EditorView.contentAttributes.of({ "aria-label": `Code editor (${language})` }),
+          // tabindex 0 restates the contenteditable's place in the tab order for tools that only count tabindex
+          EditorView.contentAttributes.of({ "aria-label": `Code editor (${language})`, tabindex: "0" }),
           EditorView.updateListener.of((update) => {
             if (!update.docChanged) return;
             this.version += 1;
