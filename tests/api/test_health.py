@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import psycopg
 from prometheus_client.parser import text_string_to_metric_families
 from psycopg import sql
@@ -19,6 +21,18 @@ async def _samples(server: ApiServer) -> dict[tuple[str, frozenset], float]:
         for s in family.samples:
             out[(s.name, frozenset(s.labels.items()))] = s.value
     return out
+
+
+def _refs(node: object) -> Iterator[str]:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "$ref":
+                yield str(v)
+            else:
+                yield from _refs(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _refs(v)
 
 
 def _value(samples: dict[tuple[str, frozenset], float], name: str, **labels: str) -> float:
@@ -107,3 +121,20 @@ async def test_routes_answer_503_database_unavailable_when_the_database_is_gone(
     assert r.status_code == 503, r.text
     assert r.json()["error"]["code"] == "database_unavailable"
     assert r.headers.get("retry-after") == "1"
+
+
+async def test_openapi_document_describes_json_and_multipart_session_creation(api_server: ApiServer) -> None:
+    r = await api_server.client.get("/openapi.json")
+    assert r.status_code == 200
+    doc = r.json()
+    create = doc["paths"]["/v1/sessions"]["post"]["requestBody"]["content"]
+    assert set(create) == {"application/json", "multipart/form-data"}
+    schema = create["application/json"]["schema"]
+    assert schema["required"] == ["candidate"]
+    assert schema["properties"]["candidate"]["properties"]["email"]["format"] == "email"
+    # Every reference in the document resolves.
+    refs = list(_refs(doc))
+    assert refs
+    for ref in refs:
+        assert ref.removeprefix("#/components/schemas/") in doc["components"]["schemas"], ref
+    assert "/metrics" not in doc["paths"]
