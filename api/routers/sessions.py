@@ -19,11 +19,31 @@ from api.schemas import SessionCreate, SessionCreated, SessionDetail, SessionPag
 
 router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
 
+
+def _inline_schema(model: type[SessionCreate]) -> dict[str, Any]:
+    """The model's JSON schema with its nested models inlined. The body is read by hand (JSON or multipart), so
+    FastAPI never adds SessionCreate to #/components/schemas and a $ref to it would dangle."""
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return resolve(defs[ref.removeprefix("#/$defs/")])
+            return {k: resolve(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [resolve(v) for v in node]
+        return node
+
+    return dict(resolve(schema))
+
+
 CREATE_OPENAPI: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/SessionCreate"}},
+            "application/json": {"schema": _inline_schema(SessionCreate)},
             "multipart/form-data": {
                 "schema": {
                     "type": "object",
