@@ -36,8 +36,6 @@ def web_dist() -> Path:
     """web/dist, rebuilt by scripts/build-web.sh when missing or older than the sources."""
     if shutil.which("node") is None or shutil.which("npm") is None:
         pytest.skip("node/npm are not installed (scripts/setup.sh installs them)")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"chromium is not installed at {CHROMIUM} (scripts/setup.sh installs it)")
     index = DIST / "index.html"
     playwright = WEB / "node_modules" / "playwright-core"
     if not index.exists() or not playwright.exists() or index.stat().st_mtime < _newest_source_mtime():
@@ -52,6 +50,8 @@ def web_dist() -> Path:
 @pytest.fixture
 def api_settings(api_settings: ApiSettings, web_dist: Path) -> ApiSettings:
     """The shared settings, serving this checkout's web/dist whatever the working directory."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"chromium is not installed at {CHROMIUM} (scripts/setup.sh installs it)")
     return api_settings.model_copy(update={"web_dir": web_dist})
 
 
