@@ -357,12 +357,8 @@ def running_stack(workers: int, pool_max: int, nice: int, synchronous_commit: st
             pg_pid,
             org_key,
             api_log,
-            f"{shown}  (DB pool max {pool_max}, nice {nice} for processes and autogroups"
-            + (
-                f"; synchronous_commit={synchronous_commit}, NOT durable)"
-                if synchronous_commit != "on"
-                else ")"
-            ),
+            f"`{shown}` (DB pool max {pool_max} per process; nice {nice} for processes and autogroups)"
+            + ("; synchronous_commit=off, NOT durable" if synchronous_commit != "on" else ""),
             pg.data,
         )
     finally:
@@ -762,7 +758,7 @@ def render(
         f"- Machine: {info['cpu']}; {info['memory']} RAM; load average before the run {info['loadavg']}",
         f"- Software: {info['software']}",
         f"- Command: `{command}`",
-        f"- API: `{api_command}`; "
+        f"- API: {api_command}; "
         + (
             "PostgreSQL **not durable** (synchronous_commit off: a diagnostic run)"
             if "NOT durable" in api_command
