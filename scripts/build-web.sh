@@ -9,6 +9,12 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   exit 0
 fi
 
+# Vite 8 needs Node 20.19+ (Debian 12's own nodejs is 18; NodeSource or a newer distribution provides 20/22).
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; then
+  echo "build-web: node $(node --version) is too old (need 20.19 or newer); skipping the web client build." >&2
+  exit 0
+fi
+
 stamp=node_modules/.package-lock.sha256
 want="$(sha256sum package-lock.json | cut -d' ' -f1)"
 if [[ ! -d node_modules ]] || [[ ! -f "$stamp" ]] || [[ "$(cat "$stamp")" != "$want" ]]; then

@@ -36,6 +36,10 @@ def web_dist() -> Path:
     """web/dist, rebuilt by scripts/build-web.sh when missing or older than the sources."""
     if shutil.which("node") is None or shutil.which("npm") is None:
         pytest.skip("node/npm are not installed (scripts/setup.sh installs them)")
+    version = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    major, minor = (int(x) for x in version.lstrip("v").split(".")[:2])
+    if (major, minor) < (20, 19):
+        pytest.skip(f"node {version} is too old for the web build (needs 20.19+)")
     index = DIST / "index.html"
     playwright = WEB / "node_modules" / "playwright-core"
     if not index.exists() or not playwright.exists() or index.stat().st_mtime < _newest_source_mtime():
