@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import hashlib
-import json
 import logging
 import os
 import random
@@ -33,6 +31,7 @@ from typing import Any, Protocol
 
 from agent.context import EventIn, StoredEvent
 from agent.errors import ApiError
+from agent.spool import append_lines, read_lines, remove, try_lock
 
 logger = logging.getLogger(__name__)
 
@@ -101,10 +100,10 @@ class EventRecorder:
         self._client = client
         self.session_id = session_id
         self.spool_path = Path(spool_path)
-        self._lock_fd = _try_lock(self.spool_path)
+        self._lock_fd = try_lock(self.spool_path)
         if self._lock_fd is None:  # another live process owns this session's spool
             self.spool_path = self.spool_path.with_name(f"{session_id}.{os.getpid()}.jsonl")
-            self._lock_fd = _try_lock(self.spool_path)
+            self._lock_fd = try_lock(self.spool_path)
         self.rejected_path = self.spool_path.with_name(self.spool_path.name + ".rejected")
         self._clock = clock
         self._batch_size = max(1, min(batch_size, 200))
@@ -129,7 +128,7 @@ class EventRecorder:
         self._task: asyncio.Task[None] | None = None
         # A spool left by a crashed process goes first. Read once at construction: it is small
         # (only what accumulated during an outage) and this runs before the conversation starts.
-        for event in _read_spool(self.spool_path):
+        for event in read_lines(self.spool_path):
             self._spool.append(_Queued.of(self._next_ordinal(), event))
         if self._spool:
             self.stats.recorded += len(self._spool)
@@ -148,7 +147,7 @@ class EventRecorder:
         self.stats.recorded += 1
         if self._closed:
             # Late events (e.g. emitted while the session shuts down) still must not be lost.
-            _append_spool(self.spool_path, [event])
+            append_lines(self.spool_path, [event])
             self.stats.spooled += 1
             return event.idempotency_key
         self._next_ordinal()
@@ -197,7 +196,7 @@ class EventRecorder:
                 await self._task
         self._closed = True
         if self._pending:
-            await asyncio.to_thread(_append_spool, self.spool_path, [q.event for q in self._pending])
+            await asyncio.to_thread(append_lines, self.spool_path, [q.event for q in self._pending])
             self.stats.spooled += len(self._pending)
             self._pending.clear()
         if not delivered:
@@ -270,7 +269,7 @@ class EventRecorder:
             self._spool_sent += len(batch)
             self._advance(batch[-1].ordinal)
             await self._spool_pending()  # events recorded meanwhile keep their place behind the spool
-        await asyncio.to_thread(_remove, self.spool_path)
+        await asyncio.to_thread(remove, self.spool_path)
         self._spool.clear()
         self._spool_sent = 0
         return True
@@ -303,7 +302,7 @@ class EventRecorder:
                 "session %s: API refused event %s (%s: %s); kept in %s",
                 self.session_id, batch[0].event.type, e.code, e.status, self.rejected_path.name,
             )  # fmt: skip
-            await asyncio.to_thread(_append_spool, self.rejected_path, [batch[0].event])
+            await asyncio.to_thread(append_lines, self.rejected_path, [batch[0].event])
             self.stats.rejected += 1
         except Exception as e:
             # Not an API answer (a bug, a malformed response): keep the events and try again later
@@ -325,7 +324,7 @@ class EventRecorder:
         if not self._pending:
             return
         moved = list(self._pending)
-        await asyncio.to_thread(_append_spool, self.spool_path, [q.event for q in moved])
+        await asyncio.to_thread(append_lines, self.spool_path, [q.event for q in moved])
         self._spool.extend(moved)
         for _ in moved:
             self._pending.popleft()
@@ -356,7 +355,7 @@ async def replay_spools(
     results: dict[str, bool] = {}
     paths = await asyncio.to_thread(lambda: sorted(Path(spool_dir).glob("*.jsonl")))
     for path in paths:
-        fd = _try_lock(path)
+        fd = try_lock(path)
         if fd is None:
             continue  # a live recorder owns it
         os.close(fd)
@@ -366,59 +365,3 @@ async def replay_spools(
             continue
         results[path.name] = await recorder.aclose(max_wait=max_wait)
     return results
-
-
-def _try_lock(spool: Path) -> int | None:
-    """An fd holding an exclusive flock on ``<spool>.lock``, or None when another process holds it."""
-    spool.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(spool.with_name(spool.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(fd)
-        return None
-    return fd
-
-
-def _append_spool(path: Path, events: Sequence[EventIn]) -> None:
-    """Append JSON lines and fsync; duplicates are harmless (same idempotency keys)."""
-    created = not path.exists()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = "".join(e.model_dump_json() + "\n" for e in events).encode()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    if created:  # make the new directory entry durable too
-        dfd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-
-
-def _read_spool(path: Path) -> list[EventIn]:
-    if not path.exists():
-        return []
-    events: list[EventIn] = []
-    seen: set[str] = set()
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            event = EventIn.model_validate(json.loads(line))
-        except ValueError:
-            # A crash mid-append can leave a torn last line; everything before it is intact.
-            logger.warning("spool %s: skipping unreadable line %d", path.name, n)
-            continue
-        if event.idempotency_key not in seen:
-            seen.add(event.idempotency_key)
-            events.append(event)
-    return events
-
-
-def _remove(path: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()
