@@ -581,11 +581,39 @@ def _frame_owner(frame: str) -> tuple[str, str]:
     return "stdlib " + Path(path).stem, f"{func} ({Path(path).name})"
 
 
+# Each sample goes to the first category whose marker function is on its stack (so the shares add up to 100%).
+PROFILE_CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("read_public_question (4 queries)", ("read_public_question",)),
+    ("session_for_invite (1 query)", ("session_for_invite",)),
+    ("require_org (API-key lookup)", ("require_org",)),
+    ("pick_question", ("pick_question",)),
+    ("insert_session (transaction, 2 inserts, re-select)", ("insert_session",)),
+    ("mint_candidate_token (LiveKit JWT)", ("mint_candidate_token",)),
+    ("sync dependency run in the thread pool", ("run_in_threadpool", "WorkerThread.run")),
+    ("FastAPI building an overridden dependant per request", ("get_dependant", "get_typed_signature")),
+    ("response validation and serialisation", ("serialize_response", "_prepare_response_content")),
+    ("request body read and validation", ("_read_create_body", "request_body_to_args", "Request.body")),
+    ("access log (structlog)", ("BoundLoggerBase._proxy_to_logger",)),
+    ("pool checkout and return", ("get_conn",)),
+    ("other middleware, routing, endpoint code", ("MetricsMiddleware.__call__",)),
+    ("uvicorn / httptools protocol", ("HttpToolsProtocol.data_received", "RequestResponseCycle.send")),
+    ("event loop and the rest", ()),
+)
+
+
+def _category(functions: set[str]) -> str:
+    for label, markers in PROFILE_CATEGORIES:
+        if not markers or any(m in functions for m in markers):
+            return label
+    return PROFILE_CATEGORIES[-1][0]
+
+
 def summarise_profile(spy: subprocess.Popen[bytes], out: Path) -> list[str]:
-    """Wait for py-spy; then where the API's on-CPU samples were: self share by owner (package, stdlib
-    module, or our package) and inclusive share of our own functions."""
+    """Wait for py-spy; then where the API's on-CPU samples were: by category (exclusive, adds up to 100%),
+    self share by owner (package, stdlib module, or our package) and inclusive share of our own functions."""
     spy.wait(120)
     by_owner: dict[str, int] = {}
+    by_category: dict[str, int] = {}
     ours: dict[str, int] = {}
     total = 0
     for line in out.read_text().splitlines() if out.exists() else []:
@@ -597,12 +625,20 @@ def summarise_profile(spy: subprocess.Popen[bytes], out: Path) -> list[str]:
         total += count
         owner, _ = _frame_owner(frames[-1])
         by_owner[owner] = by_owner.get(owner, 0) + count
+        category = _category({f.split(" (", 1)[0] for f in frames})
+        by_category[category] = by_category.get(category, 0) + count
         for loc in {loc for o, loc in map(_frame_owner, frames) if o.startswith("shadows api")}:
             if "(api/cli.py)" not in loc:
                 ours[loc] = ours.get(loc, 0) + count
     if not total:
         return [f"    profile: no samples in {out}"]
-    lines = [f"    profile: {total} samples in {out}; self share by owner:"]
+    lines = [f"    profile: {total} samples in {out}; by category:"]
+    lines += [
+        f"      {100 * by_category[label] / total:5.1f}%  {label}"
+        for label, _ in PROFILE_CATEGORIES
+        if by_category.get(label)
+    ]
+    lines.append("    self share by owner:")
     lines += [
         f"      {100 * n / total:5.1f}%  {k}" for k, n in sorted(by_owner.items(), key=lambda kv: -kv[1])[:12]
     ]
