@@ -198,4 +198,22 @@ describe("CallController", () => {
     rooms[1].emit(RoomEvent.Disconnected, DisconnectReason.ROOM_DELETED);
     expect(calls.statuses.at(-1)?.[0]).toBe("ended");
   });
+
+  it("hangs up once the interview has ended and the interviewer has left", async () => {
+    const { calls, listener } = recorder();
+    const { call } = controller(listener);
+    await call.start();
+    const agent = { identity: "agent", isAgent: true, attributes: {} };
+    rooms[0].remoteParticipants.set("agent", agent);
+    rooms[0].emit(RoomEvent.ParticipantConnected, agent);
+    rooms[0].textHandlers.get("interview.event")!(textReader('{"type":"ended","reason":"completed"}'), { identity: "agent" });
+    await flush();
+    expect(call.status).toBe("connected");
+    rooms[0].remoteParticipants.delete("agent");
+    rooms[0].emit(RoomEvent.ParticipantDisconnected, agent);
+    await flush();
+    expect(call.status).toBe("ended");
+    expect(rooms[0].disconnected).toBe(true);
+    expect(calls.events).toEqual([{ type: "ended", reason: "completed" }]);
+  });
 });

@@ -61,6 +61,7 @@ export class CallController {
   private statusValue: CallStatus = "idle";
   private leaving = false;
   private attempts = 0;
+  private interviewEnded = false;
   private sentVersion = 0;
   private readonly audioElements = new Set<HTMLMediaElement>();
   readonly scheduler: SnapshotScheduler;
@@ -205,7 +206,11 @@ export class CallController {
         this.refreshAgent();
         if (p.isAgent) void this.pushSnapshot(true); // the agent starts with the current code, not the starter
       })
-      .on(RoomEvent.ParticipantDisconnected, () => this.refreshAgent())
+      .on(RoomEvent.ParticipantDisconnected, (p: RemoteParticipant) => {
+        this.refreshAgent();
+        // The interviewer said goodbye (`ended`) and left: hang up rather than sit in an empty room.
+        if (p.isAgent && this.interviewEnded && !this.agent()) void this.leave();
+      })
       .on(RoomEvent.ParticipantAttributesChanged, (_changed: Record<string, string>, p: Participant) => {
         if (p !== room.localParticipant) this.refreshAgent();
       })
@@ -241,6 +246,7 @@ export class CallController {
   private async readEvent(reader: TextStreamReader): Promise<void> {
     try {
       const event = parseInterviewEvent(await reader.readAll());
+      if (event?.type === "ended") this.interviewEnded = true;
       if (event) this.listener.event(event);
     } catch (error) {
       console.warn("interview.event not read:", (error as Error).name);

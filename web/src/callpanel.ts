@@ -34,6 +34,7 @@ export class CallPanel implements CallListener {
   private readonly captions = byId("captions");
   private readonly captionLines = new Map<string, HTMLElement>();
   private muted = false;
+  private over = false;
 
   constructor(
     private readonly hooks: {
@@ -82,7 +83,7 @@ export class CallPanel implements CallListener {
         ? `${detail ?? "We could not reach the voice server."} You can keep reading, editing and running your code; press Retry to try the call again.`
         : (detail ?? "");
     const canStart = status === "idle" || status === "failed" || status === "ended";
-    this.startButton.hidden = !canStart;
+    this.startButton.hidden = !canStart || this.over;
     this.startButton.textContent = status === "idle" ? "Start the call" : status === "failed" ? "Retry" : "Rejoin the call";
     this.startButton.disabled = !canStart;
     this.muteButton.hidden = status !== "connected";
@@ -105,6 +106,10 @@ export class CallPanel implements CallListener {
   }
 
   event(event: InterviewEvent): void {
+    if (event.type === "ended") {
+      this.over = true; // no Rejoin after the interview is over
+      this.startButton.hidden = true;
+    }
     this.hooks.onEvent(event);
   }
 
