@@ -83,3 +83,12 @@ def test_internal_error_exits_non_zero_with_the_report(judge_settings):
                extra_env={"SHADOWS_JUDGE_PYTHON_BIN": "/nonexistent/python3"})  # fmt: skip
     assert proc.returncode == 1
     assert json.loads(proc.stdout)["verdict"] == "internal_error"
+
+
+def test_prepare_builds_the_per_host_caches_and_reports_them(judge_settings):
+    proc = cli("prepare", settings=judge_settings)
+    assert proc.returncode == 0, proc.stderr
+    built = json.loads(proc.stdout)
+    assert built["cpp_precompiled"] is True and built["javac_archive"] is True
+    assert (Path(built["cpp"]) / "shadows_runtime.o").is_file()
+    assert (Path(built["java"]) / "classes" / "shadows" / "R.class").is_file()
