@@ -1,0 +1,67 @@
+// @vitest-environment jsdom
+/// <reference types="vite/client" />
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { CallController } from "./call";
+import { CallPanel } from "./callpanel";
+import page from "../index.html?raw";
+
+function panel() {
+  const events: unknown[] = [];
+  const hooks = { onEvent: (e: unknown) => events.push(e), onAgentPresent: vi.fn(), onStatus: vi.fn() };
+  const p = new CallPanel(hooks);
+  const controller = { status: "connected", start: vi.fn(async () => undefined), sendChat: vi.fn(async () => true) };
+  p.bind(async () => controller as unknown as CallController);
+  return { p, hooks, events, controller };
+}
+
+const $ = (id: string) => document.getElementById(id)!;
+
+describe("call panel", () => {
+  beforeEach(() => {
+    document.documentElement.innerHTML = page; // the real page's markup (a trusted file)
+  });
+
+  it("offers Start, then Retry after a failure, and keeps the page usable", () => {
+    const { p } = panel();
+    expect($("call-start").textContent).toBe("Start the call");
+    p.status("failed", "We could not reach the voice server.");
+    expect($("call-status").textContent).toBe("Voice connection failed.");
+    expect($("call-detail").textContent).toMatch(/keep reading, editing and running your code/);
+    expect($("call-start").hidden).toBe(false);
+    expect($("call-start").textContent).toBe("Retry");
+    expect($("chat-form").hidden).toBe(true);
+  });
+
+  it("shows mute and typing only while connected, and the agent's state", async () => {
+    const { p, hooks } = panel();
+    $("call-start").click();
+    await Promise.resolve();
+    await Promise.resolve();
+    p.status("connected");
+    expect($("call-start").hidden).toBe(true);
+    expect($("call-mute").hidden).toBe(false);
+    expect($("chat-form").hidden).toBe(false);
+    p.agentState("thinking");
+    expect($("agent-state").textContent).toBe("The interviewer is thinking…");
+    expect(hooks.onAgentPresent).toHaveBeenCalled();
+    p.phase("wrap_up");
+    expect($("interview-phase").textContent).toBe("Wrap-up");
+  });
+
+  it("updates a caption line in place by segment id", () => {
+    const { p } = panel();
+    p.transcript({ id: "s1", speaker: "interviewer", text: "Hello", final: false });
+    p.transcript({ id: "s1", speaker: "interviewer", text: "Hello, welcome", final: true });
+    p.transcript({ id: "s2", speaker: "you", text: "Hi", final: true });
+    const lines = [...$("captions").children].map((el) => el.textContent);
+    expect(lines).toEqual(["Interviewer Hello, welcome", "You Hi"]);
+  });
+
+  it("offers no Rejoin once the interview has ended", () => {
+    const { p, events } = panel();
+    p.event({ type: "ended", reason: "completed" });
+    p.status("ended");
+    expect($("call-start").hidden).toBe(true);
+    expect(events).toEqual([{ type: "ended", reason: "completed" }]);
+  });
+});
