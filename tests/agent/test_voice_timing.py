@@ -30,14 +30,14 @@ from tests.fakes.voice import (
 SPEED = 20.0
 
 
-def scaled_settings(**overrides: Any) -> Any:
+def scaled_settings(speed: float = SPEED, **overrides: Any) -> Any:
     """Production turn-taking delays (in timeline seconds) converted to real seconds for the fakes."""
     return test_settings(
-        min_endpointing_delay_s=0.5 / SPEED,
-        max_endpointing_delay_s=3.0 / SPEED,
-        coding_min_endpointing_delay_s=1.5 / SPEED,
-        coding_max_endpointing_delay_s=6.0 / SPEED,
-        coding_interruption_min_s=0.8 / SPEED,
+        min_endpointing_delay_s=0.5 / speed,
+        max_endpointing_delay_s=3.0 / speed,
+        coding_min_endpointing_delay_s=1.5 / speed,
+        coding_max_endpointing_delay_s=6.0 / speed,
+        coding_interruption_min_s=0.8 / speed,
         **overrides,
     )
 
@@ -60,23 +60,28 @@ class VoiceRun:
 
 
 async def voice_interview(
-    phase: Phase, utterances: list[Utterance], script: list[FakeResponse], **settings: Any
-):
-    timeline = Timeline(utterances, speed=SPEED)
+    phase: Phase,
+    utterances: list[Utterance],
+    script: list[FakeResponse],
+    *,
+    speed: float = SPEED,
+    **settings: Any,
+) -> VoiceRun:
+    timeline = Timeline(utterances, speed=speed)
     _, state = build_interview(make_context(minutes_left=40), api=None, recorder=FakeSink(),
                                clock=TimelineClock(timeline), channel=FakeChannel(),
-                               settings=scaled_settings(**settings))  # fmt: skip
+                               settings=scaled_settings(speed, **settings))  # fmt: skip
     llm = FakeLLM(script)
     tts = FakeTTS(timeline)
     mic = FakeAudioInput()
     speaker = FakeAudioOutput(timeline)
     session = AgentSession[InterviewState](
         vad=FakeVAD(timeline), stt=FakeSTT(timeline), llm=llm, tts=tts, userdata=state,
-        aec_warmup_duration=3.0 / SPEED,  # echo guard: no interruptions in the first 3 s of agent speech
+        aec_warmup_duration=3.0 / speed,  # echo guard: no interruptions in the first 3 s of agent speech
         turn_handling=TurnHandlingOptions(
             turn_detection="vad",
-            endpointing={"min_delay": 0.5 / SPEED, "max_delay": 3.0 / SPEED},
-            interruption={"mode": "vad", "min_duration": 0.5 / SPEED, "resume_false_interruption": False,
+            endpointing={"min_delay": 0.5 / speed, "max_delay": 3.0 / speed},
+            interruption={"mode": "vad", "min_duration": 0.5 / speed, "resume_false_interruption": False,
                           "false_interruption_timeout": None},
             preemptive_generation={"enabled": False},
         ),
@@ -127,7 +132,7 @@ async def test_thinking_aloud_mid_coding_gets_no_reply_but_addressing_the_agent_
         assert users == ["okay so I'll loop over the array and keep a map of what I've seen"]
         await run.tl.until(30)
         assert [r.text.strip() for r in run.tts.requests] == ["Go ahead.", "Yes, a dictionary is fine."]
-        assert 18 < run.tts.requests[1].t < 22  # answered promptly once the question ended
+        assert 18 < run.tts.requests[1].t < 23  # answered promptly once the question ended
         assert len(run.speaker.playouts) == 2 and run.speaker.playouts[1].interrupted is False
     finally:
         await run.aclose()
@@ -139,11 +144,12 @@ async def test_candidate_interruption_stops_agent_speech():
         Phase.APPROACH,
         [Utterance(3.0, 5.0, "Sorry, can I ask a question about the input?")],
         [say(long_reply), say("Of course, go ahead.")],
+        speed=10,  # the interruption must land inside the 2 s the candidate speaks: keep real-time slack
     )
     try:
         await run.tl.until(16)
         first = run.speaker.playouts[0]
-        assert first.duration > 10 / SPEED  # about 14 s of speech was queued
+        assert first.duration > 10 / run.tl.speed  # about 14 s of speech was queued
         assert first.interrupted is True
         assert first.finished is not None and 3.0 <= first.finished < 5.0
         assert first.position is not None and first.position < first.duration / 2
