@@ -120,7 +120,10 @@ class SessionCapture:
             if output is not None:
                 payload["output"] = output.output[:MAX_TOOL_TEXT]
                 payload["is_error"] = output.is_error
-            self._recorder.record("tool_call", payload, key=call.call_id, t=self._t(call.created_at))
+            # Some OpenAI-compatible servers number calls per process ("call_0"); scope the key to
+            # this capture so a resumed session's calls are never taken for earlier ones.
+            key = f"{self._capture_id}:{call.call_id}"
+            self._recorder.record("tool_call", payload, key=key, t=self._t(call.created_at))
 
     def _on_usage(self, ev: SessionUsageUpdatedEvent) -> None:
         # Zero counters are dropped: most fields do not apply to a given model kind.

@@ -99,7 +99,9 @@ async def test_tool_calls_are_recorded_with_arguments_output_and_error_flag() ->
         calls[0]["payload"]["output"] == "2 of 2 visible tests pass" and not calls[0]["payload"]["is_error"]
     )
     assert calls[1]["payload"]["is_error"] and "no runner" in calls[1]["payload"]["output"]
-    assert calls[0]["key"] == calls[0]["payload"]["call_id"] != calls[1]["key"]
+    assert (
+        calls[0]["key"].endswith(":" + calls[0]["payload"]["call_id"]) and calls[0]["key"] != calls[1]["key"]
+    )
 
 
 async def test_turn_metrics_carry_llm_ttft_per_assistant_message() -> None:

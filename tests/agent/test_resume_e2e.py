@@ -63,6 +63,15 @@ async def test_resumed_session_continues_without_a_second_greeting(
     assert phases == ["greeting", "problem", "approach", "coding"]  # resumed in approach, not re-entered
     assert [e["payload"].get("kind") for e in events if e["type"] == "note"].count("resumed") == 1
     assert [e["payload"]["index"] for e in events if e["type"] == "hint"] == [1, 2]
+    tools = [e["payload"]["name"] for e in events if e["type"] == "tool_call"]
+    assert tools == [
+        "begin_problem",
+        "discuss_approach",
+        "give_hint",
+        "start_coding",
+        "give_hint",
+        "run_tests",
+    ]
     runs = [e for e in events if e["type"] == "test_run"]
     assert len(runs) == 1 and runs[0]["payload"]["verdict"] == "accepted"
     status = await (await db.execute("select status from sessions where id = %s", (sid,))).fetchone()
