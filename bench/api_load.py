@@ -694,20 +694,25 @@ def load_run(
                 stack.api_log.stat().st_size,
             )
 
-        if proc.stdout.readline().strip() != "measure":
-            raise RuntimeError("the load driver failed during warm-up")
-        t0, before = time.monotonic(), sample()
-        spy = (
-            start_profiler(stack, target, seconds, profile_dir, nice)
-            if profile_dir and target.p99_ms
-            else None
-        )
-        if proc.stdout.readline().strip() != "done":
-            raise RuntimeError("the load driver failed while measuring")
-        wall, after = time.monotonic() - t0, sample()
-        profile = summarise_profile(*spy) if spy is not None else []
-        if proc.wait(60) != 0:
-            raise RuntimeError(f"the load driver exited with {proc.returncode}")
+        try:
+            if proc.stdout.readline().strip() != "measure":
+                raise RuntimeError("the load driver failed during warm-up")
+            t0, before = time.monotonic(), sample()
+            spy = (
+                start_profiler(stack, target, seconds, profile_dir, nice)
+                if profile_dir and target.p99_ms
+                else None
+            )
+            if proc.stdout.readline().strip() != "done":
+                raise RuntimeError("the load driver failed while measuring")
+            wall, after = time.monotonic() - t0, sample()
+            profile = summarise_profile(*spy) if spy is not None else []
+            if proc.wait(60) != 0:
+                raise RuntimeError(f"the load driver exited with {proc.returncode}")
+        finally:
+            if proc.poll() is None:  # a failed run must not leave the loader sending
+                proc.kill()
+                proc.wait()
         raw = json.loads(Path(cfg["out"]).read_text())
     api_s, pg_s, loader_s, busy_s = (after[i] - before[i] for i in range(4))
     lat, service = sorted(raw["fromSchedule"]), sorted(raw["service"])
