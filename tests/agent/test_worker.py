@@ -19,10 +19,19 @@ from livekit.plugins import deepgram, openai
 
 from agent.api_client import ApiClient
 from agent.errors import ApiError, SessionNotFoundError
+from agent.interview import build_interview
 from agent.presence import CandidatePresence
 from agent.providers import build_session, turn_handling
+from agent.recorder import EventRecorder
 from agent.settings import get_settings
-from agent.worker import create_server, entrypoint, load_context, prewarm, session_id_from_metadata
+from agent.worker import (
+    InterviewJob,
+    create_server,
+    entrypoint,
+    load_context,
+    prewarm,
+    session_id_from_metadata,
+)
 from tests.conftest import free_port
 from tests.fakes.clock import ManualClock
 from tests.fakes.interview import test_settings
@@ -240,3 +249,34 @@ async def test_candidate_who_returns_within_the_grace_period_keeps_the_interview
     await clock.advance(2, step=1)
     assert gone == [True]
     await presence.aclose()
+
+
+@pytest.mark.db
+async def test_job_shutdown_flushes_events_then_completes_the_session_with_the_final_code(
+    api_server, db, tmp_path
+):
+    created = await api_server.create_session(difficulty="Easy", language="python")
+    sid = created["id"]
+    api = ApiClient(api_server.url, api_server.internal_token)
+    context = await api.start_session(sid)
+    recorder = EventRecorder(api, sid, spool_path=tmp_path / f"{sid}.jsonl")
+    _, state = build_interview(
+        context, api=api, recorder=recorder, clock=ManualClock(), settings=test_settings()
+    )
+    state.editor.ingest("def two_sum(nums, target):\n    return [0, 1]\n", {"version": "7"})
+    state.record("phase_change", {"from": None, "to": "greeting"})
+    state.hints_given = 1
+    job = InterviewJob(api=api, state=state, recorder=recorder)
+    await job.shutdown("room closed")
+    async with db.cursor() as cur:
+        await cur.execute("select status, final_code, end_reason from sessions where id = %s", (sid,))
+        row = await cur.fetchone()
+        await cur.execute(
+            "select type, payload from session_events where session_id = %s order by seq", (sid,)
+        )
+        events = await cur.fetchall()
+    assert row["status"] == "completed" and row["final_code"].startswith("def two_sum")
+    assert row["end_reason"] == "room closed"
+    types = [e["type"] for e in events]
+    assert types[:2] == ["editor_snapshot", "phase_change"]
+    assert events[0]["payload"]["version"] == 7
