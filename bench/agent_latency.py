@@ -5,8 +5,8 @@ Configurations (one process, run one after the other):
 - `bare` (baseline): livekit's own pipeline with a plain Agent and no Shadows code at all;
 - `interview`: the Shadows interview in the coding phase (turn context, editor diff, recorder, capture) with
   the in-process FakeLLM;
-- `interview+openai`: the same with the real OpenAI plugin streaming SSE from the local fake server
-  (the plugin's HTTP client and parsing are part of what production pays; the fake server shares the loop).
+- `interview+openai`: the same with the real OpenAI plugin streaming SSE from the local fake server, which
+  runs in a separate process (the plugin's HTTP client and parsing are part of what production pays).
 
     python -m bench agent_latency [--turns N] [--warmup N]
 """
@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import logging
 import os
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ from bench.agent_harness import (
     start_interview,
 )
 
+ROOT = Path(__file__).resolve().parents[1]
 TARGET_P95_MS = 15.0
 QUESTION = "Quick question: does this loop handle duplicates?"
 
@@ -56,17 +58,27 @@ async def _measure(bench: BenchSession, turns: int, warmup: int) -> Result:
     return result
 
 
-async def _openai_interview(spool: Path) -> tuple[BenchSession, object]:
+async def _openai_interview(spool: Path) -> BenchSession:
+    """The OpenAI plugin against the fake server running in its own process (its CPU is not ours)."""
     from livekit.plugins import openai
 
     from bench.agent_harness import REPLY
-    from tests.fakes.openai_server import FakeOpenAIServer, Reply
 
-    server = await FakeOpenAIServer(responder=lambda body: Reply(text=REPLY), latency=LLM_TTFT_S).start()
-    model = openai.LLM(model="fake-model", base_url=server.url, api_key="sk-fake")
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tests.fakes.openai_server", REPLY, str(LLM_TTFT_S),
+        cwd=ROOT, stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    url = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode().strip()
+    model = openai.LLM(model="fake-model", base_url=url, api_key="sk-fake")
     bench = await start_interview(spool, model=model, name="openai")
-    bench.closers.append(server.aclose)
-    return bench, server
+
+    async def stop() -> None:
+        proc.terminate()
+        await proc.wait()
+
+    bench.closers.append(stop)
+    return bench
 
 
 async def run(turns: int, warmup: int) -> dict[str, Result]:
@@ -75,8 +87,7 @@ async def run(turns: int, warmup: int) -> dict[str, Result]:
         spool = Path(tmp)
         results["bare (baseline)"] = await _measure(await start_bare(), turns, warmup)
         results["interview"] = await _measure(await start_interview(spool), turns, warmup)
-        bench, _ = await _openai_interview(spool)
-        results["interview+openai"] = await _measure(bench, turns, warmup)
+        results["interview+openai"] = await _measure(await _openai_interview(spool), turns, warmup)
     return results
 
 

@@ -168,3 +168,20 @@ def _reply_chunks(reply: Reply, cid: str, model: str) -> list[bytes]:
             )
     out.append(_chunk(cid, model, {}, finish="tool_calls" if reply.tool_calls else "stop"))
     return out
+
+
+async def _serve(text: str, latency: float) -> None:
+    server = await FakeOpenAIServer(responder=lambda body: Reply(text=text), latency=latency).start()
+    print(server.url, flush=True)  # the parent reads the base_url from the first line
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await server.aclose()
+
+
+if (
+    __name__ == "__main__"
+):  # a separate process for benchmarks: python -m tests.fakes.openai_server TEXT LATENCY
+    import sys
+
+    asyncio.run(_serve(sys.argv[1], float(sys.argv[2])))
