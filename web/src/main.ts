@@ -70,12 +70,14 @@ function startInterview(api: ApiClient, joined: JoinResponse): void {
   const submitButton = byId<HTMLButtonElement>("submit");
   let busy = false;
   let ended = false;
+  let call: CallController | null = null; // created when the candidate first starts the call
   const judge = async (mode: "run" | "submit"): Promise<void> => {
     if (busy || ended) return;
     busy = true;
     runButton.disabled = submitButton.disabled = true;
     results.setAttribute("aria-busy", "true");
     renderPending(results, mode);
+    call?.scheduler.flush(); // the interviewer sees the code that is being run
     try {
       const report =
         mode === "run"
@@ -136,7 +138,6 @@ function startInterview(api: ApiClient, joined: JoinResponse): void {
       inCall = status === "connected" || status === "reconnecting";
     },
   });
-  let call: CallController | null = null;
   let loading: Promise<CallController> | null = null;
   const loadCall = (): Promise<CallController> =>
     (loading ??= import("./call").then(({ CallController }) => {
