@@ -152,6 +152,9 @@ function startInterview(api: ApiClient, joined: JoinResponse): void {
         byId("audio-sink"),
       );
       return call;
+    }).catch((error: unknown) => {
+      loading = null; // let the next click try the download again
+      throw error;
     }));
   panel.bind(loadCall);
   editor.onChange((snapshot) => {
