@@ -15,6 +15,7 @@ TOPIC_EDITOR_SNAPSHOT = "editor.snapshot"
 TOPIC_INTERVIEW_EVENT = "interview.event"
 RPC_EDITOR_GET = "editor.get"
 ATTR_PHASE = "interview.phase"
+ATTR_ENDS_AT = "interview.ends_at"
 _HUMAN_KINDS = (rtc.ParticipantKind.PARTICIPANT_KIND_STANDARD, rtc.ParticipantKind.PARTICIPANT_KIND_SIP)
 
 

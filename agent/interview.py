@@ -12,7 +12,7 @@ Used by the worker and by `python -m agent simulate`:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from livekit.agents import AgentSession, llm
@@ -96,6 +96,7 @@ def build_interview(
         t0=clock.now(),
         elapsed_at_t0=elapsed,
         remaining_at_t0=remaining,
+        ends_at=(now + timedelta(seconds=remaining)).isoformat() if remaining is not None else None,
         on_end=on_end,
     )
     starter = context.question.starter_code.get(language)

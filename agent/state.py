@@ -87,6 +87,7 @@ class InterviewState:
     t0: float = 0.0
     elapsed_at_t0: float = 0.0
     remaining_at_t0: float | None = None
+    ends_at: str | None = None  # ISO 8601 UTC, for the client's countdown
     warned_minutes: set[int] = field(default_factory=set)
     resumed_from: Phase | None = None
     ended: bool = False
@@ -122,7 +123,10 @@ class InterviewState:
         if record:
             self.record("phase_change", {"from": previous, "to": phase.value})
         logger.info("phase %s -> %s", previous, phase.value)
-        await self.channel.set_attributes({"interview.phase": phase.value})
+        attributes = {"interview.phase": phase.value}
+        if self.ends_at is not None:
+            attributes["interview.ends_at"] = self.ends_at
+        await self.channel.set_attributes(attributes)
         await self.channel.send_event({"type": "phase", "phase": phase.value, "previous": previous})
 
     # --- lifecycle --------------------------------------------------------------------------------

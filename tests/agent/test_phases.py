@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -105,6 +106,8 @@ async def test_full_interview_hands_off_through_every_phase_in_order():
     assert phases == ["greeting", "problem", "approach", "coding", "testing", "complexity", "wrap_up", "end"]
     assert [e["phase"] for e in channel.of_type("phase")] == phases
     assert channel.attributes["interview.phase"] == "end"
+    ends_at = datetime.fromisoformat(channel.attributes["interview.ends_at"])
+    assert abs((ends_at - datetime.now(UTC)).total_seconds() - 45 * 60) < 120
     # Each phase offers its own transition and only the shared tools that make sense there.
     tools_by_first_reply = {i: set(r["tools"]) for i, r in enumerate(fake.requests)}
     assert tools_by_first_reply[0] == {"begin_problem", "end_interview"}
