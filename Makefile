@@ -5,6 +5,7 @@ setup:
 	@bash scripts/setup.sh
 
 dev: setup
+	bash scripts/build-web.sh
 	.venv/bin/shadows dev
 
 test: setup

@@ -9,7 +9,7 @@ from typing import Any
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -66,6 +66,15 @@ async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body("internal_error", "Internal error."), status_code=500)
 
 
+class ImmutableStaticFiles(StaticFiles):
+    """Vite's asset names carry content hashes, so browsers may cache them forever."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
+
 def mount_web(app: FastAPI, settings: ApiSettings) -> None:
     """The candidate web client (built by scripts/build-web.sh into web/dist): `/join` and its assets."""
     index = settings.web_dir / "index.html"
@@ -73,7 +82,7 @@ def mount_web(app: FastAPI, settings: ApiSettings) -> None:
         log.warning("web.not_built", web_dir=str(settings.web_dir))
         return
     if (settings.web_dir / "assets").is_dir():
-        app.mount("/assets", StaticFiles(directory=settings.web_dir / "assets"), name="assets")
+        app.mount("/assets", ImmutableStaticFiles(directory=settings.web_dir / "assets"), name="assets")
 
     @app.get("/join", include_in_schema=False)
     async def join_page() -> FileResponse:

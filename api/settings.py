@@ -11,6 +11,7 @@ from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_PREFIXES = ("change-me", "devkey", "devsecret", "dev-")
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 class ApiSettings(BaseSettings):
@@ -26,7 +27,7 @@ class ApiSettings(BaseSettings):
     db_pool_max: int = 20
     # Supabase's transaction pooler (port 6543) cannot keep prepared statements; set false there.
     db_prepared_statements: bool = True
-    data_dir: Path = Path(".data")
+    data_dir: Path = REPO_ROOT / ".data"
 
     livekit_url: str = Field(default="ws://127.0.0.1:7880", validation_alias=AliasChoices("LIVEKIT_URL"))
     livekit_api_key: str = Field(default="devkey", validation_alias=AliasChoices("LIVEKIT_API_KEY"))
@@ -50,8 +51,8 @@ class ApiSettings(BaseSettings):
     practice_enabled: bool = False
     practice_rate_limit: str = "5/hour"
 
-    questions_dir: Path = Path("questions")
-    web_dir: Path = Path("web/dist")
+    questions_dir: Path = REPO_ROOT / "questions"
+    web_dir: Path = REPO_ROOT / "web" / "dist"
     log_json: bool = True
 
     @model_validator(mode="after")

@@ -162,8 +162,9 @@ class ApiServer:
 
 @pytest.fixture
 async def api_server(api_settings: ApiSettings) -> AsyncIterator[ApiServer]:
-    app = create_app(api_settings)
     port = free_port()
+    api_settings = api_settings.model_copy(update={"public_url": f"http://127.0.0.1:{port}"})
+    app = create_app(api_settings)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     task = asyncio.create_task(server.serve())
     for _ in range(500):
