@@ -403,3 +403,28 @@ async def test_same_external_id_reuses_the_candidate_within_an_organisation(
     assert by_id[c["id"]] != by_id[a["id"]]
     detail = await api_server.client.get(f"/v1/sessions/{a['id']}", headers=api_server.org_headers())
     assert detail.json()["candidate"]["name"] == "Grace Hopper"
+
+
+async def test_create_session_multipart_without_resume_uses_the_payload_alone(api_server: ApiServer) -> None:
+    payload = {"candidate": {"name": "Ada", "email": "ada@example.com"}, "resume_text": "typed résumé"}
+    r = await api_server.client.post(
+        "/v1/sessions",
+        data={"payload": json.dumps(payload)},
+        files={"unrelated": ("x.txt", b"x", "text/plain")},
+        headers=api_server.org_headers(),
+    )
+    assert r.status_code == 201, r.text
+    ctx = await api_server.client.get(
+        f"/v1/internal/sessions/{r.json()['id']}/context", headers=api_server.internal_headers()
+    )
+    assert ctx.json()["resume_text"] == "typed résumé"
+
+
+async def test_create_session_multipart_without_payload_is_422(api_server: ApiServer) -> None:
+    r = await api_server.client.post(
+        "/v1/sessions",
+        files={"resume": ("resume.pdf", minimal_pdf("x"), "application/pdf")},
+        headers=api_server.org_headers(),
+    )
+    assert r.status_code == 422
+    assert "payload" in r.json()["error"]["message"]
