@@ -13,6 +13,7 @@ from livekit.agents import AgentSession, TurnHandlingOptions
 
 from agent.interview import attach_interview, build_interview
 from agent.phases import make_phase_agent
+from agent.providers import turn_handling
 from agent.state import InterviewState, Phase
 from tests.fakes.interview import FakeChannel, FakeSink, make_context, test_settings
 from tests.fakes.llm import FakeLLM, FakeResponse, say
@@ -65,12 +66,14 @@ async def voice_interview(
     script: list[FakeResponse],
     *,
     speed: float = SPEED,
+    production_turns: bool = False,
     **settings: Any,
 ) -> VoiceRun:
     timeline = Timeline(utterances, speed=speed)
+    agent_settings = scaled_settings(speed, **settings)
     _, state = build_interview(make_context(minutes_left=40), api=None, recorder=FakeSink(),
                                clock=TimelineClock(timeline), channel=FakeChannel(),
-                               settings=scaled_settings(speed, **settings))  # fmt: skip
+                               settings=agent_settings)  # fmt: skip
     llm = FakeLLM(script)
     tts = FakeTTS(timeline)
     mic = FakeAudioInput()
@@ -78,12 +81,17 @@ async def voice_interview(
     session = AgentSession[InterviewState](
         vad=FakeVAD(timeline), stt=FakeSTT(timeline), llm=llm, tts=tts, userdata=state,
         aec_warmup_duration=3.0 / speed,  # echo guard: no interruptions in the first 3 s of agent speech
-        turn_handling=TurnHandlingOptions(
-            turn_detection="vad",
-            endpointing={"min_delay": 0.5 / speed, "max_delay": 3.0 / speed},
-            interruption={"mode": "vad", "min_duration": 0.5 / speed, "resume_false_interruption": False,
-                          "false_interruption_timeout": None},
-            preemptive_generation={"enabled": False},
+        turn_handling=(
+            # What production uses (local v1-mini turn detector, VAD interruptions), delays scaled.
+            turn_handling(agent_settings)
+            if production_turns
+            else TurnHandlingOptions(
+                turn_detection="vad",
+                endpointing={"min_delay": 0.5 / speed, "max_delay": 3.0 / speed},
+                interruption={"mode": "vad", "min_duration": 0.5 / speed, "resume_false_interruption": False,
+                              "false_interruption_timeout": None},
+                preemptive_generation={"enabled": False},
+            )
         ),
     )  # fmt: skip
     session.input.audio = mic
@@ -177,5 +185,26 @@ async def test_a_pause_inside_a_coding_utterance_does_not_end_the_turn():
         assert "seen values" in users[0] and "whether that is enough" in users[0]
         assert [r.text.strip() for r in run.tts.requests] == ["Go ahead.", "Yes, that is enough."]
         assert run.tts.requests[1].t > 9.0
+    finally:
+        await run.aclose()
+
+
+async def test_production_turn_handling_with_the_local_turn_detector_answers_a_question():
+    run = await voice_interview(
+        Phase.CODING,
+        [Utterance(4.0, 6.0, "Is it okay to use a dictionary here?")],
+        [say("Go ahead."), say("Yes, that works.")],
+        speed=10,
+        production_turns=True,
+    )
+    try:
+        assert (
+            run.session.turn_detection is not None
+            and run.session.turn_detection.model == "turn-detector-v1-mini"
+        )
+        await run.tl.until(20)
+        assert [r.text.strip() for r in run.tts.requests] == ["Go ahead.", "Yes, that works."]
+        # Within the coding max endpointing delay (6 s) of the end of the question, whatever the model predicted.
+        assert 6.0 < run.tts.requests[1].t < 6.0 + 0.4 + 6.0 + 2.0
     finally:
         await run.aclose()
