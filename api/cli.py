@@ -74,6 +74,8 @@ def questions_import(
         n = asyncio.run(_import_questions(database_url(get_settings()), directory))
     except BankError as e:
         raise _fail(f"error: {e}") from e
+    except psycopg.Error as e:
+        raise _fail(f"error: the database refused the import, nothing was imported: {e.diag.message_primary}") from e
     typer.echo(f"imported {n} question(s) from {directory}")
 
 

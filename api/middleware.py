@@ -19,20 +19,29 @@ class _TooLarge(Exception):
 
 
 class BodyLimitMiddleware:
-    """Refuses bodies over `max_bytes`, by Content-Length up front and by counting streamed chunks."""
+    """Refuses bodies over `max_bytes`, by Content-Length up front and by counting streamed chunks.
+    `multipart_caps` maps (method, path) to a larger cap for multipart bodies only (the session route's résumé
+    upload); JSON bodies on those routes keep `max_bytes`."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, multipart_caps: dict[tuple[str, str], int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.multipart_caps = multipart_caps or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        headers = dict(scope["headers"])
+        limit = self.max_bytes
+        if headers.get(b"content-type", b"").startswith(b"multipart/form-data"):
+            limit = self.multipart_caps.get((scope["method"], scope["path"].rstrip("/")), limit)
         for name, value in scope["headers"]:
             if name == b"content-length":
                 try:
-                    too_big = int(value) > self.max_bytes
+                    too_big = int(value) > limit
                 except ValueError:
                     too_big = True
                 if too_big:
@@ -48,7 +57,7 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
+                if seen > limit:
                     over = True
                     raise _TooLarge
             return message

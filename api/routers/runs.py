@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.db import sessions_repo
 from api.deps import CandidateSession, DbConn, InternalCaller, own_session
 from api.errors import ConflictError, NotFoundError
 from api.judging import Mode, run_code
-from api.schemas import Language
+from api.schemas import Language, refuse_unstorable
 
 router = APIRouter(tags=["runs"])
 
@@ -23,6 +23,8 @@ class RunBody(BaseModel):
 
     language: Language
     code: str = Field(max_length=MAX_CODE_CHARS)
+
+    _storable = field_validator("code")(refuse_unstorable)
 
 
 class InternalRunBody(RunBody):

@@ -11,6 +11,7 @@ from tests.api.conftest import minimal_pdf, serve
 from tests.conftest import ApiServer
 
 BODY_CAP = 64 * 1024
+RESUME_CAP = 4 * BODY_CAP  # multipart uploads to POST /v1/sessions may carry this much more
 
 
 def _assert_error_shape(body: dict, code: str) -> None:
@@ -32,7 +33,8 @@ async def _chunks(data: bytes, size: int = 8192) -> AsyncIterator[bytes]:
 
 @pytest.fixture
 async def small_cap_client(api_server: ApiServer) -> AsyncIterator:
-    async with serve(api_server.settings.model_copy(update={"max_body_bytes": BODY_CAP})) as client:
+    caps = {"max_body_bytes": BODY_CAP, "max_resume_bytes": RESUME_CAP}
+    async with serve(api_server.settings.model_copy(update=caps)) as client:
         yield client
 
 
@@ -179,9 +181,9 @@ async def test_body_under_cap_sent_chunked_is_accepted(api_server: ApiServer, sm
     assert r.status_code == 200, r.text
 
 
-async def test_multipart_resume_over_the_body_cap_is_413(api_server: ApiServer, small_cap_client) -> None:
+async def test_multipart_resume_over_the_upload_cap_is_413(api_server: ApiServer, small_cap_client) -> None:
     pdf = minimal_pdf("x" * 100)
-    padded = pdf + b"%" + b"p" * (BODY_CAP * 2) + b"\n"
+    padded = pdf + b"%" + b"p" * (BODY_CAP + RESUME_CAP) + b"\n"
     r = await small_cap_client.post(
         "/v1/sessions",
         data={"payload": json.dumps({"candidate": {"name": "A", "email": "a@example.com"}})},
@@ -190,6 +192,21 @@ async def test_multipart_resume_over_the_body_cap_is_413(api_server: ApiServer, 
     )
     assert r.status_code == 413
     _assert_error_shape(r.json(), "payload_too_large")
+
+
+async def test_multipart_resume_larger_than_the_json_cap_but_within_the_resume_cap_is_accepted(
+    api_server: ApiServer, small_cap_client
+) -> None:
+    pdf = minimal_pdf("Distributed systems engineer " * 5)
+    padded = pdf + b"%" + b"p" * (BODY_CAP * 2) + b"\n"
+    assert BODY_CAP < len(padded) < RESUME_CAP
+    r = await small_cap_client.post(
+        "/v1/sessions",
+        data={"payload": json.dumps({"candidate": {"name": "A", "email": "a@example.com"}})},
+        files={"resume": ("resume.pdf", padded, "application/pdf")},
+        headers=api_server.org_headers(),
+    )
+    assert r.status_code == 201, r.text
 
 
 @pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
@@ -225,7 +242,7 @@ async def test_non_finite_number_in_event_payload_is_422_not_a_server_error(
     assert r.json()["error"]["message"].startswith("events.0.payload")
 
 
-async def test_chunked_multipart_resume_over_the_body_cap_is_413(
+async def test_chunked_multipart_resume_over_the_upload_cap_is_413(
     api_server: ApiServer, small_cap_client
 ) -> None:
     boundary = "shadowsboundary"
@@ -238,7 +255,7 @@ async def test_chunked_multipart_resume_over_the_body_cap_is_413(
         ).encode()
         + minimal_pdf("x")
         + b"%"
-        + b"p" * (BODY_CAP * 2)
+        + b"p" * (BODY_CAP + RESUME_CAP)
         + f"\r\n--{boundary}--\r\n".encode()
     )
     r = await small_cap_client.post(
