@@ -146,7 +146,9 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
     # A multipart session request carries the résumé PDF, the JSON payload and form overhead.
     upload_cap = settings.max_resume_bytes + settings.max_body_bytes
     app.add_middleware(
-        BodyLimitMiddleware, max_bytes=settings.max_body_bytes, multipart_caps={("POST", "/v1/sessions"): upload_cap}
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        multipart_caps={("POST", "/v1/sessions"): upload_cap},
     )
     app.add_middleware(MetricsMiddleware)  # outermost: also counts the 413s the body limit sends
     return app

@@ -75,7 +75,9 @@ def questions_import(
     except BankError as e:
         raise _fail(f"error: {e}") from e
     except psycopg.Error as e:
-        raise _fail(f"error: the database refused the import, nothing was imported: {e.diag.message_primary}") from e
+        raise _fail(
+            f"error: the database refused the import, nothing was imported: {e.diag.message_primary}"
+        ) from e
     typer.echo(f"imported {n} question(s) from {directory}")
 
 
@@ -140,7 +142,9 @@ def dev() -> None:
     worker = start_agent_worker(settings) if livekit_ok else None
     typer.echo(f"API on http://{settings.host}:{settings.port}  (OpenAPI at /docs; join links at /join)")
     try:
-        _serve(settings.model_copy(update={"database_url": url, "log_json": False}), settings.host, settings.port)
+        _serve(
+            settings.model_copy(update={"database_url": url, "log_json": False}), settings.host, settings.port
+        )
     finally:
         if worker is not None:
             worker.terminate()
