@@ -9,6 +9,7 @@ import os
 import resource
 import shutil
 import signal
+import stat
 import subprocess
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -218,13 +219,22 @@ class Sandbox:
         return self._run_bwrap(argv, scratch=scratch, limits=limits, stdin=stdin, ro_binds=ro_binds, env=env)
 
     def _hand_over(self, scratch: Path) -> None:
-        """Give the sandbox uid ownership of the scratch tree (the judge writes sources into it as root)."""
+        """Give the sandbox uid ownership of the scratch tree (the judge writes sources into it as root).
+
+        Only entries the judge wrote (owned by root) change hands, never through a symlink, and never a file
+        with several links: a hard link planted by an earlier run must not make us chown a file elsewhere.
+        """
         if not self._is_root:
             return
         for root, dirs, files in os.walk(scratch):
             for name in (*dirs, *files):
-                with contextlib.suppress(FileNotFoundError):
-                    os.lchown(os.path.join(root, name), self.uid, self.gid)
+                path = os.path.join(root, name)
+                try:
+                    st = os.lstat(path)
+                    if st.st_uid == 0 and (stat.S_ISDIR(st.st_mode) or st.st_nlink == 1):
+                        os.lchown(path, self.uid, self.gid)
+                except FileNotFoundError:
+                    continue
         os.chown(scratch, self.uid, self.gid)
         os.chmod(scratch, 0o700)
 

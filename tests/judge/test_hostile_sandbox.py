@@ -273,3 +273,16 @@ def test_sleep_past_the_deadline_in_every_language_is_killed_on_time(sandbox, no
         assert result.timed_out, language
         assert result.wall_s < 1.5 + 10, language  # killed at the deadline, not hung
         assert result.signal == signal.SIGKILL, language
+
+
+def test_planted_hard_link_never_makes_the_judge_chown_a_file_outside_scratch(sandbox, scratch):
+    victim = scratch.parent / f"victim-{os.getpid()}"
+    victim.write_text("root's file")
+    try:
+        os.link(victim, scratch / "planted")  # as if an earlier run had linked a file from elsewhere
+        result = run_source(sandbox, scratch, "python", "print('ran')\n")
+        assert result.stdout == b"ran\n"
+        st = victim.stat()
+        assert (st.st_uid, st.st_gid) == (0, 0)
+    finally:
+        victim.unlink()
