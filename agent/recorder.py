@@ -100,10 +100,16 @@ class EventRecorder:
         self._client = client
         self.session_id = session_id
         self.spool_path = Path(spool_path)
-        self._lock_fd = try_lock(self.spool_path)
-        if self._lock_fd is None:  # another live process owns this session's spool
-            self.spool_path = self.spool_path.with_name(f"{session_id}.{os.getpid()}.jsonl")
+        self._lock_fd: int | None = None
+        try:
             self._lock_fd = try_lock(self.spool_path)
+            if self._lock_fd is None:  # another live process owns this session's spool
+                self.spool_path = self.spool_path.with_name(f"{session_id}.{os.getpid()}.jsonl")
+                self._lock_fd = try_lock(self.spool_path)
+        except OSError as e:
+            # No usable spool directory: keep recording (in memory, with retries) rather than fail the call.
+            logger.error("session %s: spool unavailable (%s); outages are held in memory only", session_id,
+                         type(e).__name__)  # fmt: skip
         self.rejected_path = self.spool_path.with_name(self.spool_path.name + ".rejected")
         self._clock = clock
         self._batch_size = max(1, min(batch_size, 200))
@@ -128,7 +134,7 @@ class EventRecorder:
         self._task: asyncio.Task[None] | None = None
         # A spool left by a crashed process goes first. Read once at construction: it is small
         # (only what accumulated during an outage) and this runs before the conversation starts.
-        for event in read_lines(self.spool_path):
+        for event in _read_or_nothing(self.spool_path):
             self._spool.append(_Queued.of(self._next_ordinal(), event))
         if self._spool:
             self.stats.recorded += len(self._spool)
@@ -147,8 +153,8 @@ class EventRecorder:
         self.stats.recorded += 1
         if self._closed:
             # Late events (e.g. emitted while the session shuts down) still must not be lost.
-            append_lines(self.spool_path, [event])
-            self.stats.spooled += 1
+            if _write_or_log(self.spool_path, [event]):
+                self.stats.spooled += 1
             return event.idempotency_key
         self._next_ordinal()
         self._pending.append(queued)
@@ -196,9 +202,11 @@ class EventRecorder:
                 await self._task
         self._closed = True
         if self._pending:
-            await asyncio.to_thread(append_lines, self.spool_path, [q.event for q in self._pending])
-            self.stats.spooled += len(self._pending)
-            self._pending.clear()
+            left = [q.event for q in self._pending]
+            written: bool = await asyncio.to_thread(_write_or_log, self.spool_path, left)
+            if written:
+                self.stats.spooled += len(left)
+                self._pending.clear()
         if not delivered:
             logger.warning(
                 "session %s: %d events left in the spool for replay", self.session_id, self.backlog
@@ -269,7 +277,12 @@ class EventRecorder:
             self._spool_sent += len(batch)
             self._advance(batch[-1].ordinal)
             await self._spool_pending()  # events recorded meanwhile keep their place behind the spool
-        await asyncio.to_thread(remove, self.spool_path)
+        try:
+            await asyncio.to_thread(remove, self.spool_path)
+        except OSError as e:  # replaying it again later only yields duplicates, which the API ignores
+            logger.error(
+                "session %s: could not remove the replayed spool (%s)", self.session_id, type(e).__name__
+            )
         self._spool.clear()
         self._spool_sent = 0
         return True
@@ -302,7 +315,7 @@ class EventRecorder:
                 "session %s: API refused event %s (%s: %s); kept in %s",
                 self.session_id, batch[0].event.type, e.code, e.status, self.rejected_path.name,
             )  # fmt: skip
-            await asyncio.to_thread(append_lines, self.rejected_path, [batch[0].event])
+            await asyncio.to_thread(_write_or_log, self.rejected_path, [batch[0].event])
             self.stats.rejected += 1
         except Exception as e:
             # Not an API answer (a bug, a malformed response): keep the events and try again later
@@ -324,7 +337,8 @@ class EventRecorder:
         if not self._pending:
             return
         moved = list(self._pending)
-        await asyncio.to_thread(append_lines, self.spool_path, [q.event for q in moved])
+        if not await asyncio.to_thread(_write_or_log, self.spool_path, [q.event for q in moved]):
+            return  # they stay in memory, in order, and are retried from there
         self._spool.extend(moved)
         for _ in moved:
             self._pending.popleft()
@@ -343,6 +357,23 @@ class EventRecorder:
         delay = self._backoff * (0.5 + random.random())  # noqa: S311 -- jitter, not crypto
         self._backoff = min(self._backoff * 2, self._backoff_max)
         await asyncio.sleep(delay)
+
+
+def _write_or_log(path: Path, events: Sequence[EventIn]) -> bool:
+    try:
+        append_lines(path, events)
+    except OSError as e:
+        logger.error("could not write %d events to %s (%s)", len(events), path.name, type(e).__name__)
+        return False
+    return True
+
+
+def _read_or_nothing(path: Path) -> list[EventIn]:
+    try:
+        return read_lines(path)
+    except OSError as e:
+        logger.error("could not read spool %s (%s)", path.name, type(e).__name__)
+        return []
 
 
 async def replay_spools(

@@ -272,3 +272,19 @@ async def test_sender_survives_an_unexpected_client_exception(
     key = rec.record("note", {"after": "crash"})
     assert await rec.aclose(10)
     assert await _keys(db, sid) == [key] and sink.calls == 2
+
+
+async def test_unusable_spool_directory_still_delivers_in_order_after_an_outage(
+    client: ApiClient, sid: str, db: Any, proxy: FlakyProxy, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the spool directory should be")
+    rec = _recorder(client, sid, blocker / "spool" / f"{sid}.jsonl")  # every disk write fails
+    proxy.down = True
+    keys = [rec.record("note", {"i": i}) for i in range(5)]
+    assert not await rec.flush(0.3)
+    keys += [rec.record("note", {"i": 5})]
+    proxy.down = False
+    assert await rec.aclose(10)
+    assert await _keys(db, sid) == keys
+    assert rec.stats.spooled == 0
