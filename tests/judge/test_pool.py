@@ -17,6 +17,9 @@ from judge.sandbox import Limits, worker_sandbox
 from judge.settings import JudgeSettings, get_settings
 from tests.judge.conftest import descendants, process_table, wait_no_strays
 
+# Every worker self-checks the real sandbox at start-up, so the whole module needs bubblewrap.
+pytestmark = pytest.mark.sandbox
+
 # ------------------------------------------------------------------ jobs (module level: workers import them)
 
 
@@ -226,7 +229,6 @@ async def test_job_overrunning_the_job_timeout_is_killed_and_replaced(pool_setti
         assert result["pid"] not in first
 
 
-@pytest.mark.sandbox
 async def test_sandboxed_runs_in_workers_use_one_uid_per_slot(pool, pool_settings):
     src = "import os\nprint(os.getuid())\nos.write(3, b'done')\n"
     results = await asyncio.gather(*(pool.submit("sandbox_run", {"source": src}) for _ in range(4)))
