@@ -11,6 +11,8 @@ Delivery guarantees:
 - A recorder holds an exclusive ``flock`` on ``<spool>.lock`` while it lives. When another live process
   holds the session's spool, it spools to ``<session>.<pid>.jsonl`` instead; ``replay_spools`` delivers
   every unlocked spool in a directory (what crashed processes left behind).
+- If the spool cannot be written (no such directory, disk full), events stay in memory, still in order and
+  retried; the error is logged. Only a crash during such an outage would then lose them.
 """
 
 from __future__ import annotations
