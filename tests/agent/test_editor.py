@@ -71,8 +71,9 @@ async def test_text_stream_handler_reads_the_whole_stream_and_survives_a_broken_
     ed, _, _ = bridge()
     seen: list[tuple[int, bool]] = []
     ed.add_listener(lambda snap, changed: seen.append((snap.version, changed)))
-    ed.on_text_stream(StubReader("x = 1\n", {"version": "1"}), "candidate")  # type: ignore[arg-type]
-    ed.on_text_stream(StubReader("", {"version": "2"}, fail=True), "candidate")  # type: ignore[arg-type]
+    # StubReader has the two members the handler uses of rtc.TextStreamReader (no room needed).
+    ed.on_text_stream(StubReader("x = 1\n", {"version": "1"}), "candidate")  # type: ignore[arg-type]  # stub reader
+    ed.on_text_stream(StubReader("", {"version": "2"}, fail=True), "candidate")  # type: ignore[arg-type]  # stub reader
     for _ in range(5):
         await asyncio.sleep(0)
     assert ed.snapshot is not None and ed.snapshot.code == "x = 1\n"

@@ -127,7 +127,7 @@ async def test_session_uses_plugin_objects_and_the_local_turn_detector(monkeypat
     handling = turn_handling(settings)
     assert handling["turn_detection"].model == "turn-detector-v1-mini"
     assert handling["interruption"] == {"mode": "vad"}
-    session = build_session(settings, vad_=object(), userdata=None)  # type: ignore[arg-type]
+    session = build_session(settings, vad_=object(), userdata=None)  # type: ignore[arg-type]  # no VAD use
     assert isinstance(session.stt, deepgram.STT) and session.stt.model == "nova-3"
     assert isinstance(session.llm, openai.LLM) and session.llm.model == settings.llm_model
     assert isinstance(session.tts, openai.TTS)
@@ -138,9 +138,9 @@ async def test_session_uses_plugin_objects_and_the_local_turn_detector(monkeypat
         tts_provider="deepgram",
         llm_base_url=loopback,
     )
-    swapped = build_session(swapped_settings, vad_=object(), userdata=None)  # type: ignore[arg-type]
+    swapped = build_session(swapped_settings, vad_=object(), userdata=None)  # type: ignore[arg-type]  # no VAD use
     assert isinstance(swapped.stt, openai.STT) and isinstance(swapped.tts, deepgram.TTS)
-    realtime = build_session(test_settings(openai_api_key="sk", realtime=True), vad_=object(), userdata=None)  # type: ignore[arg-type]
+    realtime = build_session(test_settings(openai_api_key="sk", realtime=True), vad_=object(), userdata=None)  # type: ignore[arg-type]  # no VAD use
     assert (
         isinstance(realtime.llm, openai.realtime.RealtimeModel)
         and realtime.stt is None
@@ -234,7 +234,7 @@ async def test_candidate_who_returns_within_the_grace_period_keeps_the_interview
     async def on_gone() -> None:
         gone.append(True)
 
-    presence = CandidatePresence(room, clock, grace_s=120, on_gone=on_gone, on_rejoin=identities.append)  # type: ignore[arg-type]
+    presence = CandidatePresence(room, clock, grace_s=120, on_gone=on_gone, on_rejoin=identities.append)  # type: ignore[arg-type]  # emitter stands in for rtc.Room
     presence.candidate = "cand-1"
     room.emit("participant_disconnected", _Participant("cand-1"))
     await clock.advance(100, step=10)
