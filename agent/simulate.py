@@ -165,6 +165,7 @@ async def simulate(
         raise AgentError("SHADOWS_AGENT_API_TOKEN is not set; the simulation persists through the API")
     result = SimulationResult(session_id=session_id)
     model = llm_ or build_llm(settings)
+    owns_model = llm_ is None
     clock = ScriptClock()
     channel = ScriptChannel()
     ended = asyncio.Event()
@@ -184,7 +185,6 @@ async def simulate(
             context, api=api, recorder=recorder, clock=clock, resume=resume, channel=channel,
             settings=settings, on_end=on_end,
         )  # fmt: skip
-        t0 = time.monotonic()
 
         def show(ev: ConversationItemAddedEvent) -> None:
             item = ev.item
@@ -203,13 +203,15 @@ async def simulate(
             tasks = attach_interview(session, state)
             try:
                 await _settle(session)
-                await _play(script, session, state, clock, ended, realtime=realtime, t0=t0)
+                await _play(script, session, state, clock, ended, realtime=realtime)
             finally:
                 await tasks.aclose()
         finally:
             await session.aclose()
             capture.detach()
             result.events_delivered = await recorder.aclose()
+            if owns_model:
+                await model.aclose()
         result.client_events = channel.events
         if complete:
             snap = state.editor.snapshot
@@ -232,7 +234,6 @@ async def _play(
     ended: asyncio.Event,
     *,
     realtime: bool,
-    t0: float,
 ) -> None:
     version = state.editor.snapshot.version if state.editor.snapshot else 0
     for step in script.steps:
