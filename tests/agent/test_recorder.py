@@ -288,3 +288,22 @@ async def test_unusable_spool_directory_still_delivers_in_order_after_an_outage(
     assert await rec.aclose(10)
     assert await _keys(db, sid) == keys
     assert rec.stats.spooled == 0
+
+
+async def test_spool_replay_whose_response_is_lost_still_stores_each_event_once(
+    client: ApiClient, sid: str, db: Any, proxy: FlakyProxy, tmp_path: Path
+) -> None:
+    spool = tmp_path / f"{sid}.jsonl"
+    rec = _recorder(client, sid, spool)
+    proxy.down = True
+    keys = [rec.record("transcript", {"i": i}) for i in range(25)]  # two batches once replayed
+    assert not await rec.flush(0.3)
+    assert spool.exists()
+    proxy.drop_after_forward = 1  # the first replayed batch lands, its answer does not
+    proxy.down = False
+    assert await rec.aclose(10)
+    stored = await _stored(db, sid)
+    assert [e["idempotency_key"] for e in stored] == keys
+    assert [e["seq"] for e in stored] == list(range(1, 26))
+    assert proxy.dropped == 1 and rec.stats.duplicates == 20
+    assert not spool.exists()
