@@ -1,0 +1,79 @@
+"""Every declarable type survives the trip through each language's harness: JSON in, typed value, JSON out."""
+
+from __future__ import annotations
+
+import pytest
+
+from judge.bank import Param, Signature
+from judge.bank import TestCase as Case
+from judge.runner import run_request
+from judge.schemas import RunRequest, Verdict
+
+pytestmark = pytest.mark.sandbox
+
+TRICKY_STRINGS = [
+    "",
+    "plain",
+    'quote " and backslash \\',
+    "new\nline\ttab",
+    "ünïcödé ✓",
+    "emoji 🙂",
+    "\u0001ctl",
+]
+VALUES: dict[str, list[object]] = {
+    "int": [0, -1, 2**31 - 1, -(2**31)],
+    "long": [0, -(2**53) + 1, 2**53 - 1],  # JavaScript numbers are exact up to 2^53
+    "float": [0.0, -2.5, 0.1, 1e-300, 1.7976931348623157e308, 123456.789],
+    "bool": [True, False],
+    "string": TRICKY_STRINGS,
+    "int[]": [[], [1, -2, 3]],
+    "float[]": [[], [0.5, -1e-9]],
+    "bool[]": [[], [True, False, True]],
+    "string[]": [[], TRICKY_STRINGS],
+    "long[][]": [[], [[]], [[1, 2], [-(2**40)]]],
+    "string[][]": [[["a"], []], [["x", "y"], ["z"]]],
+}
+JAVA = {"int": "int", "long": "long", "float": "double", "bool": "boolean", "string": "String"}
+CPP = {"int": "int", "long": "long long", "float": "double", "bool": "bool", "string": "string"}
+
+
+def _typed(t: str, names: dict[str, str], vector: bool) -> str:
+    scalar, depth = t.rstrip("[]"), t.count("[]")
+    out = names[scalar]
+    for _ in range(depth):
+        out = f"vector<{out}>" if vector else out + "[]"
+    return out
+
+
+def _source(language: str, t: str) -> str:
+    if language == "python":
+        return "def echo(x):\n    return x\n"
+    if language == "javascript":
+        return "function echo(x) {\n  return x;\n}\n"
+    if language == "java":
+        jt = _typed(t, JAVA, vector=False)
+        return f"class Solution {{\n    public {jt} echo({jt} x) {{\n        return x;\n    }}\n}}\n"
+    ct = _typed(t, CPP, vector=True)
+    return (
+        "#include <bits/stdc++.h>\nusing namespace std;\n"
+        f"class Solution {{\npublic:\n    {ct} echo({ct} x) {{ return x; }}\n}};\n"
+    )
+
+
+@pytest.mark.parametrize("type_", list(VALUES))
+@pytest.mark.parametrize("language", ["python", "javascript", "java", "cpp"])
+def test_identity_function_returns_every_value_unchanged(sandbox, judge_settings, language, type_):
+    signature = Signature(function="echo", params=[Param(name="x", type=type_)], returns=type_)
+    tests = [Case(id=f"t{i}", args=[v], expected=v) for i, v in enumerate(VALUES[type_])]
+    request = RunRequest(language=language, source=_source(language, type_), signature=signature, tests=tests)
+    report = run_request(request, sandbox, judge_settings)
+    assert report.verdict is Verdict.ACCEPTED, (
+        report.compile_output[:1500],
+        [
+            (t.id, t.verdict.value, t.expected, t.actual, t.message)
+            for t in report.tests
+            if t.verdict is not Verdict.ACCEPTED
+        ],
+    )
+    # Exact round trip, not merely within the float tolerance.
+    assert [t.actual for t in report.tests] == VALUES[type_]
