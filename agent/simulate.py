@@ -275,7 +275,11 @@ async def _settle(session: AgentSession[Any]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m agent simulate", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m agent simulate",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--session", required=True, help="session id (ses_...)")
     parser.add_argument(
         "--script", required=True, help="YAML script of timed utterances and editor snapshots"
