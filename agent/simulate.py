@@ -7,7 +7,10 @@ script is a list of timed steps (``at`` = seconds since the interview started)::
     language: python            # optional; the session's language otherwise
     steps:
       - {at: 5, say: "Hi! Ready when you are."}
-      - {at: 60, editor: "def two_sum(nums, target):\n    ..."}
+      - at: 60
+        editor: |
+          def two_sum(nums, target):
+              return []
       - {at: 90, say: "Could you run the tests?"}
 
 By default the clock jumps forward to each step's time (a 45-minute script runs in seconds, with the
