@@ -160,3 +160,17 @@ async def test_cli_reports_a_failing_llm_and_leaves_the_session_in_progress(
     assert code == 1 and "the LLM failed" in err, err
     row = await (await db.execute("select status from sessions where id = %s", (sid,))).fetchone()
     assert row["status"] == "in_progress"
+
+
+def test_the_documented_example_script_is_valid(tmp_path: Path) -> None:
+    import textwrap
+
+    import agent.simulate
+
+    doc = agent.simulate.__doc__ or ""
+    example = doc.split("::\n\n", 1)[1].split("\n\n", 1)[0]
+    f = tmp_path / "example.yaml"
+    f.write_text(textwrap.dedent(example))
+    script = load_script(f)
+    assert script.language == "python" and [s.at for s in script.steps] == [5, 60, 90]
+    assert script.steps[1].editor == "def two_sum(nums, target):\n    return []\n"
