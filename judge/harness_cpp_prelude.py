@@ -310,8 +310,18 @@ def _linker_flags(cxx_bin: str) -> tuple[str, ...]:
     return ()
 
 
-@lru_cache(maxsize=4)
 def ensure_prelude(cxx_bin: str) -> Prelude:
+    """The per-host prelude, rebuilt if its files disappeared since (a cleaned cache must not turn into
+    compile errors blamed on the candidate)."""
+    prelude = _ensure_prelude(cxx_bin)
+    if not (Path(prelude.runtime_object).is_file() and Path(prelude.header).is_file()):
+        _ensure_prelude.cache_clear()
+        prelude = _ensure_prelude(cxx_bin)
+    return prelude
+
+
+@lru_cache(maxsize=4)
+def _ensure_prelude(cxx_bin: str) -> Prelude:
     """The prelude for this compiler: header, its precompiled form and the runtime object, built on first use
     (trusted input: only our own code is compiled outside the sandbox). Without the .gch it still works, slower."""
     identity = toolchain_identity(cxx_bin)

@@ -39,8 +39,17 @@ class JavaRuntime:
     javac_archive: str | None  # AppCDS archive of javac's own classes (about a third less javac CPU)
 
 
-@lru_cache(maxsize=4)
 def ensure_runtime(javac_bin: str) -> JavaRuntime:
+    """The per-host Java runtime, rebuilt if its files disappeared since it was built."""
+    runtime = _ensure_runtime(javac_bin)
+    if not (Path(runtime.classes) / "shadows" / "R.class").is_file():
+        _ensure_runtime.cache_clear()
+        runtime = _ensure_runtime(javac_bin)
+    return runtime
+
+
+@lru_cache(maxsize=4)
+def _ensure_runtime(javac_bin: str) -> JavaRuntime:
     """Build (on first use; trusted input: only our own code) the runtime classes and javac's CDS archive."""
     from judge import harness_java
 
