@@ -1,6 +1,7 @@
 """Errors raised by the agent package, with the hierarchy the worker and tools rely on.
 
     AgentError                      base of everything the agent raises on purpose
+    ├── ProviderConfigError         (agent.providers) a selected STT/LLM/TTS provider has no API key
     └── ApiError(code, status, retryable)
         ├── SessionNotFoundError    404 session_not_found: unknown session id
         ├── SessionFinishedError    409 session_finished: completed, abandoned or cancelled

@@ -7,6 +7,7 @@ from typing import Any
 from livekit.agents import AgentSession, TurnHandlingOptions, inference, llm, stt, tts, vad
 from livekit.plugins import deepgram, openai  # plugins register on import, which must be the main thread
 
+from agent.errors import AgentError
 from agent.settings import AgentSettings
 
 # Never pass "provider/model" strings anywhere: they resolve to LiveKit Cloud's inference gateway.
@@ -14,7 +15,7 @@ DEFAULT_STT_MODELS = {"deepgram": "nova-3", "openai": "gpt-4o-mini-transcribe"}
 DEFAULT_TTS_MODELS = {"openai": "gpt-4o-mini-tts", "deepgram": "aura-2-andromeda-en"}
 
 
-class ProviderConfigError(Exception):
+class ProviderConfigError(AgentError):
     """A provider is selected whose API key is not configured."""
 
 

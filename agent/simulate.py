@@ -38,7 +38,6 @@ from agent.api_client import ApiClient
 from agent.capture import attach_capture
 from agent.errors import AgentError, ApiError
 from agent.interview import attach_interview, build_interview
-from agent.providers import ProviderConfigError
 from agent.providers import build_llm as build_provider_llm
 from agent.recorder import EventRecorder
 from agent.resume import build_resume
@@ -296,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         result = asyncio.run(
             simulate(args.session, script, realtime=args.realtime, complete=not args.no_complete)
         )
-    except (AgentError, ProviderConfigError) as e:
+    except AgentError as e:
         print(f"simulate: {e}", file=sys.stderr)
         return 2
     except APIError as e:  # the LLM provider failed after the plugin's own retries

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from dataclasses import dataclass
@@ -17,13 +18,13 @@ from agent.capture import attach_capture
 from agent.channel import TOPIC_EDITOR_SNAPSHOT, RoomChannel
 from agent.clock import SystemClock
 from agent.context import SessionContext
-from agent.errors import ApiError, SessionFinishedError, SessionNotFoundError
+from agent.errors import AgentError, ApiError, SessionFinishedError, SessionNotFoundError
 from agent.interview import InterviewTasks, attach_interview, build_interview
 from agent.practice import offline_practice_context
 from agent.presence import CandidatePresence
 from agent.prompts import validate_all
 from agent.providers import ProviderConfigError, build_session
-from agent.recorder import EventRecorder
+from agent.recorder import EventRecorder, replay_spools
 from agent.resume import build_resume
 from agent.settings import AgentSettings, get_settings
 from agent.state import InterviewState
@@ -79,6 +80,7 @@ class InterviewJob:
     recorder: EventRecorder | None = None
     capture: Any = None
     tasks: InterviewTasks | None = None
+    replay: asyncio.Task[dict[str, bool]] | None = None  # spools left by crashed workers, delivered meanwhile
     presence: CandidatePresence | None = None
 
     async def shutdown(self, reason: str) -> None:
@@ -107,6 +109,15 @@ class InterviewJob:
                 except ApiError as e:
                     logger.error("could not mark session complete: %s", e.code)
         finally:
+            if self.replay is not None:
+                if not self.replay.done():
+                    self.replay.cancel()
+                try:
+                    await self.replay
+                except asyncio.CancelledError:
+                    pass
+                except AgentError as e:
+                    logger.warning("replaying old spools failed: %s", e)
             if self.api is not None:
                 await self.api.aclose()
 
@@ -118,6 +129,9 @@ async def entrypoint(ctx: JobContext) -> None:
     token = settings.api_token.get_secret_value() if settings.api_token else None
     job = InterviewJob(api=ApiClient(settings.api_url, token) if token else None)
     ctx.add_shutdown_callback(job.shutdown)
+    if job.api is not None:
+        # Events a crashed worker left in this machine's spool reach the API while this interview runs.
+        job.replay = asyncio.create_task(replay_spools(job.api, settings.spool_dir))
 
     try:
         context, recording = await load_context(job.api, session_id, settings, console=console)
