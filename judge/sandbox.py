@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import logging
 import math
 import os
@@ -21,11 +22,13 @@ from judge.collector import Collector
 from judge.errors import JudgeInternalError, SandboxUnavailableError
 from judge.processes import count_processes, enable_subreaper, reap_bwrap_zombies, reap_sandbox_orphans
 from judge.scratch import scratch_space
+from judge.seccomp import build_filter
 from judge.settings import JudgeSettings, get_settings
 
 log = logging.getLogger(__name__)
 
 RESULTS_FD = 3  # the child's results channel
+SECCOMP_FD = 4  # bwrap reads the seccomp filter from here
 SANDBOX_WORKDIR = "/work"
 # Read-only binds every run gets when the host has them (no secrets: toolchain symlinks and loader cache).
 _DEFAULT_RO_BINDS = ("/etc/alternatives", "/etc/ld.so.cache")
@@ -140,6 +143,7 @@ class Sandbox:
         self._checked = False
         self._unsafe = False
         self._is_root = os.geteuid() == 0
+        self._seccomp = build_filter() if settings.seccomp else None
         self._cgroups = detect_parents() if self._is_root else CgroupParents(None, None)
         if self._cgroups.available:
             sweep_stale(self._cgroups)
@@ -278,6 +282,8 @@ class Sandbox:
         ]  # fmt: skip
         for key, value in self._child_env(env).items():
             cmd += ["--setenv", key, value]
+        if self._seccomp is not None:
+            cmd += ["--seccomp", str(SECCOMP_FD)]
         cmd += ["--remount-ro", "/", "--disable-userns", "--", *argv]
         return cmd
 
@@ -288,7 +294,7 @@ class Sandbox:
         return base
 
     def _preexec(
-        self, limits: Limits, cgroup: RunCgroup | None, results_w: int, drop: bool
+        self, limits: Limits, cgroup: RunCgroup | None, results_w: int, seccomp_fd: int, drop: bool
     ) -> Callable[[], None]:
         """What the child runs between fork and exec: limits as root, then the drop to the sandbox uid."""
         cpu = max(1, math.ceil(limits.cpu_s))
@@ -306,10 +312,16 @@ class Sandbox:
             os.setsid()  # own process group: the wall deadline kills it whole
             if cgroup is not None:
                 cgroup.join_self()
-            os.dup2(results_w, RESULTS_FD)  # dup2 clears close-on-exec on fd 3
+            # Park both fds above the low numbers first, so neither dup2 can clobber the other.
+            parked_results = fcntl.fcntl(results_w, fcntl.F_DUPFD_CLOEXEC, 100)
+            parked_seccomp = fcntl.fcntl(seccomp_fd, fcntl.F_DUPFD_CLOEXEC, 100) if seccomp_fd >= 0 else -1
+            os.dup2(parked_results, RESULTS_FD)  # dup2 clears close-on-exec: fd 3 reaches the program
+            if parked_seccomp >= 0:
+                os.dup2(parked_seccomp, SECCOMP_FD)  # read by bwrap itself
+            last = SECCOMP_FD if seccomp_fd >= 0 else RESULTS_FD
             for name in os.listdir("/proc/self/fd"):
                 fd = int(name)
-                if fd > RESULTS_FD:
+                if fd > last:
                     with contextlib.suppress(OSError):
                         os.set_inheritable(fd, False)
             resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
@@ -380,6 +392,11 @@ class Sandbox:
             except OSError as exc:
                 log.warning("per-run cgroup unavailable (%s); relying on rlimits", exc.strerror)
         results_r, results_w = os.pipe()
+        seccomp_fd = -1
+        if sandboxed and self._seccomp is not None:
+            seccomp_fd = os.memfd_create("shadows-seccomp", os.MFD_CLOEXEC)
+            os.write(seccomp_fd, self._seccomp)
+            os.lseek(seccomp_fd, 0, os.SEEK_SET)
         start = time.monotonic()
         oom, cgroup_cpu_s = False, None
         try:
@@ -392,12 +409,14 @@ class Sandbox:
                     cwd=cwd,
                     env=dict(spawn_env),
                     close_fds=False,  # preexec marks every fd above 3 close-on-exec instead
-                    preexec_fn=self._preexec(limits, cgroup, results_w, drop=self._is_root),
+                    preexec_fn=self._preexec(limits, cgroup, results_w, seccomp_fd, drop=self._is_root),
                 )
             except (OSError, subprocess.SubprocessError) as exc:
                 raise JudgeInternalError(f"sandbox failed to start: {type(exc).__name__}: {exc}") from exc
             finally:
                 os.close(results_w)
+                if seccomp_fd >= 0:
+                    os.close(seccomp_fd)
             with contextlib.closing(Collector(proc, results_r, limits, stdin, cgroup)) as collector:
                 outcome = collector.collect(start + limits.wall_s)
         finally:

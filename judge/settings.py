@@ -33,6 +33,8 @@ class JudgeSettings(BaseSettings):
     max_cpu_s: float = 15.0
     max_memory_mb: int = 1024
     max_output_bytes: int = 8 << 20
+    # Deny-list seccomp filter in the sandbox (io_uring, keyctl, bpf, ptrace, mount API, ...); x86-64 only.
+    seccomp: bool = True
     # Per-process tmpfs holding run scratch dirs (root only; 0 = use the temp dir on disk).
     scratch_tmpfs_mb: int = 512
 

@@ -274,3 +274,24 @@ def test_without_pid_namespace_a_child_holding_stdout_does_not_stall_the_run(jud
     assert result.stdout == b"parent done\n"
     assert result.exit_code == 0
     assert not result.timed_out
+
+
+def test_seccomp_denies_kernel_attack_surface_and_only_fds_0_to_3_are_open(sandbox, scratch):
+    src = (
+        "import os, ctypes\n"
+        "libc = ctypes.CDLL(None, use_errno=True)\n"
+        "for name, nr in [('io_uring_setup', 425), ('keyctl', 250), ('ptrace', 101), ('bpf', 321),\n"
+        "                 ('userfaultfd', 323), ('unshare', 272), ('setns', 308), ('fsopen', 430)]:\n"
+        "    ctypes.set_errno(0)\n"
+        "    print(name, libc.syscall(nr, 0, 0, 0, 0), ctypes.get_errno())\n"
+        "print('seccomp', open('/proc/self/status').read().split('Seccomp:')[1].split()[0])\n"
+        "print('fds', sorted(int(fd) for fd in os.listdir('/proc/self/fd')\n"
+        "                    if os.path.exists(f'/proc/self/fd/{fd}')))\n"
+    )
+    result = run_source(sandbox, scratch, "python", src)
+    lines = result.stdout.decode().splitlines()
+    for line in lines[:8]:
+        _name, ret, err = line.split()
+        assert (int(ret), int(err)) == (-1, 1), line  # EPERM
+    assert lines[8] == "seccomp 2"
+    assert lines[9] == "fds [0, 1, 2, 3]"
