@@ -18,6 +18,7 @@ from api.errors import ApiError
 from api.judging import LazyJudge
 from api.logs import configure_logging
 from api.middleware import BodyLimitMiddleware, MetricsMiddleware
+from api.question_cache import QuestionCache
 from api.routers import health, internal, join, livekit_webhook, practice, runs, sessions
 from api.settings import ApiSettings, get_settings
 from judge.settings import JudgeSettings
@@ -113,7 +114,6 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         )
         await pool.open(wait=False)
         app.state.pool = pool
-        app.state.settings = settings
         app.state.judge = judge
         try:
             yield
@@ -127,7 +127,8 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         description="Sessions, candidate room tokens, LiveKit webhooks and the agent's internal API.",
         lifespan=lifespan,
     )
-    app.dependency_overrides[get_settings] = lambda: settings
+    app.state.settings = settings
+    app.state.questions = QuestionCache()
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -11,7 +11,7 @@ import typer
 
 from api.db.embedded import EmbeddedPostgres
 from api.db.migrate import MigrationError, migrate
-from api.settings import ApiSettings, get_settings
+from api.settings import ApiSettings, export_database_url, get_settings
 from judge.bank import BankError, load_bank
 
 app = typer.Typer(help="Shadows: AI technical phone screens.", no_args_is_help=True, add_completion=False)
@@ -105,11 +105,26 @@ def orgs_create(name: Annotated[str, typer.Option("--name", help="Organisation n
     typer.echo(key)
 
 
-def _serve(settings: ApiSettings, host: str, port: int) -> None:
+def _serve(settings: ApiSettings, host: str, port: int, workers: int = 1) -> None:
+    # Imported here so that `shadows --help` and the database commands start quickly.
     import uvicorn
 
     from api.app import create_app
 
+    if workers > 1:
+        # Each worker process builds its own app (and judge pool) from the environment.
+        if settings.database_url:
+            export_database_url(settings.database_url)
+        uvicorn.run(
+            "api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+            proxy_headers=True,
+        )
+        return
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", proxy_headers=True)
 
 
@@ -117,11 +132,14 @@ def _serve(settings: ApiSettings, host: str, port: int) -> None:
 def api(
     host: Annotated[str | None, typer.Option(help="Bind address")] = None,
     port: Annotated[int | None, typer.Option(help="Port")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Worker processes (each with its own judge pool)")
+    ] = 1,
 ) -> None:
     """Serve the API."""
     settings = get_settings()
     settings = settings.model_copy(update={"database_url": database_url(settings)})
-    _serve(settings, host or settings.host, port or settings.port)
+    _serve(settings, host or settings.host, port or settings.port, workers)
 
 
 @app.command("dev")

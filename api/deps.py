@@ -13,10 +13,26 @@ from fastapi import Depends, Request
 from api.db import orgs_repo, sessions_repo
 from api.db.pool import Conn, connection
 from api.errors import ConflictError, GoneError, NotFoundError, UnauthorizedError
+from api.question_cache import QuestionCache
 from api.security import digest, same_digest, same_secret
-from api.settings import ApiSettings, get_settings
+from api.settings import ApiSettings
 
-Settings = Annotated[ApiSettings, Depends(get_settings)]
+
+async def app_settings(request: Request) -> ApiSettings:
+    """The settings the app was created with (async: no thread-pool hop per request)."""
+    settings: ApiSettings = request.app.state.settings
+    return settings
+
+
+Settings = Annotated[ApiSettings, Depends(app_settings)]
+
+
+async def app_questions(request: Request) -> QuestionCache:
+    cache: QuestionCache = request.app.state.questions
+    return cache
+
+
+Questions = Annotated[QuestionCache, Depends(app_questions)]
 
 
 async def get_conn(request: Request) -> AsyncIterator[Conn]:

@@ -80,3 +80,8 @@ def get_settings() -> ApiSettings:
 def child_env(**extra: str) -> dict[str, str]:
     """The environment for a worker process `shadows dev` starts (this process's, plus `extra`)."""
     return {**os.environ, **extra}
+
+
+def export_database_url(url: str) -> None:
+    """Make `url` the DATABASE_URL of worker processes started from this one (uvicorn --workers)."""
+    os.environ["DATABASE_URL"] = url

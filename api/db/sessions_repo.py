@@ -17,7 +17,8 @@ SESSION_COLUMNS = """
   s.id, s.organization_id, s.candidate_id, s.question_id, s.status, s.language, s.room_name, s.duration_minutes,
   s.invite_expires_at, s.expires_at, s.started_at, s.ended_at, s.created_at, s.updated_at, s.practice,
   s.end_reason, s.metadata, s.job_description, s.resume_text, s.final_code,
-  c.name as candidate_name, c.email as candidate_email, c.external_id as candidate_external_id
+  c.name as candidate_name, c.email as candidate_email, c.external_id as candidate_external_id,
+  (select q.updated_at from questions q where q.id = s.question_id) as question_updated_at
 """
 
 

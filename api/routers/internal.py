@@ -8,10 +8,11 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from api.db import events_repo, questions_repo, sessions_repo
-from api.deps import DbConn, InternalCaller, Settings
+from api.db import events_repo, sessions_repo
+from api.deps import DbConn, InternalCaller, Questions, Settings
 from api.errors import ConflictError, NotFoundError
 from api.metrics import EVENTS
+from api.question_cache import QuestionCache
 from api.scheduling import ends_at, schedule_session
 from api.schemas import Difficulty, Language, refuse_unstorable
 
@@ -75,8 +76,8 @@ class PracticeBody(BaseModel):
     language: Language = "python"
 
 
-async def build_context(conn: DbConn, session: dict[str, Any]) -> dict[str, Any]:
-    question = await questions_repo.read_public_question(conn, session["question_id"])
+async def build_context(conn: DbConn, questions: QuestionCache, session: dict[str, Any]) -> dict[str, Any]:
+    question = await questions.public_question(conn, session["question_id"], session["question_updated_at"])
     question.pop("compare", None)
     events = await events_repo.list_events(conn, session["id"])
     end = ends_at(session)
@@ -107,19 +108,19 @@ async def _session(conn: DbConn, session_id: str) -> dict[str, Any]:
 
 
 @router.get("/sessions/{session_id}/context")
-async def read_session_context(session_id: str, conn: DbConn) -> dict[str, Any]:
+async def read_session_context(session_id: str, conn: DbConn, questions: Questions) -> dict[str, Any]:
     """Question (hints, rubric, visible tests; never hidden tests), candidate, JD, résumé, and events so far."""
-    return await build_context(conn, await _session(conn, session_id))
+    return await build_context(conn, questions, await _session(conn, session_id))
 
 
 @router.post("/sessions/{session_id}/start")
-async def start_session(session_id: str, conn: DbConn) -> dict[str, Any]:
+async def start_session(session_id: str, conn: DbConn, questions: Questions) -> dict[str, Any]:
     status = await sessions_repo.mark_started(conn, session_id)
     if status is None:
         raise NotFoundError("Session not found.", code="session_not_found")
     if status != "in_progress":
         raise ConflictError("This session has already finished.", code="session_finished")
-    return await build_context(conn, await _session(conn, session_id))
+    return await build_context(conn, questions, await _session(conn, session_id))
 
 
 @router.post("/sessions/{session_id}/events")
@@ -152,7 +153,9 @@ async def complete_session(session_id: str, body: CompleteBody, conn: DbConn) ->
 
 
 @router.post("/practice")
-async def create_agent_practice(body: PracticeBody, conn: DbConn, settings: Settings) -> dict[str, Any]:
+async def create_agent_practice(
+    body: PracticeBody, conn: DbConn, settings: Settings, questions: Questions
+) -> dict[str, Any]:
     """An org-less practice session for an agent job that arrived without session metadata (playground, console)."""
     scheduled = await schedule_session(
         conn,
@@ -172,4 +175,4 @@ async def create_agent_practice(body: PracticeBody, conn: DbConn, settings: Sett
         practice=True,
     )
     await sessions_repo.mark_started(conn, scheduled.session["id"])
-    return await build_context(conn, await _session(conn, scheduled.session["id"]))
+    return await build_context(conn, questions, await _session(conn, scheduled.session["id"]))

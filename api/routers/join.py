@@ -6,8 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from api.db import questions_repo
-from api.deps import DbConn, Settings, bearer, session_for_invite
+from api.deps import DbConn, Questions, Settings, bearer, session_for_invite
 from api.errors import ForbiddenError
 from api.scheduling import ends_at
 from api.schemas import JoinRequest, JoinResponse, TokenRequest, TokenResponse
@@ -30,10 +29,12 @@ def _session_view(row: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.post("/join", response_model=JoinResponse)
-async def join_session(body: JoinRequest, conn: DbConn, settings: Settings) -> JoinResponse:
+async def join_session(
+    body: JoinRequest, conn: DbConn, settings: Settings, questions: Questions
+) -> JoinResponse:
     """Everything the candidate's page needs: LiveKit connection details and what to render."""
     row = await session_for_invite(conn, body.invite)
-    question = await questions_repo.read_public_question(conn, row["question_id"])
+    question = await questions.public_question(conn, row["question_id"], row["question_updated_at"])
     token = mint_candidate_token(row, settings, ttl=token_ttl(row, settings))
     return JoinResponse(
         server_url=settings.livekit_url,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,7 +13,8 @@ import pytest
 from livekit import api as lk
 from psycopg.rows import DictRow
 
-from tests.conftest import LIVEKIT_KEY, LIVEKIT_SECRET, ApiServer
+from api.cli import _import_questions
+from tests.conftest import LIVEKIT_KEY, LIVEKIT_SECRET, ROOT, ApiServer
 
 Conn = psycopg.AsyncConnection[DictRow]
 
@@ -212,3 +214,22 @@ async def test_join_with_unknown_invite_is_401_invalid_invite(api_server: ApiSer
     r = await api_server.client.post("/v1/join", json={"invite": "inv_" + "x" * 43})
     assert r.status_code == 401
     assert r.json()["error"]["code"] == "invalid_invite"
+
+
+async def test_join_sees_a_reimported_statement_at_once(api_server: ApiServer, db, tmp_path) -> None:
+    """The question cache is keyed by the question's version, so a bank import shows on the next join."""
+    cur = await db.execute("select id from questions where slug = 'two-sum'")
+    qid = str((await cur.fetchone())["id"])
+    s = await api_server.create_session(question_id=qid)
+    first = (await api_server.client.post("/v1/join", json={"invite": s["invite"]})).json()
+    assert "Two Sum" in first["question"]["title"]
+
+    bank = tmp_path / "bank"
+    shutil.copytree(ROOT / "questions", bank, ignore=shutil.ignore_patterns("_*"))
+    statement = bank / "two-sum" / "statement.md"
+    statement.write_text(statement.read_text() + "\n\nUPDATED-STATEMENT-MARKER\n")
+    await _import_questions(api_server.settings.database_url or "", bank)
+
+    second = (await api_server.client.post("/v1/join", json={"invite": s["invite"]})).json()
+    assert "UPDATED-STATEMENT-MARKER" in second["question"]["statement_md"]
+    assert "UPDATED-STATEMENT-MARKER" not in first["question"]["statement_md"]
