@@ -36,9 +36,8 @@ class HarnessProgram:
     compile_memory_mb: int = 1024
     compile_address_space_limit: bool = True
     ro_binds: tuple[str, ...] = field(default=())
-    compile_output_filter: tuple[
-        tuple[str, str], ...
-    ] = ()  # (host path, shown as) rewrites in compiler output
+    # Compile this instead when compiling fails (same harness, heavier includes); None: the failure is final.
+    fallback: HarnessProgram | None = None
 
 
 def run_args(start: int, per_test_ms: int, output_cap: int) -> list[str]:

@@ -77,15 +77,20 @@ __READ__
 """
 
 
-def build(signature: Signature, source: str, cxx_bin: str, *, portable: bool = False) -> HarnessProgram:
+def build(
+    signature: Signature, source: str, cxx_bin: str, *, portable: bool = False, lean: bool = True
+) -> HarnessProgram:
     """The C++ program. `portable` ships the prelude and runtime as sources (for hosts without our per-host build
-    cache, e.g. Judge0) instead of using the precompiled header and prebuilt runtime object."""
+    cache, e.g. Judge0) instead of using the precompiled header and prebuilt runtime object. Unless the code asks
+    for <bits/stdc++.h>, it is first compiled against the lean precompiled prelude, with the full one as the
+    fallback should that fail (code relying on a header the lean prelude does not include)."""
     reads, args = [], []
     for k, param in enumerate(signature.params):
         sep = "" if k == 0 else "    in.expect(',');\n"
         reads.append(f"{sep}    {_cpp_type(param.type)} a{k}; in.read(a{k});")
         args.append(f"a{k}")
     files: dict[str, str] = {SOURCE_FILE: source}
+    fallback: HarnessProgram | None = None
     linker: tuple[str, ...]
     ro_binds: tuple[str, ...]
     if portable:
@@ -96,6 +101,9 @@ def build(signature: Signature, source: str, cxx_bin: str, *, portable: bool = F
         prelude = ensure_prelude(cxx_bin)
         header, runtime, linker = prelude.header, prelude.runtime_object, prelude.linker_flags
         ro_binds = (prelude.directory,)
+        if lean and prelude.lean and "bits/stdc++.h" not in source:
+            header = prelude.lean_header
+            fallback = build(signature, source, cxx_bin, lean=False)
     files[MAIN_FILE] = (
         _MAIN.replace("__PRELUDE__", header)
         .replace("__INPUT__", INPUT_FILE)
@@ -112,4 +120,5 @@ def build(signature: Signature, source: str, cxx_bin: str, *, portable: bool = F
         address_space_limit=True,
         compile_memory_mb=1536,
         ro_binds=ro_binds,
+        fallback=fallback,
     )

@@ -90,9 +90,7 @@ def _run(request: RunRequest, sandbox: Sandbox, settings: JudgeSettings) -> RunR
     program = build_program(request, settings)
     timings = Timings()
     with sandbox.scratch_dir() as scratch:
-        for name, text in program.files.items():
-            (scratch / name).parent.mkdir(parents=True, exist_ok=True)
-            (scratch / name).write_text(text, encoding="utf-8")
+        _write_files(scratch, program)
         (scratch / INPUT_FILE).write_text(json.dumps([t.args for t in tests]), encoding="utf-8")
         if program.compile_argv is not None:
             t0 = time.monotonic()
@@ -105,6 +103,16 @@ def _run(request: RunRequest, sandbox: Sandbox, settings: JudgeSettings) -> RunR
             timings.compile_ms = round((time.monotonic() - t0) * 1000, 1)
             if _failed_to_start(compiled):
                 raise _StartFailure()
+            if compiled.exit_code != 0 and program.fallback is not None:
+                program = program.fallback
+                _write_files(scratch, program)
+                compiled = sandbox.run(
+                    program.compile_argv or [],
+                    scratch=scratch,
+                    limits=_compile_limits(request, program),
+                    ro_binds=program.ro_binds,
+                )
+                timings.compile_ms = round((time.monotonic() - t0) * 1000, 1)
             if compiled.exit_code != 0:
                 return _compile_failure(request, compiled, timings)
         t0 = time.monotonic()
@@ -119,6 +127,12 @@ def _run(request: RunRequest, sandbox: Sandbox, settings: JudgeSettings) -> RunR
             compile_output=str(fatal.get("msg", ""))[:_COMPILE_OUTPUT_CHARS],
         )
     return make_report(request, results, timings, processes)
+
+
+def _write_files(scratch: Path, program: HarnessProgram) -> None:
+    for name, text in program.files.items():
+        (scratch / name).parent.mkdir(parents=True, exist_ok=True)
+        (scratch / name).write_text(text, encoding="utf-8")
 
 
 def _run_tests(

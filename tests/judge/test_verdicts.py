@@ -396,3 +396,11 @@ def test_top_level_code_that_hangs_is_one_time_limit_for_every_test(
     assert {t.verdict for t in report.tests} == {Verdict.TIME_LIMIT}
     assert report.processes == 1  # not one hanging process per test
     assert report.tests[0].message is not None and "top-level" in report.tests[0].message
+
+
+def test_cpp_code_needing_more_than_the_lean_prelude_still_compiles(sandbox, judge_settings):
+    # mt19937 lives in <random>, which only the full prelude (<bits/stdc++.h>) brings in: the first compile fails
+    # and the fallback succeeds.
+    source = "class Solution {\npublic:\n    int sumPair(int a, int b) { mt19937 rng(a); (void)rng(); return a + b; }\n};\n"
+    report = judge(sandbox, judge_settings, "sum-pair", "cpp", source)
+    assert report.verdict is Verdict.ACCEPTED, report.compile_output
