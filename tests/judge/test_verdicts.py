@@ -401,6 +401,9 @@ def test_top_level_code_that_hangs_is_one_time_limit_for_every_test(
 def test_cpp_code_needing_more_than_the_lean_prelude_still_compiles(sandbox, judge_settings):
     # mt19937 lives in <random>, which only the full prelude (<bits/stdc++.h>) brings in: the first compile fails
     # and the fallback succeeds.
-    source = "class Solution {\npublic:\n    int sumPair(int a, int b) { mt19937 rng(a); (void)rng(); return a + b; }\n};\n"
+    source = (
+        "class Solution {\npublic:\n"
+        "    int sumPair(int a, int b) { mt19937 rng(a); (void)rng(); return a + b; }\n};\n"
+    )
     report = judge(sandbox, judge_settings, "sum-pair", "cpp", source)
     assert report.verdict is Verdict.ACCEPTED, report.compile_output
