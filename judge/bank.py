@@ -184,7 +184,7 @@ def value_matches_type(value: Any, t: str) -> bool:
         if not isinstance(value, int) or isinstance(value, bool):
             return False
         bits = 31 if scalar == "int" else 63
-        return -(2**bits) <= value < 2**bits
+        return bool(-(2**bits) <= value < 2**bits)
     if scalar == "float":
         return isinstance(value, int | float) and not isinstance(value, bool)
     if scalar == "bool":

@@ -246,7 +246,13 @@ def _compile_limits(request: RunRequest, program: HarnessProgram) -> Limits:
 
 def _compile_failure(request: RunRequest, compiled: SandboxResult, timings: Timings) -> RunReport:
     output = (compiled.stderr + compiled.stdout).decode("utf-8", errors="replace")
-    if compiled.timed_out or compiled.cpu_exceeded:
+    if compiled.timed_out and not compiled.cpu_exceeded:
+        # The wall clock ran out before the compiler used its CPU allowance: the host was too busy. Our failure.
+        return internal_error_report(request, "the judge was too busy to compile this code; please try again")
+    if compiled.exit_code is not None and not output.strip():
+        # Compilers always explain a rejection; a silent failure is the toolchain or sandbox, not the candidate.
+        return internal_error_report(request, "the compiler failed without any output; please try again")
+    if compiled.cpu_exceeded:
         output = "compilation took too long\n" + output
     elif compiled.memory_exceeded:
         output = "compilation ran out of memory\n" + output
