@@ -43,3 +43,8 @@ fi
 
 # The locked environment. --frozen: the lockfile is the truth; a stale lock fails here instead of drifting.
 UV_PYTHON_DOWNLOADS=never .tools/bin/uv sync --frozen --quiet --python python3
+
+# The judge's per-host build caches (C++ precompiled headers, Java runtime); quick when already built.
+if ! .venv/bin/python -m judge prepare >/dev/null; then
+  echo "setup: could not prepare the judge's build caches now; the first C++/Java run will build them" >&2
+fi
