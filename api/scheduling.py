@@ -10,6 +10,7 @@ from uuid import UUID
 from api.db import questions_repo, sessions_repo
 from api.db.pool import Conn
 from api.errors import UnprocessableError
+from api.schemas import SessionCreated
 from api.security import digest, new_invite, new_session_id
 from api.settings import ApiSettings
 
@@ -19,6 +20,21 @@ class Scheduled:
     session: dict[str, Any]
     invite: str
     join_url: str
+
+    def response(self) -> SessionCreated:
+        """The 201 body: the only time the raw invite is ever shown."""
+        s = self.session
+        return SessionCreated(
+            id=s["id"],
+            status=s["status"],
+            join_url=self.join_url,
+            invite=self.invite,
+            invite_expires_at=s["invite_expires_at"],
+            expires_at=s["expires_at"],
+            question_id=s["question_id"],
+            language=s["language"],
+            duration_minutes=s["duration_minutes"],
+        )
 
 
 async def schedule_session(

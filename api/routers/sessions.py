@@ -108,18 +108,7 @@ async def create_session(
         resume_text=body.resume_text,
         metadata=body.metadata,
     )
-    s = scheduled.session
-    return SessionCreated(
-        id=s["id"],
-        status=s["status"],
-        join_url=scheduled.join_url,
-        invite=scheduled.invite,
-        invite_expires_at=s["invite_expires_at"],
-        expires_at=s["expires_at"],
-        question_id=s["question_id"],
-        language=s["language"],
-        duration_minutes=s["duration_minutes"],
-    )
+    return scheduled.response()
 
 
 def summary(row: dict[str, Any]) -> SessionSummary:
