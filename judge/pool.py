@@ -314,19 +314,10 @@ class JudgePool:
 
 
 def _worker_env(settings: JudgeSettings) -> dict[str, str]:
-    """The worker's environment: ours, with this pool's settings spelled as SHADOWS_JUDGE_* variables."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHADOWS_JUDGE_")}
+    """The worker's environment: the few variables a Python process needs, this pool's settings spelled as
+    SHADOWS_JUDGE_* variables, and nothing else (no API or database secrets reach the process that runs bwrap)."""
     # Workers import job functions by dotted path: give them the modules this process can import.
-    env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p and os.path.isdir(p))
-    for name, value in settings.model_dump().items():
-        if value is None:
-            continue
-        if hasattr(value, "get_secret_value"):
-            value = value.get_secret_value()
-        env[f"SHADOWS_JUDGE_{name.upper()}"] = (
-            json.dumps(value) if isinstance(value, (list, dict)) else str(value)
-        )
-    return env
+    return settings.worker_environ(pythonpath=os.pathsep.join(p for p in sys.path if p and os.path.isdir(p)))
 
 
 def _error_from_reply(error: dict[str, Any]) -> JudgeError:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 from functools import lru_cache
 from typing import Literal
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# What a judge worker inherits from its parent; everything else (DATABASE_URL, provider keys, ...) stays behind.
+WORKER_INHERITS = ("PATH", "LANG", "LC_ALL", "HOME", "TMPDIR")
 
 
 def _cpu_count() -> int:
@@ -52,6 +56,20 @@ class JudgeSettings(BaseSettings):
     java_bin: str = "/usr/bin/java"
     javac_bin: str = "/usr/bin/javac"
     cxx_bin: str = "/usr/bin/g++"
+
+    def worker_environ(self, *, pythonpath: str) -> dict[str, str]:
+        """The environment of a judge worker process: a minimal inherited set plus these settings."""
+        env = {k: os.environ[k] for k in WORKER_INHERITS if k in os.environ}
+        env["PYTHONPATH"] = pythonpath
+        for name, value in self.model_dump().items():
+            if value is None:
+                continue
+            if isinstance(value, SecretStr):
+                value = value.get_secret_value()
+            env[f"SHADOWS_JUDGE_{name.upper()}"] = (
+                json.dumps(value) if isinstance(value, list | dict) else str(value)
+            )
+        return env
 
 
 @lru_cache(maxsize=1)

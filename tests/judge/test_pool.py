@@ -55,6 +55,10 @@ def introspect(payload: dict[str, Any]) -> dict[str, Any]:
     return {"subreaper": flag.value, "sandbox_uid": settings.sandbox_uid, "queue_size": settings.queue_size}
 
 
+def environment(payload: dict[str, Any]) -> dict[str, Any]:
+    return {"env": dict(os.environ)}
+
+
 def crash(payload: dict[str, Any]) -> dict[str, Any]:
     os._exit(3)
 
@@ -129,6 +133,16 @@ async def test_jobs_run_in_separate_subreaper_workers_with_the_pool_settings(poo
     assert first["pid"] in pool.worker_pids
     info = await pool.submit("introspect", {})
     assert info == {"subreaper": 1, "sandbox_uid": pool_settings.sandbox_uid, "queue_size": 2}
+
+
+async def test_workers_inherit_no_secrets_from_the_process_that_starts_them(pool_settings, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://canary-db-secret@127.0.0.1/x")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-canary-openai-secret")
+    async with JudgePool(pool_settings, jobs=[*JOBS, environment]) as p:
+        env = (await p.submit("environment", {}))["env"]
+    assert "DATABASE_URL" not in env and "OPENAI_API_KEY" not in env
+    assert not any("canary" in v for v in env.values())
+    assert env["SHADOWS_JUDGE_SLOTS"] == "2"
 
 
 async def test_jobs_are_submittable_by_dotted_path_but_unregistered_ones_are_refused(pool):
