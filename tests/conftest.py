@@ -89,7 +89,9 @@ def db_url(pg_admin_url: str, template_db: str) -> Iterator[str]:
     name = "t_" + secrets.token_hex(6)
     with psycopg.connect(pg_admin_url, autocommit=True) as conn:
         conn.execute(
-            sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(TEMPLATE_DB))
+            sql.SQL("create database {} template {}").format(
+                sql.Identifier(name), sql.Identifier(TEMPLATE_DB)
+            )
         )
     try:
         yield _with_db(pg_admin_url, name)
@@ -165,7 +167,9 @@ async def api_server(api_settings: ApiSettings) -> AsyncIterator[ApiServer]:
     port = free_port()
     api_settings = api_settings.model_copy(update={"public_url": f"http://127.0.0.1:{port}"})
     app = create_app(api_settings)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
     task = asyncio.create_task(server.serve())
     for _ in range(500):
         if server.started or task.done():
@@ -179,7 +183,9 @@ async def api_server(api_settings: ApiSettings) -> AsyncIterator[ApiServer]:
         org_id, key = await create_org(conn, "Acme Hiring")
     async with httpx.AsyncClient(base_url=url, timeout=30) as client:
         try:
-            yield ApiServer(url=url, settings=api_settings, org_id=str(org_id), org_key=key, client=client, app=app)
+            yield ApiServer(
+                url=url, settings=api_settings, org_id=str(org_id), org_key=key, client=client, app=app
+            )
         finally:
             server.should_exit = True
             await task
