@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import random
 import statistics
@@ -16,12 +15,13 @@ import time
 from typing import Any
 
 from judge.bank import Param, Signature, TestCase
-from judge.harness_base import INPUT_FILE, run_args
-from judge.runner import build_program, run_limits, run_request
+from judge.limits import POLICIES
+from judge.runner import _process_limits, build_program, run_request
 from judge.sandbox import Limits, Sandbox
 from judge.schemas import RunLimits, RunRequest, Verdict
 from judge.service import Judge
 from judge.settings import JudgeSettings, get_settings
+from judge.supervisor import Supervisor
 
 SIGNATURE = Signature(
     function="two_sum",
@@ -148,25 +148,30 @@ def baseline_process_per_test(
     recompiles per test case)."""
     program = build_program(request, settings)
     tests = request.selected_tests()
-    with sandbox.scratch_dir() as scratch:
+    policy = POLICIES[request.language]
+    with sandbox.scratch_dir() as build:
         for name, text in program.files.items():
-            (scratch / name).parent.mkdir(parents=True, exist_ok=True)
-            (scratch / name).write_text(text)
+            (build / name).parent.mkdir(parents=True, exist_ok=True)
+            (build / name).write_text(text)
         compile_ms = 0.0
         if program.compile_argv is not None:
             t0 = time.monotonic()
             sandbox.run(
-                program.compile_argv, scratch=scratch, limits=_compile_limits(), ro_binds=program.ro_binds
+                program.compile_argv, scratch=build, limits=_compile_limits(), ro_binds=program.ro_binds
             )
             compile_ms = (time.monotonic() - t0) * 1000
         t0 = time.monotonic()
         for test in tests:
-            (scratch / INPUT_FILE).write_text(json.dumps([test.args]))
-            argv = program.run_argv + run_args(0, 2000, 1 << 20)
-            res = sandbox.run(argv, scratch=scratch, limits=run_limits(request, program, 1, 60.0),
-                              ro_binds=program.ro_binds)  # fmt: skip
-            if b'"ok":true' not in res.results:
-                raise SystemExit(f"baseline run failed: {res.stderr[-300:]!r}")
+            proc = sandbox.start(program.run_argv, limits=_process_limits(request, 1), program_dir=build,
+                                 ro_binds=program.ro_binds)  # fmt: skip
+            supervisor = Supervisor(proc, output_cap=request.limits.output_bytes)
+            try:
+                supervisor.start(startup_s=policy.startup_s, load_s=request.limits.time_limit_s)
+                observed = supervisor.run_test(list(test.args), request.limits.time_limit_s)
+            finally:
+                supervisor.close()
+            if observed.record is None or not observed.record.get("ok"):
+                raise SystemExit(f"baseline run failed: {observed.stderr_tail[-300:]!r}")
         run_ms = (time.monotonic() - t0) * 1000
     return {"compile_ms": compile_ms, "run_ms": run_ms, "per_test_ms": run_ms / len(tests)}
 

@@ -16,25 +16,26 @@ from judge.errors import JudgeBusyError, JudgeInternalError
 from judge.schemas import RunLimits, RunRequest, Verdict
 from judge.service import Judge
 from judge.settings import JudgeSettings
-from tests.fakes.judge0 import FakeJudge0
+from tests.fakes.judge0 import FakeJudge0, Judge0Config
 
 QUESTION = load_question(Path(__file__).parent / "questions" / "sum-pair")
 HIDDEN_EXPECTED = str(next(t for t in QUESTION.tests if t.hidden).expected)
-# The fake runs submissions on this host, so the harness uses this host's toolchains.
-LOCAL_TOOLCHAIN = {"python_bin": "/usr/bin/python3", "node_bin": "/usr/bin/node", "java_bin": "/usr/bin/java",
-                   "javac_bin": "/usr/bin/javac", "cxx_bin": "/usr/bin/g++"}  # fmt: skip
 TOKEN = "judge0-test-token"
 
 
 def _settings(url: str, token: str | None = TOKEN) -> JudgeSettings:
     return JudgeSettings(
-        backend="judge0", judge0_url=url, judge0_auth_token=SecretStr(token) if token else None
+        backend="judge0",
+        judge0_url=url,
+        judge0_auth_token=SecretStr(token) if token else None,
+        max_memory_mb=256,  # what fits Judge0's default 500 MiB per box, with the JVM's own footprint
+        max_wall_s=4,  # a test at its limit, twice over for waiting, plus start-up, within Judge0's 15 s
     )
 
 
 def _judge(url: str, token: str | None = TOKEN) -> Judge:
     settings = _settings(url, token)
-    return Judge(settings, backend=Judge0Backend(settings, toolchain=LOCAL_TOOLCHAIN, poll_interval_s=0.05))
+    return Judge(settings, backend=Judge0Backend(settings, poll_interval_s=0.05))
 
 
 def _request(source: str, language: str = "python", mode: str = "submit", **kw) -> RunRequest:
@@ -57,7 +58,7 @@ async def test_reference_is_accepted_with_one_multi_file_submission(language):
     body = fake.submissions[0]
     assert body["language_id"] == 89 and body["enable_network"] is False
     files = _archive(body)
-    assert {"run", "input.json"} <= set(files)
+    assert {"run", "driver.py", "tests.json"} <= set(files)
     assert not any(HIDDEN_EXPECTED in text for text in files.values())  # expected values never leave us
 
 
@@ -113,7 +114,10 @@ async def test_hidden_tests_are_redacted_and_forged_stdout_is_ignored():
 
 
 async def test_polls_by_token_when_the_server_does_not_wait():
-    async with FakeJudge0(auth_token=TOKEN, wait_supported=False) as fake, _judge(fake.url) as judge:
+    async with (
+        FakeJudge0(auth_token=TOKEN, config=Judge0Config(enable_wait_result=False)) as fake,
+        _judge(fake.url) as judge,
+    ):
         report = await judge.run(_request(QUESTION.references["python"]))
     assert report.verdict is Verdict.ACCEPTED
     assert fake.polls >= 1
@@ -122,7 +126,7 @@ async def test_polls_by_token_when_the_server_does_not_wait():
 async def test_wrong_token_is_an_internal_error_never_the_candidates_fault():
     async with FakeJudge0(auth_token=TOKEN) as fake:
         settings = _settings(fake.url, "wrong-token")
-        backend = Judge0Backend(settings, toolchain=LOCAL_TOOLCHAIN)
+        backend = Judge0Backend(settings)
         with pytest.raises(JudgeInternalError) as info:
             await backend.run(_request(QUESTION.references["python"]))
         assert not info.value.retryable
