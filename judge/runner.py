@@ -30,6 +30,7 @@ from judge.supervisor import EXCERPT_BYTES, Observed, Start, StartOutcome, Super
 from judge.verdict import (
     ProcessOutcome,
     TestOutcome,
+    crash_stderr,
     judge_outcome,
     overall_verdict,
     start_verdict,
@@ -315,20 +316,14 @@ def _as_outcome(observed: Observed) -> TestOutcome:
         record=observed.record,
         charged_s=observed.usage.charged_s,
         over=observed.over,
-        ended=_process_outcome(observed.end, _stderr_for_crash(observed))
+        ended=_process_outcome(
+            observed.end, crash_stderr(observed.stderr, observed.stderr_tail, EXCERPT_BYTES)
+        )
         if observed.end is not None
         else None,
         stdout=observed.stdout,
         stderr=observed.stderr,
     )
-
-
-def _stderr_for_crash(observed: Observed) -> bytes:
-    """The test's stderr as far as a crash message needs it: its start (runtimes name the failure first, e.g.
-    V8's "heap out of memory" before its stack dump) and its end."""
-    if len(observed.stderr) < EXCERPT_BYTES:
-        return observed.stderr
-    return observed.stderr + b"\n...\n" + observed.stderr_tail
 
 
 def make_report(

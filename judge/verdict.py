@@ -114,6 +114,14 @@ def _fail(result: TestResult, verdict: Verdict, message: str | None) -> TestResu
     return result
 
 
+def crash_stderr(head: bytes, tail: bytes, excerpt_bytes: int) -> bytes:
+    """A test's stderr as far as a crash message needs it: its start (runtimes name the failure first, e.g. V8's
+    "heap out of memory" before its stack dump) and its end."""
+    if len(head) < excerpt_bytes:
+        return head
+    return head + b"\n...\n" + tail
+
+
 def crash_verdict(outcome: ProcessOutcome) -> tuple[Verdict, str]:
     """The verdict of the test that was running when its process ended without reporting it."""
     if outcome.memory_exceeded:

@@ -31,7 +31,8 @@ from judge.limits import POLICIES, PROCESSES_PER_RUN
 from judge.runner import COMPILE_OUTPUT_CHARS, build_program, make_report
 from judge.schemas import RunReport, RunRequest, TestResult, Timings, Verdict
 from judge.settings import JudgeSettings
-from judge.verdict import ProcessOutcome, TestOutcome, judge_outcome, start_verdict, unreported
+from judge.supervisor import EXCERPT_BYTES
+from judge.verdict import ProcessOutcome, TestOutcome, crash_stderr, judge_outcome, start_verdict, unreported
 
 log = logging.getLogger(__name__)
 
@@ -170,6 +171,27 @@ class Submission:
         return found
 
 
+def _outcome(event: dict[str, Any]) -> TestOutcome:
+    """A test as the in-box driver observed it (the same fields the local supervisor fills)."""
+    head, tail = str(event.get("err", "")).encode(), str(event.get("tail", "")).encode()
+    ended = None
+    if event.get("exit") is not None or event.get("sig") is not None:
+        ended = ProcessOutcome(
+            exit_code=event.get("exit"),
+            signal=event.get("sig"),
+            stderr=crash_stderr(head, tail, EXCERPT_BYTES),
+        )
+    over = event.get("over")
+    return TestOutcome(
+        record=event.get("rec") if isinstance(event.get("rec"), dict) else None,
+        charged_s=float(event.get("charged") or 0.0),
+        over=over if over in ("time", "output", "record") else None,
+        ended=ended,
+        stdout=str(event.get("out", "")).encode(),
+        stderr=head,
+    )
+
+
 def _status_verdict(status_id: int) -> tuple[Verdict, str]:
     """Judge0 status of a box that ended under a test -> that test's verdict."""
     if status_id == 5:
@@ -263,21 +285,7 @@ class Judge0Backend:
         for event in events:
             if "test" in event and isinstance(event["test"], int) and event["test"] in order:
                 index = event["test"]
-                ended = None
-                if event.get("exit") is not None or event.get("sig") is not None:
-                    ended = ProcessOutcome(
-                        exit_code=event.get("exit"),
-                        signal=event.get("sig"),
-                        stderr=str(event.get("tail", "")).encode(),
-                    )
-                outcome = TestOutcome(
-                    record=event.get("rec") if isinstance(event.get("rec"), dict) else None,
-                    charged_s=float(event.get("charged") or 0.0),
-                    over=event.get("over") if event.get("over") in ("time", "output", "record") else None,
-                    ended=ended,
-                    stdout=str(event.get("out", "")).encode(),
-                    stderr=str(event.get("err", "")).encode(),
-                )
+                outcome = _outcome(event)
                 results[index] = judge_outcome(
                     tests[index], outcome, returns=request.signature.returns, compare=request.compare,
                     time_limit_s=limits.time_limit_s, output_cap=limits.output_bytes,

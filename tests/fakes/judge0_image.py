@@ -6,7 +6,8 @@ The runtimes at the image's paths are shims over this host's toolchains that ref
   `ast.parse(..., feature_version=(3, 8))`; code that would evaluate PEP 585/604 annotations (`list[int]`,
   `int | None`) at definition time fails there with the TypeError Python 3.8 raises, unless it was compiled with
   `from __future__ import annotations`.
-- Node 12.14: every .js file in the box must parse as ECMAScript 2019 (no optional chaining, no `??`).
+- Node 12.14: the script it runs, and code compiled through `vm.Script`, must parse as ECMAScript 2019 (no
+  optional chaining, no `??`), else it is the SyntaxError Node 12 would throw.
 - OpenJDK 13: javac compiles with `--release 13`.
 - GCC 9.2: g++ must be asked for C++17 or older.
 Boxes run under bubblewrap with the host's root visible (a stand-in, not a security boundary: tests only send
@@ -95,26 +96,37 @@ sys.path[0:0] = []
 runpy.run_path(script, run_name="__main__")
 '''
 
-NODE12_CHECK = r"""
+NODE12 = r"""
+// Preloaded into every node the box runs: the main script, and any code compiled through vm.Script, must parse as
+// ECMAScript 2019 (Node 12.14's language), else they fail as Node 12 would: with a SyntaxError.
 const acorn = require('internal/deps/acorn/acorn/dist/acorn');
 const fs = require('fs');
-for (const file of process.argv.slice(2)) {
+const vm = require('vm');
+const options = { ecmaVersion: 2019, allowHashBang: true, allowReturnOutsideFunction: true };
+function check(code, where) {
   try {
-    const options = { ecmaVersion: 2019, allowHashBang: true, allowReturnOutsideFunction: true };
-    acorn.parse(fs.readFileSync(file, 'utf8'), options);
+    acorn.parse(code, options);
   } catch (e) {
-    console.error(file + ': SyntaxError (Node 12.14): ' + e.message);
-    process.exit(1);
+    const err = new SyntaxError(e.message + ' (Node 12.14)');
+    err.stack = where + ': SyntaxError: ' + err.message;
+    throw err;
   }
 }
+const main = process.argv[1];
+if (main) {
+  try { check(fs.readFileSync(main, 'utf8'), main); } catch (e) { console.error(e.stack); process.exit(1); }
+}
+const RealScript = vm.Script;
+vm.Script = function Script(code, opts) {
+  check(String(code), (opts && opts.filename) || 'evalmachine');
+  return new RealScript(code, opts);
+};
 """
 
 SHIMS = {
     "python-3.8.1/bin/python3": '#!/bin/bash\nexec /usr/bin/python3 -I -S -B /usr/local/shadows-fake/py38.py "$@"\n',
     "node-12.14.0/bin/node": (
-        "#!/bin/bash\n"
-        "/usr/bin/node --expose-internals /usr/local/shadows-fake/node12-check.js /box/*.js || exit 1\n"
-        'exec /usr/bin/node "$@"\n'
+        '#!/bin/bash\nexec /usr/bin/node --expose-internals -r /usr/local/shadows-fake/node12.js "$@"\n'
     ),
     "openjdk13/bin/javac": '#!/bin/bash\nexec /usr/bin/javac --release 13 "$@"\n',
     "openjdk13/bin/java": '#!/bin/bash\nexec /usr/bin/java "$@"\n',
@@ -125,7 +137,7 @@ SHIMS = {
         'exec /usr/bin/g++ "$@"\n'
     ),
     "shadows-fake/py38.py": PY38,
-    "shadows-fake/node12-check.js": NODE12_CHECK,
+    "shadows-fake/node12.js": NODE12,
 }
 
 
