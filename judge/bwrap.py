@@ -6,8 +6,9 @@ blocks), its own `/proc`, a size-capped private `/tmp`, `/work` (its current dir
 directory, or a fresh private tmpfs), and `/judge` (read-only: the harness, the source and what the compiler
 built). Nothing else of the host: no network, no other processes, no environment but PATH, HOME, LANG and TMPDIR.
 
-File descriptors: 0/1/2 are pipes to the judge, 3 the results channel. bwrap itself reads the seccomp filter on
-fd 4 and writes its JSON status on fd 5; neither reaches the program.
+File descriptors: 1/2 are pipes to the judge, 3 the results channel; a supervised run reads its test inputs on
+fd 4 and has /dev/null as stdin (a one-shot run gets a stdin pipe instead). bwrap itself writes its JSON status on
+fd 5 and reads the seccomp filter on fd 6; neither reaches the program.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ if TYPE_CHECKING:
     from judge.sandbox import Limits
 
 RESULTS_FD = 3  # the child's results channel
-SECCOMP_FD = 4  # bwrap reads the seccomp filter from here
+INPUT_FD = 4  # test input frames (supervised runs only; their stdin is /dev/null)
 STATUS_FD = 5  # bwrap writes {"child-pid": N} and, once the program has run and ended, {"exit-code": N}
+SECCOMP_FD = 6  # bwrap reads the seccomp filter from here
 SANDBOX_WORKDIR = "/work"
 PROGRAM_DIR = "/judge"
 WORK_TMPFS_MB = 16
@@ -114,11 +116,12 @@ def bwrap_argv(
 
 @dataclass(frozen=True)
 class ChildFds:
-    """Parent-side descriptors that become the child's fds 3, 4 and 5 (-1: none)."""
+    """Parent-side descriptors that become the child's fds 3 to 6 (-1: none)."""
 
     results: int
-    seccomp: int = -1
+    input: int = -1
     status: int = -1
+    seccomp: int = -1
 
 
 def make_preexec(
@@ -131,7 +134,12 @@ def make_preexec(
     nproc_hard = resource.getrlimit(resource.RLIMIT_NPROC)[1]
     if nproc_hard != resource.RLIM_INFINITY:
         nproc = min(nproc, nproc_hard)
-    wanted = [(fds.results, RESULTS_FD), (fds.seccomp, SECCOMP_FD), (fds.status, STATUS_FD)]
+    wanted = [
+        (fds.results, RESULTS_FD),
+        (fds.input, INPUT_FD),
+        (fds.status, STATUS_FD),
+        (fds.seccomp, SECCOMP_FD),
+    ]
 
     def preexec() -> None:
         os.setsid()  # own process group: the judge kills it whole
@@ -155,8 +163,8 @@ def make_preexec(
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
         if drop:
-            # Hand the pipes to the sandbox uid, so reopening /dev/stdin or /proc/self/fd/3 works (Java, Node).
-            for fd in range(RESULTS_FD + 1):
+            # Hand the pipes to the sandbox uid, so reopening /proc/self/fd/N works (Java's harness does).
+            for fd in range(INPUT_FD + 1):
                 with contextlib.suppress(OSError):
                     os.fchown(fd, uid, gid)
             os.setgroups([])

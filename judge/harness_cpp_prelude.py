@@ -156,12 +156,11 @@ static void on_crash(int sig) {
 
 void init(size_t message) {
   g_message = message;
-  // Private copies of the input pipe and the results channel; the candidate's own stdin reads nothing.
-  g_in = fcntl(0, F_DUPFD_CLOEXEC, 10);
+  // Private copies of the input pipe (fd 4) and the results channel (fd 3); the candidate's stdin is /dev/null.
+  g_in = fcntl(4, F_DUPFD_CLOEXEC, 10);
   g_res = fcntl(3, F_DUPFD_CLOEXEC, 10);
   close(3);
-  int nul = open("/dev/null", O_RDONLY);
-  if (nul >= 0) { dup2(nul, 0); close(nul); }
+  close(4);
   emit("{\"s\":\"hello\"}\n");
   static char altstack[1 << 16];
   stack_t ss{}; ss.ss_sp = altstack; ss.ss_size = sizeof altstack; sigaltstack(&ss, nullptr);

@@ -153,11 +153,10 @@ __WRITERS__
     return t.getClass().getSimpleName() + (m == null ? "" : ": " + m) + where;
   }
 
-  /** Takes the input pipe and the results channel for the harness; the candidate's System.in reads nothing. */
+  /** Opens the results channel (fd 3) and the input pipe (fd 4); the candidate's stdin is /dev/null. */
   public static void setup() throws IOException {
     results = new FileOutputStream("/proc/self/fd/3");
-    in = new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16);
-    System.setIn(new ByteArrayInputStream(new byte[0]));
+    in = new BufferedInputStream(new FileInputStream("/proc/self/fd/4"), 1 << 16);
     line("{\"s\":\"hello\"}");
     line("{\"s\":\"ready\"}");
   }

@@ -19,9 +19,8 @@ const vm = require('vm');
 
 const FUNCTION = __FUNCTION__;
 const MESSAGE = __MESSAGE__;
-// A description of the input pipe of our own (blocking, whatever the candidate's code does to fd 0), and the
-// results channel.
-const IN = fs.openSync('/proc/self/fd/0', 'r');
+// The input pipe and the results channel (the candidate's own stdin is /dev/null).
+const IN = 4;
 const RES = 3;
 // Node turns a stdout/stderr pipe non-blocking when it first uses it; a candidate's fs.writeSync(1, ...) would then
 // fail with EAGAIN whenever the pipe is full. Keep both blocking: every way of printing just waits for the judge.

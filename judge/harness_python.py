@@ -18,14 +18,12 @@ FLOAT_PARAMS = {float_params!r}
 MESSAGE = {message}
 SOURCE = {source_path!r}
 
-# Private copies of the input pipe and the results channel (not inherited by anything the code starts); the
-# candidate's own stdin reads nothing.
-_IN = os.fdopen(fcntl.fcntl(0, fcntl.F_DUPFD_CLOEXEC, 10), "rb")
+# Private copies of the input pipe (fd 4) and the results channel (fd 3), not inherited by anything the code
+# starts. The candidate's own stdin is /dev/null.
+_IN = os.fdopen(fcntl.fcntl(4, fcntl.F_DUPFD_CLOEXEC, 10), "rb")
 _RES = fcntl.fcntl(3, fcntl.F_DUPFD_CLOEXEC, 10)
 os.close(3)
-_NUL = os.open("/dev/null", os.O_RDONLY)
-os.dup2(_NUL, 0)
-os.close(_NUL)
+os.close(4)
 
 
 def _send(rec):

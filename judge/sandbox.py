@@ -197,7 +197,9 @@ class Sandbox:
         with self.scratch_dir() as tmp:
             self._hand_over(tmp)
             try:
-                proc = self._spawn(["/bin/true"], Mounts(work=tmp), Limits(wall_s=10.0, cpu_s=5.0), None)
+                proc = self._spawn(
+                    ["/bin/true"], Mounts(work=tmp), Limits(wall_s=10.0, cpu_s=5.0), None, frames=False
+                )
                 result = self._collect(proc, b"")
             except JudgeInternalError as exc:
                 return str(exc)
@@ -226,7 +228,7 @@ class Sandbox:
         """Run argv (sandbox paths: `scratch` is /work, read-write; `program_dir` is /judge, read-only) to
         completion, deadline or output cap, and report what happened."""
         mounts = self._mounts(scratch, program_dir, ro_binds)
-        proc = self._spawn(argv, mounts, limits.clamp(self.maximum), env)
+        proc = self._spawn(argv, mounts, limits.clamp(self.maximum), env, frames=False)
         return self._collect(proc, stdin)
 
     def start(
@@ -241,7 +243,7 @@ class Sandbox:
         """Start argv with a fresh private /work and `program_dir` read-only at /judge; the caller drives it and
         must call `finish()` on what comes back. Wall and CPU limits are the caller's (per test)."""
         mounts = self._mounts(None, program_dir, ro_binds)
-        return self._spawn(argv, mounts, limits.clamp(self.maximum, keep_time=True), env)
+        return self._spawn(argv, mounts, limits.clamp(self.maximum, keep_time=True), env, frames=True)
 
     def _mounts(self, scratch: Path | None, program_dir: Path | None, ro_binds: Sequence[str]) -> Mounts:
         if not self._checked:
@@ -278,8 +280,10 @@ class Sandbox:
         os.chmod(scratch, 0o700)
 
     def _spawn(
-        self, argv: list[str], mounts: Mounts, limits: Limits, env: Mapping[str, str] | None
+        self, argv: list[str], mounts: Mounts, limits: Limits, env: Mapping[str, str] | None, *, frames: bool
     ) -> SandboxProcess:
+        """Start argv. `frames`: the input pipe is fd 4 and stdin is /dev/null (supervised runs); otherwise the
+        input pipe is stdin."""
         reap_bwrap_zombies()
         sandboxed = not self._unsafe
         if sandboxed:
@@ -314,16 +318,18 @@ class Sandbox:
         # RLIMIT_NPROC counts every process of the real uid. Dropped to our leased uid that is just this run;
         # without root (dev machines) it is the developer's own uid, so allow for what already runs under it.
         nproc = limits.processes if self._is_root else limits.processes + count_processes(os.getuid())
-        fds = ChildFds(results=res_w, seccomp=seccomp_fd, status=st_w if sandboxed else -1)
+        fds = ChildFds(
+            results=res_w, input=in_r if frames else -1, status=st_w if sandboxed else -1, seccomp=seccomp_fd
+        )
         try:
             proc = subprocess.Popen(  # noqa: S603 - argv is ours; candidate code only runs inside bwrap
                 cmd,
-                stdin=in_r,
+                stdin=subprocess.DEVNULL if frames else in_r,
                 stdout=out_w,
                 stderr=err_w,
                 cwd=cwd,
                 env=spawn_env,
-                close_fds=False,  # preexec marks every fd above 5 close-on-exec instead
+                close_fds=False,  # preexec marks every other fd above 2 close-on-exec instead
                 preexec_fn=make_preexec(
                     limits, cgroup, fds, uid=self.uid, gid=self.gid, drop=self._is_root, nproc=nproc
                 ),

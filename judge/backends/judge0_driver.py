@@ -66,25 +66,28 @@ def waited(before, after):
 
 class Harness:
     def __init__(self):
-        r, w = os.pipe()
+        r, w = os.pipe()  # results: the harness's fd 3
+        ir, iw = os.pipe()  # test inputs: the harness's fd 4
         memory = CONF.get("address_space_bytes")
 
         def pre():
             os.setsid()
-            os.dup2(w, 3)
-            os.set_inheritable(3, True)
+            for src, dst in ((os.dup(w), 3), (os.dup(ir), 4)):
+                os.dup2(src, dst)
+                os.set_inheritable(dst, True)
             if memory:
                 import resource
                 resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 
         self.p = subprocess.Popen(
-            CONF["argv"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            CONF["argv"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             preexec_fn=pre, close_fds=False,
         )
         os.close(w)
-        self.res = r
+        os.close(ir)
+        self.res, self.inp = r, iw
         self.fds = {self.p.stdout.fileno(): "out", self.p.stderr.fileno(): "err", r: "res"}
-        for fd in list(self.fds) + [self.p.stdin.fileno()]:
+        for fd in list(self.fds) + [iw]:
             os.set_blocking(fd, False)
         self.line = b""
         self.ended = None
@@ -102,15 +105,16 @@ class Harness:
                 self.kill()
             code = self.p.wait()
             self.ended = (None, -code) if code < 0 else (code, None)
-            for stream in (self.p.stdin, self.p.stdout, self.p.stderr):
+            for stream in (self.p.stdout, self.p.stderr):
                 try:
                     stream.close()  # through the file objects: a bare os.close would be repeated on a reused fd
                 except OSError:
                     pass
-            try:
-                os.close(self.res)
-            except OSError:
-                pass
+            for fd in (self.res, self.inp):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
             self.fds = {}
         return self.ended
 
@@ -132,11 +136,11 @@ class Harness:
             if proc_cpu(self.p.pid) - cpu0 > limit_s:
                 w["over"] = "time"
                 break
-            writers = [self.p.stdin.fileno()] if pending else []
+            writers = [self.inp] if pending else []
             ready_r, ready_w, _ = select.select(list(self.fds), writers, [], max(0.0, min(deadline - now, 0.05)))
             if ready_w:
                 try:
-                    pending = pending[os.write(self.p.stdin.fileno(), pending[:65536]):]
+                    pending = pending[os.write(self.inp, pending[:65536]):]
                 except (BlockingIOError, InterruptedError):
                     pass
                 except OSError:
