@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 _CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -28,7 +28,7 @@ class Sample:
 
     at: float  # monotonic seconds
     cpu_ns: int
-    threads: dict[int, tuple[int, int]] = field(default_factory=dict)  # tid -> (exec ns, run_delay ns)
+    threads: dict[int, tuple[int, int]] | None = None  # tid -> (exec ns, run_delay ns), when sampled
     own_delay_ns: int = 0
 
 
@@ -76,21 +76,30 @@ class Meter:
                 return int(os.pread(self._cpu_fd, 32, 0))
         return sum(_proc_cpu_ns(pid) for pid in _tree(self.root_pid))
 
-    def sample(self, now: float) -> Sample:
-        threads: dict[int, tuple[int, int]] = {}
-        for tid in self._tids():
-            stat = self._schedstat(tid)
-            if stat is not None:
-                threads[tid] = stat
+    def sample(self, now: float, *, threads: bool = True) -> Sample:
+        """The counters now; the program's threads' only when asked (one read per thread)."""
+        found: dict[int, tuple[int, int]] | None = None
+        if threads:
+            found = {}
+            for tid in self._tids():
+                stat = self._schedstat(tid)
+                if stat is not None:
+                    found[tid] = stat
         own = _parse_schedstat(os.pread(self._own_fd, 128, 0)) if self._own_fd >= 0 else None
-        return Sample(at=now, cpu_ns=self.cpu_ns(), threads=threads, own_delay_ns=own[1] if own else 0)
+        return Sample(at=now, cpu_ns=self.cpu_ns(), threads=found, own_delay_ns=own[1] if own else 0)
 
-    def usage(self, start: Sample, end: Sample) -> Usage:
+    def usage(self, start: Sample, end: Sample, *, threads_from: Sample | None = None) -> Usage:
+        """Use between `start` and `end`. The program's waiting is counted from `threads_from` (a later sample
+        with threads; the supervisor takes it only once a test has run for a while), else not at all."""
         waited = 0
-        for tid, (exec_ns, delay_ns) in end.threads.items():
-            exec0, delay0 = start.threads.get(tid, (0, 0))
-            if exec_ns > exec0:  # only threads that ran during the interval: an idle thread waits for nothing
-                waited = max(waited, delay_ns - delay0)
+        base = threads_from if threads_from is not None else start
+        if base.threads is not None and end.threads is not None:
+            for tid, (exec_ns, delay_ns) in end.threads.items():
+                exec0, delay0 = base.threads.get(tid, (0, 0))
+                if (
+                    exec_ns > exec0
+                ):  # only threads that ran during the interval: an idle thread waits for nothing
+                    waited = max(waited, delay_ns - delay0)
         waited += max(0, end.own_delay_ns - start.own_delay_ns)
         return Usage(
             wall_s=max(0.0, end.at - start.at),

@@ -22,11 +22,14 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Literal
 
-from judge.meter import Meter, Usage
+from judge.meter import Meter, Sample, Usage
 from judge.protocol import RECORD_CAP, frame, is_test_record, new_nonce, parse_line
 from judge.sandbox_process import ProcessEnd, SandboxProcess
 
 _READ_CHUNK = 65536
+# Tests that answer sooner are charged their wall time as it is; from then on waiting for a CPU is measured too
+# (per thread, so it costs a read per thread: not worth it for the many tests that take microseconds).
+_THREADS_AFTER_S = 0.01
 EXCERPT_BYTES = 2000  # per test, per stream
 _TAIL_BYTES = 600
 _RESULTS_FLOOD = 2 * RECORD_CAP  # bytes on the results channel during one test before the process is ended
@@ -94,6 +97,7 @@ class Supervisor:
         self._line = bytearray()
         self._pending = memoryview(b"")
         self._end: ProcessEnd | None = None
+        self._threads_from: Sample | None = None
 
     # ------------------------------------------------------------------ phases
 
@@ -127,9 +131,11 @@ class Supervisor:
         """Send one test's input and wait for its record, the process's end, or the test's limit."""
         nonce = new_nonce()
         self._pending = memoryview(frame(nonce, args))
-        start = self.meter.sample(time.monotonic())
+        start = self.meter.sample(time.monotonic(), threads=False)
         window = self._phase(lambda rec: is_test_record(rec, nonce), start, limit_s, feeding=True)
-        usage = self.meter.usage(start, self.meter.sample(time.monotonic()))
+        threads_from = self._threads_from
+        end = self.meter.sample(time.monotonic(), threads=threads_from is not None)
+        usage = self.meter.usage(start, end, threads_from=threads_from)
         if window.record is not None and window.end is None:
             self._drain_ready(window)  # output written before the record is already in the pipes
         return Observed(
@@ -160,10 +166,11 @@ class Supervisor:
         if self._end is not None:
             w.end = self._end
             return w
+        self._threads_from = None
         if self._take_line(w, done):
             return w
         if feeding and self.proc.stdin >= 0:
-            self.sel.register(self.proc.stdin, selectors.EVENT_WRITE)
+            self._feed(register=True)  # most frames fit the pipe at once: no need to wait for it
         wall_deadline = start.at + limit_s
         hard_deadline = start.at + 2 * limit_s  # the most waiting for a CPU can earn
         cpu_limit_ns = start.cpu_ns + int(limit_s * 1e9)
@@ -171,8 +178,12 @@ class Supervisor:
         try:
             while True:
                 now = time.monotonic()
+                if self._threads_from is None and now - start.at >= _THREADS_AFTER_S:
+                    # A test still running: from now on, also measure how long its threads wait for a CPU.
+                    self._threads_from = self.meter.sample(now)
                 if now >= wall_deadline:
-                    usage = self.meter.usage(start, self.meter.sample(now))
+                    end = self.meter.sample(now)
+                    usage = self.meter.usage(start, end, threads_from=self._threads_from)
                     if usage.charged_s >= limit_s or now >= hard_deadline:
                         self._stop(w, "time")
                         return w
@@ -181,6 +192,8 @@ class Supervisor:
                     self._stop(w, "time")
                     return w
                 timeout = max(0.0, min(wall_deadline - now, poll))
+                if self._threads_from is None:
+                    timeout = min(timeout, max(0.0, start.at + _THREADS_AFTER_S - now))
                 for key, _ in self.sel.select(timeout):
                     fd = key.fd
                     if fd == self.proc.pidfd:
@@ -200,15 +213,19 @@ class Supervisor:
             if feeding and self.proc.stdin >= 0 and self.proc.stdin in self.sel.get_map():
                 self.sel.unregister(self.proc.stdin)
 
-    def _feed(self) -> None:
+    def _feed(self, *, register: bool = False) -> None:
+        """Write what the input pipe takes; wait for it to drain (`register`) only if something is left."""
         try:
             written = os.write(self.proc.stdin, self._pending[:_READ_CHUNK])
         except BlockingIOError:
-            return
+            written = 0
         except (BrokenPipeError, ConnectionResetError):
             written = len(self._pending)  # the reader is gone; its end will show on the pidfd
         self._pending = self._pending[written:]
-        if not len(self._pending):
+        registered = self.proc.stdin in self.sel.get_map()
+        if len(self._pending) and register and not registered:
+            self.sel.register(self.proc.stdin, selectors.EVENT_WRITE)
+        elif not len(self._pending) and registered:
             self.sel.unregister(self.proc.stdin)
 
     def _read(self, fd: int) -> bytes | None:
