@@ -90,7 +90,9 @@ async def test_cli_runs_a_scripted_interview_and_prints_the_transcript(
 ) -> None:
     sid = (await api_server.create_session())["id"]
     script = tmp_path / "s.yaml"
-    script.write_text('- {at: 5, say: "Hello there."}\n- {at: 10, say: "No questions. Bye!"}\n')
+    script.write_text(
+        '- {at: 5, say: "Hello there."}\n- {at: 10, say: "No questions. Bye!"}\n- {at: 15, say: "Yes, let\'s stop."}\n'
+    )
     async with FakeOpenAIServer(responder=interviewer_model) as llm_server:
         env = _env(
             tmp_path,
@@ -116,7 +118,10 @@ async def test_cli_runs_a_scripted_interview_and_prints_the_transcript(
     assert [r["payload"]["text"] for r in await cur.fetchall() if r["payload"]["role"] == "user"] == [
         "Hello there.",
         "No questions. Bye!",
+        "Yes, let's stop.",
     ]
+    row = await (await db.execute("select end_reason from sessions where id = %s", (sid,))).fetchone()
+    assert row["end_reason"] == "candidate_request"  # asked, confirmed once, then ended
 
 
 @pytest.mark.db
