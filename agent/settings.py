@@ -36,6 +36,8 @@ class AgentSettings(BaseSettings):
         default=None, validation_alias=_sdk("LIVEKIT_API_SECRET", "LIVEKIT_API_SECRET")
     )
 
+    health_port: int | None = None  # the worker's health HTTP server; None: livekit's default (8081; 0 = any)
+
     # Shadows internal API.
     api_url: str = "http://127.0.0.1:8000"
     api_token: SecretStr | None = None

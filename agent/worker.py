@@ -300,6 +300,8 @@ def create_server(settings: AgentSettings | None = None) -> AgentServer:
         kwargs["api_key"] = settings.livekit_api_key.get_secret_value()
     if settings.livekit_api_secret is not None:
         kwargs["api_secret"] = settings.livekit_api_secret.get_secret_value()
+    if settings.health_port is not None:
+        kwargs["port"] = settings.health_port
     server = AgentServer(**kwargs)
     server.setup_fnc = prewarm
     server.rtc_session(agent_name=settings.agent_name)(entrypoint)
