@@ -134,6 +134,7 @@ class InterviewJob:
     tasks: InterviewTasks | None = None
     replay: asyncio.Task[dict[str, bool]] | None = None  # spools left by crashed workers, delivered meanwhile
     presence: CandidatePresence | None = None
+    session: AgentSession[Any] | None = None
 
     async def shutdown(self, reason: str) -> None:
         """Stop the timers, push every event, mark the session complete with the final code, close."""
@@ -171,9 +172,6 @@ async def entrypoint(ctx: JobContext) -> None:
     token = settings.api_token.get_secret_value() if settings.api_token else None
     job = InterviewJob(api=ApiClient(settings.api_url, token) if token else None)
     ctx.add_shutdown_callback(job.shutdown)
-    if job.api is not None:
-        # Events a crashed worker left in this machine's spool reach the API while this interview runs.
-        job.replay = asyncio.create_task(replay_spools(job.api, settings.spool_dir))
 
     try:
         context, recording = await start_context(job.api, session_id, settings, console=console)
@@ -195,6 +193,10 @@ async def entrypoint(ctx: JobContext) -> None:
             job.api, sid, spool_path=Path(settings.spool_dir) / f"{sid}.jsonl",
             flush_interval=settings.event_flush_interval_s, fsync_interval=settings.event_fsync_interval_s,
         )  # fmt: skip
+    if job.api is not None:
+        # Spools other crashed jobs left on this host reach the API while this interview runs. Started after this
+        # session's recorder took its own spool, which it replays and merges itself (resume_point).
+        job.replay = asyncio.create_task(replay_spools(job.api, settings.spool_dir))
     resume = await resume_point(job.api, context, job.recorder) if recording else None
 
     async def end(reason: str) -> None:  # end_interview or overtime; shutdown flushes and completes
@@ -236,8 +238,10 @@ async def entrypoint(ctx: JobContext) -> None:
 
     # A reload or dropped connection must not end the interview: presence decides when absence is final.
     options = RoomOptions(close_on_disconnect=False, text_input=chat_input())
+    # A fake job (console, tests) has no connected room: the session runs on its own I/O.
+    room_args: dict[str, Any] = {} if console else {"room": ctx.room, "room_options": options}
     try:
-        await session.start(agent=agent, room=ctx.room, room_options=options)
+        await session.start(agent=agent, **room_args)
     except Exception as e:  # a provider or room failure at start must not leave the candidate in silence
         logger.error("the interview could not start: %s", type(e).__name__)
         await tell_candidate_and_leave(ctx, "start_failed", console=console)
@@ -260,6 +264,7 @@ async def entrypoint(ctx: JobContext) -> None:
         )
         job.presence.candidate = participant.identity
     job.tasks = attach_interview(session, state)
+    job.session = session
     logger.info(
         "interview running: phase %s, resumed=%s, recording=%s",
         state.phase.value,
