@@ -58,14 +58,18 @@ def _connect(args: list[str]) -> int:
         def _join() -> None:
             async def join() -> None:
                 key = settings.livekit_api_key.get_secret_value() if settings.livekit_api_key else None
-                secret = settings.livekit_api_secret.get_secret_value() if settings.livekit_api_secret else None
+                secret = (
+                    settings.livekit_api_secret.get_secret_value() if settings.livekit_api_secret else None
+                )
                 async with api.LiveKitAPI(settings.livekit_url, key, secret) as lk:
                     rooms = await lk.room.list_rooms(api.ListRoomsRequest(names=[opts.room]))
-                    info = rooms.rooms[0] if rooms.rooms else await lk.room.create_room(
-                        api.CreateRoomRequest(name=opts.room)
+                    info = (
+                        rooms.rooms[0]
+                        if rooms.rooms
+                        else await lk.room.create_room(api.CreateRoomRequest(name=opts.room))
                     )
-                await server.simulate_job(opts.room, room_info=info,
-                                          agent_identity=opts.participant_identity or "shadows-interviewer")  # fmt: skip
+                identity = opts.participant_identity or "shadows-interviewer"
+                await server.simulate_job(opts.room, room_info=info, agent_identity=identity)
 
             joining.add(asyncio.ensure_future(join()))
 

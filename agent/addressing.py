@@ -19,7 +19,7 @@ _FILLERS_ES = r"(?:(?:vale|bueno|ok(?:ay)?|entonces|y|ahora|pues|por favor|eh+|e
 
 def normalize(text: str) -> str:
     """Lower case, accents and Spanish inverted marks removed, apostrophes unified, spaces collapsed."""
-    text = unicodedata.normalize("NFKD", text.replace("’", "'").replace("‘", "'"))
+    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'").replace("\u2018", "'"))
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.lower().replace("¿", " ").replace("¡", " ")
     return " ".join(text.split())
@@ -53,7 +53,10 @@ _EN: dict[str, re.Pattern[str]] = {
         r"\bi think (?:that'?s|this is) it\b",
     ),
     "run": _rx(
-        _start(_FILLERS_EN, r"(?:let'?s |please |go ahead and )?(?:run|test|execute|try) (?:it|this|that|the (?:tests?|code|examples?)|my (?:code|tests?|solution))\b"),
+        _start(
+            _FILLERS_EN,
+            r"(?:let'?s |please |go ahead and )?(?:run|test|execute|try) (?:it|this|that|the (?:tests?|code|examples?)|my (?:code|tests?|solution))\b",
+        ),
         r"\b(?:can|could|would|will) you (?:please )?(?:run|test|execute|try)\b",
         r"\b(?:run|execute) the tests?\b",
         r"\b(?:can|could|may) (?:i|we) (?:run|test|execute)\b",
@@ -72,7 +75,9 @@ _EN: dict[str, re.Pattern[str]] = {
     "question": _rx(
         _start(_FILLERS_EN, r"(?:can|could|would|will|do|did|are|have|should|may) you\b"),
         r"\bwhat do you (?:think|mean|suggest|want)\b",
-        _start(_FILLERS_EN, r"(?:can|may|could|should) i (?:use|ask|assume|import|look|change|modify|have|get)\b"),
+        _start(
+            _FILLERS_EN, r"(?:can|may|could|should) i (?:use|ask|assume|import|look|change|modify|have|get)\b"
+        ),
         r"\b(?:is it|would it be) (?:ok(?:ay)?|fine|alright|allowed) (?:if|to)\b",
         r"\bam i allowed\b",
         r"\bhow much time\b",
@@ -103,7 +108,9 @@ _ES: dict[str, re.Pattern[str]] = {
         r"\blist[oa] para (?:probar|ejecutar|correr|enviar)\b",
     ),
     "run": _rx(
-        _start(_FILLERS_ES, r"(?:ejecuta|ejecutalo|corre|correlo|prueba|pruebalo|ejecutemos|corramos|probemos)\b"),
+        _start(
+            _FILLERS_ES, r"(?:ejecuta|ejecutalo|corre|correlo|prueba|pruebalo|ejecutemos|corramos|probemos)\b"
+        ),
         r"\b(?:puedes|podrias|podes|puede|podria) (?:ejecutar|correr|probar|ejecutarlo|correrlo|probarlo)\b",
         r"\bvamos a (?:ejecutar|correr|probar)\b",
         r"\b(?:ejecuta|corre|ejecutar|correr) (?:los|las) (?:tests?|pruebas)\b",
@@ -114,12 +121,18 @@ _ES: dict[str, re.Pattern[str]] = {
         r"\b(?:alguna|una) pista\?",
     ),
     "stuck": _rx(
-        _start(_FILLERS_ES, r"estoy (?:muy |bastante |un poco )?(?:atascad[oa]|trabad[oa]|bloquead[oa]|perdid[oa])\b"),
+        _start(
+            _FILLERS_ES,
+            r"estoy (?:muy |bastante |un poco )?(?:atascad[oa]|trabad[oa]|bloquead[oa]|perdid[oa])\b",
+        ),
         r"\b(?:me )?(?:puedes|podrias|puede|podria) ayudar\b",
         r"\bayudame\b",
     ),
     "question": _rx(
-        _start(_FILLERS_ES, r"(?:puedes|podrias|podes|sabes|crees|tienes|me (?:puedes|podrias|dices|explicas|aclaras))\b"),
+        _start(
+            _FILLERS_ES,
+            r"(?:puedes|podrias|podes|sabes|crees|tienes|me (?:puedes|podrias|dices|explicas|aclaras))\b",
+        ),
         r"\bque (?:opinas|piensas|te parece)\b",
         r"\b(?:puedo|se puede) (?:usar|importar|asumir|suponer|preguntar|cambiar|modificar)\b",
         r"\bcuanto tiempo\b",

@@ -29,7 +29,9 @@ _CONTACT = re.compile(
     r"|\b\d{1,5}\s+\w+(?:\s\w+)*\s(?:street|st|avenue|ave|road|rd|lane|ln|blvd|calle|avenida)\b",
     re.IGNORECASE,
 )
-_CONTACT_WORDS = re.compile(r"\b(?:e-?mail|phone|tel[eé]fono|address|direcci[oó]n|linkedin|github)\b\s*:", re.I)
+_CONTACT_WORDS = re.compile(
+    r"\b(?:e-?mail|phone|tel[eé]fono|address|direcci[oó]n|linkedin|github)\b\s*:", re.I
+)
 
 
 def _excerpt(text: str, limit: int) -> str:
@@ -37,7 +39,9 @@ def _excerpt(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " ..."
 
 
-def resume_summary(resume: str | None, candidate_name: str | None = None, *, limit: int = RESUME_CHARS) -> str:
+def resume_summary(
+    resume: str | None, candidate_name: str | None = None, *, limit: int = RESUME_CHARS
+) -> str:
     """Skills, projects and experience from ``resume``, contact details removed; "" when nothing is left."""
     if not resume or not resume.strip():
         return ""

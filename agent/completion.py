@@ -44,7 +44,9 @@ def final_code(state: InterviewState) -> FinalCode:
     capped = cap_code(snap.code)
     if capped.truncated or snap.original_bytes > capped.original_bytes:
         original = max(snap.original_bytes, capped.original_bytes)
-        logger.warning("final code of %d bytes is stored as its first %d", original, len(capped.code.encode()))
+        logger.warning(
+            "final code of %d bytes is stored as its first %d", original, len(capped.code.encode())
+        )
         state.record("note", {"kind": "code_truncated", "where": "final_code", "original_bytes": original,
                               "kept_bytes": len(capped.code.encode()), "sha256": capped.sha256})  # fmt: skip
     return FinalCode(capped.code, code_language(snap.language) or code_language(state.language))

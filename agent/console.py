@@ -110,7 +110,7 @@ async def _read_turns(
             return
         if text.startswith("/code "):
             try:
-                code = Path(text[6:].strip()).read_text(encoding="utf-8")
+                code = await asyncio.to_thread(Path(text[6:].strip()).read_text, encoding="utf-8")
             except OSError as e:
                 out(f"-- cannot read that file ({type(e).__name__})")
                 continue

@@ -123,12 +123,16 @@ class EditorBridge:
             return None  # an older stream that finished late; a much later lower version is a reloaded client
         capped = cap_code(code, MAX_HELD_BYTES)
         if capped.truncated:
-            logger.warning("editor snapshot of %d bytes held as its first %d", capped.original_bytes, MAX_HELD_BYTES)
+            logger.warning(
+                "editor snapshot of %d bytes held as its first %d", capped.original_bytes, MAX_HELD_BYTES
+            )
         code = capped.code
         sha = _sha(code)
         changed = current is None or current.sha256 != sha
-        lines = tuple(changed_lines(current.code if current else None, code)) if changed else (
-            current.changed if current else ()
+        lines = (
+            tuple(changed_lines(current.code if current else None, code))
+            if changed
+            else (current.changed if current else ())
         )
         snap = EditorSnapshot(
             code=code,
@@ -232,8 +236,10 @@ class EditorBridge:
                            max_chars=max_chars)  # fmt: skip
         if not snap.code.strip():
             body = "(the editor is empty)"
-        note = f"Changed since your last reply: lines {ranges(since_seen)}." if since_seen else (
-            "Unchanged since your last reply."
+        note = (
+            f"Changed since your last reply: lines {ranges(since_seen)}."
+            if since_seen
+            else ("Unchanged since your last reply.")
         )
         return CodeView(text=f"{note}\n{body}", sha256=snap.sha256, code=snap.code)
 

@@ -11,12 +11,11 @@ Used by the worker and by `python -m agent simulate`:
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
-
-import asyncio
-import logging
 
 from livekit.agents import AgentSession, ConversationItemAddedEvent, FunctionToolsExecutedEvent, llm
 
@@ -24,8 +23,8 @@ from agent.channel import ClientChannel, NullChannel
 from agent.clock import Clock, SystemClock
 from agent.context import SessionContext
 from agent.editor import EditorBridge, SnapshotRecorder
-from agent.phases import PhaseAgent, make_phase_agent
 from agent.language import code_language, interview_language, load_identifier
+from agent.phases import PhaseAgent, make_phase_agent
 from agent.settings import AgentSettings, get_settings
 from agent.silence import SilenceMonitor
 from agent.state import EndCallback, EventSink, InterviewState, NullSink, Phase, RunClient
@@ -110,7 +109,9 @@ def build_interview(
         on_end=on_end,
         practice=info.practice,
         interview_language=interview_language(info.interview_language),
-        classifier=TurnClassifier(classifier, timeout_s=settings.turn_classifier_timeout_s) if classifier else None,
+        classifier=TurnClassifier(classifier, timeout_s=settings.turn_classifier_timeout_s)
+        if classifier
+        else None,
     )
     state.language_watch.language = state.interview_language
     starter = context.question.starter_code.get(language)

@@ -104,5 +104,5 @@ class LanguageWatch:
 
 def language_name(code: str) -> str:
     names = {**SUPPORTED, "fr": "French", "de": "German", "pt": "Portuguese", "it": "Italian", "zh": "Chinese",
-             "ja": "Japanese", "ko": "Korean", "ru": "Russian", "hi": "Hindi", "ar": "Arabic", "nl": "Dutch"}  # fmt: skip
+             "ja": "Japanese", "ko": "Korean", "ru": "Russian", "ar": "Arabic", "nl": "Dutch"}  # fmt: skip
     return names.get(code, f"another language ({code})")

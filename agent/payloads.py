@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 MAX_PAYLOAD_BYTES = 256 * 1024  # one event's payload (API: EventBody)
-MAX_CODE_BYTES = 200_000  # code in an editor_snapshot payload and the session's final_code (API: CompleteBody)
+MAX_CODE_BYTES = (
+    200_000  # code in an editor_snapshot payload and the session's final_code (API: CompleteBody)
+)
 
 # Lone UTF-16 surrogates cannot be encoded as UTF-8; NUL cannot be stored in PostgreSQL text or jsonb.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from livekit.agents import Agent, ModelSettings, RunContext, StopResponse, function_tool, llm
 from livekit.agents.types import FlushSentinel
@@ -50,7 +50,9 @@ def base_instructions(state: InterviewState) -> str:
         duration_minutes=state.duration_minutes,
         candidate_name=first_name(state),
         session_kind=render("session_practice" if state.practice else "session_hiring"),
-        language_rule=render("language_rule", language_name=SUPPORTED.get(state.interview_language, "English")),
+        language_rule=render(
+            "language_rule", language_name=SUPPORTED.get(state.interview_language, "English")
+        ),
         question_title=q.title,
         difficulty=q.difficulty,
         language=state.language,
@@ -66,7 +68,9 @@ def _notice(state: InterviewState) -> str:
 
 
 def greeting_instructions(state: InterviewState) -> str:
-    has_background = bool(resume_summary(state.resume_text, state.candidate_name) or job_excerpt(state.job_description))
+    has_background = bool(
+        resume_summary(state.resume_text, state.candidate_name) or job_excerpt(state.job_description)
+    )
     return render(
         "greeting",
         candidate_name=first_name(state),
@@ -90,8 +94,10 @@ def phase_instructions(state: InterviewState, phase: Phase) -> str:
     if phase == Phase.GREETING:
         text = greeting_instructions(state)
     elif phase in (Phase.WRAP_UP, Phase.END):
-        steps = "next_steps_unrecorded" if not state.recording else (
-            "next_steps_practice" if state.practice else "next_steps_hiring"
+        steps = (
+            "next_steps_unrecorded"
+            if not state.recording
+            else ("next_steps_practice" if state.practice else "next_steps_hiring")
         )
         text = render("wrap_up", next_steps=render(steps))
     else:
@@ -272,7 +278,7 @@ class PhaseAgent(Agent):
         ctx.items[:] = [i for i in ctx.items if not i.id.startswith("shadows_turn_")]
         for n, item in enumerate(self.with_turn_context(llm.ChatContext.empty()).items):
             if isinstance(item, llm.ChatMessage):
-                role = "user" if item.role == "user" else "system"
+                role: Literal["user", "system"] = "user" if item.role == "user" else "system"
                 ctx.items.append(llm.ChatMessage(id=f"shadows_turn_{n}", role=role, content=item.content))
         await self.update_chat_ctx(ctx, exclude_invalid_function_calls=False)
 
@@ -293,8 +299,8 @@ class PhaseAgent(Agent):
             state.record("note", decision.payload(answering.id))
             if not decision.reply:
                 return
-        decision = state.decisions.get(answering.id) if answering is not None else None
-        if decision is None or decision.explicit:
+        taken = state.decisions.get(answering.id) if answering is not None else None
+        if taken is None or taken.explicit:
             # Only a turn that may be thinking aloud can be answered with silence.
             tools = [t for t in tools if getattr(t, "id", None) != "stay_silent"]
         ctx = self.with_turn_context(chat_ctx)
@@ -435,4 +441,3 @@ PHASE_AGENTS: dict[Phase, type[PhaseAgent]] = {
 def make_phase_agent(phase: Phase, state: InterviewState, **kwargs: Any) -> PhaseAgent:
     """The agent for `phase`. A session that stopped at END resumes in wrap-up to say goodbye."""
     return PHASE_AGENTS[phase](state, **kwargs)
-

@@ -102,7 +102,11 @@ def build_session(
     `text_only` (console without speech keys) builds just the LLM. `language` is the interview's spoken
     language (STT and turn detection follow it).
     """
-    common: dict[str, Any] = {"vad": vad_, "userdata": userdata, "user_away_timeout": settings.user_away_timeout_s}
+    common: dict[str, Any] = {
+        "vad": vad_,
+        "userdata": userdata,
+        "user_away_timeout": settings.user_away_timeout_s,
+    }
     if text_only:
         return AgentSession(llm=build_llm(settings), turn_handling=turn_handling(settings), **common)
     if settings.realtime:

@@ -183,8 +183,9 @@ class EventRecorder:
                 self._spool.write(line)
                 self._dirty.set()
             except OSError as e:
+                # (`type` is this method's parameter here, hence __class__)
                 logger.error("session %s: spool write failed (%s); holding events in memory", self.session_id,
-                             type(e).__name__)  # fmt: skip
+                             e.__class__.__name__)  # fmt: skip
                 self._spool = None
         self._ordinal += 1
         self._queue.append(_Queued(self._ordinal, event, line))
@@ -246,7 +247,9 @@ class EventRecorder:
             # The spool broke during the session: one last attempt to keep what is left on disk.
             await asyncio.to_thread(_write_or_log, self.spool_path, [q.event for q in self._queue])
         if not delivered:
-            logger.warning("session %s: %d events left in the spool for replay", self.session_id, self.backlog)
+            logger.warning(
+                "session %s: %d events left in the spool for replay", self.session_id, self.backlog
+            )
         if self._lock_fd is not None:
             os.close(self._lock_fd)  # releases the flock; the empty lock file stays (unlinking it races)
             self._lock_fd = None

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -77,10 +78,8 @@ class SilenceMonitor:
             return
         self._typed = True
         self.candidate_active()
-        try:
+        with contextlib.suppress(RuntimeError):  # not started or closing
             self._session.reset_away_timer()
-        except RuntimeError:  # not started or closing
-            pass
 
     # -- the loop ---------------------------------------------------------------------------------------
     def _quiet(self) -> bool:
@@ -125,10 +124,8 @@ class SilenceMonitor:
         logger.info("no word from the candidate in %.0fs: ending as no_show", waited)
         state.record("note", {"kind": "no_show", "waited_s": round(waited)})
         handle = self._session.generate_reply(instructions=render("no_show_end"), allow_interruptions=False)
-        try:
+        with contextlib.suppress(RuntimeError):
             await handle.wait_for_playout()
-        except RuntimeError:
-            pass
         if state.ended:
             return
         state.ended, state.end_reason = True, "no_show"

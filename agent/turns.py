@@ -69,7 +69,7 @@ async def answer(yes: bool) -> None:
 class TurnClassifier:
     """A small model call that is the language-independent part of the decision (fails open: ``None``)."""
 
-    def __init__(self, model: llm.LLM, *, timeout_s: float = 2.0) -> None:
+    def __init__(self, model: llm.LLM[Any], *, timeout_s: float = 2.0) -> None:
         self.model = model
         self.timeout_s = timeout_s
         self.calls = 0
@@ -80,8 +80,11 @@ class TurnClassifier:
         ctx.add_message(role="system", content=render("turn_classifier"))
         ctx.add_message(
             role="user",
-            content=render("turn_classifier_input", conversation=fence("conversation", conversation, nonce),
-                           latest=fence("utterance", latest, nonce)),  # fmt: skip
+            content=render(
+                "turn_classifier_input",
+                conversation=fence("conversation", conversation, nonce),
+                latest=fence("utterance", latest, nonce),
+            ),
         )
         call = await self._call(ctx, [reply, stay_silent])
         return None if call is None else {"reply": True, "stay_silent": False}.get(call.name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from dataclasses import dataclass
@@ -57,7 +58,12 @@ def prewarm(proc: JobProcess) -> None:
 
 
 async def start_context(
-    api: ApiClient | None, session_id: str | None, settings: AgentSettings, *, console: bool, wait_s: float = 20.0
+    api: ApiClient | None,
+    session_id: str | None,
+    settings: AgentSettings,
+    *,
+    console: bool,
+    wait_s: float = 20.0,
 ) -> tuple[SessionContext, bool]:
     """`load_context`, retried while the API is briefly unavailable (a deploy, a blip) for up to ``wait_s``."""
     deadline = asyncio.get_running_loop().time() + wait_s
@@ -94,10 +100,10 @@ def chat_input() -> TextInputOptions:
     """Typed `lk.chat` messages take the same turn path as speech (agent.turns.text_turn)."""
 
     async def on_text(session: AgentSession[Any], ev: TextInputEvent) -> None:
-        try:
+        with contextlib.suppress(
+            RuntimeError
+        ):  # the current speech cannot be interrupted: the turn still counts
             await session.interrupt()
-        except RuntimeError:  # the current speech cannot be interrupted: the turn still counts
-            pass
         await text_turn(session, ev.text)
 
     return TextInputOptions(text_input_cb=on_text)

@@ -13,7 +13,9 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, mo
 Language = Literal["python", "javascript", "java", "cpp"]
 InterviewLanguage = Literal["en", "es"]  # spoken languages the interviewer supports end to end
 # How an interview ended (sessions.end_reason), as the agent reports it.
-EndReason = Literal["completed", "candidate_request", "time_up", "no_show", "candidate_left", "agent_shutdown"]
+EndReason = Literal[
+    "completed", "candidate_request", "time_up", "no_show", "candidate_left", "agent_shutdown"
+]
 MAX_CODE_BYTES = 200_000  # UTF-8 bytes of code stored with a session (agent.payloads.MAX_CODE_BYTES agrees)
 Difficulty = Literal["Easy", "Medium", "Hard"]
 Status = Literal["scheduled", "in_progress", "completed", "abandoned", "cancelled"]

@@ -74,7 +74,9 @@ class CompleteBody(BaseModel):
     @classmethod
     def _code_cap(cls, v: str | None) -> str | None:
         if v is not None and len(v.encode("utf-8", "surrogatepass")) > MAX_CODE_BYTES:
-            raise ValueError(f"must be at most {MAX_CODE_BYTES} bytes of UTF-8 (the agent stores a marked prefix)")
+            raise ValueError(
+                f"must be at most {MAX_CODE_BYTES} bytes of UTF-8 (the agent stores a marked prefix)"
+            )
         return v
 
 

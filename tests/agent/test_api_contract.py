@@ -35,7 +35,9 @@ async def _session(api_server: Any, db: Any) -> tuple[ApiClient, str]:
     return client, sid
 
 
-async def test_a_non_ascii_snapshot_under_the_cap_is_stored_not_lost(api_server: Any, db: Any, tmp_path: Path):
+async def test_a_non_ascii_snapshot_under_the_cap_is_stored_not_lost(
+    api_server: Any, db: Any, tmp_path: Path
+):
     """Regression: the API measured ASCII-escaped JSON, six bytes per CJK character, and refused it."""
     client, sid = await _session(api_server, db)
     code = "# 注释\n" * 18_000  # ~160 KB of UTF-8, ~400 KB once escaped as \\uXXXX
@@ -44,7 +46,9 @@ async def test_a_non_ascii_snapshot_under_the_cap_is_stored_not_lost(api_server:
         key = rec.record("editor_snapshot", {"version": 1, "language": "python", "code": code})
         assert await rec.aclose(20)
     assert rec.stats.rejected == 0
-    row = await (await db.execute("select payload from session_events where idempotency_key = %s", (key,))).fetchone()
+    row = await (
+        await db.execute("select payload from session_events where idempotency_key = %s", (key,))
+    ).fetchone()
     assert row["payload"]["code"] == code
 
 
@@ -53,7 +57,9 @@ async def test_final_code_over_the_cap_is_stored_as_a_marked_prefix(api_server: 
     async with client:
         context = await client.get_context(sid)
         rec = EventRecorder(client, sid, spool_path=tmp_path / "s.jsonl", flush_interval=0.05)
-        _, state = build_interview(context, api=client, recorder=rec, clock=ManualClock(), settings=test_settings())
+        _, state = build_interview(
+            context, api=client, recorder=rec, clock=ManualClock(), settings=test_settings()
+        )
         big = "x = 'é'\n" * (MAX_CODE_BYTES // 9 + 500)
         state.editor.ingest(big, {"version": "3", "language": "Python"})
         final = final_code(state)
@@ -67,9 +73,13 @@ async def test_final_code_over_the_cap_is_stored_as_a_marked_prefix(api_server: 
                                   (sid,))).fetchone()  # fmt: skip
     assert row["status"] == "completed" and row["end_reason"] == "no_show" and row["language"] == "python"
     assert big.startswith(row["final_code"]) and len(row["final_code"].encode()) <= MAX_CODE_BYTES
-    cur = await db.execute("select type, payload from session_events where session_id = %s order by seq", (sid,))
+    cur = await db.execute(
+        "select type, payload from session_events where session_id = %s order by seq", (sid,)
+    )
     events = list(await cur.fetchall())
-    [note] = [e["payload"] for e in events if e["type"] == "note" and e["payload"]["kind"] == "code_truncated"]
+    [note] = [
+        e["payload"] for e in events if e["type"] == "note" and e["payload"]["kind"] == "code_truncated"
+    ]
     assert note["original_bytes"] == len(big.encode()) and note["where"] == "final_code"
     [snap] = [e["payload"] for e in events if e["type"] == "editor_snapshot"]
     assert snap["truncated"] is True and snap["original_bytes"] == len(big.encode())

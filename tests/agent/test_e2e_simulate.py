@@ -134,7 +134,6 @@ async def test_simulated_interview_is_persisted_end_to_end(api_server: Any, db: 
             sid, script, settings=_settings(api_server, llm_server.url, tmp_path), out=lines.append
         )
 
-
     assert result.completed and result.events_delivered and not result.resumed
     assert result.end_reason == "completed"
     assert lines[0].endswith(f"interviewer: {GREETING}")

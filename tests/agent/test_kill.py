@@ -36,14 +36,14 @@ class Proc:
         while line := await self.proc.stdout.readline():
             self.lines.append(line.decode(errors="replace").rstrip("\n"))
 
-    async def wait_for(self, predicate: Callable[[list[str]], bool], timeout: float = 60) -> None:
-        for _ in range(int(timeout / 0.05)):
+    async def wait_for(self, predicate: Callable[[list[str]], bool], limit_s: float = 60) -> None:
+        for _ in range(int(limit_s / 0.05)):
             if predicate(self.lines):
                 return
             if self.proc.returncode is not None and self._reader.done():
                 break
             await asyncio.sleep(0.05)
-        raise AssertionError(f"timed out; output so far:\n" + "\n".join(self.lines[-40:]))
+        raise AssertionError("timed out; output so far:\n" + "\n".join(self.lines[-40:]))
 
     async def send(self, text: str) -> None:
         assert self.proc.stdin is not None
@@ -55,10 +55,10 @@ class Proc:
         await self.proc.wait()
         await self._reader
 
-    async def finish(self, timeout: float = 120) -> int:
+    async def finish(self, limit_s: float = 120) -> int:
         if self.proc.stdin is not None:
             self.proc.stdin.close()
-        await asyncio.wait_for(self.proc.wait(), timeout)
+        await asyncio.wait_for(self.proc.wait(), limit_s)
         await self._reader
         return self.proc.returncode or 0
 
@@ -72,8 +72,13 @@ async def spawn(*args: str, env: dict[str, str]) -> Proc:
 
 
 @pytest.fixture
-async def stack(api_server: Any, tmp_path: Path) -> AsyncIterator[tuple[FlakyProxy, FakeOpenAIServer, dict[str, str]]]:
-    async with FlakyProxy(api_server.url) as proxy, FakeOpenAIServer(responder=interviewer_model) as llm_server:
+async def stack(
+    api_server: Any, tmp_path: Path
+) -> AsyncIterator[tuple[FlakyProxy, FakeOpenAIServer, dict[str, str]]]:
+    async with (
+        FlakyProxy(api_server.url) as proxy,
+        FakeOpenAIServer(responder=interviewer_model) as llm_server,
+    ):
         keep = {k: v for k, v in os.environ.items() if not k.startswith(("SHADOWS_", "OPENAI_", "LIVEKIT_"))}
         env = {
             **keep,
@@ -95,7 +100,9 @@ async def _events(db: Any, sid: str) -> list[dict[str, Any]]:
 
 
 def _said(lines: list[str]) -> list[str]:
-    return [line.split("] ", 1)[1].split(": ", 1)[1] for line in lines if line.startswith("[") and "] " in line]
+    return [
+        line.split("] ", 1)[1].split(": ", 1)[1] for line in lines if line.startswith("[") and "] " in line
+    ]
 
 
 async def check_resume(db: Any, sid: str, spoken_before_kill: list[str], second_lines: list[str]) -> None:
@@ -126,7 +133,9 @@ async def test_simulate_killed_with_sigkill_loses_nothing_recorded_and_resumes_i
         '- {at: 3.0, say: "okay so first I loop over the numbers"}\n'
         '- {at: 900, say: "never reached"}\n'
     )
-    run = await spawn("-m", "agent", "simulate", "--session", sid, "--script", str(first), "--realtime", env=env)
+    run = await spawn(
+        "-m", "agent", "simulate", "--session", sid, "--script", str(first), "--realtime", env=env
+    )
     await run.wait_for(lambda lines: any("I would use a hash map" in line for line in lines))
     proxy.down = True  # from here on events only reach the spool
     await run.wait_for(lambda lines: any("okay so first I loop" in line for line in lines))

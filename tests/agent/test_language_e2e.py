@@ -10,7 +10,14 @@ import pytest
 
 from agent.simulate import Script, simulate
 from tests.agent.test_e2e_simulate import _settings, _two_sum_id, classifier_verdict
-from tests.fakes.openai_server import FakeOpenAIServer, Reply, ToolCall, last_message, message_text, tool_names
+from tests.fakes.openai_server import (
+    FakeOpenAIServer,
+    Reply,
+    ToolCall,
+    last_message,
+    message_text,
+    tool_names,
+)
 
 pytestmark = [pytest.mark.db, pytest.mark.sandbox]
 
@@ -34,12 +41,18 @@ def spanish_model(body: dict[str, Any]) -> Reply:
         said = message_text(last).lower()
         for phrase, tool in RULES_ES:
             if phrase in said and tool in offered:
-                return Reply(tool_calls=[ToolCall(tool, {"reason": "candidate_request"} if tool == "end_interview" else {})])
+                return Reply(
+                    tool_calls=[
+                        ToolCall(tool, {"reason": "candidate_request"} if tool == "end_interview" else {})
+                    ]
+                )
         return Reply(text="Claro, sigamos.")
     return Reply(text="Hola, soy una entrevistadora de IA." if last.get("role") != "tool" else "Entendido.")
 
 
-async def test_a_spanish_interview_runs_end_to_end_in_text_mode(api_server: Any, db: Any, tmp_path: Path) -> None:
+async def test_a_spanish_interview_runs_end_to_end_in_text_mode(
+    api_server: Any, db: Any, tmp_path: Path
+) -> None:
     created = await api_server.create_session(question_id=await _two_sum_id(db), interview_language="es")
     sid = created["id"]
     script = Script.model_validate({"steps": [
@@ -54,7 +67,9 @@ async def test_a_spanish_interview_runs_end_to_end_in_text_mode(api_server: Any,
     ]})  # fmt: skip
     SYSTEMS.clear()
     async with FakeOpenAIServer(responder=spanish_model) as llm_server:
-        result = await simulate(sid, script, settings=_settings(api_server, llm_server.url, tmp_path), out=None)
+        result = await simulate(
+            sid, script, settings=_settings(api_server, llm_server.url, tmp_path), out=None
+        )
     assert result.completed and result.end_reason == "candidate_request"
     assert any("Speak Spanish throughout" in s for s in SYSTEMS)
     said = [(role, text) for _, role, text in result.transcript]
@@ -68,7 +83,9 @@ async def test_a_spanish_interview_runs_end_to_end_in_text_mode(api_server: Any,
         "greeting", "problem", "approach", "coding",
     ]  # fmt: skip
     assert any(e["type"] == "test_run" for e in events)
-    row = await (await db.execute("select interview_language, status from sessions where id = %s", (sid,))).fetchone()
+    row = await (
+        await db.execute("select interview_language, status from sessions where id = %s", (sid,))
+    ).fetchone()
     assert row["interview_language"] == "es" and row["status"] == "completed"
 
 
@@ -81,5 +98,7 @@ async def test_interview_language_is_validated_at_session_creation(api_server: A
     assert r.status_code == 422 and "interview_language" in r.text
     created = await api_server.create_session()
     headers = api_server.internal_headers()
-    ctx = (await api_server.client.get(f"/v1/internal/sessions/{created['id']}/context", headers=headers)).json()
+    ctx = (
+        await api_server.client.get(f"/v1/internal/sessions/{created['id']}/context", headers=headers)
+    ).json()
     assert ctx["session"]["interview_language"] == "en"  # the default

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
 from livekit.agents import AgentSession, llm
 
 from agent.interview import build_interview
@@ -138,7 +137,9 @@ async def test_coding_mode_does_not_reply_to_thinking_aloud_but_keeps_it_in_hist
         assert await text_turn(session, "okay so first I loop over the numbers and then") is None
         assert len(fake.requests) == n  # the interviewer model was not even asked
         assert [i.text_content for i in items] == ["okay so first I loop over the numbers and then"]
-        assert [i.text_content for i in session.history.items if i.type == "message"][-1].startswith("okay so")
+        assert [i.text_content for i in session.history.items if i.type == "message"][-1].startswith(
+            "okay so"
+        )
         handle = await text_turn(session, "Can I use a dictionary here?")
         assert handle is not None
         await handle
@@ -163,7 +164,12 @@ async def test_every_coding_turn_sees_the_current_code_as_fenced_user_data_not_a
         await session.run(user_input="Does this look right so far?")
         first = fake.requests[-1]
         data = [t for t in user_texts(first) if "<<<BEGIN CODE" in t]
-        assert len(data) == 1 and "2|     seen = {}" in data[0] and "version 1" in data[0] and "7s ago" in data[0]
+        assert (
+            len(data) == 1
+            and "2|     seen = {}" in data[0]
+            and "version 1" in data[0]
+            and "7s ago" in data[0]
+        )
         assert not any("seen = {}" in t or "SYSTEM OVERRIDE" in t for t in system_texts(first))
         assert any("Phase: coding" in t and "Hints given: 0 of" in t for t in system_texts(first))
         # The next turns still see the code (it is not "spent"), and the newest version of it.
@@ -171,7 +177,7 @@ async def test_every_coding_turn_sees_the_current_code_as_fenced_user_data_not_a
         assert any("2|     seen = {}" in t for t in user_texts(fake.requests[-1]))
         state.editor.ingest(CODE_V2, {"version": "2"})
         await session.run(user_input="And what about now?")
-        latest = [t for t in user_texts(fake.requests[-1]) if "<<<BEGIN CODE" in t][0]
+        latest = next(t for t in user_texts(fake.requests[-1]) if "<<<BEGIN CODE" in t)
         assert "3|     for i, x in enumerate(nums):" in latest and "SYSTEM OVERRIDE" not in latest
         # The data sits right before the candidate's words it belongs to.
         assert user_texts(fake.requests[-1])[-1] == "And what about now?"

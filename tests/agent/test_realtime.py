@@ -45,5 +45,7 @@ async def test_realtime_model_is_silent_while_thinking_aloud_and_sees_code_and_t
     assert not any(role == "system" and "seen = {}" in t for role, t in items)
     said = [i.text_content for i in session.history.items if i.type == "message" and i.role == "assistant"]
     assert said[-1] == "Yes, a dict is fine."
-    decisions = [e["payload"]["reply"] for e in sink.of_type("note") if e["payload"]["kind"] == "turn_decision"]
+    decisions = [
+        e["payload"]["reply"] for e in sink.of_type("note") if e["payload"]["kind"] == "turn_decision"
+    ]
     assert decisions == [False, True]

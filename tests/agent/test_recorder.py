@@ -375,3 +375,20 @@ async def test_a_long_session_keeps_the_spool_small_while_events_keep_coming(
     assert spool.stat().st_size == 0
     await rec.aclose()
     assert await _keys(db, sid) == keys
+
+
+async def test_a_disk_full_spool_keeps_recording_in_memory_and_still_delivers(
+    client: ApiClient, sid: str, db: Any, tmp_path: Path
+) -> None:
+    import errno
+
+    rec = _recorder(client, sid, tmp_path / "s.jsonl")
+
+    def full(_data: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    assert rec._spool is not None
+    rec._spool.write = full  # type: ignore[method-assign]  # the disk fills up mid-session
+    keys = [rec.record("note", {"i": i}) for i in range(3)]
+    assert await rec.aclose(10)
+    assert await _keys(db, sid) == keys

@@ -25,13 +25,18 @@ def make(**settings: Any):
 
 def instructed(fake: FakeLLM, text: str) -> int:
     return sum(
-        any(i.type == "message" and i.role == "system" and text in (i.text_content or "") for i in r["chat_ctx"].items)
+        any(
+            i.type == "message" and i.role == "system" and text in (i.text_content or "")
+            for i in r["chat_ctx"].items
+        )
         for r in fake.requests
     )
 
 
 def spoken(session: AgentSession[Any]) -> list[str]:
-    return [i.text_content or "" for i in session.history.items if i.type == "message" and i.role == "assistant"]
+    return [
+        i.text_content or "" for i in session.history.items if i.type == "message" and i.role == "assistant"
+    ]
 
 
 async def settle(session: AgentSession[Any]) -> None:
@@ -45,7 +50,9 @@ async def test_coding_check_ins_escalate_at_two_and_five_minutes_and_typing_rest
     """Regression: the same check-in every 90 s with no backoff."""
     state, _, sink, clock = make()
     state.candidate_spoke = True
-    fake = FakeLLM([say("Go ahead."), say("How is it going so far?"), say("Want to talk it through, or a hint?")])
+    fake = FakeLLM(
+        [say("Go ahead."), say("How is it going so far?"), say("Want to talk it through, or a hint?")]
+    )
     async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
         await session.start(make_phase_agent(Phase.CODING, state), capture_run=True)
         tasks = attach_interview(session, state)
@@ -56,7 +63,10 @@ async def test_coding_check_ins_escalate_at_two_and_five_minutes_and_typing_rest
         assert tasks.silence.checkins == 0
         await clock.advance(4, step=2)  # 2 minutes since the last keystroke
         await settle(session)
-        assert tasks.silence.checkins == 1 and instructed(fake, "Check in with one short, friendly question") == 1
+        assert (
+            tasks.silence.checkins == 1
+            and instructed(fake, "Check in with one short, friendly question") == 1
+        )
         await clock.advance(150, step=5)  # 4.5 minutes: no second check-in yet
         await settle(session)
         assert tasks.silence.checkins == 1
@@ -145,7 +155,9 @@ async def test_a_candidate_who_never_speaks_is_pinged_given_a_microphone_hint_th
         assert ended == ["no_show"] and state.end_reason == "no_show" and state.phase == Phase.END
         assert channel.of_type("ended") == [{"type": "ended", "reason": "no_show"}]
         kinds = [e["payload"]["kind"] for e in sink.of_type("note")]
-        assert kinds.count("no_show_ping") == 1 and kinds.count("no_show_microphone") == 1 and "no_show" in kinds
+        assert (
+            kinds.count("no_show_ping") == 1 and kinds.count("no_show_microphone") == 1 and "no_show" in kinds
+        )
         await tasks.aclose()
 
 
@@ -158,7 +170,9 @@ async def test_a_candidate_who_speaks_or_types_is_not_a_no_show():
             tasks = attach_interview(session, state)
             await clock.advance(25, step=1)
             if action == "speak":
-                session.emit("user_state_changed", UserStateChangedEvent(old_state="listening", new_state="speaking"))
+                session.emit(
+                    "user_state_changed", UserStateChangedEvent(old_state="listening", new_state="speaking")
+                )
             else:
                 state.editor.ingest("x = 1\n", {"version": "1"})
             await clock.advance(400, step=10)

@@ -124,7 +124,9 @@ async def test_decision_table_rules_never_force_a_reply_to_thinking_aloud():
     assert all(explicit_request(t) is None for t in THINKING)
 
 
-async def test_decision_table_accuracy_with_a_naive_classifier_is_reported(capsys: pytest.CaptureFixture[str]):
+async def test_decision_table_accuracy_with_a_naive_classifier_is_reported(
+    capsys: pytest.CaptureFixture[str],
+):
     assert len(TABLE) >= 40 and {"reply", "silent"} == {e for _, e in TABLE}
     answered = await decide_all([t for t, _ in TABLE], by_question_mark())
     right = [(e == "reply") == a for (_, e), a in zip(TABLE, answered, strict=True)]
@@ -140,7 +142,7 @@ async def test_decision_table_accuracy_with_a_naive_classifier_is_reported(capsy
 
 async def test_silent_turn_stays_in_history_and_is_captured_and_explicit_turn_skips_the_classifier():
     classifier = always("stay_silent")
-    state, sink = make(classifier)
+    state, _sink = make(classifier)
     model = FakeLLM([say("Go ahead."), say("Yes.")])
     async with AgentSession[InterviewState](llm=model, userdata=state) as session:
         await session.start(make_phase_agent(Phase.CODING, state), capture_run=True)
@@ -251,11 +253,14 @@ async def test_a_candidate_speaking_another_language_is_asked_once_in_both_langu
     model = FakeLLM([say("Hi."), say("Which language?"), say("Okay.")])
     async with AgentSession[InterviewState](llm=model, userdata=state) as session:
         await session.start(make_phase_agent(Phase.APPROACH, state))
-        for text in ("Je voudrais parler en français s'il vous plaît", "Je préfère utiliser une table de hachage"):
+        for text in (
+            "Je voudrais parler en français s'il vous plaît",
+            "Je préfère utiliser une table de hachage",
+        ):
             await (await text_turn(session, text))  # type: ignore[misc]
     asked = [r for r in model.requests if any("in both English and Spanish" in (i.text_content or "")
                                               for i in r["chat_ctx"].items if i.type == "message")]  # fmt: skip
     assert len(asked) == 1
-    assert [e["payload"]["heard"] for e in sink.of_type("note") if e["payload"]["kind"] == "language_mismatch"] == [
-        "fr"
-    ]
+    assert [
+        e["payload"]["heard"] for e in sink.of_type("note") if e["payload"]["kind"] == "language_mismatch"
+    ] == ["fr"]

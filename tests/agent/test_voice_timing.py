@@ -236,7 +236,9 @@ def classifier_by_question_mark() -> FakeLLM:
 
     def respond(ctx: Any, tools: list[str]) -> FakeResponse:
         latest = (ctx.items[-1].text_content or "").split("latest words:", 1)[-1]
-        return call("reply" if latest.strip().rstrip(">").split("<<<END")[0].strip().endswith("?") else "stay_silent")
+        return call(
+            "reply" if latest.strip().rstrip(">").split("<<<END")[0].strip().endswith("?") else "stay_silent"
+        )
 
     return FakeLLM(responder=respond)
 
@@ -261,7 +263,9 @@ async def test_voice_and_text_turns_take_the_same_decisions():
     _, state = build_interview(make_context(minutes_left=40), api=None, recorder=sink, clock=TimelineClock(
         Timeline([])), channel=FakeChannel(), settings=test_settings(),
         classifier=classifier_by_question_mark())  # fmt: skip
-    async with AgentSession[InterviewState](llm=FakeLLM([say("Go ahead."), say("Sure.")]), userdata=state) as s:
+    async with AgentSession[InterviewState](
+        llm=FakeLLM([say("Go ahead."), say("Sure.")]), userdata=state
+    ) as s:
         await s.start(make_phase_agent(Phase.CODING, state))
         for text in COMPARED:
             handle = await text_turn(s, text)
@@ -276,7 +280,9 @@ async def test_the_coding_interruption_threshold_is_set_on_the_session_where_1_8
     """Regression: the threshold was set on the Agent, which livekit-agents 1.8 ignores for min_duration."""
     run = await voice_interview(Phase.CODING, [], [say("Go ahead."), call("start_testing"), say("Run it?")])
     try:
-        assert run.session.options.interruption["min_duration"] == run.state.settings.coding_interruption_min_s
+        assert (
+            run.session.options.interruption["min_duration"] == run.state.settings.coding_interruption_min_s
+        )
         await text_turn(run.session, "I'm done")
         for _ in range(200):
             if run.state.phase == Phase.TESTING:

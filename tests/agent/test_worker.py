@@ -142,7 +142,9 @@ async def test_session_uses_plugin_objects_and_the_local_turn_detector(monkeypat
     swapped = build_session(swapped_settings, vad_=object(), userdata=None)  # type: ignore[arg-type]  # no VAD use
     assert isinstance(swapped.stt, openai.STT) and isinstance(swapped.tts, deepgram.TTS)
     realtime = build_session(
-        test_settings(openai_api_key="sk", deepgram_api_key="dg", realtime=True), vad_=object(), userdata=None,  # type: ignore[arg-type]  # no VAD use
+        test_settings(openai_api_key="sk", deepgram_api_key="dg", realtime=True),
+        vad_=object(),
+        userdata=None,  # type: ignore[arg-type]  # no VAD use
         language="es",
     )
     assert isinstance(realtime.llm, openai.realtime.RealtimeModel) and realtime.tts is None
@@ -267,13 +269,17 @@ async def test_job_shutdown_flushes_events_then_completes_the_session_with_the_f
         context, api=api, recorder=recorder, clock=ManualClock(), settings=test_settings()
     )
     # "Python" is how some clients spell it; the API only takes "python" (it answered 422 and the code was lost).
-    state.editor.ingest("def two_sum(nums, target):\n    return [0, 1]\n", {"version": "7", "language": "Python"})
+    state.editor.ingest(
+        "def two_sum(nums, target):\n    return [0, 1]\n", {"version": "7", "language": "Python"}
+    )
     state.record("phase_change", {"from": None, "to": "greeting"})
     state.hints_given = 1
     job = InterviewJob(api=api, state=state, recorder=recorder)
     await job.shutdown("room closed")
     async with db.cursor() as cur:
-        await cur.execute("select status, final_code, end_reason, language from sessions where id = %s", (sid,))
+        await cur.execute(
+            "select status, final_code, end_reason, language from sessions where id = %s", (sid,)
+        )
         row = await cur.fetchone()
         await cur.execute(
             "select type, payload from session_events where session_id = %s order by seq", (sid,)
@@ -334,7 +340,9 @@ async def test_practice_and_playground_sessions_get_their_own_copy():
 
     context = make_context(name="Practice candidate")
     context.session.practice = True
-    agent, state = build_interview(context, api=None, recorder=None, clock=ManualClock(), settings=test_settings())
+    agent, state = build_interview(
+        context, api=None, recorder=None, clock=ManualClock(), settings=test_settings()
+    )
     text = agent.instructions
     assert "greet the candidate" in text and "Practice," not in text and "greet Practice" not in text
     assert "practice session: no hiring team is involved" in text
@@ -342,7 +350,9 @@ async def test_practice_and_playground_sessions_get_their_own_copy():
     assert "talked through aloud" in text  # no editor: a spoken-only problem
     wrap = WrapUpAgent(state).instructions
     assert "practice report" in wrap and "the hiring team will review" not in wrap
-    hiring, _ = build_interview(make_context(), api=None, recorder=None, clock=ManualClock(), settings=test_settings())
+    hiring, _ = build_interview(
+        make_context(), api=None, recorder=None, clock=ManualClock(), settings=test_settings()
+    )
     assert "greet Ada" in hiring.instructions and "hiring team" in hiring.instructions
 
 

@@ -73,15 +73,20 @@ class FakeRealtimeSession(llm.RealtimeSession):
     ) -> asyncio.Future[llm.GenerationCreatedEvent]:
         fake = self._fake
         fake.requests.append(
-            ReplyRequest(instructions if isinstance(instructions, str) else None, self._chat_ctx.copy(),
-                         list(self._tools.function_tools))  # fmt: skip
+            ReplyRequest(
+                instructions if isinstance(instructions, str) else None,
+                self._chat_ctx.copy(),
+                list(self._tools.function_tools),
+            )
         )
         reply = fake.replies.pop(0) if len(fake.replies) > 1 else fake.replies[0]
         messages = utils.aio.Chan[llm.MessageGeneration]()
         functions = utils.aio.Chan[llm.FunctionCall]()
         text = utils.aio.Chan[str]()
         audio = utils.aio.Chan[rtc.AudioFrame]()
-        modalities: asyncio.Future[list[Literal["text", "audio"]]] = asyncio.get_running_loop().create_future()
+        modalities: asyncio.Future[list[Literal["text", "audio"]]] = (
+            asyncio.get_running_loop().create_future()
+        )
         modalities.set_result(["text"])
         messages.send_nowait(llm.MessageGeneration(message_id=utils.shortuuid("rt_msg_"), text_stream=text,
                                                    audio_stream=audio, modalities=modalities))  # fmt: skip
