@@ -19,7 +19,7 @@ from api.judging import LazyJudge
 from api.logs import configure_logging
 from api.middleware import BodyLimitMiddleware, MetricsMiddleware
 from api.question_cache import QuestionCache
-from api.routers import health, internal, join, livekit_webhook, practice, runs, sessions
+from api.routers import health, internal, join, livekit_webhook, practice, runs, scorecards, sessions
 from api.settings import ApiSettings, get_settings
 from judge.settings import JudgeSettings
 from judge.settings import get_settings as get_judge_settings
@@ -141,6 +141,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         livekit_webhook.router,
         internal.router,
         runs.router,
+        scorecards.router,
     ):
         app.include_router(router)
     mount_web(app, settings)
