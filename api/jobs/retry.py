@@ -14,7 +14,12 @@ from procrastinate import BaseRetryStrategy, RetryDecision
 from procrastinate.exceptions import JobAborted
 from procrastinate.jobs import Job
 
-DEFAULT_DELAYS_S: tuple[float, ...] = (5, 30, 120, 600)
+from api.jobs.settings import get_worker_settings
+
+
+def configured_delays() -> tuple[float, ...]:
+    """SHADOWS_WORKER_RETRY_DELAYS_S, read when a decision is made."""
+    return get_worker_settings().retry_delays
 
 
 def is_retryable(exc: BaseException) -> bool:
@@ -32,7 +37,7 @@ class JobRetryPolicy(BaseRetryStrategy):
     """`delays_s[n]` is the wait before attempt n + 2; a callable is read at each decision (settings that tests
     shorten). After `len(delays_s) + 1` attempts the job fails for good."""
 
-    delays_s: Sequence[float] | Callable[[], Sequence[float]] = DEFAULT_DELAYS_S
+    delays_s: Sequence[float] | Callable[[], Sequence[float]] = configured_delays
     jitter: float = field(default=0.2)
 
     def delays(self) -> Sequence[float]:

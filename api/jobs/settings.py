@@ -23,6 +23,9 @@ class WorkerSettings(BaseSettings):
     poll_s: float = Field(default=5.0, gt=0, le=300)
     # Finished jobs (succeeded, failed, cancelled, aborted) are deleted after this many hours.
     keep_finished_jobs_hours: int = Field(default=168, ge=1)
+    # Waits before the 2nd, 3rd, ... attempt of a job that failed with a retryable error (comma-separated seconds,
+    # jittered by 20%); after the last one the job fails for good. Tasks with their own schedule (webhooks) differ.
+    retry_delays_s: str = "5,30,120,600"
     # Comma-separated modules imported at start-up besides our task modules (plugins; the tests' fakes).
     extra_imports: str = ""
 
@@ -32,6 +35,12 @@ class WorkerSettings(BaseSettings):
             raise ValueError(
                 "SHADOWS_WORKER_STALLED_AFTER_S must be at least twice SHADOWS_WORKER_HEARTBEAT_S"
             )
+        try:
+            delays = self.retry_delays
+        except ValueError as e:
+            raise ValueError("SHADOWS_WORKER_RETRY_DELAYS_S is a comma-separated list of seconds") from e
+        if any(d < 0 or d > 86_400 for d in delays) or len(delays) > 20:
+            raise ValueError("SHADOWS_WORKER_RETRY_DELAYS_S: at most 20 delays, each 0 to 86400 seconds")
         if self.stalled_check_s >= 60 and self.stalled_check_s % 60:
             raise ValueError("SHADOWS_WORKER_STALLED_CHECK_S is 1-59 seconds or a whole number of minutes")
         return self
@@ -42,6 +51,10 @@ class WorkerSettings(BaseSettings):
         if self.stalled_check_s < 60:
             return f"* * * * * */{self.stalled_check_s}"
         return f"*/{self.stalled_check_s // 60} * * * *"
+
+    @property
+    def retry_delays(self) -> tuple[float, ...]:
+        return tuple(float(x) for x in self.retry_delays_s.split(",") if x.strip())
 
     @property
     def extra_import_paths(self) -> list[str]:

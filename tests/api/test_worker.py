@@ -214,3 +214,41 @@ async def test_regrade_makes_a_new_version_and_keeps_the_earlier_one(
     assert [v["version"] for v in listed.json()["data"]] == [2, 1]
     latest = await api_server.client.get(f"/v1/sessions/{sid}/scorecard", headers=api_server.org_headers())
     assert latest.json()["version"] == 2
+
+
+@pytest.mark.parametrize(
+    ("trigger_file", "status", "reason", "attempts"),
+    [
+        ("fail", "failed", "fake_failure", 1),  # not retryable: the error's code is the reason
+        ("flaky", "ready", None, 2),  # retryable once: backs off, then succeeds
+        (
+            "unavailable",
+            "failed",
+            "grader_unavailable",
+            3,
+        ),  # retryable every time: gives up after the schedule
+    ],
+)
+async def test_grader_errors_are_retried_only_when_retryable_and_end_in_a_stored_reason(
+    api_server: ApiServer,
+    db: Conn,
+    start_worker: StartWorker,
+    tmp_path: Path,
+    trigger_file: str,
+    status: str,
+    reason: str | None,
+    attempts: int,
+) -> None:
+    (tmp_path / trigger_file).touch()
+    if trigger_file == "flaky":
+        (tmp_path / "release").touch()
+    start_worker(**_grader_env(tmp_path, SHADOWS_WORKER_RETRY_DELAYS_S="0.2,0.2"))
+    sid = await _graded_session(api_server)
+
+    await wait_until(lambda: _finished(db, sid, 1), what="version 1 to finish")
+
+    (v,) = await versions(db, sid)
+    assert (v["status"], v["reason"]) == (status, reason)
+    assert len(_attempts(tmp_path)) == attempts
+    job = await _job(db, sid)
+    assert (job["status"], job["attempts"]) == ("succeeded", attempts)

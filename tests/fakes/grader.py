@@ -3,7 +3,8 @@
 It speaks the real interface (`grader.pipeline.grade`'s signature, a validated `GradeOutcome`). Each attempt leaves
 a file `attempt-<pid>-<n>` in $SHADOWS_TEST_GRADER_DIR, then the grader holds until the test creates `release` in
 that directory, and returns a ready scorecard citing the session's first transcript line (or `failed`,
-`no_transcript`, when there is none). With `fail` in the directory it raises a non-retryable GraderError instead.
+`no_transcript`, when there is none). Instead of holding, it raises a non-retryable GraderError when `fail` exists,
+a retryable GraderUnavailableError when `unavailable` exists, or the same on the first attempt only with `flaky`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import os
 from pathlib import Path
 
 from api.jobs.grading import use_grader
-from grader.errors import GraderError
+from grader.errors import GraderError, GraderUnavailableError
 from grader.schemas import (
     BundleInput,
     DimensionAssessment,
@@ -50,16 +51,23 @@ def scorecard_citing(seq: int, quote: str) -> Scorecard:
     )
 
 
-def _record_attempt(session_id: str) -> None:
+def _record_attempt(session_id: str) -> int:
     attempt = len(list(DIR.glob("attempt-*"))) + 1
     (DIR / f"attempt-{os.getpid()}-{attempt}").write_text(session_id)
+    return attempt
 
 
 async def fake_grade(bundle: BundleInput) -> GradeOutcome:
-    await asyncio.to_thread(_record_attempt, bundle.session.id)
-    while not await asyncio.to_thread((DIR / "release").exists):
+    attempt = await asyncio.to_thread(_record_attempt, bundle.session.id)
+    while True:
         if await asyncio.to_thread((DIR / "fail").exists):
             raise GraderError("The fake grader was told to fail.", code="fake_failure")
+        if await asyncio.to_thread((DIR / "unavailable").exists) or (
+            attempt == 1 and await asyncio.to_thread((DIR / "flaky").exists)
+        ):
+            raise GraderUnavailableError("The fake model server is down.")
+        if await asyncio.to_thread((DIR / "release").exists):
+            break
         await asyncio.sleep(0.05)
     lines = [e for e in bundle.events if e.type == "transcript"]
     if not lines:
