@@ -35,7 +35,8 @@ from api.settings import ApiSettings
 from judge.bank import load_bank
 
 ROOT = Path(__file__).resolve().parents[1]
-TEMPLATE_DB = "shadows_template"
+# One template per pytest-xdist worker: workers share a server when DATABASE_URL is set.
+TEMPLATE_DB = "shadows_template_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
 LIVEKIT_KEY = "test-livekit-key"
 LIVEKIT_SECRET = "test-livekit-secret-" + "x" * 40
 DB_FIXTURES = {"pg_admin_url", "template_db", "db_url", "db", "api_settings", "api_server"}
