@@ -15,6 +15,7 @@ import signal
 import socket
 
 import structlog
+from psycopg_pool import PoolTimeout
 
 from api.db.pool import create_pool
 from api.jobs.logs import route_queue_logs
@@ -31,7 +32,7 @@ log = structlog.get_logger(__name__)
 
 
 class WorkerStartError(RuntimeError):
-    """The worker could not start (no database URL, an extra import that does not exist)."""
+    """The worker could not start: no database, no queue schema, an extra import that does not exist."""
 
 
 def _import_extras(settings: WorkerSettings) -> None:
@@ -58,13 +59,19 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
         max_size=max(settings.db_pool_max, worker_settings.concurrency + 4),
         prepared=settings.db_prepared_statements,
     )
-    await pool.open(wait=True, timeout=30)
+    try:
+        await pool.open(wait=True, timeout=30)
+    except PoolTimeout as e:
+        await pool.close()
+        raise WorkerStartError("cannot reach the database at DATABASE_URL") from e
     judge = LazyJudge(get_judge_settings())
     name = f"{socket.gethostname()}:{os.getpid()}"
     context = {CONTEXT_KEY: WorkerResources(settings, worker_settings, pool, judge)}
     loop = asyncio.get_running_loop()
     try:
         async with queue.open_async(pool=pool):
+            if not await queue.check_connection_async():
+                raise WorkerStartError("the queue's tables are missing: run `shadows db migrate` first")
             await requeue_stalled_jobs(queue, worker_settings.stalled_after_s)
             run = asyncio.create_task(
                 queue.run_worker_async(

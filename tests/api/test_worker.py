@@ -3,16 +3,21 @@ grace (finishing or releasing its job), and a worker killed mid-job has its job 
 
 from __future__ import annotations
 
+import os
+import secrets
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import psycopg
 import pytest
+from psycopg import sql
 from psycopg.rows import DictRow, dict_row
 
 from api.jobs.enqueue import enqueue
 from tests.api.grading_support import complete, grading_jobs, interview, version_status, versions, wait_until
-from tests.conftest import ApiServer, StartWorker, WorkerProcess
+from tests.conftest import ROOT, ApiServer, StartWorker, WorkerProcess
 from tests.fakes.job_tasks import record_probe
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -252,3 +257,29 @@ async def test_grader_errors_are_retried_only_when_retryable_and_end_in_a_stored
     assert len(_attempts(tmp_path)) == attempts
     job = await _job(db, sid)
     assert (job["status"], job["attempts"]) == ("succeeded", attempts)
+
+
+def test_worker_without_the_queue_schema_exits_1_saying_what_to_do(pg_admin_url: str, tmp_path: Path) -> None:
+    name = "unmigrated_" + secrets.token_hex(6)
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    try:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SHADOWS_", "DATABASE_URL"))}
+        env.update(
+            DATABASE_URL=str(psycopg.conninfo.make_conninfo(pg_admin_url, dbname=name)),
+            PYTHONPATH=str(ROOT),
+            SHADOWS_API_ENVIRONMENT="test",
+        )
+        proc = subprocess.run(  # our own interpreter and module
+            [sys.executable, "-m", "api", "worker"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+    assert proc.returncode == 1
+    assert "shadows db migrate" in proc.stderr
