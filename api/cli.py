@@ -219,7 +219,8 @@ def api(
 
 @app.command("dev")
 def dev() -> None:
-    """Local development: embedded Postgres (unless DATABASE_URL is set), migrations, the question bank, the API."""
+    """Local development: embedded Postgres (unless DATABASE_URL is set), migrations, the question bank, the API
+    and a job worker (and the agent worker when LiveKit and its keys are there)."""
     from api.devcheck import report_dependencies, start_agent_worker, start_job_worker, stop_job_worker
 
     settings = get_settings()

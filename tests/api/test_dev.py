@@ -15,6 +15,19 @@ import psycopg
 from tests.conftest import ROOT, free_port
 
 
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is `pid` (Linux /proc), so that a failed test leaves no worker behind."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
 def _workers(db_url: str) -> int:
     with psycopg.connect(db_url) as conn:
         row = conn.execute("select count(*) from procrastinate_workers").fetchone()
@@ -56,6 +69,8 @@ def test_dev_runs_a_job_worker_beside_the_api_and_stops_it_on_ctrl_c(db_url: str
         assert dev.wait(timeout=60) == 0
     finally:
         if dev.poll() is None:
+            for child in _children(dev.pid):
+                os.kill(child, signal.SIGKILL)
             dev.kill()
             dev.wait()
         log.close()
