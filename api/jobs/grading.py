@@ -108,7 +108,9 @@ async def _store(
     pool: Pool, session_id: str, version: int, outcome: GradeOutcome, duration_ms: int | None
 ) -> bool:
     card = outcome.scorecard
-    async with connection(pool) as conn:
+    async with connection(pool) as conn, conn.transaction():
+        # Whatever must happen exactly when a version is stored (e.g. a `scorecard.ready` webhook outbox row) is
+        # written here, in this transaction, and only when `stored`.
         stored = await scorecards_repo.store_outcome(
             conn,
             session_id,
