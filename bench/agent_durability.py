@@ -37,7 +37,7 @@ async def _interview(base: str, org_key: str, n: int, seconds: float, spool: Pat
                             json={"candidate": {"name": f"Bench {n}", "email": f"b{n}@example.com"}})  # fmt: skip
         r.raise_for_status()
         sid = r.json()["id"]
-    rng = random.Random(n)  # noqa: S311 -- a seeded workload, not a secret
+    rng = random.Random(n)
     async with ApiClient(base, TOKEN) as api:
         await api.start_session(sid)
         start = time.monotonic()
