@@ -150,8 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()[0]
     results = asyncio.run(run(args.turns, args.warmup))
     print(f"machine: {os.cpu_count()} cores, 1-min load average at start {load:.1f}, nice {os.nice(0)}")
-    print(f"fixed fake latencies: LLM TTFT {LLM_TTFT_S * 1000:.0f} ms and classifier {CLASSIFIER_S * 1000:.0f} ms"
-          f" (subtracted where they apply), TTS TTFB {TTS_TTFB_S * 1000:.0f} ms (after the measured point)")  # fmt: skip
+    fixed = f"LLM TTFT {LLM_TTFT_S * 1000:.0f} ms and classifier {CLASSIFIER_S * 1000:.0f} ms"
+    print(f"fixed fake latencies: {fixed} (subtracted where they apply), TTS TTFB {TTS_TTFB_S * 1000:.0f} ms"
+          " (after the measured point)")  # fmt: skip
     print(f"{'configuration':<20} {'turns':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'missed':>6} "
           f"{'CPU p50 ms':>10} {'CPU p95 ms':>10}")  # fmt: skip
     for name, r in results.items():
