@@ -58,6 +58,7 @@ from agent.worker import resume_point
 logger = logging.getLogger(__name__)
 
 SETTLE_S = 0.05  # lets tasks woken by a clock jump (check-ins, time warnings) start their reply
+CLOCK_STEP_S = 5.0  # the clock jumps in steps this long, so timers fire in order and at their simulated time
 
 
 class ScriptError(AgentError):
@@ -260,14 +261,19 @@ async def _play(
     version = state.editor.snapshot.version if state.editor.snapshot else 0
     for step in script.steps:
         if ended.is_set() or state.ended:
-            break
+            break  # the interview ended on its own (no-show, time up, the candidate left)
         if step.at is not None:
             ahead = step.at - state.elapsed_s()
             if realtime:
                 await asyncio.sleep(max(0.0, ahead))
             else:
-                clock.advance(ahead)
+                while ahead > 0 and not (ended.is_set() or state.ended):
+                    clock.advance(min(ahead, CLOCK_STEP_S))
+                    ahead -= CLOCK_STEP_S
+                    await _settle(session)
             await _settle(session)
+            if ended.is_set() or state.ended:
+                break
         if step.editor is not None:
             version += 1
             attrs = {"version": str(version), "language": step.language or state.language}
