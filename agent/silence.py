@@ -33,6 +33,7 @@ async def push_context(session: AgentSession[Any]) -> None:
     if sync is not None:
         await sync()
 
+
 POLL_S = 1.0
 
 

@@ -192,7 +192,9 @@ async def test_a_simulated_candidate_who_never_speaks_ends_as_no_show_on_the_sim
     sid = (await api_server.create_session())["id"]
     script = Script.model_validate({"steps": [{"at": 1500, "say": "Hello? Sorry, I was muted."}]})
     async with FakeOpenAIServer(responder=interviewer_model) as llm_server:
-        result = await simulate(sid, script, settings=_settings(api_server, llm_server.url, tmp_path), out=None)
+        result = await simulate(
+            sid, script, settings=_settings(api_server, llm_server.url, tmp_path), out=None
+        )
     assert result.completed and result.end_reason == "no_show"
     assert not any(role == "user" for _, role, _ in result.transcript)  # it ended before the late "hello"
     row = await (await db.execute("select status, end_reason from sessions where id = %s", (sid,))).fetchone()

@@ -264,3 +264,27 @@ async def test_a_candidate_speaking_another_language_is_asked_once_in_both_langu
     assert [
         e["payload"]["heard"] for e in sink.of_type("note") if e["payload"]["kind"] == "language_mismatch"
     ] == ["fr"]
+
+
+async def test_typed_lk_chat_messages_take_the_same_decision_as_speech():
+    """Regression: lk.chat messages went straight to generate_reply and skipped the decision."""
+    from livekit.agents.voice.room_io import TextInputEvent
+
+    from agent.worker import chat_input
+
+    state, sink = make(always("stay_silent"))
+    model = FakeLLM([say("Go ahead."), say("Sure, a set works.")])
+    on_text = chat_input().text_input_cb
+    async with AgentSession[InterviewState](llm=model, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.CODING, state), capture_run=True)
+        before = len(model.requests)
+        await on_text(session, TextInputEvent(text="so the set holds what I have seen"))  # type: ignore[misc]
+        assert len(model.requests) == before
+        await on_text(session, TextInputEvent(text="Can I use a set?"))  # type: ignore[misc]
+        for _ in range(100):
+            if len(model.requests) > before:
+                break
+            await asyncio.sleep(0.01)
+        assert len(model.requests) == before + 1
+    notes = [e["payload"]["reply"] for e in sink.of_type("note") if e["payload"]["kind"] == "turn_decision"]
+    assert notes == [False, True]
