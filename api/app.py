@@ -15,11 +15,22 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.db.pool import create_pool
 from api.errors import ApiError
+from api.jobs.logs import route_queue_logs
 from api.judging import LazyJudge
 from api.logs import configure_logging
 from api.middleware import BodyLimitMiddleware, MetricsMiddleware
 from api.question_cache import QuestionCache
-from api.routers import health, internal, join, livekit_webhook, practice, runs, sessions
+from api.routers import (
+    health,
+    internal,
+    join,
+    livekit_webhook,
+    practice,
+    runs,
+    scorecards,
+    sessions,
+    shares,
+)
 from api.settings import ApiSettings, get_settings
 from judge.settings import JudgeSettings
 from judge.settings import get_settings as get_judge_settings
@@ -99,6 +110,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
     settings = settings or get_settings()
     judge = LazyJudge(judge_settings or get_judge_settings())
     configure_logging(json_lines=settings.log_json)
+    route_queue_logs()  # procrastinate logs job arguments; ours never do
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -141,6 +153,8 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         livekit_webhook.router,
         internal.router,
         runs.router,
+        scorecards.router,
+        shares.router,
     ):
         app.include_router(router)
     mount_web(app, settings)
