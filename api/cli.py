@@ -19,9 +19,11 @@ app = typer.Typer(help="Shadows: AI technical phone screens.", no_args_is_help=T
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 questions_app = typer.Typer(help="The question bank.", no_args_is_help=True)
 orgs_app = typer.Typer(help="Organisations and their API keys.", no_args_is_help=True)
+judge_app = typer.Typer(help="The judge as its own service.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(questions_app, name="questions")
 app.add_typer(orgs_app, name="orgs")
+app.add_typer(judge_app, name="judge")
 
 
 def _fail(message: str) -> typer.Exit:
@@ -245,6 +247,26 @@ def dev() -> None:
         if worker is not None:
             worker.terminate()
             worker.wait(timeout=30)
+
+
+@judge_app.command("serve")
+def judge_serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (default SHADOWS_JUDGE_SERVE_HOST)")] = None,
+    port: Annotated[
+        int | None,
+        typer.Option(min=0, max=65535, help="Port (default SHADOWS_JUDGE_SERVE_PORT; 0: any free one)"),
+    ] = None,
+) -> None:
+    """Serve the judge over HTTP for API processes whose SHADOWS_JUDGE_BACKEND is `remote`. Reads SHADOWS_JUDGE_*
+    only (no database): the sandbox's limits and pool, the token or mTLS files, the request bounds."""
+    from judge.errors import JudgeConfigurationError
+    from judge.serve import serve
+    from judge.settings import get_settings as get_judge_settings
+
+    try:
+        serve(get_judge_settings(), host=host, port=port)
+    except JudgeConfigurationError as e:
+        raise _fail(f"error: {e}") from e
 
 
 def main() -> None:

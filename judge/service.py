@@ -19,6 +19,10 @@ def make_backend(settings: JudgeSettings) -> Backend:
         from judge.backends.judge0 import Judge0Backend
 
         return Judge0Backend(settings)
+    if settings.backend == "remote":
+        from judge.backends.remote import RemoteBackend
+
+        return RemoteBackend(settings)
     from judge.backends.local import LocalBackend
 
     return LocalBackend(settings)
@@ -79,8 +83,8 @@ class Judge:
         try:
             return await self.backend.run(request)
         except JudgeError as exc:
-            if isinstance(exc, JudgeBusyError):
-                raise
+            if isinstance(exc, JudgeBusyError | UnsupportedLanguageError | CodeTooLargeError):
+                raise  # retryable, or a request to refuse (a judge service may refuse what this process let by)
             log.error("judge backend %s failed: %s", self.backend.name, exc.code)
             return internal_error_report(
                 request, "the judge failed to run this code; please try again", backend=self.backend.name

@@ -1,13 +1,15 @@
-"""Judge settings (env prefix SHADOWS_JUDGE_): backend, concurrency, limit maxima, toolchain paths."""
+"""Judge settings (env prefix SHADOWS_JUDGE_): backend, concurrency, limit maxima, toolchain paths, and the judge
+service (`shadows judge serve`) with its client, the `remote` backend."""
 
 from __future__ import annotations
 
 import json
 import os
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # What a judge worker inherits from its parent; everything else (DATABASE_URL, provider keys, ...) stays behind.
@@ -23,7 +25,11 @@ class JudgeSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="SHADOWS_JUDGE_", env_file=".env", extra="ignore")
 
-    backend: Literal["local", "judge0"] = "local"
+    # `local`: a pool of sandboxed workers in this process; `judge0`: a Judge0 server; `remote`: judge services
+    # (`shadows judge serve`) at `remote_urls`. A judge service itself always runs `local`.
+    backend: Literal["local", "judge0", "remote"] = "local"
+    # `local`/`test` allow a judge service without a token on a loopback address; elsewhere it needs one (or mTLS).
+    environment: Literal["local", "test", "staging", "production"] = "local"
     slots: int = _cpu_count()
     queue_size: int = 32
     # Runs candidate code without bubblewrap when the sandbox is unavailable. Never in production.
@@ -60,6 +66,34 @@ class JudgeSettings(BaseSettings):
     judge0_max_processes: int = 120
     judge0_max_file_size_kb: int = 4096
 
+    # The `remote` backend: judge service base URLs (comma-separated), the token it sends, and for https the CA
+    # that signed the services' certificates and (mTLS) this client's own certificate and key.
+    remote_urls: str = ""
+    remote_token: SecretStr | None = None
+    remote_tls_ca: Path | None = None
+    remote_tls_cert: Path | None = None
+    remote_tls_key: Path | None = None
+    remote_connect_timeout_s: float = Field(default=2.0, gt=0, le=60)
+    # How long to wait for a host's answer beyond the run's own budget (its time in the host's queue).
+    remote_queue_wait_s: float = Field(default=60.0, ge=0, le=3600)
+    # How often each host's /readyz is polled for its load (0: only what responses report).
+    remote_poll_s: float = Field(default=1.0, ge=0, le=60)
+
+    # The judge service (`shadows judge serve`): bind address, TLS (a client CA turns on mTLS), request bounds,
+    # how many recent run ids (and how many MiB of their reports, for how long) it remembers to answer a retried
+    # run without running it again, and an optional bearer token for /metrics.
+    serve_host: str = "127.0.0.1"
+    serve_port: int = Field(default=8090, ge=0, le=65535)
+    serve_tls_cert: Path | None = None
+    serve_tls_key: Path | None = None
+    serve_tls_client_ca: Path | None = None
+    serve_max_body_bytes: int = Field(default=4 << 20, ge=64 << 10, le=64 << 20)
+    serve_body_timeout_s: float = Field(default=10.0, gt=0, le=300)
+    serve_idempotency_runs: int = Field(default=4096, ge=16, le=1_000_000)
+    serve_idempotency_mb: int = Field(default=64, ge=1, le=4096)
+    serve_idempotency_s: float = Field(default=900.0, gt=0, le=86_400)
+    metrics_token: SecretStr | None = None
+
     bwrap_bin: str = "/usr/bin/bwrap"
     python_bin: str = "/usr/bin/python3"
     node_bin: str = "/usr/bin/node"
@@ -67,15 +101,24 @@ class JudgeSettings(BaseSettings):
     javac_bin: str = "/usr/bin/javac"
     cxx_bin: str = "/usr/bin/g++"
 
+    @property
+    def remote_hosts(self) -> list[str]:
+        """`remote_urls` as a list of base URLs without trailing slashes (duplicates dropped)."""
+        hosts: list[str] = []
+        for url in self.remote_urls.split(","):
+            url = url.strip().rstrip("/")
+            if url and url not in hosts:
+                hosts.append(url)
+        return hosts
+
     def worker_environ(self, *, pythonpath: str) -> dict[str, str]:
-        """The environment of a judge worker process: a minimal inherited set plus these settings."""
+        """The environment of a judge worker process: a minimal inherited set plus these settings, without any
+        secret (the process that runs bwrap needs none: tokens stay in the process that talks to the network)."""
         env = {k: os.environ[k] for k in WORKER_INHERITS if k in os.environ}
         env["PYTHONPATH"] = pythonpath
         for name, value in self.model_dump().items():
-            if value is None:
+            if value is None or isinstance(value, SecretStr):
                 continue
-            if isinstance(value, SecretStr):
-                value = value.get_secret_value()
             env[f"SHADOWS_JUDGE_{name.upper()}"] = (
                 json.dumps(value) if isinstance(value, list | dict) else str(value)
             )

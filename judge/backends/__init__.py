@@ -1,4 +1,5 @@
-"""Judge backends, chosen by name from settings: `local` (the bubblewrap sandbox, default) or `judge0`."""
+"""Judge backends, chosen by name from settings: `local` (the bubblewrap sandbox, default), `judge0`, or `remote`
+(judge services over HTTP)."""
 
 from __future__ import annotations
 

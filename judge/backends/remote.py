@@ -1,0 +1,315 @@
+"""The remote backend: each run goes to the least loaded judge service (`shadows judge serve`) named in
+SHADOWS_JUDGE_REMOTE_URLS, under a run id of its own that the service never runs twice.
+
+Retry rules, by what may have happened to the run:
+- not sent (connection refused, connect timeout, TLS handshake refused): try the next host;
+- refused by the service before it started (503 `judge_busy` or `judge_unavailable`): try the next host;
+- sent but unanswered (connection reset, read timeout): ask the same host again under the same run id (it answers
+  from memory or waits for the run in flight). If that host now refuses connections it is gone, and its runs died
+  with it (its pool workers and sandboxes die with their parent): try the next host under the same id;
+- anything else fails the run: an `internal_error` report (Judge.run), never a verdict against the candidate.
+When every host answered busy: JudgeBusyError (retryable). When no host could be reached: `internal_error`.
+
+A host's report is checked against the request before it is used: the same language, mode and tests, and nothing
+of a hidden test but its verdict and time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import secrets
+import ssl
+from dataclasses import dataclass
+
+import httpx
+from pydantic import ValidationError
+
+from judge import remote_protocol as wire
+from judge.backends.remote_hosts import Host, HostTable
+from judge.errors import (
+    CodeTooLargeError,
+    JudgeBusyError,
+    JudgeConfigurationError,
+    JudgeInternalError,
+    UnsupportedLanguageError,
+)
+from judge.limits import job_budget_s
+from judge.schemas import RunReport, RunRequest
+from judge.settings import JudgeSettings
+
+log = logging.getLogger(__name__)
+
+MAX_ANSWER_BYTES = 64 << 20
+REPLAYS = 6  # how often one host is asked again for a run that may have started there
+_REPLAY_BACKOFF_S = (0.05, 0.2, 0.5, 1.0, 2.0, 2.0)
+_KEEPALIVE_EXPIRY_S = 10.0  # shorter than the service keeps idle connections (judge.serve.KEEP_ALIVE_S)
+# TLS alerts a server sends only while refusing a handshake (TLS 1.3 sends the client-certificate ones after the
+# client thinks the handshake is done, so they surface on the first read): the request was never processed.
+_HANDSHAKE_ALERTS = ("CERTIFICATE", "UNKNOWN_CA", "HANDSHAKE_FAILURE", "ACCESS_DENIED", "PROTOCOL_VERSION")
+
+
+class _NotSent(Exception):
+    def __init__(self, reason: str, *, gone: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.gone = gone  # the host refused the connection: nothing listens there any more
+
+
+class _Unanswered(Exception):
+    """The request may have reached the host, and no answer came back."""
+
+
+@dataclass(frozen=True)
+class _Answer:
+    status: int
+    headers: httpx.Headers
+    body: bytes
+
+
+def client_ssl_context(settings: JudgeSettings) -> ssl.SSLContext | bool:
+    """How the backend verifies judge hosts over https (their CA, or the system's) and, for mTLS, its own
+    certificate. Raises JudgeConfigurationError for unreadable files."""
+    if settings.remote_tls_ca is None and settings.remote_tls_cert is None:
+        return True
+    if (settings.remote_tls_cert is None) != (settings.remote_tls_key is None):
+        raise JudgeConfigurationError(
+            "set both SHADOWS_JUDGE_REMOTE_TLS_CERT and SHADOWS_JUDGE_REMOTE_TLS_KEY"
+        )
+    try:
+        context = ssl.create_default_context(
+            cafile=str(settings.remote_tls_ca) if settings.remote_tls_ca is not None else None
+        )
+        if settings.remote_tls_cert is not None:
+            context.load_cert_chain(str(settings.remote_tls_cert), str(settings.remote_tls_key))
+    except (ssl.SSLError, OSError) as exc:
+        raise JudgeConfigurationError(f"the remote backend's TLS files cannot be loaded: {exc}") from exc
+    return context
+
+
+def _tls_refusal(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLError):
+            reason = (seen.reason or "").upper()
+            return any(alert in reason for alert in _HANDSHAKE_ALERTS)
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def check_report(report: RunReport, request: RunRequest) -> None:
+    """Raise JudgeInternalError unless the report answers this request and discloses nothing of a hidden test but
+    its verdict and time (the API redacts too; this is for a host that is broken or not ours)."""
+    tests = request.selected_tests()
+    if (report.language, report.mode) != (request.language, request.mode):
+        raise JudgeInternalError("the judge host answered another request")
+    if [(t.id, t.hidden) for t in report.tests] != [(t.id, t.hidden) for t in tests]:
+        raise JudgeInternalError("the judge host answered another request")
+    for result in report.tests:
+        if result.hidden and any(
+            value is not None
+            for value in (
+                result.args,
+                result.expected,
+                result.actual,
+                result.message,
+                result.stdout,
+                result.stderr,
+            )
+        ):
+            raise JudgeInternalError("the judge host disclosed a hidden test")
+
+
+class RemoteBackend:
+    """Judge services over HTTP(S). Use through `Judge` (`SHADOWS_JUDGE_BACKEND=remote`)."""
+
+    name = "remote"
+
+    def __init__(self, settings: JudgeSettings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.settings = settings
+        self.hosts = HostTable(settings.remote_hosts)
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+        self._poller: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        s = self.settings
+        if not self.hosts:
+            raise JudgeConfigurationError("SHADOWS_JUDGE_BACKEND=remote needs SHADOWS_JUDGE_REMOTE_URLS")
+        for host in self.hosts:
+            scheme = httpx.URL(host.url).scheme
+            if scheme not in ("http", "https"):
+                raise JudgeConfigurationError(f"SHADOWS_JUDGE_REMOTE_URLS: {host.url} is not an http(s) URL")
+            if scheme == "http" and s.remote_tls_cert is not None:
+                raise JudgeConfigurationError(f"{host.url}: a client certificate needs an https URL")
+        headers = {"Authorization": f"Bearer {s.remote_token.get_secret_value()}"} if s.remote_token else {}
+        self._client = httpx.AsyncClient(
+            headers=headers,
+            verify=client_ssl_context(s),
+            timeout=httpx.Timeout(s.remote_connect_timeout_s),
+            limits=httpx.Limits(
+                max_connections=512, max_keepalive_connections=64, keepalive_expiry=_KEEPALIVE_EXPIRY_S
+            ),
+            transport=self._transport,
+            follow_redirects=False,
+        )
+        await self.poll()
+        if s.remote_poll_s > 0:
+            self._poller = asyncio.create_task(self._poll_forever(), name="judge-remote-poll")
+
+    async def aclose(self) -> None:
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+            self._poller = None
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def poll(self) -> None:
+        """Ask every host's /readyz for its state and load, at once."""
+        await asyncio.gather(*(self._poll(host) for host in self.hosts))
+
+    async def run(self, request: RunRequest) -> RunReport:
+        if self._client is None:
+            raise JudgeInternalError("the remote backend is not started")
+        run_id = secrets.token_hex(16)
+        body = wire.RunEnvelope(run_id=run_id, request=request).model_dump_json().encode()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + job_budget_s(request) + 30.0 + self.settings.remote_queue_wait_s
+        tried: set[Host] = set()
+        busy = refused_us = False
+        pinned: Host | None = None  # the host that may be running it
+        replays = 0
+        while True:
+            host = pinned or self.hosts.best(exclude=tried)
+            if host is None:
+                if busy:
+                    raise JudgeBusyError("every judge host is busy")
+                code = "judge_unauthorized" if refused_us else "judge_unreachable"
+                raise JudgeInternalError("no judge host could take the run", code=code)
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise JudgeInternalError("no judge host answered in time", code="judge_timeout")
+            if pinned is None:
+                host.sent += 1
+            try:
+                answer = await self._post(host, body, remaining)
+            except _NotSent as exc:
+                host.down = True
+                if pinned is host and not exc.gone:  # unreachable, maybe still running it: ask it again
+                    replays = await self._replay_pause(host, replays, run_id)
+                    continue
+                log.warning("judge host %s not reached (%s)", host.url, exc.reason)
+                pinned = None
+                tried.add(host)
+                continue
+            except _Unanswered:
+                host.down = False
+                pinned = host
+                replays = await self._replay_pause(host, replays, run_id)
+                continue
+            host.down = False
+            host.reported(wire.Load.from_headers(answer.headers))
+            if answer.status == 200:
+                return self._report(answer.body, run_id, request)
+            code = _error_code(answer.body)
+            if answer.status == 503 and code in (wire.JUDGE_BUSY, wire.JUDGE_UNAVAILABLE):
+                # Not started there (a host that forgot a pinned run id was restarted: that run died with it).
+                busy = busy or code == wire.JUDGE_BUSY
+                host.ready = code != wire.JUDGE_UNAVAILABLE
+                pinned = None
+                tried.add(host)
+                continue
+            if answer.status == 401:
+                log.error(
+                    "judge host %s refused this API's credentials (SHADOWS_JUDGE_REMOTE_TOKEN)", host.url
+                )
+                pinned = None
+                tried.add(host)
+                continue
+            if code == wire.UNSUPPORTED_LANGUAGE:
+                raise UnsupportedLanguageError("the judge host does not run this language")
+            if code == wire.CODE_TOO_LARGE:
+                raise CodeTooLargeError("the source is larger than the judge host accepts")
+            log.error("judge host %s refused a run: HTTP %d %s", host.url, answer.status, code)
+            raise JudgeInternalError(f"the judge host refused the run ({code or answer.status})")
+
+    async def _replay_pause(self, host: Host, replays: int, run_id: str) -> int:
+        if replays >= REPLAYS:
+            raise JudgeInternalError("the judge host keeps dropping the run", code="judge_unreachable")
+        log.warning("judge host %s dropped run %s; asking again", host.url, run_id)
+        await asyncio.sleep(_REPLAY_BACKOFF_S[replays])
+        return replays + 1
+
+    async def _post(self, host: Host, body: bytes, remaining: float) -> _Answer:
+        assert self._client is not None
+        connect = min(self.settings.remote_connect_timeout_s, remaining)
+        timeout = httpx.Timeout(remaining, connect=connect, pool=connect)
+        headers = {"Content-Type": "application/json"}
+        try:
+            async with self._client.stream(
+                "POST", host.url + wire.RUNS_PATH, content=body, headers=headers, timeout=timeout
+            ) as response:
+                data = await _read_capped(response)
+                return _Answer(response.status_code, response.headers, data)
+        except httpx.ConnectError as exc:
+            raise _NotSent("tls" if _tls_refusal(exc) else "refused", gone=not _tls_refusal(exc)) from exc
+        except (httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            raise _NotSent("connect timeout", gone=False) from exc
+        except httpx.TransportError as exc:
+            if _tls_refusal(exc):
+                raise _NotSent("tls", gone=False) from exc
+            raise _Unanswered(type(exc).__name__) from exc
+
+    def _report(self, body: bytes, run_id: str, request: RunRequest) -> RunReport:
+        try:
+            envelope = wire.ReportEnvelope.model_validate_json(body)
+        except ValidationError as exc:
+            raise JudgeInternalError("the judge host sent an invalid report") from exc
+        if envelope.run_id != run_id:
+            raise JudgeInternalError("the judge host answered another run")
+        check_report(envelope.report, request)
+        return envelope.report.model_copy(update={"backend": self.name})
+
+    async def _poll(self, host: Host) -> None:
+        assert self._client is not None
+        try:
+            response = await self._client.get(host.url + "/readyz")
+        except httpx.HTTPError:
+            host.down = True
+            return
+        host.down = False
+        host.ready = response.status_code == 200
+        host.reported(wire.Load.from_headers(response.headers))
+
+    async def _poll_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.remote_poll_s)
+            try:
+                await self.poll()
+            except Exception:  # a poll must never stop polling; runs still work from responses alone
+                log.exception("polling the judge hosts failed")
+
+
+async def _read_capped(response: httpx.Response) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > MAX_ANSWER_BYTES:
+            raise JudgeInternalError("the judge host's answer is too large")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _error_code(body: bytes) -> str | None:
+    try:
+        error = json.loads(body).get("error")
+        code = error.get("code") if isinstance(error, dict) else None
+    except (ValueError, AttributeError):
+        return None
+    return code if isinstance(code, str) else None

@@ -1,0 +1,88 @@
+"""The judge service's wire format, shared by the service (judge.server) and its client (judge.backends.remote).
+
+    POST /v1/runs     {"run_id": ID, "request": RunRequest}  ->  200 {"run_id": ID, "report": RunReport}
+    GET  /readyz      ->  200 {"status": "ready", ...Load}   |  503 {"status": "starting" | "failed", ...}
+    GET  /healthz     ->  200 {"status": "ok"}               |  503 {"status": "failed"}
+    GET  /metrics     ->  Prometheus text
+
+A run is idempotent by its id: a retried POST with the same id (and the same body) gets the same report, or waits
+for the run in flight, and never runs it again. Errors are `{"error": {"code", "message"}}`; every response to a
+run and every /readyz carries the service's load in the `X-Judge-*` headers below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from judge.schemas import RunReport, RunRequest
+
+RUNS_PATH = "/v1/runs"
+RUN_ID_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"
+
+QUEUE_DEPTH_HEADER = "X-Judge-Queue-Depth"  # runs waiting for a slot
+RUNNING_HEADER = "X-Judge-Running"  # runs in a slot
+SLOTS_HEADER = "X-Judge-Slots"  # runs it can hold in its slots at once
+
+# Error codes of the service (the HTTP status in brackets).
+UNAUTHORIZED = "unauthorized"  # [401] no or wrong token
+JUDGE_BUSY = "judge_busy"  # [503] every slot busy and the queue full; Retry-After
+JUDGE_UNAVAILABLE = "judge_unavailable"  # [503] starting, or its sandbox failed its self-check
+RUN_ID_CONFLICT = "run_id_conflict"  # [409] the run id was used for another request
+INVALID_REQUEST = "invalid_request"  # [422] not a valid envelope
+UNSUPPORTED_LANGUAGE = "unsupported_language"  # [422]
+CODE_TOO_LARGE = "code_too_large"  # [413] the source is over the service's max_code_bytes
+BODY_TOO_LARGE = "body_too_large"  # [413] the request body is over serve_max_body_bytes
+UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"  # [415] not application/json
+
+
+class RunEnvelope(BaseModel):
+    """A run as the service receives it: the caller's run id and the judge's own request."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    run_id: str = Field(pattern=RUN_ID_PATTERN)
+    request: RunRequest
+
+
+class ReportEnvelope(BaseModel):
+    """A run's answer: the run id it answers and the judge's own report."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    run_id: str = Field(pattern=RUN_ID_PATTERN)
+    report: RunReport
+
+
+@dataclass(frozen=True)
+class Load:
+    """How busy a judge service is: runs in its slots, runs waiting, and its slot count."""
+
+    running: int
+    queued: int
+    slots: int
+
+    @property
+    def score(self) -> float:
+        """Runs per slot, waiting ones included: the lower, the sooner a new run starts there."""
+        return (self.running + self.queued) / max(1, self.slots)
+
+    def headers(self) -> dict[str, str]:
+        return {
+            RUNNING_HEADER: str(self.running),
+            QUEUE_DEPTH_HEADER: str(self.queued),
+            SLOTS_HEADER: str(self.slots),
+        }
+
+    @classmethod
+    def from_headers(cls, headers: Mapping[str, str]) -> Load | None:
+        """The load a response reports, or None when its headers are missing or malformed."""
+        try:
+            values = [int(headers[name]) for name in (RUNNING_HEADER, QUEUE_DEPTH_HEADER, SLOTS_HEADER)]
+        except (KeyError, ValueError):
+            return None
+        if min(values) < 0 or values[2] < 1:
+            return None
+        return cls(running=values[0], queued=values[1], slots=values[2])
