@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # What a judge worker inherits from its parent; everything else (DATABASE_URL, provider keys, ...) stays behind.
@@ -100,6 +100,12 @@ class JudgeSettings(BaseSettings):
     java_bin: str = "/usr/bin/java"
     javac_bin: str = "/usr/bin/javac"
     cxx_bin: str = "/usr/bin/g++"
+
+    @field_validator("remote_token", "metrics_token", "judge0_auth_token", mode="after")
+    @classmethod
+    def _empty_secret_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
+        """`VAR=` (as compose writes `${VAR:-}`) means unset, not a token of length zero."""
+        return None if value is not None and not value.get_secret_value() else value
 
     @property
     def remote_hosts(self) -> list[str]:

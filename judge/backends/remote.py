@@ -46,8 +46,9 @@ MAX_ANSWER_BYTES = 64 << 20
 REPLAYS = 6  # how often one host is asked again for a run that may have started there
 _REPLAY_BACKOFF_S = (0.05, 0.2, 0.5, 1.0, 2.0, 2.0)
 _KEEPALIVE_EXPIRY_S = 10.0  # shorter than the service keeps idle connections (judge.serve.KEEP_ALIVE_S)
-# TLS alerts a server sends only while refusing a handshake (TLS 1.3 sends the client-certificate ones after the
-# client thinks the handshake is done, so they surface on the first read): the request was never processed.
+# A handshake that failed before the request was written (the host's certificate not trusted, TLS 1.2 refusing
+# ours). TLS 1.3 verifies a client certificate after the client has written its request, and the host then resets
+# the connection: indistinguishable from a host dying mid-run, so that is asked again (REPLAYS) like any drop.
 _HANDSHAKE_ALERTS = ("CERTIFICATE", "UNKNOWN_CA", "HANDSHAKE_FAILURE", "ACCESS_DENIED", "PROTOCOL_VERSION")
 
 
@@ -257,12 +258,11 @@ class RemoteBackend:
                 data = await _read_capped(response)
                 return _Answer(response.status_code, response.headers, data)
         except httpx.ConnectError as exc:
-            raise _NotSent("tls" if _tls_refusal(exc) else "refused", gone=not _tls_refusal(exc)) from exc
+            tls = _tls_refusal(exc)
+            raise _NotSent("TLS handshake failed" if tls else "connection refused", gone=not tls) from exc
         except (httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             raise _NotSent("connect timeout", gone=False) from exc
         except httpx.TransportError as exc:
-            if _tls_refusal(exc):
-                raise _NotSent("tls", gone=False) from exc
             raise _Unanswered(type(exc).__name__) from exc
 
     def _report(self, body: bytes, run_id: str, request: RunRequest) -> RunReport:
@@ -279,7 +279,9 @@ class RemoteBackend:
         assert self._client is not None
         try:
             response = await self._client.get(host.url + "/readyz")
-        except httpx.HTTPError:
+        except httpx.HTTPError as exc:
+            if not host.down:
+                log.warning("judge host %s is unreachable (%s)%s", host.url, type(exc).__name__, _hint(exc))
             host.down = True
             return
         host.down = False
@@ -304,6 +306,14 @@ async def _read_capped(response: httpx.Response) -> bytes:
             raise JudgeInternalError("the judge host's answer is too large")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _hint(exc: httpx.HTTPError) -> str:
+    if isinstance(exc, httpx.ConnectError) and _tls_refusal(exc):
+        return ": its certificate is not trusted (SHADOWS_JUDGE_REMOTE_TLS_CA)"
+    if isinstance(exc, httpx.ReadError | httpx.RemoteProtocolError):
+        return ": it drops our connections (with mTLS: SHADOWS_JUDGE_REMOTE_TLS_CERT must be signed by its client CA)"
+    return ""
 
 
 def _error_code(body: bytes) -> str | None:

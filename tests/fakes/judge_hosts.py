@@ -1,0 +1,55 @@
+"""TamperingJudgeHost: a judge host on 127.0.0.1 that forwards runs to a real judge service and alters its answers
+(a broken or hostile host, which the real service cannot be made to be), for the remote backend's checks."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from tests.conftest import free_port
+
+Tamper = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class TamperingJudgeHost:
+    def __init__(self, upstream: str, tamper: Tamper) -> None:
+        self.upstream, self.tamper = upstream, tamper
+        self.url = ""
+        self.runs = 0
+        self._server: uvicorn.Server | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._http = httpx.AsyncClient(base_url=upstream, timeout=60)
+
+    async def _runs(self, request: Request) -> Response:
+        self.runs += 1
+        headers = {k: v for k, v in request.headers.items() if k in ("authorization", "content-type")}
+        answer = await self._http.post("/v1/runs", content=await request.body(), headers=headers)
+        if answer.status_code != 200:
+            return Response(answer.content, answer.status_code, media_type="application/json")
+        return Response(json.dumps(self.tamper(answer.json())), 200, media_type="application/json")
+
+    async def __aenter__(self) -> TamperingJudgeHost:
+        port = free_port()
+        app = Starlette(routes=[Route("/v1/runs", self._runs, methods=["POST"])])
+        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        self._task = asyncio.create_task(self._server.serve())
+        async with asyncio.timeout(30):
+            while not self._server.started:  # noqa: ASYNC110 - uvicorn offers no event to await
+                await asyncio.sleep(0.01)
+        self.url = f"http://127.0.0.1:{port}"
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._server is not None and self._task is not None
+        self._server.should_exit = True
+        await self._task
+        await self._http.aclose()

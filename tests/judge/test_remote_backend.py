@@ -1,0 +1,238 @@
+"""The remote backend against two real judge services: the least loaded host first, a full host passes the run on,
+a run that may have started is asked for again under its id and never sent elsewhere, and whatever a broken host
+answers becomes `internal_error`, never a verdict against the candidate."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from judge.backends.remote import REPLAYS, RemoteBackend
+from judge.bank import load_question
+from judge.errors import JudgeBusyError
+from judge.remote_protocol import Load
+from judge.schemas import RunLimits, RunReport, RunRequest, Verdict
+from judge.service import Judge
+from judge.settings import JudgeSettings
+from tests.conftest import free_port
+from tests.fakes.flaky_proxy import FlakyProxy
+from tests.fakes.judge_hosts import TamperingJudgeHost
+from tests.judge import judge_service
+from tests.judge.judge_service import TOKEN, JudgeService, auth, envelope, metric
+
+pytestmark = pytest.mark.sandbox
+
+QUESTION = load_question(Path(__file__).parent / "questions" / "sum-pair")
+REFERENCE = QUESTION.references["python"]
+NOT_BLAMING = "the judge failed to run this code; please try again"
+
+
+def _request(source: str = REFERENCE, **kw) -> RunRequest:
+    return RunRequest.for_question(QUESTION, language="python", source=source, **kw)
+
+
+def _sleeper(seconds: float) -> RunRequest:
+    source = f"import time\n\ndef sum_pair(a, b):\n    if a == 0:\n        time.sleep({seconds})\n    return a + b\n"
+    return _request(source, limits=RunLimits(time_limit_s=8))
+
+
+def _settings(*urls: str, token: str = TOKEN) -> JudgeSettings:
+    return JudgeSettings(
+        _env_file=None,  # type: ignore[call-arg]
+        backend="remote",
+        remote_urls=",".join(urls),
+        remote_token=SecretStr(token),
+        remote_poll_s=0,  # each test decides what the backend knows of the hosts' load
+        remote_connect_timeout_s=10,
+    )
+
+
+def _backend(judge: Judge) -> RemoteBackend:
+    assert isinstance(judge.backend, RemoteBackend)
+    return judge.backend
+
+
+def _pretend(judge: Judge, url: str, load: Load) -> None:
+    """Make the backend believe `url` last reported `load` (a stale view, as between two polls)."""
+    host = next(h for h in _backend(judge).hosts if h.url == url)
+    host.load, host.sent, host.ready, host.down = load, 0, True, False
+
+
+def _assert_not_blamed(report: RunReport) -> None:
+    assert report.verdict is Verdict.INTERNAL_ERROR
+    assert report.message == NOT_BLAMING
+    assert {t.verdict for t in report.tests} == {Verdict.INTERNAL_ERROR}
+    assert report.passed == 0
+
+
+IDLE, LOADED = Load(running=0, queued=0, slots=1), Load(running=4, queued=4, slots=1)
+
+
+@pytest.fixture(scope="module")
+def hosts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[JudgeService, JudgeService]]:
+    """A: one slot and no queue (full with one run). B: one slot, two queue places."""
+    directory = tmp_path_factory.mktemp("judge-hosts")
+    a = judge_service.launch(directory, "a", SHADOWS_JUDGE_QUEUE_SIZE="0")
+    b = judge_service.launch(directory, "b", SHADOWS_JUDGE_QUEUE_SIZE="2")
+    try:
+        for service in (a, b):
+            service.url = service.wait_for("judge.serve.listening")["url"]
+            service.wait_for("judge.serve.ready")
+        yield a, b
+    finally:
+        a.stop()
+        b.stop()
+
+
+async def _fill(service: JudgeService, seconds: float) -> asyncio.Task[httpx.Response]:
+    """Occupy the service's one slot with a sleeping run; returns once it runs."""
+    client = httpx.AsyncClient(base_url=service.url, timeout=120, headers=auth())
+    task = asyncio.create_task(
+        client.post("/v1/runs", json=envelope(secrets.token_hex(16), _sleeper(seconds)))
+    )
+    task.add_done_callback(lambda _: asyncio.ensure_future(client.aclose()))
+    async with asyncio.timeout(60):
+        while (await client.get("/readyz")).json()["running"] != 1:  # noqa: ASYNC110 - another process's state
+            await asyncio.sleep(0.02)
+    return task
+
+
+async def test_runs_go_to_the_least_loaded_host_and_a_full_one_passes_them_on(hosts) -> None:
+    a, b = hosts
+    filler = await _fill(a, 4.0)
+    a_before, b_before = a.run_ids("judge.run.finished"), b.run_ids("judge.run.finished")
+
+    async with Judge(_settings(a.url, b.url)) as judge:  # its start polls /readyz: A reports its slot taken
+        assert next(h for h in _backend(judge).hosts if h.url == a.url).load == Load(
+            running=1, queued=0, slots=1
+        )
+        reports = [await judge.run(_request()), await judge.run(_request(mode="submit"))]
+    assert [r.verdict for r in reports] == [Verdict.ACCEPTED, Verdict.ACCEPTED]
+    assert {r.backend for r in reports} == {"remote"}
+    new_on_b = b.run_ids("judge.run.finished") - b_before
+    assert sum(new_on_b.values()) == 2 and set(new_on_b.values()) == {1}
+
+    async with Judge(_settings(a.url, b.url)) as judge:
+        _pretend(judge, a.url, IDLE)  # stale: A looks idle, B loaded, so A is asked first and answers busy
+        _pretend(judge, b.url, LOADED)
+        report = await judge.run(_request())
+        assert report.verdict is Verdict.ACCEPTED
+        assert next(h for h in _backend(judge).hosts if h.url == a.url).load == Load(
+            running=1, queued=0, slots=1
+        )
+    busy_on_a = [e["run_id"] for e in a.events("judge.run.busy")]
+    assert busy_on_a and (b.run_ids("judge.run.finished") - b_before)[busy_on_a[-1]] == 1
+
+    async with Judge(_settings(a.url)) as judge:  # the only host is full: retryable busy, not internal_error
+        with pytest.raises(JudgeBusyError):
+            await judge.run(_request())
+
+    assert (await filler).status_code == 200
+    assert a.run_ids("judge.run.finished") - a_before == {(await filler).json()["run_id"]: 1}
+
+
+async def test_a_run_that_may_have_started_is_asked_again_by_id_and_never_sent_elsewhere(hosts) -> None:
+    a, b = hosts
+    b_started = b.run_ids("judge.run.started")
+    with httpx.Client(timeout=30) as client:
+        replayed = metric(client, a, 'shadows_judge_requests_total{outcome="replayed"}')
+
+    async with FlakyProxy(a.url) as proxy, Judge(_settings(proxy.url, b.url)) as judge:
+        _pretend(judge, proxy.url, IDLE)
+        _pretend(judge, b.url, LOADED)
+        proxy.requests.clear()
+        proxy.drop_after_forward = 1  # A runs it; its answer is lost on the way back
+        report = await judge.run(_request())
+        assert report.verdict is Verdict.ACCEPTED
+        assert proxy.dropped == 1
+        assert proxy.requests == [("POST", "/v1/runs")] * 2  # asked again, under the same run id
+    with httpx.Client(timeout=30) as client:
+        assert metric(client, a, 'shadows_judge_requests_total{outcome="replayed"}') == replayed + 1
+    started_on_a = a.run_ids("judge.run.started")
+    assert max(started_on_a.values()) == 1  # answered from memory: A never ran any run id twice
+
+    async with FlakyProxy(a.url) as proxy, Judge(_settings(proxy.url, b.url)) as judge:
+        _pretend(judge, proxy.url, IDLE)
+        _pretend(judge, b.url, LOADED)  # B is asked only if the run cannot have started on the first host
+        proxy.requests.clear()
+        proxy.down = True  # every request is read, then the connection is cut: it may be running there
+        report = await judge.run(_request())
+        _assert_not_blamed(report)
+        assert proxy.requests == [("POST", "/v1/runs")] * (1 + REPLAYS)  # the same host, never B
+    assert b.run_ids("judge.run.started") == b_started
+
+    dead = f"http://127.0.0.1:{free_port()}"  # nothing listens: not sent, so B may take it
+    async with Judge(_settings(dead, b.url)) as judge:
+        _pretend(judge, dead, IDLE)
+        _pretend(judge, b.url, LOADED)
+        report = await judge.run(_request())
+    assert report.verdict is Verdict.ACCEPTED
+    assert sum((b.run_ids("judge.run.finished") - b_started).values()) == 1
+
+    async with Judge(_settings(a.url, b.url, token="not-the-token-" + "x" * 30)) as judge:
+        _assert_not_blamed(await judge.run(_request()))
+    assert b.run_ids("judge.run.started") - b_started == b.run_ids("judge.run.finished") - b_started
+
+
+def _hide_nothing(answer: dict) -> dict:
+    answer["report"]["tests"][-1].update(args=[1, 2], expected=3)  # the last test of a Submit is hidden
+    return answer
+
+
+def _other_run(answer: dict) -> dict:
+    return {**answer, "run_id": secrets.token_hex(16)}
+
+
+def _unhide(answer: dict) -> dict:
+    answer["report"]["tests"][-1]["hidden"] = False
+    return answer
+
+
+def _other_tests(answer: dict) -> dict:
+    answer["report"]["tests"] = answer["report"]["tests"][:-1]
+    return answer
+
+
+def _unknown_field(answer: dict) -> dict:
+    answer["report"]["leak"] = "x"
+    return answer
+
+
+def _other_mode(answer: dict) -> dict:
+    answer["report"]["mode"] = "run"
+    return answer
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [_hide_nothing, _other_run, _unhide, _other_tests, _unknown_field, _other_mode],
+    ids=lambda f: f.__name__,
+)
+async def test_a_report_that_does_not_answer_the_request_is_internal_error(hosts, tamper) -> None:
+    a, _ = hosts
+    async with TamperingJudgeHost(a.url, tamper) as host, Judge(_settings(host.url)) as judge:
+        report = await judge.run(_request(mode="submit"))
+        assert host.runs == 1  # a 200 is never retried
+    _assert_not_blamed(report)
+    assert all(t.args is None for t in report.tests)
+
+
+async def test_a_broken_answer_is_internal_error_and_not_retried(hosts) -> None:
+    a, b = hosts
+    b_started = b.run_ids("judge.run.started")
+    async with FlakyProxy(a.url) as proxy, Judge(_settings(proxy.url, b.url)) as judge:
+        _pretend(judge, proxy.url, IDLE)
+        _pretend(judge, b.url, LOADED)
+        proxy.requests.clear()
+        proxy.garble_after_forward = 1
+        _assert_not_blamed(await judge.run(_request()))
+        proxy.fail_statuses = [500]
+        _assert_not_blamed(await judge.run(_request()))
+        assert proxy.requests == [("POST", "/v1/runs")] * 2
+    assert b.run_ids("judge.run.started") == b_started
