@@ -190,8 +190,8 @@ class RemoteBackend:
             if host is None:
                 if busy:
                     raise JudgeBusyError("every judge host is busy")
-                code = "judge_unauthorized" if refused_us else "judge_unreachable"
-                raise JudgeInternalError("no judge host could take the run", code=code)
+                failure = "judge_unauthorized" if refused_us else "judge_unreachable"
+                raise JudgeInternalError("no judge host could take the run", code=failure)
             remaining = deadline - loop.time()
             if remaining <= 0:
                 raise JudgeInternalError("no judge host answered in time", code="judge_timeout")
