@@ -116,4 +116,6 @@ class JudgeHost:
             "judge.run.finished",
             extra={"fields": {**fields, "verdict": report.verdict.value, "seconds": round(seconds, 4)}},
         )
-        return ReportEnvelope(run_id=envelope.run_id, report=report).model_dump_json().encode()
+        return Answer(
+            ReportEnvelope(run_id=envelope.run_id, report=report).model_dump_json().encode(), seconds
+        )

@@ -17,7 +17,13 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-Answer = bytes  # the encoded response body of a finished run
+
+@dataclass(frozen=True)
+class Answer:
+    """A finished run: its encoded response body and how long the judge took to run it."""
+
+    body: bytes
+    seconds: float
 
 
 class RunIdConflictError(Exception):
@@ -88,7 +94,7 @@ class RunLedger:
         entry.answer = task.result()
         entry.finished_at = self._clock()
         self._finished[entry.run_id] = entry
-        self._bytes += len(entry.answer)
+        self._bytes += len(entry.answer.body)
         self._expire()
 
     def _expire(self) -> None:
@@ -100,4 +106,4 @@ class RunLedger:
                 return
             del self._finished[run_id]
             del self._entries[run_id]
-            self._bytes -= len(entry.answer or b"")
+            self._bytes -= len(entry.answer.body) if entry.answer is not None else 0

@@ -28,7 +28,7 @@ from starlette.routing import Route
 from judge import remote_protocol as wire
 from judge.errors import CodeTooLargeError, JudgeBusyError, UnsupportedLanguageError
 from judge.host import JudgeHost
-from judge.run_ledger import RunIdConflictError
+from judge.run_ledger import Answer, RunIdConflictError
 from judge.settings import JudgeSettings
 
 log = logging.getLogger("judge.server")
@@ -133,9 +133,11 @@ def create_app(settings: JudgeSettings, *, host: JudgeHost | None = None) -> Sta
         except _Refusal as refusal:
             headers = {**judge_host.load().headers(), **refusal.headers}
             return _error(refusal.status, refusal.code, refusal.message, headers, **refusal.extra)
-        return Response(answer, 200, headers=judge_host.load().headers(), media_type="application/json")
+        # Server-Timing: the time the judge took, so that a client can tell its own overhead from the run's.
+        headers = {**judge_host.load().headers(), "Server-Timing": f"judge;dur={answer.seconds * 1000:.3f}"}
+        return Response(answer.body, 200, headers=headers, media_type="application/json")
 
-    async def _run(request: Request) -> bytes:
+    async def _run(request: Request) -> Answer:
         count = judge_host.metrics.count
         if not _bearer_matches(request, settings.remote_token):
             count("unauthorized")

@@ -25,14 +25,17 @@ class TamperingJudgeHost:
         self.upstream, self.tamper = upstream, tamper
         self.url = ""
         self.runs = 0
+        self.bodies: list[bytes] = []  # what it was sent
         self._server: uvicorn.Server | None = None
         self._task: asyncio.Task[None] | None = None
         self._http = httpx.AsyncClient(base_url=upstream, timeout=60)
 
     async def _runs(self, request: Request) -> Response:
         self.runs += 1
+        body = await request.body()
+        self.bodies.append(body)
         headers = {k: v for k, v in request.headers.items() if k in ("authorization", "content-type")}
-        answer = await self._http.post("/v1/runs", content=await request.body(), headers=headers)
+        answer = await self._http.post("/v1/runs", content=body, headers=headers)
         if answer.status_code != 200:
             return Response(answer.content, answer.status_code, media_type="application/json")
         return Response(json.dumps(self.tamper(answer.json())), 200, media_type="application/json")

@@ -15,8 +15,9 @@ from pydantic import SecretStr
 
 from judge.backends.remote import REPLAYS, RemoteBackend
 from judge.bank import load_question
+from judge.disclosure import WITHHELD
 from judge.errors import JudgeBusyError
-from judge.remote_protocol import Load
+from judge.remote_protocol import Load, RunEnvelope
 from judge.schemas import RunLimits, RunReport, RunRequest, Verdict
 from judge.service import Judge
 from judge.settings import JudgeSettings
@@ -236,3 +237,25 @@ async def test_a_broken_answer_is_internal_error_and_not_retried(hosts) -> None:
         _assert_not_blamed(await judge.run(_request()))
         assert proxy.requests == [("POST", "/v1/runs")] * 2
     assert b.run_ids("judge.run.started") == b_started
+
+
+def _quote_a_hidden_input(answer: dict) -> dict:
+    answer["report"]["compile_output"] = (
+        "warning: constant 100000 is large"  # sum-pair's hidden tests use 100000
+    )
+    return answer
+
+
+async def test_a_run_sends_no_hidden_test_and_compiler_output_quoting_one_is_withheld(hosts) -> None:
+    a, _ = hosts
+    async with TamperingJudgeHost(a.url, _quote_a_hidden_input) as host, Judge(_settings(host.url)) as judge:
+        run = await judge.run(_request())
+        submit = await judge.run(_request(mode="submit"))
+    sent_run, sent_submit = (RunEnvelope.model_validate_json(body).request for body in host.bodies)
+    assert [t.id for t in sent_run.tests] == [
+        t.id for t in QUESTION.tests if not t.hidden
+    ]  # nothing hidden left
+    assert b"100000" not in host.bodies[0]
+    assert [t.id for t in sent_submit.tests] == [t.id for t in QUESTION.tests]
+    assert run.verdict is Verdict.ACCEPTED and run.compile_output == WITHHELD
+    assert submit.verdict is Verdict.ACCEPTED and submit.compile_output == WITHHELD

@@ -1,0 +1,157 @@
+"""The API with `SHADOWS_JUDGE_BACKEND=remote` in front of two real judge services (subprocesses, real sandbox): a
+full service's runs go to the other, and killing one mid-load loses and duplicates no run."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from pydantic import SecretStr
+
+from api.app import create_app
+from api.db.orgs_repo import create_org
+from api.db.pool import connection
+from api.settings import ApiSettings
+from judge.bank import load_question
+from judge.schemas import RunLimits, RunRequest
+from judge.settings import JudgeSettings
+from tests.conftest import ApiServer, free_port
+from tests.judge import judge_service
+from tests.judge.judge_service import TOKEN, JudgeService, auth, envelope
+
+pytestmark = pytest.mark.sandbox
+
+ROOT = Path(__file__).resolve().parents[2]
+RUNS = 8
+# The reference, sleeping 1 s in its first test: long enough to be caught in flight, well within the 2 s limit.
+SLOW_TWO_SUM = (
+    "import time\n_slept = False\n\n"
+    + (ROOT / "questions/two-sum/reference.py").read_text()
+    .replace("def two_sum(nums: list[int], target: int) -> list[int]:\n",
+             "def two_sum(nums: list[int], target: int) -> list[int]:\n    global _slept\n"
+             "    if not _slept:\n        _slept = True\n        time.sleep(1.0)\n")
+)  # fmt: skip
+
+# Occupies a judge's slot for 4 s (sent to it directly).
+FILLER = RunRequest.for_question(
+    load_question(ROOT / "tests/judge/questions/sum-pair"),
+    language="python",
+    source="import time\n\ndef sum_pair(a, b):\n    if a == 0:\n        time.sleep(4)\n    return a + b\n",
+    limits=RunLimits(time_limit_s=8),
+)
+
+
+@asynccontextmanager
+async def _api(api_settings: ApiSettings, judge_settings: JudgeSettings) -> AsyncIterator[ApiServer]:
+    port = free_port()
+    settings = api_settings.model_copy(update={"public_url": f"http://127.0.0.1:{port}"})
+    app = create_app(settings, judge_settings)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    task = asyncio.create_task(server.serve())
+    try:
+        async with asyncio.timeout(60):
+            while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to await
+                await asyncio.sleep(0.01)
+        async with connection(app.state.pool) as conn:
+            org_id, key = await create_org(conn, "Acme Hiring")
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=180) as client:
+            yield ApiServer(
+                url=f"http://127.0.0.1:{port}", settings=settings, org_id=str(org_id), org_key=key, client=client,
+                app=app,
+            )  # fmt: skip
+    finally:
+        server.should_exit = True
+        await task
+
+
+async def _started_session(api: ApiServer, question_id: str) -> dict:
+    created = await api.create_session(question_id=question_id)
+    r = await api.client.post(f"/v1/internal/sessions/{created['id']}/start", headers=api.internal_headers())
+    assert r.status_code == 200, r.text
+    return created
+
+
+async def _run(api: ApiServer, session: dict) -> httpx.Response:
+    return await api.client.post(
+        f"/v1/sessions/{session['id']}/runs",
+        json={"language": "python", "code": SLOW_TWO_SUM},
+        headers={"Authorization": f"Bearer {session['invite']}"},
+    )
+
+
+def _in_flight(service: JudgeService) -> set[str]:
+    """Run ids the service started and neither finished nor refused as busy."""
+    started = set(service.run_ids("judge.run.started"))
+    return started - set(service.run_ids("judge.run.finished")) - set(service.run_ids("judge.run.busy"))
+
+
+async def test_runs_avoid_a_full_judge_and_survive_one_killed_mid_load(api_settings, db, tmp_path) -> None:
+    a = judge_service.launch(tmp_path, "a", SHADOWS_JUDGE_QUEUE_SIZE="0")  # full with one run
+    b = judge_service.launch(tmp_path, "b", SHADOWS_JUDGE_QUEUE_SIZE=str(2 * RUNS))
+    try:
+        for service in (a, b):
+            service.url = service.wait_for("judge.serve.listening")["url"]
+            service.wait_for("judge.serve.ready")
+        judge_settings = JudgeSettings(
+            _env_file=None,  # type: ignore[call-arg]
+            backend="remote",
+            remote_urls=f"{a.url},{b.url}",
+            remote_token=SecretStr(TOKEN),
+            remote_poll_s=0.2,
+            slots=RUNS,  # the API admits this many runs at once (its judges have the slots)
+        )
+        cur = await db.execute("select id from questions where slug = 'two-sum'")
+        question_id = str((await cur.fetchone())["id"])
+        async with _api(api_settings, judge_settings) as api:
+            # 1. A is full: the API's run goes to B, and A never runs it.
+            async with httpx.AsyncClient(base_url=a.url, timeout=120, headers=auth()) as direct:
+                filler = asyncio.create_task(
+                    direct.post("/v1/runs", json=envelope(secrets.token_hex(16), FILLER))
+                )
+                async with asyncio.timeout(60):
+                    while (await direct.get("/readyz")).json()["running"] != 1:  # noqa: ASYNC110
+                        await asyncio.sleep(0.02)
+                a_before, b_before = a.run_ids("judge.run.finished"), b.run_ids("judge.run.finished")
+                r = await _run(api, await _started_session(api, question_id))
+                assert r.status_code == 200, r.text
+                assert (r.json()["verdict"], r.json()["backend"]) == ("accepted", "remote")
+                assert sum((b.run_ids("judge.run.finished") - b_before).values()) == 1
+                assert a.run_ids("judge.run.finished") == a_before
+                assert (await filler).status_code == 200
+
+            # 2. Under load, A is killed (SIGKILL) while it runs one of them: every run still gets its report, once.
+            sessions = [await _started_session(api, question_id) for _ in range(RUNS)]
+            a_before, b_before = a.run_ids("judge.run.finished"), b.run_ids("judge.run.finished")
+            runs = [asyncio.create_task(_run(api, s)) for s in sessions]
+            async with asyncio.timeout(120):
+                while not _in_flight(a):  # noqa: ASYNC110 - A's log is another process's
+                    await asyncio.sleep(0.01)
+            a.kill()
+            killed = _in_flight(a)
+            responses = await asyncio.gather(*runs)
+    finally:
+        a.kill()
+        b.stop()
+
+    assert [r.status_code for r in responses] == [200] * RUNS, [
+        r.text for r in responses if r.status_code != 200
+    ]
+    assert {r.json()["verdict"] for r in responses} == {"accepted"}
+    finished = (a.run_ids("judge.run.finished") - a_before) + (b.run_ids("judge.run.finished") - b_before)
+    assert sum(finished.values()) == RUNS and set(finished.values()) == {1}  # none lost, none run twice
+    assert killed and killed <= set(
+        b.run_ids("judge.run.finished")
+    )  # what died with A was run by B, by its id
+    cur = await db.execute(
+        "select verdict, count(*) as n from submissions where session_id = any(%s) group by verdict",
+        ([s["id"] for s in sessions],),
+    )
+    assert await cur.fetchall() == [{"verdict": "accepted", "n": RUNS}]
+    assert Counter(e["run_id"] for e in b.events("judge.run.started"))[next(iter(killed))] == 1
