@@ -4,9 +4,10 @@ processes pinned to one core each.
     .venv/bin/python -m bench judge_remote [--reps 60] [--runs 80] [--skip-latency] [--skip-scaling]
 
 1. Added latency. One judge service (`shadows judge serve`, one slot) and one local Judge (one slot, in this
-   process) run the same Python Run of two-sum, alternately, `--reps` times each. Reported: p50/p90 of each, the
-   difference of the p50s (target <= 5 ms), and per remote run the client's wall time less the service's own
-   time for the run (its Server-Timing header): the transport, serialisation and HTTP cost alone.
+   process) run the same Python Run of two-sum, alternately, `--reps` times each, then the same for a Submit.
+   Reported: p50/p90 of each, the difference of the p50s (target <= 5 ms), and per remote run the client's wall
+   time less the service's own time for the run (its Server-Timing header): the transport, serialisation and HTTP
+   cost alone. (A remote Run sends only the visible tests; the local pool is handed the whole request.)
 2. Scaling. One service pinned to core 0, then two pinned to cores 0 and 1 (sched_setaffinity, inherited by the
    pool workers and the sandboxes), each with one slot and a queue; the remote backend keeps every slot busy
    with `--runs` Python Submits of two-sum. Reported: runs/s for each and their ratio (target >= 1.8x).
@@ -33,9 +34,10 @@ from pathlib import Path
 import httpx
 from pydantic import SecretStr
 
-from judge.backends.remote import RemoteBackend
+from judge.backends.remote import RemoteBackend, wire_request
 from judge.bank import load_question
-from judge.schemas import RunRequest, Verdict
+from judge.remote_protocol import RunEnvelope
+from judge.schemas import Mode, RunRequest, Verdict
 from judge.service import Judge
 from judge.settings import JudgeSettings
 
@@ -129,28 +131,36 @@ def _pct(values: list[float], q: float) -> float:
 
 
 async def added_latency(reps: int, directory: Path) -> None:
-    request = RunRequest.for_question(QUESTION, language="python", source=QUESTION.references["python"])
-    local_settings = JudgeSettings(_env_file=None, slots=1, queue_size=8)  # type: ignore[call-arg]
     with judge_services([None], directory) as urls:
-        settings = _remote_settings(urls)
-        transport = _TimingTransport()
-        async with (
-            Judge(local_settings) as local,
-            Judge(settings, backend=RemoteBackend(settings, transport=transport)) as remote,
-        ):
-            for judge in (local, remote, local, remote):  # warm both: imports, caches, connections
-                assert (await judge.run(request)).verdict is Verdict.ACCEPTED
-            transport.judge_ms.clear()
-            times: dict[str, list[float]] = {"local": [], "remote": []}
-            for _ in range(reps):
-                for name, judge in (("local", local), ("remote", remote)):
-                    began = time.perf_counter()
-                    report = await judge.run(request)
-                    times[name].append((time.perf_counter() - began) * 1000)
-                    assert report.verdict is Verdict.ACCEPTED, report.verdict
+        for mode in ("run", "submit"):
+            await _added_latency(urls, mode, reps)
+
+
+async def _added_latency(urls: list[str], mode: Mode, reps: int) -> None:
+    request = RunRequest.for_question(
+        QUESTION, language="python", source=QUESTION.references["python"], mode=mode
+    )
+    local_settings = JudgeSettings(_env_file=None, slots=1, queue_size=8)  # type: ignore[call-arg]
+    settings = _remote_settings(urls)
+    transport = _TimingTransport()
+    async with (
+        Judge(local_settings) as local,
+        Judge(settings, backend=RemoteBackend(settings, transport=transport)) as remote,
+    ):
+        for judge in (local, remote, local, remote):  # warm both: imports, caches, connections
+            assert (await judge.run(request)).verdict is Verdict.ACCEPTED
+        transport.judge_ms.clear()
+        times: dict[str, list[float]] = {"local": [], "remote": []}
+        for _ in range(reps):
+            for name, judge in (("local", local), ("remote", remote)):
+                began = time.perf_counter()
+                report = await judge.run(request)
+                times[name].append((time.perf_counter() - began) * 1000)
+                assert report.verdict is Verdict.ACCEPTED, report.verdict
     overhead = [wall - served for wall, served in zip(times["remote"], transport.judge_ms, strict=True)]
-    print(f"\nadded latency: a Python Run of two-sum ({len(request.selected_tests())} tests), {reps} runs each, "
-          "alternating, one slot each")  # fmt: skip
+    size = len(RunEnvelope(run_id="0" * 32, request=wire_request(request)).model_dump_json())
+    print(f"\nadded latency: a Python {mode.title()} of two-sum ({len(request.selected_tests())} tests run; the "
+          f"remote request is {size / 1024:.0f} KiB), {reps} each, alternating, one slot each")  # fmt: skip
     print(f"{'backend':<10}{'p50':>10}{'p90':>10}{'mean':>10}")
     for name, values in times.items():
         print(

@@ -102,7 +102,7 @@ def _tls_refusal(exc: BaseException) -> bool:
     return False
 
 
-def _on_the_wire(request: RunRequest) -> RunRequest:
+def wire_request(request: RunRequest) -> RunRequest:
     """What a judge host needs: a Run executes only the visible tests, so its hidden tests (inputs and expected
     values, often the largest) stay in this process; their only other use, withholding compiler output that quotes
     a hidden input, is applied here to the host's report."""
@@ -190,7 +190,7 @@ class RemoteBackend:
         if self._client is None:
             raise JudgeInternalError("the remote backend is not started")
         run_id = secrets.token_hex(16)
-        body = wire.RunEnvelope(run_id=run_id, request=_on_the_wire(request)).model_dump_json().encode()
+        body = wire.RunEnvelope(run_id=run_id, request=wire_request(request)).model_dump_json().encode()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + job_budget_s(request) + 30.0 + self.settings.remote_queue_wait_s
         tried: set[Host] = set()
