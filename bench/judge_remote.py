@@ -7,7 +7,10 @@ processes pinned to one core each.
    process) run the same Python Run of two-sum, alternately, `--reps` times each, then the same for a Submit.
    Reported: p50/p90 of each, the difference of the p50s (target <= 5 ms), and per remote run the client's wall
    time less the service's own time for the run (its Server-Timing header): the transport, serialisation and HTTP
-   cost alone. (A remote Run sends only the visible tests; the local pool is handed the whole request.)
+   cost alone. A remote Run sends only the visible tests, where the local pool is handed the whole request: `local*`
+   is the local judge given what the remote host gets, the same work without HTTP. The CPU column (this process,
+   plus the service's own process for remote; not the pool workers, whose work is the same) is what a loaded
+   machine cannot distort much: the CPU that HTTP adds to a run.
 2. Scaling. One service pinned to core 0, then two pinned to cores 0 and 1 (sched_setaffinity, inherited by the
    pool workers and the sandboxes), each with one slot and a queue; the remote backend keeps every slot busy
    with `--runs` Python Submits of two-sum. Reported: runs/s for each and their ratio (target >= 1.8x).
@@ -44,6 +47,14 @@ from judge.settings import JudgeSettings
 ROOT = Path(__file__).resolve().parents[1]
 QUESTION = load_question(ROOT / "questions" / "two-sum")
 TOKEN = secrets.token_urlsafe(32)
+_SERVICE_PIDS: list[int] = []  # the services judge_services started, for their CPU time
+
+
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of one process (not its children: the pool workers' sandboxed work is the same
+    whichever backend hands it over)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class _TimingTransport(httpx.AsyncHTTPTransport):
@@ -82,6 +93,7 @@ def judge_services(cores: list[int | None], directory: Path) -> Iterator[list[st
                 )
             procs.append((proc, log_path))
         urls = [_wait_ready(proc, log_path) for proc, log_path in procs]
+        _SERVICE_PIDS[:] = [proc.pid for proc, _ in procs]
         yield urls
     finally:
         for proc, _ in procs:
@@ -147,27 +159,43 @@ async def _added_latency(urls: list[str], mode: Mode, reps: int) -> None:
         Judge(local_settings) as local,
         Judge(settings, backend=RemoteBackend(settings, transport=transport)) as remote,
     ):
-        for judge in (local, remote, local, remote):  # warm both: imports, caches, connections
-            assert (await judge.run(request)).verdict is Verdict.ACCEPTED
+        # local: as the API hands it over; local*: only what the remote host is sent (a Run's visible tests), so
+        # that remote - local* is what HTTP adds to the same work.
+        contenders = {
+            "local": (local, request),
+            "local*": (local, wire_request(request)),
+            "remote": (remote, request),
+        }
+        for judge, sent in list(contenders.values()) * 2:  # warm every path: imports, caches, connections
+            assert (await judge.run(sent)).verdict is Verdict.ACCEPTED
         transport.judge_ms.clear()
-        times: dict[str, list[float]] = {"local": [], "remote": []}
+        times: dict[str, list[float]] = {name: [] for name in contenders}
+        cpu_ms = dict.fromkeys(contenders, 0.0)
         for _ in range(reps):
-            for name, judge in (("local", local), ("remote", remote)):
+            for name, (judge, sent) in contenders.items():
+                cpu = time.process_time() + sum(_cpu_s(pid) for pid in _SERVICE_PIDS)
                 began = time.perf_counter()
-                report = await judge.run(request)
+                report = await judge.run(sent)
                 times[name].append((time.perf_counter() - began) * 1000)
+                cpu_ms[name] += (time.process_time() + sum(_cpu_s(pid) for pid in _SERVICE_PIDS) - cpu) * 1000
                 assert report.verdict is Verdict.ACCEPTED, report.verdict
     overhead = [wall - served for wall, served in zip(times["remote"], transport.judge_ms, strict=True)]
     size = len(RunEnvelope(run_id="0" * 32, request=wire_request(request)).model_dump_json())
     print(f"\nadded latency: a Python {mode.title()} of two-sum ({len(request.selected_tests())} tests run; the "
           f"remote request is {size / 1024:.0f} KiB), {reps} each, alternating, one slot each")  # fmt: skip
-    print(f"{'backend':<10}{'p50':>10}{'p90':>10}{'mean':>10}")
+    print(f"{'backend':<10}{'p50':>10}{'p90':>10}{'mean':>10}{'cpu/run':>10}")
     for name, values in times.items():
         print(
             f"{name:<10}{_pct(values, 0.5):>8.1f}ms{_pct(values, 0.9):>8.1f}ms{statistics.fmean(values):>8.1f}ms"
+            f"{cpu_ms[name] / reps:>8.1f}ms"
         )
-    diff = _pct(times["remote"], 0.5) - _pct(times["local"], 0.5)
-    print(f"remote - local, p50: {diff:+.1f} ms (target <= 5 ms)")
+    for base in ("local", "local*"):
+        diff = _pct(times["remote"], 0.5) - _pct(times[base], 0.5)
+        print(f"remote - {base}, p50: {diff:+.1f} ms (target <= 5 ms)")
+    added_cpu = (cpu_ms["remote"] - cpu_ms["local*"]) / reps
+    print(
+        f"CPU the remote path adds per run (this process + the service's, less local*): {added_cpu:+.1f} ms"
+    )
     print(f"remote client wall - service's own run time (Server-Timing): p50 {_pct(overhead, 0.5):.2f} ms, "
           f"p90 {_pct(overhead, 0.9):.2f} ms (HTTP, JSON, validation, the host's ledger)")  # fmt: skip
 
