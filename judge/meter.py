@@ -88,14 +88,12 @@ class Meter:
         own = _parse_schedstat(os.pread(self._own_fd, 128, 0)) if self._own_fd >= 0 else None
         return Sample(at=now, cpu_ns=self.cpu_ns(), threads=found, own_delay_ns=own[1] if own else 0)
 
-    def usage(self, start: Sample, end: Sample, *, threads_from: Sample | None = None) -> Usage:
-        """Use between `start` and `end`. The program's waiting is counted from `threads_from` (a later sample
-        with threads; the supervisor takes it only once a test has run for a while), else not at all."""
+    def usage(self, start: Sample, end: Sample) -> Usage:
+        """Use between `start` and `end`; the program's threads' waiting counts only when both sampled them."""
         waited = 0
-        base = threads_from if threads_from is not None else start
-        if base.threads is not None and end.threads is not None:
+        if start.threads is not None and end.threads is not None:
             for tid, (exec_ns, delay_ns) in end.threads.items():
-                exec0, delay0 = base.threads.get(tid, (0, 0))
+                exec0, delay0 = start.threads.get(tid, (0, 0))
                 if (
                     exec_ns > exec0
                 ):  # only threads that ran during the interval: an idle thread waits for nothing
