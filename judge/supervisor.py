@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Literal
 
-from judge.meter import Meter, Usage
+from judge.meter import Meter, Usage, WaitTracker
 from judge.protocol import RECORD_CAP, frame, is_test_record, new_nonce, parse_line
 from judge.sandbox_process import ProcessEnd, SandboxProcess
 
 _READ_CHUNK = 65536
 # Tests that answer sooner than this are charged their wall time as it is (see run_test).
 _THREADS_AFTER_S = 0.01
+_SAMPLE_EVERY_S = 0.05  # how often a running test's threads are sampled
 EXCERPT_BYTES = 2000  # per test, per stream
 _TAIL_BYTES = 600
 _RESULTS_FLOOD = 2 * RECORD_CAP  # bytes on the results channel during one test before the process is ended
@@ -96,6 +97,7 @@ class Supervisor:
         self._line = bytearray()
         self._pending = memoryview(b"")
         self._end: ProcessEnd | None = None
+        self._seen: WaitTracker | None = None
 
     # ------------------------------------------------------------------ phases
 
@@ -135,7 +137,7 @@ class Supervisor:
         # A test that answered within a few milliseconds is charged its wall time as it is (less the supervisor's
         # own waiting): reading every thread's counters again is not worth it for the many that take microseconds.
         end = self.meter.sample(now, threads=now - start.at >= _THREADS_AFTER_S)
-        usage = self.meter.usage(start, end)
+        usage = self.meter.usage(start, end, seen=self._seen)
         if window.record is not None and window.end is None:
             self._drain_ready(window)  # output written before the record is already in the pipes
         return Observed(
@@ -173,12 +175,18 @@ class Supervisor:
         wall_deadline = start.at + limit_s
         hard_deadline = start.at + 2 * limit_s  # the most waiting for a CPU can earn
         cpu_limit_ns = start.cpu_ns + int(limit_s * 1e9)
-        poll = min(0.1, max(0.01, limit_s / 8))
+        poll = min(_SAMPLE_EVERY_S, max(0.01, limit_s / 8))
+        self._seen = WaitTracker(start)
+        sampled = start.at
         try:
             while True:
                 now = time.monotonic()
+                if now - sampled >= poll:
+                    # Threads and children that end before the test does still waited: look while they live.
+                    self._seen.observe(self.meter.sample(now))
+                    sampled = now
                 if now >= wall_deadline:
-                    usage = self.meter.usage(start, self.meter.sample(now))
+                    usage = self.meter.usage(start, self.meter.sample(now), seen=self._seen)
                     if usage.charged_s >= limit_s or now >= hard_deadline:
                         self._stop(w, "time")
                         return w

@@ -256,3 +256,52 @@ def test_cpp_printf_and_cout_count_the_same_and_show_in_the_excerpt(sandbox, jud
     assert cout.verdict is printf.verdict is Verdict.ACCEPTED
     assert cout.stdout is not None and cout.stdout.startswith("cout__")
     assert printf.stdout is not None and printf.stdout.startswith("printf0000")
+
+
+# work(a, n): n helpers (threads in C++, child processes in Python) each burn 0.3 s of their own CPU time.
+HELPERS = {
+    "cpp": """
+#include <pthread.h>
+#include <time.h>
+#include <thread>
+#include <vector>
+static void burn() {
+    timespec ts;
+    do { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts); } while (ts.tv_sec * 1000000000LL + ts.tv_nsec < 300000000LL);
+}
+class Solution {
+public:
+    int work(int a, long long n) {
+        std::vector<std::thread> threads;
+        for (long long i = 0; i < n; i++) threads.emplace_back(burn);
+        for (auto& t : threads) t.join();
+        return a;
+    }
+};
+""",
+    "python": """
+import os, time
+
+def work(a, n):
+    children = []
+    for _ in range(n):
+        pid = os.fork()
+        if pid == 0:
+            while time.process_time() < 0.3:
+                pass
+            os._exit(0)
+        children.append(pid)
+    for pid in children:
+        os.waitpid(pid, 0)
+    return a
+""",
+}
+
+
+@pytest.mark.parametrize("language", ["cpp", "python"])
+def test_cpu_of_every_thread_and_child_process_counts_against_the_time_limit(sandbox, judge_settings, language):
+    # Four helpers burn 1.2 s of CPU in about 0.6 s on two cores: over a 1 s limit by CPU time alone.
+    limits = RunLimits(time_limit_s=1.0, compile_s=30)
+    tests = [Case(id="one", args=[0, 1], expected=0), Case(id="four", args=[1, 4], expected=1)]
+    report = run_request(_request(language, HELPERS[language], tests, limits), sandbox, judge_settings)
+    assert {t.id: t.verdict for t in report.tests} == {"one": Verdict.ACCEPTED, "four": Verdict.TIME_LIMIT}
