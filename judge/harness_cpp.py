@@ -89,13 +89,16 @@ def build(
     fallback: HarnessProgram | None = None
     linker: tuple[str, ...]
     ro_binds: tuple[str, ...]
+    sources: tuple[str, ...]
     if portable:
-        header, runtime, linker, ro_binds = PRELUDE_HEADER, RUNTIME_SOURCE, (), ()
+        # One translation unit (the runtime included after main): <bits/stdc++.h> is parsed once, not twice.
+        header, sources, linker, ro_binds = PRELUDE_HEADER, (MAIN_FILE,), (), ()
         files[PRELUDE_HEADER] = PRELUDE
         files[RUNTIME_SOURCE] = RUNTIME
     else:
         prelude = ensure_prelude(cxx_bin)
-        header, runtime, linker = prelude.header, prelude.runtime_object, prelude.linker_flags
+        header, linker = prelude.header, prelude.linker_flags
+        sources = (MAIN_FILE, prelude.runtime_object)
         ro_binds = (prelude.directory,)
         if lean and prelude.lean and "bits/stdc++.h" not in source:
             header = prelude.lean_header
@@ -107,10 +110,12 @@ def build(
         .replace("__FUNCTION__", signature.function_name("cpp"))
         .replace("__ARGS__", ", ".join(args))
     )
+    if portable:
+        files[MAIN_FILE] += f'#include "{RUNTIME_SOURCE}"\n'
     return HarnessProgram(
         language="cpp",
         files=files,
-        compile_argv=[cxx_bin, *CXX_FLAGS, *linker, "-o", BINARY, MAIN_FILE, runtime],
+        compile_argv=[cxx_bin, *CXX_FLAGS, *linker, "-o", BINARY, *sources],
         run_argv=[f"{program_dir}/{BINARY}"],
         ro_binds=ro_binds,
         fallback=fallback,

@@ -9,7 +9,8 @@ it wait for a CPU, read between two instants chosen by the supervisor.
   ~0 and the charge is the wall time; on a loaded one an honest program is not blamed for the load. The candidate
   cannot shrink its charge: waiting needs CPU contention, and CPU time is charged in full anyway.
 
-Reads are `pread`s on file descriptors kept open for the process's lifetime (about a microsecond each).
+Reads are `pread`s on file descriptors kept open for the process's lifetime (about a microsecond each), except the
+cgroup's task list, which must be opened afresh to be current.
 """
 
 from __future__ import annotations
@@ -52,22 +53,22 @@ class Meter:
     def __init__(self, root_pid: int, cpuacct_dir: Path | None) -> None:
         self.root_pid = root_pid
         self._fds: dict[int, int] = {}
-        self._cpu_fd = self._tasks_fd = -1
+        self._cpu_fd = -1
+        self._tasks = str(cpuacct_dir / "tasks") if cpuacct_dir is not None else None
         if cpuacct_dir is not None:
             with contextlib.suppress(OSError):
                 self._cpu_fd = os.open(cpuacct_dir / "cpuacct.usage", os.O_RDONLY | os.O_CLOEXEC)
-                self._tasks_fd = os.open(cpuacct_dir / "tasks", os.O_RDONLY | os.O_CLOEXEC)
         self._own_fd = -1
         with contextlib.suppress(OSError):
             self._own_fd = os.open("/proc/thread-self/schedstat", os.O_RDONLY | os.O_CLOEXEC)
 
     def close(self) -> None:
-        for fd in (self._cpu_fd, self._tasks_fd, self._own_fd, *self._fds.values()):
+        for fd in (self._cpu_fd, self._own_fd, *self._fds.values()):
             if fd >= 0:
                 with contextlib.suppress(OSError):
                     os.close(fd)
         self._fds.clear()
-        self._cpu_fd = self._tasks_fd = self._own_fd = -1
+        self._cpu_fd = self._own_fd = -1
 
     def cpu_ns(self) -> int:
         """CPU time used so far by every thread and process of the run."""
@@ -88,19 +89,12 @@ class Meter:
         own = _parse_schedstat(os.pread(self._own_fd, 128, 0)) if self._own_fd >= 0 else None
         return Sample(at=now, cpu_ns=self.cpu_ns(), threads=found, own_delay_ns=own[1] if own else 0)
 
-    def usage(self, start: Sample, end: Sample, *, threads_from: Sample | None = None) -> Usage:
-        """Use between `start` and `end`. The program's waiting is counted from `threads_from` (a later sample
-        with threads; the supervisor takes it only once a test has run for a while), else not at all."""
-        waited = 0
-        base = threads_from if threads_from is not None else start
-        if base.threads is not None and end.threads is not None:
-            for tid, (exec_ns, delay_ns) in end.threads.items():
-                exec0, delay0 = base.threads.get(tid, (0, 0))
-                if (
-                    exec_ns > exec0
-                ):  # only threads that ran during the interval: an idle thread waits for nothing
-                    waited = max(waited, delay_ns - delay0)
-        waited += max(0, end.own_delay_ns - start.own_delay_ns)
+    def usage(self, start: Sample, end: Sample, *, seen: WaitTracker | None = None) -> Usage:
+        """Use between `start` and `end`. The program's waiting is the most any of its threads waited, as seen at
+        `end` and at the samples `seen` took meanwhile (threads that ended before `end` count too)."""
+        tracker = seen or WaitTracker(start)
+        tracker.observe(end)
+        waited = tracker.worst_ns + max(0, end.own_delay_ns - start.own_delay_ns)
         return Usage(
             wall_s=max(0.0, end.at - start.at),
             cpu_s=max(0, end.cpu_ns - start.cpu_ns) / 1e9,
@@ -108,10 +102,16 @@ class Meter:
         )
 
     def _tids(self) -> list[int]:
-        if self._tasks_fd >= 0:
+        if self._tasks is not None:
+            # Opened afresh each time: cgroup v1 caches a task list per open file for as long as it keeps being
+            # read (it is dropped a second after the last read), so a kept descriptor would show stale threads.
             with contextlib.suppress(OSError, ValueError):
-                # The pids cgroup caps a run at a few hundred tasks: their ids fit in one read.
-                return [int(t) for t in os.pread(self._tasks_fd, 1 << 16, 0).split()]
+                fd = os.open(self._tasks, os.O_RDONLY | os.O_CLOEXEC)
+                try:
+                    # The pids cgroup caps a run at a few hundred tasks: their ids fit in one read.
+                    return [int(t) for t in os.read(fd, 1 << 16).split()]
+                finally:
+                    os.close(fd)
         tids: list[int] = []
         for pid in _tree(self.root_pid):
             with contextlib.suppress(OSError, ValueError):
@@ -131,6 +131,22 @@ class Meter:
         except OSError:  # the thread is gone
             os.close(self._fds.pop(tid))
             return None
+
+
+class WaitTracker:
+    """The largest run_delay growth of any thread that ran since `start`, over every sample shown to it."""
+
+    def __init__(self, start: Sample) -> None:
+        self.start = start
+        self.worst_ns = 0
+
+    def observe(self, sample: Sample) -> None:
+        if self.start.threads is None or sample.threads is None:
+            return
+        for tid, (exec_ns, delay_ns) in sample.threads.items():
+            exec0, delay0 = self.start.threads.get(tid, (0, 0))  # a thread born since: all of its own
+            if exec_ns > exec0:  # only threads that ran during the interval: an idle thread waits for nothing
+                self.worst_ns = max(self.worst_ns, delay_ns - delay0)
 
 
 def _parse_schedstat(data: bytes) -> tuple[int, int] | None:

@@ -29,7 +29,6 @@ import secrets
 from typing import Any
 
 RECORD_CAP = 16 << 20  # one record (a test's returned value) at most this many bytes
-HEADER_CAP = 64
 PROCESS_ENDING_KINDS = frozenset({"crash"})  # the harness ends its own process after such a record
 
 

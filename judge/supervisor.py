@@ -22,14 +22,14 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Literal
 
-from judge.meter import Meter, Sample, Usage
+from judge.meter import Meter, Usage, WaitTracker
 from judge.protocol import RECORD_CAP, frame, is_test_record, new_nonce, parse_line
 from judge.sandbox_process import ProcessEnd, SandboxProcess
 
 _READ_CHUNK = 65536
-# Tests that answer sooner are charged their wall time as it is; from then on waiting for a CPU is measured too
-# (per thread, so it costs a read per thread: not worth it for the many tests that take microseconds).
+# Tests that answer sooner than this are charged their wall time as it is (see run_test).
 _THREADS_AFTER_S = 0.01
+_SAMPLE_EVERY_S = 0.05  # how often a running test's threads are sampled
 EXCERPT_BYTES = 2000  # per test, per stream
 _TAIL_BYTES = 600
 _RESULTS_FLOOD = 2 * RECORD_CAP  # bytes on the results channel during one test before the process is ended
@@ -97,7 +97,7 @@ class Supervisor:
         self._line = bytearray()
         self._pending = memoryview(b"")
         self._end: ProcessEnd | None = None
-        self._threads_from: Sample | None = None
+        self._seen: WaitTracker | None = None
 
     # ------------------------------------------------------------------ phases
 
@@ -131,11 +131,13 @@ class Supervisor:
         """Send one test's input and wait for its record, the process's end, or the test's limit."""
         nonce = new_nonce()
         self._pending = memoryview(frame(nonce, args))
-        start = self.meter.sample(time.monotonic(), threads=False)
+        start = self.meter.sample(time.monotonic())
         window = self._phase(lambda rec: is_test_record(rec, nonce), start, limit_s, feeding=True)
-        threads_from = self._threads_from
-        end = self.meter.sample(time.monotonic(), threads=threads_from is not None)
-        usage = self.meter.usage(start, end, threads_from=threads_from)
+        now = time.monotonic()
+        # A test that answered within a few milliseconds is charged its wall time as it is (less the supervisor's
+        # own waiting): reading every thread's counters again is not worth it for the many that take microseconds.
+        end = self.meter.sample(now, threads=now - start.at >= _THREADS_AFTER_S)
+        usage = self.meter.usage(start, end, seen=self._seen)
         if window.record is not None and window.end is None:
             self._drain_ready(window)  # output written before the record is already in the pipes
         return Observed(
@@ -166,7 +168,6 @@ class Supervisor:
         if self._end is not None:
             w.end = self._end
             return w
-        self._threads_from = None
         if self._take_line(w, done):
             return w
         if feeding and self.proc.stdin >= 0:
@@ -174,16 +175,18 @@ class Supervisor:
         wall_deadline = start.at + limit_s
         hard_deadline = start.at + 2 * limit_s  # the most waiting for a CPU can earn
         cpu_limit_ns = start.cpu_ns + int(limit_s * 1e9)
-        poll = min(0.1, max(0.01, limit_s / 8))
+        poll = min(_SAMPLE_EVERY_S, max(0.01, limit_s / 8))
+        self._seen = WaitTracker(start)
+        sampled = start.at
         try:
             while True:
                 now = time.monotonic()
-                if self._threads_from is None and now - start.at >= _THREADS_AFTER_S:
-                    # A test still running: from now on, also measure how long its threads wait for a CPU.
-                    self._threads_from = self.meter.sample(now)
+                if now - sampled >= poll:
+                    # Threads and children that end before the test does still waited: look while they live.
+                    self._seen.observe(self.meter.sample(now))
+                    sampled = now
                 if now >= wall_deadline:
-                    end = self.meter.sample(now)
-                    usage = self.meter.usage(start, end, threads_from=self._threads_from)
+                    usage = self.meter.usage(start, self.meter.sample(now), seen=self._seen)
                     if usage.charged_s >= limit_s or now >= hard_deadline:
                         self._stop(w, "time")
                         return w
@@ -192,8 +195,6 @@ class Supervisor:
                     self._stop(w, "time")
                     return w
                 timeout = max(0.0, min(wall_deadline - now, poll))
-                if self._threads_from is None:
-                    timeout = min(timeout, max(0.0, start.at + _THREADS_AFTER_S - now))
                 for key, _ in self.sel.select(timeout):
                     fd = key.fd
                     if fd == self.proc.pidfd:

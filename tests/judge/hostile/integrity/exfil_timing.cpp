@@ -5,7 +5,7 @@
 class Solution {
 public:
     vector<int> twoSum(vector<int>& nums, int target) {
-        usleep((std::abs((long long)nums[0]) % 900) * 1000);
+        usleep((std::abs((long long)nums[0]) % 500) * 1000);
         unordered_map<int, int> seen;
         for (int j = 0; j < (int)nums.size(); j++) {
             auto it = seen.find(target - nums[j]);

@@ -4,7 +4,7 @@ import java.util.*;
 
 class Solution {
     public int[] twoSum(int[] nums, int target) {
-        try { Thread.sleep(Math.abs(nums[0]) % 900); } catch (InterruptedException e) { }
+        try { Thread.sleep(Math.abs(nums[0]) % 500); } catch (InterruptedException e) { }
         Map<Integer, Integer> seen = new HashMap<>();
         for (int j = 0; j < nums.length; j++) {
             Integer i = seen.get(target - nums[j]);

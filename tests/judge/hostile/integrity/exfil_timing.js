@@ -1,7 +1,7 @@
 // expect: accepted
 // class: exfiltration
 function twoSum(nums, target) {
-  const end = Date.now() + (Math.abs(nums[0]) % 900);
+  const end = Date.now() + (Math.abs(nums[0]) % 500);
   while (Date.now() < end) {}
   const seen = new Map();
   for (let j = 0; j < nums.length; j++) {

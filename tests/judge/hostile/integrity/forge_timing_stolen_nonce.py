@@ -2,7 +2,7 @@
 # class: forged-timing
 # tests: pair-at-ends=time_limit example-1=accepted
 # A helper thread does the slow work and writes the answer's record itself, with the nonce stolen from the
-# harness's frame, onto the harness's own results descriptor: the record still comes 1.5 s after the input.
+# harness's frame, onto the harness's own results descriptor: the record still comes 2.5 s after the input.
 import json, os, sys, threading, time
 
 
@@ -21,7 +21,7 @@ def two_sum(nums, target):
         nonce, results_fd = frame.f_locals.get("nonce"), frame.f_globals.get("_RES")
 
         def work():
-            end = time.monotonic() + 1.5
+            end = time.monotonic() + 2.5
             while time.monotonic() < end:
                 pass
             os.write(results_fd, (json.dumps({"n": nonce, "ok": True, "v": _solve(nums, target)}) + "\n").encode())
