@@ -15,12 +15,24 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.db.pool import create_pool
 from api.errors import ApiError
+from api.integrations import ashby, greenhouse
 from api.jobs.logs import route_queue_logs
 from api.judging import LazyJudge
 from api.logs import configure_logging
 from api.middleware import BodyLimitMiddleware, MetricsMiddleware
 from api.question_cache import QuestionCache
-from api.routers import health, internal, join, livekit_webhook, practice, runs, scorecards, sessions
+from api.routers import (
+    health,
+    integration_keys,
+    internal,
+    join,
+    livekit_webhook,
+    practice,
+    runs,
+    scorecards,
+    sessions,
+    webhook_endpoints,
+)
 from api.settings import ApiSettings, get_settings
 from judge.settings import JudgeSettings
 from judge.settings import get_settings as get_judge_settings
@@ -144,6 +156,10 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         internal.router,
         runs.router,
         scorecards.router,
+        webhook_endpoints.router,
+        integration_keys.router,
+        greenhouse.router,
+        ashby.router,
     ):
         app.include_router(router)
     mount_web(app, settings)
