@@ -31,6 +31,7 @@ from api.routers import (
     runs,
     scorecards,
     sessions,
+    shares,
     webhook_endpoints,
 )
 from api.settings import ApiSettings, get_settings
@@ -156,6 +157,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         internal.router,
         runs.router,
         scorecards.router,
+        shares.router,
         webhook_endpoints.router,
         integration_keys.router,
         greenhouse.router,
