@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -13,7 +12,7 @@ ENDPOINT_COLUMNS = """
   previous_secret_expires_at
 """
 DELIVERY_COLUMNS = """
-  id, endpoint_id, session_id, event_type, message_id, payload, status, attempts, schedule_offset,
+  id, seq, endpoint_id, session_id, event_type, message_id, payload, status, attempts, schedule_offset,
   next_attempt_at, last_attempt_at, last_status_code, last_error, last_response, created_at, delivered_at
 """
 
@@ -141,24 +140,23 @@ async def list_deliveries(
     endpoint_id: UUID,
     *,
     status: str | None,
-    cursor: tuple[datetime, UUID] | None,
+    before_seq: int | None,
     limit: int,
 ) -> list[dict[str, Any]]:
-    """Newest first, keyset-paginated on (created_at, id)."""
+    """Newest first, keyset-paginated on `seq` (the order they were written)."""
     cur = await conn.execute(
         f"""
         select {DELIVERY_COLUMNS} from webhook_deliveries
         where endpoint_id = %(ep)s
           and (%(status)s::text is null or status = %(status)s)
-          and (%(c_at)s::timestamptz is null or (created_at, id) < (%(c_at)s, %(c_id)s::uuid))
-        order by created_at desc, id desc
+          and (%(before)s::bigint is null or seq < %(before)s)
+        order by seq desc
         limit %(limit)s
         """,  # noqa: S608  # constant column list
         {
             "ep": endpoint_id,
             "status": status,
-            "c_at": cursor[0] if cursor else None,
-            "c_id": cursor[1] if cursor else None,
+            "before": before_seq,
             "limit": limit,
         },
     )

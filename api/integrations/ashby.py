@@ -118,6 +118,7 @@ async def list_assessments(caller: Caller, conn: DbConn) -> dict[str, Any]:
 
 @router.post(
     "/assessment.start",
+    response_model=None,
     responses={
         409: {"description": "The candidate already has an active assessment."},
         422: {"description": "Refused; `message` is shown to the recruiter in Ashby."},
@@ -179,7 +180,7 @@ async def start_assessment(
     return {"success": True, "results": {"assessment_id": session_id}}
 
 
-@router.post("/assessment.cancel")
+@router.post("/assessment.cancel", response_model=None)
 async def cancel_assessment(request: Request, caller: Caller, conn: DbConn) -> dict[str, Any] | JSONResponse:
     """Cancel the interview unless it has already ended (then it stays as it is)."""
     body = await _read(request, CancelAssessment)

@@ -238,17 +238,17 @@ async def rotate_webhook_secret(
 
 
 def _encode_cursor(row: dict[str, Any]) -> str:
-    raw = json.dumps([row["created_at"].isoformat(), str(row["id"])]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return base64.urlsafe_b64encode(json.dumps({"before": row["seq"]}).encode()).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str) -> tuple[datetime, UUID]:
+def _decode_cursor(cursor: str) -> int:
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        created, rid = json.loads(raw)
-        return datetime.fromisoformat(created), UUID(str(rid))
-    except (ValueError, TypeError) as e:
+        before = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["before"]
+    except (ValueError, TypeError, KeyError) as e:
         raise BadRequestError("Invalid cursor.", code="invalid_cursor") from e
+    if not isinstance(before, int) or isinstance(before, bool) or not 0 < before < 2**63:
+        raise BadRequestError("Invalid cursor.", code="invalid_cursor")
+    return before
 
 
 @router.get("/{endpoint_id}/deliveries", response_model=DeliveryPage)
@@ -267,7 +267,7 @@ async def list_webhook_deliveries(
         conn,
         endpoint["id"],
         status=status,
-        cursor=_decode_cursor(cursor) if cursor else None,
+        before_seq=_decode_cursor(cursor) if cursor else None,
         limit=limit + 1,
     )
     more = len(rows) > limit

@@ -41,9 +41,29 @@ LEASE_MARGIN_S = 30.0  # a lease outlives its request by this much; a crashed wo
 BUSY_RETRY_S = (0.2, 1.0)  # all of an endpoint's slots taken: try again within this many seconds
 
 
+FIRST_DATA_KEYS = ("session_id", "candidate", "metadata", "status")
+
+
+def _sorted(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _sorted(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted(v) for v in value]
+    return value
+
+
+def readable(payload: dict[str, Any]) -> dict[str, Any]:
+    """The stored envelope in a fixed, readable key order (jsonb keeps its own): `type`, `timestamp`, `data`; in
+    `data` the common fields first, then the rest alphabetically, as every nested object."""
+    data = payload.get("data", {})
+    first = {k: _sorted(data[k]) for k in FIRST_DATA_KEYS if k in data}
+    rest = {k: _sorted(data[k]) for k in sorted(data) if k not in first}
+    return {"type": payload.get("type"), "timestamp": payload.get("timestamp"), "data": {**first, **rest}}
+
+
 def body_of(payload: dict[str, Any]) -> str:
-    """The exact bytes sent and signed: compact JSON, ASCII only (the same for every attempt)."""
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=True)
+    """The exact bytes sent and signed: compact JSON, ASCII only, in `readable` order (the same every attempt)."""
+    return json.dumps(readable(payload), separators=(",", ":"), ensure_ascii=True)
 
 
 def signing_secrets(settings: ApiSettings, row: dict[str, Any]) -> list[str]:

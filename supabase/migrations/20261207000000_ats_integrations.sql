@@ -50,7 +50,9 @@ create trigger webhook_endpoints_touch before update on public.webhook_endpoints
 -- One row per (event, endpoint). `message_id` is the event's `webhook-id`: the same for every endpoint and every
 -- attempt, so receivers dedupe on it. `payload` is the envelope `{type, timestamp, data}`, fixed at emission.
 -- `schedule_offset` is `attempts` when the current round began (a replay starts the retry schedule again).
+-- `seq` orders deliveries as they were written (several events of one transaction share `created_at`).
 alter table public.webhook_deliveries
+  add column seq bigint generated always as identity,
   add column message_id text null,
   add column schedule_offset integer not null default 0,
   add column last_attempt_at timestamp with time zone null,
@@ -68,7 +70,7 @@ alter table public.webhook_deliveries
   add constraint webhook_deliveries_message_id_check check (message_id ~ '^msg_[0-9a-f]{32}$'),
   add constraint webhook_deliveries_message_endpoint_key unique (message_id, endpoint_id);
 
-create index webhook_deliveries_endpoint_page_idx on public.webhook_deliveries using btree (endpoint_id, created_at desc, id desc);
+create index webhook_deliveries_endpoint_seq_idx on public.webhook_deliveries using btree (endpoint_id, seq desc);
 create index webhook_deliveries_session_idx on public.webhook_deliveries using btree (session_id);
 
 -- At most SHADOWS_API_WEBHOOK_MAX_CONCURRENCY_PER_ENDPOINT requests in flight per endpoint, across every worker:
