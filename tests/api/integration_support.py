@@ -61,7 +61,9 @@ async def log_of(server: ApiServer, endpoint_id: str, **params: Any) -> list[dic
     return list(r.json()["data"])
 
 
-def delivery_worker(start_worker: StartWorker, server: ApiServer, tmp_path: Path, **env: str) -> WorkerProcess:
+def delivery_worker(
+    start_worker: StartWorker, server: ApiServer, tmp_path: Path, **env: str
+) -> WorkerProcess:
     """A worker for `server`'s database and links, with the fake grader (released at once) and a fast retry
     schedule."""
     grader_dir = tmp_path / "grader"
