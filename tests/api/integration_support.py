@@ -134,3 +134,56 @@ def stable(value: Any, key: str = "") -> Any:
     value = re.sub(r"/v1/reports/shr_[A-Za-z0-9_-]+", "/v1/reports/shr_EXAMPLE", value)
     value = re.sub(r"#invite=inv_[A-Za-z0-9_-]+", "#invite=inv_EXAMPLE", value)
     return re.sub(r"http://127\.0\.0\.1:\d+", "https://shadows.example.com", value)
+
+
+async def simulate_interview(server: ApiServer, session_id: str) -> None:
+    """The agent starts the session and records a short conversation and an editor snapshot (not ended)."""
+    headers = server.internal_headers()
+    r = await server.client.post(f"/v1/internal/sessions/{session_id}/start", headers=headers)
+    assert r.status_code == 200, r.text
+    events = [
+        {
+            "idempotency_key": "t1",
+            "type": "transcript",
+            "t": 3.0,
+            "payload": {"role": "assistant", "text": "Tell me your plan.", "start": 3.0, "end": 4.5},
+        },
+        {
+            "idempotency_key": "t2",
+            "type": "transcript",
+            "t": 6.0,
+            "payload": {"role": "user", "text": "A hash map from value to index.", "start": 6.0, "end": 9.0},
+        },
+        {
+            "idempotency_key": "s1",
+            "type": "editor_snapshot",
+            "t": 30.0,
+            "payload": {"language": "python", "code": "def two_sum(nums, target):\n    seen = {}\n"},
+        },
+    ]
+    r = await server.client.post(
+        f"/v1/internal/sessions/{session_id}/events", json={"events": events}, headers=headers
+    )
+    assert r.status_code == 200, r.text
+
+
+async def end_interview(server: ApiServer, session_id: str) -> None:
+    r = await server.client.post(
+        f"/v1/internal/sessions/{session_id}/complete", json={}, headers=server.internal_headers()
+    )
+    assert r.status_code == 200, r.text
+
+
+def grading_worker(
+    start_worker: StartWorker, server: ApiServer, grader_dir: Path, **env: str
+) -> WorkerProcess:
+    """A worker for `server` with the fake grader held until `grader_dir/release` exists (or failing with
+    `grader_dir/fail`), and a fast retry schedule."""
+    grader_dir.mkdir(exist_ok=True)
+    return start_worker(
+        SHADOWS_WORKER_EXTRA_IMPORTS="tests.fakes.grader",
+        SHADOWS_TEST_GRADER_DIR=str(grader_dir),
+        SHADOWS_API_WEBHOOK_RETRY_DELAYS_S=env.pop("SHADOWS_API_WEBHOOK_RETRY_DELAYS_S", "0.3,0.3,0.3"),
+        SHADOWS_API_PUBLIC_URL=server.url,
+        **env,
+    )
