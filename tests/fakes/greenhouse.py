@@ -27,7 +27,7 @@ def basic(key: str) -> str:
     return "Basic " + base64.b64encode(f"{key}:".encode()).decode()
 
 
-def test_status_errors(body: Any) -> list[str]:
+def status_answer_errors(body: Any) -> list[str]:
     """What Greenhouse would reject in a test_status answer (its documented rules)."""
     if not isinstance(body, dict):
         return ["the response is not a JSON object"]
@@ -133,7 +133,7 @@ class FakeGreenhouse:
         r = await self.test_status(self.interviews[instance])
         answer = r.json() if r.status_code == 200 else None
         errors = (
-            test_status_errors(answer) if r.status_code == 200 else [f"test_status answered {r.status_code}"]
+            status_answer_errors(answer) if r.status_code == 200 else [f"test_status answered {r.status_code}"]
         )
         if errors:
             async with self.client() as c:
