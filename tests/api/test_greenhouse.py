@@ -18,6 +18,7 @@ from api import share_links
 from api.settings import ApiSettings
 from tests.api.grading_support import wait_until
 from tests.api.integration_support import (
+    create_endpoint,
     document_example,
     end_interview,
     grading_worker,
@@ -26,6 +27,7 @@ from tests.api.integration_support import (
 from tests.conftest import ApiServer, StartWorker
 from tests.fakes.greenhouse import FakeGreenhouse, basic, fake_greenhouse
 from tests.fakes.smtp import SmtpSink, smtp_sink
+from tests.fakes.webhook_receiver import WebhookReceiver, webhook_receiver
 
 Conn = psycopg.AsyncConnection[DictRow]
 HARRY = {
@@ -161,15 +163,19 @@ async def test_a_failing_patch_is_retried_like_a_webhook_and_failed_grading_is_c
     api_server: ApiServer, greenhouse: FakeGreenhouse, db: Conn, start_worker: StartWorker, tmp_path: Path
 ) -> None:
     greenhouse.fail_patches = 2
-    sent = await greenhouse.send_test("difficulty:medium", HARRY)
-    interview = sent.json()["partner_interview_id"]
-    grader_dir = tmp_path / "grader"
-    grader_dir.mkdir()
-    (grader_dir / "fail").touch()
-    grading_worker(start_worker, api_server, grader_dir)
-    await simulate_interview(api_server, interview)
-    await end_interview(api_server, interview)
-    await wait_until(lambda: _patched(greenhouse), what="Greenhouse's PATCH")
+    async with webhook_receiver() as receiver:
+        ep = await create_endpoint(api_server, receiver.url, ["scorecard.failed", "scorecard.ready"])
+        receiver.secrets = [ep["secret"]]
+        sent = await greenhouse.send_test("difficulty:medium", HARRY)
+        interview = sent.json()["partner_interview_id"]
+        grader_dir = tmp_path / "grader"
+        grader_dir.mkdir()
+        (grader_dir / "fail").touch()
+        grading_worker(start_worker, api_server, grader_dir)
+        await simulate_interview(api_server, interview)
+        await end_interview(api_server, interview)
+        await wait_until(lambda: _patched(greenhouse), what="Greenhouse's PATCH")
+        await wait_until(lambda: _hooked(receiver), what="scorecard.failed")
     assert [p.status_read is not None for p in greenhouse.patches] == [False, False, True]
     status = greenhouse.patches[-1].status_read
     assert status is not None and greenhouse.patches[-1].errors == []
@@ -183,6 +189,23 @@ async def test_a_failing_patch_is_retried_like_a_webhook_and_failed_grading_is_c
     )
     cur = await db.execute("select status, attempts from ats_callbacks where session_id = %s", (interview,))
     assert await cur.fetchall() == [{"status": "delivered", "attempts": 3}]
+    (hook,) = receiver.deliveries
+    assert hook.verified_with == [0] and hook.type == "scorecard.failed"
+    data = hook.payload["data"]
+    assert data["metadata"]["ats"] == "greenhouse" and data["session_id"] == interview
+    card = data["scorecard"]
+    assert (card["status"], card["reason"], card["score"], card["needs_human_review"]) == (
+        "failed",
+        "fake_failure",
+        None,
+        True,
+    )
+    assert data["report_url"].startswith(f"{api_server.url}/v1/reports/shr_")
+    document_example("scorecard.failed", hook.payload)
+
+
+async def _hooked(receiver: WebhookReceiver) -> bool:
+    return len(receiver.succeeded()) >= 1
 
 
 async def test_keys_are_checked_on_every_partner_route(

@@ -12,6 +12,7 @@ from cryptography.fernet import Fernet
 from pydantic import ValidationError
 
 from api.integrations import ashby_updates
+from api.integrations.greenhouse import is_greenhouse_host
 from api.integrations.keys import PREFIXES, new_key
 from api.score_summary import FLAT_KEYS, flat_metadata, partner_score, summary
 from api.sealing import SealedValueError, Sealer
@@ -246,3 +247,20 @@ def test_retry_later_decisions() -> None:
     assert decision is not None and decision.retry_at is not None
     assert timedelta(seconds=59) < decision.retry_at - datetime.now(UTC) <= timedelta(seconds=60)
     assert policy.get_retry_decision(exception=ValueError("bug"), job=_Job()) is None  # type: ignore[arg-type]  # a stand-in job
+
+
+@pytest.mark.parametrize(
+    ("host", "allowed"),
+    [
+        ("app.greenhouse.io", True),
+        ("APP.GREENHOUSE.IO.", True),
+        ("greenhouse.io", True),
+        ("app.eu.greenhouse.io", True),
+        ("greenhouse.io.evil.example", False),
+        ("evilgreenhouse.io", False),
+        ("127.0.0.1", False),
+    ],
+)
+def test_greenhouse_callback_hosts(host: str, allowed: bool) -> None:
+    settings = ApiSettings(_env_file=None, environment="test")  # type: ignore[call-arg]  # pydantic-settings init kwarg
+    assert is_greenhouse_host(settings, host) is allowed

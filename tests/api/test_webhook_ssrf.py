@@ -4,6 +4,7 @@ and no request leaves loopback: a name that resolves to a public address is only
 
 from __future__ import annotations
 
+import base64
 import secrets
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -163,3 +164,34 @@ async def test_a_name_that_rebinds_to_loopback_after_registration_is_refused_at_
     assert row["last_error"] == "address_not_allowed" and row["last_status_code"] is None
     assert row["status"] == "pending"  # tried again later, checked again then
     assert receiver.deliveries == []  # nothing reached the address behind the rebound name
+
+
+async def test_greenhouse_callback_urls_must_be_greenhouse_hosts_over_https(staging: Staging) -> None:
+    r = await staging.client.post(
+        "/v1/integrations/greenhouse/keys", headers={"Authorization": f"Bearer {staging.key}"}
+    )
+    key = r.json()["key"]
+    auth = {"Authorization": "Basic " + base64.b64encode(f"{key}:".encode()).decode()}
+    candidate = {"first_name": "Harry", "last_name": "Potter", "email": "hp@example.com"}
+    for url, code in [
+        ("https://evil.example.com/integrations/testing_partners/take_home_tests/1", "address_not_allowed"),
+        ("https://greenhouse.io.evil.example/take_home_tests/1", "address_not_allowed"),
+        ("https://evilgreenhouse.io/take_home_tests/1", "address_not_allowed"),
+        ("http://app.greenhouse.io/integrations/testing_partners/take_home_tests/1", "scheme_not_allowed"),
+    ]:
+        r = await staging.client.post(
+            "/integrations/greenhouse/send_test",
+            json={"partner_test_id": "difficulty:easy", "candidate": candidate, "url": url},
+            headers=auth,
+        )
+        assert (r.status_code, r.json()["error"]["code"]) == (422, code), url
+    ok = await staging.client.post(
+        "/integrations/greenhouse/send_test",
+        json={
+            "partner_test_id": "difficulty:easy",
+            "candidate": candidate,
+            "url": "https://app.greenhouse.io/integrations/testing_partners/take_home_tests/12345",
+        },
+        headers=auth,
+    )
+    assert ok.status_code == 200, ok.text  # scheduled; nothing is called until a scorecard exists

@@ -133,7 +133,9 @@ class FakeGreenhouse:
         r = await self.test_status(self.interviews[instance])
         answer = r.json() if r.status_code == 200 else None
         errors = (
-            status_answer_errors(answer) if r.status_code == 200 else [f"test_status answered {r.status_code}"]
+            status_answer_errors(answer)
+            if r.status_code == 200
+            else [f"test_status answered {r.status_code}"]
         )
         if errors:
             async with self.client() as c:
