@@ -4,7 +4,6 @@ fast; ordering and counts are what the tests assert."""
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import time
 from pathlib import Path
@@ -306,7 +305,9 @@ async def test_concurrent_requests_to_one_endpoint_are_capped_across_sessions(
     api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path
 ) -> None:
     def slow(n: int, d: Delivery) -> Answer:
-        return Answer(delay_s=0.4)
+        return Answer(
+            until_in_flight=3, delay_s=3
+        )  # waits for a third request that the cap must never let in
 
     async with webhook_receiver(respond=slow) as receiver:
         ep = await create_endpoint(api_server, receiver.url, ["session.scheduled"])
@@ -340,12 +341,13 @@ async def test_a_worker_killed_mid_delivery_sends_again_with_the_same_webhook_id
         await wait_until(lambda: _count_any(receiver, 1), what="first attempt under way")
         first.stop(9)  # SIGKILL: no chance to record anything
         delivery_worker(start_worker, api_server, tmp_path)
-        await wait_until(lambda: _count(receiver, 1), what="delivered by the second worker")
-        await asyncio.sleep(0.5)
-    assert len(receiver.deliveries) == 2
+        # The dead worker's job is requeued once its heartbeat is stale, and sent again.
+        await wait_until(lambda: _count_any(receiver, 2), what="the second attempt, by the second worker")
+        await wait_until(lambda: _final(api_server, ep["id"]), what="the delivery recorded")
     assert receiver.deliveries[0].message_id == receiver.deliveries[1].message_id
+    assert all(d.verified_with == [0] for d in receiver.deliveries)
     (d,) = await log_of(api_server, ep["id"])
-    assert d["status"] == "delivered"
+    assert (d["status"], d["attempts"]) == ("delivered", 1)  # the killed attempt was never recorded
 
 
 async def _count_any(receiver: Any, n: int) -> bool:

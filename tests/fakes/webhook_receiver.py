@@ -8,6 +8,7 @@ delay, a redirect, or an endless body. It also records how many requests were in
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections.abc import AsyncIterator, Callable
@@ -47,6 +48,9 @@ class Answer:
     location: str | None = None  # a redirect target
     endless: bool = False  # a 200 whose body never ends
     body: bytes = b"ok"
+    # Hold the answer until this many requests are in flight at once (or `delay_s` passes): makes overlap certain
+    # when the sender allows it, however slow the machine.
+    until_in_flight: int | None = None
 
 
 Respond = Callable[[int, Delivery], Answer]
@@ -65,6 +69,7 @@ class WebhookReceiver:
     in_flight: int = 0
     max_in_flight: int = 0
     url: str = ""
+    _arrivals: asyncio.Condition = field(default_factory=asyncio.Condition)
 
     def verified(self, secret_index: int = 0) -> list[Delivery]:
         return [d for d in self.deliveries if secret_index in d.verified_with]
@@ -88,8 +93,15 @@ class WebhookReceiver:
         answer = self.respond(delivery.n, delivery)
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        async with self._arrivals:
+            self._arrivals.notify_all()
         try:
-            if answer.delay_s:
+            if answer.until_in_flight is not None:
+                wanted = answer.until_in_flight
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(answer.delay_s), self._arrivals:
+                        await self._arrivals.wait_for(lambda: self.in_flight >= wanted)
+            elif answer.delay_s:
                 await asyncio.sleep(answer.delay_s)
             self.answers.append(answer.status)
             if answer.location:
