@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_PREFIXES = ("change-me", "devkey", "devsecret", "dev-")
@@ -87,6 +87,16 @@ class ApiSettings(BaseSettings):
     questions_dir: Path = REPO_ROOT / "questions"
     web_dir: Path = REPO_ROOT / "web" / "dist"
     log_json: bool = True
+
+    @field_validator("smtp_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, v: object) -> object:
+        """`SHADOWS_API_SMTP_URL=` (as in .env.example) means no e-mail, not an empty server address."""
+        if v is None or (
+            isinstance(v, str | SecretStr) and not str(getattr(v, "get_secret_value", lambda: v)()).strip()
+        ):
+            return None
+        return v
 
     @property
     def egress_guard(self) -> bool:

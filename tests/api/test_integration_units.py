@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from api.integrations import ashby_updates
 from api.integrations.greenhouse import is_greenhouse_host
+from api.integrations.invites import smtp_options
 from api.integrations.keys import PREFIXES, new_key
 from api.score_summary import FLAT_KEYS, flat_metadata, partner_score, summary
 from api.sealing import SealedValueError, Sealer
@@ -264,3 +265,24 @@ def test_retry_later_decisions() -> None:
 def test_greenhouse_callback_hosts(host: str, allowed: bool) -> None:
     settings = ApiSettings(_env_file=None, environment="test")  # type: ignore[call-arg]  # pydantic-settings init kwarg
     assert is_greenhouse_host(settings, host) is allowed
+
+
+def test_an_empty_smtp_url_means_no_email_and_urls_become_aiosmtplib_options(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SHADOWS_API_SMTP_URL", "")
+    assert ApiSettings(_env_file=None).smtp_url is None  # type: ignore[call-arg]  # pydantic-settings init kwarg
+    plain = ApiSettings(_env_file=None, environment="test", smtp_url="smtp://mailer:p%40ss@mail.test")  # type: ignore[call-arg]  # pydantic-settings init kwarg
+    options = smtp_options(plain)
+    assert (options["hostname"], options["port"], options["username"], options["password"]) == (
+        "mail.test",
+        587,
+        "mailer",
+        "p@ss",
+    )
+    assert (options["use_tls"], options["start_tls"]) == (False, None)  # STARTTLS when offered, locally
+    assert smtp_options(_deployed(smtp_url="smtp://mail.test"))["start_tls"] is True  # required when deployed
+    tls = smtp_options(_deployed(smtp_url="smtps://mail.test"))
+    assert (tls["port"], tls["use_tls"], tls["start_tls"]) == (465, True, None)
+    with pytest.raises(ValueError, match="smtp://"):
+        smtp_options(ApiSettings(_env_file=None, smtp_url="http://mail.test"))  # type: ignore[call-arg]  # pydantic-settings init kwarg
