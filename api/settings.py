@@ -92,9 +92,8 @@ class ApiSettings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, v: object) -> object:
         """`SHADOWS_API_SMTP_URL=` (as in .env.example) means no e-mail, not an empty server address."""
-        if v is None or (
-            isinstance(v, str | SecretStr) and not str(getattr(v, "get_secret_value", lambda: v)()).strip()
-        ):
+        text = v.get_secret_value() if isinstance(v, SecretStr) else v
+        if text is None or (isinstance(text, str) and not text.strip()):
             return None
         return v
 
