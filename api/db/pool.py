@@ -8,7 +8,7 @@ from typing import Any
 
 import psycopg
 from psycopg.rows import DictRow, dict_row
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout, TooManyRequests
 
 from api.errors import ServiceUnavailableError
 
@@ -26,7 +26,16 @@ async def _configure(conn: psycopg.AsyncConnection[DictRow]) -> None:
 Pool = AsyncConnectionPool[Conn]
 
 
-def create_pool(url: str, *, min_size: int = 2, max_size: int = 20, prepared: bool = True) -> Pool:
+def create_pool(
+    url: str,
+    *,
+    min_size: int = 2,
+    max_size: int = 20,
+    prepared: bool = True,
+    timeout_s: float = 10.0,
+    max_waiting: int = 0,
+) -> Pool:
+    """`timeout_s`: how long a caller waits for a connection; `max_waiting`: how many may wait (0: no bound)."""
     kwargs: dict[str, Any] = {"row_factory": dict_row}
     if not prepared:
         kwargs["prepare_threshold"] = None
@@ -38,7 +47,8 @@ def create_pool(url: str, *, min_size: int = 2, max_size: int = 20, prepared: bo
         kwargs=kwargs,
         configure=_configure,
         open=False,
-        timeout=10.0,
+        timeout=timeout_s,
+        max_waiting=max_waiting,
         name="shadows-api",
     )
 
@@ -49,5 +59,5 @@ async def connection(pool: Pool) -> AsyncIterator[Conn]:
     try:
         async with pool.connection() as conn:
             yield conn
-    except psycopg.OperationalError as e:
+    except (psycopg.OperationalError, PoolTimeout, TooManyRequests) as e:
         raise DatabaseUnavailableError("The database is unavailable; try again shortly.") from e

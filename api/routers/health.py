@@ -7,6 +7,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from api.db.pool import connection
 from api.errors import ServiceUnavailableError
+from api.openapi_errors import error_responses
 
 router = APIRouter(tags=["health"])
 
@@ -16,7 +17,7 @@ async def read_health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+@router.get("/readyz", responses=error_responses(503))
 async def read_readiness(request: Request) -> dict[str, str]:
     try:
         async with connection(request.app.state.pool) as conn:
