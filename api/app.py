@@ -16,7 +16,8 @@ from api.error_rendering import UnexpectedErrorMiddleware, install_error_handler
 from api.json_guard import JsonTextMiddleware
 from api.judging import LazyJudge
 from api.logs import configure_logging
-from api.middleware import BodyLimitMiddleware, MetricsMiddleware
+from api.middleware import BodyLimitMiddleware, HeaderLimitMiddleware, MetricsMiddleware
+from api.openapi_errors import use_error_body_for_validation
 from api.pdf_text import ResumeParser
 from api.question_cache import QuestionCache
 from api.ratelimits import RateLimits
@@ -110,6 +111,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
     app.state.ratelimits = ratelimits
     app.state.resume_parser = ResumeParser(settings)
     install_error_handlers(app)
+    use_error_body_for_validation(app)
     for router in (
         health.router,
         sessions.router,
@@ -123,13 +125,15 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
     mount_web(app, settings)
     # A multipart session request carries the résumé PDF, the JSON payload and form overhead.
     upload_cap = settings.max_resume_bytes + settings.max_body_bytes
-    # Outermost last: metrics (counts everything) > unexpected errors > body cap and Content-Type > JSON text.
+    # Outermost last: metrics (counts everything) > unexpected errors > head cap > body cap and Content-Type >
+    # JSON text.
     app.add_middleware(JsonTextMiddleware)
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,
         multipart_caps={("POST", "/v1/sessions"): upload_cap},
     )
+    app.add_middleware(HeaderLimitMiddleware, max_bytes=settings.max_header_bytes)
     app.add_middleware(UnexpectedErrorMiddleware)
     app.add_middleware(MetricsMiddleware)
     return app

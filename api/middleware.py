@@ -1,5 +1,5 @@
-"""ASGI middleware: request body size cap (413, after refusing a second Content-Type) and per-route metrics with a
-structured access log."""
+"""ASGI middleware: request head cap (431), request body size cap (413, after refusing a second Content-Type) and
+per-route metrics with a structured access log."""
 
 from __future__ import annotations
 
@@ -17,6 +17,27 @@ TOO_LARGE = b'{"error":{"code":"payload_too_large","message":"The request body i
 TWO_CONTENT_TYPES = (
     b'{"error":{"code":"duplicate_content_type","message":"Send exactly one Content-Type header."}}'
 )
+
+
+HEAD_TOO_LARGE = b'{"error":{"code":"headers_too_large","message":"The request headers are too large."}}'
+
+
+class HeaderLimitMiddleware:
+    """Refuses requests whose headers add up to more than `max_bytes` (431). The server (h11) refuses a head it has
+    to buffer past the same cap while it is still arriving; a head that arrived whole in one read is checked here."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            size = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
+            size += sum(len(name) + len(value) + 4 for name, value in scope["headers"])
+            if size > self.max_bytes:
+                await _reply(send, 431, HEAD_TOO_LARGE)
+                return
+        await self.app(scope, receive, send)
 
 
 class _TooLarge(Exception):

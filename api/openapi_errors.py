@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, Field
 
 
@@ -57,3 +59,28 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 # database every authenticated route reaches.
 BODY = (400, 413, 422)
 DB = (503,)
+
+
+def use_error_body_for_validation(app: FastAPI) -> None:
+    """FastAPI documents its own 422 body (HTTPValidationError) on routes that did not declare one; ours is
+    ErrorResponse everywhere. Rewrite the generated document once, on first request for it."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes
+            )
+            ref = {"$ref": "#/components/schemas/ErrorResponse"}
+            for item in schema.get("paths", {}).values():
+                for operation in item.values():
+                    response = operation.get("responses", {}).get("422")
+                    if response is not None:
+                        response["description"] = DESCRIPTIONS[422]
+                        response["content"] = {"application/json": {"schema": ref}}
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components.pop("HTTPValidationError", None)
+            components.pop("ValidationError", None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to customise the document
