@@ -110,8 +110,10 @@ def _serve(settings: ApiSettings, host: str, port: int, workers: int = 1) -> Non
     import uvicorn
 
     from api.app import create_app
+    from api.logs import configure_logging
     from api.server_options import uvicorn_options
 
+    configure_logging(json_lines=settings.log_json)  # the supervising process logs too (worker start/stop)
     options = uvicorn_options(settings)
     if workers > 1:
         # Each worker process builds its own app (and judge pool) from the environment.
