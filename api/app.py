@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.db.pool import create_pool
 from api.error_rendering import UnexpectedErrorMiddleware, install_error_handlers
+from api.jobs.logs import route_queue_logs
 from api.json_guard import JsonTextMiddleware
 from api.judging import LazyJudge
 from api.logs import configure_logging
@@ -21,7 +22,7 @@ from api.openapi_errors import use_error_body_for_validation
 from api.pdf_text import ResumeParser
 from api.question_cache import QuestionCache
 from api.ratelimits import RateLimits
-from api.routers import health, internal, join, livekit_webhook, practice, runs, sessions
+from api.routers import health, internal, join, livekit_webhook, practice, runs, scorecards, sessions
 from api.run_admission import RunAdmission
 from api.run_flow import RunServices
 from api.settings import ApiSettings, get_settings
@@ -63,6 +64,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
     settings = settings or get_settings()
     judge = LazyJudge(judge_settings or get_judge_settings())
     configure_logging(json_lines=settings.log_json)
+    route_queue_logs()  # procrastinate logs job arguments; ours never do
     ratelimits = RateLimits.from_settings(settings)
 
     @asynccontextmanager
@@ -120,6 +122,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         livekit_webhook.router,
         internal.router,
         runs.router,
+        scorecards.router,
     ):
         app.include_router(router)
     mount_web(app, settings)

@@ -12,6 +12,7 @@ from api.db import events_repo, sessions_repo
 from api.deps import DbConn, InternalCaller, Questions, Settings
 from api.errors import ConflictError, NotFoundError
 from api.ids import SessionId
+from api.jobs.grading import request_grading
 from api.metrics import EVENTS
 from api.openapi_errors import BODY, DB, error_responses
 from api.question_cache import QuestionCache
@@ -155,14 +156,17 @@ async def complete_session(
 ) -> dict[str, str]:
     """Completed with the final code (idempotent). Also accepted shortly after a room_finished webhook marked the
     session abandoned (`complete_after_abandon_s`): the webhook can overtake this call, and the code is kept."""
-    status = await sessions_repo.mark_completed(
-        conn,
-        session_id,
-        final_code=body.final_code,
-        language=body.language,
-        reason=body.reason,
-        after_abandon_s=settings.complete_after_abandon_s,
-    )
+    async with conn.transaction():  # the grading job commits with the completion, or neither does
+        status = await sessions_repo.mark_completed(
+            conn,
+            session_id,
+            final_code=body.final_code,
+            language=body.language,
+            reason=body.reason,
+            after_abandon_s=settings.complete_after_abandon_s,
+        )
+        if status == "completed":
+            await request_grading(conn, session_id, trigger="session_end")
     if status is None:
         raise NotFoundError("Session not found.", code="session_not_found")
     return {"id": session_id, "status": status}

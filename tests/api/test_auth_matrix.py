@@ -62,7 +62,9 @@ ORG_ROUTES = [
     ("GET", "/v1/sessions", None),
     ("GET", "/v1/sessions/{a}", None),
     ("POST", "/v1/sessions/{a}/cancel", None),
+    ("POST", "/v1/sessions/{a}/grade", {}),
 ]
+# The scorecard reads also take a practice candidate's invite: their refusals are in test_scorecards.py.
 CANDIDATE_SESSION_ROUTES = [
     ("POST", "/v1/sessions/{a}/runs", RUN_BODY),
     ("POST", "/v1/sessions/{a}/submissions", RUN_BODY),
@@ -121,7 +123,14 @@ async def test_org_route_refuses_non_org_credentials_with_401(
 
 
 @pytest.mark.parametrize(
-    ("method", "path"), [("GET", "/v1/sessions/{a}"), ("POST", "/v1/sessions/{a}/cancel")]
+    ("method", "path"),
+    [
+        ("GET", "/v1/sessions/{a}"),
+        ("POST", "/v1/sessions/{a}/cancel"),
+        ("POST", "/v1/sessions/{a}/grade"),
+        ("GET", "/v1/sessions/{a}/scorecard"),
+        ("GET", "/v1/sessions/{a}/scorecards"),
+    ],
 )
 async def test_another_orgs_session_is_404_for_org_routes(
     world: World, db: Conn, method: str, path: str
