@@ -10,7 +10,7 @@ A failure after step 1 drops the lease on a fresh connection; if even that fails
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
@@ -23,6 +23,7 @@ from api.errors import ConflictError, NotFoundError, RateLimitedError
 from api.judging import LazyJudge, Mode, check_code_size, judge_code, redact
 from api.ratelimits import RateLimits
 from api.run_admission import PRACTICE_TENANT, RunAdmission
+from api.security import digest
 from api.session_window import require_not_over, require_running
 from api.settings import ApiSettings
 from judge.schemas import RunRequest
@@ -39,6 +40,9 @@ class RunServices:
     admission: RunAdmission
     ratelimits: RateLimits
     settings: ApiSettings
+    # Invites (by digest) with a run under way in this process: a repeat is refused before it costs a database
+    # round trip, so a flood of parallel runs on one invite cannot crowd the pool. The lease is the cross-process rule.
+    in_flight: set[bytes] = field(default_factory=set)
 
     @property
     def lease_ttl_s(self) -> float:
@@ -75,11 +79,7 @@ async def _lease_and_load(
     check_code_size(code, services.judge.settings)
     lease = await runs_repo.take_lease(conn, session["id"], caller, services.lease_ttl_s)
     if lease is None:
-        raise RateLimitedError(
-            "A run of this session is already in progress; wait for its result.",
-            code="run_in_progress",
-            retry_after=2,
-        )
+        raise _already_running()
     try:
         if rate_limited:
             await services.ratelimits.hit(
@@ -136,16 +136,38 @@ async def _drop_lease_quietly(pool: Pool, prepared: _Prepared) -> None:
         log.warning("run.lease_not_dropped", error_type=type(e).__name__)
 
 
+def _already_running() -> RateLimitedError:
+    return RateLimitedError(
+        "A run of this session is already in progress; wait for its result.",
+        code="run_in_progress",
+        retry_after=2,
+    )
+
+
 async def run_for_candidate(
     services: RunServices, *, invite: str, session_id: str, language: str, code: str, mode: Mode
 ) -> dict[str, Any]:
-    async with connection(services.pool) as conn:
-        session = own_session(await session_for_invite(conn, invite, services.settings), session_id)
-        require_running(session, services.settings)
-        prepared = await _lease_and_load(
-            conn, services, session, "candidate", language=language, code=code, mode=mode, rate_limited=True
-        )
-    return await _judge_and_store(services, prepared)
+    key = digest(invite)
+    if key in services.in_flight:
+        raise _already_running()
+    services.in_flight.add(key)
+    try:
+        async with connection(services.pool) as conn:
+            session = own_session(await session_for_invite(conn, invite, services.settings), session_id)
+            require_running(session, services.settings)
+            prepared = await _lease_and_load(
+                conn,
+                services,
+                session,
+                "candidate",
+                language=language,
+                code=code,
+                mode=mode,
+                rate_limited=True,
+            )
+        return await _judge_and_store(services, prepared)
+    finally:
+        services.in_flight.discard(key)
 
 
 async def run_for_agent(

@@ -7,12 +7,14 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import psycopg
+import structlog
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool, PoolTimeout, TooManyRequests
 
 from api.errors import ServiceUnavailableError
 
 Conn = psycopg.AsyncConnection[DictRow]
+log = structlog.get_logger(__name__)
 
 
 class DatabaseUnavailableError(ServiceUnavailableError):
@@ -60,4 +62,12 @@ async def connection(pool: Pool) -> AsyncIterator[Conn]:
         async with pool.connection() as conn:
             yield conn
     except (psycopg.OperationalError, PoolTimeout, TooManyRequests) as e:
+        stats = pool.get_stats()
+        log.warning(
+            "db.unavailable",
+            error_type=type(e).__name__,
+            pool_size=stats.get("pool_size"),
+            pool_available=stats.get("pool_available"),
+            requests_waiting=stats.get("requests_waiting"),
+        )
         raise DatabaseUnavailableError("The database is unavailable; try again shortly.") from e
