@@ -22,7 +22,17 @@ from api.openapi_errors import use_error_body_for_validation
 from api.pdf_text import ResumeParser
 from api.question_cache import QuestionCache
 from api.ratelimits import RateLimits
-from api.routers import health, internal, join, livekit_webhook, practice, runs, scorecards, sessions
+from api.routers import (
+    health,
+    internal,
+    join,
+    livekit_webhook,
+    practice,
+    runs,
+    scorecards,
+    sessions,
+    shares,
+)
 from api.run_admission import RunAdmission
 from api.run_flow import RunServices
 from api.settings import ApiSettings, get_settings
@@ -123,6 +133,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         internal.router,
         runs.router,
         scorecards.router,
+        shares.router,
     ):
         app.include_router(router)
     mount_web(app, settings)

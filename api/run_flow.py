@@ -103,7 +103,9 @@ async def _lease_and_load(
     return _Prepared(session["id"], session["question_id"], _tenant(session), caller, lease, request)
 
 
-async def _judge_and_store(services: RunServices, prepared: _Prepared) -> dict[str, Any]:
+async def _judge_and_store(
+    services: RunServices, prepared: _Prepared, event_t: float | None = None
+) -> dict[str, Any]:
     try:
         report = await judge_code(services.judge, services.admission, prepared.tenant, prepared.request)
     except BaseException:
@@ -123,6 +125,7 @@ async def _judge_and_store(services: RunServices, prepared: _Prepared) -> dict[s
                 code=prepared.request.source,
                 verdict=report.verdict.value,
                 report=body,
+                event_t=event_t,
             ),
         )
     return {**body, "submission_id": submission_id, "event_seq": seq}
@@ -171,8 +174,15 @@ async def run_for_candidate(
 
 
 async def run_for_agent(
-    services: RunServices, *, session_id: str, language: str, code: str, mode: Mode
+    services: RunServices,
+    *,
+    session_id: str,
+    language: str,
+    code: str,
+    mode: Mode,
+    event_t: float | None = None,
 ) -> dict[str, Any]:
+    """`event_t`: the session time of the agent's request, so the run's event sorts with the moment that caused it."""
     async with connection(services.pool) as conn:
         session = await sessions_repo.get_session(conn, session_id)
         if session is None:
@@ -183,4 +193,4 @@ async def run_for_agent(
         prepared = await _lease_and_load(
             conn, services, session, "agent", language=language, code=code, mode=mode, rate_limited=False
         )
-    return await _judge_and_store(services, prepared)
+    return await _judge_and_store(services, prepared, event_t)

@@ -52,6 +52,7 @@ class FinishedRun:
     code: str
     verdict: str
     report: dict[str, Any]  # redacted: hidden tests carry only HIDDEN_FIELDS
+    event_t: float | None = None  # session time of the event; None: the server's clock at storage
 
 
 async def store_run(conn: Conn, run: FinishedRun) -> tuple[str, int | None]:
@@ -76,6 +77,7 @@ async def store_run(conn: Conn, run: FinishedRun) -> tuple[str, int | None]:
                 events_repo.EventIn(
                     idempotency_key=f"api:{run.mode}:{submission_id}",
                     type="test_run" if run.mode == "run" else "submission",
+                    t=run.event_t,
                     payload={
                         "submission_id": submission_id,
                         "by": run.caller,

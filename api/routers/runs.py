@@ -34,6 +34,9 @@ class RunBody(BaseModel):
 
 class InternalRunBody(RunBody):
     mode: Mode = "run"
+    # The session time (s) of the agent's request: the resulting event sorts with the moment that caused it,
+    # not with the wall clock of the API when the judge finished.
+    t: float | None = Field(default=None, ge=0, le=24 * 3600)
 
 
 def _services(request: Request) -> RunServices:
@@ -78,5 +81,10 @@ async def create_internal_run(
 ) -> dict[str, Any]:
     """The agent's `run_tests` (mode `run`) or a submission on the candidate's behalf (mode `submit`)."""
     return await run_for_agent(
-        _services(request), session_id=session_id, language=body.language, code=body.code, mode=body.mode
+        _services(request),
+        session_id=session_id,
+        language=body.language,
+        code=body.code,
+        mode=body.mode,
+        event_t=body.t,
     )
