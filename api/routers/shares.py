@@ -48,7 +48,7 @@ class ShareLinkPage(BaseModel):
 
 @router.post("/{session_id}/share", status_code=201, response_model=ShareCreated)
 async def create_share_link(
-    session_id: str,
+    session_id: SessionId,
     org: OrgCaller,
     conn: DbConn,
     settings: Settings,

@@ -341,7 +341,8 @@ async def test_wrong_callers_of_a_started_session_are_refused_before_any_run_gat
 
 
 @pytest.mark.parametrize(
-    ("method", "path", "body"), [*ORG_ROUTES[2:], *CANDIDATE_SESSION_ROUTES, *INTERNAL_ROUTES[:5]]
+    ("method", "path", "body"),
+    [r for r in [*ORG_ROUTES, *CANDIDATE_SESSION_ROUTES, *INTERNAL_ROUTES] if "{a}" in r[1]],
 )
 async def test_malformed_session_id_is_404_for_every_caller_even_without_credentials(
     world: World, method: str, path: str, body: Any
