@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.db.pool import create_pool
 from api.error_rendering import UnexpectedErrorMiddleware, install_error_handlers
+from api.integrations import ashby, greenhouse
 from api.jobs.logs import route_queue_logs
 from api.json_guard import JsonTextMiddleware
 from api.judging import LazyJudge
@@ -24,6 +25,7 @@ from api.question_cache import QuestionCache
 from api.ratelimits import RateLimits
 from api.routers import (
     health,
+    integration_keys,
     internal,
     join,
     livekit_webhook,
@@ -32,6 +34,7 @@ from api.routers import (
     scorecards,
     sessions,
     shares,
+    webhook_endpoints,
 )
 from api.run_admission import RunAdmission
 from api.run_flow import RunServices
@@ -134,6 +137,10 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         runs.router,
         scorecards.router,
         shares.router,
+        webhook_endpoints.router,
+        integration_keys.router,
+        greenhouse.router,
+        ashby.router,
     ):
         app.include_router(router)
     mount_web(app, settings)
