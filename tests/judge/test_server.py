@@ -321,3 +321,22 @@ def test_a_service_anyone_could_use_refuses_to_start(tmp_path: Path) -> None:
     assert service.proc.wait(timeout=120) == 1
     assert "SHADOWS_JUDGE_REMOTE_TOKEN" in service.tail()
     assert service.events("judge.serve.listening") == []
+
+
+async def test_sigterm_lets_the_runs_in_flight_finish(tmp_path: Path) -> None:
+    service = judge_service.start(tmp_path, "draining")
+    run_id = _run_id()
+    try:
+        async with httpx.AsyncClient(base_url=service.url, timeout=60, headers=auth()) as client:
+            pending = asyncio.create_task(client.post("/v1/runs", json=envelope(run_id, _sleeper(1.5))))
+            await _until(lambda: service.run_ids("judge.run.started")[run_id] == 1)
+            service.proc.send_signal(signal.SIGTERM)
+            answer = await pending
+            assert answer.status_code == 200 and answer.json()["report"]["verdict"] == "accepted"
+        async with httpx.AsyncClient(base_url=service.url, timeout=60) as fresh:
+            with pytest.raises(httpx.ConnectError):  # no new connection while it drains, then it is gone
+                await fresh.get("/readyz")
+        assert service.proc.wait(timeout=60) in (0, -signal.SIGTERM)
+        assert service.run_ids("judge.run.finished")[run_id] == 1
+    finally:
+        service.kill()
