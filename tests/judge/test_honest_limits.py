@@ -299,7 +299,9 @@ def work(a, n):
 
 
 @pytest.mark.parametrize("language", ["cpp", "python"])
-def test_cpu_of_every_thread_and_child_process_counts_against_the_time_limit(sandbox, judge_settings, language):
+def test_cpu_of_every_thread_and_child_process_counts_against_the_time_limit(
+    sandbox, judge_settings, language
+):
     # Four helpers burn 1.2 s of CPU in about 0.6 s on two cores: over a 1 s limit by CPU time alone.
     limits = RunLimits(time_limit_s=1.0, compile_s=30)
     tests = [Case(id="one", args=[0, 1], expected=0), Case(id="four", args=[1, 4], expected=1)]
