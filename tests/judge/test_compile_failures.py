@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from judge.bank import load_question
 from judge.runner import _compile_failure
 from judge.sandbox import SandboxResult
@@ -59,9 +61,33 @@ def test_a_compiler_that_dies_silently_is_a_compile_error_naming_how() -> None:
     assert "signal 25" in report.compile_output
 
 
+@pytest.mark.sandbox
 def test_a_compiler_the_sandbox_could_not_start_is_ours(sandbox, judge_settings) -> None:
     from judge.runner import run_request
 
     broken = judge_settings.model_copy(update={"cxx_bin": "/nonexistent/g++"})
     report = run_request(_request(), sandbox, broken)
     assert report.verdict == Verdict.INTERNAL_ERROR
+
+
+@pytest.mark.sandbox
+def test_a_compiled_program_that_is_missing_when_its_process_starts_is_a_runtime_error(
+    judge_settings,
+) -> None:
+    # The candidate cannot delete it (the run sees it read-only), but were it gone, running it fails the code,
+    # never the judge: the runner checks for it before every start instead of reading bwrap's complaint.
+    from judge.runner import run_request
+    from judge.sandbox import Sandbox
+
+    class LosesTheBinary(Sandbox):
+        def run(self, argv, **kw):  # type: ignore[no-untyped-def]
+            result = super().run(argv, **kw)
+            (kw["scratch"] / "prog").unlink(missing_ok=True)
+            return result
+
+    box = LosesTheBinary(judge_settings)
+    box.self_check()
+    report = run_request(_request(), box, judge_settings)
+    box.close()
+    assert report.verdict == Verdict.RUNTIME_ERROR
+    assert {t.verdict for t in report.tests} == {Verdict.RUNTIME_ERROR}
