@@ -14,6 +14,7 @@ from api.db import events_repo, questions_repo
 from api.db.pool import Conn
 from api.errors import PayloadTooLargeError, ServiceUnavailableError, UnprocessableError
 from api.metrics import JUDGE_RUNS
+from judge.bank import TestCase
 from judge.errors import CodeTooLargeError, JudgeBusyError, JudgeError, UnsupportedLanguageError
 from judge.schemas import RunReport, RunRequest
 from judge.service import Judge
@@ -78,9 +79,11 @@ async def run_code(
     code: str,
     mode: Mode,
     by: Literal["candidate", "agent"],
+    tests: list[TestCase] | None = None,
 ) -> dict[str, Any]:
     """Judge `code` for this session's question, store it in `submissions`, append a `test_run`/`submission` event,
-    and return the redacted report with the submission id and event seq."""
+    and return the redacted report with the submission id and event seq. `tests` (custom input, mode `run`)
+    replace the question's tests; the report and the event are marked `custom`."""
     if len(code.encode("utf-8")) > judge.settings.max_code_bytes:
         raise PayloadTooLargeError(
             f"Code is larger than {judge.settings.max_code_bytes} bytes.", code="code_too_large"
@@ -90,7 +93,7 @@ async def run_code(
         language=language,  # type: ignore[arg-type]  # validated by the route's Literal
         source=code,
         signature=question["signature"],
-        tests=question["tests"],
+        tests=tests if tests is not None else question["tests"],
         compare=question["compare"],
         mode=mode,
     )
@@ -104,6 +107,8 @@ async def run_code(
         raise PayloadTooLargeError("Code is too large.", code="code_too_large") from e
     JUDGE_RUNS.labels(language=language, mode=mode, verdict=report.verdict.value).inc()
     body = redact(report)
+    if tests is not None:
+        body["custom"] = True
     async with conn.transaction():
         cur = await conn.execute(
             """
@@ -133,6 +138,7 @@ async def run_code(
                         "total": body["total"],
                         "tests": [{k: t.get(k) for k in HIDDEN_FIELDS} for t in body["tests"]],
                         "timings": body["timings"],
+                        **({"custom": True} if tests is not None else {}),
                     },
                 )
             ],

@@ -51,6 +51,13 @@ class ApiSettings(BaseSettings):
     practice_enabled: bool = False
     practice_rate_limit: str = "5/hour"
 
+    # The candidate page: how long it waits for the interviewer before saying so and asking for one redispatch,
+    # how many redispatches one session may ask for, and the bounds on the integrity observations it reports.
+    agent_join_timeout_s: int = Field(default=20, ge=3, le=300)
+    agent_redispatch_limit: int = Field(default=2, ge=0, le=10)
+    integrity_rate_limit: str = "60/minute"
+    integrity_max_events: int = Field(default=500, ge=10, le=10_000)
+
     questions_dir: Path = REPO_ROOT / "questions"
     web_dir: Path = REPO_ROOT / "web" / "dist"
     log_json: bool = True

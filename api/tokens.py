@@ -8,6 +8,7 @@ from typing import Any
 
 from livekit import api as lk
 
+from api.scheduling import allowed_minutes
 from api.settings import ApiSettings
 
 
@@ -18,7 +19,7 @@ def candidate_identity(session_id: str) -> str:
 def token_ttl(session: dict[str, Any], settings: ApiSettings, now: datetime | None = None) -> timedelta:
     """No longer than the session's duration plus a short grace; once started, only what is left of it."""
     now = now or datetime.now(UTC)
-    full = timedelta(minutes=session["duration_minutes"] + settings.token_grace_minutes)
+    full = timedelta(minutes=allowed_minutes(session) + settings.token_grace_minutes)
     started = session.get("started_at")
     if started is not None:
         remaining: timedelta = started + full - now

@@ -47,8 +47,8 @@ def _assert_room_token(claims: dict[str, Any], server: ApiServer, session: dict[
     assert json.loads(room["agents"][0]["metadata"]) == {"session_id": sid}
 
 
-async def test_join_returns_connection_details_session_and_public_question(api_server: ApiServer) -> None:
-    s = await api_server.create_session(duration_minutes=30)
+async def test_join_returns_connection_details_and_the_question_only_once_started(api_server: ApiServer) -> None:
+    s = await api_server.create_session(duration_minutes=30, languages=["python", "cpp"])
 
     r = await api_server.client.post("/v1/join", json={"invite": s["invite"]})
 
@@ -61,8 +61,16 @@ async def test_join_returns_connection_details_session_and_public_question(api_s
     assert body["session"]["id"] == s["id"]
     assert body["session"]["status"] == "scheduled"
     assert body["session"]["duration_minutes"] == 30
+    assert body["question"] is None, "nothing of the problem before the interview starts"
+    assert s["question_id"] not in r.text
+
+    started = await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
+    )
+    assert started.status_code == 200
+    body = (await api_server.client.post("/v1/join", json={"invite": s["invite"]})).json()
     assert body["question"]["id"] == s["question_id"]
-    assert set(body["question"]["starter_code"]) == {"python", "javascript", "java", "cpp"}
+    assert set(body["question"]["starter_code"]) == {"python", "cpp"}, "only the session's languages"
     assert body["question"]["visible_tests"]
     assert body["question"]["hidden_test_count"] > 0
     assert "hints" not in body["question"] and "rubric" not in body["question"]
@@ -221,6 +229,8 @@ async def test_join_sees_a_reimported_statement_at_once(api_server: ApiServer, d
     cur = await db.execute("select id from questions where slug = 'two-sum'")
     qid = str((await cur.fetchone())["id"])
     s = await api_server.create_session(question_id=qid)
+    r = await api_server.client.post(f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers())
+    assert r.status_code == 200
     first = (await api_server.client.post("/v1/join", json={"invite": s["invite"]})).json()
     assert "Two Sum" in first["question"]["title"]
 

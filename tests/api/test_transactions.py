@@ -97,11 +97,11 @@ async def test_event_batch_whose_third_event_violates_a_constraint_stores_none_o
     batch = [
         events_repo.EventIn("one", "transcript", {"text": "a"}),
         events_repo.EventIn("two", "transcript", {"text": "b"}),
-        events_repo.EventIn("three", "not-a-type", {"text": "c"}),  # session_events type check
+        events_repo.EventIn("three", "not-a-type", {"text": "c"}),  # session_event_types foreign key
         events_repo.EventIn("four", "transcript", {"text": "d"}),
     ]
 
-    with pytest.raises(psycopg.errors.CheckViolation):
+    with pytest.raises(psycopg.errors.ForeignKeyViolation):
         await events_repo.append_events(db, sid, batch)
 
     cur = await db.execute(
