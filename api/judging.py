@@ -10,6 +10,7 @@ from typing import Any, Literal
 import structlog
 from psycopg.types.json import Jsonb
 
+from api.custom_input import custom_report
 from api.db import events_repo, questions_repo
 from api.db.pool import Conn
 from api.errors import PayloadTooLargeError, ServiceUnavailableError, UnprocessableError
@@ -105,6 +106,8 @@ async def run_code(
         raise UnprocessableError("Unsupported language.", code="unsupported_language") from e
     except CodeTooLargeError as e:
         raise PayloadTooLargeError("Code is too large.", code="code_too_large") from e
+    if tests is not None:
+        report = custom_report(report)
     JUDGE_RUNS.labels(language=language, mode=mode, verdict=report.verdict.value).inc()
     body = redact(report)
     if tests is not None:

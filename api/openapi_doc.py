@@ -25,7 +25,9 @@ ASSETS_URL = "/docs-assets"
 # complete: every code raised under api/ must be listed here).
 ERROR_CODES: dict[str, tuple[int, str]] = {
     "bad_request": (400, "The request could not be read."),
+    "http_error": (400, "The request could not be parsed (for example JSON nested too deeply)."),
     "invalid_cursor": (400, "The pagination cursor is not one the API issued."),
+    "unauthorized": (401, "Not authenticated."),
     "missing_credentials": (401, "No `Authorization: Bearer …` header."),
     "invalid_credentials": (401, "The bearer token is malformed or too long."),
     "invalid_api_key": (401, "The API key is unknown or revoked."),
@@ -56,6 +58,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "code_too_large": (413, "The code is larger than the judge accepts."),
     "unprocessable": (422, "The request is well-formed but cannot be done."),
     "validation_error": (422, "A field is missing or invalid; `fields` lists each problem."),
+    "invalid_resume": (422, "The résumé is not a readable PDF."),
     "unsupported_media_type": (422, "Send application/json (or multipart/form-data where documented)."),
     "unsupported_language": (422, "The language is not one this session or the judge uses."),
     "question_not_found": (422, "No question with that id."),
@@ -65,6 +68,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "rate_limited": (429, "Too many requests; wait and retry."),
     "redispatch_limit": (429, "The interviewer was already called again for this session."),
     "internal_error": (500, "We failed; not the caller's fault."),
+    "embedded_postgres": (500, "`shadows dev` could not start its local PostgreSQL (never in production)."),
     "service_unavailable": (503, "A dependency is down; retry (`Retry-After`)."),
     "database_unavailable": (503, "The database is unreachable; retry."),
     "not_ready": (503, "Readiness: the database is unreachable."),

@@ -47,7 +47,9 @@ def _assert_room_token(claims: dict[str, Any], server: ApiServer, session: dict[
     assert json.loads(room["agents"][0]["metadata"]) == {"session_id": sid}
 
 
-async def test_join_returns_connection_details_and_the_question_only_once_started(api_server: ApiServer) -> None:
+async def test_join_returns_connection_details_and_the_question_only_once_started(
+    api_server: ApiServer,
+) -> None:
     s = await api_server.create_session(duration_minutes=30, languages=["python", "cpp"])
 
     r = await api_server.client.post("/v1/join", json={"invite": s["invite"]})
@@ -229,7 +231,9 @@ async def test_join_sees_a_reimported_statement_at_once(api_server: ApiServer, d
     cur = await db.execute("select id from questions where slug = 'two-sum'")
     qid = str((await cur.fetchone())["id"])
     s = await api_server.create_session(question_id=qid)
-    r = await api_server.client.post(f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers())
+    r = await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
+    )
     assert r.status_code == 200
     first = (await api_server.client.post("/v1/join", json={"invite": s["invite"]})).json()
     assert "Two Sum" in first["question"]["title"]
