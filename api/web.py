@@ -3,6 +3,7 @@ allowed origins), their assets, and the security headers both carry."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,6 +19,7 @@ from api.settings import ApiSettings
 
 log = structlog.get_logger(__name__)
 
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # and at most 48 characters (the column check)
 PERMISSIONS_POLICY = (
     "microphone=(self), autoplay=(self), camera=(), geolocation=(), payment=(), usb=(), "
     "display-capture=(), clipboard-read=(), interest-cohort=()"
@@ -103,7 +105,7 @@ def mount_web(app: FastAPI, settings: ApiSettings) -> None:
     @app.api_route("/embed/{org_slug}", methods=["GET", "HEAD"], include_in_schema=False)
     async def embed_page(org_slug: str, request: Request) -> Response:
         org = None
-        if len(org_slug) <= 48:
+        if len(org_slug) <= 48 and SLUG.fullmatch(org_slug):
             async with connection(request.app.state.pool) as conn:
                 org = await orgs_repo.get_org_by_slug(conn, org_slug)
         if org is None:

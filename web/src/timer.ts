@@ -21,7 +21,11 @@ export interface ClockReading {
 export function readClock(session: Pick<SessionView, "ends_at" | "duration_minutes">, now: number): ClockReading {
   if (!session.ends_at) {
     const text = formatClock(session.duration_minutes * 60_000);
-    return { text, state: "waiting", label: `${session.duration_minutes} minutes; the clock starts with the interview` };
+    return {
+      text,
+      state: "waiting",
+      label: `${session.duration_minutes} minutes; the clock starts with the interview`,
+    };
   }
   const left = Date.parse(session.ends_at) - now;
   if (left <= 0) return { text: "0:00", state: "over", label: "Time is up" };
