@@ -274,7 +274,9 @@ export class CallController {
         void this.pushSnapshot(true);
       })
       .on(RoomEvent.Disconnected, (reason?: DisconnectReason) => {
-        if (this.room !== room || this.leaving) return;
+        // A failed connect() reports itself (start's catch); only a call that was up is dropped.
+        const wasUp = this.statusValue === "connected" || this.statusValue === "reconnecting";
+        if (this.room !== room || this.leaving || !wasUp) return;
         this.scheduler.cancel();
         this.listener.agentState("absent");
         if (reason === DisconnectReason.ROOM_DELETED || reason === DisconnectReason.PARTICIPANT_REMOVED) {

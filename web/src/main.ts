@@ -104,8 +104,7 @@ function enterInterview(api: ApiClient, joined: JoinResponse, opts: EnterOptions
   showScreen("app");
   byId("topbar-call").hidden = false;
   renderProblem(question);
-  const clock = new InterviewClock(session, byId("clock"));
-  clock.start();
+  clock.setSession(session); // counts down from started_at + duration + extra time
 
   let call: CallController | null = null; // created when the call is first needed
   const workspace = new Workspace(api, joined, () => void call?.pushSnapshot(true));
@@ -261,6 +260,7 @@ async function open(api: ApiClient, invite: string): Promise<void> {
     return;
   }
   renderBrand(joined);
+  clock.setSession(joined.session);
   bindAccommodation(api, joined.session.id);
   setOwnTabLink(invite);
   if (joined.session.status === "in_progress" && joined.question) {
@@ -276,8 +276,10 @@ async function open(api: ApiClient, invite: string): Promise<void> {
   deviceFlow(api, joined);
 }
 
+const clock = new InterviewClock({ ends_at: null, duration_minutes: 0 }, byId("clock"));
 document.documentElement.dataset.theme = effectiveTheme();
 if (embeddedSlug(window.location.pathname) !== null) document.body.classList.add("embedded");
 const invite = takeInvite();
+clock.start();
 if (invite) void open(new ApiClient(invite), invite);
 else showNotice(NO_INVITE);
