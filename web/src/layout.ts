@@ -62,6 +62,13 @@ export class Layout {
       this.onResize(window.innerWidth < SMALL_PX);
       this.show(this.active);
     };
+    // The tab strip sticks just under the top bar, whose height grows when it wraps on narrow screens.
+    const topbar = document.querySelector<HTMLElement>(".topbar");
+    if (topbar && "ResizeObserver" in window) {
+      new ResizeObserver(() =>
+        document.documentElement.style.setProperty("--topbar-height", `${topbar.offsetHeight}px`),
+      ).observe(topbar);
+    }
     this.wideQuery.addEventListener("change", update);
     window.addEventListener("resize", update);
     update();
