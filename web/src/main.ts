@@ -160,7 +160,14 @@ function enterInterview(api: ApiClient, joined: JoinResponse, opts: EnterOptions
   const panel = new CallPanel({
     onEvent,
     onAgentPresent: () => undefined,
-    onAgentState: (state) => watch.agent(state !== "absent"),
+    onAgentState: (state) => {
+      const waited = watch.state === "late" || watch.state === "gave_up";
+      watch.agent(state !== "absent");
+      if (state !== "absent" && waited) {
+        panel.say("The interviewer has joined.");
+        byId("call-text-only").hidden = true;
+      }
+    },
     onStatus: (status: CallStatus) => {
       inCall = status === "connected" || status === "reconnecting";
       if (status === "connected") watch.connected(call?.agentPresent ?? false);
@@ -193,8 +200,9 @@ function enterInterview(api: ApiClient, joined: JoinResponse, opts: EnterOptions
   workspace.editor.onChange(() => call?.editorChanged());
   byId("call-text-only").addEventListener("click", () => {
     byId("call-text-only").hidden = true;
-    void call?.leave();
-    panel.say("You are continuing without voice. Write, run and submit your code as usual; the clock keeps running.");
+    void (call?.leave() ?? Promise.resolve()).then(() =>
+      panel.say("You are continuing without voice. Write, run and submit your code as usual; the clock keeps running."),
+    );
   });
 
   if (opts.voice && opts.fresh) {
