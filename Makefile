@@ -1,6 +1,9 @@
 # One command each: run the system, run the tests, run the checks.
 .PHONY: setup dev test check bench
 
+# pytest-xdist workers for `make test` (each runs its own PostgreSQL cluster and judge pool).
+TEST_WORKERS ?= 3
+
 setup:
 	@bash scripts/setup.sh
 
@@ -9,7 +12,7 @@ dev: setup
 	.venv/bin/shadows dev
 
 test: setup
-	.venv/bin/python -m pytest
+	.venv/bin/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 check: setup
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy && bash scripts/build-web.sh check

@@ -15,6 +15,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from api.db.pool import create_pool
 from api.errors import ApiError
+from api.jobs.logs import route_queue_logs
 from api.judging import LazyJudge
 from api.logs import configure_logging
 from api.middleware import BodyLimitMiddleware, MetricsMiddleware
@@ -33,7 +34,9 @@ from api.routers import (
     practice,
     questions,
     runs,
+    scorecards,
     sessions,
+    shares,
 )
 from api.settings import ApiSettings, get_settings
 from api.web import mount_web
@@ -87,6 +90,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
     settings = settings or get_settings()
     judge = LazyJudge(judge_settings or get_judge_settings())
     configure_logging(json_lines=settings.log_json)
+    route_queue_logs()  # procrastinate logs job arguments; ours never do
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -140,6 +144,8 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         integrity.router,
         organizations.router,
         questions.router,
+        scorecards.router,
+        shares.router,
     ):
         app.include_router(router)
     install_docs(app)

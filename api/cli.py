@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import psycopg
 import typer
@@ -105,6 +106,80 @@ def orgs_create(name: Annotated[str, typer.Option("--name", help="Organisation n
     typer.echo(key)
 
 
+@app.command("worker")
+def worker() -> None:
+    """Run background jobs (grading, webhooks, retention) until SIGTERM. No arguments: it reads the API's
+    environment, plus SHADOWS_WORKER_* (concurrency, shutdown grace, heartbeat)."""
+    from api.jobs.settings import get_worker_settings
+    from api.jobs.worker import WorkerStartError, run_worker
+
+    settings = get_settings()
+    settings = settings.model_copy(update={"database_url": database_url(settings)})
+    try:
+        asyncio.run(run_worker(settings, get_worker_settings()))
+    except WorkerStartError as e:
+        raise _fail(f"error: {e}") from e
+
+
+async def _regrade(
+    url: str, session_id: str, wait: bool, timeout_s: float
+) -> tuple[int, dict[str, Any] | None]:
+    from api.db import scorecards_repo
+    from api.db.pool import connection, create_pool
+    from api.jobs.grading import request_regrade
+
+    pool = create_pool(url, min_size=1, max_size=1)
+    await pool.open()
+    try:
+        async with connection(pool) as conn:
+            version = await request_regrade(conn, session_id, organization_id=None)
+        typer.echo(f"session {session_id}: version {version} queued for grading")
+        if not wait:
+            return version, None
+        deadline = time.monotonic() + timeout_s
+        while True:
+            async with connection(pool) as conn:
+                row = await scorecards_repo.get_version(conn, session_id, version)
+            if row is None or row["status"] != "pending" or time.monotonic() >= deadline:
+                return version, row
+            await asyncio.sleep(0.5)
+    finally:
+        await pool.close()
+
+
+@app.command("grade")
+def grade(
+    session_id: Annotated[str, typer.Argument(help="The session to grade again")],
+    wait: Annotated[
+        bool, typer.Option("--wait", help="Wait until the new version is ready or failed")
+    ] = False,
+    timeout: Annotated[float, typer.Option(min=1, help="With --wait: give up after this many seconds")] = 900,
+) -> None:
+    """Re-grade a completed or abandoned session: a new scorecard version; earlier versions are kept. With --wait,
+    exit 0 once it is ready or failed (2 if it is still pending at the timeout: is `shadows worker` running?)."""
+    from api.errors import ApiError
+
+    try:
+        version, row = asyncio.run(_regrade(database_url(get_settings()), session_id, wait, timeout))
+    except ApiError as e:
+        raise _fail(f"error: {e.message}") from e
+    if not wait:
+        return
+    if row is None:
+        raise _fail(f"error: version {version} disappeared (was the session deleted?)")
+    if row["status"] == "pending":
+        typer.secho(
+            f"version {version} is still pending after {timeout:g}s; is `shadows worker` running?",
+            fg=typer.colors.YELLOW,
+            err=True,
+        )
+        raise typer.Exit(code=2)
+    detail = (
+        f"recommendation {row['recommendation']}" if row["status"] == "ready" else f"reason {row['reason']}"
+    )
+    typer.echo(f"version {version}: {row['status']} ({detail})")
+
+
 def _serve(settings: ApiSettings, host: str, port: int, workers: int = 1) -> None:
     # Imported here so that `shadows --help` and the database commands start quickly.
     import uvicorn
@@ -144,8 +219,9 @@ def api(
 
 @app.command("dev")
 def dev() -> None:
-    """Local development: embedded Postgres (unless DATABASE_URL is set), migrations, the question bank, the API."""
-    from api.devcheck import report_dependencies, start_agent_worker
+    """Local development: embedded Postgres (unless DATABASE_URL is set), migrations, the question bank, the API
+    and a job worker (and the agent worker when LiveKit and its keys are there)."""
+    from api.devcheck import report_dependencies, start_agent_worker, start_job_worker, stop_job_worker
 
     settings = get_settings()
     url = database_url(settings)
@@ -158,12 +234,14 @@ def dev() -> None:
     typer.echo(f"question bank loaded ({n} questions)")
     livekit_ok = report_dependencies(settings)
     worker = start_agent_worker(settings) if livekit_ok else None
+    jobs = start_job_worker(url)
     typer.echo(f"API on http://{settings.host}:{settings.port}  (OpenAPI at /docs; join links at /join)")
     try:
         _serve(
             settings.model_copy(update={"database_url": url, "log_json": False}), settings.host, settings.port
         )
     finally:
+        stop_job_worker(jobs)
         if worker is not None:
             worker.terminate()
             worker.wait(timeout=30)

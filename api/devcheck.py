@@ -60,3 +60,29 @@ def start_agent_worker(settings: ApiSettings) -> subprocess.Popen[bytes] | None:
         [sys.executable, "-m", "agent", "start"],
         env=child_env(SHADOWS_AGENT_API_TOKEN=token, SHADOWS_AGENT_API_URL=agent.api_url),
     )
+
+
+def start_job_worker(database_url: str) -> subprocess.Popen[bytes]:
+    """`shadows worker` beside the API, on the same database. In its own session, so that Ctrl-C at the terminal
+    reaches only `dev`, which then stops it with one SIGTERM (a second signal would not hurry it anyway)."""
+    typer.echo("job worker starting (grading, webhooks)")
+    return subprocess.Popen(  # our own interpreter and module
+        [sys.executable, "-m", "api", "worker"],
+        env=child_env(DATABASE_URL=database_url, SHADOWS_API_LOG_JSON="false"),
+        start_new_session=True,
+    )
+
+
+def stop_job_worker(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then wait out its shutdown grace (running jobs finish or go back to the queue)."""
+    from api.jobs.settings import get_worker_settings
+
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=get_worker_settings().shutdown_grace_s + 15)
+    except subprocess.TimeoutExpired:
+        typer.secho("job worker did not stop in time; killing it (its jobs will be retried)", err=True)
+        proc.kill()
+        proc.wait()

@@ -5,7 +5,7 @@ ApiError (500 internal)
 ├── UnauthorizedError (401)
 ├── ForbiddenError (403)
 ├── NotFoundError (404)
-├── ConflictError (409)          e.g. session_finished, session_cancelled
+├── ConflictError (409)          e.g. session_finished, session_cancelled, session_not_finished, grading_pending
 ├── GoneError (410)              e.g. invite_expired
 ├── PayloadTooLargeError (413)
 ├── UnprocessableError (422)     e.g. unsupported_language, no_matching_question

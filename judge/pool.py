@@ -1,9 +1,10 @@
 """JudgePool: a bounded set of single-threaded worker processes that run judge jobs, with a bounded queue.
 
 Each worker is `python -m judge.pool --worker SLOT`: a subreaper that runs one job at a time and reaps every
-orphan around it. The pool talks to it with JSON lines (requests on its stdin, replies on a dedicated fd).
-Cancelling the awaiting caller kills the worker (and with it, via --die-with-parent, its sandbox) and a fresh
-worker takes the slot. A worker that crashes or overruns `job_timeout_s` is replaced the same way.
+orphan around it. Its sandbox leases a uid of its own (judge.uids), so no two workers on the host share one.
+The pool talks to it with JSON lines (requests on its stdin, replies on a dedicated fd). Cancelling the awaiting
+caller kills the worker (and with it, via --die-with-parent, its sandbox) and a fresh worker takes the slot.
+A worker that crashes or overruns `job_timeout_s` is replaced the same way.
 """
 
 from __future__ import annotations
@@ -371,7 +372,6 @@ def worker_main(slot: int, preload: list[str]) -> None:
     os.dup2(2, 1)
     from judge import sandbox
 
-    sandbox.set_worker_slot(slot)
     for path in preload:  # import job modules now, so the first job does not pay for it
         try:
             _resolve(path)
@@ -379,7 +379,7 @@ def worker_main(slot: int, preload: list[str]) -> None:
             log.exception("cannot preload judge job %s", path)
     hello: dict[str, Any] = {"ready": True, "slot": slot, "pid": os.getpid()}
     try:
-        sandbox.worker_sandbox()
+        hello["uid"] = sandbox.worker_sandbox().uid
     except SandboxUnavailableError as exc:
         hello["sandbox_error"] = str(exc)
     reply_out.write(json.dumps(hello).encode() + b"\n")

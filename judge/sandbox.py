@@ -24,6 +24,7 @@ from judge.processes import count_processes, enable_subreaper, reap_bwrap_zombie
 from judge.scratch import scratch_space
 from judge.seccomp import build_filter
 from judge.settings import JudgeSettings, get_settings
+from judge.uids import lease_uid
 
 log = logging.getLogger(__name__)
 
@@ -35,13 +36,6 @@ _DEFAULT_RO_BINDS = ("/etc/alternatives", "/etc/ld.so.cache")
 # The environment bwrap itself runs with: the namespace's pid 1 is bwrap, so /proc/1/environ shows this.
 _BWRAP_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
 _DEV_SHM_MB = 8
-_worker_slot = 0
-
-
-def set_worker_slot(slot: int) -> None:
-    """Record this process's pool slot; each slot runs code as its own uid (separate NPROC counts)."""
-    global _worker_slot
-    _worker_slot = slot
 
 
 @dataclass(frozen=True)
@@ -147,9 +141,17 @@ class Sandbox:
         self._cgroups = detect_parents() if self._is_root else CgroupParents(None, None)
         if self._cgroups.available:
             sweep_stale(self._cgroups)
-        self.uid = settings.sandbox_uid + _worker_slot if self._is_root else os.getuid()
+        # Root: a uid of our own from the configured range, held under a host-wide lock for this Sandbox's
+        # lifetime (no other judge process on the host runs code as it). Otherwise: our own uid.
+        self._lease = lease_uid(settings.sandbox_uid, settings.sandbox_uid_count) if self._is_root else None
+        self.uid = self._lease.uid if self._lease is not None else os.getuid()
         self.gid = settings.sandbox_gid if self._is_root else os.getgid()
         enable_subreaper()
+
+    def close(self) -> None:
+        """Give the sandbox uid back (also happens when this object is garbage-collected or the process ends)."""
+        if self._lease is not None:
+            self._lease.release()
 
     @property
     def cgroups_available(self) -> bool:

@@ -42,9 +42,11 @@ class JudgeSettings(BaseSettings):
     # Per-process tmpfs holding run scratch dirs (root only; 0 = use the temp dir on disk).
     scratch_tmpfs_mb: int = 512
 
-    # When the judge runs as root, pool slot N runs code as uid `sandbox_uid + N` (its own RLIMIT_NPROC count)
-    # and gid `sandbox_gid`. The uids need no passwd entry.
+    # When the judge runs as root, every sandbox (one per pool worker) leases its own uid from
+    # [sandbox_uid, sandbox_uid + sandbox_uid_count) under a host-wide lock, so no two judge processes on one host
+    # share a uid (nor its RLIMIT_NPROC count). Code runs with gid `sandbox_gid`. The uids need no passwd entry.
     sandbox_uid: int = 61000
+    sandbox_uid_count: int = 1000
     sandbox_gid: int = 65534
 
     judge0_url: str | None = None

@@ -1,13 +1,19 @@
-"""Shared fixtures: a real PostgreSQL server, a fresh migrated database per test, and the real API over HTTP."""
+"""Shared fixtures: a real PostgreSQL server, a fresh migrated database per test, the real API over HTTP, and real
+`shadows worker` processes on the test's database."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import secrets
+import signal
 import socket
+import subprocess
+import sys
 import tempfile
-from collections.abc import AsyncIterator, Iterator
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +35,8 @@ from api.settings import ApiSettings
 from judge.bank import load_bank
 
 ROOT = Path(__file__).resolve().parents[1]
-TEMPLATE_DB = "shadows_template"
+# One template per pytest-xdist worker: workers share a server when DATABASE_URL is set.
+TEMPLATE_DB = "shadows_template_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
 LIVEKIT_KEY = "test-livekit-key"
 LIVEKIT_SECRET = "test-livekit-secret-" + "x" * 40
 DB_FIXTURES = {"pg_admin_url", "template_db", "db_url", "db", "api_settings", "api_server"}
@@ -189,3 +196,110 @@ async def api_server(api_settings: ApiSettings) -> AsyncIterator[ApiServer]:
         finally:
             server.should_exit = True
             await task
+
+
+# --- the job worker ----------------------------------------------------------------------------------------------
+
+# Fast failure detection for tests: heartbeats every 0.5 s, a worker silent for 2 s is dead, checked every second.
+WORKER_TEST_ENV = {
+    "SHADOWS_API_ENVIRONMENT": "test",
+    "SHADOWS_API_LOG_JSON": "true",
+    "SHADOWS_API_DB_POOL_MAX": "8",
+    "SHADOWS_WORKER_CONCURRENCY": "2",
+    "SHADOWS_WORKER_HEARTBEAT_S": "0.5",
+    "SHADOWS_WORKER_STALLED_AFTER_S": "2",
+    "SHADOWS_WORKER_STALLED_CHECK_S": "1",
+    "SHADOWS_WORKER_POLL_S": "0.5",
+    "SHADOWS_WORKER_SHUTDOWN_GRACE_S": "10",
+}
+
+
+@dataclass
+class WorkerProcess:
+    """A real `shadows worker` (`python -m api worker`) on the test's database; its JSON log lines in `log_path`."""
+
+    proc: subprocess.Popen[bytes]
+    log_path: Path
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def log_events(self) -> list[dict[str, Any]]:
+        events = []
+        for line in self.log_path.read_text(errors="replace").splitlines():
+            try:
+                events.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue
+        return events
+
+    def logged(self, event: str) -> bool:
+        return any(e.get("event") == event for e in self.log_events())
+
+    def wait_for_log(self, event: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while not self.logged(event):
+            if self.proc.poll() is not None:
+                raise AssertionError(
+                    f"worker exited ({self.proc.returncode}): {self.log_path.read_text()[-3000:]}"
+                )
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no {event!r} within {timeout}s: {self.log_path.read_text()[-3000:]}")
+            time.sleep(0.05)
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 60) -> int:
+        """Send `sig` and wait for the exit code."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        return self.proc.wait(timeout=timeout)
+
+
+StartWorker = Callable[..., WorkerProcess]
+
+
+@pytest.fixture
+def start_worker(db_url: str, tmp_path: Path) -> Iterator[StartWorker]:
+    """Factory: `start_worker(**env)` starts a real worker on this test's database and returns once it fetches jobs.
+    `env` adds or overrides variables (e.g. SHADOWS_WORKER_EXTRA_IMPORTS="tests.fakes.grader"). It runs in its own
+    directory (no developer .env) and is killed at teardown if still running. xdist-safe: no ports, no shared paths."""
+    started: list[WorkerProcess] = []
+
+    def start(**env: str) -> WorkerProcess:
+        n = len(started) + 1
+        cwd = tmp_path / f"worker-{n}"
+        cwd.mkdir()
+        log_path = tmp_path / f"worker-{n}.log"
+        full_env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("SHADOWS_", "DATABASE_URL"))},
+            **WORKER_TEST_ENV,
+            "DATABASE_URL": db_url,
+            "PYTHONPATH": str(ROOT),
+            **env,
+        }
+        with log_path.open("wb") as log_file:
+            proc = subprocess.Popen(  # our own interpreter and module
+                [sys.executable, "-m", "api", "worker"],
+                cwd=cwd,
+                env=full_env,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+            )
+        worker = WorkerProcess(proc, log_path)
+        started.append(worker)
+        worker.wait_for_log("worker.started")
+        return worker
+
+    try:
+        yield start
+    finally:
+        for worker in started:
+            if worker.proc.poll() is None:
+                worker.proc.kill()
+                worker.proc.wait(timeout=30)
+
+
+@pytest.fixture
+def job_worker(start_worker: StartWorker) -> WorkerProcess:
+    """One real worker with the default task modules (no grader configured: versions fail `grader_not_configured`)."""
+    return start_worker()

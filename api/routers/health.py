@@ -7,6 +7,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from api.db.pool import connection
 from api.errors import ServiceUnavailableError
+from api.jobs.metrics import refresh_queue_metrics
 
 router = APIRouter(tags=["health"])
 
@@ -27,5 +28,6 @@ async def read_readiness(request: Request) -> dict[str, str]:
 
 
 @router.get("/metrics", include_in_schema=False)
-async def read_metrics() -> Response:
+async def read_metrics(request: Request) -> Response:
+    await refresh_queue_metrics(request.app.state.pool)  # queue depth and grading lag live in Postgres
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

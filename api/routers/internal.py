@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from api.db import events_repo, sessions_repo
 from api.deps import DbConn, InternalCaller, Questions, Settings
 from api.errors import ConflictError, NotFoundError
+from api.jobs.grading import request_grading
 from api.metrics import EVENTS
 from api.question_cache import QuestionCache
 from api.scheduling import ends_at, schedule_session
@@ -144,9 +145,12 @@ async def append_events(session_id: str, batch: EventBatch, conn: DbConn) -> dic
 
 @router.post("/sessions/{session_id}/complete")
 async def complete_session(session_id: str, body: CompleteBody, conn: DbConn) -> dict[str, str]:
-    status = await sessions_repo.mark_completed(
-        conn, session_id, final_code=body.final_code, language=body.language, reason=body.reason
-    )
+    async with conn.transaction():  # the grading job commits with the completion, or neither does
+        status = await sessions_repo.mark_completed(
+            conn, session_id, final_code=body.final_code, language=body.language, reason=body.reason
+        )
+        if status == "completed":
+            await request_grading(conn, session_id, trigger="session_end")
     if status is None:
         raise NotFoundError("Session not found.", code="session_not_found")
     return {"id": session_id, "status": status}

@@ -10,6 +10,7 @@ from psycopg.errors import UniqueViolation
 from api.db import sessions_repo
 from api.deps import DbConn, Settings
 from api.errors import UnauthorizedError
+from api.jobs.grading import request_grading
 from api.metrics import WEBHOOKS
 from api.tokens import candidate_identity
 
@@ -64,9 +65,9 @@ async def _apply(conn: DbConn, event: lk.WebhookEvent, room_name: str | None) ->
         status = await sessions_repo.mark_started(conn, session["id"])
         return "started" if status == "in_progress" else "unchanged"
     if event.event == "room_finished":
-        return (
-            "abandoned"
-            if await sessions_repo.mark_abandoned(conn, session["id"], "room_finished")
-            else "unchanged"
-        )
+        if not await sessions_repo.mark_abandoned(conn, session["id"], "room_finished"):
+            return "unchanged"
+        # In the webhook's transaction: the grading job commits with the status change.
+        await request_grading(conn, session["id"], trigger="session_end")
+        return "abandoned"
     return "ignored"

@@ -62,11 +62,16 @@ ORG_ROUTES = [
     ("GET", "/v1/sessions", None),
     ("GET", "/v1/sessions/{a}", None),
     ("POST", "/v1/sessions/{a}/cancel", None),
+    ("POST", "/v1/sessions/{a}/grade", {}),
+    ("POST", "/v1/sessions/{a}/share", {}),
+    ("GET", "/v1/sessions/{a}/share", None),
+    ("DELETE", "/v1/sessions/{a}/share/00000000-0000-4000-8000-000000000000", None),
     ("PATCH", "/v1/sessions/{a}", {"text_only": True}),
     ("GET", "/v1/organization", None),
     ("PATCH", "/v1/organization", {"allow_text_only": True, "embed_origins": ["https://evil.example.com"]}),
     ("GET", "/v1/questions", None),
 ]
+# The scorecard reads also take a practice candidate's invite: their refusals are in test_scorecards.py.
 CANDIDATE_SESSION_ROUTES = [
     ("POST", "/v1/sessions/{a}/runs", RUN_BODY),
     ("POST", "/v1/sessions/{a}/submissions", RUN_BODY),
@@ -147,6 +152,11 @@ async def test_org_route_refuses_non_org_credentials_with_401(
     [
         ("GET", "/v1/sessions/{a}", None),
         ("POST", "/v1/sessions/{a}/cancel", None),
+        ("POST", "/v1/sessions/{a}/grade", None),
+        ("GET", "/v1/sessions/{a}/scorecard", None),
+        ("GET", "/v1/sessions/{a}/scorecards", None),
+        ("POST", "/v1/sessions/{a}/share", None),
+        ("GET", "/v1/sessions/{a}/share", None),
         ("PATCH", "/v1/sessions/{a}", {"text_only": True}),
     ],
 )

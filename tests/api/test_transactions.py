@@ -97,7 +97,7 @@ async def test_event_batch_whose_third_event_violates_a_constraint_stores_none_o
     batch = [
         events_repo.EventIn("one", "transcript", {"text": "a"}),
         events_repo.EventIn("two", "transcript", {"text": "b"}),
-        events_repo.EventIn("three", "not-a-type", {"text": "c"}),  # session_event_types foreign key
+        events_repo.EventIn("three", "not-a-type", {"text": "c"}),  # not in session_event_types
         events_repo.EventIn("four", "transcript", {"text": "d"}),
     ]
 

@@ -19,13 +19,14 @@ import pytest
 from judge.sandbox import Limits, Sandbox, SandboxResult
 from judge.settings import JudgeSettings
 
-UID_SPAN = 16
-_UID_LOCKS = Path(tempfile.gettempdir()) / "shadows-judge-test-uids"
+UID_SPAN = 32
+_UID_LOCKS = Path(tempfile.gettempdir()) / "shadows-judge-test-uid-ranges"
 
 
 def _claim_uid_range() -> tuple[int, object]:
-    """A uid range private to this pytest process (held by a file lock for its lifetime), so concurrent test
-    runs (other engineers, CI shards) never share RLIMIT_NPROC counts or see each other's sandboxed processes."""
+    """A uid range private to this pytest process (held by a file lock for its lifetime). The judge itself never
+    lets two sandboxes share a uid (judge.uids); the private range is for the tests' own bookkeeping: a process
+    running as a uid of this range is one of ours, so `strays()` never mistakes another test run's for a leak."""
     _UID_LOCKS.mkdir(exist_ok=True)
     for n in range(400):
         handle = open(_UID_LOCKS / f"{n}.lock", "w")  # noqa: SIM115 - held open until the process exits
@@ -34,7 +35,7 @@ def _claim_uid_range() -> tuple[int, object]:
         except BlockingIOError:
             handle.close()
             continue
-        return 62000 + n * UID_SPAN, handle
+        return 70000 + n * UID_SPAN, handle
     raise RuntimeError("no free sandbox uid range for this test process")
 
 
@@ -52,7 +53,13 @@ JAVA_FLAGS = [
 
 @pytest.fixture(scope="session")
 def judge_settings() -> JudgeSettings:
-    return JudgeSettings(sandbox_uid=SANDBOX_UID_BASE, slots=2, queue_size=8, unsafe_local_dev=False)
+    return JudgeSettings(
+        sandbox_uid=SANDBOX_UID_BASE,
+        sandbox_uid_count=UID_SPAN,
+        slots=2,
+        queue_size=8,
+        unsafe_local_dev=False,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,7 @@ def cli(
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHADOWS_JUDGE_")}
     if settings is not None:
         env["SHADOWS_JUDGE_SANDBOX_UID"] = str(settings.sandbox_uid)
+        env["SHADOWS_JUDGE_SANDBOX_UID_COUNT"] = str(settings.sandbox_uid_count)
     env.update(extra_env or {})
     return subprocess.run(
         [sys.executable, "-m", "judge", *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120

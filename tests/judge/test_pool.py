@@ -88,6 +88,7 @@ def sandbox_run(payload: dict[str, Any]) -> dict[str, Any]:
         "results": result.results.decode(errors="replace"),
         "timed_out": result.timed_out,
         "uid": sandbox.uid,
+        "pid": os.getpid(),
     }
 
 
@@ -243,11 +244,13 @@ async def test_job_overrunning_the_job_timeout_is_killed_and_replaced(pool_setti
         assert result["pid"] not in first
 
 
-async def test_sandboxed_runs_in_workers_use_one_uid_per_slot(pool, pool_settings):
+async def test_sandboxed_runs_in_workers_use_one_uid_per_worker_from_the_range(pool, pool_settings):
     src = "import os\nprint(os.getuid())\nos.write(3, b'done')\n"
     results = await asyncio.gather(*(pool.submit("sandbox_run", {"source": src}) for _ in range(4)))
-    uids = {r["uid"] for r in results}
-    assert uids <= {pool_settings.sandbox_uid, pool_settings.sandbox_uid + 1}
+    by_worker = {r["pid"]: r["uid"] for r in results}
+    assert len(set(by_worker.values())) == len(by_worker)  # no two workers share a uid
+    first, count = pool_settings.sandbox_uid, pool_settings.sandbox_uid_count
+    assert all(first <= uid < first + count for uid in by_worker.values())
     for r in results:
         assert (r["exit_code"], r["results"], int(r["stdout"])) == (0, "done", r["uid"])
 

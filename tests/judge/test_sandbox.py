@@ -45,7 +45,9 @@ def test_code_runs_as_unprivileged_sandbox_uid_in_work_dir(sandbox, scratch, jud
     result = run_source(sandbox, scratch, "python", src)
     uid, gid, cwd, pid = result.stdout.decode().split()
     assert int(uid) == sandbox.uid != 0
-    assert judge_settings.sandbox_uid <= int(uid) < judge_settings.sandbox_uid + 16
+    assert (
+        judge_settings.sandbox_uid <= int(uid) < judge_settings.sandbox_uid + judge_settings.sandbox_uid_count
+    )
     assert int(gid) == judge_settings.sandbox_gid
     assert cwd == "/work"
     assert int(pid) < 10  # its own PID namespace

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
 import os
 import shutil
@@ -43,11 +44,14 @@ def web_dist() -> Path:
         pytest.skip(f"node {version} is too old for the web build (needs 20.19+)")
     index = DIST / "index.html"
     playwright = WEB / "node_modules" / "playwright-core"
-    if not index.exists() or not playwright.exists() or index.stat().st_mtime < _newest_source_mtime():
-        done = subprocess.run(
-            ["bash", str(ROOT / "scripts" / "build-web.sh")], capture_output=True, text=True, timeout=600
-        )
-        assert done.returncode == 0, f"build-web.sh failed:\n{done.stdout}\n{done.stderr}"
+    # pytest-xdist workers share this checkout: one builds while the others wait, then see a fresh build.
+    with open(WEB / ".build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not index.exists() or not playwright.exists() or index.stat().st_mtime < _newest_source_mtime():
+            done = subprocess.run(
+                ["bash", str(ROOT / "scripts" / "build-web.sh")], capture_output=True, text=True, timeout=600
+            )
+            assert done.returncode == 0, f"build-web.sh failed:\n{done.stdout}\n{done.stderr}"
     assert index.exists(), "scripts/build-web.sh did not produce web/dist/index.html"
     return DIST
 

@@ -1,0 +1,108 @@
+"""One finished session read for the grader (`grader.schemas.BundleInput`): the question with its rubric and
+reference solutions, the event log, the runs and the final code. Never the candidate's name, e-mail, résumé, job
+description or ATS metadata, except the name parts and e-mail handed over separately for redaction."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from api.db import events_repo, sessions_repo
+from api.db.pool import Conn
+from grader.schemas import BundleEvent, BundleInput, BundleQuestion, BundleRun, BundleSession
+
+
+async def _question(conn: Conn, question_id: Any) -> BundleQuestion | None:
+    cur = await conn.execute(
+        """
+        select q.id, q.slug, q.title, q.difficulty, q.description_md, q.signature, q.hints, q.rubric, q.updated_at,
+          (select count(*) from test_cases t where t.question_id = q.id and not coalesce(t.hidden, false)) as visible,
+          (select count(*) from test_cases t where t.question_id = q.id and coalesce(t.hidden, false)) as hidden
+        from questions q where q.id = %s
+        """,
+        (question_id,),
+    )
+    q = await cur.fetchone()
+    if q is None:
+        return None
+    cur = await conn.execute(
+        "select language, code from reference_solutions where question_id = %s order by language",
+        (question_id,),
+    )
+    references = {r["language"]: r["code"] for r in await cur.fetchall()}
+    return BundleQuestion(
+        id=str(q["id"]),
+        slug=q["slug"],
+        title=q["title"],
+        difficulty=q["difficulty"],
+        statement_md=q["description_md"],
+        signature=q["signature"],
+        hints=list(q["hints"]),
+        rubric=list(q["rubric"]),
+        reference_solutions=references,
+        visible_test_count=int(q["visible"]),
+        hidden_test_count=int(q["hidden"]),
+        version=q["updated_at"].isoformat() if q["updated_at"] else "",
+    )
+
+
+def redaction_terms(name: str | None, email: str | None) -> list[str]:
+    """The candidate's name parts (2+ letters) and e-mail, longest first, for the grader to scrub."""
+    terms: set[str] = set()
+    if name:
+        terms.update(part for part in re.split(r"[\s,]+", name.strip()) if len(part) >= 2)
+        if len(name.strip()) >= 2:
+            terms.add(name.strip())
+    if email:
+        terms.add(email)
+        local = email.split("@", 1)[0]
+        if len(local) >= 3:
+            terms.add(local)
+    return sorted(terms, key=lambda t: (-len(t), t))
+
+
+async def load_bundle_input(conn: Conn, session_id: str) -> BundleInput | None:
+    """None when the session or its question no longer exists."""
+    session = await sessions_repo.get_session(conn, session_id)
+    if session is None or session["question_id"] is None:
+        return None
+    question = await _question(conn, session["question_id"])
+    if question is None:
+        return None
+    events = await events_repo.list_events(conn, session_id)
+    cur = await conn.execute(
+        """
+        select id, kind, language, code, verdict, result_json, created_at from submissions
+        where session_id = %s order by created_at, id
+        """,
+        (session_id,),
+    )
+    runs = await cur.fetchall()
+    return BundleInput(
+        session=BundleSession(
+            id=session["id"],
+            status=session["status"],
+            language=session["language"],
+            duration_minutes=session["duration_minutes"],
+            started_at=session["started_at"],
+            ended_at=session["ended_at"],
+            end_reason=session["end_reason"],
+            practice=session["practice"],
+        ),
+        question=question,
+        events=[BundleEvent(seq=e["seq"], type=e["type"], t=e["t"], payload=e["payload"]) for e in events],
+        runs=[
+            BundleRun(
+                id=str(r["id"]),
+                kind=r["kind"],
+                language=r["language"],
+                code=r["code"],
+                verdict=r["verdict"],
+                result=r["result_json"],
+                created_at=r["created_at"],
+            )
+            for r in runs
+        ],
+        final_code=session["final_code"],
+        redact=redaction_terms(session["candidate_name"], session["candidate_email"]),
+    )

@@ -1,0 +1,179 @@
+"""The grading job. A session's end (or a re-grade) adds a `pending` scorecard version and enqueues `grade_session`
+for it in the same transaction; the job loads the session, calls the grader and stores the outcome on that version.
+
+Idempotent: versions are only ever added by the enqueuing transaction, never by the job, so a retried job cannot
+make a second one; the job skips a version that is no longer pending, and stores an outcome only while it is.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Awaitable, Callable
+from uuid import UUID
+
+import structlog
+from procrastinate import JobContext
+
+from api.db import bundle_repo, scorecards_repo
+from api.db.pool import Conn, Pool, connection
+from api.db.scorecards_repo import Trigger
+from api.errors import ConflictError, NotFoundError
+from api.jobs.enqueue import enqueue
+from api.jobs.queue import queue
+from api.jobs.resources import resources
+from api.jobs.retry import JobRetryPolicy
+from grader import pipeline
+from grader.errors import GraderError
+from grader.schemas import REASON_PATTERN, BundleInput, GradeOutcome
+
+log = structlog.get_logger(__name__)
+
+GRADING_QUEUE = "grading"
+GRADABLE_STATUSES = ("completed", "abandoned")
+RETRY = JobRetryPolicy()
+
+Grade = Callable[[BundleInput], Awaitable[GradeOutcome]]
+_grader: Grade | None = None
+
+
+def use_grader(grade: Grade | None) -> None:
+    """Replace the grader in this process (a plugin or a test fake loaded with SHADOWS_WORKER_EXTRA_IMPORTS);
+    None restores `grader.pipeline.grade`."""
+    global _grader
+    _grader = grade
+
+
+def current_grader() -> Grade:
+    return _grader or pipeline.grade
+
+
+class SessionNotGradableError(ConflictError):
+    code = "session_not_finished"
+
+
+class GradingPendingError(ConflictError):
+    code = "grading_pending"
+
+
+# --- enqueueing (in the caller's transaction) ----------------------------------------------------------------------
+
+
+async def request_grading(conn: Conn, session_id: str, *, trigger: Trigger) -> int | None:
+    """Add the next pending version and enqueue its job, in the caller's transaction, which must hold the session's
+    row lock (the status update that ended it, or `request_regrade`'s). Returns the version; None for a second
+    `session_end` request (the agent's completion and LiveKit's room_finished may both arrive)."""
+    version = await scorecards_repo.add_version(conn, session_id, trigger)
+    if version is None:
+        return None
+    # Jobs of one session never run at once (a re-grade queued while version 1 runs waits for it).
+    await enqueue(conn, grade_session, lock=f"grade:{session_id}", session_id=session_id, version=version)
+    return version
+
+
+async def request_regrade(conn: Conn, session_id: str, *, organization_id: UUID | None) -> int:
+    """A new version of a finished session's scorecard (`organization_id` None: any session, for the CLI).
+    Refused while an earlier version is still pending, so a double click never pays for two gradings."""
+    async with conn.transaction():
+        cur = await conn.execute(
+            """
+            select status from sessions
+            where id = %(id)s and (%(org)s::uuid is null or organization_id = %(org)s) for update
+            """,
+            {"id": session_id, "org": organization_id},
+        )
+        row = await cur.fetchone()
+        if row is None:
+            raise NotFoundError("Session not found.", code="session_not_found")
+        if row["status"] not in GRADABLE_STATUSES:
+            raise SessionNotGradableError(
+                f"Only a completed or abandoned session can be graded; this one is {row['status']}."
+            )
+        pending = await scorecards_repo.pending_version(conn, session_id)
+        if pending is not None:
+            raise GradingPendingError(f"Version {pending} of this scorecard is still being graded.")
+        version = await request_grading(conn, session_id, trigger="regrade")
+        assert version is not None  # a regrade version never collides
+        return version
+
+
+# --- the job ---------------------------------------------------------------------------------------------------
+
+
+def _reason(code: str) -> str:
+    return code if re.fullmatch(REASON_PATTERN, code) else "grader_error"
+
+
+async def _store(
+    pool: Pool, session_id: str, version: int, outcome: GradeOutcome, duration_ms: int | None
+) -> bool:
+    card = outcome.scorecard
+    async with connection(pool) as conn, conn.transaction():
+        # Whatever must happen exactly when a version is stored (e.g. a `scorecard.ready` webhook outbox row) is
+        # written here, in this transaction, and only when `stored`.
+        stored = await scorecards_repo.store_outcome(
+            conn,
+            session_id,
+            version,
+            status=outcome.status,
+            reason=outcome.reason,
+            scorecard=card.model_dump(mode="json") if card else None,
+            recommendation=card.recommendation if card else None,
+            overall_score=card.overall_score() if card else None,
+            facts=outcome.facts.model_dump(mode="json") if outcome.facts else None,
+            needs_human_review=outcome.needs_human_review,
+            model=outcome.model,
+            prompt_version=outcome.prompt_version,
+            rubric_version=outcome.rubric_version,
+            input_tokens=outcome.usage.input_tokens,
+            output_tokens=outcome.usage.output_tokens,
+            cost_usd=outcome.usage.cost_usd,
+            samples=outcome.usage.samples,
+            duration_ms=duration_ms,
+        )
+    log.info(
+        "grading.stored" if stored else "grading.already_stored",
+        session_id=session_id,
+        version=version,
+        status=outcome.status,
+        reason=outcome.reason,
+        duration_ms=duration_ms,
+    )
+    return stored
+
+
+@queue.task(name="grade_session", queue=GRADING_QUEUE, pass_context=True, retry=RETRY)
+async def grade_session(context: JobContext, session_id: str, version: int) -> None:
+    """Grade one pending scorecard version and store the outcome on it."""
+    pool = resources(context).pool
+    attempts = (
+        context.job.attempts
+    )  # earlier attempts of this job, including ones a dead worker never finished
+    async with connection(pool) as conn:
+        row = await scorecards_repo.get_version(conn, session_id, version)
+        if row is None or row["status"] != "pending":
+            log.info("grading.skipped", session_id=session_id, version=version, found=row is not None)
+            return
+        bundle = (
+            await bundle_repo.load_bundle_input(conn, session_id) if attempts < RETRY.max_attempts else None
+        )
+    if attempts >= RETRY.max_attempts:  # requeued again and again after crashes: give up, say so
+        await _store(pool, session_id, version, GradeOutcome.failed("attempts_exhausted"), None)
+        return
+    if bundle is None:
+        await _store(pool, session_id, version, GradeOutcome.failed("session_unavailable"), None)
+        return
+    started = time.monotonic()
+    try:
+        outcome = await current_grader()(bundle)
+    except GraderError as e:
+        if RETRY.will_retry(e, attempts):
+            raise
+        outcome = GradeOutcome.failed(_reason(e.code))
+    except Exception as e:
+        if RETRY.will_retry(e, attempts):
+            raise
+        # A bug or a refused write: the version says so, and the job fails loudly in the queue and the logs.
+        await _store(pool, session_id, version, GradeOutcome.failed("internal_error"), None)
+        raise
+    await _store(pool, session_id, version, outcome, round((time.monotonic() - started) * 1000))

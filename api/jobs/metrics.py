@@ -1,0 +1,86 @@
+"""Queue depth and lag, read from Postgres when `/metrics` is scraped (the worker serves no HTTP).
+
+- `shadows_grading_lag_seconds`: age of the oldest scorecard version still pending (0 when none): how far grading
+  is behind, whether the job waits, runs, or its worker died.
+- `shadows_queue_jobs{queue,status}`: jobs waiting (`todo`) or running (`doing`), per queue.
+- `shadows_queue_oldest_waiting_seconds{queue}`: how long the oldest job that is due has waited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import psycopg
+import structlog
+from prometheus_client import Gauge
+
+from api.db import scorecards_repo
+from api.db.pool import Conn, Pool, connection
+from api.errors import ServiceUnavailableError
+
+log = structlog.get_logger(__name__)
+
+GRADING_LAG = Gauge(
+    "shadows_grading_lag_seconds", "Age of the oldest scorecard version still pending (0 when none)"
+)
+QUEUE_JOBS = Gauge("shadows_queue_jobs", "Jobs waiting (todo) or running (doing)", ["queue", "status"])
+QUEUE_OLDEST_WAITING = Gauge(
+    "shadows_queue_oldest_waiting_seconds", "How long the oldest due job of a queue has waited", ["queue"]
+)
+
+
+@dataclass(frozen=True)
+class QueueStats:
+    queue: str
+    todo: int
+    doing: int
+    oldest_waiting_s: float
+
+
+async def queue_stats(conn: Conn) -> list[QueueStats]:
+    """Per queue: jobs waiting and running, and the wait of the oldest due one (since it was deferred or put back
+    for a retry, or since its scheduled time)."""
+    cur = await conn.execute(
+        """
+        select j.queue_name as queue,
+               count(*) filter (where j.status = 'todo') as todo,
+               count(*) filter (where j.status = 'doing') as doing,
+               coalesce(max(extract(epoch from now() - greatest(e.at, j.scheduled_at)))
+                 filter (where j.status = 'todo' and (j.scheduled_at is null or j.scheduled_at <= now())), 0)
+                 as oldest_waiting_s
+        from procrastinate_jobs j
+        left join lateral (
+          select max(ev.at) as at from procrastinate_events ev
+          where ev.job_id = j.id and ev.type in ('deferred', 'deferred_for_retry', 'retried')
+        ) e on true
+        where j.status in ('todo', 'doing')
+        group by j.queue_name
+        order by j.queue_name
+        """
+    )
+    return [
+        QueueStats(r["queue"], int(r["todo"]), int(r["doing"]), max(0.0, float(r["oldest_waiting_s"])))
+        for r in await cur.fetchall()
+    ]
+
+
+async def grading_lag_seconds(conn: Conn) -> float:
+    return await scorecards_repo.oldest_pending_age_s(conn)
+
+
+async def refresh_queue_metrics(pool: Pool) -> None:
+    """Set the gauges from the database; when it is unreachable, leave them as they were and say so."""
+    try:
+        async with connection(pool) as conn:
+            stats = await queue_stats(conn)
+            lag = await grading_lag_seconds(conn)
+    except (ServiceUnavailableError, psycopg.Error) as e:
+        log.warning("metrics.queue_unavailable", error_type=type(e).__name__)
+        return
+    GRADING_LAG.set(lag)
+    QUEUE_JOBS.clear()
+    QUEUE_OLDEST_WAITING.clear()
+    for s in stats:
+        QUEUE_JOBS.labels(queue=s.queue, status="todo").set(s.todo)
+        QUEUE_JOBS.labels(queue=s.queue, status="doing").set(s.doing)
+        QUEUE_OLDEST_WAITING.labels(queue=s.queue).set(s.oldest_waiting_s)

@@ -1,0 +1,66 @@
+"""Configuration of `shadows worker` (`SHADOWS_WORKER_*`); the database and everything else come from ApiSettings."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class WorkerSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SHADOWS_WORKER_", env_file=".env", extra="ignore")
+
+    concurrency: int = Field(default=4, ge=1, le=64)
+    # On SIGTERM, running jobs get this long to finish; then they are cancelled and go back to the queue.
+    shutdown_grace_s: float = Field(default=30.0, ge=0, le=3600)
+    heartbeat_s: float = Field(default=10.0, gt=0, le=300)
+    # A worker silent for this long is dead: its running jobs are queued again.
+    stalled_after_s: float = Field(default=30.0, gt=0, le=3600)
+    # How often one of the workers looks for such jobs (1-59 seconds, or whole minutes).
+    stalled_check_s: int = Field(default=60, ge=1, le=3600)
+    # LISTEN/NOTIFY wakes the worker at once; this is the fallback poll.
+    poll_s: float = Field(default=5.0, gt=0, le=300)
+    # Finished jobs (succeeded, failed, cancelled, aborted) are deleted after this many hours.
+    keep_finished_jobs_hours: int = Field(default=168, ge=1)
+    # Waits before the 2nd, 3rd, ... attempt of a job that failed with a retryable error (comma-separated seconds,
+    # jittered by 20%); after the last one the job fails for good. Tasks with their own schedule (webhooks) differ.
+    retry_delays_s: str = "5,30,120,600"
+    # Comma-separated modules imported at start-up besides our task modules (plugins; the tests' fakes).
+    extra_imports: str = ""
+
+    @model_validator(mode="after")
+    def _coherent(self) -> WorkerSettings:
+        if self.stalled_after_s < 2 * self.heartbeat_s:
+            raise ValueError(
+                "SHADOWS_WORKER_STALLED_AFTER_S must be at least twice SHADOWS_WORKER_HEARTBEAT_S"
+            )
+        try:
+            delays = self.retry_delays
+        except ValueError as e:
+            raise ValueError("SHADOWS_WORKER_RETRY_DELAYS_S is a comma-separated list of seconds") from e
+        if any(d < 0 or d > 86_400 for d in delays) or len(delays) > 20:
+            raise ValueError("SHADOWS_WORKER_RETRY_DELAYS_S: at most 20 delays, each 0 to 86400 seconds")
+        if self.stalled_check_s >= 60 and self.stalled_check_s % 60:
+            raise ValueError("SHADOWS_WORKER_STALLED_CHECK_S is 1-59 seconds or a whole number of minutes")
+        return self
+
+    @property
+    def stalled_check_cron(self) -> str:
+        """procrastinate's cron (croniter; a sixth field is seconds)."""
+        if self.stalled_check_s < 60:
+            return f"* * * * * */{self.stalled_check_s}"
+        return f"*/{self.stalled_check_s // 60} * * * *"
+
+    @property
+    def retry_delays(self) -> tuple[float, ...]:
+        return tuple(float(x) for x in self.retry_delays_s.split(",") if x.strip())
+
+    @property
+    def extra_import_paths(self) -> list[str]:
+        return [m.strip() for m in self.extra_imports.split(",") if m.strip()]
+
+
+@lru_cache
+def get_worker_settings() -> WorkerSettings:
+    return WorkerSettings()

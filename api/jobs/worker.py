@@ -1,0 +1,117 @@
+"""The worker behind `shadows worker`: runs queued jobs until SIGTERM or SIGINT.
+
+On the first signal it stops fetching, gives running jobs `SHADOWS_WORKER_SHUTDOWN_GRACE_S` to finish, then cancels
+the rest, which go back to the queue at once (JobRetryPolicy) for another worker. A worker that dies without that
+(SIGKILL, OOM, a lost host) stops its heartbeat; after `SHADOWS_WORKER_STALLED_AFTER_S` any live worker requeues its
+jobs (`maintenance.retry_stalled_jobs`, and a pass at every worker's start-up).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import os
+import signal
+import socket
+
+import structlog
+from psycopg_pool import PoolTimeout
+
+from api.db.pool import create_pool
+from api.jobs.logs import route_queue_logs
+from api.jobs.maintenance import register_periodic_tasks, requeue_stalled_jobs
+from api.jobs.queue import queue
+from api.jobs.resources import CONTEXT_KEY, WorkerResources
+from api.jobs.settings import WorkerSettings
+from api.judging import LazyJudge
+from api.logs import configure_logging
+from api.settings import ApiSettings
+from judge.settings import get_settings as get_judge_settings
+
+log = structlog.get_logger(__name__)
+
+
+class WorkerStartError(RuntimeError):
+    """The worker could not start: no database, no queue schema, an extra import that does not exist."""
+
+
+def _import_extras(settings: WorkerSettings) -> None:
+    for path in settings.extra_import_paths:
+        try:
+            importlib.import_module(path)
+        except ImportError as e:
+            raise WorkerStartError(f"SHADOWS_WORKER_EXTRA_IMPORTS: cannot import {path!r}") from e
+
+
+async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> None:
+    """Run until SIGTERM/SIGINT, then stop within the grace period (plus the time to put jobs back)."""
+    configure_logging(json_lines=settings.log_json)
+    route_queue_logs()
+    if not settings.database_url:
+        raise WorkerStartError("DATABASE_URL is not set")
+    _import_extras(worker_settings)
+    register_periodic_tasks(queue, worker_settings)
+
+    # Each running job may hold a connection; add the heartbeat, abort polling and the periodic deferrer.
+    pool = create_pool(
+        settings.database_url,
+        min_size=1,
+        max_size=max(settings.db_pool_max, worker_settings.concurrency + 4),
+        prepared=settings.db_prepared_statements,
+    )
+    try:
+        await pool.open(wait=True, timeout=30)
+    except PoolTimeout as e:
+        await pool.close()
+        raise WorkerStartError("cannot reach the database at DATABASE_URL") from e
+    judge = LazyJudge(get_judge_settings())
+    name = f"{socket.gethostname()}:{os.getpid()}"
+    context = {CONTEXT_KEY: WorkerResources(settings, worker_settings, pool, judge)}
+    loop = asyncio.get_running_loop()
+    try:
+        async with queue.open_async(pool=pool):
+            if not await queue.check_connection_async():
+                raise WorkerStartError("the queue's tables are missing: run `shadows db migrate` first")
+            await requeue_stalled_jobs(queue, worker_settings.stalled_after_s)
+            run = asyncio.create_task(
+                queue.run_worker_async(
+                    name=name,
+                    concurrency=worker_settings.concurrency,
+                    shutdown_graceful_timeout=worker_settings.shutdown_grace_s,
+                    update_heartbeat_interval=worker_settings.heartbeat_s,
+                    stalled_worker_timeout=worker_settings.stalled_after_s,
+                    fetch_job_polling_interval=worker_settings.poll_s,
+                    abort_job_polling_interval=worker_settings.poll_s,
+                    additional_context=context,
+                    install_signal_handlers=False,  # ours below: a second signal must not kill mid-shutdown
+                    listen_notify=True,
+                    delete_jobs="never",
+                ),
+                name="shadows-worker",
+            )
+
+            stopping: list[str] = []
+
+            def stop(signame: str) -> None:
+                if stopping:
+                    log.info("worker.already_stopping", signal=signame)
+                    return
+                stopping.append(signame)
+                log.info("worker.stopping", signal=signame, grace_s=worker_settings.shutdown_grace_s)
+                run.cancel()  # procrastinate turns this into its graceful shutdown
+
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, stop, sig.name)
+            log.info("worker.started", worker=name, concurrency=worker_settings.concurrency)
+            try:
+                await run
+            except asyncio.CancelledError:
+                if not stopping or not run.done():
+                    raise  # cancelled from outside, not by a signal
+            finally:
+                for sig in (signal.SIGTERM, signal.SIGINT):
+                    loop.remove_signal_handler(sig)
+    finally:
+        await judge.aclose()
+        await pool.close()
+    log.info("worker.stopped", worker=name)

@@ -1,0 +1,101 @@
+"""Scorecard routes: read the latest version or all of them (organisation, or a practice session's candidate), and
+re-grade a finished session (organisation)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Depends, Request
+from pydantic import BaseModel, ConfigDict
+
+from api.db import scorecards_repo, sessions_repo
+from api.deps import DbConn, Org, OrgCaller, bearer, own_session, require_org, session_for_invite
+from api.errors import ForbiddenError, NotFoundError
+from api.jobs.grading import request_regrade
+from api.scorecards import candidate_views, org_views
+from api.security import INVITE_PREFIX
+from grader.schemas import CandidateScorecardOut, CandidateScorecardPage, ScorecardOut, ScorecardPage
+
+router = APIRouter(prefix="/v1/sessions", tags=["scorecards"])
+MAX_VERSIONS_LISTED = 100
+
+
+class GradeBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class GradeAccepted(BaseModel):
+    session_id: str
+    version: int
+    status: Literal["pending"] = "pending"
+
+
+@dataclass(frozen=True)
+class CandidateReader:
+    session: dict[str, Any]
+
+
+Reader = Org | CandidateReader
+
+
+async def scorecard_reader(request: Request, conn: DbConn) -> Reader:
+    """An organisation key, or a candidate's invite (practice sessions only: see `_readable_session`)."""
+    if bearer(request).startswith(INVITE_PREFIX):
+        return CandidateReader(await session_for_invite(conn, bearer(request), usable=False))
+    return await require_org(request, conn)
+
+
+async def _readable_session(conn: DbConn, session_id: str, reader: Reader) -> dict[str, Any]:
+    if isinstance(reader, CandidateReader):
+        session = own_session(reader.session, session_id)
+        if not session["practice"]:
+            raise ForbiddenError(
+                "The results of this interview go to the company that scheduled it.",
+                code="scorecard_not_shared",
+            )
+        return session
+    row = await sessions_repo.get_session(conn, session_id, organization_id=reader.id)
+    if row is None:
+        raise NotFoundError("Session not found.", code="session_not_found")
+    return row
+
+
+ScorecardReader = Annotated[Reader, Depends(scorecard_reader)]
+
+
+@router.get("/{session_id}/scorecard", response_model=ScorecardOut | CandidateScorecardOut)
+async def read_scorecard(
+    session_id: str, conn: DbConn, reader: ScorecardReader
+) -> ScorecardOut | CandidateScorecardOut:
+    """The latest scorecard version: `pending`, `ready` or `failed` (with its `reason`). 404 before any grading.
+    A practice candidate (invite as bearer) gets the coaching view, without bands, scores or recommendation."""
+    await _readable_session(conn, session_id, reader)
+    rows = await scorecards_repo.list_versions(conn, session_id, limit=1)
+    if not rows:
+        raise NotFoundError("This session has not been graded yet.", code="scorecard_not_found")
+    if isinstance(reader, CandidateReader):
+        return (await candidate_views(conn, session_id, rows))[0]
+    return (await org_views(conn, session_id, rows))[0]
+
+
+@router.get("/{session_id}/scorecards", response_model=ScorecardPage | CandidateScorecardPage)
+async def list_scorecards(
+    session_id: str, conn: DbConn, reader: ScorecardReader
+) -> ScorecardPage | CandidateScorecardPage:
+    """Every version, newest first (at most the latest 100); an empty list before any grading."""
+    await _readable_session(conn, session_id, reader)
+    rows = await scorecards_repo.list_versions(conn, session_id, limit=MAX_VERSIONS_LISTED)
+    if isinstance(reader, CandidateReader):
+        return CandidateScorecardPage(data=await candidate_views(conn, session_id, rows))
+    return ScorecardPage(data=await org_views(conn, session_id, rows))
+
+
+@router.post("/{session_id}/grade", status_code=202, response_model=GradeAccepted)
+async def grade_session(
+    session_id: str, org: OrgCaller, conn: DbConn, body: Annotated[GradeBody | None, Body()] = None
+) -> GradeAccepted:
+    """Re-grade a completed or abandoned session: a new scorecard version, graded in the background; earlier
+    versions are kept. 409 `grading_pending` while a version is still being graded."""
+    version = await request_regrade(conn, session_id, organization_id=org.id)
+    return GradeAccepted(session_id=session_id, version=version)

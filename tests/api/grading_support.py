@@ -1,0 +1,103 @@
+"""Helpers for the queue and grading tests: an interview with a transcript, the jobs and versions it left, polling."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import psycopg
+from psycopg.rows import DictRow
+
+from api.db import scorecards_repo
+from tests.conftest import ApiServer
+
+Conn = psycopg.AsyncConnection[DictRow]
+
+
+async def interview(server: ApiServer, *, key: str | None = None, practice: bool = False) -> dict[str, Any]:
+    """A started session with a transcript line from each side and an editor snapshot (not yet ended)."""
+    if practice:
+        r = await server.client.post("/v1/practice", json={"name": "Grace Hopper"})
+        assert r.status_code == 201, r.text
+        session = dict(r.json())
+    else:
+        session = await server.create_session(key=key)
+    sid = session["id"]
+    headers = server.internal_headers()
+    r = await server.client.post(f"/v1/internal/sessions/{sid}/start", headers=headers)
+    assert r.status_code == 200, r.text
+    events = [
+        {
+            "idempotency_key": "t1",
+            "type": "transcript",
+            "t": 3.0,
+            "payload": {"role": "assistant", "text": "Tell me your plan.", "start": 3.0, "end": 4.5},
+        },
+        {
+            "idempotency_key": "t2",
+            "type": "transcript",
+            "t": 6.0,
+            "payload": {
+                "role": "user",
+                "text": "I would use a hash map from value to index.",
+                "start": 6.0,
+                "end": 9.25,
+            },
+        },
+        {
+            "idempotency_key": "s1",
+            "type": "editor_snapshot",
+            "t": 30.0,
+            "payload": {"language": "python", "code": "def two_sum(nums, target):\n    seen = {}\n"},
+        },
+        {"idempotency_key": "h1", "type": "hint", "t": 40.0, "payload": {"text": "Think about duplicates."}},
+    ]
+    r = await server.client.post(
+        f"/v1/internal/sessions/{sid}/events", json={"events": events}, headers=headers
+    )
+    assert r.status_code == 200, r.text
+    return session
+
+
+async def complete(server: ApiServer, session_id: str) -> dict[str, Any]:
+    r = await server.client.post(
+        f"/v1/internal/sessions/{session_id}/complete", json={}, headers=server.internal_headers()
+    )
+    assert r.status_code == 200, r.text
+    return dict(r.json())
+
+
+async def grading_jobs(db: Conn, session_id: str | None = None) -> list[dict[str, Any]]:
+    cur = await db.execute(
+        """
+        select id, status::text as status, queue_name, lock, args, attempts from procrastinate_jobs
+        where task_name = 'grade_session' and (%(s)s::text is null or args->>'session_id' = %(s)s) order by id
+        """,
+        {"s": session_id},
+    )
+    return await cur.fetchall()
+
+
+async def versions(db: Conn, session_id: str) -> list[dict[str, Any]]:
+    return list(reversed(await scorecards_repo.list_versions(db, session_id)))
+
+
+async def wait_until(
+    check: Callable[[], Awaitable[Any]], *, within_s: float = 60, what: str = "condition"
+) -> Any:
+    """Poll `check` until it returns something truthy (generous deadline: only for things that must happen)."""
+    deadline = time.monotonic() + within_s
+    while True:
+        value = await check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {within_s}s waiting for {what}")
+        await asyncio.sleep(0.1)
+
+
+async def version_status(db: Conn, session_id: str, version: int) -> str | None:
+    row = await scorecards_repo.get_version(db, session_id, version)
+    return None if row is None else str(row["status"])

@@ -1,0 +1,285 @@
+"""A real `shadows worker` process: runs committed jobs only, grades without pretending, stops on SIGTERM within its
+grace (finishing or releasing its job), and a worker killed mid-job has its job retried by another one."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+from psycopg.rows import DictRow, dict_row
+
+from api.jobs.enqueue import enqueue
+from tests.api.grading_support import complete, grading_jobs, interview, version_status, versions, wait_until
+from tests.conftest import ROOT, ApiServer, StartWorker, WorkerProcess
+from tests.fakes.job_tasks import record_probe
+
+Conn = psycopg.AsyncConnection[DictRow]
+
+
+def _attempts(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.glob("attempt-*"))
+
+
+async def _job(db: Conn, session_id: str) -> dict:
+    (job,) = await grading_jobs(db, session_id)
+    return job
+
+
+async def test_without_a_grader_the_version_fails_grader_not_configured(
+    api_server: ApiServer, db: Conn, job_worker: WorkerProcess
+) -> None:
+    s = await interview(api_server)
+    await complete(api_server, s["id"])
+
+    await wait_until(lambda: _finished(db, s["id"], 1), what="version 1 to finish")
+
+    (v,) = await versions(db, s["id"])
+    assert (v["status"], v["reason"], v["scorecard"], v["recommendation"]) == (
+        "failed",
+        "grader_not_configured",
+        None,
+        None,
+    )
+    assert v["completed_at"] is not None
+    assert (await _job(db, s["id"]))["status"] == "succeeded"
+    r = await api_server.client.get(f"/v1/sessions/{s['id']}/scorecard", headers=api_server.org_headers())
+    assert r.status_code == 200
+    body = r.json()
+    assert (body["version"], body["status"], body["reason"], body["dimensions"]) == (
+        1,
+        "failed",
+        "grader_not_configured",
+        None,
+    )
+    # Structured logs name the job and its outcome, never its arguments.
+    events = job_worker.log_events()
+    assert any(
+        e.get("event") == "grading.stored" and e.get("reason") == "grader_not_configured" for e in events
+    )
+    assert all("call_string" not in e and "task_kwargs" not in e for e in events)
+
+
+async def _finished(db: Conn, session_id: str, version: int) -> bool:
+    return await version_status(db, session_id, version) in ("ready", "failed")
+
+
+async def test_a_committed_job_runs_and_a_rolled_back_one_never_does(
+    db_url: str, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    probes = tmp_path / "probes"
+    probes.mkdir()
+    async with await psycopg.AsyncConnection.connect(db_url, autocommit=True, row_factory=dict_row) as conn:
+        try:
+            async with conn.transaction():
+                await enqueue(conn, record_probe, key="rolled_back")
+                raise LookupError("the caller's change failed")
+        except LookupError:
+            pass
+        async with conn.transaction():
+            await enqueue(conn, record_probe, key="committed")
+
+    start_worker(SHADOWS_WORKER_EXTRA_IMPORTS="tests.fakes.job_tasks", SHADOWS_TEST_PROBE_DIR=str(probes))
+
+    async def ran() -> bool:
+        return (probes / "probe-committed").exists()
+
+    await wait_until(ran, what="the committed job to run")
+    # Jobs run in order: the rolled-back one, had it existed, would have run first.
+    assert sorted(p.name for p in probes.iterdir()) == ["probe-committed"]
+    cur = await db.execute(
+        "select args->>'key' as key, status::text as status from procrastinate_jobs where queue_name = 'tests'"
+    )
+    assert [(r["key"], r["status"]) for r in await cur.fetchall()] == [("committed", "succeeded")]
+
+
+# --- stopping and crashing, with a grader that holds until released ----------------------------------------------
+
+
+def _grader_env(directory: Path, **extra: str) -> dict[str, str]:
+    return {
+        "SHADOWS_WORKER_EXTRA_IMPORTS": "tests.fakes.grader",
+        "SHADOWS_TEST_GRADER_DIR": str(directory),
+        **extra,
+    }
+
+
+async def _graded_session(api_server: ApiServer) -> str:
+    s = await interview(api_server)
+    await complete(api_server, s["id"])
+    return str(s["id"])
+
+
+async def _wait_attempts(directory: Path, n: int) -> list[str]:
+    async def seen() -> list[str] | None:
+        found = _attempts(directory)
+        return found if len(found) >= n else None
+
+    return list(await wait_until(seen, what=f"{n} grading attempt(s)"))
+
+
+async def test_sigterm_lets_the_running_job_finish_within_the_grace(
+    api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    worker = start_worker(**_grader_env(tmp_path, SHADOWS_WORKER_SHUTDOWN_GRACE_S="60"))
+    sid = await _graded_session(api_server)
+    await _wait_attempts(tmp_path, 1)
+
+    worker.proc.send_signal(signal.SIGTERM)
+    worker.wait_for_log("worker.stopping")
+    worker.proc.send_signal(signal.SIGTERM)  # impatience does not cut the grace short
+    worker.wait_for_log("worker.already_stopping")
+    assert worker.proc.poll() is None  # still finishing its job
+    (tmp_path / "release").touch()
+
+    assert worker.proc.wait(timeout=60) == 0
+    assert _attempts(tmp_path) == [f"attempt-{worker.pid}-1"]
+    (v,) = await versions(db, sid)
+    assert (v["status"], v["recommendation"], v["model"]) == ("ready", "hire", "fake-grader")
+    job = await _job(db, sid)
+    assert (job["status"], job["attempts"]) == ("succeeded", 1)
+    cur = await db.execute("select count(*) as n from procrastinate_workers")
+    assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # it unregistered itself
+
+
+async def test_sigterm_past_the_grace_releases_the_job_to_the_next_worker(
+    api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    first = start_worker(**_grader_env(tmp_path, SHADOWS_WORKER_SHUTDOWN_GRACE_S="1"))
+    sid = await _graded_session(api_server)
+    await _wait_attempts(tmp_path, 1)
+
+    assert first.stop(signal.SIGTERM, timeout=60) == 0
+    job = await _job(db, sid)
+    assert (job["status"], job["attempts"]) == ("todo", 1)  # back in the queue, not failed
+    assert await version_status(db, sid, 1) == "pending"
+
+    (tmp_path / "release").touch()
+    second = start_worker(**_grader_env(tmp_path))
+    await wait_until(lambda: _finished(db, sid, 1), what="the released job to finish")
+
+    assert _attempts(tmp_path) == sorted([f"attempt-{first.pid}-1", f"attempt-{second.pid}-2"])
+    assert [(v["version"], v["status"]) for v in await versions(db, sid)] == [(1, "ready")]
+    assert (await _job(db, sid))["status"] == "succeeded"
+
+
+@pytest.mark.parametrize("rescuer", ["started_after_the_crash", "already_running"])
+async def test_sigkill_mid_job_is_retried_on_another_worker_and_one_version_results(
+    api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path, rescuer: str
+) -> None:
+    victim = start_worker(**_grader_env(tmp_path))
+    sid = await _graded_session(api_server)
+    (attempt,) = await _wait_attempts(tmp_path, 1)
+    assert attempt.startswith(f"attempt-{victim.pid}-")
+    other = start_worker(**_grader_env(tmp_path)) if rescuer == "already_running" else None
+
+    assert victim.stop(signal.SIGKILL) == -signal.SIGKILL
+    assert (await _job(db, sid))["status"] == "doing"  # its worker is dead; nobody finished it
+    if other is None:
+        other = start_worker(**_grader_env(tmp_path))
+
+    await _wait_attempts(tmp_path, 2)  # a live worker requeued the stalled job and took it
+    (tmp_path / "release").touch()
+    await wait_until(lambda: _finished(db, sid, 1), what="the retried job to finish")
+
+    assert _attempts(tmp_path) == sorted([attempt, f"attempt-{other.pid}-2"])
+    assert [(v["version"], v["status"]) for v in await versions(db, sid)] == [(1, "ready")]
+    job = await _job(db, sid)
+    assert (job["status"], job["attempts"]) == ("succeeded", 2)
+    assert other.logged("queue.stalled_job_requeued")
+
+
+async def test_regrade_makes_a_new_version_and_keeps_the_earlier_one(
+    api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    (tmp_path / "release").touch()
+    start_worker(**_grader_env(tmp_path))
+    sid = await _graded_session(api_server)
+    await wait_until(lambda: _finished(db, sid, 1), what="version 1")
+    (first,) = await versions(db, sid)
+
+    r = await api_server.client.post(f"/v1/sessions/{sid}/grade", json={}, headers=api_server.org_headers())
+    assert r.status_code == 202, r.text
+    assert r.json() == {"session_id": sid, "version": 2, "status": "pending"}
+    await wait_until(lambda: _finished(db, sid, 2), what="version 2")
+
+    rows = await versions(db, sid)
+    assert [(v["version"], v["status"], v["trigger"]) for v in rows] == [
+        (1, "ready", "session_end"),
+        (2, "ready", "regrade"),
+    ]
+    assert rows[0] == first  # untouched by the re-grade
+    listed = await api_server.client.get(f"/v1/sessions/{sid}/scorecards", headers=api_server.org_headers())
+    assert [v["version"] for v in listed.json()["data"]] == [2, 1]
+    latest = await api_server.client.get(f"/v1/sessions/{sid}/scorecard", headers=api_server.org_headers())
+    assert latest.json()["version"] == 2
+
+
+@pytest.mark.parametrize(
+    ("trigger_file", "status", "reason", "attempts"),
+    [
+        ("fail", "failed", "fake_failure", 1),  # not retryable: the error's code is the reason
+        ("flaky", "ready", None, 2),  # retryable once: backs off, then succeeds
+        (
+            "unavailable",
+            "failed",
+            "grader_unavailable",
+            3,
+        ),  # retryable every time: gives up after the schedule
+    ],
+)
+async def test_grader_errors_are_retried_only_when_retryable_and_end_in_a_stored_reason(
+    api_server: ApiServer,
+    db: Conn,
+    start_worker: StartWorker,
+    tmp_path: Path,
+    trigger_file: str,
+    status: str,
+    reason: str | None,
+    attempts: int,
+) -> None:
+    (tmp_path / trigger_file).touch()
+    if trigger_file == "flaky":
+        (tmp_path / "release").touch()
+    start_worker(**_grader_env(tmp_path, SHADOWS_WORKER_RETRY_DELAYS_S="0.2,0.2"))
+    sid = await _graded_session(api_server)
+
+    await wait_until(lambda: _finished(db, sid, 1), what="version 1 to finish")
+
+    (v,) = await versions(db, sid)
+    assert (v["status"], v["reason"]) == (status, reason)
+    assert len(_attempts(tmp_path)) == attempts
+    job = await _job(db, sid)
+    assert (job["status"], job["attempts"]) == ("succeeded", attempts)
+
+
+def test_worker_without_the_queue_schema_exits_1_saying_what_to_do(pg_admin_url: str, tmp_path: Path) -> None:
+    name = "unmigrated_" + secrets.token_hex(6)
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    try:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SHADOWS_", "DATABASE_URL"))}
+        env.update(
+            DATABASE_URL=str(psycopg.conninfo.make_conninfo(pg_admin_url, dbname=name)),
+            PYTHONPATH=str(ROOT),
+            SHADOWS_API_ENVIRONMENT="test",
+        )
+        proc = subprocess.run(  # our own interpreter and module
+            [sys.executable, "-m", "api", "worker"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+    assert proc.returncode == 1
+    assert "shadows db migrate" in proc.stderr
