@@ -15,6 +15,7 @@ from api.candidate_rules import has_consented, policies, require_in_progress, se
 from api.db import events_repo, sessions_repo
 from api.deps import CandidateSession, DbConn, Questions, Settings, own_session
 from api.errors import ConflictError, ForbiddenError, RateLimitedError, UnprocessableError
+from api.jobs.grading import request_grading
 from api.notices import render_notice, versions
 from api.routers.join import candidate_view
 from api.schemas import JoinResponse, Language, refuse_unstorable
@@ -179,7 +180,10 @@ async def end_interview(
         raise ConflictError("The interview has not started yet.", code="not_started")
     if body.language is not None and body.language not in sessions_repo.session_languages(session):
         raise UnprocessableError("This interview does not use that language.", code="unsupported_language")
-    status = await sessions_repo.mark_completed(
-        conn, session["id"], final_code=body.code, language=body.language, reason="candidate_ended"
-    )
+    async with conn.transaction():  # the grading job commits with the completion, or neither does
+        status = await sessions_repo.mark_completed(
+            conn, session["id"], final_code=body.code, language=body.language, reason="candidate_ended"
+        )
+        if status == "completed":
+            await request_grading(conn, session["id"], trigger="session_end")
     return {"id": session["id"], "status": status or "completed"}

@@ -338,6 +338,12 @@ async def test_candidate_ends_the_interview_keeping_the_final_code(api_server: A
         "final_code": "class Solution {}",
         "language": "java",
     }
+    cur = await db.execute(
+        "select version, status, trigger from scorecards where session_id = %s", (s["id"],)
+    )
+    assert await cur.fetchall() == [{"version": 1, "status": "pending", "trigger": "session_end"}], (
+        "grading is queued"
+    )
     again = await api_server.client.post(f"/v1/sessions/{s['id']}/end", json={}, headers=_auth(s))
     assert (again.status_code, again.json()["error"]["code"]) == (409, "session_finished")
 
