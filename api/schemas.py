@@ -193,7 +193,9 @@ class JoinRequest(BaseModel):
 
 class JoinResponse(BaseModel):
     server_url: str
-    participant_token: str
+    participant_token: str = Field(
+        description="LiveKit room token; empty until the candidate has agreed to the notice"
+    )
     room_name: str
     participant_name: str
     participant_identity: str

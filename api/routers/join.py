@@ -66,9 +66,14 @@ async def candidate_view(
         languages = sessions_repo.session_languages(row)
         question = {k: full[k] for k in QUESTION_FIELDS}
         question["starter_code"] = {k: v for k, v in full["starter_code"].items() if k in languages}
+    consented = await has_consented(conn, row["id"])
+    # No room token before the candidate has agreed to the notice: joining the room starts the interview.
+    may_join = consented or row["status"] != "scheduled"
     return JoinResponse(
         server_url=settings.livekit_url,
-        participant_token=mint_candidate_token(row, settings, ttl=token_ttl(row, settings)),
+        participant_token=mint_candidate_token(row, settings, ttl=token_ttl(row, settings))
+        if may_join
+        else "",
         room_name=row["room_name"],
         participant_name=row["candidate_name"],
         participant_identity=candidate_identity(row["id"]),
@@ -82,7 +87,7 @@ async def candidate_view(
             "retention_days": org["retention_days"] if org else None,
         },
         notice=render_notice(row, org, sessions_repo.session_languages(row)).view(),
-        consented=await has_consented(conn, row["id"]),
+        consented=consented,
         agent_join_timeout_s=settings.agent_join_timeout_s,
         question=question,
     )

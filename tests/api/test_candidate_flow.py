@@ -61,6 +61,9 @@ async def test_welcome_shows_org_role_and_notice_and_withholds_the_question(api_
     assert body["organization"]["slug"] == "acme-hiring"
     assert body["session"]["role"] == "Backend Engineer"
     assert body["question"] is None and body["consented"] is False
+    assert body["participant_token"] == "", (
+        "no room token before consent: joining the room starts the interview"
+    )
     html = body["notice"]["html"]
     for needle in (
         "Acme Hiring",
@@ -118,7 +121,8 @@ async def test_consent_is_stored_once_with_version_hash_and_time(api_server: Api
     assert event["payload"]["notice_version"] == "v1"
     assert event["payload"]["notice_sha256"] == notice["sha256"]
     assert datetime.fromisoformat(event["payload"]["agreed_at"])
-    assert (await _join(api_server, s))["consented"] is True
+    after = await _join(api_server, s)
+    assert after["consented"] is True and after["participant_token"]
 
 
 async def test_start_needs_consent_then_reveals_the_question_and_runs_the_clock_with_extra_time(

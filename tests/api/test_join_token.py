@@ -14,6 +14,7 @@ from livekit import api as lk
 from psycopg.rows import DictRow
 
 from api.cli import _import_questions
+from tests.api.test_candidate_flow import _consent
 from tests.conftest import LIVEKIT_KEY, LIVEKIT_SECRET, ROOT, ApiServer
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -80,6 +81,7 @@ async def test_join_returns_connection_details_and_the_question_only_once_starte
 
 async def test_join_token_claims_identity_grants_ttl_and_agent_dispatch(api_server: ApiServer) -> None:
     s = await api_server.create_session(duration_minutes=20)
+    await _consent(api_server, s)
     r = await api_server.client.post("/v1/join", json={"invite": s["invite"]})
     claims = _decode(r.json()["participant_token"])
 
@@ -90,6 +92,7 @@ async def test_join_token_claims_identity_grants_ttl_and_agent_dispatch(api_serv
 
 async def test_join_token_verifies_with_livekit_token_verifier(api_server: ApiServer) -> None:
     s = await api_server.create_session()
+    await _consent(api_server, s)
     r = await api_server.client.post("/v1/join", json={"invite": s["invite"]})
 
     claims = lk.TokenVerifier(LIVEKIT_KEY, LIVEKIT_SECRET).verify(r.json()["participant_token"])
