@@ -133,6 +133,16 @@ async function interview(browser, plan) {
     app_hidden: !(await visible(page, "#app")),
   };
   await record(page, "01-welcome");
+  // The accommodation / human interview request, from the welcome.
+  await page.click("#welcome .accommodation-link");
+  await page.waitForSelector("#accommodation-dialog[open]");
+  await page.check('input[name="kind"][value="human_interview"]');
+  await page.fill("#accommodation-message", plan.accommodation);
+  await page.click("#accommodation-send");
+  await page.waitForFunction(() => document.getElementById("accommodation-status").textContent.includes("sent"));
+  out.accommodation = await text(page, "#accommodation-status");
+  await record(page, "01b-accommodation-dialog");
+  await page.keyboard.press("Escape");
   await page.click("#consent-continue");
   out.consent_refused_unticked = await text(page, "#consent-error");
   await page.check("#consent-check");
@@ -199,6 +209,23 @@ async function interview(browser, plan) {
   await page.evaluate(() => window.dispatchEvent(new Event("blur")));
   await page.waitForTimeout(2500);
   await page.evaluate(() => window.dispatchEvent(new Event("focus")));
+
+  // A devtools shortcut is noted (an observation, nothing more).
+  await page.keyboard.press("F12");
+
+  // A compile error is marked in the gutter on its line.
+  await replaceCode(page, plan.broken);
+  await page.click("#run");
+  out.broken_run = await report(page, "#results", "Run");
+  await page.waitForSelector(".cm-lint-marker-error");
+  out.gutter = await page.evaluate(() => {
+    const marker = document.querySelector(".cm-gutter-lint .cm-gutterElement .cm-lint-marker-error");
+    const row = marker?.closest(".cm-gutterElement");
+    const lines = [...document.querySelectorAll(".cm-lineNumbers .cm-gutterElement")];
+    const top = row?.getBoundingClientRect().top;
+    const line = lines.find((l) => Math.abs(l.getBoundingClientRect().top - top) < 2);
+    return { marked: !!marker, line: line ? Number(line.textContent) : null };
+  });
 
   // Custom input: the candidate's own arguments, shown with the parameter names.
   await replaceCode(page, plan.code);
@@ -270,6 +297,7 @@ async function interview(browser, plan) {
   await page.click("#end-interview");
   await page.waitForSelector("#confirm-dialog[open]");
   out.end_confirm = await text(page, "#confirm-title");
+  await record(page, "07b-end-confirm");
   await page.click("#confirm-ok");
   await page.waitForSelector("#finished:not([hidden])", { timeout: 60_000 });
   out.finished = await text(page, "#finished");

@@ -61,8 +61,15 @@ async def test_candidate_meets_welcome_consent_device_check_then_interviews_subm
     solution = (ROOT / "questions/two-sum/reference.py").read_text()
     pasted = "# a pasted comment\n" * 3
 
+    broken = "def two_sum(nums, target):\n    seen = {\n    return []\n"
     seen = await drive(
-        "interview", limit_s=840, url=link(api_server, created), code=solution, paste=pasted
+        "interview",
+        limit_s=840,
+        url=link(api_server, created),
+        code=solution,
+        paste=pasted,
+        broken=broken,
+        accommodation="I would prefer to talk with a person.",
     )
 
     # Welcome: who is hiring, the role, an AI interviewer, what is recorded and kept, how it is used, how long.
@@ -74,6 +81,13 @@ async def test_candidate_meets_welcome_consent_device_check_then_interviews_subm
         assert phrase in welcome["notice"], phrase
     assert welcome["app_hidden"] and welcome["statement_in_dom"] == ""
     assert seen["consent_refused_unticked"] == "Tick the box to agree before you continue."
+    assert "sent to the hiring team" in seen["accommodation"]
+    [request] = await events(db, created["id"], "accommodation_request")
+    assert request == {
+        "kind": "human_interview",
+        "message": "I would prefer to talk with a person.",
+        "status": "scheduled",
+    }
     [consent] = await events(db, created["id"], "consent")
     assert consent["notice_version"] == "v1" and len(consent["notice_sha256"]) == 64
 
@@ -111,6 +125,10 @@ async def test_candidate_meets_welcome_consent_device_check_then_interviews_subm
     assert tab["hint_visible"]
     assert tab["after_typing_focus"] == "editor" and tab["indented"], "after typing, Tab indents"
     assert tab["after_escape"] != "editor", "Esc then Tab leaves"
+
+    # A compile error is marked in the gutter on the line the interpreter names.
+    assert seen["broken_run"]["verdict"] == "compile_error"
+    assert seen["gutter"] == {"marked": True, "line": 2}
 
     # Custom input with the parameter names.
     assert [label.split(" ")[0] for label in seen["custom_labels"]] == ["nums", "target"]
@@ -151,16 +169,18 @@ async def test_candidate_meets_welcome_consent_device_check_then_interviews_subm
     # Integrity observations: the paste's size (never its text), the focus loss with its duration, the fast insert.
     for _ in range(50):
         observed = await events(db, created["id"], "integrity")
-        if {"paste", "focus_lost", "fast_insertion"} <= {o["kind"] for o in observed}:
+        if {"paste", "focus_lost", "fast_insertion", "devtools"} <= {o["kind"] for o in observed}:
             break
         await asyncio.sleep(0.2)
     kinds = {o["kind"]: o for o in observed}
     assert kinds["paste"]["chars"] == len(pasted) and "pasted" not in str(observed)
     assert kinds["focus_lost"]["duration_ms"] >= 2000
     assert kinds["fast_insertion"]["chars"] >= 80
+    assert [o for o in observed if o["kind"] == "devtools"] == [{"kind": "devtools", "source": "keyboard_shortcut"}]
 
     cur = await db.execute("select kind from submissions where session_id = %s order by created_at", (created["id"],))
-    assert [r["kind"] for r in await cur.fetchall()] == ["run", "run", "submit"]  # custom input, Run, Submit
+    # The broken Run, the custom input, the Run and the Submit.
+    assert [r["kind"] for r in await cur.fetchall()] == ["run", "run", "run", "submit"]
     no_violations(seen)
 
 

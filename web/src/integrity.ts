@@ -110,13 +110,23 @@ export function watchPage(
   const onKey = (e: KeyboardEvent) => {
     if (isDevtoolsShortcut(e)) observer.devtools("keyboard_shortcut");
   };
-  // A docked devtools panel shrinks the viewport inside an unchanged window. Only a change after load counts,
-  // so a browser's own sidebar or toolbar at load is never taken for devtools.
-  const baseline = { w: window.outerWidth - window.innerWidth, h: window.outerHeight - window.innerHeight };
+  // A docked devtools panel shrinks the viewport inside an unchanged window. Only a change after the first
+  // measurement counts (a browser's own sidebar at load is never taken for devtools), sizes are compared in device
+  // pixels, and a zoom (a new devicePixelRatio) or a window not laid out yet (outer size 0) only re-measures.
+  const measure = () => ({
+    w: window.outerWidth - window.innerWidth * window.devicePixelRatio,
+    h: window.outerHeight - window.innerHeight * window.devicePixelRatio,
+    dpr: window.devicePixelRatio,
+  });
+  let baseline = window.outerWidth > 0 ? measure() : null;
   const onResize = () => {
-    const w = window.outerWidth - window.innerWidth - baseline.w;
-    const h = window.outerHeight - window.innerHeight - baseline.h;
-    if (window.outerWidth > 0 && (w > DEVTOOLS_GAP_PX || h > DEVTOOLS_GAP_PX)) observer.devtools("window_size");
+    if (window.outerWidth <= 0 || window.outerHeight <= 0) return;
+    const now = measure();
+    if (!baseline || now.dpr !== baseline.dpr) {
+      baseline = now;
+      return;
+    }
+    if (now.w - baseline.w > DEVTOOLS_GAP_PX || now.h - baseline.h > DEVTOOLS_GAP_PX) observer.devtools("window_size");
   };
   window.addEventListener("blur", onBlur);
   window.addEventListener("focus", onFocus);
