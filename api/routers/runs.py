@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.candidate_rules import require_editable, session_org
 from api.db import sessions_repo
 from api.deps import CandidateSession, DbConn, InternalCaller, own_session
 from api.errors import ConflictError, NotFoundError
@@ -52,8 +53,10 @@ async def create_run(
 async def create_submission(
     session_id: str, body: RunBody, candidate: CandidateSession, conn: DbConn, request: Request
 ) -> dict[str, Any]:
-    """Submit against every test. Hidden tests report only their verdict; their inputs and outputs never leave."""
+    """Submit against every test. Hidden tests report only their verdict; their inputs and outputs never leave.
+    A second submission is refused (`already_submitted`) unless the organisation allows resubmission."""
     session = own_session(candidate, session_id)
+    await require_editable(conn, session, await session_org(conn, session))
     return await run_code(
         conn,
         request.app.state.judge,

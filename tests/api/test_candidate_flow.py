@@ -287,6 +287,11 @@ async def test_after_the_final_answer_drafts_are_read_only_unless_resubmission_i
         "submitted"
     ]
 
+    again = await api_server.client.post(
+        f"/v1/sessions/{s['id']}/submissions", json={"language": "python", "code": "x"}, headers=_auth(s)
+    )
+    assert (again.status_code, again.json()["error"]["code"]) == (409, "already_submitted")
+
     await api_server.client.patch(
         "/v1/organization", json={"allow_resubmission": True}, headers=api_server.org_headers()
     )

@@ -21,8 +21,15 @@ pytestmark = pytest.mark.browser
 async def host_site(pages: dict[str, str]) -> AsyncIterator[str]:
     """An ATS stand-in on its own loopback origin, serving `pages` (path -> HTML)."""
     app = web.Application()
+
+    def page(html: str) -> Any:
+        async def handler(_: web.Request) -> web.Response:
+            return web.Response(text=html, content_type="text/html")
+
+        return handler
+
     for path, html in pages.items():
-        app.router.add_get(path, lambda _r, html=html: web.Response(text=html, content_type="text/html"))
+        app.router.add_get(path, page(html))
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
