@@ -20,6 +20,7 @@ from api.scheduling import allowed_minutes
 NOTICE_DIR = Path(__file__).with_name("notices")
 VERSION_FILE = re.compile(r"^v(?P<n>\d+)\.html\.j2$")
 LANGUAGE_NAMES = {"python": "Python", "javascript": "JavaScript", "java": "Java", "cpp": "C++"}
+SPOKEN = {"en": "English", "es": "Spanish"}
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ def render_notice(
         "minutes": allowed_minutes(session),
         "extra_time_minutes": int(session.get("extra_time_minutes") or 0),
         "languages": _join([LANGUAGE_NAMES.get(x, x) for x in languages]),
+        "spoken": SPOKEN.get(str(session.get("interview_language") or "en"), "English"),
         "retention_days": int(org["retention_days"]) if org else 30,
         "allow_text_only": bool(org and org["allow_text_only"]) or bool(session.get("text_only")),
     }

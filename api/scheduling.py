@@ -58,6 +58,7 @@ async def schedule_session(
     languages: list[str] | None = None,
     extra_time_minutes: int = 0,
     text_only: bool = False,
+    interview_language: str = "en",
 ) -> Scheduled:
     question = await questions_repo.pick_question(
         conn, question_id=question_id, difficulty=difficulty, topic=topic
@@ -92,6 +93,7 @@ async def schedule_session(
             languages=tuple(languages or (language,)),
             extra_time_minutes=extra_time_minutes,
             text_only=text_only,
+            interview_language=interview_language,
         ),
     )
     # The invite rides in the URL fragment: browsers never send it to servers or in Referer headers.

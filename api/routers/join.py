@@ -41,6 +41,7 @@ def session_view(row: dict[str, Any]) -> dict[str, Any]:
         "status": row["status"],
         "language": row["language"],
         "languages": sessions_repo.session_languages(row),
+        "interview_language": row["interview_language"],
         "duration_minutes": row["duration_minutes"],
         "extra_time_minutes": row["extra_time_minutes"],
         "text_only": row["text_only"],

@@ -120,6 +120,7 @@ async def create_session(
         languages=list(body.languages) if body.languages else None,
         extra_time_minutes=body.extra_time_minutes,
         text_only=body.text_only,
+        interview_language=body.interview_language,
     )
     return scheduled.response()
 

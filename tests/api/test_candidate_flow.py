@@ -81,6 +81,13 @@ async def test_welcome_shows_org_role_and_notice_and_withholds_the_question(api_
     assert body["notice"]["version"] == "v1" and len(body["notice"]["sha256"]) == 64
 
 
+async def test_notice_names_the_spoken_language(api_server: ApiServer) -> None:
+    spanish = await api_server.create_session(interview_language="es")
+    assert "The interview is in Spanish." in (await _join(api_server, spanish))["notice"]["html"]
+    english = await api_server.create_session()
+    assert "The interview is in English." in (await _join(api_server, english))["notice"]["html"]
+
+
 async def test_notice_escapes_what_the_organisation_wrote(api_server: ApiServer, db: Conn) -> None:
     await db.execute(
         "update organizations set name = %s where id = %s",
