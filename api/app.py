@@ -15,6 +15,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from api.db.pool import create_pool
 from api.errors import ApiError
+from api.integrations import ashby, greenhouse
 from api.jobs.logs import route_queue_logs
 from api.judging import LazyJudge
 from api.logs import configure_logging
@@ -25,6 +26,7 @@ from api.routers import (
     custom_runs,
     drafts,
     health,
+    integration_keys,
     integrity,
     internal,
     interviews,
@@ -37,6 +39,7 @@ from api.routers import (
     scorecards,
     sessions,
     shares,
+    webhook_endpoints,
 )
 from api.settings import ApiSettings, get_settings
 from api.web import mount_web
@@ -146,6 +149,10 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         questions.router,
         scorecards.router,
         shares.router,
+        webhook_endpoints.router,
+        integration_keys.router,
+        greenhouse.router,
+        ashby.router,
     ):
         app.include_router(router)
     install_docs(app)
