@@ -4,13 +4,13 @@ answer unless the organisation allows resubmission. The routes of the candidate 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from api.db import events_repo, orgs_repo, sessions_repo
 from api.db.pool import Conn
 from api.errors import ConflictError
-from api.scheduling import ends_at
+from api.session_window import require_running
 from api.settings import ApiSettings
 
 
@@ -41,14 +41,11 @@ async def has_consented(conn: Conn, session_id: str) -> bool:
 
 
 def require_in_progress(session: dict[str, Any], settings: ApiSettings, now: datetime | None = None) -> None:
-    """The interview has started and its time (with extra time and the grace) is not over."""
-    if session["status"] == "scheduled":
-        raise ConflictError("The interview has not started yet.", code="not_started")
-    if session["status"] != "in_progress":
+    """The interview has started, has not finished, and its time (with extra time and the grace) is not over; the
+    same codes as runs (`session_not_started`, `session_time_up`)."""
+    if session["status"] not in ("scheduled", "in_progress"):
         raise ConflictError("This interview has already finished.", code="session_finished")
-    end = ends_at(session)
-    if end is not None and (now or datetime.now(UTC)) > end + timedelta(minutes=settings.token_grace_minutes):
-        raise ConflictError("The time for this interview is over.", code="time_over")
+    require_running(session, settings, now)
 
 
 async def require_editable(conn: Conn, session: dict[str, Any], org: dict[str, Any] | None) -> None:

@@ -16,6 +16,7 @@ from api.db.pool import Conn, connection
 from api.errors import ConflictError, GoneError, NotFoundError, UnauthorizedError
 from api.question_cache import QuestionCache
 from api.security import digest, same_digest, same_secret
+from api.session_window import require_not_over
 from api.settings import ApiSettings
 
 
@@ -37,6 +38,8 @@ Questions = Annotated[QuestionCache, Depends(app_questions)]
 
 
 async def get_conn(request: Request) -> AsyncIterator[Conn]:
+    """A pooled connection held for the whole request: for routes that only talk to the database. A route that
+    waits on anything slow (the judge) opens short connections itself instead (api.run_flow)."""
     async with connection(request.app.state.pool) as conn:
         yield conn
 
@@ -74,6 +77,14 @@ SERVICE_SCHEME = HTTPBearer(
 )
 
 
+async def invite_token(request: Request) -> str:
+    """The candidate's invite from the Authorization header (checked against the database by the route)."""
+    return bearer(request)
+
+
+InviteToken = Annotated[str, Depends(invite_token)]
+
+
 @dataclass(frozen=True)
 class Org:
     id: UUID
@@ -106,8 +117,11 @@ OrgCaller = Annotated[Org, Depends(require_org)]
 InternalCaller = Depends(require_internal)
 
 
-async def session_for_invite(conn: Conn, invite: str, *, usable: bool = True) -> dict[str, Any]:
-    """The session an invite opens. With `usable`, also refuse expired invites (410) and finished sessions (409)."""
+async def session_for_invite(
+    conn: Conn, invite: str, settings: ApiSettings, *, usable: bool = True
+) -> dict[str, Any]:
+    """The session an invite opens. With `usable`, also refuse expired invites (410), finished sessions (409) and
+    sessions whose time and grace are spent (409 `session_time_up`)."""
     if not invite or len(invite) > 512:
         raise UnauthorizedError("Invalid invite.", code="invalid_invite")
     row = await sessions_repo.get_session_by_invite(conn, digest(invite))
@@ -123,15 +137,17 @@ async def session_for_invite(conn: Conn, invite: str, *, usable: bool = True) ->
             raise GoneError("This invite has expired.", code="invite_expired")
         if row["expires_at"] <= now:
             raise GoneError("This interview has expired.", code="session_expired")
+        require_not_over(row, settings, now)
     return row
 
 
 async def require_candidate(
     request: Request,
     conn: DbConn,
+    settings: Settings,
     _scheme: Annotated[HTTPAuthorizationCredentials | None, Depends(INVITE_SCHEME)] = None,
 ) -> dict[str, Any]:
-    return await session_for_invite(conn, bearer(request))
+    return await session_for_invite(conn, bearer(request), settings)
 
 
 CandidateSession = Annotated[dict[str, Any], Depends(require_candidate)]

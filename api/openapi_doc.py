@@ -56,8 +56,12 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "conflict": (409, "The request conflicts with the current state."),
     "session_finished": (409, "The session has completed or was abandoned."),
     "session_cancelled": (409, "The organisation cancelled the session."),
-    "not_started": (409, "The interview has not started yet (no statement, runs or drafts before it)."),
-    "time_over": (409, "The interview's time, with extra time and grace, is over."),
+    "session_not_started": (
+        409,
+        "The interview has not started yet (no statement, runs or drafts before it).",
+    ),
+    "session_time_up": (409, "The interview's time, with extra time and grace, is over."),
+    "run_in_progress": (429, "A run of this session is already in flight; wait for its result."),
     "consent_required": (409, "The candidate has not agreed to the notice yet."),
     "notice_changed": (409, "The notice the candidate saw is not the current text; show it again."),
     "already_submitted": (409, "The final answer is in and the organisation does not allow resubmission."),
@@ -94,6 +98,8 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "judge_busy": (503, "Every sandbox is busy; retry in a moment."),
     "judge_unavailable": (503, "Code execution is not available on this server."),
     "smtp_unavailable": (503, "The invite e-mail could not be sent; retry."),
+    "resume_parser_busy": (503, "The résumé parser is busy; retry."),
+    "rate_limiter_unavailable": (503, "The rate limiter's store is unreachable; retry."),
     "livekit_unavailable": (503, "LiveKit could not be reached."),
 }
 
@@ -159,7 +165,13 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     components = doc.setdefault("components", {})
     schemes = components.get("securitySchemes", {})
     schemes.pop("ServiceToken", None)  # only internal routes use it, and they are not in this document
-    components.setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    schemas = components.setdefault("schemas", {})
+    # Routes that declare their errors use api.openapi_errors.ErrorResponse; the rest get the same shape here.
+    error_ref = (
+        "#/components/schemas/ErrorResponse" if "ErrorResponse" in schemas else "#/components/schemas/Error"
+    )
+    if "ErrorResponse" not in schemas:
+        schemas["Error"] = ERROR_SCHEMA
     for path, ops in doc["paths"].items():
         for op in ops.values():
             auth = next(iter(op["security"][0]), None) if op.get("security") else None
@@ -178,7 +190,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                     str(status),
                     {
                         "description": f"{STATUS_TEXT[status]}: {codes}",
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                        "content": {"application/json": {"schema": {"$ref": error_ref}}},
                     },
                 )
     for unused in ("HTTPValidationError", "ValidationError"):

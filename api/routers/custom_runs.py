@@ -1,6 +1,6 @@
-"""Custom input: run the candidate's function on their own arguments and show what it returns and prints. Calls
-`api.judging.run_code` with the custom cases (api/custom_input.py) in place of the question's tests; stored and
-logged like a Run, marked `custom`."""
+"""Custom input: run the candidate's function on their own arguments and show what it returns and prints. Goes
+through the candidate run flow (`api.run_flow.run_for_candidate` with `custom=`: same lease, rate limit and judge
+admission as a Run); the cases come from api/custom_input.py; stored and logged like a Run, marked `custom`."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.candidate_rules import require_in_progress
-from api.custom_input import MAX_CASES, custom_cases
-from api.db import questions_repo, sessions_repo
-from api.deps import CandidateSession, DbConn, Settings, own_session
+from api.custom_input import MAX_CASES
+from api.db import sessions_repo
+from api.deps import CandidateSession, InviteToken, Settings, own_session
 from api.errors import UnprocessableError
-from api.judging import run_code
 from api.routers.runs import MAX_CODE_CHARS
+from api.run_flow import RunServices, run_for_candidate
 from api.schemas import Language, refuse_unstorable
 
 router = APIRouter(prefix="/v1/sessions/{session_id}", tags=["runs"])
@@ -49,7 +49,7 @@ async def create_custom_run(
     session_id: str,
     body: CustomRunBody,
     candidate: CandidateSession,
-    conn: DbConn,
+    invite: InviteToken,
     settings: Settings,
     request: Request,
 ) -> dict[str, Any]:
@@ -59,14 +59,13 @@ async def create_custom_run(
     require_in_progress(session, settings)
     if body.language not in sessions_repo.session_languages(session):
         raise UnprocessableError("This interview does not use that language.", code="unsupported_language")
-    question = await questions_repo.load_question_for_judge(conn, session["question_id"])
-    return await run_code(
-        conn,
-        request.app.state.judge,
-        session,
+    services: RunServices = request.app.state.runs
+    return await run_for_candidate(
+        services,
+        invite=invite,
+        session_id=session_id,
         language=body.language,
         code=body.code,
         mode="run",
-        by="candidate",
-        tests=custom_cases(question["signature"], body.inputs),
+        custom=body.inputs,
     )

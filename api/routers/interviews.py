@@ -177,7 +177,7 @@ async def end_interview(
     """The candidate ends the interview (after confirming). The code in the editor is kept as the final code."""
     session = own_session(candidate, session_id)
     if session["status"] == "scheduled":
-        raise ConflictError("The interview has not started yet.", code="not_started")
+        raise ConflictError("The interview has not started yet.", code="session_not_started")
     if body.language is not None and body.language not in sessions_repo.session_languages(session):
         raise UnprocessableError("This interview does not use that language.", code="unsupported_language")
     async with conn.transaction():  # the grading job commits with the completion, or neither does

@@ -13,6 +13,7 @@ from api.db.pool import Conn
 from api.deps import DbConn, Questions, Settings, bearer, session_for_invite
 from api.errors import ForbiddenError
 from api.notices import render_notice
+from api.openapi_errors import BODY, DB, error_responses
 from api.question_cache import QuestionCache
 from api.scheduling import ends_at
 from api.schemas import JoinRequest, JoinResponse, TokenRequest, TokenResponse
@@ -94,13 +95,13 @@ async def candidate_view(
     )
 
 
-@router.post("/join", response_model=JoinResponse)
+@router.post("/join", response_model=JoinResponse, responses=error_responses(*BODY, *DB, 401, 409, 410))
 async def join_session(
     body: JoinRequest, conn: DbConn, settings: Settings, questions: Questions
 ) -> JoinResponse:
     """Everything the candidate's page needs: LiveKit connection details, who is hiring, the notice, and (once the
     interview has started) the question."""
-    row = await session_for_invite(conn, body.invite)
+    row = await session_for_invite(conn, body.invite, settings)
     return await candidate_view(conn, row, settings, questions)
 
 
@@ -109,13 +110,14 @@ async def join_session(
     status_code=201,
     response_model=TokenResponse,
     openapi_extra={"security": [{"Invite": []}]},
+    responses=error_responses(*BODY, *DB, 401, 403, 409, 410),
 )
 async def create_livekit_token(
     body: TokenRequest, request: Request, conn: DbConn, settings: Settings
 ) -> TokenResponse:
     """LiveKit's standard token endpoint (for LiveKit's own frontends and the Agents Playground), authorised by a
     candidate invite as the bearer token. Room, identity and agent dispatch always come from the invite."""
-    row = await session_for_invite(conn, bearer(request))
+    row = await session_for_invite(conn, bearer(request), settings)
     if body.room_name and body.room_name != row["room_name"]:
         raise ForbiddenError("This invite does not open that room.", code="room_mismatch")
     return TokenResponse(

@@ -239,7 +239,7 @@ async def test_drafts_resume_per_language_only_while_running(api_server: ApiServ
     s = await api_server.create_session(language="python", languages=["python", "javascript"])
     url = f"/v1/sessions/{s['id']}/drafts"
     early = await api_server.client.put(f"{url}/python", json={"code": "x = 1"}, headers=_auth(s))
-    assert (early.status_code, early.json()["error"]["code"]) == (409, "not_started")
+    assert (early.status_code, early.json()["error"]["code"]) == (409, "session_not_started")
     await _consent(api_server, s)
     await _start(api_server, s)
 
@@ -318,7 +318,7 @@ async def test_drafts_and_integrity_stop_when_the_time_is_over(api_server: ApiSe
     r = await api_server.client.put(
         f"/v1/sessions/{s['id']}/drafts/python", json={"code": "x"}, headers=_auth(s)
     )
-    assert (r.status_code, r.json()["error"]["code"]) == (409, "time_over")
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "session_time_up")
     # Extra time given by the organisation reopens it.
     await api_server.client.patch(
         f"/v1/sessions/{s['id']}", json={"extra_time_minutes": 30}, headers=api_server.org_headers()
@@ -332,7 +332,7 @@ async def test_drafts_and_integrity_stop_when_the_time_is_over(api_server: ApiSe
 async def test_candidate_ends_the_interview_keeping_the_final_code(api_server: ApiServer, db: Conn) -> None:
     s = await api_server.create_session(languages=["python", "java"])
     early = await api_server.client.post(f"/v1/sessions/{s['id']}/end", json={}, headers=_auth(s))
-    assert (early.status_code, early.json()["error"]["code"]) == (409, "not_started")
+    assert (early.status_code, early.json()["error"]["code"]) == (409, "session_not_started")
     await _consent(api_server, s)
     await _start(api_server, s)
     bad = await api_server.client.post(
@@ -400,7 +400,7 @@ async def test_integrity_observations_are_sizes_only_deduplicated_and_capped(
     url = f"/v1/sessions/{s['id']}/integrity"
     batch = {"events": [{"id": "paste-0001", "kind": "paste", "chars": 812, "lines": 20}]}
     early = await api_server.client.post(url, json=batch, headers=_auth(s))
-    assert (early.status_code, early.json()["error"]["code"]) == (409, "not_started")
+    assert (early.status_code, early.json()["error"]["code"]) == (409, "session_not_started")
     await _consent(api_server, s)
     await _start(api_server, s)
 

@@ -62,7 +62,7 @@ async def test_custom_input_refuses_deep_nesting_many_cases_and_early_runs(
     url = f"/v1/sessions/{s['id']}/custom-runs"
     body = {"language": "python", "code": "def two_sum(nums, target):\n    return []\n", "inputs": [[[1], 1]]}
     early = await api_server.client.post(url, json=body, headers=_auth(s))
-    assert (early.status_code, early.json()["error"]["code"]) == (409, "not_started")
+    assert (early.status_code, early.json()["error"]["code"]) == (409, "session_not_started")
     await _consent(api_server, s)
     await _start(api_server, s)
     deep = "[" * 3000 + "1" + "]" * 3000  # sent as raw JSON: deeper than any client library would encode
@@ -137,7 +137,7 @@ async def test_redispatch_calls_livekit_once_per_allowance_with_a_room_admin_tok
             ).json()
             url = f"/v1/sessions/{s['id']}/agent-dispatch"
             early = await client.post(url, headers=_auth(s))
-            assert (early.status_code, early.json()["error"]["code"]) == (409, "not_started")
+            assert (early.status_code, early.json()["error"]["code"]) == (409, "session_not_started")
             join = (await client.post("/v1/join", json={"invite": s["invite"]})).json()
             await client.post(
                 f"/v1/sessions/{s['id']}/consent",

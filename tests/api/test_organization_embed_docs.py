@@ -160,8 +160,11 @@ async def test_public_document_hides_internal_routes_and_declares_security(api_s
     responses = doc["paths"]["/v1/sessions/{session_id}/start"]["post"]["responses"]
     assert {"401", "404", "409", "410", "422"} <= set(responses)
     assert "consent_required" in responses["409"]["description"]
-    assert responses["422"]["content"]["application/json"]["schema"]["$ref"] == "#/components/schemas/Error"
-    assert "| `time_over` | 409 |" in doc["info"]["description"]
+    assert (
+        responses["422"]["content"]["application/json"]["schema"]["$ref"]
+        == "#/components/schemas/ErrorResponse"
+    )
+    assert "| `session_time_up` | 409 |" in doc["info"]["description"]
 
 
 async def test_documented_examples_are_accepted(api_server: ApiServer) -> None:

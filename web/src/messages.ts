@@ -63,8 +63,8 @@ export function runNotice(error: unknown): string {
     return "Could not reach the server. Your code is safe here; try again.";
   if (error.code === "judge_busy") return "The code runner is busy. Try again in a few seconds.";
   if (error.code === "code_too_large" || error.status === 413) return "Your code is too large to run.";
-  if (error.code === "not_started") return "The interview has not started yet.";
-  if (error.code === "time_over") return "The time for this interview is over; your last saved code is kept.";
+  if (error.code === "session_not_started") return "The interview has not started yet.";
+  if (error.code === "session_time_up") return "The time for this interview is over; your last saved code is kept.";
   if (error.code === "already_submitted") return "Your final answer is already submitted.";
   if (error.code === "invalid_input") return error.message;
   if (error.status === 401 || error.status === 409 || error.status === 410) return joinNotice(error).title + ".";
