@@ -98,6 +98,12 @@ class ApiSettings(BaseSettings):
     # Idle keep-alive connections are closed after this many seconds.
     keep_alive_s: int = Field(default=5, ge=1, le=300)
 
+    # The candidate page: how long it waits for the interviewer before saying so and asking for one redispatch,
+    # how many redispatches one session may ask for, and the bounds on the integrity observations it reports.
+    agent_join_timeout_s: int = Field(default=20, ge=3, le=300)
+    agent_redispatch_limit: int = Field(default=2, ge=0, le=10)
+    integrity_rate_limit: str = "60/minute"
+    integrity_max_events: int = Field(default=500, ge=10, le=10_000)
     # --- Outgoing webhooks and calls to ATSs (docs/integrations.md) ---
     # Waits before the 2nd, 3rd, ... delivery attempt (comma-separated seconds, each jittered by +-10%); after the
     # last one the delivery fails. Outside local/test the schedule must span at least 24 hours even at -10%.
