@@ -84,6 +84,11 @@ class AgentSettings(BaseSettings):
     # Persistence.
     spool_dir: str = ".data/spool"
 
+    # Capacity (agent/capacity.py): interviews one worker takes before LiveKit sends jobs elsewhere.
+    sessions_per_core: float = Field(default=5.0, gt=0)  # python -m bench agent_voice (docs/agent-bench.md)
+    max_sessions: int | None = Field(default=None, ge=1)  # overrides sessions_per_core x cores
+    cpu_load_ceiling: float = Field(default=0.85, gt=0, le=1)  # CPU at which the worker is full anyway; 1 = off
+
     @model_validator(mode="after")
     def _no_placeholder_secrets(self) -> AgentSettings:
         if self.environment in ("local", "test"):

@@ -14,6 +14,7 @@ from livekit.agents.voice.room_io import RoomOptions
 from livekit.plugins import silero  # plugins register on import, which must be the main thread
 
 from agent.api_client import ApiClient
+from agent.capacity import LOAD_THRESHOLD, InterviewLoad
 from agent.capture import attach_capture
 from agent.channel import TOPIC_EDITOR_SNAPSHOT, RoomChannel
 from agent.clock import SystemClock
@@ -222,7 +223,7 @@ def create_server(settings: AgentSettings | None = None) -> AgentServer:
         kwargs["api_key"] = settings.livekit_api_key.get_secret_value()
     if settings.livekit_api_secret is not None:
         kwargs["api_secret"] = settings.livekit_api_secret.get_secret_value()
-    server = AgentServer(**kwargs)
+    server = AgentServer(load_fnc=InterviewLoad(settings), load_threshold=LOAD_THRESHOLD, **kwargs)
     server.setup_fnc = prewarm
     server.rtc_session(agent_name=settings.agent_name)(entrypoint)
     return server
