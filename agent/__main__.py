@@ -48,6 +48,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
 
+    if command in ("start", "dev"):
+        from agent.telemetry import prepare_metrics_env
+
+        prepare_metrics_env(settings)  # before livekit imports prometheus-client
+
     from livekit.agents import cli
 
     from agent.worker import create_server

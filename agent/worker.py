@@ -21,6 +21,7 @@ from agent.clock import SystemClock
 from agent.context import SessionContext
 from agent.errors import AgentError, ApiError, SessionFinishedError, SessionNotFoundError
 from agent.interview import InterviewTasks, attach_interview, build_interview
+from agent.metrics import attach_metrics
 from agent.practice import offline_practice_context
 from agent.presence import CandidatePresence
 from agent.prompts import validate_all
@@ -29,6 +30,7 @@ from agent.recorder import EventRecorder, replay_spools
 from agent.resume import build_resume
 from agent.settings import AgentSettings, get_settings
 from agent.state import InterviewState
+from agent.telemetry import setup_tracing
 
 logger = logging.getLogger("shadows.agent.worker")
 
@@ -50,6 +52,7 @@ def prewarm(proc: JobProcess) -> None:
     """Once per worker process: load Silero VAD (ships in the wheel, offline) and check the prompts."""
     validate_all()
     proc.userdata["vad"] = silero.VAD.load()
+    setup_tracing(get_settings())  # before the first job's spans: livekit's own, one trace per interview
 
 
 async def load_context(
@@ -184,6 +187,7 @@ async def entrypoint(ctx: JobContext) -> None:
         return
     if job.recorder is not None:
         job.capture = attach_capture(session, job.recorder, state.elapsed_s)
+    ctx.add_shutdown_callback(attach_metrics(session, settings.llm_prices).aclose)
 
     # A reload or dropped connection must not end the interview: presence decides when absence is final.
     await session.start(agent=agent, room=ctx.room, room_options=RoomOptions(close_on_disconnect=False))
@@ -223,6 +227,9 @@ def create_server(settings: AgentSettings | None = None) -> AgentServer:
         kwargs["api_key"] = settings.livekit_api_key.get_secret_value()
     if settings.livekit_api_secret is not None:
         kwargs["api_secret"] = settings.livekit_api_secret.get_secret_value()
+    if settings.metrics_port is not None:  # livekit's endpoint, aggregating the job processes
+        kwargs["prometheus_port"] = settings.metrics_port
+        kwargs["prometheus_multiproc_dir"] = str(Path(settings.metrics_dir).resolve())
     server = AgentServer(load_fnc=InterviewLoad(settings), load_threshold=LOAD_THRESHOLD, **kwargs)
     server.setup_fnc = prewarm
     server.rtc_session(agent_name=settings.agent_name)(entrypoint)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -22,6 +23,7 @@ from api.middleware import BodyLimitMiddleware, MetricsMiddleware
 from api.question_cache import QuestionCache
 from api.routers import health, internal, join, livekit_webhook, practice, runs, scorecards, sessions
 from api.settings import ApiSettings, get_settings
+from api.tracing import instrument_app, instrument_connection, tracer_provider
 from judge.settings import JudgeSettings
 from judge.settings import get_settings as get_judge_settings
 
@@ -100,6 +102,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
     settings = settings or get_settings()
     judge = LazyJudge(judge_settings or get_judge_settings())
     configure_logging(json_lines=settings.log_json)
+    tracing = tracer_provider(settings)  # None unless an OTLP endpoint is configured
     route_queue_logs()  # procrastinate logs job arguments; ours never do
 
     @asynccontextmanager
@@ -113,6 +116,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
             min_size=settings.db_pool_min,
             max_size=settings.db_pool_max,
             prepared=settings.db_prepared_statements,
+            on_connect=(lambda conn: instrument_connection(conn, tracing)) if tracing else None,
         )
         await pool.open(wait=False)
         app.state.pool = pool
@@ -122,6 +126,8 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         finally:
             await judge.aclose()
             await pool.close()
+            if tracing is not None:
+                await asyncio.to_thread(tracing.shutdown)  # exports what is buffered, off the event loop
 
     app = FastAPI(
         title="Shadows API",
@@ -155,4 +161,6 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         multipart_caps={("POST", "/v1/sessions"): upload_cap},
     )
     app.add_middleware(MetricsMiddleware)  # outermost: also counts the 413s the body limit sends
+    if tracing is not None:
+        instrument_app(app, tracing)
     return app

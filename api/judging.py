@@ -13,6 +13,7 @@ from psycopg.types.json import Jsonb
 from api.db import events_repo, questions_repo
 from api.db.pool import Conn
 from api.errors import PayloadTooLargeError, ServiceUnavailableError, UnprocessableError
+from api.judge_metrics import MeteredJudge
 from api.metrics import JUDGE_RUNS
 from judge.errors import CodeTooLargeError, JudgeBusyError, JudgeError, UnsupportedLanguageError
 from judge.schemas import RunReport, RunRequest
@@ -45,7 +46,7 @@ class LazyJudge:
     async def get(self) -> Judge:
         async with self._lock:
             if self._judge is None:
-                judge = Judge(self.settings)
+                judge = MeteredJudge(self.settings)
                 try:
                     await judge.start()
                 except JudgeError as e:

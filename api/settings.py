@@ -51,6 +51,18 @@ class ApiSettings(BaseSettings):
     practice_enabled: bool = False
     practice_rate_limit: str = "5/hour"
 
+    # Observability: `/metrics` wants `Authorization: Bearer <token>` when this is set; traces go over OTLP/HTTP to
+    # OTEL_EXPORTER_OTLP_ENDPOINT (e.g. http://collector:4318) when that is set, and nowhere otherwise.
+    metrics_token: SecretStr | None = None
+    otlp_endpoint: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_ENDPOINT", "SHADOWS_API_OTLP_ENDPOINT"),
+    )
+    otel_service_name: str = Field(
+        default="shadows-api",
+        validation_alias=AliasChoices("OTEL_SERVICE_NAME", "SHADOWS_API_OTEL_SERVICE_NAME"),
+    )
+
     questions_dir: Path = REPO_ROOT / "questions"
     web_dir: Path = REPO_ROOT / "web" / "dist"
     log_json: bool = True
@@ -65,6 +77,8 @@ class ApiSettings(BaseSettings):
         ):
             if value.startswith(PLACEHOLDER_PREFIXES) or len(value) < 32:
                 raise ValueError(f"{name} is a placeholder or shorter than 32 characters")
+        if self.metrics_token is not None and len(self.metrics_token.get_secret_value()) < 32:
+            raise ValueError("SHADOWS_API_METRICS_TOKEN must be at least 32 characters")
         if self.livekit_api_key.startswith(PLACEHOLDER_PREFIXES):
             raise ValueError("LIVEKIT_API_KEY is a placeholder")
         if not self.database_url:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -26,17 +26,33 @@ async def _configure(conn: psycopg.AsyncConnection[DictRow]) -> None:
 Pool = AsyncConnectionPool[Conn]
 
 
-def create_pool(url: str, *, min_size: int = 2, max_size: int = 20, prepared: bool = True) -> Pool:
+def create_pool(
+    url: str,
+    *,
+    min_size: int = 2,
+    max_size: int = 20,
+    prepared: bool = True,
+    on_connect: Callable[[Conn], None] | None = None,
+) -> Pool:
+    """`on_connect` runs once on each new connection (the API's query tracing)."""
     kwargs: dict[str, Any] = {"row_factory": dict_row}
     if not prepared:
         kwargs["prepare_threshold"] = None
+    configure: Callable[[Conn], Awaitable[None]] = _configure
+    if on_connect is not None:
+        hook = on_connect
+
+        async def configure(conn: Conn) -> None:
+            hook(conn)
+            await _configure(conn)
+
     return AsyncConnectionPool(
         url,
         connection_class=Conn,
         min_size=min_size,
         max_size=max_size,
         kwargs=kwargs,
-        configure=_configure,
+        configure=configure,
         open=False,
         timeout=10.0,
         name="shadows-api",
