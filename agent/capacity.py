@@ -83,9 +83,13 @@ class InterviewLoad:
         self.capacity = capacity(settings, host_cpus() if cpus is None else cpus)
         self.cpu_ceiling = settings.cpu_load_ceiling
         self._cpu = cpu if cpu is not None else CpuAverage()
+        self.on_sample: Callable[[float], None] | None = None  # agent.metrics publishes each value
 
     def __call__(self, server: HasActiveJobs) -> float:
         load = len(server.active_jobs) / self.capacity
         if self.cpu_ceiling < 1.0:
             load = max(load, self._cpu() / self.cpu_ceiling)
-        return min(1.0, load)
+        load = min(1.0, load)
+        if self.on_sample is not None:
+            self.on_sample(load)
+        return load

@@ -39,6 +39,12 @@ LLM_COST = Counter(
 INTERVIEWS_ACTIVE = Gauge(
     "shadows_agent_interviews_active", "Interviews running in this worker", multiprocess_mode="livesum"
 )
+WORKER_LOAD = Gauge(
+    "shadows_agent_worker_load", "The load this worker reports to LiveKit (1 = full)", multiprocess_mode="max"
+)
+CAPACITY = Gauge(
+    "shadows_agent_capacity", "Interviews this worker takes (agent/capacity.py)", multiprocess_mode="max"
+)
 
 # USD per million tokens (input, cached input, output); SHADOWS_AGENT_LLM_PRICES adds or replaces entries.
 DEFAULT_PRICES: dict[str, tuple[float, float, float]] = {
@@ -114,6 +120,19 @@ class SessionMetrics:
             LLM_COST.labels(model=model).inc(
                 (fresh_input * price[0] + cached * price[1] + output * price[2]) / 1_000_000
             )
+
+
+def declare(model: str, load: Any) -> None:
+    """In the worker's main process once it started: every series exists (at zero) before the first interview,
+    and the worker's load and capacity are published."""
+    INTERVIEWS_ACTIVE.inc(0)
+    for kind in ("input", "cached_input", "output"):
+        LLM_TOKENS.labels(model=model, kind=kind)
+    LLM_COST.labels(model=model)
+    LLM_TTFT.labels(model=model)
+    CAPACITY.set(load.capacity)
+    WORKER_LOAD.set(0.0)
+    load.on_sample = WORKER_LOAD.set  # every load LiveKit asks for is published
 
 
 def attach_metrics(

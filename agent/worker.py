@@ -21,7 +21,6 @@ from agent.clock import SystemClock
 from agent.context import SessionContext
 from agent.errors import AgentError, ApiError, SessionFinishedError, SessionNotFoundError
 from agent.interview import InterviewTasks, attach_interview, build_interview
-from agent.metrics import attach_metrics
 from agent.practice import offline_practice_context
 from agent.presence import CandidatePresence
 from agent.prompts import validate_all
@@ -187,6 +186,10 @@ async def entrypoint(ctx: JobContext) -> None:
         return
     if job.recorder is not None:
         job.capture = attach_capture(session, job.recorder, state.elapsed_s)
+    from agent.metrics import (
+        attach_metrics,  # after livekit prepared the metrics directory (see create_server)
+    )
+
     ctx.add_shutdown_callback(attach_metrics(session, settings.llm_prices).aclose)
 
     # A reload or dropped connection must not end the interview: presence decides when absence is final.
@@ -216,6 +219,12 @@ async def entrypoint(ctx: JobContext) -> None:
     )
 
 
+def _declare_metrics(settings: AgentSettings, load: InterviewLoad) -> None:
+    from agent.metrics import declare
+
+    declare(settings.llm_model, load)
+
+
 def create_server(settings: AgentSettings | None = None) -> AgentServer:
     """The worker with its prewarm and the single explicit-dispatch `rtc_session` entrypoint."""
     settings = settings or get_settings()
@@ -230,7 +239,11 @@ def create_server(settings: AgentSettings | None = None) -> AgentServer:
     if settings.metrics_port is not None:  # livekit's endpoint, aggregating the job processes
         kwargs["prometheus_port"] = settings.metrics_port
         kwargs["prometheus_multiproc_dir"] = str(Path(settings.metrics_dir).resolve())
-    server = AgentServer(load_fnc=InterviewLoad(settings), load_threshold=LOAD_THRESHOLD, **kwargs)
+    load = InterviewLoad(settings)
+    server = AgentServer(load_fnc=load, load_threshold=LOAD_THRESHOLD, **kwargs)
+    if settings.metrics_port is not None:
+        # livekit empties the metrics directory when the worker starts: our series are declared after that.
+        server.on("worker_started", lambda: _declare_metrics(settings, load))
     server.setup_fnc = prewarm
     server.rtc_session(agent_name=settings.agent_name)(entrypoint)
     return server
