@@ -66,7 +66,9 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
         raise WorkerStartError("cannot reach the database at DATABASE_URL") from e
     judge = LazyJudge(get_judge_settings())
     metrics = None
-    if worker_settings.metrics_port is not None:  # what this process counts (webhook deliveries) for Prometheus
+    if (
+        worker_settings.metrics_port is not None
+    ):  # what this process counts (webhook deliveries) for Prometheus
         from prometheus_client import start_http_server
 
         metrics, _ = start_http_server(worker_settings.metrics_port, addr=worker_settings.metrics_host)

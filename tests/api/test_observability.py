@@ -79,8 +79,8 @@ async def test_interviews_in_progress_and_grading_usage_come_from_the_database(
         )
         assert r.status_code == 200, r.text
     await db.execute(
-        "insert into scorecards (session_id, version, status, completed_at, reason, model, input_tokens, output_tokens, cost_usd) "
-        "values (%s, 1, 'failed', now(), 'grader_error', 'grader-x', 1200, 300, 0.0125)",
+        "insert into scorecards (session_id, version, status, completed_at, reason, model, input_tokens, "
+        "output_tokens, cost_usd) values (%s, 1, 'failed', now(), 'grader_error', 'grader-x', 1200, 300, 0.0125)",
         (sessions[2]["id"],),
     )
     text = (await api_server.client.get("/metrics")).text
