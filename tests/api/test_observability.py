@@ -61,6 +61,7 @@ def test_a_short_metrics_token_is_refused_outside_local(api_settings: ApiSetting
         "internal_token": "i" * 40,
         "livekit_api_secret": "s" * 40,
         "livekit_api_key": "APIkey",
+        "share_signing_key": "h" * 40,
     }
     with pytest.raises(ValueError, match="METRICS_TOKEN"):
         ApiSettings(_env_file=None, **(fields | {"metrics_token": "short"}))  # type: ignore[call-arg]
