@@ -36,6 +36,9 @@ class ApiSettings(BaseSettings):
         validation_alias=AliasChoices("LIVEKIT_API_SECRET"),
     )
     agent_name: str = "shadows-interviewer"
+    # How many times one session's interviewer may be dispatched again (the agent left a running interview, or the
+    # candidate's page saw no agent join): api/redispatch.py.
+    agent_redispatch_limit: int = Field(default=2, ge=0, le=10)
     token_grace_minutes: int = Field(default=10, ge=0, le=60)
     room_empty_timeout_s: int = 300
     room_departure_timeout_s: int = 120
