@@ -244,9 +244,8 @@ async def entrypoint(ctx: JobContext) -> None:
         return
     if job.recorder is not None:
         job.capture = attach_capture(session, job.recorder, state.elapsed_s)
-    from agent.metrics import (
-        attach_metrics,  # after livekit prepared the metrics directory (see create_server)
-    )
+    # Imported here, in the job process, after livekit emptied the metrics directory (see create_server).
+    from agent.metrics import attach_metrics
 
     ctx.add_shutdown_callback(attach_metrics(session, settings.llm_prices).aclose)
 
