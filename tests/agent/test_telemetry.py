@@ -59,7 +59,9 @@ async def test_a_model_without_a_price_counts_tokens_and_no_cost() -> None:
 
 
 def test_metrics_env_is_a_fresh_multiprocess_directory_only_with_a_port(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    # setenv first: monkeypatch then restores the variable's absence after prepare_metrics_env sets it.
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "placeholder")
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR")
     off = AgentSettings(_env_file=None, metrics_dir=str(tmp_path / "m"))  # type: ignore[call-arg]
     assert prepare_metrics_env(off) is None and "PROMETHEUS_MULTIPROC_DIR" not in os.environ
     stale = tmp_path / "m" / "gauge_livesum_123.db"
@@ -69,6 +71,10 @@ def test_metrics_env_is_a_fresh_multiprocess_directory_only_with_a_port(tmp_path
     path = prepare_metrics_env(on)
     assert path == (tmp_path / "m").resolve() and os.environ["PROMETHEUS_MULTIPROC_DIR"] == str(path)
     assert list(path.iterdir()) == [], "samples of a previous run are gone"
+
+
+def test_the_multiprocess_variable_does_not_leak_out_of_the_previous_test() -> None:
+    assert "PROMETHEUS_MULTIPROC_DIR" not in os.environ
 
 
 _JOB = textwrap.dedent(
