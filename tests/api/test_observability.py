@@ -7,6 +7,7 @@ import re
 
 import psycopg
 import pytest
+from cryptography.fernet import Fernet
 from psycopg.rows import DictRow
 from pydantic import SecretStr
 
@@ -62,6 +63,7 @@ def test_a_short_metrics_token_is_refused_outside_local(api_settings: ApiSetting
         "livekit_api_secret": "s" * 40,
         "livekit_api_key": "APIkey",
         "share_signing_key": "h" * 40,
+        "sealing_keys": Fernet.generate_key().decode(),
     }
     with pytest.raises(ValueError, match="METRICS_TOKEN"):
         ApiSettings(_env_file=None, **(fields | {"metrics_token": "short"}))  # type: ignore[call-arg]
