@@ -3,7 +3,7 @@ when `OTEL_EXPORTER_OTLP_ENDPOINT` is set, and nothing at all otherwise.
 
 One trace per interview: a request on a session's path (`/v1/sessions/ses_.../...`, the internal API's
 `/v1/internal/sessions/ses_.../...`) that carries no `traceparent` joins the trace whose id derives from the
-session id, the same trace the agent's spans for that interview use (`agent.telemetry.interview_context`). A
+session id, the same trace the agent's spans for that interview use (`agent.telemetry.interview_span_context`). A
 request that carries a `traceparent` (the agent's own calls do) continues that trace. Every request span on a
 session's path also gets the attribute `shadows.session_id`.
 
