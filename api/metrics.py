@@ -14,6 +14,8 @@ LATENCY = Histogram(
 WEBHOOKS = Counter("shadows_livekit_webhooks_total", "LiveKit webhooks received", ["event", "outcome"])
 EVENTS = Counter("shadows_session_events_total", "Session events appended", ["type", "duplicate"])
 JUDGE_RUNS = Counter("shadows_judge_runs_total", "Judge runs", ["language", "mode", "verdict"])
+RUNS_RUNNING = Gauge("shadows_runs_running", "Runs admitted into this process's judge")
+RUNS_WAITING = Gauge("shadows_runs_waiting", "Runs waiting for their turn at this process's judge")
 
 # Operator signals (docs/deployment.md, deploy/prometheus/alerts.yml). Gauges read from Postgres are set when
 # `/metrics` is scraped (api/ops_metrics.py), so every replica reports the same values.
@@ -25,14 +27,15 @@ GRADING_LLM_COST = Gauge(
     "shadows_grading_llm_cost_usd", "Cost of stored scorecards by grading model", ["model"]
 )
 
-# This process's judge (api/judge_metrics.py): runs inside the judge, waiting for a slot, and their duration.
-JUDGE_QUEUE_DEPTH = Gauge("shadows_judge_queue_depth", "Runs waiting for a judge slot in this process")
+# This process's judge: runs waiting for it and saturation (api/run_admission.py), runs inside it and their duration
+# (api/judge_metrics.py).
+JUDGE_QUEUE_DEPTH = Gauge("shadows_judge_queue_depth", "Runs waiting for this process's judge")
 JUDGE_IN_FLIGHT = Gauge(
     "shadows_judge_runs_in_flight", "Runs handed to this process's judge and not finished"
 )
 JUDGE_SATURATION = Gauge(
     "shadows_judge_saturation",
-    "Runs in flight / (judge slots + queue places): 1 means new runs get judge_busy",
+    "(Runs admitted + waiting) / (admission capacity + waiting places): 1 means new runs get judge_busy",
 )
 JUDGE_RUN_SECONDS = Histogram(
     "shadows_judge_run_seconds",

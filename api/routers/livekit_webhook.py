@@ -12,6 +12,7 @@ from api.deps import DbConn, Settings
 from api.errors import UnauthorizedError
 from api.jobs.grading import request_grading
 from api.metrics import WEBHOOKS
+from api.openapi_errors import BODY, DB, error_responses
 from api.redispatch import is_agent, redispatch, reserve
 from api.tokens import candidate_identity
 
@@ -30,7 +31,7 @@ def _verify(body: bytes, auth: str, settings: Settings) -> lk.WebhookEvent:
         raise UnauthorizedError("Invalid webhook signature.", code="invalid_signature") from e
 
 
-@router.post("/webhook")
+@router.post("/webhook", responses=error_responses(*BODY, *DB, 401))
 async def receive_livekit_webhook(request: Request, conn: DbConn, settings: Settings) -> dict[str, str]:
     """Candidate joined -> in_progress; room finished without a normal end -> abandoned; the interviewer left a
     running interview while the candidate stayed -> dispatched again (at most SHADOWS_API_AGENT_REDISPATCH_LIMIT
