@@ -1,6 +1,7 @@
-"""Stateless API replicas: two real `shadows api` processes on one database, every step of an interview sent to the
-other replica than the step before (create, join, LiveKit webhooks, the agent's context and events, the
-candidate's run, completion, grading by a real worker, the scorecard). Nothing may live in one process's memory."""
+"""Stateless API replicas: two real `shadows api` processes on one database and one Redis. Every step of an interview
+goes to the other replica than the step before (create, join, LiveKit webhooks, the agent's context and events, the
+candidate's run, completion, grading by a real worker, the scorecard), and the rate limits hold across both.
+Nothing may live in one process's memory."""
 
 from __future__ import annotations
 
@@ -38,7 +39,9 @@ class Replicas:
         return httpx.AsyncClient(base_url=self.urls[i % 2], timeout=60)
 
 
-def _start(db_url: str, tmp_path: Path, n: int, token: str) -> tuple[str, subprocess.Popen[bytes]]:
+def _start(
+    db_url: str, tmp_path: Path, n: int, token: str, redis: tuple[str, str], **extra: str
+) -> tuple[str, subprocess.Popen[bytes]]:
     port = free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("SHADOWS_", "DATABASE_URL", "LIVEKIT_"))},
@@ -54,6 +57,9 @@ def _start(db_url: str, tmp_path: Path, n: int, token: str) -> tuple[str, subpro
         "LIVEKIT_URL": "ws://127.0.0.1:7880",
         "LIVEKIT_API_KEY": LIVEKIT_KEY,
         "LIVEKIT_API_SECRET": LIVEKIT_SECRET,
+        "SHADOWS_API_REDIS_URL": redis[0],
+        "SHADOWS_API_REDIS_PREFIX": redis[1],
+        **extra,
     }
     log = (tmp_path / f"api-{n}.log").open("wb")
     proc = subprocess.Popen(
@@ -66,10 +72,14 @@ def _start(db_url: str, tmp_path: Path, n: int, token: str) -> tuple[str, subpro
     return f"http://127.0.0.1:{port}", proc
 
 
+RATE_LIMITS = {"SHADOWS_API_PRACTICE_RATE_LIMIT": "3/hour", "SHADOWS_API_RUN_RATE_LIMIT": "2/minute"}
+
+
 @pytest.fixture
-def replicas(db_url: str, tmp_path: Path) -> Iterator[Replicas]:
+def replicas(db_url: str, tmp_path: Path, redis_url: str) -> Iterator[Replicas]:
     token = secrets.token_urlsafe(32)
-    started = [_start(db_url, tmp_path, n, token) for n in range(2)]
+    redis = (redis_url, "t" + secrets.token_hex(6))  # this test's own keys in the suite's Redis
+    started = [_start(db_url, tmp_path, n, token, redis, **RATE_LIMITS) for n in range(2)]
     try:
         for (url, proc), n in zip(started, range(2), strict=True):
             deadline = time.monotonic() + 60
@@ -218,3 +228,37 @@ async def test_a_session_created_on_one_replica_is_refused_and_served_alike_by_t
         await c.get(f"/v1/sessions/{sid}", headers={"Authorization": f"Bearer {key}"}) for c in clients
     ]
     assert [r.status_code for r in revoked] == [401, 401], "no replica caches a revoked key"
+
+
+async def test_the_practice_limit_holds_across_both_replicas(clients: list[httpx.AsyncClient]) -> None:
+    """3/hour per client address: alternating replicas, the 4th and later practice sessions are refused."""
+    statuses = [(await clients[i % 2].post("/v1/practice", json={})).status_code for i in range(6)]
+    assert statuses == [201, 201, 201, 429, 429, 429]
+    refused = await clients[0].post("/v1/practice", json={})
+    assert refused.json()["error"]["code"] == "rate_limited" and int(refused.headers["retry-after"]) > 0
+
+
+@pytest.mark.sandbox
+async def test_the_per_session_run_rate_holds_across_both_replicas(
+    replicas: Replicas, clients: list[httpx.AsyncClient], db: Conn
+) -> None:
+    """2/minute per session: a candidate sending runs to both replicas in turn gets two, then 429 on either."""
+    _, key = await create_org(db, "Run Rate Org")
+    s = (
+        await clients[0].post(
+            "/v1/sessions",
+            json={"candidate": {"name": "Ada", "email": "ada@example.com"}},
+            headers={"Authorization": f"Bearer {key}"},
+        )
+    ).json()
+    internal = {"Authorization": f"Bearer {replicas.internal_token}"}
+    assert (
+        await clients[1].post(f"/v1/internal/sessions/{s['id']}/start", headers=internal)
+    ).status_code == 200
+    body = {"language": "python", "code": "def f():\n    return 1\n"}
+    headers = {"Authorization": f"Bearer {s['invite']}"}
+    statuses = [
+        (await clients[i % 2].post(f"/v1/sessions/{s['id']}/runs", json=body, headers=headers)).status_code
+        for i in range(4)
+    ]
+    assert statuses == [200, 200, 429, 429]
