@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -43,6 +44,7 @@ from api.routers import (
 from api.run_admission import RunAdmission
 from api.run_flow import RunServices
 from api.settings import ApiSettings, get_settings
+from api.tracing import instrument_app, instrument_connection, tracer_provider
 from api.web import mount_web
 from judge.settings import JudgeSettings
 from judge.settings import get_settings as get_judge_settings
@@ -54,6 +56,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
     settings = settings or get_settings()
     judge = LazyJudge(judge_settings or get_judge_settings())
     configure_logging(json_lines=settings.log_json)
+    tracing = tracer_provider(settings)  # None unless an OTLP endpoint is configured
     route_queue_logs()  # procrastinate logs job arguments; ours never do
     ratelimits = RateLimits.from_settings(settings)
 
@@ -70,6 +73,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
             prepared=settings.db_prepared_statements,
             timeout_s=settings.db_pool_timeout_s,
             max_waiting=settings.db_pool_max_waiting,
+            on_connect=(lambda conn: instrument_connection(conn, tracing)) if tracing else None,
         )
         await pool.open(wait=False)
         app.state.pool = pool
@@ -91,6 +95,8 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         finally:
             await judge.aclose()
             await pool.close()
+            if tracing is not None:
+                await asyncio.to_thread(tracing.shutdown)  # exports what is buffered, off the event loop
 
     app = FastAPI(
         title="Shadows API",
@@ -147,4 +153,6 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(UnexpectedErrorMiddleware)
     app.add_middleware(MetricsMiddleware)
+    if tracing is not None:
+        instrument_app(app, tracing)
     return app
