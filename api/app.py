@@ -20,7 +20,17 @@ from api.judging import LazyJudge
 from api.logs import configure_logging
 from api.middleware import BodyLimitMiddleware, MetricsMiddleware
 from api.question_cache import QuestionCache
-from api.routers import health, internal, join, livekit_webhook, practice, runs, scorecards, sessions
+from api.routers import (
+    health,
+    internal,
+    join,
+    livekit_webhook,
+    practice,
+    runs,
+    scorecards,
+    sessions,
+    shares,
+)
 from api.settings import ApiSettings, get_settings
 from judge.settings import JudgeSettings
 from judge.settings import get_settings as get_judge_settings
@@ -144,6 +154,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         internal.router,
         runs.router,
         scorecards.router,
+        shares.router,
     ):
         app.include_router(router)
     mount_web(app, settings)

@@ -41,6 +41,11 @@ class ApiSettings(BaseSettings):
     room_departure_timeout_s: int = 120
 
     internal_token: SecretStr = SecretStr("change-me-internal-token-0123456789")
+    # Report share links: lifetime when the request names none, the most a request may ask for, and the HMAC key
+    # that signs them (rotating it invalidates every link).
+    share_link_days: int = Field(default=14, ge=1, le=365)
+    share_link_max_days: int = Field(default=90, ge=1, le=365)
+    share_signing_key: SecretStr = SecretStr("change-me-share-signing-key-0123456789abcdef")
     invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 30)
     session_expiry_hours: int = Field(default=24 * 7, ge=1)
 
@@ -57,10 +62,13 @@ class ApiSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _no_placeholder_secrets(self) -> ApiSettings:
+        if self.share_link_days > self.share_link_max_days:
+            raise ValueError("SHADOWS_API_SHARE_LINK_DAYS exceeds SHADOWS_API_SHARE_LINK_MAX_DAYS")
         if self.environment in ("local", "test"):
             return self
         for name, value in (
             ("SHADOWS_API_INTERNAL_TOKEN", self.internal_token.get_secret_value()),
+            ("SHADOWS_API_SHARE_SIGNING_KEY", self.share_signing_key.get_secret_value()),
             ("LIVEKIT_API_SECRET", self.livekit_api_secret.get_secret_value()),
         ):
             if value.startswith(PLACEHOLDER_PREFIXES) or len(value) < 32:

@@ -63,6 +63,9 @@ ORG_ROUTES = [
     ("GET", "/v1/sessions/{a}", None),
     ("POST", "/v1/sessions/{a}/cancel", None),
     ("POST", "/v1/sessions/{a}/grade", {}),
+    ("POST", "/v1/sessions/{a}/share", {}),
+    ("GET", "/v1/sessions/{a}/share", None),
+    ("DELETE", "/v1/sessions/{a}/share/00000000-0000-4000-8000-000000000000", None),
 ]
 # The scorecard reads also take a practice candidate's invite: their refusals are in test_scorecards.py.
 CANDIDATE_SESSION_ROUTES = [
@@ -130,6 +133,8 @@ async def test_org_route_refuses_non_org_credentials_with_401(
         ("POST", "/v1/sessions/{a}/grade"),
         ("GET", "/v1/sessions/{a}/scorecard"),
         ("GET", "/v1/sessions/{a}/scorecards"),
+        ("POST", "/v1/sessions/{a}/share"),
+        ("GET", "/v1/sessions/{a}/share"),
     ],
 )
 async def test_another_orgs_session_is_404_for_org_routes(
