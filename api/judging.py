@@ -77,7 +77,7 @@ async def run_code(
     language: str,
     code: str,
     mode: Mode,
-    by: Literal["candidate", "agent"],
+    by: Literal["candidate", "agent", "grader"],
 ) -> dict[str, Any]:
     """Judge `code` for this session's question, store it in `submissions`, append a `test_run`/`submission` event,
     and return the redacted report with the submission id and event seq."""

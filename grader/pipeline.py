@@ -226,6 +226,11 @@ async def _gather(samples: list[Coroutine[Any, Any, SampleResult]]) -> list[Samp
 _default: tuple[asyncio.AbstractEventLoop, GraderSettings, Grader] | None = None
 
 
+def configured() -> bool:
+    """Whether a grading model is configured (`SHADOWS_GRADER_*`)."""
+    return get_grader_settings().configured
+
+
 async def grade(bundle_input: BundleInput) -> GradeOutcome:
     """Grade one finished session with the configured model (`SHADOWS_GRADER_*`)."""
     global _default

@@ -26,6 +26,9 @@ from api.jobs.settings import WorkerSettings
 from api.judging import LazyJudge
 from api.logs import configure_logging
 from api.settings import ApiSettings
+from grader import pipeline
+from grader.prompts import PromptError
+from grader.prompts import validate_all as validate_grader_prompts
 from judge.settings import get_settings as get_judge_settings
 
 log = structlog.get_logger(__name__)
@@ -50,6 +53,10 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
     if not settings.database_url:
         raise WorkerStartError("DATABASE_URL is not set")
     _import_extras(worker_settings)
+    try:
+        validate_grader_prompts()
+    except PromptError as e:
+        raise WorkerStartError(f"the grader's prompts are broken: {e}") from e
     register_periodic_tasks(queue, worker_settings)
 
     # Each running job may hold a connection; add the heartbeat, abort polling and the periodic deferrer.
@@ -112,6 +119,7 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
                 for sig in (signal.SIGTERM, signal.SIGINT):
                     loop.remove_signal_handler(sig)
     finally:
+        await pipeline.aclose()
         await judge.aclose()
         await pool.close()
     log.info("worker.stopped", worker=name)
