@@ -140,7 +140,11 @@ def scorecard(
             for name, score in zip(names, scores, strict=True)
         },
         "rubric": [
-            {"id": rid, "mark": "met" if i == 0 and cited else "not_observed", "evidence": cited[:1] if i == 0 else []}
+            {
+                "id": rid,
+                "mark": "met" if i == 0 and cited else "not_observed",
+                "evidence": cited[:1] if i == 0 else [],
+            }
             for i, rid in enumerate(view.rubric_ids)
         ],
         "recommendation": recommendation,
@@ -224,8 +228,14 @@ class FakeGraderModel:
         body = await request.json()
         self.requests.append(body)
         fmt = body.get("response_format") or {}
-        if body.get("stream") or fmt.get("type") != "json_schema" or not fmt.get("json_schema", {}).get("schema"):
-            return _error(400, "this fake answers only non-streaming requests with a json_schema response_format")
+        if (
+            body.get("stream")
+            or fmt.get("type") != "json_schema"
+            or not fmt.get("json_schema", {}).get("schema")
+        ):
+            return _error(
+                400, "this fake answers only non-streaming requests with a json_schema response_format"
+            )
         reply = self.replies.pop(0) if self.replies else self.responder(body)
         if self.latency or reply.delay:
             await asyncio.sleep(self.latency + reply.delay)
@@ -247,7 +257,11 @@ class FakeGraderModel:
                         "finish_reason": reply.finish_reason,
                     }
                 ],
-                "usage": {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion},
+                "usage": {
+                    "prompt_tokens": prompt,
+                    "completion_tokens": completion,
+                    "total_tokens": prompt + completion,
+                },
             }
         )
 

@@ -8,7 +8,10 @@ from typing import Any
 from grader.schemas import BundleEvent, BundleInput, BundleQuestion, BundleRun, BundleSession
 
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-BUGGY = "def two_sum(nums, target):\n    seen = {}\n    for i, x in enumerate(nums):\n        seen[x] = i\n    return []\n"
+BUGGY = (
+    "def two_sum(nums, target):\n    seen = {}\n    for i, x in enumerate(nums):\n        seen[x] = i\n"
+    "    return []\n"
+)
 CORRECT = (
     "def two_sum(nums, target):\n"
     "    # Ada Lovelace's solution\n"
@@ -32,7 +35,11 @@ def question() -> BundleQuestion:
         title="Two Sum",
         difficulty="Easy",
         statement_md="Return the indices of the two numbers that add up to target.",
-        signature={"function": "two_sum", "params": [{"name": "nums", "type": "int[]"}, {"name": "target", "type": "int"}], "returns": "int[]"},
+        signature={
+            "function": "two_sum",
+            "params": [{"name": "nums", "type": "int[]"}, {"name": "target", "type": "int"}],
+            "returns": "int[]",
+        },
         hints=["Check every pair first.", "What about a hash map?"],
         rubric=RUBRIC,
         reference_solutions={"python": CORRECT.replace("    # Ada Lovelace's solution\n", "")},
@@ -42,7 +49,7 @@ def question() -> BundleQuestion:
     )
 
 
-def tests_result(visible_passed: int, hidden_passed: int | None) -> dict[str, Any]:
+def run_result(visible_passed: int, hidden_passed: int | None) -> dict[str, Any]:
     tests: list[dict[str, Any]] = []
     for i in range(2):
         ok = i < visible_passed
@@ -59,7 +66,13 @@ def tests_result(visible_passed: int, hidden_passed: int | None) -> dict[str, An
 
 
 def transcript(seq: int, t: float, role: str, text: str) -> BundleEvent:
-    return BundleEvent(seq=seq, type="transcript", t=t, payload={"role": role, "text": text, "start": t, "end": t + 4})
+    return BundleEvent(
+        seq=seq, type="transcript", t=t, payload={"role": role, "text": text, "start": t, "end": t + 4}
+    )
+
+
+def event(seq: int, type_: str, t: float, **payload: Any) -> BundleEvent:
+    return BundleEvent(seq=seq, type=type_, t=t, payload=payload)
 
 
 def interview(*, submitted: bool = True, extra_events: list[BundleEvent] | None = None) -> BundleInput:
@@ -70,32 +83,42 @@ def interview(*, submitted: bool = True, extra_events: list[BundleEvent] | None 
         BundleEvent(seq=4, type="phase_change", t=20.0, payload={"from": "greeting", "to": "coding"}),
         transcript(5, 30.0, "user", "I would first check every pair, which is O(n^2), then use a hash map."),
         BundleEvent(seq=6, type="editor_snapshot", t=60.0, payload={"language": "python", "code": BUGGY}),
-        BundleEvent(seq=7, type="test_run", t=70.0, payload={"submission_id": "r1", "by": "candidate", "verdict": "wrong_answer"}),
+        event(7, "test_run", 70.0, submission_id="r1", by="candidate", verdict="wrong_answer"),
         BundleEvent(seq=8, type="hint", t=80.0, payload={"index": 1, "total": 2, "text": "Check every pair first."}),
         BundleEvent(seq=9, type="editor_snapshot", t=120.0, payload={"language": "python", "code": CORRECT}),
-        BundleEvent(seq=10, type="test_run", t=130.0, payload={"submission_id": "r2", "by": "agent", "verdict": "accepted"}),
-        BundleEvent(seq=11, type="note", t=140.0, payload={"kind": "complexity_claimed", "time": "O(n)", "space": "O(n)"}),
+        event(10, "test_run", 130.0, submission_id="r2", by="agent", verdict="accepted"),
+        event(11, "note", 140.0, kind="complexity_claimed", time="O(n)", space="O(n)"),
         BundleEvent(seq=12, type="integrity", t=150.0, payload={"kind": "paste", "chars": 40, "lines": 2}),
         transcript(13, 160.0, "user", "It is O(n) time and O(n) space for the map."),
     ]  # fmt: skip
     runs = [
         BundleRun(id="r1", kind="run", language="python", code=BUGGY, verdict="wrong_answer",
-                  result=tests_result(0, None), created_at=START + timedelta(seconds=70)),
+                  result=run_result(0, None), created_at=START + timedelta(seconds=70)),
         BundleRun(id="r2", kind="run", language="python", code=CORRECT, verdict="accepted",
-                  result=tests_result(2, None), created_at=START + timedelta(seconds=130)),
+                  result=run_result(2, None), created_at=START + timedelta(seconds=130)),
     ]  # fmt: skip
     if submitted:
-        events.append(BundleEvent(seq=14, type="submission", t=170.0, payload={"submission_id": "s1", "by": "candidate"}))
+        events.append(
+            BundleEvent(
+                seq=14, type="submission", t=170.0, payload={"submission_id": "s1", "by": "candidate"}
+            )
+        )
         runs.append(
             BundleRun(id="s1", kind="submit", language="python", code=CORRECT, verdict="accepted",
-                      result=tests_result(2, 1), created_at=START + timedelta(seconds=170))
+                      result=run_result(2, 1), created_at=START + timedelta(seconds=170))
         )  # fmt: skip
     events += extra_events or []
     return BundleInput(
         session=BundleSession(
-            id="ses_test", status="completed", language="python", duration_minutes=45, started_at=START,
-            ended_at=START + timedelta(seconds=200), end_reason="completed", practice=False,
-        ),  # fmt: skip
+            id="ses_test",
+            status="completed",
+            language="python",
+            duration_minutes=45,
+            started_at=START,
+            ended_at=START + timedelta(seconds=200),
+            end_reason="completed",
+            practice=False,
+        ),
         question=question(),
         events=events,
         runs=runs,
