@@ -124,9 +124,15 @@ async def record(path: Path, bank: dict[str, Question], judge: Any) -> dict[str,
         t = float(step["t"])
         if "C" in step or "I" in step:
             role, text = ("user", step["C"]) if "C" in step else ("assistant", step["I"])
-            add("transcript", t, {"role": role, "text": text, "start": t, "end": round(t + _duration(text), 1)})
+            add(
+                "transcript",
+                t,
+                {"role": role, "text": text, "start": t, "end": round(t + _duration(text), 1)},
+            )
         elif "phase" in step:
-            previous = next((e["payload"]["to"] for e in reversed(events) if e["type"] == "phase_change"), None)
+            previous = next(
+                (e["payload"]["to"] for e in reversed(events) if e["type"] == "phase_change"), None
+            )
             add("phase_change", t, {"from": previous, "to": step["phase"]})
         elif "code" in step:
             code = step["code"]
@@ -134,7 +140,9 @@ async def record(path: Path, bank: dict[str, Question], judge: Any) -> dict[str,
         elif "run" in step or "submit" in step:
             mode = "run" if "run" in step else "submit"
             assert code is not None, f"{path}: a {mode} before any code"
-            report = await judge.run(RunRequest.for_question(question, language=language, source=code, mode=mode))
+            report = await judge.run(
+                RunRequest.for_question(question, language=language, source=code, mode=mode)
+            )
             body = redact(report)
             run_id = f"{path.stem}-{len(runs) + 1}"
             runs.append({"id": run_id, "kind": mode, "language": language, "code": code, "verdict": body["verdict"],
@@ -147,7 +155,16 @@ async def record(path: Path, bank: dict[str, Question], judge: Any) -> dict[str,
         elif "hint" in step:
             index = int(step["hint"])
             hints = question.meta.hints
-            add("hint", t, {"index": index, "total": len(hints), "phase": step.get("in", "coding"), "text": hints[index - 1]})
+            add(
+                "hint",
+                t,
+                {
+                    "index": index,
+                    "total": len(hints),
+                    "phase": step.get("in", "coding"),
+                    "text": hints[index - 1],
+                },
+            )
         elif "integrity" in step:
             add("integrity", t, dict(step["integrity"]))
         elif "note" in step:
@@ -193,7 +210,10 @@ async def build(names: list[str]) -> None:
                 continue
             recorded = await record(path, bank, judge)
             path.with_suffix(".json").write_text(json.dumps(recorded, indent=1, ensure_ascii=False) + "\n")
-            verdicts = ", ".join(f"{r['kind']} {r['verdict']} {r['result']['passed']}/{r['result']['total']}" for r in recorded["runs"])
+            verdicts = ", ".join(
+                f"{r['kind']} {r['verdict']} {r['result']['passed']}/{r['result']['total']}"
+                for r in recorded["runs"]
+            )
             print(f"{path.stem}: {len(recorded['events'])} events; {verdicts or 'no runs'}")
     finally:
         await judge.aclose()

@@ -169,21 +169,18 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
         for e in source.events
         if e.type == "transcript"
     }
-    snapshots = [
-        Snapshot(
-            e.seq,
-            e.t,
-            str(e.payload.get("language") or source.session.language),
-            redactor.code(str(e.payload.get("code") or "")).text,
-        )
-        for e in source.events
-        if e.type == "editor_snapshot" and isinstance(e.payload.get("code"), str)
-    ]
     snapshot_views = {
         e.seq: redactor.code(str(e.payload["code"]))
         for e in source.events
         if e.type == "editor_snapshot" and isinstance(e.payload.get("code"), str)
     }
+    snapshots = [
+        Snapshot(
+            e.seq, e.t, str(e.payload.get("language") or source.session.language), snapshot_views[e.seq].text
+        )
+        for e in source.events
+        if e.seq in snapshot_views and e.type == "editor_snapshot"
+    ]
     anchors: set[int] = set()
     last_snapshot: int | None = None
     for e in source.events:

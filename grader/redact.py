@@ -120,10 +120,27 @@ class Redactor:
         return self.speech(text) if mode == "speech" else self.code(text)
 
 
+NOT_DIGIT = re.compile(r"\D+")
+
+
+def _worth_trying(pattern: re.Pattern[str], text: str) -> bool:
+    """Cheap tests that skip the costly scans on text that cannot match (most lines have no '@' or 9 digits)."""
+    if pattern is EMAIL:
+        return "@" in text
+    if pattern is PROFILE_LINK:
+        return "/" in text
+    if pattern is PHONE:
+        return len(NOT_DIGIT.sub("", text)) >= 9
+    return True
+
+
 def _apply(text: str, patterns: Sequence[tuple[re.Pattern[str], str]]) -> Redacted:
     found: list[tuple[int, int, str]] = []
     for pattern, replacement in patterns:
-        found.extend((m.start(), m.end(), replacement) for m in pattern.finditer(text) if m.end() > m.start())
+        if _worth_trying(pattern, text):
+            found.extend(
+                (m.start(), m.end(), replacement) for m in pattern.finditer(text) if m.end() > m.start()
+            )
     if not found:
         return Redacted(text, text)
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
