@@ -28,7 +28,7 @@ def encoding() -> tiktoken.Encoding:
         raise RuntimeError(f"{VENDORED} is not the official o200k_base file")
     cache = Path(tempfile.gettempdir()) / "shadows-tiktoken"
     cache.mkdir(exist_ok=True)
-    target = cache / hashlib.sha1(SOURCE_URL.encode()).hexdigest()  # noqa: S324  # tiktoken's cache key, not security
+    target = cache / hashlib.sha1(SOURCE_URL.encode()).hexdigest()  # tiktoken's cache key, not security
     if not target.exists() or hashlib.sha256(target.read_bytes()).hexdigest() != SHA256:
         tmp = target.with_suffix(f".{os.getpid()}")
         tmp.write_bytes(data)

@@ -110,7 +110,8 @@ def _report_real(results: list[dict[str, Any]]) -> None:
         f"per interview: {statistics.mean(r['input_tokens'] for r in results):.0f} input tokens, "
         f"{statistics.mean(r['output_tokens'] for r in results):.0f} output tokens, "
         f"${statistics.mean(r['cost_usd'] for r in results):.4f}, "
-        f"{statistics.mean(r['seconds'] for r in results):.1f} s (p95 {_pct([r['seconds'] for r in results], 0.95):.1f} s)"
+        f"{statistics.mean(r['seconds'] for r in results):.1f} s "
+        f"(p95 {_pct([r['seconds'] for r in results], 0.95):.1f} s)"
     )
 
 
