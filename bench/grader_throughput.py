@@ -30,8 +30,16 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
+from bench._proc_cpu import tree_cpu_seconds
+
 ROOT = Path(__file__).resolve().parents[1]
 CASE = "long-running-median"
+
+
+def _postmaster_pid(root: Path) -> int | None:
+    for pidfile in root.rglob("postmaster.pid"):
+        return int(pidfile.read_text().split()[0])
+    return None
 
 
 def _loadavg() -> str:
@@ -182,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     procs: list[subprocess.Popen[bytes]] = []
     try:
         admin = pg.start()
+        pg_pid = _postmaster_pid(tmp / "pg")
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute("create database shadows")
         url = admin.rsplit("/", 1)[0] + "/shadows"
@@ -217,7 +226,13 @@ def main(argv: list[str] | None = None) -> int:
                 raise RuntimeError((tmp / "worker.log").read_text()[-2000:])
             time.sleep(0.05)
         latency_ids, burst_ids = ids[: args.sessions], ids[args.sessions :]
+        before = {name: tree_cpu_seconds(p.pid) for name, p in (("worker", worker), ("model", model))}
+        before["postgres"] = tree_cpu_seconds(pg_pid) if pg_pid else 0.0
         rows = asyncio.run(_measure(url, latency_ids, burst_ids))
+        cpu = {
+            name: tree_cpu_seconds(p.pid) - before[name] for name, p in (("worker", worker), ("model", model))
+        }
+        cpu["postgres"] = (tree_cpu_seconds(pg_pid) - before["postgres"]) if pg_pid else 0.0
     finally:
         for p in reversed(procs):
             p.terminate()
@@ -242,6 +257,9 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"throughput, {len(burst)} sessions at once: {rate:.1f} sessions/s over {span:.2f} s (target >= 20/s)"
     )
+    total = len(rows)
+    per = ", ".join(f"{name} {seconds / total * 1000:.1f} ms" for name, seconds in cpu.items())
+    print(f"CPU per session graded: {per} (the worker's: the job queue, the bundle's queries and the grader)")
     print(f"input tokens per session (the fake's estimate, characters / 4): {tokens}")
     print(f"not ready: {len(bad)}" + (f" ({bad[0]['reason']})" if bad else ""))
     print(f"load average after: {_loadavg()}")
