@@ -12,7 +12,11 @@ class GraderSettings(BaseSettings):
     """The grading model: stronger than the interviewer's, on any OpenAI-compatible server."""
 
     model_config = SettingsConfigDict(
-        env_prefix="SHADOWS_GRADER_", env_file=".env", extra="ignore", populate_by_name=True
+        env_prefix="SHADOWS_GRADER_",
+        env_file=".env",
+        extra="ignore",
+        populate_by_name=True,
+        env_parse_none_str="none",  # SHADOWS_GRADER_TEMPERATURE=none: not sent
     )
 
     model: str = Field(default="gpt-4.1", min_length=1, max_length=200)
@@ -24,7 +28,7 @@ class GraderSettings(BaseSettings):
     )
     # Independent samples per version; the stored score is their median per dimension (3 in production).
     samples: int = Field(default=1, ge=1, le=9)
-    # None: not sent (reasoning models refuse it). Some variety is what makes several samples worth having.
+    # `none`: not sent (reasoning models refuse it). Some variety is what makes several samples worth having.
     temperature: float | None = Field(default=0.2, ge=0, le=2)
     max_output_tokens: int = Field(default=6000, ge=500, le=64_000)
     timeout_s: float = Field(default=180.0, gt=0, le=1800)

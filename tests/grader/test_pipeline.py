@@ -268,3 +268,12 @@ def test_the_strict_output_schema_closes_every_object() -> None:
     schema = output_schema(["a", "b"])
     walk(schema)
     assert json.loads(json.dumps(schema)) == schema
+
+
+async def test_temperature_none_is_not_sent(
+    model: FakeGraderModel, make_grader: MakeGrader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHADOWS_GRADER_TEMPERATURE", "none")
+    assert GraderSettings(_env_file=None).temperature is None  # type: ignore[call-arg]
+    await make_grader(temperature=None).grade(interview())
+    assert "temperature" not in model.requests[0]
