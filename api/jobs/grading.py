@@ -23,7 +23,7 @@ from api.jobs.enqueue import enqueue
 from api.jobs.queue import queue
 from api.jobs.resources import WorkerResources, resources
 from api.jobs.retry import JobRetryPolicy
-from api.judging import JudgeBusy, run_code
+from api.judging import run_code
 from grader import pipeline
 from grader.errors import GraderError
 from grader.facts import compute_facts
@@ -168,12 +168,10 @@ async def _final_submit(res: WorkerResources, bundle: BundleInput, attempts: int
                 by="grader",
             )
             reloaded = await bundle_repo.load_bundle_input(conn, session_id)
-    except JudgeBusy as e:
-        if RETRY.will_retry(e, attempts):
+    except ApiError as e:
+        if e.retryable and RETRY.will_retry(e, attempts):  # a busy judge: try the whole job again later
             raise
-        log.warning("grading.final_submit_skipped", session_id=session_id, code=e.code)
-        return bundle
-    except ApiError as e:  # judge unavailable, code too large, unsupported language: grade what there is
+        # The judge unavailable, the code refused (too large, unsupported): grade what there is.
         log.warning("grading.final_submit_skipped", session_id=session_id, code=e.code)
         return bundle
     log.info("grading.final_submit", session_id=session_id, language=submission.language)

@@ -378,3 +378,26 @@ async def test_a_worker_killed_while_the_model_thinks_is_retried_and_one_version
 
 async def _has_requests(model: FakeGraderModel, n: int) -> bool:
     return len(model.requests) >= n
+
+
+async def test_model_errors_are_retried_only_when_retryable_and_a_refused_key_fails_with_the_facts(
+    api_server: ApiServer, db: Conn, start_worker: StartWorker
+) -> None:
+    lines = [("assistant", "Tell me your plan."), ("user", "I would use a hash map from value to index.")]
+    async with FakeGraderModel() as model:
+        start_worker(**grader_env(model))
+        model.replies = [FakeReply(status=503)]  # the server fails once, then answers
+        flaky = (await _interview_with(api_server, lines, CORRECT))["id"]
+        await complete(api_server, flaky)
+        row = await _ready(db, flaky)
+        assert row["status"] == "ready" and len(model.requests) == 2
+        assert [v["version"] for v in await versions(db, flaky)] == [1]
+
+        model.requests.clear()
+        model.responder = lambda body: FakeReply(status=401)
+        refused = (await _interview_with(api_server, lines, CORRECT))["id"]
+        await complete(api_server, refused)
+        row = await _ready(db, refused)
+        assert (row["status"], row["reason"]) == ("failed", "grader_auth_failed")
+        assert len(model.requests) == 1  # not retried
+        assert row["facts"]["final_submit_by_grader"] is True and row["facts"]["language"] == "python"
