@@ -19,15 +19,20 @@ async def model() -> AsyncIterator[FakeGraderModel]:
 
 
 def settings_for(model: FakeGraderModel, **over: Any) -> GraderSettings:
-    return GraderSettings(
-        _env_file=None,  # type: ignore[call-arg]  # pydantic-settings init kwarg: ignore a developer's .env
-        base_url=model.url,
-        model="fake-grader-large",
-        sdk_retries=0,
-        price_input_per_mtok=2.0,
-        price_output_per_mtok=8.0,
-        **over,
-    )
+    """Every setting explicit: a developer's SHADOWS_GRADER_* environment cannot change what a test expects."""
+    values: dict[str, Any] = {
+        "base_url": model.url,
+        "api_key": "sk-test",
+        "model": "fake-grader-large",
+        "samples": 1,
+        "temperature": 0.2,
+        "max_output_tokens": 6000,
+        "timeout_s": 60.0,
+        "sdk_retries": 0,
+        "price_input_per_mtok": 2.0,
+        "price_output_per_mtok": 8.0,
+    }
+    return GraderSettings(_env_file=None, **{**values, **over})  # type: ignore[call-arg]  # ignore a developer's .env
 
 
 MakeGrader = Callable[..., Grader]

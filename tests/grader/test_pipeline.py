@@ -184,7 +184,9 @@ async def test_an_unreachable_server_is_retryable() -> None:
         await grader.aclose()
 
 
-def test_without_a_key_or_server_the_grader_is_not_configured() -> None:
+def test_without_a_key_or_server_the_grader_is_not_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("OPENAI_API_KEY", "SHADOWS_GRADER_API_KEY", "SHADOWS_GRADER_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
     with pytest.raises(GraderNotConfiguredError):
         Grader(GraderSettings(_env_file=None))  # type: ignore[call-arg]
 
@@ -192,6 +194,7 @@ def test_without_a_key_or_server_the_grader_is_not_configured() -> None:
 def test_the_key_comes_from_shadows_grader_api_key_before_openai_api_key(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.delenv("SHADOWS_GRADER_API_KEY", raising=False)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-openai")
     assert GraderSettings(_env_file=None).api_key.get_secret_value() == "sk-openai"  # type: ignore[call-arg,union-attr]
     monkeypatch.setenv("SHADOWS_GRADER_API_KEY", "sk-grader")
