@@ -3,15 +3,18 @@ in transcript lines and code, with a map back to the original text so that verif
 
 What is replaced (never sent to the model):
 - the e-mail address, and any e-mail address (`[email]`); profile links (LinkedIn, GitHub, GitLab, X) (`[link]`);
-- in speech, phone numbers (`[phone]`) and every part of the candidate's name in any case (`[candidate]`);
-- in code, the full name in any case, and name parts when written as names (`Ada`, `ADA`): a lowercase `max` or
-  `will` in code is an identifier, not a person, and replacing it would garble the code the model judges.
+- the full name in any case (`[candidate]`), everywhere;
+- in speech, phone numbers (`[phone]`) and each distinctive part of the name in any case (`lovelace`);
+- in code, distinctive name parts when written as names (`Ada`, `ADA`): a lowercase identifier is not a person,
+  and replacing it would garble the code the model judges;
+- a part that is also an everyday word, or has one or two letters (`Will`, `Max`, `An`, `Do`), alone only when
+  written as a name and not at the start of a sentence: "an array" and "So I'd use" stay intact.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -19,7 +22,7 @@ Mode = Literal["speech", "code"]
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 PROFILE_LINK = re.compile(
-    r"(?:https?://)?(?:www\.)?(?:linkedin\.com|github\.com|gitlab\.com|twitter\.com|x\.com)/[^\s)\]>\"'`]+",
+    r"(?:https?://)?(?:www\.)?(?:linkedin\.com|github\.com|gitlab\.com|twitter\.com|x\.com)/[^\s)\]>\"'`]*[^\s)\]>\"'`.,;:!?]",
     re.IGNORECASE,
 )
 PHONE = re.compile(r"(?<![\w+])\+?\d(?:[ \-.()]{0,2}\d){8,14}(?!\w)")
@@ -49,6 +52,25 @@ class Redacted:
         return self._map(start, left=True), self._map(end, left=False)
 
 
+# Name parts that are also everyday English (or coding) words, and every part of one or two letters: alone they are
+# replaced only when written as a name (`An`, `AN`) and not at the start of a sentence (unless a comma follows:
+# "Grace, ..."), so that "an array", "So I'd", "the max" and "will" survive for a candidate called An Do, So, Max or
+# Will. The full name is always replaced.
+COMMON_WORDS = frozenset(
+    """
+    a an and are as at be but by can do for go had has he her him his how i if in is it its me my no not of oh ok on
+    or our out she so than that the then they this to too up us was we what when who why will with yes you all am
+    any ask back bad best big bill bit both call case cash change chase check child clear close cook cool count dawn
+    day deal dean do does done down early end even fair faith fast field fine first free frank glad gold good grace
+    grant gray green grey hall hard head heap hill hold home hope hunter jack joy just key king kind lake last lee
+    less light like line list long love low mark may max mean min miles min more most new next nick noble node open
+    page park pat pay peace pearl price queue rain ray read rich river rock root rose run sage set shape short sky
+    small smith sort star stone storm sue summer sun sunny swift tree true very wait ward way well west white will
+    win winter wood young
+    """.split()  # noqa: SIM905  # a word list reads better as text
+)
+
+
 def _bounded(term: str) -> str:
     return rf"(?<!\w){term}(?!\w)"
 
@@ -56,6 +78,24 @@ def _bounded(term: str) -> str:
 def _flexible(term: str) -> str:
     """A literal term whose inner whitespace may be any whitespace."""
     return r"\s+".join(re.escape(part) for part in term.split())
+
+
+def _alternation(terms: Iterable[str], flags: int = 0) -> re.Pattern[str]:
+    ordered = sorted(set(terms), key=len, reverse=True)
+    return re.compile(_bounded("(?:" + "|".join(re.escape(t) for t in ordered) + ")"), flags)
+
+
+def _as_names(parts: Iterable[str]) -> set[str]:
+    """`Ada` and `ADA` (and the form given, if capitalised): how a name is written in code or as a name."""
+    forms = {form for p in parts for form in (p, p[:1].upper() + p[1:].lower(), p.upper())}
+    return {f for f in forms if f[:1].isupper()}
+
+
+@dataclass(frozen=True)
+class _Rule:
+    pattern: re.Pattern[str]
+    replacement: str
+    mid_sentence: bool = False  # skip a match that starts the text or a sentence
 
 
 class Redactor:
@@ -72,43 +112,25 @@ class Redactor:
                 whole.append(local)  # distinctive: any case, everywhere
             elif len(local) >= 2:
                 parts.add(local)
-        always: list[tuple[re.Pattern[str], str]] = (
-            [
-                (
-                    re.compile("|".join(re.escape(e) for e in sorted(emails, key=len, reverse=True)), re.I),
-                    "[email]",
-                )
-            ]
-            if emails
-            else []
-        )
-        always += [(EMAIL, "[email]"), (PROFILE_LINK, "[link]")]
+        ambiguous = {p for p in parts if len(p) <= 2 or p.lower() in COMMON_WORDS}
+        distinctive = parts - ambiguous
+        always: list[_Rule] = []
+        if emails:
+            always.append(_Rule(_alternation(emails, re.I), "[email]"))
+        always += [_Rule(EMAIL, "[email]"), _Rule(PROFILE_LINK, "[link]")]
         if whole:
             alternatives = "|".join(_flexible(w) for w in sorted(whole, key=len, reverse=True))
-            always.append((re.compile(_bounded(f"(?:{alternatives})"), re.I), NAME))
+            always.append(_Rule(re.compile(_bounded(f"(?:{alternatives})"), re.I), NAME))
         self._speech = list(always)
         self._code = list(always)
-        if parts:
-            ordered = sorted(parts, key=len, reverse=True)
-            self._speech.append(
-                (re.compile(_bounded("(?:" + "|".join(re.escape(p) for p in ordered) + ")"), re.I), NAME)
-            )
-            as_names = {form for p in ordered for form in (p, p[:1].upper() + p[1:].lower(), p.upper())}
-            as_names = {f for f in as_names if f[:1].isupper()}
-            if as_names:
-                self._code.append(
-                    (
-                        re.compile(
-                            _bounded(
-                                "(?:"
-                                + "|".join(re.escape(f) for f in sorted(as_names, key=len, reverse=True))
-                                + ")"
-                            )
-                        ),
-                        NAME,
-                    )
-                )
-        self._speech.append((PHONE, "[phone]"))
+        if distinctive:
+            self._speech.append(_Rule(_alternation(distinctive, re.I), NAME))
+            self._code.append(_Rule(_alternation(_as_names(distinctive)), NAME))
+        if ambiguous:
+            rule = _Rule(_alternation(_as_names(ambiguous)), NAME, mid_sentence=True)
+            self._speech.append(rule)
+            self._code.append(rule)
+        self._speech.append(_Rule(PHONE, "[phone]"))
 
     def speech(self, text: str) -> Redacted:
         return _apply(text, self._speech)
@@ -123,6 +145,13 @@ class Redactor:
 NOT_DIGIT = re.compile(r"\D+")
 
 
+def _starts_sentence(text: str, start: int, end: int) -> bool:
+    """A word that opens the text or a sentence, unless it addresses someone ("Grace, the example...")."""
+    before = text[:start].rstrip()
+    vocative = text[end:].lstrip().startswith(",")
+    return (not before or before[-1] in ".!?:;\n\"'") and not vocative
+
+
 def _worth_trying(pattern: re.Pattern[str], text: str) -> bool:
     """Cheap tests that skip the costly scans on text that cannot match (most lines have no '@' or 9 digits)."""
     if pattern is EMAIL:
@@ -134,12 +163,15 @@ def _worth_trying(pattern: re.Pattern[str], text: str) -> bool:
     return True
 
 
-def _apply(text: str, patterns: Sequence[tuple[re.Pattern[str], str]]) -> Redacted:
+def _apply(text: str, rules: Sequence[_Rule]) -> Redacted:
     found: list[tuple[int, int, str]] = []
-    for pattern, replacement in patterns:
-        if _worth_trying(pattern, text):
+    for rule in rules:
+        if _worth_trying(rule.pattern, text):
             found.extend(
-                (m.start(), m.end(), replacement) for m in pattern.finditer(text) if m.end() > m.start()
+                (m.start(), m.end(), rule.replacement)
+                for m in rule.pattern.finditer(text)
+                if m.end() > m.start()
+                and not (rule.mid_sentence and _starts_sentence(text, m.start(), m.end()))
             )
     if not found:
         return Redacted(text, text)
