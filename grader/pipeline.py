@@ -124,7 +124,7 @@ class Grader:
         usage_out = sum(r.output_tokens for r in results)
         common: dict[str, Any] = {
             "facts": facts,
-            "model": next((r.model for r in results if r.model), self.settings.model),
+            "model": next((r.model for r in results if r.model), self.settings.model)[:200],
             "prompt_version": prompt_version(schema_text(rubric_ids)),
             "rubric_version": rubric_version(source.question),
             "usage": Usage(
