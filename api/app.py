@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.db.pool import create_pool
 from api.errors import ApiError
+from api.integrations import ashby, greenhouse
 from api.jobs.logs import route_queue_logs
 from api.judging import LazyJudge
 from api.logs import configure_logging
@@ -22,6 +23,7 @@ from api.middleware import BodyLimitMiddleware, MetricsMiddleware
 from api.question_cache import QuestionCache
 from api.routers import (
     health,
+    integration_keys,
     internal,
     join,
     livekit_webhook,
@@ -30,6 +32,7 @@ from api.routers import (
     scorecards,
     sessions,
     shares,
+    webhook_endpoints,
 )
 from api.settings import ApiSettings, get_settings
 from judge.settings import JudgeSettings
@@ -155,6 +158,10 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         runs.router,
         scorecards.router,
         shares.router,
+        webhook_endpoints.router,
+        integration_keys.router,
+        greenhouse.router,
+        ashby.router,
     ):
         app.include_router(router)
     mount_web(app, settings)

@@ -16,7 +16,7 @@ import structlog
 from procrastinate import JobContext
 
 from api.db import bundle_repo, scorecards_repo, sessions_repo
-from api.db.pool import Conn, Pool, connection
+from api.db.pool import Conn, connection
 from api.db.scorecards_repo import Trigger
 from api.errors import ApiError, ConflictError, NotFoundError
 from api.jobs.enqueue import enqueue
@@ -24,6 +24,7 @@ from api.jobs.queue import queue
 from api.jobs.resources import WorkerResources, resources
 from api.jobs.retry import JobRetryPolicy
 from api.judging import run_code
+from api.webhooks import outbox
 from grader import pipeline
 from grader.errors import GraderError
 from grader.facts import compute_facts
@@ -108,12 +109,12 @@ def _reason(code: str) -> str:
 
 
 async def _store(
-    pool: Pool, session_id: str, version: int, outcome: GradeOutcome, duration_ms: int | None
+    res: WorkerResources, session_id: str, version: int, outcome: GradeOutcome, duration_ms: int | None
 ) -> bool:
     card = outcome.scorecard
-    async with connection(pool) as conn, conn.transaction():
-        # Whatever must happen exactly when a version is stored (e.g. a `scorecard.ready` webhook outbox row) is
-        # written here, in this transaction, and only when `stored`.
+    async with connection(res.pool) as conn, conn.transaction():
+        # Whatever must happen exactly when a version is stored is written here, in this transaction, and only
+        # when `stored`: the `scorecard.ready` / `scorecard.failed` webhook and the ATS callbacks (the outbox).
         stored = await scorecards_repo.store_outcome(
             conn,
             session_id,
@@ -134,6 +135,8 @@ async def _store(
             samples=outcome.usage.samples,
             duration_ms=duration_ms,
         )
+        if stored:
+            await outbox.scorecard_stored(conn, res.settings, session_id, version)
     log.info(
         "grading.stored" if stored else "grading.already_stored",
         session_id=session_id,
@@ -181,7 +184,8 @@ async def _final_submit(res: WorkerResources, bundle: BundleInput, attempts: int
 @queue.task(name="grade_session", queue=GRADING_QUEUE, pass_context=True, retry=RETRY)
 async def grade_session(context: JobContext, session_id: str, version: int) -> None:
     """Grade one pending scorecard version and store the outcome on it."""
-    pool = resources(context).pool
+    res = resources(context)
+    pool = res.pool
     attempts = (
         context.job.attempts
     )  # earlier attempts of this job, including ones a dead worker never finished
@@ -194,23 +198,18 @@ async def grade_session(context: JobContext, session_id: str, version: int) -> N
             await bundle_repo.load_bundle_input(conn, session_id) if attempts < RETRY.max_attempts else None
         )
     if attempts >= RETRY.max_attempts:  # requeued again and again after crashes: give up, say so
-        await _store(pool, session_id, version, GradeOutcome.failed("attempts_exhausted"), None)
+        await _store(res, session_id, version, GradeOutcome.failed("attempts_exhausted"), None)
         return
     if bundle is None:
-        await _store(pool, session_id, version, GradeOutcome.failed("session_unavailable"), None)
+        await _store(res, session_id, version, GradeOutcome.failed("session_unavailable"), None)
         return
     if (
         _grader is None and not pipeline.configured()
     ):  # fail at once, without the final submission's judge run
-        await _store(
-            pool,
-            session_id,
-            version,
-            GradeOutcome.failed("grader_not_configured", facts=compute_facts(bundle)),
-            None,
-        )
+        outcome = GradeOutcome.failed("grader_not_configured", facts=compute_facts(bundle))
+        await _store(res, session_id, version, outcome, None)
         return
-    bundle = await _final_submit(resources(context), bundle, attempts)
+    bundle = await _final_submit(res, bundle, attempts)
     started = time.monotonic()
     try:
         outcome = await current_grader()(bundle)
@@ -222,6 +221,6 @@ async def grade_session(context: JobContext, session_id: str, version: int) -> N
         if RETRY.will_retry(e, attempts):
             raise
         # A bug or a refused write: the version says so, and the job fails loudly in the queue and the logs.
-        await _store(pool, session_id, version, GradeOutcome.failed("internal_error"), None)
+        await _store(res, session_id, version, GradeOutcome.failed("internal_error"), None)
         raise
-    await _store(pool, session_id, version, outcome, round((time.monotonic() - started) * 1000))
+    await _store(res, session_id, version, outcome, round((time.monotonic() - started) * 1000))
