@@ -7,20 +7,22 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import structlog
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi import FastAPI
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.db.pool import create_pool
-from api.errors import ApiError
+from api.error_rendering import UnexpectedErrorMiddleware, install_error_handlers
 from api.integrations import ashby, greenhouse
 from api.jobs.logs import route_queue_logs
+from api.json_guard import JsonTextMiddleware
 from api.judging import LazyJudge
 from api.logs import configure_logging
-from api.middleware import BodyLimitMiddleware, MetricsMiddleware
+from api.middleware import BodyLimitMiddleware, HeaderLimitMiddleware, MetricsMiddleware
+from api.openapi_errors import use_error_body_for_validation
+from api.pdf_text import ResumeParser
 from api.question_cache import QuestionCache
+from api.ratelimits import RateLimits
 from api.routers import (
     health,
     integration_keys,
@@ -34,51 +36,13 @@ from api.routers import (
     shares,
     webhook_endpoints,
 )
+from api.run_admission import RunAdmission
+from api.run_flow import RunServices
 from api.settings import ApiSettings, get_settings
 from judge.settings import JudgeSettings
 from judge.settings import get_settings as get_judge_settings
 
 log = structlog.get_logger(__name__)
-
-
-def error_body(code: str, message: str) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message}}
-
-
-async def _api_error(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, ApiError)
-    headers = {"Retry-After": "1"} if exc.retryable else None
-    return JSONResponse(error_body(exc.code, exc.message), status_code=exc.status, headers=headers)
-
-
-async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    errors = exc.errors()
-    first = errors[0] if errors else {"loc": ("body",), "msg": "invalid request"}
-    loc = [str(p) for p in first.get("loc", ()) if p not in ("body",)]
-    field = ".".join(loc) or "body"
-    return JSONResponse(
-        {
-            **error_body("validation_error", f"{field}: {first.get('msg', 'invalid')}"),
-            "fields": [
-                {"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"), "message": e.get("msg")}
-                for e in errors[:20]
-            ],
-        },
-        status_code=422,
-    )
-
-
-async def _http_error(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, StarletteHTTPException)
-    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-    message = {404: "Not found.", 405: "Method not allowed."}.get(exc.status_code, "Request failed.")
-    return JSONResponse(error_body(code, message), status_code=exc.status_code, headers=exc.headers)
-
-
-async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-    log.error("unhandled_error", error_type=type(exc).__name__)
-    return JSONResponse(error_body("internal_error", "Internal error."), status_code=500)
 
 
 class ImmutableStaticFiles(StaticFiles):
@@ -114,6 +78,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
     judge = LazyJudge(judge_settings or get_judge_settings())
     configure_logging(json_lines=settings.log_json)
     route_queue_logs()  # procrastinate logs job arguments; ours never do
+    ratelimits = RateLimits.from_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -126,10 +91,24 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
             min_size=settings.db_pool_min,
             max_size=settings.db_pool_max,
             prepared=settings.db_prepared_statements,
+            timeout_s=settings.db_pool_timeout_s,
+            max_waiting=settings.db_pool_max_waiting,
         )
         await pool.open(wait=False)
         app.state.pool = pool
         app.state.judge = judge
+        app.state.runs = RunServices(
+            pool=pool,
+            judge=judge,
+            admission=RunAdmission(
+                capacity=settings.run_concurrency or judge.settings.slots,
+                max_waiting=settings.run_queue_max,
+                max_per_tenant=settings.run_queue_per_tenant,
+                wait_s=settings.run_queue_wait_s,
+            ),
+            ratelimits=ratelimits,
+            settings=settings,
+        )
         try:
             yield
         finally:
@@ -144,10 +123,10 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
     )
     app.state.settings = settings
     app.state.questions = QuestionCache()
-    app.add_exception_handler(ApiError, _api_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(Exception, _unexpected)
+    app.state.ratelimits = ratelimits
+    app.state.resume_parser = ResumeParser(settings)
+    install_error_handlers(app)
+    use_error_body_for_validation(app)
     for router in (
         health.router,
         sessions.router,
@@ -167,10 +146,15 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
     mount_web(app, settings)
     # A multipart session request carries the résumé PDF, the JSON payload and form overhead.
     upload_cap = settings.max_resume_bytes + settings.max_body_bytes
+    # Outermost last: metrics (counts everything) > unexpected errors > head cap > body cap and Content-Type >
+    # JSON text.
+    app.add_middleware(JsonTextMiddleware)
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,
         multipart_caps={("POST", "/v1/sessions"): upload_cap},
     )
-    app.add_middleware(MetricsMiddleware)  # outermost: also counts the 413s the body limit sends
+    app.add_middleware(HeaderLimitMiddleware, max_bytes=settings.max_header_bytes)
+    app.add_middleware(UnexpectedErrorMiddleware)
+    app.add_middleware(MetricsMiddleware)
     return app

@@ -15,6 +15,7 @@ from api.db.pool import Conn, connection
 from api.errors import ConflictError, GoneError, NotFoundError, UnauthorizedError
 from api.question_cache import QuestionCache
 from api.security import digest, same_digest, same_secret
+from api.session_window import require_not_over
 from api.settings import ApiSettings
 
 
@@ -36,6 +37,8 @@ Questions = Annotated[QuestionCache, Depends(app_questions)]
 
 
 async def get_conn(request: Request) -> AsyncIterator[Conn]:
+    """A pooled connection held for the whole request: for routes that only talk to the database. A route that
+    waits on anything slow (the judge) opens short connections itself instead (api.run_flow)."""
     async with connection(request.app.state.pool) as conn:
         yield conn
 
@@ -52,6 +55,14 @@ def bearer(request: Request) -> str:
     if len(token) > 512:
         raise UnauthorizedError("Invalid credentials.", code="invalid_credentials")
     return token
+
+
+async def invite_token(request: Request) -> str:
+    """The candidate's invite from the Authorization header (checked against the database by the route)."""
+    return bearer(request)
+
+
+InviteToken = Annotated[str, Depends(invite_token)]
 
 
 @dataclass(frozen=True)
@@ -78,8 +89,11 @@ OrgCaller = Annotated[Org, Depends(require_org)]
 InternalCaller = Depends(require_internal)
 
 
-async def session_for_invite(conn: Conn, invite: str, *, usable: bool = True) -> dict[str, Any]:
-    """The session an invite opens. With `usable`, also refuse expired invites (410) and finished sessions (409)."""
+async def session_for_invite(
+    conn: Conn, invite: str, settings: ApiSettings, *, usable: bool = True
+) -> dict[str, Any]:
+    """The session an invite opens. With `usable`, also refuse expired invites (410), finished sessions (409) and
+    sessions whose time and grace are spent (409 `session_time_up`)."""
     if not invite or len(invite) > 512:
         raise UnauthorizedError("Invalid invite.", code="invalid_invite")
     row = await sessions_repo.get_session_by_invite(conn, digest(invite))
@@ -95,11 +109,12 @@ async def session_for_invite(conn: Conn, invite: str, *, usable: bool = True) ->
             raise GoneError("This invite has expired.", code="invite_expired")
         if row["expires_at"] <= now:
             raise GoneError("This interview has expired.", code="session_expired")
+        require_not_over(row, settings, now)
     return row
 
 
-async def require_candidate(request: Request, conn: DbConn) -> dict[str, Any]:
-    return await session_for_invite(conn, bearer(request))
+async def require_candidate(request: Request, conn: DbConn, settings: Settings) -> dict[str, Any]:
+    return await session_for_invite(conn, bearer(request), settings)
 
 
 CandidateSession = Annotated[dict[str, Any], Depends(require_candidate)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 REQUESTS = Counter("shadows_http_requests_total", "HTTP requests", ["method", "route", "status"])
 LATENCY = Histogram(
@@ -14,3 +14,5 @@ LATENCY = Histogram(
 WEBHOOKS = Counter("shadows_livekit_webhooks_total", "LiveKit webhooks received", ["event", "outcome"])
 EVENTS = Counter("shadows_session_events_total", "Session events appended", ["type", "duplicate"])
 JUDGE_RUNS = Counter("shadows_judge_runs_total", "Judge runs", ["language", "mode", "verdict"])
+RUNS_RUNNING = Gauge("shadows_runs_running", "Runs admitted into this process's judge")
+RUNS_WAITING = Gauge("shadows_runs_waiting", "Runs waiting for their turn at this process's judge")

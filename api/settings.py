@@ -29,6 +29,10 @@ class ApiSettings(BaseSettings):
     database_url: str | None = Field(default=None, validation_alias=AliasChoices("DATABASE_URL"))
     db_pool_min: int = 2
     db_pool_max: int = 20
+    # A request waits this long for a pooled connection, behind at most `db_pool_max_waiting` others; beyond
+    # either it is a 503 database_unavailable (retryable) instead of an unbounded queue.
+    db_pool_timeout_s: float = Field(default=10.0, gt=0)
+    db_pool_max_waiting: int = Field(default=200, ge=0)
     # Supabase's transaction pooler (port 6543) cannot keep prepared statements; set false there.
     db_prepared_statements: bool = True
     data_dir: Path = REPO_ROOT / ".data"
@@ -40,7 +44,11 @@ class ApiSettings(BaseSettings):
         validation_alias=AliasChoices("LIVEKIT_API_SECRET"),
     )
     agent_name: str = "shadows-interviewer"
+    # The session's grace period: room tokens, joins and runs all end at the session's end plus this.
     token_grace_minutes: int = Field(default=10, ge=0, le=60)
+    # The agent's `complete` still counts this long after a room_finished webhook marked the session abandoned
+    # (the webhook can overtake the agent's last call); its final code is kept and the session becomes completed.
+    complete_after_abandon_s: int = Field(default=300, ge=0, le=3600)
     room_empty_timeout_s: int = 300
     room_departure_timeout_s: int = 120
 
@@ -57,8 +65,38 @@ class ApiSettings(BaseSettings):
     max_resume_bytes: int = 5 * 1024 * 1024
     max_text_chars: int = 50_000
 
+    # Résumé PDFs are parsed in a child process under these bounds; more pages than this is a 422.
+    resume_max_pages: int = Field(default=20, ge=1, le=200)
+    resume_cpu_s: int = Field(default=5, ge=1, le=60)
+    resume_memory_mb: int = Field(default=512, ge=64, le=4096)
+    resume_timeout_s: float = Field(default=10.0, gt=0, le=120)
+    # Parsers running at once per API process; an upload waits at most `resume_timeout_s` for one (else 503).
+    resume_parsers: int = Field(default=2, ge=1, le=32)
+
     practice_enabled: bool = False
     practice_rate_limit: str = "5/hour"
+    # Runs and submissions per session (`limits` notation; several separated by ";"), on top of one in flight.
+    run_rate_limit: str = "20/minute;300/hour"
+
+    # Rate-limit counters live here when set (shared by every API process and replica), in memory otherwise.
+    redis_url: str | None = None
+    redis_prefix: str = Field(default="shadows", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
+
+    # Runs admitted into this process's judge at once (default: the judge's slots), fairly across organisations
+    # (practice sessions count as one). At most `run_queue_max` wait, `run_queue_per_tenant` per organisation,
+    # each for at most `run_queue_wait_s`; beyond that a run is a retryable 503 judge_busy.
+    run_concurrency: int | None = Field(default=None, ge=1, le=256)
+    run_queue_max: int = Field(default=64, ge=0)
+    run_queue_per_tenant: int = Field(default=16, ge=0)
+    run_queue_wait_s: float = Field(default=30.0, gt=0)
+
+    # Client addresses (rate-limit buckets) come from X-Forwarded-For only when the peer is one of these
+    # (comma-separated IPs or CIDRs, or "*"). Empty: trust nobody and use the TCP peer address.
+    forwarded_allow_ips: str = ""
+    # Largest request head (request line and headers) the server buffers; larger heads are refused with 400.
+    max_header_bytes: int = Field(default=16 * 1024, ge=1024, le=1024 * 1024)
+    # Idle keep-alive connections are closed after this many seconds.
+    keep_alive_s: int = Field(default=5, ge=1, le=300)
 
     # --- Outgoing webhooks and calls to ATSs (docs/integrations.md) ---
     # Waits before the 2nd, 3rd, ... delivery attempt (comma-separated seconds, each jittered by +-10%); after the

@@ -87,23 +87,17 @@ def running_stack(workers: int, pool_max: int, nice: int, synchronous_commit: st
             "SHADOWS_API_PUBLIC_URL": f"http://127.0.0.1:{port}",
         }
         venv_bin = Path(sys.executable).parent
-        if workers == 1:
-            argv = [str(venv_bin / "shadows"), "api", "--host", "127.0.0.1", "--port", str(port)]
-        else:
-            argv = [
-                str(venv_bin / "uvicorn"),
-                "--factory",
-                "api.app:create_app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--workers",
-                str(workers),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-            ]
+        # `shadows api` in both cases: the same HTTP stack (h11, head cap, proxy settings) the deployment runs.
+        argv = [
+            str(venv_bin / "shadows"),
+            "api",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ]
         api_log = tmp / "api.log"
         with api_log.open("wb") as log:
             api = subprocess.Popen(

@@ -16,6 +16,7 @@ declare -A NEED=(
   [/usr/lib/x86_64-linux-gnu/libportaudio.so.2]=libportaudio2
   [npm]=npm
   [chromium]=chromium
+  [redis-server]=redis-server
 )
 missing=()
 for probe in "${!NEED[@]}"; do

@@ -192,17 +192,30 @@ async def mark_started(conn: Conn, session_id: str) -> str | None:
 
 
 async def mark_completed(
-    conn: Conn, session_id: str, *, final_code: str | None, language: str | None, reason: str
+    conn: Conn,
+    session_id: str,
+    *,
+    final_code: str | None,
+    language: str | None,
+    reason: str,
+    after_abandon_s: int = 0,
 ) -> str | None:
+    """scheduled/in_progress -> completed; also abandoned-by-room_finished -> completed within `after_abandon_s`
+    of that abandonment (the webhook overtook the agent's last call: its final code still counts). Returns the
+    status afterwards, None if no such session."""
     cur = await conn.execute(
         """
         update sessions set status = 'completed', ended_at = coalesce(ended_at, now()),
-          final_code = coalesce(%s, final_code), language = coalesce(%s, language), end_reason = %s,
-          started_at = coalesce(started_at, now())
-        where id = %s and status in ('scheduled', 'in_progress')
+          final_code = coalesce(%(code)s, final_code), language = coalesce(%(lang)s, language),
+          end_reason = %(reason)s, started_at = coalesce(started_at, now())
+        where id = %(id)s and (
+          status in ('scheduled', 'in_progress')
+          or (status = 'abandoned' and end_reason = 'room_finished'
+              and ended_at > now() - make_interval(secs => %(window)s))
+        )
         returning status
         """,
-        (final_code, language, reason, session_id),
+        {"code": final_code, "lang": language, "reason": reason, "id": session_id, "window": after_abandon_s},
     )
     row = await cur.fetchone()
     if row:

@@ -15,7 +15,7 @@ from uuid import UUID
 import structlog
 from procrastinate import JobContext
 
-from api.db import bundle_repo, scorecards_repo, sessions_repo
+from api.db import bundle_repo, scorecards_repo
 from api.db.pool import Conn, connection
 from api.db.scorecards_repo import Trigger
 from api.errors import ApiError, ConflictError, NotFoundError
@@ -23,7 +23,7 @@ from api.jobs.enqueue import enqueue
 from api.jobs.queue import queue
 from api.jobs.resources import WorkerResources, resources
 from api.jobs.retry import JobRetryPolicy
-from api.judging import run_code
+from api.run_flow import run_for_grader
 from api.webhooks import outbox
 from grader import pipeline
 from grader.errors import GraderError
@@ -149,28 +149,23 @@ async def _store(
 
 
 async def _final_submit(res: WorkerResources, bundle: BundleInput, attempts: int) -> BundleInput:
-    """When the candidate never submitted, submit their last code over every test through the API's own run path
-    (a `submission` row and event with `by: "grader"`), and read the session again. A judge that cannot run it
-    (unavailable, the code refused) leaves the bundle as it was; a busy one is retried with the job."""
+    """When the candidate never submitted, submit their last code over every test through the API's own run flow
+    (a `submission` row and event with `by: "grader"`; no connection held while the judge runs), and read the
+    session again. A judge that cannot run it (unavailable, the code refused) leaves the bundle as it was; a busy one
+    is retried with the job."""
     submission = final_submission(bundle)
     if submission is None:
         return bundle
     session_id = bundle.session.id
     try:
-        async with connection(res.pool) as conn:
-            session = await sessions_repo.get_session(conn, session_id)
-            if session is None:
-                return bundle
-            await run_code(
-                conn,
-                res.judge,
-                session,
-                language=submission.language,
-                code=submission.code,
-                mode="submit",
-                by="grader",
-            )
-            reloaded = await bundle_repo.load_bundle_input(conn, session_id)
+        await run_for_grader(
+            res.pool,
+            res.judge,
+            res.admission,
+            session_id=session_id,
+            language=submission.language,
+            code=submission.code,
+        )
     except ApiError as e:
         if e.retryable and RETRY.will_retry(e, attempts):  # a busy judge: try the whole job again later
             raise
@@ -178,6 +173,8 @@ async def _final_submit(res: WorkerResources, bundle: BundleInput, attempts: int
         log.warning("grading.final_submit_skipped", session_id=session_id, code=e.code)
         return bundle
     log.info("grading.final_submit", session_id=session_id, language=submission.language)
+    async with connection(res.pool) as conn:
+        reloaded = await bundle_repo.load_bundle_input(conn, session_id)
     return reloaded or bundle
 
 

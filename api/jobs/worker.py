@@ -25,6 +25,7 @@ from api.jobs.resources import CONTEXT_KEY, WorkerResources
 from api.jobs.settings import WorkerSettings
 from api.judging import LazyJudge
 from api.logs import configure_logging
+from api.run_admission import RunAdmission
 from api.settings import ApiSettings
 from grader import pipeline
 from grader.prompts import PromptError
@@ -73,7 +74,13 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
         raise WorkerStartError("cannot reach the database at DATABASE_URL") from e
     judge = LazyJudge(get_judge_settings())
     name = f"{socket.gethostname()}:{os.getpid()}"
-    context = {CONTEXT_KEY: WorkerResources(settings, worker_settings, pool, judge)}
+    admission = RunAdmission(
+        capacity=settings.run_concurrency or judge.settings.slots,
+        max_waiting=settings.run_queue_max,
+        max_per_tenant=settings.run_queue_per_tenant,
+        wait_s=settings.run_queue_wait_s,
+    )
+    context = {CONTEXT_KEY: WorkerResources(settings, worker_settings, pool, judge, admission)}
     loop = asyncio.get_running_loop()
     try:
         async with queue.open_async(pool=pool):

@@ -8,6 +8,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from api.db.pool import connection
 from api.errors import ServiceUnavailableError
 from api.jobs.metrics import refresh_queue_metrics
+from api.openapi_errors import error_responses
 
 router = APIRouter(tags=["health"])
 
@@ -17,7 +18,7 @@ async def read_health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+@router.get("/readyz", responses=error_responses(503))
 async def read_readiness(request: Request) -> dict[str, str]:
     try:
         async with connection(request.app.state.pool) as conn:

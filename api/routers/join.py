@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 
 from api.deps import DbConn, Questions, Settings, bearer, session_for_invite
 from api.errors import ForbiddenError
+from api.openapi_errors import BODY, DB, error_responses
 from api.scheduling import ends_at
 from api.schemas import JoinRequest, JoinResponse, TokenRequest, TokenResponse
 from api.tokens import candidate_identity, mint_candidate_token, token_ttl
@@ -28,12 +29,12 @@ def _session_view(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@router.post("/join", response_model=JoinResponse)
+@router.post("/join", response_model=JoinResponse, responses=error_responses(*BODY, *DB, 401, 409, 410))
 async def join_session(
     body: JoinRequest, conn: DbConn, settings: Settings, questions: Questions
 ) -> JoinResponse:
     """Everything the candidate's page needs: LiveKit connection details and what to render."""
-    row = await session_for_invite(conn, body.invite)
+    row = await session_for_invite(conn, body.invite, settings)
     question = await questions.public_question(conn, row["question_id"], row["question_updated_at"])
     token = mint_candidate_token(row, settings, ttl=token_ttl(row, settings))
     return JoinResponse(
@@ -60,13 +61,18 @@ async def join_session(
     )
 
 
-@router.post("/livekit/token", status_code=201, response_model=TokenResponse)
+@router.post(
+    "/livekit/token",
+    status_code=201,
+    response_model=TokenResponse,
+    responses=error_responses(*BODY, *DB, 401, 403, 409, 410),
+)
 async def create_livekit_token(
     body: TokenRequest, request: Request, conn: DbConn, settings: Settings
 ) -> TokenResponse:
     """LiveKit's standard token endpoint (for LiveKit's own frontends and the Agents Playground), authorised by a
     candidate invite as the bearer token. Room, identity and agent dispatch always come from the invite."""
-    row = await session_for_invite(conn, bearer(request))
+    row = await session_for_invite(conn, bearer(request), settings)
     if body.room_name and body.room_name != row["room_name"]:
         raise ForbiddenError("This invite does not open that room.", code="room_mismatch")
     return TokenResponse(

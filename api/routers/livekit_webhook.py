@@ -12,6 +12,7 @@ from api.deps import DbConn, Settings
 from api.errors import UnauthorizedError
 from api.jobs.grading import request_grading
 from api.metrics import WEBHOOKS
+from api.openapi_errors import BODY, DB, error_responses
 from api.tokens import candidate_identity
 
 log = structlog.get_logger(__name__)
@@ -29,7 +30,7 @@ def _verify(body: bytes, auth: str, settings: Settings) -> lk.WebhookEvent:
         raise UnauthorizedError("Invalid webhook signature.", code="invalid_signature") from e
 
 
-@router.post("/webhook")
+@router.post("/webhook", responses=error_responses(*BODY, *DB, 401))
 async def receive_livekit_webhook(request: Request, conn: DbConn, settings: Settings) -> dict[str, str]:
     """Candidate joined -> in_progress; room finished without a normal end -> abandoned. Replays are no-ops."""
     auth = request.headers.get("authorization", "")

@@ -13,7 +13,10 @@ from pydantic import ValidationError
 from api.db import events_repo, questions_repo, sessions_repo
 from api.deps import DbConn, OrgCaller, Settings
 from api.errors import BadRequestError, ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableError
-from api.resume import extract_pdf_text
+from api.ids import SessionId, is_session_id
+from api.media_types import MULTIPART, media_type
+from api.openapi_errors import BODY, DB, error_responses
+from api.pdf_text import ResumeParser
 from api.scheduling import schedule_session
 from api.schemas import SessionCreate, SessionCreated, SessionDetail, SessionPage, SessionSummary, Status
 
@@ -60,9 +63,9 @@ CREATE_OPENAPI: dict[str, Any] = {
 
 
 async def _read_create_body(request: Request, settings: Settings) -> SessionCreate:
-    content_type = request.headers.get("content-type", "")
+    kind = media_type(request.scope)
     try:
-        if content_type.startswith("multipart/form-data"):
+        if kind == MULTIPART:
             form = await request.form(max_files=1, max_fields=4)
             raw = form.get("payload")
             if not isinstance(raw, str):
@@ -73,11 +76,10 @@ async def _read_create_body(request: Request, settings: Settings) -> SessionCrea
                 data = await upload.read(settings.max_resume_bytes + 1)
                 if len(data) > settings.max_resume_bytes:
                     raise PayloadTooLargeError("The résumé PDF is too large.")
-                text = await extract_pdf_text(data, settings.max_text_chars)
-                # PDF text can carry U+0000 (e.g. two-byte font encodings), which PostgreSQL text cannot store.
-                body = body.model_copy(update={"resume_text": text.replace("\x00", "")})
+                parser: ResumeParser = request.app.state.resume_parser
+                body = body.model_copy(update={"resume_text": await parser.text(data)})
             return body
-        if content_type.startswith("application/json") or not content_type:
+        if kind is None or kind == "application/json":
             return SessionCreate.model_validate_json(await request.body())
     except ValidationError as e:
         err = e.errors()[0]
@@ -86,7 +88,13 @@ async def _read_create_body(request: Request, settings: Settings) -> SessionCrea
     raise UnprocessableError("Send application/json or multipart/form-data.", code="unsupported_media_type")
 
 
-@router.post("", status_code=201, response_model=SessionCreated, openapi_extra=CREATE_OPENAPI)
+@router.post(
+    "",
+    status_code=201,
+    response_model=SessionCreated,
+    openapi_extra=CREATE_OPENAPI,
+    responses=error_responses(*BODY, *DB, 401),
+)
 async def create_session(
     request: Request, org: OrgCaller, conn: DbConn, settings: Settings
 ) -> SessionCreated:
@@ -139,15 +147,19 @@ def _encode_cursor(row: dict[str, Any]) -> str:
 
 
 def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+    """A cursor this API issued: [created_at with its offset, a session id]. Anything else is a 400."""
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        raw = base64.urlsafe_b64decode(cursor.encode("ascii") + b"=" * (-len(cursor) % 4))
         created, sid = json.loads(raw)
-        return datetime.fromisoformat(created), str(sid)
-    except (ValueError, TypeError) as e:
+        at = datetime.fromisoformat(created)
+    except (ValueError, TypeError, UnicodeError, RecursionError) as e:
         raise BadRequestError("Invalid cursor.", code="invalid_cursor") from e
+    if at.tzinfo is None or not isinstance(sid, str) or not is_session_id(sid):
+        raise BadRequestError("Invalid cursor.", code="invalid_cursor")
+    return at, sid
 
 
-@router.get("", response_model=SessionPage)
+@router.get("", response_model=SessionPage, responses=error_responses(*DB, 400, 401, 422))
 async def list_sessions(
     org: OrgCaller,
     conn: DbConn,
@@ -174,8 +186,8 @@ async def list_sessions(
     )
 
 
-@router.get("/{session_id}", response_model=SessionDetail)
-async def read_session(session_id: str, org: OrgCaller, conn: DbConn) -> SessionDetail:
+@router.get("/{session_id}", response_model=SessionDetail, responses=error_responses(*DB, 401, 404))
+async def read_session(org: OrgCaller, session_id: SessionId, conn: DbConn) -> SessionDetail:
     """A session with its question, event log, test runs and final code."""
     row = await sessions_repo.get_session(conn, session_id, organization_id=org.id)
     if row is None:
@@ -197,8 +209,10 @@ async def read_session(session_id: str, org: OrgCaller, conn: DbConn) -> Session
     )
 
 
-@router.post("/{session_id}/cancel", response_model=SessionSummary)
-async def cancel_session(session_id: str, org: OrgCaller, conn: DbConn) -> SessionSummary:
+@router.post(
+    "/{session_id}/cancel", response_model=SessionSummary, responses=error_responses(*DB, 401, 404, 409)
+)
+async def cancel_session(org: OrgCaller, session_id: SessionId, conn: DbConn) -> SessionSummary:
     """Cancel a scheduled or running session (idempotent). A completed or abandoned session is a 409."""
     row = await sessions_repo.cancel_session(conn, session_id, org.id)
     if row is None:

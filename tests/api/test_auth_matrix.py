@@ -307,3 +307,48 @@ async def test_revoked_org_key_is_401_on_every_org_route(world: World, db: Conn)
 async def test_oversized_bearer_token_is_401_without_a_lookup(world: World) -> None:
     r = await world.server.client.get("/v1/sessions", headers={"Authorization": "Bearer " + "k" * 600})
     assert (r.status_code, r.json()["error"]["code"]) == (401, "invalid_credentials")
+
+
+# --- run gating happens after authentication -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("method", "path", "body"), CANDIDATE_SESSION_ROUTES)
+async def test_own_invite_on_a_session_that_has_not_started_is_409_and_changes_nothing(
+    world: World, db: Conn, method: str, path: str, body: Any
+) -> None:
+    r = await _call(world, method, path, body, "own_invite")
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "session_not_started")
+    await _unchanged(db, world)
+    cur = await db.execute("select count(*) as n from session_run_leases")
+    assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # count(*) returns a row
+
+
+@pytest.mark.parametrize(("method", "path", "body"), CANDIDATE_SESSION_ROUTES)
+async def test_wrong_callers_of_a_started_session_are_refused_before_any_run_gate(
+    world: World, db: Conn, method: str, path: str, body: Any
+) -> None:
+    await db.execute(
+        "update sessions set status = 'in_progress', started_at = now() where id = %s", (world.a["id"],)
+    )
+    for who, status, code in CANDIDATE_REFUSALS:
+        r = await _call(world, method, path, body, who)
+        assert (r.status_code, r.json()["error"]["code"]) == (status, code), who
+        _assert_no_data_of(r.text, world.a)
+    cur = await db.execute("select count(*) as n from submissions")
+    assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # count(*) returns a row
+    cur = await db.execute("select count(*) as n from session_run_leases")
+    assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # count(*) returns a row
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [r for r in [*ORG_ROUTES, *CANDIDATE_SESSION_ROUTES, *INTERNAL_ROUTES] if "{a}" in r[1]],
+)
+async def test_malformed_session_id_is_404_for_every_caller_even_without_credentials(
+    world: World, method: str, path: str, body: Any
+) -> None:
+    bad = path.replace("{a}", "ses_%00")
+    for who in ("none", "org", "own_invite", "internal"):
+        r = await world.server.client.request(method, bad, json=body, headers=world.headers(who))
+        assert r.status_code in (401, 404), (who, r.status_code)
+        _assert_no_data_of(r.text, world.a)
