@@ -213,7 +213,7 @@ async def grade_session(context: JobContext, session_id: str, version: int) -> N
     except GraderError as e:
         if RETRY.will_retry(e, attempts):
             raise
-        outcome = GradeOutcome.failed(_reason(e.code), facts=compute_facts(bundle))
+        outcome = GradeOutcome.failed(_reason(e.code))
     except Exception as e:
         if RETRY.will_retry(e, attempts):
             raise

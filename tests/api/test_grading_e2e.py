@@ -380,7 +380,7 @@ async def _has_requests(model: FakeGraderModel, n: int) -> bool:
     return len(model.requests) >= n
 
 
-async def test_model_errors_are_retried_only_when_retryable_and_a_refused_key_fails_with_the_facts(
+async def test_model_errors_are_retried_only_when_retryable_and_a_refused_key_fails_at_once(
     api_server: ApiServer, db: Conn, start_worker: StartWorker
 ) -> None:
     lines = [("assistant", "Tell me your plan."), ("user", "I would use a hash map from value to index.")]
@@ -400,4 +400,3 @@ async def test_model_errors_are_retried_only_when_retryable_and_a_refused_key_fa
         row = await _ready(db, refused)
         assert (row["status"], row["reason"]) == ("failed", "grader_auth_failed")
         assert len(model.requests) == 1  # not retried
-        assert row["facts"]["final_submit_by_grader"] is True and row["facts"]["language"] == "python"
