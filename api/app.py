@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 import structlog
 from fastapi import FastAPI
-from fastapi.responses import FileResponse, RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from api.db.pool import create_pool
 from api.error_rendering import UnexpectedErrorMiddleware, install_error_handlers
@@ -19,17 +18,23 @@ from api.json_guard import JsonTextMiddleware
 from api.judging import LazyJudge
 from api.logs import configure_logging
 from api.middleware import BodyLimitMiddleware, HeaderLimitMiddleware, MetricsMiddleware
-from api.openapi_errors import use_error_body_for_validation
+from api.openapi_doc import install_docs
 from api.pdf_text import ResumeParser
 from api.question_cache import QuestionCache
 from api.ratelimits import RateLimits
 from api.routers import (
+    custom_runs,
+    drafts,
     health,
     integration_keys,
+    integrity,
     internal,
+    interviews,
     join,
     livekit_webhook,
+    organizations,
     practice,
+    questions,
     runs,
     scorecards,
     sessions,
@@ -39,44 +44,19 @@ from api.routers import (
 from api.run_admission import RunAdmission
 from api.run_flow import RunServices
 from api.settings import ApiSettings, get_settings
+from api.tracing import instrument_app, instrument_connection, tracer_provider
+from api.web import mount_web
 from judge.settings import JudgeSettings
 from judge.settings import get_settings as get_judge_settings
 
 log = structlog.get_logger(__name__)
 
 
-class ImmutableStaticFiles(StaticFiles):
-    """Vite's asset names carry content hashes, so browsers may cache them forever."""
-
-    def file_response(self, *args: Any, **kwargs: Any) -> Response:
-        response = super().file_response(*args, **kwargs)
-        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
-        return response
-
-
-def mount_web(app: FastAPI, settings: ApiSettings) -> None:
-    """The candidate web client (built by scripts/build-web.sh into web/dist): `/join` and its assets."""
-    index = settings.web_dir / "index.html"
-    if not index.is_file():
-        log.warning("web.not_built", web_dir=str(settings.web_dir))
-        return
-    if (settings.web_dir / "assets").is_dir():
-        app.mount("/assets", ImmutableStaticFiles(directory=settings.web_dir / "assets"), name="assets")
-
-    @app.get("/join", include_in_schema=False)
-    async def join_page() -> FileResponse:
-        # The invite travels in the URL fragment, which browsers never send; no-referrer keeps it off other sites.
-        return FileResponse(index, headers={"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"})
-
-    @app.get("/", include_in_schema=False)
-    async def root() -> RedirectResponse:
-        return RedirectResponse("/docs")
-
-
 def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSettings | None = None) -> FastAPI:
     settings = settings or get_settings()
     judge = LazyJudge(judge_settings or get_judge_settings())
     configure_logging(json_lines=settings.log_json)
+    tracing = tracer_provider(settings)  # None unless an OTLP endpoint is configured
     route_queue_logs()  # procrastinate logs job arguments; ours never do
     ratelimits = RateLimits.from_settings(settings)
 
@@ -93,6 +73,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
             prepared=settings.db_prepared_statements,
             timeout_s=settings.db_pool_timeout_s,
             max_waiting=settings.db_pool_max_waiting,
+            on_connect=(lambda conn: instrument_connection(conn, tracing)) if tracing else None,
         )
         await pool.open(wait=False)
         app.state.pool = pool
@@ -114,19 +95,25 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         finally:
             await judge.aclose()
             await pool.close()
+            if tracing is not None:
+                await asyncio.to_thread(tracing.shutdown)  # exports what is buffered, off the event loop
 
     app = FastAPI(
         title="Shadows API",
         version="0.1.0",
-        description="Sessions, candidate room tokens, LiveKit webhooks and the agent's internal API.",
+        description=(
+            "Schedule AI phone screens and read their results (organisation API key), and the candidate page's "
+            "own routes (invite). Swagger UI at /docs and ReDoc at /redoc work offline."
+        ),
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.questions = QuestionCache()
     app.state.ratelimits = ratelimits
     app.state.resume_parser = ResumeParser(settings)
     install_error_handlers(app)
-    use_error_body_for_validation(app)
     for router in (
         health.router,
         sessions.router,
@@ -135,6 +122,12 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         livekit_webhook.router,
         internal.router,
         runs.router,
+        custom_runs.router,
+        interviews.router,
+        drafts.router,
+        integrity.router,
+        organizations.router,
+        questions.router,
         scorecards.router,
         shares.router,
         webhook_endpoints.router,
@@ -143,6 +136,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         ashby.router,
     ):
         app.include_router(router)
+    install_docs(app)
     mount_web(app, settings)
     # A multipart session request carries the résumé PDF, the JSON payload and form overhead.
     upload_cap = settings.max_resume_bytes + settings.max_body_bytes
@@ -155,6 +149,10 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         multipart_caps={("POST", "/v1/sessions"): upload_cap},
     )
     app.add_middleware(HeaderLimitMiddleware, max_bytes=settings.max_header_bytes)
+    # Compresses the page's assets and larger JSON for clients that accept gzip (Vary: Accept-Encoding).
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(UnexpectedErrorMiddleware)
     app.add_middleware(MetricsMiddleware)
+    if tracing is not None:
+        instrument_app(app, tracing)
     return app

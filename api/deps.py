@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.db import orgs_repo, sessions_repo
 from api.db.pool import Conn, connection
@@ -57,6 +58,25 @@ def bearer(request: Request) -> str:
     return token
 
 
+# Declared only so the OpenAPI document carries security schemes ("Authorize" in /docs); `bearer()` reads the
+# header itself, so auto_error stays off and the API's own error codes are unchanged.
+ORG_KEY_SCHEME = HTTPBearer(
+    scheme_name="OrgKey",
+    bearerFormat="shk_…",
+    description="Your organisation's API key (`shadows orgs create` prints it once).",
+    auto_error=False,
+)
+INVITE_SCHEME = HTTPBearer(
+    scheme_name="Invite",
+    bearerFormat="inv_…",
+    description="A candidate's invite token, from the session's join link (`#invite=…`).",
+    auto_error=False,
+)
+SERVICE_SCHEME = HTTPBearer(
+    scheme_name="ServiceToken", description="The agent's service token.", auto_error=False
+)
+
+
 async def invite_token(request: Request) -> str:
     """The candidate's invite from the Authorization header (checked against the database by the route)."""
     return bearer(request)
@@ -71,7 +91,11 @@ class Org:
     name: str
 
 
-async def require_org(request: Request, conn: DbConn) -> Org:
+async def require_org(
+    request: Request,
+    conn: DbConn,
+    _scheme: Annotated[HTTPAuthorizationCredentials | None, Depends(ORG_KEY_SCHEME)] = None,
+) -> Org:
     token = bearer(request)
     row = await orgs_repo.org_for_key(conn, digest(token))
     if row is None or not same_digest(token, row["key_hash"]):
@@ -79,7 +103,11 @@ async def require_org(request: Request, conn: DbConn) -> Org:
     return Org(id=row["organization_id"], name=row["name"])
 
 
-async def require_internal(request: Request, settings: Settings) -> None:
+async def require_internal(
+    request: Request,
+    settings: Settings,
+    _scheme: Annotated[HTTPAuthorizationCredentials | None, Depends(SERVICE_SCHEME)] = None,
+) -> None:
     token = bearer(request)
     if not same_secret(token, settings.internal_token.get_secret_value()):
         raise UnauthorizedError("Invalid service token.", code="invalid_service_token")
@@ -113,7 +141,12 @@ async def session_for_invite(
     return row
 
 
-async def require_candidate(request: Request, conn: DbConn, settings: Settings) -> dict[str, Any]:
+async def require_candidate(
+    request: Request,
+    conn: DbConn,
+    settings: Settings,
+    _scheme: Annotated[HTTPAuthorizationCredentials | None, Depends(INVITE_SCHEME)] = None,
+) -> dict[str, Any]:
     return await session_for_invite(conn, bearer(request), settings)
 
 

@@ -10,6 +10,7 @@ import structlog
 
 from api.db.runs_repo import HIDDEN_FIELDS
 from api.errors import PayloadTooLargeError, ServiceUnavailableError, UnprocessableError
+from api.judge_metrics import MeteredJudge
 from api.metrics import JUDGE_RUNS
 from api.run_admission import JudgeBusy, RunAdmission
 from judge.errors import CodeTooLargeError, JudgeBusyError, JudgeError, UnsupportedLanguageError
@@ -38,7 +39,7 @@ class LazyJudge:
     async def get(self) -> Judge:
         async with self._lock:
             if self._judge is None:
-                judge = Judge(self.settings)
+                judge = MeteredJudge(self.settings)
                 try:
                     await judge.start()
                 except JudgeError as e:

@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from api.errors import ServiceUnavailableError
-from api.metrics import RUNS_RUNNING, RUNS_WAITING
+from api.metrics import JUDGE_QUEUE_DEPTH, JUDGE_SATURATION, RUNS_RUNNING, RUNS_WAITING
 
 PRACTICE_TENANT = "practice"
 
@@ -109,3 +109,5 @@ class RunAdmission:
     def _publish(self) -> None:
         RUNS_RUNNING.set(self.running)
         RUNS_WAITING.set(self.waiting)
+        JUDGE_QUEUE_DEPTH.set(self.waiting)  # the judge's real queue: its own never fills (see above)
+        JUDGE_SATURATION.set(min(1.0, (self.running + self.waiting) / (self.capacity + self.max_waiting)))

@@ -16,6 +16,8 @@ from uuid import UUID
 
 import structlog
 
+from api.candidate_rules import require_editable, session_org
+from api.custom_input import custom_cases, custom_report
 from api.db import questions_repo, runs_repo, sessions_repo
 from api.db.pool import Conn, Pool, connection
 from api.deps import own_session, session_for_invite
@@ -75,6 +77,7 @@ async def _lease_and_load(
     code: str,
     mode: Mode,
     rate_limited: bool,
+    custom: list[list[Any]] | None = None,
 ) -> _Prepared:
     check_code_size(code, services.judge.settings)
     lease = await runs_repo.take_lease(conn, session["id"], caller, services.lease_ttl_s)
@@ -89,6 +92,8 @@ async def _lease_and_load(
                 message="Too many runs for this interview; wait a moment.",
             )
         question = await questions_repo.load_question_for_judge(conn, session["question_id"])
+        # Custom input (api/routers/custom_runs.py): the candidate's own calls replace the question's tests.
+        tests = question["tests"] if custom is None else custom_cases(question["signature"], custom)
     except BaseException:
         await runs_repo.drop_lease(conn, session["id"], caller, lease)
         raise
@@ -96,7 +101,7 @@ async def _lease_and_load(
         language=language,  # type: ignore[arg-type]  # validated by the route's Literal
         source=code,
         signature=question["signature"],
-        tests=question["tests"],
+        tests=tests,
         compare=question["compare"],
         mode=mode,
     )
@@ -111,7 +116,10 @@ async def _judge_and_store(
     except BaseException:
         await _drop_lease_quietly(services.pool, prepared)
         raise
-    body = redact(report)
+    custom = all(t.id.startswith("custom-") for t in prepared.request.tests)
+    if custom:
+        report = custom_report(report)
+    body = {**redact(report), **({"custom": True} if custom else {})}
     async with connection(services.pool) as conn:
         submission_id, seq = await runs_repo.store_run(
             conn,
@@ -148,7 +156,14 @@ def _already_running() -> RateLimitedError:
 
 
 async def run_for_candidate(
-    services: RunServices, *, invite: str, session_id: str, language: str, code: str, mode: Mode
+    services: RunServices,
+    *,
+    invite: str,
+    session_id: str,
+    language: str,
+    code: str,
+    mode: Mode,
+    custom: list[list[Any]] | None = None,
 ) -> dict[str, Any]:
     key = digest(invite)
     if key in services.in_flight:
@@ -158,6 +173,8 @@ async def run_for_candidate(
         async with connection(services.pool) as conn:
             session = own_session(await session_for_invite(conn, invite, services.settings), session_id)
             require_running(session, services.settings)
+            if mode == "submit":  # one final answer unless the organisation allows resubmission
+                await require_editable(conn, session, await session_org(conn, session))
             prepared = await _lease_and_load(
                 conn,
                 services,
@@ -167,6 +184,7 @@ async def run_for_candidate(
                 code=code,
                 mode=mode,
                 rate_limited=True,
+                custom=custom,
             )
         return await _judge_and_store(services, prepared)
     finally:

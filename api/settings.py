@@ -44,6 +44,9 @@ class ApiSettings(BaseSettings):
         validation_alias=AliasChoices("LIVEKIT_API_SECRET"),
     )
     agent_name: str = "shadows-interviewer"
+    # How many times one session's interviewer may be dispatched again (the agent left a running interview, or the
+    # candidate's page saw no agent join): api/redispatch.py.
+    agent_redispatch_limit: int = Field(default=2, ge=0, le=10)
     # The session's grace period: room tokens, joins and runs all end at the session's end plus this.
     token_grace_minutes: int = Field(default=10, ge=0, le=60)
     # The agent's `complete` still counts this long after a room_finished webhook marked the session abandoned
@@ -98,6 +101,11 @@ class ApiSettings(BaseSettings):
     # Idle keep-alive connections are closed after this many seconds.
     keep_alive_s: int = Field(default=5, ge=1, le=300)
 
+    # The candidate page: how long it waits for the interviewer before saying so and asking for one redispatch
+    # (counted against agent_redispatch_limit), and the bounds on the integrity observations it reports.
+    agent_join_timeout_s: int = Field(default=20, ge=3, le=300)
+    integrity_rate_limit: str = "60/minute"
+    integrity_max_events: int = Field(default=500, ge=10, le=10_000)
     # --- Outgoing webhooks and calls to ATSs (docs/integrations.md) ---
     # Waits before the 2nd, 3rd, ... delivery attempt (comma-separated seconds, each jittered by +-10%); after the
     # last one the delivery fails. Outside local/test the schedule must span at least 24 hours even at -10%.
@@ -121,6 +129,18 @@ class ApiSettings(BaseSettings):
     # Outside local/test, Greenhouse's completion PATCH (which carries the organisation's key) only goes to hosts
     # under these domains (comma-separated).
     greenhouse_callback_domains: str = "greenhouse.io"
+
+    # Observability: `/metrics` wants `Authorization: Bearer <token>` when this is set; traces go over OTLP/HTTP to
+    # OTEL_EXPORTER_OTLP_ENDPOINT (e.g. http://collector:4318) when that is set, and nowhere otherwise.
+    metrics_token: SecretStr | None = None
+    otlp_endpoint: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_ENDPOINT", "SHADOWS_API_OTLP_ENDPOINT"),
+    )
+    otel_service_name: str = Field(
+        default="shadows-api",
+        validation_alias=AliasChoices("OTEL_SERVICE_NAME", "SHADOWS_API_OTEL_SERVICE_NAME"),
+    )
 
     questions_dir: Path = REPO_ROOT / "questions"
     web_dir: Path = REPO_ROOT / "web" / "dist"
@@ -183,6 +203,8 @@ class ApiSettings(BaseSettings):
         ):
             if value.startswith(PLACEHOLDER_PREFIXES) or len(value) < 32:
                 raise ValueError(f"{name} is a placeholder or shorter than 32 characters")
+        if self.metrics_token is not None and len(self.metrics_token.get_secret_value()) < 32:
+            raise ValueError("SHADOWS_API_METRICS_TOKEN must be at least 32 characters")
         if self.livekit_api_key.startswith(PLACEHOLDER_PREFIXES):
             raise ValueError("LIVEKIT_API_KEY is a placeholder")
         if not self.database_url:

@@ -17,6 +17,7 @@ declare -A NEED=(
   [npm]=npm
   [chromium]=chromium
   [redis-server]=redis-server
+  [espeak-ng]=espeak-ng
 )
 missing=()
 for probe in "${!NEED[@]}"; do

@@ -1,5 +1,10 @@
-// Vite build of the candidate client: web/index.html -> web/dist, assets under /assets/ (the API serves both).
+// Vite build of the web client: each page is one entry in ENTRIES (HTML -> web/dist, assets under /assets/; the API
+// serves both). Add a page by adding its HTML file here.
 import { defineConfig } from "vitest/config";
+
+const ENTRIES: Record<string, string> = {
+  candidate: "index.html", // /join and /embed/{org_slug}; paths are relative to web/
+};
 
 export default defineConfig({
   base: "/",
@@ -9,6 +14,7 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     chunkSizeWarningLimit: 1200,
+    rollupOptions: { input: ENTRIES },
   },
   server: {
     // `npm run dev`: the API (`shadows dev`) answers /v1 on its default port.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -36,18 +36,28 @@ def create_pool(
     prepared: bool = True,
     timeout_s: float = 10.0,
     max_waiting: int = 0,
+    on_connect: Callable[[Conn], None] | None = None,
 ) -> Pool:
-    """`timeout_s`: how long a caller waits for a connection; `max_waiting`: how many may wait (0: no bound)."""
+    """`timeout_s`: how long a caller waits for a connection; `max_waiting`: how many may wait (0: no bound);
+    `on_connect` runs once on each new connection (the API's query tracing)."""
     kwargs: dict[str, Any] = {"row_factory": dict_row}
     if not prepared:
         kwargs["prepare_threshold"] = None
+    configure: Callable[[Conn], Awaitable[None]] = _configure
+    if on_connect is not None:
+        hook = on_connect
+
+        async def configure(conn: Conn) -> None:
+            hook(conn)
+            await _configure(conn)
+
     return AsyncConnectionPool(
         url,
         connection_class=Conn,
         min_size=min_size,
         max_size=max_size,
         kwargs=kwargs,
-        configure=_configure,
+        configure=configure,
         open=False,
         timeout=timeout_s,
         max_waiting=max_waiting,

@@ -89,6 +89,7 @@ async def store_run(conn: Conn, run: FinishedRun) -> tuple[str, int | None]:
                         "total": body["total"],
                         "tests": [{k: t.get(k) for k in HIDDEN_FIELDS} for t in body["tests"]],
                         "timings": body["timings"],
+                        **({"custom": True} if body.get("custom") else {}),  # custom input (its own calls)
                     },
                 )
             ],

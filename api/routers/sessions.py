@@ -17,8 +17,17 @@ from api.ids import SessionId, is_session_id
 from api.media_types import MULTIPART, media_type
 from api.openapi_errors import BODY, DB, error_responses
 from api.pdf_text import ResumeParser
-from api.scheduling import schedule_session
-from api.schemas import SessionCreate, SessionCreated, SessionDetail, SessionPage, SessionSummary, Status
+from api.scheduling import ends_at, schedule_session
+from api.schemas import (
+    SESSION_CREATE_EXAMPLE,
+    SessionCreate,
+    SessionCreated,
+    SessionDetail,
+    SessionPage,
+    SessionSummary,
+    SessionUpdate,
+    Status,
+)
 
 router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
 
@@ -46,7 +55,7 @@ CREATE_OPENAPI: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {"schema": _inline_schema(SessionCreate)},
+            "application/json": {"schema": _inline_schema(SessionCreate), "example": SESSION_CREATE_EXAMPLE},
             "multipart/form-data": {
                 "schema": {
                     "type": "object",
@@ -115,6 +124,10 @@ async def create_session(
         job_description=body.job_description,
         resume_text=body.resume_text,
         metadata=body.metadata,
+        role=body.role,
+        languages=list(body.languages) if body.languages else None,
+        extra_time_minutes=body.extra_time_minutes,
+        text_only=body.text_only,
         interview_language=body.interview_language,
     )
     return scheduled.response()
@@ -126,7 +139,11 @@ def summary(row: dict[str, Any]) -> SessionSummary:
         status=row["status"],
         question_id=row["question_id"],
         language=row["language"],
+        languages=sessions_repo.session_languages(row),  # type: ignore[arg-type]  # checked by the database
         duration_minutes=row["duration_minutes"],
+        extra_time_minutes=row["extra_time_minutes"],
+        text_only=row["text_only"],
+        role=row["role"],
         candidate={
             "name": row["candidate_name"],
             "email": row["candidate_email"],
@@ -134,6 +151,7 @@ def summary(row: dict[str, Any]) -> SessionSummary:
         },
         created_at=row["created_at"],
         started_at=row["started_at"],
+        ends_at=ends_at(row),
         ended_at=row["ended_at"],
         expires_at=row["expires_at"],
         end_reason=row["end_reason"],
@@ -220,3 +238,30 @@ async def cancel_session(org: OrgCaller, session_id: SessionId, conn: DbConn) ->
     if row["status"] != "cancelled":
         raise ConflictError("This session has already finished.", code="session_finished")
     return summary(row)
+
+
+@router.patch("/{session_id}", response_model=SessionSummary)
+async def update_session(
+    session_id: SessionId, body: SessionUpdate, org: OrgCaller, conn: DbConn
+) -> SessionSummary:
+    """Set accommodations (`extra_time_minutes`, `text_only`), the allowed `languages` or the `role` of a session
+    that has not finished. Extra time moves `ends_at` for everyone: the page, the interviewer, run limits."""
+    row = await sessions_repo.get_session(conn, session_id, organization_id=org.id)
+    if row is None:
+        raise NotFoundError("Session not found.", code="session_not_found")
+    if row["status"] not in ("scheduled", "in_progress"):
+        raise ConflictError("This session has already finished.", code="session_finished")
+    if body.languages is not None and row["language"] not in body.languages:
+        raise UnprocessableError("languages must include the session's language.", code="validation_error")
+    updated = await sessions_repo.update_accommodations(
+        conn,
+        session_id,
+        org.id,
+        extra_time_minutes=body.extra_time_minutes,
+        text_only=body.text_only,
+        languages=list(body.languages) if body.languages is not None else None,
+        role=body.role,
+    )
+    if updated is None:
+        raise NotFoundError("Session not found.", code="session_not_found")
+    return summary(updated)

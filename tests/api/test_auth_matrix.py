@@ -66,11 +66,25 @@ ORG_ROUTES = [
     ("POST", "/v1/sessions/{a}/share", {}),
     ("GET", "/v1/sessions/{a}/share", None),
     ("DELETE", "/v1/sessions/{a}/share/00000000-0000-4000-8000-000000000000", None),
+    ("PATCH", "/v1/sessions/{a}", {"text_only": True}),
+    ("GET", "/v1/organization", None),
+    ("PATCH", "/v1/organization", {"allow_text_only": True, "embed_origins": ["https://evil.example.com"]}),
+    ("GET", "/v1/questions", None),
 ]
 # The scorecard reads also take a practice candidate's invite: their refusals are in test_scorecards.py.
 CANDIDATE_SESSION_ROUTES = [
     ("POST", "/v1/sessions/{a}/runs", RUN_BODY),
     ("POST", "/v1/sessions/{a}/submissions", RUN_BODY),
+    ("POST", "/v1/sessions/{a}/custom-runs", {**RUN_BODY, "inputs": [[[1, 2], 3]]}),
+    ("POST", "/v1/sessions/{a}/consent", {"notice_version": "v1", "notice_sha256": "0" * 64, "agreed": True}),
+    ("POST", "/v1/sessions/{a}/accommodation-requests", {"kind": "human_interview"}),
+    ("POST", "/v1/sessions/{a}/start", {"mode": "voice"}),
+    ("POST", "/v1/sessions/{a}/agent-dispatch", None),
+    ("POST", "/v1/sessions/{a}/end", {"code": "x", "language": "python"}),
+    ("GET", "/v1/sessions/{a}/drafts", None),
+    ("PUT", "/v1/sessions/{a}/drafts/python", {"code": "x"}),
+    ("GET", "/v1/sessions/{a}/results", None),
+    ("POST", "/v1/sessions/{a}/integrity", {"events": [{"id": "paste-0001", "kind": "paste", "chars": 5}]}),
 ]
 INTERNAL_ROUTES = [
     ("GET", "/v1/internal/sessions/{a}/context", None),
@@ -93,6 +107,14 @@ async def _unchanged(db: Conn, w: World) -> None:
     assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # count(*) returns a row
     cur = await db.execute("select count(*) as n from submissions")
     assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # count(*) returns a row
+    cur = await db.execute("select count(*) as n from session_drafts")
+    assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # count(*) returns a row
+    cur = await db.execute(
+        "select count(*) as n from organizations where allow_text_only or embed_origins <> '{}'"
+    )
+    assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # count(*) returns a row
+    cur = await db.execute("select text_only from sessions where id = %s", (w.a["id"],))
+    assert (await cur.fetchone())["text_only"] is False  # type: ignore[index]  # session a exists
 
 
 def _assert_no_data_of(text: str, session: dict[str, Any]) -> None:
@@ -126,25 +148,33 @@ async def test_org_route_refuses_non_org_credentials_with_401(
 
 
 @pytest.mark.parametrize(
-    ("method", "path"),
+    ("method", "path", "body"),
     [
-        ("GET", "/v1/sessions/{a}"),
-        ("POST", "/v1/sessions/{a}/cancel"),
-        ("POST", "/v1/sessions/{a}/grade"),
-        ("GET", "/v1/sessions/{a}/scorecard"),
-        ("GET", "/v1/sessions/{a}/scorecards"),
-        ("POST", "/v1/sessions/{a}/share"),
-        ("GET", "/v1/sessions/{a}/share"),
+        ("GET", "/v1/sessions/{a}", None),
+        ("POST", "/v1/sessions/{a}/cancel", None),
+        ("POST", "/v1/sessions/{a}/grade", None),
+        ("GET", "/v1/sessions/{a}/scorecard", None),
+        ("GET", "/v1/sessions/{a}/scorecards", None),
+        ("POST", "/v1/sessions/{a}/share", None),
+        ("GET", "/v1/sessions/{a}/share", None),
+        ("PATCH", "/v1/sessions/{a}", {"text_only": True}),
     ],
 )
 async def test_another_orgs_session_is_404_for_org_routes(
-    world: World, db: Conn, method: str, path: str
+    world: World, db: Conn, method: str, path: str, body: Any
 ) -> None:
-    r = await _call(world, method, path, None, "other_org")
+    r = await _call(world, method, path, body, "other_org")
     assert r.status_code == 404
     assert r.json()["error"]["code"] == "session_not_found"
     _assert_no_data_of(r.text, world.a)
     await _unchanged(db, world)
+
+
+async def test_organization_routes_only_ever_touch_the_callers_organisation(world: World, db: Conn) -> None:
+    r = await _call(world, "PATCH", "/v1/organization", {"allow_text_only": True}, "other_org")
+    assert r.status_code == 200 and r.json()["name"] == "Other Org"
+    mine = await _call(world, "GET", "/v1/organization", None, "org")
+    assert mine.json()["allow_text_only"] is False and mine.json()["name"] == "Acme Hiring"
 
 
 async def test_another_orgs_list_never_shows_this_orgs_sessions(world: World) -> None:
@@ -312,7 +342,19 @@ async def test_oversized_bearer_token_is_401_without_a_lookup(world: World) -> N
 # --- run gating happens after authentication -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("method", "path", "body"), CANDIDATE_SESSION_ROUTES)
+# Routes a candidate uses before the interview starts (the welcome, consent, the start itself, and reading an empty
+# workspace): the not-started gate does not apply to them.
+BEFORE_START = {"consent", "accommodation-requests", "start", "drafts", "results"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        r
+        for r in CANDIDATE_SESSION_ROUTES
+        if not (r[0] in ("POST", "GET") and r[1].rsplit("/", 1)[1] in BEFORE_START)
+    ],
+)
 async def test_own_invite_on_a_session_that_has_not_started_is_409_and_changes_nothing(
     world: World, db: Conn, method: str, path: str, body: Any
 ) -> None:
