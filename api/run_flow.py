@@ -212,3 +212,43 @@ async def run_for_agent(
             conn, services, session, "agent", language=language, code=code, mode=mode, rate_limited=False
         )
     return await _judge_and_store(services, prepared, event_t)
+
+
+async def run_for_grader(
+    pool: Pool, judge: LazyJudge, admission: RunAdmission, *, session_id: str, language: str, code: str
+) -> dict[str, Any]:
+    """The grading job's final submission of a finished session's last code, stored like any other (`by: grader`),
+    in the same three steps. No lease, rate limit or time window: the session is over, and the grading job's queue
+    lock already keeps one session's gradings from running at once."""
+    async with connection(pool) as conn:
+        session = await sessions_repo.get_session(conn, session_id)
+        if session is None:
+            raise NotFoundError("Session not found.", code="session_not_found")
+        check_code_size(code, judge.settings)
+        question = await questions_repo.load_question_for_judge(conn, session["question_id"])
+    request = RunRequest(
+        language=language,  # type: ignore[arg-type]  # the grader submits only the judge's languages
+        source=code,
+        signature=question["signature"],
+        tests=question["tests"],
+        compare=question["compare"],
+        mode="submit",
+    )
+    report = await judge_code(judge, admission, _tenant(session), request)
+    body = redact(report)
+    async with connection(pool) as conn:
+        submission_id, seq = await runs_repo.store_run(
+            conn,
+            runs_repo.FinishedRun(
+                session_id=session_id,
+                question_id=session["question_id"],
+                caller="grader",
+                lease=None,
+                mode="submit",
+                language=language,
+                code=code,
+                verdict=report.verdict.value,
+                report=body,
+            ),
+        )
+    return {**body, "submission_id": submission_id, "event_seq": seq}

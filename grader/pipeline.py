@@ -5,15 +5,245 @@ The queue's `grade_session` job (api/jobs/grading.py) calls `grade` and stores w
   with a machine-readable reason;
 - raise a `GraderError` when no outcome could be reached: a `retryable` one is tried again by the queue (with
   backoff, a bounded number of times), any other one fails the version with the error's `code` as its reason.
+
+The steps: facts (code) -> bundle (redacted, bounded) -> prompt -> `samples` independent model calls, each
+validated and its citations verified, with one repair round naming exactly what failed -> the median of the
+verified samples (a majority must verify) -> the outcome with model, prompt and rubric versions, tokens and cost.
 """
 
 from __future__ import annotations
 
-from grader.errors import GraderNotConfiguredError
-from grader.schemas import BundleInput, GradeOutcome
+import asyncio
+import hashlib
+import json
+import secrets
+from collections import Counter
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+
+from grader.aggregate import aggregate
+from grader.bundle import Bundle, build_bundle
+from grader.client import GraderClient, Message, ModelReply
+from grader.code_timeline import clip, fence
+from grader.errors import GraderError, GraderNotConfiguredError
+from grader.facts import compute_facts
+from grader.output import citation_problems, output_schema, parse, schema_text, to_scorecard
+from grader.prompts import prompt_version, render
+from grader.schemas import BundleInput, BundleQuestion, GradeOutcome, Scorecard, Usage
+from grader.settings import GraderSettings, get_grader_settings
+
+log = structlog.get_logger(__name__)
+
+MAX_STATEMENT_CHARS = 8_000
+MAX_REFERENCE_CHARS = 6_000
+
+
+@dataclass
+class SampleResult:
+    scorecard: Scorecard | None = None
+    reason: str | None = None  # why this sample failed
+    input_tokens: int = 0
+    output_tokens: int = 0
+    model: str | None = None
+    calls: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, reply: ModelReply) -> None:
+        self.calls += 1
+        self.input_tokens += reply.input_tokens
+        self.output_tokens += reply.output_tokens
+        self.model = self.model or reply.model
+
+
+def rubric_version(question: BundleQuestion) -> str:
+    """`<slug>@<hash>` of the question's rubric items: changes exactly when what is graded changes."""
+    digest = hashlib.sha256(json.dumps(question.rubric, sort_keys=True).encode()).hexdigest()[:12]
+    return f"{question.slug}@{digest}"
+
+
+def _signature(signature: dict[str, Any]) -> str:
+    params = signature.get("params") or []
+    args = ", ".join(f"{p.get('name')}: {p.get('type')}" for p in params if isinstance(p, dict))
+    return f"{signature.get('function', '?')}({args}) -> {signature.get('returns', '?')}"
+
+
+def task_messages(source: BundleInput, bundle: Bundle, nonce: str) -> list[Message]:
+    """The system instructions (ours alone) and the task: the question, then the interview as delimited data."""
+    q = source.question
+    references = q.reference_solutions
+    language = bundle.language if bundle.language in references else next(iter(sorted(references)), "")
+    task = render(
+        "grader_task",
+        title=q.title,
+        difficulty=q.difficulty,
+        signature=_signature(q.signature),
+        duration_minutes=source.session.duration_minutes,
+        statement=clip(q.statement_md.strip(), MAX_STATEMENT_CHARS),
+        rubric="\n".join(
+            f"- {item.get('id')} (weight {item.get('weight', 1)}): {item.get('behaviour', '')}"
+            for item in q.rubric
+        )
+        or "(none)",
+        hints="\n".join(f"{i}. {h}" for i, h in enumerate(q.hints, 1)) or "(none)",
+        reference_language=language or "none",
+        reference_solution=fence(clip(references.get(language, "(none)"), MAX_REFERENCE_CHARS), language),
+        nonce=nonce,
+        interview=bundle.interview,
+    )
+    return [{"role": "system", "content": render("grader_system")}, {"role": "user", "content": task}]
+
+
+class Grader:
+    """The pipeline with its settings and model client (one per process and event loop)."""
+
+    def __init__(self, settings: GraderSettings, client: GraderClient | None = None) -> None:
+        if not settings.configured:
+            raise GraderNotConfiguredError(
+                "No grading model is configured: set SHADOWS_GRADER_API_KEY (or OPENAI_API_KEY) "
+                "or SHADOWS_GRADER_BASE_URL."
+            )
+        self.settings = settings
+        self.client = client or GraderClient(settings)
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    async def grade(self, source: BundleInput) -> GradeOutcome:
+        facts = compute_facts(source)
+        bundle = build_bundle(source, facts)
+        rubric_ids = [str(item.get("id")) for item in source.question.rubric]
+        schema = output_schema(rubric_ids)
+        messages = task_messages(source, bundle, secrets.token_hex(8))
+        results = await _gather(
+            [self._sample(source, bundle, messages, schema, rubric_ids) for _ in range(self.settings.samples)]
+        )
+        usage_in = sum(r.input_tokens for r in results)
+        usage_out = sum(r.output_tokens for r in results)
+        common: dict[str, Any] = {
+            "facts": facts,
+            "model": next((r.model for r in results if r.model), self.settings.model)[:200],
+            "prompt_version": prompt_version(schema_text(rubric_ids)),
+            "rubric_version": rubric_version(source.question),
+            "usage": Usage(
+                input_tokens=usage_in,
+                output_tokens=usage_out,
+                cost_usd=self.settings.cost_usd(usage_in, usage_out),
+                samples=self.settings.samples,
+            ),
+        }
+        verified = [r.scorecard for r in results if r.scorecard is not None]
+        if len(verified) * 2 <= len(results):  # a majority of the samples must verify
+            reasons = Counter(r.reason for r in results if r.reason)
+            reason = reasons.most_common(1)[0][0] if reasons else "invalid_output"
+            log.info("grader.failed", session_id=source.session.id, reason=reason, verified=len(verified))
+            return GradeOutcome.failed(reason, **common)
+        combined = aggregate(verified)
+        log.info(
+            "grader.ready",
+            session_id=source.session.id,
+            samples=len(results),
+            verified=len(verified),
+            spread=combined.spread,
+            calls=sum(r.calls for r in results),
+            input_tokens=usage_in,
+            output_tokens=usage_out,
+        )
+        return GradeOutcome(
+            status="ready",
+            scorecard=combined.scorecard,
+            needs_human_review=combined.needs_human_review,
+            **common,
+        )
+
+    async def _sample(
+        self,
+        source: BundleInput,
+        bundle: Bundle,
+        messages: list[Message],
+        schema: dict[str, Any],
+        rubric_ids: list[str],
+    ) -> SampleResult:
+        result = SampleResult()
+        reply = await self.client.complete(messages, schema)
+        result.add(reply)
+        if self._check(reply, source, bundle, rubric_ids, result) or result.reason == "model_refused":
+            return result
+        repair = render("grader_repair", problems="\n".join(result.problems))
+        log.info(
+            "grader.repair", session_id=source.session.id, reason=result.reason, problems=len(result.problems)
+        )
+        retry: list[Message] = [
+            *messages,
+            {"role": "assistant", "content": reply.content or ""},
+            {"role": "user", "content": repair},
+        ]
+        reply = await self.client.complete(retry, schema)
+        result.add(reply)
+        self._check(reply, source, bundle, rubric_ids, result)
+        return result
+
+    @staticmethod
+    def _check(
+        reply: ModelReply, source: BundleInput, bundle: Bundle, rubric_ids: list[str], result: SampleResult
+    ) -> bool:
+        """Validate and verify one answer into `result`; True when it holds."""
+        result.scorecard, result.reason, result.problems = None, None, []
+        if reply.refusal:
+            result.reason = "model_refused"
+            return False
+        if reply.finish_reason == "length":
+            result.reason, result.problems = (
+                "invalid_output",
+                ["the answer was cut off at the output limit: write shorter justifications and advice"],
+            )
+            return False
+        parsed = parse(reply.content, rubric_ids)
+        if isinstance(parsed, list):
+            result.reason, result.problems = "invalid_output", [f"- {p}" for p in parsed]
+            return False
+        verified, problems = citation_problems(parsed, bundle.index)
+        if problems:
+            result.reason, result.problems = "citations_unverified", [p.describe() for p in problems]
+            return False
+        result.scorecard = to_scorecard(parsed, verified, source.question.rubric)
+        return True
+
+
+async def _gather(samples: list[Coroutine[Any, Any, SampleResult]]) -> list[SampleResult]:
+    """Run the samples at once; the first error cancels the rest and is raised as itself."""
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(s) for s in samples]
+    except BaseExceptionGroup as eg:
+        errors = [e for e in eg.exceptions if isinstance(e, GraderError)]
+        raise (errors[0] if errors else eg.exceptions[0]) from None
+    return [t.result() for t in tasks]
+
+
+_default: tuple[asyncio.AbstractEventLoop, GraderSettings, Grader] | None = None
+
+
+def configured() -> bool:
+    """Whether a grading model is configured (`SHADOWS_GRADER_*`)."""
+    return get_grader_settings().configured
 
 
 async def grade(bundle_input: BundleInput) -> GradeOutcome:
-    """Grade one finished session. No grader is built into this deployment yet, so every version fails with
-    `grader_not_configured` rather than pretending to a result."""
-    raise GraderNotConfiguredError("No grader is configured on this deployment.")
+    """Grade one finished session with the configured model (`SHADOWS_GRADER_*`)."""
+    global _default
+    loop = asyncio.get_running_loop()
+    settings = get_grader_settings()
+    if _default is None or _default[0] is not loop or _default[1] != settings:
+        _default = (loop, settings, Grader(settings))
+    return await _default[2].grade(bundle_input)
+
+
+async def aclose() -> None:
+    """Close the default grader's model client (the worker calls this when it stops)."""
+    global _default
+    if _default is not None and _default[0] is asyncio.get_running_loop():
+        await _default[2].aclose()
+    _default = None

@@ -337,7 +337,11 @@ def start_worker(db_url: str, tmp_path: Path) -> Iterator[StartWorker]:
         cwd.mkdir()
         log_path = tmp_path / f"worker-{n}.log"
         full_env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("SHADOWS_", "DATABASE_URL"))},
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if not k.startswith(("SHADOWS_", "DATABASE_URL", "OPENAI_"))
+            },
             **WORKER_TEST_ENV,
             "DATABASE_URL": db_url,
             "PYTHONPATH": str(ROOT),

@@ -13,7 +13,7 @@ from psycopg.types.json import Jsonb
 from api.db import events_repo
 from api.db.pool import Conn
 
-Caller = Literal["candidate", "agent"]
+Caller = Literal["candidate", "agent", "grader"]  # the grader takes no lease (see run_flow.run_for_grader)
 HIDDEN_FIELDS = ("id", "verdict", "hidden", "time_ms")
 
 
@@ -46,7 +46,7 @@ class FinishedRun:
     session_id: str
     question_id: UUID
     caller: Caller
-    lease: UUID
+    lease: UUID | None  # None: a run that took no lease (the grader's final submission)
     mode: str
     language: str
     code: str
@@ -94,5 +94,6 @@ async def store_run(conn: Conn, run: FinishedRun) -> tuple[str, int | None]:
                 )
             ],
         )
-        await drop_lease(conn, run.session_id, run.caller, run.lease)
+        if run.lease is not None:
+            await drop_lease(conn, run.session_id, run.caller, run.lease)
     return submission_id, (stored[0].seq if stored else None)

@@ -18,14 +18,17 @@ from procrastinate import JobContext
 from api.db import bundle_repo, scorecards_repo
 from api.db.pool import Conn, connection
 from api.db.scorecards_repo import Trigger
-from api.errors import ConflictError, NotFoundError
+from api.errors import ApiError, ConflictError, NotFoundError
 from api.jobs.enqueue import enqueue
 from api.jobs.queue import queue
 from api.jobs.resources import WorkerResources, resources
 from api.jobs.retry import JobRetryPolicy
+from api.run_flow import run_for_grader
 from api.webhooks import outbox
 from grader import pipeline
 from grader.errors import GraderError
+from grader.facts import compute_facts
+from grader.final_submit import final_submission
 from grader.schemas import REASON_PATTERN, BundleInput, GradeOutcome
 
 log = structlog.get_logger(__name__)
@@ -145,6 +148,36 @@ async def _store(
     return stored
 
 
+async def _final_submit(res: WorkerResources, bundle: BundleInput, attempts: int) -> BundleInput:
+    """When the candidate never submitted, submit their last code over every test through the API's own run flow
+    (a `submission` row and event with `by: "grader"`; no connection held while the judge runs), and read the
+    session again. A judge that cannot run it (unavailable, the code refused) leaves the bundle as it was; a busy one
+    is retried with the job."""
+    submission = final_submission(bundle)
+    if submission is None:
+        return bundle
+    session_id = bundle.session.id
+    try:
+        await run_for_grader(
+            res.pool,
+            res.judge,
+            res.admission,
+            session_id=session_id,
+            language=submission.language,
+            code=submission.code,
+        )
+    except ApiError as e:
+        if e.retryable and RETRY.will_retry(e, attempts):  # a busy judge: try the whole job again later
+            raise
+        # The judge unavailable, the code refused (too large, unsupported): grade what there is.
+        log.warning("grading.final_submit_skipped", session_id=session_id, code=e.code)
+        return bundle
+    log.info("grading.final_submit", session_id=session_id, language=submission.language)
+    async with connection(res.pool) as conn:
+        reloaded = await bundle_repo.load_bundle_input(conn, session_id)
+    return reloaded or bundle
+
+
 @queue.task(name="grade_session", queue=GRADING_QUEUE, pass_context=True, retry=RETRY)
 async def grade_session(context: JobContext, session_id: str, version: int) -> None:
     """Grade one pending scorecard version and store the outcome on it."""
@@ -167,6 +200,13 @@ async def grade_session(context: JobContext, session_id: str, version: int) -> N
     if bundle is None:
         await _store(res, session_id, version, GradeOutcome.failed("session_unavailable"), None)
         return
+    if (
+        _grader is None and not pipeline.configured()
+    ):  # fail at once, without the final submission's judge run
+        outcome = GradeOutcome.failed("grader_not_configured", facts=compute_facts(bundle))
+        await _store(res, session_id, version, outcome, None)
+        return
+    bundle = await _final_submit(res, bundle, attempts)
     started = time.monotonic()
     try:
         outcome = await current_grader()(bundle)

@@ -9,6 +9,7 @@ from procrastinate import JobContext
 from api.db.pool import Pool
 from api.jobs.settings import WorkerSettings
 from api.judging import LazyJudge
+from api.run_admission import RunAdmission
 from api.settings import ApiSettings
 
 CONTEXT_KEY = "shadows"
@@ -20,6 +21,7 @@ class WorkerResources:
     worker_settings: WorkerSettings
     pool: Pool
     judge: LazyJudge  # started on first use only
+    admission: RunAdmission  # this worker's fair share of its judge (the grader's final submissions)
 
 
 def resources(context: JobContext) -> WorkerResources:

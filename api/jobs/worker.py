@@ -25,7 +25,11 @@ from api.jobs.resources import CONTEXT_KEY, WorkerResources
 from api.jobs.settings import WorkerSettings
 from api.judging import LazyJudge
 from api.logs import configure_logging
+from api.run_admission import RunAdmission
 from api.settings import ApiSettings
+from grader import pipeline
+from grader.prompts import PromptError
+from grader.prompts import validate_all as validate_grader_prompts
 from judge.settings import get_settings as get_judge_settings
 
 log = structlog.get_logger(__name__)
@@ -50,6 +54,10 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
     if not settings.database_url:
         raise WorkerStartError("DATABASE_URL is not set")
     _import_extras(worker_settings)
+    try:
+        validate_grader_prompts()
+    except PromptError as e:
+        raise WorkerStartError(f"the grader's prompts are broken: {e}") from e
     register_periodic_tasks(queue, worker_settings)
 
     # Each running job may hold a connection; add the heartbeat, abort polling and the periodic deferrer.
@@ -74,7 +82,13 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
         metrics, _ = start_http_server(worker_settings.metrics_port, addr=worker_settings.metrics_host)
         log.info("worker.metrics", port=metrics.server_port)
     name = f"{socket.gethostname()}:{os.getpid()}"
-    context = {CONTEXT_KEY: WorkerResources(settings, worker_settings, pool, judge)}
+    admission = RunAdmission(
+        capacity=settings.run_concurrency or judge.settings.slots,
+        max_waiting=settings.run_queue_max,
+        max_per_tenant=settings.run_queue_per_tenant,
+        wait_s=settings.run_queue_wait_s,
+    )
+    context = {CONTEXT_KEY: WorkerResources(settings, worker_settings, pool, judge, admission)}
     loop = asyncio.get_running_loop()
     try:
         async with queue.open_async(pool=pool):
@@ -120,6 +134,7 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
                 for sig in (signal.SIGTERM, signal.SIGINT):
                     loop.remove_signal_handler(sig)
     finally:
+        await pipeline.aclose()
         if metrics is not None:
             metrics.shutdown()
         await judge.aclose()

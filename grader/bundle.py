@@ -1,0 +1,265 @@
+"""The bundle: one interview as the grading model reads it, and the index its citations are checked against.
+
+Built from a `BundleInput` and its facts, with no database:
+- `interview`: the facts, then one chronological timeline (transcript lines with their `seq` and start/end
+  seconds; code snapshots as bounded diffs; every run and submission with its results; hints and phases), the final
+  code and a summary of the page's integrity observations. Names, e-mails and contact details are replaced
+  (grader/redact.py). The prompt puts all of it inside delimited interview data.
+- `index`: what each `seq` may be quoted for (grader/evidence.py).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from grader.code_timeline import MAX_FINAL_CODE_CHARS, ShownSnapshot, Snapshot, clip, fence, plan
+from grader.evidence import CitableEvent, CitationIndex
+from grader.facts import GRADER, PASSED, run_events
+from grader.redact import Redacted, Redactor
+from grader.schemas import BundleEvent, BundleInput, BundleRun, Facts
+
+MAX_LINE_CHARS = 2_000  # one transcript line as shown (the whole line stays quotable)
+MAX_TRANSCRIPT_CHARS = 160_000  # a runaway session; a real 45-minute one is far below
+MAX_FAILED_SHOWN = 3
+MAX_VALUE_CHARS = 160
+MAX_COMPILE_OUTPUT_CHARS = 600
+ROLES = {"user": "C", "assistant": "I"}
+RUNNERS = {"candidate": "the candidate", "agent": "the interviewer", GRADER: "the grader (final submission)"}
+
+
+@dataclass(frozen=True)
+class Bundle:
+    interview: str
+    index: CitationIndex
+    language: str
+
+
+def _secs(t: float | None) -> str:
+    return "?" if t is None else str(round(t))
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _value(v: Any) -> str:
+    return clip(json.dumps(v, ensure_ascii=False, separators=(",", ":")), MAX_VALUE_CHARS)
+
+
+def describe_facts(f: Facts) -> str:
+    def record(name: str, r: Any) -> str:
+        if r.best is None:
+            return f"{name}: never run"
+        return f"{name}: best {r.best.passed}/{r.best.total}, final {r.final.passed}/{r.final.total} passed"
+
+    lines = [
+        f"- language: {f.language or 'unknown'}",
+        f"- {record('visible tests', f.visible_tests)}; {record('hidden tests', f.hidden_tests)}",
+        f"- runs by the candidate or interviewer: {f.runs}; submissions: {f.submissions}; "
+        f"compile errors among them: {f.compile_errors}",
+        "- first run passing every visible test: "
+        + (
+            f"{round(f.first_all_visible_pass_s)} s into the interview"
+            if f.first_all_visible_pass_s
+            else "none"
+        ),
+        f"- hints given: {len(f.hints)}"
+        + (f" (at {', '.join(_secs(h.t) + ' s' for h in f.hints)})" if f.hints else ""),
+        f"- time used: {_secs(f.time_used_s)} s of {_secs(f.time_allowed_s)} s allowed; "
+        f"phases reached: {', '.join(f.phases_reached) or 'none recorded'}",
+        "- candidate's share of speaking time: "
+        + (f"{round(f.talk_time_ratio * 100)}%" if f.talk_time_ratio is not None else "unknown"),
+        f"- time complexity claimed (as the interviewer recorded it): {f.complexity_claimed or 'not recorded'}",
+    ]
+    if f.final_submit_by_grader:
+        lines.append(
+            "- the candidate never submitted: the grader submitted their last code against every test"
+        )
+    return "\n".join(lines)
+
+
+def _run_text(run: BundleRun | None, event: BundleEvent, code_note: str) -> str:
+    p = event.payload
+    who = RUNNERS.get(str(p.get("by")), "the candidate")
+    kind = "submission (every test)" if event.type == "submission" else "run (visible tests)"
+    language = run.language if run else p.get("language", "?")
+    verdict = (run.verdict if run else None) or p.get("verdict") or "unknown"
+    head = f"[{event.seq}] {_secs(event.t)}s {kind} by {who} ({language}), {code_note}: {verdict}"
+    result = (run.result if run else None) or {}
+    tests = [t for t in result.get("tests") or [] if isinstance(t, dict)]
+    if not tests:
+        return f"{head}; {p.get('passed', '?')}/{p.get('total', '?')} tests passed"
+    visible = [t for t in tests if not t.get("hidden")]
+    hidden = [t for t in tests if t.get("hidden")]
+    counts = [f"visible tests {sum(t.get('verdict') == PASSED for t in visible)}/{len(visible)} passed"]
+    if hidden:
+        failed: dict[str, int] = {}
+        for t in hidden:
+            if t.get("verdict") != PASSED:
+                failed[str(t.get("verdict"))] = failed.get(str(t.get("verdict")), 0) + 1
+        detail = f" (failed: {', '.join(f'{n} {v}' for v, n in failed.items())})" if failed else ""
+        counts.append(
+            f"hidden tests {sum(t.get('verdict') == PASSED for t in hidden)}/{len(hidden)} passed{detail}"
+        )
+    lines = [f"{head}; {'; '.join(counts)}"]
+    if verdict == "compile_error" and result.get("compile_output"):
+        lines.append(
+            "  compiler output: " + _flat(clip(str(result["compile_output"]), MAX_COMPILE_OUTPUT_CHARS))
+        )
+    else:
+        for t in [t for t in visible if t.get("verdict") != PASSED][:MAX_FAILED_SHOWN]:
+            line = f"  failed {t.get('id')} ({t.get('verdict')}): args {_value(t.get('args'))}"
+            line += f" expected {_value(t.get('expected'))} got {_value(t.get('actual'))}"
+            if t.get("message"):
+                line += f"; {_flat(clip(str(t['message']), MAX_VALUE_CHARS))}"
+            if t.get("stdout"):
+                line += f"; printed {_value(t['stdout'])}"
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def _integrity(events: list[BundleEvent]) -> str:
+    kinds: dict[str, list[BundleEvent]] = {}
+    for e in events:
+        kinds.setdefault(str(e.payload.get("kind")), []).append(e)
+    if not kinds:
+        return "none"
+    parts = []
+    for kind, items in sorted(kinds.items()):
+        if kind in ("paste", "fast_insertion"):
+            biggest = max(items, key=lambda e: int(e.payload.get("chars") or 0))
+            parts.append(
+                f"- {kind.replace('_', ' ')}: {len(items)} time(s); largest {biggest.payload.get('chars', '?')} "
+                f"characters ({biggest.payload.get('lines', '?')} lines) at {_secs(biggest.t)} s"
+            )
+        elif kind in ("focus_lost", "page_hidden"):
+            total = sum(int(e.payload.get("duration_ms") or 0) for e in items) / 1000
+            parts.append(f"- {kind.replace('_', ' ')}: {len(items)} time(s), {round(total)} s in all")
+        else:
+            parts.append(f"- {kind.replace('_', ' ')}: {len(items)} time(s)")
+    return "\n".join(parts)
+
+
+def _bounded_transcript(lines: list[tuple[int, str]]) -> set[int]:
+    """Seqs of transcript lines to leave out of a runaway session (the middle goes first)."""
+    total = sum(len(text) for _, text in lines)
+    dropped: set[int] = set()
+    middle = len(lines) // 2
+    offset = 0
+    while total > MAX_TRANSCRIPT_CHARS and offset <= middle:
+        for i in {middle - offset, middle + offset}:
+            if 0 <= i < len(lines) and lines[i][0] not in dropped:
+                dropped.add(lines[i][0])
+                total -= len(lines[i][1])
+        offset += 1
+    return dropped
+
+
+def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
+    redactor = Redactor(source.redact)
+    index = CitationIndex(types={e.seq: e.type for e in source.events})
+    runs = {r.id: r for r in source.runs}
+    by_submission = run_events(source)
+    run_of = {e.seq: runs.get(sid) for sid, e in by_submission.items()}
+
+    speech: dict[int, Redacted] = {
+        e.seq: redactor.speech(str(e.payload.get("text") or ""))
+        for e in source.events
+        if e.type == "transcript"
+    }
+    snapshot_views = {
+        e.seq: redactor.code(str(e.payload["code"]))
+        for e in source.events
+        if e.type == "editor_snapshot" and isinstance(e.payload.get("code"), str)
+    }
+    snapshots = [
+        Snapshot(
+            e.seq, e.t, str(e.payload.get("language") or source.session.language), snapshot_views[e.seq].text
+        )
+        for e in source.events
+        if e.seq in snapshot_views and e.type == "editor_snapshot"
+    ]
+    anchors: set[int] = set()
+    last_snapshot: int | None = None
+    for e in source.events:
+        if e.type == "editor_snapshot" and e.seq in snapshot_views:
+            last_snapshot = e.seq
+        elif e.type in ("test_run", "submission", "phase_change") and last_snapshot is not None:
+            anchors.add(last_snapshot)
+    shown: dict[int, ShownSnapshot] = {s.snapshot.seq: s for s in plan(snapshots, anchors)}
+    by_sha: dict[str, int] = {}
+
+    transcript_lines = [(seq, view.text) for seq, view in speech.items()]
+    dropped = _bounded_transcript(transcript_lines)
+    out: list[str] = []
+    for e in source.events:
+        if e.type == "transcript" and e.seq not in dropped:
+            p = e.payload
+            role = ROLES.get(str(p.get("role")), "?")
+            start = p.get("start") if isinstance(p.get("start"), int | float) else e.t
+            end = p.get("end") if isinstance(p.get("end"), int | float) else start
+            out.append(
+                f"[{e.seq}] {_secs(start)}-{_secs(end)}s {role}: {clip(_flat(speech[e.seq].text), MAX_LINE_CHARS)}"
+            )
+            index.citable[e.seq] = CitableEvent(e.seq, e.type, (speech[e.seq],))
+        elif e.type == "editor_snapshot" and e.seq in shown:
+            s = shown[e.seq]
+            by_sha[s.snapshot.sha] = e.seq
+            if s.previous is None:
+                head = f"[{e.seq}] {_secs(e.t)}s code snapshot ({s.snapshot.language}), in full:"
+                body = fence(s.body, s.snapshot.language)
+            else:
+                gap = f"; {s.omitted_before} snapshot(s) in between not shown" if s.omitted_before else ""
+                head = (
+                    f"[{e.seq}] {_secs(e.t)}s code snapshot ({s.snapshot.language}), "
+                    f"diff from [{s.previous.seq}]{gap}:"
+                )
+                body = fence(s.body, "diff")
+            out.append(f"{head}\n{body}")
+            index.citable[e.seq] = CitableEvent(e.seq, e.type, (snapshot_views[e.seq],))
+        elif e.type in ("test_run", "submission"):
+            run = run_of.get(e.seq)
+            views: tuple[Redacted, ...] = ()
+            note = "code not recorded"
+            if run is not None:
+                view = redactor.code(run.code)
+                views = (view,)
+                same = by_sha.get(Snapshot(0, None, "", view.text).sha)
+                note = f"code as snapshot [{same}]" if same else "code not in a shown snapshot"
+            text = redactor.code(_run_text(run, e, note)).text
+            out.append(text)
+            index.citable[e.seq] = CitableEvent(e.seq, e.type, views, shown=text)
+        elif e.type == "hint":
+            hint = e.payload.get("text")
+            said = f": {_flat(clip(hint, 400))}" if isinstance(hint, str) and hint else ""
+            out.append(f"-- {_secs(e.t)}s the interviewer gave hint {e.payload.get('index', '?')} of "
+                       f"{e.payload.get('total', '?')}{said}")  # fmt: skip
+        elif e.type == "phase_change" and e.payload.get("to"):
+            out.append(f"-- {_secs(e.t)}s phase: {e.payload['to']}")
+    if dropped:
+        out.append(
+            f"-- {len(dropped)} transcript lines from the middle of this very long interview are not shown"
+        )
+
+    sections = ["## Facts (computed by code from the event log and the test runs)", describe_facts(facts)]
+    sections += ["## Timeline ([seq] is what you cite; C: the candidate, I: the interviewer)", "\n".join(out)]
+    if snapshots:
+        final = snapshots[-1]
+        sections += [
+            f"## Final code: snapshot [{final.seq}] ({final.language})",
+            fence(clip(final.code, MAX_FINAL_CODE_CHARS), final.language),
+        ]
+    elif source.final_code:
+        sections += [
+            "## Final code (not recorded as a snapshot; it cannot be cited)",
+            fence(clip(redactor.code(source.final_code).text, MAX_FINAL_CODE_CHARS), source.session.language),
+        ]
+    sections += [
+        "## Integrity observations from the candidate's page (context only; each has innocent explanations)",
+        _integrity([e for e in source.events if e.type == "integrity"]),
+    ]
+    return Bundle(
+        interview="\n\n".join(sections), index=index, language=facts.language or source.session.language
+    )

@@ -1,0 +1,120 @@
+"""The grading model behind a small client: one chat completion with a strict JSON-schema response format, through
+the `openai` SDK (any OpenAI-compatible server), its errors translated into `grader.errors` at this boundary."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import openai
+import structlog
+from openai.types.chat import ChatCompletionMessageParam
+from openai.types.shared_params import ResponseFormatJSONSchema
+
+from grader.errors import GraderError, GraderRejectedError, GraderUnavailableError
+from grader.settings import GraderSettings
+
+log = structlog.get_logger(__name__)
+
+Message = ChatCompletionMessageParam
+
+
+@dataclass(frozen=True)
+class ModelReply:
+    content: str | None
+    refusal: str | None
+    finish_reason: str | None
+    input_tokens: int
+    output_tokens: int
+    model: str
+    seconds: float
+
+
+def translate(e: openai.OpenAIError) -> GraderError:
+    """The model server's failure as our error: transient ones are retryable, refusals of the request are not."""
+    if isinstance(e, openai.APITimeoutError):
+        return GraderUnavailableError("The grading model did not answer in time.")
+    if isinstance(e, openai.APIConnectionError):
+        return GraderUnavailableError("The grading model's server cannot be reached.")
+    if isinstance(e, openai.AuthenticationError | openai.PermissionDeniedError):
+        return GraderRejectedError("The grading model's server refused our key.", code="grader_auth_failed")
+    if isinstance(e, openai.NotFoundError):
+        return GraderRejectedError(
+            "The grading model does not exist on its server.", code="grader_model_not_found"
+        )
+    if isinstance(e, openai.RateLimitError | openai.InternalServerError | openai.ConflictError):
+        return GraderUnavailableError("The grading model's server is overloaded or failing.")
+    if isinstance(e, openai.APIStatusError) and e.status_code >= 500:
+        return GraderUnavailableError("The grading model's server is failing.")
+    if isinstance(e, openai.APIStatusError):
+        return GraderRejectedError("The grading model's server rejected the request.")
+    if isinstance(e, openai.APIResponseValidationError):
+        return GraderUnavailableError("The grading model's server sent a malformed response.")
+    return GraderError("The grading model failed.")
+
+
+class GraderClient:
+    """One per process and event loop (it keeps a connection pool); `aclose()` or `async with`."""
+
+    def __init__(self, settings: GraderSettings) -> None:
+        self.settings = settings
+        key = (
+            settings.api_key.get_secret_value() if settings.api_key else "unused"
+        )  # a local server needs none
+        self._client = openai.AsyncOpenAI(
+            api_key=key,
+            base_url=settings.base_url,
+            timeout=settings.timeout_s,
+            max_retries=settings.sdk_retries,
+        )
+
+    async def complete(self, messages: list[Message], schema: dict[str, Any]) -> ModelReply:
+        response_format: ResponseFormatJSONSchema = {
+            "type": "json_schema",
+            "json_schema": {"name": "scorecard", "strict": True, "schema": schema},
+        }
+        started = time.monotonic()
+        try:
+            response = await self._client.chat.completions.create(
+                model=self.settings.model,
+                messages=messages,
+                response_format=response_format,
+                max_completion_tokens=self.settings.max_output_tokens,
+                temperature=self.settings.temperature
+                if self.settings.temperature is not None
+                else openai.omit,
+            )
+        except openai.OpenAIError as e:
+            error = translate(e)
+            log.warning(
+                "grader.model_error",
+                error_type=type(e).__name__,
+                status=getattr(e, "status_code", None),
+                code=error.code,
+                retryable=error.retryable,
+            )
+            raise error from e
+        seconds = time.monotonic() - started
+        if not response.choices:
+            raise GraderUnavailableError("The grading model's server sent no answer.")
+        choice = response.choices[0]
+        usage = response.usage
+        return ModelReply(
+            content=choice.message.content,
+            refusal=getattr(choice.message, "refusal", None),
+            finish_reason=choice.finish_reason,
+            input_tokens=usage.prompt_tokens if usage else 0,
+            output_tokens=usage.completion_tokens if usage else 0,
+            model=response.model or self.settings.model,
+            seconds=seconds,
+        )
+
+    async def aclose(self) -> None:
+        await self._client.close()
+
+    async def __aenter__(self) -> GraderClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()

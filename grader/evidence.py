@@ -1,0 +1,137 @@
+"""Checking every citation against the session's own events, before anything is stored.
+
+A citation `{seq, quote}` holds when:
+- `seq` is an event of this session, of a citable type (`CITABLE_EVENT_TYPES`: transcript lines, editor
+  snapshots, runs, submissions; hints, tool calls and notes are not);
+- `quote` matches that event's text (a transcript line) or code (a snapshot, a run's code) after whitespace and
+  case normalisation only, as the model saw it (names replaced, see grader/redact.py); a run's quote may also come
+  from its results as shown, or be empty. A transcript or snapshot quote needs at least `MIN_QUOTE_CHARS`.
+
+A verified quote is stored as the exact span of the original text it matched (original case, spacing and names), so
+that a report can find and highlight it verbatim.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from grader.redact import Redacted
+from grader.schemas import CITABLE_EVENT_TYPES, Evidence
+
+MIN_QUOTE_CHARS = 3
+RUN_TYPES = frozenset({"test_run", "submission"})
+
+
+def normalise(text: str) -> tuple[str, list[int]]:
+    """Lower case, every whitespace run one space, no leading or trailing space; `index[i]` is the position in
+    `text` of the i-th normalised character."""
+    out: list[str] = []
+    index: list[int] = []
+    pending_space = -1
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if out and pending_space < 0:
+                pending_space = i
+            continue
+        if pending_space >= 0:
+            out.append(" ")
+            index.append(pending_space)
+            pending_space = -1
+        for c in ch.lower():
+            out.append(c)
+            index.append(i)
+    return "".join(out), index
+
+
+def _find(view: Redacted, quote_norm: str) -> str | None:
+    """The original text that `quote_norm` matches in `view`, or None."""
+    norm, index = normalise(view.text)
+    at = norm.find(quote_norm)
+    if at < 0:
+        return None
+    start, end = index[at], index[at + len(quote_norm) - 1] + 1
+    o_start, o_end = view.original_span(start, end)
+    return view.original[o_start:o_end]
+
+
+@dataclass(frozen=True)
+class CitableEvent:
+    """What the model may quote from one citable event: `views` (text or code, as shown), and for runs, `shown`,
+    the results as rendered (quotable, but not original text)."""
+
+    seq: int
+    type: str
+    views: tuple[Redacted, ...]
+    shown: str = ""
+
+
+@dataclass
+class CitationIndex:
+    """Every event of the session by seq (its type), and what each citable one lets the model quote."""
+
+    types: dict[int, str] = field(default_factory=dict)
+    citable: dict[int, CitableEvent] = field(default_factory=dict)
+
+
+def check(evidence: Evidence, index: CitationIndex) -> Evidence | str:
+    """The verified citation (its quote as the original text), or what is wrong with it."""
+    seq, quote = evidence.seq, evidence.quote
+    kind = index.types.get(seq)
+    if kind is None:
+        return f"seq {seq} is not an event of this interview"
+    if kind not in CITABLE_EVENT_TYPES:
+        return (
+            f"seq {seq} is a {kind} event, which cannot be cited (cite transcript lines, snapshots or runs)"
+        )
+    event = index.citable.get(seq)
+    if event is None:
+        return f"seq {seq} ({kind}) was not shown in the interview data and cannot be cited"
+    quote_norm, _ = normalise(quote)
+    if not quote_norm:
+        if kind in RUN_TYPES:
+            return Evidence(seq=seq, quote="")
+        return f"seq {seq} ({kind}) needs a quote: the exact words or code it shows"
+    if kind not in RUN_TYPES and len(quote_norm) < MIN_QUOTE_CHARS:
+        return f"seq {seq}: the quote {quote!r} is too short (at least {MIN_QUOTE_CHARS} characters)"
+    for view in event.views:
+        found = _find(view, quote_norm)
+        if found is not None:
+            return Evidence(seq=seq, quote=found)
+    if kind in RUN_TYPES and quote_norm in normalise(event.shown)[0]:
+        return Evidence(seq=seq, quote=quote.strip())
+    what = {"transcript": "the words of that line", "editor_snapshot": "the code of that snapshot"}.get(
+        kind, "that run's code or results"
+    )
+    return f"seq {seq}: the quote {quote!r} is not in {what}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A citation that failed, where it was (e.g. `dimensions.coding.evidence[1]`), and why."""
+
+    where: str
+    seq: int
+    quote: str
+    problem: str
+
+    def describe(self) -> str:
+        return f"- {self.where}: {self.problem}"
+
+
+def verify_all(
+    cited: Mapping[str, list[Evidence]], index: CitationIndex
+) -> tuple[dict[str, list[Evidence]], list[Problem]]:
+    """Check every list of evidence (keyed by where it sits); the verified lists, and every failure."""
+    verified: dict[str, list[Evidence]] = {}
+    problems: list[Problem] = []
+    for where, items in cited.items():
+        good: list[Evidence] = []
+        for i, item in enumerate(items):
+            result = check(item, index)
+            if isinstance(result, str):
+                problems.append(Problem(f"{where}.evidence[{i}]", item.seq, item.quote, result))
+            else:
+                good.append(result)
+        verified[where] = good
+    return verified, problems

@@ -1,0 +1,136 @@
+"""The deterministic facts of an interview, computed from its event log and runs; the model is told them and never
+asked for them. Definitions in docs/grading.md (Facts)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grader.schemas import BundleEvent, BundleInput, BundleRun, Facts, HintFact, PassRecord, PassTally
+
+PASSED = "accepted"
+JUDGE_FAILED = "internal_error"  # our failure, not the candidate's: left out of the tallies
+GRADER = "grader"  # `by` of the submission the grader made when the candidate never submitted
+COMPLEXITY_NOTES = frozenset({"complexity", "complexity_claimed"})
+
+
+def run_events(bundle: BundleInput) -> dict[str, BundleEvent]:
+    """The `test_run`/`submission` event of each run, by submission id."""
+    return {
+        str(e.payload.get("submission_id")): e
+        for e in bundle.events
+        if e.type in ("test_run", "submission") and e.payload.get("submission_id")
+    }
+
+
+def made_by(run: BundleRun, events: dict[str, BundleEvent]) -> str | None:
+    event = events.get(run.id)
+    by = event.payload.get("by") if event else None
+    return str(by) if by is not None else None
+
+
+def tallies(run: BundleRun) -> tuple[PassTally | None, PassTally | None]:
+    """(visible, hidden) tests passed out of run; hidden is None for a `run` (hidden tests never run there)."""
+    tests = (run.result or {}).get("tests")
+    if not isinstance(tests, list) or not tests:
+        return None, None
+    visible = [t for t in tests if isinstance(t, dict) and not t.get("hidden")]
+    hidden = [t for t in tests if isinstance(t, dict) and t.get("hidden")]
+
+    def tally(group: list[dict[str, Any]]) -> PassTally | None:
+        return (
+            PassTally(passed=sum(t.get("verdict") == PASSED for t in group), total=len(group))
+            if group
+            else None
+        )
+
+    return tally(visible), (tally(hidden) if run.kind == "submit" else None)
+
+
+def _record(tallied: list[PassTally]) -> PassRecord:
+    if not tallied:
+        return PassRecord()
+    best = max(enumerate(tallied), key=lambda it: (it[1].passed, -it[0]))[1]  # the first of the best
+    return PassRecord(best=best, final=tallied[-1])
+
+
+def _seconds(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _time_of(run: BundleRun, events: dict[str, BundleEvent], bundle: BundleInput) -> float | None:
+    event = events.get(run.id)
+    if event is not None and event.t is not None:
+        return event.t
+    started = bundle.session.started_at
+    return (run.created_at - started).total_seconds() if started else None
+
+
+def _talk_time_ratio(bundle: BundleInput) -> float | None:
+    spoken = {"user": 0.0, "assistant": 0.0}
+    for e in bundle.events:
+        if e.type != "transcript":
+            continue
+        start, end, role = e.payload.get("start"), e.payload.get("end"), e.payload.get("role")
+        if role in spoken and isinstance(start, int | float) and isinstance(end, int | float) and end > start:
+            spoken[str(role)] += float(end) - float(start)
+    total = spoken["user"] + spoken["assistant"]
+    return round(spoken["user"] / total, 3) if total > 0 else None
+
+
+def _complexity(bundle: BundleInput) -> str | None:
+    claimed: str | None = None
+    for e in bundle.events:
+        if e.type == "note" and e.payload.get("kind") in COMPLEXITY_NOTES:
+            value = e.payload.get("time") or e.payload.get("claimed") or e.payload.get("text")
+            if isinstance(value, str) and value.strip():
+                claimed = value.strip()[:200]
+    return claimed
+
+
+def _language(bundle: BundleInput) -> str:
+    for e in reversed(bundle.events):
+        if e.type == "editor_snapshot" and isinstance(e.payload.get("language"), str):
+            return str(e.payload["language"])
+    if bundle.runs:
+        return bundle.runs[-1].language
+    return bundle.session.language
+
+
+def compute_facts(bundle: BundleInput) -> Facts:
+    events = run_events(bundle)
+    judged = [r for r in bundle.runs if r.verdict != JUDGE_FAILED]
+    by_candidate = [r for r in bundle.runs if made_by(r, events) != GRADER]
+    visible: list[PassTally] = []
+    hidden: list[PassTally] = []
+    first_pass: float | None = None
+    for run in judged:
+        v, h = tallies(run)
+        if v is not None:
+            visible.append(v)
+            if first_pass is None and v.total > 0 and v.passed == v.total:
+                first_pass = _time_of(run, events, bundle)
+        if h is not None:
+            hidden.append(h)
+    phases: list[str] = []
+    for e in bundle.events:
+        to = e.payload.get("to") if e.type == "phase_change" else None
+        if isinstance(to, str) and to not in phases:
+            phases.append(to)
+    s = bundle.session
+    used = (s.ended_at - s.started_at).total_seconds() if s.started_at and s.ended_at else None
+    return Facts(
+        language=_language(bundle),
+        visible_tests=_record(visible),
+        hidden_tests=_record(hidden),
+        runs=sum(r.kind == "run" for r in by_candidate),
+        submissions=sum(r.kind == "submit" for r in by_candidate),
+        first_all_visible_pass_s=_seconds(first_pass),
+        compile_errors=sum(r.verdict == "compile_error" for r in by_candidate),
+        hints=[HintFact(seq=e.seq, t=_seconds(e.t)) for e in bundle.events if e.type == "hint"],
+        time_used_s=_seconds(max(0.0, used)) if used is not None else None,
+        time_allowed_s=float(s.duration_minutes * 60),
+        phases_reached=phases,
+        talk_time_ratio=_talk_time_ratio(bundle),
+        complexity_claimed=_complexity(bundle),
+        final_submit_by_grader=any(made_by(r, events) == GRADER for r in bundle.runs),
+    )

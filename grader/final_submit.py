@@ -1,0 +1,33 @@
+"""Which code the grader submits when the candidate never did: the last editor snapshot (or the code the session
+ended with), in its language, over every test. The API runs it through its own run path, recorded like any other
+submission with `by: "grader"`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from grader.schemas import BundleInput
+
+LANGUAGES = frozenset({"python", "javascript", "java", "cpp"})
+
+
+@dataclass(frozen=True)
+class FinalSubmission:
+    language: str
+    code: str
+
+
+def final_submission(bundle: BundleInput) -> FinalSubmission | None:
+    """None when the candidate (or the interviewer) submitted already, or there is no code to submit."""
+    if any(r.kind == "submit" for r in bundle.runs):
+        return None
+    for e in reversed(bundle.events):
+        if e.type == "editor_snapshot" and isinstance(e.payload.get("code"), str):
+            language = str(e.payload.get("language") or bundle.session.language)
+            code = str(e.payload["code"])
+            break
+    else:
+        language, code = bundle.session.language, bundle.final_code or ""
+    if not code.strip() or language not in LANGUAGES:
+        return None
+    return FinalSubmission(language, code)

@@ -1,0 +1,248 @@
+"""What the model answers: the JSON schema sent as its structured output format (strict mode), the pydantic model
+that validates the answer, and the conversion into a `Scorecard` once every citation is verified.
+
+The model gives scores; code derives the bands, copies each rubric item's behaviour from the question, and replaces
+every quote with the exact original text it matched (grader/evidence.py).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from grader.evidence import CitationIndex, Problem, verify_all
+from grader.schemas import (
+    DIMENSIONS,
+    MAX_ADVICE_CHARS,
+    MAX_ITEM_CHARS,
+    MAX_JUSTIFICATION_CHARS,
+    MAX_QUOTE_CHARS,
+    Band,
+    DimensionAssessment,
+    Dimensions,
+    Evidence,
+    RubricItemAssessment,
+    RubricMark,
+    Scorecard,
+    band_for,
+)
+
+MAX_LISTED = 10
+MAX_PROBLEMS_SHOWN = 20
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EvidenceIn(_In):
+    seq: int
+    quote: str = Field(max_length=MAX_QUOTE_CHARS)
+
+
+class DimensionIn(_In):
+    score: int = Field(ge=1, le=4)
+    justification: str = Field(min_length=1, max_length=MAX_JUSTIFICATION_CHARS)
+    evidence: list[EvidenceIn] = Field(min_length=1, max_length=20)
+
+
+class DimensionsIn(_In):
+    problem_solving: DimensionIn
+    coding: DimensionIn
+    verification: DimensionIn
+    communication: DimensionIn
+
+
+class RubricMarkIn(_In):
+    id: str
+    mark: RubricMark
+    evidence: list[EvidenceIn] = Field(max_length=20)
+
+    @model_validator(mode="after")
+    def _evidence_when_observed(self) -> RubricMarkIn:
+        if self.mark != "not_observed" and not self.evidence:
+            raise ValueError(f"rubric item {self.id} is {self.mark} and needs evidence")
+        return self
+
+
+class ModelOutput(_In):
+    dimensions: DimensionsIn
+    rubric: list[RubricMarkIn]
+    recommendation: Band
+    strengths: list[str] = Field(max_length=MAX_LISTED)
+    areas_to_improve: list[str] = Field(max_length=MAX_LISTED)
+    candidate_advice: str = Field(max_length=MAX_ADVICE_CHARS)
+
+    @model_validator(mode="after")
+    def _short_items(self) -> ModelOutput:
+        for text in (*self.strengths, *self.areas_to_improve):
+            if not 1 <= len(text) <= MAX_ITEM_CHARS:
+                raise ValueError(f"each strength and area to improve is 1 to {MAX_ITEM_CHARS} characters")
+        return self
+
+    def cited(self) -> dict[str, list[Evidence]]:
+        """Every evidence list, keyed by where it sits."""
+        out = {
+            f"dimensions.{name}": [
+                Evidence(seq=e.seq, quote=e.quote) for e in getattr(self.dimensions, name).evidence
+            ]
+            for name in DIMENSIONS
+        }
+        for item in self.rubric:
+            out[f"rubric.{item.id}"] = [Evidence(seq=e.seq, quote=e.quote) for e in item.evidence]
+        return out
+
+
+def _evidence_schema(description: str) -> dict[str, Any]:
+    return {
+        "type": "array",
+        "description": description,
+        "items": {
+            "type": "object",
+            "properties": {
+                "seq": {
+                    "type": "integer",
+                    "description": "the [seq] of a transcript line, code snapshot or run",
+                },
+                "quote": {
+                    "type": "string",
+                    "description": "exact words or code from that event; may be empty for a run",
+                },
+            },
+            "required": ["seq", "quote"],
+            "additionalProperties": False,
+        },
+    }
+
+
+def output_schema(rubric_ids: list[str]) -> dict[str, Any]:
+    """The strict JSON schema of the answer for a question with these rubric item ids."""
+    dimension = {
+        "type": "object",
+        "properties": {
+            "score": {
+                "type": "integer",
+                "enum": [1, 2, 3, 4],
+                "description": "1 strong_no_hire ... 4 strong_hire",
+            },
+            "justification": {"type": "string"},
+            "evidence": _evidence_schema("at least one item"),
+        },
+        "required": ["score", "justification", "evidence"],
+        "additionalProperties": False,
+    }
+    rubric_id: dict[str, Any] = {"type": "string", "enum": rubric_ids} if rubric_ids else {"type": "string"}
+    return {
+        "type": "object",
+        "properties": {
+            "dimensions": {
+                "type": "object",
+                "properties": {name: dimension for name in DIMENSIONS},
+                "required": list(DIMENSIONS),
+                "additionalProperties": False,
+            },
+            "rubric": {
+                "type": "array",
+                "description": "one item per rubric id of the question, each once",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "id": rubric_id,
+                        "mark": {"type": "string", "enum": ["met", "not_met", "not_observed"]},
+                        "evidence": _evidence_schema("required when met or not_met"),
+                    },
+                    "required": ["id", "mark", "evidence"],
+                    "additionalProperties": False,
+                },
+            },
+            "recommendation": {
+                "type": "string",
+                "enum": ["strong_no_hire", "no_hire", "hire", "strong_hire"],
+            },
+            "strengths": {"type": "array", "items": {"type": "string"}},
+            "areas_to_improve": {"type": "array", "items": {"type": "string"}},
+            "candidate_advice": {"type": "string"},
+        },
+        "required": [
+            "dimensions",
+            "rubric",
+            "recommendation",
+            "strengths",
+            "areas_to_improve",
+            "candidate_advice",
+        ],
+        "additionalProperties": False,
+    }
+
+
+def schema_text(rubric_ids: list[str]) -> str:
+    return json.dumps(output_schema(rubric_ids), sort_keys=True)
+
+
+def parse(content: str | None, rubric_ids: list[str]) -> ModelOutput | list[str]:
+    """The validated answer, or what is wrong with it (for the repair round)."""
+    if not content:
+        return ["the answer was empty"]
+    try:
+        raw = json.loads(content)
+    except json.JSONDecodeError as e:
+        return [f"the answer is not valid JSON ({e.msg} at character {e.pos})"]
+    try:
+        output = ModelOutput.model_validate(raw)
+    except ValidationError as e:
+        return [
+            f"{'.'.join(str(p) for p in err['loc']) or 'the answer'}: {err['msg']}"
+            for err in e.errors(include_url=False)[:MAX_PROBLEMS_SHOWN]
+        ]
+    problems: list[str] = []
+    seen = [item.id for item in output.rubric]
+    for rid in rubric_ids:
+        if seen.count(rid) != 1:
+            problems.append(
+                f"rubric: item {rid!r} must appear exactly once (it appears {seen.count(rid)} times)"
+            )
+    for rid in sorted(set(seen) - set(rubric_ids)):
+        problems.append(f"rubric: {rid!r} is not an item of this question's rubric")
+    return problems or output
+
+
+def citation_problems(
+    output: ModelOutput, index: CitationIndex
+) -> tuple[dict[str, list[Evidence]], list[Problem]]:
+    return verify_all(output.cited(), index)
+
+
+def to_scorecard(
+    output: ModelOutput, verified: dict[str, list[Evidence]], rubric: list[dict[str, Any]]
+) -> Scorecard:
+    """The scorecard of an answer whose every citation was verified (`verified`: the canonical evidence)."""
+    behaviour = {str(item.get("id")): str(item.get("behaviour", ""))[:MAX_ITEM_CHARS] for item in rubric}
+    order = {rid: i for i, rid in enumerate(behaviour)}
+
+    def dimension(name: str) -> DimensionAssessment:
+        d: DimensionIn = getattr(output.dimensions, name)
+        return DimensionAssessment(
+            score=d.score,
+            band=band_for(d.score),
+            justification=d.justification,
+            evidence=verified[f"dimensions.{name}"],
+        )
+
+    return Scorecard(
+        recommendation=output.recommendation,
+        dimensions=Dimensions(**{name: dimension(name) for name in DIMENSIONS}),
+        rubric=[
+            RubricItemAssessment(
+                id=item.id,
+                behaviour=behaviour.get(item.id, ""),
+                mark=item.mark,
+                evidence=verified[f"rubric.{item.id}"],
+            )
+            for item in sorted(output.rubric, key=lambda i: order.get(i.id, len(order)))
+        ],
+        strengths=list(output.strengths),
+        areas_to_improve=list(output.areas_to_improve),
+        candidate_advice=output.candidate_advice,
+    )

@@ -1,0 +1,89 @@
+"""Citations hold only for a real, citable event whose text contains the quote up to whitespace and case; verified
+quotes become the exact original text (names included), so a report can find them verbatim."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.bundle import build_bundle
+from grader.evidence import check, normalise
+from grader.facts import compute_facts
+from grader.schemas import Evidence
+from tests.grader.bundles import interview
+
+
+@pytest.fixture
+def index():  # type: ignore[no-untyped-def]
+    source = interview()
+    return build_bundle(source, compute_facts(source)).index
+
+
+def test_normalise_collapses_whitespace_and_case_and_maps_back() -> None:
+    norm, at = normalise("  Hash\tMAP\n\n from  value ")
+    assert norm == "hash map from value"
+    assert [at[0], at[-1]] == [2, 23]
+
+
+@pytest.mark.parametrize(
+    ("seq", "quote", "stored"),
+    [
+        (5, "check every pair, which is O(n^2)", "check every pair, which is O(n^2)"),
+        (5, "CHECK   every\npair", "check every pair"),  # whitespace and case only
+        (3, "I'm [candidate], reach me at [email]", "I'm Ada Lovelace, reach me at ada@example.com"),
+        (9, "if target - x in seen:", "if target - x in seen:"),  # a + line of the diff
+        (9, "return [seen[target - x], i]", "return [seen[target - x], i]"),
+        (7, "", ""),  # a run may be cited without a quote
+        (7, "visible tests 0/2 passed", "visible tests 0/2 passed"),  # or by its results as shown
+        (10, "for i, x in enumerate(nums):", "for i, x in enumerate(nums):"),  # or its code
+    ],
+)
+def test_valid_citations_are_stored_as_the_original_text(index, seq: int, quote: str, stored: str) -> None:  # type: ignore[no-untyped-def]
+    assert check(Evidence(seq=seq, quote=quote), index) == Evidence(seq=seq, quote=stored)
+
+
+@pytest.mark.parametrize(
+    ("seq", "quote", "problem"),
+    [
+        (999, "anything", "not an event of this interview"),
+        (8, "Check every pair first.", "hint event, which cannot be cited"),
+        (11, "O(n)", "note event, which cannot be cited"),
+        (12, "", "integrity event, which cannot be cited"),
+        (1, "", "phase_change event"),
+        (5, "I would use a heap", "is not in the words of that line"),
+        (
+            5,
+            "check every pair which is O(n^2)",
+            "is not in the words of that line",
+        ),  # punctuation is not normalised
+        (5, "", "needs a quote"),
+        (5, "  ", "needs a quote"),
+        (5, "I ", "too short"),
+        (3, "Ada Lovelace", "is not in the words"),  # the model never saw the name, so it cannot quote it
+        (6, "return [seen[target - x], i]", "not in the code of that snapshot"),  # only in a later snapshot
+        (2, "welcome. I'm an AI interviewer. Hi! I'm", "is not in the words"),  # joined across two lines
+    ],
+)
+def test_bad_citations_say_exactly_what_is_wrong(index, seq: int, quote: str, problem: str) -> None:  # type: ignore[no-untyped-def]
+    result = check(Evidence(seq=seq, quote=quote), index)
+    assert isinstance(result, str)
+    assert problem in result
+
+
+def test_a_snapshot_left_out_of_a_long_timeline_cannot_be_cited() -> None:
+    from grader.schemas import BundleEvent
+
+    source = interview()
+    # Sixty edits between the snapshots: the timeline coarsens to the anchors, so most are not shown.
+    extra = [
+        BundleEvent(seq=100 + i, type="editor_snapshot", t=200.0 + i,
+                    payload={"language": "python", "code": "\n".join(f"line_{j} = {j * i}" for j in range(60))})
+        for i in range(60)
+    ]  # fmt: skip
+    source = source.model_copy(update={"events": [*source.events, *extra]})
+    index = build_bundle(source, compute_facts(source)).index
+    hidden = [e.seq for e in extra if e.seq not in index.citable]
+    assert hidden, "the timeline should have left some snapshots out"
+    result = check(Evidence(seq=hidden[0], quote="line_0 = 0"), index)
+    assert isinstance(result, str) and "was not shown" in result
+    last = Evidence(seq=extra[-1].seq, quote="line_1 = 59")
+    assert check(last, index) == last

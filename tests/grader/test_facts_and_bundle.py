@@ -1,0 +1,124 @@
+"""Facts come from code, and the bundle stays bounded however much code a long interview leaves."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from grader.bundle import build_bundle
+from grader.code_timeline import DIFF_BUDGET_CHARS, MAX_FINAL_CODE_CHARS, fence
+from grader.facts import compute_facts
+from grader.final_submit import final_submission
+from grader.prompts import PromptError, render, validate_all
+from grader.schemas import BundleEvent, BundleRun, PassTally
+from tests.grader.bundles import CORRECT, START, interview, run_result
+
+
+def test_facts_of_an_interview() -> None:
+    f = compute_facts(interview())
+    assert f.language == "python"
+    assert (f.visible_tests.best, f.visible_tests.final) == (
+        PassTally(passed=2, total=2),
+        PassTally(passed=2, total=2),
+    )
+    assert f.hidden_tests.final == PassTally(passed=1, total=1)
+    assert (f.runs, f.submissions, f.compile_errors) == (2, 1, 0)
+    assert f.first_all_visible_pass_s == 130.0
+    assert [(h.seq, h.t) for h in f.hints] == [(8, 80.0)]
+    assert (f.time_used_s, f.time_allowed_s) == (200.0, 2700.0)
+    assert f.phases_reached == ["greeting", "coding"]
+    assert f.talk_time_ratio == pytest.approx(12 / 16)  # three candidate lines of 4 s, one interviewer line
+    assert f.complexity_claimed == "O(n)"
+    assert f.final_submit_by_grader is False
+
+
+def test_facts_leave_out_judge_failures_and_count_the_graders_submission_apart() -> None:
+    source = interview(submitted=False)
+    broken = BundleRun(
+        id="r3",
+        kind="run",
+        language="python",
+        code=CORRECT,
+        verdict="internal_error",
+        result={"tests": [], "verdict": "internal_error"},
+        created_at=START + timedelta(seconds=140),
+    )
+    compile_error = BundleRun(
+        id="r4",
+        kind="run",
+        language="python",
+        code="def (",
+        verdict="compile_error",
+        result=run_result(0, None) | {"verdict": "compile_error"},
+        created_at=START + timedelta(seconds=150),
+    )
+    graders = BundleRun(id="s9", kind="submit", language="python", code=CORRECT, verdict="wrong_answer",
+                        result=run_result(2, 0), created_at=START + timedelta(seconds=300))  # fmt: skip
+    events = [
+        *source.events,
+        BundleEvent(seq=40, type="test_run", t=140.0, payload={"submission_id": "r3", "by": "candidate"}),
+        BundleEvent(seq=41, type="test_run", t=150.0, payload={"submission_id": "r4", "by": "candidate"}),
+        BundleEvent(seq=42, type="submission", t=300.0, payload={"submission_id": "s9", "by": "grader"}),
+    ]
+    source = source.model_copy(
+        update={"events": events, "runs": [*source.runs, broken, compile_error, graders]}
+    )
+    f = compute_facts(source)
+    assert (f.runs, f.submissions, f.compile_errors) == (4, 0, 1)
+    assert f.final_submit_by_grader is True
+    assert f.hidden_tests.final == PassTally(passed=0, total=1)
+    assert f.visible_tests.best == PassTally(passed=2, total=2)
+    assert f.visible_tests.final == PassTally(
+        passed=2, total=2
+    )  # the grader's submission, not the broken run
+    assert "the grader submitted their last code" in build_bundle(source, f).interview
+
+
+def test_the_final_submission_is_the_last_snapshot_and_only_when_nobody_submitted() -> None:
+    assert final_submission(interview()) is None
+    chosen = final_submission(interview(submitted=False))
+    assert chosen is not None and (chosen.language, chosen.code) == ("python", CORRECT)
+    empty = interview(submitted=False).model_copy(update={"events": [], "final_code": "   "})
+    assert final_submission(empty) is None
+
+
+def test_a_long_interview_keeps_its_code_timeline_within_budget_and_the_final_code_in_full() -> None:
+    source = interview()
+    big = [
+        BundleEvent(seq=100 + i, type="editor_snapshot", t=200.0 + 20 * i,
+                    payload={"language": "python", "code": "\n".join(f"v_{j} = {i * j}  # {i}" for j in range(400))})
+        for i in range(120)
+    ]  # fmt: skip
+    source = source.model_copy(update={"events": [*source.events, *big]})
+    text = build_bundle(source, compute_facts(source)).interview
+    timeline, final = text.split("## Final code")[0], text.split("## Final code")[1]
+    diff_chars = sum(len(block) for block in timeline.split("~~~diff")[1:])
+    assert diff_chars <= DIFF_BUDGET_CHARS + 120 * 200  # the budget, plus a short line per snapshot shown
+    assert len(final) <= MAX_FINAL_CODE_CHARS + 500
+    assert "characters not shown" in final
+    assert f"snapshot [{big[-1].seq}]" in final
+
+
+def test_a_fence_cannot_be_closed_by_the_code_inside() -> None:
+    block = fence("x = '~~~'\n~~~~~\nprint(x)", "python")
+    opening = block.split("\n")[0]
+    assert opening == "~~~~~~python"
+    assert block.endswith("\n~~~~~~")
+
+
+def test_every_grader_prompt_renders_and_a_missing_variable_fails_loudly() -> None:
+    validate_all()
+    with pytest.raises(PromptError, match="missing variable"):
+        render("grader_repair")
+    with pytest.raises(PromptError, match="unknown variable"):
+        render("grader_repair", problems="x", extra="y")
+    # A value is data: placeholders inside it are not expanded.
+    assert "{{nonce}}" in render("grader_repair", problems="- {{nonce}}")
+
+
+def test_a_broken_prompt_directory_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "grader_system.md").write_text("Hello {{name}}")
+    with pytest.raises(PromptError):
+        validate_all(tmp_path)

@@ -1,0 +1,282 @@
+"""The pipeline against a local OpenAI-compatible model: only verified scorecards are ready, one repair round names
+exactly what failed, model errors become our errors with the right `retryable`, samples are combined by median."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from grader.errors import GraderNotConfiguredError, GraderRejectedError, GraderUnavailableError
+from grader.pipeline import Grader
+from grader.settings import GraderSettings
+from tests.fakes.grader_model import FakeGraderModel, FakeReply, fabricated, honest, invalid, read, scorecard
+from tests.grader.bundles import interview
+from tests.grader.conftest import MakeGrader
+
+
+def _repair_text(body: dict[str, Any]) -> str:
+    return str(body["messages"][-1]["content"])
+
+
+async def test_an_honest_answer_is_ready_with_versions_usage_and_verified_evidence(
+    model: FakeGraderModel, make_grader: MakeGrader
+) -> None:
+    outcome = await make_grader().grade(interview())
+
+    assert outcome.status == "ready" and outcome.reason is None
+    card = outcome.scorecard
+    assert card is not None
+    assert [d.band for _, d in card.dimensions.items()] == ["hire"] * 4
+    # Quotes are the original text: the candidate's name is back where the model saw [candidate].
+    assert card.dimensions.coding.evidence[0].quote == "Hi! I'm Ada Lovelace, reach me at"
+    assert [(i.id, i.mark, i.behaviour[:20]) for i in card.rubric] == [
+        ("brute_force_first", "met", "Describes the O(n^2)"),
+        ("hash_map_one_pass", "not_observed", "Uses a hash map from"),
+    ]
+    assert outcome.model == "fake-grader-large"
+    assert outcome.prompt_version and outcome.prompt_version.startswith("grader-1+")
+    assert outcome.rubric_version and outcome.rubric_version.startswith("two-sum@")
+    assert outcome.facts is not None and outcome.facts.hidden_tests.final is not None
+    assert len(model.requests) == 1
+    body = model.requests[0]
+    fmt = body["response_format"]
+    assert fmt["type"] == "json_schema" and fmt["json_schema"]["strict"] is True
+    assert read(body).rubric_ids == ["brute_force_first", "hash_map_one_pass"]
+    assert body["model"] == "fake-grader-large" and body["temperature"] == 0.2
+    usage = outcome.usage
+    assert usage.input_tokens > 500 and usage.output_tokens > 50 and usage.samples == 1
+    assert usage.cost_usd == pytest.approx((usage.input_tokens * 2 + usage.output_tokens * 8) / 1e6)
+
+
+async def test_a_fabricated_quote_is_repaired_in_one_round_naming_exactly_that_citation(
+    model: FakeGraderModel, make_grader: MakeGrader
+) -> None:
+    model.responder = lambda body: fabricated(body) if len(model.requests) == 1 else honest(body)
+
+    outcome = await make_grader().grade(interview())
+
+    assert outcome.status == "ready"
+    assert len(model.requests) == 2
+    repair = _repair_text(model.requests[1])
+    assert "dimensions.communication.evidence[0]" in repair
+    assert "ten years of experience with distributed consensus" in repair
+    assert "dimensions.coding" not in repair  # only what failed
+    # The repair continues the conversation: the model's bad answer is in it, the interview is unchanged.
+    first, second = model.requests
+    assert second["messages"][:2] == first["messages"]
+    assert second["messages"][2]["role"] == "assistant"
+    assert outcome.usage.input_tokens > 2 * 500
+
+
+async def test_a_model_that_keeps_fabricating_fails_after_one_repair_and_is_never_ready(
+    model: FakeGraderModel, make_grader: MakeGrader
+) -> None:
+    model.responder = fabricated
+
+    outcome = await make_grader().grade(interview())
+
+    assert (outcome.status, outcome.reason, outcome.scorecard) == ("failed", "citations_unverified", None)
+    assert len(model.requests) == 2
+    assert (
+        outcome.facts is not None and outcome.usage.input_tokens > 0
+    )  # still recorded on the failed version
+
+
+@pytest.mark.parametrize(
+    ("bad", "says"),
+    [
+        (invalid, "dimensions.coding.score"),
+        (lambda body: FakeReply(text="Sure! Here is the scorecard: {"), "not valid JSON"),
+        (lambda body: FakeReply(text=""), "empty"),
+        (
+            lambda body: FakeReply(body={**scorecard(body), "rubric": []}),
+            "'brute_force_first' must appear exactly once",
+        ),
+        (lambda body: FakeReply(body=scorecard(body), finish_reason="length"), "cut off"),
+    ],
+)
+async def test_an_invalid_answer_gets_one_repair_round_that_says_what_was_wrong(
+    model: FakeGraderModel, make_grader: MakeGrader, bad: Any, says: str
+) -> None:
+    model.responder = lambda body: bad(body) if len(model.requests) == 1 else honest(body)
+    outcome = await make_grader().grade(interview())
+    assert outcome.status == "ready"
+    assert says in _repair_text(model.requests[1])
+
+    model.requests.clear()
+    model.responder = bad
+    outcome = await make_grader().grade(interview())
+    assert (outcome.status, outcome.reason, len(model.requests)) == ("failed", "invalid_output", 2)
+
+
+async def test_a_refusal_fails_without_a_repair_round(
+    model: FakeGraderModel, make_grader: MakeGrader
+) -> None:
+    model.responder = lambda body: FakeReply(text=None, refusal="I can't help with that.")
+    outcome = await make_grader().grade(interview())
+    assert (outcome.status, outcome.reason, len(model.requests)) == ("failed", "model_refused", 1)
+
+
+async def test_a_scorecard_citing_a_hint_or_a_made_up_seq_is_not_accepted(
+    model: FakeGraderModel, make_grader: MakeGrader
+) -> None:
+    def cites(evidence: list[dict[str, Any]]) -> Any:
+        return lambda body: FakeReply(body=scorecard(body, evidence=evidence))
+
+    for evidence, says in (
+        ([{"seq": 8, "quote": "Check every pair first."}], "hint event, which cannot be cited"),
+        ([{"seq": 4242, "quote": ""}], "not an event of this interview"),
+    ):
+        model.requests.clear()
+        model.responder = cites(evidence)
+        outcome = await make_grader().grade(interview())
+        assert (outcome.status, outcome.reason) == ("failed", "citations_unverified")
+        assert says in _repair_text(model.requests[1])
+
+
+@pytest.mark.parametrize(
+    ("status", "error", "code", "retryable"),
+    [
+        (500, GraderUnavailableError, "grader_unavailable", True),
+        (503, GraderUnavailableError, "grader_unavailable", True),
+        (429, GraderUnavailableError, "grader_unavailable", True),
+        (401, GraderRejectedError, "grader_auth_failed", False),
+        (403, GraderRejectedError, "grader_auth_failed", False),
+        (404, GraderRejectedError, "grader_model_not_found", False),
+        (400, GraderRejectedError, "grader_request_rejected", False),
+    ],
+)
+async def test_model_server_errors_are_translated_with_their_retryable_flag(
+    model: FakeGraderModel,
+    make_grader: MakeGrader,
+    status: int,
+    error: type[Exception],
+    code: str,
+    retryable: bool,
+) -> None:
+    model.responder = lambda body: FakeReply(status=status)
+    with pytest.raises(error) as raised:
+        await make_grader().grade(interview())
+    assert (raised.value.code, raised.value.retryable) == (code, retryable)  # type: ignore[attr-defined]
+
+
+async def test_a_model_that_does_not_answer_in_time_is_retryable(
+    model: FakeGraderModel, make_grader: MakeGrader
+) -> None:
+    model.responder = lambda body: FakeReply(body=scorecard(body), delay=3.0)
+    with pytest.raises(GraderUnavailableError) as raised:
+        await make_grader(timeout_s=0.3).grade(interview())
+    assert raised.value.retryable
+
+
+async def test_an_unreachable_server_is_retryable() -> None:
+    from tests.conftest import free_port
+
+    grader = Grader(
+        GraderSettings(_env_file=None, base_url=f"http://127.0.0.1:{free_port()}/v1", sdk_retries=0)
+    )  # type: ignore[call-arg]
+    try:
+        with pytest.raises(GraderUnavailableError):
+            await grader.grade(interview())
+    finally:
+        await grader.aclose()
+
+
+def test_without_a_key_or_server_the_grader_is_not_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("OPENAI_API_KEY", "SHADOWS_GRADER_API_KEY", "SHADOWS_GRADER_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(GraderNotConfiguredError):
+        Grader(GraderSettings(_env_file=None))  # type: ignore[call-arg]
+
+
+def test_the_key_comes_from_shadows_grader_api_key_before_openai_api_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("SHADOWS_GRADER_API_KEY", raising=False)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-openai")
+    assert GraderSettings(_env_file=None).api_key.get_secret_value() == "sk-openai"  # type: ignore[call-arg,union-attr]
+    monkeypatch.setenv("SHADOWS_GRADER_API_KEY", "sk-grader")
+    assert GraderSettings(_env_file=None).api_key.get_secret_value() == "sk-grader"  # type: ignore[call-arg,union-attr]
+
+
+async def test_samples_are_combined_by_median_and_two_bands_apart_asks_for_a_human(
+    model: FakeGraderModel, make_grader: MakeGrader
+) -> None:
+    answers = iter([(1, 2, 3, 3, "no_hire"), (3, 3, 3, 4, "hire"), (4, 3, 2, 3, "strong_hire")])
+
+    def respond(body: dict[str, Any]) -> FakeReply:
+        *s, rec = next(answers)
+        return FakeReply(body=scorecard(body, scores=tuple(s), recommendation=rec))  # type: ignore[arg-type]
+
+    model.responder = respond
+    outcome = await make_grader(samples=3).grade(interview())
+
+    assert outcome.status == "ready" and outcome.scorecard is not None
+    dims = outcome.scorecard.dimensions
+    assert (
+        dims.problem_solving.score,
+        dims.coding.score,
+        dims.verification.score,
+        dims.communication.score,
+    ) == (3, 3, 3, 3)
+    assert outcome.scorecard.recommendation == "hire"
+    assert outcome.needs_human_review is True  # problem_solving: 1 and 4
+    assert outcome.usage.samples == 3 and len(model.requests) == 3
+
+
+async def test_samples_within_one_band_need_no_review(
+    model: FakeGraderModel, make_grader: MakeGrader
+) -> None:
+    answers = iter([(2, 3, 3, 3), (3, 3, 2, 3), (3, 4, 3, 3)])
+    model.responder = lambda body: FakeReply(body=scorecard(body, scores=next(answers)))
+    outcome = await make_grader(samples=3).grade(interview())
+    assert outcome.status == "ready" and outcome.needs_human_review is False
+    assert outcome.scorecard is not None and outcome.scorecard.dimensions.problem_solving.score == 3
+
+
+async def test_a_majority_of_samples_must_verify(model: FakeGraderModel, make_grader: MakeGrader) -> None:
+    calls: list[int] = []
+
+    def one_liar(body: dict[str, Any]) -> FakeReply:  # the first sample (and its repair) fabricate
+        calls.append(1)
+        first_sample = len(body["messages"]) > 2 or len(calls) == 1
+        return fabricated(body) if first_sample else honest(body)
+
+    model.responder = one_liar
+    outcome = await make_grader(samples=3).grade(interview())
+    assert outcome.status == "ready"
+
+    model.requests.clear()
+    model.responder = lambda body: honest(body) if len(model.requests) == 1 else fabricated(body)
+    outcome = await make_grader(samples=3).grade(interview())
+    assert (outcome.status, outcome.reason) == ("failed", "citations_unverified")
+
+
+def test_the_strict_output_schema_closes_every_object() -> None:
+    from grader.output import output_schema
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "object":
+                assert node["additionalProperties"] is False
+                assert sorted(node["required"]) == sorted(node["properties"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    schema = output_schema(["a", "b"])
+    walk(schema)
+    assert json.loads(json.dumps(schema)) == schema
+
+
+async def test_temperature_none_is_not_sent(
+    model: FakeGraderModel, make_grader: MakeGrader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHADOWS_GRADER_TEMPERATURE", "none")
+    assert GraderSettings(_env_file=None).temperature is None  # type: ignore[call-arg]
+    await make_grader(temperature=None).grade(interview())
+    assert "temperature" not in model.requests[0]

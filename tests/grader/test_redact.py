@@ -1,0 +1,48 @@
+"""Redaction keeps the candidate's identity out of the model's input without garbling what they said or wrote."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.db.bundle_repo import redaction_terms
+from grader.redact import Redactor
+
+
+def test_name_email_phone_and_links_are_replaced_in_speech_and_mapped_back() -> None:
+    r = Redactor(redaction_terms("Ada Lovelace", "ada.lovelace@example.com"))
+    said = "I'm ada   LOVELACE; mail ada.lovelace@example.com or x@y.org, call +44 20 7946 0958, github.com/adal."
+    out = r.speech(said)
+    assert out.text == "I'm [candidate]; mail [email] or [email], call [phone], [link]."
+    at = out.text.index("[phone]")
+    start, end = out.original_span(at, at + len("[phone]"))
+    assert said[start:end] == "+44 20 7946 0958"
+
+
+def test_code_keeps_identifiers_that_merely_contain_or_equal_a_lowercase_name_part() -> None:
+    r = Redactor(redaction_terms("Ada Lovelace", "ada@example.com"))
+    out = r.code("# Ada Lovelace\nada = lovelace_count = 1\nclass ADA: pass\n")
+    assert out.text == "# [candidate]\nada = lovelace_count = 1\nclass [candidate]: pass\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "said", "expected"),
+    [
+        ("An Do", "Hi An, welcome. An array is fine, so do it. Thanks, An Do!",
+         "Hi [candidate], welcome. An array is fine, so do it. Thanks, [candidate]!"),
+        ("Will Max Turner", "Hi Will. I will use a max heap. Max, thanks.",
+         "Hi [candidate]. I will use a max heap. [candidate], thanks."),
+        ("Grace Park", "So grace period is two. Grace, the park example works.",
+         "So grace period is two. [candidate], the park example works."),
+        ("Li Wu", "Li said the list is sorted, right Wu?", "Li said the list is sorted, right [candidate]?"),
+    ],
+)  # fmt: skip
+def test_names_that_are_everyday_words_only_go_when_written_as_names(
+    name: str, said: str, expected: str
+) -> None:
+    assert Redactor(redaction_terms(name, None)).speech(said).text == expected
+
+
+def test_numbers_in_code_are_not_phone_numbers() -> None:
+    r = Redactor(redaction_terms("Ada Lovelace", None))
+    code = "MOD = 1_000_000_007\nnums = [1000000007, 2, 3]\n"
+    assert r.code(code).text == code
