@@ -19,6 +19,7 @@ from api.jobs.logs import route_queue_logs
 from api.judging import LazyJudge
 from api.logs import configure_logging
 from api.middleware import BodyLimitMiddleware, MetricsMiddleware
+from api.pdf import PdfRenderer
 from api.question_cache import QuestionCache
 from api.routers import (
     health,
@@ -26,12 +27,14 @@ from api.routers import (
     join,
     livekit_webhook,
     practice,
+    reports,
     runs,
     scorecards,
     sessions,
     shares,
 )
 from api.settings import ApiSettings, get_settings
+from api.web_assets import WebAssets
 from judge.settings import JudgeSettings
 from judge.settings import get_settings as get_judge_settings
 
@@ -141,6 +144,10 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
     )
     app.state.settings = settings
     app.state.questions = QuestionCache()
+    app.state.web_assets = WebAssets(settings.web_dir)
+    app.state.pdf = PdfRenderer(
+        settings.chromium_bin, timeout_s=settings.pdf_timeout_s, concurrency=settings.pdf_concurrency
+    )
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
@@ -155,6 +162,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         runs.router,
         scorecards.router,
         shares.router,
+        reports.router,
     ):
         app.include_router(router)
     mount_web(app, settings)

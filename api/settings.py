@@ -46,6 +46,9 @@ class ApiSettings(BaseSettings):
     share_link_days: int = Field(default=14, ge=1, le=365)
     share_link_max_days: int = Field(default=90, ge=1, le=365)
     share_signing_key: SecretStr = SecretStr("change-me-share-signing-key-0123456789abcdef")
+    # Lifetime of the short-lived links the server mints for a reader it has authenticated (a report page's
+    # timeline, a practice candidate's coaching link).
+    report_view_minutes: int = Field(default=60, ge=1, le=24 * 60)
     invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 30)
     session_expiry_hours: int = Field(default=24 * 7, ge=1)
 
@@ -55,6 +58,12 @@ class ApiSettings(BaseSettings):
 
     practice_enabled: bool = False
     practice_rate_limit: str = "5/hour"
+
+    # Report PDFs (GET /v1/sessions/{id}/report.pdf, and the artifact written after grading) are printed by headless
+    # Chromium: its path, the deadline of one render, and how many may run at once per process.
+    chromium_bin: str = "/usr/bin/chromium"
+    pdf_timeout_s: float = Field(default=60.0, gt=0, le=600)
+    pdf_concurrency: int = Field(default=2, ge=1, le=16)
 
     questions_dir: Path = REPO_ROOT / "questions"
     web_dir: Path = REPO_ROOT / "web" / "dist"

@@ -1,5 +1,12 @@
-// Vite build of the candidate client: web/index.html -> web/dist, assets under /assets/ (the API serves both).
+// Vite build of the web client: each page is one entry in ENTRIES (web/dist, assets under /assets/; the API serves
+// both). HTML entries are pages of their own; script entries are bundles that server-rendered pages load, found by
+// the API in the manifest (dist/.vite/manifest.json).
 import { defineConfig } from "vitest/config";
+
+const ENTRIES: Record<string, string> = {
+  candidate: "index.html", // /join; paths are relative to web/
+  replay: "src/replay/main.ts", // the report page's replay (api/templates/report)
+};
 
 export default defineConfig({
   base: "/",
@@ -8,7 +15,9 @@ export default defineConfig({
     assetsDir: "assets",
     emptyOutDir: true,
     sourcemap: false,
+    manifest: true,
     chunkSizeWarningLimit: 1200,
+    rollupOptions: { input: ENTRIES },
   },
   server: {
     // `npm run dev`: the API (`shadows dev`) answers /v1 on its default port.

@@ -135,6 +135,9 @@ async def test_org_route_refuses_non_org_credentials_with_401(
         ("GET", "/v1/sessions/{a}/scorecards"),
         ("POST", "/v1/sessions/{a}/share"),
         ("GET", "/v1/sessions/{a}/share"),
+        ("GET", "/v1/sessions/{a}/report"),
+        ("GET", "/v1/sessions/{a}/timeline"),
+        ("GET", "/v1/sessions/{a}/report.pdf"),
     ],
 )
 async def test_another_orgs_session_is_404_for_org_routes(
@@ -307,3 +310,51 @@ async def test_revoked_org_key_is_401_on_every_org_route(world: World, db: Conn)
 async def test_oversized_bearer_token_is_401_without_a_lookup(world: World) -> None:
     r = await world.server.client.get("/v1/sessions", headers={"Authorization": "Bearer " + "k" * 600})
     assert (r.status_code, r.json()["error"]["code"]) == (401, "invalid_credentials")
+
+
+# --- report routes (an organisation key, or a practice candidate's invite for the coaching view) ---------------
+
+REPORT_ROUTES = [
+    ("GET", "/v1/sessions/{a}/report"),
+    ("GET", "/v1/sessions/{a}/timeline"),
+    ("GET", "/v1/sessions/{a}/report.pdf"),
+    ("POST", "/v1/sessions/{a}/coaching-link"),
+]
+REPORT_REFUSALS = [
+    ("none", 401, "missing_credentials"),
+    ("garbage", 401, "invalid_api_key"),
+    ("internal", 401, "invalid_api_key"),
+    ("other_org", 404, "session_not_found"),
+    ("other_invite", 404, "session_not_found"),
+    ("expired_invite", 404, "session_not_found"),
+    ("own_invite", 403, "report_not_shared"),  # an organisation's candidate: the results go to the company
+]
+
+
+@pytest.mark.parametrize(("method", "path"), REPORT_ROUTES)
+async def test_report_routes_refuse_wrong_callers(world: World, db: Conn, method: str, path: str) -> None:
+    for who, status, code in REPORT_REFUSALS:
+        r = await _call(world, method, path, None, who)
+        assert (r.status_code, r.json()["error"]["code"]) == (status, code), who
+        _assert_no_data_of(r.text, world.a)
+    await _unchanged(db, world)
+
+
+async def test_share_and_view_tokens_are_not_credentials_for_api_routes(world: World) -> None:
+    r = await world.server.client.post(
+        f"/v1/sessions/{world.a['id']}/share", json={}, headers=world.headers("org")
+    )
+    share = r.json()["report_url"].rsplit("/", 1)[1]
+    page = await world.server.client.get(f"/v1/sessions/{world.a['id']}/report", headers=world.headers("org"))
+    view = page.text.split('data-timeline-url="/v1/reports/', 1)[1].split("/", 1)[0]
+    for token in (share, view):
+        for method, path, body in [*ORG_ROUTES, *CANDIDATE_SESSION_ROUTES, *INTERNAL_ROUTES]:
+            r = await world.server.client.request(
+                method, path.format(a=world.a["id"]), json=body, headers={"Authorization": f"Bearer {token}"}
+            )
+            assert r.status_code == 401, (token[:4], method, path)
+        for method, path in REPORT_ROUTES:
+            r = await world.server.client.request(
+                method, path.format(a=world.a["id"]), headers={"Authorization": f"Bearer {token}"}
+            )
+            assert r.status_code == 401, (token[:4], method, path)
