@@ -22,7 +22,9 @@ from api.middleware import BodyLimitMiddleware, MetricsMiddleware
 from api.pdf import PdfRenderer
 from api.question_cache import QuestionCache
 from api.routers import (
+    analytics,
     health,
+    history,
     internal,
     join,
     livekit_webhook,
@@ -154,6 +156,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
     app.add_exception_handler(Exception, _unexpected)
     for router in (
         health.router,
+        history.router,  # before sessions: /v1/sessions/export is not a session id
         sessions.router,
         join.router,
         practice.router,
@@ -163,6 +166,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         scorecards.router,
         shares.router,
         reports.router,
+        analytics.router,
     ):
         app.include_router(router)
     mount_web(app, settings)

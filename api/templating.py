@@ -86,6 +86,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
+    env.policies["json.dumps_kwargs"] = {"sort_keys": False}  # tojson keeps the order figures are given in
     env.filters.update(
         clock=clock,
         when=when,

@@ -6,6 +6,7 @@ import { defineConfig } from "vitest/config";
 const ENTRIES: Record<string, string> = {
   candidate: "index.html", // /join; paths are relative to web/
   replay: "src/replay/main.ts", // the report page's replay (api/templates/report)
+  analytics: "src/analytics/main.ts", // the analytics page's charts (api/templates/analytics.html)
 };
 
 export default defineConfig({

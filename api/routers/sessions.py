@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import base64
-import json
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from pydantic import ValidationError
 
 from api.db import events_repo, questions_repo, sessions_repo
 from api.deps import DbConn, OrgCaller, Settings
-from api.errors import BadRequestError, ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableError
+from api.errors import ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableError
 from api.resume import extract_pdf_text
 from api.scheduling import schedule_session
-from api.schemas import SessionCreate, SessionCreated, SessionDetail, SessionPage, SessionSummary, Status
+from api.schemas import ScorecardSummary, SessionCreate, SessionCreated, SessionDetail, SessionSummary
 
 router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
 
@@ -129,47 +126,22 @@ def summary(row: dict[str, Any]) -> SessionSummary:
         expires_at=row["expires_at"],
         end_reason=row["end_reason"],
         metadata=row["metadata"],
+        scorecard=scorecard_summary(row),
     )
 
 
-def _encode_cursor(row: dict[str, Any]) -> str:
-    raw = json.dumps([row["created_at"].isoformat(), row["id"]]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, str]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        created, sid = json.loads(raw)
-        return datetime.fromisoformat(created), str(sid)
-    except (ValueError, TypeError) as e:
-        raise BadRequestError("Invalid cursor.", code="invalid_cursor") from e
-
-
-@router.get("", response_model=SessionPage)
-async def list_sessions(
-    org: OrgCaller,
-    conn: DbConn,
-    status: Status | None = None,
-    created_after: datetime | None = None,
-    created_before: datetime | None = None,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 25,
-) -> SessionPage:
-    """This organisation's sessions, newest first. Pass `next_cursor` back as `cursor` for the next page."""
-    rows = await sessions_repo.list_sessions(
-        conn,
-        organization_id=org.id,
-        status=status,
-        created_after=created_after,
-        created_before=created_before,
-        cursor=_decode_cursor(cursor) if cursor else None,
-        limit=limit + 1,
-    )
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return SessionPage(
-        data=[summary(r) for r in rows], next_cursor=_encode_cursor(rows[-1]) if more and rows else None
+def scorecard_summary(row: dict[str, Any]) -> ScorecardSummary | None:
+    """The session's latest scorecard version and the figures of its latest ready one (None before grading)."""
+    if row["latest_scorecard_version"] is None:
+        return None
+    ready = row["ready_scorecard_version"] is not None
+    return ScorecardSummary(
+        version=row["latest_scorecard_version"],
+        status=row["latest_scorecard_status"],
+        ready_version=row["ready_scorecard_version"],
+        recommendation=row["recommendation"],
+        overall_score=float(row["overall_score"]) if ready and row["overall_score"] is not None else None,
+        needs_human_review=row["needs_human_review"] if ready else None,
     )
 
 

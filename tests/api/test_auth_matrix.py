@@ -66,6 +66,9 @@ ORG_ROUTES = [
     ("POST", "/v1/sessions/{a}/share", {}),
     ("GET", "/v1/sessions/{a}/share", None),
     ("DELETE", "/v1/sessions/{a}/share/00000000-0000-4000-8000-000000000000", None),
+    ("GET", "/v1/sessions/export", None),
+    ("GET", "/v1/analytics/summary", None),
+    ("GET", "/v1/analytics", None),
 ]
 # The scorecard reads also take a practice candidate's invite: their refusals are in test_scorecards.py.
 CANDIDATE_SESSION_ROUTES = [
@@ -158,12 +161,17 @@ async def test_another_orgs_list_never_shows_this_orgs_sessions(world: World) ->
 
 
 async def test_another_orgs_status_filter_and_cursor_never_reach_this_orgs_sessions(world: World) -> None:
-    mine = await world.server.client.get("/v1/sessions", params={"limit": 1}, headers=world.headers("org"))
+    # A cursor is bound to its query (filters and sort); replayed by another organisation with the same query, it
+    # still reads only that organisation's sessions.
+    mine = await world.server.client.get(
+        "/v1/sessions", params={"limit": 1, "status": "scheduled"}, headers=world.headers("org")
+    )
     cursor = mine.json()["next_cursor"]
     assert cursor
     r = await world.server.client.get(
         "/v1/sessions", params={"cursor": cursor, "status": "scheduled"}, headers=world.headers("other_org")
     )
+    assert r.status_code == 200
     assert all(s["id"] == world.c["id"] for s in r.json()["data"])
 
 

@@ -179,11 +179,24 @@ async function pages(page, plan) {
     if (plan.wait_replay && plan.wait_replay.includes(name)) {
       await tab.waitForSelector('#replay[data-state="ready"]', { timeout: 60_000 });
     }
+    if (plan.wait_charts && plan.wait_charts.includes(name)) {
+      await tab.waitForSelector('body[data-charts="ready"]', { timeout: 60_000 });
+    }
     seen[name] = {
       status: response.status(),
       headers: response.headers(),
       h1: await tab.evaluate(() => document.querySelector("h1")?.textContent ?? null),
       replay_state: await tab.evaluate(() => document.getElementById("replay")?.dataset.state ?? null),
+      analytics: await tab.evaluate(() =>
+        window.shadowsAnalytics
+          ? Object.fromEntries(
+              Object.entries(window.shadowsAnalytics.charts).map(([k, c]) => [
+                k,
+                c.data.datasets.map((d, i) => ({ label: d.label, drawn: c.getDatasetMeta(i).data.length, data: d.data })),
+              ]),
+            )
+          : null,
+      ),
       ...(await sections(tab)),
     };
     if (plan.axe) seen[name].accessibility = await accessibility(tab);
@@ -203,7 +216,7 @@ async function main() {
   const consoleErrors = [];
   const blocked = [];
   try {
-    const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
+    const context = await browser.newContext({ viewport: VIEWPORTS.desktop, extraHTTPHeaders: plan.headers || {} });
     await context.route("**/*", (route) => {
       const host = new URL(route.request().url()).hostname;
       if (LOOPBACK.has(host) || LOOPBACK.has(`[${host}]`)) return route.continue();

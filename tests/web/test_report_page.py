@@ -295,3 +295,44 @@ async def test_pending_and_failed_scorecards_still_render_facts_and_replay(
         assert "best 3/3, last 3/3" in page["text"] and "best 5/5, last 5/5" in page["text"], name
         assert "Read from the interview log" in page["text"]
         assert page["accessibility"] == [], (name, page["accessibility"])
+
+
+@pytest.mark.timeout(300)
+async def test_analytics_page_charts_the_summary(api_server: ApiServer, db: Db) -> None:
+    from tests.api.history_support import add_scorecard, insert_sessions, question_ids
+
+    q = await question_ids(db)
+    ids = await insert_sessions(
+        db,
+        api_server.org_id,
+        [{"question_id": q["two-sum"], "status": s} for s in ("completed", "completed", "abandoned", "scheduled")]
+        + [{"question_id": q["valid-parentheses"], "status": "completed"}],
+    )
+    await add_scorecard(db, ids[0], scores=(4, 4, 4, 4))
+    await add_scorecard(db, ids[1], scores=(2, 2, 3, 1))
+    await add_scorecard(db, ids[4], scores=(3, 3, 3, 3))
+    r = await api_server.client.get("/v1/analytics/summary", headers=api_server.org_headers())
+    summary = r.json()
+
+    seen = await drive_report(
+        "pages",
+        urls={"analytics": f"{api_server.url}/v1/analytics"},
+        headers=api_server.org_headers(),
+        wait_charts=["analytics"],
+        axe=True,
+    )
+
+    page = seen["analytics"]
+    assert page["status"] == 200
+    charts = page["analytics"]
+    assert charts["statuses"][0]["data"] == list(summary["by_status"].values())
+    assert charts["statuses"][0]["drawn"] == 5
+    assert charts["recommendations"][0]["data"] == [0, 1, 1, 1]
+    dims = summary["dimensions"]
+    assert [d["drawn"] for d in charts["dimensions"]] == [4, 4, 4, 4]  # one bar per dimension, per score
+    for i, score in enumerate("1234"):
+        assert charts["dimensions"][i]["data"] == [dims[d]["scores"][score] for d in dims], score
+    assert charts["dimensions"][3]["data"] == [1, 1, 1, 1]  # the one all-4 scorecard
+    assert charts["questions"][0]["data"] == [round(x["pass_rate"] * 100) for x in summary["questions"]]
+    assert charts["questions"][0]["drawn"] == 2
+    assert page["accessibility"] == [], page["accessibility"]
