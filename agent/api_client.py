@@ -76,7 +76,7 @@ class ApiClient:
         return _context(body)
 
     async def complete(
-        self, session_id: str, final_code: str | None, language: str, reason: str = "completed"
+        self, session_id: str, final_code: str | None, language: str | None, reason: str = "completed"
     ) -> dict[str, Any]:
         return await self._request_dict(
             "POST",
@@ -99,13 +99,16 @@ class ApiClient:
         except (KeyError, TypeError, ValidationError) as e:
             raise ApiUnavailableError("bad_response", "unexpected events response") from e
 
-    async def run_tests(self, session_id: str, language: str, code: str, mode: str = "run") -> dict[str, Any]:
-        """Run the judge on ``code`` (visible tests in ``run`` mode); returns the judge's RunReport."""
+    async def run_tests(
+        self, session_id: str, language: str, code: str, mode: str = "run", t: float | None = None
+    ) -> dict[str, Any]:
+        """Run the judge on ``code`` (visible tests in ``run`` mode); returns the judge's RunReport. ``t`` is
+        the session time of the request, which the API stamps on the resulting ``test_run`` event."""
+        body: dict[str, Any] = {"language": language, "code": code, "mode": mode}
+        if t is not None:
+            body["t"] = t
         return await self._request_dict(
-            "POST",
-            f"/sessions/{session_id}/runs",
-            json={"language": language, "code": code, "mode": mode},
-            request_timeout=self._run_timeout,
+            "POST", f"/sessions/{session_id}/runs", json=body, request_timeout=self._run_timeout
         )
 
     # -- transport ------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ TOPIC_INTERVIEW_EVENT = "interview.event"
 RPC_EDITOR_GET = "editor.get"
 ATTR_PHASE = "interview.phase"
 ATTR_ENDS_AT = "interview.ends_at"
+ATTR_EDITOR_READY = "editor.ready"  # set to "true" by our web client once its editor answers editor.get
 _HUMAN_KINDS = (rtc.ParticipantKind.PARTICIPANT_KIND_STANDARD, rtc.ParticipantKind.PARTICIPANT_KIND_SIP)
 
 
@@ -59,6 +60,8 @@ class RoomChannel:
 
     def _candidate(self) -> str | None:
         """The candidate's identity: the one the entrypoint set, else the first human in the room."""
+        if not self._room.isconnected():
+            return None
         remote = self._room.remote_participants
         if self.candidate_identity is not None:
             return self.candidate_identity if self.candidate_identity in remote else None
@@ -69,7 +72,15 @@ class RoomChannel:
 
     @property
     def editor_connected(self) -> bool:
-        return self._candidate() is not None
+        """Only our web client announces an editor (``editor.ready``). Any other participant (the Agents
+        Playground, a phone, a second tab without the page) is a candidate without an editor."""
+        try:
+            candidate = self._candidate()
+            participant = self._room.remote_participants.get(candidate) if candidate else None
+        except Exception:  # an unconnected or closing room: no editor
+            return False
+        attributes = getattr(participant, "attributes", None) or {}
+        return str(attributes.get(ATTR_EDITOR_READY, "")).lower() in ("true", "1")
 
     async def send_event(self, event: dict[str, Any]) -> None:
         candidate = self._candidate()
@@ -112,9 +123,12 @@ class RoomChannel:
         except rtc.RpcError as e:
             logger.info("editor.get failed: code %s", e.code)
             return None
+        except Exception as e:  # timeouts, a closed room, anything: the agent falls back to "no fresh code"
+            logger.info("editor.get failed: %s", type(e).__name__)
+            return None
         try:
             data = json.loads(raw)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, TypeError):
             logger.warning("editor.get returned invalid JSON")
             return None
         return data if isinstance(data, dict) else None

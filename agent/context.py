@@ -36,6 +36,7 @@ class SessionInfo(_ApiModel):
     ends_at: datetime | None = None
     room_name: str | None = None
     practice: bool = False
+    interview_language: str = "en"  # the spoken language of the interview (agent.language)
 
 
 class CandidateInfo(_ApiModel):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import difflib
 import hashlib
 import logging
 from collections.abc import Callable
@@ -14,10 +13,12 @@ from livekit import rtc
 
 from agent.channel import ClientChannel
 from agent.clock import Clock
+from agent.code_view import changed_lines, ranges, render_view
+from agent.payloads import MAX_CODE_BYTES, cap_code
 
 logger = logging.getLogger("shadows.agent.editor")
 
-MAX_CODE_CHARS = 64_000
+MAX_HELD_BYTES = 5 * MAX_CODE_BYTES  # what the agent keeps in memory; what is stored is capped with a marker
 REORDER_WINDOW_S = 3.0
 
 
@@ -32,6 +33,17 @@ class EditorSnapshot:
     received_at: float
     changed_at: float
     sha256: str
+    original_bytes: int = 0  # > len(code in bytes) when the client sent more than the agent holds
+    changed: tuple[int, ...] = ()  # lines of this version that differ from the previous one
+
+
+@dataclass(frozen=True)
+class CodeView:
+    """What one model turn is shown of the code; ``mark_seen(view)`` once that turn has committed."""
+
+    text: str
+    sha256: str
+    code: str
 
 
 SnapshotListener = Callable[[EditorSnapshot, bool], None]
@@ -50,20 +62,11 @@ def _loop_running() -> bool:
     return True
 
 
-def bounded_diff(old: str, new: str, max_chars: int) -> str:
-    """A unified diff (1 line of context) of `old` -> `new`, cut at a line boundary to at most `max_chars`."""
-    lines = list(
-        difflib.unified_diff(old.splitlines(), new.splitlines(), "before", "after", n=1, lineterm="")
-    )[2:]  # drop the ---/+++ header
-    out: list[str] = []
-    used = 0
-    for i, line in enumerate(lines):
-        if used + len(line) + 1 > max_chars:
-            out.append(f"... ({len(lines) - i} more diff lines)")
-            break
-        out.append(line)
-        used += len(line) + 1
-    return "\n".join(out)
+def _cursor_line(cursor: str | None) -> int | None:
+    try:
+        return int((cursor or "").split(":")[0])
+    except ValueError:
+        return None
 
 
 class EditorBridge:
@@ -118,10 +121,19 @@ class EditorBridge:
         now = self._clock.now()
         if current is not None and version < current.version and now - current.received_at < REORDER_WINDOW_S:
             return None  # an older stream that finished late; a much later lower version is a reloaded client
-        if len(code) > MAX_CODE_CHARS:
-            code = code[:MAX_CODE_CHARS]
+        capped = cap_code(code, MAX_HELD_BYTES)
+        if capped.truncated:
+            logger.warning(
+                "editor snapshot of %d bytes held as its first %d", capped.original_bytes, MAX_HELD_BYTES
+            )
+        code = capped.code
         sha = _sha(code)
         changed = current is None or current.sha256 != sha
+        lines = (
+            tuple(changed_lines(current.code if current else None, code))
+            if changed
+            else (current.changed if current else ())
+        )
         snap = EditorSnapshot(
             code=code,
             language=attributes.get("language") or (current.language if current else self._default_language),
@@ -130,6 +142,8 @@ class EditorBridge:
             received_at=now,
             changed_at=now if changed or current is None else current.changed_at,
             sha256=sha,
+            original_bytes=capped.original_bytes,
+            changed=lines,
         )
         self._snapshot = snap
         self._arrived.set()
@@ -159,7 +173,11 @@ class EditorBridge:
         fresh = snap is not None and self._clock.now() - snap.received_at <= self._stale_s
         if fresh or not self._channel.editor_connected:
             return snap
-        data = await self._channel.request_editor(self._rpc_timeout_s)
+        try:
+            data = await self._channel.request_editor(self._rpc_timeout_s)
+        except Exception as e:  # any failure of the client round trip means "use what we have"
+            logger.info("editor.get failed: %s", type(e).__name__)
+            data = None
         if data is None:
             return self._snapshot
         return await self._apply_rpc(data)
@@ -192,22 +210,38 @@ class EditorBridge:
 
     # --- what the LLM has seen --------------------------------------------------------------------
     def set_seen(self, code: str) -> None:
-        """What the LLM already knows the editor holds (the starter code at the start)."""
+        """What the LLM already knows the editor holds (the starter code at the start, the code on resume)."""
         self._seen_code = code
 
-    def mark_seen(self) -> None:
-        """The LLM has just been given the full current code."""
-        if self._snapshot is not None:
+    def mark_seen(self, view: CodeView | None = None) -> None:
+        """A model turn that was shown ``view`` (default: the current code) has committed."""
+        if view is not None:
+            self._seen_code = view.code
+        elif self._snapshot is not None:
             self._seen_code = self._snapshot.code
 
-    def diff_since_seen(self, max_chars: int) -> str | None:
-        """A bounded diff of the code since the LLM last saw it, then marks it seen; None if unchanged."""
+    @property
+    def seen_code(self) -> str | None:
+        return self._seen_code
+
+    def view(self, max_chars: int) -> CodeView | None:
+        """The bounded, numbered view of the current code; None before the first snapshot. Marks nothing seen:
+        preemptive, interrupted or discarded generations must not use up a change."""
         snap = self._snapshot
-        if snap is None or snap.code == self._seen_code:
+        if snap is None:
             return None
-        diff = bounded_diff(self._seen_code or "", snap.code, max_chars)
-        self._seen_code = snap.code
-        return diff or None
+        since_seen = changed_lines(self._seen_code, snap.code) if snap.code != self._seen_code else []
+        cursor = _cursor_line(snap.cursor)
+        body = render_view(snap.code, changed=since_seen or list(snap.changed), cursor_line=cursor,
+                           max_chars=max_chars)  # fmt: skip
+        if not snap.code.strip():
+            body = "(the editor is empty)"
+        note = (
+            f"Changed since your last reply: lines {ranges(since_seen)}."
+            if since_seen
+            else ("Unchanged since your last reply.")
+        )
+        return CodeView(text=f"{note}\n{body}", sha256=snap.sha256, code=snap.code)
 
     async def aclose(self) -> None:
         for task in list(self._tasks):
@@ -273,11 +307,15 @@ class SnapshotRecorder:
         self._pending = None
         self._last_sha = snap.sha256
         self._last_at = now
-        payload = {
+        capped = cap_code(snap.code)
+        payload: dict[str, Any] = {
             "version": snap.version,
             "language": snap.language,
-            "code": snap.code,
+            "code": capped.code,
             "sha256": snap.sha256,
             "cursor": snap.cursor,
         }
+        if capped.truncated or snap.original_bytes > capped.original_bytes:
+            # Never cut silently: the stored copy says it is a prefix, of how much, and what the whole hashed to.
+            payload.update(truncated=True, original_bytes=max(snap.original_bytes, capped.original_bytes))
         self._record("editor_snapshot", payload, f"agent:editor:{snap.version}:{snap.sha256[:16]}")

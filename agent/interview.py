@@ -11,21 +11,27 @@ Used by the worker and by `python -m agent simulate`:
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from livekit.agents import AgentSession, llm
+from livekit.agents import AgentSession, ConversationItemAddedEvent, FunctionToolsExecutedEvent, llm
 
-from agent.attention import CodingAttention
 from agent.channel import ClientChannel, NullChannel
 from agent.clock import Clock, SystemClock
 from agent.context import SessionContext
 from agent.editor import EditorBridge, SnapshotRecorder
+from agent.language import code_language, interview_language, load_identifier
 from agent.phases import PhaseAgent, make_phase_agent
 from agent.settings import AgentSettings, get_settings
+from agent.silence import SilenceMonitor
 from agent.state import EndCallback, EventSink, InterviewState, NullSink, Phase, RunClient
 from agent.timekeeper import TimeKeeper
+from agent.turns import TurnClassifier
+
+logger = logging.getLogger("shadows.agent.interview")
 
 
 class ResumePoint(Protocol):
@@ -53,17 +59,20 @@ def build_interview(
     on_end: EndCallback | None = None,
     recording: bool = True,
     now: datetime | None = None,
+    classifier: llm.LLM[Any] | None = None,
 ) -> tuple[PhaseAgent, InterviewState]:
     """The first agent to start and the state (`AgentSession.userdata`) for one interview.
 
     `api=None` disables test runs (console without an API); `recorder=None` records nothing.
     With `resume`, the conversation continues in the stored phase without a second greeting.
+    `classifier` is the small model of the coding-phase turn decision (agent.turns); without one, every
+    turn that is not clearly addressed is answered.
     """
     settings = settings or get_settings()
     clock = clock or SystemClock()
     channel = channel or NullChannel()
     info = context.session
-    language = info.language or settings.practice_language
+    language = code_language(info.language) or code_language(settings.practice_language) or "python"
     editor = editor or EditorBridge(
         channel,
         clock,
@@ -98,7 +107,13 @@ def build_interview(
         remaining_at_t0=remaining,
         ends_at=(now + timedelta(seconds=remaining)).isoformat() if remaining is not None else None,
         on_end=on_end,
+        practice=info.practice,
+        interview_language=interview_language(info.interview_language),
+        classifier=TurnClassifier(classifier, timeout_s=settings.turn_classifier_timeout_s)
+        if classifier
+        else None,
     )
+    state.language_watch.language = state.interview_language
     starter = context.question.starter_code.get(language)
     if starter:
         editor.set_seen(starter)
@@ -120,6 +135,9 @@ def build_interview(
         state.phase = phase
         state.resumed_from = phase
         state.hints_given = max(0, min(int(resume.hints_given), len(context.question.hints)))
+        state.candidate_spoke = any(
+            isinstance(i, llm.ChatMessage) and i.role == "user" for i in resume.chat_ctx.items
+        )
         agent = make_phase_agent(phase, state, chat_ctx=resume.chat_ctx, resumed=True)
     else:
         agent = make_phase_agent(Phase.GREETING, state)
@@ -131,7 +149,7 @@ class InterviewTasks:
     """The interview's background work on a running session; `aclose()` stops it."""
 
     state: InterviewState
-    attention: CodingAttention
+    silence: SilenceMonitor
     timekeeper: TimeKeeper
 
     async def aclose(self) -> None:
@@ -141,13 +159,43 @@ class InterviewTasks:
             await self.state.snapshots.aclose()
 
 
+def _commit_views(session: AgentSession[Any], state: InterviewState) -> None:
+    """A code view counts as seen once a generation that was shown it commits (a reply that was not cut off,
+    or executed tools); preemptive, discarded and interrupted generations leave the change marked unseen."""
+
+    def commit() -> None:
+        if state.pending_views:
+            state.editor.mark_seen(state.pending_views[-1])
+            state.pending_views.clear()
+
+    def on_item(ev: ConversationItemAddedEvent) -> None:
+        item = ev.item
+        if isinstance(item, llm.ChatMessage) and item.role == "assistant" and not item.interrupted:
+            commit()
+
+    def on_tools(_ev: FunctionToolsExecutedEvent) -> None:
+        commit()
+
+    session.on("conversation_item_added", on_item)
+    session.on("function_tools_executed", on_tools)
+
+
+async def _load_language_identifier() -> None:
+    try:
+        await asyncio.to_thread(load_identifier)
+    except Exception as e:  # language detection is a nicety: the interview runs without it
+        logger.warning("language identifier unavailable: %s", type(e).__name__)
+
+
 def attach_interview(session: AgentSession[Any], state: InterviewState) -> InterviewTasks:
-    """Start the coding check-in and the time warnings for a started session."""
+    """Start the silence handling (no-show, coding check-ins) and the time warnings for a started session."""
     settings = state.settings
-    attention = CodingAttention(session, state, state.clock, checkin_s=settings.coding_checkin_s)
+    silence = SilenceMonitor(session, state, state.clock)
     timekeeper = TimeKeeper(
         session, state, state.clock, warnings_min=settings.time_warnings_min, overtime_s=settings.overtime_s
     )
-    state.spawn(attention.run(), "interview.attention")
+    _commit_views(session, state)
+    state.spawn(silence.run(), "interview.silence")
     state.spawn(timekeeper.run(), "interview.timekeeper")
-    return InterviewTasks(state=state, attention=attention, timekeeper=timekeeper)
+    state.spawn(_load_language_identifier(), "interview.language")
+    return InterviewTasks(state=state, silence=silence, timekeeper=timekeeper)

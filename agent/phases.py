@@ -1,45 +1,41 @@
-"""The interview's phases as LiveKit agents handing off to each other, each with its prompt and tools."""
+"""The interview's phases as LiveKit agents handing off to each other, each with its prompt and tools.
+
+Every candidate turn goes through ``on_user_turn_completed`` (agent.turns decides reply or silence). Every model
+turn gets, besides the conversation, the interview status (a system note of ours) and, as fenced data in a
+user message, the candidate's current code (approach to complexity) or background (greeting). Nothing of that
+is stored in the conversation; a code view counts as seen only once its generation commits.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterable, Coroutine
-from typing import Any, ClassVar
+from collections.abc import AsyncIterable
+from typing import Any, ClassVar, Literal
 
-from livekit.agents import Agent, ModelSettings, RunContext, function_tool, llm
+from livekit.agents import Agent, ModelSettings, RunContext, StopResponse, function_tool, llm
 from livekit.agents.types import FlushSentinel
 from livekit.agents.voice.turn import TurnHandlingOptions
 
-from agent.attention import is_addressed
+from agent.background import job_excerpt, resume_summary
+from agent.checkins import dedupe_checkin
+from agent.fence import fence
+from agent.language import SUPPORTED, language_name
 from agent.prompts import render
 from agent.state import InterviewState, Phase
 from agent.tools import SHARED_TOOLS
+from agent.turns import add_unanswered_turn, decide
 
 logger = logging.getLogger("shadows.agent.phases")
 
-_RESUME_CHARS = 1200
-_JD_CHARS = 800
+CODE_PHASES = (Phase.APPROACH, Phase.CODING, Phase.TESTING, Phase.COMPLEXITY)
+RUBRIC_PHASES = (Phase.APPROACH, Phase.CODING, Phase.TESTING, Phase.COMPLEXITY)
 
 
-def _excerpt(text: str | None, limit: int) -> str:
-    if not text or not text.strip():
-        return "(none)"
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " ..."
-
-
-def _is_message(item: llm.ChatItem, role: str) -> bool:
-    return isinstance(item, llm.ChatMessage) and item.role == role
-
-
-async def _no_reply() -> None:
-    """An `llm_node` result that produces no reply at all (no LLM call, no speech)."""
-    return None
-
-
-def first_name(name: str | None) -> str:
-    parts = (name or "").split()
-    return parts[0] if parts else "the candidate"
+def first_name(state: InterviewState) -> str:
+    parts = (state.candidate_name or "").split()
+    if state.practice or not parts or state.candidate_name.strip().lower() == "practice candidate":
+        return "the candidate"
+    return parts[0]
 
 
 def signature_text(signature: dict[str, Any]) -> str:
@@ -52,7 +48,11 @@ def base_instructions(state: InterviewState) -> str:
     return render(
         "base",
         duration_minutes=state.duration_minutes,
-        candidate_name=first_name(state.candidate_name),
+        candidate_name=first_name(state),
+        session_kind=render("session_practice" if state.practice else "session_hiring"),
+        language_rule=render(
+            "language_rule", language_name=SUPPORTED.get(state.interview_language, "English")
+        ),
         question_title=q.title,
         difficulty=q.difficulty,
         language=state.language,
@@ -61,22 +61,65 @@ def base_instructions(state: InterviewState) -> str:
     )
 
 
+def _notice(state: InterviewState) -> str:
+    if not state.recording:
+        return render("notice_unrecorded")
+    return render("notice_practice" if state.practice else "notice_recorded")
+
+
 def greeting_instructions(state: InterviewState) -> str:
-    if (state.resume_text or "").strip() or (state.job_description or "").strip():
-        background = render(
-            "background",
-            resume=_excerpt(state.resume_text, _RESUME_CHARS),
-            job_description=_excerpt(state.job_description, _JD_CHARS),
-        )
-    else:
-        background = render("no_background")
+    has_background = bool(
+        resume_summary(state.resume_text, state.candidate_name) or job_excerpt(state.job_description)
+    )
     return render(
         "greeting",
-        candidate_name=first_name(state.candidate_name),
-        recording_notice=render("notice_recorded" if state.recording else "notice_unrecorded"),
+        candidate_name=first_name(state),
+        recording_notice=_notice(state),
         duration_minutes=state.duration_minutes,
-        background=background,
+        editor_clause=" in a shared editor" if state.editor.connected else ", talked through aloud",
+        background=render("background") if has_background else render("no_background"),
     )
+
+
+def rubric_text(state: InterviewState) -> str:
+    items = []
+    for item in state.question.rubric:
+        text = item.get("behaviour") or item.get("description") or item.get("text")
+        if isinstance(text, str) and text.strip():
+            items.append(f"- {text.strip()}")
+    return render("rubric", items="\n".join(items)) if items else ""
+
+
+def phase_instructions(state: InterviewState, phase: Phase) -> str:
+    if phase == Phase.GREETING:
+        text = greeting_instructions(state)
+    elif phase in (Phase.WRAP_UP, Phase.END):
+        steps = (
+            "next_steps_unrecorded"
+            if not state.recording
+            else ("next_steps_practice" if state.practice else "next_steps_hiring")
+        )
+        text = render("wrap_up", next_steps=render(steps))
+    else:
+        text = render(phase.value)
+    if phase in RUBRIC_PHASES and (rubric := rubric_text(state)):
+        text = f"{text}\n{rubric}"
+    return text
+
+
+def _is_message(item: llm.ChatItem, role: str) -> bool:
+    return isinstance(item, llm.ChatMessage) and item.role == role
+
+
+def unanswered_user_message(ctx: llm.ChatContext) -> llm.ChatMessage | None:
+    """The newest candidate message when nothing of the interviewer's came after it (the turn being answered)."""
+    for item in reversed(ctx.items):
+        if isinstance(item, llm.ChatMessage):
+            if item.role == "user":
+                return item
+            if item.role == "assistant":
+                return None
+    return None
 
 
 class PhaseAgent(Agent):
@@ -94,14 +137,11 @@ class PhaseAgent(Agent):
         entry_instructions: str | None = None,
         turn_handling: TurnHandlingOptions | None = None,
     ) -> None:
-        phase_text = (
-            greeting_instructions(state) if self.phase == Phase.GREETING else render(self.phase.value)
-        )
         kwargs: dict[str, Any] = {}
         if turn_handling is not None:
             kwargs["turn_handling"] = turn_handling
         super().__init__(
-            instructions=f"{base_instructions(state)}\n\n{phase_text}",
+            instructions=f"{base_instructions(state)}\n\n{phase_instructions(state, self.phase)}",
             chat_ctx=chat_ctx,
             tools=[SHARED_TOOLS[name] for name in self.tool_names],
             **kwargs,
@@ -109,9 +149,16 @@ class PhaseAgent(Agent):
         self._interview = state
         self._resumed = resumed
         self._entry_instructions = entry_instructions
+        # Agent.__init__ drops tool calls of tools this phase lacks (run_tests results in complexity, say).
+        self._handoff_ctx = chat_ctx.copy() if chat_ctx is not None else None
 
     async def on_enter(self) -> None:
         state = self._interview
+        if self._handoff_ctx is not None:
+            merged = self._handoff_ctx.merge(self.chat_ctx)
+            await self.update_chat_ctx(merged, exclude_invalid_function_calls=False)
+            self._handoff_ctx = None
+        self._apply_interruption_threshold()
         if self._resumed:
             await state.enter_phase(self.phase, record=False)
             state.record("note", {"kind": "resumed", "phase": self.phase.value})
@@ -126,53 +173,170 @@ class PhaseAgent(Agent):
             or render("phase_start", phase=self.phase.value.replace("_", " "))
         )
 
-    def turn_notes(self) -> str:
-        """The interview status and, when the code differs from what the model has seen, a bounded diff."""
+    def _apply_interruption_threshold(self) -> None:
+        """The speech needed to interrupt the agent is a session option in 1.8 (an Agent's is ignored)."""
+        s = self._interview.settings
+        value = s.coding_interruption_min_s if self.phase == Phase.CODING else s.interruption_min_s
+        try:
+            self.session.options.interruption["min_duration"] = value
+        except (KeyError, TypeError, AttributeError):  # pragma: no cover -- a framework change
+            logger.warning("cannot set the interruption threshold")
+
+    # -- turns ----------------------------------------------------------------------------------------
+
+    async def on_user_turn_completed(self, turn_ctx: llm.ChatContext, new_message: llm.ChatMessage) -> None:
+        """Decide whether this turn gets a reply; a silent turn stays in the conversation (StopResponse)."""
+        state = self._interview
+        decision = await decide(
+            new_message.text_content or "",
+            self.chat_ctx,
+            quiet_phase=state.phase == Phase.CODING,
+            languages=state.languages,
+            classifier=state.classifier,
+            nonce=state.nonce,
+        )
+        state.decisions[new_message.id] = decision
+        state.user_turns += 1
+        state.candidate_spoke = True
+        state.record("note", decision.payload(new_message.id))
+        if not decision.reply:
+            add_unanswered_turn(self, new_message)
+            raise StopResponse()
+        heard = state.language_watch.check(new_message.text_content or "", _stt_language(new_message))
+        if heard is not None:
+            state.record("note", {"kind": "language_mismatch", "heard": heard})
+            state.pending_notes.append(render("language_ask", heard=language_name(heard),
+                                              language=language_name(state.interview_language)))  # fmt: skip
+        await self.sync_realtime_context()
+
+    # -- what each model turn sees --------------------------------------------------------------------
+
+    def status_note(self) -> str:
         state = self._interview
         left = state.remaining_minutes()
-        notes = [
-            render(
-                "turn_context",
-                phase=state.phase.value.replace("_", " "),
-                remaining_minutes="unknown" if left is None else left,
-                hints_given=state.hints_given,
-                hints_total=len(state.question.hints),
-            )
-        ]
-        if state.phase in (Phase.APPROACH, Phase.CODING, Phase.TESTING, Phase.COMPLEXITY):
-            diff = state.editor.diff_since_seen(state.settings.context_diff_max_chars)
-            snap = state.editor.snapshot
-            if diff and snap is not None:
-                notes.append(
-                    render(
-                        "editor_diff",
-                        language=snap.language,
-                        version=snap.version,
-                        seconds_since_edit=round(max(0.0, state.clock.now() - snap.changed_at)),
-                        diff=diff,
-                    )
-                )
-        return "\n\n".join(notes)
+        editor = render("editor_connected" if state.editor.connected else "editor_missing")
+        return render(
+            "turn_context",
+            phase=state.phase.value.replace("_", " "),
+            remaining_minutes="unknown" if left is None else left,
+            hints_given=state.hints_given,
+            hints_total=len(state.question.hints),
+            editor_status=editor,
+        )
 
-    def should_stay_silent(self, chat_ctx: llm.ChatContext) -> bool:
-        """Whether this generation answers a turn that was not aimed at the interviewer (coding only)."""
-        return False
+    def data_message(self) -> llm.ChatMessage | None:
+        """Untrusted content for this turn, fenced, as a user-role message (never a system message)."""
+        state = self._interview
+        if state.phase == Phase.GREETING:
+            resume = resume_summary(state.resume_text, state.candidate_name)
+            jd = job_excerpt(state.job_description)
+            if not (resume or jd):
+                return None
+            text = render("background_data", resume=fence("resume summary", resume or "(none)", state.nonce),
+                          job_description=fence("job description", jd or "(none)", state.nonce))  # fmt: skip
+            return llm.ChatMessage(role="user", content=[text])
+        if state.phase not in CODE_PHASES:
+            return None
+        view = state.editor.view(state.settings.code_view_max_chars)
+        snap = state.editor.snapshot
+        if view is None or snap is None:
+            return None
+        state.pending_views.append(view)
+        text = render(
+            "code_view",
+            language=snap.language,
+            version=snap.version,
+            seconds_since_edit=round(max(0.0, state.clock.now() - snap.changed_at)),
+            view=fence("code", view.text, state.nonce),
+        )
+        return llm.ChatMessage(role="user", content=[text])
 
-    def llm_node(
-        self, chat_ctx: llm.ChatContext, tools: list[llm.Tool], model_settings: ModelSettings
-    ) -> AsyncIterable[llm.ChatChunk | str | FlushSentinel] | Coroutine[Any, Any, None]:
-        """Every generation (voice turn, typed turn, tool follow-up, instructed reply) sees the current
-        status and code diff as a system note just before the newest user message; nothing is stored."""
-        if self.should_stay_silent(chat_ctx):
-            return _no_reply()
+    def with_turn_context(self, chat_ctx: llm.ChatContext) -> llm.ChatContext:
+        state = self._interview
         ctx = chat_ctx.copy()
-        note = llm.ChatMessage(role="system", content=[self.turn_notes()])
-        last_user = max((i for i, it in enumerate(ctx.items) if _is_message(it, "user")), default=None)
-        ctx.items.insert(len(ctx.items) if last_user is None else last_user, note)
-        return Agent.default.llm_node(self, ctx, tools, model_settings)
+        notes = [self.status_note(), *state.pending_notes]
+        state.pending_notes.clear()
+        extra: list[llm.ChatItem] = [llm.ChatMessage(role="system", content=["\n".join(notes)])]
+        if (data := self.data_message()) is not None:
+            extra.append(data)
+        at = len(ctx.items)
+        answering = unanswered_user_message(ctx)
+        if answering is not None:
+            at = ctx.items.index(answering)
+        else:
+            while at > 0 and _is_message(ctx.items[at - 1], "system"):
+                at -= 1  # keep a trailing instruction (generate_reply) last
+            at = max(at, 1)
+        ctx.items[at:at] = extra
+        return ctx
+
+    async def sync_realtime_context(self) -> None:
+        """A realtime model never calls llm_node: give it the status and the current code before it replies."""
+        if not isinstance(self.session.llm, llm.RealtimeModel):
+            return
+        ctx = self.chat_ctx.copy()
+        ctx.items[:] = [i for i in ctx.items if not i.id.startswith("shadows_turn_")]
+        for n, item in enumerate(self.with_turn_context(llm.ChatContext.empty()).items):
+            if isinstance(item, llm.ChatMessage):
+                role: Literal["user", "system"] = "user" if item.role == "user" else "system"
+                ctx.items.append(llm.ChatMessage(id=f"shadows_turn_{n}", role=role, content=item.content))
+        await self.update_chat_ctx(ctx, exclude_invalid_function_calls=False)
+
+    async def llm_node(
+        self, chat_ctx: llm.ChatContext, tools: list[llm.Tool], model_settings: ModelSettings
+    ) -> AsyncIterable[llm.ChatChunk | str | FlushSentinel]:
+        state = self._interview
+        answering = unanswered_user_message(chat_ctx)
+        if answering is not None and answering.id not in state.decisions:
+            # A turn that came in without on_user_turn_completed (session.run, generate_reply(user_input=)):
+            # the same decision still applies.
+            decision = await decide(answering.text_content or "", _before(chat_ctx, answering),
+                                    quiet_phase=state.phase == Phase.CODING, languages=state.languages,
+                                    classifier=state.classifier, nonce=state.nonce)  # fmt: skip
+            state.decisions[answering.id] = decision
+            state.user_turns += 1
+            state.candidate_spoke = True
+            state.record("note", decision.payload(answering.id))
+            if not decision.reply:
+                return
+        taken = state.decisions.get(answering.id) if answering is not None else None
+        if taken is None or taken.explicit:
+            # Only a turn that may be thinking aloud can be answered with silence.
+            tools = [t for t in tools if getattr(t, "id", None) != "stay_silent"]
+        ctx = self.with_turn_context(chat_ctx)
+        stream = Agent.default.llm_node(self, ctx, tools, model_settings)
+        if state.pending_checkin is not None:
+            stage, state.pending_checkin = state.pending_checkin, None
+            async for chunk in dedupe_checkin(state, stage, stream):
+                yield chunk
+            return
+        async for chunk in _aiter(stream):
+            yield chunk
 
     def _next(self, cls: type[PhaseAgent], **kwargs: Any) -> PhaseAgent:
-        return make_phase_agent(cls.phase, self._interview, chat_ctx=self.chat_ctx, **kwargs)
+        # The whole conversation, tool results included (this agent's context holds every earlier phase's).
+        return make_phase_agent(cls.phase, self._interview, chat_ctx=self.chat_ctx.copy(), **kwargs)
+
+
+async def _aiter(stream: Any) -> AsyncIterable[Any]:
+    if hasattr(stream, "__aiter__"):
+        async for chunk in stream:
+            yield chunk
+    else:  # a coroutine (never for the default LLM node; kept for the framework's wider contract)
+        result = await stream
+        if result is not None:
+            yield result
+
+
+def _before(ctx: llm.ChatContext, item: llm.ChatItem) -> llm.ChatContext:
+    out = ctx.copy()
+    out.items[:] = out.items[: out.items.index(item)] if item in out.items else out.items
+    return out
+
+
+def _stt_language(message: llm.ChatMessage) -> str | None:
+    language = getattr(message, "language", None)
+    return str(language) if isinstance(language, str) and language else None
 
 
 class GreetingAgent(PhaseAgent):
@@ -207,12 +371,12 @@ class ApproachAgent(PhaseAgent):
 
 class CodingAgent(PhaseAgent):
     phase = Phase.CODING
-    tool_names = ("get_editor_snapshot", "run_tests", "give_hint", "end_interview")
+    tool_names = ("get_editor_snapshot", "run_tests", "give_hint", "stay_silent", "end_interview")
 
     def __init__(self, state: InterviewState, **kwargs: Any) -> None:
         s = state.settings
-        # Longer endpointing while coding so that pauses in thinking aloud do not end the user's turn, and a
-        # longer stretch of speech before the agent's (rare) speech is cut off by a murmur.
+        # Longer endpointing so that pauses in thinking aloud do not end the turn. No preemptive generation:
+        # most coding turns are thinking aloud, and a reply started before the decision would be wasted.
         kwargs.setdefault(
             "turn_handling",
             TurnHandlingOptions(
@@ -220,21 +384,10 @@ class CodingAgent(PhaseAgent):
                     "min_delay": s.coding_min_endpointing_delay_s,
                     "max_delay": s.coding_max_endpointing_delay_s,
                 },
-                interruption={"min_duration": s.coding_interruption_min_s},
+                preemptive_generation={"enabled": False},
             ),
         )
         super().__init__(state, **kwargs)
-
-    def should_stay_silent(self, chat_ctx: llm.ChatContext) -> bool:
-        items = chat_ctx.items
-        if not items or not _is_message(items[-1], "user"):
-            return False  # an instructed reply (check-in, time warning) or a tool follow-up
-        last = items[-1]
-        previous = next((it for it in reversed(items[:-1]) if isinstance(it, llm.ChatMessage)), None)
-        if previous is not None and previous.role == "assistant" and "?" in (previous.text_content or ""):
-            return False  # answering the interviewer's question
-        # Thinking aloud: the turn stays in the conversation and the transcript, without a reply.
-        return isinstance(last, llm.ChatMessage) and not is_addressed(last.text_content or "")
 
     @function_tool
     async def start_testing(self, context: RunContext[InterviewState]) -> Agent:

@@ -26,34 +26,53 @@ def _key(settings: AgentSettings, name: str) -> str:
     return secret.get_secret_value()
 
 
-def build_stt(settings: AgentSettings) -> stt.STT[Any]:
+def build_stt(settings: AgentSettings, language: str = "en") -> stt.STT[Any]:
+    """STT in the interview's language; the turn detector (v1-mini, multilingual) reads the language the STT
+    reports, so it follows too."""
     model = settings.stt_model or DEFAULT_STT_MODELS[settings.stt_provider]
     if settings.stt_provider == "deepgram":
         return deepgram.STT(
             model=model,
-            language=settings.stt_language,
+            language=language,
             smart_format=True,
             punctuate=True,
             api_key=_key(settings, "DEEPGRAM_API_KEY"),
         )
-    return openai.STT(model=model, language=settings.stt_language, api_key=_key(settings, "OPENAI_API_KEY"))
+    return openai.STT(model=model, language=language, api_key=_key(settings, "OPENAI_API_KEY"))
 
 
-def build_llm(settings: AgentSettings) -> llm.LLM[Any] | llm.RealtimeModel:
-    if settings.realtime:
-        return openai.realtime.RealtimeModel(
-            model=settings.realtime_model, api_key=_key(settings, "OPENAI_API_KEY")
-        )
+def build_realtime(settings: AgentSettings) -> llm.RealtimeModel:
+    """The OpenAI realtime model with its automatic responses off: the server does not answer every turn.
+    Turns are detected locally (VAD + turn detector) and decided in ``on_user_turn_completed``; the STT gives
+    the transcript that decision reads (no server transcription, so the STT's is the one used)."""
+    from openai.types.realtime.realtime_audio_input_turn_detection import ServerVad
+
+    return openai.realtime.RealtimeModel(
+        model=settings.realtime_model,
+        api_key=_key(settings, "OPENAI_API_KEY"),
+        turn_detection=ServerVad(type="server_vad", create_response=False, interrupt_response=False),
+        input_audio_transcription=None,
+    )
+
+
+def _text_llm(settings: AgentSettings, model: str) -> llm.LLM[Any]:
     kwargs: dict[str, Any] = {}
     if settings.llm_base_url:
         kwargs["base_url"] = settings.llm_base_url
     if settings.llm_temperature is not None:
         kwargs["temperature"] = settings.llm_temperature
-    return openai.LLM(
-        model=settings.llm_model,
-        api_key=_key(settings, "OPENAI_API_KEY"),
-        **kwargs,
-    )
+    return openai.LLM(model=model, api_key=_key(settings, "OPENAI_API_KEY"), **kwargs)
+
+
+def build_llm(settings: AgentSettings) -> llm.LLM[Any] | llm.RealtimeModel:
+    if settings.realtime:
+        return build_realtime(settings)
+    return _text_llm(settings, settings.llm_model)
+
+
+def build_classifier(settings: AgentSettings) -> llm.LLM[Any]:
+    """The small model of the coding-phase turn decision (agent.turns), same provider as the LLM."""
+    return _text_llm(settings, settings.turn_classifier_model)
 
 
 def build_tts(settings: AgentSettings) -> tts.TTS[Any]:
@@ -67,7 +86,7 @@ def turn_handling(settings: AgentSettings) -> TurnHandlingOptions:
     """Local turn detector (never the cloud one, even in dev mode) and plain VAD interruptions."""
     return TurnHandlingOptions(
         turn_detection=inference.TurnDetector(version="v1-mini"),
-        interruption={"mode": "vad"},
+        interruption={"mode": "vad", "min_duration": settings.interruption_min_s},
         endpointing={
             "min_delay": settings.min_endpointing_delay_s,
             "max_delay": settings.max_endpointing_delay_s,
@@ -76,29 +95,30 @@ def turn_handling(settings: AgentSettings) -> TurnHandlingOptions:
 
 
 def build_session(
-    settings: AgentSettings, *, vad_: vad.VAD, userdata: Any, text_only: bool = False
+    settings: AgentSettings, *, vad_: vad.VAD, userdata: Any, text_only: bool = False, language: str = "en"
 ) -> AgentSession[Any]:
     """The production session: real plugins from settings. Tests build their own with fakes.
 
-    `text_only` (console without speech keys) builds just the LLM.
+    `text_only` (console without speech keys) builds just the LLM. `language` is the interview's spoken
+    language (STT and turn detection follow it).
     """
+    common: dict[str, Any] = {
+        "vad": vad_,
+        "userdata": userdata,
+        "user_away_timeout": settings.user_away_timeout_s,
+    }
     if text_only:
-        return AgentSession(
-            llm=build_llm(settings), vad=vad_, userdata=userdata, turn_handling=turn_handling(settings)
-        )
+        return AgentSession(llm=build_llm(settings), turn_handling=turn_handling(settings), **common)
     if settings.realtime:
+        # Local turns (VAD + the local detector) and the STT's transcript: the decision is ours, not the server's.
         return AgentSession(
-            llm=build_llm(settings),
-            vad=vad_,
-            userdata=userdata,
-            # The model's server-side turn detection; never an unpinned (possibly cloud) TurnDetector.
-            turn_handling=TurnHandlingOptions(turn_detection="realtime_llm", interruption={"mode": "vad"}),
-        )
+            stt=build_stt(settings, language), llm=build_llm(settings), turn_handling=turn_handling(settings),
+            **common,
+        )  # fmt: skip
     return AgentSession(
-        stt=build_stt(settings),
+        stt=build_stt(settings, language),
         llm=build_llm(settings),
         tts=build_tts(settings),
-        vad=vad_,
-        userdata=userdata,
         turn_handling=turn_handling(settings),
+        **common,
     )

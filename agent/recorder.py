@@ -1,18 +1,23 @@
-"""EventRecorder: the agent's write path to the session event log (batching, retries, spool, ordered replay).
+"""EventRecorder: the agent's write path to the session event log (write-ahead spool, prompt batched sends).
 
-Delivery guarantees:
-- Each event gets its idempotency key when it is recorded, so any number of retried appends store it once.
-- Events reach the API in the order they were recorded, including across an outage: while the API is
-  unreachable they are appended to a JSON-lines spool file (fsync'd), and the spool is replayed in full
-  before anything newer is sent. A spool left by a crashed process is replayed first by the next recorder
-  for the same session (same ``spool_path``).
-- Only retryable errors are retried (exponential backoff with jitter). An event the API refuses outright
-  (a 4xx) is isolated from its batch and written to ``<spool>.rejected`` instead of blocking the log.
-- A recorder holds an exclusive ``flock`` on ``<spool>.lock`` while it lives. When another live process
-  holds the session's spool, it spools to ``<session>.<pid>.jsonl`` instead; ``replay_spools`` delivers
-  every unlocked spool in a directory (what crashed processes left behind).
-- If the spool cannot be written (no such directory, disk full), events stay in memory, still in order and
-  retried; the error is logged. Only a crash during such an outage would then lose them.
+The guarantee, exactly:
+- ``record()`` returns only after the event is written to the session's spool file (one ``write(2)``; the kernel
+  holds it). A killed worker process, SIGKILL included, therefore loses no recorded event.
+- The spool is fsync'd at most ``fsync_interval`` seconds (default 0.2 s) after a write. A machine crash or power
+  loss can lose the events recorded within the last fsync interval, nothing older.
+- A background sender always runs: the oldest unsent event is sent at most ``flush_interval`` seconds (default
+  0.25 s, never more than 1 s) after it was recorded, batched with everything recorded by then.
+- Lines leave the spool only after the API acknowledged them (stored or already stored). Each event carries its
+  idempotency key from the moment it is recorded, so replays and retries store it once.
+- Events reach the API in recording order, across outages and restarts: a spool left by a dead process is sent
+  first by the next recorder of the same session (``replay_first``), or by ``replay_spools`` from any job on the
+  same host. The API is the source of truth: a job moved to another host continues from the API's log, which
+  holds everything the old worker sent; ``aclose()`` pushes what is left before the worker exits.
+- Only retryable errors are retried (exponential backoff with jitter). An event the API refuses outright (a 4xx)
+  is isolated from its batch and written to ``<spool>.rejected`` instead of blocking the log.
+- A recorder holds an exclusive ``flock`` on ``<spool>.lock``. When another live process holds it, it writes to
+  ``<session>.<pid>.jsonl`` instead. If no spool can be written at all (no directory, disk full), events stay in
+  memory, in order, and are retried; the error is logged (only a crash during such a failure would lose them).
 """
 
 from __future__ import annotations
@@ -33,11 +38,14 @@ from typing import Any, Protocol
 
 from agent.context import EventIn, StoredEvent
 from agent.errors import ApiError
-from agent.spool import append_lines, read_lines, remove, try_lock
+from agent.payloads import clean
+from agent.spool import SpoolFile, append_lines, encode, read_lines, remove, try_lock
 
 logger = logging.getLogger(__name__)
 
 MAX_KEY_LEN = 200
+MAX_FLUSH_INTERVAL = 1.0
+REWRITE_AFTER_LINES = 500  # acknowledged lines kept in the spool before its tail is rewritten
 
 
 class EventSink(Protocol):
@@ -53,7 +61,7 @@ def idempotency_key(event_type: str, key: str | None = None) -> str:
     full = f"agent:{event_type}:{key}"
     if len(full) <= MAX_KEY_LEN:
         return full
-    return f"agent:{event_type}:sha256:{hashlib.sha256(key.encode()).hexdigest()}"
+    return f"agent:{event_type}:sha256:{hashlib.sha256(key.encode('utf-8', 'replace')).hexdigest()}"
 
 
 @dataclass
@@ -62,28 +70,26 @@ class RecorderStats:
     delivered: int = 0
     duplicates: int = 0
     rejected: int = 0
-    spooled: int = 0
+    replayed: int = 0  # events found in a spool at start (left by a process that died)
     failed_attempts: int = 0
     batches: int = 0
+    fsyncs: int = 0
+    ack_delays: deque[float] = field(default_factory=lambda: deque(maxlen=10_000))  # record -> ack, s
 
 
 @dataclass
 class _Queued:
     ordinal: int
     event: EventIn
-    size: int  # bytes of JSON; serialising at record time also surfaces a non-JSON payload to its caller
+    line: bytes  # the spool line; serialising at record time also surfaces a non-JSON payload to its caller
     enqueued_at: float = field(default_factory=time.monotonic)
-
-    @classmethod
-    def of(cls, ordinal: int, event: EventIn) -> _Queued:
-        return cls(ordinal, event, len(event.model_dump_json()))
 
 
 class EventRecorder:
-    """Non-blocking ``record()``; a background task sends batches (<= ``batch_size`` or ``flush_interval`` s).
+    """``record()`` never waits on the network; a background task sends batches (see the module docstring).
 
-    ``clock`` returns seconds since the session started and stamps ``t`` when the caller gives none
-    (``None``: the API fills ``t`` from ``started_at``). Use ``async with`` or call ``aclose()``.
+    ``clock`` returns seconds since the session started and stamps ``t`` when the caller gives none.
+    Use ``async with`` or call ``aclose()``.
     """
 
     def __init__(
@@ -93,8 +99,9 @@ class EventRecorder:
         *,
         spool_path: str | os.PathLike[str],
         clock: Callable[[], float] | None = None,
-        batch_size: int = 20,
-        flush_interval: float = 0.5,
+        batch_size: int = 100,
+        flush_interval: float = 0.25,
+        fsync_interval: float = 0.2,
         max_batch_bytes: int = 1_000_000,
         backoff_initial: float = 0.2,
         backoff_max: float = 5.0,
@@ -109,13 +116,13 @@ class EventRecorder:
                 self.spool_path = self.spool_path.with_name(f"{session_id}.{os.getpid()}.jsonl")
                 self._lock_fd = try_lock(self.spool_path)
         except OSError as e:
-            # No usable spool directory: keep recording (in memory, with retries) rather than fail the call.
-            logger.error("session %s: spool unavailable (%s); outages are held in memory only", session_id,
+            logger.error("session %s: spool unavailable (%s); events are held in memory only", session_id,
                          type(e).__name__)  # fmt: skip
         self.rejected_path = self.spool_path.with_name(self.spool_path.name + ".rejected")
         self._clock = clock
         self._batch_size = max(1, min(batch_size, 200))
-        self._flush_interval = flush_interval
+        self._flush_interval = min(max(0.0, flush_interval), MAX_FLUSH_INTERVAL)
+        self._fsync_interval = fsync_interval
         self._max_batch_bytes = max_batch_bytes
         self._backoff_initial = backoff_initial
         self._backoff_max = backoff_max
@@ -123,46 +130,67 @@ class EventRecorder:
 
         self._ordinal = 0
         self._done_upto = 0  # every event with ordinal <= this is delivered or rejected
-        self._pending: deque[_Queued] = deque()  # in memory, after everything in the spool
-        self._spool: list[_Queued] = []  # mirror of the undelivered spool file, in order
-        self._spool_sent = 0
+        self._queue: deque[_Queued] = deque()  # everything not yet acknowledged, in order
+        self._acked_in_file = 0  # acknowledged lines still in the spool file
         self._single_left = 0  # >0 after a refused batch: send one at a time to isolate the bad event
         self._backoff = backoff_initial
-        self._flush_requested = False
+        self._urgent = False
         self._closing = False
         self._closed = False
         self._wakeup = asyncio.Event()
         self._progress = asyncio.Event()
+        self._dirty = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        # A spool left by a crashed process goes first. Read once at construction: it is small
-        # (only what accumulated during an outage) and this runs before the conversation starts.
-        for event in _read_or_nothing(self.spool_path):
-            self._spool.append(_Queued.of(self._next_ordinal(), event))
-        if self._spool:
-            self.stats.recorded += len(self._spool)
-            logger.info("replaying %d spooled events for session %s", len(self._spool), session_id)
+        self._syncer: asyncio.Task[None] | None = None
+        self._rewrite: asyncio.Task[None] | None = None
+        # A spool left by a process that died goes first; it is the start of this recorder's log.
+        for event in _read_or_nothing(self.spool_path) if self._lock_fd is not None else []:
+            self._ordinal += 1
+            self._queue.append(_Queued(self._ordinal, event, encode([event])))
+        self.stats.replayed = len(self._queue)
+        self.stats.recorded = len(self._queue)
+        if self._queue:
+            logger.info("session %s: %d spooled events to deliver first", session_id, len(self._queue))
+        self._spool: SpoolFile | None = None
+        if self._lock_fd is not None:
+            try:
+                self._spool = SpoolFile(self.spool_path)
+            except OSError as e:
+                logger.error("session %s: cannot open the spool (%s)", session_id, type(e).__name__)
 
     # -- public API -----------------------------------------------------------------------------------
+
+    @property
+    def replayed_events(self) -> list[EventIn]:
+        """Events that a dead process left in this session's spool and that are not acknowledged yet."""
+        return [q.event for q in self._queue if q.ordinal <= self.stats.replayed]
 
     def record(
         self, type: str, payload: dict[str, Any], *, key: str | None = None, t: float | None = None
     ) -> str:
-        """Queue one event and return its idempotency key. Never blocks on the network."""
+        """Write one event to the spool and queue it; returns its idempotency key. Never waits on the network."""
         if t is None and self._clock is not None:
             t = round(self._clock(), 3)
-        event = EventIn(idempotency_key=idempotency_key(type, key), type=type, t=t, payload=payload)  # type: ignore[arg-type]  # validated by pydantic
-        queued = _Queued.of(self._ordinal + 1, event)  # raises here for a payload that is not JSON
+        event = EventIn(idempotency_key=idempotency_key(type, key), type=type, t=t, payload=clean(payload))  # type: ignore[arg-type]  # validated by pydantic
+        line = encode([event])  # raises here for a payload that is not JSON
         self.stats.recorded += 1
         if self._closed:
             # Late events (e.g. emitted while the session shuts down) still must not be lost.
-            if _write_or_log(self.spool_path, [event]):
-                self.stats.spooled += 1
+            _write_or_log(self.spool_path, [event])
             return event.idempotency_key
-        self._next_ordinal()
-        self._pending.append(queued)
-        self._ensure_task()
-        if len(self._pending) >= self._batch_size:
-            self._wakeup.set()
+        if self._spool is not None:
+            try:
+                self._spool.write(line)
+                self._dirty.set()
+            except OSError as e:
+                # (`type` is this method's parameter here, hence __class__)
+                logger.error("session %s: spool write failed (%s); holding events in memory", self.session_id,
+                             e.__class__.__name__)  # fmt: skip
+                self._spool = None
+        self._ordinal += 1
+        self._queue.append(_Queued(self._ordinal, event, line))
+        self._ensure_tasks()
+        self._wakeup.set()
         return event.idempotency_key
 
     @property
@@ -175,8 +203,8 @@ class EventRecorder:
         target = self._ordinal
         if self._done_upto >= target:
             return True
-        self._ensure_task()
-        self._flush_requested = True
+        self._ensure_tasks()
+        self._urgent = True
         self._wakeup.set()
         deadline = None if max_wait is None else time.monotonic() + max_wait
         while self._done_upto < target:
@@ -191,24 +219,33 @@ class EventRecorder:
         return True
 
     async def aclose(self, max_wait: float = 10.0) -> bool:
-        """Flush for at most ``max_wait`` s, then stop; whatever is undelivered stays in the spool file."""
+        """Push for at most ``max_wait`` s, then stop; whatever is undelivered stays in the (fsync'd) spool."""
         if self._closed:
             return self.backlog == 0
         delivered = await self.flush(max_wait)
         self._closing = True
         self._wakeup.set()
-        if self._task is not None:
-            if not delivered:
-                self._task.cancel()
+        for task in (self._task, self._syncer, self._rewrite):
+            if task is None:
+                continue
+            if task is not self._task or not delivered:
+                task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+                await task
         self._closed = True
-        if self._pending:
-            left = [q.event for q in self._pending]
-            written: bool = await asyncio.to_thread(_write_or_log, self.spool_path, left)
-            if written:
-                self.stats.spooled += len(left)
-                self._pending.clear()
+        if self._spool is not None:
+            spool, self._spool = self._spool, None
+            try:
+                if not self._queue:
+                    spool.truncate()
+                await asyncio.to_thread(spool.close)
+            except OSError as e:
+                logger.error("session %s: closing the spool failed (%s)", self.session_id, type(e).__name__)
+            if not self._queue:
+                await asyncio.to_thread(remove, self.spool_path)
+        elif self._queue and self._lock_fd is not None:
+            # The spool broke during the session: one last attempt to keep what is left on disk.
+            await asyncio.to_thread(_write_or_log, self.spool_path, [q.event for q in self._queue])
         if not delivered:
             logger.warning(
                 "session %s: %d events left in the spool for replay", self.session_id, self.backlog
@@ -224,81 +261,102 @@ class EventRecorder:
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
 
-    # -- background sender ----------------------------------------------------------------------------
+    # -- background work ------------------------------------------------------------------------------
 
-    def _next_ordinal(self) -> int:
-        self._ordinal += 1
-        return self._ordinal
+    def _ensure_tasks(self) -> None:
+        if self._closed:
+            return
+        loop = asyncio.get_running_loop()
+        if self._task is None:
+            self._task = loop.create_task(self._run(), name=f"event-recorder-{self.session_id}")
+        if self._syncer is None and self._spool is not None:
+            self._syncer = loop.create_task(self._sync_loop(), name=f"event-spool-fsync-{self.session_id}")
 
-    def _ensure_task(self) -> None:
-        if self._task is None and not self._closed:
-            self._task = asyncio.get_running_loop().create_task(
-                self._run(), name=f"event-recorder-{self.session_id}"
-            )
+    async def _sync_loop(self) -> None:
+        """fsync the spool at most ``fsync_interval`` s after a write (the crash-loss window)."""
+        while True:
+            await self._dirty.wait()
+            await asyncio.sleep(self._fsync_interval)
+            self._dirty.clear()
+            spool = self._spool
+            if spool is None:
+                continue
+            try:
+                await asyncio.to_thread(spool.sync)
+                self.stats.fsyncs += 1
+            except OSError as e:
+                logger.error("session %s: spool fsync failed (%s)", self.session_id, type(e).__name__)
 
     async def _run(self) -> None:
         while True:
-            if self._spool_sent < len(self._spool):
-                if not await self._drain_spool():
-                    await self._sleep_backoff()
-                continue
-            if not self._pending:
+            if not self._queue:
                 if self._closing:
                     return
-                self._flush_requested = False
+                self._urgent = False
                 await self._wait(None)
                 continue
-            due = self._pending[0].enqueued_at + self._flush_interval - time.monotonic()
-            urgent = self._flush_requested or self._closing or len(self._pending) >= self._batch_size
-            if due > 0 and not urgent:
+            due = self._queue[0].enqueued_at + self._flush_interval - time.monotonic()
+            if due > 0 and not (self._urgent or self._closing):
                 await self._wait(due)
                 continue
-            batch = self._take(list(self._pending))
+            batch = self._take()
             outcome = await self._send(batch)
             if outcome == "retry":
-                await self._spool_pending()
                 await self._sleep_backoff()
                 continue
             if outcome == "split":
                 continue
-            for _ in batch:
-                self._pending.popleft()
-            self._advance(batch[-1].ordinal)
+            now = time.monotonic()
+            for q in batch:
+                self._queue.popleft()
+                self.stats.ack_delays.append(now - q.enqueued_at)
+            self._done_upto = max(self._done_upto, batch[-1].ordinal)
+            self._progress.set()
+            self._trim(len(batch))
 
-    async def _drain_spool(self) -> bool:
-        """Replay the spool in order; False when the API failed again (everything is spooled by then)."""
-        await self._spool_pending()
-        while self._spool_sent < len(self._spool):
-            batch = self._take(self._spool[self._spool_sent :])
-            outcome = await self._send(batch)
-            if outcome == "retry":
-                await self._spool_pending()
-                return False
-            if outcome == "split":
-                continue
-            self._spool_sent += len(batch)
-            self._advance(batch[-1].ordinal)
-            await self._spool_pending()  # events recorded meanwhile keep their place behind the spool
-        try:
-            await asyncio.to_thread(remove, self.spool_path)
-        except OSError as e:  # replaying it again later only yields duplicates, which the API ignores
-            logger.error(
-                "session %s: could not remove the replayed spool (%s)", self.session_id, type(e).__name__
-            )
-        self._spool.clear()
-        self._spool_sent = 0
-        return True
-
-    def _take(self, queue: Sequence[_Queued]) -> list[_Queued]:
+    def _take(self) -> list[_Queued]:
         limit = 1 if self._single_left > 0 else self._batch_size
         batch: list[_Queued] = []
         size = 0
-        for q in queue[:limit]:
-            size += q.size
+        for i, q in enumerate(self._queue):
+            if i >= limit:
+                break
+            size += len(q.line)
             if batch and size > self._max_batch_bytes:
                 break
             batch.append(q)
         return batch
+
+    def _trim(self, acked: int) -> None:
+        """Drop acknowledged lines from the spool: empty it when nothing is pending, else rewrite its tail now
+        and then (the rewrite is prepared in a thread; appends keep going to the old file meanwhile)."""
+        spool = self._spool
+        if spool is None:
+            return
+        self._acked_in_file += acked
+        if not self._queue:
+            try:
+                spool.truncate()
+                self._acked_in_file = 0
+            except OSError as e:
+                logger.error("session %s: spool truncate failed (%s)", self.session_id, type(e).__name__)
+            return
+        if self._acked_in_file >= REWRITE_AFTER_LINES and (self._rewrite is None or self._rewrite.done()):
+            self._rewrite = asyncio.get_running_loop().create_task(self._rewrite_tail(spool))
+
+    async def _rewrite_tail(self, spool: SpoolFile) -> None:
+        upto = self._ordinal
+        data = b"".join(q.line for q in self._queue)
+        try:
+            tmp = await asyncio.to_thread(spool.prepare_rewrite, data)
+            if self._spool is not spool:
+                return
+            # Back on the loop: what was recorded meanwhile follows (lines acknowledged meanwhile stay in the
+            # copy; a replay would only yield duplicates, which the API ignores).
+            spool.commit_rewrite(tmp, b"".join(q.line for q in self._queue if q.ordinal > upto))
+            self._acked_in_file = 0
+        except OSError as e:
+            logger.error("session %s: spool rewrite failed (%s)", self.session_id, type(e).__name__)
 
     async def _send(self, batch: list[_Queued]) -> str:
         """'ok': delivered or rejected for good; 'retry': retryable failure; 'split': resend one by one."""
@@ -335,21 +393,6 @@ class EventRecorder:
             self._single_left -= len(batch)
         return "ok"
 
-    async def _spool_pending(self) -> None:
-        if not self._pending:
-            return
-        moved = list(self._pending)
-        if not await asyncio.to_thread(_write_or_log, self.spool_path, [q.event for q in moved]):
-            return  # they stay in memory, in order, and are retried from there
-        self._spool.extend(moved)
-        for _ in moved:
-            self._pending.popleft()
-        self.stats.spooled += len(moved)
-
-    def _advance(self, ordinal: int) -> None:
-        self._done_upto = max(self._done_upto, ordinal)
-        self._progress.set()
-
     async def _wait(self, seconds: float | None) -> None:
         self._wakeup.clear()
         with contextlib.suppress(TimeoutError):
@@ -378,6 +421,20 @@ def _read_or_nothing(path: Path) -> list[EventIn]:
         return []
 
 
+def spooled_events(spool_dir: str | os.PathLike[str], session_id: str) -> list[EventIn]:
+    """Every event this host's spools hold for ``session_id`` (its own spool and per-process ones), in order."""
+    events: list[EventIn] = []
+    seen: set[str] = set()
+    directory = Path(spool_dir)
+    paths = [directory / f"{session_id}.jsonl", *sorted(directory.glob(f"{session_id}.*.jsonl"))]
+    for path in paths:
+        for event in _read_or_nothing(path):
+            if event.idempotency_key not in seen:
+                seen.add(event.idempotency_key)
+                events.append(event)
+    return events
+
+
 async def replay_spools(
     client: EventSink, spool_dir: str | os.PathLike[str], *, max_wait: float = 30.0
 ) -> dict[str, bool]:
@@ -388,10 +445,16 @@ async def replay_spools(
     results: dict[str, bool] = {}
     paths = await asyncio.to_thread(lambda: sorted(Path(spool_dir).glob("*.jsonl")))
     for path in paths:
-        fd = try_lock(path)
+        try:
+            fd = try_lock(path)
+        except OSError:
+            continue
         if fd is None:
             continue  # a live recorder owns it
         os.close(fd)
+        if not path.exists() or path.stat().st_size == 0:
+            remove(path)
+            continue
         recorder = EventRecorder(client, path.name.split(".")[0], spool_path=path)
         if recorder.spool_path != path:  # taken by a new recorder in the meantime: it will replay it
             await recorder.aclose(max_wait=0)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from livekit.agents import llm
 
-from agent.context import SessionEvent
+from agent.context import EventIn, SessionEvent
 
 MAX_ITEMS = 400  # the tail of a very long conversation is enough context to continue it
 
@@ -95,3 +95,19 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
         editor_code=editor_code,
         editor_language=editor_language,
     )
+
+
+def merge_spooled(stored: Sequence[SessionEvent], spooled: Sequence[EventIn]) -> list[SessionEvent]:
+    """The session's log as the API has it, followed by the events a dead worker left in this host's spool and
+    the API has not stored yet (same idempotency key = same event), in their recording order."""
+    known = {e.idempotency_key for e in stored}
+    top = max((e.seq for e in stored), default=0)
+    merged = list(stored)
+    for event in spooled:
+        if event.idempotency_key in known:
+            continue
+        known.add(event.idempotency_key)
+        top += 1
+        merged.append(SessionEvent(seq=top, type=event.type, t=event.t, idempotency_key=event.idempotency_key,
+                                   payload=event.payload))  # fmt: skip
+    return merged

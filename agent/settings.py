@@ -36,6 +36,8 @@ class AgentSettings(BaseSettings):
         default=None, validation_alias=_sdk("LIVEKIT_API_SECRET", "LIVEKIT_API_SECRET")
     )
 
+    health_port: int | None = None  # the worker's health HTTP server; None: livekit's default (8081; 0 = any)
+
     # Shadows internal API.
     api_url: str = "http://127.0.0.1:8000"
     api_token: SecretStr | None = None
@@ -52,7 +54,6 @@ class AgentSettings(BaseSettings):
     llm_temperature: float | None = None
     stt_provider: Literal["deepgram", "openai"] = "deepgram"
     stt_model: str | None = None  # default per provider: nova-3 (Deepgram), gpt-4o-mini-transcribe (OpenAI)
-    stt_language: str = "en"
     tts_provider: Literal["openai", "deepgram"] = "openai"
     tts_model: str | None = (
         None  # default per provider: gpt-4o-mini-tts (OpenAI), aura-2-andromeda-en (Deepgram)
@@ -62,13 +63,18 @@ class AgentSettings(BaseSettings):
     realtime_model: str = "gpt-realtime-mini"
 
     # Interview behaviour.
-    coding_checkin_s: float = 90.0
+    coding_checkin_s: float = 120.0  # no speech and no typing while coding: a short question
+    coding_checkin_offer_s: float = 300.0  # ... still nothing: offer to talk it through or a hint
+    no_show_ping_s: float = 20.0  # the candidate never spoke: "can you hear me?"
+    no_show_mic_s: float = 60.0  # ... a microphone hint
+    no_show_end_s: float = 180.0  # ... the interview ends as no_show
+    user_away_timeout_s: float = 20.0  # the framework's "away" state after this much joint silence
     time_warnings_min: tuple[int, ...] = (10, 5)
     candidate_rejoin_grace_s: float = 120.0  # a candidate gone this long ends the interview
     overtime_s: float = 180.0  # after time is up: wrap-up grace before the interview is ended
     snapshot_stale_s: float = 5.0
     editor_rpc_timeout_s: float = 5.0
-    context_diff_max_chars: int = 1500
+    code_view_max_chars: int = 4000  # the code shown to every model turn while coding (whole file below)
     practice_difficulty: Literal["Easy", "Medium", "Hard"] | None = "Easy"
     practice_language: str = "python"
     default_duration_minutes: int = 45
@@ -79,7 +85,16 @@ class AgentSettings(BaseSettings):
     max_endpointing_delay_s: float = 3.0
     coding_min_endpointing_delay_s: float = 1.5
     coding_max_endpointing_delay_s: float = 6.0
-    coding_interruption_min_s: float = 0.8  # speech needed to interrupt the agent while coding
+    interruption_min_s: float = 0.5  # speech needed to interrupt the agent
+    coding_interruption_min_s: float = 0.8  # ... while coding (a session option, set on entering the phase)
+
+    # The coding-phase turn decision (agent.turns): a small model, same provider and base URL as the LLM.
+    turn_classifier_model: str = "gpt-4.1-nano"
+    turn_classifier_timeout_s: float = 2.0
+
+    # Event log (agent.recorder): send within this interval, fsync the spool within this one.
+    event_flush_interval_s: float = Field(default=0.25, gt=0, le=1.0)
+    event_fsync_interval_s: float = Field(default=0.2, gt=0, le=1.0)
 
     # Persistence.
     spool_dir: str = ".data/spool"

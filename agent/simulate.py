@@ -14,7 +14,13 @@ script is a list of timed steps (``at`` = seconds since the interview started)::
       - {at: 90, say: "Could you run the tests?"}
 
 By default the clock jumps forward to each step's time (a 45-minute script runs in seconds, with the
-timers and event times as if it had run in real time); ``--realtime`` waits for real.
+timers and event times as if it had run in real time); ``--realtime`` waits for real. Every ``say`` goes through
+the same turn decision as speech and typed chat (agent.turns), so the interviewer stays silent while the
+candidate thinks aloud, and the silence timers (check-ins, no-show) run on the script's clock.
+
+The session is completed only when the interview ended (``end_interview``, time up, no-show); a script that
+stops earlier leaves it ``in_progress``, to be continued by another run. Exit codes: 0 done, 1 the LLM failed,
+the completion failed or events are still in the local spool, 2 a bad script or configuration.
 """
 
 from __future__ import annotations
@@ -36,17 +42,23 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from agent.api_client import ApiClient
 from agent.capture import attach_capture
-from agent.errors import AgentError, ApiError
+from agent.completion import complete as complete_session
+from agent.completion import end_reason, final_code
+from agent.errors import AgentError
 from agent.interview import attach_interview, build_interview
+from agent.language import code_language
+from agent.providers import ProviderConfigError, build_classifier
 from agent.providers import build_llm as build_provider_llm
 from agent.recorder import EventRecorder
-from agent.resume import build_resume
 from agent.settings import AgentSettings, get_settings
 from agent.state import InterviewState
+from agent.turns import text_turn
+from agent.worker import resume_point
 
 logger = logging.getLogger(__name__)
 
 SETTLE_S = 0.05  # lets tasks woken by a clock jump (check-ins, time warnings) start their reply
+CLOCK_STEP_S = 5.0  # the clock jumps in steps this long, so timers fire in order and at their simulated time
 
 
 class ScriptError(AgentError):
@@ -138,17 +150,17 @@ class SimulationResult:
     transcript: list[tuple[float, str, str]] = field(default_factory=list)  # (t, role, text)
     end_reason: str | None = None
     completed: bool = False
+    ended: bool = False  # the interview itself ended (not just the script)
+    completion_failed: bool = False
     resumed: bool = False
     events_delivered: bool = False
     client_events: list[dict[str, Any]] = field(default_factory=list)
 
 
-def build_llm(settings: AgentSettings) -> llm.LLM[Any]:
-    """The configured LLM as the worker builds it (real OpenAI plugin, model and base_url), never realtime."""
-    built = build_provider_llm(settings.model_copy(update={"realtime": False}))
-    if not isinstance(built, llm.LLM):  # pragma: no cover -- realtime is switched off above
-        raise AgentError("simulate needs a text LLM")
-    return built
+def build_llm(settings: AgentSettings) -> llm.LLM[Any] | llm.RealtimeModel:
+    """The configured model as the worker builds it (real OpenAI plugin, model and base_url); a realtime model
+    runs in text mode."""
+    return build_provider_llm(settings)
 
 
 async def simulate(
@@ -156,7 +168,8 @@ async def simulate(
     script: Script,
     *,
     settings: AgentSettings | None = None,
-    llm_: llm.LLM[Any] | None = None,
+    llm_: llm.LLM[Any] | llm.RealtimeModel | None = None,
+    classifier: llm.LLM[Any] | None = None,
     realtime: bool = False,
     complete: bool = True,
     out: Callable[[str], None] | None = print,
@@ -168,6 +181,12 @@ async def simulate(
     result = SimulationResult(session_id=session_id)
     model = llm_ or build_llm(settings)
     owns_model = llm_ is None
+    if classifier is None:
+        try:
+            classifier = build_classifier(settings)
+        except ProviderConfigError:
+            classifier = None
+    owns_classifier = classifier is not None and llm_ is None
     clock = ScriptClock()
     channel = ScriptChannel()
     ended = asyncio.Event()
@@ -178,14 +197,18 @@ async def simulate(
 
     async with ApiClient(settings.api_url, settings.api_token.get_secret_value()) as api:
         context = await api.start_session(session_id)
-        resume = build_resume(context.events)
+        recorder = EventRecorder(
+            api, session_id, spool_path=Path(settings.spool_dir) / f"{session_id}.jsonl",
+            flush_interval=settings.event_flush_interval_s, fsync_interval=settings.event_fsync_interval_s,
+        )  # fmt: skip
+        # A spool left by a killed run is delivered and merged before the conversation is rebuilt.
+        resume = await resume_point(api, context, recorder)
         result.resumed = resume is not None
-        recorder = EventRecorder(api, session_id, spool_path=Path(settings.spool_dir) / f"{session_id}.jsonl")
         if script.language:
-            context.session.language = script.language
+            context.session.language = code_language(script.language) or script.language
         agent, state = build_interview(
             context, api=api, recorder=recorder, clock=clock, resume=resume, channel=channel,
-            settings=settings, on_end=on_end,
+            settings=settings, on_end=on_end, classifier=classifier,
         )  # fmt: skip
 
         def show(ev: ConversationItemAddedEvent) -> None:
@@ -198,8 +221,9 @@ async def simulate(
                     out(f"[{t:7.1f}s] {who}: {item.text_content}")
 
         session: AgentSession[InterviewState] = AgentSession[InterviewState](llm=model, userdata=state)
-        session.on("conversation_item_added", show)
+        # Capture first: a line printed is a line already recorded (in the spool), which the kill tests rely on.
         capture = attach_capture(session, recorder, state.elapsed_s)
+        session.on("conversation_item_added", show)
         try:
             await session.start(agent)
             tasks = attach_interview(session, state)
@@ -211,20 +235,17 @@ async def simulate(
         finally:
             await session.aclose()
             capture.detach()
+            result.ended = state.ended
+            final = final_code(state)  # before the recorder closes: a cut is recorded as a note
             result.events_delivered = await recorder.aclose()
             if owns_model:
                 await model.aclose()
+            if owns_classifier and classifier is not None:
+                await classifier.aclose()
         result.client_events = channel.events
-        if complete:
-            snap = state.editor.snapshot
-            try:
-                await api.complete(
-                    session_id, snap.code if snap else None, snap.language if snap else state.language,
-                    result.end_reason or "completed",
-                )  # fmt: skip
-                result.completed = True
-            except ApiError as e:
-                logger.error("could not mark session %s complete: %s", session_id, e.code)
+        if complete and state.ended:
+            result.completed = await complete_session(api, session_id, final, end_reason(state))
+            result.completion_failed = not result.completed
     return result
 
 
@@ -240,20 +261,29 @@ async def _play(
     version = state.editor.snapshot.version if state.editor.snapshot else 0
     for step in script.steps:
         if ended.is_set() or state.ended:
-            break
+            break  # the interview ended on its own (no-show, time up, the candidate left)
         if step.at is not None:
             ahead = step.at - state.elapsed_s()
             if realtime:
                 await asyncio.sleep(max(0.0, ahead))
             else:
-                clock.advance(ahead)
+                while ahead > 0 and not (ended.is_set() or state.ended):
+                    clock.advance(min(ahead, CLOCK_STEP_S))
+                    ahead -= CLOCK_STEP_S
+                    await _settle(session)
             await _settle(session)
+            if ended.is_set() or state.ended:
+                break
         if step.editor is not None:
             version += 1
             attrs = {"version": str(version), "language": step.language or state.language}
             state.editor.ingest(step.editor, attrs)
         elif step.say is not None:
-            await session.run(user_input=step.say)
+            handle = await text_turn(session, step.say)
+            if handle is not None:
+                await handle
+                if (error := handle.exception()) is not None:
+                    raise error  # the LLM failed after the plugin's own retries
         await _settle(session)
     # Let the goodbye finish and the end callback run.
     if state.ended and not ended.is_set():
@@ -304,8 +334,15 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    status = "completed" if result.completed else "left in progress"
-    print(f"-- session {result.session_id} {status} (end: {result.end_reason or 'script finished'})")
+    if result.completed:
+        print(f"-- session {result.session_id} completed (end: {result.end_reason})")
+    elif result.completion_failed:
+        print(f"-- session {result.session_id} ended ({result.end_reason}) but could not be marked complete;"
+              " its events and final code are in the log", file=sys.stderr)  # fmt: skip
+        return 1
+    else:
+        why = "the script ended before the interview did" if not result.ended else "--no-complete"
+        print(f"-- session {result.session_id} left in progress ({why})")
     if not result.events_delivered:
         print("-- some events are still in the local spool; they will be replayed", file=sys.stderr)
         return 1

@@ -1,4 +1,10 @@
-"""The spool file: append-only JSON lines of events, fsync'd, with a per-file flock marking its live owner."""
+"""The spool: a session's write-ahead log of events (JSON lines), its flock, and reading what a crash left.
+
+Every event is written here before ``EventRecorder.record()`` returns; lines leave only after the API has
+acknowledged them. Writes go straight to the kernel (``os.write`` on an ``O_APPEND`` descriptor), so a killed
+process (SIGKILL included) loses nothing already written; ``sync()`` fsyncs, which is what protects against a
+machine crash or power loss.
+"""
 
 from __future__ import annotations
 
@@ -27,25 +33,36 @@ def try_lock(spool: Path) -> int | None:
     return fd
 
 
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:  # a regular-file write may still be short (e.g. interrupted); finish it
+        view = view[os.write(fd, view) :]
+
+
+def _fsync_dir(path: Path) -> None:
+    dfd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dfd)
+    finally:
+        os.close(dfd)
+
+
+def encode(events: Sequence[EventIn]) -> bytes:
+    return "".join(e.model_dump_json() + "\n" for e in events).encode("utf-8")
+
+
 def append_lines(path: Path, events: Sequence[EventIn]) -> None:
-    """Append JSON lines and fsync; duplicates are harmless (same idempotency keys)."""
+    """Append JSON lines and fsync (one-off writes: late events, rejected events)."""
     created = not path.exists()
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = "".join(e.model_dump_json() + "\n" for e in events).encode()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     try:
-        view = memoryview(data)
-        while view:  # a regular-file write may still be short (e.g. interrupted); finish it
-            view = view[os.write(fd, view) :]
+        _write_all(fd, encode(events))
         os.fsync(fd)
     finally:
         os.close(fd)
     if created:  # make the new directory entry durable too
-        dfd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
+        _fsync_dir(path)
 
 
 def read_lines(path: Path) -> list[EventIn]:
@@ -54,7 +71,7 @@ def read_lines(path: Path) -> list[EventIn]:
         return []
     events: list[EventIn] = []
     seen: set[str] = set()
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for n, line in enumerate(path.read_bytes().decode("utf-8", "replace").splitlines(), 1):
         if not line.strip():
             continue
         try:
@@ -71,3 +88,68 @@ def read_lines(path: Path) -> list[EventIn]:
 def remove(path: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
+
+
+class SpoolFile:
+    """The open write-ahead log of one recorder. Writes happen on the caller's thread (the event loop): they are
+    a single ``write(2)`` into the page cache. ``sync()`` is the slow part and is meant for a worker thread."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        created = not path.exists()
+        self._fd: int | None = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        if created:
+            _fsync_dir(path)
+
+    @property
+    def closed(self) -> bool:
+        return self._fd is None
+
+    def write(self, data: bytes) -> None:
+        if self._fd is None:
+            raise OSError("spool is closed")
+        _write_all(self._fd, data)
+
+    def sync(self) -> None:
+        fd = self._fd
+        if fd is not None:
+            os.fsync(fd)
+
+    def truncate(self) -> None:
+        """Everything in it was acknowledged: empty it in place (cheap, no rename)."""
+        if self._fd is not None:
+            os.ftruncate(self._fd, 0)
+
+    def prepare_rewrite(self, data: bytes) -> Path:
+        """Write ``data`` (the unacknowledged tail) to a temporary file and fsync it. Runs in a thread."""
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        return tmp
+
+    def commit_rewrite(self, tmp: Path, tail: bytes) -> None:
+        """Append what was recorded meanwhile to ``tmp``, then swap it in. Called on the writer's thread, so no
+        append can slip between the two steps."""
+        fd = os.open(tmp, os.O_WRONLY | os.O_APPEND)
+        try:
+            _write_all(fd, tail)
+        except OSError:
+            os.close(fd)
+            raise
+        os.replace(tmp, self.path)
+        old, self._fd = self._fd, fd
+        if old is not None:
+            os.close(old)
+
+    def close(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)

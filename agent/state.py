@@ -10,12 +10,15 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
 from agent.context import QuestionInfo
+from agent.fence import new_nonce
+from agent.language import DEFAULT, LanguageWatch
 from agent.settings import AgentSettings
 
 if TYPE_CHECKING:
     from agent.channel import ClientChannel
     from agent.clock import Clock
-    from agent.editor import EditorBridge, SnapshotRecorder
+    from agent.editor import CodeView, EditorBridge, SnapshotRecorder
+    from agent.turns import TurnClassifier, TurnDecision
 
 logger = logging.getLogger("shadows.agent.state")
 
@@ -46,7 +49,7 @@ class RunClient(Protocol):
     """What the tools need of the API client (agent.api_client.ApiClient)."""
 
     async def run_tests(
-        self, session_id: str, language: str, code: str, mode: str = "run"
+        self, session_id: str, language: str, code: str, mode: str = "run", t: float | None = None
     ) -> dict[str, Any]: ...
 
 
@@ -96,6 +99,27 @@ class InterviewState:
     test_runs: int = 0
     snapshots: SnapshotRecorder | None = None
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    practice: bool = False
+    interview_language: str = DEFAULT
+    classifier: TurnClassifier | None = None
+    nonce: str = field(default_factory=new_nonce)  # fences untrusted content (agent.fence)
+    # Turns: every candidate turn gets a decision (agent.turns); hints are limited to one per turn.
+    decisions: dict[str, TurnDecision] = field(default_factory=dict)
+    user_turns: int = 0
+    candidate_spoke: bool = False
+    last_hint_turn: int | None = None
+    end_confirm_turn: int | None = None  # the user turn at which ending early was put to the candidate
+    # Code views shown to generations that have not committed yet (agent.phases marks them seen on commit).
+    pending_views: list[CodeView] = field(default_factory=list)
+    checkins_said: list[str] = field(default_factory=list)
+    pending_checkin: int | None = None  # the stage of the check-in being generated
+    pending_notes: list[str] = field(default_factory=list)  # one-shot notes for the next generation
+    language_watch: LanguageWatch = field(default_factory=LanguageWatch)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Languages the deterministic rules check: the interview's first, then the other supported ones."""
+        return tuple(dict.fromkeys((self.interview_language, "en", "es")))
 
     # --- time -------------------------------------------------------------------------------------
     def elapsed_s(self) -> float:

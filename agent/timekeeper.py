@@ -10,6 +10,7 @@ from livekit.agents import AgentSession
 from agent.clock import Clock
 from agent.phases import WrapUpAgent
 from agent.prompts import render
+from agent.silence import push_context
 from agent.state import PHASE_ORDER, InterviewState, Phase
 
 logger = logging.getLogger("shadows.agent.timekeeper")
@@ -79,6 +80,7 @@ class TimeKeeper:
             return
         await self._wait_quiet()
         logger.info("time warning: %d minutes left", minutes)
+        await push_context(self._session)
         self._session.generate_reply(instructions=render("time_warning", minutes=minutes))
 
     async def _time_up(self) -> None:

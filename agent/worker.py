@@ -3,31 +3,35 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from livekit.agents import AgentServer, JobContext, JobProcess
-from livekit.agents.voice.room_io import RoomOptions
+from livekit.agents import AgentServer, AgentSession, JobContext, JobProcess
+from livekit.agents.voice.room_io import RoomOptions, TextInputEvent, TextInputOptions
 from livekit.plugins import silero  # plugins register on import, which must be the main thread
 
 from agent.api_client import ApiClient
 from agent.capture import attach_capture
 from agent.channel import TOPIC_EDITOR_SNAPSHOT, RoomChannel
 from agent.clock import SystemClock
+from agent.completion import complete, end_reason, final_code
 from agent.context import SessionContext
 from agent.errors import AgentError, ApiError, SessionFinishedError, SessionNotFoundError
 from agent.interview import InterviewTasks, attach_interview, build_interview
+from agent.language import load_identifier
 from agent.practice import offline_practice_context
 from agent.presence import CandidatePresence
 from agent.prompts import validate_all
-from agent.providers import ProviderConfigError, build_session
+from agent.providers import ProviderConfigError, build_classifier, build_session
 from agent.recorder import EventRecorder, replay_spools
-from agent.resume import build_resume
+from agent.resume import ResumePoint, build_resume, merge_spooled
 from agent.settings import AgentSettings, get_settings
 from agent.state import InterviewState
+from agent.turns import text_turn
 
 logger = logging.getLogger("shadows.agent.worker")
 
@@ -46,9 +50,63 @@ def session_id_from_metadata(metadata: str | None) -> str | None:
 
 
 def prewarm(proc: JobProcess) -> None:
-    """Once per worker process: load Silero VAD (ships in the wheel, offline) and check the prompts."""
+    """Once per worker process: load Silero VAD and the language identifier (both ship in their wheels,
+    offline) and check the prompts."""
     validate_all()
     proc.userdata["vad"] = silero.VAD.load()
+    load_identifier()
+
+
+async def start_context(
+    api: ApiClient | None,
+    session_id: str | None,
+    settings: AgentSettings,
+    *,
+    console: bool,
+    wait_s: float = 20.0,
+) -> tuple[SessionContext, bool]:
+    """`load_context`, retried while the API is briefly unavailable (a deploy, a blip) for up to ``wait_s``."""
+    deadline = asyncio.get_running_loop().time() + wait_s
+    delay = 0.5
+    while True:
+        try:
+            return await load_context(api, session_id, settings, console=console)
+        except ApiError as e:
+            if not e.retryable or asyncio.get_running_loop().time() + delay > deadline:
+                raise
+            logger.warning("session context unavailable (%s); retrying in %.1fs", e.code, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
+async def resume_point(
+    api: ApiClient | None, context: SessionContext, recorder: EventRecorder | None, *, wait_s: float = 10.0
+) -> ResumePoint | None:
+    """Where this job continues: the API's log, merged with what a dead worker left in this host's spool. The
+    spool is delivered first (and the context re-read) so that the conversation is rebuilt from everything."""
+    events = list(context.events)
+    spooled = recorder.replayed_events if recorder is not None else []
+    if spooled and recorder is not None:
+        if await recorder.flush(wait_s) and api is not None:
+            try:
+                events = list((await api.get_context(context.session_id)).events)
+            except ApiError as e:
+                logger.warning("could not re-read the context after the spool replay (%s)", e.code)
+        events = merge_spooled(events, spooled)
+    return build_resume(events)
+
+
+def chat_input() -> TextInputOptions:
+    """Typed `lk.chat` messages take the same turn path as speech (agent.turns.text_turn)."""
+
+    async def on_text(session: AgentSession[Any], ev: TextInputEvent) -> None:
+        with contextlib.suppress(
+            RuntimeError
+        ):  # the current speech cannot be interrupted: the turn still counts
+            await session.interrupt()
+        await text_turn(session, ev.text)
+
+    return TextInputOptions(text_input_cb=on_text)
 
 
 async def load_context(
@@ -82,32 +140,23 @@ class InterviewJob:
     tasks: InterviewTasks | None = None
     replay: asyncio.Task[dict[str, bool]] | None = None  # spools left by crashed workers, delivered meanwhile
     presence: CandidatePresence | None = None
+    session: AgentSession[Any] | None = None
 
     async def shutdown(self, reason: str) -> None:
-        """Stop the timers, flush every event, mark the session complete with the final code, close."""
+        """Stop the timers, push every event, mark the session complete with the final code, close."""
         try:
             if self.presence is not None:
                 await self.presence.aclose()
             if self.tasks is not None:
                 await self.tasks.aclose()
             state = self.state
-            if state is not None and state.snapshots is not None:
-                state.snapshots.flush()
+            final = final_code(state) if state is not None else None  # records a truncation note first
             if self.capture is not None:
                 self.capture.detach()
             if self.recorder is not None and not await self.recorder.aclose():
                 logger.warning("some events stay in the spool for the next run to replay")
-            if self.api is not None and state is not None and state.recording and state.session_id:
-                snap = state.editor.snapshot
-                try:
-                    await self.api.complete(
-                        state.session_id,
-                        snap.code if snap else None,
-                        snap.language if snap else state.language,
-                        state.end_reason or reason or "completed",
-                    )
-                except ApiError as e:
-                    logger.error("could not mark session complete: %s", e.code)
+            if self.api is not None and state is not None and state.recording and state.session_id and final:
+                await complete(self.api, state.session_id, final, end_reason(state, reason))
         finally:
             if self.replay is not None:
                 if not self.replay.done():
@@ -129,26 +178,32 @@ async def entrypoint(ctx: JobContext) -> None:
     token = settings.api_token.get_secret_value() if settings.api_token else None
     job = InterviewJob(api=ApiClient(settings.api_url, token) if token else None)
     ctx.add_shutdown_callback(job.shutdown)
-    if job.api is not None:
-        # Events a crashed worker left in this machine's spool reach the API while this interview runs.
-        job.replay = asyncio.create_task(replay_spools(job.api, settings.spool_dir))
 
     try:
-        context, recording = await load_context(job.api, session_id, settings, console=console)
+        context, recording = await start_context(job.api, session_id, settings, console=console)
     except (SessionNotFoundError, SessionFinishedError) as e:
         logger.info("session cannot run (%s); ending the job", e.code)
+        await tell_candidate_and_leave(ctx, "session_unavailable", console=console)
         ctx.shutdown(reason=e.code)
         return
     except ApiError as e:
         logger.error("could not load the session: %s", e.code)
+        await tell_candidate_and_leave(ctx, "start_failed", console=console)
         ctx.shutdown(reason="api_unavailable")
         return
 
     sid = context.session_id
     channel = RoomChannel(ctx.room)
-    resume = build_resume(context.events) if recording else None
     if recording and job.api is not None:
-        job.recorder = EventRecorder(job.api, sid, spool_path=Path(settings.spool_dir) / f"{sid}.jsonl")
+        job.recorder = EventRecorder(
+            job.api, sid, spool_path=Path(settings.spool_dir) / f"{sid}.jsonl",
+            flush_interval=settings.event_flush_interval_s, fsync_interval=settings.event_fsync_interval_s,
+        )  # fmt: skip
+    if job.api is not None:
+        # Spools other crashed jobs left on this host reach the API while this interview runs. Started after this
+        # session's recorder took its own spool, which it replays and merges itself (resume_point).
+        job.replay = asyncio.create_task(replay_spools(job.api, settings.spool_dir))
+    resume = await resume_point(job.api, context, job.recorder) if recording else None
 
     async def end(reason: str) -> None:  # end_interview or overtime; shutdown flushes and completes
         ctx.shutdown(reason=reason)
@@ -163,6 +218,7 @@ async def entrypoint(ctx: JobContext) -> None:
         settings=settings,
         recording=recording,
         on_end=end,
+        classifier=_classifier(settings),
     )
     job.state = state
     try:
@@ -176,16 +232,27 @@ async def entrypoint(ctx: JobContext) -> None:
             vad_=ctx.proc.userdata["vad"],
             userdata=state,
             text_only=console and bool(settings.missing_provider_keys()),
+            language=state.interview_language,
         )
     except ProviderConfigError as e:
         logger.error("cannot build providers: %s", e)
+        await tell_candidate_and_leave(ctx, "start_failed", console=console)
         ctx.shutdown(reason="misconfigured")
         return
     if job.recorder is not None:
         job.capture = attach_capture(session, job.recorder, state.elapsed_s)
 
     # A reload or dropped connection must not end the interview: presence decides when absence is final.
-    await session.start(agent=agent, room=ctx.room, room_options=RoomOptions(close_on_disconnect=False))
+    options = RoomOptions(close_on_disconnect=False, text_input=chat_input())
+    # A fake job (console, tests) has no connected room: the session runs on its own I/O.
+    room_args: dict[str, Any] = {} if console else {"room": ctx.room, "room_options": options}
+    try:
+        await session.start(agent=agent, **room_args)
+    except Exception as e:  # a provider or room failure at start must not leave the candidate in silence
+        logger.error("the interview could not start: %s", type(e).__name__)
+        await tell_candidate_and_leave(ctx, "start_failed", console=console)
+        ctx.shutdown(reason="start_failed")
+        return
     if not console:
         participant = await ctx.wait_for_participant()
         channel.candidate_identity = participant.identity
@@ -203,12 +270,34 @@ async def entrypoint(ctx: JobContext) -> None:
         )
         job.presence.candidate = participant.identity
     job.tasks = attach_interview(session, state)
+    job.session = session
     logger.info(
         "interview running: phase %s, resumed=%s, recording=%s",
         state.phase.value,
         resume is not None,
         recording,
     )
+
+
+def _classifier(settings: AgentSettings) -> Any:
+    try:
+        return build_classifier(settings)
+    except ProviderConfigError:
+        return None
+
+
+async def tell_candidate_and_leave(ctx: JobContext, code: str, *, console: bool) -> None:
+    """A job that cannot run says so to the client (docs/protocol.md `error` event) instead of leaving the
+    candidate in a silent room; the page shows it and offers to retry."""
+    if console:
+        return
+    try:
+        await asyncio.wait_for(ctx.connect(), 10)
+        channel = RoomChannel(ctx.room)
+        channel.candidate_identity = (await asyncio.wait_for(ctx.wait_for_participant(), 20)).identity
+        await channel.send_event({"type": "error", "code": code, "retry": code == "start_failed"})
+    except Exception as e:  # best effort: the room itself may be what failed
+        logger.warning("could not tell the candidate the interview cannot start: %s", type(e).__name__)
 
 
 def create_server(settings: AgentSettings | None = None) -> AgentServer:
@@ -222,6 +311,8 @@ def create_server(settings: AgentSettings | None = None) -> AgentServer:
         kwargs["api_key"] = settings.livekit_api_key.get_secret_value()
     if settings.livekit_api_secret is not None:
         kwargs["api_secret"] = settings.livekit_api_secret.get_secret_value()
+    if settings.health_port is not None:
+        kwargs["port"] = settings.health_port
     server = AgentServer(**kwargs)
     server.setup_fnc = prewarm
     server.rtc_session(agent_name=settings.agent_name)(entrypoint)

@@ -78,6 +78,7 @@ async def run_code(
     code: str,
     mode: Mode,
     by: Literal["candidate", "agent"],
+    event_t: float | None = None,
 ) -> dict[str, Any]:
     """Judge `code` for this session's question, store it in `submissions`, append a `test_run`/`submission` event,
     and return the redacted report with the submission id and event seq."""
@@ -122,6 +123,7 @@ async def run_code(
                 events_repo.EventIn(
                     idempotency_key=f"api:{mode}:{submission_id}:{secrets.token_hex(4)}",
                     type="test_run" if mode == "run" else "submission",
+                    t=event_t,
                     payload={
                         "submission_id": submission_id,
                         "by": by,

@@ -54,6 +54,7 @@ async def schedule_session(
     resume_text: str | None,
     metadata: dict[str, Any],
     practice: bool = False,
+    interview_language: str = "en",
 ) -> Scheduled:
     question = await questions_repo.pick_question(
         conn, question_id=question_id, difficulty=difficulty, topic=topic
@@ -84,6 +85,7 @@ async def schedule_session(
             candidate_name=candidate_name,
             candidate_email=candidate_email,
             candidate_external_id=candidate_external_id,
+            interview_language=interview_language,
         ),
     )
     # The invite rides in the URL fragment: browsers never send it to servers or in Referer headers.

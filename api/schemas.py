@@ -11,6 +11,12 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
 Language = Literal["python", "javascript", "java", "cpp"]
+InterviewLanguage = Literal["en", "es"]  # spoken languages the interviewer supports end to end
+# How an interview ended (sessions.end_reason), as the agent reports it.
+EndReason = Literal[
+    "completed", "candidate_request", "time_up", "no_show", "candidate_left", "agent_shutdown"
+]
+MAX_CODE_BYTES = 200_000  # UTF-8 bytes of code stored with a session (agent.payloads.MAX_CODE_BYTES agrees)
 Difficulty = Literal["Easy", "Medium", "Hard"]
 Status = Literal["scheduled", "in_progress", "completed", "abandoned", "cancelled"]
 
@@ -59,6 +65,9 @@ class SessionCreate(BaseModel):
     difficulty: Difficulty | None = None
     topic: str | None = Field(default=None, max_length=50)
     language: Language = "python"
+    interview_language: InterviewLanguage = Field(
+        default="en", description="The spoken language of the interview: en (English) or es (Spanish)."
+    )
     duration_minutes: int = Field(default=45, ge=5, le=180)
     job_description: str | None = Field(default=None, max_length=MAX_TEXT)
     resume_text: str | None = Field(default=None, max_length=MAX_TEXT)

@@ -26,6 +26,7 @@ from agent.recorder import EventRecorder
 from agent.resume import ResumePoint
 from agent.settings import AgentSettings
 from agent.state import InterviewState
+from agent.turns import text_turn
 
 SAMPLE_RATE = 24_000
 
@@ -101,6 +102,7 @@ class FakeAudioOutput(io.AudioOutput):
 
 LLM_TTFT_S = 0.2  # fixed latency of the fake LLM's first chunk
 TTS_TTFB_S = 0.1  # fixed latency of the fake TTS's first audio
+CLASSIFIER_S = 0.15  # fixed latency of the fake turn classifier (the small decision model)
 REPLY = "Good question. Walk me through what happens when the same number appears twice, then keep going."
 STARTER_LINES = ["def two_sum(nums, target):", "    seen = {}", "    for i, x in enumerate(nums):"]
 
@@ -128,6 +130,7 @@ class BenchSession:
     llm: Any
     editor_step: Callable[[int], None]
     closers: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
+    state: Any = None
 
     async def turn(self, i: int, text: str) -> float | None:
         """One addressed user turn; seconds from end of turn to the first TTS request (None: no reply)."""
@@ -135,12 +138,16 @@ class BenchSession:
         return None if timed is None else timed[0]
 
     async def timed_turn(self, i: int, text: str) -> tuple[float, float] | None:
-        """Like ``turn``, with the process CPU seconds spent in that same window as the second value."""
+        """Like ``turn``, with the process CPU seconds spent in that same window as the second value. The turn
+        takes the production text path (agent.turns.text_turn: on_user_turn_completed, then the reply)."""
         self.editor_step(i)
         before = len(self.tts.request_times) if self.tts else 0
         cpu0 = time.process_time()
         t0 = time.perf_counter()
-        await self.session.run(user_input=text)
+        handle = await text_turn(self.session, text)
+        if handle is None:
+            return None
+        await handle
         if self.tts is None:
             return time.perf_counter() - t0, time.process_time() - cpu0
         if len(self.tts.request_times) <= before:
@@ -170,13 +177,32 @@ async def start_bare(*, voice: bool = True, ttft_s: float = LLM_TTFT_S) -> Bench
     return BenchSession(session=session, tts=fake_tts, llm=model, editor_step=lambda i: None)
 
 
+def fake_classifier(latency_s: float = CLASSIFIER_S) -> Any:
+    """The small decision model with a fixed latency: silent for words starting with "so", addressed otherwise."""
+    from tests.fakes.llm import FakeLLM, call
+
+    def respond(ctx: llm.ChatContext, tools: list[str]) -> Any:
+        latest = (ctx.items[-1].text_content or "").split("latest words:", 1)[-1]
+        return call("stay_silent" if "\nso " in latest else "reply")
+
+    return FakeLLM(responder=respond, ttft_s=latency_s)
+
+
 async def start_interview(
-    spool_dir: Path, *, voice: bool = True, ttft_s: float = LLM_TTFT_S, model: Any = None, name: str = "bench"
+    spool_dir: Path,
+    *,
+    voice: bool = True,
+    ttft_s: float = LLM_TTFT_S,
+    model: Any = None,
+    name: str = "bench",
+    classifier: Any = None,
 ) -> BenchSession:
     """The Shadows interview in the coding phase: phase agent, turn context with editor diffs, event
     recorder and capture, exactly as the worker assembles them (minus the room)."""
+    from agent.language import load_identifier
     from tests.fakes.interview import make_context
 
+    load_identifier()  # the worker's prewarm loads it before any job
     context = make_context("two-sum")
     sink = MemorySink()
     recorder = EventRecorder(sink, f"ses_{name}", spool_path=spool_dir / f"{name}.jsonl")
@@ -185,8 +211,10 @@ async def start_interview(
         chat_ctx=llm.ChatContext(), phase="coding", hints_given=0, last_t=None, transcript_items=0
     )
     agent, state = build_interview(
-        context, api=None, recorder=recorder, clock=SystemClock(), resume=resume, settings=settings
-    )
+        context, api=None, recorder=recorder, clock=SystemClock(), resume=resume, settings=settings,
+        classifier=classifier if classifier is not None else fake_classifier(),
+    )  # fmt: skip
+    state.candidate_spoke = True
     model = model if model is not None else _fake_llm(ttft_s)
     fake_tts = FakeTTS(ttfb_s=TTS_TTFB_S) if voice else None
     session: AgentSession[InterviewState] = AgentSession[InterviewState](
@@ -198,6 +226,7 @@ async def start_interview(
     await session.start(agent)
     tasks = attach_interview(session, state)
     await session.run(user_input="Quick question: can I start typing now?")  # absorbs the resumed reply
+    bench_state = state
 
     def editor_step(i: int) -> None:
         lines = [*STARTER_LINES, *(f"        # step {k}: check x={k}" for k in range(i + 1))]
@@ -208,7 +237,9 @@ async def start_interview(
         capture.detach()
         await recorder.aclose()
 
-    return BenchSession(session=session, tts=fake_tts, llm=model, editor_step=editor_step, closers=[close])
+    bench = BenchSession(session=session, tts=fake_tts, llm=model, editor_step=editor_step, closers=[close])
+    bench.state = bench_state
+    return bench
 
 
 def percentile(values: Sequence[float], p: float) -> float:

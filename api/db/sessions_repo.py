@@ -16,7 +16,7 @@ FINISHED = ("completed", "abandoned", "cancelled")
 SESSION_COLUMNS = """
   s.id, s.organization_id, s.candidate_id, s.question_id, s.status, s.language, s.room_name, s.duration_minutes,
   s.invite_expires_at, s.expires_at, s.started_at, s.ended_at, s.created_at, s.updated_at, s.practice,
-  s.end_reason, s.metadata, s.job_description, s.resume_text, s.final_code,
+  s.end_reason, s.metadata, s.job_description, s.resume_text, s.final_code, s.interview_language,
   s.latest_scorecard_version, s.latest_scorecard_status, s.ready_scorecard_version, s.recommendation,
   s.overall_score, s.needs_human_review,
   c.name as candidate_name, c.email as candidate_email, c.external_id as candidate_external_id,
@@ -43,6 +43,7 @@ class NewSession:
     candidate_email: str | None
     candidate_external_id: str | None
     status: str = "scheduled"
+    interview_language: str = "en"
 
 
 async def insert_session(conn: Conn, s: NewSession) -> dict[str, Any]:
@@ -70,8 +71,8 @@ async def insert_session(conn: Conn, s: NewSession) -> dict[str, Any]:
             f"""
             insert into sessions (id, organization_id, candidate_id, question_id, status, language, room_name,
                                   invite_hash, invite_expires_at, duration_minutes, expires_at, job_description,
-                                  resume_text, metadata, practice, started_at)
-            values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, {started})
+                                  resume_text, metadata, practice, interview_language, started_at)
+            values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, {started})
             """,  # noqa: S608  # `started` is one of two literals above
             (
                 s.id,
@@ -89,6 +90,7 @@ async def insert_session(conn: Conn, s: NewSession) -> dict[str, Any]:
                 s.resume_text,
                 Jsonb(s.metadata),
                 s.practice,
+                s.interview_language,
             ),
         )
     row = await get_session(conn, s.id)

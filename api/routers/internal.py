@@ -15,7 +15,7 @@ from api.jobs.grading import request_grading
 from api.metrics import EVENTS
 from api.question_cache import QuestionCache
 from api.scheduling import ends_at, schedule_session
-from api.schemas import Difficulty, Language, refuse_unstorable
+from api.schemas import MAX_CODE_BYTES, Difficulty, EndReason, InterviewLanguage, Language, refuse_unstorable
 
 router = APIRouter(prefix="/v1/internal", tags=["internal"], dependencies=[InternalCaller])
 
@@ -46,7 +46,9 @@ class EventBody(BaseModel):
     @field_validator("payload")
     @classmethod
     def _bounded(cls, v: dict[str, Any]) -> dict[str, Any]:
-        if len(json.dumps(v)) > MAX_PAYLOAD_BYTES:
+        # UTF-8 bytes of compact JSON, the measure the agent uses too (agent/payloads.py): escaping non-ASCII
+        # as \uXXXX here made a Chinese or emoji-heavy snapshot six times larger than the agent thought.
+        if len(json.dumps(v, ensure_ascii=False, separators=(",", ":")).encode("utf-8")) > MAX_PAYLOAD_BYTES:
             raise ValueError(f"must serialise to at most {MAX_PAYLOAD_BYTES} bytes of JSON")
         refuse_unstorable(v)
         return v
@@ -63,11 +65,20 @@ class EventBatch(BaseModel):
 class CompleteBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    final_code: str | None = Field(default=None, max_length=200_000)
+    final_code: str | None = None
     language: Language | None = None
-    reason: str = Field(default="completed", max_length=100)
+    reason: EndReason = "completed"
 
-    _storable = field_validator("final_code", "reason")(refuse_unstorable)
+    _storable = field_validator("final_code")(refuse_unstorable)
+
+    @field_validator("final_code")
+    @classmethod
+    def _code_cap(cls, v: str | None) -> str | None:
+        if v is not None and len(v.encode("utf-8", "surrogatepass")) > MAX_CODE_BYTES:
+            raise ValueError(
+                f"must be at most {MAX_CODE_BYTES} bytes of UTF-8 (the agent stores a marked prefix)"
+            )
+        return v
 
 
 class PracticeBody(BaseModel):
@@ -75,6 +86,7 @@ class PracticeBody(BaseModel):
 
     difficulty: Difficulty | None = None
     language: Language = "python"
+    interview_language: InterviewLanguage = "en"
 
 
 async def build_context(conn: DbConn, questions: QuestionCache, session: dict[str, Any]) -> dict[str, Any]:
@@ -92,6 +104,7 @@ async def build_context(conn: DbConn, questions: QuestionCache, session: dict[st
             "ends_at": end.isoformat() if end else None,
             "room_name": session["room_name"],
             "practice": session["practice"],
+            "interview_language": session["interview_language"],
         },
         "candidate": {"name": session["candidate_name"]},
         "question": question,
@@ -177,6 +190,7 @@ async def create_agent_practice(
         resume_text=None,
         metadata={"source": "agent"},
         practice=True,
+        interview_language=body.interview_language,
     )
     await sessions_repo.mark_started(conn, scheduled.session["id"])
     return await build_context(conn, questions, await _session(conn, scheduled.session["id"]))

@@ -29,6 +29,9 @@ class RunBody(BaseModel):
 
 class InternalRunBody(RunBody):
     mode: Mode = "run"
+    # The session time (s) of the agent's request: the resulting event sorts with the moment that caused it,
+    # not with the wall clock of the API when the judge finished.
+    t: float | None = Field(default=None, ge=0, le=24 * 3600)
 
 
 @router.post("/v1/sessions/{session_id}/runs")
@@ -83,4 +86,5 @@ async def create_internal_run(
         code=body.code,
         mode=body.mode,
         by="agent",
+        event_t=body.t,
     )

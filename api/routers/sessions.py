@@ -104,6 +104,7 @@ async def create_session(
         job_description=body.job_description,
         resume_text=body.resume_text,
         metadata=body.metadata,
+        interview_language=body.interview_language,
     )
     return scheduled.response()
 

@@ -63,11 +63,26 @@ RULES = [
     ("complexity", "discuss_complexity"),
     ("wrap up", "wrap_up"),
     ("bye", "end_interview"),
+    ("let's stop", "end_interview"),
 ]
+
+
+def classifier_verdict(body: dict[str, Any]) -> Reply | None:
+    """The small turn-decision model: addressed when the latest words ask something ('?'), else silent."""
+    offered = tool_names(body)
+    if offered == ["reply", "stay_silent"]:
+        latest = message_text(last_message(body)).split("The candidate's latest words:", 1)[-1]
+        return Reply(tool_calls=[ToolCall("reply" if "?" in latest else "stay_silent")])
+    if offered == ["answer"]:
+        said = message_text(last_message(body)).lower()
+        return Reply(tool_calls=[ToolCall("answer", {"yes": "stop" in said or "yes" in said})])
+    return None
 
 
 def interviewer_model(body: dict[str, Any]) -> Reply:
     """A scripted stand-in for the LLM: tool calls on cue, short text otherwise."""
+    if (verdict := classifier_verdict(body)) is not None:
+        return verdict
     last, offered = last_message(body), tool_names(body)
     if last.get("role") == "user":
         said = message_text(last).lower()

@@ -1,4 +1,4 @@
-"""The editor bridge: snapshot intake, ordering, `editor.get` refresh, bounded diffs, snapshot recording."""
+"""The editor bridge: snapshot intake, ordering, `editor.get` refresh, the code view, snapshot recording."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from typing import Any
 from livekit import rtc
 
 from agent.channel import RoomChannel
-from agent.editor import EditorBridge, SnapshotRecorder, bounded_diff
+from agent.editor import EditorBridge, SnapshotRecorder
+from agent.payloads import MAX_CODE_BYTES
 from tests.fakes.clock import ManualClock
 from tests.fakes.interview import FakeChannel
 
@@ -118,24 +119,46 @@ async def test_editor_get_failure_or_no_editor_falls_back_to_the_held_snapshot()
     assert await ed2.latest() is None and channel2.editor_requests == 0
 
 
-async def test_diff_is_relative_to_what_the_model_has_seen():
+async def test_view_marks_changes_since_the_model_last_saw_the_code_until_a_commit():
     ed, _, _ = bridge()
     ed.set_seen("def f():\n    pass\n")
     ed.ingest("def f():\n    return 1\n", {"version": "1"})
-    diff = ed.diff_since_seen(1000)
-    assert diff is not None and "-    pass" in diff and "+    return 1" in diff
+    view = ed.view(4000)
+    assert view is not None and "Changed since your last reply: lines 2." in view.text
+    assert "1| def f():\n2|     return 1" in view.text
+    assert "lines 2" in ed.view(4000).text  # rendering (a preemptive or discarded turn) uses nothing up
+    ed.mark_seen(view)
+    assert "Unchanged since your last reply." in ed.view(4000).text
+    assert "2|     return 1" in ed.view(4000).text  # the code itself is still shown on every turn
+
+
+async def test_view_of_a_large_file_is_bounded_with_an_outline_and_the_changed_region():
+    ed, _, _ = bridge()
+    body = "".join(f"def helper_{i}(x):\n    return x + {i}\n\n" for i in range(300))
+    ed.ingest(body, {"version": "1"})
     ed.mark_seen()
-    assert ed.diff_since_seen(1000) is None
+    edited = body.replace("return x + 250\n", "return x * 250  # changed\n")
+    ed.ingest(edited, {"version": "2", "cursor": "752:5"})
+    text = ed.view(3000).text
+    assert len(text) <= 3000 + 200
+    assert "Outline:" in text and "1| def helper_0(x):" in text.replace("  ", " ").replace(" 1|", "1|")
+    assert "return x * 250  # changed" in text and "Changed since your last reply: lines 752." in text
 
 
-def test_bounded_diff_cuts_at_a_line_boundary():
-    old = ""
-    new = "\n".join(f"line {i}" for i in range(100))
-    diff = bounded_diff(old, new, 120)
-    lines = diff.splitlines()
-    assert len(diff) <= 120 + 40
-    assert lines[-1].startswith("... (") and lines[-1].endswith("more diff lines)")
-    assert all(ln.startswith(("+", "@@")) for ln in lines[:-1])
+async def test_code_over_the_cap_is_recorded_with_a_truncation_marker_never_silently():
+    clock = ManualClock()
+    recorded: list[dict[str, Any]] = []
+    rec = SnapshotRecorder(lambda t, p, k: recorded.append(p), clock, min_interval_s=0)
+    ed, _, _ = bridge()
+    ed.add_listener(rec)
+    big = "# é\n" * (MAX_CODE_BYTES // 4 + 100)  # 5 bytes a line in UTF-8, 4 characters
+    ed.ingest(big, {"version": "1"})
+    [payload] = recorded
+    assert payload["truncated"] is True and payload["original_bytes"] == len(big.encode())
+    assert len(payload["code"].encode()) <= MAX_CODE_BYTES and big.startswith(payload["code"])
+    assert ed.snapshot is not None and ed.snapshot.code == big  # the agent itself keeps all of it
+    ed.ingest("small", {"version": "2"})
+    assert "truncated" not in recorded[-1]
 
 
 async def test_snapshot_recorder_dedupes_rate_limits_and_flushes_the_newest():
@@ -192,9 +215,13 @@ class _StubParticipant:
 @dataclass
 class _StubRemote:
     kind: int
+    attributes: dict[str, str] = field(default_factory=dict)
 
 
 class _StubRoom:
+    def isconnected(self) -> bool:
+        return True
+
     def __init__(self, reply: str | Exception) -> None:
         self.local_participant = _StubParticipant(reply)
         self.remote_participants = {
@@ -209,6 +236,9 @@ async def test_room_channel_editor_get_rpc_payload_and_failures():
     # Before the entrypoint names the candidate, the first human participant is used (never another agent).
     assert await channel.request_editor(5.0) == {"version": 3, "language": "python", "code": "x"}
     assert room.local_participant.calls[-1]["destination_identity"] == "cand-1"
+    assert not channel.editor_connected  # a participant without our client's editor.ready attribute
+    room.remote_participants["cand-1"].attributes["editor.ready"] = "true"
+    assert channel.editor_connected
     channel.candidate_identity = "someone-who-left"
     assert not channel.editor_connected and await channel.request_editor(5.0) is None
     channel.candidate_identity = "cand-1"
@@ -223,3 +253,6 @@ async def test_room_channel_editor_get_rpc_payload_and_failures():
     assert await channel.request_editor(5.0) is None
     room.local_participant.reply = "not json"
     assert await channel.request_editor(5.0) is None
+    for failure in (TimeoutError(), RuntimeError("room closed"), ConnectionError("reset")):
+        room.local_participant.reply = failure  # not an RpcError: still "no fresh code", never a crash
+        assert await channel.request_editor(5.0) is None

@@ -42,7 +42,7 @@ def test_validate_all_reports_missing_files_and_undeclared_placeholders(tmp_path
     for name in PROMPTS:
         (tmp_path / f"{name}.md").write_text((PROMPTS_DIR / f"{name}.md").read_text())
     validate_all(tmp_path)
-    (tmp_path / "checkin.md").write_text("Check in with {{candidate_name}}.")
+    (tmp_path / "checkin_1.md").write_text("Check in with {{candidate_name}}.")
     (tmp_path / "goodbye.md").unlink()
     with pytest.raises(PromptError) as e:
         validate_all(tmp_path)

@@ -47,7 +47,8 @@ async def test_resumed_session_continues_without_a_second_greeting(
         settings.llm_base_url = llm_server.url
         second = await simulate(sid, AFTER, settings=settings, out=None)
         opening = llm_server.requests[0]
-    assert second.resumed and second.completed
+    assert second.resumed and not second.ended
+    assert not second.completed  # regression: an unfinished script was stored as completed
 
     # The first thing the resumed interviewer said was not a greeting, and the model saw the earlier talk.
     assert second.transcript[0][1] == "assistant" and second.transcript[0][2] != GREETING
@@ -75,4 +76,4 @@ async def test_resumed_session_continues_without_a_second_greeting(
     runs = [e for e in events if e["type"] == "test_run"]
     assert len(runs) == 1 and runs[0]["payload"]["verdict"] == "accepted"
     status = await (await db.execute("select status from sessions where id = %s", (sid,))).fetchone()
-    assert status["status"] == "completed"
+    assert status["status"] == "in_progress"

@@ -90,7 +90,9 @@ async def test_cli_runs_a_scripted_interview_and_prints_the_transcript(
 ) -> None:
     sid = (await api_server.create_session())["id"]
     script = tmp_path / "s.yaml"
-    script.write_text('- {at: 5, say: "Hello there."}\n- {at: 10, say: "No questions. Bye!"}\n')
+    script.write_text(
+        '- {at: 5, say: "Hello there."}\n- {at: 10, say: "No questions. Bye!"}\n- {at: 15, say: "Yes, let\'s stop."}\n'
+    )
     async with FakeOpenAIServer(responder=interviewer_model) as llm_server:
         env = _env(
             tmp_path,
@@ -116,7 +118,10 @@ async def test_cli_runs_a_scripted_interview_and_prints_the_transcript(
     assert [r["payload"]["text"] for r in await cur.fetchall() if r["payload"]["role"] == "user"] == [
         "Hello there.",
         "No questions. Bye!",
+        "Yes, let's stop.",
     ]
+    row = await (await db.execute("select end_reason from sessions where id = %s", (sid,))).fetchone()
+    assert row["end_reason"] == "candidate_request"  # asked, confirmed once, then ended
 
 
 @pytest.mark.db
@@ -174,3 +179,29 @@ def test_the_documented_example_script_is_valid(tmp_path: Path) -> None:
     script = load_script(f)
     assert script.language == "python" and [s.at for s in script.steps] == [5, 60, 90]
     assert script.steps[1].editor == "def two_sum(nums, target):\n    return []\n"
+
+
+@pytest.mark.db
+async def test_a_simulated_candidate_who_never_speaks_ends_as_no_show_on_the_simulated_clock(
+    api_server: Any, db: Any, tmp_path: Path
+) -> None:
+    """Regression: a silent candidate heard nothing for the whole interview, stored as completed/time_up."""
+    from agent.simulate import Script, simulate
+    from tests.agent.test_e2e_simulate import _settings
+
+    sid = (await api_server.create_session())["id"]
+    script = Script.model_validate({"steps": [{"at": 1500, "say": "Hello? Sorry, I was muted."}]})
+    async with FakeOpenAIServer(responder=interviewer_model) as llm_server:
+        result = await simulate(
+            sid, script, settings=_settings(api_server, llm_server.url, tmp_path), out=None
+        )
+    assert result.completed and result.end_reason == "no_show"
+    assert not any(role == "user" for _, role, _ in result.transcript)  # it ended before the late "hello"
+    row = await (await db.execute("select status, end_reason from sessions where id = %s", (sid,))).fetchone()
+    assert (row["status"], row["end_reason"]) == ("completed", "no_show")
+    cur = await db.execute(
+        "select t, payload from session_events where session_id = %s and type = 'note' order by seq", (sid,)
+    )
+    notes = {r["payload"]["kind"]: r["t"] for r in await cur.fetchall()}
+    assert 20 <= notes["no_show_ping"] < 30 and 60 <= notes["no_show_microphone"] < 70
+    assert 180 <= notes["no_show"] < 190  # the simulated clock, not the wall clock

@@ -75,7 +75,8 @@ async def test_get_editor_snapshot_returns_latest_code_language_and_idle_time():
     result.expect.next_event().is_function_call(name="get_editor_snapshot")
     out = result.expect.next_event().is_function_call_output(is_error=False).event().item.output
     assert "Version 3" in out and "Language: python" in out and "4 seconds ago" in out and "2:10" in out
-    assert CODE.strip() in out
+    assert "1| def two_sum(nums, target):\n2|     return [0, 1]" in out
+    assert out.count("<<<BEGIN CODE ") == 1 and out.count("<<<END CODE ") == 1  # fenced as data
     result.expect.next_event().is_message(role="assistant")
     result.expect.no_more_events()
     assert channel.editor_requests == 0  # fresh snapshot: no editor.get round trip

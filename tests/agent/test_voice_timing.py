@@ -1,11 +1,12 @@
 """Voice turn-taking on a scripted audio timeline (fake VAD/STT/TTS, the real AgentSession pipeline).
 
 Timeline seconds run `SPEED` times faster than real time; the interview's clock runs on the same timeline,
-so the 90 s coding check-in and the framework's endpointing and interruption delays stay in proportion.
+so the 2-minute coding check-in and the framework's endpointing and interruption delays stay in proportion.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,8 +16,9 @@ from agent.interview import attach_interview, build_interview
 from agent.phases import make_phase_agent
 from agent.providers import turn_handling
 from agent.state import InterviewState, Phase
+from agent.turns import text_turn
 from tests.fakes.interview import FakeChannel, FakeSink, make_context, test_settings
-from tests.fakes.llm import FakeLLM, FakeResponse, say
+from tests.fakes.llm import FakeLLM, FakeResponse, call, say
 from tests.fakes.voice import (
     FakeAudioInput,
     FakeAudioOutput,
@@ -38,6 +40,7 @@ def scaled_settings(speed: float = SPEED, **overrides: Any) -> Any:
         max_endpointing_delay_s=3.0 / speed,
         coding_min_endpointing_delay_s=1.5 / speed,
         coding_max_endpointing_delay_s=6.0 / speed,
+        interruption_min_s=0.5 / speed,
         coding_interruption_min_s=0.8 / speed,
         **overrides,
     )
@@ -53,6 +56,7 @@ class VoiceRun:
     speaker: FakeAudioOutput
     mic: FakeAudioInput
     tasks: Any
+    sink: FakeSink
 
     async def aclose(self) -> None:
         await self.tasks.aclose()
@@ -67,13 +71,17 @@ async def voice_interview(
     *,
     speed: float = SPEED,
     production_turns: bool = False,
+    classifier: FakeLLM | None = None,
+    spoke: bool = True,
     **settings: Any,
 ) -> VoiceRun:
     timeline = Timeline(utterances, speed=speed)
     agent_settings = scaled_settings(speed, **settings)
-    _, state = build_interview(make_context(minutes_left=40), api=None, recorder=FakeSink(),
+    sink = FakeSink()
+    _, state = build_interview(make_context(minutes_left=40), api=None, recorder=sink,
                                clock=TimelineClock(timeline), channel=FakeChannel(),
-                               settings=agent_settings)  # fmt: skip
+                               settings=agent_settings, classifier=classifier)  # fmt: skip
+    state.candidate_spoke = spoke  # the no-show path has its own tests (test_silence)
     llm = FakeLLM(script)
     tts = FakeTTS(timeline)
     mic = FakeAudioInput()
@@ -98,24 +106,23 @@ async def voice_interview(
     session.output.audio = speaker
     await session.start(make_phase_agent(phase, state))
     tasks = attach_interview(session, state)
-    return VoiceRun(session, state, timeline, llm, tts, speaker, mic, tasks)
+    return VoiceRun(session, state, timeline, llm, tts, speaker, mic, tasks, sink)
 
 
-async def test_sixty_seconds_of_coding_silence_produce_no_agent_speech_and_ninety_bring_one_check_in():
+async def test_a_minute_and_a_half_of_coding_silence_produce_no_speech_and_two_minutes_one_check_in():
     run = await voice_interview(
         Phase.CODING,
         [],
         [say("Go ahead, I'll stay quiet while you code."), say("How is it going so far?")],
-        coding_checkin_s=90,
     )
     try:
-        await run.tl.until(60)
+        await run.tl.until(100)
         assert [r.text.strip() for r in run.tts.requests] == ["Go ahead, I'll stay quiet while you code."]
         assert len(run.speaker.playouts) == 1 and len(run.llm.requests) == 1
-        await run.tl.until(100)
+        await run.tl.until(130)
         assert len(run.tts.requests) == 2, [r.text for r in run.tts.requests]
         assert run.tts.requests[1].text.strip() == "How is it going so far?"
-        assert 89 <= run.tts.requests[1].t <= 96
+        assert 119 <= run.tts.requests[1].t <= 127
         assert run.state.phase == Phase.CODING
     finally:
         await run.aclose()
@@ -130,6 +137,7 @@ async def test_thinking_aloud_mid_coding_gets_no_reply_but_addressing_the_agent_
         Phase.CODING,
         utterances,
         [say("Go ahead."), say("Yes, a dictionary is fine.")],
+        classifier=FakeLLM([call("stay_silent")]),
     )
     try:
         await run.tl.until(14)
@@ -206,5 +214,81 @@ async def test_production_turn_handling_with_the_local_turn_detector_answers_a_q
         assert [r.text.strip() for r in run.tts.requests] == ["Go ahead.", "Yes, that works."]
         # Within the coding max endpointing delay (6 s) of the end of the question, whatever the model predicted.
         assert 6.0 < run.tts.requests[1].t < 6.0 + 0.4 + 6.0 + 2.0
+    finally:
+        await run.aclose()
+
+
+# The same utterances, spoken (scripted audio) and typed/simulated, must get the same decisions.
+COMPARED = [
+    "okay so I loop over the array and keep a map of what I've seen",
+    "can you run the tests",
+    "hmm what if the array is empty",
+    "so the complement is target minus x right",
+    "I'm stuck, can I get a hint?",
+    "entonces guardo el índice en el diccionario",
+    "¿me das una pista?",
+    "let me just rename this variable",
+]
+
+
+def classifier_by_question_mark() -> FakeLLM:
+    """A stand-in for the small decision model: addressed when the words end in '?'."""
+
+    def respond(ctx: Any, tools: list[str]) -> FakeResponse:
+        latest = (ctx.items[-1].text_content or "").split("latest words:", 1)[-1]
+        return call(
+            "reply" if latest.strip().rstrip(">").split("<<<END")[0].strip().endswith("?") else "stay_silent"
+        )
+
+    return FakeLLM(responder=respond)
+
+
+def decisions(sink: FakeSink) -> list[tuple[str, bool]]:
+    return [(e["payload"]["reason"], e["payload"]["reply"]) for e in sink.of_type("note")
+            if e["payload"]["kind"] == "turn_decision"]  # fmt: skip
+
+
+async def test_voice_and_text_turns_take_the_same_decisions():
+    utterances = [Utterance(4.0 + 9 * i, 6.5 + 9 * i, text) for i, text in enumerate(COMPARED)]
+    run = await voice_interview(
+        Phase.CODING, utterances, [say("Go ahead."), say("Sure.")], classifier=classifier_by_question_mark()
+    )
+    try:
+        await run.tl.until(utterances[-1].end + 8)
+        voice = decisions(run.sink)
+    finally:
+        await run.aclose()
+
+    sink = FakeSink()
+    _, state = build_interview(make_context(minutes_left=40), api=None, recorder=sink, clock=TimelineClock(
+        Timeline([])), channel=FakeChannel(), settings=test_settings(),
+        classifier=classifier_by_question_mark())  # fmt: skip
+    async with AgentSession[InterviewState](
+        llm=FakeLLM([say("Go ahead."), say("Sure.")]), userdata=state
+    ) as s:
+        await s.start(make_phase_agent(Phase.CODING, state))
+        for text in COMPARED:
+            handle = await text_turn(s, text)
+            if handle is not None:
+                await handle
+    text_path = decisions(sink)
+    assert len(voice) == len(COMPARED) and voice == text_path
+    assert [reply for _, reply in voice] == [False, True, False, False, True, False, True, False]
+
+
+async def test_the_coding_interruption_threshold_is_set_on_the_session_where_1_8_reads_it():
+    """Regression: the threshold was set on the Agent, which livekit-agents 1.8 ignores for min_duration."""
+    run = await voice_interview(Phase.CODING, [], [say("Go ahead."), call("start_testing"), say("Run it?")])
+    try:
+        assert (
+            run.session.options.interruption["min_duration"] == run.state.settings.coding_interruption_min_s
+        )
+        await text_turn(run.session, "I'm done")
+        for _ in range(200):
+            if run.state.phase == Phase.TESTING:
+                break
+            await asyncio.sleep(0.01)
+        assert run.state.phase == Phase.TESTING
+        assert run.session.options.interruption["min_duration"] == run.state.settings.interruption_min_s
     finally:
         await run.aclose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -126,7 +127,7 @@ async def test_session_uses_plugin_objects_and_the_local_turn_detector(monkeypat
     settings = test_settings(openai_api_key="sk-test", deepgram_api_key="dg-test", llm_base_url=loopback)
     handling = turn_handling(settings)
     assert handling["turn_detection"].model == "turn-detector-v1-mini"
-    assert handling["interruption"] == {"mode": "vad"}
+    assert handling["interruption"] == {"mode": "vad", "min_duration": settings.interruption_min_s}
     session = build_session(settings, vad_=object(), userdata=None)  # type: ignore[arg-type]  # no VAD use
     assert isinstance(session.stt, deepgram.STT) and session.stt.model == "nova-3"
     assert isinstance(session.llm, openai.LLM) and session.llm.model == settings.llm_model
@@ -140,13 +141,17 @@ async def test_session_uses_plugin_objects_and_the_local_turn_detector(monkeypat
     )
     swapped = build_session(swapped_settings, vad_=object(), userdata=None)  # type: ignore[arg-type]  # no VAD use
     assert isinstance(swapped.stt, openai.STT) and isinstance(swapped.tts, deepgram.TTS)
-    realtime = build_session(test_settings(openai_api_key="sk", realtime=True), vad_=object(), userdata=None)  # type: ignore[arg-type]  # no VAD use
-    assert (
-        isinstance(realtime.llm, openai.realtime.RealtimeModel)
-        and realtime.stt is None
-        and realtime.tts is None
+    realtime = build_session(
+        test_settings(openai_api_key="sk", deepgram_api_key="dg", realtime=True),
+        vad_=object(),
+        userdata=None,  # type: ignore[arg-type]  # no VAD use
+        language="es",
     )
-    assert realtime.turn_detection == "realtime_llm"
+    assert isinstance(realtime.llm, openai.realtime.RealtimeModel) and realtime.tts is None
+    # The server never answers a turn by itself: turns are detected locally and decided by the agent.
+    assert realtime.llm.capabilities.turn_detection is False
+    assert realtime.turn_detection is not None and realtime.turn_detection.model == "turn-detector-v1-mini"
+    assert isinstance(realtime.stt, deepgram.STT) and realtime.stt._opts.language == "es"
 
 
 async def test_console_practice_falls_back_to_the_local_bank_when_the_api_is_down():
@@ -263,20 +268,156 @@ async def test_job_shutdown_flushes_events_then_completes_the_session_with_the_f
     _, state = build_interview(
         context, api=api, recorder=recorder, clock=ManualClock(), settings=test_settings()
     )
-    state.editor.ingest("def two_sum(nums, target):\n    return [0, 1]\n", {"version": "7"})
+    # "Python" is how some clients spell it; the API only takes "python" (it answered 422 and the code was lost).
+    state.editor.ingest(
+        "def two_sum(nums, target):\n    return [0, 1]\n", {"version": "7", "language": "Python"}
+    )
     state.record("phase_change", {"from": None, "to": "greeting"})
     state.hints_given = 1
     job = InterviewJob(api=api, state=state, recorder=recorder)
     await job.shutdown("room closed")
     async with db.cursor() as cur:
-        await cur.execute("select status, final_code, end_reason from sessions where id = %s", (sid,))
+        await cur.execute(
+            "select status, final_code, end_reason, language from sessions where id = %s", (sid,)
+        )
         row = await cur.fetchone()
         await cur.execute(
             "select type, payload from session_events where session_id = %s order by seq", (sid,)
         )
         events = await cur.fetchall()
     assert row["status"] == "completed" and row["final_code"].startswith("def two_sum")
-    assert row["end_reason"] == "room closed"
+    assert row["language"] == "python"
+    assert row["end_reason"] == "agent_shutdown"  # the job ended before the interview did
     types = [e["type"] for e in events]
     assert types[:2] == ["editor_snapshot", "phase_change"]
     assert events[0]["payload"]["version"] == 7
+
+
+class _BrokenChannel:
+    """A client side that fails in every way an RPC can: errors, timeouts, a closed room."""
+
+    editor_connected = False
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    async def send_event(self, event: dict[str, Any]) -> None:
+        return None
+
+    async def set_attributes(self, attributes: dict[str, str]) -> None:
+        return None
+
+    async def request_editor(self, timeout: float) -> dict[str, Any] | None:  # noqa: ASYNC109 -- ClientChannel's signature
+        raise self.error
+
+
+async def test_without_an_editor_the_tools_say_so_instead_of_an_internal_error():
+    """Regression: in console, get_editor_snapshot answered "An internal error occurred"."""
+    from livekit.agents import AgentSession
+
+    from agent.phases import make_phase_agent
+    from agent.state import InterviewState, Phase
+    from agent.tools import NO_EDITOR
+    from tests.fakes.interview import make_context
+    from tests.fakes.llm import FakeLLM, call, say
+
+    for error in (RuntimeError("cannot access local participant"), TimeoutError(), rtc.RpcError(1400, "x")):
+        _, state = build_interview(make_context(), api=None, recorder=None, clock=ManualClock(),
+                                   channel=_BrokenChannel(error), settings=test_settings())  # type: ignore[arg-type]  # fmt: skip
+        fake = FakeLLM([say("Go."), call("get_editor_snapshot"), say("Describe it to me.")])
+        async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+            await session.start(make_phase_agent(Phase.CODING, state), capture_run=True)
+            result = await session.run(user_input="Can you look at my code?")
+            result.expect.next_event().is_function_call(name="get_editor_snapshot")
+            result.expect.next_event().is_function_call_output(output=NO_EDITOR, is_error=False)
+        assert any("No editor is connected" in t for t in fake.texts(-1))  # the status says so every turn
+
+
+async def test_practice_and_playground_sessions_get_their_own_copy():
+    """Regression: practice greeted "Practice" and promised a hiring-team review."""
+    from agent.phases import WrapUpAgent
+    from tests.fakes.interview import make_context
+
+    context = make_context(name="Practice candidate")
+    context.session.practice = True
+    agent, state = build_interview(
+        context, api=None, recorder=None, clock=ManualClock(), settings=test_settings()
+    )
+    text = agent.instructions
+    assert "greet the candidate" in text and "Practice," not in text and "greet Practice" not in text
+    assert "practice session: no hiring team is involved" in text
+    assert "recorded so the hiring team" not in text and "hiring team, who will review" not in text
+    assert "talked through aloud" in text  # no editor: a spoken-only problem
+    wrap = WrapUpAgent(state).instructions
+    assert "practice report" in wrap and "the hiring team will review" not in wrap
+    hiring, _ = build_interview(
+        make_context(), api=None, recorder=None, clock=ManualClock(), settings=test_settings()
+    )
+    assert "greet Ada" in hiring.instructions and "hiring team" in hiring.instructions
+
+
+@pytest.mark.db
+async def test_entrypoint_that_cannot_load_its_session_tells_the_client_instead_of_staying_silent(
+    monkeypatch, api_server
+):
+    """Regression: a failed start left the candidate in a silent room."""
+    import agent.worker as worker
+
+    told: list[str] = []
+
+    async def tell(ctx: Any, code: str, *, console: bool) -> None:
+        told.append(code)
+
+    monkeypatch.setattr(worker, "tell_candidate_and_leave", tell)
+    monkeypatch.setenv("SHADOWS_AGENT_API_URL", f"http://127.0.0.1:{free_port()}")  # nothing listens
+    monkeypatch.setenv("SHADOWS_AGENT_API_TOKEN", api_server.internal_token)
+    get_settings.cache_clear()
+    reasons: list[str] = []
+
+    async def fast(*a: Any, **kw: Any) -> Any:
+        kw["wait_s"] = 0.5
+        return await original(*a, **kw)
+
+    original = worker.start_context
+    monkeypatch.setattr(worker, "start_context", fast)
+    try:
+        with fake_job_context(job_metadata=json.dumps({"session_id": "ses_x"})) as ctx:
+            monkeypatch.setattr(ctx, "shutdown", lambda reason="": reasons.append(reason))
+            await entrypoint(ctx)
+            for callback in ctx._shutdown_callbacks:
+                await callback("test")
+    finally:
+        get_settings.cache_clear()
+    assert told == ["start_failed"] and reasons == ["api_unavailable"]
+
+
+def test_start_uses_the_supported_entry_point_without_deprecation_warnings(tmp_path: Path):
+    """Regression: `cli.run_app` prints a deprecation warning in 1.8.9."""
+    env = {
+        "LIVEKIT_URL": f"ws://127.0.0.1:{free_port()}",  # nothing listens: the worker keeps retrying
+        "LIVEKIT_API_KEY": "k",
+        "LIVEKIT_API_SECRET": "s" * 40,
+        "OPENAI_API_KEY": "sk-x",
+        "DEEPGRAM_API_KEY": "dg",
+        "SHADOWS_AGENT_API_TOKEN": "t" * 40,
+        "SHADOWS_AGENT_HEALTH_PORT": "0",
+        "LIVEKIT_AGENTS_PRELOAD_LOCAL_INFERENCE": "0",
+        "PYTHONWARNINGS": "default",
+    }
+    base = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "agent", "start"], env={**base, **env}, cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)  # fmt: skip
+    lines: list[str] = []
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            if "failed to connect to livekit" in line:
+                break
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # the worker and the job processes it forked, nothing else
+        proc.wait(30)
+    output = "".join(lines)
+    assert '"starting worker"' in output and "failed to connect to livekit" in output
+    assert "deprecat" not in output.lower()

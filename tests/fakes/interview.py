@@ -121,9 +121,13 @@ class FakeRunClient:
         self.report = report
         self.error = error
         self.calls: list[dict[str, Any]] = []
+        self.times: list[float | None] = []
 
-    async def run_tests(self, session_id: str, language: str, code: str, mode: str = "run") -> dict[str, Any]:
+    async def run_tests(
+        self, session_id: str, language: str, code: str, mode: str = "run", t: float | None = None
+    ) -> dict[str, Any]:
         self.calls.append({"session_id": session_id, "language": language, "code": code, "mode": mode})
+        self.times.append(t)
         if self.error is not None:
             raise self.error
         assert self.report is not None

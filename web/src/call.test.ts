@@ -24,6 +24,7 @@ class FakeRoom {
       return {};
     },
     setMicrophoneEnabled: vi.fn(async () => undefined),
+    setAttributes: vi.fn(async () => undefined),
   };
 
   constructor(private readonly fail: boolean) {}
@@ -130,6 +131,8 @@ describe("CallController", () => {
       },
     ]);
     expect(rooms[0].localParticipant.setMicrophoneEnabled).toHaveBeenCalledWith(true, expect.anything());
+    // The agent trusts only this attribute as "our editor is here" (docs/protocol.md).
+    expect(rooms[0].localParticipant.setAttributes).toHaveBeenCalledWith({ "editor.ready": "true" });
     expect(calls.mic).toEqual([true]);
   });
 

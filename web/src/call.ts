@@ -13,6 +13,7 @@ import {
 import type { EditorSnapshot } from "./editor";
 import {
   ATTR_AGENT_STATE,
+  ATTR_EDITOR_READY,
   ATTR_PHASE,
   editorGetReply,
   type InterviewEvent,
@@ -111,6 +112,9 @@ export class CallController {
     this.setStatus("connected");
     this.refreshAgent();
     this.pushSnapshot(true);
+    // The interviewer trusts only this attribute as "an editor is here" (the Agents Playground or a phone has none;
+    // docs/protocol.md). Agent work package: keep these lines when reworking the call (the page package owns web/).
+    void room.localParticipant.setAttributes({ [ATTR_EDITOR_READY]: "true" }).catch(() => undefined);
     await this.enableMicrophone();
   }
 

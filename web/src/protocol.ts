@@ -9,6 +9,7 @@ export const TOPIC_TRANSCRIPTION = "lk.transcription"; // reserved LiveKit topic
 export const RPC_EDITOR_GET = "editor.get";
 export const ATTR_AGENT_STATE = "lk.agent.state";
 export const ATTR_PHASE = "interview.phase";
+export const ATTR_EDITOR_READY = "editor.ready"; // set by this page once its editor answers editor.get
 
 /** RPC v1 payloads are capped at 15 KiB; replies above this budget carry no code (the code goes on the stream). */
 export const RPC_REPLY_MAX_BYTES = 14 * 1024;

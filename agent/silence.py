@@ -1,0 +1,161 @@
+"""Silence, on the interview clock (so that `simulate`'s simulated time drives it exactly like real time).
+
+- No-show: while the candidate has said nothing at all, ask whether they can hear us after ``no_show_ping_s``
+  (20 s), give a microphone hint after ``no_show_mic_s`` (60 s), and end the interview as ``no_show`` after
+  ``no_show_end_s`` (3 minutes). Typing in the editor means they are there: no end, but the hints still come.
+- Coding check-ins: after ``coding_checkin_s`` (about 2 minutes) with neither speech nor typing from the
+  candidate, one short question; after ``coding_checkin_offer_s`` (about 5), an offer to talk it through or
+  of a hint. The ladder restarts when the candidate speaks or types; the words never repeat (agent.checkins).
+- The framework's user-away state is used as a signal, never as activity: an ``away`` transition is recorded
+  and does not reset anything; editor changes call ``session.reset_away_timer()`` so a typing candidate is
+  never "away".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Any
+
+from livekit.agents import AgentSession
+
+from agent.clock import Clock
+from agent.editor import EditorSnapshot
+from agent.prompts import render
+from agent.state import InterviewState, Phase
+
+logger = logging.getLogger("shadows.agent.silence")
+
+
+async def push_context(session: AgentSession[Any]) -> None:
+    """Before a reply we start ourselves: a realtime model (no llm_node) gets the status and the code first."""
+    sync = getattr(session.current_agent, "sync_realtime_context", None)
+    if sync is not None:
+        await sync()
+
+
+POLL_S = 1.0
+
+
+class SilenceMonitor:
+    def __init__(self, session: AgentSession[Any], state: InterviewState, clock: Clock) -> None:
+        self._session = session
+        self._state = state
+        self._clock = clock
+        s = state.settings
+        self._ladder = (s.coding_checkin_s, s.coding_checkin_offer_s)
+        self._no_show = (s.no_show_ping_s, s.no_show_mic_s, s.no_show_end_s)
+        self._started = clock.now()
+        self._candidate_at = clock.now()  # last speech, turn or edit of the candidate
+        self._typed = False
+        self.checkins = 0
+        self._stage = 0  # check-ins given in the current quiet stretch
+        self.no_show_stage = 0
+        self.away_events = 0
+        session.on("user_state_changed", self._on_user_state)
+        session.on("user_input_transcribed", self._on_candidate)
+        session.on("conversation_item_added", self._on_item)
+        state.editor.add_listener(self._on_snapshot)
+
+    # -- signals ----------------------------------------------------------------------------------------
+    def candidate_active(self) -> None:
+        self._candidate_at = self._clock.now()
+        self._stage = 0
+
+    def _on_user_state(self, ev: Any) -> None:
+        new = getattr(ev, "new_state", None)
+        if new == "speaking":
+            self._state.candidate_spoke = True
+            self.candidate_active()
+        elif new == "away":
+            self.away_events += 1
+            self._state.record("note", {"kind": "candidate_away", "phase": self._state.phase.value})
+
+    def _on_candidate(self, _ev: Any) -> None:
+        self._state.candidate_spoke = True
+        self.candidate_active()
+
+    def _on_item(self, ev: Any) -> None:
+        item = getattr(ev, "item", None)
+        if getattr(item, "role", None) == "user":
+            self._state.candidate_spoke = True
+            self.candidate_active()
+
+    def _on_snapshot(self, _snap: EditorSnapshot, changed: bool) -> None:
+        if not changed:
+            return
+        self._typed = True
+        self.candidate_active()
+        with contextlib.suppress(RuntimeError):  # not started or closing
+            self._session.reset_away_timer()
+
+    # -- the loop ---------------------------------------------------------------------------------------
+    def _quiet(self) -> bool:
+        s = self._session
+        return (
+            s.user_state != "speaking"
+            and s.agent_state not in ("speaking", "thinking")
+            and s.current_speech is None
+        )
+
+    async def run(self) -> None:
+        state = self._state
+        while not state.ended:
+            await self._clock.sleep(POLL_S)
+            if state.ended or not self._quiet():
+                continue
+            now = self._clock.now()
+            if not state.candidate_spoke:
+                await self._no_show_step(now - self._started)
+            elif state.phase == Phase.CODING:
+                await self._checkin_step(now - self._candidate_at)
+            else:
+                self._stage = 0
+
+    async def _no_show_step(self, waited: float) -> None:
+        state = self._state
+        ping, mic, end = self._no_show
+        if self.no_show_stage == 0 and waited >= ping:
+            self.no_show_stage = 1
+            state.record("note", {"kind": "no_show_ping", "waited_s": round(waited)})
+            await push_context(self._session)
+            self._session.generate_reply(instructions=render("no_show_ping"))
+        elif self.no_show_stage == 1 and waited >= mic:
+            self.no_show_stage = 2
+            state.record("note", {"kind": "no_show_microphone", "waited_s": round(waited)})
+            await push_context(self._session)
+            self._session.generate_reply(instructions=render("no_show_mic"))
+        elif self.no_show_stage == 2 and waited >= end and not self._typed:
+            self.no_show_stage = 3
+            await self._end_no_show(waited)
+
+    async def _end_no_show(self, waited: float) -> None:
+        state = self._state
+        logger.info("no word from the candidate in %.0fs: ending as no_show", waited)
+        state.record("note", {"kind": "no_show", "waited_s": round(waited)})
+        handle = self._session.generate_reply(instructions=render("no_show_end"), allow_interruptions=False)
+        with contextlib.suppress(RuntimeError):
+            await handle.wait_for_playout()
+        if state.ended:
+            return
+        state.ended, state.end_reason = True, "no_show"
+        await state.enter_phase(Phase.END)
+        await state.channel.send_event({"type": "ended", "reason": "no_show"})
+        await state.finish("no_show")
+
+    async def _checkin_step(self, quiet_for: float) -> None:
+        if self._stage >= len(self._ladder) or quiet_for < self._ladder[self._stage]:
+            return
+        self._stage += 1
+        self.checkins += 1
+        state = self._state
+        said = "; ".join(f'"{s}"' for s in state.checkins_said[-4:])
+        avoid = render("checkin_avoid", said=said) if said else ""
+        state.pending_checkin = self._stage
+        state.record("note", {"kind": "checkin", "stage": self._stage, "phase": state.phase.value,
+                              "quiet_s": round(quiet_for)})  # fmt: skip
+        logger.info("coding check-in %d after %.0fs of quiet", self._stage, quiet_for)
+        await push_context(self._session)
+        self._session.generate_reply(
+            instructions=render(f"checkin_{self._stage}", minutes=round(quiet_for / 60), avoid=avoid)
+        )

@@ -1,0 +1,189 @@
+"""The turn decision: whether a candidate's finished turn gets a reply. One path for speech, typed `lk.chat`
+messages, the console and `simulate`.
+
+Outside the coding phase every turn is answered. While coding, in order:
+1. an explicit request (agent.addressing: run, hint, leave, stop, finished, give up, a direct question) is
+   always answered;
+2. an answer to a question the interviewer just asked is answered;
+3. otherwise a small classifier call (any language) decides between reply and silence; if it fails or is too
+   slow, the turn is answered (better one needless "mm-hmm" than an ignored candidate).
+A silent turn stays in the conversation and the transcript; the framework is told with ``StopResponse``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from livekit.agents import APIError, StopResponse, function_tool, llm
+
+from agent.addressing import explicit_request
+from agent.fence import fence
+from agent.prompts import render
+
+if TYPE_CHECKING:
+    from livekit.agents import Agent, AgentSession, SpeechHandle
+
+logger = logging.getLogger("shadows.agent.turns")
+
+CONVERSATION_TAIL = 6  # messages of context the classifier sees
+
+
+@dataclass(frozen=True)
+class TurnDecision:
+    reply: bool
+    reason: str  # explicit | answering_question | classifier | classifier_unavailable | not_coding | empty
+    kind: str | None = None  # the explicit request's kind
+
+    @property
+    def explicit(self) -> bool:
+        return self.reason == "explicit"
+
+    def payload(self, item_id: str) -> dict[str, Any]:
+        return {"kind": "turn_decision", "item_id": item_id, "reply": self.reply, "reason": self.reason,
+                "request": self.kind}  # fmt: skip
+
+
+@function_tool
+async def reply() -> None:
+    """The candidate's latest words are meant for the interviewer."""
+
+
+@function_tool
+async def stay_silent() -> None:
+    """The candidate is thinking aloud: the interviewer stays silent."""
+
+
+@function_tool
+async def answer(yes: bool) -> None:
+    """Answer the question.
+
+    Args:
+        yes: true for yes, false for no
+    """
+
+
+class TurnClassifier:
+    """A small model call that is the language-independent part of the decision (fails open: ``None``)."""
+
+    def __init__(self, model: llm.LLM[Any], *, timeout_s: float = 2.0) -> None:
+        self.model = model
+        self.timeout_s = timeout_s
+        self.calls = 0
+        self.failures = 0
+
+    async def addressed(self, conversation: str, latest: str, nonce: str) -> bool | None:
+        ctx = llm.ChatContext.empty()
+        ctx.add_message(role="system", content=render("turn_classifier"))
+        ctx.add_message(
+            role="user",
+            content=render(
+                "turn_classifier_input",
+                conversation=fence("conversation", conversation, nonce),
+                latest=fence("utterance", latest, nonce),
+            ),
+        )
+        call = await self._call(ctx, [reply, stay_silent])
+        return None if call is None else {"reply": True, "stay_silent": False}.get(call.name)
+
+    async def yes_no(self, question: str, utterance: str, nonce: str) -> bool | None:
+        ctx = llm.ChatContext.empty()
+        ctx.add_message(role="system", content=render("intent_classifier", question=question))
+        ctx.add_message(role="user", content=fence("utterance", utterance, nonce))
+        call = await self._call(ctx, [answer])
+        if call is None or call.name != "answer":
+            return None
+        try:
+            value = json.loads(call.arguments or "{}").get("yes")
+        except (ValueError, AttributeError):
+            return None
+        return value if isinstance(value, bool) else None
+
+    async def _call(self, ctx: llm.ChatContext, tools: list[Any]) -> llm.FunctionToolCall | None:
+        self.calls += 1
+
+        async def run() -> llm.FunctionToolCall | None:
+            async with self.model.chat(chat_ctx=ctx, tools=tools, tool_choice="required") as stream:
+                async for chunk in stream:
+                    if chunk.delta is not None and chunk.delta.tool_calls:
+                        return chunk.delta.tool_calls[0]
+            return None
+
+        try:
+            return await asyncio.wait_for(run(), self.timeout_s)
+        except (TimeoutError, APIError) as e:
+            self.failures += 1
+            logger.warning("turn classifier failed (%s); answering the turn", type(e).__name__)
+            return None
+
+
+def _messages(ctx: llm.ChatContext) -> list[llm.ChatMessage]:
+    return [i for i in ctx.items if isinstance(i, llm.ChatMessage) and i.role in ("user", "assistant")]
+
+
+def conversation_tail(ctx: llm.ChatContext, n: int = CONVERSATION_TAIL) -> str:
+    lines = []
+    for m in _messages(ctx)[-n:]:
+        who = "Candidate" if m.role == "user" else "Interviewer"
+        lines.append(f"{who}: {m.text_content or ''}")
+    return "\n".join(lines) or "(nothing yet)"
+
+
+def interviewer_just_asked(ctx: llm.ChatContext) -> bool:
+    """The newest message is the interviewer's and asks something (any language marks questions with '?')."""
+    msgs = _messages(ctx)
+    return bool(msgs) and msgs[-1].role == "assistant" and "?" in (msgs[-1].text_content or "")
+
+
+async def decide(
+    text: str,
+    history: llm.ChatContext,
+    *,
+    quiet_phase: bool,
+    languages: tuple[str, ...],
+    classifier: TurnClassifier | None,
+    nonce: str,
+) -> TurnDecision:
+    """The decision for one finished candidate turn (``history`` ends before it)."""
+    text = text.strip()
+    if not text:
+        return TurnDecision(False, "empty")
+    if not quiet_phase:
+        return TurnDecision(True, "not_coding")
+    kind = explicit_request(text, languages)
+    if kind is not None:
+        return TurnDecision(True, "explicit", kind)
+    if interviewer_just_asked(history):
+        return TurnDecision(True, "answering_question")
+    if classifier is None:
+        return TurnDecision(True, "classifier_unavailable")
+    verdict = await classifier.addressed(conversation_tail(history), text, nonce)
+    if verdict is None:
+        return TurnDecision(True, "classifier_unavailable")
+    return TurnDecision(verdict, "classifier")
+
+
+def add_unanswered_turn(agent: Agent, message: llm.ChatMessage) -> None:
+    """Keep a turn that gets no reply in the agent's conversation, the session history and the event stream
+    (`conversation_item_added`, which the transcript capture listens to). ``StopResponse`` alone would drop it.
+
+    livekit-agents 1.8.9 has no public call for this; these are the two steps its own skip-reply path takes
+    (agent_activity ``_user_turn_completed_impl``). tests/agent/test_turns.py pins the behaviour.
+    """
+    agent._chat_ctx.items.append(message)
+    agent.session._conversation_item_added(message)
+
+
+async def text_turn(session: AgentSession[Any], text: str) -> SpeechHandle | None:
+    """A typed or scripted turn through the same decision as speech (``on_user_turn_completed``): the reply's
+    speech handle, or None when the turn was decided silent."""
+    agent = session.current_agent
+    message = llm.ChatMessage(role="user", content=[text])
+    try:
+        await agent.on_user_turn_completed(agent.chat_ctx.copy(), new_message=message)
+    except StopResponse:
+        return None
+    return session.generate_reply(user_input=message)

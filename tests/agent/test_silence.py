@@ -1,0 +1,181 @@
+"""Silence on the interview clock: the coding check-in ladder (never the same words), the framework's away state,
+and the no-show path (a candidate who never speaks), with the real AgentSession and a controllable clock."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from livekit.agents import AgentSession, UserStateChangedEvent
+
+from agent.interview import attach_interview, build_interview
+from agent.phases import make_phase_agent
+from agent.state import InterviewState, Phase
+from tests.fakes.clock import ManualClock
+from tests.fakes.interview import FakeChannel, FakeSink, make_context, test_settings
+from tests.fakes.llm import FakeLLM, say
+
+
+def make(**settings: Any):
+    clock, channel, sink = ManualClock(), FakeChannel(), FakeSink()
+    _, state = build_interview(make_context(minutes_left=40), api=None, recorder=sink, clock=clock,
+                               channel=channel, settings=test_settings(**settings))  # fmt: skip
+    return state, channel, sink, clock
+
+
+def instructed(fake: FakeLLM, text: str) -> int:
+    return sum(
+        any(
+            i.type == "message" and i.role == "system" and text in (i.text_content or "")
+            for i in r["chat_ctx"].items
+        )
+        for r in fake.requests
+    )
+
+
+def spoken(session: AgentSession[Any]) -> list[str]:
+    return [
+        i.text_content or "" for i in session.history.items if i.type == "message" and i.role == "assistant"
+    ]
+
+
+async def settle(session: AgentSession[Any]) -> None:
+    for _ in range(100):
+        await asyncio.sleep(0.01)
+        if session.current_speech is None and session.agent_state != "thinking":
+            return
+
+
+async def test_coding_check_ins_escalate_at_two_and_five_minutes_and_typing_restarts_the_ladder():
+    """Regression: the same check-in every 90 s with no backoff."""
+    state, _, sink, clock = make()
+    state.candidate_spoke = True
+    fake = FakeLLM(
+        [say("Go ahead."), say("How is it going so far?"), say("Want to talk it through, or a hint?")]
+    )
+    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.CODING, state), capture_run=True)
+        tasks = attach_interview(session, state)
+        await clock.advance(60, step=2)
+        state.editor.ingest("def two_sum(nums, target):\n    pass\n", {"version": "1"})  # typing: restart
+        await clock.advance(118, step=2)
+        await settle(session)
+        assert tasks.silence.checkins == 0
+        await clock.advance(4, step=2)  # 2 minutes since the last keystroke
+        await settle(session)
+        assert (
+            tasks.silence.checkins == 1
+            and instructed(fake, "Check in with one short, friendly question") == 1
+        )
+        await clock.advance(150, step=5)  # 4.5 minutes: no second check-in yet
+        await settle(session)
+        assert tasks.silence.checkins == 1
+        await clock.advance(40, step=5)  # 5 minutes: the offer
+        await settle(session)
+        assert tasks.silence.checkins == 2 and instructed(fake, "offer to talk it through") == 1
+        await clock.advance(900, step=30)  # nothing further: two check-ins per quiet stretch
+        await settle(session)
+        assert tasks.silence.checkins == 2
+        stages = [e["payload"]["stage"] for e in sink.of_type("note") if e["payload"]["kind"] == "checkin"]
+        assert stages == [1, 2]
+        assert spoken(session)[-2:] == ["How is it going so far?", "Want to talk it through, or a hint?"]
+        await tasks.aclose()
+
+
+async def test_check_ins_never_repeat_the_same_words_even_if_the_model_does():
+    state, _, sink, clock = make(coding_checkin_s=30, coding_checkin_offer_s=60)
+    state.candidate_spoke = True
+    fake = FakeLLM([say("Go ahead."), say("How is it going?")])  # the model repeats itself
+    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.CODING, state), capture_run=True)
+        tasks = attach_interview(session, state)
+        for _ in range(3):  # three quiet stretches, separated by typing
+            await clock.advance(65, step=1)
+            await settle(session)
+            state.editor.ingest(f"# {clock.now()}\n", {})
+        said = spoken(session)[1:]
+        assert len(said) == 6 and len({s.strip().lower() for s in said}) == 6, said
+        # Each later instruction lists what was already said and asks for different words.
+        assert instructed(fake, "use different words") >= 5
+        assert any(e["payload"]["kind"] == "checkin_reworded" for e in sink.of_type("note"))
+        await tasks.aclose()
+
+
+async def test_away_transitions_are_recorded_but_never_reset_the_check_in_ladder():
+    """Regression: an "away" transition counted as activity and restarted the check-in timer."""
+    state, _, sink, clock = make()
+    state.candidate_spoke = True
+    fake = FakeLLM([say("Go ahead."), say("How are you doing?")])
+    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.CODING, state), capture_run=True)
+        tasks = attach_interview(session, state)
+        for _ in range(12):  # the framework flips listening <-> away while nobody says anything
+            await clock.advance(10, step=2)
+            session.emit("user_state_changed", UserStateChangedEvent(old_state="listening", new_state="away"))
+            session.emit("user_state_changed", UserStateChangedEvent(old_state="away", new_state="listening"))
+        await clock.advance(4, step=2)
+        await settle(session)
+        assert tasks.silence.checkins == 1 and tasks.silence.away_events == 12
+        assert sum(e["payload"]["kind"] == "candidate_away" for e in sink.of_type("note")) == 12
+        await tasks.aclose()
+
+
+async def test_a_candidate_who_never_speaks_is_pinged_given_a_microphone_hint_then_ended_as_no_show():
+    """Regression: a silent candidate heard nothing for 35 minutes and the session ended as completed/time_up."""
+    state, channel, sink, clock = make()
+    ended: list[str] = []
+
+    async def on_end(reason: str) -> None:
+        ended.append(reason)
+
+    state.on_end = on_end
+    fake = FakeLLM([say("Hi, I'm your AI interviewer."), say("Can you hear me?"), say("I can't hear you."),
+                    say("Let's end here; rejoin with your link.")])  # fmt: skip
+    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.GREETING, state), capture_run=True)
+        tasks = attach_interview(session, state)
+        await clock.advance(19, step=1)
+        await settle(session)
+        assert tasks.silence.no_show_stage == 0
+        await clock.advance(2, step=1)
+        await settle(session)
+        assert tasks.silence.no_show_stage == 1 and instructed(fake, "whether they can hear you") == 1
+        await clock.advance(40, step=1)
+        await settle(session)
+        assert tasks.silence.no_show_stage == 2 and instructed(fake, "microphone") == 1
+        await clock.advance(110, step=5)
+        await settle(session)
+        assert not ended
+        await clock.advance(15, step=5)
+        await settle(session)
+        for _ in range(50):
+            if ended:
+                break
+            await asyncio.sleep(0.02)
+        assert ended == ["no_show"] and state.end_reason == "no_show" and state.phase == Phase.END
+        assert channel.of_type("ended") == [{"type": "ended", "reason": "no_show"}]
+        kinds = [e["payload"]["kind"] for e in sink.of_type("note")]
+        assert (
+            kinds.count("no_show_ping") == 1 and kinds.count("no_show_microphone") == 1 and "no_show" in kinds
+        )
+        await tasks.aclose()
+
+
+async def test_a_candidate_who_speaks_or_types_is_not_a_no_show():
+    for action in ("speak", "type"):
+        state, _, _, clock = make()
+        fake = FakeLLM([say("Hi!"), say("Can you hear me?"), say("Check your microphone."), say("Sure.")])
+        async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+            await session.start(make_phase_agent(Phase.GREETING, state), capture_run=True)
+            tasks = attach_interview(session, state)
+            await clock.advance(25, step=1)
+            if action == "speak":
+                session.emit(
+                    "user_state_changed", UserStateChangedEvent(old_state="listening", new_state="speaking")
+                )
+            else:
+                state.editor.ingest("x = 1\n", {"version": "1"})
+            await clock.advance(400, step=10)
+            await settle(session)
+            assert not state.ended, action
+            await tasks.aclose()

@@ -1,0 +1,158 @@
+"""FakeRealtimeModel: a `livekit.agents.llm.RealtimeModel` in text mode with scripted replies.
+
+It records what the framework pushes to the session (instructions, chat context, tools) at each reply, so a test
+can check what a realtime model would have known. Capabilities mirror the OpenAI plugin as Shadows configures it:
+no server-side turn handling (`turn_detection=False`: the server never answers a turn by itself).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from livekit import rtc
+from livekit.agents import llm, utils
+from livekit.agents.types import NOT_GIVEN, NotGivenOr
+
+
+@dataclass
+class RealtimeReply:
+    text: str = ""
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+
+@dataclass
+class ReplyRequest:
+    instructions: str | None
+    chat_ctx: llm.ChatContext
+    tools: list[str]
+
+
+class FakeRealtimeSession(llm.RealtimeSession):
+    def __init__(self, model: FakeRealtimeModel) -> None:
+        super().__init__(model)
+        self._fake = model
+        self._chat_ctx = llm.ChatContext.empty()
+        self._tools = llm.ToolContext.empty()
+        self.instructions = ""
+
+    @property
+    def chat_ctx(self) -> llm.ChatContext:
+        return self._chat_ctx.copy()
+
+    @property
+    def tools(self) -> llm.ToolContext:
+        return self._tools.copy()
+
+    async def update_instructions(self, instructions: str) -> None:
+        self.instructions = instructions
+
+    async def update_chat_ctx(self, chat_ctx: llm.ChatContext) -> None:
+        self._chat_ctx = chat_ctx.copy()
+
+    async def update_tools(self, tools: list[llm.Tool]) -> None:
+        self._tools = llm.ToolContext(tools)
+
+    def update_options(self, *, tool_choice: NotGivenOr[llm.ToolChoice | None] = NOT_GIVEN) -> None:
+        return None
+
+    def push_audio(self, frame: rtc.AudioFrame) -> None:
+        return None
+
+    def push_video(self, frame: rtc.VideoFrame) -> None:
+        return None
+
+    def generate_reply(
+        self,
+        *,
+        instructions: NotGivenOr[str] = NOT_GIVEN,
+        tool_choice: NotGivenOr[llm.ToolChoice] = NOT_GIVEN,
+        tools: NotGivenOr[list[llm.Tool]] = NOT_GIVEN,
+    ) -> asyncio.Future[llm.GenerationCreatedEvent]:
+        fake = self._fake
+        fake.requests.append(
+            ReplyRequest(
+                instructions if isinstance(instructions, str) else None,
+                self._chat_ctx.copy(),
+                list(self._tools.function_tools),
+            )
+        )
+        reply = fake.replies.pop(0) if len(fake.replies) > 1 else fake.replies[0]
+        messages = utils.aio.Chan[llm.MessageGeneration]()
+        functions = utils.aio.Chan[llm.FunctionCall]()
+        text = utils.aio.Chan[str]()
+        audio = utils.aio.Chan[rtc.AudioFrame]()
+        modalities: asyncio.Future[list[Literal["text", "audio"]]] = (
+            asyncio.get_running_loop().create_future()
+        )
+        modalities.set_result(["text"])
+        messages.send_nowait(llm.MessageGeneration(message_id=utils.shortuuid("rt_msg_"), text_stream=text,
+                                                   audio_stream=audio, modalities=modalities))  # fmt: skip
+        messages.close()
+        if reply.text:
+            text.send_nowait(reply.text)
+        text.close()
+        audio.close()
+        for name, args in reply.calls:
+            functions.send_nowait(llm.FunctionCall(call_id=utils.shortuuid("rt_call_"), name=name,
+                                                   arguments=json.dumps(args)))  # fmt: skip
+        functions.close()
+        fut: asyncio.Future[llm.GenerationCreatedEvent] = asyncio.get_running_loop().create_future()
+        fut.set_result(llm.GenerationCreatedEvent(message_stream=messages, function_stream=functions,
+                                                  user_initiated=True))  # fmt: skip
+        return fut
+
+    def commit_audio(self) -> None:
+        return None
+
+    def clear_audio(self) -> None:
+        return None
+
+    def interrupt(self) -> None:
+        return None
+
+    def truncate(
+        self,
+        *,
+        message_id: str,
+        modalities: list[Literal["text", "audio"]],
+        audio_end_ms: int,
+        audio_transcript: NotGivenOr[str] = NOT_GIVEN,
+    ) -> None:
+        return None
+
+    async def aclose(self) -> None:
+        return None
+
+
+class FakeRealtimeModel(llm.RealtimeModel):
+    def __init__(self, replies: list[RealtimeReply]) -> None:
+        super().__init__(
+            capabilities=llm.RealtimeCapabilities(
+                message_truncation=True, turn_detection=False, user_transcription=False,
+                auto_tool_reply_generation=False, audio_output=False, manual_function_calls=True,
+                mutable_chat_context=True, mutable_instructions=True, mutable_tools=True,
+                per_response_tool_choice=True,
+            )
+        )  # fmt: skip
+        self.replies = list(replies)
+        self.requests: list[ReplyRequest] = []
+        self.sessions: list[FakeRealtimeSession] = []
+
+    @property
+    def model(self) -> str:
+        return "fake-realtime"
+
+    @property
+    def provider(self) -> str:
+        return "fake"
+
+    def session(self, *, turn_detection_disabled: bool = False) -> FakeRealtimeSession:
+        s = FakeRealtimeSession(self)
+        self.sessions.append(s)
+        return s
+
+    async def aclose(self) -> None:
+        return None
