@@ -32,10 +32,12 @@ from api.routers import (
     reports,
     runs,
     scorecards,
+    session_data,
     sessions,
     shares,
 )
 from api.settings import ApiSettings, get_settings
+from api.storage import open_storage
 from api.web_assets import WebAssets
 from judge.settings import JudgeSettings
 from judge.settings import get_settings as get_judge_settings
@@ -132,9 +134,11 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         await pool.open(wait=False)
         app.state.pool = pool
         app.state.judge = judge
+        app.state.storage = open_storage(settings)
         try:
             yield
         finally:
+            await app.state.storage.aclose()
             await judge.aclose()
             await pool.close()
 
@@ -167,6 +171,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         shares.router,
         reports.router,
         analytics.router,
+        session_data.router,
     ):
         app.include_router(router)
     mount_web(app, settings)

@@ -99,6 +99,7 @@ async def load_report(
             "end_reason": session["end_reason"],
             "duration_minutes": session["duration_minutes"],
             "practice": session["practice"],
+            "retention_applied_at": session["retention_applied_at"],
             # The coaching view is the candidate's own; an organisation's readers see whom they are reading about.
             "candidate_name": session["candidate_name"] if view == "org" else None,
             "candidate_external_id": session["candidate_external_id"] if view == "org" else None,

@@ -18,7 +18,7 @@ SESSION_COLUMNS = """
   s.invite_expires_at, s.expires_at, s.started_at, s.ended_at, s.created_at, s.updated_at, s.practice,
   s.end_reason, s.metadata, s.job_description, s.resume_text, s.final_code, s.interview_language,
   s.latest_scorecard_version, s.latest_scorecard_status, s.ready_scorecard_version, s.recommendation,
-  s.overall_score, s.needs_human_review,
+  s.overall_score, s.needs_human_review, s.retention_applied_at,
   c.name as candidate_name, c.email as candidate_email, c.external_id as candidate_external_id,
   (select q.updated_at from questions q where q.id = s.question_id) as question_updated_at
 """

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
 
-from api.db import events_repo, questions_repo, sessions_repo
+from api.db import artifacts_repo, events_repo, questions_repo, sessions_repo
 from api.deps import DbConn, OrgCaller, Settings
 from api.errors import ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableError
 from api.resume import extract_pdf_text
@@ -56,7 +56,8 @@ CREATE_OPENAPI: dict[str, Any] = {
 }
 
 
-async def _read_create_body(request: Request, settings: Settings) -> SessionCreate:
+async def _read_create_body(request: Request, settings: Settings) -> tuple[SessionCreate, bytes | None]:
+    """The request and, for a multipart one, the uploaded résumé PDF."""
     content_type = request.headers.get("content-type", "")
     try:
         if content_type.startswith("multipart/form-data"):
@@ -66,6 +67,7 @@ async def _read_create_body(request: Request, settings: Settings) -> SessionCrea
                 raise UnprocessableError("Form field 'payload' (JSON) is required.", code="validation_error")
             body = SessionCreate.model_validate_json(raw)
             upload = form.get("resume")
+            data: bytes | None = None
             if upload is not None and not isinstance(upload, str):
                 data = await upload.read(settings.max_resume_bytes + 1)
                 if len(data) > settings.max_resume_bytes:
@@ -73,9 +75,9 @@ async def _read_create_body(request: Request, settings: Settings) -> SessionCrea
                 text = await extract_pdf_text(data, settings.max_text_chars)
                 # PDF text can carry U+0000 (e.g. two-byte font encodings), which PostgreSQL text cannot store.
                 body = body.model_copy(update={"resume_text": text.replace("\x00", "")})
-            return body
+            return body, data
         if content_type.startswith("application/json") or not content_type:
-            return SessionCreate.model_validate_json(await request.body())
+            return SessionCreate.model_validate_json(await request.body()), None
     except ValidationError as e:
         err = e.errors()[0]
         field = ".".join(str(p) for p in err["loc"]) or "body"
@@ -88,24 +90,28 @@ async def create_session(
     request: Request, org: OrgCaller, conn: DbConn, settings: Settings
 ) -> SessionCreated:
     """Schedule an interview for a candidate. The response's `invite` is shown once."""
-    body = await _read_create_body(request, settings)
-    scheduled = await schedule_session(
-        conn,
-        settings,
-        organization_id=org.id,
-        candidate_name=body.candidate.name,
-        candidate_email=str(body.candidate.email),
-        candidate_external_id=body.candidate.external_id,
-        question_id=body.question_id,
-        difficulty=body.difficulty,
-        topic=body.topic,
-        language=body.language,
-        duration_minutes=body.duration_minutes,
-        job_description=body.job_description,
-        resume_text=body.resume_text,
-        metadata=body.metadata,
-        interview_language=body.interview_language,
-    )
+    body, resume_pdf = await _read_create_body(request, settings)
+    # The résumé PDF is kept with the session, in its transaction, until the artifacts job stores it (api/artifacts.py).
+    async with conn.transaction():
+        scheduled = await schedule_session(
+            conn,
+            settings,
+            organization_id=org.id,
+            candidate_name=body.candidate.name,
+            candidate_email=str(body.candidate.email),
+            candidate_external_id=body.candidate.external_id,
+            question_id=body.question_id,
+            difficulty=body.difficulty,
+            topic=body.topic,
+            language=body.language,
+            duration_minutes=body.duration_minutes,
+            job_description=body.job_description,
+            resume_text=body.resume_text,
+            metadata=body.metadata,
+            interview_language=body.interview_language,
+        )
+        if resume_pdf is not None:
+            await artifacts_repo.stage_resume(conn, scheduled.session["id"], resume_pdf)
     return scheduled.response()
 
 

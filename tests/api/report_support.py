@@ -4,6 +4,7 @@ with a ready, failed or pending scorecard version stored the way the grading job
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -107,8 +108,10 @@ async def seed_interview(
     practice: bool = False,
     candidate: dict[str, Any] | None = None,
     extra_turns: int = 0,
+    resume_pdf: bytes | None = None,
 ) -> Seeded:
-    """A finished two-sum interview (not graded yet: `grade(...)` stores a version)."""
+    """A finished two-sum interview (not graded yet: `grade(...)` stores a version). With `resume_pdf`, the session
+    is created by a multipart request carrying it."""
     if practice:
         r = await server.client.post("/v1/practice", json={"name": "Grace Hopper"})
         assert r.status_code == 201, r.text
@@ -117,9 +120,18 @@ async def seed_interview(
         cur = await db.execute("select id from questions where slug = 'two-sum'")
         qid = (await cur.fetchone())["id"]  # type: ignore[index]  # the bank is loaded
         body: dict[str, Any] = {"question_id": str(qid), "language": "python"}
-        if candidate:
-            body["candidate"] = candidate
-        session = await server.create_session(key=key, **body)
+        body["candidate"] = candidate or {"name": "Ada Lovelace", "email": "ada@example.com"}
+        if resume_pdf is None:
+            session = await server.create_session(key=key, **body)
+        else:
+            r = await server.client.post(
+                "/v1/sessions",
+                data={"payload": json.dumps(body)},
+                files={"resume": ("resume.pdf", resume_pdf, "application/pdf")},
+                headers=server.org_headers(key),
+            )
+            assert r.status_code == 201, r.text
+            session = dict(r.json())
     r = await server.client.post(
         f"/v1/internal/sessions/{session['id']}/start", headers=server.internal_headers()
     )

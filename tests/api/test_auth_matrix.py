@@ -69,6 +69,8 @@ ORG_ROUTES = [
     ("GET", "/v1/sessions/export", None),
     ("GET", "/v1/analytics/summary", None),
     ("GET", "/v1/analytics", None),
+    ("GET", "/v1/sessions/{a}/artifacts", None),
+    ("DELETE", "/v1/sessions/{a}", None),
 ]
 # The scorecard reads also take a practice candidate's invite: their refusals are in test_scorecards.py.
 CANDIDATE_SESSION_ROUTES = [
@@ -141,6 +143,8 @@ async def test_org_route_refuses_non_org_credentials_with_401(
         ("GET", "/v1/sessions/{a}/report"),
         ("GET", "/v1/sessions/{a}/timeline"),
         ("GET", "/v1/sessions/{a}/report.pdf"),
+        ("GET", "/v1/sessions/{a}/artifacts"),
+        ("DELETE", "/v1/sessions/{a}"),
     ],
 )
 async def test_another_orgs_session_is_404_for_org_routes(
@@ -366,3 +370,9 @@ async def test_share_and_view_tokens_are_not_credentials_for_api_routes(world: W
                 method, path.format(a=world.a["id"]), headers={"Authorization": f"Bearer {token}"}
             )
             assert r.status_code == 401, (token[:4], method, path)
+
+
+async def test_artifact_downloads_need_a_signed_token(world: World) -> None:
+    for token in ("sha_x", "shr_" + "A" * 75, world.server.org_key, "../../etc/passwd"):
+        r = await world.server.client.get(f"/v1/artifacts/{token}")
+        assert r.status_code == 404, token
