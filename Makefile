@@ -1,5 +1,5 @@
 # One command each: run the system, run the tests, run the checks.
-.PHONY: setup dev test check bench
+.PHONY: setup dev test check bench docs-examples
 
 # pytest-xdist workers for `make test` (each runs its own PostgreSQL cluster and judge pool).
 TEST_WORKERS ?= 3
@@ -19,3 +19,8 @@ check: setup
 
 bench: setup
 	.venv/bin/python -m bench
+
+# Rewrite the payload examples in docs/integrations.md from what the integration tests see the code send.
+docs-examples: setup
+	SHADOWS_WRITE_EXAMPLES=1 .venv/bin/python -m pytest -p no:xdist -q tests/api/test_webhook_delivery.py \
+	  tests/api/test_greenhouse.py tests/api/test_ashby.py -k "arrive_signed or send_test_to_patch or failing_patch or start_then_started"

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.db.pool import create_pool
 from api.errors import ApiError
+from api.integrations import ashby, greenhouse
 from api.jobs.logs import route_queue_logs
 from api.judging import LazyJudge
 from api.logs import configure_logging
@@ -25,6 +26,7 @@ from api.routers import (
     analytics,
     health,
     history,
+    integration_keys,
     internal,
     join,
     livekit_webhook,
@@ -35,6 +37,7 @@ from api.routers import (
     session_data,
     sessions,
     shares,
+    webhook_endpoints,
 )
 from api.settings import ApiSettings, get_settings
 from api.storage import open_storage
@@ -172,6 +175,10 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         reports.router,
         analytics.router,
         session_data.router,
+        webhook_endpoints.router,
+        integration_keys.router,
+        greenhouse.router,
+        ashby.router,
     ):
         app.include_router(router)
     mount_web(app, settings)

@@ -7,11 +7,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_PREFIXES = ("change-me", "devkey", "devsecret", "dev-")
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# A valid Fernet key for local development and tests only; refused elsewhere (see `_no_placeholder_secrets`).
+DEV_SEALING_KEY = "ZGV2LXNlYWxpbmcta2V5LWNoYW5nZS1tZS0wMDAwMDA="
+DAY_S = 86_400
+WEBHOOK_JITTER = 0.1  # each retry delay is multiplied by a random factor in [1 - J, 1 + J]
 
 
 class ApiSettings(BaseSettings):
@@ -80,9 +84,75 @@ class ApiSettings(BaseSettings):
     # kept); unset or 0 keeps them.
     retention_days: int | None = Field(default=None, ge=0, le=3650)
 
+    # --- Outgoing webhooks and calls to ATSs (docs/integrations.md) ---
+    # Waits before the 2nd, 3rd, ... delivery attempt (comma-separated seconds, each jittered by +-10%); after the
+    # last one the delivery fails. Outside local/test the schedule must span at least 24 hours even at -10%.
+    webhook_retry_delays_s: str = "5,300,1800,7200,18000,36000,50400,72000,86400"
+    webhook_timeout_s: float = Field(default=10.0, gt=0, le=30)  # one whole request, connect to last byte
+    webhook_max_response_bytes: int = Field(default=65_536, ge=1_024, le=1_048_576)  # read at most this much
+    webhook_max_concurrency_per_endpoint: int = Field(
+        default=4, ge=1, le=64
+    )  # requests in flight, all workers
+    webhook_max_endpoints: int = Field(default=20, ge=1, le=1000)  # per organisation
+    # Fernet keys (comma-separated, newest first) that seal secrets we must read back: webhook signing secrets,
+    # ATS keys, candidates' join links. Add a new key in front to rotate; keep old ones until re-sealed.
+    sealing_keys: SecretStr = SecretStr(DEV_SEALING_KEY)
+    # Invite e-mails for ATS-created sessions: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://...
+    # (TLS from the start). Unset: no e-mail; the ATS shows the join link instead.
+    smtp_url: SecretStr | None = None
+    smtp_from: str = "Shadows <interviews@localhost>"
+    smtp_timeout_s: float = Field(default=30.0, gt=0, le=300)
+    # Where assessment.update goes (Ashby's public API); the tests point it at a local fake.
+    ashby_base_url: str = "https://api.ashbyhq.com"
+    # Outside local/test, Greenhouse's completion PATCH (which carries the organisation's key) only goes to hosts
+    # under these domains (comma-separated).
+    greenhouse_callback_domains: str = "greenhouse.io"
+
     questions_dir: Path = REPO_ROOT / "questions"
     web_dir: Path = REPO_ROOT / "web" / "dist"
     log_json: bool = True
+
+    @field_validator("smtp_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, v: object) -> object:
+        """`SHADOWS_API_SMTP_URL=` (as in .env.example) means no e-mail, not an empty server address."""
+        text = v.get_secret_value() if isinstance(v, SecretStr) else v
+        if text is None or (isinstance(text, str) and not text.strip()):
+            return None
+        return v
+
+    @property
+    def egress_guard(self) -> bool:
+        """Whether outbound calls to user-supplied URLs go through the SSRF guard (https only, public addresses)."""
+        return self.environment not in ("local", "test")
+
+    @property
+    def webhook_retry_delays(self) -> tuple[float, ...]:
+        return tuple(float(x) for x in self.webhook_retry_delays_s.split(",") if x.strip())
+
+    @property
+    def sealing_key_list(self) -> list[str]:
+        return [k.strip() for k in self.sealing_keys.get_secret_value().split(",") if k.strip()]
+
+    @property
+    def greenhouse_callback_domain_list(self) -> list[str]:
+        return [
+            d.strip().lower().strip(".") for d in self.greenhouse_callback_domains.split(",") if d.strip()
+        ]
+
+    @model_validator(mode="after")
+    def _webhook_schedule(self) -> ApiSettings:
+        try:
+            delays = self.webhook_retry_delays
+        except ValueError as e:
+            raise ValueError("SHADOWS_API_WEBHOOK_RETRY_DELAYS_S is a comma-separated list of seconds") from e
+        if not delays or len(delays) > 30 or any(d < 0 or d > 2 * DAY_S for d in delays):
+            raise ValueError("SHADOWS_API_WEBHOOK_RETRY_DELAYS_S: 1 to 30 delays, each 0 to 172800 seconds")
+        if self.environment not in ("local", "test") and sum(delays) * (1 - WEBHOOK_JITTER) < DAY_S:
+            raise ValueError("SHADOWS_API_WEBHOOK_RETRY_DELAYS_S must keep retrying for at least 24 hours")
+        if not self.sealing_key_list:
+            raise ValueError("SHADOWS_API_SEALING_KEYS needs at least one Fernet key")
+        return self
 
     @model_validator(mode="after")
     def _no_placeholder_secrets(self) -> ApiSettings:
@@ -94,6 +164,8 @@ class ApiSettings(BaseSettings):
             )
         if self.environment in ("local", "test"):
             return self
+        if DEV_SEALING_KEY in self.sealing_key_list:
+            raise ValueError("SHADOWS_API_SEALING_KEYS holds the development key")
         for name, value in (
             ("SHADOWS_API_INTERNAL_TOKEN", self.internal_token.get_secret_value()),
             ("SHADOWS_API_SHARE_SIGNING_KEY", self.share_signing_key.get_secret_value()),

@@ -16,14 +16,15 @@ import structlog
 from procrastinate import JobContext
 
 from api.db import bundle_repo, scorecards_repo
-from api.db.pool import Conn, Pool, connection
+from api.db.pool import Conn, connection
 from api.db.scorecards_repo import Trigger
 from api.errors import ConflictError, NotFoundError
 from api.jobs.artifacts import request_artifacts
 from api.jobs.enqueue import enqueue
 from api.jobs.queue import queue
-from api.jobs.resources import resources
+from api.jobs.resources import WorkerResources, resources
 from api.jobs.retry import JobRetryPolicy
+from api.webhooks import outbox
 from grader import pipeline
 from grader.errors import GraderError
 from grader.schemas import REASON_PATTERN, BundleInput, GradeOutcome
@@ -108,12 +109,12 @@ def _reason(code: str) -> str:
 
 
 async def _store(
-    pool: Pool, session_id: str, version: int, outcome: GradeOutcome, duration_ms: int | None
+    res: WorkerResources, session_id: str, version: int, outcome: GradeOutcome, duration_ms: int | None
 ) -> bool:
     card = outcome.scorecard
-    async with connection(pool) as conn, conn.transaction():
-        # Whatever must happen exactly when a version is stored (e.g. a `scorecard.ready` webhook outbox row) is
-        # written here, in this transaction, and only when `stored`.
+    async with connection(res.pool) as conn, conn.transaction():
+        # Whatever must happen exactly when a version is stored is written here, in this transaction, and only
+        # when `stored`: the `scorecard.ready` / `scorecard.failed` webhook and the ATS callbacks (the outbox).
         stored = await scorecards_repo.store_outcome(
             conn,
             session_id,
@@ -135,6 +136,7 @@ async def _store(
             duration_ms=duration_ms,
         )
         if stored:
+            await outbox.scorecard_stored(conn, res.settings, session_id, version)
             await request_artifacts(conn, session_id)  # the dump and the report PDF with this version
     log.info(
         "grading.stored" if stored else "grading.already_stored",
@@ -150,7 +152,8 @@ async def _store(
 @queue.task(name="grade_session", queue=GRADING_QUEUE, pass_context=True, retry=RETRY)
 async def grade_session(context: JobContext, session_id: str, version: int) -> None:
     """Grade one pending scorecard version and store the outcome on it."""
-    pool = resources(context).pool
+    res = resources(context)
+    pool = res.pool
     attempts = (
         context.job.attempts
     )  # earlier attempts of this job, including ones a dead worker never finished
@@ -163,10 +166,10 @@ async def grade_session(context: JobContext, session_id: str, version: int) -> N
             await bundle_repo.load_bundle_input(conn, session_id) if attempts < RETRY.max_attempts else None
         )
     if attempts >= RETRY.max_attempts:  # requeued again and again after crashes: give up, say so
-        await _store(pool, session_id, version, GradeOutcome.failed("attempts_exhausted"), None)
+        await _store(res, session_id, version, GradeOutcome.failed("attempts_exhausted"), None)
         return
     if bundle is None:
-        await _store(pool, session_id, version, GradeOutcome.failed("session_unavailable"), None)
+        await _store(res, session_id, version, GradeOutcome.failed("session_unavailable"), None)
         return
     started = time.monotonic()
     try:
@@ -179,6 +182,6 @@ async def grade_session(context: JobContext, session_id: str, version: int) -> N
         if RETRY.will_retry(e, attempts):
             raise
         # A bug or a refused write: the version says so, and the job fails loudly in the queue and the logs.
-        await _store(pool, session_id, version, GradeOutcome.failed("internal_error"), None)
+        await _store(res, session_id, version, GradeOutcome.failed("internal_error"), None)
         raise
-    await _store(pool, session_id, version, outcome, round((time.monotonic() - started) * 1000))
+    await _store(res, session_id, version, outcome, round((time.monotonic() - started) * 1000))

@@ -5,7 +5,15 @@ from __future__ import annotations
 from procrastinate import App, PsycopgConnector
 
 # Every module that defines tasks; the worker imports them all before it fetches a job.
-TASK_MODULES = ("api.jobs.grading", "api.jobs.maintenance", "api.jobs.artifacts", "api.jobs.retention")
+TASK_MODULES = (
+    "api.jobs.grading",
+    "api.jobs.maintenance",
+    "api.webhooks.delivery",
+    "api.integrations.callbacks",
+    "api.integrations.invites",
+    "api.jobs.artifacts",
+    "api.jobs.retention",
+)
 
 # No connection parameters here: the worker opens the app on the API's own pool (`queue.open_async(pool=...)`)
 # and the API defers on the caller's connection (`api.jobs.enqueue`), so both follow the API's settings.

@@ -1,0 +1,350 @@
+"""ATS integrations in Postgres: the keys we issue, the assessments an ATS asked for, calls back to the ATS, and the
+errors Greenhouse reports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from psycopg.types.json import Jsonb
+
+from api.db.pool import Conn
+
+ASSESSMENT_COLUMNS = """
+  a.session_id, a.organization_id, a.provider, a.partner_test_id, a.callback_url, a.external_candidate_id,
+  a.external_application_id, a.join_url_sealed, a.invite_sent_at, a.cancelled_by_ats_at, a.created_at,
+  s.status, s.invite_expires_at, s.expires_at, s.started_at, s.ended_at, s.end_reason, s.duration_minutes,
+  c.email as candidate_email, c.name as candidate_name
+"""
+
+
+# --- keys ----------------------------------------------------------------------------------------------------
+
+
+async def issue_key(
+    conn: Conn,
+    organization_id: UUID,
+    provider: str,
+    *,
+    key_hash: bytes,
+    key_sealed: str,
+    prefix: str,
+    provider_api_key_sealed: str | None,
+) -> dict[str, Any]:
+    """A new live key for (organisation, ATS); the one it replaces is revoked in the same transaction."""
+    async with conn.transaction():
+        await conn.execute(
+            """
+            update integration_keys set revoked_at = now()
+            where organization_id = %s and provider = %s and revoked_at is null
+            """,
+            (organization_id, provider),
+        )
+        cur = await conn.execute(
+            """
+            insert into integration_keys (organization_id, provider, key_hash, key_sealed, prefix,
+                                          provider_api_key_sealed)
+            values (%s, %s, %s, %s, %s, %s)
+            returning id, prefix, created_at
+            """,
+            (organization_id, provider, key_hash, key_sealed, prefix, provider_api_key_sealed),
+        )
+        row = await cur.fetchone()
+    assert row is not None
+    return row
+
+
+async def revoke_keys(conn: Conn, organization_id: UUID, provider: str) -> int:
+    cur = await conn.execute(
+        """
+        update integration_keys set revoked_at = now()
+        where organization_id = %s and provider = %s and revoked_at is null
+        returning id
+        """,
+        (organization_id, provider),
+    )
+    return len(await cur.fetchall())
+
+
+async def key_by_hash(conn: Conn, provider: str, key_hash: bytes) -> dict[str, Any] | None:
+    cur = await conn.execute(
+        """
+        select id, organization_id, key_hash from integration_keys
+        where key_hash = %s and provider = %s and revoked_at is null
+        """,
+        (key_hash, provider),
+    )
+    return await cur.fetchone()
+
+
+async def live_key(conn: Conn, organization_id: UUID, provider: str) -> dict[str, Any] | None:
+    cur = await conn.execute(
+        """
+        select id, key_sealed, provider_api_key_sealed from integration_keys
+        where organization_id = %s and provider = %s and revoked_at is null
+        """,
+        (organization_id, provider),
+    )
+    return await cur.fetchone()
+
+
+# --- assessments ---------------------------------------------------------------------------------------------
+
+
+async def list_tests(conn: Conn) -> list[dict[str, Any]]:
+    cur = await conn.execute("select slug, title, difficulty from questions order by question_number")
+    return await cur.fetchall()
+
+
+async def question_by_slug(conn: Conn, slug: str) -> dict[str, Any] | None:
+    cur = await conn.execute("select id, slug from questions where slug = %s", (slug,))
+    return await cur.fetchone()
+
+
+async def claim_greenhouse_url(conn: Conn, organization_id: UUID, url: str) -> None:
+    """Take a transaction-scoped lock on (organisation, callback url): concurrent send_test calls for one url
+    create one session between them. Call inside the transaction that then looks it up and creates it."""
+    await conn.execute(
+        "select pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"greenhouse:{organization_id}:{url}",)
+    )
+
+
+async def lock_ashby_candidate(conn: Conn, organization_id: UUID, candidate_id: str) -> None:
+    """Serialise assessment.start calls for one Ashby candidate of one organisation (inside a transaction)."""
+    await conn.execute(
+        "select pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"ashby:{organization_id}:{candidate_id}",)
+    )
+
+
+async def greenhouse_by_url(conn: Conn, organization_id: UUID, url: str) -> dict[str, Any] | None:
+    cur = await conn.execute(
+        """
+        select session_id from ats_assessments
+        where organization_id = %s and provider = 'greenhouse' and callback_url = %s
+        """,
+        (organization_id, url),
+    )
+    return await cur.fetchone()
+
+
+async def active_ashby_assessment(
+    conn: Conn, organization_id: UUID, candidate_id: str
+) -> dict[str, Any] | None:
+    """The candidate's assessment still waiting to be taken or under way (an unexpired invite, or started)."""
+    cur = await conn.execute(
+        """
+        select a.session_id from ats_assessments a join sessions s on s.id = a.session_id
+        where a.organization_id = %s and a.provider = 'ashby' and a.external_candidate_id = %s
+          and (s.status = 'in_progress' or (s.status = 'scheduled' and s.invite_expires_at > now()))
+        limit 1
+        """,
+        (organization_id, candidate_id),
+    )
+    return await cur.fetchone()
+
+
+async def insert_assessment(
+    conn: Conn,
+    *,
+    session_id: str,
+    organization_id: UUID,
+    provider: str,
+    partner_test_id: str,
+    callback_url: str | None,
+    external_candidate_id: str | None,
+    external_application_id: str | None,
+    join_url_sealed: str,
+) -> None:
+    await conn.execute(
+        """
+        insert into ats_assessments (session_id, organization_id, provider, partner_test_id, callback_url,
+                                     external_candidate_id, external_application_id, join_url_sealed)
+        values (%s, %s, %s, %s, %s, %s, %s, %s)
+        """,
+        (
+            session_id,
+            organization_id,
+            provider,
+            partner_test_id,
+            callback_url,
+            external_candidate_id,
+            external_application_id,
+            join_url_sealed,
+        ),
+    )
+
+
+async def get_assessment(
+    conn: Conn, session_id: str, *, organization_id: UUID | None = None, provider: str | None = None
+) -> dict[str, Any] | None:
+    """An assessment with its session's state; with `organization_id`/`provider`, only if it matches both."""
+    cur = await conn.execute(
+        f"""
+        select {ASSESSMENT_COLUMNS}
+        from ats_assessments a join sessions s on s.id = a.session_id left join candidates c on c.id = s.candidate_id
+        where a.session_id = %(id)s
+          and (%(org)s::uuid is null or a.organization_id = %(org)s)
+          and (%(provider)s::text is null or a.provider = %(provider)s)
+        """,  # noqa: S608  # constant column list
+        {"id": session_id, "org": organization_id, "provider": provider},
+    )
+    return await cur.fetchone()
+
+
+async def mark_invite_sent(conn: Conn, session_id: str) -> bool:
+    cur = await conn.execute(
+        """
+        update ats_assessments set invite_sent_at = now()
+        where session_id = %s and invite_sent_at is null returning session_id
+        """,
+        (session_id,),
+    )
+    return await cur.fetchone() is not None
+
+
+async def cancel_by_ats(conn: Conn, organization_id: UUID, session_id: str) -> str | None:
+    """The ATS cancelled its assessment: cancel the session unless it already ended. Returns the status after,
+    None when there is no such assessment of this organisation."""
+    async with conn.transaction():
+        cur = await conn.execute(
+            """
+            update ats_assessments set cancelled_by_ats_at = coalesce(cancelled_by_ats_at, now())
+            where session_id = %s and organization_id = %s and provider = 'ashby'
+            returning session_id
+            """,
+            (session_id, organization_id),
+        )
+        if await cur.fetchone() is None:
+            return None
+        cur = await conn.execute(
+            """
+            update sessions set status = 'cancelled', ended_at = coalesce(ended_at, now()),
+              end_reason = 'cancelled_by_ats'
+            where id = %s and status in ('scheduled', 'in_progress')
+            returning status
+            """,
+            (session_id,),
+        )
+        row = await cur.fetchone()
+        if row is None:
+            cur = await conn.execute("select status from sessions where id = %s", (session_id,))
+            row = await cur.fetchone()
+    return str(row["status"]) if row else None
+
+
+async def latest_finished_version(conn: Conn, session_id: str) -> dict[str, Any] | None:
+    """The newest scorecard version that is ready or failed (a pending re-grade does not hide the earlier one)."""
+    cur = await conn.execute(
+        """
+        select session_id, version, status, reason, trigger, recommendation, overall_score, scorecard, facts,
+               needs_human_review, rubric_version, completed_at
+        from scorecards where session_id = %s and status in ('ready', 'failed')
+        order by version desc limit 1
+        """,
+        (session_id,),
+    )
+    return await cur.fetchone()
+
+
+async def profile_link(conn: Conn, session_id: str) -> dict[str, Any] | None:
+    cur = await conn.execute(
+        "select profile_url_sealed, profile_url_expires_at from ats_assessments where session_id = %s",
+        (session_id,),
+    )
+    return await cur.fetchone()
+
+
+async def keep_profile_link(conn: Conn, session_id: str, sealed: str, expires_at: datetime) -> None:
+    await conn.execute(
+        "update ats_assessments set profile_url_sealed = %s, profile_url_expires_at = %s where session_id = %s",
+        (sealed, expires_at, session_id),
+    )
+
+
+async def store_response_error(
+    conn: Conn,
+    organization_id: UUID,
+    provider: str,
+    *,
+    api_call: str,
+    errors: list[str],
+    partner_test_id: str | None,
+    partner_interview_id: str | None,
+) -> UUID:
+    cur = await conn.execute(
+        """
+        insert into ats_response_errors (organization_id, provider, api_call, errors, partner_test_id,
+                                         partner_interview_id)
+        values (%s, %s, %s, %s, %s, %s) returning id
+        """,
+        (organization_id, provider, api_call, Jsonb(errors), partner_test_id, partner_interview_id),
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return UUID(str(row["id"]))
+
+
+# --- callbacks to the ATS ------------------------------------------------------------------------------------
+
+
+async def load_callback(conn: Conn, callback_id: UUID) -> dict[str, Any] | None:
+    cur = await conn.execute(
+        """
+        select cb.id, cb.session_id, cb.organization_id, cb.provider, cb.kind, cb.scorecard_version, cb.status,
+               cb.attempts, cb.created_at, a.callback_url
+        from ats_callbacks cb join ats_assessments a on a.session_id = cb.session_id
+        where cb.id = %s
+        """,
+        (callback_id,),
+    )
+    return await cur.fetchone()
+
+
+async def record_callback_attempt(
+    conn: Conn,
+    callback_id: UUID,
+    *,
+    delivered: bool,
+    status_code: int | None,
+    error: str | None,
+    retry_in_s: float | None,
+) -> None:
+    await conn.execute(
+        """
+        update ats_callbacks set
+          attempts = attempts + 1, last_attempt_at = now(), last_status_code = %(code)s, last_error = %(error)s,
+          status = case when %(delivered)s then 'delivered' when %(retry)s::float8 is null then 'failed'
+                        else 'pending' end,
+          delivered_at = case when %(delivered)s then now() else delivered_at end,
+          next_attempt_at = case when %(retry)s::float8 is null then next_attempt_at
+                                 else now() + make_interval(secs => %(retry)s::float8) end
+        where id = %(id)s and status = 'pending'
+        """,
+        {
+            "code": status_code,
+            "error": error,
+            "delivered": delivered,
+            "retry": None if delivered else retry_in_s,
+            "id": callback_id,
+        },
+    )
+
+
+async def fail_callback(conn: Conn, callback_id: UUID, error: str) -> None:
+    await conn.execute(
+        "update ats_callbacks set status = 'failed', last_error = %s where id = %s and status = 'pending'",
+        (error, callback_id),
+    )
+
+
+async def list_callbacks(conn: Conn, session_id: str) -> list[dict[str, Any]]:
+    cur = await conn.execute(
+        """
+        select id, provider, kind, scorecard_version, status, attempts, last_status_code, last_error, created_at,
+               delivered_at
+        from ats_callbacks where session_id = %s order by created_at, id
+        """,
+        (session_id,),
+    )
+    return await cur.fetchall()

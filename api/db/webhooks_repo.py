@@ -1,0 +1,318 @@
+"""Webhook endpoints, their deliveries (the outbox rows) and the per-endpoint request leases, in Postgres."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from api.db.pool import Conn
+
+ENDPOINT_COLUMNS = """
+  id, organization_id, url, event_types, enabled, description, disabled_reason, disabled_at, created_at, updated_at,
+  previous_secret_expires_at
+"""
+DELIVERY_COLUMNS = """
+  id, seq, endpoint_id, session_id, event_type, message_id, payload, status, attempts, schedule_offset,
+  next_attempt_at, last_attempt_at, last_status_code, last_error, last_response, created_at, delivered_at
+"""
+
+
+# --- endpoints -----------------------------------------------------------------------------------------------
+
+
+async def count_endpoints(conn: Conn, organization_id: UUID) -> int:
+    cur = await conn.execute(
+        "select count(*) as n from webhook_endpoints where organization_id = %s", (organization_id,)
+    )
+    row = await cur.fetchone()
+    return int(row["n"]) if row else 0
+
+
+async def create_endpoint(
+    conn: Conn,
+    organization_id: UUID,
+    *,
+    url: str,
+    event_types: list[str],
+    description: str | None,
+    secret_sealed: str,
+) -> dict[str, Any]:
+    cur = await conn.execute(
+        f"""
+        insert into webhook_endpoints (organization_id, url, event_types, description, secret)
+        values (%s, %s, %s, %s, %s)
+        returning {ENDPOINT_COLUMNS}
+        """,  # noqa: S608  # constant column list
+        (organization_id, url, event_types, description, secret_sealed),
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return row
+
+
+async def list_endpoints(conn: Conn, organization_id: UUID) -> list[dict[str, Any]]:
+    cur = await conn.execute(
+        f"select {ENDPOINT_COLUMNS} from webhook_endpoints where organization_id = %s order by created_at, id",  # noqa: S608  # constant column list
+        (organization_id,),
+    )
+    return await cur.fetchall()
+
+
+async def get_endpoint(conn: Conn, organization_id: UUID, endpoint_id: UUID) -> dict[str, Any] | None:
+    cur = await conn.execute(
+        f"select {ENDPOINT_COLUMNS} from webhook_endpoints where id = %s and organization_id = %s",  # noqa: S608  # constant column list
+        (endpoint_id, organization_id),
+    )
+    return await cur.fetchone()
+
+
+async def update_endpoint(
+    conn: Conn,
+    organization_id: UUID,
+    endpoint_id: UUID,
+    *,
+    url: str | None,
+    event_types: list[str] | None,
+    description: str | None,
+    clear_description: bool,
+    enabled: bool | None,
+) -> dict[str, Any] | None:
+    """Apply the given changes. Enabling clears why it was disabled; disabling by the organisation says so."""
+    cur = await conn.execute(
+        f"""
+        update webhook_endpoints set
+          url = coalesce(%(url)s, url),
+          event_types = coalesce(%(types)s, event_types),
+          description = case when %(clear)s then null else coalesce(%(description)s, description) end,
+          enabled = coalesce(%(enabled)s, enabled),
+          disabled_reason = case when %(enabled)s is true then null
+                                 when %(enabled)s is false and enabled then 'disabled_by_organization'
+                                 else disabled_reason end,
+          disabled_at = case when %(enabled)s is true then null
+                             when %(enabled)s is false and enabled then now()
+                             else disabled_at end
+        where id = %(id)s and organization_id = %(org)s
+        returning {ENDPOINT_COLUMNS}
+        """,  # noqa: S608  # constant column list
+        {
+            "url": url,
+            "types": event_types,
+            "description": description,
+            "clear": clear_description,
+            "enabled": enabled,
+            "id": endpoint_id,
+            "org": organization_id,
+        },
+    )
+    return await cur.fetchone()
+
+
+async def delete_endpoint(conn: Conn, organization_id: UUID, endpoint_id: UUID) -> bool:
+    cur = await conn.execute(
+        "delete from webhook_endpoints where id = %s and organization_id = %s returning id",
+        (endpoint_id, organization_id),
+    )
+    return await cur.fetchone() is not None
+
+
+async def rotate_secret(
+    conn: Conn, organization_id: UUID, endpoint_id: UUID, new_sealed: str, overlap_s: int
+) -> dict[str, Any] | None:
+    """The current secret becomes the previous one, honoured for `overlap_s` more seconds (an earlier previous
+    secret is dropped); `new_sealed` becomes the current one."""
+    cur = await conn.execute(
+        f"""
+        update webhook_endpoints set previous_secret = secret, secret = %s,
+          previous_secret_expires_at = now() + make_interval(secs => %s)
+        where id = %s and organization_id = %s
+        returning {ENDPOINT_COLUMNS}
+        """,  # noqa: S608  # constant column list
+        (new_sealed, overlap_s, endpoint_id, organization_id),
+    )
+    return await cur.fetchone()
+
+
+# --- the delivery log ----------------------------------------------------------------------------------------
+
+
+async def list_deliveries(
+    conn: Conn,
+    endpoint_id: UUID,
+    *,
+    status: str | None,
+    before_seq: int | None,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """Newest first, keyset-paginated on `seq` (the order they were written)."""
+    cur = await conn.execute(
+        f"""
+        select {DELIVERY_COLUMNS} from webhook_deliveries
+        where endpoint_id = %(ep)s
+          and (%(status)s::text is null or status = %(status)s)
+          and (%(before)s::bigint is null or seq < %(before)s)
+        order by seq desc
+        limit %(limit)s
+        """,  # noqa: S608  # constant column list
+        {
+            "ep": endpoint_id,
+            "status": status,
+            "before": before_seq,
+            "limit": limit,
+        },
+    )
+    return await cur.fetchall()
+
+
+async def get_delivery(conn: Conn, endpoint_id: UUID, delivery_id: UUID) -> dict[str, Any] | None:
+    cur = await conn.execute(
+        f"select {DELIVERY_COLUMNS} from webhook_deliveries where id = %s and endpoint_id = %s",  # noqa: S608  # constant column list
+        (delivery_id, endpoint_id),
+    )
+    return await cur.fetchone()
+
+
+async def replay_delivery(conn: Conn, delivery_id: UUID) -> dict[str, Any] | None:
+    """Send a finished delivery again: pending, a fresh retry schedule, and a job behind the session's earlier
+    ones on this endpoint. None when it is still pending (its own retries are under way)."""
+    async with conn.transaction():
+        cur = await conn.execute(
+            f"""
+            update webhook_deliveries set status = 'pending', schedule_offset = attempts, next_attempt_at = now(),
+              delivered_at = null
+            where id = %s and status <> 'pending'
+            returning {DELIVERY_COLUMNS}
+            """,  # noqa: S608  # constant column list
+            (delivery_id,),
+        )
+        row = await cur.fetchone()
+        if row is None:
+            return None
+        await conn.execute(
+            """
+            select outbox_defer_job('deliver_webhook', 'webhooks',
+                                    'webhook:' || %(ep)s::text || ':' || coalesce(%(s)s, ''),
+                                    jsonb_build_object('delivery_id', %(id)s::text))
+            """,
+            {"ep": row["endpoint_id"], "s": row["session_id"], "id": row["id"]},
+        )
+    return row
+
+
+# --- what the delivery job uses ------------------------------------------------------------------------------
+
+
+async def load_for_delivery(conn: Conn, delivery_id: UUID) -> dict[str, Any] | None:
+    """A delivery with what sending it needs: its endpoint's URL, state and sealed secrets."""
+    cur = await conn.execute(
+        """
+        select d.id, d.endpoint_id, d.session_id, d.event_type, d.message_id, d.payload, d.status, d.attempts,
+               d.schedule_offset,
+               e.url, e.enabled, e.secret, e.previous_secret,
+               (e.previous_secret_expires_at > now()) as previous_secret_live
+        from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
+        where d.id = %s
+        """,
+        (delivery_id,),
+    )
+    return await cur.fetchone()
+
+
+async def acquire_lease(conn: Conn, endpoint_id: UUID, delivery_id: UUID, *, cap: int, ttl_s: float) -> bool:
+    """Take one of the endpoint's `cap` request slots for `delivery_id` (True), or find them all taken (False).
+    Serialised on the endpoint's row, so concurrent workers cannot both take the last slot."""
+    async with conn.transaction():
+        cur = await conn.execute("select id from webhook_endpoints where id = %s for update", (endpoint_id,))
+        if await cur.fetchone() is None:
+            return False
+        await conn.execute(
+            "delete from webhook_endpoint_leases where endpoint_id = %s and expires_at <= now()",
+            (endpoint_id,),
+        )
+        cur = await conn.execute(
+            """
+            select count(*) filter (where delivery_id <> %s) as others from webhook_endpoint_leases
+            where endpoint_id = %s
+            """,
+            (delivery_id, endpoint_id),
+        )
+        row = await cur.fetchone()
+        if row is not None and int(row["others"]) >= cap:
+            return False
+        await conn.execute(
+            """
+            insert into webhook_endpoint_leases (endpoint_id, delivery_id, expires_at)
+            values (%s, %s, now() + make_interval(secs => %s))
+            on conflict (endpoint_id, delivery_id) do update set expires_at = excluded.expires_at
+            """,
+            (endpoint_id, delivery_id, ttl_s),
+        )
+    return True
+
+
+async def release_lease(conn: Conn, endpoint_id: UUID, delivery_id: UUID) -> None:
+    await conn.execute(
+        "delete from webhook_endpoint_leases where endpoint_id = %s and delivery_id = %s",
+        (endpoint_id, delivery_id),
+    )
+
+
+async def record_attempt(
+    conn: Conn,
+    delivery_id: UUID,
+    *,
+    delivered: bool,
+    status_code: int | None,
+    error: str | None,
+    response: str | None,
+    retry_in_s: float | None,
+) -> None:
+    """One attempt's outcome: delivered, failed for good (`retry_in_s` None), or pending until the next one."""
+    await conn.execute(
+        """
+        update webhook_deliveries set
+          attempts = attempts + 1, last_attempt_at = now(), last_status_code = %(code)s, last_error = %(error)s,
+          last_response = %(response)s,
+          status = case when %(delivered)s then 'delivered' when %(retry)s::float8 is null then 'failed'
+                        else 'pending' end,
+          delivered_at = case when %(delivered)s then now() else delivered_at end,
+          next_attempt_at = case when %(retry)s::float8 is null then next_attempt_at
+                                 else now() + make_interval(secs => %(retry)s::float8) end
+        where id = %(id)s and status = 'pending'
+        """,
+        {
+            "code": status_code,
+            "error": error,
+            "response": response,
+            "delivered": delivered,
+            "retry": None if delivered else retry_in_s,
+            "id": delivery_id,
+        },
+    )
+
+
+async def fail_delivery(conn: Conn, delivery_id: UUID, error: str) -> None:
+    """Finish a pending delivery without an attempt (its endpoint was disabled or deleted, or we failed)."""
+    await conn.execute(
+        "update webhook_deliveries set status = 'failed', last_error = %s where id = %s and status = 'pending'",
+        (error, delivery_id),
+    )
+
+
+async def disable_endpoint(conn: Conn, endpoint_id: UUID, reason: str) -> None:
+    """Stop sending to an endpoint (the receiver answered 410 Gone): its pending deliveries fail, nothing new is
+    written for it until the organisation enables it again."""
+    async with conn.transaction():
+        await conn.execute(
+            """
+            update webhook_endpoints set enabled = false, disabled_reason = %s, disabled_at = now()
+            where id = %s and enabled
+            """,
+            (reason, endpoint_id),
+        )
+        await conn.execute(
+            """
+            update webhook_deliveries set status = 'failed', last_error = 'endpoint_disabled'
+            where endpoint_id = %s and status = 'pending'
+            """,
+            (endpoint_id,),
+        )

@@ -1,0 +1,238 @@
+"""Outbound HTTP to URLs that organisations and ATSs give us (webhook endpoints, Greenhouse's callback, Ashby's API):
+the SSRF guard, and one bounded request.
+
+With the guard on (every environment but `local` and `test`, `ApiSettings.egress_guard`):
+- only `https` URLs;
+- the host is resolved, and every address it resolves to must be public: not private, loopback, link-local,
+  shared (CGNAT), multicast, reserved, unspecified, or a cloud metadata address (IPv4-mapped and NAT64 IPv6 forms
+  are unwrapped first);
+- the request then connects to the address that was checked. The URL's host stays in the `Host` header and in TLS
+  (SNI and the certificate check), so a DNS answer that changes between the check and the connection (rebinding)
+  cannot move the request elsewhere;
+- URLs are checked when they are registered and again before every request.
+Always: no redirects followed, no proxy from the environment, credentials in URLs refused, one deadline for the
+whole request, and at most `max_bytes` of the response read (uncompressed bytes only: we ask for `identity`).
+
+Errors (`EgressError.code` is what delivery logs store):
+EgressError
+├── UrlRefusedError    invalid_url, scheme_not_allowed, credentials_in_url, host_unresolvable, address_not_allowed
+└── (request failures) timeout, connection_failed, request_failed
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+import ssl
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from functools import lru_cache
+
+import httpx
+
+MAX_URL_CHARS = 2_000
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+
+# Cloud metadata services; the link-local and ULA ones are refused anyway, Azure's wireserver is a public address.
+METADATA_ADDRESSES = frozenset(
+    ipaddress.ip_address(a)
+    for a in ("169.254.169.254", "169.254.170.2", "100.100.100.200", "168.63.129.16", "fd00:ec2::254")
+)
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+class EgressError(Exception):
+    """An outbound request that was refused or failed; `code` is stable and safe to store and show."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class UrlRefusedError(EgressError):
+    """The URL may not be called (scheme, credentials, or an address the guard refuses)."""
+
+
+# --- name resolution (a hook, so tests never use real DNS) ---------------------------------------------------------
+
+
+async def system_resolver(host: str, port: int) -> list[str]:
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as e:
+        raise UrlRefusedError("host_unresolvable", "The URL's host name does not resolve.") from e
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+_resolver: Resolver | None = None
+
+
+def use_resolver(resolver: Resolver | None) -> None:
+    """Replace name resolution in this process (tests); None restores the system resolver."""
+    global _resolver
+    _resolver = resolver
+
+
+def current_resolver() -> Resolver:
+    return _resolver or system_resolver
+
+
+# --- the guard ---------------------------------------------------------------------------------------------------
+
+
+def address_allowed(address: str) -> bool:
+    """Whether the guard lets a request connect to `address` (an IP literal, possibly with an IPv6 zone)."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        elif ip in NAT64:
+            ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return ip.is_global and not ip.is_multicast and ip not in METADATA_ADDRESSES
+
+
+@dataclass(frozen=True)
+class Target:
+    """A URL that passed the checks; `address` is the one to connect to when the guard is on."""
+
+    url: httpx.URL
+    address: str | None
+
+
+def parse_url(raw: str, *, guard: bool) -> httpx.URL:
+    if not raw or len(raw) > MAX_URL_CHARS:
+        raise UrlRefusedError("invalid_url", f"The URL must be 1 to {MAX_URL_CHARS} characters.")
+    try:
+        url = httpx.URL(raw)
+    except (httpx.InvalidURL, ValueError) as e:
+        raise UrlRefusedError("invalid_url", "The URL is not valid.") from e
+    allowed = ("https",) if guard else ("http", "https")
+    if url.scheme not in allowed:
+        raise UrlRefusedError("scheme_not_allowed", "The URL must use https.")
+    if not url.host:
+        raise UrlRefusedError("invalid_url", "The URL has no host.")
+    if url.userinfo:
+        raise UrlRefusedError("credentials_in_url", "The URL must not carry a user name or password.")
+    if url.fragment:
+        raise UrlRefusedError("invalid_url", "The URL must not have a #fragment.")
+    return url
+
+
+async def check_url(raw: str, *, guard: bool) -> Target:
+    """Parse `raw` and, with the guard on, resolve its host and check every address. Makes no connection."""
+    url = parse_url(raw, guard=guard)
+    if not guard:
+        return Target(url, None)
+    host = url.host
+    try:
+        addresses = [str(ipaddress.ip_address(host))]
+    except ValueError:
+        addresses = await current_resolver()(host, url.port or 443)
+    if not addresses:
+        raise UrlRefusedError("host_unresolvable", "The URL's host name does not resolve.")
+    if not all(address_allowed(a) for a in addresses):
+        raise UrlRefusedError(
+            "address_not_allowed", "The URL resolves to a private, loopback, link-local or metadata address."
+        )
+    return Target(url, addresses[0])
+
+
+# --- one bounded request -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reply:
+    status_code: int
+    body: bytes  # at most max_bytes
+    truncated: bool
+    retry_after_s: float | None
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status_code < 300
+
+    def excerpt(self, chars: int = 1_024) -> str:
+        return self.body[: chars * 4].decode("utf-8", errors="replace")[:chars]
+
+
+@lru_cache(maxsize=1)
+def _tls_context() -> ssl.SSLContext:
+    return ssl.create_default_context()
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def _pinned(target: Target) -> tuple[httpx.URL, dict[str, str], dict[str, str]]:
+    """The URL to connect to, the extra headers and the request extensions for `target`."""
+    if target.address is None:
+        return target.url, {}, {}
+    host = target.url.host
+    default_port = 443 if target.url.scheme == "https" else 80
+    host_header = host if target.url.port in (None, default_port) else f"{host}:{target.url.port}"
+    extensions = {"sni_hostname": host} if target.url.scheme == "https" else {}
+    return target.url.copy_with(host=target.address.split("%", 1)[0]), {"Host": host_header}, extensions
+
+
+async def send(
+    raw_url: str,
+    *,
+    method: str,
+    guard: bool,
+    timeout_s: float,
+    max_bytes: int,
+    content: bytes | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Reply:
+    """One request to `raw_url`, checked again by the guard first. Any answer is a Reply (3xx included: redirects
+    are never followed); a refusal or a failure to get an answer within `timeout_s` is an EgressError."""
+    target = await check_url(raw_url, guard=guard)
+    url, pin_headers, extensions = _pinned(target)
+    all_headers = {"Accept-Encoding": "identity", "User-Agent": "Shadows", **(headers or {}), **pin_headers}
+    try:
+        async with (
+            asyncio.timeout(timeout_s),
+            httpx.AsyncClient(
+                verify=_tls_context(), follow_redirects=False, trust_env=False, timeout=timeout_s
+            ) as client,
+            client.stream(
+                method, url, content=content, headers=all_headers, extensions=extensions
+            ) as response,
+        ):
+            body = bytearray()
+            truncated = False
+            async for chunk in response.aiter_raw():
+                body += chunk[: max_bytes - len(body)]
+                if len(body) >= max_bytes:
+                    truncated = True
+                    break
+            return Reply(
+                status_code=response.status_code,
+                body=bytes(body),
+                truncated=truncated,
+                retry_after_s=_retry_after(response.headers.get("retry-after")),
+            )
+    except (TimeoutError, httpx.TimeoutException) as e:
+        raise EgressError("timeout", f"No complete answer within {timeout_s:g} s.") from e
+    except (httpx.ConnectError, httpx.NetworkError, httpx.RemoteProtocolError) as e:
+        raise EgressError("connection_failed", "The connection failed.") from e
+    except httpx.HTTPError as e:
+        raise EgressError("request_failed", "The request failed.") from e

@@ -1,0 +1,9 @@
+"""Assessment partner integrations: Greenhouse and Ashby call us, we call them back. Contract: docs/integrations.md.
+
+- `keys.py`: the keys we issue per organisation and ATS, and HTTP Basic authentication with them;
+- `assessments.py`: the tests we offer, scheduling an ATS's session, how its state reads to the ATS;
+- `greenhouse.py`, `ashby.py`: the partner routes, in each vendor's own shapes;
+- `callbacks.py`: the `deliver_ats_callback` job (Greenhouse's PATCH, Ashby's assessment.update), with
+  `ashby_updates.py` building Ashby's typed fields;
+- `invites.py`: the invite e-mail job; `profile_links.py`: the report links handed to ATSs.
+"""

@@ -1,0 +1,197 @@
+"""Ashby's assessment partner API, partner side (`/integrations/ashby/*`), as Ashby documents it.
+
+Ashby calls with HTTP Basic (our key as the username, a blank password). Answers follow Ashby's shapes:
+`{success, results}`; a refused start is 409 (the candidate already has an active assessment) or 422 with a
+`message` that Ashby shows the recruiter verbatim, so it is written for a recruiter. We report back with
+`assessment.update` on Ashby's API (`api.integrations.callbacks`): Started when the candidate starts, then the
+result, or the cancellation when the hiring team cancels the session in Shadows.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import structlog
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, field_validator
+
+from api.db import integrations_repo
+from api.deps import DbConn, Settings
+from api.integrations import assessments
+from api.integrations.keys import IntegrationCaller, authenticate
+from api.schemas import refuse_unstorable
+
+log = structlog.get_logger(__name__)
+router = APIRouter(prefix="/integrations/ashby", tags=["integrations"])
+
+
+async def require_ashby(request: Request, conn: DbConn) -> IntegrationCaller:
+    return await authenticate(conn, "ashby", request)
+
+
+Caller = Annotated[IntegrationCaller, Depends(require_ashby)]
+
+
+class _AshbyModel(BaseModel):
+    model_config = ConfigDict(extra="ignore")  # Ashby may add fields
+
+
+class AshbyCandidate(_AshbyModel):
+    ashby_id: str = Field(min_length=1, max_length=200)
+    first_name: str = Field(min_length=1, max_length=100)
+    last_name: str = Field(default="", max_length=100)
+    email: EmailStr
+    ashby_profile_url: str | None = Field(default=None, max_length=2_000)
+
+    _storable = field_validator("ashby_id", "first_name", "last_name", "ashby_profile_url")(refuse_unstorable)
+
+
+class AshbyApplication(_AshbyModel):
+    ashby_id: str = Field(min_length=1, max_length=200)
+    status: str | None = Field(default=None, max_length=100)
+
+    _storable = field_validator("ashby_id", "status")(refuse_unstorable)
+
+
+class AshbyJob(_AshbyModel):
+    ashby_id: str = Field(min_length=1, max_length=200)
+    name: str = Field(default="", max_length=500)
+    req_id: str | None = Field(default=None, max_length=200)
+    ashby_job_url: str | None = Field(default=None, max_length=2_000)
+
+    _storable = field_validator("ashby_id", "name", "req_id", "ashby_job_url")(refuse_unstorable)
+
+
+class StartAssessment(_AshbyModel):
+    assessment_type_id: str = Field(min_length=1, max_length=200)
+    candidate: AshbyCandidate
+    application: AshbyApplication
+    job: AshbyJob
+
+    _storable = field_validator("assessment_type_id")(refuse_unstorable)
+
+
+class CancelAssessment(_AshbyModel):
+    assessment_id: str = Field(min_length=1, max_length=200)
+
+
+# What the recruiter reads in Ashby when a start is refused, by the first field at fault.
+FIELD_MESSAGES = {
+    "candidate.email": "The candidate has no valid e-mail address in Ashby. Add one, then send the assessment again.",
+    "candidate.first_name": "The candidate has no first name in Ashby. Add it, then send the assessment again.",
+    "assessment_type_id": "Choose an assessment to send.",
+}
+GENERIC_MESSAGE = (
+    "Shadows could not read this request from Ashby ({field}). Try again; if it keeps failing, contact Shadows "
+    "support."
+)
+
+
+def _refusal(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"message": message}, status_code=status)
+
+
+async def _read(request: Request, model: type[_AshbyModel]) -> _AshbyModel | JSONResponse:
+    try:
+        return model.model_validate(json.loads(await request.body()))
+    except ValidationError as e:
+        first = e.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "body"
+        return _refusal(422, FIELD_MESSAGES.get(field, GENERIC_MESSAGE.format(field=field)))
+    except (ValueError, UnicodeDecodeError):
+        return _refusal(422, GENERIC_MESSAGE.format(field="not JSON"))
+
+
+@router.post("/assessment.list")
+async def list_assessments(caller: Caller, conn: DbConn) -> dict[str, Any]:
+    """The assessments this organisation can send (the same tests as for Greenhouse)."""
+    tests = await assessments.offered_tests(conn)
+    return {
+        "success": True,
+        "results": [
+            {"assessment_type_id": t.id, "name": t.name, "description": t.description} for t in tests
+        ],
+    }
+
+
+@router.post(
+    "/assessment.start",
+    response_model=None,
+    responses={
+        409: {"description": "The candidate already has an active assessment."},
+        422: {"description": "Refused; `message` is shown to the recruiter in Ashby."},
+    },
+)
+async def start_assessment(
+    request: Request, caller: Caller, conn: DbConn, settings: Settings
+) -> dict[str, Any] | JSONResponse:
+    """Schedule an interview for the candidate and e-mail them the link (when e-mail is configured). Refused with
+    409 while the candidate has an unexpired or running assessment from this organisation."""
+    body = await _read(request, StartAssessment)
+    if isinstance(body, JSONResponse):
+        return body
+    assert isinstance(body, StartAssessment)
+    async with conn.transaction():
+        await integrations_repo.lock_ashby_candidate(conn, caller.organization_id, body.candidate.ashby_id)
+        active = await integrations_repo.active_ashby_assessment(
+            conn, caller.organization_id, body.candidate.ashby_id
+        )
+        if active is not None:
+            log.info("ashby.start_refused_active", session_id=active["session_id"])
+            return _refusal(
+                409,
+                "This candidate already has a Shadows interview waiting or under way. Cancel it in Ashby before "
+                "sending another one.",
+            )
+        try:
+            session_id = await assessments.create_assessment(
+                conn,
+                settings,
+                caller.organization_id,
+                assessments.AssessmentRequest(
+                    provider="ashby",
+                    partner_test_id=body.assessment_type_id,
+                    candidate_name=" ".join(
+                        p for p in (body.candidate.first_name, body.candidate.last_name) if p
+                    ),
+                    candidate_email=str(body.candidate.email),
+                    candidate_external_id=f"ashby:{body.candidate.ashby_id}",
+                    metadata={
+                        "ats": "ashby",
+                        "ashby_candidate_id": body.candidate.ashby_id,
+                        "ashby_application_id": body.application.ashby_id,
+                        "ashby_job_id": body.job.ashby_id,
+                        "ashby_job_name": body.job.name,
+                        "ashby_req_id": body.job.req_id,
+                        "ashby_profile_url": body.candidate.ashby_profile_url,
+                    },
+                    external_candidate_id=body.candidate.ashby_id,
+                    external_application_id=body.application.ashby_id,
+                ),
+            )
+        except assessments.UnknownTestError:
+            return _refusal(
+                422,
+                "This assessment is no longer offered by Shadows. Choose another one in the interview plan.",
+            )
+    log.info("ashby.start", session_id=session_id)
+    return {"success": True, "results": {"assessment_id": session_id}}
+
+
+@router.post("/assessment.cancel", response_model=None)
+async def cancel_assessment(request: Request, caller: Caller, conn: DbConn) -> dict[str, Any] | JSONResponse:
+    """Cancel the interview unless it has already ended (then it stays as it is)."""
+    body = await _read(request, CancelAssessment)
+    if isinstance(body, JSONResponse):
+        return body
+    assert isinstance(body, CancelAssessment)
+    status = await integrations_repo.cancel_by_ats(conn, caller.organization_id, body.assessment_id)
+    if status is None:
+        return {
+            "success": False,
+            "errorInfo": {"code": "assessment_not_found", "message": "No Shadows assessment has that id."},
+        }
+    log.info("ashby.cancel", session_id=body.assessment_id, status=status)
+    return {"success": True, "results": {"assessment_id": body.assessment_id}}

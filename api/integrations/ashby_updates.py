@@ -1,0 +1,108 @@
+"""The bodies of Ashby's `assessment.update`, in Ashby's typed-field format.
+
+Every value is `{identifier, label, description, type, value}` with `type` one of `numeric_score`,
+`numeric_duration_minutes`, `url`, `string`, `boolean_success`; identifiers are unique within an update.
+- started: `assessment_status` "Started" (Ashby records when the assessment started);
+- result: `assessment_status` "Completed", `assessment_profile_url` (the report's signed link, type url),
+  `assessment_result` (the 0-100 score as numeric_score, or a string when grading failed), and metadata:
+  recommendation (string), interview length (numeric_duration_minutes), tests passed (string), every hidden test
+  passed (boolean_success), needs human review (string);
+- cancelled: `cancelled_reason`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from api.score_summary import summary
+
+FieldType = Literal["numeric_score", "numeric_duration_minutes", "url", "string", "boolean_success"]
+RECOMMENDATION_LABELS = {
+    "strong_hire": "Strong hire",
+    "hire": "Hire",
+    "no_hire": "No hire",
+    "strong_no_hire": "Strong no hire",
+}
+
+
+def field(
+    identifier: str, label: str, type_: FieldType, value: str | int | float | bool, description: str = ""
+) -> dict[str, Any]:
+    return {
+        "identifier": identifier,
+        "label": label,
+        "description": description,
+        "type": type_,
+        "value": value,
+    }
+
+
+def _ms(at: datetime) -> int:
+    return int(at.timestamp() * 1000)
+
+
+def started(assessment_id: str, at: datetime) -> dict[str, Any]:
+    return {
+        "assessment_id": assessment_id,
+        "timestamp": _ms(at),
+        "assessment_status": field("status", "Status", "string", "Started"),
+        "metadata": [],
+    }
+
+
+def cancelled(assessment_id: str, at: datetime) -> dict[str, Any]:
+    return {
+        "assessment_id": assessment_id,
+        "timestamp": _ms(at),
+        "cancelled_reason": field(
+            "cancelled_reason", "Cancelled", "string", "The hiring team cancelled this interview in Shadows."
+        ),
+        "metadata": [],
+    }
+
+
+def result(
+    assessment_id: str, at: datetime, version: dict[str, Any], session: dict[str, Any], profile_url: str
+) -> dict[str, Any]:
+    s = summary(version)
+    if s["status"] == "ready" and s["score"] is not None:
+        outcome = field(
+            "score", "Score", "numeric_score", s["score"], "0-100, from the scorecard's four dimensions"
+        )
+    else:
+        outcome = field("score", "Score", "string", "Not scored: a person needs to review this interview")
+    metadata = []
+    if s["recommendation"]:
+        metadata.append(
+            field("recommendation", "Recommendation", "string", RECOMMENDATION_LABELS[s["recommendation"]])
+        )
+    if session.get("started_at") and session.get("ended_at"):
+        minutes = round((session["ended_at"] - session["started_at"]).total_seconds() / 60)
+        metadata.append(field("duration", "Interview length", "numeric_duration_minutes", minutes))
+    hidden = s["tests"]["hidden"]
+    if hidden is not None:
+        metadata.append(
+            field("tests_passed", "Hidden tests passed", "string", f"{hidden['passed']}/{hidden['total']}")
+        )
+        metadata.append(
+            field(
+                "all_tests_passed",
+                "All hidden tests passed",
+                "boolean_success",
+                hidden["total"] > 0 and hidden["passed"] == hidden["total"],
+            )
+        )
+    metadata.append(
+        field(
+            "needs_human_review", "Needs human review", "string", "Yes" if s["needs_human_review"] else "No"
+        )
+    )
+    return {
+        "assessment_id": assessment_id,
+        "timestamp": _ms(at),
+        "assessment_status": field("status", "Status", "string", "Completed"),
+        "assessment_profile_url": field("report", "Shadows report", "url", profile_url),
+        "assessment_result": outcome,
+        "metadata": metadata,
+    }

@@ -1,0 +1,152 @@
+"""Sessions an ATS asks for: the tests we offer it, scheduling the candidate's session with its ATS record (and
+the invite e-mail), and how the session's state reads to the ATS."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from api.db import integrations_repo
+from api.db.pool import Conn
+from api.errors import NotFoundError
+from api.integrations.invites import send_invite_email
+from api.jobs.enqueue import enqueue
+from api.scheduling import schedule_session
+from api.sealing import sealer
+from api.settings import ApiSettings
+
+DIFFICULTY_PREFIX = "difficulty:"
+QUESTION_PREFIX = "question:"
+DEFAULT_DURATION_MINUTES = 45
+
+
+class UnknownTestError(NotFoundError):
+    code = "test_not_found"
+
+
+@dataclass(frozen=True)
+class Test:
+    id: str
+    name: str
+    description: str
+
+
+async def offered_tests(conn: Conn) -> list[Test]:
+    """One test per difficulty (a question drawn per candidate, so candidates cannot share answers), then each
+    question of the bank by name."""
+    questions = await integrations_repo.list_tests(conn)
+    tests = [
+        Test(
+            f"{DIFFICULTY_PREFIX}{d.lower()}",
+            f"AI coding screen ({d.lower()})",
+            f"A {d.lower()} coding question drawn for each candidate; about {DEFAULT_DURATION_MINUTES} minutes "
+            "with an AI interviewer that talks it through and runs the candidate's tests.",
+        )
+        for d in ("Easy", "Medium", "Hard")
+        if any(q["difficulty"] == d for q in questions)
+    ]
+    tests += [
+        Test(
+            f"{QUESTION_PREFIX}{q['slug']}",
+            f"AI coding screen: {q['title']} ({q['difficulty'].lower()})",
+            f"The question \u201c{q['title']}\u201d for every candidate; about {DEFAULT_DURATION_MINUTES} minutes.",
+        )
+        for q in questions
+    ]
+    return tests
+
+
+@dataclass(frozen=True)
+class TestChoice:
+    question_id: UUID | None
+    difficulty: str | None
+
+
+async def resolve_test(conn: Conn, test_id: str) -> TestChoice:
+    if test_id.startswith(DIFFICULTY_PREFIX):
+        difficulty = test_id.removeprefix(DIFFICULTY_PREFIX).capitalize()
+        if difficulty in ("Easy", "Medium", "Hard"):
+            return TestChoice(None, difficulty)
+    elif test_id.startswith(QUESTION_PREFIX):
+        row = await integrations_repo.question_by_slug(conn, test_id.removeprefix(QUESTION_PREFIX))
+        if row is not None:
+            return TestChoice(row["id"], None)
+    raise UnknownTestError("No test with that id.")
+
+
+@dataclass(frozen=True)
+class AssessmentRequest:
+    provider: str
+    partner_test_id: str
+    candidate_name: str
+    candidate_email: str
+    candidate_external_id: str | None
+    metadata: dict[str, Any]
+    callback_url: str | None = None
+    external_candidate_id: str | None = None
+    external_application_id: str | None = None
+
+
+async def create_assessment(
+    conn: Conn, settings: ApiSettings, organization_id: UUID, req: AssessmentRequest
+) -> str:
+    """Schedule the candidate's session and its ATS record, and queue the invite e-mail when SMTP is configured.
+    Run inside the caller's transaction (the session, the record and the e-mail job commit together)."""
+    choice = await resolve_test(conn, req.partner_test_id)
+    scheduled = await schedule_session(
+        conn,
+        settings,
+        organization_id=organization_id,
+        candidate_name=req.candidate_name,
+        candidate_email=req.candidate_email,
+        candidate_external_id=req.candidate_external_id,
+        question_id=choice.question_id,
+        difficulty=choice.difficulty,
+        topic=None,
+        language="python",
+        duration_minutes=DEFAULT_DURATION_MINUTES,
+        job_description=None,
+        resume_text=None,
+        metadata=req.metadata,
+    )
+    session_id = str(scheduled.session["id"])
+    await integrations_repo.insert_assessment(
+        conn,
+        session_id=session_id,
+        organization_id=organization_id,
+        provider=req.provider,
+        partner_test_id=req.partner_test_id,
+        callback_url=req.callback_url,
+        external_candidate_id=req.external_candidate_id,
+        external_application_id=req.external_application_id,
+        join_url_sealed=sealer(settings).seal(scheduled.join_url),
+    )
+    if settings.smtp_url is not None:
+        await enqueue(conn, send_invite_email, queueing_lock=f"invite:{session_id}", session_id=session_id)
+    return session_id
+
+
+def join_url(settings: ApiSettings, assessment: dict[str, Any]) -> str:
+    return sealer(settings).open(assessment["join_url_sealed"])
+
+
+def invite_open(assessment: dict[str, Any], now: datetime | None = None) -> bool:
+    """Whether the candidate can still use the join link (scheduled with an unexpired invite, or under way)."""
+    now = now or datetime.now(UTC)
+    if assessment["status"] == "in_progress":
+        return bool(assessment["expires_at"] > now)
+    return assessment["status"] == "scheduled" and bool(assessment["invite_expires_at"] > now)
+
+
+def progress(assessment: dict[str, Any], graded: bool, now: datetime | None = None) -> str:
+    """sent | started | grading | complete | cancelled | expired: where the candidate's interview stands."""
+    status = assessment["status"]
+    if status == "scheduled":
+        return "sent" if invite_open(assessment, now) else "expired"
+    if status == "in_progress":
+        return "started"
+    if status == "cancelled":
+        return "cancelled"
+    return "complete" if graded else "grading"

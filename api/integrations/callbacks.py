@@ -1,0 +1,185 @@
+"""The `deliver_ats_callback` job: one call back to the ATS that asked for a session, retried like a webhook.
+
+- Greenhouse `completed`: `PATCH` to the `url` Greenhouse gave in send_test, no body, HTTP Basic with the
+  organisation's Greenhouse key (the one Greenhouse authenticates to us with). Greenhouse then reads test_status.
+- Ashby `started` / `result` / `cancelled`: `POST {SHADOWS_API_ASHBY_BASE_URL}/assessment.update`, HTTP Basic with
+  the organisation's own Ashby API key. Ashby answers 200 with `success`; `success: false` is a refusal that
+  retrying will not change.
+
+The outbox (`outbox_emit_ats_callback`) defers it with the lock `ats:<session>`, so one session's calls go one at a
+time and in order (Started before the result). A non-2xx answer, a timeout or a refused address is tried again on
+SHADOWS_API_WEBHOOK_RETRY_DELAYS_S, keeping the job and its place (`RetryLater`).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import httpx
+import structlog
+from procrastinate import JobContext
+
+from api import egress
+from api.db import integrations_repo, scorecards_repo, sessions_repo
+from api.db.pool import Conn, connection
+from api.integrations import ashby_updates
+from api.integrations.greenhouse import is_greenhouse_host
+from api.integrations.profile_links import assessment_profile_url
+from api.jobs.queue import queue
+from api.jobs.resources import resources
+from api.sealing import SealedValueError, sealer
+from api.settings import ApiSettings
+from api.webhooks.schedule import DeliveryRetryPolicy, RetryLater, next_delay
+
+log = structlog.get_logger(__name__)
+
+INTEGRATIONS_QUEUE = "integrations"
+
+
+class CallbackUnsendableError(Exception):
+    """This call cannot be made at all (no live key, a host that is not Greenhouse's, missing data)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Call:
+    url: str
+    method: str
+    headers: dict[str, str]
+    content: bytes | None
+    expects_ashby_answer: bool
+
+
+def _basic(username: str) -> str:
+    return "Basic " + base64.b64encode(f"{username}:".encode()).decode("ascii")
+
+
+async def _ashby_body(conn: Conn, settings: ApiSettings, cb: dict[str, Any]) -> dict[str, Any]:
+    session_id = cb["session_id"]
+    session = await sessions_repo.get_session(conn, session_id)
+    if session is None:
+        raise CallbackUnsendableError("session_missing")
+    if cb["kind"] == "started":
+        return ashby_updates.started(session_id, session["started_at"] or cb["created_at"])
+    if cb["kind"] == "cancelled":
+        return ashby_updates.cancelled(session_id, session["ended_at"] or cb["created_at"])
+    version = await scorecards_repo.get_version(conn, session_id, cb["scorecard_version"] or 0)
+    if version is None or version["status"] not in ("ready", "failed"):
+        raise CallbackUnsendableError("scorecard_missing")
+    async with conn.transaction():
+        profile_url = await assessment_profile_url(conn, settings, session_id)
+    return ashby_updates.result(session_id, version["completed_at"], version, session, profile_url)
+
+
+async def build_call(conn: Conn, settings: ApiSettings, cb: dict[str, Any]) -> Call:
+    key = await integrations_repo.live_key(conn, cb["organization_id"], cb["provider"])
+    if key is None:
+        raise CallbackUnsendableError("no_live_key")
+    seal = sealer(settings)
+    if cb["provider"] == "greenhouse":
+        url = str(cb["callback_url"])
+        if settings.egress_guard and not is_greenhouse_host(settings, httpx.URL(url).host):
+            raise CallbackUnsendableError("address_not_allowed")
+        return Call(url, "PATCH", {"Authorization": _basic(seal.open(key["key_sealed"]))}, None, False)
+    body = await _ashby_body(conn, settings, cb)
+    return Call(
+        settings.ashby_base_url.rstrip("/") + "/assessment.update",
+        "POST",
+        {
+            "Authorization": _basic(seal.open(key["provider_api_key_sealed"])),
+            "Content-Type": "application/json",
+            "Accept": "application/json; version=1",
+        },
+        json.dumps(body, separators=(",", ":")).encode("utf-8"),
+        True,
+    )
+
+
+def judge(call: Call, reply: egress.Reply) -> tuple[bool, bool, str | None]:
+    """(delivered, refused for good, error code) for one answer."""
+    if not reply.ok:
+        return False, False, "http_status"
+    if not call.expects_ashby_answer:
+        return True, False, None
+    try:
+        answer = json.loads(reply.body)
+    except ValueError:
+        return False, False, "invalid_response"
+    if isinstance(answer, dict) and answer.get("success") is True:
+        return True, False, None
+    return False, True, "rejected"
+
+
+@queue.task(
+    name="deliver_ats_callback", queue=INTEGRATIONS_QUEUE, pass_context=True, retry=DeliveryRetryPolicy()
+)
+async def deliver_ats_callback(context: JobContext, callback_id: str) -> None:
+    """Make one call back to an ATS (one attempt); see the module docstring."""
+    res = resources(context)
+    settings, pool = res.settings, res.pool
+    cid = UUID(callback_id)
+    async with connection(pool) as conn:
+        cb = await integrations_repo.load_callback(conn, cid)
+        if cb is None or cb["status"] != "pending":
+            log.info("ats_callback.skipped", callback_id=callback_id, found=cb is not None)
+            return
+        try:
+            call = await build_call(conn, settings, cb)
+        except (CallbackUnsendableError, SealedValueError) as e:
+            code = e.code if isinstance(e, CallbackUnsendableError) else "secret_unreadable"
+            await integrations_repo.fail_callback(conn, cid, code)
+            log.warning(
+                "ats_callback.unsendable", callback_id=callback_id, provider=cb["provider"], error=code
+            )
+            return
+    reply: egress.Reply | None = None
+    error: str | None = None
+    refused = False
+    delivered = False
+    try:
+        reply = await egress.send(
+            call.url,
+            method=call.method,
+            guard=settings.egress_guard,
+            timeout_s=settings.webhook_timeout_s,
+            max_bytes=settings.webhook_max_response_bytes,
+            content=call.content,
+            headers=call.headers,
+        )
+        delivered, refused, error = judge(call, reply)
+    except egress.EgressError as e:
+        error = e.code
+    retry_in = (
+        None
+        if delivered or refused
+        else next_delay(settings, cb["attempts"] + 1, reply.retry_after_s if reply else None)
+    )
+    async with connection(pool) as conn:
+        await integrations_repo.record_callback_attempt(
+            conn,
+            cid,
+            delivered=delivered,
+            status_code=reply.status_code if reply else None,
+            error=error,
+            retry_in_s=retry_in,
+        )
+    log.info(
+        "ats_callback.attempt",
+        callback_id=callback_id,
+        session_id=cb["session_id"],
+        provider=cb["provider"],
+        kind=cb["kind"],
+        attempt=cb["attempts"] + 1,
+        status_code=reply.status_code if reply else None,
+        error=error,
+        outcome="delivered" if delivered else "failed" if retry_in is None else "retry",
+    )
+    if retry_in is not None:
+        raise RetryLater(retry_in, error or "http_status")

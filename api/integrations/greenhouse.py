@@ -1,0 +1,228 @@
+"""Greenhouse's Assessment Partner API, partner side (`/integrations/greenhouse/*`), as Greenhouse documents it:
+snake_case, null rather than a missing key, errors 401 (key) and 404 (unknown test or interview).
+
+Greenhouse authenticates with HTTP Basic: our key as the username, a blank password. `send_test` is idempotent
+on Greenhouse's callback `url`. When the scorecard is ready or has failed, the job queue sends Greenhouse's `PATCH`
+to that `url` (`api.integrations.callbacks`); Greenhouse then reads `test_status`, which is already `complete`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import structlog
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+
+from api import egress
+from api.db import integrations_repo
+from api.deps import DbConn, Settings
+from api.errors import NotFoundError, UnprocessableError
+from api.integrations import assessments
+from api.integrations.keys import IntegrationCaller, authenticate
+from api.integrations.profile_links import assessment_profile_url
+from api.schemas import refuse_unstorable
+from api.score_summary import flat_metadata, partner_score, summary
+from api.settings import ApiSettings
+
+log = structlog.get_logger(__name__)
+router = APIRouter(prefix="/integrations/greenhouse", tags=["integrations"])
+
+MAX_ERRORS = 100
+MAX_ERROR_CHARS = 2_000
+
+
+async def require_greenhouse(request: Request, conn: DbConn) -> IntegrationCaller:
+    return await authenticate(conn, "greenhouse", request)
+
+
+Caller = Annotated[IntegrationCaller, Depends(require_greenhouse)]
+
+
+class Test(BaseModel):
+    partner_test_id: str
+    partner_test_name: str
+
+
+class GreenhouseCandidate(BaseModel):
+    model_config = ConfigDict(extra="ignore")  # Greenhouse may add properties
+
+    first_name: str = Field(min_length=1, max_length=100)
+    last_name: str | None = Field(default=None, max_length=100)
+    preferred_name: str | None = Field(default=None, max_length=100)
+    email: EmailStr
+    resume_url: str | None = Field(default=None, max_length=2_000)  # not fetched: see docs/integrations.md
+    phone_number: str | None = Field(default=None, max_length=50)  # not stored
+    greenhouse_profile_url: str | None = Field(default=None, max_length=2_000)
+
+    _storable = field_validator("first_name", "last_name", "preferred_name", "greenhouse_profile_url")(
+        refuse_unstorable
+    )
+
+    def display_name(self) -> str:
+        first = (self.preferred_name or "").strip() or self.first_name.strip()
+        return " ".join(p for p in (first, (self.last_name or "").strip()) if p)[:200]
+
+
+class SendTest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    partner_test_id: str = Field(min_length=1, max_length=200)
+    candidate: GreenhouseCandidate
+    sent_by: str | None = Field(default=None, max_length=320)
+    url: str = Field(min_length=1, max_length=2_000)
+
+    _storable = field_validator("partner_test_id", "sent_by", "url")(refuse_unstorable)
+
+
+class SendTestResult(BaseModel):
+    partner_interview_id: str
+
+
+Primitive = str | int | float | bool | None
+
+
+class TestStatus(BaseModel):
+    partner_status: str
+    partner_profile_url: str | None
+    partner_score: int | None
+    metadata: dict[str, Primitive]
+
+
+class ResponseError(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    api_call: str = Field(min_length=1, max_length=100)
+    errors: list[Any] = Field(default_factory=list)
+    partner_test_id: str | None = Field(default=None, max_length=200)
+    partner_test_name: str | None = Field(default=None, max_length=500)
+    partner_interview_id: str | None = Field(default=None, max_length=200)
+    candidate_email: str | None = Field(default=None, max_length=320)  # not stored
+
+    _storable = field_validator("api_call", "partner_test_id", "partner_interview_id")(refuse_unstorable)
+
+
+def check_callback_url(settings: ApiSettings, url: str) -> None:
+    """Where the completion PATCH may go: a URL the guard accepts, and (guard on) a Greenhouse host."""
+    try:
+        parsed = egress.parse_url(url, guard=settings.egress_guard)
+    except egress.UrlRefusedError as e:
+        raise UnprocessableError(f"url: {e.message}", code=e.code) from e
+    if settings.egress_guard and not is_greenhouse_host(settings, parsed.host):
+        raise UnprocessableError("url: not a Greenhouse address.", code="address_not_allowed")
+
+
+def is_greenhouse_host(settings: ApiSettings, host: str) -> bool:
+    host = host.lower().rstrip(".")
+    return any(host == d or host.endswith("." + d) for d in settings.greenhouse_callback_domain_list)
+
+
+@router.get("/list_tests", response_model=list[Test])
+async def list_tests(caller: Caller, conn: DbConn) -> list[Test]:
+    """The tests this organisation can send: one per difficulty (a question drawn per candidate) and each
+    question of the bank."""
+    return [
+        Test(partner_test_id=t.id, partner_test_name=t.name) for t in await assessments.offered_tests(conn)
+    ]
+
+
+@router.post("/send_test", response_model=SendTestResult)
+async def send_test(body: SendTest, caller: Caller, conn: DbConn, settings: Settings) -> SendTestResult:
+    """Schedule an interview for the candidate and e-mail them the link (when e-mail is configured). Sending
+    again with the same `url` returns the same `partner_interview_id` and schedules nothing new."""
+    check_callback_url(settings, body.url)
+    async with conn.transaction():
+        await integrations_repo.claim_greenhouse_url(conn, caller.organization_id, body.url)
+        existing = await integrations_repo.greenhouse_by_url(conn, caller.organization_id, body.url)
+        if existing is not None:
+            log.info("greenhouse.send_test_repeated", session_id=existing["session_id"])
+            return SendTestResult(partner_interview_id=existing["session_id"])
+        metadata: dict[str, Any] = {
+            "ats": "greenhouse",
+            "partner_test_id": body.partner_test_id,
+            "greenhouse_profile_url": body.candidate.greenhouse_profile_url,
+        }
+        session_id = await assessments.create_assessment(
+            conn,
+            settings,
+            caller.organization_id,
+            assessments.AssessmentRequest(
+                provider="greenhouse",
+                partner_test_id=body.partner_test_id,
+                candidate_name=body.candidate.display_name(),
+                candidate_email=str(body.candidate.email),
+                candidate_external_id=None,
+                metadata=metadata,
+                callback_url=body.url,
+            ),
+        )
+    log.info("greenhouse.send_test", session_id=session_id)
+    return SendTestResult(partner_interview_id=session_id)
+
+
+async def _status(conn: DbConn, settings: ApiSettings, assessment: dict[str, Any]) -> TestStatus:
+    session_id = assessment["session_id"]
+    finished = assessments.progress(assessment, graded=False) in ("grading", "complete")
+    version = await integrations_repo.latest_finished_version(conn, session_id) if finished else None
+    progress = assessments.progress(assessment, graded=version is not None)
+    usable = assessments.invite_open(assessment)
+    metadata: dict[str, Primitive] = {
+        "interview_status": assessment["status"],
+        "join_url": assessments.join_url(settings, assessment) if usable else None,
+        "invite_expires_at": assessment["invite_expires_at"].isoformat() if usable else None,
+        "started_at": assessment["started_at"].isoformat() if assessment["started_at"] else None,
+        "ended_at": assessment["ended_at"].isoformat() if assessment["ended_at"] else None,
+        **flat_metadata(None),
+    }
+    if version is None:
+        return TestStatus(
+            partner_status=progress, partner_profile_url=None, partner_score=None, metadata=metadata
+        )
+    card = summary(version)
+    metadata.update(flat_metadata(card))
+    return TestStatus(
+        partner_status="complete",
+        partner_profile_url=await assessment_profile_url(conn, settings, session_id),
+        partner_score=partner_score(card["overall_score"]),
+        metadata=metadata,
+    )
+
+
+@router.get("/test_status", response_model=TestStatus)
+async def test_status(
+    caller: Caller,
+    conn: DbConn,
+    settings: Settings,
+    partner_interview_id: Annotated[str, Query(min_length=1, max_length=200)],
+) -> TestStatus:
+    """Where the candidate's interview stands: sent, started, grading, complete, cancelled or expired. Complete
+    once a scorecard is ready (with `partner_score`, 0-100) or has failed (no score, flagged for human review);
+    `partner_profile_url` is then the report's signed link."""
+    assessment = await integrations_repo.get_assessment(
+        conn, partner_interview_id, organization_id=caller.organization_id, provider="greenhouse"
+    )
+    if assessment is None:
+        raise NotFoundError("No interview with that partner_interview_id.", code="interview_not_found")
+    return await _status(conn, settings, assessment)
+
+
+@router.post("/response_error")
+async def response_error(body: ResponseError, caller: Caller, conn: DbConn) -> dict[str, int]:
+    """Greenhouse reporting an answer of ours it could not use: stored and logged (without the e-mail)."""
+    errors = [str(e)[:MAX_ERROR_CHARS].replace("\x00", "") for e in body.errors[:MAX_ERRORS]]
+    await integrations_repo.store_response_error(
+        conn,
+        caller.organization_id,
+        "greenhouse",
+        api_call=body.api_call,
+        errors=errors,
+        partner_test_id=body.partner_test_id,
+        partner_interview_id=body.partner_interview_id,
+    )
+    log.warning(
+        "greenhouse.response_error",
+        api_call=body.api_call,
+        errors=len(errors),
+        partner_interview_id=body.partner_interview_id,
+    )
+    return {"status": 200}

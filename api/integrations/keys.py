@@ -1,0 +1,100 @@
+"""Keys we issue to an organisation for one ATS, and HTTP Basic authentication of that ATS's calls with them.
+
+Greenhouse and Ashby both present our key as the Basic username with a blank password. A key is `shgh_` (Greenhouse)
+or `shab_` (Ashby) plus 256 random bits: 48 characters, under Greenhouse's 171. We keep its SHA-256 to authenticate
+and a sealed copy, because Greenhouse's completion PATCH must present it back. One live key per organisation and
+ATS: issuing a new one revokes the old one.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import secrets
+from dataclasses import dataclass
+from typing import Any, Literal
+from uuid import UUID
+
+from fastapi import Request
+
+from api.db import integrations_repo
+from api.db.pool import Conn
+from api.errors import UnauthorizedError
+from api.sealing import sealer
+from api.security import digest, same_digest
+from api.settings import ApiSettings
+
+Provider = Literal["greenhouse", "ashby"]
+PREFIXES: dict[str, str] = {"greenhouse": "shgh_", "ashby": "shab_"}
+MAX_KEY_CHARS = 170  # Greenhouse: "the API key ... must be less than 171 characters"
+MAX_AUTH_HEADER_CHARS = 512
+
+
+def new_key(provider: Provider) -> str:
+    return PREFIXES[provider] + secrets.token_urlsafe(32)
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    key: str
+    id: UUID
+    prefix: str
+    created_at: Any
+
+
+async def issue(
+    conn: Conn,
+    settings: ApiSettings,
+    organization_id: UUID,
+    provider: Provider,
+    *,
+    provider_api_key: str | None = None,
+) -> IssuedKey:
+    """A new key for `provider` (shown once by the caller), revoking the organisation's previous one."""
+    key = new_key(provider)
+    seal = sealer(settings)
+    row = await integrations_repo.issue_key(
+        conn,
+        organization_id,
+        provider,
+        key_hash=digest(key),
+        key_sealed=seal.seal(key),
+        prefix=key[:9],
+        provider_api_key_sealed=seal.seal(provider_api_key) if provider_api_key is not None else None,
+    )
+    return IssuedKey(key=key, id=row["id"], prefix=row["prefix"], created_at=row["created_at"])
+
+
+@dataclass(frozen=True)
+class IntegrationCaller:
+    """An ATS calling for one organisation, authenticated by the key we issued."""
+
+    organization_id: UUID
+    key_id: UUID
+    provider: Provider
+
+
+def basic_username(request: Request) -> str:
+    """The username of `Authorization: Basic ...` whose password is blank; 401 otherwise."""
+    header = request.headers.get("authorization", "")
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic" or not encoded.strip():
+        raise UnauthorizedError("Missing Basic credentials.", code="missing_credentials")
+    if len(header) > MAX_AUTH_HEADER_CHARS:
+        raise UnauthorizedError("Invalid credentials.", code="invalid_credentials")
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError) as e:
+        raise UnauthorizedError("Invalid credentials.", code="invalid_credentials") from e
+    username, sep, password = decoded.partition(":")
+    if not sep or password or not username or len(username) > MAX_KEY_CHARS:
+        raise UnauthorizedError("Invalid credentials.", code="invalid_credentials")
+    return username
+
+
+async def authenticate(conn: Conn, provider: Provider, request: Request) -> IntegrationCaller:
+    key = basic_username(request)
+    row = await integrations_repo.key_by_hash(conn, provider, digest(key))
+    if row is None or not same_digest(key, row["key_hash"]):
+        raise UnauthorizedError("Invalid API key.", code="invalid_api_key")
+    return IntegrationCaller(organization_id=row["organization_id"], key_id=row["id"], provider=provider)

@@ -1,0 +1,73 @@
+"""Organisation routes for the keys an ATS uses to call us: one live key per ATS, shown once, revocable."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from api.db import integrations_repo
+from api.deps import DbConn, OrgCaller, Settings
+from api.integrations import keys
+
+router = APIRouter(prefix="/v1/integrations", tags=["integrations"])
+
+
+class IntegrationKey(BaseModel):
+    key: str = Field(
+        description="Give it to the ATS (as the Basic username, blank password). Shown only here."
+    )
+    prefix: str
+    created_at: datetime
+
+
+class AshbyKeyRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"ashby_api_key": "your Ashby API key"}]}
+    )
+
+    ashby_api_key: str = Field(
+        min_length=8,
+        max_length=512,
+        description="Your Ashby API key with the candidatesWrite permission: Shadows reports results with it "
+        "(assessment.update). Stored sealed, never shown again.",
+    )
+
+    @field_validator("ashby_api_key")
+    @classmethod
+    def _printable(cls, v: str) -> str:
+        if not v.isascii() or not v.isprintable() or ":" in v:
+            raise ValueError("must be the API key exactly as Ashby shows it")
+        return v
+
+
+@router.post("/greenhouse/keys", status_code=201, response_model=IntegrationKey)
+async def create_greenhouse_key(org: OrgCaller, conn: DbConn, settings: Settings) -> IntegrationKey:
+    """A key for Greenhouse's Assessment Partner integration. Issuing one revokes the previous key."""
+    issued = await keys.issue(conn, settings, org.id, "greenhouse")
+    return IntegrationKey(key=issued.key, prefix=issued.prefix, created_at=issued.created_at)
+
+
+@router.delete("/greenhouse/keys", status_code=204)
+async def revoke_greenhouse_key(org: OrgCaller, conn: DbConn) -> Response:
+    """Revoke the Greenhouse key: Greenhouse's calls are refused (401) from now on."""
+    await integrations_repo.revoke_keys(conn, org.id, "greenhouse")
+    return Response(status_code=204)
+
+
+@router.post("/ashby/keys", status_code=201, response_model=IntegrationKey)
+async def create_ashby_key(
+    body: AshbyKeyRequest, org: OrgCaller, conn: DbConn, settings: Settings
+) -> IntegrationKey:
+    """A key for Ashby's assessment integration, and your Ashby API key for our updates back. Issuing one revokes
+    the previous key."""
+    issued = await keys.issue(conn, settings, org.id, "ashby", provider_api_key=body.ashby_api_key)
+    return IntegrationKey(key=issued.key, prefix=issued.prefix, created_at=issued.created_at)
+
+
+@router.delete("/ashby/keys", status_code=204)
+async def revoke_ashby_key(org: OrgCaller, conn: DbConn) -> Response:
+    """Revoke the Ashby key (and forget your Ashby API key's use: updates to Ashby stop)."""
+    await integrations_repo.revoke_keys(conn, org.id, "ashby")
+    return Response(status_code=204)

@@ -1,0 +1,298 @@
+"""Organisation routes for outgoing webhooks: endpoints (create, list, read, update, delete, rotate the secret) and
+each endpoint's delivery log with replay. Contract and payloads: docs/integrations.md."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from api import egress
+from api.db import webhooks_repo
+from api.deps import DbConn, OrgCaller, Settings
+from api.errors import BadRequestError, ConflictError, NotFoundError, UnprocessableError
+from api.sealing import sealer
+from api.settings import ApiSettings
+from api.webhooks.events import EventType
+from api.webhooks.signing import new_secret
+
+router = APIRouter(prefix="/v1/webhook-endpoints", tags=["webhooks"])
+
+ROTATION_OVERLAP_S = 24 * 3600  # the previous secret keeps signing this long after a rotation
+DeliveryStatus = Literal["pending", "delivered", "failed"]
+
+
+class EndpointIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "url": "https://ats.example.com/hooks/shadows",
+                    "event_types": ["session.completed", "scorecard.ready"],
+                }
+            ]
+        },
+    )
+
+    url: str = Field(min_length=1, max_length=egress.MAX_URL_CHARS)
+    event_types: list[EventType] = Field(min_length=1, max_length=20)
+    description: str | None = Field(default=None, max_length=200)
+
+    @field_validator("event_types")
+    @classmethod
+    def _unique(cls, v: list[str]) -> list[str]:
+        return list(dict.fromkeys(v))
+
+    @field_validator("description")
+    @classmethod
+    def _text(cls, v: str | None) -> str | None:
+        if v is not None and "\x00" in v:
+            raise ValueError("must not contain the NUL character (U+0000)")
+        return v
+
+
+class EndpointPatch(EndpointIn):
+    """Only the fields given change; `"description": null` clears it; `"enabled": true` re-enables an endpoint
+    that a 410 disabled."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"enabled": True}]})
+
+    url: str | None = Field(default=None, min_length=1, max_length=egress.MAX_URL_CHARS)  # type: ignore[assignment]  # optional in a patch
+    event_types: list[EventType] | None = Field(default=None, min_length=1, max_length=20)  # type: ignore[assignment]  # optional in a patch
+    enabled: bool | None = None
+
+
+class EndpointOut(BaseModel):
+    id: UUID
+    url: str
+    event_types: list[str]
+    description: str | None
+    enabled: bool
+    disabled_reason: str | None = Field(
+        description="`gone` (the receiver answered 410) or `disabled_by_organization`"
+    )
+    disabled_at: datetime | None
+    previous_secret_expires_at: datetime | None = Field(
+        description="Until then the previous secret also signs (after a rotation)"
+    )
+    created_at: datetime
+    updated_at: datetime
+
+
+class EndpointCreated(EndpointOut):
+    secret: str = Field(description="The signing secret (Standard Webhooks `whsec_...`). Shown only here.")
+
+
+class EndpointList(BaseModel):
+    data: list[EndpointOut]
+
+
+class SecretRotated(BaseModel):
+    id: UUID
+    secret: str = Field(description="The new signing secret. Shown only here.")
+    previous_secret_expires_at: datetime
+
+
+class DeliveryOut(BaseModel):
+    id: UUID
+    message_id: str = Field(
+        description="The `webhook-id` header: the same on every attempt and every endpoint"
+    )
+    event_type: str
+    session_id: str | None
+    status: DeliveryStatus
+    attempts: int
+    last_status_code: int | None
+    last_error: str | None = Field(
+        description="`http_status`, `timeout`, `connection_failed`, `address_not_allowed`, `endpoint_disabled`, ..."
+    )
+    last_response: str | None = Field(
+        description="The start of the receiver's last answer (at most 1024 chars)"
+    )
+    last_attempt_at: datetime | None
+    next_attempt_at: datetime | None
+    delivered_at: datetime | None
+    created_at: datetime
+    payload: dict[str, Any]
+
+
+class DeliveryPage(BaseModel):
+    data: list[DeliveryOut]
+    next_cursor: str | None
+
+
+def _id(raw: str, what: str) -> UUID:
+    try:
+        return UUID(raw)
+    except ValueError as e:
+        raise NotFoundError(f"{what.capitalize()} not found.", code=f"{what}_not_found") from e
+
+
+async def _checked_url(settings: ApiSettings, url: str) -> str:
+    try:
+        await egress.check_url(url, guard=settings.egress_guard)
+    except egress.UrlRefusedError as e:
+        raise UnprocessableError(f"url: {e.message}", code=e.code) from e
+    return url
+
+
+async def _endpoint(conn: DbConn, org: OrgCaller, endpoint_id: str) -> dict[str, Any]:
+    row = await webhooks_repo.get_endpoint(conn, org.id, _id(endpoint_id, "endpoint"))
+    if row is None:
+        raise NotFoundError("Endpoint not found.", code="endpoint_not_found")
+    return row
+
+
+def _delivery(row: dict[str, Any]) -> DeliveryOut:
+    return DeliveryOut(
+        **{k: row[k] for k in DeliveryOut.model_fields if k != "next_attempt_at"},
+        next_attempt_at=row["next_attempt_at"] if row["status"] == "pending" else None,
+    )
+
+
+@router.post("", status_code=201, response_model=EndpointCreated)
+async def create_webhook_endpoint(
+    body: EndpointIn, org: OrgCaller, conn: DbConn, settings: Settings
+) -> EndpointCreated:
+    """Register a receiver. The response's `secret` is shown once: verify every delivery with it (Standard
+    Webhooks). Outside local development the URL must be https on a public address."""
+    url = await _checked_url(settings, body.url)
+    if await webhooks_repo.count_endpoints(conn, org.id) >= settings.webhook_max_endpoints:
+        raise ConflictError(
+            f"An organisation has at most {settings.webhook_max_endpoints} endpoints.",
+            code="too_many_endpoints",
+        )
+    secret = new_secret()
+    row = await webhooks_repo.create_endpoint(
+        conn,
+        org.id,
+        url=url,
+        event_types=list(body.event_types),
+        description=body.description,
+        secret_sealed=sealer(settings).seal(secret),
+    )
+    return EndpointCreated(**row, secret=secret)
+
+
+@router.get("", response_model=EndpointList)
+async def list_webhook_endpoints(org: OrgCaller, conn: DbConn) -> EndpointList:
+    return EndpointList(data=[EndpointOut(**r) for r in await webhooks_repo.list_endpoints(conn, org.id)])
+
+
+@router.get("/{endpoint_id}", response_model=EndpointOut)
+async def read_webhook_endpoint(endpoint_id: str, org: OrgCaller, conn: DbConn) -> EndpointOut:
+    return EndpointOut(**await _endpoint(conn, org, endpoint_id))
+
+
+@router.patch("/{endpoint_id}", response_model=EndpointOut)
+async def update_webhook_endpoint(
+    endpoint_id: str, body: EndpointPatch, org: OrgCaller, conn: DbConn, settings: Settings
+) -> EndpointOut:
+    await _endpoint(conn, org, endpoint_id)
+    url = await _checked_url(settings, body.url) if body.url is not None else None
+    row = await webhooks_repo.update_endpoint(
+        conn,
+        org.id,
+        _id(endpoint_id, "endpoint"),
+        url=url,
+        event_types=list(body.event_types) if body.event_types is not None else None,
+        description=body.description,
+        clear_description="description" in body.model_fields_set and body.description is None,
+        enabled=body.enabled,
+    )
+    if row is None:
+        raise NotFoundError("Endpoint not found.", code="endpoint_not_found")
+    return EndpointOut(**row)
+
+
+@router.delete("/{endpoint_id}", status_code=204)
+async def delete_webhook_endpoint(endpoint_id: str, org: OrgCaller, conn: DbConn) -> Response:
+    """Delete the endpoint and its delivery log; nothing more is sent to it."""
+    if not await webhooks_repo.delete_endpoint(conn, org.id, _id(endpoint_id, "endpoint")):
+        raise NotFoundError("Endpoint not found.", code="endpoint_not_found")
+    return Response(status_code=204)
+
+
+@router.post("/{endpoint_id}/rotate-secret", response_model=SecretRotated)
+async def rotate_webhook_secret(
+    endpoint_id: str, org: OrgCaller, conn: DbConn, settings: Settings
+) -> SecretRotated:
+    """A new signing secret, shown once. For the next 24 hours deliveries carry two signatures (the new secret's
+    and the previous one's), so receivers can switch without missing a delivery. Rotating again within the 24 hours
+    drops the oldest secret."""
+    secret = new_secret()
+    row = await webhooks_repo.rotate_secret(
+        conn, org.id, _id(endpoint_id, "endpoint"), sealer(settings).seal(secret), ROTATION_OVERLAP_S
+    )
+    if row is None:
+        raise NotFoundError("Endpoint not found.", code="endpoint_not_found")
+    return SecretRotated(
+        id=row["id"], secret=secret, previous_secret_expires_at=row["previous_secret_expires_at"]
+    )
+
+
+def _encode_cursor(row: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"before": row["seq"]}).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> int:
+    try:
+        before = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["before"]
+    except (ValueError, TypeError, KeyError) as e:
+        raise BadRequestError("Invalid cursor.", code="invalid_cursor") from e
+    if not isinstance(before, int) or isinstance(before, bool) or not 0 < before < 2**63:
+        raise BadRequestError("Invalid cursor.", code="invalid_cursor")
+    return before
+
+
+@router.get("/{endpoint_id}/deliveries", response_model=DeliveryPage)
+async def list_webhook_deliveries(
+    endpoint_id: str,
+    org: OrgCaller,
+    conn: DbConn,
+    status: DeliveryStatus | None = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+) -> DeliveryPage:
+    """The delivery log, newest first: one row per event sent to this endpoint, with its status, attempts and the
+    last answer. Pass `next_cursor` back as `cursor` for the next page."""
+    endpoint = await _endpoint(conn, org, endpoint_id)
+    rows = await webhooks_repo.list_deliveries(
+        conn,
+        endpoint["id"],
+        status=status,
+        before_seq=_decode_cursor(cursor) if cursor else None,
+        limit=limit + 1,
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return DeliveryPage(
+        data=[_delivery(r) for r in rows], next_cursor=_encode_cursor(rows[-1]) if more and rows else None
+    )
+
+
+@router.post("/{endpoint_id}/deliveries/{delivery_id}/replay", status_code=202, response_model=DeliveryOut)
+async def replay_webhook_delivery(
+    endpoint_id: str, delivery_id: str, org: OrgCaller, conn: DbConn
+) -> DeliveryOut:
+    """Send a delivered or failed delivery again, with the same `webhook-id` and payload and a fresh retry
+    schedule; it goes out after any earlier pending event of the same session. A pending one is a 409 (its own
+    retries are under way), and so is any delivery of a disabled endpoint."""
+    endpoint = await _endpoint(conn, org, endpoint_id)
+    existing = await webhooks_repo.get_delivery(conn, endpoint["id"], _id(delivery_id, "delivery"))
+    if existing is None:
+        raise NotFoundError("Delivery not found.", code="delivery_not_found")
+    if not endpoint["enabled"]:
+        raise ConflictError("The endpoint is disabled; enable it first.", code="endpoint_disabled")
+    row = await webhooks_repo.replay_delivery(conn, existing["id"])
+    if row is None:
+        raise ConflictError(
+            "This delivery is still pending; its retries are under way.", code="delivery_pending"
+        )
+    return _delivery(row)

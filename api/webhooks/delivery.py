@@ -1,0 +1,175 @@
+"""The `deliver_webhook` job: one attempt at one delivery (one event to one endpoint), retried on the schedule.
+
+The outbox (`outbox_emit_webhook` in SQL) defers it with the lock `webhook:<endpoint>:<session>`, so one
+session's events reach one endpoint one at a time and in order; a delivery that must wait for a retry keeps its job
+(`RetryLater`) and with it its place ahead of the later ones.
+
+An attempt: load the delivery; take one of the endpoint's request slots (else try again in a moment, without
+counting an attempt); send it signed through the SSRF guard, with no database connection held; record the outcome.
+- 2xx: delivered.
+- 410 Gone: failed, and the endpoint is disabled (its pending deliveries fail too).
+- anything else (3xx included: redirects are not followed), a timeout, a refused address: tried again after the
+  next delay of the schedule, or failed when the schedule is used up.
+At-least-once: a worker that dies after sending and before recording sends again, with the same `webhook-id`.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import structlog
+from procrastinate import JobContext
+
+from api import egress
+from api.db import webhooks_repo
+from api.db.pool import connection
+from api.jobs.queue import queue
+from api.jobs.resources import resources
+from api.sealing import SealedValueError, sealer
+from api.settings import ApiSettings
+from api.webhooks.schedule import DeliveryRetryPolicy, RetryLater, next_delay
+from api.webhooks.signing import signature_headers
+
+log = structlog.get_logger(__name__)
+
+WEBHOOK_QUEUE = "webhooks"
+LEASE_MARGIN_S = 30.0  # a lease outlives its request by this much; a crashed worker's slot frees itself after
+BUSY_RETRY_S = (0.2, 1.0)  # all of an endpoint's slots taken: try again within this many seconds
+
+
+FIRST_DATA_KEYS = ("session_id", "candidate", "metadata", "status")
+
+
+def _sorted(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _sorted(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted(v) for v in value]
+    return value
+
+
+def readable(payload: dict[str, Any]) -> dict[str, Any]:
+    """The stored envelope in a fixed, readable key order (jsonb keeps its own): `type`, `timestamp`, `data`; in
+    `data` the common fields first, then the rest alphabetically, as every nested object."""
+    data = payload.get("data", {})
+    first = {k: _sorted(data[k]) for k in FIRST_DATA_KEYS if k in data}
+    rest = {k: _sorted(data[k]) for k in sorted(data) if k not in first}
+    return {"type": payload.get("type"), "timestamp": payload.get("timestamp"), "data": {**first, **rest}}
+
+
+def body_of(payload: dict[str, Any]) -> str:
+    """The exact bytes sent and signed: compact JSON, ASCII only, in `readable` order (the same every attempt)."""
+    return json.dumps(readable(payload), separators=(",", ":"), ensure_ascii=True)
+
+
+def signing_secrets(settings: ApiSettings, row: dict[str, Any]) -> list[str]:
+    """The endpoint's current secret, and its previous one while the rotation overlap lasts."""
+    seal = sealer(settings)
+    found = [seal.open(row["secret"])]
+    if row["previous_secret"] is not None and row["previous_secret_live"]:
+        found.append(seal.open(row["previous_secret"]))
+    return found
+
+
+def request_headers(settings: ApiSettings, row: dict[str, Any], body: str, at: datetime) -> dict[str, str]:
+    return {
+        "Content-Type": "application/json",
+        **signature_headers(row["message_id"], body, signing_secrets(settings, row), at),
+    }
+
+
+@queue.task(name="deliver_webhook", queue=WEBHOOK_QUEUE, pass_context=True, retry=DeliveryRetryPolicy())
+async def deliver_webhook(context: JobContext, delivery_id: str) -> None:
+    """Send one webhook delivery (one attempt); see the module docstring."""
+    res = resources(context)
+    settings, pool = res.settings, res.pool
+    did = UUID(delivery_id)
+    async with connection(pool) as conn:
+        row = await webhooks_repo.load_for_delivery(conn, did)
+        if row is None or row["status"] != "pending":
+            log.info("webhook.skipped", delivery_id=delivery_id, found=row is not None)
+            return
+        endpoint_id = row["endpoint_id"]
+        if not row["enabled"]:
+            await webhooks_repo.fail_delivery(conn, did, "endpoint_disabled")
+            log.info("webhook.endpoint_disabled", delivery_id=delivery_id, endpoint_id=str(endpoint_id))
+            return
+        slot = await webhooks_repo.acquire_lease(
+            conn,
+            endpoint_id,
+            did,
+            cap=settings.webhook_max_concurrency_per_endpoint,
+            ttl_s=settings.webhook_timeout_s + LEASE_MARGIN_S,
+        )
+    if not slot:
+        raise RetryLater(random.uniform(*BUSY_RETRY_S), "endpoint_busy")  # noqa: S311  # jitter, not a secret
+
+    body = body_of(row["payload"])
+    reply: egress.Reply | None = None
+    error: str | None = None
+    try:
+        headers = request_headers(settings, row, body, datetime.now(UTC))
+    except SealedValueError:
+        async with connection(pool) as conn:
+            await webhooks_repo.release_lease(conn, endpoint_id, did)
+            await webhooks_repo.fail_delivery(conn, did, "secret_unreadable")
+        log.error("webhook.secret_unreadable", delivery_id=delivery_id, endpoint_id=str(endpoint_id))
+        return
+    try:
+        reply = await egress.send(
+            row["url"],
+            method="POST",
+            guard=settings.egress_guard,
+            timeout_s=settings.webhook_timeout_s,
+            max_bytes=settings.webhook_max_response_bytes,
+            content=body.encode("ascii"),
+            headers=headers,
+        )
+    except egress.EgressError as e:
+        error = e.code
+    finally:
+        async with connection(pool) as conn:
+            await webhooks_repo.release_lease(conn, endpoint_id, did)
+
+    attempt = row["attempts"] + 1
+    delivered = reply is not None and reply.ok
+    gone = reply is not None and reply.status_code == 410
+    retry_in = (
+        None
+        if delivered or gone
+        else next_delay(settings, attempt - row["schedule_offset"], reply.retry_after_s if reply else None)
+    )
+    async with connection(pool) as conn:
+        await webhooks_repo.record_attempt(
+            conn,
+            did,
+            delivered=delivered,
+            status_code=reply.status_code if reply else None,
+            error=error or (None if delivered else "http_status"),
+            response=reply.excerpt() if reply else None,
+            retry_in_s=retry_in,
+        )
+        if gone:
+            await webhooks_repo.disable_endpoint(conn, endpoint_id, "gone")
+    log.info(
+        "webhook.attempt",
+        delivery_id=delivery_id,
+        endpoint_id=str(endpoint_id),
+        event_type=row["event_type"],
+        attempt=attempt,
+        status_code=reply.status_code if reply else None,
+        error=error,
+        outcome="delivered"
+        if delivered
+        else "endpoint_gone"
+        if gone
+        else "failed"
+        if retry_in is None
+        else "retry",
+    )
+    if retry_in is not None:
+        raise RetryLater(retry_in, error or "http_status")

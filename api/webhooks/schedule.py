@@ -1,0 +1,59 @@
+"""When a failed webhook delivery or ATS call is tried again: SHADOWS_API_WEBHOOK_RETRY_DELAYS_S, jittered.
+
+A delivery job that must try again later raises `RetryLater`; `DeliveryRetryPolicy` turns that into procrastinate's
+retry of the same job (same id). Keeping the job id matters: jobs sharing a lock run in id order, so the retried
+delivery keeps its place ahead of the session's later events on that endpoint.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from procrastinate import BaseRetryStrategy, RetryDecision
+from procrastinate.jobs import Job
+
+from api.jobs.retry import is_release, is_retryable
+from api.settings import WEBHOOK_JITTER, ApiSettings
+
+MAX_INFRA_RETRIES = 20  # a job that keeps failing on the database (not on the receiver) gives up after this
+
+
+class RetryLater(Exception):  # a control-flow signal to the queue, not an error
+    """Run this job again after `delay_s` (the receiver failed, or the endpoint's request slots are all taken)."""
+
+    def __init__(self, delay_s: float, reason: str) -> None:
+        super().__init__(reason)
+        self.delay_s = max(0.0, delay_s)
+        self.reason = reason
+
+
+def next_delay(
+    settings: ApiSettings, attempts_in_round: int, retry_after_s: float | None = None
+) -> float | None:
+    """The wait after the `attempts_in_round`-th failed attempt (1 = the first), or None when the schedule is used
+    up. A receiver's Retry-After is honoured when longer, up to the schedule's longest delay."""
+    delays = settings.webhook_retry_delays
+    if attempts_in_round < 1 or attempts_in_round > len(delays):
+        return None
+    delay = delays[attempts_in_round - 1] * random.uniform(1 - WEBHOOK_JITTER, 1 + WEBHOOK_JITTER)  # noqa: S311  # jitter, not a secret
+    if retry_after_s is not None:
+        delay = max(delay, min(retry_after_s, max(delays)))
+    return delay
+
+
+@dataclass(frozen=True)
+class DeliveryRetryPolicy(BaseRetryStrategy):
+    """RetryLater at its time; a job released by a stopping worker at once; a lost database connection with a
+    short capped backoff; anything else fails the job."""
+
+    def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
+        now = datetime.now(UTC)
+        if isinstance(exception, RetryLater):
+            return RetryDecision(retry_at=now + timedelta(seconds=exception.delay_s))
+        if is_release(exception):
+            return RetryDecision(retry_at=now)
+        if is_retryable(exception) and job.attempts < MAX_INFRA_RETRIES:
+            return RetryDecision(retry_at=now + timedelta(seconds=min(2.0**job.attempts, 300.0)))
+        return None

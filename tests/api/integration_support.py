@@ -1,0 +1,189 @@
+"""Helpers for the webhook and ATS tests: endpoints, the outbox's rows and jobs, a worker set up for deliveries,
+and payload examples written for docs/integrations.md."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg.rows import DictRow
+
+from tests.conftest import ApiServer, StartWorker, WorkerProcess
+
+Conn = psycopg.AsyncConnection[DictRow]
+ALL_TYPES = [
+    "session.scheduled",
+    "session.started",
+    "session.completed",
+    "session.abandoned",
+    "scorecard.ready",
+    "scorecard.failed",
+    "session.consent_given",
+    "session.accommodation_requested",
+]
+
+
+async def create_endpoint(
+    server: ApiServer, url: str, event_types: list[str] | None = None, key: str | None = None
+) -> dict[str, Any]:
+    r = await server.client.post(
+        "/v1/webhook-endpoints",
+        json={"url": url, "event_types": event_types or ALL_TYPES},
+        headers=server.org_headers(key),
+    )
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+async def delivery_rows(db: Conn, endpoint_id: str | None = None) -> list[dict[str, Any]]:
+    cur = await db.execute(
+        """
+        select d.*, j.lock as job_lock, j.queue_name as job_queue
+        from webhook_deliveries d
+        left join procrastinate_jobs j on j.task_name = 'deliver_webhook' and j.args->>'delivery_id' = d.id::text
+        where (%(ep)s::uuid is null or d.endpoint_id = %(ep)s)
+        order by d.seq
+        """,
+        {"ep": endpoint_id},
+    )
+    return await cur.fetchall()
+
+
+async def log_of(server: ApiServer, endpoint_id: str, **params: Any) -> list[dict[str, Any]]:
+    r = await server.client.get(
+        f"/v1/webhook-endpoints/{endpoint_id}/deliveries", params=params, headers=server.org_headers()
+    )
+    assert r.status_code == 200, r.text
+    return list(r.json()["data"])
+
+
+def delivery_worker(
+    start_worker: StartWorker, server: ApiServer, tmp_path: Path, **env: str
+) -> WorkerProcess:
+    """A worker for `server`'s database and links, with the fake grader (released at once) and a fast retry
+    schedule."""
+    grader_dir = tmp_path / "grader"
+    grader_dir.mkdir(exist_ok=True)
+    (grader_dir / "release").touch()
+    extra = env.pop("SHADOWS_WORKER_EXTRA_IMPORTS", "")
+    return start_worker(
+        SHADOWS_WORKER_EXTRA_IMPORTS=",".join(m for m in ("tests.fakes.grader", extra) if m),
+        SHADOWS_TEST_GRADER_DIR=str(grader_dir),
+        SHADOWS_API_WEBHOOK_RETRY_DELAYS_S=env.pop("SHADOWS_API_WEBHOOK_RETRY_DELAYS_S", "0.3,0.3,0.3"),
+        SHADOWS_WORKER_CONCURRENCY=env.pop("SHADOWS_WORKER_CONCURRENCY", "4"),
+        SHADOWS_API_PUBLIC_URL=server.url,
+        **env,
+    )
+
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "integrations.md"
+BLOCK = re.compile(r"(<!-- example: (?P<name>[a-z0-9_.]+) -->\n```json\n)(?P<body>.*?)(\n```)", re.DOTALL)
+
+
+def document_example(name: str, payload: Any) -> None:
+    """The docs' example `name` (a JSON block after `<!-- example: name -->` in docs/integrations.md) must be this
+    payload, with volatile values (ids, times, tokens, ports) replaced by stable placeholders. With
+    SHADOWS_WRITE_EXAMPLES=1 the test writes it instead (`make docs-examples`), so examples cannot drift from what
+    the code sends."""
+    text = json.dumps(stable(payload), indent=2)
+    doc = DOC.read_text()
+    found = {m.group("name"): m for m in BLOCK.finditer(doc)}
+    if os.environ.get("SHADOWS_WRITE_EXAMPLES") == "1":
+        assert name in found, f"docs/integrations.md has no <!-- example: {name} --> block"
+        m = found[name]
+        DOC.write_text(doc[: m.start("body")] + text + doc[m.end("body") :])
+        return
+    assert name in found, f"docs/integrations.md has no <!-- example: {name} --> block"
+    assert found[name].group("body") == text, (
+        f"docs/integrations.md's example {name!r} differs from what the code sends; run `make docs-examples`"
+    )
+
+
+_PLACEHOLDERS = (
+    ("ses_", "ses_3f9c2a7b41d0e8c5a6b2f1d4"),
+    ("msg_", "msg_0f8e6c1b9a2d4e7f8091a2b3c4d5e6f7"),
+)
+_BY_KEY: dict[str, Any] = {
+    "rubric_version": "two-sum@5c1e0a9b",
+    "notice_sha256": "9f2c" + "0" * 60,
+    "webhook-timestamp": "1796637600",
+    "webhook-signature": "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=",
+}
+
+
+def stable(value: Any, key: str = "") -> Any:
+    if key in _BY_KEY and value is not None:
+        return _BY_KEY[key]
+    if isinstance(value, dict):
+        return {k: stable(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [stable(v, key) for v in value]
+    if not isinstance(value, str):
+        if key == "timestamp" and isinstance(value, int):
+            return 1796642400000
+        return value
+    for prefix, placeholder in _PLACEHOLDERS:
+        if value.startswith(prefix):
+            return placeholder
+    if re.fullmatch(r"\d{4}-\d\d-\d\d[T ][\d:.]+(Z|[+-]\d\d:\d\d)?", value):
+        return "2026-12-07T10:00:00.000000Z"
+    value = re.sub(r"/v1/reports/shr_[A-Za-z0-9_-]+", "/v1/reports/shr_EXAMPLE", value)
+    value = re.sub(r"#invite=inv_[A-Za-z0-9_-]+", "#invite=inv_EXAMPLE", value)
+    return re.sub(r"http://127\.0\.0\.1:\d+", "https://shadows.example.com", value)
+
+
+async def simulate_interview(server: ApiServer, session_id: str) -> None:
+    """The agent starts the session and records a short conversation and an editor snapshot (not ended)."""
+    headers = server.internal_headers()
+    r = await server.client.post(f"/v1/internal/sessions/{session_id}/start", headers=headers)
+    assert r.status_code == 200, r.text
+    events = [
+        {
+            "idempotency_key": "t1",
+            "type": "transcript",
+            "t": 3.0,
+            "payload": {"role": "assistant", "text": "Tell me your plan.", "start": 3.0, "end": 4.5},
+        },
+        {
+            "idempotency_key": "t2",
+            "type": "transcript",
+            "t": 6.0,
+            "payload": {"role": "user", "text": "A hash map from value to index.", "start": 6.0, "end": 9.0},
+        },
+        {
+            "idempotency_key": "s1",
+            "type": "editor_snapshot",
+            "t": 30.0,
+            "payload": {"language": "python", "code": "def two_sum(nums, target):\n    seen = {}\n"},
+        },
+    ]
+    r = await server.client.post(
+        f"/v1/internal/sessions/{session_id}/events", json={"events": events}, headers=headers
+    )
+    assert r.status_code == 200, r.text
+
+
+async def end_interview(server: ApiServer, session_id: str) -> None:
+    r = await server.client.post(
+        f"/v1/internal/sessions/{session_id}/complete", json={}, headers=server.internal_headers()
+    )
+    assert r.status_code == 200, r.text
+
+
+def grading_worker(
+    start_worker: StartWorker, server: ApiServer, grader_dir: Path, **env: str
+) -> WorkerProcess:
+    """A worker for `server` with the fake grader held until `grader_dir/release` exists (or failing with
+    `grader_dir/fail`), and a fast retry schedule."""
+    grader_dir.mkdir(exist_ok=True)
+    return start_worker(
+        SHADOWS_WORKER_EXTRA_IMPORTS="tests.fakes.grader",
+        SHADOWS_TEST_GRADER_DIR=str(grader_dir),
+        SHADOWS_API_WEBHOOK_RETRY_DELAYS_S=env.pop("SHADOWS_API_WEBHOOK_RETRY_DELAYS_S", "0.3,0.3,0.3"),
+        SHADOWS_API_PUBLIC_URL=server.url,
+        **env,
+    )

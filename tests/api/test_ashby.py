@@ -1,0 +1,248 @@
+"""Ashby's assessment flow end to end: a fake Ashby on loopback that speaks the documented contract (and validates
+every assessment.update), the real API, and a real worker with the fake grader."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg.rows import DictRow
+
+from api import share_links
+from tests.api.grading_support import wait_until
+from tests.api.integration_support import document_example, end_interview, grading_worker, simulate_interview
+from tests.conftest import ApiServer, StartWorker
+from tests.fakes.ashby import FakeAshby, basic, fake_ashby
+
+Conn = psycopg.AsyncConnection[DictRow]
+ASHBY_API_KEY = "ashby-customer-key-7f3a"
+ADA = {"ashby_id": "cand-1", "first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"}
+
+
+@pytest.fixture
+async def ashby(api_server: ApiServer) -> AsyncIterator[FakeAshby]:
+    r = await api_server.client.post(
+        "/v1/integrations/ashby/keys", json={"ashby_api_key": ASHBY_API_KEY}, headers=api_server.org_headers()
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["key"].startswith("shab_")
+    async with fake_ashby() as fake:
+        fake.partner_url = f"{api_server.url}/integrations/ashby"
+        fake.partner_key = r.json()["key"]
+        fake.customer_api_key = ASHBY_API_KEY
+        yield fake
+
+
+def _worker(
+    start_worker: StartWorker, server: ApiServer, ashby: FakeAshby, grader_dir: Path, **env: str
+) -> None:
+    grading_worker(start_worker, server, grader_dir, SHADOWS_API_ASHBY_BASE_URL=ashby.url, **env)
+
+
+async def _updates(ashby: FakeAshby, n: int) -> bool:
+    return len(ashby.accepted()) >= n
+
+
+async def test_start_then_started_then_the_result_with_typed_fields(
+    api_server: ApiServer, ashby: FakeAshby, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    listed = await ashby.list()
+    assert listed.status_code == 200 and listed.json()["success"] is True
+    results = listed.json()["results"]
+    assert [r["assessment_type_id"] for r in results][:3] == [
+        "difficulty:easy",
+        "difficulty:medium",
+        "difficulty:hard",
+    ]
+    assert all(set(r) == {"assessment_type_id", "name", "description"} for r in results)
+    document_example("ashby.assessment.list", {"success": True, "results": results[:3]})
+
+    started = await ashby.start("difficulty:easy", ADA)
+    assert started.status_code == 200, started.text
+    assessment = started.json()["results"]["assessment_id"]
+    assert started.json() == {"success": True, "results": {"assessment_id": assessment}}
+    session = (
+        await api_server.client.get(f"/v1/sessions/{assessment}", headers=api_server.org_headers())
+    ).json()
+    assert session["candidate"] == {
+        "name": "Ada Lovelace",
+        "email": "ada@example.com",
+        "external_id": "ashby:cand-1",
+    }
+    assert (
+        session["metadata"]["ashby_application_id"] == "app-1"
+        and session["metadata"]["ashby_job_id"] == "job-9"
+    )
+
+    grader_dir = tmp_path / "grader"
+    _worker(start_worker, api_server, ashby, grader_dir)
+    await simulate_interview(api_server, assessment)
+    await wait_until(lambda: _updates(ashby, 1), what="the Started update")
+    await end_interview(api_server, assessment)
+    (grader_dir / "release").touch()
+    await wait_until(lambda: _updates(ashby, 2), what="the result update")
+
+    assert all(u.errors == [] and u.authorized for u in ashby.updates)
+    first, result = ashby.accepted()
+    assert first["assessment_id"] == assessment and first["assessment_status"]["value"] == "Started"
+    assert result["assessment_status"]["value"] == "Completed"
+    assert result["assessment_result"] == {
+        "identifier": "score",
+        "label": "Score",
+        "description": "0-100, from the scorecard's four dimensions",
+        "type": "numeric_score",
+        "value": 67,
+    }
+    profile = result["assessment_profile_url"]
+    assert profile["type"] == "url"
+    opened = await share_links.verify(db, api_server.settings, profile["value"].rsplit("/", 1)[1])
+    assert opened.session_id == assessment
+    meta = {m["identifier"]: m for m in result["metadata"]}
+    assert meta["recommendation"]["value"] == "Hire" and meta["recommendation"]["type"] == "string"
+    assert meta["duration"]["type"] == "numeric_duration_minutes" and meta["duration"]["value"] >= 0
+    assert meta["needs_human_review"]["value"] == "No"
+    assert result["timestamp"] >= first["timestamp"]
+    document_example("ashby.update.started", first)
+    document_example("ashby.update.result", result)
+    cur = await db.execute(
+        "select kind, status, attempts from ats_callbacks where session_id = %s order by created_at",
+        (assessment,),
+    )
+    assert await cur.fetchall() == [
+        {"kind": "started", "status": "delivered", "attempts": 1},
+        {"kind": "result", "status": "delivered", "attempts": 1},
+    ]
+
+
+async def test_a_second_active_assessment_of_a_candidate_is_409_and_refusals_are_written_for_recruiters(
+    api_server: ApiServer, ashby: FakeAshby, db: Conn
+) -> None:
+    first = await ashby.start("difficulty:easy", ADA)
+    assert first.status_code == 200
+    again = await ashby.start("difficulty:medium", ADA)
+    assert again.status_code == 409
+    assert "already has a Shadows interview" in again.json()["message"]
+    other = await ashby.start("difficulty:easy", {**ADA, "ashby_id": "cand-2"})
+    assert other.status_code == 200  # another candidate is not held back
+    unknown = await ashby.start("question:no-such", {**ADA, "ashby_id": "cand-3"})
+    assert unknown.status_code == 422 and "no longer offered" in unknown.json()["message"]
+    no_email = await ashby.start("difficulty:easy", {**ADA, "ashby_id": "cand-4", "email": "not an email"})
+    assert no_email.status_code == 422
+    assert no_email.json() == {
+        "message": "The candidate has no valid e-mail address in Ashby. Add one, then send the assessment again."
+    }
+    async with ashby.client() as c:
+        broken = await c.post(
+            "/assessment.start", content=b"{not json", headers={"content-type": "application/json"}
+        )
+        missing = await c.post("/assessment.start", json={"assessment_type_id": "difficulty:easy"})
+    assert broken.status_code == 422 and set(broken.json()) == {"message"}
+    assert missing.status_code == 422 and "candidate" in missing.json()["message"]
+    cur = await db.execute("select count(*) as n from sessions")
+    assert (await cur.fetchone())["n"] == 2  # type: ignore[index]  # count(*) returns a row
+    # Once the first one is cancelled, the candidate can be assessed again.
+    cancelled = await ashby.cancel(first.json()["results"]["assessment_id"])
+    assert cancelled.json() == {
+        "success": True,
+        "results": {"assessment_id": first.json()["results"]["assessment_id"]},
+    }
+    assert (await ashby.start("difficulty:medium", ADA)).status_code == 200
+
+
+async def test_cancel_from_ashby_cancels_quietly_and_a_cancel_in_shadows_is_reported_to_ashby(
+    api_server: ApiServer, ashby: FakeAshby, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    by_ashby = (await ashby.start("difficulty:easy", ADA)).json()["results"]["assessment_id"]
+    by_team = (await ashby.start("difficulty:easy", {**ADA, "ashby_id": "cand-2"})).json()["results"][
+        "assessment_id"
+    ]
+    r = await ashby.cancel(by_ashby)
+    assert r.json()["success"] is True
+    cur = await db.execute("select status, end_reason from sessions where id = %s", (by_ashby,))
+    assert await cur.fetchone() == {"status": "cancelled", "end_reason": "cancelled_by_ats"}
+    assert (await ashby.cancel(by_ashby)).json()["success"] is True  # idempotent
+    unknown = await ashby.cancel("ses_000000000000000000000000")
+    assert (
+        unknown.json()["success"] is False and unknown.json()["errorInfo"]["code"] == "assessment_not_found"
+    )
+    r = await api_server.client.post(f"/v1/sessions/{by_team}/cancel", headers=api_server.org_headers())
+    assert r.status_code == 200
+    _worker(start_worker, api_server, ashby, tmp_path / "grader")
+    await wait_until(lambda: _updates(ashby, 1), what="the cancellation update")
+    (update,) = ashby.accepted()
+    assert update["assessment_id"] == by_team and update["cancelled_reason"]["type"] == "string"
+    assert "assessment_status" not in update
+
+
+async def test_updates_retry_on_errors_and_stop_on_a_refusal_or_a_wrong_customer_key(
+    api_server: ApiServer, ashby: FakeAshby, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    ashby.fail_updates = 2
+    retried = (await ashby.start("difficulty:easy", ADA)).json()["results"]["assessment_id"]
+    _worker(start_worker, api_server, ashby, tmp_path / "grader")
+    await simulate_interview(api_server, retried)
+    await wait_until(lambda: _updates(ashby, 1), what="the Started update after two 503s")
+    assert [u.answered for u in ashby.updates] == [503, 503, 200]
+
+    ashby.refuse = True
+    refused = (await ashby.start("difficulty:easy", {**ADA, "ashby_id": "cand-2"})).json()["results"][
+        "assessment_id"
+    ]
+    await simulate_interview(api_server, refused)
+
+    async def failed() -> bool:
+        cur = await db.execute(
+            "select status, attempts, last_error from ats_callbacks where session_id = %s", (refused,)
+        )
+        row = await cur.fetchone()
+        return bool(row and row["status"] == "failed")
+
+    await wait_until(failed, what="a refused update failed")
+    cur = await db.execute(
+        "select status, attempts, last_error from ats_callbacks where session_id = %s", (refused,)
+    )
+    assert await cur.fetchone() == {
+        "status": "failed",
+        "attempts": 1,
+        "last_error": "rejected",
+    }  # not retried
+
+
+async def test_ashby_keys_and_partner_routes_refuse_wrong_callers(
+    api_server: ApiServer, ashby: FakeAshby
+) -> None:
+    r = await api_server.client.post("/v1/integrations/ashby/keys", json={}, headers=api_server.org_headers())
+    assert r.status_code == 422
+    r = await api_server.client.post(
+        "/v1/integrations/ashby/keys", json={"ashby_api_key": "has:colon"}, headers=api_server.org_headers()
+    )
+    assert r.status_code == 422
+    gh = await api_server.client.post("/v1/integrations/greenhouse/keys", headers=api_server.org_headers())
+    wrong: dict[str, dict[str, str]] = {
+        "none": {},
+        "garbage": {"Authorization": basic("shab_" + "A" * 43)},
+        "greenhouse_key": {"Authorization": basic(gh.json()["key"])},
+        "org_key": {"Authorization": basic(api_server.org_key)},
+        "customer_key": {"Authorization": basic(ASHBY_API_KEY)},
+        "bearer": {"Authorization": f"Bearer {ashby.partner_key}"},
+    }
+    bodies: dict[str, Any] = {
+        "assessment.list": {},
+        "assessment.start": {
+            "assessment_type_id": "difficulty:easy",
+            "candidate": ADA,
+            "application": {"ashby_id": "a"},
+            "job": {"ashby_id": "j"},
+        },
+        "assessment.cancel": {"assessment_id": "ses_x"},
+    }
+    for route, body in bodies.items():
+        for who, headers in wrong.items():
+            r = await api_server.client.post(f"/integrations/ashby/{route}", json=body, headers=headers)
+            assert r.status_code == 401, (route, who)
+    assert (await ashby.list()).status_code == 200
+    await api_server.client.delete("/v1/integrations/ashby/keys", headers=api_server.org_headers())
+    assert (await ashby.list()).status_code == 401

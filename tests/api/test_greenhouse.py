@@ -1,0 +1,355 @@
+"""Greenhouse's Assessment Partner flow end to end: a fake Greenhouse on loopback that speaks the documented
+contract, the real API, a real worker with the fake grader, and a local mail server for the invite."""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg.rows import DictRow
+from pydantic import SecretStr
+
+from api import share_links
+from api.settings import ApiSettings
+from tests.api.grading_support import wait_until
+from tests.api.integration_support import (
+    create_endpoint,
+    document_example,
+    end_interview,
+    grading_worker,
+    simulate_interview,
+)
+from tests.conftest import ApiServer, StartWorker
+from tests.fakes.greenhouse import FakeGreenhouse, basic, fake_greenhouse
+from tests.fakes.smtp import SmtpSink, smtp_sink
+from tests.fakes.webhook_receiver import WebhookReceiver, webhook_receiver
+
+Conn = psycopg.AsyncConnection[DictRow]
+HARRY = {
+    "first_name": "Harry",
+    "last_name": "Potter",
+    "preferred_name": "Hal",
+    "email": "hpotter@hogwarts.example",
+    "phone_number": "123-456-7890",
+    "resume_url": "https://hogwarts.example/resume",
+    "greenhouse_profile_url": "https://app.greenhouse.io/people/17681532?application_id=26234709",
+}
+
+
+@pytest.fixture
+async def smtp() -> AsyncIterator[SmtpSink]:
+    async with smtp_sink() as sink:
+        yield sink
+
+
+@pytest.fixture
+def api_settings(api_settings: ApiSettings, smtp: SmtpSink) -> ApiSettings:
+    return api_settings.model_copy(update={"smtp_url": SecretStr(smtp.url)})
+
+
+async def _issue_key(server: ApiServer) -> str:
+    r = await server.client.post("/v1/integrations/greenhouse/keys", headers=server.org_headers())
+    assert r.status_code == 201, r.text
+    key = r.json()["key"]
+    assert key.startswith("shgh_") and len(key) < 171 and r.json()["prefix"] == key[:9]
+    return str(key)
+
+
+@pytest.fixture
+async def greenhouse(api_server: ApiServer) -> AsyncIterator[FakeGreenhouse]:
+    key = await _issue_key(api_server)
+    async with fake_greenhouse(f"{api_server.url}/integrations/greenhouse", key) as gh:
+        yield gh
+
+
+async def _sessions(db: Conn) -> int:
+    cur = await db.execute("select count(*) as n from sessions")
+    row = await cur.fetchone()
+    return int(row["n"]) if row else 0
+
+
+async def test_send_test_to_patch_to_complete_test_status(
+    api_server: ApiServer,
+    greenhouse: FakeGreenhouse,
+    smtp: SmtpSink,
+    db: Conn,
+    start_worker: StartWorker,
+    tmp_path: Path,
+) -> None:
+    tests = await greenhouse.list_tests()
+    assert tests.status_code == 200
+    ids = [t["partner_test_id"] for t in tests.json()]
+    assert ids[:3] == ["difficulty:easy", "difficulty:medium", "difficulty:hard"]
+    assert "question:two-sum" in ids and all(
+        set(t) == {"partner_test_id", "partner_test_name"} for t in tests.json()
+    )
+    document_example("greenhouse.list_tests", tests.json()[:4])
+
+    sent = await greenhouse.send_test("question:two-sum", HARRY, instance=12345)
+    assert sent.status_code == 200, sent.text
+    interview = sent.json()["partner_interview_id"]
+    # Greenhouse retries send_test: same url, same interview, nothing new scheduled or e-mailed.
+    again = await greenhouse.send_test("question:two-sum", HARRY, instance=12345)
+    assert again.json() == {"partner_interview_id": interview}
+    assert await _sessions(db) == 1
+    document_example("greenhouse.send_test", sent.json())
+
+    grader_dir = tmp_path / "grader"
+    grading_worker(start_worker, api_server, grader_dir, SHADOWS_API_SMTP_URL=smtp.url)
+    await wait_until(lambda: _mails(smtp, 1), what="the invite e-mail")
+
+    status = (await greenhouse.test_status(interview)).json()
+    assert status["partner_status"] == "sent" and status["partner_score"] is None
+    assert status["partner_profile_url"] is None
+    (mail,) = smtp.received
+    assert mail.rcpt_tos == ["hpotter@hogwarts.example"]
+    assert mail.message["Subject"] == "Your technical interview with Acme Hiring"
+    assert "Hello Hal," in mail.text and "interviewer is an AI" in mail.text
+    link = re.search(r"http://\S+/join#invite=inv_\S+", mail.text)
+    assert link is not None and status["metadata"]["join_url"] == link.group(0)
+    joined = await api_server.client.post("/v1/join", json={"invite": link.group(0).split("#invite=")[1]})
+    assert joined.status_code == 200 and joined.json()["session"]["id"] == interview
+    assert joined.json()["participant_name"] == "Hal Potter"
+    document_example("greenhouse.test_status.sent", status)
+
+    await simulate_interview(api_server, interview)
+    assert (await greenhouse.test_status(interview)).json()["partner_status"] == "started"
+    await end_interview(api_server, interview)
+    grading = (await greenhouse.test_status(interview)).json()
+    assert grading["partner_status"] == "grading" and grading["metadata"]["join_url"] is None
+    assert greenhouse.patches == []
+
+    (grader_dir / "release").touch()
+    await wait_until(lambda: _patched(greenhouse), what="Greenhouse's PATCH")
+    (patch,) = greenhouse.patches
+    assert patch.authorized and patch.body == b"" and patch.interview == "12345"
+    assert patch.errors == []  # the test_status Greenhouse read right after satisfies its rules
+    complete = patch.status_read
+    assert complete is not None
+    assert complete["partner_status"] == "complete"
+    assert complete["partner_score"] == 67  # dimensions 3, 4, 2, 3: overall 3.00 -> 67
+    meta = complete["metadata"]
+    assert (meta["recommendation"], meta["needs_human_review"], meta["grading"]) == ("hire", False, "ready")
+    assert meta["scorecard_version"] == 1 and meta["rubric_version"] and meta["join_url"] is None
+    assert meta["hints"] == 0
+    opened = await share_links.verify(
+        db, api_server.settings, complete["partner_profile_url"].rsplit("/", 1)[1]
+    )
+    assert opened.session_id == interview
+    # Read again: the same profile link (kept, not minted per read).
+    assert (await greenhouse.test_status(interview)).json() == complete
+    document_example("greenhouse.test_status.complete", complete)
+    assert len(smtp.received) == 1
+    cur = await db.execute(
+        "select status, attempts, last_status_code from ats_callbacks where session_id = %s", (interview,)
+    )
+    assert await cur.fetchall() == [{"status": "delivered", "attempts": 1, "last_status_code": 200}]
+
+
+async def _mails(smtp: SmtpSink, n: int) -> bool:
+    return len(smtp.received) >= n
+
+
+async def _patched(gh: FakeGreenhouse) -> bool:
+    return any(p.status_read is not None for p in gh.patches)
+
+
+async def test_a_failing_patch_is_retried_like_a_webhook_and_failed_grading_is_complete_without_a_score(
+    api_server: ApiServer, greenhouse: FakeGreenhouse, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    greenhouse.fail_patches = 2
+    async with webhook_receiver() as receiver:
+        ep = await create_endpoint(api_server, receiver.url, ["scorecard.failed", "scorecard.ready"])
+        receiver.secrets = [ep["secret"]]
+        sent = await greenhouse.send_test("difficulty:medium", HARRY)
+        interview = sent.json()["partner_interview_id"]
+        grader_dir = tmp_path / "grader"
+        grader_dir.mkdir()
+        (grader_dir / "fail").touch()
+        grading_worker(start_worker, api_server, grader_dir)
+        await simulate_interview(api_server, interview)
+        await end_interview(api_server, interview)
+        await wait_until(lambda: _patched(greenhouse), what="Greenhouse's PATCH")
+        await wait_until(lambda: _hooked(receiver), what="scorecard.failed")
+    assert [p.status_read is not None for p in greenhouse.patches] == [False, False, True]
+    status = greenhouse.patches[-1].status_read
+    assert status is not None and greenhouse.patches[-1].errors == []
+    assert (status["partner_status"], status["partner_score"]) == ("complete", None)
+    assert status["partner_profile_url"]  # always present when complete
+    meta = status["metadata"]
+    assert (meta["grading"], meta["grading_failure_reason"], meta["needs_human_review"]) == (
+        "failed",
+        "fake_failure",
+        True,
+    )
+    cur = await db.execute("select status, attempts from ats_callbacks where session_id = %s", (interview,))
+    assert await cur.fetchall() == [{"status": "delivered", "attempts": 3}]
+    (hook,) = receiver.deliveries
+    assert hook.verified_with == [0] and hook.type == "scorecard.failed"
+    data = hook.payload["data"]
+    assert data["metadata"]["ats"] == "greenhouse" and data["session_id"] == interview
+    card = data["scorecard"]
+    assert (card["status"], card["reason"], card["score"], card["needs_human_review"]) == (
+        "failed",
+        "fake_failure",
+        None,
+        True,
+    )
+    assert data["report_url"].startswith(f"{api_server.url}/v1/reports/shr_")
+    document_example("scorecard.failed", hook.payload)
+
+
+async def _hooked(receiver: WebhookReceiver) -> bool:
+    return len(receiver.succeeded()) >= 1
+
+
+async def test_keys_are_checked_on_every_partner_route(
+    api_server: ApiServer, greenhouse: FakeGreenhouse
+) -> None:
+    sent = await greenhouse.send_test("difficulty:easy", HARRY)
+    interview = sent.json()["partner_interview_id"]
+    ashby = await api_server.client.post(
+        "/v1/integrations/ashby/keys",
+        json={"ashby_api_key": "ashby-key-0123"},
+        headers=api_server.org_headers(),
+    )
+    wrong = {
+        "none": {},
+        "garbage": {"Authorization": basic("shgh_" + "A" * 43)},
+        "password": {"Authorization": "Basic " + base64.b64encode(f"{greenhouse.key}:x".encode()).decode()},
+        "bearer": {"Authorization": f"Bearer {greenhouse.key}"},
+        "org_key": {"Authorization": basic(api_server.org_key)},
+        "ashby_key": {"Authorization": basic(ashby.json()["key"])},
+        "not_base64": {"Authorization": "Basic %%%"},
+        "too_long": {"Authorization": basic("k" * 171)},
+    }
+    routes: list[tuple[str, str, Any]] = [
+        ("GET", "/integrations/greenhouse/list_tests", None),
+        (
+            "POST",
+            "/integrations/greenhouse/send_test",
+            {"partner_test_id": "difficulty:easy", "candidate": HARRY, "url": greenhouse.callback_url(1)},
+        ),
+        ("GET", f"/integrations/greenhouse/test_status?partner_interview_id={interview}", None),
+        ("POST", "/integrations/greenhouse/response_error", {"api_call": "list_tests", "errors": ["x"]}),
+    ]
+    for method, path, body in routes:
+        for who, headers in wrong.items():
+            r = await api_server.client.request(method, path, json=body, headers=headers)
+            assert r.status_code == 401, (path, who, r.text)
+            assert interview not in r.text
+    # A new key revokes the old one; DELETE revokes the new one.
+    new_key = await _issue_key(api_server)
+    r = await api_server.client.get(
+        "/integrations/greenhouse/list_tests", headers={"Authorization": basic(greenhouse.key)}
+    )
+    assert r.status_code == 401
+    r = await api_server.client.get(
+        "/integrations/greenhouse/list_tests", headers={"Authorization": basic(new_key)}
+    )
+    assert r.status_code == 200
+    r = await api_server.client.delete("/v1/integrations/greenhouse/keys", headers=api_server.org_headers())
+    assert r.status_code == 204
+    r = await api_server.client.get(
+        "/integrations/greenhouse/list_tests", headers={"Authorization": basic(new_key)}
+    )
+    assert r.status_code == 401
+
+
+async def test_unknown_interviews_and_tests_are_404_and_never_another_organisations(
+    api_server: ApiServer, greenhouse: FakeGreenhouse, db: Conn
+) -> None:
+    sent = await greenhouse.send_test("difficulty:easy", HARRY)
+    mine = sent.json()["partner_interview_id"]
+    by_api = await api_server.create_session()
+    _, other_key = await api_server.create_org("Other Org")
+    other = await api_server.client.post(
+        "/v1/integrations/greenhouse/keys", headers=api_server.org_headers(other_key)
+    )
+    async with fake_greenhouse(greenhouse.partner_url, other.json()["key"]) as other_gh:
+        theirs = (await other_gh.send_test("difficulty:easy", HARRY)).json()["partner_interview_id"]
+        for unknown in ("ses_000000000000000000000000", by_api["id"], mine, "x" * 200, "' or 1=1 --"):
+            r = await other_gh.test_status(unknown)
+            assert (r.status_code, r.json()["error"]["code"]) == (404, "interview_not_found"), unknown
+            assert "Harry" not in r.text
+        assert (await other_gh.test_status(theirs)).status_code == 200
+        # The same callback url in another organisation is another interview.
+        same_url = {
+            "partner_test_id": "difficulty:easy",
+            "candidate": HARRY,
+            "url": greenhouse.callback_url(12345),
+        }
+        async with other_gh.client() as c:
+            again = await c.post("/send_test", json=same_url)
+        assert again.status_code == 200 and again.json()["partner_interview_id"] not in (mine, theirs)
+    r = await greenhouse.send_test("question:no-such-question", HARRY)
+    assert (r.status_code, r.json()["error"]["code"]) == (404, "test_not_found")
+    r = await greenhouse.send_test("difficulty:impossible", HARRY)
+    assert r.status_code == 404
+    r = await greenhouse.test_status("")
+    assert r.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("candidate", "field"),
+    [
+        ({**HARRY, "email": "not-an-email"}, "candidate.email"),
+        ({**HARRY, "first_name": ""}, "candidate.first_name"),
+        ({**HARRY, "first_name": "Ha\x00rry"}, "candidate.first_name"),
+        ({**HARRY, "first_name": "H" * 101}, "candidate.first_name"),
+    ],
+)
+async def test_send_test_refuses_unusable_candidates_and_schedules_nothing(
+    api_server: ApiServer, greenhouse: FakeGreenhouse, db: Conn, candidate: dict[str, Any], field: str
+) -> None:
+    r = await greenhouse.send_test("difficulty:easy", candidate)
+    assert r.status_code == 422 and r.json()["error"]["message"].startswith(field)
+    assert await _sessions(db) == 0
+
+
+async def test_response_error_is_stored_without_the_email_and_answers_200(
+    api_server: ApiServer, greenhouse: FakeGreenhouse, db: Conn
+) -> None:
+    body = {
+        "api_call": "test_status",
+        "errors": [
+            "partner_status is 'complete' but partner_profile url is missing",
+            {"odd": "shape"},
+            *["e"] * 150,
+        ],
+        "partner_test_id": "difficulty:easy",
+        "partner_test_name": "AI coding screen (easy)",
+        "partner_interview_id": "ses_0123",
+        "candidate_email": "hpotter@hogwarts.example",
+        "added_later_by_greenhouse": True,
+    }
+    async with greenhouse.client() as c:
+        r = await c.post("/response_error", json=body)
+    assert (r.status_code, r.json()) == (200, {"status": 200})
+    cur = await db.execute("select * from ats_response_errors")
+    (row,) = await cur.fetchall()
+    assert (row["api_call"], row["partner_interview_id"], row["provider"]) == (
+        "test_status",
+        "ses_0123",
+        "greenhouse",
+    )
+    assert len(row["errors"]) == 100 and row["errors"][1] == "{'odd': 'shape'}"
+    assert "hpotter" not in str(row)
+
+
+async def test_without_smtp_no_mail_is_queued_and_the_join_link_is_in_test_status(
+    api_server: ApiServer, greenhouse: FakeGreenhouse, db: Conn
+) -> None:
+    api_server.app.state.settings = api_server.settings.model_copy(update={"smtp_url": None})
+    sent = await greenhouse.send_test("difficulty:easy", HARRY)
+    status = (await greenhouse.test_status(sent.json()["partner_interview_id"])).json()
+    assert "/join#invite=inv_" in status["metadata"]["join_url"]
+    cur = await db.execute(
+        "select count(*) as n from procrastinate_jobs where task_name = 'send_invite_email'"
+    )
+    assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # count(*) returns a row

@@ -1,0 +1,288 @@
+"""Pure pieces of the integrations: the 0-100 score mapping, the flat and typed views of a scorecard, the retry
+schedule, sealing, and the settings that guard them."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from cryptography.fernet import Fernet
+from pydantic import ValidationError
+
+from api.integrations import ashby_updates
+from api.integrations.greenhouse import is_greenhouse_host
+from api.integrations.invites import smtp_options
+from api.integrations.keys import PREFIXES, new_key
+from api.score_summary import FLAT_KEYS, flat_metadata, partner_score, summary
+from api.sealing import SealedValueError, Sealer
+from api.settings import DEV_SEALING_KEY, ApiSettings
+from api.webhooks import schedule
+from api.webhooks.delivery import body_of, readable
+from tests.fakes.ashby import update_errors
+from tests.fakes.greenhouse import status_answer_errors
+
+
+@pytest.mark.parametrize(
+    ("overall", "score"),
+    [(1.0, 0), (1.75, 25), (2.0, 33), (2.5, 50), (3.0, 67), (3.25, 75), (4.0, 100), (None, None)],
+)
+def test_partner_score_maps_the_overall_score_linearly_onto_0_to_100(
+    overall: float | None, score: int | None
+) -> None:
+    assert partner_score(overall) == score
+
+
+def _version(status: str = "ready", **facts: Any) -> dict[str, Any]:
+    def dim(score: int) -> dict[str, Any]:
+        bands = ["strong_no_hire", "no_hire", "hire", "strong_hire"]
+        return {
+            "score": score,
+            "band": bands[score - 1],
+            "justification": "Seen.",
+            "evidence": [{"seq": 1, "quote": ""}],
+        }
+
+    card = {
+        "recommendation": "strong_hire",
+        "dimensions": {
+            "problem_solving": dim(4),
+            "coding": dim(4),
+            "verification": dim(3),
+            "communication": dim(4),
+        },
+    }
+    return {
+        "version": 2,
+        "status": status,
+        "reason": None if status == "ready" else "citations_unverified",
+        "scorecard": card if status == "ready" else None,
+        "facts": {"language": "python", **facts},
+        "overall_score": 3.75 if status == "ready" else None,
+        "needs_human_review": False,
+        "rubric_version": "two-sum@1",
+        "completed_at": datetime(2026, 12, 7, 10, 0, tzinfo=UTC),
+    }
+
+
+def test_summary_and_flat_metadata_of_a_ready_version() -> None:
+    v = _version(
+        visible_tests={"final": {"passed": 3, "total": 3}},
+        hidden_tests={"best": {"passed": 9, "total": 9}, "final": {"passed": 7, "total": 9}},
+        hints=[{"seq": 4, "t": 10.0}, {"seq": 9, "t": 99.0}],
+    )
+    s = summary(v)
+    assert (s["score"], s["recommendation"], s["overall_score"]) == (92, "strong_hire", 3.75)
+    assert s["tests"] == {
+        "visible": {"passed": 3, "total": 3},
+        "hidden": {"passed": 7, "total": 9},
+    }  # the final one
+    flat = flat_metadata(s)
+    assert tuple(flat) == FLAT_KEYS
+    assert (flat["tests_passed"], flat["visible_tests_passed"], flat["hints"]) == ("7/9", "3/3", 2)
+    assert all(isinstance(v, str | int | float | bool | type(None)) for v in flat.values())
+    assert flat_metadata(None) == dict.fromkeys(FLAT_KEYS)
+
+
+def test_a_failed_version_has_no_score_and_always_needs_review() -> None:
+    s = summary(_version("failed"))
+    assert (s["score"], s["recommendation"], s["needs_human_review"], s["reason"]) == (
+        None,
+        None,
+        True,
+        "citations_unverified",
+    )
+
+
+def test_ashby_result_fields_are_typed_and_valid_for_ashby() -> None:
+    session = {
+        "started_at": datetime(2026, 12, 7, 9, 0, tzinfo=UTC),
+        "ended_at": datetime(2026, 12, 7, 9, 41, tzinfo=UTC),
+    }
+    at = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    ready = ashby_updates.result(
+        "ses_1",
+        at,
+        _version(hidden_tests={"final": {"passed": 9, "total": 9}}),
+        session,
+        "https://x.example/r",
+    )
+    assert update_errors(ready) == []
+    meta = {m["identifier"]: (m["type"], m["value"]) for m in ready["metadata"]}
+    assert meta == {
+        "recommendation": ("string", "Strong hire"),
+        "duration": ("numeric_duration_minutes", 41),
+        "tests_passed": ("string", "9/9"),
+        "all_tests_passed": ("boolean_success", True),
+        "needs_human_review": ("string", "No"),
+    }
+    assert ready["timestamp"] == int(at.timestamp() * 1000)
+    failed = ashby_updates.result("ses_1", at, _version("failed"), session, "https://x.example/r")
+    assert update_errors(failed) == []
+    assert failed["assessment_result"]["type"] == "string"
+    assert update_errors(ashby_updates.started("ses_1", at)) == []
+    assert update_errors(ashby_updates.cancelled("ses_1", at)) == []
+
+
+def test_the_fakes_catch_what_the_vendors_reject() -> None:
+    """The fakes' validators are what the end-to-end tests rely on: they must refuse what the vendors refuse."""
+    assert status_answer_errors(
+        {"partner_status": "complete", "partner_profile_url": None, "partner_score": 1, "metadata": {}}
+    )
+    assert status_answer_errors(
+        {
+            "partner_status": "sent",
+            "partner_profile_url": None,
+            "partner_score": None,
+            "metadata": {"nested": {"a": 1}},
+        }
+    )
+    assert status_answer_errors({"partner_status": "sent", "metadata": {}})  # missing keys, not null
+    bad_type = {
+        "assessment_id": "x",
+        "timestamp": 1796642400000,
+        "assessment_status": {"identifier": "s", "label": "S", "type": "percent", "value": 1},
+    }
+    assert update_errors(bad_type)
+    no_profile = {
+        "assessment_id": "x",
+        "timestamp": 1796642400000,
+        "assessment_status": {"identifier": "s", "label": "S", "type": "string", "value": "Completed"},
+        "assessment_result": {"identifier": "r", "label": "R", "type": "numeric_score", "value": 5},
+    }
+    assert update_errors(no_profile)
+    seconds = {**no_profile, "timestamp": 1796642400, "assessment_result": None}
+    assert update_errors(seconds)
+
+
+def test_retry_delays_follow_the_schedule_with_bounded_jitter_and_honour_retry_after() -> None:
+    settings = ApiSettings(_env_file=None, environment="test", webhook_retry_delays_s="10,100")  # type: ignore[call-arg]  # pydantic-settings init kwarg
+    for _ in range(200):
+        d1 = schedule.next_delay(settings, 1)
+        d2 = schedule.next_delay(settings, 2)
+        assert d1 is not None and 9.0 <= d1 <= 11.0
+        assert d2 is not None and 90.0 <= d2 <= 110.0
+    assert schedule.next_delay(settings, 3) is None  # used up: the delivery fails
+    assert schedule.next_delay(settings, 0) is None
+    with_header = schedule.next_delay(settings, 1, retry_after_s=50)
+    assert with_header is not None and with_header >= 50
+    capped = schedule.next_delay(settings, 1, retry_after_s=10**9)
+    assert (
+        capped is not None and capped <= 110.0
+    )  # a receiver cannot push a retry past the schedule's longest wait
+
+
+def test_the_default_schedule_retries_for_at_least_24_hours_even_at_minimum_jitter() -> None:
+    delays = ApiSettings(_env_file=None).webhook_retry_delays  # type: ignore[call-arg]  # pydantic-settings init kwarg
+    assert sum(delays) * 0.9 >= 24 * 3600
+
+
+def _deployed(**overrides: Any) -> ApiSettings:
+    base: dict[str, Any] = {
+        "_env_file": None,
+        "environment": "production",
+        "database_url": "postgresql://x/y",
+        "internal_token": secrets.token_urlsafe(32),
+        "share_signing_key": secrets.token_urlsafe(32),
+        "livekit_api_key": "prod-key",
+        "livekit_api_secret": secrets.token_urlsafe(32),
+        "sealing_keys": Fernet.generate_key().decode(),
+    }
+    return ApiSettings(**{**base, **overrides})
+
+
+def test_deployments_refuse_a_short_schedule_and_the_development_sealing_key() -> None:
+    assert _deployed().egress_guard is True
+    with pytest.raises(ValidationError, match="at least 24 hours"):
+        _deployed(webhook_retry_delays_s="1,2,3")
+    with pytest.raises(ValidationError, match="development key"):
+        _deployed(sealing_keys=DEV_SEALING_KEY)
+    with pytest.raises(ValidationError, match="comma-separated"):
+        _deployed(webhook_retry_delays_s="soon")
+    assert ApiSettings(_env_file=None, environment="test", webhook_retry_delays_s="0.1").egress_guard is False  # type: ignore[call-arg]  # pydantic-settings init kwarg
+
+
+def test_sealing_rotates_keys_and_refuses_foreign_values() -> None:
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    sealed_old = Sealer((old,)).seal("whsec_abc")
+    both = Sealer((new, old))
+    assert both.open(sealed_old) == "whsec_abc"  # an old row opens after a new key is put in front
+    assert Sealer((new,)).open(both.seal("x")) == "x"  # and new rows are sealed with the new key
+    with pytest.raises(SealedValueError):
+        Sealer((new,)).open(sealed_old)
+    with pytest.raises(ValueError, match="32 url-safe"):
+        Sealer(("not-a-key",))
+
+
+def test_integration_keys_are_prefixed_random_and_short_enough_for_greenhouse() -> None:
+    keys = {new_key("greenhouse") for _ in range(50)}
+    assert len(keys) == 50 and all(k.startswith(PREFIXES["greenhouse"]) and len(k) < 171 for k in keys)
+    assert new_key("ashby").startswith("shab_")
+
+
+def test_the_body_is_the_envelope_in_a_fixed_order_and_stable() -> None:
+    stored = {
+        "data": {
+            "z": 1,
+            "metadata": {"b": 2, "a": 1},
+            "session_id": "ses_1",
+            "candidate": {"external_id": None},
+        },
+        "timestamp": "2026-12-07T10:00:00.000000Z",
+        "type": "session.completed",
+    }
+    assert list(readable(stored)) == ["type", "timestamp", "data"]
+    assert list(readable(stored)["data"]) == ["session_id", "candidate", "metadata", "z"]
+    assert body_of(stored) == body_of(dict(reversed(list(stored.items()))))
+    assert body_of({"type": "t", "timestamp": "x", "data": {"m": "é"}}).isascii()
+
+
+def test_retry_later_decisions() -> None:
+    policy = schedule.DeliveryRetryPolicy()
+
+    class _Job:
+        attempts = 3
+
+    decision = policy.get_retry_decision(exception=schedule.RetryLater(60, "http_status"), job=_Job())  # type: ignore[arg-type]  # a stand-in job
+    assert decision is not None and decision.retry_at is not None
+    assert timedelta(seconds=59) < decision.retry_at - datetime.now(UTC) <= timedelta(seconds=60)
+    assert policy.get_retry_decision(exception=ValueError("bug"), job=_Job()) is None  # type: ignore[arg-type]  # a stand-in job
+
+
+@pytest.mark.parametrize(
+    ("host", "allowed"),
+    [
+        ("app.greenhouse.io", True),
+        ("APP.GREENHOUSE.IO.", True),
+        ("greenhouse.io", True),
+        ("app.eu.greenhouse.io", True),
+        ("greenhouse.io.evil.example", False),
+        ("evilgreenhouse.io", False),
+        ("127.0.0.1", False),
+    ],
+)
+def test_greenhouse_callback_hosts(host: str, allowed: bool) -> None:
+    settings = ApiSettings(_env_file=None, environment="test")  # type: ignore[call-arg]  # pydantic-settings init kwarg
+    assert is_greenhouse_host(settings, host) is allowed
+
+
+def test_an_empty_smtp_url_means_no_email_and_urls_become_aiosmtplib_options(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SHADOWS_API_SMTP_URL", "")
+    assert ApiSettings(_env_file=None).smtp_url is None  # type: ignore[call-arg]  # pydantic-settings init kwarg
+    plain = ApiSettings(_env_file=None, environment="test", smtp_url="smtp://mailer:p%40ss@mail.test")  # type: ignore[call-arg]  # pydantic-settings init kwarg
+    options = smtp_options(plain)
+    assert (options["hostname"], options["port"], options["username"], options["password"]) == (
+        "mail.test",
+        587,
+        "mailer",
+        "p@ss",
+    )
+    assert (options["use_tls"], options["start_tls"]) == (False, None)  # STARTTLS when offered, locally
+    assert smtp_options(_deployed(smtp_url="smtp://mail.test"))["start_tls"] is True  # required when deployed
+    tls = smtp_options(_deployed(smtp_url="smtps://mail.test"))
+    assert (tls["port"], tls["use_tls"], tls["start_tls"]) == (465, True, None)
+    with pytest.raises(ValueError, match="smtp://"):
+        smtp_options(ApiSettings(_env_file=None, smtp_url="http://mail.test"))  # type: ignore[call-arg]  # pydantic-settings init kwarg

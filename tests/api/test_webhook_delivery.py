@@ -1,0 +1,354 @@
+"""Webhook delivery end to end: the real API, a real `shadows worker`, and receivers on loopback that verify every
+delivery with the Standard Webhooks library. Deadlines here are generous: they bound what must happen, never how
+fast; ordering and counts are what the tests assert."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg.rows import DictRow
+
+from api import share_links
+from api.db import events_repo
+from tests.api.grading_support import complete, interview, wait_until
+from tests.api.integration_support import (
+    create_endpoint,
+    delivery_rows,
+    delivery_worker,
+    document_example,
+    log_of,
+)
+from tests.conftest import ApiServer, StartWorker
+from tests.fakes.webhook_receiver import Answer, Delivery, webhook_receiver
+
+Conn = psycopg.AsyncConnection[DictRow]
+
+
+def _types(deliveries: list[Delivery]) -> list[str]:
+    return [d.type for d in deliveries]
+
+
+async def test_a_sessions_events_arrive_signed_in_order_with_ids_metadata_and_a_report_link(
+    api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    async with webhook_receiver() as receiver:
+        ep = await create_endpoint(api_server, receiver.url)
+        receiver.secrets = [ep["secret"]]
+        delivery_worker(start_worker, api_server, tmp_path)
+        s = await interview(api_server)  # scheduled, then started by the agent
+        await events_repo.append_events(
+            db,
+            s["id"],
+            [
+                events_repo.EventIn(
+                    "page:consent:v1",
+                    "consent",
+                    {
+                        "notice_version": "v1",
+                        "notice_sha256": "9f" * 32,
+                        "agreed_at": "2026-12-07T10:00:00+00:00",
+                    },
+                ),
+                events_repo.EventIn(
+                    "page:accommodation:1",
+                    "accommodation_request",
+                    {"kind": "accommodation", "message": "Captions"},
+                ),
+            ],
+        )
+        await complete(api_server, s["id"])
+        await wait_until(lambda: _has(receiver, "scorecard.ready"), what="scorecard.ready delivered")
+
+    expected = [
+        "session.scheduled",
+        "session.started",
+        "session.consent_given",
+        "session.accommodation_requested",
+        "session.completed",
+        "scorecard.ready",
+    ]
+    assert _types(receiver.deliveries) == expected
+    assert all(d.verified_with == [0] for d in receiver.deliveries)  # every one verifies with the library
+    assert len({d.message_id for d in receiver.deliveries}) == len(expected)
+    for d in receiver.deliveries:
+        assert d.headers["content-type"] == "application/json"
+        assert abs(int(d.headers["webhook-timestamp"]) - time.time()) < 600
+        assert d.payload["data"]["session_id"] == s["id"]
+        assert d.payload["data"]["metadata"] == {}
+        assert d.payload["data"]["candidate"] == {"external_id": None}
+
+    ready = receiver.deliveries[-1].payload["data"]
+    card = ready["scorecard"]
+    # The fake grader scores the dimensions 3, 4, 2, 3: overall 3.00, which maps to 67 of 100.
+    assert (card["status"], card["recommendation"], card["overall_score"], card["score"]) == (
+        "ready",
+        "hire",
+        3.0,
+        67,
+    )
+    assert card["dimensions"] == {"problem_solving": 3, "coding": 4, "verification": 2, "communication": 3}
+    assert card["version"] == 1 and card["needs_human_review"] is False
+    assert ready["report_url"].startswith(f"{api_server.url}/v1/reports/shr_")
+    opened = await share_links.verify(db, api_server.settings, ready["report_url"].rsplit("/", 1)[1])
+    assert opened.session_id == s["id"]  # the signed share link opens this session's report
+
+    log = await log_of(api_server, ep["id"])
+    assert [(d["event_type"], d["status"], d["attempts"], d["last_status_code"]) for d in reversed(log)] == [
+        (t, "delivered", 1, 200) for t in expected
+    ]
+    document_example("session.completed", receiver.deliveries[4].payload)
+    document_example("scorecard.ready", receiver.deliveries[5].payload)
+    document_example("session.consent_given", receiver.deliveries[2].payload)
+    document_example("session.accommodation_requested", receiver.deliveries[3].payload)
+    document_example(
+        "webhook.headers",
+        {
+            k: receiver.deliveries[0].headers[k]
+            for k in ("webhook-id", "webhook-timestamp", "webhook-signature")
+        },
+    )
+
+
+async def _has(receiver: Any, event_type: str) -> bool:
+    return any(d.type == event_type for d in receiver.succeeded())
+
+
+async def test_a_receiver_failing_twice_gets_one_success_after_the_retries_and_nothing_out_of_order(
+    api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    def respond(n: int, d: Delivery) -> Answer:
+        return Answer(status=503 if n <= 2 else 200)
+
+    async with webhook_receiver(respond=respond) as receiver:
+        ep = await create_endpoint(api_server, receiver.url, ["session.scheduled", "session.started"])
+        receiver.secrets = [ep["secret"]]
+        s = await api_server.create_session(metadata={"application_id": "A-1"})
+        r = await api_server.client.post(
+            f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
+        )
+        assert r.status_code == 200
+        delivery_worker(start_worker, api_server, tmp_path, SHADOWS_API_WEBHOOK_RETRY_DELAYS_S="0.5,0.5,0.5")
+        await wait_until(lambda: _has(receiver, "session.started"), what="session.started delivered")
+
+    # scheduled failed twice and succeeded on its third attempt; started waited behind it the whole time.
+    assert _types(receiver.deliveries) == ["session.scheduled"] * 3 + ["session.started"]
+    assert receiver.answers == [503, 503, 200, 200]
+    first = receiver.deliveries[:3]
+    assert len({d.message_id for d in first}) == 1  # a stable webhook-id across retries
+    assert len({d.body for d in first}) == 1  # the same bytes each time
+    assert all(d.verified_with == [0] for d in receiver.deliveries)
+    gaps = [b.received_at - a.received_at for a, b in itertools.pairwise(first)]
+    assert all(g >= 0.45 for g in gaps), gaps  # never earlier than the schedule (0.5 s, jitter -10%)
+    log = {d["event_type"]: d for d in await log_of(api_server, ep["id"])}
+    assert (log["session.scheduled"]["status"], log["session.scheduled"]["attempts"]) == ("delivered", 3)
+    assert log["session.scheduled"]["last_status_code"] == 200 and log["session.scheduled"]["delivered_at"]
+    assert (log["session.started"]["status"], log["session.started"]["attempts"]) == ("delivered", 1)
+
+
+async def test_a_410_disables_the_endpoint_and_replay_sends_again_once_re_enabled(
+    api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    gone = True
+
+    def respond(n: int, d: Delivery) -> Answer:
+        return Answer(status=410 if gone else 204)
+
+    async with webhook_receiver(respond=respond) as receiver:
+        ep = await create_endpoint(api_server, receiver.url, ["session.scheduled", "session.started"])
+        receiver.secrets = [ep["secret"]]
+        delivery_worker(start_worker, api_server, tmp_path)
+        s = await api_server.create_session()
+        await wait_until(lambda: _endpoint_disabled(api_server, ep["id"]), what="endpoint disabled")
+        endpoint = (
+            await api_server.client.get(f"/v1/webhook-endpoints/{ep['id']}", headers=api_server.org_headers())
+        ).json()
+        assert (endpoint["enabled"], endpoint["disabled_reason"]) == (False, "gone")
+        await api_server.client.post(
+            f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
+        )
+        assert [r["event_type"] for r in await delivery_rows(db, ep["id"])] == [
+            "session.scheduled"
+        ]  # nothing new
+        (failed,) = await log_of(api_server, ep["id"])
+        assert (failed["status"], failed["attempts"], failed["last_status_code"]) == ("failed", 1, 410)
+        refused = await api_server.client.post(
+            f"/v1/webhook-endpoints/{ep['id']}/deliveries/{failed['id']}/replay",
+            headers=api_server.org_headers(),
+        )
+        assert (refused.status_code, refused.json()["error"]["code"]) == (409, "endpoint_disabled")
+
+        gone = False
+        await api_server.client.patch(
+            f"/v1/webhook-endpoints/{ep['id']}", json={"enabled": True}, headers=api_server.org_headers()
+        )
+        r = await api_server.client.post(
+            f"/v1/webhook-endpoints/{ep['id']}/deliveries/{failed['id']}/replay",
+            headers=api_server.org_headers(),
+        )
+        assert r.status_code == 202 and r.json()["status"] == "pending"
+        await wait_until(lambda: _replayed(api_server, ep["id"]), what="replayed delivery delivered")
+
+    assert receiver.answers == [410, 204]
+    assert receiver.deliveries[0].message_id == receiver.deliveries[1].message_id  # the same event, again
+    (done,) = await log_of(api_server, ep["id"])
+    assert (done["status"], done["attempts"], done["last_status_code"]) == ("delivered", 2, 204)
+
+
+async def _endpoint_disabled(server: ApiServer, endpoint_id: str) -> bool:
+    r = await server.client.get(f"/v1/webhook-endpoints/{endpoint_id}", headers=server.org_headers())
+    return r.json()["enabled"] is False
+
+
+async def _replayed(server: ApiServer, endpoint_id: str) -> bool:
+    return all(d["status"] == "delivered" for d in await log_of(server, endpoint_id))
+
+
+async def test_during_rotation_both_secrets_verify_and_after_the_overlap_only_the_new_one(
+    api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    async with webhook_receiver() as receiver:
+        ep = await create_endpoint(api_server, receiver.url, ["session.scheduled"])
+        rotated = await api_server.client.post(
+            f"/v1/webhook-endpoints/{ep['id']}/rotate-secret", headers=api_server.org_headers()
+        )
+        receiver.secrets = [ep["secret"], rotated.json()["secret"]]
+        delivery_worker(start_worker, api_server, tmp_path)
+        await api_server.create_session()
+        await wait_until(lambda: _count(receiver, 1), what="first delivery")
+        # The overlap ends (24 h later, simulated): only the new secret signs.
+        await db.execute(
+            "update webhook_endpoints set previous_secret_expires_at = now() - interval '1 second' where id = %s",
+            (ep["id"],),
+        )
+        await api_server.create_session()
+        await wait_until(lambda: _count(receiver, 2), what="second delivery")
+
+    during, after = receiver.deliveries
+    assert during.verified_with == [0, 1]
+    assert len(during.headers["webhook-signature"].split(" ")) == 2
+    assert after.verified_with == [1]
+    assert len(after.headers["webhook-signature"].split(" ")) == 1
+
+
+async def _count(receiver: Any, n: int) -> bool:
+    return len(receiver.succeeded()) >= n
+
+
+async def test_redirects_are_not_followed_and_count_as_failures(
+    api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    async with webhook_receiver() as target:
+
+        def respond(n: int, d: Delivery) -> Answer:
+            return Answer(status=307, location=target.url)
+
+        async with webhook_receiver(respond=respond) as receiver:
+            ep = await create_endpoint(api_server, receiver.url, ["session.scheduled"])
+            delivery_worker(start_worker, api_server, tmp_path, SHADOWS_API_WEBHOOK_RETRY_DELAYS_S="0.2")
+            await api_server.create_session()
+            await wait_until(lambda: _final(api_server, ep["id"]), what="delivery failed for good")
+    assert receiver.answers == [307, 307]  # the first attempt and its one retry
+    assert target.deliveries == []
+    (d,) = await log_of(api_server, ep["id"])
+    assert (d["status"], d["attempts"], d["last_status_code"], d["last_error"]) == (
+        "failed",
+        2,
+        307,
+        "http_status",
+    )
+
+
+async def _final(server: ApiServer, endpoint_id: str) -> bool:
+    log = await log_of(server, endpoint_id)
+    return bool(log) and all(d["status"] != "pending" for d in log)
+
+
+async def test_slow_and_endless_receivers_are_bounded_by_the_timeout_and_the_read_cap(
+    api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    def slow(n: int, d: Delivery) -> Answer:
+        return Answer(delay_s=30)
+
+    def endless(n: int, d: Delivery) -> Answer:
+        return Answer(endless=True)
+
+    async with webhook_receiver(respond=slow) as slow_rx, webhook_receiver(respond=endless) as endless_rx:
+        slow_ep = await create_endpoint(api_server, slow_rx.url, ["session.scheduled"])
+        endless_ep = await create_endpoint(api_server, endless_rx.url, ["session.scheduled"])
+        delivery_worker(
+            start_worker,
+            api_server,
+            tmp_path,
+            SHADOWS_API_WEBHOOK_RETRY_DELAYS_S="0.2",
+            SHADOWS_API_WEBHOOK_TIMEOUT_S="1",
+        )
+        await api_server.create_session()
+        await wait_until(lambda: _final(api_server, slow_ep["id"]), what="slow delivery given up")
+        await wait_until(lambda: _final(api_server, endless_ep["id"]), what="endless delivery done")
+    (slow_d,) = await log_of(api_server, slow_ep["id"])
+    assert (slow_d["status"], slow_d["attempts"], slow_d["last_error"]) == ("failed", 2, "timeout")
+    (endless_d,) = await log_of(api_server, endless_ep["id"])
+    # A 200 whose body never ends: read up to the cap, then the connection is dropped and the delivery counts.
+    assert (endless_d["status"], endless_d["attempts"], endless_d["last_status_code"]) == (
+        "delivered",
+        1,
+        200,
+    )
+    assert endless_d["last_response"] == "x" * 1024
+
+
+async def test_concurrent_requests_to_one_endpoint_are_capped_across_sessions(
+    api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    def slow(n: int, d: Delivery) -> Answer:
+        return Answer(
+            until_in_flight=3, delay_s=3
+        )  # waits for a third request that the cap must never let in
+
+    async with webhook_receiver(respond=slow) as receiver:
+        ep = await create_endpoint(api_server, receiver.url, ["session.scheduled"])
+        for _ in range(5):
+            await api_server.create_session()
+        delivery_worker(
+            start_worker,
+            api_server,
+            tmp_path,
+            SHADOWS_API_WEBHOOK_MAX_CONCURRENCY_PER_ENDPOINT="2",
+            SHADOWS_WORKER_CONCURRENCY="5",
+        )
+        await wait_until(lambda: _count(receiver, 5), what="five deliveries")
+    assert receiver.max_in_flight == 2  # five sessions, five jobs free to run at once, two requests at a time
+    assert all(
+        d["attempts"] == 1 for d in await log_of(api_server, ep["id"])
+    )  # waiting for a slot is no attempt
+
+
+async def test_a_worker_killed_mid_delivery_sends_again_with_the_same_webhook_id(
+    api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    def respond(n: int, d: Delivery) -> Answer:
+        return Answer(delay_s=5 if n == 1 else 0)
+
+    async with webhook_receiver(respond=respond) as receiver:
+        ep = await create_endpoint(api_server, receiver.url, ["session.scheduled"])
+        receiver.secrets = [ep["secret"]]
+        await api_server.create_session()
+        first = delivery_worker(start_worker, api_server, tmp_path)
+        await wait_until(lambda: _count_any(receiver, 1), what="first attempt under way")
+        first.stop(9)  # SIGKILL: no chance to record anything
+        delivery_worker(start_worker, api_server, tmp_path)
+        # The dead worker's job is requeued once its heartbeat is stale, and sent again.
+        await wait_until(lambda: _count_any(receiver, 2), what="the second attempt, by the second worker")
+        await wait_until(lambda: _final(api_server, ep["id"]), what="the delivery recorded")
+    assert receiver.deliveries[0].message_id == receiver.deliveries[1].message_id
+    assert all(d.verified_with == [0] for d in receiver.deliveries)
+    (d,) = await log_of(api_server, ep["id"])
+    assert (d["status"], d["attempts"]) == ("delivered", 1)  # the killed attempt was never recorded
+
+
+async def _count_any(receiver: Any, n: int) -> bool:
+    return len(receiver.deliveries) >= n

@@ -1,0 +1,197 @@
+"""The SSRF guard turned on the way a deployment turns it on (SHADOWS_API_ENVIRONMENT=staging, real secrets), in
+the API at registration and in a real worker at delivery. Names resolve through the test resolver, never real DNS,
+and no request leaves loopback: a name that resolves to a public address is only ever registered, never called."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+from cryptography.fernet import Fernet
+from psycopg.rows import DictRow
+
+from api import egress
+from api.db.orgs_repo import create_org
+from api.settings import ApiSettings
+from tests.api.conftest import serve
+from tests.api.grading_support import wait_until
+from tests.api.integration_support import ALL_TYPES
+from tests.conftest import LIVEKIT_KEY, StartWorker
+from tests.fakes.resolver import MappedResolver
+from tests.fakes.webhook_receiver import webhook_receiver
+
+Conn = psycopg.AsyncConnection[DictRow]
+PUBLIC = "93.184.216.34"  # resolved to, never connected to
+
+
+@dataclass
+class Staging:
+    client: httpx.AsyncClient
+    settings: ApiSettings
+    key: str
+    env: dict[str, str]  # the same configuration for a worker
+
+
+def staging_settings(db_url: str, tmp_path: Path) -> tuple[ApiSettings, dict[str, str]]:
+    env = {
+        "SHADOWS_API_ENVIRONMENT": "staging",
+        "SHADOWS_API_INTERNAL_TOKEN": secrets.token_urlsafe(32),
+        "SHADOWS_API_SHARE_SIGNING_KEY": secrets.token_urlsafe(32),
+        "SHADOWS_API_SEALING_KEYS": Fernet.generate_key().decode(),
+        "LIVEKIT_API_KEY": LIVEKIT_KEY,
+        "LIVEKIT_API_SECRET": secrets.token_urlsafe(32),
+    }
+    settings = ApiSettings(
+        _env_file=None,  # type: ignore[call-arg]  # pydantic-settings init kwarg: ignore a developer's .env
+        environment="staging",
+        database_url=db_url,
+        internal_token=env["SHADOWS_API_INTERNAL_TOKEN"],
+        share_signing_key=env["SHADOWS_API_SHARE_SIGNING_KEY"],
+        sealing_keys=env["SHADOWS_API_SEALING_KEYS"],
+        livekit_api_key=LIVEKIT_KEY,
+        livekit_api_secret=env["LIVEKIT_API_SECRET"],
+        log_json=False,
+        data_dir=tmp_path / "data",
+    )
+    return settings, env
+
+
+@pytest.fixture
+def resolver(tmp_path: Path) -> Iterator[MappedResolver]:
+    r = MappedResolver(tmp_path / "dns.json")
+    r.write({})
+    egress.use_resolver(r)
+    try:
+        yield r
+    finally:
+        egress.use_resolver(None)
+
+
+@pytest.fixture
+async def staging(db_url: str, db: Conn, tmp_path: Path, resolver: MappedResolver) -> AsyncIterator[Staging]:
+    settings, env = staging_settings(db_url, tmp_path)
+    _, key = await create_org(db, "Acme Hiring")
+    async with serve(settings) as client:
+        yield Staging(client, settings, key, env)
+
+
+async def _register(s: Staging, url: str) -> httpx.Response:
+    return await s.client.post(
+        "/v1/webhook-endpoints",
+        json={"url": url, "event_types": ALL_TYPES},
+        headers={"Authorization": f"Bearer {s.key}"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        ("http://public.test/hook", "scheme_not_allowed"),
+        ("https://127.0.0.1/hook", "address_not_allowed"),
+        ("https://localhost.test/hook", "address_not_allowed"),
+        ("https://[::1]/hook", "address_not_allowed"),
+        ("https://10.0.0.8/hook", "address_not_allowed"),
+        ("https://169.254.169.254/latest/meta-data/", "address_not_allowed"),
+        ("https://[::ffff:169.254.169.254]/", "address_not_allowed"),
+        ("https://2130706433/hook", "address_not_allowed"),
+        ("https://mixed.test/hook", "address_not_allowed"),
+        ("https://nowhere.test/hook", "host_unresolvable"),
+        ("https://user:pw@public.test/hook", "credentials_in_url"),
+    ],
+)
+async def test_registration_refuses_urls_the_guard_forbids(
+    staging: Staging, resolver: MappedResolver, url: str, code: str
+) -> None:
+    resolver.write(
+        {"localhost.test": ["127.0.0.1"], "mixed.test": [PUBLIC, "192.168.0.10"], "public.test": [PUBLIC]}
+    )
+    r = await _register(staging, url)
+    assert (r.status_code, r.json()["error"]["code"]) == (422, code), r.text
+
+
+async def test_registration_accepts_a_public_https_url_and_patch_rechecks(
+    staging: Staging, resolver: MappedResolver
+) -> None:
+    resolver.write({"hooks.public.test": [PUBLIC], "inside.test": ["10.1.2.3"]})
+    r = await _register(staging, "https://hooks.public.test/shadows")
+    assert r.status_code == 201, r.text
+    patch = await staging.client.patch(
+        f"/v1/webhook-endpoints/{r.json()['id']}",
+        json={"url": "https://inside.test/shadows"},
+        headers={"Authorization": f"Bearer {staging.key}"},
+    )
+    assert (patch.status_code, patch.json()["error"]["code"]) == (422, "address_not_allowed")
+
+
+async def test_a_name_that_rebinds_to_loopback_after_registration_is_refused_at_delivery(
+    staging: Staging, resolver: MappedResolver, start_worker: StartWorker, db: Conn, tmp_path: Path
+) -> None:
+    async with webhook_receiver() as receiver:
+        port = receiver.url.split(":")[2].split("/")[0]
+        resolver.write({"rebind.test": [PUBLIC]})
+        r = await _register(staging, f"https://rebind.test:{port}/hooks/shadows")
+        assert r.status_code == 201, r.text
+        endpoint_id = r.json()["id"]
+        # The attacker's DNS now answers with the address of something on the inside, before any delivery exists.
+        resolver.write({"rebind.test": ["127.0.0.1"]})
+        start_worker(
+            **staging.env,
+            SHADOWS_WORKER_EXTRA_IMPORTS="tests.fakes.resolver",
+            SHADOWS_TEST_RESOLVER_FILE=str(resolver.path),
+        )
+        created = await staging.client.post(
+            "/v1/sessions",
+            json={"candidate": {"name": "Ada", "email": "ada@example.com"}},
+            headers={"Authorization": f"Bearer {staging.key}"},
+        )
+        assert created.status_code == 201
+
+        async def attempted() -> dict[str, object] | None:
+            cur = await db.execute(
+                "select status, attempts, last_error, last_status_code from webhook_deliveries where endpoint_id = %s",
+                (endpoint_id,),
+            )
+            row = await cur.fetchone()
+            return row if row and row["attempts"] >= 1 else None
+
+        row = await wait_until(attempted, what="a delivery attempt")
+    assert row["last_error"] == "address_not_allowed" and row["last_status_code"] is None
+    assert row["status"] == "pending"  # tried again later, checked again then
+    assert receiver.deliveries == []  # nothing reached the address behind the rebound name
+
+
+async def test_greenhouse_callback_urls_must_be_greenhouse_hosts_over_https(staging: Staging) -> None:
+    r = await staging.client.post(
+        "/v1/integrations/greenhouse/keys", headers={"Authorization": f"Bearer {staging.key}"}
+    )
+    key = r.json()["key"]
+    auth = {"Authorization": "Basic " + base64.b64encode(f"{key}:".encode()).decode()}
+    candidate = {"first_name": "Harry", "last_name": "Potter", "email": "hp@example.com"}
+    for url, code in [
+        ("https://evil.example.com/integrations/testing_partners/take_home_tests/1", "address_not_allowed"),
+        ("https://greenhouse.io.evil.example/take_home_tests/1", "address_not_allowed"),
+        ("https://evilgreenhouse.io/take_home_tests/1", "address_not_allowed"),
+        ("http://app.greenhouse.io/integrations/testing_partners/take_home_tests/1", "scheme_not_allowed"),
+    ]:
+        r = await staging.client.post(
+            "/integrations/greenhouse/send_test",
+            json={"partner_test_id": "difficulty:easy", "candidate": candidate, "url": url},
+            headers=auth,
+        )
+        assert (r.status_code, r.json()["error"]["code"]) == (422, code), url
+    ok = await staging.client.post(
+        "/integrations/greenhouse/send_test",
+        json={
+            "partner_test_id": "difficulty:easy",
+            "candidate": candidate,
+            "url": "https://app.greenhouse.io/integrations/testing_partners/take_home_tests/12345",
+        },
+        headers=auth,
+    )
+    assert ok.status_code == 200, ok.text  # scheduled; nothing is called until a scorecard exists

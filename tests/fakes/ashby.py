@@ -1,0 +1,188 @@
+"""A stand-in for Ashby on loopback, speaking its assessment partner contract as documented (developers.ashbyhq.com:
+"Creating an Assessments Integration" and the assessment.* reference): it calls the partner's assessment.list,
+assessment.start and assessment.cancel with HTTP Basic (the partner's key as username, blank password), and hosts
+`POST /assessment.update`, authenticated with the customer's Ashby API key, validating each update as Ashby's
+reference describes it. Ashby's API answers 200 with `{"success": true, "results": ...}`, or 200 with
+`{"success": false, "errorInfo": {code, message, requestId}}` for a request it refuses; a bad key is a 401.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from aiohttp import web
+
+FIELD_TYPES = {"numeric_score", "numeric_duration_minutes", "url", "string", "boolean_success"}
+
+
+def basic(key: str) -> str:
+    return "Basic " + base64.b64encode(f"{key}:".encode()).decode()
+
+
+def _field_errors(name: str, value: Any) -> list[str]:
+    if not isinstance(value, dict):
+        return [f"{name} is not an object"]
+    errors = [f"{name}.{k} is missing" for k in ("identifier", "label", "type", "value") if k not in value]
+    kind, v = value.get("type"), value.get("value")
+    if kind not in FIELD_TYPES:
+        errors.append(f"{name}.type {kind!r} is not one of {sorted(FIELD_TYPES)}")
+    elif kind in ("numeric_score", "numeric_duration_minutes") and (
+        isinstance(v, bool) or not isinstance(v, int | float)
+    ):
+        errors.append(f"{name}.value is not a number")
+    elif kind == "boolean_success" and not isinstance(v, bool):
+        errors.append(f"{name}.value is not a boolean")
+    elif kind == "url" and not (isinstance(v, str) and v.startswith(("http://", "https://"))):
+        errors.append(f"{name}.value is not a URL")
+    elif kind == "string" and not isinstance(v, str):
+        errors.append(f"{name}.value is not a string")
+    return errors
+
+
+def update_errors(body: Any) -> list[str]:
+    """What Ashby's assessment.update refuses (its documented rules)."""
+    if not isinstance(body, dict):
+        return ["the body is not a JSON object"]
+    errors = []
+    if not isinstance(body.get("assessment_id"), str):
+        errors.append("assessment_id is required")
+    ts = body.get("timestamp")
+    if isinstance(ts, bool) or not isinstance(ts, int) or ts < 10**12:
+        errors.append("timestamp is required, in milliseconds since the epoch")
+    if body.get("assessment_status") is None and body.get("cancelled_reason") is None:
+        errors.append("assessment_status is required unless cancelled_reason is set")
+    if body.get("assessment_result") is not None and body.get("assessment_profile_url") is None:
+        errors.append("assessment_profile_url is required with assessment_result")
+    fields = []
+    for name in ("assessment_status", "assessment_profile_url", "assessment_result", "cancelled_reason"):
+        if body.get(name) is not None:
+            errors += _field_errors(name, body[name])
+            fields.append(body[name])
+    profile = body.get("assessment_profile_url")
+    if isinstance(profile, dict) and profile.get("type") != "url":
+        errors.append("assessment_profile_url must be of type url")
+    metadata = body.get("metadata", [])
+    if not isinstance(metadata, list):
+        errors.append("metadata is not an array")
+        metadata = []
+    for i, item in enumerate(metadata):
+        errors += _field_errors(f"metadata[{i}]", item)
+        fields.append(item)
+    identifiers = [f.get("identifier") for f in fields if isinstance(f, dict)]
+    if len(identifiers) != len(set(identifiers)):
+        errors.append("identifiers are not unique")
+    return errors
+
+
+@dataclass
+class Update:
+    authorized: bool
+    body: dict[str, Any] | None
+    errors: list[str]
+    answered: int
+
+
+@dataclass
+class FakeAshby:
+    partner_url: str = ""  # e.g. http://127.0.0.1:8000/integrations/ashby
+    partner_key: str = ""  # our key, as Ashby stores it for the customer
+    customer_api_key: str = ""  # the customer's Ashby API key, which the partner must present
+    url: str = ""
+    fail_updates: int = 0  # answer the first N updates with 503
+    refuse: bool = False  # answer success: false
+    updates: list[Update] = field(default_factory=list)
+    started: set[str] = field(default_factory=set)
+
+    def accepted(self) -> list[dict[str, Any]]:
+        return [u.body for u in self.updates if u.body is not None and u.answered == 200 and not u.errors]
+
+    def client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            base_url=self.partner_url, timeout=30, headers={"Authorization": basic(self.partner_key)}
+        )
+
+    async def list(self) -> httpx.Response:
+        async with self.client() as c:
+            return await c.post("/assessment.list", json={})
+
+    async def start(self, assessment_type_id: str, candidate: dict[str, Any], **extra: Any) -> httpx.Response:
+        body = {
+            "assessment_type_id": assessment_type_id,
+            "candidate": {"ashby_profile_url": "https://app.ashbyhq.com/candidates/c-1", **candidate},
+            "application": {"ashby_id": "app-1", "status": "Active"},
+            "job": {
+                "ashby_id": "job-9",
+                "name": "Backend Engineer",
+                "req_id": "REQ-77",
+                "ashby_job_url": "https://app.ashbyhq.com/jobs/job-9",
+                "hiringTeam": [],
+            },
+            **extra,
+        }
+        async with self.client() as c:
+            r = await c.post("/assessment.start", json=body)
+        if r.status_code == 200 and r.json().get("success"):
+            self.started.add(r.json()["results"]["assessment_id"])
+        return r
+
+    async def cancel(self, assessment_id: str) -> httpx.Response:
+        async with self.client() as c:
+            return await c.post("/assessment.cancel", json={"assessment_id": assessment_id})
+
+    async def handle_update(self, request: web.Request) -> web.Response:
+        raw = await request.read()
+        if request.headers.get("Authorization") != basic(self.customer_api_key):
+            self.updates.append(Update(False, None, [], 401))
+            return web.json_response(
+                {"success": False, "errorInfo": {"code": "invalid_api_key", "message": "Unauthorized"}},
+                status=401,
+            )
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            body = None
+        errors = update_errors(body)
+        if self.fail_updates > 0:
+            self.fail_updates -= 1
+            self.updates.append(Update(True, body, errors, 503))
+            return web.Response(status=503)
+        if not errors and body["assessment_id"] not in self.started:
+            errors = ["assessment_not_found"]
+        if errors or self.refuse:
+            self.updates.append(Update(True, body, errors or ["refused"], 200))
+            return web.json_response(
+                {
+                    "success": False,
+                    "errorInfo": {
+                        "code": "invalid_input",
+                        "message": "; ".join(errors or ["refused"]),
+                        "requestId": "01JSJ8FEK5ZN4XQBZP7DBKK7ZC",
+                    },
+                }
+            )
+        self.updates.append(Update(True, body, [], 200))
+        return web.json_response({"success": True, "results": {"assessment_id": body["assessment_id"]}})
+
+
+@asynccontextmanager
+async def fake_ashby() -> AsyncIterator[FakeAshby]:
+    """Ashby's API on loopback; set `partner_url`, `partner_key` and `customer_api_key` once they exist."""
+    ashby = FakeAshby()
+    app = web.Application()
+    app.router.add_post("/assessment.update", ashby.handle_update)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]  # aiohttp keeps the bound socket here
+    ashby.url = f"http://127.0.0.1:{port}"
+    try:
+        yield ashby
+    finally:
+        await runner.cleanup()
