@@ -108,9 +108,12 @@ def decode_cursor(cursor: str, sort: Sort, filters: SessionFilters) -> Cursor:
     return Cursor(key=parsed, created_at=created_at, id=sid)
 
 
-# --- export rows --------------------------------------------------------------------------------------------------
+# --- export ------------------------------------------------------------------------------------------------------
 
 DIMENSIONS = ("problem_solving", "coding", "verification", "communication")
+# The CSV export's header, in order (api/db/history_repo.py writes the rows; docs/reports.md documents them). Text
+# cells that a spreadsheet would read as a formula (starting with =, +, -, @, tab or carriage return) get a leading
+# apostrophe.
 CSV_COLUMNS = (
     "session_id",
     "status",
@@ -134,92 +137,3 @@ CSV_COLUMNS = (
     "needs_human_review",
     "metadata",
 )
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> str:
-    """A CSV cell that a spreadsheet shows as text: one that could start a formula gets a leading apostrophe
-    (OWASP's CSV injection advice), whatever the candidate or an ATS typed."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return value.isoformat()
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def export_record(row: dict[str, Any]) -> dict[str, Any]:
-    """One session with its scorecard summary, as the JSON export writes it."""
-    ready = row["ready_scorecard_version"] is not None
-    return {
-        "id": row["id"],
-        "status": row["status"],
-        "created_at": _iso(row["created_at"]),
-        "started_at": _iso(row["started_at"]),
-        "ended_at": _iso(row["ended_at"]),
-        "end_reason": row["end_reason"],
-        "language": row["language"],
-        "duration_minutes": row["duration_minutes"],
-        "question": {
-            "id": str(row["question_id"]) if row["question_id"] else None,
-            "slug": row["question_slug"],
-            "title": row["question_title"],
-        },
-        "candidate": {
-            "name": row["candidate_name"],
-            "email": row["candidate_email"],
-            "external_id": row["candidate_external_id"],
-        },
-        "metadata": row["metadata"],
-        "scorecard": None
-        if row["latest_scorecard_version"] is None
-        else {
-            "version": row["latest_scorecard_version"],
-            "status": row["latest_scorecard_status"],
-            "ready_version": row["ready_scorecard_version"],
-            "recommendation": row["recommendation"],
-            "overall_score": float(row["overall_score"])
-            if ready and row["overall_score"] is not None
-            else None,
-            "dimensions": dict(row["dimension_scores"] or {}) if ready else None,
-            "needs_human_review": row["needs_human_review"] if ready else None,
-        },
-    }
-
-
-def csv_row(row: dict[str, Any]) -> list[str]:
-    record = export_record(row)
-    card = record["scorecard"] or {}
-    dims = card.get("dimensions") or {}
-    values: list[Any] = [
-        record["id"],
-        record["status"],
-        record["created_at"],
-        record["started_at"],
-        record["ended_at"],
-        record["end_reason"],
-        record["language"],
-        record["duration_minutes"],
-        record["question"]["id"],
-        record["question"]["slug"],
-        record["question"]["title"],
-        record["candidate"]["name"],
-        record["candidate"]["email"],
-        record["candidate"]["external_id"],
-        card.get("version"),
-        card.get("status"),
-        card.get("recommendation"),
-        card.get("overall_score"),
-        *(dims.get(d) for d in DIMENSIONS),
-        card.get("needs_human_review"),
-        json.dumps(record["metadata"], ensure_ascii=False, separators=(",", ":"))
-        if record["metadata"]
-        else "",
-    ]
-    return [csv_cell(v) for v in values]

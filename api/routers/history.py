@@ -3,29 +3,23 @@ CSV or JSON export."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
 from api.db import history_repo
 from api.db.pool import connection
 from api.deps import DbConn, OrgCaller
 from api.errors import UnprocessableError
 from api.history import (
-    CSV_COLUMNS,
     SessionFilters,
     Sort,
-    csv_row,
     decode_cursor,
     encode_cursor,
-    export_record,
     utc,
 )
 from api.routers.sessions import summary
@@ -85,7 +79,7 @@ async def list_sessions(
     sort: SortParam = "-created_at",
     cursor: Annotated[str | None, Query(max_length=300)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
-) -> SessionPage:
+) -> Response:
     """This organisation's sessions with their scorecard summary. Filters combine with AND. Pass `next_cursor` back
     as `cursor` (with the same filters and sort) for the next page; it is null on the last one. Sessions created
     while you page never make a page repeat or skip one."""
@@ -93,32 +87,12 @@ async def list_sessions(
     rows = await history_repo.page(conn, org.id, filters, sort, position, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
-    return SessionPage(
+    page = SessionPage(
         data=[summary(r) for r in rows],
         next_cursor=encode_cursor(sort, filters, rows[-1]) if more and rows else None,
     )
-
-
-class _Lines:
-    """A file-like sink for csv.writer that hands back what was written since the last take()."""
-
-    def __init__(self) -> None:
-        self._buffer = io.StringIO()
-
-    def write(self, text: str) -> int:
-        return self._buffer.write(text)
-
-    def take(self) -> str:
-        text = self._buffer.getvalue()
-        self._buffer.seek(0)
-        self._buffer.truncate()
-        return text
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value)
+    # Already a validated SessionPage: serialise it once (FastAPI would validate it again for response_model).
+    return Response(page.model_dump_json(), media_type="application/json")
 
 
 async def _export(
@@ -127,22 +101,13 @@ async def _export(
     # Its own connection, held for the stream (the request's is returned once the response starts).
     async with connection(request.app.state.pool) as conn:
         if fmt == "csv":
-            sink = _Lines()
-            writer = csv.writer(sink, lineterminator="\r\n")
-            writer.writerow(CSV_COLUMNS)
-            yield sink.take().encode()
-            async for rows in history_repo.stream(conn, org_id, filters, sort, batch=EXPORT_BATCH):
-                writer.writerows(csv_row(r) for r in rows)
-                yield sink.take().encode()
+            async for block in history_repo.export_csv(conn, org_id, filters, sort):
+                yield block
             return
         yield b"["
         first = True
-        async for rows in history_repo.stream(conn, org_id, filters, sort, batch=EXPORT_BATCH):
-            chunk = ",\n".join(
-                json.dumps(export_record(r), ensure_ascii=False, separators=(",", ":"), default=_json_default)
-                for r in rows
-            )
-            yield (("\n" if first else ",\n") + chunk).encode()
+        async for rows in history_repo.export_json(conn, org_id, filters, sort, batch=EXPORT_BATCH):
+            yield (("\n" if first else ",\n") + ",\n".join(rows)).encode()
             first = False
         yield b"\n]\n"
 

@@ -83,5 +83,8 @@ create index sessions_org_score_asc_idx on public.sessions
   using btree (organization_id, (coalesce(overall_score, 5)), created_at, id);
 create index sessions_org_recommendation_idx on public.sessions
   using btree (organization_id, recommendation, created_at desc, id desc) where recommendation is not null;
+create index sessions_org_recommendation_score_idx on public.sessions
+  using btree (organization_id, recommendation, (coalesce(overall_score, 0)) desc, created_at desc, id desc)
+  where recommendation is not null;
 create index sessions_org_question_idx on public.sessions
   using btree (organization_id, question_id, created_at desc, id desc);
