@@ -15,7 +15,7 @@ test: setup
 	.venv/bin/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 check: setup
-	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy && bash scripts/build-web.sh check
 
 bench: setup
 	.venv/bin/python -m bench

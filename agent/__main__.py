@@ -109,6 +109,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
 
+    if command in ("start", "dev"):
+        from agent.settings import get_settings
+        from agent.telemetry import prepare_metrics_env
+
+        prepare_metrics_env(get_settings())  # before livekit imports prometheus-client
+
     from livekit.agents.__main__ import main as livekit_main
 
     if command == "console":

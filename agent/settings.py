@@ -99,6 +99,24 @@ class AgentSettings(BaseSettings):
     # Persistence.
     spool_dir: str = ".data/spool"
 
+    # Capacity (agent/capacity.py): interviews one worker takes before LiveKit sends jobs elsewhere.
+    sessions_per_core: float = Field(default=2.0, gt=0)  # python -m bench agent_voice (docs/agent-bench.md)
+    max_sessions: int | None = Field(default=None, ge=1)  # overrides sessions_per_core x cores
+    cpu_load_ceiling: float = Field(
+        default=0.85, gt=0, le=1
+    )  # CPU at which the worker is full anyway; 1 = off
+
+    # Observability (agent/metrics.py, agent/telemetry.py): Prometheus on this port (off when unset), job
+    # processes' samples in metrics_dir; OTLP/HTTP traces when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_dir: str = ".data/agent-metrics"
+    otlp_endpoint: str | None = Field(
+        default=None, validation_alias=_sdk("OTEL_EXPORTER_OTLP_ENDPOINT", "OTLP_ENDPOINT")
+    )
+    otel_service_name: str = "shadows-agent"
+    # USD per million tokens as [input, cached input, output] by model, added to agent/metrics.DEFAULT_PRICES.
+    llm_prices: dict[str, tuple[float, float, float]] = Field(default_factory=dict)
+
     @model_validator(mode="after")
     def _no_placeholder_secrets(self) -> AgentSettings:
         if self.environment in ("local", "test"):

@@ -15,6 +15,7 @@ from livekit.agents.voice.room_io import RoomOptions, TextInputEvent, TextInputO
 from livekit.plugins import silero  # plugins register on import, which must be the main thread
 
 from agent.api_client import ApiClient
+from agent.capacity import LOAD_THRESHOLD, InterviewLoad
 from agent.capture import attach_capture
 from agent.channel import TOPIC_EDITOR_SNAPSHOT, RoomChannel
 from agent.clock import SystemClock
@@ -31,6 +32,7 @@ from agent.recorder import EventRecorder, replay_spools
 from agent.resume import ResumePoint, build_resume, merge_spooled
 from agent.settings import AgentSettings, get_settings
 from agent.state import InterviewState
+from agent.telemetry import setup_tracing
 from agent.turns import text_turn
 
 logger = logging.getLogger("shadows.agent.worker")
@@ -55,6 +57,7 @@ def prewarm(proc: JobProcess) -> None:
     validate_all()
     proc.userdata["vad"] = silero.VAD.load()
     load_identifier()
+    setup_tracing(get_settings())  # before the first job's spans: livekit's own, one trace per interview
 
 
 async def start_context(
@@ -241,6 +244,10 @@ async def entrypoint(ctx: JobContext) -> None:
         return
     if job.recorder is not None:
         job.capture = attach_capture(session, job.recorder, state.elapsed_s)
+    # Imported here, in the job process, after livekit emptied the metrics directory (see create_server).
+    from agent.metrics import attach_metrics
+
+    ctx.add_shutdown_callback(attach_metrics(session, settings.llm_prices).aclose)
 
     # A reload or dropped connection must not end the interview: presence decides when absence is final.
     options = RoomOptions(close_on_disconnect=False, text_input=chat_input())
@@ -279,6 +286,12 @@ async def entrypoint(ctx: JobContext) -> None:
     )
 
 
+def _declare_metrics(settings: AgentSettings, load: InterviewLoad) -> None:
+    from agent.metrics import declare
+
+    declare(settings.llm_model, load)
+
+
 def _classifier(settings: AgentSettings) -> Any:
     try:
         return build_classifier(settings)
@@ -313,7 +326,14 @@ def create_server(settings: AgentSettings | None = None) -> AgentServer:
         kwargs["api_secret"] = settings.livekit_api_secret.get_secret_value()
     if settings.health_port is not None:
         kwargs["port"] = settings.health_port
-    server = AgentServer(**kwargs)
+    if settings.metrics_port is not None:  # livekit's endpoint, aggregating the job processes
+        kwargs["prometheus_port"] = settings.metrics_port
+        kwargs["prometheus_multiproc_dir"] = str(Path(settings.metrics_dir).resolve())
+    load = InterviewLoad(settings)
+    server = AgentServer(load_fnc=load, load_threshold=LOAD_THRESHOLD, **kwargs)
+    if settings.metrics_port is not None:
+        # livekit empties the metrics directory when the worker starts: our series are declared after that.
+        server.on("worker_started", lambda: _declare_metrics(settings, load))
     server.setup_fnc = prewarm
     server.rtc_session(agent_name=settings.agent_name)(entrypoint)
     return server

@@ -217,7 +217,11 @@ def _serve(settings: ApiSettings, host: str, port: int, workers: int = 1) -> Non
     import uvicorn
 
     from api.app import create_app
+    from api.logs import configure_logging
+    from api.server_options import uvicorn_options
 
+    configure_logging(json_lines=settings.log_json)  # the supervising process logs too (worker start/stop)
+    options = uvicorn_options(settings)
     if workers > 1:
         # Each worker process builds its own app (and judge pool) from the environment.
         if settings.database_url:
@@ -229,10 +233,10 @@ def _serve(settings: ApiSettings, host: str, port: int, workers: int = 1) -> Non
             port=port,
             workers=workers,
             log_level="warning",
-            proxy_headers=True,
+            **options,
         )
         return
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", proxy_headers=True)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", **options)
 
 
 @app.command("api")

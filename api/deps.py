@@ -9,12 +9,14 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.db import orgs_repo, sessions_repo
 from api.db.pool import Conn, connection
 from api.errors import ConflictError, GoneError, NotFoundError, UnauthorizedError
 from api.question_cache import QuestionCache
 from api.security import digest, same_digest, same_secret
+from api.session_window import require_not_over
 from api.settings import ApiSettings
 
 
@@ -36,6 +38,8 @@ Questions = Annotated[QuestionCache, Depends(app_questions)]
 
 
 async def get_conn(request: Request) -> AsyncIterator[Conn]:
+    """A pooled connection held for the whole request: for routes that only talk to the database. A route that
+    waits on anything slow (the judge) opens short connections itself instead (api.run_flow)."""
     async with connection(request.app.state.pool) as conn:
         yield conn
 
@@ -54,13 +58,44 @@ def bearer(request: Request) -> str:
     return token
 
 
+# Declared only so the OpenAPI document carries security schemes ("Authorize" in /docs); `bearer()` reads the
+# header itself, so auto_error stays off and the API's own error codes are unchanged.
+ORG_KEY_SCHEME = HTTPBearer(
+    scheme_name="OrgKey",
+    bearerFormat="shk_…",
+    description="Your organisation's API key (`shadows orgs create` prints it once).",
+    auto_error=False,
+)
+INVITE_SCHEME = HTTPBearer(
+    scheme_name="Invite",
+    bearerFormat="inv_…",
+    description="A candidate's invite token, from the session's join link (`#invite=…`).",
+    auto_error=False,
+)
+SERVICE_SCHEME = HTTPBearer(
+    scheme_name="ServiceToken", description="The agent's service token.", auto_error=False
+)
+
+
+async def invite_token(request: Request) -> str:
+    """The candidate's invite from the Authorization header (checked against the database by the route)."""
+    return bearer(request)
+
+
+InviteToken = Annotated[str, Depends(invite_token)]
+
+
 @dataclass(frozen=True)
 class Org:
     id: UUID
     name: str
 
 
-async def require_org(request: Request, conn: DbConn) -> Org:
+async def require_org(
+    request: Request,
+    conn: DbConn,
+    _scheme: Annotated[HTTPAuthorizationCredentials | None, Depends(ORG_KEY_SCHEME)] = None,
+) -> Org:
     token = bearer(request)
     row = await orgs_repo.org_for_key(conn, digest(token))
     if row is None or not same_digest(token, row["key_hash"]):
@@ -68,7 +103,11 @@ async def require_org(request: Request, conn: DbConn) -> Org:
     return Org(id=row["organization_id"], name=row["name"])
 
 
-async def require_internal(request: Request, settings: Settings) -> None:
+async def require_internal(
+    request: Request,
+    settings: Settings,
+    _scheme: Annotated[HTTPAuthorizationCredentials | None, Depends(SERVICE_SCHEME)] = None,
+) -> None:
     token = bearer(request)
     if not same_secret(token, settings.internal_token.get_secret_value()):
         raise UnauthorizedError("Invalid service token.", code="invalid_service_token")
@@ -78,8 +117,11 @@ OrgCaller = Annotated[Org, Depends(require_org)]
 InternalCaller = Depends(require_internal)
 
 
-async def session_for_invite(conn: Conn, invite: str, *, usable: bool = True) -> dict[str, Any]:
-    """The session an invite opens. With `usable`, also refuse expired invites (410) and finished sessions (409)."""
+async def session_for_invite(
+    conn: Conn, invite: str, settings: ApiSettings, *, usable: bool = True
+) -> dict[str, Any]:
+    """The session an invite opens. With `usable`, also refuse expired invites (410), finished sessions (409) and
+    sessions whose time and grace are spent (409 `session_time_up`)."""
     if not invite or len(invite) > 512:
         raise UnauthorizedError("Invalid invite.", code="invalid_invite")
     row = await sessions_repo.get_session_by_invite(conn, digest(invite))
@@ -95,11 +137,17 @@ async def session_for_invite(conn: Conn, invite: str, *, usable: bool = True) ->
             raise GoneError("This invite has expired.", code="invite_expired")
         if row["expires_at"] <= now:
             raise GoneError("This interview has expired.", code="session_expired")
+        require_not_over(row, settings, now)
     return row
 
 
-async def require_candidate(request: Request, conn: DbConn) -> dict[str, Any]:
-    return await session_for_invite(conn, bearer(request))
+async def require_candidate(
+    request: Request,
+    conn: DbConn,
+    settings: Settings,
+    _scheme: Annotated[HTTPAuthorizationCredentials | None, Depends(INVITE_SCHEME)] = None,
+) -> dict[str, Any]:
+    return await session_for_invite(conn, bearer(request), settings)
 
 
 CandidateSession = Annotated[dict[str, Any], Depends(require_candidate)]

@@ -1,16 +1,17 @@
 """The API's error hierarchy; every domain error renders as `{"error": {"code", "message"}}`.
 
 ApiError (500 internal)
-├── BadRequestError (400)
+├── BadRequestError (400)          e.g. invalid_cursor, duplicate_content_type
 ├── UnauthorizedError (401)
 ├── ForbiddenError (403)
 ├── NotFoundError (404)
-├── ConflictError (409)          e.g. session_finished, session_cancelled, session_not_finished, grading_pending
+├── ConflictError (409)          e.g. session_finished, session_cancelled, session_not_started, session_time_up,
+│                                     session_not_finished, grading_pending
 ├── GoneError (410)              e.g. invite_expired
 ├── PayloadTooLargeError (413)
-├── UnprocessableError (422)     e.g. unsupported_language, no_matching_question
-├── RateLimitedError (429)
-├── ServiceUnavailableError (503, retryable)   e.g. judge_busy, database_unavailable
+├── UnprocessableError (422)     e.g. unsupported_language, no_matching_question, invalid_resume
+├── RateLimitedError (429, Retry-After)        e.g. rate_limited, run_in_progress
+├── ServiceUnavailableError (503, retryable)   e.g. judge_busy, database_unavailable, rate_limiter_unavailable
 └── EmbeddedPostgresError (500; api.db.embedded)
 """
 
@@ -18,15 +19,20 @@ from __future__ import annotations
 
 
 class ApiError(Exception):
+    """`retry_after` (seconds) becomes a Retry-After header; retryable errors without one say 1 second."""
+
     status: int = 500
     code: str = "internal_error"
     retryable: bool = False
 
-    def __init__(self, message: str = "Internal error.", *, code: str | None = None) -> None:
+    def __init__(
+        self, message: str = "Internal error.", *, code: str | None = None, retry_after: int | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         if code is not None:
             self.code = code
+        self.retry_after = retry_after if retry_after is not None else (1 if self.retryable else None)
 
 
 class BadRequestError(ApiError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 REQUESTS = Counter("shadows_http_requests_total", "HTTP requests", ["method", "route", "status"])
 LATENCY = Histogram(
@@ -14,3 +14,50 @@ LATENCY = Histogram(
 WEBHOOKS = Counter("shadows_livekit_webhooks_total", "LiveKit webhooks received", ["event", "outcome"])
 EVENTS = Counter("shadows_session_events_total", "Session events appended", ["type", "duplicate"])
 JUDGE_RUNS = Counter("shadows_judge_runs_total", "Judge runs", ["language", "mode", "verdict"])
+RUNS_RUNNING = Gauge("shadows_runs_running", "Runs admitted into this process's judge")
+RUNS_WAITING = Gauge("shadows_runs_waiting", "Runs waiting for their turn at this process's judge")
+
+# Operator signals (docs/deployment.md, deploy/prometheus/alerts.yml). Gauges read from Postgres are set when
+# `/metrics` is scraped (api/ops_metrics.py), so every replica reports the same values.
+INTERVIEWS_IN_PROGRESS = Gauge("shadows_interviews_in_progress", "Sessions whose interview is running")
+GRADING_LLM_TOKENS = Gauge(
+    "shadows_grading_llm_tokens", "Tokens of stored scorecards by grading model", ["model", "kind"]
+)
+GRADING_LLM_COST = Gauge(
+    "shadows_grading_llm_cost_usd", "Cost of stored scorecards by grading model", ["model"]
+)
+
+# This process's judge: runs waiting for it and saturation (api/run_admission.py), runs inside it and their duration
+# (api/judge_metrics.py).
+JUDGE_QUEUE_DEPTH = Gauge("shadows_judge_queue_depth", "Runs waiting for this process's judge")
+JUDGE_IN_FLIGHT = Gauge(
+    "shadows_judge_runs_in_flight", "Runs handed to this process's judge and not finished"
+)
+JUDGE_SATURATION = Gauge(
+    "shadows_judge_saturation",
+    "(Runs admitted + waiting) / (admission capacity + waiting places): 1 means new runs get judge_busy",
+)
+JUDGE_RUN_SECONDS = Histogram(
+    "shadows_judge_run_seconds",
+    "Time from handing a run to the judge to its report (queueing included)",
+    ["language", "mode"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 8, 13, 20, 30),
+)
+
+# Outgoing webhooks (deliveries run in `shadows worker`; its metrics port serves them): every attempt counts in
+# deliveries; failures add the reason: `status` (a non-2xx answer), `timeout`, `connection`, `exhausted`
+# (retries used up; also counted once in its last attempt's reason).
+WEBHOOK_DELIVERIES = Counter("shadows_webhook_deliveries_total", "Webhook delivery attempts", ["outcome"])
+WEBHOOK_DELIVERY_FAILURES = Counter(
+    "shadows_webhook_delivery_failures_total", "Webhook delivery attempts that failed", ["reason"]
+)
+AGENT_REDISPATCHES = Counter(
+    "shadows_agent_redispatches_total",
+    "Agent dispatches asked of LiveKit again, by cause and outcome",
+    ["cause", "outcome"],
+)
+
+for _outcome in ("delivered", "failed"):
+    WEBHOOK_DELIVERIES.labels(outcome=_outcome)
+for _reason in ("status", "timeout", "connection", "exhausted"):
+    WEBHOOK_DELIVERY_FAILURES.labels(reason=_reason)  # zero series exist before the first failure

@@ -1,4 +1,5 @@
-"""ASGI middleware: request body size cap (413) and per-route metrics with a structured access log."""
+"""ASGI middleware: request head cap (431), request body size cap (413, after refusing a second Content-Type) and
+per-route metrics with a structured access log."""
 
 from __future__ import annotations
 
@@ -7,11 +8,36 @@ import time
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.media_types import MULTIPART, DuplicateContentTypeError, media_type
 from api.metrics import LATENCY, REQUESTS
 
 log = structlog.get_logger("api.access")
 
 TOO_LARGE = b'{"error":{"code":"payload_too_large","message":"The request body is too large."}}'
+TWO_CONTENT_TYPES = (
+    b'{"error":{"code":"duplicate_content_type","message":"Send exactly one Content-Type header."}}'
+)
+
+
+HEAD_TOO_LARGE = b'{"error":{"code":"headers_too_large","message":"The request headers are too large."}}'
+
+
+class HeaderLimitMiddleware:
+    """Refuses requests whose headers add up to more than `max_bytes` (431). The server (h11) refuses a head it has
+    to buffer past the same cap while it is still arriving; a head that arrived whole in one read is checked here."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            size = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
+            size += sum(len(name) + len(value) + 4 for name, value in scope["headers"])
+            if size > self.max_bytes:
+                await _reply(send, 431, HEAD_TOO_LARGE)
+                return
+        await self.app(scope, receive, send)
 
 
 class _TooLarge(Exception):
@@ -34,9 +60,13 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope["headers"])
+        try:
+            kind = media_type(scope)
+        except DuplicateContentTypeError:
+            await _reply(send, 400, TWO_CONTENT_TYPES)
+            return
         limit = self.max_bytes
-        if headers.get(b"content-type", b"").startswith(b"multipart/form-data"):
+        if kind == MULTIPART:
             limit = self.multipart_caps.get((scope["method"], scope["path"].rstrip("/")), limit)
         for name, value in scope["headers"]:
             if name == b"content-length":
@@ -84,17 +114,18 @@ class BodyLimitMiddleware:
 
 
 async def _reply_413(send: Send) -> None:
+    await _reply(send, 413, TOO_LARGE)
+
+
+async def _reply(send: Send, status: int, body: bytes) -> None:
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(TOO_LARGE)).encode()),
-            ],
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
         }
     )
-    await send({"type": "http.response.body", "body": TOO_LARGE})
+    await send({"type": "http.response.body", "body": body})
 
 
 class MetricsMiddleware:

@@ -54,6 +54,10 @@ async def schedule_session(
     resume_text: str | None,
     metadata: dict[str, Any],
     practice: bool = False,
+    role: str | None = None,
+    languages: list[str] | None = None,
+    extra_time_minutes: int = 0,
+    text_only: bool = False,
     interview_language: str = "en",
 ) -> Scheduled:
     question = await questions_repo.pick_question(
@@ -85,6 +89,10 @@ async def schedule_session(
             candidate_name=candidate_name,
             candidate_email=candidate_email,
             candidate_external_id=candidate_external_id,
+            role=role,
+            languages=tuple(languages or (language,)),
+            extra_time_minutes=extra_time_minutes,
+            text_only=text_only,
             interview_language=interview_language,
         ),
     )
@@ -93,6 +101,13 @@ async def schedule_session(
     return Scheduled(session=row, invite=invite, join_url=join_url)
 
 
+def allowed_minutes(session: dict[str, Any]) -> int:
+    """The interview's length for this candidate: the scheduled duration plus any extra time (an accommodation)."""
+    return int(session["duration_minutes"]) + int(session.get("extra_time_minutes") or 0)
+
+
 def ends_at(session: dict[str, Any]) -> datetime | None:
+    """When the interview ends: its start plus the duration plus extra time. The single source of the end time
+    (the page's countdown, the agent's clock, run and token bounds all read it); None before the start."""
     started = session.get("started_at")
-    return started + timedelta(minutes=session["duration_minutes"]) if started else None
+    return started + timedelta(minutes=allowed_minutes(session)) if started else None

@@ -57,23 +57,65 @@ class CandidateIn(BaseModel):
     _storable = field_validator("name", "external_id")(refuse_unstorable)
 
 
+SESSION_CREATE_EXAMPLE: dict[str, Any] = {
+    "candidate": {"name": "Ada Lovelace", "email": "ada@example.com", "external_id": "gh-candidate-4821"},
+    "difficulty": "Medium",
+    "language": "python",
+    "languages": ["python", "java"],
+    "duration_minutes": 45,
+    "role": "Backend Engineer",
+    "extra_time_minutes": 0,
+    "text_only": False,
+    "metadata": {"greenhouse_application_id": "982734"},
+}
+
+
+def _unique_languages(v: list[str] | None) -> list[str] | None:
+    if v is not None and len(set(v)) != len(v):
+        raise ValueError("languages must not repeat")
+    return v
+
+
 class SessionCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [SESSION_CREATE_EXAMPLE]})
 
     candidate: CandidateIn
     question_id: UUID | None = None
     difficulty: Difficulty | None = None
     topic: str | None = Field(default=None, max_length=50)
-    language: Language = "python"
+    language: Language = Field(default="python", description="The language the editor opens in.")
+    languages: list[Language] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=4,
+        description="Languages the candidate may switch between (each keeps its own draft); must include "
+        "`language`. Default: only `language`.",
+    )
     interview_language: InterviewLanguage = Field(
         default="en", description="The spoken language of the interview: en (English) or es (Spanish)."
     )
     duration_minutes: int = Field(default=45, ge=5, le=180)
+    role: str | None = Field(
+        default=None, min_length=1, max_length=200, description="Shown on the welcome page."
+    )
+    extra_time_minutes: int = Field(
+        default=0, ge=0, le=180, description="Accommodation: added to the duration."
+    )
+    text_only: bool = Field(default=False, description="Accommodation: the interview runs without voice.")
     job_description: str | None = Field(default=None, max_length=MAX_TEXT)
     resume_text: str | None = Field(default=None, max_length=MAX_TEXT)
     metadata: dict[str, Any] = Field(default_factory=dict)
 
-    _storable = field_validator("topic", "job_description", "resume_text", "metadata")(refuse_unstorable)
+    _storable = field_validator("topic", "job_description", "resume_text", "metadata", "role")(
+        refuse_unstorable
+    )
+    _languages = field_validator("languages")(_unique_languages)
+
+    @model_validator(mode="after")
+    def _language_is_allowed(self) -> SessionCreate:
+        if self.languages is not None and self.language not in self.languages:
+            raise ValueError("languages must include language")
+        return self
 
     @field_validator("metadata")
     @classmethod
@@ -118,15 +160,36 @@ class SessionSummary(BaseModel):
     status: Status
     question_id: UUID | None
     language: Language
+    languages: list[Language]
     duration_minutes: int
+    extra_time_minutes: int
+    text_only: bool
+    role: str | None
     candidate: dict[str, Any]
     created_at: datetime
     started_at: datetime | None
+    ends_at: datetime | None = Field(description="started_at + duration + extra time; null before the start")
     ended_at: datetime | None
     expires_at: datetime
     end_reason: str | None
     metadata: dict[str, Any]
     scorecard: ScorecardSummary | None = None
+
+
+class SessionUpdate(BaseModel):
+    """What an organisation may change on a session that has not finished: accommodations, languages, role."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"extra_time_minutes": 15, "text_only": True}]}
+    )
+
+    extra_time_minutes: int | None = Field(default=None, ge=0, le=180)
+    text_only: bool | None = None
+    languages: list[Language] | None = Field(default=None, min_length=1, max_length=4)
+    role: str | None = Field(default=None, min_length=1, max_length=200)
+
+    _storable = field_validator("role")(refuse_unstorable)
+    _languages = field_validator("languages")(_unique_languages)
 
 
 class SessionPage(BaseModel):
@@ -152,12 +215,22 @@ class JoinRequest(BaseModel):
 
 class JoinResponse(BaseModel):
     server_url: str
-    participant_token: str
+    participant_token: str = Field(
+        description="LiveKit room token; empty until the candidate has agreed to the notice"
+    )
     room_name: str
     participant_name: str
     participant_identity: str
     session: dict[str, Any]
-    question: dict[str, Any]
+    organization: dict[str, Any] = Field(
+        description="Who is hiring: name, logo, and the policies the page applies"
+    )
+    notice: dict[str, Any] = Field(description="The candidate notice to agree to: version, sha256 and HTML")
+    consented: bool
+    agent_join_timeout_s: int
+    question: dict[str, Any] | None = Field(
+        description="Statement, starter code and visible tests; null until the interview has started"
+    )
 
 
 class TokenRequest(BaseModel):

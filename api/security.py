@@ -9,6 +9,7 @@ import secrets
 API_KEY_PREFIX = "shk_"
 INVITE_PREFIX = "inv_"
 SESSION_PREFIX = "ses_"
+SESSION_ID_PATTERN = r"^ses_[0-9a-f]{24}$"  # what new_session_id() issues
 
 
 def new_api_key() -> str:

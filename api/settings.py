@@ -29,6 +29,10 @@ class ApiSettings(BaseSettings):
     database_url: str | None = Field(default=None, validation_alias=AliasChoices("DATABASE_URL"))
     db_pool_min: int = 2
     db_pool_max: int = 20
+    # A request waits this long for a pooled connection, behind at most `db_pool_max_waiting` others; beyond
+    # either it is a 503 database_unavailable (retryable) instead of an unbounded queue.
+    db_pool_timeout_s: float = Field(default=10.0, gt=0)
+    db_pool_max_waiting: int = Field(default=200, ge=0)
     # Supabase's transaction pooler (port 6543) cannot keep prepared statements; set false there.
     db_prepared_statements: bool = True
     data_dir: Path = REPO_ROOT / ".data"
@@ -40,7 +44,14 @@ class ApiSettings(BaseSettings):
         validation_alias=AliasChoices("LIVEKIT_API_SECRET"),
     )
     agent_name: str = "shadows-interviewer"
+    # How many times one session's interviewer may be dispatched again (the agent left a running interview, or the
+    # candidate's page saw no agent join): api/redispatch.py.
+    agent_redispatch_limit: int = Field(default=2, ge=0, le=10)
+    # The session's grace period: room tokens, joins and runs all end at the session's end plus this.
     token_grace_minutes: int = Field(default=10, ge=0, le=60)
+    # The agent's `complete` still counts this long after a room_finished webhook marked the session abandoned
+    # (the webhook can overtake the agent's last call); its final code is kept and the session becomes completed.
+    complete_after_abandon_s: int = Field(default=300, ge=0, le=3600)
     room_empty_timeout_s: int = 300
     room_departure_timeout_s: int = 120
 
@@ -60,8 +71,18 @@ class ApiSettings(BaseSettings):
     max_resume_bytes: int = 5 * 1024 * 1024
     max_text_chars: int = 50_000
 
+    # Résumé PDFs are parsed in a child process under these bounds; more pages than this is a 422.
+    resume_max_pages: int = Field(default=20, ge=1, le=200)
+    resume_cpu_s: int = Field(default=5, ge=1, le=60)
+    resume_memory_mb: int = Field(default=512, ge=64, le=4096)
+    resume_timeout_s: float = Field(default=10.0, gt=0, le=120)
+    # Parsers running at once per API process; an upload waits at most `resume_timeout_s` for one (else 503).
+    resume_parsers: int = Field(default=2, ge=1, le=32)
+
     practice_enabled: bool = False
     practice_rate_limit: str = "5/hour"
+    # Runs and submissions per session (`limits` notation; several separated by ";"), on top of one in flight.
+    run_rate_limit: str = "20/minute;300/hour"
 
     # Report PDFs (GET /v1/sessions/{id}/report.pdf, and the artifact written after grading) are printed by headless
     # Chromium: its path, the deadline of one render, and how many may run at once per process.
@@ -84,6 +105,31 @@ class ApiSettings(BaseSettings):
     # kept); unset or 0 keeps them.
     retention_days: int | None = Field(default=None, ge=0, le=3650)
 
+    # Rate-limit counters live here when set (shared by every API process and replica), in memory otherwise.
+    redis_url: str | None = None
+    redis_prefix: str = Field(default="shadows", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
+
+    # Runs admitted into this process's judge at once (default: the judge's slots), fairly across organisations
+    # (practice sessions count as one). At most `run_queue_max` wait, `run_queue_per_tenant` per organisation,
+    # each for at most `run_queue_wait_s`; beyond that a run is a retryable 503 judge_busy.
+    run_concurrency: int | None = Field(default=None, ge=1, le=256)
+    run_queue_max: int = Field(default=64, ge=0)
+    run_queue_per_tenant: int = Field(default=16, ge=0)
+    run_queue_wait_s: float = Field(default=30.0, gt=0)
+
+    # Client addresses (rate-limit buckets) come from X-Forwarded-For only when the peer is one of these
+    # (comma-separated IPs or CIDRs, or "*"). Empty: trust nobody and use the TCP peer address.
+    forwarded_allow_ips: str = ""
+    # Largest request head (request line and headers) the server buffers; larger heads are refused with 400.
+    max_header_bytes: int = Field(default=16 * 1024, ge=1024, le=1024 * 1024)
+    # Idle keep-alive connections are closed after this many seconds.
+    keep_alive_s: int = Field(default=5, ge=1, le=300)
+
+    # The candidate page: how long it waits for the interviewer before saying so and asking for one redispatch
+    # (counted against agent_redispatch_limit), and the bounds on the integrity observations it reports.
+    agent_join_timeout_s: int = Field(default=20, ge=3, le=300)
+    integrity_rate_limit: str = "60/minute"
+    integrity_max_events: int = Field(default=500, ge=10, le=10_000)
     # --- Outgoing webhooks and calls to ATSs (docs/integrations.md) ---
     # Waits before the 2nd, 3rd, ... delivery attempt (comma-separated seconds, each jittered by +-10%); after the
     # last one the delivery fails. Outside local/test the schedule must span at least 24 hours even at -10%.
@@ -107,6 +153,18 @@ class ApiSettings(BaseSettings):
     # Outside local/test, Greenhouse's completion PATCH (which carries the organisation's key) only goes to hosts
     # under these domains (comma-separated).
     greenhouse_callback_domains: str = "greenhouse.io"
+
+    # Observability: `/metrics` wants `Authorization: Bearer <token>` when this is set; traces go over OTLP/HTTP to
+    # OTEL_EXPORTER_OTLP_ENDPOINT (e.g. http://collector:4318) when that is set, and nowhere otherwise.
+    metrics_token: SecretStr | None = None
+    otlp_endpoint: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_ENDPOINT", "SHADOWS_API_OTLP_ENDPOINT"),
+    )
+    otel_service_name: str = Field(
+        default="shadows-api",
+        validation_alias=AliasChoices("OTEL_SERVICE_NAME", "SHADOWS_API_OTEL_SERVICE_NAME"),
+    )
 
     questions_dir: Path = REPO_ROOT / "questions"
     web_dir: Path = REPO_ROOT / "web" / "dist"
@@ -173,6 +231,8 @@ class ApiSettings(BaseSettings):
         ):
             if value.startswith(PLACEHOLDER_PREFIXES) or len(value) < 32:
                 raise ValueError(f"{name} is a placeholder or shorter than 32 characters")
+        if self.metrics_token is not None and len(self.metrics_token.get_secret_value()) < 32:
+            raise ValueError("SHADOWS_API_METRICS_TOKEN must be at least 32 characters")
         if self.livekit_api_key.startswith(PLACEHOLDER_PREFIXES):
             raise ValueError("LIVEKIT_API_KEY is a placeholder")
         if not self.database_url:

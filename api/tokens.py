@@ -8,6 +8,8 @@ from typing import Any
 
 from livekit import api as lk
 
+from api.scheduling import allowed_minutes
+from api.session_window import closes_at
 from api.settings import ApiSettings
 
 
@@ -16,12 +18,13 @@ def candidate_identity(session_id: str) -> str:
 
 
 def token_ttl(session: dict[str, Any], settings: ApiSettings, now: datetime | None = None) -> timedelta:
-    """No longer than the session's duration plus a short grace; once started, only what is left of it."""
+    """No longer than the session's duration plus the grace period; once started, only what is left of it (joins
+    stop at that same moment, so the one-minute floor only matters for a join in the session's last minute)."""
     now = now or datetime.now(UTC)
-    full = timedelta(minutes=session["duration_minutes"] + settings.token_grace_minutes)
-    started = session.get("started_at")
-    if started is not None:
-        remaining: timedelta = started + full - now
+    full = timedelta(minutes=allowed_minutes(session) + settings.token_grace_minutes)
+    close = closes_at(session, settings)  # ends_at (with extra time) plus the grace
+    if close is not None:
+        remaining: timedelta = close - now
         return max(min(full, remaining), timedelta(minutes=1))
     return full
 

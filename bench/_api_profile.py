@@ -71,7 +71,10 @@ PROFILE_CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("access log (structlog)", ("BoundLoggerBase._proxy_to_logger",)),
     ("pool checkout and return", ("get_conn",)),
     ("other middleware, routing, endpoint code", ("MetricsMiddleware.__call__",)),
-    ("uvicorn / httptools protocol", ("HttpToolsProtocol.data_received", "RequestResponseCycle.send")),
+    (
+        "uvicorn / h11 protocol",
+        ("H11Protocol.data_received", "H11Protocol.handle_events", "RequestResponseCycle.send"),
+    ),
     ("event loop and the rest", ()),
 )
 

@@ -44,9 +44,12 @@ class Stack:
 
 
 @contextmanager
-def running_stack(workers: int, pool_max: int, nice: int, synchronous_commit: str = "on") -> Iterator[Stack]:
+def running_stack(
+    workers: int, pool_max: int, nice: int, synchronous_commit: str = "on", redis_url: str | None = None
+) -> Iterator[Stack]:
     """A throw-away durable PostgreSQL cluster (fsync and synchronous_commit on), migrated and loaded with the
-    question bank, one organisation, and the API as its own process on a free loopback port; both at `nice`."""
+    question bank, one organisation, and the API as its own process on a free loopback port; both at `nice`.
+    With `redis_url`, every API process keeps its rate-limit counters there (SHADOWS_API_REDIS_URL)."""
     from api.cli import _import_questions  # the bench reuses the CLI's import step
     from api.db.embedded import EmbeddedPostgres
     from api.db.migrate import migrate
@@ -85,25 +88,20 @@ def running_stack(workers: int, pool_max: int, nice: int, synchronous_commit: st
             "SHADOWS_API_LOG_JSON": "true",
             "SHADOWS_API_DB_POOL_MAX": str(pool_max),
             "SHADOWS_API_PUBLIC_URL": f"http://127.0.0.1:{port}",
+            **({"SHADOWS_API_REDIS_URL": redis_url} if redis_url else {}),
         }
         venv_bin = Path(sys.executable).parent
-        if workers == 1:
-            argv = [str(venv_bin / "shadows"), "api", "--host", "127.0.0.1", "--port", str(port)]
-        else:
-            argv = [
-                str(venv_bin / "uvicorn"),
-                "--factory",
-                "api.app:create_app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--workers",
-                str(workers),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-            ]
+        # `shadows api` in both cases: the same HTTP stack (h11, head cap, proxy settings) the deployment runs.
+        argv = [
+            str(venv_bin / "shadows"),
+            "api",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ]
         api_log = tmp / "api.log"
         with api_log.open("wb") as log:
             api = subprocess.Popen(
@@ -133,7 +131,8 @@ def running_stack(workers: int, pool_max: int, nice: int, synchronous_commit: st
             org_key,
             api_log,
             f"`{shown}` (DB pool max {pool_max} per process; nice {nice} for processes and autogroups)"
-            + ("; synchronous_commit=off, NOT durable" if synchronous_commit != "on" else ""),
+            + ("; synchronous_commit=off, NOT durable" if synchronous_commit != "on" else "")
+            + ("; rate limits in Redis" if redis_url else ""),
             pg.data,
         )
     finally:

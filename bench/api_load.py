@@ -8,7 +8,10 @@ HTTP stack: uvicorn, middleware, loopback), and a sequential single-connection r
 with no queueing at all). CPU per request of the API and PostgreSQL, and CPU used by anything else on the
 machine, are measured over the same windows.
 
-    python -m bench api [--workers N] [--seconds S] [--write-doc docs/benchmarks-api.md]
+    python -m bench api [--workers N] [--redis] [--seconds S] [--write-doc docs/benchmarks-api.md]
+
+Replicas: `--workers 2 --redis --join-rps 600` is two API processes sharing one port (as two replicas behind a
+load balancer) with their rate limits in one Redis, the issue #13 target (join p99 <= 10 ms at 600 requests/s).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from contextlib import ExitStack
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +31,7 @@ from bench._api_report import DOC_PATH, machine, print_result, render, write_doc
 from bench._api_stack import create_invites, running_stack
 from bench._api_targets import CREATE, HEALTH, JOIN, LOOPBACK
 from bench._proc_cpu import autogroup_nice, set_autogroup_nice
+from bench._redis import running_redis
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (1: `shadows api`)")
     parser.add_argument(
         "--pool-max", type=int, default=20, help="DB pool size per worker (SHADOWS_API_DB_POOL_MAX)"
+    )
+    parser.add_argument(
+        "--redis", action="store_true", help="start a redis-server and keep the API's rate limits in it"
     )
     parser.add_argument("--seconds", type=float, default=30, help="measured seconds per rate")
     parser.add_argument("--warmup", type=float, default=5, help="warm-up seconds before each measured run")
@@ -97,7 +105,11 @@ def main(argv: list[str] | None = None) -> int:
 def run(args: argparse.Namespace, driver: Path) -> int:
     command = "python -m bench api " + " ".join(args.argv)
     info = machine()
-    with running_stack(args.workers, args.pool_max, args.nice, args.synchronous_commit) as stack:
+    with ExitStack() as resources:
+        redis_url = resources.enter_context(running_redis()) if args.redis else None
+        stack = resources.enter_context(
+            running_stack(args.workers, args.pool_max, args.nice, args.synchronous_commit, redis_url)
+        )
         print(f"API {stack.url}: {stack.command}", flush=True)
         stack.invites = create_invites(stack, args.invites)
         print(f"pre-created {len(stack.invites)} sessions for the join run", flush=True)
@@ -122,8 +134,10 @@ def run(args: argparse.Namespace, driver: Path) -> int:
     print()
     print(block)
     if args.write_doc:
-        key = f"workers={args.workers}" + (
-            ",synchronous_commit=off" if args.synchronous_commit == "off" else ""
+        key = (
+            f"workers={args.workers}"
+            + (",redis" if args.redis else "")
+            + (",synchronous_commit=off" if args.synchronous_commit == "off" else "")
         )
         write_doc(args.write_doc, key, block)
         print(f"\nwrote results to {args.write_doc}")

@@ -1,20 +1,18 @@
-"""Streams one sandboxed process: feeds stdin, reads stdout/stderr/results with caps, enforces the deadline."""
+"""Streams one sandboxed process to its end: feeds stdin, reads stdout/stderr/results with caps, enforces the
+deadline. For programs run to completion (compilers, the sandbox's own tests); tests are driven by the supervisor.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
 import selectors
-import signal
-import subprocess
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from judge.cgroups import RunCgroup
-    from judge.sandbox import Limits
+    from judge.sandbox_process import SandboxProcess
 
 _READ_CHUNK = 65536
 _EXIT_DRAIN_S = 0.5  # how long pipes may stay open after the process exited
@@ -22,95 +20,80 @@ _EXIT_DRAIN_S = 0.5  # how long pipes may stay open after the process exited
 
 @dataclass
 class Outcome:
-    returncode: int = 0
     stdout: bytearray = field(default_factory=bytearray)
     stderr: bytearray = field(default_factory=bytearray)
     results: bytearray = field(default_factory=bytearray)
     timed_out: bool = False
     output_exceeded: bool = False
-    cpu_s: float = 0.0
 
 
 class Collector:
     """Feeds stdin and reads stdout, stderr and the results pipe until exit, deadline or output cap."""
 
-    def __init__(
-        self,
-        proc: subprocess.Popen[bytes],
-        results_r: int,
-        limits: Limits,
-        stdin: bytes,
-        cgroup: RunCgroup | None,
-    ) -> None:
+    def __init__(self, proc: SandboxProcess, stdin: bytes) -> None:
         self.proc = proc
-        self.limits = limits
-        self.cgroup = cgroup
+        self.limits = proc.limits
         self.stdin = memoryview(stdin)
-        self.sel = selectors.DefaultSelector()
         self.out = Outcome()
         # The results channel has its own, larger budget: return values of many tests can be big.
-        self.results_cap = max(limits.output_bytes, 16 << 20)
-        assert proc.stdout is not None and proc.stderr is not None and proc.stdin is not None
+        self.results_cap = max(self.limits.output_bytes, 16 << 20)
         self.streams = {
-            proc.stdout.fileno(): self.out.stdout,
-            proc.stderr.fileno(): self.out.stderr,
-            results_r: self.out.results,
+            proc.stdout: self.out.stdout,
+            proc.stderr: self.out.stderr,
+            proc.results: self.out.results,
         }
-        for fd in self.streams:
-            os.set_blocking(fd, False)
-            self.sel.register(fd, selectors.EVENT_READ)
-        self.stdin_fd = proc.stdin.fileno()
-        if len(self.stdin):
-            os.set_blocking(self.stdin_fd, False)
-            self.sel.register(self.stdin_fd, selectors.EVENT_WRITE)
-        else:
-            proc.stdin.close()
-        self.pidfd = os.pidfd_open(proc.pid)
-        self.sel.register(self.pidfd, selectors.EVENT_READ)
-        self.exited = False
 
     def collect(self, deadline: float) -> Outcome:
+        with selectors.DefaultSelector() as sel:
+            for fd in self.streams:
+                sel.register(fd, selectors.EVENT_READ)
+            if len(self.stdin):
+                sel.register(self.proc.stdin, selectors.EVENT_WRITE)
+            else:
+                self.proc.close_stdin()
+            sel.register(self.proc.pidfd, selectors.EVENT_READ)
+            self._loop(sel, deadline)
+        return self.out
+
+    def _loop(self, sel: selectors.BaseSelector, deadline: float) -> None:
         open_streams = set(self.streams)
+        exited = False
         drain_until = deadline
-        while open_streams or not self.exited:
+        while open_streams or not exited:
             now = time.monotonic()
             if now >= drain_until:
                 # Past the deadline, or the process ended but its pipes stayed open (held by something it left
                 # running; only possible without a PID namespace). The latter is not the program's timeout.
-                self.out.timed_out = not self.exited
-                self._kill()
-                break
-            remaining = drain_until - now
-            for key, _ in self.sel.select(timeout=remaining):
+                self.out.timed_out = not exited
+                self.proc.kill()
+                return
+            for key, _ in sel.select(timeout=drain_until - now):
                 fd = key.fd
-                if fd == self.pidfd:
-                    self.exited = True
-                    self.sel.unregister(fd)
+                if fd == self.proc.pidfd:
+                    exited = True
+                    sel.unregister(fd)
                     drain_until = min(deadline, time.monotonic() + _EXIT_DRAIN_S)
-                elif fd == self.stdin_fd:
-                    self._feed()
+                elif fd == self.proc.stdin:
+                    if self._feed():
+                        sel.unregister(fd)
+                        self.proc.close_stdin()
                 elif not self._drain(fd):
-                    self.sel.unregister(fd)
+                    sel.unregister(fd)
                     open_streams.discard(fd)
             if self.out.output_exceeded:
-                self._kill()
-                break
-        self.out.returncode, self.out.cpu_s = self._wait()
-        return self.out
+                self.proc.kill()
+                return
 
-    def _feed(self) -> None:
+    def _feed(self) -> bool:
+        """Write what the pipe takes; True once everything was written (or the reader went away)."""
         try:
-            written = os.write(self.stdin_fd, self.stdin[:_READ_CHUNK])
+            written = os.write(self.proc.stdin, self.stdin[:_READ_CHUNK])
         except BlockingIOError:
-            return
-        except BrokenPipeError:
+            return False
+        except (BrokenPipeError, ConnectionResetError):
             written = len(self.stdin)
         self.stdin = self.stdin[written:]
-        if not len(self.stdin):
-            self.sel.unregister(self.stdin_fd)
-            assert self.proc.stdin is not None
-            with contextlib.suppress(BrokenPipeError):
-                self.proc.stdin.close()
+        return not len(self.stdin)
 
     def _drain(self, fd: int) -> bool:
         """Read what is available; False at EOF. Sets output_exceeded when a cap is passed."""
@@ -126,42 +109,11 @@ class Collector:
         if not chunk:
             return False
         if buf is self.out.results:
-            cap = self.results_cap
-            used = len(buf)
+            cap, used = self.results_cap, len(buf)
         else:
-            cap = self.limits.output_bytes
-            used = len(self.out.stdout) + len(self.out.stderr)
+            cap, used = self.limits.output_bytes, len(self.out.stdout) + len(self.out.stderr)
         room = cap - used
         buf += chunk[: max(room, 0)]
         if len(chunk) > room:
             self.out.output_exceeded = True
         return True
-
-    def _kill(self) -> None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        with contextlib.suppress(ProcessLookupError):
-            self.proc.kill()
-        if self.cgroup is not None:
-            self.cgroup.kill_all()
-
-    def _wait(self) -> tuple[int, float]:
-        try:
-            _, status, usage = os.wait4(self.proc.pid, 0)
-        except ChildProcessError:
-            status, usage = None, None
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.proc.pid, signal.SIGKILL)  # anything still in the run's own process group
-        if status is None or usage is None:
-            return (self.proc.returncode if self.proc.returncode is not None else -signal.SIGKILL), 0.0
-        self.proc.returncode = os.waitstatus_to_exitcode(status)
-        return self.proc.returncode, usage.ru_utime + usage.ru_stime
-
-    def close(self) -> None:
-        self.sel.close()
-        with contextlib.suppress(OSError):
-            os.close(self.pidfd)
-        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()

@@ -4,6 +4,7 @@ JudgeError                      base; carries a stable `code` and a `retryable` 
 ├── SandboxUnavailableError     bubblewrap / user namespaces missing; untrusted code refused (not retryable)
 ├── JudgeBusyError              all slots busy and the queue is full (retryable, code "judge_busy")
 ├── JudgeInternalError          the judge broke (worker crash, protocol error); never the candidate's fault
+├── JudgeConfigurationError     the configured limits cannot be honoured by the backend (refused at start)
 ├── UnsupportedLanguageError    the request names a language the judge does not run (not retryable)
 └── CodeTooLargeError           the source exceeds `max_code_bytes` (not retryable)
 """
@@ -44,6 +45,13 @@ class JudgeInternalError(JudgeError):
 
     code = "judge_internal"
     retryable = True
+
+
+class JudgeConfigurationError(JudgeError):
+    """The judge's configuration asks for limits its backend cannot honour; fix the settings."""
+
+    code = "judge_misconfigured"
+    retryable = False
 
 
 class UnsupportedLanguageError(JudgeError):

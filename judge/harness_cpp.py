@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from judge.bank import Signature, split_type
-from judge.harness_base import EXCERPT_CHARS, INPUT_FILE, MESSAGE_CHARS, HarnessProgram
+from judge.harness_base import MESSAGE_CHARS, PROGRAM_DIR, HarnessProgram
 from judge.harness_cpp_prelude import (
     CXX_FLAGS,
     PRELUDE,
@@ -31,54 +31,50 @@ _MAIN = r"""#include "__PRELUDE__"
 #include "solution.cpp"
 #line 1 "harness.cpp"
 
-int main(int argc, char** argv) {
+int main() {
   using namespace shadows;
-  if (argc < 4) return 64;
-  int start = atoi(argv[1]);
-  long limit_ms = atol(argv[2]);
-  g_cap = atoll(argv[3]);
-  std::string text;
-  if (!read_file("__INPUT__", text)) return 65;
-  Reader in(text);
-  in.expect('[');
-  install_handlers(__EXCERPT__, __MESSAGE__);
-  for (int i = 0; ; i++) {
-    in.ws();
-    if (in.peek() == ']') break;
-    if (i > 0) in.expect(',');
-    if (i < start) { in.skip(); continue; }
+  init(__MESSAGE__);
+  std::string nonce, text;
+  while (next_frame(nonce, text)) {
+    Reader in(text);
     in.expect('[');
 __READ__
     in.expect(']');
-    begin_test(i, limit_ms);
+    begin_test(nonce);
     try {
       Solution sol;
       auto r = sol.__FUNCTION__(__ARGS__);
-      end_test();
-      std::string rec = record_head(i, true);
+      flush_all();
+      std::string rec = record_head(true);
       rec += ",\"v\":";
       write(rec, r);
       rec += "}\n";
       emit(rec);
     } catch (const std::bad_alloc&) {
-      end_test();
-      emit_error(i, "memory", "std::bad_alloc: memory limit exceeded");
+      flush_all();
+      emit_error("memory", "std::bad_alloc: memory limit exceeded");
     } catch (const std::exception& e) {
-      end_test();
-      emit_error(i, "runtime", std::string("exception: ") + e.what());
+      flush_all();
+      emit_error("runtime", std::string("exception: ") + e.what());
     } catch (...) {
-      end_test();
-      emit_error(i, "runtime", "an exception that is not a std::exception was thrown");
+      flush_all();
+      emit_error("runtime", "an exception that is not a std::exception was thrown");
     }
   }
-  std::fflush(stdout);
+  flush_all();
   _exit(0);
 }
 """
 
 
 def build(
-    signature: Signature, source: str, cxx_bin: str, *, portable: bool = False, lean: bool = True
+    signature: Signature,
+    source: str,
+    cxx_bin: str,
+    *,
+    portable: bool = False,
+    lean: bool = True,
+    program_dir: str = PROGRAM_DIR,
 ) -> HarnessProgram:
     """The C++ program. `portable` ships the prelude and runtime as sources (for hosts without our per-host build
     cache, e.g. Judge0) instead of using the precompiled header and prebuilt runtime object. Unless the code asks
@@ -93,32 +89,35 @@ def build(
     fallback: HarnessProgram | None = None
     linker: tuple[str, ...]
     ro_binds: tuple[str, ...]
+    sources: tuple[str, ...]
     if portable:
-        header, runtime, linker, ro_binds = PRELUDE_HEADER, RUNTIME_SOURCE, (), ()
+        # One translation unit (the runtime included after main): <bits/stdc++.h> is parsed once, not twice.
+        header, sources, linker, ro_binds = PRELUDE_HEADER, (MAIN_FILE,), (), ()
         files[PRELUDE_HEADER] = PRELUDE
         files[RUNTIME_SOURCE] = RUNTIME
     else:
         prelude = ensure_prelude(cxx_bin)
-        header, runtime, linker = prelude.header, prelude.runtime_object, prelude.linker_flags
+        header, linker = prelude.header, prelude.linker_flags
+        sources = (MAIN_FILE, prelude.runtime_object)
         ro_binds = (prelude.directory,)
         if lean and prelude.lean and "bits/stdc++.h" not in source:
             header = prelude.lean_header
-            fallback = build(signature, source, cxx_bin, lean=False)
+            fallback = build(signature, source, cxx_bin, lean=False, program_dir=program_dir)
     files[MAIN_FILE] = (
         _MAIN.replace("__PRELUDE__", header)
-        .replace("__INPUT__", INPUT_FILE)
-        .replace("__EXCERPT__", str(EXCERPT_CHARS))
         .replace("__MESSAGE__", str(MESSAGE_CHARS))
         .replace("__READ__", "\n".join(reads))
         .replace("__FUNCTION__", signature.function_name("cpp"))
         .replace("__ARGS__", ", ".join(args))
     )
+    if portable:
+        files[MAIN_FILE] += f'#include "{RUNTIME_SOURCE}"\n'
     return HarnessProgram(
+        language="cpp",
         files=files,
-        compile_argv=[cxx_bin, *CXX_FLAGS, *linker, "-o", BINARY, MAIN_FILE, runtime],
-        run_argv=[f"./{BINARY}"],
-        address_space_limit=True,
-        compile_memory_mb=1536,
+        compile_argv=[cxx_bin, *CXX_FLAGS, *linker, "-o", BINARY, *sources],
+        run_argv=[f"{program_dir}/{BINARY}"],
         ro_binds=ro_binds,
         fallback=fallback,
+        binary=BINARY,
     )

@@ -1,10 +1,11 @@
-"""Java harness generator: one javac for Solution + a small main class, one JVM runs every test (harness_base)."""
+"""Java harness generator: one javac for Solution + a small main class, one JVM runs every test (judge.protocol)."""
 
 from __future__ import annotations
 
 from judge.bank import SCALARS, Signature, split_type
-from judge.harness_base import EXCERPT_CHARS, INPUT_FILE, MESSAGE_CHARS, HarnessProgram
+from judge.harness_base import MESSAGE_CHARS, PROGRAM_DIR, HarnessProgram
 from judge.harness_java_runtime import ensure_runtime
+from judge.limits import JAVA_YOUNG_MB, POLICIES
 
 SOURCE_FILE = "Solution.java"
 RUNTIME_FILE = "shadows/R.java"
@@ -76,30 +77,15 @@ RUNTIME_TEMPLATE = r"""package shadows;
 
 import java.io.*;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.*;
 import java.util.*;
 
+// Java 13 (Judge0's image) compatible: no records, text blocks or switch expressions.
 public final class R {
   private R() {}
-  public static final int EXCERPT = __EXCERPT__, MESSAGE = __MESSAGE__;
-  public static FileOutputStream results;
-  public static volatile long deadline = 0;
-  public static volatile int current = -1;
-  public static long t0 = 0, printed = 0, cap = 1 << 20;
-  public static Capture out, err;
-
-  public static final class Capture extends OutputStream {
-    final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-    @Override public void write(int c) { add(new byte[] {(byte) c}, 0, 1); }
-    @Override public void write(byte[] buf, int off, int len) { add(buf, off, len); }
-    synchronized void add(byte[] buf, int off, int len) {
-      printed += len;
-      int room = EXCERPT - kept.size();
-      if (room > 0) kept.write(buf, off, Math.min(room, len));
-      if (printed > cap) { emitError(current, "output", "output limit exceeded"); Runtime.getRuntime().halt(0); }
-    }
-    synchronized String take() { String s = new String(kept.toByteArray(), StandardCharsets.UTF_8); kept.reset(); return s; }
-  }
+  public static final int MESSAGE = __MESSAGE__;
+  private static FileOutputStream results;
+  private static BufferedInputStream in;
+  public static String nonce = "";
 
   public static final class Json {
     final String s; int p = 0;
@@ -154,24 +140,8 @@ public final class R {
 __READERS__
 __WRITERS__
 
-  public static synchronized void line(String s) {
+  private static void line(String s) {
     try { results.write((s + "\n").getBytes(StandardCharsets.UTF_8)); } catch (IOException e) { Runtime.getRuntime().halt(70); }
-  }
-
-  public static double ms() { return Math.round((System.nanoTime() - t0) / 1000.0) / 1000.0; }
-
-  public static String head(int i, boolean ok) {
-    StringBuilder b = new StringBuilder();
-    b.append("{\"i\":").append(i).append(",\"ok\":").append(ok).append(",\"ms\":").append(ms());
-    b.append(",\"out\":"); str(b, out.take()); b.append(",\"err\":"); str(b, err.take());
-    return b.toString();
-  }
-
-  public static synchronized void emitError(int i, String kind, String msg) {
-    if (msg.length() > MESSAGE) msg = msg.substring(0, MESSAGE);
-    StringBuilder b = new StringBuilder(head(i, false));
-    b.append(",\"kind\":"); str(b, kind); b.append(",\"msg\":"); str(b, msg); b.append('}');
-    line(b.toString());
   }
 
   public static String describe(Throwable t) {
@@ -183,50 +153,62 @@ __WRITERS__
     return t.getClass().getSimpleName() + (m == null ? "" : ": " + m) + where;
   }
 
-
-  public static int start;
-  static long limitNs;
-
-  /** Parses the arguments, redirects candidate output, starts the watchdog; returns the tests' arguments. */
-  public static List<?> setup(String[] argv) throws IOException {
-    start = Integer.parseInt(argv[0]);
-    limitNs = Long.parseLong(argv[1]) * 1_000_000L;
-    cap = Long.parseLong(argv[2]);
+  /** Opens the results channel (fd 3) and the input pipe (fd 4); the candidate's stdin is /dev/null. */
+  public static void setup() throws IOException {
     results = new FileOutputStream("/proc/self/fd/3");
-    out = new Capture(); err = new Capture();
-    System.setOut(new PrintStream(out, true, "UTF-8"));
-    System.setErr(new PrintStream(err, true, "UTF-8"));
-    List<?> tests = (List<?>) new Json(new String(Files.readAllBytes(Paths.get("__INPUT__")), StandardCharsets.UTF_8)).value();
-    Thread watchdog = new Thread(() -> {
-      while (true) {
-        long d = deadline, now = System.nanoTime();
-        if (d != 0 && now > d) { emitError(current, "timeout", "time limit exceeded"); Runtime.getRuntime().halt(0); }
-        long sleepMs = d == 0 ? 5 : Math.max(1, (d - now) / 1_000_000L + 1);
-        try { Thread.sleep(Math.min(sleepMs, 50)); } catch (InterruptedException e) { return; }
-      }
-    });
-    watchdog.setDaemon(true);
-    watchdog.start();
-    return tests;
+    in = new BufferedInputStream(new FileInputStream("/proc/self/fd/4"), 1 << 16);
+    line("{\"s\":\"hello\"}");
+    line("{\"s\":\"ready\"}");
   }
 
-  public static void begin(int i) { current = i; printed = 0; t0 = System.nanoTime(); deadline = t0 + limitNs; }
-
-  public static void failed(int i, Throwable e) {
-    deadline = 0;
-    if (e instanceof OutOfMemoryError) emitError(i, "memory", "OutOfMemoryError: memory limit exceeded");
-    else emitError(i, "runtime", describe(e));
+  /** The next test's arguments, or null once the judge has no more tests. */
+  public static List<?> next() throws IOException {
+    StringBuilder header = new StringBuilder();
+    while (true) {
+      int c = in.read();
+      if (c < 0) return null;
+      if (c == '\n') break;
+      header.append((char) c);
+    }
+    String[] parts = header.toString().split(" ");
+    nonce = parts[0];
+    byte[] payload = new byte[Integer.parseInt(parts[1])];
+    int off = 0;
+    while (off < payload.length) {
+      int n = in.read(payload, off, payload.length - off);
+      if (n < 0) return null;
+      off += n;
+    }
+    return (List<?>) new Json(new String(payload, StandardCharsets.UTF_8)).value();
   }
 
-  public static StringBuilder passed(int i) {
-    deadline = 0;
-    StringBuilder b = new StringBuilder(head(i, true));
-    return b.append(",\"v\":");
+  private static void flush() { System.out.flush(); System.err.flush(); }
+
+  private static String head(boolean ok) {
+    StringBuilder b = new StringBuilder("{\"n\":");
+    str(b, nonce);
+    return b.append(",\"ok\":").append(ok).toString();
+  }
+
+  public static void failed(Throwable e) {
+    flush();
+    boolean memory = e instanceof OutOfMemoryError;
+    String msg = memory ? "OutOfMemoryError: memory limit exceeded" : describe(e);
+    if (msg.length() > MESSAGE) msg = msg.substring(0, MESSAGE);
+    StringBuilder b = new StringBuilder(head(false));
+    b.append(",\"kind\":\"").append(memory ? "memory" : "runtime").append("\",\"msg\":");
+    str(b, msg);
+    line(b.append('}').toString());
+  }
+
+  public static StringBuilder passed() {
+    flush();
+    return new StringBuilder(head(true)).append(",\"v\":");
   }
 
   public static void send(StringBuilder b) { line(b.append('}').toString()); }
 
-  public static void finish() { System.out.flush(); Runtime.getRuntime().halt(0); }
+  public static void finish() { flush(); Runtime.getRuntime().halt(0); }
 }
 """  # noqa: E501 - embedded source in another language
 
@@ -234,19 +216,17 @@ _HARNESS = r"""import java.util.*;
 
 public class __CLASS__ {
   public static void main(String[] argv) throws Exception {
-    List<?> tests = shadows.R.setup(argv);
-    for (int i = shadows.R.start; i < tests.size(); i++) {
-      List<?> a = (List<?>) tests.get(i);
+    shadows.R.setup();
+    for (List<?> a = shadows.R.next(); a != null; a = shadows.R.next()) {
 __CONVERT__
-      shadows.R.begin(i);
       __RTYPE__ r;
       try {
         r = new Solution().__FUNCTION__(__ARGS__);
       } catch (Throwable e) {
-        shadows.R.failed(i, e);
+        shadows.R.failed(e);
         continue;
       }
-      StringBuilder b = shadows.R.passed(i);
+      StringBuilder b = shadows.R.passed();
       shadows.R.w(b, r);
       shadows.R.send(b);
     }
@@ -259,11 +239,9 @@ __CONVERT__
 def runtime_source() -> str:
     """`shadows/R.java`: everything in the harness that does not depend on the question."""
     return (
-        RUNTIME_TEMPLATE.replace("__EXCERPT__", str(EXCERPT_CHARS))
-        .replace("__MESSAGE__", str(MESSAGE_CHARS))
+        RUNTIME_TEMPLATE.replace("__MESSAGE__", str(MESSAGE_CHARS))
         .replace("__READERS__", _readers())
         .replace("__WRITERS__", _writers())
-        .replace("__INPUT__", INPUT_FILE)
     )
 
 
@@ -282,6 +260,11 @@ def harness_source(signature: Signature) -> str:
     )
 
 
+def heap_flags(memory_mb: int) -> list[str]:
+    """-Xmx M+64 with a fixed young generation: an array of nearly M MiB fits in the old generation."""
+    return [f"-Xmx{memory_mb + POLICIES['java'].heap_extra_mb}m", f"-Xmn{JAVA_YOUNG_MB}m"]
+
+
 def build(
     signature: Signature,
     source: str,
@@ -290,13 +273,14 @@ def build(
     memory_mb: int,
     *,
     portable: bool = False,
+    program_dir: str = PROGRAM_DIR,
 ) -> HarnessProgram:
     """The Java program. The question-independent runtime (`shadows.R`) and a class-data-sharing archive for
     javac are built once per host; `portable` ships the runtime as source instead (e.g. for Judge0)."""
     files = {HARNESS_FILE: harness_source(signature), SOURCE_FILE: source}
     sources = [SOURCE_FILE, HARNESS_FILE]
     javac_flags: list[str] = []
-    classpath = "classes"
+    classpath = f"{program_dir}/classes"
     ro_binds: tuple[str, ...] = RO_BINDS
     if portable:
         files[RUNTIME_FILE] = runtime_source()
@@ -306,15 +290,13 @@ def build(
         javac_flags = ["-cp", built.classes]
         if built.javac_archive is not None:
             javac_flags = [f"-J-XX:SharedArchiveFile={built.javac_archive}", "-J-Xlog:disable", *javac_flags]
-        classpath = f"classes:{built.classes}"
+        classpath = f"{classpath}:{built.classes}"
         ro_binds = (*RO_BINDS, built.directory)
     return HarnessProgram(
+        language="java",
         files=files,
         compile_argv=[javac_bin, *JAVAC_FLAGS, *javac_flags, "-d", "classes", *sources],
-        run_argv=[java_bin, f"-Xmx{memory_mb}m", *JAVA_FLAGS, "-cp", classpath, HARNESS_CLASS],
-        # The JVM reserves far more address space than it uses: memory is bounded by -Xmx and the cgroup.
-        address_space_limit=False,
-        memory_overhead_mb=192,
-        compile_address_space_limit=False,
+        run_argv=[java_bin, *heap_flags(memory_mb), *JAVA_FLAGS, "-cp", classpath, HARNESS_CLASS],
         ro_binds=ro_binds,
+        binary=f"classes/{HARNESS_CLASS}.class",
     )

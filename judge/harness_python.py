@@ -1,86 +1,43 @@
-"""Python harness generator: one interpreter loads the candidate once and runs every test (see harness_base)."""
+"""Python harness generator: one interpreter loads the candidate once and runs every test (see judge.protocol)."""
 
 from __future__ import annotations
 
 from judge.bank import Signature, split_type
-from judge.harness_base import EXCERPT_CHARS, INPUT_FILE, MESSAGE_CHARS, HarnessProgram
+from judge.harness_base import MESSAGE_CHARS, PROGRAM_DIR, HarnessProgram
 
 SOURCE_FILE = "solution.py"
 HARNESS_FILE = "harness.py"
 
-# Kept dependency-free and small: its start-up time is part of every Run. `{...}` fields are filled by .format().
-_TEMPLATE = r'''
-import json, os, signal, sys, time
+# Kept dependency-free and small: its start-up time is part of every Run. Runs on Python 3.8 (Judge0's image) too.
+# `{...}` fields are filled by .format().
+_TEMPLATE = r"""
+import __future__, fcntl, json, os, sys
 
 FUNCTION = {function!r}
 FLOAT_PARAMS = {float_params!r}
-EXCERPT = {excerpt}
 MESSAGE = {message}
+SOURCE = {source_path!r}
+
+# Private copies of the input pipe (fd 4) and the results channel (fd 3), not inherited by anything the code
+# starts. The candidate's own stdin is /dev/null.
+_IN = os.fdopen(fcntl.fcntl(4, fcntl.F_DUPFD_CLOEXEC, 10), "rb")
+_RES = fcntl.fcntl(3, fcntl.F_DUPFD_CLOEXEC, 10)
+os.close(3)
+os.close(4)
 
 
-class _Capture:
-    """Stands in for sys.stdout/sys.stderr: keeps an excerpt per test and counts bytes against the cap."""
-
-    def __init__(self):
-        self.parts = []
-        self.kept = 0
-
-    def write(self, s):
-        s = str(s)
-        _STATE["printed"] += len(s)
-        if self.kept < EXCERPT:
-            self.parts.append(s[: EXCERPT - self.kept])
-            self.kept += len(self.parts[-1])
-        if _STATE["printed"] > _STATE["cap"]:
-            _emit(_STATE["i"], False, kind="output", msg="output limit exceeded")
-            os._exit(0)
-        return len(s)
-
-    def flush(self):
-        pass
-
-    def isatty(self):
-        return False
-
-    def take(self):
-        text = "".join(self.parts)
-        self.parts, self.kept = [], 0
-        return text
-
-
-_STATE = {{"i": -1, "t0": 0.0, "printed": 0, "cap": 1 << 20}}
-_OUT, _ERR = _Capture(), _Capture()
-
-
-def _write(line):
-    data = line.encode("utf-8", "replace")
+def _send(rec):
+    data = (json.dumps(rec, separators=(",", ":")) + "\n").encode("utf-8", "replace")
     while data:
-        data = data[os.write(3, data):]
+        data = data[os.write(_RES, data):]
 
 
-def _emit(i, ok, value=None, kind=None, msg=None):
-    ms = (time.perf_counter() - _STATE["t0"]) * 1000.0
-    rec = {{"i": i, "ok": ok, "ms": round(ms, 3), "out": _OUT.take(), "err": _ERR.take()}}
-    if ok:
-        rec["v"] = value
-    else:
-        rec["kind"], rec["msg"] = kind, (msg or "")[:MESSAGE]
-    try:
-        line = json.dumps(rec, separators=(",", ":"))
-    except (TypeError, ValueError) as e:
-        rec.pop("v", None)
-        rec.update(ok=False, kind="value", msg=("return value is not JSON-serialisable: %s" % e)[:MESSAGE])
-        line = json.dumps(rec, separators=(",", ":"))
-    _write(line + "\n")
-
-
-def _on_alarm(signum, frame):
-    if _STATE["i"] < 0:
-        msg = "top-level code took longer than the per-test time limit"
-        _write(json.dumps({{"fatal": "load", "kind": "timeout", "msg": msg}}) + "\n")
-    else:
-        _emit(_STATE["i"], False, kind="timeout", msg="time limit exceeded")
-    os._exit(0)
+def _flush():
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        try:
+            stream.flush()
+        except BaseException:
+            pass
 
 
 def _describe(e):
@@ -112,62 +69,67 @@ def _find_function(ns):
     return None
 
 
-def main():
-    start, limit_ms, cap = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-    _STATE["cap"] = cap
-    with open({input_file!r}, "rb") as f:
-        tests = json.load(f)
-    with open({source_file!r}, encoding="utf-8") as f:
-        source = f.read()
-    sys.stdout, sys.stderr = _OUT, _ERR
+def _result(nonce, fn, args):
     try:
-        code = compile(source, "solution.py", "exec")
+        value = fn(*args)
+    except MemoryError:
+        return {{"n": nonce, "ok": False, "kind": "memory", "msg": "MemoryError: memory limit exceeded"}}
+    except BaseException as e:
+        return {{"n": nonce, "ok": False, "kind": "runtime", "msg": _describe(e)[:MESSAGE]}}
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError) as e:
+        msg = ("return value is not JSON-serialisable: %s" % e)[:MESSAGE]
+        return {{"n": nonce, "ok": False, "kind": "value", "msg": msg}}
+    except RecursionError:
+        return {{"n": nonce, "ok": False, "kind": "value", "msg": "return value is nested too deeply"}}
+    return {{"n": nonce, "ok": True, "v": value}}
+
+
+def main():
+    _send({{"s": "hello"}})
+    with open(SOURCE, encoding="utf-8") as f:
+        source = f.read()
+    try:
+        # Annotations stay unevaluated (PEP 563), so `list[int]` and `int | None` load on Python 3.8 too.
+        code = compile(source, "solution.py", "exec", __future__.annotations.compiler_flag, True)
     except (SyntaxError, ValueError) as e:
-        _write(json.dumps({{"fatal": "compile", "msg": _describe(e)[:MESSAGE * 2]}}) + "\n")
+        _send({{"fatal": "compile", "msg": _describe(e)[: MESSAGE * 2]}})
         return
     ns = {{"__name__": "solution", "__builtins__": __builtins__}}
     sys.setrecursionlimit(20000)
-    signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, limit_ms / 1000.0)
     try:
         exec(code, ns)
     except BaseException as e:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        _write(json.dumps({{"fatal": "load", "msg": _describe(e)[:MESSAGE]}}) + "\n")
+        _send({{"fatal": "load", "msg": _describe(e)[:MESSAGE]}})
         return
-    signal.setitimer(signal.ITIMER_REAL, 0)
     fn = _find_function(ns)
     if fn is None:
-        _write(json.dumps({{"fatal": "load", "msg": "solution.py does not define %s()" % FUNCTION}}) + "\n")
+        _send({{"fatal": "load", "msg": "solution.py does not define %s()" % FUNCTION}})
         return
-    _OUT.take(), _ERR.take()
-    limit_s = limit_ms / 1000.0
-    for i in range(start, len(tests)):
-        args = tests[i]
+    _flush()
+    _send({{"s": "ready"}})
+    while True:
+        header = _IN.readline(64)
+        if not header:
+            os._exit(0)
+        nonce, size = header.split()
+        args = json.loads(_IN.read(int(size)))
         for p, depth in FLOAT_PARAMS:
             args[p] = _floats(args[p], depth)
-        _STATE["i"], _STATE["printed"] = i, 0
-        signal.setitimer(signal.ITIMER_REAL, limit_s)
-        _STATE["t0"] = time.perf_counter()
-        try:
-            value = fn(*args)
-        except MemoryError:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            _emit(i, False, kind="memory", msg="MemoryError: memory limit exceeded")
-            continue
-        except BaseException as e:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            _emit(i, False, kind="runtime", msg=_describe(e))
-            continue
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        _emit(i, True, value=value)
+        rec = _result(nonce.decode(), fn, args)
+        _flush()
+        _send(rec)
 
 
 main()
-'''
+os._exit(0)
+"""
 
 
-def build(signature: Signature, source: str, python_bin: str) -> HarnessProgram:
+def build(
+    signature: Signature, source: str, python_bin: str, program_dir: str = PROGRAM_DIR
+) -> HarnessProgram:
     float_params = []
     for index, param in enumerate(signature.params):
         scalar, depth = split_type(param.type)
@@ -176,13 +138,12 @@ def build(signature: Signature, source: str, python_bin: str) -> HarnessProgram:
     harness = _TEMPLATE.format(
         function=signature.function_name("python"),
         float_params=float_params,
-        excerpt=EXCERPT_CHARS,
         message=MESSAGE_CHARS,
-        input_file=INPUT_FILE,
-        source_file=SOURCE_FILE,
+        source_path=f"{program_dir}/{SOURCE_FILE}",
     )
     return HarnessProgram(
+        language="python",
         files={HARNESS_FILE: harness, SOURCE_FILE: source},
-        # -I: ignore environment and user site; -S: skip site (saves ~6 ms); -B: never write .pyc into /work.
-        run_argv=[python_bin, "-I", "-S", "-B", HARNESS_FILE],
+        # -I: ignore environment and user site; -S: skip site (saves ~6 ms); -B: never write .pyc.
+        run_argv=[python_bin, "-I", "-S", "-B", f"{program_dir}/{HARNESS_FILE}"],
     )

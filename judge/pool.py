@@ -48,6 +48,7 @@ def job_path(fn: JobFn) -> str:
 class _Job:
     line: bytes  # the encoded request
     future: asyncio.Future[dict[str, Any]]
+    timeout_s: float
     worker: _Worker | None = None
 
 
@@ -170,8 +171,11 @@ class JudgePool:
                 await self._retire(worker)
         self._workers.clear()
 
-    async def submit(self, fn_name: str, payload: dict[str, Any]) -> dict[str, Any]:
-        """Run a registered job in a worker and return its result dict.
+    async def submit(
+        self, fn_name: str, payload: dict[str, Any], *, timeout_s: float | None = None
+    ) -> dict[str, Any]:
+        """Run a registered job in a worker and return its result dict. A job running longer than `timeout_s`
+        (at least `job_timeout_s`) is a judge bug: its worker is replaced and the job fails.
 
         Raises JudgeBusyError (retryable) when the queue is full, the job's own JudgeError when it raised one,
         and JudgeInternalError when the worker crashed or overran. Cancelling the caller kills the worker.
@@ -188,7 +192,8 @@ class JudgePool:
             line = json.dumps({"fn": path, "payload": payload}, separators=(",", ":")).encode() + b"\n"
         except (TypeError, ValueError) as exc:
             raise JudgeInternalError("judge job payload is not JSON") from exc
-        job = _Job(line=line, future=asyncio.get_running_loop().create_future())
+        timeout = max(self.settings.job_timeout_s, timeout_s or 0.0)
+        job = _Job(line=line, future=asyncio.get_running_loop().create_future(), timeout_s=timeout)
         self._pending.append(job)
         async with self._cond:
             self._cond.notify()
@@ -239,10 +244,9 @@ class JudgePool:
         job.worker = worker
         self._running.add(job)
         try:
-            reply = await asyncio.wait_for(worker.call(job.line), self.settings.job_timeout_s)
+            reply = await asyncio.wait_for(worker.call(job.line), job.timeout_s)
         except TimeoutError:
-            timeout = self.settings.job_timeout_s
-            log.error("judge job overran job_timeout_s=%s on slot %d; replacing worker", timeout, worker.slot)
+            log.error("judge job overran its %s s on slot %d; replacing worker", job.timeout_s, worker.slot)
             worker.kill()
             self._set_error(job, JudgeInternalError("judge job timed out"))
         except (ConnectionError, OSError, ValueError) as exc:

@@ -1,53 +1,71 @@
-"""Runs one request in the local sandbox: compile once, run every test in one process, resume after a crash."""
+"""Runs one request in the local sandbox: compile once, then one supervised process runs the tests one at a time
+(visible tests first), and a fresh process resumes at the next test after one that hung, crashed or flooded.
+
+Only the judge's own signals make a report `internal_error`: a runtime or compiler that is missing on the host
+(checked before anything starts), bwrap failing to start a program (its status pipe, which the program cannot
+write), our own exceptions, and an interpreter or JVM that dies before our harness code ran. Everything a
+candidate's program can say or do is judged as the candidate's.
+"""
 
 from __future__ import annotations
 
-import json
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Any
 
 from judge import harness_cpp, harness_java, harness_javascript, harness_python
+from judge.bwrap import PROGRAM_DIR
+from judge.disclosure import WITHHELD, bucket_timings, for_submit, quotes_hidden_input, redact
 from judge.errors import JudgeError
-from judge.harness_base import INPUT_FILE, HarnessProgram, run_args
+from judge.harness_base import HarnessProgram
+from judge.limits import COMPILE_MEMORY_MB, FILE_SIZE_BYTES, POLICIES, PROCESSES_PER_RUN
+from judge.protocol import PROCESS_ENDING_KINDS
 from judge.sandbox import Limits, Sandbox, SandboxResult, worker_sandbox
+from judge.sandbox_process import ProcessEnd
 from judge.schemas import RunReport, RunRequest, TestResult, Timings, Verdict
 from judge.settings import JudgeSettings, get_settings
+from judge.supervisor import EXCERPT_BYTES, Observed, Start, StartOutcome, Supervisor
 from judge.verdict import (
     ProcessOutcome,
-    crash_verdict,
-    judge_record,
+    TestOutcome,
+    crash_stderr,
+    judge_outcome,
     overall_verdict,
-    parse_records,
-    redact,
+    start_verdict,
     unreported,
 )
 
 log = logging.getLogger(__name__)
 
-# Start-up allowance on top of per-test time when setting a process's wall deadline.
-_STARTUP_SLACK_S = {"python": 1.0, "javascript": 1.0, "java": 2.0, "cpp": 1.0}
-# All run processes of one request together never exceed this; tests left over get time_limit.
-JOB_BUDGET_S = 60.0
-_COMPILE_OUTPUT_CHARS = 8000
-# Record kinds after which the harness ends its own process.
-_PROCESS_ENDING = frozenset({"timeout", "output", "crash"})
+COMPILE_OUTPUT_CHARS = 8000
+INTERPRETED = frozenset(
+    {"python", "javascript", "java"}
+)  # our harness code runs before any of the candidate's
 
 
-def build_program(request: RunRequest, settings: JudgeSettings, *, portable: bool = False) -> HarnessProgram:
+def build_program(
+    request: RunRequest, settings: JudgeSettings, *, portable: bool = False, program_dir: str = PROGRAM_DIR
+) -> HarnessProgram:
     """The harness for the request's language, using the toolchain paths in `settings`. `portable` programs
     need nothing from this host's build cache (for running elsewhere, e.g. Judge0)."""
-    sig, src = request.signature, request.source
+    sig, src, memory = request.signature, request.source, request.limits.memory_mb
     if request.language == "python":
-        return harness_python.build(sig, src, settings.python_bin)
+        return harness_python.build(sig, src, settings.python_bin, program_dir)
     if request.language == "javascript":
-        return harness_javascript.build(sig, src, settings.node_bin, request.limits.memory_mb)
+        return harness_javascript.build(sig, src, settings.node_bin, memory, program_dir)
     if request.language == "java":
         return harness_java.build(
-            sig, src, settings.java_bin, settings.javac_bin, request.limits.memory_mb, portable=portable
+            sig,
+            src,
+            settings.java_bin,
+            settings.javac_bin,
+            memory,
+            portable=portable,
+            program_dir=program_dir,
         )
-    return harness_cpp.build(sig, src, settings.cxx_bin, portable=portable)
+    return harness_cpp.build(sig, src, settings.cxx_bin, portable=portable, program_dir=program_dir)
 
 
 def execute_job(payload: dict[str, Any]) -> dict[str, Any]:
@@ -68,6 +86,8 @@ def run_request(request: RunRequest, sandbox: Sandbox, settings: JudgeSettings) 
         log.exception("judge run failed with an unexpected error")
         report = internal_error_report(request, "the judge failed to run this code; please try again")
     report.timings.total_ms = round((time.monotonic() - started) * 1000, 1)
+    if request.mode == "submit":
+        report.timings = bucket_timings(report.timings)
     return report
 
 
@@ -85,197 +105,224 @@ def internal_error_report(request: RunRequest, message: str, backend: str = "loc
     )
 
 
+class StartFailure(JudgeError):
+    """A program could not be started (a missing runtime or compiler, bwrap failing): the judge's fault."""
+
+    code = "judge_internal"
+    retryable = True
+
+
 def _run(request: RunRequest, sandbox: Sandbox, settings: JudgeSettings) -> RunReport:
-    tests = request.selected_tests()
     program = build_program(request, settings)
     timings = Timings()
-    with sandbox.scratch_dir() as scratch:
-        _write_files(scratch, program)
-        (scratch / INPUT_FILE).write_text(json.dumps([t.args for t in tests]), encoding="utf-8")
+    with sandbox.scratch_dir() as build:
+        _write_files(build, program)  # the harness and the source: nothing else exists before the compile
         if program.compile_argv is not None:
             t0 = time.monotonic()
-            compiled = sandbox.run(
-                program.compile_argv,
-                scratch=scratch,
-                limits=_compile_limits(request, program),
-                ro_binds=program.ro_binds,
-            )
+            program, compiled = _compile(request, program, sandbox, build)
             timings.compile_ms = round((time.monotonic() - t0) * 1000, 1)
-            if _failed_to_start(compiled):
-                raise _StartFailure()
-            if compiled.exit_code != 0 and program.fallback is not None:
-                program = program.fallback
-                _write_files(scratch, program)
-                compiled = sandbox.run(
-                    program.compile_argv or [],
-                    scratch=scratch,
-                    limits=_compile_limits(request, program),
-                    ro_binds=program.ro_binds,
-                )
-                timings.compile_ms = round((time.monotonic() - t0) * 1000, 1)
             if compiled.exit_code != 0:
                 return _compile_failure(request, compiled, timings)
         t0 = time.monotonic()
-        results, processes, fatal = _run_tests(request, program, sandbox, scratch)
+        results, processes, compile_output = _run_tests(request, program, sandbox, build)
         timings.run_ms = round((time.monotonic() - t0) * 1000, 1)
-    if fatal is not None and fatal.get("fatal") == "compile":
-        return make_report(
-            request,
-            [all_tests_result(t, Verdict.COMPILE_ERROR, None) for t in tests],
-            timings,
-            processes,
-            compile_output=str(fatal.get("msg", ""))[:_COMPILE_OUTPUT_CHARS],
-        )
-    return make_report(request, results, timings, processes)
+    return make_report(request, results, timings, processes, compile_output=compile_output)
 
 
-def _write_files(scratch: Path, program: HarnessProgram) -> None:
+def _write_files(directory: Path, program: HarnessProgram) -> None:
     for name, text in program.files.items():
-        (scratch / name).parent.mkdir(parents=True, exist_ok=True)
-        (scratch / name).write_text(text, encoding="utf-8")
+        (directory / name).parent.mkdir(parents=True, exist_ok=True)
+        (directory / name).write_text(text, encoding="utf-8")
+        (directory / name).chmod(0o644)
 
 
-def _run_tests(
-    request: RunRequest, program: HarnessProgram, sandbox: Sandbox, scratch: Path
-) -> tuple[list[TestResult], int, dict[str, Any] | None]:
-    tests = request.selected_tests()
-    n = len(tests)
-    per_test_s = request.limits.time_limit_s
-    per_test_ms = per_test_s * 1000
-    results: list[TestResult] = []
-    processes = 0
-    budget_end = time.monotonic() + JOB_BUDGET_S
-    start = 0
-    while start < n:
-        if time.monotonic() >= budget_end:
-            results += [
-                unreported(t, Verdict.TIME_LIMIT, "not run: the run's time budget was exhausted")
-                for t in tests[start:]
-            ]
-            break
-        limits = run_limits(request, program, n - start, budget_end - time.monotonic())
-        argv = program.run_argv + run_args(start, int(per_test_ms), request.limits.output_bytes)
-        res = sandbox.run(argv, scratch=scratch, limits=limits, ro_binds=program.ro_binds)
-        processes += 1
-        if _failed_to_start(res):
-            raise _StartFailure()
-        parsed = parse_records(res.results, start, n)
-        if parsed.fatal is not None:
-            kind = parsed.fatal.get("fatal")
-            if kind == "compile":
-                return [], processes, parsed.fatal
-            msg = str(parsed.fatal.get("msg", "the code could not be loaded"))
-            verdict = Verdict.TIME_LIMIT if parsed.fatal.get("kind") == "timeout" else Verdict.RUNTIME_ERROR
-            results += [all_tests_result(t, verdict, msg) for t in tests[start:]]
-            break
-        for rec in parsed.records:
-            test = tests[rec["i"]]
-            results.append(
-                judge_record(
-                    test,
-                    rec,
-                    returns=request.signature.returns,
-                    compare=request.compare,
-                    time_limit_ms=per_test_ms,
-                )
-            )
-        start += len(parsed.records)
-        if start >= n:
-            break
-        if parsed.records and parsed.records[-1].get("kind") in _PROCESS_ENDING:
-            continue  # the harness ended its own process after a timeout / output flood: resume at the next test
-        # The process ended before reporting tests[start]: that test gets the crash's verdict; the rest go on in
-        # a fresh process.
-        verdict, message = crash_verdict(_outcome(res))
-        time_ms = per_test_ms if verdict is Verdict.TIME_LIMIT else None
-        results.append(unreported(tests[start], verdict, message, time_ms))
-        start += 1
-    return results, processes, None
+def _require_executable(path: str) -> None:
+    """Our runtimes and compilers are host paths (the sandbox binds /usr read-only at the same place)."""
+    if not os.access(path, os.X_OK):
+        raise StartFailure(f"{path} is missing or not executable on this judge host")
 
 
-class _StartFailure(JudgeError):
-    """The run process could not be started (missing runtime): the judge's fault."""
+def _compile(
+    request: RunRequest, program: HarnessProgram, sandbox: Sandbox, build: Path
+) -> tuple[HarnessProgram, SandboxResult]:
+    assert program.compile_argv is not None
+    _require_executable(program.compile_argv[0])
+    compiled = _compile_once(request, program, sandbox, build)
+    if compiled.exit_code != 0 and program.fallback is not None and not compiled.timed_out:
+        program = program.fallback
+        _write_files(build, program)
+        compiled = _compile_once(request, program, sandbox, build)
+    return program, compiled
 
-    code = "judge_internal"
 
-
-def _failed_to_start(res: SandboxResult) -> bool:
-    """bwrap could not exec the runtime or compiler (missing toolchain): the judge's fault, not the candidate's."""
-    return res.exit_code != 0 and not res.results and res.stderr.startswith(b"bwrap: execvp")
-
-
-def _outcome(res: SandboxResult) -> ProcessOutcome:
-    return ProcessOutcome(
-        exit_code=res.exit_code,
-        signal=res.signal,
-        timed_out=res.timed_out,
-        cpu_exceeded=res.cpu_exceeded,
-        memory_exceeded=res.memory_exceeded,
-        output_exceeded=res.output_exceeded,
-        stderr=res.stderr,
+def _compile_once(
+    request: RunRequest, program: HarnessProgram, sandbox: Sandbox, build: Path
+) -> SandboxResult:
+    assert program.compile_argv is not None
+    compiled = sandbox.run(
+        program.compile_argv, scratch=build, limits=_compile_limits(request), ro_binds=program.ro_binds
     )
+    if compiled.started is False:
+        raise StartFailure("the sandbox could not start the compiler")
+    return compiled
 
 
-def run_limits(request: RunRequest, program: HarnessProgram, remaining: int, budget_s: float) -> Limits:
-    """Sandbox limits of one run process with `remaining` tests to go (wall: per-test limit each, plus start-up)."""
-    wall = min(
-        request.limits.time_limit_s * remaining + _STARTUP_SLACK_S[request.language], max(budget_s, 0.5)
-    )
+def _compile_limits(request: RunRequest) -> Limits:
     return Limits(
-        wall_s=wall,
-        cpu_s=wall + 1.0,
-        memory_mb=request.limits.memory_mb + program.memory_overhead_mb,
-        address_space_limit=program.address_space_limit,
-        # The harness caps candidate prints itself and reports output_limit per test; this catches raw writes.
-        output_bytes=request.limits.output_bytes + 64_000,
-        processes=128,
-    )
-
-
-def _compile_limits(request: RunRequest, program: HarnessProgram) -> Limits:
-    return Limits(
-        wall_s=request.limits.compile_s,
+        # A compiler only computes: CPU time is the limit; the wall deadline only catches a stuck one.
+        wall_s=2 * request.limits.compile_s,
         cpu_s=request.limits.compile_s,
-        memory_mb=program.compile_memory_mb,
-        address_space_limit=program.compile_address_space_limit,
+        memory_mb=COMPILE_MEMORY_MB,
+        address_space_limit=request.language == "cpp",  # javac's JVM reserves more than it uses
         output_bytes=1 << 20,
         file_size_bytes=64 << 20,
-        processes=128,
+        processes=PROCESSES_PER_RUN,
     )
 
 
 def _compile_failure(request: RunRequest, compiled: SandboxResult, timings: Timings) -> RunReport:
-    output = (compiled.stderr + compiled.stdout).decode("utf-8", errors="replace")
-    if compiled.timed_out and not compiled.cpu_exceeded:
-        # The wall clock ran out before the compiler used its CPU allowance: the host was too busy. Our failure.
-        return internal_error_report(request, "the judge was too busy to compile this code; please try again")
-    if compiled.exit_code is not None and not output.strip():
-        # Compilers always explain a rejection; a silent failure is the toolchain or sandbox, not the candidate.
-        return internal_error_report(request, "the compiler failed without any output; please try again")
-    if compiled.cpu_exceeded:
-        output = "compilation took too long\n" + output
+    output = (compiled.stderr + compiled.stdout).decode("utf-8", errors="replace").strip()
+    if compiled.timed_out or compiled.cpu_exceeded:
+        output = f"compilation took longer than {request.limits.compile_s:g} s\n{output}"
     elif compiled.memory_exceeded:
-        output = "compilation ran out of memory\n" + output
-    elif compiled.exit_code is None and not output.strip():
-        output = f"the compiler was killed by signal {compiled.signal}"
+        output = f"compilation ran out of memory\n{output}"
+    elif compiled.output_exceeded:
+        output = f"the compiler printed more than 1 MiB\n{output}"
+    elif not output:
+        how = (
+            f"exit code {compiled.exit_code}"
+            if compiled.exit_code is not None
+            else f"signal {compiled.signal}"
+        )
+        output = f"the compiler failed without a message ({how}; e.g. a program too large to build)"
     tests = request.selected_tests()
     return make_report(
         request,
-        [all_tests_result(t, Verdict.COMPILE_ERROR, None) for t in tests],
+        [unreported(t, Verdict.COMPILE_ERROR, None) for t in tests],
         timings,
         0,
-        compile_output=output[:_COMPILE_OUTPUT_CHARS],
+        compile_output=output.strip()[:COMPILE_OUTPUT_CHARS],
     )
 
 
-def all_tests_result(test: Any, verdict: Verdict, message: str | None) -> TestResult:
-    return TestResult(
-        id=test.id,
-        verdict=verdict,
-        hidden=test.hidden,
-        args=list(test.args),
-        expected=test.expected,
-        message=message,
+def _process_limits(request: RunRequest, remaining: int) -> Limits:
+    policy = POLICIES[request.language]
+    memory = request.limits.memory_mb
+    budget = policy.startup_s + (remaining + 1) * request.limits.time_limit_s
+    return Limits(
+        wall_s=2 * budget,  # unused by the supervisor (it times each test); kept for the record
+        cpu_s=budget + 1.0,  # RLIMIT_CPU, a backstop: the supervisor ends a test at its own limit
+        memory_mb=memory + (policy.address_space_mb or 0),
+        address_space_limit=policy.address_space_mb is not None,
+        cgroup_extra_mb=0 if policy.address_space_mb is not None else policy.cgroup_extra_mb,
+        output_bytes=request.limits.output_bytes,
+        file_size_bytes=FILE_SIZE_BYTES,
+        processes=PROCESSES_PER_RUN,
+    )
+
+
+def _run_tests(
+    request: RunRequest, program: HarnessProgram, sandbox: Sandbox, build: Path
+) -> tuple[list[TestResult], int, str]:
+    """Every selected test's result (in the request's order), how many processes ran, and compile output (for
+    languages whose harness compiles the source itself)."""
+    tests = request.selected_tests()
+    order = [i for i, t in enumerate(tests) if not t.hidden] + [i for i, t in enumerate(tests) if t.hidden]
+    results: list[TestResult | None] = [None] * len(tests)
+    limit_s = request.limits.time_limit_s
+    policy = POLICIES[request.language]
+    processes, pos = 0, 0
+    while pos < len(order):
+        remaining = [tests[i] for i in order[pos:]]
+        if program.binary is not None and not (build / program.binary).is_file():
+            for i in order[pos:]:
+                results[i] = unreported(tests[i], Verdict.RUNTIME_ERROR, "the compiled program is missing")
+            break
+        if not program.run_argv[0].startswith(PROGRAM_DIR + "/"):
+            _require_executable(program.run_argv[0])
+        proc = sandbox.start(
+            program.run_argv,
+            limits=_process_limits(request, len(remaining)),
+            program_dir=build,
+            ro_binds=program.ro_binds,
+        )
+        processes += 1
+        supervisor = Supervisor(proc, output_cap=request.limits.output_bytes)
+        try:
+            started = supervisor.start(startup_s=policy.startup_s, load_s=limit_s)
+            if started.state is not Start.READY:
+                end = supervisor.close()
+                if started.state is Start.FATAL and started.fatal and started.fatal.get("fatal") == "compile":
+                    msg = str(started.fatal.get("msg", ""))[:COMPILE_OUTPUT_CHARS]
+                    msg = msg or "the code could not be compiled"
+                    return [unreported(t, Verdict.COMPILE_ERROR, None) for t in tests], processes, msg
+                decided = _not_ready_verdict(request, started, end)
+                for i in order[pos:]:
+                    results[i] = unreported(tests[i], *decided)
+                break
+            while pos < len(order):
+                i = order[pos]
+                observed = supervisor.run_test(list(tests[i].args), limit_s)
+                pos += 1
+                results[i] = judge_outcome(
+                    tests[i],
+                    _as_outcome(observed),
+                    returns=request.signature.returns,
+                    compare=request.compare,
+                    time_limit_s=limit_s,
+                    output_cap=request.limits.output_bytes,
+                )
+                record_kind = observed.record.get("kind") if observed.record else None
+                if (
+                    observed.end is not None
+                    or observed.over is not None
+                    or record_kind in PROCESS_ENDING_KINDS
+                ):
+                    break  # the next test gets a fresh process
+        finally:
+            supervisor.close()
+    return [r for r in results if r is not None], processes, ""
+
+
+def _not_ready_verdict(request: RunRequest, started: StartOutcome, end: ProcessEnd) -> tuple[Verdict, str]:
+    decided = start_verdict(
+        started.state.value,
+        request.language,
+        fatal=started.fatal,
+        exit_code=end.exit_code,
+        signal=end.signal,
+        started=end.started,
+        memory_exceeded=end.memory_exceeded,
+        stderr=bytes(started.window.tail) if started.window is not None else b"",
+        startup_s=POLICIES[request.language].startup_s,
+    )
+    if decided is None:
+        raise StartFailure("the run process failed to start")
+    return decided
+
+
+def _process_outcome(end: ProcessEnd, stderr: bytes) -> ProcessOutcome:
+    return ProcessOutcome(
+        exit_code=end.exit_code,
+        signal=end.signal,
+        cpu_exceeded=end.cpu_exceeded,
+        memory_exceeded=end.memory_exceeded,
+        stderr=stderr,
+    )
+
+
+def _as_outcome(observed: Observed) -> TestOutcome:
+    return TestOutcome(
+        record=observed.record,
+        charged_s=observed.usage.charged_s,
+        over=observed.over,
+        ended=_process_outcome(
+            observed.end, crash_stderr(observed.stderr, observed.stderr_tail, EXCERPT_BYTES)
+        )
+        if observed.end is not None
+        else None,
+        stdout=observed.stdout,
+        stderr=observed.stderr,
     )
 
 
@@ -287,15 +334,19 @@ def make_report(
     compile_output: str = "",
     backend: str = "local",
 ) -> RunReport:
-    """The report from full (unredacted) results: hidden tests are redacted here, on the way out."""
+    """The report from full (unredacted) results, shaped for what the mode may disclose (judge.disclosure)."""
     verdict = overall_verdict(results)
     if compile_output and all(r.verdict is Verdict.COMPILE_ERROR for r in results):
         verdict = Verdict.COMPILE_ERROR
+    if quotes_hidden_input(compile_output, request.tests):
+        compile_output = WITHHELD
+    limit_ms = request.limits.time_limit_s * 1000
+    shaped = for_submit(results, limit_ms) if request.mode == "submit" else redact(results)
     return RunReport(
         verdict=verdict,
         language=request.language,
         mode=request.mode,
-        tests=redact(results),
+        tests=shaped,
         passed=sum(r.verdict is Verdict.ACCEPTED for r in results),
         total=len(results),
         compile_output=compile_output,

@@ -1,41 +1,45 @@
-"""Runs one untrusted program under bubblewrap with rlimits, cgroups, a wall deadline and capped output."""
+"""Runs untrusted programs under bubblewrap with rlimits, cgroups, deadlines and capped output.
+
+`Sandbox.run()` runs one program to completion (compilers, tests of the sandbox itself); `Sandbox.start()` starts
+one and hands back the live process for the test supervisor (judge.supervisor) to drive.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
-import math
 import os
-import resource
 import shutil
-import signal
 import stat
 import subprocess
+import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from judge.bwrap import (
+    BWRAP_ENV,
+    PROGRAM_DIR,
+    SANDBOX_WORKDIR,
+    WORK_TMPFS_MB,
+    ChildFds,
+    Mounts,
+    bwrap_argv,
+    child_env,
+    make_preexec,
+)
 from judge.cgroups import CgroupParents, RunCgroup, detect_parents, sweep_stale
 from judge.collector import Collector
 from judge.errors import JudgeInternalError, SandboxUnavailableError
-from judge.processes import count_processes, enable_subreaper, reap_bwrap_zombies, reap_sandbox_orphans
+from judge.processes import count_processes, enable_subreaper, reap_bwrap_zombies
+from judge.sandbox_process import SandboxProcess
 from judge.scratch import scratch_space
 from judge.seccomp import build_filter
 from judge.settings import JudgeSettings, get_settings
 from judge.uids import lease_uid
 
 log = logging.getLogger(__name__)
-
-RESULTS_FD = 3  # the child's results channel
-SECCOMP_FD = 4  # bwrap reads the seccomp filter from here
-SANDBOX_WORKDIR = "/work"
-# Read-only binds every run gets when the host has them (no secrets: toolchain symlinks and loader cache).
-_DEFAULT_RO_BINDS = ("/etc/alternatives", "/etc/ld.so.cache")
-# The environment bwrap itself runs with: the namespace's pid 1 is bwrap, so /proc/1/environ shows this.
-_BWRAP_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
-_DEV_SHM_MB = 8
 
 
 @dataclass(frozen=True)
@@ -51,13 +55,15 @@ class Limits:
     processes: int = 64
     open_files: int = 64
     tmpfs_mb: int = 64
+    cgroup_extra_mb: int = 0  # the runtime's own footprint on top of memory_mb in the cgroup (JVM, V8)
 
-    def clamp(self, maximum: Limits) -> Limits:
-        """These limits, each lowered to `maximum`'s where it is higher (and kept at a sane floor)."""
+    def clamp(self, maximum: Limits, *, keep_time: bool = False) -> Limits:
+        """These limits, each lowered to `maximum`'s where it is higher (and kept at a sane floor). `keep_time`
+        leaves wall and CPU alone: a supervised process's are the sum of its tests' limits, each already clamped."""
         return replace(
             self,
-            wall_s=max(0.1, min(self.wall_s, maximum.wall_s)),
-            cpu_s=max(0.1, min(self.cpu_s, maximum.cpu_s)),
+            wall_s=self.wall_s if keep_time else max(0.1, min(self.wall_s, maximum.wall_s)),
+            cpu_s=self.cpu_s if keep_time else max(0.1, min(self.cpu_s, maximum.cpu_s)),
             memory_mb=max(8, min(self.memory_mb, maximum.memory_mb)),
             address_space_limit=self.address_space_limit or maximum.address_space_limit,
             output_bytes=max(1024, min(self.output_bytes, maximum.output_bytes)),
@@ -99,6 +105,7 @@ class SandboxResult:
     memory_exceeded: bool  # cgroup OOM kill or detected allocation failure signal
     output_exceeded: bool
     cpu_s: float = 0.0
+    started: bool | None = None  # bwrap started the program (False: it failed before; None: unknown)
 
 
 _worker_sandbox: Sandbox | None = None
@@ -121,8 +128,8 @@ _AS_CGROUP_HEADROOM_MB = 64
 
 
 def _cgroup_memory_bytes(limits: Limits) -> int:
-    """The run's memory cgroup limit: its memory budget plus its /tmp tmpfs (tmpfs pages are charged to it)."""
-    mb = limits.memory_mb + limits.tmpfs_mb
+    """The run's memory cgroup limit: its memory budget plus its tmpfs mounts (tmpfs pages are charged to it)."""
+    mb = limits.memory_mb + limits.cgroup_extra_mb + limits.tmpfs_mb + WORK_TMPFS_MB
     if limits.address_space_limit:
         mb += _AS_CGROUP_HEADROOM_MB
     return mb << 20
@@ -157,6 +164,10 @@ class Sandbox:
     def cgroups_available(self) -> bool:
         return self._cgroups.available
 
+    @property
+    def unsafe(self) -> bool:
+        return self._unsafe
+
     def self_check(self) -> None:
         """Verify bwrap and user namespaces work; else refuse untrusted code (unless unsafe_local_dev)."""
         problem = self._probe()
@@ -186,9 +197,10 @@ class Sandbox:
         with self.scratch_dir() as tmp:
             self._hand_over(tmp)
             try:
-                result = self._run_bwrap(
-                    ["/bin/true"], scratch=tmp, limits=Limits(wall_s=10.0, cpu_s=5.0), stdin=b""
+                proc = self._spawn(
+                    ["/bin/true"], Mounts(work=tmp), Limits(wall_s=10.0, cpu_s=5.0), None, frames=False
                 )
+                result = self._collect(proc, b"")
             except JudgeInternalError as exc:
                 return str(exc)
         if result.exit_code != 0:
@@ -206,23 +218,46 @@ class Sandbox:
         self,
         argv: list[str],
         *,
-        scratch: Path,
+        scratch: Path | None,
         limits: Limits,
         stdin: bytes = b"",
         ro_binds: Sequence[str] = (),
         env: Mapping[str, str] | None = None,
+        program_dir: Path | None = None,
     ) -> SandboxResult:
-        """Run argv (sandbox paths; scratch is /work) to completion or deadline and report what happened."""
+        """Run argv (sandbox paths: `scratch` is /work, read-write; `program_dir` is /judge, read-only) to
+        completion, deadline or output cap, and report what happened."""
+        mounts = self._mounts(scratch, program_dir, ro_binds)
+        proc = self._spawn(argv, mounts, limits.clamp(self.maximum), env, frames=False)
+        return self._collect(proc, stdin)
+
+    def start(
+        self,
+        argv: list[str],
+        *,
+        limits: Limits,
+        program_dir: Path | None,
+        ro_binds: Sequence[str] = (),
+        env: Mapping[str, str] | None = None,
+    ) -> SandboxProcess:
+        """Start argv with a fresh private /work and `program_dir` read-only at /judge; the caller drives it and
+        must call `finish()` on what comes back. Wall and CPU limits are the caller's (per test)."""
+        mounts = self._mounts(None, program_dir, ro_binds)
+        return self._spawn(argv, mounts, limits.clamp(self.maximum, keep_time=True), env, frames=True)
+
+    def _mounts(self, scratch: Path | None, program_dir: Path | None, ro_binds: Sequence[str]) -> Mounts:
         if not self._checked:
             self.self_check()
-        limits = limits.clamp(self.maximum)
-        scratch = Path(scratch)
-        if not scratch.is_dir():
-            raise JudgeInternalError("scratch directory does not exist")
-        self._hand_over(scratch)
-        if self._unsafe:
-            return self._run_unsafe(argv, scratch=scratch, limits=limits, stdin=stdin, env=env)
-        return self._run_bwrap(argv, scratch=scratch, limits=limits, stdin=stdin, ro_binds=ro_binds, env=env)
+        for path in (scratch, program_dir):
+            if path is not None:
+                if not Path(path).is_dir():
+                    raise JudgeInternalError("scratch directory does not exist")
+                self._hand_over(Path(path))
+        return Mounts(
+            work=Path(scratch) if scratch is not None else None,
+            program=Path(program_dir) if program_dir is not None else None,
+            ro_binds=tuple(ro_binds),
+        )
 
     def _hand_over(self, scratch: Path) -> None:
         """Give the sandbox uid ownership of the scratch tree (the judge writes sources into it as root).
@@ -244,147 +279,26 @@ class Sandbox:
         os.chown(scratch, self.uid, self.gid)
         os.chmod(scratch, 0o700)
 
-    def _bwrap_argv(
-        self,
-        argv: list[str],
-        *,
-        scratch: Path,
-        limits: Limits,
-        ro_binds: Sequence[str],
-        env: Mapping[str, str] | None,
-    ) -> list[str]:
-        cmd = [
-            self.settings.bwrap_bin,
-            "--unshare-all",
-            "--unshare-user",
-            "--die-with-parent",
-            "--new-session",
-            "--ro-bind", "/usr", "/usr",
-            # /usr/local holds host-specific tools and config; the sandbox needs none of it.
-            "--perms", "0555", "--size", "4096", "--tmpfs", "/usr/local",
-            "--remount-ro", "/usr/local",
-            "--symlink", "usr/lib", "/lib",
-            "--symlink", "usr/lib64", "/lib64",
-            "--symlink", "usr/bin", "/bin",
-            "--symlink", "usr/sbin", "/sbin",
-        ]  # fmt: skip
-        for path in (*_DEFAULT_RO_BINDS, *ro_binds):
-            if os.path.exists(path):
-                cmd += ["--ro-bind", path, path]
-        cmd += [
-            "--proc", "/proc",
-            "--dev", "/dev",
-            # bwrap's /dev is an uncapped writable tmpfs: a small /dev/shm of its own, the rest read-only.
-            "--size", str(_DEV_SHM_MB << 20), "--tmpfs", "/dev/shm",  # noqa: S108 - sandbox-private tmpfs
-            "--remount-ro", "/dev",
-            "--size", str(limits.tmpfs_mb << 20), "--tmpfs", "/tmp",  # noqa: S108 - the sandbox's own private tmpfs
-            "--bind", str(scratch), SANDBOX_WORKDIR,
-            "--chdir", SANDBOX_WORKDIR,
-            "--clearenv",
-        ]  # fmt: skip
-        for key, value in self._child_env(env).items():
-            cmd += ["--setenv", key, value]
-        if self._seccomp is not None:
-            cmd += ["--seccomp", str(SECCOMP_FD)]
-        cmd += ["--remount-ro", "/", "--disable-userns", "--", *argv]
-        return cmd
-
-    @staticmethod
-    def _child_env(env: Mapping[str, str] | None) -> dict[str, str]:
-        base = {"PATH": "/usr/bin:/bin", "HOME": SANDBOX_WORKDIR, "LANG": "C.UTF-8", "TMPDIR": "/tmp"}  # noqa: S108 - sandbox view
-        base.update(env or {})
-        return base
-
-    def _preexec(
-        self, limits: Limits, cgroup: RunCgroup | None, results_w: int, seccomp_fd: int, drop: bool
-    ) -> Callable[[], None]:
-        """What the child runs between fork and exec: limits as root, then the drop to the sandbox uid."""
-        cpu = max(1, math.ceil(limits.cpu_s))
-        mem = limits.memory_mb << 20
-        uid, gid = self.uid, self.gid
-        use_as = limits.address_space_limit
-        # RLIMIT_NPROC counts every process of the real uid. Dropped to a per-slot uid that is just this run;
-        # without root (dev machines) it is the developer's own uid, so allow for what already runs under it.
-        nproc = limits.processes if drop else limits.processes + count_processes(os.getuid())
-        nproc_hard = resource.getrlimit(resource.RLIMIT_NPROC)[1]
-        if nproc_hard != resource.RLIM_INFINITY:
-            nproc = min(nproc, nproc_hard)
-
-        def preexec() -> None:
-            os.setsid()  # own process group: the wall deadline kills it whole
-            if cgroup is not None:
-                cgroup.join_self()
-            # Park both fds above the low numbers first, so neither dup2 can clobber the other.
-            parked_results = fcntl.fcntl(results_w, fcntl.F_DUPFD_CLOEXEC, 100)
-            parked_seccomp = fcntl.fcntl(seccomp_fd, fcntl.F_DUPFD_CLOEXEC, 100) if seccomp_fd >= 0 else -1
-            os.dup2(parked_results, RESULTS_FD)  # dup2 clears close-on-exec: fd 3 reaches the program
-            if parked_seccomp >= 0:
-                os.dup2(parked_seccomp, SECCOMP_FD)  # read by bwrap itself
-            last = SECCOMP_FD if seccomp_fd >= 0 else RESULTS_FD
-            for name in os.listdir("/proc/self/fd"):
-                fd = int(name)
-                if fd > last:
-                    with contextlib.suppress(OSError):
-                        os.set_inheritable(fd, False)
-            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-            if use_as:
-                resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
-            resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_size_bytes, limits.file_size_bytes))
-            resource.setrlimit(resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files))
-            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-            resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
-            if drop:
-                # Hand the pipes to the sandbox uid, so reopening /dev/stdout or /proc/self/fd/3 works (Java).
-                for fd in range(RESULTS_FD + 1):
-                    with contextlib.suppress(OSError):
-                        os.fchown(fd, uid, gid)
-                os.setgroups([])
-                os.setgid(gid)
-                os.setuid(uid)
-
-        return preexec
-
-    def _run_bwrap(
-        self,
-        argv: list[str],
-        *,
-        scratch: Path,
-        limits: Limits,
-        stdin: bytes,
-        ro_binds: Sequence[str] = (),
-        env: Mapping[str, str] | None = None,
-    ) -> SandboxResult:
-        cmd = self._bwrap_argv(argv, scratch=scratch, limits=limits, ro_binds=ro_binds, env=env)
-        return self._execute(cmd, cwd=None, limits=limits, stdin=stdin, spawn_env=_BWRAP_ENV, sandboxed=True)
-
-    def _run_unsafe(
-        self,
-        argv: list[str],
-        *,
-        scratch: Path,
-        limits: Limits,
-        stdin: bytes,
-        env: Mapping[str, str] | None,
-    ) -> SandboxResult:
-        prefix = SANDBOX_WORKDIR + "/"
-        host_argv = [str(scratch / a[len(prefix) :]) if a.startswith(prefix) else a for a in argv]
-        child_env = self._child_env(env)
-        child_env["HOME"] = str(scratch)
-        return self._execute(
-            host_argv, cwd=scratch, limits=limits, stdin=stdin, spawn_env=child_env, sandboxed=False
-        )
-
-    def _execute(
-        self,
-        cmd: list[str],
-        *,
-        cwd: Path | None,
-        limits: Limits,
-        stdin: bytes,
-        spawn_env: Mapping[str, str],
-        sandboxed: bool,
-    ) -> SandboxResult:
+    def _spawn(
+        self, argv: list[str], mounts: Mounts, limits: Limits, env: Mapping[str, str] | None, *, frames: bool
+    ) -> SandboxProcess:
+        """Start argv. `frames`: the input pipe is fd 4 and stdin is /dev/null (supervised runs); otherwise the
+        input pipe is stdin."""
         reap_bwrap_zombies()
+        sandboxed = not self._unsafe
+        if sandboxed:
+            cmd = bwrap_argv(
+                self.settings.bwrap_bin,
+                argv,
+                mounts=mounts,
+                limits=limits,
+                env=env,
+                seccomp=self._seccomp is not None,
+            )
+            spawn_env, cwd, temp_dir = dict(BWRAP_ENV), None, None
+        else:
+            cmd, cwd, spawn_env = self._unsafe_command(argv, mounts, env)
+            temp_dir = cwd if mounts.work is None else None
         cgroup: RunCgroup | None = None
         if self._cgroups.available:
             try:
@@ -393,59 +307,90 @@ class Sandbox:
                 )
             except OSError as exc:
                 log.warning("per-run cgroup unavailable (%s); relying on rlimits", exc.strerror)
-        results_r, results_w = os.pipe()
+        pipes = [os.pipe2(os.O_CLOEXEC) for _ in range(5)]  # stdin, stdout, stderr, results, status
+        (in_r, in_w), (out_r, out_w), (err_r, err_w), (res_r, res_w), (st_r, st_w) = pipes
         seccomp_fd = -1
         if sandboxed and self._seccomp is not None:
             seccomp_fd = os.memfd_create("shadows-seccomp", os.MFD_CLOEXEC)
             os.write(seccomp_fd, self._seccomp)
             os.lseek(seccomp_fd, 0, os.SEEK_SET)
-        start = time.monotonic()
-        oom, cgroup_cpu_s = False, None
+        child_ends = (in_r, out_w, err_w, res_w, st_w, seccomp_fd)
+        # RLIMIT_NPROC counts every process of the real uid. Dropped to our leased uid that is just this run;
+        # without root (dev machines) it is the developer's own uid, so allow for what already runs under it.
+        nproc = limits.processes if self._is_root else limits.processes + count_processes(os.getuid())
+        fds = ChildFds(
+            results=res_w, input=in_r if frames else -1, status=st_w if sandboxed else -1, seccomp=seccomp_fd
+        )
         try:
-            try:
-                proc = subprocess.Popen(  # noqa: S603 - argv is ours; candidate code only runs inside bwrap
-                    cmd,
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    cwd=cwd,
-                    env=dict(spawn_env),
-                    close_fds=False,  # preexec marks every fd above 3 close-on-exec instead
-                    preexec_fn=self._preexec(limits, cgroup, results_w, seccomp_fd, drop=self._is_root),
-                )
-            except (OSError, subprocess.SubprocessError) as exc:
-                raise JudgeInternalError(f"sandbox failed to start: {type(exc).__name__}: {exc}") from exc
-            finally:
-                os.close(results_w)
-                if seccomp_fd >= 0:
-                    os.close(seccomp_fd)
-            with contextlib.closing(Collector(proc, results_r, limits, stdin, cgroup)) as collector:
-                outcome = collector.collect(start + limits.wall_s)
-        finally:
-            with contextlib.suppress(OSError):
-                os.close(results_r)
+            proc = subprocess.Popen(  # noqa: S603 - argv is ours; candidate code only runs inside bwrap
+                cmd,
+                stdin=subprocess.DEVNULL if frames else in_r,
+                stdout=out_w,
+                stderr=err_w,
+                cwd=cwd,
+                env=spawn_env,
+                close_fds=False,  # preexec marks every other fd above 2 close-on-exec instead
+                preexec_fn=make_preexec(
+                    limits, cgroup, fds, uid=self.uid, gid=self.gid, drop=self._is_root, nproc=nproc
+                ),
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            for fd in (in_w, out_r, err_r, res_r, st_r):
+                os.close(fd)
             if cgroup is not None:
-                cgroup.kill_all()
-            reap_sandbox_orphans(self.uid)
-            reap_bwrap_zombies()
-            if cgroup is not None:
-                oom, cgroup_cpu_s = cgroup.oom_killed(), cgroup.cpu_seconds()
                 cgroup.remove()
+            if temp_dir is not None:
+                shutil.rmtree(temp_dir, ignore_errors=True)
+            raise JudgeInternalError(f"sandbox failed to start: {type(exc).__name__}: {exc}") from exc
+        finally:
+            for fd in child_ends:
+                if fd >= 0:
+                    os.close(fd)
+        if not sandboxed:
+            os.close(st_r)
+            st_r = -1
+        return SandboxProcess(
+            proc,
+            stdin=in_w,
+            stdout=out_r,
+            stderr=err_r,
+            results=res_r,
+            status=st_r,
+            cgroup=cgroup,
+            limits=limits,
+            uid=self.uid,
+            sandboxed=sandboxed,
+            temp_dir=temp_dir,
+        )
+
+    def _unsafe_command(
+        self, argv: list[str], mounts: Mounts, env: Mapping[str, str] | None
+    ) -> tuple[list[str], Path, dict[str, str]]:
+        """Without bwrap: sandbox paths mapped to host paths (a private /work made on the spot)."""
+        work = mounts.work or Path(tempfile.mkdtemp(prefix="shadows-unsafe-work-"))
+        mapping = {SANDBOX_WORKDIR + "/": f"{work}/"}
+        if mounts.program is not None:
+            mapping[PROGRAM_DIR + "/"] = f"{mounts.program}/"
+        host_argv = []
+        for arg in argv:
+            for prefix, host in mapping.items():
+                arg = arg.replace(prefix, host)
+            host_argv.append(arg)
+        spawn_env = child_env(env)
+        spawn_env["HOME"] = str(work)
+        return host_argv, work, spawn_env
+
+    def _collect(self, proc: SandboxProcess, stdin: bytes) -> SandboxResult:
+        start = proc.started_at
+        try:
+            outcome = Collector(proc, stdin).collect(start + proc.limits.wall_s)
+        finally:
+            end = proc.finish()
         wall = time.monotonic() - start
-        status = outcome.returncode
-        exit_code: int | None
-        sig: int | None
-        if status < 0:
-            exit_code, sig = None, -status
-        elif sandboxed and status > 128 and status - 128 < signal.NSIG:
-            # bwrap reports a child killed by signal N as exit status 128+N.
-            exit_code, sig = None, status - 128
-        else:
-            exit_code, sig = status, None
+        exit_code, sig = end.exit_code, end.signal
         if outcome.timed_out or outcome.output_exceeded:
-            exit_code, sig = None, signal.SIGKILL
-        cpu_s = cgroup_cpu_s if cgroup_cpu_s is not None else outcome.cpu_s
-        cpu_exceeded = sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu_s >= math.ceil(limits.cpu_s))
+            exit_code, sig = None, 9
+        cpu_exceeded = end.cpu_exceeded or (sig == 9 and end.cpu_s >= proc.limits.cpu_s)
         return SandboxResult(
             exit_code=exit_code,
             signal=sig,
@@ -455,7 +400,8 @@ class Sandbox:
             wall_s=wall,
             timed_out=outcome.timed_out,
             cpu_exceeded=cpu_exceeded,
-            memory_exceeded=oom,
+            memory_exceeded=end.memory_exceeded,
             output_exceeded=outcome.output_exceeded,
-            cpu_s=cpu_s,
+            cpu_s=end.cpu_s,
+            started=end.started,
         )

@@ -51,6 +51,14 @@ class JudgeSettings(BaseSettings):
 
     judge0_url: str | None = None
     judge0_auth_token: SecretStr | None = None
+    # The Judge0 server's maxima (judge0.conf MAX_*; these are Judge0 1.13.1's defaults). Every submission stays
+    # within them, and the backend refuses to start when this deployment's own maxima cannot fit.
+    judge0_max_cpu_s: float = 15.0
+    judge0_max_wall_s: float = 20.0
+    judge0_max_memory_kb: int = 512_000
+    judge0_max_stack_kb: int = 128_000
+    judge0_max_processes: int = 120
+    judge0_max_file_size_kb: int = 4096
 
     bwrap_bin: str = "/usr/bin/bwrap"
     python_bin: str = "/usr/bin/python3"

@@ -1,21 +1,24 @@
-"""Verdicts as pure functions: harness records and sandbox outcomes -> per-test results -> the overall verdict."""
+"""Verdicts as pure functions: what the supervisor observed of a test -> its result -> the overall verdict.
+
+Both backends end here: the local supervisor and the Judge0 in-box driver each describe a test as a
+`TestOutcome`, and `judge_outcome` decides. Candidate-controlled text (records, output) never decides
+`internal_error`; only the judge's own signals do (see judge.runner).
+"""
 
 from __future__ import annotations
 
-import json
 import signal
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from judge.bank import Compare, TestCase
+from judge.bank import Compare, TestCase, split_type
 from judge.compare import mismatch_hint, values_equal
+from judge.protocol import nesting_depth
 from judge.schemas import TestResult, Verdict
 
 _KIND_VERDICTS = {
-    "timeout": Verdict.TIME_LIMIT,
     "memory": Verdict.MEMORY_LIMIT,
-    "output": Verdict.OUTPUT_LIMIT,
     "runtime": Verdict.RUNTIME_ERROR,
     "value": Verdict.WRONG_ANSWER,
     "crash": Verdict.RUNTIME_ERROR,
@@ -29,19 +32,12 @@ _OOM_MARKERS = (
     b"Cannot allocate",
 )
 _STDERR_TAIL = 600
-
-
-@dataclass(frozen=True)
-class Parsed:
-    """The results channel of one process: records in test order from `start`, or a fatal load failure."""
-
-    records: list[dict[str, Any]]
-    fatal: dict[str, Any] | None = None
+_TEXT_CHARS = 600
 
 
 @dataclass(frozen=True)
 class ProcessOutcome:
-    """What the sandbox saw of a process that ended before reporting every test (a subset of SandboxResult)."""
+    """How the process that was running a test ended, when it ended without reporting it."""
 
     exit_code: int | None
     signal: int | None
@@ -52,58 +48,78 @@ class ProcessOutcome:
     stderr: bytes = b""
 
 
-def parse_records(raw: bytes, start: int, count: int) -> Parsed:
-    """Records for tests start, start+1, ... in order. Lines that are not the next expected record (garbage,
-    duplicates, anything the candidate wrote to the channel out of turn) are ignored."""
-    records: list[dict[str, Any]] = []
-    expected = start
-    for line in raw.split(b"\n"):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line.decode("utf-8", errors="replace"))
-        except ValueError:
-            continue
-        if not isinstance(rec, dict):
-            continue
-        if "fatal" in rec and not records and expected == start:
-            return Parsed(records=[], fatal=rec)
-        if rec.get("i") == expected and isinstance(rec.get("ok"), bool) and expected < count:
-            records.append(rec)
-            expected += 1
-    return Parsed(records=records)
+@dataclass(frozen=True)
+class TestOutcome:
+    """One test as observed from outside the sandbox."""
+
+    __test__ = False  # not a pytest class
+
+    record: dict[str, Any] | None  # the harness's record for this test (None: none arrived)
+    charged_s: float  # max(CPU time, wall time less waiting for a CPU)
+    over: Literal["time", "output", "record"] | None = None  # why the judge ended the process, if it did
+    ended: ProcessOutcome | None = None  # the process ended during the test
+    stdout: bytes = b""
+    stderr: bytes = b""
 
 
-def judge_record(
-    test: TestCase, rec: dict[str, Any], *, returns: str, compare: Compare, time_limit_ms: float
+def judge_outcome(
+    test: TestCase,
+    outcome: TestOutcome,
+    *,
+    returns: str,
+    compare: Compare,
+    time_limit_s: float,
+    output_cap: int,
 ) -> TestResult:
-    """The full (unredacted) result of one reported test."""
-    ms = _float(rec.get("ms"))
+    """The full (unredacted) result of one test."""
     result = TestResult(
         id=test.id,
         verdict=Verdict.ACCEPTED,
         hidden=test.hidden,
-        time_ms=ms,
+        time_ms=round(min(outcome.charged_s, 2 * time_limit_s) * 1000, 1),
         args=list(test.args),
         expected=test.expected,
-        stdout=_text(rec.get("out")),
-        stderr=_text(rec.get("err")),
+        stdout=clean_text(outcome.stdout.decode("utf-8", errors="replace")),
+        stderr=clean_text(outcome.stderr.decode("utf-8", errors="replace")),
     )
+    if outcome.over == "output":
+        return _fail(result, Verdict.OUTPUT_LIMIT, f"printed more than {output_cap} bytes during this test")
+    if outcome.over == "time" or outcome.charged_s > time_limit_s:
+        result.time_ms = round(time_limit_s * 1000, 1)
+        return _fail(result, Verdict.TIME_LIMIT, f"took longer than the {time_limit_s:g} s limit")
+    if outcome.over == "record":
+        return _fail(result, Verdict.OUTPUT_LIMIT, "the returned value is too large to report")
+    rec = outcome.record
+    if rec is None:
+        verdict, message = crash_verdict(outcome.ended or ProcessOutcome(exit_code=None, signal=None))
+        return _fail(result, verdict, message)
     if not rec["ok"]:
-        result.verdict = _KIND_VERDICTS.get(str(rec.get("kind")), Verdict.RUNTIME_ERROR)
-        result.message = _text(rec.get("msg")) or None
-        if result.verdict is Verdict.TIME_LIMIT:
-            result.time_ms = max(ms or 0.0, time_limit_ms)
-        return result
+        verdict = _KIND_VERDICTS.get(str(rec.get("kind")), Verdict.RUNTIME_ERROR)
+        msg = rec.get("msg")
+        return _fail(result, verdict, clean_text(msg[:_TEXT_CHARS]) if isinstance(msg, str) else None)
     actual = rec.get("v")
-    result.actual = actual
-    if ms is not None and ms > time_limit_ms:
-        result.verdict = Verdict.TIME_LIMIT
-        result.message = f"took {ms:.0f} ms; the limit is {time_limit_ms:.0f} ms"
-    elif not values_equal(test.expected, actual, returns, compare):
+    _, depth = split_type(returns)
+    if nesting_depth(actual, depth + 2) > depth + 1:
+        return _fail(result, Verdict.WRONG_ANSWER, f"the returned value is nested deeper than {returns}")
+    result.actual = clean_value(actual)
+    if not values_equal(test.expected, actual, returns, compare):
         result.verdict = Verdict.WRONG_ANSWER
         result.message = mismatch_hint(test.expected, actual, returns)
     return result
+
+
+def _fail(result: TestResult, verdict: Verdict, message: str | None) -> TestResult:
+    result.verdict = verdict
+    result.message = message
+    return result
+
+
+def crash_stderr(head: bytes, tail: bytes, excerpt_bytes: int) -> bytes:
+    """A test's stderr as far as a crash message needs it: its start (runtimes name the failure first, e.g. V8's
+    "heap out of memory" before its stack dump) and its end."""
+    if len(head) < excerpt_bytes:
+        return head
+    return head + b"\n...\n" + tail
 
 
 def crash_verdict(outcome: ProcessOutcome) -> tuple[Verdict, str]:
@@ -116,7 +132,7 @@ def crash_verdict(outcome: ProcessOutcome) -> tuple[Verdict, str]:
         return Verdict.TIME_LIMIT, "time limit exceeded"
     if any(m in outcome.stderr for m in _OOM_MARKERS):
         return Verdict.MEMORY_LIMIT, "memory limit exceeded"
-    tail = outcome.stderr.decode("utf-8", errors="replace").strip()[-_STDERR_TAIL:]
+    tail = clean_text(outcome.stderr.decode("utf-8", errors="replace").strip()[-_STDERR_TAIL:])
     if outcome.signal is not None:
         if outcome.signal == signal.SIGSEGV:
             what = "segmentation fault (invalid memory access or stack overflow)"
@@ -128,7 +144,49 @@ def crash_verdict(outcome: ProcessOutcome) -> tuple[Verdict, str]:
     return Verdict.RUNTIME_ERROR, f"exited with code {outcome.exit_code}" + (f": {tail}" if tail else "")
 
 
-def unreported(test: TestCase, verdict: Verdict, message: str, time_ms: float | None = None) -> TestResult:
+INTERPRETED = frozenset(
+    {"python", "javascript", "java"}
+)  # our harness code runs before any of the candidate's
+
+
+def start_verdict(
+    state: str,
+    language: str,
+    *,
+    fatal: dict[str, Any] | None,
+    exit_code: int | None,
+    signal: int | None,
+    started: bool | None,
+    memory_exceeded: bool,
+    stderr: bytes,
+    startup_s: float,
+) -> tuple[Verdict, str] | None:
+    """The verdict of every remaining test when a harness process never became ready (`state`: see
+    judge.supervisor.Start), or None when that is the judge's failure, not the candidate's: bwrap did not start
+    the program, or an interpreter or JVM died before our harness code (which runs before any of the candidate's)
+    said hello."""
+    if state == "fatal":
+        return Verdict.RUNTIME_ERROR, str((fatal or {}).get("msg", "the code could not be loaded"))[
+            :_TEXT_CHARS
+        ]
+    if state == "slow_load":
+        return Verdict.TIME_LIMIT, "top-level code took longer than the per-test time limit"
+    if state == "slow_start":
+        return Verdict.TIME_LIMIT, f"the program did not start within {startup_s:g} s"
+    if state == "output":
+        return Verdict.OUTPUT_LIMIT, "top-level code printed more than the output limit"
+    if started is False or (state == "no_hello" and language in INTERPRETED and not memory_exceeded):
+        return None
+    outcome = ProcessOutcome(
+        exit_code=exit_code, signal=signal, memory_exceeded=memory_exceeded, stderr=stderr
+    )
+    verdict, message = crash_verdict(outcome)
+    return verdict, "the program ended before running any test: " + message
+
+
+def unreported(
+    test: TestCase, verdict: Verdict, message: str | None, time_ms: float | None = None
+) -> TestResult:
     return TestResult(
         id=test.id,
         verdict=verdict,
@@ -150,25 +208,22 @@ def overall_verdict(results: Sequence[TestResult]) -> Verdict:
     return Verdict.ACCEPTED if results else Verdict.INTERNAL_ERROR
 
 
-def redact(results: Iterable[TestResult]) -> list[TestResult]:
-    """Hidden tests keep only id, verdict and time: their inputs, outputs and messages are never returned."""
-    out = []
-    for r in results:
-        if r.hidden:
-            out.append(TestResult(id=r.id, verdict=r.verdict, hidden=True, time_ms=r.time_ms))
-        else:
-            out.append(r)
-    return out
+def clean_text(text: str) -> str:
+    """Text safe to store and show: lone surrogates and NUL become U+FFFD."""
+    if text.isascii() and "\x00" not in text:
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace").replace("\x00", "\ufffd")
 
 
-def _float(v: Any) -> float | None:
-    if isinstance(v, int | float) and not isinstance(v, bool):
-        return round(float(v), 3)
-    return None
-
-
-def _text(v: Any) -> str:
-    return v if isinstance(v, str) else ""
+def clean_value(value: Any) -> Any:
+    """A returned value (already checked to nest at most a few levels) with its strings cleaned for display."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [clean_value(v) for v in value]
+    if isinstance(value, dict):
+        return {clean_text(str(k)): clean_value(v) for k, v in value.items()}
+    return value
 
 
 def _signal_name(sig: int) -> str:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Build the candidate web client (web/ -> web/dist, served by the API at /join and /assets).
+# Build the candidate web client (web/ -> web/dist, served by the API at /join, /embed and /assets), or with
+# `check`, run its checks instead (tsc, ESLint with typescript-eslint, Prettier; `make check` does this).
 # Idempotent: `npm ci` only when node_modules is missing or package-lock.json changed since the last install.
 set -euo pipefail
 cd "$(dirname "$0")/../web"
@@ -23,5 +24,10 @@ if [[ ! -d node_modules ]] || [[ ! -f "$stamp" ]] || [[ "$(cat "$stamp")" != "$w
   echo "$want" >"$stamp"
 fi
 
-echo "build-web: building web/dist"
-npm run --silent build
+if [[ "${1:-build}" == "check" ]]; then
+  echo "build-web: checking web/ (tsc, eslint, prettier)"
+  npm run --silent check
+else
+  echo "build-web: building web/dist"
+  npm run --silent build
+fi

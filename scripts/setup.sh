@@ -16,6 +16,8 @@ declare -A NEED=(
   [/usr/lib/x86_64-linux-gnu/libportaudio.so.2]=libportaudio2
   [npm]=npm
   [chromium]=chromium
+  [redis-server]=redis-server
+  [espeak-ng]=espeak-ng
 )
 missing=()
 for probe in "${!NEED[@]}"; do

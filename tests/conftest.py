@@ -1,5 +1,5 @@
-"""Shared fixtures: a real PostgreSQL server, a fresh migrated database per test, the real API over HTTP, and real
-`shadows worker` processes on the test's database."""
+"""Shared fixtures: a real PostgreSQL server, a fresh migrated database per test, a real Redis server, the real API
+over HTTP, and real `shadows worker` processes on the test's database."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -31,6 +32,7 @@ from api.db.migrate import migrate
 from api.db.orgs_repo import create_org
 from api.db.pool import connection, create_pool
 from api.db.questions_repo import upsert_bank
+from api.server_options import uvicorn_options
 from api.settings import ApiSettings
 from judge.bank import load_bank
 
@@ -40,6 +42,7 @@ TEMPLATE_DB = "shadows_template_" + os.environ.get("PYTEST_XDIST_WORKER", "main"
 LIVEKIT_KEY = "test-livekit-key"
 LIVEKIT_SECRET = "test-livekit-secret-" + "x" * 40
 DB_FIXTURES = {"pg_admin_url", "template_db", "db_url", "db", "api_settings", "api_server"}
+REDIS_SERVER = "/usr/bin/redis-server"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -113,8 +116,62 @@ async def db(db_url: str) -> AsyncIterator[psycopg.AsyncConnection[DictRow]]:
         yield conn
 
 
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A throw-away redis-server on a free loopback port, without persistence (the shared rate-limit storage).
+    Each test's API settings get their own key prefix, so tests never see each other's counters."""
+    binary = shutil.which("redis-server") or REDIS_SERVER
+    if not Path(binary).exists():
+        pytest.fail("redis-server is missing: run `make setup` (Debian package redis-server)")
+    workdir = Path(tempfile.mkdtemp(prefix="shadows-redis-"))
+    for _ in range(5):
+        port = free_port()
+        proc = subprocess.Popen(  # our fixed binary and arguments
+            [
+                binary,
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(workdir),
+                "--protected-mode",
+                "yes",
+                "--loglevel",
+                "warning",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2) as conn:
+                    conn.sendall(b"PING\r\n")
+                    if conn.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            proc.kill()
+            proc.wait()
+            continue  # the port was taken between choosing and binding it: try another
+        try:
+            yield f"redis://127.0.0.1:{port}/0"
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+            shutil.rmtree(workdir, ignore_errors=True)
+        return
+    pytest.fail("could not start redis-server")
+
+
 @pytest.fixture
-def api_settings(db_url: str, tmp_path: Path) -> ApiSettings:
+def api_settings(db_url: str, tmp_path: Path, redis_url: str) -> ApiSettings:
     return ApiSettings(
         _env_file=None,  # type: ignore[call-arg]  # pydantic-settings init kwarg: ignore a developer's .env
         environment="test",
@@ -127,6 +184,8 @@ def api_settings(db_url: str, tmp_path: Path) -> ApiSettings:
         log_json=False,
         data_dir=tmp_path / "data",
         questions_dir=ROOT / "questions",
+        redis_url=redis_url,
+        redis_prefix="t" + secrets.token_hex(6),
     )
 
 
@@ -175,7 +234,14 @@ async def api_server(api_settings: ApiSettings) -> AsyncIterator[ApiServer]:
     api_settings = api_settings.model_copy(update={"public_url": f"http://127.0.0.1:{port}"})
     app = create_app(api_settings)
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="on",
+            **uvicorn_options(api_settings),
+        )
     )
     task = asyncio.create_task(server.serve())
     for _ in range(500):

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 import psycopg
+import structlog
 from psycopg.rows import DictRow, dict_row
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout, TooManyRequests
 
 from api.errors import ServiceUnavailableError
 
 Conn = psycopg.AsyncConnection[DictRow]
+log = structlog.get_logger(__name__)
 
 
 class DatabaseUnavailableError(ServiceUnavailableError):
@@ -26,19 +28,39 @@ async def _configure(conn: psycopg.AsyncConnection[DictRow]) -> None:
 Pool = AsyncConnectionPool[Conn]
 
 
-def create_pool(url: str, *, min_size: int = 2, max_size: int = 20, prepared: bool = True) -> Pool:
+def create_pool(
+    url: str,
+    *,
+    min_size: int = 2,
+    max_size: int = 20,
+    prepared: bool = True,
+    timeout_s: float = 10.0,
+    max_waiting: int = 0,
+    on_connect: Callable[[Conn], None] | None = None,
+) -> Pool:
+    """`timeout_s`: how long a caller waits for a connection; `max_waiting`: how many may wait (0: no bound);
+    `on_connect` runs once on each new connection (the API's query tracing)."""
     kwargs: dict[str, Any] = {"row_factory": dict_row}
     if not prepared:
         kwargs["prepare_threshold"] = None
+    configure: Callable[[Conn], Awaitable[None]] = _configure
+    if on_connect is not None:
+        hook = on_connect
+
+        async def configure(conn: Conn) -> None:
+            hook(conn)
+            await _configure(conn)
+
     return AsyncConnectionPool(
         url,
         connection_class=Conn,
         min_size=min_size,
         max_size=max_size,
         kwargs=kwargs,
-        configure=_configure,
+        configure=configure,
         open=False,
-        timeout=10.0,
+        timeout=timeout_s,
+        max_waiting=max_waiting,
         name="shadows-api",
     )
 
@@ -49,5 +71,13 @@ async def connection(pool: Pool) -> AsyncIterator[Conn]:
     try:
         async with pool.connection() as conn:
             yield conn
-    except psycopg.OperationalError as e:
+    except (psycopg.OperationalError, PoolTimeout, TooManyRequests) as e:
+        stats = pool.get_stats()
+        log.warning(
+            "db.unavailable",
+            error_type=type(e).__name__,
+            pool_size=stats.get("pool_size"),
+            pool_available=stats.get("pool_available"),
+            requests_waiting=stats.get("requests_waiting"),
+        )
         raise DatabaseUnavailableError("The database is unavailable; try again shortly.") from e

@@ -198,3 +198,19 @@ async def read_public_question(conn: Conn, question_id: UUID) -> dict[str, Any]:
         "visible_tests": visible,
         "hidden_test_count": hidden_row["n"] if hidden_row else 0,
     }
+
+
+async def list_questions(conn: Conn, *, difficulty: str | None, topic: str | None) -> list[dict[str, Any]]:
+    """The bank's catalogue (no statement, tests or solutions), ordered by number."""
+    cur = await conn.execute(
+        """
+        select q.id, q.slug, q.question_number, q.title, q.difficulty, q.topics,
+               (select count(*) from test_cases t where t.question_id = q.id and not t.hidden) as visible_tests,
+               (select count(*) from test_cases t where t.question_id = q.id and t.hidden) as hidden_tests
+        from questions q
+        where (%(d)s::text is null or q.difficulty = %(d)s) and (%(t)s::text is null or %(t)s = any (q.topics))
+        order by q.question_number
+        """,
+        {"d": difficulty, "t": topic},
+    )
+    return await cur.fetchall()

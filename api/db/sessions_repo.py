@@ -17,6 +17,7 @@ SESSION_COLUMNS = """
   s.id, s.organization_id, s.candidate_id, s.question_id, s.status, s.language, s.room_name, s.duration_minutes,
   s.invite_expires_at, s.expires_at, s.started_at, s.ended_at, s.created_at, s.updated_at, s.practice,
   s.end_reason, s.metadata, s.job_description, s.resume_text, s.final_code, s.interview_language,
+  s.role, s.languages, s.extra_time_minutes, s.text_only, s.start_mode, s.agent_redispatches,
   s.latest_scorecard_version, s.latest_scorecard_status, s.ready_scorecard_version, s.recommendation,
   s.overall_score, s.needs_human_review, s.retention_applied_at,
   c.name as candidate_name, c.email as candidate_email, c.external_id as candidate_external_id,
@@ -43,6 +44,10 @@ class NewSession:
     candidate_email: str | None
     candidate_external_id: str | None
     status: str = "scheduled"
+    role: str | None = None
+    languages: tuple[str, ...] = ()
+    extra_time_minutes: int = 0
+    text_only: bool = False
     interview_language: str = "en"
 
 
@@ -71,8 +76,9 @@ async def insert_session(conn: Conn, s: NewSession) -> dict[str, Any]:
             f"""
             insert into sessions (id, organization_id, candidate_id, question_id, status, language, room_name,
                                   invite_hash, invite_expires_at, duration_minutes, expires_at, job_description,
-                                  resume_text, metadata, practice, interview_language, started_at)
-            values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, {started})
+                                  resume_text, metadata, practice, interview_language, role, languages,
+                                  extra_time_minutes, text_only, started_at)
+            values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, {started})
             """,  # noqa: S608  # `started` is one of two literals above
             (
                 s.id,
@@ -91,6 +97,10 @@ async def insert_session(conn: Conn, s: NewSession) -> dict[str, Any]:
                 Jsonb(s.metadata),
                 s.practice,
                 s.interview_language,
+                s.role,
+                list(s.languages or (s.language,)),
+                s.extra_time_minutes,
+                s.text_only,
             ),
         )
     row = await get_session(conn, s.id)
@@ -140,15 +150,17 @@ async def cancel_session(conn: Conn, session_id: str, organization_id: UUID) -> 
     return await get_session(conn, session_id, organization_id=organization_id)
 
 
-async def mark_started(conn: Conn, session_id: str) -> str | None:
-    """scheduled -> in_progress (sets started_at); returns the status afterwards, None if no such session."""
+async def mark_started(conn: Conn, session_id: str, mode: str | None = None) -> str | None:
+    """scheduled -> in_progress (sets started_at, and how it started when known); returns the status afterwards,
+    None if no such session."""
     cur = await conn.execute(
         """
-        update sessions set status = 'in_progress', started_at = coalesce(started_at, now())
+        update sessions set status = 'in_progress', started_at = coalesce(started_at, now()),
+          start_mode = coalesce(start_mode, %s)
         where id = %s and status = 'scheduled'
         returning status
         """,
-        (session_id,),
+        (mode, session_id),
     )
     row = await cur.fetchone()
     if row:
@@ -159,17 +171,33 @@ async def mark_started(conn: Conn, session_id: str) -> str | None:
 
 
 async def mark_completed(
-    conn: Conn, session_id: str, *, final_code: str | None, language: str | None, reason: str
+    conn: Conn,
+    session_id: str,
+    *,
+    final_code: str | None,
+    language: str | None,
+    reason: str,
+    after_abandon_s: int = 0,
 ) -> str | None:
+    """scheduled/in_progress -> completed; also abandoned-by-room_finished -> completed within `after_abandon_s`
+    of that abandonment (the webhook overtook the agent's last call: its final code still counts). Returns the
+    status afterwards, None if no such session."""
     cur = await conn.execute(
         """
         update sessions set status = 'completed', ended_at = coalesce(ended_at, now()),
-          final_code = coalesce(%s, final_code), language = coalesce(%s, language), end_reason = %s,
-          started_at = coalesce(started_at, now())
-        where id = %s and status in ('scheduled', 'in_progress')
+          final_code = coalesce(%(code)s, final_code), language = coalesce(%(lang)s, language),
+          end_reason = %(reason)s, started_at = coalesce(started_at, now()),
+          -- the final language joins the allowed ones rather than failing the completion
+          languages = case when %(lang)s::text is null or cardinality(languages) = 0 or %(lang)s = any (languages)
+                           then languages else languages || %(lang)s::text end
+        where id = %(id)s and (
+          status in ('scheduled', 'in_progress')
+          or (status = 'abandoned' and end_reason = 'room_finished'
+              and ended_at > now() - make_interval(secs => %(window)s))
+        )
         returning status
         """,
-        (final_code, language, reason, session_id),
+        {"code": final_code, "lang": language, "reason": reason, "id": session_id, "window": after_abandon_s},
     )
     row = await cur.fetchone()
     if row:
@@ -201,3 +229,88 @@ async def list_runs(conn: Conn, session_id: str) -> list[dict[str, Any]]:
         (session_id,),
     )
     return await cur.fetchall()
+
+
+def session_languages(session: dict[str, Any]) -> list[str]:
+    """The languages the candidate may write in; the session's `language` first."""
+    allowed = [str(x) for x in (session.get("languages") or [])] or [str(session["language"])]
+    return [session["language"], *(x for x in allowed if x != session["language"])]
+
+
+async def update_accommodations(
+    conn: Conn,
+    session_id: str,
+    organization_id: UUID,
+    *,
+    extra_time_minutes: int | None,
+    text_only: bool | None,
+    languages: list[str] | None,
+    role: str | None,
+) -> dict[str, Any] | None:
+    """Change what an organisation may still change on an unfinished session; returns the row afterwards."""
+    await conn.execute(
+        """
+        update sessions set
+          extra_time_minutes = coalesce(%(extra)s, extra_time_minutes),
+          text_only = coalesce(%(text_only)s, text_only),
+          languages = coalesce(%(languages)s, languages),
+          role = coalesce(%(role)s, role)
+        where id = %(id)s and organization_id = %(org)s and status in ('scheduled', 'in_progress')
+        """,
+        {
+            "extra": extra_time_minutes,
+            "text_only": text_only,
+            "languages": languages,
+            "role": role,
+            "id": session_id,
+            "org": organization_id,
+        },
+    )
+    return await get_session(conn, session_id, organization_id=organization_id)
+
+
+async def take_redispatch(conn: Conn, session_id: str, limit: int) -> bool:
+    """Count one agent redispatch against the session's limit; False when the limit is used up."""
+    cur = await conn.execute(
+        """
+        update sessions set agent_redispatches = agent_redispatches + 1
+        where id = %s and agent_redispatches < %s returning agent_redispatches
+        """,
+        (session_id, limit),
+    )
+    return await cur.fetchone() is not None
+
+
+async def has_submission(conn: Conn, session_id: str) -> bool:
+    """Whether a final answer (a Submit, by the candidate or the agent on their behalf) is stored."""
+    cur = await conn.execute(
+        "select exists (select 1 from submissions where session_id = %s and kind = 'submit') as done",
+        (session_id,),
+    )
+    row = await cur.fetchone()
+    return bool(row and row["done"])
+
+
+async def latest_results(conn: Conn, session_id: str) -> dict[str, dict[str, Any] | None]:
+    """The newest stored report of each kind (run, submit) for the session: what the page shows after a reload."""
+    cur = await conn.execute(
+        """
+        select distinct on (kind) id, kind, language, result_json, created_at from submissions
+        where session_id = %s and result_json is not null
+        order by kind, created_at desc
+        """,
+        (session_id,),
+    )
+    rows = {r["kind"]: r for r in await cur.fetchall()}
+    return {
+        kind: (
+            {
+                **rows[kind]["result_json"],
+                "submission_id": str(rows[kind]["id"]),
+                "created_at": rows[kind]["created_at"].isoformat(),
+            }
+            if kind in rows
+            else None
+        )
+        for kind in ("run", "submit")
+    }

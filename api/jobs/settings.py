@@ -28,6 +28,10 @@ class WorkerSettings(BaseSettings):
     retry_delays_s: str = "5,30,120,600"
     # Comma-separated modules imported at start-up besides our task modules (plugins; the tests' fakes).
     extra_imports: str = ""
+    # Prometheus metrics of this worker (webhook deliveries, jobs) on host:port; off when the port is unset. Keep
+    # the port internal: it has no authentication.
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)
+    metrics_host: str = "127.0.0.1"
 
     @model_validator(mode="after")
     def _coherent(self) -> WorkerSettings:

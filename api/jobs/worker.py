@@ -65,6 +65,14 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
         await pool.close()
         raise WorkerStartError("cannot reach the database at DATABASE_URL") from e
     judge = LazyJudge(get_judge_settings())
+    metrics = None
+    if (
+        worker_settings.metrics_port is not None
+    ):  # what this process counts (webhook deliveries) for Prometheus
+        from prometheus_client import start_http_server
+
+        metrics, _ = start_http_server(worker_settings.metrics_port, addr=worker_settings.metrics_host)
+        log.info("worker.metrics", port=metrics.server_port)
     name = f"{socket.gethostname()}:{os.getpid()}"
     context = {CONTEXT_KEY: WorkerResources(settings, worker_settings, pool, judge)}
     loop = asyncio.get_running_loop()
@@ -112,6 +120,8 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
                 for sig in (signal.SIGTERM, signal.SIGINT):
                     loop.remove_signal_handler(sig)
     finally:
+        if metrics is not None:
+            metrics.shutdown()
         await judge.aclose()
         await pool.close()
     log.info("worker.stopped", worker=name)

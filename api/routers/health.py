@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import secrets
+
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from api.db.pool import connection
-from api.errors import ServiceUnavailableError
+from api.errors import ServiceUnavailableError, UnauthorizedError
 from api.jobs.metrics import refresh_queue_metrics
+from api.openapi_errors import error_responses
+from api.ops_metrics import refresh_database_metrics
+from api.settings import ApiSettings
 
 router = APIRouter(tags=["health"])
 
@@ -17,7 +22,7 @@ async def read_health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+@router.get("/readyz", responses=error_responses(503))
 async def read_readiness(request: Request) -> dict[str, str]:
     try:
         async with connection(request.app.state.pool) as conn:
@@ -27,7 +32,20 @@ async def read_readiness(request: Request) -> dict[str, str]:
     return {"status": "ready"}
 
 
+def _check_metrics_token(request: Request, settings: ApiSettings) -> None:
+    if settings.metrics_token is None:
+        return
+    auth = request.headers.get("authorization", "")
+    scheme, _, token = auth.partition(" ")
+    expected = settings.metrics_token.get_secret_value().encode()
+    if scheme.lower() != "bearer" or not secrets.compare_digest(token.strip().encode(), expected):
+        raise UnauthorizedError("A metrics token is required.", code="invalid_token")
+
+
 @router.get("/metrics", include_in_schema=False)
 async def read_metrics(request: Request) -> Response:
+    """Prometheus exposition; with SHADOWS_API_METRICS_TOKEN set, only for `Authorization: Bearer <token>`."""
+    _check_metrics_token(request, request.app.state.settings)
     await refresh_queue_metrics(request.app.state.pool)  # queue depth and grading lag live in Postgres
+    await refresh_database_metrics(request.app.state.pool)  # interviews in progress, grading usage
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

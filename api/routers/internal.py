@@ -11,13 +11,20 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from api.db import events_repo, sessions_repo
 from api.deps import DbConn, InternalCaller, Questions, Settings
 from api.errors import ConflictError, NotFoundError
+from api.ids import SessionId
 from api.jobs.grading import request_grading
 from api.metrics import EVENTS
+from api.openapi_errors import BODY, DB, error_responses
 from api.question_cache import QuestionCache
 from api.scheduling import ends_at, schedule_session
 from api.schemas import MAX_CODE_BYTES, Difficulty, EndReason, InterviewLanguage, Language, refuse_unstorable
 
-router = APIRouter(prefix="/v1/internal", tags=["internal"], dependencies=[InternalCaller])
+router = APIRouter(
+    prefix="/v1/internal",
+    tags=["internal"],
+    dependencies=[InternalCaller],
+    responses=error_responses(*DB, 401),
+)
 
 EventType = Literal[
     "transcript",
@@ -121,14 +128,14 @@ async def _session(conn: DbConn, session_id: str) -> dict[str, Any]:
     return row
 
 
-@router.get("/sessions/{session_id}/context")
-async def read_session_context(session_id: str, conn: DbConn, questions: Questions) -> dict[str, Any]:
+@router.get("/sessions/{session_id}/context", responses=error_responses(404))
+async def read_session_context(session_id: SessionId, conn: DbConn, questions: Questions) -> dict[str, Any]:
     """Question (hints, rubric, visible tests; never hidden tests), candidate, JD, résumé, and events so far."""
     return await build_context(conn, questions, await _session(conn, session_id))
 
 
-@router.post("/sessions/{session_id}/start")
-async def start_session(session_id: str, conn: DbConn, questions: Questions) -> dict[str, Any]:
+@router.post("/sessions/{session_id}/start", responses=error_responses(404, 409))
+async def start_session(session_id: SessionId, conn: DbConn, questions: Questions) -> dict[str, Any]:
     status = await sessions_repo.mark_started(conn, session_id)
     if status is None:
         raise NotFoundError("Session not found.", code="session_not_found")
@@ -137,8 +144,8 @@ async def start_session(session_id: str, conn: DbConn, questions: Questions) -> 
     return await build_context(conn, questions, await _session(conn, session_id))
 
 
-@router.post("/sessions/{session_id}/events")
-async def append_events(session_id: str, batch: EventBatch, conn: DbConn) -> dict[str, Any]:
+@router.post("/sessions/{session_id}/events", responses=error_responses(*BODY, 404))
+async def append_events(session_id: SessionId, batch: EventBatch, conn: DbConn) -> dict[str, Any]:
     """Append events in order; a repeated idempotency key returns its stored seq and stores nothing."""
     stored = await events_repo.append_events(
         conn,
@@ -156,11 +163,20 @@ async def append_events(session_id: str, batch: EventBatch, conn: DbConn) -> dic
     }
 
 
-@router.post("/sessions/{session_id}/complete")
-async def complete_session(session_id: str, body: CompleteBody, conn: DbConn) -> dict[str, str]:
+@router.post("/sessions/{session_id}/complete", responses=error_responses(*BODY, 404))
+async def complete_session(
+    session_id: SessionId, body: CompleteBody, conn: DbConn, settings: Settings
+) -> dict[str, str]:
+    """Completed with the final code (idempotent). Also accepted shortly after a room_finished webhook marked the
+    session abandoned (`complete_after_abandon_s`): the webhook can overtake this call, and the code is kept."""
     async with conn.transaction():  # the grading job commits with the completion, or neither does
         status = await sessions_repo.mark_completed(
-            conn, session_id, final_code=body.final_code, language=body.language, reason=body.reason
+            conn,
+            session_id,
+            final_code=body.final_code,
+            language=body.language,
+            reason=body.reason,
+            after_abandon_s=settings.complete_after_abandon_s,
         )
         if status == "completed":
             await request_grading(conn, session_id, trigger="session_end")
@@ -169,7 +185,7 @@ async def complete_session(session_id: str, body: CompleteBody, conn: DbConn) ->
     return {"id": session_id, "status": status}
 
 
-@router.post("/practice")
+@router.post("/practice", responses=error_responses(*BODY))
 async def create_agent_practice(
     body: PracticeBody, conn: DbConn, settings: Settings, questions: Questions
 ) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Candidate routes: exchange an invite for LiveKit connection details (ours, and LiveKit's standard format)."""
+"""Candidate routes: exchange an invite for what the page shows (LiveKit connection details, who is hiring, the
+notice to agree to, and the question once the interview has started), and LiveKit's standard token endpoint."""
 
 from __future__ import annotations
 
@@ -6,67 +7,117 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
+from api.candidate_rules import has_consented, policies, session_org
+from api.db import sessions_repo
+from api.db.pool import Conn
 from api.deps import DbConn, Questions, Settings, bearer, session_for_invite
 from api.errors import ForbiddenError
+from api.notices import render_notice
+from api.openapi_errors import BODY, DB, error_responses
+from api.question_cache import QuestionCache
 from api.scheduling import ends_at
 from api.schemas import JoinRequest, JoinResponse, TokenRequest, TokenResponse
+from api.settings import ApiSettings
 from api.tokens import candidate_identity, mint_candidate_token, token_ttl
 
 router = APIRouter(prefix="/v1", tags=["candidates"])
 
+QUESTION_FIELDS = (
+    "id",
+    "title",
+    "difficulty",
+    "topics",
+    "statement_md",
+    "signature",
+    "starter_code",
+    "visible_tests",
+    "hidden_test_count",
+)
 
-def _session_view(row: dict[str, Any]) -> dict[str, Any]:
+
+def session_view(row: dict[str, Any]) -> dict[str, Any]:
     end = ends_at(row)
     return {
         "id": row["id"],
         "status": row["status"],
         "language": row["language"],
+        "languages": sessions_repo.session_languages(row),
+        "interview_language": row["interview_language"],
         "duration_minutes": row["duration_minutes"],
+        "extra_time_minutes": row["extra_time_minutes"],
+        "text_only": row["text_only"],
+        "role": row["role"],
+        "start_mode": row["start_mode"],
         "started_at": row["started_at"].isoformat() if row["started_at"] else None,
         "ends_at": end.isoformat() if end else None,
         "practice": row["practice"],
     }
 
 
-@router.post("/join", response_model=JoinResponse)
-async def join_session(
-    body: JoinRequest, conn: DbConn, settings: Settings, questions: Questions
+async def candidate_view(
+    conn: Conn, row: dict[str, Any], settings: ApiSettings, questions: QuestionCache
 ) -> JoinResponse:
-    """Everything the candidate's page needs: LiveKit connection details and what to render."""
-    row = await session_for_invite(conn, body.invite)
-    question = await questions.public_question(conn, row["question_id"], row["question_updated_at"])
-    token = mint_candidate_token(row, settings, ttl=token_ttl(row, settings))
+    """The page's whole picture of its session. The statement, starter code and tests are withheld until the
+    interview has started, so nobody can solve it before the clock runs."""
+    org = await session_org(conn, row)
+    rules = policies(row, org)
+    started = row["status"] == "in_progress"
+    question = None
+    if started:
+        full = await questions.public_question(conn, row["question_id"], row["question_updated_at"])
+        languages = sessions_repo.session_languages(row)
+        question = {k: full[k] for k in QUESTION_FIELDS}
+        question["starter_code"] = {k: v for k, v in full["starter_code"].items() if k in languages}
+    consented = await has_consented(conn, row["id"])
+    # No room token before the candidate has agreed to the notice: joining the room starts the interview.
+    may_join = consented or row["status"] != "scheduled"
     return JoinResponse(
         server_url=settings.livekit_url,
-        participant_token=token,
+        participant_token=mint_candidate_token(row, settings, ttl=token_ttl(row, settings))
+        if may_join
+        else "",
         room_name=row["room_name"],
         participant_name=row["candidate_name"],
         participant_identity=candidate_identity(row["id"]),
-        session=_session_view(row),
-        question={
-            k: question[k]
-            for k in (
-                "id",
-                "title",
-                "difficulty",
-                "topics",
-                "statement_md",
-                "signature",
-                "starter_code",
-                "visible_tests",
-                "hidden_test_count",
-            )
+        session=session_view(row),
+        organization={
+            "name": org["name"] if org else None,
+            "slug": org["slug"] if org else None,
+            "logo_url": org["logo_url"] if org else None,
+            "allow_text_only": rules.allow_text_only,
+            "allow_resubmission": rules.allow_resubmission,
+            "retention_days": org["retention_days"] if org else None,
         },
+        notice=render_notice(row, org, sessions_repo.session_languages(row)).view(),
+        consented=consented,
+        agent_join_timeout_s=settings.agent_join_timeout_s,
+        question=question,
     )
 
 
-@router.post("/livekit/token", status_code=201, response_model=TokenResponse)
+@router.post("/join", response_model=JoinResponse, responses=error_responses(*BODY, *DB, 401, 409, 410))
+async def join_session(
+    body: JoinRequest, conn: DbConn, settings: Settings, questions: Questions
+) -> JoinResponse:
+    """Everything the candidate's page needs: LiveKit connection details, who is hiring, the notice, and (once the
+    interview has started) the question."""
+    row = await session_for_invite(conn, body.invite, settings)
+    return await candidate_view(conn, row, settings, questions)
+
+
+@router.post(
+    "/livekit/token",
+    status_code=201,
+    response_model=TokenResponse,
+    openapi_extra={"security": [{"Invite": []}]},
+    responses=error_responses(*BODY, *DB, 401, 403, 409, 410),
+)
 async def create_livekit_token(
     body: TokenRequest, request: Request, conn: DbConn, settings: Settings
 ) -> TokenResponse:
     """LiveKit's standard token endpoint (for LiveKit's own frontends and the Agents Playground), authorised by a
     candidate invite as the bearer token. Room, identity and agent dispatch always come from the invite."""
-    row = await session_for_invite(conn, bearer(request))
+    row = await session_for_invite(conn, bearer(request), settings)
     if body.room_name and body.room_name != row["room_name"]:
         raise ForbiddenError("This invite does not open that room.", code="room_mismatch")
     return TokenResponse(

@@ -12,6 +12,8 @@ from api.deps import DbConn, Settings
 from api.errors import UnauthorizedError
 from api.jobs.grading import request_grading
 from api.metrics import WEBHOOKS
+from api.openapi_errors import BODY, DB, error_responses
+from api.redispatch import is_agent, redispatch, reserve
 from api.tokens import candidate_identity
 
 log = structlog.get_logger(__name__)
@@ -29,9 +31,11 @@ def _verify(body: bytes, auth: str, settings: Settings) -> lk.WebhookEvent:
         raise UnauthorizedError("Invalid webhook signature.", code="invalid_signature") from e
 
 
-@router.post("/webhook")
+@router.post("/webhook", responses=error_responses(*BODY, *DB, 401))
 async def receive_livekit_webhook(request: Request, conn: DbConn, settings: Settings) -> dict[str, str]:
-    """Candidate joined -> in_progress; room finished without a normal end -> abandoned. Replays are no-ops."""
+    """Candidate joined -> in_progress; room finished without a normal end -> abandoned; the interviewer left a
+    running interview while the candidate stayed -> dispatched again (at most SHADOWS_API_AGENT_REDISPATCH_LIMIT
+    times per session). Replays of a webhook id are no-ops."""
     auth = request.headers.get("authorization", "")
     if not auth:
         raise UnauthorizedError("Missing webhook signature.", code="missing_signature")
@@ -44,16 +48,22 @@ async def receive_livekit_webhook(request: Request, conn: DbConn, settings: Sett
                 "insert into livekit_webhook_events (id, event, room_name) values (%s, %s, %s)",
                 (event_id, event.event, room_name),
             )
-            outcome = await _apply(conn, event, room_name)
+            outcome = await _apply(conn, event, room_name, settings)
     except UniqueViolation:
         WEBHOOKS.labels(event=event.event, outcome="duplicate").inc()
         return {"status": "duplicate"}
+    if (
+        outcome == "redispatch_reserved"
+    ):  # LiveKit is called after the reservation committed, on no transaction
+        found = await sessions_repo.get_session_by_room(conn, room_name or "")
+        assert found is not None  # it was there in the transaction that reserved the redispatch
+        outcome = await redispatch(conn, settings, {"id": found["id"], "room_name": room_name}, event_id)
     WEBHOOKS.labels(event=event.event, outcome=outcome).inc()
     log.info("livekit.webhook", webhook_event=event.event, outcome=outcome)
     return {"status": outcome}
 
 
-async def _apply(conn: DbConn, event: lk.WebhookEvent, room_name: str | None) -> str:
+async def _apply(conn: DbConn, event: lk.WebhookEvent, room_name: str | None, settings: Settings) -> str:
     if not room_name:
         return "ignored"
     session = await sessions_repo.get_session_by_room(conn, room_name)
@@ -64,6 +74,12 @@ async def _apply(conn: DbConn, event: lk.WebhookEvent, room_name: str | None) ->
     if event.event == "participant_joined" and event.participant.identity == candidate:
         status = await sessions_repo.mark_started(conn, session["id"])
         return "started" if status == "in_progress" else "unchanged"
+    if event.event == "participant_left" and is_agent(event.participant):
+        if session["status"] != "in_progress":
+            return "ignored"
+        if not await reserve(conn, session["id"], settings.agent_redispatch_limit):
+            return "redispatch_limit"
+        return "redispatch_reserved"
     if event.event == "room_finished":
         if not await sessions_repo.mark_abandoned(conn, session["id"], "room_finished"):
             return "unchanged"

@@ -1,40 +1,42 @@
-"""Self-serve practice sessions (the mock-interview offering): no organisation, rate-limited per client address."""
+"""Self-serve practice sessions (the mock-interview offering): no organisation, rate-limited per client address.
+
+The address is the TCP peer's, or X-Forwarded-For's when the peer is a trusted proxy (`forwarded_allow_ips`,
+applied by the server before the app runs): a client cannot choose its bucket by sending the header itself."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from limits import parse
-from limits.aio.storage import MemoryStorage
-from limits.aio.strategies import MovingWindowRateLimiter
 
 from api.deps import DbConn, Settings
-from api.errors import NotFoundError, RateLimitedError
+from api.errors import NotFoundError
+from api.openapi_errors import BODY, DB, error_responses
+from api.ratelimits import RateLimits
 from api.scheduling import schedule_session
 from api.schemas import PracticeCreate, SessionCreated
 
 router = APIRouter(prefix="/v1", tags=["practice"])
 
 
-def _limiter(request: Request) -> MovingWindowRateLimiter:
-    """One limiter per app instance (not per module: a second app in the same process starts with a fresh count).
-    Behind several API replicas, switch the storage to Redis (limits supports it) for a global limit."""
-    state = request.app.state
-    limiter = getattr(state, "practice_limiter", None)
-    if limiter is None:
-        limiter = state.practice_limiter = MovingWindowRateLimiter(MemoryStorage())
-    return limiter
-
-
-@router.post("/practice", status_code=201, response_model=SessionCreated)
+@router.post(
+    "/practice",
+    status_code=201,
+    response_model=SessionCreated,
+    responses=error_responses(*BODY, *DB, 404, 429),
+)
 async def create_practice_session(
     body: PracticeCreate, request: Request, conn: DbConn, settings: Settings
 ) -> SessionCreated:
-    """Start a practice interview for yourself. Off unless SHADOWS_API_PRACTICE_ENABLED is set."""
+    """Start a practice interview for yourself. Off (404) unless SHADOWS_API_PRACTICE_ENABLED is set."""
     if not settings.practice_enabled:
         raise NotFoundError("Not found.", code="not_found")
     client = request.client.host if request.client else "unknown"
-    if not await _limiter(request).hit(parse(settings.practice_rate_limit), "practice", client):
-        raise RateLimitedError("Too many practice sessions from this address; try again later.")
+    ratelimits: RateLimits = request.app.state.ratelimits
+    await ratelimits.hit(
+        "practice",
+        settings.practice_rate_limit,
+        client,
+        message="Too many practice sessions from this address; try again later.",
+    )
     scheduled = await schedule_session(
         conn,
         settings,

@@ -1,4 +1,6 @@
-"""Running code: the candidate's Run (visible tests) and Submit (all tests), and the agent's internal equivalents."""
+"""Running code: the candidate's Run (visible tests) and Submit (all tests), and the agent's internal equivalents.
+
+These routes take no request-scoped database connection: api.run_flow uses short ones around the judge."""
 
 from __future__ import annotations
 
@@ -7,15 +9,18 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from api.db import sessions_repo
-from api.deps import CandidateSession, DbConn, InternalCaller, own_session
-from api.errors import ConflictError, NotFoundError
-from api.judging import Mode, run_code
+from api.deps import InternalCaller, InviteToken
+from api.ids import SessionId
+from api.judging import Mode
+from api.openapi_errors import BODY, DB, error_responses
+from api.run_flow import RunServices, run_for_agent, run_for_candidate
 from api.schemas import Language, refuse_unstorable
 
 router = APIRouter(tags=["runs"])
 
 MAX_CODE_CHARS = 200_000  # bytes are capped again by the judge's max_code_bytes
+CANDIDATE_ERRORS = error_responses(*BODY, *DB, 401, 404, 409, 410, 429)
+AGENT_ERRORS = error_responses(*BODY, *DB, 401, 404, 409, 429)
 
 
 class RunBody(BaseModel):
@@ -34,57 +39,52 @@ class InternalRunBody(RunBody):
     t: float | None = Field(default=None, ge=0, le=24 * 3600)
 
 
-@router.post("/v1/sessions/{session_id}/runs")
+def _services(request: Request) -> RunServices:
+    services: RunServices = request.app.state.runs
+    return services
+
+
+@router.post("/v1/sessions/{session_id}/runs", responses=CANDIDATE_ERRORS)
 async def create_run(
-    session_id: str, body: RunBody, candidate: CandidateSession, conn: DbConn, request: Request
+    invite: InviteToken, session_id: SessionId, body: RunBody, request: Request
 ) -> dict[str, Any]:
-    """Run the visible tests on the candidate's code. Hidden tests never execute in a run."""
-    session = own_session(candidate, session_id)
-    return await run_code(
-        conn,
-        request.app.state.judge,
-        session,
+    """Run the visible tests on the candidate's code. Hidden tests never execute in a run. Open only while the
+    session is in progress and its time is not up; one run per session at a time."""
+    return await run_for_candidate(
+        _services(request),
+        invite=invite,
+        session_id=session_id,
         language=body.language,
         code=body.code,
         mode="run",
-        by="candidate",
     )
 
 
-@router.post("/v1/sessions/{session_id}/submissions", status_code=201)
+@router.post("/v1/sessions/{session_id}/submissions", status_code=201, responses=CANDIDATE_ERRORS)
 async def create_submission(
-    session_id: str, body: RunBody, candidate: CandidateSession, conn: DbConn, request: Request
+    invite: InviteToken, session_id: SessionId, body: RunBody, request: Request
 ) -> dict[str, Any]:
     """Submit against every test. Hidden tests report only their verdict; their inputs and outputs never leave."""
-    session = own_session(candidate, session_id)
-    return await run_code(
-        conn,
-        request.app.state.judge,
-        session,
+    return await run_for_candidate(
+        _services(request),
+        invite=invite,
+        session_id=session_id,
         language=body.language,
         code=body.code,
         mode="submit",
-        by="candidate",
     )
 
 
-@router.post("/v1/internal/sessions/{session_id}/runs", dependencies=[InternalCaller])
+@router.post("/v1/internal/sessions/{session_id}/runs", dependencies=[InternalCaller], responses=AGENT_ERRORS)
 async def create_internal_run(
-    session_id: str, body: InternalRunBody, conn: DbConn, request: Request
+    session_id: SessionId, body: InternalRunBody, request: Request
 ) -> dict[str, Any]:
     """The agent's `run_tests` (mode `run`) or a submission on the candidate's behalf (mode `submit`)."""
-    session = await sessions_repo.get_session(conn, session_id)
-    if session is None:
-        raise NotFoundError("Session not found.", code="session_not_found")
-    if session["status"] == "cancelled":
-        raise ConflictError("This session was cancelled.", code="session_cancelled")
-    return await run_code(
-        conn,
-        request.app.state.judge,
-        session,
+    return await run_for_agent(
+        _services(request),
+        session_id=session_id,
         language=body.language,
         code=body.code,
         mode=body.mode,
-        by="agent",
         event_t=body.t,
     )

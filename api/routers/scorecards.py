@@ -10,8 +10,9 @@ from fastapi import APIRouter, Body, Depends, Request
 from pydantic import BaseModel, ConfigDict
 
 from api.db import scorecards_repo, sessions_repo
-from api.deps import DbConn, Org, OrgCaller, bearer, own_session, require_org, session_for_invite
+from api.deps import DbConn, Org, OrgCaller, Settings, bearer, own_session, require_org, session_for_invite
 from api.errors import ForbiddenError, NotFoundError
+from api.ids import SessionId
 from api.jobs.grading import request_regrade
 from api.scorecards import candidate_views, org_views
 from api.security import INVITE_PREFIX
@@ -39,10 +40,10 @@ class CandidateReader:
 Reader = Org | CandidateReader
 
 
-async def scorecard_reader(request: Request, conn: DbConn) -> Reader:
+async def scorecard_reader(request: Request, conn: DbConn, settings: Settings) -> Reader:
     """An organisation key, or a candidate's invite (practice sessions only: see `_readable_session`)."""
     if bearer(request).startswith(INVITE_PREFIX):
-        return CandidateReader(await session_for_invite(conn, bearer(request), usable=False))
+        return CandidateReader(await session_for_invite(conn, bearer(request), settings, usable=False))
     return await require_org(request, conn)
 
 
@@ -66,7 +67,7 @@ ScorecardReader = Annotated[Reader, Depends(scorecard_reader)]
 
 @router.get("/{session_id}/scorecard", response_model=ScorecardOut | CandidateScorecardOut)
 async def read_scorecard(
-    session_id: str, conn: DbConn, reader: ScorecardReader
+    session_id: SessionId, conn: DbConn, reader: ScorecardReader
 ) -> ScorecardOut | CandidateScorecardOut:
     """The latest scorecard version: `pending`, `ready` or `failed` (with its `reason`). 404 before any grading.
     A practice candidate (invite as bearer) gets the coaching view, without bands, scores or recommendation."""
@@ -81,7 +82,7 @@ async def read_scorecard(
 
 @router.get("/{session_id}/scorecards", response_model=ScorecardPage | CandidateScorecardPage)
 async def list_scorecards(
-    session_id: str, conn: DbConn, reader: ScorecardReader
+    session_id: SessionId, conn: DbConn, reader: ScorecardReader
 ) -> ScorecardPage | CandidateScorecardPage:
     """Every version, newest first (at most the latest 100); an empty list before any grading."""
     await _readable_session(conn, session_id, reader)
@@ -93,7 +94,7 @@ async def list_scorecards(
 
 @router.post("/{session_id}/grade", status_code=202, response_model=GradeAccepted)
 async def grade_session(
-    session_id: str, org: OrgCaller, conn: DbConn, body: Annotated[GradeBody | None, Body()] = None
+    session_id: SessionId, org: OrgCaller, conn: DbConn, body: Annotated[GradeBody | None, Body()] = None
 ) -> GradeAccepted:
     """Re-grade a completed or abandoned session: a new scorecard version, graded in the background; earlier
     versions are kept. 409 `grading_pending` while a version is still being graded."""

@@ -1,18 +1,32 @@
-"""Organisation routes for sessions: schedule, list, read, cancel."""
+"""Organisation routes for sessions: schedule, read, cancel, update (the list and export are in history.py)."""
 
 from __future__ import annotations
 
-from typing import Any
+import base64
+import json
+from datetime import datetime
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import ValidationError
 
 from api.db import artifacts_repo, events_repo, questions_repo, sessions_repo
 from api.deps import DbConn, OrgCaller, Settings
-from api.errors import ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableError
-from api.resume import extract_pdf_text
-from api.scheduling import schedule_session
-from api.schemas import ScorecardSummary, SessionCreate, SessionCreated, SessionDetail, SessionSummary
+from api.errors import BadRequestError, ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableError
+from api.ids import SessionId, is_session_id
+from api.media_types import MULTIPART, media_type
+from api.openapi_errors import BODY, DB, error_responses
+from api.pdf_text import ResumeParser
+from api.scheduling import ends_at, schedule_session
+from api.schemas import (
+    SESSION_CREATE_EXAMPLE,
+    ScorecardSummary,
+    SessionCreate,
+    SessionCreated,
+    SessionDetail,
+    SessionSummary,
+    SessionUpdate,
+)
 
 router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
 
@@ -40,7 +54,7 @@ CREATE_OPENAPI: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {"schema": _inline_schema(SessionCreate)},
+            "application/json": {"schema": _inline_schema(SessionCreate), "example": SESSION_CREATE_EXAMPLE},
             "multipart/form-data": {
                 "schema": {
                     "type": "object",
@@ -58,9 +72,9 @@ CREATE_OPENAPI: dict[str, Any] = {
 
 async def _read_create_body(request: Request, settings: Settings) -> tuple[SessionCreate, bytes | None]:
     """The request and, for a multipart one, the uploaded résumé PDF."""
-    content_type = request.headers.get("content-type", "")
+    kind = media_type(request.scope)
     try:
-        if content_type.startswith("multipart/form-data"):
+        if kind == MULTIPART:
             form = await request.form(max_files=1, max_fields=4)
             raw = form.get("payload")
             if not isinstance(raw, str):
@@ -72,11 +86,10 @@ async def _read_create_body(request: Request, settings: Settings) -> tuple[Sessi
                 data = await upload.read(settings.max_resume_bytes + 1)
                 if len(data) > settings.max_resume_bytes:
                     raise PayloadTooLargeError("The résumé PDF is too large.")
-                text = await extract_pdf_text(data, settings.max_text_chars)
-                # PDF text can carry U+0000 (e.g. two-byte font encodings), which PostgreSQL text cannot store.
-                body = body.model_copy(update={"resume_text": text.replace("\x00", "")})
+                parser: ResumeParser = request.app.state.resume_parser
+                body = body.model_copy(update={"resume_text": await parser.text(data)})
             return body, data
-        if content_type.startswith("application/json") or not content_type:
+        if kind is None or kind == "application/json":
             return SessionCreate.model_validate_json(await request.body()), None
     except ValidationError as e:
         err = e.errors()[0]
@@ -85,7 +98,13 @@ async def _read_create_body(request: Request, settings: Settings) -> tuple[Sessi
     raise UnprocessableError("Send application/json or multipart/form-data.", code="unsupported_media_type")
 
 
-@router.post("", status_code=201, response_model=SessionCreated, openapi_extra=CREATE_OPENAPI)
+@router.post(
+    "",
+    status_code=201,
+    response_model=SessionCreated,
+    openapi_extra=CREATE_OPENAPI,
+    responses=error_responses(*BODY, *DB, 401),
+)
 async def create_session(
     request: Request, org: OrgCaller, conn: DbConn, settings: Settings
 ) -> SessionCreated:
@@ -108,6 +127,10 @@ async def create_session(
             job_description=body.job_description,
             resume_text=body.resume_text,
             metadata=body.metadata,
+            role=body.role,
+            languages=list(body.languages) if body.languages else None,
+            extra_time_minutes=body.extra_time_minutes,
+            text_only=body.text_only,
             interview_language=body.interview_language,
         )
         if resume_pdf is not None:
@@ -121,7 +144,11 @@ def summary(row: dict[str, Any]) -> SessionSummary:
         status=row["status"],
         question_id=row["question_id"],
         language=row["language"],
+        languages=sessions_repo.session_languages(row),  # type: ignore[arg-type]  # checked by the database
         duration_minutes=row["duration_minutes"],
+        extra_time_minutes=row["extra_time_minutes"],
+        text_only=row["text_only"],
+        role=row["role"],
         candidate={
             "name": row["candidate_name"],
             "email": row["candidate_email"],
@@ -129,6 +156,7 @@ def summary(row: dict[str, Any]) -> SessionSummary:
         },
         created_at=row["created_at"],
         started_at=row["started_at"],
+        ends_at=ends_at(row),
         ended_at=row["ended_at"],
         expires_at=row["expires_at"],
         end_reason=row["end_reason"],
@@ -152,8 +180,8 @@ def scorecard_summary(row: dict[str, Any]) -> ScorecardSummary | None:
     )
 
 
-@router.get("/{session_id}", response_model=SessionDetail)
-async def read_session(session_id: str, org: OrgCaller, conn: DbConn) -> SessionDetail:
+@router.get("/{session_id}", response_model=SessionDetail, responses=error_responses(*DB, 401, 404))
+async def read_session(org: OrgCaller, session_id: SessionId, conn: DbConn) -> SessionDetail:
     """A session with its question, event log, test runs and final code."""
     row = await sessions_repo.get_session(conn, session_id, organization_id=org.id)
     if row is None:
@@ -175,8 +203,10 @@ async def read_session(session_id: str, org: OrgCaller, conn: DbConn) -> Session
     )
 
 
-@router.post("/{session_id}/cancel", response_model=SessionSummary)
-async def cancel_session(session_id: str, org: OrgCaller, conn: DbConn) -> SessionSummary:
+@router.post(
+    "/{session_id}/cancel", response_model=SessionSummary, responses=error_responses(*DB, 401, 404, 409)
+)
+async def cancel_session(org: OrgCaller, session_id: SessionId, conn: DbConn) -> SessionSummary:
     """Cancel a scheduled or running session (idempotent). A completed or abandoned session is a 409."""
     row = await sessions_repo.cancel_session(conn, session_id, org.id)
     if row is None:
@@ -184,3 +214,30 @@ async def cancel_session(session_id: str, org: OrgCaller, conn: DbConn) -> Sessi
     if row["status"] != "cancelled":
         raise ConflictError("This session has already finished.", code="session_finished")
     return summary(row)
+
+
+@router.patch("/{session_id}", response_model=SessionSummary)
+async def update_session(
+    session_id: SessionId, body: SessionUpdate, org: OrgCaller, conn: DbConn
+) -> SessionSummary:
+    """Set accommodations (`extra_time_minutes`, `text_only`), the allowed `languages` or the `role` of a session
+    that has not finished. Extra time moves `ends_at` for everyone: the page, the interviewer, run limits."""
+    row = await sessions_repo.get_session(conn, session_id, organization_id=org.id)
+    if row is None:
+        raise NotFoundError("Session not found.", code="session_not_found")
+    if row["status"] not in ("scheduled", "in_progress"):
+        raise ConflictError("This session has already finished.", code="session_finished")
+    if body.languages is not None and row["language"] not in body.languages:
+        raise UnprocessableError("languages must include the session's language.", code="validation_error")
+    updated = await sessions_repo.update_accommodations(
+        conn,
+        session_id,
+        org.id,
+        extra_time_minutes=body.extra_time_minutes,
+        text_only=body.text_only,
+        languages=list(body.languages) if body.languages is not None else None,
+        role=body.role,
+    )
+    if updated is None:
+        raise NotFoundError("Session not found.", code="session_not_found")
+    return summary(updated)

@@ -13,6 +13,7 @@ from api import share_links
 from api.db import sessions_repo, share_links_repo
 from api.deps import DbConn, OrgCaller, Settings
 from api.errors import NotFoundError
+from api.ids import SessionId
 
 router = APIRouter(prefix="/v1/sessions", tags=["reports"])
 MAX_LINKS_LISTED = 100
@@ -47,7 +48,7 @@ class ShareLinkPage(BaseModel):
 
 @router.post("/{session_id}/share", status_code=201, response_model=ShareCreated)
 async def create_share_link(
-    session_id: str,
+    session_id: SessionId,
     org: OrgCaller,
     conn: DbConn,
     settings: Settings,
@@ -74,7 +75,7 @@ async def _own_session(conn: DbConn, session_id: str, org_id: UUID) -> None:
 
 
 @router.get("/{session_id}/share", response_model=ShareLinkPage)
-async def list_share_links(session_id: str, org: OrgCaller, conn: DbConn) -> ShareLinkPage:
+async def list_share_links(session_id: SessionId, org: OrgCaller, conn: DbConn) -> ShareLinkPage:
     """This session's share links, newest first (the latest 100). URLs are shown once, when minted."""
     await _own_session(conn, session_id, org.id)
     now = datetime.now(UTC)
@@ -94,7 +95,7 @@ async def list_share_links(session_id: str, org: OrgCaller, conn: DbConn) -> Sha
 
 
 @router.delete("/{session_id}/share/{link_id}", status_code=204)
-async def revoke_share_link(session_id: str, link_id: UUID, org: OrgCaller, conn: DbConn) -> Response:
+async def revoke_share_link(session_id: SessionId, link_id: UUID, org: OrgCaller, conn: DbConn) -> Response:
     """Revoke a share link (idempotent). Its URL stops working at once."""
     await share_links.revoke(conn, session_id, org.id, link_id)
     return Response(status_code=204)

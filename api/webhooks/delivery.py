@@ -29,6 +29,7 @@ from api.db import webhooks_repo
 from api.db.pool import connection
 from api.jobs.queue import queue
 from api.jobs.resources import resources
+from api.metrics import WEBHOOK_DELIVERIES, WEBHOOK_DELIVERY_FAILURES
 from api.sealing import SealedValueError, sealer
 from api.settings import ApiSettings
 from api.webhooks.schedule import DeliveryRetryPolicy, RetryLater, next_delay
@@ -80,6 +81,17 @@ def request_headers(settings: ApiSettings, row: dict[str, Any], body: str, at: d
         "Content-Type": "application/json",
         **signature_headers(row["message_id"], body, signing_secrets(settings, row), at),
     }
+
+
+def count_attempt(*, delivered: bool, error: str | None, final: bool) -> None:
+    """Prometheus (api/metrics.py): every attempt, and each failure by reason; `exhausted` once no retry is left."""
+    WEBHOOK_DELIVERIES.labels(outcome="delivered" if delivered else "failed").inc()
+    if delivered:
+        return
+    reason = "status" if error is None else "timeout" if error == "timeout" else "connection"
+    WEBHOOK_DELIVERY_FAILURES.labels(reason=reason).inc()
+    if final:
+        WEBHOOK_DELIVERY_FAILURES.labels(reason="exhausted").inc()
 
 
 @queue.task(name="deliver_webhook", queue=WEBHOOK_QUEUE, pass_context=True, retry=DeliveryRetryPolicy())
@@ -155,6 +167,7 @@ async def deliver_webhook(context: JobContext, delivery_id: str) -> None:
         )
         if gone:
             await webhooks_repo.disable_endpoint(conn, endpoint_id, "gone")
+    count_attempt(delivered=delivered, error=error, final=retry_in is None)
     log.info(
         "webhook.attempt",
         delivery_id=delivery_id,

@@ -1,9 +1,11 @@
-"""The Judge0 backend: one multi-file submission per run carrying the same multi-test harness.
+"""The Judge0 backend: a run is one multi-file submission (language 89) carrying the same harness as the local
+sandbox and an in-box driver (judge.backends.judge0_driver) that supervises it test by test.
 
-Judge0 (>= 1.13.1) runs language 89 "Multi-file program": a base64 zip (`additional_files`) holding our harness,
-the candidate's source, the tests' inputs and two scripts, `compile` and `run`. Judge0 has no fd 3, so `run`
-sends the harness's results channel to a file inside the box, restarts the harness after a test that ended its
-process, and finally prints the records between markers unique to this run. Expected values never leave us.
+Judge0 bounds a whole submission (by default 15 s of CPU and 20 s of wall time at most): the driver stops before
+the box budget could end it mid-test, and the backend resubmits the tests left over. Every field we send is
+within Judge0 1.13.1's default maxima; a deployment whose own limits cannot fit them is refused when the backend
+starts, not by a 422 on a candidate's run. When the server does not allow `wait=true` (it answers 400), the
+backend submits without waiting and polls.
 """
 
 from __future__ import annotations
@@ -22,16 +24,20 @@ from typing import Any
 
 import httpx
 
-from judge.errors import JudgeBusyError, JudgeInternalError
-from judge.harness_base import INPUT_FILE, HarnessProgram
-from judge.runner import all_tests_result, build_program, make_report
+from judge.backends.judge0_driver import DRIVER
+from judge.errors import JudgeBusyError, JudgeConfigurationError, JudgeInternalError
+from judge.harness_base import HarnessProgram
+from judge.limits import POLICIES, PROCESSES_PER_RUN
+from judge.runner import COMPILE_OUTPUT_CHARS, build_program, make_report
 from judge.schemas import RunReport, RunRequest, TestResult, Timings, Verdict
 from judge.settings import JudgeSettings
-from judge.verdict import judge_record, parse_records, unreported
+from judge.supervisor import EXCERPT_BYTES
+from judge.verdict import ProcessOutcome, TestOutcome, crash_stderr, judge_outcome, start_verdict, unreported
 
 log = logging.getLogger(__name__)
 
 MULTI_FILE_LANGUAGE_ID = 89
+BOX_DIR = "/box"  # where isolate mounts the submission's files
 # Toolchains of the official judge0/judge0:1.13.1 image (its Python 3.8.1, Node 12.14.0, OpenJDK 13, GCC 9.2.0).
 JUDGE0_TOOLCHAIN: Mapping[str, str] = {
     "python_bin": "/usr/local/python-3.8.1/bin/python3",
@@ -40,10 +46,11 @@ JUDGE0_TOOLCHAIN: Mapping[str, str] = {
     "javac_bin": "/usr/local/openjdk13/bin/javac",
     "cxx_bin": "/usr/local/gcc-9.2.0/bin/g++",
 }
-# Judge0's own defaults for the maxima a submission may ask for.
-MAX_CPU_S, MAX_WALL_S, MAX_MEMORY_KB = 15.0, 20.0, 512_000
+DRIVER_PYTHON = JUDGE0_TOOLCHAIN["python_bin"]
+DRIVER_OVERHEAD_MB = 48  # the driver's Python and bash, in the box's memory limit
+_BOX_PROCESSES = PROCESSES_PER_RUN + 4  # the harness's own, plus bash and the driver
 _FINISHED_AFTER = 2  # status ids 1 (In Queue) and 2 (Processing) are not final
-_COMPILE_OUTPUT_CHARS = 8000
+_MAX_SUBMISSIONS = 200
 
 
 def _b64(data: bytes | str) -> str:
@@ -59,124 +66,143 @@ def _unb64(value: Any) -> bytes:
         return b""
 
 
-def run_script(program: HarnessProgram, tests: int, per_test_ms: int, output_cap: int, marker: str) -> str:
-    """The `run` script: every test in as few harness processes as possible, records printed between markers."""
-    harness = shlex.join(program.run_argv)
-    return f"""#!/bin/bash
-total={tests}
-start=0
-: > results.jsonl
-while [ "$start" -lt "$total" ]; do
-  : > part.jsonl
-  {harness} "$start" {per_test_ms} {output_cap} 3>part.jsonl >/dev/null
-  status=$?
-  cat part.jsonl >> results.jsonl
-  if grep -q '"fatal"' part.jsonl; then break; fi
-  got=$(grep -c '"i":' part.jsonl)
-  if [ "$got" -eq 0 ]; then
-    msg="the program ended (status $status) before returning"
-    echo "{{\\"i\\":$start,\\"ok\\":false,\\"kind\\":\\"crash\\",\\"msg\\":\\"$msg\\"}}" >> results.jsonl
-    got=1
-  fi
-  start=$((start + got))
-done
-echo "{marker}-BEGIN"
-cat results.jsonl
-echo "{marker}-END"
-"""
-
-
-def build_archive(request: RunRequest, program: HarnessProgram, marker: str) -> bytes:
-    tests = request.selected_tests()
-    files = dict(program.files)
-    files[INPUT_FILE] = json.dumps([t.args for t in tests])
-    if program.compile_argv is not None:
-        files["compile"] = "#!/bin/bash\n" + shlex.join(program.compile_argv) + "\n"
-    files["run"] = run_script(
-        program, len(tests), int(request.limits.time_limit_s * 1000), request.limits.output_bytes, marker
+def check_configuration(settings: JudgeSettings) -> None:
+    """Refuse a deployment whose own maxima cannot fit in the Judge0 server's (defaults: Judge0 1.13.1)."""
+    problems = []
+    memory_mb = (
+        settings.max_memory_mb + max(p.cgroup_extra_mb for p in POLICIES.values()) + DRIVER_OVERHEAD_MB
     )
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, text in files.items():
-            info = zipfile.ZipInfo(name)
-            info.external_attr = (0o755 if name in ("compile", "run") else 0o644) << 16
-            zf.writestr(info, text)
-    return buf.getvalue()
+    if memory_mb * 1024 > settings.judge0_max_memory_kb:
+        problems.append(
+            f"SHADOWS_JUDGE_MAX_MEMORY_MB={settings.max_memory_mb} needs {memory_mb} MiB per box; Judge0 allows "
+            f"{settings.judge0_max_memory_kb} KB (lower MAX_MEMORY_MB or raise SHADOWS_JUDGE_JUDGE0_MAX_MEMORY_KB)"
+        )
+    slowest = 2 * settings.max_wall_s + max(p.startup_s for p in POLICIES.values()) + 2
+    if slowest > min(settings.judge0_max_wall_s, settings.judge0_max_cpu_s):
+        problems.append(
+            f"SHADOWS_JUDGE_MAX_WALL_S={settings.max_wall_s:g}: one test could need {slowest:g} s of a box; Judge0 "
+            f"allows {min(settings.judge0_max_wall_s, settings.judge0_max_cpu_s):g} s"
+        )
+    if settings.judge0_max_processes < _BOX_PROCESSES:
+        problems.append(
+            f"a run needs {_BOX_PROCESSES} processes; Judge0 allows {settings.judge0_max_processes}"
+        )
+    if problems:
+        raise JudgeConfigurationError(
+            "the Judge0 backend cannot honour this configuration: " + "; ".join(problems)
+        )
 
 
-def between_markers(stdout: bytes, marker: str) -> bytes | None:
-    begin, end = f"{marker}-BEGIN\n".encode(), f"{marker}-END".encode()
-    i = stdout.rfind(begin)
-    if i < 0:
-        return None
-    j = stdout.find(end, i + len(begin))
-    return stdout[i + len(begin) : j if j >= 0 else len(stdout)]
+class Submission:
+    """One submission's files and fields: the tests at `order[start:]`, supervised by the in-box driver."""
+
+    def __init__(
+        self, request: RunRequest, program: HarnessProgram, settings: JudgeSettings, order: list[int]
+    ):
+        self.request, self.program, self.settings, self.order = request, program, settings, order
+        self.marker = "SHADOWS-" + secrets.token_hex(16)
+
+    def body(self) -> dict[str, Any]:
+        s, limits = self.settings, self.request.limits
+        policy = POLICIES[self.request.language]
+        memory_mb = limits.memory_mb + policy.cgroup_extra_mb + DRIVER_OVERHEAD_MB
+        return {
+            "language_id": MULTI_FILE_LANGUAGE_ID,
+            "additional_files": _b64(self.archive()),
+            "cpu_time_limit": s.judge0_max_cpu_s,
+            "cpu_extra_time": 0,
+            "wall_time_limit": s.judge0_max_wall_s,
+            "memory_limit": min(memory_mb * 1024, s.judge0_max_memory_kb),
+            "stack_limit": min(64_000, s.judge0_max_stack_kb),
+            "max_processes_and_or_threads": _BOX_PROCESSES,
+            "max_file_size": s.judge0_max_file_size_kb,
+            "enable_per_process_and_thread_time_limit": False,
+            "enable_per_process_and_thread_memory_limit": False,
+            "number_of_runs": 1,
+            "enable_network": False,
+            "redirect_stderr_to_stdout": False,
+        }
+
+    def archive(self) -> bytes:
+        limits = self.request.limits
+        policy = POLICIES[self.request.language]
+        tests = self.request.selected_tests()
+        conf = {
+            "argv": self.program.run_argv,
+            "order": self.order,
+            "limit_s": limits.time_limit_s,
+            "startup_s": policy.startup_s,
+            "output_cap": limits.output_bytes,
+            "budget_s": min(self.settings.judge0_max_wall_s, self.settings.judge0_max_cpu_s) - 1.0,
+            "marker": self.marker,
+            "address_space_bytes": (limits.memory_mb + policy.address_space_mb) << 20
+            if policy.address_space_mb is not None
+            else None,
+        }
+        files = dict(self.program.files)
+        files["tests.json"] = json.dumps([t.args for t in tests])
+        files["driver.json"] = json.dumps(conf)
+        files["driver.py"] = DRIVER
+        if self.program.compile_argv is not None:
+            files["compile"] = "#!/bin/bash\n" + shlex.join(self.program.compile_argv) + "\n"
+        files["run"] = f"#!/bin/bash\nexec {shlex.quote(DRIVER_PYTHON)} driver.py\n"
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, text in files.items():
+                info = zipfile.ZipInfo(name)
+                info.external_attr = (0o755 if name in ("compile", "run") else 0o644) << 16
+                zf.writestr(info, text)
+        return buf.getvalue()
+
+    def events(self, stdout: bytes) -> list[dict[str, Any]] | None:
+        begin, end = f"{self.marker}-BEGIN\n".encode(), f"{self.marker}-END".encode()
+        i = stdout.rfind(begin)
+        if i < 0:
+            return None
+        j = stdout.find(end, i + len(begin))
+        found = []
+        for line in stdout[i + len(begin) : j if j >= 0 else len(stdout)].splitlines():
+            try:
+                event = json.loads(line)
+            except (ValueError, RecursionError):
+                continue
+            if isinstance(event, dict):
+                found.append(event)
+        return found
+
+
+def _outcome(event: dict[str, Any]) -> TestOutcome:
+    """A test as the in-box driver observed it (the same fields the local supervisor fills)."""
+    head, tail = str(event.get("err", "")).encode(), str(event.get("tail", "")).encode()
+    ended = None
+    if event.get("exit") is not None or event.get("sig") is not None:
+        ended = ProcessOutcome(
+            exit_code=event.get("exit"),
+            signal=event.get("sig"),
+            stderr=crash_stderr(head, tail, EXCERPT_BYTES),
+        )
+    over = event.get("over")
+    return TestOutcome(
+        record=event.get("rec") if isinstance(event.get("rec"), dict) else None,
+        charged_s=float(event.get("charged") or 0.0),
+        over=over if over in ("time", "output", "record") else None,
+        ended=ended,
+        stdout=str(event.get("out", "")).encode(),
+        stderr=head,
+    )
 
 
 def _status_verdict(status_id: int) -> tuple[Verdict, str]:
-    """Judge0 status -> the verdict of the first test the run did not report."""
+    """Judge0 status of a box that ended under a test -> that test's verdict."""
     if status_id == 5:
         return Verdict.TIME_LIMIT, "time limit exceeded"
-    if status_id == 6:
-        return Verdict.COMPILE_ERROR, "compilation failed"
-    if status_id in (13, 14):
-        return Verdict.INTERNAL_ERROR, "the judge failed to run this code"
     if status_id == 8:
         return Verdict.OUTPUT_LIMIT, "output limit exceeded (file size)"
     return Verdict.RUNTIME_ERROR, "the program ended before returning"
 
 
-def report_from_result(
-    request: RunRequest, result: Mapping[str, Any], marker: str, timings: Timings
-) -> RunReport:
-    """A RunReport from Judge0's answer to our single submission."""
-    tests = request.selected_tests()
-    status = result.get("status") or {}
-    status_id = int(status.get("id", 13))
-    if status_id in (13, 14):
-        raise JudgeInternalError(f"Judge0 status {status_id}")
-    if status_id == 6:
-        output = (_unb64(result.get("compile_output")) or _unb64(result.get("stderr"))).decode(
-            errors="replace"
-        )
-        return make_report(request, [all_tests_result(t, Verdict.COMPILE_ERROR, None) for t in tests], timings, 0,
-                           compile_output=output[:_COMPILE_OUTPUT_CHARS], backend="judge0")  # fmt: skip
-    raw = between_markers(_unb64(result.get("stdout")), marker) or b""
-    parsed = parse_records(raw, 0, len(tests))
-    if parsed.fatal is not None:
-        message = str(parsed.fatal.get("msg", ""))
-        if parsed.fatal.get("fatal") == "compile":
-            failed = [all_tests_result(t, Verdict.COMPILE_ERROR, None) for t in tests]
-            output = message[:_COMPILE_OUTPUT_CHARS]
-            return make_report(request, failed, timings, 1, compile_output=output, backend="judge0")
-        verdict = Verdict.TIME_LIMIT if parsed.fatal.get("kind") == "timeout" else Verdict.RUNTIME_ERROR
-        not_loaded = [all_tests_result(t, verdict, message) for t in tests]
-        return make_report(request, not_loaded, timings, 1, backend="judge0")
-    per_test_ms = request.limits.time_limit_s * 1000
-    results: list[TestResult] = [
-        judge_record(
-            tests[r["i"]],
-            r,
-            returns=request.signature.returns,
-            compare=request.compare,
-            time_limit_ms=per_test_ms,
-        )
-        for r in parsed.records
-    ]
-    if len(results) < len(tests):
-        # Judge0 ended the whole run (its wall/cpu/memory limit): the running test gets that verdict, the rest
-        # never ran.
-        verdict, message = _status_verdict(status_id)
-        if status_id == 3:
-            verdict, message = Verdict.TIME_LIMIT, "not run: the run ended early"
-        results.append(unreported(tests[len(results)], verdict, message))
-        results += [unreported(t, Verdict.TIME_LIMIT, "not run: the run's time budget was exhausted")
-                    for t in tests[len(results):]]  # fmt: skip
-    return make_report(request, results, timings, 1, backend="judge0")
-
-
 class Judge0Backend:
-    """Sends each run to a self-hosted Judge0 as ONE multi-file submission (never one per test)."""
+    """Sends each run to a self-hosted Judge0 as multi-file submissions (never one per test)."""
 
     name = "judge0"
 
@@ -193,6 +219,7 @@ class Judge0Backend:
         self.settings = settings
         self.toolchain_settings = settings.model_copy(update=dict(toolchain or JUDGE0_TOOLCHAIN))
         self.poll_interval_s = poll_interval_s
+        self.wait = True  # becomes False once the server answers 400 to wait=true
         headers = {"Content-Type": "application/json"}
         if settings.judge0_auth_token is not None:
             headers["X-Auth-Token"] = settings.judge0_auth_token.get_secret_value()
@@ -201,43 +228,127 @@ class Judge0Backend:
         )
 
     async def start(self) -> None:
-        return None
+        check_configuration(self.settings)
 
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    def submission(self, request: RunRequest, marker: str) -> dict[str, Any]:
-        program = build_program(request, self.toolchain_settings, portable=True)
-        tests = len(request.selected_tests())
-        wall = min(request.limits.time_limit_s * tests + 2.0 + request.limits.compile_s, MAX_WALL_S,
-                   self.settings.max_wall_s)  # fmt: skip
-        memory_kb = min((request.limits.memory_mb + program.memory_overhead_mb) * 1024, MAX_MEMORY_KB)
-        return {
-            "language_id": MULTI_FILE_LANGUAGE_ID,
-            "additional_files": _b64(build_archive(request, program, marker)),
-            "cpu_time_limit": min(wall, MAX_CPU_S, self.settings.max_cpu_s),
-            "wall_time_limit": wall,
-            "memory_limit": memory_kb,
-            "max_processes_and_or_threads": 128,
-            "enable_network": False,
-            "redirect_stderr_to_stdout": False,
-        }
+    def program(self, request: RunRequest) -> HarnessProgram:
+        return build_program(request, self.toolchain_settings, portable=True, program_dir=BOX_DIR)
 
     async def run(self, request: RunRequest) -> RunReport:
-        marker = "SHADOWS-" + secrets.token_hex(16)
         started = time.monotonic()
-        body = self.submission(request, marker)
-        result = await self._submit(body, deadline=started + float(body["wall_time_limit"]) * 3 + 30)
+        check_configuration(self.settings)
+        program = self.program(request)
+        tests = request.selected_tests()
+        order = [i for i, t in enumerate(tests) if not t.hidden] + [
+            i for i, t in enumerate(tests) if t.hidden
+        ]
+        results: dict[int, TestResult] = {}
+        submissions = 0
+        while order and submissions < _MAX_SUBMISSIONS:
+            submission = Submission(request, program, self.settings, order)
+            result = await self._submit(submission.body())
+            submissions += 1
+            status_id = int((result.get("status") or {}).get("id", 13))
+            if status_id in (13, 14):
+                raise JudgeInternalError(f"Judge0 status {status_id}")
+            if status_id == 6:
+                output = _unb64(result.get("compile_output")) or _unb64(result.get("stderr"))
+                text = output.decode("utf-8", errors="replace").strip() or "compilation failed"
+                failed = [unreported(t, Verdict.COMPILE_ERROR, None) for t in tests]
+                return self._report(request, failed, started, submissions, text[:COMPILE_OUTPUT_CHARS])
+            events = submission.events(_unb64(result.get("stdout")))
+            if events is None:
+                raise JudgeInternalError("Judge0 returned no driver output")
+            order, compile_output = self._apply(request, events, order, results, status_id)
+            if compile_output is not None:
+                failed = [unreported(t, Verdict.COMPILE_ERROR, None) for t in tests]
+                return self._report(request, failed, started, submissions, compile_output)
+        if order:
+            raise JudgeInternalError("Judge0 made no progress on the remaining tests")
+        return self._report(request, [results[i] for i in range(len(tests))], started, submissions)
+
+    def _apply(
+        self,
+        request: RunRequest,
+        events: list[dict[str, Any]],
+        order: list[int],
+        results: dict[int, TestResult],
+        status_id: int,
+    ) -> tuple[list[int], str | None]:
+        """Judge what one submission reported; return the tests still to run (and compile output, if the code
+        could not be compiled by its harness)."""
+        tests = request.selected_tests()
+        limits = request.limits
+        done: set[int] = set()
+        for event in events:
+            if "test" in event and isinstance(event["test"], int) and event["test"] in order:
+                index = event["test"]
+                outcome = _outcome(event)
+                results[index] = judge_outcome(
+                    tests[index], outcome, returns=request.signature.returns, compare=request.compare,
+                    time_limit_s=limits.time_limit_s, output_cap=limits.output_bytes,
+                )  # fmt: skip
+                done.add(index)
+            elif "start" in event:
+                fatal = event.get("fatal") if isinstance(event.get("fatal"), dict) else None
+                if event["start"] == "fatal" and fatal and fatal.get("fatal") == "compile":
+                    return [], str(fatal.get("msg", "the code could not be compiled"))[:COMPILE_OUTPUT_CHARS]
+                decided = start_verdict(
+                    str(event["start"]), request.language, fatal=fatal, exit_code=event.get("exit"),
+                    signal=event.get("sig"), started=True, memory_exceeded=False,
+                    stderr=str(event.get("tail", "")).encode(), startup_s=POLICIES[request.language].startup_s,
+                )  # fmt: skip
+                if decided is None:
+                    raise JudgeInternalError("the harness did not start on Judge0")
+                for index in order:
+                    if index not in done:
+                        results[index] = unreported(tests[index], *decided)
+                return [], None
+            elif "stop" in event:
+                return [i for i in order if i not in done], None
+        remaining = [i for i in order if i not in done]
+        if remaining and status_id != 3:
+            # Judge0 ended the box under a test (its own limits): that test gets the status's verdict.
+            results[remaining[0]] = unreported(tests[remaining[0]], *_status_verdict(status_id))
+            remaining = remaining[1:]
+        elif remaining and not done:
+            raise JudgeInternalError("the Judge0 driver reported nothing")
+        return remaining, None
+
+    def _report(
+        self,
+        request: RunRequest,
+        results: list[TestResult],
+        started: float,
+        submissions: int,
+        compile_output: str = "",
+    ) -> RunReport:
         timings = Timings(run_ms=round((time.monotonic() - started) * 1000, 1))
-        report = report_from_result(request, result, marker, timings)
+        report = make_report(
+            request, results, timings, submissions, compile_output=compile_output, backend="judge0"
+        )
         report.timings.total_ms = timings.run_ms
+        if request.mode == "submit":
+            from judge.disclosure import bucket_timings
+
+            report.timings = bucket_timings(report.timings)
         return report
 
-    async def _submit(self, body: dict[str, Any], deadline: float) -> dict[str, Any]:
-        params = {"base64_encoded": "true", "wait": "true"}
-        # With wait=true Judge0 answers when the run is over: compile + every test, so allow up to the deadline.
-        wait_s = max(deadline - time.monotonic(), 5.0)
-        data = await self._call("POST", "/submissions", params=params, json=body, timeout=wait_s)
+    async def _submit(self, body: dict[str, Any]) -> dict[str, Any]:
+        deadline = time.monotonic() + 3 * (body["wall_time_limit"] + 60)
+        data: dict[str, Any] | None = None
+        if self.wait:
+            data = await self._call(
+                "POST", "/submissions", params={"base64_encoded": "true", "wait": "true"}, json=body,
+                timeout=max(deadline - time.monotonic(), 5.0), wait_refused_ok=True,
+            )  # fmt: skip
+            if data is None:
+                log.info("Judge0 does not allow wait=true; polling from now on")
+                self.wait = False
+        if data is None:
+            data = await self._call("POST", "/submissions", params={"base64_encoded": "true"}, json=body)
         while int((data.get("status") or {}).get("id", 0)) <= _FINISHED_AFTER:
             token = data.get("token")
             if not token:
@@ -248,17 +359,22 @@ class Judge0Backend:
             data = await self._call("GET", f"/submissions/{token}", params={"base64_encoded": "true"})
         return data
 
-    async def _call(self, method: str, path: str, **kw: Any) -> dict[str, Any]:
+    async def _call(self, method: str, path: str, *, wait_refused_ok: bool = False, **kw: Any) -> Any:
         try:
             response = await self._client.request(method, path, **kw)
         except httpx.TimeoutException as exc:
             raise JudgeInternalError("Judge0 timed out", retryable=True) from exc
         except httpx.HTTPError as exc:
             raise JudgeInternalError("Judge0 is unreachable", retryable=True) from exc
+        if response.status_code == 400 and wait_refused_ok:
+            return None  # "wait not allowed": ENABLE_WAIT_RESULT=false on the server
         if response.status_code in (429, 503):
             raise JudgeBusyError("Judge0 is busy")
         if response.status_code in (401, 403):
             raise JudgeInternalError("Judge0 refused our credentials (check the auth token)", retryable=False)
+        if response.status_code == 422:
+            log.error("Judge0 rejected a submission's fields: %s", sorted(_field_names(response)))
+            raise JudgeInternalError("Judge0 rejected the submission (422)", retryable=False)
         if response.status_code >= 400:
             log.error("Judge0 answered HTTP %d", response.status_code)
             raise JudgeInternalError(f"Judge0 answered HTTP {response.status_code}")
@@ -269,3 +385,11 @@ class Judge0Backend:
         if not isinstance(data, dict):
             raise JudgeInternalError("Judge0 answered with an unexpected shape")
         return data
+
+
+def _field_names(response: httpx.Response) -> set[str]:
+    try:
+        body = response.json()
+    except ValueError:
+        return set()
+    return {str(k) for k in body} if isinstance(body, dict) else set()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from judge.limits import job_budget_s
 from judge.pool import JudgePool
 from judge.runner import execute_job
 from judge.schemas import RunReport, RunRequest
@@ -20,7 +21,10 @@ class LocalBackend:
         await self.pool.start()
 
     async def run(self, request: RunRequest) -> RunReport:
-        result = await self.pool.submit("execute_job", {"request": request.model_dump(mode="json")})
+        # The job's own bound (compile, every test's limit, start-ups) plus room for the worker's bookkeeping.
+        timeout = job_budget_s(request) + 30.0
+        payload = {"request": request.model_dump(mode="json")}
+        result = await self.pool.submit("execute_job", payload, timeout_s=timeout)
         return RunReport.model_validate(result)
 
     async def aclose(self) -> None:

@@ -17,6 +17,7 @@ from google.protobuf.json_format import MessageToJson
 from livekit import api as lk
 
 from api.app import create_app
+from api.server_options import uvicorn_options
 from api.settings import ApiSettings
 from tests.conftest import LIVEKIT_KEY, LIVEKIT_SECRET, free_port
 
@@ -25,7 +26,13 @@ from tests.conftest import LIVEKIT_KEY, LIVEKIT_SECRET, free_port
 async def serve(settings: ApiSettings) -> AsyncIterator[httpx.AsyncClient]:
     """Another real app under uvicorn (for settings the shared `api_server` does not have); yields a client."""
     server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=free_port(), log_level="warning")
+        uvicorn.Config(
+            create_app(settings),
+            host="127.0.0.1",
+            port=free_port(),
+            log_level="warning",
+            **uvicorn_options(settings),
+        )
     )
     task = asyncio.create_task(server.serve())
     try:

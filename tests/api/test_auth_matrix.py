@@ -66,6 +66,10 @@ ORG_ROUTES = [
     ("POST", "/v1/sessions/{a}/share", {}),
     ("GET", "/v1/sessions/{a}/share", None),
     ("DELETE", "/v1/sessions/{a}/share/00000000-0000-4000-8000-000000000000", None),
+    ("PATCH", "/v1/sessions/{a}", {"text_only": True}),
+    ("GET", "/v1/organization", None),
+    ("PATCH", "/v1/organization", {"allow_text_only": True, "embed_origins": ["https://evil.example.com"]}),
+    ("GET", "/v1/questions", None),
     ("GET", "/v1/sessions/export", None),
     ("GET", "/v1/analytics/summary", None),
     ("GET", "/v1/analytics", None),
@@ -76,6 +80,16 @@ ORG_ROUTES = [
 CANDIDATE_SESSION_ROUTES = [
     ("POST", "/v1/sessions/{a}/runs", RUN_BODY),
     ("POST", "/v1/sessions/{a}/submissions", RUN_BODY),
+    ("POST", "/v1/sessions/{a}/custom-runs", {**RUN_BODY, "inputs": [[[1, 2], 3]]}),
+    ("POST", "/v1/sessions/{a}/consent", {"notice_version": "v1", "notice_sha256": "0" * 64, "agreed": True}),
+    ("POST", "/v1/sessions/{a}/accommodation-requests", {"kind": "human_interview"}),
+    ("POST", "/v1/sessions/{a}/start", {"mode": "voice"}),
+    ("POST", "/v1/sessions/{a}/agent-dispatch", None),
+    ("POST", "/v1/sessions/{a}/end", {"code": "x", "language": "python"}),
+    ("GET", "/v1/sessions/{a}/drafts", None),
+    ("PUT", "/v1/sessions/{a}/drafts/python", {"code": "x"}),
+    ("GET", "/v1/sessions/{a}/results", None),
+    ("POST", "/v1/sessions/{a}/integrity", {"events": [{"id": "paste-0001", "kind": "paste", "chars": 5}]}),
 ]
 INTERNAL_ROUTES = [
     ("GET", "/v1/internal/sessions/{a}/context", None),
@@ -98,6 +112,14 @@ async def _unchanged(db: Conn, w: World) -> None:
     assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # count(*) returns a row
     cur = await db.execute("select count(*) as n from submissions")
     assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # count(*) returns a row
+    cur = await db.execute("select count(*) as n from session_drafts")
+    assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # count(*) returns a row
+    cur = await db.execute(
+        "select count(*) as n from organizations where allow_text_only or embed_origins <> '{}'"
+    )
+    assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # count(*) returns a row
+    cur = await db.execute("select text_only from sessions where id = %s", (w.a["id"],))
+    assert (await cur.fetchone())["text_only"] is False  # type: ignore[index]  # session a exists
 
 
 def _assert_no_data_of(text: str, session: dict[str, Any]) -> None:
@@ -131,30 +153,38 @@ async def test_org_route_refuses_non_org_credentials_with_401(
 
 
 @pytest.mark.parametrize(
-    ("method", "path"),
+    ("method", "path", "body"),
     [
-        ("GET", "/v1/sessions/{a}"),
-        ("POST", "/v1/sessions/{a}/cancel"),
-        ("POST", "/v1/sessions/{a}/grade"),
-        ("GET", "/v1/sessions/{a}/scorecard"),
-        ("GET", "/v1/sessions/{a}/scorecards"),
-        ("POST", "/v1/sessions/{a}/share"),
-        ("GET", "/v1/sessions/{a}/share"),
-        ("GET", "/v1/sessions/{a}/report"),
-        ("GET", "/v1/sessions/{a}/timeline"),
-        ("GET", "/v1/sessions/{a}/report.pdf"),
-        ("GET", "/v1/sessions/{a}/artifacts"),
-        ("DELETE", "/v1/sessions/{a}"),
+        ("GET", "/v1/sessions/{a}", None),
+        ("POST", "/v1/sessions/{a}/cancel", None),
+        ("POST", "/v1/sessions/{a}/grade", None),
+        ("GET", "/v1/sessions/{a}/scorecard", None),
+        ("GET", "/v1/sessions/{a}/scorecards", None),
+        ("POST", "/v1/sessions/{a}/share", None),
+        ("GET", "/v1/sessions/{a}/share", None),
+        ("PATCH", "/v1/sessions/{a}", {"text_only": True}),
+        ("GET", "/v1/sessions/{a}/report", None),
+        ("GET", "/v1/sessions/{a}/timeline", None),
+        ("GET", "/v1/sessions/{a}/report.pdf", None),
+        ("GET", "/v1/sessions/{a}/artifacts", None),
+        ("DELETE", "/v1/sessions/{a}", None),
     ],
 )
 async def test_another_orgs_session_is_404_for_org_routes(
-    world: World, db: Conn, method: str, path: str
+    world: World, db: Conn, method: str, path: str, body: Any
 ) -> None:
-    r = await _call(world, method, path, None, "other_org")
+    r = await _call(world, method, path, body, "other_org")
     assert r.status_code == 404
     assert r.json()["error"]["code"] == "session_not_found"
     _assert_no_data_of(r.text, world.a)
     await _unchanged(db, world)
+
+
+async def test_organization_routes_only_ever_touch_the_callers_organisation(world: World, db: Conn) -> None:
+    r = await _call(world, "PATCH", "/v1/organization", {"allow_text_only": True}, "other_org")
+    assert r.status_code == 200 and r.json()["name"] == "Other Org"
+    mine = await _call(world, "GET", "/v1/organization", None, "org")
+    assert mine.json()["allow_text_only"] is False and mine.json()["name"] == "Acme Hiring"
 
 
 async def test_another_orgs_list_never_shows_this_orgs_sessions(world: World) -> None:
@@ -376,3 +406,58 @@ async def test_artifact_downloads_need_a_signed_token(world: World) -> None:
     for token in ("sha_x", "shr_" + "A" * 75, world.server.org_key, "../../etc/passwd"):
         r = await world.server.client.get(f"/v1/artifacts/{token}")
         assert r.status_code == 404, token
+# --- run gating happens after authentication -------------------------------------------------------------------
+
+
+# Routes a candidate uses before the interview starts (the welcome, consent, the start itself, and reading an empty
+# workspace): the not-started gate does not apply to them.
+BEFORE_START = {"consent", "accommodation-requests", "start", "drafts", "results"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        r
+        for r in CANDIDATE_SESSION_ROUTES
+        if not (r[0] in ("POST", "GET") and r[1].rsplit("/", 1)[1] in BEFORE_START)
+    ],
+)
+async def test_own_invite_on_a_session_that_has_not_started_is_409_and_changes_nothing(
+    world: World, db: Conn, method: str, path: str, body: Any
+) -> None:
+    r = await _call(world, method, path, body, "own_invite")
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "session_not_started")
+    await _unchanged(db, world)
+    cur = await db.execute("select count(*) as n from session_run_leases")
+    assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # count(*) returns a row
+
+
+@pytest.mark.parametrize(("method", "path", "body"), CANDIDATE_SESSION_ROUTES)
+async def test_wrong_callers_of_a_started_session_are_refused_before_any_run_gate(
+    world: World, db: Conn, method: str, path: str, body: Any
+) -> None:
+    await db.execute(
+        "update sessions set status = 'in_progress', started_at = now() where id = %s", (world.a["id"],)
+    )
+    for who, status, code in CANDIDATE_REFUSALS:
+        r = await _call(world, method, path, body, who)
+        assert (r.status_code, r.json()["error"]["code"]) == (status, code), who
+        _assert_no_data_of(r.text, world.a)
+    cur = await db.execute("select count(*) as n from submissions")
+    assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # count(*) returns a row
+    cur = await db.execute("select count(*) as n from session_run_leases")
+    assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # count(*) returns a row
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [r for r in [*ORG_ROUTES, *CANDIDATE_SESSION_ROUTES, *INTERNAL_ROUTES] if "{a}" in r[1]],
+)
+async def test_malformed_session_id_is_404_for_every_caller_even_without_credentials(
+    world: World, method: str, path: str, body: Any
+) -> None:
+    bad = path.replace("{a}", "ses_%00")
+    for who in ("none", "org", "own_invite", "internal"):
+        r = await world.server.client.request(method, bad, json=body, headers=world.headers(who))
+        assert r.status_code in (401, 404), (who, r.status_code)
+        _assert_no_data_of(r.text, world.a)

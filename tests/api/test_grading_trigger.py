@@ -74,7 +74,8 @@ async def test_completion_and_room_finished_together_enqueue_one_job(
         assert await _room_finished(api_server, webhook, s["id"], "EV_1") == "unchanged"
     else:
         assert await _room_finished(api_server, webhook, s["id"], "EV_1") == "abandoned"
-        assert (await complete(api_server, s["id"]))["status"] == "abandoned"
+        # The webhook overtook the agent's last call: `complete` still counts (issue #7) and grades only once.
+        assert (await complete(api_server, s["id"]))["status"] == "completed"
 
     await _assert_one_pending_version_and_job(db, s["id"])
 

@@ -14,6 +14,7 @@ from livekit import api as lk
 from psycopg.rows import DictRow
 
 from api.cli import _import_questions
+from tests.api.test_candidate_flow import _consent
 from tests.conftest import LIVEKIT_KEY, LIVEKIT_SECRET, ROOT, ApiServer
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -47,8 +48,10 @@ def _assert_room_token(claims: dict[str, Any], server: ApiServer, session: dict[
     assert json.loads(room["agents"][0]["metadata"]) == {"session_id": sid}
 
 
-async def test_join_returns_connection_details_session_and_public_question(api_server: ApiServer) -> None:
-    s = await api_server.create_session(duration_minutes=30)
+async def test_join_returns_connection_details_and_the_question_only_once_started(
+    api_server: ApiServer,
+) -> None:
+    s = await api_server.create_session(duration_minutes=30, languages=["python", "cpp"])
 
     r = await api_server.client.post("/v1/join", json={"invite": s["invite"]})
 
@@ -61,8 +64,16 @@ async def test_join_returns_connection_details_session_and_public_question(api_s
     assert body["session"]["id"] == s["id"]
     assert body["session"]["status"] == "scheduled"
     assert body["session"]["duration_minutes"] == 30
+    assert body["question"] is None, "nothing of the problem before the interview starts"
+    assert s["question_id"] not in r.text
+
+    started = await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
+    )
+    assert started.status_code == 200
+    body = (await api_server.client.post("/v1/join", json={"invite": s["invite"]})).json()
     assert body["question"]["id"] == s["question_id"]
-    assert set(body["question"]["starter_code"]) == {"python", "javascript", "java", "cpp"}
+    assert set(body["question"]["starter_code"]) == {"python", "cpp"}, "only the session's languages"
     assert body["question"]["visible_tests"]
     assert body["question"]["hidden_test_count"] > 0
     assert "hints" not in body["question"] and "rubric" not in body["question"]
@@ -70,6 +81,7 @@ async def test_join_returns_connection_details_session_and_public_question(api_s
 
 async def test_join_token_claims_identity_grants_ttl_and_agent_dispatch(api_server: ApiServer) -> None:
     s = await api_server.create_session(duration_minutes=20)
+    await _consent(api_server, s)
     r = await api_server.client.post("/v1/join", json={"invite": s["invite"]})
     claims = _decode(r.json()["participant_token"])
 
@@ -80,6 +92,7 @@ async def test_join_token_claims_identity_grants_ttl_and_agent_dispatch(api_serv
 
 async def test_join_token_verifies_with_livekit_token_verifier(api_server: ApiServer) -> None:
     s = await api_server.create_session()
+    await _consent(api_server, s)
     r = await api_server.client.post("/v1/join", json={"invite": s["invite"]})
 
     claims = lk.TokenVerifier(LIVEKIT_KEY, LIVEKIT_SECRET).verify(r.json()["participant_token"])
@@ -221,6 +234,10 @@ async def test_join_sees_a_reimported_statement_at_once(api_server: ApiServer, d
     cur = await db.execute("select id from questions where slug = 'two-sum'")
     qid = str((await cur.fetchone())["id"])
     s = await api_server.create_session(question_id=qid)
+    r = await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
+    )
+    assert r.status_code == 200
     first = (await api_server.client.post("/v1/join", json={"invite": s["invite"]})).json()
     assert "Two Sum" in first["question"]["title"]
 

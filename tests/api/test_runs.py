@@ -18,9 +18,19 @@ async def _question_id(db, slug: str) -> str:
     return str((await cur.fetchone())["id"])
 
 
+async def _started(api_server: ApiServer, **body) -> dict:
+    """A session the agent has started: runs are open only while a session is in progress."""
+    created = await api_server.create_session(**body)
+    r = await api_server.client.post(
+        f"/v1/internal/sessions/{created['id']}/start", headers=api_server.internal_headers()
+    )
+    assert r.status_code == 200, r.text
+    return created
+
+
 async def test_candidate_run_executes_only_visible_tests_and_is_logged(api_server: ApiServer, db) -> None:
     qid = await _question_id(db, "two-sum")
-    created = await api_server.create_session(question_id=qid)
+    created = await _started(api_server, question_id=qid)
     code = (ROOT / "questions/two-sum/reference.py").read_text()
     r = await api_server.client.post(
         f"/v1/sessions/{created['id']}/runs",
@@ -42,7 +52,7 @@ async def test_candidate_run_executes_only_visible_tests_and_is_logged(api_serve
 
 async def test_submission_redacts_hidden_tests_in_response_and_storage(api_server: ApiServer, db) -> None:
     qid = await _question_id(db, "two-sum")
-    created = await api_server.create_session(question_id=qid)
+    created = await _started(api_server, question_id=qid)
     cur = await db.execute(
         "select input, expected_output from test_cases where question_id = %s and hidden", (qid,)
     )
@@ -67,8 +77,8 @@ async def test_submission_redacts_hidden_tests_in_response_and_storage(api_serve
 
 
 async def test_run_for_another_sessions_id_is_not_found(api_server: ApiServer) -> None:
-    a = await api_server.create_session()
-    b = await api_server.create_session()
+    a = await _started(api_server)
+    b = await _started(api_server)
     r = await api_server.client.post(
         f"/v1/sessions/{b['id']}/runs",
         json={"language": "python", "code": "x = 1"},
@@ -78,7 +88,7 @@ async def test_run_for_another_sessions_id_is_not_found(api_server: ApiServer) -
 
 
 async def test_unsupported_language_is_422_and_oversized_code_is_413(api_server: ApiServer) -> None:
-    s = await api_server.create_session()
+    s = await _started(api_server)
     auth = {"Authorization": f"Bearer {s['invite']}"}
     r = await api_server.client.post(
         f"/v1/sessions/{s['id']}/runs", json={"language": "cobol", "code": "x"}, headers=auth

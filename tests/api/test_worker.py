@@ -93,10 +93,17 @@ async def test_a_committed_job_runs_and_a_rolled_back_one_never_does(
     await wait_until(ran, what="the committed job to run")
     # Jobs run in order: the rolled-back one, had it existed, would have run first.
     assert sorted(p.name for p in probes.iterdir()) == ["probe-committed"]
-    cur = await db.execute(
-        "select args->>'key' as key, status::text as status from procrastinate_jobs where queue_name = 'tests'"
-    )
-    assert [(r["key"], r["status"]) for r in await cur.fetchall()] == [("committed", "succeeded")]
+
+    async def jobs() -> list[tuple[str, str]] | None:
+        # The probe is written while the job runs; its row says `succeeded` only once the worker records that.
+        cur = await db.execute(
+            "select args->>'key' as key, status::text as status from procrastinate_jobs "
+            "where queue_name = 'tests'"
+        )
+        rows = [(r["key"], r["status"]) for r in await cur.fetchall()]
+        return None if any(status == "doing" for _, status in rows) else rows
+
+    assert await wait_until(jobs, what="the job to be recorded as finished") == [("committed", "succeeded")]
 
 
 # --- stopping and crashing, with a grader that holds until released ----------------------------------------------

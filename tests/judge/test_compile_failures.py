@@ -1,8 +1,11 @@
-"""Compile failures are the candidate's only when the compiler rejected their code; a starved host is ours."""
+"""A compile that fails, times out, runs out of memory or dies silently is the candidate's compile_error (only their
+source went in); a compiler that could not be started at all is ours."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 from judge.bank import load_question
 from judge.runner import _compile_failure
@@ -41,20 +44,50 @@ def test_compiler_diagnostics_are_a_compile_error_for_every_test() -> None:
     assert {t.verdict for t in report.tests} == {Verdict.COMPILE_ERROR}
 
 
-def test_wall_timeout_without_cpu_exhaustion_is_internal_error_not_the_candidates() -> None:
-    report = _compile_failure(_request(), _compiled(exit_code=None, signal=9, timed_out=True), Timings())
-    assert report.verdict == Verdict.INTERNAL_ERROR
-    assert report.message and "busy" in report.message
+def test_a_compile_that_outruns_its_time_is_a_compile_error_never_busy() -> None:
+    for compiled in (
+        _compiled(exit_code=None, signal=9, timed_out=True),
+        _compiled(exit_code=None, signal=24, timed_out=True, cpu_exceeded=True),
+    ):
+        report = _compile_failure(_request(), compiled, Timings())
+        assert report.verdict == Verdict.COMPILE_ERROR
+        assert report.compile_output.startswith("compilation took longer than")
+        assert "busy" not in report.compile_output
 
 
-def test_compiler_burning_its_cpu_allowance_is_a_compile_error() -> None:
-    report = _compile_failure(
-        _request(), _compiled(exit_code=None, signal=24, timed_out=True, cpu_exceeded=True), Timings()
-    )
+def test_a_compiler_that_dies_silently_is_a_compile_error_naming_how() -> None:
+    report = _compile_failure(_request(), _compiled(exit_code=None, signal=25), Timings())
     assert report.verdict == Verdict.COMPILE_ERROR
-    assert report.compile_output.startswith("compilation took too long")
+    assert "signal 25" in report.compile_output
 
 
-def test_silent_compiler_failure_is_internal_error() -> None:
-    report = _compile_failure(_request(), _compiled(exit_code=1), Timings())
+@pytest.mark.sandbox
+def test_a_compiler_the_sandbox_could_not_start_is_ours(sandbox, judge_settings) -> None:
+    from judge.runner import run_request
+
+    broken = judge_settings.model_copy(update={"cxx_bin": "/nonexistent/g++"})
+    report = run_request(_request(), sandbox, broken)
     assert report.verdict == Verdict.INTERNAL_ERROR
+
+
+@pytest.mark.sandbox
+def test_a_compiled_program_that_is_missing_when_its_process_starts_is_a_runtime_error(
+    judge_settings,
+) -> None:
+    # The candidate cannot delete it (the run sees it read-only), but were it gone, running it fails the code,
+    # never the judge: the runner checks for it before every start instead of reading bwrap's complaint.
+    from judge.runner import run_request
+    from judge.sandbox import Sandbox
+
+    class LosesTheBinary(Sandbox):
+        def run(self, argv, **kw):  # type: ignore[no-untyped-def]
+            result = super().run(argv, **kw)
+            (kw["scratch"] / "prog").unlink(missing_ok=True)
+            return result
+
+    box = LosesTheBinary(judge_settings)
+    box.self_check()
+    report = run_request(_request(), box, judge_settings)
+    box.close()
+    assert report.verdict == Verdict.RUNTIME_ERROR
+    assert {t.verdict for t in report.tests} == {Verdict.RUNTIME_ERROR}

@@ -1,5 +1,6 @@
-"""Hidden tests never leak: run mode never executes them, submit mode returns only pass/fail for them, and
-expected values never enter the sandbox."""
+"""Hidden tests stay hidden: no test's input is in the sandbox before its turn, run mode never executes hidden
+tests, visible tests run before any hidden input is sent, and a Submit returns nothing that could carry a hidden
+input back out (verdicts and time buckets only; no excerpts; compile output checked)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from judge.bank import load_question
+from judge.disclosure import TIME_BUCKETS_MS, WITHHELD, quotes_hidden_input
 from judge.runner import run_request
 from judge.schemas import RunRequest, Verdict
 
@@ -15,76 +17,134 @@ pytestmark = pytest.mark.sandbox
 
 QUESTION = load_question(Path(__file__).parent / "questions" / "sum-pair")
 HIDDEN_IDS = {t.id for t in QUESTION.tests if t.hidden}
-HIDDEN_ARG = str(next(t for t in QUESTION.tests if t.hidden).args[0])  # "7770"
+HIDDEN_ARGS = [t.args[0] for t in QUESTION.tests if t.hidden]  # 7770, 7771, 7772
 HIDDEN_EXPECTED = str(next(t for t in QUESTION.tests if t.hidden).expected)  # "107770"
 
-# Returns a wrong answer (-1) if it can find the needle in any file the sandbox lets it read under /work.
+# Looks, during every test, for the inputs of every hidden test other than the one it was just given: in every
+# file it can read (its own program directory, /work, /tmp, /dev/shm) and in every descriptor it holds (a
+# non-blocking read of each: the input pipe included). Returns -1 (a wrong answer) if it finds one.
 SNOOP = """
-import os
+import os, fcntl
 
-def _seen(needle):
-    for root, _dirs, files in os.walk("."):
-        for name in files:
-            with open(os.path.join(root, name), errors="replace") as f:
-                if needle in f.read():
-                    return True
-    return False
+NEEDLES = [str(7769 + k) for k in (1, 2, 3)] + [str(107769 + k) for k in (1, 2, 3)]
+
+def _files():
+    for top in ("/judge", "/work", "/tmp", "/dev/shm", "."):
+        for root, _dirs, files in os.walk(top):
+            for name in files:
+                try:
+                    with open(os.path.join(root, name), "rb") as f:
+                        yield f.read(1 << 20)
+                except OSError:
+                    pass
+
+def _descriptors():
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        try:
+            flags = fcntl.fcntl(fd, fcntl.F_GETFL)
+        except OSError:
+            continue
+        try:
+            fcntl.fcntl(fd, fcntl.F_SETFL, flags | os.O_NONBLOCK)
+            data = os.read(fd, 1 << 16)
+        except OSError:
+            data = b""
+        finally:
+            fcntl.fcntl(fd, fcntl.F_SETFL, flags)
+        yield data
 
 def sum_pair(a, b):
-    return -1 if _seen(NEEDLE) else a + b
+    others = [n.encode() for n in NEEDLES if n not in (str(a), str(a + b))]
+    for blob in list(_files()) + list(_descriptors()):
+        if any(n in blob for n in others):
+            return -1
+    return a + b
 """
 
 
-def _run(sandbox, settings, source: str, mode: str):
-    request = RunRequest.for_question(QUESTION, language="python", source=source, mode=mode)  # type: ignore[arg-type]
-    return run_request(request, sandbox, settings)
-
-
-def _needle(text: str) -> str:
-    """A Python expression evaluating to `text` whose source does not contain it (the snooper reads itself)."""
-    return f"str({int(text) + 1} - 1)"
-
-
-def test_the_snooper_finds_what_is_in_the_sandbox(sandbox, judge_settings):
-    visible_arg = str(QUESTION.visible_tests[-1].args[1])  # "10": an input of a visible test
-    report = _run(sandbox, judge_settings, SNOOP.replace("NEEDLE", _needle(visible_arg)), "run")
+def test_the_snooper_finds_an_input_that_is_where_it_looks(sandbox, judge_settings):
+    # Sanity: a needle placed where it looks is found (the snooper computes its needles, so its own source holds
+    # none of them: plant one in a comment).
+    planted = SNOOP + "\n# 7771\n"
+    request = RunRequest.for_question(QUESTION, language="python", source=planted, mode="run")
+    report = run_request(request, sandbox, judge_settings)
     assert {t.verdict for t in report.tests} == {Verdict.WRONG_ANSWER}
 
 
-def test_run_mode_never_executes_hidden_tests(sandbox, judge_settings):
-    report = _run(sandbox, judge_settings, SNOOP.replace("NEEDLE", _needle(HIDDEN_ARG)), "run")
-    # The hidden inputs were not even written where the candidate's code can read them.
-    assert report.verdict is Verdict.ACCEPTED
-    assert {t.id for t in report.tests} == {t.id for t in QUESTION.visible_tests}
-    assert report.total == len(QUESTION.visible_tests)
-    assert not any(t.hidden for t in report.tests)
-
-
-def test_expected_values_never_enter_the_sandbox(sandbox, judge_settings):
-    report = _run(sandbox, judge_settings, SNOOP.replace("NEEDLE", _needle(HIDDEN_EXPECTED)), "submit")
-    assert report.verdict is Verdict.ACCEPTED
+def test_no_other_tests_input_is_ever_readable_in_submit_mode(sandbox, judge_settings):
+    request = RunRequest.for_question(QUESTION, language="python", source=SNOOP, mode="submit")
+    report = run_request(request, sandbox, judge_settings)
+    assert report.verdict is Verdict.ACCEPTED, [(t.id, t.verdict) for t in report.tests]
     assert report.total == len(QUESTION.tests)
 
 
-def test_submit_mode_returns_no_inputs_outputs_or_messages_for_hidden_tests(sandbox, judge_settings):
+def test_run_mode_never_executes_hidden_tests(sandbox, judge_settings):
+    source = "def sum_pair(a, b):\n    if a >= 7770:\n        raise SystemExit('saw hidden input')\n    return a + b\n"
+    report = run_request(
+        RunRequest.for_question(QUESTION, language="python", source=source), sandbox, judge_settings
+    )
+    assert report.verdict is Verdict.ACCEPTED
+    assert {t.id for t in report.tests} == {t.id for t in QUESTION.visible_tests}
+    assert not any(t.hidden for t in report.tests)
+
+
+def test_visible_tests_run_before_any_hidden_input_is_sent(sandbox, judge_settings):
+    # The bank lists hidden tests first here; every visible test fails with a message listing all inputs the
+    # process has seen so far, and visible messages are returned in submit mode.
+    tests = [t for t in QUESTION.tests if t.hidden] + [t for t in QUESTION.tests if not t.hidden]
+    source = "SEEN = []\n\ndef sum_pair(a, b):\n    SEEN.append(a)\n    raise ValueError('seen %r' % SEEN)\n"
+    request = RunRequest.for_question(QUESTION, language="python", source=source, mode="submit")
+    report = run_request(request.model_copy(update={"tests": tests}), sandbox, judge_settings)
+    assert [t.id for t in report.tests] == [t.id for t in tests]  # reported in the question's order
+    visible = [t for t in report.tests if not t.hidden]
+    assert all(t.message and "seen [" in t.message for t in visible)
+    dump = report.model_dump_json()
+    assert not any(str(arg) in dump for arg in HIDDEN_ARGS)
+
+
+def test_submit_mode_returns_verdicts_and_time_buckets_only(sandbox, judge_settings):
     source = """
-import sys
+import sys, time
 
 def sum_pair(a, b):
     print("secret input", a)
     print("secret stderr", b, file=sys.stderr)
     if a >= 7770:
+        time.sleep((a - 7769) * 0.013)  # 13, 26, 39 ms: an attempt to encode the input in the time
         raise ValueError("hidden input was %d" % a)
     return a + b
 """
-    report = _run(sandbox, judge_settings, source, "submit")
+    request = RunRequest.for_question(QUESTION, language="python", source=source, mode="submit")
+    report = run_request(request, sandbox, judge_settings)
     hidden = [t for t in report.tests if t.hidden]
     assert {t.id for t in hidden} == HIDDEN_IDS
     for t in hidden:
         assert t.verdict is Verdict.RUNTIME_ERROR
         assert (t.args, t.expected, t.actual, t.message, t.stdout, t.stderr) == (None,) * 6
+        assert t.time_ms == 100.0  # 13 to 39 ms all read "under 100 ms"
+    for t in report.tests:
+        assert t.time_ms in (*TIME_BUCKETS_MS, 2000.0)
+        assert t.stdout is None and t.stderr is None  # visible tests too: a Run shows them
+    for value in (report.timings.run_ms, report.timings.total_ms):
+        assert value in TIME_BUCKETS_MS
     dumped = report.model_dump_json()
-    assert HIDDEN_ARG not in dumped and HIDDEN_EXPECTED not in dumped and "hidden input was" not in dumped
-    visible = next(t for t in report.tests if not t.hidden)
-    assert visible.stdout is not None and "secret input 0" in visible.stdout
-    assert visible.stderr is not None and "secret stderr 0" in visible.stderr
+    assert not any(str(arg) in dumped for arg in HIDDEN_ARGS)
+    assert HIDDEN_EXPECTED not in dumped and "hidden input was" not in dumped and "secret" not in dumped
+
+
+def test_run_mode_shows_what_visible_tests_printed_and_exact_times(sandbox, judge_settings):
+    source = "import sys\n\ndef sum_pair(a, b):\n    print('out', a)\n"
+    source += "    print('err', b, file=sys.stderr)\n    return a + b\n"
+    request = RunRequest.for_question(QUESTION, language="python", source=source, mode="run")
+    report = run_request(request, sandbox, judge_settings)
+    first = report.tests[0]
+    assert (first.stdout, first.stderr) == ("out 0\n", "err 0\n")
+    assert first.time_ms is not None and 0 <= first.time_ms < 1000
+
+
+def test_compile_output_quoting_a_hidden_input_is_withheld():
+    hidden = [t for t in QUESTION.tests if t.hidden]
+    assert quotes_hidden_input("error: 'x' was not declared; note: 100000 here", hidden)
+    assert not quotes_hidden_input("error: expected ';' before '}' token at 3:14", hidden)
+    assert WITHHELD

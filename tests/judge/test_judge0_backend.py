@@ -2,39 +2,42 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import zipfile
 from pathlib import Path
 
+import httpx
 import pytest
 from pydantic import SecretStr
 
-from judge.backends.judge0 import Judge0Backend
-from judge.bank import load_question
-from judge.errors import JudgeBusyError, JudgeInternalError
+from judge.backends.judge0 import Judge0Backend, Submission
+from judge.bank import iter_question_dirs, load_question
+from judge.errors import JudgeBusyError, JudgeConfigurationError, JudgeInternalError
 from judge.schemas import RunLimits, RunRequest, Verdict
 from judge.service import Judge
 from judge.settings import JudgeSettings
-from tests.fakes.judge0 import FakeJudge0
+from tests.fakes.judge0 import FakeJudge0, Judge0Config, validate
 
 QUESTION = load_question(Path(__file__).parent / "questions" / "sum-pair")
 HIDDEN_EXPECTED = str(next(t for t in QUESTION.tests if t.hidden).expected)
-# The fake runs submissions on this host, so the harness uses this host's toolchains.
-LOCAL_TOOLCHAIN = {"python_bin": "/usr/bin/python3", "node_bin": "/usr/bin/node", "java_bin": "/usr/bin/java",
-                   "javac_bin": "/usr/bin/javac", "cxx_bin": "/usr/bin/g++"}  # fmt: skip
 TOKEN = "judge0-test-token"
 
 
 def _settings(url: str, token: str | None = TOKEN) -> JudgeSettings:
     return JudgeSettings(
-        backend="judge0", judge0_url=url, judge0_auth_token=SecretStr(token) if token else None
+        backend="judge0",
+        judge0_url=url,
+        judge0_auth_token=SecretStr(token) if token else None,
+        max_memory_mb=256,  # what fits Judge0's default 500 MiB per box, with the JVM's own footprint
+        max_wall_s=4,  # a test at its limit, twice over for waiting, plus start-up, within Judge0's 15 s
     )
 
 
 def _judge(url: str, token: str | None = TOKEN) -> Judge:
     settings = _settings(url, token)
-    return Judge(settings, backend=Judge0Backend(settings, toolchain=LOCAL_TOOLCHAIN, poll_interval_s=0.05))
+    return Judge(settings, backend=Judge0Backend(settings, poll_interval_s=0.05))
 
 
 def _request(source: str, language: str = "python", mode: str = "submit", **kw) -> RunRequest:
@@ -57,7 +60,7 @@ async def test_reference_is_accepted_with_one_multi_file_submission(language):
     body = fake.submissions[0]
     assert body["language_id"] == 89 and body["enable_network"] is False
     files = _archive(body)
-    assert {"run", "input.json"} <= set(files)
+    assert {"run", "driver.py", "tests.json"} <= set(files)
     assert not any(HIDDEN_EXPECTED in text for text in files.values())  # expected values never leave us
 
 
@@ -113,7 +116,10 @@ async def test_hidden_tests_are_redacted_and_forged_stdout_is_ignored():
 
 
 async def test_polls_by_token_when_the_server_does_not_wait():
-    async with FakeJudge0(auth_token=TOKEN, wait_supported=False) as fake, _judge(fake.url) as judge:
+    async with (
+        FakeJudge0(auth_token=TOKEN, config=Judge0Config(enable_wait_result=False)) as fake,
+        _judge(fake.url) as judge,
+    ):
         report = await judge.run(_request(QUESTION.references["python"]))
     assert report.verdict is Verdict.ACCEPTED
     assert fake.polls >= 1
@@ -122,7 +128,7 @@ async def test_polls_by_token_when_the_server_does_not_wait():
 async def test_wrong_token_is_an_internal_error_never_the_candidates_fault():
     async with FakeJudge0(auth_token=TOKEN) as fake:
         settings = _settings(fake.url, "wrong-token")
-        backend = Judge0Backend(settings, toolchain=LOCAL_TOOLCHAIN)
+        backend = Judge0Backend(settings)
         with pytest.raises(JudgeInternalError) as info:
             await backend.run(_request(QUESTION.references["python"]))
         assert not info.value.retryable
@@ -149,3 +155,151 @@ async def test_judge0_internal_error_status_is_an_internal_error_report():
 def test_backend_requires_a_url():
     with pytest.raises(JudgeInternalError):
         Judge0Backend(JudgeSettings(backend="judge0", judge0_url=None))
+
+
+BANK = Path(__file__).resolve().parents[2] / "questions"
+BANK_CASES = [
+    pytest.param(directory, language, id=f"{directory.name}-{language}")
+    for directory in iter_question_dirs(BANK)
+    for language in ("python", "javascript", "java", "cpp")
+]
+
+
+@pytest.mark.parametrize(("directory", "language"), BANK_CASES)
+async def test_every_bank_reference_is_accepted_through_judge0s_runtimes(directory, language):
+    # The fake's runtimes are those of the official image: Python 3.8 (the bank's `list[int]` annotations must
+    # not be evaluated), Node 12, javac --release 13, g++ 9.2 in C++17.
+    question = load_question(directory)
+    async with FakeJudge0(auth_token=TOKEN) as fake, _judge(fake.url) as judge:
+        report = await judge.run(
+            RunRequest.for_question(
+                question, language=language, source=question.references[language], mode="submit"
+            )
+        )
+    failures = [(t.id, t.verdict.value) for t in report.tests if t.verdict is not Verdict.ACCEPTED]
+    assert report.verdict is Verdict.ACCEPTED, (report.compile_output[:2000], report.message, failures[:5])
+    assert fake.rejected == []
+
+
+# ------------------------------------------------------------------ Judge0 1.13.1's rules, as the fake enforces them
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("max_processes_and_or_threads", 128),  # the default maximum is 120
+        ("wall_time_limit", 21),
+        ("cpu_time_limit", 16),
+        ("memory_limit", 600_000),
+        ("max_file_size", 5000),
+        ("stack_limit", 200_000),
+    ],
+)
+async def test_the_fake_refuses_fields_over_judge0s_default_maxima_with_422(field, value):
+    async with FakeJudge0(auth_token=TOKEN) as fake:
+        backend = Judge0Backend(_settings(fake.url))
+        body = Submission(
+            _request(QUESTION.references["python"]), backend.program(_request("")), backend.settings, [0]
+        ).body()
+        body[field] = value
+        async with httpx.AsyncClient(base_url=fake.url, headers={"X-Auth-Token": TOKEN}) as client:
+            response = await client.post("/submissions", params={"base64_encoded": "true"}, json=body)
+        await backend.aclose()
+    assert response.status_code == 422
+    assert field in response.json()
+    assert fake.submissions == []
+
+
+def test_every_field_the_backend_sends_is_within_judge0s_defaults():
+    settings = _settings("http://127.0.0.1:9")
+    backend = Judge0Backend(settings)
+    for language in ("python", "javascript", "java", "cpp"):
+        request = _request(QUESTION.references[language], language)
+        body = Submission(request, backend.program(request), settings, [0]).body()
+        assert validate(dict(body), Judge0Config()) == {}, language
+        assert body["max_processes_and_or_threads"] <= 120
+
+
+async def test_a_configuration_judge0_cannot_honour_is_refused_when_the_backend_starts():
+    settings = _settings("http://127.0.0.1:9").model_copy(update={"max_memory_mb": 1024, "max_wall_s": 20})
+    backend = Judge0Backend(settings)
+    with pytest.raises(JudgeConfigurationError) as info:
+        await backend.start()
+    assert "MAX_MEMORY_MB" in str(info.value) and "MAX_WALL_S" in str(info.value)
+    await backend.aclose()
+    fits = _settings("http://127.0.0.1:9").model_copy(update={"judge0_max_processes": 100})
+    with pytest.raises(JudgeConfigurationError, match="processes"):
+        await Judge0Backend(fits).start()
+
+
+async def test_wait_refused_with_400_falls_back_to_polling_and_remembers_it():
+    no_wait = Judge0Config(enable_wait_result=False)
+    async with FakeJudge0(auth_token=TOKEN, config=no_wait) as fake, _judge(fake.url) as judge:
+        first = await judge.run(_request(QUESTION.references["python"]))
+        second = await judge.run(_request(QUESTION.references["python"]))
+    assert first.verdict is second.verdict is Verdict.ACCEPTED
+    assert [status for status, _ in fake.rejected] == [400]  # asked to wait once, then polled
+    assert fake.polls >= 2
+
+
+@pytest.mark.parametrize(
+    ("language", "source", "marker"),
+    [
+        (
+            "python",
+            "def sum_pair(a, b):\n    match a:\n        case _:\n            return a + b\n",
+            "SyntaxError",
+        ),
+        ("javascript", "function sumPair(a, b) {\n  return (a ?? 0) + b;\n}\n", "SyntaxError"),
+        (
+            "java",
+            "class Solution {\n    record P(int a) {}\n    public int sumPair(int a, int b) { return a + b; }\n}\n",
+            "record",
+        ),
+    ],
+)
+async def test_code_newer_than_the_images_runtimes_is_a_compile_error_there(language, source, marker):
+    # Python 3.8 has no `match`, Node 12 no `??`, Java 13 no records: the image's runtimes refuse them.
+    async with FakeJudge0(auth_token=TOKEN) as fake, _judge(fake.url) as judge:
+        report = await judge.run(_request(source, language))
+    assert report.verdict is Verdict.COMPILE_ERROR, (report.message, report.tests[:2])
+    assert marker in report.compile_output
+
+
+async def test_the_images_python_evaluates_new_style_annotations_unless_they_are_postponed(tmp_path):
+    from tests.fakes.judge0_image import BoxLimits, install_image, run_in_box
+
+    image = install_image(tmp_path / "usr-local")
+    box = tmp_path / "box"
+    box.mkdir()
+    limits = BoxLimits(
+        cpu_s=10, wall_s=20, memory_kb=512_000, stack_kb=64_000, processes=60, file_size_kb=1024
+    )
+    python = "/usr/local/python-3.8.1/bin/python3"
+    cases = {
+        "def f(nums: list[int]) -> int:\n    return 0\n": False,
+        "def f(x: int | None):\n    return 0\n": False,
+        "from __future__ import annotations\ndef f(nums: list[int]) -> int:\n    return 0\n": True,
+        "from typing import List\ndef f(nums: List[int]) -> int:\n    return 0\n": True,
+    }
+    for source, ok in cases.items():
+        (box / "main.py").write_text(source + "print('ran')\n")
+        (box / "run").write_text(f"{python} main.py\n")
+        result = await asyncio.to_thread(run_in_box, box, image, "run", limits)
+        assert (result.exit_code == 0) is ok, (source, result.stderr[-300:])
+
+
+@pytest.mark.parametrize("language", ["python", "javascript", "java", "cpp"])
+async def test_failing_tests_get_the_same_verdicts_as_on_the_local_sandbox(sandbox, judge_settings, language):
+    from judge.runner import run_request
+    from tests.judge.test_verdicts import MIXED
+
+    limits = RunLimits(time_limit_s=3.0, memory_mb=128, output_bytes=64_000)
+    request = _request(MIXED[language], language, mode="run", limits=limits)
+    local = run_request(request, sandbox, judge_settings)
+    async with FakeJudge0(auth_token=TOKEN) as fake, _judge(fake.url) as judge:
+        remote = await judge.run(request)
+    assert {t.id: t.verdict for t in remote.tests} == {t.id: t.verdict for t in local.tests}, [
+        (t.id, t.verdict, t.message) for t in remote.tests
+    ]
+    assert {t.id: t.verdict for t in local.tests}["v1"] is Verdict.TIME_LIMIT

@@ -1,4 +1,5 @@
-"""Pure verdict logic: record parsing, per-test verdicts, crash verdicts, the overall verdict and redaction."""
+"""Pure verdict logic: per-test verdicts from what the supervisor observed, crash verdicts, the overall verdict,
+redaction and the bounded record parser."""
 
 from __future__ import annotations
 
@@ -7,91 +8,131 @@ import signal
 
 from judge.bank import Compare
 from judge.bank import TestCase as Case
+from judge.disclosure import redact
+from judge.protocol import RECORD_CAP, frame, is_test_record, nesting_depth, parse_line
 from judge.schemas import TestResult, Verdict
 from judge.verdict import (
     ProcessOutcome,
+    TestOutcome,
+    clean_text,
     crash_verdict,
-    judge_record,
+    judge_outcome,
     overall_verdict,
-    parse_records,
-    redact,
 )
-
-
-def _lines(*records: object) -> bytes:
-    return b"".join(json.dumps(r).encode() + b"\n" for r in records)
 
 
 def _test(i: int = 0, expected: object = 3, hidden: bool = False) -> Case:
     return Case(id=f"t{i}", args=[1, 2], expected=expected, hidden=hidden)
 
 
-def test_parse_records_keeps_records_in_test_order_from_start():
-    raw = _lines({"i": 2, "ok": True, "v": 1}, {"i": 3, "ok": False, "kind": "runtime"})
-    parsed = parse_records(raw, start=2, count=4)
-    assert [r["i"] for r in parsed.records] == [2, 3]
-    assert parsed.fatal is None
-
-
-def test_parse_records_ignores_garbage_duplicates_and_out_of_turn_records():
-    raw = (
-        b"not json\n"
-        + _lines({"i": 5, "ok": True, "v": 0})  # out of turn: a forged future record
-        + _lines({"i": 0, "ok": True, "v": 1}, {"i": 0, "ok": True, "v": 2})  # duplicate
-        + b'{"i": 1, "ok": true, "v": [1, 2'  # truncated by a crash
+def _judge(
+    outcome: TestOutcome, *, expected: object = 3, returns: str = "int", limit_s: float = 1.0
+) -> TestResult:
+    return judge_outcome(
+        _test(expected=expected),
+        outcome,
+        returns=returns,
+        compare=Compare(),
+        time_limit_s=limit_s,
+        output_cap=1000,
     )
-    parsed = parse_records(raw, start=0, count=6)
-    assert [(r["i"], r["v"]) for r in parsed.records] == [(0, 1)]
 
 
-def test_parse_records_never_accepts_more_records_than_tests():
-    parsed = parse_records(_lines({"i": 0, "ok": True}, {"i": 1, "ok": True}), start=0, count=1)
-    assert len(parsed.records) == 1
+def _ok(value: object, charged_s: float = 0.0005, **kw: object) -> TestOutcome:
+    return TestOutcome(record={"n": "x", "ok": True, "v": value}, charged_s=charged_s, **kw)  # type: ignore[arg-type]
 
 
-def test_parse_records_reports_a_fatal_load_failure_only_before_any_test():
-    fatal = parse_records(_lines({"fatal": "compile", "msg": "SyntaxError"}), start=0, count=3)
-    assert fatal.fatal == {"fatal": "compile", "msg": "SyntaxError"}
-    late = parse_records(_lines({"i": 0, "ok": True, "v": 3}, {"fatal": "load"}), start=0, count=3)
-    assert late.fatal is None and len(late.records) == 1
-
-
-def test_judge_record_accepts_a_matching_value_and_keeps_the_excerpts():
-    rec = {"i": 0, "ok": True, "v": 3, "ms": 0.5, "out": "hello\n", "err": ""}
-    result = judge_record(_test(), rec, returns="int", compare=Compare(), time_limit_ms=1000)
+def test_a_matching_value_is_accepted_with_its_excerpts_and_time():
+    result = _judge(_ok(3, stdout=b"hello\n"))
     assert result.verdict is Verdict.ACCEPTED
     assert (result.actual, result.expected, result.args, result.stdout) == (3, 3, [1, 2], "hello\n")
     assert result.time_ms == 0.5
 
 
-def test_judge_record_wrong_value_is_wrong_answer_with_a_hint():
-    rec = {"i": 0, "ok": True, "v": [1], "ms": 0.5}
-    result = judge_record(_test(expected=[1, 2]), rec, returns="int[]", compare=Compare(), time_limit_ms=1000)
+def test_a_wrong_value_is_a_wrong_answer_with_a_hint():
+    result = _judge(_ok([1]), expected=[1, 2], returns="int[]")
     assert result.verdict is Verdict.WRONG_ANSWER
     assert result.message == "expected 2 elements, got 1"
 
 
-def test_judge_record_slow_correct_answer_is_time_limit():
-    rec = {"i": 0, "ok": True, "v": 3, "ms": 1500.0}
-    result = judge_record(_test(), rec, returns="int", compare=Compare(), time_limit_ms=1000)
+def test_a_correct_answer_charged_past_the_limit_is_time_limit_whatever_the_record_says():
+    forged = TestOutcome(record={"n": "x", "ok": True, "v": 3, "ms": 0.001}, charged_s=1.3)
+    result = _judge(forged)
     assert result.verdict is Verdict.TIME_LIMIT
+    assert result.time_ms == 1000.0
 
 
-def test_judge_record_maps_error_kinds_to_verdicts():
+def test_a_test_the_supervisor_stopped_gets_the_reason_it_was_stopped():
+    assert _judge(TestOutcome(record=None, charged_s=1.0, over="time")).verdict is Verdict.TIME_LIMIT
+    assert _judge(TestOutcome(record=None, charged_s=0.1, over="output")).verdict is Verdict.OUTPUT_LIMIT
+    assert _judge(TestOutcome(record=None, charged_s=0.1, over="record")).verdict is Verdict.OUTPUT_LIMIT
+    # Output past the cap fails the test even when its record had already arrived.
+    assert _judge(_ok(3, over="output")).verdict is Verdict.OUTPUT_LIMIT
+
+
+def test_error_kinds_map_to_verdicts_and_time_or_output_kinds_from_the_program_mean_nothing_special():
     cases = {
-        "timeout": Verdict.TIME_LIMIT,
         "memory": Verdict.MEMORY_LIMIT,
-        "output": Verdict.OUTPUT_LIMIT,
         "runtime": Verdict.RUNTIME_ERROR,
         "crash": Verdict.RUNTIME_ERROR,
         "value": Verdict.WRONG_ANSWER,
+        "timeout": Verdict.RUNTIME_ERROR,  # the harness never times anything: a forged "timeout" is just an error
         "something-new": Verdict.RUNTIME_ERROR,
     }
     for kind, verdict in cases.items():
-        rec = {"i": 0, "ok": False, "kind": kind, "msg": "boom", "ms": 1.0}
-        result = judge_record(_test(), rec, returns="int", compare=Compare(), time_limit_ms=1000)
+        outcome = TestOutcome(record={"n": "x", "ok": False, "kind": kind, "msg": "boom"}, charged_s=0.001)
+        result = _judge(outcome)
         assert result.verdict is verdict, kind
         assert result.message == "boom"
+
+
+def test_a_process_that_ended_mid_test_gets_the_crash_verdict():
+    ended = ProcessOutcome(exit_code=None, signal=signal.SIGKILL, memory_exceeded=True)
+    assert _judge(TestOutcome(record=None, charged_s=0.2, ended=ended)).verdict is Verdict.MEMORY_LIMIT
+
+
+def test_a_value_nested_deeper_than_the_declared_type_is_wrong_without_being_kept():
+    deep: object = 1
+    for _ in range(50):
+        deep = [deep]
+    result = _judge(_ok(deep), returns="int[]", expected=[1])
+    assert result.verdict is Verdict.WRONG_ANSWER
+    assert result.actual is None and "nested deeper" in (result.message or "")
+
+
+def test_text_that_storage_would_refuse_is_replaced():
+    result = _judge(_ok("a\x00b\ud800c", stdout=b"\xff\xfeok\x00"), returns="string", expected="abc")
+    assert result.actual == "a\ufffdb\ufffdc"
+    assert result.stdout == "\ufffd\ufffdok\ufffd"
+    json.dumps(result.model_dump()).encode("utf-8")  # no lone surrogate survives
+    assert clean_text("plain") == "plain"
+
+
+def test_parse_line_is_bounded_in_size_depth_and_type_and_never_raises():
+    assert parse_line(b'{"n": "a", "ok": true, "v": 1}') == {"n": "a", "ok": True, "v": 1}
+    assert parse_line(b"[" * 200_000 + b"]" * 200_000) is None
+    assert parse_line(b'{"v": ' + b"[" * 200_000 + b"]" * 200_000 + b"}") is None
+    assert parse_line(b"\xff\xfe garbage") is None
+    assert parse_line(b"[1, 2]") is None  # not an object
+    assert parse_line(b'{"v": "' + b"x" * (RECORD_CAP + 1) + b'"}') is None
+    assert parse_line(b'{"v": ' + b"9" * 100_000 + b"}") is None  # a number too long to convert
+
+
+def test_a_record_counts_only_for_the_test_whose_nonce_it_carries():
+    assert is_test_record({"n": "abc", "ok": True}, "abc")
+    assert not is_test_record({"n": "abd", "ok": True}, "abc")
+    assert not is_test_record({"n": "abc", "ok": "yes"}, "abc")
+    header, payload = frame("abc", [[1, 2], "x"]).split(b"\n", 1)
+    assert header == b"abc " + str(len(payload)).encode() and json.loads(payload) == [[1, 2], "x"]
+
+
+def test_nesting_depth_is_counted_without_recursion_and_capped():
+    assert nesting_depth(3, 5) == 0
+    assert nesting_depth([[1], []], 5) == 2
+    deep: object = 0
+    for _ in range(100_000):
+        deep = [deep]
+    assert nesting_depth(deep, 4) == 4
 
 
 def test_crash_verdict_prefers_the_sandbox_flags():

@@ -372,10 +372,10 @@ PRINTS_30K = {
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_output_cap_applies_per_test_and_excerpts_are_bounded(sandbox, judge_settings, language):
-    # 9 tests x 30 kB is past a 50 kB cap in total, but no single test is.
+    # 6 tests x 30 kB is past a 50 kB cap in total, but no single test is.
     limits = RunLimits(output_bytes=50_000)
     report = judge(
-        sandbox, judge_settings, "sum-pair", language, PRINTS_30K[language], mode="submit", limits=limits
+        sandbox, judge_settings, "sum-pair", language, PRINTS_30K[language], mode="run", limits=limits
     )
     assert report.verdict is Verdict.ACCEPTED
     excerpt = report.tests[0].stdout

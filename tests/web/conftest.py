@@ -18,7 +18,8 @@ from api.settings import ApiSettings
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
 DIST = WEB / "dist"
-DRIVER = Path(__file__).with_name("drive_join.cjs")
+DRIVER = Path(__file__).with_name("drive_page.cjs")
+ARTIFACTS = Path(__file__).with_name("artifacts")  # screenshots of every state (gitignored)
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SOURCES = ("index.html", "package.json", "package-lock.json", "vite.config.ts", "tsconfig.json", "src")
 
@@ -64,7 +65,10 @@ def api_settings(api_settings: ApiSettings, web_dist: Path) -> ApiSettings:
 
 
 async def drive(scenario: str, *, limit_s: float = 280, **plan: Any) -> dict[str, Any]:
-    """Run tests/web/drive_join.cjs on one scenario and return what the page showed (fails with the driver's error)."""
+    """Run tests/web/drive_page.cjs on one scenario (one browser) and return what the page showed, with `axe`
+    (violations per state) and `origins` (every origin requested). Fails with the driver's error. Screenshots of
+    every state go to tests/web/artifacts/<scenario>/."""
+    plan.setdefault("shots", str(ARTIFACTS / scenario))
     proc = await asyncio.create_subprocess_exec(
         "node",
         str(DRIVER),
@@ -85,4 +89,4 @@ async def drive(scenario: str, *, limit_s: float = 280, **plan: Any) -> dict[str
     assert body["ok"], f"{body.get('error')}\n{err.decode()[-4000:]}"
     assert body["blocked"] == [], f"the page tried to reach non-loopback hosts: {body['blocked']}"
     assert body["page_errors"] == [], f"uncaught errors in the page: {body['page_errors']}"
-    return dict(body["result"])
+    return {**body["result"], "_axe": body["axe"], "_origins": body["origins"]}

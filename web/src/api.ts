@@ -1,4 +1,4 @@
-// The candidate's HTTP API (see api/routers/join.py and runs.py): join with the invite, run and submit code.
+// The candidate's HTTP API (api/routers/join.py, interviews.py, drafts.py, integrity.py, runs.py, custom_runs.py).
 
 export type Language = "python" | "javascript" | "java" | "cpp";
 export const LANGUAGES: readonly Language[] = ["python", "javascript", "java", "cpp"];
@@ -7,10 +7,30 @@ export interface SessionView {
   id: string;
   status: "scheduled" | "in_progress" | "completed" | "abandoned" | "cancelled";
   language: Language;
+  languages: Language[];
   duration_minutes: number;
+  extra_time_minutes: number;
+  text_only: boolean;
+  role: string | null;
+  start_mode: "voice" | "text" | null;
   started_at: string | null;
   ends_at: string | null;
   practice: boolean;
+}
+
+export interface OrganizationView {
+  name: string | null;
+  slug: string | null;
+  logo_url: string | null;
+  allow_text_only: boolean;
+  allow_resubmission: boolean;
+  retention_days: number | null;
+}
+
+export interface NoticeView {
+  version: string;
+  sha256: string;
+  html: string;
 }
 
 export interface VisibleTest {
@@ -38,7 +58,39 @@ export interface JoinResponse {
   participant_name: string;
   participant_identity: string;
   session: SessionView;
-  question: Question;
+  organization: OrganizationView;
+  notice: NoticeView;
+  consented: boolean;
+  agent_join_timeout_s: number;
+  /** Null until the interview has started: nobody sees the problem before the clock runs. */
+  question: Question | null;
+}
+
+export interface Draft {
+  code: string;
+  revision: number;
+  updated_at: string;
+}
+
+export interface DraftList {
+  drafts: Partial<Record<Language, Draft>>;
+  submitted: boolean;
+}
+
+export interface LatestResults {
+  run: (RunReport & { created_at: string }) | null;
+  submit: (RunReport & { created_at: string }) | null;
+}
+
+export type IntegrityKind = "paste" | "focus_lost" | "page_hidden" | "fast_insertion" | "devtools";
+
+export interface IntegrityObservation {
+  id: string;
+  kind: IntegrityKind;
+  chars?: number;
+  lines?: number;
+  duration_ms?: number;
+  source?: "keyboard_shortcut" | "window_size";
 }
 
 export type Verdict =
@@ -74,6 +126,8 @@ export interface RunReport {
   compile_output?: string;
   message?: string | null;
   timings?: { compile_ms: number; run_ms: number; total_ms: number };
+  /** A custom-input run: `actual` is what the function returned; there are no expected values. */
+  custom?: boolean;
 }
 
 /** A refused request: the HTTP status and the API's stable error code (`{"error": {"code", "message"}}`). */
@@ -113,15 +167,16 @@ export class ApiClient {
     private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
   ) {}
 
-  private async post<T>(path: string, body: unknown, auth: boolean): Promise<T> {
-    const headers: Record<string, string> = { "Content-Type": "application/json" };
+  private async request<T>(method: string, path: string, body: unknown, auth: boolean): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers["Content-Type"] = "application/json";
     if (auth) headers.Authorization = `Bearer ${this.invite}`;
     let response: Response;
     try {
       response = await this.fetchImpl(this.baseUrl + path, {
-        method: "POST",
+        method,
         headers,
-        body: JSON.stringify(body),
+        body: body === undefined ? undefined : JSON.stringify(body),
         credentials: "omit",
         cache: "no-store",
       });
@@ -132,19 +187,72 @@ export class ApiClient {
     return (await response.json()) as T;
   }
 
+  private session(sessionId: string, rest: string): string {
+    return `/v1/sessions/${encodeURIComponent(sessionId)}/${rest}`;
+  }
+
   join(): Promise<JoinResponse> {
-    return this.post<JoinResponse>("/v1/join", { invite: this.invite }, false);
+    return this.request<JoinResponse>("POST", "/v1/join", { invite: this.invite }, false);
+  }
+
+  consent(sessionId: string, notice: NoticeView): Promise<{ notice_version: string; seq: number }> {
+    return this.request(
+      "POST",
+      this.session(sessionId, "consent"),
+      {
+        notice_version: notice.version,
+        notice_sha256: notice.sha256,
+        agreed: true,
+      },
+      true,
+    );
+  }
+
+  requestAccommodation(
+    sessionId: string,
+    kind: "accommodation" | "human_interview",
+    message: string | null,
+  ): Promise<unknown> {
+    return this.request("POST", this.session(sessionId, "accommodation-requests"), { kind, message }, true);
+  }
+
+  start(sessionId: string, mode: "voice" | "text"): Promise<JoinResponse> {
+    return this.request<JoinResponse>("POST", this.session(sessionId, "start"), { mode }, true);
+  }
+
+  end(sessionId: string, code: string, language: Language): Promise<{ status: string }> {
+    return this.request("POST", this.session(sessionId, "end"), { code, language }, true);
+  }
+
+  redispatchAgent(sessionId: string): Promise<{ dispatch_id: string }> {
+    return this.request("POST", this.session(sessionId, "agent-dispatch"), undefined, true);
+  }
+
+  drafts(sessionId: string): Promise<DraftList> {
+    return this.request<DraftList>("GET", this.session(sessionId, "drafts"), undefined, true);
+  }
+
+  saveDraft(sessionId: string, language: Language, code: string): Promise<{ revision: number; updated_at: string }> {
+    return this.request("PUT", this.session(sessionId, `drafts/${language}`), { code }, true);
+  }
+
+  results(sessionId: string): Promise<LatestResults> {
+    return this.request<LatestResults>("GET", this.session(sessionId, "results"), undefined, true);
+  }
+
+  reportIntegrity(sessionId: string, events: IntegrityObservation[]): Promise<{ stored: number; dropped: number }> {
+    return this.request("POST", this.session(sessionId, "integrity"), { events }, true);
   }
 
   run(sessionId: string, language: Language, code: string): Promise<RunReport> {
-    return this.post<RunReport>(`/v1/sessions/${encodeURIComponent(sessionId)}/runs`, { language, code }, true);
+    return this.request<RunReport>("POST", this.session(sessionId, "runs"), { language, code }, true);
   }
 
   submit(sessionId: string, language: Language, code: string): Promise<RunReport> {
-    return this.post<RunReport>(
-      `/v1/sessions/${encodeURIComponent(sessionId)}/submissions`,
-      { language, code },
-      true,
-    );
+    return this.request<RunReport>("POST", this.session(sessionId, "submissions"), { language, code }, true);
+  }
+
+  customRun(sessionId: string, language: Language, code: string, inputs: unknown[][]): Promise<RunReport> {
+    return this.request<RunReport>("POST", this.session(sessionId, "custom-runs"), { language, code, inputs }, true);
   }
 }

@@ -1,6 +1,6 @@
-import { DisconnectReason, type Room, RoomEvent } from "livekit-client";
+import { DisconnectReason, type Room, RoomEvent, RpcError } from "livekit-client";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { CallController, type CallListener, type CallStatus } from "./call";
+import { CallController, type CallListener, type CallStatus, REJOIN_DELAYS_MS } from "./call";
 import type { EditorSnapshot } from "./editor";
 import { RPC_REPLY_MAX_BYTES } from "./protocol";
 
@@ -65,8 +65,13 @@ function textReader(text: string, attributes: Record<string, string> = {}) {
 }
 
 function recorder() {
-  const calls: { statuses: [CallStatus, string | undefined][]; events: unknown[]; agent: string[]; phases: (string | null)[]; mic: boolean[] } =
-    { statuses: [], events: [], agent: [], phases: [], mic: [] };
+  const calls: {
+    statuses: [CallStatus, string | undefined][];
+    events: unknown[];
+    agent: string[];
+    phases: (string | null)[];
+    mic: boolean[];
+  } = { statuses: [], events: [], agent: [], phases: [], mic: [] };
   const listener: CallListener = {
     status: (s, d) => calls.statuses.push([s, d]),
     agentState: (s) => calls.agent.push(s),
@@ -101,7 +106,13 @@ describe("CallController", () => {
     };
     return {
       credentials,
-      call: new CallController(credentials, { snapshot: () => ({ ...editor }) }, listener, { appendChild: <T extends Node>(n: T) => n }, makeRoom),
+      call: new CallController(
+        credentials,
+        { snapshot: () => ({ ...editor }) },
+        listener,
+        { appendChild: <T extends Node>(n: T) => n },
+        makeRoom,
+      ),
     };
   }
 
@@ -158,7 +169,12 @@ describe("CallController", () => {
     const { call } = controller(listener);
     await call.start();
     const rpc = rooms[0].rpcHandlers.get("editor.get")!;
-    expect(JSON.parse(await rpc({ payload: "{}" }))).toEqual({ version: 3, language: "python", cursor: "2:5", code: editor.code });
+    expect(JSON.parse(await rpc({ payload: "{}" }))).toEqual({
+      version: 3,
+      language: "python",
+      cursor: "2:5",
+      code: editor.code,
+    });
 
     editor = { ...editor, code: "x = 1\n".repeat(RPC_REPLY_MAX_BYTES / 4), version: 9 };
     const reply = JSON.parse(await rpc({ payload: "{}" }));
@@ -173,12 +189,18 @@ describe("CallController", () => {
     const { calls, listener } = recorder();
     const { call } = controller(listener);
     await call.start();
-    rooms[0].textHandlers.get("interview.event")!(textReader('{"type":"hint","index":1,"total":4}'), { identity: "agent" });
+    rooms[0].textHandlers.get("interview.event")!(textReader('{"type":"hint","index":1,"total":4}'), {
+      identity: "agent",
+    });
     rooms[0].textHandlers.get("interview.event")!(textReader("garbage"), { identity: "agent" });
     await flush();
     expect(calls.events).toEqual([{ type: "hint", index: 1, total: 4 }]);
 
-    const agent = { identity: "agent", isAgent: true, attributes: { "lk.agent.state": "listening", "interview.phase": "coding" } };
+    const agent = {
+      identity: "agent",
+      isAgent: true,
+      attributes: { "lk.agent.state": "listening", "interview.phase": "coding" },
+    };
     rooms[0].remoteParticipants.set("agent", agent);
     const before = rooms[0].sent.length;
     rooms[0].emit(RoomEvent.ParticipantConnected, agent);
@@ -191,15 +213,48 @@ describe("CallController", () => {
     expect(rooms[0].sent.at(-1)).toMatchObject({ text: "can I use a hash map?", topic: "lk.chat" });
   });
 
-  it("says the connection dropped on an unexpected disconnect, and the call ended when the room closes", async () => {
+  it("rejoins by itself after a drop, asks for Retry once the rejoins fail, and ends when the room closes", async () => {
+    vi.useFakeTimers();
     const { calls, listener } = recorder();
-    const { call } = controller(listener);
+    const { call, credentials } = controller(listener);
     await call.start();
     rooms[0].emit(RoomEvent.Disconnected, DisconnectReason.SIGNAL_CLOSE);
-    expect(calls.statuses.at(-1)).toEqual(["failed", "The voice connection dropped."]);
+    expect(calls.statuses.at(-1)?.[0]).toBe("reconnecting");
+    await vi.advanceTimersByTimeAsync(REJOIN_DELAYS_MS[0]);
+    expect(call.status).toBe("connected");
+    expect(credentials).toHaveBeenCalledTimes(2); // a fresh token for the rejoin
+
+    failures = 10; // the server is gone: every rejoin fails, then the candidate gets Retry
+    rooms[1].emit(RoomEvent.Disconnected, DisconnectReason.SIGNAL_CLOSE);
+    for (const delay of REJOIN_DELAYS_MS) await vi.advanceTimersByTimeAsync(delay);
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(call.status).toBe("failed");
+    expect(rooms.length).toBe(2 + REJOIN_DELAYS_MS.length);
+
+    failures = 0;
     await call.start();
-    rooms[1].emit(RoomEvent.Disconnected, DisconnectReason.ROOM_DELETED);
+    rooms.at(-1)!.emit(RoomEvent.Disconnected, DisconnectReason.ROOM_DELETED);
     expect(calls.statuses.at(-1)?.[0]).toBe("ended");
+  });
+
+  it("asks the agent to end over RPC, falling back to a typed message when the agent has no such method", async () => {
+    const { listener } = recorder();
+    const { call } = controller(listener);
+    await call.start();
+    expect(await call.requestEnd()).toBe(false); // no interviewer to tell
+    const agent = { identity: "agent", isAgent: true, attributes: {} };
+    rooms[0].remoteParticipants.set("agent", agent);
+    const rpc: unknown[] = [];
+    (rooms[0].localParticipant as unknown as { performRpc: unknown }).performRpc = async (params: unknown) => {
+      rpc.push(params);
+      throw new RpcError(RpcError.ErrorCode.UNSUPPORTED_METHOD, "unsupported");
+    };
+    expect(await call.requestEnd()).toBe(true);
+    expect(rpc).toMatchObject([{ destinationIdentity: "agent", method: "interview.end" }]);
+    expect(rooms[0].sent.at(-1)).toMatchObject({
+      topic: "lk.chat",
+      text: "I would like to end the interview now. Thank you.",
+    });
   });
 
   it("hangs up once the interview has ended and the interviewer has left", async () => {
@@ -209,7 +264,9 @@ describe("CallController", () => {
     const agent = { identity: "agent", isAgent: true, attributes: {} };
     rooms[0].remoteParticipants.set("agent", agent);
     rooms[0].emit(RoomEvent.ParticipantConnected, agent);
-    rooms[0].textHandlers.get("interview.event")!(textReader('{"type":"ended","reason":"completed"}'), { identity: "agent" });
+    rooms[0].textHandlers.get("interview.event")!(textReader('{"type":"ended","reason":"completed"}'), {
+      identity: "agent",
+    });
     await flush();
     expect(call.status).toBe("connected");
     rooms[0].remoteParticipants.delete("agent");

@@ -6,6 +6,7 @@ import {
   type RemoteTrack,
   Room,
   RoomEvent,
+  RpcError,
   type RpcInvocationData,
   Track,
   type TextStreamReader,
@@ -19,6 +20,7 @@ import {
   type InterviewEvent,
   parseInterviewEvent,
   RPC_EDITOR_GET,
+  RPC_INTERVIEW_END,
   snapshotAttributes,
   TOPIC_CHAT,
   TOPIC_EDITOR_SNAPSHOT,
@@ -57,11 +59,18 @@ export interface EditorSource {
   snapshot(): EditorSnapshot;
 }
 
+/** Automatic rejoins after a dropped connection, and how long to wait before each. */
+export const REJOIN_DELAYS_MS = [1500, 4000, 10_000];
+
 export class CallController {
   private room: Room | null = null;
   private statusValue: CallStatus = "idle";
   private leaving = false;
   private attempts = 0;
+  private rejoins = 0;
+  private rejoinTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The microphone the candidate picked in the device check (undefined: the browser's default). */
+  microphoneDeviceId: string | undefined;
   private interviewEnded = false;
   private sentVersion = 0;
   private readonly audioElements = new Set<HTMLMediaElement>();
@@ -90,7 +99,8 @@ export class CallController {
 
   /** Call from a click: it is the user gesture that lets the page play the interviewer's audio. */
   async start(): Promise<void> {
-    if (this.statusValue === "connecting" || this.statusValue === "connected" || this.statusValue === "reconnecting") return;
+    if (this.statusValue === "connecting" || this.statusValue === "connected" || this.statusValue === "reconnecting")
+      return;
     await this.teardown();
     this.leaving = false;
     const attempt = this.attempts++;
@@ -101,7 +111,11 @@ export class CallController {
     let creds: Credentials;
     try {
       creds = await this.credentials(attempt);
-      await room.connect(creds.serverUrl, creds.token, { autoSubscribe: true, maxRetries: 1, websocketTimeout: 10_000 });
+      await room.connect(creds.serverUrl, creds.token, {
+        autoSubscribe: true,
+        maxRetries: 1,
+        websocketTimeout: 10_000,
+      });
     } catch (error) {
       if (this.room !== room) return; // superseded by a newer attempt
       await this.teardown();
@@ -109,23 +123,58 @@ export class CallController {
       return;
     }
     if (this.room !== room) return;
+    this.rejoins = 0;
     this.setStatus("connected");
     this.refreshAgent();
-    this.pushSnapshot(true);
+    void this.pushSnapshot(true);
     // The interviewer trusts only this attribute as "an editor is here" (the Agents Playground or a phone has none;
     // docs/protocol.md). Agent work package: keep these lines when reworking the call (the page package owns web/).
     void room.localParticipant.setAttributes({ [ATTR_EDITOR_READY]: "true" }).catch(() => undefined);
     await this.enableMicrophone();
   }
 
+  /** Whether an agent participant is in the room now. */
+  get agentPresent(): boolean {
+    return this.agent() !== undefined;
+  }
+
+  /**
+   * Ask the interviewer to wrap up: the `interview.end` RPC when the agent registered it, otherwise a typed
+   * message on `lk.chat` saying so (the agent takes it as the candidate's turn). False when nobody could be told.
+   */
+  async requestEnd(): Promise<boolean> {
+    const room = this.room;
+    const agent = this.agent();
+    if (!room || this.statusValue !== "connected" || !agent) return false;
+    try {
+      await room.localParticipant.performRpc({
+        destinationIdentity: agent.identity,
+        method: RPC_INTERVIEW_END,
+        payload: JSON.stringify({ reason: "candidate_request" }),
+        responseTimeout: 8000,
+      });
+      return true;
+    } catch (error) {
+      if (!(error instanceof RpcError) || error.code !== RpcError.ErrorCode.UNSUPPORTED_METHOD) {
+        console.warn("interview.end not answered:", (error as Error).name);
+      }
+    }
+    return this.sendChat("I would like to end the interview now. Thank you.");
+  }
+
   async enableMicrophone(): Promise<void> {
     const room = this.room;
     if (!room || this.statusValue !== "connected") return;
     try {
-      await room.localParticipant.setMicrophoneEnabled(true, { echoCancellation: true, noiseSuppression: true });
+      await room.localParticipant.setMicrophoneEnabled(true, {
+        echoCancellation: true,
+        noiseSuppression: true,
+        ...(this.microphoneDeviceId ? { deviceId: this.microphoneDeviceId } : {}),
+      });
       this.listener.microphone(true);
     } catch (error) {
-      const denied = error instanceof DOMException && (error.name === "NotAllowedError" || error.name === "SecurityError");
+      const denied =
+        error instanceof DOMException && (error.name === "NotAllowedError" || error.name === "SecurityError");
       this.listener.microphone(
         false,
         denied
@@ -150,6 +199,7 @@ export class CallController {
 
   async leave(): Promise<void> {
     this.leaving = true;
+    this.cancelRejoin();
     await this.teardown();
     this.setStatus("ended");
   }
@@ -200,7 +250,10 @@ export class CallController {
   private createRoom(): Room {
     const room = this.makeRoom();
     room.registerTextStreamHandler(TOPIC_INTERVIEW_EVENT, (reader) => void this.readEvent(reader));
-    room.registerTextStreamHandler(TOPIC_TRANSCRIPTION, (reader, from) => void this.readTranscript(room, reader, from.identity));
+    room.registerTextStreamHandler(
+      TOPIC_TRANSCRIPTION,
+      (reader, from) => void this.readTranscript(room, reader, from.identity),
+    );
     room.registerRpcMethod(RPC_EDITOR_GET, (data) => this.answerEditorGet(data));
     room
       .on(RoomEvent.TrackSubscribed, (track: RemoteTrack) => this.attachAudio(track))
@@ -225,16 +278,41 @@ export class CallController {
         void this.pushSnapshot(true);
       })
       .on(RoomEvent.Disconnected, (reason?: DisconnectReason) => {
-        if (this.room !== room || this.leaving) return;
+        // A failed connect() reports itself (start's catch); only a call that was up is dropped.
+        const wasUp = this.statusValue === "connected" || this.statusValue === "reconnecting";
+        if (this.room !== room || this.leaving || !wasUp) return;
         this.scheduler.cancel();
         this.listener.agentState("absent");
         if (reason === DisconnectReason.ROOM_DELETED || reason === DisconnectReason.PARTICIPANT_REMOVED) {
           this.setStatus("ended", "The interview call has ended.");
-        } else {
+        } else if (this.interviewEnded || this.rejoins >= REJOIN_DELAYS_MS.length) {
           this.setStatus("failed", "The voice connection dropped.");
+        } else {
+          this.scheduleRejoin();
         }
       });
     return room;
+  }
+
+  /** A dropped call rejoins by itself a few times (with a fresh token) before the candidate is asked to retry. */
+  private scheduleRejoin(): void {
+    const delay = REJOIN_DELAYS_MS[this.rejoins] ?? 10_000;
+    this.rejoins += 1;
+    this.setStatus("reconnecting", "The connection dropped; rejoining the call…");
+    this.cancelRejoin();
+    this.rejoinTimer = globalThis.setTimeout(() => {
+      this.rejoinTimer = null;
+      const rejoins = this.rejoins;
+      this.statusValue = "failed"; // lets start() run; it reports connecting/connected/failed itself
+      void this.start().then(() => {
+        if (this.statusValue === "failed" && rejoins < REJOIN_DELAYS_MS.length && !this.leaving) this.scheduleRejoin();
+      });
+    }, delay);
+  }
+
+  private cancelRejoin(): void {
+    if (this.rejoinTimer !== null) globalThis.clearTimeout(this.rejoinTimer);
+    this.rejoinTimer = null;
   }
 
   private agent(): RemoteParticipant | undefined {
@@ -261,7 +339,9 @@ export class CallController {
     const attrs = reader.info.attributes ?? {};
     const mine =
       identity === room.localParticipant.identity ||
-      [...room.localParticipant.audioTrackPublications.values()].some((p) => p.trackSid === attrs["lk.transcribed_track_id"]);
+      [...room.localParticipant.audioTrackPublications.values()].some(
+        (p) => p.trackSid === attrs["lk.transcribed_track_id"],
+      );
     const segment: TranscriptSegment = {
       id: attrs["lk.segment_id"] ?? reader.info.id,
       speaker: mine ? "you" : "interviewer",

@@ -13,6 +13,15 @@ const STATUS_TEXT: Record<CallStatus, string> = {
   ended: "The call has ended.",
 };
 
+const AGENT_SHORT: Record<string, string> = {
+  absent: "Interviewer not here",
+  initializing: "Interviewer joining",
+  idle: "Interviewer ready",
+  listening: "Listening",
+  thinking: "Thinking",
+  speaking: "Speaking",
+};
+
 const AGENT_TEXT: Record<string, string> = {
   absent: "Waiting for the interviewer to join…",
   initializing: "The interviewer is getting ready…",
@@ -28,6 +37,8 @@ export class CallPanel implements CallListener {
   private readonly detail = byId("call-detail");
   private readonly startButton = byId<HTMLButtonElement>("call-start");
   private readonly muteButton = byId<HTMLButtonElement>("call-mute");
+  private readonly topMute = byId<HTMLButtonElement>("topbar-mute");
+  private readonly indicator = byId("agent-indicator");
   private readonly audioButton = byId<HTMLButtonElement>("call-audio");
   private readonly agent = byId("agent-state");
   private readonly phaseEl = byId("interview-phase");
@@ -42,6 +53,7 @@ export class CallPanel implements CallListener {
       /** The interviewer is in the room (the session has started by then). */
       onAgentPresent(): void;
       onStatus(status: CallStatus): void;
+      onAgentState?(state: string): void;
     },
   ) {}
 
@@ -69,6 +81,7 @@ export class CallPanel implements CallListener {
       });
     });
     this.muteButton.addEventListener("click", () => void this.controller?.setMuted(!this.muted));
+    this.topMute.addEventListener("click", () => void this.controller?.setMuted(!this.muted));
     this.audioButton.addEventListener("click", () => void this.controller?.resumeAudio());
     this.status("idle");
   }
@@ -84,9 +97,12 @@ export class CallPanel implements CallListener {
         : (detail ?? "");
     const canStart = status === "idle" || status === "failed" || status === "ended";
     this.startButton.hidden = !canStart || this.over;
-    this.startButton.textContent = status === "idle" ? "Start the call" : status === "failed" ? "Retry" : "Rejoin the call";
+    this.startButton.textContent =
+      status === "idle" ? "Start the call" : status === "failed" ? "Retry" : "Rejoin the call";
     this.startButton.disabled = !canStart;
     this.muteButton.hidden = status !== "connected";
+    this.topMute.hidden = status !== "connected";
+    if (status !== "connected" && status !== "reconnecting") this.indicate("absent");
     byId("chat-form").hidden = status !== "connected";
     if (status !== "connected") this.audioButton.hidden = true;
     if (status !== "connected" && status !== "reconnecting") this.agent.textContent = "";
@@ -95,8 +111,20 @@ export class CallPanel implements CallListener {
   agentState(state: string): void {
     if (this.controller?.status !== "connected") return;
     if (state !== "absent") this.hooks.onAgentPresent();
+    this.hooks.onAgentState?.(state);
     this.agent.dataset.state = state;
     this.agent.textContent = AGENT_TEXT[state] ?? `Interviewer: ${state}`;
+    this.indicate(state);
+  }
+
+  private indicate(state: string): void {
+    this.indicator.dataset.state = state;
+    byId("agent-indicator-text").textContent = AGENT_SHORT[state] ?? state;
+  }
+
+  /** A line under the call status (the agent watch's messages). */
+  say(detail: string): void {
+    this.detail.textContent = detail;
   }
 
   phase(phase: string | null): void {
@@ -125,7 +153,11 @@ export class CallPanel implements CallListener {
         first.remove();
       }
     }
-    line.replaceChildren(h("span", { class: "speaker" }, segment.speaker === "you" ? "You" : "Interviewer"), " ", segment.text);
+    line.replaceChildren(
+      h("span", { class: "speaker" }, segment.speaker === "you" ? "You" : "Interviewer"),
+      " ",
+      segment.text,
+    );
     line.classList.toggle("interim", !segment.final);
     this.captions.scrollTop = this.captions.scrollHeight;
   }
@@ -138,6 +170,9 @@ export class CallPanel implements CallListener {
     this.muted = !enabled;
     this.muteButton.textContent = enabled ? "Mute microphone" : "Unmute microphone";
     this.muteButton.setAttribute("aria-pressed", String(!enabled));
+    this.topMute.textContent = enabled ? "Mute" : "Muted";
+    this.topMute.setAttribute("aria-pressed", String(!enabled));
+    this.topMute.classList.toggle("muted-on", !enabled);
     byId("mic-problem").textContent = problem ?? "";
   }
 }

@@ -1,14 +1,20 @@
-// The code editor (CodeMirror 6): language modes, a change counter as the snapshot version, cursor as "line:col".
-import { indentWithTab } from "@codemirror/commands";
-import { indentUnit } from "@codemirror/language";
+// The code editor (CodeMirror 6): language modes, a Tab key that never traps, font size and theme, compile errors
+// in the gutter, and the paste/insertion signals the integrity observer reads. The change counter is the
+// snapshot version the agent sees.
+import { indentLess, indentMore } from "@codemirror/commands";
+import { HighlightStyle, indentUnit, syntaxHighlighting } from "@codemirror/language";
+import { type Diagnostic, lintGutter, setDiagnostics } from "@codemirror/lint";
 import { Compartment, EditorState, type Extension, Prec } from "@codemirror/state";
+import { oneDark } from "@codemirror/theme-one-dark";
 import { EditorView, keymap } from "@codemirror/view";
+import { tags } from "@lezer/highlight";
 import { basicSetup } from "codemirror";
 import type { Language } from "./api";
+import type { CodeMark } from "./compileerrors";
 
 const INDENT: Record<Language, string> = { python: "    ", javascript: "  ", java: "    ", cpp: "    " };
 
-/** Each language mode is its own chunk: the page loads only the session's. */
+/** Each language mode is its own chunk: the page loads only the ones in use. */
 async function languageSupport(language: Language): Promise<Extension> {
   switch (language) {
     case "python":
@@ -31,17 +37,63 @@ export interface EditorSnapshot {
   cursor: string;
 }
 
+/** What the integrity observer hears from the editor: sizes and timings, never the text. */
+export interface InputSignals {
+  paste(chars: number, lines: number): void;
+  /** Text typed or inserted without a paste (keyboard, drop, IME, autocomplete). */
+  inserted(chars: number): void;
+}
+
+/** One Dark on the page's darker panel colour, with comments brightened: every token then meets WCAG AA contrast
+ * (4.5:1), also on the active line. */
+const DARK: Extension = [
+  // Earlier extensions take precedence: these override One Dark's background and comment colour.
+  EditorView.theme(
+    {
+      "&": { backgroundColor: "#1e2228" },
+      ".cm-gutters": { backgroundColor: "#1e2228" },
+      ".cm-activeLine": { backgroundColor: "#ffffff08" },
+    },
+    { dark: true },
+  ),
+  syntaxHighlighting(
+    HighlightStyle.define([{ tag: [tags.comment, tags.meta], color: "#a3acbb", fontStyle: "italic" }]),
+  ),
+  oneDark,
+];
+
+function fontTheme(px: number): Extension {
+  return EditorView.theme({ "&": { fontSize: `${px}px` }, ".cm-gutters": { fontSize: `${px}px` } });
+}
+
 export class CodeEditor {
   private readonly view: EditorView;
   private readonly languageSlot = new Compartment();
   private readonly readOnlySlot = new Compartment();
+  private readonly themeSlot = new Compartment();
+  private readonly fontSlot = new Compartment();
+  private readonly wrapSlot = new Compartment();
   private language: Language;
   private version = 1;
+  /** Tab indents only once the candidate has typed since focusing the editor; until then Tab moves on. */
+  private typedSinceFocus = false;
   private readonly listeners: ((snapshot: EditorSnapshot) => void)[] = [];
+  signals: InputSignals | null = null;
 
   /** `onRun` is bound to Mod-Enter inside the editor, ahead of CodeMirror's own "insert blank line". */
   constructor(parent: HTMLElement, code: string, language: Language, onRun: () => void = () => undefined) {
     this.language = language;
+    const tabKeys = keymap.of([
+      { key: "Tab", run: (view) => this.typedSinceFocus && indentMore(view) },
+      { key: "Shift-Tab", run: (view) => this.typedSinceFocus && indentLess(view) },
+      {
+        key: "Escape",
+        run: () => {
+          this.typedSinceFocus = false; // Esc then Tab leaves the editor
+          return false;
+        },
+      },
+    ]);
     this.view = new EditorView({
       parent,
       state: EditorState.create({
@@ -49,13 +101,37 @@ export class CodeEditor {
         extensions: [
           basicSetup,
           Prec.highest(keymap.of([{ key: "Mod-Enter", run: () => (onRun(), true) }])),
-          keymap.of([indentWithTab]), // Esc then Tab moves focus out of the editor (CodeMirror's tab-trap escape)
+          Prec.high(tabKeys),
+          lintGutter(),
           this.languageSlot.of(indentUnit.of(INDENT[language])), // highlighting arrives with the mode's chunk
           this.readOnlySlot.of(EditorState.readOnly.of(false)),
-          // tabindex 0 restates the contenteditable's place in the tab order for tools that only count tabindex
-          EditorView.contentAttributes.of({ "aria-label": `Code editor (${language})`, tabindex: "0" }),
+          this.themeSlot.of([]),
+          this.fontSlot.of(fontTheme(14)),
+          this.wrapSlot.of([]),
+          EditorView.contentAttributes.of({
+            "aria-label": "Code editor",
+            "aria-describedby": "tab-hint",
+            tabindex: "0",
+          }),
+          EditorView.domEventHandlers({
+            focus: () => {
+              this.typedSinceFocus = false;
+            },
+            paste: (event) => {
+              const text = event.clipboardData?.getData("text/plain") ?? "";
+              this.signals?.paste(text.length, text ? text.split("\n").length : 0); // the size only, never the text
+            },
+          }),
           EditorView.updateListener.of((update) => {
             if (!update.docChanged) return;
+            for (const tr of update.transactions) {
+              if (!tr.isUserEvent("input") && !tr.isUserEvent("delete") && !tr.isUserEvent("move")) continue;
+              this.typedSinceFocus = true;
+              if (tr.isUserEvent("input.paste")) continue;
+              let inserted = 0;
+              tr.changes.iterChanges((_fa, _ta, _fb, _tb, text) => (inserted += text.length));
+              if (inserted) this.signals?.inserted(inserted);
+            }
             this.version += 1;
             const snapshot = this.snapshot();
             for (const listener of this.listeners) listener(snapshot);
@@ -74,6 +150,10 @@ export class CodeEditor {
     return this.view.state.doc.toString();
   }
 
+  get currentLanguage(): Language {
+    return this.language;
+  }
+
   snapshot(): EditorSnapshot {
     const state = this.view.state;
     const head = state.selection.main.head;
@@ -89,6 +169,7 @@ export class CodeEditor {
   /** Replace the whole document (counts as one change). */
   setCode(code: string): void {
     this.view.dispatch({ changes: { from: 0, to: this.view.state.doc.length, insert: code } });
+    this.view.dispatch(setDiagnostics(this.view.state, []));
   }
 
   /** Switch the mode; until its chunk loads the editor works as plain text with the language's indent. */
@@ -105,7 +186,36 @@ export class CodeEditor {
   }
 
   setReadOnly(readOnly: boolean): void {
-    this.view.dispatch({ effects: this.readOnlySlot.reconfigure(EditorState.readOnly.of(readOnly)) });
+    this.view.dispatch({
+      effects: this.readOnlySlot.reconfigure([
+        EditorState.readOnly.of(readOnly),
+        EditorView.contentAttributes.of({ "aria-readonly": String(readOnly) }),
+      ]),
+    });
+  }
+
+  setDark(dark: boolean): void {
+    this.view.dispatch({ effects: this.themeSlot.reconfigure(dark ? DARK : []) });
+  }
+
+  setFontSize(px: number): void {
+    this.view.dispatch({ effects: this.fontSlot.reconfigure(fontTheme(px)) });
+  }
+
+  setLineWrapping(wrap: boolean): void {
+    this.view.dispatch({ effects: this.wrapSlot.reconfigure(wrap ? EditorView.lineWrapping : []) });
+  }
+
+  /** Compile errors (and similar) marked in the gutter on their lines; an empty list clears them. */
+  mark(marks: CodeMark[]): void {
+    const doc = this.view.state.doc;
+    const diagnostics: Diagnostic[] = marks
+      .filter((m) => m.line >= 1 && m.line <= doc.lines)
+      .map((m) => {
+        const line = doc.line(m.line);
+        return { from: line.from, to: line.to, severity: m.severity, message: m.message, source: "compiler" };
+      });
+    this.view.dispatch(setDiagnostics(this.view.state, diagnostics));
   }
 
   focus(): void {

@@ -1,24 +1,38 @@
-// The candidate page: open the interview from the invite, then wire the problem, editor, Run/Submit and the call.
+// The candidate page: open the interview from the invite, then welcome and consent, the device check, the start
+// (by voice, or without voice where allowed), and the interview itself: problem, workspace, call and clock.
 import "./styles.css";
-import { ApiClient, type JoinResponse, type Language, type RunReport } from "./api";
-import type { CallController } from "./call";
+import { AgentWatch } from "./agentwatch";
+import { ApiClient, ApiError, type JoinResponse } from "./api";
+import type { CallController, CallStatus } from "./call";
 import { CallPanel } from "./callpanel";
+import { DeviceCheck } from "./devicecheck";
+import { confirmAction } from "./dialog";
 import { byId } from "./dom";
-import { CodeEditor } from "./editor";
+import { embeddedSlug, inFrame, microphoneAllowed, MISSING_ALLOW } from "./embed";
 import { EventFeed } from "./feed";
+import { IntegrityObserver, watchPage } from "./integrity";
 import { forgetInvite, takeInvite } from "./invite";
-import { joinNotice, NO_INVITE, type Notice, runNotice } from "./messages";
+import { Layout } from "./layout";
+import { joinNotice, NO_INVITE, type Notice, startNotice } from "./messages";
+import { effectiveTheme } from "./prefs";
 import { renderProblem } from "./problem";
 import type { InterviewEvent } from "./protocol";
-import { renderFailure, renderPending, renderReport } from "./results";
+import type { RunReport } from "./api";
 import { InterviewClock } from "./timer";
+import { askConsent, bindAccommodation, renderBrand, renderWelcome } from "./welcome";
+import { Workspace } from "./workspace";
 
-const LANGUAGE_NAMES: Record<Language, string> = { python: "Python", javascript: "JavaScript", java: "Java", cpp: "C++" };
+/** How long End interview waits for the interviewer's goodbye before completing the session itself. */
+const GOODBYE_WAIT_MS = 20_000;
+const SCREENS = ["loading", "notice", "welcome", "device-check", "app", "finished"] as const;
+
+function showScreen(id: (typeof SCREENS)[number]): void {
+  for (const screen of SCREENS) byId(screen).hidden = screen !== id;
+}
 
 function showNotice(notice: Notice, retry?: () => void): void {
-  byId("loading").hidden = true;
-  byId("app").hidden = true;
-  byId("notice").hidden = false;
+  showScreen("notice");
+  byId("topbar-call").hidden = true;
   byId("notice-title").textContent = notice.title;
   byId("notice-detail").textContent = notice.detail;
   const button = byId<HTMLButtonElement>("notice-retry");
@@ -27,157 +41,253 @@ function showNotice(notice: Notice, retry?: () => void): void {
   document.title = `${notice.title} · Shadows`;
 }
 
-/** The code survives a reload of this tab (sessionStorage), per session and language. */
-function codeStore(sessionId: string, language: Language) {
-  const key = `shadows.code.${sessionId}.${language}`;
-  return {
-    load(): string | null {
-      try {
-        return window.sessionStorage.getItem(key);
-      } catch {
-        return null;
-      }
-    },
-    save(code: string): void {
-      try {
-        window.sessionStorage.setItem(key, code);
-      } catch {
-        // quota or disabled storage: the code is still in the editor
-      }
-    },
-  };
+function showFinished(joined: JoinResponse, detail?: string): void {
+  showScreen("finished");
+  byId("topbar-call").hidden = true;
+  const org = joined.organization.name ?? "The hiring team";
+  byId("finished-detail").textContent =
+    detail ??
+    `Thank you. ${org} receives a report of the interview; a person there reads it and decides the next step, ` +
+      "and they will contact you. You can close this page.";
+  document.title = "Interview ended · Shadows";
 }
 
-function startInterview(api: ApiClient, joined: JoinResponse): void {
-  const { session, question } = joined;
-  const language = session.language;
-  byId("loading").hidden = true;
-  byId("notice").hidden = true;
-  byId("app").hidden = false;
-  renderProblem(question);
-  byId("editor-language").textContent = LANGUAGE_NAMES[language] ?? language;
+function setOwnTabLink(invite: string): void {
+  // The way out of an iframe that blocks the microphone: the same interview at /join in a new tab.
+  document.addEventListener("click", (e) => {
+    const link = (e.target as HTMLElement | null)?.closest<HTMLAnchorElement>("#open-own-tab");
+    if (link) link.href = `/join#invite=${encodeURIComponent(invite)}`;
+  });
+}
 
-  const store = codeStore(session.id, language);
-  let runShortcut = (): void => undefined;
-  const editor = new CodeEditor(byId("editor"), store.load() ?? question.starter_code[language] ?? "", language, () =>
-    runShortcut(),
-  );
-  const clock = new InterviewClock(session, byId("clock"));
-  clock.start();
-
-  const results = byId("results");
-  const runButton = byId<HTMLButtonElement>("run");
-  const submitButton = byId<HTMLButtonElement>("submit");
-  let busy = false;
-  let ended = false;
-  let call: CallController | null = null; // created when the candidate first starts the call
-  const judge = async (mode: "run" | "submit"): Promise<void> => {
-    if (busy || ended) return;
-    busy = true;
-    runButton.disabled = submitButton.disabled = true;
-    results.setAttribute("aria-busy", "true");
-    renderPending(results, mode);
-    call?.scheduler.flush(); // the interviewer sees the code that is being run
+function deviceFlow(api: ApiClient, joined: JoinResponse): void {
+  showScreen("device-check");
+  const check = new DeviceCheck();
+  check.bind();
+  const textAllowed = joined.organization.allow_text_only;
+  const startText = byId<HTMLButtonElement>("start-text");
+  const startVoice = byId<HTMLButtonElement>("start-voice");
+  startText.hidden = !textAllowed;
+  if (joined.session.text_only) {
+    startText.classList.add("primary");
+    startText.textContent = "Start the interview without voice";
+    startVoice.classList.remove("primary");
+    startVoice.textContent = "Start with voice";
+  }
+  const start = async (mode: "voice" | "text") => {
+    startVoice.disabled = startText.disabled = true;
+    byId("start-problem").textContent = "";
     try {
-      const report =
-        mode === "run"
-          ? await api.run(session.id, language, editor.code)
-          : await api.submit(session.id, language, editor.code);
-      renderReport(results, report);
+      const started = await api.start(joined.session.id, mode);
+      const deviceId = check.deviceId;
+      check.release();
+      enterInterview(api, started, { voice: mode === "voice", deviceId, fresh: true });
     } catch (error) {
-      renderFailure(results, runNotice(error));
-    } finally {
-      busy = false;
-      runButton.disabled = submitButton.disabled = ended;
-      results.removeAttribute("aria-busy");
+      startVoice.disabled = startText.disabled = false;
+      byId("start-problem").textContent = startNotice(error);
     }
   };
-  runButton.addEventListener("click", () => void judge("run"));
-  submitButton.addEventListener("click", () => void judge("submit"));
-  runShortcut = () => void judge("run");
-  document.addEventListener("keydown", (e) => {
-    if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && !e.defaultPrevented) {
-      e.preventDefault();
-      void judge("run");
-    }
-  });
+  startVoice.addEventListener("click", () => void start("voice"));
+  startText.addEventListener("click", () => void start("text"));
+}
+
+interface EnterOptions {
+  voice: boolean;
+  deviceId?: string;
+  /** Started just now by a click (audio may play); false after a reload. */
+  fresh: boolean;
+}
+
+function enterInterview(api: ApiClient, joined: JoinResponse, opts: EnterOptions): void {
+  const { session, question } = joined;
+  if (!question) throw new Error("the question arrives with the start");
+  showScreen("app");
+  byId("topbar-call").hidden = false;
+  renderProblem(question);
+  clock.setSession(session); // counts down from started_at + duration + extra time
+
+  let call: CallController | null = null; // created when the call is first needed
+  const workspace = new Workspace(api, joined, () => void call?.pushSnapshot(true));
+  workspace.beforeRun = () => call?.scheduler.flush(); // the interviewer sees the code that is being run
+  const layout = new Layout((narrow) => workspace.editor.setLineWrapping(narrow));
+  layout.bind();
+  void workspace.resume();
+
+  const observer = new IntegrityObserver();
+  workspace.editor.signals = observer;
+  watchPage(observer, (batch) => api.reportIntegrity(session.id, batch));
+  if (inFrame() && microphoneAllowed() === false) {
+    byId("embed-problem").textContent = MISSING_ALLOW;
+    byId("embed-problem").hidden = false;
+  }
 
   const feed = new EventFeed(byId("event-feed"));
-  let refreshing = false;
-  const refreshClock = async (): Promise<void> => {
-    if (clock.started || refreshing) return;
-    refreshing = true;
-    try {
-      clock.setSession((await api.join()).session); // the session starts when the interviewer joins
-    } catch {
-      // keep showing the duration; the next event tries again
-    } finally {
-      refreshing = false;
-    }
+  let ended = false;
+  let sawEnded: (() => void) | null = null;
+  const endLocally = () => {
+    ended = true;
+    workspace.end();
+    byId<HTMLButtonElement>("end-interview").disabled = true;
   };
   const onEvent = (event: InterviewEvent): void => {
     feed.add(event);
-    if (event.type === "test_report" && event.report) renderReport(results, event.report as RunReport, "interviewer");
-    if (event.type === "phase") void refreshClock();
+    if (event.type === "test_report" && event.report) workspace.show(event.report as RunReport, "interviewer");
     if (event.type === "ended") {
-      ended = true;
-      editor.setReadOnly(true);
-      runButton.disabled = submitButton.disabled = true;
-      byId("ended-banner").hidden = false;
+      endLocally();
+      sawEnded?.();
     }
   };
 
   let inCall = false;
   window.addEventListener("beforeunload", (e) => {
-    if (inCall) e.preventDefault(); // leaving the page ends the call: ask first
+    if (inCall && !ended) e.preventDefault(); // leaving the page ends the call: ask first
+  });
+  const textAllowed = joined.organization.allow_text_only;
+  const watch = new AgentWatch(joined.agent_join_timeout_s * 1000, {
+    late: () => panel.say("The interviewer has not joined yet. We are calling them again…"),
+    redispatch: async () => {
+      await api.redispatchAgent(session.id);
+    },
+    gaveUp: () => {
+      panel.say(
+        textAllowed
+          ? "The interviewer could not join. You can continue without voice: your code, runs and submission count as usual."
+          : "The interviewer could not join. Please ask the hiring team to reschedule with the link below; your code so far is saved.",
+      );
+      byId("call-text-only").hidden = !textAllowed;
+    },
   });
   const panel = new CallPanel({
     onEvent,
-    onAgentPresent: () => void refreshClock(),
-    onStatus: (status) => {
+    onAgentPresent: () => undefined,
+    onAgentState: (state) => {
+      const waited = watch.state === "late" || watch.state === "gave_up";
+      watch.agent(state !== "absent");
+      if (state !== "absent" && waited) {
+        panel.say("The interviewer has joined.");
+        byId("call-text-only").hidden = true;
+      }
+    },
+    onStatus: (status: CallStatus) => {
       inCall = status === "connected" || status === "reconnecting";
+      if (status === "connected") watch.connected(call?.agentPresent ?? false);
+      else if (status !== "reconnecting") watch.disconnected();
+      if (status === "ended" && ended) showFinished(joined);
     },
   });
   let loading: Promise<CallController> | null = null;
   const loadCall = (): Promise<CallController> =>
-    (loading ??= import("./call").then(({ CallController }) => {
-      call = new CallController(
-        async (attempt) => {
-          // The first attempt uses the join answer; retries fetch a fresh token (the first may have expired).
-          const fresh = attempt === 0 ? joined : await api.join();
-          return { serverUrl: fresh.server_url, token: fresh.participant_token };
-        },
-        editor,
-        panel,
-        byId("audio-sink"),
-      );
-      return call;
-    }).catch((error: unknown) => {
-      loading = null; // let the next click try the download again
-      throw error;
-    }));
+    (loading ??= import("./call")
+      .then(({ CallController }) => {
+        call = new CallController(
+          async (attempt) => {
+            // The first attempt uses the start answer; later ones fetch a fresh token (the first may have expired).
+            const fresh = attempt === 0 ? joined : await api.join();
+            return { serverUrl: fresh.server_url, token: fresh.participant_token };
+          },
+          workspace.editor,
+          panel,
+          byId("audio-sink"),
+        );
+        call.microphoneDeviceId = opts.deviceId;
+        return call;
+      })
+      .catch((error: unknown) => {
+        loading = null; // let the next click try the download again
+        throw error;
+      }));
   panel.bind(loadCall);
-  editor.onChange((snapshot) => {
-    store.save(snapshot.code);
-    call?.editorChanged();
+  workspace.editor.onChange(() => call?.editorChanged());
+  byId("call-text-only").addEventListener("click", () => {
+    byId("call-text-only").hidden = true;
+    void (call?.leave() ?? Promise.resolve()).then(() =>
+      panel.say("You are continuing without voice. Write, run and submit your code as usual; the clock keeps running."),
+    );
   });
-  // Fetch the call code while the candidate reads, so Start is quick; a failure here is retried on click.
-  window.setTimeout(() => void import("./call").catch(() => undefined), 1500);
+
+  if (opts.voice && opts.fresh) {
+    byId<HTMLButtonElement>("call-start").click(); // the Start click's user activation lets the audio play
+  } else if (opts.voice) {
+    byId("call-start").textContent = "Rejoin the call";
+  } else {
+    panel.say("You started without voice. You can still start the call at any time.");
+  }
+
+  byId("end-interview").addEventListener("click", () => {
+    void (async () => {
+      const ok = await confirmAction({
+        title: "End the interview?",
+        detail:
+          "The interviewer says goodbye and the interview is over: you cannot come back to it. Your current code is kept as your final code.",
+        confirm: "End interview",
+      });
+      if (!ok || ended) return;
+      byId<HTMLButtonElement>("end-interview").disabled = true;
+      await workspace.flush();
+      if (call && (await call.requestEnd())) {
+        panel.say("The interviewer is saying goodbye…");
+        await new Promise<void>((resolve) => {
+          sawEnded = resolve;
+          window.setTimeout(resolve, GOODBYE_WAIT_MS);
+        });
+      }
+      try {
+        await api.end(session.id, workspace.code, workspace.language);
+      } catch (error) {
+        // Already completed by the interviewer's own goodbye: that is the outcome we wanted.
+        if (!(error instanceof ApiError && error.code === "session_finished")) {
+          byId<HTMLButtonElement>("end-interview").disabled = false;
+          panel.say(`The interview could not be ended: ${(error as Error).message} Try again.`);
+          return;
+        }
+      }
+      endLocally();
+      await call?.leave();
+      showFinished(joined);
+    })();
+  });
 }
 
-async function open(api: ApiClient): Promise<void> {
+async function open(api: ApiClient, invite: string): Promise<void> {
   let joined: JoinResponse;
   try {
     joined = await api.join();
   } catch (error) {
     const notice = joinNotice(error);
     if (!notice.retryable) forgetInvite();
-    showNotice(notice, () => void open(api));
+    showNotice(notice, () => void open(api, invite));
     return;
   }
-  startInterview(api, joined);
+  const slug = embeddedSlug(window.location.pathname);
+  if (slug !== null && joined.organization.slug !== slug) {
+    showNotice({
+      title: "This interview link belongs to another page",
+      detail: "Open the link from your invitation e-mail.",
+      retryable: false,
+    });
+    return;
+  }
+  renderBrand(joined);
+  clock.setSession(joined.session);
+  bindAccommodation(api, joined.session.id);
+  setOwnTabLink(invite);
+  if (joined.session.status === "in_progress" && joined.question) {
+    enterInterview(api, joined, { voice: joined.session.start_mode !== "text", fresh: false });
+    return;
+  }
+  if (!joined.consented) {
+    showScreen("welcome");
+    renderWelcome(joined);
+    byId("welcome-title").focus();
+    await askConsent(api, joined);
+  }
+  deviceFlow(api, joined);
 }
 
+const clock = new InterviewClock({ ends_at: null, duration_minutes: 0 }, byId("clock"));
+document.documentElement.dataset.theme = effectiveTheme();
+if (embeddedSlug(window.location.pathname) !== null) document.body.classList.add("embedded");
 const invite = takeInvite();
-if (invite) void open(new ApiClient(invite));
+clock.start();
+if (invite) void open(new ApiClient(invite), invite);
 else showNotice(NO_INVITE);

@@ -59,10 +59,24 @@ export function joinNotice(error: unknown): Notice {
 
 /** Why a Run or Submit did not produce a report. */
 export function runNotice(error: unknown): string {
-  if (!(error instanceof ApiError) || error.network) return "Could not reach the server. Your code is safe here; try again.";
+  if (!(error instanceof ApiError) || error.network)
+    return "Could not reach the server. Your code is safe here; try again.";
   if (error.code === "judge_busy") return "The code runner is busy. Try again in a few seconds.";
   if (error.code === "code_too_large" || error.status === 413) return "Your code is too large to run.";
+  if (error.code === "session_not_started") return "The interview has not started yet.";
+  if (error.code === "session_time_up") return "The time for this interview is over; your last saved code is kept.";
+  if (error.code === "already_submitted") return "Your final answer is already submitted.";
+  if (error.code === "invalid_input") return error.message;
   if (error.status === 401 || error.status === 409 || error.status === 410) return joinNotice(error).title + ".";
   if (error.status >= 500) return "Running code is unavailable right now (not a problem with your code). Try again.";
   return error.message;
+}
+
+/** Why the interview could not start (POST start refused). */
+export function startNotice(error: unknown): string {
+  if (!(error instanceof ApiError) || error.network)
+    return "We could not reach the server. Check your connection and try again.";
+  if (error.code === "consent_required") return "Agree to the notice first.";
+  if (error.code === "text_only_not_allowed") return error.message;
+  return joinNotice(error).title + ".";
 }

@@ -24,7 +24,10 @@ export function renderProblem(question: Question): void {
       h(
         "dl",
         {},
-        ...test.args.flatMap((arg, i) => [h("dt", {}, params[i] ?? `arg${i + 1}`), h("dd", {}, h("code", {}, showValue(arg)))]),
+        ...test.args.flatMap((arg, i) => [
+          h("dt", {}, params[i] ?? `arg${i + 1}`),
+          h("dd", {}, h("code", {}, showValue(arg))),
+        ]),
         h("dt", {}, "expected"),
         h("dd", {}, h("code", {}, showValue(test.expected))),
       ),
@@ -33,5 +36,7 @@ export function renderProblem(question: Question): void {
   byId("visible-tests").replaceChildren(...tests);
   const hidden = question.hidden_test_count;
   byId("hidden-tests-note").textContent =
-    hidden > 0 ? `Submit also runs ${hidden} hidden test${hidden === 1 ? "" : "s"}; they report only pass or fail.` : "";
+    hidden > 0
+      ? `Submit also runs ${hidden} hidden test${hidden === 1 ? "" : "s"}; they report only pass or fail.`
+      : "";
 }

@@ -7,7 +7,12 @@ describe("editor.get reply", () => {
   it("carries the code inline when it fits", () => {
     const { payload, mustPush } = editorGetReply(snap("def f():\n    return 1\n"));
     expect(mustPush).toBe(false);
-    expect(JSON.parse(payload)).toEqual({ version: 7, language: "python", cursor: "3:5", code: "def f():\n    return 1\n" });
+    expect(JSON.parse(payload)).toEqual({
+      version: 7,
+      language: "python",
+      cursor: "3:5",
+      code: "def f():\n    return 1\n",
+    });
   });
 
   it("leaves the code out (and asks for a push) when the reply would exceed the RPC budget, counting UTF-8 bytes", () => {

@@ -7,6 +7,8 @@ export const TOPIC_INTERVIEW_EVENT = "interview.event";
 export const TOPIC_CHAT = "lk.chat"; // reserved LiveKit topic: a typed message becomes a user turn
 export const TOPIC_TRANSCRIPTION = "lk.transcription"; // reserved LiveKit topic: the agent's and the user's transcripts
 export const RPC_EDITOR_GET = "editor.get";
+/** Client -> agent: the candidate pressed End interview (optional for the agent; the client falls back to lk.chat). */
+export const RPC_INTERVIEW_END = "interview.end";
 export const ATTR_AGENT_STATE = "lk.agent.state";
 export const ATTR_PHASE = "interview.phase";
 export const ATTR_EDITOR_READY = "editor.ready"; // set by this page once its editor answers editor.get

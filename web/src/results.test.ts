@@ -1,25 +1,64 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from "vitest";
 import type { RunReport } from "./api";
-import { renderReport, summary } from "./results";
+import { renderReport, setParamNames, summary } from "./results";
 
 const base = { language: "python", mode: "run", compile_output: "", message: null } as const;
 
 describe("run report rendering", () => {
+  it("names each argument after the function's parameter", () => {
+    setParamNames(["nums", "target"]);
+    const div = document.createElement("div");
+    renderReport(div, {
+      ...base,
+      verdict: "accepted",
+      passed: 1,
+      total: 1,
+      tests: [{ id: "e", verdict: "accepted", hidden: false, args: [[2, 7], 9] }],
+    });
+    expect(div.textContent).toContain("nums = [2,7], target = 9");
+    setParamNames([]);
+  });
+
+  it("shows what a custom input returned, without expected values", () => {
+    setParamNames(["nums", "target"]);
+    const div = document.createElement("div");
+    renderReport(div, {
+      ...base,
+      custom: true,
+      verdict: "runtime_error",
+      passed: 1,
+      total: 2,
+      tests: [
+        { id: "custom-1", verdict: "accepted", hidden: false, args: [[3, 3], 6], actual: [0, 1], stdout: "hi\n" },
+        { id: "custom-2", verdict: "runtime_error", hidden: false, args: [[], 1], message: "IndexError" },
+      ],
+    });
+    const items = [...div.querySelectorAll(".custom-result")].map((e) => e.textContent);
+    expect(items[0]).toContain("nums = [3,3], target = 6");
+    expect(items[0]).toContain("returned[0,1]");
+    expect(items[0]).toContain("hi");
+    expect(items[1]).toContain("Runtime error");
+    expect(div.textContent).not.toContain("expected");
+    setParamNames([]);
+  });
+
   it("shows failing visible tests with input, expected and actual", () => {
     const report: RunReport = {
       ...base,
       verdict: "wrong_answer",
       passed: 0,
       total: 1,
-      tests: [{ id: "example-1", verdict: "wrong_answer", hidden: false, args: [[1, 2], 3], expected: [0, 1], actual: [] }],
+      tests: [
+        { id: "example-1", verdict: "wrong_answer", hidden: false, args: [[1, 2], 3], expected: [0, 1], actual: [] },
+      ],
     };
     const div = document.createElement("div");
     renderReport(div, report);
     expect(div.querySelector(".report-summary")?.textContent).toBe("Run: 0 of 1 tests passed");
     const text = div.querySelector(".test-result")?.textContent ?? "";
     expect(text).toContain("Wrong answer");
-    expect(text).toContain("[[1,2],3]");
+    expect(text).toContain("arg1 = [1,2], arg2 = 3");
     expect(text).toContain("[0,1]");
   });
 

@@ -21,7 +21,8 @@ export function verdictLabel(verdict: string): string {
 export function summary(report: RunReport, by: "you" | "interviewer" = "you"): string {
   const what = by === "interviewer" ? "Interviewer's run" : report.mode === "submit" ? "Submission" : "Run";
   if (report.verdict === "compile_error") return `${what}: compile error`;
-  if (report.verdict === "internal_error") return `${what}: could not run your code (a problem on our side, not your code)`;
+  if (report.verdict === "internal_error")
+    return `${what}: could not run your code (a problem on our side, not your code)`;
   return `${what}: ${report.passed} of ${report.total} tests passed`;
 }
 
@@ -29,9 +30,21 @@ function field(label: string, value: string): HTMLElement[] {
   return [h("dt", {}, label), h("dd", {}, h("code", {}, value))];
 }
 
+/** Arguments shown with the function's parameter names, as in the statement: `nums = [2,7]`, `target = 9`. */
+export function namedArgs(args: unknown[], params: string[]): string[] {
+  return args.map((arg, i) => `${params[i] ?? `arg${i + 1}`} = ${showValue(arg)}`);
+}
+
+let paramNames: string[] = [];
+
+/** The question's parameter names, for every report rendered afterwards. */
+export function setParamNames(params: string[]): void {
+  paramNames = params;
+}
+
 function visibleDetails(test: TestResult): HTMLElement | null {
   const rows: HTMLElement[] = [];
-  if (test.args) rows.push(...field("input", showValue(test.args)));
+  if (test.args) rows.push(...field("input", namedArgs(test.args, paramNames).join(", ")));
   if (test.verdict !== "accepted") {
     if (test.expected !== undefined) rows.push(...field("expected", showValue(test.expected)));
     if (test.actual !== undefined && test.actual !== null) rows.push(...field("got", showValue(test.actual)));
@@ -45,8 +58,7 @@ function visibleDetails(test: TestResult): HTMLElement | null {
 
 function testItem(test: TestResult): HTMLElement {
   const passed = test.verdict === "accepted";
-  const time =
-    typeof test.time_ms === "number" ? ` · ${test.time_ms < 1 ? "<1" : Math.round(test.time_ms)} ms` : "";
+  const time = typeof test.time_ms === "number" ? ` · ${test.time_ms < 1 ? "<1" : Math.round(test.time_ms)} ms` : "";
   return h(
     "li",
     { class: `test-result ${passed ? "pass" : "fail"}`, "data-test-id": test.id, "data-verdict": test.verdict },
@@ -79,12 +91,14 @@ function hiddenItem(test: TestResult, index: number): HTMLElement {
 }
 
 export function renderReport(container: HTMLElement, report: RunReport, by: "you" | "interviewer" = "you"): void {
+  if (report.custom) return renderCustom(container, report);
   const ok = report.verdict === "accepted";
   const parts: (HTMLElement | null)[] = [
     h("p", { class: `report-summary ${ok ? "pass" : "fail"}`, "data-verdict": report.verdict }, summary(report, by)),
   ];
   if (report.compile_output) parts.push(h("pre", { class: "compile-output" }, report.compile_output));
-  if (report.message && report.verdict === "internal_error") parts.push(h("p", { class: "report-message" }, report.message));
+  if (report.message && report.verdict === "internal_error")
+    parts.push(h("p", { class: "report-message" }, report.message));
   const visible = report.tests.filter((t) => !t.hidden);
   const hidden = report.tests.filter((t) => t.hidden);
   if (visible.length) parts.push(h("ol", { class: "test-results" }, ...visible.map(testItem)));
@@ -100,10 +114,64 @@ export function renderReport(container: HTMLElement, report: RunReport, by: "you
 
 export function renderPending(container: HTMLElement, what: "run" | "submit"): void {
   container.replaceChildren(
-    h("p", { class: "report-pending" }, what === "submit" ? "Submitting: running every test…" : "Running the visible tests…"),
+    h(
+      "p",
+      { class: "report-pending" },
+      what === "submit" ? "Submitting: running every test…" : "Running the visible tests…",
+    ),
   );
 }
 
 export function renderFailure(container: HTMLElement, message: string): void {
   container.replaceChildren(h("p", { class: "report-error", role: "alert" }, message));
+}
+
+/** A custom-input run: what the function returned (or how it failed) for each of the candidate's inputs. */
+export function renderCustom(container: HTMLElement, report: RunReport): void {
+  const parts: HTMLElement[] = [
+    h(
+      "p",
+      { class: "report-summary custom", "data-verdict": report.verdict },
+      report.verdict === "compile_error"
+        ? "Custom input: compile error"
+        : `Custom input: ${report.tests.length} call${report.tests.length === 1 ? "" : "s"}`,
+    ),
+  ];
+  if (report.compile_output) parts.push(h("pre", { class: "compile-output" }, report.compile_output));
+  for (const test of report.tests) {
+    const returned = test.verdict === "accepted";
+    parts.push(
+      h(
+        "div",
+        { class: `custom-result ${returned ? "pass" : "fail"}`, "data-test-id": test.id, "data-verdict": test.verdict },
+        h(
+          "dl",
+          {},
+          ...field("input", namedArgs(test.args ?? [], paramNames).join(", ")),
+          ...(returned ? field("returned", showValue(test.actual)) : field("result", verdictLabel(test.verdict))),
+        ),
+        test.message && !returned ? h("pre", { class: "test-message" }, test.message) : null,
+        test.stdout ? h("pre", { class: "test-stdout", "aria-label": "Printed output" }, test.stdout) : null,
+        test.stderr ? h("pre", { class: "test-stderr", "aria-label": "Error output" }, test.stderr) : null,
+      ),
+    );
+  }
+  container.replaceChildren(...parts);
+}
+
+/** The console: compiler messages, then what each visible test printed on stdout and stderr. */
+export function renderConsole(container: HTMLElement, report: RunReport): void {
+  const parts: HTMLElement[] = [];
+  if (report.compile_output)
+    parts.push(h("pre", { class: "console-compile", "aria-label": "Compiler output" }, report.compile_output));
+  for (const test of report.tests) {
+    if (test.hidden || (!test.stdout && !test.stderr)) continue;
+    parts.push(h("h3", { class: "console-test" }, test.id));
+    if (test.stdout)
+      parts.push(h("pre", { class: "console-stdout", "aria-label": `stdout of ${test.id}` }, test.stdout));
+    if (test.stderr)
+      parts.push(h("pre", { class: "console-stderr", "aria-label": `stderr of ${test.id}` }, test.stderr));
+  }
+  if (!parts.length) parts.push(h("p", { class: "muted" }, "Your code printed nothing in the last run."));
+  container.replaceChildren(...parts);
 }

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { SnapshotScheduler, type Timers } from "./snapshots";
 
 const timers: Timers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms) as unknown as number,
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (id) => clearTimeout(id),
 };
 

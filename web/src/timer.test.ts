@@ -11,6 +11,9 @@ describe("interview clock", () => {
 
   it("shows the full duration before the interview starts", () => {
     expect(readClock({ ends_at: null, duration_minutes: 45 }, 0)).toMatchObject({ text: "45:00", state: "waiting" });
+    expect(readClock({ ends_at: null, duration_minutes: 45, extra_time_minutes: 15 }, 0)).toMatchObject({
+      text: "1:00:00",
+    });
   });
 
   it("counts down to ends_at, low in the last five minutes, over at zero", () => {

@@ -18,10 +18,13 @@ export interface ClockReading {
   label: string;
 }
 
-export function readClock(session: Pick<SessionView, "ends_at" | "duration_minutes">, now: number): ClockReading {
+type ClockSession = Pick<SessionView, "ends_at" | "duration_minutes"> & { extra_time_minutes?: number };
+
+export function readClock(session: ClockSession, now: number): ClockReading {
   if (!session.ends_at) {
-    const text = formatClock(session.duration_minutes * 60_000);
-    return { text, state: "waiting", label: `${session.duration_minutes} minutes; the clock starts with the interview` };
+    const minutes = session.duration_minutes + (session.extra_time_minutes ?? 0);
+    const text = formatClock(minutes * 60_000);
+    return { text, state: "waiting", label: `${minutes} minutes; the clock starts with the interview` };
   }
   const left = Date.parse(session.ends_at) - now;
   if (left <= 0) return { text: "0:00", state: "over", label: "Time is up" };
@@ -34,7 +37,7 @@ export class InterviewClock {
   private handle: number | null = null;
 
   constructor(
-    private session: Pick<SessionView, "ends_at" | "duration_minutes">,
+    private session: ClockSession,
     private readonly element: HTMLElement,
   ) {}
 
@@ -43,7 +46,7 @@ export class InterviewClock {
     this.handle ??= window.setInterval(() => this.render(), 1000);
   }
 
-  setSession(session: Pick<SessionView, "ends_at" | "duration_minutes">): void {
+  setSession(session: ClockSession): void {
     this.session = session;
     this.render();
   }

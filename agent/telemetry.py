@@ -1,0 +1,123 @@
+"""OpenTelemetry for the agent worker, through livekit-agents' own telemetry hooks: its spans (job, session, user and
+agent turns, LLM and TTS calls) go over OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT when that is set, and nowhere
+otherwise.
+
+One trace per interview: the job's root span takes a trace id derived from the session id in the dispatch
+metadata (the API derives the same, api/tracing.py), so a redispatched agent's job continues the interview's
+trace, and every span carries `shadows.session_id`. The agent's calls to the API carry `traceparent`, so the
+API's spans for them land in the same trace. Conversational content is withheld from every exporter
+(`allow_pii=False`): spans keep timings, models and counts, never transcripts or code.
+
+`prepare_metrics_env` points prometheus-client at a multiprocess directory before anything imports it, so the
+worker's metrics port aggregates what its job processes record (agent/metrics.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from agent.settings import AgentSettings
+
+SESSION_ATTRIBUTE = "shadows.session_id"
+
+
+def interview_trace_id(session_id: str) -> int:
+    return (
+        int.from_bytes(hashlib.sha256(f"shadows-interview:{session_id}".encode()).digest()[:16], "big") or 1
+    )
+
+
+def interview_span_context(session_id: str) -> Any:
+    """The interview's root as a remote parent (never exported itself): ids derived from the session id."""
+    from opentelemetry.trace import SpanContext, TraceFlags
+
+    span_id = int.from_bytes(hashlib.sha256(f"shadows-root:{session_id}".encode()).digest()[:8], "big") or 1
+    return SpanContext(
+        trace_id=interview_trace_id(session_id),
+        span_id=span_id,
+        is_remote=True,
+        trace_flags=TraceFlags(TraceFlags.SAMPLED),
+    )
+
+
+def current_session_id() -> str | None:
+    """The session of the job running in this process, from its dispatch metadata (None outside a job)."""
+    try:
+        from livekit.agents import get_job_context
+
+        metadata = get_job_context().job.metadata
+    except RuntimeError:
+        return None
+    try:
+        data = json.loads(metadata) if metadata else None
+    except ValueError:
+        return None
+    sid = data.get("session_id") if isinstance(data, dict) else None
+    return sid if isinstance(sid, str) and sid else None
+
+
+def _id_generator() -> Any:
+    from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
+
+    class InterviewIdGenerator(RandomIdGenerator):
+        """Root spans of a job (the only spans that draw a trace id) get the interview's trace id."""
+
+        def generate_trace_id(self) -> int:
+            sid = current_session_id()
+            return interview_trace_id(sid) if sid else super().generate_trace_id()
+
+    return InterviewIdGenerator()
+
+
+def _session_processor() -> Any:
+    from opentelemetry.sdk.trace import SpanProcessor
+
+    class SessionAttributeProcessor(SpanProcessor):
+        def on_start(self, span: Any, parent_context: Any = None) -> None:
+            if (sid := current_session_id()) is not None:
+                span.set_attribute(SESSION_ATTRIBUTE, sid)
+
+    return SessionAttributeProcessor()
+
+
+def setup_tracing(settings: AgentSettings, exporter: Any = None) -> Any:
+    """In each job process (the worker's prewarm): livekit-agents' tracer provider and traced API calls. Returns
+    the provider, or None when tracing is not configured."""
+    if exporter is None:
+        if not settings.otlp_endpoint:
+            return None
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        exporter = OTLPSpanExporter(endpoint=settings.otlp_endpoint.rstrip("/") + "/v1/traces", timeout=5)
+    from livekit.agents import telemetry
+    from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+    from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+    provider = TracerProvider(
+        resource=Resource.create({SERVICE_NAME: settings.otel_service_name}), id_generator=_id_generator()
+    )
+    provider.add_span_processor(_session_processor())
+    provider.add_span_processor(BatchSpanProcessor(exporter))
+    telemetry.set_tracer_provider(provider, allow_pii=False)
+    HTTPXClientInstrumentor().instrument(tracer_provider=provider)  # traceparent on the agent's API calls
+    return provider
+
+
+def prepare_metrics_env(settings: AgentSettings) -> Path | None:
+    """Before prometheus-client is imported: an empty multiprocess directory in PROMETHEUS_MULTIPROC_DIR, so job
+    processes write their metrics where the worker's endpoint reads them. None when no metrics port is set."""
+    if settings.metrics_port is None:
+        return None
+    path = Path(settings.metrics_dir).resolve()
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+    return path

@@ -1,0 +1,56 @@
+"""What a candidate may do, and when: consent before the start, code only while the interview runs, one final
+answer unless the organisation allows resubmission. The routes of the candidate page share these checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from api.db import events_repo, orgs_repo, sessions_repo
+from api.db.pool import Conn
+from api.errors import ConflictError
+from api.session_window import require_running
+from api.settings import ApiSettings
+
+
+@dataclass(frozen=True)
+class Policies:
+    """The organisation's interview policies as they apply to one session (practice sessions allow both)."""
+
+    allow_text_only: bool
+    allow_resubmission: bool
+
+
+async def session_org(conn: Conn, session: dict[str, Any]) -> dict[str, Any] | None:
+    org_id = session.get("organization_id")
+    return await orgs_repo.get_org(conn, org_id) if org_id else None
+
+
+def policies(session: dict[str, Any], org: dict[str, Any] | None) -> Policies:
+    if org is None:
+        return Policies(allow_text_only=True, allow_resubmission=True)
+    return Policies(
+        allow_text_only=bool(org["allow_text_only"]) or bool(session.get("text_only")),
+        allow_resubmission=bool(org["allow_resubmission"]),
+    )
+
+
+async def has_consented(conn: Conn, session_id: str) -> bool:
+    return bool(await events_repo.list_events(conn, session_id, types=["consent"]))
+
+
+def require_in_progress(session: dict[str, Any], settings: ApiSettings, now: datetime | None = None) -> None:
+    """The interview has started, has not finished, and its time (with extra time and the grace) is not over; the
+    same codes as runs (`session_not_started`, `session_time_up`)."""
+    if session["status"] not in ("scheduled", "in_progress"):
+        raise ConflictError("This interview has already finished.", code="session_finished")
+    require_running(session, settings, now)
+
+
+async def require_editable(conn: Conn, session: dict[str, Any], org: dict[str, Any] | None) -> None:
+    """After the final answer the code is read-only, unless the organisation allows resubmission."""
+    if not policies(session, org).allow_resubmission and await sessions_repo.has_submission(
+        conn, session["id"]
+    ):
+        raise ConflictError("Your final answer is already submitted.", code="already_submitted")

@@ -1,0 +1,98 @@
+"""Runs in Postgres: the one-in-flight lease per session and caller, and storing a finished run (the submission
+row, its event and the lease's release in one transaction)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any, Literal
+from uuid import UUID, uuid4
+
+from psycopg.types.json import Jsonb
+
+from api.db import events_repo
+from api.db.pool import Conn
+
+Caller = Literal["candidate", "agent"]
+HIDDEN_FIELDS = ("id", "verdict", "hidden", "time_ms")
+
+
+async def take_lease(conn: Conn, session_id: str, caller: Caller, ttl_s: float) -> UUID | None:
+    """A new lease, or None while another run of this session and caller holds an unexpired one."""
+    token = uuid4()
+    cur = await conn.execute(
+        """
+        insert into session_run_leases (session_id, caller, token, expires_at)
+        values (%(s)s, %(c)s, %(t)s, now() + make_interval(secs => %(ttl)s))
+        on conflict (session_id, caller) do update
+          set token = excluded.token, expires_at = excluded.expires_at, created_at = now()
+          where session_run_leases.expires_at <= now()
+        returning token
+        """,
+        {"s": session_id, "c": caller, "t": token, "ttl": ttl_s},
+    )
+    return token if await cur.fetchone() is not None else None
+
+
+async def drop_lease(conn: Conn, session_id: str, caller: Caller, token: UUID) -> None:
+    await conn.execute(
+        "delete from session_run_leases where session_id = %s and caller = %s and token = %s",
+        (session_id, caller, token),
+    )
+
+
+@dataclass(frozen=True)
+class FinishedRun:
+    session_id: str
+    question_id: UUID
+    caller: Caller
+    lease: UUID
+    mode: str
+    language: str
+    code: str
+    verdict: str
+    report: dict[str, Any]  # redacted: hidden tests carry only HIDDEN_FIELDS
+    event_t: float | None = None  # session time of the event; None: the server's clock at storage
+
+
+async def store_run(conn: Conn, run: FinishedRun) -> tuple[str, int | None]:
+    """The submission row, its `test_run`/`submission` event and the lease's release, all or nothing.
+    Returns the submission id and the event's seq."""
+    body = run.report
+    async with conn.transaction():
+        cur = await conn.execute(
+            """
+            insert into submissions (question_id, session_id, language, code, result_json, kind, verdict)
+            values (%s, %s, %s, %s, %s, %s, %s) returning id
+            """,
+            (run.question_id, run.session_id, run.language, run.code, Jsonb(body), run.mode, run.verdict),
+        )
+        row = await cur.fetchone()
+        assert row is not None
+        submission_id = str(row["id"])
+        stored = await events_repo.append_events(
+            conn,
+            run.session_id,
+            [
+                events_repo.EventIn(
+                    idempotency_key=f"api:{run.mode}:{submission_id}",
+                    type="test_run" if run.mode == "run" else "submission",
+                    t=run.event_t,
+                    payload={
+                        "submission_id": submission_id,
+                        "by": run.caller,
+                        "mode": run.mode,
+                        "language": run.language,
+                        "code_sha256": hashlib.sha256(run.code.encode("utf-8")).hexdigest(),
+                        "verdict": body["verdict"],
+                        "passed": body["passed"],
+                        "total": body["total"],
+                        "tests": [{k: t.get(k) for k in HIDDEN_FIELDS} for t in body["tests"]],
+                        "timings": body["timings"],
+                        **({"custom": True} if body.get("custom") else {}),  # custom input (its own calls)
+                    },
+                )
+            ],
+        )
+        await drop_lease(conn, run.session_id, run.caller, run.lease)
+    return submission_id, (stored[0].seq if stored else None)

@@ -1,0 +1,144 @@
+"""Refuses JSON bodies whose strings hold lone UTF-16 surrogates (`"\\ud800"`) with a 422 naming the field.
+
+Python's JSON parser accepts such escapes and yields strings that cannot be encoded as UTF-8, so PostgreSQL (and
+every UTF-8 consumer downstream) would fail on them later, mid-request. Checked once at the edge for every JSON
+body: a byte scan finds candidate escapes; only then is the body parsed to name the field.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.media_types import JSON_MEDIA, media_type
+
+# A surrogate escape (\uD800-\uDFFF), or an escaped backslash (so that `\\ud800` is read as text, not an escape).
+_ESCAPE = re.compile(rb"\\(?:u([dD][89a-fA-F][0-9a-fA-F]{2})|.)", re.DOTALL)
+_CANDIDATE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def has_lone_surrogate_escape(body: bytes) -> bool:
+    """True when a JSON text escapes a high surrogate without a low one right after it, or a low one alone."""
+    if not _CANDIDATE.search(body):
+        return False
+    pending_high_end = -1
+    for m in _ESCAPE.finditer(body):
+        hex4 = m.group(1)
+        if hex4 is None:
+            if pending_high_end >= 0:
+                return True
+            continue
+        low = hex4[1:2].lower() in (b"c", b"d", b"e", b"f")
+        if low:
+            if pending_high_end != m.start():
+                return True
+            pending_high_end = -1
+        else:
+            if pending_high_end >= 0:
+                return True
+            pending_high_end = m.end()
+    return pending_high_end >= 0
+
+
+def _is_surrogate_text(value: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in value)
+
+
+def surrogate_path(value: Any) -> str | None:
+    """The dotted path of the first key or string holding a lone surrogate, walked without recursion."""
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, str):
+            if _is_surrogate_text(node):
+                return path or "body"
+        elif isinstance(node, dict):
+            for key, child in node.items():
+                child_path = f"{path}.{key}" if path else str(key)
+                if _is_surrogate_text(key):
+                    return path or "body"
+                stack.append((child_path, child))
+        elif isinstance(node, list):
+            stack.extend((f"{path}.{i}" if path else str(i), child) for i, child in enumerate(node))
+    return None
+
+
+def _problem_field(body: bytes) -> str | None:
+    if not has_lone_surrogate_escape(body):
+        return None
+    try:
+        parsed = json.loads(body)
+    except (ValueError, RecursionError):
+        return None  # not JSON the app would accept either; it answers with its own error
+    path = surrogate_path(parsed)
+    return path.encode("ascii", "backslashreplace").decode() if path else None
+
+
+def _reply(field: str) -> bytes:
+    message = f"{field}: text must not contain unpaired UTF-16 surrogates"
+    return json.dumps(
+        {
+            "error": {"code": "validation_error", "message": message},
+            "fields": [{"field": field, "message": "text must not contain unpaired UTF-16 surrogates"}],
+        }
+    ).encode()
+
+
+class JsonTextMiddleware:
+    """Buffers JSON bodies (already capped by BodyLimitMiddleware outside it) and refuses lone surrogates."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        kind = media_type(scope)
+        if kind is not None and kind not in JSON_MEDIA and not kind.endswith("+json"):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                await self.app(scope, _replay([message]), send)
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        field = _problem_field(body)
+        if field is not None:
+            reply = _reply(field)
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 422,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-length", str(len(reply)).encode()),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": reply})
+            return
+        await self.app(
+            scope, _replay([{"type": "http.request", "body": body, "more_body": False}], receive), send
+        )
+
+
+def _replay(messages: list[Message], then: Receive | None = None) -> Receive:
+    pending = list(messages)
+
+    async def receive() -> Message:
+        if pending:
+            return pending.pop(0)
+        if then is not None:
+            return await then()
+        return {"type": "http.disconnect"}
+
+    return receive

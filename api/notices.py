@@ -1,0 +1,82 @@
+"""The candidate notice: versioned Jinja2 templates in api/notices/, rendered for one session and hashed.
+
+A consent event stores the version and the SHA-256 of the exact HTML shown, so what a candidate agreed to can be
+shown later even after the text changes (a change is a new template file; old ones stay).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from api.scheduling import allowed_minutes
+
+NOTICE_DIR = Path(__file__).with_name("notices")
+VERSION_FILE = re.compile(r"^v(?P<n>\d+)\.html\.j2$")
+LANGUAGE_NAMES = {"python": "Python", "javascript": "JavaScript", "java": "Java", "cpp": "C++"}
+SPOKEN = {"en": "English", "es": "Spanish"}
+
+
+@dataclass(frozen=True)
+class Notice:
+    version: str
+    html: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.html.encode("utf-8")).hexdigest()
+
+    def view(self) -> dict[str, str]:
+        return {"version": self.version, "sha256": self.sha256, "html": self.html}
+
+
+@lru_cache
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(NOTICE_DIR),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,  # a missing variable fails loudly instead of leaving a hole in a legal text
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def versions() -> list[str]:
+    """Every notice version on disk, oldest first (`v1`, `v2`, ...)."""
+    found = [(int(m["n"]), f"v{m['n']}") for p in NOTICE_DIR.iterdir() if (m := VERSION_FILE.match(p.name))]
+    return [v for _, v in sorted(found)]
+
+
+def current_version() -> str:
+    return versions()[-1]
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def render_notice(
+    session: dict[str, Any], org: dict[str, Any] | None, languages: list[str], version: str | None = None
+) -> Notice:
+    """The notice for this session, in `version` (default: the current one)."""
+    version = version or current_version()
+    if version not in versions():
+        raise LookupError(version)
+    values = {
+        "org_name": org["name"] if org else "Shadows (practice)",
+        "role": session.get("role"),
+        "minutes": allowed_minutes(session),
+        "extra_time_minutes": int(session.get("extra_time_minutes") or 0),
+        "languages": _join([LANGUAGE_NAMES.get(x, x) for x in languages]),
+        "spoken": SPOKEN.get(str(session.get("interview_language") or "en"), "English"),
+        "retention_days": int(org["retention_days"]) if org else 30,
+        "allow_text_only": bool(org and org["allow_text_only"]) or bool(session.get("text_only")),
+    }
+    html = _environment().get_template(f"{version}.html.j2").render(**values)
+    return Notice(version=version, html=html.strip())

@@ -1,0 +1,250 @@
+"""The public API document and its viewers: Swagger UI and ReDoc from assets bundled in the `fastapi-offline` wheel
+(nothing is fetched from a CDN), security schemes so "Authorize" works, documented error responses, and internal
+routes left out.
+
+Which credential an operation takes comes from its auth dependency (api/deps.py declares the bearer schemes), so a
+new route is documented correctly without repeating itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import fastapi_offline
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+ASSETS = Path(fastapi_offline.__file__).with_name("static")
+ASSETS_URL = "/docs-assets"
+
+# Every error code the API returns, with its status. Rendered into the document's description (a test keeps it
+# complete: every code raised under api/ must be listed here).
+ERROR_CODES: dict[str, tuple[int, str]] = {
+    "bad_request": (400, "The request could not be read."),
+    "http_error": (400, "The request could not be parsed (for example JSON nested too deeply)."),
+    "invalid_cursor": (400, "The pagination cursor is not one the API issued."),
+    "unauthorized": (401, "Not authenticated."),
+    "missing_credentials": (401, "No `Authorization: Bearer …` header."),
+    "invalid_credentials": (401, "The bearer token is malformed or too long."),
+    "invalid_api_key": (401, "The API key is unknown or revoked."),
+    "invalid_invite": (401, "The invite is unknown."),
+    "invalid_signature": (401, "A LiveKit webhook's signature does not verify."),
+    "missing_signature": (401, "A LiveKit webhook without a signature."),
+    "invalid_service_token": (401, "The internal service token is wrong."),
+    "forbidden": (403, "The caller may not do this."),
+    "room_mismatch": (403, "The invite does not open the named room."),
+    "scorecard_not_shared": (
+        403,
+        "A scheduled interview's results go to the organisation, not the candidate.",
+    ),
+    "text_only_not_allowed": (403, "The organisation does not allow starting without voice."),
+    "not_found": (404, "No such route or resource."),
+    "session_not_found": (404, "No such session for this caller."),
+    "scorecard_not_found": (404, "The session has not been graded yet."),
+    "share_link_not_found": (404, "No such share link for this session."),
+    "share_link_invalid": (404, "The share link is not one we issued."),
+    "endpoint_not_found": (404, "No such webhook endpoint for this organisation."),
+    "delivery_not_found": (404, "No such delivery of this endpoint."),
+    "interview_not_found": (404, "Greenhouse: no interview with that partner_interview_id."),
+    "test_not_found": (404, "No assessment or test with that id."),
+    "organization_not_found": (404, "The key's organisation no longer exists."),
+    "method_not_allowed": (405, "The route does not accept this method."),
+    "conflict": (409, "The request conflicts with the current state."),
+    "session_finished": (409, "The session has completed or was abandoned."),
+    "session_cancelled": (409, "The organisation cancelled the session."),
+    "session_not_started": (
+        409,
+        "The interview has not started yet (no statement, runs or drafts before it).",
+    ),
+    "session_time_up": (409, "The interview's time, with extra time and grace, is over."),
+    "run_in_progress": (429, "A run of this session is already in flight; wait for its result."),
+    "consent_required": (409, "The candidate has not agreed to the notice yet."),
+    "notice_changed": (409, "The notice the candidate saw is not the current text; show it again."),
+    "already_submitted": (409, "The final answer is in and the organisation does not allow resubmission."),
+    "session_not_finished": (409, "Only a completed or abandoned session can be graded."),
+    "grading_pending": (409, "A grading of this session is already under way."),
+    "too_many_endpoints": (409, "The organisation has the most webhook endpoints it may have."),
+    "endpoint_disabled": (409, "The webhook endpoint is disabled; enable it first."),
+    "delivery_pending": (409, "The delivery is still being retried."),
+    "slug_taken": (409, "Another organisation uses that slug."),
+    "gone": (410, "The resource has expired."),
+    "invite_expired": (410, "The invite was not used in time."),
+    "session_expired": (410, "The session expired."),
+    "share_link_expired": (410, "The share link has expired."),
+    "share_link_revoked": (410, "The share link was revoked."),
+    "payload_too_large": (413, "The request body is too large."),
+    "code_too_large": (413, "The code is larger than the judge accepts."),
+    "unprocessable": (422, "The request is well-formed but cannot be done."),
+    "validation_error": (422, "A field is missing or invalid; `fields` lists each problem."),
+    "address_not_allowed": (422, "The callback or webhook URL is not an address we may call."),
+    "invalid_resume": (422, "The résumé is not a readable PDF."),
+    "unsupported_media_type": (422, "Send application/json (or multipart/form-data where documented)."),
+    "unsupported_language": (422, "The language is not one this session or the judge uses."),
+    "question_not_found": (422, "No question with that id."),
+    "no_matching_question": (422, "No question matches the difficulty/topic filter."),
+    "unknown_notice": (422, "No notice with that version."),
+    "invalid_input": (422, "A custom input does not match the function's signature or is too large."),
+    "rate_limited": (429, "Too many requests; wait and retry."),
+    "redispatch_limit": (429, "The interviewer was already called again for this session."),
+    "internal_error": (500, "We failed; not the caller's fault."),
+    "embedded_postgres": (500, "`shadows dev` could not start its local PostgreSQL (never in production)."),
+    "service_unavailable": (503, "A dependency is down; retry (`Retry-After`)."),
+    "database_unavailable": (503, "The database is unreachable; retry."),
+    "not_ready": (503, "Readiness: the database is unreachable."),
+    "judge_busy": (503, "Every sandbox is busy; retry in a moment."),
+    "judge_unavailable": (503, "Code execution is not available on this server."),
+    "smtp_unavailable": (503, "The invite e-mail could not be sent; retry."),
+    "resume_parser_busy": (503, "The résumé parser is busy; retry."),
+    "rate_limiter_unavailable": (503, "The rate limiter's store is unreachable; retry."),
+    "livekit_unavailable": (503, "LiveKit could not be reached."),
+}
+
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string", "enum": sorted(ERROR_CODES)},
+                "message": {"type": "string", "description": "For people; may change. Match on `code`."},
+            },
+        },
+        "fields": {
+            "type": "array",
+            "description": "422 validation errors only: each invalid field",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+
+STATUS_TEXT = {
+    400: "Bad request",
+    401: "Missing or invalid credentials",
+    403: "Not allowed",
+    404: "Not found",
+    409: "Conflicts with the session's state",
+    410: "Expired",
+    413: "Too large",
+    422: "Invalid input",
+    429: "Rate limited",
+    500: "Internal error",
+    503: "Unavailable; retry",
+}
+
+HIDDEN_PREFIXES = ("/v1/internal/", "/v1/livekit/webhook")
+
+
+def _error_table() -> str:
+    rows = "\n".join(f"| `{code}` | {status} | {text} |" for code, (status, text) in ERROR_CODES.items())
+    return (
+        '\n\n## Errors\n\nEvery error is `{"error": {"code", "message"}}` with a stable `code`:\n\n'
+        "| code | status | meaning |\n|---|---|---|\n" + rows
+    )
+
+
+def build_openapi(app: FastAPI) -> dict[str, Any]:
+    """The public document: internal routes left out, error responses documented per operation. Security schemes
+    come from the auth dependencies (api/deps.py), so "Authorize" in Swagger UI fills the right header."""
+    doc = get_openapi(
+        title=app.title,
+        version=app.version,
+        description=(app.description or "") + _error_table(),
+        routes=app.routes,
+        tags=app.openapi_tags,
+    )
+    doc["paths"] = {p: ops for p, ops in doc["paths"].items() if not p.startswith(HIDDEN_PREFIXES)}
+    components = doc.setdefault("components", {})
+    schemes = components.get("securitySchemes", {})
+    schemes.pop("ServiceToken", None)  # only internal routes use it, and they are not in this document
+    schemas = components.setdefault("schemas", {})
+    # Routes that declare their errors use api.openapi_errors.ErrorResponse; the rest get the same shape here.
+    error_ref = (
+        "#/components/schemas/ErrorResponse" if "ErrorResponse" in schemas else "#/components/schemas/Error"
+    )
+    if "ErrorResponse" not in schemas:
+        schemas["Error"] = ERROR_SCHEMA
+    for path, ops in doc["paths"].items():
+        for op in ops.values():
+            auth = next(iter(op["security"][0]), None) if op.get("security") else None
+            statuses = {422, 500}
+            if auth:
+                statuses |= {401}
+            if "{session_id}" in path:
+                statuses |= {404}
+            if auth == "Invite":
+                statuses |= {409, 410}
+            responses = op.setdefault("responses", {})
+            responses.pop("422", None)  # FastAPI's default describes its own body; ours is the Error shape
+            for status in sorted(statuses):
+                codes = ", ".join(f"`{c}`" for c, (s, _) in ERROR_CODES.items() if s == status)
+                responses.setdefault(
+                    str(status),
+                    {
+                        "description": f"{STATUS_TEXT[status]}: {codes}",
+                        "content": {"application/json": {"schema": {"$ref": error_ref}}},
+                    },
+                )
+    for unused in ("HTTPValidationError", "ValidationError"):
+        components["schemas"].pop(unused, None)
+    return doc
+
+
+# The viewers run only what we ship: no CDN, no fonts, no images from elsewhere (ReDoc's sidebar links a Redocly
+# logo from its CDN; this policy keeps the browser from fetching it). Swagger UI starts from an inline script.
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+def _with_policy(response: HTMLResponse) -> HTMLResponse:
+    response.headers["Content-Security-Policy"] = DOCS_CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def install_docs(app: FastAPI) -> None:
+    """Swagger UI at /docs and ReDoc at /redoc from bundled assets; the document at /openapi.json."""
+    app.mount(ASSETS_URL, StaticFiles(directory=ASSETS), name="docs-assets")
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = build_openapi(app)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to customise the document
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger_ui() -> HTMLResponse:
+        return _with_policy(
+            get_swagger_ui_html(
+                openapi_url="/openapi.json",
+                title=f"{app.title} · Swagger UI",
+                swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
+                swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
+                swagger_favicon_url=f"{ASSETS_URL}/favicon.png",
+                swagger_ui_parameters={"persistAuthorization": True},
+            )
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc() -> HTMLResponse:
+        return _with_policy(
+            get_redoc_html(
+                openapi_url="/openapi.json",
+                title=f"{app.title} · ReDoc",
+                redoc_js_url=f"{ASSETS_URL}/redoc.standalone.js",
+                redoc_favicon_url=f"{ASSETS_URL}/favicon.png",
+                with_google_fonts=False,
+            )
+        )

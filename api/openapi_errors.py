@@ -1,0 +1,86 @@
+"""The error responses each route declares in the OpenAPI document, with the one error body schema they share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel, Field
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable machine-readable code, e.g. `session_not_found`.")
+    message: str = Field(description="Human-readable explanation; never a stack trace.")
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+    fields: list[FieldError] | None = Field(
+        default=None, description="Validation errors only: every offending field (at most 20)."
+    )
+
+
+_RETRY_AFTER = {
+    "Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "integer"}}
+}
+
+DESCRIPTIONS = {
+    400: "Malformed request: a second Content-Type header, an invalid cursor, a body that cannot be parsed.",
+    401: "Missing or invalid credentials.",
+    403: "The credentials do not allow this.",
+    404: "Not found (an id that cannot exist is a 404 too).",
+    409: "The session's state does not allow this now (not started, finished, cancelled, time up).",
+    410: "The invite or the session has expired.",
+    413: "The request body (or the code, or the résumé) is over its size cap.",
+    422: "Validation failed; `fields` names every offending field.",
+    429: "Too many requests, or a run of this session is already in flight.",
+    503: "A dependency is unavailable or busy (database, judge, rate limiter); retryable.",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """FastAPI `responses=` for these statuses, each with ErrorResponse and, for 429/503, Retry-After."""
+    out: dict[int | str, dict[str, Any]] = {}
+    for status in sorted(set(statuses)):
+        entry: dict[str, Any] = {"model": ErrorResponse, "description": DESCRIPTIONS[status]}
+        if status in (429, 503):
+            entry["headers"] = _RETRY_AFTER
+        out[status] = entry
+    return out
+
+
+# Statuses any route can return before its handler runs: a body route's cap, Content-Type and JSON checks, and the
+# database every authenticated route reaches.
+BODY = (400, 413, 422)
+DB = (503,)
+
+
+def use_error_body_for_validation(app: FastAPI) -> None:
+    """FastAPI documents its own 422 body (HTTPValidationError) on routes that did not declare one; ours is
+    ErrorResponse everywhere. Rewrite the generated document once, on first request for it."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes
+            )
+            ref = {"$ref": "#/components/schemas/ErrorResponse"}
+            for item in schema.get("paths", {}).values():
+                for operation in item.values():
+                    response = operation.get("responses", {}).get("422")
+                    if response is not None:
+                        response["description"] = DESCRIPTIONS[422]
+                        response["content"] = {"application/json": {"schema": ref}}
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components.pop("HTTPValidationError", None)
+            components.pop("ValidationError", None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to customise the document

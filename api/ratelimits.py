@@ -1,0 +1,75 @@
+"""Rate limits (the `limits` library): counters in Redis when `SHADOWS_API_REDIS_URL` is set, so every API process
+and replica shares them; in this process's memory otherwise.
+
+A limit is `limits` notation ("5/hour", several separated by ";"); `hit` counts one request against every part
+and raises RateLimitedError (429, with Retry-After) when any part is exhausted. A Redis failure is a retryable 503,
+never a silently unlimited route.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+
+import structlog
+from limits import RateLimitItem, parse_many
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
+
+from api.errors import RateLimitedError, ServiceUnavailableError
+from api.settings import ApiSettings
+
+log = structlog.get_logger(__name__)
+
+
+class RateLimiterUnavailableError(ServiceUnavailableError):
+    code = "rate_limiter_unavailable"
+
+
+def storage_for(settings: ApiSettings) -> Storage:
+    if not settings.redis_url:
+        return MemoryStorage()
+    url = settings.redis_url
+    if not url.startswith("async+"):
+        url = "async+" + url
+    return RedisStorage(
+        url,
+        implementation="redispy",
+        key_prefix=f"{settings.redis_prefix}:limits",
+        wrap_exceptions=True,
+        socket_timeout=2,
+        socket_connect_timeout=2,
+    )
+
+
+class RateLimits:
+    """One per app: `await limits.hit("practice", "5/hour", client_address)`."""
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+        self._limiter = MovingWindowRateLimiter(storage)
+        self._parsed: dict[str, Sequence[RateLimitItem]] = {}
+
+    @classmethod
+    def from_settings(cls, settings: ApiSettings) -> RateLimits:
+        return cls(storage_for(settings))
+
+    def _items(self, spec: str) -> Sequence[RateLimitItem]:
+        items = self._parsed.get(spec)
+        if items is None:
+            items = self._parsed[spec] = parse_many(spec)
+        return items
+
+    async def hit(self, scope: str, spec: str, key: str, *, message: str) -> None:
+        """Count one request of `key` in `scope`; RateLimitedError when over any part of `spec`."""
+        try:
+            for item in self._items(spec):
+                if not await self._limiter.hit(item, scope, key):
+                    stats = await self._limiter.get_window_stats(item, scope, key)
+                    retry_after = max(1, math.ceil(stats.reset_time - time.time()))
+                    raise RateLimitedError(message, retry_after=retry_after)
+        except StorageError as e:
+            log.error("ratelimit.storage_error", scope=scope, error_type=type(e.storage_error).__name__)
+            raise RateLimiterUnavailableError("Rate limiting is unavailable; try again shortly.") from e

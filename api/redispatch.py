@@ -1,0 +1,100 @@
+"""Redispatching the interviewer when LiveKit reports it left a running interview while the candidate stayed (a
+crashed or killed agent job): the same dispatch the room token made (agent name and metadata), through LiveKit's
+AgentDispatchService.
+
+The webhook's transaction reserves one of the session's redispatches (SHADOWS_API_AGENT_REDISPATCH_LIMIT, shared
+with the candidate page's own redispatch route); after it commits, LiveKit is asked whether the candidate is still
+in the room and, if so, to dispatch. A webhook is applied once (its id is stored with it), so a redelivered
+webhook never dispatches twice. When the candidate has gone the reservation is given back; when LiveKit cannot be
+reached it is given back and the webhook's id forgotten, and the 503 makes LiveKit deliver it again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+import structlog
+from livekit import api as lk
+
+from api.agent_dispatch import LiveKitUnavailableError, http_url, redispatch_agent
+from api.db.pool import Conn
+from api.metrics import AGENT_REDISPATCHES
+from api.settings import ApiSettings
+from api.tokens import candidate_identity
+
+log = structlog.get_logger(__name__)
+
+
+def is_agent(participant: lk.ParticipantInfo) -> bool:
+    return bool(participant.kind == lk.ParticipantInfo.Kind.AGENT)
+
+
+async def reserve(conn: Conn, session_id: str, limit: int) -> bool:
+    """In the webhook's transaction: count one redispatch of a running session; False when none is left."""
+    cur = await conn.execute(
+        """
+        update sessions set agent_redispatches = agent_redispatches + 1
+        where id = %s and status = 'in_progress' and agent_redispatches < %s returning id
+        """,
+        (session_id, limit),
+    )
+    return await cur.fetchone() is not None
+
+
+async def _release(conn: Conn, session_id: str) -> None:
+    await conn.execute(
+        "update sessions set agent_redispatches = greatest(0, agent_redispatches - 1) where id = %s",
+        (session_id,),
+    )
+
+
+async def candidate_in_room(settings: ApiSettings, room: str, session_id: str) -> bool:
+    """RoomService.ListParticipants: is this session's candidate connected right now?"""
+    async with lk.LiveKitAPI(
+        http_url(settings.livekit_url),
+        settings.livekit_api_key,
+        settings.livekit_api_secret.get_secret_value(),
+        timeout=aiohttp.ClientTimeout(total=10),
+        failover=False,
+    ) as client:
+        try:
+            listed = await client.room.list_participants(lk.ListParticipantsRequest(room=room))
+        except lk.TwirpError as e:
+            if e.code == "not_found":  # the room is gone, and the candidate with it
+                return False
+            raise
+    identity = candidate_identity(session_id)
+    return any(p.identity == identity for p in listed.participants)
+
+
+async def redispatch(conn: Conn, settings: ApiSettings, session: dict[str, Any], webhook_id: str) -> str:
+    """After the reserving transaction committed: dispatch if the candidate is still there. Returns the outcome;
+    raises LiveKitUnavailableError (503) when LiveKit cannot be reached, after undoing the reservation."""
+    try:
+        present = await candidate_in_room(settings, session["room_name"], session["id"])
+    except (aiohttp.ClientError, TimeoutError, lk.TwirpError) as e:
+        await _undo(conn, session["id"], webhook_id)
+        AGENT_REDISPATCHES.labels(cause="agent_left", outcome="livekit_unavailable").inc()
+        log.warning("livekit.participants_failed", error_type=type(e).__name__)
+        raise LiveKitUnavailableError("LiveKit could not be reached; deliver the webhook again.") from e
+    if not present:
+        await _release(conn, session["id"])
+        AGENT_REDISPATCHES.labels(cause="agent_left", outcome="candidate_gone").inc()
+        return "candidate_gone"
+    try:
+        dispatch_id = await redispatch_agent(settings, session)
+    except LiveKitUnavailableError:
+        await _undo(conn, session["id"], webhook_id)
+        AGENT_REDISPATCHES.labels(cause="agent_left", outcome="livekit_unavailable").inc()
+        raise
+    AGENT_REDISPATCHES.labels(cause="agent_left", outcome="dispatched").inc()
+    log.info("agent.redispatched", session_id=session["id"], dispatch_id=dispatch_id)
+    return "redispatched"
+
+
+async def _undo(conn: Conn, session_id: str, webhook_id: str) -> None:
+    """Give the reservation back and forget the webhook, so that LiveKit's redelivery is applied afresh."""
+    async with conn.transaction():
+        await _release(conn, session_id)
+        await conn.execute("delete from livekit_webhook_events where id = %s", (webhook_id,))

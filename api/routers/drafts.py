@@ -1,0 +1,77 @@
+"""The candidate's workspace on the server: autosaved drafts per language (a new tab or device resumes them) and
+the latest run and submission reports (they survive a reload). Authorised by the session's invite."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from api.candidate_rules import require_editable, require_in_progress, session_org
+from api.db import drafts_repo, sessions_repo
+from api.deps import CandidateSession, DbConn, Settings, own_session
+from api.errors import UnprocessableError
+from api.routers.runs import MAX_CODE_CHARS
+from api.schemas import Language, refuse_unstorable
+
+router = APIRouter(prefix="/v1/sessions/{session_id}", tags=["candidates"])
+
+
+class DraftBody(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"code": "def two_sum(nums, target):\n    ...\n"}]}
+    )
+
+    code: str = Field(max_length=MAX_CODE_CHARS)
+
+    _storable = field_validator("code")(refuse_unstorable)
+
+
+@router.get("/drafts")
+async def list_drafts(session_id: str, candidate: CandidateSession, conn: DbConn) -> dict[str, Any]:
+    """The latest saved code per language, and whether the final answer is already submitted."""
+    session = own_session(candidate, session_id)
+    drafts = await drafts_repo.list_drafts(conn, session["id"])
+    return {
+        "drafts": {
+            d["language"]: {
+                "code": d["code"],
+                "revision": d["revision"],
+                "updated_at": d["updated_at"].isoformat(),
+            }
+            for d in drafts
+        },
+        "submitted": await sessions_repo.has_submission(conn, session["id"]),
+    }
+
+
+@router.put("/drafts/{language}")
+async def save_draft(
+    session_id: str,
+    language: Language,
+    body: DraftBody,
+    candidate: CandidateSession,
+    conn: DbConn,
+    settings: Settings,
+) -> dict[str, Any]:
+    """Save the editor's code for one language (the page calls this a moment after typing stops). Only while the
+    interview runs, and not after the final answer unless the organisation allows resubmission."""
+    session = own_session(candidate, session_id)
+    require_in_progress(session, settings)
+    if language not in sessions_repo.session_languages(session):
+        raise UnprocessableError("This interview does not use that language.", code="unsupported_language")
+    await require_editable(conn, session, await session_org(conn, session))
+    row = await drafts_repo.save_draft(conn, session["id"], language, body.code)
+    return {
+        "language": row["language"],
+        "revision": row["revision"],
+        "updated_at": row["updated_at"].isoformat(),
+    }
+
+
+@router.get("/results")
+async def read_latest_results(session_id: str, candidate: CandidateSession, conn: DbConn) -> dict[str, Any]:
+    """The newest run report and the newest submission report (hidden tests redacted), or null for each."""
+    session = own_session(candidate, session_id)
+    return await sessions_repo.latest_results(conn, session["id"])

@@ -1,0 +1,189 @@
+"""The candidate's own steps through an interview: agree to the notice, ask for an accommodation, start (by voice,
+or without voice where allowed), call the interviewer again, and end it. Authorised by the session's invite."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from api.agent_dispatch import redispatch_agent
+from api.candidate_rules import has_consented, policies, require_in_progress, session_org
+from api.db import events_repo, sessions_repo
+from api.deps import CandidateSession, DbConn, Questions, Settings, own_session
+from api.errors import ConflictError, ForbiddenError, RateLimitedError, UnprocessableError
+from api.jobs.grading import request_grading
+from api.notices import render_notice, versions
+from api.routers.join import candidate_view
+from api.schemas import JoinResponse, Language, refuse_unstorable
+
+router = APIRouter(prefix="/v1/sessions/{session_id}", tags=["candidates"])
+
+MAX_ACCOMMODATION_REQUESTS = 5
+
+
+class ConsentBody(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"notice_version": "v1", "notice_sha256": "9f2c…", "agreed": True}]},
+    )
+
+    notice_version: str = Field(min_length=1, max_length=20)
+    notice_sha256: str = Field(
+        pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the notice HTML that was shown"
+    )
+    agreed: Literal[True]
+
+
+class AccommodationBody(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"kind": "human_interview", "message": "I would prefer a person."}]},
+    )
+
+    kind: Literal["accommodation", "human_interview"]
+    message: str | None = Field(default=None, max_length=2000)
+
+    _storable = field_validator("message")(refuse_unstorable)
+
+
+class StartBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"mode": "voice"}]})
+
+    mode: Literal["voice", "text"] = Field(
+        description="`voice`: the candidate started the call. `text`: without voice, where the organisation allows "
+        "it (`allow_text_only`) or the session is text-only."
+    )
+
+
+class EndBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str | None = Field(default=None, max_length=200_000, description="The editor's code at the end")
+    language: Language | None = None
+
+    _storable = field_validator("code")(refuse_unstorable)
+
+
+def _key(kind: str) -> str:
+    return f"page:{kind}:{secrets.token_hex(8)}"
+
+
+@router.post("/consent", status_code=201)
+async def create_consent(
+    session_id: str, body: ConsentBody, candidate: CandidateSession, conn: DbConn
+) -> dict[str, Any]:
+    """Record that the candidate agreed to the notice: its version, the hash of the exact text shown, and when. The
+    organisation is notified (`session.consent_given`). Agreeing again to the same text stores nothing new."""
+    session = own_session(candidate, session_id)
+    if body.notice_version not in versions():
+        raise UnprocessableError("Unknown notice version.", code="unknown_notice")
+    org = await session_org(conn, session)
+    notice = render_notice(session, org, sessions_repo.session_languages(session), body.notice_version)
+    if notice.sha256 != body.notice_sha256:
+        raise ConflictError("The notice has changed; read it again.", code="notice_changed")
+    at = datetime.now(UTC).isoformat()
+    stored = await events_repo.append_events(
+        conn,
+        session["id"],
+        [
+            events_repo.EventIn(
+                idempotency_key=f"page:consent:{notice.version}:{notice.sha256[:16]}",
+                type="consent",
+                payload={"notice_version": notice.version, "notice_sha256": notice.sha256, "agreed_at": at},
+            )
+        ],
+    )
+    assert stored is not None
+    return {"notice_version": notice.version, "seq": stored[0].seq, "duplicate": stored[0].duplicate}
+
+
+@router.post("/accommodation-requests", status_code=201)
+async def create_accommodation_request(
+    session_id: str, body: AccommodationBody, candidate: CandidateSession, conn: DbConn
+) -> dict[str, Any]:
+    """Ask for an accommodation or an interview with a person. Stored in the event log; the organisation is
+    notified (`session.accommodation_requested`). At most five per session."""
+    session = own_session(candidate, session_id)
+    earlier = await events_repo.list_events(conn, session["id"], types=["accommodation_request"])
+    if len(earlier) >= MAX_ACCOMMODATION_REQUESTS:
+        raise RateLimitedError("Your requests were received; the hiring team will contact you.")
+    stored = await events_repo.append_events(
+        conn,
+        session["id"],
+        [
+            events_repo.EventIn(
+                idempotency_key=_key("accommodation"),
+                type="accommodation_request",
+                payload={"kind": body.kind, "message": body.message, "status": session["status"]},
+            )
+        ],
+    )
+    assert stored is not None
+    return {"kind": body.kind, "seq": stored[0].seq}
+
+
+@router.post("/start", response_model=JoinResponse)
+async def start_interview(
+    session_id: str,
+    body: StartBody,
+    candidate: CandidateSession,
+    conn: DbConn,
+    settings: Settings,
+    questions: Questions,
+) -> JoinResponse:
+    """Start the interview: the clock runs from now, and the question becomes visible. Needs the candidate's
+    consent. Starting an interview that is already running returns it unchanged."""
+    session = own_session(candidate, session_id)
+    if session["status"] == "scheduled":
+        if not await has_consented(conn, session["id"]):
+            raise ConflictError("Agree to the notice before starting.", code="consent_required")
+        org = await session_org(conn, session)
+        if body.mode == "text" and not policies(session, org).allow_text_only:
+            raise ForbiddenError(
+                "This interview needs voice; ask for an accommodation if you cannot use it.",
+                code="text_only_not_allowed",
+            )
+        await sessions_repo.mark_started(conn, session["id"], body.mode)
+        fresh = await sessions_repo.get_session(conn, session["id"])
+        assert fresh is not None
+        session = fresh
+    return await candidate_view(conn, session, settings, questions)
+
+
+@router.post("/agent-dispatch", status_code=202)
+async def create_agent_dispatch(
+    session_id: str, candidate: CandidateSession, conn: DbConn, settings: Settings
+) -> dict[str, Any]:
+    """Call the interviewer into the room again when it has not joined (the page does this once, after waiting).
+    Limited per session (SHADOWS_API_AGENT_REDISPATCH_LIMIT)."""
+    session = own_session(candidate, session_id)
+    require_in_progress(session, settings)
+    if not await sessions_repo.take_redispatch(conn, session["id"], settings.agent_redispatch_limit):
+        raise RateLimitedError(
+            "The interviewer was already called again for this interview.", code="redispatch_limit"
+        )
+    dispatch_id = await redispatch_agent(settings, session)
+    return {"dispatch_id": dispatch_id}
+
+
+@router.post("/end")
+async def end_interview(
+    session_id: str, body: EndBody, candidate: CandidateSession, conn: DbConn
+) -> dict[str, str]:
+    """The candidate ends the interview (after confirming). The code in the editor is kept as the final code."""
+    session = own_session(candidate, session_id)
+    if session["status"] == "scheduled":
+        raise ConflictError("The interview has not started yet.", code="session_not_started")
+    if body.language is not None and body.language not in sessions_repo.session_languages(session):
+        raise UnprocessableError("This interview does not use that language.", code="unsupported_language")
+    async with conn.transaction():  # the grading job commits with the completion, or neither does
+        status = await sessions_repo.mark_completed(
+            conn, session["id"], final_code=body.code, language=body.language, reason="candidate_ended"
+        )
+        if status == "completed":
+            await request_grading(conn, session["id"], trigger="session_end")
+    return {"id": session["id"], "status": status or "completed"}

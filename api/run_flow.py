@@ -1,0 +1,214 @@
+"""A run or submission in three steps, none of which holds a database connection while the judge works:
+
+1. on one short connection: authenticate, check the session's time, take the session's run lease (one run in
+   flight per session and caller), count the per-session run rate and load the question's tests; release it;
+2. wait for this organisation's turn (api.run_admission) and run the judge;
+3. on another short connection: store the submission and its event and drop the lease, in one transaction.
+
+A failure after step 1 drops the lease on a fresh connection; if even that fails, the lease expires by itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+import structlog
+
+from api.candidate_rules import require_editable, session_org
+from api.custom_input import custom_cases, custom_report
+from api.db import questions_repo, runs_repo, sessions_repo
+from api.db.pool import Conn, Pool, connection
+from api.deps import own_session, session_for_invite
+from api.errors import ConflictError, NotFoundError, RateLimitedError
+from api.judging import LazyJudge, Mode, check_code_size, judge_code, redact
+from api.ratelimits import RateLimits
+from api.run_admission import PRACTICE_TENANT, RunAdmission
+from api.security import digest
+from api.session_window import require_not_over, require_running
+from api.settings import ApiSettings
+from judge.schemas import RunRequest
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class RunServices:
+    """What a run needs from the app (built once in the lifespan)."""
+
+    pool: Pool
+    judge: LazyJudge
+    admission: RunAdmission
+    ratelimits: RateLimits
+    settings: ApiSettings
+    # Invites (by digest) with a run under way in this process: a repeat is refused before it costs a database
+    # round trip, so a flood of parallel runs on one invite cannot crowd the pool. The lease is the cross-process rule.
+    in_flight: set[bytes] = field(default_factory=set)
+
+    @property
+    def lease_ttl_s(self) -> float:
+        # Long enough for the longest wait plus the judge's whole-job budget; only a crashed run ever reaches it.
+        return self.settings.run_queue_wait_s + self.judge.settings.job_timeout_s + 30.0
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    session_id: str
+    question_id: UUID
+    tenant: str
+    caller: runs_repo.Caller
+    lease: UUID
+    request: RunRequest
+
+
+def _tenant(session: dict[str, Any]) -> str:
+    org = session.get("organization_id")
+    return str(org) if org is not None else PRACTICE_TENANT
+
+
+async def _lease_and_load(
+    conn: Conn,
+    services: RunServices,
+    session: dict[str, Any],
+    caller: runs_repo.Caller,
+    *,
+    language: str,
+    code: str,
+    mode: Mode,
+    rate_limited: bool,
+    custom: list[list[Any]] | None = None,
+) -> _Prepared:
+    check_code_size(code, services.judge.settings)
+    lease = await runs_repo.take_lease(conn, session["id"], caller, services.lease_ttl_s)
+    if lease is None:
+        raise _already_running()
+    try:
+        if rate_limited:
+            await services.ratelimits.hit(
+                "runs",
+                services.settings.run_rate_limit,
+                session["id"],
+                message="Too many runs for this interview; wait a moment.",
+            )
+        question = await questions_repo.load_question_for_judge(conn, session["question_id"])
+        # Custom input (api/routers/custom_runs.py): the candidate's own calls replace the question's tests.
+        tests = question["tests"] if custom is None else custom_cases(question["signature"], custom)
+    except BaseException:
+        await runs_repo.drop_lease(conn, session["id"], caller, lease)
+        raise
+    request = RunRequest(
+        language=language,  # type: ignore[arg-type]  # validated by the route's Literal
+        source=code,
+        signature=question["signature"],
+        tests=tests,
+        compare=question["compare"],
+        mode=mode,
+    )
+    return _Prepared(session["id"], session["question_id"], _tenant(session), caller, lease, request)
+
+
+async def _judge_and_store(
+    services: RunServices, prepared: _Prepared, event_t: float | None = None
+) -> dict[str, Any]:
+    try:
+        report = await judge_code(services.judge, services.admission, prepared.tenant, prepared.request)
+    except BaseException:
+        await _drop_lease_quietly(services.pool, prepared)
+        raise
+    custom = all(t.id.startswith("custom-") for t in prepared.request.tests)
+    if custom:
+        report = custom_report(report)
+    body = {**redact(report), **({"custom": True} if custom else {})}
+    async with connection(services.pool) as conn:
+        submission_id, seq = await runs_repo.store_run(
+            conn,
+            runs_repo.FinishedRun(
+                session_id=prepared.session_id,
+                question_id=prepared.question_id,
+                caller=prepared.caller,
+                lease=prepared.lease,
+                mode=prepared.request.mode,
+                language=prepared.request.language,
+                code=prepared.request.source,
+                verdict=report.verdict.value,
+                report=body,
+                event_t=event_t,
+            ),
+        )
+    return {**body, "submission_id": submission_id, "event_seq": seq}
+
+
+async def _drop_lease_quietly(pool: Pool, prepared: _Prepared) -> None:
+    try:
+        async with connection(pool) as conn:
+            await runs_repo.drop_lease(conn, prepared.session_id, prepared.caller, prepared.lease)
+    except Exception as e:  # the lease expires by itself; the run's own error is what the caller must see
+        log.warning("run.lease_not_dropped", error_type=type(e).__name__)
+
+
+def _already_running() -> RateLimitedError:
+    return RateLimitedError(
+        "A run of this session is already in progress; wait for its result.",
+        code="run_in_progress",
+        retry_after=2,
+    )
+
+
+async def run_for_candidate(
+    services: RunServices,
+    *,
+    invite: str,
+    session_id: str,
+    language: str,
+    code: str,
+    mode: Mode,
+    custom: list[list[Any]] | None = None,
+) -> dict[str, Any]:
+    key = digest(invite)
+    if key in services.in_flight:
+        raise _already_running()
+    services.in_flight.add(key)
+    try:
+        async with connection(services.pool) as conn:
+            session = own_session(await session_for_invite(conn, invite, services.settings), session_id)
+            require_running(session, services.settings)
+            if mode == "submit":  # one final answer unless the organisation allows resubmission
+                await require_editable(conn, session, await session_org(conn, session))
+            prepared = await _lease_and_load(
+                conn,
+                services,
+                session,
+                "candidate",
+                language=language,
+                code=code,
+                mode=mode,
+                rate_limited=True,
+                custom=custom,
+            )
+        return await _judge_and_store(services, prepared)
+    finally:
+        services.in_flight.discard(key)
+
+
+async def run_for_agent(
+    services: RunServices,
+    *,
+    session_id: str,
+    language: str,
+    code: str,
+    mode: Mode,
+    event_t: float | None = None,
+) -> dict[str, Any]:
+    """`event_t`: the session time of the agent's request, so the run's event sorts with the moment that caused it."""
+    async with connection(services.pool) as conn:
+        session = await sessions_repo.get_session(conn, session_id)
+        if session is None:
+            raise NotFoundError("Session not found.", code="session_not_found")
+        if session["status"] == "cancelled":
+            raise ConflictError("This session was cancelled.", code="session_cancelled")
+        require_not_over(session, services.settings)
+        prepared = await _lease_and_load(
+            conn, services, session, "agent", language=language, code=code, mode=mode, rate_limited=False
+        )
+    return await _judge_and_store(services, prepared, event_t)

@@ -1,0 +1,26 @@
+"""How uvicorn serves the API, from settings: which peers may set X-Forwarded-For, how large a request head may be,
+how long idle connections live. `shadows api`, `shadows dev` and the test suite's servers all use this."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.settings import ApiSettings
+
+
+def uvicorn_options(settings: ApiSettings) -> dict[str, Any]:
+    trusted = settings.forwarded_allow_ips.strip()
+    return {
+        # Without a trusted proxy the client address is the TCP peer: a client's own X-Forwarded-For is ignored.
+        "proxy_headers": bool(trusted),
+        "forwarded_allow_ips": trusted or "",
+        # h11 enforces the request-head cap (httptools has none): a larger head is refused with 400.
+        "http": "h11",
+        "h11_max_incomplete_event_size": settings.max_header_bytes,
+        "timeout_keep_alive": settings.keep_alive_s,
+        "server_header": False,
+        # Our access log (api.middleware) logs route templates; uvicorn's would log raw paths with ids and queries.
+        "access_log": False,
+        # Logging is configured by api.logs (JSON lines); uvicorn must not install its plain-text handlers.
+        "log_config": None,
+    }

@@ -1,0 +1,126 @@
+"""OpenTelemetry traces of the API: a span per request (FastAPI) and per query (psycopg), exported over OTLP/HTTP
+when `OTEL_EXPORTER_OTLP_ENDPOINT` is set, and nothing at all otherwise.
+
+One trace per interview: a request on a session's path (`/v1/sessions/ses_.../...`, the internal API's
+`/v1/internal/sessions/ses_.../...`) that carries no `traceparent` joins the trace whose id derives from the
+session id, the same trace the agent's spans for that interview use (`agent.telemetry.interview_span_context`). A
+request that carries a `traceparent` (the agent's own calls do) continues that trace. Every request span on a
+session's path also gets the attribute `shadows.session_id`.
+
+Spans carry routes, statuses, SQL text with placeholders and timings; never request bodies, query parameters'
+values, candidate code or transcripts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import FastAPI
+from opentelemetry import trace
+from opentelemetry.context import Context
+from opentelemetry.propagate import set_global_textmap
+from opentelemetry.propagators.textmap import CarrierT, Getter, TextMapPropagator, default_getter
+from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+from api.settings import ApiSettings
+
+SESSION_ATTRIBUTE = "shadows.session_id"
+_SESSION_IN_PATH = re.compile(r"^/v1/(?:internal/)?sessions/(ses_[A-Za-z0-9_-]{1,64})(?:/|$)")
+
+
+def trace_id_for(session_id: str) -> int:
+    """The 128-bit trace id of an interview (the agent derives the same; tests hold them equal)."""
+    return (
+        int.from_bytes(hashlib.sha256(f"shadows-interview:{session_id}".encode()).digest()[:16], "big") or 1
+    )
+
+
+def root_span_id_for(session_id: str) -> int:
+    """The id of the interview's (never exported) root, the parent that spans without a caller attach to."""
+    return int.from_bytes(hashlib.sha256(f"shadows-root:{session_id}".encode()).digest()[:8], "big") or 1
+
+
+def session_in_path(path: str) -> str | None:
+    m = _SESSION_IN_PATH.match(path)
+    return m.group(1) if m else None
+
+
+class InterviewTracePropagator(TextMapPropagator):
+    """W3C trace context; for a request without one on a session's path, the interview's trace."""
+
+    def __init__(self) -> None:
+        self._w3c = TraceContextTextMapPropagator()
+
+    def extract(
+        self, carrier: CarrierT, context: Context | None = None, getter: Getter[CarrierT] = default_getter
+    ) -> Context:
+        extracted = self._w3c.extract(carrier, context=context, getter=getter)
+        if trace.get_current_span(extracted).get_span_context().is_valid:
+            return extracted
+        path = carrier.get("path") if isinstance(carrier, Mapping) else None  # the ASGI scope
+        sid = session_in_path(path) if isinstance(path, str) else None
+        if sid is None:
+            return extracted
+        parent = SpanContext(
+            trace_id=trace_id_for(sid),
+            span_id=root_span_id_for(sid),
+            is_remote=True,
+            trace_flags=TraceFlags(TraceFlags.SAMPLED),
+        )
+        return trace.set_span_in_context(NonRecordingSpan(parent), extracted)
+
+    def inject(self, carrier: CarrierT, context: Context | None = None, setter: Any = None) -> None:
+        if setter is None:
+            self._w3c.inject(carrier, context=context)
+        else:
+            self._w3c.inject(carrier, context=context, setter=setter)
+
+    @property
+    def fields(self) -> set[str]:
+        return self._w3c.fields
+
+
+def _server_request_hook(span: trace.Span, scope: dict[str, Any]) -> None:
+    if span.is_recording() and (sid := session_in_path(str(scope.get("path", "")))):
+        span.set_attribute(SESSION_ATTRIBUTE, sid)
+
+
+def tracer_provider(settings: ApiSettings, exporter: SpanExporter | None = None) -> TracerProvider | None:
+    """The provider when tracing is configured (an OTLP endpoint, or an exporter passed in by a test)."""
+    if exporter is None:
+        if not settings.otlp_endpoint:
+            return None
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        exporter = OTLPSpanExporter(endpoint=settings.otlp_endpoint.rstrip("/") + "/v1/traces", timeout=5)
+    provider = TracerProvider(resource=Resource.create({SERVICE_NAME: settings.otel_service_name}))
+    provider.add_span_processor(BatchSpanProcessor(exporter))
+    return provider
+
+
+def instrument_app(app: FastAPI, provider: TracerProvider) -> None:
+    """Request spans (health and metrics scrapes excluded), with the interview propagator."""
+    from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+    set_global_textmap(InterviewTracePropagator())
+    FastAPIInstrumentor.instrument_app(
+        app,
+        tracer_provider=provider,
+        excluded_urls="/healthz,/readyz,/metrics",
+        server_request_hook=_server_request_hook,
+        exclude_spans=["receive", "send"],  # one span per request, not one per ASGI message
+    )
+
+
+def instrument_connection(conn: Any, provider: TracerProvider) -> None:
+    """Query spans for one pooled connection (the pool's `configure` calls this for each new one)."""
+    from opentelemetry.instrumentation.psycopg import PsycopgInstrumentor
+
+    PsycopgInstrumentor.instrument_connection(conn, tracer_provider=provider)

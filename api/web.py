@@ -1,0 +1,119 @@
+"""Serving the candidate page: `/join` (never framed) and `/embed/{org_slug}` (framed only by the organisation's
+allowed origins), their assets, and the security headers both carry."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from api.db import orgs_repo
+from api.db.pool import connection
+from api.settings import ApiSettings
+
+log = structlog.get_logger(__name__)
+
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # and at most 48 characters (the column check)
+PERMISSIONS_POLICY = (
+    "microphone=(self), autoplay=(self), camera=(), geolocation=(), payment=(), usb=(), "
+    "display-capture=(), clipboard-read=(), interest-cohort=()"
+)
+
+
+def livekit_origins(livekit_url: str) -> list[str]:
+    """The exact origins the page talks to LiveKit on: its WebSocket, and the same host over HTTP (livekit-client
+    asks `/rtc/validate` there when a connection fails)."""
+    parts = urlsplit(livekit_url)
+    if not parts.netloc:
+        return []
+    secure = parts.scheme in ("wss", "https")
+    return [
+        f"{'wss' if secure else 'ws'}://{parts.netloc}",
+        f"{'https' if secure else 'http'}://{parts.netloc}",
+    ]
+
+
+def content_security_policy(settings: ApiSettings, frame_ancestors: list[str]) -> str:
+    ancestors = " ".join(frame_ancestors) if frame_ancestors else "'none'"
+    connect = " ".join(["'self'", *livekit_origins(settings.livekit_url)])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",  # CodeMirror writes its theme into <style> elements
+            "img-src 'self' data: https:",  # an organisation's logo is any https URL
+            "media-src 'self' blob: mediastream:",
+            f"connect-src {connect}",
+            "worker-src 'self' blob:",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'none'",
+            f"frame-ancestors {ancestors}",
+        ]
+    )
+
+
+def page_headers(settings: ApiSettings, frame_ancestors: list[str]) -> dict[str, str]:
+    headers = {
+        "Content-Security-Policy": content_security_policy(settings, frame_ancestors),
+        "X-Content-Type-Options": "nosniff",
+        "Permissions-Policy": PERMISSIONS_POLICY,
+        # The invite travels in the URL fragment, which browsers never send; no-referrer keeps it off other sites.
+        "Referrer-Policy": "no-referrer",
+        "Cache-Control": "no-store",
+    }
+    if not frame_ancestors:
+        headers["X-Frame-Options"] = "DENY"  # for browsers that predate frame-ancestors
+        headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    return headers
+
+
+class ImmutableStaticFiles(StaticFiles):
+    """Vite's asset names carry content hashes, so browsers may cache them forever."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+NOT_FOUND_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found · Shadows</title>
+</head><body><main><h1>This interview page does not exist</h1><p>Check the link from your invitation.</p></main>
+</body></html>"""
+
+
+def mount_web(app: FastAPI, settings: ApiSettings) -> None:
+    """The candidate web client (built by scripts/build-web.sh into web/dist): `/join`, `/embed/{slug}`, assets."""
+    index: Path = settings.web_dir / "index.html"
+    if not index.is_file():
+        log.warning("web.not_built", web_dir=str(settings.web_dir))
+        return
+    if (settings.web_dir / "assets").is_dir():
+        app.mount("/assets", ImmutableStaticFiles(directory=settings.web_dir / "assets"), name="assets")
+
+    @app.api_route("/join", methods=["GET", "HEAD"], include_in_schema=False)
+    async def join_page() -> FileResponse:
+        return FileResponse(index, media_type="text/html", headers=page_headers(settings, []))
+
+    @app.api_route("/embed/{org_slug}", methods=["GET", "HEAD"], include_in_schema=False)
+    async def embed_page(org_slug: str, request: Request) -> Response:
+        org = None
+        if len(org_slug) <= 48 and SLUG.fullmatch(org_slug):
+            async with connection(request.app.state.pool) as conn:
+                org = await orgs_repo.get_org_by_slug(conn, org_slug)
+        if org is None:
+            return HTMLResponse(NOT_FOUND_PAGE, status_code=404, headers=page_headers(settings, []))
+        return FileResponse(
+            index, media_type="text/html", headers=page_headers(settings, list(org["embed_origins"]))
+        )
+
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
+    async def root() -> RedirectResponse:
+        return RedirectResponse("/docs")

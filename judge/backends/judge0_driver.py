@@ -1,0 +1,288 @@
+"""The supervisor that runs inside a Judge0 box (Judge0 runs one submission as one program; there is no outside).
+
+It speaks judge.protocol to the harness exactly as the local supervisor does: one test's input frame at a time,
+each test timed and limited from the driver's side (CPU of the harness's process, wall less waiting for a CPU),
+a fresh harness process after a test that hung, crashed or flooded its output, and it stops early (so that the
+backend resubmits the remaining tests) before the box's own CPU or wall budget could end it mid-test. It prints
+one JSON line per event between markers unique to the run.
+
+DRIVER is Python 3.8 source (the official judge0/judge0:1.13.1 image's Python), shipped as `driver.py`.
+Unlike the local sandbox, the driver shares the box (and its uid) with the candidate's code: see docs/judge.md.
+"""
+
+from __future__ import annotations
+
+DRIVER = r"""
+import json, os, select, signal, subprocess, sys, time
+
+CONF = json.load(open("driver.json"))
+TESTS = json.load(open("tests.json"))
+EXCERPT, TAIL, RECORD_CAP = 2000, 600, 16 << 20
+MARGIN_S = 1.0
+EVENTS = []
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def event(obj):
+    EVENTS.append(json.dumps(obj, separators=(",", ":")))
+
+
+def text(b):
+    return b.decode("utf-8", "replace")
+
+
+def proc_cpu(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])) / TICK
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def sched(pid):
+    found = {}
+    try:
+        for tid in os.listdir("/proc/%d/task" % pid):
+            try:
+                with open("/proc/%d/task/%s/schedstat" % (pid, tid)) as f:
+                    parts = f.read().split()
+                found[tid] = (int(parts[0]), int(parts[1]))
+            except (OSError, ValueError, IndexError):
+                pass
+    except OSError:
+        pass
+    return found
+
+
+def waited(before, after):
+    worst = 0
+    for tid, (run, delay) in after.items():
+        run0, delay0 = before.get(tid, (0, 0))
+        if run > run0:
+            worst = max(worst, delay - delay0)
+    return worst / 1e9
+
+
+class Harness:
+    def __init__(self):
+        r, w = os.pipe()  # results: the harness's fd 3
+        ir, iw = os.pipe()  # test inputs: the harness's fd 4
+        memory = CONF.get("address_space_bytes")
+
+        def pre():
+            os.setsid()
+            for src, dst in ((os.dup(w), 3), (os.dup(ir), 4)):
+                os.dup2(src, dst)
+                os.set_inheritable(dst, True)
+            if memory:
+                import resource
+                resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+        self.p = subprocess.Popen(
+            CONF["argv"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            preexec_fn=pre, close_fds=False,
+        )
+        os.close(w)
+        os.close(ir)
+        self.res, self.inp = r, iw
+        self.fds = {self.p.stdout.fileno(): "out", self.p.stderr.fileno(): "err", r: "res"}
+        for fd in list(self.fds) + [iw]:
+            os.set_blocking(fd, False)
+        self.line = b""
+        self.ended = None
+
+    def kill(self):
+        try:
+            os.killpg(self.p.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        self.p.kill()
+
+    def finish(self):
+        if self.ended is None:
+            if self.p.poll() is None:
+                self.kill()
+            code = self.p.wait()
+            self.ended = (None, -code) if code < 0 else (code, None)
+            for stream in (self.p.stdout, self.p.stderr):
+                try:
+                    stream.close()  # through the file objects: a bare os.close would be repeated on a reused fd
+                except OSError:
+                    pass
+            for fd in (self.res, self.inp):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+            self.fds = {}
+        return self.ended
+
+    def phase(self, done, limit_s, payload=b""):
+        w = {"out": b"", "err": b"", "tail": b"", "printed": 0, "res": 0, "rec": None, "over": None, "end": False}
+        start, cpu0, sched0 = time.monotonic(), proc_cpu(self.p.pid), sched(self.p.pid)
+        if self.take(w, done):
+            return self.close_phase(w, start, cpu0, sched0)
+        deadline, hard = start + limit_s, start + 2 * limit_s
+        pending = payload
+        while True:
+            now = time.monotonic()
+            if now >= deadline:
+                wait = waited(sched0, sched(self.p.pid))
+                if max(proc_cpu(self.p.pid) - cpu0, now - start - wait) >= limit_s or now >= hard:
+                    w["over"] = "time"
+                    break
+                deadline = min(hard, start + limit_s + wait + 0.001)
+            if proc_cpu(self.p.pid) - cpu0 > limit_s:
+                w["over"] = "time"
+                break
+            writers = [self.inp] if pending else []
+            ready_r, ready_w, _ = select.select(list(self.fds), writers, [], max(0.0, min(deadline - now, 0.05)))
+            if ready_w:
+                try:
+                    pending = pending[os.write(self.inp, pending[:65536]):]
+                except (BlockingIOError, InterruptedError):
+                    pass
+                except OSError:
+                    pending = b""
+            for fd in ready_r:
+                if self.read(fd, w, done):
+                    return self.close_phase(w, start, cpu0, sched0)
+            if w["over"] is not None:
+                break
+            if not ready_r and self.p.poll() is not None:
+                self.drain(w, done)
+                w["end"] = True
+                break
+        return self.close_phase(w, start, cpu0, sched0)
+
+    def drain(self, w, done):
+        for fd in list(self.fds):
+            for _ in range(64):
+                if fd not in self.fds or w["over"] is not None or w["rec"] is not None:
+                    break
+                if not self.read(fd, w, done, drain=True):
+                    if fd in self.fds and not select.select([fd], [], [], 0)[0]:
+                        break
+
+    def read(self, fd, w, done, drain=False):
+        try:
+            chunk = os.read(fd, 65536)
+        except (BlockingIOError, InterruptedError):
+            return False
+        if not chunk:
+            del self.fds[fd]
+            return False
+        kind = self.fds[fd]
+        if kind == "res":
+            w["res"] += len(chunk)
+            self.line += chunk
+            return self.take(w, done)
+        w["printed"] += len(chunk)
+        if len(w[kind]) < EXCERPT:
+            w[kind] += chunk[: EXCERPT - len(w[kind])]
+        if kind == "err":
+            w["tail"] = (w["tail"] + chunk)[-TAIL:]
+        if w["printed"] > CONF["output_cap"]:
+            w["over"] = "output"
+        return False
+
+    def take(self, w, done):
+        while b"\n" in self.line:
+            raw, self.line = self.line.split(b"\n", 1)
+            try:
+                rec = json.loads(raw) if len(raw) <= RECORD_CAP else None
+            except (ValueError, RecursionError):
+                rec = None
+            if isinstance(rec, dict) and done(rec):
+                w["rec"] = rec
+                return True
+        if len(self.line) > RECORD_CAP or w["res"] > 2 * RECORD_CAP:
+            w["over"] = "record"
+        return False
+
+    def close_phase(self, w, start, cpu0, sched0):
+        wall = time.monotonic() - start
+        w["charged"] = max(proc_cpu(self.p.pid) - cpu0, wall - waited(sched0, sched(self.p.pid)), 0.0)
+        if w["over"] is not None or w["end"]:
+            w["exit"], w["sig"] = self.finish()
+            w["end"] = True
+        elif w["rec"] is not None:
+            for fd in [f for f, k in self.fds.items() if k != "res"]:
+                for _ in range(16):
+                    before = w["printed"]
+                    self.read(fd, w, None)
+                    if w["printed"] == before or fd not in self.fds:
+                        break
+            if w["over"] is not None:
+                w["exit"], w["sig"] = self.finish()
+                w["end"] = True
+        return w
+
+
+def main():
+    limit = CONF["limit_s"]
+    began = time.monotonic()
+    order = CONF["order"]
+    pos = 0
+    while pos < len(order):
+        spent = time.monotonic() - began
+        if spent + CONF["startup_s"] + 2 * limit + MARGIN_S > CONF["budget_s"]:
+            event({"stop": pos})
+            return
+        h = Harness()
+        hello = h.phase(lambda r: r.get("s") == "hello" or "fatal" in r, CONF["startup_s"])
+        start = None
+        if hello["over"] == "time":
+            start = "slow_start"
+        elif hello["over"] is not None:
+            start = "output"
+        elif hello["rec"] is None:
+            start = "no_hello"
+        elif "fatal" in hello["rec"]:
+            start = "fatal"
+        else:
+            ready = h.phase(lambda r: r.get("s") == "ready" or "fatal" in r, limit)
+            hello = ready
+            if ready["over"] == "time":
+                start = "slow_load"
+            elif ready["over"] is not None:
+                start = "output"
+            elif ready["rec"] is None:
+                start = "ended"
+            elif "fatal" in ready["rec"]:
+                start = "fatal"
+        if start is not None:
+            code, sig = h.finish()
+            event({"start": start, "at": pos, "fatal": hello["rec"], "exit": code, "sig": sig,
+                   "tail": text(hello["tail"])})
+            return
+        while pos < len(order):
+            spent = time.monotonic() - began
+            if spent + 2 * limit + MARGIN_S > CONF["budget_s"]:
+                h.finish()
+                event({"stop": pos})
+                return
+            index = order[pos]
+            nonce = os.urandom(8).hex()
+            payload = json.dumps(TESTS[index], separators=(",", ":")).encode()
+            frame = ("%s %d\n" % (nonce, len(payload))).encode() + payload
+            w = h.phase(lambda r: r.get("n") == nonce and isinstance(r.get("ok"), bool), limit, frame)
+            pos += 1
+            kind = w["rec"].get("kind") if w["rec"] else None
+            event({"test": index, "rec": w["rec"], "charged": w["charged"], "over": w["over"],
+                   "exit": w.get("exit"), "sig": w.get("sig"), "out": text(w["out"]), "err": text(w["err"]),
+                   "tail": text(w["tail"])})
+            if w["end"] or kind == "crash":
+                h.finish()
+                break
+        else:
+            h.finish()
+
+
+try:
+    main()
+finally:
+    sys.stdout.write(CONF["marker"] + "-BEGIN\n" + "\n".join(EVENTS) + "\n" + CONF["marker"] + "-END\n")
+    sys.stdout.flush()
+"""

@@ -1,0 +1,174 @@
+"""The bubblewrap command line of one sandboxed process, and what its child runs between fork and exec.
+
+What the program sees: `/usr` (read-only, without `/usr/local`), the loader cache and toolchain symlinks, a minimal
+`/dev` (null, zero, full, random, urandom, the fd links and an 8 MiB `/dev/shm`: no ttys, no ptmx, nothing that
+blocks), its own `/proc`, a size-capped private `/tmp`, `/work` (its current directory: a bind of a scratch
+directory, or a fresh private tmpfs), and `/judge` (read-only: the harness, the source and what the compiler
+built). Nothing else of the host: no network, no other processes, no environment but PATH, HOME, LANG and TMPDIR.
+
+File descriptors: 1/2 are pipes to the judge, 3 the results channel; a supervised run reads its test inputs on
+fd 4 and has /dev/null as stdin (a one-shot run gets a stdin pipe instead). bwrap itself writes its JSON status on
+fd 5 and reads the seccomp filter on fd 6; neither reaches the program.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import math
+import os
+import resource
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from judge.cgroups import RunCgroup
+    from judge.sandbox import Limits
+
+RESULTS_FD = 3  # the child's results channel
+INPUT_FD = 4  # test input frames (supervised runs only; their stdin is /dev/null)
+STATUS_FD = 5  # bwrap writes {"child-pid": N} and, once the program has run and ended, {"exit-code": N}
+SECCOMP_FD = 6  # bwrap reads the seccomp filter from here
+SANDBOX_WORKDIR = "/work"
+PROGRAM_DIR = "/judge"
+WORK_TMPFS_MB = 16
+DEV_SHM_MB = 8
+# Read-only binds every run gets when the host has them (no secrets: toolchain symlinks and loader cache).
+DEFAULT_RO_BINDS = ("/etc/alternatives", "/etc/ld.so.cache")
+# Character devices that never block: everything a compiler or runtime opens under /dev.
+_DEVICES = ("null", "zero", "full", "random", "urandom")
+# The environment bwrap itself runs with: the namespace's pid 1 is bwrap, so /proc/1/environ shows this.
+BWRAP_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+
+
+@dataclass(frozen=True)
+class Mounts:
+    """Where the program's files come from. `work`: bound read-write at /work (None: a fresh private tmpfs of
+    WORK_TMPFS_MB); `program`: bound read-only at /judge; `ro_binds`: host paths bound read-only at the same path."""
+
+    work: Path | None
+    program: Path | None = None
+    ro_binds: tuple[str, ...] = ()
+
+
+def child_env(env: Mapping[str, str] | None) -> dict[str, str]:
+    base = {"PATH": "/usr/bin:/bin", "HOME": SANDBOX_WORKDIR, "LANG": "C.UTF-8", "TMPDIR": "/tmp"}  # noqa: S108 - sandbox view
+    base.update(env or {})
+    return base
+
+
+def bwrap_argv(
+    bwrap_bin: str,
+    argv: Sequence[str],
+    *,
+    mounts: Mounts,
+    limits: Limits,
+    env: Mapping[str, str] | None,
+    seccomp: bool,
+) -> list[str]:
+    cmd = [
+        bwrap_bin,
+        "--unshare-all",
+        "--unshare-user",
+        "--die-with-parent",
+        "--new-session",
+        "--json-status-fd", str(STATUS_FD),
+        "--ro-bind", "/usr", "/usr",
+        # /usr/local holds host-specific tools and config; the sandbox needs none of it.
+        "--perms", "0555", "--size", "4096", "--tmpfs", "/usr/local",
+        "--remount-ro", "/usr/local",
+        "--symlink", "usr/lib", "/lib",
+        "--symlink", "usr/lib64", "/lib64",
+        "--symlink", "usr/bin", "/bin",
+        "--symlink", "usr/sbin", "/sbin",
+    ]  # fmt: skip
+    for path in (*DEFAULT_RO_BINDS, *mounts.ro_binds):
+        if os.path.exists(path):
+            cmd += ["--ro-bind", path, path]
+    cmd += ["--proc", "/proc", "--tmpfs", "/dev"]
+    for device in _DEVICES:
+        cmd += ["--dev-bind", f"/dev/{device}", f"/dev/{device}"]
+    cmd += [
+        "--symlink", "/proc/self/fd", "/dev/fd",
+        "--symlink", "/proc/self/fd/0", "/dev/stdin",
+        "--symlink", "/proc/self/fd/1", "/dev/stdout",
+        "--symlink", "/proc/self/fd/2", "/dev/stderr",
+        "--size", str(DEV_SHM_MB << 20), "--tmpfs", "/dev/shm",  # noqa: S108 - sandbox-private tmpfs
+        "--remount-ro", "/dev",
+        "--size", str(limits.tmpfs_mb << 20), "--tmpfs", "/tmp",  # noqa: S108 - the sandbox's own private tmpfs
+    ]  # fmt: skip
+    if mounts.work is not None:
+        cmd += ["--bind", str(mounts.work), SANDBOX_WORKDIR]
+    else:
+        cmd += ["--size", str(WORK_TMPFS_MB << 20), "--tmpfs", SANDBOX_WORKDIR]
+    if mounts.program is not None:
+        cmd += ["--ro-bind", str(mounts.program), PROGRAM_DIR]
+    cmd += ["--chdir", SANDBOX_WORKDIR, "--clearenv"]
+    for key, value in child_env(env).items():
+        cmd += ["--setenv", key, value]
+    if seccomp:
+        cmd += ["--seccomp", str(SECCOMP_FD)]
+    cmd += ["--remount-ro", "/", "--disable-userns", "--", *argv]
+    return cmd
+
+
+@dataclass(frozen=True)
+class ChildFds:
+    """Parent-side descriptors that become the child's fds 3 to 6 (-1: none)."""
+
+    results: int
+    input: int = -1
+    status: int = -1
+    seccomp: int = -1
+
+
+def make_preexec(
+    limits: Limits, cgroup: RunCgroup | None, fds: ChildFds, *, uid: int, gid: int, drop: bool, nproc: int
+) -> Callable[[], None]:
+    """What the child runs between fork and exec: limits as root, then the drop to the sandbox uid."""
+    cpu = max(1, math.ceil(limits.cpu_s))
+    mem = limits.memory_mb << 20
+    use_as = limits.address_space_limit
+    nproc_hard = resource.getrlimit(resource.RLIMIT_NPROC)[1]
+    if nproc_hard != resource.RLIM_INFINITY:
+        nproc = min(nproc, nproc_hard)
+    wanted = [
+        (fds.results, RESULTS_FD),
+        (fds.input, INPUT_FD),
+        (fds.status, STATUS_FD),
+        (fds.seccomp, SECCOMP_FD),
+    ]
+
+    def preexec() -> None:
+        os.setsid()  # own process group: the judge kills it whole
+        if cgroup is not None:
+            cgroup.join_self()
+        # Park every fd above the low numbers first, so no dup2 can clobber another.
+        parked = [(fcntl.fcntl(src, fcntl.F_DUPFD_CLOEXEC, 100), dst) for src, dst in wanted if src >= 0]
+        for src, dst in parked:
+            os.dup2(src, dst)  # dup2 clears close-on-exec: the fd reaches bwrap
+        last = max(dst for _, dst in parked)
+        for name in os.listdir("/proc/self/fd"):
+            fd = int(name)
+            if fd > last or (fd > RESULTS_FD and fd not in {dst for _, dst in parked}):
+                with contextlib.suppress(OSError):
+                    os.set_inheritable(fd, False)
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+        if use_as:
+            resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_size_bytes, limits.file_size_bytes))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+        if drop:
+            # Hand the pipes to the sandbox uid, so reopening /proc/self/fd/N works (Java's harness does).
+            for fd in range(INPUT_FD + 1):
+                with contextlib.suppress(OSError):
+                    os.fchown(fd, uid, gid)
+            os.setgroups([])
+            os.setgid(gid)
+            os.setuid(uid)
+
+    return preexec

@@ -1,0 +1,178 @@
+"""Measures a sandboxed process from outside: CPU time of all its threads and children, and the time the host made
+it wait for a CPU, read between two instants chosen by the supervisor.
+
+- CPU: the run's cgroup v1 `cpuacct.usage` (every process and thread in the group, children included), or, without
+  cgroups (unprivileged development), the sum of utime+stime over the process tree in /proc.
+- Waiting: each thread's `run_delay` from /proc/<tid>/schedstat (time spent runnable but not running). A test is
+  charged `max(cpu, wall - waited)`, where `waited` is the largest run_delay any of the program's busy threads
+  accumulated during the test plus the supervisor's own (its wake-up can be late too). On an idle host `waited` is
+  ~0 and the charge is the wall time; on a loaded one an honest program is not blamed for the load. The candidate
+  cannot shrink its charge: waiting needs CPU contention, and CPU time is charged in full anyway.
+
+Reads are `pread`s on file descriptors kept open for the process's lifetime (about a microsecond each), except the
+cgroup's task list, which must be opened afresh to be current.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+_CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The process's counters at one instant."""
+
+    at: float  # monotonic seconds
+    cpu_ns: int
+    threads: dict[int, tuple[int, int]] | None = None  # tid -> (exec ns, run_delay ns), when sampled
+    own_delay_ns: int = 0
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What a process used between two samples."""
+
+    wall_s: float
+    cpu_s: float
+    waited_s: float
+
+    @property
+    def charged_s(self) -> float:
+        """The time charged against a limit: CPU time, or wall time less waiting for a CPU, whichever is more."""
+        return max(0.0, self.cpu_s, self.wall_s - self.waited_s)
+
+
+class Meter:
+    """Samples one sandboxed process. `cpuacct_dir` is its run cgroup (None: walk /proc from `root_pid`)."""
+
+    def __init__(self, root_pid: int, cpuacct_dir: Path | None) -> None:
+        self.root_pid = root_pid
+        self._fds: dict[int, int] = {}
+        self._cpu_fd = -1
+        self._tasks = str(cpuacct_dir / "tasks") if cpuacct_dir is not None else None
+        if cpuacct_dir is not None:
+            with contextlib.suppress(OSError):
+                self._cpu_fd = os.open(cpuacct_dir / "cpuacct.usage", os.O_RDONLY | os.O_CLOEXEC)
+        self._own_fd = -1
+        with contextlib.suppress(OSError):
+            self._own_fd = os.open("/proc/thread-self/schedstat", os.O_RDONLY | os.O_CLOEXEC)
+
+    def close(self) -> None:
+        for fd in (self._cpu_fd, self._own_fd, *self._fds.values()):
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self._fds.clear()
+        self._cpu_fd = self._own_fd = -1
+
+    def cpu_ns(self) -> int:
+        """CPU time used so far by every thread and process of the run."""
+        if self._cpu_fd >= 0:
+            with contextlib.suppress(OSError, ValueError):
+                return int(os.pread(self._cpu_fd, 32, 0))
+        return sum(_proc_cpu_ns(pid) for pid in _tree(self.root_pid))
+
+    def sample(self, now: float, *, threads: bool = True) -> Sample:
+        """The counters now; the program's threads' only when asked (one read per thread)."""
+        found: dict[int, tuple[int, int]] | None = None
+        if threads:
+            found = {}
+            for tid in self._tids():
+                stat = self._schedstat(tid)
+                if stat is not None:
+                    found[tid] = stat
+        own = _parse_schedstat(os.pread(self._own_fd, 128, 0)) if self._own_fd >= 0 else None
+        return Sample(at=now, cpu_ns=self.cpu_ns(), threads=found, own_delay_ns=own[1] if own else 0)
+
+    def usage(self, start: Sample, end: Sample, *, seen: WaitTracker | None = None) -> Usage:
+        """Use between `start` and `end`. The program's waiting is the most any of its threads waited, as seen at
+        `end` and at the samples `seen` took meanwhile (threads that ended before `end` count too)."""
+        tracker = seen or WaitTracker(start)
+        tracker.observe(end)
+        waited = tracker.worst_ns + max(0, end.own_delay_ns - start.own_delay_ns)
+        return Usage(
+            wall_s=max(0.0, end.at - start.at),
+            cpu_s=max(0, end.cpu_ns - start.cpu_ns) / 1e9,
+            waited_s=waited / 1e9,
+        )
+
+    def _tids(self) -> list[int]:
+        if self._tasks is not None:
+            # Opened afresh each time: cgroup v1 caches a task list per open file for as long as it keeps being
+            # read (it is dropped a second after the last read), so a kept descriptor would show stale threads.
+            with contextlib.suppress(OSError, ValueError):
+                fd = os.open(self._tasks, os.O_RDONLY | os.O_CLOEXEC)
+                try:
+                    # The pids cgroup caps a run at a few hundred tasks: their ids fit in one read.
+                    return [int(t) for t in os.read(fd, 1 << 16).split()]
+                finally:
+                    os.close(fd)
+        tids: list[int] = []
+        for pid in _tree(self.root_pid):
+            with contextlib.suppress(OSError, ValueError):
+                tids += [int(t) for t in os.listdir(f"/proc/{pid}/task")]
+        return tids
+
+    def _schedstat(self, tid: int) -> tuple[int, int] | None:
+        fd = self._fds.get(tid)
+        if fd is None:
+            try:
+                fd = os.open(f"/proc/{tid}/schedstat", os.O_RDONLY | os.O_CLOEXEC)
+            except OSError:
+                return None
+            self._fds[tid] = fd
+        try:
+            return _parse_schedstat(os.pread(fd, 128, 0))
+        except OSError:  # the thread is gone
+            os.close(self._fds.pop(tid))
+            return None
+
+
+class WaitTracker:
+    """The largest run_delay growth of any thread that ran since `start`, over every sample shown to it."""
+
+    def __init__(self, start: Sample) -> None:
+        self.start = start
+        self.worst_ns = 0
+
+    def observe(self, sample: Sample) -> None:
+        if self.start.threads is None or sample.threads is None:
+            return
+        for tid, (exec_ns, delay_ns) in sample.threads.items():
+            exec0, delay0 = self.start.threads.get(tid, (0, 0))  # a thread born since: all of its own
+            if exec_ns > exec0:  # only threads that ran during the interval: an idle thread waits for nothing
+                self.worst_ns = max(self.worst_ns, delay_ns - delay0)
+
+
+def _parse_schedstat(data: bytes) -> tuple[int, int] | None:
+    parts = data.split()
+    if len(parts) < 2:
+        return None
+    return int(parts[0]), int(parts[1])
+
+
+def _tree(root: int) -> list[int]:
+    """`root` and its descendants (processes), from /proc/<pid>/task/*/children."""
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        with contextlib.suppress(OSError):
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with contextlib.suppress(OSError, ValueError):
+                    todo += [int(c) for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
+    return found
+
+
+def _proc_cpu_ns(pid: int) -> int:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0
+    fields = stat[stat.rfind(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) * 1_000_000_000 // _CLK_TCK  # utime + stime

@@ -1,0 +1,75 @@
+"""The harness protocol, spoken by every language harness (and the Judge0 in-box driver), and its bounded parser.
+
+The supervisor writes ONE test's input at a time to the harness's stdin, as a frame:
+
+    <nonce> <length>\\n<length bytes: a JSON array of the test's arguments>
+
+and only after it has read that test's result does it send the next frame. The harness answers on fd 3 (the
+results channel) with one JSON object per line:
+
+    {"s": "hello"}                                   the harness runs (before any candidate code is loaded)
+    {"s": "ready"}                                   the candidate's code is loaded; send tests
+    {"fatal": "compile" | "load", "msg": "..."}      the candidate's code cannot be loaded: no test can run
+    {"n": "<nonce>", "ok": true, "v": <returned value>}
+    {"n": "<nonce>", "ok": false, "kind": "runtime" | "memory" | "value" | "crash", "msg": "..."}
+
+A test's record must carry the nonce of its frame, which the harness only learns by reading that frame: a record
+cannot be written before the test's input arrives. The harness measures nothing: the supervisor times each test
+from outside, from the moment its frame is sent until its record is read. Candidate code runs in the same process
+and can write to fd 3 too; what it can forge there is at most its own answer to the test in flight.
+
+Parsing is bounded: a line longer than `RECORD_CAP` is never parsed, JSON nested too deeply is rejected without
+recursing (the C decoder stops at the interpreter's recursion limit and we catch that), and only objects count.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+
+RECORD_CAP = 16 << 20  # one record (a test's returned value) at most this many bytes
+PROCESS_ENDING_KINDS = frozenset({"crash"})  # the harness ends its own process after such a record
+
+
+def new_nonce() -> str:
+    return secrets.token_hex(8)
+
+
+def frame(nonce: str, args: list[Any]) -> bytes:
+    """One test's input as the harness reads it."""
+    payload = json.dumps(args, separators=(",", ":"), allow_nan=False).encode()
+    return f"{nonce} {len(payload)}\n".encode() + payload
+
+
+def parse_line(line: bytes) -> dict[str, Any] | None:
+    """One results-channel line as a JSON object, or None for anything else (garbage, invalid UTF-8, too long,
+    too deep, not an object). Never raises."""
+    if len(line) > RECORD_CAP:
+        return None
+    try:
+        value = json.loads(line)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def is_test_record(rec: dict[str, Any], nonce: str) -> bool:
+    return rec.get("n") == nonce and isinstance(rec.get("ok"), bool)
+
+
+def nesting_depth(value: Any, cap: int) -> int:
+    """How deeply lists/dicts nest in `value`, counting no further than `cap` (iterative: never recurses)."""
+    depth = 0
+    level = [value]
+    while level and depth < cap:
+        nested = [v for item in level if isinstance(item, list | dict) for v in _children(item)]
+        if not any(isinstance(item, list | dict) for item in level):
+            break
+        depth += 1
+        level = nested
+    return depth
+
+
+def _children(item: list[Any] | dict[str, Any]) -> list[Any]:
+    return list(item.values()) if isinstance(item, dict) else item

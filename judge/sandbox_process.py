@@ -1,0 +1,189 @@
+"""One live sandboxed process: its pipes, its run cgroup, how to kill it, and how it ended.
+
+`Sandbox.start()` makes one; the caller (the one-shot collector or the test supervisor) talks to it through the
+non-blocking parent ends of its pipes and calls `finish()` exactly once, which kills whatever is left, reaps,
+reads the cgroup's verdicts and removes the group.
+
+Whether the program itself ran is read from bwrap's JSON status pipe, which the program cannot write: bwrap reports
+`exit-code` only for a program it started and that ended; when it fails before (a missing runtime, a mount it could
+not make) there is none. That, not anything on the program's stderr, is what makes a failure ours.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from judge.processes import reap_bwrap_zombies, reap_sandbox_orphans
+
+if TYPE_CHECKING:
+    from judge.cgroups import RunCgroup
+    from judge.sandbox import Limits
+
+_STATUS_CAP = 4096
+
+
+@dataclass(frozen=True)
+class ProcessEnd:
+    """How a sandboxed process ended."""
+
+    exit_code: int | None  # None when killed by a signal
+    signal: int | None
+    cpu_s: float
+    cpu_exceeded: bool  # SIGXCPU (RLIMIT_CPU)
+    memory_exceeded: bool  # the cgroup OOM-killed one of its processes
+    killed: bool  # we killed it (deadline, output cap, or the end of the tests)
+    started: (
+        bool | None
+    )  # bwrap started the program (None: unknown, e.g. killed before it said, or unsandboxed)
+
+
+class SandboxProcess:
+    """A started sandboxed process. Parent ends of its pipes are non-blocking; `stdin` is -1 once closed."""
+
+    def __init__(
+        self,
+        proc: subprocess.Popen[bytes],
+        *,
+        stdin: int,
+        stdout: int,
+        stderr: int,
+        results: int,
+        status: int,
+        cgroup: RunCgroup | None,
+        limits: Limits,
+        uid: int,
+        sandboxed: bool,
+        temp_dir: Path | None = None,
+    ) -> None:
+        self.proc = proc
+        self.pid = proc.pid
+        self.stdin, self.stdout, self.stderr, self.results, self.status = (
+            stdin,
+            stdout,
+            stderr,
+            results,
+            status,
+        )
+        self.cgroup = cgroup
+        self.limits = limits
+        self.uid = uid
+        self.sandboxed = sandboxed
+        self.temp_dir = temp_dir  # removed by finish() (the private /work of an unsandboxed run)
+        self.started_at = time.monotonic()
+        self.pidfd = os.pidfd_open(proc.pid)
+        self.killed = False
+        self._end: ProcessEnd | None = None
+        for fd in (stdin, stdout, stderr, results, status):
+            if fd >= 0:
+                os.set_blocking(fd, False)
+
+    def close_stdin(self) -> None:
+        if self.stdin >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self.stdin)
+            self.stdin = -1
+
+    def exited(self) -> bool:
+        """Whether the process (bwrap, so the whole sandbox) has ended; never blocks."""
+        return self.proc.poll() is not None if self._end is None else True
+
+    def kill(self) -> None:
+        """SIGKILL the process group and every member of the run's cgroups (the PID namespace dies with them)."""
+        self.killed = True
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            self.proc.kill()
+        if self.cgroup is not None:
+            self.cgroup.kill_all()
+
+    def finish(self) -> ProcessEnd:
+        """Kill what is left, reap, read the verdicts of the cgroup and bwrap's status, release everything."""
+        if self._end is not None:
+            return self._end
+        try:
+            if self.proc.poll() is None:
+                self.kill()
+            status_value, usage = self._wait()
+        finally:
+            oom, cgroup_cpu = False, None
+            if self.cgroup is not None:
+                self.cgroup.kill_all()
+            reap_sandbox_orphans(self.uid)
+            reap_bwrap_zombies()
+            if self.cgroup is not None:
+                oom, cgroup_cpu = self.cgroup.oom_killed(), self.cgroup.cpu_seconds()
+                self.cgroup.remove()
+            started = self._read_status()
+            self._close_fds()
+            if self.temp_dir is not None:
+                shutil.rmtree(self.temp_dir, ignore_errors=True)
+        exit_code, sig = _decode(status_value, self.sandboxed)
+        cpu_s = cgroup_cpu if cgroup_cpu is not None else usage
+        cpu_exceeded = sig == signal.SIGXCPU
+        self._end = ProcessEnd(
+            exit_code=exit_code,
+            signal=sig,
+            cpu_s=cpu_s,
+            cpu_exceeded=cpu_exceeded,
+            memory_exceeded=oom,
+            killed=self.killed,
+            started=started,
+        )
+        return self._end
+
+    def _wait(self) -> tuple[int, float]:
+        try:
+            _, status, usage = os.wait4(self.pid, 0)
+        except ChildProcessError:
+            rc = self.proc.returncode
+            return (rc if rc is not None else -signal.SIGKILL), 0.0
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.pid, signal.SIGKILL)  # anything still in the run's own process group
+        self.proc.returncode = os.waitstatus_to_exitcode(status)
+        return self.proc.returncode, usage.ru_utime + usage.ru_stime
+
+    def _read_status(self) -> bool | None:
+        if self.status < 0:
+            return None
+        data = b""
+        with contextlib.suppress(OSError):
+            while len(data) < _STATUS_CAP:
+                chunk = os.read(self.status, _STATUS_CAP)
+                if not chunk:
+                    break
+                data += chunk
+        said_exit = False
+        for line in data.splitlines():
+            with contextlib.suppress(ValueError):
+                doc = json.loads(line)
+                if isinstance(doc, dict) and "exit-code" in doc:
+                    said_exit = True
+        if said_exit:
+            return True
+        return None if self.killed else False
+
+    def _close_fds(self) -> None:
+        self.close_stdin()
+        for fd in (self.stdout, self.stderr, self.results, self.status, self.pidfd):
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self.stdout = self.stderr = self.results = self.status = self.pidfd = -1
+
+
+def _decode(status: int, sandboxed: bool) -> tuple[int | None, int | None]:
+    if status < 0:
+        return None, -status
+    if sandboxed and status > 128 and status - 128 < signal.NSIG:
+        return None, status - 128  # bwrap reports a child killed by signal N as exit status 128+N
+    return status, None

@@ -1,0 +1,326 @@
+"""The supervisor: drives one sandboxed harness process test by test, from outside the sandbox.
+
+For each test it writes that test's input frame (and nothing else) to the harness's stdin, then reads until the
+record carrying the frame's nonce arrives on the results channel. Meanwhile it:
+
+- counts everything the process writes to stdout and stderr (however it was written) against the test's output
+  cap, keeping the first bytes of each as excerpts and the last bytes of stderr for crash messages;
+- measures the test's CPU time (the run cgroup: every thread and child) and wall time (less the time the host
+  kept it waiting for a CPU; see judge.meter), and kills the whole process when either passes the test's limit;
+- bounds the results channel: a line longer than the record cap, or a flood of garbage, ends the process.
+
+It never trusts anything the process says about time, and a record only counts for the test in flight.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import selectors
+import time
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Literal
+
+from judge.meter import Meter, Usage, WaitTracker
+from judge.protocol import RECORD_CAP, frame, is_test_record, new_nonce, parse_line
+from judge.sandbox_process import ProcessEnd, SandboxProcess
+
+_READ_CHUNK = 65536
+# Tests that answer sooner than this are charged their wall time as it is (see run_test).
+_THREADS_AFTER_S = 0.01
+_SAMPLE_EVERY_S = 0.05  # how often a running test's threads are sampled
+EXCERPT_BYTES = 2000  # per test, per stream
+_TAIL_BYTES = 600
+_RESULTS_FLOOD = 2 * RECORD_CAP  # bytes on the results channel during one test before the process is ended
+
+Over = Literal["time", "output", "record"]
+
+
+class Start(Enum):
+    READY = "ready"  # the candidate's code is loaded
+    FATAL = "fatal"  # the harness reported that the code cannot be loaded
+    NO_HELLO = "no_hello"  # the process ended before the harness said hello
+    ENDED = "ended"  # the process ended after hello, while loading the candidate's code
+    SLOW_START = "slow_start"  # no hello within the start-up allowance
+    SLOW_LOAD = "slow_load"  # hello, but the candidate's top-level code outran the per-test limit
+    OUTPUT = "output"  # top-level code printed more than the output cap
+
+
+@dataclass
+class Window:
+    """What the process did between two instants: output, records, and why we stopped it (if we did)."""
+
+    stdout: bytearray = field(default_factory=bytearray)
+    stderr: bytearray = field(default_factory=bytearray)
+    tail: bytearray = field(default_factory=bytearray)  # the last bytes of stderr
+    printed: int = 0
+    results_bytes: int = 0
+    record: dict[str, Any] | None = None
+    over: Over | None = None
+    end: ProcessEnd | None = None
+
+
+@dataclass(frozen=True)
+class StartOutcome:
+    state: Start
+    fatal: dict[str, Any] | None = None
+    window: Window | None = None
+    usage: Usage | None = None
+
+
+@dataclass(frozen=True)
+class Observed:
+    """One test as the supervisor saw it."""
+
+    record: dict[str, Any] | None
+    usage: Usage
+    stdout: bytes
+    stderr: bytes
+    stderr_tail: bytes
+    over: Over | None
+    end: ProcessEnd | None  # set when the process ended during the test
+
+
+class Supervisor:
+    """One harness process. `start()` once, then `run_test()` per test until it returns an ended process; then
+    (or at any time) `close()`."""
+
+    def __init__(self, proc: SandboxProcess, *, output_cap: int) -> None:
+        self.proc = proc
+        self.output_cap = output_cap
+        self.meter = Meter(proc.pid, proc.cgroup.cpuacct_dir if proc.cgroup is not None else None)
+        self.sel = selectors.DefaultSelector()
+        for fd in (proc.stdout, proc.stderr, proc.results, proc.pidfd):
+            self.sel.register(fd, selectors.EVENT_READ)
+        self._open = {proc.stdout, proc.stderr, proc.results}
+        self._line = bytearray()
+        self._pending = memoryview(b"")
+        self._end: ProcessEnd | None = None
+        self._seen: WaitTracker | None = None
+
+    # ------------------------------------------------------------------ phases
+
+    def start(self, *, startup_s: float, load_s: float) -> StartOutcome:
+        """Wait for the harness's hello (within `startup_s`), then for it to load the candidate's code (within
+        `load_s`, the per-test limit: top-level code is timed like a test)."""
+        begin = self.meter.sample(self.proc.started_at)
+        hello = self._phase(lambda rec: rec.get("s") == "hello" or "fatal" in rec, begin, startup_s)
+        if hello.over == "time":
+            return StartOutcome(Start.SLOW_START, window=hello)
+        if hello.over is not None:
+            return StartOutcome(Start.OUTPUT, window=hello)
+        if hello.record is None:
+            return StartOutcome(Start.NO_HELLO, window=hello)
+        if "fatal" in hello.record:
+            return StartOutcome(Start.FATAL, fatal=hello.record, window=hello)
+        loading = self.meter.sample(time.monotonic())
+        ready = self._phase(lambda rec: rec.get("s") == "ready" or "fatal" in rec, loading, load_s)
+        usage = self.meter.usage(loading, self.meter.sample(time.monotonic()))
+        if ready.over == "time":
+            return StartOutcome(Start.SLOW_LOAD, window=ready, usage=usage)
+        if ready.over is not None:
+            return StartOutcome(Start.OUTPUT, window=ready, usage=usage)
+        if ready.record is None:
+            return StartOutcome(Start.ENDED, window=ready, usage=usage)
+        if "fatal" in ready.record:
+            return StartOutcome(Start.FATAL, fatal=ready.record, window=ready, usage=usage)
+        return StartOutcome(Start.READY, window=ready, usage=usage)
+
+    def run_test(self, args: list[Any], limit_s: float) -> Observed:
+        """Send one test's input and wait for its record, the process's end, or the test's limit."""
+        nonce = new_nonce()
+        self._pending = memoryview(frame(nonce, args))
+        start = self.meter.sample(time.monotonic())
+        window = self._phase(lambda rec: is_test_record(rec, nonce), start, limit_s, feeding=True)
+        now = time.monotonic()
+        # A test that answered within a few milliseconds is charged its wall time as it is (less the supervisor's
+        # own waiting): reading every thread's counters again is not worth it for the many that take microseconds.
+        end = self.meter.sample(now, threads=now - start.at >= _THREADS_AFTER_S)
+        usage = self.meter.usage(start, end, seen=self._seen)
+        if window.record is not None and window.end is None:
+            self._drain_ready(window)  # output written before the record is already in the pipes
+        return Observed(
+            record=window.record,
+            usage=usage,
+            stdout=bytes(window.stdout),
+            stderr=bytes(window.stderr),
+            stderr_tail=bytes(window.tail),
+            over=window.over,
+            end=window.end,
+        )
+
+    def close(self) -> ProcessEnd:
+        """End the process (if still running) and release everything."""
+        self.proc.close_stdin()
+        if self._end is None:
+            self._end = self.proc.finish()
+        self.sel.close()
+        self.meter.close()
+        return self._end
+
+    # ------------------------------------------------------------------ the loop
+
+    def _phase(self, done: Any, start: Any, limit_s: float, *, feeding: bool = False) -> Window:
+        """Pump the process until `done(record)` holds for a results line, the process ends, or `limit_s`
+        (CPU, or wall less waiting) is used up; returns what happened in between."""
+        w = Window()
+        if self._end is not None:
+            w.end = self._end
+            return w
+        if self._take_line(w, done):
+            return w
+        if feeding and self.proc.stdin >= 0:
+            self._feed(register=True)  # most frames fit the pipe at once: no need to wait for it
+        wall_deadline = start.at + limit_s
+        hard_deadline = start.at + 2 * limit_s  # the most waiting for a CPU can earn
+        cpu_limit_ns = start.cpu_ns + int(limit_s * 1e9)
+        poll = min(_SAMPLE_EVERY_S, max(0.01, limit_s / 8))
+        self._seen = WaitTracker(start)
+        sampled = start.at
+        try:
+            while True:
+                now = time.monotonic()
+                if now - sampled >= poll:
+                    # Threads and children that end before the test does still waited: look while they live.
+                    self._seen.observe(self.meter.sample(now))
+                    sampled = now
+                if now >= wall_deadline:
+                    usage = self.meter.usage(start, self.meter.sample(now), seen=self._seen)
+                    if usage.charged_s >= limit_s or now >= hard_deadline:
+                        self._stop(w, "time")
+                        return w
+                    wall_deadline = min(hard_deadline, start.at + limit_s + usage.waited_s + 0.001)
+                if self.meter.cpu_ns() > cpu_limit_ns:
+                    self._stop(w, "time")
+                    return w
+                timeout = max(0.0, min(wall_deadline - now, poll))
+                for key, _ in self.sel.select(timeout):
+                    fd = key.fd
+                    if fd == self.proc.pidfd:
+                        self._ended(w, done)
+                        return w
+                    if fd == self.proc.stdin:
+                        self._feed()
+                    elif fd == self.proc.results:
+                        if self._read_results(w, done):
+                            return w
+                    else:
+                        self._read_output(fd, w)
+                    if w.over is not None:
+                        self._stop(w, w.over)
+                        return w
+        finally:
+            if feeding and self.proc.stdin >= 0 and self.proc.stdin in self.sel.get_map():
+                self.sel.unregister(self.proc.stdin)
+
+    def _feed(self, *, register: bool = False) -> None:
+        """Write what the input pipe takes; wait for it to drain (`register`) only if something is left."""
+        try:
+            written = os.write(self.proc.stdin, self._pending[:_READ_CHUNK])
+        except BlockingIOError:
+            written = 0
+        except (BrokenPipeError, ConnectionResetError):
+            written = len(self._pending)  # the reader is gone; its end will show on the pidfd
+        self._pending = self._pending[written:]
+        registered = self.proc.stdin in self.sel.get_map()
+        if len(self._pending) and register and not registered:
+            self.sel.register(self.proc.stdin, selectors.EVENT_WRITE)
+        elif not len(self._pending) and registered:
+            self.sel.unregister(self.proc.stdin)
+
+    def _read(self, fd: int) -> bytes | None:
+        """A chunk, b"" when nothing is available, None at end of file."""
+        try:
+            chunk = os.read(fd, _READ_CHUNK)
+        except BlockingIOError:
+            return b""
+        except OSError as exc:
+            if exc.errno == errno.EIO:
+                return None
+            raise
+        return chunk or None
+
+    def _read_output(self, fd: int, w: Window) -> None:
+        chunk = self._read(fd)
+        if chunk is None:
+            self._close_stream(fd)
+            return
+        w.printed += len(chunk)
+        buf = w.stdout if fd == self.proc.stdout else w.stderr
+        if len(buf) < EXCERPT_BYTES:
+            buf += chunk[: EXCERPT_BYTES - len(buf)]
+        if fd == self.proc.stderr:
+            w.tail += chunk[-_TAIL_BYTES:]
+            del w.tail[:-_TAIL_BYTES]
+        if w.printed > self.output_cap:
+            w.over = "output"
+
+    def _read_results(self, w: Window, done: Any) -> bool:
+        """Read the results channel; True once a line satisfies `done` (kept as the window's record)."""
+        chunk = self._read(self.proc.results)
+        if chunk is None:
+            self._close_stream(self.proc.results)
+            return False
+        w.results_bytes += len(chunk)
+        self._line += chunk
+        return self._take_line(w, done)
+
+    def _take_line(self, w: Window, done: Any) -> bool:
+        """Consume complete lines already read; True once one satisfies `done`. What follows it stays buffered
+        for the next phase (two records can arrive in one read)."""
+        while True:
+            newline = self._line.find(b"\n")
+            if newline < 0:
+                break
+            line = bytes(self._line[:newline])
+            del self._line[: newline + 1]
+            rec = parse_line(line)
+            if rec is not None and done(rec):
+                w.record = rec
+                return True
+        if len(self._line) > RECORD_CAP or w.results_bytes > _RESULTS_FLOOD:
+            w.over = "record"
+        return False
+
+    def _drain_ready(self, w: Window) -> None:
+        """Read what stdout and stderr already hold (bounded: a few pipes' worth each)."""
+        for fd in (self.proc.stdout, self.proc.stderr):
+            for _ in range(16):
+                if fd not in self._open or w.over is not None:
+                    break
+                before = w.printed
+                self._read_output(fd, w)
+                if w.printed == before:
+                    break
+        if w.over is not None:
+            self._stop(w, w.over)
+
+    def _ended(self, w: Window, done: Any) -> None:
+        """The process exited: read what its pipes still hold (bounded), then collect how it ended."""
+        for fd in list(self._open):
+            for _ in range(64):
+                if fd not in self._open or w.over is not None:
+                    break
+                if fd == self.proc.results:
+                    before = w.results_bytes
+                    if w.record is not None or self._read_results(w, done) or w.results_bytes == before:
+                        break
+                else:
+                    before = w.printed
+                    self._read_output(fd, w)
+                    if w.printed == before:
+                        break
+        self._end = self.proc.finish()
+        w.end = self._end
+
+    def _stop(self, w: Window, why: Over) -> None:
+        w.over = why
+        self.proc.kill()
+        self._end = self.proc.finish()
+        w.end = self._end
+
+    def _close_stream(self, fd: int) -> None:
+        if fd in self._open:
+            self._open.discard(fd)
+            self.sel.unregister(fd)

@@ -1,0 +1,187 @@
+"""Custom input (validated against the signature, run by the real judge) and the interviewer's redispatch through
+LiveKit's AgentDispatchService, against a local server speaking its Twirp API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg.rows import DictRow
+
+from api.settings import ApiSettings
+from tests.api.conftest import serve
+from tests.api.test_candidate_flow import _auth, _consent, _start
+from tests.conftest import LIVEKIT_KEY, LIVEKIT_SECRET, ApiServer
+from tests.fakes.livekit_server import FakeLiveKitServer
+
+Conn = psycopg.AsyncConnection[DictRow]
+
+
+async def _two_sum_session(server: ApiServer, db: Conn, **body: Any) -> dict[str, Any]:
+    cur = await db.execute("select id from questions where slug = 'two-sum'")
+    qid = str((await cur.fetchone())["id"])  # type: ignore[index]  # the bank has two-sum
+    return await server.create_session(question_id=qid, **body)
+
+
+@pytest.mark.parametrize(
+    ("inputs", "fragment"),
+    [
+        ([[[1, 2]]], "needs 2 arguments (nums, target)"),
+        ([[[1, 2], 3, 4]], "needs 2 arguments"),
+        ([[[1, "2"], 3]], "nums must be a int[]"),
+        ([[[1, 2], 2**40]], "target must be a int"),
+        ([[[1, 2], True]], "target must be a int"),
+        ([[[[1]], 3]], "nums must be a int[]"),
+        ([[{"a": 1}, 3]], "nums must be a int[]"),
+        ([[list(range(5000)), 3]], "larger than"),
+    ],
+)
+async def test_custom_input_is_validated_against_the_signature_before_running(
+    api_server: ApiServer, db: Conn, inputs: list[Any], fragment: str
+) -> None:
+    s = await _two_sum_session(api_server, db)
+    await _consent(api_server, s)
+    await _start(api_server, s)
+    r = await api_server.client.post(
+        f"/v1/sessions/{s['id']}/custom-runs",
+        json={"language": "python", "code": "def two_sum(nums, target):\n    return []\n", "inputs": inputs},
+        headers=_auth(s),
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["code"] == "invalid_input"
+    assert fragment in r.json()["error"]["message"]
+    cur = await db.execute("select count(*) as n from submissions where session_id = %s", (s["id"],))
+    assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # count(*)
+
+
+async def test_custom_input_refuses_deep_nesting_many_cases_and_early_runs(
+    api_server: ApiServer, db: Conn
+) -> None:
+    s = await _two_sum_session(api_server, db)
+    url = f"/v1/sessions/{s['id']}/custom-runs"
+    body = {"language": "python", "code": "def two_sum(nums, target):\n    return []\n", "inputs": [[[1], 1]]}
+    early = await api_server.client.post(url, json=body, headers=_auth(s))
+    assert (early.status_code, early.json()["error"]["code"]) == (409, "session_not_started")
+    await _consent(api_server, s)
+    await _start(api_server, s)
+    deep = "[" * 3000 + "1" + "]" * 3000  # sent as raw JSON: deeper than any client library would encode
+    raw = '{"language": "python", "code": "x", "inputs": [[' + deep + ", 1]]}"
+    r = await api_server.client.post(
+        url, content=raw, headers={**_auth(s), "Content-Type": "application/json"}
+    )
+    assert r.status_code in (400, 422), r.text  # FastAPI refuses JSON past its parser's depth limit as 400
+    r = await api_server.client.post(url, json={**body, "inputs": [[[1], 1]] * 6}, headers=_auth(s))
+    assert r.status_code == 422
+    r = await api_server.client.post(url, json={**body, "language": "java"}, headers=_auth(s))
+    assert (r.status_code, r.json()["error"]["code"]) == (422, "unsupported_language")
+
+
+@pytest.mark.sandbox
+async def test_custom_input_runs_the_function_on_the_candidates_arguments(
+    api_server: ApiServer, db: Conn
+) -> None:
+    s = await _two_sum_session(api_server, db)
+    await _consent(api_server, s)
+    await _start(api_server, s)
+    code = (
+        "def two_sum(nums, target):\n"
+        "    print('looking for', target)\n"
+        "    seen = {}\n"
+        "    for i, x in enumerate(nums):\n"
+        "        if target - x in seen:\n"
+        "            return [seen[target - x], i]\n"
+        "        seen[x] = i\n"
+        "    return []\n"
+    )
+    r = await api_server.client.post(
+        f"/v1/sessions/{s['id']}/custom-runs",
+        json={"language": "python", "code": code, "inputs": [[[3, 3], 6], [[1, 5, 9], 14]]},
+        headers=_auth(s),
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["custom"] is True
+    assert [t["id"] for t in body["tests"]] == ["custom-1", "custom-2"]
+    assert [t["actual"] for t in body["tests"]] == [[0, 1], [1, 2]]
+    assert body["verdict"] == "accepted" and body["passed"] == 2, "a returned value counts as having run"
+    assert all(t["expected"] is None and t["message"] is None for t in body["tests"])
+    assert [t["args"] for t in body["tests"]] == [[[3, 3], 6], [[1, 5, 9], 14]]
+    assert "looking for 6" in (body["tests"][0]["stdout"] or "")
+    cur = await db.execute(
+        "select payload from session_events where session_id = %s and type = 'test_run'", (s["id"],)
+    )
+    [event] = await cur.fetchall()
+    assert event["payload"]["custom"] is True
+    results = (await api_server.client.get(f"/v1/sessions/{s['id']}/results", headers=_auth(s))).json()
+    assert results["run"]["custom"] is True and results["run"]["tests"][1]["actual"] == [1, 2]
+
+
+async def test_redispatch_calls_livekit_once_per_allowance_with_a_room_admin_token(
+    api_settings: ApiSettings, db: Conn
+) -> None:
+    from api.db.orgs_repo import create_org
+
+    _, key = await create_org(db, "Dispatch Org")
+    async with FakeLiveKitServer(LIVEKIT_KEY, LIVEKIT_SECRET) as livekit:
+        settings = api_settings.model_copy(
+            update={"livekit_url": livekit.ws_url, "agent_redispatch_limit": 1}
+        )
+        async with serve(settings) as client:
+            s = (
+                await client.post(
+                    "/v1/sessions",
+                    json={"candidate": {"name": "A", "email": "a@example.com"}},
+                    headers={"Authorization": f"Bearer {key}"},
+                )
+            ).json()
+            url = f"/v1/sessions/{s['id']}/agent-dispatch"
+            early = await client.post(url, headers=_auth(s))
+            assert (early.status_code, early.json()["error"]["code"]) == (409, "session_not_started")
+            join = (await client.post("/v1/join", json={"invite": s["invite"]})).json()
+            await client.post(
+                f"/v1/sessions/{s['id']}/consent",
+                json={"notice_version": "v1", "notice_sha256": join["notice"]["sha256"], "agreed": True},
+                headers=_auth(s),
+            )
+            await client.post(f"/v1/sessions/{s['id']}/start", json={"mode": "voice"}, headers=_auth(s))
+            first = await client.post(url, headers=_auth(s))
+            second = await client.post(url, headers=_auth(s))
+    assert first.status_code == 202, first.text
+    assert first.json() == {"dispatch_id": "AD_1"}
+    assert (second.status_code, second.json()["error"]["code"]) == (429, "redispatch_limit")
+    [request] = livekit.dispatches
+    assert request.agent_name == settings.agent_name
+    assert request.room == f"shadows-{s['id']}"
+    assert livekit.metadata() == {"session_id": s["id"]}
+    assert livekit.grants[0].room_admin and livekit.grants[0].room == f"shadows-{s['id']}"
+
+
+async def test_redispatch_reports_livekit_failures_as_retryable_503(
+    api_settings: ApiSettings, db: Conn
+) -> None:
+    from api.db.orgs_repo import create_org
+
+    _, key = await create_org(db, "Dispatch Org")
+    async with FakeLiveKitServer(LIVEKIT_KEY, LIVEKIT_SECRET) as livekit:
+        livekit.fail_with = (503, "unavailable")
+        settings = api_settings.model_copy(update={"livekit_url": livekit.ws_url})
+        async with serve(settings) as client:
+            s = (
+                await client.post(
+                    "/v1/sessions",
+                    json={"candidate": {"name": "A", "email": "a@example.com"}},
+                    headers={"Authorization": f"Bearer {key}"},
+                )
+            ).json()
+            join = (await client.post("/v1/join", json={"invite": s["invite"]})).json()
+            await client.post(
+                f"/v1/sessions/{s['id']}/consent",
+                json={"notice_version": "v1", "notice_sha256": join["notice"]["sha256"], "agreed": True},
+                headers=_auth(s),
+            )
+            await client.post(f"/v1/sessions/{s['id']}/start", json={"mode": "voice"}, headers=_auth(s))
+            r = await client.post(f"/v1/sessions/{s['id']}/agent-dispatch", headers=_auth(s))
+    assert (r.status_code, r.json()["error"]["code"]) == (503, "livekit_unavailable")
+    assert r.headers["retry-after"] == "1"
+    assert livekit.grants, "the request reached LiveKit with a valid token"

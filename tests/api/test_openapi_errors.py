@@ -1,0 +1,54 @@
+"""The OpenAPI document declares every error status each route really returns, each with the one error body."""
+
+from __future__ import annotations
+
+from tests.conftest import ApiServer
+
+EXPECTED = {
+    ("post", "/v1/sessions"): {201, 400, 401, 413, 422, 503},
+    ("get", "/v1/sessions"): {200, 400, 401, 422, 503},
+    ("get", "/v1/sessions/{session_id}"): {200, 401, 404, 422, 503},
+    ("post", "/v1/sessions/{session_id}/cancel"): {200, 401, 404, 409, 422, 503},
+    ("post", "/v1/sessions/{session_id}/runs"): {200, 400, 401, 404, 409, 410, 413, 422, 429, 503},
+    ("post", "/v1/sessions/{session_id}/submissions"): {201, 400, 401, 404, 409, 410, 413, 422, 429, 503},
+    ("post", "/v1/internal/sessions/{session_id}/runs"): {200, 400, 401, 404, 409, 413, 422, 429, 503},
+    ("post", "/v1/internal/sessions/{session_id}/events"): {200, 400, 401, 404, 413, 422, 503},
+    ("post", "/v1/internal/sessions/{session_id}/complete"): {200, 400, 401, 404, 413, 422, 503},
+    ("post", "/v1/internal/sessions/{session_id}/start"): {200, 401, 404, 409, 422, 503},
+    ("get", "/v1/internal/sessions/{session_id}/context"): {200, 401, 404, 422, 503},
+    ("post", "/v1/join"): {200, 400, 401, 409, 410, 413, 422, 503},
+    ("post", "/v1/livekit/token"): {201, 400, 401, 403, 409, 410, 413, 422, 503},
+    ("post", "/v1/practice"): {201, 400, 404, 413, 422, 429, 503},
+    ("post", "/v1/livekit/webhook"): {200, 400, 401, 413, 422, 503},
+    ("get", "/readyz"): {200, 503},
+}
+
+
+async def test_every_route_declares_its_error_statuses_with_the_error_body(api_server: ApiServer) -> None:
+    doc = (await api_server.client.get("/openapi.json")).json()
+    assert "HTTPValidationError" not in doc["components"]["schemas"]
+    assert set(doc["components"]["schemas"]["ErrorResponse"]["properties"]) == {"error", "fields"}
+    for (method, path), statuses in EXPECTED.items():
+        responses = doc["paths"][path][method]["responses"]
+        declared = {int(s) for s in responses}
+        assert statuses <= declared, (method, path, statuses - declared)
+        for status, response in responses.items():
+            if int(status) >= 400:
+                schema = response["content"]["application/json"]["schema"]
+                assert schema == {"$ref": "#/components/schemas/ErrorResponse"}, (method, path, status)
+            if int(status) in (429, 503):
+                assert "Retry-After" in response["headers"], (method, path, status)
+
+
+async def test_session_id_parameters_carry_their_pattern(api_server: ApiServer) -> None:
+    doc = (await api_server.client.get("/openapi.json")).json()
+    params = [
+        p
+        for path, item in doc["paths"].items()
+        if "{session_id}" in path
+        for op in item.values()
+        for p in op.get("parameters", [])
+        if p["name"] == "session_id"
+    ]
+    assert len(params) >= 9
+    assert all(p["schema"]["pattern"] == "^ses_[0-9a-f]{24}$" for p in params)

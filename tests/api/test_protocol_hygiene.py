@@ -1,0 +1,317 @@
+"""Input and protocol hygiene: ids and cursors validated, lone surrogates refused, one Content-Type, a bounded
+request head, JSON logs that never carry request data, and error responses declared in the OpenAPI document."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+from psycopg.rows import DictRow
+
+from api.db import sessions_repo
+from tests.api.conftest import minimal_pdf, serve
+from tests.conftest import ApiServer
+
+Conn = psycopg.AsyncConnection[DictRow]
+
+BAD_IDS = [
+    "ses_%00",
+    "%00",
+    "ses_0123456789abcdef01234567%00",
+    "ses_" + "a" * 3000,
+    "ses_%ED%A0%80",  # a UTF-16 surrogate, UTF-8-encoded (invalid UTF-8)
+    "ses_%FF%FE",
+    "SES_0123456789ABCDEF01234567",
+    "ses_0123456789abcdef0123456",
+    "..%2F..%2Fetc%2Fpasswd",
+    "ses_%E2%80%AE",
+]
+
+
+def _routes(server: ApiServer, invite: str) -> list[tuple[str, str, dict[str, str], Any]]:
+    org, internal = server.org_headers(), server.internal_headers()
+    cand = {"Authorization": f"Bearer {invite}"}
+    run = {"language": "python", "code": "x = 1"}
+    return [
+        ("GET", "/v1/sessions/{}", org, None),
+        ("POST", "/v1/sessions/{}/cancel", org, None),
+        ("POST", "/v1/sessions/{}/runs", cand, run),
+        ("POST", "/v1/sessions/{}/submissions", cand, run),
+        ("GET", "/v1/internal/sessions/{}/context", internal, None),
+        ("POST", "/v1/internal/sessions/{}/start", internal, None),
+        (
+            "POST",
+            "/v1/internal/sessions/{}/events",
+            internal,
+            {"events": [{"idempotency_key": "k", "type": "note"}]},
+        ),
+        ("POST", "/v1/internal/sessions/{}/complete", internal, {}),
+        ("POST", "/v1/internal/sessions/{}/runs", internal, run),
+    ]
+
+
+@pytest.mark.parametrize("bad", BAD_IDS)
+async def test_malformed_session_ids_are_404_on_every_route(
+    api_server: ApiServer, db: Conn, bad: str
+) -> None:
+    s = await api_server.create_session()
+    for method, template, headers, body in _routes(api_server, s["invite"]):
+        url = api_server.url + template.format(bad)
+        r = await api_server.client.request(method, httpx.URL(url), headers=headers, json=body)
+        assert r.status_code in (404, 422), (template, r.status_code, r.text)
+        assert r.json()["error"]["code"] in ("session_not_found", "not_found", "validation_error"), template
+    # The connection survived every one of them, and nothing changed.
+    assert (await api_server.client.get("/readyz")).status_code == 200
+    cur = await db.execute("select status from sessions where id = %s", (s["id"],))
+    assert (await cur.fetchone())["status"] == "scheduled"  # type: ignore[index]  # the session exists
+
+
+def _cursor(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "not-base64-!!",
+        _cursor(b"not json"),
+        _cursor(b"[]"),
+        _cursor(b'["2026-01-01T00:00:00+00:00"]'),
+        _cursor(b'["2026-01-01T00:00:00+00:00", "ses_\\u0000"]'),
+        _cursor(b'["2026-01-01T00:00:00+00:00", "ses_\\ud800"]'),
+        _cursor(b'["2026-01-01T00:00:00", "ses_0123456789abcdef01234567"]'),
+        _cursor(b'["yesterday", "ses_0123456789abcdef01234567"]'),
+        _cursor(b'[12, "ses_0123456789abcdef01234567"]'),
+        _cursor(b'["2026-01-01T00:00:00+00:00", 5]'),
+        _cursor(b"[" * 60 + b"]" * 60),
+        _cursor(b"\xff\xfe\x00"),
+        "é" * 10,
+        "%00",
+    ],
+)
+async def test_broken_cursor_is_400_invalid_cursor(api_server: ApiServer, cursor: str) -> None:
+    r = await api_server.client.get(
+        "/v1/sessions", params={"cursor": cursor}, headers=api_server.org_headers()
+    )
+    assert (r.status_code, r.json()["error"]["code"]) == (400, "invalid_cursor"), r.text
+
+
+async def test_a_cursor_the_api_issued_still_pages(api_server: ApiServer) -> None:
+    ids = [(await api_server.create_session())["id"] for _ in range(3)]
+    first = await api_server.client.get("/v1/sessions", params={"limit": 2}, headers=api_server.org_headers())
+    second = await api_server.client.get(
+        "/v1/sessions",
+        params={"limit": 2, "cursor": first.json()["next_cursor"]},
+        headers=api_server.org_headers(),
+    )
+    listed = [s["id"] for s in first.json()["data"] + second.json()["data"]]
+    assert sorted(listed) == sorted(ids)
+
+
+def _raw_event(text_json: str) -> bytes:
+    return (
+        '{"events": [{"idempotency_key": "k1", "type": "transcript", "payload": {"text": '
+        + text_json
+        + "}}]}"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "text_json",
+    [r'"a\ud800b"', r'"\udc00"', r'"x\ud83d"', r'"\ud83d\ud83d\ude00x\ud800"', r'"\\\ud800"'],
+)
+async def test_lone_surrogate_in_an_event_payload_is_422_naming_the_field(
+    api_server: ApiServer, db: Conn, text_json: str
+) -> None:
+    s = await api_server.create_session()
+    r = await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/events",
+        content=_raw_event(text_json),
+        headers={**api_server.internal_headers(), "Content-Type": "application/json"},
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["code"] == "validation_error"
+    assert r.json()["error"]["message"].startswith("events.0.payload.text:")
+    cur = await db.execute("select count(*) as n from session_events")
+    assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # count(*) returns a row
+    again = await api_server.client.get("/readyz")  # same keep-alive connection, still usable
+    assert again.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("text_json", "stored"), [(r'"\ud83d\ude00"', "\U0001f600"), (r'"\\ud800"', "\\ud800")]
+)
+async def test_surrogate_pairs_and_escaped_backslashes_are_ordinary_text(
+    api_server: ApiServer, db: Conn, text_json: str, stored: str
+) -> None:
+    s = await api_server.create_session()
+    r = await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/events",
+        content=_raw_event(text_json),
+        headers={**api_server.internal_headers(), "Content-Type": "application/json"},
+    )
+    assert r.status_code == 200, r.text
+    cur = await db.execute("select payload from session_events where session_id = %s", (s["id"],))
+    assert (await cur.fetchone())["payload"] == {"text": stored}  # type: ignore[index]  # one event stored
+
+
+@pytest.mark.parametrize(
+    ("path", "raw", "field"),
+    [
+        ("/v1/join", r'{"invite": "inv_\udfff"}', "invite"),
+        ("/v1/sessions", r'{"candidate": {"name": "A\ud800", "email": "a@example.com"}}', "candidate"),
+        ("/v1/practice", r'{"name": "\ud800"}', "name"),
+        ("/v1/internal/sessions/{sid}/complete", r'{"final_code": "x\ud800"}', "final_code"),
+        (
+            "/v1/internal/sessions/{sid}/events",
+            r'{"events": [{"idempotency_key": "\ud800", "type": "note"}]}',
+            "events",
+        ),
+        (
+            "/v1/internal/sessions/{sid}/events",
+            r'{"events": [{"idempotency_key": "k", "type": "note", "payload": {"\ud800": 1}}]}',
+            "events.0.payload",
+        ),
+    ],
+)
+async def test_lone_surrogates_are_422_on_every_json_route(
+    api_server: ApiServer, path: str, raw: str, field: str
+) -> None:
+    s = await api_server.create_session()
+    headers = {"Content-Type": "application/json"}
+    if "internal" in path:
+        headers.update(api_server.internal_headers())
+    elif path == "/v1/sessions":
+        headers.update(api_server.org_headers())
+    r = await api_server.client.post(path.format(sid=s["id"]), content=raw.encode(), headers=headers)
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["message"].startswith(field), r.text
+
+
+async def test_deeply_nested_event_payload_is_refused_without_a_server_error(api_server: ApiServer) -> None:
+    s = await api_server.create_session()
+    deep = '{"a":' * 5000 + "1" + "}" * 5000
+    raw = '{"events": [{"idempotency_key": "k", "type": "note", "payload": ' + deep + "}]}"
+    r = await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/events",
+        content=raw.encode(),
+        headers={**api_server.internal_headers(), "Content-Type": "application/json"},
+    )
+    assert r.status_code in (400, 422), r.text
+    assert (await api_server.client.get("/readyz")).status_code == 200
+
+
+async def test_two_content_type_headers_are_400_before_the_body_is_read(api_server: ApiServer) -> None:
+    # The body cap must not depend on which header wins: multipart lifts it on this route, JSON would parse it.
+    big = json.dumps({"candidate": {"name": "A", "email": "a@example.com"}, "job_description": "x" * 40_000})
+    for order in (
+        ("multipart/form-data; boundary=x", "application/json"),
+        ("application/json", "multipart/form-data; boundary=x"),
+    ):
+        r = await api_server.client.post(
+            "/v1/sessions",
+            content=big.encode(),
+            headers=[
+                ("Authorization", f"Bearer {api_server.org_key}"),
+                ("Content-Type", order[0]),
+                ("Content-Type", order[1]),
+            ],
+        )
+        assert (r.status_code, r.json()["error"]["code"]) == (400, "duplicate_content_type"), r.text
+    r = await api_server.client.post(
+        "/v1/join",
+        content=b'{"invite": "x"}',
+        headers=[("Content-Type", "application/json"), ("content-type", "application/json")],
+    )
+    assert (r.status_code, r.json()["error"]["code"]) == (400, "duplicate_content_type")
+
+
+async def test_the_multipart_cap_applies_only_to_multipart_bodies(api_server: ApiServer) -> None:
+    caps = {"max_body_bytes": 16 * 1024, "max_resume_bytes": 256 * 1024}
+    async with serve(api_server.settings.model_copy(update=caps)) as client:
+        big_json = json.dumps(
+            {"candidate": {"name": "A", "email": "a@example.com"}, "metadata": {"x": "y" * 60_000}}
+        )
+        as_json = await client.post(
+            "/v1/sessions",
+            content=big_json.encode(),
+            headers={**api_server.org_headers(), "Content-Type": "Application/JSON"},
+        )
+        upload = await client.post(
+            "/v1/sessions",
+            data={"payload": json.dumps({"candidate": {"name": "A", "email": "a@example.com"}})},
+            files={"resume": ("r.pdf", minimal_pdf("Engineer") + b"%" + b"p" * 60_000, "application/pdf")},
+            headers=api_server.org_headers(),
+        )
+    assert as_json.status_code == 413
+    assert upload.status_code == 201, upload.text
+
+
+@pytest.mark.parametrize(
+    ("shape", "status"), [("just_over", 431), ("many_headers", 431), ("one_megabyte", 400)]
+)
+async def test_request_head_over_the_cap_is_refused_and_the_server_keeps_serving(
+    api_server: ApiServer, shape: str, status: int
+) -> None:
+    cap = api_server.settings.max_header_bytes
+    headers = {
+        "just_over": {"X-Big": "a" * cap},
+        "many_headers": {f"X-H{i}": "b" * 100 for i in range(cap // 100 + 5)},
+        "one_megabyte": {"X-Big": "c" * (1 << 20)},  # refused by the server while it is still arriving
+    }[shape]
+    async with httpx.AsyncClient(base_url=api_server.url) as fresh:
+        try:
+            r = await fresh.get("/healthz", headers=headers)
+        except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError):
+            assert status == 400  # the server answered 400 and closed while the client was still sending
+        else:
+            assert r.status_code == status
+            if status == 431:
+                assert r.json()["error"]["code"] == "headers_too_large"
+    async with httpx.AsyncClient(base_url=api_server.url) as after:  # the refused connection may be closed
+        ok = await after.get("/healthz", headers={"X-Small": "a" * (cap // 2)})
+    assert ok.status_code == 200
+
+
+async def test_logs_are_json_with_structured_tracebacks_and_no_request_data(
+    api_server: ApiServer, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    secret = "ses_0123456789abcdef0fedcba9"
+
+    async def broken_lookup(conn: Conn, session_id: str, **_: Any) -> None:
+        # A real database error whose text quotes the request's value, as constraint and cast errors do.
+        await conn.execute("select %s::int", (session_id,))
+
+    monkeypatch.setattr(sessions_repo, "get_session", broken_lookup)
+    settings = api_server.settings.model_copy(update={"log_json": True})
+    async with serve(settings) as client:
+        r = await client.get(f"/v1/sessions/{secret}", headers=api_server.org_headers())
+        logging.getLogger("judge.pool").error("stdlib record %s", "with args")
+    out = capfd.readouterr()
+    # This process also runs the test's own HTTP client, whose log lines name the URLs it requested.
+    text = "\n".join(
+        line
+        for line in (out.out + out.err).splitlines()
+        if '"logger": "httpx"' not in line and "[httpx]" not in line
+    )
+    assert r.status_code == 500
+    assert r.json() == {"error": {"code": "internal_error", "message": "Internal error."}}
+    assert secret not in r.text
+    assert secret not in text, "request data reached the logs"
+    records = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    unhandled = [rec for rec in records if rec.get("event") == "unhandled_error"]
+    assert len(unhandled) == 1, text[-3000:]
+    error = unhandled[0]["error"]
+    assert error["type"] == "psycopg.errors.InvalidTextRepresentation"
+    assert error["sqlstate"] == "22P02"
+    assert error["frames"] and all({"file", "line", "function"} == set(f) for f in error["frames"])
+    assert unhandled[0]["route"] == "/v1/sessions/{session_id}"
+    assert any(
+        rec.get("event") == "stdlib record with args" and rec.get("logger") == "judge.pool" for rec in records
+    )
+    assert "Traceback" not in text

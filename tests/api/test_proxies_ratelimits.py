@@ -1,0 +1,108 @@
+"""Rate-limit buckets and their storage: X-Forwarded-For picks the bucket only when the peer is a trusted proxy;
+counters live in Redis, so two API instances share the practice limit and the per-session run rate."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.conftest import serve
+from tests.conftest import ApiServer, free_port
+
+
+def _limit(server: ApiServer) -> int:
+    return int(server.settings.practice_rate_limit.split("/")[0])
+
+
+async def test_untrusted_peer_cannot_choose_its_bucket_with_x_forwarded_for(api_server: ApiServer) -> None:
+    limit = _limit(api_server)
+    statuses = [
+        (
+            await api_server.client.post(
+                "/v1/practice",
+                json={},
+                headers={"X-Forwarded-For": f"198.51.100.{i}", "Forwarded": f"for=10.0.0.{i}"},
+            )
+        ).status_code
+        for i in range(limit + 3)
+    ]
+    assert statuses == [201] * limit + [429] * 3
+
+
+async def test_trusted_proxy_gives_each_forwarded_client_its_own_bucket(api_server: ApiServer) -> None:
+    limit = _limit(api_server)
+    settings = api_server.settings.model_copy(update={"forwarded_allow_ips": "127.0.0.1"})
+    async with serve(settings) as client:
+        distinct = [
+            (
+                await client.post("/v1/practice", json={}, headers={"X-Forwarded-For": f"203.0.113.{i}"})
+            ).status_code
+            for i in range(limit + 2)
+        ]
+        # A client behind the proxy prepends its own header; the proxy appends the address it saw. The bucket is
+        # the address the trusted proxy saw, whatever the client wrote before it.
+        spoofed = [
+            (
+                await client.post(
+                    "/v1/practice", json={}, headers={"X-Forwarded-For": f"192.0.2.{i}, 203.0.113.200"}
+                )
+            ).status_code
+            for i in range(limit + 2)
+        ]
+    assert distinct == [201] * (limit + 2)
+    assert spoofed == [201] * limit + [429] * 2
+
+
+async def test_a_proxy_that_is_not_in_the_trusted_list_is_not_believed(api_server: ApiServer) -> None:
+    limit = _limit(api_server)
+    settings = api_server.settings.model_copy(update={"forwarded_allow_ips": "10.1.2.3,192.168.0.0/16"})
+    async with serve(settings) as client:
+        statuses = [
+            (
+                await client.post("/v1/practice", json={}, headers={"X-Forwarded-For": f"203.0.113.{i}"})
+            ).status_code
+            for i in range(limit + 1)
+        ]
+    assert statuses == [201] * limit + [429]
+
+
+async def test_two_api_instances_sharing_redis_share_the_practice_limit(api_server: ApiServer) -> None:
+    limit = _limit(api_server)
+    async with serve(api_server.settings) as second:
+        clients = [api_server.client, second]
+        statuses = [
+            (await clients[i % 2].post("/v1/practice", json={})).status_code for i in range(limit + 2)
+        ]
+    assert statuses == [201] * limit + [429, 429]
+
+
+async def test_without_redis_the_limit_holds_in_memory(api_server: ApiServer) -> None:
+    limit = _limit(api_server)
+    async with serve(api_server.settings.model_copy(update={"redis_url": None})) as client:
+        statuses = [(await client.post("/v1/practice", json={})).status_code for _ in range(limit + 1)]
+    assert statuses == [201] * limit + [429]
+
+
+async def test_unreachable_redis_is_a_retryable_503_not_an_unlimited_route(api_server: ApiServer) -> None:
+    settings = api_server.settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{free_port()}/0"})
+    async with serve(settings) as client:
+        r = await client.post("/v1/practice", json={})
+    assert (r.status_code, r.json()["error"]["code"]) == (503, "rate_limiter_unavailable")
+    assert r.headers["retry-after"] == "1"
+
+
+@pytest.mark.sandbox
+async def test_two_api_instances_sharing_redis_share_the_per_session_run_rate(api_server: ApiServer) -> None:
+    settings = api_server.settings.model_copy(update={"run_rate_limit": "2/minute"})
+    s = await api_server.create_session()
+    start = await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
+    )
+    assert start.status_code == 200
+    body = {"language": "python", "code": "def two_sum(nums, target):\n    return [0, 1]\n"}
+    headers = {"Authorization": f"Bearer {s['invite']}"}
+    async with serve(settings) as one, serve(settings) as two:
+        statuses = [
+            (await client.post(f"/v1/sessions/{s['id']}/runs", json=body, headers=headers)).status_code
+            for client in (one, two, one, two)
+        ]
+    assert statuses == [200, 200, 429, 429]

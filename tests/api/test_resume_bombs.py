@@ -1,0 +1,156 @@
+"""Résumé PDFs are parsed in a bounded child process: hostile files (time, nesting, page-tree and decompression
+bombs), encrypted, damaged, text-less and long ones are a 422 `invalid_resume` with a readable message, each bounded
+by the child's CPU limit, and the API keeps answering while one is being parsed."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import resource
+import time
+from collections.abc import AsyncIterator
+
+import httpx
+import psycopg
+import pytest
+from psycopg.rows import DictRow
+
+from tests.api import pdf_bombs
+from tests.api.conftest import serve
+from tests.conftest import ApiServer
+
+Conn = psycopg.AsyncConnection[DictRow]
+CPU_S = 1
+WALL_S = 30.0
+PAYLOAD = json.dumps({"candidate": {"name": "Ada", "email": "ada@example.com"}})
+
+
+@pytest.fixture
+async def client(api_server: ApiServer) -> AsyncIterator[httpx.AsyncClient]:
+    settings = api_server.settings.model_copy(
+        update={"resume_cpu_s": CPU_S, "resume_timeout_s": WALL_S, "resume_max_pages": 5}
+    )
+    async with serve(settings) as c:
+        yield c
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def _upload(client: httpx.AsyncClient, server: ApiServer, pdf: bytes) -> httpx.Response:
+    return await client.post(
+        "/v1/sessions",
+        data={"payload": PAYLOAD},
+        files={"resume": ("resume.pdf", pdf, "application/pdf")},
+        headers=server.org_headers(),
+    )
+
+
+BOMBS = {
+    "operators": (lambda: pdf_bombs.operator_bomb(pages=4), "too complex"),
+    "operators_many_pages": (pdf_bombs.operator_bomb, "more than 5 pages"),
+    "nesting": (pdf_bombs.nesting_bomb, "could not be read"),
+    "page_tree": (pdf_bombs.page_tree_bomb, "could not be read"),
+    "page_tree_loop": (pdf_bombs.page_tree_loop, "could not be read"),
+    "decompression": (pdf_bombs.decompression_bomb, "could not be read"),
+    "encrypted": (pdf_bombs.encrypted_pdf, "password-protected"),
+    "too_many_pages": (lambda: pdf_bombs.text_pdf([f"Page {i}" for i in range(6)]), "more than 5 pages"),
+    "no_text": (pdf_bombs.image_only_pdf, "No text"),
+    "garbage": (lambda: b"%PDF-1.7\n" + bytes(range(256)) * 64, "could not be read"),
+    "truncated": (lambda: pdf_bombs.text_pdf(["Engineer"])[:200], "could not be read"),
+}
+
+
+@pytest.mark.parametrize("kind", list(BOMBS))
+async def test_hostile_or_broken_resume_is_422_within_the_parsers_bounds(
+    api_server: ApiServer, client: httpx.AsyncClient, db: Conn, kind: str
+) -> None:
+    build, says = BOMBS[kind]
+    pdf = build()
+    cpu_before = _children_cpu()
+    started = time.monotonic()
+
+    r = await _upload(client, api_server, pdf)
+
+    elapsed = time.monotonic() - started
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["code"] == "invalid_resume"
+    assert says in r.json()["error"]["message"]
+    assert "Traceback" not in r.text and "pypdf" not in r.text
+    # The parser child is killed at CPU_S + 1 CPU-seconds at the latest (RLIMIT_CPU hard limit).
+    assert _children_cpu() - cpu_before <= CPU_S + 1.5
+    assert elapsed < WALL_S + 15  # generous: the bound that matters is the CPU one above
+    cur = await db.execute("select count(*) as n from sessions")
+    assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # count(*) returns a row
+
+
+async def test_a_readable_resume_inside_the_bounds_is_stored(
+    api_server: ApiServer, client: httpx.AsyncClient, db: Conn
+) -> None:
+    pdf = pdf_bombs.text_pdf(["Grace Hopper, compiler engineer", "COBOL, FLOW-MATIC"])
+    r = await _upload(client, api_server, pdf)
+    assert r.status_code == 201, r.text
+    cur = await db.execute("select resume_text from sessions where id = %s", (r.json()["id"],))
+    text = (await cur.fetchone())["resume_text"]  # type: ignore[index]  # the session exists
+    assert "compiler engineer" in text and "FLOW-MATIC" in text
+
+
+async def test_the_api_keeps_answering_while_a_bomb_is_parsed(api_server: ApiServer) -> None:
+    settings = api_server.settings.model_copy(update={"resume_cpu_s": 4, "resume_timeout_s": WALL_S})
+    async with serve(settings) as client:
+        finished: list[str] = []
+
+        async def bomb() -> httpx.Response:
+            r = await _upload(client, api_server, pdf_bombs.operator_bomb())
+            finished.append("bomb")
+            return r
+
+        async def small(name: str, request: object) -> int:
+            async with asyncio.timeout(20):
+                r: httpx.Response = await request  # type: ignore[misc]  # an httpx coroutine
+            finished.append(name)
+            return r.status_code
+
+        bomb_task = asyncio.create_task(bomb())
+        await asyncio.sleep(0.3)  # the child is parsing by now
+        statuses = []
+        for i in range(5):
+            statuses.append(await small(f"healthz{i}", client.get("/healthz")))
+            statuses.append(await small(f"readyz{i}", client.get("/readyz")))
+        statuses.append(
+            await small(
+                "create",
+                client.post(
+                    "/v1/sessions",
+                    json={"candidate": {"name": "Ada", "email": "ada@example.com"}},
+                    headers=api_server.org_headers(),
+                ),
+            )
+        )
+        r = await bomb_task
+
+    assert statuses == [200] * 10 + [201]
+    assert r.status_code == 422
+    assert finished[-1] == "bomb", finished  # everything else was answered while the bomb was being parsed
+
+
+async def test_parsers_are_bounded_in_number_and_a_queue_that_waits_too_long_is_503(
+    api_server: ApiServer,
+) -> None:
+    settings = api_server.settings.model_copy(
+        update={"resume_cpu_s": 30, "resume_timeout_s": 2.0, "resume_parsers": 1}
+    )
+    bomb = pdf_bombs.operator_bomb(pages=4)
+    async with serve(settings) as client:
+        first = asyncio.create_task(_upload(client, api_server, bomb))  # holds the one parser for 2 s
+        await asyncio.sleep(0.3)
+        second = asyncio.create_task(_upload(client, api_server, bomb))  # gets it next, for 2 s more
+        await asyncio.sleep(0.3)
+        third = await _upload(client, api_server, pdf_bombs.text_pdf(["Engineer"]))  # waits 2 s: too long
+        done = [await first, await second]
+    assert [r.status_code for r in done] == [422, 422]
+    assert all("too complex" in r.json()["error"]["message"] for r in done)
+    assert (third.status_code, third.json()["error"]["code"]) == (503, "resume_parser_busy")
+    assert int(third.headers["retry-after"]) >= 1

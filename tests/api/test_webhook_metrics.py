@@ -1,0 +1,58 @@
+"""Webhook delivery metrics on a real `shadows worker`'s metrics port: every attempt counts, failures by reason, and
+`exhausted` once a delivery has no retry left (what the ShadowsWebhook* alerts are computed from)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import httpx
+
+from tests.api.grading_support import wait_until
+from tests.api.integration_support import create_endpoint, delivery_worker
+from tests.conftest import ApiServer, StartWorker, free_port
+from tests.fakes.webhook_receiver import Answer, Delivery, webhook_receiver
+
+
+def _value(text: str, name: str, labels: str) -> float:
+    m = re.search(re.escape(f"{name}{{{labels}}}") + r" ([0-9.e+-]+)$", text, re.MULTILINE)
+    assert m, (name, labels)
+    return float(m.group(1))
+
+
+async def test_attempts_failures_and_exhausted_deliveries_are_counted_on_the_workers_port(
+    api_server: ApiServer, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    def respond(n: int, d: Delivery) -> Answer:
+        return Answer(status=200 if d.type == "session.started" else 500)  # scheduled never gets through
+
+    async with webhook_receiver(respond=respond) as receiver:
+        ep = await create_endpoint(api_server, receiver.url, ["session.scheduled", "session.started"])
+        receiver.secrets = [ep["secret"]]
+        s = await api_server.create_session()
+        r = await api_server.client.post(
+            f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
+        )
+        assert r.status_code == 200
+        port = free_port()
+        delivery_worker(
+            start_worker,
+            api_server,
+            tmp_path,
+            SHADOWS_API_WEBHOOK_RETRY_DELAYS_S="0.2,0.2",
+            SHADOWS_WORKER_METRICS_PORT=str(port),
+        )
+
+        async def scraped() -> str | None:
+            async with httpx.AsyncClient(timeout=10) as client:
+                text = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+            done = 'shadows_webhook_delivery_failures_total{reason="exhausted"} 1.0' in text
+            return text if done and 'outcome="delivered"} 1.0' in text else None
+
+        text = await wait_until(scraped, within_s=90, what="the exhausted delivery and the delivered one")
+    # scheduled: 3 attempts (first + 2 retries), all 500, then given up; started: delivered once.
+    assert _value(text, "shadows_webhook_deliveries_total", 'outcome="failed"') == 3
+    assert _value(text, "shadows_webhook_deliveries_total", 'outcome="delivered"') == 1
+    assert _value(text, "shadows_webhook_delivery_failures_total", 'reason="status"') == 3
+    assert _value(text, "shadows_webhook_delivery_failures_total", 'reason="timeout"') == 0
+    assert _value(text, "shadows_webhook_delivery_failures_total", 'reason="exhausted"') == 1

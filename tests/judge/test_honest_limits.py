@@ -1,0 +1,309 @@
+"""Honest code within the stated limits passes in every language, and just over them fails: 90% of the time limit
+on every test (however many tests, however long they take together), 90% of the memory limit in the language's
+natural array, 90% of the output cap through every way of writing to stdout; 110% of memory and output fail."""
+
+from __future__ import annotations
+
+import pytest
+
+from judge.bank import Param, Signature
+from judge.bank import TestCase as Case
+from judge.bwrap import WORK_TMPFS_MB
+from judge.limits import POLICIES
+from judge.runner import run_request
+from judge.schemas import RunLimits, RunRequest, Verdict
+
+pytestmark = pytest.mark.sandbox
+
+LANGUAGES = ["python", "javascript", "java", "cpp"]
+SIGNATURE = Signature(
+    function="work", params=[Param(name="a", type="int"), Param(name="n", type="long")], returns="int"
+)
+
+
+def _request(
+    language: str, source: str, tests: list[Case], limits: RunLimits, mode: str = "run"
+) -> RunRequest:
+    return RunRequest(
+        language=language,  # type: ignore[arg-type]
+        source=source,
+        signature=SIGNATURE,
+        tests=tests,
+        mode=mode,  # type: ignore[arg-type]
+        limits=limits,
+    )
+
+
+def _cases(count: int, n: int) -> list[Case]:
+    return [Case(id=f"t{i}", args=[i, n], expected=i) for i in range(count)]
+
+
+# work(a, n): spin for n milliseconds of its own clock, then return a.
+SPIN = {
+    "python": """
+import time
+
+def work(a, n):
+    end = time.monotonic() + n / 1000
+    while time.monotonic() < end:
+        pass
+    return a
+""",
+    "javascript": """
+function work(a, n) {
+  const end = Date.now() + n;
+  while (Date.now() < end) {}
+  return a;
+}
+""",
+    "java": """
+class Solution {
+    public int work(int a, long n) {
+        long end = System.nanoTime() + n * 1_000_000L;
+        while (System.nanoTime() < end) {}
+        return a;
+    }
+}
+""",
+    "cpp": """
+#include <chrono>
+class Solution {
+public:
+    int work(int a, long long n) {
+        auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(n);
+        while (std::chrono::steady_clock::now() < end) {}
+        return a;
+    }
+};
+""",
+}
+
+# work(a, n): allocate n bytes in the language's natural big array, touch every page, return a.
+ALLOCATE = {
+    "python": """
+def work(a, n):
+    b = bytearray(n)
+    for i in range(0, n, 4096):
+        b[i] = 1
+    return a
+""",
+    "javascript": """
+function work(a, n) {
+  const b = Buffer.alloc(n, 1);
+  return a + b[n - 1] - 1;
+}
+""",
+    "java": """
+import java.util.Arrays;
+class Solution {
+    public int work(int a, long n) {
+        byte[] b = new byte[(int) n];
+        Arrays.fill(b, (byte) 1);
+        return a + b[b.length - 1] - 1;
+    }
+}
+""",
+    "cpp": """
+#include <vector>
+class Solution {
+public:
+    int work(int a, long long n) {
+        std::vector<char> b(n, 1);
+        return a + b[n - 1] - 1;
+    }
+};
+""",
+}
+
+# work(a, n): write n bytes to stdout, half through the usual print and half straight to file descriptor 1.
+PRINT = {
+    "python": """
+import os, sys
+
+def work(a, n):
+    sys.stdout.write('p' * (n // 2))
+    sys.stdout.flush()
+    os.write(1, b'w' * (n - n // 2))
+    return a
+""",
+    "javascript": """
+const fs = require('fs');
+function work(a, n) {
+  process.stdout.write('p'.repeat(Math.floor(n / 2)));
+  fs.writeSync(1, 'w'.repeat(n - Math.floor(n / 2)));
+  return a;
+}
+""",
+    "java": """
+import java.io.*;
+class Solution {
+    public int work(int a, long n) {
+        System.out.print("p".repeat((int) (n / 2)));
+        System.out.flush();
+        try {
+            FileOutputStream raw = new FileOutputStream(FileDescriptor.out);
+            raw.write("w".repeat((int) (n - n / 2)).getBytes());
+        } catch (IOException e) { throw new UncheckedIOException(e); }
+        return a;
+    }
+}
+""",
+    "cpp": """
+#include <bits/stdc++.h>
+#include <unistd.h>
+class Solution {
+public:
+    int work(int a, long long n) {
+        std::string p(n / 2, 'p'), w(n - n / 2, 'w');
+        printf("%s", p.c_str());
+        fflush(stdout);
+        ssize_t left = (ssize_t)w.size(); const char* s = w.data();
+        while (left > 0) { ssize_t k = write(1, s, left); if (k <= 0) break; s += k; left -= k; }
+        return a;
+    }
+};
+""",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_test_at_ninety_percent_of_the_time_limit_passes(sandbox, judge_settings, language):
+    limits = RunLimits(time_limit_s=0.5, compile_s=30)
+    report = run_request(_request(language, SPIN[language], _cases(12, 450), limits), sandbox, judge_settings)
+    assert report.verdict is Verdict.ACCEPTED, [(t.id, t.verdict, t.time_ms, t.message) for t in report.tests]
+    assert report.processes == 1
+    # Each is charged what it ran (its own clock also counts time the host made it wait): never past the limit.
+    assert all(t.time_ms is not None and 0 < t.time_ms <= 500 for t in report.tests)
+
+
+def test_twenty_tests_of_a_second_each_pass_however_long_they_take_together(sandbox, judge_settings):
+    # 22 s in one process, more than any per-process cap could allow: each test is judged by its own limit.
+    limits = RunLimits(time_limit_s=2.0)
+    report = run_request(_request("cpp", SPIN["cpp"], _cases(20, 1100), limits), sandbox, judge_settings)
+    assert report.verdict is Verdict.ACCEPTED, [(t.id, t.verdict, t.message) for t in report.tests]
+    assert report.timings.run_ms >= 22_000
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_test_over_its_limit_is_the_only_one_marked_time_limit(sandbox, judge_settings, language):
+    limits = RunLimits(time_limit_s=0.5, compile_s=30)
+    # The slow test spins past twice the limit: killed however loaded the host (waiting earns at most the limit).
+    tests = [Case(id="fast", args=[0, 10], expected=0), Case(id="slow", args=[1, 1500], expected=1)]
+    tests += [Case(id=f"after{i}", args=[2 + i, 10], expected=2 + i) for i in range(3)]
+    report = run_request(_request(language, SPIN[language], tests, limits), sandbox, judge_settings)
+    assert {t.id: t.verdict for t in report.tests} == {
+        "fast": Verdict.ACCEPTED,
+        "slow": Verdict.TIME_LIMIT,
+        "after0": Verdict.ACCEPTED,
+        "after1": Verdict.ACCEPTED,
+        "after2": Verdict.ACCEPTED,
+    }
+
+
+def _past_the_ceiling_mb(language: str, mb: int) -> int:
+    """Just past what the language may really use: the stated limit plus its documented runtime allowance."""
+    policy = POLICIES[language]
+    if policy.address_space_mb is not None:
+        return mb + policy.address_space_mb + 16
+    return mb + policy.cgroup_extra_mb + 64 + WORK_TMPFS_MB + 16  # (the cgroup also holds /tmp and /work)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_ninety_percent_of_the_memory_limit_fits_and_past_its_ceiling_does_not(
+    sandbox, judge_settings, language
+):
+    mb = 256
+    limits = RunLimits(memory_mb=mb, time_limit_s=10, compile_s=30)
+    tests = [
+        Case(id="ninety", args=[0, int(0.9 * mb) << 20], expected=0),
+        Case(id="java-172mib", args=[1, 172 << 20], expected=1),
+        Case(id="past", args=[2, _past_the_ceiling_mb(language, mb) << 20], expected=2),
+    ]
+    report = run_request(_request(language, ALLOCATE[language], tests, limits), sandbox, judge_settings)
+    verdicts = {t.id: t.verdict for t in report.tests}
+    assert verdicts["ninety"] is Verdict.ACCEPTED, report.tests[0].message
+    assert verdicts["java-172mib"] is Verdict.ACCEPTED, report.tests[1].message
+    assert verdicts["past"] is Verdict.MEMORY_LIMIT, report.tests[2].message
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_output_counts_however_it_is_written_and_ninety_percent_passes(sandbox, judge_settings, language):
+    cap = 200_000
+    limits = RunLimits(output_bytes=cap, compile_s=30)
+    tests = [
+        Case(id="ninety", args=[0, int(0.9 * cap)], expected=0),
+        Case(id="over", args=[1, int(1.1 * cap)], expected=1),
+    ]
+    report = run_request(_request(language, PRINT[language], tests, limits), sandbox, judge_settings)
+    ninety, over = report.tests
+    assert ninety.verdict is Verdict.ACCEPTED, ninety.message
+    assert over.verdict is Verdict.OUTPUT_LIMIT, over.message
+    # The excerpt shows what was printed, whichever way: the buffered print first.
+    assert ninety.stdout is not None and ninety.stdout.startswith("ppp")
+
+
+def test_cpp_printf_and_cout_count_the_same_and_show_in_the_excerpt(sandbox, judge_settings):
+    source = (
+        "#include <bits/stdc++.h>\nclass Solution {\npublic:\n    int work(int a, long long n) {\n"
+        '        for (long long i = 0; i < n / 10; i++) { if (a) printf("printf%04lld", i % 10000); '
+        'else std::cout << "cout__" << std::setw(4) << i % 10000; }\n        return a;\n    }\n};\n'
+    )
+    limits = RunLimits(output_bytes=200_000, compile_s=30)
+    # ~180 kB of debug output each way: both within the cap, both in the excerpts.
+    tests = [Case(id="cout", args=[0, 180_000], expected=0), Case(id="printf", args=[1, 180_000], expected=1)]
+    report = run_request(_request("cpp", source, tests, limits), sandbox, judge_settings)
+    cout, printf = report.tests
+    assert cout.verdict is printf.verdict is Verdict.ACCEPTED
+    assert cout.stdout is not None and cout.stdout.startswith("cout__")
+    assert printf.stdout is not None and printf.stdout.startswith("printf0000")
+
+
+# work(a, n): n helpers (threads in C++, child processes in Python) each burn 0.3 s of their own CPU time.
+HELPERS = {
+    "cpp": """
+#include <pthread.h>
+#include <time.h>
+#include <thread>
+#include <vector>
+static void burn() {
+    timespec ts;
+    do { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts); } while (ts.tv_sec * 1000000000LL + ts.tv_nsec < 300000000LL);
+}
+class Solution {
+public:
+    int work(int a, long long n) {
+        std::vector<std::thread> threads;
+        for (long long i = 0; i < n; i++) threads.emplace_back(burn);
+        for (auto& t : threads) t.join();
+        return a;
+    }
+};
+""",
+    "python": """
+import os, time
+
+def work(a, n):
+    children = []
+    for _ in range(n):
+        pid = os.fork()
+        if pid == 0:
+            while time.process_time() < 0.3:
+                pass
+            os._exit(0)
+        children.append(pid)
+    for pid in children:
+        os.waitpid(pid, 0)
+    return a
+""",
+}
+
+
+@pytest.mark.parametrize("language", ["cpp", "python"])
+def test_cpu_of_every_thread_and_child_process_counts_against_the_time_limit(
+    sandbox, judge_settings, language
+):
+    # Four helpers burn 1.2 s of CPU in about 0.6 s on two cores: over a 1 s limit by CPU time alone.
+    limits = RunLimits(time_limit_s=1.0, compile_s=30)
+    tests = [Case(id="one", args=[0, 1], expected=0), Case(id="four", args=[1, 4], expected=1)]
+    report = run_request(_request(language, HELPERS[language], tests, limits), sandbox, judge_settings)
+    assert {t.id: t.verdict for t in report.tests} == {"one": Verdict.ACCEPTED, "four": Verdict.TIME_LIMIT}

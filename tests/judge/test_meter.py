@@ -1,0 +1,88 @@
+"""The meter charges a program what it ran, not what the host made it wait: a program sharing its CPU with
+another is charged its CPU time, not the doubled wall time; a program that sleeps is charged its wall time."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from judge.cgroups import RunCgroup, detect_parents
+from judge.meter import Meter, WaitTracker
+
+# Spins for `seconds` of its own CPU time, on CPU 0 only.
+SPIN = """
+import os, sys, time
+os.sched_setaffinity(0, {0})
+print("ready", flush=True)
+while time.process_time() < float(sys.argv[1]):
+    pass
+"""
+
+
+def _spinner(seconds: float) -> subprocess.Popen[str]:
+    proc = subprocess.Popen([sys.executable, "-c", SPIN, str(seconds)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
+    return proc
+
+
+def _measure(proc: subprocess.Popen[str]) -> tuple[float, float, float, float]:
+    meter = Meter(proc.pid, cpuacct_dir=None)  # the /proc walk (no cgroup): what an unprivileged judge uses
+    start = meter.sample(time.monotonic())
+    seen = WaitTracker(start)
+    while proc.poll() is None:
+        time.sleep(0.02)
+        seen.observe(meter.sample(time.monotonic()))
+    usage = meter.usage(start, meter.sample(time.monotonic()), seen=seen)
+    meter.close()
+    return usage.wall_s, usage.cpu_s, usage.waited_s, usage.charged_s
+
+
+def test_a_program_sharing_its_cpu_is_charged_its_cpu_time_not_the_wall_time():
+    competitor = _spinner(5.0)  # holds CPU 0 for the whole measurement
+    try:
+        program = _spinner(0.4)
+        wall, _cpu, waited, charged = _measure(program)
+    finally:
+        competitor.kill()
+        competitor.wait()
+    assert wall >= 0.7, "the program did not share its CPU: the test proved nothing"
+    assert waited >= 0.25
+    # Charged about its own 0.4 s (CPU time read from /proc in clock ticks), not the wall time.
+    assert charged <= 0.4 + 0.15 < wall
+
+
+def test_a_sleeping_program_is_charged_its_wall_time():
+    program = subprocess.Popen([sys.executable, "-c", "import time; print('ready', flush=True); time.sleep(0.5)"],
+                               stdout=subprocess.PIPE, text=True)  # fmt: skip
+    assert program.stdout is not None and program.stdout.readline() == "ready\n"
+    _wall, cpu, waited, charged = _measure(program)
+    assert cpu < 0.2 and waited < 0.2
+    assert charged >= 0.35
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="run cgroups need root")
+def test_threads_that_join_the_run_cgroup_after_the_meter_opened_are_seen():
+    # cgroup v1 caches a task list per open file while it keeps being read: a meter holding the file open would
+    # never see the program's threads, which appear after the run starts.
+    parents = detect_parents()
+    if parents.cpuacct is None:
+        pytest.skip("no cgroup v1 cpuacct hierarchy on this host")
+    group = RunCgroup(parents, memory_bytes=256 << 20, pids_max=16)
+    meter = Meter(os.getpid(), group.cpuacct_dir)
+    procs = []
+    try:
+        for _ in range(3):
+            meter.sample(time.monotonic())  # read again and again, as the supervisor does
+            procs.append(subprocess.Popen(["/bin/sleep", "5"], preexec_fn=group.join_self))
+            seen = meter.sample(time.monotonic()).threads or {}
+            assert {p.pid for p in procs} <= set(seen)
+    finally:
+        for p in procs:
+            p.kill()
+            p.wait()
+        meter.close()
+        group.remove()

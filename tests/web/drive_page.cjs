@@ -1,0 +1,554 @@
+// Drives the candidate page (and /docs) in Debian's headless chromium with playwright-core from web/node_modules,
+// one browser per scenario, and prints what it saw as one JSON line. Launched by the tests in tests/web; the
+// assertions live there. Every request to a non-loopback host is refused and reported.
+//   node drive_page.cjs '{"scenario": "interview", "url": "...", "shots": "dir", ...}'
+"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+
+const WEB = path.resolve(__dirname, "../../web");
+const { chromium } = require(require.resolve("playwright-core", { paths: [WEB] }));
+const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js", { paths: [WEB] }), "utf8");
+
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-dev-shm-usage",
+  "--use-fake-ui-for-media-stream",
+  "--use-fake-device-for-media-stream",
+  "--autoplay-policy=no-user-gesture-required",
+  "--allow-loopback-in-peer-connection",
+  "--disable-features=WebRtcHideLocalIpsWithMdns",
+];
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
+
+const state = { blocked: [], requests: [], errors: [], shots: null, axe: {} };
+
+async function shot(page, name) {
+  if (!state.shots) return;
+  fs.mkdirSync(state.shots, { recursive: true });
+  await page.screenshot({ path: path.join(state.shots, `${name}.png`), fullPage: true });
+}
+
+/** axe-core violations of a page or frame as it is now (evaluated over CDP, so the page's CSP holds). */
+async function axe(target, name) {
+  await target.evaluate(AXE);
+  const violations = await target.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.join(" ")).slice(0, 5),
+      first: v.nodes[0] ? `${v.nodes[0].html.slice(0, 160)} :: ${(v.nodes[0].failureSummary || "").slice(0, 240)}` : null,
+    }));
+  });
+  state.axe[name] = violations;
+  return violations;
+}
+
+async function record(page, name) {
+  await shot(page, name);
+  await axe(page, name);
+}
+
+const visible = (page, sel) => page.isVisible(sel);
+const text = (page, sel) => page.textContent(sel).then((t) => (t ?? "").trim());
+
+async function editorText(page) {
+  return page.$$eval(".cm-content .cm-line", (lines) => lines.map((l) => l.textContent).join("\n"));
+}
+
+async function replaceCode(page, code) {
+  await page.click(".cm-content");
+  await page.keyboard.press("Control+A");
+  await page.keyboard.insertText(code);
+}
+
+async function report(page, container = "#results", prefix = "", timeout = 180_000) {
+  await page.waitForFunction(
+    ([c, p]) => {
+      const el = document.querySelector(`${c} .report-summary, ${c} .report-error`);
+      return el && el.textContent.startsWith(p);
+    },
+    [container, prefix],
+    { timeout },
+  );
+  return page.evaluate((c) => {
+    const root = document.querySelector(c);
+    const summary = root.querySelector(".report-summary, .report-error");
+    return {
+      summary: summary.textContent,
+      verdict: summary.getAttribute("data-verdict"),
+      tests: [...root.querySelectorAll(".test-result, .custom-result")].map((li) => ({
+        id: li.getAttribute("data-test-id"),
+        verdict: li.getAttribute("data-verdict"),
+        text: li.textContent,
+      })),
+    };
+  }, container);
+}
+
+async function opened(page) {
+  await page.waitForFunction(() => document.getElementById("question-title")?.textContent, null, { timeout: 60_000 });
+  await page.waitForSelector(".cm-content .cm-line");
+  return page.evaluate(() => ({
+    title: document.getElementById("question-title").textContent,
+    statement: document.getElementById("question-statement").textContent,
+    examples: [...document.querySelectorAll("#visible-tests .example")].map((e) => e.textContent),
+    clock: document.getElementById("clock").textContent,
+    clock_state: document.getElementById("clock").dataset.state,
+    href: location.href,
+  }));
+}
+
+const activeId = (page) =>
+  page.evaluate(() => {
+    const el = document.activeElement;
+    return el?.classList.contains("cm-content") ? "editor" : el?.id || el?.tagName;
+  });
+
+/** Welcome, consent, device check, start, Tab, paste, focus loss, custom input, run, submit, reload, new device,
+ * dark mode, end. */
+async function interview(browser, plan) {
+  const out = {};
+  const context = await newContext(browser, { colorScheme: "light" });
+  const page = await context.newPage();
+  watch(page);
+  await page.goto(plan.url);
+
+  await page.waitForSelector("#welcome:not([hidden])");
+  out.welcome = {
+    title: await text(page, "#welcome-title"),
+    role: await text(page, "#welcome-role"),
+    notice: await text(page, "#welcome-notice"),
+    brand: await text(page, "#org-name"),
+    statement_in_dom: (await page.textContent("#question-statement")) || "",
+    app_hidden: !(await visible(page, "#app")),
+  };
+  await record(page, "01-welcome");
+  // The accommodation / human interview request, from the welcome.
+  await page.click("#welcome .accommodation-link");
+  await page.waitForSelector("#accommodation-dialog[open]");
+  await page.check('input[name="kind"][value="human_interview"]');
+  await page.fill("#accommodation-message", plan.accommodation);
+  await page.click("#accommodation-send");
+  await page.waitForFunction(() => document.getElementById("accommodation-status").textContent.includes("sent"));
+  out.accommodation = await text(page, "#accommodation-status");
+  await record(page, "01b-accommodation-dialog");
+  await page.keyboard.press("Escape");
+  await page.click("#consent-continue");
+  out.consent_refused_unticked = await text(page, "#consent-error");
+  await page.check("#consent-check");
+  await page.click("#consent-continue");
+
+  await page.waitForSelector("#device-check:not([hidden])");
+  out.before_start = {
+    statement_in_dom: (await page.textContent("#question-statement")) || "",
+    starter_in_dom: await page.$$eval(".cm-line", (l) => l.length),
+    clock: await text(page, "#clock"),
+  };
+  await page.click("#mic-request");
+  await page.waitForFunction(() => document.getElementById("mic-heard").textContent.includes("We can hear you"), null, {
+    timeout: 30_000,
+  });
+  await page.click("#speaker-test");
+  out.device = {
+    heard: await text(page, "#mic-heard"),
+    microphones: await page.$$eval("#mic-select option", (o) => o.map((x) => x.textContent)),
+    meter: await page.$eval("#mic-meter", (m) => m.value),
+    speaker: await text(page, "#speaker-status"),
+    text_only_offered: await visible(page, "#start-text"),
+  };
+  await record(page, "02-device-check");
+
+  await page.click("#start-voice");
+  out.opened = await opened(page);
+  await page.waitForSelector('#call-panel[data-status="failed"]', { timeout: 60_000 });
+  out.call = { status: await text(page, "#call-status"), retry: await text(page, "#call-start") };
+  out.topbar = {
+    end_visible: await visible(page, "#end-interview"),
+    indicator: await text(page, "#agent-indicator-text"),
+  };
+  await record(page, "03-interview");
+
+  // Tab never traps: without typing, Tab passes through the editor; after typing it indents; Esc then Tab leaves.
+  out.tab = {};
+  await page.focus("#submit");
+  await page.keyboard.press("Tab");
+  out.tab.into = await activeId(page);
+  await page.keyboard.press("Tab");
+  out.tab.passed_through_to = await activeId(page);
+  out.tab.hint_visible = await visible(page, "#tab-hint");
+  await page.click(".cm-content .cm-line >> nth=0");
+  await page.keyboard.press("End");
+  await page.keyboard.type("#");
+  const before = await editorText(page);
+  await page.keyboard.press("Tab");
+  out.tab.after_typing_focus = await activeId(page);
+  out.tab.indented = (await editorText(page)) !== before;
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Tab");
+  out.tab.after_escape = await activeId(page);
+
+  // A paste into the editor (its size is observed, never its text) and a focus loss of about 2.5 s.
+  await page.click(".cm-content");
+  await page.evaluate((pasted) => {
+    const data = new DataTransfer();
+    data.setData("text/plain", pasted);
+    document
+      .querySelector(".cm-content")
+      .dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+  }, plan.paste);
+  await page.evaluate(() => window.dispatchEvent(new Event("blur")));
+  await page.waitForTimeout(2500);
+  await page.evaluate(() => window.dispatchEvent(new Event("focus")));
+
+  // A devtools shortcut is noted (an observation, nothing more).
+  await page.keyboard.press("F12");
+
+  // A compile error is marked in the gutter on its line.
+  await replaceCode(page, plan.broken);
+  await page.click("#run");
+  out.broken_run = await report(page, "#results", "Run");
+  await page.waitForSelector(".cm-lint-marker-error");
+  out.gutter = await page.evaluate(() => {
+    const marker = document.querySelector(".cm-gutter-lint .cm-gutterElement .cm-lint-marker-error");
+    const row = marker?.closest(".cm-gutterElement");
+    const lines = [...document.querySelectorAll(".cm-lineNumbers .cm-gutterElement")];
+    const top = row?.getBoundingClientRect().top;
+    const line = lines.find((l) => Math.abs(l.getBoundingClientRect().top - top) < 2);
+    return { marked: !!marker, line: line ? Number(line.textContent) : null };
+  });
+
+  // Custom input: the candidate's own arguments, shown with the parameter names.
+  await replaceCode(page, plan.code);
+  await page.click("#out-custom");
+  out.custom_labels = await page.$$eval("#custom-fields label", (l) => l.map((x) => x.textContent));
+  await page.fill("#custom-arg-0", "[3, 3]");
+  await page.fill("#custom-arg-1", "6");
+  await page.click("#custom-run");
+  out.custom = await report(page, "#custom-output");
+  await record(page, "04-custom-input");
+  await page.fill("#custom-arg-1", "not json");
+  await page.click("#custom-run");
+  out.custom_bad_json = await text(page, "#custom-error");
+
+  await page.click("#run");
+  out.run = await report(page, "#results", "Run");
+  await page.click("#out-console");
+  out.console = await text(page, "#console");
+  await page.click("#out-results");
+  await page.waitForTimeout(5500); // the integrity batch goes out every 5 s
+
+  // Submit asks first; Cancel changes nothing.
+  await page.click("#submit");
+  await page.waitForSelector("#confirm-dialog[open]");
+  out.confirm = { title: await text(page, "#confirm-title"), focused: await activeId(page) };
+  await record(page, "05-submit-confirm");
+  await page.click("#confirm-cancel");
+  out.after_cancel_final_hidden = !(await visible(page, "#final-state"));
+  await page.click("#submit");
+  await page.click("#confirm-ok");
+  out.submission = await report(page, "#results", "Submission");
+  await page.waitForSelector("#final-state:not([hidden])");
+  out.final_state = await text(page, "#final-state");
+  const frozen = await editorText(page);
+  await page.click(".cm-content");
+  await page.keyboard.type("zzz");
+  out.read_only = (await editorText(page)) === frozen;
+  out.submit_disabled = await page.isDisabled("#submit");
+  await record(page, "06-submitted");
+
+  // A reload resumes the session, the server draft and the latest results.
+  await page.reload();
+  out.reloaded = await opened(page);
+  out.reloaded_code = await editorText(page);
+  await page.waitForSelector("#results .report-summary");
+  out.reloaded_results = await text(page, "#results .report-summary");
+  out.reloaded_final = await visible(page, "#final-state");
+  out.reloaded_call_button = await text(page, "#call-start");
+
+  // Another device (a new browser context, dark system theme) resumes the same draft.
+  const other = await newContext(browser, { colorScheme: "dark" });
+  const second = await other.newPage();
+  watch(second);
+  await second.goto(plan.url);
+  await opened(second);
+  out.other_device_code = await editorText(second);
+  out.dark = {
+    theme: await second.evaluate(() => document.documentElement.dataset.theme),
+    background: await second.evaluate(() => getComputedStyle(document.documentElement).backgroundColor),
+    editor_dark: await second.evaluate(() => !!document.querySelector(".cm-editor")?.className.match(/ͼ/)),
+  };
+  await record(second, "07-dark");
+  await second.click("#theme-toggle");
+  out.dark.after_toggle = await second.evaluate(() => document.documentElement.dataset.theme);
+  out.dark.background_after = await second.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  await other.close();
+
+  // End the interview, with confirmation.
+  await page.click("#end-interview");
+  await page.waitForSelector("#confirm-dialog[open]");
+  out.end_confirm = await text(page, "#confirm-title");
+  await record(page, "07b-end-confirm");
+  await page.click("#confirm-ok");
+  await page.waitForSelector("#finished:not([hidden])", { timeout: 60_000 });
+  out.finished = await text(page, "#finished");
+  await record(page, "08-finished");
+  await context.close();
+  return out;
+}
+
+/** Two languages, each with its own draft, surviving a reload. */
+async function languages(browser, plan) {
+  const out = {};
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  watch(page);
+  await page.goto(plan.url);
+  await opened(page);
+  out.options = await page.$$eval("#language-select option", (o) => o.map((x) => x.value));
+  await replaceCode(page, plan.python);
+  await page.selectOption("#language-select", "javascript");
+  await page.waitForFunction(() => document.querySelector(".cm-content").textContent.includes("function"));
+  out.javascript_starter = await editorText(page);
+  await replaceCode(page, plan.javascript);
+  await page.selectOption("#language-select", "python");
+  await page.waitForFunction(() => !document.querySelector(".cm-content").textContent.includes("function"));
+  out.python_back = await editorText(page);
+  await page.selectOption("#language-select", "javascript");
+  await page.waitForFunction(() => document.querySelector(".cm-content").textContent.includes("function"));
+  out.javascript_back = await editorText(page);
+  await page.waitForSelector('#save-status[data-state="saved"]', { timeout: 20_000 });
+  await record(page, "languages");
+  await page.reload();
+  await opened(page);
+  out.reloaded_python = await editorText(page);
+  await page.selectOption("#language-select", "javascript");
+  await page.waitForFunction(() => document.querySelector(".cm-content").textContent.includes("function"));
+  out.reloaded_javascript = await editorText(page);
+  await context.close();
+  return out;
+}
+
+/** The embed page inside host pages: each width, a disallowed host, and a host that forgot allow="microphone". */
+async function embeds(browser, plan) {
+  const out = {};
+  const context = await newContext(browser, { viewport: { width: 1280, height: 1000 } });
+  const page = await context.newPage();
+  watch(page);
+  for (const [name, host] of Object.entries(plan.hosts)) {
+    await page.goto(host.url);
+    await page.waitForTimeout(300);
+    const frame = page.frames().find((f) => f.url().startsWith(plan.api));
+    if (!host.expect) {
+      // Chromium refuses to render the page: the frame shows its error page, never ours.
+      await page.waitForTimeout(1000);
+      const frames = page.frames().filter((f) => f !== page.mainFrame());
+      const ours = [];
+      for (const f of frames) {
+        const has = await f.evaluate(() => !!document.getElementById("app")).catch(() => false);
+        ours.push({ url: f.url(), has_page: has });
+      }
+      out[name] = { frames: ours };
+      await shot(page, `embed-${name}`);
+      continue;
+    }
+    if (!frame) throw new Error(`${name}: no frame from the API`);
+    await frame.waitForSelector(host.expect, { timeout: 60_000 });
+    const seen = await frame.evaluate(() => {
+      const d = document.documentElement;
+      const rect = (sel) => {
+        const el = document.querySelector(sel);
+        if (!el || el.offsetParent === null) return null;
+        const r = el.getBoundingClientRect();
+        return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+      };
+      return {
+        width: window.innerWidth,
+        scroll_width: d.scrollWidth,
+        client_width: d.clientWidth,
+        tabs_visible: getComputedStyle(document.querySelector(".tabs")).display !== "none",
+        clock: rect("#clock"),
+        end: rect("#end-interview"),
+        run: rect("#run"),
+        submit: rect("#submit"),
+        tab_problem: rect("#tab-problem"),
+        laptop_note: !document.getElementById("laptop-note").hidden,
+        embed_problem: document.getElementById("embed-problem").hidden ? null : document.getElementById("embed-problem").textContent,
+        mic_fix: document.getElementById("mic-fix").hidden ? null : document.getElementById("mic-fix").dataset.problem,
+        welcome: !document.getElementById("welcome").hidden,
+        device: !document.getElementById("device-check").hidden,
+        app: !document.getElementById("app").hidden,
+      };
+    });
+    if (seen.app) {
+      await frame.click("#tab-problem");
+      seen.problem_after_tab = await frame.evaluate(() => document.getElementById("pane-problem").offsetParent !== null);
+      seen.scroll_width_problem = await frame.evaluate(() => document.documentElement.scrollWidth);
+      await frame.click("#tab-code");
+    }
+    seen.axe = await axe(frame, `embed-${name}`);
+    await shot(page, `embed-${name}`);
+    out[name] = seen;
+  }
+  await context.close();
+  return out;
+}
+
+/** Voice against a fake LiveKit server: the interviewer does not join (the page says so, calls it again once, then
+ * offers the text-only path); in a second session it joins after the redispatch and its states show; mute; end. */
+async function call(browser, plan) {
+  const out = {};
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  watch(page);
+  const detail = () => text(page, "#call-detail");
+  const waitDetail = (needle, timeout = 60_000) =>
+    page.waitForFunction((n) => document.getElementById("call-detail").textContent.includes(n), needle, { timeout });
+
+  await page.goto(plan.absent);
+  await page.waitForSelector("#device-check:not([hidden])");
+  await page.click("#start-voice");
+  await page.waitForSelector('#call-panel[data-status="connected"]', { timeout: 60_000 });
+  out.connected = await text(page, "#call-status");
+  out.indicator_absent = await text(page, "#agent-indicator-text");
+  await waitDetail("not joined yet");
+  out.late = await detail();
+  await waitDetail("could not join");
+  out.gave_up = await detail();
+  out.text_only_offered = await visible(page, "#call-text-only");
+  await record(page, "agent-not-joined");
+  await page.click("#call-text-only");
+  await page.waitForSelector('#call-panel[data-status="ended"]');
+  out.after_text_only = await detail();
+  out.editor_usable = !(await page.isDisabled("#run"));
+
+  const second = await context.newPage();
+  watch(second);
+  await second.goto(plan.joins);
+  await second.waitForSelector("#device-check:not([hidden])");
+  await second.click("#start-voice");
+  await second.waitForSelector('#call-panel[data-status="connected"]', { timeout: 60_000 });
+  await second.evaluate(() => {
+    window.__states = [];
+    const el = document.getElementById("agent-indicator");
+    new MutationObserver(() => window.__states.push(el.dataset.state)).observe(el, { attributes: true });
+  });
+  await second.waitForFunction(() => window.__states.includes("speaking"), null, { timeout: 60_000 });
+  out.states = await second.evaluate(() => [...new Set(window.__states)]);
+  out.agent_text = await text(second, "#agent-state");
+  out.joined_detail = await text(second, "#call-detail");
+  await second.waitForSelector("#topbar-mute:not([hidden])");
+  await second.click("#topbar-mute");
+  await second.waitForFunction(() => document.getElementById("topbar-mute").getAttribute("aria-pressed") === "true");
+  out.muted = { text: await text(second, "#topbar-mute"), panel: await text(second, "#call-mute") };
+  await record(second, "agent-joined-muted");
+  await second.click("#end-interview");
+  await second.click("#confirm-ok");
+  await second.waitForSelector("#finished:not([hidden])", { timeout: 90_000 });
+  out.finished = await text(second, "#finished");
+  await context.close();
+  return out;
+}
+
+/** Each of `plan.urls` in a fresh tab: the notice it shows instead of the interview. */
+async function notices(browser, plan) {
+  const seen = {};
+  const context = await newContext(browser);
+  for (const [name, url] of Object.entries(plan.urls)) {
+    const tab = await context.newPage();
+    watch(tab);
+    await tab.goto(url);
+    await tab.waitForSelector("#notice:not([hidden]), #welcome:not([hidden]), #app:not([hidden])", { timeout: 60_000 });
+    seen[name] = await tab.evaluate(() => ({
+      notice: document.getElementById("notice").hidden
+        ? null
+        : {
+            title: document.getElementById("notice-title").textContent,
+            retry_visible: !document.getElementById("notice-retry").hidden,
+          },
+      app_hidden: document.getElementById("app").hidden,
+      href: window.location.href,
+      stored_invite: window.sessionStorage.getItem("shadows.invite"),
+    }));
+    await record(tab, `notice-${name}`);
+    seen[name].accessibility = state.axe[`notice-${name}`];
+    await tab.close();
+  }
+  await context.close();
+  return seen;
+}
+
+/** /docs (Swagger UI) and /redoc render from bundled assets; "Authorize" lists our security schemes. */
+async function docs(browser, plan) {
+  const out = {};
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  watch(page);
+  await page.goto(`${plan.api}/docs`);
+  await page.waitForSelector(".swagger-ui .opblock", { timeout: 60_000 });
+  out.operations = await page.$$eval(".swagger-ui .opblock-summary-path", (p) => p.map((x) => x.getAttribute("data-path")));
+  await page.click(".swagger-ui .btn.authorize");
+  await page.waitForSelector(".swagger-ui .auth-container");
+  out.schemes = await page.$$eval(".swagger-ui .auth-container h4", (h) => h.map((x) => x.textContent.trim()));
+  await shot(page, "docs-swagger");
+  await page.goto(`${plan.api}/redoc`);
+  await page.waitForSelector("[role=menuitem], .menu-content li", { timeout: 60_000 });
+  out.redoc_title = await page.textContent("h1");
+  await shot(page, "docs-redoc");
+  await context.close();
+  return out;
+}
+
+async function newContext(browser, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  await context.grantPermissions(["microphone"]).catch(() => undefined);
+  await context.route("**/*", (route) => {
+    const url = new URL(route.request().url());
+    state.requests.push(url.origin);
+    if (url.protocol === "data:" || url.protocol === "blob:" || LOOPBACK.has(url.hostname)) return route.continue();
+    state.blocked.push(url.hostname);
+    return route.abort();
+  });
+  context.setDefaultTimeout(60_000);
+  return context;
+}
+
+function watch(page) {
+  page.on("pageerror", (e) => state.errors.push(String(e)));
+}
+
+async function main() {
+  const plan = JSON.parse(process.argv[2]);
+  state.shots = plan.shots ?? null;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: CHROMIUM_ARGS,
+    headless: true,
+  });
+  try {
+    const scenario = { interview, languages, embeds, notices, docs, call }[plan.scenario];
+    const result = await scenario(browser, plan);
+    const origins = [...new Set(state.requests)];
+    process.stdout.write(
+      JSON.stringify({ ok: true, result, axe: state.axe, page_errors: state.errors, blocked: state.blocked, origins }) + "\n",
+    );
+  } catch (e) {
+    process.stdout.write(
+      JSON.stringify({ ok: false, error: String(e && e.stack ? e.stack : e), page_errors: state.errors, blocked: state.blocked }) + "\n",
+    );
+    process.exitCode = 1;
+  } finally {
+    await browser.close();
+  }
+}
+
+main();

@@ -1,0 +1,262 @@
+"""The candidate page in Debian's headless chromium (fake microphone) against the real API, Postgres and judge:
+welcome and consent, the device check, the fair start, the editor, runs, submission, drafts across reloads and
+devices, dark mode, integrity observations and the end; axe-core in every state. Screenshots of every state are
+kept in tests/web/artifacts/<scenario>/."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg.rows import DictRow
+
+from tests.conftest import ApiServer
+from tests.web.conftest import drive
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
+Db = psycopg.AsyncConnection[DictRow]
+
+
+def link(api_server: ApiServer, created: dict[str, Any], page: str = "/join") -> str:
+    """The session's link on this test server (join_url points at the configured public URL)."""
+    fragment = created["join_url"].split("/join", 1)[1]
+    assert fragment == f"#invite={created['invite']}"
+    return f"{api_server.url}{page}{fragment}"
+
+
+async def question_id(db: Db, slug: str) -> str:
+    cur = await db.execute("select id from questions where slug = %s", (slug,))
+    row = await cur.fetchone()
+    assert row is not None, slug
+    return str(row["id"])
+
+
+def no_violations(seen: dict[str, Any]) -> None:
+    axe = seen["_axe"]
+    assert axe, "axe-core ran"
+    bad = {state: v for state, v in axe.items() if v}
+    assert bad == {}, bad
+
+
+async def events(db: Db, sid: str, kind: str) -> list[dict[str, Any]]:
+    cur = await db.execute(
+        "select payload from session_events where session_id = %s and type = %s order by seq", (sid, kind)
+    )
+    return [r["payload"] for r in await cur.fetchall()]
+
+
+@pytest.mark.sandbox
+@pytest.mark.timeout(900)  # several judge runs, three page loads and two browser contexts on a loaded machine
+async def test_candidate_meets_welcome_consent_device_check_then_interviews_submits_and_ends(
+    api_server: ApiServer, db: Db
+) -> None:
+    await db.execute("update organizations set retention_days = 90 where id = %s", (api_server.org_id,))
+    created = await api_server.create_session(
+        question_id=await question_id(db, "two-sum"), role="Backend Engineer", extra_time_minutes=5
+    )
+    solution = (ROOT / "questions/two-sum/reference.py").read_text()
+    pasted = "# a pasted comment\n" * 3
+
+    broken = "def two_sum(nums, target):\n    seen = {\n    return []\n"
+    seen = await drive(
+        "interview",
+        limit_s=840,
+        url=link(api_server, created),
+        code=solution,
+        paste=pasted,
+        broken=broken,
+        accommodation="I would prefer to talk with a person.",
+    )
+
+    # Welcome: who is hiring, the role, an AI interviewer, what is recorded and kept, how it is used, how long.
+    welcome = seen["welcome"]
+    assert welcome["brand"] == "Acme Hiring"
+    assert welcome["title"] == "Your interview with Acme Hiring"
+    assert "Role: Backend Engineer." in welcome["role"] and "50 minutes, in Python" in welcome["role"]
+    for phrase in ("interviewer is an AI", "transcript", "every test run", "size of pastes", "90 days", "person"):
+        assert phrase in welcome["notice"], phrase
+    assert welcome["app_hidden"] and welcome["statement_in_dom"] == ""
+    assert seen["consent_refused_unticked"] == "Tick the box to agree before you continue."
+    assert "sent to the hiring team" in seen["accommodation"]
+    [request] = await events(db, created["id"], "accommodation_request")
+    assert request == {
+        "kind": "human_interview",
+        "message": "I would prefer to talk with a person.",
+        "status": "scheduled",
+    }
+    [consent] = await events(db, created["id"], "consent")
+    assert consent["notice_version"] == "v1" and len(consent["notice_sha256"]) == 64
+
+    # Nothing of the problem before the start; the clock shows the full time, not running.
+    before = seen["before_start"]
+    assert before["statement_in_dom"] == "" and before["starter_in_dom"] == 0
+    assert before["clock"] == "50:00"
+
+    # The device check hears Chromium's fake microphone and plays the tone.
+    device = seen["device"]
+    assert device["heard"] == "We can hear you."
+    assert device["microphones"] and device["meter"] > 0
+    assert device["speaker"].startswith("Playing a tone") or "heard it" in device["speaker"]
+    assert device["text_only_offered"] is False, "the organisation does not allow text-only"
+
+    # The start reveals the problem and runs the clock from started_at (50 minutes with the extra time).
+    opened = seen["opened"]
+    assert opened["title"] == "Two Sum" and "indices" in opened["statement"]
+    assert opened["clock_state"] == "running"
+    minutes, seconds = map(int, opened["clock"].split(":"))
+    assert 45 * 60 < minutes * 60 + seconds <= 50 * 60
+    assert "nums" in opened["examples"][0] and "target" in opened["examples"][0]
+    assert created["invite"] not in opened["href"] and opened["href"].endswith("/join")
+    cur = await db.execute("select status, start_mode, started_at from sessions where id = %s", (created["id"],))
+    row = await cur.fetchone()
+    assert row is not None and row["start_mode"] == "voice" and row["started_at"] is not None
+    # No LiveKit here: the call says so and offers Retry; the rest keeps working.
+    assert seen["call"] == {"status": "Voice connection failed.", "retry": "Retry"}
+    assert seen["topbar"]["end_visible"]
+
+    # Tab never traps.
+    tab = seen["tab"]
+    assert tab["into"] == "editor"
+    assert tab["passed_through_to"] != "editor", "Tab without typing moves on"
+    assert tab["hint_visible"]
+    assert tab["after_typing_focus"] == "editor" and tab["indented"], "after typing, Tab indents"
+    assert tab["after_escape"] != "editor", "Esc then Tab leaves"
+
+    # A compile error is marked in the gutter on the line the interpreter names.
+    assert seen["broken_run"]["verdict"] == "compile_error"
+    assert seen["gutter"] == {"marked": True, "line": 2}
+
+    # Custom input with the parameter names.
+    assert [label.split(" ")[0] for label in seen["custom_labels"]] == ["nums", "target"]
+    custom = seen["custom"]
+    assert custom["tests"][0]["verdict"] == "accepted"
+    assert "nums = [3,3], target = 6" in custom["tests"][0]["text"]
+    assert "returned[0,1]" in custom["tests"][0]["text"]
+    assert "not valid JSON" in seen["custom_bad_json"]
+    assert seen["run"]["verdict"] == "accepted"
+
+    # Submit asks first, then shows what happens next and locks the editor (no resubmission by default).
+    assert seen["confirm"] == {"title": "Submit your final answer?", "focused": "confirm-cancel"}
+    assert seen["after_cancel_final_hidden"]
+    assert seen["submission"]["verdict"] == "accepted"
+    assert "final answer is submitted" in seen["final_state"] and "read-only" in seen["final_state"]
+    assert seen["read_only"] and seen["submit_disabled"]
+
+    # A reload and another device resume the server draft and the latest results.
+    assert seen["reloaded"]["title"] == "Two Sum"
+    assert seen["reloaded_code"].strip() == solution.strip()
+    assert seen["reloaded_results"].startswith("Submission:")
+    assert seen["reloaded_final"] and seen["reloaded_call_button"] == "Rejoin the call"
+    assert seen["other_device_code"].strip() == solution.strip()
+
+    # Dark mode follows the system and can be toggled.
+    dark = seen["dark"]
+    assert dark["theme"] == "dark" and dark["background"] == "rgb(21, 24, 29)"
+    assert dark["after_toggle"] == "light" and dark["background_after"] == "rgb(246, 247, 249)"
+
+    # End interview, with confirmation: the session completes with the code as the final code.
+    assert seen["end_confirm"] == "End the interview?"
+    assert "The interview has ended" in seen["finished"]
+    cur = await db.execute("select status, end_reason, final_code from sessions where id = %s", (created["id"],))
+    row = await cur.fetchone()
+    assert row is not None and (row["status"], row["end_reason"]) == ("completed", "candidate_ended")
+    assert row["final_code"].strip() == solution.strip()
+
+    # Integrity observations: the paste's size (never its text), the focus loss with its duration, the fast insert.
+    for _ in range(50):
+        observed = await events(db, created["id"], "integrity")
+        if {"paste", "focus_lost", "fast_insertion", "devtools"} <= {o["kind"] for o in observed}:
+            break
+        await asyncio.sleep(0.2)
+    kinds = {o["kind"]: o for o in observed}
+    assert kinds["paste"]["chars"] == len(pasted) and "pasted" not in str(observed)
+    assert kinds["focus_lost"]["duration_ms"] >= 2000
+    assert kinds["fast_insertion"]["chars"] >= 80
+    assert [o for o in observed if o["kind"] == "devtools"] == [{"kind": "devtools", "source": "keyboard_shortcut"}]
+
+    cur = await db.execute("select kind from submissions where session_id = %s order by created_at", (created["id"],))
+    # The broken Run, the custom input, the Run and the Submit.
+    assert [r["kind"] for r in await cur.fetchall()] == ["run", "run", "run", "submit"]
+    no_violations(seen)
+
+
+async def test_language_switch_keeps_a_draft_per_language(api_server: ApiServer, db: Db) -> None:
+    created = await api_server.create_session(
+        question_id=await question_id(db, "two-sum"), language="python", languages=["python", "javascript"]
+    )
+    started = await api_server.client.post("/v1/join", json={"invite": created["invite"]})
+    notice = started.json()["notice"]
+    headers = {"Authorization": f"Bearer {created['invite']}"}
+    await api_server.client.post(
+        f"/v1/sessions/{created['id']}/consent",
+        json={"notice_version": notice["version"], "notice_sha256": notice["sha256"], "agreed": True},
+        headers=headers,
+    )
+    await api_server.client.post(f"/v1/sessions/{created['id']}/start", json={"mode": "voice"}, headers=headers)
+    python = "def two_sum(nums, target):\n    return [1, 0]  # python draft\n"
+    javascript = "function twoSum(nums, target) {\n  return [1, 0]; // js draft\n}\n"
+
+    seen = await drive("languages", url=link(api_server, created), python=python, javascript=javascript)
+
+    assert seen["options"] == ["python", "javascript"]
+    starter = (ROOT / "questions/two-sum/starter.js").read_text()
+    assert seen["javascript_starter"].strip() == starter.strip()
+    assert seen["python_back"].strip() == python.strip()
+    assert seen["javascript_back"].strip() == javascript.strip()
+    assert seen["reloaded_python"].strip() == python.strip()
+    assert seen["reloaded_javascript"].strip() == javascript.strip()
+    cur = await db.execute("select language, code from session_drafts where session_id = %s", (created["id"],))
+    drafts = {r["language"]: r["code"] for r in await cur.fetchall()}
+    assert drafts == {"python": python, "javascript": javascript}
+    no_violations(seen)
+
+
+async def test_unusable_links_say_why_and_are_forgotten(api_server: ApiServer, db: Db) -> None:
+    expired = await api_server.create_session()
+    await db.execute(
+        "update sessions set invite_expires_at = now() - interval '1 minute' where id = %s", (expired["id"],)
+    )
+    finished = await api_server.create_session()
+    r = await api_server.client.post(
+        f"/v1/internal/sessions/{finished['id']}/complete",
+        json={"final_code": None, "language": "python", "reason": "completed"},
+        headers=api_server.internal_headers(),
+    )
+    assert r.status_code == 200, r.text
+    cancelled = await api_server.create_session()
+    r = await api_server.client.post(f"/v1/sessions/{cancelled['id']}/cancel", headers=api_server.org_headers())
+    assert r.status_code == 200, r.text
+    _, other_key = await api_server.create_org("Globex")
+    foreign = await api_server.create_session(key=other_key)
+
+    seen = await drive(
+        "notices",
+        urls={
+            "invalid": f"{api_server.url}/join#invite=not-a-real-invite",
+            "missing": f"{api_server.url}/join",
+            "expired": link(api_server, expired),
+            "finished": link(api_server, finished),
+            "cancelled": link(api_server, cancelled),
+            "other_orgs_embed": link(api_server, foreign, "/embed/acme-hiring"),
+        },
+    )
+
+    assert seen["invalid"]["notice"]["title"] == "This interview link is not valid"  # 401
+    assert seen["missing"]["notice"]["title"] == "This page needs your interview link"
+    assert seen["expired"]["notice"]["title"] == "This interview link has expired"  # 410
+    assert seen["finished"]["notice"]["title"] == "This interview has already finished"  # 409
+    assert seen["cancelled"]["notice"]["title"] == "This interview was cancelled"  # 409 session_cancelled
+    assert seen["other_orgs_embed"]["notice"]["title"] == "This interview link belongs to another page"
+    for name, page in seen.items():
+        if name.startswith("_"):
+            continue
+        assert page["app_hidden"], name
+        assert not page["notice"]["retry_visible"], f"{name}: retrying cannot help"
+        assert "#" not in page["href"] and "invite" not in page["href"], name
+        if name != "other_orgs_embed":
+            assert page["stored_invite"] is None, f"{name}: a refused invite is not kept"
+    no_violations(seen)

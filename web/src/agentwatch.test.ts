@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { AgentWatch } from "./agentwatch";
+import type { Timers } from "./snapshots";
+
+class ManualTimers implements Timers {
+  private next = 1;
+  pending = new Map<number, { fn: () => void; at: number }>();
+  now = 0;
+  setTimeout(fn: () => void, ms: number): number {
+    const id = this.next++;
+    this.pending.set(id, { fn, at: this.now + ms });
+    return id;
+  }
+  clearTimeout(id: number): void {
+    this.pending.delete(id);
+  }
+  advance(ms: number): void {
+    this.now += ms;
+    for (const [id, t] of [...this.pending]) {
+      if (t.at <= this.now) {
+        this.pending.delete(id);
+        t.fn();
+      }
+    }
+  }
+}
+
+function watch() {
+  const calls: string[] = [];
+  const timers = new ManualTimers();
+  const w = new AgentWatch(
+    20_000,
+    {
+      late: () => calls.push("late"),
+      redispatch: async () => {
+        calls.push("redispatch");
+      },
+      gaveUp: () => calls.push("gave_up"),
+    },
+    timers,
+  );
+  return { w, calls, timers };
+}
+
+describe("waiting for the interviewer", () => {
+  it("redispatches once after the timeout, then gives up after another", () => {
+    const { w, calls, timers } = watch();
+    w.connected(false);
+    timers.advance(19_999);
+    expect(calls).toEqual([]);
+    timers.advance(1);
+    expect(calls).toEqual(["late", "redispatch"]);
+    expect(w.state).toBe("late");
+    timers.advance(20_000);
+    expect(calls).toEqual(["late", "redispatch", "gave_up"]);
+    w.connected(false);
+    timers.advance(60_000);
+    expect(calls.filter((c) => c === "redispatch")).toHaveLength(1);
+  });
+
+  it("stands down as soon as the agent joins", () => {
+    const { w, calls, timers } = watch();
+    w.connected(false);
+    timers.advance(10_000);
+    w.agent(true);
+    timers.advance(60_000);
+    expect(calls).toEqual([]);
+    expect(w.state).toBe("present");
+  });
+
+  it("never redispatches twice, even across reconnects", () => {
+    const { w, calls, timers } = watch();
+    w.connected(false);
+    timers.advance(20_000);
+    w.disconnected();
+    w.connected(false);
+    timers.advance(20_000);
+    expect(calls).toEqual(["late", "redispatch", "gave_up"]);
+  });
+});

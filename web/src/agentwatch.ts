@@ -1,0 +1,74 @@
+// Waiting for the interviewer: once the call is connected, if no agent joins within the timeout the page says so
+// and asks the API to dispatch it again (once); if it still has not joined after another timeout, the page offers
+// the text-only path or a reschedule message.
+import type { Timers } from "./snapshots";
+
+export type WatchState = "idle" | "waiting" | "late" | "gave_up" | "present";
+
+export interface WatchHooks {
+  /** The first timeout passed: tell the candidate and call the interviewer again. */
+  late(): void;
+  redispatch(): Promise<void>;
+  /** The second timeout passed too. */
+  gaveUp(): void;
+}
+
+const browserTimers: Timers = {
+  setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+  clearTimeout: (id) => globalThis.clearTimeout(id),
+};
+
+export class AgentWatch {
+  private timer: number | null = null;
+  private redispatched = false;
+  state: WatchState = "idle";
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly hooks: WatchHooks,
+    private readonly timers: Timers = browserTimers,
+  ) {}
+
+  /** The call connected (or reconnected) with the agent present or not. */
+  connected(agentPresent: boolean): void {
+    if (agentPresent) return this.agent(true);
+    if (this.state === "gave_up" || this.timer !== null) return;
+    this.state = this.redispatched ? "late" : "waiting";
+    this.arm();
+  }
+
+  agent(present: boolean): void {
+    if (present) {
+      this.cancel();
+      this.state = "present";
+    } else if (this.state === "present") {
+      this.state = "idle"; // it left (a restart): wait for it again on the next connect
+    }
+  }
+
+  disconnected(): void {
+    this.cancel();
+    if (this.state !== "gave_up") this.state = "idle";
+  }
+
+  private arm(): void {
+    this.timer = this.timers.setTimeout(() => {
+      this.timer = null;
+      if (!this.redispatched) {
+        this.redispatched = true;
+        this.state = "late";
+        this.hooks.late();
+        void this.hooks.redispatch().catch(() => undefined);
+        this.arm();
+      } else {
+        this.state = "gave_up";
+        this.hooks.gaveUp();
+      }
+    }, this.timeoutMs);
+  }
+
+  cancel(): void {
+    if (this.timer !== null) this.timers.clearTimeout(this.timer);
+    this.timer = null;
+  }
+}

@@ -1,0 +1,190 @@
+// The device check before the interview: microphone permission, a device picker, a live level meter ("we can
+// hear you"), a speaker test tone, and what to do when the browser or the embedding page blocks the microphone.
+import { byId, h } from "./dom";
+import { inFrame, microphoneAllowed, MISSING_ALLOW } from "./embed";
+
+/** Level (0..1) above which the candidate is heard, and for how many meter frames in a row. */
+const HEARD_LEVEL = 0.04;
+const HEARD_FRAMES = 4;
+
+export const PERMISSION_FIXES: { browser: string; steps: string }[] = [
+  { browser: "Chrome or Edge", steps: "click the icon left of the address, set Microphone to Allow, then reload." },
+  { browser: "Firefox", steps: "click the microphone icon in the address bar, remove the block, then reload." },
+  { browser: "Safari", steps: "Safari > Settings for This Website > Microphone: Allow, then reload." },
+  {
+    browser: "Your computer",
+    steps: "check that the browser may use the microphone in the system's privacy settings.",
+  },
+];
+
+export type MicProblem = "blocked_by_embed" | "denied" | "no_device" | "in_use" | "unsupported";
+
+export function problemFor(error: unknown, framed: boolean, policyAllows: boolean | null): MicProblem {
+  if (framed && policyAllows === false) return "blocked_by_embed";
+  const name = error instanceof DOMException || error instanceof Error ? error.name : "";
+  if (name === "NotAllowedError" || name === "SecurityError")
+    return framed && policyAllows !== true ? "blocked_by_embed" : "denied";
+  if (name === "NotFoundError" || name === "OverconstrainedError") return "no_device";
+  if (name === "NotReadableError" || name === "AbortError") return "in_use";
+  return "unsupported";
+}
+
+const PROBLEM_TEXT: Record<MicProblem, string> = {
+  blocked_by_embed: MISSING_ALLOW,
+  denied: "The browser blocked the microphone. To allow it:",
+  no_device: "No microphone was found. Connect one (or a headset), then press Allow the microphone again.",
+  in_use: "The microphone is busy in another application. Close it, then press Allow the microphone again.",
+  unsupported: "This browser cannot use a microphone here. Try a current Chrome, Edge, Firefox or Safari.",
+};
+
+export class DeviceCheck {
+  private stream: MediaStream | null = null;
+  private audio: AudioContext | null = null;
+  private frame = 0;
+  private loudFrames = 0;
+  heard = false;
+
+  constructor(private readonly onHeard: () => void = () => undefined) {}
+
+  get deviceId(): string | undefined {
+    const value = byId<HTMLSelectElement>("mic-select").value;
+    return value && value !== "default" ? value : undefined;
+  }
+
+  bind(): void {
+    byId("mic-request").addEventListener("click", () => void this.open());
+    byId("mic-select").addEventListener("change", () => void this.open(this.deviceId));
+    byId("speaker-test").addEventListener("click", () => void this.playTone());
+    const policy = microphoneAllowed();
+    if (inFrame() && policy === false) this.showProblem("blocked_by_embed");
+  }
+
+  /** Ask for the microphone (a click is the user gesture), list the devices and start the meter. */
+  async open(deviceId?: string): Promise<boolean> {
+    this.release();
+    const framed = inFrame();
+    const policy = microphoneAllowed();
+    if (framed && policy === false) {
+      this.showProblem("blocked_by_embed");
+      return false;
+    }
+    if (!navigator.mediaDevices?.getUserMedia) {
+      this.showProblem("unsupported");
+      return false;
+    }
+    try {
+      this.stream = await navigator.mediaDevices.getUserMedia({
+        audio: deviceId ? { deviceId: { exact: deviceId } } : true,
+      });
+    } catch (error) {
+      this.showProblem(problemFor(error, framed, policy));
+      return false;
+    }
+    byId("mic-fix").hidden = true;
+    byId("mic-request").textContent = "Microphone allowed";
+    await this.listDevices(this.stream.getAudioTracks()[0]?.getSettings().deviceId);
+    this.meter(this.stream);
+    return true;
+  }
+
+  private async listDevices(current?: string): Promise<void> {
+    const select = byId<HTMLSelectElement>("mic-select");
+    const devices = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === "audioinput");
+    select.replaceChildren(
+      ...devices.map((d, i) =>
+        h("option", { value: d.deviceId, selected: d.deviceId === current }, d.label || `Microphone ${i + 1}`),
+      ),
+    );
+    select.disabled = devices.length === 0;
+  }
+
+  private meter(stream: MediaStream): void {
+    const Ctx = window.AudioContext;
+    if (!Ctx) return;
+    this.audio = new Ctx();
+    void this.audio.resume().catch(() => undefined);
+    const analyser = this.audio.createAnalyser();
+    analyser.fftSize = 512;
+    this.audio.createMediaStreamSource(stream).connect(analyser);
+    const data = new Float32Array(analyser.fftSize);
+    const meterEl = byId<HTMLMeterElement>("mic-meter");
+    const tick = () => {
+      analyser.getFloatTimeDomainData(data);
+      let sum = 0;
+      for (const v of data) sum += v * v;
+      const level = Math.min(1, Math.sqrt(sum / data.length) * 4);
+      meterEl.value = level;
+      this.loudFrames = level > HEARD_LEVEL ? this.loudFrames + 1 : 0;
+      if (!this.heard && this.loudFrames >= HEARD_FRAMES) {
+        this.heard = true;
+        byId("mic-heard").textContent = "We can hear you.";
+        this.onHeard();
+      }
+      this.frame = window.requestAnimationFrame(tick);
+    };
+    byId("mic-heard").textContent = "Say something: the bar moves when we hear you.";
+    tick();
+  }
+
+  /** A short, quiet 440 Hz tone: if the candidate hears it, the interviewer's voice will play too. */
+  async playTone(): Promise<void> {
+    const Ctx = window.AudioContext;
+    const status = byId("speaker-status");
+    if (!Ctx) {
+      status.textContent = "This browser cannot play a test sound.";
+      return;
+    }
+    const ctx = new Ctx();
+    try {
+      await ctx.resume();
+      const osc = ctx.createOscillator();
+      const gain = ctx.createGain();
+      gain.gain.value = 0.08;
+      osc.frequency.value = 440;
+      osc.connect(gain).connect(ctx.destination);
+      osc.start();
+      osc.stop(ctx.currentTime + 0.8);
+      status.textContent = "Playing a tone. If you heard it, your speakers work.";
+      await new Promise((resolve) => (osc.onended = resolve));
+    } catch {
+      status.textContent = "The test sound could not play. Check the volume and the output device.";
+    } finally {
+      void ctx.close();
+    }
+  }
+
+  private showProblem(problem: MicProblem): void {
+    const fix = byId("mic-fix");
+    fix.hidden = false;
+    fix.dataset.problem = problem;
+    const parts: (HTMLElement | string)[] = [h("p", {}, PROBLEM_TEXT[problem])];
+    if (problem === "denied") {
+      parts.push(h("ul", {}, ...PERMISSION_FIXES.map((f) => h("li", {}, h("strong", {}, `${f.browser}: `), f.steps))));
+    }
+    if (problem === "blocked_by_embed") {
+      parts.push(
+        h(
+          "p",
+          {},
+          h(
+            "a",
+            { id: "open-own-tab", href: "/join", target: "_blank", rel: "noopener" },
+            "Open the interview in its own tab",
+          ),
+        ),
+      );
+    }
+    fix.replaceChildren(...parts);
+    byId("mic-heard").textContent = "";
+  }
+
+  /** Stop the meter and free the microphone (the call opens its own track). */
+  release(): void {
+    if (this.frame) window.cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    for (const track of this.stream?.getTracks() ?? []) track.stop();
+    this.stream = null;
+    void this.audio?.close().catch(() => undefined);
+    this.audio = null;
+  }
+}

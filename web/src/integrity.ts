@@ -1,0 +1,168 @@
+// Integrity observations (never verdicts): paste sizes in the editor, focus loss and hidden page with their
+// durations, large insertions faster than typing, and devtools where the page can tell without fingerprinting
+// (its keyboard shortcuts, or the window's inner size shrinking by a docked panel). Batched, bounded, sent to the
+// API; the candidate is told in the notice that these are recorded.
+import type { IntegrityKind, IntegrityObservation } from "./api";
+import type { InputSignals } from "./editor";
+
+/** Inserting more than this many characters within FAST_WINDOW_MS without a paste is faster than anyone types. */
+export const FAST_CHARS = 80;
+export const FAST_WINDOW_MS = 1000;
+/** Focus losses shorter than this (a click on a system dialog, a notification) are not reported. */
+export const MIN_AWAY_MS = 2000;
+const MAX_PENDING = 200;
+const DEVTOOLS_GAP_PX = 200;
+
+export interface Clock {
+  now(): number;
+}
+
+let counter = 0;
+function newId(kind: IntegrityKind): string {
+  counter += 1;
+  const random = Math.random().toString(36).slice(2, 10).padEnd(8, "0");
+  return `${kind.slice(0, 5)}-${Date.now().toString(36)}-${counter}-${random}`.slice(0, 64);
+}
+
+/** Decides what to report; `flush` hands out at most `batch` observations at a time. */
+export class IntegrityObserver implements InputSignals {
+  private pending: IntegrityObservation[] = [];
+  private awaySince: { kind: "focus_lost" | "page_hidden"; at: number } | null = null;
+  private burst: { start: number; chars: number } | null = null;
+  private devtoolsSeen = new Set<string>();
+  dropped = 0;
+
+  constructor(private readonly clock: Clock = { now: () => Date.now() }) {}
+
+  private add(observation: Omit<IntegrityObservation, "id">): void {
+    if (this.pending.length >= MAX_PENDING) {
+      this.dropped += 1;
+      return;
+    }
+    this.pending.push({ id: newId(observation.kind), ...observation });
+  }
+
+  paste(chars: number, lines: number): void {
+    if (chars > 0) this.add({ kind: "paste", chars, lines });
+  }
+
+  inserted(chars: number): void {
+    const now = this.clock.now();
+    if (!this.burst || now - this.burst.start > FAST_WINDOW_MS) this.burst = { start: now, chars: 0 };
+    this.burst.chars += chars;
+    if (this.burst.chars >= FAST_CHARS) {
+      this.add({ kind: "fast_insertion", chars: this.burst.chars, duration_ms: Math.max(0, now - this.burst.start) });
+      this.burst = null;
+    }
+  }
+
+  /** The window lost focus or the page was hidden. */
+  away(kind: "focus_lost" | "page_hidden"): void {
+    if (!this.awaySince || (kind === "page_hidden" && this.awaySince.kind === "focus_lost")) {
+      this.awaySince = { kind, at: this.awaySince?.at ?? this.clock.now() };
+    }
+  }
+
+  /** Focus came back (or the page became visible): report the absence with its duration. */
+  back(): void {
+    if (!this.awaySince) return;
+    const duration = this.clock.now() - this.awaySince.at;
+    if (duration >= MIN_AWAY_MS) this.add({ kind: this.awaySince.kind, duration_ms: Math.round(duration) });
+    this.awaySince = null;
+  }
+
+  devtools(source: "keyboard_shortcut" | "window_size"): void {
+    if (this.devtoolsSeen.has(source)) return; // once per source is enough context
+    this.devtoolsSeen.add(source);
+    this.add({ kind: "devtools", source });
+  }
+
+  take(batch = 20): IntegrityObservation[] {
+    return this.pending.splice(0, batch);
+  }
+
+  putBack(observations: IntegrityObservation[]): void {
+    this.pending.unshift(...observations.slice(0, Math.max(0, MAX_PENDING - this.pending.length)));
+  }
+
+  get size(): number {
+    return this.pending.length;
+  }
+}
+
+export function isDevtoolsShortcut(
+  e: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey" | "shiftKey" | "altKey">,
+): boolean {
+  if (e.key === "F12") return true;
+  const key = e.key.toLowerCase();
+  if (e.ctrlKey && e.shiftKey && ["i", "j", "c"].includes(key)) return true;
+  return e.metaKey && e.altKey && ["i", "j", "c"].includes(key);
+}
+
+/** Wires the observer to the window and sends batches every few seconds while `send` succeeds. */
+export function watchPage(
+  observer: IntegrityObserver,
+  send: (batch: IntegrityObservation[]) => Promise<unknown>,
+): () => void {
+  const onBlur = () => observer.away("focus_lost");
+  const onFocus = () => observer.back();
+  const onVisibility = () => (document.hidden ? observer.away("page_hidden") : observer.back());
+  const onKey = (e: KeyboardEvent) => {
+    if (isDevtoolsShortcut(e)) observer.devtools("keyboard_shortcut");
+  };
+  // A docked devtools panel shrinks the viewport inside an unchanged window. Only a change after the first
+  // measurement counts (a browser's own sidebar at load is never taken for devtools), sizes are compared in device
+  // pixels, and a zoom (a new devicePixelRatio) or a window not laid out yet (outer size 0) only re-measures.
+  const measure = () => ({
+    w: window.outerWidth - window.innerWidth * window.devicePixelRatio,
+    h: window.outerHeight - window.innerHeight * window.devicePixelRatio,
+    dpr: window.devicePixelRatio,
+  });
+  let baseline = window.outerWidth > 0 ? measure() : null;
+  const onResize = () => {
+    if (window.outerWidth <= 0 || window.outerHeight <= 0) return;
+    const now = measure();
+    if (!baseline || now.dpr !== baseline.dpr) {
+      baseline = now;
+      return;
+    }
+    if (now.w - baseline.w > DEVTOOLS_GAP_PX || now.h - baseline.h > DEVTOOLS_GAP_PX) observer.devtools("window_size");
+  };
+  window.addEventListener("blur", onBlur);
+  window.addEventListener("focus", onFocus);
+  document.addEventListener("visibilitychange", onVisibility);
+  window.addEventListener("keydown", onKey, true);
+  window.addEventListener("resize", onResize);
+  let sending = false;
+  let backoff = 0;
+  const tick = async () => {
+    if (sending || observer.size === 0) return;
+    if (backoff > 0) {
+      backoff -= 1;
+      return;
+    }
+    sending = true;
+    const batch = observer.take();
+    try {
+      await send(batch);
+    } catch (error) {
+      const status = (error as { status?: number }).status ?? 0;
+      if (status === 0 || status >= 500) observer.putBack(batch); // network trouble: try again later
+      backoff = status === 429 ? 6 : 1;
+    } finally {
+      sending = false;
+    }
+  };
+  const timer = window.setInterval(() => void tick(), 5000);
+  const flushNow = () => void tick();
+  window.addEventListener("pagehide", flushNow);
+  return () => {
+    window.clearInterval(timer);
+    window.removeEventListener("blur", onBlur);
+    window.removeEventListener("focus", onFocus);
+    document.removeEventListener("visibilitychange", onVisibility);
+    window.removeEventListener("keydown", onKey, true);
+    window.removeEventListener("resize", onResize);
+    window.removeEventListener("pagehide", flushNow);
+  };
+}

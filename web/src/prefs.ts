@@ -1,0 +1,43 @@
+// The candidate's display preferences, kept in this browser: editor font size and light/dark theme (by default
+// the theme follows the system's prefers-color-scheme until the candidate picks one).
+
+export type Theme = "light" | "dark";
+
+const FONT_KEY = "shadows.fontSize";
+const THEME_KEY = "shadows.theme";
+export const FONT_SIZES = [12, 14, 16, 18, 20] as const;
+
+function storage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+export function loadFontSize(): number {
+  const value = Number(storage()?.getItem(FONT_KEY));
+  return (FONT_SIZES as readonly number[]).includes(value) ? value : 14;
+}
+
+export function saveFontSize(px: number): void {
+  storage()?.setItem(FONT_KEY, String(px));
+}
+
+/** The chosen theme, or null to follow the system. */
+export function chosenTheme(): Theme | null {
+  const value = storage()?.getItem(THEME_KEY);
+  return value === "light" || value === "dark" ? value : null;
+}
+
+export function systemTheme(): Theme {
+  return window.matchMedia?.("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+}
+
+export function effectiveTheme(): Theme {
+  return chosenTheme() ?? systemTheme();
+}
+
+export function chooseTheme(theme: Theme): void {
+  storage()?.setItem(THEME_KEY, theme);
+}

@@ -1,0 +1,94 @@
+// The welcome: who is hiring, the role, the notice (an AI interviewer, what is recorded and kept, how the result
+// is used, duration and language), consent, and the accommodation / human interview request available throughout.
+import DOMPurify from "dompurify";
+import type { ApiClient, JoinResponse } from "./api";
+import { byId } from "./dom";
+import { LANGUAGE_NAMES } from "./languages";
+
+export function renderBrand(joined: JoinResponse): void {
+  const org = joined.organization;
+  byId("org-name").textContent = org.name ?? "Shadows practice";
+  const logo = byId<HTMLImageElement>("org-logo");
+  if (org.logo_url) {
+    logo.src = org.logo_url;
+    logo.alt = `${org.name ?? "Organisation"} logo`;
+    logo.hidden = false;
+    logo.onerror = () => (logo.hidden = true);
+  }
+}
+
+export function renderWelcome(joined: JoinResponse): void {
+  const { session, organization } = joined;
+  byId("welcome-title").textContent = organization.name
+    ? `Your interview with ${organization.name}`
+    : "Your practice interview";
+  const minutes = session.duration_minutes + session.extra_time_minutes;
+  const languages = session.languages.map((l) => LANGUAGE_NAMES[l]).join(", ");
+  byId("welcome-role").textContent = [
+    session.role ? `Role: ${session.role}.` : null,
+    `${minutes} minutes, in ${languages}, with an AI interviewer.`,
+  ]
+    .filter(Boolean)
+    .join(" ");
+  // The notice is our API's own HTML (escaped Jinja2); sanitised again because it carries the organisation's name.
+  const html = DOMPurify.sanitize(joined.notice.html, { RETURN_DOM_FRAGMENT: true, FORBID_ATTR: ["style"] });
+  byId("welcome-notice").replaceChildren(html);
+}
+
+/** Resolves once the candidate has agreed and the consent is stored. */
+export function askConsent(api: ApiClient, joined: JoinResponse): Promise<void> {
+  const form = byId<HTMLFormElement>("consent-form");
+  const check = byId<HTMLInputElement>("consent-check");
+  const error = byId("consent-error");
+  const button = byId<HTMLButtonElement>("consent-continue");
+  return new Promise((resolve) => {
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      if (!check.checked) {
+        error.textContent = "Tick the box to agree before you continue.";
+        check.focus();
+        return;
+      }
+      button.disabled = true;
+      error.textContent = "";
+      api.consent(joined.session.id, joined.notice).then(
+        () => resolve(),
+        (err: Error) => {
+          button.disabled = false;
+          error.textContent = `Your agreement was not saved: ${err.message} Try again.`;
+        },
+      );
+    });
+  });
+}
+
+/** Every "Request an accommodation or a human interview" link opens the same dialog. */
+export function bindAccommodation(api: ApiClient, sessionId: string): void {
+  const dialog = byId<HTMLDialogElement>("accommodation-dialog");
+  const status = byId("accommodation-status");
+  const send = byId<HTMLButtonElement>("accommodation-send");
+  for (const link of document.querySelectorAll<HTMLButtonElement>(".accommodation-link")) {
+    link.addEventListener("click", () => {
+      status.textContent = "";
+      send.disabled = false;
+      dialog.showModal();
+    });
+  }
+  send.addEventListener("click", () => {
+    const kind = (dialog.querySelector<HTMLInputElement>('input[name="kind"]:checked')?.value ?? "accommodation") as
+      "accommodation" | "human_interview";
+    const message = byId<HTMLTextAreaElement>("accommodation-message").value.trim() || null;
+    send.disabled = true;
+    status.textContent = "Sending…";
+    api.requestAccommodation(sessionId, kind, message).then(
+      () => {
+        status.textContent =
+          "Your request was sent to the hiring team; they will contact you. You can close this window.";
+      },
+      (err: Error) => {
+        send.disabled = false;
+        status.textContent = `The request was not sent: ${err.message}`;
+      },
+    );
+  });
+}

@@ -1,0 +1,330 @@
+// The coding workspace once the interview has started: the editor with its server drafts (one per language),
+// Run / Submit / custom input, the results and console panes, reset to starter, font size and theme, and the
+// final state after the answer is submitted.
+import type { ApiClient, JoinResponse, Language, Question, RunReport } from "./api";
+import { reportMarks } from "./compileerrors";
+import { confirmAction } from "./dialog";
+import { byId, h, showValue } from "./dom";
+import { DraftSaver, saveText } from "./drafts";
+import { CodeEditor } from "./editor";
+import { LANGUAGE_NAMES } from "./languages";
+import { runNotice } from "./messages";
+import { chooseTheme, effectiveTheme, loadFontSize, saveFontSize, type Theme } from "./prefs";
+import { renderConsole, renderFailure, renderPending, renderReport, setParamNames } from "./results";
+
+export class Workspace {
+  readonly editor: CodeEditor;
+  private readonly saver: DraftSaver;
+  private readonly drafts = new Map<Language, string>();
+  private readonly question: Question;
+  private readonly sessionId: string;
+  private busy = false;
+  private ended = false;
+  private submitted = false;
+  private readonly allowResubmission: boolean;
+  /** Called before code runs (the call pushes the editor to the interviewer first). */
+  beforeRun: () => void = () => undefined;
+
+  constructor(
+    private readonly api: ApiClient,
+    joined: JoinResponse,
+    private readonly onLanguage: (language: Language) => void = () => undefined,
+  ) {
+    if (!joined.question) throw new Error("the workspace needs a started session");
+    this.question = joined.question;
+    this.sessionId = joined.session.id;
+    this.allowResubmission = joined.organization.allow_resubmission;
+    setParamNames(this.question.signature.params.map((p) => p.name));
+    const language = joined.session.language;
+    this.editor = new CodeEditor(byId("editor"), this.starter(language), language, () => void this.judge("run"));
+    this.saver = new DraftSaver(
+      { save: (lang, code) => api.saveDraft(this.sessionId, lang, code) },
+      (state, detail) => {
+        byId("save-status").textContent = state === "stopped" && detail ? "" : saveText(state);
+        byId("save-status").dataset.state = state;
+      },
+    );
+    this.saver.known(language, this.editor.code);
+    this.editor.onChange((snapshot) => {
+      this.drafts.set(snapshot.language, snapshot.code);
+      this.saver.changed(snapshot.language, snapshot.code);
+    });
+    this.bindToolbar(joined.session.languages);
+    this.bindOutputTabs();
+    this.bindCustomInput();
+    this.applyTheme(effectiveTheme());
+    this.applyFontSize(loadFontSize());
+    byId("editor-language").textContent = LANGUAGE_NAMES[language];
+  }
+
+  private starter(language: Language): string {
+    return this.question.starter_code[language] ?? "";
+  }
+
+  /** Resume the latest server draft of each language and the latest results (a reload, a new tab or device). */
+  async resume(): Promise<void> {
+    const [drafts, results] = await Promise.allSettled([
+      this.api.drafts(this.sessionId),
+      this.api.results(this.sessionId),
+    ]);
+    if (drafts.status === "fulfilled") {
+      for (const [language, draft] of Object.entries(drafts.value.drafts)) {
+        if (!draft) continue;
+        this.drafts.set(language as Language, draft.code);
+        this.saver.known(language as Language, draft.code);
+      }
+      const current = this.drafts.get(this.editor.currentLanguage);
+      if (current !== undefined && current !== this.editor.code) this.editor.setCode(current);
+      if (drafts.value.submitted) this.markSubmitted();
+    }
+    if (results.status === "fulfilled") {
+      const latest = [results.value.run, results.value.submit]
+        .filter((r): r is RunReport & { created_at: string } => r !== null)
+        .sort((a, b) => a.created_at.localeCompare(b.created_at))
+        .at(-1);
+      if (latest) this.show(latest);
+    }
+  }
+
+  get language(): Language {
+    return this.editor.currentLanguage;
+  }
+
+  get code(): string {
+    return this.editor.code;
+  }
+
+  async flush(): Promise<void> {
+    await this.saver.flush();
+  }
+
+  private bindToolbar(languages: Language[]): void {
+    const select = byId<HTMLSelectElement>("language-select");
+    if (languages.length > 1) {
+      select.replaceChildren(
+        ...languages.map((l) => h("option", { value: l, selected: l === this.language }, LANGUAGE_NAMES[l])),
+      );
+      select.hidden = false;
+      byId("editor-language").hidden = true;
+      select.addEventListener("change", () => void this.switchLanguage(select.value as Language));
+    }
+    byId("run").addEventListener("click", () => void this.judge("run"));
+    byId("submit").addEventListener("click", () => void this.confirmSubmit());
+    byId("reset-code").addEventListener("click", () => void this.reset());
+    const font = byId<HTMLSelectElement>("font-size");
+    font.addEventListener("change", () => {
+      const px = Number(font.value);
+      saveFontSize(px);
+      this.applyFontSize(px);
+    });
+    byId("theme-toggle").addEventListener("click", () => {
+      const next: Theme = document.documentElement.dataset.theme === "dark" ? "light" : "dark";
+      chooseTheme(next);
+      this.applyTheme(next);
+    });
+    window
+      .matchMedia?.("(prefers-color-scheme: dark)")
+      .addEventListener("change", () => this.applyTheme(effectiveTheme()));
+    document.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && !e.defaultPrevented) {
+        e.preventDefault();
+        void this.judge("run");
+      }
+    });
+  }
+
+  applyTheme(theme: Theme): void {
+    document.documentElement.dataset.theme = theme;
+    const toggle = byId("theme-toggle");
+    toggle.setAttribute("aria-pressed", String(theme === "dark"));
+    this.editor.setDark(theme === "dark");
+  }
+
+  private applyFontSize(px: number): void {
+    byId<HTMLSelectElement>("font-size").value = String(px);
+    this.editor.setFontSize(px);
+  }
+
+  /** Each language keeps its own draft: save this one, then open the other's draft or its starter. */
+  async switchLanguage(language: Language): Promise<void> {
+    if (language === this.language) return;
+    this.drafts.set(this.language, this.editor.code);
+    await this.saver.flush();
+    const code = this.drafts.get(language) ?? this.starter(language);
+    if (!this.drafts.has(language)) this.saver.known(language, code);
+    await this.editor.setLanguage(language);
+    this.editor.setCode(code);
+    byId("editor-language").textContent = LANGUAGE_NAMES[language];
+    byId<HTMLSelectElement>("language-select").value = language;
+    this.onLanguage(language);
+  }
+
+  private async reset(): Promise<void> {
+    const ok = await confirmAction({
+      title: "Reset to the starter code?",
+      detail: `Your ${LANGUAGE_NAMES[this.language]} code is replaced by the starter code. This cannot be undone.`,
+      confirm: "Reset",
+    });
+    if (ok) this.editor.setCode(this.starter(this.language));
+  }
+
+  private async confirmSubmit(): Promise<void> {
+    if (this.busy || this.ended) return;
+    const ok = await confirmAction({
+      title: "Submit your final answer?",
+      detail: this.allowResubmission
+        ? "Your code runs against every test, including hidden ones. You may submit again afterwards."
+        : "Your code runs against every test, including hidden ones. After this your code is final and the editor becomes read-only.",
+      confirm: "Submit final answer",
+    });
+    if (ok) await this.judge("submit");
+  }
+
+  async judge(mode: "run" | "submit"): Promise<void> {
+    if (this.busy || this.ended || (this.submitted && !this.allowResubmission)) return;
+    this.setBusy(true);
+    const results = byId("results");
+    renderPending(results, mode);
+    this.selectOutput("results");
+    this.beforeRun();
+    await this.saver.flush();
+    try {
+      const report =
+        mode === "run"
+          ? await this.api.run(this.sessionId, this.language, this.code)
+          : await this.api.submit(this.sessionId, this.language, this.code);
+      this.show(report);
+      if (mode === "submit") this.markSubmitted();
+    } catch (error) {
+      renderFailure(results, runNotice(error));
+    } finally {
+      this.setBusy(false);
+    }
+  }
+
+  /** A report from the candidate or the interviewer: results, console, and compile errors in the gutter. */
+  show(report: RunReport, by: "you" | "interviewer" = "you"): void {
+    if (report.custom) {
+      renderReport(byId("custom-output"), report, by);
+    } else {
+      renderReport(byId("results"), report, by);
+    }
+    renderConsole(byId("console"), report);
+    this.editor.mark(reportMarks(report));
+  }
+
+  private setBusy(busy: boolean): void {
+    this.busy = busy;
+    const locked = busy || this.ended || (this.submitted && !this.allowResubmission);
+    for (const id of ["run", "submit", "custom-run", "reset-code"]) byId<HTMLButtonElement>(id).disabled = locked;
+    byId("results").toggleAttribute("aria-busy", busy);
+  }
+
+  private markSubmitted(): void {
+    this.submitted = true;
+    const final = byId("final-state");
+    final.hidden = false;
+    final.replaceChildren(
+      h("strong", {}, "Your final answer is submitted."),
+      " ",
+      this.allowResubmission ? "You may keep improving it and submit again. " : "Your code is now read-only. ",
+      "The interviewer may ask you about it. When the interview ends, the hiring team receives a report; they decide the next step and will contact you.",
+    );
+    if (!this.allowResubmission) {
+      this.editor.setReadOnly(true);
+      this.saver.stop();
+    }
+    this.setBusy(false);
+  }
+
+  /** The interview is over: nothing more to edit or run. */
+  end(): void {
+    this.ended = true;
+    this.editor.setReadOnly(true);
+    this.saver.stop();
+    byId("ended-banner").hidden = false;
+    this.setBusy(false);
+  }
+
+  private bindOutputTabs(): void {
+    const tabs = ["results", "console", "custom"] as const;
+    for (const name of tabs) {
+      const tab = byId(`out-${name}`);
+      tab.addEventListener("click", () => this.selectOutput(name));
+      tab.addEventListener("keydown", (e) => {
+        const i = tabs.indexOf(name);
+        const next = e.key === "ArrowRight" ? tabs[(i + 1) % 3] : e.key === "ArrowLeft" ? tabs[(i + 2) % 3] : null;
+        if (next) {
+          e.preventDefault();
+          this.selectOutput(next);
+          byId(`out-${next}`).focus();
+        }
+      });
+    }
+    this.selectOutput("results");
+  }
+
+  selectOutput(name: "results" | "console" | "custom"): void {
+    for (const other of ["results", "console", "custom"]) {
+      const selected = other === name;
+      const tab = byId(`out-${other}`);
+      tab.setAttribute("aria-selected", String(selected));
+      tab.tabIndex = selected ? 0 : -1;
+      byId(other).hidden = !selected;
+    }
+  }
+
+  private bindCustomInput(): void {
+    const params = this.question.signature.params;
+    const first = this.question.visible_tests[0]?.args ?? [];
+    byId("custom-fields").replaceChildren(
+      ...params.map((p, i) =>
+        h(
+          "div",
+          { class: "custom-field" },
+          h("label", { for: `custom-arg-${i}` }, `${p.name} `, h("span", { class: "muted" }, `(${p.type})`)),
+          h("input", {
+            id: `custom-arg-${i}`,
+            type: "text",
+            spellcheck: "false",
+            autocomplete: "off",
+            value: first[i] === undefined ? "" : showValue(first[i], 10_000),
+          }),
+        ),
+      ),
+    );
+    byId<HTMLFormElement>("custom-form").addEventListener("submit", (e) => {
+      e.preventDefault();
+      void this.runCustom();
+    });
+  }
+
+  private async runCustom(): Promise<void> {
+    if (this.busy || this.ended) return;
+    const error = byId("custom-error");
+    const args: unknown[] = [];
+    const params = this.question.signature.params;
+    for (let i = 0; i < params.length; i++) {
+      const input = byId<HTMLInputElement>(`custom-arg-${i}`);
+      try {
+        args.push(JSON.parse(input.value));
+      } catch {
+        error.textContent = `${params[i].name} is not valid JSON (for example [1, 2, 3], 7 or "text").`;
+        input.focus();
+        return;
+      }
+    }
+    error.textContent = "";
+    this.setBusy(true);
+    this.beforeRun();
+    const output = byId("custom-output");
+    output.replaceChildren(h("p", { class: "report-pending" }, "Running your function…"));
+    try {
+      this.show(await this.api.customRun(this.sessionId, this.language, this.code, [args]));
+    } catch (err) {
+      renderFailure(output, runNotice(err));
+    } finally {
+      this.setBusy(false);
+    }
+  }
+}
