@@ -20,12 +20,15 @@ from api.logs import configure_logging
 from api.middleware import BodyLimitMiddleware, HeaderLimitMiddleware, MetricsMiddleware
 from api.openapi_doc import install_docs
 from api.pdf_text import ResumeParser
+from api.pdf import PdfRenderer
 from api.question_cache import QuestionCache
 from api.ratelimits import RateLimits
 from api.routers import (
+    analytics,
     custom_runs,
     drafts,
     health,
+    history,
     integration_keys,
     integrity,
     internal,
@@ -35,8 +38,10 @@ from api.routers import (
     organizations,
     practice,
     questions,
+    reports,
     runs,
     scorecards,
+    session_data,
     sessions,
     shares,
     webhook_endpoints,
@@ -44,6 +49,8 @@ from api.routers import (
 from api.run_admission import RunAdmission
 from api.run_flow import RunServices
 from api.settings import ApiSettings, get_settings
+from api.storage import open_storage
+from api.web_assets import WebAssets
 from api.tracing import instrument_app, instrument_connection, tracer_provider
 from api.web import mount_web
 from judge.settings import JudgeSettings
@@ -78,6 +85,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         await pool.open(wait=False)
         app.state.pool = pool
         app.state.judge = judge
+        app.state.storage = open_storage(settings)
         app.state.runs = RunServices(
             pool=pool,
             judge=judge,
@@ -93,6 +101,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         try:
             yield
         finally:
+            await app.state.storage.aclose()
             await judge.aclose()
             await pool.close()
             if tracing is not None:
@@ -114,8 +123,13 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
     app.state.ratelimits = ratelimits
     app.state.resume_parser = ResumeParser(settings)
     install_error_handlers(app)
+    app.state.web_assets = WebAssets(settings.web_dir)
+    app.state.pdf = PdfRenderer(
+        settings.chromium_bin, timeout_s=settings.pdf_timeout_s, concurrency=settings.pdf_concurrency
+    )
     for router in (
         health.router,
+        history.router,  # before sessions: /v1/sessions/export is not a session id
         sessions.router,
         join.router,
         practice.router,
@@ -130,6 +144,9 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         questions.router,
         scorecards.router,
         shares.router,
+        reports.router,
+        analytics.router,
+        session_data.router,
         webhook_endpoints.router,
         integration_keys.router,
         greenhouse.router,

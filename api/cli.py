@@ -182,6 +182,38 @@ def grade(
     typer.echo(f"version {version}: {row['status']} ({detail})")
 
 
+@app.command("share")
+def share(
+    session_id: Annotated[str, typer.Argument(help="The session whose report to open")],
+    days: Annotated[
+        int | None, typer.Option("--days", min=1, help="Lifetime (default SHADOWS_API_SHARE_LINK_DAYS)")
+    ] = None,
+) -> None:
+    """Print a share link to a session's report (the same link as POST /v1/sessions/{id}/share): open it in a
+    browser, no API key needed. Links point at SHADOWS_API_PUBLIC_URL."""
+    from api import share_links
+    from api.db.pool import connection, create_pool
+    from api.errors import ApiError
+
+    settings = get_settings()
+
+    async def run() -> share_links.ShareLink:
+        pool = create_pool(database_url(settings), min_size=1, max_size=1)
+        await pool.open()
+        try:
+            async with connection(pool) as conn:
+                return await share_links.mint(conn, settings, session_id, expires_in_days=days)
+        finally:
+            await pool.close()
+
+    try:
+        link = asyncio.run(run())
+    except ApiError as e:
+        raise _fail(f"error: {e.message}") from e
+    typer.echo(f"report of {session_id}, until {link.expires_at.isoformat()}:")
+    typer.echo(link.report_url)
+
+
 def _serve(settings: ApiSettings, host: str, port: int, workers: int = 1) -> None:
     # Imported here so that `shadows --help` and the database commands start quickly.
     import uvicorn

@@ -143,6 +143,18 @@ class SessionCreated(BaseModel):
     duration_minutes: int
 
 
+class ScorecardSummary(BaseModel):
+    """The latest scorecard version's status, and the figures of the latest ready one (a failed or pending re-grade
+    keeps the last ready figures)."""
+
+    version: int
+    status: Literal["pending", "ready", "failed"]
+    ready_version: int | None
+    recommendation: Literal["strong_no_hire", "no_hire", "hire", "strong_hire"] | None
+    overall_score: float | None
+    needs_human_review: bool | None
+
+
 class SessionSummary(BaseModel):
     id: str
     status: Status
@@ -161,6 +173,7 @@ class SessionSummary(BaseModel):
     expires_at: datetime
     end_reason: str | None
     metadata: dict[str, Any]
+    scorecard: ScorecardSummary | None = None
 
 
 class SessionUpdate(BaseModel):

@@ -61,6 +61,9 @@ class ApiSettings(BaseSettings):
     share_link_days: int = Field(default=14, ge=1, le=365)
     share_link_max_days: int = Field(default=90, ge=1, le=365)
     share_signing_key: SecretStr = SecretStr("change-me-share-signing-key-0123456789abcdef")
+    # Lifetime of the short-lived links the server mints for a reader it has authenticated (a report page's
+    # timeline, a practice candidate's coaching link).
+    report_view_minutes: int = Field(default=60, ge=1, le=24 * 60)
     invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 30)
     session_expiry_hours: int = Field(default=24 * 7, ge=1)
 
@@ -80,6 +83,27 @@ class ApiSettings(BaseSettings):
     practice_rate_limit: str = "5/hour"
     # Runs and submissions per session (`limits` notation; several separated by ";"), on top of one in flight.
     run_rate_limit: str = "20/minute;300/hour"
+
+    # Report PDFs (GET /v1/sessions/{id}/report.pdf, and the artifact written after grading) are printed by headless
+    # Chromium: its path, the deadline of one render, and how many may run at once per process.
+    chromium_bin: str = "/usr/bin/chromium"
+    pdf_timeout_s: float = Field(default=60.0, gt=0, le=600)
+    pdf_concurrency: int = Field(default=2, ge=1, le=16)
+
+    # Session artifacts (JSON dump, report PDF, résumé PDF): `local` (a directory; default data_dir/artifacts) or
+    # `supabase` (Supabase Storage: SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY, a private bucket, signed URLs).
+    storage_backend: Literal["local", "supabase"] = "local"
+    storage_dir: Path | None = None
+    storage_bucket: str = Field(default="session-artifacts", pattern=r"^[a-z0-9][a-z0-9_-]{2,62}$")
+    storage_signed_url_s: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
+    storage_timeout_s: float = Field(default=30.0, gt=0, le=300)
+    supabase_url: str | None = Field(default=None, validation_alias=AliasChoices("SUPABASE_URL"))
+    supabase_service_role_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SUPABASE_SERVICE_ROLE_KEY")
+    )
+    # Finished sessions' transcripts and raw artifacts are erased this many days after they ended (the scorecard is
+    # kept); unset or 0 keeps them.
+    retention_days: int | None = Field(default=None, ge=0, le=3650)
 
     # Rate-limit counters live here when set (shared by every API process and replica), in memory otherwise.
     redis_url: str | None = None
@@ -192,6 +216,10 @@ class ApiSettings(BaseSettings):
     def _no_placeholder_secrets(self) -> ApiSettings:
         if self.share_link_days > self.share_link_max_days:
             raise ValueError("SHADOWS_API_SHARE_LINK_DAYS exceeds SHADOWS_API_SHARE_LINK_MAX_DAYS")
+        if self.storage_backend == "supabase" and not (self.supabase_url and self.supabase_service_role_key):
+            raise ValueError(
+                "SHADOWS_API_STORAGE_BACKEND=supabase needs SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY"
+            )
         if self.environment in ("local", "test"):
             return self
         if DEV_SEALING_KEY in self.sealing_key_list:
@@ -210,6 +238,10 @@ class ApiSettings(BaseSettings):
         if not self.database_url:
             raise ValueError("DATABASE_URL is required outside the local environment")
         return self
+
+    @property
+    def artifacts_dir(self) -> Path:
+        return self.storage_dir or self.data_dir / "artifacts"
 
 
 @lru_cache

@@ -104,10 +104,11 @@ async def mint(
     if session is None or session["organization_id"] is None:
         raise NotFoundError("Session not found.", code="session_not_found")
     # Whole seconds: the token carries the expiry in seconds, and the row must say the same.
-    expires_at = ((now or datetime.now(UTC)) + ttl).replace(microsecond=0)
+    created_at = now or datetime.now(UTC)
+    expires_at = (created_at + ttl).replace(microsecond=0)
     link_id = uuid.uuid4()
     row = await share_links_repo.insert_link(
-        conn, link_id, session_id, session["organization_id"], expires_at
+        conn, link_id, session_id, session["organization_id"], created_at, expires_at
     )
     token = _token(settings, link_id, expires_at)
     return ShareLink(

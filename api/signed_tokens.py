@@ -25,8 +25,11 @@ def sign(key: bytes, purpose: str, prefix: str, body: bytes) -> str:
     return prefix + base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 
-def verify(key: bytes, purpose: str, prefix: str, token: str, body_len: int) -> bytes | None:
-    """The body of a token this key signed for this purpose, or None (wrong prefix, length, encoding or MAC)."""
+def verify(
+    key: bytes, purpose: str, prefix: str, token: str, body_len: int, max_body_len: int | None = None
+) -> bytes | None:
+    """The body of a token this key signed for this purpose, or None (wrong prefix, length, encoding or MAC).
+    The body is `body_len` bytes, or `body_len` to `max_body_len` bytes when that is given."""
     if not token.startswith(prefix) or len(token) > MAX_TOKEN_CHARS:
         return None
     encoded = token[len(prefix) :]
@@ -36,13 +39,14 @@ def verify(key: bytes, purpose: str, prefix: str, token: str, body_len: int) -> 
         raw = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
     except (binascii.Error, ValueError):
         return None
-    if len(raw) != body_len + MAC_BYTES:
+    size = len(raw) - MAC_BYTES
+    if not body_len <= size <= (max_body_len if max_body_len is not None else body_len):
         return None
     # A base64 string with non-zero padding bits decodes to the same bytes as the canonical one; only the
     # canonical spelling is the token we issued.
     if base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=") != encoded:
         return None
-    body, mac = raw[:body_len], raw[body_len:]
+    body, mac = raw[:size], raw[size:]
     if not hmac.compare_digest(mac, _mac(key, purpose, body)):
         return None
     return body

@@ -1,9 +1,12 @@
-// Vite build of the web client: each page is one entry in ENTRIES (HTML -> web/dist, assets under /assets/; the API
-// serves both). Add a page by adding its HTML file here.
+// Vite build of the web client: each page is one entry in ENTRIES (web/dist, assets under /assets/; the API serves
+// both). HTML entries are pages of their own; script entries are bundles that server-rendered pages load, found by
+// the API in the manifest (dist/.vite/manifest.json). Add a page by adding its HTML file here.
 import { defineConfig } from "vitest/config";
 
 const ENTRIES: Record<string, string> = {
   candidate: "index.html", // /join and /embed/{org_slug}; paths are relative to web/
+  replay: "src/replay/main.ts", // the report page's replay (api/templates/report)
+  analytics: "src/analytics/main.ts", // the analytics page's charts (api/templates/analytics.html)
 };
 
 export default defineConfig({
@@ -13,6 +16,7 @@ export default defineConfig({
     assetsDir: "assets",
     emptyOutDir: true,
     sourcemap: false,
+    manifest: true,
     chunkSizeWarningLimit: 1200,
     rollupOptions: { input: ENTRIES },
   },

@@ -18,6 +18,8 @@ SESSION_COLUMNS = """
   s.invite_expires_at, s.expires_at, s.started_at, s.ended_at, s.created_at, s.updated_at, s.practice,
   s.end_reason, s.metadata, s.job_description, s.resume_text, s.final_code, s.interview_language,
   s.role, s.languages, s.extra_time_minutes, s.text_only, s.start_mode, s.agent_redispatches,
+  s.latest_scorecard_version, s.latest_scorecard_status, s.ready_scorecard_version, s.recommendation,
+  s.overall_score, s.needs_human_review, s.retention_applied_at,
   c.name as candidate_name, c.email as candidate_email, c.external_id as candidate_external_id,
   (select q.updated_at from questions q where q.id = s.question_id) as question_updated_at
 """
@@ -134,41 +136,6 @@ async def get_session_by_invite(conn: Conn, invite_hash: bytes) -> dict[str, Any
 async def get_session_by_room(conn: Conn, room_name: str) -> dict[str, Any] | None:
     cur = await conn.execute("select id, status from sessions where room_name = %s", (room_name,))
     return await cur.fetchone()
-
-
-async def list_sessions(
-    conn: Conn,
-    *,
-    organization_id: UUID,
-    status: str | None,
-    created_after: datetime | None,
-    created_before: datetime | None,
-    cursor: tuple[datetime, str] | None,
-    limit: int,
-) -> list[dict[str, Any]]:
-    """Newest first, keyset-paginated on (created_at, id)."""
-    cur = await conn.execute(
-        f"""
-        select {SESSION_COLUMNS} from sessions s left join candidates c on c.id = s.candidate_id
-        where s.organization_id = %(org)s
-          and (%(status)s::text is null or s.status = %(status)s)
-          and (%(after)s::timestamptz is null or s.created_at >= %(after)s)
-          and (%(before)s::timestamptz is null or s.created_at < %(before)s)
-          and (%(c_at)s::timestamptz is null or (s.created_at, s.id) < (%(c_at)s, %(c_id)s))
-        order by s.created_at desc, s.id desc
-        limit %(limit)s
-        """,  # noqa: S608  # constant column list
-        {
-            "org": organization_id,
-            "status": status,
-            "after": created_after,
-            "before": created_before,
-            "c_at": cursor[0] if cursor else None,
-            "c_id": cursor[1] if cursor else None,
-            "limit": limit,
-        },
-    )
-    return await cur.fetchall()
 
 
 async def cancel_session(conn: Conn, session_id: str, organization_id: UUID) -> dict[str, Any] | None:

@@ -12,14 +12,20 @@ COLUMNS = "l.id, l.session_id, l.organization_id, l.created_at, l.expires_at, l.
 
 
 async def insert_link(
-    conn: Conn, link_id: UUID, session_id: str, organization_id: UUID, expires_at: datetime
+    conn: Conn,
+    link_id: UUID,
+    session_id: str,
+    organization_id: UUID,
+    created_at: datetime,
+    expires_at: datetime,
 ) -> dict[str, Any]:
     cur = await conn.execute(
         f"""
-        insert into share_links as l (id, session_id, organization_id, expires_at) values (%s, %s, %s, %s)
+        insert into share_links as l (id, session_id, organization_id, created_at, expires_at)
+        values (%s, %s, %s, %s, %s)
         returning {COLUMNS}
         """,  # noqa: S608  # constant column list
-        (link_id, session_id, organization_id, expires_at),
+        (link_id, session_id, organization_id, created_at, expires_at),
     )
     row = await cur.fetchone()
     assert row is not None

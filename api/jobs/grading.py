@@ -19,6 +19,7 @@ from api.db import bundle_repo, scorecards_repo
 from api.db.pool import Conn, connection
 from api.db.scorecards_repo import Trigger
 from api.errors import ApiError, ConflictError, NotFoundError
+from api.jobs.artifacts import request_artifacts
 from api.jobs.enqueue import enqueue
 from api.jobs.queue import queue
 from api.jobs.resources import WorkerResources, resources
@@ -67,6 +68,8 @@ async def request_grading(conn: Conn, session_id: str, *, trigger: Trigger) -> i
     """Add the next pending version and enqueue its job, in the caller's transaction, which must hold the session's
     row lock (the status update that ended it, or `request_regrade`'s). Returns the version; None for a second
     `session_end` request (the agent's completion and LiveKit's room_finished may both arrive)."""
+    if trigger == "session_end":  # the interview's raw record goes to storage now, and again once graded
+        await request_artifacts(conn, session_id)
     version = await scorecards_repo.add_version(conn, session_id, trigger)
     if version is None:
         return None
@@ -137,6 +140,7 @@ async def _store(
         )
         if stored:
             await outbox.scorecard_stored(conn, res.settings, session_id, version)
+            await request_artifacts(conn, session_id)  # the dump and the report PDF with this version
     log.info(
         "grading.stored" if stored else "grading.already_stored",
         session_id=session_id,

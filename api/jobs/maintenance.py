@@ -63,9 +63,12 @@ async def remove_finished_jobs(context: JobContext, timestamp: int) -> None:
 
 def register_periodic_tasks(app: App, settings: WorkerSettings) -> None:
     """Schedule the housekeeping from the settings (once per process)."""
+    from api.jobs.retention import RETENTION_CRON, apply_retention  # a task module of its own
+
     schedules = (
         (retry_stalled_jobs, settings.stalled_check_cron, "stalled"),
         (remove_finished_jobs, "17 * * * *", "hourly"),
+        (apply_retention, RETENTION_CRON, "retention"),
     )
     for task, cron, periodic_id in schedules:
         if (task.name, periodic_id) not in app.periodic_registry.periodic_tasks:

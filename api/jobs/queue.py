@@ -11,6 +11,8 @@ TASK_MODULES = (
     "api.webhooks.delivery",
     "api.integrations.callbacks",
     "api.integrations.invites",
+    "api.jobs.artifacts",
+    "api.jobs.retention",
 )
 
 # No connection parameters here: the worker opens the app on the API's own pool (`queue.open_async(pool=...)`)

@@ -1,4 +1,4 @@
-"""Organisation routes for sessions: schedule, list, read, cancel."""
+"""Organisation routes for sessions: schedule, read, cancel, update (the list and export are in history.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from pydantic import ValidationError
 
-from api.db import events_repo, questions_repo, sessions_repo
+from api.db import artifacts_repo, events_repo, questions_repo, sessions_repo
 from api.deps import DbConn, OrgCaller, Settings
 from api.errors import BadRequestError, ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableError
 from api.ids import SessionId, is_session_id
@@ -20,13 +20,12 @@ from api.pdf_text import ResumeParser
 from api.scheduling import ends_at, schedule_session
 from api.schemas import (
     SESSION_CREATE_EXAMPLE,
+    ScorecardSummary,
     SessionCreate,
     SessionCreated,
     SessionDetail,
-    SessionPage,
     SessionSummary,
     SessionUpdate,
-    Status,
 )
 
 router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
@@ -71,7 +70,8 @@ CREATE_OPENAPI: dict[str, Any] = {
 }
 
 
-async def _read_create_body(request: Request, settings: Settings) -> SessionCreate:
+async def _read_create_body(request: Request, settings: Settings) -> tuple[SessionCreate, bytes | None]:
+    """The request and, for a multipart one, the uploaded résumé PDF."""
     kind = media_type(request.scope)
     try:
         if kind == MULTIPART:
@@ -81,15 +81,16 @@ async def _read_create_body(request: Request, settings: Settings) -> SessionCrea
                 raise UnprocessableError("Form field 'payload' (JSON) is required.", code="validation_error")
             body = SessionCreate.model_validate_json(raw)
             upload = form.get("resume")
+            data: bytes | None = None
             if upload is not None and not isinstance(upload, str):
                 data = await upload.read(settings.max_resume_bytes + 1)
                 if len(data) > settings.max_resume_bytes:
                     raise PayloadTooLargeError("The résumé PDF is too large.")
                 parser: ResumeParser = request.app.state.resume_parser
                 body = body.model_copy(update={"resume_text": await parser.text(data)})
-            return body
+            return body, data
         if kind is None or kind == "application/json":
-            return SessionCreate.model_validate_json(await request.body())
+            return SessionCreate.model_validate_json(await request.body()), None
     except ValidationError as e:
         err = e.errors()[0]
         field = ".".join(str(p) for p in err["loc"]) or "body"
@@ -108,28 +109,32 @@ async def create_session(
     request: Request, org: OrgCaller, conn: DbConn, settings: Settings
 ) -> SessionCreated:
     """Schedule an interview for a candidate. The response's `invite` is shown once."""
-    body = await _read_create_body(request, settings)
-    scheduled = await schedule_session(
-        conn,
-        settings,
-        organization_id=org.id,
-        candidate_name=body.candidate.name,
-        candidate_email=str(body.candidate.email),
-        candidate_external_id=body.candidate.external_id,
-        question_id=body.question_id,
-        difficulty=body.difficulty,
-        topic=body.topic,
-        language=body.language,
-        duration_minutes=body.duration_minutes,
-        job_description=body.job_description,
-        resume_text=body.resume_text,
-        metadata=body.metadata,
-        role=body.role,
-        languages=list(body.languages) if body.languages else None,
-        extra_time_minutes=body.extra_time_minutes,
-        text_only=body.text_only,
-        interview_language=body.interview_language,
-    )
+    body, resume_pdf = await _read_create_body(request, settings)
+    # The résumé PDF is kept with the session, in its transaction, until the artifacts job stores it (api/artifacts.py).
+    async with conn.transaction():
+        scheduled = await schedule_session(
+            conn,
+            settings,
+            organization_id=org.id,
+            candidate_name=body.candidate.name,
+            candidate_email=str(body.candidate.email),
+            candidate_external_id=body.candidate.external_id,
+            question_id=body.question_id,
+            difficulty=body.difficulty,
+            topic=body.topic,
+            language=body.language,
+            duration_minutes=body.duration_minutes,
+            job_description=body.job_description,
+            resume_text=body.resume_text,
+            metadata=body.metadata,
+            role=body.role,
+            languages=list(body.languages) if body.languages else None,
+            extra_time_minutes=body.extra_time_minutes,
+            text_only=body.text_only,
+            interview_language=body.interview_language,
+        )
+        if resume_pdf is not None:
+            await artifacts_repo.stage_resume(conn, scheduled.session["id"], resume_pdf)
     return scheduled.response()
 
 
@@ -156,51 +161,22 @@ def summary(row: dict[str, Any]) -> SessionSummary:
         expires_at=row["expires_at"],
         end_reason=row["end_reason"],
         metadata=row["metadata"],
+        scorecard=scorecard_summary(row),
     )
 
 
-def _encode_cursor(row: dict[str, Any]) -> str:
-    raw = json.dumps([row["created_at"].isoformat(), row["id"]]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, str]:
-    """A cursor this API issued: [created_at with its offset, a session id]. Anything else is a 400."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor.encode("ascii") + b"=" * (-len(cursor) % 4))
-        created, sid = json.loads(raw)
-        at = datetime.fromisoformat(created)
-    except (ValueError, TypeError, UnicodeError, RecursionError) as e:
-        raise BadRequestError("Invalid cursor.", code="invalid_cursor") from e
-    if at.tzinfo is None or not isinstance(sid, str) or not is_session_id(sid):
-        raise BadRequestError("Invalid cursor.", code="invalid_cursor")
-    return at, sid
-
-
-@router.get("", response_model=SessionPage, responses=error_responses(*DB, 400, 401, 422))
-async def list_sessions(
-    org: OrgCaller,
-    conn: DbConn,
-    status: Status | None = None,
-    created_after: datetime | None = None,
-    created_before: datetime | None = None,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 25,
-) -> SessionPage:
-    """This organisation's sessions, newest first. Pass `next_cursor` back as `cursor` for the next page."""
-    rows = await sessions_repo.list_sessions(
-        conn,
-        organization_id=org.id,
-        status=status,
-        created_after=created_after,
-        created_before=created_before,
-        cursor=_decode_cursor(cursor) if cursor else None,
-        limit=limit + 1,
-    )
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return SessionPage(
-        data=[summary(r) for r in rows], next_cursor=_encode_cursor(rows[-1]) if more and rows else None
+def scorecard_summary(row: dict[str, Any]) -> ScorecardSummary | None:
+    """The session's latest scorecard version and the figures of its latest ready one (None before grading)."""
+    if row["latest_scorecard_version"] is None:
+        return None
+    ready = row["ready_scorecard_version"] is not None
+    return ScorecardSummary(
+        version=row["latest_scorecard_version"],
+        status=row["latest_scorecard_status"],
+        ready_version=row["ready_scorecard_version"],
+        recommendation=row["recommendation"],
+        overall_score=float(row["overall_score"]) if ready and row["overall_score"] is not None else None,
+        needs_human_review=row["needs_human_review"] if ready else None,
     )
 
 

@@ -70,6 +70,11 @@ ORG_ROUTES = [
     ("GET", "/v1/organization", None),
     ("PATCH", "/v1/organization", {"allow_text_only": True, "embed_origins": ["https://evil.example.com"]}),
     ("GET", "/v1/questions", None),
+    ("GET", "/v1/sessions/export", None),
+    ("GET", "/v1/analytics/summary", None),
+    ("GET", "/v1/analytics", None),
+    ("GET", "/v1/sessions/{a}/artifacts", None),
+    ("DELETE", "/v1/sessions/{a}", None),
 ]
 # The scorecard reads also take a practice candidate's invite: their refusals are in test_scorecards.py.
 CANDIDATE_SESSION_ROUTES = [
@@ -158,6 +163,11 @@ async def test_org_route_refuses_non_org_credentials_with_401(
         ("POST", "/v1/sessions/{a}/share", None),
         ("GET", "/v1/sessions/{a}/share", None),
         ("PATCH", "/v1/sessions/{a}", {"text_only": True}),
+        ("GET", "/v1/sessions/{a}/report", None),
+        ("GET", "/v1/sessions/{a}/timeline", None),
+        ("GET", "/v1/sessions/{a}/report.pdf", None),
+        ("GET", "/v1/sessions/{a}/artifacts", None),
+        ("DELETE", "/v1/sessions/{a}", None),
     ],
 )
 async def test_another_orgs_session_is_404_for_org_routes(
@@ -185,12 +195,17 @@ async def test_another_orgs_list_never_shows_this_orgs_sessions(world: World) ->
 
 
 async def test_another_orgs_status_filter_and_cursor_never_reach_this_orgs_sessions(world: World) -> None:
-    mine = await world.server.client.get("/v1/sessions", params={"limit": 1}, headers=world.headers("org"))
+    # A cursor is bound to its query (filters and sort); replayed by another organisation with the same query, it
+    # still reads only that organisation's sessions.
+    mine = await world.server.client.get(
+        "/v1/sessions", params={"limit": 1, "status": "scheduled"}, headers=world.headers("org")
+    )
     cursor = mine.json()["next_cursor"]
     assert cursor
     r = await world.server.client.get(
         "/v1/sessions", params={"cursor": cursor, "status": "scheduled"}, headers=world.headers("other_org")
     )
+    assert r.status_code == 200
     assert all(s["id"] == world.c["id"] for s in r.json()["data"])
 
 
@@ -339,6 +354,58 @@ async def test_oversized_bearer_token_is_401_without_a_lookup(world: World) -> N
     assert (r.status_code, r.json()["error"]["code"]) == (401, "invalid_credentials")
 
 
+# --- report routes (an organisation key, or a practice candidate's invite for the coaching view) ---------------
+
+REPORT_ROUTES = [
+    ("GET", "/v1/sessions/{a}/report"),
+    ("GET", "/v1/sessions/{a}/timeline"),
+    ("GET", "/v1/sessions/{a}/report.pdf"),
+    ("POST", "/v1/sessions/{a}/coaching-link"),
+]
+REPORT_REFUSALS = [
+    ("none", 401, "missing_credentials"),
+    ("garbage", 401, "invalid_api_key"),
+    ("internal", 401, "invalid_api_key"),
+    ("other_org", 404, "session_not_found"),
+    ("other_invite", 404, "session_not_found"),
+    ("expired_invite", 404, "session_not_found"),
+    ("own_invite", 403, "report_not_shared"),  # an organisation's candidate: the results go to the company
+]
+
+
+@pytest.mark.parametrize(("method", "path"), REPORT_ROUTES)
+async def test_report_routes_refuse_wrong_callers(world: World, db: Conn, method: str, path: str) -> None:
+    for who, status, code in REPORT_REFUSALS:
+        r = await _call(world, method, path, None, who)
+        assert (r.status_code, r.json()["error"]["code"]) == (status, code), who
+        _assert_no_data_of(r.text, world.a)
+    await _unchanged(db, world)
+
+
+async def test_share_and_view_tokens_are_not_credentials_for_api_routes(world: World) -> None:
+    r = await world.server.client.post(
+        f"/v1/sessions/{world.a['id']}/share", json={}, headers=world.headers("org")
+    )
+    share = r.json()["report_url"].rsplit("/", 1)[1]
+    page = await world.server.client.get(f"/v1/sessions/{world.a['id']}/report", headers=world.headers("org"))
+    view = page.text.split('data-timeline-url="/v1/reports/', 1)[1].split("/", 1)[0]
+    for token in (share, view):
+        for method, path, body in [*ORG_ROUTES, *CANDIDATE_SESSION_ROUTES, *INTERNAL_ROUTES]:
+            r = await world.server.client.request(
+                method, path.format(a=world.a["id"]), json=body, headers={"Authorization": f"Bearer {token}"}
+            )
+            assert r.status_code == 401, (token[:4], method, path)
+        for method, path in REPORT_ROUTES:
+            r = await world.server.client.request(
+                method, path.format(a=world.a["id"]), headers={"Authorization": f"Bearer {token}"}
+            )
+            assert r.status_code == 401, (token[:4], method, path)
+
+
+async def test_artifact_downloads_need_a_signed_token(world: World) -> None:
+    for token in ("sha_x", "shr_" + "A" * 75, world.server.org_key, "../../etc/passwd"):
+        r = await world.server.client.get(f"/v1/artifacts/{token}")
+        assert r.status_code == 404, token
 # --- run gating happens after authentication -------------------------------------------------------------------
 
 

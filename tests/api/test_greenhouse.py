@@ -145,10 +145,18 @@ async def test_send_test_to_patch_to_complete_test_status(
     assert (await greenhouse.test_status(interview)).json() == complete
     document_example("greenhouse.test_status.complete", complete)
     assert len(smtp.received) == 1
-    cur = await db.execute(
-        "select status, attempts, last_status_code from ats_callbacks where session_id = %s", (interview,)
-    )
-    assert await cur.fetchall() == [{"status": "delivered", "attempts": 1, "last_status_code": 200}]
+
+    async def delivered() -> list[dict[str, object]] | None:
+        # The job records the delivery after Greenhouse answered (and read test_status): wait for that write.
+        cur = await db.execute(
+            "select status, attempts, last_status_code from ats_callbacks where session_id = %s", (interview,)
+        )
+        rows = await cur.fetchall()
+        return rows if rows and rows[0]["status"] != "pending" else None
+
+    assert await wait_until(delivered, what="the callback recorded") == [
+        {"status": "delivered", "attempts": 1, "last_status_code": 200}
+    ]
 
 
 async def _mails(smtp: SmtpSink, n: int) -> bool:

@@ -3,6 +3,7 @@ signed with a rotated key or pointing at a deleted session."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -278,3 +279,40 @@ async def test_mint_from_a_job_needs_no_organisation_and_builds_the_public_url(
     link = await share_links.mint(db, settings, session["id"], expires_in_days=7)
     assert link.report_url == f"https://shadows.example.com/v1/reports/{link.token}"
     assert (await share_links.verify(db, settings, link.token)).session_id == session["id"]
+
+
+async def test_shadows_share_prints_a_link_that_opens_the_report(api_server: ApiServer, db_url: str) -> None:
+    import os
+    import subprocess
+
+    from tests.conftest import ROOT
+
+    session = await api_server.create_session()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHADOWS_API_")}
+    env["DATABASE_URL"] = db_url
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [str(ROOT / ".venv" / "bin" / "shadows"), "share", session["id"], "--days", "2"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    url = done.stdout.strip().splitlines()[-1]
+    assert url.startswith("http://127.0.0.1:8000/v1/reports/shr_")  # SHADOWS_API_PUBLIC_URL's default
+    page = await api_server.client.get(url.removeprefix("http://127.0.0.1:8000"))
+    assert page.status_code == 200 and session["id"] in page.text
+    missing = await asyncio.to_thread(
+        subprocess.run,
+        [str(ROOT / ".venv" / "bin" / "shadows"), "share", "ses_000000000000000000000000"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert missing.returncode == 1 and "Session not found" in missing.stderr

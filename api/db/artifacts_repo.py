@@ -1,0 +1,178 @@
+"""Session artifacts in Postgres: the staged résumé upload, the record of what is in storage, what a session dump
+contains, retention's work list and erasures."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from psycopg.types.json import Jsonb
+
+from api.db.pool import Conn
+
+# Retention erases these event types (the conversation); the scorecard, runs and code snapshots stay.
+RETAINED_AWAY_EVENT_TYPES = ("transcript",)
+
+
+async def stage_resume(conn: Conn, session_id: str, pdf: bytes) -> None:
+    await conn.execute(
+        """
+        insert into session_uploads (session_id, resume_pdf) values (%s, %s)
+        on conflict (session_id) do update set resume_pdf = excluded.resume_pdf, created_at = now()
+        """,
+        (session_id, pdf),
+    )
+
+
+async def staged_resume(conn: Conn, session_id: str) -> bytes | None:
+    cur = await conn.execute("select resume_pdf from session_uploads where session_id = %s", (session_id,))
+    row = await cur.fetchone()
+    return bytes(row["resume_pdf"]) if row else None
+
+
+async def drop_staged_resume(conn: Conn, session_id: str) -> None:
+    await conn.execute("delete from session_uploads where session_id = %s", (session_id,))
+
+
+async def record_artifact(
+    conn: Conn, session_id: str, name: str, key: str, content_type: str, size: int, sha256: str
+) -> None:
+    await conn.execute(
+        """
+        insert into session_artifacts (session_id, name, storage_key, content_type, size_bytes, sha256)
+        values (%s, %s, %s, %s, %s, %s)
+        on conflict (session_id, name) do update set storage_key = excluded.storage_key,
+          content_type = excluded.content_type, size_bytes = excluded.size_bytes, sha256 = excluded.sha256,
+          written_at = now()
+        """,
+        (session_id, name, key, content_type, size, sha256),
+    )
+
+
+async def list_artifacts(conn: Conn, session_id: str) -> list[dict[str, Any]]:
+    cur = await conn.execute(
+        """
+        select name, storage_key, content_type, size_bytes, sha256, written_at from session_artifacts
+        where session_id = %s order by name
+        """,
+        (session_id,),
+    )
+    return await cur.fetchall()
+
+
+async def dump_parts(conn: Conn, session_id: str) -> dict[str, list[dict[str, Any]]]:
+    """Everything recorded about a session, for its JSON dump: the whole event log, every run and submission, and
+    every scorecard version."""
+    events = await conn.execute(
+        "select seq, type, t, payload, created_at from session_events where session_id = %s order by seq",
+        (session_id,),
+    )
+    runs = await conn.execute(
+        """
+        select id, kind, language, code, verdict, result_json, created_at from submissions
+        where session_id = %s order by created_at, id
+        """,
+        (session_id,),
+    )
+    versions = await conn.execute(
+        """
+        select version, status, reason, trigger, recommendation, overall_score, scorecard, facts, needs_human_review,
+          model, prompt_version, rubric_version, input_tokens, output_tokens, cost_usd, duration_ms, samples,
+          created_at, completed_at
+        from scorecards where session_id = %s order by version
+        """,
+        (session_id,),
+    )
+    return {
+        "events": await events.fetchall(),
+        "runs": await runs.fetchall(),
+        "scorecards": await versions.fetchall(),
+    }
+
+
+async def due_for_retention(conn: Conn, ended_before: datetime, limit: int) -> list[str]:
+    """Finished sessions that ended before `ended_before` and were not erased yet, oldest first."""
+    cur = await conn.execute(
+        """
+        select id from sessions
+        where retention_applied_at is null and status in ('completed', 'abandoned', 'cancelled')
+          and ended_at < %s
+        order by ended_at, id limit %s
+        """,
+        (ended_before, limit),
+    )
+    return [r["id"] for r in await cur.fetchall()]
+
+
+async def apply_retention(conn: Conn, session_id: str, objects_deleted: int) -> dict[str, int] | None:
+    """Erase a session's transcript and raw artifacts' records, keep its scorecard, and log it (one transaction,
+    the caller's). None when another worker did it first."""
+    cur = await conn.execute(
+        """
+        update sessions set retention_applied_at = now(), resume_text = null
+        where id = %s and retention_applied_at is null returning organization_id
+        """,
+        (session_id,),
+    )
+    row = await cur.fetchone()
+    if row is None:
+        return None
+    cur = await conn.execute(
+        "delete from session_events where session_id = %s and type = any(%s)",
+        (session_id, list(RETAINED_AWAY_EVENT_TYPES)),
+    )
+    removed = {"transcript_events": cur.rowcount, "storage_objects": objects_deleted}
+    cur = await conn.execute("delete from session_uploads where session_id = %s", (session_id,))
+    removed["staged_uploads"] = cur.rowcount
+    await conn.execute("delete from session_artifacts where session_id = %s", (session_id,))
+    await log_deletion(conn, session_id, row["organization_id"], "retention", removed)
+    return removed
+
+
+async def log_deletion(
+    conn: Conn, session_id: str, organization_id: Any, reason: str, removed: dict[str, int]
+) -> None:
+    await conn.execute(
+        "insert into session_deletions (session_id, organization_id, reason, removed) values (%s, %s, %s, %s)",
+        (session_id, organization_id, reason, Jsonb(removed)),
+    )
+
+
+async def delete_session(conn: Conn, session_id: str) -> dict[str, Any] | None:
+    """Delete a session and everything recorded about it (events, runs, scorecards, links, uploads cascade), and
+    its candidate when no other session refers to them. Caller's transaction; returns what was removed."""
+    cur = await conn.execute(
+        """
+        select organization_id, candidate_id,
+          (select count(*) from session_events where session_id = s.id) as events,
+          (select count(*) from submissions where session_id = s.id) as runs,
+          (select count(*) from scorecards where session_id = s.id) as scorecards,
+          (select count(*) from share_links where session_id = s.id) as share_links
+        from sessions s where id = %s
+        """,
+        (session_id,),
+    )
+    row = await cur.fetchone()
+    if row is None:
+        return None
+    await conn.execute("delete from sessions where id = %s", (session_id,))
+    candidate_deleted = 0
+    if row["candidate_id"] is not None:
+        cur = await conn.execute(
+            """
+            delete from candidates c where c.id = %s
+              and not exists (select 1 from sessions s where s.candidate_id = c.id)
+            """,
+            (row["candidate_id"],),
+        )
+        candidate_deleted = cur.rowcount
+    return {
+        "organization_id": row["organization_id"],
+        "removed": {
+            "events": int(row["events"]),
+            "runs": int(row["runs"]),
+            "scorecards": int(row["scorecards"]),
+            "share_links": int(row["share_links"]),
+            "candidate": candidate_deleted,
+        },
+    }

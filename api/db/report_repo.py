@@ -1,0 +1,61 @@
+"""What a report reads besides the scorecard: the timeline's events (with each run's code), the last editor
+snapshot, and the question's title."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from api.db.pool import Conn
+
+# The event types a report shows; tool calls, turn metrics, model usage and agent notes are the agent's own.
+TIMELINE_TYPES = (
+    "transcript",
+    "phase_change",
+    "editor_snapshot",
+    "test_run",
+    "submission",
+    "hint",
+    "time_warning",
+    "integrity",
+)
+
+
+async def timeline_events(
+    conn: Conn, session_id: str, types: tuple[str, ...] = TIMELINE_TYPES, *, with_code: bool = True
+) -> list[dict[str, Any]]:
+    """The session's events of `types` in time order (then seq). With `with_code`, each run or submission carries
+    the code it judged (`run_code`, from `submissions`); without, `run_code` is null (a page that lists runs)."""
+    cur = await conn.execute(
+        """
+        select e.seq, e.type, e.t, e.payload,
+          case when %(code)s then sub.code end as run_code, sub.language as run_language
+        from session_events e
+        left join submissions sub
+          on e.type in ('test_run', 'submission') and sub.session_id = e.session_id
+          and sub.id::text = e.payload->>'submission_id'
+        where e.session_id = %(s)s and e.type = any(%(types)s)
+        order by e.t nulls first, e.seq
+        """,
+        {"s": session_id, "types": list(types), "code": with_code},
+    )
+    return await cur.fetchall()
+
+
+async def last_snapshot(conn: Conn, session_id: str) -> dict[str, Any] | None:
+    """The newest editor snapshot (seq, t, payload), or None."""
+    cur = await conn.execute(
+        """
+        select seq, t, payload from session_events where session_id = %s and type = 'editor_snapshot'
+        order by seq desc limit 1
+        """,
+        (session_id,),
+    )
+    return await cur.fetchone()
+
+
+async def question_header(conn: Conn, question_id: UUID | None) -> dict[str, Any] | None:
+    if question_id is None:
+        return None
+    cur = await conn.execute("select slug, title, difficulty from questions where id = %s", (question_id,))
+    return await cur.fetchone()

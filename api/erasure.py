@@ -1,0 +1,61 @@
+"""Erasing one candidate's session on request (`DELETE /v1/sessions/{id}`; GDPR, Illinois' AI Video Interview Act).
+
+In one transaction: the session row and everything recorded about it (events, runs, scorecard versions, share links,
+staged uploads, artifact records: they cascade), its candidate when no other session refers to them, a
+`session_deletions` row (ids and counts, no personal data), and a queued `erase_session_artifacts` job. After the
+commit the stored objects are removed at once as well; if storage fails then, the job removes them (retried).
+An interview in progress must be cancelled first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import structlog
+
+from api.artifacts import erase_artifacts
+from api.db import artifacts_repo
+from api.db.pool import Conn
+from api.errors import ConflictError, NotFoundError
+from api.jobs.artifacts import request_erasure
+from api.storage import StorageBackend, StorageError
+
+log = structlog.get_logger(__name__)
+
+
+class SessionInProgressError(ConflictError):
+    code = "session_in_progress"
+
+
+async def delete_session(
+    conn: Conn, storage: StorageBackend, session_id: str, organization_id: UUID
+) -> dict[str, Any]:
+    async with conn.transaction():
+        cur = await conn.execute(
+            "select status from sessions where id = %s and organization_id = %s for update",
+            (session_id, organization_id),
+        )
+        row = await cur.fetchone()
+        if row is None:
+            raise NotFoundError("Session not found.", code="session_not_found")
+        if row["status"] == "in_progress":
+            raise SessionInProgressError("The interview is in progress; cancel it before deleting it.")
+        deleted = await artifacts_repo.delete_session(conn, session_id)
+        assert deleted is not None  # locked above
+        removed: dict[str, Any] = deleted["removed"]
+        await artifacts_repo.log_deletion(conn, session_id, organization_id, "request", removed)
+        await request_erasure(conn, session_id)
+    try:
+        removed["storage_objects"] = await erase_artifacts(storage, session_id)
+    except StorageError as e:
+        removed["storage_objects"] = None  # the queued job removes them
+        log.warning("session.erase_storage_deferred", session_id=session_id, retryable=e.retryable)
+    log.info(
+        "session.deleted",
+        session_id=session_id,
+        organization_id=str(organization_id),
+        reason="request",
+        **removed,
+    )
+    return removed

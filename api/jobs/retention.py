@@ -1,0 +1,74 @@
+"""Data retention: a periodic job (hourly, on the maintenance queue) that erases the transcript and raw artifacts
+of sessions that ended more than SHADOWS_API_RETENTION_DAYS ago, keeping their scorecard and facts.
+
+Per session, in order: the stored objects (dump, report PDF, résumé PDF) are deleted; then, in one transaction, its
+transcript events, staged upload and résumé text, `retention_applied_at` is set and a `session_deletions` row
+(`reason = retention`, counts only) is written. A storage failure leaves the session for the next run. Each erasure
+is logged with the session id and counts, never content.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import structlog
+from procrastinate import JobContext
+
+from api.artifacts import erase_artifacts
+from api.db import artifacts_repo
+from api.db.pool import Pool, connection
+from api.jobs.queue import queue
+from api.jobs.resources import resources
+from api.storage import StorageBackend, StorageError, open_storage
+
+log = structlog.get_logger(__name__)
+
+RETENTION_CRON = "23 * * * *"  # hourly
+BATCH = 200
+MAX_PER_RUN = 5000  # a backlog is worked through over several runs
+
+
+async def run_retention(
+    pool: Pool, storage: StorageBackend, days: int, *, now: datetime | None = None
+) -> int:
+    """Erase every due session (up to MAX_PER_RUN); returns how many were erased."""
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
+    erased = 0
+    failed: set[str] = set()
+    while erased + len(failed) < MAX_PER_RUN:
+        async with connection(pool) as conn:
+            due = [
+                s
+                for s in await artifacts_repo.due_for_retention(conn, cutoff, BATCH + len(failed))
+                if s not in failed
+            ]
+        if not due:
+            break
+        for session_id in due[:BATCH]:
+            try:
+                objects = await erase_artifacts(storage, session_id)
+            except StorageError as e:
+                failed.add(session_id)
+                log.warning("retention.storage_failed", session_id=session_id, retryable=e.retryable)
+                continue
+            async with connection(pool) as conn, conn.transaction():
+                removed = await artifacts_repo.apply_retention(conn, session_id, objects)
+            if removed is not None:
+                erased += 1
+                log.info("retention.applied", session_id=session_id, **removed)
+    return erased
+
+
+@queue.task(name="apply_retention", queue="maintenance", pass_context=True, queueing_lock="apply_retention")
+async def apply_retention(context: JobContext, timestamp: int) -> None:
+    """Erase the transcripts and raw artifacts of sessions past the retention period (off when it is unset)."""
+    res = resources(context)
+    days = res.settings.retention_days
+    if not days:
+        return
+    storage = open_storage(res.settings)
+    try:
+        erased = await run_retention(res.pool, storage, days)
+    finally:
+        await storage.aclose()
+    log.info("retention.run", days=days, erased=erased)

@@ -1,0 +1,63 @@
+"""Facts about an interview read from its timeline, for a report whose scorecard has none (pending, failed before
+facts, or never graded). The grader's own facts win when a scorecard carries them: they are computed from the same
+log and add what only the grader measures (talk time, claimed complexity)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grader.schemas import Facts, HintFact, PassRecord, PassTally
+
+
+def _tally(counts: dict[str, int] | None) -> PassTally | None:
+    if not counts or counts["total"] == 0:
+        return None
+    return PassTally(passed=counts["passed"], total=counts["total"])
+
+
+def _visible(run: dict[str, Any]) -> PassTally | None:
+    if run["visible"] is not None:
+        return _tally(run["visible"])
+    if run["kind"] == "run" and run["passed"] is not None and run["total"]:  # a run judges visible tests only
+        return PassTally(passed=run["passed"], total=run["total"])
+    return None
+
+
+def _record(tallies: list[PassTally]) -> PassRecord:
+    if not tallies:
+        return PassRecord()
+    best = max(tallies, key=lambda x: (x.passed / x.total if x.total else 0.0, x.passed))
+    return PassRecord(best=best, final=tallies[-1])
+
+
+def facts_from_timeline(
+    items: list[dict[str, Any]], *, language: str, time_used_s: float | None, time_allowed_s: float
+) -> Facts:
+    runs = [i for i in items if i["type"] in ("test_run", "submission")]
+    visible = [v for r in runs if (v := _visible(r)) is not None]
+    hidden = [h for r in runs if (h := _tally(r["hidden"])) is not None]
+    first_pass = next(
+        (
+            r["t"]
+            for r in runs
+            if (v := _visible(r)) is not None and v.passed == v.total and r["t"] is not None
+        ),
+        None,
+    )
+    phases: list[str] = []
+    for i in items:
+        if i["type"] == "phase_change" and i["to"] and i["to"] not in phases:
+            phases.append(i["to"])
+    return Facts(
+        language=language,
+        visible_tests=_record(visible),
+        hidden_tests=_record(hidden),
+        runs=sum(1 for r in runs if r["kind"] == "run"),
+        submissions=sum(1 for r in runs if r["kind"] == "submit"),
+        first_all_visible_pass_s=first_pass,
+        compile_errors=sum(1 for r in runs if r["verdict"] == "compile_error"),
+        hints=[HintFact(seq=i["seq"], t=i["t"]) for i in items if i["type"] == "hint"],
+        time_used_s=time_used_s,
+        time_allowed_s=time_allowed_s,
+        phases_reached=phases,
+    )

@@ -1,0 +1,117 @@
+"""Everything a report page shows, gathered from the database into one template context: the latest scorecard
+version (the organisation's view, or a practice candidate's coaching view), facts, integrity observations, the
+transcript, the runs and the final code, and where the replay loads its timeline from."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from api.db import report_repo, scorecards_repo
+from api.db.pool import Conn
+from api.report_facts import facts_from_timeline
+from api.scorecards import candidate_views, org_views
+from api.timeline import View, build_items, elapsed_s, timeline_item
+from api.web_assets import REPLAY_ENTRY, Entry, WebAssets
+from grader.schemas import CandidateScorecardOut, Facts, ScorecardOut
+
+# The page lists these in the transcript; snapshots and runs live in the replay (and the runs table).
+PAGE_TYPES = ("transcript", "phase_change", "test_run", "submission", "hint", "time_warning", "integrity")
+TRANSCRIPT_TYPES = ("transcript", "phase_change", "hint", "time_warning")
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    """A rendered report's context (`as_context()` for the template) plus what the route needs."""
+
+    view: View
+    session: dict[str, Any]
+    question: dict[str, Any] | None
+    scorecard: ScorecardOut | CandidateScorecardOut | None
+    facts: Facts
+    facts_from_grader: bool
+    transcript: list[dict[str, Any]]
+    runs: list[dict[str, Any]]
+    integrity: list[dict[str, Any]]
+    final_code: str | None
+    timeline_url: str | None
+    replay: Entry | None
+
+    def as_context(self, *, nonce: str, print_mode: bool) -> dict[str, Any]:
+        counts = Counter(i["kind"] or "unknown" for i in self.integrity)
+        return {
+            "view": self.view,
+            "session": self.session,
+            "question": self.question,
+            "scorecard": self.scorecard,
+            "facts": self.facts,
+            "facts_from_grader": self.facts_from_grader,
+            "transcript": self.transcript,
+            "runs": self.runs,
+            "integrity": self.integrity,
+            "integrity_counts": sorted(counts.items()),
+            "final_code": self.final_code,
+            "timeline_url": self.timeline_url,
+            "replay": None if print_mode else self.replay,
+            "nonce": nonce,
+            "print_mode": print_mode,
+        }
+
+
+async def load_report(
+    conn: Conn, session: dict[str, Any], *, view: View, timeline_url: str | None, assets: WebAssets
+) -> ReportPage:
+    sid = session["id"]
+    rows = await scorecards_repo.list_versions(conn, sid, limit=1)
+    scorecard: ScorecardOut | CandidateScorecardOut | None = None
+    if rows:
+        scorecard = (
+            (await org_views(conn, sid, rows))[0]
+            if view == "org"
+            else (await candidate_views(conn, sid, rows))[0]
+        )
+    items = build_items(await report_repo.timeline_events(conn, sid, PAGE_TYPES, with_code=False), view)
+    snapshot = await report_repo.last_snapshot(conn, sid)
+    last = (
+        timeline_item({**snapshot, "type": "editor_snapshot", "run_code": None, "run_language": None})
+        if snapshot
+        else None
+    )
+    final_code = session["final_code"] or (last["code"] if last else None)
+    facts = scorecard.facts if scorecard and scorecard.facts else None
+    if facts is None:
+        facts = facts_from_timeline(
+            items,
+            language=session["language"],
+            time_used_s=elapsed_s(session),
+            time_allowed_s=session["duration_minutes"] * 60,
+        )
+    return ReportPage(
+        view=view,
+        session={
+            "id": sid,
+            "status": session["status"],
+            "language": session["language"],
+            "created_at": session["created_at"],
+            "started_at": session["started_at"],
+            "ended_at": session["ended_at"],
+            "end_reason": session["end_reason"],
+            "duration_minutes": session["duration_minutes"],
+            "practice": session["practice"],
+            "retention_applied_at": session["retention_applied_at"],
+            # The coaching view is the candidate's own; an organisation's readers see whom they are reading about.
+            "candidate_name": session["candidate_name"] if view == "org" else None,
+            "candidate_external_id": session["candidate_external_id"] if view == "org" else None,
+        },
+        question=await report_repo.question_header(conn, session["question_id"]),
+        scorecard=scorecard,
+        facts=facts,
+        facts_from_grader=scorecard is not None and scorecard.facts is not None,
+        transcript=[i for i in items if i["type"] in TRANSCRIPT_TYPES],
+        runs=[i for i in items if i["type"] in ("test_run", "submission")],
+        integrity=[i for i in items if i["type"] == "integrity"],
+        final_code=final_code,
+        timeline_url=timeline_url,
+        replay=assets.entry(REPLAY_ENTRY),
+    )

@@ -1,0 +1,58 @@
+"""Analytics for an organisation: the summary figures as JSON, and an HTML page that tables and charts them."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+
+from api.analytics import DateRange, Summary, date_range, summarize
+from api.deps import DbConn, OrgCaller
+from api.report_pages import page_headers
+from api.templating import render, stylesheet
+from api.web_assets import ANALYTICS_ENTRY, WebAssets
+
+router = APIRouter(prefix="/v1/analytics", tags=["analytics"])
+
+
+async def range_query(
+    start: Annotated[date | None, Query(alias="from", description="First day, inclusive (UTC)")] = None,
+    end: Annotated[
+        date | None, Query(alias="to", description="Last day, inclusive (UTC); default today")
+    ] = None,
+) -> DateRange:
+    return date_range(start, end)
+
+
+Range = Annotated[DateRange, Depends(range_query)]
+
+
+@router.get("/summary", response_model=Summary)
+async def read_analytics_summary(org: OrgCaller, conn: DbConn, rng: Range) -> Summary:
+    """Counts by status, completion rate, recommendation distribution, average and distribution per dimension,
+    per-question pass rate and median time to the first passing run, average hints, and scorecards needing human
+    review, for the sessions created from `from` to `to` (ISO dates, inclusive, UTC; default the last 30 days
+    including today)."""
+    return await summarize(conn, org.id, rng)
+
+
+@router.get("", response_class=HTMLResponse)
+async def read_analytics_page(request: Request, org: OrgCaller, conn: DbConn, rng: Range) -> HTMLResponse:
+    """The same figures as an HTML page with charts (same `from` and `to`)."""
+    summary = await summarize(conn, org.id, rng)
+    assets: WebAssets = request.app.state.web_assets
+    nonce = secrets.token_urlsafe(18)
+    html = render(
+        "analytics.html",
+        css=stylesheet("report.css"),
+        nonce=nonce,
+        print_mode=False,
+        org_name=org.name,
+        summary=summary,
+        data=summary.model_dump(mode="json", by_alias=True),
+        bundle=assets.entry(ANALYTICS_ENTRY),
+    )
+    return HTMLResponse(html, headers=page_headers(nonce))

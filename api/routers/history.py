@@ -1,0 +1,142 @@
+"""An organisation's interview history: the filtered, sorted, cursor-paginated list of sessions and its streamed
+CSV or JSON export."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response, StreamingResponse
+
+from api.db import history_repo
+from api.db.pool import connection
+from api.deps import DbConn, OrgCaller
+from api.errors import UnprocessableError
+from api.history import (
+    SessionFilters,
+    Sort,
+    decode_cursor,
+    encode_cursor,
+    utc,
+)
+from api.routers.sessions import summary
+from api.schemas import SessionPage, Status
+from grader.schemas import Band
+
+router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
+EXPORT_BATCH = 2000
+
+
+async def history_filters(
+    status: Status | None = None,
+    created_after: Annotated[
+        datetime | None, Query(description="Inclusive (ISO 8601; no offset means UTC)")
+    ] = None,
+    created_before: Annotated[
+        datetime | None, Query(description="Exclusive (ISO 8601; no offset means UTC)")
+    ] = None,
+    question_id: UUID | None = None,
+    recommendation: Band | None = None,
+    min_score: Annotated[
+        float | None, Query(ge=1, le=4, description="Overall score of the latest ready scorecard")
+    ] = None,
+    max_score: Annotated[float | None, Query(ge=1, le=4)] = None,
+    candidate_external_id: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    needs_human_review: bool | None = None,
+) -> SessionFilters:
+    if min_score is not None and max_score is not None and min_score > max_score:
+        raise UnprocessableError("query.min_score: must not exceed max_score", code="validation_error")
+    return SessionFilters(
+        status=status,
+        created_after=utc(created_after),
+        created_before=utc(created_before),
+        question_id=question_id,
+        recommendation=recommendation,
+        min_score=min_score,
+        max_score=max_score,
+        candidate_external_id=candidate_external_id,
+        needs_human_review=needs_human_review,
+    )
+
+
+Filters = Annotated[SessionFilters, Depends(history_filters)]
+SortParam = Annotated[
+    Sort,
+    Query(
+        description="`-created_at` (newest first, default), `created_at`, `-score` or `score` (unscored last)"
+    ),
+]
+
+
+@router.get("", response_model=SessionPage)
+async def list_sessions(
+    org: OrgCaller,
+    conn: DbConn,
+    filters: Filters,
+    sort: SortParam = "-created_at",
+    cursor: Annotated[str | None, Query(max_length=300)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+) -> Response:
+    """This organisation's sessions with their scorecard summary. Filters combine with AND. Pass `next_cursor` back
+    as `cursor` (with the same filters and sort) for the next page; it is null on the last one. Sessions created
+    while you page never make a page repeat or skip one."""
+    position = decode_cursor(cursor, sort, filters) if cursor else None
+    rows = await history_repo.page(conn, org.id, filters, sort, position, limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    page = SessionPage(
+        data=[summary(r) for r in rows],
+        next_cursor=encode_cursor(sort, filters, rows[-1]) if more and rows else None,
+    )
+    # Already a validated SessionPage: serialise it once (FastAPI would validate it again for response_model).
+    return Response(page.model_dump_json(), media_type="application/json")
+
+
+async def _export(
+    request: Request, org_id: UUID, filters: SessionFilters, sort: Sort, fmt: Literal["csv", "json"]
+) -> AsyncIterator[bytes]:
+    # Its own connection, held for the stream (the request's is returned once the response starts).
+    async with connection(request.app.state.pool) as conn:
+        if fmt == "csv":
+            async for block in history_repo.export_csv(conn, org_id, filters, sort):
+                yield block
+            return
+        yield b"["
+        first = True
+        async for rows in history_repo.export_json(conn, org_id, filters, sort, batch=EXPORT_BATCH):
+            yield (("\n" if first else ",\n") + ",\n".join(rows)).encode()
+            first = False
+        yield b"\n]\n"
+
+
+@router.get(
+    "/export",
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {"text/csv": {}, "application/json": {}}, "description": "The sessions, streamed"}
+    },
+)
+async def export_sessions(
+    request: Request,
+    org: OrgCaller,
+    filters: Filters,
+    format: Literal["csv", "json"] = "csv",  # the query parameter's documented name
+    sort: SortParam = "-created_at",
+) -> StreamingResponse:
+    """Every session matching the filters, one row each with its scorecard summary, streamed (constant memory).
+    CSV: a header row, then one line per session; cells that a spreadsheet would read as a formula start with an
+    apostrophe. JSON: one array."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    media = "text/csv; charset=utf-8" if format == "csv" else "application/json"
+    return StreamingResponse(
+        _export(request, org.id, filters, sort, format),
+        media_type=media,
+        headers={
+            "Content-Disposition": f'attachment; filename="shadows-sessions-{stamp}.{format}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

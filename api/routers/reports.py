@@ -1,0 +1,194 @@
+"""Report routes: the report page, its PDF and its replay's timeline for an organisation key (or a practice
+candidate's invite, who gets the coaching view); the same page and timeline through a share link or a view token;
+and a practice candidate's coaching link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel
+
+from api import share_links, view_tokens
+from api.db import report_repo, sessions_repo
+from api.db.pool import Conn
+from api.deps import DbConn, Settings
+from api.errors import ApiError, ForbiddenError, NotFoundError
+from api.pdf import PdfRenderer
+from api.report_pages import JSON_HEADERS, error_response, report_html, report_response
+from api.report_view import load_report
+from api.routers.scorecards import CandidateReader, scorecard_reader
+from api.settings import ApiSettings
+from api.timeline import Timeline, View, build_items, session_header
+from api.web_assets import WebAssets
+
+router = APIRouter(tags=["reports"])
+Reader = Annotated[Any, Depends(scorecard_reader)]
+TokenPath = Annotated[str, Path(max_length=256)]
+
+
+@dataclass(frozen=True)
+class Opened:
+    session: dict[str, Any]
+    view: View
+
+
+async def _readable(conn: Conn, session_id: str, reader: Any) -> Opened:
+    """An organisation's own session (org view), or a practice candidate's own session (coaching view)."""
+    if isinstance(reader, CandidateReader):
+        if reader.session["id"] != session_id:
+            raise NotFoundError("Session not found.", code="session_not_found")
+        if not reader.session["practice"]:
+            raise ForbiddenError(
+                "The results of this interview go to the company that scheduled it.", code="report_not_shared"
+            )
+        return Opened(reader.session, "coach")
+    session = await sessions_repo.get_session(conn, session_id, organization_id=reader.id)
+    if session is None:
+        raise NotFoundError("Session not found.", code="session_not_found")
+    return Opened(session, "org")
+
+
+def _assets(request: Request) -> WebAssets:
+    assets: WebAssets = request.app.state.web_assets
+    return assets
+
+
+def _timeline_url(token: str) -> str:
+    return f"{share_links.REPORTS_PATH}{token}/timeline"
+
+
+async def timeline_response(conn: Conn, opened: Opened) -> JSONResponse:
+    items = build_items(await report_repo.timeline_events(conn, opened.session["id"]), opened.view)
+    return JSONResponse(
+        {"session": session_header(opened.session, items), "events": items}, headers=JSON_HEADERS
+    )
+
+
+# --- with an organisation key (or a practice candidate's invite) ---------------------------------------------
+
+
+@router.get("/v1/sessions/{session_id}/report", response_class=HTMLResponse)
+async def read_report(
+    session_id: str, request: Request, conn: DbConn, settings: Settings, reader: Reader
+) -> Response:
+    """The report page (HTML): recommendation and dimensions with bands, rubric, strengths and concerns, facts,
+    integrity observations, the replay and the whole transcript; every citation links to its moment. A practice
+    candidate (invite as bearer) gets the coaching view, without bands, scores or recommendation."""
+    opened = await _readable(conn, session_id, reader)
+    token, _ = view_tokens.mint(settings, session_id, opened.view, "timeline")
+    page = await load_report(
+        conn, opened.session, view=opened.view, timeline_url=_timeline_url(token), assets=_assets(request)
+    )
+    return report_response(page)
+
+
+@router.get("/v1/sessions/{session_id}/timeline", response_model=Timeline)
+async def read_timeline(session_id: str, conn: DbConn, reader: Reader) -> JSONResponse:
+    """The interview on one timeline for the replay: `{"session": {...}, "events": [...]}` in time order. Every
+    event has `seq`, `t` (seconds from the start) and `type`; snapshots carry the full code, runs and submissions
+    their verdict, counts and code."""
+    return await timeline_response(conn, await _readable(conn, session_id, reader))
+
+
+@router.get("/v1/sessions/{session_id}/report.pdf", response_class=Response)
+async def read_report_pdf(session_id: str, request: Request, conn: DbConn, reader: Reader) -> Response:
+    """The report page printed to PDF (for an ATS to attach): the same content, with the runs and the final code
+    in place of the interactive replay. 503 `pdf_unavailable` when this host cannot print."""
+    opened = await _readable(conn, session_id, reader)
+    page = await load_report(
+        conn, opened.session, view=opened.view, timeline_url=None, assets=_assets(request)
+    )
+    renderer: PdfRenderer = request.app.state.pdf
+    html, _ = report_html(page, print_mode=True)
+    pdf = await renderer.render(html)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            **JSON_HEADERS,
+            "Content-Disposition": f'inline; filename="shadows-report-{session_id}.pdf"',
+        },
+    )
+
+
+class CoachingLink(BaseModel):
+    report_url: str
+    expires_at: datetime
+
+
+@router.post("/v1/sessions/{session_id}/coaching-link", response_model=CoachingLink)
+async def create_coaching_link(
+    session_id: str, conn: DbConn, settings: Settings, reader: Reader
+) -> CoachingLink:
+    """A practice candidate's link to their coaching report (invite as bearer), for a browser to open: it lasts
+    SHADOWS_API_REPORT_VIEW_MINUTES. Organisations share reports with `POST /v1/sessions/{id}/share` instead."""
+    opened = await _readable(conn, session_id, reader)
+    if opened.view != "coach":
+        raise ForbiddenError(
+            "Share an organisation's report with POST /v1/sessions/{id}/share.", code="not_a_practice_session"
+        )
+    token, expires_at = view_tokens.mint(settings, session_id, "coach", "report")
+    return CoachingLink(report_url=share_links.report_url(settings, token), expires_at=expires_at)
+
+
+# --- through a share link or a view token --------------------------------------------------------------------
+
+
+async def _open_token(conn: Conn, settings: ApiSettings, token: str, *, page: bool) -> Opened:
+    if token.startswith(view_tokens.PREFIX):
+        grant = view_tokens.check(settings, token)
+        if page and grant.scope != "report":
+            raise share_links.ShareLinkInvalidError("This link is not valid.")
+        session = await sessions_repo.get_session(conn, grant.session_id)
+        view = grant.view
+    else:
+        shared = await share_links.verify(conn, settings, token)
+        session = await sessions_repo.get_session(
+            conn, shared.session_id, organization_id=shared.organization_id
+        )
+        view = "org"
+    if session is None:
+        raise share_links.ShareLinkInvalidError("This link is not valid.")
+    return Opened(session, view)
+
+
+ERROR_PAGES = {
+    "share_link_invalid": (
+        "This link is not valid",
+        "Check that it was copied whole, or ask for a new link.",
+    ),
+    "share_link_expired": ("This link has expired", "Share links last a limited time. Ask for a new link."),
+    "share_link_revoked": (
+        "This link was revoked",
+        "Whoever shared it has withdrawn it. Ask for a new link.",
+    ),
+}
+
+
+@router.get(f"{share_links.REPORTS_PATH}{{token}}", response_class=HTMLResponse)
+async def read_shared_report(
+    token: TokenPath, request: Request, conn: DbConn, settings: Settings
+) -> Response:
+    """The report page through a share link (no other credentials). Expired, revoked or altered links answer with
+    a page that says so (410 or 404)."""
+    try:
+        opened = await _open_token(conn, settings, token, page=True)
+    except ApiError as e:
+        if e.code not in ERROR_PAGES:
+            raise
+        title, message = ERROR_PAGES[e.code]
+        return error_response(e.status, title, message)
+    page = await load_report(
+        conn, opened.session, view=opened.view, timeline_url=_timeline_url(token), assets=_assets(request)
+    )
+    return report_response(page)
+
+
+@router.get(f"{share_links.REPORTS_PATH}{{token}}/timeline", response_model=Timeline)
+async def read_shared_timeline(token: TokenPath, conn: DbConn, settings: Settings) -> JSONResponse:
+    """The timeline a shared report page loads; the same JSON as `GET /v1/sessions/{id}/timeline`."""
+    return await timeline_response(conn, await _open_token(conn, settings, token, page=False))

@@ -1,0 +1,138 @@
+"""The `supabase` storage backend: Supabase Storage through `storage3`, the storage module of the official
+`supabase` Python client, with the project's service-role key. Objects live in a private bucket (created private on
+first use when missing); readers get time-limited signed URLs. Errors become `StorageError` (timeouts, connection
+failures and 5xx are retryable)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+from storage3 import AsyncStorageClient
+from storage3.exceptions import StorageApiError
+
+from api.storage.base import StorageError, StoredObject, check_key
+
+LIST_PAGE = 1000
+
+
+def _retryable_status(status: int | str) -> bool:
+    try:
+        code = int(status)
+    except (TypeError, ValueError):
+        return True
+    return code >= 500 or code in (408, 429)
+
+
+class SupabaseStorage:
+    name = "supabase"
+
+    def __init__(self, url: str, service_role_key: str, *, bucket: str, timeout_s: float) -> None:
+        self._bucket = bucket
+        headers = {"apikey": service_role_key, "Authorization": f"Bearer {service_role_key}"}
+        self._http = httpx.AsyncClient(headers=headers, timeout=timeout_s, follow_redirects=False)
+        self._client = AsyncStorageClient(f"{url.rstrip('/')}/storage/v1/", headers, http_client=self._http)
+        self._ready = False
+        self._lock = asyncio.Lock()
+
+    async def _call(self, what: str, operation: Any) -> Any:
+        try:
+            return await operation
+        except StorageApiError as e:
+            raise StorageError(
+                f"storage {what} failed ({e.status})", retryable=_retryable_status(e.status)
+            ) from e
+        except httpx.HTTPError as e:
+            raise StorageError(f"storage {what} failed ({type(e).__name__})", retryable=True) from e
+
+    async def _bucket_ready(self) -> None:
+        """Create the bucket, private, when it does not exist (once per process)."""
+        if self._ready:
+            return
+        async with self._lock:
+            if self._ready:
+                return
+            try:
+                bucket = await self._client.get_bucket(self._bucket)
+                if bucket.public:
+                    raise StorageError(
+                        f"bucket {self._bucket} is public; artifacts need a private one", retryable=False
+                    )
+            except StorageApiError as e:
+                if str(e.status) not in ("400", "404") or "not found" not in str(e.message).lower():
+                    raise StorageError(
+                        f"storage bucket check failed ({e.status})", retryable=_retryable_status(e.status)
+                    ) from e
+                await self._call(
+                    "bucket creation", self._client.create_bucket(self._bucket, options={"public": False})
+                )
+            except httpx.HTTPError as e:
+                raise StorageError(f"storage bucket check failed ({type(e).__name__})", retryable=True) from e
+            self._ready = True
+
+    async def put(self, key: str, data: bytes, content_type: str) -> None:
+        await self._bucket_ready()
+        await self._call(
+            "upload",
+            self._client.from_(self._bucket).upload(
+                check_key(key),
+                data,
+                {"content-type": content_type, "upsert": "true", "cache-control": "no-store"},
+            ),
+        )
+
+    async def get(self, key: str) -> bytes | None:
+        await self._bucket_ready()
+        try:
+            data: bytes = await self._client.from_(self._bucket).download(check_key(key))
+            return data
+        except StorageApiError as e:
+            if str(e.status) in ("400", "404") and "not found" in str(e.message).lower():
+                return None
+            raise StorageError(
+                f"storage download failed ({e.status})", retryable=_retryable_status(e.status)
+            ) from e
+        except httpx.HTTPError as e:
+            raise StorageError(f"storage download failed ({type(e).__name__})", retryable=True) from e
+
+    async def list_folder(self, prefix: str) -> list[StoredObject]:
+        await self._bucket_ready()
+        check_key(prefix)
+        found: list[StoredObject] = []
+        offset = 0
+        while True:
+            page = await self._call(
+                "list",
+                self._client.from_(self._bucket).list(prefix, {"limit": LIST_PAGE, "offset": offset}),
+            )
+            for entry in page:
+                if entry.get("id") is None:  # a folder
+                    continue
+                size = (entry.get("metadata") or {}).get("size", 0)
+                found.append(StoredObject(key=f"{prefix}/{entry['name']}", size=int(size or 0)))
+            if len(page) < LIST_PAGE:
+                return sorted(found, key=lambda o: o.key)
+            offset += LIST_PAGE
+
+    async def delete(self, keys: list[str]) -> int:
+        if not keys:
+            return 0
+        await self._bucket_ready()
+        removed = await self._call(
+            "delete", self._client.from_(self._bucket).remove([check_key(k) for k in keys])
+        )
+        return len(removed)
+
+    async def signed_url(self, key: str, expires_in_s: int) -> str:
+        await self._bucket_ready()
+        signed = await self._call(
+            "signing", self._client.from_(self._bucket).create_signed_url(check_key(key), expires_in_s)
+        )
+        url = signed.get("signedURL") or signed.get("signedUrl")
+        if not url:
+            raise StorageError("storage signing returned no URL", retryable=True)
+        return str(url)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()

@@ -1,0 +1,143 @@
+"""The interview as one timeline for the report's replay: transcript turns, phases, editor snapshots (full code),
+runs and submissions (verdict, counts, code), hints, time warnings and integrity observations, in time order.
+
+Items are built from the stored payloads field by field (known fields, checked types), never passed through, so
+whatever an agent or a page wrote into a payload beyond them never reaches a report. Hidden tests appear only as
+counts. Served as `{"session": {...}, "events": [...]}` by `GET /v1/sessions/{id}/timeline` and its share-link
+equivalent (docs/reports.md).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+View = Literal["org", "coach"]
+ROLES = {"user": "candidate", "assistant": "interviewer"}
+
+
+def _num(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _str(value: Any, limit: int = 200) -> str | None:
+    return value[:limit] if isinstance(value, str) else None
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _tally(tests: list[dict[str, Any]], hidden: bool) -> dict[str, int]:
+    chosen = [t for t in tests if bool(t.get("hidden")) == hidden]
+    return {"passed": sum(1 for t in chosen if t.get("verdict") == "accepted"), "total": len(chosen)}
+
+
+def _run(row: dict[str, Any], p: dict[str, Any]) -> dict[str, Any]:
+    tests = [t for t in p.get("tests", []) if isinstance(t, dict)] if isinstance(p.get("tests"), list) else []
+    visible = [
+        {"id": _str(t.get("id"), 100), "verdict": _str(t.get("verdict"), 40)}
+        for t in tests
+        if not t.get("hidden")
+    ]
+    return {
+        "kind": "submit" if row["type"] == "submission" else "run",
+        "by": _str(p.get("by"), 20),
+        "verdict": _str(p.get("verdict"), 40),
+        "passed": _int(p.get("passed")),
+        "total": _int(p.get("total")),
+        "visible": _tally(tests, hidden=False) if tests else None,
+        "hidden": _tally(tests, hidden=True) if tests else None,
+        "tests": visible,
+        "language": row["run_language"] or _str(p.get("language"), 20),
+        "code": row["run_code"],
+    }
+
+
+def timeline_item(row: dict[str, Any]) -> dict[str, Any] | None:
+    """One stored event as a timeline item, or None when it is not one the report shows."""
+    p = row["payload"] if isinstance(row["payload"], dict) else {}
+    kind = row["type"]
+    item: dict[str, Any] = {"seq": row["seq"], "t": row["t"], "type": kind}
+    if kind == "transcript":
+        start = _num(p.get("start"))
+        item |= {
+            "role": ROLES.get(_text(p.get("role")), "interviewer"),
+            "text": _text(p.get("text")),
+            "start": start,
+            "end": _num(p.get("end")),
+        }
+    elif kind == "phase_change":
+        item |= {"from": _str(p.get("from"), 40), "to": _str(p.get("to"), 40)}
+    elif kind == "editor_snapshot":
+        item |= {"language": _str(p.get("language"), 20), "code": _text(p.get("code"))}
+    elif kind in ("test_run", "submission"):
+        item |= _run(row, p)
+    elif kind == "hint":
+        item |= {"index": _int(p.get("index")), "total": _int(p.get("total")), "text": _text(p.get("text"))}
+    elif kind == "time_warning":
+        item |= {"minutes_left": _num(p.get("minutes_left"))}
+    elif kind == "integrity":
+        item |= {
+            "kind": _str(p.get("kind"), 40),
+            "chars": _int(p.get("chars")),
+            "lines": _int(p.get("lines")),
+            "duration_ms": _int(p.get("duration_ms")),
+            "source": _str(p.get("source"), 40),
+        }
+    else:
+        return None
+    return item
+
+
+def build_items(rows: list[dict[str, Any]], view: View) -> list[dict[str, Any]]:
+    items = [item for row in rows if (item := timeline_item(row)) is not None]
+    if view == "coach":  # the candidate's own coaching report: observations about them are for the company
+        items = [i for i in items if i["type"] != "integrity"]
+    return items
+
+
+def elapsed_s(session: dict[str, Any]) -> float | None:
+    """Seconds from the start to the end (or None while it has not both started and ended)."""
+    started: datetime | None = session["started_at"]
+    ended: datetime | None = session["ended_at"]
+    if started is None or ended is None:
+        return None
+    return max(0.0, (ended - started).total_seconds())
+
+
+def session_header(session: dict[str, Any], items: list[dict[str, Any]]) -> dict[str, Any]:
+    last = max((i["t"] for i in items if i["t"] is not None), default=0.0)
+    ended = elapsed_s(session)
+    return {
+        "id": session["id"],
+        "status": session["status"],
+        "language": session["language"],
+        "time_allowed_s": session["duration_minutes"] * 60,
+        "ended_s": ended,
+        # The replay's scrubber runs from 0 to here: the end of the interview, or the last event if later.
+        "duration_s": max(last, ended or 0.0),
+    }
+
+
+class TimelineSession(BaseModel):
+    id: str
+    status: str
+    language: str
+    time_allowed_s: int
+    ended_s: float | None
+    duration_s: float
+
+
+class Timeline(BaseModel):
+    """For the OpenAPI document: each event has `seq`, `t` (seconds from the start), `type` and the fields of its
+    type (docs/reports.md)."""
+
+    session: TimelineSession
+    events: list[dict[str, Any]]

@@ -1,0 +1,444 @@
+"""Report routes over HTTP: the page's content and headers for an organisation key, a share link and a practice
+candidate's invite; the timeline's shape and what it leaves out; the PDF; who may read what; pending, failed and
+ungraded scorecards."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg.rows import DictRow
+from pypdf import PdfReader
+
+from api import share_links, view_tokens
+from tests.api.report_support import (
+    CODE_V1,
+    CODE_V2,
+    CODE_V3,
+    PLAN,
+    QUOTE_SAID,
+    grade,
+    seed_interview,
+)
+from tests.conftest import ApiServer
+
+Conn = psycopg.AsyncConnection[DictRow]
+REPORT_HEADERS = {
+    "x-robots-tag": "noindex, nofollow",
+    "cache-control": "no-store",
+    "referrer-policy": "no-referrer",
+}
+SECTION_IDS = re.compile(r'<section id="([a-z-]+)"')
+
+
+def _assert_report_headers(headers: Any) -> None:
+    for name, value in REPORT_HEADERS.items():
+        assert headers[name] == value, name
+
+
+def _timeline_url(html: str) -> str:
+    found = re.search(r'data-timeline-url="([^"]+)"', html)
+    assert found, "the page names its timeline"
+    return found.group(1)
+
+
+async def test_org_report_has_every_section_in_order_with_linked_quotes(
+    api_server: ApiServer, db: Conn
+) -> None:
+    seeded = await seed_interview(api_server, db)
+    await grade(db, seeded, review=True)
+
+    r = await api_server.client.get(f"/v1/sessions/{seeded.id}/report", headers=api_server.org_headers())
+
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("text/html")
+    _assert_report_headers(r.headers)
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    html = r.text
+    assert SECTION_IDS.findall(html) == [
+        "summary",
+        "dimensions",
+        "rubric",
+        "feedback",
+        "facts",
+        "integrity",
+        "replay-section",
+        "transcript-section",
+    ]
+    assert "Ada Lovelace" in html and "Two Sum" in html
+    assert "Hire" in html and "Overall 3.00 of 4" in html
+    assert "a person" in html and "should review this scorecard" in html  # needs_human_review
+    for name in ("Problem solving", "Coding", "Testing and debugging", "Communication"):
+        assert name in html
+    # Each citation: visible quote, a link to its moment with the data the replay needs.
+    links = re.findall(
+        r'<a class="evidence" href="([^"]+)"\s+data-evidence data-seq="(\d+)" data-type="([a-z_]+)" data-t="([0-9.]+)"',
+        html,
+    )
+    assert len(links) == 5
+    assert (f"#ev-{seeded.seqs['plan']}", str(seeded.seqs["plan"]), "transcript", "40.0") in links
+    assert ("#replay-section", str(seeded.seqs["snap3"]), "editor_snapshot", "200.0") in links
+    assert f'<q class="evidence-quote">{QUOTE_SAID}</q>' in html
+    assert "return [seen[target - x], i]" in html
+    # The transcript is server-rendered, each line anchored where its citations point.
+    assert f'id="ev-{seeded.seqs["plan"]}"' in html and PLAN in html
+    # Candidate-written text is text: escaped, never markup.
+    assert "<script>alert" not in html and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    # Integrity observations are observations, with their caveat.
+    assert "not findings" in html and "Paste into the editor" in html and "120 characters, 4 lines" in html
+    # Facts, runs and final code (the printable stand-in for the replay).
+    assert "best 5/5, last 5/5" in html and "First run passing every visible test" in html
+    assert "(5/5 hidden)" in html
+    # Agent-only data never reaches the page.
+    assert "agent-only tool payload" not in html and "hidden_0" not in html
+
+
+async def test_timeline_is_one_ordered_list_with_full_code_and_run_verdicts(
+    api_server: ApiServer, db: Conn
+) -> None:
+    seeded = await seed_interview(api_server, db)
+    await grade(db, seeded)
+
+    r = await api_server.client.get(f"/v1/sessions/{seeded.id}/timeline", headers=api_server.org_headers())
+
+    assert r.status_code == 200
+    _assert_report_headers(r.headers)
+    body = r.json()
+    assert body["session"] == {
+        "id": seeded.id,
+        "status": "completed",
+        "language": "python",
+        "time_allowed_s": 2700,
+        "ended_s": 290.0,
+        "duration_s": 290.0,
+    }
+    events = body["events"]
+    assert [e["t"] for e in events] == sorted(e["t"] for e in events)
+    assert [e["type"] for e in events] == [
+        "phase_change",
+        "transcript",
+        "transcript",
+        "phase_change",
+        "transcript",
+        "transcript",
+        "transcript",
+        "phase_change",
+        "editor_snapshot",
+        "editor_snapshot",
+        "hint",
+        "editor_snapshot",
+        "test_run",
+        "integrity",
+        "integrity",
+        "transcript",
+        "transcript",
+        "time_warning",
+        "submission",
+        "phase_change",
+        "transcript",
+    ]
+    by_seq = {e["seq"]: e for e in events}
+    assert [by_seq[seeded.seqs[n]]["code"] for n in ("snap1", "snap2", "snap3")] == [
+        CODE_V1,
+        CODE_V2,
+        CODE_V3,
+    ]
+    plan = by_seq[seeded.seqs["plan"]]
+    assert plan == {
+        "seq": seeded.seqs["plan"],
+        "t": 40.0,
+        "type": "transcript",
+        "role": "candidate",
+        "text": PLAN,
+        "start": 40.0,
+        "end": 47.0,
+    }
+    run = by_seq[seeded.seqs["run"]]
+    assert (run["kind"], run["verdict"], run["passed"], run["total"], run["code"]) == (
+        "run",
+        "accepted",
+        3,
+        3,
+        CODE_V3,
+    )
+    submit = by_seq[seeded.seqs["submit"]]
+    assert submit["visible"] == {"passed": 3, "total": 3} and submit["hidden"] == {"passed": 5, "total": 5}
+    # Hidden tests are counts only: their names never leave the server.
+    assert [t["id"] for t in submit["tests"]] == ["example_0", "example_1", "example_2"]
+    assert "hidden_0" not in r.text
+    assert by_seq[seeded.seqs["paste"]] == {
+        "seq": seeded.seqs["paste"],
+        "t": 215.0,
+        "type": "integrity",
+        "kind": "paste",
+        "chars": 120,
+        "lines": 4,
+        "duration_ms": None,
+        "source": None,
+    }
+    assert by_seq[seeded.seqs["hint"]]["text"] == "Think about duplicates."
+    assert by_seq[seeded.seqs["warning"]]["minutes_left"] == 5
+    # The agent's own events are not part of the report.
+    assert "tool_call" not in {e["type"] for e in events} and "agent-only" not in r.text
+
+
+async def test_payload_fields_of_the_wrong_type_are_dropped_not_served(
+    api_server: ApiServer, db: Conn
+) -> None:
+    from api.db import events_repo
+
+    seeded = await seed_interview(api_server, db)
+    stored = await events_repo.append_events(
+        db,
+        seeded.id,
+        [
+            events_repo.EventIn(
+                "odd:1",
+                "transcript",
+                {"role": "system", "text": {"html": "<b>x</b>"}, "start": "soon", "extra": "not served"},
+                299.0,
+            ),
+            events_repo.EventIn(
+                "odd:2", "integrity", {"kind": ["paste"], "chars": "12", "note": "free text"}, 299.5
+            ),
+        ],
+    )
+    assert stored is not None
+    r = await api_server.client.get(f"/v1/sessions/{seeded.id}/timeline", headers=api_server.org_headers())
+    odd = [e for e in r.json()["events"] if e["seq"] in {s.seq for s in stored}]
+    assert odd == [
+        {
+            "seq": stored[0].seq,
+            "t": 299.0,
+            "type": "transcript",
+            "role": "interviewer",
+            "text": "",
+            "start": None,
+            "end": None,
+        },
+        {
+            "seq": stored[1].seq,
+            "t": 299.5,
+            "type": "integrity",
+            "kind": None,
+            "chars": None,
+            "lines": None,
+            "duration_ms": None,
+            "source": None,
+        },
+    ]
+    page = await api_server.client.get(f"/v1/sessions/{seeded.id}/report", headers=api_server.org_headers())
+    assert page.status_code == 200 and "not served" not in page.text and "free text" not in page.text
+
+
+async def test_org_page_timeline_link_is_a_short_lived_timeline_only_grant(
+    api_server: ApiServer, db: Conn
+) -> None:
+    seeded = await seed_interview(api_server, db)
+    r = await api_server.client.get(f"/v1/sessions/{seeded.id}/report", headers=api_server.org_headers())
+    url = _timeline_url(r.text)
+    token = url.split("/")[3]
+    assert token.startswith("shv_") and url == f"/v1/reports/{token}/timeline"
+    grant = view_tokens.check(api_server.settings, token)
+    assert (grant.session_id, grant.view, grant.scope) == (seeded.id, "org", "timeline")
+    assert grant.expires_at - datetime.now(UTC) <= timedelta(minutes=60)
+
+    timeline = await api_server.client.get(url)  # no credentials: the token is the grant
+    assert timeline.status_code == 200 and timeline.json()["session"]["id"] == seeded.id
+    # It opens the timeline only: not the page, nor anything else.
+    page = await api_server.client.get(f"/v1/reports/{token}")
+    assert page.status_code == 404 and "This link is not valid" in page.text
+    for path in (f"/v1/sessions/{seeded.id}/timeline", f"/v1/sessions/{seeded.id}/scorecard", "/v1/sessions"):
+        assert (
+            await api_server.client.get(path, headers={"Authorization": f"Bearer {token}"})
+        ).status_code == 401
+    # Expired, or signed with another key: refused.
+    later = datetime.now(UTC) + timedelta(minutes=61)
+    with pytest.raises(share_links.ShareLinkExpiredError):
+        view_tokens.check(api_server.settings, token, now=later)
+    rotated = api_server.settings.model_copy(
+        update={"share_signing_key": __import__("pydantic").SecretStr("k" * 40)}
+    )
+    with pytest.raises(share_links.ShareLinkInvalidError):
+        view_tokens.check(rotated, token)
+    # A share token is not a view token, nor the reverse, even with the same key.
+    with pytest.raises(share_links.ShareLinkInvalidError):
+        view_tokens.check(api_server.settings, "shv_" + token[4:-2] + "AA")
+
+
+async def test_share_link_opens_page_and_timeline_only_for_its_session(
+    api_server: ApiServer, db: Conn
+) -> None:
+    seeded = await seed_interview(api_server, db)
+    other = await seed_interview(api_server, db)
+    await grade(db, seeded)
+    r = await api_server.client.post(
+        f"/v1/sessions/{seeded.id}/share", json={}, headers=api_server.org_headers()
+    )
+    token = r.json()["report_url"].rsplit("/", 1)[1]
+
+    page = await api_server.client.get(f"/v1/reports/{token}")
+    assert page.status_code == 200
+    _assert_report_headers(page.headers)
+    assert _timeline_url(page.text) == f"/v1/reports/{token}/timeline"
+    assert seeded.id in page.text and other.id not in page.text
+    timeline = await api_server.client.get(f"/v1/reports/{token}/timeline")
+    assert timeline.status_code == 200 and timeline.json()["session"]["id"] == seeded.id
+    assert (await api_server.client.get(f"/v1/reports/{token}/report.pdf")).status_code == 404
+
+
+async def test_practice_invite_reads_the_coaching_view_and_company_invites_do_not(
+    api_server: ApiServer, db: Conn
+) -> None:
+    practice = await seed_interview(api_server, db, practice=True)
+    await grade(db, practice)
+    company = await seed_interview(api_server, db)
+    await grade(db, company)
+    mine = {"Authorization": f"Bearer {practice.session['invite']}"}
+
+    r = await api_server.client.get(f"/v1/sessions/{practice.id}/report", headers=mine)
+    assert r.status_code == 200
+    _assert_report_headers(r.headers)
+    html = r.text
+    assert (
+        "Feedback" in html
+        and "Advice for next time" in html
+        and "Say the complexity before you code." in html
+    )
+    for banned in (
+        "Recommendation",
+        "Strong hire",
+        "No hire",
+        "Overall",
+        "/4<",
+        "Integrity observations",
+    ):
+        assert banned not in html, banned
+    assert not re.search(r'class="[^"]*band-', html)
+    assert SECTION_IDS.findall(html) == [
+        "dimensions",
+        "rubric",
+        "feedback",
+        "advice",
+        "facts",
+        "replay-section",
+        "transcript-section",
+    ]
+    coach_timeline = await api_server.client.get(f"/v1/sessions/{practice.id}/timeline", headers=mine)
+    assert coach_timeline.status_code == 200
+    assert "integrity" not in {e["type"] for e in coach_timeline.json()["events"]}
+    via_page = await api_server.client.get(_timeline_url(html))
+    assert via_page.json() == coach_timeline.json()
+
+    # The coaching link opens the same view in a browser without the invite in the URL.
+    link = await api_server.client.post(f"/v1/sessions/{practice.id}/coaching-link", headers=mine)
+    assert link.status_code == 200
+    url = link.json()["report_url"]
+    assert practice.session["invite"] not in url and url.startswith(
+        api_server.settings.public_url + "/v1/reports/shv_"
+    )
+    opened = await api_server.client.get(url.removeprefix(api_server.settings.public_url))
+    assert (
+        opened.status_code == 200
+        and "Advice for next time" in opened.text
+        and "Recommendation" not in opened.text
+    )
+
+    # A company's candidate never reads their report; nobody reads another session with their invite.
+    theirs = {"Authorization": f"Bearer {company.session['invite']}"}
+    for path in ("report", "timeline", "report.pdf"):
+        r = await api_server.client.get(f"/v1/sessions/{company.id}/{path}", headers=theirs)
+        assert (r.status_code, r.json()["error"]["code"]) == (403, "report_not_shared"), path
+        r = await api_server.client.get(f"/v1/sessions/{company.id}/{path}", headers=mine)
+        assert (r.status_code, r.json()["error"]["code"]) == (404, "session_not_found"), path
+    r = await api_server.client.post(f"/v1/sessions/{company.id}/coaching-link", headers=theirs)
+    assert r.status_code == 403
+    r = await api_server.client.post(
+        f"/v1/sessions/{company.id}/coaching-link", headers=api_server.org_headers()
+    )
+    assert (r.status_code, r.json()["error"]["code"]) == (403, "not_a_practice_session")
+
+
+@pytest.mark.parametrize("state", ["pending", "failed", "ungraded"])
+async def test_unfinished_scorecards_show_their_state_with_facts_and_replay(
+    api_server: ApiServer, db: Conn, state: str
+) -> None:
+    seeded = await seed_interview(api_server, db)
+    if state == "failed":
+        await grade(db, seeded, "failed")
+    if state == "ungraded":
+        await db.execute("delete from scorecards where session_id = %s", (seeded.id,))
+    r = await api_server.client.get(f"/v1/sessions/{seeded.id}/report", headers=api_server.org_headers())
+    assert r.status_code == 200
+    html = r.text
+    heading = {
+        "pending": "Grading in progress",
+        "failed": "The scorecard could not be written",
+        "ungraded": "Not graded yet",
+    }[state]
+    assert heading in html
+    assert SECTION_IDS.findall(html) == [
+        "summary",
+        "facts",
+        "integrity",
+        "replay-section",
+        "transcript-section",
+    ]
+    assert (
+        "Read from the interview log" in html
+        and "best 3/3, last 3/3" in html
+        and "best 5/5, last 5/5" in html
+    )
+    assert "data-evidence" not in html and not re.search(r'class="[^"]*band-', html)
+    assert "data-timeline-url" in html and PLAN in html
+    if state == "failed":
+        assert "citations_unverified" in html
+
+
+async def test_report_of_an_interview_still_in_progress_renders(api_server: ApiServer, db: Conn) -> None:
+    session = await api_server.create_session()
+    r = await api_server.client.get(f"/v1/sessions/{session['id']}/report", headers=api_server.org_headers())
+    assert r.status_code == 200
+    assert "Not graded yet" in r.text and "has not finished" in r.text and "No transcript" in r.text
+    t = await api_server.client.get(
+        f"/v1/sessions/{session['id']}/timeline", headers=api_server.org_headers()
+    )
+    assert t.json()["events"] == [] and t.json()["session"]["duration_s"] == 0
+
+
+async def test_report_pdf_prints_the_same_report(api_server: ApiServer, db: Conn) -> None:
+    seeded = await seed_interview(api_server, db)
+    await grade(db, seeded)
+    r = await api_server.client.get(f"/v1/sessions/{seeded.id}/report.pdf", headers=api_server.org_headers())
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "application/pdf" and r.content.startswith(b"%PDF-")
+    assert r.headers["cache-control"] == "no-store"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages)
+    flat = " ".join(text.split())
+    for expected in (
+        "Ada Lovelace",
+        "Recommendation",
+        "Hire",
+        "Testing and debugging",
+        QUOTE_SAID,
+        "Final code",
+        "seen[x] = i",
+        "Integrity observations",
+        "Thanks, that is all from me.",
+    ):
+        assert expected in flat, expected
+    assert "Loading the replay" not in flat and "Previous run" not in flat
+
+
+async def test_pdf_is_503_when_this_host_cannot_print(api_server: ApiServer, db: Conn) -> None:
+    from api.pdf import PdfRenderer
+
+    seeded = await seed_interview(api_server, db)
+    api_server.app.state.pdf = PdfRenderer("/nonexistent/chromium", timeout_s=5, concurrency=1)
+    r = await api_server.client.get(f"/v1/sessions/{seeded.id}/report.pdf", headers=api_server.org_headers())
+    assert (r.status_code, r.json()["error"]["code"]) == (503, "pdf_unavailable")

@@ -1,0 +1,143 @@
+"""Both storage backends against the same contract: the `local` directory and `supabase` (the real storage3 client
+against a local server speaking the Supabase Storage REST API). Writes replace whole objects, folders list their
+direct children, deletes report what existed, signed URLs download without other credentials and expire, keys
+cannot escape, and failures come back as StorageError with the right `retryable`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from api.storage import LocalStorage, StorageBackend, StorageError, SupabaseStorage
+from tests.fakes.supabase_storage import FakeSupabaseStorage
+
+SERVICE_KEY = "test-service-role-key-" + "s" * 20
+
+
+@pytest.fixture
+async def fake_storage() -> AsyncIterator[FakeSupabaseStorage]:
+    async with FakeSupabaseStorage(service_key=SERVICE_KEY) as fake:
+        yield fake
+
+
+@pytest.fixture(params=["local", "supabase"])
+async def backend(
+    request: pytest.FixtureRequest, tmp_path: Path, fake_storage: FakeSupabaseStorage
+) -> AsyncIterator[StorageBackend]:
+    store: StorageBackend
+    if request.param == "local":
+        store = LocalStorage(tmp_path / "artifacts", signing_key="k" * 40)
+    else:
+        store = SupabaseStorage(fake_storage.url, SERVICE_KEY, bucket="session-artifacts", timeout_s=5)
+    try:
+        yield store
+    finally:
+        await store.aclose()
+
+
+async def test_put_get_replace_list_and_delete(backend: StorageBackend) -> None:
+    await backend.put("sessions/ses_a/session.json", b'{"v": 1}', "application/json")
+    await backend.put("sessions/ses_a/report.pdf", b"%PDF-1.7 first", "application/pdf")
+    await backend.put("sessions/ses_a/report.pdf", b"%PDF-1.7 second", "application/pdf")
+    await backend.put("sessions/ses_b/session.json", b"{}", "application/json")
+
+    assert await backend.get("sessions/ses_a/report.pdf") == b"%PDF-1.7 second"
+    assert await backend.get("sessions/ses_a/missing.pdf") is None
+    listed = await backend.list_folder("sessions/ses_a")
+    assert [(o.key, o.size) for o in listed] == [
+        ("sessions/ses_a/report.pdf", len(b"%PDF-1.7 second")),
+        ("sessions/ses_a/session.json", len(b'{"v": 1}')),
+    ]
+    assert await backend.list_folder("sessions/ses_none") == []
+
+    removed = await backend.delete(
+        ["sessions/ses_a/report.pdf", "sessions/ses_a/session.json", "sessions/ses_a/x"]
+    )
+    assert removed == 2
+    assert await backend.list_folder("sessions/ses_a") == []
+    assert await backend.get("sessions/ses_b/session.json") == b"{}"
+    assert await backend.delete([]) == 0
+
+
+async def test_keys_cannot_escape_or_be_malformed(backend: StorageBackend) -> None:
+    for key in ("../etc/passwd", "sessions/../../x", "/abs", "a//b", "a/./b", "a/", "", "a b", "a\x00b", "é"):
+        with pytest.raises(ValueError):
+            await backend.put(key, b"x", "text/plain")
+
+
+async def test_signed_urls_download_without_credentials(
+    backend: StorageBackend, fake_storage: FakeSupabaseStorage, tmp_path: Path
+) -> None:
+    await backend.put("sessions/ses_a/report.pdf", b"%PDF-1.7 body", "application/pdf")
+    url = await backend.signed_url("sessions/ses_a/report.pdf", 60)
+    if isinstance(backend, LocalStorage):
+        assert url.startswith("/v1/artifacts/sha_")
+        token = url.rsplit("/", 1)[1]
+        assert backend.open_signed(token) == "sessions/ses_a/report.pdf"
+        assert backend.open_signed(token, now=time.time() + 61) is None  # expired
+        assert backend.open_signed(token[:-2] + "AA") is None  # altered
+        other = LocalStorage(tmp_path / "x", signing_key="other" * 10)
+        assert other.open_signed(token) is None  # another key
+        return
+    assert url.startswith(
+        f"{fake_storage.url}/storage/v1/object/sign/session-artifacts/sessions/ses_a/report.pdf?token="
+    )
+    async with httpx.AsyncClient() as plain:  # no apikey, no Authorization
+        r = await plain.get(url)
+        assert r.status_code == 200 and r.content == b"%PDF-1.7 body"
+        r = await plain.get(url.replace("token=", "token=1"))
+        assert r.status_code == 400
+    # The bucket was created private, on first use.
+    assert fake_storage.buckets["session-artifacts"]["public"] is False
+
+
+async def test_supabase_failures_are_storage_errors_retryable_only_when_worth_it(
+    fake_storage: FakeSupabaseStorage,
+) -> None:
+    wrong_key = SupabaseStorage(fake_storage.url, "not-the-key", bucket="session-artifacts", timeout_s=5)
+    with pytest.raises(StorageError) as info:
+        await wrong_key.put("sessions/ses_a/a.json", b"{}", "application/json")
+    assert info.value.retryable is False
+    await wrong_key.aclose()
+
+    store = SupabaseStorage(fake_storage.url, SERVICE_KEY, bucket="session-artifacts", timeout_s=5)
+    await store.put("sessions/ses_a/a.json", b"{}", "application/json")
+    fake_storage.fail_with = 503
+    for call in (
+        store.put("sessions/ses_a/b.json", b"{}", "application/json"),
+        store.get("sessions/ses_a/a.json"),
+        store.list_folder("sessions/ses_a"),
+        store.delete(["sessions/ses_a/a.json"]),
+        store.signed_url("sessions/ses_a/a.json", 60),
+    ):
+        with pytest.raises(StorageError) as info:
+            await call
+        assert info.value.retryable is True
+    fake_storage.fail_with = None
+    assert await store.get("sessions/ses_a/a.json") == b"{}"
+    await store.aclose()
+
+    gone = SupabaseStorage("http://127.0.0.1:9", SERVICE_KEY, bucket="session-artifacts", timeout_s=2)
+    with pytest.raises(StorageError) as info:
+        await gone.get("sessions/ses_a/a.json")
+    assert info.value.retryable is True
+    await gone.aclose()
+
+
+async def test_a_public_bucket_is_refused(fake_storage: FakeSupabaseStorage) -> None:
+    async with httpx.AsyncClient(
+        headers={"apikey": SERVICE_KEY, "Authorization": f"Bearer {SERVICE_KEY}"}
+    ) as c:
+        r = await c.post(
+            f"{fake_storage.url}/storage/v1/bucket", json={"id": "open", "name": "open", "public": True}
+        )
+        assert r.status_code == 200
+    store = SupabaseStorage(fake_storage.url, SERVICE_KEY, bucket="open", timeout_s=5)
+    with pytest.raises(StorageError, match="public"):
+        await store.put("sessions/ses_a/a.json", b"{}", "application/json")
+    assert fake_storage.keys("open") == []
+    await store.aclose()

@@ -1,0 +1,251 @@
+// Drives the report page in headless Debian chromium with playwright-core (from web/node_modules) and prints what it
+// saw as one JSON line. Launched by tests/web/test_report_page.py; assertions live in the Python test.
+//   node drive_report.cjs '{"scenario": "report", "url": "...", "times": [..], "screenshots": "dir or null"}'
+//   node drive_report.cjs '{"scenario": "pages", "urls": {"name": "...", ...}}'
+"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+
+const WEB = path.resolve(__dirname, "../../web");
+const { chromium } = require(require.resolve("playwright-core", { paths: [WEB] }));
+
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-dev-shm-usage",
+];
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
+const VIEWPORTS = { desktop: { width: 1440, height: 900 }, tablet: { width: 768, height: 1024 } };
+
+async function accessibility(page) {
+  const source = fs.readFileSync(require.resolve("axe-core/axe.min.js", { paths: [WEB] }), "utf8");
+  await page.evaluate(source);
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.join(" ")).slice(0, 5),
+    }));
+  });
+}
+
+/** What the replay shows now: its time, the code lines on screen, the highlighted lines, the current turn. */
+function replayState() {
+  const lines = [...document.querySelectorAll(".rp-editor .cm-content > .cm-line")].map((l) => l.textContent);
+  return {
+    time: window.shadowsReplay.time(),
+    scrubber: Number(document.querySelector(".rp-scrubber").value),
+    code_lines: lines,
+    code_doc: window.shadowsReplay.code(),
+    code_seq: document.querySelector(".rp-code-head").dataset.seq ?? null,
+    code_head: document.querySelector(".rp-code-head").textContent,
+    highlighted: [...document.querySelectorAll(".rp-editor .cm-evidence-line")].map((l) => l.textContent),
+    run: document.querySelector(".rp-run").textContent,
+    current_turn: document.querySelector("#transcript li.is-current")?.dataset.seq ?? null,
+    marks: [...document.querySelectorAll("#transcript mark.evidence-hit")].map((m) => ({
+      text: m.textContent,
+      seq: m.closest("li")?.dataset.seq ?? null,
+      visible: (() => {
+        const r = m.getBoundingClientRect();
+        const box = document.getElementById("transcript").getBoundingClientRect();
+        return r.height > 0 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
+      })(),
+    })),
+    replay_in_view: (() => {
+      const r = document.getElementById("replay-section").getBoundingClientRect();
+      return r.top < window.innerHeight && r.bottom > 0;
+    })(),
+  };
+}
+
+async function sections(page) {
+  return page.evaluate(() => ({
+    order: [...document.querySelectorAll("main section[id], main > .replay-grid > section[id]")].map((s) => s.id),
+    headings: [...document.querySelectorAll("main h2")].map((h) => h.textContent.trim()),
+    evidence: [...document.querySelectorAll("a[data-evidence]")].map((a) => {
+      const q = a.querySelector(".evidence-quote");
+      const r = q.getBoundingClientRect();
+      return {
+        seq: Number(a.dataset.seq),
+        type: a.dataset.type,
+        t: a.dataset.t === undefined ? null : Number(a.dataset.t),
+        quote: a.dataset.quote,
+        shown: q.textContent,
+        visible: r.width > 0 && r.height > 0 && getComputedStyle(q).visibility !== "hidden",
+        href: a.getAttribute("href"),
+      };
+    }),
+    transcript: [...document.querySelectorAll("#transcript li.turn")].map((li) => ({
+      seq: Number(li.dataset.seq),
+      text: li.querySelector(".turn-text").textContent,
+    })),
+    text: document.body.innerText,
+    has_pills: document.querySelectorAll(".pill").length,
+    title: document.title,
+  }));
+}
+
+async function report(page, plan) {
+  const out = { requests: [] };
+  page.on("request", (r) => out.requests.push({ url: r.url(), referer: r.headers()["referer"] ?? null }));
+  const response = await page.goto(plan.url);
+  out.status = response.status();
+  out.headers = response.headers();
+  await page.waitForSelector('#replay[data-state="ready"]', { timeout: 60_000 });
+  out.sections = await sections(page);
+  out.charts = await page.evaluate(() => ({
+    tests_points: window.shadowsReplay.charts.tests.getDatasetMeta(0).data.length,
+    tests_values: window.shadowsReplay.charts.tests.data.datasets[0].data,
+    phase_bars: window.shadowsReplay.charts.phases.getDatasetMeta(0).data.length,
+    phase_labels: window.shadowsReplay.charts.phases.data.labels,
+  }));
+  out.initial = await page.evaluate(replayState);
+
+  // Each kind of evidence link, clicked as a person would.
+  out.clicked = {};
+  for (const type of ["transcript", "editor_snapshot", "test_run"]) {
+    const link = page.locator(`a[data-evidence][data-type="${type}"]`).first();
+    if ((await link.count()) === 0) continue;
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await link.click();
+    await page.waitForTimeout(100);
+    out.clicked[type] = { link: await link.evaluate((a) => ({ seq: a.dataset.seq, t: a.dataset.t, quote: a.dataset.quote })), ...(await page.evaluate(replayState)) };
+  }
+
+  // The scrubber at chosen times (as dragging it does: an input event per position).
+  out.scrubbed = [];
+  for (const t of plan.times) {
+    await page.evaluate((value) => {
+      const s = document.querySelector(".rp-scrubber");
+      s.value = String(value);
+      s.dispatchEvent(new Event("input", { bubbles: true }));
+    }, t);
+    out.scrubbed.push({ asked: t, ...(await page.evaluate(replayState)) });
+  }
+  // A real click on the scrubber's track, 60% of the way along.
+  const box = await page.locator(".rp-scrubber").boundingBox();
+  await page.mouse.click(box.x + box.width * 0.6, box.y + box.height / 2);
+  out.track_click = await page.evaluate(replayState);
+
+  // Step between runs, then play at 16x for a moment.
+  await page.evaluate(() => window.shadowsReplay.seek(0));
+  await page.click(".rp-next");
+  out.next_run = await page.evaluate(replayState);
+  await page.click(".rp-next");
+  out.next_run_2 = await page.evaluate(replayState);
+  await page.click(".rp-prev");
+  out.prev_run = await page.evaluate(replayState);
+  await page.evaluate(() => window.shadowsReplay.seek(0));
+  await page.selectOption(".rp-speed", "16");
+  await page.click(".rp-play");
+  await page.waitForFunction(() => window.shadowsReplay.time() > 1, null, { timeout: 30_000 });
+  out.play_label = await page.textContent(".rp-play");
+  await page.click(".rp-play");
+  const paused = await page.evaluate(() => window.shadowsReplay.time());
+  await page.waitForTimeout(300);
+  out.play = { paused, after_pause: await page.evaluate(() => window.shadowsReplay.time()), label: await page.textContent(".rp-play") };
+
+  out.accessibility = await accessibility(page);
+  if (plan.screenshots) {
+    // At a moment worth looking at: the code a citation quotes, highlighted.
+    await page.locator('a[data-evidence][data-type="editor_snapshot"]').first().click();
+    out.screenshots = [];
+    for (const [name, viewport] of Object.entries(VIEWPORTS)) {
+      await page.setViewportSize(viewport);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.waitForTimeout(200);
+      const file = path.join(plan.screenshots, `${plan.name || "report"}-${name}-${viewport.width}x${viewport.height}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      out.screenshots.push(file);
+    }
+  }
+  return out;
+}
+
+/** Each URL in a fresh tab: status, headers, headings, whether a replay started, and the page's text. */
+async function pages(page, plan) {
+  const seen = {};
+  for (const [name, url] of Object.entries(plan.urls)) {
+    const tab = await page.context().newPage();
+    const response = await tab.goto(url);
+    if (plan.wait_replay && plan.wait_replay.includes(name)) {
+      await tab.waitForSelector('#replay[data-state="ready"]', { timeout: 60_000 });
+    }
+    if (plan.wait_charts && plan.wait_charts.includes(name)) {
+      await tab.waitForSelector('body[data-charts="ready"]', { timeout: 60_000 });
+    }
+    seen[name] = {
+      status: response.status(),
+      headers: response.headers(),
+      h1: await tab.evaluate(() => document.querySelector("h1")?.textContent ?? null),
+      replay_state: await tab.evaluate(() => document.getElementById("replay")?.dataset.state ?? null),
+      analytics: await tab.evaluate(() =>
+        window.shadowsAnalytics
+          ? Object.fromEntries(
+              Object.entries(window.shadowsAnalytics.charts).map(([k, c]) => [
+                k,
+                c.data.datasets.map((d, i) => ({ label: d.label, drawn: c.getDatasetMeta(i).data.length, data: d.data })),
+              ]),
+            )
+          : null,
+      ),
+      ...(await sections(tab)),
+    };
+    if (plan.axe) seen[name].accessibility = await accessibility(tab);
+    await tab.close();
+  }
+  return seen;
+}
+
+async function main() {
+  const plan = JSON.parse(process.argv[2]);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: CHROMIUM_ARGS,
+    headless: true,
+  });
+  const errors = [];
+  const consoleErrors = [];
+  const blocked = [];
+  try {
+    const context = await browser.newContext({ viewport: VIEWPORTS.desktop, extraHTTPHeaders: plan.headers || {} });
+    await context.route("**/*", (route) => {
+      const host = new URL(route.request().url()).hostname;
+      if (LOOPBACK.has(host) || LOOPBACK.has(`[${host}]`)) return route.continue();
+      blocked.push(host);
+      return route.abort();
+    });
+    context.setDefaultTimeout(60_000);
+    const page = await context.newPage();
+    page.on("pageerror", (e) => errors.push(String(e)));
+    const documents = new Set(Object.values(plan.urls || {}));
+    context.on("console", (m) => {
+      if (m.type() !== "error") return;
+      // A link refused on purpose (410, 404) is a failed document load; anything else is a real error.
+      if (m.text().startsWith("Failed to load resource") && documents.has(m.location().url)) return;
+      consoleErrors.push(m.text());
+    });
+    const scenario = { report, pages }[plan.scenario];
+    const result = await scenario(page, plan);
+    process.stdout.write(
+      JSON.stringify({ ok: true, result, page_errors: errors, console_errors: consoleErrors, blocked }) + "\n",
+    );
+  } catch (e) {
+    process.stdout.write(
+      JSON.stringify({ ok: false, error: String(e && e.stack ? e.stack : e), page_errors: errors, console_errors: consoleErrors, blocked }) + "\n",
+    );
+    process.exitCode = 1;
+  } finally {
+    await browser.close();
+  }
+}
+
+main();

@@ -1,0 +1,92 @@
+// The code at the replay's moment: a read-only CodeMirror editor with CodeMirror's own unified merge view showing
+// what changed since the previous snapshot, and the lines a citation quotes highlighted.
+import { unifiedMergeView } from "@codemirror/merge";
+import { EditorState, type Extension, RangeSetBuilder, StateField } from "@codemirror/state";
+import { Decoration, type DecorationSet, EditorView, lineNumbers } from "@codemirror/view";
+import { defaultHighlightStyle, syntaxHighlighting } from "@codemirror/language";
+
+async function languageSupport(language: string | null): Promise<Extension> {
+  switch (language) {
+    case "python":
+      return (await import("@codemirror/lang-python")).python();
+    case "javascript":
+      return (await import("@codemirror/lang-javascript")).javascript();
+    case "java":
+      return (await import("@codemirror/lang-java")).java();
+    case "cpp":
+      return (await import("@codemirror/lang-cpp")).cpp();
+    default:
+      return [];
+  }
+}
+
+const evidenceLine = Decoration.line({ class: "cm-evidence-line" });
+
+function highlightLines(range: { from: number; to: number } | null): Extension {
+  return StateField.define<DecorationSet>({
+    create(state) {
+      const builder = new RangeSetBuilder<Decoration>();
+      if (range) {
+        for (let n = range.from; n <= Math.min(range.to, state.doc.lines); n += 1) {
+          const line = state.doc.line(n);
+          builder.add(line.from, line.from, evidenceLine);
+        }
+      }
+      return builder.finish();
+    },
+    update: (decorations) => decorations,
+    provide: (field) => EditorView.decorations.from(field),
+  });
+}
+
+export class CodeView {
+  private readonly view: EditorView;
+  private language: Extension = [];
+  private loaded: string | null = null;
+
+  constructor(
+    parent: HTMLElement,
+    private readonly nonce: string,
+  ) {
+    this.view = new EditorView({ parent, state: this.state("", null, null) });
+  }
+
+  async useLanguage(language: string | null): Promise<void> {
+    if (language === this.loaded) return;
+    this.loaded = language;
+    this.language = await languageSupport(language);
+  }
+
+  private state(code: string, previous: string | null, lines: { from: number; to: number } | null): EditorState {
+    return EditorState.create({
+      doc: code,
+      extensions: [
+        EditorView.cspNonce.of(this.nonce),
+        EditorState.readOnly.of(true),
+        EditorView.editable.of(false),
+        EditorView.lineWrapping,
+        lineNumbers(),
+        syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+        this.language,
+        previous === null
+          ? []
+          : unifiedMergeView({ original: previous, mergeControls: false, gutter: true, highlightChanges: true }),
+        highlightLines(lines),
+        EditorView.contentAttributes.of({ "aria-label": "Code at this moment (read only)" }),
+      ],
+    });
+  }
+
+  /** Show `code`, marking changes against `previous` (none for the first snapshot) and the `lines` a citation quotes. */
+  show(code: string, previous: string | null, lines: { from: number; to: number } | null = null): void {
+    this.view.setState(this.state(code, previous, lines));
+    if (lines) {
+      const line = this.view.state.doc.line(Math.min(lines.from, this.view.state.doc.lines));
+      this.view.dispatch({ effects: EditorView.scrollIntoView(line.from, { y: "center" }) });
+    }
+  }
+
+  get code(): string {
+    return this.view.state.doc.toString();
+  }
+}

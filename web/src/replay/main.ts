@@ -1,0 +1,272 @@
+// The interview replay, embedded in the server-rendered report page (#replay). It loads the page's timeline (one
+// JSON endpoint, named by data-timeline-url) and shows, for any moment: the code with what changed since the
+// previous snapshot, the last run, the phase, and the transcript turn (in the page's own transcript); plus a chart
+// of tests passed over time and one of the time per phase. Every evidence link on the page moves it to its moment.
+import "./replay.css";
+import type { Chart } from "chart.js";
+import { h } from "../dom";
+import { phaseChart, testsChart } from "./charts";
+import { CodeView } from "./codeview";
+import { at, clock, quoteLines, ReplayModel, type RunEvent, type Timeline } from "./model";
+import { Player, SPEEDS, type Speed } from "./player";
+import { TranscriptSync } from "./transcript";
+
+/** What the replay exposes on `window.shadowsReplay`, for people debugging a report and for the browser tests. */
+export interface ReplayHandle {
+  seek(t: number): void;
+  time(): number;
+  code(): string;
+  charts: { tests: Chart<"line">; phases: Chart<"bar"> };
+}
+
+declare global {
+  interface Window {
+    shadowsReplay?: ReplayHandle;
+  }
+}
+
+const VERDICTS: Record<string, string> = {
+  accepted: "Accepted",
+  wrong_answer: "Wrong answer",
+  time_limit: "Time limit",
+  memory_limit: "Memory limit",
+  output_limit: "Output limit",
+  runtime_error: "Runtime error",
+  compile_error: "Compile error",
+  internal_error: "Judge error (not the candidate's)",
+};
+
+function describeRun(run: RunEvent): string {
+  const what = run.kind === "submit" ? "Submission" : "Run";
+  const who = run.by === "agent" ? " by the interviewer" : "";
+  const verdict = VERDICTS[run.verdict ?? ""] ?? run.verdict ?? "no verdict";
+  const counts = run.passed !== null && run.total !== null ? `, ${run.passed}/${run.total} tests passed` : "";
+  const hidden = run.hidden && run.hidden.total ? ` (${run.hidden.passed}/${run.hidden.total} hidden)` : "";
+  return `${what}${who} at ${clock(at(run))}: ${verdict}${counts}${hidden}`;
+}
+
+class Replay {
+  private readonly model: ReplayModel;
+  private readonly player: Player;
+  private readonly code: CodeView;
+  private readonly transcript: TranscriptSync;
+  private readonly scrubber: HTMLInputElement;
+  private readonly timeText: HTMLOutputElement;
+  private readonly playButton: HTMLButtonElement;
+  private readonly codeHead: HTMLElement;
+  private readonly runPanel: HTMLElement;
+  private readonly phaseText: HTMLElement;
+  readonly tests: Chart<"line">;
+  readonly phases: Chart<"bar">;
+  private shown: string | null = null; // what the code view shows: "<snapshot seq>" or "<seq>:<lines>"
+
+  constructor(
+    private readonly mount: HTMLElement,
+    timeline: Timeline,
+    nonce: string,
+  ) {
+    this.model = new ReplayModel(timeline);
+    this.player = new Player(this.model.duration);
+    this.transcript = new TranscriptSync(document.getElementById("transcript"));
+
+    const speed = h("select", { class: "rp-speed", "aria-label": "Playback speed" });
+    for (const s of SPEEDS) speed.append(h("option", { value: s }, `${s}×`));
+    speed.addEventListener("change", () => (this.player.speed = Number(speed.value) as Speed));
+    this.playButton = h("button", { type: "button", class: "rp-play", "aria-pressed": "false" }, "Play");
+    this.playButton.addEventListener("click", () => this.player.toggle());
+    const prev = h("button", { type: "button", class: "rp-prev" }, "◀ Previous run");
+    prev.addEventListener("click", () => this.step(-1));
+    const next = h("button", { type: "button", class: "rp-next" }, "Next run ▶");
+    next.addEventListener("click", () => this.step(1));
+    this.timeText = h("output", { class: "rp-time", "aria-live": "off" });
+    this.scrubber = h("input", {
+      type: "range",
+      class: "rp-scrubber",
+      min: 0,
+      max: this.model.duration,
+      step: 0.1,
+      value: 0,
+      "aria-label": "Replay position",
+    });
+    this.scrubber.addEventListener("input", () => this.player.seek(Number(this.scrubber.value)));
+
+    this.codeHead = h("p", { class: "rp-code-head" });
+    const editor = h("div", { class: "rp-editor" });
+    this.runPanel = h("p", { class: "rp-run", "aria-live": "polite" });
+    this.phaseText = h("span", { class: "rp-phase" });
+    const testsCanvas = h("canvas", { role: "img" });
+    const phasesCanvas = h("canvas", { role: "img" });
+
+    mount.replaceChildren(
+      h(
+        "div",
+        { class: "rp-controls", role: "group", "aria-label": "Replay controls" },
+        prev,
+        this.playButton,
+        speed,
+        next,
+        this.timeText,
+        this.phaseText,
+      ),
+      this.scrubber,
+      h("div", { class: "rp-code" }, this.codeHead, editor),
+      this.runPanel,
+      h(
+        "div",
+        { class: "rp-charts" },
+        h("figure", {}, h("figcaption", {}, "Tests passed over time"), h("div", { class: "rp-chart" }, testsCanvas)),
+        h("figure", {}, h("figcaption", {}, "Time in each phase"), h("div", { class: "rp-chart" }, phasesCanvas)),
+      ),
+    );
+
+    this.code = new CodeView(editor, nonce);
+    const points = this.model.passedSeries();
+    testsCanvas.setAttribute(
+      "aria-label",
+      points.length
+        ? `Tests passed at ${points.length} runs and submissions: ` +
+            points.map((p) => `${clock(p.t)} ${p.kind === "submit" ? "submission" : "run"} ${p.passed}/${p.total}`).join("; ")
+        : "No code was run.",
+    );
+    this.tests = testsChart(testsCanvas, points, this.model.duration, () => this.player.time, (p) => this.player.seek(p.t));
+    const spans = this.model.phaseDurations();
+    phasesCanvas.setAttribute(
+      "aria-label",
+      spans.length ? spans.map((s) => `${s.phase.replace(/_/g, " ")} ${clock(s.seconds)}`).join("; ") : "No phases recorded.",
+    );
+    this.phases = phaseChart(phasesCanvas, spans);
+
+    this.player.onChange((t, playing) => this.render(t, playing));
+  }
+
+  async start(): Promise<void> {
+    await this.code.useLanguage(this.model.snapshots[0]?.language ?? this.model.timeline.session.language);
+    this.render(this.player.time, false);
+    this.wireLinks();
+    this.mount.dataset.state = "ready";
+  }
+
+  private step(direction: 1 | -1): void {
+    const run = direction > 0 ? this.model.nextRun(this.player.time) : this.model.previousRun(this.player.time);
+    if (run) this.player.seek(at(run));
+  }
+
+  private render(t: number, playing: boolean): void {
+    this.scrubber.value = String(t);
+    const text = `${clock(t)} / ${clock(this.model.duration)}`;
+    this.timeText.value = text;
+    this.scrubber.setAttribute("aria-valuetext", text);
+    this.playButton.textContent = playing ? "Pause" : "Play";
+    this.playButton.setAttribute("aria-pressed", String(playing));
+    const phase = this.model.phaseAt(t);
+    this.phaseText.textContent = phase ? `Phase: ${phase.replace(/_/g, " ")}` : "";
+    this.showCodeAt(t);
+    const run = this.model.runAt(t);
+    const seq = run ? String(run.seq) : "";
+    if (this.runPanel.dataset.seq !== seq) this.runPanel.classList.remove("is-cited");
+    this.runPanel.textContent = run ? describeRun(run) : "No code run yet.";
+    this.runPanel.dataset.seq = seq;
+    this.transcript.follow(t);
+    this.tests.draw();
+  }
+
+  private showCodeAt(t: number, lines: { from: number; to: number } | null = null): void {
+    const { index, current, previous } = this.model.snapshotAt(t);
+    const key = current ? `${current.seq}${lines ? `:${lines.from}-${lines.to}` : ""}` : "none";
+    if (key === this.shown || (lines === null && this.shown?.startsWith(`${current?.seq}:`))) return;
+    this.shown = key;
+    if (!current) {
+      this.code.show("", null);
+      this.codeHead.textContent = "No code yet at this moment.";
+      delete this.codeHead.dataset.seq;
+      return;
+    }
+    this.code.show(current.code, previous ? previous.code : null, lines);
+    this.codeHead.dataset.seq = String(current.seq);
+    this.codeHead.textContent =
+      `Code at ${clock(at(current))} (snapshot ${index + 1} of ${this.model.snapshots.length})` +
+      (previous ? `, changes since ${clock(at(previous))}` : "");
+  }
+
+  /** Move to a cited moment and show what the citation quotes. */
+  private showEvidence(link: HTMLElement): void {
+    this.player.pause();
+    const seq = Number(link.dataset.seq);
+    const quote = link.dataset.quote ?? "";
+    const type = link.dataset.type;
+    this.transcript.clear();
+    if (type === "editor_snapshot") {
+      const snapshot = this.model.snapshotBySeq(seq);
+      if (snapshot) {
+        this.shown = null;
+        this.player.seek(at(snapshot));
+        this.showCodeAt(at(snapshot), quote ? quoteLines(snapshot.code, quote) : null);
+      }
+    } else if (link.dataset.t !== undefined) {
+      this.player.seek(Number(link.dataset.t));
+      if (type === "transcript") this.transcript.highlight(seq, quote);
+    }
+    this.runPanel.classList.toggle("is-cited", this.runPanel.dataset.seq === String(seq));
+    document.getElementById("replay-section")?.scrollIntoView({ block: "start" });
+  }
+
+  private wireLinks(): void {
+    for (const link of document.querySelectorAll<HTMLElement>("[data-evidence]")) {
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        this.showEvidence(link);
+      });
+    }
+    for (const link of document.querySelectorAll<HTMLElement>("[data-jump][data-t]")) {
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        this.transcript.clear();
+        this.player.pause();
+        this.player.seek(Number(link.dataset.t));
+        if (!link.closest("#transcript")) document.getElementById("replay-section")?.scrollIntoView({ block: "start" });
+      });
+    }
+  }
+
+  handle(): ReplayHandle {
+    return {
+      seek: (t) => this.player.seek(t),
+      time: () => this.player.time,
+      code: () => this.code.code,
+      charts: { tests: this.tests, phases: this.phases },
+    };
+  }
+}
+
+async function boot(): Promise<void> {
+  for (const button of document.querySelectorAll<HTMLButtonElement>("[data-print]")) {
+    button.hidden = false;
+    button.addEventListener("click", () => window.print());
+  }
+  const mount = document.getElementById("replay");
+  const url = mount?.dataset.timelineUrl;
+  if (!mount || !url) return;
+  let timeline: Timeline;
+  try {
+    const response = await fetch(url, {
+      credentials: "omit",
+      cache: "no-store",
+      referrerPolicy: "no-referrer",
+      headers: { accept: "application/json" },
+    });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    timeline = (await response.json()) as Timeline;
+  } catch (error) {
+    mount.dataset.state = "failed";
+    mount.replaceChildren(
+      h("p", { class: "replay-status", role: "alert" }, "The replay could not be loaded. Reload the page to try again; the transcript is complete below."),
+    );
+    console.error("replay: timeline", error);
+    return;
+  }
+  const replay = new Replay(mount, timeline, mount.dataset.nonce ?? "");
+  await replay.start();
+  window.shadowsReplay = replay.handle();
+}
+
+void boot();

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { clock, findQuote, lastAtOrBefore, quoteLines, ReplayModel, type Timeline, type TimelineEvent } from "./model";
+
+function ev(seq: number, t: number, rest: Record<string, unknown>): TimelineEvent {
+  return { seq, t, ...rest } as unknown as TimelineEvent;
+}
+
+const timeline: Timeline = {
+  session: { id: "ses_1", status: "completed", language: "python", time_allowed_s: 2700, ended_s: 300, duration_s: 300 },
+  events: [
+    ev(1, 0, { type: "phase_change", from: null, to: "greeting" }),
+    ev(2, 5, { type: "transcript", role: "interviewer", text: "Hi", start: 5, end: 6 }),
+    ev(3, 20, { type: "phase_change", from: "greeting", to: "coding" }),
+    ev(4, 30, { type: "editor_snapshot", language: "python", code: "a" }),
+    ev(5, 60, { type: "editor_snapshot", language: "python", code: "ab" }),
+    ev(6, 65, { type: "test_run", kind: "run", passed: 1, total: 3, verdict: "wrong_answer" }),
+    ev(7, 90, { type: "editor_snapshot", language: "python", code: "abc" }),
+    ev(8, 100, { type: "submission", kind: "submit", passed: 8, total: 8, verdict: "accepted" }),
+    ev(9, 200, { type: "phase_change", from: "coding", to: "wrap_up" }),
+    ev(10, 250, { type: "phase_change", from: "wrap_up", to: "coding" }),
+  ],
+};
+
+describe("ReplayModel", () => {
+  const model = new ReplayModel(timeline);
+
+  it("shows the last snapshot taken at or before a time, with the one before it", () => {
+    expect(model.snapshotAt(10).current).toBeNull();
+    expect(model.snapshotAt(30).current?.code).toBe("a");
+    expect(model.snapshotAt(30).previous).toBeNull();
+    expect(model.snapshotAt(89.9).current?.code).toBe("ab");
+    expect(model.snapshotAt(89.9).previous?.code).toBe("a");
+    expect(model.snapshotAt(1000).current?.code).toBe("abc");
+  });
+
+  it("steps between runs in both directions", () => {
+    expect(model.nextRun(0)?.seq).toBe(6);
+    expect(model.nextRun(65)?.seq).toBe(8);
+    expect(model.nextRun(100)).toBeNull();
+    expect(model.previousRun(100)?.seq).toBe(6);
+    expect(model.previousRun(65)).toBeNull();
+    expect(model.runAt(70)?.seq).toBe(6);
+  });
+
+  it("gives one chart point per run or submission and sums the time per phase", () => {
+    expect(model.passedSeries().map((p) => [p.t, p.passed, p.kind])).toEqual([
+      [65, 1, "run"],
+      [100, 8, "submit"],
+    ]);
+    expect(model.phaseDurations()).toEqual([
+      { phase: "greeting", seconds: 20 },
+      { phase: "coding", seconds: 180 + 50 },
+      { phase: "wrap_up", seconds: 50 },
+    ]);
+    expect(model.phaseAt(210)).toBe("wrap_up");
+  });
+
+  it("runs the scrubber to the end of the interview or the last event", () => {
+    expect(model.duration).toBe(300);
+  });
+});
+
+describe("helpers", () => {
+  it("binary-searches times", () => {
+    const items = [{ t: 1 }, { t: 2 }, { t: 2 }, { t: 5 }];
+    expect(lastAtOrBefore(items, 0)).toBe(-1);
+    expect(lastAtOrBefore(items, 2)).toBe(2);
+    expect(lastAtOrBefore(items, 9)).toBe(3);
+  });
+
+  it("formats clocks", () => {
+    expect(clock(95.2)).toBe("1:35");
+    expect(clock(3725)).toBe("1:02:05");
+    expect(clock(-3)).toBe("0:00");
+  });
+
+  it("finds quotes across whitespace and case like the grader's check", () => {
+    const text = "I would keep a  Hash\nmap from value to index.";
+    const span = findQuote(text, "hash map from VALUE");
+    expect(span).not.toBeNull();
+    expect(text.slice(...span!)).toBe("Hash\nmap from value");
+    expect(findQuote(text, "not there")).toBeNull();
+    expect(findQuote(text, "   ")).toBeNull();
+  });
+
+  it("maps a code quote to the lines it spans", () => {
+    const code = "def f(x):\n    seen = {}\n    return seen\n";
+    expect(quoteLines(code, "seen = {}\n    return")).toEqual({ from: 2, to: 3 });
+    expect(quoteLines(code, "def f")).toEqual({ from: 1, to: 1 });
+    expect(quoteLines(code, "nope")).toBeNull();
+  });
+});

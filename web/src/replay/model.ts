@@ -1,0 +1,248 @@
+// The replay's model: the timeline the API serves (GET /v1/sessions/{id}/timeline), indexed for "what was true at
+// time t" questions. Pure functions and data only; the DOM lives in the other replay modules.
+
+export type Role = "candidate" | "interviewer";
+
+interface Base {
+  seq: number;
+  t: number | null;
+}
+export interface TranscriptEvent extends Base {
+  type: "transcript";
+  role: Role;
+  text: string;
+  start: number | null;
+  end: number | null;
+}
+export interface PhaseEvent extends Base {
+  type: "phase_change";
+  from: string | null;
+  to: string | null;
+}
+export interface SnapshotEvent extends Base {
+  type: "editor_snapshot";
+  language: string | null;
+  code: string;
+}
+export interface Tally {
+  passed: number;
+  total: number;
+}
+export interface RunEvent extends Base {
+  type: "test_run" | "submission";
+  kind: "run" | "submit";
+  by: string | null;
+  verdict: string | null;
+  passed: number | null;
+  total: number | null;
+  visible: Tally | null;
+  hidden: Tally | null;
+  tests: { id: string | null; verdict: string | null }[];
+  language: string | null;
+  code: string | null;
+}
+export interface HintEvent extends Base {
+  type: "hint";
+  index: number | null;
+  total: number | null;
+  text: string;
+}
+export interface WarningEvent extends Base {
+  type: "time_warning";
+  minutes_left: number | null;
+}
+export interface IntegrityEvent extends Base {
+  type: "integrity";
+  kind: string | null;
+  chars: number | null;
+  lines: number | null;
+  duration_ms: number | null;
+  source: string | null;
+}
+export type TimelineEvent =
+  | TranscriptEvent
+  | PhaseEvent
+  | SnapshotEvent
+  | RunEvent
+  | HintEvent
+  | WarningEvent
+  | IntegrityEvent;
+
+export interface TimelineSession {
+  id: string;
+  status: string;
+  language: string;
+  time_allowed_s: number;
+  ended_s: number | null;
+  duration_s: number;
+}
+
+export interface Timeline {
+  session: TimelineSession;
+  events: TimelineEvent[];
+}
+
+export interface SeriesPoint {
+  t: number;
+  passed: number;
+  total: number;
+  kind: "run" | "submit";
+  verdict: string | null;
+  seq: number;
+}
+
+export interface PhaseSpan {
+  phase: string;
+  seconds: number;
+}
+
+/** Events without a time sort first (at 0), as the API orders them. */
+export const at = (e: { t: number | null }): number => e.t ?? 0;
+
+/** Index of the last item whose time is <= t, or -1 (items sorted by time). */
+export function lastAtOrBefore<T extends { t: number | null }>(items: readonly T[], t: number): number {
+  let lo = 0;
+  let hi = items.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (at(items[mid]!) <= t) {
+      found = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return found;
+}
+
+export class ReplayModel {
+  readonly snapshots: SnapshotEvent[];
+  readonly runs: RunEvent[];
+  readonly turns: TranscriptEvent[];
+  readonly phases: PhaseEvent[];
+  readonly duration: number;
+
+  constructor(readonly timeline: Timeline) {
+    const events = [...timeline.events].sort((a, b) => at(a) - at(b) || a.seq - b.seq);
+    this.snapshots = events.filter((e): e is SnapshotEvent => e.type === "editor_snapshot");
+    this.runs = events.filter((e): e is RunEvent => e.type === "test_run" || e.type === "submission");
+    this.turns = events.filter((e): e is TranscriptEvent => e.type === "transcript");
+    this.phases = events.filter((e): e is PhaseEvent => e.type === "phase_change");
+    const last = events.reduce((m, e) => Math.max(m, at(e)), 0);
+    this.duration = Math.max(timeline.session.duration_s, last, 1);
+  }
+
+  /** The snapshot showing at time t (the last one taken at or before it), and the one before it. */
+  snapshotAt(t: number): { index: number; current: SnapshotEvent | null; previous: SnapshotEvent | null } {
+    const index = lastAtOrBefore(this.snapshots, t);
+    return {
+      index,
+      current: index >= 0 ? this.snapshots[index]! : null,
+      previous: index >= 1 ? this.snapshots[index - 1]! : null,
+    };
+  }
+
+  snapshotBySeq(seq: number): SnapshotEvent | undefined {
+    return this.snapshots.find((s) => s.seq === seq);
+  }
+
+  runAt(t: number): RunEvent | null {
+    const i = lastAtOrBefore(this.runs, t);
+    return i >= 0 ? this.runs[i]! : null;
+  }
+
+  /** The first run strictly after t (a small epsilon so that stepping from a run moves past it). */
+  nextRun(t: number): RunEvent | null {
+    return this.runs.find((r) => at(r) > t + 1e-6) ?? null;
+  }
+
+  previousRun(t: number): RunEvent | null {
+    for (let i = this.runs.length - 1; i >= 0; i -= 1) if (at(this.runs[i]!) < t - 1e-6) return this.runs[i]!;
+    return null;
+  }
+
+  /** The transcript turn being spoken at t, else the last one before it. */
+  turnAt(t: number): TranscriptEvent | null {
+    const i = lastAtOrBefore(this.turns, t);
+    return i >= 0 ? this.turns[i]! : null;
+  }
+
+  phaseAt(t: number): string | null {
+    const i = lastAtOrBefore(this.phases, t);
+    return i >= 0 ? (this.phases[i]!.to ?? null) : null;
+  }
+
+  /** Tests passed at each run and submission (all the tests it judged), in time order. */
+  passedSeries(): SeriesPoint[] {
+    return this.runs.map((r) => ({
+      t: at(r),
+      passed: r.passed ?? 0,
+      total: r.total ?? 0,
+      kind: r.kind,
+      verdict: r.verdict,
+      seq: r.seq,
+    }));
+  }
+
+  /** Seconds spent in each phase (summed when a phase is entered twice), in the order first entered. */
+  phaseDurations(): PhaseSpan[] {
+    const spans = new Map<string, number>();
+    this.phases.forEach((p, i) => {
+      if (!p.to) return;
+      const end = i + 1 < this.phases.length ? at(this.phases[i + 1]!) : this.duration;
+      spans.set(p.to, (spans.get(p.to) ?? 0) + Math.max(0, end - at(p)));
+    });
+    return [...spans].map(([phase, seconds]) => ({ phase, seconds }));
+  }
+}
+
+/** "95.2" -> "1:35", "3725" -> "1:02:05". */
+export function clock(seconds: number): string {
+  const whole = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(whole / 3600);
+  const m = Math.floor((whole % 3600) / 60);
+  const s = whole % 60;
+  const ss = String(s).padStart(2, "0");
+  return h ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
+}
+
+/**
+ * Where `quote` occurs in `text`, comparing as the grader verifies citations: case-insensitive, with any run of
+ * whitespace equal to one space. Returns [start, end) offsets into the original text, or null.
+ */
+export function findQuote(text: string, quote: string): [number, number] | null {
+  const wanted = quote.trim().replace(/\s+/g, " ").toLowerCase();
+  if (!wanted) return null;
+  // Normalise text while remembering, for each normalised character, where it came from.
+  let normal = "";
+  const origin: number[] = [];
+  let inSpace = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text[i]!;
+    if (/\s/.test(ch)) {
+      if (!inSpace && normal.length > 0) {
+        normal += " ";
+        origin.push(i);
+      }
+      inSpace = true;
+    } else {
+      normal += ch.toLowerCase();
+      origin.push(i);
+      inSpace = false;
+    }
+  }
+  const found = normal.indexOf(wanted);
+  if (found < 0) return null;
+  const start = origin[found]!;
+  const end = origin[found + wanted.length - 1]! + 1;
+  return [start, end];
+}
+
+/** The 1-based lines of `code` that the quote spans, or null when it is not in the code. */
+export function quoteLines(code: string, quote: string): { from: number; to: number } | null {
+  const span = findQuote(code, quote);
+  if (!span) return null;
+  const lineOf = (offset: number): number => code.slice(0, offset).split("\n").length;
+  return { from: lineOf(span[0]), to: lineOf(span[1] - 1) };
+}
