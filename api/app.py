@@ -19,8 +19,8 @@ from api.judging import LazyJudge
 from api.logs import configure_logging
 from api.middleware import BodyLimitMiddleware, HeaderLimitMiddleware, MetricsMiddleware
 from api.openapi_doc import install_docs
-from api.pdf_text import ResumeParser
 from api.pdf import PdfRenderer
+from api.pdf_text import ResumeParser
 from api.question_cache import QuestionCache
 from api.ratelimits import RateLimits
 from api.routers import (
@@ -50,9 +50,9 @@ from api.run_admission import RunAdmission
 from api.run_flow import RunServices
 from api.settings import ApiSettings, get_settings
 from api.storage import open_storage
-from api.web_assets import WebAssets
 from api.tracing import instrument_app, instrument_connection, tracer_provider
 from api.web import mount_web
+from api.web_assets import WebAssets
 from judge.settings import JudgeSettings
 from judge.settings import get_settings as get_judge_settings
 

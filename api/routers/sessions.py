@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import base64
-import json
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from pydantic import ValidationError
 
 from api.db import artifacts_repo, events_repo, questions_repo, sessions_repo
 from api.deps import DbConn, OrgCaller, Settings
-from api.errors import BadRequestError, ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableError
-from api.ids import SessionId, is_session_id
+from api.errors import ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableError
+from api.ids import SessionId
 from api.media_types import MULTIPART, media_type
 from api.openapi_errors import BODY, DB, error_responses
 from api.pdf_text import ResumeParser

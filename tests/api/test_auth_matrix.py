@@ -406,6 +406,8 @@ async def test_artifact_downloads_need_a_signed_token(world: World) -> None:
     for token in ("sha_x", "shr_" + "A" * 75, world.server.org_key, "../../etc/passwd"):
         r = await world.server.client.get(f"/v1/artifacts/{token}")
         assert r.status_code == 404, token
+
+
 # --- run gating happens after authentication -------------------------------------------------------------------
 
 

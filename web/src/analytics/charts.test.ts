@@ -14,15 +14,15 @@ const summary: Summary = {
 describe("analytics charts", () => {
   it("draws every figure of the summary", () => {
     const c = configurations(summary);
-    expect(c.statuses!.data.datasets[0]!.data).toEqual([1, 0, 5, 1, 0]);
-    expect(c.recommendations!.data.labels).toEqual(["Strong no hire", "No hire", "Hire", "Strong hire"]);
-    expect(c.dimensions!.data.datasets.map((d) => d.data)).toEqual([
+    expect(c.statuses.data.datasets[0].data).toEqual([1, 0, 5, 1, 0]);
+    expect(c.recommendations.data.labels).toEqual(["Strong no hire", "No hire", "Hire", "Strong hire"]);
+    expect(c.dimensions.data.datasets.map((d) => d.data)).toEqual([
       [0, 1],
       [1, 4],
       [4, 1],
       [1, 0],
     ]);
-    expect(c.questions!.data.datasets[0]!.data).toEqual([75]);
-    expect(c.questions!.data.labels).toEqual(["Two Sum"]);
+    expect(c.questions.data.datasets[0].data).toEqual([75]);
+    expect(c.questions.data.labels).toEqual(["Two Sum"]);
   });
 });

@@ -74,7 +74,7 @@ export function configurations(summary: Summary): Record<string, ChartConfigurat
         labels: dimensions.map((d) => label(d, DIMENSION_LABELS)),
         datasets: ["1", "2", "3", "4"].map((score, i) => ({
           label: `Score ${score}`,
-          data: dimensions.map((d) => summary.dimensions[d]!.scores[score] ?? 0),
+          data: dimensions.map((d) => summary.dimensions[d].scores[score] ?? 0),
           backgroundColor: SCORE_COLOURS[i],
         })),
       },
@@ -89,7 +89,11 @@ export function configurations(summary: Summary): Record<string, ChartConfigurat
       data: {
         labels: summary.questions.map((q) => q.title ?? q.slug ?? q.question_id),
         datasets: [
-          { label: "Pass rate (%)", data: summary.questions.map((q) => Math.round((q.pass_rate ?? 0) * 100)), backgroundColor: ACCENT },
+          {
+            label: "Pass rate (%)",
+            data: summary.questions.map((q) => Math.round((q.pass_rate ?? 0) * 100)),
+            backgroundColor: ACCENT,
+          },
         ],
       },
       options: {

@@ -15,7 +15,16 @@ import {
 } from "chart.js";
 import { clock, type PhaseSpan, type SeriesPoint } from "./model";
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, BarController, BarElement, CategoryScale, Tooltip);
+Chart.register(
+  LineController,
+  LineElement,
+  PointElement,
+  LinearScale,
+  BarController,
+  BarElement,
+  CategoryScale,
+  Tooltip,
+);
 
 const ACCENT = "#2456c7";
 const SUBMIT = "#12663a";
@@ -25,7 +34,7 @@ function positionLine(getTime: () => number): Plugin<"line"> {
   return {
     id: "replayPosition",
     afterDatasetsDraw(chart) {
-      const x = chart.scales.x!.getPixelForValue(getTime());
+      const x = chart.scales.x.getPixelForValue(getTime());
       const { top, bottom, left, right } = chart.chartArea;
       if (x < left || x > right) return;
       const ctx = chart.ctx;
@@ -84,7 +93,7 @@ export function testsChart(
         tooltip: {
           callbacks: {
             label: (item) => {
-              const p = points[item.dataIndex]!;
+              const p = points[item.dataIndex];
               return `${p.kind === "submit" ? "Submission" : "Run"} at ${clock(p.t)}: ${p.passed}/${p.total}`;
             },
           },
@@ -92,7 +101,7 @@ export function testsChart(
       },
       onClick: (_event: ChartEvent, elements) => {
         const hit = elements[0];
-        if (hit) onPick(points[hit.index]!);
+        if (hit) onPick(points[hit.index]);
       },
     },
     plugins: [positionLine(getTime)],
@@ -114,7 +123,7 @@ export function phaseChart(canvas: HTMLCanvasElement, spans: PhaseSpan[]): Chart
       maintainAspectRatio: false,
       scales: { x: { min: 0, title: { display: true, text: "Minutes" } } },
       plugins: {
-        tooltip: { callbacks: { label: (item) => `${clock(spans[item.dataIndex]!.seconds)} (m:ss)` } },
+        tooltip: { callbacks: { label: (item) => `${clock(spans[item.dataIndex].seconds)} (m:ss)` } },
       },
     },
   });

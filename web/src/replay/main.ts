@@ -125,14 +125,24 @@ class Replay {
       "aria-label",
       points.length
         ? `Tests passed at ${points.length} runs and submissions: ` +
-            points.map((p) => `${clock(p.t)} ${p.kind === "submit" ? "submission" : "run"} ${p.passed}/${p.total}`).join("; ")
+            points
+              .map((p) => `${clock(p.t)} ${p.kind === "submit" ? "submission" : "run"} ${p.passed}/${p.total}`)
+              .join("; ")
         : "No code was run.",
     );
-    this.tests = testsChart(testsCanvas, points, this.model.duration, () => this.player.time, (p) => this.player.seek(p.t));
+    this.tests = testsChart(
+      testsCanvas,
+      points,
+      this.model.duration,
+      () => this.player.time,
+      (p) => this.player.seek(p.t),
+    );
     const spans = this.model.phaseDurations();
     phasesCanvas.setAttribute(
       "aria-label",
-      spans.length ? spans.map((s) => `${s.phase.replace(/_/g, " ")} ${clock(s.seconds)}`).join("; ") : "No phases recorded.",
+      spans.length
+        ? spans.map((s) => `${s.phase.replace(/_/g, " ")} ${clock(s.seconds)}`).join("; ")
+        : "No phases recorded.",
     );
     this.phases = phaseChart(phasesCanvas, spans);
 
@@ -259,7 +269,11 @@ async function boot(): Promise<void> {
   } catch (error) {
     mount.dataset.state = "failed";
     mount.replaceChildren(
-      h("p", { class: "replay-status", role: "alert" }, "The replay could not be loaded. Reload the page to try again; the transcript is complete below."),
+      h(
+        "p",
+        { class: "replay-status", role: "alert" },
+        "The replay could not be loaded. Reload the page to try again; the transcript is complete below.",
+      ),
     );
     console.error("replay: timeline", error);
     return;

@@ -6,7 +6,14 @@ function ev(seq: number, t: number, rest: Record<string, unknown>): TimelineEven
 }
 
 const timeline: Timeline = {
-  session: { id: "ses_1", status: "completed", language: "python", time_allowed_s: 2700, ended_s: 300, duration_s: 300 },
+  session: {
+    id: "ses_1",
+    status: "completed",
+    language: "python",
+    time_allowed_s: 2700,
+    ended_s: 300,
+    duration_s: 300,
+  },
   events: [
     ev(1, 0, { type: "phase_change", from: null, to: "greeting" }),
     ev(2, 5, { type: "transcript", role: "interviewer", text: "Hi", start: 5, end: 6 }),

@@ -60,13 +60,7 @@ export interface IntegrityEvent extends Base {
   source: string | null;
 }
 export type TimelineEvent =
-  | TranscriptEvent
-  | PhaseEvent
-  | SnapshotEvent
-  | RunEvent
-  | HintEvent
-  | WarningEvent
-  | IntegrityEvent;
+  TranscriptEvent | PhaseEvent | SnapshotEvent | RunEvent | HintEvent | WarningEvent | IntegrityEvent;
 
 export interface TimelineSession {
   id: string;
@@ -106,7 +100,7 @@ export function lastAtOrBefore<T extends { t: number | null }>(items: readonly T
   let found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (at(items[mid]!) <= t) {
+    if (at(items[mid]) <= t) {
       found = mid;
       lo = mid + 1;
     } else {
@@ -138,8 +132,8 @@ export class ReplayModel {
     const index = lastAtOrBefore(this.snapshots, t);
     return {
       index,
-      current: index >= 0 ? this.snapshots[index]! : null,
-      previous: index >= 1 ? this.snapshots[index - 1]! : null,
+      current: index >= 0 ? this.snapshots[index] : null,
+      previous: index >= 1 ? this.snapshots[index - 1] : null,
     };
   }
 
@@ -149,7 +143,7 @@ export class ReplayModel {
 
   runAt(t: number): RunEvent | null {
     const i = lastAtOrBefore(this.runs, t);
-    return i >= 0 ? this.runs[i]! : null;
+    return i >= 0 ? this.runs[i] : null;
   }
 
   /** The first run strictly after t (a small epsilon so that stepping from a run moves past it). */
@@ -158,19 +152,19 @@ export class ReplayModel {
   }
 
   previousRun(t: number): RunEvent | null {
-    for (let i = this.runs.length - 1; i >= 0; i -= 1) if (at(this.runs[i]!) < t - 1e-6) return this.runs[i]!;
+    for (let i = this.runs.length - 1; i >= 0; i -= 1) if (at(this.runs[i]) < t - 1e-6) return this.runs[i];
     return null;
   }
 
   /** The transcript turn being spoken at t, else the last one before it. */
   turnAt(t: number): TranscriptEvent | null {
     const i = lastAtOrBefore(this.turns, t);
-    return i >= 0 ? this.turns[i]! : null;
+    return i >= 0 ? this.turns[i] : null;
   }
 
   phaseAt(t: number): string | null {
     const i = lastAtOrBefore(this.phases, t);
-    return i >= 0 ? (this.phases[i]!.to ?? null) : null;
+    return i >= 0 ? (this.phases[i].to ?? null) : null;
   }
 
   /** Tests passed at each run and submission (all the tests it judged), in time order. */
@@ -190,7 +184,7 @@ export class ReplayModel {
     const spans = new Map<string, number>();
     this.phases.forEach((p, i) => {
       if (!p.to) return;
-      const end = i + 1 < this.phases.length ? at(this.phases[i + 1]!) : this.duration;
+      const end = i + 1 < this.phases.length ? at(this.phases[i + 1]) : this.duration;
       spans.set(p.to, (spans.get(p.to) ?? 0) + Math.max(0, end - at(p)));
     });
     return [...spans].map(([phase, seconds]) => ({ phase, seconds }));
@@ -219,7 +213,7 @@ export function findQuote(text: string, quote: string): [number, number] | null 
   const origin: number[] = [];
   let inSpace = false;
   for (let i = 0; i < text.length; i += 1) {
-    const ch = text[i]!;
+    const ch = text[i];
     if (/\s/.test(ch)) {
       if (!inSpace && normal.length > 0) {
         normal += " ";
@@ -234,8 +228,8 @@ export function findQuote(text: string, quote: string): [number, number] | null 
   }
   const found = normal.indexOf(wanted);
   if (found < 0) return null;
-  const start = origin[found]!;
-  const end = origin[found + wanted.length - 1]! + 1;
+  const start = origin[found];
+  const end = origin[found + wanted.length - 1] + 1;
   return [start, end];
 }
 
