@@ -62,11 +62,11 @@ class RateLimits:
             items = self._parsed[spec] = parse_many(spec)
         return items
 
-    async def hit(self, scope: str, spec: str, key: str, *, message: str) -> None:
-        """Count one request of `key` in `scope`; RateLimitedError when over any part of `spec`."""
+    async def hit(self, scope: str, spec: str, key: str, *, message: str, cost: int = 1) -> None:
+        """Count `cost` requests of `key` in `scope`; RateLimitedError when over any part of `spec`."""
         try:
             for item in self._items(spec):
-                if not await self._limiter.hit(item, scope, key):
+                if not await self._limiter.hit(item, scope, key, cost=cost):
                     stats = await self._limiter.get_window_stats(item, scope, key)
                     retry_after = max(1, math.ceil(stats.reset_time - time.time()))
                     raise RateLimitedError(message, retry_after=retry_after)

@@ -227,6 +227,16 @@ class ApiServer:
         assert r.status_code == 201, r.text
         return dict(r.json())
 
+    async def consent(self, created: dict[str, Any]) -> None:
+        """The candidate agrees to the notice their page shows (what opens the room to them)."""
+        notice = (await self.client.post("/v1/join", json={"invite": created["invite"]})).json()["notice"]
+        r = await self.client.post(
+            f"/v1/sessions/{created['id']}/consent",
+            json={"notice_version": notice["version"], "notice_sha256": notice["sha256"], "agreed": True},
+            headers={"Authorization": f"Bearer {created['invite']}"},
+        )
+        assert r.status_code == 201, r.text
+
 
 @pytest.fixture
 async def api_server(api_settings: ApiSettings) -> AsyncIterator[ApiServer]:

@@ -7,16 +7,14 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
-from limits import parse
-from limits.aio.storage import MemoryStorage
-from limits.aio.strategies import MovingWindowRateLimiter
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.candidate_rules import require_in_progress
 from api.db import events_repo
 from api.deps import CandidateSession, DbConn, Settings, own_session
-from api.errors import RateLimitedError
 from api.metrics import EVENTS
+from api.openapi_errors import BODY, DB, error_responses
+from api.ratelimits import RateLimits
 
 router = APIRouter(prefix="/v1/sessions/{session_id}", tags=["candidates"])
 
@@ -63,17 +61,7 @@ class IntegrityBatch(BaseModel):
     events: list[Observation] = Field(min_length=1, max_length=20)
 
 
-def _limiter(request: Request) -> MovingWindowRateLimiter:
-    """One limiter per app instance, like the practice route's; behind several replicas its storage belongs in
-    Redis (limits supports it)."""
-    state = request.app.state
-    limiter = getattr(state, "integrity_limiter", None)
-    if limiter is None:
-        limiter = state.integrity_limiter = MovingWindowRateLimiter(MemoryStorage())
-    return limiter
-
-
-@router.post("/integrity", status_code=202)
+@router.post("/integrity", status_code=202, responses=error_responses(*BODY, *DB, 401, 403, 404, 409, 429))
 async def create_integrity_events(
     session_id: str,
     body: IntegrityBatch,
@@ -85,9 +73,14 @@ async def create_integrity_events(
     """Store page observations while the interview runs. Past the per-session cap they are counted as dropped."""
     session = own_session(candidate, session_id)
     require_in_progress(session, settings)
-    limit = parse(settings.integrity_rate_limit)
-    if not await _limiter(request).hit(limit, "integrity", session["id"], cost=len(body.events)):
-        raise RateLimitedError("Too many observations; slow down.")
+    ratelimits: RateLimits = request.app.state.ratelimits  # shared by every replica when Redis is configured
+    await ratelimits.hit(
+        "integrity",
+        settings.integrity_rate_limit,
+        session["id"],
+        message="Too many observations; slow down.",
+        cost=len(body.events),
+    )
     cur = await conn.execute(
         "select count(*) as n from session_events where session_id = %s and type = 'integrity'",
         (session["id"],),

@@ -11,7 +11,7 @@ from api.candidate_rules import has_consented, policies, session_org
 from api.db import sessions_repo
 from api.db.pool import Conn
 from api.deps import DbConn, Questions, Settings, bearer, session_for_invite
-from api.errors import ForbiddenError
+from api.errors import ConflictError, ForbiddenError
 from api.notices import render_notice
 from api.openapi_errors import BODY, DB, error_responses
 from api.question_cache import QuestionCache
@@ -69,7 +69,6 @@ async def candidate_view(
         question = {k: full[k] for k in QUESTION_FIELDS}
         question["starter_code"] = {k: v for k, v in full["starter_code"].items() if k in languages}
     consented = await has_consented(conn, row["id"])
-    # No room token before the candidate has agreed to the notice: joining the room starts the interview.
     may_join = consented or row["status"] != "scheduled"
     return JoinResponse(
         server_url=settings.livekit_url,
@@ -93,6 +92,12 @@ async def candidate_view(
         agent_join_timeout_s=settings.agent_join_timeout_s,
         question=question,
     )
+
+
+async def may_join_room(conn: Conn, row: dict[str, Any]) -> bool:
+    """No room token before the candidate has agreed to the notice: joining the room starts the interview. A session
+    already under way (or over) has been agreed to."""
+    return row["status"] != "scheduled" or await has_consented(conn, row["id"])
 
 
 @router.post("/join", response_model=JoinResponse, responses=error_responses(*BODY, *DB, 401, 409, 410))
@@ -120,6 +125,11 @@ async def create_livekit_token(
     row = await session_for_invite(conn, bearer(request), settings)
     if body.room_name and body.room_name != row["room_name"]:
         raise ForbiddenError("This invite does not open that room.", code="room_mismatch")
+    if not await may_join_room(conn, row):
+        raise ConflictError(
+            "The candidate has not agreed to the interview notice yet; open the invite page first.",
+            code="consent_required",
+        )
     return TokenResponse(
         server_url=settings.livekit_url,
         participant_token=mint_candidate_token(row, settings, ttl=token_ttl(row, settings)),

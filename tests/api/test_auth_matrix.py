@@ -251,6 +251,7 @@ async def test_livekit_token_with_another_sessions_invite_never_opens_this_sessi
     )
     assert named.status_code == 403
     _assert_no_data_of(named.text, world.a)
+    await world.server.consent(world.b)
     unnamed = await world.server.client.post(
         "/v1/livekit/token", json={}, headers=world.headers("other_invite")
     )

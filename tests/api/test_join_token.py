@@ -129,8 +129,18 @@ async def test_join_token_after_start_lasts_only_for_what_is_left_of_the_session
     assert r.json()["session"]["ends_at"] is not None
 
 
+async def test_livekit_token_endpoint_refuses_a_token_before_consent(api_server: ApiServer) -> None:
+    s = await api_server.create_session()
+    r = await api_server.client.post(
+        "/v1/livekit/token", json={}, headers={"Authorization": f"Bearer {s['invite']}"}
+    )
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "consent_required")
+    assert "participant_token" not in r.text
+
+
 async def test_livekit_token_endpoint_returns_201_with_server_url_and_token(api_server: ApiServer) -> None:
     s = await api_server.create_session()
+    await api_server.consent(s)
 
     r = await api_server.client.post(
         "/v1/livekit/token",
@@ -147,6 +157,7 @@ async def test_livekit_token_endpoint_returns_201_with_server_url_and_token(api_
 
 async def test_livekit_token_endpoint_with_empty_body_uses_the_invites_room(api_server: ApiServer) -> None:
     s = await api_server.create_session()
+    await api_server.consent(s)
     r = await api_server.client.post(
         "/v1/livekit/token", json={}, headers={"Authorization": f"Bearer {s['invite']}"}
     )
