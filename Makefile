@@ -12,6 +12,7 @@ dev: setup
 	.venv/bin/shadows dev
 
 test: setup
+	bash scripts/build-web.sh
 	.venv/bin/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 check: setup

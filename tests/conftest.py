@@ -4,6 +4,7 @@ over HTTP, and real `shadows worker` processes on the test's database."""
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
 import os
 import secrets
@@ -383,3 +384,42 @@ def start_worker(db_url: str, tmp_path: Path) -> Iterator[StartWorker]:
 def job_worker(start_worker: StartWorker) -> WorkerProcess:
     """One real worker with the default task modules (no grader configured: versions fail `grader_not_configured`)."""
     return start_worker()
+
+
+# --- the web build (web/dist), shared by the browser tests and the report pages' replay assets ---
+
+WEB = ROOT / "web"
+DIST = WEB / "dist"
+WEB_SOURCES = ("index.html", "package.json", "package-lock.json", "vite.config.ts", "tsconfig.json", "src")
+
+
+def _newest_source_mtime() -> float:
+    newest = 0.0
+    for name in WEB_SOURCES:
+        path = WEB / name
+        files = path.rglob("*") if path.is_dir() else [path]
+        newest = max([newest, *(f.stat().st_mtime for f in files if f.is_file())])
+    return newest
+
+
+@pytest.fixture(scope="session")
+def web_dist() -> Path:
+    """web/dist, rebuilt by scripts/build-web.sh when missing or older than the sources."""
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        pytest.skip("node/npm are not installed (scripts/setup.sh installs them)")
+    version = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    major, minor = (int(x) for x in version.lstrip("v").split(".")[:2])
+    if (major, minor) < (20, 19):
+        pytest.skip(f"node {version} is too old for the web build (needs 20.19+)")
+    index = DIST / "index.html"
+    playwright = WEB / "node_modules" / "playwright-core"
+    # pytest-xdist workers share this checkout: one builds while the others wait, then see a fresh build.
+    with open(WEB / ".build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not index.exists() or not playwright.exists() or index.stat().st_mtime < _newest_source_mtime():
+            done = subprocess.run(
+                ["bash", str(ROOT / "scripts" / "build-web.sh")], capture_output=True, text=True, timeout=600
+            )
+            assert done.returncode == 0, f"build-web.sh failed:\n{done.stdout}\n{done.stderr}"
+    assert index.exists(), "scripts/build-web.sh did not produce web/dist/index.html"
+    return DIST

@@ -26,6 +26,9 @@ from tests.api.report_support import (
 )
 from tests.conftest import ApiServer
 
+# The report pages load the replay from web/dist: a current build, like the browser tests.
+pytestmark = pytest.mark.usefixtures("web_dist")
+
 Conn = psycopg.AsyncConnection[DictRow]
 REPORT_HEADERS = {
     "x-robots-tag": "noindex, nofollow",
