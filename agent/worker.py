@@ -21,6 +21,7 @@ from agent.channel import TOPIC_EDITOR_SNAPSHOT, RoomChannel
 from agent.clock import SystemClock
 from agent.completion import complete, end_reason, final_code
 from agent.context import SessionContext
+from agent.ending import RPC_INTERVIEW_END, EndRequests
 from agent.errors import AgentError, ApiError, SessionFinishedError, SessionNotFoundError
 from agent.interview import InterviewTasks, attach_interview, build_interview
 from agent.language import load_identifier
@@ -263,6 +264,9 @@ async def entrypoint(ctx: JobContext) -> None:
     if not console:
         participant = await ctx.wait_for_participant()
         channel.candidate_identity = participant.identity
+        # The page's End button: only this room's candidate may call it (docs/protocol.md `interview.end`).
+        ends = EndRequests(session, state, lambda: channel.candidate_identity)
+        ctx.room.local_participant.register_rpc_method(RPC_INTERVIEW_END, ends.handle)
 
         async def gone() -> None:
             if not state.ended:
