@@ -25,6 +25,7 @@ from agent.ending import RPC_INTERVIEW_END, EndRequests
 from agent.errors import AgentError, ApiError, SessionFinishedError, SessionNotFoundError
 from agent.interview import InterviewTasks, attach_interview, build_interview
 from agent.language import load_identifier
+from agent.paste import TOPIC_EDITOR_PASTE, PasteWatch
 from agent.practice import offline_practice_context
 from agent.presence import CandidatePresence
 from agent.prompts import validate_all
@@ -229,6 +230,11 @@ async def entrypoint(ctx: JobContext) -> None:
         ctx.room.register_text_stream_handler(TOPIC_EDITOR_SNAPSHOT, state.editor.on_text_stream)
     except ValueError:  # already registered for this room object
         logger.warning("editor.snapshot handler already registered")
+    pastes = PasteWatch(state, lambda: channel.candidate_identity)
+    try:
+        ctx.room.register_text_stream_handler(TOPIC_EDITOR_PASTE, pastes.on_text_stream)
+    except ValueError:
+        logger.warning("editor.paste handler already registered")
 
     try:
         session = build_session(
