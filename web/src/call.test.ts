@@ -304,6 +304,29 @@ describe("CallController", () => {
     warn.mockRestore();
   });
 
+  it("tells only the interviewer the size of a paste, never its text, and only while connected", async () => {
+    const { listener } = recorder();
+    const { call } = controller(listener);
+    await call.reportPaste(900, 20); // not connected yet: nothing to send
+    await call.start();
+    const before = rooms[0].sent.length;
+    await call.reportPaste(900, 20); // no interviewer in the room: an observer never hears of it
+    expect(rooms[0].sent.length).toBe(before);
+    rooms[0].remoteParticipants.set("viewer", { identity: "viewer", isAgent: false, attributes: {} });
+    rooms[0].remoteParticipants.set("agent", { identity: "agent", isAgent: true, attributes: {} });
+    await call.reportPaste(900, 20);
+    await call.reportPaste(0, 0); // an empty paste is not reported
+    expect(rooms[0].sent.slice(before)).toEqual([
+      { text: "paste", topic: "editor.paste", attributes: { chars: "900", lines: "20" }, to: ["agent"] },
+    ]);
+    rooms[0].localParticipant.sendText = async () => {
+      throw new Error("data channel closed");
+    };
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    await expect(call.reportPaste(900, 20)).resolves.toBeUndefined(); // a failed send never breaks the editor
+    warn.mockRestore();
+  });
+
   it("hangs up once the interview has ended and the interviewer has left", async () => {
     const { calls, listener } = recorder();
     const { call } = controller(listener);

@@ -23,6 +23,7 @@ import {
   RPC_INTERVIEW_END,
   snapshotAttributes,
   TOPIC_CHAT,
+  TOPIC_EDITOR_PASTE,
   TOPIC_EDITOR_SNAPSHOT,
   TOPIC_INTERVIEW_EVENT,
   TOPIC_TRANSCRIPTION,
@@ -240,6 +241,26 @@ export class CallController {
       this.sentVersion = Math.max(this.sentVersion, snapshot.version);
     } catch (error) {
       console.warn("editor.snapshot not sent:", (error as Error).name); // the next change or editor.get retries
+    }
+  }
+
+  /**
+   * Tell the interviewer that something was pasted into the editor: its size only, never the text (the agent may
+   * ask about a large paste, once; docs/protocol.md `editor.paste`). Only to the agent; dropped when not connected.
+   */
+  async reportPaste(chars: number, lines: number): Promise<void> {
+    const room = this.room;
+    const agent = this.agent();
+    if (!room || this.statusValue !== "connected" || !agent || chars <= 0) return;
+    try {
+      // The body is a constant: the agent reads the attributes only.
+      await room.localParticipant.sendText("paste", {
+        topic: TOPIC_EDITOR_PASTE,
+        attributes: { chars: String(Math.floor(chars)), lines: String(Math.floor(lines)) },
+        destinationIdentities: [agent.identity],
+      });
+    } catch (error) {
+      console.warn("editor.paste not sent:", (error as Error).name); // the API's integrity log still has it
     }
   }
 

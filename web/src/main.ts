@@ -114,7 +114,13 @@ function enterInterview(api: ApiClient, joined: JoinResponse, opts: EnterOptions
   void workspace.resume();
 
   const observer = new IntegrityObserver();
-  workspace.editor.signals = observer;
+  workspace.editor.signals = {
+    paste: (chars, lines) => {
+      observer.paste(chars, lines);
+      void call?.reportPaste(chars, lines); // the interviewer hears of the size only
+    },
+    inserted: (chars) => observer.inserted(chars),
+  };
   watchPage(observer, (batch) => api.reportIntegrity(session.id, batch));
   if (inFrame() && microphoneAllowed() === false) {
     byId("embed-problem").textContent = MISSING_ALLOW;
