@@ -127,7 +127,9 @@ async def test_two_simultaneous_end_requests_end_the_interview_once():
 
 
 async def test_end_button_after_the_model_ended_the_interview_changes_nothing():
-    iv = Interview(Phase.WRAP_UP, [say("Any questions?"), call("end_interview", reason="completed"), say(GOODBYE)])
+    iv = Interview(
+        Phase.WRAP_UP, [say("Any questions?"), call("end_interview", reason="completed"), say(GOODBYE)]
+    )
     await iv.start()
     result = await iv.session.run(user_input="No questions, thank you!")
     result.expect.contains_function_call(name="end_interview")
@@ -186,7 +188,10 @@ async def test_before_the_candidate_is_known_nobody_can_end_the_interview():
     ("payload", "code"),
     [
         ('{"reason":"candidate_request","pad":"' + "x" * MAX_END_PAYLOAD_BYTES + '"}', "payload_too_large"),
-        ('{"reason":"' + "é" * (MAX_END_PAYLOAD_BYTES // 2 + 1) + '"}', "payload_too_large"),  # bytes, not chars
+        (
+            '{"reason":"' + "é" * (MAX_END_PAYLOAD_BYTES // 2 + 1) + '"}',
+            "payload_too_large",
+        ),  # bytes, not chars
         ('{"reason":"time_up"}', "invalid_reason"),  # a client cannot claim the clock ran out
         ('{"reason":"no_show"}', "invalid_reason"),
         ('{"reason":["candidate_request"]}', "invalid_reason"),

@@ -24,7 +24,9 @@ from tests.fakes.llm import FakeLLM, say
 CANDIDATE = "candidate-ada"
 NOTE_MARK = "was pasted into the editor"
 # Words that would turn an observation into an accusation or a verdict.
-ACCUSING = re.compile(r"cheat|suspic|plagiar|copied|dishonest|integrity|violat|flag|penal|score|fail|AI tool", re.I)
+ACCUSING = re.compile(
+    r"cheat|suspic|plagiar|copied|dishonest|integrity|violat|flag|penal|score|fail|AI tool", re.I
+)
 
 
 def make(phase: Phase = Phase.CODING, *, threshold: int = 300, resume: Any = None):
@@ -69,7 +71,9 @@ async def test_a_large_paste_while_coding_gives_the_next_turn_one_neutral_note_a
     note = notes[0]
     # Our own words in our own system note: sizes and the time, nothing the candidate wrote.
     assert any(NOTE_MARK in t for t in system_texts(fake, -1))
-    assert "1200 characters" in note and "31 lines" in note and f"minute {int(state.elapsed_s() // 60)}" in note
+    assert (
+        "1200 characters" in note and "31 lines" in note and f"minute {int(state.elapsed_s() // 60)}" in note
+    )
     assert "walk you through" in note and "never suggest that anything is wrong" in note
     assert not ACCUSING.search(note), note
     recorded = [e for e in sink.of_type("note") if e["payload"]["kind"] == "paste_noted"]
@@ -88,7 +92,9 @@ async def test_a_large_paste_while_coding_gives_the_next_turn_one_neutral_note_a
 
 @pytest.mark.parametrize(("threshold", "chars", "noted"), [(300, 299, False), (300, 300, True), (50, 60, True),
                                                            (2000, 1999, False)])  # fmt: skip
-async def test_only_pastes_at_or_above_the_configured_threshold_are_noted(threshold: int, chars: int, noted: bool):
+async def test_only_pastes_at_or_above_the_configured_threshold_are_noted(
+    threshold: int, chars: int, noted: bool
+):
     state, sink, _, watch = make(Phase.CODING, threshold=threshold)
     session, fake = await session_for(state, Phase.CODING)
     assert watch.observe(chars, 3) is noted
@@ -99,7 +105,7 @@ async def test_only_pastes_at_or_above_the_configured_threshold_are_noted(thresh
 
 
 async def test_small_pastes_send_nothing_and_do_not_use_up_the_note():
-    state, sink, _, watch = make(Phase.CODING)
+    state, _, _, watch = make(Phase.CODING)
     session, fake = await session_for(state, Phase.CODING)
     for _ in range(20):
         assert watch.observe(40, 1) is False
@@ -110,7 +116,9 @@ async def test_small_pastes_send_nothing_and_do_not_use_up_the_note():
     await session.aclose()
 
 
-@pytest.mark.parametrize("phase", [Phase.GREETING, Phase.PROBLEM, Phase.APPROACH, Phase.COMPLEXITY, Phase.WRAP_UP])
+@pytest.mark.parametrize(
+    "phase", [Phase.GREETING, Phase.PROBLEM, Phase.APPROACH, Phase.COMPLEXITY, Phase.WRAP_UP]
+)
 async def test_pastes_outside_coding_and_testing_are_not_noted_and_do_not_use_up_the_note(phase: Phase):
     state, _, _, watch = make(phase)
     assert watch.observe(5000, 100) is False
@@ -160,7 +168,8 @@ def test_the_paste_stream_counts_only_the_candidates_well_formed_sizes():
     state, _, _, watch = make(Phase.CODING)
     bad: list[dict[str, str] | None] = [
         None, {}, {"chars": "900"}, {"chars": "-900", "lines": "3"}, {"chars": "9e9", "lines": "3"},
-        {"chars": "900.5", "lines": "3"}, {"chars": " 900", "lines": "3"}, {"chars": "１２３４", "lines": "3"},
+        {"chars": "900.5", "lines": "3"}, {"chars": " 900", "lines": "3"},
+        {"chars": "\uff11\uff12\uff13", "lines": "3"},  # fullwidth digits: str.isdigit() but not ASCII
         {"chars": "99999999999999999999", "lines": "3"}, {"chars": "900", "lines": "x" * 10_000},
         {"chars": "def f(): pass", "lines": "1"},
     ]  # fmt: skip
