@@ -217,7 +217,7 @@ class FakeLiveKitServer:
     def _watch_channel(self, peer: Peer, channel: Any) -> None:
         """Record what the client sends on its data channels (RPCs, text streams). An RPC addressed to the agent is
         answered as LiveKit delivers an agent's answer: acknowledged, then refused as an unsupported method (the
-        fake agent registers no methods)."""
+        fake agent registers no methods), except `interview.end` in the rooms of `agent_ends`."""
 
         def on_message(message: bytes | str) -> None:
             if not isinstance(message, bytes):
