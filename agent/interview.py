@@ -135,6 +135,7 @@ def build_interview(
         state.phase = phase
         state.resumed_from = phase
         state.hints_given = max(0, min(int(resume.hints_given), len(context.question.hints)))
+        state.paste_noted = bool(getattr(resume, "paste_noted", False))
         state.candidate_spoke = any(
             isinstance(i, llm.ChatMessage) and i.role == "user" for i in resume.chat_ctx.items
         )

@@ -65,6 +65,7 @@ PROMPTS: dict[str, frozenset[str]] = {
     "end_confirm": frozenset({"minutes"}),
     "end_refused": frozenset(),
     "goodbye": frozenset({"reason"}),
+    "paste_note": frozenset({"minute", "chars", "lines"}),
     "turn_classifier": frozenset(),
     "turn_classifier_input": frozenset({"conversation", "latest"}),
     "intent_classifier": frozenset({"question"}),

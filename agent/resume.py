@@ -24,6 +24,7 @@ class ResumePoint:
     transcript_items: int
     editor_code: str | None = None
     editor_language: str | None = None
+    paste_noted: bool = False  # the interviewer already had its one large-paste note
 
 
 def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) -> ResumePoint | None:
@@ -43,6 +44,7 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
     editor_code: str | None = None
     editor_language: str | None = None
     seen: set[str] = set()
+    paste_noted = False
     for event in ordered:
         p = event.payload
         if event.type == "transcript":
@@ -81,6 +83,8 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
             hints_given = max(hints_given, int(p.get("index", hints_given + 1)))
         elif event.type == "editor_snapshot" and isinstance(p.get("code"), str):
             editor_code, editor_language = p["code"], p.get("language")
+        elif event.type == "note" and p.get("kind") == "paste_noted":
+            paste_noted = True
     if len(items) > max_items:
         items = items[-max_items:]
         # Never start on a dangling tool output: the model API rejects an output without its call.
@@ -94,6 +98,7 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
         transcript_items=transcript_items,
         editor_code=editor_code,
         editor_language=editor_language,
+        paste_noted=paste_noted,
     )
 
 

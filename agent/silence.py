@@ -21,6 +21,7 @@ from livekit.agents import AgentSession
 
 from agent.clock import Clock
 from agent.editor import EditorSnapshot
+from agent.ending import conclude
 from agent.prompts import render
 from agent.state import InterviewState, Phase
 
@@ -136,12 +137,7 @@ class SilenceMonitor:
         handle = self._session.generate_reply(instructions=render("no_show_end"), allow_interruptions=False)
         with contextlib.suppress(RuntimeError):
             await handle.wait_for_playout()
-        if state.ended:
-            return
-        state.ended, state.end_reason = True, "no_show"
-        await state.enter_phase(Phase.END)
-        await state.channel.send_event({"type": "ended", "reason": "no_show"})
-        await state.finish("no_show")
+        await conclude(state, "no_show")  # a no-op when another ending came first
 
     async def _checkin_step(self, quiet_for: float) -> None:
         if self._stage >= len(self._ladder) or quiet_for < self._ladder[self._stage]:

@@ -115,6 +115,7 @@ class InterviewState:
     pending_checkin: int | None = None  # the stage of the check-in being generated
     pending_notes: list[str] = field(default_factory=list)  # one-shot notes for the next generation
     language_watch: LanguageWatch = field(default_factory=LanguageWatch)
+    paste_noted: bool = False  # the one large-paste note was given (agent.paste)
 
     @property
     def languages(self) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ from typing import Any
 from livekit.agents import AgentSession
 
 from agent.clock import Clock
+from agent.ending import conclude
 from agent.phases import WrapUpAgent
 from agent.prompts import render
 from agent.silence import push_context
@@ -95,8 +96,4 @@ class TimeKeeper:
         await self._clock.sleep(self._overtime_s)
         if not state.ended:
             logger.info("overtime elapsed; ending the interview")
-            state.ended = True
-            state.end_reason = "time_up"
-            await state.enter_phase(Phase.END)
-            await state.channel.send_event({"type": "ended", "reason": "time_up"})
-            await state.finish("time_up")
+            await conclude(state, "time_up")

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from livekit.agents import FunctionTool, RunContext, StopResponse, ToolError, function_tool, llm
 
 from agent.addressing import asks_to_end, confirms
+from agent.ending import announce_end, claim, enter_end
 from agent.errors import ApiError
 from agent.fence import fence
 from agent.payloads import MAX_CODE_BYTES
@@ -193,12 +194,10 @@ async def end_interview(
             state.record("note", {"kind": "end_confirm", "phase": state.phase.value})
             return render("end_confirm", minutes=state.remaining_minutes() or 0)
         reason = "candidate_request"
-    state.ended = True
-    state.end_reason = reason
-    if state.snapshots is not None:
-        state.snapshots.flush()
-    await state.enter_phase(Phase.END)
-    await state.channel.send_event({"type": "ended", "reason": reason})
+    if not claim(state, reason):
+        return "The interview has already ended."
+    await enter_end(state)
+    await announce_end(state)
 
     # The goodbye is generated into this same speech; finish once it has played out.
     def _finish_after_goodbye(_: object) -> None:

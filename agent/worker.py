@@ -21,9 +21,11 @@ from agent.channel import TOPIC_EDITOR_SNAPSHOT, RoomChannel
 from agent.clock import SystemClock
 from agent.completion import complete, end_reason, final_code
 from agent.context import SessionContext
+from agent.ending import RPC_INTERVIEW_END, EndRequests
 from agent.errors import AgentError, ApiError, SessionFinishedError, SessionNotFoundError
 from agent.interview import InterviewTasks, attach_interview, build_interview
 from agent.language import load_identifier
+from agent.paste import TOPIC_EDITOR_PASTE, PasteWatch
 from agent.practice import offline_practice_context
 from agent.presence import CandidatePresence
 from agent.prompts import validate_all
@@ -228,6 +230,11 @@ async def entrypoint(ctx: JobContext) -> None:
         ctx.room.register_text_stream_handler(TOPIC_EDITOR_SNAPSHOT, state.editor.on_text_stream)
     except ValueError:  # already registered for this room object
         logger.warning("editor.snapshot handler already registered")
+    pastes = PasteWatch(state, lambda: channel.candidate_identity)
+    try:
+        ctx.room.register_text_stream_handler(TOPIC_EDITOR_PASTE, pastes.on_text_stream)
+    except ValueError:
+        logger.warning("editor.paste handler already registered")
 
     try:
         session = build_session(
@@ -263,6 +270,9 @@ async def entrypoint(ctx: JobContext) -> None:
     if not console:
         participant = await ctx.wait_for_participant()
         channel.candidate_identity = participant.identity
+        # The page's End button: only this room's candidate may call it (docs/protocol.md `interview.end`).
+        ends = EndRequests(session, state, lambda: channel.candidate_identity)
+        ctx.room.local_participant.register_rpc_method(RPC_INTERVIEW_END, ends.handle)
 
         async def gone() -> None:
             if not state.ended:

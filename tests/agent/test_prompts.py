@@ -24,8 +24,11 @@ def test_every_prompt_renders_with_its_variables_and_leaves_no_placeholder(name:
 
 
 def test_every_prompt_file_is_declared():
+    from grader.prompts import PROMPTS as GRADER_PROMPTS  # the grader's prompts share the directory
+
     on_disk = {p.stem for p in PROMPTS_DIR.glob("*.md")}
-    assert on_disk == set(PROMPTS)
+    assert on_disk == set(PROMPTS) | set(GRADER_PROMPTS)
+    assert not set(PROMPTS) & set(GRADER_PROMPTS)
 
 
 def test_missing_variable_raises_naming_it():

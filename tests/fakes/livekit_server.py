@@ -51,6 +51,8 @@ class FakeLiveKitServer:
     grants: list[lk.VideoGrants] = field(default_factory=list)
     fail_with: tuple[int, str] | None = None  # (HTTP status, Twirp code) for CreateDispatch
     agent_on_dispatch: set[str] = field(default_factory=set)  # rooms whose agent joins when dispatched
+    # Rooms whose agent implements `interview.end`: it answers ok, then sends `ended` on interview.event.
+    agent_ends: set[str] = field(default_factory=set)
     joins: list[dict[str, Any]] = field(default_factory=list)
     published: list[lkr.AddTrackRequest] = field(default_factory=list)
     mutes: list[lkr.MuteTrackRequest] = field(default_factory=list)
@@ -215,7 +217,7 @@ class FakeLiveKitServer:
     def _watch_channel(self, peer: Peer, channel: Any) -> None:
         """Record what the client sends on its data channels (RPCs, text streams). An RPC addressed to the agent is
         answered as LiveKit delivers an agent's answer: acknowledged, then refused as an unsupported method (the
-        fake agent registers no methods)."""
+        fake agent registers no methods), except `interview.end` in the rooms of `agent_ends`."""
 
         def on_message(message: bytes | str) -> None:
             if not isinstance(message, bytes):
@@ -232,6 +234,9 @@ class FakeLiveKitServer:
                 sender = (
                     packet.destination_identities[0] if packet.destination_identities else "agent-interviewer"
                 )
+                if req.method == "interview.end" and peer.room in self.agent_ends:
+                    self._spawn(self._agent_ends(channel, sender, req.id))
+                    return
                 for reply in (
                     lkm.DataPacket(participant_identity=sender, rpc_ack=lkm.RpcAck(request_id=req.id)),
                     lkm.DataPacket(
@@ -245,6 +250,42 @@ class FakeLiveKitServer:
                     channel.send(reply.SerializeToString())
 
         channel.on("message", on_message)
+
+    async def _agent_ends(self, channel: Any, sender: str, request_id: str) -> None:
+        """The agent's side of `interview.end` (docs/protocol.md): acknowledged, answered ok, and after its goodbye
+        an `ended` event as a one-chunk text stream."""
+        answer = json.dumps({"ok": True, "status": "ending", "reason": "candidate_request"})
+        for reply in (
+            lkm.DataPacket(participant_identity=sender, rpc_ack=lkm.RpcAck(request_id=request_id)),
+            lkm.DataPacket(
+                participant_identity=sender,
+                rpc_response=lkm.RpcResponse(request_id=request_id, payload=answer),
+            ),
+        ):
+            channel.send(reply.SerializeToString())
+        await asyncio.sleep(1.0)  # the goodbye
+        body = json.dumps({"type": "ended", "reason": "candidate_request"}).encode()
+        stream_id = f"ST_ended_{request_id}"
+        header = lkm.DataStream.Header(
+            stream_id=stream_id,
+            timestamp=int(time.time() * 1000),
+            topic="interview.event",
+            mime_type="text/plain",
+            total_length=len(body),
+            attributes={"type": "ended"},
+            text_header=lkm.DataStream.TextHeader(operation_type=lkm.DataStream.OperationType.CREATE),
+        )
+        for packet in (
+            lkm.DataPacket(participant_identity=sender, stream_header=header),
+            lkm.DataPacket(
+                participant_identity=sender,
+                stream_chunk=lkm.DataStream.Chunk(stream_id=stream_id, chunk_index=0, content=body),
+            ),
+            lkm.DataPacket(
+                participant_identity=sender, stream_trailer=lkm.DataStream.Trailer(stream_id=stream_id)
+            ),
+        ):
+            channel.send(packet.SerializeToString())
 
     async def _answer(self, peer: Peer, offer: lkr.SessionDescription) -> None:
         await peer.pc.setRemoteDescription(RTCSessionDescription(sdp=offer.sdp, type="offer"))

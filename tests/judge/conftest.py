@@ -148,10 +148,8 @@ def _reap_adopted_zombies() -> None:
     at a time, before the test starts."""
     for p in process_table():
         if p.ppid == os.getpid() and p.state == "Z":
-            try:
+            with contextlib.suppress(ChildProcessError):
                 os.waitpid(p.pid, os.WNOHANG)
-            except ChildProcessError:
-                pass
 
 
 @pytest.fixture

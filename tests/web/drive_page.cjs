@@ -451,10 +451,20 @@ async function call(browser, plan) {
   await second.waitForFunction(() => document.getElementById("topbar-mute").getAttribute("aria-pressed") === "true");
   out.muted = { text: await text(second, "#topbar-mute"), panel: await text(second, "#call-mute") };
   await record(second, "agent-joined-muted");
+  await second.evaluate(() => {
+    window.__details = [];
+    const el = document.getElementById("call-detail");
+    new MutationObserver(() => window.__details.push(el.textContent)).observe(el, {
+      childList: true,
+      characterData: true,
+      subtree: true,
+    });
+  });
   await second.click("#end-interview");
   await second.click("#confirm-ok");
   await second.waitForSelector("#finished:not([hidden])", { timeout: 90_000 });
   out.finished = await text(second, "#finished");
+  out.end_details = await second.evaluate(() => window.__details);
   await context.close();
   return out;
 }

@@ -21,8 +21,9 @@ Db = psycopg.AsyncConnection[DictRow]
 
 
 @pytest.mark.timeout(600)
+@pytest.mark.parametrize("agent_ends", [False, True], ids=["end-by-chat", "end-by-rpc"])
 async def test_agent_not_joined_is_redispatched_once_then_text_only_and_a_joined_agent_shows_its_states(
-    api_settings: ApiSettings, db: Db
+    api_settings: ApiSettings, db: Db, agent_ends: bool
 ) -> None:
     _, key = await create_org(db, "Acme Hiring")
     await db.execute("update organizations set allow_text_only = true")
@@ -49,6 +50,8 @@ async def test_agent_not_joined_is_redispatched_once_then_text_only_and_a_joined
                 links[name] = f"{base}/join#invite={s['invite']}"
                 sessions[name] = s
             livekit.agent_on_dispatch.add(f"shadows-{sessions['joins']['id']}")
+            if agent_ends:
+                livekit.agent_ends.add(f"shadows-{sessions['joins']['id']}")
 
             seen = await drive("call", limit_s=500, **links)
 
@@ -76,9 +79,14 @@ async def test_agent_not_joined_is_redispatched_once_then_text_only_and_a_joined
     assert seen["muted"] == {"text": "Muted", "panel": "Unmute microphone"}
     assert livekit.published and any(m.muted for m in livekit.mutes)
     assert any(topic == "editor.snapshot" and attrs.get("language") == "python" for topic, attrs in livekit.streams)
-    # End interview asked the agent (its interview.end RPC, then a typed message when the agent lacks it).
-    assert ("agent-interviewer", "interview.end") in livekit.rpc_requests
-    assert any(topic == "lk.chat" for topic, _ in livekit.streams)
+    # End interview asked the agent: its interview.end RPC; a typed message only when the agent lacks the method.
+    assert livekit.rpc_requests.count(("agent-interviewer", "interview.end")) == 1
+    if agent_ends:  # the agent took it: the page waited for its goodbye (`ended`), and sent no typed message
+        assert not any(topic == "lk.chat" for topic, _ in livekit.streams)
+        assert "The interviewer is saying goodbye…" in seen["end_details"]
+    else:
+        assert any(topic == "lk.chat" for topic, _ in livekit.streams)
+        assert "The interviewer was asked to wrap up…" in seen["end_details"]
     assert "The interview has ended" in seen["finished"]
     cur = await db.execute("select status, end_reason from sessions where id = %s", (sessions["joins"]["id"],))
     assert await cur.fetchone() == {"status": "completed", "end_reason": "candidate_ended"}

@@ -241,7 +241,7 @@ describe("CallController", () => {
     const { listener } = recorder();
     const { call } = controller(listener);
     await call.start();
-    expect(await call.requestEnd()).toBe(false); // no interviewer to tell
+    expect(await call.requestEnd()).toBe("unreachable"); // no interviewer to tell
     const agent = { identity: "agent", isAgent: true, attributes: {} };
     rooms[0].remoteParticipants.set("agent", agent);
     const rpc: unknown[] = [];
@@ -249,12 +249,82 @@ describe("CallController", () => {
       rpc.push(params);
       throw new RpcError(RpcError.ErrorCode.UNSUPPORTED_METHOD, "unsupported");
     };
-    expect(await call.requestEnd()).toBe(true);
+    expect(await call.requestEnd()).toBe("chat");
     expect(rpc).toMatchObject([{ destinationIdentity: "agent", method: "interview.end" }]);
+    expect(JSON.parse((rpc[0] as { payload: string }).payload)).toEqual({ reason: "candidate_request" });
     expect(rooms[0].sent.at(-1)).toMatchObject({
       topic: "lk.chat",
       text: "I would like to end the interview now. Thank you.",
     });
+  });
+
+  it("takes the agent's ok as the end request and sends no typed message", async () => {
+    const { listener } = recorder();
+    const { call } = controller(listener);
+    await call.start();
+    rooms[0].remoteParticipants.set("agent", { identity: "agent", isAgent: true, attributes: {} });
+    const sentBefore = rooms[0].sent.length;
+    (rooms[0].localParticipant as unknown as { performRpc: unknown }).performRpc = async () =>
+      '{"ok":true,"status":"ending","reason":"candidate_request"}';
+    expect(await call.requestEnd()).toBe("agent");
+    expect(rooms[0].sent.slice(sentBefore).filter((m) => m.topic === "lk.chat")).toEqual([]);
+  });
+
+  it("falls back to a typed message when the agent refuses, times out or answers nonsense", async () => {
+    const { listener } = recorder();
+    const { call } = controller(listener);
+    await call.start();
+    rooms[0].remoteParticipants.set("agent", { identity: "agent", isAgent: true, attributes: {} });
+    const answers: (() => Promise<string>)[] = [
+      async () => {
+        throw new RpcError(RpcError.ErrorCode.APPLICATION_ERROR, "not_candidate");
+      },
+      async () => {
+        throw new RpcError(RpcError.ErrorCode.RESPONSE_TIMEOUT, "timeout");
+      },
+      async () => {
+        throw new TypeError("closed");
+      },
+      async () => "not json",
+      async () => '{"ok":false}',
+      async () => '"ok"',
+    ];
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    for (const answer of answers) {
+      (rooms[0].localParticipant as unknown as { performRpc: unknown }).performRpc = answer;
+      const before = rooms[0].sent.length;
+      expect(await call.requestEnd()).toBe("chat");
+      expect(rooms[0].sent.slice(before)).toMatchObject([{ topic: "lk.chat" }]);
+    }
+    // Neither channel works: the page is told nobody could be reached (it then ends the interview itself).
+    rooms[0].localParticipant.sendText = async () => {
+      throw new Error("data channel closed");
+    };
+    expect(await call.requestEnd()).toBe("unreachable");
+    warn.mockRestore();
+  });
+
+  it("tells only the interviewer the size of a paste, never its text, and only while connected", async () => {
+    const { listener } = recorder();
+    const { call } = controller(listener);
+    await call.reportPaste(900, 20); // not connected yet: nothing to send
+    await call.start();
+    const before = rooms[0].sent.length;
+    await call.reportPaste(900, 20); // no interviewer in the room: an observer never hears of it
+    expect(rooms[0].sent.length).toBe(before);
+    rooms[0].remoteParticipants.set("viewer", { identity: "viewer", isAgent: false, attributes: {} });
+    rooms[0].remoteParticipants.set("agent", { identity: "agent", isAgent: true, attributes: {} });
+    await call.reportPaste(900, 20);
+    await call.reportPaste(0, 0); // an empty paste is not reported
+    expect(rooms[0].sent.slice(before)).toEqual([
+      { text: "paste", topic: "editor.paste", attributes: { chars: "900", lines: "20" }, to: ["agent"] },
+    ]);
+    rooms[0].localParticipant.sendText = async () => {
+      throw new Error("data channel closed");
+    };
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    await expect(call.reportPaste(900, 20)).resolves.toBeUndefined(); // a failed send never breaks the editor
+    warn.mockRestore();
   });
 
   it("hangs up once the interview has ended and the interviewer has left", async () => {

@@ -23,6 +23,7 @@ import {
   RPC_INTERVIEW_END,
   snapshotAttributes,
   TOPIC_CHAT,
+  TOPIC_EDITOR_PASTE,
   TOPIC_EDITOR_SNAPSHOT,
   TOPIC_INTERVIEW_EVENT,
   TOPIC_TRANSCRIPTION,
@@ -57,6 +58,19 @@ export interface Credentials {
 
 export interface EditorSource {
   snapshot(): EditorSnapshot;
+}
+
+/** Who was asked to end the interview: the agent's RPC, a typed message, or nobody. */
+export type EndRequest = "agent" | "chat" | "unreachable";
+
+/** Whether an `interview.end` reply says the agent took the request (`{"ok": true, ...}`; docs/protocol.md). */
+export function endAccepted(reply: string): boolean {
+  try {
+    const value: unknown = JSON.parse(reply);
+    return Boolean(value && typeof value === "object" && (value as { ok?: unknown }).ok === true);
+  } catch {
+    return false;
+  }
 }
 
 /** Automatic rejoins after a dropped connection, and how long to wait before each. */
@@ -139,27 +153,29 @@ export class CallController {
   }
 
   /**
-   * Ask the interviewer to wrap up: the `interview.end` RPC when the agent registered it, otherwise a typed
-   * message on `lk.chat` saying so (the agent takes it as the candidate's turn). False when nobody could be told.
+   * Ask the interviewer to end the interview: the agent's `interview.end` RPC (it says goodbye, then sends `ended`),
+   * otherwise a typed message on `lk.chat` saying so (the agent takes it as the candidate's turn). Says which one
+   * reached the interviewer, or "unreachable" when neither did (no call, no agent, both failed).
    */
-  async requestEnd(): Promise<boolean> {
+  async requestEnd(): Promise<EndRequest> {
     const room = this.room;
     const agent = this.agent();
-    if (!room || this.statusValue !== "connected" || !agent) return false;
+    if (!room || this.statusValue !== "connected" || !agent) return "unreachable";
     try {
-      await room.localParticipant.performRpc({
+      const reply = await room.localParticipant.performRpc({
         destinationIdentity: agent.identity,
         method: RPC_INTERVIEW_END,
         payload: JSON.stringify({ reason: "candidate_request" }),
         responseTimeout: 8000,
       });
-      return true;
+      if (endAccepted(reply)) return "agent";
+      console.warn("interview.end answered without ok");
     } catch (error) {
       if (!(error instanceof RpcError) || error.code !== RpcError.ErrorCode.UNSUPPORTED_METHOD) {
         console.warn("interview.end not answered:", (error as Error).name);
       }
     }
-    return this.sendChat("I would like to end the interview now. Thank you.");
+    return (await this.sendChat("I would like to end the interview now. Thank you.")) ? "chat" : "unreachable";
   }
 
   async enableMicrophone(): Promise<void> {
@@ -225,6 +241,26 @@ export class CallController {
       this.sentVersion = Math.max(this.sentVersion, snapshot.version);
     } catch (error) {
       console.warn("editor.snapshot not sent:", (error as Error).name); // the next change or editor.get retries
+    }
+  }
+
+  /**
+   * Tell the interviewer that something was pasted into the editor: its size only, never the text (the agent may
+   * ask about a large paste, once; docs/protocol.md `editor.paste`). Only to the agent; dropped when not connected.
+   */
+  async reportPaste(chars: number, lines: number): Promise<void> {
+    const room = this.room;
+    const agent = this.agent();
+    if (!room || this.statusValue !== "connected" || !agent || chars <= 0) return;
+    try {
+      // The body is a constant: the agent reads the attributes only.
+      await room.localParticipant.sendText("paste", {
+        topic: TOPIC_EDITOR_PASTE,
+        attributes: { chars: String(Math.floor(chars)), lines: String(Math.floor(lines)) },
+        destinationIdentities: [agent.identity],
+      });
+    } catch (error) {
+      console.warn("editor.paste not sent:", (error as Error).name); // the API's integrity log still has it
     }
   }
 

@@ -114,7 +114,13 @@ function enterInterview(api: ApiClient, joined: JoinResponse, opts: EnterOptions
   void workspace.resume();
 
   const observer = new IntegrityObserver();
-  workspace.editor.signals = observer;
+  workspace.editor.signals = {
+    paste: (chars, lines) => {
+      observer.paste(chars, lines);
+      void call?.reportPaste(chars, lines); // the interviewer hears of the size only
+    },
+    inserted: (chars) => observer.inserted(chars),
+  };
   watchPage(observer, (batch) => api.reportIntegrity(session.id, batch));
   if (inFrame() && microphoneAllowed() === false) {
     byId("embed-problem").textContent = MISSING_ALLOW;
@@ -224,13 +230,18 @@ function enterInterview(api: ApiClient, joined: JoinResponse, opts: EnterOptions
       if (!ok || ended) return;
       byId<HTMLButtonElement>("end-interview").disabled = true;
       await workspace.flush();
-      if (call && (await call.requestEnd())) {
-        panel.say("The interviewer is saying goodbye…");
-        await new Promise<void>((resolve) => {
-          sawEnded = resolve;
-          window.setTimeout(resolve, GOODBYE_WAIT_MS);
-        });
+      // Listening before asking: the interviewer's `ended` may arrive before its RPC answer is read.
+      const goodbye = new Promise<void>((resolve) => {
+        sawEnded = resolve;
+        window.setTimeout(resolve, GOODBYE_WAIT_MS);
+      });
+      const asked = call ? await call.requestEnd() : "unreachable";
+      if (asked === "agent") panel.say("The interviewer is saying goodbye…");
+      else if (asked === "chat") panel.say("The interviewer was asked to wrap up…");
+      else if (call?.status === "connected") {
+        panel.say("The interviewer could not be reached, so there is no goodbye. Ending the interview now…");
       }
+      if (asked !== "unreachable") await goodbye;
       try {
         await api.end(session.id, workspace.code, workspace.language);
       } catch (error) {

@@ -4,6 +4,8 @@ import type { EditorSnapshot } from "./editor";
 
 export const TOPIC_EDITOR_SNAPSHOT = "editor.snapshot";
 export const TOPIC_INTERVIEW_EVENT = "interview.event";
+/** Client -> agent: a paste into the editor, its size only (attributes `chars`, `lines`; never the text). */
+export const TOPIC_EDITOR_PASTE = "editor.paste";
 export const TOPIC_CHAT = "lk.chat"; // reserved LiveKit topic: a typed message becomes a user turn
 export const TOPIC_TRANSCRIPTION = "lk.transcription"; // reserved LiveKit topic: the agent's and the user's transcripts
 export const RPC_EDITOR_GET = "editor.get";

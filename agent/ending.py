@@ -1,0 +1,154 @@
+"""Ending the interview: the one path every ending takes, and the candidate's End button (`interview.end` RPC).
+
+Every ending (the `end_interview` tool, the End button, time up, no-show) goes through ``conclude``: it claims the
+end once (a second attempt is a no-op), flushes the code, enters the END phase, tells the client (`ended`) and
+then runs the job's end callback, which flushes the event log and completes the session through the API.
+
+The End button is an explicit, confirmed request of the candidate, so it ends the interview in any phase and
+without the model's confirmation question: ``EndRequests`` answers the RPC at once, interrupts whatever the
+interviewer was saying, has it say goodbye, and only then sends `ended` (the page hangs up on it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from livekit import rtc
+from livekit.agents import AgentSession
+
+from agent.prompts import render
+from agent.state import InterviewState, Phase
+
+logger = logging.getLogger("shadows.agent.ending")
+
+RPC_INTERVIEW_END = "interview.end"
+MAX_END_PAYLOAD_BYTES = 1024  # the page sends {"reason": "candidate_request"}; anything larger is refused
+REQUEST_REASONS = ("candidate_request",)  # the only reason a client may give (never time_up, never no_show)
+
+
+def claim(state: InterviewState, reason: str) -> bool:
+    """Mark the interview as ending with ``reason``; False when it already was (the first ending wins)."""
+    if state.ended:
+        return False
+    state.ended = True
+    state.end_reason = reason
+    return True
+
+
+async def enter_end(state: InterviewState) -> None:
+    """The final code into the event log, then the END phase (recorded, published as event and attribute)."""
+    if state.snapshots is not None:
+        state.snapshots.flush()
+    if state.phase != Phase.END:
+        await state.enter_phase(Phase.END)
+
+
+async def announce_end(state: InterviewState) -> None:
+    await state.channel.send_event({"type": "ended", "reason": state.end_reason or "completed"})
+
+
+async def conclude(state: InterviewState, reason: str) -> bool:
+    """Claim the end, enter END, tell the client and finish (complete the session). False if already ended."""
+    if not claim(state, reason):
+        return False
+    await enter_end(state)
+    await announce_end(state)
+    await state.finish(reason)
+    return True
+
+
+class EndRequestError(Exception):
+    """An `interview.end` request refused before anything happened (wrong caller, bad payload)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def parse_end_request(payload: str) -> str:
+    """The reason of an `interview.end` payload (bounded, JSON object, known reason); raises EndRequestError."""
+    if len(payload.encode("utf-8", "replace")) > MAX_END_PAYLOAD_BYTES:
+        raise EndRequestError("payload_too_large")
+    if not payload.strip():
+        return "candidate_request"
+    try:
+        data = json.loads(payload)
+    except (json.JSONDecodeError, RecursionError):
+        raise EndRequestError("invalid_payload") from None
+    if not isinstance(data, dict):
+        raise EndRequestError("invalid_payload")
+    reason = data.get("reason", "candidate_request")
+    if reason not in REQUEST_REASONS:
+        raise EndRequestError("invalid_reason")
+    return str(reason)
+
+
+class EndRequests:
+    """Answers `interview.end` from the candidate's page: the same ending as `end_interview`, with a spoken goodbye.
+
+    ``candidate`` returns the identity of this room's candidate (None before they joined); any other caller is
+    refused, and nothing happens. The RPC answers at once with a small JSON object; the goodbye and the completion
+    run as an interview task.
+    """
+
+    def __init__(
+        self,
+        session: AgentSession[Any],
+        state: InterviewState,
+        candidate: Callable[[], str | None],
+        *,
+        goodbye_timeout_s: float = 15.0,
+    ) -> None:
+        self._session = session
+        self._state = state
+        self._candidate = candidate
+        self._goodbye_timeout_s = goodbye_timeout_s
+        self.task: asyncio.Task[Any] | None = None
+
+    async def handle(self, data: rtc.RpcInvocationData) -> str:
+        """The `interview.end` RPC handler: `{"ok": true, "status": "ending" | "already_ended", "reason": ...}`."""
+        state = self._state
+        candidate = self._candidate()
+        if candidate is None or data.caller_identity != candidate:
+            logger.warning("interview.end refused: the caller is not this room's candidate")
+            raise rtc.RpcError(rtc.RpcError.ErrorCode.APPLICATION_ERROR, "not_candidate")
+        try:
+            reason = parse_end_request(data.payload)
+        except EndRequestError as e:
+            logger.warning("interview.end refused: %s", e.code)
+            raise rtc.RpcError(rtc.RpcError.ErrorCode.APPLICATION_ERROR, e.code) from None
+        if not claim(state, reason):
+            return _reply("already_ended", state.end_reason)
+        state.record("note", {"kind": "end_requested", "via": "end_button", "phase": state.phase.value})
+        logger.info("the candidate ended the interview (End button) in phase %s", state.phase.value)
+        self.task = state.spawn(self._say_goodbye_and_finish(), "interview.end_request")
+        return _reply("ending", reason)
+
+    async def _say_goodbye_and_finish(self) -> None:
+        state = self._state
+        reason = state.end_reason or "candidate_request"
+        with contextlib.suppress(RuntimeError):  # nothing playing, or the session is closing
+            await self._session.interrupt(force=True)
+        await enter_end(state)  # END before the goodbye: no turn decision can silence it
+        try:
+            handle = self._session.generate_reply(
+                instructions=render("goodbye", reason="the candidate chose to end it"),
+                tool_choice="none",
+                allow_interruptions=False,
+            )
+            await asyncio.wait_for(handle.wait_for_playout(), self._goodbye_timeout_s)
+        except TimeoutError:
+            logger.warning("the goodbye did not finish in %.0fs; ending anyway", self._goodbye_timeout_s)
+        except RuntimeError as e:  # the session is closing: the ending still completes
+            logger.warning("no goodbye: %s", type(e).__name__)
+        await announce_end(state)
+        await state.finish(reason)
+
+
+def _reply(status: str, reason: str | None) -> str:
+    return json.dumps({"ok": True, "status": status, "reason": reason}, separators=(",", ":"))

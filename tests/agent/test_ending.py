@@ -1,0 +1,222 @@
+"""The candidate's End button (`interview.end` RPC) on a real AgentSession with a scripted model: it ends the
+interview in any phase without a confirmation question, through the same ending as `end_interview` (goodbye, END,
+`ended`, completion), once, and only for this room's candidate with a small, well-formed payload."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+from livekit import rtc
+from livekit.agents import AgentSession, ConversationItemAddedEvent, llm
+
+from agent.ending import MAX_END_PAYLOAD_BYTES, EndRequests
+from agent.interview import build_interview
+from agent.phases import make_phase_agent
+from agent.state import InterviewState, Phase
+from tests.fakes.clock import ManualClock
+from tests.fakes.interview import FakeChannel, FakeSink, make_context, test_settings
+from tests.fakes.llm import FakeLLM, call, say
+
+CANDIDATE = "candidate-ada"
+GOODBYE = "Thanks for your time today, Ada. Goodbye!"
+
+
+class OrderedChannel(FakeChannel):
+    """A FakeChannel that also writes what it sends into a shared timeline (to check the goodbye comes first)."""
+
+    def __init__(self, timeline: list[str]) -> None:
+        super().__init__()
+        self.timeline = timeline
+
+    async def send_event(self, event: dict[str, Any]) -> None:
+        self.timeline.append(f"event:{event.get('type')}")
+        await super().send_event(event)
+
+
+class Interview:
+    def __init__(self, phase: Phase, script: list[Any]) -> None:
+        self.timeline: list[str] = []
+        self.channel = OrderedChannel(self.timeline)
+        self.sink = FakeSink()
+        _, self.state = build_interview(
+            make_context(), api=None, recorder=self.sink, clock=ManualClock(), channel=self.channel,
+            settings=test_settings(),
+        )  # fmt: skip
+        self.finished: list[str] = []
+
+        async def on_end(reason: str) -> None:
+            self.finished.append(reason)
+
+        self.state.on_end = on_end
+        self.phase = phase
+        self.llm = FakeLLM(script)
+        self.session = AgentSession[InterviewState](llm=self.llm, userdata=self.state)
+        self.identity: str | None = CANDIDATE
+        self.ends = EndRequests(self.session, self.state, lambda: self.identity, goodbye_timeout_s=30)
+
+        def on_item(ev: ConversationItemAddedEvent) -> None:
+            if isinstance(ev.item, llm.ChatMessage) and ev.item.role == "assistant":
+                self.timeline.append(f"said:{(ev.item.text_content or '').strip()}")
+
+        self.session.on("conversation_item_added", on_item)
+
+    async def start(self) -> None:
+        await self.session.start(make_phase_agent(self.phase, self.state))
+        for _ in range(200):  # the phase's entry reply has been said
+            if any(t.startswith("said:") for t in self.timeline):
+                return
+            await asyncio.sleep(0.01)
+
+    async def request(self, payload: str = '{"reason":"candidate_request"}', caller: str = CANDIDATE) -> Any:
+        raw = await self.ends.handle(rtc.RpcInvocationData("req-1", caller, payload, 8.0))
+        return json.loads(raw)
+
+
+@pytest.mark.parametrize("phase", [Phase.GREETING, Phase.CODING, Phase.TESTING])
+async def test_end_button_ends_any_phase_with_a_goodbye_before_ended_and_completes_once(phase: Phase):
+    iv = Interview(phase, [say("Let's begin."), say(GOODBYE)])
+    await iv.start()
+    requests_before = len(iv.llm.requests)
+
+    reply = await iv.request()
+    assert reply == {"ok": True, "status": "ending", "reason": "candidate_request"}
+    assert iv.state.ended  # claimed before the RPC answered: the model's own end_interview is now a no-op
+    assert iv.ends.task is not None
+    await asyncio.wait_for(iv.ends.task, 20)
+
+    # No confirmation question, whatever the phase: one goodbye, generated without tools, then `ended`.
+    assert len(iv.llm.requests) == requests_before + 1
+    goodbye_request = iv.llm.requests[-1]
+    assert goodbye_request["tool_choice"] == "none"
+    assert any("goodbye" in text.lower() for text in iv.llm.texts(-1))
+    said = [t for t in iv.timeline if t.startswith("said:")]
+    assert said[-1] == f"said:{GOODBYE}"
+    assert iv.timeline.index(f"said:{GOODBYE}") < iv.timeline.index("event:ended")
+    assert iv.channel.of_type("ended") == [{"type": "ended", "reason": "candidate_request"}]
+    assert iv.finished == ["candidate_request"]  # the job's end callback: flush the log, complete via the API
+    assert iv.state.phase == Phase.END and iv.state.end_reason == "candidate_request"
+    assert iv.channel.attributes["interview.phase"] == "end"
+    assert iv.sink.of_type("phase_change")[-1]["payload"] == {"from": phase.value, "to": "end"}
+    assert {"kind": "end_requested", "via": "end_button", "phase": phase.value} in [
+        e["payload"] for e in iv.sink.of_type("note")
+    ]
+
+    # Pressed again (a double click, a retry after a slow answer): nothing more happens.
+    again = await iv.request()
+    assert again == {"ok": True, "status": "already_ended", "reason": "candidate_request"}
+    await asyncio.sleep(0.05)
+    assert iv.finished == ["candidate_request"]
+    assert len(iv.channel.of_type("ended")) == 1
+    assert len(iv.llm.requests) == requests_before + 1
+    await iv.session.aclose()
+
+
+async def test_two_simultaneous_end_requests_end_the_interview_once():
+    iv = Interview(Phase.CODING, [say("Let's code."), say(GOODBYE)])
+    await iv.start()
+    replies = await asyncio.gather(iv.request(), iv.request(), iv.request())
+    assert sorted(r["status"] for r in replies) == ["already_ended", "already_ended", "ending"]
+    assert iv.ends.task is not None
+    await asyncio.wait_for(iv.ends.task, 20)
+    assert iv.finished == ["candidate_request"]
+    assert len(iv.channel.of_type("ended")) == 1
+    await iv.session.aclose()
+
+
+async def test_end_button_after_the_model_ended_the_interview_changes_nothing():
+    iv = Interview(
+        Phase.WRAP_UP, [say("Any questions?"), call("end_interview", reason="completed"), say(GOODBYE)]
+    )
+    await iv.start()
+    result = await iv.session.run(user_input="No questions, thank you!")
+    result.expect.contains_function_call(name="end_interview")
+    for _ in range(200):
+        if iv.finished:
+            break
+        await asyncio.sleep(0.01)
+    requests_before = len(iv.llm.requests)
+    reply = await iv.request()
+    assert reply == {"ok": True, "status": "already_ended", "reason": "completed"}
+    assert iv.ends.task is None
+    assert iv.finished == ["completed"]
+    assert len(iv.llm.requests) == requests_before
+    await iv.session.aclose()
+
+
+async def test_the_model_cannot_end_again_after_the_end_button():
+    iv = Interview(Phase.WRAP_UP, [say("Any questions?"), say(GOODBYE), call("end_interview"), say("Bye.")])
+    await iv.start()
+    await iv.request()
+    assert iv.ends.task is not None
+    await asyncio.wait_for(iv.ends.task, 20)
+    result = await iv.session.run(user_input="Bye!")
+    out = result.expect.contains_function_call_output().event().item.output
+    assert "already ended" in out
+    assert iv.finished == ["candidate_request"]
+    assert len(iv.channel.of_type("ended")) == 1
+    await iv.session.aclose()
+
+
+@pytest.mark.parametrize("caller", ["someone-else", "", "agent-interviewer", CANDIDATE.upper()])
+async def test_only_the_rooms_candidate_can_end_the_interview(caller: str):
+    iv = Interview(Phase.CODING, [say("Let's code."), say(GOODBYE)])
+    await iv.start()
+    requests_before = len(iv.llm.requests)
+    with pytest.raises(rtc.RpcError) as e:
+        await iv.request(caller=caller)
+    assert e.value.code == rtc.RpcError.ErrorCode.APPLICATION_ERROR and e.value.message == "not_candidate"
+    assert not iv.state.ended and iv.state.phase == Phase.CODING
+    assert iv.channel.of_type("ended") == [] and iv.finished == []
+    assert len(iv.llm.requests) == requests_before
+    await iv.session.aclose()
+
+
+async def test_before_the_candidate_is_known_nobody_can_end_the_interview():
+    iv = Interview(Phase.GREETING, [say("Hello."), say(GOODBYE)])
+    iv.identity = None
+    await iv.start()
+    with pytest.raises(rtc.RpcError, match="not_candidate"):
+        await iv.request()
+    assert not iv.state.ended
+    await iv.session.aclose()
+
+
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [
+        ('{"reason":"candidate_request","pad":"' + "x" * MAX_END_PAYLOAD_BYTES + '"}', "payload_too_large"),
+        (
+            '{"reason":"' + "é" * (MAX_END_PAYLOAD_BYTES // 2 + 1) + '"}',
+            "payload_too_large",
+        ),  # bytes, not chars
+        ('{"reason":"time_up"}', "invalid_reason"),  # a client cannot claim the clock ran out
+        ('{"reason":"no_show"}', "invalid_reason"),
+        ('{"reason":["candidate_request"]}', "invalid_reason"),
+        ("[]", "invalid_payload"),
+        ('"candidate_request"', "invalid_payload"),
+        ("{not json", "invalid_payload"),
+        ("[" * 500 + "]" * 500, "invalid_payload"),
+    ],
+)
+async def test_malformed_or_oversized_end_requests_are_refused_and_change_nothing(payload: str, code: str):
+    iv = Interview(Phase.CODING, [say("Let's code."), say(GOODBYE)])
+    await iv.start()
+    with pytest.raises(rtc.RpcError) as e:
+        await iv.request(payload)
+    assert e.value.message == code
+    assert not iv.state.ended and iv.finished == [] and iv.channel.of_type("ended") == []
+    await iv.session.aclose()
+
+
+@pytest.mark.parametrize("payload", ["", "{}", '{"reason":"candidate_request","client":"web"}'])
+async def test_an_empty_or_minimal_payload_is_a_candidate_request(payload: str):
+    iv = Interview(Phase.APPROACH, [say("Tell me your plan."), say(GOODBYE)])
+    await iv.start()
+    assert (await iv.request(payload))["status"] == "ending"
+    assert iv.ends.task is not None
+    await asyncio.wait_for(iv.ends.task, 20)
+    assert iv.finished == ["candidate_request"]
+    await iv.session.aclose()
