@@ -98,7 +98,9 @@ def configure_logging(*, json_lines: bool, level: int = logging.INFO) -> None:
         processors=[*shared, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(level),
         logger_factory=structlog.PrintLoggerFactory(sys.stderr),
-        cache_logger_on_first_use=True,
+        # Not cached: a module-level logger used before a reconfiguration (one process serving an app per test, or
+        # an app factory called twice) must follow the configuration in force, JSON or console, not the first one.
+        cache_logger_on_first_use=False,
     )
     # The standard library's records (uvicorn, psycopg_pool, the judge) go through the same processors.
     formatter = structlog.stdlib.ProcessorFormatter(

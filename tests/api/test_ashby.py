@@ -107,11 +107,17 @@ async def test_start_then_started_then_the_result_with_typed_fields(
     assert result["timestamp"] >= first["timestamp"]
     document_example("ashby.update.started", first)
     document_example("ashby.update.result", result)
-    cur = await db.execute(
-        "select kind, status, attempts from ats_callbacks where session_id = %s order by created_at",
-        (assessment,),
-    )
-    assert await cur.fetchall() == [
+
+    async def recorded() -> list[dict[str, object]] | None:
+        # The job records each delivery after Ashby answered: wait for those writes, not just Ashby's side.
+        cur = await db.execute(
+            "select kind, status, attempts from ats_callbacks where session_id = %s order by created_at",
+            (assessment,),
+        )
+        rows = await cur.fetchall()
+        return rows if rows and all(r["status"] != "pending" for r in rows) else None
+
+    assert await wait_until(recorded, what="the callbacks recorded") == [
         {"kind": "started", "status": "delivered", "attempts": 1},
         {"kind": "result", "status": "delivered", "attempts": 1},
     ]

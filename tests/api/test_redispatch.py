@@ -62,6 +62,13 @@ class World:
             headers={"Authorization": f"Bearer {self.key}"},
         )
         s = dict(r.json())
+        notice = (await self.client.post("/v1/join", json={"invite": s["invite"]})).json()["notice"]
+        consent = await self.client.post(  # no room token before the candidate agrees to the notice
+            f"/v1/sessions/{s['id']}/consent",
+            json={"notice_version": notice["version"], "notice_sha256": notice["sha256"], "agreed": True},
+            headers={"Authorization": f"Bearer {s['invite']}"},
+        )
+        assert consent.status_code == 201, consent.text
         join = (await self.client.post("/v1/join", json={"invite": s["invite"]})).json()
         s["room"], s["token"] = join["room_name"], join["participant_token"]
         started = await self.post(

@@ -141,8 +141,9 @@ def wait_no_strays(
         time.sleep(0.05)
 
 
+@pytest.fixture(autouse=True)
 def _reap_adopted_zombies() -> None:
-    """Reap zombies already parented to this process before a test starts. A judge test makes the pytest process a
+    """Before every judge test, reap zombies already parented to this process. A judge test makes the pytest process a
     subreaper, so orphans of unrelated tests run earlier in the same xdist worker (servers' grandchildren, helper
     scripts) are re-parented here and wait as zombies that nobody else will reap. Only zombies are touched, one pid
     at a time, before the test starts."""
@@ -155,7 +156,6 @@ def _reap_adopted_zombies() -> None:
 @pytest.fixture
 def no_strays(judge_settings: JudgeSettings) -> Iterator[None]:
     """Asserts the test left no sandboxed process, zombie or bwrap behind."""
-    _reap_adopted_zombies()
     before = strays(judge_settings)
     assert before == [], f"strays before the test: {before}"
     yield
