@@ -19,6 +19,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 from api.errors import BadRequestError
+from api.ids import is_session_id
 
 Sort = Literal["-created_at", "created_at", "-score", "score"]
 SORTS: tuple[Sort, ...] = ("-created_at", "created_at", "-score", "score")
@@ -86,13 +87,13 @@ def decode_cursor(cursor: str, sort: Sort, filters: SessionFilters) -> Cursor:
     try:
         raw = base64.urlsafe_b64decode(cursor.encode("ascii") + b"=" * (-len(cursor) % 4))
         version, fingerprint, key, created, sid = json.loads(raw)
-    except (ValueError, TypeError, binascii.Error) as e:
+    except (ValueError, TypeError, binascii.Error, RecursionError) as e:  # UnicodeError is a ValueError
         raise _invalid() from e
     if version != CURSOR_VERSION or not all(isinstance(v, str) for v in (fingerprint, key, created, sid)):
         raise _invalid()
     if fingerprint != filters.fingerprint(sort):
         raise _invalid("This cursor belongs to a query with other filters or another sort order.")
-    if not sid.startswith("ses_") or len(sid) > 64:
+    if not is_session_id(sid):  # the id goes into the query: only a well-formed one
         raise _invalid()
     try:
         created_at = datetime.fromisoformat(created)

@@ -13,14 +13,11 @@ from psycopg import sql
 from psycopg.rows import tuple_row
 
 from api.db.pool import Conn
+from api.db.sessions_repo import SUMMARY_COLUMNS
 from api.history import CSV_COLUMNS, Cursor, SessionFilters, Sort
 
-LIST_COLUMNS = sql.SQL("""
-  s.id, s.status, s.question_id, s.language, s.duration_minutes, s.created_at, s.started_at, s.ended_at,
-  s.expires_at, s.end_reason, s.metadata, s.latest_scorecard_version, s.latest_scorecard_status,
-  s.ready_scorecard_version, s.recommendation, s.overall_score, s.needs_human_review, s.dimension_scores,
-  c.name as candidate_name, c.email as candidate_email, c.external_id as candidate_external_id
-""")
+# A page of the list carries exactly what a session summary reads (api/session_summary.py).
+LIST_COLUMNS = sql.SQL(SUMMARY_COLUMNS)  # constant SQL text
 
 
 @dataclass(frozen=True)

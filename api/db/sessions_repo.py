@@ -13,16 +13,22 @@ from api.db.pool import Conn
 
 FINISHED = ("completed", "abandoned", "cancelled")
 
-SESSION_COLUMNS = """
-  s.id, s.organization_id, s.candidate_id, s.question_id, s.status, s.language, s.room_name, s.duration_minutes,
-  s.invite_expires_at, s.expires_at, s.started_at, s.ended_at, s.created_at, s.updated_at, s.practice,
-  s.end_reason, s.metadata, s.job_description, s.resume_text, s.final_code, s.interview_language,
-  s.role, s.languages, s.extra_time_minutes, s.text_only, s.start_mode, s.agent_redispatches,
+# What api/session_summary.py reads: the columns of a session in a list (history) or after a change. `s` is the
+# session, `c` its candidate (left join).
+SUMMARY_COLUMNS = """
+  s.id, s.status, s.question_id, s.language, s.languages, s.duration_minutes, s.extra_time_minutes, s.text_only,
+  s.role, s.created_at, s.started_at, s.ended_at, s.expires_at, s.end_reason, s.metadata,
   s.latest_scorecard_version, s.latest_scorecard_status, s.ready_scorecard_version, s.recommendation,
-  s.overall_score, s.needs_human_review, s.retention_applied_at,
-  c.name as candidate_name, c.email as candidate_email, c.external_id as candidate_external_id,
+  s.overall_score, s.needs_human_review,
+  c.name as candidate_name, c.email as candidate_email, c.external_id as candidate_external_id
+"""
+_DETAIL_COLUMNS = """
+  s.organization_id, s.candidate_id, s.room_name, s.invite_expires_at, s.updated_at, s.practice,
+  s.job_description, s.resume_text, s.final_code, s.interview_language, s.start_mode, s.agent_redispatches,
+  s.retention_applied_at,
   (select q.updated_at from questions q where q.id = s.question_id) as question_updated_at
 """
+SESSION_COLUMNS = ",".join((SUMMARY_COLUMNS, _DETAIL_COLUMNS))
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""An organisation's interview history: the filtered, sorted, cursor-paginated list of sessions and its streamed
-CSV or JSON export."""
+"""An organisation's interview history: `GET /v1/sessions`, the one list of its sessions (filtered, sorted,
+cursor-paginated, each with its scorecard summary), and its streamed CSV or JSON export."""
 
 from __future__ import annotations
 
@@ -22,8 +22,9 @@ from api.history import (
     encode_cursor,
     utc,
 )
-from api.routers.sessions import summary
+from api.openapi_errors import DB, error_responses
 from api.schemas import SessionPage, Status
+from api.session_summary import summary
 from grader.schemas import Band
 
 router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
@@ -71,7 +72,7 @@ SortParam = Annotated[
 ]
 
 
-@router.get("", response_model=SessionPage)
+@router.get("", response_model=SessionPage, responses=error_responses(*DB, 400, 401, 422))
 async def list_sessions(
     org: OrgCaller,
     conn: DbConn,
@@ -116,7 +117,8 @@ async def _export(
     "/export",
     response_class=StreamingResponse,
     responses={
-        200: {"content": {"text/csv": {}, "application/json": {}}, "description": "The sessions, streamed"}
+        200: {"content": {"text/csv": {}, "application/json": {}}, "description": "The sessions, streamed"},
+        **error_responses(*DB, 401, 422),
     },
 )
 async def export_sessions(

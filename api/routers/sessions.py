@@ -14,16 +14,16 @@ from api.ids import SessionId
 from api.media_types import MULTIPART, media_type
 from api.openapi_errors import BODY, DB, error_responses
 from api.pdf_text import ResumeParser
-from api.scheduling import ends_at, schedule_session
+from api.scheduling import schedule_session
 from api.schemas import (
     SESSION_CREATE_EXAMPLE,
-    ScorecardSummary,
     SessionCreate,
     SessionCreated,
     SessionDetail,
     SessionSummary,
     SessionUpdate,
 )
+from api.session_summary import summary
 
 router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
 
@@ -133,48 +133,6 @@ async def create_session(
         if resume_pdf is not None:
             await artifacts_repo.stage_resume(conn, scheduled.session["id"], resume_pdf)
     return scheduled.response()
-
-
-def summary(row: dict[str, Any]) -> SessionSummary:
-    return SessionSummary(
-        id=row["id"],
-        status=row["status"],
-        question_id=row["question_id"],
-        language=row["language"],
-        languages=sessions_repo.session_languages(row),  # type: ignore[arg-type]  # checked by the database
-        duration_minutes=row["duration_minutes"],
-        extra_time_minutes=row["extra_time_minutes"],
-        text_only=row["text_only"],
-        role=row["role"],
-        candidate={
-            "name": row["candidate_name"],
-            "email": row["candidate_email"],
-            "external_id": row["candidate_external_id"],
-        },
-        created_at=row["created_at"],
-        started_at=row["started_at"],
-        ends_at=ends_at(row),
-        ended_at=row["ended_at"],
-        expires_at=row["expires_at"],
-        end_reason=row["end_reason"],
-        metadata=row["metadata"],
-        scorecard=scorecard_summary(row),
-    )
-
-
-def scorecard_summary(row: dict[str, Any]) -> ScorecardSummary | None:
-    """The session's latest scorecard version and the figures of its latest ready one (None before grading)."""
-    if row["latest_scorecard_version"] is None:
-        return None
-    ready = row["ready_scorecard_version"] is not None
-    return ScorecardSummary(
-        version=row["latest_scorecard_version"],
-        status=row["latest_scorecard_status"],
-        ready_version=row["ready_scorecard_version"],
-        recommendation=row["recommendation"],
-        overall_score=float(row["overall_score"]) if ready and row["overall_score"] is not None else None,
-        needs_human_review=row["needs_human_review"] if ready else None,
-    )
 
 
 @router.get("/{session_id}", response_model=SessionDetail, responses=error_responses(*DB, 401, 404))
