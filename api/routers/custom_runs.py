@@ -14,6 +14,7 @@ from api.custom_input import MAX_CASES
 from api.db import sessions_repo
 from api.deps import CandidateSession, InviteToken, Settings, own_session
 from api.errors import UnprocessableError
+from api.ids import SessionId
 from api.routers.runs import MAX_CODE_CHARS
 from api.run_flow import RunServices, run_for_candidate
 from api.schemas import Language, refuse_unstorable
@@ -46,7 +47,7 @@ class CustomRunBody(BaseModel):
 
 @router.post("/custom-runs")
 async def create_custom_run(
-    session_id: str,
+    session_id: SessionId,
     body: CustomRunBody,
     candidate: CandidateSession,
     invite: InviteToken,

@@ -12,6 +12,7 @@ from api.candidate_rules import require_editable, require_in_progress, session_o
 from api.db import drafts_repo, sessions_repo
 from api.deps import CandidateSession, DbConn, Settings, own_session
 from api.errors import UnprocessableError
+from api.ids import SessionId
 from api.routers.runs import MAX_CODE_CHARS
 from api.schemas import Language, refuse_unstorable
 
@@ -29,7 +30,7 @@ class DraftBody(BaseModel):
 
 
 @router.get("/drafts")
-async def list_drafts(session_id: str, candidate: CandidateSession, conn: DbConn) -> dict[str, Any]:
+async def list_drafts(session_id: SessionId, candidate: CandidateSession, conn: DbConn) -> dict[str, Any]:
     """The latest saved code per language, and whether the final answer is already submitted."""
     session = own_session(candidate, session_id)
     drafts = await drafts_repo.list_drafts(conn, session["id"])
@@ -48,7 +49,7 @@ async def list_drafts(session_id: str, candidate: CandidateSession, conn: DbConn
 
 @router.put("/drafts/{language}")
 async def save_draft(
-    session_id: str,
+    session_id: SessionId,
     language: Language,
     body: DraftBody,
     candidate: CandidateSession,
@@ -71,7 +72,9 @@ async def save_draft(
 
 
 @router.get("/results")
-async def read_latest_results(session_id: str, candidate: CandidateSession, conn: DbConn) -> dict[str, Any]:
+async def read_latest_results(
+    session_id: SessionId, candidate: CandidateSession, conn: DbConn
+) -> dict[str, Any]:
     """The newest run report and the newest submission report (hidden tests redacted), or null for each."""
     session = own_session(candidate, session_id)
     return await sessions_repo.latest_results(conn, session["id"])

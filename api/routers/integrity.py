@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.candidate_rules import require_in_progress
 from api.db import events_repo
 from api.deps import CandidateSession, DbConn, Settings, own_session
+from api.ids import SessionId
 from api.metrics import EVENTS
 from api.openapi_errors import BODY, DB, error_responses
 from api.ratelimits import RateLimits
@@ -63,7 +64,7 @@ class IntegrityBatch(BaseModel):
 
 @router.post("/integrity", status_code=202, responses=error_responses(*BODY, *DB, 401, 403, 404, 409, 429))
 async def create_integrity_events(
-    session_id: str,
+    session_id: SessionId,
     body: IntegrityBatch,
     candidate: CandidateSession,
     conn: DbConn,

@@ -15,6 +15,7 @@ from api.candidate_rules import has_consented, policies, require_in_progress, se
 from api.db import events_repo, sessions_repo
 from api.deps import CandidateSession, DbConn, Questions, Settings, own_session
 from api.errors import ConflictError, ForbiddenError, RateLimitedError, UnprocessableError
+from api.ids import SessionId
 from api.jobs.grading import request_grading
 from api.notices import render_notice, versions
 from api.routers.join import candidate_view
@@ -74,7 +75,7 @@ def _key(kind: str) -> str:
 
 @router.post("/consent", status_code=201)
 async def create_consent(
-    session_id: str, body: ConsentBody, candidate: CandidateSession, conn: DbConn
+    session_id: SessionId, body: ConsentBody, candidate: CandidateSession, conn: DbConn
 ) -> dict[str, Any]:
     """Record that the candidate agreed to the notice: its version, the hash of the exact text shown, and when. The
     organisation is notified (`session.consent_given`). Agreeing again to the same text stores nothing new."""
@@ -103,7 +104,7 @@ async def create_consent(
 
 @router.post("/accommodation-requests", status_code=201)
 async def create_accommodation_request(
-    session_id: str, body: AccommodationBody, candidate: CandidateSession, conn: DbConn
+    session_id: SessionId, body: AccommodationBody, candidate: CandidateSession, conn: DbConn
 ) -> dict[str, Any]:
     """Ask for an accommodation or an interview with a person. Stored in the event log; the organisation is
     notified (`session.accommodation_requested`). At most five per session."""
@@ -128,7 +129,7 @@ async def create_accommodation_request(
 
 @router.post("/start", response_model=JoinResponse)
 async def start_interview(
-    session_id: str,
+    session_id: SessionId,
     body: StartBody,
     candidate: CandidateSession,
     conn: DbConn,
@@ -156,7 +157,7 @@ async def start_interview(
 
 @router.post("/agent-dispatch", status_code=202)
 async def create_agent_dispatch(
-    session_id: str, candidate: CandidateSession, conn: DbConn, settings: Settings
+    session_id: SessionId, candidate: CandidateSession, conn: DbConn, settings: Settings
 ) -> dict[str, Any]:
     """Call the interviewer into the room again when it has not joined (the page does this once, after waiting).
     Limited per session (SHADOWS_API_AGENT_REDISPATCH_LIMIT)."""
@@ -172,7 +173,7 @@ async def create_agent_dispatch(
 
 @router.post("/end")
 async def end_interview(
-    session_id: str, body: EndBody, candidate: CandidateSession, conn: DbConn
+    session_id: SessionId, body: EndBody, candidate: CandidateSession, conn: DbConn
 ) -> dict[str, str]:
     """The candidate ends the interview (after confirming). The code in the editor is kept as the final code."""
     session = own_session(candidate, session_id)

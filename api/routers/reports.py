@@ -17,6 +17,7 @@ from api.db import report_repo, sessions_repo
 from api.db.pool import Conn
 from api.deps import DbConn, Settings
 from api.errors import ApiError, ForbiddenError, NotFoundError
+from api.ids import SessionId
 from api.pdf import PdfRenderer
 from api.report_pages import JSON_HEADERS, error_response, report_html, report_response
 from api.report_view import load_report
@@ -73,7 +74,7 @@ async def timeline_response(conn: Conn, opened: Opened) -> JSONResponse:
 
 @router.get("/v1/sessions/{session_id}/report", response_class=HTMLResponse)
 async def read_report(
-    session_id: str, request: Request, conn: DbConn, settings: Settings, reader: Reader
+    session_id: SessionId, request: Request, conn: DbConn, settings: Settings, reader: Reader
 ) -> Response:
     """The report page (HTML): recommendation and dimensions with bands, rubric, strengths and concerns, facts,
     integrity observations, the replay and the whole transcript; every citation links to its moment. A practice
@@ -87,7 +88,7 @@ async def read_report(
 
 
 @router.get("/v1/sessions/{session_id}/timeline", response_model=Timeline)
-async def read_timeline(session_id: str, conn: DbConn, reader: Reader) -> JSONResponse:
+async def read_timeline(session_id: SessionId, conn: DbConn, reader: Reader) -> JSONResponse:
     """The interview on one timeline for the replay: `{"session": {...}, "events": [...]}` in time order. Every
     event has `seq`, `t` (seconds from the start) and `type`; snapshots carry the full code, runs and submissions
     their verdict, counts and code."""
@@ -95,7 +96,7 @@ async def read_timeline(session_id: str, conn: DbConn, reader: Reader) -> JSONRe
 
 
 @router.get("/v1/sessions/{session_id}/report.pdf", response_class=Response)
-async def read_report_pdf(session_id: str, request: Request, conn: DbConn, reader: Reader) -> Response:
+async def read_report_pdf(session_id: SessionId, request: Request, conn: DbConn, reader: Reader) -> Response:
     """The report page printed to PDF (for an ATS to attach): the same content, with the runs and the final code
     in place of the interactive replay. 503 `pdf_unavailable` when this host cannot print."""
     opened = await _readable(conn, session_id, reader)
@@ -122,7 +123,7 @@ class CoachingLink(BaseModel):
 
 @router.post("/v1/sessions/{session_id}/coaching-link", response_model=CoachingLink)
 async def create_coaching_link(
-    session_id: str, conn: DbConn, settings: Settings, reader: Reader
+    session_id: SessionId, conn: DbConn, settings: Settings, reader: Reader
 ) -> CoachingLink:
     """A practice candidate's link to their coaching report (invite as bearer), for a browser to open: it lasts
     SHADOWS_API_REPORT_VIEW_MINUTES. Organisations share reports with `POST /v1/sessions/{id}/share` instead."""

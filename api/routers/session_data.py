@@ -13,6 +13,7 @@ from api.db import artifacts_repo, sessions_repo
 from api.deps import DbConn, OrgCaller, Settings
 from api.erasure import delete_session
 from api.errors import NotFoundError
+from api.ids import SessionId
 from api.storage import LocalStorage, StorageBackend
 
 router = APIRouter(tags=["sessions"])
@@ -39,7 +40,7 @@ def _storage(request: Request) -> StorageBackend:
 
 @router.get("/v1/sessions/{session_id}/artifacts", response_model=ArtifactPage)
 async def list_artifacts(
-    session_id: str, request: Request, org: OrgCaller, conn: DbConn, settings: Settings
+    session_id: SessionId, request: Request, org: OrgCaller, conn: DbConn, settings: Settings
 ) -> ArtifactPage:
     """The session's stored artifacts (`session.json`, `report.pdf`, `resume.pdf`), each with a signed URL that
     downloads it without credentials for SHADOWS_API_STORAGE_SIGNED_URL_S seconds. Written when the interview ends
@@ -90,7 +91,7 @@ async def download_artifact(token: Annotated[str, Path(max_length=700)], request
 
 
 @router.delete("/v1/sessions/{session_id}", status_code=204, response_class=Response)
-async def erase_session(session_id: str, request: Request, org: OrgCaller, conn: DbConn) -> Response:
+async def erase_session(session_id: SessionId, request: Request, org: OrgCaller, conn: DbConn) -> Response:
     """Erase the session and everything recorded about it: events, transcript, runs, scorecards, share links and
     stored artifacts, and the candidate unless another session refers to them. Irreversible; logged without
     personal data. 409 `session_in_progress` while the interview runs (cancel it first)."""
