@@ -35,6 +35,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "invalid_signature": (401, "A LiveKit webhook's signature does not verify."),
     "missing_signature": (401, "A LiveKit webhook without a signature."),
     "invalid_service_token": (401, "The internal service token is wrong."),
+    "invalid_token": (401, "`/metrics` without the metrics token (when `SHADOWS_API_METRICS_TOKEN` is set)."),
     "forbidden": (403, "The caller may not do this."),
     "room_mismatch": (403, "The invite does not open the named room."),
     "scorecard_not_shared": (
@@ -42,6 +43,11 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
         "A scheduled interview's results go to the organisation, not the candidate.",
     ),
     "text_only_not_allowed": (403, "The organisation does not allow starting without voice."),
+    "report_not_shared": (403, "A scheduled interview's report goes to the organisation, not the candidate."),
+    "not_a_practice_session": (
+        403,
+        "Only a practice session has a coaching link; organisations share reports.",
+    ),
     "not_found": (404, "No such route or resource."),
     "session_not_found": (404, "No such session for this caller."),
     "scorecard_not_found": (404, "The session has not been graded yet."),
@@ -56,6 +62,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "conflict": (409, "The request conflicts with the current state."),
     "session_finished": (409, "The session has completed or was abandoned."),
     "session_cancelled": (409, "The organisation cancelled the session."),
+    "session_in_progress": (409, "The interview is under way; cancel it before deleting the session."),
     "session_not_started": (
         409,
         "The interview has not started yet (no statement, runs or drafts before it).",
@@ -97,6 +104,10 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "not_ready": (503, "Readiness: the database is unreachable."),
     "judge_busy": (503, "Every sandbox is busy; retry in a moment."),
     "judge_unavailable": (503, "Code execution is not available on this server."),
+    "pdf_unavailable": (
+        503,
+        "The report PDF could not be rendered here (no Chromium, or it timed out); retry.",
+    ),
     "smtp_unavailable": (503, "The invite e-mail could not be sent; retry."),
     "resume_parser_busy": (503, "The résumé parser is busy; retry."),
     "rate_limiter_unavailable": (503, "The rate limiter's store is unreachable; retry."),
