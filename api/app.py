@@ -117,6 +117,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        openapi_url=None,  # served by api/openapi_doc.py: public, or complete for the internal service token
     )
     app.state.settings = settings
     app.state.questions = QuestionCache()

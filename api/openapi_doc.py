@@ -1,6 +1,9 @@
-"""The public API document and its viewers: Swagger UI and ReDoc from assets bundled in the `fastapi-offline` wheel
-(nothing is fetched from a CDN), security schemes so "Authorize" works, documented error responses, and internal
-routes left out.
+"""The API document and its viewers: Swagger UI and ReDoc from assets bundled in the `fastapi-offline` wheel
+(nothing is fetched from a CDN), security schemes so "Authorize" works, and documented error responses.
+
+`/openapi.json` is the public document: the agent's internal routes and the LiveKit webhook are left out. Asked with
+the internal service token as bearer, it is the complete document, every route included, so the agent's routes are
+held to a contract too (the schemathesis run of tests/api/test_fuzz.py loads it that way).
 
 Which credential an operation takes comes from its auth dependency (api/deps.py declares the bearer schemes), so a
 new route is documented correctly without repeating itself.
@@ -12,14 +15,20 @@ from pathlib import Path
 from typing import Any
 
 import fastapi_offline
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+
+from api.deps import bearer
+from api.errors import UnauthorizedError
+from api.security import same_secret
+from api.settings import ApiSettings
 
 ASSETS = Path(fastapi_offline.__file__).with_name("static")
 ASSETS_URL = "/docs-assets"
+OPENAPI_URL = "/openapi.json"
 
 # Every error code the API returns, with its status. Rendered into the document's description (a test keeps it
 # complete: every code raised under api/ must be listed here).
@@ -162,9 +171,10 @@ def _error_table() -> str:
     )
 
 
-def build_openapi(app: FastAPI) -> dict[str, Any]:
-    """The public document: internal routes left out, error responses documented per operation. Security schemes
-    come from the auth dependencies (api/deps.py), so "Authorize" in Swagger UI fills the right header."""
+def build_openapi(app: FastAPI, *, internal: bool = False) -> dict[str, Any]:
+    """The document, error responses declared per operation; without `internal`, the internal routes left out.
+    Security schemes come from the auth dependencies (api/deps.py), so "Authorize" in Swagger UI fills the right
+    header."""
     doc = get_openapi(
         title=app.title,
         version=app.version,
@@ -172,10 +182,11 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         routes=app.routes,
         tags=app.openapi_tags,
     )
-    doc["paths"] = {p: ops for p, ops in doc["paths"].items() if not p.startswith(HIDDEN_PREFIXES)}
     components = doc.setdefault("components", {})
-    schemes = components.get("securitySchemes", {})
-    schemes.pop("ServiceToken", None)  # only internal routes use it, and they are not in this document
+    if not internal:
+        doc["paths"] = {p: ops for p, ops in doc["paths"].items() if not p.startswith(HIDDEN_PREFIXES)}
+        schemes = components.get("securitySchemes", {})
+        schemes.pop("ServiceToken", None)  # only internal routes use it, and they are not in this document
     schemas = components.setdefault("schemas", {})
     # Routes that declare their errors use api.openapi_errors.ErrorResponse; the rest get the same shape here.
     error_ref = (
@@ -224,22 +235,45 @@ def _with_policy(response: HTMLResponse) -> HTMLResponse:
     return response
 
 
+def _is_internal(request: Request) -> bool:
+    """Whether the caller presents the internal service token (anything else, or nothing, reads the public one)."""
+    try:
+        token = bearer(request)
+    except UnauthorizedError:
+        return False
+    settings: ApiSettings = request.app.state.settings
+    return same_secret(token, settings.internal_token.get_secret_value())
+
+
 def install_docs(app: FastAPI) -> None:
-    """Swagger UI at /docs and ReDoc at /redoc from bundled assets; the document at /openapi.json."""
+    """Swagger UI at /docs and ReDoc at /redoc from bundled assets; the document at /openapi.json (the app is
+    created with `openapi_url=None`: this route serves it)."""
     app.mount(ASSETS_URL, StaticFiles(directory=ASSETS), name="docs-assets")
+    documents: dict[bool, dict[str, Any]] = {}  # built once each, on first request
+
+    def document(internal: bool) -> dict[str, Any]:
+        if internal not in documents:
+            documents[internal] = build_openapi(app, internal=internal)
+        return documents[internal]
 
     def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            app.openapi_schema = build_openapi(app)
-        return app.openapi_schema
+        return document(internal=False)
 
     app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to customise the document
+
+    @app.get(OPENAPI_URL, include_in_schema=False)
+    async def read_openapi(request: Request) -> JSONResponse:
+        internal = _is_internal(request)
+        headers = {"Vary": "Authorization"}
+        if internal:
+            headers["Cache-Control"] = "no-store"
+        return JSONResponse(document(internal=internal), headers=headers)
 
     @app.get("/docs", include_in_schema=False)
     async def swagger_ui() -> HTMLResponse:
         return _with_policy(
             get_swagger_ui_html(
-                openapi_url="/openapi.json",
+                openapi_url=OPENAPI_URL,
                 title=f"{app.title} · Swagger UI",
                 swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
                 swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
@@ -252,7 +286,7 @@ def install_docs(app: FastAPI) -> None:
     async def redoc() -> HTMLResponse:
         return _with_policy(
             get_redoc_html(
-                openapi_url="/openapi.json",
+                openapi_url=OPENAPI_URL,
                 title=f"{app.title} · ReDoc",
                 redoc_js_url=f"{ASSETS_URL}/redoc.standalone.js",
                 redoc_favicon_url=f"{ASSETS_URL}/favicon.png",

@@ -1,6 +1,10 @@
-"""The OpenAPI document declares every error status each route really returns, each with the one error body."""
+"""The OpenAPI document declares every error status each route really returns, each with the one error body. The
+complete document (asked with the internal service token) holds the agent's routes and the LiveKit webhook too;
+the public one leaves them out (tests/api/test_organization_embed_docs.py) and is otherwise the same."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from tests.conftest import ApiServer
 
@@ -24,8 +28,20 @@ EXPECTED = {
 }
 
 
+async def _complete_document(api_server: ApiServer) -> dict[str, Any]:
+    r = await api_server.client.get("/openapi.json", headers=api_server.internal_headers())
+    assert r.status_code == 200
+    doc: dict[str, Any] = r.json()
+    return doc
+
+
 async def test_every_route_declares_its_error_statuses_with_the_error_body(api_server: ApiServer) -> None:
-    doc = (await api_server.client.get("/openapi.json")).json()
+    doc = await _complete_document(api_server)
+    public = (await api_server.client.get("/openapi.json")).json()
+    hidden = {p for p in doc["paths"] if p.startswith("/v1/internal/") or p == "/v1/livekit/webhook"}
+    assert "/v1/internal/sessions/{session_id}/runs" in hidden and "/v1/livekit/webhook" in hidden
+    assert set(public["paths"]) == set(doc["paths"]) - hidden
+    assert all(public["paths"][p] == doc["paths"][p] for p in public["paths"])
     assert "HTTPValidationError" not in doc["components"]["schemas"]
     assert set(doc["components"]["schemas"]["ErrorResponse"]["properties"]) == {"error", "fields"}
     for (method, path), statuses in EXPECTED.items():
@@ -41,7 +57,7 @@ async def test_every_route_declares_its_error_statuses_with_the_error_body(api_s
 
 
 async def test_session_id_parameters_carry_their_pattern(api_server: ApiServer) -> None:
-    doc = (await api_server.client.get("/openapi.json")).json()
+    doc = await _complete_document(api_server)
     params = [
         p
         for path, item in doc["paths"].items()
