@@ -59,6 +59,8 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 # database every authenticated route reaches.
 BODY = (400, 413, 422)
 DB = (503,)
+# A candidate's invite: unknown (401), another session's (404), the session over or not started (409), expired (410).
+INVITE = (401, 404, 409, 410)
 
 
 def use_error_body_for_validation(app: FastAPI) -> None:

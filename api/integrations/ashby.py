@@ -21,6 +21,7 @@ from api.db import integrations_repo
 from api.deps import DbConn, Settings
 from api.integrations import assessments
 from api.integrations.keys import IntegrationCaller, authenticate
+from api.openapi_errors import DB, error_responses
 from api.schemas import refuse_unstorable
 
 log = structlog.get_logger(__name__)
@@ -104,7 +105,7 @@ async def _read(request: Request, model: type[_AshbyModel]) -> _AshbyModel | JSO
         return _refusal(422, GENERIC_MESSAGE.format(field="not JSON"))
 
 
-@router.post("/assessment.list")
+@router.post("/assessment.list", responses=error_responses(*DB, 401))
 async def list_assessments(caller: Caller, conn: DbConn) -> dict[str, Any]:
     """The assessments this organisation can send (the same tests as for Greenhouse)."""
     tests = await assessments.offered_tests(conn)
@@ -120,6 +121,7 @@ async def list_assessments(caller: Caller, conn: DbConn) -> dict[str, Any]:
     "/assessment.start",
     response_model=None,
     responses={
+        **error_responses(*DB, 401, 413),
         409: {"description": "The candidate already has an active assessment."},
         422: {"description": "Refused; `message` is shown to the recruiter in Ashby."},
     },
@@ -180,7 +182,7 @@ async def start_assessment(
     return {"success": True, "results": {"assessment_id": session_id}}
 
 
-@router.post("/assessment.cancel", response_model=None)
+@router.post("/assessment.cancel", response_model=None, responses=error_responses(*DB, 401, 413, 422))
 async def cancel_assessment(request: Request, caller: Caller, conn: DbConn) -> dict[str, Any] | JSONResponse:
     """Cancel the interview unless it has already ended (then it stays as it is)."""
     body = await _read(request, CancelAssessment)

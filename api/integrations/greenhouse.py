@@ -21,6 +21,7 @@ from api.errors import NotFoundError, UnprocessableError
 from api.integrations import assessments
 from api.integrations.keys import IntegrationCaller, authenticate
 from api.integrations.profile_links import assessment_profile_url
+from api.openapi_errors import BODY, DB, error_responses
 from api.schemas import refuse_unstorable
 from api.score_summary import flat_metadata, partner_score, summary
 from api.settings import ApiSettings
@@ -117,7 +118,7 @@ def is_greenhouse_host(settings: ApiSettings, host: str) -> bool:
     return any(host == d or host.endswith("." + d) for d in settings.greenhouse_callback_domain_list)
 
 
-@router.get("/list_tests", response_model=list[Test])
+@router.get("/list_tests", response_model=list[Test], responses=error_responses(*DB, 401))
 async def list_tests(caller: Caller, conn: DbConn) -> list[Test]:
     """The tests this organisation can send: one per difficulty (a question drawn per candidate) and each
     question of the bank."""
@@ -126,7 +127,7 @@ async def list_tests(caller: Caller, conn: DbConn) -> list[Test]:
     ]
 
 
-@router.post("/send_test", response_model=SendTestResult)
+@router.post("/send_test", response_model=SendTestResult, responses=error_responses(*BODY, *DB, 401))
 async def send_test(body: SendTest, caller: Caller, conn: DbConn, settings: Settings) -> SendTestResult:
     """Schedule an interview for the candidate and e-mail them the link (when e-mail is configured). Sending
     again with the same `url` returns the same `partner_interview_id` and schedules nothing new."""
@@ -188,7 +189,7 @@ async def _status(conn: DbConn, settings: ApiSettings, assessment: dict[str, Any
     )
 
 
-@router.get("/test_status", response_model=TestStatus)
+@router.get("/test_status", response_model=TestStatus, responses=error_responses(*DB, 401, 404, 422))
 async def test_status(
     caller: Caller,
     conn: DbConn,
@@ -206,7 +207,7 @@ async def test_status(
     return await _status(conn, settings, assessment)
 
 
-@router.post("/response_error")
+@router.post("/response_error", responses=error_responses(*BODY, *DB, 401))
 async def response_error(body: ResponseError, caller: Caller, conn: DbConn) -> dict[str, int]:
     """Greenhouse reporting an answer of ours it could not use: stored and logged (without the e-mail)."""
     errors = [str(e)[:MAX_ERROR_CHARS].replace("\x00", "") for e in body.errors[:MAX_ERRORS]]

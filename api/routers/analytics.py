@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from api.analytics import DateRange, Summary, date_range, summarize
 from api.deps import DbConn, OrgCaller
+from api.openapi_errors import DB, error_responses
 from api.report_pages import page_headers
 from api.templating import render, stylesheet
 from api.web_assets import ANALYTICS_ENTRY, WebAssets
@@ -30,7 +31,7 @@ async def range_query(
 Range = Annotated[DateRange, Depends(range_query)]
 
 
-@router.get("/summary", response_model=Summary)
+@router.get("/summary", response_model=Summary, responses=error_responses(*DB, 401, 422))
 async def read_analytics_summary(org: OrgCaller, conn: DbConn, rng: Range) -> Summary:
     """Counts by status, completion rate, recommendation distribution, average and distribution per dimension,
     per-question pass rate and median time to the first passing run, average hints, and scorecards needing human
@@ -39,7 +40,7 @@ async def read_analytics_summary(org: OrgCaller, conn: DbConn, rng: Range) -> Su
     return await summarize(conn, org.id, rng)
 
 
-@router.get("", response_class=HTMLResponse)
+@router.get("", response_class=HTMLResponse, responses=error_responses(*DB, 401, 422))
 async def read_analytics_page(request: Request, org: OrgCaller, conn: DbConn, rng: Range) -> HTMLResponse:
     """The same figures as an HTML page with charts (same `from` and `to`)."""
     summary = await summarize(conn, org.id, rng)

@@ -15,6 +15,7 @@ from api.db import sessions_repo
 from api.deps import CandidateSession, InviteToken, Settings, own_session
 from api.errors import UnprocessableError
 from api.ids import SessionId
+from api.openapi_errors import BODY, DB, INVITE, error_responses
 from api.routers.runs import MAX_CODE_CHARS
 from api.run_flow import RunServices, run_for_candidate
 from api.schemas import Language, refuse_unstorable
@@ -45,7 +46,7 @@ class CustomRunBody(BaseModel):
     _storable = field_validator("code", "inputs")(refuse_unstorable)
 
 
-@router.post("/custom-runs")
+@router.post("/custom-runs", responses=error_responses(*BODY, *DB, *INVITE, 429))
 async def create_custom_run(
     session_id: SessionId,
     body: CustomRunBody,

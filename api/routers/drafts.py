@@ -13,6 +13,7 @@ from api.db import drafts_repo, sessions_repo
 from api.deps import CandidateSession, DbConn, Settings, own_session
 from api.errors import UnprocessableError
 from api.ids import SessionId
+from api.openapi_errors import BODY, DB, INVITE, error_responses
 from api.routers.runs import MAX_CODE_CHARS
 from api.schemas import Language, refuse_unstorable
 
@@ -29,7 +30,7 @@ class DraftBody(BaseModel):
     _storable = field_validator("code")(refuse_unstorable)
 
 
-@router.get("/drafts")
+@router.get("/drafts", responses=error_responses(*DB, *INVITE))
 async def list_drafts(session_id: SessionId, candidate: CandidateSession, conn: DbConn) -> dict[str, Any]:
     """The latest saved code per language, and whether the final answer is already submitted."""
     session = own_session(candidate, session_id)
@@ -47,7 +48,7 @@ async def list_drafts(session_id: SessionId, candidate: CandidateSession, conn: 
     }
 
 
-@router.put("/drafts/{language}")
+@router.put("/drafts/{language}", responses=error_responses(*BODY, *DB, *INVITE))
 async def save_draft(
     session_id: SessionId,
     language: Language,
@@ -71,7 +72,7 @@ async def save_draft(
     }
 
 
-@router.get("/results")
+@router.get("/results", responses=error_responses(*DB, *INVITE))
 async def read_latest_results(
     session_id: SessionId, candidate: CandidateSession, conn: DbConn
 ) -> dict[str, Any]:

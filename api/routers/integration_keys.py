@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from api.db import integrations_repo
 from api.deps import DbConn, OrgCaller, Settings
 from api.integrations import keys
+from api.openapi_errors import BODY, DB, error_responses
 
 router = APIRouter(prefix="/v1/integrations", tags=["integrations"])
 
@@ -42,21 +43,25 @@ class AshbyKeyRequest(BaseModel):
         return v
 
 
-@router.post("/greenhouse/keys", status_code=201, response_model=IntegrationKey)
+@router.post(
+    "/greenhouse/keys", status_code=201, response_model=IntegrationKey, responses=error_responses(*DB, 401)
+)
 async def create_greenhouse_key(org: OrgCaller, conn: DbConn, settings: Settings) -> IntegrationKey:
     """A key for Greenhouse's Assessment Partner integration. Issuing one revokes the previous key."""
     issued = await keys.issue(conn, settings, org.id, "greenhouse")
     return IntegrationKey(key=issued.key, prefix=issued.prefix, created_at=issued.created_at)
 
 
-@router.delete("/greenhouse/keys", status_code=204)
+@router.delete("/greenhouse/keys", status_code=204, responses=error_responses(*DB, 401))
 async def revoke_greenhouse_key(org: OrgCaller, conn: DbConn) -> Response:
     """Revoke the Greenhouse key: Greenhouse's calls are refused (401) from now on."""
     await integrations_repo.revoke_keys(conn, org.id, "greenhouse")
     return Response(status_code=204)
 
 
-@router.post("/ashby/keys", status_code=201, response_model=IntegrationKey)
+@router.post(
+    "/ashby/keys", status_code=201, response_model=IntegrationKey, responses=error_responses(*BODY, *DB, 401)
+)
 async def create_ashby_key(
     body: AshbyKeyRequest, org: OrgCaller, conn: DbConn, settings: Settings
 ) -> IntegrationKey:
@@ -66,7 +71,7 @@ async def create_ashby_key(
     return IntegrationKey(key=issued.key, prefix=issued.prefix, created_at=issued.created_at)
 
 
-@router.delete("/ashby/keys", status_code=204)
+@router.delete("/ashby/keys", status_code=204, responses=error_responses(*DB, 401))
 async def revoke_ashby_key(org: OrgCaller, conn: DbConn) -> Response:
     """Revoke the Ashby key (and forget your Ashby API key's use: updates to Ashby stop)."""
     await integrations_repo.revoke_keys(conn, org.id, "ashby")

@@ -18,6 +18,7 @@ from api.errors import ConflictError, ForbiddenError, RateLimitedError, Unproces
 from api.ids import SessionId
 from api.jobs.grading import request_grading
 from api.notices import render_notice, versions
+from api.openapi_errors import BODY, DB, INVITE, error_responses
 from api.routers.join import candidate_view
 from api.schemas import JoinResponse, Language, refuse_unstorable
 
@@ -73,7 +74,7 @@ def _key(kind: str) -> str:
     return f"page:{kind}:{secrets.token_hex(8)}"
 
 
-@router.post("/consent", status_code=201)
+@router.post("/consent", status_code=201, responses=error_responses(*BODY, *DB, *INVITE))
 async def create_consent(
     session_id: SessionId, body: ConsentBody, candidate: CandidateSession, conn: DbConn
 ) -> dict[str, Any]:
@@ -102,7 +103,7 @@ async def create_consent(
     return {"notice_version": notice.version, "seq": stored[0].seq, "duplicate": stored[0].duplicate}
 
 
-@router.post("/accommodation-requests", status_code=201)
+@router.post("/accommodation-requests", status_code=201, responses=error_responses(*BODY, *DB, *INVITE, 429))
 async def create_accommodation_request(
     session_id: SessionId, body: AccommodationBody, candidate: CandidateSession, conn: DbConn
 ) -> dict[str, Any]:
@@ -127,7 +128,7 @@ async def create_accommodation_request(
     return {"kind": body.kind, "seq": stored[0].seq}
 
 
-@router.post("/start", response_model=JoinResponse)
+@router.post("/start", response_model=JoinResponse, responses=error_responses(*BODY, *DB, *INVITE, 403))
 async def start_interview(
     session_id: SessionId,
     body: StartBody,
@@ -155,7 +156,7 @@ async def start_interview(
     return await candidate_view(conn, session, settings, questions)
 
 
-@router.post("/agent-dispatch", status_code=202)
+@router.post("/agent-dispatch", status_code=202, responses=error_responses(*DB, *INVITE, 429))
 async def create_agent_dispatch(
     session_id: SessionId, candidate: CandidateSession, conn: DbConn, settings: Settings
 ) -> dict[str, Any]:
@@ -171,7 +172,7 @@ async def create_agent_dispatch(
     return {"dispatch_id": dispatch_id}
 
 
-@router.post("/end")
+@router.post("/end", responses=error_responses(*BODY, *DB, *INVITE))
 async def end_interview(
     session_id: SessionId, body: EndBody, candidate: CandidateSession, conn: DbConn
 ) -> dict[str, str]:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from api.db import orgs_repo
 from api.deps import DbConn, OrgCaller
 from api.errors import ConflictError, NotFoundError
+from api.openapi_errors import BODY, DB, error_responses
 from api.schemas import refuse_unstorable
 
 router = APIRouter(prefix="/v1/organization", tags=["organization"])
@@ -97,7 +98,7 @@ def _view(row: dict[str, Any]) -> Organization:
     return Organization(**{k: row[k] for k in Organization.model_fields})
 
 
-@router.get("", response_model=Organization)
+@router.get("", response_model=Organization, responses=error_responses(*DB, 401, 404))
 async def read_organization(org: OrgCaller, conn: DbConn) -> Organization:
     """The organisation that owns the API key."""
     row = await orgs_repo.get_org(conn, org.id)
@@ -106,7 +107,7 @@ async def read_organization(org: OrgCaller, conn: DbConn) -> Organization:
     return _view(row)
 
 
-@router.patch("", response_model=Organization)
+@router.patch("", response_model=Organization, responses=error_responses(*BODY, *DB, 401, 404, 409))
 async def update_organization(body: OrganizationUpdate, org: OrgCaller, conn: DbConn) -> Organization:
     """Change settings; fields left out stay as they are. A slug another organisation uses is a 409."""
     changes = body.model_dump(exclude_unset=True)

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from api.db import questions_repo
 from api.deps import DbConn, OrgCaller
+from api.openapi_errors import DB, error_responses
 from api.schemas import Difficulty, Language
 
 router = APIRouter(prefix="/v1/questions", tags=["questions"])
@@ -31,7 +32,7 @@ class QuestionList(BaseModel):
     data: list[QuestionSummary]
 
 
-@router.get("", response_model=QuestionList)
+@router.get("", response_model=QuestionList, responses=error_responses(*DB, 401, 422))
 async def list_questions(
     _org: OrgCaller,
     conn: DbConn,

@@ -18,6 +18,7 @@ from api.db.pool import Conn
 from api.deps import DbConn, Settings
 from api.errors import ApiError, ForbiddenError, NotFoundError
 from api.ids import SessionId
+from api.openapi_errors import DB, error_responses
 from api.pdf import PdfRenderer
 from api.report_pages import JSON_HEADERS, error_response, report_html, report_response
 from api.report_view import load_report
@@ -72,7 +73,11 @@ async def timeline_response(conn: Conn, opened: Opened) -> JSONResponse:
 # --- with an organisation key (or a practice candidate's invite) ---------------------------------------------
 
 
-@router.get("/v1/sessions/{session_id}/report", response_class=HTMLResponse)
+@router.get(
+    "/v1/sessions/{session_id}/report",
+    response_class=HTMLResponse,
+    responses=error_responses(*DB, 401, 403, 404),
+)
 async def read_report(
     session_id: SessionId, request: Request, conn: DbConn, settings: Settings, reader: Reader
 ) -> Response:
@@ -87,7 +92,11 @@ async def read_report(
     return report_response(page)
 
 
-@router.get("/v1/sessions/{session_id}/timeline", response_model=Timeline)
+@router.get(
+    "/v1/sessions/{session_id}/timeline",
+    response_model=Timeline,
+    responses=error_responses(*DB, 401, 403, 404),
+)
 async def read_timeline(session_id: SessionId, conn: DbConn, reader: Reader) -> JSONResponse:
     """The interview on one timeline for the replay: `{"session": {...}, "events": [...]}` in time order. Every
     event has `seq`, `t` (seconds from the start) and `type`; snapshots carry the full code, runs and submissions
@@ -95,7 +104,11 @@ async def read_timeline(session_id: SessionId, conn: DbConn, reader: Reader) -> 
     return await timeline_response(conn, await _readable(conn, session_id, reader))
 
 
-@router.get("/v1/sessions/{session_id}/report.pdf", response_class=Response)
+@router.get(
+    "/v1/sessions/{session_id}/report.pdf",
+    response_class=Response,
+    responses=error_responses(*DB, 401, 403, 404),
+)
 async def read_report_pdf(session_id: SessionId, request: Request, conn: DbConn, reader: Reader) -> Response:
     """The report page printed to PDF (for an ATS to attach): the same content, with the runs and the final code
     in place of the interactive replay. 503 `pdf_unavailable` when this host cannot print."""
@@ -121,7 +134,11 @@ class CoachingLink(BaseModel):
     expires_at: datetime
 
 
-@router.post("/v1/sessions/{session_id}/coaching-link", response_model=CoachingLink)
+@router.post(
+    "/v1/sessions/{session_id}/coaching-link",
+    response_model=CoachingLink,
+    responses=error_responses(*DB, 401, 403, 404),
+)
 async def create_coaching_link(
     session_id: SessionId, conn: DbConn, settings: Settings, reader: Reader
 ) -> CoachingLink:
@@ -170,7 +187,21 @@ ERROR_PAGES = {
 }
 
 
-@router.get(f"{share_links.REPORTS_PATH}{{token}}", response_class=HTMLResponse)
+# The shared page answers an altered, expired or revoked link with a page that says so, not with JSON.
+SHARED_PAGE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **error_responses(*DB),
+    404: {
+        "description": "The link is not one we issued (an HTML page says so).",
+        "content": {"text/html": {}},
+    },
+    410: {
+        "description": "The link has expired or was revoked (an HTML page says so).",
+        "content": {"text/html": {}},
+    },
+}
+
+
+@router.get(f"{share_links.REPORTS_PATH}{{token}}", response_class=HTMLResponse, responses=SHARED_PAGE_ERRORS)
 async def read_shared_report(
     token: TokenPath, request: Request, conn: DbConn, settings: Settings
 ) -> Response:
@@ -189,7 +220,11 @@ async def read_shared_report(
     return report_response(page)
 
 
-@router.get(f"{share_links.REPORTS_PATH}{{token}}/timeline", response_model=Timeline)
+@router.get(
+    f"{share_links.REPORTS_PATH}{{token}}/timeline",
+    response_model=Timeline,
+    responses=error_responses(*DB, 404, 410),
+)
 async def read_shared_timeline(token: TokenPath, conn: DbConn, settings: Settings) -> JSONResponse:
     """The timeline a shared report page loads; the same JSON as `GET /v1/sessions/{id}/timeline`."""
     return await timeline_response(conn, await _open_token(conn, settings, token, page=False))

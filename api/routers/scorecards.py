@@ -14,6 +14,7 @@ from api.deps import DbConn, Org, OrgCaller, Settings, bearer, own_session, requ
 from api.errors import ForbiddenError, NotFoundError
 from api.ids import SessionId
 from api.jobs.grading import request_regrade
+from api.openapi_errors import BODY, DB, error_responses
 from api.scorecards import candidate_views, org_views
 from api.security import INVITE_PREFIX
 from grader.schemas import CandidateScorecardOut, CandidateScorecardPage, ScorecardOut, ScorecardPage
@@ -65,7 +66,11 @@ async def _readable_session(conn: DbConn, session_id: str, reader: Reader) -> di
 ScorecardReader = Annotated[Reader, Depends(scorecard_reader)]
 
 
-@router.get("/{session_id}/scorecard", response_model=ScorecardOut | CandidateScorecardOut)
+@router.get(
+    "/{session_id}/scorecard",
+    response_model=ScorecardOut | CandidateScorecardOut,
+    responses=error_responses(*DB, 401, 403, 404),
+)
 async def read_scorecard(
     session_id: SessionId, conn: DbConn, reader: ScorecardReader
 ) -> ScorecardOut | CandidateScorecardOut:
@@ -80,7 +85,11 @@ async def read_scorecard(
     return (await org_views(conn, session_id, rows))[0]
 
 
-@router.get("/{session_id}/scorecards", response_model=ScorecardPage | CandidateScorecardPage)
+@router.get(
+    "/{session_id}/scorecards",
+    response_model=ScorecardPage | CandidateScorecardPage,
+    responses=error_responses(*DB, 401, 403, 404),
+)
 async def list_scorecards(
     session_id: SessionId, conn: DbConn, reader: ScorecardReader
 ) -> ScorecardPage | CandidateScorecardPage:
@@ -92,7 +101,12 @@ async def list_scorecards(
     return ScorecardPage(data=await org_views(conn, session_id, rows))
 
 
-@router.post("/{session_id}/grade", status_code=202, response_model=GradeAccepted)
+@router.post(
+    "/{session_id}/grade",
+    status_code=202,
+    response_model=GradeAccepted,
+    responses=error_responses(*BODY, *DB, 401, 404, 409),
+)
 async def grade_session(
     session_id: SessionId, org: OrgCaller, conn: DbConn, body: Annotated[GradeBody | None, Body()] = None
 ) -> GradeAccepted:

@@ -14,6 +14,7 @@ from api.deps import DbConn, OrgCaller, Settings
 from api.erasure import delete_session
 from api.errors import NotFoundError
 from api.ids import SessionId
+from api.openapi_errors import DB, error_responses
 from api.storage import LocalStorage, StorageBackend
 
 router = APIRouter(tags=["sessions"])
@@ -38,7 +39,11 @@ def _storage(request: Request) -> StorageBackend:
     return storage
 
 
-@router.get("/v1/sessions/{session_id}/artifacts", response_model=ArtifactPage)
+@router.get(
+    "/v1/sessions/{session_id}/artifacts",
+    response_model=ArtifactPage,
+    responses=error_responses(*DB, 401, 404),
+)
 async def list_artifacts(
     session_id: SessionId, request: Request, org: OrgCaller, conn: DbConn, settings: Settings
 ) -> ArtifactPage:
@@ -90,7 +95,12 @@ async def download_artifact(token: Annotated[str, Path(max_length=700)], request
     )
 
 
-@router.delete("/v1/sessions/{session_id}", status_code=204, response_class=Response)
+@router.delete(
+    "/v1/sessions/{session_id}",
+    status_code=204,
+    response_class=Response,
+    responses=error_responses(*DB, 401, 404, 409),
+)
 async def erase_session(session_id: SessionId, request: Request, org: OrgCaller, conn: DbConn) -> Response:
     """Erase the session and everything recorded about it: events, transcript, runs, scorecards, share links and
     stored artifacts, and the candidate unless another session refers to them. Irreversible; logged without

@@ -171,7 +171,9 @@ async def cancel_session(org: OrgCaller, session_id: SessionId, conn: DbConn) ->
     return summary(row)
 
 
-@router.patch("/{session_id}", response_model=SessionSummary)
+@router.patch(
+    "/{session_id}", response_model=SessionSummary, responses=error_responses(*BODY, *DB, 401, 404, 409)
+)
 async def update_session(
     session_id: SessionId, body: SessionUpdate, org: OrgCaller, conn: DbConn
 ) -> SessionSummary:

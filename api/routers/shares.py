@@ -14,6 +14,7 @@ from api.db import sessions_repo, share_links_repo
 from api.deps import DbConn, OrgCaller, Settings
 from api.errors import NotFoundError
 from api.ids import SessionId
+from api.openapi_errors import BODY, DB, error_responses
 
 router = APIRouter(prefix="/v1/sessions", tags=["reports"])
 MAX_LINKS_LISTED = 100
@@ -46,7 +47,12 @@ class ShareLinkPage(BaseModel):
     data: list[ShareLinkOut]
 
 
-@router.post("/{session_id}/share", status_code=201, response_model=ShareCreated)
+@router.post(
+    "/{session_id}/share",
+    status_code=201,
+    response_model=ShareCreated,
+    responses=error_responses(*BODY, *DB, 401, 404),
+)
 async def create_share_link(
     session_id: SessionId,
     org: OrgCaller,
@@ -74,7 +80,7 @@ async def _own_session(conn: DbConn, session_id: str, org_id: UUID) -> None:
         raise NotFoundError("Session not found.", code="session_not_found")
 
 
-@router.get("/{session_id}/share", response_model=ShareLinkPage)
+@router.get("/{session_id}/share", response_model=ShareLinkPage, responses=error_responses(*DB, 401, 404))
 async def list_share_links(session_id: SessionId, org: OrgCaller, conn: DbConn) -> ShareLinkPage:
     """This session's share links, newest first (the latest 100). URLs are shown once, when minted."""
     await _own_session(conn, session_id, org.id)
@@ -94,7 +100,7 @@ async def list_share_links(session_id: SessionId, org: OrgCaller, conn: DbConn) 
     )
 
 
-@router.delete("/{session_id}/share/{link_id}", status_code=204)
+@router.delete("/{session_id}/share/{link_id}", status_code=204, responses=error_responses(*DB, 401, 404))
 async def revoke_share_link(session_id: SessionId, link_id: UUID, org: OrgCaller, conn: DbConn) -> Response:
     """Revoke a share link (idempotent). Its URL stops working at once."""
     await share_links.revoke(conn, session_id, org.id, link_id)

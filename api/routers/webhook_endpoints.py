@@ -16,6 +16,7 @@ from api import egress
 from api.db import webhooks_repo
 from api.deps import DbConn, OrgCaller, Settings
 from api.errors import BadRequestError, ConflictError, NotFoundError, UnprocessableError
+from api.openapi_errors import BODY, DB, error_responses
 from api.sealing import sealer
 from api.settings import ApiSettings
 from api.webhooks.events import EventType
@@ -156,7 +157,9 @@ def _delivery(row: dict[str, Any]) -> DeliveryOut:
     )
 
 
-@router.post("", status_code=201, response_model=EndpointCreated)
+@router.post(
+    "", status_code=201, response_model=EndpointCreated, responses=error_responses(*BODY, *DB, 401, 409)
+)
 async def create_webhook_endpoint(
     body: EndpointIn, org: OrgCaller, conn: DbConn, settings: Settings
 ) -> EndpointCreated:
@@ -180,17 +183,17 @@ async def create_webhook_endpoint(
     return EndpointCreated(**row, secret=secret)
 
 
-@router.get("", response_model=EndpointList)
+@router.get("", response_model=EndpointList, responses=error_responses(*DB, 401))
 async def list_webhook_endpoints(org: OrgCaller, conn: DbConn) -> EndpointList:
     return EndpointList(data=[EndpointOut(**r) for r in await webhooks_repo.list_endpoints(conn, org.id)])
 
 
-@router.get("/{endpoint_id}", response_model=EndpointOut)
+@router.get("/{endpoint_id}", response_model=EndpointOut, responses=error_responses(*DB, 401, 404))
 async def read_webhook_endpoint(endpoint_id: str, org: OrgCaller, conn: DbConn) -> EndpointOut:
     return EndpointOut(**await _endpoint(conn, org, endpoint_id))
 
 
-@router.patch("/{endpoint_id}", response_model=EndpointOut)
+@router.patch("/{endpoint_id}", response_model=EndpointOut, responses=error_responses(*BODY, *DB, 401, 404))
 async def update_webhook_endpoint(
     endpoint_id: str, body: EndpointPatch, org: OrgCaller, conn: DbConn, settings: Settings
 ) -> EndpointOut:
@@ -211,7 +214,7 @@ async def update_webhook_endpoint(
     return EndpointOut(**row)
 
 
-@router.delete("/{endpoint_id}", status_code=204)
+@router.delete("/{endpoint_id}", status_code=204, responses=error_responses(*DB, 401, 404))
 async def delete_webhook_endpoint(endpoint_id: str, org: OrgCaller, conn: DbConn) -> Response:
     """Delete the endpoint and its delivery log; nothing more is sent to it."""
     if not await webhooks_repo.delete_endpoint(conn, org.id, _id(endpoint_id, "endpoint")):
@@ -219,7 +222,9 @@ async def delete_webhook_endpoint(endpoint_id: str, org: OrgCaller, conn: DbConn
     return Response(status_code=204)
 
 
-@router.post("/{endpoint_id}/rotate-secret", response_model=SecretRotated)
+@router.post(
+    "/{endpoint_id}/rotate-secret", response_model=SecretRotated, responses=error_responses(*DB, 401, 404)
+)
 async def rotate_webhook_secret(
     endpoint_id: str, org: OrgCaller, conn: DbConn, settings: Settings
 ) -> SecretRotated:
@@ -251,7 +256,11 @@ def _decode_cursor(cursor: str) -> int:
     return before
 
 
-@router.get("/{endpoint_id}/deliveries", response_model=DeliveryPage)
+@router.get(
+    "/{endpoint_id}/deliveries",
+    response_model=DeliveryPage,
+    responses=error_responses(*DB, 400, 401, 404, 422),
+)
 async def list_webhook_deliveries(
     endpoint_id: str,
     org: OrgCaller,
@@ -277,7 +286,12 @@ async def list_webhook_deliveries(
     )
 
 
-@router.post("/{endpoint_id}/deliveries/{delivery_id}/replay", status_code=202, response_model=DeliveryOut)
+@router.post(
+    "/{endpoint_id}/deliveries/{delivery_id}/replay",
+    status_code=202,
+    response_model=DeliveryOut,
+    responses=error_responses(*DB, 401, 404, 409),
+)
 async def replay_webhook_delivery(
     endpoint_id: str, delivery_id: str, org: OrgCaller, conn: DbConn
 ) -> DeliveryOut:
