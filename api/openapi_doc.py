@@ -171,6 +171,17 @@ def _error_table() -> str:
     )
 
 
+def _name_codes(responses: dict[str, Any]) -> None:
+    """A route's declared error responses (api/openapi_errors.py) say in words what the status means; add the codes
+    that status can carry, as the generated ones have them."""
+    for status, response in responses.items():
+        codes = [c for c, (s, _) in ERROR_CODES.items() if str(s) == status]
+        described = response.get("description", "")
+        named = any(f"`{c}`" in described for c in codes)
+        if codes and not named and "application/json" in response.get("content", {}):
+            response["description"] = f"{described} Codes: " + ", ".join(f"`{c}`" for c in codes)
+
+
 def build_openapi(app: FastAPI, *, internal: bool = False) -> dict[str, Any]:
     """The document, error responses declared per operation; without `internal`, the internal routes left out.
     Security schemes come from the auth dependencies (api/deps.py), so "Authorize" in Swagger UI fills the right
@@ -215,6 +226,7 @@ def build_openapi(app: FastAPI, *, internal: bool = False) -> dict[str, Any]:
                         "content": {"application/json": {"schema": {"$ref": error_ref}}},
                     },
                 )
+            _name_codes(responses)
     for unused in ("HTTPValidationError", "ValidationError"):
         components["schemas"].pop(unused, None)
     return doc
