@@ -205,6 +205,10 @@ async def test_cursor_is_bound_to_its_query_and_refuses_forgeries(
         {"cursor": forge([*raw[:2], "2026-01-01T00:00:00", *raw[3:]]), "status": "completed"},  # no offset
         {"cursor": forge([*raw[:4], "x' or 1=1 --"]), "status": "completed"},
         {"cursor": forge([*raw[:4], 12]), "status": "completed"},
+        {"cursor": forge([*raw[:4], "ses_" + "g" * 24]), "status": "completed"},  # not hex
+        {"cursor": forge([*raw[:4], raw[4] + "' or 1=1 --"]), "status": "completed"},
+        {"cursor": forge([*raw[:4], raw[4][:-1]]), "status": "completed"},  # one digit short
+        {"cursor": forge([*raw[:4], "ses_\u0000" + "0" * 23]), "status": "completed"},
         {"cursor": "é" * 10, "status": "completed"},
     ):
         r = await api_server.client.get(

@@ -68,3 +68,26 @@ async def test_session_id_parameters_carry_their_pattern(api_server: ApiServer) 
     ]
     assert len(params) >= 9
     assert all(p["schema"]["pattern"] == "^ses_[0-9a-f]{24}$" for p in params)
+
+
+async def test_only_the_internal_service_token_reads_the_complete_document(api_server: ApiServer) -> None:
+    token = api_server.internal_token
+    session = await api_server.create_session()
+    for headers in (
+        {},
+        api_server.org_headers(),
+        {"Authorization": f"Bearer {session['invite']}"},
+        {"Authorization": f"Bearer {token}x"},
+        {"Authorization": f"Bearer {token[:-1]}"},
+        {"Authorization": f"Basic {token}"},
+        {"Authorization": f"Bearer {token}" + "A" * 600},  # over the bearer cap
+    ):
+        r = await api_server.client.get("/openapi.json", headers=headers)
+        assert r.status_code == 200, headers
+        assert "Authorization" in r.headers["vary"]
+        doc = r.json()
+        assert not [p for p in doc["paths"] if p.startswith("/v1/internal/")], headers
+        assert "ServiceToken" not in doc["components"]["securitySchemes"], headers
+    full = await api_server.client.get("/openapi.json", headers=api_server.internal_headers())
+    assert full.headers["cache-control"] == "no-store" and "Authorization" in full.headers["vary"]
+    assert "ServiceToken" in full.json()["components"]["securitySchemes"]
