@@ -1,6 +1,6 @@
 """Grading pipeline time: from a session's `completed` to its `ready` scorecard, with the model's latency at zero.
 
-    python -m bench grader_throughput [--sessions 50] [--burst 200] [--concurrency 4]
+    python -m bench grader_throughput [--sessions 50] [--burst 200] [--concurrency 4] [--queues LIST]
 
 The system: a throw-away durable PostgreSQL, the real `shadows worker` (its own process, one worker), and the local
 OpenAI-compatible grading model (its own process, answering at once). Each session replays the 45-minute
@@ -11,6 +11,10 @@ completed the way the agent's `/complete` does it (status and grading job in one
   clock), p50 and p95 (target <= 250 ms);
 - throughput: `--burst` sessions completed at once; sessions graded per second from the first completion to the
   last stored scorecard (target >= 20/s with one worker on 2 cores).
+
+The worker takes the queues docs/deployment.md gives a grading worker: all but `artifacts`, whose job prints every
+graded report to PDF with Chromium (about 0.3 s of CPU each) and belongs on workers of its own. `--queues all`
+measures one worker doing everything on the same two cores.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from bench._proc_cpu import tree_cpu_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 CASE = "long-running-median"
+GRADING_WORKER_QUEUES = "grading,webhooks,integrations,email,maintenance"
 
 
 def _postmaster_pid(root: Path) -> int | None:
@@ -180,6 +185,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--concurrency", type=int, default=4, help="SHADOWS_WORKER_CONCURRENCY of the one worker"
     )
+    parser.add_argument(
+        "--queues",
+        default=GRADING_WORKER_QUEUES,
+        help=f"SHADOWS_WORKER_QUEUES of the worker ('all': every queue; default {GRADING_WORKER_QUEUES})",
+    )
     args = parser.parse_args(argv)
     from api.db.embedded import EmbeddedPostgres
 
@@ -214,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
             "SHADOWS_GRADER_MODEL": "fake-grader",
             "SHADOWS_WORKER_CONCURRENCY": str(args.concurrency),
             "SHADOWS_WORKER_POLL_S": "1",
+            "SHADOWS_WORKER_QUEUES": "" if args.queues == "all" else args.queues,
         }
         log = (tmp / "worker.log").open("wb")
         worker = subprocess.Popen(
@@ -251,7 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     span = max(float(r["stored"]) for r in burst) - min(float(r["ended"]) for r in burst) if burst else 0.0
     rate = len(burst) / span if span > 0 else 0.0
     tokens = statistics.median(int(rows[s]["input_tokens"]) for s in latency_ids) if latency_ids else 0
-    print(f"case: {CASE} (45-minute interview); model latency 0; worker concurrency {args.concurrency}")
+    print(f"case: {CASE} (45-minute interview); model latency 0; worker concurrency {args.concurrency}, "
+          f"queues {args.queues}")  # fmt: skip
     print(f"completed -> ready, {len(ms)} sessions one at a time: p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
           f"max {ms[-1]:.0f} ms (target <= 250 ms)")  # fmt: skip
     print(

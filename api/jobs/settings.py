@@ -28,6 +28,10 @@ class WorkerSettings(BaseSettings):
     retry_delays_s: str = "5,30,120,600"
     # Comma-separated modules imported at start-up besides our task modules (plugins; the tests' fakes).
     extra_imports: str = ""
+    # Comma-separated queues this worker takes jobs from (grading, webhooks, integrations, email, artifacts,
+    # maintenance); empty: all of them. Run `artifacts` (Chromium prints each report to PDF: about 0.3 s of CPU) on
+    # workers of its own so that a burst of reports never delays grading. An unknown name stops the worker.
+    queues: str = ""
     # Prometheus metrics of this worker (webhook deliveries, jobs) on host:port; off when the port is unset. Keep
     # the port internal: it has no authentication.
     metrics_port: int | None = Field(default=None, ge=0, le=65535)
@@ -59,6 +63,12 @@ class WorkerSettings(BaseSettings):
     @property
     def retry_delays(self) -> tuple[float, ...]:
         return tuple(float(x) for x in self.retry_delays_s.split(",") if x.strip())
+
+    @property
+    def queue_names(self) -> list[str] | None:
+        """The queues to take jobs from; None: every queue."""
+        names = [q.strip() for q in self.queues.split(",") if q.strip()]
+        return names or None
 
     @property
     def extra_import_paths(self) -> list[str]:

@@ -59,6 +59,14 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
     except PromptError as e:
         raise WorkerStartError(f"the grader's prompts are broken: {e}") from e
     register_periodic_tasks(queue, worker_settings)
+    queue.perform_import_paths()  # our task modules (the worker would import them on start): their queues
+    known = {task.queue for task in queue.tasks.values()} - {"builtin"}
+    unknown = set(worker_settings.queue_names or ()) - known
+    if unknown:
+        raise WorkerStartError(
+            f"SHADOWS_WORKER_QUEUES names unknown queue(s) {', '.join(sorted(unknown))}; "
+            f"known: {', '.join(sorted(known))}"
+        )
 
     # Each running job may hold a connection; add the heartbeat, abort polling and the periodic deferrer.
     pool = create_pool(
@@ -98,6 +106,7 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
             run = asyncio.create_task(
                 queue.run_worker_async(
                     name=name,
+                    queues=worker_settings.queue_names,
                     concurrency=worker_settings.concurrency,
                     shutdown_graceful_timeout=worker_settings.shutdown_grace_s,
                     update_heartbeat_interval=worker_settings.heartbeat_s,
@@ -124,7 +133,12 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
 
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(sig, stop, sig.name)
-            log.info("worker.started", worker=name, concurrency=worker_settings.concurrency)
+            log.info(
+                "worker.started",
+                worker=name,
+                concurrency=worker_settings.concurrency,
+                queues=worker_settings.queue_names or "all",
+            )
             try:
                 await run
             except asyncio.CancelledError:

@@ -18,7 +18,7 @@ from psycopg.rows import DictRow, dict_row
 from api.jobs.enqueue import enqueue
 from tests.api.grading_support import complete, grading_jobs, interview, version_status, versions, wait_until
 from tests.conftest import ROOT, ApiServer, StartWorker, WorkerProcess
-from tests.fakes.job_tasks import record_probe
+from tests.fakes.job_tasks import record_other_probe, record_probe
 
 Conn = psycopg.AsyncConnection[DictRow]
 
@@ -104,6 +104,55 @@ async def test_a_committed_job_runs_and_a_rolled_back_one_never_does(
         return None if any(status == "doing" for _, status in rows) else rows
 
     assert await wait_until(jobs, what="the job to be recorded as finished") == [("committed", "succeeded")]
+
+
+async def test_a_worker_given_queues_takes_only_their_jobs(
+    db_url: str, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    probes = tmp_path / "probes"
+    probes.mkdir()
+    async with await psycopg.AsyncConnection.connect(db_url, autocommit=True, row_factory=dict_row) as conn:
+        async with conn.transaction():
+            await enqueue(
+                conn, record_other_probe, key="first"
+            )  # deferred first: a worker of every queue would
+            await enqueue(conn, record_probe, key="mine")  # take it before this one
+
+    start_worker(
+        SHADOWS_WORKER_EXTRA_IMPORTS="tests.fakes.job_tasks",
+        SHADOWS_TEST_PROBE_DIR=str(probes),
+        SHADOWS_WORKER_QUEUES="tests",
+    )
+
+    async def ran() -> bool:
+        return (probes / "probe-mine").exists()
+
+    await wait_until(ran, what="the job on the worker's queue")
+    cur = await db.execute(
+        "select status::text as status from procrastinate_jobs where queue_name = 'tests_other'"
+    )
+    assert [r["status"] for r in await cur.fetchall()] == ["todo"]
+    assert not (probes / "other-first").exists()
+
+
+def test_a_worker_given_an_unknown_queue_exits_1_naming_it(db_url: str, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SHADOWS_", "DATABASE_URL"))}
+    env.update(
+        DATABASE_URL=db_url,
+        PYTHONPATH=str(ROOT),
+        SHADOWS_API_ENVIRONMENT="test",
+        SHADOWS_WORKER_QUEUES="grading,gradnig",
+    )
+    proc = subprocess.run(  # our own interpreter and module
+        [sys.executable, "-m", "api", "worker"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1
+    assert "gradnig" in proc.stderr and "artifacts" in proc.stderr
 
 
 # --- stopping and crashing, with a grader that holds until released ----------------------------------------------

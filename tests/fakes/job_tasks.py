@@ -14,3 +14,9 @@ from api.jobs.queue import queue
 async def record_probe(key: str) -> None:
     path = Path(os.environ["SHADOWS_TEST_PROBE_DIR"], f"probe-{key}")
     await asyncio.to_thread(path.write_text, str(os.getpid()))
+
+
+@queue.task(name="tests.record_other_probe", queue="tests_other")
+async def record_other_probe(key: str) -> None:
+    path = Path(os.environ["SHADOWS_TEST_PROBE_DIR"], f"other-{key}")
+    await asyncio.to_thread(path.write_text, str(os.getpid()))
