@@ -20,7 +20,7 @@ from psycopg_pool import PoolTimeout
 from api.db.pool import create_pool
 from api.jobs.logs import route_queue_logs
 from api.jobs.maintenance import register_periodic_tasks, requeue_stalled_jobs
-from api.jobs.queue import queue
+from api.jobs.queue import TASK_MODULES, queue
 from api.jobs.resources import CONTEXT_KEY, WorkerResources
 from api.jobs.settings import WorkerSettings
 from api.judging import LazyJudge
@@ -59,7 +59,10 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
     except PromptError as e:
         raise WorkerStartError(f"the grader's prompts are broken: {e}") from e
     register_periodic_tasks(queue, worker_settings)
-    queue.perform_import_paths()  # our task modules (the worker would import them on start): their queues
+    for (
+        module
+    ) in TASK_MODULES:  # imported now rather than when the worker starts: their tasks name the queues
+        importlib.import_module(module)
     known = {task.queue for task in queue.tasks.values()} - {"builtin"}
     unknown = set(worker_settings.queue_names or ()) - known
     if unknown:
@@ -106,7 +109,7 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
             run = asyncio.create_task(
                 queue.run_worker_async(
                     name=name,
-                    queues=worker_settings.queue_names,
+                    **({"queues": worker_settings.queue_names} if worker_settings.queue_names else {}),
                     concurrency=worker_settings.concurrency,
                     shutdown_graceful_timeout=worker_settings.shutdown_grace_s,
                     update_heartbeat_interval=worker_settings.heartbeat_s,

@@ -111,12 +111,11 @@ async def test_a_worker_given_queues_takes_only_their_jobs(
 ) -> None:
     probes = tmp_path / "probes"
     probes.mkdir()
-    async with await psycopg.AsyncConnection.connect(db_url, autocommit=True, row_factory=dict_row) as conn:
-        async with conn.transaction():
-            await enqueue(
-                conn, record_other_probe, key="first"
-            )  # deferred first: a worker of every queue would
-            await enqueue(conn, record_probe, key="mine")  # take it before this one
+    connect = psycopg.AsyncConnection.connect(db_url, autocommit=True, row_factory=dict_row)
+    async with await connect as conn, conn.transaction():
+        # Deferred first: a worker of every queue would take it before the other one.
+        await enqueue(conn, record_other_probe, key="first")
+        await enqueue(conn, record_probe, key="mine")
 
     start_worker(
         SHADOWS_WORKER_EXTRA_IMPORTS="tests.fakes.job_tasks",
