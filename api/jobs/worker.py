@@ -109,7 +109,8 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
             run = asyncio.create_task(
                 queue.run_worker_async(
                     name=name,
-                    **({"queues": worker_settings.queue_names} if worker_settings.queue_names else {}),
+                    # None is every queue (procrastinate's Worker takes it; its options type says Iterable).
+                    queues=worker_settings.queue_names,  # type: ignore[arg-type]
                     concurrency=worker_settings.concurrency,
                     shutdown_graceful_timeout=worker_settings.shutdown_grace_s,
                     update_heartbeat_interval=worker_settings.heartbeat_s,
