@@ -27,7 +27,9 @@ def seed_history(url: str, sessions: int, noise: int) -> dict[str, Any]:
     with psycopg.connect(url, autocommit=True) as conn:
         org = conn.execute("select id from organizations order by created_at limit 1").fetchone()
         assert org is not None
-        other = conn.execute("insert into organizations (name, slug) values ('Noise Inc', 'noise-inc') returning id").fetchone()
+        other = conn.execute(
+            "insert into organizations (name, slug) values ('Noise Inc', 'noise-inc') returning id"
+        ).fetchone()
         assert other is not None
         questions = [r[0] for r in conn.execute("select id from questions order by slug").fetchall()]
         for organization, count, prefix in ((org[0], sessions, "a"), (other[0], noise, "b")):
