@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from "vitest";
-import type { RunReport } from "./api";
-import { renderReport, setParamNames, summary } from "./results";
+import type { RunReport, TestResult } from "./api";
+import { renderReport, setParamNames, summary, timeLabel } from "./results";
 
 const base = { language: "python", mode: "run", compile_output: "", message: null } as const;
 
@@ -102,5 +102,15 @@ describe("run report rendering", () => {
     expect(chips).toEqual(["#1 Passed", "#2 Failed"]);
     expect(div.textContent).not.toContain("overflow-case");
     expect(summary(report, "interviewer")).toBe("Interviewer's run: 1 of 2 tests passed");
+  });
+
+  it("shows a Submit's times as the judge's buckets and a Run's as measured", () => {
+    const fast: TestResult = { id: "a", verdict: "accepted", hidden: false, time_ms: 10 };
+    const slow: TestResult = { id: "b", verdict: "time_limit", hidden: false, time_ms: 2000 };
+    expect(timeLabel(fast, "submit")).toBe(" · under 10 ms");
+    expect(timeLabel(slow, "submit")).toBe(" · over 2000 ms");
+    expect(timeLabel({ ...fast, time_ms: 3.4 }, "run")).toBe(" · 3 ms");
+    expect(timeLabel({ ...fast, time_ms: 0.4 }, "run")).toBe(" · <1 ms");
+    expect(timeLabel({ ...fast, time_ms: null }, "submit")).toBe("");
   });
 });

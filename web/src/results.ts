@@ -56,9 +56,18 @@ function visibleDetails(test: TestResult): HTMLElement | null {
   return details;
 }
 
-function testItem(test: TestResult): HTMLElement {
+/** A test's time as the judge reports it: exact in a Run; in a Submit a bucket's upper bound (docs/judge.md), and a
+ * test over its limit reads as the limit. */
+export function timeLabel(test: TestResult, mode: "run" | "submit"): string {
+  if (typeof test.time_ms !== "number") return "";
+  const ms = Math.round(test.time_ms);
+  if (mode === "submit") return test.verdict === "time_limit" ? ` · over ${ms} ms` : ` · under ${ms} ms`;
+  return ` · ${test.time_ms < 1 ? "<1" : ms} ms`;
+}
+
+function testItem(test: TestResult, mode: "run" | "submit"): HTMLElement {
   const passed = test.verdict === "accepted";
-  const time = typeof test.time_ms === "number" ? ` · ${test.time_ms < 1 ? "<1" : Math.round(test.time_ms)} ms` : "";
+  const time = timeLabel(test, mode);
   return h(
     "li",
     { class: `test-result ${passed ? "pass" : "fail"}`, "data-test-id": test.id, "data-verdict": test.verdict },
@@ -101,7 +110,7 @@ export function renderReport(container: HTMLElement, report: RunReport, by: "you
     parts.push(h("p", { class: "report-message" }, report.message));
   const visible = report.tests.filter((t) => !t.hidden);
   const hidden = report.tests.filter((t) => t.hidden);
-  if (visible.length) parts.push(h("ol", { class: "test-results" }, ...visible.map(testItem)));
+  if (visible.length) parts.push(h("ol", { class: "test-results" }, ...visible.map((t) => testItem(t, report.mode))));
   if (hidden.length) {
     const passed = hidden.filter((t) => t.verdict === "accepted").length;
     parts.push(
