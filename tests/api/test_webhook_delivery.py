@@ -352,3 +352,30 @@ async def test_a_worker_killed_mid_delivery_sends_again_with_the_same_webhook_id
 
 async def _count_any(receiver: Any, n: int) -> bool:
     return len(receiver.deliveries) >= n
+
+
+async def test_the_candidates_consent_and_accommodation_request_through_the_page_routes_reach_the_org(
+    api_server: ApiServer, db: Conn
+) -> None:
+    # Through the routes the candidate's page calls (no delivery worker: the outbox rows are what is asserted).
+    ep = await create_endpoint(api_server, "https://receiver.example.test/hooks")
+    s = await api_server.create_session()
+    await api_server.consent(s)
+    await api_server.consent(s)  # agreeing again to the same text notifies nobody twice
+    asked = await api_server.client.post(
+        f"/v1/sessions/{s['id']}/accommodation-requests",
+        json={"kind": "accommodation", "message": "Captions, please"},
+        headers={"Authorization": f"Bearer {s['invite']}"},
+    )
+    assert asked.status_code == 201, asked.text
+
+    rows = [r for r in await delivery_rows(db, ep["id"]) if r["session_id"] == s["id"]]
+    assert [r["event_type"] for r in rows] == [
+        "session.scheduled",
+        "session.consent_given",
+        "session.accommodation_requested",
+    ]
+    consent, accommodation = rows[1]["payload"]["data"], rows[2]["payload"]["data"]
+    assert consent["session_id"] == accommodation["session_id"] == s["id"]
+    assert all(r["job_queue"] == "webhooks" for r in rows)  # each delivery is a job on the queue
+    assert "Captions, please" in str(accommodation)  # the org reads what the candidate asked for
