@@ -78,5 +78,12 @@ def render_notice(
         "retention_days": int(org["retention_days"]) if org else 30,
         "allow_text_only": bool(org and org["allow_text_only"]) or bool(session.get("text_only")),
     }
-    html = _environment().get_template(f"{version}.html.j2").render(**values)
+    return _render(version, tuple(sorted(values.items())))
+
+
+@lru_cache(maxsize=1024)
+def _render(version: str, values: tuple[tuple[str, Any], ...]) -> Notice:
+    """One render per version and distinct set of values: every join shows the notice, and most sessions of an
+    organisation share theirs. The values are all the template sees, so equal values are the same text."""
+    html = _environment().get_template(f"{version}.html.j2").render(**dict(values))
     return Notice(version=version, html=html.strip())

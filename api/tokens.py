@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
+import jwt
 from livekit import api as lk
 
 from api.scheduling import allowed_minutes
@@ -30,15 +33,44 @@ def token_ttl(session: dict[str, Any], settings: ApiSettings, now: datetime | No
 
 
 def mint_candidate_token(session: dict[str, Any], settings: ApiSettings, *, ttl: timedelta) -> str:
-    return (
-        lk.AccessToken(settings.livekit_api_key, settings.livekit_api_secret.get_secret_value())
-        .with_identity(candidate_identity(session["id"]))
-        .with_name(session.get("candidate_name") or "Candidate")
-        .with_ttl(ttl)
+    """A room token valid from now for `ttl` (rounded down to whole seconds, so never past what `token_ttl` allowed)."""
+    claims = dict(
+        _session_claims(
+            settings.livekit_api_key,
+            session["id"],
+            session.get("candidate_name") or "Candidate",
+            session["room_name"],
+            settings.room_empty_timeout_s,
+            settings.room_departure_timeout_s,
+            settings.agent_name,
+        )
+    )
+    now = int(time.time())
+    claims["nbf"] = now
+    claims["exp"] = now + int(ttl.total_seconds())
+    return jwt.encode(claims, settings.livekit_api_secret.get_secret_value(), algorithm="HS256")
+
+
+@lru_cache(maxsize=4096)
+def _session_claims(
+    api_key: str,
+    session_id: str,
+    name: str,
+    room: str,
+    empty_timeout: int,
+    departure_timeout: int,
+    agent_name: str,
+) -> dict[str, Any]:
+    """Everything in a candidate's token but its validity window, built by LiveKit's own AccessToken (its grant names,
+    the room configuration's protobuf JSON) once per session rather than on every join. Treat as read-only."""
+    token = (
+        lk.AccessToken(api_key, "claims-only")  # signed by the caller with the real secret
+        .with_identity(candidate_identity(session_id))
+        .with_name(name)
         .with_grants(
             lk.VideoGrants(
                 room_join=True,
-                room=session["room_name"],
+                room=room,
                 can_publish=True,
                 can_subscribe=True,
                 can_publish_data=True,
@@ -47,16 +79,18 @@ def mint_candidate_token(session: dict[str, Any], settings: ApiSettings, *, ttl:
         .with_attributes({"role": "candidate"})
         .with_room_config(
             lk.RoomConfiguration(
-                empty_timeout=settings.room_empty_timeout_s,
-                departure_timeout=settings.room_departure_timeout_s,
+                empty_timeout=empty_timeout,
+                departure_timeout=departure_timeout,
                 max_participants=2,
                 agents=[
                     lk.RoomAgentDispatch(
-                        agent_name=settings.agent_name,
-                        metadata=json.dumps({"session_id": session["id"]}),
+                        agent_name=agent_name,
+                        metadata=json.dumps({"session_id": session_id}),
                     )
                 ],
             )
         )
-        .to_jwt()
     )
+    claims: dict[str, Any] = token.claims.asdict()
+    claims.update(sub=token.identity, iss=api_key)
+    return claims

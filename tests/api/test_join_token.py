@@ -14,6 +14,8 @@ from livekit import api as lk
 from psycopg.rows import DictRow
 
 from api.cli import _import_questions
+from api.settings import ApiSettings
+from api.tokens import mint_candidate_token
 from tests.api.test_candidate_flow import _consent
 from tests.conftest import LIVEKIT_KEY, LIVEKIT_SECRET, ROOT, ApiServer
 
@@ -261,3 +263,20 @@ async def test_join_sees_a_reimported_statement_at_once(api_server: ApiServer, d
     second = (await api_server.client.post("/v1/join", json={"invite": s["invite"]})).json()
     assert "UPDATED-STATEMENT-MARKER" in second["question"]["statement_md"]
     assert "UPDATED-STATEMENT-MARKER" not in first["question"]["statement_md"]
+
+
+def test_minted_tokens_follow_their_session_and_each_has_its_own_window(api_settings: ApiSettings) -> None:
+    ada = {"id": "ses_" + "a" * 24, "candidate_name": "Ada", "room_name": "shadows-ses_" + "a" * 24}
+    first = _decode(mint_candidate_token(ada, api_settings, ttl=timedelta(minutes=10)))
+    renamed = _decode(
+        mint_candidate_token({**ada, "candidate_name": "Ada L."}, api_settings, ttl=timedelta(minutes=5))
+    )
+    grace = _decode(
+        mint_candidate_token({**ada, "id": "ses_" + "b" * 24}, api_settings, ttl=timedelta(seconds=90.9))
+    )
+    assert (first["name"], renamed["name"]) == ("Ada", "Ada L.")
+    assert first["exp"] - first["nbf"] == 600 and renamed["exp"] - renamed["nbf"] == 300
+    assert grace["exp"] - grace["nbf"] == 90  # rounded down: never past the window token_ttl allowed
+    assert grace["sub"] == "candidate-ses_" + "b" * 24 and first["sub"] == "candidate-ses_" + "a" * 24
+    agents = grace["roomConfig"]["agents"]
+    assert json.loads(agents[0]["metadata"]) == {"session_id": "ses_" + "b" * 24}
