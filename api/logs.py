@@ -84,6 +84,10 @@ def _drop_stdlib_message_args(_: WrappedLogger, __: str, event: EventDict) -> Ev
     return event
 
 
+def _current_stderr(*_: Any) -> structlog.PrintLogger:
+    return structlog.PrintLogger(sys.stderr)
+
+
 def configure_logging(*, json_lines: bool, level: int = logging.INFO) -> None:
     renderer: Processor = (
         structlog.processors.JSONRenderer() if json_lines else structlog.dev.ConsoleRenderer(colors=False)
@@ -97,7 +101,8 @@ def configure_logging(*, json_lines: bool, level: int = logging.INFO) -> None:
     structlog.configure(
         processors=[*shared, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(level),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        # The stderr of the moment, not the one at configuration: tests swap sys.stderr per test and close it after.
+        logger_factory=_current_stderr,
         # Not cached: a module-level logger used before a reconfiguration (one process serving an app per test, or
         # an app factory called twice) must follow the configuration in force, JSON or console, not the first one.
         cache_logger_on_first_use=False,

@@ -116,15 +116,34 @@ def descendants(root: int, table: list[Proc]) -> list[Proc]:
     return found
 
 
+def _is_pool_worker(pid: int) -> bool:
+    """A judge pool worker (`python -m judge.pool --worker N`), a subreaper that must reap what its jobs leave."""
+    try:
+        return b"judge.pool" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
 def strays(settings: JudgeSettings, *, allowed: frozenset[int] = frozenset()) -> list[Proc]:
-    """Sandboxed processes still alive, and zombies or bwrap processes left under this test process."""
+    """Sandboxed processes still alive, and zombies or bwrap processes left under this test process. A zombie counts
+    when the judge must reap it: its parent is this process (the subreaper), a bwrap or a sandboxed process. Other
+    services the suite runs under this process (its PostgreSQL cluster, servers) reap their own children."""
     table = process_table()
+    by_pid = {p.pid: p for p in table}
     lo, hi = settings.sandbox_uid, settings.sandbox_uid + UID_SPAN
+
+    def judge_reaps(zombie: Proc) -> bool:
+        parent = by_pid.get(zombie.ppid)
+        return zombie.ppid == os.getpid() or (
+            parent is not None
+            and (parent.comm == "bwrap" or lo <= parent.uid < hi or _is_pool_worker(parent.pid))
+        )
+
     found = {p.pid: p for p in table if lo <= p.uid < hi}
     for p in descendants(os.getpid(), table):
         if p.pid in allowed:
             continue
-        if p.state == "Z" or p.comm == "bwrap" or lo <= p.uid < hi:
+        if (p.state == "Z" and judge_reaps(p)) or p.comm == "bwrap" or lo <= p.uid < hi:
             found[p.pid] = p
     return [p for pid, p in sorted(found.items()) if pid not in allowed]
 
