@@ -29,15 +29,13 @@ def api_settings(api_settings: ApiSettings, web_dist: Path) -> ApiSettings:
     return api_settings.model_copy(update={"web_dir": web_dist})
 
 
-async def drive(scenario: str, *, limit_s: float = 280, **plan: Any) -> dict[str, Any]:
-    """Run tests/web/drive_page.cjs on one scenario (one browser) and return what the page showed, with `axe`
-    (violations per state) and `origins` (every origin requested). Fails with the driver's error. Screenshots of
-    every state go to tests/web/artifacts/<scenario>/."""
-    plan.setdefault("shots", str(ARTIFACTS / scenario))
+async def run_driver(driver: Path, payload: dict[str, Any], *, limit_s: float) -> dict[str, Any]:
+    """Run one Node driver of headless chromium (tests/web/drive_*.cjs) on `payload` and return its last line,
+    checked: the driver succeeded, the page reached no host off loopback, and it threw no uncaught error."""
     proc = await asyncio.create_subprocess_exec(
         "node",
-        str(DRIVER),
-        json.dumps({"scenario": scenario, **plan}),
+        str(driver),
+        json.dumps(payload),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
         env={**os.environ, "CHROMIUM": CHROMIUM},
@@ -54,4 +52,13 @@ async def drive(scenario: str, *, limit_s: float = 280, **plan: Any) -> dict[str
     assert body["ok"], f"{body.get('error')}\n{err.decode()[-4000:]}"
     assert body["blocked"] == [], f"the page tried to reach non-loopback hosts: {body['blocked']}"
     assert body["page_errors"] == [], f"uncaught errors in the page: {body['page_errors']}"
+    return body
+
+
+async def drive(scenario: str, *, limit_s: float = 280, **plan: Any) -> dict[str, Any]:
+    """Run tests/web/drive_page.cjs on one scenario (one browser) and return what the page showed, with `axe`
+    (violations per state) and `origins` (every origin requested). Fails with the driver's error. Screenshots of
+    every state go to tests/web/artifacts/<scenario>/."""
+    plan.setdefault("shots", str(ARTIFACTS / scenario))
+    body = await run_driver(DRIVER, {"scenario": scenario, **plan}, limit_s=limit_s)
     return {**body["result"], "_axe": body["axe"], "_origins": body["origins"]}
