@@ -98,6 +98,7 @@ async function report(page, container = "#results", prefix = "", timeout = 180_0
 async function opened(page) {
   await page.waitForFunction(() => document.getElementById("question-title")?.textContent, null, { timeout: 60_000 });
   await page.waitForSelector(".cm-content .cm-line");
+  await page.waitForSelector("#editor[data-resumed]", { timeout: 60_000 }); // the server's drafts are in
   return page.evaluate(() => ({
     title: document.getElementById("question-title").textContent,
     statement: document.getElementById("question-statement").textContent,

@@ -20,6 +20,7 @@ export class Workspace {
   private readonly sessionId: string;
   private busy = false;
   private ended = false;
+  private locked = false; // the final answer is in and the org does not allow resubmission
   private submitted = false;
   private readonly allowResubmission: boolean;
   /** Called before code runs (the call pushes the editor to the interviewer first). */
@@ -63,6 +64,16 @@ export class Workspace {
 
   /** Resume the latest server draft of each language and the latest results (a reload, a new tab or device). */
   async resume(): Promise<void> {
+    this.editor.setReadOnly(true); // until the server's drafts are in: nothing typed meanwhile is overwritten
+    try {
+      await this.resumeFromServer();
+    } finally {
+      if (!this.ended && !this.locked) this.editor.setReadOnly(false);
+      byId("editor").dataset.resumed = "true";
+    }
+  }
+
+  private async resumeFromServer(): Promise<void> {
     const [drafts, results] = await Promise.allSettled([
       this.api.drafts(this.sessionId),
       this.api.results(this.sessionId),
@@ -231,6 +242,7 @@ export class Workspace {
       "The interviewer may ask you about it. When the interview ends, the hiring team receives a report; they decide the next step and will contact you.",
     );
     if (!this.allowResubmission) {
+      this.locked = true;
       this.editor.setReadOnly(true);
       this.saver.stop();
     }
