@@ -112,17 +112,19 @@ export function watchPage(
   };
   // A docked devtools panel shrinks the viewport inside an unchanged window. Only a change after the first
   // measurement counts (a browser's own sidebar at load is never taken for devtools), sizes are compared in device
-  // pixels, and a zoom (a new devicePixelRatio) or a window not laid out yet (outer size 0) only re-measures.
+  // pixels, and a zoom (a new devicePixelRatio), a window that itself changed size, or a window not laid out yet
+  // (outer size 0) only re-measures.
   const measure = () => ({
     w: window.outerWidth - window.innerWidth * window.devicePixelRatio,
     h: window.outerHeight - window.innerHeight * window.devicePixelRatio,
     dpr: window.devicePixelRatio,
+    outer: `${window.outerWidth}x${window.outerHeight}`,
   });
   let baseline = window.outerWidth > 0 ? measure() : null;
   const onResize = () => {
     if (window.outerWidth <= 0 || window.outerHeight <= 0) return;
     const now = measure();
-    if (!baseline || now.dpr !== baseline.dpr) {
+    if (!baseline || now.dpr !== baseline.dpr || now.outer !== baseline.outer) {
       baseline = now;
       return;
     }
