@@ -97,7 +97,7 @@ def summarise_profile(spy: subprocess.Popen[bytes], out: Path) -> list[str]:
     by_category: dict[str, int] = {}
     ours: dict[str, int] = {}
     total = 0
-    for line in out.read_text().splitlines() if out.exists() else []:
+    for line in out.read_text(errors="replace").splitlines() if out.exists() else []:
         stack_text, _, count_text = line.rpartition(" ")
         frames = [f for f in stack_text.split(";") if " (" in f and not f.startswith("process ")]
         if not count_text.isdigit() or not frames:
