@@ -1,13 +1,10 @@
-"""Prompt loading and rendering from `prompts/*.md` with a strict `{{variable}}` check."""
+"""The interviewer's prompts (`prompts/*.md`) and exactly the variables each is rendered with."""
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-from pathlib import Path
+from prompts import PROMPTS_DIR, PromptError, PromptSet, placeholders
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
-_PLACEHOLDER = re.compile(r"\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}")
+__all__ = ["PROMPTS", "PROMPTS_DIR", "PromptError", "placeholders", "render", "validate_all"]
 
 # Every prompt the agent uses and exactly the variables it must be rendered with.
 PROMPTS: dict[str, frozenset[str]] = {
@@ -73,50 +70,6 @@ PROMPTS: dict[str, frozenset[str]] = {
 }
 
 
-class PromptError(Exception):
-    """A prompt file is missing, or rendered with a missing or unexpected variable."""
-
-
-@lru_cache(maxsize=64)
-def _load(name: str, directory: Path) -> str:
-    return _read(name, directory)
-
-
-def _read(name: str, directory: Path) -> str:
-    path = directory / f"{name}.md"
-    try:
-        return path.read_text(encoding="utf-8").strip()
-    except FileNotFoundError as e:
-        raise PromptError(f"prompt file {path} does not exist") from e
-
-
-def placeholders(text: str) -> set[str]:
-    return set(_PLACEHOLDER.findall(text))
-
-
-def render(name: str, directory: Path = PROMPTS_DIR, /, **variables: object) -> str:
-    """Render `prompts/<name>.md`. Raises `PromptError` when a placeholder has no value or a value is unused."""
-    text = _load(name, directory)
-    wanted = placeholders(text)
-    missing = wanted - variables.keys()
-    if missing:
-        raise PromptError(f"prompt {name!r} is missing variable(s): {', '.join(sorted(missing))}")
-    unused = variables.keys() - wanted
-    if unused:
-        raise PromptError(f"prompt {name!r} got unknown variable(s): {', '.join(sorted(unused))}")
-    return _PLACEHOLDER.sub(lambda m: str(variables[m.group(1)]), text)
-
-
-def validate_all(directory: Path = PROMPTS_DIR) -> None:
-    """Check at start-up that every prompt exists and uses exactly its declared variables."""
-    problems: list[str] = []
-    for name, declared in PROMPTS.items():
-        try:
-            found = placeholders(_read(name, directory))
-        except PromptError as e:
-            problems.append(str(e))
-            continue
-        if found != declared:
-            problems.append(f"prompt {name!r} uses {sorted(found)} but is declared with {sorted(declared)}")
-    if problems:
-        raise PromptError("; ".join(problems))
+_PROMPTS = PromptSet(PROMPTS)
+render = _PROMPTS.render
+validate_all = _PROMPTS.validate_all

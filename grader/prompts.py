@@ -1,17 +1,14 @@
-"""The grader's prompt text, from `prompts/grader_*.md`, rendered with a strict `{{variable}}` check.
-
-Values are substituted in one pass: a value that contains `{{...}}` (a candidate's code, say) stays literal.
-"""
+"""The grader's prompts (`prompts/grader_*.md`), exactly the variables each is rendered with, and their version."""
 
 from __future__ import annotations
 
 import hashlib
-import re
-from functools import lru_cache
 from pathlib import Path
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
-_PLACEHOLDER = re.compile(r"\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}")
+from prompts import PROMPTS_DIR, PromptError, PromptSet, load
+
+__all__ = ["PROMPTS", "PromptError", "prompt_version", "render", "validate_all"]
+
 PROMPT_SERIES = "grader-1"  # bump by hand for a change of meaning; the content hash follows every edit
 
 # Every grader prompt and exactly the variables it is rendered with.
@@ -36,49 +33,9 @@ PROMPTS: dict[str, frozenset[str]] = {
 }
 
 
-class PromptError(Exception):
-    """A prompt file is missing, or rendered with a missing or unexpected variable."""
-
-
-@lru_cache(maxsize=16)
-def load(name: str, directory: Path = PROMPTS_DIR) -> str:
-    path = directory / f"{name}.md"
-    try:
-        return path.read_text(encoding="utf-8").strip()
-    except FileNotFoundError as e:
-        raise PromptError(f"prompt file {path} does not exist") from e
-
-
-def placeholders(text: str) -> set[str]:
-    return set(_PLACEHOLDER.findall(text))
-
-
-def render(name: str, directory: Path = PROMPTS_DIR, /, **variables: object) -> str:
-    """Render `prompts/<name>.md`; `PromptError` when a placeholder has no value or a value has no placeholder."""
-    text = load(name, directory)
-    wanted = placeholders(text)
-    missing = wanted - variables.keys()
-    if missing:
-        raise PromptError(f"prompt {name!r} is missing variable(s): {', '.join(sorted(missing))}")
-    unused = variables.keys() - wanted
-    if unused:
-        raise PromptError(f"prompt {name!r} got unknown variable(s): {', '.join(sorted(unused))}")
-    return _PLACEHOLDER.sub(lambda m: str(variables[m.group(1)]), text)
-
-
-def validate_all(directory: Path = PROMPTS_DIR) -> None:
-    """Every grader prompt exists and uses exactly its declared variables (checked when the worker starts)."""
-    problems: list[str] = []
-    for name, declared in PROMPTS.items():
-        try:
-            found = placeholders(load(name, directory))
-        except PromptError as e:
-            problems.append(str(e))
-            continue
-        if found != declared:
-            problems.append(f"prompt {name!r} uses {sorted(found)} but is declared with {sorted(declared)}")
-    if problems:
-        raise PromptError("; ".join(problems))
+_PROMPTS = PromptSet(PROMPTS)
+render = _PROMPTS.render
+validate_all = _PROMPTS.validate_all
 
 
 def prompt_version(schema_text: str, directory: Path = PROMPTS_DIR) -> str:

@@ -301,43 +301,6 @@ async def load_callback(conn: Conn, callback_id: UUID) -> dict[str, Any] | None:
     return await cur.fetchone()
 
 
-async def record_callback_attempt(
-    conn: Conn,
-    callback_id: UUID,
-    *,
-    delivered: bool,
-    status_code: int | None,
-    error: str | None,
-    retry_in_s: float | None,
-) -> None:
-    await conn.execute(
-        """
-        update ats_callbacks set
-          attempts = attempts + 1, last_attempt_at = now(), last_status_code = %(code)s, last_error = %(error)s,
-          status = case when %(delivered)s then 'delivered' when %(retry)s::float8 is null then 'failed'
-                        else 'pending' end,
-          delivered_at = case when %(delivered)s then now() else delivered_at end,
-          next_attempt_at = case when %(retry)s::float8 is null then next_attempt_at
-                                 else now() + make_interval(secs => %(retry)s::float8) end
-        where id = %(id)s and status = 'pending'
-        """,
-        {
-            "code": status_code,
-            "error": error,
-            "delivered": delivered,
-            "retry": None if delivered else retry_in_s,
-            "id": callback_id,
-        },
-    )
-
-
-async def fail_callback(conn: Conn, callback_id: UUID, error: str) -> None:
-    await conn.execute(
-        "update ats_callbacks set status = 'failed', last_error = %s where id = %s and status = 'pending'",
-        (error, callback_id),
-    )
-
-
 async def list_callbacks(conn: Conn, session_id: str) -> list[dict[str, Any]]:
     cur = await conn.execute(
         """

@@ -256,48 +256,6 @@ async def release_lease(conn: Conn, endpoint_id: UUID, delivery_id: UUID) -> Non
     )
 
 
-async def record_attempt(
-    conn: Conn,
-    delivery_id: UUID,
-    *,
-    delivered: bool,
-    status_code: int | None,
-    error: str | None,
-    response: str | None,
-    retry_in_s: float | None,
-) -> None:
-    """One attempt's outcome: delivered, failed for good (`retry_in_s` None), or pending until the next one."""
-    await conn.execute(
-        """
-        update webhook_deliveries set
-          attempts = attempts + 1, last_attempt_at = now(), last_status_code = %(code)s, last_error = %(error)s,
-          last_response = %(response)s,
-          status = case when %(delivered)s then 'delivered' when %(retry)s::float8 is null then 'failed'
-                        else 'pending' end,
-          delivered_at = case when %(delivered)s then now() else delivered_at end,
-          next_attempt_at = case when %(retry)s::float8 is null then next_attempt_at
-                                 else now() + make_interval(secs => %(retry)s::float8) end
-        where id = %(id)s and status = 'pending'
-        """,
-        {
-            "code": status_code,
-            "error": error,
-            "response": response,
-            "delivered": delivered,
-            "retry": None if delivered else retry_in_s,
-            "id": delivery_id,
-        },
-    )
-
-
-async def fail_delivery(conn: Conn, delivery_id: UUID, error: str) -> None:
-    """Finish a pending delivery without an attempt (its endpoint was disabled or deleted, or we failed)."""
-    await conn.execute(
-        "update webhook_deliveries set status = 'failed', last_error = %s where id = %s and status = 'pending'",
-        (error, delivery_id),
-    )
-
-
 async def disable_endpoint(conn: Conn, endpoint_id: UUID, reason: str) -> None:
     """Stop sending to an endpoint (the receiver answered 410 Gone): its pending deliveries fail, nothing new is
     written for it until the organisation enables it again."""

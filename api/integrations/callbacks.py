@@ -24,7 +24,7 @@ import structlog
 from procrastinate import JobContext
 
 from api import egress
-from api.db import integrations_repo, scorecards_repo, sessions_repo
+from api.db import attempts_repo, integrations_repo, scorecards_repo, sessions_repo
 from api.db.pool import Conn, connection
 from api.integrations import ashby_updates
 from api.integrations.greenhouse import is_greenhouse_host
@@ -134,7 +134,7 @@ async def deliver_ats_callback(context: JobContext, callback_id: str) -> None:
             call = await build_call(conn, settings, cb)
         except (CallbackUnsendableError, SealedValueError) as e:
             code = e.code if isinstance(e, CallbackUnsendableError) else "secret_unreadable"
-            await integrations_repo.fail_callback(conn, cid, code)
+            await attempts_repo.fail_pending(conn, "ats_callbacks", cid, code)
             log.warning(
                 "ats_callback.unsendable", callback_id=callback_id, provider=cb["provider"], error=code
             )
@@ -162,8 +162,9 @@ async def deliver_ats_callback(context: JobContext, callback_id: str) -> None:
         else next_delay(settings, cb["attempts"] + 1, reply.retry_after_s if reply else None)
     )
     async with connection(pool) as conn:
-        await integrations_repo.record_callback_attempt(
+        await attempts_repo.record_attempt(
             conn,
+            "ats_callbacks",
             cid,
             delivered=delivered,
             status_code=reply.status_code if reply else None,

@@ -25,7 +25,7 @@ import structlog
 from procrastinate import JobContext
 
 from api import egress
-from api.db import webhooks_repo
+from api.db import attempts_repo, webhooks_repo
 from api.db.pool import connection
 from api.jobs.queue import queue
 from api.jobs.resources import resources
@@ -107,7 +107,7 @@ async def deliver_webhook(context: JobContext, delivery_id: str) -> None:
             return
         endpoint_id = row["endpoint_id"]
         if not row["enabled"]:
-            await webhooks_repo.fail_delivery(conn, did, "endpoint_disabled")
+            await attempts_repo.fail_pending(conn, "webhook_deliveries", did, "endpoint_disabled")
             log.info("webhook.endpoint_disabled", delivery_id=delivery_id, endpoint_id=str(endpoint_id))
             return
         slot = await webhooks_repo.acquire_lease(
@@ -128,7 +128,7 @@ async def deliver_webhook(context: JobContext, delivery_id: str) -> None:
     except SealedValueError:
         async with connection(pool) as conn:
             await webhooks_repo.release_lease(conn, endpoint_id, did)
-            await webhooks_repo.fail_delivery(conn, did, "secret_unreadable")
+            await attempts_repo.fail_pending(conn, "webhook_deliveries", did, "secret_unreadable")
         log.error("webhook.secret_unreadable", delivery_id=delivery_id, endpoint_id=str(endpoint_id))
         return
     try:
@@ -156,8 +156,9 @@ async def deliver_webhook(context: JobContext, delivery_id: str) -> None:
         else next_delay(settings, attempt - row["schedule_offset"], reply.retry_after_s if reply else None)
     )
     async with connection(pool) as conn:
-        await webhooks_repo.record_attempt(
+        await attempts_repo.record_attempt(
             conn,
+            "webhook_deliveries",
             did,
             delivered=delivered,
             status_code=reply.status_code if reply else None,

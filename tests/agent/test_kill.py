@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 
-from tests.agent.test_e2e_simulate import GREETING, _two_sum_id, interviewer_model
+from tests.agent.test_e2e_simulate import _two_sum_id
 from tests.fakes.flaky_proxy import FlakyProxy
 from tests.fakes.openai_server import FakeOpenAIServer
+from tests.fakes.two_sum_interview import GREETING, interviewer_model
 
 pytestmark = [pytest.mark.db]
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from agent.simulate import Script, simulate
-from tests.agent.test_e2e_simulate import _settings, _two_sum_id, classifier_verdict
+from tests.agent.test_e2e_simulate import _settings, _two_sum_id
 from tests.fakes.openai_server import (
     FakeOpenAIServer,
     Reply,
@@ -18,6 +18,7 @@ from tests.fakes.openai_server import (
     message_text,
     tool_names,
 )
+from tests.fakes.two_sum_interview import classifier_verdict
 
 pytestmark = [pytest.mark.db, pytest.mark.sandbox]
 

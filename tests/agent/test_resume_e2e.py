@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from agent.simulate import Script, simulate
-from tests.agent.test_e2e_simulate import CORRECT, GREETING, _settings, _two_sum_id, interviewer_model
+from tests.agent.test_e2e_simulate import _settings, _two_sum_id
 from tests.fakes.openai_server import FakeOpenAIServer
+from tests.fakes.two_sum_interview import CORRECT, GREETING, interviewer_model
 
 pytestmark = [pytest.mark.db, pytest.mark.sandbox]
 

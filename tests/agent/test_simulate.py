@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from agent.simulate import ScriptClock, ScriptError, load_script
-from tests.agent.test_e2e_simulate import GREETING, interviewer_model
 from tests.fakes.openai_server import FakeOpenAIServer
+from tests.fakes.two_sum_interview import GREETING, interviewer_model
 
 ROOT = Path(__file__).resolve().parents[2]
 

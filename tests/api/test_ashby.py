@@ -252,3 +252,27 @@ async def test_ashby_keys_and_partner_routes_refuse_wrong_callers(
     assert (await ashby.list()).status_code == 200
     await api_server.client.delete("/v1/integrations/ashby/keys", headers=api_server.org_headers())
     assert (await ashby.list()).status_code == 401
+
+
+async def test_a_callback_whose_key_was_revoked_fails_without_a_call(
+    api_server: ApiServer, ashby: FakeAshby, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    """The customer removes the integration after an assessment started: its callbacks are not sent (nobody holds a
+    key to send them with), they end `failed` with the reason and no attempt, and nothing retries them."""
+    assessment = (await ashby.start("difficulty:easy", ADA)).json()["results"]["assessment_id"]
+    revoked = await api_server.client.delete("/v1/integrations/ashby/keys", headers=api_server.org_headers())
+    assert revoked.status_code == 204
+    _worker(start_worker, api_server, ashby, tmp_path / "grader")
+    await simulate_interview(api_server, assessment)
+
+    async def settled() -> list[dict[str, Any]] | None:
+        cur = await db.execute(
+            "select status, attempts, last_error from ats_callbacks where session_id = %s order by created_at",
+            (assessment,),
+        )
+        rows = list(await cur.fetchall())
+        return rows if rows and all(r["status"] != "pending" for r in rows) else None
+
+    rows = await wait_until(settled, what="the Started update to settle")
+    assert rows == [{"status": "failed", "attempts": 0, "last_error": "no_live_key"}]
+    assert ashby.updates == []

@@ -17,72 +17,11 @@ from agent.simulate import load_script, simulate
 from tests.api.grading_support import complete, versions, wait_until
 from tests.conftest import ApiServer, StartWorker
 from tests.fakes.grader_model import FakeGraderModel, FakeReply, fabricated, honest
-from tests.fakes.openai_server import (
-    FakeOpenAIServer,
-    Reply,
-    ToolCall,
-    last_message,
-    message_text,
-    tool_names,
-)
+from tests.fakes.openai_server import FakeOpenAIServer
+from tests.fakes.two_sum_interview import CORRECT, candidate_script, interviewer_model
 
 pytestmark = [pytest.mark.db, pytest.mark.sandbox]
 Conn = psycopg.AsyncConnection[DictRow]
-
-BUGGY = "def two_sum(nums, target):\n    return [0, 0]\n"
-CORRECT = (
-    "def two_sum(nums, target):\n"
-    "    seen = {}\n"
-    "    for i, x in enumerate(nums):\n"
-    "        if target - x in seen:\n"
-    "            return [seen[target - x], i]\n"
-    "        seen[x] = i\n"
-    "    return []\n"
-)
-SCRIPT = f"""
-steps:
-  - {{at: 5, say: "Hi, I'm Ada Lovelace and I'm ready to start."}}
-  - {{at: 20, say: "I understand the problem, no clarifying questions."}}
-  - {{at: 60, say: "I would use a hash map from value to index. Shall I code it?"}}
-  - at: 120
-    editor: {json.dumps(BUGGY)}
-  - {{at: 150, say: "Can you run the tests?"}}
-  - {{at: 200, say: "I'm stuck, could I get a hint?"}}
-  - at: 260
-    editor: {json.dumps(CORRECT)}
-  - {{at: 300, say: "I'm done, ready to test."}}
-  - {{at: 320, say: "Please run the tests again?"}}
-  - {{at: 360, say: "Let's discuss complexity."}}
-  - {{at: 420, say: "It is O(n) time and O(n) space. Let's wrap up."}}
-  - {{at: 480, say: "No questions from me, thanks. Bye!"}}
-"""
-RULES = [
-    ("ready to start", "begin_problem"),
-    ("understand the problem", "discuss_approach"),
-    ("hash map", "start_coding"),
-    ("run the tests", "run_tests"),
-    ("hint", "give_hint"),
-    ("ready to test", "start_testing"),
-    ("complexity", "discuss_complexity"),
-    ("wrap up", "wrap_up"),
-    ("bye", "end_interview"),
-]
-
-
-def interviewer(body: dict[str, Any]) -> Reply:
-    """The interviewer's model: tool calls on cue, short text otherwise."""
-    last, offered = last_message(body), tool_names(body)
-    if last.get("role") == "user":
-        said = message_text(last).lower()
-        for phrase, tool in RULES:
-            if phrase in said and tool in offered:
-                return Reply(
-                    tool_calls=[ToolCall(tool, {"reason": "completed"} if tool == "end_interview" else {})]
-                )
-        return Reply(text="Mm-hmm, go on.")
-    if last.get("role") == "tool":
-        return Reply(text="Noted.")
-    return Reply(text="Hello, I am an AI interviewer and this call is recorded.")
 
 
 def grader_env(model: FakeGraderModel) -> dict[str, str]:
@@ -183,12 +122,12 @@ async def _assert_every_citation_resolves(db: Conn, session_id: str, card: dict[
 async def test_a_simulated_interview_ends_and_a_ready_verified_scorecard_appears_without_another_call(
     api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path
 ) -> None:
-    async with FakeGraderModel() as model, FakeOpenAIServer(responder=interviewer) as llm:
+    async with FakeGraderModel() as model, FakeOpenAIServer(responder=interviewer_model) as llm:
         start_worker(**grader_env(model))
         session = await api_server.create_session(question_id=await _two_sum(db))
         sid = session["id"]
         script_file = tmp_path / "interview.yaml"
-        script_file.write_text(SCRIPT)
+        script_file.write_text(candidate_script("Hi, I'm Ada Lovelace and I'm ready to start."))
         settings = AgentSettings(
             _env_file=None,  # type: ignore[call-arg]  # pydantic-settings init kwarg
             api_url=api_server.url,

@@ -25,7 +25,7 @@ from api.settings import ApiSettings
 from api.tokens import candidate_identity
 from tests.api.conftest import serve, signed_webhook
 from tests.conftest import LIVEKIT_KEY, LIVEKIT_SECRET
-from tests.fakes.livekit_rooms import FakeLiveKitRooms
+from tests.fakes.livekit_server import FakeLiveKitServer
 
 Conn = psycopg.AsyncConnection[DictRow]
 
@@ -47,7 +47,7 @@ def agent_left(room: str, event_id: str, *, kind: int = lk.ParticipantInfo.Kind.
 @dataclass
 class World:
     client: httpx.AsyncClient
-    livekit: FakeLiveKitRooms
+    livekit: FakeLiveKitServer
     key: str
     settings: ApiSettings
 
@@ -87,7 +87,7 @@ class World:
 @pytest.fixture
 async def world(api_settings: ApiSettings, db: Conn) -> AsyncIterator[World]:
     _, key = await create_org(db, "Redispatch Org")
-    async with FakeLiveKitRooms(LIVEKIT_KEY, LIVEKIT_SECRET) as livekit:
+    async with FakeLiveKitServer(LIVEKIT_KEY, LIVEKIT_SECRET) as livekit:
         settings = api_settings.model_copy(update={"livekit_url": livekit.ws_url})
         async with serve(settings) as client:
             yield World(client, livekit, key, settings)

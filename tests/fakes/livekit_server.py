@@ -1,7 +1,9 @@
 """FakeLiveKitServer: a local LiveKit server on 127.0.0.1 for tests, speaking LiveKit's real wire protocols.
 
 - Server API: Twirp over HTTP with protobuf bodies and `Authorization: Bearer <JWT>` signed with the API secret, for
-  AgentDispatchService.CreateDispatch. Tokens are checked with livekit-api's own TokenVerifier.
+  AgentDispatchService.CreateDispatch and RoomService.ListParticipants (what the API asks when it dispatches an
+  interviewer, and when the interviewer leaves). Tokens are checked with livekit-api's own TokenVerifier; a call
+  needs `roomAdmin` for the room it names; errors are Twirp JSON.
 - Signalling: the `/rtc/v1` WebSocket of livekit-client 2.x (the join request with the publisher's offer in the URL,
   SignalRequest / SignalResponse protobufs), answered by a real WebRTC peer (aiortc) so that the browser's peer
   connection, DTLS and data channels really connect over loopback. It answers offers, trickled candidates, pings,
@@ -50,6 +52,10 @@ class FakeLiveKitServer:
     dispatches: list[lk.CreateAgentDispatchRequest] = field(default_factory=list)
     grants: list[lk.VideoGrants] = field(default_factory=list)
     fail_with: tuple[int, str] | None = None  # (HTTP status, Twirp code) for CreateDispatch
+    # Rooms ListParticipants knows, with identities connected besides the peers signalling here.
+    participants: dict[str, list[str]] = field(default_factory=dict)
+    listed: list[str] = field(default_factory=list)  # rooms ListParticipants was asked about, in order
+    list_fail_with: tuple[int, str] | None = None  # (HTTP status, Twirp code) for ListParticipants
     agent_on_dispatch: set[str] = field(default_factory=set)  # rooms whose agent joins when dispatched
     # Rooms whose agent implements `interview.end`: it answers ok, then sends `ended` on interview.event.
     agent_ends: set[str] = field(default_factory=set)
@@ -72,6 +78,7 @@ class FakeLiveKitServer:
     async def __aenter__(self) -> FakeLiveKitServer:
         app = web.Application()
         app.router.add_post("/twirp/livekit.AgentDispatchService/CreateDispatch", self._create_dispatch)
+        app.router.add_post("/twirp/livekit.RoomService/ListParticipants", self._list_participants)
         app.router.add_get("/rtc/v1", self._signal)
         app.router.add_get("/rtc/v1/validate", self._validate)
         app.router.add_get("/rtc/validate", self._validate)
@@ -97,24 +104,35 @@ class FakeLiveKitServer:
     def _twirp_error(status: int, code: str, msg: str) -> web.Response:
         return web.json_response({"code": code, "msg": msg}, status=status)
 
-    def _claims(self, token: str) -> Any:
+    def _claims(self, token: str) -> lk.Claims:
         return lk.TokenVerifier(self.api_key, self.api_secret).verify(token)
 
-    async def _create_dispatch(self, request: web.Request) -> web.Response:
+    def _bearer_claims(self, request: web.Request) -> lk.Claims | None:
         auth = request.headers.get("Authorization", "")
         if not auth.startswith("Bearer "):
-            return self._twirp_error(401, "unauthenticated", "no token")
+            return None
         try:
-            claims = self._claims(auth.removeprefix("Bearer "))
+            return self._claims(auth.removeprefix("Bearer "))
         except Exception:  # the SDK raises jwt errors of several kinds for a bad signature
+            return None
+
+    async def _twirp_request(self, request: web.Request, message: Any) -> web.Response | None:
+        """Parse the protobuf body into `message`; an error response when the caller may not ask for its room."""
+        claims = self._bearer_claims(request)
+        if claims is None:
             return self._twirp_error(401, "unauthenticated", "bad token")
         if request.content_type != "application/protobuf":
             return self._twirp_error(415, "malformed", "protobuf only")
-        req = lk.CreateAgentDispatchRequest()
-        req.ParseFromString(await request.read())
-        if not claims.video or not claims.video.room_admin or claims.video.room != req.room:
+        message.ParseFromString(await request.read())
+        if not claims.video or not claims.video.room_admin or claims.video.room != message.room:
             return self._twirp_error(403, "permission_denied", "needs roomAdmin for the room")
         self.grants.append(claims.video)
+        return None
+
+    async def _create_dispatch(self, request: web.Request) -> web.Response:
+        req = lk.CreateAgentDispatchRequest()
+        if (refused := await self._twirp_request(request, req)) is not None:
+            return refused
         if self.fail_with is not None:
             return self._twirp_error(self.fail_with[0], self.fail_with[1], "told to fail")
         self.dispatches.append(req)
@@ -124,6 +142,20 @@ class FakeLiveKitServer:
             id=f"AD_{len(self.dispatches)}", agent_name=req.agent_name, room=req.room, metadata=req.metadata
         )
         return web.Response(body=dispatch.SerializeToString(), content_type="application/protobuf")
+
+    async def _list_participants(self, request: web.Request) -> web.Response:
+        req = lk.ListParticipantsRequest()
+        if (refused := await self._twirp_request(request, req)) is not None:
+            return refused
+        self.listed.append(req.room)
+        if self.list_fail_with is not None:
+            return self._twirp_error(self.list_fail_with[0], self.list_fail_with[1], "told to fail")
+        connected = [p.identity for p in self.peers if p.room == req.room]
+        if req.room not in self.participants and not connected:
+            return self._twirp_error(404, "not_found", "room not found")
+        identities = [*self.participants.get(req.room, []), *connected]
+        res = lk.ListParticipantsResponse(participants=[lk.ParticipantInfo(identity=i) for i in identities])
+        return web.Response(body=res.SerializeToString(), content_type="application/protobuf")
 
     def metadata(self, index: int = -1) -> dict[str, Any]:
         return dict(json.loads(self.dispatches[index].metadata))

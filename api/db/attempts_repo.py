@@ -1,0 +1,68 @@
+"""The attempt bookkeeping shared by the outboxes the worker delivers from (`webhook_deliveries`, `ats_callbacks`).
+
+A row is `pending` until an attempt delivers it (`delivered`) or no retry is left (`failed`). Every attempt counts
+and keeps its status code and error; a pending row carries the time of its next attempt. Only a pending row moves:
+an attempt that lost a race with `fail_pending` (an endpoint disabled meanwhile) changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+from uuid import UUID
+
+from psycopg import sql
+
+from api.db.pool import Conn
+
+Outbox = Literal["webhook_deliveries", "ats_callbacks"]
+
+
+async def record_attempt(
+    conn: Conn,
+    table: Outbox,
+    row_id: UUID,
+    *,
+    delivered: bool,
+    status_code: int | None,
+    error: str | None,
+    retry_in_s: float | None,
+    response: str | None = None,
+) -> None:
+    """One attempt's outcome: delivered, failed for good (`retry_in_s` None), or pending until the next one.
+    `response` (the start of the receiver's answer) is kept where the table has a column for it."""
+    keep_response = (
+        sql.SQL(", last_response = %(response)s") if table == "webhook_deliveries" else sql.SQL("")
+    )
+    query = sql.SQL(
+        """
+        update {table} set
+          attempts = attempts + 1, last_attempt_at = now(), last_status_code = %(code)s, last_error = %(error)s
+          {keep_response},
+          status = case when %(delivered)s then 'delivered' when %(retry)s::float8 is null then 'failed'
+                        else 'pending' end,
+          delivered_at = case when %(delivered)s then now() else delivered_at end,
+          next_attempt_at = case when %(retry)s::float8 is null then next_attempt_at
+                                 else now() + make_interval(secs => %(retry)s::float8) end
+        where id = %(id)s and status = 'pending'
+        """
+    ).format(table=sql.Identifier(table), keep_response=keep_response)
+    params: dict[str, object] = {
+        "code": status_code,
+        "error": error,
+        "delivered": delivered,
+        "retry": None if delivered else retry_in_s,
+        "id": row_id,
+    }
+    if table == "webhook_deliveries":
+        params["response"] = response
+    await conn.execute(query, params)
+
+
+async def fail_pending(conn: Conn, table: Outbox, row_id: UUID, error: str) -> None:
+    """Finish a pending row without an attempt (its endpoint was disabled or deleted, or it cannot be sent)."""
+    await conn.execute(
+        sql.SQL(
+            "update {table} set status = 'failed', last_error = %s where id = %s and status = 'pending'"
+        ).format(table=sql.Identifier(table)),
+        (error, row_id),
+    )
