@@ -17,7 +17,8 @@ def py_spy() -> str | None:
     """The project's py-spy (a dev dependency, beside this interpreter), else one on PATH or in ~/.local/bin."""
     here = Path(sys.executable).with_name("py-spy")
     return next(
-        (str(p) for p in (here, Path.home() / ".local" / "bin" / "py-spy") if p.exists()), shutil.which("py-spy")
+        (str(p) for p in (here, Path.home() / ".local" / "bin" / "py-spy") if p.exists()),
+        shutil.which("py-spy"),
     )
 
 
