@@ -1,5 +1,5 @@
-"""A throw-away redis-server on a free loopback port (Debian's binary, no persistence) for the API benchmark's
-shared rate-limit storage (SHADOWS_API_REDIS_URL)."""
+"""A throw-away redis-server on a free loopback port (Debian's binary, no persistence): the shared rate-limit storage
+(SHADOWS_API_REDIS_URL) of the API benchmark, and of the test suite (tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -10,49 +10,59 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
-from bench._api_stack import free_port
+DEBIAN_REDIS_SERVER = "/usr/bin/redis-server"
+
+
+class RedisUnavailableError(RuntimeError):
+    """redis-server is not installed, or did not start."""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _answers_ping(proc: subprocess.Popen[bytes], port: int, within_s: float) -> bool:
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2) as conn:
+                conn.sendall(b"PING\r\n")
+                if conn.recv(16).startswith(b"+PONG"):
+                    return True
+        except OSError:
+            time.sleep(0.05)
+    return False
 
 
 @contextmanager
-def running_redis() -> Iterator[str]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise RuntimeError("redis-server is missing: `make setup` installs it (Debian package redis-server)")
-    workdir = tempfile.mkdtemp(prefix="shadows-bench-redis-")
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            binary,
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            workdir,
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+def running_redis(attempts: int = 5) -> Iterator[str]:
+    """Yield the URL of a redis-server that lives as long as the block. A port taken between choosing and binding it
+    is retried on another."""
+    binary = shutil.which("redis-server") or DEBIAN_REDIS_SERVER
+    if not Path(binary).exists():
+        raise RedisUnavailableError("redis-server is missing: run `make setup` (Debian package redis-server)")
+    workdir = tempfile.mkdtemp(prefix="shadows-redis-")
     try:
-        deadline = time.monotonic() + 10
-        while True:
+        for _ in range(attempts):
+            port = _free_port()
+            options = {"bind": "127.0.0.1", "port": str(port), "save": "", "appendonly": "no", "dir": workdir,
+                       "protected-mode": "yes", "loglevel": "warning"}  # fmt: skip
+            argv = [binary, *(arg for name, value in options.items() for arg in (f"--{name}", value))]
+            proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if not _answers_ping(proc, port, within_s=10):
+                proc.kill()
+                proc.wait()
+                continue
             try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2) as conn:
-                    conn.sendall(b"PING\r\n")
-                    if conn.recv(16).startswith(b"+PONG"):
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("redis-server did not start")
-            time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
+                yield f"redis://127.0.0.1:{port}/0"
+            finally:
+                proc.terminate()
+                proc.wait(timeout=10)
+            return
+        raise RedisUnavailableError("redis-server did not start")
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
         shutil.rmtree(workdir, ignore_errors=True)

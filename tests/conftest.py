@@ -35,6 +35,7 @@ from api.db.pool import connection, create_pool
 from api.db.questions_repo import upsert_bank
 from api.server_options import uvicorn_options
 from api.settings import ApiSettings
+from bench._redis import running_redis
 from judge.bank import load_bank
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +44,6 @@ TEMPLATE_DB = "shadows_template_" + os.environ.get("PYTEST_XDIST_WORKER", "main"
 LIVEKIT_KEY = "test-livekit-key"
 LIVEKIT_SECRET = "test-livekit-secret-" + "x" * 40
 DB_FIXTURES = {"pg_admin_url", "template_db", "db_url", "db", "api_settings", "api_server"}
-REDIS_SERVER = "/usr/bin/redis-server"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -121,54 +121,8 @@ async def db(db_url: str) -> AsyncIterator[psycopg.AsyncConnection[DictRow]]:
 def redis_url() -> Iterator[str]:
     """A throw-away redis-server on a free loopback port, without persistence (the shared rate-limit storage).
     Each test's API settings get their own key prefix, so tests never see each other's counters."""
-    binary = shutil.which("redis-server") or REDIS_SERVER
-    if not Path(binary).exists():
-        pytest.fail("redis-server is missing: run `make setup` (Debian package redis-server)")
-    workdir = Path(tempfile.mkdtemp(prefix="shadows-redis-"))
-    for _ in range(5):
-        port = free_port()
-        proc = subprocess.Popen(  # our fixed binary and arguments
-            [
-                binary,
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(workdir),
-                "--protected-mode",
-                "yes",
-                "--loglevel",
-                "warning",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2) as conn:
-                    conn.sendall(b"PING\r\n")
-                    if conn.recv(16).startswith(b"+PONG"):
-                        break
-            except OSError:
-                time.sleep(0.05)
-        else:
-            proc.kill()
-            proc.wait()
-            continue  # the port was taken between choosing and binding it: try another
-        try:
-            yield f"redis://127.0.0.1:{port}/0"
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
-            shutil.rmtree(workdir, ignore_errors=True)
-        return
-    pytest.fail("could not start redis-server")
+    with running_redis() as url:  # RedisUnavailableError says what to install
+        yield url
 
 
 @pytest.fixture

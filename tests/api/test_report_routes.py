@@ -74,6 +74,8 @@ async def test_org_report_has_every_section_in_order_with_linked_quotes(
         "transcript-section",
     ]
     assert "Ada Lovelace" in html and "Two Sum" in html
+    assert re.search(r"<h2>Strengths</h2>\s*<ul class=\"bullets\"><li>Fast to a linear plan</li></ul>", html)
+    assert re.search(r"<h2>Concerns</h2>\s*<ul class=\"bullets\"><li>Test duplicate values</li></ul>", html)
     assert "Hire" in html and "Overall 3.00 of 4" in html
     assert "a person" in html and "should review this scorecard" in html  # needs_human_review
     for name in ("Problem solving", "Coding", "Testing and debugging", "Communication"):
@@ -313,6 +315,10 @@ async def test_practice_invite_reads_the_coaching_view_and_company_invites_do_no
         and "Advice for next time" in html
         and "Say the complexity before you code." in html
     )
+    assert re.search(
+        r"<h2>Areas to improve</h2>\s*<ul class=\"bullets\"><li>Test duplicate values</li></ul>", html
+    )
+    assert "Concerns" not in html
     for banned in (
         "Recommendation",
         "Strong hire",

@@ -18,6 +18,8 @@ from typing import Any
 import httpx
 from aiohttp import web
 
+from tests.fakes.loopback import serve
+
 FIELD_TYPES = {"numeric_score", "numeric_duration_minutes", "url", "string", "boolean_success"}
 
 
@@ -176,11 +178,7 @@ async def fake_ashby() -> AsyncIterator[FakeAshby]:
     ashby = FakeAshby()
     app = web.Application()
     app.router.add_post("/assessment.update", ashby.handle_update)
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]  # aiohttp keeps the bound socket here
+    runner, port = await serve(app, access_log=None, shutdown_timeout=1)
     ashby.url = f"http://127.0.0.1:{port}"
     try:
         yield ashby

@@ -27,6 +27,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.loopback import serve
+
 DATA = re.compile(r'<interview_data nonce="([0-9a-f]+)">\n(.*)\n</interview_data nonce="\1">', re.S)
 TRANSCRIPT = re.compile(r"^\[(\d+)\] \S+-\S+s ([CI]): (.*)$")
 SNAPSHOT = re.compile(r"^\[(\d+)\] \S+s code snapshot \((\w+)\), (in full|diff from)")
@@ -202,11 +204,7 @@ class FakeGraderModel:
         app = web.Application(client_max_size=16 * 1024 * 1024)
         app.router.add_post("/v1/chat/completions", self._chat)
         app.router.add_get("/v1/models", self._models)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]  # aiohttp has no public getter
+        self._runner, port = await serve(app, access_log=None, shutdown_timeout=1.0)
         self.url = f"http://127.0.0.1:{port}/v1"
         return self
 

@@ -19,6 +19,8 @@ from typing import Any
 import httpx
 from aiohttp import web
 
+from tests.fakes.loopback import serve
+
 CALLBACK_PATH = "/integrations/testing_partners/take_home_tests/{id}"
 PRIMITIVES = (str, int, float, bool, type(None))
 
@@ -159,11 +161,7 @@ async def fake_greenhouse(partner_url: str, key: str) -> AsyncIterator[FakeGreen
     gh = FakeGreenhouse(partner_url=partner_url, key=key)
     app = web.Application()
     app.router.add_route("PATCH", CALLBACK_PATH.replace("{id}", "{id}"), gh.handle_patch)
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]  # aiohttp keeps the bound socket here
+    runner, port = await serve(app, access_log=None, shutdown_timeout=1)
     gh.url = f"http://127.0.0.1:{port}"
     try:
         yield gh

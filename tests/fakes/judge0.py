@@ -34,6 +34,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.fakes.judge0_image import BoxLimits, install_image, run_in_box
+from tests.fakes.loopback import serve
 
 STATUSES = {
     1: "In Queue",
@@ -163,11 +164,7 @@ class FakeJudge0:
         app = web.Application(client_max_size=64 << 20)
         app.router.add_post("/submissions", self._create)
         app.router.add_get("/submissions/{token}", self._read)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, port = await serve(app)
         self.url = f"http://127.0.0.1:{port}"
         return self
 

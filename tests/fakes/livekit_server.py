@@ -30,6 +30,8 @@ from livekit import api as lk
 from livekit.protocol import models as lkm
 from livekit.protocol import rtc as lkr
 
+from tests.fakes.loopback import serve
+
 # Gather only loopback candidates: the browser and this peer meet on 127.0.0.1 and nowhere else.
 aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]  # type: ignore[assignment]  # test-only
 
@@ -82,11 +84,7 @@ class FakeLiveKitServer:
         app.router.add_get("/rtc/v1", self._signal)
         app.router.add_get("/rtc/v1/validate", self._validate)
         app.router.add_get("/rtc/validate", self._validate)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]  # started above
+        self._runner, self.port = await serve(app)
         return self
 
     async def __aexit__(self, *_: Any) -> None:

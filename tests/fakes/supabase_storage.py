@@ -19,6 +19,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.loopback import serve
+
 
 @dataclass
 class StoredFile:
@@ -56,11 +58,7 @@ class FakeSupabaseStorage:
         r.add_put("/storage/v1/object/{bucket}/{key:.+}", self._upload)
         r.add_get("/storage/v1/object/{bucket}/{key:.+}", self._download)
         r.add_delete("/storage/v1/object/{bucket}", self._delete)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, port = await serve(app)
         self.url = f"http://127.0.0.1:{port}"
         return self
 

@@ -19,6 +19,8 @@ from typing import Any
 from aiohttp import web
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
+from tests.fakes.loopback import serve
+
 
 @dataclass
 class Delivery:
@@ -128,11 +130,7 @@ async def webhook_receiver(
     app = web.Application()
     app.router.add_route("*", path, receiver.handle)
     app.router.add_route("*", "/elsewhere", receiver.handle)
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]  # aiohttp keeps the bound socket here
+    runner, port = await serve(app, access_log=None, shutdown_timeout=1)
     receiver.url = f"http://127.0.0.1:{port}{path}"
     try:
         yield receiver

@@ -44,7 +44,11 @@ async def test_agent_not_joined_is_redispatched_once_then_text_only_and_a_joined
                 notice = (await client.post("/v1/join", json={"invite": s["invite"]})).json()["notice"]
                 await client.post(
                     f"/v1/sessions/{s['id']}/consent",
-                    json={"notice_version": notice["version"], "notice_sha256": notice["sha256"], "agreed": True},
+                    json={
+                        "notice_version": notice["version"],
+                        "notice_sha256": notice["sha256"],
+                        "agreed": True,
+                    },
                     headers={"Authorization": f"Bearer {s['invite']}"},
                 )
                 links[name] = f"{base}/join#invite={s['invite']}"
@@ -78,7 +82,9 @@ async def test_agent_not_joined_is_redispatched_once_then_text_only_and_a_joined
     assert seen["joined_detail"] == "The interviewer has joined."
     assert seen["muted"] == {"text": "Muted", "panel": "Unmute microphone"}
     assert livekit.published and any(m.muted for m in livekit.mutes)
-    assert any(topic == "editor.snapshot" and attrs.get("language") == "python" for topic, attrs in livekit.streams)
+    assert any(
+        topic == "editor.snapshot" and attrs.get("language") == "python" for topic, attrs in livekit.streams
+    )
     # End interview asked the agent: its interview.end RPC; a typed message only when the agent lacks the method.
     assert livekit.rpc_requests.count(("agent-interviewer", "interview.end")) == 1
     if agent_ends:  # the agent took it: the page waited for its goodbye (`ended`), and sent no typed message
@@ -88,6 +94,8 @@ async def test_agent_not_joined_is_redispatched_once_then_text_only_and_a_joined
         assert any(topic == "lk.chat" for topic, _ in livekit.streams)
         assert "The interviewer was asked to wrap up…" in seen["end_details"]
     assert "The interview has ended" in seen["finished"]
-    cur = await db.execute("select status, end_reason from sessions where id = %s", (sessions["joins"]["id"],))
+    cur = await db.execute(
+        "select status, end_reason from sessions where id = %s", (sessions["joins"]["id"],)
+    )
     assert await cur.fetchone() == {"status": "completed", "end_reason": "candidate_ended"}
     no_violations(seen)

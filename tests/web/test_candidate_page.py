@@ -77,7 +77,14 @@ async def test_candidate_meets_welcome_consent_device_check_then_interviews_subm
     assert welcome["brand"] == "Acme Hiring"
     assert welcome["title"] == "Your interview with Acme Hiring"
     assert "Role: Backend Engineer." in welcome["role"] and "50 minutes, in Python" in welcome["role"]
-    for phrase in ("interviewer is an AI", "transcript", "every test run", "size of pastes", "90 days", "person"):
+    for phrase in (
+        "interviewer is an AI",
+        "transcript",
+        "every test run",
+        "size of pastes",
+        "90 days",
+        "person",
+    ):
         assert phrase in welcome["notice"], phrase
     assert welcome["app_hidden"] and welcome["statement_in_dom"] == ""
     assert seen["consent_refused_unticked"] == "Tick the box to agree before you continue."
@@ -111,7 +118,9 @@ async def test_candidate_meets_welcome_consent_device_check_then_interviews_subm
     assert 45 * 60 < minutes * 60 + seconds <= 50 * 60
     assert "nums" in opened["examples"][0] and "target" in opened["examples"][0]
     assert created["invite"] not in opened["href"] and opened["href"].endswith("/join")
-    cur = await db.execute("select status, start_mode, started_at from sessions where id = %s", (created["id"],))
+    cur = await db.execute(
+        "select status, start_mode, started_at from sessions where id = %s", (created["id"],)
+    )
     row = await cur.fetchone()
     assert row is not None and row["start_mode"] == "voice" and row["started_at"] is not None
     # No LiveKit here: the call says so and offers Retry; the rest keeps working.
@@ -161,7 +170,9 @@ async def test_candidate_meets_welcome_consent_device_check_then_interviews_subm
     # End interview, with confirmation: the session completes with the code as the final code.
     assert seen["end_confirm"] == "End the interview?"
     assert "The interview has ended" in seen["finished"]
-    cur = await db.execute("select status, end_reason, final_code from sessions where id = %s", (created["id"],))
+    cur = await db.execute(
+        "select status, end_reason, final_code from sessions where id = %s", (created["id"],)
+    )
     row = await cur.fetchone()
     assert row is not None and (row["status"], row["end_reason"]) == ("completed", "candidate_ended")
     assert row["final_code"].strip() == solution.strip()
@@ -176,9 +187,13 @@ async def test_candidate_meets_welcome_consent_device_check_then_interviews_subm
     assert kinds["paste"]["chars"] == len(pasted) and "pasted" not in str(observed)
     assert kinds["focus_lost"]["duration_ms"] >= 2000
     assert kinds["fast_insertion"]["chars"] >= 80
-    assert [o for o in observed if o["kind"] == "devtools"] == [{"kind": "devtools", "source": "keyboard_shortcut"}]
+    assert [o for o in observed if o["kind"] == "devtools"] == [
+        {"kind": "devtools", "source": "keyboard_shortcut"}
+    ]
 
-    cur = await db.execute("select kind from submissions where session_id = %s order by created_at", (created["id"],))
+    cur = await db.execute(
+        "select kind from submissions where session_id = %s order by created_at", (created["id"],)
+    )
     # The broken Run, the custom input, the Run and the Submit.
     assert [r["kind"] for r in await cur.fetchall()] == ["run", "run", "run", "submit"]
     no_violations(seen)
@@ -196,7 +211,9 @@ async def test_language_switch_keeps_a_draft_per_language(api_server: ApiServer,
         json={"notice_version": notice["version"], "notice_sha256": notice["sha256"], "agreed": True},
         headers=headers,
     )
-    await api_server.client.post(f"/v1/sessions/{created['id']}/start", json={"mode": "voice"}, headers=headers)
+    await api_server.client.post(
+        f"/v1/sessions/{created['id']}/start", json={"mode": "voice"}, headers=headers
+    )
     python = "def two_sum(nums, target):\n    return [1, 0]  # python draft\n"
     javascript = "function twoSum(nums, target) {\n  return [1, 0]; // js draft\n}\n"
 
@@ -209,7 +226,9 @@ async def test_language_switch_keeps_a_draft_per_language(api_server: ApiServer,
     assert seen["javascript_back"].strip() == javascript.strip()
     assert seen["reloaded_python"].strip() == python.strip()
     assert seen["reloaded_javascript"].strip() == javascript.strip()
-    cur = await db.execute("select language, code from session_drafts where session_id = %s", (created["id"],))
+    cur = await db.execute(
+        "select language, code from session_drafts where session_id = %s", (created["id"],)
+    )
     drafts = {r["language"]: r["code"] for r in await cur.fetchall()}
     assert drafts == {"python": python, "javascript": javascript}
     no_violations(seen)
@@ -228,7 +247,9 @@ async def test_unusable_links_say_why_and_are_forgotten(api_server: ApiServer, d
     )
     assert r.status_code == 200, r.text
     cancelled = await api_server.create_session()
-    r = await api_server.client.post(f"/v1/sessions/{cancelled['id']}/cancel", headers=api_server.org_headers())
+    r = await api_server.client.post(
+        f"/v1/sessions/{cancelled['id']}/cancel", headers=api_server.org_headers()
+    )
     assert r.status_code == 200, r.text
     _, other_key = await api_server.create_org("Globex")
     foreign = await api_server.create_session(key=other_key)

@@ -11,6 +11,7 @@ import pytest
 from aiohttp import web
 
 from tests.conftest import ApiServer
+from tests.fakes.loopback import serve
 from tests.web.conftest import drive
 from tests.web.test_candidate_page import link, no_violations
 
@@ -30,11 +31,7 @@ async def host_site(pages: dict[str, str]) -> AsyncIterator[str]:
 
     for path, html in pages.items():
         app.router.add_get(path, page(html))
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]  # started above
+    runner, port = await serve(app)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
@@ -61,7 +58,9 @@ async def _consented(api_server: ApiServer, start: bool) -> dict[str, Any]:
     )
     assert r.status_code == 201
     if start:
-        r = await api_server.client.post(f"/v1/sessions/{created['id']}/start", json={"mode": "text"}, headers=headers)
+        r = await api_server.client.post(
+            f"/v1/sessions/{created['id']}/start", json={"mode": "text"}, headers=headers
+        )
         assert r.status_code == 200, r.text
     return created
 
@@ -70,13 +69,16 @@ async def _consented(api_server: ApiServer, start: bool) -> dict[str, Any]:
 async def test_embed_page_fits_768_480_and_320_in_an_allowed_host_and_is_refused_elsewhere(
     api_server: ApiServer,
 ) -> None:
-    await api_server.client.patch("/v1/organization", json={"allow_text_only": True}, headers=api_server.org_headers())
+    await api_server.client.patch(
+        "/v1/organization", json={"allow_text_only": True}, headers=api_server.org_headers()
+    )
     started = await _consented(api_server, start=True)
     consented = await _consented(api_server, start=False)
     fresh = await api_server.create_session()
     embed = link(api_server, started, "/embed/acme-hiring")
-    async with host_site({}) as evil:
-        async with host_site(
+    async with (
+        host_site({}) as evil,
+        host_site(
             {
                 "/w768": host_page(embed, 768),
                 "/w480": host_page(embed, 480),
@@ -84,27 +86,28 @@ async def test_embed_page_fits_768_480_and_320_in_an_allowed_host_and_is_refused
                 "/welcome320": host_page(link(api_server, fresh, "/embed/acme-hiring"), 320),
                 "/noallow": host_page(link(api_server, consented, "/embed/acme-hiring"), 768, allow=False),
             }
-        ) as ats:
-            r = await api_server.client.patch(
-                "/v1/organization", json={"embed_origins": [ats]}, headers=api_server.org_headers()
+        ) as ats,
+    ):
+        r = await api_server.client.patch(
+            "/v1/organization", json={"embed_origins": [ats]}, headers=api_server.org_headers()
+        )
+        assert r.status_code == 200, r.text
+        # The disallowed host is another loopback origin that frames the same page.
+        evil_page = host_page(embed, 768)
+        async with host_site({"/frame": evil_page}) as other:
+            seen = await drive(
+                "embeds",
+                api=api_server.url,
+                hosts={
+                    "768": {"url": f"{ats}/w768", "expect": "#app:not([hidden])"},
+                    "480": {"url": f"{ats}/w480", "expect": "#app:not([hidden])"},
+                    "320": {"url": f"{ats}/w320", "expect": "#app:not([hidden])"},
+                    "welcome-320": {"url": f"{ats}/welcome320", "expect": "#welcome:not([hidden])"},
+                    "no-allow": {"url": f"{ats}/noallow", "expect": "#device-check:not([hidden])"},
+                    "disallowed": {"url": f"{other}/frame", "expect": None},
+                },
             )
-            assert r.status_code == 200, r.text
-            # The disallowed host is another loopback origin that frames the same page.
-            evil_page = host_page(embed, 768)
-            async with host_site({"/frame": evil_page}) as other:
-                seen = await drive(
-                    "embeds",
-                    api=api_server.url,
-                    hosts={
-                        "768": {"url": f"{ats}/w768", "expect": "#app:not([hidden])"},
-                        "480": {"url": f"{ats}/w480", "expect": "#app:not([hidden])"},
-                        "320": {"url": f"{ats}/w320", "expect": "#app:not([hidden])"},
-                        "welcome-320": {"url": f"{ats}/welcome320", "expect": "#welcome:not([hidden])"},
-                        "no-allow": {"url": f"{ats}/noallow", "expect": "#device-check:not([hidden])"},
-                        "disallowed": {"url": f"{other}/frame", "expect": None},
-                    },
-                )
-            del evil
+        del evil
 
     for width in ("768", "480", "320"):
         page = seen[width]
@@ -136,4 +139,6 @@ async def test_api_docs_render_offline_with_security_schemes(api_server: ApiServ
     assert any("OrgKey" in s for s in seen["schemes"]) and any("Invite" in s for s in seen["schemes"])
     assert seen["redoc_title"].startswith("Shadows API")
     # Every request stayed on loopback (the driver also refuses and reports any other host).
-    assert seen["_origins"] and all(o.startswith(("http://127.0.0.1:", "data:", "blob:")) for o in seen["_origins"])
+    assert seen["_origins"] and all(
+        o.startswith(("http://127.0.0.1:", "data:", "blob:")) for o in seen["_origins"]
+    )

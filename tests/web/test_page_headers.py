@@ -70,5 +70,3 @@ async def test_assets_are_compressed_cacheable_and_answer_head(api_server: ApiSe
     assert "content-encoding" not in plain.headers and plain.content == r.content
     head = await api_server.client.head(script.group(1))
     assert head.status_code == 200 and head.content == b""
-
-

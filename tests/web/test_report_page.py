@@ -305,7 +305,10 @@ async def test_analytics_page_charts_the_summary(api_server: ApiServer, db: Db) 
     ids = await insert_sessions(
         db,
         api_server.org_id,
-        [{"question_id": q["two-sum"], "status": s} for s in ("completed", "completed", "abandoned", "scheduled")]
+        [
+            {"question_id": q["two-sum"], "status": s}
+            for s in ("completed", "completed", "abandoned", "scheduled")
+        ]
         + [{"question_id": q["valid-parentheses"], "status": "completed"}],
     )
     await add_scorecard(db, ids[0], scores=(4, 4, 4, 4))

@@ -10,23 +10,10 @@ import { EditorView, keymap } from "@codemirror/view";
 import { tags } from "@lezer/highlight";
 import { basicSetup } from "codemirror";
 import type { Language } from "./api";
+import { languageSupport } from "./codelang";
 import type { CodeMark } from "./compileerrors";
 
 const INDENT: Record<Language, string> = { python: "    ", javascript: "  ", java: "    ", cpp: "    " };
-
-/** Each language mode is its own chunk: the page loads only the ones in use. */
-async function languageSupport(language: Language): Promise<Extension> {
-  switch (language) {
-    case "python":
-      return (await import("@codemirror/lang-python")).python();
-    case "javascript":
-      return (await import("@codemirror/lang-javascript")).javascript();
-    case "java":
-      return (await import("@codemirror/lang-java")).java();
-    case "cpp":
-      return (await import("@codemirror/lang-cpp")).cpp();
-  }
-}
 
 export interface EditorSnapshot {
   code: string;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { FAST_CHARS, IntegrityObserver, isDevtoolsShortcut, MIN_AWAY_MS } from "./integrity";
+import {
+  FAST_CHARS,
+  IntegrityObserver,
+  isDevtoolsShortcut,
+  MIN_AWAY_MS,
+  ViewportGauge,
+  type WindowSize,
+} from "./integrity";
 
 function observer() {
   const clock = {
@@ -67,5 +74,55 @@ describe("integrity observations", () => {
     expect(o.size).toBe(200);
     expect(o.dropped).toBe(50);
     expect(o.take(20)).toHaveLength(20);
+  });
+
+  describe("the window-size devtools signal", () => {
+    const window = (over: Partial<WindowSize> = {}): WindowSize => ({
+      outerWidth: 1400,
+      outerHeight: 900,
+      innerWidth: 1400,
+      innerHeight: 820,
+      devicePixelRatio: 1,
+      ...over,
+    });
+
+    it("sees a panel docked inside the same window, to the side or below", () => {
+      expect(new ViewportGauge(window()).resized(window({ innerWidth: 1000 }))).toBe(true);
+      expect(new ViewportGauge(window()).resized(window({ innerHeight: 500 }))).toBe(true);
+    });
+
+    it("ignores small changes: a scrollbar, a download bar", () => {
+      const gauge = new ViewportGauge(window());
+      expect(gauge.resized(window({ innerWidth: 1385 }))).toBe(false);
+      expect(gauge.resized(window({ innerHeight: 780 }))).toBe(false);
+    });
+
+    it("takes a window that itself changed size as a new baseline, not as devtools", () => {
+      const gauge = new ViewportGauge(window());
+      // The window was made smaller: its viewport shrank with it.
+      expect(gauge.resized(window({ outerWidth: 900, innerWidth: 900 }))).toBe(false);
+      // Then maximised again, in one step larger than a panel.
+      expect(gauge.resized(window({ outerWidth: 1900, innerWidth: 1900 }))).toBe(false);
+      // A panel docked in the new window still counts.
+      expect(gauge.resized(window({ outerWidth: 1900, innerWidth: 1500 }))).toBe(true);
+    });
+
+    it("takes a zoom as a new baseline, comparing in device pixels", () => {
+      const gauge = new ViewportGauge(window());
+      // Zoomed to 200 %: CSS pixels halve, the window does not change.
+      expect(gauge.resized(window({ devicePixelRatio: 2, innerWidth: 700, innerHeight: 410 }))).toBe(false);
+      // At that zoom a 150-device-pixel shrink is no panel; a 500-device-pixel one is.
+      expect(gauge.resized(window({ devicePixelRatio: 2, innerWidth: 625, innerHeight: 410 }))).toBe(false);
+      expect(gauge.resized(window({ devicePixelRatio: 2, innerWidth: 450, innerHeight: 410 }))).toBe(true);
+    });
+
+    it("does not measure a window that is not laid out yet, and never reports the first measurement", () => {
+      const gauge = new ViewportGauge(window({ outerWidth: 0, outerHeight: 0 }));
+      expect(gauge.resized(window({ outerWidth: 0, outerHeight: 0, innerWidth: 10 }))).toBe(false);
+      // The first real measurement (a browser sidebar already open) is the baseline.
+      expect(gauge.resized(window({ innerWidth: 1000 }))).toBe(false);
+      expect(gauge.resized(window({ innerWidth: 1000 }))).toBe(false);
+      expect(gauge.resized(window({ innerWidth: 700 }))).toBe(true);
+    });
   });
 });

@@ -99,6 +99,55 @@ export function isDevtoolsShortcut(
   return e.metaKey && e.altKey && ["i", "j", "c"].includes(key);
 }
 
+/** The window's sizes, as `resize` sees them. */
+export interface WindowSize {
+  outerWidth: number;
+  outerHeight: number;
+  innerWidth: number;
+  innerHeight: number;
+  devicePixelRatio: number;
+}
+
+function windowSize(): WindowSize {
+  const { outerWidth, outerHeight, innerWidth, innerHeight, devicePixelRatio } = window;
+  return { outerWidth, outerHeight, innerWidth, innerHeight, devicePixelRatio };
+}
+
+/**
+ * A docked devtools panel shrinks the viewport inside an unchanged window. Only a change after the first
+ * measurement counts (a browser's own sidebar at load is never taken for devtools), sizes are compared in device
+ * pixels, and a zoom (a new devicePixelRatio), a window that itself changed size, or a window not laid out yet
+ * (outer size 0) only re-measures.
+ */
+export class ViewportGauge {
+  private baseline: { w: number; h: number; dpr: number; outer: string } | null;
+
+  constructor(initial: WindowSize) {
+    this.baseline = initial.outerWidth > 0 && initial.outerHeight > 0 ? ViewportGauge.measure(initial) : null;
+  }
+
+  private static measure(s: WindowSize) {
+    return {
+      w: s.outerWidth - s.innerWidth * s.devicePixelRatio,
+      h: s.outerHeight - s.innerHeight * s.devicePixelRatio,
+      dpr: s.devicePixelRatio,
+      outer: `${s.outerWidth}x${s.outerHeight}`,
+    };
+  }
+
+  /** True when the viewport shrank by a panel's width or height inside the same window at the same zoom. */
+  resized(s: WindowSize): boolean {
+    if (s.outerWidth <= 0 || s.outerHeight <= 0) return false;
+    const now = ViewportGauge.measure(s);
+    const before = this.baseline;
+    if (!before || now.dpr !== before.dpr || now.outer !== before.outer) {
+      this.baseline = now;
+      return false;
+    }
+    return now.w - before.w > DEVTOOLS_GAP_PX || now.h - before.h > DEVTOOLS_GAP_PX;
+  }
+}
+
 /** Wires the observer to the window and sends batches every few seconds while `send` succeeds. */
 export function watchPage(
   observer: IntegrityObserver,
@@ -110,25 +159,9 @@ export function watchPage(
   const onKey = (e: KeyboardEvent) => {
     if (isDevtoolsShortcut(e)) observer.devtools("keyboard_shortcut");
   };
-  // A docked devtools panel shrinks the viewport inside an unchanged window. Only a change after the first
-  // measurement counts (a browser's own sidebar at load is never taken for devtools), sizes are compared in device
-  // pixels, and a zoom (a new devicePixelRatio), a window that itself changed size, or a window not laid out yet
-  // (outer size 0) only re-measures.
-  const measure = () => ({
-    w: window.outerWidth - window.innerWidth * window.devicePixelRatio,
-    h: window.outerHeight - window.innerHeight * window.devicePixelRatio,
-    dpr: window.devicePixelRatio,
-    outer: `${window.outerWidth}x${window.outerHeight}`,
-  });
-  let baseline = window.outerWidth > 0 ? measure() : null;
+  const viewport = new ViewportGauge(windowSize());
   const onResize = () => {
-    if (window.outerWidth <= 0 || window.outerHeight <= 0) return;
-    const now = measure();
-    if (!baseline || now.dpr !== baseline.dpr || now.outer !== baseline.outer) {
-      baseline = now;
-      return;
-    }
-    if (now.w - baseline.w > DEVTOOLS_GAP_PX || now.h - baseline.h > DEVTOOLS_GAP_PX) observer.devtools("window_size");
+    if (viewport.resized(windowSize())) observer.devtools("window_size");
   };
   window.addEventListener("blur", onBlur);
   window.addEventListener("focus", onFocus);

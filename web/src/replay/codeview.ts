@@ -4,21 +4,7 @@ import { unifiedMergeView } from "@codemirror/merge";
 import { EditorState, type Extension, RangeSetBuilder, StateField } from "@codemirror/state";
 import { Decoration, type DecorationSet, EditorView, lineNumbers } from "@codemirror/view";
 import { defaultHighlightStyle, syntaxHighlighting } from "@codemirror/language";
-
-async function languageSupport(language: string | null): Promise<Extension> {
-  switch (language) {
-    case "python":
-      return (await import("@codemirror/lang-python")).python();
-    case "javascript":
-      return (await import("@codemirror/lang-javascript")).javascript();
-    case "java":
-      return (await import("@codemirror/lang-java")).java();
-    case "cpp":
-      return (await import("@codemirror/lang-cpp")).cpp();
-    default:
-      return [];
-  }
-}
+import { languageSupport } from "../codelang";
 
 const evidenceLine = Decoration.line({ class: "cm-evidence-line" });
 
