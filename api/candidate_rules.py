@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from api.db import events_repo, orgs_repo, sessions_repo
+from api.db import orgs_repo, sessions_repo
 from api.db.pool import Conn
 from api.errors import ConflictError
 from api.session_window import require_running
@@ -36,8 +36,10 @@ def policies(session: dict[str, Any], org: dict[str, Any] | None) -> Policies:
     )
 
 
-async def has_consented(conn: Conn, session_id: str) -> bool:
-    return bool(await events_repo.list_events(conn, session_id, types=["consent"]))
+def may_join_room(session: dict[str, Any], consented: bool) -> bool:
+    """No room token before the candidate has agreed to the notice: joining the room starts the interview. A session
+    already under way (or over) has been agreed to."""
+    return consented or session["status"] != "scheduled"
 
 
 def require_in_progress(session: dict[str, Any], settings: ApiSettings, now: datetime | None = None) -> None:

@@ -122,11 +122,38 @@ async def session_for_invite(
 ) -> dict[str, Any]:
     """The session an invite opens. With `usable`, also refuse expired invites (410), finished sessions (409) and
     sessions whose time and grace are spent (409 `session_time_up`)."""
-    if not invite or len(invite) > 512:
-        raise UnauthorizedError("Invalid invite.", code="invalid_invite")
+    _refuse_malformed(invite)
     row = await sessions_repo.get_session_by_invite(conn, digest(invite))
+    return _opened(invite, row, settings, usable=usable)
+
+
+async def candidate_for_invite(conn: Conn, invite: str, settings: ApiSettings) -> sessions_repo.CandidateRow:
+    """`session_for_invite` (usable) that also reads the session's organisation and whether its candidate has
+    agreed to the notice, in the same query: what the join and the token routes decide on."""
+    _refuse_malformed(invite)
+    found = await sessions_repo.get_candidate_by_invite(conn, digest(invite))
+    if found is None:
+        raise _invalid_invite()
+    _opened(invite, found.session, settings, usable=True)
+    return found
+
+
+def _invalid_invite() -> UnauthorizedError:
+    # One answer for a malformed, unknown or mismatched invite: none of them tells a guesser anything.
+    return UnauthorizedError("Invalid invite.", code="invalid_invite")
+
+
+def _refuse_malformed(invite: str) -> None:
+    if not invite or len(invite) > 512:
+        raise _invalid_invite()
+
+
+def _opened(
+    invite: str, row: dict[str, Any] | None, settings: ApiSettings, *, usable: bool
+) -> dict[str, Any]:
+    """The row an invite's hash found, if the invite really is its invite and (with `usable`) may still open it."""
     if row is None or not same_digest(invite, row["invite_hash"]):
-        raise UnauthorizedError("Invalid invite.", code="invalid_invite")
+        raise _invalid_invite()
     if usable:
         now = datetime.now(UTC)
         if row["status"] == "cancelled":

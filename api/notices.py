@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ class Notice:
     version: str
     html: str
 
-    @property
+    @cached_property  # a rendered notice is cached and shown on every join
     def sha256(self) -> str:
         return hashlib.sha256(self.html.encode("utf-8")).hexdigest()
 
@@ -49,12 +49,19 @@ def _environment() -> Environment:
 
 def versions() -> list[str]:
     """Every notice version on disk, oldest first (`v1`, `v2`, ...)."""
+    return list(_versions())
+
+
+@lru_cache(maxsize=1)
+def _versions() -> tuple[str, ...]:
+    # Read once per process: the notices ship with the code (a new version is a new file and a new deploy), and
+    # every join asks for the current one.
     found = [(int(m["n"]), f"v{m['n']}") for p in NOTICE_DIR.iterdir() if (m := VERSION_FILE.match(p.name))]
-    return [v for _, v in sorted(found)]
+    return tuple(v for _, v in sorted(found))
 
 
 def current_version() -> str:
-    return versions()[-1]
+    return _versions()[-1]
 
 
 def _join(names: list[str]) -> str:
@@ -66,7 +73,7 @@ def render_notice(
 ) -> Notice:
     """The notice for this session, in `version` (default: the current one)."""
     version = version or current_version()
-    if version not in versions():
+    if version not in _versions():
         raise LookupError(version)
     values = {
         "org_name": org["name"] if org else "Shadows (practice)",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from bench._api_stack import Stack
@@ -13,8 +14,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def py_spy() -> str | None:
-    return shutil.which("py-spy") or next(
-        (str(p) for p in (Path.home() / ".local" / "bin" / "py-spy",) if p.exists()), None
+    """The project's py-spy (a dev dependency, beside this interpreter), else one on PATH or in ~/.local/bin."""
+    here = Path(sys.executable).with_name("py-spy")
+    return next(
+        (str(p) for p in (here, Path.home() / ".local" / "bin" / "py-spy") if p.exists()),
+        shutil.which("py-spy"),
     )
 
 
@@ -94,7 +98,7 @@ def summarise_profile(spy: subprocess.Popen[bytes], out: Path) -> list[str]:
     by_category: dict[str, int] = {}
     ours: dict[str, int] = {}
     total = 0
-    for line in out.read_text().splitlines() if out.exists() else []:
+    for line in out.read_text(errors="replace").splitlines() if out.exists() else []:
         stack_text, _, count_text = line.rpartition(" ")
         frames = [f for f in stack_text.split(";") if " (" in f and not f.startswith("process ")]
         if not count_text.isdigit() or not frames:

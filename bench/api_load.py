@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.nice < 0 and os.geteuid() != 0:
         sys.exit("--nice below 0 needs root")
     if args.profile and py_spy() is None:
-        sys.exit("--profile needs py-spy: `uv tool install py-spy` (or `pip install py-spy`)")
+        sys.exit("--profile needs py-spy (a dev dependency: `make setup`)")
     args.argv = argv if argv is not None else sys.argv[1:]
 
     driver = ensure_loadtest()

@@ -12,9 +12,18 @@ from psycopg.errors import UniqueViolation
 from api.db.pool import Conn
 from api.security import digest, new_api_key
 
-ORG_COLUMNS = """
-  id, name, slug, logo_url, embed_origins, allow_text_only, allow_resubmission, retention_days, created_at
-"""
+ORG_FIELDS = (
+    "id",
+    "name",
+    "slug",
+    "logo_url",
+    "embed_origins",
+    "allow_text_only",
+    "allow_resubmission",
+    "retention_days",
+    "created_at",
+)
+ORG_COLUMNS = ", ".join(ORG_FIELDS)
 SLUG_MAX = 40
 
 

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from psycopg.types.json import Jsonb
 
+from api.db.orgs_repo import ORG_FIELDS
 from api.db.pool import Conn
 
 FINISHED = ("completed", "abandoned", "cancelled")
@@ -137,6 +138,57 @@ async def get_session_by_invite(conn: Conn, invite_hash: bytes) -> dict[str, Any
         (invite_hash,),
     )
     return await cur.fetchone()
+
+
+@dataclass(frozen=True)
+class CandidateRow:
+    """A session with what its candidate's page shows beside it, read in one round trip: its organisation (None
+    for practice) and whether the candidate has agreed to a notice (a consent event of this session)."""
+
+    session: dict[str, Any]
+    org: dict[str, Any] | None
+    consented: bool
+
+
+# The organisation's columns come back as `org_<field>` and are split off in Python; `o.id` is null when the session
+# has no organisation (practice), so a left join keeps such sessions.
+_CANDIDATE_COLUMNS = ", ".join(
+    (
+        SESSION_COLUMNS,
+        "s.invite_hash",
+        *(f"o.{f} as org_{f}" for f in ORG_FIELDS),
+        "exists (select 1 from session_events e where e.session_id = s.id and e.type = 'consent') as consented",
+    )
+)
+_CANDIDATE_FROM = """
+  from sessions s left join candidates c on c.id = s.candidate_id left join organizations o on o.id = s.organization_id
+"""
+
+
+def _candidate_row(row: dict[str, Any] | None) -> CandidateRow | None:
+    if row is None:
+        return None
+    org = {f: row.pop(f"org_{f}") for f in ORG_FIELDS}
+    consented = bool(row.pop("consented"))
+    return CandidateRow(session=row, org=org if org["id"] is not None else None, consented=consented)
+
+
+async def get_candidate_by_invite(conn: Conn, invite_hash: bytes) -> CandidateRow | None:
+    """`get_session_by_invite` with the organisation and the consent: a join's three lookups in one query."""
+    cur = await conn.execute(
+        f"select {_CANDIDATE_COLUMNS} {_CANDIDATE_FROM} where s.invite_hash = %s",
+        (invite_hash,),
+    )
+    return _candidate_row(await cur.fetchone())
+
+
+async def get_candidate_session(conn: Conn, session_id: str) -> CandidateRow | None:
+    """The same by session id (the start route, after it has changed the session)."""
+    cur = await conn.execute(
+        f"select {_CANDIDATE_COLUMNS} {_CANDIDATE_FROM} where s.id = %s",
+        (session_id,),
+    )
+    return _candidate_row(await cur.fetchone())
 
 
 async def get_session_by_room(conn: Conn, room_name: str) -> dict[str, Any] | None:

@@ -11,7 +11,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.agent_dispatch import redispatch_agent
-from api.candidate_rules import has_consented, policies, require_in_progress, session_org
+from api.candidate_rules import policies, require_in_progress, session_org
 from api.db import events_repo, sessions_repo
 from api.deps import CandidateSession, DbConn, Questions, Settings, own_session
 from api.errors import ConflictError, ForbiddenError, RateLimitedError, UnprocessableError
@@ -140,20 +140,20 @@ async def start_interview(
     """Start the interview: the clock runs from now, and the question becomes visible. Needs the candidate's
     consent. Starting an interview that is already running returns it unchanged."""
     session = own_session(candidate, session_id)
+    found = await sessions_repo.get_candidate_session(conn, session["id"])
+    assert found is not None  # the invite has just opened it, and sessions are not deleted while running
     if session["status"] == "scheduled":
-        if not await has_consented(conn, session["id"]):
+        if not found.consented:
             raise ConflictError("Agree to the notice before starting.", code="consent_required")
-        org = await session_org(conn, session)
-        if body.mode == "text" and not policies(session, org).allow_text_only:
+        if body.mode == "text" and not policies(session, found.org).allow_text_only:
             raise ForbiddenError(
                 "This interview needs voice; ask for an accommodation if you cannot use it.",
                 code="text_only_not_allowed",
             )
         await sessions_repo.mark_started(conn, session["id"], body.mode)
-        fresh = await sessions_repo.get_session(conn, session["id"])
-        assert fresh is not None
-        session = fresh
-    return await candidate_view(conn, session, settings, questions)
+        found = await sessions_repo.get_candidate_session(conn, session["id"])
+        assert found is not None
+    return await candidate_view(conn, found, settings, questions)
 
 
 @router.post("/agent-dispatch", status_code=202, responses=error_responses(*DB, *INVITE, 429))

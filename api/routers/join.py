@@ -7,10 +7,10 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from api.candidate_rules import has_consented, policies, session_org
+from api.candidate_rules import may_join_room, policies
 from api.db import sessions_repo
 from api.db.pool import Conn
-from api.deps import DbConn, Questions, Settings, bearer, session_for_invite
+from api.deps import DbConn, Questions, Settings, bearer, candidate_for_invite
 from api.errors import ConflictError, ForbiddenError
 from api.notices import render_notice
 from api.openapi_errors import BODY, DB, error_responses
@@ -55,25 +55,22 @@ def session_view(row: dict[str, Any]) -> dict[str, Any]:
 
 
 async def candidate_view(
-    conn: Conn, row: dict[str, Any], settings: ApiSettings, questions: QuestionCache
+    conn: Conn, found: sessions_repo.CandidateRow, settings: ApiSettings, questions: QuestionCache
 ) -> JoinResponse:
     """The page's whole picture of its session. The statement, starter code and tests are withheld until the
     interview has started, so nobody can solve it before the clock runs."""
-    org = await session_org(conn, row)
+    row, org = found.session, found.org
     rules = policies(row, org)
-    started = row["status"] == "in_progress"
+    languages = sessions_repo.session_languages(row)
     question = None
-    if started:
+    if row["status"] == "in_progress":
         full = await questions.public_question(conn, row["question_id"], row["question_updated_at"])
-        languages = sessions_repo.session_languages(row)
         question = {k: full[k] for k in QUESTION_FIELDS}
         question["starter_code"] = {k: v for k, v in full["starter_code"].items() if k in languages}
-    consented = await has_consented(conn, row["id"])
-    may_join = consented or row["status"] != "scheduled"
     return JoinResponse(
         server_url=settings.livekit_url,
         participant_token=mint_candidate_token(row, settings, ttl=token_ttl(row, settings))
-        if may_join
+        if may_join_room(row, found.consented)
         else "",
         room_name=row["room_name"],
         participant_name=row["candidate_name"],
@@ -87,17 +84,11 @@ async def candidate_view(
             "allow_resubmission": rules.allow_resubmission,
             "retention_days": org["retention_days"] if org else None,
         },
-        notice=render_notice(row, org, sessions_repo.session_languages(row)).view(),
-        consented=consented,
+        notice=render_notice(row, org, languages).view(),
+        consented=found.consented,
         agent_join_timeout_s=settings.agent_join_timeout_s,
         question=question,
     )
-
-
-async def may_join_room(conn: Conn, row: dict[str, Any]) -> bool:
-    """No room token before the candidate has agreed to the notice: joining the room starts the interview. A session
-    already under way (or over) has been agreed to."""
-    return row["status"] != "scheduled" or await has_consented(conn, row["id"])
 
 
 @router.post("/join", response_model=JoinResponse, responses=error_responses(*BODY, *DB, 401, 409, 410))
@@ -106,8 +97,9 @@ async def join_session(
 ) -> JoinResponse:
     """Everything the candidate's page needs: LiveKit connection details, who is hiring, the notice, and (once the
     interview has started) the question."""
-    row = await session_for_invite(conn, body.invite, settings)
-    return await candidate_view(conn, row, settings, questions)
+    return await candidate_view(
+        conn, await candidate_for_invite(conn, body.invite, settings), settings, questions
+    )
 
 
 @router.post(
@@ -122,10 +114,11 @@ async def create_livekit_token(
 ) -> TokenResponse:
     """LiveKit's standard token endpoint (for LiveKit's own frontends and the Agents Playground), authorised by a
     candidate invite as the bearer token. Room, identity and agent dispatch always come from the invite."""
-    row = await session_for_invite(conn, bearer(request), settings)
+    found = await candidate_for_invite(conn, bearer(request), settings)
+    row = found.session
     if body.room_name and body.room_name != row["room_name"]:
         raise ForbiddenError("This invite does not open that room.", code="room_mismatch")
-    if not await may_join_room(conn, row):
+    if not may_join_room(row, found.consented):
         raise ConflictError(
             "The candidate has not agreed to the interview notice yet; open the invite page first.",
             code="consent_required",

@@ -7,6 +7,7 @@ import shutil
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import jwt
 import psycopg
 import pytest
@@ -280,3 +281,132 @@ def test_minted_tokens_follow_their_session_and_each_has_its_own_window(api_sett
     assert grace["sub"] == "candidate-ses_" + "b" * 24 and first["sub"] == "candidate-ses_" + "a" * 24
     agents = grace["roomConfig"]["agents"]
     assert json.loads(agents[0]["metadata"]) == {"session_id": "ses_" + "b" * 24}
+
+
+# --- one query reads the session, its organisation and its consent: each part must stay the session's own ---------
+
+
+async def _token_endpoint(server: ApiServer, invite: str) -> httpx.Response:
+    return await server.client.post(
+        "/v1/livekit/token", json={}, headers={"Authorization": f"Bearer {invite}"}
+    )
+
+
+async def test_join_counts_only_its_own_sessions_consent_and_shows_its_own_organisation(
+    api_server: ApiServer,
+) -> None:
+    _, other_key = await api_server.create_org("Globex Talent")
+    patched = await api_server.client.patch(
+        "/v1/organization",
+        json={"allow_text_only": True, "allow_resubmission": False, "retention_days": 45},
+        headers=api_server.org_headers(other_key),
+    )
+    assert patched.status_code == 200, patched.text
+    agreed = await api_server.create_session()
+    await api_server.consent(agreed)
+    # Another organisation's session, with events of every other kind the page writes, but no consent of its own.
+    pending = await api_server.create_session(key=other_key)
+    asked = await api_server.client.post(
+        f"/v1/sessions/{pending['id']}/accommodation-requests",
+        json={"kind": "accommodation", "message": "consent"},
+        headers={"Authorization": f"Bearer {pending['invite']}"},
+    )
+    assert asked.status_code == 201, asked.text
+
+    mine = (await api_server.client.post("/v1/join", json={"invite": agreed["invite"]})).json()
+    theirs = (await api_server.client.post("/v1/join", json={"invite": pending["invite"]})).json()
+
+    assert mine["consented"] is True and mine["organization"]["name"] == "Acme Hiring"
+    _assert_room_token(_decode(mine["participant_token"]), api_server, agreed)
+    assert (theirs["consented"], theirs["participant_token"]) == (False, "")
+    assert theirs["organization"] == {
+        "name": "Globex Talent",
+        "slug": "globex-talent",
+        "logo_url": None,
+        "allow_text_only": True,
+        "allow_resubmission": False,
+        "retention_days": 45,
+    }
+    assert "Globex Talent" in theirs["notice"]["html"] and "45 days" in theirs["notice"]["html"]
+    assert "Acme Hiring" not in theirs["notice"]["html"]
+    refused = await _token_endpoint(api_server, pending["invite"])
+    assert (refused.status_code, refused.json()["error"]["code"]) == (409, "consent_required")
+    assert (await _token_endpoint(api_server, agreed["invite"])).status_code == 201
+
+
+async def test_practice_join_has_no_organisation_and_opens_the_room_after_consent(
+    api_server: ApiServer,
+) -> None:
+    created = (await api_server.client.post("/v1/practice", json={"name": "Me"})).json()
+
+    before = (await api_server.client.post("/v1/join", json={"invite": created["invite"]})).json()
+    assert before["organization"] == {
+        "name": None,
+        "slug": None,
+        "logo_url": None,
+        "allow_text_only": True,
+        "allow_resubmission": True,
+        "retention_days": None,
+    }
+    assert "Shadows (practice)" in before["notice"]["html"]
+    assert (before["consented"], before["participant_token"]) == (False, "")
+    await api_server.consent(created)
+    after = (await api_server.client.post("/v1/join", json={"invite": created["invite"]})).json()
+    assert after["consented"] is True
+    assert _decode(after["participant_token"])["sub"] == f"candidate-{created['id']}"
+
+
+async def test_invites_of_a_deleted_organisation_open_nothing(api_server: ApiServer, db: Conn) -> None:
+    org_id, key = await api_server.create_org("Initech")
+    s = await api_server.create_session(key=key)
+    await api_server.consent(s)
+    await db.execute("delete from organizations where id = %s", (org_id,))
+
+    joined = await api_server.client.post("/v1/join", json={"invite": s["invite"]})
+    token = await _token_endpoint(api_server, s["invite"])
+    assert (joined.status_code, joined.json()["error"]["code"]) == (401, "invalid_invite")
+    assert (token.status_code, token.json()["error"]["code"]) == (401, "invalid_invite")
+
+
+@pytest.mark.parametrize(
+    ("case", "status", "code"),
+    [
+        ("one character changed", 401, "invalid_invite"),
+        ("the invite with its tail cut", 401, "invalid_invite"),
+        ("cancelled", 409, "session_cancelled"),
+        ("invite expired", 410, "invite_expired"),
+        ("session expired", 410, "session_expired"),
+        ("time and grace spent", 409, "session_time_up"),
+    ],
+)
+async def test_join_and_the_token_endpoint_refuse_a_bad_invite_alike(
+    api_server: ApiServer, db: Conn, case: str, status: int, code: str
+) -> None:
+    s = await api_server.create_session(duration_minutes=30)
+    await api_server.consent(s)
+    invite = s["invite"]
+    if case == "one character changed":
+        invite = invite[:-1] + ("A" if invite[-1] != "A" else "B")
+    elif case == "the invite with its tail cut":
+        invite = invite[:-4]
+    elif case == "cancelled":
+        await api_server.client.post(f"/v1/sessions/{s['id']}/cancel", headers=api_server.org_headers())
+    elif case == "invite expired":
+        await db.execute(
+            "update sessions set invite_expires_at = now() - interval '1 second' where id = %s", (s["id"],)
+        )
+    elif case == "session expired":
+        await db.execute(
+            "update sessions set expires_at = now() - interval '1 second' where id = %s", (s["id"],)
+        )
+    else:
+        await db.execute(
+            "update sessions set status = 'in_progress', started_at = now() - interval '3 hours' where id = %s",
+            (s["id"],),
+        )
+
+    joined = await api_server.client.post("/v1/join", json={"invite": invite})
+    token = await _token_endpoint(api_server, invite)
+    for r in (joined, token):
+        assert (r.status_code, r.json()["error"]["code"]) == (status, code), r.text
+        assert "participant_token" not in r.text and s["id"] not in r.text
