@@ -11,12 +11,41 @@ HARNESS_FILE = "harness.py"
 # Kept dependency-free and small: its start-up time is part of every Run. Runs on Python 3.8 (Judge0's image) too.
 # `{...}` fields are filled by .format().
 _TEMPLATE = r"""
-import __future__, fcntl, json, os, sys
+import __future__, _json, fcntl, os, sys
 
 FUNCTION = {function!r}
 FLOAT_PARAMS = {float_params!r}
 MESSAGE = {message}
 SOURCE = {source_path!r}
+
+
+# JSON through the C codec that the json package wraps (the same scanner and encoder json.loads and json.dumps
+# use): importing json itself pulls in re and enum, a third of the interpreter's start-up.
+class _Decoding:
+    strict = True
+    object_hook = object_pairs_hook = None
+    parse_float, parse_int = float, int
+    parse_constant = {{"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}}.__getitem__
+
+
+_SCAN = _json.make_scanner(_Decoding)
+
+
+def _loads(data):
+    return _SCAN(data.decode("utf-8"), 0)[0]
+
+
+def _unencodable(o):
+    raise TypeError("Object of type %s is not JSON serializable" % type(o).__name__)
+
+
+def _dumps(value):
+    # json.dumps(value, separators=(",", ":")), with a fresh encoder (and circular-reference markers) each time.
+    encode = _json.make_encoder(
+        {{}}, _unencodable, _json.encode_basestring_ascii, None, ":", ",", False, False, True
+    )
+    return "".join(encode(value, 0))
+
 
 # Private copies of the input pipe (fd 4) and the results channel (fd 3), not inherited by anything the code
 # starts. The candidate's own stdin is /dev/null.
@@ -27,7 +56,7 @@ os.close(4)
 
 
 def _send(rec):
-    data = (json.dumps(rec, separators=(",", ":")) + "\n").encode("utf-8", "replace")
+    data = ((rec if isinstance(rec, str) else _dumps(rec)) + "\n").encode("utf-8", "replace")
     while data:
         data = data[os.write(_RES, data):]
 
@@ -77,13 +106,12 @@ def _result(nonce, fn, args):
     except BaseException as e:
         return {{"n": nonce, "ok": False, "kind": "runtime", "msg": _describe(e)[:MESSAGE]}}
     try:
-        json.dumps(value)
+        return _dumps({{"n": nonce, "ok": True, "v": value}})  # encoded once, here, where a failure is caught
     except (TypeError, ValueError) as e:
         msg = ("return value is not JSON-serialisable: %s" % e)[:MESSAGE]
         return {{"n": nonce, "ok": False, "kind": "value", "msg": msg}}
     except RecursionError:
         return {{"n": nonce, "ok": False, "kind": "value", "msg": "return value is nested too deeply"}}
-    return {{"n": nonce, "ok": True, "v": value}}
 
 
 def main():
@@ -114,7 +142,7 @@ def main():
         if not header:
             os._exit(0)
         nonce, size = header.split()
-        args = json.loads(_IN.read(int(size)))
+        args = _loads(_IN.read(int(size)))
         for p, depth in FLOAT_PARAMS:
             args[p] = _floats(args[p], depth)
         rec = _result(nonce.decode(), fn, args)

@@ -36,10 +36,13 @@ def new_nonce() -> str:
     return secrets.token_hex(8)
 
 
+_FRAME_ENCODER = json.JSONEncoder(separators=(",", ":"), allow_nan=False)  # json.dumps builds one per call
+
+
 def frame(nonce: str, args: list[Any]) -> bytes:
     """One test's input as the harness reads it."""
-    payload = json.dumps(args, separators=(",", ":"), allow_nan=False).encode()
-    return f"{nonce} {len(payload)}\n".encode() + payload
+    payload = _FRAME_ENCODER.encode(args).encode()
+    return b"%s %d\n%s" % (nonce.encode(), len(payload), payload)
 
 
 def parse_line(line: bytes) -> dict[str, Any] | None:

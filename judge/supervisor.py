@@ -27,7 +27,11 @@ from judge.protocol import RECORD_CAP, frame, is_test_record, new_nonce, parse_l
 from judge.sandbox_process import ProcessEnd, SandboxProcess
 
 _READ_CHUNK = 65536
-# Tests that answer sooner than this are charged their wall time as it is (see run_test).
+# A test's threads are first read this long after its frame was sent (the baseline of their waiting): most tests
+# answer sooner and spare that read. Waiting before it is never discounted, so a later baseline can only raise a
+# charge (judge.meter.WaitTracker), never lower it.
+_BASELINE_AFTER_S = 0.001
+# Tests that answer sooner than this are charged their wall time less the supervisor's own waiting (see run_test).
 _THREADS_AFTER_S = 0.01
 _SAMPLE_EVERY_S = 0.05  # how often a running test's threads are sampled
 EXCERPT_BYTES = 2000  # per test, per stream
@@ -131,7 +135,7 @@ class Supervisor:
         """Send one test's input and wait for its record, the process's end, or the test's limit."""
         nonce = new_nonce()
         self._pending = memoryview(frame(nonce, args))
-        start = self.meter.sample(time.monotonic())
+        start = self.meter.sample(time.monotonic(), threads=False)  # threads: in _phase, if it lasts
         window = self._phase(lambda rec: is_test_record(rec, nonce), start, limit_s, feeding=True)
         now = time.monotonic()
         # A test that answered within a few milliseconds is charged its wall time as it is (less the supervisor's
@@ -177,14 +181,14 @@ class Supervisor:
         cpu_limit_ns = start.cpu_ns + int(limit_s * 1e9)
         poll = min(_SAMPLE_EVERY_S, max(0.01, limit_s / 8))
         self._seen = WaitTracker(start)
-        sampled = start.at
+        next_sample = start.at + (poll if start.threads is not None else _BASELINE_AFTER_S)
         try:
             while True:
                 now = time.monotonic()
-                if now - sampled >= poll:
+                if now >= next_sample:
                     # Threads and children that end before the test does still waited: look while they live.
                     self._seen.observe(self.meter.sample(now))
-                    sampled = now
+                    next_sample = now + poll
                 if now >= wall_deadline:
                     usage = self.meter.usage(start, self.meter.sample(now), seen=self._seen)
                     if usage.charged_s >= limit_s or now >= hard_deadline:
@@ -194,7 +198,7 @@ class Supervisor:
                 if self.meter.cpu_ns() > cpu_limit_ns:
                     self._stop(w, "time")
                     return w
-                timeout = max(0.0, min(wall_deadline - now, poll))
+                timeout = max(0.0, min(wall_deadline, next_sample) - now)
                 for key, _ in self.sel.select(timeout):
                     fd = key.fd
                     if fd == self.proc.pidfd:

@@ -307,3 +307,67 @@ def test_cpu_of_every_thread_and_child_process_counts_against_the_time_limit(
     tests = [Case(id="one", args=[0, 1], expected=0), Case(id="four", args=[1, 4], expected=1)]
     report = run_request(_request(language, HELPERS[language], tests, limits), sandbox, judge_settings)
     assert {t.id: t.verdict for t in report.tests} == {"one": Verdict.ACCEPTED, "four": Verdict.TIME_LIMIT}
+
+
+def test_one_thread_just_past_the_limit_is_time_limit_and_just_under_it_passes(sandbox, judge_settings):
+    # The supervisor reads a test's threads only once it has run for a millisecond; a program near its limit is
+    # still charged all of its time. (Spinning on its own CPU clock: on a loaded host a wall-clock spinner that
+    # waited for a CPU rightly passes.)
+    limits = RunLimits(time_limit_s=0.5)
+    tests = [Case(id="under", args=[0, 450], expected=0), Case(id="over", args=[1, 560], expected=1)]
+    tests.append(Case(id="after", args=[2, 0], expected=2))
+    source = SPIN["python"].replace("time.monotonic()", "time.process_time()")
+    report = run_request(_request("python", source, tests, limits), sandbox, judge_settings)
+    verdicts = {t.id: t.verdict for t in report.tests}
+    assert verdicts == {"under": Verdict.ACCEPTED, "over": Verdict.TIME_LIMIT, "after": Verdict.ACCEPTED}
+
+
+# work(a, n): test 0 forks four helpers (processes: Python threads would take turns on the GIL instead of waiting
+# for a CPU) that share one CPU for n ms, each waiting for it most of that time: waiting "banked" in that test;
+# then they block. Test 1 wakes them (they run again, that waiting behind them) and sleeps n ms. Measured from a
+# stale baseline (say, the helpers as test 0 began) test 1 would be discounted the banked waiting and pass a sleep
+# past its limit.
+BANKED_WAITING = """
+import os, time
+
+_wake = []
+
+
+def _helper(cpu, until, wake):
+    os.sched_setaffinity(0, {cpu})
+    while time.monotonic() < until:
+        pass
+    os.read(wake, 1)
+    end = time.monotonic() + 0.002
+    while time.monotonic() < end:
+        pass
+    os.read(wake, 1)
+    os._exit(0)
+
+
+def work(a, n):
+    if a == 0:
+        cpu = min(os.sched_getaffinity(0))
+        until = time.monotonic() + n / 1000
+        for _ in range(4):
+            r, w = os.pipe()
+            if os.fork() == 0:
+                _helper(cpu, until, r)
+            _wake.append(w)
+        time.sleep(n / 1000 + 0.05)
+    elif a == 1:
+        for w in _wake:
+            os.write(w, b"x")
+        time.sleep(n / 1000)
+    return a
+"""
+
+
+def test_waiting_banked_by_helpers_in_an_earlier_test_does_not_stretch_a_later_one(sandbox, judge_settings):
+    limits = RunLimits(time_limit_s=0.5)
+    tests = [Case(id="bank", args=[0, 300], expected=0), Case(id="spend", args=[1, 650], expected=1)]
+    tests.append(Case(id="after", args=[2, 0], expected=2))
+    report = run_request(_request("python", BANKED_WAITING, tests, limits), sandbox, judge_settings)
+    verdicts = {t.id: t.verdict for t in report.tests}
+    assert verdicts == {"bank": Verdict.ACCEPTED, "spend": Verdict.TIME_LIMIT, "after": Verdict.ACCEPTED}
+    assert report.processes == 2  # the time-out ended the first process: the helpers lived through "spend"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -297,3 +298,51 @@ def test_seccomp_denies_kernel_attack_surface_and_only_fds_0_to_3_are_open(sandb
         assert (int(ret), int(err)) == (-1, 1), line  # EPERM
     assert lines[8] == "seccomp 2"
     assert lines[9] == "fds [0, 1, 2, 3]"
+
+
+def test_every_thread_and_child_of_a_started_process_is_in_each_of_its_run_cgroups(
+    sandbox, scratch, no_strays
+):
+    # The child joins its groups by moving its one thread between fork and exec: what it starts later (bwrap's
+    # namespace init, the program, the program's threads and children) must all land in every group.
+    if not sandbox.cgroups_available:
+        pytest.fail("cgroup v1 is expected on this host (root on a hybrid-v1 machine)")
+    (scratch / "prog.py").write_text(
+        "import os, subprocess, threading, time\n"
+        "threading.Thread(target=time.sleep, args=(30,), daemon=True).start()\n"
+        "subprocess.Popen(['/bin/sleep', '30'])\n"
+        "os.write(3, b'up\\n')\n"
+        "time.sleep(30)\n"
+    )
+    proc = sandbox.start(["/usr/bin/python3", "-S", "/judge/prog.py"], limits=Limits(), program_dir=scratch)
+    try:
+        deadline = time.monotonic() + 10
+        while b"up" not in _read_available(proc.results) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert proc.cgroup is not None and proc.cgroup.dirs
+        host_tasks = {
+            int(t) for p in (proc.pid, *_descendants(proc.pid)) for t in os.listdir(f"/proc/{p}/task")
+        }
+        assert len(host_tasks) >= 5  # bwrap, its namespace init, python and its thread, sleep
+        for group in proc.cgroup.dirs:
+            assert host_tasks <= {int(t) for t in (group / "tasks").read_text().split()}, group
+    finally:
+        proc.finish()
+
+
+def _read_available(fd: int) -> bytes:
+    try:
+        return os.read(fd, 4096)
+    except BlockingIOError:
+        return b""
+
+
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        for task in os.listdir(f"/proc/{parent}/task"):
+            children = [int(c) for c in Path(f"/proc/{parent}/task/{task}/children").read_text().split()]
+            found += children
+            todo += children
+    return found

@@ -328,6 +328,43 @@ def test_printing_a_forged_record_does_not_change_the_verdict(sandbox, judge_set
     assert report.tests[0].stdout is not None and '"ok": true' in report.tests[0].stdout
 
 
+def test_python_return_values_json_cannot_encode_are_wrong_answers_saying_why_and_the_process_carries_on(
+    sandbox, judge_settings
+):
+    # The harness encodes each record once, with the C encoder json.dumps uses: each failure is that test's alone
+    # (no circular-reference marker or half-written record carries into the next test).
+    source = """
+def sum_pair(a, b):
+    if a == 1:
+        return {a, b}
+    if a == 2:
+        x = [a]
+        x.append(x)
+        return x
+    if a == 3:
+        v = []
+        for _ in range(100000):
+            v = [v]
+        return v
+    if a == 4:
+        return {(a, b): 1}
+    return a + b
+"""
+    report = judge(sandbox, judge_settings, "sum-pair", "python", source)
+    tests = {t.id: t for t in report.tests}
+    assert report.processes == 1
+    assert {i: tests[i].verdict for i in ("v0", "v5")} == {"v0": Verdict.ACCEPTED, "v5": Verdict.ACCEPTED}
+    expected = {
+        "v1": "not JSON-serialisable: Object of type set is not JSON serializable",
+        "v2": "not JSON-serialisable: Circular reference detected",
+        "v3": "nested too deeply",
+        "v4": "not JSON-serialisable: keys must be str, int, float, bool or None, not tuple",
+    }
+    for test_id, message in expected.items():
+        assert tests[test_id].verdict is Verdict.WRONG_ANSWER, test_id
+        assert message in (tests[test_id].message or ""), (test_id, tests[test_id].message)
+
+
 def test_missing_function_is_a_runtime_error_naming_it(sandbox, judge_settings):
     report = judge(sandbox, judge_settings, "sum-pair", "python", "def other(a, b):\n    return a + b\n")
     assert report.verdict is Verdict.RUNTIME_ERROR
