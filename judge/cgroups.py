@@ -63,7 +63,9 @@ def detect_parents() -> CgroupParents:
 
     return CgroupParents(
         memory=probe("memory", "memory.limit_in_bytes"),
-        pids=probe("pids", "pids.max"),
+        # The root of a pids hierarchy has no pids.max (only its children do): a judge in the root group can still
+        # make run groups under it, so the marker is the hierarchy's own file.
+        pids=probe("pids", "cgroup.procs"),
         cpuacct=probe("cpuacct", "cpuacct.usage"),
     )
 

@@ -326,6 +326,10 @@ def test_every_thread_and_child_of_a_started_process_is_in_each_of_its_run_cgrou
         assert len(host_tasks) >= 5  # bwrap, its namespace init, python and its thread, sleep
         for group in proc.cgroup.dirs:
             assert host_tasks <= {int(t) for t in (group / "tasks").read_text().split()}, group
+        # The process budget is the run's own pids group (this host's judge sits in the root of that hierarchy).
+        assert proc.cgroup.pids_dir is not None and proc.cgroup.pids_dir in proc.cgroup.dirs
+        assert int((proc.cgroup.pids_dir / "pids.max").read_text()) == Limits().processes
+        assert int((proc.cgroup.pids_dir / "pids.current").read_text()) >= len(host_tasks)
     finally:
         proc.finish()
 
