@@ -28,13 +28,17 @@ class Stored:
 async def append_events(conn: Conn, session_id: str, events: list[EventIn]) -> list[Stored] | None:
     """Append a batch in order, in one transaction. A key already stored returns its original seq and stores
     nothing. Concurrent appends to one session serialise on the session row, so seq stays dense and a duplicate
-    posted concurrently is detected rather than inserted twice. Returns None for an unknown session."""
+    posted concurrently is detected rather than inserted twice. Returns None for an unknown session.
+
+    The session row is locked `for no key update`: appenders wait for each other, but not for a transaction that
+    only references the session (inserting a run's submission takes a key-share lock on it). With `for update`, two
+    such transactions that then append (a candidate's run and the agent's, stored at once) deadlocked."""
     out: list[Stored] = []
     async with conn.transaction():
         cur = await conn.execute(
             """
             select extract(epoch from (now() - coalesce(started_at, now())))::float8 as elapsed
-            from sessions where id = %s for update
+            from sessions where id = %s for no key update
             """,
             (session_id,),
         )

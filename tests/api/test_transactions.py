@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
 import psycopg
 import pytest
-from psycopg.rows import DictRow
+from psycopg.rows import DictRow, dict_row
 
 from api.db import events_repo, orgs_repo, sessions_repo
 from api.security import digest, new_invite, new_session_id
@@ -111,6 +112,40 @@ async def test_event_batch_whose_third_event_violates_a_constraint_stores_none_o
     # The log is still usable and dense after the rollback.
     stored = await events_repo.append_events(db, sid, [events_repo.EventIn("one", "transcript", {})])
     assert stored is not None and stored[0].seq == 2 and not stored[0].duplicate
+
+
+async def test_transactions_that_reference_a_session_and_then_append_to_it_wait_for_each_other(
+    db: Conn, db_url: str
+) -> None:
+    """A run is stored as its submission (whose foreign key takes a key-share lock on the session row) and then its
+    event. Two of them at once (a candidate's run and the agent's) must queue on the session, not deadlock."""
+    org_id, _ = await orgs_repo.create_org(db, "Busy Org")
+    question = await _question(db)
+    sid = (await sessions_repo.insert_session(db, _new_session(org_id, question)))["id"]
+    a = await psycopg.AsyncConnection.connect(db_url, row_factory=dict_row)
+    b = await psycopg.AsyncConnection.connect(db_url, row_factory=dict_row)
+    try:
+        for conn in (a, b):  # both transactions now hold a key-share lock on the session row
+            await conn.execute(
+                """
+                insert into submissions (question_id, session_id, language, code, result_json, kind, verdict)
+                values (%s, %s, 'python', 'pass', '{}', 'run', 'accepted')
+                """,
+                (question, sid),
+            )
+
+        async def append(conn: Conn, key: str) -> int:
+            stored = await events_repo.append_events(conn, sid, [events_repo.EventIn(key, "note", {})])
+            await conn.commit()
+            assert stored is not None
+            return stored[0].seq
+
+        seqs = await asyncio.wait_for(asyncio.gather(append(a, "run-a"), append(b, "run-b")), timeout=60)
+    finally:
+        await a.close()
+        await b.close()
+    assert sorted(seqs) == [1, 2]
+    assert await _count(db, "select count(*) as n from submissions where session_id = %s", sid) == 2
 
 
 async def test_org_creation_failing_on_its_key_leaves_no_organisation(db: Conn) -> None:
