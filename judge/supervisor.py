@@ -27,10 +27,6 @@ from judge.protocol import RECORD_CAP, frame, is_test_record, new_nonce, parse_l
 from judge.sandbox_process import ProcessEnd, SandboxProcess
 
 _READ_CHUNK = 65536
-# A test's threads are first read this long after its frame was sent (the baseline of their waiting): most tests
-# answer sooner and spare that read. Waiting before it is never discounted, so a later baseline can only raise a
-# charge (judge.meter.WaitTracker), never lower it.
-_BASELINE_AFTER_S = 0.001
 # Tests that answer sooner than this are charged their wall time less the supervisor's own waiting (see run_test).
 _THREADS_AFTER_S = 0.01
 _SAMPLE_EVERY_S = 0.05  # how often a running test's threads are sampled
@@ -135,7 +131,11 @@ class Supervisor:
         """Send one test's input and wait for its record, the process's end, or the test's limit."""
         nonce = new_nonce()
         self._pending = memoryview(frame(nonce, args))
-        start = self.meter.sample(time.monotonic(), threads=False)  # threads: in _phase, if it lasts
+        # The threads are read as the frame goes out: the baseline of their waiting. (Reading them later, once a test
+        # has lasted, spares most tests that read, but a supervisor slow to wake on a loaded host then takes its
+        # baseline late and the program's waiting before it is never discounted: an honest program at 90 % of its
+        # limit was charged past it.)
+        start = self.meter.sample(time.monotonic())
         window = self._phase(lambda rec: is_test_record(rec, nonce), start, limit_s, feeding=True)
         now = time.monotonic()
         # A test that answered within a few milliseconds is charged its wall time as it is (less the supervisor's
@@ -181,7 +181,7 @@ class Supervisor:
         cpu_limit_ns = start.cpu_ns + int(limit_s * 1e9)
         poll = min(_SAMPLE_EVERY_S, max(0.01, limit_s / 8))
         self._seen = WaitTracker(start)
-        next_sample = start.at + (poll if start.threads is not None else _BASELINE_AFTER_S)
+        next_sample = start.at + poll
         try:
             while True:
                 now = time.monotonic()
