@@ -13,8 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from api.agent_dispatch import redispatch_agent
 from api.candidate_rules import policies, require_in_progress, session_org
 from api.db import events_repo, sessions_repo
+from api.db.pool import Conn
 from api.deps import CandidateSession, DbConn, Questions, Settings, own_session
-from api.errors import ConflictError, ForbiddenError, RateLimitedError, UnprocessableError
+from api.errors import ConflictError, ForbiddenError, NotFoundError, RateLimitedError, UnprocessableError
 from api.ids import SessionId
 from api.jobs.grading import request_grading
 from api.notices import render_notice, versions
@@ -140,8 +141,7 @@ async def start_interview(
     """Start the interview: the clock runs from now, and the question becomes visible. Needs the candidate's
     consent. Starting an interview that is already running returns it unchanged."""
     session = own_session(candidate, session_id)
-    found = await sessions_repo.get_candidate_session(conn, session["id"])
-    assert found is not None  # the invite has just opened it, and sessions are not deleted while running
+    found = await _candidate_session(conn, session["id"])
     if session["status"] == "scheduled":
         if not found.consented:
             raise ConflictError("Agree to the notice before starting.", code="consent_required")
@@ -151,9 +151,16 @@ async def start_interview(
                 code="text_only_not_allowed",
             )
         await sessions_repo.mark_started(conn, session["id"], body.mode)
-        found = await sessions_repo.get_candidate_session(conn, session["id"])
-        assert found is not None
+        found = await _candidate_session(conn, session["id"])
     return await candidate_view(conn, found, settings, questions)
+
+
+async def _candidate_session(conn: Conn, session_id: str) -> sessions_repo.CandidateRow:
+    """The session with its organisation and consent; 404 if it was erased since the invite opened it."""
+    found = await sessions_repo.get_candidate_session(conn, session_id)
+    if found is None:
+        raise NotFoundError("Session not found.", code="session_not_found")
+    return found
 
 
 @router.post("/agent-dispatch", status_code=202, responses=error_responses(*DB, *INVITE, 429))
