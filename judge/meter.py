@@ -134,24 +134,17 @@ class Meter:
 
 
 class WaitTracker:
-    """The largest run_delay growth of any thread that ran since the baseline, over every sample shown to it.
-
-    The baseline is `start`'s threads, or, when `start` did not read them, the first sample that did. A later
-    baseline sees less of each thread's waiting (and a thread only if it ran after it), so it can only lower
-    `worst_ns`, which only raises a charge: the supervisor reads threads lazily without favouring the program."""
+    """The largest run_delay growth of any thread that ran since `start`, over every sample shown to it."""
 
     def __init__(self, start: Sample) -> None:
-        self.baseline = start.threads
+        self.start = start
         self.worst_ns = 0
 
     def observe(self, sample: Sample) -> None:
-        if sample.threads is None:
-            return
-        if self.baseline is None:
-            self.baseline = sample.threads
+        if self.start.threads is None or sample.threads is None:
             return
         for tid, (exec_ns, delay_ns) in sample.threads.items():
-            exec0, delay0 = self.baseline.get(tid, (0, 0))  # a thread born since: all of its own
+            exec0, delay0 = self.start.threads.get(tid, (0, 0))  # a thread born since: all of its own
             if exec_ns > exec0:  # only threads that ran during the interval: an idle thread waits for nothing
                 self.worst_ns = max(self.worst_ns, delay_ns - delay0)
 

@@ -132,9 +132,8 @@ class Supervisor:
         nonce = new_nonce()
         self._pending = memoryview(frame(nonce, args))
         # The threads are read as the frame goes out: the baseline of their waiting. (Reading them later, once a test
-        # has lasted, spares most tests that read, but a supervisor slow to wake on a loaded host then takes its
-        # baseline late and the program's waiting before it is never discounted: an honest program at 90 % of its
-        # limit was charged past it.)
+        # has lasted, spares most tests that read, but a supervisor slow to wake on a loaded host would then take its
+        # baseline late, and the program's waiting before it would be charged to the program.)
         start = self.meter.sample(time.monotonic())
         window = self._phase(lambda rec: is_test_record(rec, nonce), start, limit_s, feeding=True)
         now = time.monotonic()
