@@ -46,15 +46,14 @@ async def record_attempt(
         where id = %(id)s and status = 'pending'
         """
     ).format(table=sql.Identifier(table), keep_response=keep_response)
-    params: dict[str, object] = {
+    params = {
         "code": status_code,
         "error": error,
+        "response": response,  # unused where the query does not keep it
         "delivered": delivered,
         "retry": None if delivered else retry_in_s,
         "id": row_id,
     }
-    if table == "webhook_deliveries":
-        params["response"] = response
     await conn.execute(query, params)
 
 

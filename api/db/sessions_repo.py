@@ -175,19 +175,16 @@ def _candidate_row(row: dict[str, Any] | None) -> CandidateRow | None:
 
 async def get_candidate_by_invite(conn: Conn, invite_hash: bytes) -> CandidateRow | None:
     """`get_session_by_invite` with the organisation and the consent: a join's three lookups in one query."""
-    cur = await conn.execute(
-        f"select {_CANDIDATE_COLUMNS} {_CANDIDATE_FROM} where s.invite_hash = %s",
-        (invite_hash,),
-    )
-    return _candidate_row(await cur.fetchone())
+    return await _get_candidate(conn, "s.invite_hash", invite_hash)
 
 
 async def get_candidate_session(conn: Conn, session_id: str) -> CandidateRow | None:
     """The same by session id (the start route, after it has changed the session)."""
-    cur = await conn.execute(
-        f"select {_CANDIDATE_COLUMNS} {_CANDIDATE_FROM} where s.id = %s",
-        (session_id,),
-    )
+    return await _get_candidate(conn, "s.id", session_id)
+
+
+async def _get_candidate(conn: Conn, key: str, value: object) -> CandidateRow | None:
+    cur = await conn.execute(f"select {_CANDIDATE_COLUMNS} {_CANDIDATE_FROM} where {key} = %s", (value,))
     return _candidate_row(await cur.fetchone())
 
 
