@@ -191,7 +191,7 @@ class Harness:
         while b"\n" in self.line:
             raw, self.line = self.line.split(b"\n", 1)
             try:
-                rec = json.loads(raw) if len(raw) <= RECORD_CAP else None
+                rec = json.loads(raw.decode("utf-8", "replace")) if len(raw) <= RECORD_CAP else None
             except (ValueError, RecursionError):
                 rec = None
             if isinstance(rec, dict) and done(rec):

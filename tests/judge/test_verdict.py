@@ -118,6 +118,16 @@ def test_parse_line_is_bounded_in_size_depth_and_type_and_never_raises():
     assert parse_line(b'{"v": ' + b"9" * 100_000 + b"}") is None  # a number too long to convert
 
 
+def test_a_record_whose_strings_are_not_utf8_still_counts_with_replacement_characters():
+    # C++ strings are bytes: code that reverses or cuts a multi-byte character returns bytes that are not UTF-8.
+    # That is an answer (a wrong one), not a record that never arrived (which waited out the time limit).
+    assert parse_line(b'{"n": "a", "ok": true, "v": "\xa9\xc3"}') == {
+        "n": "a",
+        "ok": True,
+        "v": "\ufffd\ufffd",
+    }
+
+
 def test_a_record_counts_only_for_the_test_whose_nonce_it_carries():
     assert is_test_record({"n": "abc", "ok": True}, "abc")
     assert not is_test_record({"n": "abd", "ok": True}, "abc")
