@@ -303,3 +303,23 @@ async def test_failing_tests_get_the_same_verdicts_as_on_the_local_sandbox(sandb
         (t.id, t.verdict, t.message) for t in remote.tests
     ]
     assert {t.id: t.verdict for t in local.tests}["v1"] is Verdict.TIME_LIMIT
+
+
+async def test_returned_values_larger_than_the_boxs_output_are_judged_over_more_submissions():
+    # Judge0 writes a box's stdout to a file bounded by max_file_size (4096 KB): the driver's report of six 1.8 MB
+    # values did not fit, the box was killed mid-report (SIGXFSZ) and a test that had returned became
+    # "the program ended before returning". Now the driver stops before its report outgrows the box, and the
+    # backend sends the rest again; a value that no box's output can hold is output_limit.
+    source = """
+def sum_pair(a, b):
+    if a == 2:
+        return [a + b] * 2_500_000
+    return [a + b] * 600_000
+"""
+    async with FakeJudge0(auth_token=TOKEN) as fake, _judge(fake.url) as judge:
+        report = await judge.run(_request(source, mode="run", limits=RunLimits(time_limit_s=1.0)))
+    verdicts = {t.id: t.verdict for t in report.tests}
+    assert verdicts.pop("v2") is Verdict.OUTPUT_LIMIT, report.tests
+    assert set(verdicts.values()) == {Verdict.WRONG_ANSWER}, report.tests
+    assert all("too large to show" in (t.message or "") for t in report.tests if t.id != "v2")
+    assert len(fake.submissions) > 1
