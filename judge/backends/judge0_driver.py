@@ -4,7 +4,7 @@ It speaks judge.protocol to the harness exactly as the local supervisor does: on
 each test timed and limited from the driver's side (CPU of the harness's process, wall less waiting for a CPU),
 a fresh harness process after a test that hung, crashed or flooded its output, and it stops early (so that the
 backend resubmits the remaining tests) before the box's own CPU or wall budget could end it mid-test. It prints
-one JSON line per event between markers unique to the run.
+one JSON line per event, as it happens, between markers unique to the run.
 
 DRIVER is Python 3.8 source (the official judge0/judge0:1.13.1 image's Python), shipped as `driver.py`.
 Unlike the local sandbox, the driver shares the box (and its uid) with the candidate's code: see docs/judge.md.
@@ -27,9 +27,13 @@ SIZE = [0]  # bytes of events so far: the box's stdout is a file, bounded like a
 
 
 def event(obj):
+    # Written as it happens: should the driver be killed (the candidate's code shares its uid), what it saw so far
+    # still reaches the backend, which judges the test in flight by the box's status.
     line = json.dumps(obj, separators=(",", ":"))
     EVENTS.append(line)
     SIZE[0] += len(line) + 1
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
 
 
 def fits(obj):
@@ -296,9 +300,11 @@ def main():
             h.finish()
 
 
+sys.stdout.write(CONF["marker"] + "-BEGIN\n")
+sys.stdout.flush()
 try:
     main()
 finally:
-    sys.stdout.write(CONF["marker"] + "-BEGIN\n" + "\n".join(EVENTS) + "\n" + CONF["marker"] + "-END\n")
+    sys.stdout.write(CONF["marker"] + "-END\n")
     sys.stdout.flush()
 """

@@ -313,13 +313,33 @@ async def test_returned_values_larger_than_the_boxs_output_are_judged_over_more_
     source = """
 def sum_pair(a, b):
     if a == 2:
-        return [a + b] * 2_500_000
+        return [a + b] * 2_200_000
     return [a + b] * 600_000
 """
     async with FakeJudge0(auth_token=TOKEN) as fake, _judge(fake.url) as judge:
-        report = await judge.run(_request(source, mode="run", limits=RunLimits(time_limit_s=1.0)))
+        report = await judge.run(_request(source, mode="run", limits=RunLimits(time_limit_s=3.0)))
     verdicts = {t.id: t.verdict for t in report.tests}
     assert verdicts.pop("v2") is Verdict.OUTPUT_LIMIT, report.tests
     assert set(verdicts.values()) == {Verdict.WRONG_ANSWER}, report.tests
     assert all("too large to show" in (t.message or "") for t in report.tests if t.id != "v2")
     assert len(fake.submissions) > 1
+
+
+async def test_code_that_kills_the_in_box_driver_fails_its_own_test_not_the_judge():
+    # The driver shares the box and its uid with the candidate's code. It printed what it saw only at its end, so
+    # killing it left no output: internal_error, blamed on us (and retried). Its events now go out as they happen;
+    # the test in flight gets the box's status, and the backend sends the rest again.
+    source = """
+import os, signal
+
+def sum_pair(a, b):
+    if a == 2:
+        os.kill(os.getppid(), signal.SIGKILL)
+    return a + b
+"""
+    async with FakeJudge0(auth_token=TOKEN) as fake, _judge(fake.url) as judge:
+        report = await judge.run(_request(source, mode="run", limits=RunLimits(time_limit_s=1.0)))
+    verdicts = {t.id: t.verdict for t in report.tests}
+    assert verdicts.pop("v2") is Verdict.RUNTIME_ERROR, report.tests
+    assert set(verdicts.values()) == {Verdict.ACCEPTED}, report.tests
+    assert len(fake.submissions) == 2
