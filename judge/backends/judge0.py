@@ -307,7 +307,11 @@ class Judge0Backend:
                     stderr=str(event.get("tail", "")).encode(), startup_s=POLICIES[request.language].startup_s,
                 )  # fmt: skip
                 if decided is None:
-                    raise JudgeInternalError("the harness did not start on Judge0")
+                    if not event.get("at"):
+                        raise JudgeInternalError("the harness did not start on Judge0")
+                    # The candidate's code already ran in this box (an earlier harness ran tests), and what it left
+                    # there shares the harness's uid: a harness that dies before hello is its doing, not ours.
+                    decided = Verdict.RUNTIME_ERROR, "the program ended before running any test"
                 for index in order:
                     if index not in done:
                         results[index] = unreported(tests[index], *decided)

@@ -343,3 +343,34 @@ def sum_pair(a, b):
     assert verdicts.pop("v2") is Verdict.RUNTIME_ERROR, report.tests
     assert set(verdicts.values()) == {Verdict.ACCEPTED}, report.tests
     assert len(fake.submissions) == 2
+
+
+async def test_a_process_left_in_the_box_that_kills_the_next_harness_is_the_candidates_failure():
+    # Judge0 gives the box no PID namespace per harness: a daemon that left the harness's process group outlives
+    # it and kills the next harness before it says hello. That was "the harness did not start": internal_error.
+    # Once the candidate's code has run in the box, such a start failure is its own.
+    source = """
+import os, signal, time
+
+def sum_pair(a, b):
+    if a == 1 and os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            me = os.getpid()
+            while True:
+                for pid in range(me + 1, me + 200):
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except OSError:
+                        pass
+        os._exit(0)
+    if a == 1:
+        time.sleep(0.2)
+        os._exit(3)
+    return a + b
+"""
+    async with FakeJudge0(auth_token=TOKEN) as fake, _judge(fake.url) as judge:
+        report = await judge.run(_request(source, mode="run", limits=RunLimits(time_limit_s=1.0)))
+    assert report.verdict is Verdict.RUNTIME_ERROR, report.tests
+    assert report.tests[0].verdict is Verdict.ACCEPTED
+    assert {t.verdict for t in report.tests[1:]} == {Verdict.RUNTIME_ERROR}
