@@ -26,6 +26,8 @@ MAX_FAILED_SHOWN = 3
 MAX_VALUE_CHARS = 160
 MAX_COMPILE_OUTPUT_CHARS = 600
 ROLES = {"user": "C", "assistant": "I"}
+# A custom run: the candidate's own calls, with no expected values (a call that returned counts as accepted).
+CUSTOM_RUN = "custom run (the candidate's own inputs, no expected values: it shows only that the code ran)"
 RUNNERS = {"candidate": "the candidate", "agent": "the interviewer", GRADER: "the grader (final submission)"}
 
 
@@ -83,17 +85,30 @@ def describe_facts(f: Facts) -> str:
 def _run_text(run: BundleRun | None, event: BundleEvent, code_note: str) -> str:
     p = event.payload
     who = RUNNERS.get(str(p.get("by")), "the candidate")
-    kind = "submission (every test)" if event.type == "submission" else "run (visible tests)"
+    result = (run.result if run else None) or {}
+    custom = bool(result.get("custom") or p.get("custom"))
+    kind = (
+        "submission (every test)"
+        if event.type == "submission"
+        else (CUSTOM_RUN if custom else "run (visible tests)")
+    )
     language = run.language if run else p.get("language", "?")
     verdict = (run.verdict if run else None) or p.get("verdict") or "unknown"
+    if custom and verdict == PASSED:
+        verdict = "it ran"
     head = f"[{event.seq}] {_secs(event.t)}s {kind} by {who} ({language}), {code_note}: {verdict}"
-    result = (run.result if run else None) or {}
     tests = [t for t in result.get("tests") or [] if isinstance(t, dict)]
     if not tests:
+        if custom:
+            return head
         return f"{head}; {p.get('passed', '?')}/{p.get('total', '?')} tests passed"
     visible = [t for t in tests if not t.get("hidden")]
     hidden = [t for t in tests if t.get("hidden")]
-    counts = [f"visible tests {sum(t.get('verdict') == PASSED for t in visible)}/{len(visible)} passed"]
+    counts = [
+        f"{sum(t.get('verdict') == PASSED for t in visible)} of {len(visible)} calls returned a value"
+        if custom
+        else f"visible tests {sum(t.get('verdict') == PASSED for t in visible)}/{len(visible)} passed"
+    ]
     if hidden:
         failed: dict[str, int] = {}
         for t in hidden:
@@ -111,7 +126,9 @@ def _run_text(run: BundleRun | None, event: BundleEvent, code_note: str) -> str:
     else:
         for t in [t for t in visible if t.get("verdict") != PASSED][:MAX_FAILED_SHOWN]:
             line = f"  failed {t.get('id')} ({t.get('verdict')}): args {_value(t.get('args'))}"
-            line += f" expected {_value(t.get('expected'))} got {_value(t.get('actual'))}"
+            if not custom:
+                line += f" expected {_value(t.get('expected'))}"
+            line += f" got {_value(t.get('actual'))}"
             if t.get("message"):
                 line += f"; {_flat(clip(str(t['message']), MAX_VALUE_CHARS))}"
             if t.get("stdout"):

@@ -22,6 +22,13 @@ def run_events(bundle: BundleInput) -> dict[str, BundleEvent]:
     }
 
 
+def is_custom(run: BundleRun, events: dict[str, BundleEvent]) -> bool:
+    """A run of the candidate's own inputs (custom input, `api/custom_input.py`): there are no expected values and
+    every call that returned counts as `accepted`, so it shows only that the code ran, never that it is right."""
+    event = events.get(run.id)
+    return bool((run.result or {}).get("custom")) or bool(event is not None and event.payload.get("custom"))
+
+
 def made_by(run: BundleRun, events: dict[str, BundleEvent]) -> str | None:
     event = events.get(run.id)
     by = event.payload.get("by") if event else None
@@ -98,7 +105,7 @@ def _language(bundle: BundleInput) -> str:
 
 def compute_facts(bundle: BundleInput) -> Facts:
     events = run_events(bundle)
-    judged = [r for r in bundle.runs if r.verdict != JUDGE_FAILED]
+    judged = [r for r in bundle.runs if r.verdict != JUDGE_FAILED and not is_custom(r, events)]
     by_candidate = [r for r in bundle.runs if made_by(r, events) != GRADER]
     visible: list[PassTally] = []
     hidden: list[PassTally] = []

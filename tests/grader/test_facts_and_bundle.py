@@ -122,3 +122,35 @@ def test_a_broken_prompt_directory_is_refused(tmp_path: Path) -> None:
     (tmp_path / "grader_system.md").write_text("Hello {{name}}")
     with pytest.raises(PromptError):
         validate_all(tmp_path)
+
+
+def test_a_custom_run_of_the_candidates_own_inputs_is_never_a_visible_test_result() -> None:
+    """Custom input has no expected values: every call that returns is `accepted`. A candidate who never passes an
+    example but runs five calls of their own must not get "visible tests 5/5" in the facts or in the timeline."""
+    source = interview(submitted=False)
+    source = source.model_copy(update={"runs": [r for r in source.runs if r.id != "r2"], "events": [
+        e for e in source.events if e.payload.get("submission_id") != "r2"]})  # fmt: skip
+    own = [{"id": f"custom-{i}", "verdict": "accepted", "hidden": False, "args": [[i], i], "expected": None,
+            "actual": []} for i in range(1, 6)]  # fmt: skip
+    custom = BundleRun(
+        id="c1",
+        kind="run",
+        language="python",
+        code=CORRECT,
+        verdict="accepted",
+        result={"verdict": "accepted", "tests": own, "passed": 5, "total": 5, "custom": True},
+        created_at=START + timedelta(seconds=150),
+    )
+    event = BundleEvent(seq=40, type="test_run", t=150.0,
+                        payload={"submission_id": "c1", "by": "candidate", "custom": True})  # fmt: skip
+    source = source.model_copy(update={"events": [*source.events, event], "runs": [*source.runs, custom]})
+    f = compute_facts(source)
+    assert f.visible_tests.best == PassTally(passed=0, total=2)  # the only real run of the examples
+    assert f.visible_tests.final == PassTally(passed=0, total=2)
+    assert f.first_all_visible_pass_s is None
+    assert f.runs == 2  # it was a run all the same
+    text = build_bundle(source, f).interview
+    (line,) = [line for line in text.splitlines() if line.startswith("[40]")]
+    assert "custom run" in line and "no expected values" in line
+    assert "visible tests" not in line and "passed" not in line
+    assert "5 of 5 calls returned a value" in line
