@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from grader.code_timeline import MAX_FINAL_CODE_CHARS, ShownSnapshot, Snapshot, clip, fence, plan
-from grader.evidence import CitableEvent, CitationIndex
+from grader.evidence import PROGRAM_OUTPUT, CitableEvent, CitationIndex
 from grader.facts import GRADER, PASSED, run_events
 from grader.redact import Redacted, Redactor
 from grader.schemas import BundleEvent, BundleInput, BundleRun, Facts
@@ -82,7 +82,44 @@ def describe_facts(f: Facts) -> str:
     return "\n".join(lines)
 
 
-def _run_text(run: BundleRun | None, event: BundleEvent, code_note: str) -> str:
+class _RunLines:
+    """A run's result lines as shown, and the same lines with what the candidate's program produced (its return
+    values with text in them, what it printed or raised, the compiler's echo of its source) masked: only our own
+    result text is quotable as the run, so code cannot print "hidden tests 12/12 passed" and have it verify."""
+
+    def __init__(self) -> None:
+        self.shown: list[str] = []
+        self.quotable: list[str] = []
+
+    def ours(self, text: str) -> None:
+        self.shown.append(text)
+        self.quotable.append(text)
+
+    def theirs(self, text: str) -> None:
+        self.shown.append(text)
+        self.quotable.append(PROGRAM_OUTPUT)
+
+    def value(self, v: Any) -> None:
+        """A value the program returned: words in it are the program's; numbers, booleans and lists of them are
+        plain results (`got [0, 1]` stays quotable)."""
+        (self.theirs if _has_text(v) else self.ours)(_value(v))
+
+    def text(self) -> tuple[str, str]:
+        return "".join(self.shown), "".join(self.quotable)
+
+
+def _has_text(v: Any) -> bool:
+    if isinstance(v, str):
+        return True
+    if isinstance(v, dict):
+        return True
+    if isinstance(v, list | tuple):
+        return any(_has_text(x) for x in v)
+    return False
+
+
+def _run_text(run: BundleRun | None, event: BundleEvent, code_note: str) -> tuple[str, str]:
+    """The run's lines as shown, and as quotable (see `_RunLines`)."""
     p = event.payload
     who = RUNNERS.get(str(p.get("by")), "the candidate")
     result = (run.result if run else None) or {}
@@ -97,11 +134,11 @@ def _run_text(run: BundleRun | None, event: BundleEvent, code_note: str) -> str:
     if custom and verdict == PASSED:
         verdict = "it ran"
     head = f"[{event.seq}] {_secs(event.t)}s {kind} by {who} ({language}), {code_note}: {verdict}"
+    out = _RunLines()
     tests = [t for t in result.get("tests") or [] if isinstance(t, dict)]
     if not tests:
-        if custom:
-            return head
-        return f"{head}; {p.get('passed', '?')}/{p.get('total', '?')} tests passed"
+        out.ours(head if custom else f"{head}; {p.get('passed', '?')}/{p.get('total', '?')} tests passed")
+        return out.text()
     visible = [t for t in tests if not t.get("hidden")]
     hidden = [t for t in tests if t.get("hidden")]
     counts = [
@@ -118,23 +155,26 @@ def _run_text(run: BundleRun | None, event: BundleEvent, code_note: str) -> str:
         counts.append(
             f"hidden tests {sum(t.get('verdict') == PASSED for t in hidden)}/{len(hidden)} passed{detail}"
         )
-    lines = [f"{head}; {'; '.join(counts)}"]
+    out.ours(f"{head}; {'; '.join(counts)}")
     if verdict == "compile_error" and result.get("compile_output"):
-        lines.append(
-            "  compiler output: " + _flat(clip(str(result["compile_output"]), MAX_COMPILE_OUTPUT_CHARS))
-        )
+        out.ours("\n  compiler output: ")
+        out.theirs(_flat(clip(str(result["compile_output"]), MAX_COMPILE_OUTPUT_CHARS)))
     else:
         for t in [t for t in visible if t.get("verdict") != PASSED][:MAX_FAILED_SHOWN]:
-            line = f"  failed {t.get('id')} ({t.get('verdict')}): args {_value(t.get('args'))}"
-            if not custom:
-                line += f" expected {_value(t.get('expected'))}"
-            line += f" got {_value(t.get('actual'))}"
+            out.ours(f"\n  failed {t.get('id')} ({t.get('verdict')}): args ")
+            if custom:
+                out.theirs(_value(t.get("args")))  # the candidate's own inputs
+            else:
+                out.ours(f"{_value(t.get('args'))} expected {_value(t.get('expected'))}")
+            out.ours(" got ")
+            out.value(t.get("actual"))
             if t.get("message"):
-                line += f"; {_flat(clip(str(t['message']), MAX_VALUE_CHARS))}"
+                out.ours("; message ")
+                out.theirs(_value(_flat(str(t["message"]))))
             if t.get("stdout"):
-                line += f"; printed {_value(t['stdout'])}"
-            lines.append(line)
-    return "\n".join(lines)
+                out.ours("; printed ")
+                out.theirs(_value(t["stdout"]))
+    return out.text()
 
 
 def _integrity(events: list[BundleEvent]) -> str:
@@ -245,9 +285,9 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
                 views = (view,)
                 same = by_sha.get(Snapshot(0, None, "", view.text).sha)
                 note = f"code as snapshot [{same}]" if same else "code not in a shown snapshot"
-            text = redactor.code(_run_text(run, e, note)).text
+            text, quotable = (redactor.code(part).text for part in _run_text(run, e, note))
             out.append(text)
-            index.citable[e.seq] = CitableEvent(e.seq, e.type, views, shown=text)
+            index.citable[e.seq] = CitableEvent(e.seq, e.type, views, shown=quotable)
         elif e.type == "hint":
             hint = e.payload.get("text")
             said = f": {_flat(clip(hint, 400))}" if isinstance(hint, str) and hint else ""
