@@ -23,6 +23,9 @@ from grader.schemas import BundleEvent, BundleInput, BundleRun, Facts
 MAX_LINE_CHARS = 2_000  # one transcript line as shown (the whole line stays quotable)
 MAX_TRANSCRIPT_CHARS = 160_000  # a runaway session; a real 45-minute one is far below
 MAX_FAILED_SHOWN = 3
+MAX_RUNS_LISTED = 60  # runs and submissions in the timeline; past that, the oldest runs are left out
+RUN_DETAIL_BUDGET_CHARS = 12_000  # failed tests and compiler output of all runs together (~3,000 tokens)
+RUN_TYPES = ("test_run", "submission")
 MAX_VALUE_CHARS = 160
 MAX_COMPILE_OUTPUT_CHARS = 600
 ROLES = {"user": "C", "assistant": "I"}
@@ -177,6 +180,37 @@ def _run_text(run: BundleRun | None, event: BundleEvent, code_note: str) -> tupl
     return out.text()
 
 
+@dataclass(frozen=True)
+class _ShownRuns:
+    listed: set[int]  # runs in the timeline (citable)
+    detailed: set[int]  # of those, runs shown with their failed tests or compiler output
+
+
+def _runs_shown(events: list[BundleEvent], run_of: dict[int, BundleRun | None]) -> _ShownRuns:
+    """Which runs the timeline lists, and which with details, within bounds: a candidate can run hundreds of times
+    (and print, raise and return what they like), which must not grow the model's input without limit. Every
+    submission and run is listed up to `MAX_RUNS_LISTED` (past that: the first run, the newest submissions, then
+    the newest runs); details go to submissions first, then the newest runs, within `RUN_DETAIL_BUDGET_CHARS`."""
+    runs = [e for e in events if e.type in RUN_TYPES]
+    listed = {e.seq for e in runs}
+    if len(runs) > MAX_RUNS_LISTED:
+        listed = {runs[0].seq}
+        submissions = [e for e in reversed(runs) if e.type == "submission"]
+        for e in [*submissions[: MAX_RUNS_LISTED // 2], *reversed(runs)]:
+            if len(listed) >= MAX_RUNS_LISTED:
+                break
+            listed.add(e.seq)
+    texts = {e.seq: _run_text(run_of.get(e.seq), e, "")[0] for e in runs if e.seq in listed}
+    detailed: set[int] = set()
+    spent = 0
+    for e in sorted((e for e in runs if e.seq in listed), key=lambda e: (e.type != "submission", -e.seq)):
+        size = len(texts[e.seq]) - len(texts[e.seq].split("\n", 1)[0])
+        if spent + size <= RUN_DETAIL_BUDGET_CHARS:
+            detailed.add(e.seq)
+            spent += size
+    return _ShownRuns(listed, detailed)
+
+
 def _integrity(events: list[BundleEvent]) -> str:
     kinds: dict[str, list[BundleEvent]] = {}
     for e in events:
@@ -248,6 +282,9 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
     shown: dict[int, ShownSnapshot] = {s.snapshot.seq: s for s in plan(snapshots, anchors)}
     by_sha: dict[str, int] = {}
 
+    shown_runs = _runs_shown(source.events, run_of)
+    detailed = shown_runs.detailed
+    runs_omitted_noted = False
     transcript_lines = [(seq, view.text) for seq, view in speech.items()]
     dropped = _bounded_transcript(transcript_lines)
     out: list[str] = []
@@ -276,7 +313,14 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
                 body = fence(s.body, "diff")
             out.append(f"{head}\n{body}")
             index.citable[e.seq] = CitableEvent(e.seq, e.type, (snapshot_views[e.seq],))
-        elif e.type in ("test_run", "submission"):
+        elif e.type in RUN_TYPES and e.seq not in shown_runs.listed:
+            if not runs_omitted_noted:
+                omitted = sum(1 for r in source.events if r.type in RUN_TYPES) - len(shown_runs.listed)
+                out.append(
+                    f"-- {omitted} older runs of this long interview are not shown (the facts count them)"
+                )
+                runs_omitted_noted = True
+        elif e.type in RUN_TYPES:
             run = run_of.get(e.seq)
             views: tuple[Redacted, ...] = ()
             note = "code not recorded"
@@ -286,6 +330,9 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
                 same = by_sha.get(Snapshot(0, None, "", view.text).sha)
                 note = f"code as snapshot [{same}]" if same else "code not in a shown snapshot"
             text, quotable = (redactor.code(part).text for part in _run_text(run, e, note))
+            if e.seq not in detailed and "\n" in text:
+                text = text.split("\n", 1)[0] + " (details not shown)"
+                quotable = quotable.split("\n", 1)[0]
             out.append(text)
             index.citable[e.seq] = CitableEvent(e.seq, e.type, views, shown=quotable)
         elif e.type == "hint":

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from grader.bundle import build_bundle
+from grader.bundle import MAX_RUNS_LISTED, RUN_DETAIL_BUDGET_CHARS, build_bundle
 from grader.code_timeline import DIFF_BUDGET_CHARS, MAX_FINAL_CODE_CHARS, fence
+from grader.evidence import check
 from grader.facts import compute_facts
 from grader.final_submit import final_submission
 from grader.prompts import PromptError, render, validate_all
-from grader.schemas import BundleEvent, BundleRun, PassTally
+from grader.schemas import BundleEvent, BundleRun, Evidence, PassTally
 from tests.grader.bundles import CORRECT, START, interview, run_result
 
 
@@ -154,3 +155,33 @@ def test_a_custom_run_of_the_candidates_own_inputs_is_never_a_visible_test_resul
     assert "custom run" in line and "no expected values" in line
     assert "visible tests" not in line and "passed" not in line
     assert "5 of 5 calls returned a value" in line
+
+
+def test_hundreds_of_runs_with_loud_output_keep_the_bundle_bounded() -> None:
+    """The run rate limit allows hundreds of runs, each printing, raising and returning what the candidate likes:
+    the timeline lists a bounded number of runs and details within a budget; the facts still count every run."""
+    source = interview()
+    events, runs = list(source.events), list(source.runs)
+    for i in range(300):
+        result = run_result(0, None)
+        for t in result["tests"]:
+            t |= {"args": [list(range(300)), 9], "actual": list(range(300)), "stdout": "x" * 2000,
+                  "message": "Traceback " * 200}  # fmt: skip
+        at = START + timedelta(seconds=300 + i)
+        runs.append(BundleRun(id=f"x{i}", kind="run", language="python", code=f"# attempt {i}\n",
+                              verdict="wrong_answer", result=result, created_at=at))  # fmt: skip
+        events.append(BundleEvent(seq=100 + i, type="test_run", t=300.0 + i,
+                                  payload={"submission_id": f"x{i}", "by": "candidate"}))  # fmt: skip
+    source = source.model_copy(update={"events": events, "runs": runs})
+    facts = compute_facts(source)
+    assert facts.runs == 302
+    bundle = build_bundle(source, facts)
+    baseline = len(build_bundle(interview(), compute_facts(interview())).interview)
+    assert len(bundle.interview) - baseline <= MAX_RUNS_LISTED * 250 + RUN_DETAIL_BUDGET_CHARS
+    listed = [seq for seq in range(100, 400) if f"\n[{seq}] " in bundle.interview]
+    assert len(listed) < MAX_RUNS_LISTED and listed[-1] == 399  # the newest are kept
+    assert "older runs of this long interview are not shown" in bundle.interview
+    assert 14 in bundle.index.citable  # the submission stays
+    assert check(Evidence(seq=399, quote=""), bundle.index) == Evidence(seq=399, quote="")
+    left_out = check(Evidence(seq=150, quote=""), bundle.index)
+    assert isinstance(left_out, str) and "was not shown" in left_out
