@@ -16,7 +16,7 @@ from typing import Any
 
 from grader.code_timeline import MAX_FINAL_CODE_CHARS, ShownSnapshot, Snapshot, clip, fence, plan
 from grader.evidence import PROGRAM_OUTPUT, CitableEvent, CitationIndex
-from grader.facts import GRADER, PASSED, run_events
+from grader.facts import GRADER, PASSED, run_events, snapshot_language
 from grader.redact import Redacted, Redactor
 from grader.schemas import BundleEvent, BundleInput, BundleRun, Facts
 
@@ -266,9 +266,7 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
         if e.type == "editor_snapshot" and isinstance(e.payload.get("code"), str)
     }
     snapshots = [
-        Snapshot(
-            e.seq, e.t, str(e.payload.get("language") or source.session.language), snapshot_views[e.seq].text
-        )
+        Snapshot(e.seq, e.t, snapshot_language(e, source.session.language), snapshot_views[e.seq].text)
         for e in source.events
         if e.seq in snapshot_views and e.type == "editor_snapshot"
     ]

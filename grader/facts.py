@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from grader.final_submit import LANGUAGES
 from grader.schemas import BundleEvent, BundleInput, BundleRun, Facts, HintFact, PassRecord, PassTally
 
 PASSED = "accepted"
@@ -94,9 +95,16 @@ def _complexity(bundle: BundleInput) -> str | None:
     return claimed
 
 
+def snapshot_language(event: BundleEvent, default: str) -> str:
+    """A snapshot's language when it is one we run, else `default`: the editor client names it, so an unknown
+    value is never shown to the model or stored as a fact."""
+    value = event.payload.get("language")
+    return value if isinstance(value, str) and value in LANGUAGES else default
+
+
 def _language(bundle: BundleInput) -> str:
     for e in reversed(bundle.events):
-        if e.type == "editor_snapshot" and isinstance(e.payload.get("language"), str):
+        if e.type == "editor_snapshot" and e.payload.get("language") in LANGUAGES:
             return str(e.payload["language"])
     if bundle.runs:
         return bundle.runs[-1].language
