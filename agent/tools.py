@@ -97,7 +97,7 @@ async def run_tests(context: RunContext[InterviewState]) -> str:
     await state.channel.send_event(
         {"type": "test_report", "version": snap.version, "report": public_report(report)}
     )
-    return summarize(report)
+    return summarize(report, state.nonce)
 
 
 @function_tool
