@@ -31,11 +31,26 @@ CODE_PHASES = (Phase.APPROACH, Phase.CODING, Phase.TESTING, Phase.COMPLEXITY)
 RUBRIC_PHASES = (Phase.APPROACH, Phase.CODING, Phase.TESTING, Phase.COMPLEXITY)
 
 
+MAX_NAME_CHARS = 40
+
+
+def _is_name(word: str) -> bool:
+    """Letters (any script), with the apostrophes, hyphens and dots names have: "José", "O'Neil", "Jean-Luc"."""
+    return (
+        0 < len(word) <= MAX_NAME_CHARS
+        and word[0].isalpha()
+        and all(c.isalpha() or c in "'\u2019-." for c in word)
+        and any(c.isalpha() for c in word)
+    )
+
+
 def first_name(state: InterviewState) -> str:
+    """How the interviewer addresses the candidate. The name comes from the organisation or an ATS, where the
+    candidate typed it, and it goes into our instructions: only a word that is a name is used, never free text."""
     parts = (state.candidate_name or "").split()
     if state.practice or not parts or state.candidate_name.strip().lower() == "practice candidate":
         return "the candidate"
-    return parts[0]
+    return parts[0] if _is_name(parts[0]) else "the candidate"
 
 
 def signature_text(signature: dict[str, Any]) -> str:
