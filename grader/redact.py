@@ -4,7 +4,9 @@ in transcript lines and code, with a map back to the original text so that verif
 What is replaced (never sent to the model):
 - the e-mail address, and any e-mail address (`[email]`); profile links (LinkedIn, GitHub, GitLab, X) (`[link]`);
 - the full name in any case (`[candidate]`), everywhere;
-- in speech, phone numbers (`[phone]`) and each distinctive part of the name in any case (`lovelace`);
+- the full name also joined as in a handle or identifier (`ada_lovelace`, `AdaLovelace`, `@adalovelace`);
+- phone numbers (`[phone]`): in speech any run of nine or more digits, in code only one written as a phone number;
+- in speech, each distinctive part of the name in any case (`lovelace`);
 - in code, distinctive name parts when written as names (`Ada`, `ADA`): a lowercase identifier is not a person,
   and replacing it would garble the code the model judges;
 - a part that is also an everyday word, or has one or two letters (`Will`, `Max`, `An`, `Do`), alone only when
@@ -26,6 +28,12 @@ PROFILE_LINK = re.compile(
     re.IGNORECASE,
 )
 PHONE = re.compile(r"(?<![\w+])\+?\d(?:[ \-.()]{0,2}\d){8,14}(?!\w)")
+# In code only what is written as a phone number (`+44 20 7946 0958`, `(415) 555-0100`, `415-555-0100`): a plain
+# run of digits there is a number (`1000000007`).
+CODE_PHONE = re.compile(
+    r"(?<![\w+])(?:\+\d{1,3}[ .-]?(?:\(\d{1,4}\)|\d{1,4})(?:[ .-]\d{2,4}){2,4}"
+    r"|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|\d{3}[.-]\d{3}[.-]\d{4})(?!\w)"
+)
 NAME = "[candidate]"
 
 
@@ -76,8 +84,12 @@ def _bounded(term: str) -> str:
 
 
 def _flexible(term: str) -> str:
-    """A literal term whose inner whitespace may be any whitespace."""
-    return r"\s+".join(re.escape(part) for part in term.split())
+    """A literal term whose inner whitespace may be any whitespace, or the parts joined as in a handle or an
+    identifier (`ada_lovelace`, `ada.lovelace`, `AdaLovelace`); directly joined only when that makes six letters
+    or more, so that a short name's parts do not make an everyday word ("An Do": "ando")."""
+    parts = term.split()
+    joined = r"(?:\s+|[._-]?)" if len("".join(parts)) >= 6 else r"(?:\s+|[._-])"
+    return joined.join(re.escape(part) for part in parts)
 
 
 def _alternation(terms: Iterable[str], flags: int = 0) -> re.Pattern[str]:
@@ -131,6 +143,7 @@ class Redactor:
             self._speech.append(rule)
             self._code.append(rule)
         self._speech.append(_Rule(PHONE, "[phone]"))
+        self._code.append(_Rule(CODE_PHONE, "[phone]"))
 
     def speech(self, text: str) -> Redacted:
         return _apply(text, self._speech)
@@ -158,7 +171,7 @@ def _worth_trying(pattern: re.Pattern[str], text: str) -> bool:
         return "@" in text
     if pattern is PROFILE_LINK:
         return "/" in text
-    if pattern is PHONE:
+    if pattern is PHONE or pattern is CODE_PHONE:
         return len(NOT_DIGIT.sub("", text)) >= 9
     return True
 

@@ -46,3 +46,25 @@ def test_numbers_in_code_are_not_phone_numbers() -> None:
     r = Redactor(redaction_terms("Ada Lovelace", None))
     code = "MOD = 1_000_000_007\nnums = [1000000007, 2, 3]\n"
     assert r.code(code).text == code
+
+
+def test_a_file_header_with_the_name_joined_as_a_handle_and_a_phone_number_is_redacted_in_code() -> None:
+    """An author line, a handle or an identifier spells the full name without a space; a contact line in a comment
+    has a phone number written as one. Plain numbers in code stay numbers."""
+    r = Redactor(redaction_terms("Ada Lovelace", "ada.lovelace@example.com"))
+    code = (
+        "# Author: AdaLovelace (@adalovelace, ada_lovelace on Slack), tel. +1 (415) 555-0100 or 415-555-0101\n"
+        "MOD = 1_000_000_007\nnums = [1000000007, 2, 3]\nwhen = '2024-11-30'\n"
+    )
+    out = r.code(code)
+    assert out.text == (
+        "# Author: [candidate] (@[candidate], [candidate] on Slack), tel. [phone] or [phone]\n"
+        "MOD = 1_000_000_007\nnums = [1000000007, 2, 3]\nwhen = '2024-11-30'\n"
+    )
+    at = out.text.index("[phone]")
+    start, end = out.original_span(at, at + len("[phone]"))
+    assert code[start:end] == "+1 (415) 555-0100"  # a quote across it still maps back to the original
+    # A short name's parts joined make an everyday word, which stays.
+    assert Redactor(redaction_terms("An Do", None)).speech("Yo ando bien, an_do.").text == (
+        "Yo ando bien, [candidate]."
+    )
