@@ -4,6 +4,7 @@ in transcript lines and code, with a map back to the original text so that verif
 What is replaced (never sent to the model):
 - the e-mail address, and any e-mail address (`[email]`); profile links (LinkedIn, GitHub, GitLab, X) (`[link]`);
 - the full name in any case (`[candidate]`), everywhere;
+- names with or without their accents, and in full-width letters (`José` also as `Jose`, see `fold`);
 - the full name also joined as in a handle or identifier (`ada_lovelace`, `AdaLovelace`, `@adalovelace`);
 - phone numbers (`[phone]`): in speech any run of nine or more digits, in code only one written as a phone number;
 - in speech, each distinctive part of the name in any case (`lovelace`);
@@ -16,8 +17,10 @@ What is replaced (never sent to the model):
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 Mode = Literal["speech", "code"]
@@ -79,6 +82,21 @@ COMMON_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=4096)
+def _fold_char(c: str) -> str:
+    """A character's base letter (`é` -> `e`, a full-width A -> `A`), or the character itself."""
+    for b in unicodedata.normalize("NFKD", c):
+        if not unicodedata.combining(b):
+            return b
+    return c
+
+
+def fold(text: str) -> str:
+    """`text` with each character replaced by its base letter, one for one (so that positions are unchanged): the
+    name "José Núñez" is matched where speech-to-text or an ASCII comment writes "Jose Nunez"."""
+    return text if text.isascii() else "".join(c if c.isascii() else _fold_char(c) for c in text)
+
+
 def _bounded(term: str) -> str:
     return rf"(?<!\w){term}(?!\w)"
 
@@ -114,6 +132,7 @@ class Redactor:
     """Built once per session from `BundleInput.redact` (name parts, full name, e-mail, e-mail local part)."""
 
     def __init__(self, terms: Sequence[str]) -> None:
+        terms = [fold(t) for t in terms]  # matched against folded text (`fold`)
         emails = {t for t in terms if "@" in t}
         locals_ = {e.split("@", 1)[0] for e in emails}
         names = [t for t in terms if "@" not in t and t not in locals_]
@@ -177,14 +196,15 @@ def _worth_trying(pattern: re.Pattern[str], text: str) -> bool:
 
 
 def _apply(text: str, rules: Sequence[_Rule]) -> Redacted:
+    folded = fold(text)  # same length and positions as `text`
     found: list[tuple[int, int, str]] = []
     for rule in rules:
-        if _worth_trying(rule.pattern, text):
+        if _worth_trying(rule.pattern, folded):
             found.extend(
                 (m.start(), m.end(), rule.replacement)
-                for m in rule.pattern.finditer(text)
+                for m in rule.pattern.finditer(folded)
                 if m.end() > m.start()
-                and not (rule.mid_sentence and _starts_sentence(text, m.start(), m.end()))
+                and not (rule.mid_sentence and _starts_sentence(folded, m.start(), m.end()))
             )
     if not found:
         return Redacted(text, text)

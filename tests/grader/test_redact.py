@@ -68,3 +68,18 @@ def test_a_file_header_with_the_name_joined_as_a_handle_and_a_phone_number_is_re
     assert Redactor(redaction_terms("An Do", None)).speech("Yo ando bien, an_do.").text == (
         "Yo ando bien, [candidate]."
     )
+
+
+def test_a_name_is_redacted_with_or_without_its_accents_and_in_full_width_letters() -> None:
+    """Speech-to-text and ASCII comments often drop accents ("José Núñez" heard as "Jose Nunez"); a full-width
+    name is the same name. The text the model sees keeps everything else as written."""
+    r = Redactor(redaction_terms("José Núñez", "jose.nunez@example.com"))
+    said = "Hola, soy Jose Nunez; bueno, NUNEZ. Ａｄｅｍáｓ, Ｊｏｓé aquí. Piñata stays."
+    out = r.speech(said)
+    assert (
+        out.text == "Hola, soy [candidate]; bueno, [candidate]. Ａｄｅｍáｓ, [candidate] aquí. Piñata stays."
+    )
+    at = out.text.index("[candidate]")
+    start, end = out.original_span(at, at + len("[candidate]"))
+    assert said[start:end] == "Jose Nunez"
+    assert r.code("# Author: Jose Nunez\nnunez = 1\n").text == "# Author: [candidate]\nnunez = 1\n"
