@@ -321,3 +321,18 @@ async def test_content_cannot_end_the_interview_by_moving_to_wrap_up_first():
             await asyncio.sleep(0.01)
     assert not state.ended and not ended and state.phase == Phase.WRAP_UP
     assert any(e["payload"].get("kind") == "end_refused" for e in sink.of_type("note"))
+
+
+async def test_a_huge_typed_message_reaches_the_model_bounded():
+    """A paste into the chat is not bounded by speaking time: it would ride along in every later model request
+    (and be too large for the event log). It is cut, saying so."""
+    state, _ = make(always("reply"))
+    model = FakeLLM([say("Hi."), say("That's a lot."), say("Sure.")])
+    async with AgentSession[InterviewState](llm=model, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.APPROACH, state))
+        await (await text_turn(session, "x" * 1_000_000))  # type: ignore[misc]
+        await (await text_turn(session, "Can we go on?"))  # type: ignore[misc]
+    last = model.requests[-1]["chat_ctx"].items
+    typed = [i.text_content or "" for i in last if isinstance(i, llm.ChatMessage) and i.role == "user"]
+    assert max(len(t) for t in typed) <= 5_000
+    assert any("more characters not shown" in t for t in typed)
