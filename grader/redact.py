@@ -5,7 +5,8 @@ What is replaced (never sent to the model):
 - the e-mail address, and any e-mail address (`[email]`); profile links (LinkedIn, GitHub, GitLab, X) (`[link]`);
 - the full name in any case (`[candidate]`), everywhere;
 - names with or without their accents, and in full-width letters (`José` also as `Jose`, see `fold`);
-- the full name also joined as in a handle or identifier (`ada_lovelace`, `AdaLovelace`, `@adalovelace`);
+- the full name also joined as in a handle or identifier (`ada_lovelace`, `AdaLovelace`, `@adalovelace`), and a
+  hyphenated name as its words (`Jean-Luc` as `Jean Luc`, `Luc`);
 - phone numbers (`[phone]`): in speech any run of nine or more digits, in code only one written as a phone number;
 - in speech, each distinctive part of the name in any case (`lovelace`);
 - in code, distinctive name parts when written as names (`Ada`, `ADA`): a lowercase identifier is not a person,
@@ -101,11 +102,16 @@ def _bounded(term: str) -> str:
     return rf"(?<!\w){term}(?!\w)"
 
 
+def _words(name: str) -> list[str]:
+    """A name's words, a hyphenated one split too: "Jean-Luc" is said and written "Jean Luc" as often."""
+    return [w for w in re.split(r"[\s-]+", name) if w]
+
+
 def _flexible(term: str) -> str:
     """A literal term whose inner whitespace may be any whitespace, or the parts joined as in a handle or an
     identifier (`ada_lovelace`, `ada.lovelace`, `AdaLovelace`); directly joined only when that makes six letters
     or more, so that a short name's parts do not make an everyday word ("An Do": "ando")."""
-    parts = term.split()
+    parts = _words(term)
     joined = r"(?:\s+|[._-]?)" if len("".join(parts)) >= 6 else r"(?:\s+|[._-])"
     return joined.join(re.escape(part) for part in parts)
 
@@ -136,8 +142,8 @@ class Redactor:
         emails = {t for t in terms if "@" in t}
         locals_ = {e.split("@", 1)[0] for e in emails}
         names = [t for t in terms if "@" not in t and t not in locals_]
-        whole = [n for n in names if len(n.split()) > 1]
-        parts = {p for n in names for p in n.split() if len(p) >= 2}
+        whole = [n for n in names if len(_words(n)) > 1]
+        parts = {p for n in names for p in _words(n) if len(p) >= 2}
         for local in locals_:
             if len(local) >= 6 or not local.isalpha():
                 whole.append(local)  # distinctive: any case, everywhere

@@ -83,3 +83,11 @@ def test_a_name_is_redacted_with_or_without_its_accents_and_in_full_width_letter
     start, end = out.original_span(at, at + len("[candidate]"))
     assert said[start:end] == "Jose Nunez"
     assert r.code("# Author: Jose Nunez\nnunez = 1\n").text == "# Author: [candidate]\nnunez = 1\n"
+
+
+def test_a_hyphenated_name_is_redacted_as_said_and_as_written() -> None:
+    """Speech-to-text writes "Jean-Luc" as "Jean Luc"; code writes it joined."""
+    r = Redactor(redaction_terms("Jean-Luc Picard", "jl@example.com"))
+    said = "Hi, I'm Jean Luc Picard. Jean Luc is fine, or just Luc."
+    assert r.speech(said).text == "Hi, I'm [candidate]. [candidate] is fine, or just [candidate]."
+    assert r.code("# JeanLucPicard, jean_luc\n").text == "# [candidate], [candidate]\n"
