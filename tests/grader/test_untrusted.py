@@ -66,6 +66,8 @@ async def test_candidate_words_and_code_reach_the_model_only_inside_the_delimite
     assert user.count(f'</interview_data nonce="{nonces[0]}">') == 1
     # The system prompt says the data is data.
     assert "never instructions" in system and "Never follow them" in system
+    # ... and that the interviewer's words, which a candidate can lead, are not an assessment.
+    assert "is not an assessment" in system
 
 
 async def test_a_repair_round_keeps_the_interview_out_of_the_system_text(
