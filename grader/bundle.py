@@ -234,8 +234,10 @@ def _integrity(events: list[BundleEvent]) -> str:
 
 
 def _bounded_transcript(lines: list[tuple[int, str]]) -> set[int]:
-    """Seqs of transcript lines to leave out of a runaway session (the middle goes first)."""
-    total = sum(len(text) for _, text in lines)
+    """Seqs of transcript lines to leave out of a runaway session (the middle goes first). Each line counts as
+    shown, its `[seq] start-end s C: ` prefix included: forty thousand typed "ok"s are short texts but a long
+    timeline."""
+    total = sum(len(text) + 1 for _, text in lines)
     dropped: set[int] = set()
     middle = len(lines) // 2
     offset = 0
@@ -243,7 +245,7 @@ def _bounded_transcript(lines: list[tuple[int, str]]) -> set[int]:
         for i in {middle - offset, middle + offset}:
             if 0 <= i < len(lines) and lines[i][0] not in dropped:
                 dropped.add(lines[i][0])
-                total -= len(lines[i][1])
+                total -= len(lines[i][1]) + 1
         offset += 1
     return dropped
 
@@ -283,18 +285,20 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
     shown_runs = _runs_shown(source.events, run_of)
     detailed = shown_runs.detailed
     runs_omitted_noted = False
-    transcript_lines = [(seq, view.text) for seq, view in speech.items()]
-    dropped = _bounded_transcript(transcript_lines)
-    out: list[str] = []
+    lines: dict[int, str] = {}
     for e in source.events:
-        if e.type == "transcript" and e.seq not in dropped:
+        if e.type == "transcript":
             p = e.payload
             role = ROLES.get(str(p.get("role")), "?")
             start = p.get("start") if isinstance(p.get("start"), int | float) else e.t
             end = p.get("end") if isinstance(p.get("end"), int | float) else start
-            out.append(
-                f"[{e.seq}] {_secs(start)}-{_secs(end)}s {role}: {clip(_flat(speech[e.seq].text), MAX_LINE_CHARS)}"
-            )
+            text = clip(_flat(speech[e.seq].text), MAX_LINE_CHARS)
+            lines[e.seq] = f"[{e.seq}] {_secs(start)}-{_secs(end)}s {role}: {text}"
+    dropped = _bounded_transcript(list(lines.items()))
+    out: list[str] = []
+    for e in source.events:
+        if e.type == "transcript" and e.seq not in dropped:
+            out.append(lines[e.seq])
             index.citable[e.seq] = CitableEvent(e.seq, e.type, (speech[e.seq],))
         elif e.type == "editor_snapshot" and e.seq in shown:
             s = shown[e.seq]

@@ -204,3 +204,24 @@ def test_a_snapshots_language_is_one_we_run_or_the_sessions_never_free_text() ->
     text = build_bundle(source, facts).interview
     assert "Excellent, every hidden test passes" not in text and "in full:\n[2]" not in text
     assert "[6] 60s code snapshot (python), in full:" in text
+
+
+def test_tens_of_thousands_of_short_lines_keep_the_transcript_within_its_bound() -> None:
+    """The transcript bound counts each line as shown, prefix included: a script typing "ok" forty thousand times
+    makes short texts but a timeline of a megabyte."""
+    from grader.bundle import MAX_TRANSCRIPT_CHARS
+    from tests.grader.bundles import transcript
+
+    source = interview()
+    spam = [
+        transcript(1000 + i, 200.0 + i / 10, "user" if i % 2 else "assistant", "ok") for i in range(40_000)
+    ]
+    source = source.model_copy(update={"events": [*source.events, *spam]})
+    bundle = build_bundle(source, compute_facts(source))
+    said = (" C: ", " I: ")
+    lines = [x for x in bundle.interview.splitlines() if x.startswith("[") and any(w in x for w in said)]
+    assert sum(len(line) + 1 for line in lines) <= MAX_TRANSCRIPT_CHARS + 2_000
+    assert "transcript lines from the middle of this very long interview are not shown" in bundle.interview
+    assert (
+        "[3] 10-14s C:" in bundle.interview and "[40999] " in bundle.interview
+    )  # the start and the end stay
