@@ -114,9 +114,9 @@ def test_every_grader_prompt_renders_and_a_missing_variable_fails_loudly() -> No
     with pytest.raises(PromptError, match="missing variable"):
         render("grader_repair")
     with pytest.raises(PromptError, match="unknown variable"):
-        render("grader_repair", problems="x", extra="y")
+        render("grader_repair", problems="x", nonce="0" * 16, extra="y")
     # A value is data: placeholders inside it are not expanded.
-    assert "{{nonce}}" in render("grader_repair", problems="- {{nonce}}")
+    assert "- {{nonce}}" in render("grader_repair", problems="- {{nonce}}", nonce="0" * 16)
 
 
 def test_a_broken_prompt_directory_is_refused(tmp_path: Path) -> None:
