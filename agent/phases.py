@@ -19,6 +19,7 @@ from livekit.agents.voice.turn import TurnHandlingOptions
 from agent.background import job_excerpt, resume_summary
 from agent.checkins import dedupe_checkin
 from agent.fence import fence
+from agent.history import bounded_history
 from agent.language import SUPPORTED, language_name
 from agent.prompts import render
 from agent.state import InterviewState, Phase
@@ -318,7 +319,7 @@ class PhaseAgent(Agent):
         if taken is None or taken.explicit:
             # Only a turn that may be thinking aloud can be answered with silence.
             tools = [t for t in tools if getattr(t, "id", None) != "stay_silent"]
-        ctx = self.with_turn_context(chat_ctx)
+        ctx = self.with_turn_context(bounded_history(chat_ctx, state.settings.context_max_chars))
         stream = Agent.default.llm_node(self, ctx, tools, model_settings)
         if state.pending_checkin is not None:
             stage, state.pending_checkin = state.pending_checkin, None

@@ -336,3 +336,28 @@ async def test_a_huge_typed_message_reaches_the_model_bounded():
     typed = [i.text_content or "" for i in last if isinstance(i, llm.ChatMessage) and i.role == "user"]
     assert max(len(t) for t in typed) <= 5_000
     assert any("more characters not shown" in t for t in typed)
+
+
+async def test_the_conversation_a_model_turn_sees_stays_within_its_budget():
+    """Typed messages accumulate (speech cannot say that much): a script typing into the chat all interview would
+    make every request larger than the model's context. The oldest items are left out; the instructions and the
+    turn being answered stay."""
+    state, _ = make(always("reply"))
+    state.settings = test_settings(context_max_chars=20_000)
+    model = FakeLLM(responder=lambda ctx, tools: say("Noted."))
+    async with AgentSession[InterviewState](llm=model, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.APPROACH, state))
+        for i in range(12):
+            await (await text_turn(session, f"message {i} " + "y" * 3_990))  # type: ignore[misc]
+        await (await text_turn(session, "What do you think?"))  # type: ignore[misc]
+    items = model.requests[-1]["chat_ctx"].items
+    said = [i.text_content or "" for i in items if isinstance(i, llm.ChatMessage) and i.role == "user"]
+    assert sum(len(t) for t in said) <= 20_000 + 4_000  # plus this turn's fenced data, if any
+    assert said[-1] == "What do you think?" and not any(t.startswith("message 0 ") for t in said)
+    assert any(t.startswith("message 11 ") for t in said)
+    first = items[0]
+    assert (
+        isinstance(first, llm.ChatMessage)
+        and first.role == "system"
+        and "Shadows interviewer" in (first.text_content or "")
+    )
