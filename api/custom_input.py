@@ -10,6 +10,7 @@ from typing import Any
 from api.errors import UnprocessableError
 from judge.bank import Signature, TestCase, split_type, value_matches_type
 from judge.schemas import RunReport, Verdict
+from judge.verdict import VALUE_NOT_SHOWN
 
 MAX_CASES = 5
 MAX_CASE_BYTES = 16_384  # one case's arguments as JSON
@@ -61,11 +62,14 @@ def custom_cases(signature: Signature, inputs: list[list[Any]]) -> list[TestCase
 
 def custom_report(report: RunReport) -> RunReport:
     """A returned value is `accepted` (it ran); errors, limits and compile errors keep their verdicts. The placeholder
-    expected value and its mismatch hint are dropped."""
+    expected value and its mismatch hint are dropped; a note that the value was too large to show stays (without
+    it, a value left out of the report would read as a returned null)."""
     tests = []
     for t in report.tests:
         if t.verdict in (Verdict.ACCEPTED, Verdict.WRONG_ANSWER):
-            t = t.model_copy(update={"verdict": Verdict.ACCEPTED, "expected": None, "message": None})
+            not_shown = t.actual is None and (t.message or "").endswith(VALUE_NOT_SHOWN)
+            note = VALUE_NOT_SHOWN if not_shown else None
+            t = t.model_copy(update={"verdict": Verdict.ACCEPTED, "expected": None, "message": note})
         tests.append(t)
     verdict = report.verdict
     if verdict in (Verdict.ACCEPTED, Verdict.WRONG_ANSWER):

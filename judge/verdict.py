@@ -37,6 +37,7 @@ _TEXT_CHARS = 600
 # a report that kept every visible test's would run to tens of MiB (over the remote backend's answer cap: an
 # internal_error) and be stored and sent as such. The verdict is always decided on the whole value.
 SHOWN_VALUE_BYTES = 256 << 10
+VALUE_NOT_SHOWN = f"the returned value is too large to show (over {SHOWN_VALUE_BYTES >> 10} KiB as JSON)"
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,7 @@ def judge_outcome(
         result.verdict = Verdict.WRONG_ANSWER
         result.message = mismatch_hint(test.expected, actual, returns)
     if json_size_over(actual, SHOWN_VALUE_BYTES):
-        note = f"the returned value is too large to show (over {SHOWN_VALUE_BYTES >> 10} KiB as JSON)"
-        result.message = f"{result.message}; {note}" if result.message else note
+        result.message = f"{result.message}; {VALUE_NOT_SHOWN}" if result.message else VALUE_NOT_SHOWN
     else:
         result.actual = clean_value(actual)
     return result

@@ -9,7 +9,10 @@ import psycopg
 import pytest
 from psycopg.rows import DictRow
 
+from api.custom_input import custom_report
 from api.settings import ApiSettings
+from judge.schemas import RunReport, TestResult, Verdict
+from judge.verdict import VALUE_NOT_SHOWN
 from tests.api.conftest import serve
 from tests.api.test_candidate_flow import _auth, _consent, _start
 from tests.conftest import LIVEKIT_KEY, LIVEKIT_SECRET, ApiServer
@@ -115,6 +118,28 @@ async def test_custom_input_runs_the_function_on_the_candidates_arguments(
     assert event["payload"]["custom"] is True
     results = (await api_server.client.get(f"/v1/sessions/{s['id']}/results", headers=_auth(s))).json()
     assert results["run"]["custom"] is True and results["run"]["tests"][1]["actual"] == [1, 2]
+
+
+def test_a_custom_run_says_when_a_returned_value_was_too_large_to_show() -> None:
+    # The judge leaves out a value too large to show and says so; a custom run drops the mismatch hint against its
+    # placeholder expected value, but must keep that note, or the value reads as a returned null.
+    big = TestResult(
+        id="custom-1", verdict=Verdict.WRONG_ANSWER, message=f"expected [0, 1]; {VALUE_NOT_SHOWN}"
+    )
+    null = TestResult(id="custom-2", verdict=Verdict.WRONG_ANSWER, message="expected [0, 1], got null")
+    echo = TestResult(
+        id="custom-3", verdict=Verdict.WRONG_ANSWER, actual=VALUE_NOT_SHOWN, message=VALUE_NOT_SHOWN
+    )
+    report = RunReport(
+        verdict=Verdict.WRONG_ANSWER, language="python", mode="run", tests=[big, null, echo], total=3
+    )
+    out = custom_report(report)
+    assert [t.verdict for t in out.tests] == [Verdict.ACCEPTED] * 3 and out.passed == 3
+    assert [t.message for t in out.tests] == [
+        VALUE_NOT_SHOWN,
+        None,
+        None,
+    ]  # a returned string is no such note
 
 
 async def test_redispatch_calls_livekit_once_per_allowance_with_a_room_admin_token(
