@@ -205,6 +205,36 @@ async function pages(page, plan) {
   return seen;
 }
 
+/** A report of hostile candidate content: whether any of it ran, what the page shows of the characters that change
+ *  how text reads, and whether anything is wider than the viewport at each width. */
+async function hostile(page, plan) {
+  await page.goto(plan.url);
+  await page.waitForSelector('#replay[data-state="ready"]', { timeout: 60_000 });
+  await page.evaluate((t) => window.shadowsReplay.seek(t), plan.seek);
+  await page.waitForTimeout(200);
+  const out = await page.evaluate(() => ({
+    ran: window.__hostile ?? null,
+    h1: document.querySelector("h1").textContent,
+    markers: [...document.querySelectorAll(".hidden-char")].map((m) => m.textContent),
+    replay_special: [...document.querySelectorAll(".rp-editor .cm-specialChar")].map((m) => m.title),
+    replay_text: window.shadowsReplay.code(),
+  }));
+  out.overflow = {};
+  for (const width of plan.widths) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.waitForTimeout(200);
+    out.overflow[width] = await page.evaluate(() => ({
+      scroll_width: document.documentElement.scrollWidth,
+      wider: [...document.querySelectorAll("body *")]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest(".cm-scroller, pre"))
+        .map((e) => `${e.tagName.toLowerCase()}.${e.className}`)
+        .slice(0, 5),
+    }));
+    if (plan.screenshots) await page.screenshot({ path: path.join(plan.screenshots, `hostile-${width}.png`), fullPage: false });
+  }
+  return out;
+}
+
 async function main() {
   const plan = JSON.parse(process.argv[2]);
   const browser = await chromium.launch({
@@ -233,7 +263,7 @@ async function main() {
       if (m.text().startsWith("Failed to load resource") && documents.has(m.location().url)) return;
       consoleErrors.push(m.text());
     });
-    const scenario = { report, pages }[plan.scenario];
+    const scenario = { report, pages, hostile }[plan.scenario];
     const result = await scenario(page, plan);
     process.stdout.write(
       JSON.stringify({ ok: true, result, page_errors: errors, console_errors: consoleErrors, blocked }) + "\n",

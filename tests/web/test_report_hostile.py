@@ -1,0 +1,86 @@
+"""A report of hostile candidate content in real headless chromium: markup in a name, code and speech never runs;
+characters that make text read other than it is (bidirectional overrides and isolates, zero-width spaces: the
+"Trojan Source" characters) are shown where they are, both in the server-rendered page and in the replay's code
+view; and a name or code line with no break in it wraps instead of widening the page, down to 320 px."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from psycopg.rows import DictRow
+
+from api.db import events_repo
+from tests.api.report_support import grade, seed_interview
+from tests.conftest import ApiServer
+from tests.web.report_driver import ARTIFACTS, drive_report
+
+pytestmark = pytest.mark.browser
+Db = psycopg.AsyncConnection[DictRow]
+
+RUNS = '<img src=x onerror="window.__hostile=1"><script>window.__hostile=2</script>'
+# Reads "Ada Strong Hire" once the override takes effect; then a name with no place to break.
+NAME = "Ada \u202eeriH gnortS " + "W" * 150
+EXTERNAL_ID = "gh-7\u202e"
+# Reads as `access = "user"  # admin` (a comment) while the whole line is one string; `x\u200b` is not `x`.
+TROJAN = (
+    "def two_sum(nums, target):\n"
+    '    access = "user\u202e \u2066# admin\u2069 \u2066"  # ' + RUNS + "\n"
+    "    x\u200b = 1\n"
+    "    " + "A" * 500 + "\n"
+    "    return []\n"
+)
+
+
+@pytest.mark.timeout(300)
+async def test_hostile_names_and_code_never_run_show_hidden_characters_and_wrap(
+    api_server: ApiServer, db: Db
+) -> None:
+    seeded = await seed_interview(
+        api_server, db, candidate={"name": NAME, "email": "ada@example.com", "external_id": EXTERNAL_ID}
+    )
+    stored = await events_repo.append_events(
+        db,
+        seeded.id,
+        [
+            events_repo.EventIn(
+                "hostile:said",
+                "transcript",
+                {"role": "user", "text": RUNS, "start": 284.0, "end": 285.0},
+                284.0,
+            ),
+            events_repo.EventIn(
+                "hostile:code", "editor_snapshot", {"language": "python", "code": TROJAN}, 286.0
+            ),
+        ],
+    )
+    assert stored is not None
+    await db.execute("update sessions set final_code = %s where id = %s", (TROJAN, seeded.id))
+    await grade(db, seeded)
+    r = await api_server.client.post(
+        f"/v1/sessions/{seeded.id}/share", json={}, headers=api_server.org_headers()
+    )
+    url = str(r.json()["report_url"]).replace(api_server.settings.public_url, api_server.url)
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    seen = await drive_report(
+        "hostile", url=url, seek=289.0, widths=[1440, 768, 320], screenshots=str(ARTIFACTS)
+    )
+
+    assert seen["ran"] is None
+    # The server-rendered page: the name and ATS id (and the final code, printed) show their hidden characters
+    # instead of obeying them.
+    assert "\u202e" not in seen["h1"] and seen["h1"].startswith("Ada U+202EeriH gnortS")
+    assert seen["markers"].count("U+202E") >= 3  # name, ATS id, final code
+    assert {"U+2066", "U+2069", "U+200B"} <= set(seen["markers"])
+    # The replay's code view keeps the code as it is and draws each hidden character as a placeholder.
+    assert seen["replay_text"] == TROJAN
+    titles = " ".join(seen["replay_special"]).lower()
+    for name in (
+        "right-to-left override",
+        "left-to-right isolate",
+        "pop directional isolate",
+        "zero width space",
+    ):
+        assert name in titles, (name, seen["replay_special"])
+    for width, box in seen["overflow"].items():
+        assert box["scroll_width"] <= int(width) and box["wider"] == [], (width, box)
