@@ -232,6 +232,18 @@ async function hostile(page, plan) {
     }));
     if (plan.screenshots) await page.screenshot({ path: path.join(plan.screenshots, `hostile-${width}.png`), fullPage: false });
   }
+  // As printed (the PDF): nothing cut off at the edge of the paper, the printed code included.
+  await page.setViewportSize({ width: 700, height: 1000 });
+  await page.emulateMedia({ media: "print" });
+  await page.waitForTimeout(200);
+  out.printed = await page.evaluate(() => ({
+    clipped: [...document.querySelectorAll("body *")]
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 || e.scrollWidth > e.clientWidth + 1)
+      .filter((e) => e.getClientRects().length > 0 && !e.closest(".screen-only"))
+      .map((e) => `${e.tagName.toLowerCase()}.${e.className}`)
+      .slice(0, 5),
+    code: document.querySelector("pre.code")?.textContent ?? null,
+  }));
   return out;
 }
 

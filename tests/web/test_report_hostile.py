@@ -26,7 +26,7 @@ TROJAN = (
     "def two_sum(nums, target):\n"
     '    access = "user\u202e \u2066# admin\u2069 \u2066"  # ' + RUNS + "\n"
     "    x\u200b = 1\n"
-    "    " + "A" * 500 + "\n"
+    "    " + "A" * 500 + "  # and this tail would be past the edge of the paper\n"
     "    return []\n"
 )
 
@@ -84,3 +84,6 @@ async def test_hostile_names_and_code_never_run_show_hidden_characters_and_wrap(
         assert name in titles, (name, seen["replay_special"])
     for width, box in seen["overflow"].items():
         assert box["scroll_width"] <= int(width) and box["wider"] == [], (width, box)
+    # Printed (the PDF an ATS attaches), the whole of every line is on the paper.
+    assert seen["printed"]["clipped"] == [], seen["printed"]["clipped"]
+    assert seen["printed"]["code"] is not None and "A" * 500 in seen["printed"]["code"]
