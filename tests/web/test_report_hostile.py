@@ -45,7 +45,7 @@ async def test_hostile_names_and_code_never_run_show_hidden_characters_and_wrap(
             events_repo.EventIn(
                 "hostile:said",
                 "transcript",
-                {"role": "user", "text": RUNS, "start": 284.0, "end": 285.0},
+                {"role": "user", "text": RUNS + " " + "B" * 400, "start": 284.0, "end": 285.0},
                 284.0,
             ),
             events_repo.EventIn(
