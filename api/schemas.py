@@ -48,15 +48,20 @@ def refuse_unstorable(value: Any) -> Any:
     return value
 
 
+# Bidirectional embeddings, overrides and isolates: no name needs them (the Unicode bidi algorithm lays out
+# right-to-left names by itself), and in a name they make it read as something else ("Ada \u202eeriH gnortS").
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
 def one_line(value: Any) -> Any:
-    """A person's name as one line of text: control characters and line or paragraph separators become spaces, and
-    runs of white space one space, trimmed. A name goes into an e-mail header, a page heading, a CSV row and the
-    interviewer's greeting; a line break in it would break the first (Python refuses such a header) and forge lines
-    in the others."""
+    """A person's name as one line of text: control characters and line or paragraph separators become spaces, runs
+    of white space one space, trimmed, and bidirectional controls are dropped. A name goes into an e-mail header, a
+    page heading, a CSV row and the interviewer's greeting; a line break in it breaks the first (Python refuses
+    such a header), an override makes the others read as something else."""
     if not isinstance(value, str):
         return value
     spaced = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in value)
-    return " ".join(spaced.split())
+    return " ".join(spaced.translate(_BIDI_CONTROLS).split())
 
 
 def name_line(value: Any) -> Any:

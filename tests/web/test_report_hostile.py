@@ -55,6 +55,12 @@ async def test_hostile_names_and_code_never_run_show_hidden_characters_and_wrap(
     )
     assert stored is not None
     await db.execute("update sessions set final_code = %s where id = %s", (TROJAN, seeded.id))
+    # The API now drops bidirectional controls from names (api.schemas.one_line); a row stored before that, or
+    # written another way, still shows them as markers.
+    await db.execute(
+        "update candidates set name = %s where id = (select candidate_id from sessions where id = %s)",
+        (NAME, seeded.id),
+    )
     await grade(db, seeded)
     r = await api_server.client.post(
         f"/v1/sessions/{seeded.id}/share", json={}, headers=api_server.org_headers()
