@@ -62,6 +62,15 @@ async def test_hostile_names_and_code_never_run_show_hidden_characters_and_wrap(
         (NAME, seeded.id),
     )
     await grade(db, seeded)
+    # The grader quotes what it was shown: a justification and a concern carrying the same characters.
+    await db.execute(
+        """
+        update scorecards set scorecard = jsonb_set(jsonb_set(scorecard,
+          '{dimensions,coding,justification}', to_jsonb(%s::text)), '{areas_to_improve,0}', to_jsonb(%s::text))
+        where session_id = %s
+        """,
+        ("Wrote " + "C" * 300 + " then \u202eenod", "Named a variable x\u200b", seeded.id),
+    )
     r = await api_server.client.post(
         f"/v1/sessions/{seeded.id}/share", json={}, headers=api_server.org_headers()
     )
@@ -76,7 +85,7 @@ async def test_hostile_names_and_code_never_run_show_hidden_characters_and_wrap(
     # The server-rendered page: the name and ATS id (and the final code, printed) show their hidden characters
     # instead of obeying them.
     assert "\u202e" not in seen["h1"] and seen["h1"].startswith("Ada U+202EeriH gnortS")
-    assert seen["markers"].count("U+202E") >= 3  # name, ATS id, final code
+    assert seen["markers"].count("U+202E") >= 4  # name, ATS id, justification, final code
     assert {"U+2066", "U+2069", "U+200B"} <= set(seen["markers"])
     # The replay's code view keeps the code as it is and draws each hidden character as a placeholder.
     assert seen["replay_text"] == TROJAN
