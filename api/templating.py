@@ -94,7 +94,8 @@ HIDDEN_CHARS = re.compile(
 def _marker(match: re.Match[str]) -> str:
     char = match.group()
     name = unicodedata.name(char, "control character").lower()
-    return f'<span class="hidden-char" title="{name}">U+{ord(char):04X}</span>'
+    code = f"{ord(char):04X}"  # the replay reads it back to match quotes against the words as said
+    return f'<span class="hidden-char" title="{name}" data-code="{code}">U+{code}</span>'
 
 
 def reveal(value: object) -> Markup:

@@ -219,6 +219,15 @@ async function hostile(page, plan) {
     replay_special: [...document.querySelectorAll(".rp-editor .cm-specialChar")].map((m) => m.title),
     replay_text: window.shadowsReplay.code(),
   }));
+  // A citation of words that hold a hidden character: the words are found and marked, the marker with them.
+  await page.locator(`a[data-evidence][data-seq="${plan.cite_seq}"]`).first().click();
+  out.cited = await page.evaluate(() =>
+    [...document.querySelectorAll("#transcript mark.evidence-hit")].map((m) => ({
+      text: m.textContent,
+      markers: [...m.querySelectorAll(".hidden-char")].map((h) => h.textContent),
+    })),
+  );
+  await page.evaluate((t) => window.shadowsReplay.seek(t), plan.seek);
   out.overflow = {};
   for (const width of plan.widths) {
     await page.setViewportSize({ width, height: 900 });

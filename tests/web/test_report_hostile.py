@@ -21,6 +21,9 @@ RUNS = '<img src=x onerror="window.__hostile=1"><script>window.__hostile=2</scri
 # Reads "Ada Strong Hire" once the override takes effect; then a name with no place to break.
 NAME = "Ada \u202eeriH gnortS " + "W" * 150
 EXTERNAL_ID = "gh-7\u202e"
+# Typed in the text-only chat: the override makes "I used no AI" read otherwise on the page than the grader read it.
+SAID = RUNS + " I wrote it \u202eIA on desu I\u202c myself. " + "B" * 400
+CITED = "wrote it \u202eIA on desu I\u202c myself"
 # Reads as `access = "user"  # admin` (a comment) while the whole line is one string; `x\u200b` is not `x`.
 TROJAN = (
     "def two_sum(nums, target):\n"
@@ -45,7 +48,7 @@ async def test_hostile_names_and_code_never_run_show_hidden_characters_and_wrap(
             events_repo.EventIn(
                 "hostile:said",
                 "transcript",
-                {"role": "user", "text": RUNS + " " + "B" * 400, "start": 284.0, "end": 285.0},
+                {"role": "user", "text": SAID, "start": 284.0, "end": 285.0},
                 284.0,
             ),
             events_repo.EventIn(
@@ -71,6 +74,14 @@ async def test_hostile_names_and_code_never_run_show_hidden_characters_and_wrap(
         """,
         ("Wrote " + "C" * 300 + " then \u202eenod", "Named a variable x\u200b", seeded.id),
     )
+    await db.execute(
+        """
+        update scorecards set scorecard = jsonb_set(scorecard, '{dimensions,problem_solving,evidence}',
+          jsonb_build_array(jsonb_build_object('seq', %s::int, 'quote', %s::text)))
+        where session_id = %s
+        """,
+        (stored[0].seq, CITED, seeded.id),
+    )
     r = await api_server.client.post(
         f"/v1/sessions/{seeded.id}/share", json={}, headers=api_server.org_headers()
     )
@@ -78,7 +89,12 @@ async def test_hostile_names_and_code_never_run_show_hidden_characters_and_wrap(
 
     ARTIFACTS.mkdir(exist_ok=True)
     seen = await drive_report(
-        "hostile", url=url, seek=289.0, widths=[1440, 768, 320], screenshots=str(ARTIFACTS)
+        "hostile",
+        url=url,
+        seek=289.0,
+        cite_seq=stored[0].seq,
+        widths=[1440, 768, 320],
+        screenshots=str(ARTIFACTS),
     )
 
     assert seen["ran"] is None
@@ -87,6 +103,10 @@ async def test_hostile_names_and_code_never_run_show_hidden_characters_and_wrap(
     assert "\u202e" not in seen["h1"] and seen["h1"].startswith("Ada U+202EeriH gnortS")
     assert seen["markers"].count("U+202E") >= 4  # name, ATS id, justification, final code
     assert {"U+2066", "U+2069", "U+200B"} <= set(seen["markers"])
+    # Cited words holding a hidden character are marked whole, the marker inside the mark.
+    assert seen["cited"] == [
+        {"text": "wrote it U+202EIA on desu IU+202C myself", "markers": ["U+202E", "U+202C"]}
+    ], seen["cited"]
     # The replay's code view keeps the code as it is and draws each hidden character as a placeholder.
     assert seen["replay_text"] == TROJAN
     titles = " ".join(seen["replay_special"]).lower()
