@@ -29,6 +29,7 @@ TROJAN = (
     "def two_sum(nums, target):\n"
     '    access = "user\u202e \u2066# admin\u2069 \u2066"  # ' + RUNS + "\n"
     "    x\u200b = 1\n"
+    "    y = 2  # \U000e0049\U000e0047\U000e004e\n"  # tag characters: invisible "IGN" a model reads
     "    " + "A" * 500 + "  # and this tail would be past the edge of the paper\n"
     "    return []\n"
 )
@@ -102,7 +103,7 @@ async def test_hostile_names_and_code_never_run_show_hidden_characters_and_wrap(
     # instead of obeying them.
     assert "\u202e" not in seen["h1"] and seen["h1"].startswith("Ada U+202EeriH gnortS")
     assert seen["markers"].count("U+202E") >= 4  # name, ATS id, justification, final code
-    assert {"U+2066", "U+2069", "U+200B"} <= set(seen["markers"])
+    assert {"U+2066", "U+2069", "U+200B", "U+E0049", "U+E0047", "U+E004E"} <= set(seen["markers"])
     # Cited words holding a hidden character are marked whole, the marker inside the mark.
     assert seen["cited"] == [
         {"text": "wrote it U+202EIA on desu IU+202C myself", "markers": ["U+202E", "U+202C"]}
@@ -117,6 +118,7 @@ async def test_hostile_names_and_code_never_run_show_hidden_characters_and_wrap(
         "zero width space",
     ):
         assert name in titles, (name, seen["replay_special"])
+    assert sum("0xe00" in t.lower() for t in seen["replay_special"]) == 3, seen["replay_special"]
     for width, box in seen["overflow"].items():
         assert box["scroll_width"] <= int(width) and box["wider"] == [], (width, box)
     # Printed (the PDF an ATS attaches), the whole of every line is on the paper.

@@ -9,9 +9,9 @@ import { languageSupport } from "../codelang";
 const evidenceLine = Decoration.line({ class: "cm-evidence-line" });
 
 // Characters that make code read other than it runs ("Trojan Source": bidirectional embeddings, overrides and
-// isolates; zero-width spaces) are drawn as visible placeholders. CodeMirror's default set lacks a few of the ones
+// isolates; zero-width spaces; the invisible tag characters U+E0000-U+E007F) are drawn as visible placeholders. CodeMirror's default set lacks a few of the ones
 // the server-rendered report reveals (api/templating.py, HIDDEN_CHARS); they are added here.
-export const HIDDEN_EXTRA = /[\u202a-\u202c\u2068\u2060-\u2064\u180e\ufffb]/;
+export const HIDDEN_EXTRA = /[\u202a-\u202c\u2068\u2060-\u2064\u180e\ufffb\u{e0000}-\u{e007f}]/u;
 
 function highlightLines(range: { from: number; to: number } | null): Extension {
   return StateField.define<DecorationSet>({
