@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import unicodedata
 from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
@@ -47,6 +48,34 @@ def refuse_unstorable(value: Any) -> Any:
     return value
 
 
+# Bidirectional embeddings, overrides and isolates: no name needs them (the Unicode bidi algorithm lays out
+# right-to-left names by itself), and in a name they make it read as something else ("Ada \u202eeriH gnortS").
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def one_line(value: Any) -> Any:
+    """A person's name as one line of text: control characters and line or paragraph separators become spaces, runs
+    of white space one space, trimmed, and bidirectional controls are dropped. A name goes into an e-mail header, a
+    page heading, a CSV row and the interviewer's greeting; a line break in it breaks the first (Python refuses
+    such a header), an override makes the others read as something else."""
+    if not isinstance(value, str):
+        return value
+    spaced = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in value)
+    return " ".join(spaced.translate(_BIDI_CONTROLS).split())
+
+
+def name_line(value: Any) -> Any:
+    """A required name: storable (no NUL), as one line (`one_line`), and not blank once it is."""
+    line = one_line(refuse_unstorable(value))
+    if isinstance(line, str) and not line:
+        raise ValueError("must not be blank")
+    return line
+
+
+def optional_name_line(value: Any) -> Any:
+    return one_line(refuse_unstorable(value))
+
+
 class CandidateIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -54,7 +83,8 @@ class CandidateIn(BaseModel):
     email: EmailStr
     external_id: str | None = Field(default=None, min_length=1, max_length=200)
 
-    _storable = field_validator("name", "external_id")(refuse_unstorable)
+    _storable = field_validator("external_id")(refuse_unstorable)
+    _name = field_validator("name")(name_line)
 
 
 SESSION_CREATE_EXAMPLE: dict[str, Any] = {
@@ -257,7 +287,7 @@ class PracticeCreate(BaseModel):
 
     name: str = Field(default="Practice candidate", min_length=1, max_length=200)
 
-    _storable = field_validator("name")(refuse_unstorable)
+    _name = field_validator("name")(name_line)
     difficulty: Difficulty | None = None
     language: Language = "python"
     duration_minutes: int = Field(default=45, ge=5, le=90)

@@ -3,12 +3,15 @@ variables, and the filters the templates share. Templates live in api/templates;
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 
@@ -76,6 +79,31 @@ def label(value: str | None, table: dict[str, str]) -> str:
     return table.get(value, value.replace("_", " ").capitalize())
 
 
+# Characters that change how text reads without being seen: controls, bidirectional embeddings, overrides, isolates
+# and marks (the "Trojan Source" characters), zero-width spaces and joiners that split words, line separators, and
+# Unicode tag characters (U+E0000-U+E007F: invisible ASCII a model reads and a person does not). In
+# a candidate's name or code a reviewer must see that they are there (a name "Ada \u202eeriH gnortS" reads "Ada
+# Strong Hire"; a code line can read as a comment while it runs as a string), so `reveal` shows each as a visible
+# marker in its place. ZWJ and ZWNJ (U+200C, U+200D) are left alone: scripts and emoji need them. The replay's code
+# view marks the same characters (web/src/replay/codeview.ts).
+HIDDEN_CHARS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u061c\u180e\u200b\u200e\u200f\u2028\u2029"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
+
+
+def _marker(match: re.Match[str]) -> str:
+    char = match.group()
+    name = unicodedata.name(char, "control character").lower()
+    code = f"{ord(char):04X}"  # the replay reads it back to match quotes against the words as said
+    return f'<span class="hidden-char" title="{name}" data-code="{code}">U+{code}</span>'
+
+
+def reveal(value: object) -> Markup:
+    """`value` escaped, with every character of HIDDEN_CHARS shown as a visible marker (and no longer in effect)."""
+    return Markup(HIDDEN_CHARS.sub(_marker, str(escape(value))))  # noqa: S704  # escaped first; markers are ours
+
+
 @lru_cache
 def environment() -> Environment:
     env = Environment(
@@ -96,6 +124,7 @@ def environment() -> Environment:
         event_label=lambda v: label(v, EVENT_LABELS),
         integrity=lambda v: label(v, INTEGRITY_LABELS),
         verdict=lambda v: label(v, VERDICT_LABELS),
+        reveal=reveal,
     )
     return env
 

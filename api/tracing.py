@@ -8,7 +8,8 @@ request that carries a `traceparent` (the agent's own calls do) continues that t
 session's path also gets the attribute `shadows.session_id`.
 
 Spans carry routes, statuses, SQL text with placeholders and timings; never request bodies, query parameters'
-values, candidate code or transcripts.
+values (a span's target and URL are cut at the `?`), the token of a share link or an artifact URL (`{token}` in its
+place), candidate code or transcripts.
 """
 
 from __future__ import annotations
@@ -87,9 +88,37 @@ class InterviewTracePropagator(TextMapPropagator):
         return self._w3c.fields
 
 
+# Paths whose last part is a credential: a report's share link or view token, an artifact's signed URL. Whoever
+# reads a trace must not be able to open the report.
+_CREDENTIAL_IN_PATH = re.compile(r"^(/v1/(?:reports|artifacts)/)[^/]+")
+_URL_ATTRIBUTES = ("http.target", "http.url", "url.path", "url.full", "url.query")
+
+
+def redacted_path(path: str) -> str:
+    """`path` without the credential it may carry (`/v1/reports/shr_...` -> `/v1/reports/{token}`)."""
+    return _CREDENTIAL_IN_PATH.sub(r"\1{token}", path)
+
+
 def _server_request_hook(span: trace.Span, scope: dict[str, Any]) -> None:
-    if span.is_recording() and (sid := session_in_path(str(scope.get("path", "")))):
+    if not span.is_recording():
+        return
+    path = str(scope.get("path", ""))
+    if sid := session_in_path(path):
         span.set_attribute(SESSION_ATTRIBUTE, sid)
+    # The instrumentation records the raw target and URL, query string included; what a span keeps is the path,
+    # without its credential and without the query's values (a candidate's external id, a filter).
+    recorded: Mapping[str, Any] = getattr(span, "attributes", None) or {}
+    safe = redacted_path(path)
+    for key in _URL_ATTRIBUTES:
+        if key not in recorded:
+            continue
+        if key == "url.query":
+            span.set_attribute(key, "")
+        elif key in ("http.url", "url.full"):
+            base = str(recorded[key]).split("?", 1)[0]
+            span.set_attribute(key, base[: len(base) - len(path)] + safe if base.endswith(path) else safe)
+        else:
+            span.set_attribute(key, safe)
 
 
 def tracer_provider(settings: ApiSettings, exporter: SpanExporter | None = None) -> TracerProvider | None:

@@ -22,7 +22,7 @@ from api.deps import DbConn, Settings
 from api.integrations import assessments
 from api.integrations.keys import IntegrationCaller, authenticate
 from api.openapi_errors import DB, error_responses
-from api.schemas import refuse_unstorable
+from api.schemas import name_line, optional_name_line, refuse_unstorable
 
 log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/integrations/ashby", tags=["integrations"])
@@ -46,7 +46,9 @@ class AshbyCandidate(_AshbyModel):
     email: EmailStr
     ashby_profile_url: str | None = Field(default=None, max_length=2_000)
 
-    _storable = field_validator("ashby_id", "first_name", "last_name", "ashby_profile_url")(refuse_unstorable)
+    _storable = field_validator("ashby_id", "ashby_profile_url")(refuse_unstorable)
+    _first = field_validator("first_name")(name_line)
+    _last = field_validator("last_name")(optional_name_line)
 
 
 class AshbyApplication(_AshbyModel):

@@ -22,7 +22,7 @@ from api.integrations import assessments
 from api.integrations.keys import IntegrationCaller, authenticate
 from api.integrations.profile_links import assessment_profile_url
 from api.openapi_errors import BODY, DB, error_responses
-from api.schemas import refuse_unstorable
+from api.schemas import name_line, optional_name_line, refuse_unstorable
 from api.score_summary import flat_metadata, partner_score, summary
 from api.settings import ApiSettings
 
@@ -56,9 +56,9 @@ class GreenhouseCandidate(BaseModel):
     phone_number: str | None = Field(default=None, max_length=50)  # not stored
     greenhouse_profile_url: str | None = Field(default=None, max_length=2_000)
 
-    _storable = field_validator("first_name", "last_name", "preferred_name", "greenhouse_profile_url")(
-        refuse_unstorable
-    )
+    _storable = field_validator("greenhouse_profile_url")(refuse_unstorable)
+    _first = field_validator("first_name")(name_line)
+    _rest = field_validator("last_name", "preferred_name")(optional_name_line)
 
     def display_name(self) -> str:
         first = (self.preferred_name or "").strip() or self.first_name.strip()

@@ -25,6 +25,7 @@ from api.errors import ServiceUnavailableError
 from api.jobs.queue import queue
 from api.jobs.resources import resources
 from api.jobs.retry import JobRetryPolicy
+from api.schemas import one_line
 from api.sealing import sealer
 from api.settings import ApiSettings
 
@@ -74,6 +75,9 @@ def invite_message(
     message = EmailMessage()
     sender_name, sender_address = parseaddr(settings.smtp_from)
     message["From"] = formataddr((sender_name, sender_address))
+    # Names are stored as one line (api.schemas.one_line); an older row or an organisation's name is made one here,
+    # since a line break in a header is refused and the invite would never go.
+    to_name, organization = one_line(to_name), one_line(organization)
     message["To"] = formataddr((to_name, to_email))
     message["Subject"] = f"Your technical interview with {organization}"
     expires = assessment["invite_expires_at"].strftime("%A %d %B %Y, %H:%M UTC")

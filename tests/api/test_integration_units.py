@@ -12,9 +12,11 @@ from cryptography.fernet import Fernet
 from pydantic import ValidationError
 
 from api.integrations import ashby_updates
-from api.integrations.greenhouse import is_greenhouse_host
-from api.integrations.invites import smtp_options
+from api.integrations.ashby import AshbyCandidate
+from api.integrations.greenhouse import GreenhouseCandidate, is_greenhouse_host
+from api.integrations.invites import invite_message, smtp_options
 from api.integrations.keys import PREFIXES, new_key
+from api.schemas import CandidateIn, PracticeCreate
 from api.score_summary import FLAT_KEYS, flat_metadata, partner_score, summary
 from api.sealing import SealedValueError, Sealer
 from api.settings import DEV_SEALING_KEY, ApiSettings
@@ -286,3 +288,58 @@ def test_an_empty_smtp_url_means_no_email_and_urls_become_aiosmtplib_options(
     assert (tls["port"], tls["use_tls"], tls["start_tls"]) == (465, True, None)
     with pytest.raises(ValueError, match="smtp://"):
         smtp_options(ApiSettings(_env_file=None, smtp_url="http://mail.test"))  # type: ignore[call-arg]  # pydantic-settings init kwarg
+
+
+FORGED = "Hal\r\nBcc: everyone@example.com\u2028\u0085Strong hire"
+
+
+def test_names_are_stored_as_one_line_and_a_blank_one_is_refused() -> None:
+    # A name with line breaks (an ATS passes on what an applicant typed) is one line from the edge on: it goes into
+    # an e-mail header, the report's heading and the interviewer's greeting.
+    assert (
+        CandidateIn(name=FORGED, email="hal@example.com").name == "Hal Bcc: everyone@example.com Strong hire"
+    )
+    assert PracticeCreate(name="  Grace\n\tHopper ").name == "Grace Hopper"
+    # Overrides and isolates go (a name never needs them); right-to-left letters and joiners stay.
+    assert CandidateIn(name="Ada \u202eeriH gnortS\u202c \u2067x\u2069", email="a@example.com").name == (
+        "Ada eriH gnortS x"
+    )
+    assert CandidateIn(name="\u05d3\u05e0\u05d4 \u200c\u200d", email="a@example.com").name == (
+        "\u05d3\u05e0\u05d4 \u200c\u200d"
+    )
+    gh = GreenhouseCandidate(first_name="Hal\n", last_name="Pot\rter", email="hal@example.com")
+    assert gh.display_name() == "Hal Pot ter"
+    ashby = AshbyCandidate(ashby_id="c1", first_name="A\x0bda", last_name="\n", email="ada@example.com")
+    assert (ashby.first_name, ashby.last_name) == ("A da", "")
+    for blank in ("\r\n", " \u2028 "):
+        with pytest.raises(ValidationError, match="must not be blank"):
+            CandidateIn(name=blank, email="hal@example.com")
+        with pytest.raises(ValidationError, match="must not be blank"):
+            GreenhouseCandidate(first_name=blank, email="hal@example.com")
+    with pytest.raises(ValidationError, match="NUL"):
+        CandidateIn(name="Ha\x00l", email="hal@example.com")
+
+
+def test_the_invite_goes_out_whatever_line_breaks_a_stored_name_has() -> None:
+    # A row written before names were kept to one line, or an organisation's name: the invite is still built (a line
+    # break in a header raised ValueError, and the job failed for good without e-mailing the candidate).
+    settings = ApiSettings(smtp_from="Shadows <interviews@example.com>")
+    message = invite_message(
+        settings,
+        to_name=FORGED,
+        to_email="hal@example.com",
+        organization="Acme\r\nX-Injected: 1",
+        join_url="http://127.0.0.1/join#invite=inv_x",
+        assessment={"invite_expires_at": datetime(2026, 12, 1, tzinfo=UTC), "duration_minutes": 45},
+    )
+    assert message["Subject"] == "Your technical interview with Acme X-Injected: 1"
+    assert [a.addr_spec for a in message["To"].addresses] == ["hal@example.com"]
+    assert {k.lower() for k in message} == {
+        "from",
+        "to",
+        "subject",
+        "content-type",
+        "content-transfer-encoding",
+        "mime-version",
+    }
+    assert message.get_content().startswith("Hello Hal,")

@@ -193,6 +193,51 @@ async def test_requests_and_queries_are_traced_per_interview_to_an_otlp_receiver
     assert "grace@example.com" not in everything and "Grace Hopper" not in everything
 
 
+async def test_spans_never_carry_a_share_token_or_a_querys_values(
+    api_settings: ApiSettings, db: Conn
+) -> None:
+    # A share link opens a report to whoever holds it, and a query names a candidate: a trace backend (often a
+    # third party) must see neither. The instrumentation records the raw target and URL unless told otherwise.
+    _, key = await create_org(db, "Traced Org")
+    headers = {"Authorization": f"Bearer {key}"}
+    async with OtlpReceiver() as receiver:
+        settings = api_settings.model_copy(update={"otlp_endpoint": receiver.endpoint})
+        async with serve(settings) as client:
+            r = await client.post(
+                "/v1/sessions",
+                json={
+                    "candidate": {
+                        "name": "Grace Hopper",
+                        "email": "grace@example.com",
+                        "external_id": "ext-7",
+                    }
+                },
+                headers=headers,
+            )
+            sid = r.json()["id"]
+            r = await client.post(f"/v1/sessions/{sid}/share", json={}, headers=headers)
+            assert r.status_code == 201, r.text
+            token = r.json()["report_url"].rsplit("/", 1)[1]
+            assert (await client.get(f"/v1/reports/{token}")).status_code == 200
+            assert (await client.get(f"/v1/reports/{token}/timeline")).status_code == 200
+            assert (await client.get("/v1/artifacts/art.signed-value")).status_code == 404
+            r = await client.get("/v1/sessions", params={"candidate_external_id": "ext-7"}, headers=headers)
+            assert r.status_code == 200 and r.json()["data"]
+    spans = receiver.spans
+    routes = {s.attributes.get("http.route") for s in spans}
+    assert {"/v1/reports/{token}", "/v1/reports/{token}/timeline", "/v1/artifacts/{token}"} <= routes
+    everything = repr([s.attributes for s in spans]) + repr([s.name for s in spans])
+    for secret in (token, token[:24], "art.signed-value", "ext-7", "candidate_external_id="):
+        assert secret not in everything, secret
+    shared = [s for s in spans if s.attributes.get("http.route") == "/v1/reports/{token}"]
+    assert shared[0].attributes["http.target"] == "/v1/reports/{token}"
+    assert str(shared[0].attributes["http.url"]).endswith("/v1/reports/{token}")
+    listed = [
+        s for s in spans if s.attributes.get("http.route") == "/v1/sessions" and "http.method" in s.attributes
+    ]
+    assert any(s.attributes["http.target"] == "/v1/sessions" for s in listed)
+
+
 def test_the_propagator_prefers_a_callers_trace_context() -> None:
     from opentelemetry import trace
 

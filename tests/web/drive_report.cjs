@@ -205,6 +205,57 @@ async function pages(page, plan) {
   return seen;
 }
 
+/** A report of hostile candidate content: whether any of it ran, what the page shows of the characters that change
+ *  how text reads, and whether anything is wider than the viewport at each width. */
+async function hostile(page, plan) {
+  await page.goto(plan.url);
+  await page.waitForSelector('#replay[data-state="ready"]', { timeout: 60_000 });
+  await page.evaluate((t) => window.shadowsReplay.seek(t), plan.seek);
+  await page.waitForTimeout(200);
+  const out = await page.evaluate(() => ({
+    ran: window.__hostile ?? null,
+    h1: document.querySelector("h1").textContent,
+    markers: [...document.querySelectorAll(".hidden-char")].map((m) => m.textContent),
+    replay_special: [...document.querySelectorAll(".rp-editor .cm-specialChar")].map((m) => m.title),
+    replay_text: window.shadowsReplay.code(),
+  }));
+  // A citation of words that hold a hidden character: the words are found and marked, the marker with them.
+  await page.locator(`a[data-evidence][data-seq="${plan.cite_seq}"]`).first().click();
+  out.cited = await page.evaluate(() =>
+    [...document.querySelectorAll("#transcript mark.evidence-hit")].map((m) => ({
+      text: m.textContent,
+      markers: [...m.querySelectorAll(".hidden-char")].map((h) => h.textContent),
+    })),
+  );
+  await page.evaluate((t) => window.shadowsReplay.seek(t), plan.seek);
+  out.overflow = {};
+  for (const width of plan.widths) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.waitForTimeout(200);
+    out.overflow[width] = await page.evaluate(() => ({
+      scroll_width: document.documentElement.scrollWidth,
+      wider: [...document.querySelectorAll("body *")]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest(".cm-scroller, pre"))
+        .map((e) => `${e.tagName.toLowerCase()}.${e.className}`)
+        .slice(0, 5),
+    }));
+    if (plan.screenshots) await page.screenshot({ path: path.join(plan.screenshots, `hostile-${width}.png`), fullPage: false });
+  }
+  // As printed (the PDF): nothing cut off at the edge of the paper, the printed code included.
+  await page.setViewportSize({ width: 700, height: 1000 });
+  await page.emulateMedia({ media: "print" });
+  await page.waitForTimeout(200);
+  out.printed = await page.evaluate(() => ({
+    clipped: [...document.querySelectorAll("body *")]
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 || e.scrollWidth > e.clientWidth + 1)
+      .filter((e) => e.getClientRects().length > 0 && !e.closest(".screen-only"))
+      .map((e) => `${e.tagName.toLowerCase()}.${e.className}`)
+      .slice(0, 5),
+    code: document.querySelector("pre.code")?.textContent ?? null,
+  }));
+  return out;
+}
+
 async function main() {
   const plan = JSON.parse(process.argv[2]);
   const browser = await chromium.launch({
@@ -233,7 +284,7 @@ async function main() {
       if (m.text().startsWith("Failed to load resource") && documents.has(m.location().url)) return;
       consoleErrors.push(m.text());
     });
-    const scenario = { report, pages }[plan.scenario];
+    const scenario = { report, pages, hostile }[plan.scenario];
     const result = await scenario(page, plan);
     process.stdout.write(
       JSON.stringify({ ok: true, result, page_errors: errors, console_errors: consoleErrors, blocked }) + "\n",

@@ -90,6 +90,15 @@ describe("helpers", () => {
     expect(findQuote(text, "   ")).toBeNull();
   });
 
+  it("finds the quoted words after characters whose lower case is longer (Turkish dotted I)", () => {
+    // "İ".toLowerCase() is two code units; every later offset used to slide by one per such character.
+    const text = "İstanbul İzmir: I would keep a hash map.";
+    const span = findQuote(text, "keep a hash map");
+    expect(span).not.toBeNull();
+    expect(text.slice(...span!)).toBe("keep a hash map");
+    expect(text.slice(...findQuote(text, "İZMIR")!)).toBe("İzmir");
+  });
+
   it("maps a code quote to the lines it spans", () => {
     const code = "def f(x):\n    seen = {}\n    return seen\n";
     expect(quoteLines(code, "seen = {}\n    return")).toEqual({ from: 2, to: 3 });

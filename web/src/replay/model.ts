@@ -221,8 +221,10 @@ export function findQuote(text: string, quote: string): [number, number] | null 
       }
       inSpace = true;
     } else {
-      normal += ch.toLowerCase();
-      origin.push(i);
+      // A lower case can be longer than its letter ("İ" -> "i̇"): each of its units comes from this one.
+      const lower = ch.toLowerCase();
+      normal += lower;
+      for (let k = 0; k < lower.length; k += 1) origin.push(i);
       inSpace = false;
     }
   }

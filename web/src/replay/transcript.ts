@@ -36,20 +36,29 @@ export class TranscriptSync {
     }
   }
 
-  /** Mark the quoted words in transcript line `seq` (clearing earlier marks); false when they are not there. */
+  /** Mark the quoted words in transcript line `seq` (clearing earlier marks); false when they are not there. The
+   *  line is text plus, where the candidate's words hold a hidden character, the server's visible marker for it
+   *  (`span.hidden-char[data-code]`, api/templating.py): the words are matched as they were said, the marker counting as its character. */
   highlight(seq: number, quote: string): boolean {
     this.clear();
     const text = this.list?.querySelector<HTMLElement>(`li[data-seq="${seq}"] .turn-text`);
-    const node = text?.firstChild;
-    if (!text || !node || node.nodeType !== Node.TEXT_NODE) return false;
-    const span = findQuote(node.textContent ?? "", quote);
+    if (!text || !text.firstChild) return false;
+    const parts: { node: ChildNode; start: number; length: number }[] = [];
+    let said = "";
+    for (const node of text.childNodes) {
+      const piece = node.nodeType === Node.TEXT_NODE ? (node.textContent ?? "") : hiddenChar(node);
+      parts.push({ node, start: said.length, length: piece.length });
+      said += piece;
+    }
+    const span = findQuote(said, quote);
     if (!span) return false;
     const range = document.createRange();
-    range.setStart(node, span[0]);
-    range.setEnd(node, span[1]);
+    range.setStart(...boundary(text, parts, span[0], false));
+    range.setEnd(...boundary(text, parts, span[1], true));
     const mark = document.createElement("mark");
     mark.className = "evidence-hit";
-    range.surroundContents(mark);
+    mark.append(range.extractContents());
+    range.insertNode(mark);
     const turn = text.closest<HTMLElement>("li");
     if (turn) this.scrollTo(turn);
     return true;
@@ -59,8 +68,30 @@ export class TranscriptSync {
     for (const mark of this.list?.querySelectorAll("mark.evidence-hit") ?? []) {
       const parent = mark.parentNode;
       if (!parent) continue;
-      parent.replaceChild(document.createTextNode(mark.textContent ?? ""), mark);
+      mark.replaceWith(...mark.childNodes);
       parent.normalize();
     }
   }
+}
+
+/** The character a marker stands for ("" for any other element). */
+function hiddenChar(node: ChildNode): string {
+  const code = node instanceof HTMLElement ? Number.parseInt(node.dataset.code ?? "", 16) : Number.NaN;
+  return Number.isInteger(code) && code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : "";
+}
+
+/** The DOM position of offset `at` of the line's said text: inside a text node, or beside a marker element. */
+function boundary(
+  line: HTMLElement,
+  parts: { node: ChildNode; start: number; length: number }[],
+  at: number,
+  isEnd: boolean,
+): [Node, number] {
+  for (const [index, part] of parts.entries()) {
+    const inside = isEnd ? at <= part.start + part.length : at < part.start + part.length;
+    if (!inside) continue;
+    if (part.node.nodeType === Node.TEXT_NODE) return [part.node, at - part.start];
+    return [line, at > part.start ? index + 1 : index];
+  }
+  return [line, parts.length];
 }
