@@ -18,7 +18,8 @@ from typing import Any
 from judge.bank import Param, Signature, TestCase
 from judge.limits import POLICIES
 from judge.runner import _process_limits, build_program, run_request
-from judge.sandbox import Limits, Sandbox
+from judge.sandbox import Sandbox
+from judge.sandbox_limits import Limits
 from judge.sandbox_process import ProcessEnd
 from judge.schemas import RunLimits, RunRequest, Verdict
 from judge.service import Judge

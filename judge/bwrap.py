@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from judge.cgroups import RunCgroup
-    from judge.sandbox import Limits
+    from judge.sandbox_limits import Limits
 
 RESULTS_FD = 3  # the child's results channel
 INPUT_FD = 4  # test input frames (supervised runs only; their stdin is /dev/null)

@@ -22,7 +22,8 @@ from judge.errors import JudgeError
 from judge.harness_base import HarnessProgram
 from judge.limits import COMPILE_MEMORY_MB, FILE_SIZE_BYTES, POLICIES, PROCESSES_PER_RUN
 from judge.protocol import PROCESS_ENDING_KINDS
-from judge.sandbox import Limits, Sandbox, SandboxResult, worker_sandbox
+from judge.sandbox import Sandbox, SandboxResult, worker_sandbox
+from judge.sandbox_limits import Limits
 from judge.sandbox_process import ProcessEnd
 from judge.schemas import RunReport, RunRequest, TestResult, Timings, Verdict
 from judge.settings import JudgeSettings, get_settings

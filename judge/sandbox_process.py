@@ -26,7 +26,7 @@ from judge.processes import reap_bwrap_zombies, reap_sandbox_orphans
 
 if TYPE_CHECKING:
     from judge.cgroups import RunCgroup
-    from judge.sandbox import Limits
+    from judge.sandbox_limits import Limits
 
 _STATUS_CAP = 4096
 

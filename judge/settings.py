@@ -38,7 +38,7 @@ class JudgeSettings(BaseSettings):
     # A pool job (compile + run + re-runs) taking longer than this is a judge bug: the worker is replaced.
     job_timeout_s: float = 120.0
 
-    # Limit maxima (see judge.sandbox.Limits for the per-run defaults).
+    # Limit maxima (see judge.sandbox_limits.Limits for the per-run defaults).
     max_wall_s: float = 20.0
     max_cpu_s: float = 15.0
     max_memory_mb: int = 1024

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from judge.sandbox import Limits, Sandbox, SandboxResult
+from judge.sandbox import Sandbox, SandboxResult
+from judge.sandbox_limits import Limits
 from judge.settings import JudgeSettings
 
 UID_SPAN = 32

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from judge.sandbox import Limits, Sandbox, SandboxResult
+from judge.sandbox import Sandbox, SandboxResult
+from judge.sandbox_limits import Limits
 from tests.judge.conftest import Listener, run_source
 
 pytestmark = pytest.mark.sandbox

@@ -13,7 +13,8 @@ import pytest
 
 from judge.errors import JudgeBusyError, JudgeInternalError, SandboxUnavailableError, UnsupportedLanguageError
 from judge.pool import JudgePool
-from judge.sandbox import Limits, worker_sandbox
+from judge.sandbox import worker_sandbox
+from judge.sandbox_limits import Limits
 from judge.settings import JudgeSettings, get_settings
 from tests.judge.conftest import descendants, process_table, wait_no_strays
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from judge.errors import JudgeError, SandboxUnavailableError
-from judge.sandbox import Limits, Sandbox
+from judge.sandbox import Sandbox
+from judge.sandbox_limits import Limits
 from tests.judge.conftest import run_source
 
 pytestmark = pytest.mark.sandbox

@@ -12,7 +12,8 @@ import pytest
 from judge.bank import load_question
 from judge.cgroups import detect_parents
 from judge.pool import JudgePool
-from judge.sandbox import Limits, worker_sandbox
+from judge.sandbox import worker_sandbox
+from judge.sandbox_limits import Limits
 from judge.schemas import RunLimits, RunRequest, Verdict
 from judge.service import Judge
 from judge.settings import JudgeSettings

@@ -15,7 +15,8 @@ import pytest
 
 from judge.errors import SandboxUnavailableError
 from judge.pool import JudgePool
-from judge.sandbox import Limits, worker_sandbox
+from judge.sandbox import worker_sandbox
+from judge.sandbox_limits import Limits
 from judge.settings import JudgeSettings
 from judge.uids import lease_uid
 from tests.judge.conftest import SANDBOX_UID_BASE, UID_SPAN, process_table
