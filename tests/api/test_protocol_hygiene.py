@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import re
 from typing import Any
 
 import httpx
@@ -191,6 +192,40 @@ async def test_lone_surrogates_are_422_on_every_json_route(
     r = await api_server.client.post(path.format(sid=s["id"]), content=raw.encode(), headers=headers)
     assert r.status_code == 422, r.text
     assert r.json()["error"]["message"].startswith(field), r.text
+
+
+async def test_a_nul_in_any_query_parameter_of_any_route_is_422_naming_it(api_server: ApiServer) -> None:
+    # PostgreSQL text never holds U+0000: a filter or partner id carrying one used to reach a query and fail there
+    # (a 500). Every query parameter the OpenAPI document declares, on every operation, with the route's own
+    # credentials or none: the edge refuses it before authentication or the route read it.
+    s = await api_server.create_session()
+    doc = (await api_server.client.get("/openapi.json", headers=api_server.internal_headers())).json()
+    checked = set()
+    for path, item in doc["paths"].items():
+        url = re.sub(r"\{[^}]+\}", s["id"], path)
+        for method, op in item.items():
+            for param in op.get("parameters", []):
+                if param["in"] != "query":
+                    continue
+                for headers in ({}, api_server.org_headers(), {"Authorization": f"Bearer {s['invite']}"}):
+                    r = await api_server.client.request(
+                        method.upper(), url, params={param["name"]: "ok\x00; drop"}, headers=headers
+                    )
+                    assert r.status_code == 422, (method, path, param["name"], r.status_code)
+                    assert r.json()["error"]["message"] == (
+                        f"query.{param['name']}: must not contain the NUL character (U+0000)"
+                    )
+                checked.add((path, param["name"]))
+    # The filters and ids that used to reach PostgreSQL are among them.
+    assert {
+        ("/v1/questions", "topic"),
+        ("/v1/sessions", "candidate_external_id"),
+        ("/v1/sessions/export", "candidate_external_id"),
+        ("/integrations/greenhouse/test_status", "partner_interview_id"),
+    } <= checked
+    # An undeclared parameter, and a NUL in a parameter's name, are refused the same way.
+    r = await api_server.client.get("/v1/sessions?x%00y=1", headers=api_server.org_headers())
+    assert (r.status_code, r.json()["fields"][0]["field"]) == (422, "query.x\\0y")
 
 
 async def test_deeply_nested_event_payload_is_refused_without_a_server_error(api_server: ApiServer) -> None:
