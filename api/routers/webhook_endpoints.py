@@ -47,8 +47,8 @@ class EndpointIn(BaseModel):
 
     @field_validator("event_types")
     @classmethod
-    def _unique(cls, v: list[str]) -> list[str]:
-        return list(dict.fromkeys(v))
+    def _unique(cls, v: list[str] | None) -> list[str] | None:
+        return None if v is None else list(dict.fromkeys(v))  # None: a patch that leaves them as they are
 
     @field_validator("description")
     @classmethod

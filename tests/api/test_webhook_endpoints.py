@@ -145,6 +145,12 @@ async def test_patch_changes_only_what_it_names_and_null_clears_the_description(
     assert r.status_code == 422
     r = await api_server.client.patch(path, json={"event_types": []}, headers=api_server.org_headers())
     assert r.status_code == 422
+    # null for the event types (or the URL) leaves them as they are, as for every other field of a patch.
+    r = await api_server.client.patch(
+        path, json={"event_types": None, "url": None, "enabled": True}, headers=api_server.org_headers()
+    )
+    assert r.status_code == 200, r.text
+    assert (r.json()["event_types"], r.json()["url"]) == (["scorecard.ready"], URL)
 
 
 async def test_delete_removes_the_endpoint_and_its_log(api_server: ApiServer, db: Conn) -> None:
