@@ -111,9 +111,6 @@ async def create_accommodation_request(
     """Ask for an accommodation or an interview with a person. Stored in the event log; the organisation is
     notified (`session.accommodation_requested`). At most five per session."""
     session = own_session(candidate, session_id)
-    earlier = await events_repo.list_events(conn, session["id"], types=["accommodation_request"])
-    if len(earlier) >= MAX_ACCOMMODATION_REQUESTS:
-        raise RateLimitedError("Your requests were received; the hiring team will contact you.")
     stored = await events_repo.append_events(
         conn,
         session["id"],
@@ -124,8 +121,12 @@ async def create_accommodation_request(
                 payload={"kind": body.kind, "message": body.message, "status": session["status"]},
             )
         ],
+        cap=events_repo.Cap("accommodation_request", MAX_ACCOMMODATION_REQUESTS),
     )
-    assert stored is not None
+    if stored is None:
+        raise NotFoundError("Session not found.", code="session_not_found")
+    if not stored:
+        raise RateLimitedError("Your requests were received; the hiring team will contact you.")
     return {"kind": body.kind, "seq": stored[0].seq}
 
 
