@@ -10,7 +10,7 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from api.agent_dispatch import redispatch_agent
+from api.agent_dispatch import LiveKitUnavailableError, redispatch_agent
 from api.candidate_rules import policies, require_in_progress, session_org
 from api.db import events_repo, sessions_repo
 from api.db.pool import Conn
@@ -169,14 +169,20 @@ async def create_agent_dispatch(
     session_id: SessionId, candidate: CandidateSession, conn: DbConn, settings: Settings
 ) -> dict[str, Any]:
     """Call the interviewer into the room again when it has not joined (the page does this once, after waiting).
-    Limited per session (SHADOWS_API_AGENT_REDISPATCH_LIMIT)."""
+    Limited per session (SHADOWS_API_AGENT_REDISPATCH_LIMIT). A 503 `livekit_unavailable` uses none of it."""
     session = own_session(candidate, session_id)
     require_in_progress(session, settings)
     if not await sessions_repo.take_redispatch(conn, session["id"], settings.agent_redispatch_limit):
         raise RateLimitedError(
             "The interviewer was already called again for this interview.", code="redispatch_limit"
         )
-    dispatch_id = await redispatch_agent(settings, session)
+    try:
+        dispatch_id = await redispatch_agent(settings, session)
+    except LiveKitUnavailableError:
+        await sessions_repo.release_redispatch(
+            conn, session["id"]
+        )  # the 503 says retry: the retry may dispatch
+        raise
     return {"dispatch_id": dispatch_id}
 
 
