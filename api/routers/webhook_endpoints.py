@@ -166,11 +166,6 @@ async def create_webhook_endpoint(
     """Register a receiver. The response's `secret` is shown once: verify every delivery with it (Standard
     Webhooks). Outside local development the URL must be https on a public address."""
     url = await _checked_url(settings, body.url)
-    if await webhooks_repo.count_endpoints(conn, org.id) >= settings.webhook_max_endpoints:
-        raise ConflictError(
-            f"An organisation has at most {settings.webhook_max_endpoints} endpoints.",
-            code="too_many_endpoints",
-        )
     secret = new_secret()
     row = await webhooks_repo.create_endpoint(
         conn,
@@ -179,7 +174,13 @@ async def create_webhook_endpoint(
         event_types=list(body.event_types),
         description=body.description,
         secret_sealed=sealer(settings).seal(secret),
+        cap=settings.webhook_max_endpoints,
     )
+    if row is None:
+        raise ConflictError(
+            f"An organisation has at most {settings.webhook_max_endpoints} endpoints.",
+            code="too_many_endpoints",
+        )
     return EndpointCreated(**row, secret=secret)
 
 
