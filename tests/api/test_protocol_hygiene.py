@@ -3,6 +3,7 @@ request head, JSON logs that never carry request data, and error responses decla
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import logging
@@ -310,6 +311,42 @@ async def test_request_head_over_the_cap_is_refused_and_the_server_keeps_serving
                 assert r.json()["error"]["code"] == "headers_too_large"
     async with httpx.AsyncClient(base_url=api_server.url) as after:  # the refused connection may be closed
         ok = await after.get("/healthz", headers={"X-Small": "a" * (cap // 2)})
+    assert ok.status_code == 200
+
+
+async def test_a_connection_that_never_completes_a_request_head_is_closed(api_server: ApiServer) -> None:
+    # uvicorn timed only the idle wait after a response: a connection that sent nothing, or trickled a head a
+    # byte at a time, was held for ever (slowloris). Each request head now has the keep-alive timeout to arrive.
+    # Asserted by order, not time: the server closes while the client still has bytes to trickle.
+    settings = api_server.settings.model_copy(update={"keep_alive_s": 1})
+    head = b"POST /v1/join HTTP/1.1\r\nHost: shadows\r\nX-Pad: " + b"a" * 200
+
+    async def closed_while_trickling(first: bytes, trickle: bytes) -> bool:
+        reader, writer = await asyncio.open_connection(client.base_url.host, client.base_url.port)
+        try:
+            writer.write(first)
+            await writer.drain()
+            if first:
+                await reader.readuntil(b"\r\n\r\n")  # the first request's answer (its body follows)
+            for byte in trickle:  # 0.25 s a byte: 50 s of head, far past the 1 s deadline
+                try:
+                    if await asyncio.wait_for(reader.read(1 << 16), 0.25) == b"":
+                        return True
+                except TimeoutError:
+                    pass
+                writer.write(bytes([byte]))
+                await writer.drain()
+            return False
+        except (ConnectionResetError, BrokenPipeError):
+            return True
+        finally:
+            writer.close()
+
+    async with serve(settings) as client:
+        assert await closed_while_trickling(b"", head)  # a new connection
+        served = b"GET /healthz HTTP/1.1\r\nHost: shadows\r\n\r\n"
+        assert await closed_while_trickling(served, head)  # a kept-alive one, after its first answer
+        ok = await client.get("/healthz")  # a whole head in time is served as ever
     assert ok.status_code == 200
 
 
