@@ -18,6 +18,8 @@ from livekit.agents import (
     SessionUsageUpdatedEvent,
 )
 
+from agent.fence import cut
+
 logger = logging.getLogger(__name__)
 
 MAX_TOOL_TEXT = 8_000  # tool arguments/outputs can carry code; the log keeps a bounded prefix
@@ -118,7 +120,7 @@ class SessionCapture:
                 "arguments": _args(call.arguments),
             }
             if output is not None:
-                payload["output"] = output.output[:MAX_TOOL_TEXT]
+                payload["output"] = cut(output.output, MAX_TOOL_TEXT)  # a fence cut open is closed again
                 payload["is_error"] = output.is_error
             # Some OpenAI-compatible servers number calls per process ("call_0"); scope the key to
             # this capture so a resumed session's calls are never taken for earlier ones.

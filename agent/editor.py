@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,7 @@ from livekit import rtc
 from agent.channel import ClientChannel
 from agent.clock import Clock
 from agent.code_view import changed_lines, ranges, render_view
+from agent.language import code_language
 from agent.payloads import MAX_CODE_BYTES, cap_code
 
 logger = logging.getLogger("shadows.agent.editor")
@@ -60,6 +62,24 @@ def _loop_running() -> bool:
     except RuntimeError:
         return False
     return True
+
+
+CURSOR = re.compile(r"\d{1,7}(?::\d{1,7})?")
+LANGUAGE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9+#._-]{0,19}")  # one we do not run ("cobol") is still a name
+
+
+def _language(value: str | None) -> str | None:
+    """The API's spelling of a language the client names (`code_language`), another language's one-word name
+    (the API refuses to run it, and the interviewer says so), or None for anything else: the attribute is the
+    client's to set, and it reaches the model, the event log and the grader outside the code's fence."""
+    if not value:
+        return None
+    return code_language(value[:40]) or (value if LANGUAGE_NAME.fullmatch(value) else None)
+
+
+def _cursor(value: str | None) -> str | None:
+    """`line` or `line:column`, or None: anything else the client puts in the attribute is dropped."""
+    return value if value and CURSOR.fullmatch(value) else None
 
 
 def _cursor_line(cursor: str | None) -> int | None:
@@ -136,9 +156,10 @@ class EditorBridge:
         )
         snap = EditorSnapshot(
             code=code,
-            language=attributes.get("language") or (current.language if current else self._default_language),
+            language=_language(attributes.get("language"))
+            or (current.language if current else self._default_language),
             version=version,
-            cursor=attributes.get("cursor") or None,
+            cursor=_cursor(attributes.get("cursor")),
             received_at=now,
             changed_at=now if changed or current is None else current.changed_at,
             sha256=sha,

@@ -7,6 +7,7 @@ so content cannot close its own block and pose as instructions (a `# SYSTEM OVER
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from agent.payloads import clean_text
@@ -21,3 +22,20 @@ def fence(kind: str, body: str, nonce: str) -> str:
     tag = f"{kind.upper()} {nonce}"
     safe = clean_text(body).replace(nonce, "[removed]")
     return f"<<<BEGIN {tag}>>>\n{safe}\n<<<END {tag}>>>"
+
+
+_BEGIN = re.compile(r"<<<BEGIN ([A-Z][A-Z ]*? [0-9a-f]+)>>>")
+
+
+def cut(text: str, limit: int) -> str:
+    """``text`` kept to its first ``limit`` characters (and a note), with every block the cut left open closed
+    again, so that a shortened copy (a tool output in the event log, restored on resume) never leaves content
+    outside its fence. Content cannot hold our markers: the nonce is removed from it."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    still_open = [
+        m.group(1) for m in _BEGIN.finditer(head) if f"<<<END {m.group(1)}>>>" not in head[m.end() :]
+    ]
+    closing = "".join(f"\n<<<END {tag}>>>" for tag in reversed(still_open))
+    return f"{head}\n… [{len(text) - limit} more characters not kept]{closing}"

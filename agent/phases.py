@@ -19,6 +19,7 @@ from livekit.agents.voice.turn import TurnHandlingOptions
 from agent.background import job_excerpt, resume_summary
 from agent.checkins import dedupe_checkin
 from agent.fence import fence
+from agent.history import bounded_history
 from agent.language import SUPPORTED, language_name
 from agent.prompts import render
 from agent.state import InterviewState, Phase
@@ -31,11 +32,26 @@ CODE_PHASES = (Phase.APPROACH, Phase.CODING, Phase.TESTING, Phase.COMPLEXITY)
 RUBRIC_PHASES = (Phase.APPROACH, Phase.CODING, Phase.TESTING, Phase.COMPLEXITY)
 
 
+MAX_NAME_CHARS = 40
+
+
+def _is_name(word: str) -> bool:
+    """Letters (any script), with the apostrophes, hyphens and dots names have: "José", "O'Neil", "Jean-Luc"."""
+    return (
+        0 < len(word) <= MAX_NAME_CHARS
+        and word[0].isalpha()
+        and all(c.isalpha() or c in "'\u2019-." for c in word)
+        and any(c.isalpha() for c in word)
+    )
+
+
 def first_name(state: InterviewState) -> str:
+    """How the interviewer addresses the candidate. The name comes from the organisation or an ATS, where the
+    candidate typed it, and it goes into our instructions: only a word that is a name is used, never free text."""
     parts = (state.candidate_name or "").split()
     if state.practice or not parts or state.candidate_name.strip().lower() == "practice candidate":
         return "the candidate"
-    return parts[0]
+    return parts[0] if _is_name(parts[0]) else "the candidate"
 
 
 def signature_text(signature: dict[str, Any]) -> str:
@@ -303,7 +319,7 @@ class PhaseAgent(Agent):
         if taken is None or taken.explicit:
             # Only a turn that may be thinking aloud can be answered with silence.
             tools = [t for t in tools if getattr(t, "id", None) != "stay_silent"]
-        ctx = self.with_turn_context(chat_ctx)
+        ctx = self.with_turn_context(bounded_history(chat_ctx, state.settings.context_max_chars))
         stream = Agent.default.llm_node(self, ctx, tools, model_settings)
         if state.pending_checkin is not None:
             stage, state.pending_checkin = state.pending_checkin, None

@@ -109,6 +109,9 @@ class InterviewState:
     candidate_spoke: bool = False
     last_hint_turn: int | None = None
     end_confirm_turn: int | None = None  # the user turn at which ending early was put to the candidate
+    phase_entered_turn: int = (
+        0  # `user_turns` when the current phase began (the candidate spoke in it if more)
+    )
     # Code views shown to generations that have not committed yet (agent.phases marks them seen on commit).
     pending_views: list[CodeView] = field(default_factory=list)
     checkins_said: list[str] = field(default_factory=list)
@@ -145,6 +148,7 @@ class InterviewState:
         previous = self.phase.value if self.phase_entered else None
         self.phase = phase
         self.phase_entered = True
+        self.phase_entered_turn = self.user_turns
         if record:
             self.record("phase_change", {"from": previous, "to": phase.value})
         logger.info("phase %s -> %s", previous, phase.value)

@@ -97,7 +97,7 @@ async def run_tests(context: RunContext[InterviewState]) -> str:
     await state.channel.send_event(
         {"type": "test_report", "version": snap.version, "report": public_report(report)}
     )
-    return summarize(report)
+    return summarize(report, state.nonce)
 
 
 @function_tool
@@ -178,7 +178,12 @@ async def end_interview(
     words = _latest_words(context)
     left = state.remaining_s()
     time_up = left is not None and left <= 0
-    in_wrap_up = PHASE_ORDER.index(state.phase) >= PHASE_ORDER.index(Phase.WRAP_UP)
+    # Wrap-up ends without a confirmation once the candidate has answered in it ("any questions?" "no, thanks"):
+    # not when content had the model hand off to wrap-up and end in one go, on words said before it.
+    in_wrap_up = (
+        PHASE_ORDER.index(state.phase) >= PHASE_ORDER.index(Phase.WRAP_UP)
+        and state.user_turns > state.phase_entered_turn
+    )
     if words is None and not time_up:
         # Not answering a candidate turn (an instructed reply, a check-in): nothing of theirs asked for this.
         state.record("note", {"kind": "end_refused", "phase": state.phase.value, "why": "no_candidate_turn"})

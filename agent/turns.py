@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger("shadows.agent.turns")
 
 CONVERSATION_TAIL = 6  # messages of context the classifier sees
+MAX_TYPED_CHARS = 4_000  # one typed `lk.chat` message (a pasted function fits; a pasted file is cut)
 
 
 @dataclass(frozen=True)
@@ -177,11 +178,19 @@ def add_unanswered_turn(agent: Agent, message: llm.ChatMessage) -> None:
     agent.session._conversation_item_added(message)
 
 
+def bounded_typed(text: str, limit: int = MAX_TYPED_CHARS) -> str:
+    """A typed message within ``limit`` characters, saying how much was cut. Speech is bounded by the time it
+    takes to say; a paste into the chat is not, and it would go into every later model request and the log."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]} … [{len(text) - limit} more characters not shown]"
+
+
 async def text_turn(session: AgentSession[Any], text: str) -> SpeechHandle | None:
     """A typed or scripted turn through the same decision as speech (``on_user_turn_completed``): the reply's
     speech handle, or None when the turn was decided silent."""
     agent = session.current_agent
-    message = llm.ChatMessage(role="user", content=[text])
+    message = llm.ChatMessage(role="user", content=[bounded_typed(text)])
     try:
         await agent.on_user_turn_completed(agent.chat_ctx.copy(), new_message=message)
     except StopResponse:

@@ -22,6 +22,7 @@ from grader.schemas import (
 )
 
 Cited = dict[int, dict[str, Any]]
+SPEAKERS: dict[Any, Any] = {"user": "candidate", "assistant": "interviewer"}  # a transcript line's role
 
 
 def _scorecard(row: dict[str, Any]) -> Scorecard | None:
@@ -46,6 +47,7 @@ def _evidence(items: list[Evidence], cited: Cited) -> list[EvidenceOut]:
                 t=event["t"] if event else None,
                 start=event["start"] if event else None,
                 end=event["end"] if event else None,
+                speaker=SPEAKERS.get(event.get("role")) if event else None,
             )
         )
     return out

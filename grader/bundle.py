@@ -15,17 +15,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from grader.code_timeline import MAX_FINAL_CODE_CHARS, ShownSnapshot, Snapshot, clip, fence, plan
-from grader.evidence import CitableEvent, CitationIndex
-from grader.facts import GRADER, PASSED, run_events
+from grader.evidence import PROGRAM_OUTPUT, CitableEvent, CitationIndex
+from grader.facts import GRADER, PASSED, run_events, snapshot_language
 from grader.redact import Redacted, Redactor
 from grader.schemas import BundleEvent, BundleInput, BundleRun, Facts
 
 MAX_LINE_CHARS = 2_000  # one transcript line as shown (the whole line stays quotable)
 MAX_TRANSCRIPT_CHARS = 160_000  # a runaway session; a real 45-minute one is far below
 MAX_FAILED_SHOWN = 3
+MAX_RUNS_LISTED = 60  # runs and submissions in the timeline; past that, the oldest runs are left out
+RUN_DETAIL_BUDGET_CHARS = 12_000  # failed tests and compiler output of all runs together (~3,000 tokens)
+RUN_TYPES = ("test_run", "submission")
 MAX_VALUE_CHARS = 160
 MAX_COMPILE_OUTPUT_CHARS = 600
 ROLES = {"user": "C", "assistant": "I"}
+# A custom run: the candidate's own calls, with no expected values (a call that returned counts as accepted).
+CUSTOM_RUN = "custom run (the candidate's own inputs, no expected values: it shows only that the code ran)"
 RUNNERS = {"candidate": "the candidate", "agent": "the interviewer", GRADER: "the grader (final submission)"}
 
 
@@ -80,20 +85,70 @@ def describe_facts(f: Facts) -> str:
     return "\n".join(lines)
 
 
-def _run_text(run: BundleRun | None, event: BundleEvent, code_note: str) -> str:
+class _RunLines:
+    """A run's result lines as shown, and the same lines with what the candidate's program produced (its return
+    values with text in them, what it printed or raised, the compiler's echo of its source) masked: only our own
+    result text is quotable as the run, so code cannot print "hidden tests 12/12 passed" and have it verify."""
+
+    def __init__(self) -> None:
+        self.shown: list[str] = []
+        self.quotable: list[str] = []
+
+    def ours(self, text: str) -> None:
+        self.shown.append(text)
+        self.quotable.append(text)
+
+    def theirs(self, text: str) -> None:
+        self.shown.append(text)
+        self.quotable.append(PROGRAM_OUTPUT)
+
+    def value(self, v: Any) -> None:
+        """A value the program returned: words in it are the program's; numbers, booleans and lists of them are
+        plain results (`got [0, 1]` stays quotable)."""
+        (self.theirs if _has_text(v) else self.ours)(_value(v))
+
+    def text(self) -> tuple[str, str]:
+        return "".join(self.shown), "".join(self.quotable)
+
+
+def _has_text(v: Any) -> bool:
+    if isinstance(v, str):
+        return True
+    if isinstance(v, dict):
+        return True
+    if isinstance(v, list | tuple):
+        return any(_has_text(x) for x in v)
+    return False
+
+
+def _run_text(run: BundleRun | None, event: BundleEvent, code_note: str) -> tuple[str, str]:
+    """The run's lines as shown, and as quotable (see `_RunLines`)."""
     p = event.payload
     who = RUNNERS.get(str(p.get("by")), "the candidate")
-    kind = "submission (every test)" if event.type == "submission" else "run (visible tests)"
+    result = (run.result if run else None) or {}
+    custom = bool(result.get("custom") or p.get("custom"))
+    kind = (
+        "submission (every test)"
+        if event.type == "submission"
+        else (CUSTOM_RUN if custom else "run (visible tests)")
+    )
     language = run.language if run else p.get("language", "?")
     verdict = (run.verdict if run else None) or p.get("verdict") or "unknown"
+    if custom and verdict == PASSED:
+        verdict = "it ran"
     head = f"[{event.seq}] {_secs(event.t)}s {kind} by {who} ({language}), {code_note}: {verdict}"
-    result = (run.result if run else None) or {}
+    out = _RunLines()
     tests = [t for t in result.get("tests") or [] if isinstance(t, dict)]
     if not tests:
-        return f"{head}; {p.get('passed', '?')}/{p.get('total', '?')} tests passed"
+        out.ours(head if custom else f"{head}; {p.get('passed', '?')}/{p.get('total', '?')} tests passed")
+        return out.text()
     visible = [t for t in tests if not t.get("hidden")]
     hidden = [t for t in tests if t.get("hidden")]
-    counts = [f"visible tests {sum(t.get('verdict') == PASSED for t in visible)}/{len(visible)} passed"]
+    counts = [
+        f"{sum(t.get('verdict') == PASSED for t in visible)} of {len(visible)} calls returned a value"
+        if custom
+        else f"visible tests {sum(t.get('verdict') == PASSED for t in visible)}/{len(visible)} passed"
+    ]
     if hidden:
         failed: dict[str, int] = {}
         for t in hidden:
@@ -103,21 +158,57 @@ def _run_text(run: BundleRun | None, event: BundleEvent, code_note: str) -> str:
         counts.append(
             f"hidden tests {sum(t.get('verdict') == PASSED for t in hidden)}/{len(hidden)} passed{detail}"
         )
-    lines = [f"{head}; {'; '.join(counts)}"]
+    out.ours(f"{head}; {'; '.join(counts)}")
     if verdict == "compile_error" and result.get("compile_output"):
-        lines.append(
-            "  compiler output: " + _flat(clip(str(result["compile_output"]), MAX_COMPILE_OUTPUT_CHARS))
-        )
+        out.ours("\n  compiler output: ")
+        out.theirs(_flat(clip(str(result["compile_output"]), MAX_COMPILE_OUTPUT_CHARS)))
     else:
         for t in [t for t in visible if t.get("verdict") != PASSED][:MAX_FAILED_SHOWN]:
-            line = f"  failed {t.get('id')} ({t.get('verdict')}): args {_value(t.get('args'))}"
-            line += f" expected {_value(t.get('expected'))} got {_value(t.get('actual'))}"
+            out.ours(f"\n  failed {t.get('id')} ({t.get('verdict')}): args ")
+            if custom:
+                out.theirs(_value(t.get("args")))  # the candidate's own inputs
+            else:
+                out.ours(f"{_value(t.get('args'))} expected {_value(t.get('expected'))}")
+            out.ours(" got ")
+            out.value(t.get("actual"))
             if t.get("message"):
-                line += f"; {_flat(clip(str(t['message']), MAX_VALUE_CHARS))}"
+                out.ours("; message ")
+                out.theirs(_value(_flat(str(t["message"]))))
             if t.get("stdout"):
-                line += f"; printed {_value(t['stdout'])}"
-            lines.append(line)
-    return "\n".join(lines)
+                out.ours("; printed ")
+                out.theirs(_value(t["stdout"]))
+    return out.text()
+
+
+@dataclass(frozen=True)
+class _ShownRuns:
+    listed: set[int]  # runs in the timeline (citable)
+    detailed: set[int]  # of those, runs shown with their failed tests or compiler output
+
+
+def _runs_shown(events: list[BundleEvent], run_of: dict[int, BundleRun | None]) -> _ShownRuns:
+    """Which runs the timeline lists, and which with details, within bounds: a candidate can run hundreds of times
+    (and print, raise and return what they like), which must not grow the model's input without limit. Every
+    submission and run is listed up to `MAX_RUNS_LISTED` (past that: the first run, the newest submissions, then
+    the newest runs); details go to submissions first, then the newest runs, within `RUN_DETAIL_BUDGET_CHARS`."""
+    runs = [e for e in events if e.type in RUN_TYPES]
+    listed = {e.seq for e in runs}
+    if len(runs) > MAX_RUNS_LISTED:
+        listed = {runs[0].seq}
+        submissions = [e for e in reversed(runs) if e.type == "submission"]
+        for e in [*submissions[: MAX_RUNS_LISTED // 2], *reversed(runs)]:
+            if len(listed) >= MAX_RUNS_LISTED:
+                break
+            listed.add(e.seq)
+    texts = {e.seq: _run_text(run_of.get(e.seq), e, "")[0] for e in runs if e.seq in listed}
+    detailed: set[int] = set()
+    spent = 0
+    for e in sorted((e for e in runs if e.seq in listed), key=lambda e: (e.type != "submission", -e.seq)):
+        size = len(texts[e.seq]) - len(texts[e.seq].split("\n", 1)[0])
+        if spent + size <= RUN_DETAIL_BUDGET_CHARS:
+            detailed.add(e.seq)
+            spent += size
+    return _ShownRuns(listed, detailed)
 
 
 def _integrity(events: list[BundleEvent]) -> str:
@@ -143,8 +234,10 @@ def _integrity(events: list[BundleEvent]) -> str:
 
 
 def _bounded_transcript(lines: list[tuple[int, str]]) -> set[int]:
-    """Seqs of transcript lines to leave out of a runaway session (the middle goes first)."""
-    total = sum(len(text) for _, text in lines)
+    """Seqs of transcript lines to leave out of a runaway session (the middle goes first). Each line counts as
+    shown, its `[seq] start-end s C: ` prefix included: forty thousand typed "ok"s are short texts but a long
+    timeline."""
+    total = sum(len(text) + 1 for _, text in lines)
     dropped: set[int] = set()
     middle = len(lines) // 2
     offset = 0
@@ -152,7 +245,7 @@ def _bounded_transcript(lines: list[tuple[int, str]]) -> set[int]:
         for i in {middle - offset, middle + offset}:
             if 0 <= i < len(lines) and lines[i][0] not in dropped:
                 dropped.add(lines[i][0])
-                total -= len(lines[i][1])
+                total -= len(lines[i][1]) + 1
         offset += 1
     return dropped
 
@@ -175,9 +268,7 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
         if e.type == "editor_snapshot" and isinstance(e.payload.get("code"), str)
     }
     snapshots = [
-        Snapshot(
-            e.seq, e.t, str(e.payload.get("language") or source.session.language), snapshot_views[e.seq].text
-        )
+        Snapshot(e.seq, e.t, snapshot_language(e, source.session.language), snapshot_views[e.seq].text)
         for e in source.events
         if e.seq in snapshot_views and e.type == "editor_snapshot"
     ]
@@ -191,18 +282,23 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
     shown: dict[int, ShownSnapshot] = {s.snapshot.seq: s for s in plan(snapshots, anchors)}
     by_sha: dict[str, int] = {}
 
-    transcript_lines = [(seq, view.text) for seq, view in speech.items()]
-    dropped = _bounded_transcript(transcript_lines)
-    out: list[str] = []
+    shown_runs = _runs_shown(source.events, run_of)
+    detailed = shown_runs.detailed
+    runs_omitted_noted = False
+    lines: dict[int, str] = {}
     for e in source.events:
-        if e.type == "transcript" and e.seq not in dropped:
+        if e.type == "transcript":
             p = e.payload
             role = ROLES.get(str(p.get("role")), "?")
             start = p.get("start") if isinstance(p.get("start"), int | float) else e.t
             end = p.get("end") if isinstance(p.get("end"), int | float) else start
-            out.append(
-                f"[{e.seq}] {_secs(start)}-{_secs(end)}s {role}: {clip(_flat(speech[e.seq].text), MAX_LINE_CHARS)}"
-            )
+            text = clip(_flat(speech[e.seq].text), MAX_LINE_CHARS)
+            lines[e.seq] = f"[{e.seq}] {_secs(start)}-{_secs(end)}s {role}: {text}"
+    dropped = _bounded_transcript(list(lines.items()))
+    out: list[str] = []
+    for e in source.events:
+        if e.type == "transcript" and e.seq not in dropped:
+            out.append(lines[e.seq])
             index.citable[e.seq] = CitableEvent(e.seq, e.type, (speech[e.seq],))
         elif e.type == "editor_snapshot" and e.seq in shown:
             s = shown[e.seq]
@@ -219,7 +315,14 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
                 body = fence(s.body, "diff")
             out.append(f"{head}\n{body}")
             index.citable[e.seq] = CitableEvent(e.seq, e.type, (snapshot_views[e.seq],))
-        elif e.type in ("test_run", "submission"):
+        elif e.type in RUN_TYPES and e.seq not in shown_runs.listed:
+            if not runs_omitted_noted:
+                omitted = sum(1 for r in source.events if r.type in RUN_TYPES) - len(shown_runs.listed)
+                out.append(
+                    f"-- {omitted} older runs of this long interview are not shown (the facts count them)"
+                )
+                runs_omitted_noted = True
+        elif e.type in RUN_TYPES:
             run = run_of.get(e.seq)
             views: tuple[Redacted, ...] = ()
             note = "code not recorded"
@@ -228,9 +331,12 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
                 views = (view,)
                 same = by_sha.get(Snapshot(0, None, "", view.text).sha)
                 note = f"code as snapshot [{same}]" if same else "code not in a shown snapshot"
-            text = redactor.code(_run_text(run, e, note)).text
+            text, quotable = (redactor.code(part).text for part in _run_text(run, e, note))
+            if e.seq not in detailed and "\n" in text:
+                text = text.split("\n", 1)[0] + " (details not shown)"
+                quotable = quotable.split("\n", 1)[0]
             out.append(text)
-            index.citable[e.seq] = CitableEvent(e.seq, e.type, views, shown=text)
+            index.citable[e.seq] = CitableEvent(e.seq, e.type, views, shown=quotable)
         elif e.type == "hint":
             hint = e.payload.get("text")
             said = f": {_flat(clip(hint, 400))}" if isinstance(hint, str) and hint else ""

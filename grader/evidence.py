@@ -5,7 +5,9 @@ A citation `{seq, quote}` holds when:
   snapshots, runs, submissions; hints, tool calls and notes are not);
 - `quote` matches that event's text (a transcript line) or code (a snapshot, a run's code) after whitespace and
   case normalisation only, as the model saw it (names replaced, see grader/redact.py); a run's quote may also come
-  from its results as shown, or be empty. A transcript or snapshot quote needs at least `MIN_QUOTE_CHARS`.
+  from our own result text as shown (verdicts, counts, arguments, expected values, plain returned numbers), never
+  from what the candidate's program printed, raised or returned as text, which it controls; or it may be empty.
+  A transcript or snapshot quote needs at least `MIN_QUOTE_CHARS`.
 
 A verified quote is stored as the exact span of the original text it matched (original case, spacing and names), so
 that a report can find and highlight it verbatim.
@@ -20,6 +22,7 @@ from grader.redact import Redacted
 from grader.schemas import CITABLE_EVENT_TYPES, Evidence
 
 MIN_QUOTE_CHARS = 3
+PROGRAM_OUTPUT = "\ue000"  # stands for the program's own output in a run's quotable result text
 RUN_TYPES = frozenset({"test_run", "submission"})
 
 
@@ -58,7 +61,8 @@ def _find(view: Redacted, quote_norm: str) -> str | None:
 @dataclass(frozen=True)
 class CitableEvent:
     """What the model may quote from one citable event: `views` (text or code, as shown), and for runs, `shown`,
-    the results as rendered (quotable, but not original text)."""
+    the results as rendered with the program's own output masked by `PROGRAM_OUTPUT` (quotable, but not original
+    text)."""
 
     seq: int
     type: str
@@ -98,10 +102,12 @@ def check(evidence: Evidence, index: CitationIndex) -> Evidence | str:
         found = _find(view, quote_norm)
         if found is not None:
             return Evidence(seq=seq, quote=found)
-    if kind in RUN_TYPES and quote_norm in normalise(event.shown)[0]:
+    if kind in RUN_TYPES and PROGRAM_OUTPUT not in quote and quote_norm in normalise(event.shown)[0]:
         return Evidence(seq=seq, quote=quote.strip())
     what = {"transcript": "the words of that line", "editor_snapshot": "the code of that snapshot"}.get(
-        kind, "that run's code or results"
+        kind,
+        "that run's code or our result text (what the program printed, raised or returned as text is its own "
+        "output and cannot be quoted as the run: leave the quote empty)",
     )
     return f"seq {seq}: the quote {quote!r} is not in {what}"
 

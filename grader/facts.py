@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from grader.final_submit import LANGUAGES
 from grader.schemas import BundleEvent, BundleInput, BundleRun, Facts, HintFact, PassRecord, PassTally
 
 PASSED = "accepted"
@@ -20,6 +21,13 @@ def run_events(bundle: BundleInput) -> dict[str, BundleEvent]:
         for e in bundle.events
         if e.type in ("test_run", "submission") and e.payload.get("submission_id")
     }
+
+
+def is_custom(run: BundleRun, events: dict[str, BundleEvent]) -> bool:
+    """A run of the candidate's own inputs (custom input, `api/custom_input.py`): there are no expected values and
+    every call that returned counts as `accepted`, so it shows only that the code ran, never that it is right."""
+    event = events.get(run.id)
+    return bool((run.result or {}).get("custom")) or bool(event is not None and event.payload.get("custom"))
 
 
 def made_by(run: BundleRun, events: dict[str, BundleEvent]) -> str | None:
@@ -87,9 +95,16 @@ def _complexity(bundle: BundleInput) -> str | None:
     return claimed
 
 
+def snapshot_language(event: BundleEvent, default: str) -> str:
+    """A snapshot's language when it is one we run, else `default`: the editor client names it, so an unknown
+    value is never shown to the model or stored as a fact."""
+    value = event.payload.get("language")
+    return value if isinstance(value, str) and value in LANGUAGES else default
+
+
 def _language(bundle: BundleInput) -> str:
     for e in reversed(bundle.events):
-        if e.type == "editor_snapshot" and isinstance(e.payload.get("language"), str):
+        if e.type == "editor_snapshot" and e.payload.get("language") in LANGUAGES:
             return str(e.payload["language"])
     if bundle.runs:
         return bundle.runs[-1].language
@@ -98,7 +113,7 @@ def _language(bundle: BundleInput) -> str:
 
 def compute_facts(bundle: BundleInput) -> Facts:
     events = run_events(bundle)
-    judged = [r for r in bundle.runs if r.verdict != JUDGE_FAILED]
+    judged = [r for r in bundle.runs if r.verdict != JUDGE_FAILED and not is_custom(r, events)]
     by_candidate = [r for r in bundle.runs if made_by(r, events) != GRADER]
     visible: list[PassTally] = []
     hidden: list[PassTally] = []

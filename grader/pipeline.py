@@ -116,9 +116,13 @@ class Grader:
         bundle = build_bundle(source, facts)
         rubric_ids = [str(item.get("id")) for item in source.question.rubric]
         schema = output_schema(rubric_ids)
-        messages = task_messages(source, bundle, secrets.token_hex(8))
+        nonce = secrets.token_hex(8)
+        messages = task_messages(source, bundle, nonce)
         results = await _gather(
-            [self._sample(source, bundle, messages, schema, rubric_ids) for _ in range(self.settings.samples)]
+            [
+                self._sample(source, bundle, messages, schema, rubric_ids, nonce)
+                for _ in range(self.settings.samples)
+            ]
         )
         usage_in = sum(r.input_tokens for r in results)
         usage_out = sum(r.output_tokens for r in results)
@@ -165,13 +169,16 @@ class Grader:
         messages: list[Message],
         schema: dict[str, Any],
         rubric_ids: list[str],
+        nonce: str,
     ) -> SampleResult:
         result = SampleResult()
         reply = await self.client.complete(messages, schema)
         result.add(reply)
         if self._check(reply, source, bundle, rubric_ids, result) or result.reason == "model_refused":
             return result
-        repair = render("grader_repair", problems="\n".join(result.problems))
+        # The problems quote the model's quotes, which may be the candidate's words: delimited like the interview.
+        problems = "\n".join(result.problems).replace(nonce, "[removed]")
+        repair = render("grader_repair", problems=problems, nonce=nonce)
         log.info(
             "grader.repair", session_id=source.session.id, reason=result.reason, problems=len(result.problems)
         )

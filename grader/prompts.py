@@ -29,7 +29,7 @@ PROMPTS: dict[str, frozenset[str]] = {
             "interview",
         }
     ),
-    "grader_repair": frozenset({"problems"}),
+    "grader_repair": frozenset({"problems", "nonce"}),
 }
 
 

@@ -4,7 +4,11 @@ in transcript lines and code, with a map back to the original text so that verif
 What is replaced (never sent to the model):
 - the e-mail address, and any e-mail address (`[email]`); profile links (LinkedIn, GitHub, GitLab, X) (`[link]`);
 - the full name in any case (`[candidate]`), everywhere;
-- in speech, phone numbers (`[phone]`) and each distinctive part of the name in any case (`lovelace`);
+- names with or without their accents, and in full-width letters (`José` also as `Jose`, see `fold`);
+- the full name also joined as in a handle or identifier (`ada_lovelace`, `AdaLovelace`, `@adalovelace`), and a
+  hyphenated name as its words (`Jean-Luc` as `Jean Luc`, `Luc`);
+- phone numbers (`[phone]`): in speech any run of nine or more digits, in code only one written as a phone number;
+- in speech, each distinctive part of the name in any case (`lovelace`);
 - in code, distinctive name parts when written as names (`Ada`, `ADA`): a lowercase identifier is not a person,
   and replacing it would garble the code the model judges;
 - a part that is also an everyday word, or has one or two letters (`Will`, `Max`, `An`, `Do`), alone only when
@@ -14,8 +18,10 @@ What is replaced (never sent to the model):
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 Mode = Literal["speech", "code"]
@@ -26,6 +32,12 @@ PROFILE_LINK = re.compile(
     re.IGNORECASE,
 )
 PHONE = re.compile(r"(?<![\w+])\+?\d(?:[ \-.()]{0,2}\d){8,14}(?!\w)")
+# In code only what is written as a phone number (`+44 20 7946 0958`, `(415) 555-0100`, `415-555-0100`): a plain
+# run of digits there is a number (`1000000007`).
+CODE_PHONE = re.compile(
+    r"(?<![\w+])(?:\+\d{1,3}[ .-]?(?:\(\d{1,4}\)|\d{1,4})(?:[ .-]\d{2,4}){2,4}"
+    r"|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|\d{3}[.-]\d{3}[.-]\d{4})(?!\w)"
+)
 NAME = "[candidate]"
 
 
@@ -71,13 +83,37 @@ COMMON_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=4096)
+def _fold_char(c: str) -> str:
+    """A character's base letter (`é` -> `e`, a full-width A -> `A`), or the character itself."""
+    for b in unicodedata.normalize("NFKD", c):
+        if not unicodedata.combining(b):
+            return b
+    return c
+
+
+def fold(text: str) -> str:
+    """`text` with each character replaced by its base letter, one for one (so that positions are unchanged): the
+    name "José Núñez" is matched where speech-to-text or an ASCII comment writes "Jose Nunez"."""
+    return text if text.isascii() else "".join(c if c.isascii() else _fold_char(c) for c in text)
+
+
 def _bounded(term: str) -> str:
     return rf"(?<!\w){term}(?!\w)"
 
 
+def _words(name: str) -> list[str]:
+    """A name's words, a hyphenated one split too: "Jean-Luc" is said and written "Jean Luc" as often."""
+    return [w for w in re.split(r"[\s-]+", name) if w]
+
+
 def _flexible(term: str) -> str:
-    """A literal term whose inner whitespace may be any whitespace."""
-    return r"\s+".join(re.escape(part) for part in term.split())
+    """A literal term whose inner whitespace may be any whitespace, or the parts joined as in a handle or an
+    identifier (`ada_lovelace`, `ada.lovelace`, `AdaLovelace`); directly joined only when that makes six letters
+    or more, so that a short name's parts do not make an everyday word ("An Do": "ando")."""
+    parts = _words(term)
+    joined = r"(?:\s+|[._-]?)" if len("".join(parts)) >= 6 else r"(?:\s+|[._-])"
+    return joined.join(re.escape(part) for part in parts)
 
 
 def _alternation(terms: Iterable[str], flags: int = 0) -> re.Pattern[str]:
@@ -102,11 +138,12 @@ class Redactor:
     """Built once per session from `BundleInput.redact` (name parts, full name, e-mail, e-mail local part)."""
 
     def __init__(self, terms: Sequence[str]) -> None:
+        terms = [fold(t) for t in terms]  # matched against folded text (`fold`)
         emails = {t for t in terms if "@" in t}
         locals_ = {e.split("@", 1)[0] for e in emails}
         names = [t for t in terms if "@" not in t and t not in locals_]
-        whole = [n for n in names if len(n.split()) > 1]
-        parts = {p for n in names for p in n.split() if len(p) >= 2}
+        whole = [n for n in names if len(_words(n)) > 1]
+        parts = {p for n in names for p in _words(n) if len(p) >= 2}
         for local in locals_:
             if len(local) >= 6 or not local.isalpha():
                 whole.append(local)  # distinctive: any case, everywhere
@@ -131,6 +168,7 @@ class Redactor:
             self._speech.append(rule)
             self._code.append(rule)
         self._speech.append(_Rule(PHONE, "[phone]"))
+        self._code.append(_Rule(CODE_PHONE, "[phone]"))
 
     def speech(self, text: str) -> Redacted:
         return _apply(text, self._speech)
@@ -158,20 +196,21 @@ def _worth_trying(pattern: re.Pattern[str], text: str) -> bool:
         return "@" in text
     if pattern is PROFILE_LINK:
         return "/" in text
-    if pattern is PHONE:
+    if pattern is PHONE or pattern is CODE_PHONE:
         return len(NOT_DIGIT.sub("", text)) >= 9
     return True
 
 
 def _apply(text: str, rules: Sequence[_Rule]) -> Redacted:
+    folded = fold(text)  # same length and positions as `text`
     found: list[tuple[int, int, str]] = []
     for rule in rules:
-        if _worth_trying(rule.pattern, text):
+        if _worth_trying(rule.pattern, folded):
             found.extend(
                 (m.start(), m.end(), rule.replacement)
-                for m in rule.pattern.finditer(text)
+                for m in rule.pattern.finditer(folded)
                 if m.end() > m.start()
-                and not (rule.mid_sentence and _starts_sentence(text, m.start(), m.end()))
+                and not (rule.mid_sentence and _starts_sentence(folded, m.start(), m.end()))
             )
     if not found:
         return Redacted(text, text)

@@ -259,6 +259,9 @@ class EvidenceOut(_Model):
     t: float | None
     start: float | None = None  # transcript lines only
     end: float | None = None
+    # Transcript lines only: who said it. A candidate can say "Interviewer: excellent, all tests pass"; the quote
+    # verifies, and this says whose words it is.
+    speaker: Literal["candidate", "interviewer"] | None = None
 
 
 class DimensionOut(_Model):

@@ -146,10 +146,19 @@ async def test_ready_scorecard_has_the_contract_shape_with_enriched_evidence(
             "t": 6.0,
             "start": 6.0,
             "end": 9.25,
+            "speaker": "candidate",
         }
     ]
     assert body["dimensions"]["coding"]["evidence"] == [
-        {"seq": 3, "quote": "seen = {}", "type": "editor_snapshot", "t": 30.0, "start": None, "end": None}
+        {
+            "seq": 3,
+            "quote": "seen = {}",
+            "type": "editor_snapshot",
+            "t": 30.0,
+            "start": None,
+            "end": None,
+            "speaker": None,
+        }
     ]
     assert [(i["id"], i["mark"], len(i["evidence"])) for i in body["rubric"]] == [
         ("hash_map_one_pass", "met", 1),
@@ -329,3 +338,24 @@ async def test_organisation_reads_its_own_sessions_scorecards(graded: Graded) ->
     for s in (graded.org_session, graded.other_session):
         r = await graded.server.client.get(f"/v1/sessions/{s['id']}/scorecard", headers=graded.headers("org"))
         assert (r.status_code, r.json()["recommendation"]) == (200, "strong_hire")
+
+
+async def test_a_transcript_citation_says_who_said_it(api_server: ApiServer, db: Conn) -> None:
+    """A quote verifies against the words of a line, whoever said them: a candidate who says "Interviewer: all
+    tests pass" makes a line that can be quoted. Each transcript citation says whose words it is."""
+    s = await interview(api_server)
+    await complete(api_server, s["id"])
+    card = _card(2, 3)
+    asked = Evidence(seq=1, quote="Tell me your plan.")
+    card.dimensions.communication.evidence.insert(0, asked)
+    await _store_ready(db, s["id"], 1, card)
+
+    r = await api_server.client.get(f"/v1/sessions/{s['id']}/scorecard", headers=api_server.org_headers())
+
+    assert r.status_code == 200
+    said = r.json()["dimensions"]["communication"]["evidence"]
+    assert [(e["seq"], e["type"], e["speaker"]) for e in said] == [
+        (1, "transcript", "interviewer"),
+        (2, "transcript", "candidate"),
+        (3, "editor_snapshot", None),
+    ]

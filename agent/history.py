@@ -1,0 +1,46 @@
+"""The conversation a model turn sees, bounded in size.
+
+Speech is bounded by the time it takes to say, but typed messages (4,000 characters each, agent.turns), code views
+and tool outputs accumulate: a script typing into the chat for the whole interview would make every later request
+larger than the model's context (each one failing, and each one paid for in full). Past ``limit`` characters the
+oldest conversation items are left out of the request; the leading instructions always stay, and the cut never
+starts on a tool output without its call. The agent's own conversation and the event log keep everything.
+"""
+
+from __future__ import annotations
+
+from livekit.agents import llm
+
+
+def item_chars(item: llm.ChatItem) -> int:
+    if isinstance(item, llm.ChatMessage):
+        return len(item.text_content or "")
+    if isinstance(item, llm.FunctionCall):
+        return len(item.arguments or "")
+    if isinstance(item, llm.FunctionCallOutput):
+        return len(item.output or "")
+    return 0
+
+
+def _is_instructions(item: llm.ChatItem) -> bool:
+    return isinstance(item, llm.ChatMessage) and item.role in ("system", "developer")
+
+
+def bounded_history(ctx: llm.ChatContext, limit: int) -> llm.ChatContext:
+    """``ctx`` itself when it fits in ``limit`` characters, else a copy without its oldest conversation items."""
+    sizes = [item_chars(i) for i in ctx.items]
+    total = sum(sizes)
+    if total <= limit:
+        return ctx
+    items = list(ctx.items)
+    head = 0
+    while head < len(items) and _is_instructions(items[head]):
+        head += 1
+    cut = head
+    last = len(items) - 1  # the newest item (the turn being answered) always stays
+    while cut < last and (total > limit or items[cut].type in ("function_call", "function_call_output")):
+        total -= sizes[cut]
+        cut += 1
+    out = ctx.copy()
+    out.items[:] = items[:head] + items[cut:]
+    return out

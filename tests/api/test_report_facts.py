@@ -1,0 +1,29 @@
+"""The report's own facts (for a report without a scorecard) read from the timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.report_facts import facts_from_timeline
+from grader.schemas import PassTally
+
+
+def _run(seq: int, t: float, ids: list[str], passed: int) -> dict[str, Any]:
+    tests = [{"id": i, "verdict": "accepted" if n < passed else "wrong_answer"} for n, i in enumerate(ids)]
+    tally = {"passed": passed, "total": len(ids)}
+    return {"seq": seq, "t": t, "type": "test_run", "kind": "run", "verdict": "accepted", **tally,
+            "visible": tally, "hidden": None, "tests": tests}  # fmt: skip
+
+
+def test_a_custom_run_of_the_candidates_own_inputs_is_no_visible_test_result() -> None:
+    """Custom input has no expected values (every call that returns is `accepted`): five calls of the candidate's
+    own are not "visible tests 5/5", nor a first all-passing run."""
+    items = [
+        _run(1, 10.0, ["example-1", "example-2"], 0),
+        _run(2, 20.0, [f"custom-{i}" for i in range(1, 6)], 5),
+    ]
+    facts = facts_from_timeline(items, language="python", time_used_s=100.0, time_allowed_s=2700.0)
+    assert facts.visible_tests.best == PassTally(passed=0, total=2)
+    assert facts.visible_tests.final == PassTally(passed=0, total=2)
+    assert facts.first_all_visible_pass_s is None
+    assert facts.runs == 2
