@@ -24,8 +24,10 @@ class BoundedH11Protocol(H11Protocol):
         self._arm_head_deadline()
 
     def on_response_complete(self) -> None:
-        super().on_response_complete()
+        # Armed first: uvicorn starts a pipelined request's cycle inside this call, and that request's head has
+        # arrived; armed after, the deadline would be measured against a request already running.
         self._arm_head_deadline()
+        super().on_response_complete()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_head_deadline()

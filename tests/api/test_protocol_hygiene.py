@@ -350,6 +350,37 @@ async def test_a_connection_that_never_completes_a_request_head_is_closed(api_se
     assert ok.status_code == 200
 
 
+async def test_a_pipelined_request_that_runs_past_the_head_deadline_is_answered(
+    api_server: ApiServer,
+) -> None:
+    # The head deadline is re-armed as each answer completes, and uvicorn starts a pipelined request right then:
+    # that request's head has arrived, so however long it runs (here a PDF waiting for Chromium past the keep-alive
+    # timeout), its connection stays open for its answer.
+    from api.pdf import PdfRenderer
+
+    renderer = PdfRenderer(api_server.settings.chromium_bin, timeout_s=60, concurrency=1)
+    api_server.app.state.pdf = renderer
+    s = await api_server.create_session()
+    auth = f"Authorization: Bearer {api_server.org_key}\r\n"
+    pipelined = (
+        "GET /healthz HTTP/1.1\r\nHost: shadows\r\n\r\n"
+        f"GET /v1/sessions/{s['id']}/report.pdf HTTP/1.1\r\nHost: shadows\r\n{auth}\r\n"
+    ).encode()
+    url = httpx.URL(api_server.url)
+    reader, writer = await asyncio.open_connection(url.host, url.port)
+    try:
+        async with renderer._slots:  # the PDF waits past the keep-alive timeout for its slot
+            writer.write(pipelined)
+            await writer.drain()
+            first = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 30)
+            await asyncio.sleep(api_server.settings.keep_alive_s + 1)
+        rest = await asyncio.wait_for(reader.readuntil(b"%PDF-"), 60)
+    finally:
+        writer.close()
+    assert first.startswith(b"HTTP/1.1 200")
+    assert b"HTTP/1.1 200" in rest and b"application/pdf" in rest
+
+
 async def test_logs_are_json_with_structured_tracebacks_and_no_request_data(
     api_server: ApiServer, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
