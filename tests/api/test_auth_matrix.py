@@ -499,7 +499,13 @@ async def test_every_route_is_in_an_auth_matrix(api_server: ApiServer) -> None:
     operations = {f"{m.upper()} {p}" for p, ops in doc["paths"].items() for m in ops}
     matrix = {
         _key(m, p)
-        for m, p, *_ in [*ORG_ROUTES, *CANDIDATE_SESSION_ROUTES, *INTERNAL_ROUTES, *REPORT_ROUTES, *ats.ORG_ROUTES]
+        for m, p, *_ in [
+            *ORG_ROUTES,
+            *CANDIDATE_SESSION_ROUTES,
+            *INTERNAL_ROUTES,
+            *REPORT_ROUTES,
+            *ats.ORG_ROUTES,
+        ]
     } | {_key(m, p) for _, m, p, _ in ats.PARTNER_ROUTES}
     assert operations - matrix - set(ELSEWHERE) == set()
     assert (matrix | set(ELSEWHERE)) - operations == set()  # nothing stale
