@@ -1,4 +1,9 @@
-"""Per-run cgroup v1 memory, pids and cpuacct groups for sandboxed code (optional; absent -> rlimits only)."""
+"""Per-run cgroup v1 memory, pids, cpuacct and cpu groups for sandboxed code (optional; absent -> rlimits only).
+
+The cpu group gives each run one equal CPU weight, however many threads and processes it starts: without it, where
+the kernel does not group each session's tasks on its own (autogroup applies only in the root cpu cgroup, so not
+in a container's or a systemd service's), the scheduler is fair per thread, and one run's 90 spinning processes
+left a concurrent run 2% of the CPU: its honest tests passed twice their limit in wall time, `time_limit`."""
 
 from __future__ import annotations
 
@@ -37,10 +42,16 @@ class CgroupParents:
     memory: Path | None
     pids: Path | None
     cpuacct: Path | None = None
+    # None as well where cpu is mounted with cpuacct (the cpuacct group is then the cpu group).
+    cpu: Path | None = None
 
     @property
     def available(self) -> bool:
-        return self.memory is not None or self.pids is not None or self.cpuacct is not None
+        return any(p is not None for p in (self.memory, self.pids, self.cpuacct, self.cpu))
+
+    @property
+    def all(self) -> tuple[Path, ...]:
+        return tuple(p for p in (self.memory, self.pids, self.cpuacct, self.cpu) if p is not None)
 
 
 def detect_parents() -> CgroupParents:
@@ -61,12 +72,17 @@ def detect_parents() -> CgroupParents:
             return None
         return parent
 
+    cpuacct = probe("cpuacct", "cpuacct.usage")
+    cpu = probe("cpu", "cpu.shares")
+    if cpu is not None and cpuacct is not None and cpu.resolve() == cpuacct.resolve():
+        cpu = None  # one hierarchy with both controllers ("cpu,cpuacct"): the cpuacct group does both
     return CgroupParents(
         memory=probe("memory", "memory.limit_in_bytes"),
         # The root of a pids hierarchy has no pids.max (only its children do): a judge in the root group can still
         # make run groups under it, so the marker is the hierarchy's own file.
         pids=probe("pids", "cgroup.procs"),
-        cpuacct=probe("cpuacct", "cpuacct.usage"),
+        cpuacct=cpuacct,
+        cpu=cpu,
     )
 
 
@@ -97,6 +113,9 @@ class RunCgroup:
                 self.cpuacct_dir = parents.cpuacct / name
                 self.cpuacct_dir.mkdir()
                 self.dirs.append(self.cpuacct_dir)
+            if parents.cpu is not None:  # default weight: each run weighs what the judge's own group does
+                (parents.cpu / name).mkdir()
+                self.dirs.append(parents.cpu / name)
         except OSError:
             self.remove()
             raise
@@ -193,9 +212,7 @@ class RunCgroup:
 def sweep_stale(parents: CgroupParents) -> int:
     """Remove run groups left by judge processes that died mid-run (e.g. a worker killed on cancellation)."""
     removed = 0
-    for parent in (parents.memory, parents.pids, parents.cpuacct):
-        if parent is None:
-            continue
+    for parent in parents.all:
         for group in parent.glob("shadows-judge-*"):
             try:
                 owner = int(group.name.split("-")[2])

@@ -20,6 +20,8 @@ and can write to fd 3 too; what it can forge there is at most its own answer to 
 
 Parsing is bounded: a line longer than `RECORD_CAP` is never parsed, JSON nested too deeply is rejected without
 recursing (the C decoder stops at the interpreter's recursion limit and we catch that), and only objects count.
+Bytes that are not UTF-8 become U+FFFD: a returned string that is not valid UTF-8 (C++ code that cuts or reverses a
+multi-byte character) is an answer like any other, judged (a wrong answer), not a record that never arrived.
 """
 
 from __future__ import annotations
@@ -46,13 +48,13 @@ def frame(nonce: str, args: list[Any]) -> bytes:
 
 
 def parse_line(line: bytes) -> dict[str, Any] | None:
-    """One results-channel line as a JSON object, or None for anything else (garbage, invalid UTF-8, too long,
-    too deep, not an object). Never raises."""
+    """One results-channel line as a JSON object (bytes that are not UTF-8 read as U+FFFD), or None for anything
+    else (garbage, too long, too deep, not an object). Never raises."""
     if len(line) > RECORD_CAP:
         return None
     try:
-        value = json.loads(line)
-    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        value = json.loads(line.decode("utf-8", "replace"))
+    except (ValueError, RecursionError):
         return None
     return value if isinstance(value, dict) else None
 

@@ -33,6 +33,10 @@ _OOM_MARKERS = (
 )
 _STDERR_TAIL = 600
 _TEXT_CHARS = 600
+# A returned value is shown in the report only up to this size (as JSON, about): a record may hold up to 16 MiB, and
+# a report that kept every visible test's would run to tens of MiB (over the remote backend's answer cap: an
+# internal_error) and be stored and sent as such. The verdict is always decided on the whole value.
+SHOWN_VALUE_BYTES = 256 << 10
 
 
 @dataclass(frozen=True)
@@ -101,11 +105,43 @@ def judge_outcome(
     _, depth = split_type(returns)
     if nesting_depth(actual, depth + 2) > depth + 1:
         return _fail(result, Verdict.WRONG_ANSWER, f"the returned value is nested deeper than {returns}")
-    result.actual = clean_value(actual)
     if not values_equal(test.expected, actual, returns, compare):
         result.verdict = Verdict.WRONG_ANSWER
         result.message = mismatch_hint(test.expected, actual, returns)
+    if json_size_over(actual, SHOWN_VALUE_BYTES):
+        note = f"the returned value is too large to show (over {SHOWN_VALUE_BYTES >> 10} KiB as JSON)"
+        result.message = f"{result.message}; {note}" if result.message else note
+    else:
+        result.actual = clean_value(actual)
     return result
+
+
+def json_size_over(value: Any, cap: int) -> bool:
+    """Whether `value` as JSON would take more than about `cap` bytes; looks at no more of it than that takes (an
+    estimate: strings without their escapes, floats at their longest)."""
+    size = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            size += len(item) + 3
+        elif isinstance(item, list):
+            size += 2
+            stack.extend(item)
+        elif isinstance(item, dict):
+            size += 2
+            for key, child in item.items():
+                size += len(str(key)) + 4
+                stack.append(child)
+        elif isinstance(item, bool) or item is None:
+            size += 6
+        elif isinstance(item, int):
+            size += item.bit_length() // 3 + 3
+        else:
+            size += 25
+        if size > cap:
+            return True
+    return False
 
 
 def _fail(result: TestResult, verdict: Verdict, message: str | None) -> TestResult:

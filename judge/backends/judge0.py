@@ -51,6 +51,9 @@ DRIVER_OVERHEAD_MB = 48  # the driver's Python and bash, in the box's memory lim
 _BOX_PROCESSES = PROCESSES_PER_RUN + 4  # the harness's own, plus bash and the driver
 _FINISHED_AFTER = 2  # status ids 1 (In Queue) and 2 (Processing) are not final
 _MAX_SUBMISSIONS = 200
+_OUTPUT_MARGIN = (
+    16 << 10
+)  # of the box's max_file_size, kept for the driver's markers and its stop or start event
 
 
 def _b64(data: bytes | str) -> str:
@@ -135,6 +138,9 @@ class Submission:
             "output_cap": limits.output_bytes,
             "budget_s": min(self.settings.judge0_max_wall_s, self.settings.judge0_max_cpu_s) - 1.0,
             "marker": self.marker,
+            # What the driver may print: Judge0 bounds the box's stdout (a file) by max_file_size; room is left
+            # for the markers and a last event.
+            "output_budget": self.settings.judge0_max_file_size_kb * 1024 - _OUTPUT_MARGIN,
             "address_space_bytes": (limits.memory_mb + policy.address_space_mb) << 20
             if policy.address_space_mb is not None
             else None,
@@ -301,7 +307,11 @@ class Judge0Backend:
                     stderr=str(event.get("tail", "")).encode(), startup_s=POLICIES[request.language].startup_s,
                 )  # fmt: skip
                 if decided is None:
-                    raise JudgeInternalError("the harness did not start on Judge0")
+                    if not event.get("at"):
+                        raise JudgeInternalError("the harness did not start on Judge0")
+                    # The candidate's code already ran in this box (an earlier harness ran tests), and what it left
+                    # there shares the harness's uid: a harness that dies before hello is its doing, not ours.
+                    decided = Verdict.RUNTIME_ERROR, "the program ended before running any test"
                 for index in order:
                     if index not in done:
                         results[index] = unreported(tests[index], *decided)

@@ -4,7 +4,7 @@ It speaks judge.protocol to the harness exactly as the local supervisor does: on
 each test timed and limited from the driver's side (CPU of the harness's process, wall less waiting for a CPU),
 a fresh harness process after a test that hung, crashed or flooded its output, and it stops early (so that the
 backend resubmits the remaining tests) before the box's own CPU or wall budget could end it mid-test. It prints
-one JSON line per event between markers unique to the run.
+one JSON line per event, as it happens, between markers unique to the run.
 
 DRIVER is Python 3.8 source (the official judge0/judge0:1.13.1 image's Python), shipped as `driver.py`.
 Unlike the local sandbox, the driver shares the box (and its uid) with the candidate's code: see docs/judge.md.
@@ -23,8 +23,21 @@ EVENTS = []
 TICK = os.sysconf("SC_CLK_TCK")
 
 
+SIZE = [0]  # bytes of events so far: the box's stdout is a file, bounded like any other by max_file_size
+
+
 def event(obj):
-    EVENTS.append(json.dumps(obj, separators=(",", ":")))
+    # Written as it happens: should the driver be killed (the candidate's code shares its uid), what it saw so far
+    # still reaches the backend, which judges the test in flight by the box's status.
+    line = json.dumps(obj, separators=(",", ":"))
+    EVENTS.append(line)
+    SIZE[0] += len(line) + 1
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def fits(obj):
+    return SIZE[0] + len(json.dumps(obj, separators=(",", ":"))) + 1 <= CONF["output_budget"]
 
 
 def text(b):
@@ -191,7 +204,7 @@ class Harness:
         while b"\n" in self.line:
             raw, self.line = self.line.split(b"\n", 1)
             try:
-                rec = json.loads(raw) if len(raw) <= RECORD_CAP else None
+                rec = json.loads(raw.decode("utf-8", "replace")) if len(raw) <= RECORD_CAP else None
             except (ValueError, RecursionError):
                 rec = None
             if isinstance(rec, dict) and done(rec):
@@ -270,9 +283,16 @@ def main():
             w = h.phase(lambda r: r.get("n") == nonce and isinstance(r.get("ok"), bool), limit, frame)
             pos += 1
             kind = w["rec"].get("kind") if w["rec"] else None
-            event({"test": index, "rec": w["rec"], "charged": w["charged"], "over": w["over"],
-                   "exit": w.get("exit"), "sig": w.get("sig"), "out": text(w["out"]), "err": text(w["err"]),
-                   "tail": text(w["tail"])})
+            observed = {"test": index, "rec": w["rec"], "charged": w["charged"], "over": w["over"],
+                        "exit": w.get("exit"), "sig": w.get("sig"), "out": text(w["out"]), "err": text(w["err"]),
+                        "tail": text(w["tail"])}
+            if not fits(observed):
+                if any(e.startswith('{"test":') for e in EVENTS):
+                    h.finish()  # this test runs again in the next submission, whose output starts empty
+                    event({"stop": pos - 1})
+                    return
+                observed["rec"], observed["over"] = None, "record"  # too large for any box's output
+            event(observed)
             if w["end"] or kind == "crash":
                 h.finish()
                 break
@@ -280,9 +300,11 @@ def main():
             h.finish()
 
 
+sys.stdout.write(CONF["marker"] + "-BEGIN\n")
+sys.stdout.flush()
 try:
     main()
 finally:
-    sys.stdout.write(CONF["marker"] + "-BEGIN\n" + "\n".join(EVENTS) + "\n" + CONF["marker"] + "-END\n")
+    sys.stdout.write(CONF["marker"] + "-END\n")
     sys.stdout.flush()
 """

@@ -9,7 +9,8 @@ one with its default configuration.
   `GET /submissions/{token}`.
 - Execution (app/jobs/isolate_job.rb): the additional files are unzipped into a box (at most MAX_EXTRACT_SIZE),
   `compile` runs with the maxima and its output (stdout and stderr together) is `compile_output`; `run` runs with
-  the submission's limits. Statuses as Judge0 sets them: 3 Accepted, 5 Time Limit Exceeded, 6 Compilation
+  the submission's limits (stdout and stderr are files in the box, bounded by max_file_size as isolate's are).
+  Statuses as Judge0 sets them: 3 Accepted, 5 Time Limit Exceeded, 6 Compilation
   Error, 7-12 runtime errors by signal or exit code, 13 Internal Error.
 - The image's runtimes (tests/fakes/judge0_image.py) enforce the versions it claims.
 

@@ -21,6 +21,7 @@ import os
 import resource
 import signal
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,28 +196,34 @@ def run_in_box(
         resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_size_kb * 1024, limits.file_size_kb * 1024))
 
     t0 = time.monotonic()
-    proc = subprocess.Popen(
-        cmd,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
-        preexec_fn=preexec,
-    )
-    timed_out = False
-    try:
-        while True:
-            try:
-                stdout, stderr = proc.communicate(timeout=0.05)
-                break
-            except subprocess.TimeoutExpired:
-                cpu = cgroup.cpu_seconds() if cgroup is not None else None
-                if time.monotonic() - t0 > limits.wall_s or (cpu is not None and cpu > limits.cpu_s):
-                    timed_out = True
-                    _kill(proc, cgroup)
-    finally:
-        _kill(proc, cgroup)
-        if cgroup is not None:
-            cgroup.remove()
+    # Like isolate, stdout and stderr are files the box writes (Judge0 redirects them to files): RLIMIT_FSIZE, the
+    # submission's max_file_size, bounds them too.
+    with tempfile.TemporaryDirectory(prefix="box-output-") as out_dir:
+        out_path, err_path = Path(out_dir) / "stdout", Path(out_dir) / "stderr"
+        with out_path.open("wb") as out, err_path.open("wb") as err:
+            proc = subprocess.Popen(
+                cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT if merge_stderr else err,
+                preexec_fn=preexec,
+            )
+        timed_out = False
+        try:
+            while True:
+                try:
+                    proc.wait(timeout=0.05)
+                    break
+                except subprocess.TimeoutExpired:
+                    cpu = cgroup.cpu_seconds() if cgroup is not None else None
+                    if time.monotonic() - t0 > limits.wall_s or (cpu is not None and cpu > limits.cpu_s):
+                        timed_out = True
+                        _kill(proc, cgroup)
+        finally:
+            _kill(proc, cgroup)
+            if cgroup is not None:
+                cgroup.remove()
+        stdout, stderr = out_path.read_bytes(), err_path.read_bytes()
     code = proc.returncode
     return BoxResult(
         exit_code=code if code >= 0 else None,

@@ -303,3 +303,74 @@ async def test_failing_tests_get_the_same_verdicts_as_on_the_local_sandbox(sandb
         (t.id, t.verdict, t.message) for t in remote.tests
     ]
     assert {t.id: t.verdict for t in local.tests}["v1"] is Verdict.TIME_LIMIT
+
+
+async def test_returned_values_larger_than_the_boxs_output_are_judged_over_more_submissions():
+    # Judge0 writes a box's stdout to a file bounded by max_file_size (4096 KB): the driver's report of six 1.8 MB
+    # values did not fit, the box was killed mid-report (SIGXFSZ) and a test that had returned became
+    # "the program ended before returning". Now the driver stops before its report outgrows the box, and the
+    # backend sends the rest again; a value that no box's output can hold is output_limit.
+    source = """
+def sum_pair(a, b):
+    if a == 2:
+        return [a + b] * 2_200_000
+    return [a + b] * 600_000
+"""
+    async with FakeJudge0(auth_token=TOKEN) as fake, _judge(fake.url) as judge:
+        report = await judge.run(_request(source, mode="run", limits=RunLimits(time_limit_s=3.0)))
+    verdicts = {t.id: t.verdict for t in report.tests}
+    assert verdicts.pop("v2") is Verdict.OUTPUT_LIMIT, report.tests
+    assert set(verdicts.values()) == {Verdict.WRONG_ANSWER}, report.tests
+    assert all("too large to show" in (t.message or "") for t in report.tests if t.id != "v2")
+    assert len(fake.submissions) > 1
+
+
+async def test_code_that_kills_the_in_box_driver_fails_its_own_test_not_the_judge():
+    # The driver shares the box and its uid with the candidate's code. It printed what it saw only at its end, so
+    # killing it left no output: internal_error, blamed on us (and retried). Its events now go out as they happen;
+    # the test in flight gets the box's status, and the backend sends the rest again.
+    source = """
+import os, signal
+
+def sum_pair(a, b):
+    if a == 2:
+        os.kill(os.getppid(), signal.SIGKILL)
+    return a + b
+"""
+    async with FakeJudge0(auth_token=TOKEN) as fake, _judge(fake.url) as judge:
+        report = await judge.run(_request(source, mode="run", limits=RunLimits(time_limit_s=1.0)))
+    verdicts = {t.id: t.verdict for t in report.tests}
+    assert verdicts.pop("v2") is Verdict.RUNTIME_ERROR, report.tests
+    assert set(verdicts.values()) == {Verdict.ACCEPTED}, report.tests
+    assert len(fake.submissions) == 2
+
+
+async def test_a_process_left_in_the_box_that_kills_the_next_harness_is_the_candidates_failure():
+    # Judge0 gives the box no PID namespace per harness: a daemon that left the harness's process group outlives
+    # it and kills the next harness before it says hello. That was "the harness did not start": internal_error.
+    # Once the candidate's code has run in the box, such a start failure is its own.
+    source = """
+import os, signal, time
+
+def sum_pair(a, b):
+    if a == 1 and os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            me = os.getpid()
+            while True:
+                for pid in range(me + 1, me + 200):
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except OSError:
+                        pass
+        os._exit(0)
+    if a == 1:
+        time.sleep(0.2)
+        os._exit(3)
+    return a + b
+"""
+    async with FakeJudge0(auth_token=TOKEN) as fake, _judge(fake.url) as judge:
+        report = await judge.run(_request(source, mode="run", limits=RunLimits(time_limit_s=1.0)))
+    assert report.verdict is Verdict.RUNTIME_ERROR, report.tests
+    assert report.tests[0].verdict is Verdict.ACCEPTED
+    assert {t.verdict for t in report.tests[1:]} == {Verdict.RUNTIME_ERROR}

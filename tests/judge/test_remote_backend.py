@@ -239,6 +239,19 @@ async def test_a_broken_answer_is_internal_error_and_not_retried(hosts) -> None:
     assert b.run_ids("judge.run.started") == b_started
 
 
+async def test_returned_values_too_large_to_show_are_judged_and_the_answer_stays_small(hosts) -> None:
+    # Each visible test returns about 12 MB of JSON (under a record's 16 MiB cap). Kept whole, six of them made a
+    # report over the backend's 64 MiB answer cap: internal_error for code that merely returned a wrong answer.
+    _, b = hosts
+    source = "def sum_pair(a, b):\n    return list(range(10**6, 10**6 + 1_500_000))\n"
+    async with Judge(_settings(b.url)) as judge:
+        report = await judge.run(_request(source))
+    assert report.verdict is Verdict.WRONG_ANSWER, report.message
+    assert len(report.tests) == 6
+    assert all(t.actual is None and "too large to show" in (t.message or "") for t in report.tests)
+    assert len(report.model_dump_json()) < 64 << 10
+
+
 def _quote_a_hidden_input(answer: dict) -> dict:
     answer["report"]["compile_output"] = (
         "warning: constant 100000 is large"  # sum-pair's hidden tests use 100000

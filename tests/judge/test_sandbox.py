@@ -300,6 +300,32 @@ def test_seccomp_denies_kernel_attack_surface_and_only_fds_0_to_3_are_open(sandb
     assert lines[9] == "fds [0, 1, 2, 3]"
 
 
+def test_seccomp_refuses_risky_socket_families_and_keeps_the_ones_runtimes_use(sandbox, scratch):
+    # AF_ALG (kernel crypto), AF_PACKET (raw frames: a user namespace grants CAP_NET_RAW in its own network
+    # namespace), AF_VSOCK, AF_KEY: refused, also with junk in the argument's upper half (the kernel reads an int).
+    # Inet, Unix and netlink sockets are what runtimes open, and must still work.
+    src = (
+        "import ctypes, socket\n"
+        "libc = ctypes.CDLL(None, use_errno=True)\n"
+        "libc.syscall.restype = ctypes.c_long\n"
+        "for name, family in [('alg', 38), ('packet', 17), ('vsock', 40), ('key', 15), ('alg_hi', (1 << 32) | 38)]:\n"
+        "    ctypes.set_errno(0)\n"
+        "    kind = 2 if name == 'packet' else 5\n"
+        "    print(name, libc.syscall(41, ctypes.c_long(family), kind, 0), ctypes.get_errno())\n"
+        "for family, kind in [(socket.AF_INET, socket.SOCK_STREAM), (socket.AF_INET6, socket.SOCK_DGRAM),\n"
+        "                     (socket.AF_UNIX, socket.SOCK_STREAM), (socket.AF_NETLINK, socket.SOCK_RAW)]:\n"
+        "    socket.socket(family, kind).close()\n"
+        "a, b = socket.socketpair(); a.sendall(b'ok'); print('pair', b.recv(2).decode())\n"
+    )
+    result = run_source(sandbox, scratch, "python", src)
+    lines = result.stdout.decode().splitlines()
+    assert len(lines) == 6, (lines, result.stderr.decode()[-2000:])
+    for line in lines[:5]:
+        _name, ret, err = line.split()
+        assert (int(ret), int(err)) == (-1, 1), line  # EPERM
+    assert lines[5] == "pair ok"
+
+
 def test_every_thread_and_child_of_a_started_process_is_in_each_of_its_run_cgroups(
     sandbox, scratch, no_strays
 ):

@@ -57,10 +57,9 @@ def leftover_cgroups(owners: list[int]) -> list[str]:
     """Run groups still present that were made by `owners` (other judges on the host make their own)."""
     parents = detect_parents()
     found: list[str] = []
-    for parent in (parents.memory, parents.pids, parents.cpuacct):
-        if parent is not None:
-            for owner in owners:
-                found += [str(p) for p in parent.glob(f"shadows-judge-{owner}-*")]
+    for parent in parents.all:
+        for owner in owners:
+            found += [str(p) for p in parent.glob(f"shadows-judge-{owner}-*")]
     return found
 
 

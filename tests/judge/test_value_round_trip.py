@@ -77,3 +77,20 @@ def test_identity_function_returns_every_value_unchanged(sandbox, judge_settings
     )
     # Exact round trip, not merely within the float tolerance.
     assert [t.actual for t in report.tests] == VALUES[type_]
+
+
+def test_cpp_string_that_is_not_utf8_is_a_wrong_answer_at_once_not_a_time_limit(sandbox, judge_settings):
+    # Reversing bytes splits "é" (C3 A9) into A9 C3: not UTF-8. The record still counts: a wrong answer, judged as
+    # soon as it arrives, in the same process (before, the record was dropped and the test waited out its limit).
+    signature = Signature(function="rev", params=[Param(name="s", type="string")], returns="string")
+    source = "class Solution { public: string rev(string s) { reverse(s.begin(), s.end()); return s; } };\n"
+    tests = [
+        Case(id="accent", args=["\u00e9"], expected="\u00e9"),
+        Case(id="ascii", args=["ab"], expected="ba"),
+    ]
+    request = RunRequest(language="cpp", source=source, signature=signature, tests=tests)
+    report = run_request(request, sandbox, judge_settings)
+    assert [t.verdict for t in report.tests] == [Verdict.WRONG_ANSWER, Verdict.ACCEPTED], report.tests
+    assert report.tests[0].actual == "\ufffd\ufffd"
+    assert report.tests[0].time_ms is not None and report.tests[0].time_ms < 1000
+    assert report.processes == 1

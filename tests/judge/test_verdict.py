@@ -12,10 +12,12 @@ from judge.disclosure import redact
 from judge.protocol import RECORD_CAP, frame, is_test_record, nesting_depth, parse_line
 from judge.schemas import TestResult, Verdict
 from judge.verdict import (
+    SHOWN_VALUE_BYTES,
     ProcessOutcome,
     TestOutcome,
     clean_text,
     crash_verdict,
+    json_size_over,
     judge_outcome,
     overall_verdict,
 )
@@ -53,6 +55,42 @@ def test_a_wrong_value_is_a_wrong_answer_with_a_hint():
     result = _judge(_ok([1]), expected=[1, 2], returns="int[]")
     assert result.verdict is Verdict.WRONG_ANSWER
     assert result.message == "expected 2 elements, got 1"
+
+
+def test_a_returned_value_too_large_to_show_is_judged_whole_and_not_kept_in_the_report():
+    big = list(range(300_000))  # about 2 MB of JSON: well under a record's 16 MiB
+    wrong = _judge(_ok(big), expected=[1, 2], returns="int[]")
+    assert wrong.verdict is Verdict.WRONG_ANSWER and wrong.actual is None
+    assert (
+        wrong.message
+        == "expected 2 elements, got 300000; the returned value is too large to show (over 256 KiB as JSON)"
+    )
+    assert len(wrong.model_dump_json()) < 4096
+    right = _judge(_ok(big), expected=big, returns="int[]")
+    assert right.verdict is Verdict.ACCEPTED and right.actual is None
+    assert right.message == "the returned value is too large to show (over 256 KiB as JSON)"
+    shown = ["x" * 1000] * 200  # about 200 KB: shown as it is
+    assert _judge(_ok(shown), expected=shown, returns="string[]").actual == shown
+
+
+def test_the_size_estimate_looks_no_further_than_the_cap_and_is_within_twice_the_json():
+    for value in (
+        [],
+        "",
+        0,
+        1.5,
+        None,
+        True,
+        [[1, 2], ["a\u00e9"]],
+        {"k": [1.25, -3]},
+        10**300,
+        list(range(5000)),
+    ):
+        size = len(json.dumps(value, separators=(",", ":")))
+        assert not json_size_over(value, 2 * size + 64)
+        assert json_size_over(value, size // 4 - 1) or size < 8
+    endless = [[0] * 1000] * 10**6  # a billion elements, walked only until the estimate passes the cap
+    assert json_size_over(endless, SHOWN_VALUE_BYTES)
 
 
 def test_a_correct_answer_charged_past_the_limit_is_time_limit_whatever_the_record_says():
@@ -116,6 +154,16 @@ def test_parse_line_is_bounded_in_size_depth_and_type_and_never_raises():
     assert parse_line(b"[1, 2]") is None  # not an object
     assert parse_line(b'{"v": "' + b"x" * (RECORD_CAP + 1) + b'"}') is None
     assert parse_line(b'{"v": ' + b"9" * 100_000 + b"}") is None  # a number too long to convert
+
+
+def test_a_record_whose_strings_are_not_utf8_still_counts_with_replacement_characters():
+    # C++ strings are bytes: code that reverses or cuts a multi-byte character returns bytes that are not UTF-8.
+    # That is an answer (a wrong one), not a record that never arrived (which waited out the time limit).
+    assert parse_line(b'{"n": "a", "ok": true, "v": "\xa9\xc3"}') == {
+        "n": "a",
+        "ok": True,
+        "v": "\ufffd\ufffd",
+    }
 
 
 def test_a_record_counts_only_for_the_test_whose_nonce_it_carries():
