@@ -49,8 +49,10 @@ def date_range(start: date | None, end: date | None, *, today: date | None = Non
     today = today or datetime.now(UTC).date()
     if end is None:
         end = today if start is None or start <= today else start
+    if end >= date.max:  # the range ends at the start of the day after `end`
+        raise UnprocessableError(f"query.to: must be before {date.max.isoformat()}", code="validation_error")
     if start is None:
-        start = end - timedelta(days=DEFAULT_DAYS - 1)
+        start = date.fromordinal(max(1, end.toordinal() - (DEFAULT_DAYS - 1)))  # never before 0001-01-01
     if start > end:
         raise UnprocessableError("query.from: must not be after `to`", code="validation_error")
     if (end - start).days + 1 > MAX_DAYS:

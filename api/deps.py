@@ -113,7 +113,19 @@ async def require_internal(
         raise UnauthorizedError("Invalid service token.", code="invalid_service_token")
 
 
+async def require_org_briefly(
+    request: Request,
+    _scheme: Annotated[HTTPAuthorizationCredentials | None, Depends(ORG_KEY_SCHEME)] = None,
+) -> Org:
+    """`require_org` on a connection of its own, returned at once: for routes that then wait on something slow (the
+    client's upload, the résumé parser, Chromium) and open a connection only to read or write. A request-scoped
+    connection is held until the response is sent: twenty such waits would hold the whole pool."""
+    async with connection(request.app.state.pool) as conn:
+        return await require_org(request, conn)
+
+
 OrgCaller = Annotated[Org, Depends(require_org)]
+BriefOrgCaller = Annotated[Org, Depends(require_org_briefly)]
 InternalCaller = Depends(require_internal)
 
 

@@ -4,8 +4,9 @@ the SSRF guard, and one bounded request.
 With the guard on (every environment but `local` and `test`, `ApiSettings.egress_guard`):
 - only `https` URLs;
 - the host is resolved, and every address it resolves to must be public: not private, loopback, link-local,
-  shared (CGNAT), multicast, reserved, unspecified, or a cloud metadata address (IPv4-mapped and NAT64 IPv6 forms
-  are unwrapped first);
+  shared (CGNAT), multicast, reserved, unspecified, or a cloud metadata address (IPv4-mapped, NAT64 and 6to4 IPv6
+  forms are unwrapped first; other IPv6 must be global unicast, 2000::/3, which leaves out the IPv4-compatible,
+  IPv4-translated and local-use NAT64 forms);
 - the request then connects to the address that was checked. The URL's host stays in the `Host` header and in TLS
   (SNI and the certificate check), so a DNS answer that changes between the check and the connection (rebinding)
   cannot move the request elsewhere;
@@ -41,7 +42,13 @@ METADATA_ADDRESSES = frozenset(
     ipaddress.ip_address(a)
     for a in ("169.254.169.254", "169.254.170.2", "100.100.100.200", "168.63.129.16", "fd00:ec2::254")
 )
-NAT64 = ipaddress.ip_network("64:ff9b::/96")
+NAT64 = ipaddress.ip_network("64:ff9b::/96")  # the well-known prefix: the IPv4 address is its last 32 bits
+# IPv6 that a public receiver can have: global unicast (2000::/3), but neither 6to4 (checked as the IPv4 address it
+# embeds) nor the forms that carry an IPv4 address a gateway or the host itself may reach: IPv4-compatible
+# (::a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d) and local-use NAT64 (64:ff9b:1::/48) all lie outside 2000::/3.
+GLOBAL_UNICAST_V6 = ipaddress.ip_network("2000::/3")
+# IETF protocol assignments (the IPv4 dummy address 192.0.0.8 among them): Python 3.11 calls most of it global.
+PROTOCOL_ASSIGNMENTS_V4 = ipaddress.ip_network("192.0.0.0/24")
 
 
 class EgressError(Exception):
@@ -96,6 +103,12 @@ def address_allowed(address: str) -> bool:
             ip = ip.ipv4_mapped
         elif ip in NAT64:
             ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        elif ip.sixtofour is not None:
+            ip = ip.sixtofour
+        elif ip not in GLOBAL_UNICAST_V6:
+            return False
+    if isinstance(ip, ipaddress.IPv4Address) and ip in PROTOCOL_ASSIGNMENTS_V4:
+        return False
     return ip.is_global and not ip.is_multicast and ip not in METADATA_ADDRESSES
 
 

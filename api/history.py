@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 from uuid import UUID
 
-from api.errors import BadRequestError
+from api.errors import BadRequestError, UnprocessableError
 from api.ids import is_session_id
 
 Sort = Literal["-created_at", "created_at", "-score", "score"]
@@ -45,11 +45,20 @@ class SessionFilters:
         return hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
 
-def utc(value: datetime | None) -> datetime | None:
-    """A datetime without an offset is read as UTC."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
+def utc(value: datetime | None, field: str) -> datetime | None:
+    """The filter in UTC (a datetime without an offset is read as UTC). Normalised here, not by PostgreSQL: the CSV
+    export binds it as text in a COPY, and PostgreSQL refuses offsets past +-15:59 that ISO 8601 (and Python)
+    allow; an instant outside years 1-9999 in UTC is a 422."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise UnprocessableError(
+            f"query.{field}: out of range (years 1 to 9999 in UTC)", code="validation_error"
+        ) from None
 
 
 @dataclass(frozen=True)

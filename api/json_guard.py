@@ -1,8 +1,11 @@
-"""Refuses JSON bodies whose strings hold lone UTF-16 surrogates (`"\\ud800"`) with a 422 naming the field.
+"""Refuses text PostgreSQL cannot hold, at the edge, with a 422 naming the field: JSON bodies whose strings hold
+lone UTF-16 surrogates (`"\\ud800"`), and query parameters holding the NUL character (`%00`).
 
 Python's JSON parser accepts such escapes and yields strings that cannot be encoded as UTF-8, so PostgreSQL (and
 every UTF-8 consumer downstream) would fail on them later, mid-request. Checked once at the edge for every JSON
-body: a byte scan finds candidate escapes; only then is the body parsed to name the field.
+body: a byte scan finds candidate escapes; only then is the body parsed to name the field. A query parameter is
+compared with or bound into a query (filters, topics, partner ids), and PostgreSQL text never holds U+0000: no
+parameter of ours can mean anything with one, so it is refused for every route before any route reads it.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -77,23 +81,55 @@ def _problem_field(body: bytes) -> str | None:
     return path.encode("ascii", "backslashreplace").decode() if path else None
 
 
-def _reply(field: str) -> bytes:
-    message = f"{field}: text must not contain unpaired UTF-16 surrogates"
+SURROGATES = "text must not contain unpaired UTF-16 surrogates"
+NUL = "must not contain the NUL character (U+0000)"
+
+
+def nul_query_field(query_string: bytes) -> str | None:
+    """The first query parameter whose name or value holds a NUL (`%00`), as `query.<name>`."""
+    if b"%00" not in query_string and b"\x00" not in query_string:
+        return None
+    for key, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True, encoding="utf-8"):
+        if "\x00" in key or "\x00" in value:
+            name = key.replace("\x00", "\\0").encode("ascii", "backslashreplace").decode()
+            return f"query.{name}"
+    return None
+
+
+def _reply(field: str, problem: str = SURROGATES) -> bytes:
     return json.dumps(
         {
-            "error": {"code": "validation_error", "message": message},
-            "fields": [{"field": field, "message": "text must not contain unpaired UTF-16 surrogates"}],
+            "error": {"code": "validation_error", "message": f"{field}: {problem}"},
+            "fields": [{"field": field, "message": problem}],
         }
     ).encode()
 
 
+async def _refuse(send: Send, reply: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 422,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(reply)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": reply})
+
+
 class JsonTextMiddleware:
-    """Buffers JSON bodies (already capped by BodyLimitMiddleware outside it) and refuses lone surrogates."""
+    """Refuses a NUL in the query string; buffers JSON bodies (already capped by BodyLimitMiddleware outside it) and
+    refuses lone surrogates."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (nul := nul_query_field(scope.get("query_string", b""))):
+            await _refuse(send, _reply(nul, NUL))
+            return
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
@@ -113,18 +149,7 @@ class JsonTextMiddleware:
         body = b"".join(chunks)
         field = _problem_field(body)
         if field is not None:
-            reply = _reply(field)
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 422,
-                    "headers": [
-                        (b"content-type", b"application/json"),
-                        (b"content-length", str(len(reply)).encode()),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": reply})
+            await _refuse(send, _reply(field))
             return
         await self.app(
             scope, _replay([{"type": "http.request", "body": body, "more_body": False}], receive), send

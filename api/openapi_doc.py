@@ -182,6 +182,18 @@ def _name_codes(responses: dict[str, Any]) -> None:
             response["description"] = f"{described} Codes: " + ", ".join(f"`{c}`" for c in codes)
 
 
+def _errors_as_json(responses: dict[str, Any], error_ref: str) -> None:
+    """FastAPI files a declared error model under the route's own media type (text/html for the report and analytics
+    pages); the error handler answers JSON whatever the route, so the document says JSON."""
+    for status, response in responses.items():
+        content = response.get("content", {})
+        if status[:1] not in ("4", "5") or "application/json" in content:
+            continue
+        for media, body in list(content.items()):
+            if body.get("schema") == {"$ref": error_ref}:
+                content["application/json"] = content.pop(media)
+
+
 def build_openapi(app: FastAPI, *, internal: bool = False) -> dict[str, Any]:
     """The document, error responses declared per operation; without `internal`, the internal routes left out.
     Security schemes come from the auth dependencies (api/deps.py), so "Authorize" in Swagger UI fills the right
@@ -226,6 +238,7 @@ def build_openapi(app: FastAPI, *, internal: bool = False) -> dict[str, Any]:
                         "content": {"application/json": {"schema": {"$ref": error_ref}}},
                     },
                 )
+            _errors_as_json(responses, error_ref)
             _name_codes(responses)
     for unused in ("HTTPValidationError", "ValidationError"):
         components["schemas"].pop(unused, None)

@@ -8,6 +8,7 @@ never a silently unlimited route.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import time
 from collections.abc import Sequence
@@ -42,6 +43,23 @@ def storage_for(settings: ApiSettings) -> Storage:
         socket_timeout=2,
         socket_connect_timeout=2,
     )
+
+
+IPV6_CLIENT_PREFIX = 64  # one subscriber's network: ISPs and clouds hand out a /64 (or more) to each
+
+
+def client_bucket(address: str) -> str:
+    """The rate-limit bucket of a client address: an IPv4 address itself (IPv4-mapped IPv6 read as IPv4), an IPv6
+    address its /64. A client holds every address of its /64 and could otherwise take a new bucket per request."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, IPV6_CLIENT_PREFIX), strict=False))
+    return str(ip)
 
 
 class RateLimits:

@@ -18,6 +18,7 @@ import structlog
 from livekit import api as lk
 
 from api.agent_dispatch import LiveKitUnavailableError, http_url, redispatch_agent
+from api.db import sessions_repo
 from api.db.pool import Conn
 from api.metrics import AGENT_REDISPATCHES
 from api.settings import ApiSettings
@@ -43,10 +44,7 @@ async def reserve(conn: Conn, session_id: str, limit: int) -> bool:
 
 
 async def _release(conn: Conn, session_id: str) -> None:
-    await conn.execute(
-        "update sessions set agent_redispatches = greatest(0, agent_redispatches - 1) where id = %s",
-        (session_id,),
-    )
+    await sessions_repo.release_redispatch(conn, session_id)
 
 
 async def candidate_in_room(settings: ApiSettings, room: str, session_id: str) -> bool:

@@ -1,5 +1,6 @@
 """How uvicorn serves the API, from settings: which peers may set X-Forwarded-For, how large a request head may be,
-how long idle connections live. `shadows api`, `shadows dev` and the test suite's servers all use this."""
+how long idle connections live and how long a request head may take to arrive. `shadows api`, `shadows dev` and the
+test suite's servers all use this."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ def uvicorn_options(settings: ApiSettings) -> dict[str, Any]:
         # Without a trusted proxy the client address is the TCP peer: a client's own X-Forwarded-For is ignored.
         "proxy_headers": bool(trusted),
         "forwarded_allow_ips": trusted or "",
-        # h11 enforces the request-head cap (httptools has none): a larger head is refused with 400.
-        "http": "h11",
+        # h11 enforces the request-head cap (httptools has none): a larger head is refused with 400. Our subclass
+        # also closes a connection whose request head has not arrived within the keep-alive timeout (slowloris).
+        "http": "api.server_protocol:BoundedH11Protocol",
         "h11_max_incomplete_event_size": settings.max_header_bytes,
         "timeout_keep_alive": settings.keep_alive_s,
         "server_header": False,

@@ -122,7 +122,7 @@ class ApiSettings(BaseSettings):
     forwarded_allow_ips: str = ""
     # Largest request head (request line and headers) the server buffers; larger heads are refused with 400.
     max_header_bytes: int = Field(default=16 * 1024, ge=1024, le=1024 * 1024)
-    # Idle keep-alive connections are closed after this many seconds.
+    # Idle keep-alive connections are closed after this many seconds; each request head must arrive within it too.
     keep_alive_s: int = Field(default=5, ge=1, le=300)
 
     # The candidate page: how long it waits for the interviewer before saying so and asking for one redispatch

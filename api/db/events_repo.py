@@ -25,10 +25,24 @@ class Stored:
     duplicate: bool
 
 
-async def append_events(conn: Conn, session_id: str, events: list[EventIn]) -> list[Stored] | None:
+@dataclass(frozen=True)
+class Cap:
+    """At most `limit` events of `type` per session."""
+
+    type: str
+    limit: int
+
+
+async def append_events(
+    conn: Conn, session_id: str, events: list[EventIn], *, cap: Cap | None = None
+) -> list[Stored] | None:
     """Append a batch in order, in one transaction. A key already stored returns its original seq and stores
     nothing. Concurrent appends to one session serialise on the session row, so seq stays dense and a duplicate
     posted concurrently is detected rather than inserted twice. Returns None for an unknown session.
+
+    With `cap`, new events of its type past its limit are left out (not in the result): counted under the same
+    lock, so concurrent appends cannot together pass it (a count taken before the append let 40 parallel posts
+    store 11 of at most 5).
 
     The session row is locked `for no key update`: appenders wait for each other, but not for a transaction that
     only references the session (inserting a run's submission takes a key-share lock on it). With `for update`, two
@@ -57,10 +71,15 @@ async def append_events(conn: Conn, session_id: str, events: list[EventIn]) -> l
             (session_id, keys),
         )
         existing = {r["idempotency_key"]: int(r["seq"]) for r in await cur.fetchall()}
+        room = await _room(conn, session_id, cap)
         for e in events:
             if e.idempotency_key in existing:
                 out.append(Stored(e.idempotency_key, existing[e.idempotency_key], True))
                 continue
+            if cap is not None and e.type == cap.type:
+                if room <= 0:
+                    continue
+                room -= 1
             await conn.execute(
                 """
                 insert into session_events (session_id, seq, idempotency_key, type, t, payload)
@@ -79,6 +98,16 @@ async def append_events(conn: Conn, session_id: str, events: list[EventIn]) -> l
             out.append(Stored(e.idempotency_key, next_seq, False))
             next_seq += 1
     return out
+
+
+async def _room(conn: Conn, session_id: str, cap: Cap | None) -> int:
+    if cap is None:
+        return 0
+    cur = await conn.execute(
+        "select count(*) as n from session_events where session_id = %s and type = %s", (session_id, cap.type)
+    )
+    row = await cur.fetchone()
+    return max(0, cap.limit - (int(row["n"]) if row else 0))
 
 
 async def list_events(conn: Conn, session_id: str, *, types: list[str] | None = None) -> list[dict[str, Any]]:

@@ -336,6 +336,14 @@ async def take_redispatch(conn: Conn, session_id: str, limit: int) -> bool:
     return await cur.fetchone() is not None
 
 
+async def release_redispatch(conn: Conn, session_id: str) -> None:
+    """Give back a redispatch that `take_redispatch` counted but that never reached LiveKit."""
+    await conn.execute(
+        "update sessions set agent_redispatches = greatest(0, agent_redispatches - 1) where id = %s",
+        (session_id,),
+    )
+
+
 async def has_submission(conn: Conn, session_id: str) -> bool:
     """Whether a final answer (a Submit, by the candidate or the agent on their behalf) is stored."""
     cur = await conn.execute(

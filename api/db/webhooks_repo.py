@@ -20,14 +20,6 @@ DELIVERY_COLUMNS = """
 # --- endpoints -----------------------------------------------------------------------------------------------
 
 
-async def count_endpoints(conn: Conn, organization_id: UUID) -> int:
-    cur = await conn.execute(
-        "select count(*) as n from webhook_endpoints where organization_id = %s", (organization_id,)
-    )
-    row = await cur.fetchone()
-    return int(row["n"]) if row else 0
-
-
 async def create_endpoint(
     conn: Conn,
     organization_id: UUID,
@@ -36,18 +28,27 @@ async def create_endpoint(
     event_types: list[str],
     description: str | None,
     secret_sealed: str,
-) -> dict[str, Any]:
-    cur = await conn.execute(
-        f"""
-        insert into webhook_endpoints (organization_id, url, event_types, description, secret)
-        values (%s, %s, %s, %s, %s)
-        returning {ENDPOINT_COLUMNS}
-        """,  # noqa: S608  # constant column list
-        (organization_id, url, event_types, description, secret_sealed),
-    )
-    row = await cur.fetchone()
-    assert row is not None
-    return row
+    cap: int,
+) -> dict[str, Any] | None:
+    """Insert the endpoint unless the organisation already has `cap` (None then). Counted under a lock on the
+    organisation's row, so parallel creates cannot together pass the cap (each sees the others' rows)."""
+    async with conn.transaction():
+        await conn.execute("select 1 from organizations where id = %s for no key update", (organization_id,))
+        cur = await conn.execute(
+            "select count(*) as n from webhook_endpoints where organization_id = %s", (organization_id,)
+        )
+        row = await cur.fetchone()
+        if row is not None and int(row["n"]) >= cap:
+            return None
+        cur = await conn.execute(
+            f"""
+            insert into webhook_endpoints (organization_id, url, event_types, description, secret)
+            values (%s, %s, %s, %s, %s)
+            returning {ENDPOINT_COLUMNS}
+            """,  # noqa: S608  # constant column list
+            (organization_id, url, event_types, description, secret_sealed),
+        )
+        return await cur.fetchone()
 
 
 async def list_endpoints(conn: Conn, organization_id: UUID) -> list[dict[str, Any]]:

@@ -52,8 +52,8 @@ async def history_filters(
         raise UnprocessableError("query.min_score: must not exceed max_score", code="validation_error")
     return SessionFilters(
         status=status,
-        created_after=utc(created_after),
-        created_before=utc(created_before),
+        created_after=utc(created_after, "created_after"),
+        created_before=utc(created_before, "created_before"),
         question_id=question_id,
         recommendation=recommendation,
         min_score=min_score,

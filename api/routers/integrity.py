@@ -82,32 +82,22 @@ async def create_integrity_events(
         message="Too many observations; slow down.",
         cost=len(body.events),
     )
-    cur = await conn.execute(
-        "select count(*) as n from session_events where session_id = %s and type = 'integrity'",
-        (session["id"],),
-    )
-    row = await cur.fetchone()
-    room = max(0, settings.integrity_max_events - (int(row["n"]) if row else 0))
-    kept = body.events[:room]
-    stored = (
-        await events_repo.append_events(
-            conn,
-            session["id"],
-            [
-                events_repo.EventIn(
-                    idempotency_key=f"page:integrity:{o.id}",
-                    type="integrity",
-                    payload=o.model_dump(exclude_none=True, exclude={"id"}),
-                )
-                for o in kept
-            ],
-        )
-        if kept
-        else []
+    stored = await events_repo.append_events(
+        conn,
+        session["id"],
+        [
+            events_repo.EventIn(
+                idempotency_key=f"page:integrity:{o.id}",
+                type="integrity",
+                payload=o.model_dump(exclude_none=True, exclude={"id"}),
+            )
+            for o in body.events
+        ],
+        cap=events_repo.Cap("integrity", settings.integrity_max_events),
     )
     for s in stored or []:
         EVENTS.labels(type="integrity", duplicate=str(s.duplicate).lower()).inc()
     return {
         "stored": sum(1 for s in stored or [] if not s.duplicate),
-        "dropped": len(body.events) - len(kept),
+        "dropped": len(body.events) - len(stored or []),
     }

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from api.agent_dispatch import redispatch_agent
+from api.agent_dispatch import LiveKitUnavailableError, redispatch_agent
 from api.candidate_rules import policies, require_in_progress, session_org
 from api.db import events_repo, sessions_repo
 from api.db.pool import Conn
@@ -111,9 +111,6 @@ async def create_accommodation_request(
     """Ask for an accommodation or an interview with a person. Stored in the event log; the organisation is
     notified (`session.accommodation_requested`). At most five per session."""
     session = own_session(candidate, session_id)
-    earlier = await events_repo.list_events(conn, session["id"], types=["accommodation_request"])
-    if len(earlier) >= MAX_ACCOMMODATION_REQUESTS:
-        raise RateLimitedError("Your requests were received; the hiring team will contact you.")
     stored = await events_repo.append_events(
         conn,
         session["id"],
@@ -124,8 +121,12 @@ async def create_accommodation_request(
                 payload={"kind": body.kind, "message": body.message, "status": session["status"]},
             )
         ],
+        cap=events_repo.Cap("accommodation_request", MAX_ACCOMMODATION_REQUESTS),
     )
-    assert stored is not None
+    if stored is None:
+        raise NotFoundError("Session not found.", code="session_not_found")
+    if not stored:
+        raise RateLimitedError("Your requests were received; the hiring team will contact you.")
     return {"kind": body.kind, "seq": stored[0].seq}
 
 
@@ -168,14 +169,20 @@ async def create_agent_dispatch(
     session_id: SessionId, candidate: CandidateSession, conn: DbConn, settings: Settings
 ) -> dict[str, Any]:
     """Call the interviewer into the room again when it has not joined (the page does this once, after waiting).
-    Limited per session (SHADOWS_API_AGENT_REDISPATCH_LIMIT)."""
+    Limited per session (SHADOWS_API_AGENT_REDISPATCH_LIMIT). A 503 `livekit_unavailable` uses none of it."""
     session = own_session(candidate, session_id)
     require_in_progress(session, settings)
     if not await sessions_repo.take_redispatch(conn, session["id"], settings.agent_redispatch_limit):
         raise RateLimitedError(
             "The interviewer was already called again for this interview.", code="redispatch_limit"
         )
-    dispatch_id = await redispatch_agent(settings, session)
+    try:
+        dispatch_id = await redispatch_agent(settings, session)
+    except LiveKitUnavailableError:
+        await sessions_repo.release_redispatch(
+            conn, session["id"]
+        )  # the 503 says retry: the retry may dispatch
+        raise
     return {"dispatch_id": dispatch_id}
 
 

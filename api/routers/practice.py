@@ -1,7 +1,8 @@
 """Self-serve practice sessions (the mock-interview offering): no organisation, rate-limited per client address.
 
 The address is the TCP peer's, or X-Forwarded-For's when the peer is a trusted proxy (`forwarded_allow_ips`,
-applied by the server before the app runs): a client cannot choose its bucket by sending the header itself."""
+applied by the server before the app runs): a client cannot choose its bucket by sending the header itself. An IPv6
+client's bucket is its /64, every address of which it holds."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from fastapi import APIRouter, Request
 from api.deps import DbConn, Settings
 from api.errors import NotFoundError
 from api.openapi_errors import BODY, DB, error_responses
-from api.ratelimits import RateLimits
+from api.ratelimits import RateLimits, client_bucket
 from api.scheduling import schedule_session
 from api.schemas import PracticeCreate, SessionCreated
 
@@ -29,7 +30,7 @@ async def create_practice_session(
     """Start a practice interview for yourself. Off (404) unless SHADOWS_API_PRACTICE_ENABLED is set."""
     if not settings.practice_enabled:
         raise NotFoundError("Not found.", code="not_found")
-    client = request.client.host if request.client else "unknown"
+    client = client_bucket(request.client.host) if request.client else "unknown"
     ratelimits: RateLimits = request.app.state.ratelimits
     await ratelimits.hit(
         "practice",

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from api import share_links, view_tokens
 from api.db import report_repo, sessions_repo
-from api.db.pool import Conn
+from api.db.pool import Conn, connection
 from api.deps import DbConn, Settings
 from api.errors import ApiError, ForbiddenError, NotFoundError
 from api.ids import SessionId
@@ -109,13 +109,16 @@ async def read_timeline(session_id: SessionId, conn: DbConn, reader: Reader) -> 
     response_class=Response,
     responses=error_responses(*DB, 401, 403, 404),
 )
-async def read_report_pdf(session_id: SessionId, request: Request, conn: DbConn, reader: Reader) -> Response:
+async def read_report_pdf(session_id: SessionId, request: Request, settings: Settings) -> Response:
     """The report page printed to PDF (for an ATS to attach): the same content, with the runs and the final code
     in place of the interactive replay. 503 `pdf_unavailable` when this host cannot print."""
-    opened = await _readable(conn, session_id, reader)
-    page = await load_report(
-        conn, opened.session, view=opened.view, timeline_url=None, assets=_assets(request)
-    )
+    # Read on a connection of its own, returned before the render: a render waits for one of a few Chromium slots
+    # and runs for seconds, and a connection held meanwhile by each waiting request would drain the pool.
+    async with connection(request.app.state.pool) as conn:
+        opened = await _readable(conn, session_id, await scorecard_reader(request, conn, settings))
+        page = await load_report(
+            conn, opened.session, view=opened.view, timeline_url=None, assets=_assets(request)
+        )
     renderer: PdfRenderer = request.app.state.pdf
     html, _ = report_html(page, print_mode=True)
     pdf = await renderer.render(html)

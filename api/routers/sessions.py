@@ -8,7 +8,8 @@ from fastapi import APIRouter, Request
 from pydantic import ValidationError
 
 from api.db import artifacts_repo, events_repo, questions_repo, sessions_repo
-from api.deps import DbConn, OrgCaller, Settings
+from api.db.pool import connection
+from api.deps import BriefOrgCaller, DbConn, OrgCaller, Settings
 from api.errors import ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableError
 from api.ids import SessionId
 from api.media_types import MULTIPART, media_type
@@ -102,13 +103,12 @@ async def _read_create_body(request: Request, settings: Settings) -> tuple[Sessi
     openapi_extra=CREATE_OPENAPI,
     responses=error_responses(*BODY, *DB, 401),
 )
-async def create_session(
-    request: Request, org: OrgCaller, conn: DbConn, settings: Settings
-) -> SessionCreated:
+async def create_session(request: Request, org: BriefOrgCaller, settings: Settings) -> SessionCreated:
     """Schedule an interview for a candidate. The response's `invite` is shown once."""
+    # No database connection is held while the body arrives and the résumé is parsed (both can take seconds).
     body, resume_pdf = await _read_create_body(request, settings)
     # The résumé PDF is kept with the session, in its transaction, until the artifacts job stores it (api/artifacts.py).
-    async with conn.transaction():
+    async with connection(request.app.state.pool) as conn, conn.transaction():
         scheduled = await schedule_session(
             conn,
             settings,

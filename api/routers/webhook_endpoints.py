@@ -9,12 +9,13 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api import egress
 from api.db import webhooks_repo
-from api.deps import DbConn, OrgCaller, Settings
+from api.db.pool import connection
+from api.deps import BriefOrgCaller, DbConn, OrgCaller, Settings
 from api.errors import BadRequestError, ConflictError, NotFoundError, UnprocessableError
 from api.openapi_errors import BODY, DB, error_responses
 from api.sealing import sealer
@@ -47,8 +48,8 @@ class EndpointIn(BaseModel):
 
     @field_validator("event_types")
     @classmethod
-    def _unique(cls, v: list[str]) -> list[str]:
-        return list(dict.fromkeys(v))
+    def _unique(cls, v: list[str] | None) -> list[str] | None:
+        return None if v is None else list(dict.fromkeys(v))  # None: a patch that leaves them as they are
 
     @field_validator("description")
     @classmethod
@@ -161,25 +162,27 @@ def _delivery(row: dict[str, Any]) -> DeliveryOut:
     "", status_code=201, response_model=EndpointCreated, responses=error_responses(*BODY, *DB, 401, 409)
 )
 async def create_webhook_endpoint(
-    body: EndpointIn, org: OrgCaller, conn: DbConn, settings: Settings
+    body: EndpointIn, org: BriefOrgCaller, request: Request, settings: Settings
 ) -> EndpointCreated:
     """Register a receiver. The response's `secret` is shown once: verify every delivery with it (Standard
     Webhooks). Outside local development the URL must be https on a public address."""
-    url = await _checked_url(settings, body.url)
-    if await webhooks_repo.count_endpoints(conn, org.id) >= settings.webhook_max_endpoints:
+    url = await _checked_url(settings, body.url)  # resolves the URL's host: no connection is held meanwhile
+    secret = new_secret()
+    async with connection(request.app.state.pool) as conn:
+        row = await webhooks_repo.create_endpoint(
+            conn,
+            org.id,
+            url=url,
+            event_types=list(body.event_types),
+            description=body.description,
+            secret_sealed=sealer(settings).seal(secret),
+            cap=settings.webhook_max_endpoints,
+        )
+    if row is None:
         raise ConflictError(
             f"An organisation has at most {settings.webhook_max_endpoints} endpoints.",
             code="too_many_endpoints",
         )
-    secret = new_secret()
-    row = await webhooks_repo.create_endpoint(
-        conn,
-        org.id,
-        url=url,
-        event_types=list(body.event_types),
-        description=body.description,
-        secret_sealed=sealer(settings).seal(secret),
-    )
     return EndpointCreated(**row, secret=secret)
 
 
@@ -195,20 +198,22 @@ async def read_webhook_endpoint(endpoint_id: str, org: OrgCaller, conn: DbConn) 
 
 @router.patch("/{endpoint_id}", response_model=EndpointOut, responses=error_responses(*BODY, *DB, 401, 404))
 async def update_webhook_endpoint(
-    endpoint_id: str, body: EndpointPatch, org: OrgCaller, conn: DbConn, settings: Settings
+    endpoint_id: str, body: EndpointPatch, org: BriefOrgCaller, request: Request, settings: Settings
 ) -> EndpointOut:
-    await _endpoint(conn, org, endpoint_id)
+    endpoint = _id(endpoint_id, "endpoint")
+    # The new URL's host is resolved before a connection is taken: a slow name server holds none.
     url = await _checked_url(settings, body.url) if body.url is not None else None
-    row = await webhooks_repo.update_endpoint(
-        conn,
-        org.id,
-        _id(endpoint_id, "endpoint"),
-        url=url,
-        event_types=list(body.event_types) if body.event_types is not None else None,
-        description=body.description,
-        clear_description="description" in body.model_fields_set and body.description is None,
-        enabled=body.enabled,
-    )
+    async with connection(request.app.state.pool) as conn:
+        row = await webhooks_repo.update_endpoint(
+            conn,
+            org.id,
+            endpoint,
+            url=url,
+            event_types=list(body.event_types) if body.event_types is not None else None,
+            description=body.description,
+            clear_description="description" in body.model_fields_set and body.description is None,
+            enabled=body.enabled,
+        )
     if row is None:
         raise NotFoundError("Endpoint not found.", code="endpoint_not_found")
     return EndpointOut(**row)

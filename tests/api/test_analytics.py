@@ -202,11 +202,32 @@ async def test_date_range_is_inclusive_in_utc_and_defaults_to_the_last_30_days(
         {"from": "yesterday"},
         {"to": "2026-02-30"},
         {"from": "2020-01-01", "to": "2026-01-01"},
+        {"to": "9999-12-31"},  # the range ends at the start of the next day, past the last date there is
+        {"from": "9999-12-31"},
     ):
         r = await api_server.client.get(
             "/v1/analytics/summary", params=params, headers=api_server.org_headers()
         )
         assert (r.status_code, r.json()["error"]["code"]) == (422, "validation_error"), params
+
+
+async def test_ranges_at_the_ends_of_the_calendar_are_a_422_or_figures_never_a_server_error(
+    api_server: ApiServer,
+) -> None:
+    h = api_server.org_headers()
+    for path in ("/v1/analytics/summary", "/v1/analytics"):
+        for params in ({"to": "9999-12-31"}, {"from": "9999-12-31", "to": "9999-12-31"}):
+            r = await api_server.client.get(path, params=params, headers=h)
+            assert (r.status_code, r.json()["error"]["code"]) == (422, "validation_error"), (path, params)
+        # The default 30 days back from a `to` in the first days of year 1 start on 0001-01-01.
+        r = await api_server.client.get(path, params={"to": "0001-01-05"}, headers=h)
+        assert r.status_code == 200, path
+    r = await api_server.client.get("/v1/analytics/summary", params={"to": "0001-01-05"}, headers=h)
+    assert r.json()["range"] == {"from": "0001-01-01", "to": "0001-01-05"}
+    r = await api_server.client.get(
+        "/v1/analytics/summary", params={"from": "9999-12-30", "to": "9999-12-30"}, headers=h
+    )
+    assert (r.status_code, r.json()["sessions"]) == (200, 0)
 
 
 async def test_analytics_page_shows_and_embeds_the_same_figures(api_server: ApiServer, db: Conn) -> None:

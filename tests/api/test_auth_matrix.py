@@ -464,3 +464,48 @@ async def test_malformed_session_id_is_404_for_every_caller_even_without_credent
         r = await world.server.client.request(method, bad, json=body, headers=world.headers(who))
         assert r.status_code in (401, 404), (who, r.status_code)
         _assert_no_data_of(r.text, world.a)
+
+
+# --- every route is in the matrix --------------------------------------------------------------------------------
+
+# Routes whose wrong callers are proven elsewhere, by a matrix of their own (and why they are not in the lists above).
+ELSEWHERE = {
+    "GET /healthz": "public: test_health_routes_need_no_credentials",
+    "GET /readyz": "public: test_health_routes_need_no_credentials",
+    "POST /v1/join": "the invite is in the body: test_join_refuses_bad_invites",
+    "POST /v1/livekit/token": "test_livekit_token_route_refuses_wrong_callers",
+    "POST /v1/practice": "anonymous by design, rate-limited: test_practice.py, test_proxies_ratelimits.py",
+    "POST /v1/livekit/webhook": "LiveKit's signature: test_livekit_webhook.py",
+    "GET /v1/sessions/{session_id}/scorecard": "org or practice invite: test_scorecards.py",
+    "GET /v1/sessions/{session_id}/scorecards": "org or practice invite: test_scorecards.py",
+    "GET /v1/reports/{token}": "a share link: test_share_links.py",
+    "GET /v1/reports/{token}/timeline": "a share or view token: test_share_links.py, test_report_routes.py",
+}
+
+
+def _key(method: str, template: str) -> str:
+    path = template.replace("{a}", "{session_id}").split("?", 1)[0]
+    path = path.replace("{e}", "{endpoint_id}").replace("{d}", "{delivery_id}").replace("{s}", "{session_id}")
+    path = path.replace("/drafts/python", "/drafts/{language}")
+    path = path.replace("/share/00000000-0000-4000-8000-000000000000", "/share/{link_id}")
+    return f"{method} {path}"
+
+
+async def test_every_route_is_in_an_auth_matrix(api_server: ApiServer) -> None:
+    # A new route must join a matrix (or ELSEWHERE, naming the test that proves its callers) before it ships.
+    from tests.api import test_integrations_auth_matrix as ats
+
+    doc = (await api_server.client.get("/openapi.json", headers=api_server.internal_headers())).json()
+    operations = {f"{m.upper()} {p}" for p, ops in doc["paths"].items() for m in ops}
+    matrix = {
+        _key(m, p)
+        for m, p, *_ in [
+            *ORG_ROUTES,
+            *CANDIDATE_SESSION_ROUTES,
+            *INTERNAL_ROUTES,
+            *REPORT_ROUTES,
+            *ats.ORG_ROUTES,
+        ]
+    } | {_key(m, p) for _, m, p, _ in ats.PARTNER_ROUTES}
+    assert operations - matrix - set(ELSEWHERE) == set()
+    assert (matrix | set(ELSEWHERE)) - operations == set()  # nothing stale

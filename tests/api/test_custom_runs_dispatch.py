@@ -190,7 +190,9 @@ async def test_redispatch_reports_livekit_failures_as_retryable_503(
     _, key = await create_org(db, "Dispatch Org")
     async with FakeLiveKitServer(LIVEKIT_KEY, LIVEKIT_SECRET) as livekit:
         livekit.fail_with = (503, "unavailable")
-        settings = api_settings.model_copy(update={"livekit_url": livekit.ws_url})
+        settings = api_settings.model_copy(
+            update={"livekit_url": livekit.ws_url, "agent_redispatch_limit": 1}
+        )
         async with serve(settings) as client:
             s = (
                 await client.post(
@@ -207,6 +209,13 @@ async def test_redispatch_reports_livekit_failures_as_retryable_503(
             )
             await client.post(f"/v1/sessions/{s['id']}/start", json={"mode": "voice"}, headers=_auth(s))
             r = await client.post(f"/v1/sessions/{s['id']}/agent-dispatch", headers=_auth(s))
+            again = await client.post(f"/v1/sessions/{s['id']}/agent-dispatch", headers=_auth(s))
+            livekit.fail_with = None
+            # The 503s used none of the session's one redispatch: the retry they ask for dispatches.
+            retried = await client.post(f"/v1/sessions/{s['id']}/agent-dispatch", headers=_auth(s))
     assert (r.status_code, r.json()["error"]["code"]) == (503, "livekit_unavailable")
     assert r.headers["retry-after"] == "1"
     assert livekit.grants, "the request reached LiveKit with a valid token"
+    assert again.status_code == 503
+    assert retried.status_code == 202, retried.text
+    assert len(livekit.dispatches) == 1

@@ -53,6 +53,18 @@ def resolver(tmp_path: Path) -> Iterator[MappedResolver]:
         "::ffff:10.0.0.1",
         "64:ff9b::a00:1",
         "ff02::1",
+        # IPv6 forms that embed a private IPv4 address where a gateway, a tunnel or the host may unwrap it.
+        "::7f00:1",  # IPv4-compatible ::127.0.0.1
+        "::169.254.169.254",
+        "::ffff:0:7f00:1",  # IPv4-translated
+        "::ffff:0:a9fe:a9fe",
+        "64:ff9b:1::a9fe:a9fe",  # local-use NAT64 (RFC 8215)
+        "64:ff9b:1:7f00:1::",
+        "2002:7f00:1::",  # 6to4 of 127.0.0.1
+        "2002:a9fe:a9fe::1",  # 6to4 of 169.254.169.254
+        "2001:0:4136:e378:8000:63bf:3fff:fdd2",  # Teredo
+        "192.0.0.8",  # the IPv4 dummy address
+        "192.0.0.170",  # NAT64 discovery
         "not an address",
     ],
 )
@@ -61,7 +73,15 @@ def test_the_guard_refuses_non_public_addresses(address: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "address", ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111", "::ffff:93.184.216.34"]
+    "address",
+    [
+        "93.184.216.34",
+        "8.8.8.8",
+        "2606:4700:4700::1111",
+        "::ffff:93.184.216.34",
+        "64:ff9b::5db8:d822",  # well-known NAT64 of 93.184.216.34
+        "2002:5db8:d822::1",  # 6to4 of 93.184.216.34
+    ],
 )
 def test_the_guard_allows_public_addresses(address: str) -> None:
     assert egress.address_allowed(address) is True

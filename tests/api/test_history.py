@@ -248,6 +248,47 @@ async def test_bad_history_parameters_are_422(api_server: ApiServer) -> None:
             assert (r.status_code, r.json()["error"]["code"]) == (422, "validation_error"), (path, params)
 
 
+async def test_time_filters_with_any_iso_offset_are_read_in_utc_by_the_list_and_both_exports(
+    api_server: ApiServer, db: Conn
+) -> None:
+    # ISO 8601 (and Python) allow offsets up to +-23:59; PostgreSQL's text input stops at +-15:59, and the CSV
+    # export binds its filters as text in a COPY. An instant that is not a year 1-9999 date in UTC is a 422.
+    [sid] = await insert_sessions(
+        db,
+        api_server.org_id,
+        [
+            {
+                "question_id": next(iter((await question_ids(db)).values())),
+                "status": "scheduled",
+                "created_at": datetime(2026, 3, 1, 12, tzinfo=UTC),
+            }
+        ],
+    )
+    h = api_server.org_headers()
+    for path, fmt in [
+        ("/v1/sessions", None),
+        ("/v1/sessions/export", "csv"),
+        ("/v1/sessions/export", "json"),
+    ]:
+        extra = {"format": fmt} if fmt else {}
+        for params, found in [
+            ({"created_after": "2026-03-02T11:59:00+23:59"}, True),  # 2026-03-01T12:00Z: inclusive
+            ({"created_after": "2026-03-02T12:00:00+23:59"}, False),
+            ({"created_before": "2026-02-28T12:01:00-23:59"}, False),  # 2026-03-01T12:00Z: exclusive
+            ({"created_before": "2026-02-28T12:02:00-23:59"}, True),
+        ]:
+            r = await api_server.client.get(path, params={**params, **extra}, headers=h)
+            assert r.status_code == 200, (path, fmt, params, r.text)
+            assert (sid in r.text) is found, (path, fmt, params)
+        for params in (
+            {"created_after": "9999-12-31T23:59:59-23:59"},
+            {"created_before": "0001-01-01T00:00:00+23:59"},
+        ):
+            r = await api_server.client.get(path, params={**params, **extra}, headers=h)
+            assert (r.status_code, r.json()["error"]["code"]) == (422, "validation_error"), (path, params)
+            assert r.json()["error"]["message"].startswith(f"query.{next(iter(params))}:")
+
+
 @pytest.mark.parametrize("sort", ["-created_at", "created_at", "-score"])
 async def test_pages_neither_repeat_nor_skip_while_sessions_are_inserted(
     api_server: ApiServer, db: Conn, db_url: str, sort: str

@@ -3,9 +3,11 @@ request head, JSON logs that never carry request data, and error responses decla
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import logging
+import re
 from typing import Any
 
 import httpx
@@ -193,6 +195,40 @@ async def test_lone_surrogates_are_422_on_every_json_route(
     assert r.json()["error"]["message"].startswith(field), r.text
 
 
+async def test_a_nul_in_any_query_parameter_of_any_route_is_422_naming_it(api_server: ApiServer) -> None:
+    # PostgreSQL text never holds U+0000: a filter or partner id carrying one used to reach a query and fail there
+    # (a 500). Every query parameter the OpenAPI document declares, on every operation, with the route's own
+    # credentials or none: the edge refuses it before authentication or the route read it.
+    s = await api_server.create_session()
+    doc = (await api_server.client.get("/openapi.json", headers=api_server.internal_headers())).json()
+    checked = set()
+    for path, item in doc["paths"].items():
+        url = re.sub(r"\{[^}]+\}", s["id"], path)
+        for method, op in item.items():
+            for param in op.get("parameters", []):
+                if param["in"] != "query":
+                    continue
+                for headers in ({}, api_server.org_headers(), {"Authorization": f"Bearer {s['invite']}"}):
+                    r = await api_server.client.request(
+                        method.upper(), url, params={param["name"]: "ok\x00; drop"}, headers=headers
+                    )
+                    assert r.status_code == 422, (method, path, param["name"], r.status_code)
+                    assert r.json()["error"]["message"] == (
+                        f"query.{param['name']}: must not contain the NUL character (U+0000)"
+                    )
+                checked.add((path, param["name"]))
+    # The filters and ids that used to reach PostgreSQL are among them.
+    assert {
+        ("/v1/questions", "topic"),
+        ("/v1/sessions", "candidate_external_id"),
+        ("/v1/sessions/export", "candidate_external_id"),
+        ("/integrations/greenhouse/test_status", "partner_interview_id"),
+    } <= checked
+    # An undeclared parameter, and a NUL in a parameter's name, are refused the same way.
+    r = await api_server.client.get("/v1/sessions?x%00y=1", headers=api_server.org_headers())
+    assert (r.status_code, r.json()["fields"][0]["field"]) == (422, "query.x\\0y")
+
+
 async def test_deeply_nested_event_payload_is_refused_without_a_server_error(api_server: ApiServer) -> None:
     s = await api_server.create_session()
     deep = '{"a":' * 5000 + "1" + "}" * 5000
@@ -276,6 +312,73 @@ async def test_request_head_over_the_cap_is_refused_and_the_server_keeps_serving
     async with httpx.AsyncClient(base_url=api_server.url) as after:  # the refused connection may be closed
         ok = await after.get("/healthz", headers={"X-Small": "a" * (cap // 2)})
     assert ok.status_code == 200
+
+
+async def test_a_connection_that_never_completes_a_request_head_is_closed(api_server: ApiServer) -> None:
+    # uvicorn timed only the idle wait after a response: a connection that sent nothing, or trickled a head a
+    # byte at a time, was held for ever (slowloris). Each request head now has the keep-alive timeout to arrive.
+    # Asserted by order, not time: the server closes while the client still has bytes to trickle.
+    settings = api_server.settings.model_copy(update={"keep_alive_s": 1})
+    head = b"POST /v1/join HTTP/1.1\r\nHost: shadows\r\nX-Pad: " + b"a" * 200
+
+    async def closed_while_trickling(first: bytes, trickle: bytes) -> bool:
+        reader, writer = await asyncio.open_connection(client.base_url.host, client.base_url.port)
+        try:
+            writer.write(first)
+            await writer.drain()
+            if first:
+                await reader.readuntil(b"\r\n\r\n")  # the first request's answer (its body follows)
+            for byte in trickle:  # 0.25 s a byte: 50 s of head, far past the 1 s deadline
+                try:
+                    if await asyncio.wait_for(reader.read(1 << 16), 0.25) == b"":
+                        return True
+                except TimeoutError:
+                    pass
+                writer.write(bytes([byte]))
+                await writer.drain()
+            return False
+        except (ConnectionResetError, BrokenPipeError):
+            return True
+        finally:
+            writer.close()
+
+    async with serve(settings) as client:
+        assert await closed_while_trickling(b"", head)  # a new connection
+        served = b"GET /healthz HTTP/1.1\r\nHost: shadows\r\n\r\n"
+        assert await closed_while_trickling(served, head)  # a kept-alive one, after its first answer
+        ok = await client.get("/healthz")  # a whole head in time is served as ever
+    assert ok.status_code == 200
+
+
+async def test_a_pipelined_request_that_runs_past_the_head_deadline_is_answered(
+    api_server: ApiServer,
+) -> None:
+    # The head deadline is re-armed as each answer completes, and uvicorn starts a pipelined request right then:
+    # that request's head has arrived, so however long it runs (here a PDF waiting for Chromium past the keep-alive
+    # timeout), its connection stays open for its answer.
+    from api.pdf import PdfRenderer
+
+    renderer = PdfRenderer(api_server.settings.chromium_bin, timeout_s=60, concurrency=1)
+    api_server.app.state.pdf = renderer
+    s = await api_server.create_session()
+    auth = f"Authorization: Bearer {api_server.org_key}\r\n"
+    pipelined = (
+        "GET /healthz HTTP/1.1\r\nHost: shadows\r\n\r\n"
+        f"GET /v1/sessions/{s['id']}/report.pdf HTTP/1.1\r\nHost: shadows\r\n{auth}\r\n"
+    ).encode()
+    url = httpx.URL(api_server.url)
+    reader, writer = await asyncio.open_connection(url.host, url.port)
+    try:
+        async with renderer._slots:  # the PDF waits past the keep-alive timeout for its slot
+            writer.write(pipelined)
+            await writer.drain()
+            first = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 30)
+            await asyncio.sleep(api_server.settings.keep_alive_s + 1)
+        rest = await asyncio.wait_for(reader.readuntil(b"%PDF-"), 60)
+    finally:
+        writer.close()
+    assert first.startswith(b"HTTP/1.1 200")
+    assert b"HTTP/1.1 200" in rest and b"application/pdf" in rest
 
 
 async def test_logs_are_json_with_structured_tracebacks_and_no_request_data(

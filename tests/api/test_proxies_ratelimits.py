@@ -52,6 +52,25 @@ async def test_trusted_proxy_gives_each_forwarded_client_its_own_bucket(api_serv
     assert spoofed == [201] * limit + [429] * 2
 
 
+async def test_an_ipv6_client_gets_one_bucket_for_its_whole_slash_64(api_server: ApiServer) -> None:
+    # Every subscriber holds a /64 (2^64 addresses): bucketed per address, one new address per request was
+    # unlimited practice sessions, each an interview on the house's model and speech bills.
+    limit = _limit(api_server)
+    settings = api_server.settings.model_copy(update={"forwarded_allow_ips": "127.0.0.1"})
+    async with serve(settings) as client:
+
+        async def practice(address: str) -> int:
+            r = await client.post("/v1/practice", json={}, headers={"X-Forwarded-For": address})
+            return r.status_code
+
+        rotated = [await practice(f"2001:db8:1:2:{i:x}::{i + 1:x}") for i in range(limit + 2)]
+        neighbour = await practice("2001:db8:1:3::1")  # the next /64 is another subscriber
+        mapped = [await practice(a) for a in ("198.51.100.7", "::ffff:198.51.100.7")]
+    assert rotated == [201] * limit + [429] * 2
+    assert neighbour == 201
+    assert mapped == [201, 201]  # one bucket: the IPv4-mapped form is the same client
+
+
 async def test_a_proxy_that_is_not_in_the_trusted_list_is_not_believed(api_server: ApiServer) -> None:
     limit = _limit(api_server)
     settings = api_server.settings.model_copy(update={"forwarded_allow_ips": "10.1.2.3,192.168.0.0/16"})

@@ -3,6 +3,7 @@ own transaction (no worker here: what is queued, not what is sent)."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from typing import Any
 
@@ -112,6 +113,33 @@ async def test_an_organisation_has_a_bounded_number_of_endpoints(api_server: Api
     assert (r.status_code, r.json()["error"]["code"]) == (409, "too_many_endpoints")
 
 
+async def test_parallel_creates_never_pass_the_endpoint_cap(api_server: ApiServer, db: Conn) -> None:
+    # The count was taken before the insert: parallel creates that each saw the last free place all took it.
+    cap = api_server.settings.webhook_max_endpoints
+    await db.execute(
+        """
+        insert into webhook_endpoints (organization_id, url, secret, event_types)
+        select %s, 'http://127.0.0.1:9/x', 'sealed', array['session.completed'] from generate_series(1, %s)
+        """,
+        (api_server.org_id, cap - 1),
+    )
+    replies = await asyncio.gather(
+        *(
+            api_server.client.post(
+                "/v1/webhook-endpoints",
+                json={"url": URL, "event_types": ALL_TYPES},
+                headers=api_server.org_headers(),
+            )
+            for _ in range(20)
+        )
+    )
+    assert sorted(r.status_code for r in replies) == [201] + [409] * 19
+    cur = await db.execute(
+        "select count(*) as n from webhook_endpoints where organization_id = %s", (api_server.org_id,)
+    )
+    assert (await cur.fetchone())["n"] == cap  # type: ignore[index]  # count(*) returns a row
+
+
 async def test_patch_changes_only_what_it_names_and_null_clears_the_description(
     api_server: ApiServer,
 ) -> None:
@@ -145,6 +173,12 @@ async def test_patch_changes_only_what_it_names_and_null_clears_the_description(
     assert r.status_code == 422
     r = await api_server.client.patch(path, json={"event_types": []}, headers=api_server.org_headers())
     assert r.status_code == 422
+    # null for the event types (or the URL) leaves them as they are, as for every other field of a patch.
+    r = await api_server.client.patch(
+        path, json={"event_types": None, "url": None, "enabled": True}, headers=api_server.org_headers()
+    )
+    assert r.status_code == 200, r.text
+    assert (r.json()["event_types"], r.json()["url"]) == (["scorecard.ready"], URL)
 
 
 async def test_delete_removes_the_endpoint_and_its_log(api_server: ApiServer, db: Conn) -> None:

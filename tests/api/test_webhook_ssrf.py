@@ -4,6 +4,7 @@ and no request leaves loopback: a name that resolves to a public address is only
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import secrets
 from collections.abc import AsyncIterator, Iterator
@@ -195,3 +196,49 @@ async def test_greenhouse_callback_urls_must_be_greenhouse_hosts_over_https(stag
         headers=auth,
     )
     assert ok.status_code == 200, ok.text  # scheduled; nothing is called until a scorecard exists
+
+
+async def test_a_slow_name_server_holds_no_database_connection(
+    db_url: str, db: Conn, tmp_path: Path, resolver: MappedResolver
+) -> None:
+    # Registering (or re-pointing) an endpoint resolves its host; an organisation's name server that answers slowly
+    # held a pooled connection for the whole lookup. With a pool of one, another request now still gets through.
+    settings, _ = staging_settings(db_url, tmp_path)
+    settings = settings.model_copy(update={"db_pool_min": 1, "db_pool_max": 1, "db_pool_timeout_s": 2.0})
+    _, key = await create_org(db, "Slow DNS Org")
+    headers = {"Authorization": f"Bearer {key}"}
+    resolver.write({"public.test": [PUBLIC]})
+    answer = asyncio.Event()
+    asked = asyncio.Event()
+
+    async def slow(host: str, port: int) -> list[str]:
+        if host == "slow.test":
+            asked.set()
+            await answer.wait()
+            return [PUBLIC]
+        return await resolver(host, port)
+
+    async with serve(settings) as client:
+        created = await client.post(
+            "/v1/webhook-endpoints",
+            json={"url": "https://public.test/hook", "event_types": ALL_TYPES},
+            headers=headers,
+        )
+        assert created.status_code == 201
+        egress.use_resolver(slow)
+        for method, path in [
+            ("POST", "/v1/webhook-endpoints"),
+            ("PATCH", f"/v1/webhook-endpoints/{created.json()['id']}"),
+        ]:
+            asked.clear()
+            answer.clear()
+            body = {"url": "https://slow.test/hook", "event_types": ALL_TYPES}
+            pending = asyncio.create_task(client.request(method, path, json=body, headers=headers))
+            try:
+                async with asyncio.timeout(30):
+                    await asked.wait()
+                meanwhile = await client.get("/v1/webhook-endpoints", headers=headers)
+            finally:
+                answer.set()
+            assert meanwhile.status_code == 200, (method, meanwhile.text)
+            assert (await pending).status_code in (200, 201), method
