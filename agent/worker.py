@@ -348,10 +348,3 @@ def create_server(settings: AgentSettings | None = None) -> AgentServer:
     server.rtc_session(agent_name=settings.agent_name)(entrypoint)
     return server
 
-
-if __name__ == "__main__":  # `python agent/worker.py console --text`: the same checks as `python -m agent`
-    import sys
-
-    from agent.__main__ import main
-
-    sys.exit(main())
