@@ -40,10 +40,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def _prepare(settings: JudgeSettings) -> int:
     from judge.harness_cpp_prelude import ensure_prelude
-    from judge.harness_java_runtime import ensure_runtime
+    from judge.harness_java import java_runtime
 
     prelude = ensure_prelude(settings.cxx_bin)
-    runtime = ensure_runtime(settings.javac_bin)
+    runtime = java_runtime(settings.javac_bin)
     print(
         json.dumps(
             {

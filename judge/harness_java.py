@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from judge.bank import SCALARS, Signature, split_type
+from functools import lru_cache
+
+from judge.bank import SCALARS, Param, Signature, split_type
 from judge.harness_base import MESSAGE_CHARS, PROGRAM_DIR, HarnessProgram
-from judge.harness_java_runtime import ensure_runtime
+from judge.harness_java_runtime import JavaRuntime, RuntimeSources, ensure_runtime
 from judge.limits import JAVA_YOUNG_MB, POLICIES
 
 SOURCE_FILE = "Solution.java"
@@ -260,6 +262,37 @@ def harness_source(signature: Signature) -> str:
     )
 
 
+_SAMPLE_SOLUTION = """import java.util.*;
+
+class Solution {
+    public int[] sample(int[] nums, int target) {
+        Map<Integer, Integer> seen = new HashMap<>();
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < nums.length; i++) { seen.put(nums[i], i); out.add(i); }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+}
+"""
+
+
+@lru_cache(maxsize=1)
+def runtime_sources() -> RuntimeSources:
+    """The question-independent runtime, and a typical submission whose compile records javac's classes."""
+    sample = Signature(function="sample", params=[Param(name="nums", type="int[]"), Param(name="target", type="int")],
+                       returns="int[]")  # fmt: skip
+    return RuntimeSources(
+        javac_flags=JAVAC_FLAGS,
+        runtime_file=RUNTIME_FILE,
+        runtime_source=runtime_source(),
+        sample=((SOURCE_FILE, _SAMPLE_SOLUTION), (HARNESS_FILE, harness_source(sample))),
+    )
+
+
+def java_runtime(javac_bin: str) -> JavaRuntime:
+    """The per-host Java runtime (`shadows.R` compiled, and javac's class-data-sharing archive)."""
+    return ensure_runtime(javac_bin, runtime_sources())
+
+
 def heap_flags(memory_mb: int) -> list[str]:
     """-Xmx M+64 with a fixed young generation: an array of nearly M MiB fits in the old generation."""
     return [f"-Xmx{memory_mb + POLICIES['java'].heap_extra_mb}m", f"-Xmn{JAVA_YOUNG_MB}m"]
@@ -286,7 +319,7 @@ def build(
         files[RUNTIME_FILE] = runtime_source()
         sources.append(RUNTIME_FILE)
     else:
-        built = ensure_runtime(javac_bin)
+        built = java_runtime(javac_bin)
         javac_flags = ["-cp", built.classes]
         if built.javac_archive is not None:
             javac_flags = [f"-J-XX:SharedArchiveFile={built.javac_archive}", "-J-Xlog:disable", *javac_flags]

@@ -13,23 +13,22 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from judge.bank import Param, Signature
 from judge.errors import JudgeInternalError
 from judge.harness_cpp_prelude import cache_root, toolchain_identity
 
 log = logging.getLogger(__name__)
 
-_SAMPLE_SOLUTION = """import java.util.*;
 
-class Solution {
-    public int[] sample(int[] nums, int target) {
-        Map<Integer, Integer> seen = new HashMap<>();
-        List<Integer> out = new ArrayList<>();
-        for (int i = 0; i < nums.length; i++) { seen.put(nums[i], i); out.add(i); }
-        return out.stream().mapToInt(Integer::intValue).toArray();
-    }
-}
-"""
+@dataclass(frozen=True)
+class RuntimeSources:
+    """What the runtime is built from, handed over by the harness generator (judge.harness_java)."""
+
+    javac_flags: tuple[str, ...]
+    runtime_file: str  # e.g. shadows/R.java
+    runtime_source: str
+    sample: tuple[
+        tuple[str, str], ...
+    ]  # a typical submission's files (name, text): javac's classes are recorded
 
 
 @dataclass(frozen=True)
@@ -39,23 +38,22 @@ class JavaRuntime:
     javac_archive: str | None  # AppCDS archive of javac's own classes (about a third less javac CPU)
 
 
-def ensure_runtime(javac_bin: str) -> JavaRuntime:
+def ensure_runtime(javac_bin: str, sources: RuntimeSources) -> JavaRuntime:
     """The per-host Java runtime, rebuilt if its files disappeared since it was built."""
-    runtime = _ensure_runtime(javac_bin)
+    runtime = _ensure_runtime(javac_bin, sources)
     if not (Path(runtime.classes) / "shadows" / "R.class").is_file():
         _ensure_runtime.cache_clear()
-        runtime = _ensure_runtime(javac_bin)
+        runtime = _ensure_runtime(javac_bin, sources)
     return runtime
 
 
 @lru_cache(maxsize=4)
-def _ensure_runtime(javac_bin: str) -> JavaRuntime:
+def _ensure_runtime(javac_bin: str, sources: RuntimeSources) -> JavaRuntime:
     """Build (on first use; trusted input: only our own code) the runtime classes and javac's CDS archive."""
-    from judge import harness_java
-
-    runtime = harness_java.runtime_source()
     identity = toolchain_identity(javac_bin)
-    key = hashlib.sha256(f"{identity}\0{harness_java.JAVAC_FLAGS}\0{runtime}".encode()).hexdigest()[:16]
+    key = hashlib.sha256(f"{identity}\0{sources.javac_flags}\0{sources.runtime_source}".encode()).hexdigest()[
+        :16
+    ]
     directory = cache_root() / f"java-{key}"
     classes, archive = directory / "classes", directory / "javac.jsa"
     if (classes / "shadows" / "R.class").is_file():
@@ -67,22 +65,20 @@ def _ensure_runtime(javac_bin: str) -> JavaRuntime:
     work = Path(tempfile.mkdtemp(dir=directory, prefix="build-"))
     try:
         (work / "shadows").mkdir()
-        (work / harness_java.RUNTIME_FILE).write_text(runtime)
+        (work / sources.runtime_file).write_text(sources.runtime_source)
         built = work / "classes"
-        _javac(javac_bin, ["-d", str(built), str(work / harness_java.RUNTIME_FILE)], "the Java runtime")
+        _javac(javac_bin, sources, ["-d", str(built), str(work / sources.runtime_file)], "the Java runtime")
         _publish(built)
         with contextlib.suppress(FileExistsError, OSError):
             os.rename(built, classes)
         # Record which classes javac loads while compiling a typical submission, for later javac runs to map.
-        sig = Signature(function="sample", params=[Param(name="nums", type="int[]"), Param(name="target", type="int")],
-                        returns="int[]")  # fmt: skip
-        (work / harness_java.SOURCE_FILE).write_text(_SAMPLE_SOLUTION)
-        (work / harness_java.HARNESS_FILE).write_text(harness_java.harness_source(sig))
+        for name, text in sources.sample:
+            (work / name).write_text(text)
         jsa = work / "javac.jsa"
         try:
-            _javac(javac_bin, [f"-J-XX:ArchiveClassesAtExit={jsa}", "-J-Xlog:disable", "-cp", str(classes),
-                               "-d", str(work / "sample"), str(work / harness_java.SOURCE_FILE),
-                               str(work / harness_java.HARNESS_FILE)], "the javac archive")  # fmt: skip
+            _javac(javac_bin, sources, [f"-J-XX:ArchiveClassesAtExit={jsa}", "-J-Xlog:disable", "-cp", str(classes),
+                                        "-d", str(work / "sample"), *(str(work / name) for name, _ in sources.sample)],
+                   "the javac archive")  # fmt: skip
             jsa.chmod(0o644)
             os.replace(jsa, archive)
         except JudgeInternalError:
@@ -92,11 +88,9 @@ def _ensure_runtime(javac_bin: str) -> JavaRuntime:
     return JavaRuntime(str(directory), str(classes), str(archive) if archive.is_file() else None)
 
 
-def _javac(javac_bin: str, args: list[str], what: str) -> None:
-    from judge.harness_java import JAVAC_FLAGS
-
+def _javac(javac_bin: str, sources: RuntimeSources, args: list[str], what: str) -> None:
     try:
-        subprocess.run([javac_bin, *JAVAC_FLAGS, *args], check=True, capture_output=True, timeout=300)  # noqa: S603
+        subprocess.run([javac_bin, *sources.javac_flags, *args], check=True, capture_output=True, timeout=300)  # noqa: S603
     except (OSError, subprocess.SubprocessError) as exc:
         raise JudgeInternalError(f"building {what} failed ({type(exc).__name__})") from exc
 

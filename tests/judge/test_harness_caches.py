@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from judge import harness_cpp_prelude, harness_java_runtime
+from judge import harness_cpp_prelude, harness_java, harness_java_runtime
 
 
 @pytest.fixture
@@ -35,11 +35,11 @@ def test_cpp_prelude_is_built_once_and_rebuilt_after_removal(private_cache):
 
 
 def test_java_runtime_is_built_once_and_rebuilt_after_removal(private_cache):
-    first = harness_java_runtime.ensure_runtime("/usr/bin/javac")
+    first = harness_java.java_runtime("/usr/bin/javac")
     assert Path(first.classes, "shadows", "R.class").is_file()
     assert first.javac_archive is not None and Path(first.javac_archive).is_file()
     shutil.rmtree(first.directory)
-    again = harness_java_runtime.ensure_runtime("/usr/bin/javac")
+    again = harness_java.java_runtime("/usr/bin/javac")
     assert Path(again.classes, "shadows", "R.class").is_file()
 
 
