@@ -347,4 +347,3 @@ def create_server(settings: AgentSettings | None = None) -> AgentServer:
     server.setup_fnc = prewarm
     server.rtc_session(agent_name=settings.agent_name)(entrypoint)
     return server
-
