@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.asgi_reply import send_json
 from api.errors import ApiError
 
 log = structlog.get_logger(__name__)
@@ -91,14 +92,4 @@ class UnexpectedErrorMiddleware:
             log.error("unhandled_error", method=scope["method"], route=route, exc_info=exc)
             if started:
                 return  # the response is under way; the server closes the connection
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 500,
-                    "headers": [
-                        (b"content-type", b"application/json"),
-                        (b"content-length", str(len(INTERNAL_ERROR)).encode()),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": INTERNAL_ERROR})
+            await send_json(send, 500, INTERNAL_ERROR)

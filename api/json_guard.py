@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.asgi_reply import send_json
 from api.media_types import JSON_MEDIA, media_type
 
 # A surrogate escape (\uD800-\uDFFF), or an escaped backslash (so that `\\ud800` is read as text, not an escape).
@@ -105,20 +106,6 @@ def _reply(field: str, problem: str = SURROGATES) -> bytes:
     ).encode()
 
 
-async def _refuse(send: Send, reply: bytes) -> None:
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 422,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(reply)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": reply})
-
-
 class JsonTextMiddleware:
     """Refuses a NUL in the query string; buffers JSON bodies (already capped by BodyLimitMiddleware outside it) and
     refuses lone surrogates."""
@@ -128,7 +115,7 @@ class JsonTextMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and (nul := nul_query_field(scope.get("query_string", b""))):
-            await _refuse(send, _reply(nul, NUL))
+            await send_json(send, 422, _reply(nul, NUL))
             return
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
@@ -149,7 +136,7 @@ class JsonTextMiddleware:
         body = b"".join(chunks)
         field = _problem_field(body)
         if field is not None:
-            await _refuse(send, _reply(field))
+            await send_json(send, 422, _reply(field))
             return
         await self.app(
             scope, _replay([{"type": "http.request", "body": body, "more_body": False}], receive), send

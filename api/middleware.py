@@ -8,6 +8,7 @@ import time
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.asgi_reply import send_json
 from api.media_types import MULTIPART, DuplicateContentTypeError, media_type
 from api.metrics import LATENCY, REQUESTS
 
@@ -35,7 +36,7 @@ class HeaderLimitMiddleware:
             size = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
             size += sum(len(name) + len(value) + 4 for name, value in scope["headers"])
             if size > self.max_bytes:
-                await _reply(send, 431, HEAD_TOO_LARGE)
+                await send_json(send, 431, HEAD_TOO_LARGE)
                 return
         await self.app(scope, receive, send)
 
@@ -63,7 +64,7 @@ class BodyLimitMiddleware:
         try:
             kind = media_type(scope)
         except DuplicateContentTypeError:
-            await _reply(send, 400, TWO_CONTENT_TYPES)
+            await send_json(send, 400, TWO_CONTENT_TYPES)
             return
         limit = self.max_bytes
         if kind == MULTIPART:
@@ -114,18 +115,7 @@ class BodyLimitMiddleware:
 
 
 async def _reply_413(send: Send) -> None:
-    await _reply(send, 413, TOO_LARGE)
-
-
-async def _reply(send: Send, status: int, body: bytes) -> None:
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await send_json(send, 413, TOO_LARGE)
 
 
 class MetricsMiddleware:
