@@ -48,6 +48,35 @@ async def serve(settings: ApiSettings) -> AsyncIterator[httpx.AsyncClient]:
         await task
 
 
+async def create_session_as(client: httpx.AsyncClient, key: str) -> dict[str, Any]:
+    """A session created through `client` (from `serve`) with organisation key `key`."""
+    r = await client.post(
+        "/v1/sessions",
+        json={"candidate": {"name": "A", "email": "a@example.com"}},
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+async def consent_and_start(client: httpx.AsyncClient, created: dict[str, Any]) -> None:
+    """The candidate of `created` joins, agrees to the notice and starts a voice interview, through `client`."""
+    auth = {"Authorization": f"Bearer {created['invite']}"}
+    join = (await client.post("/v1/join", json={"invite": created["invite"]})).json()
+    r = await client.post(
+        f"/v1/sessions/{created['id']}/consent",
+        json={
+            "notice_version": join["notice"]["version"],
+            "notice_sha256": join["notice"]["sha256"],
+            "agreed": True,
+        },
+        headers=auth,
+    )
+    assert r.status_code == 201, r.text
+    r = await client.post(f"/v1/sessions/{created['id']}/start", json={"mode": "voice"}, headers=auth)
+    assert r.status_code == 200, r.text
+
+
 def signed_webhook(
     event: str,
     *,

@@ -14,7 +14,7 @@ from psycopg.types.json import Jsonb
 
 from api.db.orgs_repo import create_org
 from api.settings import ApiSettings
-from tests.api.conftest import serve
+from tests.api.conftest import consent_and_start, create_session_as, serve
 from tests.conftest import ApiServer
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -402,24 +402,12 @@ async def test_per_session_caps_hold_against_parallel_posts(api_settings: ApiSet
         update={"integrity_rate_limit": "1000/minute", "integrity_max_events": 10}
     )
     async with serve(settings) as client:
-        s = (
-            await client.post(
-                "/v1/sessions",
-                json={"candidate": {"name": "A", "email": "a@example.com"}},
-                headers={"Authorization": f"Bearer {key}"},
-            )
-        ).json()
+        s = await create_session_as(client, key)
         url = f"/v1/sessions/{s['id']}/accommodation-requests"
         asked = await asyncio.gather(
             *(client.post(url, json={"kind": "accommodation"}, headers=_auth(s)) for _ in range(40))
         )
-        join = (await client.post("/v1/join", json={"invite": s["invite"]})).json()
-        await client.post(
-            f"/v1/sessions/{s['id']}/consent",
-            json={"notice_version": "v1", "notice_sha256": join["notice"]["sha256"], "agreed": True},
-            headers=_auth(s),
-        )
-        await client.post(f"/v1/sessions/{s['id']}/start", json={"mode": "voice"}, headers=_auth(s))
+        await consent_and_start(client, s)
         observed = await asyncio.gather(
             *(
                 client.post(
@@ -489,20 +477,8 @@ async def test_integrity_rate_limit_and_cap(api_settings: ApiSettings, db: Conn)
         update={"integrity_rate_limit": "12/minute", "integrity_max_events": 10}
     )
     async with serve(settings) as client:
-        s = (
-            await client.post(
-                "/v1/sessions",
-                json={"candidate": {"name": "A", "email": "a@example.com"}},
-                headers={"Authorization": f"Bearer {key}"},
-            )
-        ).json()
-        join = (await client.post("/v1/join", json={"invite": s["invite"]})).json()
-        await client.post(
-            f"/v1/sessions/{s['id']}/consent",
-            json={"notice_version": "v1", "notice_sha256": join["notice"]["sha256"], "agreed": True},
-            headers=_auth(s),
-        )
-        await client.post(f"/v1/sessions/{s['id']}/start", json={"mode": "voice"}, headers=_auth(s))
+        s = await create_session_as(client, key)
+        await consent_and_start(client, s)
         url = f"/v1/sessions/{s['id']}/integrity"
 
         def batch(prefix: str, n: int) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from api.custom_input import custom_report
 from api.settings import ApiSettings
 from judge.schemas import RunReport, TestResult, Verdict
 from judge.verdict import VALUE_NOT_SHOWN
-from tests.api.conftest import serve
+from tests.api.conftest import consent_and_start, create_session_as, serve
 from tests.api.test_candidate_flow import _auth, _consent, _start
 from tests.conftest import LIVEKIT_KEY, LIVEKIT_SECRET, ApiServer
 from tests.fakes.livekit_server import FakeLiveKitServer
@@ -153,23 +153,11 @@ async def test_redispatch_calls_livekit_once_per_allowance_with_a_room_admin_tok
             update={"livekit_url": livekit.ws_url, "agent_redispatch_limit": 1}
         )
         async with serve(settings) as client:
-            s = (
-                await client.post(
-                    "/v1/sessions",
-                    json={"candidate": {"name": "A", "email": "a@example.com"}},
-                    headers={"Authorization": f"Bearer {key}"},
-                )
-            ).json()
+            s = await create_session_as(client, key)
             url = f"/v1/sessions/{s['id']}/agent-dispatch"
             early = await client.post(url, headers=_auth(s))
             assert (early.status_code, early.json()["error"]["code"]) == (409, "session_not_started")
-            join = (await client.post("/v1/join", json={"invite": s["invite"]})).json()
-            await client.post(
-                f"/v1/sessions/{s['id']}/consent",
-                json={"notice_version": "v1", "notice_sha256": join["notice"]["sha256"], "agreed": True},
-                headers=_auth(s),
-            )
-            await client.post(f"/v1/sessions/{s['id']}/start", json={"mode": "voice"}, headers=_auth(s))
+            await consent_and_start(client, s)
             first = await client.post(url, headers=_auth(s))
             second = await client.post(url, headers=_auth(s))
     assert first.status_code == 202, first.text
@@ -194,20 +182,8 @@ async def test_redispatch_reports_livekit_failures_as_retryable_503(
             update={"livekit_url": livekit.ws_url, "agent_redispatch_limit": 1}
         )
         async with serve(settings) as client:
-            s = (
-                await client.post(
-                    "/v1/sessions",
-                    json={"candidate": {"name": "A", "email": "a@example.com"}},
-                    headers={"Authorization": f"Bearer {key}"},
-                )
-            ).json()
-            join = (await client.post("/v1/join", json={"invite": s["invite"]})).json()
-            await client.post(
-                f"/v1/sessions/{s['id']}/consent",
-                json={"notice_version": "v1", "notice_sha256": join["notice"]["sha256"], "agreed": True},
-                headers=_auth(s),
-            )
-            await client.post(f"/v1/sessions/{s['id']}/start", json={"mode": "voice"}, headers=_auth(s))
+            s = await create_session_as(client, key)
+            await consent_and_start(client, s)
             r = await client.post(f"/v1/sessions/{s['id']}/agent-dispatch", headers=_auth(s))
             again = await client.post(f"/v1/sessions/{s['id']}/agent-dispatch", headers=_auth(s))
             livekit.fail_with = None
