@@ -430,7 +430,7 @@ class TestingAgent(PhaseAgent):
 
 class ComplexityAgent(PhaseAgent):
     phase = Phase.COMPLEXITY
-    tool_names = ("get_editor_snapshot", "end_interview")
+    tool_names = ("get_editor_snapshot", "record_complexity", "end_interview")
 
     @function_tool
     async def wrap_up(self, context: RunContext[InterviewState]) -> Agent:

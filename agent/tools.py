@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Literal
 
 from livekit.agents import FunctionTool, RunContext, StopResponse, ToolError, function_tool, llm
@@ -127,6 +128,26 @@ async def give_hint(context: RunContext[InterviewState]) -> str:
     return f"Hint {index} of {total}. Say it in your own words, briefly, as a nudge: {text}"
 
 
+MAX_BIG_O_CHARS = 40
+BIG_O = re.compile(
+    r"O\((?:[A-Za-z]{1,4}|[0-9]{1,6}|[ +*^()·./_,-])+\)"
+)  # math, not words: log, sqrt, n, V, E
+
+
+@function_tool
+async def record_complexity(context: RunContext[InterviewState], time: str, space: str) -> str:
+    """Record the time and space complexity the candidate stated for their solution, in big-O notation exactly as
+    they claimed it (right or wrong), e.g. time "O(n log n)", space "O(n)". Call it once they have said both."""
+    state = context.userdata
+    # The words are the candidate's, through the model: only big-O notation is kept (it becomes a fact the
+    # grader reads outside any fence), never free text.
+    claimed = {"time": " ".join(time.split()), "space": " ".join(space.split())}
+    if not all(len(v) <= MAX_BIG_O_CHARS and BIG_O.fullmatch(v) for v in claimed.values()):
+        raise ToolError('Give each as big-O notation only, such as "O(n)" or "O(n log n)".')
+    state.record("note", {"kind": "complexity_claimed", "phase": state.phase.value, **claimed})
+    return "Recorded."
+
+
 @function_tool
 async def stay_silent(context: RunContext[InterviewState]) -> None:
     """Say nothing this turn. Call it alone, with no text, when the candidate's latest words were not meant
@@ -217,5 +238,6 @@ SHARED_TOOLS: dict[str, FunctionTool[Any, Any]] = {
     "run_tests": run_tests,
     "give_hint": give_hint,
     "stay_silent": stay_silent,
+    "record_complexity": record_complexity,
     "end_interview": end_interview,
 }
