@@ -130,8 +130,8 @@ async def give_hint(context: RunContext[InterviewState]) -> str:
 
 MAX_BIG_O_CHARS = 40
 BIG_O = re.compile(
-    r"O\((?:[A-Za-z]{1,4}|[0-9]{1,6}|[ +*^()·./_,-])+\)"
-)  # math, not words: log, sqrt, n, V, E
+    r"O\((?:[A-Za-z]{1,4}(?![A-Za-z])|[0-9]{1,6}|[ +*^()·./_,-])+\)"
+)  # math, not words: runs of at most 4 letters (log, sqrt, n, V, E)
 
 
 @function_tool
