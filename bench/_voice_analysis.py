@@ -68,7 +68,7 @@ class RunFigures:
     vad_lag_ms: list[float] = field(default_factory=list)
     lateness_ms: list[float] = field(default_factory=list)
     overhang_ms: list[float] = field(default_factory=list)
-    unanchored: int = 0  # turns judged without a matching END_OF_SPEECH (against the plain rule: stricter)
+    unanchored: int = 0  # turns with no END_OF_SPEECH of their own: judged on the plain rule
     reply_ms: list[float] = field(default_factory=list)
     late_frames: int = 0
     cpu_core_share_per_session: float = 0.0
