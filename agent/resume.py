@@ -25,6 +25,7 @@ class ResumePoint:
     editor_code: str | None = None
     editor_language: str | None = None
     paste_noted: bool = False  # the interviewer already had its one large-paste note
+    warned_minutes: frozenset[int] = frozenset()  # time warnings already given (recorded), never given again
 
 
 def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) -> ResumePoint | None:
@@ -45,6 +46,7 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
     editor_language: str | None = None
     seen: set[str] = set()
     paste_noted = False
+    warned: set[int] = set()
     for event in ordered:
         p = event.payload
         if event.type == "transcript":
@@ -85,6 +87,8 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
             editor_code, editor_language = p["code"], p.get("language")
         elif event.type == "note" and p.get("kind") == "paste_noted":
             paste_noted = True
+        elif event.type == "time_warning" and isinstance(p.get("minutes_left"), int):
+            warned.add(p["minutes_left"])
     if len(items) > max_items:
         items = items[-max_items:]
         # Never start on a dangling tool output: the model API rejects an output without its call.
@@ -99,6 +103,7 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
         editor_code=editor_code,
         editor_language=editor_language,
         paste_noted=paste_noted,
+        warned_minutes=frozenset(warned),
     )
 
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from livekit.agents import AgentSession
+from livekit.agents import AgentSession, llm
 
 from agent.interview import attach_interview, build_interview
 from agent.phases import WrapUpAgent, make_phase_agent
 from agent.prompts import render
+from agent.resume import ResumePoint
 from agent.state import InterviewState, Phase
 from tests.fakes.clock import ManualClock
 from tests.fakes.interview import FakeChannel, FakeSink, make_context, test_settings
 from tests.fakes.llm import FakeLLM, say
 
 
-def make(minutes_left: float, **settings: Any):
+def make(minutes_left: float, resume: ResumePoint | None = None, **settings: Any):
     clock, channel, sink = ManualClock(), FakeChannel(), FakeSink()
     _, state = build_interview(
         make_context(minutes_left=minutes_left),
@@ -25,6 +26,7 @@ def make(minutes_left: float, **settings: Any):
         clock=clock,
         channel=channel,
         settings=test_settings(**settings),
+        resume=resume,
     )
     state.candidate_spoke = True  # these tests are about time; a silent candidate is a no-show (test_silence)
     return state, channel, sink, clock
@@ -106,4 +108,22 @@ async def test_resumed_late_session_does_not_repeat_past_warnings():
         await clock.advance(40, step=5)
         await settle(session)
         assert [e["payload"]["minutes_left"] for e in sink.of_type("time_warning")] == [5]
+        await tasks.aclose()
+
+
+async def test_a_job_resumed_within_a_minute_of_a_warning_it_gave_does_not_give_it_again():
+    # The warning at five minutes was given (the log holds it) seconds before the job died; the new job starts
+    # inside the minute in which an unlogged warning would still be given.
+    given = ResumePoint(
+        chat_ctx=llm.ChatContext(), phase="coding", hints_given=0, last_t=None, transcript_items=0,
+        warned_minutes=frozenset({10, 5}),
+    )  # fmt: skip
+    state, channel, sink, clock = make(minutes_left=4.5, resume=given)
+    async with AgentSession[InterviewState](llm=FakeLLM([say("Ok.")]), userdata=state) as session:
+        await session.start(make_phase_agent(Phase.CODING, state), capture_run=True)
+        tasks = attach_interview(session, state)
+        await clock.advance(40, step=5)
+        await settle(session)
+        assert sink.of_type("time_warning") == []
+        assert channel.of_type("time_warning") == []
         await tasks.aclose()

@@ -88,3 +88,14 @@ def test_duplicate_items_are_restored_once_and_long_history_is_trimmed_cleanly()
     assert point is not None
     types = [i.type for i in point.chat_ctx.items]
     assert types[0] == "function_call" and len(types) <= 4  # never a dangling output first
+
+
+def test_time_warnings_in_the_log_are_carried_as_given() -> None:
+    events = _events(
+        _say("assistant", "Hi, I'm an AI interviewer.", "item_a"),
+        ("time_warning", {"minutes_left": 10, "phase": "coding"}),
+        ("time_warning", {"minutes_left": "5", "phase": "coding"}),  # not a number of minutes: ignored
+    )
+    resume = build_resume(events)
+    assert resume is not None
+    assert resume.warned_minutes == frozenset({10})
