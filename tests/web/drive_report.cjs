@@ -264,11 +264,12 @@ async function deletions(page, plan) {
   await page.goto(plan.url);
   await page.waitForSelector('#replay[data-state="ready"]', { timeout: 60_000 });
   const settled = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  // CodeMirror draws only the lines near what is in the window: the editor in view, as a reviewer reads it.
+  await page.evaluate(() => document.querySelector(".rp-editor").scrollIntoView());
   const steps = [];
   for (const step of plan.steps) {
     if (step === "scroll") {
       await page.evaluate(() => {
-        document.querySelector(".rp-editor").scrollIntoView(); // CodeMirror draws only what is in the window
         const scroller = document.querySelector(".rp-editor .cm-scroller");
         scroller.scrollTop = scroller.scrollHeight;
       });

@@ -13,13 +13,8 @@ export const HIDDEN =
   /[\0-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u061c\u180e\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
 const ONE_HIDDEN = new RegExp(`^${HIDDEN.source}$`, "u");
 
-// What the title calls each one (its Unicode name); the others by code point, as CodeMirror does.
+// What a placeholder's title calls each character: its Unicode name, or (controls, tags) its code point.
 const NAMES: Record<number, string> = {
-  0x0: "null",
-  0x7: "bell",
-  0x8: "backspace",
-  0xb: "vertical tab",
-  0x1b: "escape",
   0xad: "soft hyphen",
   0x61c: "arabic letter mark",
   0x180e: "mongolian vowel separator",
