@@ -189,7 +189,19 @@ async def require_candidate(
     return await session_for_invite(conn, bearer(request), settings)
 
 
+async def require_candidate_briefly(
+    request: Request,
+    settings: Settings,
+    _scheme: Annotated[HTTPAuthorizationCredentials | None, Depends(INVITE_SCHEME)] = None,
+) -> dict[str, Any]:
+    """`require_candidate` on a connection of its own, returned at once (as `require_org_briefly`): for candidate
+    routes that then wait on something slow (LiveKit, the judge) and open a connection only to read or write."""
+    async with connection(request.app.state.pool) as conn:
+        return await session_for_invite(conn, bearer(request), settings)
+
+
 CandidateSession = Annotated[dict[str, Any], Depends(require_candidate)]
+BriefCandidateSession = Annotated[dict[str, Any], Depends(require_candidate_briefly)]
 
 
 def own_session(candidate: dict[str, Any], session_id: str) -> dict[str, Any]:

@@ -6,7 +6,7 @@ ApiError (500 internal)
 ├── ForbiddenError (403)
 ├── NotFoundError (404)
 ├── ConflictError (409)          e.g. session_finished, session_cancelled, session_not_started, session_time_up,
-│                                     session_not_finished, grading_pending
+│                                     session_not_finished, grading_pending, idempotency_key_reused
 ├── GoneError (410)              e.g. invite_expired
 ├── PayloadTooLargeError (413)
 ├── UnprocessableError (422)     e.g. unsupported_language, no_matching_question, invalid_resume

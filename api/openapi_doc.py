@@ -87,6 +87,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "endpoint_disabled": (409, "The webhook endpoint is disabled; enable it first."),
     "delivery_pending": (409, "The delivery is still being retried."),
     "slug_taken": (409, "Another organisation uses that slug."),
+    "idempotency_key_reused": (409, "An event's idempotency key is already stored with a different event."),
     "gone": (410, "The resource has expired."),
     "invite_expired": (410, "The invite was not used in time."),
     "session_expired": (410, "The session expired."),

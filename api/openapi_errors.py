@@ -35,7 +35,8 @@ DESCRIPTIONS = {
     401: "Missing or invalid credentials.",
     403: "The credentials do not allow this.",
     404: "Not found (an id that cannot exist is a 404 too).",
-    409: "The session's state does not allow this now (not started, finished, cancelled, time up).",
+    409: "The session's state does not allow this now (not started, finished, cancelled, time up), or the request "
+    "conflicts with what is stored (an event's idempotency key reused for a different event).",
     410: "The invite or the session has expired.",
     413: "The request body (or the code, or the résumé) is over its size cap.",
     422: "Validation failed; `fields` names every offending field.",

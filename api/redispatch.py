@@ -4,9 +4,12 @@ AgentDispatchService.
 
 The webhook's transaction reserves one of the session's redispatches (SHADOWS_API_AGENT_REDISPATCH_LIMIT, shared
 with the candidate page's own redispatch route); after it commits, LiveKit is asked whether the candidate is still
-in the room and, if so, to dispatch. A webhook is applied once (its id is stored with it), so a redelivered
-webhook never dispatches twice. When the candidate has gone the reservation is given back; when LiveKit cannot be
-reached it is given back and the webhook's id forgotten, and the 503 makes LiveKit deliver it again.
+in the room and, if so, to dispatch. No database connection is held while LiveKit answers (up to 10 s a call): a
+burst of webhooks waiting on a slow LiveKit would otherwise hold the whole pool, and every route would answer 503;
+giving a reservation back takes a short connection of its own. A webhook is applied once (its id is stored with
+it), so a redelivered webhook never dispatches twice. When the candidate has gone the reservation is given back;
+when LiveKit cannot be reached it is given back and the webhook's id forgotten, and the 503 makes LiveKit deliver
+it again.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from livekit import api as lk
 
 from api.agent_dispatch import LiveKitUnavailableError, http_url, redispatch_agent
 from api.db import sessions_repo
-from api.db.pool import Conn
+from api.db.pool import Conn, Pool, connection
 from api.metrics import AGENT_REDISPATCHES
 from api.settings import ApiSettings
 from api.tokens import candidate_identity
@@ -43,10 +46,6 @@ async def reserve(conn: Conn, session_id: str, limit: int) -> bool:
     return await cur.fetchone() is not None
 
 
-async def _release(conn: Conn, session_id: str) -> None:
-    await sessions_repo.release_redispatch(conn, session_id)
-
-
 async def candidate_in_room(settings: ApiSettings, room: str, session_id: str) -> bool:
     """RoomService.ListParticipants: is this session's candidate connected right now?"""
     async with lk.LiveKitAPI(
@@ -66,24 +65,26 @@ async def candidate_in_room(settings: ApiSettings, room: str, session_id: str) -
     return any(p.identity == identity for p in listed.participants)
 
 
-async def redispatch(conn: Conn, settings: ApiSettings, session: dict[str, Any], webhook_id: str) -> str:
-    """After the reserving transaction committed: dispatch if the candidate is still there. Returns the outcome;
-    raises LiveKitUnavailableError (503) when LiveKit cannot be reached, after undoing the reservation."""
+async def redispatch(pool: Pool, settings: ApiSettings, session: dict[str, Any], webhook_id: str) -> str:
+    """After the reserving transaction committed, holding no connection: dispatch if the candidate is still there.
+    Returns the outcome; raises LiveKitUnavailableError (503) when LiveKit cannot be reached, after undoing the
+    reservation."""
     try:
         present = await candidate_in_room(settings, session["room_name"], session["id"])
     except (aiohttp.ClientError, TimeoutError, lk.TwirpError) as e:
-        await _undo(conn, session["id"], webhook_id)
+        await _undo(pool, session["id"], webhook_id)
         AGENT_REDISPATCHES.labels(cause="agent_left", outcome="livekit_unavailable").inc()
         log.warning("livekit.participants_failed", error_type=type(e).__name__)
         raise LiveKitUnavailableError("LiveKit could not be reached; deliver the webhook again.") from e
     if not present:
-        await _release(conn, session["id"])
+        async with connection(pool) as conn:
+            await sessions_repo.release_redispatch(conn, session["id"])
         AGENT_REDISPATCHES.labels(cause="agent_left", outcome="candidate_gone").inc()
         return "candidate_gone"
     try:
         dispatch_id = await redispatch_agent(settings, session)
     except LiveKitUnavailableError:
-        await _undo(conn, session["id"], webhook_id)
+        await _undo(pool, session["id"], webhook_id)
         AGENT_REDISPATCHES.labels(cause="agent_left", outcome="livekit_unavailable").inc()
         raise
     AGENT_REDISPATCHES.labels(cause="agent_left", outcome="dispatched").inc()
@@ -91,8 +92,8 @@ async def redispatch(conn: Conn, settings: ApiSettings, session: dict[str, Any],
     return "redispatched"
 
 
-async def _undo(conn: Conn, session_id: str, webhook_id: str) -> None:
+async def _undo(pool: Pool, session_id: str, webhook_id: str) -> None:
     """Give the reservation back and forget the webhook, so that LiveKit's redelivery is applied afresh."""
-    async with conn.transaction():
-        await _release(conn, session_id)
+    async with connection(pool) as conn, conn.transaction():
+        await sessions_repo.release_redispatch(conn, session_id)
         await conn.execute("delete from livekit_webhook_events where id = %s", (webhook_id,))

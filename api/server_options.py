@@ -1,11 +1,13 @@
 """How uvicorn serves the API, from settings: which peers may set X-Forwarded-For, how large a request head may be,
-how long idle connections live and how long a request head may take to arrive. `shadows api`, `shadows dev` and the
-test suite's servers all use this."""
+how long idle connections live and how long a request head and its body may take to arrive. `shadows api`,
+`shadows dev` and the test suite's servers all use this."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
+from api.server_protocol import BoundedH11Protocol
 from api.settings import ApiSettings
 
 
@@ -16,8 +18,13 @@ def uvicorn_options(settings: ApiSettings) -> dict[str, Any]:
         "proxy_headers": bool(trusted),
         "forwarded_allow_ips": trusted or "",
         # h11 enforces the request-head cap (httptools has none): a larger head is refused with 400. Our subclass
-        # also closes a connection whose request head has not arrived within the keep-alive timeout (slowloris).
-        "http": "api.server_protocol:BoundedH11Protocol",
+        # also closes a connection whose request head has not arrived within the keep-alive timeout (slowloris), or
+        # whose body falls behind its minimum rate. A partial of a module-level class: `--workers` pickles it.
+        "http": partial(
+            BoundedH11Protocol,
+            body_grace_s=settings.body_grace_s,
+            body_min_rate=settings.body_min_bytes_per_s,
+        ),
         "h11_max_incomplete_event_size": settings.max_header_bytes,
         "timeout_keep_alive": settings.keep_alive_s,
         "server_header": False,

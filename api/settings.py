@@ -124,6 +124,10 @@ class ApiSettings(BaseSettings):
     max_header_bytes: int = Field(default=16 * 1024, ge=1024, le=1024 * 1024)
     # Idle keep-alive connections are closed after this many seconds; each request head must arrive within it too.
     keep_alive_s: int = Field(default=5, ge=1, le=300)
+    # A request body must arrive whole within body_grace_s of its head, plus one second per body_min_bytes_per_s
+    # bytes it delivers (an average rate); a slower body's connection is closed (a body trickled byte by byte).
+    body_grace_s: int = Field(default=10, ge=1, le=300)
+    body_min_bytes_per_s: int = Field(default=4096, ge=64, le=100 * 1024 * 1024)
 
     # The candidate page: how long it waits for the interviewer before saying so and asking for one redispatch
     # (counted against agent_redispatch_limit), and the bounds on the integrity observations it reports.

@@ -8,6 +8,13 @@ from typing import Any
 from psycopg.types.json import Jsonb
 
 from api.db.pool import Conn
+from api.errors import ConflictError
+
+
+class IdempotencyKeyReusedError(ConflictError):
+    """A repeated idempotency key whose event differs from the one stored under it: a client bug, not a retry."""
+
+    code = "idempotency_key_reused"
 
 
 @dataclass(frozen=True)
@@ -34,7 +41,12 @@ class Cap:
 
 
 async def append_events(
-    conn: Conn, session_id: str, events: list[EventIn], *, cap: Cap | None = None
+    conn: Conn,
+    session_id: str,
+    events: list[EventIn],
+    *,
+    cap: Cap | None = None,
+    refuse_changed: bool = False,
 ) -> list[Stored] | None:
     """Append a batch in order, in one transaction. A key already stored returns its original seq and stores
     nothing. Concurrent appends to one session serialise on the session row, so seq stays dense and a duplicate
@@ -46,8 +58,12 @@ async def append_events(
 
     The session row is locked `for no key update`: appenders wait for each other, but not for a transaction that
     only references the session (inserting a run's submission takes a key-share lock on it). With `for update`, two
-    such transactions that then append (a candidate's run and the agent's, stored at once) deadlocked."""
+    such transactions that then append (a candidate's run and the agent's, stored at once) deadlocked.
+
+    With `refuse_changed`, a repeated key is acknowledged only when its event is the one stored (`_refuse_changed`);
+    otherwise IdempotencyKeyReusedError (409) is raised and nothing of the batch is stored."""
     out: list[Stored] = []
+    repeats: list[EventIn] = []
     async with conn.transaction():
         cur = await conn.execute(
             """
@@ -75,6 +91,7 @@ async def append_events(
         for e in events:
             if e.idempotency_key in existing:
                 out.append(Stored(e.idempotency_key, existing[e.idempotency_key], True))
+                repeats.append(e)
                 continue
             if cap is not None and e.type == cap.type:
                 if room <= 0:
@@ -97,7 +114,37 @@ async def append_events(
             existing[e.idempotency_key] = next_seq
             out.append(Stored(e.idempotency_key, next_seq, False))
             next_seq += 1
+        if refuse_changed and repeats:
+            await _refuse_changed(conn, session_id, repeats)  # raising rolls the whole batch back
     return out
+
+
+async def _refuse_changed(conn: Conn, session_id: str, repeats: list[EventIn]) -> None:
+    """Raise unless each repeat is the event stored under its key: the same type and payload (compared as jsonb,
+    so key order, spacing and the spelling of a number do not matter) and, when the repeat gives one, the same `t`
+    (without one the stored `t` was the server's clock, which a repeat cannot restate). Checked after this batch's
+    own inserts, so a key repeated within one batch is held to its first event too."""
+    cur = await conn.execute(
+        """
+        select k.key from unnest(%s::text[], %s::text[], %s::jsonb[], %s::float8[]) as k(key, type, payload, t)
+        join session_events e on e.session_id = %s and e.idempotency_key = k.key
+        where e.type <> k.type or e.payload <> k.payload or (k.t is not null and e.t is distinct from k.t)
+        limit 1
+        """,
+        (
+            [e.idempotency_key for e in repeats],
+            [e.type for e in repeats],
+            [Jsonb(e.payload) for e in repeats],
+            [e.t for e in repeats],
+            session_id,
+        ),
+    )
+    row = await cur.fetchone()
+    if row is not None:
+        raise IdempotencyKeyReusedError(
+            f"Idempotency key {row['key']!r} was already used for a different event (type, payload or t); "
+            "repeat an event exactly, or give a new one a new key."
+        )
 
 
 async def _room(conn: Conn, session_id: str, cap: Cap | None) -> int:

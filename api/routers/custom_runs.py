@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from api.candidate_rules import require_in_progress
 from api.custom_input import MAX_CASES
 from api.db import sessions_repo
-from api.deps import CandidateSession, InviteToken, Settings, own_session
+from api.deps import BriefCandidateSession, InviteToken, Settings, own_session
 from api.errors import UnprocessableError
 from api.ids import SessionId
 from api.openapi_errors import BODY, DB, INVITE, error_responses
@@ -50,7 +50,7 @@ class CustomRunBody(BaseModel):
 async def create_custom_run(
     session_id: SessionId,
     body: CustomRunBody,
-    candidate: CandidateSession,
+    candidate: BriefCandidateSession,  # brief: no connection is held while the judge works
     invite: InviteToken,
     settings: Settings,
     request: Request,

@@ -144,13 +144,16 @@ async def start_session(session_id: SessionId, conn: DbConn, questions: Question
     return await build_context(conn, questions, await _session(conn, session_id))
 
 
-@router.post("/sessions/{session_id}/events", responses=error_responses(*BODY, 404))
+@router.post("/sessions/{session_id}/events", responses=error_responses(*BODY, 404, 409))
 async def append_events(session_id: SessionId, batch: EventBatch, conn: DbConn) -> dict[str, Any]:
-    """Append events in order; a repeated idempotency key returns its stored seq and stores nothing."""
+    """Append events in order, all or none. An exact repeat of a stored event (same idempotency key, type, payload
+    and `t`) returns its stored seq and stores nothing; a repeated key with a different event is a 409
+    `idempotency_key_reused` naming the key, and nothing of the batch is stored."""
     stored = await events_repo.append_events(
         conn,
         session_id,
         [events_repo.EventIn(e.idempotency_key, e.type, e.payload, e.t) for e in batch.events],
+        refuse_changed=True,
     )
     if stored is None:
         raise NotFoundError("Session not found.", code="session_not_found")

@@ -7,14 +7,14 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.agent_dispatch import LiveKitUnavailableError, redispatch_agent
 from api.candidate_rules import policies, require_in_progress, session_org
 from api.db import events_repo, sessions_repo
-from api.db.pool import Conn
-from api.deps import CandidateSession, DbConn, Questions, Settings, own_session
+from api.db.pool import Conn, connection
+from api.deps import BriefCandidateSession, CandidateSession, DbConn, Questions, Settings, own_session
 from api.errors import ConflictError, ForbiddenError, NotFoundError, RateLimitedError, UnprocessableError
 from api.ids import SessionId
 from api.jobs.grading import request_grading
@@ -166,22 +166,24 @@ async def _candidate_session(conn: Conn, session_id: str) -> sessions_repo.Candi
 
 @router.post("/agent-dispatch", status_code=202, responses=error_responses(*DB, *INVITE, 429))
 async def create_agent_dispatch(
-    session_id: SessionId, candidate: CandidateSession, conn: DbConn, settings: Settings
+    session_id: SessionId, candidate: BriefCandidateSession, request: Request, settings: Settings
 ) -> dict[str, Any]:
     """Call the interviewer into the room again when it has not joined (the page does this once, after waiting).
     Limited per session (SHADOWS_API_AGENT_REDISPATCH_LIMIT). A 503 `livekit_unavailable` uses none of it."""
     session = own_session(candidate, session_id)
     require_in_progress(session, settings)
-    if not await sessions_repo.take_redispatch(conn, session["id"], settings.agent_redispatch_limit):
+    pool = request.app.state.pool
+    async with connection(pool) as conn:  # short: no connection is held while LiveKit answers (up to 10 s)
+        taken = await sessions_repo.take_redispatch(conn, session["id"], settings.agent_redispatch_limit)
+    if not taken:
         raise RateLimitedError(
             "The interviewer was already called again for this interview.", code="redispatch_limit"
         )
     try:
         dispatch_id = await redispatch_agent(settings, session)
     except LiveKitUnavailableError:
-        await sessions_repo.release_redispatch(
-            conn, session["id"]
-        )  # the 503 says retry: the retry may dispatch
+        async with connection(pool) as conn:  # the 503 says retry: the retry may dispatch
+            await sessions_repo.release_redispatch(conn, session["id"])
         raise
     return {"dispatch_id": dispatch_id}
 

@@ -1,6 +1,11 @@
-"""LiveKit's webhooks: verified against our API secret, applied once each, moving sessions through their lifecycle."""
+"""LiveKit's webhooks: verified against our API secret, applied once each, moving sessions through their lifecycle.
+
+The route takes no request-scoped connection: it applies a webhook in one short transaction, and a redispatch then
+asks LiveKit (up to two 10 s calls) holding none (api.redispatch)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import structlog
 from fastapi import APIRouter, Request
@@ -8,7 +13,8 @@ from livekit import api as lk
 from psycopg.errors import UniqueViolation
 
 from api.db import sessions_repo
-from api.deps import DbConn, Settings
+from api.db.pool import Conn, connection
+from api.deps import Settings
 from api.errors import UnauthorizedError
 from api.jobs.grading import request_grading
 from api.metrics import WEBHOOKS
@@ -32,7 +38,7 @@ def _verify(body: bytes, auth: str, settings: Settings) -> lk.WebhookEvent:
 
 
 @router.post("/webhook", responses=error_responses(*BODY, *DB, 401))
-async def receive_livekit_webhook(request: Request, conn: DbConn, settings: Settings) -> dict[str, str]:
+async def receive_livekit_webhook(request: Request, settings: Settings) -> dict[str, str]:
     """Candidate joined -> in_progress; room finished without a normal end -> abandoned; the interviewer left a
     running interview while the candidate stayed -> dispatched again (at most SHADOWS_API_AGENT_REDISPATCH_LIMIT
     times per session). Replays of a webhook id are no-ops."""
@@ -42,33 +48,40 @@ async def receive_livekit_webhook(request: Request, conn: DbConn, settings: Sett
     event = _verify(await request.body(), auth, settings)
     room_name = event.room.name if event.HasField("room") else None
     event_id = event.id or f"{event.event}:{room_name}:{event.created_at}"
+    pool = request.app.state.pool
     try:
-        async with conn.transaction():
+        async with connection(pool) as conn, conn.transaction():
             await conn.execute(
                 "insert into livekit_webhook_events (id, event, room_name) values (%s, %s, %s)",
                 (event_id, event.event, room_name),
             )
-            outcome = await _apply(conn, event, room_name, settings)
+            outcome, session_id = await _apply(conn, event, room_name, settings)
     except UniqueViolation:
         WEBHOOKS.labels(event=event.event, outcome="duplicate").inc()
         return {"status": "duplicate"}
     if (
         outcome == "redispatch_reserved"
-    ):  # LiveKit is called after the reservation committed, on no transaction
-        found = await sessions_repo.get_session_by_room(conn, room_name or "")
-        assert found is not None  # it was there in the transaction that reserved the redispatch
-        outcome = await redispatch(conn, settings, {"id": found["id"], "room_name": room_name}, event_id)
+    ):  # LiveKit is called after the reservation committed, on no connection
+        assert session_id is not None  # a reservation is made for a session
+        outcome = await redispatch(pool, settings, {"id": session_id, "room_name": room_name}, event_id)
     WEBHOOKS.labels(event=event.event, outcome=outcome).inc()
     log.info("livekit.webhook", webhook_event=event.event, outcome=outcome)
     return {"status": outcome}
 
 
-async def _apply(conn: DbConn, event: lk.WebhookEvent, room_name: str | None, settings: Settings) -> str:
+async def _apply(
+    conn: Conn, event: lk.WebhookEvent, room_name: str | None, settings: Settings
+) -> tuple[str, str | None]:
+    """The webhook's outcome, and the id of the session it applies to (None when it names no known room)."""
     if not room_name:
-        return "ignored"
+        return "ignored", None
     session = await sessions_repo.get_session_by_room(conn, room_name)
     if session is None:
-        return "unknown_room"
+        return "unknown_room", None
+    return await _apply_to(conn, event, session, settings), session["id"]
+
+
+async def _apply_to(conn: Conn, event: lk.WebhookEvent, session: dict[str, Any], settings: Settings) -> str:
     # Only this session's own candidate starts it; another session's candidate (or the agent) joining does not.
     candidate = candidate_identity(session["id"])
     if event.event == "participant_joined" and event.participant.identity == candidate:

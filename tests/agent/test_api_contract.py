@@ -14,6 +14,7 @@ from agent.errors import ApiError
 from agent.interview import build_interview
 from agent.payloads import MAX_CODE_BYTES, MAX_PAYLOAD_BYTES
 from agent.recorder import EventRecorder
+from agent.spool import read_lines
 from tests.agent.test_e2e_simulate import _two_sum_id
 from tests.fakes.clock import ManualClock
 from tests.fakes.interview import test_settings
@@ -83,6 +84,32 @@ async def test_final_code_over_the_cap_is_stored_as_a_marked_prefix(api_server: 
     assert note["original_bytes"] == len(big.encode()) and note["where"] == "final_code"
     [snap] = [e["payload"] for e in events if e["type"] == "editor_snapshot"]
     assert snap["truncated"] is True and snap["original_bytes"] == len(big.encode())
+
+
+async def test_an_event_reusing_a_stored_key_is_refused_once_and_dropped_while_the_rest_is_delivered(
+    api_server: Any, db: Any, tmp_path: Path
+) -> None:
+    """The API answers 409 idempotency_key_reused to a changed event under a stored key: the recorder must not retry
+    it (a 409 is not retryable), but set it aside (`.rejected`) and deliver its batch's other events."""
+    client, sid = await _session(api_server, db)
+    async with client:
+        first = EventRecorder(client, sid, spool_path=tmp_path / "a.jsonl", flush_interval=0.05)
+        first.record("note", {"kind": "x", "n": 1}, key="k", t=1.0)
+        assert await first.aclose(20)
+        again = EventRecorder(client, sid, spool_path=tmp_path / "b.jsonl", flush_interval=0.05)
+        again.record("note", {"kind": "x", "n": 1}, key="k", t=1.0)  # an exact repeat (a replay)
+        again.record("note", {"kind": "x", "n": 2}, key="k", t=1.0)  # a bug: a new event under the old key
+        after = again.record("note", {"kind": "after"}, key="after")
+        assert await again.aclose(20)
+    assert (again.stats.rejected, again.stats.duplicates) == (1, 1)
+    [rejected] = read_lines(again.rejected_path)
+    assert (rejected.idempotency_key, rejected.payload) == ("agent:note:k", {"kind": "x", "n": 2})
+    cur = await db.execute(
+        "select idempotency_key, payload from session_events where session_id = %s and type = 'note' order by seq",
+        (sid,),
+    )
+    rows = [(r["idempotency_key"], r["payload"]) for r in await cur.fetchall()]
+    assert rows == [("agent:note:k", {"kind": "x", "n": 1}), (after, {"kind": "after"})]
 
 
 async def test_unknown_end_reasons_are_refused_and_no_show_is_accepted(api_server: Any, db: Any) -> None:

@@ -159,6 +159,56 @@ async def test_context_includes_events_so_far_in_order(api_server: ApiServer) ->
     ]
 
 
+async def test_a_reused_idempotency_key_with_a_different_event_is_409_and_an_exact_repeat_is_acknowledged(
+    api_server: ApiServer, db: Conn
+) -> None:
+    # A repeated key returned its stored seq whatever came with it: a changed event under an old key (a client
+    # bug) was acknowledged and silently lost. Only an exact repeat is idempotent now; compared as stored (jsonb),
+    # so key order, spacing and a number's spelling do not make a repeat differ.
+    s = await api_server.create_session()
+    url = f"/v1/internal/sessions/{s['id']}/events"
+    headers = {**api_server.internal_headers(), "Content-Type": "application/json"}
+    stored = '{"events": [{"idempotency_key": "k1", "type": "note", "t": 1.5, "payload": {"a": 1.0, "b": [true]}}]}'
+    first = await api_server.client.post(url, content=stored, headers=headers)
+    assert first.status_code == 200, first.text
+    same = '{"events":[{"payload":{"b":[true],"a":1.00},"t":1.50,"type":"note","idempotency_key":"k1"}]}'
+    no_t = '{"events": [{"idempotency_key": "k1", "type": "note", "payload": {"a": 1, "b": [true]}}]}'
+    for repeat in (stored, same, no_t):
+        r = await api_server.client.post(url, content=repeat, headers=headers)
+        assert r.status_code == 200, r.text
+        assert r.json()["events"] == [{"idempotency_key": "k1", "seq": 1, "duplicate": True}]
+
+    base = {"idempotency_key": "k1", "type": "note", "t": 1.5, "payload": {"a": 1.0, "b": [True]}}
+    changed = [
+        {**base, "payload": {"a": 2.0, "b": [True]}},
+        {**base, "payload": {"a": 1.0, "b": [1]}},  # true and 1 are different JSON
+        {**base, "payload": {"a": 1.0, "b": [True], "c": None}},
+        {**base, "payload": {}},
+        {**base, "type": "hint"},
+        {**base, "t": 2.0},
+    ]
+    for event in changed:
+        # The reused key sits after a new event in its batch: the batch is refused whole, nothing is stored.
+        fresh = {"idempotency_key": "k-new", "type": "note", "payload": {}}
+        r = await api_server.client.post(url, json={"events": [fresh, event]}, headers=headers)
+        assert r.status_code == 409, (event, r.text)
+        assert r.json()["error"]["code"] == "idempotency_key_reused"
+        assert "'k1'" in r.json()["error"]["message"]
+    within = [
+        {"idempotency_key": "k2", "type": "note", "payload": {"n": 1}},
+        {"idempotency_key": "k2", "type": "note", "payload": {"n": 2}},
+    ]
+    r = await api_server.client.post(url, json={"events": within}, headers=headers)
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "idempotency_key_reused")
+    cur = await db.execute(
+        "select idempotency_key, type, t, payload from session_events where session_id = %s order by seq",
+        (s["id"],),
+    )
+    assert await cur.fetchall() == [
+        {"idempotency_key": "k1", "type": "note", "t": 1.5, "payload": {"a": 1.0, "b": [True]}}
+    ]
+
+
 @pytest.mark.parametrize(
     ("method", "path"),
     [

@@ -350,6 +350,103 @@ async def test_a_connection_that_never_completes_a_request_head_is_closed(api_se
     assert ok.status_code == 200
 
 
+@pytest.mark.parametrize("framing", ["content-length", "chunked"])
+async def test_a_request_body_trickled_after_a_complete_head_is_closed(
+    api_server: ApiServer, framing: str
+) -> None:
+    # The head deadline ended with the head: a body then trickled a byte every few seconds held the connection and
+    # the handler waiting on it for ever. A body now has a grace from its head plus 1 s per minimum-rate's worth of
+    # bytes it delivers. Asserted by order: the server closes while the client still has body to trickle.
+    settings = api_server.settings.model_copy(update={"body_grace_s": 1, "body_min_bytes_per_s": 64})
+    if framing == "chunked":
+        head = b"POST /v1/join HTTP/1.1\r\nHost: shadows\r\nTransfer-Encoding: chunked\r\n\r\n"
+        trickle = [b"1\r\n" + bytes([c]) + b"\r\n" for c in b'{"invite": "' + b"a" * 200]
+    else:
+        head = b"POST /v1/join HTTP/1.1\r\nHost: shadows\r\nContent-Length: 213\r\n\r\n"
+        trickle = [bytes([c]) for c in b'{"invite": "' + b"a" * 200]
+
+    async def closed_while_trickling(client: httpx.AsyncClient) -> bool:
+        reader, writer = await asyncio.open_connection(client.base_url.host, client.base_url.port)
+        try:
+            writer.write(head + trickle[0])
+            await writer.drain()
+            for piece in trickle[1:]:  # 0.25 s a piece: 50 s of body for a deadline of about 1 s
+                try:
+                    if await asyncio.wait_for(reader.read(1 << 16), 0.25) == b"":
+                        return True
+                except TimeoutError:
+                    pass
+                writer.write(piece)
+                await writer.drain()
+            return False
+        except (ConnectionResetError, BrokenPipeError):
+            return True
+        finally:
+            writer.close()
+
+    async with serve(settings) as client:
+        assert await closed_while_trickling(client)
+        ok = await client.post(
+            "/v1/join", json={"invite": "a" * 40}
+        )  # a body sent at once is answered as ever
+    assert ok.status_code == 401
+
+
+async def test_the_largest_uploads_at_a_reasonable_rate_pass_the_body_deadline(
+    api_server: ApiServer,
+) -> None:
+    # A 5 MiB résumé and a 2 MiB event batch (the API's largest bodies), each sent in pieces over longer than the
+    # body's grace but well above its minimum rate: the rate, not a fixed deadline, bounds them, so both pass.
+    settings = api_server.settings.model_copy(update={"body_grace_s": 1, "body_min_bytes_per_s": 64 * 1024})
+    created = await api_server.create_session()
+    boundary = "shadowsboundary"
+    payload = json.dumps({"candidate": {"name": "Large Upload", "email": "large@example.com"}})
+    pdf = minimal_pdf("Engineer")
+    pdf += b"%" + b"p" * (settings.max_resume_bytes - len(pdf) - 2) + b"\n"
+    upload = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="payload"\r\n\r\n{payload}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="resume"; filename="r.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + pdf
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    event = {"idempotency_key": "", "type": "note", "payload": {"text": "n" * (250 * 1024)}}
+    batch = json.dumps({"events": [{**event, "idempotency_key": f"big-{i}"} for i in range(8)]}).encode()
+    assert len(batch) <= settings.max_body_bytes < len(batch) + 64 * 1024
+
+    async def paced(client: httpx.AsyncClient, target: str, auth: str, ctype: str, body: bytes) -> bytes:
+        reader, writer = await asyncio.open_connection(client.base_url.host, client.base_url.port)
+        try:
+            writer.write(
+                f"POST {target} HTTP/1.1\r\nHost: shadows\r\nAuthorization: Bearer {auth}\r\n"
+                f"Content-Type: {ctype}\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+            )
+            step = max(1, len(body) // 20)  # 20 pieces, 0.1 s apart: 2 s, twice the grace
+            for i in range(0, len(body), step):
+                writer.write(body[i : i + step])
+                await writer.drain()
+                await asyncio.sleep(0.1)
+            return await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 60)
+        finally:
+            writer.close()
+
+    async with serve(settings) as client:
+        uploaded = await paced(
+            client, "/v1/sessions", api_server.org_key, f"multipart/form-data; boundary={boundary}", upload
+        )
+        appended = await paced(
+            client,
+            f"/v1/internal/sessions/{created['id']}/events",
+            api_server.internal_token,
+            "application/json",
+            batch,
+        )
+    assert uploaded.startswith(b"HTTP/1.1 201"), uploaded
+    assert appended.startswith(b"HTTP/1.1 200"), appended
+
+
 async def test_a_pipelined_request_that_runs_past_the_head_deadline_is_answered(
     api_server: ApiServer,
 ) -> None:

@@ -1,21 +1,28 @@
 """Routes that wait on something slow hold no database connection while they wait: a report PDF waiting for a
-Chromium slot and printing, a session create whose résumé upload is still arriving. Held, twenty waiting requests
-(one organisation's, or one anonymous practice candidate's PDFs) drained the pool, and every route of every
-organisation answered 503 database_unavailable. Asserted on the pool itself: connections in use while they wait."""
+Chromium slot and printing, a session create whose résumé upload is still arriving, a LiveKit webhook or a
+candidate's call for the interviewer waiting on a slow LiveKit, a candidate's custom-input run waiting for the
+judge. Held, twenty waiting requests (one organisation's, or one anonymous practice candidate's PDFs) drained the
+pool, and every route of every organisation answered 503 database_unavailable. Asserted on the pool itself:
+connections in use while they wait."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from typing import Any
 
 import httpx
 import psycopg
+import pytest
 from psycopg.rows import DictRow
 
 from api.pdf import PdfRenderer
-from tests.api.conftest import minimal_pdf
-from tests.conftest import ApiServer
+from api.run_flow import RunServices
+from tests.api.conftest import consent_and_start, minimal_pdf
+from tests.api.test_redispatch import World, agent_left
+from tests.conftest import LIVEKIT_KEY, LIVEKIT_SECRET, ApiServer
+from tests.fakes.livekit_server import FakeLiveKitServer
 
 Conn = psycopg.AsyncConnection[DictRow]
 WAITERS = 6
@@ -113,3 +120,96 @@ async def test_a_session_create_whose_upload_is_still_arriving_holds_no_connecti
     assert all(a.startswith(b"HTTP/1.1 201") for a in answers), answers
     cur = await db.execute("select count(*) as n from candidates where name = 'Slow Upload'")
     assert (await cur.fetchone())["n"] == WAITERS  # type: ignore[index]  # count(*) returns a row
+
+
+async def test_webhooks_and_candidates_waiting_on_a_slow_livekit_hold_no_connection(
+    api_server: ApiServer, db: Conn
+) -> None:
+    # The webhook route held its request-scoped connection while it asked LiveKit whether the candidate was still
+    # there and dispatched (two 10 s calls); the candidate page's redispatch route held the one its invite was
+    # checked on. A slow LiveKit and a burst of signed webhooks or candidate calls drained the pool.
+    async with FakeLiveKitServer(LIVEKIT_KEY, LIVEKIT_SECRET) as livekit:
+        settings = api_server.settings.model_copy(update={"livekit_url": livekit.ws_url})
+        api_server.app.state.settings = settings
+        world = World(api_server.client, livekit, api_server.org_key, settings)
+        sessions = [await world.running_session() for _ in range(WAITERS)]
+        gone = await world.running_session(candidate_present=False)
+        livekit.hold = asyncio.Event()
+        webhooks = [
+            asyncio.create_task(world.post(agent_left(s["room"], f"EV_slow_{s['id']}")))
+            for s in [*sessions[: WAITERS // 2], gone]
+        ]
+        candidates = [
+            asyncio.create_task(
+                api_server.client.post(
+                    f"/v1/sessions/{s['id']}/agent-dispatch",
+                    headers={"Authorization": f"Bearer {s['invite']}"},
+                )
+            )
+            for s in sessions[WAITERS // 2 :]
+        ]
+        try:
+            await _settled(api_server, lambda: livekit.holding == WAITERS + 1)
+            await _settled(api_server, lambda: _in_use(api_server) == 0)
+            other = await api_server.client.get("/v1/sessions", headers=api_server.org_headers())
+            assert other.status_code == 200
+        finally:
+            livekit.hold.set()
+        hooked = await asyncio.gather(*webhooks)
+        called = await asyncio.gather(*candidates)
+    assert [r.json()["status"] for r in hooked] == ["redispatched"] * (WAITERS // 2) + ["candidate_gone"]
+    assert [r.status_code for r in called] == [202] * (WAITERS - WAITERS // 2)
+    assert all(r.json()["dispatch_id"].startswith("AD_") for r in called)
+    assert sorted(d.room for d in livekit.dispatches) == sorted(s["room"] for s in sessions)
+    cur = await db.execute(
+        "select id, agent_redispatches as n from sessions where id = any(%s)",
+        ([s["id"] for s in [*sessions, gone]],),
+    )
+    counts = {r["id"]: r["n"] for r in await cur.fetchall()}
+    assert counts == {**{s["id"]: 1 for s in sessions}, gone["id"]: 0}, (
+        "one each; the absent candidate's given back"
+    )
+    replay = await world.post(agent_left(sessions[0]["room"], f"EV_slow_{sessions[0]['id']}"))
+    assert replay.json()["status"] == "duplicate"
+
+
+@pytest.mark.sandbox
+async def test_custom_runs_waiting_for_the_judge_hold_no_connection(api_server: ApiServer, db: Conn) -> None:
+    # The custom-input route checked the invite on a request-scoped connection and then kept it through the judge's
+    # queue and run (the run and submission routes take short ones): a full judge drained the pool.
+    cur = await db.execute("select id from questions where slug = 'two-sum'")
+    qid = str((await cur.fetchone())["id"])  # type: ignore[index]  # the bank has two-sum
+    sessions = [await api_server.create_session(question_id=qid) for _ in range(3)]
+    for s in sessions:
+        await consent_and_start(api_server.client, s)
+    runs: RunServices = api_server.app.state.runs
+    body = {
+        "language": "python",
+        "code": "def two_sum(nums, target):\n    return [0, 1]\n",
+        "inputs": [[[1, 2], 3]],
+    }
+    async with contextlib.AsyncExitStack() as stack:
+        for _ in range(runs.admission.capacity):  # every judge slot taken: each run waits for one
+            await stack.enter_async_context(runs.admission.slot("holder"))
+        waiting = [
+            asyncio.create_task(
+                api_server.client.post(
+                    f"/v1/sessions/{s['id']}/custom-runs",
+                    json=body,
+                    headers={"Authorization": f"Bearer {s['invite']}"},
+                )
+            )
+            for s in sessions
+        ]
+        try:
+            await _settled(api_server, lambda: runs.admission.waiting == len(sessions))
+            await _settled(api_server, lambda: _in_use(api_server) == 0)
+            other = await api_server.client.get("/v1/sessions", headers=api_server.org_headers())
+            assert other.status_code == 200
+        except BaseException:
+            for task in waiting:
+                task.cancel()
+            raise
+    answers = await asyncio.gather(*waiting)
+    assert [r.status_code for r in answers] == [200] * len(sessions), [r.text for r in answers]
+    assert all(r.json()["custom"] is True for r in answers)

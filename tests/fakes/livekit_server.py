@@ -58,6 +58,9 @@ class FakeLiveKitServer:
     participants: dict[str, list[str]] = field(default_factory=dict)
     listed: list[str] = field(default_factory=list)  # rooms ListParticipants was asked about, in order
     list_fail_with: tuple[int, str] | None = None  # (HTTP status, Twirp code) for ListParticipants
+    # A slow LiveKit: while `hold` is an unset Event, every Twirp call waits for it (`holding` counts them).
+    hold: asyncio.Event | None = None
+    holding: int = 0
     agent_on_dispatch: set[str] = field(default_factory=set)  # rooms whose agent joins when dispatched
     # Rooms whose agent implements `interview.end`: it answers ok, then sends `ended` on interview.event.
     agent_ends: set[str] = field(default_factory=set)
@@ -116,6 +119,12 @@ class FakeLiveKitServer:
 
     async def _twirp_request(self, request: web.Request, message: Any) -> web.Response | None:
         """Parse the protobuf body into `message`; an error response when the caller may not ask for its room."""
+        if self.hold is not None:
+            self.holding += 1
+            try:
+                await self.hold.wait()
+            finally:
+                self.holding -= 1
         claims = self._bearer_claims(request)
         if claims is None:
             return self._twirp_error(401, "unauthenticated", "bad token")
