@@ -85,7 +85,7 @@ def label(value: str | None, table: dict[str, str]) -> str:
 # a candidate's name or code a reviewer must see that they are there (a name "Ada \u202eeriH gnortS" reads "Ada
 # Strong Hire"; a code line can read as a comment while it runs as a string), so `reveal` shows each as a visible
 # marker in its place. ZWJ and ZWNJ (U+200C, U+200D) are left alone: scripts and emoji need them. The replay's code
-# view marks the same characters (web/src/replay/codeview.ts).
+# view marks the same characters (web/src/replay/hiddenchars.ts, HIDDEN; keep the two the same).
 HIDDEN_CHARS = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u061c\u180e\u200b\u200e\u200f\u2028\u2029"
     "\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"

@@ -46,7 +46,8 @@ async def run_driver(driver: Path, payload: dict[str, Any], *, limit_s: float) -
         proc.kill()
         await proc.wait()
         raise
-    lines = out.decode().strip().splitlines()
+    # Split on "\n" only: JSON.stringify leaves U+2028, U+2029 and U+0085 raw, and splitlines() splits on them.
+    lines = out.decode().strip().split("\n")
     assert lines, f"driver printed nothing (exit {proc.returncode}):\n{err.decode()[-4000:]}"
     body: dict[str, Any] = json.loads(lines[-1])
     assert body["ok"], f"{body.get('error')}\n{err.decode()[-4000:]}"

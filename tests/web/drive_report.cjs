@@ -2,6 +2,7 @@
 // saw as one JSON line. Launched by tests/web/test_report_page.py; assertions live in the Python test.
 //   node drive_report.cjs '{"scenario": "report", "url": "...", "times": [..], "screenshots": "dir or null"}'
 //   node drive_report.cjs '{"scenario": "pages", "urls": {"name": "...", ...}}'
+//   node drive_report.cjs '{"scenario": "deletions", "url": "...", "steps": [t, "scroll", ...]}'
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -256,6 +257,59 @@ async function hostile(page, plan) {
   return out;
 }
 
+/** The replay's deleted code (the merge view's widgets, outside the editor's document) and the current code's
+ *  hidden-character placeholders, at each step of `plan.steps`: a time to seek to, or "scroll" (the editor's scroller
+ *  to its end, which draws the chunks that were out of view). */
+async function deletions(page, plan) {
+  await page.goto(plan.url);
+  await page.waitForSelector('#replay[data-state="ready"]', { timeout: 60_000 });
+  const settled = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  // CodeMirror draws only the lines near what is in the window: the editor in view, as a reviewer reads it.
+  await page.evaluate(() => document.querySelector(".rp-editor").scrollIntoView());
+  const steps = [];
+  for (const step of plan.steps) {
+    if (step === "scroll") {
+      await page.evaluate(() => {
+        const scroller = document.querySelector(".rp-editor .cm-scroller");
+        scroller.scrollTop = scroller.scrollHeight;
+      });
+    } else {
+      await page.evaluate((t) => window.shadowsReplay.seek(t), step);
+    }
+    await settled();
+    await page.waitForTimeout(150);
+    await settled();
+    steps.push(
+      await page.evaluate(() => {
+        const placeholder = (m) => ({ class: m.className, title: m.title, text: m.textContent });
+        // A line as drawn: each placeholder as "◊", the rest as its text.
+        const drawn = (line) => {
+          const copy = line.cloneNode(true);
+          copy.querySelectorAll(".cm-specialChar").forEach((m) => m.replaceWith("◊"));
+          return copy.textContent;
+        };
+        const lines = (all) =>
+          [...all].map((line) => ({
+            drawn: drawn(line),
+            placeholders: [...line.querySelectorAll(".cm-specialChar")].map(placeholder),
+          }));
+        return {
+          doc: window.shadowsReplay.code(),
+          chunks: [...document.querySelectorAll(".rp-editor .cm-deletedChunk")].map((chunk) => ({
+            raw: chunk.textContent,
+            highlighted_spans: [...chunk.querySelectorAll("span")].filter((s) =>
+              [...s.classList].some((c) => !c.startsWith("cm-")),
+            ).length,
+            lines: lines(chunk.querySelectorAll(".cm-deletedLine")),
+          })),
+          current: lines(document.querySelectorAll(".rp-editor .cm-content > .cm-line")),
+        };
+      }),
+    );
+  }
+  return { steps };
+}
+
 async function main() {
   const plan = JSON.parse(process.argv[2]);
   const browser = await chromium.launch({
@@ -284,7 +338,7 @@ async function main() {
       if (m.text().startsWith("Failed to load resource") && documents.has(m.location().url)) return;
       consoleErrors.push(m.text());
     });
-    const scenario = { report, pages, hostile }[plan.scenario];
+    const scenario = { report, pages, hostile, deletions }[plan.scenario];
     const result = await scenario(page, plan);
     process.stdout.write(
       JSON.stringify({ ok: true, result, page_errors: errors, console_errors: consoleErrors, blocked }) + "\n",

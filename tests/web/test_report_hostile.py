@@ -1,15 +1,20 @@
 """A report of hostile candidate content in real headless chromium: markup in a name, code and speech never runs;
 characters that make text read other than it is (bidirectional overrides and isolates, zero-width spaces: the
 "Trojan Source" characters) are shown where they are, both in the server-rendered page and in the replay's code
-view; and a name or code line with no break in it wraps instead of widening the page, down to 320 px."""
+view, deleted code included; and a name or code line with no break in it wraps instead of widening the page, down
+to 320 px."""
 
 from __future__ import annotations
+
+import unicodedata
+from typing import Any
 
 import psycopg
 import pytest
 from psycopg.rows import DictRow
 
 from api.db import events_repo
+from api.templating import HIDDEN_CHARS
 from tests.api.report_support import grade, seed_interview
 from tests.conftest import ApiServer
 from tests.web.report_driver import ARTIFACTS, drive_report
@@ -124,3 +129,106 @@ async def test_hostile_names_and_code_never_run_show_hidden_characters_and_wrap(
     # Printed (the PDF an ATS attaches), the whole of every line is on the paper.
     assert seen["printed"]["clipped"] == [], seen["printed"]["clipped"]
     assert seen["printed"]["code"] is not None and "A" * 500 in seen["printed"]["code"]
+
+
+# One line per class of hidden character. The replay shows what changed since the previous snapshot with the merge
+# view, whose deleted lines are widgets outside the editor's document: each of these, deleted or changed, must be
+# drawn as the same placeholder the current code shows, never raw (a deleted U+202E reads reversed; a deleted
+# zero-width space is not seen at all).
+HIDDEN_LINES = [
+    '    access = "user\u202e \u2066# admin\u2069 \u2066"  # bidirectional override and isolates',
+    "    x\u200b = 1  # zero width space",
+    "    y\u2060 = 2  # word joiner",
+    '    note = "\U000e0001\U000e0049\U000e0047\U000e004e\U000e007f"  # tag characters',
+    '    extra = "\u202a\u202b\u202c\u202d\u2067\u2068\u2061\u2062\u2063\u2064\u180e\ufff9\ufffa\ufffb"'
+    "  # embeddings, invisible operators, annotations",
+    '    marks = "\u200e\u200f\u061c\ufeff\xad\x01\x0e\x7f\x9b\u2028\u2029"  # marks, controls, separators',
+    '    coder = "\U0001f469\u200d\U0001f4bb"  # a zero width joiner is left alone: emoji need it',
+    # Every character the server reveals (but NUL, which Postgres does not store), then look-alikes it leaves alone:
+    # the replay marks exactly the same set.
+    '    every = "'
+    + "".join(c for c in map(chr, [*range(1, 0x10000), *range(0xE0000, 0xE0080)]) if HIDDEN_CHARS.match(c))
+    + '"',
+    '    alike = "\t\u200c\u200d\ufffc\u2065\u206a\xa0\u3000\ufff8"',
+]
+FILLER = [f"    pad_{i} = {i}" for i in range(300)]  # puts the last deletion far out of view
+TAIL = '    tail = "ok\u202e"  # deleted out of view'
+
+
+def _code(lines: list[str]) -> str:
+    return "\n".join(["def check(role):", *lines, "    return role", ""])
+
+
+def _describes(title: str, char: str) -> bool:
+    """CodeMirror's title for a placeholder: "Control character" and the character's name, or its code point."""
+    names = {f"0x{ord(char):x}", unicodedata.name(char, "").lower()} - {""}
+    return title.startswith("Control character ") and title.removeprefix("Control character ") in names
+
+
+def _assert_drawn(lines: list[dict[str, Any]], originals: list[str]) -> None:
+    assert [line["drawn"] for line in lines] == [HIDDEN_CHARS.sub("◊", o) for o in originals]
+    for line, original in zip(lines, originals, strict=True):
+        hidden = HIDDEN_CHARS.findall(original)
+        titles = [p["title"] for p in line["placeholders"]]
+        assert len(titles) == len(hidden), (original, titles)
+        for title, char in zip(titles, hidden, strict=True):
+            assert _describes(title, char), (title, f"U+{ord(char):04X}")
+
+
+@pytest.mark.timeout(300)
+async def test_replay_draws_hidden_characters_in_deleted_code_as_placeholders(
+    api_server: ApiServer, db: Db
+) -> None:
+    seeded = await seed_interview(api_server, db)
+    changed = [line + "  # kept" for line in HIDDEN_LINES]
+    snapshots = {
+        300.0: _code([*HIDDEN_LINES, *FILLER, TAIL]),
+        310.0: _code([*changed, *FILLER]),  # every hidden line changed, the tail deleted
+        320.0: _code(FILLER),  # every hidden line deleted
+    }
+    stored = await events_repo.append_events(
+        db,
+        seeded.id,
+        [
+            events_repo.EventIn(f"deleted:{t}", "editor_snapshot", {"language": "python", "code": code}, t)
+            for t, code in snapshots.items()
+        ],
+    )
+    assert stored is not None
+    r = await api_server.client.post(
+        f"/v1/sessions/{seeded.id}/share", json={}, headers=api_server.org_headers()
+    )
+    url = str(r.json()["report_url"]).replace(api_server.settings.public_url, api_server.url)
+
+    seen = await drive_report("deletions", url=url, steps=[311.0, 321.0, 311.0, 321.0, 311.0, "scroll"])
+    changed_at, deleted_at, back, forth, before_scroll, scrolled = seen["steps"]
+
+    # The lines changed: the old ones are drawn above the new, each hidden character a placeholder, none raw; the
+    # old and new lines draw the same characters with the same placeholders (class, title, glyph).
+    for step in (changed_at, back):
+        assert step["doc"] == snapshots[310.0]
+        chunk = step["chunks"][0]
+        _assert_drawn(chunk["lines"], HIDDEN_LINES)
+        assert not HIDDEN_CHARS.search(chunk["raw"]), chunk["raw"]
+        assert chunk["highlighted_spans"] > 0  # the deletion keeps its syntax highlighting
+        # The editor draws the lines in (and near) its window: the first six at least, one per class.
+        current = step["current"][1 : 1 + len(changed)]
+        assert len(current) >= 6, current
+        _assert_drawn(current, changed[: len(current)])
+        assert [line["placeholders"] for line in chunk["lines"][: len(current)]] == [
+            line["placeholders"] for line in current
+        ]
+        assert {p["class"] for line in current for p in line["placeholders"]} == {"cm-specialChar"}
+    # The lines deleted outright, on every visit.
+    for step in (deleted_at, forth):
+        assert step["doc"] == snapshots[320.0]
+        chunk = step["chunks"][0]
+        _assert_drawn(chunk["lines"], changed)
+        assert not HIDDEN_CHARS.search(chunk["raw"]), chunk["raw"]
+    # Back at the change, scrolled to the end: the tail's deletion, drawn only once it comes into view, too.
+    assert scrolled["doc"] == snapshots[310.0]
+    assert not [c for c in before_scroll["chunks"] if "tail" in c["raw"]]  # not drawn until in view
+    tail = [c for c in scrolled["chunks"] if c["lines"] and "tail" in c["lines"][0]["drawn"]]
+    assert len(tail) == 1, scrolled["chunks"]
+    _assert_drawn(tail[0]["lines"], [TAIL])
+    assert not HIDDEN_CHARS.search(tail[0]["raw"]), tail[0]["raw"]

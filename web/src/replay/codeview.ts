@@ -2,16 +2,12 @@
 // what changed since the previous snapshot, and the lines a citation quotes highlighted.
 import { unifiedMergeView } from "@codemirror/merge";
 import { EditorState, type Extension, RangeSetBuilder, StateField } from "@codemirror/state";
-import { Decoration, type DecorationSet, EditorView, highlightSpecialChars, lineNumbers } from "@codemirror/view";
+import { Decoration, type DecorationSet, EditorView, lineNumbers } from "@codemirror/view";
 import { defaultHighlightStyle, syntaxHighlighting } from "@codemirror/language";
 import { languageSupport } from "../codelang";
+import { revealHidden } from "./hiddenchars";
 
 const evidenceLine = Decoration.line({ class: "cm-evidence-line" });
-
-// Characters that make code read other than it runs ("Trojan Source": bidirectional embeddings, overrides and
-// isolates; zero-width spaces; the invisible tag characters U+E0000-U+E007F) are drawn as visible placeholders. CodeMirror's default set lacks a few of the ones
-// the server-rendered report reveals (api/templating.py, HIDDEN_CHARS); they are added here.
-export const HIDDEN_EXTRA = /[\u202a-\u202c\u2068\u2060-\u2064\u180e\ufffb\u{e0000}-\u{e007f}]/u;
 
 function highlightLines(range: { from: number; to: number } | null): Extension {
   return StateField.define<DecorationSet>({
@@ -57,7 +53,7 @@ export class CodeView {
         EditorView.editable.of(false),
         EditorView.lineWrapping,
         lineNumbers(),
-        highlightSpecialChars({ addSpecialChars: HIDDEN_EXTRA }),
+        revealHidden(),
         syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
         this.language,
         previous === null
