@@ -104,7 +104,7 @@ class AgentSettings(BaseSettings):
     spool_dir: str = ".data/spool"
 
     # Capacity (agent/capacity.py): interviews one worker takes before LiveKit sends jobs elsewhere.
-    sessions_per_core: float = Field(default=1.0, gt=0)  # python -m bench agent_voice (docs/agent-bench.md)
+    sessions_per_core: float = Field(default=4.0, gt=0)  # python -m bench agent_voice (docs/agent-bench.md)
     max_sessions: int | None = Field(default=None, ge=1)  # overrides sessions_per_core x cores
     cpu_load_ceiling: float = Field(
         default=0.85, gt=0, le=1

@@ -1,8 +1,14 @@
 """Turn-by-turn judgement of the voice benchmark: which turns were missed or late, and the latency figures of a run.
 
-A turn is judged against the framework's own rule for when it should commit: the end of the candidate's speech
-plus the endpointing delay the turn detector chose for it (the minimum when the end-of-turn probability clears
-the model's threshold for English, the maximum otherwise). A turn is
+A turn is judged against the framework's own rule for when it should commit, applied to the audio as its VAD
+heard it: the end of speech plus the endpointing delay the turn detector chose for it (the minimum when the
+end-of-turn probability clears the model's threshold for English, the maximum otherwise), and never before the VAD
+declared the end of speech. The VAD declares it only after `min_silence_duration` of silence (Silero's 0.55 s,
+longer than the 0.5 s minimum delay), and where it hears speech end is its own judgement of the audio; both are
+read from the VAD's END_OF_SPEECH event on the audio's timeline, so neither depends on load. What load adds (the
+VAD running behind the audio, the end-of-turn model, the event loop) is what a turn's lateness measures. The part
+the VAD's configuration adds to the plain rule (the end of the rendered speech plus the delay) is reported apart,
+as `overhang_ms`: it is there at any N. A turn is
 - **missed** when its transcript never becomes a user turn of its own, or no reply audio starts before the next
   utterance;
 - **late** when it commits more than `LATE_S` after that rule's time, or the pipeline had to commit it without
@@ -22,6 +28,9 @@ from bench._voice_speech import Turn
 
 TIMEOUT_S = 0.95  # a prediction unanswered this long was abandoned at the framework's 1 s timeout
 LATE_S = 0.2  # a committed turn this much later than the endpointing rule allows is late (an audible gap)
+VAD_MATCH_S = 1.0  # an END_OF_SPEECH whose speech end is this far from the turn's is another turn's
+VAD_CLOCK_SLACK_S = 0.05  # the VAD's clock counts 32 ms windows of resampled audio: it may read up to about a
+# window past the 20 ms frame that completed the window, so a commit can precede its END_OF_SPEECH by that much
 
 
 def percentile(values: Sequence[float], p: float) -> float:
@@ -38,6 +47,7 @@ class TurnVerdict:
     committed_at: float | None
     probability: float | None  # of the prediction the commit used; None when it had none
     lateness: float | None  # committed_at - the endpointing rule's time
+    overhang: float | None  # the rule's time - (end of the rendered speech + the delay): the VAD's share
     reply_after: float | None  # first reply audio - committed_at
     missed: bool
     late: bool
@@ -57,6 +67,8 @@ class RunFigures:
     vad_inference_ms: list[float] = field(default_factory=list)
     vad_lag_ms: list[float] = field(default_factory=list)
     lateness_ms: list[float] = field(default_factory=list)
+    overhang_ms: list[float] = field(default_factory=list)
+    unanchored: int = 0  # turns with no END_OF_SPEECH of their own: judged on the plain rule
     reply_ms: list[float] = field(default_factory=list)
     late_frames: int = 0
     cpu_core_share_per_session: float = 0.0
@@ -76,7 +88,9 @@ def judge_turn(result: SessionResult, turn: Turn, next_start: float) -> TurnVerd
         ((at, text) for at, text in probe.commits if at >= turn.end - 0.05 and turn.text in text), None
     )
     if commit is None or commit[1].strip() != turn.text.strip():  # never committed, or merged with another
-        return TurnVerdict(turn, commit[0] if commit else None, None, None, None, missed=True, late=False)
+        return TurnVerdict(
+            turn, commit[0] if commit else None, None, None, None, None, missed=True, late=False
+        )
     at = commit[0]
     used = [e for e in probe.eot if turn.start <= e[0] <= at and e[3] is not None]
     probability = used[-1][2] if used else None
@@ -84,17 +98,34 @@ def judge_turn(result: SessionResult, turn: Turn, next_start: float) -> TurnVerd
         delay = result.min_delay  # committed without a prediction: the pipeline falls back to the minimum
     else:
         delay = result.min_delay if probability >= result.unlikely_threshold else result.max_delay
-    lateness = at - (turn.end + delay)
+    plain = turn.end + delay
+    vad_end = vad_end_of(probe.vad_ends, turn, at)
+    due = plain if vad_end is None else max(vad_end[0] + delay, vad_end[1])
+    lateness = at - due
     reply = next((r for r in probe.replies if at <= r < next_start), None)
     return TurnVerdict(
         turn,
         at,
         probability,
         lateness,
+        None if vad_end is None else due - plain,
         None if reply is None else reply - at,
         missed=reply is None,
         late=probability is None or lateness > LATE_S,
     )
+
+
+def vad_end_of(
+    vad_ends: Sequence[tuple[float, float]], turn: Turn, committed_at: float
+) -> tuple[float, float] | None:
+    """The END_OF_SPEECH the turn committed on: the last one declared (in audio time) by the commit whose speech
+    end is this turn's; None when there is none (the turn is then judged against the plain rule)."""
+    mine = [
+        e
+        for e in vad_ends
+        if e[1] <= committed_at + VAD_CLOCK_SLACK_S and abs(e[0] - turn.end) <= VAD_MATCH_S
+    ]
+    return mine[-1] if mine else None
 
 
 def figures(results: list[SessionResult], cpu_seconds: float, window: tuple[float, float]) -> RunFigures:
@@ -115,6 +146,10 @@ def figures(results: list[SessionResult], cpu_seconds: float, window: tuple[floa
             fig.no_prediction += v.committed_at is not None and v.probability is None
             if v.lateness is not None:
                 fig.lateness_ms.append(v.lateness * 1000)
+                if v.overhang is None:
+                    fig.unanchored += 1
+                else:
+                    fig.overhang_ms.append(v.overhang * 1000)
             if v.reply_after is not None:
                 fig.reply_ms.append(v.reply_after * 1000)
         p = r.probe

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import tempfile
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,9 @@ class Probe:
     origin: float  # perf_counter() of the first frame
     vad_inference_s: list[tuple[float, float]] = field(default_factory=list)  # (at, inference incl. queueing)
     vad_lag_s: list[tuple[float, float]] = field(default_factory=list)  # (at, audio received - audio judged)
+    vad_ends: list[tuple[float, float]] = field(default_factory=list)
+    # ^ each END_OF_SPEECH on the audio's own timeline: (speech ended, the VAD declared it), as the audio time
+    #   (seconds from the first frame) of those samples, so independent of how late the VAD processed them
     eot: list[tuple[float, float, float, float | None]] = field(default_factory=list)
     # ^ (requested at, answered at, probability, model time incl. thread queueing; None when superseded)
     mic_late_s: list[tuple[float, float]] = field(
@@ -160,12 +164,22 @@ class _ProbedVADStream(vad.VADStream):
         self._inner = inner
         self._probe = outer.probe
         self._fed = 0.0  # seconds of audio handed to the VAD since its last flush (which resets its clock)
+        self._pump_zero = 0.0  # audio time of the last flush, on the input side
+        self._flushed_at: deque[float] = deque()  # audio time of each flush not yet seen on the event side
+        self._zero = 0.0  # audio time at which the VAD's clock, as its events report it, started
+        self._last_timestamp = 0.0
         super().__init__(outer)
 
     async def _main_task(self) -> None:
         pump = asyncio.create_task(self._pump())
         try:
             async for ev in self._inner:
+                if ev.timestamp < self._last_timestamp and self._flushed_at:  # the first event after a flush
+                    self._zero = self._flushed_at.popleft()
+                self._last_timestamp = ev.timestamp
+                if ev.type == vad.VADEventType.END_OF_SPEECH:
+                    declared = self._zero + ev.timestamp
+                    self._probe.vad_ends.append((declared - ev.silence_duration, declared))
                 if ev.type == vad.VADEventType.INFERENCE_DONE:
                     at = self._probe.now()
                     self._probe.vad_inference_s.append((at, ev.inference_duration))
@@ -181,6 +195,8 @@ class _ProbedVADStream(vad.VADStream):
                 self._fed += item.duration
                 self._inner.push_frame(item)
             else:
+                self._pump_zero += self._fed
+                self._flushed_at.append(self._pump_zero)
                 self._fed = 0.0
                 self._inner.flush()
         self._inner.end_input()

@@ -99,13 +99,14 @@ def _row(fig: RunFigures) -> str:
         f"{percentile(fig.eot_answer_ms, 50):>7.1f} {percentile(fig.eot_answer_ms, 95):>7.1f} "
         f"{percentile(fig.eot_model_ms, 95):>7.1f} {percentile(fig.vad_inference_ms, 95):>7.2f} "
         f"{percentile(fig.vad_lag_ms, 95):>7.1f} {percentile(fig.lateness_ms, 95):>8.0f} "
+        f"{percentile(fig.overhang_ms, 95):>6.0f} {fig.unanchored:>4} "
         f"{percentile(fig.reply_ms, 95):>7.0f} {fig.cpu_core_share_per_session * 100:>6.1f}% {fig.late_frames:>6}"
     )
 
 
 HEADER = (
-    "  N turns missed late nopred eot p50 eot p95 mdl p95 vad p95 vadlag95 lateness95 reply95 cpu/ses "
-    "lateframes"
+    "  N turns missed late nopred eot p50 eot p95 mdl p95 vad p95 vadlag95 lateness95 ovh95 unanc reply95 "
+    "cpu/ses lateframes"
 )
 
 
@@ -157,8 +158,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.duration:.0f} s per run, first {args.warmup:.0f} s excluded")  # fmt: skip
     print(
         "columns: end-of-turn request->answer p50/p95 and model call p95 (ms), VAD inference p95 and lag p95"
-        f" (ms), turn lateness p95 (ms; late > {LATE_S * 1000:.0f}), commit->first audio p95 (ms), CPU per"
-        " session (% of a core), frames delivered > 5 ms late"
+        f" (ms), turn lateness p95 (ms; late > {LATE_S * 1000:.0f}) against the endpointing rule on the VAD's"
+        " end of speech, what the VAD adds to the rule on the rendered speech (p95, ms; any N) and turns with no"
+        " VAD end of speech to judge on, commit->first audio p95 (ms), CPU per session (% of a core), frames"
+        " delivered > 5 ms late"
     )
     print(HEADER)
     best = 0
