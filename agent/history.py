@@ -5,16 +5,25 @@ and tool outputs accumulate: a script typing into the chat for the whole intervi
 larger than the model's context (each one failing, and each one paid for in full). Past ``limit`` characters the
 oldest conversation items are left out of the request; the leading instructions always stay, and the cut never
 starts on a tool output without its call. The agent's own conversation and the event log keep everything.
+
+A realtime model (no llm_node) gets the same bound through its session (agent.phases ``sync_realtime_context``).
+There a spoken turn is audio the server keeps, and our copy of it is a message without text: it counts as
+``UNSEEN_ITEM_CHARS``, so that a long spoken interview is bounded too, not only a typed one.
 """
 
 from __future__ import annotations
 
 from livekit.agents import llm
 
+# A message whose content we hold no text of (a realtime audio turn without a transcript, an image). OpenAI counts
+# 1 token per 100 ms of input audio, about 4 characters: this is some 20 seconds of speech.
+UNSEEN_ITEM_CHARS = 800
+
 
 def item_chars(item: llm.ChatItem) -> int:
     if isinstance(item, llm.ChatMessage):
-        return len(item.text_content or "")
+        text = item.text_content
+        return len(text) if text else UNSEEN_ITEM_CHARS
     if isinstance(item, llm.FunctionCall):
         return len(item.arguments or "")
     if isinstance(item, llm.FunctionCallOutput):

@@ -178,11 +178,13 @@ class PhaseAgent(Agent):
         if self._resumed:
             await state.enter_phase(self.phase, record=False)
             state.record("note", {"kind": "resumed", "phase": self.phase.value})
+            await self.sync_realtime_context()
             self.session.generate_reply(
                 instructions=render("resumed", phase=self.phase.value.replace("_", " "))
             )
             return
         await state.enter_phase(self.phase)
+        await self.sync_realtime_context()  # the new phase's status, not the handed-over one's
         # Always instructed: an uninstructed reply after a thinking-aloud turn would be silenced in coding.
         self.session.generate_reply(
             instructions=self._entry_instructions
@@ -287,11 +289,14 @@ class PhaseAgent(Agent):
         return ctx
 
     async def sync_realtime_context(self) -> None:
-        """A realtime model never calls llm_node: give it the status and the current code before it replies."""
+        """A realtime model never calls llm_node: before it replies, bound its conversation as llm_node does
+        (agent.history; the items left out are deleted from the realtime session, whose instructions are its
+        own and stay) and give it the status and the current code."""
         if not isinstance(self.session.llm, llm.RealtimeModel):
             return
         ctx = self.chat_ctx.copy()
         ctx.items[:] = [i for i in ctx.items if not i.id.startswith("shadows_turn_")]
+        ctx = bounded_history(ctx, self._interview.settings.context_max_chars)
         for n, item in enumerate(self.with_turn_context(llm.ChatContext.empty()).items):
             if isinstance(item, llm.ChatMessage):
                 role: Literal["user", "system"] = "user" if item.role == "user" else "system"

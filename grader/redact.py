@@ -2,9 +2,17 @@
 in transcript lines and code, with a map back to the original text so that verified quotes stay verbatim.
 
 What is replaced (never sent to the model):
-- the e-mail address, and any e-mail address (`[email]`); profile links (LinkedIn, GitHub, GitLab, X) (`[link]`);
+- the e-mail address, and any e-mail address (`[email]`); profile links (LinkedIn, GitHub, GitLab, X, ..., with
+  any subdomain, and GitHub Pages sites) (`[link]`);
 - the full name in any case (`[candidate]`), everywhere;
-- names with or without their accents, and in full-width letters (`José` also as `Jose`, see `fold`);
+- names in any Unicode form: with or without their accents, decomposed (`Jose` + a combining accent), in
+  compatibility letters (full-width, mathematical), with invisible characters inside (a soft hyphen, a zero-width
+  joiner): text is matched in one normal form (`normalise`) and replaced in the original;
+- a name spelled out letter by letter, as a candidate spells it for the interviewer (`A-D-A`, `a d a`,
+  `L. O. V. E. L. A. C. E.`), for a part of three letters or more or the whole name: a spelled run is replaced only
+  when all of its letters spell the name, so `B-F-S` stays;
+- `@handle` mentions (`[handle]`): in speech any `@word` that is not a well-known decorator or annotation; in
+  code only inside comments (`# github: @zq_dev`), never a decorator or an annotation (`@lru_cache`, `@Override`);
 - the full name also joined as in a handle or identifier (`ada_lovelace`, `AdaLovelace`, `@adalovelace`), and a
   hyphenated name as its words (`Jean-Luc` as `Jean Luc`, `Luc`);
 - phone numbers (`[phone]`): in speech any run of nine or more digits, in code only one written as a phone number;
@@ -19,7 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -28,8 +36,31 @@ Mode = Literal["speech", "code"]
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 PROFILE_LINK = re.compile(
-    r"(?:https?://)?(?:www\.)?(?:linkedin\.com|github\.com|gitlab\.com|twitter\.com|x\.com)/[^\s)\]>\"'`]*[^\s)\]>\"'`.,;:!?]",
+    r"(?<![\w.-])(?:https?://)?(?:[a-z0-9-]+\.)*"
+    r"(?:(?:linkedin|github|gitlab|bitbucket|twitter|x|stackoverflow|medium|instagram|facebook)\.com/"
+    r"[^\s)\]>\"'`]*[^\s)\]>\"'`.,;:!?]"
+    r"|[a-z0-9-]+\.github\.io(?![\w-])(?:/[^\s)\]>\"'`]*[^\s)\]>\"'`.,;:!?])?)",
     re.IGNORECASE,
+)
+# A mention (`@zq_dev`), not an e-mail's second half (`a@b.org`) nor Python's matrix product (`a@b`).
+HANDLE = re.compile(r"(?<![\w@.+-])@[^\W\d](?:[\w.-]*\w)?")
+# Decorators and annotations said or typed in an interview: not a person's handle.
+NOT_HANDLES = frozenset(
+    """
+    property staticmethod classmethod abstractmethod cache lru_cache cached_property cache_clear dataclass
+    functools wraps total_ordering singledispatch contextmanager asynccontextmanager overload override final
+    typing pytest fixture mark parametrize unittest mock patch app route
+    test before after beforeeach aftereach beforeall afterall deprecated suppresswarnings functionalinterface
+    safevarargs nonnull nullable notnull autowired component service param return returns throws see since
+    author version inheritdoc link code literal todo fixme noqa
+    """.split()  # noqa: SIM905  # a word list reads better as text
+)
+# Comments in the four languages: where a handle in code is contact detail rather than code.
+COMMENT = re.compile(r"(?://|#)[^\n]*|/\*.*?(?:\*/|\Z)", re.DOTALL)
+LETTER = r"[^\W\d_]"
+# A run of three or more single letters with separators between them: a word spelled out ("A-D-A", "a d a").
+SPELLED = re.compile(
+    rf"(?<!{LETTER}){LETTER}(?!{LETTER})(?:[ \t.,\-\u2010-\u2015]{{1,3}}{LETTER}(?!{LETTER})){{2,}}"
 )
 PHONE = re.compile(r"(?<![\w+])\+?\d(?:[ \-.()]{0,2}\d){8,14}(?!\w)")
 # In code only what is written as a phone number (`+44 20 7946 0958`, `(415) 555-0100`, `415-555-0100`): a plain
@@ -83,19 +114,50 @@ COMMON_WORDS = frozenset(
 )
 
 
+# Left out of the matching form: combining marks (accents, decomposed or not) and invisible format characters
+# (soft hyphen, zero-width space and joiners, word joiner, bidi marks), which can sit inside a name unseen.
+IGNORED_CATEGORIES = frozenset({"Mn", "Me", "Cf"})
+
+
 @lru_cache(maxsize=4096)
-def _fold_char(c: str) -> str:
-    """A character's base letter (`é` -> `e`, a full-width A -> `A`), or the character itself."""
-    for b in unicodedata.normalize("NFKD", c):
-        if not unicodedata.combining(b):
-            return b
-    return c
+def _match_form(c: str) -> str:
+    """What a character is matched as: its compatibility decomposition without marks (`é` -> `e`, `ﬁ` -> `fi`, a
+    full-width A -> `A`), nothing for a mark or an invisible character."""
+    return "".join(
+        b for b in unicodedata.normalize("NFKD", c) if unicodedata.category(b) not in IGNORED_CATEGORIES
+    )
 
 
-def fold(text: str) -> str:
-    """`text` with each character replaced by its base letter, one for one (so that positions are unchanged): the
-    name "José Núñez" is matched where speech-to-text or an ASCII comment writes "Jose Nunez"."""
-    return text if text.isascii() else "".join(c if c.isascii() else _fold_char(c) for c in text)
+@dataclass(frozen=True)
+class _Normal:
+    """`text` in the matching form; `index[i]` is the position in the original of the i-th character (None: the
+    same positions, an ASCII text)."""
+
+    text: str
+    index: list[int] | None
+    original_len: int
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span of `text[start:end]`, with the marks and invisible characters that follow it."""
+        if self.index is None:
+            return start, end
+        # Up to the next character matched: only marks and invisible characters lie in between.
+        o_next = self.index[end] if end < len(self.index) else self.original_len
+        return self.index[start], max(self.index[end - 1] + 1, o_next)
+
+
+def normalise(text: str) -> _Normal:
+    """The matching form of `text` (see `_match_form`): "José", "Jose\u0301", "Ｊｏｓé" and "Jo\u00adse" all read
+    "Jose". Replacements are made in the original text through the index."""
+    if text.isascii():
+        return _Normal(text, None, len(text))
+    out: list[str] = []
+    index: list[int] = []
+    for i, c in enumerate(text):
+        form = c if c.isascii() else _match_form(c)
+        out.append(form)
+        index.extend([i] * len(form))
+    return _Normal("".join(out), index, len(text))
 
 
 def _bounded(term: str) -> str:
@@ -132,13 +194,23 @@ class _Rule:
     pattern: re.Pattern[str]
     replacement: str
     mid_sentence: bool = False  # skip a match that starts the text or a sentence
+    in_comments: bool = False  # only inside comments (code)
+    # The parts of a match to replace (`text`, start, end), none to keep it: the match's whole span if not given.
+    refine: Callable[[str, int, int], list[tuple[int, int]]] | None = None
+
+
+def _handle(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A mention rather than a decorator or an annotation (`@lru_cache(...)`, `@Override`, `@functools.wraps`)."""
+    name = text[start + 1 : end].lower()
+    decorator = name in NOT_HANDLES or name.split(".", 1)[0] in NOT_HANDLES or text.startswith("(", end)
+    return [] if decorator else [(start, end)]
 
 
 class Redactor:
     """Built once per session from `BundleInput.redact` (name parts, full name, e-mail, e-mail local part)."""
 
     def __init__(self, terms: Sequence[str]) -> None:
-        terms = [fold(t) for t in terms]  # matched against folded text (`fold`)
+        terms = [normalise(t).text for t in terms]  # matched against text in the same form (`normalise`)
         emails = {t for t in terms if "@" in t}
         locals_ = {e.split("@", 1)[0] for e in emails}
         names = [t for t in terms if "@" not in t and t not in locals_]
@@ -151,6 +223,20 @@ class Redactor:
                 parts.add(local)
         ambiguous = {p for p in parts if len(p) <= 2 or p.lower() in COMMON_WORDS}
         distinctive = parts - ambiguous
+        # Spelled out: a part of three letters or more, the whole name, two or more parts in a row.
+        self._spelled = frozenset(p.lower() for p in parts if len(p) >= 3 and p.isalpha()) | frozenset(
+            "".join(filter(str.isalpha, w)).lower() for w in whole
+        )
+        spelled_parts = sorted({p.lower() for p in parts if p.isalpha()}, key=len, reverse=True)
+        one = "(?:" + "|".join(map(re.escape, spelled_parts)) + ")"
+        self._in_a_row = re.compile(f"{one}{one}+" if spelled_parts else "(?!)")  # two or more parts
+        # The lengths a spelling can have: a part, the whole name, or two or more parts in a row.
+        sizes = {len(x) for x in self._spelled}
+        part_sizes = {len(p) for p in spelled_parts}
+        reach = set(part_sizes)
+        for _ in range(3):
+            reach |= {a + b for a in reach for b in part_sizes if a + b <= 64}
+        self._spelled_sizes = sorted(sizes | {x for x in reach if x >= 3}, reverse=True)
         always: list[_Rule] = []
         if emails:
             always.append(_Rule(_alternation(emails, re.I), "[email]"))
@@ -158,8 +244,10 @@ class Redactor:
         if whole:
             alternatives = "|".join(_flexible(w) for w in sorted(whole, key=len, reverse=True))
             always.append(_Rule(re.compile(_bounded(f"(?:{alternatives})"), re.I), NAME))
-        self._speech = list(always)
-        self._code = list(always)
+        if self._spelled:
+            always.append(_Rule(SPELLED, NAME, refine=self._spelled_names))
+        self._speech = [*always, _Rule(HANDLE, "[handle]", refine=_handle)]
+        self._code = [*always, _Rule(HANDLE, "[handle]", in_comments=True, refine=_handle)]
         if distinctive:
             self._speech.append(_Rule(_alternation(distinctive, re.I), NAME))
             self._code.append(_Rule(_alternation(_as_names(distinctive)), NAME))
@@ -169,6 +257,44 @@ class Redactor:
             self._code.append(rule)
         self._speech.append(_Rule(PHONE, "[phone]"))
         self._code.append(_Rule(CODE_PHONE, "[phone]"))
+
+    def _spelled_names(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """The spans in a run of spelled-out letters that spell the name. A span is the whole run or a part of it
+        set apart by a comma (or by a space where the letters inside are joined without one: "A-D-A B-F-S"), or
+        after a one-letter word ("it's A D A", "a L-O-V-E-L-A-C-E", "A D A I think"); "N-A-D-A-L", "a D A G"
+        and "B-F-S" stay."""
+        at = [i for i in range(start, end) if text[i].isalpha()]
+        run = "".join(text[k] for k in at).lower()
+        seps = [text[at[k] + 1 : at[k + 1]] for k in range(len(at) - 1)]
+        commas = [any(c in ",;:" for c in sep) for sep in seps]
+        spaced = [any(c.isspace() for c in sep) for sep in seps]
+        spaces_before = [0]  # spaces_before[k]: separators with a space among the first k
+        for has in spaced:
+            spaces_before.append(spaces_before[-1] + has)
+        n = len(at)
+
+        def apart(k: int, i: int, j: int) -> bool:  # separator k bounds the letters i..j-1
+            return commas[k] or (spaced[k] and spaces_before[j - 1] == spaces_before[i])
+
+        def word_before(i: int) -> bool:  # a one-letter word: "a", "I", or the end of "it's", "I'm", "I'd"
+            return text[i].lower() in "ai" or text[i - 1 : i] in ("'", "\u2019")
+
+        found: list[tuple[int, int]] = []
+        i = 0
+        while i < n - 2:
+            for j in (i + size for size in self._spelled_sizes if i + size <= n):
+                letters = run[i:j]
+                if letters not in self._spelled and not self._in_a_row.fullmatch(letters):
+                    continue
+                left = i == 0 or apart(i - 1, i, j) or (i == 1 and word_before(at[0]))
+                right = j == n or apart(j - 1, i, j) or (j == n - 1 and text[at[-1]] == "I")
+                if left and right:
+                    found.append((at[i], at[j - 1] + 1))
+                    i = j
+                    break
+            else:
+                i += 1
+        return found
 
     def speech(self, text: str) -> Redacted:
         return _apply(text, self._speech)
@@ -192,7 +318,7 @@ def _starts_sentence(text: str, start: int, end: int) -> bool:
 
 def _worth_trying(pattern: re.Pattern[str], text: str) -> bool:
     """Cheap tests that skip the costly scans on text that cannot match (most lines have no '@' or 9 digits)."""
-    if pattern is EMAIL:
+    if pattern is EMAIL or pattern is HANDLE:
         return "@" in text
     if pattern is PROFILE_LINK:
         return "/" in text
@@ -201,16 +327,24 @@ def _worth_trying(pattern: re.Pattern[str], text: str) -> bool:
     return True
 
 
+def _matches(rule: _Rule, text: str) -> Iterable[re.Match[str]]:
+    if not rule.in_comments:
+        return rule.pattern.finditer(text)
+    return (m for c in COMMENT.finditer(text) for m in rule.pattern.finditer(text, c.start(), c.end()))
+
+
 def _apply(text: str, rules: Sequence[_Rule]) -> Redacted:
-    folded = fold(text)  # same length and positions as `text`
+    normal = normalise(text)  # matched in one form, replaced in the original (`_Normal.span`)
+    norm = normal.text
     found: list[tuple[int, int, str]] = []
     for rule in rules:
-        if _worth_trying(rule.pattern, folded):
+        if _worth_trying(rule.pattern, norm):
             found.extend(
-                (m.start(), m.end(), rule.replacement)
-                for m in rule.pattern.finditer(folded)
+                (*normal.span(*span), rule.replacement)
+                for m in _matches(rule, norm)
                 if m.end() > m.start()
-                and not (rule.mid_sentence and _starts_sentence(folded, m.start(), m.end()))
+                and not (rule.mid_sentence and _starts_sentence(norm, m.start(), m.end()))
+                for span in (rule.refine(norm, m.start(), m.end()) if rule.refine else [m.span()])
             )
     if not found:
         return Redacted(text, text)

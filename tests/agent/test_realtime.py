@@ -3,8 +3,11 @@ decides replies, and the model gets the status and the current code before it an
 
 from __future__ import annotations
 
-from livekit.agents import AgentSession
+import asyncio
 
+from livekit.agents import AgentSession, TurnHandlingOptions
+
+from agent.history import UNSEEN_ITEM_CHARS, item_chars
 from agent.interview import build_interview
 from agent.phases import make_phase_agent
 from agent.state import InterviewState, Phase
@@ -13,6 +16,7 @@ from tests.fakes.clock import ManualClock
 from tests.fakes.interview import FakeChannel, FakeSink, make_context, test_settings
 from tests.fakes.llm import FakeLLM, call
 from tests.fakes.realtime import FakeRealtimeModel, RealtimeReply
+from tests.fakes.voice import FakeAudioInput, FakeSTT, FakeVAD, Timeline, TimelineClock, Utterance
 
 CODE = "def two_sum(nums, target):\n    seen = {}\n    return []\n"
 
@@ -49,3 +53,126 @@ async def test_realtime_model_is_silent_while_thinking_aloud_and_sees_code_and_t
         e["payload"]["reply"] for e in sink.of_type("note") if e["payload"]["kind"] == "turn_decision"
     ]
     assert decisions == [False, True]
+
+
+def chars(ctx) -> int:  # type: ignore[no-untyped-def]
+    return sum(len(i.text_content or "") for i in ctx.items if i.type == "message")
+
+
+async def test_realtime_session_context_stays_within_the_budget_and_keeps_instructions_status_code_and_latest():
+    """A realtime model never calls llm_node, so the bound on what the model sees is applied to the realtime
+    session itself (update_chat_ctx deletes the oldest items remotely). A candidate typing 4,000-character
+    messages all interview, and long replies, must not grow the session past the budget."""
+    _, state = build_interview(make_context(minutes_left=30), api=None, recorder=FakeSink(), clock=ManualClock(),
+                               channel=FakeChannel(), settings=test_settings(context_max_chars=10_000),
+                               classifier=None)  # fmt: skip
+    state.candidate_spoke = True
+    model = FakeRealtimeModel([RealtimeReply("Noted, " + "z" * 1_500)])
+    async with AgentSession[InterviewState](llm=model, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.APPROACH, state), capture_run=True)
+        state.editor.ingest(CODE, {"version": "7"})
+        held: list[int] = []
+        for i in range(14):
+            handle = await text_turn(session, f"message {i} " + "y" * 3_990)
+            assert handle is not None
+            await handle
+            held.append(chars(model.sessions[-1].chat_ctx))
+        handle = await text_turn(session, "What do you think of a dict?")
+        assert handle is not None
+        await handle
+        rt = model.sessions[-1]
+        said = [i.text_content for i in session.history.items if i.type == "message" and i.role == "user"]
+    # Every later turn: the bound, plus this turn's status and fenced code, plus the reply it got.
+    assert max(held) <= 10_000 + 4_000 + 1_600, held
+    request = model.requests[-1]
+    items = texts(request.chat_ctx)
+    users = [t for role, t in items if role == "user"]
+    assert users[-1] == "What do you think of a dict?"
+    assert any(t.startswith("message 13 ") for t in users)
+    assert not any(t.startswith(("message 0 ", "message 1 ")) for t in users)
+    assert any("<<<BEGIN CODE" in t and "2|     seen = {}" in t for t in users)  # the current code
+    assert any(role == "system" and "Phase: approach" in t for role, t in items)  # the phase state
+    assert "Shadows interviewer" in rt.instructions  # the instructions are the session's, never cut
+    assert chars(rt.chat_ctx) <= 10_000 + 4_000 + 1_600
+    # The session's history and the event stream keep everything.
+    assert sum(1 for t in said if (t or "").startswith("message ")) == 14
+
+
+async def test_a_long_spoken_realtime_interview_is_bounded_though_its_audio_turns_have_no_text():
+    """Spoken turns in realtime mode are audio the server keeps; our copy of each is a message without text. They
+    count against the bound all the same: a long spoken interview drops its oldest turns, keeps the latest."""
+    turns = 24  # twice what the budget holds
+    timeline = Timeline(
+        [Utterance(2.0 + 5 * i, 3.0 + 5 * i, f"spoken turn {i}") for i in range(turns)], speed=20
+    )
+    settings = test_settings(context_max_chars=10_000, min_endpointing_delay_s=0.5 / 20,
+                             max_endpointing_delay_s=3.0 / 20)  # fmt: skip
+    _, state = build_interview(make_context(minutes_left=40), api=None, recorder=FakeSink(),
+                               clock=TimelineClock(timeline), channel=FakeChannel(), settings=settings,
+                               classifier=None)  # fmt: skip
+    state.candidate_spoke = True
+    model = FakeRealtimeModel([RealtimeReply("Mm-hm, go on.")])
+    mic = FakeAudioInput()
+    session = AgentSession[InterviewState](
+        vad=FakeVAD(timeline), stt=FakeSTT(timeline), llm=model, userdata=state,
+        turn_handling=TurnHandlingOptions(turn_detection="vad",
+                                          endpointing={"min_delay": 0.5 / 20, "max_delay": 3.0 / 20},
+                                          interruption={"mode": "vad", "min_duration": 0.5 / 20},
+                                          preemptive_generation={"enabled": False}),
+    )  # fmt: skip
+    session.input.audio = mic
+    try:
+        await session.start(make_phase_agent(Phase.APPROACH, state))
+        rt = model.sessions[-1]
+        await timeline.until(5.0 * turns + 2)
+        for _ in range(400):  # a loaded box may lag the timeline: wait for the last turn's reply
+            if rt.committed_audio >= turns and len(model.requests) > turns:
+                break
+            await asyncio.sleep(0.05)
+        held = rt.chat_ctx
+    finally:
+        mic.close()
+        await session.aclose()
+    # The greeting, then one reply per spoken turn (a loaded box may merge two turns into one: still far more
+    # audio than the budget holds).
+    assert rt.committed_audio >= 20 and len(model.requests) == rt.committed_audio + 1
+    audio = [i.id for i in held.items if i.type == "message" and i.role == "user" and not i.text_content]
+    assert audio and len(audio) <= 10_000 // UNSEEN_ITEM_CHARS + 1, len(audio)
+    # The newest spoken turn and every request's view stay within the budget (status and code on top).
+    last = model.requests[-1].chat_ctx.items
+    last_audio = [i for i in last if i.type == "message" and i.role == "user" and not i.text_content]
+    assert last_audio and last_audio[-1].id == audio[-1]
+    for request in model.requests:
+        assert sum(item_chars(i) for i in request.chat_ctx.items) <= 10_000 + 4_000 + UNSEEN_ITEM_CHARS
+
+
+async def test_a_realtime_phase_change_starts_from_the_bounded_conversation_with_the_new_phase_status():
+    """A phase hands its conversation to the next; in realtime mode the next phase's first reply must see the
+    conversation within the budget and the new phase's status (not the last phase's) with the current code."""
+    _, state = build_interview(make_context(minutes_left=30), api=None, recorder=FakeSink(), clock=ManualClock(),
+                               channel=FakeChannel(), settings=test_settings(context_max_chars=10_000),
+                               classifier=None)  # fmt: skip
+    state.candidate_spoke = True
+    replies = [RealtimeReply("Noted.")] * 9 + [
+        RealtimeReply(calls=[("start_coding", {})]),
+        RealtimeReply("Go on."),
+    ]
+    model = FakeRealtimeModel(replies)
+    async with AgentSession[InterviewState](llm=model, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.APPROACH, state), capture_run=True)
+        state.editor.ingest(CODE, {"version": "3"})
+        for i in range(8):
+            await (await text_turn(session, f"message {i} " + "y" * 3_990))  # type: ignore[misc]
+        await (await text_turn(session, "Let's code it."))  # type: ignore[misc]
+        for _ in range(500):  # generous: a loaded box
+            if state.phase == Phase.CODING and len(model.requests) >= 11:  # greeting, 9 turns, entry
+                break
+            await asyncio.sleep(0.02)
+    entry = model.requests[-1]
+    assert state.phase == Phase.CODING and entry.instructions and "coding" in entry.instructions.lower()
+    items = texts(entry.chat_ctx)
+    statuses = [t for role, t in items if role == "system" and "Phase:" in t]
+    assert statuses and all("Phase: coding" in t for t in statuses), statuses
+    assert any(role == "user" and "<<<BEGIN CODE" in t for role, t in items)
+    assert sum(item_chars(i) for i in entry.chat_ctx.items) <= 10_000 + 4_000 + 1_000
+    assert not any(t.startswith("message 0 ") for _, t in items)

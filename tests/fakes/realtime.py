@@ -3,6 +3,10 @@
 It records what the framework pushes to the session (instructions, chat context, tools) at each reply, so a test
 can check what a realtime model would have known. Capabilities mirror the OpenAI plugin as Shadows configures it:
 no server-side turn handling (`turn_detection=False`: the server never answers a turn by itself).
+
+Like the server, the session's own conversation grows by itself: committed audio becomes a user item (with no
+transcript, so no text: the plugin's conversion of an ``input_audio`` item) and each reply an assistant item, both
+announced with ``remote_item_added``. Only ``update_chat_ctx`` removes items.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ class FakeRealtimeSession(llm.RealtimeSession):
         self._chat_ctx = llm.ChatContext.empty()
         self._tools = llm.ToolContext.empty()
         self.instructions = ""
+        self.committed_audio = 0
 
     @property
     def chat_ctx(self) -> llm.ChatContext:
@@ -51,6 +56,13 @@ class FakeRealtimeSession(llm.RealtimeSession):
 
     async def update_chat_ctx(self, chat_ctx: llm.ChatContext) -> None:
         self._chat_ctx = chat_ctx.copy()
+
+    def _server_adds(self, item: llm.ChatItem) -> None:
+        previous = self._chat_ctx.items[-1].id if self._chat_ctx.items else None
+        self._chat_ctx.items.append(item)
+        self.emit(
+            "remote_item_added", llm.RemoteItemAddedEvent(previous_item_id=previous, item=item.model_copy())
+        )
 
     async def update_tools(self, tools: list[llm.Tool]) -> None:
         self._tools = llm.ToolContext(tools)
@@ -88,8 +100,11 @@ class FakeRealtimeSession(llm.RealtimeSession):
             asyncio.get_running_loop().create_future()
         )
         modalities.set_result(["text"])
-        messages.send_nowait(llm.MessageGeneration(message_id=utils.shortuuid("rt_msg_"), text_stream=text,
+        message_id = utils.shortuuid("rt_msg_")
+        messages.send_nowait(llm.MessageGeneration(message_id=message_id, text_stream=text,
                                                    audio_stream=audio, modalities=modalities))  # fmt: skip
+        if reply.text:
+            self._server_adds(llm.ChatMessage(id=message_id, role="assistant", content=[reply.text]))
         messages.close()
         if reply.text:
             text.send_nowait(reply.text)
@@ -105,7 +120,8 @@ class FakeRealtimeSession(llm.RealtimeSession):
         return fut
 
     def commit_audio(self) -> None:
-        return None
+        self.committed_audio += 1
+        self._server_adds(llm.ChatMessage(id=utils.shortuuid("rt_audio_"), role="user", content=[]))
 
     def clear_audio(self) -> None:
         return None

@@ -58,7 +58,7 @@ def test_a_file_header_with_the_name_joined_as_a_handle_and_a_phone_number_is_re
     )
     out = r.code(code)
     assert out.text == (
-        "# Author: [candidate] (@[candidate], [candidate] on Slack), tel. [phone] or [phone]\n"
+        "# Author: [candidate] ([handle], [candidate] on Slack), tel. [phone] or [phone]\n"
         "MOD = 1_000_000_007\nnums = [1000000007, 2, 3]\nwhen = '2024-11-30'\n"
     )
     at = out.text.index("[phone]")
@@ -91,3 +91,127 @@ def test_a_hyphenated_name_is_redacted_as_said_and_as_written() -> None:
     said = "Hi, I'm Jean Luc Picard. Jean Luc is fine, or just Luc."
     assert r.speech(said).text == "Hi, I'm [candidate]. [candidate] is fine, or just [candidate]."
     assert r.code("# JeanLucPicard, jean_luc\n").text == "# [candidate], [candidate]\n"
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("It's A-D-A, A D A.", "It's [candidate]."),
+        ("my name is a d a l o v e l a c e", "my name is [candidate]"),
+        ("Ada, that's A. D. A., and then L O V E L A C E.", "[candidate], that's [candidate]., and then [candidate]."),
+        ("spelled l-o-v-e-l-a-c-e, then a-d-a", "spelled [candidate], then [candidate]"),
+        ("I'm A D A I think, and L.O.V.E.L.A.C.E", "I'm [candidate] I think, and [candidate]"),
+        ("it's a L\u2013O\u2013V\u2013E\u2013L\u2013A\u2013C\u2013E", "it's a [candidate]"),  # en dashes
+        ("\uff2c \uff2f \uff36 \uff25 \uff2c \uff21 \uff23 \uff25!", "[candidate]!"),  # full-width letters
+        ("L O V E L A C E, A D A", "[candidate]"),  # surname first
+        ("A-D-A B-F-S", "[candidate] B-F-S"),
+    ],
+)  # fmt: skip
+def test_a_name_spelled_out_letter_by_letter_is_redacted(said: str, expected: str) -> None:
+    """A candidate spells their name for the interviewer (and speech-to-text writes it letter by letter)."""
+    r = Redactor(redaction_terms("Ada Lovelace", "ada.lovelace@example.com"))
+    assert r.speech(said).text == expected
+    assert r.code(f"# {said}\n").text == f"# {expected}\n"
+    # Another name's letters are not this candidate's.
+    assert r.speech("A N A, K-I-M").text == "A N A, K-I-M"
+    assert Redactor(redaction_terms("Ana Kim", None)).speech("I use a map, A N A, K-I-M, B-F-S").text == (
+        "I use a map, [candidate], B-F-S"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("Al Ng", "I'd do B-F-S, then D-F-S; O of N, or O(N log N). Algebra, along, sing, a long list."),
+        ("Al Ng", "A-L-G-O, the N-G-I-N-X config, x, y, z = 1, 2, 3"),
+        ("Bo Li", "B-F-S on a boolean grid, B-O-O-L, O of N, L-I-S-T"),
+        ("Ada Lovelace", "a D A G, N-A-D-A-L, A-D-A-M, B-F-S, D-P, a b c"),
+        ("Ana Kim", "banana, a n a l y s i s, K-I-M-C-H-I, I use a map"),
+    ],
+)
+def test_spelled_out_algorithm_talk_and_other_words_stay_for_short_names(name: str, said: str) -> None:
+    """Only letters that spell the name, set apart as a whole, are the name: acronyms and words stay."""
+    r = Redactor(redaction_terms(name, None))
+    assert r.speech(said).text == said
+    assert r.code(f"# {said}\n").text == f"# {said}\n"
+
+
+def test_a_name_in_any_unicode_form_or_with_invisible_characters_inside_is_redacted() -> None:
+    """Decomposed accents (NFD), compatibility forms (a ligature, mathematical letters) and invisible characters
+    (soft hyphen, zero-width joiner and space, word joiner) make the same name; the name on file may itself be
+    decomposed. A quote across the replacement maps back to the original characters, marks included."""
+    nfd = "Jose\u0301 Nu\u0301n\u0303ez"
+    for terms in (redaction_terms("José Núñez", None), redaction_terms(nfd, None)):
+        r = Redactor(terms)
+        said = (
+            f"Soy {nfd}. NU\u0301N\u0303EZ, José, Nu\u00adñez, Nú\u200dñ\u200bez, N\u2060uñez, "
+            "𝐍𝐮ñ𝐞𝐳. Piñata stays."
+        )
+        out = r.speech(said)
+        assert out.text == (
+            "Soy [candidate]. [candidate], [candidate], [candidate], [candidate], [candidate], [candidate]. "
+            "Piñata stays."
+        )
+        at = out.text.index("[candidate]")
+        start, end = out.original_span(at, at + len("[candidate]"))
+        assert said[start:end] == nfd  # the trailing combining mark included
+    fiona = Redactor(redaction_terms("Fiona Grey", None))
+    assert fiona.speech("I'm \ufb01ona, ﬁona grey.").text == "I'm [candidate], [candidate]."
+    assert fiona.code("# by \ufb01ona grey\nfinal = 1\n").text == "# by [candidate]\nfinal = 1\n"
+
+
+def test_contact_handles_and_profile_links_are_redacted_but_decorators_and_annotations_stay() -> None:
+    """A handle need not be the name ("find me at @zq_dev on GitHub"); in speech any @mention goes, in code only
+    in a comment. Decorators, annotations, javadoc tags and the matrix product are code."""
+    r = Redactor(redaction_terms("Ada Lovelace", "ada.lovelace@example.com"))
+    said = (
+        "Find me at @zq_dev on GitHub, github.com/zq-dev, https://uk.linkedin.com/in/zq-d-123/, x.com/zqd, "
+        "zq-dev.github.io, or mail zq@proton.me. I'd put @lru_cache(maxsize=None) or @functools.cache on it; "
+        "Java needs @Override. dropbox.com/s/abc stays."
+    )
+    assert r.speech(said).text == (
+        "Find me at [handle] on GitHub, [link], [link], [link], [link], or mail [email]. I'd put "
+        "@lru_cache(maxsize=None) or @functools.cache on it; Java needs @Override. dropbox.com/s/abc stays."
+    )
+    code = (
+        "import functools\n\n"
+        "@functools.lru_cache(maxsize=None)  # ping @zq_dev, github.com/zq-dev\n"
+        "@dataclass\nclass Grid:\n    cells = a@b\n\n"
+        "/** Solves it.\n * @param nums the input\n * @author @zqdev (twitter)\n */\n"
+        "@Override\npublic int size() { return n; }  // @zq_dev\n"
+        'tag = "@keep_me_in_code"\n'
+    )
+    assert r.code(code).text == (
+        "import functools\n\n"
+        "@functools.lru_cache(maxsize=None)  # ping [handle], [link]\n"
+        "@dataclass\nclass Grid:\n    cells = a@b\n\n"
+        "/** Solves it.\n * @param nums the input\n * @author [handle] (twitter)\n */\n"
+        "@Override\npublic int size() { return n; }  // [handle]\n"
+        'tag = "@keep_me_in_code"\n'
+    )
+
+
+def test_quotes_across_the_new_replacements_verify_and_map_back_to_the_original() -> None:
+    """The grader quotes what it saw (redacted); evidence verification finds the quote in the same redacted view
+    and stores the original text."""
+    from grader.evidence import CitableEvent, CitationIndex, check
+    from grader.schemas import Evidence
+
+    r = Redactor(redaction_terms("Ada Lovelace", None))
+    said = "It's A-D-A, find me at @zq_dev; I'll use a hash map, Jose\u0301 said."
+    code = "# @zq_dev\n@lru_cache(maxsize=None)\ndef f(n): return n\n"
+    index = CitationIndex(
+        types={1: "transcript", 2: "editor_snapshot"},
+        citable={
+            1: CitableEvent(1, "transcript", (r.speech(said),)),
+            2: CitableEvent(2, "editor_snapshot", (r.code(code),)),
+        },
+    )
+    quote = "It's [candidate], find me at [handle]; I'll use a hash map"
+    assert check(Evidence(seq=1, quote=quote), index) == Evidence(
+        seq=1, quote="It's A-D-A, find me at @zq_dev; I'll use a hash map"
+    )
+    assert check(Evidence(seq=2, quote="[handle]\n@lru_cache(maxsize=None)"), index) == Evidence(
+        seq=2, quote="# @zq_dev\n@lru_cache(maxsize=None)"[2:]
+    )
+    assert isinstance(check(Evidence(seq=1, quote="It's A-D-A"), index), str)  # the model never saw the name
