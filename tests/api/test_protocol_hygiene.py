@@ -314,6 +314,28 @@ async def test_request_head_over_the_cap_is_refused_and_the_server_keeps_serving
     assert ok.status_code == 200
 
 
+async def _closed_while_sending(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, pieces: list[bytes]
+) -> bool:
+    """Send `pieces`, waiting 0.25 s for the server before each after the first: True when the server closed (or
+    reset) the connection while some were still unsent. Closes the writer."""
+    try:
+        for i, piece in enumerate(pieces):
+            if i:
+                try:
+                    if await asyncio.wait_for(reader.read(1 << 16), 0.25) == b"":
+                        return True
+                except TimeoutError:
+                    pass
+            writer.write(piece)
+            await writer.drain()
+        return False
+    except (ConnectionResetError, BrokenPipeError):
+        return True
+    finally:
+        writer.close()
+
+
 async def test_a_connection_that_never_completes_a_request_head_is_closed(api_server: ApiServer) -> None:
     # uvicorn timed only the idle wait after a response: a connection that sent nothing, or trickled a head a
     # byte at a time, was held for ever (slowloris). Each request head now has the keep-alive timeout to arrive.
@@ -328,19 +350,11 @@ async def test_a_connection_that_never_completes_a_request_head_is_closed(api_se
             await writer.drain()
             if first:
                 await reader.readuntil(b"\r\n\r\n")  # the first request's answer (its body follows)
-            for byte in trickle:  # 0.25 s a byte: 50 s of head, far past the 1 s deadline
-                try:
-                    if await asyncio.wait_for(reader.read(1 << 16), 0.25) == b"":
-                        return True
-                except TimeoutError:
-                    pass
-                writer.write(bytes([byte]))
-                await writer.drain()
-            return False
-        except (ConnectionResetError, BrokenPipeError):
-            return True
-        finally:
+        except BaseException:
             writer.close()
+            raise
+        # 0.25 s a byte: 50 s of head, far past the 1 s deadline
+        return await _closed_while_sending(reader, writer, [bytes([byte]) for byte in trickle])
 
     async with serve(settings) as client:
         assert await closed_while_trickling(b"", head)  # a new connection
@@ -367,22 +381,8 @@ async def test_a_request_body_trickled_after_a_complete_head_is_closed(
 
     async def closed_while_trickling(client: httpx.AsyncClient) -> bool:
         reader, writer = await asyncio.open_connection(client.base_url.host, client.base_url.port)
-        try:
-            writer.write(head + trickle[0])
-            await writer.drain()
-            for piece in trickle[1:]:  # 0.25 s a piece: 50 s of body for a deadline of about 1 s
-                try:
-                    if await asyncio.wait_for(reader.read(1 << 16), 0.25) == b"":
-                        return True
-                except TimeoutError:
-                    pass
-                writer.write(piece)
-                await writer.drain()
-            return False
-        except (ConnectionResetError, BrokenPipeError):
-            return True
-        finally:
-            writer.close()
+        # the head and a first piece at once, then 0.25 s a piece: 50 s of body for a deadline of about 1 s
+        return await _closed_while_sending(reader, writer, [head + trickle[0], *trickle[1:]])
 
     async with serve(settings) as client:
         assert await closed_while_trickling(client)
