@@ -57,12 +57,19 @@ async def test_repeated_key_returns_its_stored_seq_and_stores_nothing(
     s = await api_server.create_session()
     await _post(api_server, s["id"], [_event("a"), _event("b")])
 
-    reply = await _post(api_server, s["id"], [_event("b", text="changed"), _event("c")])
+    reply = await _post(api_server, s["id"], [_event("b"), _event("c")])
 
     assert reply["events"] == [
         {"idempotency_key": "b", "seq": 2, "duplicate": True},
         {"idempotency_key": "c", "seq": 3, "duplicate": False},
     ]
+    # The same key with another event is a client bug, not a retry: refused whole (tests/api/test_internal.py).
+    changed = await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/events",
+        json={"events": [_event("b", text="changed"), _event("d")]},
+        headers=api_server.internal_headers(),
+    )
+    assert changed.status_code == 409 and changed.json()["error"]["code"] == "idempotency_key_reused"
     rows = await _stored(db, s["id"])
     assert [r["idempotency_key"] for r in rows] == ["a", "b", "c"]
     assert rows[1]["payload"] == {"text": "b"}
