@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import json
 import zlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -96,6 +97,22 @@ def signed_webhook(
     sha = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
     auth = lk.AccessToken(LIVEKIT_KEY, secret).with_sha256(sha).to_jwt()
     return body, auth
+
+
+RESUME_FORM_TYPE = "multipart/form-data; boundary=shadowsboundary"
+
+
+def resume_form(candidate: dict[str, str], resume: bytes) -> tuple[bytes, bytes]:
+    """A session create as a raw multipart form, the payload then the résumé, split where the résumé's bytes start:
+    (the head, the résumé with the closing boundary), so that a test can send the head and hold the rest."""
+    boundary = RESUME_FORM_TYPE.rsplit("=", 1)[1]
+    payload = json.dumps({"candidate": candidate})
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="payload"\r\n\r\n{payload}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="resume"; filename="r.pdf"\r\n'
+        "Content-Type: application/pdf\r\n\r\n"
+    ).encode()
+    return head, resume + f"\r\n--{boundary}--\r\n".encode()
 
 
 def minimal_pdf(text: str) -> bytes:

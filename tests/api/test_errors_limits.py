@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.api.conftest import minimal_pdf, serve
+from tests.api.conftest import RESUME_FORM_TYPE, minimal_pdf, resume_form, serve
 from tests.conftest import ApiServer
 
 BODY_CAP = 64 * 1024
@@ -245,23 +245,15 @@ async def test_non_finite_number_in_event_payload_is_422_not_a_server_error(
 async def test_chunked_multipart_resume_over_the_upload_cap_is_413(
     api_server: ApiServer, small_cap_client
 ) -> None:
-    boundary = "shadowsboundary"
-    payload = json.dumps({"candidate": {"name": "A", "email": "a@example.com"}})
-    body = (
-        (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="payload"\r\n\r\n{payload}\r\n'
-            f'--{boundary}\r\nContent-Disposition: form-data; name="resume"; filename="r.pdf"\r\n'
-            "Content-Type: application/pdf\r\n\r\n"
-        ).encode()
-        + minimal_pdf("x")
-        + b"%"
-        + b"p" * (BODY_CAP + RESUME_CAP)
-        + f"\r\n--{boundary}--\r\n".encode()
+    body = b"".join(
+        resume_form(
+            {"name": "A", "email": "a@example.com"}, minimal_pdf("x") + b"%" + b"p" * (BODY_CAP + RESUME_CAP)
+        )
     )
     r = await small_cap_client.post(
         "/v1/sessions",
         content=_chunks(body),
-        headers={**api_server.org_headers(), "Content-Type": f"multipart/form-data; boundary={boundary}"},
+        headers={**api_server.org_headers(), "Content-Type": RESUME_FORM_TYPE},
     )
     assert r.request.headers.get("transfer-encoding") == "chunked"
     assert r.status_code == 413, r.text

@@ -16,7 +16,7 @@ import pytest
 from psycopg.rows import DictRow
 
 from api.db import sessions_repo
-from tests.api.conftest import minimal_pdf, serve
+from tests.api.conftest import RESUME_FORM_TYPE, minimal_pdf, resume_form, serve
 from tests.conftest import ApiServer
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -399,19 +399,9 @@ async def test_the_largest_uploads_at_a_reasonable_rate_pass_the_body_deadline(
     # body's grace but well above its minimum rate: the rate, not a fixed deadline, bounds them, so both pass.
     settings = api_server.settings.model_copy(update={"body_grace_s": 1, "body_min_bytes_per_s": 64 * 1024})
     created = await api_server.create_session()
-    boundary = "shadowsboundary"
-    payload = json.dumps({"candidate": {"name": "Large Upload", "email": "large@example.com"}})
     pdf = minimal_pdf("Engineer")
     pdf += b"%" + b"p" * (settings.max_resume_bytes - len(pdf) - 2) + b"\n"
-    upload = (
-        (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="payload"\r\n\r\n{payload}\r\n'
-            f'--{boundary}\r\nContent-Disposition: form-data; name="resume"; filename="r.pdf"\r\n'
-            "Content-Type: application/pdf\r\n\r\n"
-        ).encode()
-        + pdf
-        + f"\r\n--{boundary}--\r\n".encode()
-    )
+    upload = b"".join(resume_form({"name": "Large Upload", "email": "large@example.com"}, pdf))
     event = {"idempotency_key": "", "type": "note", "payload": {"text": "n" * (250 * 1024)}}
     batch = json.dumps({"events": [{**event, "idempotency_key": f"big-{i}"} for i in range(8)]}).encode()
     assert len(batch) <= settings.max_body_bytes < len(batch) + 64 * 1024
@@ -433,9 +423,7 @@ async def test_the_largest_uploads_at_a_reasonable_rate_pass_the_body_deadline(
             writer.close()
 
     async with serve(settings) as client:
-        uploaded = await paced(
-            client, "/v1/sessions", api_server.org_key, f"multipart/form-data; boundary={boundary}", upload
-        )
+        uploaded = await paced(client, "/v1/sessions", api_server.org_key, RESUME_FORM_TYPE, upload)
         appended = await paced(
             client,
             f"/v1/internal/sessions/{created['id']}/events",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from typing import Any
 
 import httpx
@@ -19,7 +18,7 @@ from psycopg.rows import DictRow
 
 from api.pdf import PdfRenderer
 from api.run_flow import RunServices
-from tests.api.conftest import consent_and_start, minimal_pdf
+from tests.api.conftest import RESUME_FORM_TYPE, consent_and_start, minimal_pdf, resume_form
 from tests.api.test_redispatch import World, agent_left
 from tests.conftest import LIVEKIT_KEY, LIVEKIT_SECRET, ApiServer
 from tests.fakes.livekit_server import FakeLiveKitServer
@@ -85,18 +84,11 @@ async def _wait_for_the_slot(
 async def test_a_session_create_whose_upload_is_still_arriving_holds_no_connection(
     api_server: ApiServer, db: Conn
 ) -> None:
-    boundary = "shadowsboundary"
-    payload = json.dumps({"candidate": {"name": "Slow Upload", "email": "slow@example.com"}})
-    head = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="payload"\r\n\r\n{payload}\r\n'
-        f'--{boundary}\r\nContent-Disposition: form-data; name="resume"; filename="r.pdf"\r\n'
-        "Content-Type: application/pdf\r\n\r\n"
-    ).encode()
-    tail = minimal_pdf("Engineer") + f"\r\n--{boundary}--\r\n".encode()
+    head, tail = resume_form({"name": "Slow Upload", "email": "slow@example.com"}, minimal_pdf("Engineer"))
     body = head + tail
     request = (
         f"POST /v1/sessions HTTP/1.1\r\nHost: shadows\r\nAuthorization: Bearer {api_server.org_key}\r\n"
-        f"Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {len(body)}\r\n\r\n"
+        f"Content-Type: {RESUME_FORM_TYPE}\r\nContent-Length: {len(body)}\r\n\r\n"
     ).encode()
     url = httpx.URL(api_server.url)
     uploads = []
