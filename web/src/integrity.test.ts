@@ -4,6 +4,8 @@ import {
   IntegrityObserver,
   isDevtoolsShortcut,
   MIN_AWAY_MS,
+  SETTLE_MS,
+  SettledViewport,
   ViewportGauge,
   type WindowSize,
 } from "./integrity";
@@ -123,6 +125,106 @@ describe("integrity observations", () => {
       expect(gauge.resized(window({ innerWidth: 1000 }))).toBe(false);
       expect(gauge.resized(window({ innerWidth: 1000 }))).toBe(false);
       expect(gauge.resized(window({ innerWidth: 700 }))).toBe(true);
+    });
+  });
+
+  describe("settled viewport", () => {
+    const size = (over: Partial<WindowSize> = {}): WindowSize => ({
+      outerWidth: 1400,
+      outerHeight: 900,
+      innerWidth: 1400,
+      innerHeight: 820,
+      devicePixelRatio: 1,
+      ...over,
+    });
+
+    /** A page whose sizes the test sets, with timers the test runs. */
+    function page(initial: WindowSize) {
+      let current = initial;
+      let clock = 0;
+      let next = 1;
+      const due = new Map<number, { at: number; fn: () => void }>();
+      const panels: number[] = [];
+      const timers = {
+        set: (fn: () => void, ms: number) => {
+          due.set(next, { at: clock + ms, fn });
+          return next++;
+        },
+        clear: (handle: number) => void due.delete(handle),
+      };
+      const watch = new SettledViewport(
+        () => current,
+        () => panels.push(clock),
+        timers,
+      );
+      return {
+        watch,
+        panels,
+        pending: () => due.size,
+        set(over: Partial<WindowSize>, event = true) {
+          current = size(over);
+          if (event) watch.changed();
+        },
+        advance(ms: number) {
+          const end = clock + ms;
+          for (;;) {
+            const first = [...due.entries()].sort((a, b) => a[1].at - b[1].at)[0];
+            if (!first || first[1].at > end) break;
+            due.delete(first[0]);
+            clock = first[1].at;
+            first[1].fn();
+          }
+          clock = end;
+        },
+      };
+    }
+
+    it("reports a docked panel once the viewport has held still, and only once it has", () => {
+      const p = page(size());
+      p.watch.changed();
+      p.advance(SETTLE_MS);
+      p.set({ innerWidth: 1000 });
+      p.advance(SETTLE_MS - 1);
+      expect(p.panels).toEqual([]);
+      p.advance(1);
+      expect(p.panels).toHaveLength(1);
+    });
+
+    it("takes no baseline from a page measured mid-change, even with no event when it ends", () => {
+      // At the start the browser lays the page out taller for a moment (a full-page capture, a screen move).
+      const p = page(size({ innerHeight: 2400 }));
+      p.watch.changed();
+      p.advance(100);
+      p.set({}, false); // back to normal without a resize event
+      p.advance(SETTLE_MS * 3);
+      expect(p.panels).toEqual([]);
+      // The settled size became the baseline: a real panel below still counts against it.
+      p.set({ innerHeight: 500 });
+      p.advance(SETTLE_MS);
+      expect(p.panels).toHaveLength(1);
+    });
+
+    it("ignores a transient in which outer and inner sizes disagree", () => {
+      const p = page(size());
+      p.watch.changed();
+      p.advance(SETTLE_MS);
+      // Mid-resize the inner size has moved and the outer one not yet; then both settle.
+      p.set({ innerWidth: 900 });
+      p.advance(50);
+      p.set({ outerWidth: 900, innerWidth: 900 });
+      p.advance(SETTLE_MS * 2);
+      expect(p.panels).toEqual([]);
+      expect(p.pending()).toBe(0);
+    });
+
+    it("stops measuring when stopped", () => {
+      const p = page(size());
+      p.watch.changed();
+      p.advance(SETTLE_MS);
+      p.set({ innerWidth: 800 });
+      p.watch.stop();
+      p.advance(SETTLE_MS * 2);
+      expect(p.panels).toEqual([]);
     });
   });
 });

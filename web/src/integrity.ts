@@ -1,7 +1,7 @@
 // Integrity observations (never verdicts): paste sizes in the editor, focus loss and hidden page with their
 // durations, large insertions faster than typing, and devtools where the page can tell without fingerprinting
-// (its keyboard shortcuts, or the window's inner size shrinking by a docked panel). Batched, bounded, sent to the
-// API; the candidate is told in the notice that these are recorded.
+// (its keyboard shortcuts, or the window's inner size shrinking by a docked panel and staying so). Batched, bounded,
+// sent to the API; the candidate is told in the notice that these are recorded.
 import type { IntegrityKind, IntegrityObservation } from "./api";
 import type { InputSignals } from "./editor";
 
@@ -122,8 +122,9 @@ function windowSize(): WindowSize {
 export class ViewportGauge {
   private baseline: { w: number; h: number; dpr: number; outer: string } | null;
 
-  constructor(initial: WindowSize) {
-    this.baseline = initial.outerWidth > 0 && initial.outerHeight > 0 ? ViewportGauge.measure(initial) : null;
+  constructor(initial: WindowSize | null) {
+    this.baseline =
+      initial && initial.outerWidth > 0 && initial.outerHeight > 0 ? ViewportGauge.measure(initial) : null;
   }
 
   private static measure(s: WindowSize) {
@@ -148,6 +149,68 @@ export class ViewportGauge {
   }
 }
 
+/** How long the window's sizes must hold still before they are measured. */
+export const SETTLE_MS = 600;
+
+export interface Timers {
+  set(fn: () => void, ms: number): number;
+  clear(handle: number): void;
+}
+
+const sameSize = (a: WindowSize, b: WindowSize) =>
+  a.outerWidth === b.outerWidth &&
+  a.outerHeight === b.outerHeight &&
+  a.innerWidth === b.innerWidth &&
+  a.innerHeight === b.innerHeight &&
+  a.devicePixelRatio === b.devicePixelRatio;
+
+/**
+ * Feeds the gauge only sizes that held still for SETTLE_MS, the baseline included. A window mid-resize, mid-zoom or
+ * mid-fullscreen, or a page measured while the browser lays it out at another size for a moment (a full-page capture,
+ * a move between screens), reports outer and inner sizes that disagree; taken as a measurement, that transient reads
+ * as a panel that was never there. A docked panel stays, so waiting loses nothing.
+ */
+export class SettledViewport {
+  private readonly gauge = new ViewportGauge(null);
+  private pending: { size: WindowSize; handle: number } | null = null;
+
+  constructor(
+    private readonly read: () => WindowSize,
+    private readonly onPanel: () => void,
+    private readonly timers: Timers = {
+      set: (fn, ms) => window.setTimeout(fn, ms),
+      clear: (handle) => window.clearTimeout(handle),
+    },
+  ) {}
+
+  /** The window changed (or the watch starts): measure once it has held still. */
+  changed(): void {
+    if (this.pending) this.timers.clear(this.pending.handle);
+    const size = this.read();
+    this.pending = { size, handle: this.timers.set(() => this.settle(size), SETTLE_MS) };
+  }
+
+  private settle(before: WindowSize): void {
+    this.pending = null;
+    const now = this.read();
+    if (!sameSize(before, now)) {
+      this.changed(); // still moving, with no event to say so
+      return;
+    }
+    if (this.gauge.resized(now)) this.onPanel();
+  }
+
+  stop(): void {
+    if (this.pending) this.timers.clear(this.pending.handle);
+    this.pending = null;
+  }
+}
+
+/** Touch-only devices cannot dock devtools, and their on-screen keyboards shrink the viewport. */
+function canDockDevtools(): boolean {
+  return typeof window.matchMedia !== "function" || window.matchMedia("(any-pointer: fine)").matches;
+}
+
 /** Wires the observer to the window and sends batches every few seconds while `send` succeeds. */
 export function watchPage(
   observer: IntegrityObserver,
@@ -159,10 +222,9 @@ export function watchPage(
   const onKey = (e: KeyboardEvent) => {
     if (isDevtoolsShortcut(e)) observer.devtools("keyboard_shortcut");
   };
-  const viewport = new ViewportGauge(windowSize());
-  const onResize = () => {
-    if (viewport.resized(windowSize())) observer.devtools("window_size");
-  };
+  const viewport = canDockDevtools() ? new SettledViewport(windowSize, () => observer.devtools("window_size")) : null;
+  viewport?.changed(); // the baseline, once the page has held still
+  const onResize = () => viewport?.changed();
   window.addEventListener("blur", onBlur);
   window.addEventListener("focus", onFocus);
   document.addEventListener("visibilitychange", onVisibility);
@@ -199,5 +261,6 @@ export function watchPage(
     window.removeEventListener("keydown", onKey, true);
     window.removeEventListener("resize", onResize);
     window.removeEventListener("pagehide", flushNow);
+    viewport?.stop();
   };
 }
