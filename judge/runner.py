@@ -161,7 +161,11 @@ def _compile_once(
 ) -> SandboxResult:
     assert program.compile_argv is not None
     compiled = sandbox.run(
-        program.compile_argv, scratch=build, limits=_compile_limits(request), ro_binds=program.ro_binds
+        program.compile_argv,
+        scratch=build,
+        limits=_compile_limits(request),
+        ro_binds=program.ro_binds,
+        sealed=True,  # the source names what the compiler reads: never one of its own output channels
     )
     if compiled.started is False:
         raise StartFailure("the sandbox could not start the compiler")
