@@ -8,6 +8,7 @@ Both backends end here: the local supervisor and the Judge0 in-box driver each d
 from __future__ import annotations
 
 import signal
+from json.encoder import encode_basestring_ascii
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -118,13 +119,15 @@ def judge_outcome(
 
 def json_size_over(value: Any, cap: int) -> bool:
     """Whether `value` as JSON would take more than about `cap` bytes; looks at no more of it than that takes (an
-    estimate: strings without their escapes, floats at their longest)."""
+    estimate: strings as ASCII JSON, floats at their longest)."""
     size = 0
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, str):
-            size += len(item) + 3
+            # With its escapes: a control character is six bytes of JSON ("\u0001"), so counting characters let
+            # a string of them through at six times the cap.
+            size += len(item) + 2 if len(item) > cap else len(encode_basestring_ascii(item))
         elif isinstance(item, list):
             size += 2
             stack.extend(item)
