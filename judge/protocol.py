@@ -63,6 +63,13 @@ def is_test_record(rec: dict[str, Any], nonce: str) -> bool:
     return rec.get("n") == nonce and isinstance(rec.get("ok"), bool)
 
 
+def ends_process(rec: dict[str, Any]) -> bool:
+    """Whether a test's record says that the harness ends its process after it. The candidate's code can write a
+    record too, with any JSON in any field (a list is no kind: comparing it with a set raised, an internal_error)."""
+    kind = rec.get("kind")
+    return isinstance(kind, str) and kind in PROCESS_ENDING_KINDS
+
+
 def nesting_depth(value: Any, cap: int) -> int:
     """How deeply lists/dicts nest in `value`, counting no further than `cap` (iterative: never recurses)."""
     depth = 0

@@ -21,7 +21,7 @@ from judge.disclosure import WITHHELD, bucket_timings, for_submit, quotes_hidden
 from judge.errors import JudgeError
 from judge.harness_base import HarnessProgram
 from judge.limits import COMPILE_MEMORY_MB, FILE_SIZE_BYTES, POLICIES, PROCESSES_PER_RUN
-from judge.protocol import PROCESS_ENDING_KINDS
+from judge.protocol import ends_process
 from judge.sandbox import Sandbox, SandboxResult, worker_sandbox
 from judge.sandbox_limits import Limits
 from judge.sandbox_process import ProcessEnd
@@ -277,11 +277,10 @@ def _run_tests(
                     time_limit_s=limit_s,
                     output_cap=request.limits.output_bytes,
                 )
-                record_kind = observed.record.get("kind") if observed.record else None
                 if (
                     observed.end is not None
                     or observed.over is not None
-                    or record_kind in PROCESS_ENDING_KINDS
+                    or (observed.record is not None and ends_process(observed.record))
                 ):
                     break  # the next test gets a fresh process
         finally:
