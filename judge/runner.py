@@ -261,7 +261,7 @@ def _run_tests(
                     msg = str(started.fatal.get("msg", ""))[:COMPILE_OUTPUT_CHARS]
                     msg = msg or "the code could not be compiled"
                     return [unreported(t, Verdict.COMPILE_ERROR, None) for t in tests], processes, msg
-                decided = _not_ready_verdict(request, started, end)
+                decided = _not_ready_verdict(request, program, started, end)
                 for i in order[pos:]:
                     results[i] = unreported(tests[i], *decided)
                 break
@@ -288,7 +288,12 @@ def _run_tests(
     return [r for r in results if r is not None], processes, ""
 
 
-def _not_ready_verdict(request: RunRequest, started: StartOutcome, end: ProcessEnd) -> tuple[Verdict, str]:
+def _not_ready_verdict(
+    request: RunRequest, program: HarnessProgram, started: StartOutcome, end: ProcessEnd
+) -> tuple[Verdict, str]:
+    refused = _exec_refused(program, started, end)
+    if refused is not None:
+        return Verdict.RUNTIME_ERROR, f"the compiled program could not be executed: {refused}"
     decided = start_verdict(
         started.state.value,
         request.language,
@@ -303,6 +308,26 @@ def _not_ready_verdict(request: RunRequest, started: StartOutcome, end: ProcessE
     if decided is None:
         raise StartFailure("the run process failed to start")
     return decided
+
+
+def _exec_refused(program: HarnessProgram, started: StartOutcome, end: ProcessEnd) -> str | None:
+    """Why the kernel refused to execute the program the candidate's source was compiled into, when it did.
+
+    The binary is the linker's output from the candidate's source, which can make it unexecutable (a `.interp`
+    section naming an interpreter that does not exist): that is their program failing, not our sandbox. bwrap
+    did start (it reached its execvp) and reported no exit code (`started` is False: nothing of the candidate's
+    ran in this process, so its stderr holds only bwrap's words), and the binary exists on our side.
+    """
+    if end.started is not False or started.window is None or program.binary is None:
+        return None
+    argv0 = program.run_argv[0]
+    if argv0 != f"{PROGRAM_DIR}/{program.binary}":
+        return None
+    first = bytes(started.window.stderr).split(b"\n", 1)[0].decode("utf-8", "replace")
+    prefix = f"bwrap: execvp {argv0}: "
+    if not first.startswith(prefix):
+        return None
+    return first[len(prefix) :][:200] or "refused"
 
 
 def _process_outcome(end: ProcessEnd, stderr: bytes) -> ProcessOutcome:
