@@ -18,6 +18,7 @@ from typing import Any
 from judge import harness_cpp, harness_java, harness_javascript, harness_python
 from judge.bwrap import PROGRAM_DIR
 from judge.disclosure import WITHHELD, bucket_timings, for_submit, quotes_hidden_input, redact
+from judge.elf import static_memory_bytes
 from judge.errors import JudgeError
 from judge.harness_base import HarnessProgram
 from judge.limits import COMPILE_MEMORY_MB, FILE_SIZE_BYTES, POLICIES, PROCESSES_PER_RUN
@@ -261,7 +262,7 @@ def _run_tests(
                     msg = str(started.fatal.get("msg", ""))[:COMPILE_OUTPUT_CHARS]
                     msg = msg or "the code could not be compiled"
                     return [unreported(t, Verdict.COMPILE_ERROR, None) for t in tests], processes, msg
-                decided = _not_ready_verdict(request, program, started, end)
+                decided = _not_ready_verdict(request, program, build, started, end)
                 for i in order[pos:]:
                     results[i] = unreported(tests[i], *decided)
                 break
@@ -289,11 +290,17 @@ def _run_tests(
 
 
 def _not_ready_verdict(
-    request: RunRequest, program: HarnessProgram, started: StartOutcome, end: ProcessEnd
+    request: RunRequest, program: HarnessProgram, build: Path, started: StartOutcome, end: ProcessEnd
 ) -> tuple[Verdict, str]:
     refused = _exec_refused(program, started, end)
     if refused is not None:
         return Verdict.RUNTIME_ERROR, f"the compiled program could not be executed: {refused}"
+    static = _static_memory_over(request, program, build, started, end)
+    if static is not None:
+        return Verdict.MEMORY_LIMIT, (
+            f"the program's static data (global and static arrays) takes {static} MiB, "
+            f"over the {request.limits.memory_mb} MiB memory limit"
+        )
     decided = start_verdict(
         started.state.value,
         request.language,
@@ -328,6 +335,19 @@ def _exec_refused(program: HarnessProgram, started: StartOutcome, end: ProcessEn
     if not first.startswith(prefix):
         return None
     return first[len(prefix) :][:200] or "refused"
+
+
+def _static_memory_over(
+    request: RunRequest, program: HarnessProgram, build: Path, started: StartOutcome, end: ProcessEnd
+) -> int | None:
+    """The MiB of static data of a compiled program that a signal ended before it said hello, when that is over
+    the memory limit: the kernel could not map it (SIGSEGV while executing it), which no code of theirs caused."""
+    if started.state is not Start.NO_HELLO or end.signal is None or program.binary is None:
+        return None
+    size = static_memory_bytes(build / program.binary)
+    if size is None or size <= request.limits.memory_mb << 20:
+        return None
+    return size >> 20
 
 
 def _process_outcome(end: ProcessEnd, stderr: bytes) -> ProcessOutcome:
