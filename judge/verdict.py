@@ -8,9 +8,9 @@ Both backends end here: the local supervisor and the Judge0 in-box driver each d
 from __future__ import annotations
 
 import signal
-from json.encoder import encode_basestring_ascii
 from collections.abc import Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring_ascii
 from typing import Any, Literal
 
 from judge.bank import Compare, TestCase, split_type
@@ -134,8 +134,7 @@ def json_size_over(value: Any, cap: int) -> bool:
         elif isinstance(item, dict):
             size += 2
             for key, child in item.items():
-                size += len(str(key)) + 4
-                stack.append(child)
+                stack += (str(key), child)  # a key is a string, escapes and all
         elif isinstance(item, bool) or item is None:
             size += 6
         elif isinstance(item, int):

@@ -239,7 +239,12 @@ def test_redact_strips_everything_but_id_verdict_and_time_from_hidden_tests():
 def test_the_size_estimate_counts_a_strings_escapes():
     # 100,000 control characters are 600 kB of JSON ("\u0001" each): kept whole, a few visible tests' values made
     # a report of many MiB although each was "under 256 KiB".
-    for value in (["\x01" * 100_000], "\x00\x1f" * 50_000, [["\u2028\x7f\x02" * 40_000]]):
+    for value in (
+        ["\x01" * 100_000],
+        "\x00\x1f" * 50_000,
+        [["\u2028\x7f\x02" * 40_000]],
+        [{"\x01" * 50_000: 1}],
+    ):
         assert json_size_over(value, SHOWN_VALUE_BYTES)
         assert len(json.dumps(value)) > SHOWN_VALUE_BYTES
     assert not json_size_over(["\x01" * 1000], SHOWN_VALUE_BYTES)
