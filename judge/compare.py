@@ -19,7 +19,8 @@ def _sort_key(v: Any) -> tuple[Any, ...]:
     if isinstance(v, bool):
         return (1, v)
     if _is_number(v):
-        return (2, math.inf if isinstance(v, float) and math.isnan(v) else v)  # never float() an int: it may not fit
+        # Never float() an int: it may not fit (10**400).
+        return (2, math.inf if isinstance(v, float) and math.isnan(v) else v)
     if isinstance(v, str):
         return (3, v)
     if isinstance(v, list):

@@ -21,7 +21,8 @@ JAVA_FLAGS = (
 )  # fmt: skip
 HARNESS_CLASS = "ShadowsHarness"
 HARNESS_FILE = f"{HARNESS_CLASS}.java"
-MAIN_CLASS = "shadows.R"  # the entry point: our own runtime, which no name in the candidate's package can reach
+# The entry point: our own runtime, which no name in the candidate's (unnamed) package can reach.
+MAIN_CLASS = "shadows.R"
 RO_BINDS = ("/etc/java-17-openjdk",)
 _JAVA = {"int": "int", "long": "long", "float": "double", "bool": "boolean", "string": "String"}
 _SCALAR_READ = {

@@ -226,7 +226,9 @@ def test_ninety_percent_of_the_memory_limit_fits_and_past_its_ceiling_does_not(
     assert verdicts["past"] is Verdict.MEMORY_LIMIT, report.tests[2].message
 
 
-def test_a_cpp_global_array_past_the_memory_limit_is_memory_limit_and_ninety_percent_fits(sandbox, judge_settings):
+def test_a_cpp_global_array_past_the_memory_limit_is_memory_limit_and_ninety_percent_fits(
+    sandbox, judge_settings
+):
     # `static int table[N];` as competitive programmers write it. Past the limit, the kernel cannot map it while it
     # executes the program (SIGSEGV before main): reported as a crash, "segmentation fault", not the memory limit.
     mb = 128
