@@ -27,6 +27,7 @@ multi-byte character) is an answer like any other, judged (a wrong answer), not 
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from typing import Any
 
@@ -47,15 +48,29 @@ def frame(nonce: str, args: list[Any]) -> bytes:
     return b"%s %d\n%s" % (nonce.encode(), len(payload), payload)
 
 
+# How every harness begins a test's record: `{"n":"<nonce>"` (the nonces are hex).
+_RECORD_HEAD = re.compile(rb'\{"n":"([0-9a-f]{1,64})"')
+TOO_DEEP = "the returned value is nested too deeply"
+
+
 def parse_line(line: bytes) -> dict[str, Any] | None:
     """One results-channel line as a JSON object (bytes that are not UTF-8 read as U+FFFD), or None for anything
-    else (garbage, too long, too deep, not an object). Never raises."""
+    else (garbage, too long, too deep, not an object). Never raises.
+
+    A test's record too deep to decode (a returned list nested 5,000 deep is a valid record that the decoder stops
+    at) is that test's answer all the same: a value error, judged at once (ignored, it left the test waiting out
+    its time limit and read `time_limit`)."""
     if len(line) > RECORD_CAP:
         return None
     try:
         value = json.loads(line.decode("utf-8", "replace"))
-    except (ValueError, RecursionError):
+    except ValueError:
         return None
+    except RecursionError:
+        head = _RECORD_HEAD.match(line)
+        if head is None:
+            return None
+        return {"n": head.group(1).decode(), "ok": False, "kind": "value", "msg": TOO_DEEP}
     return value if isinstance(value, dict) else None
 
 

@@ -94,3 +94,21 @@ def test_cpp_string_that_is_not_utf8_is_a_wrong_answer_at_once_not_a_time_limit(
     assert report.tests[0].actual == "\ufffd\ufffd"
     assert report.tests[0].time_ms is not None and report.tests[0].time_ms < 1000
     assert report.processes == 1
+
+
+@pytest.mark.parametrize("language", ["python", "javascript"])
+def test_a_value_nested_past_the_decoders_depth_is_a_wrong_answer_at_once(sandbox, judge_settings, language):
+    # 5,000 levels: the harness encodes it, the judge's decoder stops at its recursion limit. The record was dropped
+    # as garbage and the test waited out its limit: time_limit, for an answer that had arrived.
+    signature = Signature(function="deep", params=[Param(name="n", type="int")], returns="int[]")
+    source = {
+        "python": "def deep(n):\n    v = []\n    for _ in range(n):\n        v = [v]\n    return v\n",
+        "javascript": "function deep(n) { let v = []; for (let i = 0; i < n; i++) v = [v]; return v; }\n",
+    }[language]
+    tests = [Case(id="deep", args=[5000], expected=[1]), Case(id="flat", args=[0], expected=[])]
+    request = RunRequest(language=language, source=source, signature=signature, tests=tests)  # type: ignore[arg-type]
+    report = run_request(request, sandbox, judge_settings)
+    assert [t.verdict for t in report.tests] == [Verdict.WRONG_ANSWER, Verdict.ACCEPTED], report.tests
+    assert report.tests[0].message == "the returned value is nested too deeply"
+    assert report.tests[0].time_ms is not None and report.tests[0].time_ms < 1000
+    assert report.processes == 1
