@@ -51,26 +51,26 @@ def frame(nonce: str, args: list[Any]) -> bytes:
 # How every harness begins a test's record: `{"n":"<nonce>"` (the nonces are hex).
 _RECORD_HEAD = re.compile(rb'\{"n":"([0-9a-f]{1,64})"')
 TOO_DEEP = "the returned value is nested too deeply"
+UNREADABLE = "the returned value could not be read (a number of over 4,300 digits?)"
 
 
 def parse_line(line: bytes) -> dict[str, Any] | None:
     """One results-channel line as a JSON object (bytes that are not UTF-8 read as U+FFFD), or None for anything
     else (garbage, too long, too deep, not an object). Never raises.
 
-    A test's record too deep to decode (a returned list nested 5,000 deep is a valid record that the decoder stops
-    at) is that test's answer all the same: a value error, judged at once (ignored, it left the test waiting out
-    its time limit and read `time_limit`)."""
+    A test's record that cannot be decoded (a returned list nested 5,000 deep is a valid record that the decoder
+    stops at; an integer of 5,000 digits one it refuses) is that test's answer all the same: a value error, judged
+    at once (ignored, it left the test waiting out its time limit and read `time_limit`)."""
     if len(line) > RECORD_CAP:
         return None
     try:
         value = json.loads(line.decode("utf-8", "replace"))
-    except ValueError:
-        return None
-    except RecursionError:
+    except (ValueError, RecursionError) as exc:
         head = _RECORD_HEAD.match(line)
         if head is None:
             return None
-        return {"n": head.group(1).decode(), "ok": False, "kind": "value", "msg": TOO_DEEP}
+        why = TOO_DEEP if isinstance(exc, RecursionError) else UNREADABLE
+        return {"n": head.group(1).decode(), "ok": False, "kind": "value", "msg": why}
     return value if isinstance(value, dict) else None
 
 

@@ -9,7 +9,7 @@ import signal
 from judge.bank import Compare
 from judge.bank import TestCase as Case
 from judge.disclosure import redact
-from judge.protocol import RECORD_CAP, TOO_DEEP, frame, is_test_record, nesting_depth, parse_line
+from judge.protocol import RECORD_CAP, TOO_DEEP, UNREADABLE, frame, is_test_record, nesting_depth, parse_line
 from judge.schemas import TestResult, Verdict
 from judge.verdict import (
     SHOWN_VALUE_BYTES,
@@ -159,6 +159,8 @@ def test_parse_line_is_bounded_in_size_depth_and_type_and_never_raises():
 def test_a_test_record_too_deep_to_decode_is_that_tests_value_error():
     deep = b'{"n":"0a1b","ok":true,"v":' + b"[" * 200_000 + b"]" * 200_000 + b"}"
     assert parse_line(deep) == {"n": "0a1b", "ok": False, "kind": "value", "msg": TOO_DEEP}
+    huge = b'{"n":"0a1b","ok":true,"v":' + b"9" * 5000 + b"}"
+    assert parse_line(huge) == {"n": "0a1b", "ok": False, "kind": "value", "msg": UNREADABLE}
     # Only a record's own head names a test: other deep lines stay garbage.
     assert parse_line(b'{"s":"0a1b","v":' + b"[" * 200_000 + b"}") is None
     assert parse_line(b'{"n": "x", "v": ' + b"[" * 200_000 + b"}") is None
