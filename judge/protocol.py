@@ -32,10 +32,6 @@ import secrets
 from typing import Any
 
 RECORD_CAP = 16 << 20  # one record (a test's returned value) at most this many bytes
-# ... and at most about this many values (arrays, objects, strings, numbers: counted by their brackets and commas).
-# Decoded, each is a Python object of 30 to 70 bytes in the judge's own process, outside every sandbox limit: 16 MiB
-# of `[],[],...` took 455 MiB to decode (16 MiB of `1,1,...` 127 MiB).
-RECORD_VALUES = 1 << 20
 PROCESS_ENDING_KINDS = frozenset({"crash"})  # the harness ends its own process after such a record
 
 
@@ -58,13 +54,6 @@ TOO_DEEP = "the returned value is nested too deeply"
 UNREADABLE = "the returned value could not be read (a number of over 4,300 digits?)"
 
 
-def too_large(line: bytes) -> bool:
-    """Whether a results-channel line is over the record's size or its count of values (never decoded then)."""
-    if len(line) > RECORD_CAP:
-        return True
-    return line.count(b",") + line.count(b"[") + line.count(b"{") > RECORD_VALUES
-
-
 def parse_line(line: bytes) -> dict[str, Any] | None:
     """One results-channel line as a JSON object (bytes that are not UTF-8 read as U+FFFD), or None for anything
     else (garbage, too long, too deep, not an object). Never raises.
@@ -72,7 +61,7 @@ def parse_line(line: bytes) -> dict[str, Any] | None:
     A test's record that cannot be decoded (a returned list nested 5,000 deep is a valid record that the decoder
     stops at; an integer of 5,000 digits one it refuses) is that test's answer all the same: a value error, judged
     at once (ignored, it left the test waiting out its time limit and read `time_limit`)."""
-    if too_large(line):
+    if len(line) > RECORD_CAP:
         return None
     try:
         value = json.loads(line.decode("utf-8", "replace"))

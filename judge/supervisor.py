@@ -23,7 +23,7 @@ from enum import Enum
 from typing import Any, Literal
 
 from judge.meter import Meter, Usage, WaitTracker
-from judge.protocol import RECORD_CAP, frame, is_test_record, new_nonce, parse_line, too_large
+from judge.protocol import RECORD_CAP, frame, is_test_record, new_nonce, parse_line
 from judge.sandbox_process import ProcessEnd, SandboxProcess
 
 _READ_CHUNK = 65536
@@ -173,9 +173,6 @@ class Supervisor:
             return w
         if self._take_line(w, done):
             return w
-        if w.over is not None:
-            self._stop(w, w.over)
-            return w
         if feeding and self.proc.stdin >= 0:
             self._feed(register=True)  # most frames fit the pipe at once: no need to wait for it
         wall_deadline = start.at + limit_s
@@ -281,9 +278,6 @@ class Supervisor:
                 break
             line = bytes(self._line[:newline])
             del self._line[: newline + 1]
-            if too_large(line):
-                w.over = "record"  # a value too large to report (or a flood): never decoded
-                return False
             rec = parse_line(line)
             if rec is not None and done(rec):
                 w.record = rec

@@ -112,15 +112,3 @@ def test_a_value_nested_past_the_decoders_depth_is_a_wrong_answer_at_once(sandbo
     assert report.tests[0].message == "the returned value is nested too deeply"
     assert report.tests[0].time_ms is not None and report.tests[0].time_ms < 1000
     assert report.processes == 1
-
-
-def test_a_value_of_more_values_than_a_record_may_hold_is_never_decoded(sandbox, judge_settings):
-    # 1.1 million empty lists: 3.3 MB of JSON that decoded into 70 MiB of Python objects in the judge's own process
-    # (16 MiB of them, 455 MiB), outside every sandbox limit. Past RECORD_VALUES it is too large to report.
-    signature = Signature(function="many", params=[Param(name="n", type="int")], returns="int[][]")
-    source = "def many(n):\n    return [[] for _ in range(n)]\n"
-    tests = [Case(id="many", args=[1_100_000], expected=[]), Case(id="few", args=[2], expected=[[], []])]
-    request = RunRequest(language="python", source=source, signature=signature, tests=tests)
-    report = run_request(request, sandbox, judge_settings)
-    assert [t.verdict for t in report.tests] == [Verdict.OUTPUT_LIMIT, Verdict.ACCEPTED], report.tests
-    assert report.tests[0].message == "the returned value is too large to report"
