@@ -122,6 +122,10 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "resume_parser_busy": (503, "The résumé parser is busy; retry."),
     "rate_limiter_unavailable": (503, "The rate limiter's store is unreachable; retry."),
     "livekit_unavailable": (503, "LiveKit could not be reached."),
+    "webhook_in_flight": (
+        503,
+        "The webhook's first delivery is still being applied; deliver it again later.",
+    ),
 }
 
 ERROR_SCHEMA: dict[str, Any] = {
