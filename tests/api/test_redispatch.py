@@ -211,6 +211,13 @@ class DatabaseFault:
             yield conn
 
 
+async def _livekit_answering(world: World) -> None:
+    """Wait (a generous bound: a loaded machine is slow) until a call to LiveKit is held in the fake."""
+    async with asyncio.timeout(30):
+        while world.livekit.holding == 0:  # noqa: ASYNC110  # the fake signals nothing: poll it
+            await asyncio.sleep(0.01)
+
+
 async def _lapse_reservations(db: Conn, sid: str) -> None:
     """Time passes: the session's unresolved reservations reach their expiry."""
     await db.execute(
@@ -229,8 +236,7 @@ async def test_a_database_failure_while_giving_a_reservation_back_loses_no_redis
     s = await world.running_session()
     world.livekit.hold = asyncio.Event()
     lost = asyncio.create_task(world.post(agent_left(s["room"], "EV_lost")))
-    while world.livekit.holding == 0:  # the reservation committed; LiveKit is answering
-        await asyncio.sleep(0.01)
+    await _livekit_answering(world)  # the reservation committed
     fault.armed, world.livekit.list_fail_with = True, (503, "unavailable")
     world.livekit.hold.set()
     r = await lost
@@ -257,7 +263,8 @@ async def test_a_database_failure_while_the_page_gives_a_reservation_back_loses_
     fault = DatabaseFault(api.routers.interviews.connection)
     monkeypatch.setattr(api.routers.interviews, "connection", fault)
     s = await world.running_session()
-    await db.execute("update sessions set agent_redispatches = 1 where id = %s", (s["id"],))  # the last one left
+    # One redispatch is left.
+    await db.execute("update sessions set agent_redispatches = 1 where id = %s", (s["id"],))
 
     async def call_again() -> httpx.Response:
         return await world.client.post(
@@ -266,8 +273,7 @@ async def test_a_database_failure_while_the_page_gives_a_reservation_back_loses_
 
     world.livekit.hold = asyncio.Event()
     first = asyncio.create_task(call_again())
-    while world.livekit.holding == 0:  # reserved on a connection already returned; LiveKit is answering
-        await asyncio.sleep(0.01)
+    await _livekit_answering(world)  # reserved on a connection already returned
     fault.armed, world.livekit.fail_with = True, (500, "internal")
     world.livekit.hold.set()
     r = await first
