@@ -93,6 +93,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "session_expired": (410, "The session expired."),
     "share_link_expired": (410, "The share link has expired."),
     "share_link_revoked": (410, "The share link was revoked."),
+    "request_timeout": (408, "The request head or body did not arrive in time; the connection is closed."),
     "payload_too_large": (413, "The request body is too large."),
     "code_too_large": (413, "The code is larger than the judge accepts."),
     "unprocessable": (422, "The request is well-formed but cannot be done."),
