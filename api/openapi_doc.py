@@ -93,6 +93,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "session_expired": (410, "The session expired."),
     "share_link_expired": (410, "The share link has expired."),
     "share_link_revoked": (410, "The share link was revoked."),
+    "request_timeout": (408, "The request head or body did not arrive in time; the connection is closed."),
     "payload_too_large": (413, "The request body is too large."),
     "code_too_large": (413, "The code is larger than the judge accepts."),
     "unprocessable": (422, "The request is well-formed but cannot be done."),
@@ -122,6 +123,10 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "resume_parser_busy": (503, "The résumé parser is busy; retry."),
     "rate_limiter_unavailable": (503, "The rate limiter's store is unreachable; retry."),
     "livekit_unavailable": (503, "LiveKit could not be reached."),
+    "webhook_in_flight": (
+        503,
+        "The webhook's first delivery is still being applied; deliver it again later.",
+    ),
 }
 
 ERROR_SCHEMA: dict[str, Any] = {
