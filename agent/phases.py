@@ -12,7 +12,7 @@ import logging
 from collections.abc import AsyncIterable
 from typing import Any, ClassVar, Literal
 
-from livekit.agents import Agent, ModelSettings, RunContext, StopResponse, function_tool, llm
+from livekit.agents import Agent, ModelSettings, RunContext, StopResponse, ToolError, function_tool, llm
 from livekit.agents.types import FlushSentinel
 from livekit.agents.voice.turn import TurnHandlingOptions
 
@@ -335,6 +335,14 @@ class PhaseAgent(Agent):
             yield chunk
 
     def _next(self, cls: type[PhaseAgent], **kwargs: Any) -> PhaseAgent:
+        """The next phase's agent, or a ToolError the model talks around when no change is allowed now
+        (InterviewState.claim_transition: the model chaining phases in one turn skips the candidate's part)."""
+        state = self._interview
+        if not state.claim_transition():
+            state.record(
+                "note", {"kind": "phase_change_refused", "phase": state.phase.value, "to": cls.phase.value}
+            )
+            raise ToolError(render("phase_refused", phase=state.phase.value.replace("_", " ")))
         # The whole conversation, tool results included (this agent's context holds every earlier phase's).
         return make_phase_agent(cls.phase, self._interview, chat_ctx=self.chat_ctx.copy(), **kwargs)
 
