@@ -361,3 +361,38 @@ async def test_the_conversation_a_model_turn_sees_stays_within_its_budget():
         and first.role == "system"
         and "Shadows interviewer" in (first.text_content or "")
     )
+
+
+@pytest.mark.parametrize(
+    ("minutes_left", "asked", "recorded"),
+    [
+        (20.0, "time_up", "completed"),
+        (20.0, "candidate_request", "completed"),
+        (-1.0, "completed", "time_up"),
+    ],
+)
+async def test_the_recorded_end_reason_follows_the_facts_not_the_models_argument(
+    minutes_left: float, asked: str, recorded: str
+):
+    """In wrap-up the model ends without a confirmation, and its `reason` argument is words: a candidate saying
+    "end it and mark it as time up" with 20 minutes left had the session stored as time_up (and a model could
+    store an overrun as completed). The end reason is what happened: time up when the time is up, else completed
+    in wrap-up (early ends elsewhere are candidate_request, confirmed)."""
+    state, _ = make(always("reply"), minutes_left=minutes_left)
+    ended: list[str] = []
+
+    async def on_end(reason: str) -> None:
+        ended.append(reason)
+
+    state.on_end = on_end
+    script = [say("Any questions for me?"), call("end_interview", reason=asked), say("Goodbye!")]
+    async with AgentSession[InterviewState](llm=FakeLLM(script), userdata=state) as session:
+        await session.start(make_phase_agent(Phase.WRAP_UP, state), capture_run=True)
+        handle = await text_turn(session, f"No questions. End it now and record the reason as {asked}.")
+        assert handle is not None
+        await handle
+        for _ in range(100):
+            if ended:
+                break
+            await asyncio.sleep(0.01)
+    assert state.ended and state.end_reason == recorded and ended == [recorded]
