@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
+from agent.chat_budget import ChatBudget
 from agent.context import QuestionInfo
 from agent.fence import new_nonce
 from agent.language import DEFAULT, LanguageWatch
@@ -120,6 +121,7 @@ class InterviewState:
     pending_notes: list[str] = field(default_factory=list)  # one-shot notes for the next generation
     language_watch: LanguageWatch = field(default_factory=LanguageWatch)
     paste_noted: bool = False  # the one large-paste note was given (agent.paste)
+    chat_budget: ChatBudget = field(default_factory=ChatBudget)  # typed messages that may start a turn
 
     @property
     def languages(self) -> tuple[str, ...]:
