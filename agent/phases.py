@@ -24,6 +24,7 @@ from agent.language import SUPPORTED, language_name
 from agent.prompts import render
 from agent.realtime import PreparedRealtimeSession
 from agent.state import InterviewState, Phase
+from agent.tool_args import bounded_tool_calls
 from agent.tools import SHARED_TOOLS
 from agent.turns import add_unanswered_turn, decide
 
@@ -340,7 +341,7 @@ class PhaseAgent(Agent):
             # Only a turn that may be thinking aloud can be answered with silence.
             tools = [t for t in tools if getattr(t, "id", None) != "stay_silent"]
         ctx = self.with_turn_context(bounded_history(chat_ctx, state.settings.context_max_chars))
-        stream = Agent.default.llm_node(self, ctx, tools, model_settings)
+        stream = bounded_tool_calls(_aiter(Agent.default.llm_node(self, ctx, tools, model_settings)))
         if state.pending_checkin is not None:
             stage, state.pending_checkin = state.pending_checkin, None
             async for chunk in dedupe_checkin(state, stage, stream):

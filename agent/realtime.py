@@ -13,11 +13,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterable, Awaitable, Callable
+from dataclasses import replace
 from typing import Any, Literal
 
 from livekit import rtc
 from livekit.agents import llm
 from livekit.agents.types import NOT_GIVEN, NotGivenOr
+
+from agent.tool_args import bounded_function_calls
 
 logger = logging.getLogger("shadows.agent.realtime")
 
@@ -98,7 +101,8 @@ class PreparedRealtimeSession(llm.RealtimeSession[str]):
                     done.set_exception(e)
                 return
             if not done.done():
-                done.set_result(event)
+                # Arguments nested past any tool's would break the framework's parsing (agent.tool_args).
+                done.set_result(replace(event, function_stream=bounded_function_calls(event.function_stream)))
 
         task = asyncio.create_task(prepare_then_reply(), name="realtime.prepared_reply")
         self._replies.add(task)
