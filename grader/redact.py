@@ -12,7 +12,9 @@ What is replaced (never sent to the model):
   `L. O. V. E. L. A. C. E.`), for a part of three letters or more or the whole name: a spelled run is replaced only
   when all of its letters spell the name, so `B-F-S` stays;
 - `@handle` mentions (`[handle]`): in speech any `@word` that is not a well-known decorator or annotation; in
-  code only inside comments (`# github: @zq_dev`), never a decorator or an annotation (`@lru_cache`, `@Override`);
+  code only inside comments (`# github: @zq_dev`), never a decorator or an annotation (`@lru_cache`, `@Override`)
+  nor a string literal (`"#1 @keep"`): comments are found by a lexer of the snippet's language
+  (grader/code_comments.py), and a Python docstring counts as one;
 - the full name also joined as in a handle or identifier (`ada_lovelace`, `AdaLovelace`, `@adalovelace`), and a
   hyphenated name as its words (`Jean-Luc` as `Jean Luc`, `Luc`);
 - phone numbers (`[phone]`): in speech any run of nine or more digits, in code only one written as a phone number;
@@ -31,6 +33,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
+
+from grader.code_comments import comment_spans
 
 Mode = Literal["speech", "code"]
 
@@ -55,8 +59,6 @@ NOT_HANDLES = frozenset(
     author version inheritdoc link code literal todo fixme noqa
     """.split()  # noqa: SIM905  # a word list reads better as text
 )
-# Comments in the four languages: where a handle in code is contact detail rather than code.
-COMMENT = re.compile(r"(?://|#)[^\n]*|/\*.*?(?:\*/|\Z)", re.DOTALL)
 LETTER = r"[^\W\d_]"
 # A run of three or more single letters with separators between them: a word spelled out ("A-D-A", "a d a").
 SPELLED = re.compile(
@@ -299,11 +301,12 @@ class Redactor:
     def speech(self, text: str) -> Redacted:
         return _apply(text, self._speech)
 
-    def code(self, text: str) -> Redacted:
-        return _apply(text, self._code)
+    def code(self, text: str, language: str | None = None) -> Redacted:
+        """Code in `language` (python, javascript, java, cpp; None: unknown), whose comments it lexes."""
+        return _apply(text, self._code, language)
 
-    def __call__(self, text: str, mode: Mode) -> Redacted:
-        return self.speech(text) if mode == "speech" else self.code(text)
+    def __call__(self, text: str, mode: Mode, language: str | None = None) -> Redacted:
+        return self.speech(text) if mode == "speech" else self.code(text, language)
 
 
 NOT_DIGIT = re.compile(r"\D+")
@@ -327,21 +330,25 @@ def _worth_trying(pattern: re.Pattern[str], text: str) -> bool:
     return True
 
 
-def _matches(rule: _Rule, text: str) -> Iterable[re.Match[str]]:
-    if not rule.in_comments:
-        return rule.pattern.finditer(text)
-    return (m for c in COMMENT.finditer(text) for m in rule.pattern.finditer(text, c.start(), c.end()))
-
-
-def _apply(text: str, rules: Sequence[_Rule]) -> Redacted:
+def _apply(text: str, rules: Sequence[_Rule], language: str | None = None) -> Redacted:
     normal = normalise(text)  # matched in one form, replaced in the original (`_Normal.span`)
     norm = normal.text
+    comments: list[tuple[int, int]] | None = None
+
+    def matches(rule: _Rule) -> Iterable[re.Match[str]]:
+        nonlocal comments
+        if not rule.in_comments:
+            return rule.pattern.finditer(norm)
+        if comments is None:
+            comments = comment_spans(norm, language)
+        return (m for start, end in comments for m in rule.pattern.finditer(norm, start, end))
+
     found: list[tuple[int, int, str]] = []
     for rule in rules:
         if _worth_trying(rule.pattern, norm):
             found.extend(
                 (*normal.span(*span), rule.replacement)
-                for m in _matches(rule, norm)
+                for m in matches(rule)
                 if m.end() > m.start()
                 and not (rule.mid_sentence and _starts_sentence(norm, m.start(), m.end()))
                 for span in (rule.refine(norm, m.start(), m.end()) if rule.refine else [m.span()])

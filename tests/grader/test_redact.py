@@ -215,3 +215,36 @@ def test_quotes_across_the_new_replacements_verify_and_map_back_to_the_original(
         seq=2, quote="# @zq_dev\n@lru_cache(maxsize=None)"[2:]
     )
     assert isinstance(check(Evidence(seq=1, quote="It's A-D-A"), index), str)  # the model never saw the name
+
+
+@pytest.mark.parametrize(
+    ("language", "code", "expected"),
+    [
+        ("python", 'tag = "#1 @keep"  # ping @zq_dev\nmid = lo + (hi - lo) // 2  # @zq\n',
+         'tag = "#1 @keep"  # ping [handle]\nmid = lo + (hi - lo) // 2  # [handle]\n'),
+        ("python", "s = 'it''s #@keep'\nt = r'\\'#@keep'  # @gone\nu = f\"{a['#']} @keep\"\n",
+         "s = 'it''s #@keep'\nt = r'\\'#@keep'  # [handle]\nu = f\"{a['#']} @keep\"\n"),
+        ("python", 'def f():\n    """Author: @zq_dev"""\n    x = """#@keep"""\n    return x // 2 @ m\n',
+         'def f():\n    """Author: [handle]"""\n    x = """#@keep"""\n    return x // 2 @ m\n'),
+        ("javascript", 'const u = "http://x.org/@keep"; // @gone\nconst t = `a // @keep\n#@keep`; /* @gone */\n'
+         "class A { #n = '@keep'; } // @gone\n",
+         'const u = "http://x.org/@keep"; // [handle]\nconst t = `a // @keep\n#@keep`; /* [handle] */\n'
+         "class A { #n = '@keep'; } // [handle]\n"),
+        ("java", 'String s = "// @keep"; // @gone\nchar c = \'"\'; // @gone\nString tb = """\n  // @keep\n  """;\n'
+         "@Override\n",
+         'String s = "// @keep"; // [handle]\nchar c = \'"\'; // [handle]\nString tb = """\n  // @keep\n  """;\n'
+         "@Override\n"),
+        ("cpp", '#include <string> // @gone\nint x = 1\'000; // @gone\nauto r = R"x(// @keep )x"; // @gone\n'
+         'std::string s = "/* @keep"; /* @gone */\n',
+         '#include <string> // [handle]\nint x = 1\'000; // [handle]\nauto r = R"x(// @keep )x"; // [handle]\n'
+         'std::string s = "/* @keep"; /* [handle] */\n'),
+    ],
+)  # fmt: skip
+def test_handles_are_looked_for_in_each_languages_comments_never_in_its_string_literals(
+    language: str, code: str, expected: str
+) -> None:
+    """A `#` or `//` inside a string is not a comment (a Python `//` is a division, a JavaScript `#` a private
+    field); a comment after a string, a character literal or a digit separator still is, and a Python docstring
+    is documentation like a comment."""
+    r = Redactor(redaction_terms("Ada Lovelace", None))
+    assert r.code(code, language).text == expected
