@@ -15,9 +15,15 @@ What is replaced (never sent to the model):
   code only inside comments (`# github: @zq_dev`), never a decorator or an annotation (`@lru_cache`, `@Override`)
   nor a string literal (`"#1 @keep"`): comments are found by a lexer of the snippet's language
   (grader/code_comments.py), and a Python docstring counts as one;
+- contact details said in words, as speech-to-text writes them (grader/spoken.py): an address ("jane underscore
+  doe at outlook dot co dot uk", `[email]`), a phone number in digits or words ("five five five, one two three
+  four", `[phone]`), a profile or handle ("linkedin slash in slash jdoe", `[link]`; "my github is zqdev",
+  `[handle]`), and the candidate's own address's local part said alone ("zq underscore dev"); in code, the written
+  forms of these inside comments ("jane [at] acme [dot] io");
 - the full name also joined as in a handle or identifier (`ada_lovelace`, `AdaLovelace`, `@adalovelace`), and a
   hyphenated name as its words (`Jean-Luc` as `Jean Luc`, `Luc`);
-- phone numbers (`[phone]`): in speech any run of nine or more digits, in code only one written as a phone number;
+- phone numbers (`[phone]`): in speech a run of nine or more digits, or seven said digit by digit or after a
+  contact cue, unless a count, bits or a list (grader/spoken.py); in code only one written as a phone number;
 - in speech, each distinctive part of the name in any case (`lovelace`);
 - in code, distinctive name parts when written as names (`Ada`, `ADA`): a lowercase identifier is not a person,
   and replacing it would garble the code the model judges;
@@ -35,6 +41,19 @@ from functools import lru_cache
 from typing import Literal
 
 from grader.code_comments import comment_spans
+from grader.spoken import (
+    ADDRESS_DOMAIN,
+    HANDLE_CUE,
+    NUMBER_RUN,
+    ON_PLATFORM_AFTER,
+    PROFILE_PATH,
+    joined_handle_before,
+    spoken_emails,
+    spoken_handles,
+    spoken_local,
+    spoken_path,
+    spoken_phones,
+)
 
 Mode = Literal["speech", "code"]
 
@@ -64,7 +83,6 @@ LETTER = r"[^\W\d_]"
 SPELLED = re.compile(
     rf"(?<!{LETTER}){LETTER}(?!{LETTER})(?:[ \t.,\-\u2010-\u2015]{{1,3}}{LETTER}(?!{LETTER})){{2,}}"
 )
-PHONE = re.compile(r"(?<![\w+])\+?\d(?:[ \-.()]{0,2}\d){8,14}(?!\w)")
 # In code only what is written as a phone number (`+44 20 7946 0958`, `(415) 555-0100`, `415-555-0100`): a plain
 # run of digits there is a number (`1000000007`).
 CODE_PHONE = re.compile(
@@ -243,13 +261,31 @@ class Redactor:
         if emails:
             always.append(_Rule(_alternation(emails, re.I), "[email]"))
         always += [_Rule(EMAIL, "[email]"), _Rule(PROFILE_LINK, "[link]")]
+        # The address as said or obfuscated ("jane underscore doe at outlook dot com", "jane [at] acme [dot] io"),
+        # and the candidate's own local part said alone ("zq underscore dev").
+        spoken_address = _Rule(ADDRESS_DOMAIN, "[email]", refine=spoken_emails)
+        spoken_locals = sorted({normalise(e.split("@", 1)[0]).text for e in emails}, key=len, reverse=True)
+        spoken_locals = [local for local in spoken_locals if len(re.findall(r"[^\W\d_]+|\d+", local)) > 1]
         if whole:
             alternatives = "|".join(_flexible(w) for w in sorted(whole, key=len, reverse=True))
             always.append(_Rule(re.compile(_bounded(f"(?:{alternatives})"), re.I), NAME))
         if self._spelled:
             always.append(_Rule(SPELLED, NAME, refine=self._spelled_names))
-        self._speech = [*always, _Rule(HANDLE, "[handle]", refine=_handle)]
-        self._code = [*always, _Rule(HANDLE, "[handle]", in_comments=True, refine=_handle)]
+        self._speech = [
+            *always,
+            _Rule(HANDLE, "[handle]", refine=_handle),
+            spoken_address,
+            _Rule(PROFILE_PATH, "[link]", refine=spoken_path),
+            _Rule(HANDLE_CUE, "[handle]", refine=spoken_handles),
+            _Rule(ON_PLATFORM_AFTER, "[handle]", refine=joined_handle_before),
+        ]
+        self._code = [
+            *always,
+            _Rule(HANDLE, "[handle]", in_comments=True, refine=_handle),
+            _Rule(ADDRESS_DOMAIN, "[email]", in_comments=True, refine=spoken_emails),
+            _Rule(PROFILE_PATH, "[link]", in_comments=True, refine=spoken_path),
+            _Rule(HANDLE_CUE, "[handle]", in_comments=True, refine=spoken_handles),
+        ]
         if distinctive:
             self._speech.append(_Rule(_alternation(distinctive, re.I), NAME))
             self._code.append(_Rule(_alternation(_as_names(distinctive)), NAME))
@@ -257,7 +293,10 @@ class Redactor:
             rule = _Rule(_alternation(_as_names(ambiguous)), NAME, mid_sentence=True)
             self._speech.append(rule)
             self._code.append(rule)
-        self._speech.append(_Rule(PHONE, "[phone]"))
+        self._speech.append(_Rule(NUMBER_RUN, "[phone]", refine=spoken_phones))
+        if spoken_locals:  # last: where it is also the name ("ada lovelace"), the name's replacement wins
+            pattern = "|".join(spoken_local(local) for local in spoken_locals)
+            self._speech.append(_Rule(re.compile(_bounded(f"(?:{pattern})"), re.I), "[email]"))
         self._code.append(_Rule(CODE_PHONE, "[phone]"))
 
     def _spelled_names(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -325,7 +364,7 @@ def _worth_trying(pattern: re.Pattern[str], text: str) -> bool:
         return "@" in text
     if pattern is PROFILE_LINK:
         return "/" in text
-    if pattern is PHONE or pattern is CODE_PHONE:
+    if pattern is CODE_PHONE:
         return len(NOT_DIGIT.sub("", text)) >= 9
     return True
 
