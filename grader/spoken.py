@@ -16,7 +16,8 @@ What decides:
   cue in the same sentence ("call me", "my number is", "phone", "cell"); unless, without a cue, it is a count
   (consecutive or repeated digits) or bits (only zeros and ones), or it is a list (one number per comma);
 - a handle follows a platform and a slash, or a cue that declares one ("my github is", "my handle is", "follow me
-  at", "I'm ... on GitHub"), or is joined by a spoken underscore or dash and followed by "on <platform>".
+  at", "I'm ... on GitHub", "I go by ... on LeetCode"), or is joined by a spoken underscore or dash and followed
+  by "on <platform>".
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ HANDLE_CUE = re.compile(
     rf"|gamer\s*tag|profile|account|id|website|web\s*site|site|portfolio|blog|home\s*page)(?:\s+is|'s|\s*[:=])"
     rf"|(?:my|our)\s+(?:{PLATFORMS})(?:\s+is|'s|\s*[:=])"
     rf"|(?:find|follow|add|dm|message|ping|tag)\s+me\s+(?:on\s+(?:{PLATFORMS})\s+)?(?:at|as|:|(?=@))"
-    rf"|(?:i'm|i\s+am)(?=\s+(?:at\s+|@\s*)?{HANDLE_WORD}(?:{JOIN}{HANDLE_WORD})*(?:\s+{HANDLE_WORD}){{0,2}}\s+on\s+(?:{PLATFORMS})))",
+    rf"|(?:i'm|i\s+am|go\s+by)(?=\s+(?:at\s+|@\s*)?{HANDLE_WORD}(?:{JOIN}{HANDLE_WORD})*(?:\s+{HANDLE_WORD}){{0,2}}\s+on\s+(?:{PLATFORMS})))",
     re.IGNORECASE,
 )
 # "zq underscore dev on GitHub": a handle said with a joining word, named by its platform (found from "on

@@ -246,6 +246,7 @@ def test_quotes_across_the_new_replacements_verify_and_map_back_to_the_original(
         ("I'm zq dev on GitHub", "I'm [handle] on GitHub"),
         ("my username is zq dash dev on leetcode", "my username is [handle] on leetcode"),
         ("my portfolio is zq dev dot dev", "my portfolio is [handle]"),
+        ("I go by jdoe42 on leetcode", "I go by [handle] on leetcode"),
         ("and ada underscore l 99 is my mail", "and [email] is my mail"),  # the candidate's own, said alone
     ],
 )  # fmt: skip
@@ -276,6 +277,7 @@ def test_contact_details_said_in_words_are_redacted(said: str, expected: str) ->
         "I'll call the helper at the end, with five or six arguments; call it with 10, 20, 30, 40, 50",
         "values like 100, 200, 300, 400, and the answer for 12345678 is 8",
         "I'll use sys dot stdin dot read, and self dot io for output; list dot append at the end",
+        "I'd call node.next, math.ceil, os.path.join and self.name; we go by index here",
         "I'm looking at the dot com era examples",
         "I'll store it at max underscore len, then look at left underscore sum",
         "at most k elements, at least one, at worst n log n; the heap is at position two",
