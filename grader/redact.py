@@ -18,7 +18,8 @@ What is replaced (never sent to the model):
 - contact details said in words, as speech-to-text writes them (grader/spoken.py): an address ("jane underscore
   doe at outlook dot co dot uk", `[email]`), a phone number in digits or words ("five five five, one two three
   four", `[phone]`), a profile or handle ("linkedin slash in slash jdoe", `[link]`; "my github is zqdev",
-  `[handle]`), and the candidate's own address's local part said alone ("zq underscore dev"); in code, the written
+  `[handle]`), the candidate's own address's local part said alone ("zq underscore dev"), and a name they
+  introduce themselves by ("my name is Priya", "call me Sasha", `[candidate]`); in code, the written
   forms of these inside comments ("jane [at] acme [dot] io");
 - the full name also joined as in a handle or identifier (`ada_lovelace`, `AdaLovelace`, `@adalovelace`), and a
   hyphenated name as its words (`Jean-Luc` as `Jean Luc`, `Luc`);
@@ -44,6 +45,7 @@ from grader.code_comments import comment_spans
 from grader.spoken import (
     ADDRESS_DOMAIN,
     HANDLE_CUE,
+    NAME_CUE,
     NUMBER_RUN,
     ON_PLATFORM_AFTER,
     PROFILE_PATH,
@@ -51,6 +53,7 @@ from grader.spoken import (
     spoken_emails,
     spoken_handles,
     spoken_local,
+    spoken_name,
     spoken_path,
     spoken_phones,
 )
@@ -277,6 +280,7 @@ class Redactor:
             spoken_address,
             _Rule(PROFILE_PATH, "[link]", refine=spoken_path),
             _Rule(HANDLE_CUE, "[handle]", refine=spoken_handles),
+            _Rule(NAME_CUE, NAME, refine=spoken_name),
             _Rule(ON_PLATFORM_AFTER, "[handle]", refine=joined_handle_before),
         ]
         self._code = [

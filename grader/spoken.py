@@ -1,7 +1,8 @@
 """Contact details as speech-to-text writes them, found in words rather than symbols: e-mail addresses ("zq dev at
 gmail dot com", "jane underscore doe at outlook dot co dot uk", "jane [at] acme [dot] io"), phone numbers in digits
 or words ("five five five, one two three four", "plus four four seven nine ..."), and profile handles ("linkedin
-slash in slash jdoe", "my github is zqdev", "zq underscore dev on twitter").
+slash in slash jdoe", "my github is zqdev", "zq underscore dev on twitter"), and a name the candidate introduces
+themselves by ("my name is Priya", "call me Sasha"), which may not be the one on file, or there may be none.
 
 Each finder takes text in the redactor's matching form (grader/redact.py) and returns the spans to replace.
 Technical speech stays: "at index i", "the dot product", "node dot next", "five elements", "O of n", a list of
@@ -17,7 +18,9 @@ What decides:
   (consecutive or repeated digits) or bits (only zeros and ones), or it is a list (one number per comma);
 - a handle follows a platform and a slash, or a cue that declares one ("my github is", "my handle is", "follow me
   at", "I'm ... on GitHub", "I go by ... on LeetCode"), or is joined by a spoken underscore or dash and followed
-  by "on <platform>".
+  by "on <platform>";
+- a name follows "my name is" (up to two words, to a boundary word or punctuation), or "call me", "I go by",
+  "people call me" when written as a name (capitalised, as speech-to-text writes names): "call me back" stays.
 """
 
 from __future__ import annotations
@@ -63,7 +66,7 @@ BOUNDARY = frozenset(
     has have he hello here hey hi i i'm id if in is it it's its just mail me my of oh ok okay on or our please
     reach send she should so that the then there they this to too under use user username via was we what will
     with would write you your yes look looking looked check checking see store stored put set get go going
-    went been point pointing start starting stop end ending index
+    went been point pointing start starting stop end ending index not
     """.split()  # noqa: SIM905  # a word list reads better as text
 )
 WORD = re.compile(r"[\w'%+]+(?:[._-][\w'%+]+)*")
@@ -191,6 +194,33 @@ def spoken_handles(text: str, start: int, end: int) -> list[tuple[int, int]]:
     at = lead.end() if lead else end
     handle_end = _words_right(text, at)
     return [(at, handle_end)] if handle_end > at else []
+
+
+NAME_CUE = re.compile(
+    r"(?<![\w-])(?i:(?P<strong>my\s+(?:first\s+|full\s+|last\s+)?name\s+is|my\s+name's)"
+    r"|(?:you\s+can\s+|people\s+|everyone\s+|just\s+)?call\s+me|i\s+go\s+by)\s+"
+)
+CAPITALISED = re.compile(r"[^\W\d_a-z][\w'-]*(?:\s+[^\W\d_a-z][\w'-]*){0,2}")
+NAME_WORD = re.compile(r"\s*([^\W\d_][\w'-]*)")
+
+
+def spoken_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The name a cue introduces (`text[start:end]` the cue): see the module's rules."""
+    if not CUE_STRONG.match(text, start):
+        m = CAPITALISED.match(text, end)
+        if m is None or m.group().split()[0].lower() in BOUNDARY:
+            return []
+        return [(end, m.end())]
+    stop = end
+    for _ in range(2):
+        m = NAME_WORD.match(text, stop)
+        if m is None or m.group(1).lower() in BOUNDARY or m.group(1).lower() in JOINERS:
+            break
+        stop = m.end()
+    return [(end, stop)] if stop > end else []
+
+
+CUE_STRONG = re.compile(r"(?i:my\s+(?:first\s+|full\s+|last\s+)?name\s+is|my\s+name's)")
 
 
 DIGIT_WORDS = {

@@ -343,3 +343,26 @@ def test_handles_are_looked_for_in_each_languages_comments_never_in_its_string_l
     is documentation like a comment."""
     r = Redactor(redaction_terms("Ada Lovelace", None))
     assert r.code(code, language).text == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("Hi, my name is Priya Raman, nice to meet you.", "Hi, my name is [candidate], nice to meet you."),
+        ("my name is priya and I'm ready", "my name is [candidate] and I'm ready"),
+        ("You can call me Sasha. I go by Alex too; my name's Jo",
+         "You can call me [candidate]. I go by [candidate] too; my name's [candidate]"),
+        ("call me back if it breaks, call me at five; I go by the book", None),
+        ("the variable name is count, my name is not important; I'd call merge sort here", None),
+    ],
+)  # fmt: skip
+def test_a_name_the_candidate_introduces_themselves_by_is_redacted_even_if_not_on_file(
+    said: str, expected: str | None
+) -> None:
+    """A session may have no name on file, or the candidate goes by another one ("call me Sasha"): the name they
+    give goes too. "call me back" and "I go by the book" are not names."""
+    for r in (
+        Redactor(redaction_terms(None, None)),
+        Redactor(redaction_terms("Ada Lovelace", "ada@example.com")),
+    ):
+        assert r.speech(said).text == (said if expected is None else expected)
