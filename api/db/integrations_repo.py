@@ -247,12 +247,31 @@ async def latest_finished_version(conn: Conn, session_id: str) -> dict[str, Any]
     return await cur.fetchone()
 
 
-async def profile_link(conn: Conn, session_id: str) -> dict[str, Any] | None:
-    cur = await conn.execute(
-        "select profile_url_sealed, profile_url_expires_at from ats_assessments where session_id = %s",
+async def profile_link(conn: Conn, session_id: str, *, for_update: bool = False) -> dict[str, Any] | None:
+    """The kept profile link of the session's assessment; `for_update` locks the row until the transaction ends
+    (two readers never mint two links, and a revocation waits for a reader that is handing the link out)."""
+    query = "select provider, profile_url_sealed, profile_url_expires_at from ats_assessments where session_id = %s"
+    cur = await conn.execute(query + " for update" if for_update else query, (session_id,))
+    return await cur.fetchone()
+
+
+async def forget_profile_link(conn: Conn, session_id: str) -> None:
+    await conn.execute(
+        "update ats_assessments set profile_url_sealed = null, profile_url_expires_at = null where session_id = %s",
         (session_id,),
     )
-    return await cur.fetchone()
+
+
+async def handed_over_version(conn: Conn, session_id: str, kind: str) -> int | None:
+    """The latest scorecard version whose `kind` call (the one that hands the ATS the profile link) was queued,
+    whatever its state: a pending one may already be on the wire with the link it built. None when none was."""
+    cur = await conn.execute(
+        "select max(scorecard_version) as version from ats_callbacks where session_id = %s and kind = %s",
+        (session_id, kind),
+    )
+    row = await cur.fetchone()
+    version: int | None = row["version"] if row else None
+    return version
 
 
 async def keep_profile_link(conn: Conn, session_id: str, sealed: str, expires_at: datetime) -> None:

@@ -73,9 +73,10 @@ async def _ashby_body(conn: Conn, settings: ApiSettings, cb: dict[str, Any]) -> 
     version = await scorecards_repo.get_version(conn, session_id, cb["scorecard_version"] or 0)
     if version is None or version["status"] not in ("ready", "failed"):
         raise CallbackUnsendableError("scorecard_missing")
-    async with conn.transaction():
-        profile_url = await assessment_profile_url(conn, settings, session_id)
-    return ashby_updates.result(session_id, version["completed_at"], version, session, profile_url)
+    profile_url = await assessment_profile_url(conn, settings, session_id)
+    # A result sent again (its profile link was revoked) is dated when it was queued, so Ashby takes it as newer.
+    at = max(version["completed_at"], cb["created_at"])
+    return ashby_updates.result(session_id, at, version, session, profile_url)
 
 
 async def build_call(conn: Conn, settings: ApiSettings, cb: dict[str, Any]) -> Call:

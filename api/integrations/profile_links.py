@@ -1,10 +1,20 @@
 """Report links handed to integrations (signed share links, `api.share_links`): a fresh one for each webhook event
 that carries a `report_url`, and one per ATS assessment for its profile URL, kept sealed and renewed before it
-expires (Greenhouse reads it on every test_status; Ashby gets it with the result)."""
+expires (Greenhouse reads it on every test_status; Ashby gets it with the result).
+
+The kept profile link is handed out again only while it still opens the report: revoked, signed with a key that
+has since been rotated, or near its expiry, it is replaced by a new one. Revoking the kept link
+(`profile_link_revoked`, from the revoke route) also tells the ATS that already holds it: Greenhouse gets another
+completion PATCH, after which it reads test_status and with it the new link; Ashby gets the result again with the
+new `assessment_profile_url`. Neither contract lets a partner take a profile link back without a replacement
+(both require one with a result), so a revocation replaces it; deleting the session removes the report itself.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
 
 from api import share_links
 from api.db import integrations_repo
@@ -13,6 +23,7 @@ from api.sealing import sealer
 from api.settings import ApiSettings
 
 RENEW_WITHIN = timedelta(days=2)  # a kept link with less life than this left is replaced
+REFRESH_KINDS = {"greenhouse": "completed", "ashby": "result"}  # the call that hands the ATS the profile link
 
 
 async def new_report_url(conn: Conn, settings: ApiSettings, session_id: str) -> str:
@@ -21,16 +32,69 @@ async def new_report_url(conn: Conn, settings: ApiSettings, session_id: str) -> 
     return link.report_url
 
 
-async def assessment_profile_url(conn: Conn, settings: ApiSettings, session_id: str) -> str:
-    """The ATS assessment's report link: the kept one while it has life left, else a new one, kept."""
-    kept = await integrations_repo.profile_link(conn, session_id)
-    seal = sealer(settings)
-    if (
-        kept
-        and kept["profile_url_sealed"]
-        and kept["profile_url_expires_at"] > datetime.now(UTC) + RENEW_WITHIN
+def _kept_token(settings: ApiSettings, kept: dict[str, Any] | None) -> str | None:
+    if not kept or not kept["profile_url_sealed"]:
+        return None
+    url = sealer(settings).open(kept["profile_url_sealed"])
+    return url.rsplit(share_links.REPORTS_PATH, 1)[-1]
+
+
+async def _live(conn: Conn, settings: ApiSettings, token: str) -> bool:
+    """Whether the kept link still opens the report (current key, row present, not revoked, not expired)."""
+    try:
+        await share_links.verify(conn, settings, token)
+    except (
+        share_links.ShareLinkInvalidError,
+        share_links.ShareLinkExpiredError,
+        share_links.ShareLinkRevokedError,
     ):
-        return seal.open(kept["profile_url_sealed"])
-    link = await share_links.mint(conn, settings, session_id, expires_in_days=settings.share_link_max_days)
-    await integrations_repo.keep_profile_link(conn, session_id, seal.seal(link.report_url), link.expires_at)
-    return link.report_url
+        return False
+    return True
+
+
+async def assessment_profile_url(conn: Conn, settings: ApiSettings, session_id: str) -> str:
+    """The ATS assessment's report link: the kept one while it still opens the report and has life left, else a new
+    one, kept. Built on the current public URL either way."""
+    async with conn.transaction():
+        kept = await integrations_repo.profile_link(conn, session_id, for_update=True)
+        token = _kept_token(settings, kept)
+        if (
+            token is not None
+            and kept is not None
+            and kept["profile_url_expires_at"] > datetime.now(UTC) + RENEW_WITHIN
+            and await _live(conn, settings, token)
+        ):
+            return share_links.report_url(settings, token)
+        link = await share_links.mint(
+            conn, settings, session_id, expires_in_days=settings.share_link_max_days
+        )
+        await integrations_repo.keep_profile_link(
+            conn, session_id, sealer(settings).seal(link.report_url), link.expires_at
+        )
+        return link.report_url
+
+
+async def profile_link_revoked(conn: Conn, settings: ApiSettings, session_id: str, link_id: UUID) -> bool:
+    """After `link_id` was revoked (same transaction): when it is the link kept for the session's ATS assessment,
+    forget it and, if the ATS was already handed it, queue the call that hands it a new one. True when queued."""
+    kept = await integrations_repo.profile_link(conn, session_id, for_update=True)
+    token = _kept_token(settings, kept)
+    if kept is None or token is None:
+        return False
+    try:
+        kept_id, _ = share_links.check_token(settings, token)
+    except (share_links.ShareLinkInvalidError, share_links.ShareLinkExpiredError):
+        return False  # already dead (rotated key, expired): not the link just revoked
+    if kept_id != link_id:
+        return False
+    await integrations_repo.forget_profile_link(conn, session_id)
+    kind = REFRESH_KINDS[kept["provider"]]
+    version = await integrations_repo.handed_over_version(conn, session_id, kind)
+    if version is None:
+        return False  # never handed over: the next read builds a new link
+    cur = await conn.execute(
+        "select outbox_emit_ats_callback(%s, %s, %s, %s) as queued",
+        (session_id, kept["provider"], kind, version),
+    )
+    row = await cur.fetchone()
+    return bool(row and row["queued"])

@@ -276,3 +276,57 @@ async def test_a_callback_whose_key_was_revoked_fails_without_a_call(
     rows = await wait_until(settled, what="the Started update to settle")
     assert rows == [{"status": "failed", "attempts": 0, "last_error": "no_live_key"}]
     assert ashby.updates == []
+
+
+async def test_revoking_the_profile_link_sends_ashby_the_result_again_with_a_live_link(
+    api_server: ApiServer, ashby: FakeAshby, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    assessment = (await ashby.start("difficulty:easy", ADA)).json()["results"]["assessment_id"]
+    grader_dir = tmp_path / "grader"
+    grader_dir.mkdir()
+    (grader_dir / "release").touch()
+    _worker(start_worker, api_server, ashby, grader_dir)
+    await simulate_interview(api_server, assessment)
+    await end_interview(api_server, assessment)
+    await wait_until(lambda: _updates(ashby, 2), what="the result update")
+    result = ashby.accepted()[1]
+    old_token = result["assessment_profile_url"]["value"].rsplit("/", 1)[1]
+    link_id, _ = share_links.check_token(api_server.settings, old_token)
+    # Another link to the same session, revoked too: Ashby is not told about links it never held.
+    other = await api_server.client.post(
+        f"/v1/sessions/{assessment}/share", json={}, headers=api_server.org_headers()
+    )
+    r = await api_server.client.delete(
+        f"/v1/sessions/{assessment}/share/{other.json()['id']}", headers=api_server.org_headers()
+    )
+    assert r.status_code == 204
+
+    r = await api_server.client.delete(
+        f"/v1/sessions/{assessment}/share/{link_id}", headers=api_server.org_headers()
+    )
+    assert r.status_code == 204
+    assert (await api_server.client.get(f"/v1/reports/{old_token}")).status_code == 410
+
+    await wait_until(lambda: _updates(ashby, 3), what="the result sent again")
+    again = ashby.accepted()[2]
+    assert again["assessment_status"]["value"] == "Completed"
+    assert again["assessment_result"] == result["assessment_result"]
+    assert again["timestamp"] > result["timestamp"]  # newer than the result it replaces
+    new_token = again["assessment_profile_url"]["value"].rsplit("/", 1)[1]
+    assert new_token != old_token
+    assert (await share_links.verify(db, api_server.settings, new_token)).session_id == assessment
+    assert (await api_server.client.get(f"/v1/reports/{new_token}")).status_code == 200
+
+    async def recorded() -> list[dict[str, object]] | None:
+        cur = await db.execute(
+            "select kind, status from ats_callbacks where session_id = %s order by created_at", (assessment,)
+        )
+        rows = await cur.fetchall()
+        return rows if len(rows) == 3 and all(r["status"] != "pending" for r in rows) else None
+
+    assert await wait_until(recorded, what="the callbacks recorded") == [
+        {"kind": "started", "status": "delivered"},
+        {"kind": "result", "status": "delivered"},
+        {"kind": "result", "status": "delivered"},
+    ]
+    assert len(ashby.updates) == 3  # the unrelated link's revocation sent nothing

@@ -361,3 +361,56 @@ async def test_without_smtp_no_mail_is_queued_and_the_join_link_is_in_test_statu
         "select count(*) as n from procrastinate_jobs where task_name = 'send_invite_email'"
     )
     assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # count(*) returns a row
+
+
+async def test_revoking_the_profile_link_gives_greenhouse_a_live_one_and_has_it_read_test_status_again(
+    api_server: ApiServer, greenhouse: FakeGreenhouse, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    sent = await greenhouse.send_test("difficulty:easy", HARRY)
+    interview = sent.json()["partner_interview_id"]
+    grader_dir = tmp_path / "grader"
+    grader_dir.mkdir()
+    (grader_dir / "release").touch()
+    grading_worker(start_worker, api_server, grader_dir)
+    await simulate_interview(api_server, interview)
+    await end_interview(api_server, interview)
+    await wait_until(lambda: _patched(greenhouse), what="Greenhouse's PATCH")
+    first = greenhouse.patches[-1].status_read
+    assert first is not None
+    old_url = first["partner_profile_url"]
+    old_token = old_url.rsplit("/", 1)[1]
+    link_id, _ = share_links.check_token(api_server.settings, old_token)
+    listed = await api_server.client.get(f"/v1/sessions/{interview}/share", headers=api_server.org_headers())
+    assert str(link_id) in [d["id"] for d in listed.json()["data"]]
+
+    # The organisation revokes the link it found on the candidate's Greenhouse profile (it leaked, say).
+    r = await api_server.client.delete(
+        f"/v1/sessions/{interview}/share/{link_id}", headers=api_server.org_headers()
+    )
+    assert r.status_code == 204
+    assert (await api_server.client.get(f"/v1/reports/{old_token}")).status_code == 410
+
+    # test_status never hands Greenhouse the revoked link again: a new, live one, kept across reads.
+    status = (await greenhouse.test_status(interview)).json()
+    assert status["partner_status"] == "complete" and status["partner_profile_url"] != old_url
+    new_token = status["partner_profile_url"].rsplit("/", 1)[1]
+    assert (await share_links.verify(db, api_server.settings, new_token)).session_id == interview
+    assert (await api_server.client.get(f"/v1/reports/{new_token}")).status_code == 200
+    assert (await greenhouse.test_status(interview)).json() == status
+
+    # Greenhouse only reads test_status after a PATCH: the revocation sends one, and it reads the live link.
+    async def patched_again() -> bool:
+        return sum(p.status_read is not None for p in greenhouse.patches) >= 2
+
+    await wait_until(patched_again, what="a second PATCH after the revocation")
+    again = greenhouse.patches[-1]
+    assert again.errors == [] and again.status_read is not None
+    assert again.status_read["partner_profile_url"] == status["partner_profile_url"]
+
+    # Rotating the signing key kills every link, the kept one included: test_status mints one that opens.
+    rotated = api_server.settings.model_copy(update={"share_signing_key": SecretStr("rotated-" + "k" * 40)})
+    api_server.app.state.settings = rotated
+    after = (await greenhouse.test_status(interview)).json()
+    assert after["partner_profile_url"] != status["partner_profile_url"]
+    rotated_token = after["partner_profile_url"].rsplit("/", 1)[1]
+    assert (await share_links.verify(db, rotated, rotated_token)).session_id == interview
