@@ -8,6 +8,7 @@ has since been rotated, or near its expiry, it is replaced by a new one. Revokin
 completion PATCH, after which it reads test_status and with it the new link; Ashby gets the result again with the
 new `assessment_profile_url`. Neither contract lets a partner take a profile link back without a replacement
 (both require one with a result), so a revocation replaces it; deleting the session removes the report itself.
+A webhook delivery sent again (retried or replayed) likewise carries a live `report_url` (`live_report_url`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,15 @@ async def new_report_url(conn: Conn, settings: ApiSettings, session_id: str) -> 
     """A new link to the session's report, with the longest lifetime allowed."""
     link = await share_links.mint(conn, settings, session_id, expires_in_days=settings.share_link_max_days)
     return link.report_url
+
+
+async def live_report_url(conn: Conn, settings: ApiSettings, session_id: str, url: str) -> str | None:
+    """A replacement for a report link about to be sent again (a webhook's `report_url` on a retry or a replay)
+    that no longer opens the report (revoked, expired, signed with a rotated key); None when it still does."""
+    token = url.rsplit(share_links.REPORTS_PATH, 1)[-1]
+    if await _live(conn, settings, token):
+        return None
+    return await new_report_url(conn, settings, session_id)
 
 
 def _kept_token(settings: ApiSettings, kept: dict[str, Any] | None) -> str | None:
