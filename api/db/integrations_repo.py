@@ -255,6 +255,18 @@ async def profile_link(conn: Conn, session_id: str, *, for_update: bool = False)
     return await cur.fetchone()
 
 
+async def kept_profile_links(conn: Conn, after: str, limit: int) -> list[dict[str, Any]]:
+    """Assessments with a kept profile link, by session id after `after` (keyset pages)."""
+    cur = await conn.execute(
+        """
+        select session_id, provider, profile_url_sealed, profile_url_expires_at from ats_assessments
+        where profile_url_sealed is not null and session_id > %s order by session_id limit %s
+        """,
+        (after, limit),
+    )
+    return await cur.fetchall()
+
+
 async def forget_profile_link(conn: Conn, session_id: str) -> None:
     await conn.execute(
         "update ats_assessments set profile_url_sealed = null, profile_url_expires_at = null where session_id = %s",

@@ -9,6 +9,8 @@ completion PATCH, after which it reads test_status and with it the new link; Ash
 new `assessment_profile_url`. Neither contract lets a partner take a profile link back without a replacement
 (both require one with a result), so a revocation replaces it; deleting the session removes the report itself.
 A webhook delivery sent again (retried or replayed) likewise carries a live `report_url` (`live_report_url`).
+Links that die without a revocation (near their expiry, or a rotated signing key) are handed over again by the
+hourly `refresh_ats_profile_links` job (`refresh_dead_links`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from api.sealing import sealer
 from api.settings import ApiSettings
 
 RENEW_WITHIN = timedelta(days=2)  # a kept link with less life than this left is replaced
+SWEEP_BATCH = 500
 REFRESH_KINDS = {"greenhouse": "completed", "ashby": "result"}  # the call that hands the ATS the profile link
 
 
@@ -84,9 +87,23 @@ async def assessment_profile_url(conn: Conn, settings: ApiSettings, session_id: 
         return link.report_url
 
 
+async def _hand_over_again(conn: Conn, session_id: str, provider: str) -> bool:
+    """Forget the kept link and, if the ATS was already handed it, queue the call that hands it a new one."""
+    await integrations_repo.forget_profile_link(conn, session_id)
+    kind = REFRESH_KINDS[provider]
+    version = await integrations_repo.handed_over_version(conn, session_id, kind)
+    if version is None:
+        return False  # never handed over: the next read builds a new link
+    cur = await conn.execute(
+        "select outbox_emit_ats_callback(%s, %s, %s, %s) as queued", (session_id, provider, kind, version)
+    )
+    row = await cur.fetchone()
+    return bool(row and row["queued"])
+
+
 async def profile_link_revoked(conn: Conn, settings: ApiSettings, session_id: str, link_id: UUID) -> bool:
     """After `link_id` was revoked (same transaction): when it is the link kept for the session's ATS assessment,
-    forget it and, if the ATS was already handed it, queue the call that hands it a new one. True when queued."""
+    hand the ATS a new one (see the module docstring). True when a call was queued."""
     kept = await integrations_repo.profile_link(conn, session_id, for_update=True)
     token = _kept_token(settings, kept)
     if kept is None or token is None:
@@ -97,14 +114,38 @@ async def profile_link_revoked(conn: Conn, settings: ApiSettings, session_id: st
         return False  # already dead (rotated key, expired): not the link just revoked
     if kept_id != link_id:
         return False
-    await integrations_repo.forget_profile_link(conn, session_id)
-    kind = REFRESH_KINDS[kept["provider"]]
-    version = await integrations_repo.handed_over_version(conn, session_id, kind)
-    if version is None:
-        return False  # never handed over: the next read builds a new link
-    cur = await conn.execute(
-        "select outbox_emit_ats_callback(%s, %s, %s, %s) as queued",
-        (session_id, kept["provider"], kind, version),
-    )
-    row = await cur.fetchone()
-    return bool(row and row["queued"])
+    return await _hand_over_again(conn, session_id, kept["provider"])
+
+
+async def refresh_dead_links(conn: Conn, settings: ApiSettings, *, now: datetime | None = None) -> int:
+    """Hand every ATS whose kept profile link dies soon (expires within RENEW_WITHIN) or is dead already (signed
+    with a key rotated since) a new one: Greenhouse and Ashby show the link they were given until told otherwise.
+    Returns how many calls were queued. Revocations are handed over at once, by the revoke route."""
+    due = (now or datetime.now(UTC)) + RENEW_WITHIN
+    queued = 0
+    after = ""
+    while True:
+        batch = await integrations_repo.kept_profile_links(conn, after, SWEEP_BATCH)
+        if not batch:
+            return queued
+        after = batch[-1]["session_id"]
+        for kept in batch:
+            if kept["profile_url_expires_at"] > due and _signed_now(settings, kept):
+                continue
+            async with conn.transaction():
+                again = await integrations_repo.profile_link(conn, kept["session_id"], for_update=True)
+                if again is None or again["profile_url_sealed"] != kept["profile_url_sealed"]:
+                    continue  # renewed meanwhile by a reader
+                queued += await _hand_over_again(conn, kept["session_id"], kept["provider"])
+
+
+def _signed_now(settings: ApiSettings, kept: dict[str, Any]) -> bool:
+    """Whether the kept link verifies with the current signing key (no database read)."""
+    token = _kept_token(settings, kept)
+    if token is None:
+        return False
+    try:
+        share_links.check_token(settings, token)
+    except (share_links.ShareLinkInvalidError, share_links.ShareLinkExpiredError):
+        return False
+    return True
