@@ -10,6 +10,18 @@ import {
   type WindowSize,
 } from "./integrity";
 
+/** A desktop window's sizes, 1400x900 with 80 px of browser chrome, with some changed. */
+function size(over: Partial<WindowSize> = {}): WindowSize {
+  return {
+    outerWidth: 1400,
+    outerHeight: 900,
+    innerWidth: 1400,
+    innerHeight: 820,
+    devicePixelRatio: 1,
+    ...over,
+  };
+}
+
 function observer() {
   const clock = {
     t: 1_000_000,
@@ -79,65 +91,47 @@ describe("integrity observations", () => {
   });
 
   describe("the window-size devtools signal", () => {
-    const window = (over: Partial<WindowSize> = {}): WindowSize => ({
-      outerWidth: 1400,
-      outerHeight: 900,
-      innerWidth: 1400,
-      innerHeight: 820,
-      devicePixelRatio: 1,
-      ...over,
-    });
-
     it("sees a panel docked inside the same window, to the side or below", () => {
-      expect(new ViewportGauge(window()).resized(window({ innerWidth: 1000 }))).toBe(true);
-      expect(new ViewportGauge(window()).resized(window({ innerHeight: 500 }))).toBe(true);
+      expect(new ViewportGauge(size()).resized(size({ innerWidth: 1000 }))).toBe(true);
+      expect(new ViewportGauge(size()).resized(size({ innerHeight: 500 }))).toBe(true);
     });
 
     it("ignores small changes: a scrollbar, a download bar", () => {
-      const gauge = new ViewportGauge(window());
-      expect(gauge.resized(window({ innerWidth: 1385 }))).toBe(false);
-      expect(gauge.resized(window({ innerHeight: 780 }))).toBe(false);
+      const gauge = new ViewportGauge(size());
+      expect(gauge.resized(size({ innerWidth: 1385 }))).toBe(false);
+      expect(gauge.resized(size({ innerHeight: 780 }))).toBe(false);
     });
 
     it("takes a window that itself changed size as a new baseline, not as devtools", () => {
-      const gauge = new ViewportGauge(window());
+      const gauge = new ViewportGauge(size());
       // The window was made smaller: its viewport shrank with it.
-      expect(gauge.resized(window({ outerWidth: 900, innerWidth: 900 }))).toBe(false);
+      expect(gauge.resized(size({ outerWidth: 900, innerWidth: 900 }))).toBe(false);
       // Then maximised again, in one step larger than a panel.
-      expect(gauge.resized(window({ outerWidth: 1900, innerWidth: 1900 }))).toBe(false);
+      expect(gauge.resized(size({ outerWidth: 1900, innerWidth: 1900 }))).toBe(false);
       // A panel docked in the new window still counts.
-      expect(gauge.resized(window({ outerWidth: 1900, innerWidth: 1500 }))).toBe(true);
+      expect(gauge.resized(size({ outerWidth: 1900, innerWidth: 1500 }))).toBe(true);
     });
 
     it("takes a zoom as a new baseline, comparing in device pixels", () => {
-      const gauge = new ViewportGauge(window());
+      const gauge = new ViewportGauge(size());
       // Zoomed to 200 %: CSS pixels halve, the window does not change.
-      expect(gauge.resized(window({ devicePixelRatio: 2, innerWidth: 700, innerHeight: 410 }))).toBe(false);
+      expect(gauge.resized(size({ devicePixelRatio: 2, innerWidth: 700, innerHeight: 410 }))).toBe(false);
       // At that zoom a 150-device-pixel shrink is no panel; a 500-device-pixel one is.
-      expect(gauge.resized(window({ devicePixelRatio: 2, innerWidth: 625, innerHeight: 410 }))).toBe(false);
-      expect(gauge.resized(window({ devicePixelRatio: 2, innerWidth: 450, innerHeight: 410 }))).toBe(true);
+      expect(gauge.resized(size({ devicePixelRatio: 2, innerWidth: 625, innerHeight: 410 }))).toBe(false);
+      expect(gauge.resized(size({ devicePixelRatio: 2, innerWidth: 450, innerHeight: 410 }))).toBe(true);
     });
 
     it("does not measure a window that is not laid out yet, and never reports the first measurement", () => {
-      const gauge = new ViewportGauge(window({ outerWidth: 0, outerHeight: 0 }));
-      expect(gauge.resized(window({ outerWidth: 0, outerHeight: 0, innerWidth: 10 }))).toBe(false);
+      const gauge = new ViewportGauge(size({ outerWidth: 0, outerHeight: 0 }));
+      expect(gauge.resized(size({ outerWidth: 0, outerHeight: 0, innerWidth: 10 }))).toBe(false);
       // The first real measurement (a browser sidebar already open) is the baseline.
-      expect(gauge.resized(window({ innerWidth: 1000 }))).toBe(false);
-      expect(gauge.resized(window({ innerWidth: 1000 }))).toBe(false);
-      expect(gauge.resized(window({ innerWidth: 700 }))).toBe(true);
+      expect(gauge.resized(size({ innerWidth: 1000 }))).toBe(false);
+      expect(gauge.resized(size({ innerWidth: 1000 }))).toBe(false);
+      expect(gauge.resized(size({ innerWidth: 700 }))).toBe(true);
     });
   });
 
   describe("settled viewport", () => {
-    const size = (over: Partial<WindowSize> = {}): WindowSize => ({
-      outerWidth: 1400,
-      outerHeight: 900,
-      innerWidth: 1400,
-      innerHeight: 820,
-      devicePixelRatio: 1,
-      ...over,
-    });
-
     /** A page whose sizes the test sets, with timers the test runs. */
     function page(initial: WindowSize) {
       let current = initial;
