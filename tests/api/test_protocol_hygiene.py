@@ -195,6 +195,50 @@ async def test_lone_surrogates_are_422_on_every_json_route(
     assert r.json()["error"]["message"].startswith(field), r.text
 
 
+@pytest.mark.sandbox
+async def test_surrogates_no_escape_shows_are_422_too_and_leave_runs_open(
+    api_server: ApiServer, db: Conn
+) -> None:
+    # Python's JSON parser also reads a lone surrogate written as UTF-8 bytes (ED A0 80) and any escape in a UTF-16
+    # or UTF-32 body, where the byte scan for escapes sees none. In a custom run's inputs (free JSON) one reached
+    # the database as a 500, and the run's lease stayed held: the session's runs were refused for minutes.
+    cur = await db.execute("select id from questions where slug = 'valid-palindrome'")
+    s = await api_server.create_session(question_id=str((await cur.fetchone())["id"]))  # type: ignore[index]
+    started = await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
+    )
+    assert started.status_code == 200, started.text
+    code = "def is_palindrome(s):\n    return s == s[::-1]\n"
+    custom = json.dumps({"language": "python", "code": code, "inputs": [["ok"], ["x@"]]})
+    run = json.dumps({"language": "python", "code": "# @\n" + code})
+    bodies = [
+        (custom.replace("@", "\\udcff").encode("utf-16"), "custom-runs", "inputs.1.0"),
+        (custom.replace("@", "\\ud800").encode("utf-32"), "custom-runs", "inputs.1.0"),
+        (custom.encode().replace(b"@", b"\xed\xa0\x80"), "custom-runs", "inputs.1.0"),
+        (run.replace("@", "\\ud800").encode("utf-16-le"), "runs", "code"),  # no BOM: valid UTF-8 bytes (NULs)
+        (run.replace("@", "\\ud800").encode("utf-32-be"), "runs", "code"),
+        (run.encode().replace(b"@", b"\xed\xbf\xbf"), "submissions", "code"),
+    ]
+    candidate = {"Authorization": f"Bearer {s['invite']}", "Content-Type": "application/json"}
+    for body, route, field in bodies:
+        r = await api_server.client.post(f"/v1/sessions/{s['id']}/{route}", content=body, headers=candidate)
+        assert r.status_code == 422, (route, field, r.text)
+        assert r.json()["error"]["message"].startswith(f"{field}:"), (route, field, len(body), r.text)
+    agent = {**api_server.internal_headers(), "Content-Type": "application/json"}
+    r = await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/runs", content=bodies[3][0], headers=agent
+    )
+    assert (r.status_code, r.json()["error"]["message"].split(":")[0]) == (422, "code"), r.text
+    # The session's runs are still open: a valid custom run right after is judged.
+    ok = await api_server.client.post(
+        f"/v1/sessions/{s['id']}/custom-runs",
+        json={"language": "python", "code": code, "inputs": [["ab"]]},
+        headers=candidate,
+    )
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["tests"][0]["actual"] is False
+
+
 async def test_a_nul_in_any_query_parameter_of_any_route_is_422_naming_it(api_server: ApiServer) -> None:
     # PostgreSQL text never holds U+0000: a filter or partner id carrying one used to reach a query and fail there
     # (a 500). Every query parameter the OpenAPI document declares, on every operation, with the route's own
