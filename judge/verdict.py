@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from judge.bank import Compare, TestCase, split_type
 from judge.compare import mismatch_hint, values_equal
-from judge.protocol import nesting_depth
+from judge.protocol import TOO_LARGE, TOO_LARGE_KIND, nesting_depth
 from judge.schemas import TestResult, Verdict
 
 _KIND_VERDICTS = {
@@ -23,6 +23,7 @@ _KIND_VERDICTS = {
     "runtime": Verdict.RUNTIME_ERROR,
     "value": Verdict.WRONG_ANSWER,
     "crash": Verdict.RUNTIME_ERROR,
+    TOO_LARGE_KIND: Verdict.OUTPUT_LIMIT,  # the supervisor's, for a record it would not decode (judge.protocol)
 }
 # Runtime messages that mean the language runtime ran out of memory before the cgroup noticed.
 _OOM_MARKERS = (
@@ -94,7 +95,7 @@ def judge_outcome(
         result.time_ms = round(time_limit_s * 1000, 1)
         return _fail(result, Verdict.TIME_LIMIT, f"took longer than the {time_limit_s:g} s limit")
     if outcome.over == "record":
-        return _fail(result, Verdict.OUTPUT_LIMIT, "the returned value is too large to report")
+        return _fail(result, Verdict.OUTPUT_LIMIT, TOO_LARGE)
     rec = outcome.record
     if rec is None:
         verdict, message = crash_verdict(outcome.ended or ProcessOutcome(exit_code=None, signal=None))
