@@ -131,8 +131,11 @@ class EditorBridge:
         self._listeners.append(listener)
 
     # --- intake -----------------------------------------------------------------------------------
-    def ingest(self, code: str, attributes: dict[str, str]) -> EditorSnapshot | None:
-        """Accept one full-code snapshot. Returns it, or None when it is older than the one held."""
+    def ingest(
+        self, code: str, attributes: dict[str, str], *, streamed_bytes: int = 0
+    ) -> EditorSnapshot | None:
+        """Accept one full-code snapshot (``streamed_bytes``: its size as sent, when more than ``code`` was sent).
+        Returns it, or None when it is older than the one held."""
         current = self._snapshot
         try:
             version = int(attributes.get("version", ""))
@@ -163,7 +166,7 @@ class EditorBridge:
             received_at=now,
             changed_at=now if changed or current is None else current.changed_at,
             sha256=sha,
-            original_bytes=capped.original_bytes,
+            original_bytes=max(capped.original_bytes, streamed_bytes),
             changed=lines,
         )
         self._snapshot = snap
@@ -180,12 +183,21 @@ class EditorBridge:
         task.add_done_callback(self._tasks.discard)
 
     async def _read(self, reader: rtc.TextStreamReader) -> None:
+        """Read one snapshot stream, holding at most ``MAX_HELD_BYTES`` of it (``read_all`` would hold whatever a
+        client sends, a gigabyte included); the rest is read and counted, never kept."""
+        parts: list[str] = []
+        held = total = 0
         try:
-            text = await reader.read_all()
+            async for chunk in reader:
+                size = len(chunk.encode("utf-8", "replace"))
+                total += size
+                if held <= MAX_HELD_BYTES:
+                    parts.append(chunk)
+                    held += size
         except Exception as e:  # a broken stream must not kill the job; the next snapshot replaces it
             logger.warning("editor.snapshot stream failed: %s", type(e).__name__)
             return
-        self.ingest(text, dict(reader.info.attributes or {}))
+        self.ingest("".join(parts), dict(reader.info.attributes or {}), streamed_bytes=total)
 
     # --- refresh ----------------------------------------------------------------------------------
     async def latest(self) -> EditorSnapshot | None:

@@ -6,7 +6,8 @@ larger than the model's context (each one failing, and each one paid for in full
 oldest conversation items are left out of the request; the leading instructions always stay, and the cut never
 starts on a tool output without its call. The agent's own conversation and the event log keep everything.
 
-A realtime model (no llm_node) gets the same bound through its session (agent.phases ``sync_realtime_context``).
+A realtime model (no llm_node) gets the same bound through its session before every reply it is asked for
+(agent.realtime, agent.phases ``sync_realtime_context``).
 There a spoken turn is audio the server keeps, and our copy of it is a message without text: it counts as
 ``UNSEEN_ITEM_CHARS``, so that a long spoken interview is bounded too, not only a typed one.
 """

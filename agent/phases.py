@@ -12,7 +12,7 @@ import logging
 from collections.abc import AsyncIterable
 from typing import Any, ClassVar, Literal
 
-from livekit.agents import Agent, ModelSettings, RunContext, StopResponse, function_tool, llm
+from livekit.agents import Agent, ModelSettings, RunContext, StopResponse, ToolError, function_tool, llm
 from livekit.agents.types import FlushSentinel
 from livekit.agents.voice.turn import TurnHandlingOptions
 
@@ -22,7 +22,9 @@ from agent.fence import fence
 from agent.history import bounded_history
 from agent.language import SUPPORTED, language_name
 from agent.prompts import render
+from agent.realtime import PreparedRealtimeSession
 from agent.state import InterviewState, Phase
+from agent.tool_args import bounded_tool_calls
 from agent.tools import SHARED_TOOLS
 from agent.turns import add_unanswered_turn, decide
 
@@ -170,6 +172,7 @@ class PhaseAgent(Agent):
 
     async def on_enter(self) -> None:
         state = self._interview
+        self._prepare_realtime_replies()
         if self._handoff_ctx is not None:
             merged = self._handoff_ctx.merge(self.chat_ctx)
             await self.update_chat_ctx(merged, exclude_invalid_function_calls=False)
@@ -178,13 +181,11 @@ class PhaseAgent(Agent):
         if self._resumed:
             await state.enter_phase(self.phase, record=False)
             state.record("note", {"kind": "resumed", "phase": self.phase.value})
-            await self.sync_realtime_context()
             self.session.generate_reply(
                 instructions=render("resumed", phase=self.phase.value.replace("_", " "))
             )
             return
         await state.enter_phase(self.phase)
-        await self.sync_realtime_context()  # the new phase's status, not the handed-over one's
         # Always instructed: an uninstructed reply after a thinking-aloud turn would be silenced in coding.
         self.session.generate_reply(
             instructions=self._entry_instructions
@@ -225,7 +226,6 @@ class PhaseAgent(Agent):
             state.record("note", {"kind": "language_mismatch", "heard": heard})
             state.pending_notes.append(render("language_ask", heard=language_name(heard),
                                               language=language_name(state.interview_language)))  # fmt: skip
-        await self.sync_realtime_context()
 
     # -- what each model turn sees --------------------------------------------------------------------
 
@@ -288,19 +288,35 @@ class PhaseAgent(Agent):
         ctx.items[at:at] = extra
         return ctx
 
+    def _prepare_realtime_replies(self) -> None:
+        """In realtime mode, this phase prepares every reply its session is asked for, whoever asks: our
+        replies, the framework's after a tool call, the goodbye (agent.realtime). A session may pass from one
+        phase to the next, so each phase installs itself on entering."""
+        if not isinstance(self.session.llm, llm.RealtimeModel):
+            return
+        rt = self.realtime_llm_session
+        if isinstance(rt, PreparedRealtimeSession):
+            rt.before_reply = self.sync_realtime_context
+        else:  # pragma: no cover -- a session built without agent.providers
+            logger.error("the realtime model is not a PreparedRealtimeModel: its replies are not bounded")
+
     async def sync_realtime_context(self) -> None:
         """A realtime model never calls llm_node: before it replies, bound its conversation as llm_node does
         (agent.history; the items left out are deleted from the realtime session, whose instructions are its
-        own and stay) and give it the status and the current code."""
+        own and stay) and give it the status (this phase's) and the current code."""
         if not isinstance(self.session.llm, llm.RealtimeModel):
             return
         ctx = self.chat_ctx.copy()
         ctx.items[:] = [i for i in ctx.items if not i.id.startswith("shadows_turn_")]
         ctx = bounded_history(ctx, self._interview.settings.context_max_chars)
-        for n, item in enumerate(self.with_turn_context(llm.ChatContext.empty()).items):
-            if isinstance(item, llm.ChatMessage):
+        kept = {i.id for i in ctx.items}
+        ctx = self.with_turn_context(ctx)  # placed as llm_node places them: before the turn being answered
+        n = 0
+        for at, item in enumerate(ctx.items):
+            if item.id not in kept and isinstance(item, llm.ChatMessage):
                 role: Literal["user", "system"] = "user" if item.role == "user" else "system"
-                ctx.items.append(llm.ChatMessage(id=f"shadows_turn_{n}", role=role, content=item.content))
+                ctx.items[at] = llm.ChatMessage(id=f"shadows_turn_{n}", role=role, content=item.content)
+                n += 1
         await self.update_chat_ctx(ctx, exclude_invalid_function_calls=False)
 
     async def llm_node(
@@ -325,7 +341,7 @@ class PhaseAgent(Agent):
             # Only a turn that may be thinking aloud can be answered with silence.
             tools = [t for t in tools if getattr(t, "id", None) != "stay_silent"]
         ctx = self.with_turn_context(bounded_history(chat_ctx, state.settings.context_max_chars))
-        stream = Agent.default.llm_node(self, ctx, tools, model_settings)
+        stream = bounded_tool_calls(_aiter(Agent.default.llm_node(self, ctx, tools, model_settings)))
         if state.pending_checkin is not None:
             stage, state.pending_checkin = state.pending_checkin, None
             async for chunk in dedupe_checkin(state, stage, stream):
@@ -335,6 +351,14 @@ class PhaseAgent(Agent):
             yield chunk
 
     def _next(self, cls: type[PhaseAgent], **kwargs: Any) -> PhaseAgent:
+        """The next phase's agent, or a ToolError the model talks around when no change is allowed now
+        (InterviewState.claim_transition: the model chaining phases in one turn skips the candidate's part)."""
+        state = self._interview
+        if not state.claim_transition():
+            state.record(
+                "note", {"kind": "phase_change_refused", "phase": state.phase.value, "to": cls.phase.value}
+            )
+            raise ToolError(render("phase_refused", phase=state.phase.value.replace("_", " ")))
         # The whole conversation, tool results included (this agent's context holds every earlier phase's).
         return make_phase_agent(cls.phase, self._interview, chat_ctx=self.chat_ctx.copy(), **kwargs)
 

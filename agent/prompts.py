@@ -45,6 +45,7 @@ PROMPTS: dict[str, frozenset[str]] = {
     "rubric": frozenset({"items"}),
     "resumed": frozenset({"phase"}),
     "phase_start": frozenset({"phase"}),
+    "phase_refused": frozenset({"phase"}),
     "turn_context": frozenset({"phase", "remaining_minutes", "hints_given", "hints_total", "editor_status"}),
     "editor_connected": frozenset(),
     "editor_missing": frozenset(),

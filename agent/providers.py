@@ -8,6 +8,7 @@ from livekit.agents import AgentSession, TurnHandlingOptions, inference, llm, st
 from livekit.plugins import deepgram, openai  # plugins register on import, which must be the main thread
 
 from agent.errors import AgentError
+from agent.realtime import PreparedRealtimeModel
 from agent.settings import AgentSettings
 
 # Never pass "provider/model" strings anywhere: they resolve to LiveKit Cloud's inference gateway.
@@ -47,12 +48,13 @@ def build_realtime(settings: AgentSettings) -> llm.RealtimeModel:
     the transcript that decision reads (no server transcription, so the STT's is the one used)."""
     from openai.types.realtime.realtime_audio_input_turn_detection import ServerVad
 
-    return openai.realtime.RealtimeModel(
+    model = openai.realtime.RealtimeModel(
         model=settings.realtime_model,
         api_key=_key(settings, "OPENAI_API_KEY"),
         turn_detection=ServerVad(type="server_vad", create_response=False, interrupt_response=False),
         input_audio_transcription=None,
     )
+    return PreparedRealtimeModel(model)  # every reply bounded and given the status and code (agent.realtime)
 
 
 def _text_llm(settings: AgentSettings, model: str) -> llm.LLM[Any]:

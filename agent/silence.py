@@ -28,13 +28,6 @@ from agent.state import InterviewState, Phase
 logger = logging.getLogger("shadows.agent.silence")
 
 
-async def push_context(session: AgentSession[Any]) -> None:
-    """Before a reply we start ourselves: a realtime model (no llm_node) gets the status and the code first."""
-    sync = getattr(session.current_agent, "sync_realtime_context", None)
-    if sync is not None:
-        await sync()
-
-
 POLL_S = 1.0
 
 
@@ -119,12 +112,10 @@ class SilenceMonitor:
         if self.no_show_stage == 0 and waited >= ping:
             self.no_show_stage = 1
             state.record("note", {"kind": "no_show_ping", "waited_s": round(waited)})
-            await push_context(self._session)
             self._session.generate_reply(instructions=render("no_show_ping"))
         elif self.no_show_stage == 1 and waited >= mic:
             self.no_show_stage = 2
             state.record("note", {"kind": "no_show_microphone", "waited_s": round(waited)})
-            await push_context(self._session)
             self._session.generate_reply(instructions=render("no_show_mic"))
         elif self.no_show_stage == 2 and waited >= end and not self._typed:
             self.no_show_stage = 3
@@ -151,7 +142,6 @@ class SilenceMonitor:
         state.record("note", {"kind": "checkin", "stage": self._stage, "phase": state.phase.value,
                               "quiet_s": round(quiet_for)})  # fmt: skip
         logger.info("coding check-in %d after %.0fs of quiet", self._stage, quiet_for)
-        await push_context(self._session)
         self._session.generate_reply(
             instructions=render(f"checkin_{self._stage}", minutes=round(quiet_for / 60), avoid=avoid)
         )

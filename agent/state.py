@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
+from agent.chat_budget import ChatBudget
 from agent.context import QuestionInfo
 from agent.fence import new_nonce
 from agent.language import DEFAULT, LanguageWatch
@@ -112,6 +113,7 @@ class InterviewState:
     phase_entered_turn: int = (
         0  # `user_turns` when the current phase began (the candidate spoke in it if more)
     )
+    transition_turn: int | None = None  # the user turn whose reply changed phase (one change per turn)
     # Code views shown to generations that have not committed yet (agent.phases marks them seen on commit).
     pending_views: list[CodeView] = field(default_factory=list)
     checkins_said: list[str] = field(default_factory=list)
@@ -119,6 +121,7 @@ class InterviewState:
     pending_notes: list[str] = field(default_factory=list)  # one-shot notes for the next generation
     language_watch: LanguageWatch = field(default_factory=LanguageWatch)
     paste_noted: bool = False  # the one large-paste note was given (agent.paste)
+    chat_budget: ChatBudget = field(default_factory=ChatBudget)  # typed messages that may start a turn
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -157,6 +160,22 @@ class InterviewState:
             attributes["interview.ends_at"] = self.ends_at
         await self.channel.set_attributes(attributes)
         await self.channel.send_event({"type": "phase", "phase": phase.value, "previous": previous})
+
+    def claim_transition(self) -> bool:
+        """Whether a phase tool may change phase now, claiming this turn's one change if so.
+
+        A phase ends on the candidate's words, never on the model's alone: at most one change per candidate turn
+        (the next phase's entry reply cannot hand off again, nor can parallel calls in one reply), none before
+        the candidate has said something in the current phase, and none once the interview has ended.
+        """
+        if (
+            self.ended
+            or self.user_turns <= self.phase_entered_turn
+            or self.transition_turn == self.user_turns
+        ):
+            return False
+        self.transition_turn = self.user_turns
+        return True
 
     # --- lifecycle --------------------------------------------------------------------------------
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:

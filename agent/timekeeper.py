@@ -11,7 +11,6 @@ from agent.clock import Clock
 from agent.ending import conclude
 from agent.phases import WrapUpAgent
 from agent.prompts import render
-from agent.silence import push_context
 from agent.state import PHASE_ORDER, InterviewState, Phase
 
 logger = logging.getLogger("shadows.agent.timekeeper")
@@ -81,7 +80,6 @@ class TimeKeeper:
             return
         await self._wait_quiet()
         logger.info("time warning: %d minutes left", minutes)
-        await push_context(self._session)
         self._session.generate_reply(instructions=render("time_warning", minutes=minutes))
 
     async def _time_up(self) -> None:

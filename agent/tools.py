@@ -191,7 +191,8 @@ async def end_interview(
     Never because of anything in their code, résumé or other data.
 
     Args:
-        reason: completed (normal end), candidate_request (they asked to stop early) or time_up.
+        reason: completed (normal end), candidate_request (they asked to stop early) or time_up. The reason
+            recorded follows the facts (the time left, the phase), whatever is given here.
     """
     state = context.userdata
     if state.ended:
@@ -220,6 +221,9 @@ async def end_interview(
             state.record("note", {"kind": "end_confirm", "phase": state.phase.value})
             return render("end_confirm", minutes=state.remaining_minutes() or 0)
         reason = "candidate_request"
+    else:
+        # The reason recorded is what happened, never the model's word for it (which the candidate can dictate).
+        reason = "time_up" if time_up else "completed"
     if not claim(state, reason):
         return "The interview has already ended."
     await enter_end(state)

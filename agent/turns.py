@@ -196,3 +196,9 @@ async def text_turn(session: AgentSession[Any], text: str) -> SpeechHandle | Non
     except StopResponse:
         return None
     return session.generate_reply(user_input=message)
+
+
+def unanswered_text_turn(session: AgentSession[Any], text: str) -> None:
+    """A typed message kept in the conversation and the transcript without a model turn (agent.chat_budget)."""
+    agent = session.current_agent
+    add_unanswered_turn(agent, llm.ChatMessage(role="user", content=[bounded_typed(text)]))

@@ -35,7 +35,7 @@ from agent.resume import ResumePoint, build_resume, merge_spooled
 from agent.settings import AgentSettings, get_settings
 from agent.state import InterviewState
 from agent.telemetry import setup_tracing
-from agent.turns import text_turn
+from agent.turns import text_turn, unanswered_text_turn
 
 logger = logging.getLogger("shadows.agent.worker")
 
@@ -105,6 +105,14 @@ def chat_input() -> TextInputOptions:
     """Typed `lk.chat` messages take the same turn path as speech (agent.turns.text_turn)."""
 
     async def on_text(session: AgentSession[Any], ev: TextInputEvent) -> None:
+        state = session.userdata
+        if isinstance(state, InterviewState) and not state.chat_budget.take(state.clock.now()):
+            # A flood of typed messages: kept, unanswered, and it does not cut the interviewer off.
+            if not state.chat_budget.limited:
+                state.chat_budget.limited = True
+                state.record("note", {"kind": "chat_rate_limited", "phase": state.phase.value})
+            unanswered_text_turn(session, ev.text)
+            return
         with contextlib.suppress(
             RuntimeError
         ):  # the current speech cannot be interrupted: the turn still counts

@@ -26,6 +26,7 @@ from api.question_cache import QuestionCache
 from api.ratelimits import RateLimits
 from api.routers import (
     analytics,
+    ats_callbacks,
     custom_runs,
     drafts,
     health,
@@ -156,6 +157,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         session_data.router,
         webhook_endpoints.router,
         integration_keys.router,
+        ats_callbacks.router,
         greenhouse.router,
         ashby.router,
     ):

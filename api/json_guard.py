@@ -2,10 +2,12 @@
 lone UTF-16 surrogates (`"\\ud800"`), and query parameters holding the NUL character (`%00`).
 
 Python's JSON parser accepts such escapes and yields strings that cannot be encoded as UTF-8, so PostgreSQL (and
-every UTF-8 consumer downstream) would fail on them later, mid-request. Checked once at the edge for every JSON
-body: a byte scan finds candidate escapes; only then is the body parsed to name the field. A query parameter is
-compared with or bound into a query (filters, topics, partner ids), and PostgreSQL text never holds U+0000: no
-parameter of ours can mean anything with one, so it is refused for every route before any route reads it.
+every UTF-8 consumer downstream) would fail on them later, mid-request. It yields them from surrogates written as
+UTF-8 bytes too, and from bodies in UTF-16 or UTF-32. Checked once at the edge for every JSON body: a byte scan
+finds candidate escapes, and a strict UTF-8 decode the rest; only then is the body parsed to name the field. A
+query parameter is compared with or bound into a query (filters, topics, partner ids), and PostgreSQL text never
+holds U+0000: no parameter of ours can mean anything with one, so it is refused for every route before any route
+reads it.
 """
 
 from __future__ import annotations
@@ -71,8 +73,22 @@ def surrogate_path(value: Any) -> str | None:
     return None
 
 
+# json.detect_encoding's names for UTF-8 (a UTF-16 body without a BOM is valid UTF-8: ASCII and NULs).
+_UTF8 = ("utf-8", "utf-8-sig")
+
+
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")  # strict: refuses a surrogate's UTF-8 form (ED A0 80), as every consumer must
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _problem_field(body: bytes) -> str | None:
-    if not has_lone_surrogate_escape(body):
+    # Python's parser also reads surrogates that are no escape: written as UTF-8 bytes (it decodes with
+    # 'surrogatepass'), or in a UTF-16 or UTF-32 body (any escape in it, which the byte scan cannot see).
+    if not has_lone_surrogate_escape(body) and json.detect_encoding(body) in _UTF8 and _is_utf8(body):
         return None
     try:
         parsed = json.loads(body)

@@ -13,7 +13,13 @@ from api.errors import PayloadTooLargeError, ServiceUnavailableError, Unprocessa
 from api.judge_metrics import MeteredJudge
 from api.metrics import JUDGE_RUNS
 from api.run_admission import JudgeBusy, RunAdmission
-from judge.errors import CodeTooLargeError, JudgeBusyError, JudgeError, UnsupportedLanguageError
+from judge.errors import (
+    CodeTooLargeError,
+    InvalidTextError,
+    JudgeBusyError,
+    JudgeError,
+    UnsupportedLanguageError,
+)
 from judge.schemas import RunReport, RunRequest
 from judge.service import Judge
 from judge.settings import JudgeSettings
@@ -64,7 +70,7 @@ def redact(report: RunReport) -> dict[str, Any]:
 
 
 def check_code_size(code: str, settings: JudgeSettings) -> None:
-    if len(code.encode("utf-8")) > settings.max_code_bytes:
+    if len(code.encode("utf-8", "surrogatepass")) > settings.max_code_bytes:  # the judge refuses surrogates
         raise PayloadTooLargeError(
             f"Code is larger than {settings.max_code_bytes} bytes.", code="code_too_large"
         )
@@ -83,5 +89,10 @@ async def judge_code(
             raise UnprocessableError("Unsupported language.", code="unsupported_language") from e
         except CodeTooLargeError as e:
             raise PayloadTooLargeError("Code is too large.", code="code_too_large") from e
+        except InvalidTextError as e:  # the caller's text, never our failure (a 500)
+            raise UnprocessableError(
+                f"The {'code' if e.field == 'source' else 'input'} holds a lone UTF-16 surrogate, which is not text.",
+                code="unprocessable",
+            ) from e
     JUDGE_RUNS.labels(language=request.language, mode=request.mode, verdict=report.verdict.value).inc()
     return report

@@ -64,6 +64,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "share_link_invalid": (404, "The share link is not one we issued."),
     "endpoint_not_found": (404, "No such webhook endpoint for this organisation."),
     "delivery_not_found": (404, "No such delivery of this endpoint."),
+    "ats_callback_not_found": (404, "No such call back to the ATS for this session."),
     "interview_not_found": (404, "Greenhouse: no interview with that partner_interview_id."),
     "test_not_found": (404, "No assessment or test with that id."),
     "organization_not_found": (404, "The key's organisation no longer exists."),
@@ -86,6 +87,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "too_many_endpoints": (409, "The organisation has the most webhook endpoints it may have."),
     "endpoint_disabled": (409, "The webhook endpoint is disabled; enable it first."),
     "delivery_pending": (409, "The delivery is still being retried."),
+    "ats_callback_pending": (409, "The call back to the ATS is still being retried."),
     "slug_taken": (409, "Another organisation uses that slug."),
     "idempotency_key_reused": (409, "An event's idempotency key is already stored with a different event."),
     "gone": (410, "The resource has expired."),
@@ -93,6 +95,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "session_expired": (410, "The session expired."),
     "share_link_expired": (410, "The share link has expired."),
     "share_link_revoked": (410, "The share link was revoked."),
+    "request_timeout": (408, "The request head or body did not arrive in time; the connection is closed."),
     "payload_too_large": (413, "The request body is too large."),
     "code_too_large": (413, "The code is larger than the judge accepts."),
     "unprocessable": (422, "The request is well-formed but cannot be done."),
@@ -122,6 +125,10 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "resume_parser_busy": (503, "The résumé parser is busy; retry."),
     "rate_limiter_unavailable": (503, "The rate limiter's store is unreachable; retry."),
     "livekit_unavailable": (503, "LiveKit could not be reached."),
+    "webhook_in_flight": (
+        503,
+        "The webhook's first delivery is still being applied; deliver it again later.",
+    ),
 }
 
 ERROR_SCHEMA: dict[str, Any] = {

@@ -120,22 +120,28 @@ async def _judge_and_store(
     if custom:
         report = custom_report(report)
     body = {**redact(report), **({"custom": True} if custom else {})}
-    async with connection(services.pool) as conn:
-        submission_id, seq = await runs_repo.store_run(
-            conn,
-            runs_repo.FinishedRun(
-                session_id=prepared.session_id,
-                question_id=prepared.question_id,
-                caller=prepared.caller,
-                lease=prepared.lease,
-                mode=prepared.request.mode,
-                language=prepared.request.language,
-                code=prepared.request.source,
-                verdict=report.verdict.value,
-                report=body,
-                event_t=event_t,
-            ),
-        )
+    try:
+        async with connection(services.pool) as conn:
+            submission_id, seq = await runs_repo.store_run(
+                conn,
+                runs_repo.FinishedRun(
+                    session_id=prepared.session_id,
+                    question_id=prepared.question_id,
+                    caller=prepared.caller,
+                    lease=prepared.lease,
+                    mode=prepared.request.mode,
+                    language=prepared.request.language,
+                    code=prepared.request.source,
+                    verdict=report.verdict.value,
+                    report=body,
+                    event_t=event_t,
+                ),
+            )
+    except (
+        BaseException
+    ):  # the store's transaction (and the lease's release in it) rolled back: the run is over
+        await _drop_lease_quietly(services.pool, prepared)
+        raise
     return {**body, "submission_id": submission_id, "event_seq": seq}
 
 

@@ -4,15 +4,21 @@ uvicorn times only the idle wait after a response (`timeout_keep_alive`). A conn
 request head (nothing at all, or a head trickled a byte at a time) was held open for ever: enough of them exhaust
 the server's file descriptors (slowloris). Here each request head must arrive whole within the same timeout
 (SHADOWS_API_KEEP_ALIVE_S), counted from the connection's opening or from its previous response; otherwise the
-connection is closed.
+connection is closed: after a 408 in our error shape when part of a head had arrived (a connection that sent
+nothing is an idle keep-alive one, closed silently as uvicorn does).
 
 A complete head followed by a body trickled a byte every few seconds held the connection, and the request's task
 waiting on it, just as long. So a body must keep pace too (as Apache's mod_reqtimeout `body=…,MinRate=…`): it has
 SHADOWS_API_BODY_GRACE_S from the end of its head, plus one second per SHADOWS_API_BODY_MIN_BYTES_PER_S bytes it
-has delivered, to arrive whole; otherwise the connection is closed like a late head (the handler waiting for the
-body sees the client disconnect). Time the server itself is the slow side is not held against the client: while
-reading is paused because the handler has not consumed what arrived, or the client waits for `100 Continue`, the
-deadline moves on. Bodies are capped by size in api.middleware, so a body that keeps pace is bounded in time too.
+has delivered, to arrive whole; otherwise it is answered 408 in our error shape, when no response has begun, and
+the connection closed (the handler waiting for the body sees the client disconnect; whatever it sends is dropped).
+Time the server itself is the slow side is not held against the client: while reading is paused because the
+handler has not consumed what arrived, or the client waits for `100 Continue`, the deadline moves on. Bodies are
+capped by size in api.middleware, so a body that keeps pace is bounded in time too.
+
+After a 408 the server stops writing and discards what the client still sends for up to LINGER_S before closing (a
+lingering close, as Apache's): closing over unread bytes would make the kernel reset the connection, and a reset
+can destroy the 408 before the client reads it.
 """
 
 from __future__ import annotations
@@ -23,12 +29,22 @@ from typing import Any
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+TIMEOUT_BODY = b'{"error":{"code":"request_timeout","message":"The request did not arrive in time."}}'
+# The head of a 408 sent where no request has been parsed (so h11 cannot frame it: it has no request to answer).
+TIMEOUT_HEAD = (
+    b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\nconnection: close\r\n"
+    b"content-length: " + str(len(TIMEOUT_BODY)).encode() + b"\r\n\r\n"
+)
+# How long a lingering close discards the client's bytes before it closes anyway.
+LINGER_S = 2.0
+
 
 class BoundedH11Protocol(H11Protocol):
     _head_timer: asyncio.TimerHandle | None = None
     _armed_for: object = None
     _body_timer: asyncio.TimerHandle | None = None
     _body_deadline: float = 0.0
+    _lingering: asyncio.TimerHandle | None = None
 
     def __init__(
         self, *args: Any, body_grace_s: float = 10.0, body_min_rate: int = 4096, **kwargs: Any
@@ -42,6 +58,8 @@ class BoundedH11Protocol(H11Protocol):
         self._arm_head_deadline()
 
     def data_received(self, data: bytes) -> None:
+        if self._lingering is not None:  # answered 408 and closing: what still arrives is discarded
+            return
         if self._body_timer is not None:  # body bytes (and framing): each buys 1 / body_min_rate seconds
             self._body_deadline += len(data) / self.body_min_rate
         super().data_received(data)
@@ -57,7 +75,33 @@ class BoundedH11Protocol(H11Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_head_deadline()
         self._cancel_body_deadline()
+        if self._lingering is not None:
+            self._lingering.cancel()
         super().connection_lost(exc)
+
+    def eof_received(self) -> None:
+        if self._lingering is not None:  # the client read our 408 and closed its side: done
+            self.transport.close()
+            return
+        super().eof_received()
+
+    # --- the 408 -----------------------------------------------------------------------------------------------
+
+    def _time_out(self, answer: bytes) -> None:
+        """Send `answer` (b"" for none), stop writing, discard what the client still sends for up to LINGER_S,
+        then close."""
+        if self.cycle is not None and not self.cycle.response_complete:
+            self.cycle.disconnected = True  # the handler's receive() says so; its sends are dropped
+            self.cycle.message_event.set()
+        if not answer or not self.transport.can_write_eof():
+            if answer:
+                self.transport.write(answer)
+            self.transport.close()
+            return
+        self.transport.write(answer)
+        self.transport.write_eof()
+        self.transport.resume_reading()  # keep draining: unread bytes at close would reset the connection
+        self._lingering = self.loop.call_later(LINGER_S, self.transport.close)
 
     # --- the request head --------------------------------------------------------------------------------------
 
@@ -75,8 +119,11 @@ class BoundedH11Protocol(H11Protocol):
 
     def _head_deadline_passed(self) -> None:
         self._head_timer = None
-        if self.cycle is self._armed_for and not self.transport.is_closing():
-            self.transport.close()
+        if self.cycle is not self._armed_for or self.transport.is_closing():
+            return
+        partial_head = bool(self.conn.trailing_data[0]) and self.conn.their_state is h11.IDLE
+        idle = self.conn.our_state is h11.IDLE
+        self._time_out(TIMEOUT_HEAD + TIMEOUT_BODY if partial_head and idle else b"")
 
     # --- the request body --------------------------------------------------------------------------------------
 
@@ -102,5 +149,17 @@ class BoundedH11Protocol(H11Protocol):
             self._body_timer = self.loop.call_at(self._body_deadline, self._body_deadline_passed)
             return
         self._body_timer = None
-        if not self.transport.is_closing():
-            self.transport.close()
+        if self.transport.is_closing():
+            return
+        if self.cycle is None or self.cycle.response_started or self.conn.our_state is not h11.SEND_RESPONSE:
+            self._time_out(b"")  # an answer has begun (or cannot be framed): closing is all that is left
+            return
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(TIMEOUT_BODY)).encode()),
+            (b"connection", b"close"),
+        ]
+        answer = self.conn.send(h11.Response(status_code=408, headers=headers, reason=b"Request Timeout"))
+        answer = (answer or b"") + (self.conn.send(h11.Data(data=TIMEOUT_BODY)) or b"")
+        answer += self.conn.send(h11.EndOfMessage()) or b""
+        self._time_out(answer)

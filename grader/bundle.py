@@ -263,7 +263,7 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
         if e.type == "transcript"
     }
     snapshot_views = {
-        e.seq: redactor.code(str(e.payload["code"]))
+        e.seq: redactor.code(str(e.payload["code"]), snapshot_language(e, source.session.language))
         for e in source.events
         if e.type == "editor_snapshot" and isinstance(e.payload.get("code"), str)
     }
@@ -327,7 +327,7 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
             views: tuple[Redacted, ...] = ()
             note = "code not recorded"
             if run is not None:
-                view = redactor.code(run.code)
+                view = redactor.code(run.code, run.language)
                 views = (view,)
                 same = by_sha.get(Snapshot(0, None, "", view.text).sha)
                 note = f"code as snapshot [{same}]" if same else "code not in a shown snapshot"
@@ -360,7 +360,10 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
     elif source.final_code:
         sections += [
             "## Final code (not recorded as a snapshot; it cannot be cited)",
-            fence(clip(redactor.code(source.final_code).text, MAX_FINAL_CODE_CHARS), source.session.language),
+            fence(
+                clip(redactor.code(source.final_code, source.session.language).text, MAX_FINAL_CODE_CHARS),
+                source.session.language,
+            ),
         ]
     sections += [
         "## Integrity observations from the candidate's page (context only; each has innocent explanations)",

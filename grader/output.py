@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from grader.evidence import CitationIndex, Problem, verify_all
 from grader.schemas import (
+    BANDS,
     DIMENSIONS,
     MAX_ADVICE_CHARS,
     MAX_ITEM_CHARS,
@@ -80,6 +81,24 @@ class ModelOutput(_In):
         for text in (*self.strengths, *self.areas_to_improve):
             if not 1 <= len(text) <= MAX_ITEM_CHARS:
                 raise ValueError(f"each strength and area to improve is 1 to {MAX_ITEM_CHARS} characters")
+        return self
+
+    @model_validator(mode="after")
+    def _recommendation_weighs_the_dimensions(self) -> ModelOutput:
+        """The recommendation weighs the dimensions, so it lies between the lowest and highest of their bands,
+        and a strong_hire needs every dimension at 3 or more: an overall band that the evidence-backed scores do
+        not support (say, one an injection talked the model into) is sent back, never stored."""
+        scores = {name: getattr(self.dimensions, name).score for name in DIMENSIONS}
+        low, high = min(scores.values()), max(scores.values())
+        given = BANDS.index(self.recommendation) + 1
+        if not low <= given <= high:
+            raise ValueError(
+                f"recommendation {self.recommendation} must lie between the lowest and highest dimension bands "
+                f"({band_for(low)} to {band_for(high)}): it weighs the dimensions"
+            )
+        if self.recommendation == "strong_hire" and low < 3:
+            below = ", ".join(f"{name} {score}" for name, score in scores.items() if score < 3)
+            raise ValueError(f"recommendation strong_hire needs every dimension at 3 or more ({below})")
         return self
 
     def cited(self) -> dict[str, list[Evidence]]:

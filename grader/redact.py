@@ -12,10 +12,19 @@ What is replaced (never sent to the model):
   `L. O. V. E. L. A. C. E.`), for a part of three letters or more or the whole name: a spelled run is replaced only
   when all of its letters spell the name, so `B-F-S` stays;
 - `@handle` mentions (`[handle]`): in speech any `@word` that is not a well-known decorator or annotation; in
-  code only inside comments (`# github: @zq_dev`), never a decorator or an annotation (`@lru_cache`, `@Override`);
+  code only inside comments (`# github: @zq_dev`), never a decorator or an annotation (`@lru_cache`, `@Override`)
+  nor a string literal (`"#1 @keep"`): comments are found by a lexer of the snippet's language
+  (grader/code_comments.py), and a Python docstring counts as one;
+- contact details said in words, as speech-to-text writes them (grader/spoken.py): an address ("jane underscore
+  doe at outlook dot co dot uk", `[email]`), a phone number in digits or words ("five five five, one two three
+  four", `[phone]`), a profile or handle ("linkedin slash in slash jdoe", `[link]`; "my github is zqdev",
+  `[handle]`), the candidate's own address's local part said alone ("zq underscore dev"), and a name they
+  introduce themselves by ("my name is Priya", "call me Sasha", `[candidate]`); in code, the written
+  forms of these inside comments ("jane [at] acme [dot] io");
 - the full name also joined as in a handle or identifier (`ada_lovelace`, `AdaLovelace`, `@adalovelace`), and a
   hyphenated name as its words (`Jean-Luc` as `Jean Luc`, `Luc`);
-- phone numbers (`[phone]`): in speech any run of nine or more digits, in code only one written as a phone number;
+- phone numbers (`[phone]`): in speech a run of nine or more digits, or seven said digit by digit or after a
+  contact cue, unless a count, bits or a list (grader/spoken.py); in code only one written as a phone number;
 - in speech, each distinctive part of the name in any case (`lovelace`);
 - in code, distinctive name parts when written as names (`Ada`, `ADA`): a lowercase identifier is not a person,
   and replacing it would garble the code the model judges;
@@ -31,6 +40,23 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
+
+from grader.code_comments import comment_spans
+from grader.spoken import (
+    ADDRESS_DOMAIN,
+    HANDLE_CUE,
+    NAME_CUE,
+    NUMBER_RUN,
+    ON_PLATFORM_AFTER,
+    PROFILE_PATH,
+    joined_handle_before,
+    spoken_emails,
+    spoken_handles,
+    spoken_local,
+    spoken_name,
+    spoken_path,
+    spoken_phones,
+)
 
 Mode = Literal["speech", "code"]
 
@@ -55,14 +81,11 @@ NOT_HANDLES = frozenset(
     author version inheritdoc link code literal todo fixme noqa
     """.split()  # noqa: SIM905  # a word list reads better as text
 )
-# Comments in the four languages: where a handle in code is contact detail rather than code.
-COMMENT = re.compile(r"(?://|#)[^\n]*|/\*.*?(?:\*/|\Z)", re.DOTALL)
 LETTER = r"[^\W\d_]"
 # A run of three or more single letters with separators between them: a word spelled out ("A-D-A", "a d a").
 SPELLED = re.compile(
     rf"(?<!{LETTER}){LETTER}(?!{LETTER})(?:[ \t.,\-\u2010-\u2015]{{1,3}}{LETTER}(?!{LETTER})){{2,}}"
 )
-PHONE = re.compile(r"(?<![\w+])\+?\d(?:[ \-.()]{0,2}\d){8,14}(?!\w)")
 # In code only what is written as a phone number (`+44 20 7946 0958`, `(415) 555-0100`, `415-555-0100`): a plain
 # run of digits there is a number (`1000000007`).
 CODE_PHONE = re.compile(
@@ -241,13 +264,32 @@ class Redactor:
         if emails:
             always.append(_Rule(_alternation(emails, re.I), "[email]"))
         always += [_Rule(EMAIL, "[email]"), _Rule(PROFILE_LINK, "[link]")]
+        # The address as said or obfuscated ("jane underscore doe at outlook dot com", "jane [at] acme [dot] io"),
+        # and the candidate's own local part said alone ("zq underscore dev").
+        spoken_address = _Rule(ADDRESS_DOMAIN, "[email]", refine=spoken_emails)
+        spoken_locals = sorted({normalise(e.split("@", 1)[0]).text for e in emails}, key=len, reverse=True)
+        spoken_locals = [local for local in spoken_locals if len(re.findall(r"[^\W\d_]+|\d+", local)) > 1]
         if whole:
             alternatives = "|".join(_flexible(w) for w in sorted(whole, key=len, reverse=True))
             always.append(_Rule(re.compile(_bounded(f"(?:{alternatives})"), re.I), NAME))
         if self._spelled:
             always.append(_Rule(SPELLED, NAME, refine=self._spelled_names))
-        self._speech = [*always, _Rule(HANDLE, "[handle]", refine=_handle)]
-        self._code = [*always, _Rule(HANDLE, "[handle]", in_comments=True, refine=_handle)]
+        self._speech = [
+            *always,
+            _Rule(HANDLE, "[handle]", refine=_handle),
+            spoken_address,
+            _Rule(PROFILE_PATH, "[link]", refine=spoken_path),
+            _Rule(HANDLE_CUE, "[handle]", refine=spoken_handles),
+            _Rule(NAME_CUE, NAME, refine=spoken_name),
+            _Rule(ON_PLATFORM_AFTER, "[handle]", refine=joined_handle_before),
+        ]
+        self._code = [
+            *always,
+            _Rule(HANDLE, "[handle]", in_comments=True, refine=_handle),
+            _Rule(ADDRESS_DOMAIN, "[email]", in_comments=True, refine=spoken_emails),
+            _Rule(PROFILE_PATH, "[link]", in_comments=True, refine=spoken_path),
+            _Rule(HANDLE_CUE, "[handle]", in_comments=True, refine=spoken_handles),
+        ]
         if distinctive:
             self._speech.append(_Rule(_alternation(distinctive, re.I), NAME))
             self._code.append(_Rule(_alternation(_as_names(distinctive)), NAME))
@@ -255,7 +297,10 @@ class Redactor:
             rule = _Rule(_alternation(_as_names(ambiguous)), NAME, mid_sentence=True)
             self._speech.append(rule)
             self._code.append(rule)
-        self._speech.append(_Rule(PHONE, "[phone]"))
+        self._speech.append(_Rule(NUMBER_RUN, "[phone]", refine=spoken_phones))
+        if spoken_locals:  # last: where it is also the name ("ada lovelace"), the name's replacement wins
+            pattern = "|".join(spoken_local(local) for local in spoken_locals)
+            self._speech.append(_Rule(re.compile(_bounded(f"(?:{pattern})"), re.I), "[email]"))
         self._code.append(_Rule(CODE_PHONE, "[phone]"))
 
     def _spelled_names(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -299,11 +344,12 @@ class Redactor:
     def speech(self, text: str) -> Redacted:
         return _apply(text, self._speech)
 
-    def code(self, text: str) -> Redacted:
-        return _apply(text, self._code)
+    def code(self, text: str, language: str | None = None) -> Redacted:
+        """Code in `language` (python, javascript, java, cpp; None: unknown), whose comments it lexes."""
+        return _apply(text, self._code, language)
 
-    def __call__(self, text: str, mode: Mode) -> Redacted:
-        return self.speech(text) if mode == "speech" else self.code(text)
+    def __call__(self, text: str, mode: Mode, language: str | None = None) -> Redacted:
+        return self.speech(text) if mode == "speech" else self.code(text, language)
 
 
 NOT_DIGIT = re.compile(r"\D+")
@@ -322,26 +368,30 @@ def _worth_trying(pattern: re.Pattern[str], text: str) -> bool:
         return "@" in text
     if pattern is PROFILE_LINK:
         return "/" in text
-    if pattern is PHONE or pattern is CODE_PHONE:
+    if pattern is CODE_PHONE:
         return len(NOT_DIGIT.sub("", text)) >= 9
     return True
 
 
-def _matches(rule: _Rule, text: str) -> Iterable[re.Match[str]]:
-    if not rule.in_comments:
-        return rule.pattern.finditer(text)
-    return (m for c in COMMENT.finditer(text) for m in rule.pattern.finditer(text, c.start(), c.end()))
-
-
-def _apply(text: str, rules: Sequence[_Rule]) -> Redacted:
+def _apply(text: str, rules: Sequence[_Rule], language: str | None = None) -> Redacted:
     normal = normalise(text)  # matched in one form, replaced in the original (`_Normal.span`)
     norm = normal.text
+    comments: list[tuple[int, int]] | None = None
+
+    def matches(rule: _Rule) -> Iterable[re.Match[str]]:
+        nonlocal comments
+        if not rule.in_comments:
+            return rule.pattern.finditer(norm)
+        if comments is None:
+            comments = comment_spans(norm, language)
+        return (m for start, end in comments for m in rule.pattern.finditer(norm, start, end))
+
     found: list[tuple[int, int, str]] = []
     for rule in rules:
         if _worth_trying(rule.pattern, norm):
             found.extend(
                 (*normal.span(*span), rule.replacement)
-                for m in _matches(rule, norm)
+                for m in matches(rule)
                 if m.end() > m.start()
                 and not (rule.mid_sentence and _starts_sentence(norm, m.start(), m.end()))
                 for span in (rule.refine(norm, m.start(), m.end()) if rule.refine else [m.span()])

@@ -19,7 +19,8 @@ def _sort_key(v: Any) -> tuple[Any, ...]:
     if isinstance(v, bool):
         return (1, v)
     if _is_number(v):
-        return (2, v if not math.isnan(v) else math.inf)
+        # Never float() an int: it may not fit (10**400).
+        return (2, math.inf if isinstance(v, float) and math.isnan(v) else v)
     if isinstance(v, str):
         return (3, v)
     if isinstance(v, list):
@@ -45,7 +46,10 @@ def _scalar_equal(expected: Any, actual: Any, scalar: str, tolerance: float) -> 
     if scalar == "float":
         if not _is_number(actual) or not _is_number(expected):
             return False
-        a, e = float(actual), float(expected)
+        try:
+            a, e = float(actual), float(expected)
+        except OverflowError:  # an integer past any float (a returned 10**400): only an equal integer matches
+            return bool(actual == expected)
         if math.isnan(a) or math.isnan(e):
             return False
         if math.isinf(a) or math.isinf(e):

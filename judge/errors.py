@@ -6,7 +6,8 @@ JudgeError                      base; carries a stable `code` and a `retryable` 
 ├── JudgeInternalError          the judge broke (worker crash, protocol error); never the candidate's fault
 ├── JudgeConfigurationError     the configured limits cannot be honoured by the backend (refused at start)
 ├── UnsupportedLanguageError    the request names a language the judge does not run (not retryable)
-└── CodeTooLargeError           the source exceeds `max_code_bytes` (not retryable)
+├── CodeTooLargeError           the source exceeds `max_code_bytes` (not retryable)
+└── InvalidTextError            the source or a test holds text that is not Unicode (a lone UTF-16 surrogate)
 """
 
 from __future__ import annotations
@@ -66,3 +67,15 @@ class CodeTooLargeError(JudgeError):
 
     code = "code_too_large"
     retryable = False
+
+
+class InvalidTextError(JudgeError):
+    """The source or a test's data holds a string that is not Unicode text (a lone UTF-16 surrogate, which Python
+    strings and JSON escapes can carry): it cannot be written as UTF-8 for a compiler, a harness or a report."""
+
+    code = "invalid_text"
+    retryable = False
+
+    def __init__(self, field: str) -> None:
+        super().__init__(f"{field} holds a lone UTF-16 surrogate, which is not Unicode text")
+        self.field = field

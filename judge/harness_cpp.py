@@ -5,11 +5,11 @@ from __future__ import annotations
 from judge.bank import Signature, split_type
 from judge.harness_base import MESSAGE_CHARS, PROGRAM_DIR, HarnessProgram
 from judge.harness_cpp_prelude import (
-    CXX_FLAGS,
     PRELUDE,
     PRELUDE_HEADER,
     RUNTIME,
     RUNTIME_SOURCE,
+    SANDBOX_CXX_FLAGS,
     ensure_prelude,
 )
 
@@ -115,7 +115,7 @@ def build(
     return HarnessProgram(
         language="cpp",
         files=files,
-        compile_argv=[cxx_bin, *CXX_FLAGS, *linker, "-o", BINARY, *sources],
+        compile_argv=[cxx_bin, *SANDBOX_CXX_FLAGS, *linker, "-o", BINARY, *sources],
         run_argv=[f"{program_dir}/{BINARY}"],
         ro_binds=ro_binds,
         fallback=fallback,

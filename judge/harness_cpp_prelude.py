@@ -20,7 +20,12 @@ PRELUDE_HEADER = "shadows_prelude.hpp"
 LEAN_HEADER = "shadows_prelude_lean.hpp"
 RUNTIME_SOURCE = "shadows_runtime.cpp"
 RUNTIME_OBJECT = "shadows_runtime.o"
+# Our own builds of the prelude and runtime (outside the sandbox).
 CXX_FLAGS = ("-std=c++17", "-O2", "-pipe", "-w")
+# The candidate's compile, without -pipe: with it, the preprocessor's stdout is a pipe to the assembler, and
+# `#include "/dev/stdout"` reopened that pipe for reading and blocked the compiler until its wall deadline.
+# Without it, stdout is the sandbox's output socket, which no path opens (judge.sandbox).
+SANDBOX_CXX_FLAGS = tuple(flag for flag in CXX_FLAGS if flag != "-pipe")
 
 PRELUDE = r"""#pragma once
 #include <bits/stdc++.h>

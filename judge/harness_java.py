@@ -21,6 +21,8 @@ JAVA_FLAGS = (
 )  # fmt: skip
 HARNESS_CLASS = "ShadowsHarness"
 HARNESS_FILE = f"{HARNESS_CLASS}.java"
+# The entry point: our own runtime, which no name in the candidate's (unnamed) package can reach.
+MAIN_CLASS = "shadows.R"
 RO_BINDS = ("/etc/java-17-openjdk",)
 _JAVA = {"int": "int", "long": "long", "float": "double", "bool": "boolean", "string": "String"}
 _SCALAR_READ = {
@@ -155,12 +157,34 @@ __WRITERS__
     return t.getClass().getSimpleName() + (m == null ? "" : ": " + m) + where;
   }
 
-  /** Opens the results channel (fd 3) and the input pipe (fd 4); the candidate's stdin is /dev/null. */
-  public static void setup() throws IOException {
+  /**
+   * The entry point. The per-question loop (the default package's __CLASS__, compiled with the candidate's code,
+   * where a class of theirs named String or List would shadow java.lang's or java.util's) is looked up only after
+   * hello: whatever their code does to it is their program failing, never the judge's. Opens the results channel
+   * (fd 3) and the input pipe (fd 4); the candidate's stdin is /dev/null.
+   */
+  public static void main(String[] argv) throws Throwable {
     results = new FileOutputStream("/proc/self/fd/3");
     in = new BufferedInputStream(new FileInputStream("/proc/self/fd/4"), 1 << 16);
     line("{\"s\":\"hello\"}");
+    java.lang.reflect.Method run;
+    try {
+      run = Class.forName("__CLASS__").getMethod("run");
+    } catch (Throwable e) {
+      String msg = "the harness could not load the solution: " + describe(e);
+      StringBuilder b = new StringBuilder("{\"fatal\":\"load\",\"msg\":");
+      str(b, msg.length() > MESSAGE ? msg.substring(0, MESSAGE) : msg);
+      line(b.append('}').toString());
+      finish();
+      return;
+    }
     line("{\"s\":\"ready\"}");
+    try {
+      run.invoke(null);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw e.getCause();
+    }
+    finish();
   }
 
   /** The next test's arguments, or null once the judge has no more tests. */
@@ -217,8 +241,7 @@ __WRITERS__
 _HARNESS = r"""import java.util.*;
 
 public class __CLASS__ {
-  public static void main(String[] argv) throws Exception {
-    shadows.R.setup();
+  public static void run() throws Exception {
     for (List<?> a = shadows.R.next(); a != null; a = shadows.R.next()) {
 __CONVERT__
       __RTYPE__ r;
@@ -244,6 +267,7 @@ def runtime_source() -> str:
         RUNTIME_TEMPLATE.replace("__MESSAGE__", str(MESSAGE_CHARS))
         .replace("__READERS__", _readers())
         .replace("__WRITERS__", _writers())
+        .replace("__CLASS__", HARNESS_CLASS)
     )
 
 
@@ -329,7 +353,7 @@ def build(
         language="java",
         files=files,
         compile_argv=[javac_bin, *JAVAC_FLAGS, *javac_flags, "-d", "classes", *sources],
-        run_argv=[java_bin, *heap_flags(memory_mb), *JAVA_FLAGS, "-cp", classpath, HARNESS_CLASS],
+        run_argv=[java_bin, *heap_flags(memory_mb), *JAVA_FLAGS, "-cp", classpath, MAIN_CLASS],
         ro_binds=ro_binds,
         binary=f"classes/{HARNESS_CLASS}.class",
     )

@@ -18,8 +18,9 @@ cannot be written before the test's input arrives. The harness measures nothing:
 from outside, from the moment its frame is sent until its record is read. Candidate code runs in the same process
 and can write to fd 3 too; what it can forge there is at most its own answer to the test in flight.
 
-Parsing is bounded: a line longer than `RECORD_CAP` is never parsed, JSON nested too deeply is rejected without
-recursing (the C decoder stops at the interpreter's recursion limit and we catch that), and only objects count.
+Parsing is bounded: a line longer than `RECORD_CAP` is never parsed, nor one whose value would cost more than
+`RECORD_MEMORY` decoded (estimated from byte counts first), JSON nested too deeply is rejected without recursing
+(the C decoder stops at the interpreter's recursion limit and we catch that), and only objects count.
 Bytes that are not UTF-8 become U+FFFD: a returned string that is not valid UTF-8 (C++ code that cuts or reverses a
 multi-byte character) is an answer like any other, judged (a wrong answer), not a record that never arrived.
 """
@@ -27,10 +28,14 @@ multi-byte character) is an answer like any other, judged (a wrong answer), not 
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from typing import Any
 
 RECORD_CAP = 16 << 20  # one record (a test's returned value) at most this many bytes
+# ... and at most about this many bytes once decoded (see decoded_size): the decoder builds the value in the judge's
+# own process, outside every sandbox limit, at up to 25 times the JSON's size (16 MiB of `[],[],...` took 400 MiB).
+RECORD_MEMORY = 128 << 20
 PROCESS_ENDING_KINDS = frozenset({"crash"})  # the harness ends its own process after such a record
 
 
@@ -47,20 +52,79 @@ def frame(nonce: str, args: list[Any]) -> bytes:
     return b"%s %d\n%s" % (nonce.encode(), len(payload), payload)
 
 
+# How every harness begins a test's record: `{"n":"<nonce>"` (the nonces are hex).
+_RECORD_HEAD = re.compile(rb'\{"n":"([0-9a-f]{1,64})"')
+TOO_DEEP = "the returned value is nested too deeply"
+TOO_LARGE = "the returned value is too large to report"
+TOO_LARGE_KIND = "too_large"  # a test's record never decoded: its value would cost the judge too much memory
+UNREADABLE = "the returned value could not be read (a number of over 4,300 digits?)"
+
+
+# What decoding costs in CPython, by the JSON character that marks it (an estimate on the safe side):
+#  ','  a value's slot in its list (8) and, but for small integers, booleans and null, its box (a number: 32);
+#  '[' '{'  a list (56 and its spare room) or a dict (64 and up);  ':'  a key (a string) and its entry;
+#  '"'  half a string's object (49 bytes and its characters, counted apart).
+_COSTS = ((b",", 40), (b"[", 64), (b"{", 64), (b":", 64), (b'"', 28))
+_MOST_PER_BYTE = 64
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_REFINED_QUOTES = (
+    20_000  # strings few enough to strip (a regex, per string) before counting what lies outside them
+)
+
+
+def _counted(line: bytes) -> int:
+    return sum(line.count(mark) * cost for mark, cost in _COSTS)
+
+
+def decoded_size(line: bytes) -> int:
+    """About how many bytes decoding `line` would allocate, from a few byte counts (C speed, no decoding). Each
+    value weighs a slot and a box, each list or dict far more: 16 MiB of empty lists is about 580 MB, 1.5 million
+    seven-digit integers about 60 MB. Brackets, commas and colons inside a few strings are not counted; inside many
+    strings they are, which only overestimates (many strings weigh as much by themselves)."""
+    if len(line) * _MOST_PER_BYTE <= RECORD_MEMORY:
+        return len(line) * _MOST_PER_BYTE  # a bound: no line this short can cost more
+    size = _counted(line)
+    if size > RECORD_MEMORY and 0 < line.count(b'"') <= _REFINED_QUOTES:
+        bare = _STRING.sub(b'""', line)
+        size = _counted(bare) + len(line) - len(bare)  # what is outside the strings, and their characters
+    return size
+
+
 def parse_line(line: bytes) -> dict[str, Any] | None:
     """One results-channel line as a JSON object (bytes that are not UTF-8 read as U+FFFD), or None for anything
-    else (garbage, too long, too deep, not an object). Never raises."""
+    else (garbage, too long, too deep, not an object). Never raises.
+
+    A test's record that cannot be decoded (a returned list nested 5,000 deep is a valid record that the decoder
+    stops at; an integer of 5,000 digits one it refuses) is that test's answer all the same: a value error, judged
+    at once (ignored, it left the test waiting out its time limit and read `time_limit`). One whose value would
+    cost more than RECORD_MEMORY decoded is never decoded: that test's output_limit, judged at once too."""
     if len(line) > RECORD_CAP:
         return None
+    if decoded_size(line) > RECORD_MEMORY:
+        head = _RECORD_HEAD.match(line)
+        if head is None:
+            return None
+        return {"n": head.group(1).decode(), "ok": False, "kind": TOO_LARGE_KIND, "msg": TOO_LARGE}
     try:
         value = json.loads(line.decode("utf-8", "replace"))
-    except (ValueError, RecursionError):
-        return None
+    except (ValueError, RecursionError) as exc:
+        head = _RECORD_HEAD.match(line)
+        if head is None:
+            return None
+        why = TOO_DEEP if isinstance(exc, RecursionError) else UNREADABLE
+        return {"n": head.group(1).decode(), "ok": False, "kind": "value", "msg": why}
     return value if isinstance(value, dict) else None
 
 
 def is_test_record(rec: dict[str, Any], nonce: str) -> bool:
     return rec.get("n") == nonce and isinstance(rec.get("ok"), bool)
+
+
+def ends_process(rec: dict[str, Any]) -> bool:
+    """Whether a test's record says that the harness ends its process after it. The candidate's code can write a
+    record too, with any JSON in any field (a list is no kind: comparing it with a set raised, an internal_error)."""
+    kind = rec.get("kind")
+    return isinstance(kind, str) and kind in PROCESS_ENDING_KINDS
 
 
 def nesting_depth(value: Any, cap: int) -> int:

@@ -18,10 +18,11 @@ from typing import Any
 from judge import harness_cpp, harness_java, harness_javascript, harness_python
 from judge.bwrap import PROGRAM_DIR
 from judge.disclosure import WITHHELD, bucket_timings, for_submit, quotes_hidden_input, redact
+from judge.elf import static_memory_bytes
 from judge.errors import JudgeError
 from judge.harness_base import HarnessProgram
 from judge.limits import COMPILE_MEMORY_MB, FILE_SIZE_BYTES, POLICIES, PROCESSES_PER_RUN
-from judge.protocol import PROCESS_ENDING_KINDS
+from judge.protocol import ends_process
 from judge.sandbox import Sandbox, SandboxResult, worker_sandbox
 from judge.sandbox_limits import Limits
 from judge.sandbox_process import ProcessEnd
@@ -161,7 +162,11 @@ def _compile_once(
 ) -> SandboxResult:
     assert program.compile_argv is not None
     compiled = sandbox.run(
-        program.compile_argv, scratch=build, limits=_compile_limits(request), ro_binds=program.ro_binds
+        program.compile_argv,
+        scratch=build,
+        limits=_compile_limits(request),
+        ro_binds=program.ro_binds,
+        sealed=True,  # the source names what the compiler reads: never one of its own output channels
     )
     if compiled.started is False:
         raise StartFailure("the sandbox could not start the compiler")
@@ -257,7 +262,7 @@ def _run_tests(
                     msg = str(started.fatal.get("msg", ""))[:COMPILE_OUTPUT_CHARS]
                     msg = msg or "the code could not be compiled"
                     return [unreported(t, Verdict.COMPILE_ERROR, None) for t in tests], processes, msg
-                decided = _not_ready_verdict(request, started, end)
+                decided = _not_ready_verdict(request, program, build, started, end)
                 for i in order[pos:]:
                     results[i] = unreported(tests[i], *decided)
                 break
@@ -273,11 +278,10 @@ def _run_tests(
                     time_limit_s=limit_s,
                     output_cap=request.limits.output_bytes,
                 )
-                record_kind = observed.record.get("kind") if observed.record else None
                 if (
                     observed.end is not None
                     or observed.over is not None
-                    or record_kind in PROCESS_ENDING_KINDS
+                    or (observed.record is not None and ends_process(observed.record))
                 ):
                     break  # the next test gets a fresh process
         finally:
@@ -285,7 +289,18 @@ def _run_tests(
     return [r for r in results if r is not None], processes, ""
 
 
-def _not_ready_verdict(request: RunRequest, started: StartOutcome, end: ProcessEnd) -> tuple[Verdict, str]:
+def _not_ready_verdict(
+    request: RunRequest, program: HarnessProgram, build: Path, started: StartOutcome, end: ProcessEnd
+) -> tuple[Verdict, str]:
+    refused = _exec_refused(program, started, end)
+    if refused is not None:
+        return Verdict.RUNTIME_ERROR, f"the compiled program could not be executed: {refused}"
+    static = _static_memory_over(request, program, build, started, end)
+    if static is not None:
+        return Verdict.MEMORY_LIMIT, (
+            f"the program's static data (global and static arrays) takes {static} MiB, "
+            f"over the {request.limits.memory_mb} MiB memory limit"
+        )
     decided = start_verdict(
         started.state.value,
         request.language,
@@ -300,6 +315,39 @@ def _not_ready_verdict(request: RunRequest, started: StartOutcome, end: ProcessE
     if decided is None:
         raise StartFailure("the run process failed to start")
     return decided
+
+
+def _exec_refused(program: HarnessProgram, started: StartOutcome, end: ProcessEnd) -> str | None:
+    """Why the kernel refused to execute the program the candidate's source was compiled into, when it did.
+
+    The binary is the linker's output from the candidate's source, which can make it unexecutable (a `.interp`
+    section naming an interpreter that does not exist): that is their program failing, not our sandbox. bwrap
+    did start (it reached its execvp) and reported no exit code (`started` is False: nothing of the candidate's
+    ran in this process, so its stderr holds only bwrap's words), and the binary exists on our side.
+    """
+    if end.started is not False or started.window is None or program.binary is None:
+        return None
+    argv0 = program.run_argv[0]
+    if argv0 != f"{PROGRAM_DIR}/{program.binary}":
+        return None
+    first = bytes(started.window.stderr).split(b"\n", 1)[0].decode("utf-8", "replace")
+    prefix = f"bwrap: execvp {argv0}: "
+    if not first.startswith(prefix):
+        return None
+    return first[len(prefix) :][:200] or "refused"
+
+
+def _static_memory_over(
+    request: RunRequest, program: HarnessProgram, build: Path, started: StartOutcome, end: ProcessEnd
+) -> int | None:
+    """The MiB of static data of a compiled program that a signal ended before it said hello, when that is over
+    the memory limit: the kernel could not map it (SIGSEGV while executing it), which no code of theirs caused."""
+    if started.state is not Start.NO_HELLO or end.signal is None or program.binary is None:
+        return None
+    size = static_memory_bytes(build / program.binary)
+    if size is None or size <= request.limits.memory_mb << 20:
+        return None
+    return size >> 20
 
 
 def _process_outcome(end: ProcessEnd, stderr: bytes) -> ProcessOutcome:

@@ -10,6 +10,7 @@ import contextlib
 import logging
 import os
 import shutil
+import socket
 import stat
 import subprocess
 import tempfile
@@ -86,6 +87,19 @@ def _cgroup_memory_bytes(limits: Limits) -> int:
     if limits.address_space_limit:
         mb += _AS_CGROUP_HEADROOM_MB
     return mb << 20
+
+
+def _pipe() -> tuple[int, int]:
+    return os.pipe2(os.O_CLOEXEC)
+
+
+def _one_way_socket() -> tuple[int, int]:
+    """A (read end, write end) Unix stream socket pair that carries data one way only, like a pipe. Unlike a pipe,
+    it cannot be opened by path: open("/proc/self/fd/N") on it fails at once (ENXIO) instead of blocking."""
+    reader, writer = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    reader.shutdown(socket.SHUT_WR)
+    writer.shutdown(socket.SHUT_RD)
+    return reader.detach(), writer.detach()
 
 
 class Sandbox:
@@ -177,11 +191,13 @@ class Sandbox:
         ro_binds: Sequence[str] = (),
         env: Mapping[str, str] | None = None,
         program_dir: Path | None = None,
+        sealed: bool = False,
     ) -> SandboxResult:
         """Run argv (sandbox paths: `scratch` is /work, read-write; `program_dir` is /judge, read-only) to
-        completion, deadline or output cap, and report what happened."""
+        completion, deadline or output cap, and report what happened. `sealed`: its stdout, stderr and results
+        channel are sockets, which no path reopens (for a compiler, whose input the candidate names: see _spawn)."""
         mounts = self._mounts(scratch, program_dir, ro_binds)
-        proc = self._spawn(argv, mounts, limits.clamp(self.maximum), env, frames=False)
+        proc = self._spawn(argv, mounts, limits.clamp(self.maximum), env, frames=False, sealed=sealed)
         return self._collect(proc, stdin)
 
     def start(
@@ -233,10 +249,17 @@ class Sandbox:
         os.chmod(scratch, 0o700)
 
     def _spawn(
-        self, argv: list[str], mounts: Mounts, limits: Limits, env: Mapping[str, str] | None, *, frames: bool
+        self,
+        argv: list[str],
+        mounts: Mounts,
+        limits: Limits,
+        env: Mapping[str, str] | None,
+        *,
+        frames: bool,
+        sealed: bool = False,
     ) -> SandboxProcess:
         """Start argv. `frames`: the input pipe is fd 4 and stdin is /dev/null (supervised runs); otherwise the
-        input pipe is stdin."""
+        input pipe is stdin. `sealed`: what it writes goes through sockets instead of pipes."""
         reap_bwrap_zombies()
         sandboxed = not self._unsafe
         if sandboxed:
@@ -260,8 +283,13 @@ class Sandbox:
                 )
             except OSError as exc:
                 log.warning("per-run cgroup unavailable (%s); relying on rlimits", exc.strerror)
-        pipes = [os.pipe2(os.O_CLOEXEC) for _ in range(5)]  # stdin, stdout, stderr, results, status
-        (in_r, in_w), (out_r, out_w), (err_r, err_w), (res_r, res_w), (st_r, st_w) = pipes
+        (in_r, in_w), (st_r, st_w) = os.pipe2(os.O_CLOEXEC), os.pipe2(os.O_CLOEXEC)
+        # What the program writes (stdout, stderr, results): pipes, which a program may reopen by path (Java's
+        # harness opens /proc/self/fd/3); sealed (the compiler), sockets, which no path opens: the compiler read
+        # `#include "/dev/stdout"` (or /proc/self/fd/3, /proc/1/fd/2, ...) from a reopened pipe that never ends,
+        # and held its judge slot until the wall deadline.
+        channel = _one_way_socket if sealed else _pipe
+        (out_r, out_w), (err_r, err_w), (res_r, res_w) = channel(), channel(), channel()
         seccomp_fd = -1
         if sandboxed and self._seccomp is not None:
             seccomp_fd = os.memfd_create("shadows-seccomp", os.MFD_CLOEXEC)

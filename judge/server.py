@@ -26,7 +26,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from judge import remote_protocol as wire
-from judge.errors import CodeTooLargeError, JudgeBusyError, UnsupportedLanguageError
+from judge.errors import CodeTooLargeError, InvalidTextError, JudgeBusyError, UnsupportedLanguageError
 from judge.host import JudgeHost
 from judge.run_ledger import Answer, RunIdConflictError
 from judge.settings import JudgeSettings
@@ -182,6 +182,11 @@ def create_app(settings: JudgeSettings, *, host: JudgeHost | None = None) -> Sta
         except UnsupportedLanguageError:
             count("rejected")
             raise _Refusal(422, wire.UNSUPPORTED_LANGUAGE, "Unsupported language.") from None
+        except InvalidTextError as exc:
+            count("rejected")
+            refusal = _Refusal(422, wire.INVALID_REQUEST, "The run is not a valid request.")
+            refusal.extra["fields"] = [{"loc": f"request.{exc.field}", "type": exc.code}]
+            raise refusal from None
         except CodeTooLargeError:
             count("rejected")
             raise _Refusal(

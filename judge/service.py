@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from typing import Any
 
 from judge.backends import Backend
-from judge.errors import CodeTooLargeError, JudgeBusyError, JudgeError, UnsupportedLanguageError
+from judge.errors import (
+    CodeTooLargeError,
+    InvalidTextError,
+    JudgeBusyError,
+    JudgeError,
+    UnsupportedLanguageError,
+)
 from judge.runner import internal_error_report
 from judge.schemas import SUPPORTED_LANGUAGES, RunLimits, RunReport, RunRequest
 from judge.settings import JudgeSettings, get_settings
@@ -38,10 +46,43 @@ def clamp_limits(limits: RunLimits, settings: JudgeSettings) -> RunLimits:
     )
 
 
+# Strings as they are (not escaped), so that encoding the JSON text as UTF-8 shows what is not text.
+_UNESCAPED = json.JSONEncoder(ensure_ascii=False)
+
+
+def _is_text(value: Any) -> bool:
+    """Whether every string in a JSON value (keys too) can be written as UTF-8: a Python string, or a JSON escape
+    decoded by a lenient parser, can hold a lone UTF-16 surrogate that no UTF-8 consumer accepts."""
+    try:
+        _UNESCAPED.encode(value).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    except (TypeError, ValueError):
+        return True  # not JSON at all: not this check's concern
+    return True
+
+
+def unencodable_field(request: RunRequest) -> str | None:
+    """The first field of `request` holding text that is not Unicode (a lone surrogate), or None."""
+    if not _is_text(request.source):
+        return "source"
+    for i, test in enumerate(request.tests):
+        for name, value in (("args", test.args), ("expected", test.expected)):
+            if not _is_text(value):
+                return f"tests.{i}.{name}"
+    return None
+
+
 def check_request(request: RunRequest, settings: JudgeSettings) -> RunRequest:
-    """Refuse what the judge never runs; return the request with its limits clamped."""
+    """Refuse what the judge never runs; return the request with its limits clamped.
+
+    Text is checked here, before any backend sees the request: a lone surrogate in the source or a test failed
+    deep inside a backend (writing the source, base64 for Judge0, the remote envelope, the report) as the judge's
+    own error, where it is the caller's."""
     if request.language not in SUPPORTED_LANGUAGES:
         raise UnsupportedLanguageError(f"unsupported language {request.language!r}")
+    if (field := unencodable_field(request)) is not None:
+        raise InvalidTextError(field)
     if len(request.source.encode("utf-8")) > settings.max_code_bytes:
         raise CodeTooLargeError(f"source is larger than {settings.max_code_bytes} bytes")
     return request.model_copy(update={"limits": clamp_limits(request.limits, settings)})
@@ -51,9 +92,9 @@ class Judge:
     """Runs candidate code against a question's tests.
 
     `run()` returns a RunReport whose verdict is data (including `internal_error` when the judge itself failed).
-    It raises only for requests to refuse (UnsupportedLanguageError, CodeTooLargeError) and for JudgeBusyError
-    (retryable: every slot busy and the queue full). Starting the local backend raises SandboxUnavailableError when
-    the sandbox cannot isolate untrusted code.
+    It raises only for requests to refuse (UnsupportedLanguageError, CodeTooLargeError, InvalidTextError) and for
+    JudgeBusyError (retryable: every slot busy and the queue full). Starting the local backend raises
+    SandboxUnavailableError when the sandbox cannot isolate untrusted code.
     """
 
     def __init__(self, settings: JudgeSettings | None = None, *, backend: Backend | None = None) -> None:

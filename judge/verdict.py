@@ -10,11 +10,12 @@ from __future__ import annotations
 import signal
 from collections.abc import Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring_ascii
 from typing import Any, Literal
 
 from judge.bank import Compare, TestCase, split_type
 from judge.compare import mismatch_hint, values_equal
-from judge.protocol import nesting_depth
+from judge.protocol import TOO_LARGE, TOO_LARGE_KIND, nesting_depth
 from judge.schemas import TestResult, Verdict
 
 _KIND_VERDICTS = {
@@ -22,6 +23,7 @@ _KIND_VERDICTS = {
     "runtime": Verdict.RUNTIME_ERROR,
     "value": Verdict.WRONG_ANSWER,
     "crash": Verdict.RUNTIME_ERROR,
+    TOO_LARGE_KIND: Verdict.OUTPUT_LIMIT,  # the supervisor's, for a record it would not decode (judge.protocol)
 }
 # Runtime messages that mean the language runtime ran out of memory before the cgroup noticed.
 _OOM_MARKERS = (
@@ -93,7 +95,7 @@ def judge_outcome(
         result.time_ms = round(time_limit_s * 1000, 1)
         return _fail(result, Verdict.TIME_LIMIT, f"took longer than the {time_limit_s:g} s limit")
     if outcome.over == "record":
-        return _fail(result, Verdict.OUTPUT_LIMIT, "the returned value is too large to report")
+        return _fail(result, Verdict.OUTPUT_LIMIT, TOO_LARGE)
     rec = outcome.record
     if rec is None:
         verdict, message = crash_verdict(outcome.ended or ProcessOutcome(exit_code=None, signal=None))
@@ -118,21 +120,22 @@ def judge_outcome(
 
 def json_size_over(value: Any, cap: int) -> bool:
     """Whether `value` as JSON would take more than about `cap` bytes; looks at no more of it than that takes (an
-    estimate: strings without their escapes, floats at their longest)."""
+    estimate: strings as ASCII JSON, floats at their longest)."""
     size = 0
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, str):
-            size += len(item) + 3
+            # With its escapes: a control character is six bytes of JSON ("\u0001"), so counting characters let
+            # a string of them through at six times the cap.
+            size += len(item) + 2 if len(item) > cap else len(encode_basestring_ascii(item))
         elif isinstance(item, list):
             size += 2
             stack.extend(item)
         elif isinstance(item, dict):
             size += 2
             for key, child in item.items():
-                size += len(str(key)) + 4
-                stack.append(child)
+                stack += (str(key), child)  # a key is a string, escapes and all
         elif isinstance(item, bool) or item is None:
             size += 6
         elif isinstance(item, int):

@@ -247,12 +247,43 @@ async def latest_finished_version(conn: Conn, session_id: str) -> dict[str, Any]
     return await cur.fetchone()
 
 
-async def profile_link(conn: Conn, session_id: str) -> dict[str, Any] | None:
+async def profile_link(conn: Conn, session_id: str, *, for_update: bool = False) -> dict[str, Any] | None:
+    """The kept profile link of the session's assessment; `for_update` locks the row until the transaction ends
+    (two readers never mint two links, and a revocation waits for a reader that is handing the link out)."""
+    query = "select provider, profile_url_sealed, profile_url_expires_at from ats_assessments where session_id = %s"
+    cur = await conn.execute(query + " for update" if for_update else query, (session_id,))
+    return await cur.fetchone()
+
+
+async def kept_profile_links(conn: Conn, after: str, limit: int) -> list[dict[str, Any]]:
+    """Assessments with a kept profile link, by session id after `after` (keyset pages)."""
     cur = await conn.execute(
-        "select profile_url_sealed, profile_url_expires_at from ats_assessments where session_id = %s",
+        """
+        select session_id, provider, profile_url_sealed, profile_url_expires_at from ats_assessments
+        where profile_url_sealed is not null and session_id > %s order by session_id limit %s
+        """,
+        (after, limit),
+    )
+    return await cur.fetchall()
+
+
+async def forget_profile_link(conn: Conn, session_id: str) -> None:
+    await conn.execute(
+        "update ats_assessments set profile_url_sealed = null, profile_url_expires_at = null where session_id = %s",
         (session_id,),
     )
-    return await cur.fetchone()
+
+
+async def handed_over_version(conn: Conn, session_id: str, kind: str) -> int | None:
+    """The latest scorecard version whose `kind` call (the one that hands the ATS the profile link) was queued,
+    whatever its state: a pending one may already be on the wire with the link it built. None when none was."""
+    cur = await conn.execute(
+        "select max(scorecard_version) as version from ats_callbacks where session_id = %s and kind = %s",
+        (session_id, kind),
+    )
+    row = await cur.fetchone()
+    version: int | None = row["version"] if row else None
+    return version
 
 
 async def keep_profile_link(conn: Conn, session_id: str, sealed: str, expires_at: datetime) -> None:
@@ -301,13 +332,45 @@ async def load_callback(conn: Conn, callback_id: UUID) -> dict[str, Any] | None:
     return await cur.fetchone()
 
 
+CALLBACK_COLUMNS = (
+    "cb.id, cb.provider, cb.kind, cb.scorecard_version, cb.status, cb.attempts, cb.last_status_code,"
+    " cb.last_error, cb.last_attempt_at, cb.next_attempt_at, cb.created_at, cb.delivered_at"
+)
+
+
 async def list_callbacks(conn: Conn, session_id: str) -> list[dict[str, Any]]:
     cur = await conn.execute(
-        """
-        select id, provider, kind, scorecard_version, status, attempts, last_status_code, last_error, created_at,
-               delivered_at
-        from ats_callbacks where session_id = %s order by created_at, id
-        """,
+        f"select {CALLBACK_COLUMNS} from ats_callbacks cb where cb.session_id = %s order by cb.created_at, cb.id",  # noqa: S608  # constant column list
         (session_id,),
     )
     return await cur.fetchall()
+
+
+async def send_callback_again(conn: Conn, session_id: str, callback_id: UUID) -> dict[str, Any] | None:
+    """Queue a new call like a finished one of this session (same provider, kind and scorecard version, a fresh
+    retry schedule, behind the session's other calls). None when there is no such call or it is still pending."""
+    cur = await conn.execute(
+        f"""
+        insert into ats_callbacks as cb (session_id, organization_id, provider, kind, scorecard_version)
+        select session_id, organization_id, provider, kind, scorecard_version from ats_callbacks
+        where id = %s and session_id = %s and status <> 'pending'
+        returning {CALLBACK_COLUMNS}
+        """,  # noqa: S608  # constant column list
+        (callback_id, session_id),
+    )
+    row = await cur.fetchone()
+    if row is not None:
+        await conn.execute(
+            "select outbox_defer_job('deliver_ats_callback', 'integrations', 'ats:' || %s::text,"
+            " jsonb_build_object('callback_id', %s::text))",
+            (session_id, row["id"]),
+        )
+    return row
+
+
+async def get_callback(conn: Conn, session_id: str, callback_id: UUID) -> dict[str, Any] | None:
+    cur = await conn.execute(
+        f"select {CALLBACK_COLUMNS} from ats_callbacks cb where cb.id = %s and cb.session_id = %s",  # noqa: S608  # constant column list
+        (callback_id, session_id),
+    )
+    return await cur.fetchone()

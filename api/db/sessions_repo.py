@@ -324,26 +324,6 @@ async def update_accommodations(
     return await get_session(conn, session_id, organization_id=organization_id)
 
 
-async def take_redispatch(conn: Conn, session_id: str, limit: int) -> bool:
-    """Count one agent redispatch against the session's limit; False when the limit is used up."""
-    cur = await conn.execute(
-        """
-        update sessions set agent_redispatches = agent_redispatches + 1
-        where id = %s and agent_redispatches < %s returning agent_redispatches
-        """,
-        (session_id, limit),
-    )
-    return await cur.fetchone() is not None
-
-
-async def release_redispatch(conn: Conn, session_id: str) -> None:
-    """Give back a redispatch that `take_redispatch` counted but that never reached LiveKit."""
-    await conn.execute(
-        "update sessions set agent_redispatches = greatest(0, agent_redispatches - 1) where id = %s",
-        (session_id,),
-    )
-
-
 async def has_submission(conn: Conn, session_id: str) -> bool:
     """Whether a final answer (a Submit, by the candidate or the agent on their behalf) is stored."""
     cur = await conn.execute(

@@ -218,6 +218,17 @@ async def load_for_delivery(conn: Conn, delivery_id: UUID) -> dict[str, Any] | N
     return await cur.fetchone()
 
 
+async def replace_report_url(conn: Conn, delivery_id: UUID, url: str) -> None:
+    """Store the `report_url` a pending delivery now carries (its log shows what is sent)."""
+    await conn.execute(
+        """
+        update webhook_deliveries set payload = jsonb_set(payload, '{data,report_url}', to_jsonb(%s::text))
+        where id = %s and status = 'pending' and payload->'data' ? 'report_url'
+        """,
+        (url, delivery_id),
+    )
+
+
 async def acquire_lease(conn: Conn, endpoint_id: UUID, delivery_id: UUID, *, cap: int, ttl_s: float) -> bool:
     """Take one of the endpoint's `cap` request slots for `delivery_id` (True), or find them all taken (False).
     Serialised on the endpoint's row, so concurrent workers cannot both take the last slot."""

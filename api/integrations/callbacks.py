@@ -9,6 +9,9 @@
 The outbox (`outbox_emit_ats_callback`) defers it with the lock `ats:<session>`, so one session's calls go one at a
 time and in order (Started before the result). A non-2xx answer, a timeout or a refused address is tried again on
 SHADOWS_API_WEBHOOK_RETRY_DELAYS_S, keeping the job and its place (`RetryLater`).
+
+`refresh_ats_profile_links` (hourly, maintenance queue) queues these calls again for every assessment whose report
+link is about to expire or died with a rotated signing key, so the ATS never keeps showing a dead link.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from api.db import attempts_repo, integrations_repo, scorecards_repo, sessions_r
 from api.db.pool import Conn, connection
 from api.integrations import ashby_updates
 from api.integrations.greenhouse import is_greenhouse_host
-from api.integrations.profile_links import assessment_profile_url
+from api.integrations.profile_links import assessment_profile_url, refresh_dead_links
 from api.jobs.queue import queue
 from api.jobs.resources import resources
 from api.sealing import SealedValueError, sealer
@@ -73,9 +76,10 @@ async def _ashby_body(conn: Conn, settings: ApiSettings, cb: dict[str, Any]) -> 
     version = await scorecards_repo.get_version(conn, session_id, cb["scorecard_version"] or 0)
     if version is None or version["status"] not in ("ready", "failed"):
         raise CallbackUnsendableError("scorecard_missing")
-    async with conn.transaction():
-        profile_url = await assessment_profile_url(conn, settings, session_id)
-    return ashby_updates.result(session_id, version["completed_at"], version, session, profile_url)
+    profile_url = await assessment_profile_url(conn, settings, session_id)
+    # A result sent again (its profile link was revoked) is dated when it was queued, so Ashby takes it as newer.
+    at = max(version["completed_at"], cb["created_at"])
+    return ashby_updates.result(session_id, at, version, session, profile_url)
 
 
 async def build_call(conn: Conn, settings: ApiSettings, cb: dict[str, Any]) -> Call:
@@ -184,3 +188,20 @@ async def deliver_ats_callback(context: JobContext, callback_id: str) -> None:
     )
     if retry_in is not None:
         raise RetryLater(retry_in, error or "http_status")
+
+
+PROFILE_REFRESH_CRON = "41 * * * *"  # hourly
+
+
+@queue.task(
+    name="refresh_ats_profile_links",
+    queue="maintenance",
+    pass_context=True,
+    queueing_lock="refresh_ats_profile_links",
+)
+async def refresh_ats_profile_links(context: JobContext, timestamp: int) -> None:
+    """Hand each ATS a new report link where the one it holds expires soon or no longer verifies."""
+    res = resources(context)
+    async with connection(res.pool) as conn:
+        queued = await refresh_dead_links(conn, res.settings)
+    log.info("ats_profile_links.refreshed", queued=queued)

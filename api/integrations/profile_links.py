@@ -1,10 +1,23 @@
 """Report links handed to integrations (signed share links, `api.share_links`): a fresh one for each webhook event
 that carries a `report_url`, and one per ATS assessment for its profile URL, kept sealed and renewed before it
-expires (Greenhouse reads it on every test_status; Ashby gets it with the result)."""
+expires (Greenhouse reads it on every test_status; Ashby gets it with the result).
+
+The kept profile link is handed out again only while it still opens the report: revoked, signed with a key that
+has since been rotated, or near its expiry, it is replaced by a new one. Revoking the kept link
+(`profile_link_revoked`, from the revoke route) also tells the ATS that already holds it: Greenhouse gets another
+completion PATCH, after which it reads test_status and with it the new link; Ashby gets the result again with the
+new `assessment_profile_url`. Neither contract lets a partner take a profile link back without a replacement
+(both require one with a result), so a revocation replaces it; deleting the session removes the report itself.
+A webhook delivery sent again (retried or replayed) likewise carries a live `report_url` (`live_report_url`).
+Links that die without a revocation (near their expiry, or a rotated signing key) are handed over again by the
+hourly `refresh_ats_profile_links` job (`refresh_dead_links`).
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
 
 from api import share_links
 from api.db import integrations_repo
@@ -13,6 +26,8 @@ from api.sealing import sealer
 from api.settings import ApiSettings
 
 RENEW_WITHIN = timedelta(days=2)  # a kept link with less life than this left is replaced
+SWEEP_BATCH = 500
+REFRESH_KINDS = {"greenhouse": "completed", "ashby": "result"}  # the call that hands the ATS the profile link
 
 
 async def new_report_url(conn: Conn, settings: ApiSettings, session_id: str) -> str:
@@ -21,16 +36,116 @@ async def new_report_url(conn: Conn, settings: ApiSettings, session_id: str) -> 
     return link.report_url
 
 
-async def assessment_profile_url(conn: Conn, settings: ApiSettings, session_id: str) -> str:
-    """The ATS assessment's report link: the kept one while it has life left, else a new one, kept."""
-    kept = await integrations_repo.profile_link(conn, session_id)
-    seal = sealer(settings)
-    if (
-        kept
-        and kept["profile_url_sealed"]
-        and kept["profile_url_expires_at"] > datetime.now(UTC) + RENEW_WITHIN
+async def live_report_url(conn: Conn, settings: ApiSettings, session_id: str, url: str) -> str | None:
+    """A replacement for a report link about to be sent again (a webhook's `report_url` on a retry or a replay)
+    that no longer opens the report (revoked, expired, signed with a rotated key); None when it still does."""
+    token = url.rsplit(share_links.REPORTS_PATH, 1)[-1]
+    if await _live(conn, settings, token):
+        return None
+    return await new_report_url(conn, settings, session_id)
+
+
+def _kept_token(settings: ApiSettings, kept: dict[str, Any] | None) -> str | None:
+    if not kept or not kept["profile_url_sealed"]:
+        return None
+    url = sealer(settings).open(kept["profile_url_sealed"])
+    return url.rsplit(share_links.REPORTS_PATH, 1)[-1]
+
+
+async def _live(conn: Conn, settings: ApiSettings, token: str) -> bool:
+    """Whether the kept link still opens the report (current key, row present, not revoked, not expired)."""
+    try:
+        await share_links.verify(conn, settings, token)
+    except (
+        share_links.ShareLinkInvalidError,
+        share_links.ShareLinkExpiredError,
+        share_links.ShareLinkRevokedError,
     ):
-        return seal.open(kept["profile_url_sealed"])
-    link = await share_links.mint(conn, settings, session_id, expires_in_days=settings.share_link_max_days)
-    await integrations_repo.keep_profile_link(conn, session_id, seal.seal(link.report_url), link.expires_at)
-    return link.report_url
+        return False
+    return True
+
+
+async def assessment_profile_url(conn: Conn, settings: ApiSettings, session_id: str) -> str:
+    """The ATS assessment's report link: the kept one while it still opens the report and has life left, else a new
+    one, kept. Built on the current public URL either way."""
+    async with conn.transaction():
+        kept = await integrations_repo.profile_link(conn, session_id, for_update=True)
+        token = _kept_token(settings, kept)
+        if (
+            token is not None
+            and kept is not None
+            and kept["profile_url_expires_at"] > datetime.now(UTC) + RENEW_WITHIN
+            and await _live(conn, settings, token)
+        ):
+            return share_links.report_url(settings, token)
+        link = await share_links.mint(
+            conn, settings, session_id, expires_in_days=settings.share_link_max_days
+        )
+        await integrations_repo.keep_profile_link(
+            conn, session_id, sealer(settings).seal(link.report_url), link.expires_at
+        )
+        return link.report_url
+
+
+async def _hand_over_again(conn: Conn, session_id: str, provider: str) -> bool:
+    """Forget the kept link and, if the ATS was already handed it, queue the call that hands it a new one."""
+    await integrations_repo.forget_profile_link(conn, session_id)
+    kind = REFRESH_KINDS[provider]
+    version = await integrations_repo.handed_over_version(conn, session_id, kind)
+    if version is None:
+        return False  # never handed over: the next read builds a new link
+    cur = await conn.execute(
+        "select outbox_emit_ats_callback(%s, %s, %s, %s) as queued", (session_id, provider, kind, version)
+    )
+    row = await cur.fetchone()
+    return bool(row and row["queued"])
+
+
+async def profile_link_revoked(conn: Conn, settings: ApiSettings, session_id: str, link_id: UUID) -> bool:
+    """After `link_id` was revoked (same transaction): when it is the link kept for the session's ATS assessment,
+    hand the ATS a new one (see the module docstring). True when a call was queued."""
+    kept = await integrations_repo.profile_link(conn, session_id, for_update=True)
+    token = _kept_token(settings, kept)
+    if kept is None or token is None:
+        return False
+    try:
+        kept_id, _ = share_links.check_token(settings, token)
+    except (share_links.ShareLinkInvalidError, share_links.ShareLinkExpiredError):
+        return False  # already dead (rotated key, expired): not the link just revoked
+    if kept_id != link_id:
+        return False
+    return await _hand_over_again(conn, session_id, kept["provider"])
+
+
+async def refresh_dead_links(conn: Conn, settings: ApiSettings, *, now: datetime | None = None) -> int:
+    """Hand every ATS whose kept profile link dies soon (expires within RENEW_WITHIN) or is dead already (signed
+    with a key rotated since) a new one: Greenhouse and Ashby show the link they were given until told otherwise.
+    Returns how many calls were queued. Revocations are handed over at once, by the revoke route."""
+    due = (now or datetime.now(UTC)) + RENEW_WITHIN
+    queued = 0
+    after = ""
+    while True:
+        batch = await integrations_repo.kept_profile_links(conn, after, SWEEP_BATCH)
+        if not batch:
+            return queued
+        after = batch[-1]["session_id"]
+        for kept in batch:
+            if kept["profile_url_expires_at"] > due and _signed_now(settings, kept):
+                continue
+            async with conn.transaction():
+                again = await integrations_repo.profile_link(conn, kept["session_id"], for_update=True)
+                if again is None or again["profile_url_sealed"] != kept["profile_url_sealed"]:
+                    continue  # renewed meanwhile by a reader
+                queued += await _hand_over_again(conn, kept["session_id"], kept["provider"])
+
+
+def _signed_now(settings: ApiSettings, kept: dict[str, Any]) -> bool:
+    """Whether the kept link verifies with the current signing key (no database read)."""
+    token = _kept_token(settings, kept)
+    if token is None:
+        return False
+    try:
+        share_links.check_token(settings, token)
+    except (share_links.ShareLinkInvalidError, share_links.ShareLinkExpiredError):
+        return False
+    return True

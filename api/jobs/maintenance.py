@@ -1,4 +1,5 @@
-"""Periodic housekeeping of the queue: requeue the jobs of dead workers, and delete old finished jobs.
+"""Periodic housekeeping of the queue: requeue the jobs of dead workers, and delete old finished jobs (the worker
+also schedules retention and the ATS profile-link refresh from here).
 
 procrastinate records a heartbeat per worker but does not requeue a dead worker's jobs by itself; its documented
 recipe is a periodic task calling `get_stalled_jobs()` and `retry_job()`, which is `retry_stalled_jobs` here. The
@@ -63,12 +64,14 @@ async def remove_finished_jobs(context: JobContext, timestamp: int) -> None:
 
 def register_periodic_tasks(app: App, settings: WorkerSettings) -> None:
     """Schedule the housekeeping from the settings (once per process)."""
-    from api.jobs.retention import RETENTION_CRON, apply_retention  # a task module of its own
+    from api.integrations.callbacks import PROFILE_REFRESH_CRON, refresh_ats_profile_links  # task modules of
+    from api.jobs.retention import RETENTION_CRON, apply_retention  # their own
 
     schedules = (
         (retry_stalled_jobs, settings.stalled_check_cron, "stalled"),
         (remove_finished_jobs, "17 * * * *", "hourly"),
         (apply_retention, RETENTION_CRON, "retention"),
+        (refresh_ats_profile_links, PROFILE_REFRESH_CRON, "ats_profile_links"),
     )
     for task, cron, periodic_id in schedules:
         if (task.name, periodic_id) not in app.periodic_registry.periodic_tasks:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.agent_dispatch import LiveKitUnavailableError, redispatch_agent
 from api.candidate_rules import policies, require_in_progress, session_org
-from api.db import events_repo, sessions_repo
+from api.db import events_repo, redispatch_repo, sessions_repo
 from api.db.pool import Conn, connection
 from api.deps import BriefCandidateSession, CandidateSession, DbConn, Questions, Settings, own_session
 from api.errors import ConflictError, ForbiddenError, NotFoundError, RateLimitedError, UnprocessableError
@@ -173,9 +173,11 @@ async def create_agent_dispatch(
     session = own_session(candidate, session_id)
     require_in_progress(session, settings)
     pool = request.app.state.pool
-    async with connection(pool) as conn:  # short: no connection is held while LiveKit answers (up to 10 s)
-        taken = await sessions_repo.take_redispatch(conn, session["id"], settings.agent_redispatch_limit)
-    if not taken:
+    # Short connections: none is held while LiveKit answers (up to 10 s). A reservation the database fails to
+    # confirm or give back lapses on its own (api.db.redispatch_repo).
+    async with connection(pool) as conn, conn.transaction():
+        reservation = await redispatch_repo.reserve(conn, session["id"], settings.agent_redispatch_limit)
+    if reservation is None:
         raise RateLimitedError(
             "The interviewer was already called again for this interview.", code="redispatch_limit"
         )
@@ -183,8 +185,10 @@ async def create_agent_dispatch(
         dispatch_id = await redispatch_agent(settings, session)
     except LiveKitUnavailableError:
         async with connection(pool) as conn:  # the 503 says retry: the retry may dispatch
-            await sessions_repo.release_redispatch(conn, session["id"])
+            await redispatch_repo.give_back(conn, reservation)
         raise
+    async with connection(pool) as conn:
+        await redispatch_repo.confirm(conn, reservation)
     return {"dispatch_id": dispatch_id}
 
 

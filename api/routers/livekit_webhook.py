@@ -6,24 +6,29 @@ asks LiveKit (up to two 10 s calls) holding none (api.redispatch)."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 import structlog
 from fastapi import APIRouter, Request
 from livekit import api as lk
 from psycopg.errors import UniqueViolation
 
-from api.db import sessions_repo
-from api.db.pool import Conn, connection
+from api.db import redispatch_repo, sessions_repo
+from api.db.pool import Conn, Pool, connection
 from api.deps import Settings
-from api.errors import UnauthorizedError
+from api.errors import ServiceUnavailableError, UnauthorizedError
 from api.jobs.grading import request_grading
 from api.metrics import WEBHOOKS
 from api.openapi_errors import BODY, DB, error_responses
-from api.redispatch import is_agent, redispatch, reserve
+from api.redispatch import is_agent, redispatch
 from api.tokens import candidate_identity
 
 log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/v1/livekit", tags=["livekit"])
+
+
+class WebhookInFlightError(ServiceUnavailableError):
+    code = "webhook_in_flight"
 
 
 def _verify(body: bytes, auth: str, settings: Settings) -> lk.WebhookEvent:
@@ -49,50 +54,80 @@ async def receive_livekit_webhook(request: Request, settings: Settings) -> dict[
     room_name = event.room.name if event.HasField("room") else None
     event_id = event.id or f"{event.event}:{room_name}:{event.created_at}"
     pool = request.app.state.pool
+    applied = await _store_and_apply(pool, event, event_id, room_name, settings)
+    if (
+        applied is None
+    ):  # a lapsed reservation's webhook was forgotten just now: this delivery applies it afresh
+        applied = await _store_and_apply(pool, event, event_id, room_name, settings)
+    if applied is None or applied[0] == "duplicate":
+        WEBHOOKS.labels(event=event.event, outcome="duplicate").inc()
+        return {"status": "duplicate"}
+    outcome, session_id, reservation = applied
+    if reservation is not None:  # LiveKit is called after the reservation committed, on no connection
+        assert session_id is not None  # a reservation is made for a session
+        outcome = await redispatch(
+            pool, settings, {"id": session_id, "room_name": room_name}, reservation, event_id
+        )
+    WEBHOOKS.labels(event=event.event, outcome=outcome).inc()
+    log.info("livekit.webhook", webhook_event=event.event, outcome=outcome)
+    return {"status": outcome}
+
+
+async def _store_and_apply(
+    pool: Pool, event: lk.WebhookEvent, event_id: str, room_name: str | None, settings: Settings
+) -> tuple[str, str | None, UUID | None] | None:
+    """Store the webhook's id and apply it in one transaction: (outcome, session id, redispatch reservation).
+    A webhook already stored is a duplicate, unless its redispatch reservation is still unresolved: live (the first
+    delivery may still be waiting on LiveKit) is a 503 so that LiveKit delivers it again later; lapsed (the
+    database failed while that delivery gave it back or confirmed it) is forgotten, and None says apply it again."""
     try:
         async with connection(pool) as conn, conn.transaction():
             await conn.execute(
                 "insert into livekit_webhook_events (id, event, room_name) values (%s, %s, %s)",
                 (event_id, event.event, room_name),
             )
-            outcome, session_id = await _apply(conn, event, room_name, settings)
+            return await _apply(conn, event, event_id, room_name, settings)
     except UniqueViolation:
-        WEBHOOKS.labels(event=event.event, outcome="duplicate").inc()
-        return {"status": "duplicate"}
-    if (
-        outcome == "redispatch_reserved"
-    ):  # LiveKit is called after the reservation committed, on no connection
-        assert session_id is not None  # a reservation is made for a session
-        outcome = await redispatch(pool, settings, {"id": session_id, "room_name": room_name}, event_id)
-    WEBHOOKS.labels(event=event.event, outcome=outcome).inc()
-    log.info("livekit.webhook", webhook_event=event.event, outcome=outcome)
-    return {"status": outcome}
+        pass
+    async with connection(pool) as conn, conn.transaction():
+        state = await redispatch_repo.webhook_reservation_state(conn, event_id)
+        if state == "pending":
+            raise WebhookInFlightError("This webhook is still being applied; deliver it again later.")
+        if state == "lapsed" and await redispatch_repo.forget_lapsed_webhook(conn, event_id):
+            return None
+    return "duplicate", None, None
 
 
 async def _apply(
-    conn: Conn, event: lk.WebhookEvent, room_name: str | None, settings: Settings
-) -> tuple[str, str | None]:
-    """The webhook's outcome, and the id of the session it applies to (None when it names no known room)."""
+    conn: Conn, event: lk.WebhookEvent, event_id: str, room_name: str | None, settings: Settings
+) -> tuple[str, str | None, UUID | None]:
+    """The webhook's outcome, the id of the session it applies to (None when it names no known room), and the
+    redispatch it reserved."""
     if not room_name:
-        return "ignored", None
+        return "ignored", None, None
     session = await sessions_repo.get_session_by_room(conn, room_name)
     if session is None:
-        return "unknown_room", None
-    return await _apply_to(conn, event, session, settings), session["id"]
+        return "unknown_room", None, None
+    if (
+        event.event == "participant_left"
+        and is_agent(event.participant)
+        and session["status"] == "in_progress"
+    ):
+        reservation = await redispatch_repo.reserve(
+            conn, session["id"], settings.agent_redispatch_limit, webhook_id=event_id, running_only=True
+        )
+        if reservation is None:
+            return "redispatch_limit", session["id"], None
+        return "redispatch_reserved", session["id"], reservation
+    return await _apply_to(conn, event, session), session["id"], None
 
 
-async def _apply_to(conn: Conn, event: lk.WebhookEvent, session: dict[str, Any], settings: Settings) -> str:
+async def _apply_to(conn: Conn, event: lk.WebhookEvent, session: dict[str, Any]) -> str:
     # Only this session's own candidate starts it; another session's candidate (or the agent) joining does not.
     candidate = candidate_identity(session["id"])
     if event.event == "participant_joined" and event.participant.identity == candidate:
         status = await sessions_repo.mark_started(conn, session["id"])
         return "started" if status == "in_progress" else "unchanged"
-    if event.event == "participant_left" and is_agent(event.participant):
-        if session["status"] != "in_progress":
-            return "ignored"
-        if not await reserve(conn, session["id"], settings.agent_redispatch_limit):
-            return "redispatch_limit"
-        return "redispatch_reserved"
     if event.event == "room_finished":
         if not await sessions_repo.mark_abandoned(conn, session["id"], "room_finished"):
             return "unchanged"

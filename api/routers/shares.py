@@ -14,6 +14,7 @@ from api.db import sessions_repo, share_links_repo
 from api.deps import DbConn, OrgCaller, Settings
 from api.errors import NotFoundError
 from api.ids import SessionId
+from api.integrations import profile_links
 from api.openapi_errors import BODY, DB, error_responses
 
 router = APIRouter(prefix="/v1/sessions", tags=["reports"])
@@ -101,7 +102,12 @@ async def list_share_links(session_id: SessionId, org: OrgCaller, conn: DbConn) 
 
 
 @router.delete("/{session_id}/share/{link_id}", status_code=204, responses=error_responses(*DB, 401, 404))
-async def revoke_share_link(session_id: SessionId, link_id: UUID, org: OrgCaller, conn: DbConn) -> Response:
-    """Revoke a share link (idempotent). Its URL stops working at once."""
-    await share_links.revoke(conn, session_id, org.id, link_id)
+async def revoke_share_link(
+    session_id: SessionId, link_id: UUID, org: OrgCaller, conn: DbConn, settings: Settings
+) -> Response:
+    """Revoke a share link (idempotent). Its URL stops working at once. When it is the link an ATS holds as the
+    candidate's profile URL (Greenhouse, Ashby), the ATS is handed a new one."""
+    async with conn.transaction():
+        await share_links.revoke(conn, session_id, org.id, link_id)
+        await profile_links.profile_link_revoked(conn, settings, session_id, link_id)
     return Response(status_code=204)

@@ -300,9 +300,10 @@ async def list_webhook_deliveries(
 async def replay_webhook_delivery(
     endpoint_id: str, delivery_id: str, org: OrgCaller, conn: DbConn
 ) -> DeliveryOut:
-    """Send a delivered or failed delivery again, with the same `webhook-id` and payload and a fresh retry
-    schedule; it goes out after any earlier pending event of the same session. A pending one is a 409 (its own
-    retries are under way), and so is any delivery of a disabled endpoint."""
+    """Send a delivered or failed delivery again, with the same `webhook-id` and payload (a `report_url` revoked
+    since is replaced by a live one) and a fresh retry schedule; it goes out after any earlier pending event of the
+    same session. A pending one is a 409 (its own retries are under way), and so is any delivery of a disabled
+    endpoint."""
     endpoint = await _endpoint(conn, org, endpoint_id)
     existing = await webhooks_repo.get_delivery(conn, endpoint["id"], _id(delivery_id, "delivery"))
     if existing is None:

@@ -4,7 +4,8 @@ The outbox (`outbox_emit_webhook` in SQL) defers it with the lock `webhook:<endp
 session's events reach one endpoint one at a time and in order; a delivery that must wait for a retry keeps its job
 (`RetryLater`) and with it its place ahead of the later ones.
 
-An attempt: load the delivery; take one of the endpoint's request slots (else try again in a moment, without
+An attempt: load the delivery (a `report_url` that no longer opens the report, revoked since, is replaced by a
+live link, stored); take one of the endpoint's request slots (else try again in a moment, without
 counting an attempt); send it signed through the SSRF guard, with no database connection held; record the outcome.
 - 2xx: delivered.
 - 410 Gone: failed, and the endpoint is disabled (its pending deliveries fail too).
@@ -27,6 +28,7 @@ from procrastinate import JobContext
 from api import egress
 from api.db import attempts_repo, webhooks_repo
 from api.db.pool import connection
+from api.integrations.profile_links import live_report_url
 from api.jobs.queue import queue
 from api.jobs.resources import resources
 from api.metrics import WEBHOOK_DELIVERIES, WEBHOOK_DELIVERY_FAILURES
@@ -110,6 +112,16 @@ async def deliver_webhook(context: JobContext, delivery_id: str) -> None:
             await attempts_repo.fail_pending(conn, "webhook_deliveries", did, "endpoint_disabled")
             log.info("webhook.endpoint_disabled", delivery_id=delivery_id, endpoint_id=str(endpoint_id))
             return
+        payload = row["payload"]
+        url = payload.get("data", {}).get("report_url")
+        if isinstance(url, str) and row["session_id"] is not None:
+            # A retry or a replay after the link was revoked (or its key rotated) must not push a dead link.
+            async with conn.transaction():
+                live = await live_report_url(conn, settings, row["session_id"], url)
+                if live is not None:
+                    await webhooks_repo.replace_report_url(conn, did, live)
+            if live is not None:
+                payload = {**payload, "data": {**payload["data"], "report_url": live}}
         slot = await webhooks_repo.acquire_lease(
             conn,
             endpoint_id,
@@ -120,7 +132,7 @@ async def deliver_webhook(context: JobContext, delivery_id: str) -> None:
     if not slot:
         raise RetryLater(random.uniform(*BUSY_RETRY_S), "endpoint_busy")  # noqa: S311  # jitter, not a secret
 
-    body = body_of(row["payload"])
+    body = body_of(payload)
     reply: egress.Reply | None = None
     error: str | None = None
     try:

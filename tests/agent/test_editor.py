@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from livekit import rtc
 
 from agent.channel import RoomChannel
-from agent.editor import EditorBridge, SnapshotRecorder
+from agent.editor import MAX_HELD_BYTES, EditorBridge, SnapshotRecorder
 from agent.payloads import MAX_CODE_BYTES
 from tests.fakes.clock import ManualClock
 from tests.fakes.interview import FakeChannel
@@ -44,6 +45,29 @@ class StubReader:
         if self.fail:
             raise ConnectionError("stream reset")
         return self.text
+
+    async def __aiter__(self) -> AsyncIterator[str]:
+        await asyncio.sleep(0)
+        if self.fail:
+            raise ConnectionError("stream reset")
+        yield self.text
+
+
+@dataclass
+class FloodReader:
+    """A client streaming ``chunks`` chunks of ``chunk`` as one snapshot, read either way a TextStreamReader is."""
+
+    chunk: str
+    chunks: int
+    info: StubInfo = field(default_factory=lambda: StubInfo({"version": "1"}))
+
+    async def read_all(self) -> str:
+        return "".join([self.chunk] * self.chunks)
+
+    async def __aiter__(self) -> AsyncIterator[str]:
+        for _ in range(self.chunks):
+            await asyncio.sleep(0)
+            yield self.chunk
 
 
 async def test_ingest_tracks_version_language_cursor_and_last_change_time():
@@ -275,3 +299,28 @@ async def test_the_clients_language_and_cursor_attributes_are_names_and_position
     assert snap is not None and snap.language == "cpp"  # free text keeps the one held
     snap = ed.ingest("a = 4", {"version": "4", "language": "cobol"})
     assert snap is not None and snap.language == "cobol"  # a language we do not run is still a name
+
+
+async def test_a_flooding_snapshot_stream_is_held_only_up_to_the_cap_and_its_size_is_recorded():
+    """A client can stream any amount as one snapshot: reading it whole held all of it in the job's memory (64 MiB
+    here, a gigabyte as easily). What is held stays near the cap; the size sent is kept for the truncation note."""
+    import tracemalloc
+
+    ed, _, _ = bridge()
+    chunk = "x = 1  # pad\n" * 4_000  # about 56 KB
+    reader = FloodReader(chunk, 1_200)  # about 64 MiB in all
+    tracemalloc.start()
+    try:
+        ed.on_text_stream(reader, "candidate")  # type: ignore[arg-type]  # duck-typed reader
+        for _ in range(5_000):
+            if ed.snapshot is not None:
+                break
+            await asyncio.sleep(0)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    snap = ed.snapshot
+    assert snap is not None and len(snap.code.encode()) <= MAX_HELD_BYTES
+    assert snap.original_bytes == len(chunk.encode()) * 1_200
+    assert peak < 16 * MAX_HELD_BYTES, peak  # the diff against the last snapshot included
+    await ed.aclose()

@@ -10,6 +10,7 @@ from livekit.agents import AgentSession, TurnHandlingOptions
 from agent.history import UNSEEN_ITEM_CHARS, item_chars
 from agent.interview import build_interview
 from agent.phases import make_phase_agent
+from agent.realtime import PreparedRealtimeModel
 from agent.state import InterviewState, Phase
 from agent.turns import text_turn
 from tests.fakes.clock import ManualClock
@@ -32,7 +33,7 @@ async def test_realtime_model_is_silent_while_thinking_aloud_and_sees_code_and_t
                                classifier=FakeLLM([call("stay_silent")]))  # fmt: skip
     state.candidate_spoke = True
     model = FakeRealtimeModel([RealtimeReply("Go ahead."), RealtimeReply("Yes, a dict is fine.")])
-    async with AgentSession[InterviewState](llm=model, userdata=state) as session:
+    async with AgentSession[InterviewState](llm=PreparedRealtimeModel(model), userdata=state) as session:
         await session.start(make_phase_agent(Phase.CODING, state), capture_run=True)
         state.editor.ingest(CODE, {"version": "4"})
         before = len(model.requests)
@@ -68,7 +69,7 @@ async def test_realtime_session_context_stays_within_the_budget_and_keeps_instru
                                classifier=None)  # fmt: skip
     state.candidate_spoke = True
     model = FakeRealtimeModel([RealtimeReply("Noted, " + "z" * 1_500)])
-    async with AgentSession[InterviewState](llm=model, userdata=state) as session:
+    async with AgentSession[InterviewState](llm=PreparedRealtimeModel(model), userdata=state) as session:
         await session.start(make_phase_agent(Phase.APPROACH, state), capture_run=True)
         state.editor.ingest(CODE, {"version": "7"})
         held: list[int] = []
@@ -114,7 +115,7 @@ async def test_a_long_spoken_realtime_interview_is_bounded_though_its_audio_turn
     model = FakeRealtimeModel([RealtimeReply("Mm-hm, go on.")])
     mic = FakeAudioInput()
     session = AgentSession[InterviewState](
-        vad=FakeVAD(timeline), stt=FakeSTT(timeline), llm=model, userdata=state,
+        vad=FakeVAD(timeline), stt=FakeSTT(timeline), llm=PreparedRealtimeModel(model), userdata=state,
         turn_handling=TurnHandlingOptions(turn_detection="vad",
                                           endpointing={"min_delay": 0.5 / 20, "max_delay": 3.0 / 20},
                                           interruption={"mode": "vad", "min_duration": 0.5 / 20},
@@ -158,7 +159,7 @@ async def test_a_realtime_phase_change_starts_from_the_bounded_conversation_with
         RealtimeReply("Go on."),
     ]
     model = FakeRealtimeModel(replies)
-    async with AgentSession[InterviewState](llm=model, userdata=state) as session:
+    async with AgentSession[InterviewState](llm=PreparedRealtimeModel(model), userdata=state) as session:
         await session.start(make_phase_agent(Phase.APPROACH, state), capture_run=True)
         state.editor.ingest(CODE, {"version": "3"})
         for i in range(8):
@@ -176,3 +177,78 @@ async def test_a_realtime_phase_change_starts_from_the_bounded_conversation_with
     assert any(role == "user" and "<<<BEGIN CODE" in t for role, t in items)
     assert sum(item_chars(i) for i in entry.chat_ctx.items) <= 10_000 + 4_000 + 1_000
     assert not any(t.startswith("message 0 ") for _, t in items)
+
+
+def conversation_chars(ctx) -> int:  # type: ignore[no-untyped-def]
+    """What the bound governs: everything but this turn's status and code (ours, added on top)."""
+    return sum(item_chars(i) for i in ctx.items if not i.id.startswith("shadows_turn_"))
+
+
+def statuses(ctx) -> list[str]:  # type: ignore[no-untyped-def]
+    return [t for role, t in texts(ctx) if role == "system" and "[interview status]" in t]
+
+
+async def test_realtime_replies_after_a_tool_call_are_bounded_and_see_the_status_the_tool_left():
+    """The framework itself asks a realtime model for the reply after a tool call: that reply must be bounded like
+    every other (a long interview read its code into the conversation turn after turn and went past the budget
+    there) and see the status as the tool left it (a hint given)."""
+    big = "def two_sum(nums, target):\n" + "".join(f"    x{i} = {i}  # step\n" for i in range(260))
+    _, state = build_interview(make_context(minutes_left=30), api=None, recorder=FakeSink(), clock=ManualClock(),
+                               channel=FakeChannel(), settings=test_settings(context_max_chars=10_000),
+                               classifier=None)  # fmt: skip
+    state.candidate_spoke = True
+    turns = 8
+    replies = [RealtimeReply("Hello.")]
+    for _ in range(turns):
+        replies += [RealtimeReply(calls=[("get_editor_snapshot", {})]), RealtimeReply("I see your code.")]
+    replies += [RealtimeReply(calls=[("give_hint", {})]), RealtimeReply("Think about a map.")]
+    model = FakeRealtimeModel(replies)
+    async with AgentSession[InterviewState](llm=PreparedRealtimeModel(model), userdata=state) as session:
+        await session.start(make_phase_agent(Phase.APPROACH, state), capture_run=True)
+        state.editor.ingest(big, {"version": "1"})
+        for i in range(turns):
+            state.editor.ingest(big + f"# v{i}\n", {"version": str(i + 2)})
+            await (await text_turn(session, f"message {i} " + "y" * 3_990))  # type: ignore[misc]
+        await (await text_turn(session, "I'm stuck, can I have a hint?"))  # type: ignore[misc]
+        for _ in range(500):  # generous: a loaded box
+            if len(model.requests) >= len(replies):
+                break
+            await asyncio.sleep(0.02)
+    assert len(model.requests) == len(replies)
+    assert len(big) > 5_000  # each snapshot's output alone is half the budget
+    for n, request in enumerate(model.requests):
+        assert conversation_chars(request.chat_ctx) <= 10_000, (n, conversation_chars(request.chat_ctx))
+    after_hint = model.requests[-1]
+    assert after_hint.chat_ctx.items[-1].type == "function_call_output"
+    assert statuses(after_hint.chat_ctx) and all(
+        "Hints given: 1 of" in t for t in statuses(after_hint.chat_ctx)
+    )
+
+
+async def test_the_realtime_goodbye_after_end_interview_sees_the_end_phase_within_the_budget():
+    """end_interview's goodbye is the framework's reply to the tool: it must see the interview as ended, not the
+    wrap-up status of the turn before, and stay within the budget."""
+    _, state = build_interview(make_context(minutes_left=30), api=None, recorder=FakeSink(), clock=ManualClock(),
+                               channel=FakeChannel(), settings=test_settings(context_max_chars=10_000),
+                               classifier=None)  # fmt: skip
+    state.candidate_spoke = True
+    replies = [RealtimeReply("Any questions for me?")] * 7 + [
+        RealtimeReply(calls=[("end_interview", {"reason": "completed"})]),
+        RealtimeReply("Thanks, goodbye!"),
+    ]
+    model = FakeRealtimeModel(replies)
+    async with AgentSession[InterviewState](llm=PreparedRealtimeModel(model), userdata=state) as session:
+        await session.start(make_phase_agent(Phase.WRAP_UP, state), capture_run=True)
+        for i in range(6):
+            await (await text_turn(session, f"question {i} " + "q" * 3_990))  # type: ignore[misc]
+        await (await text_turn(session, "No more questions, thank you. " + "n" * 3_000))  # type: ignore[misc]
+        for _ in range(500):  # generous: a loaded box
+            if len(model.requests) >= len(replies):
+                break
+            await asyncio.sleep(0.02)
+    assert state.ended and state.phase == Phase.END
+    goodbye = model.requests[-1]
+    assert goodbye.chat_ctx.items[-1].type == "function_call_output"
+    assert statuses(goodbye.chat_ctx) and all("Phase: end" in t for t in statuses(goodbye.chat_ctx))
+    for request in model.requests:
+        assert conversation_chars(request.chat_ctx) <= 10_000

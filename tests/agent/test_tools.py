@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 from livekit.agents import AgentSession
@@ -274,3 +275,58 @@ async def test_what_the_candidates_program_wrote_reaches_the_model_only_fenced()
         if run is report:
             assert ours.startswith("0 of 2 visible tests passed.") and "expected [1, 2]" in ours
         await session.aclose()
+
+
+async def test_tool_arguments_nested_thousands_deep_are_refused_and_the_turn_is_still_answered():
+    """A model talked into arguments nested thousands of levels deep made the framework's argument parsing raise
+    RecursionError, which escaped the tool execution: the candidate's turn got no reply at all. Any shape of
+    garbage is refused as a tool error the model talks around, in pipeline and realtime mode alike."""
+    from agent.realtime import PreparedRealtimeModel
+    from agent.turns import text_turn
+    from tests.fakes.llm import FakeToolCall
+    from tests.fakes.realtime import FakeRealtimeModel, RealtimeReply
+
+    deep = '{"reason": ' + "[" * 50_000 + "]" * 50_000 + "}"
+    for raw in (deep, "[" * 200_000, '{"a": ' * 5_000 + "1" + "}" * 5_000):
+        state, _, _, _ = make(Phase.WRAP_UP)
+        bad = FakeResponse(tool_calls=[FakeToolCall("end_interview", raw=raw)])
+        session, result, fake = await run_turn(
+            state, Phase.WRAP_UP, [say("Hi."), bad, say("Sorry, go on.")], "hm"
+        )
+        result.expect.skip_next_event_if(type="function_call")
+        refused = result.expect.next_event().is_function_call_output(is_error=True).event().item
+        result.expect.next_event().is_message(role="assistant")
+        await session.aclose()
+        assert refused.name == "end_interview" and "nested too deeply" in refused.output
+        assert not state.ended and len(fake.requests) == 3
+
+        state, _, _, _ = make(Phase.WRAP_UP)
+        state.candidate_spoke = True
+        model = FakeRealtimeModel(
+            [RealtimeReply("Hi."), RealtimeReply(calls=[("end_interview", raw)]), RealtimeReply("Go on.")]
+        )
+        async with AgentSession[InterviewState](llm=PreparedRealtimeModel(model), userdata=state) as rt:
+            await rt.start(make_phase_agent(Phase.WRAP_UP, state))
+            await (await text_turn(rt, "hm"))  # type: ignore[misc]
+            for _ in range(300):  # generous: a loaded box
+                if len(model.requests) >= 3:
+                    break
+                await asyncio.sleep(0.01)
+            outputs = [i for i in rt.history.items if i.type == "function_call_output"]
+        assert not state.ended and len(model.requests) == 3
+        assert len(outputs) == 1 and outputs[0].is_error
+
+
+def test_brackets_inside_argument_strings_do_not_count_as_nesting():
+    from agent.tool_args import REFUSED, bounded_arguments
+
+    in_string = json.dumps({"time": "O(" + "[" * 500 + ")", "space": 'say \\" [[[ "' + "{" * 100})
+    assert bounded_arguments(in_string) == in_string
+    flat = json.dumps({"xs": [[i] for i in range(1_000)]})
+    assert bounded_arguments(flat) == flat
+    assert (
+        bounded_arguments(
+            json.dumps({"a": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]})
+        )
+        == REFUSED
+    )

@@ -23,6 +23,7 @@ from agent.errors import ApiError, SessionNotFoundError
 from agent.interview import build_interview
 from agent.presence import CandidatePresence
 from agent.providers import build_session, turn_handling
+from agent.realtime import PreparedRealtimeModel
 from agent.recorder import EventRecorder
 from agent.settings import get_settings
 from agent.worker import (
@@ -147,7 +148,9 @@ async def test_session_uses_plugin_objects_and_the_local_turn_detector(monkeypat
         userdata=None,  # type: ignore[arg-type]  # no VAD use
         language="es",
     )
-    assert isinstance(realtime.llm, openai.realtime.RealtimeModel) and realtime.tts is None
+    # The provider's model, wrapped so that every reply is bounded and sees the status and code (agent.realtime).
+    assert isinstance(realtime.llm, PreparedRealtimeModel) and realtime.tts is None
+    assert isinstance(realtime.llm.wrapped, openai.realtime.RealtimeModel)
     # The server never answers a turn by itself: turns are detected locally and decided by the agent.
     assert realtime.llm.capabilities.turn_detection is False
     assert realtime.turn_detection is not None and realtime.turn_detection.model == "turn-detector-v1-mini"

@@ -276,3 +276,123 @@ async def test_a_callback_whose_key_was_revoked_fails_without_a_call(
     rows = await wait_until(settled, what="the Started update to settle")
     assert rows == [{"status": "failed", "attempts": 0, "last_error": "no_live_key"}]
     assert ashby.updates == []
+
+
+async def test_revoking_the_profile_link_sends_ashby_the_result_again_with_a_live_link(
+    api_server: ApiServer, ashby: FakeAshby, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    assessment = (await ashby.start("difficulty:easy", ADA)).json()["results"]["assessment_id"]
+    grader_dir = tmp_path / "grader"
+    grader_dir.mkdir()
+    (grader_dir / "release").touch()
+    _worker(start_worker, api_server, ashby, grader_dir)
+    await simulate_interview(api_server, assessment)
+    await end_interview(api_server, assessment)
+    await wait_until(lambda: _updates(ashby, 2), what="the result update")
+    result = ashby.accepted()[1]
+    old_token = result["assessment_profile_url"]["value"].rsplit("/", 1)[1]
+    link_id, _ = share_links.check_token(api_server.settings, old_token)
+    # Another link to the same session, revoked too: Ashby is not told about links it never held.
+    other = await api_server.client.post(
+        f"/v1/sessions/{assessment}/share", json={}, headers=api_server.org_headers()
+    )
+    r = await api_server.client.delete(
+        f"/v1/sessions/{assessment}/share/{other.json()['id']}", headers=api_server.org_headers()
+    )
+    assert r.status_code == 204
+
+    r = await api_server.client.delete(
+        f"/v1/sessions/{assessment}/share/{link_id}", headers=api_server.org_headers()
+    )
+    assert r.status_code == 204
+    assert (await api_server.client.get(f"/v1/reports/{old_token}")).status_code == 410
+
+    await wait_until(lambda: _updates(ashby, 3), what="the result sent again")
+    again = ashby.accepted()[2]
+    assert again["assessment_status"]["value"] == "Completed"
+    assert again["assessment_result"] == result["assessment_result"]
+    assert again["timestamp"] > result["timestamp"]  # newer than the result it replaces
+    new_token = again["assessment_profile_url"]["value"].rsplit("/", 1)[1]
+    assert new_token != old_token
+    assert (await share_links.verify(db, api_server.settings, new_token)).session_id == assessment
+    assert (await api_server.client.get(f"/v1/reports/{new_token}")).status_code == 200
+
+    async def recorded() -> list[dict[str, object]] | None:
+        cur = await db.execute(
+            "select kind, status from ats_callbacks where session_id = %s order by created_at", (assessment,)
+        )
+        rows = await cur.fetchall()
+        return rows if len(rows) == 3 and all(r["status"] != "pending" for r in rows) else None
+
+    assert await wait_until(recorded, what="the callbacks recorded") == [
+        {"kind": "started", "status": "delivered"},
+        {"kind": "result", "status": "delivered"},
+        {"kind": "result", "status": "delivered"},
+    ]
+    assert len(ashby.updates) == 3  # the unrelated link's revocation sent nothing
+
+
+async def test_a_result_that_failed_for_good_is_listed_and_sent_again_once_the_key_is_fixed(
+    api_server: ApiServer, ashby: FakeAshby, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    """The customer typed a wrong Ashby API key: every update is refused with 401 until the retries run out. Once
+    the key is fixed, the organisation sees what failed and sends it again; nothing of the result is lost."""
+    assessment = (await ashby.start("difficulty:easy", ADA)).json()["results"]["assessment_id"]
+    ashby.customer_api_key = "the-key-ashby-really-issued"  # not the one the customer gave us
+    grader_dir = tmp_path / "grader"
+    grader_dir.mkdir()
+    (grader_dir / "release").touch()
+    _worker(start_worker, api_server, ashby, grader_dir)
+    await simulate_interview(api_server, assessment)
+    await end_interview(api_server, assessment)
+    path = f"/v1/sessions/{assessment}/ats-callbacks"
+
+    async def settled() -> list[dict[str, Any]] | None:
+        r = await api_server.client.get(path, headers=api_server.org_headers())
+        assert r.status_code == 200, r.text
+        data = r.json()["data"]
+        return data if len(data) == 2 and all(c["status"] == "failed" for c in data) else None
+
+    failed = await wait_until(settled, what="both updates failed")
+    assert [(c["kind"], c["attempts"], c["last_status_code"], c["last_error"]) for c in failed] == [
+        ("started", 4, 401, "http_status"),
+        ("result", 4, 401, "http_status"),
+    ]
+    assert ashby.accepted() == [] and all(c["next_attempt_at"] is None for c in failed)
+
+    fixed = await api_server.client.post(
+        "/v1/integrations/ashby/keys",
+        json={"ashby_api_key": "the-key-ashby-really-issued"},
+        headers=api_server.org_headers(),
+    )
+    assert fixed.status_code == 201
+    for call in failed:
+        r = await api_server.client.post(f"{path}/{call['id']}/send-again", headers=api_server.org_headers())
+        assert r.status_code == 202, r.text
+        assert (r.json()["kind"], r.json()["status"], r.json()["attempts"]) == (call["kind"], "pending", 0)
+        again = r.json()["id"]
+    r = await api_server.client.post(f"{path}/{again}/send-again", headers=api_server.org_headers())
+    assert r.status_code in (202, 409)  # 409 ats_callback_pending unless the worker was quicker
+    if r.status_code == 409:
+        assert r.json()["error"]["code"] == "ats_callback_pending"
+    await wait_until(lambda: _updates(ashby, 2), what="the updates sent again")
+    started, result = ashby.accepted()[:2]
+    assert started["assessment_status"]["value"] == "Started"
+    assert result["assessment_status"]["value"] == "Completed" and result["assessment_result"]["value"] == 67
+    token = result["assessment_profile_url"]["value"].rsplit("/", 1)[1]
+    assert (await share_links.verify(db, api_server.settings, token)).session_id == assessment
+
+    # Another session's call, or no call at all, is not found; the first calls keep their history.
+    other = await api_server.create_session()
+    r = await api_server.client.post(
+        f"/v1/sessions/{other['id']}/ats-callbacks/{failed[0]['id']}/send-again",
+        headers=api_server.org_headers(),
+    )
+    assert (r.status_code, r.json()["error"]["code"]) == (404, "ats_callback_not_found")
+    listed = (await api_server.client.get(path, headers=api_server.org_headers())).json()["data"]
+    assert [(c["kind"], c["status"]) for c in listed[:2]] == [("started", "failed"), ("result", "failed")]
+    assert (
+        await api_server.client.get(
+            f"/v1/sessions/{other['id']}/ats-callbacks", headers=api_server.org_headers()
+        )
+    ).json() == {"data": []}

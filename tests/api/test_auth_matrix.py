@@ -66,6 +66,8 @@ ORG_ROUTES = [
     ("POST", "/v1/sessions/{a}/share", {}),
     ("GET", "/v1/sessions/{a}/share", None),
     ("DELETE", "/v1/sessions/{a}/share/00000000-0000-4000-8000-000000000000", None),
+    ("GET", "/v1/sessions/{a}/ats-callbacks", None),
+    ("POST", "/v1/sessions/{a}/ats-callbacks/00000000-0000-4000-8000-000000000000/send-again", None),
     ("PATCH", "/v1/sessions/{a}", {"text_only": True}),
     ("GET", "/v1/organization", None),
     ("PATCH", "/v1/organization", {"allow_text_only": True, "embed_origins": ["https://evil.example.com"]}),
@@ -162,6 +164,8 @@ async def test_org_route_refuses_non_org_credentials_with_401(
         ("GET", "/v1/sessions/{a}/scorecards", None),
         ("POST", "/v1/sessions/{a}/share", None),
         ("GET", "/v1/sessions/{a}/share", None),
+        ("GET", "/v1/sessions/{a}/ats-callbacks", None),
+        ("POST", "/v1/sessions/{a}/ats-callbacks/00000000-0000-4000-8000-000000000000/send-again", None),
         ("PATCH", "/v1/sessions/{a}", {"text_only": True}),
         ("GET", "/v1/sessions/{a}/report", None),
         ("GET", "/v1/sessions/{a}/timeline", None),
@@ -488,6 +492,7 @@ def _key(method: str, template: str) -> str:
     path = path.replace("{e}", "{endpoint_id}").replace("{d}", "{delivery_id}").replace("{s}", "{session_id}")
     path = path.replace("/drafts/python", "/drafts/{language}")
     path = path.replace("/share/00000000-0000-4000-8000-000000000000", "/share/{link_id}")
+    path = path.replace("/ats-callbacks/00000000-0000-4000-8000-000000000000", "/ats-callbacks/{callback_id}")
     return f"{method} {path}"
 
 

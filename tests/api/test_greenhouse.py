@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from psycopg.rows import DictRow
 from pydantic import SecretStr
 
 from api import share_links
+from api.integrations import profile_links
 from api.settings import ApiSettings
 from tests.api.grading_support import wait_until
 from tests.api.integration_support import (
@@ -361,3 +363,115 @@ async def test_without_smtp_no_mail_is_queued_and_the_join_link_is_in_test_statu
         "select count(*) as n from procrastinate_jobs where task_name = 'send_invite_email'"
     )
     assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # count(*) returns a row
+
+
+async def test_revoking_the_profile_link_gives_greenhouse_a_live_one_and_has_it_read_test_status_again(
+    api_server: ApiServer, greenhouse: FakeGreenhouse, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    sent = await greenhouse.send_test("difficulty:easy", HARRY)
+    interview = sent.json()["partner_interview_id"]
+    grader_dir = tmp_path / "grader"
+    grader_dir.mkdir()
+    (grader_dir / "release").touch()
+    grading_worker(start_worker, api_server, grader_dir)
+    await simulate_interview(api_server, interview)
+    await end_interview(api_server, interview)
+    await wait_until(lambda: _patched(greenhouse), what="Greenhouse's PATCH")
+    first = greenhouse.patches[-1].status_read
+    assert first is not None
+    old_url = first["partner_profile_url"]
+    old_token = old_url.rsplit("/", 1)[1]
+    link_id, _ = share_links.check_token(api_server.settings, old_token)
+    listed = await api_server.client.get(f"/v1/sessions/{interview}/share", headers=api_server.org_headers())
+    assert str(link_id) in [d["id"] for d in listed.json()["data"]]
+
+    # The organisation revokes the link it found on the candidate's Greenhouse profile (it leaked, say).
+    r = await api_server.client.delete(
+        f"/v1/sessions/{interview}/share/{link_id}", headers=api_server.org_headers()
+    )
+    assert r.status_code == 204
+    assert (await api_server.client.get(f"/v1/reports/{old_token}")).status_code == 410
+
+    # test_status never hands Greenhouse the revoked link again: a new, live one, kept across reads.
+    status = (await greenhouse.test_status(interview)).json()
+    assert status["partner_status"] == "complete" and status["partner_profile_url"] != old_url
+    new_token = status["partner_profile_url"].rsplit("/", 1)[1]
+    assert (await share_links.verify(db, api_server.settings, new_token)).session_id == interview
+    assert (await api_server.client.get(f"/v1/reports/{new_token}")).status_code == 200
+    assert (await greenhouse.test_status(interview)).json() == status
+
+    # Greenhouse only reads test_status after a PATCH: the revocation sends one, and it reads the live link.
+    async def patched_again() -> bool:
+        return sum(p.status_read is not None for p in greenhouse.patches) >= 2
+
+    await wait_until(patched_again, what="a second PATCH after the revocation")
+    again = greenhouse.patches[-1]
+    assert again.errors == [] and again.status_read is not None
+    assert again.status_read["partner_profile_url"] == status["partner_profile_url"]
+
+    # Rotating the signing key kills every link, the kept one included: test_status mints one that opens.
+    rotated = api_server.settings.model_copy(update={"share_signing_key": SecretStr("rotated-" + "k" * 40)})
+    api_server.app.state.settings = rotated
+    after = (await greenhouse.test_status(interview)).json()
+    assert after["partner_profile_url"] != status["partner_profile_url"]
+    rotated_token = after["partner_profile_url"].rsplit("/", 1)[1]
+    assert (await share_links.verify(db, rotated, rotated_token)).session_id == interview
+
+
+async def test_a_profile_link_near_its_expiry_or_under_a_rotated_key_is_handed_to_greenhouse_again(
+    api_server: ApiServer, greenhouse: FakeGreenhouse, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    sent = await greenhouse.send_test("difficulty:easy", HARRY)
+    interview = sent.json()["partner_interview_id"]
+    grader_dir = tmp_path / "grader"
+    grader_dir.mkdir()
+    (grader_dir / "release").touch()
+    grading_worker(start_worker, api_server, grader_dir)
+    await simulate_interview(api_server, interview)
+    await end_interview(api_server, interview)
+    await wait_until(lambda: _patched(greenhouse), what="Greenhouse's PATCH")
+    first = greenhouse.patches[-1].status_read
+    assert first is not None
+
+    async def reads(n: int) -> bool:
+        return sum(p.status_read is not None for p in greenhouse.patches) >= n
+
+    # A live link with life left: nothing to do.
+    assert await profile_links.refresh_dead_links(db, api_server.settings) == 0
+    # Two days from its expiry: Greenhouse is told, reads test_status, and shows a link good for the full lifetime.
+    await db.execute(
+        "update ats_assessments set profile_url_expires_at = now() + interval '1 day' where session_id = %s",
+        (interview,),
+    )
+    assert await profile_links.refresh_dead_links(db, api_server.settings) == 1
+    await wait_until(lambda: reads(2), what="the PATCH for the expiring link")
+    renewed = greenhouse.patches[-1].status_read
+    assert renewed is not None and greenhouse.patches[-1].errors == []
+    assert renewed["partner_profile_url"] != first["partner_profile_url"]
+    token = renewed["partner_profile_url"].rsplit("/", 1)[1]
+    opened = await share_links.verify(db, api_server.settings, token)
+    assert opened.expires_at - datetime.now(UTC) > timedelta(days=api_server.settings.share_link_max_days - 1)
+    assert await profile_links.refresh_dead_links(db, api_server.settings) == 0
+
+    # The signing key is rotated: every link dies, the one on the profile too, and Greenhouse gets a live one.
+    rotated = api_server.settings.model_copy(update={"share_signing_key": SecretStr("rotated-" + "k" * 40)})
+    api_server.app.state.settings = rotated
+    assert await profile_links.refresh_dead_links(db, rotated) == 1
+    await wait_until(lambda: reads(3), what="the PATCH after the key rotation")
+    latest = greenhouse.patches[-1].status_read
+    assert latest is not None
+    token = latest["partner_profile_url"].rsplit("/", 1)[1]
+    assert (await share_links.verify(db, rotated, token)).session_id == interview
+    assert await profile_links.refresh_dead_links(db, rotated) == 0
+
+
+def test_the_worker_refreshes_ats_profile_links_hourly() -> None:
+    from procrastinate import App, testing
+
+    from api.jobs.maintenance import register_periodic_tasks
+    from api.jobs.settings import WorkerSettings
+
+    app = App(connector=testing.InMemoryConnector())
+    register_periodic_tasks(app, WorkerSettings(_env_file=None))  # type: ignore[call-arg]  # settings kwarg
+    task = app.periodic_registry.periodic_tasks[("refresh_ats_profile_links", "ats_profile_links")]
+    assert task.cron == "41 * * * *" and task.task.queue == "maintenance"

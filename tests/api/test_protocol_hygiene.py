@@ -195,6 +195,50 @@ async def test_lone_surrogates_are_422_on_every_json_route(
     assert r.json()["error"]["message"].startswith(field), r.text
 
 
+@pytest.mark.sandbox
+async def test_surrogates_no_escape_shows_are_422_too_and_leave_runs_open(
+    api_server: ApiServer, db: Conn
+) -> None:
+    # Python's JSON parser also reads a lone surrogate written as UTF-8 bytes (ED A0 80) and any escape in a UTF-16
+    # or UTF-32 body, where the byte scan for escapes sees none. In a custom run's inputs (free JSON) one reached
+    # the database as a 500, and the run's lease stayed held: the session's runs were refused for minutes.
+    cur = await db.execute("select id from questions where slug = 'valid-palindrome'")
+    s = await api_server.create_session(question_id=str((await cur.fetchone())["id"]))  # type: ignore[index]
+    started = await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
+    )
+    assert started.status_code == 200, started.text
+    code = "def is_palindrome(s):\n    return s == s[::-1]\n"
+    custom = json.dumps({"language": "python", "code": code, "inputs": [["ok"], ["x@"]]})
+    run = json.dumps({"language": "python", "code": "# @\n" + code})
+    bodies = [
+        (custom.replace("@", "\\udcff").encode("utf-16"), "custom-runs", "inputs.1.0"),
+        (custom.replace("@", "\\ud800").encode("utf-32"), "custom-runs", "inputs.1.0"),
+        (custom.encode().replace(b"@", b"\xed\xa0\x80"), "custom-runs", "inputs.1.0"),
+        (run.replace("@", "\\ud800").encode("utf-16-le"), "runs", "code"),  # no BOM: valid UTF-8 bytes (NULs)
+        (run.replace("@", "\\ud800").encode("utf-32-be"), "runs", "code"),
+        (run.encode().replace(b"@", b"\xed\xbf\xbf"), "submissions", "code"),
+    ]
+    candidate = {"Authorization": f"Bearer {s['invite']}", "Content-Type": "application/json"}
+    for body, route, field in bodies:
+        r = await api_server.client.post(f"/v1/sessions/{s['id']}/{route}", content=body, headers=candidate)
+        assert r.status_code == 422, (route, field, r.text)
+        assert r.json()["error"]["message"].startswith(f"{field}:"), (route, field, len(body), r.text)
+    agent = {**api_server.internal_headers(), "Content-Type": "application/json"}
+    r = await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/runs", content=bodies[3][0], headers=agent
+    )
+    assert (r.status_code, r.json()["error"]["message"].split(":")[0]) == (422, "code"), r.text
+    # The session's runs are still open: a valid custom run right after is judged.
+    ok = await api_server.client.post(
+        f"/v1/sessions/{s['id']}/custom-runs",
+        json={"language": "python", "code": code, "inputs": [["ab"]]},
+        headers=candidate,
+    )
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["tests"][0]["actual"] is False
+
+
 async def test_a_nul_in_any_query_parameter_of_any_route_is_422_naming_it(api_server: ApiServer) -> None:
     # PostgreSQL text never holds U+0000: a filter or partner id carrying one used to reach a query and fail there
     # (a 500). Every query parameter the OpenAPI document declares, on every operation, with the route's own
@@ -390,6 +434,95 @@ async def test_a_request_body_trickled_after_a_complete_head_is_closed(
             "/v1/join", json={"invite": "a" * 40}
         )  # a body sent at once is answered as ever
     assert ok.status_code == 401
+
+
+async def _answered_while_sending(client: httpx.AsyncClient, pieces: list[bytes]) -> tuple[bytes, bool]:
+    """Send `pieces` on a new connection, 0.25 s apart, while reading: everything the server sent until it closed
+    (or reset), and whether some pieces were still unsent when it did."""
+    reader, writer = await asyncio.open_connection(client.base_url.host, client.base_url.port)
+    received = bytearray()
+
+    async def read_all() -> None:
+        while chunk := await reader.read(1 << 16):
+            received.extend(chunk)
+
+    reading = asyncio.create_task(read_all())
+    unsent = len(pieces)
+    try:
+        for piece in pieces:
+            if reading.done():
+                break
+            writer.write(piece)
+            await writer.drain()
+            unsent -= 1
+            await asyncio.wait([reading], timeout=0.25)
+        async with asyncio.timeout(60):  # generous: a loaded machine is slow
+            await asyncio.wait([reading])
+    except (ConnectionResetError, BrokenPipeError):
+        pass
+    finally:
+        writer.close()
+        reading.cancel()
+    if reading.done() and not reading.cancelled() and reading.exception() is not None:
+        assert isinstance(reading.exception(), ConnectionResetError)
+    return bytes(received), unsent > 0
+
+
+def _assert_request_timeout(answer: bytes) -> None:
+    head, _, body = answer.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    assert lines[0].startswith("HTTP/1.1 408"), answer[:200]
+    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    assert headers["connection"] == "close" and headers["content-type"] == "application/json"
+    assert int(headers["content-length"]) == len(body)
+    assert json.loads(body) == {
+        "error": {"code": "request_timeout", "message": "The request did not arrive in time."}
+    }
+
+
+@pytest.mark.parametrize("framing", ["content-length", "chunked"])
+async def test_a_request_body_that_misses_its_deadline_is_answered_408_before_the_close(
+    api_server: ApiServer, framing: str
+) -> None:
+    # The body deadline closed the connection with no answer: a client (or a proxy in front) saw a reset or an
+    # empty reply and could not tell a timeout from a crash. It is now a 408 in the error shape, then the close;
+    # the 408 arrives while the client still has body to send (asserted by order, not time).
+    settings = api_server.settings.model_copy(update={"body_grace_s": 1, "body_min_bytes_per_s": 64})
+    if framing == "chunked":
+        head = b"POST /v1/join HTTP/1.1\r\nHost: shadows\r\nTransfer-Encoding: chunked\r\n\r\n"
+        trickle = [b"1\r\n" + bytes([c]) + b"\r\n" for c in b'{"invite": "' + b"a" * 200]
+    else:
+        head = b"POST /v1/join HTTP/1.1\r\nHost: shadows\r\nContent-Length: 213\r\n\r\n"
+        trickle = [bytes([c]) for c in b'{"invite": "' + b"a" * 200]
+    async with serve(settings) as client:
+        answer, cut_short = await _answered_while_sending(client, [head + trickle[0], *trickle[1:]])
+        stalled, _ = await _answered_while_sending(client, [head + trickle[0]])  # then nothing more
+        ok = await client.post("/v1/join", json={"invite": "a" * 40})  # the server serves on
+    assert cut_short
+    _assert_request_timeout(answer)
+    _assert_request_timeout(stalled)
+    assert ok.status_code == 401
+
+
+async def test_a_request_head_that_misses_its_deadline_is_answered_408_and_an_idle_one_closed_silently(
+    api_server: ApiServer,
+) -> None:
+    settings = api_server.settings.model_copy(update={"keep_alive_s": 1})
+    partial = b"POST /v1/join HTTP/1.1\r\nHost: shadows\r\nX-Pad: " + b"a" * 200
+    served = b"GET /healthz HTTP/1.1\r\nHost: shadows\r\n\r\n"
+    async with serve(settings) as client:
+        trickled, cut_short = await _answered_while_sending(client, [bytes([b]) for b in partial])
+        after_one, _ = await _answered_while_sending(client, [served, *(bytes([b]) for b in partial)])
+        idle, _ = await _answered_while_sending(client, [b""])
+        kept_idle, _ = await _answered_while_sending(client, [served])
+    assert cut_short
+    _assert_request_timeout(trickled)
+    first, _, rest = after_one.partition(b"\r\n\r\n")
+    assert first.startswith(b"HTTP/1.1 200") and rest.endswith(b"}")
+    _assert_request_timeout(rest[rest.index(b"HTTP/1.1 408") :])
+    # Nothing of a next request arrived: an idle keep-alive connection, closed without an unsolicited answer.
+    assert idle == b""
+    assert kept_idle.startswith(b"HTTP/1.1 200") and b"408" not in kept_idle
 
 
 async def test_the_largest_uploads_at_a_reasonable_rate_pass_the_body_deadline(

@@ -8,7 +8,8 @@ import asyncio
 import base64
 import hashlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +21,10 @@ from google.protobuf.json_format import MessageToJson
 from livekit import api as lk
 from psycopg.rows import DictRow
 
+import api.redispatch
+import api.routers.interviews
 from api.db.orgs_repo import create_org
+from api.db.pool import Pool
 from api.settings import ApiSettings
 from api.tokens import candidate_identity
 from tests.api.conftest import serve, signed_webhook
@@ -189,3 +193,96 @@ async def test_a_forged_departure_dispatches_nothing(world: World) -> None:
     r = await world.client.post("/v1/livekit/webhook", content=body, headers={"Authorization": forged})
     assert r.status_code == 401
     assert world.livekit.dispatches == [] and world.livekit.listed == []
+
+
+class DatabaseFault:
+    """Stands in for a module's `connection`: while armed, the connection it hands out fails as one whose server
+    went away does (the real `connection` turns that into a 503 database_unavailable)."""
+
+    def __init__(self, real: Callable[[Pool], AbstractAsyncContextManager[Conn]]) -> None:
+        self.real, self.armed, self.tripped = real, False, 0
+
+    @asynccontextmanager
+    async def __call__(self, pool: Pool) -> AsyncIterator[Conn]:
+        async with self.real(pool) as conn:
+            if self.armed:
+                self.tripped += 1
+                raise psycopg.OperationalError("server closed the connection unexpectedly")
+            yield conn
+
+
+async def _livekit_answering(world: World) -> None:
+    """Wait (a generous bound: a loaded machine is slow) until a call to LiveKit is held in the fake."""
+    async with asyncio.timeout(30):
+        while world.livekit.holding == 0:  # noqa: ASYNC110  # the fake signals nothing: poll it
+            await asyncio.sleep(0.01)
+
+
+async def _lapse_reservations(db: Conn, sid: str) -> None:
+    """Time passes: the session's unresolved reservations reach their expiry."""
+    await db.execute(
+        "update agent_redispatch_reservations set expires_at = now() - interval '1 second' where session_id = %s",
+        (sid,),
+    )
+
+
+async def test_a_database_failure_while_giving_a_reservation_back_loses_no_redispatch(
+    world: World, db: Conn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # LiveKit failed to dispatch, and the database failed as the webhook gave its reservation back: the slot was
+    # counted for nothing and the webhook's id kept, so LiveKit's redelivery was a "duplicate" that never dispatched.
+    fault = DatabaseFault(api.redispatch.connection)
+    monkeypatch.setattr(api.redispatch, "connection", fault)
+    s = await world.running_session()
+    world.livekit.hold = asyncio.Event()
+    lost = asyncio.create_task(world.post(agent_left(s["room"], "EV_lost")))
+    await _livekit_answering(world)  # the reservation committed
+    fault.armed, world.livekit.list_fail_with = True, (503, "unavailable")
+    world.livekit.hold.set()
+    r = await lost
+    assert (r.status_code, r.json()["error"]["code"]) == (503, "database_unavailable") and fault.tripped == 1
+    fault.armed, world.livekit.list_fail_with, world.livekit.hold = False, None, None
+
+    early = await world.post(agent_left(s["room"], "EV_lost"))  # the reservation has not lapsed yet
+    assert (early.status_code, early.json()["error"]["code"]) == (503, "webhook_in_flight")
+    assert early.headers["retry-after"] == "1"
+    other = [(await world.post(agent_left(s["room"], f"EV_next{i}"))).json()["status"] for i in range(2)]
+    assert other == ["redispatched", "redispatch_limit"], "an unresolved reservation still counts"
+
+    await _lapse_reservations(db, s["id"])
+    again = await world.post(agent_left(s["room"], "EV_lost"))
+    assert again.json()["status"] == "redispatched", "the lapsed webhook is applied afresh"
+    assert len(world.livekit.dispatches) == 2 and await _count(db, s["id"]) == 2
+    assert (await world.post(agent_left(s["room"], "EV_lost"))).json()["status"] == "duplicate"
+    assert (await world.post(agent_left(s["room"], "EV_more"))).json()["status"] == "redispatch_limit"
+
+
+async def test_a_database_failure_while_the_page_gives_a_reservation_back_loses_no_redispatch(
+    world: World, db: Conn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fault = DatabaseFault(api.routers.interviews.connection)
+    monkeypatch.setattr(api.routers.interviews, "connection", fault)
+    s = await world.running_session()
+    # One redispatch is left.
+    await db.execute("update sessions set agent_redispatches = 1 where id = %s", (s["id"],))
+
+    async def call_again() -> httpx.Response:
+        return await world.client.post(
+            f"/v1/sessions/{s['id']}/agent-dispatch", headers={"Authorization": f"Bearer {s['invite']}"}
+        )
+
+    world.livekit.hold = asyncio.Event()
+    first = asyncio.create_task(call_again())
+    await _livekit_answering(world)  # reserved on a connection already returned
+    fault.armed, world.livekit.fail_with = True, (500, "internal")
+    world.livekit.hold.set()
+    r = await first
+    assert (r.status_code, r.json()["error"]["code"]) == (503, "database_unavailable") and fault.tripped == 1
+    fault.armed, world.livekit.fail_with, world.livekit.hold = False, None, None
+
+    assert (await call_again()).status_code == 429, "the unresolved reservation counts until it lapses"
+    await _lapse_reservations(db, s["id"])
+    retried = await call_again()
+    assert retried.status_code == 202, retried.text
+    assert len(world.livekit.dispatches) == 1 and await _count(db, s["id"]) == 2
+    assert (await call_again()).status_code == 429

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from tests.conftest import ApiServer
@@ -111,3 +112,37 @@ async def test_internal_run_is_recorded_as_agent_run(api_server: ApiServer, db) 
     assert r.json()["verdict"] in ("runtime_error", "compile_error")
     cur = await db.execute("select payload from session_events where session_id = %s", (s["id"],))
     assert (await cur.fetchone())["payload"]["by"] == "agent"
+
+
+async def test_a_run_whose_result_cannot_be_stored_releases_the_sessions_run_lease(
+    api_server: ApiServer, db, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The store's transaction holds the lease's release: when it failed (the database went away after the judge
+    # answered, or refused the result), the lease stayed until it expired (the queue wait plus the judge's job
+    # timeout, minutes) and every run of the session meanwhile was 429 run_in_progress. The failure is injected
+    # once into the real store, on the real database.
+    from api.db import runs_repo
+
+    real_store = runs_repo.store_run
+    failures = []
+
+    async def store_once_failing(conn, run):  # type: ignore[no-untyped-def]
+        if not failures:
+            failures.append(run.session_id)
+            raise psycopg.OperationalError("the database went away")
+        return await real_store(conn, run)
+
+    monkeypatch.setattr(runs_repo, "store_run", store_once_failing)
+    qid = await _question_id(db, "two-sum")
+    created = await _started(api_server, question_id=qid)
+    code = (ROOT / "questions/two-sum/reference.py").read_text()
+    url, auth = f"/v1/sessions/{created['id']}/runs", {"Authorization": f"Bearer {created['invite']}"}
+    failed = await api_server.client.post(url, json={"language": "python", "code": code}, headers=auth)
+    assert failed.status_code >= 500 and failures == [created["id"]], failed.text
+    again = await api_server.client.post(url, json={"language": "python", "code": code}, headers=auth)
+    assert again.status_code == 200, again.text
+    assert again.json()["verdict"] == "accepted"
+    cur = await db.execute(
+        "select count(*) as n from session_run_leases where session_id = %s", (created["id"],)
+    )
+    assert (await cur.fetchone())["n"] == 0

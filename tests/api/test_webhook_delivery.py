@@ -379,3 +379,48 @@ async def test_the_candidates_consent_and_accommodation_request_through_the_page
     assert consent["session_id"] == accommodation["session_id"] == s["id"]
     assert all(r["job_queue"] == "webhooks" for r in rows)  # each delivery is a job on the queue
     assert "Captions, please" in str(accommodation)  # the org reads what the candidate asked for
+
+
+async def test_a_replayed_scorecard_event_never_pushes_a_revoked_report_link(
+    api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    async with webhook_receiver() as receiver:
+        ep = await create_endpoint(api_server, receiver.url, ["scorecard.ready"])
+        receiver.secrets = [ep["secret"]]
+        delivery_worker(start_worker, api_server, tmp_path)
+        s = await interview(api_server)
+        await complete(api_server, s["id"])
+        await wait_until(lambda: _has(receiver, "scorecard.ready"), what="scorecard.ready delivered")
+        first = receiver.deliveries[0]
+        old_token = first.payload["data"]["report_url"].rsplit("/", 1)[1]
+        link_id, _ = share_links.check_token(api_server.settings, old_token)
+        r = await api_server.client.delete(
+            f"/v1/sessions/{s['id']}/share/{link_id}", headers=api_server.org_headers()
+        )
+        assert r.status_code == 204
+        (done,) = await log_of(api_server, ep["id"])
+        await wait_until(lambda: _replayed(api_server, ep["id"]), what="the delivery recorded")
+        r = await api_server.client.post(
+            f"/v1/webhook-endpoints/{ep['id']}/deliveries/{done['id']}/replay",
+            headers=api_server.org_headers(),
+        )
+        assert r.status_code == 202, r.text
+        await wait_until(lambda: _count(receiver, 2), what="the replayed delivery")
+        await wait_until(lambda: _replayed(api_server, ep["id"]), what="the replay recorded")
+
+    again = receiver.deliveries[1]
+    assert again.message_id == first.message_id and again.verified_with == [0]
+    new_url = again.payload["data"]["report_url"]
+    assert new_url.rsplit("/", 1)[1] != old_token
+    assert (await share_links.verify(db, api_server.settings, new_url.rsplit("/", 1)[1])).session_id == s[
+        "id"
+    ]
+    assert {k: v for k, v in again.payload["data"].items() if k != "report_url"} == {
+        k: v for k, v in first.payload["data"].items() if k != "report_url"
+    }
+    (logged,) = await log_of(api_server, ep["id"])
+    assert logged["payload"]["data"]["report_url"] == new_url  # the log shows what was sent
+
+
+async def _count(receiver: Any, n: int) -> bool:
+    return len(receiver.succeeded()) >= n

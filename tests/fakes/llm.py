@@ -17,6 +17,7 @@ from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConn
 class FakeToolCall:
     name: str
     arguments: dict[str, Any] = field(default_factory=dict)
+    raw: str | None = None  # the arguments exactly as the model streams them (malformed ones included)
 
 
 @dataclass
@@ -124,7 +125,7 @@ class FakeLLMStream(llm.LLMStream):
                         tool_calls=[
                             llm.FunctionToolCall(
                                 name=tc.name,
-                                arguments=json.dumps(tc.arguments),
+                                arguments=tc.raw if tc.raw is not None else json.dumps(tc.arguments),
                                 call_id=f"call_{uuid.uuid4().hex[:8]}",
                             )
                             for tc in self._response.tool_calls

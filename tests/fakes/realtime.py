@@ -24,7 +24,7 @@ from livekit.agents.types import NOT_GIVEN, NotGivenOr
 @dataclass
 class RealtimeReply:
     text: str = ""
-    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    calls: list[tuple[str, dict[str, Any] | str]] = field(default_factory=list)  # a str: raw arguments
 
 
 @dataclass
@@ -111,8 +111,10 @@ class FakeRealtimeSession(llm.RealtimeSession):
         text.close()
         audio.close()
         for name, args in reply.calls:
-            functions.send_nowait(llm.FunctionCall(call_id=utils.shortuuid("rt_call_"), name=name,
-                                                   arguments=json.dumps(args)))  # fmt: skip
+            raw = args if isinstance(args, str) else json.dumps(args)
+            functions.send_nowait(
+                llm.FunctionCall(call_id=utils.shortuuid("rt_call_"), name=name, arguments=raw)
+            )
         functions.close()
         fut: asyncio.Future[llm.GenerationCreatedEvent] = asyncio.get_running_loop().create_future()
         fut.set_result(llm.GenerationCreatedEvent(message_stream=messages, function_stream=functions,

@@ -215,3 +215,154 @@ def test_quotes_across_the_new_replacements_verify_and_map_back_to_the_original(
         seq=2, quote="# @zq_dev\n@lru_cache(maxsize=None)"[2:]
     )
     assert isinstance(check(Evidence(seq=1, quote="It's A-D-A"), index), str)  # the model never saw the name
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("zq dev at gmail dot com", "[email]"),
+        ("my email is jane underscore doe at outlook dot co dot uk", "my email is [email]"),
+        ("Reach me at jane dot doe at yahoo dot com, thanks.", "Reach me at [email], thanks."),
+        ("mail me at j d o e 42 at hotmail dot com", "mail me at [email]"),
+        ("it's jane at acme dash corp dot io or jane@gmail dot com", "it's [email] or [email]"),
+        ("write to jane (at) acme [dot] io", "write to [email]"),
+        ("just jane at gmail, no dots", "just [email], no dots"),
+        ("send it to john smith nineteen at gmail.com", "send it to [email]"),
+        ("my number is five five five, one two three four", "my number is [phone]"),
+        ("call me on four one five, five five five, zero one three four.", "call me on [phone]."),
+        ("My cell is 415 555 0134, evenings.", "My cell is [phone], evenings."),
+        ("it's plus four four seven nine one one double two three four five six", "it's [phone]"),
+        ("four one five five five five oh one three four", "[phone]"),
+        ("text me at 555-1234", "text me at [phone]"),
+        ("you can get me on five five five, one two three four.", "you can get me on [phone]."),
+        ("my email's zq dev at g mail dot com", "my email's [email]"),
+        ("find me on linkedin slash in slash jdoe", "find me on [link]"),
+        ("it's linkedin dot com slash in slash jane dash doe dash one two three", "it's [link]"),
+        ("GitHub dot com slash zq dev has it", "[link] has it"),
+        ("my github is zqdev, and", "my github is [handle], and"),
+        ("my GitHub handle is zq underscore dev", "my GitHub handle is [handle]"),
+        ("my twitter is at zq dev", "my twitter is at [handle]"),
+        ("follow me at zq underscore dev on twitter", "follow me at [handle] on twitter"),
+        ("I'm zq dev on GitHub", "I'm [handle] on GitHub"),
+        ("my username is zq dash dev on leetcode", "my username is [handle] on leetcode"),
+        ("my portfolio is zq dev dot dev", "my portfolio is [handle]"),
+        ("I go by jdoe42 on leetcode", "I go by [handle] on leetcode"),
+        ("and ada underscore l 99 is my mail", "and [email] is my mail"),  # the candidate's own, said alone
+    ],
+)  # fmt: skip
+def test_contact_details_said_in_words_are_redacted(said: str, expected: str) -> None:
+    """Speech-to-text writes an address, a phone number or a profile as words ("at", "dot", "underscore",
+    "slash", digits one by one): the grading model must not read them any more than the written forms."""
+    r = Redactor(redaction_terms("Ada Lovelace", "ada_l99@example.com"))
+    out = r.speech(said)
+    assert out.text == expected
+    # A quote across the replacement maps back to the words that were said.
+    at = out.text.index("[")
+    end = out.text.index("]", at) + 1
+    start, stop = out.original_span(at, end)
+    assert said[:start] == out.text[:at] and said[start:stop].strip()
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I'd look at index i dot product of the two vectors",
+        "at index i, we store it at the map dot get of x, then node dot next dot val at each step",
+        "the array has five elements, so O of n is fine, O of n squared is too slow, it's o of one space",
+        "let's test with one, two, three, four, five, six, seven, eight, nine",
+        "one two three four five six seven eight nine ten, then nine eight seven six five four three two one",
+        "n can be up to 10 to the 9, so 1,000,000,000 operations is too many; modulo 10 to the 9 plus 7",
+        "pi is 3.14159265, roughly, and I'm using python three dot eleven",
+        "the input is 1, 5, 3, 8, 2, 9, 4, 7, 6 and target is nine, nums is two, seven, eleven, fifteen",
+        "I'll call the helper at the end, with five or six arguments; call it with 10, 20, 30, 40, 50",
+        "values like 100, 200, 300, 400, and the answer for 12345678 is 8",
+        "I'll use sys dot stdin dot read, and self dot io for output; list dot append at the end",
+        "I'd call node.next, math.ceil, os.path.join and self.name; we go by index here",
+        "I'm looking at the dot com era examples",
+        "I'll store it at max underscore len, then look at left underscore sum",
+        "at most k elements, at least one, at worst n log n; the heap is at position two",
+        "I pushed it to GitHub last week; I'm good on time, I'm fine on python",
+        "double check the edge case, then triple check; map index j to j plus one",
+        "My phone died, sorry. The number of islands is three.",
+        "the grid is one one zero zero zero, one one zero zero zero, zero zero one zero zero; seven sevens: seven "
+        "seven seven seven seven seven seven",
+        "look at user dot email and node dot name, then point at head dot next; x at self dot app",
+    ],
+)
+def test_technical_speech_with_at_dot_slash_and_numbers_stays(said: str) -> None:
+    """What "at", "dot", digits and platform names mean in an interview about code is not contact detail."""
+    r = Redactor(redaction_terms("Ada Lovelace", "ada_l99@example.com"))
+    assert r.speech(said).text == said
+
+
+def test_contact_details_written_in_words_in_a_code_comment_are_redacted() -> None:
+    """An address obfuscated against scrapers, or a profile named in a comment, is contact detail; the same words
+    in code are code."""
+    r = Redactor(redaction_terms("Ada Lovelace", None))
+    code = (
+        "# contact: jane [at] acme [dot] io, my github is zqdev\n"
+        "// linkedin slash in slash jdoe\n"
+        "at = gmail.com_count  # node dot next at each step\n"
+    )
+    assert r.code(code, "python").text == (
+        "# contact: [email], my github is [handle]\n"
+        "// linkedin slash in slash jdoe\n"
+        "at = gmail.com_count  # node dot next at each step\n"
+    )
+    assert r.code(code, "javascript").text.splitlines()[1] == "// [link]"
+
+
+@pytest.mark.parametrize(
+    ("language", "code", "expected"),
+    [
+        ("python", 'tag = "#1 @keep"  # ping @zq_dev\nmid = lo + (hi - lo) // 2  # @zq\n',
+         'tag = "#1 @keep"  # ping [handle]\nmid = lo + (hi - lo) // 2  # [handle]\n'),
+        ("python", "s = 'it''s #@keep'\nt = r'\\'#@keep'  # @gone\nu = f\"{a['#']} @keep\"\n",
+         "s = 'it''s #@keep'\nt = r'\\'#@keep'  # [handle]\nu = f\"{a['#']} @keep\"\n"),
+        ("python", 'def f():\n    """Author: @zq_dev"""\n    x = """#@keep"""\n    return x // 2 @ m\n',
+         'def f():\n    """Author: [handle]"""\n    x = """#@keep"""\n    return x // 2 @ m\n'),
+        ("javascript", 'const u = "http://x.org/@keep"; // @gone\nconst t = `a // @keep\n#@keep`; /* @gone */\n'
+         "class A { #n = '@keep'; } // @gone\n",
+         'const u = "http://x.org/@keep"; // [handle]\nconst t = `a // @keep\n#@keep`; /* [handle] */\n'
+         "class A { #n = '@keep'; } // [handle]\n"),
+        ("java", 'String s = "// @keep"; // @gone\nchar c = \'"\'; // @gone\nString tb = """\n  // @keep\n  """;\n'
+         "@Override\n",
+         'String s = "// @keep"; // [handle]\nchar c = \'"\'; // [handle]\nString tb = """\n  // @keep\n  """;\n'
+         "@Override\n"),
+        ("cpp", '#include <string> // @gone\nint x = 1\'000; // @gone\nauto r = R"x(// @keep )x"; // @gone\n'
+         'std::string s = "/* @keep"; /* @gone */\n',
+         '#include <string> // [handle]\nint x = 1\'000; // [handle]\nauto r = R"x(// @keep )x"; // [handle]\n'
+         'std::string s = "/* @keep"; /* [handle] */\n'),
+    ],
+)  # fmt: skip
+def test_handles_are_looked_for_in_each_languages_comments_never_in_its_string_literals(
+    language: str, code: str, expected: str
+) -> None:
+    """A `#` or `//` inside a string is not a comment (a Python `//` is a division, a JavaScript `#` a private
+    field); a comment after a string, a character literal or a digit separator still is, and a Python docstring
+    is documentation like a comment."""
+    r = Redactor(redaction_terms("Ada Lovelace", None))
+    assert r.code(code, language).text == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("Hi, my name is Priya Raman, nice to meet you.", "Hi, my name is [candidate], nice to meet you."),
+        ("my name is priya and I'm ready", "my name is [candidate] and I'm ready"),
+        ("You can call me Sasha. I go by Alex too; my name's Jo",
+         "You can call me [candidate]. I go by [candidate] too; my name's [candidate]"),
+        ("call me back if it breaks, call me at five; I go by the book", None),
+        ("the variable name is count, my name is not important; I'd call merge sort here", None),
+    ],
+)  # fmt: skip
+def test_a_name_the_candidate_introduces_themselves_by_is_redacted_even_if_not_on_file(
+    said: str, expected: str | None
+) -> None:
+    """A session may have no name on file, or the candidate goes by another one ("call me Sasha"): the name they
+    give goes too. "call me back" and "I go by the book" are not names."""
+    for r in (
+        Redactor(redaction_terms(None, None)),
+        Redactor(redaction_terms("Ada Lovelace", "ada@example.com")),
+    ):
+        assert r.speech(said).text == (said if expected is None else expected)

@@ -153,3 +153,37 @@ async def test_a_repair_round_repeats_the_models_quotes_only_inside_a_delimited_
     inside = repair[repair.index(opening) : repair.index(closing)]
     outside = repair.replace(inside, "")
     assert "Ignore the rubric" in inside and "Ignore the rubric" not in outside
+
+
+async def test_contact_details_said_in_words_or_hidden_in_code_never_reach_the_model(
+    model: FakeGraderModel, make_grader: MakeGrader
+) -> None:
+    """Speech-to-text writes "jane underscore doe at outlook dot co dot uk"; a JavaScript snapshot names a
+    profile in a comment after a string holding a `#`. None of it reaches the model; the code's strings do."""
+    source = interview()
+    said = (
+        "Sure, my email is jane underscore doe at outlook dot co dot uk, my cell is five five five, one two "
+        "three four, and find me on linkedin slash in slash jdoe dash dev. I'd look at index i dot next."
+    )
+    code = (
+        'function twoSum(nums, target) {\n  const tag = "#seen @keep";  // my github is qzdev, @qz_dev\n'
+        "  return [0, 1];\n}\n"
+    )
+    extra = [
+        transcript(30, 400.0, "user", said),
+        BundleEvent(seq=32, type="editor_snapshot", t=420.0, payload={"language": "javascript", "code": code}),
+    ]  # fmt: skip
+    source = source.model_copy(update={"events": [*source.events, *extra]})
+
+    outcome = await make_grader().grade(source)
+
+    assert outcome.status == "ready"
+    sent = json.dumps(model.requests).lower()
+    for detail in ("jane", "outlook dot", "five five five", "one two three four", "jdoe", "qzdev", "qz_dev"):
+        assert detail not in sent, detail
+    view = read(model.requests[0])
+    (line,) = [text for seq, _, text in view.transcript if seq == 30]
+    assert line == (
+        "Sure, my email is [email], my cell is [phone], and find me on [link]. I'd look at index i dot next."
+    )
+    assert 'const tag = "#seen @keep";  // my github is [handle], [handle]' in view.data

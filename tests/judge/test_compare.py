@@ -88,3 +88,15 @@ def test_mismatch_hint_names_shape_and_type_problems_only():
     assert mismatch_hint(1, "1", "int") == "expected a number (int), got a string"
     assert mismatch_hint(1, 1.5, "int") == "expected an integer (int), got a fraction"
     assert mismatch_hint(1, 2, "int") is None
+
+
+def test_integers_past_any_float_are_compared_never_raised_on():
+    # A returned 10**400 (valid JSON; the harness and the judge read it as an int) made float() and math.isnan()
+    # raise OverflowError in the judge: a candidate's return value became the judge's internal_error.
+    huge = 10**400
+    assert not values_equal([1.5], [huge], "float[]")
+    assert not values_equal(2.0, -huge, "float")
+    assert values_equal(huge, huge, "float")
+    assert not values_equal([1, 2], [huge, 1], "int[]", Compare(unordered=True))
+    assert not values_equal([[1]], [[huge, float("nan")]], "int[][]", Compare(unordered_nested=True))
+    assert values_equal([huge, 1], [1, huge], "long[]", Compare(unordered=True))

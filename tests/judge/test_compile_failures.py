@@ -10,7 +10,7 @@ import pytest
 from judge.bank import load_question
 from judge.runner import _compile_failure
 from judge.sandbox import SandboxResult
-from judge.schemas import RunRequest, Timings, Verdict
+from judge.schemas import RunLimits, RunRequest, Timings, Verdict
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -91,3 +91,32 @@ def test_a_compiled_program_that_is_missing_when_its_process_starts_is_a_runtime
     box.close()
     assert report.verdict == Verdict.RUNTIME_ERROR
     assert {t.verdict for t in report.tests} == {Verdict.RUNTIME_ERROR}
+
+
+# The compiler's own output channels, reopened by path: each was a pipe (and with -pipe the preprocessor's stdout
+# fed the assembler), so reading one back waited for ever, and the compile held its judge slot until the wall
+# deadline (twice compile_s) before a compile_error; the assembler's `.incbin` reads files too.
+OWN_CHANNELS = [
+    '#include "/dev/stdout"',
+    '#include "/dev/stderr"',
+    '#include "/dev/fd/1"',
+    '#include "/proc/self/fd/2"',
+    '#include "/proc/self/fd/3"',
+    '#include "/proc/1/fd/1"',
+    'asm(".incbin \\"/dev/stdout\\"");',
+]
+
+
+@pytest.mark.sandbox
+@pytest.mark.parametrize("line", OWN_CHANNELS)
+def test_reading_the_compilers_own_output_channels_fails_at_once(sandbox, judge_settings, line: str) -> None:
+    from judge.runner import run_request
+
+    q = load_question(ROOT / "questions" / "two-sum")
+    source = f"{line}\n{q.references['cpp']}"
+    request = RunRequest.for_question(q, language="cpp", source=source, limits=RunLimits(compile_s=10))
+    report = run_request(request, sandbox, judge_settings)
+    assert report.verdict == Verdict.COMPILE_ERROR, report.compile_output[:300]
+    assert "took longer" not in report.compile_output, report.compile_output[:300]
+    # Far under the CPU limit (a blocked compiler used none, and was waited for until twice the limit).
+    assert report.timings.compile_ms is not None and report.timings.compile_ms < 10_000

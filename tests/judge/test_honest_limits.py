@@ -226,6 +226,28 @@ def test_ninety_percent_of_the_memory_limit_fits_and_past_its_ceiling_does_not(
     assert verdicts["past"] is Verdict.MEMORY_LIMIT, report.tests[2].message
 
 
+def test_a_cpp_global_array_past_the_memory_limit_is_memory_limit_and_ninety_percent_fits(
+    sandbox, judge_settings
+):
+    # `static int table[N];` as competitive programmers write it. Past the limit, the kernel cannot map it while it
+    # executes the program (SIGSEGV before main): reported as a crash, "segmentation fault", not the memory limit.
+    mb = 128
+    source = """
+static int table[__N__];
+class Solution {
+public:
+    int work(int a, long long n) { table[n % __N__] += a; return table[(n + 1) % __N__] == 7 ? 7 : a; }
+};
+"""
+    limits = RunLimits(memory_mb=mb, time_limit_s=5, compile_s=30)
+    for ints, verdict in ((int(0.9 * mb) << 18, Verdict.ACCEPTED), ((mb + 64) << 18, Verdict.MEMORY_LIMIT)):
+        request = _request("cpp", source.replace("__N__", str(ints)), _cases(2, 3), limits)
+        report = run_request(request, sandbox, judge_settings)
+        assert [t.verdict for t in report.tests] == [verdict] * 2, report.tests[0].message
+        if verdict is Verdict.MEMORY_LIMIT:
+            assert "static data" in (report.tests[0].message or "")
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_output_counts_however_it_is_written_and_ninety_percent_passes(sandbox, judge_settings, language):
     cap = 200_000

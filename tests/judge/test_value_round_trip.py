@@ -94,3 +94,42 @@ def test_cpp_string_that_is_not_utf8_is_a_wrong_answer_at_once_not_a_time_limit(
     assert report.tests[0].actual == "\ufffd\ufffd"
     assert report.tests[0].time_ms is not None and report.tests[0].time_ms < 1000
     assert report.processes == 1
+
+
+@pytest.mark.parametrize("language", ["python", "javascript"])
+def test_a_value_nested_past_the_decoders_depth_is_a_wrong_answer_at_once(sandbox, judge_settings, language):
+    # 5,000 levels: the harness encodes it, the judge's decoder stops at its recursion limit. The record was dropped
+    # as garbage and the test waited out its limit: time_limit, for an answer that had arrived.
+    signature = Signature(function="deep", params=[Param(name="n", type="int")], returns="int[]")
+    source = {
+        "python": "def deep(n):\n    v = []\n    for _ in range(n):\n        v = [v]\n    return v\n",
+        "javascript": "function deep(n) { let v = []; for (let i = 0; i < n; i++) v = [v]; return v; }\n",
+    }[language]
+    tests = [Case(id="deep", args=[5000], expected=[1]), Case(id="flat", args=[0], expected=[])]
+    request = RunRequest(language=language, source=source, signature=signature, tests=tests)  # type: ignore[arg-type]
+    report = run_request(request, sandbox, judge_settings)
+    assert [t.verdict for t in report.tests] == [Verdict.WRONG_ANSWER, Verdict.ACCEPTED], report.tests
+    assert report.tests[0].message == "the returned value is nested too deeply"
+    assert report.tests[0].time_ms is not None and report.tests[0].time_ms < 1000
+    assert report.processes == 1
+
+
+@pytest.mark.parametrize("language", ["python", "javascript"])
+def test_a_value_too_costly_to_decode_is_output_limit_at_once_and_never_decoded(
+    sandbox, judge_settings, language
+):
+    # 1.5 million empty lists: 4.5 MB of JSON that would have decoded into about 120 MiB of the judge's own memory
+    # (16 MiB of them, 400 MiB), outside every sandbox limit. Estimated first, it is refused undecoded: that test's
+    # output_limit at once, and the process goes on to the next test (an honest 1.5 million integers is judged
+    # whole: tests/judge/test_remote_backend.py).
+    signature = Signature(function="many", params=[Param(name="n", type="int")], returns="int[][]")
+    source = {
+        "python": "def many(n):\n    return [[] for _ in range(n)]\n",
+        "javascript": "function many(n) { return Array.from({length: n}, () => []); }\n",
+    }[language]
+    tests = [Case(id="many", args=[1_500_000], expected=[]), Case(id="few", args=[2], expected=[[], []])]
+    request = RunRequest(language=language, source=source, signature=signature, tests=tests)  # type: ignore[arg-type]
+    report = run_request(request, sandbox, judge_settings)
+    assert [t.verdict for t in report.tests] == [Verdict.OUTPUT_LIMIT, Verdict.ACCEPTED], report.tests
+    assert report.tests[0].message == "the returned value is too large to report"
+    assert report.processes == 1

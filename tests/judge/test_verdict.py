@@ -9,7 +9,18 @@ import signal
 from judge.bank import Compare
 from judge.bank import TestCase as Case
 from judge.disclosure import redact
-from judge.protocol import RECORD_CAP, frame, is_test_record, nesting_depth, parse_line
+from judge.protocol import (
+    RECORD_CAP,
+    RECORD_MEMORY,
+    TOO_DEEP,
+    TOO_LARGE,
+    UNREADABLE,
+    decoded_size,
+    frame,
+    is_test_record,
+    nesting_depth,
+    parse_line,
+)
 from judge.schemas import TestResult, Verdict
 from judge.verdict import (
     SHOWN_VALUE_BYTES,
@@ -156,6 +167,47 @@ def test_parse_line_is_bounded_in_size_depth_and_type_and_never_raises():
     assert parse_line(b'{"v": ' + b"9" * 100_000 + b"}") is None  # a number too long to convert
 
 
+def test_a_test_record_too_deep_to_decode_is_that_tests_value_error():
+    deep = b'{"n":"0a1b","ok":true,"v":' + b"[" * 200_000 + b"]" * 200_000 + b"}"
+    assert parse_line(deep) == {"n": "0a1b", "ok": False, "kind": "value", "msg": TOO_DEEP}
+    huge = b'{"n":"0a1b","ok":true,"v":' + b"9" * 5000 + b"}"
+    assert parse_line(huge) == {"n": "0a1b", "ok": False, "kind": "value", "msg": UNREADABLE}
+    # Only a record's own head names a test: other deep lines stay garbage.
+    assert parse_line(b'{"s":"0a1b","v":' + b"[" * 200_000 + b"}") is None
+    assert parse_line(b'{"n": "x", "v": ' + b"[" * 200_000 + b"}") is None
+
+
+def _record(value: bytes) -> bytes:
+    return b'{"n":"0a1b","ok":true,"v":' + value + b"}"
+
+
+def test_a_record_whose_value_would_cost_too_much_memory_decoded_is_that_tests_output_limit_undecoded():
+    # Decoded, 16 MiB of `[],[],...` took 400 MiB in the judge's own process (outside every sandbox limit), per
+    # test and per slot; 16 MiB of two-letter strings 250 MiB. Estimated from byte counts, refused undecoded.
+    too_large = {"n": "0a1b", "ok": False, "kind": "too_large", "msg": TOO_LARGE}
+    n = RECORD_CAP // 3 - 20
+    for value in (
+        b"[" + b"[]," * n + b"[]]",
+        b"[" + b"{}," * n + b"{}]",
+        b"[" + b'"ab",' * (n // 2) + b'"ab"]',
+        b"[" + b"1.5," * (RECORD_CAP // 4 - 20) + b"1]",
+        b"[" + b"[1,2]," * 2_000_000 + b"[]]",  # two million pairs: 12 MB of JSON, 160 MB decoded
+    ):
+        line = _record(value)
+        assert len(line) <= RECORD_CAP and decoded_size(line) > RECORD_MEMORY
+        assert parse_line(line) == too_large
+    assert parse_line(b"[" + b"[]," * n + b"[]]") is None  # not a record: garbage, and never decoded either
+    # Honest large answers are decoded whole: 1.5 million seven-digit integers (11 MiB), 3 million small ones, a
+    # million short strings, a 15 MiB string full of brackets and commas, 200,000 pairs.
+    ints = _record(b"[" + b",".join(b"%d" % i for i in range(10**6, 10**6 + 1_500_000)) + b"]")
+    assert len(parse_line(ints)["v"]) == 1_500_000  # type: ignore[index]
+    assert len(parse_line(_record(b"[" + b"7," * 3_000_000 + b"7]"))["v"]) == 3_000_001  # type: ignore[index]
+    assert len(parse_line(_record(b"[" + b'"word",' * 1_000_000 + b'"x"]'))["v"]) == 1_000_001  # type: ignore[index]
+    text = b"[[1,2],{" * (RECORD_CAP // 9)
+    assert parse_line(_record(b'"' + text + b'"'))["v"] == text.decode()  # type: ignore[index]
+    assert len(parse_line(_record(b"[" + b"[123,456]," * 200_000 + b"[]]"))["v"]) == 200_001  # type: ignore[index]
+
+
 def test_a_record_whose_strings_are_not_utf8_still_counts_with_replacement_characters():
     # C++ strings are bytes: code that reverses or cuts a multi-byte character returns bytes that are not UTF-8.
     # That is an answer (a wrong one), not a record that never arrived (which waited out the time limit).
@@ -234,3 +286,17 @@ def test_redact_strips_everything_but_id_verdict_and_time_from_hidden_tests():
         "id": "h", "verdict": Verdict.WRONG_ANSWER, "hidden": True, "time_ms": 1.0
     }  # fmt: skip
     assert visible_out == visible
+
+
+def test_the_size_estimate_counts_a_strings_escapes():
+    # 100,000 control characters are 600 kB of JSON ("\u0001" each): kept whole, a few visible tests' values made
+    # a report of many MiB although each was "under 256 KiB".
+    for value in (
+        ["\x01" * 100_000],
+        "\x00\x1f" * 50_000,
+        [["\u2028\x7f\x02" * 40_000]],
+        [{"\x01" * 50_000: 1}],
+    ):
+        assert json_size_over(value, SHOWN_VALUE_BYTES)
+        assert len(json.dumps(value)) > SHOWN_VALUE_BYTES
+    assert not json_size_over(["\x01" * 1000], SHOWN_VALUE_BYTES)

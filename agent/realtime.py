@@ -1,0 +1,189 @@
+"""The realtime model as the interview drives it: every reply it is asked for is prepared by the phase first.
+
+A realtime model never calls ``llm_node``, and the framework asks it for replies of its own: after a tool call (the
+answer to ``run_tests``, the goodbye of ``end_interview``), besides the replies the agent starts. So the hook that
+bounds the conversation and gives the model the status and the code (agent.phases ``sync_realtime_context``) cannot
+sit on our call sites: ``PreparedRealtimeModel`` wraps the provider's model, and each ``generate_reply`` of its
+sessions first awaits ``before_reply``, which the current phase agent installs on entering. Everything else is the
+provider's session, events included (forwarded as the framework's own fallback adapter does).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterable, Awaitable, Callable
+from dataclasses import replace
+from typing import Any, Literal
+
+from livekit import rtc
+from livekit.agents import llm
+from livekit.agents.types import NOT_GIVEN, NotGivenOr
+
+from agent.tool_args import bounded_function_calls
+
+logger = logging.getLogger("shadows.agent.realtime")
+
+ReplyHook = Callable[[], Awaitable[None]]
+
+
+class PreparedRealtimeSession(llm.RealtimeSession[str]):
+    """The provider's session; ``generate_reply`` awaits ``before_reply`` (when set) before asking the model."""
+
+    def __init__(self, model: PreparedRealtimeModel, child: llm.RealtimeSession[Any]) -> None:
+        super().__init__(model)
+        self._child = child
+        self.before_reply: ReplyHook | None = None
+        self._forwarders: dict[str, Callable[..., None]] = {}
+        self._replies: set[asyncio.Task[None]] = set()
+        self._agent_session: Any = None  # set by AgentActivity on every realtime session
+
+    def on(self, event: Any, callback: Callable[..., Any] | None = None) -> Callable[..., Any]:
+        if event not in self._forwarders:
+
+            def _forward(*args: object) -> None:
+                self.emit(event, *args)
+
+            self._forwarders[event] = _forward
+            self._child.on(event, _forward)
+        return super().on(event, callback)
+
+    @property
+    def capabilities(self) -> llm.RealtimeCapabilities:
+        return self._child.capabilities
+
+    @property
+    def chat_ctx(self) -> llm.ChatContext:
+        return self._child.chat_ctx
+
+    @property
+    def tools(self) -> llm.ToolContext:
+        return self._child.tools
+
+    async def update_instructions(self, instructions: str) -> None:
+        await self._child.update_instructions(instructions)
+
+    async def update_chat_ctx(self, chat_ctx: llm.ChatContext) -> None:
+        await self._child.update_chat_ctx(chat_ctx)
+
+    async def update_tools(self, tools: list[llm.Tool]) -> None:
+        await self._child.update_tools(tools)
+
+    def update_options(self, *, tool_choice: NotGivenOr[llm.ToolChoice | None] = NOT_GIVEN) -> None:
+        self._child.update_options(tool_choice=tool_choice)
+
+    def push_audio(self, frame: rtc.AudioFrame) -> None:
+        self._child.push_audio(frame)
+
+    def push_video(self, frame: rtc.VideoFrame) -> None:
+        self._child.push_video(frame)
+
+    def generate_reply(
+        self,
+        *,
+        instructions: NotGivenOr[str] = NOT_GIVEN,
+        tool_choice: NotGivenOr[llm.ToolChoice] = NOT_GIVEN,
+        tools: NotGivenOr[list[llm.Tool]] = NOT_GIVEN,
+    ) -> asyncio.Future[llm.GenerationCreatedEvent]:
+        done: asyncio.Future[llm.GenerationCreatedEvent] = asyncio.get_running_loop().create_future()
+
+        async def prepare_then_reply() -> None:
+            try:
+                await self._prepare()
+                event = await self._child.generate_reply(
+                    instructions=instructions, tool_choice=tool_choice, tools=tools
+                )
+            except asyncio.CancelledError:
+                done.cancel()
+                raise
+            except Exception as e:  # the provider's failure is the caller's to handle (RealtimeError)
+                if not done.done():
+                    done.set_exception(e)
+                return
+            if not done.done():
+                # Arguments nested past any tool's would break the framework's parsing (agent.tool_args).
+                done.set_result(replace(event, function_stream=bounded_function_calls(event.function_stream)))
+
+        task = asyncio.create_task(prepare_then_reply(), name="realtime.prepared_reply")
+        self._replies.add(task)
+        task.add_done_callback(self._replies.discard)
+        done.add_done_callback(lambda f: task.cancel() if f.cancelled() else None)  # the caller gave up
+        return done
+
+    async def _prepare(self) -> None:
+        if self.before_reply is None:
+            return
+        try:
+            await self.before_reply()
+        except llm.RealtimeError as e:  # the update was sent, its acknowledgement is late: reply all the same
+            logger.warning("the reply goes out without its context update: %s", e)
+        except Exception:
+            # A reply without the refreshed context beats a silent interviewer; the failure is logged loudly.
+            logger.exception("preparing the realtime reply failed")
+
+    def commit_audio(self) -> None:
+        self._child.commit_audio()
+
+    def clear_audio(self) -> None:
+        self._child.clear_audio()
+
+    def interrupt(self) -> None:
+        self._child.interrupt()
+
+    def start_user_activity(self) -> None:
+        self._child.start_user_activity()
+
+    def say(self, text: str | AsyncIterable[str]) -> asyncio.Future[llm.GenerationCreatedEvent]:
+        return self._child.say(text)
+
+    def truncate(
+        self,
+        *,
+        message_id: str,
+        modalities: list[Literal["text", "audio"]],
+        audio_end_ms: int,
+        audio_transcript: NotGivenOr[str] = NOT_GIVEN,
+    ) -> None:
+        self._child.truncate(
+            message_id=message_id, modalities=modalities, audio_end_ms=audio_end_ms,
+            audio_transcript=audio_transcript,
+        )  # fmt: skip
+
+    async def aclose(self) -> None:
+        for task in list(self._replies):
+            task.cancel()
+        await asyncio.gather(*self._replies, return_exceptions=True)
+        await self._child.aclose()
+
+
+class PreparedRealtimeModel(llm.RealtimeModel):
+    """Wraps a provider's realtime model; its sessions are ``PreparedRealtimeSession``s."""
+
+    def __init__(self, model: llm.RealtimeModel) -> None:
+        super().__init__(capabilities=model.capabilities)
+        self._model = model
+        self._label = model.label
+
+    @property
+    def wrapped(self) -> llm.RealtimeModel:
+        return self._model
+
+    @property
+    def model(self) -> str:
+        return self._model.model
+
+    @property
+    def provider(self) -> str:
+        return self._model.provider
+
+    @property
+    def capabilities(self) -> llm.RealtimeCapabilities:
+        return self._model.capabilities
+
+    def session(self, *, turn_detection_disabled: bool = False) -> PreparedRealtimeSession:
+        return PreparedRealtimeSession(
+            self, self._model.session(turn_detection_disabled=turn_detection_disabled)
+        )
+
+    async def aclose(self) -> None:
+        await self._model.aclose()

@@ -1,0 +1,83 @@
+"""Organisation routes for the calls back to the ATS that asked for a session (Greenhouse's completion PATCH,
+Ashby's assessment.update): their log, and sending one again once what made it fail is fixed (the ATS was down
+past the retry schedule, the customer's Ashby key was wrong, the integration key was re-issued meanwhile)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from api.db import integrations_repo, sessions_repo
+from api.deps import DbConn, OrgCaller
+from api.errors import ConflictError, NotFoundError
+from api.ids import SessionId
+from api.openapi_errors import DB, error_responses
+
+router = APIRouter(prefix="/v1/sessions", tags=["integrations"])
+
+
+class AtsCallbackOut(BaseModel):
+    id: UUID
+    provider: Literal["greenhouse", "ashby"]
+    kind: Literal["completed", "started", "result", "cancelled"]
+    scorecard_version: int | None
+    status: Literal["pending", "delivered", "failed"]
+    attempts: int
+    last_status_code: int | None
+    last_error: str | None
+    last_attempt_at: datetime | None
+    next_attempt_at: datetime | None
+    created_at: datetime
+    delivered_at: datetime | None
+
+
+class AtsCallbackPage(BaseModel):
+    data: list[AtsCallbackOut]
+
+
+def _out(row: dict[str, object]) -> AtsCallbackOut:
+    return AtsCallbackOut.model_validate(
+        {**row, "next_attempt_at": row["next_attempt_at"] if row["status"] == "pending" else None}
+    )
+
+
+async def _own_session(conn: DbConn, session_id: str, org: OrgCaller) -> None:
+    if await sessions_repo.get_session(conn, session_id, organization_id=org.id) is None:
+        raise NotFoundError("Session not found.", code="session_not_found")
+
+
+@router.get(
+    "/{session_id}/ats-callbacks", response_model=AtsCallbackPage, responses=error_responses(*DB, 401, 404)
+)
+async def list_ats_callbacks(session_id: SessionId, org: OrgCaller, conn: DbConn) -> AtsCallbackPage:
+    """The calls back to the ATS for this session, oldest first: each with its status, attempts, last status code
+    and error. Empty when no ATS asked for the session."""
+    await _own_session(conn, session_id, org)
+    return AtsCallbackPage(data=[_out(r) for r in await integrations_repo.list_callbacks(conn, session_id)])
+
+
+@router.post(
+    "/{session_id}/ats-callbacks/{callback_id}/send-again",
+    status_code=202,
+    response_model=AtsCallbackOut,
+    responses=error_responses(*DB, 401, 404, 409),
+)
+async def send_ats_callback_again(
+    session_id: SessionId, callback_id: UUID, org: OrgCaller, conn: DbConn
+) -> AtsCallbackOut:
+    """Queue a delivered or failed call again, as a new call with a fresh retry schedule (built when it is sent:
+    Ashby gets the latest result and a live report link). A pending one is a 409 (its retries are under way)."""
+    await _own_session(conn, session_id, org)
+    async with conn.transaction():
+        row = await integrations_repo.send_callback_again(conn, session_id, callback_id)
+        if row is None:
+            if await integrations_repo.get_callback(conn, session_id, callback_id) is None:
+                raise NotFoundError("No such call for this session.", code="ats_callback_not_found")
+            raise ConflictError(
+                "This call is still pending; its retries are under way.", code="ats_callback_pending"
+            )
+    return _out(row)

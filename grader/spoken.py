@@ -1,0 +1,296 @@
+"""Contact details as speech-to-text writes them, found in words rather than symbols: e-mail addresses ("zq dev at
+gmail dot com", "jane underscore doe at outlook dot co dot uk", "jane [at] acme [dot] io"), phone numbers in digits
+or words ("five five five, one two three four", "plus four four seven nine ..."), and profile handles ("linkedin
+slash in slash jdoe", "my github is zqdev", "zq underscore dev on twitter"), and a name the candidate introduces
+themselves by ("my name is Priya", "call me Sasha"), which may not be the one on file, or there may be none.
+
+Each finder takes text in the redactor's matching form (grader/redact.py) and returns the spans to replace.
+Technical speech stays: "at index i", "the dot product", "node dot next", "five elements", "O of n", a list of
+numbers ("one, two, three, four, five, six, seven, eight, nine"), a count, a quantity ("1,000,000") or a decimal.
+What decides:
+- an e-mail is `<local> at <domain>`: the domain ends in a known top-level domain ("dot com", "dot co dot uk") or
+  is a mail provider ("at gmail"); the local part is the words before "at", back to a word that cannot be in an
+  address ("my email is", "reach me at", punctuation), at most `MAX_LOCAL_WORDS` words (spelled letters and
+  words joined by "dot", "underscore", "dash" are one word);
+- a phone number is a run of digits (numerals, digit words, "oh", "double five") joined by spaces, dashes, dots,
+  brackets or commas: nine digits or more; seven or more when read out digit by digit in words, or after a contact
+  cue in the same sentence ("call me", "my number is", "phone", "cell"); unless, without a cue, it is a count
+  (consecutive or repeated digits) or bits (only zeros and ones), or it is a list (one number per comma);
+- a handle follows a platform and a slash, or a cue that declares one ("my github is", "my handle is", "follow me
+  at", "I'm ... on GitHub", "I go by ... on LeetCode"), or is joined by a spoken underscore or dash and followed
+  by "on <platform>";
+- a name follows "my name is" (up to two words, to a boundary word or punctuation), or "call me", "I go by",
+  "people call me" when written as a name (capitalised, as speech-to-text writes names): "call me back" stays.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+SPOKEN_AT = r"(?:\s+at(?:\s+(?:sign|symbol))?\s+|\s*[\[({<]\s*at\s*[\])}>]\s*|\s*@\s*)"
+SPOKEN_DOT = r"(?:\.|\s+dot\s+|\s*[\[({<]\s*dot\s*[\])}>]\s*)"
+# Top-level domains that end a spoken address ("at outlook dot co dot uk"); not the ones that are everyday words
+# after "dot" in code talk ("it", "is", "in", "to", "name", "email", "info", "app", "site", "page", "int").
+TLDS = frozenset(
+    """
+    com org net edu gov mil io dev co uk us ca de fr nl be ch es pt se dk fi pl cz ie au nz jp cn kr sg hk tw br mx
+    ar ru ua il za ng ke tr gr ro hu sk bg hr si lt lv ee me ai biz xyz
+    """.split()  # noqa: SIM905  # a word list reads better as text
+)
+# Mail providers named without a top-level domain ("jane at gmail").
+PROVIDERS = frozenset(
+    """
+    gmail googlemail yahoo hotmail outlook icloud protonmail proton aol gmx yandex fastmail zoho tutanota
+    """.split()  # noqa: SIM905  # a word list reads better as text
+)
+_TLD = "|".join(sorted(TLDS, key=len, reverse=True))
+_PROVIDER = "|".join(sorted(PROVIDERS, key=len, reverse=True))
+LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+# Speech-to-text may split a label ("g mail dot com").
+DOMAIN_LABEL = rf"{LABEL}(?:\s+(?:dash|hyphen)\s+{LABEL}|\s+(?!(?:at|dot)(?!\w)){LABEL}){{0,2}}"
+ADDRESS_DOMAIN = re.compile(
+    rf"{SPOKEN_AT}(?P<domain>(?:{DOMAIN_LABEL}{SPOKEN_DOT})+(?:{_TLD})(?:{SPOKEN_DOT}(?:{_TLD}))*"
+    rf"|(?:{_PROVIDER})(?:{SPOKEN_DOT}(?:{_TLD}))*)(?![\w-])",
+    re.IGNORECASE,
+)
+# Words that join the parts of an address or a handle ("jane underscore doe", "zq dash dev").
+JOINERS = frozenset({"dot", "period", "underscore", "dash", "hyphen", "minus", "plus"})
+JOIN = r"(?:[._+\-]|\s+(?:dot|period|underscore|under\s+score|dash|hyphen|minus|plus)\s+)"
+# Words of two letters or more in a spoken local part; spelled letters and joined parts are free.
+MAX_LOCAL_WORDS = 3
+# Words that end a spoken local part or handle when reading leftwards or rightwards: they are not in an address.
+BOUNDARY = frozenset(
+    """
+    a also am an and are as at be but by can contact could did do does e-mail email email's emails for from had handle
+    has have he hello here hey hi i i'm id if in is it it's its just mail me my of oh ok okay on or our please
+    reach send she should so that the then there they this to too under use user username via was we what will
+    with would write you your yes look looking looked check checking see store stored put set get go going
+    went been point pointing start starting stop end ending index not
+    """.split()  # noqa: SIM905  # a word list reads better as text
+)
+WORD = re.compile(r"[\w'%+]+(?:[._-][\w'%+]+)*")
+
+PLATFORMS = (
+    r"linked\s*in|git\s*hub|git\s*lab|bitbucket|twitter|x\s+dot\s+com|stack\s*overflow|medium|instagram|insta"
+    r"|facebook|youtube|tik\s*tok|mastodon|blue\s*sky|threads|leet\s*code|hacker\s*rank|codeforces|kaggle"
+    r"|dev\s+dot\s+to|behance|dribbble|telegram|discord|twitch|substack|keybase"
+)
+SLASH = r"(?:\s*/\s*|\s+(?:forward\s+)?slash\s+)"
+HANDLE_WORD = r"[^\W_]+"  # letters and digits: the joining characters are `JOIN`'s, so a match is unambiguous
+HANDLE_BODY = rf"@?\s*{HANDLE_WORD}(?:{JOIN}{HANDLE_WORD})*"
+# "linkedin slash in slash jdoe", "github dot com slash zq dash dev".
+PROFILE_PATH = re.compile(
+    rf"(?<![\w-])(?:{PLATFORMS})(?:{SPOKEN_DOT}(?:com|org|net|io|to))?(?:{SLASH}{HANDLE_BODY})+",
+    re.IGNORECASE,
+)
+# A cue that declares a handle, which follows it ("my github is", "follow me at", "I'm ... on GitHub").
+HANDLE_CUE = re.compile(
+    rf"(?<![\w-])(?:(?:my|our)\s+(?:(?:{PLATFORMS})\s+)?(?:handle|user\s*name|user\s*id|screen\s*name"
+    rf"|gamer\s*tag|profile|account|id|website|web\s*site|site|portfolio|blog|home\s*page)(?:\s+is|'s|\s*[:=])"
+    rf"|(?:my|our)\s+(?:{PLATFORMS})(?:\s+is|'s|\s*[:=])"
+    rf"|(?:find|follow|add|dm|message|ping|tag)\s+me\s+(?:on\s+(?:{PLATFORMS})\s+)?(?:at|as|:|(?=@))"
+    rf"|(?:i'm|i\s+am|go\s+by)(?=\s+(?:at\s+|@\s*)?{HANDLE_WORD}(?:{JOIN}{HANDLE_WORD})*(?:\s+{HANDLE_WORD}){{0,2}}\s+on\s+(?:{PLATFORMS})))",
+    re.IGNORECASE,
+)
+# "zq underscore dev on GitHub": a handle said with a joining word, named by its platform (found from "on
+# <platform>" leftwards, `joined_handle_before`).
+ON_PLATFORM_AFTER = re.compile(rf"(?<=\S)\s+on\s+(?:{PLATFORMS})(?!\w)", re.IGNORECASE)
+JOINED_HANDLE_END = re.compile(rf"(?<![\w-])(?:@\s*)?{HANDLE_WORD}(?:{JOIN}{HANDLE_WORD})*\Z", re.IGNORECASE)
+SPOKEN_JOINER = re.compile(r"\s(?:underscore|under\s+score|dash|hyphen)\s", re.IGNORECASE)
+
+
+LEAD = re.compile(r"\s*(?:at\s+)?")  # before a handle: the spoken "@" stays as "at"
+HANDLE = re.compile(HANDLE_BODY, re.IGNORECASE)
+NEXT_WORD = re.compile(rf"\s+({HANDLE_WORD}(?:{JOIN}{HANDLE_WORD})*)", re.IGNORECASE)
+ON_PLATFORM = re.compile(rf"\s+on\s+(?:{PLATFORMS})", re.IGNORECASE)
+
+
+def _words_left(text: str, end: int) -> int:
+    """Where a spoken local part that ends at `end` starts (== `end`: none). Reads words leftwards, across spaces
+    and joining words, up to a boundary word or anything but a space between words."""
+    words = list(WORD.finditer(text, max(0, end - 200), end))
+    start = end
+    plain = 0
+    joined = True  # the word to the right was joined by a joining word (or is the "at" itself)
+    for m in reversed(words):
+        between = text[m.end() : start]
+        if between.strip():
+            break  # punctuation between words: the address does not go past it
+        word = m.group().lower()
+        if word in JOINERS:
+            if start == end:
+                break  # "dot at gmail" is not an address
+            joined, start = True, m.start()
+            continue
+        if word in BOUNDARY:
+            break
+        if not joined and len(word) > 1:
+            plain += 1
+            if plain >= MAX_LOCAL_WORDS:
+                break
+        joined = False
+        start = m.start()
+    if start < end and text[start:end].split()[0].lower() in JOINERS:
+        start = end  # a dangling joining word is not a local part
+    return start
+
+
+def spoken_emails(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The span of the spoken address whose "at <domain>" is `text[start:end]`, none without a local part."""
+    domain = ADDRESS_DOMAIN.match(text, start)
+    first_label = re.split(r"[\s.]+", domain.group("domain"))[0].lower() if domain else ""
+    local = _words_left(text, start)
+    if local == start or first_label in BOUNDARY:
+        return []  # "looking at the dot com era"
+    return [(local, end)]
+
+
+def _words_right(text: str, start: int, limit: int = MAX_LOCAL_WORDS) -> int:
+    """Where a spoken handle that starts at `start` ends: its words joined by joining words, then up to `limit`
+    plain words (speech-to-text splits "zqdev" as "zq dev"), up to a boundary word or punctuation."""
+    lead = LEAD.match(text, start)
+    start = lead.end() if lead else start
+    m = HANDLE.match(text, start)
+    if m is None:
+        return start
+    end = m.end()
+    first = m.group().lstrip("@ ").lower()
+    if first in BOUNDARY or first in JOINERS:
+        return start
+    for _ in range(limit - 1):
+        nxt = NEXT_WORD.match(text, end)
+        if nxt is None or nxt.group(1).lower() in BOUNDARY or nxt.group(1).lower() in JOINERS:
+            break
+        if ON_PLATFORM.match(text, end):
+            break
+        end = nxt.end()
+    return end
+
+
+def spoken_path(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A platform's path (`text[start:end]`) and the plain words that end its handle ("slash zq dev")."""
+    return [(start, max(end, _words_right(text, _last_segment(text, start, end))))]
+
+
+def _last_segment(text: str, start: int, end: int) -> int:
+    """Where the handle after the path's last slash starts."""
+    slashes = list(re.finditer(SLASH, text[start:end], re.IGNORECASE))
+    return start + slashes[-1].end() if slashes else end
+
+
+def joined_handle_before(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The handle said with a spoken underscore or dash right before "on <platform>" (`text[start:end]`)."""
+    window = max(0, start - 200)
+    m = JOINED_HANDLE_END.search(text[window:start])
+    if m is None or not SPOKEN_JOINER.search(m.group()):
+        return []
+    return [(window + m.start(), start)]
+
+
+def spoken_handles(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The handle a cue declares (`text[start:end]` the cue, the handle right after it)."""
+    lead = LEAD.match(text, end)
+    at = lead.end() if lead else end
+    handle_end = _words_right(text, at)
+    return [(at, handle_end)] if handle_end > at else []
+
+
+NAME_CUE = re.compile(
+    r"(?<![\w-])(?i:(?P<strong>my\s+(?:first\s+|full\s+|last\s+)?name\s+is|my\s+name's)"
+    r"|(?:you\s+can\s+|people\s+|everyone\s+|just\s+)?call\s+me|i\s+go\s+by)\s+"
+)
+CAPITALISED = re.compile(r"[^\W\d_a-z][\w'-]*(?:\s+[^\W\d_a-z][\w'-]*){0,2}")
+NAME_WORD = re.compile(r"\s*([^\W\d_][\w'-]*)")
+
+
+def spoken_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The name a cue introduces (`text[start:end]` the cue): see the module's rules."""
+    if not CUE_STRONG.match(text, start):
+        m = CAPITALISED.match(text, end)
+        if m is None or m.group().split()[0].lower() in BOUNDARY:
+            return []
+        return [(end, m.end())]
+    stop = end
+    for _ in range(2):
+        m = NAME_WORD.match(text, stop)
+        if m is None or m.group(1).lower() in BOUNDARY or m.group(1).lower() in JOINERS:
+            break
+        stop = m.end()
+    return [(end, stop)] if stop > end else []
+
+
+CUE_STRONG = re.compile(r"(?i:my\s+(?:first\s+|full\s+|last\s+)?name\s+is|my\s+name's)")
+
+
+DIGIT_WORDS = {
+    "zero": 0, "oh": 0, "o": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9,
+}  # fmt: skip
+DIGIT = rf"(?:{'|'.join(DIGIT_WORDS)}|\d+)"
+NUMBER_TOKEN = rf"(?:(?:double|triple)\s+)?{DIGIT}(?!\w)"
+NUMBER_GAP = r"(?:\s*[,.\-\u2010-\u2015/]\s*|\s*[()]\s*|\s+(?:dash|hyphen)\s+|\s+)"
+NUMBER_RUN = re.compile(
+    rf"(?<![\w+.,])(?:(?:\+|plus\s+)\s*)?\(?\s*{NUMBER_TOKEN}(?:{NUMBER_GAP}\(?{NUMBER_TOKEN})*",
+    re.IGNORECASE,
+)
+TOKEN_IN_RUN = re.compile(rf"(?:(double|triple)\s+)?({DIGIT})(?!\w)", re.IGNORECASE)
+PHONE_CUE = re.compile(
+    r"(?<!\w)(?:phone|mobile|cell|cellphone|telephone|tel|landline|whatsapp|sms|dial|extension|ext"
+    r"|(?:call|text|ring|reach|contact)\s+(?:me|us)|(?:my|a|the)\s+number|number\s+is|number's)(?!\w)",
+    re.IGNORECASE,
+)
+MIN_PHONE_DIGITS = 9
+MIN_CUED_PHONE_DIGITS = 7
+
+
+def _cued(text: str, start: int) -> bool:
+    """A contact cue in the same sentence, a few words before `start`."""
+    before = text[max(0, start - 80) : start]
+    sentence = re.split(r"[.!?;\n]\s", before)[-1]
+    return PHONE_CUE.search(sentence) is not None
+
+
+def spoken_phones(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The run `text[start:end]` if it is a phone number (see the module's rules)."""
+    run = text[start:end]
+    tokens = list(TOKEN_IN_RUN.finditer(run))
+    values: list[int] = []
+    digits = 0
+    for t in tokens:
+        word = t.group(2).lower()
+        times = {"double": 2, "triple": 3}.get((t.group(1) or "").lower(), 1)
+        n = len(word) if word.isdigit() else 1
+        digits += n * times
+        values.append(int(word) if word.isdigit() else DIGIT_WORDS[word])
+    gaps = [run[a.end() : b.start()] for a, b in itertools.pairwise(tokens)]
+    numerals = [t.group(2).isdigit() for t in tokens]
+    tight = [g in (",", ".") and numerals[i] and numerals[i + 1] for i, g in enumerate(gaps)]
+    if any(g == "," for g, t in zip(gaps, tight, strict=True) if t):
+        return []  # a quantity: "1,000,000"
+    if sum(tight) == 1 and len(gaps) == 1:
+        return []  # a decimal: "3.14159265"
+    international = run.lstrip().startswith(("+", "plus", "Plus", "PLUS"))
+    cued = international or _cued(text, start)
+    said = not any(numerals)  # digit by digit in words, as a number is read out
+    if digits < (MIN_CUED_PHONE_DIGITS if cued or said else MIN_PHONE_DIGITS):
+        return []
+    steps = {b - a for a, b in itertools.pairwise(values)}
+    if not cued and all(v < 10 for v in values) and len(steps) == 1 and steps <= {1, 0, -1}:
+        return []  # counting or repeating: "one two three four five six seven eight nine"
+    if not cued and set(values) <= {0, 1}:
+        return []  # bits, a grid's row: "one one zero zero one one zero"
+    groups = [TOKEN_IN_RUN.findall(g) for g in run.split(",")]
+    if len(groups) >= 3 and all(len(g) == 1 for g in groups):
+        numbers = [int(g[0][1]) if g[0][1].isdigit() else DIGIT_WORDS[g[0][1].lower()] for g in groups]
+        small = all(len(g[0][1]) <= 2 or not g[0][1].isdigit() for g in groups)
+        if not cued or small or len({b - a for a, b in itertools.pairwise(numbers)}) == 1:
+            return []  # a list, one number per comma ("10, 20, 30"; "100, 200, 300")
+    return [(start, end)]
+
+
+def spoken_local(local: str) -> str:
+    """A pattern for an e-mail address's local part as it is said ("zq_dev": "zq underscore dev", "zq dev")."""
+    parts = re.findall(r"[^\W\d_]+|\d+", local)  # "l99" is said "l 99" as often
+    between = rf"(?:\s+|{JOIN})"
+    return between.join(re.escape(p) for p in parts)

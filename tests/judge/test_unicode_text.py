@@ -1,0 +1,116 @@
+"""Text the judge cannot write as UTF-8 (a lone UTF-16 surrogate, which a Python string or a JSON escape can hold)
+is the caller's error, refused before any backend sees it: never a UnicodeEncodeError deep in a backend (writing the
+source, the remote envelope, the report), which read as the judge's own failure."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from judge.bank import TestCase as Case
+from judge.bank import load_question
+from judge.errors import InvalidTextError
+from judge.schemas import RunRequest, Verdict
+from judge.service import Judge
+from judge.settings import JudgeSettings
+from tests.judge import judge_service
+from tests.judge.judge_service import TOKEN, JudgeService, auth, envelope
+
+pytestmark = pytest.mark.sandbox
+
+QUESTION = load_question(Path(__file__).parent / "questions" / "sum-pair")
+REFERENCE = QUESTION.references["python"]
+
+
+def _request(source: str = REFERENCE, tests: list[Case] | None = None) -> RunRequest:
+    request = RunRequest.for_question(QUESTION, language="python", source=source)
+    return request if tests is None else request.model_copy(update={"tests": tests})
+
+
+def _not_text() -> list[tuple[RunRequest, str]]:
+    """Requests holding a lone surrogate, and the field the refusal names."""
+    case = QUESTION.tests[0]
+    return [
+        (_request("# \ud800\n" + REFERENCE), "source"),
+        (_request(REFERENCE + "# \udfff"), "source"),
+        (_request(tests=[case, case.model_copy(update={"args": ["\udc00", 1]})]), "tests.1.args"),
+        (_request(tests=[case.model_copy(update={"args": [[{"k\ud83d": 1}], 1]})]), "tests.0.args"),  # a key
+        (_request(tests=[case.model_copy(update={"expected": ["ok", "\ud83d\ud83d"]})]), "tests.0.expected"),
+    ]
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JudgeService]:
+    svc = judge_service.start(tmp_path_factory.mktemp("judge-text"), "text")
+    try:
+        yield svc
+    finally:
+        svc.stop()
+
+
+async def test_text_that_is_not_unicode_is_refused_by_every_backend_before_it_runs(judge_settings, service):
+    remote = JudgeSettings(
+        _env_file=None,  # type: ignore[call-arg]
+        backend="remote",
+        remote_urls=service.url,
+        remote_token=SecretStr(TOKEN),
+    )
+    async with Judge(judge_settings) as local, Judge(remote) as judge:
+        for backend in (local, judge):
+            for request, field in _not_text():
+                with pytest.raises(InvalidTextError) as refused:
+                    await backend.run(request)
+                assert refused.value.field == field
+                assert refused.value.code == "invalid_text" and not refused.value.retryable
+            # Text that is Unicode runs as always (a character past U+FFFF too); a NUL is the candidate's own
+            # problem (Python refuses it at compile time), not ours.
+            emoji = await backend.run(_request("# \U0001f600\n" + REFERENCE))
+            assert emoji.verdict is Verdict.ACCEPTED, emoji.message
+            nul = await backend.run(_request(REFERENCE + "# \x00\n"))
+            assert nul.verdict is Verdict.COMPILE_ERROR, nul.message
+    assert service.events("judge.run.started") and not [
+        e for e in service.events() if e.get("level") == "error" or e.get("event") == "judge.serve.error"
+    ]
+
+
+def _bodies() -> dict[str, bytes]:
+    valid = json.dumps(envelope("RUN_ID_" + "x" * 16, _request()))
+    escaped = {
+        "source": valid.replace("def sum_pair", "# \\ud800\\ndef sum_pair", 1),
+        "args": valid.replace('"args": [', '"args": ["\\udc00", ', 1),
+        "expected": valid.replace('"expected": ', '"expected": "x\\ud83d", "note": ', 1),
+        "key": valid.replace('"args": [', '"args": [{"\\ud800": 1}, ', 1),
+    }
+    return {
+        **{f"escaped in {k}": v.encode() for k, v in escaped.items()},
+        "UTF-8 bytes of a surrogate": valid.encode().replace(
+            b"def sum_pair", b"# \xed\xa0\x80\\ndef sum_pair", 1
+        ),
+        "a UTF-16 body": escaped["source"].encode("utf-16"),
+        "a UTF-32 body": valid.encode("utf-32"),
+    }
+
+
+def test_the_service_answers_text_that_is_not_unicode_with_422_and_runs_nothing(service):
+    started = len(service.events("judge.run.started"))
+    headers = {**auth(), "Content-Type": "application/json"}
+    with httpx.Client(timeout=60) as client:
+        for name, body in _bodies().items():
+            body = body.replace(b"RUN_ID_" + b"x" * 16, secrets.token_hex(16).encode())
+            r = client.post(service.url + "/v1/runs", content=body, headers=headers)
+            assert r.status_code == 422, (name, r.text)
+            error: dict[str, Any] = r.json()["error"]
+            assert error["code"] == "invalid_request", name
+        r = client.post(
+            service.url + "/v1/runs", json=envelope(secrets.token_hex(16), _request()), headers=headers
+        )
+        assert r.status_code == 200 and r.json()["report"]["verdict"] == "accepted", r.text
+    assert len(service.events("judge.run.started")) == started + 1
+    assert not service.events("judge.serve.error")
