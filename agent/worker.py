@@ -12,7 +12,7 @@ from typing import Any
 
 from livekit import rtc
 from livekit.agents import AgentServer, AgentSession, JobContext, JobProcess
-from livekit.agents.types import NOT_GIVEN
+from livekit.agents.types import NOT_GIVEN, TOPIC_CHAT
 from livekit.agents.voice.room_io import RoomOptions, TextInputEvent, TextInputOptions
 from livekit.plugins import silero  # plugins register on import, which must be the main thread
 
@@ -20,6 +20,7 @@ from agent.api_client import ApiClient
 from agent.capacity import LOAD_THRESHOLD, InterviewLoad
 from agent.capture import attach_capture
 from agent.channel import TOPIC_EDITOR_SNAPSHOT, RoomChannel
+from agent.chat import ChatIntake
 from agent.clock import SystemClock
 from agent.completion import complete, end_reason, final_code
 from agent.context import SessionContext
@@ -157,12 +158,15 @@ class InterviewJob:
     replay: asyncio.Task[dict[str, bool]] | None = None  # spools left by crashed workers, delivered meanwhile
     presence: CandidatePresence | None = None
     session: AgentSession[Any] | None = None
+    chat: ChatIntake | None = None
 
     async def shutdown(self, reason: str) -> None:
         """Stop the timers, push every event, mark the session complete with the final code, close."""
         try:
             if self.presence is not None:
                 await self.presence.aclose()
+            if self.chat is not None:
+                await self.chat.aclose()
             if self.tasks is not None:
                 await self.tasks.aclose()
             state = self.state
@@ -241,7 +245,7 @@ async def entrypoint(ctx: JobContext) -> None:
         classifier=_classifier(settings),
     )
     job.state = state
-    listen_to_candidate(ctx.room, state, channel)
+    senders = listen_to_candidate(ctx.room, state, channel)
 
     try:
         session = build_session(
@@ -273,6 +277,7 @@ async def entrypoint(ctx: JobContext) -> None:
         ctx.shutdown(reason="start_failed")
         return
     if not console:
+        job.chat = listen_to_chat(ctx.room, session, senders, state)
         participant = await ctx.wait_for_participant(identity=expected)
         channel.candidate_identity = participant.identity
         link_audio(session, participant.identity)
@@ -306,11 +311,10 @@ async def entrypoint(ctx: JobContext) -> None:
 
 def room_options(expected: str | None) -> RoomOptions:
     """RoomIO's options: a reload or dropped connection must not end the interview (presence decides when absence
-    is final); audio (and `lk.chat`) from the scheduled candidate only."""
+    is final); audio from the scheduled candidate only; RoomIO's text input off, since it reads an `lk.chat` stream
+    whole (``listen_to_chat`` reads it bounded)."""
     return RoomOptions(
-        close_on_disconnect=False,
-        text_input=chat_input(),
-        participant_identity=expected if expected else NOT_GIVEN,
+        close_on_disconnect=False, text_input=False, participant_identity=expected if expected else NOT_GIVEN
     )
 
 
@@ -327,6 +331,20 @@ def listen_to_candidate(room: rtc.Room, state: InterviewState, channel: RoomChan
         except ValueError:  # already registered for this room object
             logger.warning("%s handler already registered", topic)
     return senders
+
+
+def listen_to_chat(
+    room: rtc.Room, session: AgentSession[Any], senders: CandidateSenders, state: InterviewState
+) -> ChatIntake:
+    """Typed `lk.chat` messages, from the candidate only, read bounded (agent.chat), into ``chat_input``'s path."""
+    chat = ChatIntake(
+        session, chat_input().text_input_cb, senders, state, lambda i: room.remote_participants.get(i)
+    )
+    try:
+        room.register_text_stream_handler(TOPIC_CHAT, chat.on_text_stream)
+    except ValueError:
+        logger.warning("lk.chat handler already registered")
+    return chat
 
 
 def link_audio(session: AgentSession[Any], identity: str) -> None:
