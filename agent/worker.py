@@ -13,7 +13,7 @@ from typing import Any
 from livekit import rtc
 from livekit.agents import AgentServer, AgentSession, JobContext, JobProcess
 from livekit.agents.types import NOT_GIVEN, TOPIC_CHAT
-from livekit.agents.voice.room_io import RoomOptions, TextInputEvent, TextInputOptions
+from livekit.agents.voice.room_io import AudioInputOptions, RoomOptions, TextInputEvent, TextInputOptions
 from livekit.plugins import silero  # plugins register on import, which must be the main thread
 
 from agent.api_client import ApiClient
@@ -268,7 +268,7 @@ async def entrypoint(ctx: JobContext) -> None:
     ctx.add_shutdown_callback(attach_metrics(session, settings.llm_prices).aclose)
 
     # A fake job (console, tests) has no connected room: the session runs on its own I/O.
-    room_args: dict[str, Any] = {} if console else {"room": ctx.room, "room_options": room_options(expected)}
+    room_args: dict[str, Any] = {} if console else room_start(ctx.room, expected)
     try:
         await session.start(agent=agent, **room_args)
     except Exception as e:  # a provider or room failure at start must not leave the candidate in silence
@@ -309,12 +309,23 @@ async def entrypoint(ctx: JobContext) -> None:
     )
 
 
+def room_start(room: rtc.Room, expected: str | None) -> dict[str, Any]:
+    """`AgentSession.start`'s room arguments. No session host: livekit's `lk.agent.session` byte-stream channel
+    (on by default) lets any participant of the room read the instructions (rubric and hints included) and the
+    history, and run user turns past our turn path; nothing of ours uses it."""
+    return {"room": room, "room_options": room_options(expected), "session_host": False}
+
+
 def room_options(expected: str | None) -> RoomOptions:
     """RoomIO's options: a reload or dropped connection must not end the interview (presence decides when absence
     is final); audio from the scheduled candidate only; RoomIO's text input off, since it reads an `lk.chat` stream
-    whole (``listen_to_chat`` reads it bounded)."""
+    whole (``listen_to_chat`` reads it bounded); no pre-connect audio buffer (our page sends none, and RoomIO takes
+    one from any participant, matched only by the track id every participant sees)."""
     return RoomOptions(
-        close_on_disconnect=False, text_input=False, participant_identity=expected if expected else NOT_GIVEN
+        close_on_disconnect=False,
+        text_input=False,
+        audio_input=AudioInputOptions(pre_connect_audio=False),
+        participant_identity=expected if expected else NOT_GIVEN,
     )
 
 

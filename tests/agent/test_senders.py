@@ -254,3 +254,24 @@ async def test_a_long_chat_message_that_ends_is_cut_with_its_exact_size_and_a_br
     assert short == "hello" and len(long) <= MAX_TYPED_CHARS
     kept = long.split(" … [")[0]
     assert long.endswith(f"[{10_000 - len(kept)} more characters not shown]")
+
+
+async def test_the_session_started_in_a_room_takes_nothing_from_participants_but_through_our_intake():
+    """livekit's session host (on by default) took `lk.agent.session` byte streams from any participant: read the
+    instructions (rubric and unrevealed hints) and the history, and run user turns past the turn path and the chat
+    budget. RoomIO also took a pre-connect audio buffer from anyone, and read `lk.chat` whole. Started with the
+    worker's arguments, the real AgentSession registers none of them: what a participant may send is ours alone."""
+    from livekit.agents import Agent
+    from livekit.agents.testing import fake_job_context
+
+    from agent.worker import room_start
+
+    room = FakeRoom(FakeParticipant(CANDIDATE))
+    with fake_job_context():
+        session: AgentSession[None] = AgentSession(llm=FakeLLM([say("Hello.")]), vad=None, stt=None, tts=None)
+        await session.start(Agent(instructions="Interview."), **room_start(room, CANDIDATE))  # type: ignore[arg-type]
+        try:
+            assert room.byte_handlers == {} and room.handlers == {}
+            assert session.room_io is not None
+        finally:
+            await session.aclose()

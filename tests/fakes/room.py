@@ -23,6 +23,8 @@ class FakeParticipant:
     identity: str
     kind: int = rtc.ParticipantKind.PARTICIPANT_KIND_STANDARD
     attributes: dict[str, str] = field(default_factory=dict)
+    track_publications: dict[str, Any] = field(default_factory=dict)  # no media: text-only tests
+    sid: str = "PA_fake"
 
 
 class FakeTextStreamReader:
@@ -93,6 +95,8 @@ class FakeRoom(rtc.EventEmitter[str]):
         self.handlers: dict[str, Handler] = {}
         self.dropped: list[str] = []  # topics of streams no handler took
         self.local_participant = FakeLocalParticipant()
+        self.byte_handlers: dict[str, Callable[..., None]] = {}
+        self.name = "fake-room"
 
     def isconnected(self) -> bool:
         return True
@@ -101,6 +105,17 @@ class FakeRoom(rtc.EventEmitter[str]):
         if topic in self.handlers:
             raise ValueError(f"text stream handler for topic '{topic}' already set")
         self.handlers[topic] = handler
+
+    def unregister_text_stream_handler(self, topic: str) -> None:
+        self.handlers.pop(topic, None)
+
+    def register_byte_stream_handler(self, topic: str, handler: Callable[..., None]) -> None:
+        if topic in self.byte_handlers:
+            raise ValueError(f"byte stream handler for topic '{topic}' already set")
+        self.byte_handlers[topic] = handler
+
+    def unregister_byte_stream_handler(self, topic: str) -> None:
+        self.byte_handlers.pop(topic, None)
 
     def join(self, participant: FakeParticipant) -> None:
         self.remote_participants[participant.identity] = participant
