@@ -70,6 +70,14 @@ class RoomChannel:
                 return identity
         return None
 
+    def is_candidate(self, identity: str) -> bool:
+        """Whether ``identity`` is this room's candidate (agent.senders): the identity the job serves, else (a
+        practice job before it linked anyone) the first person in the room."""
+        try:
+            return identity == self._candidate()
+        except Exception:  # an unconnected or closing room: nobody is
+            return False
+
     @property
     def editor_connected(self) -> bool:
         """Only our web client announces an editor (``editor.ready``). Any other participant (the Agents

@@ -16,6 +16,7 @@ from typing import Any
 from livekit import rtc
 
 from agent.prompts import render
+from agent.senders import close_reader
 from agent.state import InterviewState, Phase
 
 logger = logging.getLogger("shadows.agent.paste")
@@ -58,10 +59,12 @@ class PasteWatch:
 
     def on_text_stream(self, reader: rtc.TextStreamReader, participant_identity: str) -> None:
         """`room.register_text_stream_handler("editor.paste", watch.on_text_stream)`. Reads the attributes only:
-        the body is never read, so nothing the candidate typed or pasted reaches the model through here."""
+        the body is never read, so nothing the candidate typed or pasted reaches the model through here. The reader is
+        closed at once: one left open keeps the body's chunks and its FFI subscription for the life of the job."""
+        attributes = dict(reader.info.attributes or {})
+        close_reader(reader)
         if participant_identity != self._candidate():
             return
-        attributes = dict(reader.info.attributes or {})
         chars = _count(attributes.get("chars"), MAX_CHARS)
         lines = _count(attributes.get("lines"), MAX_LINES)
         if chars is None or lines is None:

@@ -19,7 +19,9 @@ class CandidatePresence:
     """Ends the interview (`on_gone`) when no candidate has been in the room for `grace_s` seconds.
 
     A candidate who leaves and comes back (page reload, new device, network drop) within the grace period
-    continues the same interview; `on_rejoin` receives their (possibly new) identity.
+    continues the same interview; `on_rejoin` receives their identity. With ``expected`` (a scheduled session:
+    the identity the API mints) only that identity is the candidate. Without it (practice), someone else joining
+    becomes the candidate only while the candidate is away: a second person never takes over from one present.
     """
 
     def __init__(
@@ -30,6 +32,7 @@ class CandidatePresence:
         grace_s: float,
         on_gone: Callable[[], Awaitable[None]],
         on_rejoin: Callable[[str], None],
+        expected: str | None = None,
     ) -> None:
         self._room = room
         self._clock = clock
@@ -37,12 +40,20 @@ class CandidatePresence:
         self._on_gone = on_gone
         self._on_rejoin = on_rejoin
         self._timer: asyncio.Task[None] | None = None
-        self.candidate: str | None = None
+        self._expected = expected
+        self.candidate: str | None = expected
         room.on("participant_connected", self._connected)
         room.on("participant_disconnected", self._disconnected)
 
     def _connected(self, participant: rtc.RemoteParticipant) -> None:
         if participant.kind not in _HUMAN_KINDS:
+            return
+        identity = participant.identity
+        if self._expected is not None and identity != self._expected:
+            logger.warning("a participant other than the candidate joined; not linked")
+            return
+        if identity != self.candidate and self.candidate is not None and self._timer is None:
+            logger.warning("a second participant joined while the candidate is present; not linked")
             return
         if self._timer is not None:
             self._timer.cancel()

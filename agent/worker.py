@@ -10,14 +10,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from livekit import rtc
 from livekit.agents import AgentServer, AgentSession, JobContext, JobProcess
-from livekit.agents.voice.room_io import RoomOptions, TextInputEvent, TextInputOptions
+from livekit.agents.types import NOT_GIVEN, TOPIC_CHAT
+from livekit.agents.voice.room_io import AudioInputOptions, RoomOptions, TextInputEvent, TextInputOptions
 from livekit.plugins import silero  # plugins register on import, which must be the main thread
 
 from agent.api_client import ApiClient
 from agent.capacity import LOAD_THRESHOLD, InterviewLoad
 from agent.capture import attach_capture
 from agent.channel import TOPIC_EDITOR_SNAPSHOT, RoomChannel
+from agent.chat import ChatIntake
 from agent.clock import SystemClock
 from agent.completion import complete, end_reason, final_code
 from agent.context import SessionContext
@@ -32,6 +35,7 @@ from agent.prompts import validate_all
 from agent.providers import ProviderConfigError, build_classifier, build_session
 from agent.recorder import EventRecorder, replay_spools
 from agent.resume import ResumePoint, build_resume, merge_spooled
+from agent.senders import CandidateSenders, candidate_identity
 from agent.settings import AgentSettings, get_settings
 from agent.state import InterviewState
 from agent.telemetry import setup_tracing
@@ -154,12 +158,15 @@ class InterviewJob:
     replay: asyncio.Task[dict[str, bool]] | None = None  # spools left by crashed workers, delivered meanwhile
     presence: CandidatePresence | None = None
     session: AgentSession[Any] | None = None
+    chat: ChatIntake | None = None
 
     async def shutdown(self, reason: str) -> None:
         """Stop the timers, push every event, mark the session complete with the final code, close."""
         try:
             if self.presence is not None:
                 await self.presence.aclose()
+            if self.chat is not None:
+                await self.chat.aclose()
             if self.tasks is not None:
                 await self.tasks.aclose()
             state = self.state
@@ -207,6 +214,10 @@ async def entrypoint(ctx: JobContext) -> None:
 
     sid = context.session_id
     channel = RoomChannel(ctx.room)
+    # A scheduled session serves the identity the API minted into the invite's token, and nobody else; a practice
+    # job links the first person who joins (agent.senders).
+    expected = candidate_identity(session_id) if session_id is not None else None
+    channel.candidate_identity = expected
     if recording and job.api is not None:
         job.recorder = EventRecorder(
             job.api, sid, spool_path=Path(settings.spool_dir) / f"{sid}.jsonl",
@@ -234,15 +245,7 @@ async def entrypoint(ctx: JobContext) -> None:
         classifier=_classifier(settings),
     )
     job.state = state
-    try:
-        ctx.room.register_text_stream_handler(TOPIC_EDITOR_SNAPSHOT, state.editor.on_text_stream)
-    except ValueError:  # already registered for this room object
-        logger.warning("editor.snapshot handler already registered")
-    pastes = PasteWatch(state, lambda: channel.candidate_identity)
-    try:
-        ctx.room.register_text_stream_handler(TOPIC_EDITOR_PASTE, pastes.on_text_stream)
-    except ValueError:
-        logger.warning("editor.paste handler already registered")
+    senders = listen_to_candidate(ctx.room, state, channel)
 
     try:
         session = build_session(
@@ -264,10 +267,8 @@ async def entrypoint(ctx: JobContext) -> None:
 
     ctx.add_shutdown_callback(attach_metrics(session, settings.llm_prices).aclose)
 
-    # A reload or dropped connection must not end the interview: presence decides when absence is final.
-    options = RoomOptions(close_on_disconnect=False, text_input=chat_input())
     # A fake job (console, tests) has no connected room: the session runs on its own I/O.
-    room_args: dict[str, Any] = {} if console else {"room": ctx.room, "room_options": options}
+    room_args: dict[str, Any] = {} if console else room_start(ctx.room, expected)
     try:
         await session.start(agent=agent, **room_args)
     except Exception as e:  # a provider or room failure at start must not leave the candidate in silence
@@ -276,8 +277,10 @@ async def entrypoint(ctx: JobContext) -> None:
         ctx.shutdown(reason="start_failed")
         return
     if not console:
-        participant = await ctx.wait_for_participant()
+        job.chat = listen_to_chat(ctx.room, session, senders, state)
+        participant = await ctx.wait_for_participant(identity=expected)
         channel.candidate_identity = participant.identity
+        link_audio(session, participant.identity)
         # The page's End button: only this room's candidate may call it (docs/protocol.md `interview.end`).
         ends = EndRequests(session, state, lambda: channel.candidate_identity)
         ctx.room.local_participant.register_rpc_method(RPC_INTERVIEW_END, ends.handle)
@@ -289,10 +292,12 @@ async def entrypoint(ctx: JobContext) -> None:
 
         def rejoined(identity: str) -> None:
             channel.candidate_identity = identity
+            link_audio(session, identity)
 
         job.presence = CandidatePresence(
-            ctx.room, state.clock, grace_s=settings.candidate_rejoin_grace_s, on_gone=gone, on_rejoin=rejoined
-        )
+            ctx.room, state.clock, grace_s=settings.candidate_rejoin_grace_s, on_gone=gone, on_rejoin=rejoined,
+            expected=expected,
+        )  # fmt: skip
         job.presence.candidate = participant.identity
     job.tasks = attach_interview(session, state)
     job.session = session
@@ -302,6 +307,67 @@ async def entrypoint(ctx: JobContext) -> None:
         resume is not None,
         recording,
     )
+
+
+def room_start(room: rtc.Room, expected: str | None) -> dict[str, Any]:
+    """`AgentSession.start`'s room arguments. No session host: livekit's `lk.agent.session` byte-stream channel
+    (on by default) lets any participant of the room read the instructions (rubric and hints included) and the
+    history, and run user turns past our turn path; nothing of ours uses it."""
+    return {"room": room, "room_options": room_options(expected), "session_host": False}
+
+
+def room_options(expected: str | None) -> RoomOptions:
+    """RoomIO's options: a reload or dropped connection must not end the interview (presence decides when absence
+    is final); audio from the scheduled candidate only; RoomIO's text input off, since it reads an `lk.chat` stream
+    whole (``listen_to_chat`` reads it bounded); no pre-connect audio buffer (our page sends none, and RoomIO takes
+    one from any participant, matched only by the track id every participant sees)."""
+    return RoomOptions(
+        close_on_disconnect=False,
+        text_input=False,
+        audio_input=AudioInputOptions(pre_connect_audio=False),
+        participant_identity=expected if expected else NOT_GIVEN,
+    )
+
+
+def listen_to_candidate(room: rtc.Room, state: InterviewState, channel: RoomChannel) -> CandidateSenders:
+    """The editor's streams (`editor.snapshot`, `editor.paste`), taken from the candidate only (agent.senders)."""
+    senders = CandidateSenders(channel.is_candidate, state)
+    pastes = PasteWatch(state, lambda: channel.candidate_identity)
+    for topic, handler in (
+        (TOPIC_EDITOR_SNAPSHOT, state.editor.on_text_stream),
+        (TOPIC_EDITOR_PASTE, pastes.on_text_stream),
+    ):
+        try:
+            room.register_text_stream_handler(topic, senders.text_stream(topic, handler))
+        except ValueError:  # already registered for this room object
+            logger.warning("%s handler already registered", topic)
+    return senders
+
+
+def listen_to_chat(
+    room: rtc.Room, session: AgentSession[Any], senders: CandidateSenders, state: InterviewState
+) -> ChatIntake:
+    """Typed `lk.chat` messages, from the candidate only, read bounded (agent.chat), into ``chat_input``'s path."""
+    chat = ChatIntake(
+        session, chat_input().text_input_cb, senders, state, lambda i: room.remote_participants.get(i)
+    )
+    try:
+        room.register_text_stream_handler(TOPIC_CHAT, chat.on_text_stream)
+    except ValueError:
+        logger.warning("lk.chat handler already registered")
+    return chat
+
+
+def link_audio(session: AgentSession[Any], identity: str) -> None:
+    """RoomIO listens to the candidate: it links the first person who joins unless told whom (a practice job, a
+    candidate back under a new identity)."""
+    try:
+        room_io = session.room_io
+    except RuntimeError:  # no room I/O (console)
+        return
+    linked = room_io.linked_participant
+    if linked is None or linked.identity != identity:
+        room_io.set_participant(identity)
 
 
 def _declare_metrics(settings: AgentSettings, load: InterviewLoad) -> None:

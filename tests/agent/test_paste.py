@@ -187,3 +187,17 @@ def test_no_note_once_the_interview_has_ended():
     state, _, _, watch = make(Phase.CODING)
     state.ended = True
     assert watch.observe(5000, 100) is False
+
+
+def test_the_paste_stream_is_closed_unread_whoever_sent_it():
+    """The body is never read, and a reader neither read to its end nor closed keeps its chunks and its FFI
+    subscription for the life of the job (livekit rtc's TextStreamReader): one per paste, a large body included."""
+    from tests.fakes.room import FakeTextStreamReader
+
+    _, _, _, watch = make(Phase.CODING)
+    for sender in (CANDIDATE, "someone-else"):
+        reader = FakeTextStreamReader(
+            "editor.paste", "x" * 100_000, attributes={"chars": "900", "lines": "20"}
+        )
+        watch.on_text_stream(reader, sender)  # type: ignore[arg-type]  # duck-typed reader
+        assert reader.closed and reader.chunks_read == 0
