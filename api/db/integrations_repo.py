@@ -32,8 +32,11 @@ async def issue_key(
     prefix: str,
     provider_api_key_sealed: str | None,
 ) -> dict[str, Any]:
-    """A new live key for (organisation, ATS); the one it replaces is revoked in the same transaction."""
+    """A new live key for (organisation, ATS); the one it replaces is revoked in the same transaction. Issues are
+    serialised on the organisation's row, so one issued at the same time (on any replica) is revoked too, instead
+    of both inserting a live key and the later one failing on `integration_keys_live_idx`."""
     async with conn.transaction():
+        await conn.execute("select 1 from organizations where id = %s for no key update", (organization_id,))
         await conn.execute(
             """
             update integration_keys set revoked_at = now()

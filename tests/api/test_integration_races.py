@@ -22,7 +22,7 @@ from api.settings import ApiSettings
 from tests.api.grading_support import wait_until
 from tests.api.integration_support import grading_worker, simulate_interview
 from tests.conftest import ApiServer, StartWorker, WorkerProcess, free_port
-from tests.fakes.ashby import FakeAshby, fake_ashby
+from tests.fakes.ashby import FakeAshby, basic, fake_ashby
 
 Conn = psycopg.AsyncConnection[DictRow]
 ASHBY_API_KEY = "ashby-customer-key-races"
@@ -165,3 +165,52 @@ async def test_a_burst_of_send_again_requests_on_two_replicas_sends_the_call_onc
         ("delivered", original["id"]),
     ]
     assert len(ashby.updates) == refused + 2 and len(ashby.accepted()) == 2
+
+
+async def test_keys_issued_at_once_on_two_replicas_leave_one_live_key(
+    api_server: ApiServer, db: Conn
+) -> None:
+    """Issuing a key revokes the previous one. A burst of issues (an admin's script run twice, two tabs) through
+    both replicas: every request gets its key, and exactly one of them is live afterwards, for each ATS."""
+    headers = api_server.org_headers()
+    async with second_replica(api_server.settings) as other:
+        clients = [api_server.client, other]
+        answers = await burst(clients, [("POST", "/v1/integrations/greenhouse/keys")] * BURST, headers)
+        assert [r.status_code for r in answers] == [201] * BURST, [
+            r.text for r in answers if r.status_code != 201
+        ]
+        ashby_answers = await asyncio.gather(
+            *(
+                clients[i % 2].post(
+                    "/v1/integrations/ashby/keys",
+                    json={"ashby_api_key": f"ashby-customer-key-{i:02d}"},
+                    headers=headers,
+                )
+                for i in range(BURST)
+            )
+        )
+        assert [r.status_code for r in ashby_answers] == [201] * BURST
+    cur = await db.execute(
+        "select provider, count(*) as n from integration_keys where revoked_at is null group by provider order by 1"
+    )
+    assert [(r["provider"], r["n"]) for r in await cur.fetchall()] == [("ashby", 1), ("greenhouse", 1)]
+    greenhouse_live = [
+        (
+            await api_server.client.get(
+                "/integrations/greenhouse/list_tests", headers={"Authorization": basic(r.json()["key"])}
+            )
+        ).status_code
+        for r in answers
+    ]
+    ashby_live = [
+        (
+            await api_server.client.post(
+                "/integrations/ashby/assessment.list",
+                json={},
+                headers={"Authorization": basic(r.json()["key"])},
+            )
+        ).status_code
+        for r in ashby_answers
+    ]
+    assert sorted(greenhouse_live) == [200] + [401] * (BURST - 1), greenhouse_live
+    assert sorted(ashby_live) == [200] + [401] * (BURST - 1), ashby_live
