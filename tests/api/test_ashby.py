@@ -399,7 +399,7 @@ async def test_a_result_that_failed_for_good_is_listed_and_sent_again_once_the_k
 
 
 async def test_sending_again_a_result_a_regrade_superseded_sends_the_newest_result(
-    api_server: ApiServer, ashby: FakeAshby, start_worker: StartWorker, tmp_path: Path
+    api_server: ApiServer, ashby: FakeAshby, db: Conn, start_worker: StartWorker, tmp_path: Path
 ) -> None:
     """Version 1's result reached Ashby, then a re-grade's version 2 did (here it failed: not scored). Sending
     version 1's call again from the log must not put the superseded score back over it, dated now so that Ashby
@@ -439,3 +439,12 @@ async def test_sending_again_a_result_a_regrade_superseded_sends_the_newest_resu
     again = ashby.accepted()[3]
     assert again["assessment_result"] == second["assessment_result"]
     assert again["timestamp"] > second["timestamp"]
+
+    # A revocation of the profile link (or the hourly link refresh) reads the newest version handed over and queues
+    # its call: one that read it while version 2 was being stored queued version 1's call behind version 2's. What
+    # that call sends is still the newest result, not version 1's score dated now.
+    await db.execute("select outbox_emit_ats_callback(%s, 'ashby', 'result', 1)", (assessment,))
+    await wait_until(lambda: _updates(ashby, 5), what="the late call for version 1")
+    late = ashby.accepted()[4]
+    assert late["assessment_result"] == second["assessment_result"]
+    assert late["assessment_status"]["value"] == "Completed" and late["timestamp"] > again["timestamp"]
