@@ -32,8 +32,11 @@ async def issue_key(
     prefix: str,
     provider_api_key_sealed: str | None,
 ) -> dict[str, Any]:
-    """A new live key for (organisation, ATS); the one it replaces is revoked in the same transaction."""
+    """A new live key for (organisation, ATS); the one it replaces is revoked in the same transaction. Issues are
+    serialised on the organisation's row, so one issued at the same time (on any replica) is revoked too, instead
+    of both inserting a live key and the later one failing on `integration_keys_live_idx`."""
     async with conn.transaction():
+        await conn.execute("select 1 from organizations where id = %s for no key update", (organization_id,))
         await conn.execute(
             """
             update integration_keys set revoked_at = now()
@@ -348,12 +351,23 @@ async def list_callbacks(conn: Conn, session_id: str) -> list[dict[str, Any]]:
 
 async def send_callback_again(conn: Conn, session_id: str, callback_id: UUID) -> dict[str, Any] | None:
     """Queue a new call like a finished one of this session (same provider, kind and scorecard version, a fresh
-    retry schedule, behind the session's other calls). None when there is no such call or it is still pending."""
+    retry schedule, behind the session's other calls). A scorecard's call (`result`, `completed`) is sent for the
+    newest version the ATS was handed, never an older one over it (a re-grade's result sent since). None when there
+    is no such call, it is still pending, or a call sending it (or the call it was itself sent again from) again
+    is: the partial unique index on `resend_of` decides in the insert, so concurrent requests, on any replica,
+    queue one call between them."""
     cur = await conn.execute(
         f"""
-        insert into ats_callbacks as cb (session_id, organization_id, provider, kind, scorecard_version)
-        select session_id, organization_id, provider, kind, scorecard_version from ats_callbacks
-        where id = %s and session_id = %s and status <> 'pending'
+        insert into ats_callbacks as cb (session_id, organization_id, provider, kind, scorecard_version, resend_of)
+        select o.session_id, o.organization_id, o.provider, o.kind,
+               case when o.scorecard_version is null then null else (
+                 select max(n.scorecard_version) from ats_callbacks n
+                 where n.session_id = o.session_id and n.provider = o.provider and n.kind = o.kind
+               ) end,
+               coalesce(o.resend_of, o.id)
+        from ats_callbacks o
+        where o.id = %s and o.session_id = %s and o.status <> 'pending'
+        on conflict (resend_of) where status = 'pending' do nothing
         returning {CALLBACK_COLUMNS}
         """,  # noqa: S608  # constant column list
         (callback_id, session_id),

@@ -73,7 +73,12 @@ async def _ashby_body(conn: Conn, settings: ApiSettings, cb: dict[str, Any]) -> 
         return ashby_updates.started(session_id, session["started_at"] or cb["created_at"])
     if cb["kind"] == "cancelled":
         return ashby_updates.cancelled(session_id, session["ended_at"] or cb["created_at"])
-    version = await scorecards_repo.get_version(conn, session_id, cb["scorecard_version"] or 0)
+    # The newest result Ashby was handed, never an older one over it: a call queued for an older version (a
+    # revocation or a link refresh that read the versions while a re-grade was being stored) may run after it.
+    newest = await integrations_repo.handed_over_version(conn, session_id, "result")
+    version = await scorecards_repo.get_version(
+        conn, session_id, max(cb["scorecard_version"] or 0, newest or 0)
+    )
     if version is None or version["status"] not in ("ready", "failed"):
         raise CallbackUnsendableError("scorecard_missing")
     profile_url = await assessment_profile_url(conn, settings, session_id)

@@ -70,14 +70,19 @@ async def send_ats_callback_again(
     session_id: SessionId, callback_id: UUID, org: OrgCaller, conn: DbConn
 ) -> AtsCallbackOut:
     """Queue a delivered or failed call again, as a new call with a fresh retry schedule (built when it is sent:
-    Ashby gets the latest result and a live report link). A pending one is a 409 (its retries are under way)."""
+    Ashby gets the latest result and a live report link). A 409 while it is pending (its retries are under way),
+    and while a call sending it again is: one resend at a time, however many requests arrive together."""
     await _own_session(conn, session_id, org)
     async with conn.transaction():
         row = await integrations_repo.send_callback_again(conn, session_id, callback_id)
         if row is None:
-            if await integrations_repo.get_callback(conn, session_id, callback_id) is None:
+            existing = await integrations_repo.get_callback(conn, session_id, callback_id)
+            if existing is None:
                 raise NotFoundError("No such call for this session.", code="ats_callback_not_found")
             raise ConflictError(
-                "This call is still pending; its retries are under way.", code="ats_callback_pending"
+                "This call is still pending; its retries are under way."
+                if existing["status"] == "pending"
+                else "A call sending this one again is still pending; its retries are under way.",
+                code="ats_callback_pending",
             )
     return _out(row)

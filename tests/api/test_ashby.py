@@ -396,3 +396,55 @@ async def test_a_result_that_failed_for_good_is_listed_and_sent_again_once_the_k
             f"/v1/sessions/{other['id']}/ats-callbacks", headers=api_server.org_headers()
         )
     ).json() == {"data": []}
+
+
+async def test_sending_again_a_result_a_regrade_superseded_sends_the_newest_result(
+    api_server: ApiServer, ashby: FakeAshby, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    """Version 1's result reached Ashby, then a re-grade's version 2 did (here it failed: not scored). Sending
+    version 1's call again from the log must not put the superseded score back over it, dated now so that Ashby
+    takes it as the newest: what is sent again is the newest result the ATS was handed."""
+    assessment = (await ashby.start("difficulty:easy", ADA)).json()["results"]["assessment_id"]
+    grader_dir = tmp_path / "grader"
+    grader_dir.mkdir()
+    (grader_dir / "release").touch()
+    _worker(start_worker, api_server, ashby, grader_dir)
+    await simulate_interview(api_server, assessment)
+    await end_interview(api_server, assessment)
+    await wait_until(lambda: _updates(ashby, 2), what="version 1's result")
+    (grader_dir / "fail").touch()
+    r = await api_server.client.post(f"/v1/sessions/{assessment}/grade", headers=api_server.org_headers())
+    assert (r.status_code, r.json()["version"]) == (202, 2), r.text
+    await wait_until(lambda: _updates(ashby, 3), what="version 2's result")
+    first, second = ashby.accepted()[1:3]
+    assert first["assessment_result"]["value"] == 67
+    assert second["assessment_result"]["type"] == "string"  # not scored
+
+    path = f"/v1/sessions/{assessment}/ats-callbacks"
+
+    async def settled() -> list[dict[str, Any]] | None:
+        data = (await api_server.client.get(path, headers=api_server.org_headers())).json()["data"]
+        return data if len(data) == 3 and all(c["status"] == "delivered" for c in data) else None
+
+    calls = await wait_until(settled, what="the calls recorded")
+    assert [(c["kind"], c["scorecard_version"]) for c in calls] == [
+        ("started", None),
+        ("result", 1),
+        ("result", 2),
+    ]
+    r = await api_server.client.post(f"{path}/{calls[1]['id']}/send-again", headers=api_server.org_headers())
+    assert r.status_code == 202, r.text
+    assert (r.json()["kind"], r.json()["scorecard_version"]) == ("result", 2)
+    await wait_until(lambda: _updates(ashby, 4), what="the result sent again")
+    again = ashby.accepted()[3]
+    assert again["assessment_result"] == second["assessment_result"]
+    assert again["timestamp"] > second["timestamp"]
+
+    # A revocation of the profile link (or the hourly link refresh) reads the newest version handed over and queues
+    # its call: one that read it while version 2 was being stored queued version 1's call behind version 2's. What
+    # that call sends is still the newest result, not version 1's score dated now.
+    await db.execute("select outbox_emit_ats_callback(%s, 'ashby', 'result', 1)", (assessment,))
+    await wait_until(lambda: _updates(ashby, 5), what="the late call for version 1")
+    late = ashby.accepted()[4]
+    assert late["assessment_result"] == second["assessment_result"]
+    assert late["assessment_status"]["value"] == "Completed" and late["timestamp"] > again["timestamp"]
