@@ -11,6 +11,7 @@ Built from a `BundleInput` and its facts, with no database:
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,8 @@ RUN_DETAIL_BUDGET_CHARS = 12_000  # failed tests and compiler output of all runs
 RUN_TYPES = ("test_run", "submission")
 MAX_VALUE_CHARS = 160
 MAX_COMPILE_OUTPUT_CHARS = 600
+# Of a program's text, the head and tail redacted before it is clipped: far more than any clip of it shows.
+REDACT_WINDOW_CHARS = 4_000
 ROLES = {"user": "C", "assistant": "I"}
 # A custom run: the candidate's own calls, with no expected values (a call that returned counts as accepted).
 CUSTOM_RUN = "custom run (the candidate's own inputs, no expected values: it shows only that the code ran)"
@@ -87,10 +90,17 @@ def describe_facts(f: Facts) -> str:
 
 class _RunLines:
     """A run's result lines as shown, and the same lines with what the candidate's program produced (its return
-    values with text in them, what it printed or raised, the compiler's echo of its source) masked: only our own
-    result text is quotable as the run, so code cannot print "hidden tests 12/12 passed" and have it verify."""
+    values with text in them, what it printed or raised, the compiler's echo of its source, and a custom run's
+    own inputs) masked: only our own result text is quotable as the run, so code cannot print "hidden tests 12/12
+    passed" and have it verify.
 
-    def __init__(self) -> None:
+    The program's text is free text the candidate controls: it is redacted (`Redactor.output`) as the program
+    wrote it, before it is quoted as JSON, flattened and clipped, so that neither an escape (`"Ada\\nLovelace"`)
+    nor a clip through an address (`jane.doe@gm…`) can keep a name or a contact detail from being found. Without
+    a redactor (measuring sizes only) it is shown as written."""
+
+    def __init__(self, redactor: Redactor | None) -> None:
+        self.redactor = redactor
         self.shown: list[str] = []
         self.quotable: list[str] = []
 
@@ -98,17 +108,78 @@ class _RunLines:
         self.shown.append(text)
         self.quotable.append(text)
 
-    def theirs(self, text: str) -> None:
-        self.shown.append(text)
+    def theirs(self, v: Any, render: Callable[[Any], str] = lambda v: _value(v)) -> None:
+        """A value or text the program produced (or the candidate's own inputs), redacted, then rendered."""
+        self.shown.append(render(v if self.redactor is None else _redacted_value(v, self.redactor)))
         self.quotable.append(PROGRAM_OUTPUT)
 
     def value(self, v: Any) -> None:
         """A value the program returned: words in it are the program's; numbers, booleans and lists of them are
         plain results (`got [0, 1]` stays quotable)."""
-        (self.theirs if _has_text(v) else self.ours)(_value(v))
+        if _has_text(v):
+            self.theirs(v)
+        else:
+            self.ours(_value(v))
 
     def text(self) -> tuple[str, str]:
         return "".join(self.shown), "".join(self.quotable)
+
+
+def _redacted_text(text: str, redactor: Redactor) -> str:
+    """`text` redacted as a program's output; of a long text only its head and tail, which are all a clip shows
+    (`REDACT_WINDOW_CHARS`, cut at a space where there is one, so that no address is cut in two)."""
+    half = REDACT_WINDOW_CHARS // 2
+    if len(text) > REDACT_WINDOW_CHARS:
+        head, tail = text[:half], text[-half:]
+        cut = max(head.rfind(" ", half - 200), head.rfind("\n", half - 200))
+        head = head[:cut] if cut > 0 else head
+        cut = min((i for i in (tail.find(" ", 0, 200), tail.find("\n", 0, 200)) if i >= 0), default=0)
+        text = f"{head} … {tail[cut:]}"
+    return redactor.output(text).text
+
+
+def _redacted_value(v: Any, redactor: Redactor) -> Any:
+    """`v` with the text in it redacted (`_redacted_text`): every string and key from each end up to
+    `REDACT_WINDOW_CHARS` characters of text; strings further in, which no clip shows, become "…"."""
+    leaves: list[str] = []
+
+    def collect(x: Any) -> None:
+        if isinstance(x, str):
+            leaves.append(x)
+        elif isinstance(x, dict):
+            for k, item in x.items():
+                leaves.append(str(k))
+                collect(item)
+        elif isinstance(x, list | tuple):
+            for item in x:
+                collect(item)
+
+    collect(v)
+    keep: set[int] = set()
+    for order in (range(len(leaves)), range(len(leaves) - 1, -1, -1)):
+        total = 0
+        for i in order:
+            if total >= REDACT_WINDOW_CHARS // 2:
+                break
+            keep.add(i)
+            total += len(leaves[i])
+    at = iter(range(len(leaves)))
+
+    def rebuild(x: Any) -> Any:
+        if isinstance(x, str):
+            i = next(at)
+            return _redacted_text(x, redactor) if i in keep else "…"
+        if isinstance(x, dict):
+            out = {}
+            for k, item in x.items():
+                i = next(at)
+                out[_redacted_text(str(k), redactor) if i in keep else f"…{i}"] = rebuild(item)
+            return out
+        if isinstance(x, list | tuple):
+            return [rebuild(item) for item in x]
+        return x
+
+    return rebuild(v)
 
 
 def _has_text(v: Any) -> bool:
@@ -121,8 +192,10 @@ def _has_text(v: Any) -> bool:
     return False
 
 
-def _run_text(run: BundleRun | None, event: BundleEvent, code_note: str) -> tuple[str, str]:
-    """The run's lines as shown, and as quotable (see `_RunLines`)."""
+def _run_text(
+    run: BundleRun | None, event: BundleEvent, code_note: str, redactor: Redactor | None = None
+) -> tuple[str, str]:
+    """The run's lines as shown, and as quotable (see `_RunLines`); the program's text redacted by `redactor`."""
     p = event.payload
     who = RUNNERS.get(str(p.get("by")), "the candidate")
     result = (run.result if run else None) or {}
@@ -137,7 +210,7 @@ def _run_text(run: BundleRun | None, event: BundleEvent, code_note: str) -> tupl
     if custom and verdict == PASSED:
         verdict = "it ran"
     head = f"[{event.seq}] {_secs(event.t)}s {kind} by {who} ({language}), {code_note}: {verdict}"
-    out = _RunLines()
+    out = _RunLines(redactor)
     tests = [t for t in result.get("tests") or [] if isinstance(t, dict)]
     if not tests:
         out.ours(head if custom else f"{head}; {p.get('passed', '?')}/{p.get('total', '?')} tests passed")
@@ -161,22 +234,22 @@ def _run_text(run: BundleRun | None, event: BundleEvent, code_note: str) -> tupl
     out.ours(f"{head}; {'; '.join(counts)}")
     if verdict == "compile_error" and result.get("compile_output"):
         out.ours("\n  compiler output: ")
-        out.theirs(_flat(clip(str(result["compile_output"]), MAX_COMPILE_OUTPUT_CHARS)))
+        out.theirs(str(result["compile_output"]), lambda text: _flat(clip(text, MAX_COMPILE_OUTPUT_CHARS)))
     else:
         for t in [t for t in visible if t.get("verdict") != PASSED][:MAX_FAILED_SHOWN]:
             out.ours(f"\n  failed {t.get('id')} ({t.get('verdict')}): args ")
             if custom:
-                out.theirs(_value(t.get("args")))  # the candidate's own inputs
+                out.theirs(t.get("args"))  # the candidate's own inputs
             else:
                 out.ours(f"{_value(t.get('args'))} expected {_value(t.get('expected'))}")
             out.ours(" got ")
             out.value(t.get("actual"))
             if t.get("message"):
                 out.ours("; message ")
-                out.theirs(_value(_flat(str(t["message"]))))
+                out.theirs(str(t["message"]), lambda text: _value(_flat(text)))
             if t.get("stdout"):
                 out.ours("; printed ")
-                out.theirs(_value(t["stdout"]))
+                out.theirs(t["stdout"])
     return out.text()
 
 
@@ -331,7 +404,7 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
                 views = (view,)
                 same = by_sha.get(Snapshot(0, None, "", view.text).sha)
                 note = f"code as snapshot [{same}]" if same else "code not in a shown snapshot"
-            text, quotable = (redactor.code(part).text for part in _run_text(run, e, note))
+            text, quotable = _run_text(run, e, note, redactor)
             if e.seq not in detailed and "\n" in text:
                 text = text.split("\n", 1)[0] + " (details not shown)"
                 quotable = quotable.split("\n", 1)[0]

@@ -49,6 +49,7 @@ from grader.spoken import (
     NUMBER_RUN,
     ON_PLATFORM_AFTER,
     PROFILE_PATH,
+    cued_phones,
     joined_handle_before,
     spoken_emails,
     spoken_handles,
@@ -58,7 +59,7 @@ from grader.spoken import (
     spoken_phones,
 )
 
-Mode = Literal["speech", "code"]
+Mode = Literal["speech", "code", "output"]
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 PROFILE_LINK = re.compile(
@@ -70,6 +71,9 @@ PROFILE_LINK = re.compile(
 )
 # A mention (`@zq_dev`), not an e-mail's second half (`a@b.org`) nor Python's matrix product (`a@b`).
 HANDLE = re.compile(r"(?<![\w@.+-])@[^\W\d](?:[\w.-]*\w)?")
+# In a program's output, a mention set apart as one is written (after a space, a bracket, a quote or a colon, and
+# before a space or punctuation): symbols strung together (`{&}n@pyme)`, `|@T0Fe74+`) are not a handle.
+OUTPUT_HANDLE = re.compile(r"(?<![^\s(\[{<\"'`,;:])@[^\W\d](?:[\w.-]*\w)?(?=$|[\s)\]}>\"'`,;:.!?])")
 # Decorators and annotations said or typed in an interview: not a person's handle.
 NOT_HANDLES = frozenset(
     """
@@ -91,6 +95,12 @@ SPELLED = re.compile(
 CODE_PHONE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[ .-]?(?:\(\d{1,4}\)|\d{1,4})(?:[ .-]\d{2,4}){2,4}"
     r"|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|\d{3}[.-]\d{3}[.-]\d{4})(?!\w)"
+)
+# A home directory's account name in a path (`/home/jdoe/`, `/Users/priya/`, `C:\\Users\\priya\\`), as a
+# traceback, a compiler message or a path in the code shows it: `[handle]`.
+HOME_PATH = re.compile(
+    r"(?:(?<![\w.~-])/(?:home|Users|users)/|(?<![\w])[A-Za-z]:(?:\\+|/)(?:Users|Documents and Settings)(?:\\+|/))"
+    r"(?P<user>[^\s/\\\"'`<>:|*?]+)"
 )
 NAME = "[candidate]"
 
@@ -222,6 +232,24 @@ class _Rule:
     refine: Callable[[str, int, int], list[tuple[int, int]]] | None = None
 
 
+def _home_user(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The account name of a home path (`text[start:end]`), the path itself stays."""
+    m = HOME_PATH.match(text, start)
+    return [m.span("user")] if m else []
+
+
+LOCAL_BEFORE_AT = re.compile(r"[\w.%+-]+\Z")
+
+
+def _written_or_spoken_email(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """An address whose "at <domain>" is `text[start:end]`: written with an `@` right after its local part
+    ("jane@gmail"), only that part, so the words before it stay; else as said (`spoken_emails`)."""
+    if text.startswith("@", start):
+        local = LOCAL_BEFORE_AT.search(text, max(0, start - 200), start)
+        return [(local.start(), end)] if local else []
+    return spoken_emails(text, start, end)
+
+
 def _handle(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """A mention rather than a decorator or an annotation (`@lru_cache(...)`, `@Override`, `@functools.wraps`)."""
     name = text[start + 1 : end].lower()
@@ -263,7 +291,11 @@ class Redactor:
         always: list[_Rule] = []
         if emails:
             always.append(_Rule(_alternation(emails, re.I), "[email]"))
-        always += [_Rule(EMAIL, "[email]"), _Rule(PROFILE_LINK, "[link]")]
+        always += [
+            _Rule(EMAIL, "[email]"),
+            _Rule(PROFILE_LINK, "[link]"),
+            _Rule(HOME_PATH, "[handle]", refine=_home_user),
+        ]
         # The address as said or obfuscated ("jane underscore doe at outlook dot com", "jane [at] acme [dot] io"),
         # and the candidate's own local part said alone ("zq underscore dev").
         spoken_address = _Rule(ADDRESS_DOMAIN, "[email]", refine=spoken_emails)
@@ -290,17 +322,34 @@ class Redactor:
             _Rule(PROFILE_PATH, "[link]", in_comments=True, refine=spoken_path),
             _Rule(HANDLE_CUE, "[handle]", in_comments=True, refine=spoken_handles),
         ]
+        # What a program printed, raised or returned as text, and a run's own inputs: free text the candidate
+        # controls, so every contact rule applies everywhere in it (not only in comments); phone numbers only as
+        # written or after a contact cue, since a run of digits there is a value (`1000000007`).
+        self._output = [
+            *always,
+            _Rule(OUTPUT_HANDLE, "[handle]", refine=_handle),
+            _Rule(ADDRESS_DOMAIN, "[email]", refine=_written_or_spoken_email),
+            _Rule(PROFILE_PATH, "[link]", refine=spoken_path),
+            _Rule(HANDLE_CUE, "[handle]", refine=spoken_handles),
+            _Rule(NAME_CUE, NAME, refine=spoken_name),
+            _Rule(ON_PLATFORM_AFTER, "[handle]", refine=joined_handle_before),
+        ]
         if distinctive:
             self._speech.append(_Rule(_alternation(distinctive, re.I), NAME))
+            self._output.append(_Rule(_alternation(distinctive, re.I), NAME))
             self._code.append(_Rule(_alternation(_as_names(distinctive)), NAME))
         if ambiguous:
             rule = _Rule(_alternation(_as_names(ambiguous)), NAME, mid_sentence=True)
             self._speech.append(rule)
+            self._output.append(rule)
             self._code.append(rule)
         self._speech.append(_Rule(NUMBER_RUN, "[phone]", refine=spoken_phones))
+        self._output += [_Rule(CODE_PHONE, "[phone]"), _Rule(NUMBER_RUN, "[phone]", refine=cued_phones)]
         if spoken_locals:  # last: where it is also the name ("ada lovelace"), the name's replacement wins
             pattern = "|".join(spoken_local(local) for local in spoken_locals)
-            self._speech.append(_Rule(re.compile(_bounded(f"(?:{pattern})"), re.I), "[email]"))
+            local_rule = _Rule(re.compile(_bounded(f"(?:{pattern})"), re.I), "[email]")
+            self._speech.append(local_rule)
+            self._output.append(local_rule)
         self._code.append(_Rule(CODE_PHONE, "[phone]"))
 
     def _spelled_names(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -348,7 +397,14 @@ class Redactor:
         """Code in `language` (python, javascript, java, cpp; None: unknown), whose comments it lexes."""
         return _apply(text, self._code, language)
 
+    def output(self, text: str) -> Redacted:
+        """Text a program wrote (what it printed or raised, a compiler's message, a returned string) or a run's
+        own inputs: free text, with every contact rule applied everywhere in it."""
+        return _apply(text, self._output)
+
     def __call__(self, text: str, mode: Mode, language: str | None = None) -> Redacted:
+        if mode == "output":
+            return self.output(text)
         return self.speech(text) if mode == "speech" else self.code(text, language)
 
 
@@ -364,10 +420,12 @@ def _starts_sentence(text: str, start: int, end: int) -> bool:
 
 def _worth_trying(pattern: re.Pattern[str], text: str) -> bool:
     """Cheap tests that skip the costly scans on text that cannot match (most lines have no '@' or 9 digits)."""
-    if pattern is EMAIL or pattern is HANDLE:
+    if pattern is EMAIL or pattern is HANDLE or pattern is OUTPUT_HANDLE:
         return "@" in text
     if pattern is PROFILE_LINK:
         return "/" in text
+    if pattern is HOME_PATH:
+        return "/home/" in text or "sers" in text
     if pattern is CODE_PHONE:
         return len(NOT_DIGIT.sub("", text)) >= 9
     return True

@@ -289,6 +289,14 @@ def spoken_phones(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(start, end)]
 
 
+def cued_phones(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The run `text[start:end]` if it is a phone number after a contact cue or with a country code ("phone:
+    4155550134", "call me at 415 555 0134", "+44 20 7946 0958"): in a program's output a run of digits alone is a
+    value."""
+    cued = text[start:end].lstrip().startswith(("+", "plus", "Plus", "PLUS")) or _cued(text, start)
+    return spoken_phones(text, start, end) if cued else []
+
+
 def spoken_local(local: str) -> str:
     """A pattern for an e-mail address's local part as it is said ("zq_dev": "zq underscore dev", "zq dev")."""
     parts = re.findall(r"[^\W\d_]+|\d+", local)  # "l99" is said "l 99" as often

@@ -187,3 +187,46 @@ async def test_contact_details_said_in_words_or_hidden_in_code_never_reach_the_m
         "Sure, my email is [email], my cell is [phone], and find me on [link]. I'd look at index i dot next."
     )
     assert 'const tag = "#seen @keep";  // my github is [handle], [handle]' in view.data
+
+
+async def test_contact_details_in_program_output_never_reach_the_model(
+    model: FakeGraderModel, make_grader: MakeGrader
+) -> None:
+    """What a program printed, raised or returned is free text the candidate controls: contact details in it go
+    everywhere (not only in comments), before it is JSON-quoted and clipped; numbers and tracebacks stay."""
+    source = interview().model_copy(
+        update={"redact": ["Ada Lovelace", "Lovelace", "Ada", "jdoe@example.com", "jdoe"]}
+    )
+    result = run_result(0, None)
+    first, second = result["tests"]
+    first |= {"stdout": "follow @zq_dev\nmy github is zqdev; write jane [at] acme [dot] io, call me at 415 555 0134",
+              "message": 'File "/home/jdoe/sol.py", line 3: IndexError 1000000007'}  # fmt: skip
+    second |= {"stdout": "x" * 140 + " jane.doe@gmail.com", "actual": ["Ada\nLovelace", "by lovelace"],
+               "message": "My name is Priya Raman"}  # fmt: skip
+    extra = [
+        BundleEvent(seq=40, type="test_run", t=500.0, payload={"submission_id": "r40", "by": "candidate"})
+    ]
+    run = BundleRun(id="r40", kind="run", language="python", code="def two_sum(nums, target):\n    return []\n",
+                    verdict="wrong_answer", result=result, created_at=START + timedelta(seconds=500))  # fmt: skip
+    source = source.model_copy(update={"events": [*source.events, *extra], "runs": [*source.runs, run]})
+
+    outcome = await make_grader().grade(source)
+
+    assert outcome.status == "ready"
+    sent = json.dumps(model.requests)
+    for detail in (
+        "zq_dev",
+        "zqdev",
+        "jane",
+        "acme",
+        "415 555",
+        "jdoe",
+        "gmai",
+        "Lovelace",
+        "lovelace",
+        "Priya",
+    ):
+        assert detail not in sent, detail
+    data = read(model.requests[0]).data
+    assert 'File \\"/home/[handle]/sol.py\\", line 3: IndexError 1000000007' in data
+    assert "call me at [phone]" in data and '["[candidate]","by [candidate]"]' in data
