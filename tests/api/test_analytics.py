@@ -16,7 +16,12 @@ from tests.api.history_support import add_scorecard, insert_sessions, question_i
 from tests.conftest import ApiServer
 
 Conn = psycopg.AsyncConnection[DictRow]
-TODAY = datetime.now(UTC).date()
+
+
+def _today() -> date:
+    # Read when each test starts, not at import: a suite that crossed midnight UTC compared the server's new day
+    # with the day the module was imported on.
+    return datetime.now(UTC).date()
 
 
 def _at(day: date, hour: int = 12, minute: int = 0, second: int = 0, micro: int = 0) -> datetime:
@@ -49,8 +54,9 @@ async def _summary(server: ApiServer, key: str | None = None, **params: str) -> 
 
 
 async def test_summary_figures_match_the_sessions(api_server: ApiServer, db: Conn) -> None:
+    today = _today()
     q = await question_ids(db)
-    day = TODAY - timedelta(days=3)
+    day = today - timedelta(days=3)
     start = _at(day, 9)
     spec = [
         # status, question, started, expired?
@@ -106,7 +112,7 @@ async def test_summary_figures_match_the_sessions(api_server: ApiServer, db: Con
 
     body = await _summary(api_server)
 
-    assert body["range"] == {"from": (TODAY - timedelta(days=29)).isoformat(), "to": TODAY.isoformat()}
+    assert body["range"] == {"from": (today - timedelta(days=29)).isoformat(), "to": today.isoformat()}
     assert body["timezone"] == "UTC"
     assert body["sessions"] == 8
     assert body["by_status"] == {
@@ -162,6 +168,7 @@ async def test_summary_figures_match_the_sessions(api_server: ApiServer, db: Con
 async def test_date_range_is_inclusive_in_utc_and_defaults_to_the_last_30_days(
     api_server: ApiServer, db: Conn
 ) -> None:
+    today = _today()
     q = await question_ids(db)
     first, last = date(2026, 3, 1), date(2026, 3, 31)
     edges = {
@@ -169,9 +176,9 @@ async def test_date_range_is_inclusive_in_utc_and_defaults_to_the_last_30_days(
         "first": _at(first, 0, 0, 0),
         "last": _at(last, 23, 59, 59, 999999),
         "after": _at(last + timedelta(days=1), 0, 0, 0),
-        "default_oldest": _at(TODAY - timedelta(days=29), 0, 0, 1),
-        "default_too_old": _at(TODAY - timedelta(days=30), 23, 59, 59),
-        "today": _at(TODAY, 0, 0, 1),
+        "default_oldest": _at(today - timedelta(days=29), 0, 0, 1),
+        "default_too_old": _at(today - timedelta(days=30), 23, 59, 59),
+        "today": _at(today, 0, 0, 1),
     }
     await insert_sessions(
         db,
@@ -186,8 +193,8 @@ async def test_date_range_is_inclusive_in_utc_and_defaults_to_the_last_30_days(
     assert default["sessions"] == 2  # default_oldest and today
     only_to = await _summary(api_server, to="2026-03-31")
     assert only_to["range"] == {"from": "2026-03-02", "to": "2026-03-31"} and only_to["sessions"] == 1
-    only_from = await _summary(api_server, **{"from": (TODAY - timedelta(days=29)).isoformat()})
-    assert only_from["range"]["to"] == TODAY.isoformat() and only_from["sessions"] == 2
+    only_from = await _summary(api_server, **{"from": (today - timedelta(days=29)).isoformat()})
+    assert only_from["range"]["to"] == today.isoformat() and only_from["sessions"] == 2
     empty = await _summary(api_server, **{"from": "2020-01-01", "to": "2020-01-02"})
     assert empty["sessions"] == 0 and empty["completion_rate"] is None and empty["average_hints"] is None
     assert empty["dimensions"]["coding"] == {

@@ -29,7 +29,8 @@ PASSES = [
         "org",
         r"^/v1/(sessions(/export)?|organization|questions|analytics(/summary)?|webhook-endpoints(/.*)?"
         r"|integrations/(greenhouse|ashby)/keys)$"
-        rf"|^{SID}(/(cancel|grade|share(/\{{link_id\}})?|scorecards?|report|report\.pdf|timeline|artifacts))?$",
+        rf"|^{SID}(/(cancel|grade|share(/\{{link_id\}})?|scorecards?|report|report\.pdf|timeline|artifacts"
+        r"|ats-callbacks(/\{callback_id\}/send-again)?))?$",
     ),
     (
         "candidate",
