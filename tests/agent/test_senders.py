@@ -39,10 +39,17 @@ def interview(room: FakeRoom, expected: str | None) -> tuple[InterviewState, Fak
     return state, sink, channel
 
 
-async def settle(until: Any = lambda: False, rounds: int = 400) -> None:
-    for _ in range(rounds):
-        if until():
-            return
+async def settle(until: Any = None, rounds: int = 20, timeout_s: float = 30.0) -> None:
+    """Without ``until``: let ``rounds`` loop turns pass (what must not happen has had its chance). With it: wait
+    until it holds, failing after ``timeout_s`` (a loaded CI box once took more than the 2 s this used to allow)."""
+    if until is None:
+        for _ in range(rounds):
+            await asyncio.sleep(0.005)
+        return
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    while not until():
+        assert loop.time() < deadline, "the condition did not hold in time"
         await asyncio.sleep(0.005)
 
 
