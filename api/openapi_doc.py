@@ -87,6 +87,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "too_many_endpoints": (409, "The organisation has the most webhook endpoints it may have."),
     "endpoint_disabled": (409, "The webhook endpoint is disabled; enable it first."),
     "delivery_pending": (409, "The delivery is still being retried."),
+    "delivery_in_flight": (409, "A request of the delivery is still in flight."),
     "ats_callback_pending": (409, "The call back to the ATS is still being retried."),
     "slug_taken": (409, "Another organisation uses that slug."),
     "idempotency_key_reused": (409, "An event's idempotency key is already stored with a different event."),

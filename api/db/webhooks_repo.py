@@ -174,13 +174,17 @@ async def get_delivery(conn: Conn, endpoint_id: UUID, delivery_id: UUID) -> dict
 
 async def replay_delivery(conn: Conn, delivery_id: UUID) -> dict[str, Any] | None:
     """Send a finished delivery again: pending, a fresh retry schedule, and a job behind the session's earlier
-    ones on this endpoint. None when it is still pending (its own retries are under way)."""
+    ones on this endpoint. None when it is still pending (its own retries are under way) or still in flight: a
+    request of it holds a live lease (a 410 from another delivery failed it mid-request, and the endpoint was
+    enabled again before that request ended); a replay then would send it twice at once."""
     async with conn.transaction():
         cur = await conn.execute(
             f"""
             update webhook_deliveries set status = 'pending', schedule_offset = attempts, next_attempt_at = now(),
               delivered_at = null
             where id = %s and status <> 'pending'
+              and not exists (select 1 from webhook_endpoint_leases l
+                              where l.delivery_id = webhook_deliveries.id and l.expires_at > now())
             returning {DELIVERY_COLUMNS}
             """,  # noqa: S608  # constant column list
             (delivery_id,),

@@ -302,8 +302,8 @@ async def replay_webhook_delivery(
 ) -> DeliveryOut:
     """Send a delivered or failed delivery again, with the same `webhook-id` and payload (a `report_url` revoked
     since is replaced by a live one) and a fresh retry schedule; it goes out after any earlier pending event of the
-    same session. A pending one is a 409 (its own retries are under way), and so is any delivery of a disabled
-    endpoint."""
+    same session. A pending one is a 409 (its own retries are under way), and so are one whose last request is still
+    in flight (it failed when the endpoint was disabled mid-request) and any delivery of a disabled endpoint."""
     endpoint = await _endpoint(conn, org, endpoint_id)
     existing = await webhooks_repo.get_delivery(conn, endpoint["id"], _id(delivery_id, "delivery"))
     if existing is None:
@@ -312,7 +312,12 @@ async def replay_webhook_delivery(
         raise ConflictError("The endpoint is disabled; enable it first.", code="endpoint_disabled")
     row = await webhooks_repo.replay_delivery(conn, existing["id"])
     if row is None:
+        if existing["status"] == "pending":
+            raise ConflictError(
+                "This delivery is still pending; its retries are under way.", code="delivery_pending"
+            )
         raise ConflictError(
-            "This delivery is still pending; its retries are under way.", code="delivery_pending"
+            "A request of this delivery is still in flight; replay it once that request has ended.",
+            code="delivery_in_flight",
         )
     return _delivery(row)

@@ -415,6 +415,34 @@ async def test_replay_refuses_a_pending_delivery(api_server: ApiServer, db: Conn
     assert (r.status_code, r.json()["error"]["code"]) == (409, "delivery_pending")
 
 
+async def test_replay_waits_for_a_request_still_in_flight(api_server: ApiServer, db: Conn) -> None:
+    # A 410 from another delivery disables the endpoint and fails this one while a worker is still sending it (it
+    # holds the endpoint's lease for it); the organisation enables the endpoint again at once. A replay then would
+    # put a second request of the same delivery on the wire beside the first.
+    ep = await create_endpoint(api_server, URL, ["session.scheduled"])
+    await api_server.create_session()
+    (d,) = await log_of(api_server, ep["id"])
+    await db.execute(
+        "insert into webhook_endpoint_leases (endpoint_id, delivery_id, expires_at) "
+        "values (%s, %s, now() + interval '40 seconds')",
+        (ep["id"], d["id"]),
+    )
+    await db.execute(
+        "update webhook_deliveries set status = 'failed', last_error = 'endpoint_disabled' where id = %s",
+        (d["id"],),
+    )
+    replay = f"/v1/webhook-endpoints/{ep['id']}/deliveries/{d['id']}/replay"
+    r = await api_server.client.post(replay, headers=api_server.org_headers())
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "delivery_in_flight")
+    assert [x["status"] for x in await log_of(api_server, ep["id"])] == ["failed"]  # nothing changed
+    # Once that request has ended (its lease released, or expired after a crash), the replay goes ahead.
+    await db.execute(
+        "update webhook_endpoint_leases set expires_at = now() where delivery_id = %s", (d["id"],)
+    )
+    r = await api_server.client.post(replay, headers=api_server.org_headers())
+    assert r.status_code == 202 and r.json()["status"] == "pending"
+
+
 async def test_rotation_keeps_the_previous_secret_signing_for_24_hours(
     api_server: ApiServer, db: Conn
 ) -> None:
