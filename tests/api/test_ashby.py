@@ -46,6 +46,20 @@ async def _updates(ashby: FakeAshby, n: int) -> bool:
     return len(ashby.accepted()) >= n
 
 
+async def _taken_and_ended(
+    start_worker: StartWorker, server: ApiServer, ashby: FakeAshby, tmp_path: Path, assessment: str
+) -> Path:
+    """The assessment taken and ended, with a grading worker that grades at once; its grader directory (a file
+    `fail` there fails the next grading)."""
+    grader_dir = tmp_path / "grader"
+    grader_dir.mkdir()
+    (grader_dir / "release").touch()
+    _worker(start_worker, server, ashby, grader_dir)
+    await simulate_interview(server, assessment)
+    await end_interview(server, assessment)
+    return grader_dir
+
+
 async def test_start_then_started_then_the_result_with_typed_fields(
     api_server: ApiServer, ashby: FakeAshby, db: Conn, start_worker: StartWorker, tmp_path: Path
 ) -> None:
@@ -282,12 +296,7 @@ async def test_revoking_the_profile_link_sends_ashby_the_result_again_with_a_liv
     api_server: ApiServer, ashby: FakeAshby, db: Conn, start_worker: StartWorker, tmp_path: Path
 ) -> None:
     assessment = (await ashby.start("difficulty:easy", ADA)).json()["results"]["assessment_id"]
-    grader_dir = tmp_path / "grader"
-    grader_dir.mkdir()
-    (grader_dir / "release").touch()
-    _worker(start_worker, api_server, ashby, grader_dir)
-    await simulate_interview(api_server, assessment)
-    await end_interview(api_server, assessment)
+    await _taken_and_ended(start_worker, api_server, ashby, tmp_path, assessment)
     await wait_until(lambda: _updates(ashby, 2), what="the result update")
     result = ashby.accepted()[1]
     old_token = result["assessment_profile_url"]["value"].rsplit("/", 1)[1]
@@ -339,12 +348,7 @@ async def test_a_result_that_failed_for_good_is_listed_and_sent_again_once_the_k
     the key is fixed, the organisation sees what failed and sends it again; nothing of the result is lost."""
     assessment = (await ashby.start("difficulty:easy", ADA)).json()["results"]["assessment_id"]
     ashby.customer_api_key = "the-key-ashby-really-issued"  # not the one the customer gave us
-    grader_dir = tmp_path / "grader"
-    grader_dir.mkdir()
-    (grader_dir / "release").touch()
-    _worker(start_worker, api_server, ashby, grader_dir)
-    await simulate_interview(api_server, assessment)
-    await end_interview(api_server, assessment)
+    await _taken_and_ended(start_worker, api_server, ashby, tmp_path, assessment)
     path = f"/v1/sessions/{assessment}/ats-callbacks"
 
     async def settled() -> list[dict[str, Any]] | None:
@@ -405,12 +409,7 @@ async def test_sending_again_a_result_a_regrade_superseded_sends_the_newest_resu
     version 1's call again from the log must not put the superseded score back over it, dated now so that Ashby
     takes it as the newest: what is sent again is the newest result the ATS was handed."""
     assessment = (await ashby.start("difficulty:easy", ADA)).json()["results"]["assessment_id"]
-    grader_dir = tmp_path / "grader"
-    grader_dir.mkdir()
-    (grader_dir / "release").touch()
-    _worker(start_worker, api_server, ashby, grader_dir)
-    await simulate_interview(api_server, assessment)
-    await end_interview(api_server, assessment)
+    grader_dir = await _taken_and_ended(start_worker, api_server, ashby, tmp_path, assessment)
     await wait_until(lambda: _updates(ashby, 2), what="version 1's result")
     (grader_dir / "fail").touch()
     r = await api_server.client.post(f"/v1/sessions/{assessment}/grade", headers=api_server.org_headers())

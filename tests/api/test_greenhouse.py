@@ -365,9 +365,10 @@ async def test_without_smtp_no_mail_is_queued_and_the_join_link_is_in_test_statu
     assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # count(*) returns a row
 
 
-async def test_revoking_the_profile_link_gives_greenhouse_a_live_one_and_has_it_read_test_status_again(
-    api_server: ApiServer, greenhouse: FakeGreenhouse, db: Conn, start_worker: StartWorker, tmp_path: Path
-) -> None:
+async def _graded_and_patched(
+    api_server: ApiServer, greenhouse: FakeGreenhouse, start_worker: StartWorker, tmp_path: Path
+) -> tuple[str, dict[str, Any]]:
+    """An interview sent, taken, ended and graded; its id and the test_status Greenhouse read after its PATCH."""
     sent = await greenhouse.send_test("difficulty:easy", HARRY)
     interview = sent.json()["partner_interview_id"]
     grader_dir = tmp_path / "grader"
@@ -379,6 +380,13 @@ async def test_revoking_the_profile_link_gives_greenhouse_a_live_one_and_has_it_
     await wait_until(lambda: _patched(greenhouse), what="Greenhouse's PATCH")
     first = greenhouse.patches[-1].status_read
     assert first is not None
+    return interview, first
+
+
+async def test_revoking_the_profile_link_gives_greenhouse_a_live_one_and_has_it_read_test_status_again(
+    api_server: ApiServer, greenhouse: FakeGreenhouse, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    interview, first = await _graded_and_patched(api_server, greenhouse, start_worker, tmp_path)
     old_url = first["partner_profile_url"]
     old_token = old_url.rsplit("/", 1)[1]
     link_id, _ = share_links.check_token(api_server.settings, old_token)
@@ -421,17 +429,7 @@ async def test_revoking_the_profile_link_gives_greenhouse_a_live_one_and_has_it_
 async def test_a_profile_link_near_its_expiry_or_under_a_rotated_key_is_handed_to_greenhouse_again(
     api_server: ApiServer, greenhouse: FakeGreenhouse, db: Conn, start_worker: StartWorker, tmp_path: Path
 ) -> None:
-    sent = await greenhouse.send_test("difficulty:easy", HARRY)
-    interview = sent.json()["partner_interview_id"]
-    grader_dir = tmp_path / "grader"
-    grader_dir.mkdir()
-    (grader_dir / "release").touch()
-    grading_worker(start_worker, api_server, grader_dir)
-    await simulate_interview(api_server, interview)
-    await end_interview(api_server, interview)
-    await wait_until(lambda: _patched(greenhouse), what="Greenhouse's PATCH")
-    first = greenhouse.patches[-1].status_read
-    assert first is not None
+    interview, first = await _graded_and_patched(api_server, greenhouse, start_worker, tmp_path)
 
     async def reads(n: int) -> bool:
         return sum(p.status_read is not None for p in greenhouse.patches) >= n
