@@ -32,6 +32,13 @@ async def _job(db: Conn, session_id: str) -> dict:
     return job
 
 
+async def _ended_job(db: Conn, session_id: str) -> dict | None:
+    """The session's grading job once it has ended. A version is stored before its job is marked done, so a test
+    that saw the version must still wait for this (reading at once failed CI: 'doing')."""
+    job = await _job(db, session_id)
+    return job if job["status"] in ("succeeded", "failed") else None
+
+
 async def test_without_a_grader_the_version_fails_grader_not_configured(
     api_server: ApiServer, db: Conn, job_worker: WorkerProcess
 ) -> None:
@@ -48,7 +55,7 @@ async def test_without_a_grader_the_version_fails_grader_not_configured(
         None,
     )
     assert v["completed_at"] is not None
-    assert (await _job(db, s["id"]))["status"] == "succeeded"
+    assert (await wait_until(lambda: _ended_job(db, s["id"]), what="the job to end"))["status"] == "succeeded"
     r = await api_server.client.get(f"/v1/sessions/{s['id']}/scorecard", headers=api_server.org_headers())
     assert r.status_code == 200
     body = r.json()
@@ -197,7 +204,7 @@ async def test_sigterm_lets_the_running_job_finish_within_the_grace(
     assert _attempts(tmp_path) == [f"attempt-{worker.pid}-1"]
     (v,) = await versions(db, sid)
     assert (v["status"], v["recommendation"], v["model"]) == ("ready", "hire", "fake-grader")
-    job = await _job(db, sid)
+    job = await wait_until(lambda: _ended_job(db, sid), what="the job to end")
     assert (job["status"], job["attempts"]) == ("succeeded", 1)
     cur = await db.execute("select count(*) as n from procrastinate_workers")
     assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # it unregistered itself
@@ -221,7 +228,7 @@ async def test_sigterm_past_the_grace_releases_the_job_to_the_next_worker(
 
     assert _attempts(tmp_path) == sorted([f"attempt-{first.pid}-1", f"attempt-{second.pid}-2"])
     assert [(v["version"], v["status"]) for v in await versions(db, sid)] == [(1, "ready")]
-    assert (await _job(db, sid))["status"] == "succeeded"
+    assert (await wait_until(lambda: _ended_job(db, sid), what="the job to end"))["status"] == "succeeded"
 
 
 @pytest.mark.parametrize("rescuer", ["started_after_the_crash", "already_running"])
@@ -245,7 +252,7 @@ async def test_sigkill_mid_job_is_retried_on_another_worker_and_one_version_resu
 
     assert _attempts(tmp_path) == sorted([attempt, f"attempt-{other.pid}-2"])
     assert [(v["version"], v["status"]) for v in await versions(db, sid)] == [(1, "ready")]
-    job = await _job(db, sid)
+    job = await wait_until(lambda: _ended_job(db, sid), what="the job to end")
     assert (job["status"], job["attempts"]) == ("succeeded", 2)
     assert other.logged("queue.stalled_job_requeued")
 
@@ -310,7 +317,7 @@ async def test_grader_errors_are_retried_only_when_retryable_and_end_in_a_stored
     (v,) = await versions(db, sid)
     assert (v["status"], v["reason"]) == (status, reason)
     assert len(_attempts(tmp_path)) == attempts
-    job = await _job(db, sid)
+    job = await wait_until(lambda: _ended_job(db, sid), what="the job to end")
     assert (job["status"], job["attempts"]) == ("succeeded", attempts)
 
 
