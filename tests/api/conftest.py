@@ -24,8 +24,9 @@ from tests.conftest import LIVEKIT_KEY, LIVEKIT_SECRET, free_port
 
 
 @asynccontextmanager
-async def serve(settings: ApiSettings) -> AsyncIterator[httpx.AsyncClient]:
-    """Another real app under uvicorn (for settings the shared `api_server` does not have); yields a client."""
+async def serve(settings: ApiSettings, timeout_s: float = 30) -> AsyncIterator[httpx.AsyncClient]:
+    """Another real app under uvicorn, with its own pool and port (for settings the shared `api_server` does not
+    have, or as a second replica on the same database); yields a client."""
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(settings),
@@ -41,8 +42,12 @@ async def serve(settings: ApiSettings) -> AsyncIterator[httpx.AsyncClient]:
             if server.started or task.done():
                 break
             await asyncio.sleep(0.01)
+        if task.done():
+            task.result()  # why it did not start
         assert server.started, "uvicorn did not start"
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.config.port}", timeout=30) as client:
+        async with httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{server.config.port}", timeout=timeout_s
+        ) as client:
             yield client
     finally:
         server.should_exit = True

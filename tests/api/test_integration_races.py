@@ -6,54 +6,24 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import psycopg
 import pytest
-import uvicorn
 from psycopg.rows import DictRow
 
-from api.app import create_app
-from api.server_options import uvicorn_options
-from api.settings import ApiSettings
+from tests.api.conftest import serve
 from tests.api.grading_support import wait_until
 from tests.api.integration_support import grading_worker, simulate_interview
-from tests.conftest import ApiServer, StartWorker, WorkerProcess, free_port
+from tests.conftest import ApiServer, StartWorker, WorkerProcess
 from tests.fakes.ashby import FakeAshby, basic, fake_ashby
 
 Conn = psycopg.AsyncConnection[DictRow]
 ASHBY_API_KEY = "ashby-customer-key-races"
 ADA = {"ashby_id": "cand-1", "first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"}
 BURST = 12
-
-
-@asynccontextmanager
-async def second_replica(settings: ApiSettings) -> AsyncIterator[httpx.AsyncClient]:
-    """Another API server on the same database: its own app, pool and port, as a second replica would be."""
-    port = free_port()
-    app = create_app(settings)
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", **uvicorn_options(settings)
-        )
-    )
-    task = asyncio.create_task(server.serve())
-    for _ in range(500):
-        if server.started or task.done():
-            break
-        await asyncio.sleep(0.01)
-    if task.done():
-        task.result()
-    assert server.started, "the second replica did not start"
-    try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        await task
 
 
 async def burst(
@@ -116,7 +86,7 @@ async def test_a_burst_of_send_again_requests_on_two_replicas_sends_the_call_onc
 
     path = f"/v1/sessions/{assessment}/ats-callbacks"
     headers = api_server.org_headers()
-    async with second_replica(api_server.settings) as other:
+    async with serve(api_server.settings, timeout_s=60) as other:
         clients = [api_server.client, other]
         answers = await burst(clients, [("POST", f"{path}/{original['id']}/send-again")] * BURST, headers)
         assert sorted(r.status_code for r in answers) == [202] + [409] * (BURST - 1), [
@@ -173,7 +143,7 @@ async def test_keys_issued_at_once_on_two_replicas_leave_one_live_key(
     """Issuing a key revokes the previous one. A burst of issues (an admin's script run twice, two tabs) through
     both replicas: every request gets its key, and exactly one of them is live afterwards, for each ATS."""
     headers = api_server.org_headers()
-    async with second_replica(api_server.settings) as other:
+    async with serve(api_server.settings, timeout_s=60) as other:
         clients = [api_server.client, other]
         answers = await burst(clients, [("POST", "/v1/integrations/greenhouse/keys")] * BURST, headers)
         assert [r.status_code for r in answers] == [201] * BURST, [
