@@ -2,53 +2,23 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from livekit.agents import AgentSession, llm
 
-from agent.interview import attach_interview, build_interview
+from agent.interview import attach_interview
 from agent.phases import WrapUpAgent, make_phase_agent
 from agent.prompts import render
 from agent.resume import ResumePoint
 from agent.state import InterviewState, Phase
-from tests.fakes.clock import ManualClock
-from tests.fakes.interview import FakeChannel, FakeSink, make_context, test_settings
 from tests.fakes.llm import FakeLLM, say
+from tests.fakes.session import instructed, make_interview, settle
 
 
 def make(minutes_left: float, resume: ResumePoint | None = None, **settings: Any):
-    clock, channel, sink = ManualClock(), FakeChannel(), FakeSink()
-    _, state = build_interview(
-        make_context(minutes_left=minutes_left),
-        api=None,
-        recorder=sink,
-        clock=clock,
-        channel=channel,
-        settings=test_settings(**settings),
-        resume=resume,
-    )
+    state, channel, sink, clock = make_interview(minutes_left, resume=resume, **settings)
     state.candidate_spoke = True  # these tests are about time; a silent candidate is a no-show (test_silence)
     return state, channel, sink, clock
-
-
-def instructed(fake: FakeLLM, text: str) -> int:
-    """How many LLM requests carried `text` in a system message (the instructions of generate_reply)."""
-    n = 0
-    for req in fake.requests:
-        if any(
-            i.type == "message" and i.role == "system" and text in (i.text_content or "")
-            for i in req["chat_ctx"].items
-        ):
-            n += 1
-    return n
-
-
-async def settle(session: AgentSession[Any]) -> None:
-    for _ in range(100):
-        await asyncio.sleep(0.01)
-        if session.current_speech is None and session.agent_state != "thinking":
-            return
 
 
 async def test_time_warnings_at_ten_and_five_minutes_then_wrap_up_and_overtime_end():

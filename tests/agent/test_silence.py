@@ -8,29 +8,11 @@ from typing import Any
 
 from livekit.agents import AgentSession, UserStateChangedEvent
 
-from agent.interview import attach_interview, build_interview
+from agent.interview import attach_interview
 from agent.phases import make_phase_agent
 from agent.state import InterviewState, Phase
-from tests.fakes.clock import ManualClock
-from tests.fakes.interview import FakeChannel, FakeSink, make_context, test_settings
 from tests.fakes.llm import FakeLLM, say
-
-
-def make(**settings: Any):
-    clock, channel, sink = ManualClock(), FakeChannel(), FakeSink()
-    _, state = build_interview(make_context(minutes_left=40), api=None, recorder=sink, clock=clock,
-                               channel=channel, settings=test_settings(**settings))  # fmt: skip
-    return state, channel, sink, clock
-
-
-def instructed(fake: FakeLLM, text: str) -> int:
-    return sum(
-        any(
-            i.type == "message" and i.role == "system" and text in (i.text_content or "")
-            for i in r["chat_ctx"].items
-        )
-        for r in fake.requests
-    )
+from tests.fakes.session import instructed, make_interview, settle
 
 
 def spoken(session: AgentSession[Any]) -> list[str]:
@@ -39,16 +21,9 @@ def spoken(session: AgentSession[Any]) -> list[str]:
     ]
 
 
-async def settle(session: AgentSession[Any]) -> None:
-    for _ in range(100):
-        await asyncio.sleep(0.01)
-        if session.current_speech is None and session.agent_state != "thinking":
-            return
-
-
 async def test_coding_check_ins_escalate_at_two_and_five_minutes_and_typing_restarts_the_ladder():
     """Regression: the same check-in every 90 s with no backoff."""
-    state, _, sink, clock = make()
+    state, _, sink, clock = make_interview()
     state.candidate_spoke = True
     fake = FakeLLM(
         [say("Go ahead."), say("How is it going so far?"), say("Want to talk it through, or a hint?")]
@@ -83,7 +58,7 @@ async def test_coding_check_ins_escalate_at_two_and_five_minutes_and_typing_rest
 
 
 async def test_check_ins_never_repeat_the_same_words_even_if_the_model_does():
-    state, _, sink, clock = make(coding_checkin_s=30, coding_checkin_offer_s=60)
+    state, _, sink, clock = make_interview(coding_checkin_s=30, coding_checkin_offer_s=60)
     state.candidate_spoke = True
     fake = FakeLLM([say("Go ahead."), say("How is it going?")])  # the model repeats itself
     async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
@@ -103,7 +78,7 @@ async def test_check_ins_never_repeat_the_same_words_even_if_the_model_does():
 
 async def test_away_transitions_are_recorded_but_never_reset_the_check_in_ladder():
     """Regression: an "away" transition counted as activity and restarted the check-in timer."""
-    state, _, sink, clock = make()
+    state, _, sink, clock = make_interview()
     state.candidate_spoke = True
     fake = FakeLLM([say("Go ahead."), say("How are you doing?")])
     async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
@@ -122,7 +97,7 @@ async def test_away_transitions_are_recorded_but_never_reset_the_check_in_ladder
 
 async def test_a_candidate_who_never_speaks_is_pinged_given_a_microphone_hint_then_ended_as_no_show():
     """Regression: a silent candidate heard nothing for 35 minutes and the session ended as completed/time_up."""
-    state, channel, sink, clock = make()
+    state, channel, sink, clock = make_interview()
     ended: list[str] = []
 
     async def on_end(reason: str) -> None:
@@ -163,7 +138,7 @@ async def test_a_candidate_who_never_speaks_is_pinged_given_a_microphone_hint_th
 
 async def test_a_candidate_who_speaks_or_types_is_not_a_no_show():
     for action in ("speak", "type"):
-        state, _, _, clock = make()
+        state, _, _, clock = make_interview()
         fake = FakeLLM([say("Hi!"), say("Can you hear me?"), say("Check your microphone."), say("Sure.")])
         async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
             await session.start(make_phase_agent(Phase.GREETING, state), capture_run=True)

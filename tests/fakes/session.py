@@ -1,0 +1,57 @@
+"""One interview on the real AgentSession with a controllable clock, and the waits and reads its tests share."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from livekit.agents import AgentSession
+
+from agent.interview import build_interview
+from agent.resume import ResumePoint
+from agent.state import InterviewState
+from tests.fakes.clock import ManualClock
+from tests.fakes.interview import FakeChannel, FakeSink, make_context, test_settings
+from tests.fakes.llm import FakeLLM
+
+
+def make_interview(
+    minutes_left: float = 40, *, resume: ResumePoint | None = None, **settings: Any
+) -> tuple[InterviewState, FakeChannel, FakeSink, ManualClock]:
+    """An interview's state with a fake channel, event sink and manual clock, built as the worker builds it."""
+    clock, channel, sink = ManualClock(), FakeChannel(), FakeSink()
+    _, state = build_interview(
+        make_context(minutes_left=minutes_left),
+        api=None,
+        recorder=sink,
+        clock=clock,
+        channel=channel,
+        settings=test_settings(**settings),
+        resume=resume,
+    )
+    return state, channel, sink, clock
+
+
+async def settle(session: AgentSession[Any], timeout_s: float = 30.0) -> None:
+    """Wait until the session is idle (no speech playing or scheduled, not thinking). Fails after `timeout_s`
+    rather than returning with the session still busy, so that a test never reads a half-finished turn."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    while True:
+        await asyncio.sleep(0.01)
+        if session.current_speech is None and session.agent_state != "thinking":
+            return
+        assert loop.time() < deadline, (
+            f"the session was still busy after {timeout_s:.0f} s (agent state {session.agent_state!r})"
+        )
+
+
+def instructed(fake: FakeLLM, text: str) -> int:
+    """How many LLM requests carried `text` in a system message (the instructions of generate_reply)."""
+    return sum(
+        any(
+            i.type == "message" and i.role == "system" and text in (i.text_content or "")
+            for i in req["chat_ctx"].items
+        )
+        for req in fake.requests
+    )
