@@ -12,6 +12,7 @@ from typing import Any
 
 from bench._api_loader import LOADTEST_VERSION
 from bench._api_results import LoadResult, Sequential
+from bench._machine import cpu_model
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,14 +30,7 @@ def _run(argv: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
 
 
 def machine() -> dict[str, str]:
-    model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor() or "unknown",
-    )
+    model = cpu_model()
     pg_version = (
         _run(["/usr/lib/postgresql/15/bin/postgres", "--version"]).stdout.strip()
         if Path("/usr/lib/postgresql/15/bin/postgres").exists()
