@@ -28,6 +28,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench._machine import describe_cpu
 from bench.agent_harness import (
     CLASSIFIER_S,
     LLM_TTFT_S,
@@ -150,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()[0]
     results = asyncio.run(run(args.turns, args.warmup))
     print(f"machine: {os.cpu_count()} cores, 1-min load average at start {load:.1f}, nice {os.nice(0)}")
+    print(f"cpu: {describe_cpu()}")
     fixed = f"LLM TTFT {LLM_TTFT_S * 1000:.0f} ms and classifier {CLASSIFIER_S * 1000:.0f} ms"
     print(f"fixed fake latencies: {fixed} (subtracted where they apply), TTS TTFB {TTS_TTFB_S * 1000:.0f} ms"
           " (after the measured point)")  # fmt: skip

@@ -34,6 +34,7 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
+from bench._machine import describe_cpu
 from bench._proc_cpu import tree_cpu_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -194,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     from api.db.embedded import EmbeddedPostgres
 
     print(f"cores: {os.cpu_count()}; load average before: {_loadavg()}", flush=True)
+    print(f"cpu: {describe_cpu()}", flush=True)
     tmp = Path(tempfile.mkdtemp(prefix="shadows-bench-grader-"))
     os.chmod(tmp, 0o755)  # the postgres user must traverse it
     pg = EmbeddedPostgres(tmp / "pg")

@@ -37,6 +37,7 @@ from pathlib import Path
 import httpx
 from pydantic import SecretStr
 
+from bench._machine import describe_cpu
 from judge.backends.remote import RemoteBackend, wire_request
 from judge.bank import load_question
 from judge.remote_protocol import RunEnvelope
@@ -250,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     directory = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-judge-remote-{os.getpid()}"
     directory.mkdir(parents=True, exist_ok=True)
     print(f"judge over HTTP: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} before")
+    print(f"cpu: {describe_cpu()}")
     if not args.skip_latency:
         asyncio.run(added_latency(args.reps, directory))
     if not args.skip_scaling:
