@@ -80,6 +80,28 @@ async def test_text_that_is_not_unicode_is_refused_by_every_backend_before_it_ru
     ]
 
 
+async def test_a_hidden_test_is_read_only_by_the_submit_that_runs_it(judge_settings, service):
+    """A Run never executes, sends or reports a hidden test, so it does not pay to re-encode them (they are most of
+    a question's data); a Submit runs them and is refused as above."""
+    hidden = next(i for i, t in enumerate(QUESTION.tests) if t.hidden)
+    tests = list(QUESTION.tests)
+    tests[hidden] = tests[hidden].model_copy(update={"args": ["\udc00", 1]})
+    remote = JudgeSettings(
+        _env_file=None,  # type: ignore[call-arg]
+        backend="remote",
+        remote_urls=service.url,
+        remote_token=SecretStr(TOKEN),
+    )
+    async with Judge(judge_settings) as local, Judge(remote) as judge:
+        for backend in (local, judge):
+            ran = await backend.run(_request(tests=tests))
+            assert ran.verdict is Verdict.ACCEPTED, ran.message
+            assert not any(r.hidden for r in ran.tests)
+            with pytest.raises(InvalidTextError) as refused:
+                await backend.run(_request(tests=tests).model_copy(update={"mode": "submit"}))
+            assert refused.value.field == f"tests.{hidden}.args"
+
+
 def _bodies() -> dict[str, bytes]:
     valid = json.dumps(envelope("RUN_ID_" + "x" * 16, _request()))
     escaped = {
