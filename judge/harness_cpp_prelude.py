@@ -20,8 +20,17 @@ PRELUDE_HEADER = "shadows_prelude.hpp"
 LEAN_HEADER = "shadows_prelude_lean.hpp"
 RUNTIME_SOURCE = "shadows_runtime.cpp"
 RUNTIME_OBJECT = "shadows_runtime.o"
-# Our own builds of the prelude and runtime (outside the sandbox).
-CXX_FLAGS = ("-std=c++17", "-O2", "-pipe", "-w")
+# Our own builds of the prelude and runtime (outside the sandbox), and the candidate's (below): one set of flags,
+# as a precompiled header is silently skipped by a compile whose macros differ from its own (and the runtime object
+# must agree with the candidate's code on every inline function of the library).
+# _GLIBCXX_ASSERTIONS: libstdc++ checks the preconditions of operator[] (std::string, std::vector, std::array,
+# std::deque), of front(), back(), pop_back(), top() and pop() on an empty container, and the like; a violation
+# prints "<header>:<line>: <function>: Assertion '<condition>' failed." on stderr and aborts (the harness's SIGABRT
+# record: that test's runtime_error, the failed assertion named by judge.verdict). Reading past the end is then the
+# same runtime error on every run, where it read whatever memory followed the buffer, which could pass on one run and
+# fail on the next. Preconditions only: no iterator debugging, no change of layout or ABI. (`&v[v.size()]` as an
+# end pointer is out of range too.)
+CXX_FLAGS = ("-std=c++17", "-O2", "-D_GLIBCXX_ASSERTIONS", "-pipe", "-w")
 # The candidate's compile, without -pipe: with it, the preprocessor's stdout is a pipe to the assembler, and
 # `#include "/dev/stdout"` reopened that pipe for reading and blocked the compiler until its wall deadline.
 # Without it, stdout is the sandbox's output socket, which no path opens (judge.sandbox).

@@ -361,17 +361,15 @@ def _process_outcome(end: ProcessEnd, stderr: bytes) -> ProcessOutcome:
 
 
 def _as_outcome(observed: Observed) -> TestOutcome:
+    stderr_ends = crash_stderr(observed.stderr, observed.stderr_tail, EXCERPT_BYTES)
     return TestOutcome(
         record=observed.record,
         charged_s=observed.usage.charged_s,
         over=observed.over,
-        ended=_process_outcome(
-            observed.end, crash_stderr(observed.stderr, observed.stderr_tail, EXCERPT_BYTES)
-        )
-        if observed.end is not None
-        else None,
+        ended=_process_outcome(observed.end, stderr_ends) if observed.end is not None else None,
         stdout=observed.stdout,
         stderr=observed.stderr,
+        stderr_ends=stderr_ends,
     )
 
 

@@ -7,6 +7,7 @@ Both backends end here: the local supervisor and the Judge0 in-box driver each d
 
 from __future__ import annotations
 
+import re
 import signal
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -66,7 +67,8 @@ class TestOutcome:
     over: Literal["time", "output", "record"] | None = None  # why the judge ended the process, if it did
     ended: ProcessOutcome | None = None  # the process ended during the test
     stdout: bytes = b""
-    stderr: bytes = b""
+    stderr: bytes = b""  # the excerpt shown (its first bytes)
+    stderr_ends: bytes = b""  # its start and its end (crash_stderr): a runtime's last words before it aborts
 
 
 def judge_outcome(
@@ -103,7 +105,11 @@ def judge_outcome(
     if not rec["ok"]:
         verdict = _KIND_VERDICTS.get(str(rec.get("kind")), Verdict.RUNTIME_ERROR)
         msg = rec.get("msg")
-        return _fail(result, verdict, clean_text(msg[:_TEXT_CHARS]) if isinstance(msg, str) else None)
+        if not isinstance(msg, str):
+            return _fail(result, verdict, None)
+        if rec.get("kind") == "crash" and msg.startswith("Aborted"):
+            msg = _with_assertion(msg[:_TEXT_CHARS], outcome.stderr_ends or outcome.stderr)
+        return _fail(result, verdict, clean_text(msg[:_TEXT_CHARS]))
     actual = rec.get("v")
     _, depth = split_type(returns)
     if nesting_depth(actual, depth + 2) > depth + 1:
@@ -159,6 +165,32 @@ def crash_stderr(head: bytes, tail: bytes, excerpt_bytes: int) -> bytes:
     if len(head) < excerpt_bytes:
         return head
     return head + b"\n...\n" + tail
+
+
+def _with_assertion(message: str, stderr: bytes) -> str:
+    """An abort's message with the failed assertion that caused it, when the test's stderr ends with one: libstdc++'s
+    (C++ is compiled with -D_GLIBCXX_ASSERTIONS: an out-of-range operator[] and the like), "<header>:<line>:
+    <function>: Assertion '<condition>' failed.", or the C library's assert(), "prog: <file>:<line>: <function>:
+    Assertion `<condition>' failed.". The function's template arguments (" [with _Tp = ...]") go first when the
+    message would not fit in the record message's bound."""
+    line = _last_assertion(stderr)
+    if line is None:
+        return message
+    full = f"{message}: {line}"
+    if len(full) <= _TEXT_CHARS:
+        return full
+    return f"{message}: {_TEMPLATE_ARGS.sub('', line)}"
+
+
+_TEMPLATE_ARGS = re.compile(r" \[with [^\]]*\]")
+
+
+def _last_assertion(stderr: bytes) -> str | None:
+    for raw in reversed(stderr.splitlines()[-8:]):  # it is the last thing written before the abort
+        line = raw.strip()
+        if b": Assertion " in line and line.endswith(b"' failed."):
+            return line.decode("utf-8", errors="replace")
+    return None
 
 
 def crash_verdict(outcome: ProcessOutcome) -> tuple[Verdict, str]:

@@ -180,13 +180,10 @@ class Submission:
 def _outcome(event: dict[str, Any]) -> TestOutcome:
     """A test as the in-box driver observed it (the same fields the local supervisor fills)."""
     head, tail = str(event.get("err", "")).encode(), str(event.get("tail", "")).encode()
+    ends = crash_stderr(head, tail, EXCERPT_BYTES)
     ended = None
     if event.get("exit") is not None or event.get("sig") is not None:
-        ended = ProcessOutcome(
-            exit_code=event.get("exit"),
-            signal=event.get("sig"),
-            stderr=crash_stderr(head, tail, EXCERPT_BYTES),
-        )
+        ended = ProcessOutcome(exit_code=event.get("exit"), signal=event.get("sig"), stderr=ends)
     over = event.get("over")
     return TestOutcome(
         record=event.get("rec") if isinstance(event.get("rec"), dict) else None,
@@ -195,6 +192,7 @@ def _outcome(event: dict[str, Any]) -> TestOutcome:
         ended=ended,
         stdout=str(event.get("out", "")).encode(),
         stderr=head,
+        stderr_ends=ends,
     )
 
 

@@ -135,6 +135,47 @@ def test_error_kinds_map_to_verdicts_and_time_or_output_kinds_from_the_program_m
         assert result.message == "boom"
 
 
+ABORTED = "Aborted (failed assertion or uncaught exception)"  # the C++ harness's record for SIGABRT
+VECTOR_ASSERTION = (
+    b"/usr/include/c++/12/bits/stl_vector.h:1123: std::vector<_Tp, _Alloc>::reference std::vector<_Tp, _Alloc>::"
+    b"operator[](size_type) [with _Tp = int; _Alloc = std::allocator<int>; reference = int&; size_type = long "
+    b"unsigned int]: Assertion '__n < this->size()' failed.\n"
+)
+
+
+def _aborted(stderr: bytes, msg: str = ABORTED, **kw: object) -> TestOutcome:
+    record = {"n": "x", "ok": False, "kind": "crash", "msg": msg}
+    return TestOutcome(record=record, charged_s=0.001, stderr=stderr[:2000], stderr_ends=stderr, **kw)  # type: ignore[arg-type]
+
+
+def test_an_abort_names_the_assertion_that_failed_bounded_and_only_from_the_end_of_stderr():
+    result = _judge(_aborted(b"debug output\n" + VECTOR_ASSERTION))
+    assert result.verdict is Verdict.RUNTIME_ERROR
+    assert result.message == f"{ABORTED}: {VECTOR_ASSERTION.decode().strip()}"
+    # The C library's assert(), in the candidate's own code.
+    glibc = b"prog: solution.cpp:7: int Solution::sumPair(int, int): Assertion `a != 2' failed.\n"
+    assert _judge(_aborted(glibc)).message == f"{ABORTED}: {glibc.decode().strip()}"
+    # Long template arguments go before the condition does; a forged line of any length is cut to the bound.
+    long_types = VECTOR_ASSERTION.replace(b"_Tp = int;", b"_Tp = std::vector<" + b"x" * 600 + b">;")
+    message = _judge(_aborted(long_types)).message or ""
+    assert message.endswith("operator[](size_type): Assertion '__n < this->size()' failed.")
+    assert len(message) <= 600
+    assert len(_judge(_aborted(b"y" * 5000 + b": Assertion 'z' failed.")).message or "") == 600
+    # Printed long before the abort, or under another crash: not the cause.
+    assert _judge(_aborted(VECTOR_ASSERTION + b"more\n" * 10)).message == ABORTED
+    segv = "Segmentation fault (invalid memory access or stack overflow)"
+    assert _judge(_aborted(VECTOR_ASSERTION, msg=segv)).message == segv
+    assert _judge(_aborted(b"")).message == ABORTED
+
+
+def test_an_abort_finds_the_assertion_at_the_end_of_a_long_stderr():
+    head = b"x" * 2000
+    ends = head + b"\n...\n" + (b"y" * 100 + b"\n" + VECTOR_ASSERTION)[-600:]
+    result = _judge(_aborted(ends))
+    assert result.message is not None and result.message.endswith("Assertion '__n < this->size()' failed.")
+    assert result.stderr == head.decode()  # the excerpt shown is still the first bytes
+
+
 def test_a_process_that_ended_mid_test_gets_the_crash_verdict():
     ended = ProcessOutcome(exit_code=None, signal=signal.SIGKILL, memory_exceeded=True)
     assert _judge(TestOutcome(record=None, charged_s=0.2, ended=ended)).verdict is Verdict.MEMORY_LIMIT
