@@ -102,7 +102,12 @@ async def test_code_pastes_and_typed_messages_are_taken_only_from_the_scheduled_
             FakeTextStreamReader("editor.snapshot", code, attributes={"version": "1"}), CANDIDATE
         )
         room.open_stream(FakeTextStreamReader("lk.chat", "Can I use a dict?"), CANDIDATE)
-        await settle(lambda: state.editor.snapshot is not None and len(model.requests) > before)
+        # The model is asked before the chat message is committed to the history: wait for both.
+        await settle(
+            lambda: (
+                state.editor.snapshot is not None and len(model.requests) > before and bool(users(session))
+            )
+        )
         assert state.editor.snapshot is not None and state.editor.snapshot.code == code
         assert users(session) == ["Can I use a dict?"] and len(model.requests) == before + 1
         await chat.aclose()
