@@ -28,11 +28,15 @@ PAYLOAD = json.dumps({"candidate": {"name": "Ada", "email": "ada@example.com"}})
 
 @pytest.fixture
 async def client(api_server: ApiServer) -> AsyncIterator[httpx.AsyncClient]:
-    settings = api_server.settings.model_copy(
-        update={"resume_cpu_s": CPU_S, "resume_timeout_s": WALL_S, "resume_max_pages": 5}
-    )
-    async with serve(settings) as c:
+    async with serve(_bounded(api_server, CPU_S)) as c:
         yield c
+
+
+def _bounded(api_server: ApiServer, cpu_s: int) -> ApiSettings:
+    """The server's settings with the parser's bounds under test: `cpu_s` CPU-seconds, WALL_S, 5 pages."""
+    return api_server.settings.model_copy(
+        update={"resume_cpu_s": cpu_s, "resume_timeout_s": WALL_S, "resume_max_pages": 5}
+    )
 
 
 def _children_cpu() -> float:
@@ -78,10 +82,7 @@ async def test_hostile_or_broken_resume_is_422_within_the_parsers_bounds(
     build, says = BOMBS[kind]
     pdf = build()
     cpu_s = CPU_S if kind in CPU_BOUND else PRODUCTION_CPU_S
-    settings = api_server.settings.model_copy(
-        update={"resume_cpu_s": cpu_s, "resume_timeout_s": WALL_S, "resume_max_pages": 5}
-    )
-    async with serve(settings) as client:
+    async with serve(_bounded(api_server, cpu_s)) as client:
         cpu_before = _children_cpu()
         started = time.monotonic()
         r = await _upload(client, api_server, pdf)

@@ -46,6 +46,16 @@ def _not_text() -> list[tuple[RunRequest, str]]:
     ]
 
 
+def _remote(service: JudgeService) -> JudgeSettings:
+    """The remote backend, pointed at the module's judge service."""
+    return JudgeSettings(
+        _env_file=None,  # type: ignore[call-arg]
+        backend="remote",
+        remote_urls=service.url,
+        remote_token=SecretStr(TOKEN),
+    )
+
+
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JudgeService]:
     svc = judge_service.start(tmp_path_factory.mktemp("judge-text"), "text")
@@ -56,13 +66,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JudgeService]:
 
 
 async def test_text_that_is_not_unicode_is_refused_by_every_backend_before_it_runs(judge_settings, service):
-    remote = JudgeSettings(
-        _env_file=None,  # type: ignore[call-arg]
-        backend="remote",
-        remote_urls=service.url,
-        remote_token=SecretStr(TOKEN),
-    )
-    async with Judge(judge_settings) as local, Judge(remote) as judge:
+    async with Judge(judge_settings) as local, Judge(_remote(service)) as judge:
         for backend in (local, judge):
             for request, field in _not_text():
                 with pytest.raises(InvalidTextError) as refused:
@@ -86,13 +90,7 @@ async def test_a_hidden_test_is_read_only_by_the_submit_that_runs_it(judge_setti
     hidden = next(i for i, t in enumerate(QUESTION.tests) if t.hidden)
     tests = list(QUESTION.tests)
     tests[hidden] = tests[hidden].model_copy(update={"args": ["\udc00", 1]})
-    remote = JudgeSettings(
-        _env_file=None,  # type: ignore[call-arg]
-        backend="remote",
-        remote_urls=service.url,
-        remote_token=SecretStr(TOKEN),
-    )
-    async with Judge(judge_settings) as local, Judge(remote) as judge:
+    async with Judge(judge_settings) as local, Judge(_remote(service)) as judge:
         for backend in (local, judge):
             ran = await backend.run(_request(tests=tests))
             assert ran.verdict is Verdict.ACCEPTED, ran.message
