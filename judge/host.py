@@ -93,8 +93,9 @@ class JudgeHost:
 
     async def run(self, envelope: RunEnvelope, body: bytes) -> tuple[Answer, bool]:
         """The encoded answer to this run, and whether this request started it (False: it shared the run in
-        flight or a remembered answer). Raises JudgeBusyError, the judge's refusals (unsupported language, code
-        too large) and RunIdConflictError."""
+        flight or a remembered answer). `envelope` is `body` validated by `RunEnvelope.model_validate_json`.
+        Raises JudgeBusyError, the judge's refusals (unsupported language, code too large) and
+        RunIdConflictError."""
         entry, started = self.ledger.claim(
             envelope.run_id, fingerprint(body), lambda: self._execute(envelope)
         )
@@ -107,9 +108,9 @@ class JudgeHost:
         fields = {"run_id": envelope.run_id, "language": request.language, "mode": request.mode}
         log.info("judge.run.started", extra={"fields": fields})
         began = time.perf_counter()
-        report = await self.judge.run(
-            request
-        )  # JudgeBusyError and refusals propagate; the ledger forgets them
+        # `envelope` was validated from the request's JSON body (judge.server), whose parser refuses text that is not
+        # Unicode. JudgeBusyError and refusals propagate; the ledger forgets them.
+        report = await self.judge.run(request, from_json=True)
         seconds = time.perf_counter() - began
         self.metrics.run_seconds.labels(language=request.language, mode=request.mode).observe(seconds)
         log.info(

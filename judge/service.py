@@ -6,6 +6,8 @@ import json
 import logging
 from typing import Any
 
+import pydantic_core
+
 from judge.backends import Backend
 from judge.errors import (
     CodeTooLargeError,
@@ -50,15 +52,27 @@ def clamp_limits(limits: RunLimits, settings: JudgeSettings) -> RunLimits:
 _UNESCAPED = json.JSONEncoder(ensure_ascii=False)
 
 
-def _is_text(value: Any) -> bool:
-    """Whether every string in a JSON value (keys too) can be written as UTF-8: a Python string, or a JSON escape
-    decoded by a lenient parser, can hold a lone UTF-16 surrogate that no UTF-8 consumer accepts."""
+def _is_text_slowly(value: Any) -> bool:
     try:
         _UNESCAPED.encode(value).encode("utf-8")
     except UnicodeEncodeError:
         return False
     except (TypeError, ValueError):
         return True  # not JSON at all: not this check's concern
+    return True
+
+
+def _is_text(value: Any) -> bool:
+    """Whether every string in a JSON value (keys too) can be written as UTF-8: a Python string, or a JSON escape
+    decoded by a lenient parser, can hold a lone UTF-16 surrogate that no UTF-8 consumer accepts.
+
+    pydantic-core's serializer writes UTF-8 as it goes and fails on such a string, 4-5x faster than the standard
+    library's encoder (3.6 ms against 16.6 ms for two-sum's 1.4 MB of tests, docs/judge.md). It fails on a value
+    that is not JSON too, so any failure is decided again, rarely, by the standard library."""
+    try:
+        pydantic_core.to_json(value)
+    except (pydantic_core.PydanticSerializationError, RecursionError, ValueError):
+        return _is_text_slowly(value)
     return True
 
 
@@ -80,15 +94,17 @@ def unencodable_field(request: RunRequest) -> str | None:
     return None
 
 
-def check_request(request: RunRequest, settings: JudgeSettings) -> RunRequest:
+def check_request(request: RunRequest, settings: JudgeSettings, *, from_json: bool = False) -> RunRequest:
     """Refuse what the judge never runs; return the request with its limits clamped.
 
     Text is checked here, before any backend sees the request: a lone surrogate in the source or a test failed
     deep inside a backend (writing the source, base64 for Judge0, the remote envelope, the report) as the judge's
-    own error, where it is the caller's."""
+    own error, where it is the caller's. `from_json`: the request was validated from JSON text by pydantic, whose
+    parser refuses a lone surrogate however it is written (an escape, its UTF-8 bytes), so it holds only text and
+    is not read again (for a judge service, 1.4 MB of a Submit's tests per run)."""
     if request.language not in SUPPORTED_LANGUAGES:
         raise UnsupportedLanguageError(f"unsupported language {request.language!r}")
-    if (field := unencodable_field(request)) is not None:
+    if not from_json and (field := unencodable_field(request)) is not None:
         raise InvalidTextError(field)
     if len(request.source.encode("utf-8")) > settings.max_code_bytes:
         raise CodeTooLargeError(f"source is larger than {settings.max_code_bytes} bytes")
@@ -126,8 +142,10 @@ class Judge:
             self._started = False
             await self.backend.aclose()
 
-    async def run(self, request: RunRequest) -> RunReport:
-        request = check_request(request, self.settings)
+    async def run(self, request: RunRequest, *, from_json: bool = False) -> RunReport:
+        """`from_json`: `request` was validated from JSON text (`RunRequest.model_validate_json`), as a judge
+        service's are; see `check_request`."""
+        request = check_request(request, self.settings, from_json=from_json)
         try:
             return await self.backend.run(request)
         except JudgeError as exc:

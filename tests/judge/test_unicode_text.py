@@ -12,13 +12,14 @@ from typing import Any
 
 import httpx
 import pytest
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
 from judge.bank import TestCase as Case
 from judge.bank import load_question
 from judge.errors import InvalidTextError
+from judge.remote_protocol import RunEnvelope
 from judge.schemas import RunRequest, Verdict
-from judge.service import Judge
+from judge.service import Judge, _is_text, _is_text_slowly, check_request
 from judge.settings import JudgeSettings
 from tests.judge import judge_service
 from tests.judge.judge_service import TOKEN, JudgeService, auth, envelope
@@ -134,3 +135,53 @@ def test_the_service_answers_text_that_is_not_unicode_with_422_and_runs_nothing(
         assert r.status_code == 200 and r.json()["report"]["verdict"] == "accepted", r.text
     assert len(service.events("judge.run.started")) == started + 1
     assert not service.events("judge.serve.error")
+
+
+def _values() -> list[Any]:
+    """JSON-like values, text and not, where a surrogate hides in a key, deep down, or beside what is not JSON."""
+    deep: Any = "\udbff"
+    for _ in range(40):
+        deep = [deep, {"k": 1}]
+    return [
+        "plain",
+        "\U0001f600 \u00e9 \u4e2d",
+        "\ud83d\ude00",  # a pair written as two code points: still not UTF-8, as Python holds it
+        ["a", ["b", ["\ud800"]]],
+        {"\udc00": 1},
+        {1: "x", 2.5: ["\ud800"]},  # keys JSON would write as strings
+        deep,
+        2**200,
+        -(2**70),
+        float("nan"),
+        float("inf"),
+        None,
+        [True, 1.5, None],
+        (1, "\udfff"),
+        b"\xff\xfe",  # not JSON: not this check's concern
+        {"k": object()},
+        [object(), "\ud800"],
+    ]
+
+
+@pytest.mark.parametrize("value", _values(), ids=lambda v: type(v).__name__)
+def test_the_fast_text_check_decides_every_value_as_the_standard_library_does(value):
+    assert _is_text(value) is _is_text_slowly(value)
+
+
+def test_pydantic_json_parser_refuses_what_a_judge_service_does_not_check_again():
+    """A judge service skips the text check for what it validated from JSON (`Judge.run(from_json=True)`): that
+    rests on pydantic's parser refusing every way a body can spell a lone surrogate."""
+    run_id = secrets.token_hex(16).encode()
+    valid = json.dumps(envelope(run_id.decode(), _request())).encode()
+    assert RunEnvelope.model_validate_json(valid).request.source == REFERENCE
+    for name, body in _bodies().items():
+        body = body.replace(b"RUN_ID_" + b"x" * 16, run_id)
+        with pytest.raises(ValidationError) as refused:
+            RunEnvelope.model_validate_json(body)
+        assert refused.value.errors()[0]["type"] == "json_invalid", name
+        if not name.startswith("a UTF-"):
+            # Read leniently, as Python's own parser does, the same body holds a lone surrogate: a request that
+            # Python built is still checked.
+            lenient = RunRequest.model_validate(json.loads(body.decode("utf-8", "surrogatepass"))["request"])
+            with pytest.raises(InvalidTextError):
+                check_request(lenient, JudgeSettings(_env_file=None))  # type: ignore[call-arg]
