@@ -7,8 +7,9 @@ processes pinned to one core each.
    process) run the same Python Run of two-sum, alternately, `--reps` times each, then the same for a Submit.
    Reported: p50/p90 of each, the difference of the p50s (target <= 5 ms), and per remote run the client's wall
    time less the service's own time for the run (its Server-Timing header): the transport, serialisation and HTTP
-   cost alone. A remote Run sends only the visible tests, where the local pool is handed the whole request: `local*`
-   is the local judge given what the remote host gets, the same work without HTTP. The CPU column (this process,
+   cost alone. `local*` is the local judge given only what the remote host gets (a Run's visible tests): the same
+   work without HTTP. Since both backends hand their runner only the tests it executes, `local` and `local*` do
+   the same work; before, the local pool was handed a Run's hidden tests too. The CPU column (this process,
    plus the service's own process for remote; not the pool workers, whose work is the same) is what a loaded
    machine cannot distort much: the CPU that HTTP adds to a run.
 2. Scaling. One service pinned to core 0, then two pinned to cores 0 and 1 (sched_setaffinity, inherited by the
@@ -30,7 +31,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -38,8 +39,9 @@ import httpx
 from pydantic import SecretStr
 
 from bench._machine import describe_cpu
-from judge.backends.remote import RemoteBackend, wire_request
+from judge.backends.remote import RemoteBackend
 from judge.bank import load_question
+from judge.disclosure import executed_part
 from judge.remote_protocol import RunEnvelope
 from judge.schemas import Mode, RunRequest, Verdict
 from judge.service import Judge
@@ -74,7 +76,7 @@ class _TimingTransport(httpx.AsyncHTTPTransport):
 
 
 @contextmanager
-def judge_services(cores: list[int | None], directory: Path) -> Iterator[list[str]]:
+def judge_services(cores: Sequence[int | None], directory: Path) -> Iterator[list[str]]:
     """One `shadows judge serve` per entry of `cores` (pinned to that core, or not), one slot each; their URLs."""
     procs: list[tuple[subprocess.Popen[bytes], Path]] = []
     try:
@@ -164,7 +166,7 @@ async def _added_latency(urls: list[str], mode: Mode, reps: int) -> None:
         # that remote - local* is what HTTP adds to the same work.
         contenders = {
             "local": (local, request),
-            "local*": (local, wire_request(request)),
+            "local*": (local, executed_part(request)),
             "remote": (remote, request),
         }
         for judge, sent in list(contenders.values()) * 2:  # warm every path: imports, caches, connections
@@ -181,7 +183,7 @@ async def _added_latency(urls: list[str], mode: Mode, reps: int) -> None:
                 cpu_ms[name] += (time.process_time() + sum(_cpu_s(pid) for pid in _SERVICE_PIDS) - cpu) * 1000
                 assert report.verdict is Verdict.ACCEPTED, report.verdict
     overhead = [wall - served for wall, served in zip(times["remote"], transport.judge_ms, strict=True)]
-    size = len(RunEnvelope(run_id="0" * 32, request=wire_request(request)).model_dump_json())
+    size = len(RunEnvelope(run_id="0" * 32, request=executed_part(request)).model_dump_json())
     print(f"\nadded latency: a Python {mode.title()} of two-sum ({len(request.selected_tests())} tests run; the "
           f"remote request is {size / 1024:.0f} KiB), {reps} each, alternating, one slot each")  # fmt: skip
     print(f"{'backend':<10}{'p50':>10}{'p90':>10}{'mean':>10}{'cpu/run':>10}")

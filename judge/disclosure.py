@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from judge.bank import TestCase
-from judge.schemas import TestResult, Timings
+from judge.schemas import RunReport, RunRequest, TestResult, Timings
 
 TIME_BUCKETS_MS = (10.0, 100.0, 1000.0, 10_000.0, 100_000.0, 1_000_000.0)
 _MIN_QUOTE_CHARS = 6  # shorter inputs ("1", "[0]") appear in any compiler output by chance
@@ -61,6 +61,24 @@ def bucket_timings(timings: Timings) -> Timings:
         run_ms=bucket_ms(timings.run_ms) or 0.0,
         total_ms=bucket_ms(timings.total_ms) or 0.0,
     )
+
+
+def executed_part(request: RunRequest) -> RunRequest:
+    """The request as a runner needs it, in a pool worker or on a judge host: a Run executes only the visible
+    tests, so its hidden tests (inputs and expected values, often most of a question's data) stay with the caller.
+    Their one other use is the caller's: `withhold_quoted_hidden` on the report."""
+    visible = request.selected_tests()
+    if request.mode == "run" and visible and len(visible) < len(request.tests):
+        return request.model_copy(update={"tests": visible})
+    return request
+
+
+def withhold_quoted_hidden(report: RunReport, request: RunRequest) -> RunReport:
+    """`report` with its compiler output withheld if it quotes a hidden test's input, checked against every test of
+    `request` (the runner may have seen only `executed_part(request)`)."""
+    if quotes_hidden_input(report.compile_output, request.tests):
+        return report.model_copy(update={"compile_output": WITHHELD})
+    return report
 
 
 def quotes_hidden_input(text: str, tests: Sequence[TestCase]) -> bool:

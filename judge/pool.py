@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import pydantic_core
+
 from judge import errors
 from judge.errors import JudgeBusyError, JudgeError, JudgeInternalError, SandboxUnavailableError
 from judge.processes import bwrap_children, reap_bwrap_zombies
@@ -172,10 +174,13 @@ class JudgePool:
         self._workers.clear()
 
     async def submit(
-        self, fn_name: str, payload: dict[str, Any], *, timeout_s: float | None = None
+        self, fn_name: str, payload: dict[str, Any] | bytes, *, timeout_s: float | None = None
     ) -> dict[str, Any]:
         """Run a registered job in a worker and return its result dict. A job running longer than `timeout_s`
         (at least `job_timeout_s`) is a judge bug: its worker is replaced and the job fails.
+
+        `payload` is the job's argument, or that argument already written as one JSON object (bytes, trusted: a
+        caller that serialises a model with pydantic does so 5-7x faster than `json.dumps` here, docs/judge.md).
 
         Raises JudgeBusyError (retryable) when the queue is full, the job's own JudgeError when it raised one,
         and JudgeInternalError when the worker crashed or overran. Cancelling the caller kills the worker.
@@ -189,7 +194,10 @@ class JudgePool:
         if len(self._pending) >= self.queue_size + max(0, idle):
             raise JudgeBusyError("every judge slot is busy and the queue is full")
         try:
-            line = json.dumps({"fn": path, "payload": payload}, separators=(",", ":")).encode() + b"\n"
+            if isinstance(payload, bytes):
+                line = b'{"fn":%s,"payload":%s}\n' % (json.dumps(path).encode(), payload)
+            else:
+                line = json.dumps({"fn": path, "payload": payload}, separators=(",", ":")).encode() + b"\n"
         except (TypeError, ValueError) as exc:
             raise JudgeInternalError("judge job payload is not JSON") from exc
         timeout = max(self.settings.job_timeout_s, timeout_s or 0.0)
@@ -388,7 +396,7 @@ def worker_main(slot: int, preload: list[str]) -> None:
         hello["sandbox_error"] = str(exc)
     reply_out.write(json.dumps(hello).encode() + b"\n")
     for line in sys.stdin.buffer:
-        request = json.loads(line)
+        request = pydantic_core.from_json(line)  # 1.7x json.loads for a Submit's 1.2 MiB of tests
         _reap_all()
         reply = _run_one(request["fn"], request.get("payload") or {})
         _reap_all()

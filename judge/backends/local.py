@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from judge.disclosure import executed_part, withhold_quoted_hidden
+from judge.errors import JudgeInternalError
 from judge.limits import job_budget_s
 from judge.pool import JudgePool
 from judge.runner import execute_job
@@ -23,9 +25,15 @@ class LocalBackend:
     async def run(self, request: RunRequest) -> RunReport:
         # The job's own bound (compile, every test's limit, start-ups) plus room for the worker's bookkeeping.
         timeout = job_budget_s(request) + 30.0
-        payload = {"request": request.model_dump(mode="json")}
+        # The worker is handed only the tests it runs (a Run's hidden tests never run), written by pydantic: for a
+        # question with 1.2 MiB of tests, 7 ms where `model_dump` and the pool's `json.dumps` of every test took 22-30
+        # ms on the event loop that serves every other request (docs/judge.md).
+        try:
+            payload = b'{"request":%s}' % executed_part(request).model_dump_json().encode()
+        except ValueError as exc:  # text that is not Unicode, which Judge.run refuses before this
+            raise JudgeInternalError("judge job payload is not JSON") from exc
         result = await self.pool.submit("execute_job", payload, timeout_s=timeout)
-        return RunReport.model_validate(result)
+        return withhold_quoted_hidden(RunReport.model_validate(result), request)
 
     async def aclose(self) -> None:
         await self.pool.aclose()

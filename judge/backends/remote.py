@@ -10,9 +10,9 @@ Retry rules, by what may have happened to the run:
 - anything else fails the run: an `internal_error` report (Judge.run), never a verdict against the candidate.
 When every host answered busy: JudgeBusyError (retryable). When no host could be reached: `internal_error`.
 
-A Run's hidden tests never leave this process (a Run does not execute them). A host's report is checked against
-the request before it is used: the same language, mode and tests, and nothing of a hidden test but its verdict and
-time.
+A Run's hidden tests never leave this process (a Run does not execute them: `judge.disclosure.executed_part`).
+A host's report is checked against the request before it is used: the same language, mode and tests, and nothing
+of a hidden test but its verdict and time.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pydantic import ValidationError
 
 from judge import remote_protocol as wire
 from judge.backends.remote_hosts import Host, HostTable
-from judge.disclosure import WITHHELD, quotes_hidden_input
+from judge.disclosure import executed_part, withhold_quoted_hidden
 from judge.errors import (
     CodeTooLargeError,
     JudgeBusyError,
@@ -100,16 +100,6 @@ def _tls_refusal(exc: BaseException) -> bool:
             return any(alert in reason for alert in _HANDSHAKE_ALERTS)
         seen = seen.__cause__ or seen.__context__
     return False
-
-
-def wire_request(request: RunRequest) -> RunRequest:
-    """What a judge host needs: a Run executes only the visible tests, so its hidden tests (inputs and expected
-    values, often the largest) stay in this process; their only other use, withholding compiler output that quotes
-    a hidden input, is applied here to the host's report."""
-    visible = request.selected_tests()
-    if request.mode == "run" and visible and len(visible) < len(request.tests):
-        return request.model_copy(update={"tests": visible})
-    return request
 
 
 def check_report(report: RunReport, request: RunRequest) -> None:
@@ -190,7 +180,7 @@ class RemoteBackend:
         if self._client is None:
             raise JudgeInternalError("the remote backend is not started")
         run_id = secrets.token_hex(16)
-        body = wire.RunEnvelope(run_id=run_id, request=wire_request(request)).model_dump_json().encode()
+        body = wire.RunEnvelope(run_id=run_id, request=executed_part(request)).model_dump_json().encode()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + job_budget_s(request) + 30.0 + self.settings.remote_queue_wait_s
         tried: set[Host] = set()
@@ -286,12 +276,8 @@ class RemoteBackend:
             raise JudgeInternalError("the judge host answered another run")
         report = envelope.report
         check_report(report, request)
-        update: dict[str, object] = {"backend": self.name}
-        if quotes_hidden_input(
-            report.compile_output, request.tests
-        ):  # the host never saw a Run's hidden tests
-            update["compile_output"] = WITHHELD
-        return report.model_copy(update=update)
+        # The host never saw a Run's hidden tests.
+        return withhold_quoted_hidden(report.model_copy(update={"backend": self.name}), request)
 
     async def _poll(self, host: Host) -> None:
         assert self._client is not None

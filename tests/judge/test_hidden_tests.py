@@ -4,10 +4,13 @@ input back out (verdicts and time buckets only; no excerpts; compile output chec
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from judge.backends.local import LocalBackend
 from judge.bank import load_question
 from judge.disclosure import TIME_BUCKETS_MS, WITHHELD, quotes_hidden_input
 from judge.runner import run_request
@@ -148,3 +151,33 @@ def test_compile_output_quoting_a_hidden_input_is_withheld():
     assert quotes_hidden_input("error: 'x' was not declared; note: 100000 here", hidden)
     assert not quotes_hidden_input("error: expected ';' before '}' token at 3:14", hidden)
     assert WITHHELD
+
+
+async def test_the_local_backend_hands_a_worker_only_what_the_run_executes(judge_settings):
+    """A Run's hidden tests never reach the pool worker (it never executes them, and writing them cost the API's
+    event loop 22-30 ms per Run of a question with 1.2 MiB of them); their one use there, withholding compiler
+    output that quotes one, is applied to the report by the backend."""
+    backend = LocalBackend(judge_settings)  # never started: its pool's submit is replaced by a recorder
+    sent: list[bytes] = []
+
+    async def submit(fn_name: str, payload: bytes, *, timeout_s: float | None = None) -> dict[str, Any]:
+        sent.append(payload)
+        request = RunRequest.model_validate(json.loads(payload)["request"])
+        quoting = (
+            "warning: constant 100000 is large"  # a hidden input, as a compiler could print it in theory
+        )
+        return {
+            "verdict": "accepted",
+            "language": request.language,
+            "mode": request.mode,
+            "compile_output": quoting,
+        }
+
+    backend.pool.submit = submit  # type: ignore[method-assign]
+    for mode in ("run", "submit"):
+        request = RunRequest.for_question(QUESTION, language="python", source="x", mode=mode)
+        assert (await backend.run(request)).compile_output == WITHHELD
+    run, submit_ = (json.loads(body)["request"] for body in sent)
+    assert [t["id"] for t in run["tests"]] == [t.id for t in QUESTION.tests if not t.hidden]
+    assert not any(str(arg) in sent[0].decode() for arg in [*HIDDEN_ARGS, 100000])
+    assert [t["id"] for t in submit_["tests"]] == [t.id for t in QUESTION.tests]
