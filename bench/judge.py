@@ -15,7 +15,7 @@ import statistics
 import time
 from typing import Any
 
-from bench._machine import describe_cpu
+from bench._machine import describe_cpu, describe_syscalls
 from judge.bank import Param, Signature, TestCase
 from judge.limits import POLICIES
 from judge.runner import _process_limits, build_program, run_request
@@ -268,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"judge benchmark: {args.tests} tests per submission, median of {args.reps}, {cpus} cores, "
           f"slots={settings.slots}, load average {load_before:.1f}")  # fmt: skip
     print(f"cpu: {describe_cpu()}")
+    print(f"system calls: {describe_syscalls()}")
     header = (f"{'language':<11}{'compile':>9}{'run':>8}{'total':>8}{'target':>8}   "
               f"{'cpu':>7}{'baseline: 1 proc/test':>23}{'per test':>10}{'speed-up':>10}")  # fmt: skip
     print(header)

@@ -38,7 +38,7 @@ from pathlib import Path
 import httpx
 from pydantic import SecretStr
 
-from bench._machine import describe_cpu
+from bench._machine import describe_cpu, describe_syscalls
 from judge.backends.remote import RemoteBackend
 from judge.bank import load_question
 from judge.disclosure import executed_part
@@ -254,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     directory.mkdir(parents=True, exist_ok=True)
     print(f"judge over HTTP: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} before")
     print(f"cpu: {describe_cpu()}")
+    print(f"system calls: {describe_syscalls()}")
     if not args.skip_latency:
         asyncio.run(added_latency(args.reps, directory))
     if not args.skip_scaling:
