@@ -16,13 +16,13 @@ class MeteredJudge(Judge):
 
     in_flight = 0  # per process: every MeteredJudge in it shares the gauge
 
-    async def run(self, request: RunRequest) -> RunReport:
+    async def run(self, request: RunRequest, *, from_json: bool = False) -> RunReport:
         cls = type(self)
         cls.in_flight += 1
         JUDGE_IN_FLIGHT.set(cls.in_flight)
         started = time.perf_counter()
         try:
-            return await super().run(request)
+            return await super().run(request, from_json=from_json)
         finally:
             cls.in_flight -= 1
             JUDGE_IN_FLIGHT.set(cls.in_flight)
