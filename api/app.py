@@ -99,6 +99,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
             ),
             ratelimits=ratelimits,
             settings=settings,
+            questions=app.state.questions,
         )
         # Everything built so far (routes, schemas, templates, settings) lives as long as the process: move it out of
         # the collector's generations, so that a full collection walks only what requests allocate.

@@ -23,6 +23,7 @@ from api.db.pool import Conn, Pool, connection
 from api.deps import own_session, session_for_invite
 from api.errors import ConflictError, NotFoundError, RateLimitedError
 from api.judging import LazyJudge, Mode, check_code_size, judge_code, redact
+from api.question_cache import QuestionCache
 from api.ratelimits import RateLimits
 from api.run_admission import PRACTICE_TENANT, RunAdmission
 from api.security import digest
@@ -42,6 +43,7 @@ class RunServices:
     admission: RunAdmission
     ratelimits: RateLimits
     settings: ApiSettings
+    questions: QuestionCache
     # Invites (by digest) with a run under way in this process: a repeat is refused before it costs a database
     # round trip, so a flood of parallel runs on one invite cannot crowd the pool. The lease is the cross-process rule.
     in_flight: set[bytes] = field(default_factory=set)
@@ -91,7 +93,9 @@ async def _lease_and_load(
                 session["id"],
                 message="Too many runs for this interview; wait a moment.",
             )
-        question = await questions_repo.load_question_for_judge(conn, session["question_id"])
+        question = await services.questions.judge_question(
+            conn, session["question_id"], session.get("question_updated_at")
+        )
         # Custom input (api/routers/custom_runs.py): the candidate's own calls replace the question's tests.
         tests = question["tests"] if custom is None else custom_cases(question["signature"], custom)
     except BaseException:

@@ -125,7 +125,8 @@ async def pick_question(
 
 
 async def load_question_for_judge(conn: Conn, question_id: UUID) -> dict[str, Any]:
-    """Signature, compare options and every test (hidden included): for the judge only, never for a client."""
+    """Signature, compare options and every test (hidden included): for the judge only, never for a client. The
+    tests are a tuple of frozen TestCases, and `test_bytes` the size of their stored JSON (api.question_cache)."""
     cur = await conn.execute(
         "select id, slug, signature, compare from questions where id = %s", (question_id,)
     )
@@ -136,20 +137,22 @@ async def load_question_for_judge(conn: Conn, question_id: UUID) -> dict[str, An
         "select case_key, input, expected_output, hidden from test_cases where question_id = %s order by position",
         (question_id,),
     )
-    tests = [
+    rows = await cur.fetchall()
+    tests = tuple(
         TestCase(
             id=r["case_key"],
             args=json.loads(r["input"]),
             expected=json.loads(r["expected_output"]),
             hidden=bool(r["hidden"]),
         )
-        for r in await cur.fetchall()
-    ]
+        for r in rows
+    )
     return {
         "slug": q["slug"],
         "signature": Signature.model_validate(q["signature"]),
         "compare": q["compare"],
         "tests": tests,
+        "test_bytes": sum(len(r["input"]) + len(r["expected_output"]) for r in rows),
     }
 
 
