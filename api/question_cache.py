@@ -22,8 +22,9 @@ from api.db.pool import Conn
 
 Key = tuple[UUID, datetime]
 
-# The judge's questions are bounded by the size of their tests' stored JSON: parsed, 1 MB of it is 5-8 MB of Python
-# objects (lists of ints), so the default holds the whole bank (7 MB) with room to spare in about 150-250 MB.
+# The judge's questions are bounded by the size of their tests' stored JSON. Parsed, 1 MB of it is about 4 MB of
+# Python objects (two-sum's lists of ints: 1.4 MB of JSON, 5.5 MB), so the default, which holds the whole bank (7 MB)
+# three times over, costs at most about 100 MB per API process.
 JUDGE_CACHE_BYTES = 24 << 20
 
 
