@@ -234,8 +234,9 @@ async def test_a_huge_streamed_chat_message_is_read_bounded_cut_noted_and_the_in
         assert kept.endswith("characters not shown]") and "more than" in kept
         await settle(lambda: len(model.requests) > before)
         room.open_stream(FakeTextStreamReader("lk.chat", "Can I use a dict?"), CANDIDATE)
-        await settle(lambda: len(model.requests) > before + 1)
-        assert users(session)[-1] == "Can I use a dict?" and len(model.requests) == before + 2
+        # The model is asked before the chat message is committed to the history: wait for both.
+        await settle(lambda: len(model.requests) > before + 1 and users(session)[-1] == "Can I use a dict?")
+        assert len(model.requests) == before + 2
         await chat.aclose()
     notes = [e["payload"] for e in sink.of_type("note") if e["payload"]["kind"] == "chat_truncated"]
     assert notes == [{"kind": "chat_truncated", "chars": flood.chunks_read * len(chunk), "complete": False,
