@@ -13,7 +13,7 @@ dev: setup
 
 test: setup
 	bash scripts/build-web.sh
-	.venv/bin/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	.venv/bin/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=25
 
 check: setup
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy && bash scripts/build-web.sh check
