@@ -12,9 +12,9 @@ import pytest
 
 from judge.backends.local import LocalBackend
 from judge.bank import load_question
-from judge.disclosure import TIME_BUCKETS_MS, WITHHELD, quotes_hidden_input
+from judge.disclosure import TIME_BUCKETS_MS, WITHHELD, quotes_hidden_input, withhold_quoted_hidden
 from judge.runner import run_request
-from judge.schemas import RunRequest, Verdict
+from judge.schemas import RunReport, RunRequest, Verdict
 
 pytestmark = pytest.mark.sandbox
 
@@ -162,16 +162,15 @@ async def test_the_local_backend_hands_a_worker_only_what_the_run_executes(judge
 
     async def submit(fn_name: str, payload: bytes, *, timeout_s: float | None = None) -> dict[str, Any]:
         sent.append(payload)
-        request = RunRequest.model_validate(json.loads(payload)["request"])
+        handed = RunRequest.model_validate(json.loads(payload)["request"])
         quoting = (
             "warning: constant 100000 is large"  # a hidden input, as a compiler could print it in theory
         )
-        return {
-            "verdict": "accepted",
-            "language": request.language,
-            "mode": request.mode,
-            "compile_output": quoting,
-        }
+        report = RunReport(
+            verdict="accepted", language=handed.language, mode=handed.mode, compile_output=quoting
+        )
+        # As the worker's make_report does, with only the tests it was handed.
+        return withhold_quoted_hidden(report, handed).model_dump(mode="json")
 
     backend.pool.submit = submit  # type: ignore[method-assign]
     for mode in ("run", "submit"):
