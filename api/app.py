@@ -103,12 +103,14 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         )
         # Everything built so far (routes, schemas, templates, settings) lives as long as the process: move it out of
         # the collector's generations, so that a full collection walks only what requests allocate.
-        gc.collect()
-        gc.freeze()
+        if settings.gc_freeze_on_start:
+            gc.collect()
+            gc.freeze()
         try:
             yield
         finally:
-            gc.unfreeze()  # an app that stops in a process that goes on (tests, reloads) leaves nothing frozen
+            if settings.gc_freeze_on_start:
+                gc.unfreeze()  # an app that stops in a process that goes on (reloads) leaves nothing frozen
             await app.state.storage.aclose()
             await judge.aclose()
             await pool.close()

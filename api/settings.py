@@ -35,6 +35,10 @@ class ApiSettings(BaseSettings):
     db_pool_max_waiting: int = Field(default=200, ge=0)
     # Supabase's transaction pooler (port 6543) cannot keep prepared statements; set false there.
     db_prepared_statements: bool = True
+    # At start, collect and freeze the heap built so far (routes, schemas, templates), so that the collector's full
+    # passes walk only what requests allocate. A full collection walks the whole process: off where the app is one of
+    # many in a long-lived process (the test suite starts one per test).
+    gc_freeze_on_start: bool = True
     data_dir: Path = REPO_ROOT / ".data"
 
     livekit_url: str = Field(default="ws://127.0.0.1:7880", validation_alias=AliasChoices("LIVEKIT_URL"))

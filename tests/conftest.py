@@ -11,6 +11,7 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -96,11 +97,12 @@ def template_db(pg_admin_url: str) -> str:
 
 @pytest.fixture
 def db_url(pg_admin_url: str, template_db: str) -> Iterator[str]:
-    """A fresh database per test, copied from the template (isolation per test)."""
+    """A fresh database per test, copied from the template (isolation per test). FILE_COPY copies its files: half
+    the time of PostgreSQL 15's default (WAL_LOG), which writes the 14 MB template through the WAL each time."""
     name = "t_" + secrets.token_hex(6)
     with psycopg.connect(pg_admin_url, autocommit=True) as conn:
         conn.execute(
-            sql.SQL("create database {} template {}").format(
+            sql.SQL("create database {} template {} strategy file_copy").format(
                 sql.Identifier(name), sql.Identifier(TEMPLATE_DB)
             )
         )
@@ -141,7 +143,14 @@ def api_settings(db_url: str, tmp_path: Path, redis_url: str) -> ApiSettings:
         questions_dir=ROOT / "questions",
         redis_url=redis_url,
         redis_prefix="t" + secrets.token_hex(6),
+        # A full collection per app walks the whole test process (0.5-1 s a test); test_health checks the default.
+        gc_freeze_on_start=False,
     )
+
+
+# One TLS context for the suite's HTTP clients: httpx builds one per client otherwise, loading the CA bundle
+# (40-50 ms here) for clients that only ever speak plain HTTP to loopback.
+CLIENT_TLS = ssl.create_default_context()
 
 
 def free_port() -> int:
@@ -219,7 +228,7 @@ async def api_server(api_settings: ApiSettings) -> AsyncIterator[ApiServer]:
     url = f"http://127.0.0.1:{port}"
     async with connection(app.state.pool) as conn:
         org_id, key = await create_org(conn, "Acme Hiring")
-    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=url, timeout=30, verify=CLIENT_TLS) as client:
         try:
             yield ApiServer(
                 url=url, settings=api_settings, org_id=str(org_id), org_key=key, client=client, app=app

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 
 import psycopg
 from prometheus_client.parser import text_string_to_metric_families
 from psycopg import sql
 
-from tests.api.conftest import signed_webhook
+from api.settings import ApiSettings
+from tests.api.conftest import serve, signed_webhook
 from tests.conftest import ApiServer
 
 
@@ -138,3 +140,15 @@ async def test_openapi_document_describes_json_and_multipart_session_creation(ap
     for ref in refs:
         assert ref.removeprefix("#/components/schemas/") in doc["components"]["schemas"], ref
     assert "/metrics" not in doc["paths"]
+
+
+async def test_a_server_freezes_its_startup_heap_by_default_and_thaws_it_on_stop(
+    api_settings: ApiSettings,
+) -> None:
+    # The suite's apps skip it (one collection per test walks the whole test process); a deployment does not.
+    assert ApiSettings.model_fields["gc_freeze_on_start"].default is True
+    before = gc.get_freeze_count()
+    async with serve(api_settings.model_copy(update={"gc_freeze_on_start": True})) as client:
+        assert (await client.get("/healthz")).status_code == 200
+        assert gc.get_freeze_count() > before  # what the app built is out of the collector's generations
+    assert gc.get_freeze_count() == 0  # and back in them once it stops: the process goes on
