@@ -20,13 +20,12 @@ import secrets
 from collections import Counter
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
 
 from grader.aggregate import aggregate
 from grader.bundle import Bundle, build_bundle
-from grader.client import GraderClient, Message, ModelReply
 from grader.code_timeline import clip, fence
 from grader.errors import GraderError, GraderNotConfiguredError
 from grader.facts import compute_facts
@@ -34,6 +33,11 @@ from grader.output import citation_problems, output_schema, parse, schema_text, 
 from grader.prompts import prompt_version, render
 from grader.schemas import BundleInput, BundleQuestion, GradeOutcome, Scorecard, Usage
 from grader.settings import GraderSettings, get_grader_settings
+
+if (
+    TYPE_CHECKING
+):  # the client (and the `openai` SDK, 1.3 s to import) loads when a grader is made, not with the API
+    from grader.client import GraderClient, Message, ModelReply
 
 log = structlog.get_logger(__name__)
 
@@ -106,7 +110,11 @@ class Grader:
                 "or SHADOWS_GRADER_BASE_URL."
             )
         self.settings = settings
-        self.client = client or GraderClient(settings)
+        if client is None:
+            from grader.client import GraderClient
+
+            client = GraderClient(settings)
+        self.client = client
 
     async def aclose(self) -> None:
         await self.client.aclose()

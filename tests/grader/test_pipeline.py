@@ -4,6 +4,9 @@ exactly what failed, model errors become our errors with the right `retryable`, 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -319,3 +322,20 @@ async def test_temperature_none_is_not_sent(
     assert GraderSettings(_env_file=None).temperature is None  # type: ignore[call-arg]
     await make_grader(temperature=None).grade(interview())
     assert "temperature" not in model.requests[0]
+
+
+def test_the_api_and_the_job_worker_load_the_model_sdk_only_when_a_grader_is_made() -> None:
+    # `openai` takes over a second of CPU to import: every API replica and worker start paid it, and only grading
+    # uses it. The grading tests above make a Grader through it, so it still loads when needed.
+    code = (
+        "import sys, api.app, api.jobs.worker, grader.pipeline;"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'openai'))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stderr[-2000:]
