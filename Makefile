@@ -11,9 +11,11 @@ dev: setup
 	bash scripts/build-web.sh
 	.venv/bin/shadows dev
 
+# Bytecode caching stays on for the suite even where the machine sets PYTHONDONTWRITEBYTECODE: the tests start
+# hundreds of Python processes (workers, replicas, judges, agents), and each would compile our modules again.
 test: setup
 	bash scripts/build-web.sh
-	.venv/bin/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=25
+	env -u PYTHONDONTWRITEBYTECODE .venv/bin/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=25
 
 check: setup
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy && bash scripts/build-web.sh check

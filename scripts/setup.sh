@@ -44,7 +44,9 @@ if [[ ! -x .tools/bin/uv ]] || [[ "$(.tools/bin/uv --version | cut -d' ' -f2)" !
 fi
 
 # The locked environment. --frozen: the lockfile is the truth; a stale lock fails here instead of drifting.
-UV_PYTHON_DOWNLOADS=never .tools/bin/uv sync --frozen --quiet --python python3
+# --compile-bytecode: the packages' bytecode is written once here (about 10 s on 2 cores), so that no process
+# compiles them again on import, even where PYTHONDONTWRITEBYTECODE is set (a second here when nothing changed).
+UV_PYTHON_DOWNLOADS=never .tools/bin/uv sync --frozen --quiet --python python3 --compile-bytecode
 
 # The judge's per-host build caches (C++ precompiled headers, Java runtime); quick when already built.
 if ! .venv/bin/python -m judge prepare >/dev/null; then
