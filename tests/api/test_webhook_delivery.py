@@ -62,6 +62,7 @@ async def test_a_sessions_events_arrive_signed_in_order_with_ids_metadata_and_a_
         )
         await complete(api_server, s["id"])
         await wait_until(lambda: _has(receiver, "scorecard.ready"), what="scorecard.ready delivered")
+        await wait_until(lambda: _final(api_server, ep["id"]), what="every delivery recorded")
 
     expected = [
         "session.scheduled",
@@ -133,6 +134,7 @@ async def test_a_receiver_failing_twice_gets_one_success_after_the_retries_and_n
         assert r.status_code == 200
         delivery_worker(start_worker, api_server, tmp_path, SHADOWS_API_WEBHOOK_RETRY_DELAYS_S="0.5,0.5,0.5")
         await wait_until(lambda: _has(receiver, "session.started"), what="session.started delivered")
+        await wait_until(lambda: _final(api_server, ep["id"]), what="both deliveries recorded")
 
     # scheduled failed twice and succeeded on its third attempt; started waited behind it the whole time.
     assert _types(receiver.deliveries) == ["session.scheduled"] * 3 + ["session.started"]
@@ -263,6 +265,8 @@ async def test_redirects_are_not_followed_and_count_as_failures(
 
 
 async def _final(server: ApiServer, endpoint_id: str) -> bool:
+    """Every delivery of the endpoint settled. A receiver's answer is not yet a record: the sender writes its attempt
+    after the answer reaches it, so a test that reads the log waits for this too."""
     log = await log_of(server, endpoint_id)
     return bool(log) and all(d["status"] != "pending" for d in log)
 
