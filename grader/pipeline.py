@@ -34,9 +34,9 @@ from grader.prompts import prompt_version, render
 from grader.schemas import BundleInput, BundleQuestion, GradeOutcome, Scorecard, Usage
 from grader.settings import GraderSettings, get_grader_settings
 
-if (
-    TYPE_CHECKING
-):  # the client (and the `openai` SDK, 1.3 s to import) loads when a grader is made, not with the API
+# The client, and with it the `openai` SDK (over a second of CPU to import), loads when a Grader is made: the API
+# and the job worker import this module, and only grading needs the SDK.
+if TYPE_CHECKING:
     from grader.client import GraderClient, Message, ModelReply
 
 log = structlog.get_logger(__name__)
