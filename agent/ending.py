@@ -23,6 +23,7 @@ from livekit.agents import AgentSession
 
 from agent.prompts import render
 from agent.state import InterviewState, Phase
+from agent.turns import reply_after_handoff
 
 logger = logging.getLogger("shadows.agent.ending")
 
@@ -136,12 +137,14 @@ class EndRequests:
             await self._session.interrupt(force=True)
         await enter_end(state)  # END before the goodbye: no turn decision can silence it
         try:
-            handle = self._session.generate_reply(
+            handle = await reply_after_handoff(
+                self._session,
                 instructions=render("goodbye", reason="the candidate chose to end it"),
                 tool_choice="none",
                 allow_interruptions=False,
             )
-            await asyncio.wait_for(handle.wait_for_playout(), self._goodbye_timeout_s)
+            if handle is not None:
+                await asyncio.wait_for(handle.wait_for_playout(), self._goodbye_timeout_s)
         except TimeoutError:
             logger.warning("the goodbye did not finish in %.0fs; ending anyway", self._goodbye_timeout_s)
         except RuntimeError as e:  # the session is closing: the ending still completes

@@ -24,6 +24,7 @@ from agent.editor import EditorSnapshot
 from agent.ending import conclude
 from agent.prompts import render
 from agent.state import InterviewState, Phase
+from agent.turns import reply_after_handoff
 
 logger = logging.getLogger("shadows.agent.silence")
 
@@ -112,11 +113,11 @@ class SilenceMonitor:
         if self.no_show_stage == 0 and waited >= ping:
             self.no_show_stage = 1
             state.record("note", {"kind": "no_show_ping", "waited_s": round(waited)})
-            self._session.generate_reply(instructions=render("no_show_ping"))
+            await reply_after_handoff(self._session, instructions=render("no_show_ping"))
         elif self.no_show_stage == 1 and waited >= mic:
             self.no_show_stage = 2
             state.record("note", {"kind": "no_show_microphone", "waited_s": round(waited)})
-            self._session.generate_reply(instructions=render("no_show_mic"))
+            await reply_after_handoff(self._session, instructions=render("no_show_mic"))
         elif self.no_show_stage == 2 and waited >= end and not self._typed:
             self.no_show_stage = 3
             await self._end_no_show(waited)
@@ -125,9 +126,12 @@ class SilenceMonitor:
         state = self._state
         logger.info("no word from the candidate in %.0fs: ending as no_show", waited)
         state.record("note", {"kind": "no_show", "waited_s": round(waited)})
-        handle = self._session.generate_reply(instructions=render("no_show_end"), allow_interruptions=False)
-        with contextlib.suppress(RuntimeError):
-            await handle.wait_for_playout()
+        handle = await reply_after_handoff(
+            self._session, instructions=render("no_show_end"), allow_interruptions=False
+        )
+        if handle is not None:
+            with contextlib.suppress(RuntimeError):
+                await handle.wait_for_playout()
         await conclude(state, "no_show")  # a no-op when another ending came first
 
     async def _checkin_step(self, quiet_for: float) -> None:
@@ -142,6 +146,7 @@ class SilenceMonitor:
         state.record("note", {"kind": "checkin", "stage": self._stage, "phase": state.phase.value,
                               "quiet_s": round(quiet_for)})  # fmt: skip
         logger.info("coding check-in %d after %.0fs of quiet", self._stage, quiet_for)
-        self._session.generate_reply(
-            instructions=render(f"checkin_{self._stage}", minutes=round(quiet_for / 60), avoid=avoid)
+        await reply_after_handoff(
+            self._session,
+            instructions=render(f"checkin_{self._stage}", minutes=round(quiet_for / 60), avoid=avoid),
         )

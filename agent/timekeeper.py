@@ -12,6 +12,7 @@ from agent.ending import conclude
 from agent.phases import WrapUpAgent
 from agent.prompts import render
 from agent.state import PHASE_ORDER, InterviewState, Phase
+from agent.turns import reply_after_handoff
 
 logger = logging.getLogger("shadows.agent.timekeeper")
 
@@ -80,7 +81,7 @@ class TimeKeeper:
             return
         await self._wait_quiet()
         logger.info("time warning: %d minutes left", minutes)
-        self._session.generate_reply(instructions=render("time_warning", minutes=minutes))
+        await reply_after_handoff(self._session, instructions=render("time_warning", minutes=minutes))
 
     async def _time_up(self) -> None:
         state = self._state

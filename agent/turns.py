@@ -31,6 +31,7 @@ logger = logging.getLogger("shadows.agent.turns")
 
 CONVERSATION_TAIL = 6  # messages of context the classifier sees
 MAX_TYPED_CHARS = 4_000  # one typed `lk.chat` message (a pasted function fits; a pasted file is cut)
+HANDOFF_WAIT_S = 20.0  # the longest a reply waits for a phase handoff in flight (see after_handoff)
 
 
 @dataclass(frozen=True)
@@ -186,16 +187,67 @@ def bounded_typed(text: str, limit: int = MAX_TYPED_CHARS) -> str:
     return f"{text[:limit]} … [{len(text) - limit} more characters not shown]"
 
 
+async def after_handoff(session: AgentSession[Any], limit_s: float = HANDOFF_WAIT_S) -> None:
+    """Return once no phase handoff is in flight: the new agent's activity has started and its ``on_enter`` has
+    entered its phase (or after ``limit_s``, whatever is in flight).
+
+    While the framework hands over from one agent to the next it refuses new speech ("cannot schedule new speech,
+    the speech scheduling is draining/pausing"). So a reply asked for in that window raised, and was lost: a typed
+    message just after a tool moved the phase on, a check-in, a time warning, the goodbye. And a turn decided in
+    that window was decided in the phase being left.
+
+    livekit-agents 1.8.9 has no public call for this. ``AgentSession.update_agent`` runs each handoff as
+    ``_update_activity_atask`` (each one awaits the one before), and the new activity runs ``on_enter`` as
+    ``_on_enter_task``. tests/agent/test_turns.py pins the behaviour. The bound is there because a tool of the
+    agent being left could itself be waiting for the caller; the caller then goes on as before.
+    Never await it from an ``on_enter``: it would wait for itself (it returns at once there).
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit_s
+    me = asyncio.current_task()
+    while (left := deadline - loop.time()) > 0:
+        activity = getattr(session, "_activity", None)
+        pending = [
+            task
+            for task in (
+                getattr(session, "_update_activity_atask", None),
+                getattr(activity, "_on_enter_task", None),
+            )
+            if isinstance(task, asyncio.Task) and not task.done() and task is not me
+        ]
+        if not pending:
+            return
+        await asyncio.wait(pending, timeout=left)  # never raises their errors, never cancels them
+    logger.warning("a phase handoff is still in flight after %.0fs; going on", limit_s)
+
+
+async def reply_after_handoff(session: AgentSession[Any], **kwargs: Any) -> SpeechHandle | None:
+    """``session.generate_reply(**kwargs)`` once no handoff is in flight; None when the session cannot take it
+    (it is closing)."""
+    await after_handoff(session)
+    try:
+        return session.generate_reply(**kwargs)
+    except RuntimeError as e:
+        logger.warning("no reply: %s", e)
+        return None
+
+
 async def text_turn(session: AgentSession[Any], text: str) -> SpeechHandle | None:
-    """A typed or scripted turn through the same decision as speech (``on_user_turn_completed``): the reply's
-    speech handle, or None when the turn was decided silent."""
+    """A typed or scripted turn through the same decision as speech (``on_user_turn_completed``), in the phase
+    the interview is in once any handoff in flight has finished: the reply's speech handle, or None when the turn
+    gets no reply (decided silent, or the session is closing). Either way the turn is kept in the conversation and
+    the transcript."""
+    await after_handoff(session)
     agent = session.current_agent
     message = llm.ChatMessage(role="user", content=[bounded_typed(text)])
     try:
         await agent.on_user_turn_completed(agent.chat_ctx.copy(), new_message=message)
     except StopResponse:
         return None
-    return session.generate_reply(user_input=message)
+    handle = await reply_after_handoff(session, user_input=message)  # a handoff may have begun meanwhile
+    if handle is None:
+        add_unanswered_turn(session.current_agent, message)
+    return handle
 
 
 def unanswered_text_turn(session: AgentSession[Any], text: str) -> None:

@@ -4,6 +4,7 @@ Spanish; the end_interview guard; one hint per turn; the language question."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from agent.addressing import explicit_request
 from agent.interview import build_interview
 from agent.phases import make_phase_agent
 from agent.state import InterviewState, Phase
-from agent.turns import text_turn
+from agent.turns import reply_after_handoff, text_turn
 from tests.fakes.clock import ManualClock
 from tests.fakes.interview import FakeChannel, FakeSink, make_context, test_settings
 from tests.fakes.llm import FakeLLM, FakeResponse, FakeToolCall, call, say
@@ -436,3 +437,102 @@ async def test_a_flood_of_typed_messages_starts_a_bounded_number_of_model_turns_
     assert "spam 59" in last and last[-1] == "Sorry about that. Can I use a dict?"
     limited = [e for e in sink.of_type("note") if e["payload"]["kind"] == "chat_rate_limited"]
     assert len(limited) == 1
+
+
+def _typed(request: dict[str, Any]) -> list[str]:
+    items = request["chat_ctx"].items
+    return [i.text_content or "" for i in items if isinstance(i, llm.ChatMessage) and i.role == "user"]
+
+
+async def test_a_typed_turn_just_after_a_handoff_is_decided_and_answered_in_the_new_phase():
+    """Regression (a CI failure): a message typed as soon as the reply before it finished reached the framework
+    while it handed over to the next phase's agent. The framework refused the speech ("cannot schedule new
+    speech") and the message was lost. A turn decided in that window would also be decided in the phase being
+    left: here thinking aloud would be answered, as outside coding."""
+    classifier = always("stay_silent")
+    state, _ = make(classifier)
+    model = FakeLLM([say("Tell me your approach."), call("start_coding"), say("Go ahead."), say("Sure.")])
+    async with AgentSession[InterviewState](llm=model, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.APPROACH, state))
+        await (await text_turn(session, "A map from value to index. Shall I code it?"))  # type: ignore[misc]
+        # no pause: the handoff to coding is still in flight
+        assert await text_turn(session, "so the map holds what I have seen") is None
+        assert state.phase == Phase.CODING and len(classifier.requests) == 1
+        handle = await text_turn(session, "Can I use a dict?")
+        assert handle is not None
+        await handle
+    assert _typed(model.requests[-1])[-2:] == ["so the map holds what I have seen", "Can I use a dict?"]
+
+
+def hold_next_handoff(session: AgentSession[Any]) -> asyncio.Event:
+    """Hold the next handoff, until the returned event is set, in the window where the framework refuses new
+    speech: the agent being left has paused its scheduling and is closing, and the next one is not started.
+    (A private seam of livekit-agents 1.8.9: the old activity's ``aclose`` runs in that window.)"""
+    activity = session._activity  # type: ignore[attr-defined]
+    release = asyncio.Event()
+    aclose = activity.aclose
+
+    async def held() -> None:
+        with contextlib.suppress(TimeoutError):  # bounded: a failing test must not hang the session's close
+            await asyncio.wait_for(release.wait(), 10)
+        await aclose()
+
+    activity.aclose = held
+    return release
+
+
+async def until(predicate: Any) -> None:
+    for _ in range(500):
+        if predicate():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("never happened")
+
+
+async def test_a_handoff_that_begins_while_a_turn_is_decided_does_not_lose_its_reply():
+    """The classifier takes a while; meanwhile the phase moves on (the time-up handoff does this at any moment),
+    and the handoff is still in flight when the decision is made. The reply is given by the next agent, and the
+    turn is in what it sees."""
+    classifier = FakeLLM([call("reply")], ttft_s=0.3)
+    state, _ = make(classifier)
+    state.classifier.timeout_s = 10  # type: ignore[union-attr]
+    model = FakeLLM([say("Go."), say("Let's test."), say("Yes, that is right.")])
+    async with AgentSession[InterviewState](llm=model, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.CODING, state))
+        turn = asyncio.create_task(text_turn(session, "and then I return the pair"))
+        await until(lambda: classifier.requests)  # the decision is being made
+        release = hold_next_handoff(session)
+        session.update_agent(make_phase_agent(Phase.TESTING, state, chat_ctx=session.current_agent.chat_ctx))
+        await until(lambda: len(state.decisions) == 1)  # decided, while the handoff is held
+        await asyncio.sleep(0.05)
+        assert not turn.done()  # waiting for the next agent, not failed
+        release.set()
+        handle = await turn
+        assert handle is not None
+        await handle
+        assert state.phase == Phase.TESTING
+    assert "and then I return the pair" in _typed(model.requests[-1])
+    assert "discuss_complexity" in model.requests[-1]["tools"]  # answered by the testing phase's agent
+
+
+async def test_a_background_reply_during_a_handoff_is_given_by_the_next_agent_and_none_once_closed():
+    """Check-ins, time warnings and the goodbye ask for replies from background tasks; one asked for while the
+    phase changes is spoken once the next agent is in, not lost with an error."""
+    state, _ = make(always("reply"))
+    model = FakeLLM([say("Go."), say("Let's test."), say("Five minutes left.")])
+    async with AgentSession[InterviewState](llm=model, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.CODING, state))
+        release = hold_next_handoff(session)
+        session.update_agent(make_phase_agent(Phase.TESTING, state, chat_ctx=session.current_agent.chat_ctx))
+        await until(lambda: session._activity.scheduling_paused)  # type: ignore[attr-defined]
+        warning = asyncio.create_task(
+            reply_after_handoff(session, instructions="Say that five minutes are left.")
+        )
+        await asyncio.sleep(0.05)
+        assert not warning.done()
+        release.set()
+        handle = await warning
+        assert handle is not None
+        await handle
+    assert "discuss_complexity" in model.requests[-1]["tools"]  # spoken by the testing phase's agent
+    assert await reply_after_handoff(session, instructions="Too late.") is None
