@@ -180,6 +180,13 @@ async def test_worker_killed_with_sigkill_loses_nothing_recorded_and_resumes_in_
 
     again = await spawn("-m", "tests.agent.worker_harness", sid, env=env)
     await again.wait_for(lambda lines: "READY" in lines and any("] assistant: " in line for line in lines))
-    await asyncio.sleep(1.5)  # events reach the API within the flush interval (0.25 s), with slack for load
+    # the events reach the API within the flush interval (0.25 s); under load, later: wait for them, bounded
+    for _ in range(600):
+        events = await _events(db, sid)
+        texts = [e["payload"].get("text") for e in events if e["type"] == "transcript"]
+        notes = [e["payload"].get("kind") for e in events if e["type"] == "note"]
+        if "resumed" in notes and all(text in texts for text in spoken):
+            break
+        await asyncio.sleep(0.05)
     await again.kill()
     await check_resume(db, sid, spoken, again.lines)
