@@ -1,7 +1,8 @@
 """A run or submission in three steps, none of which holds a database connection while the judge works:
 
 1. on one short connection: authenticate, check the session's time, take the session's run lease (one run in
-   flight per session and caller), count the per-session run rate and load the question's tests; release it;
+   flight per session and caller, and a Submit alone in its session: api.db.runs_repo.take_lease), count the
+   per-session run rate and load the question's tests; release it;
 2. wait for this organisation's turn (api.run_admission) and run the judge;
 3. on another short connection: store the submission and its event and drop the lease, in one transaction.
 
@@ -82,7 +83,9 @@ async def _lease_and_load(
     custom: list[list[Any]] | None = None,
 ) -> _Prepared:
     check_code_size(code, services.judge.settings)
-    lease = await runs_repo.take_lease(conn, session["id"], caller, services.lease_ttl_s)
+    lease = await runs_repo.take_lease(
+        conn, session["id"], caller, services.lease_ttl_s, exclusive=mode == "submit"
+    )
     if lease is None:
         raise _already_running()
     try:
@@ -99,7 +102,7 @@ async def _lease_and_load(
         # Custom input (api/routers/custom_runs.py): the candidate's own calls replace the question's tests.
         tests = question["tests"] if custom is None else custom_cases(question["signature"], custom)
     except BaseException:
-        await runs_repo.drop_lease(conn, session["id"], caller, lease)
+        await runs_repo.drop_lease(conn, session["id"], lease)
         raise
     request = RunRequest(
         language=language,  # type: ignore[arg-type]  # validated by the route's Literal
@@ -152,7 +155,7 @@ async def _judge_and_store(
 async def _drop_lease_quietly(pool: Pool, prepared: _Prepared) -> None:
     try:
         async with connection(pool) as conn:
-            await runs_repo.drop_lease(conn, prepared.session_id, prepared.caller, prepared.lease)
+            await runs_repo.drop_lease(conn, prepared.session_id, prepared.lease)
     except Exception as e:  # the lease expires by itself; the run's own error is what the caller must see
         log.warning("run.lease_not_dropped", error_type=type(e).__name__)
 

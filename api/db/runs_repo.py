@@ -1,5 +1,5 @@
-"""Runs in Postgres: the one-in-flight lease per session and caller, and storing a finished run (the submission
-row, its event and the lease's release in one transaction)."""
+"""Runs in Postgres: the one-in-flight lease per session and caller (a Submit's: per session), and storing a
+finished run (the submission row, its event and the lease's release in one transaction)."""
 
 from __future__ import annotations
 
@@ -17,27 +17,52 @@ Caller = Literal["candidate", "agent", "grader"]  # the grader takes no lease (s
 HIDDEN_FIELDS = ("id", "verdict", "hidden", "time_ms")
 
 
-async def take_lease(conn: Conn, session_id: str, caller: Caller, ttl_s: float) -> UUID | None:
-    """A new lease, or None while another run of this session and caller holds an unexpired one."""
+LEASING_CALLERS: tuple[Caller, ...] = ("agent", "candidate")  # sorted: every taker locks rows in this order
+
+
+class _Refused(Exception):
+    """Rolls back a lease of which one row was held by another run."""
+
+
+async def take_lease(
+    conn: Conn, session_id: str, caller: Caller, ttl_s: float, *, exclusive: bool = False
+) -> UUID | None:
+    """A new lease, or None while another run holds an unexpired one in its way.
+
+    A run leases its caller's row: one run in flight per session and caller, so the candidate's run does not block
+    the interviewer's. An ``exclusive`` one (a Submit) leases every caller's row, all or none: no other run of the
+    session runs beside it. A Submit's process holds the hidden tests' inputs, and a Run's output is shown; two
+    processes on one host at once share caches (the page cache) through which one can signal the other, so the
+    two never overlap within a session. The rows are inserted in one order, so two takers cannot deadlock.
+    """
     token = uuid4()
-    cur = await conn.execute(
-        """
-        insert into session_run_leases (session_id, caller, token, expires_at)
-        values (%(s)s, %(c)s, %(t)s, now() + make_interval(secs => %(ttl)s))
-        on conflict (session_id, caller) do update
-          set token = excluded.token, expires_at = excluded.expires_at, created_at = now()
-          where session_run_leases.expires_at <= now()
-        returning token
-        """,
-        {"s": session_id, "c": caller, "t": token, "ttl": ttl_s},
-    )
-    return token if await cur.fetchone() is not None else None
+    callers = sorted(LEASING_CALLERS) if exclusive else [caller]
+    try:
+        async with conn.transaction():
+            cur = await conn.execute(
+                """
+                insert into session_run_leases (session_id, caller, token, expires_at)
+                select %(s)s, c, %(t)s, now() + make_interval(secs => %(ttl)s)
+                  from unnest(%(callers)s::text[]) with ordinality as u(c, n)
+                 order by n
+                on conflict (session_id, caller) do update
+                  set token = excluded.token, expires_at = excluded.expires_at, created_at = now()
+                  where session_run_leases.expires_at <= now()
+                returning caller
+                """,
+                {"s": session_id, "t": token, "ttl": ttl_s, "callers": callers},
+            )
+            if len(await cur.fetchall()) < len(callers):
+                raise _Refused
+    except _Refused:
+        return None
+    return token
 
 
-async def drop_lease(conn: Conn, session_id: str, caller: Caller, token: UUID) -> None:
+async def drop_lease(conn: Conn, session_id: str, token: UUID) -> None:
+    """Release every row of the lease ``token`` (one, or each caller's for a Submit)."""
     await conn.execute(
-        "delete from session_run_leases where session_id = %s and caller = %s and token = %s",
-        (session_id, caller, token),
+        "delete from session_run_leases where session_id = %s and token = %s", (session_id, token)
     )
 
 
@@ -95,5 +120,5 @@ async def store_run(conn: Conn, run: FinishedRun) -> tuple[str, int | None]:
             ],
         )
         if run.lease is not None:
-            await drop_lease(conn, run.session_id, run.caller, run.lease)
+            await drop_lease(conn, run.session_id, run.lease)
     return submission_id, (stored[0].seq if stored else None)

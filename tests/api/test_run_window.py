@@ -1,6 +1,6 @@
 """When runs, submissions and joins are allowed: only while the session is in progress and until its end plus the
-grace period; one run in flight per session and caller; a per-session run rate; the room_finished-before-complete
-race keeps the agent's final code."""
+grace period; one run in flight per session and caller, and a Submit alone in its session; a per-session run rate;
+the room_finished-before-complete race keeps the agent's final code."""
 
 from __future__ import annotations
 
@@ -19,6 +19,11 @@ pytestmark = pytest.mark.sandbox
 
 QUICK = "def two_sum(nums, target):\n    return [0, 1]\n"
 SLEEPY = "import time\ndef two_sum(nums, target):\n    time.sleep(1.5)\n    return [0, 1]\n"
+# One process runs every test: only the first call waits, so a Submit of many tests is as slow as a Run.
+SLEEPY_ONCE = (
+    "import time\n_slept = False\ndef two_sum(nums, target):\n    global _slept\n"
+    "    if not _slept:\n        _slept = True\n        time.sleep(1.5)\n    return [0, 1]\n"
+)
 
 
 def _auth(s: dict[str, Any]) -> dict[str, str]:
@@ -148,6 +153,62 @@ async def test_second_run_while_one_is_in_flight_is_429_with_retry_after(
     again = await api_server.client.post(path, json={"language": "python", "code": QUICK}, headers=_auth(s))
     assert again.status_code == 200, again.text
     assert await _count(db, "select count(*) as n from submissions where session_id = %s", s["id"]) == 3
+
+
+# (who runs first, what; who runs beside it, what). A Submit's process holds the hidden tests' inputs and a Run's
+# output is shown (the agent's too: its report goes to the candidate's page); two processes at once on one host can
+# signal each other through what they share (the page cache), so within a session a Submit never overlaps another
+# run, whoever asked for either.
+APART = [
+    (("candidate", "submit"), ("agent", "run")),
+    (("agent", "submit"), ("candidate", "run")),
+    (("agent", "submit"), ("candidate", "custom")),
+    (("candidate", "run"), ("agent", "submit")),
+    (("candidate", "custom"), ("agent", "submit")),
+    (("agent", "run"), ("candidate", "submit")),
+]
+
+
+def _request(server: ApiServer, s: dict[str, Any], who: str, what: str, code: str) -> Any:
+    body: dict[str, Any] = {"language": "python", "code": code}
+    if who == "agent":
+        body["mode"] = what
+        return server.client.post(
+            f"/v1/internal/sessions/{s['id']}/runs", json=body, headers=server.internal_headers()
+        )
+    if what == "custom":
+        body["inputs"] = [[[3, 4], 7]]
+    path = {"run": "runs", "submit": "submissions", "custom": "custom-runs"}[what]
+    return server.client.post(f"/v1/sessions/{s['id']}/{path}", json=body, headers=_auth(s))
+
+
+@pytest.mark.parametrize(("first", "beside"), APART, ids=lambda p: "-".join(p))
+async def test_a_submission_never_runs_beside_another_run_of_its_session(
+    api_server: ApiServer, db: Conn, first: tuple[str, str], beside: tuple[str, str]
+) -> None:
+    row = await (await db.execute("select id from questions where slug = 'two-sum'")).fetchone()
+    assert row is not None
+    s = await api_server.create_session(question_id=str(row["id"]))
+    other = await api_server.create_session(question_id=str(row["id"]))
+    for sess in (s, other):
+        await _start(api_server, sess)
+    running = asyncio.create_task(_request(api_server, s, *first, SLEEPY_ONCE))
+    for _ in range(600):
+        if await _count(db, "select count(*) as n from session_run_leases where session_id = %s", s["id"]):
+            break
+        await asyncio.sleep(0.02)
+    else:
+        pytest.fail("the first run never took its lease")
+    refused = await _request(api_server, s, *beside, QUICK)
+    elsewhere = await _request(api_server, other, *beside, QUICK)  # another session is not held up
+    done = await running
+    assert done.status_code in (200, 201), done.text
+    assert (refused.status_code, refused.json()["error"]["code"]) == (429, "run_in_progress"), refused.text
+    assert int(refused.headers["retry-after"]) >= 1
+    assert elsewhere.status_code in (200, 201), elsewhere.text
+    assert await _count(db, "select count(*) as n from session_run_leases") == 0  # every row of it released
+    after = await _request(api_server, s, *beside, QUICK)
+    assert after.status_code in (200, 201), after.text
 
 
 async def test_an_expired_lease_left_by_a_dead_process_does_not_block_the_session(
