@@ -12,6 +12,7 @@ import pytest
 
 from judge.sandbox import Sandbox, SandboxResult
 from judge.sandbox_limits import Limits
+from judge.settings import JudgeSettings
 from tests.judge.conftest import Listener, run_source
 
 pytestmark = pytest.mark.sandbox
@@ -287,3 +288,115 @@ def test_planted_hard_link_never_makes_the_judge_chown_a_file_outside_scratch(sa
         assert (st.st_uid, st.st_gid) == (0, 0)
     finally:
         victim.unlink()
+
+
+# Two sandboxes running at once (two candidates, or one candidate's Submit beside their own Run, whose output the
+# report shows) see the same read-only host files: /usr, /dev/null, the loader cache. Locks and watches are kernel
+# state on those shared inodes, which one sandbox could set or trigger and the other read: a noise-free channel
+# carrying a Submit's hidden inputs out to a concurrent Run. The signaller tries every kind of lock on shared files
+# and keeps reading one of them; the observer, in another sandbox with another uid, must see none of it.
+SHARED_FILE = (
+    "os.path.join(os.path.dirname(os.__file__), 'antigravity.py')"  # read by nothing else on the host
+)
+SIGNALLER = (
+    "import fcntl, os, struct, time\n"
+    f"shared = {SHARED_FILE}\n"
+    "taken = []\n"
+    "def take(name, lock):\n"
+    "    try:\n"
+    "        lock(); taken.append(name)\n"
+    "    except OSError:\n"
+    "        pass\n"
+    "for target in ('/dev/null', shared):\n"
+    "    fds = [os.open(target, os.O_RDONLY) for _ in range(3)]\n"
+    "    take('flock', lambda: fcntl.flock(fds[0], fcntl.LOCK_EX))\n"
+    "    take('posix', lambda: fcntl.lockf(fds[1], fcntl.LOCK_SH))\n"
+    "    take('ofd', lambda: fcntl.fcntl(fds[2], 37, struct.pack('hhqqi4x', fcntl.F_RDLCK, 0, 0, 0, 0)))\n"
+    "os.write(3, ('up ' + ','.join(taken) + '\\n').encode())\n"
+    "end = time.monotonic() + 20\n"
+    "while time.monotonic() < end:\n"
+    "    with open(shared, 'rb') as f:\n"
+    "        f.read(16)\n"
+    "    time.sleep(0.002)\n"
+)
+OBSERVER = (
+    "import ctypes, fcntl, os, select, signal, struct, time\n"
+    "libc = ctypes.CDLL(None, use_errno=True)\n"
+    f"shared = {SHARED_FILE}\n"
+    "seen = []\n"
+    "for target in ('/dev/null', shared):\n"
+    "    fd = os.open(target, os.O_RDONLY)\n"
+    "    try:\n"
+    "        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)\n"
+    "    except BlockingIOError:\n"
+    "        seen.append('flock:' + target)\n"
+    "    except OSError:\n"
+    "        pass\n"
+    "    for name, cmd in (('posix', fcntl.F_GETLK), ('ofd', 36)):\n"
+    "        try:\n"
+    "            got = fcntl.fcntl(fd, cmd, struct.pack('hhqqi4x', fcntl.F_WRLCK, 0, 0, 0, 0))\n"
+    "            if struct.unpack('hhqqi4x', got)[0] != fcntl.F_UNLCK:\n"
+    "                seen.append(name + ':' + target)\n"
+    "        except OSError:\n"
+    "            pass\n"
+    "watches = []\n"
+    "ino = libc.inotify_init1(os.O_NONBLOCK)\n"
+    "if ino >= 0 and libc.inotify_add_watch(ino, shared.encode(), 0x1 | 0x20) >= 0:  # IN_ACCESS | IN_OPEN\n"
+    "    watches.append(('inotify', ino))\n"
+    "libc.fanotify_mark.argtypes = [ctypes.c_int, ctypes.c_uint, ctypes.c_uint64, ctypes.c_int, ctypes.c_char_p]\n"
+    "fan = libc.fanotify_init(0x200, os.O_RDONLY)  # FAN_CLASS_NOTIF | FAN_REPORT_FID: allowed unprivileged\n"
+    "if fan >= 0 and libc.fanotify_mark(fan, 1, 0x21, -100, shared.encode()) == 0:  # FAN_ACCESS | FAN_OPEN\n"
+    "    watches.append(('fanotify', fan))\n"
+    "signalled = []\n"
+    "signal.signal(signal.SIGIO, lambda *_: signalled.append(1))\n"
+    "try:\n"
+    "    d = os.open(os.path.dirname(shared), os.O_RDONLY)\n"
+    "    fcntl.fcntl(d, fcntl.F_NOTIFY, fcntl.DN_ACCESS | fcntl.DN_MULTISHOT)\n"
+    "except OSError:\n"
+    "    pass\n"
+    "time.sleep(1.0)\n"
+    "for name, fd in watches:\n"
+    "    if select.select([fd], [], [], 0)[0]:\n"
+    "        seen.append(name)\n"
+    "if signalled:\n"
+    "    seen.append('dnotify')\n"
+    "print('seen', ' '.join(seen), flush=True)\n"
+    "os._exit(0)  # a late SIGIO must not end the interpreter's shutdown\n"
+)
+
+
+def test_concurrent_sandboxes_cannot_signal_each_other_through_locks_or_watches_on_shared_files(
+    sandbox: Sandbox, judge_settings: JudgeSettings, no_strays: None
+) -> None:
+    other = Sandbox(judge_settings)  # another worker: another uid
+    try:
+        assert other.uid != sandbox.uid
+        with sandbox.scratch_dir() as prog:
+            (prog / "signaller.py").write_text(SIGNALLER)
+            proc = sandbox.start(
+                [sandbox.settings.python_bin, "-S", "/judge/signaller.py"],
+                limits=Limits(wall_s=30, cpu_s=20),
+                program_dir=prog,
+            )
+            try:
+                said, deadline = b"", time.monotonic() + 10
+                while b"\n" not in said and time.monotonic() < deadline:
+                    said += _read_available(proc.results)
+                    time.sleep(0.01)
+                assert said.startswith(b"up"), said
+                with other.scratch_dir() as scratch:
+                    observed = run_source(other, scratch, "python", OBSERVER, limits=Limits(wall_s=20))
+                assert proc.proc.poll() is None  # the signaller was still running (and reading) all along
+            finally:
+                proc.finish()
+    finally:
+        other.close()
+    assert observed.exit_code == 0, observed.stderr.decode(errors="replace")[-2000:]
+    assert observed.stdout.decode().split() == ["seen"], (said, observed.stdout)
+
+
+def _read_available(fd: int) -> bytes:
+    try:
+        return os.read(fd, 4096)
+    except BlockingIOError:
+        return b""
