@@ -7,12 +7,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# The types the agent may append (api/routers/internal.py): runs are recorded by the API itself.
 EventType = Literal[
     "transcript",
     "editor_snapshot",
     "tool_call",
-    "test_run",
-    "submission",
     "hint",
     "phase_change",
     "turn_metrics",

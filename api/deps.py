@@ -38,13 +38,16 @@ Questions = Annotated[QuestionCache, Depends(app_questions)]
 
 
 async def get_conn(request: Request) -> AsyncIterator[Conn]:
-    """A pooled connection held for the whole request: for routes that only talk to the database. A route that
+    """A pooled connection held while the route runs: for routes that only talk to the database. A route that
     waits on anything slow (the judge) opens short connections itself instead (api.run_flow)."""
     async with connection(request.app.state.pool) as conn:
         yield conn
 
 
-DbConn = Annotated[Conn, Depends(get_conn)]
+# Scope "function": the connection goes back to the pool when the route returns, before its response is sent. With
+# FastAPI's default ("request") it was held until the client had read the whole response, so a client that stopped
+# reading a large one (drafts, a timeline, an export) held a connection for as long as it liked.
+DbConn = Annotated[Conn, Depends(get_conn, scope="function")]
 
 
 def bearer(request: Request) -> str:

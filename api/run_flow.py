@@ -81,6 +81,7 @@ async def _lease_and_load(
     mode: Mode,
     rate_limited: bool,
     custom: list[list[Any]] | None = None,
+    final_once: bool = False,
 ) -> _Prepared:
     check_code_size(code, services.judge.settings)
     lease = await runs_repo.take_lease(
@@ -89,6 +90,10 @@ async def _lease_and_load(
     if lease is None:
         raise _already_running()
     try:
+        if final_once:
+            # Under the lease: a submit that committed its answer gave the lease back in that same transaction, so
+            # it is seen here. Checked before the lease, another replica's answer could commit in between.
+            await require_editable(conn, session, await session_org(conn, session))
         if rate_limited:
             await services.ratelimits.hit(
                 "runs",
@@ -186,8 +191,6 @@ async def run_for_candidate(
         async with connection(services.pool) as conn:
             session = own_session(await session_for_invite(conn, invite, services.settings), session_id)
             require_running(session, services.settings)
-            if mode == "submit":  # one final answer unless the organisation allows resubmission
-                await require_editable(conn, session, await session_org(conn, session))
             prepared = await _lease_and_load(
                 conn,
                 services,
@@ -198,6 +201,7 @@ async def run_for_candidate(
                 mode=mode,
                 rate_limited=True,
                 custom=custom,
+                final_once=mode == "submit",  # one final answer unless the organisation allows resubmission
             )
         return await _judge_and_store(services, prepared)
     finally:

@@ -3,6 +3,8 @@ cursor-paginated, each with its scorecard summary), and its streamed CSV or JSON
 
 from __future__ import annotations
 
+import asyncio
+import tempfile
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated, Literal
@@ -12,7 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from api.db import history_repo
-from api.db.pool import connection
+from api.db.pool import Conn, connection
 from api.deps import DbConn, OrgCaller
 from api.errors import UnprocessableError
 from api.history import (
@@ -29,6 +31,8 @@ from grader.schemas import Band
 
 router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
 EXPORT_BATCH = 2000
+EXPORT_SPOOL_MEMORY = 1024 * 1024  # an export's first MiB is spooled in memory, the rest in a temporary file
+EXPORT_CHUNK = 256 * 1024  # written to the spool and sent in pieces of about this size
 
 
 async def history_filters(
@@ -96,21 +100,44 @@ async def list_sessions(
     return Response(page.model_dump_json(), media_type="application/json")
 
 
+async def _blocks(
+    conn: Conn, org_id: UUID, filters: SessionFilters, sort: Sort, fmt: Literal["csv", "json"]
+) -> AsyncIterator[bytes]:
+    """The export as PostgreSQL writes it, block by block."""
+    if fmt == "csv":
+        async for block in history_repo.export_csv(conn, org_id, filters, sort):
+            yield block
+        return
+    yield b"["
+    first = True
+    async for rows in history_repo.export_json(conn, org_id, filters, sort, batch=EXPORT_BATCH):
+        yield (("\n" if first else ",\n") + ",\n".join(rows)).encode()
+        first = False
+    yield b"\n]\n"
+
+
 async def _export(
     request: Request, org_id: UUID, filters: SessionFilters, sort: Sort, fmt: Literal["csv", "json"]
 ) -> AsyncIterator[bytes]:
-    # Its own connection, held for the stream (the request's is returned once the response starts).
-    async with connection(request.app.state.pool) as conn:
-        if fmt == "csv":
-            async for block in history_repo.export_csv(conn, org_id, filters, sort):
-                yield block
-            return
-        yield b"["
-        first = True
-        async for rows in history_repo.export_json(conn, org_id, filters, sort, batch=EXPORT_BATCH):
-            yield (("\n" if first else ",\n") + ",\n".join(rows)).encode()
-            first = False
-        yield b"\n]\n"
+    """The export written into a spool (its first MiB in memory, the rest in a temporary file) on a connection of
+    its own, returned once the last row is in; then the spool, at whatever pace the client reads it. Forwarded
+    straight from the COPY or cursor, an export held its connection and transaction for as long as its client
+    took to read: twenty clients of one organisation that stopped reading drained the pool for everyone."""
+    spool = tempfile.SpooledTemporaryFile(max_size=EXPORT_SPOOL_MEMORY)  # noqa: SIM115  # closed in `finally`
+    try:
+        pending = bytearray()
+        async with connection(request.app.state.pool) as conn:
+            async for block in _blocks(conn, org_id, filters, sort, fmt):
+                pending += block
+                if len(pending) >= EXPORT_CHUNK:
+                    await asyncio.to_thread(spool.write, bytes(pending))  # past the first MiB, a file write
+                    pending.clear()
+        await asyncio.to_thread(spool.write, bytes(pending))
+        await asyncio.to_thread(spool.seek, 0)
+        while chunk := await asyncio.to_thread(spool.read, EXPORT_CHUNK):
+            yield chunk
+    finally:
+        spool.close()
 
 
 @router.get(

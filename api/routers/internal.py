@@ -26,12 +26,13 @@ router = APIRouter(
     responses=error_responses(*DB, 401),
 )
 
+# What the agent writes. Runs and submissions (`test_run`, `submission`) are the API's own record of what the judge
+# ran (api/db/runs_repo.py), and `integrity`, `consent`, `accommodation_request` the candidate routes': the service
+# token may not forge them (a made-up run showed on the report and, naming a real run, changed how it was graded).
 EventType = Literal[
     "transcript",
     "editor_snapshot",
     "tool_call",
-    "test_run",
-    "submission",
     "hint",
     "phase_change",
     "turn_metrics",

@@ -12,6 +12,7 @@ import pytest
 from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
+from api.db import runs_repo
 from api.db.orgs_repo import create_org
 from api.settings import ApiSettings
 from tests.api.conftest import consent_and_start, create_session_as, serve
@@ -510,3 +511,39 @@ async def test_finished_sessions_refuse_every_candidate_step(
             method, f"/v1/sessions/{s['id']}/{path}", json=body, headers=_auth(s)
         )
         assert r.status_code == 409, (path, r.text)
+
+
+async def test_a_final_answer_stored_by_another_replica_while_a_submit_is_admitted_is_the_only_one(
+    api_server: ApiServer, db: Conn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "One final answer" was checked before the run's lease was taken. A submit on another replica that committed
+    # its answer (and released the lease, in one transaction) between this submit's check and its lease let both
+    # through: two final answers where the organisation allows one. Checked under the lease, the answer the other
+    # replica stored is seen. The other replica's commit is put exactly into that window here.
+    s = await api_server.create_session()
+    await _consent(api_server, s)
+    await _start(api_server, s)
+    cur = await db.execute("select question_id from sessions where id = %s", (s["id"],))
+    qid = (await cur.fetchone())["question_id"]  # type: ignore[index]  # the session exists
+    take_lease = runs_repo.take_lease
+
+    async def other_replica_commits_first(conn: Any, session_id: str, caller: Any, ttl_s: float) -> Any:
+        await db.execute(
+            "insert into submissions (question_id, session_id, language, code, result_json, kind, verdict) "
+            "values (%s, %s, 'python', 'x', %s, 'submit', 'accepted')",
+            (qid, session_id, Jsonb({"verdict": "accepted", "tests": []})),
+        )
+        return await take_lease(conn, session_id, caller, ttl_s)
+
+    monkeypatch.setattr(runs_repo, "take_lease", other_replica_commits_first)
+    r = await api_server.client.post(
+        f"/v1/sessions/{s['id']}/submissions",
+        json={"language": "python", "code": "def two_sum(nums, target):\n    return [0, 1]\n"},
+        headers=_auth(s),
+    )
+    assert r.status_code == 409, r.text
+    assert r.json()["error"]["code"] == "already_submitted"
+    cur = await db.execute("select count(*) as n from submissions where session_id = %s", (s["id"],))
+    assert (await cur.fetchone())["n"] == 1  # type: ignore[index]  # count(*) returns a row
+    cur = await db.execute("select count(*) as n from session_run_leases where session_id = %s", (s["id"],))
+    assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # the refused submit gave its lease back

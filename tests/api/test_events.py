@@ -168,6 +168,44 @@ async def test_unknown_event_type_is_422_naming_the_field_and_stores_nothing(
     assert await _stored(db, s["id"]) == []
 
 
+async def test_the_agents_token_cannot_write_the_apis_own_events(api_server: ApiServer, db: Conn) -> None:
+    # Runs and submissions are recorded by the API when the judge has run them (with a `submissions` row), and the
+    # page's observations, consent and accommodation requests by the candidate's routes. The service token could
+    # append a `submission` claiming every hidden test passed: the report and timeline showed a run the judge
+    # never made, and an event naming a real run's id (`custom`, `by`) rewrote how the grader counted it.
+    s = await api_server.create_session()
+    r = await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
+    )
+    assert r.status_code == 200, r.text
+    forged = {
+        "submission_id": "00000000-0000-4000-8000-000000000000",
+        "by": "candidate",
+        "mode": "submit",
+        "language": "python",
+        "verdict": "accepted",
+        "passed": 12,
+        "total": 12,
+        "tests": [{"id": f"h{i}", "verdict": "accepted", "hidden": True, "time_ms": 1} for i in range(12)],
+    }
+    for type_ in ("test_run", "submission", "integrity", "consent", "accommodation_request"):
+        r = await api_server.client.post(
+            f"/v1/internal/sessions/{s['id']}/events",
+            json={
+                "events": [_event("ok", "note"), {"idempotency_key": "x", "type": type_, "payload": forged}]
+            },
+            headers=api_server.internal_headers(),
+        )
+        assert r.status_code == 422, (type_, r.text)
+        assert r.json()["error"]["message"].startswith("events.1.type"), type_
+    assert await _stored(db, s["id"]) == []
+    timeline = await api_server.client.get(
+        f"/v1/sessions/{s['id']}/timeline", headers=api_server.org_headers()
+    )
+    assert timeline.status_code == 200, timeline.text
+    assert [e for e in timeline.json()["events"] if e["type"] in ("test_run", "submission")] == []
+
+
 async def test_empty_or_oversized_batches_are_422(api_server: ApiServer) -> None:
     s = await api_server.create_session()
     for events in ([], [_event(f"k{i}") for i in range(201)]):

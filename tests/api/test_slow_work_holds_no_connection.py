@@ -205,3 +205,80 @@ async def test_custom_runs_waiting_for_the_judge_hold_no_connection(api_server: 
     answers = await asyncio.gather(*waiting)
     assert [r.status_code for r in answers] == [200] * len(sessions), [r.text for r in answers]
     assert all(r.json()["custom"] is True for r in answers)
+
+
+async def _stalled(api_server: ApiServer, path: str, token: str, query: str = "") -> None:
+    """GET `path` as uvicorn calls the app for a client that stops reading after the first block of the body: its
+    `send` never returns, as uvicorn's does not while the socket's buffer stays full. Asserted: meanwhile the
+    request holds no pooled connection, and another request is answered."""
+    stalled, never = asyncio.Event(), asyncio.Event()
+    requested = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal requested
+        if not requested:
+            requested = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await never.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.body" and message.get("body"):
+            stalled.set()
+            await never.wait()
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.4"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query.encode(),
+        "root_path": "",
+        "headers": [(b"host", b"shadows"), (b"authorization", f"Bearer {token}".encode())],
+        "client": ("127.0.0.1", 40000),
+        "server": ("127.0.0.1", 80),
+    }
+    call = asyncio.create_task(api_server.app(scope, receive, send))
+    try:
+        async with asyncio.timeout(30):
+            await stalled.wait()
+        await _settled(api_server, lambda: _in_use(api_server) == 0)
+        other = await api_server.client.get("/v1/sessions", headers=api_server.org_headers())
+        assert other.status_code == 200
+    finally:
+        call.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await call
+
+
+async def test_an_export_whose_client_stops_reading_holds_no_connection(api_server: ApiServer) -> None:
+    # The export streamed from an open COPY (or cursor) on a pooled connection, and the route's own request-scoped
+    # connection was held until the response was sent: a client that stopped reading held both (and a
+    # transaction) for as long as it liked, and twenty of one organisation's exports, never read, drained the pool:
+    # every route of every organisation answered 503 database_unavailable.
+    for _ in range(3):
+        await api_server.create_session()
+    for fmt in ("csv", "json"):
+        await _stalled(api_server, "/v1/sessions/export", api_server.org_key, f"format={fmt}")
+
+
+async def test_a_response_its_client_stops_reading_holds_no_connection(api_server: ApiServer) -> None:
+    # A request-scoped connection went back to the pool only once the response was sent, so any answer larger
+    # than the socket's buffers (a candidate's drafts: up to 200,000 characters per language; a session with its
+    # events; a timeline with every snapshot) held one for as long as its client left it unread: one invite's
+    # stalled requests drained the pool for every organisation.
+    created = await api_server.create_session()
+    await consent_and_start(api_server.client, created)
+    invite = created["invite"]
+    r = await api_server.client.put(
+        f"/v1/sessions/{created['id']}/drafts/python",
+        json={"code": "# draft\n" * 20_000},
+        headers={"Authorization": f"Bearer {invite}"},
+    )
+    assert r.status_code == 200, r.text
+    await _stalled(api_server, f"/v1/sessions/{created['id']}/drafts", invite)
+    await _stalled(api_server, f"/v1/sessions/{created['id']}", api_server.org_key)
+    await _stalled(api_server, f"/v1/sessions/{created['id']}/timeline", api_server.org_key)
