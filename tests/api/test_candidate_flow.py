@@ -527,13 +527,15 @@ async def test_a_final_answer_stored_by_another_replica_while_a_submit_is_admitt
     qid = (await cur.fetchone())["question_id"]  # type: ignore[index]  # the session exists
     take_lease = runs_repo.take_lease
 
-    async def other_replica_commits_first(conn: Any, session_id: str, caller: Any, ttl_s: float) -> Any:
+    async def other_replica_commits_first(
+        conn: Any, session_id: str, caller: Any, ttl_s: float, **kwargs: Any
+    ) -> Any:
         await db.execute(
             "insert into submissions (question_id, session_id, language, code, result_json, kind, verdict) "
             "values (%s, %s, 'python', 'x', %s, 'submit', 'accepted')",
             (qid, session_id, Jsonb({"verdict": "accepted", "tests": []})),
         )
-        return await take_lease(conn, session_id, caller, ttl_s)
+        return await take_lease(conn, session_id, caller, ttl_s, **kwargs)
 
     monkeypatch.setattr(runs_repo, "take_lease", other_replica_commits_first)
     r = await api_server.client.post(
