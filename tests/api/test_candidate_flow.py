@@ -48,6 +48,17 @@ async def _start(server: ApiServer, created: dict[str, Any], mode: str = "voice"
     )
 
 
+async def _started_with_question(server: ApiServer, db: Conn) -> tuple[dict[str, Any], Any]:
+    """A session the candidate has consented to and started, and its question's id."""
+    s = await server.create_session()
+    await _consent(server, s)
+    await _start(server, s)
+    cur = await db.execute("select question_id from sessions where id = %s", (s["id"],))
+    row = await cur.fetchone()
+    assert row is not None  # the session exists
+    return s, row["question_id"]
+
+
 async def _events(db: Conn, sid: str, kind: str) -> list[dict[str, Any]]:
     cur = await db.execute(
         "select seq, payload, t from session_events where session_id = %s and type = %s order by seq",
@@ -269,11 +280,7 @@ async def test_drafts_resume_per_language_only_while_running(api_server: ApiServ
 async def test_after_the_final_answer_drafts_are_read_only_unless_resubmission_is_allowed(
     api_server: ApiServer, db: Conn
 ) -> None:
-    s = await api_server.create_session()
-    await _consent(api_server, s)
-    await _start(api_server, s)
-    cur = await db.execute("select question_id from sessions where id = %s", (s["id"],))
-    qid = (await cur.fetchone())["question_id"]  # type: ignore[index]  # the session exists
+    s, qid = await _started_with_question(api_server, db)
     report = {
         "verdict": "accepted",
         "language": "python",
@@ -520,11 +527,7 @@ async def test_a_final_answer_stored_by_another_replica_while_a_submit_is_admitt
     # its answer (and released the lease, in one transaction) between this submit's check and its lease let both
     # through: two final answers where the organisation allows one. Checked under the lease, the answer the other
     # replica stored is seen. The other replica's commit is put exactly into that window here.
-    s = await api_server.create_session()
-    await _consent(api_server, s)
-    await _start(api_server, s)
-    cur = await db.execute("select question_id from sessions where id = %s", (s["id"],))
-    qid = (await cur.fetchone())["question_id"]  # type: ignore[index]  # the session exists
+    s, qid = await _started_with_question(api_server, db)
     take_lease = runs_repo.take_lease
 
     async def other_replica_commits_first(

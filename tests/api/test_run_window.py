@@ -42,6 +42,15 @@ async def _count(db: Conn, sql: str, *args: Any) -> int:
     return int(row["n"])
 
 
+async def _until_leased(db: Conn, sid: str) -> None:
+    """Until a run of the session holds its lease (the run is in flight)."""
+    for _ in range(600):
+        if await _count(db, "select count(*) as n from session_run_leases where session_id = %s", sid):
+            return
+        await asyncio.sleep(0.02)
+    pytest.fail("the first run never took its lease")
+
+
 async def _age(db: Conn, sid: str, minutes: float) -> None:
     """Pretend the session started `minutes` ago."""
     await db.execute(
@@ -125,12 +134,7 @@ async def test_second_run_while_one_is_in_flight_is_429_with_retry_after(
     first = asyncio.create_task(
         api_server.client.post(path, json={"language": "python", "code": SLEEPY}, headers=_auth(s))
     )
-    for _ in range(600):
-        if await _count(db, "select count(*) as n from session_run_leases where session_id = %s", s["id"]):
-            break
-        await asyncio.sleep(0.02)
-    else:
-        pytest.fail("the first run never took its lease")
+    await _until_leased(db, s["id"])
 
     second = await api_server.client.post(path, json={"language": "python", "code": QUICK}, headers=_auth(s))
     submit = await api_server.client.post(
@@ -193,12 +197,7 @@ async def test_a_submission_never_runs_beside_another_run_of_its_session(
     for sess in (s, other):
         await _start(api_server, sess)
     running = asyncio.create_task(_request(api_server, s, *first, SLEEPY_ONCE))
-    for _ in range(600):
-        if await _count(db, "select count(*) as n from session_run_leases where session_id = %s", s["id"]):
-            break
-        await asyncio.sleep(0.02)
-    else:
-        pytest.fail("the first run never took its lease")
+    await _until_leased(db, s["id"])
     refused = await _request(api_server, s, *beside, QUICK)
     elsewhere = await _request(api_server, other, *beside, QUICK)  # another session is not held up
     done = await running
