@@ -258,7 +258,7 @@ def _run_tests(
             started = supervisor.start(startup_s=policy.startup_s, load_s=limit_s)
             if started.state is not Start.READY:
                 end = supervisor.close()
-                if started.state is Start.FATAL and started.fatal and started.fatal.get("fatal") == "compile":
+                if _compile_failed(started, pos):
                     msg = str(started.fatal.get("msg", ""))[:COMPILE_OUTPUT_CHARS]
                     msg = msg or "the code could not be compiled"
                     return [unreported(t, Verdict.COMPILE_ERROR, None) for t in tests], processes, msg
@@ -287,6 +287,19 @@ def _run_tests(
         finally:
             supervisor.close()
     return [r for r in results if r is not None], processes, ""
+
+
+def _compile_failed(started: StartOutcome, pos: int) -> bool:
+    """Whether the harness reported that the source does not compile, in the run's first process only.
+
+    That report fails every test and its text is the run's compile output, which a Submit discloses whole; but the
+    candidate's code, running in the harness's process, can write it too. A source that compiled for the first
+    process compiles for every later one, so from a later process (started after a test, perhaps a hidden one, whose
+    input it may have learnt through what the earlier process left in the host's caches or clocks) it is the
+    candidate's forgery: that process's load failure, judged like any other (judge.verdict.start_verdict), which in a
+    Submit shows hidden tests' verdicts only."""
+    fatal = started.fatal if started.state is Start.FATAL else None
+    return pos == 0 and fatal is not None and fatal.get("fatal") == "compile"
 
 
 def _not_ready_verdict(
