@@ -119,4 +119,6 @@ class RunReport(BaseModel):
     message: str | None = None  # judge-side explanation for internal_error / compile_error
     timings: Timings = Timings()
     backend: str = "local"
-    processes: int = 0  # how many run processes were needed (1 unless a test crashed or hung)
+    # How many run processes were needed (1 unless a test crashed or hung), counted until the first hidden input was
+    # sent: what a program does after it reaches a Submit through its hidden tests' verdicts and times alone.
+    processes: int = 0

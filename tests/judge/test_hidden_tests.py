@@ -236,11 +236,33 @@ def test_a_compile_error_reported_by_a_later_process_is_that_process_failing_not
     source = FORGED_COMPILE_ERROR[language].replace("FIRST_CPU", str(first_cpu))
     report = run_request(request.model_copy(update={"source": source}), sandbox, judge_settings)
 
-    assert report.processes >= 2  # the forgery came from a later process, as intended
     assert report.verdict is Verdict.RUNTIME_ERROR, (report.verdict, report.compile_output)
     assert report.compile_output == ""
     assert {t.id: t.verdict for t in report.tests if not t.hidden} == dict.fromkeys(
         (t.id for t in QUESTION.visible_tests), Verdict.ACCEPTED
     )  # judged before any hidden input was sent, and kept
+    # h0 ended the first process; h1 and h2 failed only because the later process forged (honest, they pass).
     assert {t.verdict for t in report.tests if t.hidden} == {Verdict.RUNTIME_ERROR}
     assert "FORGED" not in report.model_dump_json()
+
+
+def test_a_submit_counts_no_process_started_after_a_hidden_input_was_sent(sandbox, judge_settings):
+    # Ending its process after a chosen hidden test (even after answering it: the record and the exit can reach the
+    # judge together, and the test passes) made `processes` count the tests chosen: one more number, out of the
+    # hidden inputs, than their verdicts and time buckets.
+    source = "import os\n\ndef sum_pair(a, b):\n    if a >= 7770 and a % 2 == 0:\n        os._exit(3)\n"
+    source += "    return a + b\n"
+    request = RunRequest.for_question(QUESTION, language="python", source=source, mode="submit")
+    report = run_request(request, sandbox, judge_settings)
+    assert [t.verdict for t in report.tests if t.hidden] == [
+        Verdict.RUNTIME_ERROR,
+        Verdict.ACCEPTED,
+        Verdict.RUNTIME_ERROR,
+    ]  # 7770 ended the first process, 7771 and 7772 ran in a second
+    assert report.processes == 1
+
+    visible_crash = (
+        "import os\n\ndef sum_pair(a, b):\n    if a == 1:\n        os._exit(3)\n    return a + b\n"
+    )
+    request = RunRequest.for_question(QUESTION, language="python", source=visible_crash, mode="submit")
+    assert run_request(request, sandbox, judge_settings).processes == 2  # before any hidden input: counted
