@@ -230,14 +230,18 @@ def _process_limits(request: RunRequest, remaining: int) -> Limits:
 def _run_tests(
     request: RunRequest, program: HarnessProgram, sandbox: Sandbox, build: Path
 ) -> tuple[list[TestResult], int, str]:
-    """Every selected test's result (in the request's order), how many processes ran, and compile output (for
-    languages whose harness compiles the source itself)."""
+    """Every selected test's result (in the request's order), how many processes ran before the first hidden test's
+    input was sent, and compile output (for languages whose harness compiles the source itself).
+
+    Processes started later are not counted: a program can end its process after any test, even after answering
+    it, and a Submit discloses of its hidden tests their verdicts and time buckets alone."""
     tests = request.selected_tests()
     order = [i for i, t in enumerate(tests) if not t.hidden] + [i for i, t in enumerate(tests) if t.hidden]
     results: list[TestResult | None] = [None] * len(tests)
     limit_s = request.limits.time_limit_s
     policy = POLICIES[request.language]
     processes, pos = 0, 0
+    before_hidden: int | None = None  # processes started before the first hidden input was sent
     while pos < len(order):
         remaining = [tests[i] for i in order[pos:]]
         if program.binary is not None and not (build / program.binary).is_file():
@@ -258,8 +262,8 @@ def _run_tests(
             started = supervisor.start(startup_s=policy.startup_s, load_s=limit_s)
             if started.state is not Start.READY:
                 end = supervisor.close()
-                if started.state is Start.FATAL and started.fatal and started.fatal.get("fatal") == "compile":
-                    msg = str(started.fatal.get("msg", ""))[:COMPILE_OUTPUT_CHARS]
+                if _compile_failed(started, pos):
+                    msg = str((started.fatal or {}).get("msg", ""))[:COMPILE_OUTPUT_CHARS]
                     msg = msg or "the code could not be compiled"
                     return [unreported(t, Verdict.COMPILE_ERROR, None) for t in tests], processes, msg
                 decided = _not_ready_verdict(request, program, build, started, end)
@@ -268,6 +272,8 @@ def _run_tests(
                 break
             while pos < len(order):
                 i = order[pos]
+                if tests[i].hidden and before_hidden is None:
+                    before_hidden = processes
                 observed = supervisor.run_test(list(tests[i].args), limit_s)
                 pos += 1
                 results[i] = judge_outcome(
@@ -286,7 +292,21 @@ def _run_tests(
                     break  # the next test gets a fresh process
         finally:
             supervisor.close()
-    return [r for r in results if r is not None], processes, ""
+    shown = processes if before_hidden is None else before_hidden
+    return [r for r in results if r is not None], shown, ""
+
+
+def _compile_failed(started: StartOutcome, pos: int) -> bool:
+    """Whether the harness reported that the source does not compile, in the run's first process only.
+
+    That report fails every test and its text is the run's compile output, which a Submit discloses whole; but the
+    candidate's code, running in the harness's process, can write it too. A source that compiled for the first
+    process compiles for every later one, so from a later process (started after a test, perhaps a hidden one, whose
+    input it may have learnt through what the earlier process left in the host's caches or clocks) it is the
+    candidate's forgery: that process's load failure, judged like any other (judge.verdict.start_verdict), which in a
+    Submit shows hidden tests' verdicts only."""
+    fatal = started.fatal if started.state is Start.FATAL else None
+    return pos == 0 and fatal is not None and fatal.get("fatal") == "compile"
 
 
 def _not_ready_verdict(

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from judge.bank import LANGUAGES, Compare, Question, Signature, TestCase
+from judge.text import clean_text
 
 Language = Literal["python", "javascript", "java", "cpp"]
 Mode = Literal["run", "submit"]
 SUPPORTED_LANGUAGES: tuple[str, ...] = LANGUAGES
+# A report's text, cleaned however it was made (judge.text): much of it is written by the candidate's program, and
+# a compiler quotes the source (javac a NUL in it, which PostgreSQL then refused to store).
+ReportText = Annotated[str, AfterValidator(clean_text)]
 
 
 class Verdict(StrEnum):
@@ -83,7 +87,7 @@ class RunRequest(BaseModel):
 class TestResult(BaseModel):
     """One test's outcome. For hidden tests only id, verdict and time are ever filled in."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)  # judge.verdict assigns messages
     __test__ = False  # not a pytest class
 
     id: str
@@ -93,9 +97,10 @@ class TestResult(BaseModel):
     args: list[Any] | None = None
     expected: Any = None
     actual: Any = None
-    message: str | None = None  # error message or comparison detail (visible tests only)
-    stdout: str | None = None  # excerpt of what the candidate printed during this test (visible tests only)
-    stderr: str | None = None
+    message: ReportText | None = None  # error message or comparison detail (visible tests only)
+    # Excerpts of what the candidate printed during this test (visible tests only).
+    stdout: ReportText | None = None
+    stderr: ReportText | None = None
 
 
 class Timings(BaseModel):
@@ -115,8 +120,10 @@ class RunReport(BaseModel):
     tests: list[TestResult] = Field(default_factory=list)
     passed: int = 0
     total: int = 0
-    compile_output: str = ""
-    message: str | None = None  # judge-side explanation for internal_error / compile_error
+    compile_output: ReportText = ""
+    message: ReportText | None = None  # judge-side explanation for internal_error / compile_error
     timings: Timings = Timings()
     backend: str = "local"
-    processes: int = 0  # how many run processes were needed (1 unless a test crashed or hung)
+    # How many run processes were needed (1 unless a test crashed or hung), counted until the first hidden input was
+    # sent: what a program does after it reaches a Submit through its hidden tests' verdicts and times alone.
+    processes: int = 0

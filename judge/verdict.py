@@ -18,6 +18,7 @@ from judge.bank import Compare, TestCase, split_type
 from judge.compare import mismatch_hint, values_equal
 from judge.protocol import TOO_LARGE, TOO_LARGE_KIND, nesting_depth
 from judge.schemas import TestResult, Verdict
+from judge.text import clean_text
 
 _KIND_VERDICTS = {
     "memory": Verdict.MEMORY_LIMIT,
@@ -277,13 +278,6 @@ def overall_verdict(results: Sequence[TestResult]) -> Verdict:
         if r.verdict is not Verdict.ACCEPTED:
             return r.verdict
     return Verdict.ACCEPTED if results else Verdict.INTERNAL_ERROR
-
-
-def clean_text(text: str) -> str:
-    """Text safe to store and show: lone surrogates and NUL become U+FFFD."""
-    if text.isascii() and "\x00" not in text:
-        return text
-    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace").replace("\x00", "\ufffd")
 
 
 def clean_value(value: Any) -> Any:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+import time
 
 import pytest
 
+from judge import compare
 from judge.bank import Compare
 from judge.compare import mismatch_hint, values_equal
 
@@ -100,3 +102,47 @@ def test_integers_past_any_float_are_compared_never_raised_on():
     assert not values_equal([1, 2], [huge, 1], "int[]", Compare(unordered=True))
     assert not values_equal([[1]], [[huge, float("nan")]], "int[][]", Compare(unordered_nested=True))
     assert values_equal([huge, 1], [1, huge], "long[]", Compare(unordered=True))
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual", "type_"),
+    [
+        ([3, 1], lambda: [(i * 7919) % 1_000_003 for i in range(2_000_000)], "int[]"),  # millions at the top
+        ([[1, 2], [3]], lambda: [[1, 2], list(range(2_000_000))], "int[][]"),  # ... or in one nested array
+        ([[1, 2], [3]], lambda: [[1, 2], [3], *([i] for i in range(1_000_000))], "int[][]"),
+        ([["eat", "tea"], ["bat"]], lambda: [["bat"], [str(i) for i in range(1_000_000)]], "string[][]"),
+    ],
+    ids=["top-level", "nested", "many-arrays", "strings"],
+)
+def test_an_unordered_comparison_sorts_nothing_larger_than_the_expected_value(
+    expected, actual, type_, monkeypatch
+):
+    # The judge compares in its own process, outside every sandbox limit: sorting a returned list of 2.3 million
+    # integers for a question compared as a multiset took 10 s of its CPU per test, 180 s for one Submit of a
+    # four-line program. A value that is not the expected's size cannot be equal, and is not sorted to find out.
+    actual = actual()  # built here, not when the module is collected
+    keyed: list[object] = []
+    real_key = compare._sort_key
+    monkeypatch.setattr(compare, "_sort_key", lambda v: keyed.append(v) or real_key(v))
+    opts = Compare(unordered=True, unordered_nested=True)
+    started = time.process_time()
+    assert not values_equal(expected, actual, type_, opts)
+    assert time.process_time() - started < 1.0
+    assert len(keyed) <= 4 * sum(1 for _ in _items(expected))  # the expected's own sort, at most
+
+
+def test_a_returned_value_of_the_expected_shape_is_still_compared_as_a_multiset():
+    opts = Compare(unordered=True, unordered_nested=True)
+    assert values_equal([[1, 2], [3]], [[3], [2, 1]], "int[][]", opts)
+    assert not values_equal([[1, 2], [3]], [[3, 1], [2]], "int[][]", opts)  # as many items, other arrays
+    assert not values_equal([[1, 2], [3]], [[3], [2, 1, 0]], "int[][]", opts)
+    assert not values_equal([[1, 2], [3]], [[3], 7], "int[][]", opts)
+
+
+def _items(value):
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        yield item
+        if isinstance(item, list):
+            stack.extend(item)

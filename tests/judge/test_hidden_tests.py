@@ -5,6 +5,7 @@ input back out (verdicts and time buckets only; no excerpts; compile output chec
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 from judge.backends.local import LocalBackend
 from judge.bank import load_question
 from judge.disclosure import TIME_BUCKETS_MS, WITHHELD, quotes_hidden_input, withhold_quoted_hidden
-from judge.runner import run_request
+from judge.runner import _process_limits, run_request
 from judge.schemas import RunReport, RunRequest, Verdict
 
 pytestmark = pytest.mark.sandbox
@@ -180,3 +181,88 @@ async def test_the_local_backend_hands_a_worker_only_what_the_run_executes(judge
     assert [t["id"] for t in run["tests"]] == [t.id for t in QUESTION.tests if not t.hidden]
     assert not any(str(arg) in sent[0].decode() for arg in [*HIDDEN_ARGS, 100000])
     assert [t["id"] for t in submit_["tests"]] == [t.id for t in QUESTION.tests]
+
+
+# A later process (started after a hidden test ended the one before it) saying that the source does not compile:
+# were that believed, every test would be a compile_error and its text the Submit's compile output, shown whole,
+# through which a process that learnt a hidden input (from what the earlier one left in the host's page cache or
+# its clocks) could carry it out. A later process knows it is one by its RLIMIT_CPU (the budget of fewer tests).
+FORGED_COMPILE_ERROR = {
+    "python": """
+import os, resource, sys
+
+if resource.getrlimit(resource.RLIMIT_CPU)[0] < FIRST_CPU:
+    sys.modules["__main__"]._send({"fatal": "compile", "msg": "FORGED: a later process speaks"})
+    os._exit(0)
+
+def sum_pair(a, b):
+    if a >= 7770:
+        os._exit(3)  # the first hidden input ends the process; a fresh one runs the rest
+    return a + b
+""",
+    "cpp": """
+#include <sys/resource.h>
+#include <unistd.h>
+#include <cstring>
+
+static int forged = [] {  // runs before the harness's main, while fd 3 is still the results channel
+    rlimit r;
+    getrlimit(RLIMIT_CPU, &r);
+    if (r.rlim_cur < FIRST_CPU) {
+        const char* m = "{\\"fatal\\":\\"compile\\",\\"msg\\":\\"FORGED: a later process speaks\\"}\\n";
+        if (write(3, m, strlen(m)) < 0) _exit(1);
+        _exit(0);
+    }
+    return 0;
+}();
+
+class Solution {
+public:
+    int sumPair(int a, int b) {
+        if (a >= 7770) _exit(3);
+        return a + b;
+    }
+};
+""",
+}
+
+
+@pytest.mark.parametrize("language", sorted(FORGED_COMPILE_ERROR))
+def test_a_compile_error_reported_by_a_later_process_is_that_process_failing_not_compile_output(
+    sandbox, judge_settings, language
+):
+    request = RunRequest.for_question(QUESTION, language=language, source="", mode="submit")
+    first_cpu = math.ceil(_process_limits(request, len(request.selected_tests())).cpu_s)
+    source = FORGED_COMPILE_ERROR[language].replace("FIRST_CPU", str(first_cpu))
+    report = run_request(request.model_copy(update={"source": source}), sandbox, judge_settings)
+
+    assert report.verdict is Verdict.RUNTIME_ERROR, (report.verdict, report.compile_output)
+    assert report.compile_output == ""
+    assert {t.id: t.verdict for t in report.tests if not t.hidden} == dict.fromkeys(
+        (t.id for t in QUESTION.visible_tests), Verdict.ACCEPTED
+    )  # judged before any hidden input was sent, and kept
+    # h0 ended the first process; h1 and h2 failed only because the later process forged (honest, they pass).
+    assert {t.verdict for t in report.tests if t.hidden} == {Verdict.RUNTIME_ERROR}
+    assert "FORGED" not in report.model_dump_json()
+
+
+def test_a_submit_counts_no_process_started_after_a_hidden_input_was_sent(sandbox, judge_settings):
+    # Ending its process after a chosen hidden test (even after answering it: the record and the exit can reach the
+    # judge together, and the test passes) made `processes` count the tests chosen: one more number, out of the
+    # hidden inputs, than their verdicts and time buckets.
+    source = "import os\n\ndef sum_pair(a, b):\n    if a >= 7770 and a % 2 == 0:\n        os._exit(3)\n"
+    source += "    return a + b\n"
+    request = RunRequest.for_question(QUESTION, language="python", source=source, mode="submit")
+    report = run_request(request, sandbox, judge_settings)
+    assert [t.verdict for t in report.tests if t.hidden] == [
+        Verdict.RUNTIME_ERROR,
+        Verdict.ACCEPTED,
+        Verdict.RUNTIME_ERROR,
+    ]  # 7770 ended the first process, 7771 and 7772 ran in a second
+    assert report.processes == 1
+
+    visible_crash = (
+        "import os\n\ndef sum_pair(a, b):\n    if a == 1:\n        os._exit(3)\n    return a + b\n"
+    )
+    request = RunRequest.for_question(QUESTION, language="python", source=visible_crash, mode="submit")
+    assert run_request(request, sandbox, judge_settings).processes == 2  # before any hidden input: counted

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import signal
+import time
 
 from judge.bank import Compare
 from judge.bank import TestCase as Case
@@ -341,3 +342,30 @@ def test_the_size_estimate_counts_a_strings_escapes():
         assert json_size_over(value, SHOWN_VALUE_BYTES)
         assert len(json.dumps(value)) > SHOWN_VALUE_BYTES
     assert not json_size_over(["\x01" * 1000], SHOWN_VALUE_BYTES)
+
+
+def test_judging_a_record_of_millions_of_items_costs_the_judge_no_more_than_decoding_it():
+    # The judge decides in its own process, outside every sandbox limit, and its CPU is charged to no test. A record of
+    # 2.3 million integers (15 MiB, within the record cap) took 0.3 s to decode, then 1 s to check its nesting and,
+    # for a question compared as a multiset, 10 s to sort: 180 s of the judge's CPU for one Submit.
+    flat = "[" + ",".join(str(i * 7919 % 1_000_003) for i in range(2_300_000)) + "]"
+    mixed = "[" + ",".join("[]" if i % 2 else "1" for i in range(1_000_000)) + "]"
+    for value in (flat, mixed):
+        line = ('{"n":"ab","ok":true,"v":' + value + "}").encode()
+        started = time.process_time()
+        rec = parse_line(line)
+        decoding = time.process_time() - started
+        assert rec is not None and rec["ok"]
+        for compare in (Compare(), Compare(unordered=True, unordered_nested=True)):
+            started = time.process_time()
+            result = judge_outcome(
+                Case(id="t", args=[], expected=[0, 1]),
+                TestOutcome(record=rec, charged_s=0.01),
+                returns="int[]",
+                compare=compare,
+                time_limit_s=2,
+                output_cap=1 << 20,
+            )
+            judging = time.process_time() - started
+            assert result.verdict is Verdict.WRONG_ANSWER
+            assert judging <= 2 * decoding + 0.1, (value[:20], compare, judging, decoding)

@@ -444,3 +444,35 @@ def test_cpp_code_needing_more_than_the_lean_prelude_still_compiles(sandbox, jud
     )
     report = judge(sandbox, judge_settings, "sum-pair", "cpp", source)
     assert report.verdict is Verdict.ACCEPTED, report.compile_output
+
+
+# Text a report cannot be stored with (PostgreSQL refuses NUL and lone surrogates in jsonb): javac quotes a source
+# line holding a NUL character, and any program can write the harness's own reports, whose JSON escapes spell both.
+UNSTORABLE_TEXT = {
+    "java-compiler-quotes-nul": (
+        "java",
+        'class Solution {\n  public int sumPair(int a, int b) { String s = "a\0b" + ; return 0; }\n}\n',
+    ),
+    "python-forged-compile-error": (
+        "python",
+        'import sys\nsys.modules["__main__"]._send(\'{"fatal": "compile", "msg": "nul \\\\u0000 lone \\\\ud800"}\')\n',
+    ),
+    "python-forged-load-error": (
+        "python",
+        'import sys\nsys.modules["__main__"]._send(\'{"fatal": "load", "msg": "nul \\\\u0000 lone \\\\udc00"}\')\n',
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNSTORABLE_TEXT))
+def test_every_text_of_a_report_can_be_stored_whatever_the_program_or_its_compiler_wrote(
+    sandbox, judge_settings, case
+):
+    language, source = UNSTORABLE_TEXT[case]
+    report = judge(sandbox, judge_settings, "sum-pair", language, source)
+    assert report.verdict in (Verdict.COMPILE_ERROR, Verdict.RUNTIME_ERROR)
+    texts = [report.compile_output, *(t.message or "" for t in report.tests)]
+    assert any("\ufffd" in text for text in texts), texts  # it was there, and was replaced
+    for text in texts:
+        assert "\x00" not in text and not any("\ud800" <= c <= "\udfff" for c in text), text
+    report.model_dump_json().encode("utf-8")  # strict: a lone surrogate would raise
