@@ -397,11 +397,9 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
                 runs_omitted_noted = True
         elif e.type in RUN_TYPES:
             run = run_of.get(e.seq)
-            views: tuple[Redacted, ...] = ()
             note = "code not recorded"
             if run is not None:
                 view = redactor.code(run.code, run.language)
-                views = (view,)
                 same = by_sha.get(Snapshot(0, None, "", view.text).sha)
                 note = f"code as snapshot [{same}]" if same else "code not in a shown snapshot"
             text, quotable = _run_text(run, e, note, redactor)
@@ -409,7 +407,8 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
                 text = text.split("\n", 1)[0] + " (details not shown)"
                 quotable = quotable.split("\n", 1)[0]
             out.append(text)
-            index.citable[e.seq] = CitableEvent(e.seq, e.type, views, shown=quotable)
+            # Quotable as our result text only: its code is the candidate's (cited through its snapshot).
+            index.citable[e.seq] = CitableEvent(e.seq, e.type, (), shown=quotable)
         elif e.type == "hint":
             hint = e.payload.get("text")
             said = f": {_flat(clip(hint, 400))}" if isinstance(hint, str) and hint else ""

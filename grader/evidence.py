@@ -3,14 +3,15 @@
 A citation `{seq, quote}` holds when:
 - `seq` is an event of this session, of a citable type (`CITABLE_EVENT_TYPES`: transcript lines, editor
   snapshots, runs, submissions; hints, tool calls and notes are not);
-- `quote` matches that event's text (a transcript line) or code (a snapshot, a run's code) after whitespace and
-  case normalisation only, as the model saw it (names replaced, see grader/redact.py); a run's quote may also come
-  from our own result text as shown (verdicts, counts, arguments, expected values, plain returned numbers), never
-  from what the candidate's program printed, raised or returned as text, which it controls; or it may be empty.
-  A transcript or snapshot quote needs at least `MIN_QUOTE_CHARS`.
+- `quote` matches that event's text (a transcript line) or code (a snapshot) after whitespace and case
+  normalisation only, as the model saw it (names replaced, see grader/redact.py). A run's quote comes only from our
+  own result text as shown (verdicts, counts, arguments, expected values, plain returned numbers), or it is empty:
+  never from the run's code or what the candidate's program printed, raised or returned as text, which the
+  candidate controls (a comment saying "hidden tests 12/12 passed" would read as our result in a report). Code is
+  cited through the snapshot that shows it. A transcript or snapshot quote needs at least `MIN_QUOTE_CHARS`.
 
-A verified quote is stored as the exact span of the original text it matched (original case, spacing and names), so
-that a report can find and highlight it verbatim.
+A verified quote is stored as the exact span of the text it matched (original case, spacing and names; for a run,
+our result text as shown), so that a report can find and highlight it verbatim.
 """
 
 from __future__ import annotations
@@ -60,9 +61,9 @@ def _find(view: Redacted, quote_norm: str) -> str | None:
 
 @dataclass(frozen=True)
 class CitableEvent:
-    """What the model may quote from one citable event: `views` (text or code, as shown), and for runs, `shown`,
-    the results as rendered with the program's own output masked by `PROGRAM_OUTPUT` (quotable, but not original
-    text)."""
+    """What the model may quote from one citable event: `views` (a transcript line's text or a snapshot's code, as
+    shown; none for a run), and for runs, `shown`, the results as rendered with the program's own output masked by
+    `PROGRAM_OUTPUT` (quotable, but not original text)."""
 
     seq: int
     type: str
@@ -98,16 +99,19 @@ def check(evidence: Evidence, index: CitationIndex) -> Evidence | str:
         return f"seq {seq} ({kind}) needs a quote: the exact words or code it shows"
     if kind not in RUN_TYPES and len(quote_norm) < MIN_QUOTE_CHARS:
         return f"seq {seq}: the quote {quote!r} is too short (at least {MIN_QUOTE_CHARS} characters)"
-    for view in event.views:
-        found = _find(view, quote_norm)
+    if kind in RUN_TYPES:
+        found = None if PROGRAM_OUTPUT in quote else _find(Redacted(event.shown, event.shown), quote_norm)
         if found is not None:
             return Evidence(seq=seq, quote=found)
-    if kind in RUN_TYPES and PROGRAM_OUTPUT not in quote and quote_norm in normalise(event.shown)[0]:
-        return Evidence(seq=seq, quote=quote.strip())
+    else:
+        for view in event.views:
+            found = _find(view, quote_norm)
+            if found is not None:
+                return Evidence(seq=seq, quote=found)
     what = {"transcript": "the words of that line", "editor_snapshot": "the code of that snapshot"}.get(
         kind,
-        "that run's code or our result text (what the program printed, raised or returned as text is its own "
-        "output and cannot be quoted as the run: leave the quote empty)",
+        "our result text of that run (its code is cited through its snapshot; what the program printed, raised "
+        "or returned as text is its own output and cannot be quoted as the run: leave the quote empty)",
     )
     return f"seq {seq}: the quote {quote!r} is not in {what}"
 
