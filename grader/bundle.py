@@ -345,17 +345,20 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
         for e in source.events
         if e.seq in snapshot_views and e.type == "editor_snapshot"
     ]
+    shown_runs = _runs_shown(source.events, run_of)
+    # The code each listed run judged and each phase started from; a run left out of the timeline anchors nothing.
     anchors: set[int] = set()
     last_snapshot: int | None = None
     for e in source.events:
         if e.type == "editor_snapshot" and e.seq in snapshot_views:
             last_snapshot = e.seq
-        elif e.type in ("test_run", "submission", "phase_change") and last_snapshot is not None:
+        elif last_snapshot is not None and (
+            e.type == "phase_change" or (e.type in RUN_TYPES and e.seq in shown_runs.listed)
+        ):
             anchors.add(last_snapshot)
     shown: dict[int, ShownSnapshot] = {s.snapshot.seq: s for s in plan(snapshots, anchors)}
     by_sha: dict[str, int] = {}
 
-    shown_runs = _runs_shown(source.events, run_of)
     detailed = shown_runs.detailed
     runs_omitted_noted = False
     lines: dict[int, str] = {}
