@@ -4,7 +4,8 @@ A citation `{seq, quote}` holds when:
 - `seq` is an event of this session, of a citable type (`CITABLE_EVENT_TYPES`: transcript lines, editor
   snapshots, runs, submissions; hints, tool calls and notes are not);
 - `quote` matches that event's text (a transcript line) or code (a snapshot) after whitespace and case
-  normalisation only, as the model saw it (names replaced, see grader/redact.py). A run's quote comes only from our
+  normalisation only, as the model saw it (names replaced, see grader/redact.py), starting and ending on word
+  boundaries (a quote of "correct" from "incorrect" would say the opposite). A run's quote comes only from our
   own result text as shown (verdicts, counts, arguments, expected values, plain returned numbers), or it is empty:
   never from the run's code or what the candidate's program printed, raised or returned as text, which the
   candidate controls (a comment saying "hidden tests 12/12 passed" would read as our result in a report). Code is
@@ -16,15 +17,17 @@ our result text as shown), so that a report can find and highlight it verbatim.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from grader.redact import Redacted
+from grader.redact import UNSPACED, Redacted
 from grader.schemas import CITABLE_EVENT_TYPES, Evidence
 
 MIN_QUOTE_CHARS = 3
 PROGRAM_OUTPUT = "\ue000"  # stands for the program's own output in a run's quotable result text
 RUN_TYPES = frozenset({"test_run", "submission"})
+UNSPACED_CHAR = re.compile(f"[{UNSPACED}]")
 
 
 def normalise(text: str) -> tuple[str, list[int]]:
@@ -48,15 +51,26 @@ def normalise(text: str) -> tuple[str, list[int]]:
     return "".join(out), index
 
 
+def _joined(a: str, b: str) -> bool:
+    """`a` then `b` are inside one word (not so in a script written without spaces: "我觉得用哈希表")."""
+    return all((c.isalnum() or c == "_") and not UNSPACED_CHAR.match(c) for c in (a, b))
+
+
 def _find(view: Redacted, quote_norm: str) -> str | None:
-    """The original text that `quote_norm` matches in `view`, or None."""
+    """The original text that `quote_norm` matches in `view`, or None. The match must not start or end inside a
+    word: "correct" is not a quote of "incorrect", nor "efficient" of "inefficient"."""
     norm, index = normalise(view.text)
     at = norm.find(quote_norm)
-    if at < 0:
-        return None
-    start, end = index[at], index[at + len(quote_norm) - 1] + 1
-    o_start, o_end = view.original_span(start, end)
-    return view.original[o_start:o_end]
+    while at >= 0:
+        stop = at + len(quote_norm)
+        cut_before = at > 0 and _joined(norm[at - 1], norm[at])
+        cut_after = stop < len(norm) and _joined(norm[stop - 1], norm[stop])
+        if not cut_before and not cut_after:
+            start, end = index[at], index[stop - 1] + 1
+            o_start, o_end = view.original_span(start, end)
+            return view.original[o_start:o_end]
+        at = norm.find(quote_norm, at + 1)
+    return None
 
 
 @dataclass(frozen=True)

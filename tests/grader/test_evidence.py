@@ -9,7 +9,7 @@ from grader.bundle import build_bundle
 from grader.evidence import check, normalise
 from grader.facts import compute_facts
 from grader.schemas import Evidence
-from tests.grader.bundles import interview
+from tests.grader.bundles import interview, transcript
 
 
 @pytest.fixture
@@ -145,3 +145,35 @@ def test_a_run_cannot_be_cited_by_text_in_its_own_code(where: str) -> None:
         result = check(Evidence(seq=7, quote=quote), bundle.index)
         assert isinstance(result, str) and "our result text" in result, (where, quote)
     assert check(Evidence(seq=7, quote="wrong_answer"), bundle.index) == Evidence(seq=7, quote="wrong_answer")
+
+
+@pytest.mark.parametrize(
+    ("seq", "quote", "verified"),
+    [
+        (20, "correct for negative numbers", False),  # "incorrect": the quote would say the opposite
+        (20, "incorrect for negative numbers", True),
+        (20, "efficient", False),  # "inefficient"
+        (20, "it is inefficient", True),
+        (20, "is inef", False),  # a word cut at the end
+        (9, "een = {}", False),  # an identifier cut in two
+        (9, "seen = {}", True),
+        (7, "isible tests 0/2 passed", False),  # our result text too
+        (21, "我觉得用哈希表", True),  # a script written without spaces has no word boundaries to keep
+    ],
+)
+def test_a_quote_starts_and_ends_on_word_boundaries_so_it_cannot_drop_a_negation(
+    seq: int, quote: str, verified: bool
+) -> None:
+    """A line saying "incorrect" holds "correct", "inefficient" "efficient": a quote that starts or ends inside a
+    word could say the opposite of the line it cites, and the report shows the quote on its own."""
+    said = transcript(
+        20, 180.0, "assistant", "That is incorrect for negative numbers, and it is inefficient."
+    )
+    chinese = transcript(21, 190.0, "user", "我觉得用哈希表比较好。")
+    source = interview(extra_events=[said, chinese])
+    index = build_bundle(source, compute_facts(source)).index
+    result = check(Evidence(seq=seq, quote=quote), index)
+    if verified:
+        assert result == Evidence(seq=seq, quote=quote), result
+    else:
+        assert isinstance(result, str) and "is not in" in result, result
