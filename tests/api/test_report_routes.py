@@ -148,6 +148,26 @@ async def test_a_quoted_line_says_who_spoke_it_so_a_candidate_cannot_pass_as_the
     assert ("Candidate said · 0:40", QUOTE_SAID) in wheres
 
 
+async def test_a_stated_complexity_shows_hidden_characters_as_markers(
+    api_server: ApiServer, db: Conn
+) -> None:
+    """The stated complexity is the candidate's words (through the interviewer): a right-to-left override in it
+    must not make the facts read otherwise, as in the transcript and the quotes."""
+    seeded = await seed_interview(api_server, db)
+    await grade(db, seeded)
+    await db.execute(
+        "update scorecards set facts = jsonb_set(facts, '{complexity_claimed}', to_jsonb(%s::text))"
+        " where session_id = %s",
+        ("O(n) \u202e2^n(O", seeded.id),
+    )
+
+    r = await api_server.client.get(f"/v1/sessions/{seeded.id}/report", headers=api_server.org_headers())
+
+    assert r.status_code == 200, r.text
+    assert "\u202e" not in r.text
+    assert re.search(r"<dd>O\(n\) <span class=\"hidden-char\"[^>]*>U\+202E</span>2\^n\(O</dd>", r.text)
+
+
 async def test_timeline_is_one_ordered_list_with_full_code_and_run_verdicts(
     api_server: ApiServer, db: Conn
 ) -> None:
