@@ -345,17 +345,20 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
         for e in source.events
         if e.seq in snapshot_views and e.type == "editor_snapshot"
     ]
+    shown_runs = _runs_shown(source.events, run_of)
+    # The code each listed run judged and each phase started from; a run left out of the timeline anchors nothing.
     anchors: set[int] = set()
     last_snapshot: int | None = None
     for e in source.events:
         if e.type == "editor_snapshot" and e.seq in snapshot_views:
             last_snapshot = e.seq
-        elif e.type in ("test_run", "submission", "phase_change") and last_snapshot is not None:
+        elif last_snapshot is not None and (
+            e.type == "phase_change" or (e.type in RUN_TYPES and e.seq in shown_runs.listed)
+        ):
             anchors.add(last_snapshot)
     shown: dict[int, ShownSnapshot] = {s.snapshot.seq: s for s in plan(snapshots, anchors)}
     by_sha: dict[str, int] = {}
 
-    shown_runs = _runs_shown(source.events, run_of)
     detailed = shown_runs.detailed
     runs_omitted_noted = False
     lines: dict[int, str] = {}
@@ -397,11 +400,9 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
                 runs_omitted_noted = True
         elif e.type in RUN_TYPES:
             run = run_of.get(e.seq)
-            views: tuple[Redacted, ...] = ()
             note = "code not recorded"
             if run is not None:
                 view = redactor.code(run.code, run.language)
-                views = (view,)
                 same = by_sha.get(Snapshot(0, None, "", view.text).sha)
                 note = f"code as snapshot [{same}]" if same else "code not in a shown snapshot"
             text, quotable = _run_text(run, e, note, redactor)
@@ -409,7 +410,8 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
                 text = text.split("\n", 1)[0] + " (details not shown)"
                 quotable = quotable.split("\n", 1)[0]
             out.append(text)
-            index.citable[e.seq] = CitableEvent(e.seq, e.type, views, shown=quotable)
+            # Quotable as our result text only: its code is the candidate's (cited through its snapshot).
+            index.citable[e.seq] = CitableEvent(e.seq, e.type, (), shown=quotable)
         elif e.type == "hint":
             hint = e.payload.get("text")
             said = f": {_flat(clip(hint, 400))}" if isinstance(hint, str) and hint else ""

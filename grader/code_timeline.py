@@ -1,9 +1,11 @@
 """The code timeline the model reads: which editor snapshots are shown, and the bounded diffs between them.
 
 A 45-minute interview can leave a hundred snapshots; the bundle shows their changes as unified diffs within a
-character budget, coarsening when they do not fit: first every snapshot, then only the anchors (the first, the
-last, the last one before each run or phase change), then shorter diffs, and past the budget a diff is only
-counted. The final code is shown in full (up to `MAX_FINAL_CODE_CHARS`). Only what is shown can be cited.
+character budget (each snapshot shown counting its header too), coarsening when they do not fit: first every
+snapshot, then only the anchors (the first, the last, the last one before each run listed or phase change), then
+shorter diffs, and past the budget only the last snapshot, its diff only counted; the next snapshot shown says how
+many in between were not. The final code is shown in full (up to `MAX_FINAL_CODE_CHARS`). Only what is shown can be
+cited.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ MAX_DIFF_LINES = 40  # per diff, before coarsening
 MIN_DIFF_LINES = 12  # per diff, after
 MAX_FIRST_CODE_CHARS = 3_000  # the first snapshot shown, in full
 MAX_FINAL_CODE_CHARS = 8_000  # the final code, in full
+# A snapshot shown costs its header line and fences as well as its diff: hundreds of snapshots with tiny or no
+# diffs would otherwise grow the timeline without bound (the editor may send the same code again and again).
+SNAPSHOT_OVERHEAD_CHARS = 100
 
 
 @dataclass(frozen=True)
@@ -80,13 +85,19 @@ def _render(
             body = clip(snap.code, MAX_FIRST_CODE_CHARS)
         else:
             body = diff(previous.code, snap.code, max_lines)
-            if budget is not None and spent + len(body) > budget:
+            if budget is not None and spent + len(body) + SNAPSHOT_OVERHEAD_CHARS > budget:
+                if snap is not kept[-1]:
+                    continue  # past the budget only the last is shown; the next one shown counts this one
                 changed = sum(1 for line in body.splitlines() if line[:1] in "+-")
                 body = f"(diff not shown: about {changed} lines changed)"
-            spent += len(body)
+            spent += len(body) + SNAPSHOT_OVERHEAD_CHARS
         shown.append(ShownSnapshot(snap, previous, body, omitted))
         previous = snap
     return shown
+
+
+def _cost(shown: list[ShownSnapshot]) -> int:
+    return sum(len(s.body) + SNAPSHOT_OVERHEAD_CHARS for s in shown[1:])
 
 
 def plan(snapshots: list[Snapshot], anchors: set[int]) -> list[ShownSnapshot]:
@@ -97,7 +108,7 @@ def plan(snapshots: list[Snapshot], anchors: set[int]) -> list[ShownSnapshot]:
     anchors = anchors | {snapshots[0].seq, snapshots[-1].seq}
     for every, max_lines in ((True, MAX_DIFF_LINES), (False, MAX_DIFF_LINES), (False, MIN_DIFF_LINES)):
         shown = _render(_select(snapshots, anchors, every=every), snapshots, max_lines, None)
-        if sum(len(s.body) for s in shown[1:]) <= DIFF_BUDGET_CHARS:
+        if _cost(shown) <= DIFF_BUDGET_CHARS:
             return shown
     return _render(_select(snapshots, anchors, every=False), snapshots, MIN_DIFF_LINES, DIFF_BUDGET_CHARS)
 

@@ -3,27 +3,31 @@
 A citation `{seq, quote}` holds when:
 - `seq` is an event of this session, of a citable type (`CITABLE_EVENT_TYPES`: transcript lines, editor
   snapshots, runs, submissions; hints, tool calls and notes are not);
-- `quote` matches that event's text (a transcript line) or code (a snapshot, a run's code) after whitespace and
-  case normalisation only, as the model saw it (names replaced, see grader/redact.py); a run's quote may also come
-  from our own result text as shown (verdicts, counts, arguments, expected values, plain returned numbers), never
-  from what the candidate's program printed, raised or returned as text, which it controls; or it may be empty.
-  A transcript or snapshot quote needs at least `MIN_QUOTE_CHARS`.
+- `quote` matches that event's text (a transcript line) or code (a snapshot) after whitespace and case
+  normalisation only, as the model saw it (names replaced, see grader/redact.py), starting and ending on word
+  boundaries (a quote of "correct" from "incorrect" would say the opposite). A run's quote comes only from our
+  own result text as shown (verdicts, counts, arguments, expected values, plain returned numbers), or it is empty:
+  never from the run's code or what the candidate's program printed, raised or returned as text, which the
+  candidate controls (a comment saying "hidden tests 12/12 passed" would read as our result in a report). Code is
+  cited through the snapshot that shows it. A transcript or snapshot quote needs at least `MIN_QUOTE_CHARS`.
 
-A verified quote is stored as the exact span of the original text it matched (original case, spacing and names), so
-that a report can find and highlight it verbatim.
+A verified quote is stored as the exact span of the text it matched (original case, spacing and names; for a run,
+our result text as shown), so that a report can find and highlight it verbatim.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from grader.redact import Redacted
+from grader.redact import UNSPACED, Redacted
 from grader.schemas import CITABLE_EVENT_TYPES, Evidence
 
 MIN_QUOTE_CHARS = 3
 PROGRAM_OUTPUT = "\ue000"  # stands for the program's own output in a run's quotable result text
 RUN_TYPES = frozenset({"test_run", "submission"})
+UNSPACED_CHAR = re.compile(f"[{UNSPACED}]")
 
 
 def normalise(text: str) -> tuple[str, list[int]]:
@@ -47,22 +51,33 @@ def normalise(text: str) -> tuple[str, list[int]]:
     return "".join(out), index
 
 
+def _joined(a: str, b: str) -> bool:
+    """`a` then `b` are inside one word (not so in a script written without spaces: "我觉得用哈希表")."""
+    return all((c.isalnum() or c == "_") and not UNSPACED_CHAR.match(c) for c in (a, b))
+
+
 def _find(view: Redacted, quote_norm: str) -> str | None:
-    """The original text that `quote_norm` matches in `view`, or None."""
+    """The original text that `quote_norm` matches in `view`, or None. The match must not start or end inside a
+    word: "correct" is not a quote of "incorrect", nor "efficient" of "inefficient"."""
     norm, index = normalise(view.text)
     at = norm.find(quote_norm)
-    if at < 0:
-        return None
-    start, end = index[at], index[at + len(quote_norm) - 1] + 1
-    o_start, o_end = view.original_span(start, end)
-    return view.original[o_start:o_end]
+    while at >= 0:
+        stop = at + len(quote_norm)
+        cut_before = at > 0 and _joined(norm[at - 1], norm[at])
+        cut_after = stop < len(norm) and _joined(norm[stop - 1], norm[stop])
+        if not cut_before and not cut_after:
+            start, end = index[at], index[stop - 1] + 1
+            o_start, o_end = view.original_span(start, end)
+            return view.original[o_start:o_end]
+        at = norm.find(quote_norm, at + 1)
+    return None
 
 
 @dataclass(frozen=True)
 class CitableEvent:
-    """What the model may quote from one citable event: `views` (text or code, as shown), and for runs, `shown`,
-    the results as rendered with the program's own output masked by `PROGRAM_OUTPUT` (quotable, but not original
-    text)."""
+    """What the model may quote from one citable event: `views` (a transcript line's text or a snapshot's code, as
+    shown; none for a run), and for runs, `shown`, the results as rendered with the program's own output masked by
+    `PROGRAM_OUTPUT` (quotable, but not original text)."""
 
     seq: int
     type: str
@@ -98,16 +113,19 @@ def check(evidence: Evidence, index: CitationIndex) -> Evidence | str:
         return f"seq {seq} ({kind}) needs a quote: the exact words or code it shows"
     if kind not in RUN_TYPES and len(quote_norm) < MIN_QUOTE_CHARS:
         return f"seq {seq}: the quote {quote!r} is too short (at least {MIN_QUOTE_CHARS} characters)"
-    for view in event.views:
-        found = _find(view, quote_norm)
+    if kind in RUN_TYPES:
+        found = None if PROGRAM_OUTPUT in quote else _find(Redacted(event.shown, event.shown), quote_norm)
         if found is not None:
             return Evidence(seq=seq, quote=found)
-    if kind in RUN_TYPES and PROGRAM_OUTPUT not in quote and quote_norm in normalise(event.shown)[0]:
-        return Evidence(seq=seq, quote=quote.strip())
+    else:
+        for view in event.views:
+            found = _find(view, quote_norm)
+            if found is not None:
+                return Evidence(seq=seq, quote=found)
     what = {"transcript": "the words of that line", "editor_snapshot": "the code of that snapshot"}.get(
         kind,
-        "that run's code or our result text (what the program printed, raised or returned as text is its own "
-        "output and cannot be quoted as the run: leave the quote empty)",
+        "our result text of that run (its code is cited through its snapshot; what the program printed, raised "
+        "or returned as text is its own output and cannot be quoted as the run: leave the quote empty)",
     )
     return f"seq {seq}: the quote {quote!r} is not in {what}"
 

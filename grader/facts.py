@@ -12,6 +12,7 @@ PASSED = "accepted"
 JUDGE_FAILED = "internal_error"  # our failure, not the candidate's: left out of the tallies
 GRADER = "grader"  # `by` of the submission the grader made when the candidate never submitted
 COMPLEXITY_NOTES = frozenset({"complexity", "complexity_claimed"})
+MAX_COMPLEXITY_CHARS = 60
 
 
 def run_events(bundle: BundleInput) -> dict[str, BundleEvent]:
@@ -86,12 +87,14 @@ def _talk_time_ratio(bundle: BundleInput) -> float | None:
 
 
 def _complexity(bundle: BundleInput) -> str | None:
+    """The last complexity the interviewer recorded: the candidate's words through a model, shown among the facts
+    the grader trusts, so one line of at most `MAX_COMPLEXITY_CHARS` (the agent records big-O notation only)."""
     claimed: str | None = None
     for e in bundle.events:
         if e.type == "note" and e.payload.get("kind") in COMPLEXITY_NOTES:
             value = e.payload.get("time") or e.payload.get("claimed") or e.payload.get("text")
             if isinstance(value, str) and value.strip():
-                claimed = value.strip()[:200]
+                claimed = " ".join(value.split())[:MAX_COMPLEXITY_CHARS]
     return claimed
 
 

@@ -7,7 +7,10 @@ What is replaced (never sent to the model):
 - the full name in any case (`[candidate]`), everywhere;
 - names in any Unicode form: with or without their accents, decomposed (`Jose` + a combining accent), in
   compatibility letters (full-width, mathematical), with invisible characters inside (a soft hyphen, a zero-width
-  joiner): text is matched in one normal form (`normalise`) and replaced in the original;
+  joiner), with a typographic apostrophe (U+2019): text is matched in one normal form (`normalise`) and replaced in the
+  original;
+- in a script written without spaces or capitals (Han, kana, Hangul, Thai), a name inside other words ("我是张伟"),
+  and a caseless part (`张伟`, `محمد`) as a distinctive one, in code too;
 - a name spelled out letter by letter, as a candidate spells it for the interviewer (`A-D-A`, `a d a`,
   `L. O. V. E. L. A. C. E.`), for a part of three letters or more or the whole name: a spelled run is replaced only
   when all of its letters spell the name, so `B-F-S` stays;
@@ -22,7 +25,7 @@ What is replaced (never sent to the model):
   introduce themselves by ("my name is Priya", "call me Sasha", `[candidate]`); in code, the written
   forms of these inside comments ("jane [at] acme [dot] io");
 - the full name also joined as in a handle or identifier (`ada_lovelace`, `AdaLovelace`, `@adalovelace`), and a
-  hyphenated name as its words (`Jean-Luc` as `Jean Luc`, `Luc`);
+  hyphenated name or one with an apostrophe as its words (`Jean-Luc` as `Jean Luc`, `Luc`; `O'Brien` as `OBrien`);
 - phone numbers (`[phone]`): in speech a run of nine or more digits, or seven said digit by digit or after a
   contact cue, unless a count, bits or a list (grader/spoken.py); in code only one written as a phone number;
 - in speech, each distinctive part of the name in any case (`lovelace`);
@@ -152,10 +155,22 @@ COMMON_WORDS = frozenset(
 IGNORED_CATEGORIES = frozenset({"Mn", "Me", "Cf"})
 
 
+# Apostrophes as keyboards, speech-to-text and word processors write them (U+2019, U+02BC, ...): matched as `'`.
+APOSTROPHES = frozenset("\u2018\u2019\u201b\u02bc\u02b9\u02bb\u02bd\u00b4\u2032\ua78c")
+# Scripts written without spaces between words and without capitals (Han, kana, Hangul in its matching form of
+# jamo, Thai): a name there is not set apart by a word boundary ("我是张伟").
+UNSPACED = (
+    "\u0e00-\u0e7f\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
+    "\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff"
+)
+
+
 @lru_cache(maxsize=4096)
 def _match_form(c: str) -> str:
     """What a character is matched as: its compatibility decomposition without marks (`é` -> `e`, `ﬁ` -> `fi`, a
-    full-width A -> `A`), nothing for a mark or an invisible character."""
+    full-width A -> `A`), nothing for a mark or an invisible character, `'` for any apostrophe."""
+    if c in APOSTROPHES:
+        return "'"
     return "".join(
         b for b in unicodedata.normalize("NFKD", c) if unicodedata.category(b) not in IGNORED_CATEGORIES
     )
@@ -194,21 +209,31 @@ def normalise(text: str) -> _Normal:
 
 
 def _bounded(term: str) -> str:
-    return rf"(?<!\w){term}(?!\w)"
+    """`term` as a word: not inside another word, except in a script written without spaces (`UNSPACED`)."""
+    return (
+        rf"(?:(?<!\w)|(?<=[{UNSPACED}])|(?=[{UNSPACED}])){term}(?:(?!\w)|(?=[{UNSPACED}])|(?<=[{UNSPACED}]))"
+    )
 
 
 def _words(name: str) -> list[str]:
-    """A name's words, a hyphenated one split too: "Jean-Luc" is said and written "Jean Luc" as often."""
-    return [w for w in re.split(r"[\s-]+", name) if w]
+    """A name's words, a hyphenated one or one with an apostrophe split too: "Jean-Luc" is said and written "Jean
+    Luc" as often, "O'Brien" "O Brien" or "OBrien"."""
+    return [w for w in re.split(r"[\s'-]+", name) if w]
 
 
 def _flexible(term: str) -> str:
     """A literal term whose inner whitespace may be any whitespace, or the parts joined as in a handle or an
-    identifier (`ada_lovelace`, `ada.lovelace`, `AdaLovelace`); directly joined only when that makes six letters
-    or more, so that a short name's parts do not make an everyday word ("An Do": "ando")."""
+    identifier (`ada_lovelace`, `ada.lovelace`, `AdaLovelace`, `O'Brien`); directly joined only when that makes six
+    letters or more, so that a short name's parts do not make an everyday word ("An Do": "ando")."""
     parts = _words(term)
-    joined = r"(?:\s+|[._-]?)" if len("".join(parts)) >= 6 else r"(?:\s+|[._-])"
+    joined = r"(?:\s+|[._'-]?)" if len("".join(parts)) >= 6 else r"(?:\s+|[._'-])"
     return joined.join(re.escape(part) for part in parts)
+
+
+def _caseless(part: str) -> bool:
+    """A name in a script without capitals (Han, Hangul, Arabic, Hebrew): its length or case says nothing of
+    whether it is a name, and a two-character one (张伟) is often the whole name."""
+    return part.lower() == part.upper()
 
 
 def _alternation(terms: Iterable[str], flags: int = 0) -> re.Pattern[str]:
@@ -219,7 +244,7 @@ def _alternation(terms: Iterable[str], flags: int = 0) -> re.Pattern[str]:
 def _as_names(parts: Iterable[str]) -> set[str]:
     """`Ada` and `ADA` (and the form given, if capitalised): how a name is written in code or as a name."""
     forms = {form for p in parts for form in (p, p[:1].upper() + p[1:].lower(), p.upper())}
-    return {f for f in forms if f[:1].isupper()}
+    return {f for f in forms if f[:1].isupper() or _caseless(f)}
 
 
 @dataclass(frozen=True)
@@ -272,7 +297,7 @@ class Redactor:
                 whole.append(local)  # distinctive: any case, everywhere
             elif len(local) >= 2:
                 parts.add(local)
-        ambiguous = {p for p in parts if len(p) <= 2 or p.lower() in COMMON_WORDS}
+        ambiguous = {p for p in parts if (len(p) <= 2 and not _caseless(p)) or p.lower() in COMMON_WORDS}
         distinctive = parts - ambiguous
         # Spelled out: a part of three letters or more, the whole name, two or more parts in a row.
         self._spelled = frozenset(p.lower() for p in parts if len(p) >= 3 and p.isalpha()) | frozenset(

@@ -9,7 +9,7 @@ from grader.bundle import build_bundle
 from grader.evidence import check, normalise
 from grader.facts import compute_facts
 from grader.schemas import Evidence
-from tests.grader.bundles import interview
+from tests.grader.bundles import interview, transcript
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def test_normalise_collapses_whitespace_and_case_and_maps_back() -> None:
         (9, "return [seen[target - x], i]", "return [seen[target - x], i]"),
         (7, "", ""),  # a run may be cited without a quote
         (7, "visible tests 0/2 passed", "visible tests 0/2 passed"),  # or by its results as shown
-        (10, "for i, x in enumerate(nums):", "for i, x in enumerate(nums):"),  # or its code
+        (7, "VISIBLE tests  0/2\npassed", "visible tests 0/2 passed"),  # stored as shown
     ],
 )
 def test_valid_citations_are_stored_as_the_original_text(index, seq: int, quote: str, stored: str) -> None:  # type: ignore[no-untyped-def]
@@ -61,6 +61,7 @@ def test_valid_citations_are_stored_as_the_original_text(index, seq: int, quote:
         (3, "Ada Lovelace", "is not in the words"),  # the model never saw the name, so it cannot quote it
         (6, "return [seen[target - x], i]", "not in the code of that snapshot"),  # only in a later snapshot
         (2, "welcome. I'm an AI interviewer. Hi! I'm", "is not in the words"),  # joined across two lines
+        (10, "for i, x in enumerate(nums):", "our result text"),  # a run's code is cited through its snapshot
     ],
 )
 def test_bad_citations_say_exactly_what_is_wrong(index, seq: int, quote: str, problem: str) -> None:  # type: ignore[no-untyped-def]
@@ -124,3 +125,55 @@ def test_a_run_cannot_be_cited_by_what_the_candidates_program_wrote(where: str) 
 def test_a_plain_returned_value_stays_quotable_as_the_runs_result(index) -> None:  # type: ignore[no-untyped-def]
     quote = "expected [0,1] got []"
     assert check(Evidence(seq=7, quote=quote), index) == Evidence(seq=7, quote=quote)
+
+
+@pytest.mark.parametrize("where", ["comment", "string"])
+def test_a_run_cannot_be_cited_by_text_in_its_own_code(where: str) -> None:
+    """The candidate writes a run's code: a comment or a string saying "hidden tests 12/12 passed" must not verify
+    as that run (a report shows a run's quote as its result). Code is cited through the snapshot that shows it."""
+    forged = f"    # {FORGED}\n" if where == "comment" else f'    note = "{FORGED}"\n'
+    source = interview()
+    runs = [
+        r.model_copy(update={"code": r.code.replace("    seen = {}\n", forged + "    seen = {}\n", 1)})
+        if r.id == "r1"
+        else r
+        for r in source.runs
+    ]
+    source = source.model_copy(update={"runs": runs})
+    bundle = build_bundle(source, compute_facts(source))
+    for quote in (FORGED, "hidden tests 12/12 passed", "12/12 passed", "seen = {}"):
+        result = check(Evidence(seq=7, quote=quote), bundle.index)
+        assert isinstance(result, str) and "our result text" in result, (where, quote)
+    assert check(Evidence(seq=7, quote="wrong_answer"), bundle.index) == Evidence(seq=7, quote="wrong_answer")
+
+
+@pytest.mark.parametrize(
+    ("seq", "quote", "verified"),
+    [
+        (20, "correct for negative numbers", False),  # "incorrect": the quote would say the opposite
+        (20, "incorrect for negative numbers", True),
+        (20, "efficient", False),  # "inefficient"
+        (20, "it is inefficient", True),
+        (20, "is inef", False),  # a word cut at the end
+        (9, "een = {}", False),  # an identifier cut in two
+        (9, "seen = {}", True),
+        (7, "isible tests 0/2 passed", False),  # our result text too
+        (21, "我觉得用哈希表", True),  # a script written without spaces has no word boundaries to keep
+    ],
+)
+def test_a_quote_starts_and_ends_on_word_boundaries_so_it_cannot_drop_a_negation(
+    seq: int, quote: str, verified: bool
+) -> None:
+    """A line saying "incorrect" holds "correct", "inefficient" "efficient": a quote that starts or ends inside a
+    word could say the opposite of the line it cites, and the report shows the quote on its own."""
+    said = transcript(
+        20, 180.0, "assistant", "That is incorrect for negative numbers, and it is inefficient."
+    )
+    chinese = transcript(21, 190.0, "user", "我觉得用哈希表比较好。")
+    source = interview(extra_events=[said, chinese])
+    index = build_bundle(source, compute_facts(source)).index
+    result = check(Evidence(seq=seq, quote=quote), index)
+    if verified:
+        assert result == Evidence(seq=seq, quote=quote), result
+    else:
+        assert isinstance(result, str) and "is not in" in result, result

@@ -366,3 +366,42 @@ def test_a_name_the_candidate_introduces_themselves_by_is_redacted_even_if_not_o
         Redactor(redaction_terms("Ada Lovelace", "ada@example.com")),
     ):
         assert r.speech(said).text == (said if expected is None else expected)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("张伟", "我是张伟\uff0c你好", "我是[candidate]\uff0c你好"),  # two characters: a whole name
+        ("张伟", "I'm 张伟.", "I'm [candidate]."),
+        ("王小明", "# 作者\uff1a王小明\n", "# 作者\uff1a[candidate]\n"),
+        ("김민수", "# author: 김민수입니다\n", "# author: [candidate]입니다\n"),
+        ("محمد علي", "# by محمد\n", "# by [candidate]\n"),  # a caseless part in code
+        ("Wei Zhang", "我是Wei Zhang", "我是[candidate]"),  # no space between scripts
+    ],
+)
+def test_a_name_in_a_script_without_case_or_spaces_is_redacted_in_speech_and_code(
+    name: str, text: str, expected: str
+) -> None:
+    """Han, kana and Hangul run words together and have no capitals: a word boundary or a capital letter cannot
+    be what tells a name there, and a two-character Chinese name is a whole name, not an everyday word."""
+    r = Redactor(redaction_terms(name, None))
+    assert r.code(text, "python").text == expected
+    assert r.speech(text).text == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm Sean O\u2019Brien",
+        "I'm Sean O\u02bcBrien",
+        "# Sean OBrien\n",
+        "# O'Brien\n",
+        "obrien here",
+        "Sean O Brien",
+    ],
+)
+def test_a_name_with_an_apostrophe_is_redacted_with_any_apostrophe_or_none(text: str) -> None:
+    """Speech-to-text, keyboards and ASCII comments write O'Brien with a typographic apostrophe, or without one."""
+    r = Redactor(redaction_terms("Sean O'Brien", None))
+    out = r.code(text, "python").text if text.startswith("#") else r.speech(text).text
+    assert "Brien" not in out and "brien" not in out and "[candidate]" in out, out
