@@ -324,3 +324,22 @@ async def test_a_flooding_snapshot_stream_is_held_only_up_to_the_cap_and_its_siz
     assert snap.original_bytes == len(chunk.encode()) * 1_200
     assert peak < 16 * MAX_HELD_BYTES, peak  # the diff against the last snapshot included
     await ed.aclose()
+
+
+async def test_diffing_a_snapshot_of_repeated_lines_does_not_stall_the_event_loop():
+    """The diff runs on the event loop for every snapshot and model turn, on text the client chooses. With the
+    exact diff alone, 5,000 equal lines edited at both ends held the loop for seconds (a 1 MB snapshot: hours),
+    silencing the interview and every timer; the cost is now bounded, and what changed is still marked."""
+    import time
+
+    ed, _, _ = bridge()
+    body = "x = 1\n" * 5_000
+    ed.ingest("a = 0\n" + body + "b = 0\n", {"version": "1"})
+    ed.mark_seen()
+    started = time.perf_counter()
+    snap = ed.ingest("c = 0\n" + body + "d = 0\n", {"version": "2"})
+    view = ed.view(4_000)
+    elapsed = time.perf_counter() - started
+    assert snap is not None and snap.changed == (1, 5_002)
+    assert view is not None and "lines 1, 5002" in view.text
+    assert elapsed < 0.5, elapsed
