@@ -17,6 +17,7 @@ from agent.clock import Clock
 from agent.code_view import changed_lines, ranges, render_view
 from agent.language import code_language
 from agent.payloads import MAX_CODE_BYTES, cap_code
+from agent.stream_reads import StreamReads
 
 logger = logging.getLogger("shadows.agent.editor")
 
@@ -116,7 +117,7 @@ class EditorBridge:
         self._snapshot: EditorSnapshot | None = None
         self._seen_code: str | None = None  # what the LLM last saw, for diffs
         self._listeners: list[SnapshotListener] = []
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._reads = StreamReads("editor.snapshot")  # streams read at once, bounded (agent.stream_reads)
         self._arrived = asyncio.Event()
 
     @property
@@ -177,10 +178,9 @@ class EditorBridge:
         return snap
 
     def on_text_stream(self, reader: rtc.TextStreamReader, participant_identity: str) -> None:
-        """`room.register_text_stream_handler("editor.snapshot", bridge.on_text_stream)`."""
-        task = asyncio.create_task(self._read(reader), name="editor.snapshot")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        """`room.register_text_stream_handler("editor.snapshot", bridge.on_text_stream)`. At most a few streams
+        are read at once: past that the oldest is dropped (agent.stream_reads); each one is the whole file."""
+        self._reads.start(reader, self._read(reader))
 
     async def _read(self, reader: rtc.TextStreamReader) -> None:
         """Read one snapshot stream, holding at most ``MAX_HELD_BYTES`` of it (``read_all`` would hold whatever a
@@ -277,10 +277,7 @@ class EditorBridge:
         return CodeView(text=f"{note}\n{body}", sha256=snap.sha256, code=snap.code)
 
     async def aclose(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._tasks.clear()
+        await self._reads.aclose()
 
 
 class SnapshotRecorder:
