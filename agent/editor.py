@@ -83,6 +83,25 @@ def _cursor(value: str | None) -> str | None:
     return value if value and CURSOR.fullmatch(value) else None
 
 
+MAX_VERSION = 2**53 - 1  # the largest integer a browser counts exactly
+
+
+def _version(value: object) -> int | None:
+    """A snapshot version the client gives (an attribute's digits, or an `editor.get` reply's number), or None.
+    The client chooses it: a number of thousands of digits went into every model turn and the event log, and an
+    `editor.get` reply of `Infinity` raised out of the tool that asked for the code."""
+    if isinstance(value, str):
+        value = value.strip()
+        if not value.isdigit() or not value.isascii() or len(value) > 16:
+            return None
+        value = int(value)
+    elif isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 0 <= value <= MAX_VERSION else None
+
+
 def _cursor_line(cursor: str | None) -> int | None:
     try:
         return int((cursor or "").split(":")[0])
@@ -138,9 +157,8 @@ class EditorBridge:
         """Accept one full-code snapshot (``streamed_bytes``: its size as sent, when more than ``code`` was sent).
         Returns it, or None when it is older than the one held."""
         current = self._snapshot
-        try:
-            version = int(attributes.get("version", ""))
-        except ValueError:
+        version = _version(attributes.get("version"))
+        if version is None:
             version = (current.version + 1) if current else 1
         now = self._clock.now()
         if current is not None and version < current.version and now - current.received_at < REORDER_WINDOW_S:
@@ -216,9 +234,8 @@ class EditorBridge:
         return await self._apply_rpc(data)
 
     async def _apply_rpc(self, data: dict[str, Any]) -> EditorSnapshot | None:
-        try:
-            version = int(data.get("version", 0))
-        except (TypeError, ValueError):
+        version = _version(data.get("version", 0))
+        if version is None:
             return self._snapshot
         attrs = {"version": str(version)}
         if isinstance(data.get("language"), str):

@@ -343,3 +343,21 @@ async def test_diffing_a_snapshot_of_repeated_lines_does_not_stall_the_event_loo
     assert snap is not None and snap.changed == (1, 5_002)
     assert view is not None and "lines 1, 5002" in view.text
     assert elapsed < 0.5, elapsed
+
+
+async def test_a_version_the_client_makes_up_is_bounded_and_never_breaks_the_tool_asking_for_the_code():
+    """The version is the client's to choose: an `editor.get` reply of `Infinity` (JSON as Python reads it) raised
+    OverflowError out of `latest()`, so `run_tests` failed with an internal error, and a version of 4,000 digits was
+    held, shown to the model on every turn and stored. Both are taken as no version."""
+    ed, channel, clock = bridge()
+    snap = ed.ingest("a = 1", {"version": "9" * 4_000})
+    assert snap is not None and snap.version == 1
+    assert ed.ingest("a = 2", {"version": "-5"}).version == 2  # type: ignore[union-attr]
+    assert ed.ingest("a = 3", {"version": "\uff17"}).version == 3  # type: ignore[union-attr]  # not ASCII digits
+    await clock.advance(6)
+    channel.editor_payload = json.loads('{"version": Infinity, "code": "a = 4"}')
+    assert (await ed.latest()).code == "a = 3"  # type: ignore[union-attr]
+    channel.editor_payload = {"version": 10.0**300, "code": "a = 5"}
+    assert (await ed.latest()).code == "a = 3"  # type: ignore[union-attr]
+    channel.editor_payload = {"version": 7, "code": "a = 6"}
+    assert (await ed.latest()).version == 7  # type: ignore[union-attr]
