@@ -2,10 +2,10 @@
 
 A client opens a text stream with one small header packet and may never finish it. Each open reader holds a task,
 its buffered chunks, and a subscription whose filter livekit runs against every FFI event of the process (audio
-frames included), so a few thousand streams left open, cheap to send, slowed everything the job does and stayed for
-its whole life. Our client finishes a stream within moments of opening it (a snapshot or a typed message), and the
-newest one is the one that matters (a snapshot is the whole file), so reading at most ``MAX_OPEN_STREAMS`` per
-topic and dropping the oldest costs an honest client nothing.
+frames included): thousands of streams left open, cheap to send, stayed for the job's whole life and multiplied
+the work done for every event. Our client finishes a stream within moments of opening it (a snapshot or a typed
+message), and the newest one is the one that matters (a snapshot is the whole file), so reading at most
+``MAX_OPEN_STREAMS`` per topic and dropping the oldest costs an honest client nothing.
 """
 
 from __future__ import annotations
