@@ -11,7 +11,6 @@ first one is noted in the event log (sizes only).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -22,6 +21,7 @@ from livekit.agents.types import TOPIC_CHAT
 from livekit.agents.voice.room_io import TextInputEvent
 
 from agent.senders import CandidateSenders, Recorder, close_reader
+from agent.stream_reads import StreamReads
 from agent.turns import MAX_TYPED_CHARS
 
 logger = logging.getLogger("shadows.agent.chat")
@@ -58,7 +58,7 @@ class ChatIntake:
         self._senders = senders
         self._recorder = recorder
         self._participant = participant
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._reads = StreamReads(TOPIC_CHAT)  # messages read at once, bounded (agent.stream_reads)
         self.truncated = 0  # messages cut so far (the first is noted)
 
     def on_text_stream(self, reader: rtc.TextStreamReader, participant_identity: str) -> None:
@@ -66,9 +66,7 @@ class ChatIntake:
         if not self._senders.admits(TOPIC_CHAT, participant_identity):
             close_reader(reader)
             return
-        task = asyncio.create_task(self._handle(reader, participant_identity), name="lk.chat")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._reads.start(reader, self._handle(reader, participant_identity))
 
     async def _handle(self, reader: rtc.TextStreamReader, identity: str) -> None:
         read = await self._read(reader)
@@ -120,7 +118,4 @@ class ChatIntake:
         return "".join(parts), total, True
 
     async def aclose(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._tasks.clear()
+        await self._reads.aclose()

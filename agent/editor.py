@@ -17,6 +17,7 @@ from agent.clock import Clock
 from agent.code_view import changed_lines, ranges, render_view
 from agent.language import code_language
 from agent.payloads import MAX_CODE_BYTES, cap_code
+from agent.stream_reads import StreamReads
 
 logger = logging.getLogger("shadows.agent.editor")
 
@@ -82,6 +83,25 @@ def _cursor(value: str | None) -> str | None:
     return value if value and CURSOR.fullmatch(value) else None
 
 
+MAX_VERSION = 2**53 - 1  # the largest integer a browser counts exactly
+
+
+def _version(value: object) -> int | None:
+    """A snapshot version the client gives (an attribute's digits, or an `editor.get` reply's number), or None.
+    The client chooses it: a number of thousands of digits went into every model turn and the event log, and an
+    `editor.get` reply of `Infinity` raised out of the tool that asked for the code."""
+    if isinstance(value, str):
+        value = value.strip()
+        if not value.isdigit() or not value.isascii() or len(value) > 16:
+            return None
+        value = int(value)
+    elif isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 0 <= value <= MAX_VERSION else None
+
+
 def _cursor_line(cursor: str | None) -> int | None:
     try:
         return int((cursor or "").split(":")[0])
@@ -116,7 +136,7 @@ class EditorBridge:
         self._snapshot: EditorSnapshot | None = None
         self._seen_code: str | None = None  # what the LLM last saw, for diffs
         self._listeners: list[SnapshotListener] = []
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._reads = StreamReads("editor.snapshot")  # streams read at once, bounded (agent.stream_reads)
         self._arrived = asyncio.Event()
 
     @property
@@ -137,9 +157,8 @@ class EditorBridge:
         """Accept one full-code snapshot (``streamed_bytes``: its size as sent, when more than ``code`` was sent).
         Returns it, or None when it is older than the one held."""
         current = self._snapshot
-        try:
-            version = int(attributes.get("version", ""))
-        except ValueError:
+        version = _version(attributes.get("version"))
+        if version is None:
             version = (current.version + 1) if current else 1
         now = self._clock.now()
         if current is not None and version < current.version and now - current.received_at < REORDER_WINDOW_S:
@@ -177,10 +196,9 @@ class EditorBridge:
         return snap
 
     def on_text_stream(self, reader: rtc.TextStreamReader, participant_identity: str) -> None:
-        """`room.register_text_stream_handler("editor.snapshot", bridge.on_text_stream)`."""
-        task = asyncio.create_task(self._read(reader), name="editor.snapshot")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        """`room.register_text_stream_handler("editor.snapshot", bridge.on_text_stream)`. At most a few streams
+        are read at once: past that the oldest is dropped (agent.stream_reads); each one is the whole file."""
+        self._reads.start(reader, self._read(reader))
 
     async def _read(self, reader: rtc.TextStreamReader) -> None:
         """Read one snapshot stream, holding at most ``MAX_HELD_BYTES`` of it (``read_all`` would hold whatever a
@@ -216,9 +234,8 @@ class EditorBridge:
         return await self._apply_rpc(data)
 
     async def _apply_rpc(self, data: dict[str, Any]) -> EditorSnapshot | None:
-        try:
-            version = int(data.get("version", 0))
-        except (TypeError, ValueError):
+        version = _version(data.get("version", 0))
+        if version is None:
             return self._snapshot
         attrs = {"version": str(version)}
         if isinstance(data.get("language"), str):
@@ -277,10 +294,7 @@ class EditorBridge:
         return CodeView(text=f"{note}\n{body}", sha256=snap.sha256, code=snap.code)
 
     async def aclose(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._tasks.clear()
+        await self._reads.aclose()
 
 
 class SnapshotRecorder:

@@ -34,6 +34,14 @@ JUDGE_BROKE = (
     "the candidate's code; apologise briefly and suggest walking through an example by hand."
 )
 JUDGE_BUSY = "The test runner is busy right now. Nothing is wrong with the code; try again in a few seconds."
+ENDED = "The interview has ended: nothing more is run, given or recorded. Just say goodbye."
+
+
+def _still_running(state: InterviewState) -> None:
+    """Refuse a tool that would add to the record once the interview has ended (the goodbye after
+    ``end_interview`` is generated with the phase's tools still offered)."""
+    if state.ended:
+        raise ToolError(ENDED)
 
 
 @function_tool
@@ -67,6 +75,7 @@ async def run_tests(context: RunContext[InterviewState]) -> str:
     ask to run their code or say it is ready to test. Returns a short summary to relay in your own words;
     the full report appears on their screen."""
     state = context.userdata
+    _still_running(state)
     if state.api is None or state.session_id is None:
         raise ToolError(
             "Tests cannot be run in this practice call; suggest walking through an example by hand."
@@ -106,6 +115,7 @@ async def give_hint(context: RunContext[InterviewState]) -> str:
     """Get the next hint for this problem. Call it only when the candidate is clearly stuck or asks for a
     hint; hints are counted. Returns the hint text to paraphrase briefly, one hint per call."""
     state = context.userdata
+    _still_running(state)
     hints = state.question.hints
     total = len(hints)
     if state.last_hint_turn is not None and state.last_hint_turn == state.user_turns:
@@ -139,6 +149,7 @@ async def record_complexity(context: RunContext[InterviewState], time: str, spac
     """Record the time and space complexity the candidate stated for their solution, in big-O notation exactly as
     they claimed it (right or wrong), e.g. time "O(n log n)", space "O(n)". Call it once they have said both."""
     state = context.userdata
+    _still_running(state)
     # The words are the candidate's, through the model: only big-O notation is kept (it becomes a fact the
     # grader reads outside any fence), never free text.
     claimed = {"time": " ".join(time.split()), "space": " ".join(space.split())}

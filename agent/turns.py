@@ -1,7 +1,8 @@
 """The turn decision: whether a candidate's finished turn gets a reply. One path for speech, typed `lk.chat`
 messages, the console and `simulate`.
 
-Outside the coding phase every turn is answered. While coding, in order:
+After the interview has ended no turn is answered. Before that, outside the coding phase every turn is answered.
+While coding, in order:
 1. an explicit request (agent.addressing: run, hint, leave, stop, finished, give up, a direct question) is
    always answered;
 2. an answer to a question the interviewer just asked is answered;
@@ -37,7 +38,7 @@ HANDOFF_WAIT_S = 20.0  # the longest a reply waits for a phase handoff in flight
 @dataclass(frozen=True)
 class TurnDecision:
     reply: bool
-    reason: str  # explicit | answering_question | classifier | classifier_unavailable | not_coding | empty
+    reason: str  # explicit | answering_question | classifier | classifier_unavailable | not_coding | empty | ended
     kind: str | None = None  # the explicit request's kind
 
     @property
@@ -145,14 +146,19 @@ async def decide(
     history: llm.ChatContext,
     *,
     quiet_phase: bool,
+    ended: bool = False,
     languages: tuple[str, ...],
     classifier: TurnClassifier | None,
     nonce: str,
 ) -> TurnDecision:
-    """The decision for one finished candidate turn (``history`` ends before it)."""
+    """The decision for one finished candidate turn (``history`` ends before it). Once the interview has ended
+    (``ended``) no turn is answered: the interviewer still in the session has its phase's tools, and anything it
+    did then (a hint, a test run on code edited after the end) would be recorded after the end."""
     text = text.strip()
     if not text:
         return TurnDecision(False, "empty")
+    if ended:
+        return TurnDecision(False, "ended")
     if not quiet_phase:
         return TurnDecision(True, "not_coding")
     kind = explicit_request(text, languages)

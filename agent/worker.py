@@ -21,6 +21,7 @@ from agent.capacity import LOAD_THRESHOLD, InterviewLoad
 from agent.capture import attach_capture
 from agent.channel import TOPIC_EDITOR_SNAPSHOT, RoomChannel
 from agent.chat import ChatIntake
+from agent.chat_budget import MAX_DROP_NOTES
 from agent.clock import SystemClock
 from agent.completion import complete, end_reason, final_code
 from agent.context import SessionContext
@@ -110,6 +111,19 @@ def chat_input() -> TextInputOptions:
 
     async def on_text(session: AgentSession[Any], ev: TextInputEvent) -> None:
         state = session.userdata
+        if isinstance(state, InterviewState) and not state.chat_budget.keep(state.clock.now(), len(ev.text)):
+            # Past what anyone types: neither answered nor kept (agent.chat_budget); a few notes say so.
+            budget = state.chat_budget
+            if not budget.dropping:
+                budget.dropping = True
+                budget.drop_notes += 1
+                if budget.drop_notes <= MAX_DROP_NOTES:
+                    state.record("note", {"kind": "chat_dropped", "phase": state.phase.value,
+                                          "dropped": budget.dropped})  # fmt: skip
+                logger.warning(
+                    "typed messages dropped: over the chat's keep budget (%d so far)", budget.dropped
+                )
+            return
         if isinstance(state, InterviewState) and not state.chat_budget.take(state.clock.now()):
             # A flood of typed messages: kept, unanswered, and it does not cut the interviewer off.
             if not state.chat_budget.limited:

@@ -324,3 +324,40 @@ async def test_a_flooding_snapshot_stream_is_held_only_up_to_the_cap_and_its_siz
     assert snap.original_bytes == len(chunk.encode()) * 1_200
     assert peak < 16 * MAX_HELD_BYTES, peak  # the diff against the last snapshot included
     await ed.aclose()
+
+
+async def test_diffing_a_snapshot_of_repeated_lines_does_not_stall_the_event_loop():
+    """The diff runs on the event loop for every snapshot and model turn, on text the client chooses. With the
+    exact diff alone, 5,000 equal lines edited at both ends held the loop for seconds (a 1 MB snapshot: hours),
+    silencing the interview and every timer; the cost is now bounded, and what changed is still marked."""
+    import time
+
+    ed, _, _ = bridge()
+    body = "x = 1\n" * 5_000
+    ed.ingest("a = 0\n" + body + "b = 0\n", {"version": "1"})
+    ed.mark_seen()
+    started = time.perf_counter()
+    snap = ed.ingest("c = 0\n" + body + "d = 0\n", {"version": "2"})
+    view = ed.view(4_000)
+    elapsed = time.perf_counter() - started
+    assert snap is not None and snap.changed == (1, 5_002)
+    assert view is not None and "lines 1, 5002" in view.text
+    assert elapsed < 0.5, elapsed
+
+
+async def test_a_version_the_client_makes_up_is_bounded_and_never_breaks_the_tool_asking_for_the_code():
+    """The version is the client's to choose: an `editor.get` reply of `Infinity` (JSON as Python reads it) raised
+    OverflowError out of `latest()`, so `run_tests` failed with an internal error, and a version of 4,000 digits was
+    held, shown to the model on every turn and stored. Both are taken as no version."""
+    ed, channel, clock = bridge()
+    snap = ed.ingest("a = 1", {"version": "9" * 4_000})
+    assert snap is not None and snap.version == 1
+    assert ed.ingest("a = 2", {"version": "-5"}).version == 2  # type: ignore[union-attr]
+    assert ed.ingest("a = 3", {"version": "\uff17"}).version == 3  # type: ignore[union-attr]  # not ASCII digits
+    await clock.advance(6)
+    channel.editor_payload = json.loads('{"version": Infinity, "code": "a = 4"}')
+    assert (await ed.latest()).code == "a = 3"  # type: ignore[union-attr]
+    channel.editor_payload = {"version": 10.0**300, "code": "a = 5"}
+    assert (await ed.latest()).code == "a = 3"  # type: ignore[union-attr]
+    channel.editor_payload = {"version": 7, "code": "a = 6"}
+    assert (await ed.latest()).version == 7  # type: ignore[union-attr]

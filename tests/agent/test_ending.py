@@ -152,9 +152,10 @@ async def test_the_model_cannot_end_again_after_the_end_button():
     await iv.request()
     assert iv.ends.task is not None
     await asyncio.wait_for(iv.ends.task, 20)
+    requests_before = len(iv.llm.requests)
     result = await iv.session.run(user_input="Bye!")
-    out = result.expect.contains_function_call_output().event().item.output
-    assert "already ended" in out
+    result.expect.no_more_events()  # a turn after the end reaches no model, so no tool either
+    assert len(iv.llm.requests) == requests_before
     assert iv.finished == ["candidate_request"]
     assert len(iv.channel.of_type("ended")) == 1
     await iv.session.aclose()
@@ -219,4 +220,53 @@ async def test_an_empty_or_minimal_payload_is_a_candidate_request(payload: str):
     assert iv.ends.task is not None
     await asyncio.wait_for(iv.ends.task, 20)
     assert iv.finished == ["candidate_request"]
+    await iv.session.aclose()
+
+
+async def test_nothing_the_candidate_says_after_the_end_reaches_the_model_or_its_tools():
+    """After the End button the interviewer of the phase it was pressed in stays the session's agent, tools and all,
+    until the job shuts down: a typed or spoken turn in that window was answered by a model that could still give a
+    hint, run the tests on code edited after the end, or record a complexity, all stamped after the interview
+    ended. A turn after the end is kept in the transcript, unanswered, and decided as such."""
+    from agent.turns import text_turn
+
+    iv = Interview(
+        Phase.CODING, [say("Let's code."), say(GOODBYE), call("give_hint"), say("Here is a hint.")]
+    )
+    await iv.start()
+    await iv.request()
+    assert iv.ends.task is not None
+    await asyncio.wait_for(iv.ends.task, 20)
+    requests_before = len(iv.llm.requests)
+    assert await text_turn(iv.session, "Can you give me a hint?") is None
+    result = await iv.session.run(user_input="I'm stuck, can you help me?")
+    result.expect.no_more_events()
+    await asyncio.sleep(0.05)
+    assert len(iv.llm.requests) == requests_before
+    assert iv.sink.of_type("hint") == [] and iv.sink.of_type("tool_call") == []
+    decisions = [e["payload"] for e in iv.sink.of_type("note") if e["payload"]["kind"] == "turn_decision"]
+    assert [(d["reply"], d["reason"]) for d in decisions[-2:]] == [(False, "ended"), (False, "ended")]
+    users = [i.text_content for i in iv.session.history.items if i.type == "message" and i.role == "user"]
+    assert users[-2:] == ["Can you give me a hint?", "I'm stuck, can you help me?"]
+    await iv.session.aclose()
+
+
+async def test_the_goodbye_after_end_interview_cannot_give_a_hint_or_record_anything():
+    """``end_interview``'s goodbye is generated after the tool returns, with the phase's tools still offered: a
+    model that called one there added a hint or a claimed complexity to the record after the end."""
+    script = [
+        say("What is the complexity?"),
+        call("end_interview"),
+        call("record_complexity", time="O(1)", space="O(1)"),
+    ]
+    iv = Interview(Phase.COMPLEXITY, [*script, say(GOODBYE)])
+    iv.state.user_turns = iv.state.phase_entered_turn + 1
+    await iv.start()
+    iv.state.remaining_s = lambda: 0.0  # type: ignore[method-assign]  # time is up: the end needs no confirmation
+    result = await iv.session.run(user_input="It is linear, I think.")
+    outputs = [e.item for e in result.events if e.type == "function_call_output"]
+    assert [o.name for o in outputs] == ["end_interview", "record_complexity"]
+    assert outputs[1].is_error and "has ended" in outputs[1].output
+    notes = [e["payload"]["kind"] for e in iv.sink.of_type("note")]
+    assert "complexity_claimed" not in notes
     await iv.session.aclose()

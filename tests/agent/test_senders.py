@@ -288,3 +288,38 @@ async def test_the_session_started_in_a_room_takes_nothing_from_participants_but
             assert session.room_io is not None
         finally:
             await session.aclose()
+
+
+async def test_streams_left_open_are_bounded_per_topic_and_a_dropped_one_is_never_taken_in_part():
+    """A stream costs its sender one small header and may never end. Every open reader held a task, its chunks and
+    a subscription that livekit runs every FFI event of the process through (audio frames included): 1,000 left
+    open on `editor.snapshot` and as many on `lk.chat` stayed for the life of the job. At most
+    ``MAX_OPEN_STREAMS`` per topic are read at once; the oldest are closed and what they sent is never taken as a
+    snapshot or a message, and a stream that ends is still taken."""
+    from agent.stream_reads import MAX_OPEN_STREAMS
+
+    room = FakeRoom(FakeParticipant(CANDIDATE))
+    state, _, channel = interview(room, CANDIDATE)
+    senders = listen_to_candidate(room, state, channel)  # type: ignore[arg-type]
+    seen: list[str] = []
+    chat = ChatIntake(None, lambda s, ev: seen.append(ev.text), senders, state)  # type: ignore[arg-type]  # no session needed
+    room.handlers["lk.chat"] = chat.on_text_stream  # type: ignore[assignment]
+    stalled: list[FakeTextStreamReader] = []
+    for i in range(1_000):
+        for topic, text in (("editor.snapshot", "half = 1\n"), ("lk.chat", "half a message")):
+            reader = FakeTextStreamReader(topic, text, attributes={"version": str(i + 1)}, stall=True)
+            stalled.append(reader)
+            room.open_stream(reader, CANDIDATE)
+    await settle(rounds=5)
+    assert sum(1 for r in stalled if not r.closed) <= 2 * MAX_OPEN_STREAMS
+    room.open_stream(
+        FakeTextStreamReader("editor.snapshot", "done = 1\n", attributes={"version": "5000"}), CANDIDATE
+    )
+    room.open_stream(FakeTextStreamReader("lk.chat", "hello"), CANDIDATE)
+    await settle(lambda: seen == ["hello"] and state.editor.snapshot is not None)
+    await settle(rounds=5)
+    snap = state.editor.snapshot
+    assert snap is not None and (snap.code, snap.version) == ("done = 1\n", 5000)
+    await chat.aclose()
+    await state.editor.aclose()
+    assert seen == ["hello"] and all(r.closed for r in stalled)

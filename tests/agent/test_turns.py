@@ -536,3 +536,40 @@ async def test_a_background_reply_during_a_handoff_is_given_by_the_next_agent_an
         await handle
     assert "discuss_complexity" in model.requests[-1]["tools"]  # spoken by the testing phase's agent
     assert await reply_after_handoff(session, instructions="Too late.") is None
+
+
+async def test_a_flood_of_full_size_typed_messages_keeps_a_bounded_amount_and_says_how_much_it_dropped():
+    """Past the chat budget messages were kept unanswered, but all of them: 2,000 messages of 4,000 characters (8
+    million characters, sent in moments) went into the conversation every phase holds and into the event log. What
+    is kept is bounded; the rest is dropped, counted in a note, and a message after a pause is kept and answered."""
+    from livekit.agents.voice.room_io import TextInputEvent
+
+    from agent.chat_budget import KEEP_BURST_CHARS, KEEP_REFILL_CHARS_PER_S
+    from agent.worker import chat_input
+
+    sink = FakeSink()
+    clock = ManualClock()
+    _, state = build_interview(make_context(), api=None, recorder=sink, clock=clock, channel=FakeChannel(),
+                               settings=test_settings(), classifier=None)  # fmt: skip
+    state.candidate_spoke = True
+    model = FakeLLM([say("Hi."), say("Sure.")])
+    on_text = chat_input().text_input_cb
+    async with AgentSession[InterviewState](llm=model, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.APPROACH, state), capture_run=True)
+        for i in range(2_000):
+            await on_text(session, TextInputEvent(text=f"{i:05d}" + "x" * 3_995))  # type: ignore[misc]
+        await clock.advance(4_000 / KEEP_REFILL_CHARS_PER_S + 60)
+        await on_text(session, TextInputEvent(text="Sorry about that. Can I use a dict?"))  # type: ignore[misc]
+        for _ in range(3_000):  # the reply's request (a loaded machine once took over 2 s)
+            if model.requests and _typed(model.requests[-1])[-1:] == ["Sorry about that. Can I use a dict?"]:
+                break
+            await asyncio.sleep(0.01)
+        users = [
+            i.text_content or "" for i in session.history.items if i.type == "message" and i.role == "user"
+        ]
+    assert sum(len(u) for u in users) <= KEEP_BURST_CHARS + 100
+    assert users[-1] == "Sorry about that. Can I use a dict?"
+    assert _typed(model.requests[-1])[-1] == "Sorry about that. Can I use a dict?"  # kept, and answered
+    dropped = [e["payload"] for e in sink.of_type("note") if e["payload"]["kind"] == "chat_dropped"]
+    assert dropped == [{"kind": "chat_dropped", "phase": "approach", "dropped": 1}]
+    assert state.chat_budget.dropped == 2_000 - (len(users) - 1)

@@ -28,7 +28,8 @@ class FakeParticipant:
 
 
 class FakeTextStreamReader:
-    """``chunks`` chunks of ``chunk`` on ``topic``; ``close()`` ends it early, as `rtc.TextStreamReader.close` does."""
+    """``chunks`` chunks of ``chunk`` on ``topic``; ``close()`` ends it early, as `rtc.TextStreamReader.close` does.
+    With ``stall``, the stream stays open after its chunks (a sender that never finishes it) until closed."""
 
     def __init__(
         self,
@@ -37,6 +38,7 @@ class FakeTextStreamReader:
         chunks: int = 1,
         attributes: dict[str, str] | None = None,
         error: Exception | None = None,  # raised after the chunks, as a reset or aborted stream raises
+        stall: bool = False,
     ) -> None:
         self.info = rtc.TextStreamInfo(
             stream_id=f"stream-{id(self)}", mime_type="text/plain", topic=topic, timestamp=0,
@@ -47,15 +49,22 @@ class FakeTextStreamReader:
         self._error = error
         self.chunks_read = 0
         self.closed = False
+        self._stall = stall
+        self._closing: asyncio.Event | None = None
 
     def close(self) -> None:
         self.closed = True
+        if self._closing is not None:
+            self._closing.set()  # a read parked on the stream ends, as the real reader's close wakes it
 
     async def __aiter__(self) -> AsyncIterator[str]:
         while self.chunks_read < self._chunks and not self.closed:
             await asyncio.sleep(0)
             self.chunks_read += 1
             yield "".join((self._chunk[:1], self._chunk[1:]))  # a new string per chunk, as the FFI delivers
+        if self._stall and not self.closed:
+            self._closing = asyncio.Event()
+            await self._closing.wait()
         self.closed = True
         if self._error is not None:
             raise self._error
