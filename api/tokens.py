@@ -74,6 +74,9 @@ def _session_claims(
                 can_publish=True,
                 can_subscribe=True,
                 can_publish_data=True,
+                # The page sets its own `editor.ready` attribute (docs/protocol.md); LiveKit refuses a participant's
+                # attribute, name or metadata update without this grant. The agent trusts nothing else it sets.
+                can_update_own_metadata=True,
             )
         )
         .with_attributes({"role": "candidate"})

@@ -37,6 +37,7 @@ def _assert_room_token(claims: dict[str, Any], server: ApiServer, session: dict[
         "canPublish": True,
         "canSubscribe": True,
         "canPublishData": True,
+        "canUpdateOwnMetadata": True,  # for the page's `editor.ready` attribute
     }
     assert claims["attributes"] == {"role": "candidate"}
     grace = server.settings.token_grace_minutes
