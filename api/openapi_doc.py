@@ -111,6 +111,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "invalid_input": (422, "A custom input does not match the function's signature or is too large."),
     "rate_limited": (429, "Too many requests; wait and retry."),
     "redispatch_limit": (429, "The interviewer was already called again for this session."),
+    "exports_busy": (429, "Too many exports in progress (in all, or of this organisation); retry later."),
     "internal_error": (500, "We failed; not the caller's fault."),
     "embedded_postgres": (500, "`shadows dev` could not start its local PostgreSQL (never in production)."),
     "service_unavailable": (503, "A dependency is down; retry (`Retry-After`)."),
