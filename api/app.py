@@ -143,7 +143,12 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         stall_s=settings.export_stall_s,
     )
     app.state.pdf = PdfRenderer(
-        settings.chromium_bin, timeout_s=settings.pdf_timeout_s, concurrency=settings.pdf_concurrency
+        settings.chromium_bin,
+        timeout_s=settings.pdf_timeout_s,
+        concurrency=settings.pdf_concurrency,
+        max_waiting=settings.pdf_queue_max,
+        per_tenant=settings.pdf_queue_per_tenant,
+        wait_s=settings.pdf_queue_wait_s,
     )
     for router in (
         health.router,
