@@ -102,6 +102,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "unprocessable": (422, "The request is well-formed but cannot be done."),
     "validation_error": (422, "A field is missing or invalid; `fields` lists each problem."),
     "address_not_allowed": (422, "The callback or webhook URL is not an address we may call."),
+    "invalid_url": (422, "The callback or webhook URL is not a valid URL, or too long once percent-encoded."),
     "invalid_resume": (422, "The résumé is not a readable PDF."),
     "unsupported_media_type": (422, "Send application/json (or multipart/form-data where documented)."),
     "unsupported_language": (422, "The language is not one this session or the judge uses."),
