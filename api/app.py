@@ -13,6 +13,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from api.db.pool import create_pool
 from api.error_rendering import UnexpectedErrorMiddleware, install_error_handlers
+from api.export_slots import ExportSlots
 from api.integrations import ashby, greenhouse
 from api.jobs.logs import route_queue_logs
 from api.json_guard import JsonTextMiddleware
@@ -135,8 +136,19 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
     app.state.resume_parser = ResumeParser(settings)
     install_error_handlers(app)
     app.state.web_assets = WebAssets(settings.web_dir)
+    app.state.exports = ExportSlots(
+        capacity=settings.export_concurrency,
+        per_org=settings.export_per_org,
+        hold_s=settings.export_hold_s,
+        stall_s=settings.export_stall_s,
+    )
     app.state.pdf = PdfRenderer(
-        settings.chromium_bin, timeout_s=settings.pdf_timeout_s, concurrency=settings.pdf_concurrency
+        settings.chromium_bin,
+        timeout_s=settings.pdf_timeout_s,
+        concurrency=settings.pdf_concurrency,
+        max_waiting=settings.pdf_queue_max,
+        per_tenant=settings.pdf_queue_per_tenant,
+        wait_s=settings.pdf_queue_wait_s,
     )
     for router in (
         health.router,

@@ -4,7 +4,11 @@ it, see docs/deployment.md).
 The page is rendered in print mode (no script, a CSP that allows no fetch) and written to a private temporary
 directory, and Chromium prints that file: it never loads anything over the network, whatever candidate-written
 text the page contains. Renders are bounded in number (a semaphore per process) and in time (the process group is
-killed at the deadline).
+killed at the deadline), and so is the queue for them: at most `max_waiting` requests wait, each at most `wait_s`,
+and one tenant (an organisation; practice sessions are one tenant) has at most `per_tenant` waiting or printing.
+Past a bound a request is a retryable 503 `pdf_busy`. Unbounded, one caller's burst of PDF requests (an anonymous
+practice candidate's invite is enough) queued without limit, each holding its rendered page, and every other
+organisation's PDF waited behind all of them.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import os
 import shutil
 import signal
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import structlog
@@ -24,6 +29,7 @@ from api.errors import ServiceUnavailableError
 log = structlog.get_logger(__name__)
 
 MAX_PDF_BYTES = 50 * 1024 * 1024
+BUSY_RETRY_AFTER_S = 5
 
 
 class PdfUnavailableError(ServiceUnavailableError):
@@ -32,11 +38,29 @@ class PdfUnavailableError(ServiceUnavailableError):
     code = "pdf_unavailable"
 
 
+class PdfBusyError(ServiceUnavailableError):
+    code = "pdf_busy"
+
+
 class PdfRenderer:
-    def __init__(self, chromium: str, *, timeout_s: float, concurrency: int) -> None:
+    def __init__(
+        self,
+        chromium: str,
+        *,
+        timeout_s: float,
+        concurrency: int,
+        max_waiting: int = 16,
+        per_tenant: int = 4,
+        wait_s: float = 30.0,
+    ) -> None:
         self._chromium = chromium
         self._timeout_s = timeout_s
         self._slots = asyncio.Semaphore(concurrency)
+        self._max_waiting = max_waiting
+        self._per_tenant = per_tenant
+        self._wait_s = wait_s
+        self._waiting = 0
+        self._admitted: Counter[str] = Counter()  # per tenant: requests waiting or printing
 
     def available(self) -> bool:
         return shutil.which(self._chromium) is not None
@@ -66,11 +90,35 @@ class PdfRenderer:
             cmd.append("--no-sandbox")
         return [*cmd, (workdir / "report.html").as_uri()]
 
-    async def render(self, html: str) -> bytes:
+    async def render(self, html: str, *, tenant: str = "") -> bytes:
         if not self.available():
             raise PdfUnavailableError("PDF rendering needs Chromium on this host.")
-        async with self._slots:
-            return await self._render(html)
+        queue_full = self._slots.locked() and self._waiting >= self._max_waiting
+        if queue_full or self._admitted[tenant] >= self._per_tenant:
+            raise PdfBusyError("Report PDFs are busy; try again shortly.", retry_after=BUSY_RETRY_AFTER_S)
+        self._admitted[tenant] += 1
+        try:
+            await self._acquire()
+            try:
+                return await self._render(html)
+            finally:
+                self._slots.release()
+        finally:
+            self._admitted[tenant] -= 1
+            if not self._admitted[tenant]:
+                del self._admitted[tenant]
+
+    async def _acquire(self) -> None:
+        self._waiting += 1
+        try:
+            async with asyncio.timeout(self._wait_s):
+                await self._slots.acquire()  # a cancelled acquire passes a slot it was just given on
+        except TimeoutError:
+            raise PdfBusyError(
+                "Report PDFs are busy; try again shortly.", retry_after=BUSY_RETRY_AFTER_S
+            ) from None
+        finally:
+            self._waiting -= 1
 
     async def _render(self, html: str) -> bytes:
         with tempfile.TemporaryDirectory(prefix="shadows-pdf-") as tmp:

@@ -93,6 +93,19 @@ class ApiSettings(BaseSettings):
     chromium_bin: str = "/usr/bin/chromium"
     pdf_timeout_s: float = Field(default=60.0, gt=0, le=600)
     pdf_concurrency: int = Field(default=2, ge=1, le=16)
+    # At most `pdf_queue_max` requests wait for a render, each at most `pdf_queue_wait_s`, and one organisation (or
+    # all practice sessions together) has at most `pdf_queue_per_tenant` waiting or printing; beyond: 503 pdf_busy.
+    pdf_queue_max: int = Field(default=16, ge=0, le=1024)
+    pdf_queue_per_tenant: int = Field(default=4, ge=1, le=1024)
+    pdf_queue_wait_s: float = Field(default=30.0, gt=0, le=600)
+
+    # Session exports (GET /v1/sessions/export) held at once per process, and per organisation; past either, a 429
+    # exports_busy. An export whose client stops reading for `export_stall_s`, or that takes `export_hold_s` in
+    # all, is ended and its spool (a temporary file the size of the export) closed.
+    export_concurrency: int = Field(default=8, ge=1, le=256)
+    export_per_org: int = Field(default=2, ge=1, le=256)
+    export_stall_s: float = Field(default=30.0, gt=0, le=3600)
+    export_hold_s: float = Field(default=600.0, gt=0, le=24 * 3600)
 
     # Session artifacts (JSON dump, report PDF, résumé PDF): `local` (a directory; default data_dir/artifacts) or
     # `supabase` (Supabase Storage: SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY, a private bucket, signed URLs).

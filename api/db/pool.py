@@ -67,11 +67,18 @@ def create_pool(
 
 @asynccontextmanager
 async def connection(pool: Pool) -> AsyncIterator[Conn]:
-    """A pooled connection in autocommit mode; use `async with conn.transaction()` for multi-statement writes."""
+    """A pooled connection in autocommit mode; use `async with conn.transaction()` for multi-statement writes.
+
+    An unreachable, saturated or failing database is a retryable 503. A statement past one of PostgreSQL's program
+    limits (SQLSTATE class 54, e.g. a value too large for its index) is not: psycopg files it under
+    OperationalError too, but retrying the same request fails the same way, so it stays our error (a 500 with its
+    traceback in the log), never an outage a client retries for ever."""
     try:
         async with pool.connection() as conn:
             yield conn
     except (psycopg.OperationalError, PoolTimeout, TooManyRequests) as e:
+        if isinstance(e, psycopg.Error) and (e.sqlstate or "").startswith("54"):
+            raise
         stats = pool.get_stats()
         log.warning(
             "db.unavailable",

@@ -38,6 +38,10 @@ Caller = Annotated[IntegrationCaller, Depends(require_ashby)]
 class _AshbyModel(BaseModel):
     model_config = ConfigDict(extra="ignore")  # Ashby may add fields
 
+    # Every field of every Ashby model, not a list per model that a new field can miss: PostgreSQL text never
+    # holds U+0000, and a NUL that reached a query was a 500 (the cancel's assessment_id).
+    _every_field_storable = field_validator("*")(refuse_unstorable)
+
 
 class AshbyCandidate(_AshbyModel):
     ashby_id: str = Field(min_length=1, max_length=200)

@@ -103,14 +103,23 @@ class ResponseError(BaseModel):
     _storable = field_validator("api_call", "partner_test_id", "partner_interview_id")(refuse_unstorable)
 
 
-def check_callback_url(settings: ApiSettings, url: str) -> None:
-    """Where the completion PATCH may go: a URL the guard accepts, and (guard on) a Greenhouse host."""
+def check_callback_url(settings: ApiSettings, url: str) -> str:
+    """Where the completion PATCH may go: a URL the guard accepts, and (guard on) a Greenhouse host. Returned as
+    the request will go (scheme and host in lower case, IDNA, percent-encoded; ASCII), which is what is stored and
+    what a repeated send_test is matched on: stored as sent, 2,000 characters of non-ASCII text were too large for
+    the unique index on it (a 503 database_unavailable that Greenhouse would retry for ever)."""
     try:
         parsed = egress.parse_url(url, guard=settings.egress_guard)
     except egress.UrlRefusedError as e:
         raise UnprocessableError(f"url: {e.message}", code=e.code) from e
     if settings.egress_guard and not is_greenhouse_host(settings, parsed.host):
         raise UnprocessableError("url: not a Greenhouse address.", code="address_not_allowed")
+    canonical = str(parsed)
+    if len(canonical) > egress.MAX_URL_CHARS:
+        raise UnprocessableError(
+            f"url: longer than {egress.MAX_URL_CHARS} characters once percent-encoded.", code="invalid_url"
+        )
+    return canonical
 
 
 def is_greenhouse_host(settings: ApiSettings, host: str) -> bool:
@@ -131,10 +140,10 @@ async def list_tests(caller: Caller, conn: DbConn) -> list[Test]:
 async def send_test(body: SendTest, caller: Caller, conn: DbConn, settings: Settings) -> SendTestResult:
     """Schedule an interview for the candidate and e-mail them the link (when e-mail is configured). Sending
     again with the same `url` returns the same `partner_interview_id` and schedules nothing new."""
-    check_callback_url(settings, body.url)
+    callback_url = check_callback_url(settings, body.url)
     async with conn.transaction():
-        await integrations_repo.claim_greenhouse_url(conn, caller.organization_id, body.url)
-        existing = await integrations_repo.greenhouse_by_url(conn, caller.organization_id, body.url)
+        await integrations_repo.claim_greenhouse_url(conn, caller.organization_id, callback_url)
+        existing = await integrations_repo.greenhouse_by_url(conn, caller.organization_id, callback_url)
         if existing is not None:
             log.info("greenhouse.send_test_repeated", session_id=existing["session_id"])
             return SendTestResult(partner_interview_id=existing["session_id"])
@@ -154,7 +163,7 @@ async def send_test(body: SendTest, caller: Caller, conn: DbConn, settings: Sett
                 candidate_email=str(body.candidate.email),
                 candidate_external_id=None,
                 metadata=metadata,
-                callback_url=body.url,
+                callback_url=callback_url,
             ),
         )
     log.info("greenhouse.send_test", session_id=session_id)

@@ -17,6 +17,7 @@ from api.db import history_repo
 from api.db.pool import Conn, connection
 from api.deps import DbConn, OrgCaller
 from api.errors import UnprocessableError
+from api.export_slots import ExportResponse, ExportSlots
 from api.history import (
     SessionFilters,
     Sort,
@@ -145,7 +146,7 @@ async def _export(
     response_class=StreamingResponse,
     responses={
         200: {"content": {"text/csv": {}, "application/json": {}}, "description": "The sessions, streamed"},
-        **error_responses(*DB, 401, 422),
+        **error_responses(*DB, 401, 422, 429),
     },
 )
 async def export_sessions(
@@ -157,11 +158,15 @@ async def export_sessions(
 ) -> StreamingResponse:
     """Every session matching the filters, one row each with its scorecard summary, streamed (constant memory).
     CSV: a header row, then one line per session; cells that a spreadsheet would read as a formula start with an
-    apostrophe. JSON: one array."""
+    apostrophe. JSON: one array. An organisation holds at most a few exports at once (429 `exports_busy` beyond);
+    one left unread is ended after a while."""
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     media = "text/csv; charset=utf-8" if format == "csv" else "application/json"
-    return StreamingResponse(
+    exports: ExportSlots = request.app.state.exports
+    slot = exports.take(org.id)  # given back by the response, however it ends
+    return ExportResponse(
         _export(request, org.id, filters, sort, format),
+        slot=slot,
         media_type=media,
         headers={
             "Content-Disposition": f'attachment; filename="shadows-sessions-{stamp}.{format}"',

@@ -22,11 +22,13 @@ router = APIRouter(prefix="/v1/organization", tags=["organization"])
 
 # An origin as CSP's frame-ancestors takes it: https, a host (optionally `*.` for its subdomains), an optional port.
 # Plain http only for the local machine (a developer's ATS sandbox). No path, no spaces or separators.
+# Each is matched whole (`fullmatch`): with `re.match`, a `$` anchor also matches before a final newline, and a
+# slug "acme\n" passed here to fail the column's check (a 500).
 HTTPS_ORIGIN = re.compile(
-    r"^https://(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+(:\d{1,5})?$"
+    r"https://(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+(:\d{1,5})?"
 )
-LOCAL_ORIGIN = re.compile(r"^http://(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$")
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+LOCAL_ORIGIN = re.compile(r"http://(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?")
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
 class Organization(BaseModel):
@@ -68,7 +70,7 @@ class OrganizationUpdate(BaseModel):
     @field_validator("slug")
     @classmethod
     def _slug(cls, v: str | None) -> str | None:
-        if v is not None and not SLUG.match(v):
+        if v is not None and not SLUG.fullmatch(v):
             raise ValueError("lower-case letters and digits, separated by single hyphens")
         return v
 
@@ -87,7 +89,7 @@ class OrganizationUpdate(BaseModel):
         cleaned = []
         for origin in v:
             o = origin.strip().lower().rstrip("/")
-            if not (HTTPS_ORIGIN.match(o) or LOCAL_ORIGIN.match(o)):
+            if not (HTTPS_ORIGIN.fullmatch(o) or LOCAL_ORIGIN.fullmatch(o)):
                 raise ValueError(f"{origin!r} is not an origin like https://ats.example.com")
             if o not in cleaned:
                 cleaned.append(o)

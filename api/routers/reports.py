@@ -23,6 +23,7 @@ from api.pdf import PdfRenderer
 from api.report_pages import JSON_HEADERS, error_response, report_html, report_response
 from api.report_view import load_report
 from api.routers.scorecards import CandidateReader, scorecard_reader
+from api.run_admission import PRACTICE_TENANT
 from api.settings import ApiSettings
 from api.timeline import Timeline, View, build_items, session_header
 from api.web_assets import WebAssets
@@ -111,17 +112,21 @@ async def read_timeline(session_id: SessionId, conn: DbConn, reader: Reader) -> 
 )
 async def read_report_pdf(session_id: SessionId, request: Request, settings: Settings) -> Response:
     """The report page printed to PDF (for an ATS to attach): the same content, with the runs and the final code
-    in place of the interactive replay. 503 `pdf_unavailable` when this host cannot print."""
+    in place of the interactive replay. 503 `pdf_unavailable` when this host cannot print; 503 `pdf_busy` (with
+    Retry-After) when too many PDFs wait, or this organisation already has a few waiting or printing."""
     # Read on a connection of its own, returned before the render: a render waits for one of a few Chromium slots
     # and runs for seconds, and a connection held meanwhile by each waiting request would drain the pool.
     async with connection(request.app.state.pool) as conn:
-        opened = await _readable(conn, session_id, await scorecard_reader(request, conn, settings))
+        reader = await scorecard_reader(request, conn, settings)
+        opened = await _readable(conn, session_id, reader)
         page = await load_report(
             conn, opened.session, view=opened.view, timeline_url=None, assets=_assets(request)
         )
     renderer: PdfRenderer = request.app.state.pdf
     html, _ = report_html(page, print_mode=True)
-    pdf = await renderer.render(html)
+    # One organisation, or all practice candidates together, holds only a few places in the queue for Chromium.
+    tenant = PRACTICE_TENANT if isinstance(reader, CandidateReader) else str(reader.id)
+    pdf = await renderer.render(html, tenant=tenant)
     return Response(
         pdf,
         media_type="application/pdf",

@@ -137,11 +137,19 @@ def _id(raw: str, what: str) -> UUID:
 
 
 async def _checked_url(settings: ApiSettings, url: str) -> str:
+    """The URL as it was checked and as the request will go (scheme and host in lower case, the host in IDNA, the
+    path and query percent-encoded): what is stored. Stored as sent, a scheme in capitals passed the check and
+    failed the column's (`^https?://`), and an encoded URL may be longer than the one sent."""
     try:
-        await egress.check_url(url, guard=settings.egress_guard)
+        target = await egress.check_url(url, guard=settings.egress_guard)
     except egress.UrlRefusedError as e:
         raise UnprocessableError(f"url: {e.message}", code=e.code) from e
-    return url
+    canonical = str(target.url)
+    if len(canonical) > egress.MAX_URL_CHARS:
+        raise UnprocessableError(
+            f"url: longer than {egress.MAX_URL_CHARS} characters once percent-encoded.", code="invalid_url"
+        )
+    return canonical
 
 
 async def _endpoint(conn: DbConn, org: OrgCaller, endpoint_id: str) -> dict[str, Any]:

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
-KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*$")
+# Matched whole (`fullmatch`): `re.match` with a `$` anchor lets a final newline through.
+KEY_PATTERN = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*")
 
 
 class StorageError(Exception):
@@ -24,7 +25,11 @@ class StorageError(Exception):
 
 
 def check_key(key: str) -> str:
-    if len(key) > 512 or not KEY_PATTERN.match(key) or any(part in (".", "..") for part in key.split("/")):
+    if (
+        len(key) > 512
+        or not KEY_PATTERN.fullmatch(key)
+        or any(part in (".", "..") for part in key.split("/"))
+    ):
         raise ValueError(f"invalid storage key: {key!r}")
     return key
 

@@ -197,6 +197,25 @@ async def test_cancel_from_ashby_cancels_quietly_and_a_cancel_in_shadows_is_repo
     assert "assessment_status" not in update
 
 
+async def test_a_nul_in_any_text_ashby_sends_is_a_refusal_not_a_server_error(
+    ashby: FakeAshby, db: Conn
+) -> None:
+    # PostgreSQL text never holds U+0000. Each Ashby model listed the fields it checked, and the cancel's
+    # assessment_id was not among them: it reached the query, a 500. Every text field of every model now is.
+    cancelled = await ashby.cancel("ses_0000\x00")
+    assert cancelled.status_code == 422, cancelled.text
+    job = {"ashby_id": "job-9", "name": "Backend Engineer", "req_id": "REQ-77"}
+    for candidate, extra in (
+        (ADA, {"job": {**job, "name": "Back\x00end"}}),
+        (ADA, {"application": {"ashby_id": "app-1", "status": "Act\x00ive"}}),
+        ({**ADA, "ashby_id": "cand\x00"}, {}),
+    ):
+        r = await ashby.start("difficulty:easy", candidate, **extra)
+        assert r.status_code == 422, (extra, r.text)
+    cur = await db.execute("select count(*) as n from ats_assessments")
+    assert await cur.fetchone() == {"n": 0}
+
+
 async def test_updates_retry_on_errors_and_stop_on_a_refusal_or_a_wrong_customer_key(
     api_server: ApiServer, ashby: FakeAshby, db: Conn, start_worker: StartWorker, tmp_path: Path
 ) -> None:

@@ -69,6 +69,35 @@ async def greenhouse(api_server: ApiServer) -> AsyncIterator[FakeGreenhouse]:
         yield gh
 
 
+async def test_callback_urls_are_matched_and_stored_as_the_patch_will_go_and_bounded_once_encoded(
+    greenhouse: FakeGreenhouse, db: Conn
+) -> None:
+    # Stored as sent, a callback URL of 2,000 characters of non-ASCII text was too large for the unique index on
+    # it: a 503 database_unavailable, which Greenhouse retries for ever.
+    def body(url: str) -> dict[str, Any]:
+        return {
+            "partner_test_id": "question:two-sum",
+            "candidate": HARRY,
+            "sent_by": "r@acme.example",
+            "url": url,
+        }
+
+    tail = "".join(chr(0x4E00 + (i * 7919) % 0x5000) for i in range(1_900))  # little for pglz to compress
+    async with greenhouse.client() as c:
+        huge = await c.post("/send_test", json=body(greenhouse.callback_url(1) + "/" + tail))
+        assert (huge.status_code, huge.json()["error"]["code"]) == (422, "invalid_url"), huge.text
+        url = greenhouse.callback_url(2)
+        first = await c.post("/send_test", json=body(url.replace("http://", "HTTP://") + "/é"))
+        again = await c.post("/send_test", json=body(url + "/%C3%A9"))
+    assert first.status_code == 200, first.text
+    assert again.json() == first.json()
+    cur = await db.execute(
+        "select callback_url from ats_assessments where session_id = %s",
+        (first.json()["partner_interview_id"],),
+    )
+    assert await cur.fetchone() == {"callback_url": url + "/%C3%A9"}
+
+
 async def _sessions(db: Conn) -> int:
     cur = await db.execute("select count(*) as n from sessions")
     row = await cur.fetchone()

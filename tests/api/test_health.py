@@ -6,6 +6,7 @@ import gc
 from collections.abc import Iterator
 
 import psycopg
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from psycopg import sql
 
@@ -123,6 +124,20 @@ async def test_routes_answer_503_database_unavailable_when_the_database_is_gone(
     assert r.status_code == 503, r.text
     assert r.json()["error"]["code"] == "database_unavailable"
     assert r.headers.get("retry-after") == "1"
+
+
+async def test_a_statement_past_a_program_limit_is_not_a_database_outage(api_server: ApiServer) -> None:
+    # psycopg files SQLSTATE class 54 (program limit exceeded: a value too large for its index, an array too large)
+    # under OperationalError, and each was a 503 database_unavailable: a client retried the same doomed request for
+    # ever, and the log called it an outage.
+    from api.db.pool import DatabaseUnavailableError, connection
+
+    with pytest.raises(psycopg.errors.ProgramLimitExceeded):
+        async with connection(api_server.app.state.pool) as conn:
+            await conn.execute("select array_fill(1, array[2147483647, 2147483647])")
+    with pytest.raises(DatabaseUnavailableError):  # a connection-level failure still is one
+        async with connection(api_server.app.state.pool) as conn:
+            await conn.execute("select pg_terminate_backend(pg_backend_pid())")
 
 
 async def test_openapi_document_describes_json_and_multipart_session_creation(api_server: ApiServer) -> None:

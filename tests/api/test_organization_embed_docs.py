@@ -115,6 +115,7 @@ async def test_organization_read_and_update(api_server: ApiServer) -> None:
         {"logo_url": 'https://x.com/a"onerror=alert(1)'},
         {"slug": "Not A Slug"},
         {"slug": "-x-"},
+        {"slug": "acme\n"},  # `$` in re.match also matches before a final newline: it was a 500
         {"retention_days": 0},
         {"name": ""},
         {"unknown": 1},

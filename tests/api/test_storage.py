@@ -65,7 +65,20 @@ async def test_put_get_replace_list_and_delete(backend: StorageBackend) -> None:
 
 
 async def test_keys_cannot_escape_or_be_malformed(backend: StorageBackend) -> None:
-    for key in ("../etc/passwd", "sessions/../../x", "/abs", "a//b", "a/./b", "a/", "", "a b", "a\x00b", "é"):
+    for key in (
+        "../etc/passwd",
+        "sessions/../../x",
+        "/abs",
+        "a//b",
+        "a/./b",
+        "a/",
+        "",
+        "a b",
+        "a\x00b",
+        "é",
+        "a\n",
+        "a/b\n",
+    ):
         with pytest.raises(ValueError):
             await backend.put(key, b"x", "text/plain")
 

@@ -99,6 +99,34 @@ async def test_create_refuses_unusable_urls_even_without_the_guard(
     assert (r.status_code, r.json()["error"]["code"]) == (422, code)
 
 
+async def test_urls_are_stored_as_the_request_will_go_and_their_encoded_length_is_bounded(
+    api_server: ApiServer,
+) -> None:
+    # The URL was stored as sent: a scheme in capitals passed the check (schemes are case-insensitive) and failed
+    # the column's (`^https?://`), a 500; a URL whose percent-encoding runs past 2,000 characters would too.
+    h = api_server.org_headers()
+    r = await api_server.client.post(
+        "/v1/webhook-endpoints",
+        json={"url": "HTTP://127.0.0.1:9/Hooks/é", "event_types": ALL_TYPES},
+        headers=h,
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["url"] == "http://127.0.0.1:9/Hooks/%C3%A9"
+    patched = await api_server.client.patch(
+        f"/v1/webhook-endpoints/{r.json()['id']}", json={"url": "Https://127.0.0.1:9/x"}, headers=h
+    )
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["url"] == "https://127.0.0.1:9/x"
+    long = "http://127.0.0.1:9/" + "é" * 400  # 419 characters as sent, 2,419 once encoded
+    for method, path in (
+        ("POST", "/v1/webhook-endpoints"),
+        ("PATCH", f"/v1/webhook-endpoints/{r.json()['id']}"),
+    ):
+        body: dict[str, Any] = {"url": long} | ({"event_types": ALL_TYPES} if method == "POST" else {})
+        refused = await api_server.client.request(method, path, json=body, headers=h)
+        assert (refused.status_code, refused.json()["error"]["code"]) == (422, "invalid_url"), refused.text
+
+
 async def test_an_organisation_has_a_bounded_number_of_endpoints(api_server: ApiServer, db: Conn) -> None:
     await db.execute(
         """
