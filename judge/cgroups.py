@@ -92,6 +92,7 @@ class RunCgroup:
     def __init__(self, parents: CgroupParents, *, memory_bytes: int, pids_max: int) -> None:
         name = f"shadows-judge-{os.getpid()}-{next(_counter)}"
         self.dirs: list[Path] = []
+        self._oom_fd = -1
         self.memory_dir: Path | None = None
         self.pids_dir: Path | None = None
         self.cpuacct_dir: Path | None = None
@@ -138,17 +139,25 @@ class RunCgroup:
 
     def oom_killed(self) -> bool:
         """Whether the kernel OOM-killed a process of this group."""
+        return self.oom_kills() > 0
+
+    def oom_kills(self) -> int:
+        """How many processes of this group the kernel has OOM-killed (the group's memory limit is the run's:
+        whichever process it killed, the run as a whole was over it). A `pread` on a descriptor kept open."""
         if self.memory_dir is None:
-            return False
+            return 0
         try:
-            text = (self.memory_dir / "memory.oom_control").read_text()
+            if self._oom_fd < 0:
+                self._oom_fd = os.open(self.memory_dir / "memory.oom_control", os.O_RDONLY | os.O_CLOEXEC)
+            text = os.pread(self._oom_fd, 512, 0).decode("ascii", "replace")
         except OSError:
-            return False
+            return 0
         for line in text.splitlines():
             key, _, value = line.partition(" ")
             if key == "oom_kill":
-                return int(value) > 0
-        return False
+                with contextlib.suppress(ValueError):
+                    return int(value)
+        return 0
 
     def cpu_seconds(self) -> float | None:
         """CPU time used by every process of the run (None without a cpuacct group)."""
@@ -190,6 +199,9 @@ class RunCgroup:
 
     def remove(self) -> None:
         """Remove the groups; they must be empty, so wait briefly for killed members to be gone."""
+        if self._oom_fd >= 0:
+            os.close(self._oom_fd)
+            self._oom_fd = -1
         for d in self.dirs:
             for attempt in range(200):
                 try:

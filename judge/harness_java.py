@@ -16,7 +16,7 @@ JAVAC_FLAGS = (
     "-encoding", "UTF-8", "-nowarn", "-proc:none",
 )  # fmt: skip
 JAVA_FLAGS = (
-    "-Xss64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=64m",
+    "-Xss32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=64m",
     "-XX:CompressedClassSpaceSize=64m", "-XX:-UsePerfData", "-Xshare:auto",
 )  # fmt: skip
 HARNESS_CLASS = "ShadowsHarness"
@@ -216,8 +216,26 @@ __WRITERS__
     return b.append(",\"ok\":").append(ok).toString();
   }
 
+  /**
+   * After each test, before its record: when the heap in use has grown by more than TIDY since the last collection,
+   * collect it now. The run's memory cgroup counts the heap the JVM holds, garbage and all, with the direct buffers
+   * that garbage keeps: without this, one test's garbage counted against the next test's memory. The test that made
+   * the garbage pays for collecting it.
+   */
+  private static final long TIDY = 16L << 20;
+  private static long settled;
+
+  private static void tidy() {
+    Runtime rt = Runtime.getRuntime();
+    if (rt.totalMemory() - rt.freeMemory() - settled > TIDY) {
+      System.gc();
+      settled = rt.totalMemory() - rt.freeMemory();
+    }
+  }
+
   public static void failed(Throwable e) {
     flush();
+    tidy();
     boolean memory = e instanceof OutOfMemoryError;
     String msg = memory ? "OutOfMemoryError: memory limit exceeded" : describe(e);
     if (msg.length() > MESSAGE) msg = msg.substring(0, MESSAGE);
@@ -229,6 +247,7 @@ __WRITERS__
 
   public static StringBuilder passed() {
     flush();
+    tidy();
     return new StringBuilder(head(true)).append(",\"v\":");
   }
 
@@ -318,8 +337,14 @@ def java_runtime(javac_bin: str) -> JavaRuntime:
 
 
 def heap_flags(memory_mb: int) -> list[str]:
-    """-Xmx M+64 with a fixed young generation: an array of nearly M MiB fits in the old generation."""
-    return [f"-Xmx{memory_mb + POLICIES['java'].heap_extra_mb}m", f"-Xmn{JAVA_YOUNG_MB}m"]
+    """-Xmx M+32 with a fixed 32 MiB young generation: the old generation holds an array of nearly M MiB. The heap
+    starts small (-Xms) so that a full collection can give memory back to the system (it never shrinks below it)."""
+    return [
+        f"-Xmx{memory_mb + POLICIES['java'].heap_extra_mb}m",
+        f"-Xms{JAVA_YOUNG_MB + 8}m",
+        f"-Xmn{JAVA_YOUNG_MB}m",
+        "-XX:-ShrinkHeapInSteps",  # a full collection gives back what it freed at once, not a tenth at a time
+    ]
 
 
 def build(

@@ -17,6 +17,8 @@ const fs = require('fs');
 const util = require('util');
 const vm = require('vm');
 
+const v8 = require('v8');
+
 const FUNCTION = __FUNCTION__;
 const MESSAGE = __MESSAGE__;
 // The input pipe and the results channel (the candidate's own stdin is /dev/null).
@@ -103,7 +105,30 @@ function load() {
   return null;
 }
 
+// After each test, before its record: when V8's heap in use has grown by more than TIDY since the last collection,
+// collect it now. The run's memory cgroup counts the heap V8 holds, garbage and all, and the Buffers that garbage
+// keeps: without this, one test's garbage counted against the next test's memory. The test that made it pays.
+const collect = global.gc;  // --expose-gc; kept here, whatever the candidate's code does to the global
+const TIDY = 16 << 20;
+let settled = 0;
+function held() {  // V8's heap in use and the memory of the ArrayBuffers it tracks (Node 12 has no such figure)
+  const h = v8.getHeapStatistics();
+  return h.used_heap_size + (h.external_memory || 0);
+}
+function tidy() {
+  if (typeof collect !== 'function' || held() - settled <= TIDY) return;
+  collect();
+  collect();  // V8 frees dead ArrayBuffers' memory on a background thread after a collection, done by the next one
+  settled = held();
+}
+
 function result(nonce, fn, args) {
+  const rec = evaluate(nonce, fn, args);
+  tidy();
+  return rec;
+}
+
+function evaluate(nonce, fn, args) {
   let value;
   try {
     value = fn.apply(null, args);
@@ -152,6 +177,7 @@ def build(
         run_argv=[
             node_bin,
             f"--max-old-space-size={old_space}",
+            "--expose-gc",
             "--stack-size=4000",
             f"{program_dir}/{HARNESS_FILE}",
         ],

@@ -7,7 +7,11 @@ a program within the stated limit fits in every language:
   the time the host kept it waiting for a CPU)`, from the moment its input is sent until its result is read.
   Over the limit: `time_limit`, and the process is killed from outside. Top-level code (Python, JavaScript) gets
   the same limit once, when the code is loaded.
-- memory (`memory_mb`): what the program may allocate for its own data (below). Over it: `memory_limit`.
+- memory (`memory_mb`, M): what the whole run may hold beyond its runtime's own measured baseline, however it is
+  held: every process and thread it starts, on or off a runtime's heap, mapped, and in files on its tmpfs mounts.
+  The run's memory cgroup is M + the language's baseline + RUN_ALLOWANCE_MB, enforced by the kernel; an OOM kill in
+  the run is `memory_limit` for the test it happened in. The language's own limits (RLIMIT_AS, -Xmx, V8's old space)
+  stop a single runaway allocation earlier, with a clean in-language error.
 - output (`output_bytes`, per test): bytes written to stdout and stderr during the test, however written (print,
   printf, write(1, ...), System.out, FileDescriptor.out, process.stdout, fs.writeSync(1, ...)). Over it:
   `output_limit`, and the process is killed.
@@ -29,6 +33,12 @@ FILE_SIZE_BYTES = 16 << 20  # any one file the program writes
 COMPILE_MEMORY_MB = 1536
 
 
+# What a run may hold over M beyond its runtime's baseline, the same in every language: the kernel's own charges for
+# the run (page tables, kernel stacks, pipe buffers), the harness's copy of a test's input and of the returned
+# value's JSON, and the runtimes' variation around their measured baselines.
+RUN_ALLOWANCE_MB = 16
+
+
 @dataclass(frozen=True)
 class LanguagePolicy:
     """How a language's runtime is sized around the stated memory limit M (MiB)."""
@@ -36,26 +46,41 @@ class LanguagePolicy:
     startup_s: float  # the runtime's start-up allowance per process (before the harness says hello)
     address_space_mb: int | None  # RLIMIT_AS = M + this (None: not applied; the JVM and V8 reserve far more)
     heap_extra_mb: (
-        int  # Java: -Xmx = M + this (young generation); JavaScript: --max-old-space-size = M + this
+        int  # Java: -Xmx = M + this (its young generation); JavaScript: --max-old-space-size = M + this
     )
-    cgroup_extra_mb: (
-        int  # the run's memory cgroup = M + this (+ its tmpfs mounts): the runtime's own footprint
-    )
+    # The runtime's own footprint in the run's memory cgroup, measured (docs/judge.md, Limits): the most an idle
+    # harness, or one whose program only makes garbage, was charged, rounded up.
+    baseline_mb: int
+    judge0_extra_mb: int  # Judge0 only: the box's memory limit is M + this (+ the driver)
 
-    def cgroup_memory_mb(self, memory_mb: int) -> int:
-        return memory_mb + self.cgroup_extra_mb
+    def run_memory_mb(self, memory_mb: int) -> int:
+        """The run's memory cgroup limit (its tmpfs mounts included) for a stated limit of `memory_mb`."""
+        return memory_mb + self.baseline_mb + RUN_ALLOWANCE_MB
 
 
 POLICIES: dict[str, LanguagePolicy] = {
-    # The interpreter maps ~13 MiB; 64 MiB of room covers its allocator's slack and deep recursion's C stack.
-    "python": LanguagePolicy(startup_s=2.0, address_space_mb=64, heap_extra_mb=0, cgroup_extra_mb=64),
-    # V8's own heap and code (~40 MiB resident) on top of an old space of M + 64 MiB.
-    "javascript": LanguagePolicy(startup_s=2.0, address_space_mb=None, heap_extra_mb=64, cgroup_extra_mb=192),
-    # -Xmx M+64 with a 32 MiB young generation: an array of up to M+32 MiB fits in the old generation; the JVM's
-    # metaspace, code cache and stacks (~60-100 MiB resident) on top.
-    "java": LanguagePolicy(startup_s=4.0, address_space_mb=None, heap_extra_mb=64, cgroup_extra_mb=192),
-    # The binary and libstdc++ map ~6 MiB; the rest is room for the allocator.
-    "cpp": LanguagePolicy(startup_s=1.0, address_space_mb=32, heap_extra_mb=0, cgroup_extra_mb=32),
+    # The interpreter and harness: 4-5 MiB charged idle, 8.7 MiB with a dozen stdlib modules imported. RLIMIT_AS
+    # (the interpreter maps ~13 MiB of address space) turns one runaway allocation into a MemoryError.
+    "python": LanguagePolicy(
+        startup_s=2.0, address_space_mb=64, heap_extra_mb=0, baseline_mb=10, judge0_extra_mb=64
+    ),
+    # V8 itself, its code and new space: 10-15 MiB idle; 21 MiB over the data for 120 MiB of doubles on the heap
+    # beside garbage (M = 128). Its old space (M + 8: V8's own objects live there too) is collected before it can
+    # outgrow the cgroup; Buffers and typed arrays are bounded by the cgroup alone.
+    "javascript": LanguagePolicy(
+        startup_s=2.0, address_space_mb=None, heap_extra_mb=8, baseline_mb=32, judge0_extra_mb=192
+    ),
+    # -Xmx M+32 with a 32 MiB young generation: the old generation holds M. The JVM's own metaspace, code cache,
+    # stacks and GC structures (18 MiB idle) and the young generation, all touched by a program making garbage
+    # (44-62 MiB).
+    "java": LanguagePolicy(
+        startup_s=4.0, address_space_mb=None, heap_extra_mb=32, baseline_mb=64, judge0_extra_mb=192
+    ),
+    # The binary and libstdc++: 1.3 MiB charged idle, 9 MiB with iostreams and strings. RLIMIT_AS turns one runaway
+    # allocation into bad_alloc.
+    "cpp": LanguagePolicy(
+        startup_s=1.0, address_space_mb=32, heap_extra_mb=0, baseline_mb=10, judge0_extra_mb=32
+    ),
 }
 JAVA_YOUNG_MB = 32
 

@@ -220,7 +220,7 @@ def _process_limits(request: RunRequest, remaining: int) -> Limits:
         cpu_s=budget + 1.0,  # RLIMIT_CPU, a backstop: the supervisor ends a test at its own limit
         memory_mb=memory + (policy.address_space_mb or 0),
         address_space_limit=policy.address_space_mb is not None,
-        cgroup_extra_mb=0 if policy.address_space_mb is not None else policy.cgroup_extra_mb,
+        cgroup_mb=policy.run_memory_mb(memory),  # the whole run, its /tmp and /work included
         output_bytes=request.limits.output_bytes,
         file_size_bytes=FILE_SIZE_BYTES,
         processes=PROCESSES_PER_RUN,

@@ -82,8 +82,11 @@ _AS_CGROUP_HEADROOM_MB = 64
 
 
 def _cgroup_memory_bytes(limits: Limits) -> int:
-    """The run's memory cgroup limit: its memory budget plus its tmpfs mounts (tmpfs pages are charged to it)."""
-    mb = limits.memory_mb + limits.cgroup_extra_mb + limits.tmpfs_mb + WORK_TMPFS_MB
+    """The run's memory cgroup limit. A supervised run's is stated whole (tmpfs pages, charged to the group, are
+    inside it); otherwise its memory budget plus its tmpfs mounts."""
+    if limits.cgroup_mb is not None:
+        return limits.cgroup_mb << 20
+    mb = limits.memory_mb + limits.tmpfs_mb + WORK_TMPFS_MB
     if limits.address_space_limit:
         mb += _AS_CGROUP_HEADROOM_MB
     return mb << 20

@@ -22,7 +22,10 @@ class Limits:
     processes: int = 64
     open_files: int = 64
     tmpfs_mb: int = 64
-    cgroup_extra_mb: int = 0  # the runtime's own footprint on top of memory_mb in the cgroup (JVM, V8)
+    # The run's memory cgroup, everything in it counted (every process, its tmpfs mounts): a supervised run's
+    # M + baseline + allowance (judge.limits). None: memory_mb plus the tmpfs mounts and room above RLIMIT_AS
+    # (compiles and one-shot runs, where memory_mb is the whole budget).
+    cgroup_mb: int | None = None
 
     def clamp(self, maximum: Limits, *, keep_time: bool = False) -> Limits:
         """These limits, each lowered to `maximum`'s where it is higher (and kept at a sane floor). `keep_time`

@@ -7,7 +7,10 @@ record carrying the frame's nonce arrives on the results channel. Meanwhile it:
   cap, keeping the first bytes of each as excerpts and the last bytes of stderr for crash messages;
 - measures the test's CPU time (the run cgroup: every thread and child) and wall time (less the time the host
   kept it waiting for a CPU; see judge.meter), and kills the whole process when either passes the test's limit;
-- bounds the results channel: a line longer than the record cap, or a flood of garbage, ends the process.
+- bounds the results channel: a line longer than the record cap, or a flood of garbage, ends the process;
+- watches the run's memory cgroup: when the kernel OOM-killed any process of the run during a test (a forked
+  child, a helper, the harness itself), the run as a whole was over its memory limit, and that test is
+  `memory_limit` whatever the process went on to answer; the process is ended.
 
 It never trusts anything the process says about time, and a record only counts for the test in flight.
 """
@@ -34,7 +37,7 @@ EXCERPT_BYTES = 2000  # per test, per stream
 _TAIL_BYTES = 600
 _RESULTS_FLOOD = 2 * RECORD_CAP  # bytes on the results channel during one test before the process is ended
 
-Over = Literal["time", "output", "record"]
+Over = Literal["time", "output", "record", "memory"]
 
 
 class Start(Enum):
@@ -98,6 +101,7 @@ class Supervisor:
         self._pending = memoryview(b"")
         self._end: ProcessEnd | None = None
         self._seen: WaitTracker | None = None
+        self._ooms = 0  # the run cgroup's OOM kills seen so far (a fresh group starts at none)
 
     # ------------------------------------------------------------------ phases
 
@@ -125,6 +129,9 @@ class Supervisor:
             return StartOutcome(Start.ENDED, window=ready, usage=usage)
         if "fatal" in ready.record:
             return StartOutcome(Start.FATAL, fatal=ready.record, window=ready, usage=usage)
+        if self._out_of_memory():  # top-level code's process survived, another of the run's did not
+            self._stop(ready, "memory")
+            return StartOutcome(Start.ENDED, window=ready, usage=usage)
         return StartOutcome(Start.READY, window=ready, usage=usage)
 
     def run_test(self, args: list[Any], limit_s: float) -> Observed:
@@ -143,6 +150,12 @@ class Supervisor:
         usage = self.meter.usage(start, end, seen=self._seen)
         if window.record is not None and window.end is None:
             self._drain_ready(window)  # output written before the record is already in the pipes
+        if window.over != "output" and self._out_of_memory():
+            # Over the run's memory limit during this test: its verdict, even when the process answered (the
+            # kernel killed a child it did not need) or was then stopped for time (it waited for one).
+            if window.end is None:
+                self._stop(window, "memory")
+            window.over = "memory"
         return Observed(
             record=window.record,
             usage=usage,
@@ -316,6 +329,16 @@ class Supervisor:
                         break
         self._end = self.proc.finish()
         w.end = self._end
+
+    def _out_of_memory(self) -> bool:
+        """Whether the kernel OOM-killed a process of the run since the last look."""
+        if self.proc.cgroup is None:
+            return False
+        kills = self.proc.cgroup.oom_kills()
+        if kills > self._ooms:
+            self._ooms = kills
+            return True
+        return False
 
     def _stop(self, w: Window, why: Over) -> None:
         w.over = why

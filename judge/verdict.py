@@ -36,6 +36,7 @@ _OOM_MARKERS = (
     b"Cannot allocate",
 )
 _STDERR_TAIL = 600
+RUN_OVER_MEMORY = "memory limit exceeded (all of the run's processes, threads, buffers and files together)"
 _TEXT_CHARS = 600
 # A returned value is shown in the report only up to this size (as JSON, about): a record may hold up to 16 MiB, and
 # a report that kept every visible test's would run to tens of MiB (over the remote backend's answer cap: an
@@ -65,7 +66,8 @@ class TestOutcome:
 
     record: dict[str, Any] | None  # the harness's record for this test (None: none arrived)
     charged_s: float  # max(CPU time, wall time less waiting for a CPU)
-    over: Literal["time", "output", "record"] | None = None  # why the judge ended the process, if it did
+    # Why the judge ended the process, if it did ("memory": the kernel OOM-killed a process of the run).
+    over: Literal["time", "output", "record", "memory"] | None = None
     ended: ProcessOutcome | None = None  # the process ended during the test
     stdout: bytes = b""
     stderr: bytes = b""  # the excerpt shown (its first bytes)
@@ -94,6 +96,8 @@ def judge_outcome(
     )
     if outcome.over == "output":
         return _fail(result, Verdict.OUTPUT_LIMIT, f"printed more than {output_cap} bytes during this test")
+    if outcome.over == "memory":
+        return _fail(result, Verdict.MEMORY_LIMIT, RUN_OVER_MEMORY)
     if outcome.over == "time" or outcome.charged_s > time_limit_s:
         result.time_ms = round(time_limit_s * 1000, 1)
         return _fail(result, Verdict.TIME_LIMIT, f"took longer than the {time_limit_s:g} s limit")

@@ -73,7 +73,7 @@ def check_configuration(settings: JudgeSettings) -> None:
     """Refuse a deployment whose own maxima cannot fit in the Judge0 server's (defaults: Judge0 1.13.1)."""
     problems = []
     memory_mb = (
-        settings.max_memory_mb + max(p.cgroup_extra_mb for p in POLICIES.values()) + DRIVER_OVERHEAD_MB
+        settings.max_memory_mb + max(p.judge0_extra_mb for p in POLICIES.values()) + DRIVER_OVERHEAD_MB
     )
     if memory_mb * 1024 > settings.judge0_max_memory_kb:
         problems.append(
@@ -108,7 +108,7 @@ class Submission:
     def body(self) -> dict[str, Any]:
         s, limits = self.settings, self.request.limits
         policy = POLICIES[self.request.language]
-        memory_mb = limits.memory_mb + policy.cgroup_extra_mb + DRIVER_OVERHEAD_MB
+        memory_mb = limits.memory_mb + policy.judge0_extra_mb + DRIVER_OVERHEAD_MB
         return {
             "language_id": MULTI_FILE_LANGUAGE_ID,
             "additional_files": _b64(self.archive()),

@@ -8,7 +8,6 @@ import pytest
 
 from judge.bank import Param, Signature
 from judge.bank import TestCase as Case
-from judge.bwrap import WORK_TMPFS_MB
 from judge.limits import POLICIES
 from judge.runner import run_request
 from judge.schemas import RunLimits, RunRequest, Verdict
@@ -204,8 +203,8 @@ def _past_the_ceiling_mb(language: str, mb: int) -> int:
     """Just past what the language may really use: the stated limit plus its documented runtime allowance."""
     policy = POLICIES[language]
     if policy.address_space_mb is not None:
-        return mb + policy.address_space_mb + 16
-    return mb + policy.cgroup_extra_mb + 64 + WORK_TMPFS_MB + 16  # (the cgroup also holds /tmp and /work)
+        return max(mb + policy.address_space_mb, policy.run_memory_mb(mb)) + 16
+    return policy.run_memory_mb(mb) + 16  # the run's cgroup (its /tmp and /work inside it)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

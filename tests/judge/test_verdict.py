@@ -24,6 +24,7 @@ from judge.protocol import (
 )
 from judge.schemas import TestResult, Verdict
 from judge.verdict import (
+    RUN_OVER_MEMORY,
     SHOWN_VALUE_BYTES,
     ProcessOutcome,
     TestOutcome,
@@ -61,6 +62,13 @@ def test_a_matching_value_is_accepted_with_its_excerpts_and_time():
     assert result.verdict is Verdict.ACCEPTED
     assert (result.actual, result.expected, result.args, result.stdout) == (3, 3, [1, 2], "hello\n")
     assert result.time_ms == 0.5
+
+
+def test_a_right_answer_from_a_run_that_went_over_its_memory_is_memory_limit_even_when_also_stopped_for_time():
+    # The kernel OOM-killed one of the run's processes (a child the answer did not need): the run was over its limit.
+    assert _judge(_ok(3, over="memory")).verdict is Verdict.MEMORY_LIMIT
+    stopped = _judge(TestOutcome(record=None, charged_s=1.5, over="memory"))
+    assert (stopped.verdict, stopped.message) == (Verdict.MEMORY_LIMIT, RUN_OVER_MEMORY)
 
 
 def test_a_wrong_value_is_a_wrong_answer_with_a_hint():

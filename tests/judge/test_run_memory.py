@@ -1,0 +1,312 @@
+"""A run's memory limit holds for the run as a whole: data spread over forked children, spawned programs, worker
+threads, off-heap buffers, memfds, shared mappings and files on the sandbox's /tmp is counted together, and over
+the limit it is `memory_limit` (not `accepted`, which each of these was while only a process's own address space
+or heap was bounded). Honest programs just under the limit, forking ones included, stay `accepted`.
+
+`hold(mode, mib)` holds about `mib` MiB the way `mode` says until it answers, and returns `mib`. Attacks hold about
+1.5 x M in all, each part within any per-process bound; controls hold at most M - 8 MiB of data in all."""
+
+from __future__ import annotations
+
+import pytest
+
+from judge.bank import Param, Signature
+from judge.bank import TestCase as Case
+from judge.limits import POLICIES
+from judge.runner import run_request
+from judge.schemas import RunLimits, RunRequest, Verdict
+
+pytestmark = pytest.mark.sandbox
+
+M = 128
+LIMITS = RunLimits(memory_mb=M, time_limit_s=5.0, compile_s=30)
+SIGNATURE = Signature(
+    function="hold", params=[Param(name="mode", type="string"), Param(name="mib", type="int")], returns="int"
+)
+
+SOURCES = {
+    "python": r"""
+import mmap, multiprocessing, os
+
+def _touch(b):
+    for i in range(0, len(b), 4096):
+        b[i] = 1
+    return b
+
+def _with_child(mib, fill_parent):
+    # Forks first, so that neither address space holds the other's part: the child fills `mib` MiB and says so,
+    # while the parent runs `fill_parent` and keeps what it returns until then.
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        _touch(bytearray(mib << 20))
+        os.write(w, b"x")
+        os._exit(0)
+    os.close(w)
+    mine = fill_parent()
+    os.read(r, 1)
+    os.waitpid(pid, 0)
+    return mine
+
+def _mp_child(mib, conn):
+    _touch(bytearray(mib << 20))
+    conn.send(1)
+
+def hold(mode, mib):
+    half = mib // 2
+    if mode == "one":
+        _touch(bytearray(mib << 20))
+    elif mode == "fork":
+        _with_child(mib - half, lambda: _touch(bytearray(half << 20)))
+    elif mode == "multiprocessing":
+        ctx = multiprocessing.get_context("fork")
+        a, b = ctx.Pipe()
+        p = ctx.Process(target=_mp_child, args=(mib - half, b))
+        p.start()
+        mine = _touch(bytearray(half << 20))
+        a.recv()
+        p.join()
+    elif mode == "tmp":
+        for n in range(4):  # 12 MiB a file (a file may have 16)
+            with open("/tmp/hoard%d" % n, "wb") as f:
+                f.write(b"t" * (12 << 20))
+        mine = _touch(bytearray((mib - 48) << 20))
+        for n in range(4):
+            os.unlink("/tmp/hoard%d" % n)  # an honest program's files go with it
+    elif mode == "memfd":
+        fds = [os.memfd_create("hoard") for _ in range(half // 12)]
+        for fd in fds:  # 12 MiB each (a file may have 16), never mapped
+            os.write(fd, b"m" * (12 << 20))
+        mine = _touch(bytearray((mib - half) << 20))
+        for fd in fds:
+            os.close(fd)
+    elif mode == "mmap":
+        def shared_map():
+            shared = mmap.mmap(-1, half << 20, flags=mmap.MAP_SHARED | mmap.MAP_ANONYMOUS)
+            for i in range(0, len(shared), 4096):
+                shared[i] = 1
+            return shared
+
+        _with_child(mib - half, shared_map)
+    return mib
+""",
+    "cpp": r"""
+#include <bits/stdc++.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+using namespace std;
+
+static void touch(char* p, size_t n) { for (size_t i = 0; i < n; i += 4096) p[i] = 1; }
+
+// Forks first, so that neither address space holds the other's part: the child fills `mib` MiB and says so,
+// while the parent runs `fill_parent`.
+template <class F> static void with_child(long mib, F fill_parent) {
+    int fds[2];
+    if (pipe(fds) != 0) return;
+    pid_t pid = fork();
+    if (pid == 0) {
+        vector<char> mine(mib << 20, 1);
+        char x = mine[1000];
+        if (write(fds[1], &x, 1) != 1) _exit(1);
+        _exit(0);
+    }
+    close(fds[1]);
+    fill_parent();
+    char x;
+    if (read(fds[0], &x, 1) < 0) return;
+    waitpid(pid, nullptr, 0);
+}
+
+class Solution {
+public:
+    int hold(string mode, int mib) {
+        long half = mib / 2;
+        vector<char> mine;
+        if (mode == "one") {
+            mine.assign((long)mib << 20, 1);
+        } else if (mode == "fork") {
+            with_child(mib - half, [&] { mine.assign(half << 20, 1); });
+        } else if (mode == "tmp") {
+            {
+                string twelve(12 << 20, 't');  // 12 MiB a file (a file may have 16)
+                for (int n = 0; n < 4; n++) {
+                    FILE* f = fopen(("/tmp/hoard" + to_string(n)).c_str(), "wb");
+                    if (f) { fwrite(twelve.data(), 1, twelve.size(), f); fclose(f); }
+                }
+            }
+            mine.assign((long)(mib - 48) << 20, 1);
+            for (int n = 0; n < 4; n++) unlink(("/tmp/hoard" + to_string(n)).c_str());
+        } else if (mode == "memfd") {
+            vector<int> fds;
+            {
+                string twelve(12 << 20, 'm');  // 12 MiB a memfd (a file may have 16), never mapped
+                for (long i = 0; i < half / 12; i++) {
+                    fds.push_back(memfd_create("hoard", 0));
+                    if (write(fds.back(), twelve.data(), twelve.size()) < 0) break;
+                }
+            }
+            mine.assign((mib - half) << 20, 1);
+            for (int fd : fds) close(fd);
+        } else if (mode == "mmap") {
+            with_child(mib - half, [&] {
+                int prot = PROT_READ | PROT_WRITE;
+                char* shared = (char*)mmap(nullptr, half << 20, prot, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+                if (shared != MAP_FAILED) touch(shared, half << 20);
+            });
+        }
+        return mib;
+    }
+};
+""",
+    "javascript": r"""
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const { Worker } = require('worker_threads');
+
+function sleep(ms) { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); }
+
+function hold(mode, mib) {
+  const half = Math.floor(mib / 2);
+  const keep = [];
+  if (mode === 'buffer') {
+    keep.push(Buffer.alloc(mib << 20, 1));
+  } else if (mode === 'typed') {
+    const a = new Float64Array((mib << 20) / 8);
+    a.fill(1.5);
+    keep.push(a);
+  } else if (mode === 'heap') {
+    // Numbers on V8's own heap, a MiB of doubles an array, then garbage made beside them.
+    const a = [];
+    for (let k = 0; k < mib; k++) {
+      const c = new Array(131072);
+      for (let i = 0; i < c.length; i++) c[i] = i + 0.5;
+      a.push(c);
+    }
+    let sink = 0;
+    for (let i = 0; i < 200000; i++) sink += new Array(32).fill(i).length;
+    keep.push(a, sink);
+  } else if (mode === 'spawn') {
+    keep.push(Buffer.alloc(half << 20, 1));
+    const child = `const b = Buffer.alloc(${mib - half} << 20, 1); process.stdout.write(String(b[7]));`;
+    spawnSync(process.execPath, ['-e', child], { stdio: ['ignore', 'pipe', 'ignore'] });
+  } else if (mode === 'worker') {
+    keep.push(Buffer.alloc(half << 20, 1));
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const code = `const { workerData } = require('worker_threads');
+      const b = Buffer.alloc(${mib - half} << 20, 1);
+      Atomics.store(workerData, 0, b[3]); Atomics.notify(workerData, 0);
+      setTimeout(() => {}, 10000);`;
+    const w = new Worker(code, { eval: true, workerData: flag });
+    Atomics.wait(flag, 0, 0, 4000);
+    sleep(50);
+    w.terminate();
+  } else if (mode === 'tmp') {
+    const twelve = Buffer.alloc(12 << 20, 116);  // 12 MiB a file (a file may have 16)
+    for (let n = 0; n < 4; n++) fs.writeFileSync('/tmp/hoard' + n, twelve);
+    keep.push(Buffer.alloc((mib - 48) << 20, 1));
+    for (let n = 0; n < 4; n++) fs.unlinkSync('/tmp/hoard' + n);  // an honest program's files go with it
+  }
+  return mib + keep.length * 0;
+}
+""",
+    "java": r"""
+import java.io.*;
+import java.nio.ByteBuffer;
+import java.nio.file.*;
+import java.util.*;
+
+class Solution {
+    static List<Object> keep = new ArrayList<>();
+
+    static void touch(ByteBuffer b) { for (int i = 0; i < b.capacity(); i += 4096) b.put(i, (byte) 1); }
+
+    public int hold(String mode, int mib) {
+        int half = mib / 2;
+        keep.clear();
+        try {
+            if (mode.equals("one")) {
+                byte[] a = new byte[mib << 20]; Arrays.fill(a, (byte) 1); keep.add(a);
+            } else if (mode.equals("direct")) {
+                ByteBuffer d = ByteBuffer.allocateDirect(half << 20); touch(d); keep.add(d);
+                byte[] a = new byte[(mib - half) << 20]; Arrays.fill(a, (byte) 1); keep.add(a);
+            } else if (mode.equals("tmp")) {
+                byte[] twelve = new byte[12 << 20]; Arrays.fill(twelve, (byte) 't');  // a file may have 16 MiB
+                for (int n = 0; n < 4; n++) Files.write(Paths.get("/tmp/hoard" + n), twelve);
+                int rest = mib - 48;
+                ByteBuffer d = ByteBuffer.allocateDirect((rest / 2) << 20); touch(d); keep.add(d);
+                byte[] a = new byte[(rest - rest / 2) << 20]; Arrays.fill(a, (byte) 1); keep.add(a);
+                for (int n = 0; n < 4; n++) Files.delete(Paths.get("/tmp/hoard" + n));
+            } else if (mode.equals("spawn")) {
+                byte[] a = new byte[half << 20]; Arrays.fill(a, (byte) 1); keep.add(a);
+                String code = "b = bytearray(" + (mib - half) + " << 20)\n"
+                    + "for i in range(0, len(b), 4096): b[i] = 1\nprint(1)";
+                Process p = new ProcessBuilder("/usr/bin/python3", "-c", code).redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                p.waitFor();
+            }
+        } catch (IOException | InterruptedException e) {
+            throw new RuntimeException(e);
+        }
+        keep.clear();
+        return mib;
+    }
+}
+""",
+}
+
+OVER = (3 * M) // 2  # 192 MiB in all: within every per-process bound (RLIMIT_AS, -Xmx), over the run's
+UNDER = M - 8  # an honest program's data, just under the limit
+
+ATTACKS = {
+    "python": ["fork", "multiprocessing", "tmp", "memfd", "mmap"],
+    "cpp": ["fork", "tmp", "memfd", "mmap"],
+    "javascript": ["buffer", "typed", "spawn", "worker", "tmp"],
+    "java": ["direct", "tmp", "spawn"],
+}
+CONTROLS = {
+    "python": ["one", "fork", "tmp", "memfd", "mmap"],
+    "cpp": ["one", "fork", "tmp", "memfd", "mmap"],
+    "javascript": ["heap", "buffer", "typed", "tmp", "worker"],
+    # In this order the later ones hold their data beside the earlier ones' garbage, until the harness collects it.
+    "java": ["one", "tmp", "direct"],
+}
+
+
+def _run(
+    sandbox, settings, language: str, cases: list[tuple[str, int]]
+) -> dict[str, tuple[Verdict, str | None]]:
+    tests = [Case(id=f"{mode}-{mib}", args=[mode, mib], expected=mib) for mode, mib in cases]
+    request = RunRequest(
+        language=language,  # type: ignore[arg-type]
+        source=SOURCES[language],
+        signature=SIGNATURE,
+        tests=tests,
+        mode="run",
+        limits=LIMITS,
+    )
+    return {t.id: (t.verdict, t.message) for t in run_request(request, sandbox, settings).tests}
+
+
+@pytest.mark.parametrize("language", sorted(SOURCES))
+def test_memory_spread_over_processes_buffers_mappings_and_files_is_memory_limit(
+    sandbox, judge_settings, language
+):
+    results = _run(sandbox, judge_settings, language, [(mode, OVER) for mode in ATTACKS[language]])
+    for mode in ATTACKS[language]:
+        verdict, message = results[f"{mode}-{OVER}"]
+        assert verdict is Verdict.MEMORY_LIMIT, (mode, verdict, message)
+
+
+@pytest.mark.parametrize("language", sorted(SOURCES))
+def test_an_honest_program_just_under_the_limit_is_accepted_however_it_holds_its_data(
+    sandbox, judge_settings, language
+):
+    results = _run(sandbox, judge_settings, language, [(mode, UNDER) for mode in CONTROLS[language]])
+    for test_id, (verdict, message) in results.items():
+        assert verdict is Verdict.ACCEPTED, (test_id, verdict, message)
+
+
+def test_the_run_limit_is_the_stated_limit_plus_the_runtime_baseline_and_one_allowance():
+    allowances = {p.run_memory_mb(M) - M - p.baseline_mb for p in POLICIES.values()}
+    assert allowances == {16}
