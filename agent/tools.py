@@ -35,6 +35,10 @@ JUDGE_BROKE = (
 )
 JUDGE_BUSY = "The test runner is busy right now. Nothing is wrong with the code; try again in a few seconds."
 ENDED = "The interview has ended: nothing more is run, given or recorded. Just say goodbye."
+FINAL_ANSWER_IN = (
+    "The candidate's final answer is already submitted, so no more tests can be run in this interview. Do not "
+    "call run_tests again; talk the code through with them instead."
+)
 
 
 def _still_running(state: InterviewState) -> None:
@@ -95,6 +99,8 @@ async def run_tests(context: RunContext[InterviewState]) -> str:
         logger.warning("run_tests failed: code=%s status=%s", e.code, e.status)
         if e.code == "judge_busy" or e.retryable:
             raise ToolError(JUDGE_BUSY) from e
+        if e.code == "already_submitted":  # 409: nothing of the session's code runs after its final answer
+            raise ToolError(FINAL_ANSWER_IN) from e
         if e.status == 413:
             raise ToolError("The code is too large for the test runner.") from e
         if e.status == 422:

@@ -1,5 +1,6 @@
 """What a candidate may do, and when: consent before the start, code only while the interview runs, one final
-answer unless the organisation allows resubmission. The routes of the candidate page share these checks."""
+answer (and no runs after it) unless the organisation allows resubmission. The candidate page's routes and the
+run flow share these checks."""
 
 from __future__ import annotations
 
@@ -51,7 +52,8 @@ def require_in_progress(session: dict[str, Any], settings: ApiSettings, now: dat
 
 
 async def require_editable(conn: Conn, session: dict[str, Any], org: dict[str, Any] | None) -> None:
-    """After the final answer the code is read-only, unless the organisation allows resubmission."""
+    """After the final answer the code is read-only and none of the session's code runs again (drafts, Runs, custom
+    input, the agent's runs), unless the organisation allows resubmission (practice sessions do)."""
     if not policies(session, org).allow_resubmission and await sessions_repo.has_submission(
         conn, session["id"]
     ):

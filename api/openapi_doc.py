@@ -81,7 +81,10 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "run_in_progress": (429, "A run of this session is already in flight; wait for its result."),
     "consent_required": (409, "The candidate has not agreed to the notice yet."),
     "notice_changed": (409, "The notice the candidate saw is not the current text; show it again."),
-    "already_submitted": (409, "The final answer is in and the organisation does not allow resubmission."),
+    "already_submitted": (
+        409,
+        "The final answer is in and the organisation does not allow resubmission: no more drafts or runs.",
+    ),
     "session_not_finished": (409, "Only a completed or abandoned session can be graded."),
     "grading_pending": (409, "A grading of this session is already under way."),
     "too_many_endpoints": (409, "The organisation has the most webhook endpoints it may have."),

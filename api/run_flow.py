@@ -1,8 +1,9 @@
 """A run or submission in three steps, none of which holds a database connection while the judge works:
 
 1. on one short connection: authenticate, check the session's time, take the session's run lease (one run in
-   flight per session and caller, and a Submit alone in its session: api.db.runs_repo.take_lease), count the
-   per-session run rate and load the question's tests; release it;
+   flight per session and caller, and a Submit alone in its session: api.db.runs_repo.take_lease), refuse any run
+   after the final answer unless resubmission is allowed, count the per-session run rate and load the question's
+   tests; release it;
 2. wait for this organisation's turn (api.run_admission) and run the judge;
 3. on another short connection: store the submission and its event and drop the lease, in one transaction.
 
@@ -81,7 +82,6 @@ async def _lease_and_load(
     mode: Mode,
     rate_limited: bool,
     custom: list[list[Any]] | None = None,
-    final_once: bool = False,
 ) -> _Prepared:
     check_code_size(code, services.judge.settings)
     lease = await runs_repo.take_lease(
@@ -90,10 +90,12 @@ async def _lease_and_load(
     if lease is None:
         raise _already_running()
     try:
-        if final_once:
-            # Under the lease: a submit that committed its answer gave the lease back in that same transaction, so
-            # it is seen here. Checked before the lease, another replica's answer could commit in between.
-            await require_editable(conn, session, await session_org(conn, session))
+        # One final answer, and nothing of the session's code runs after it (Run, custom input, the agent's runs
+        # alike), unless the organisation allows resubmission: a process whose output is shown could read what the
+        # Submit's process left in the host's page cache (docs/judge.md, "Known gaps"). Under the lease: a submit
+        # that committed its answer gave the lease back in that same transaction, so it is seen here. Checked
+        # before the lease, another replica's answer could commit in between.
+        await require_editable(conn, session, await session_org(conn, session))
         if rate_limited:
             await services.ratelimits.hit(
                 "runs",
@@ -201,7 +203,6 @@ async def run_for_candidate(
                 mode=mode,
                 rate_limited=True,
                 custom=custom,
-                final_once=mode == "submit",  # one final answer unless the organisation allows resubmission
             )
         return await _judge_and_store(services, prepared)
     finally:

@@ -8,8 +8,9 @@ import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # What a judge worker inherits from its parent; everything else (DATABASE_URL, provider keys, ...) stays behind.
@@ -69,6 +70,10 @@ class JudgeSettings(BaseSettings):
     # The `remote` backend: judge service base URLs (comma-separated), the token it sends, and for https the CA
     # that signed the services' certificates and (mTLS) this client's own certificate and key.
     remote_urls: str = ""
+    # Dedicated Submit hosts (optional, comma-separated, disjoint from `remote_urls`): when set, every Submit goes
+    # only to these and every Run to `remote_urls` only, so no process whose output is shown ever runs on a host
+    # where hidden inputs were given to candidate code (its page cache outlives the process: docs/judge.md).
+    remote_submit_urls: str = ""
     remote_token: SecretStr | None = None
     remote_tls_ca: Path | None = None
     remote_tls_cert: Path | None = None
@@ -107,15 +112,30 @@ class JudgeSettings(BaseSettings):
         """`VAR=` (as compose writes `${VAR:-}`) means unset, not a token of length zero."""
         return None if value is not None and not value.get_secret_value() else value
 
+    @field_validator("remote_submit_urls", mode="after")
+    @classmethod
+    def _submit_hosts_apart(cls, value: str, info: ValidationInfo) -> str:
+        # A field validator, not a model validator: its error quotes this field's value, never the whole input
+        # (which holds the token). By host name, not URL: two services on one machine (another port) share its page
+        # cache. Two names of one machine cannot be told apart here (docs/deployment.md).
+        runs = {_host_name(u) for u in _url_list(info.data.get("remote_urls", ""))}
+        shared = runs & {_host_name(u) for u in _url_list(value)}
+        if shared:
+            raise ValueError(
+                "SHADOWS_JUDGE_REMOTE_SUBMIT_URLS must not name a host of SHADOWS_JUDGE_REMOTE_URLS (a Run there "
+                f"could read what a Submit left in the host's page cache): {', '.join(sorted(shared))}"
+            )
+        return value
+
     @property
     def remote_hosts(self) -> list[str]:
         """`remote_urls` as a list of base URLs without trailing slashes (duplicates dropped)."""
-        hosts: list[str] = []
-        for url in self.remote_urls.split(","):
-            url = url.strip().rstrip("/")
-            if url and url not in hosts:
-                hosts.append(url)
-        return hosts
+        return _url_list(self.remote_urls)
+
+    @property
+    def remote_submit_hosts(self) -> list[str]:
+        """`remote_submit_urls` as a list like `remote_hosts` (empty: Submits share the run hosts)."""
+        return _url_list(self.remote_submit_urls)
 
     def worker_environ(self, *, pythonpath: str) -> dict[str, str]:
         """The environment of a judge worker process: a minimal inherited set plus these settings, without any
@@ -129,6 +149,22 @@ class JudgeSettings(BaseSettings):
                 json.dumps(value) if isinstance(value, list | dict) else str(value)
             )
         return env
+
+
+def _host_name(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or url
+    except ValueError:  # not a URL at all: the remote backend refuses it at start
+        return url
+
+
+def _url_list(urls: str) -> list[str]:
+    hosts: list[str] = []
+    for url in urls.split(","):
+        url = url.strip().rstrip("/")
+        if url and url not in hosts:
+            hosts.append(url)
+    return hosts
 
 
 @lru_cache(maxsize=1)

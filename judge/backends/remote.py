@@ -1,6 +1,11 @@
 """The remote backend: each run goes to the least loaded judge service (`shadows judge serve`) named in
 SHADOWS_JUDGE_REMOTE_URLS, under a run id of its own that the service never runs twice.
 
+With SHADOWS_JUDGE_REMOTE_SUBMIT_URLS set, a Submit goes only to those hosts and a Run only to the others (the two
+lists share no host name, judge.settings): a Submit gives hidden inputs to candidate code, whose process can leave
+them in the host's page cache for a later process to read, and a Run's output is shown. Everything below applies
+within the run's own list; a Submit never falls back to a run host, nor a Run to a Submit host.
+
 Retry rules, by what may have happened to the run:
 - not sent (connection refused, connect timeout, TLS handshake refused): try the next host;
 - refused by the service before it started (503 `judge_busy` or `judge_unavailable`): try the next host;
@@ -133,6 +138,7 @@ class RemoteBackend:
     def __init__(self, settings: JudgeSettings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.settings = settings
         self.hosts = HostTable(settings.remote_hosts)
+        self.submit_hosts = HostTable(settings.remote_submit_hosts)  # empty: Submits share `hosts`
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._poller: asyncio.Task[None] | None = None
@@ -141,12 +147,16 @@ class RemoteBackend:
         s = self.settings
         if not self.hosts:
             raise JudgeConfigurationError("SHADOWS_JUDGE_BACKEND=remote needs SHADOWS_JUDGE_REMOTE_URLS")
-        for host in self.hosts:
-            scheme = httpx.URL(host.url).scheme
-            if scheme not in ("http", "https"):
-                raise JudgeConfigurationError(f"SHADOWS_JUDGE_REMOTE_URLS: {host.url} is not an http(s) URL")
-            if scheme == "http" and s.remote_tls_cert is not None:
-                raise JudgeConfigurationError(f"{host.url}: a client certificate needs an https URL")
+        for setting, table in (
+            ("SHADOWS_JUDGE_REMOTE_URLS", self.hosts),
+            ("SHADOWS_JUDGE_REMOTE_SUBMIT_URLS", self.submit_hosts),
+        ):
+            for host in table:
+                scheme = httpx.URL(host.url).scheme
+                if scheme not in ("http", "https"):
+                    raise JudgeConfigurationError(f"{setting}: {host.url} is not an http(s) URL")
+                if scheme == "http" and s.remote_tls_cert is not None:
+                    raise JudgeConfigurationError(f"{host.url}: a client certificate needs an https URL")
         headers = {"Authorization": f"Bearer {s.remote_token.get_secret_value()}"} if s.remote_token else {}
         self._client = httpx.AsyncClient(
             headers=headers,
@@ -173,12 +183,17 @@ class RemoteBackend:
             self._client = None
 
     async def poll(self) -> None:
-        """Ask every host's /readyz for its state and load, at once."""
-        await asyncio.gather(*(self._poll(host) for host in self.hosts))
+        """Ask every host's /readyz (run and Submit hosts) for its state and load, at once."""
+        await asyncio.gather(*(self._poll(host) for host in (*self.hosts, *self.submit_hosts)))
+
+    def _table(self, request: RunRequest) -> HostTable:
+        """The hosts this run may go to: a Submit only to the Submit hosts when there are any, a Run never there."""
+        return self.submit_hosts if request.mode == "submit" and self.submit_hosts else self.hosts
 
     async def run(self, request: RunRequest) -> RunReport:
         if self._client is None:
             raise JudgeInternalError("the remote backend is not started")
+        table = self._table(request)
         run_id = secrets.token_hex(16)
         body = wire.RunEnvelope(run_id=run_id, request=executed_part(request)).model_dump_json().encode()
         loop = asyncio.get_running_loop()
@@ -188,7 +203,7 @@ class RemoteBackend:
         pinned: Host | None = None  # the host that may be running it
         replays = 0
         while True:
-            host = pinned or self.hosts.best(exclude=tried)
+            host = pinned or table.best(exclude=tried)
             if host is None:
                 if busy:
                     raise JudgeBusyError("every judge host is busy")

@@ -12,7 +12,7 @@ from agent.errors import ApiError, ApiUnavailableError
 from agent.interview import build_interview
 from agent.phases import make_phase_agent
 from agent.state import InterviewState, Phase
-from agent.tools import JUDGE_BROKE, JUDGE_BUSY, NO_EDITOR
+from agent.tools import FINAL_ANSWER_IN, JUDGE_BROKE, JUDGE_BUSY, NO_EDITOR
 from tests.fakes.clock import ManualClock
 from tests.fakes.interview import FakeChannel, FakeRunClient, FakeSink, make_context, test_settings
 from tests.fakes.llm import FakeLLM, FakeResponse, call, say
@@ -146,6 +146,28 @@ async def test_run_tests_turns_busy_judge_into_retry_later_tool_error():
     )
     result.expect.next_event().is_function_call(name="run_tests")
     result.expect.next_event().is_function_call_output(output=JUDGE_BUSY, is_error=True)
+    await session.aclose()
+
+
+async def test_run_tests_after_the_final_answer_says_no_more_runs_without_blaming_the_runner_or_retrying():
+    # The API refuses every run of a session after its final answer (409 already_submitted) unless resubmission is
+    # allowed. That is neither the runner breaking nor a reason to try again: the model is told plainly.
+    api = FakeRunClient(
+        error=ApiError("already_submitted", "Your final answer is already submitted.", status=409)
+    )
+    state, channel, _, _ = make(api=api)
+    state.editor.ingest(CODE, {"version": "1"})
+    session, result, fake = await run_turn(
+        state, Phase.TESTING, [say("Ok."), call("run_tests"), say("Your answer is in.")], "run it again"
+    )
+    result.expect.next_event().is_function_call(name="run_tests")
+    result.expect.next_event().is_function_call_output(output=FINAL_ANSWER_IN, is_error=True)
+    result.expect.next_event().is_message(role="assistant")
+    result.expect.no_more_events()
+    assert len(api.calls) == 1, "one request: a refusal is not retried"
+    assert "final answer is already submitted" in " ".join(fake.texts(-1))
+    assert JUDGE_BROKE not in " ".join(fake.texts(-1))
+    assert channel.of_type("test_report") == [] and state.test_runs == 0
     await session.aclose()
 
 

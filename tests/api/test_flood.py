@@ -112,13 +112,14 @@ async def test_one_invite_flooding_runs_leaves_other_orgs_and_the_agent_unaffect
             body = {"language": "python", "code": QUICK}
             run = await _timed(client.post(f"/v1/sessions/{s['id']}/runs", json=body, headers=candidate))
             seen["run"] = run.status_code
-            seen["submission"] = (
-                await _timed(client.post(f"/v1/sessions/{s['id']}/submissions", json=body, headers=candidate))
-            ).status_code
+            # before the Submit: after the final answer nothing of the session runs (already_submitted)
             seen["agent_run"] = (
                 await _timed(
                     client.post(f"/v1/internal/sessions/{s['id']}/runs", json=body, headers=internal)
                 )
+            ).status_code
+            seen["submission"] = (
+                await _timed(client.post(f"/v1/sessions/{s['id']}/submissions", json=body, headers=candidate))
             ).status_code
             seen["list"] = (await _timed(client.get("/v1/sessions", headers=other))).status_code
             seen["read"] = (await _timed(client.get(f"/v1/sessions/{s['id']}", headers=other))).status_code

@@ -155,3 +155,62 @@ async def test_runs_avoid_a_full_judge_and_survive_one_killed_mid_load(api_setti
     )
     assert await cur.fetchall() == [{"verdict": "accepted", "n": RUNS}]
     assert Counter(e["run_id"] for e in b.events("judge.run.started"))[next(iter(killed))] == 1
+
+
+async def test_with_submit_hosts_every_submit_runs_there_and_nothing_shown_ever_does(
+    api_settings, db, tmp_path
+) -> None:
+    # R: the run host (127.0.0.1); S: the Submit host (127.0.0.2). A Submit's process could leave hidden inputs in
+    # its host's page cache; the Runs, custom input and the agent's runs that follow (resubmission allowed here, so
+    # the API accepts them) run on R, which never held them. Counted from each host's own log.
+    r = judge_service.launch(tmp_path, "r")
+    s = judge_service.launch(tmp_path, "s", "--host", "127.0.0.2")
+    try:
+        for service in (r, s):
+            service.url = service.wait_for("judge.serve.listening")["url"]
+            service.wait_for("judge.serve.ready")
+        judge_settings = JudgeSettings(
+            _env_file=None,  # type: ignore[call-arg]
+            backend="remote",
+            remote_urls=r.url,
+            remote_submit_urls=s.url,
+            remote_token=SecretStr(TOKEN),
+            remote_poll_s=0.2,
+        )
+        cur = await db.execute("select id from questions where slug = 'two-sum'")
+        question_id = str((await cur.fetchone())["id"])
+        code = (ROOT / "questions/two-sum/reference.py").read_text()
+        async with _api(api_settings, judge_settings) as api:
+            r_patch = await api.client.patch(
+                "/v1/organization", json={"allow_resubmission": True}, headers=api.org_headers()
+            )
+            assert r_patch.status_code == 200, r_patch.text
+            session = await _started_session(api, question_id)
+            sid, candidate = session["id"], {"Authorization": f"Bearer {session['invite']}"}
+            body = {"language": "python", "code": code}
+            calls = [
+                ("submissions", body, candidate),
+                ("runs", body, candidate),
+                ("custom-runs", {**body, "inputs": [[[3, 3], 6]]}, candidate),
+                ("submissions", body, candidate),
+            ]
+            statuses = []
+            for path, payload, headers in calls:
+                resp = await api.client.post(f"/v1/sessions/{sid}/{path}", json=payload, headers=headers)
+                statuses.append(resp.status_code)
+            for mode in ("run", "submit"):
+                resp = await api.client.post(
+                    f"/v1/internal/sessions/{sid}/runs",
+                    json={**body, "mode": mode},
+                    headers=api.internal_headers(),
+                )
+                statuses.append(resp.status_code)
+    finally:
+        r.stop()
+        s.stop()
+    assert statuses == [201, 200, 200, 201, 200, 200]
+    modes = {
+        name: Counter(e["mode"] for e in svc.events("judge.run.finished"))
+        for name, svc in (("r", r), ("s", s))
+    }
+    assert modes == {"r": Counter({"run": 3}), "s": Counter({"submit": 3})}

@@ -207,7 +207,13 @@ async def test_a_submission_never_runs_beside_another_run_of_its_session(
     assert elsewhere.status_code in (200, 201), elsewhere.text
     assert await _count(db, "select count(*) as n from session_run_leases") == 0  # every row of it released
     after = await _request(api_server, s, *beside, QUICK)
-    assert after.status_code in (200, 201), after.text
+    if (
+        first[1] == "submit"
+    ):  # the final answer is in and the organisation allows no resubmission: no more runs,
+        # refused under the lease (a lease still held would be 429 run_in_progress)
+        assert (after.status_code, after.json()["error"]["code"]) == (409, "already_submitted"), after.text
+    else:
+        assert after.status_code in (200, 201), after.text
 
 
 async def test_an_expired_lease_left_by_a_dead_process_does_not_block_the_session(

@@ -131,6 +131,42 @@ def test_kubernetes_agent_judge_and_api_placement() -> None:
     assert {p["targetPort"] for p in api["Service"]["spec"]["ports"]} <= port_names
 
 
+def test_kubernetes_submit_hosts_never_share_a_node_with_run_hosts() -> None:
+    # A node's page cache outlives a Submit's process: a run host's pod on the same node could read hidden inputs.
+    from judge.settings import JudgeSettings
+
+    def component(name: str) -> str:
+        return str(
+            _by_kind(name)["Deployment"]["spec"]["template"]["metadata"]["labels"][
+                "app.kubernetes.io/component"
+            ]
+        )
+
+    def avoided(name: str) -> set[str]:
+        terms = _by_kind(name)["Deployment"]["spec"]["template"]["spec"]["affinity"]["podAntiAffinity"]
+        required = terms["requiredDuringSchedulingIgnoredDuringExecution"]
+        assert {t["topologyKey"] for t in required} == {"kubernetes.io/hostname"}
+        return {t["labelSelector"]["matchLabels"]["app.kubernetes.io/component"] for t in required}
+
+    runs, submits = component("judge.yaml"), component("judge-submit.yaml")
+    assert runs != submits
+    assert submits in avoided("judge.yaml") and runs in avoided("judge-submit.yaml")
+    assert (
+        _by_kind("judge-submit.yaml")["Service"]["spec"]["selector"]["app.kubernetes.io/component"] == submits
+    )
+    [config] = [
+        d["data"]
+        for d in yaml.safe_load_all((DEPLOY / "k8s" / "config.yaml").read_text())
+        if d and d["metadata"]["name"] == "shadows-config"
+    ]
+    settings = JudgeSettings(  # type: ignore[call-arg]  # pydantic-settings kwarg
+        _env_file=None,
+        remote_urls=config["SHADOWS_JUDGE_REMOTE_URLS"],
+        remote_submit_urls=config["SHADOWS_JUDGE_REMOTE_SUBMIT_URLS"],
+    )
+    assert settings.remote_submit_hosts == ["http://shadows-judge-submit:8080"]
+
+
 def test_livekit_toml_names_a_project_and_an_agent() -> None:
     import tomllib
 

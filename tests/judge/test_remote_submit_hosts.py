@@ -1,0 +1,138 @@
+"""Dedicated Submit hosts (SHADOWS_JUDGE_REMOTE_SUBMIT_URLS) against real judge services: a Submit gives hidden
+inputs to candidate code, which can leave them in its host's page cache for a later process to read, so Submits go
+only to the Submit hosts and Runs never do, whatever the hosts' loads, and a Submit whose hosts are down or busy
+fails rather than falling back to a run host. What each host ran is read from its own log, not the client's view."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+from pydantic import SecretStr, ValidationError
+
+from judge.errors import JudgeBusyError, JudgeConfigurationError
+from judge.remote_protocol import Load
+from judge.schemas import Verdict
+from judge.service import Judge
+from judge.settings import JudgeSettings
+from tests.conftest import free_port
+from tests.judge import judge_service
+from tests.judge.judge_service import TOKEN, JudgeService
+from tests.judge.test_remote_backend import (
+    IDLE,
+    LOADED,
+    NOT_BLAMING,
+    _backend,
+    _fill,
+    _request,
+)
+
+pytestmark = pytest.mark.sandbox
+
+
+def _settings(runs: str, submits: str) -> JudgeSettings:
+    return JudgeSettings(
+        _env_file=None,  # type: ignore[call-arg]
+        backend="remote",
+        remote_urls=runs,
+        remote_submit_urls=submits,
+        remote_token=SecretStr(TOKEN),
+        remote_poll_s=0,
+        remote_connect_timeout_s=10,
+    )
+
+
+def _modes(service: JudgeService) -> Counter[str]:
+    """How many runs of each mode the service itself logged as finished."""
+    return Counter(e["mode"] for e in service.events("judge.run.finished"))
+
+
+def _set_load(judge: Judge, url: str, load: Load) -> None:
+    backend = _backend(judge)
+    host = next(h for h in (*backend.hosts, *backend.submit_hosts) if h.url == url)
+    host.load, host.sent, host.ready, host.down = load, 0, True, False
+
+
+@pytest.fixture(scope="module")
+def hosts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[JudgeService, JudgeService]]:
+    """R, a run host on 127.0.0.1; S, a Submit host on 127.0.0.2 (another host name), one slot and no queue."""
+    directory = tmp_path_factory.mktemp("submit-hosts")
+    r = judge_service.launch(directory, "r")
+    s = judge_service.launch(directory, "s", "--host", "127.0.0.2", SHADOWS_JUDGE_QUEUE_SIZE="0")
+    try:
+        for service in (r, s):
+            service.url = service.wait_for("judge.serve.listening")["url"]
+            service.wait_for("judge.serve.ready")
+        assert s.url.startswith("http://127.0.0.2:")
+        yield r, s
+    finally:
+        r.stop()
+        s.stop()
+
+
+async def test_submits_run_only_on_submit_hosts_and_runs_never_do_whatever_the_loads(hosts) -> None:
+    r, s = hosts
+    r_before, s_before = _modes(r), _modes(s)
+    async with Judge(_settings(r.url, s.url)) as judge:
+        _set_load(judge, r.url, IDLE)  # the run host looks idle and the Submit host loaded: still not used
+        _set_load(judge, s.url, LOADED)
+        submits = [await judge.run(_request(mode="submit")) for _ in range(2)]
+        _set_load(judge, r.url, LOADED)  # and the other way round
+        _set_load(judge, s.url, IDLE)
+        runs = [await judge.run(_request()) for _ in range(2)]
+    assert [x.verdict for x in submits + runs] == [Verdict.ACCEPTED] * 4
+    assert _modes(r) - r_before == Counter({"run": 2}), "the run host ran the Runs and no Submit"
+    assert _modes(s) - s_before == Counter({"submit": 2}), "the Submit host ran the Submits and no Run"
+
+
+async def test_a_submit_whose_host_is_down_fails_and_never_goes_to_a_run_host(hosts) -> None:
+    r, _ = hosts
+    dead = f"http://127.0.0.3:{free_port()}"  # nothing listens there
+    r_before = _modes(r)
+    async with Judge(_settings(r.url, dead)) as judge:
+        report = await judge.run(_request(mode="submit"))
+        assert report.verdict is Verdict.INTERNAL_ERROR and report.message == NOT_BLAMING
+        assert {t.verdict for t in report.tests} == {Verdict.INTERNAL_ERROR}
+        run = await judge.run(_request())  # Runs are unaffected
+        assert run.verdict is Verdict.ACCEPTED
+    assert _modes(r) - r_before == Counter({"run": 1}), "the Submit was not sent to the run host"
+
+
+async def test_a_submit_whose_hosts_are_busy_is_busy_and_never_goes_to_a_run_host(hosts) -> None:
+    r, s = hosts
+    filler = await _fill(s, 4.0)  # S's one slot taken, no queue
+    r_before = _modes(r)
+    async with Judge(_settings(r.url, s.url)) as judge:
+        with pytest.raises(JudgeBusyError):
+            await judge.run(_request(mode="submit"))
+    assert _modes(r) == r_before
+    assert (await filler).status_code == 200
+
+
+def test_submit_hosts_must_not_share_a_host_name_with_run_hosts() -> None:
+    # Another port on the same machine is the same page cache: refused by host name, not by URL.
+    with pytest.raises(ValidationError, match="SHADOWS_JUDGE_REMOTE_SUBMIT_URLS must not name a host") as e:
+        _settings("http://judge-1:8090,http://judge-2:8090", "http://JUDGE-2:9000/")
+    assert "judge-2" in str(e.value) and TOKEN not in str(e.value)
+    ok = _settings("http://judge-1:8090/", " http://judge-9:8090 ,http://judge-9:8090")
+    assert (ok.remote_hosts, ok.remote_submit_hosts) == (["http://judge-1:8090"], ["http://judge-9:8090"])
+    assert _settings("http://judge-1:8090", "").remote_submit_hosts == []
+
+
+async def test_without_submit_hosts_submits_share_the_run_hosts_as_before(hosts) -> None:
+    r, _ = hosts
+    r_before = _modes(r)
+    async with Judge(_settings(r.url, "")) as judge:
+        assert (await judge.run(_request(mode="submit"))).verdict is Verdict.ACCEPTED
+    assert _modes(r) - r_before == Counter({"submit": 1})
+
+
+async def test_a_submit_host_url_that_is_not_http_is_refused_at_start() -> None:
+    judge = Judge(_settings("http://127.0.0.1:1", "ftp://127.0.0.2:1"))
+    with pytest.raises(
+        JudgeConfigurationError,
+        match=r"SHADOWS_JUDGE_REMOTE_SUBMIT_URLS: ftp://127\.0\.0\.2:1 is not an http",
+    ):
+        await judge.start()
+    await judge.aclose()
