@@ -20,7 +20,11 @@ class AgentSettings(BaseSettings):
     """Settings for the LiveKit interviewer worker. SDK credentials keep the SDKs' own env names."""
 
     model_config = SettingsConfigDict(
-        env_prefix="SHADOWS_AGENT_", env_file=".env", extra="ignore", populate_by_name=True
+        env_prefix="SHADOWS_AGENT_",
+        env_file=".env",
+        extra="ignore",
+        populate_by_name=True,
+        hide_input_in_errors=True,  # a validation error would print every input, secrets included
     )
 
     # local | test | staging | production: placeholder secrets are refused outside local/test.

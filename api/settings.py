@@ -19,7 +19,13 @@ WEBHOOK_JITTER = 0.1  # each retry delay is multiplied by a random factor in [1 
 
 
 class ApiSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SHADOWS_API_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        # hide_input_in_errors: a validation error would print every input, secrets included
+        env_prefix="SHADOWS_API_",
+        env_file=".env",
+        extra="ignore",
+        hide_input_in_errors=True,
+    )
 
     environment: Literal["local", "test", "staging", "production"] = "local"
     host: str = "127.0.0.1"

@@ -17,6 +17,7 @@ class GraderSettings(BaseSettings):
         extra="ignore",
         populate_by_name=True,
         env_parse_none_str="none",  # SHADOWS_GRADER_TEMPERATURE=none: not sent
+        hide_input_in_errors=True,  # a validation error would print every input, secrets included
     )
 
     model: str = Field(default="gpt-4.1", min_length=1, max_length=200)

@@ -24,7 +24,13 @@ def _cpu_count() -> int:
 class JudgeSettings(BaseSettings):
     """Settings for the code judge. Limits here are maxima: a request may lower them, never raise them."""
 
-    model_config = SettingsConfigDict(env_prefix="SHADOWS_JUDGE_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        # hide_input_in_errors: a validation error would print every input, secrets included
+        env_prefix="SHADOWS_JUDGE_",
+        env_file=".env",
+        extra="ignore",
+        hide_input_in_errors=True,
+    )
 
     # `local`: a pool of sandboxed workers in this process; `judge0`: a Judge0 server; `remote`: judge services
     # (`shadows judge serve`) at `remote_urls`. A judge service itself always runs `local`.

@@ -9,7 +9,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class WorkerSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SHADOWS_WORKER_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="SHADOWS_WORKER_", env_file=".env", extra="ignore", hide_input_in_errors=True
+    )
 
     concurrency: int = Field(default=4, ge=1, le=64)
     # On SIGTERM, running jobs get this long to finish; then they are cancelled and go back to the queue.

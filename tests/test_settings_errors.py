@@ -1,0 +1,101 @@
+"""A settings error names what is wrong and never prints a secret.
+
+pydantic prints the whole input of a model-level validation error (`input_value={...}`): every environment value
+the settings read, secrets included (cut in the middle when long, so the first and last values whole). A
+deployment that fails its settings check writes that error to its logs, so each settings class hides its inputs
+in errors."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+
+import pytest
+from pydantic import ValidationError
+from pydantic_settings import BaseSettings
+
+from tests.conftest import ROOT
+
+SECRET = "sk-live-a-secret-nobody-may-log-0123456789"
+PACKAGES = ("agent", "api", "grader", "judge", "bench", "tools")
+
+
+def _settings_classes() -> list[type[BaseSettings]]:
+    """Every `class X(BaseSettings)` in the project's packages, found in the source rather than listed by hand, so
+    a new one cannot be missed."""
+    found: list[type[BaseSettings]] = []
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ClassDef) and any(
+                    isinstance(b, ast.Name) and b.id == "BaseSettings" for b in node.bases
+                ):
+                    module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+                    found.append(getattr(importlib.import_module(module), node.name))
+    return found
+
+
+def test_every_settings_class_hides_its_inputs_in_errors() -> None:
+    classes = _settings_classes()
+    names = {c.__module__ for c in classes}
+    assert {
+        "agent.settings",
+        "api.settings",
+        "api.jobs.settings",
+        "grader.settings",
+        "judge.settings",
+    } <= names
+    assert [c.__qualname__ for c in classes if not c.model_config.get("hide_input_in_errors")] == []
+
+
+def _error(build: object) -> str:
+    with pytest.raises(ValidationError) as caught:
+        build()  # type: ignore[operator]
+    return str(caught.value)
+
+
+def test_the_agents_settings_error_names_the_problem_without_the_provider_keys(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from agent.settings import AgentSettings
+
+    monkeypatch.setenv("SHADOWS_AGENT_ENVIRONMENT", "production")
+    monkeypatch.setenv("SHADOWS_AGENT_API_TOKEN", "too-short")
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    monkeypatch.setenv("DEEPGRAM_API_KEY", SECRET + "-deepgram")
+    monkeypatch.setenv("LIVEKIT_API_SECRET", SECRET + "-livekit")
+
+    text = _error(lambda: AgentSettings(_env_file=None))
+
+    assert "SHADOWS_AGENT_API_TOKEN" in text
+    assert SECRET not in text and "too-short" not in text
+    assert "input_value" not in text  # pydantic cuts a long input in the middle: its ends are still secrets
+
+
+def test_the_apis_settings_error_names_the_problem_without_the_tokens(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from api.settings import ApiSettings
+
+    monkeypatch.setenv("SHADOWS_API_INTERNAL_TOKEN", SECRET)
+    monkeypatch.setenv("LIVEKIT_API_SECRET", SECRET + "-livekit")
+    monkeypatch.setenv("SHADOWS_API_SHARE_LINK_DAYS", "60")
+    monkeypatch.setenv("SHADOWS_API_SHARE_LINK_MAX_DAYS", "30")
+
+    text = _error(lambda: ApiSettings(_env_file=None))
+
+    assert "SHADOWS_API_SHARE_LINK_DAYS exceeds" in text
+    assert SECRET not in text and "input_value" not in text
+
+
+def test_a_field_error_does_not_echo_the_value_either(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A secret put in the wrong variable (a key pasted into a URL's place) is not printed back."""
+    from grader.settings import GraderSettings
+
+    monkeypatch.setenv("SHADOWS_GRADER_TEMPERATURE", SECRET)
+
+    text = _error(lambda: GraderSettings(_env_file=None))
+
+    assert "temperature" in text.lower()
+    assert SECRET not in text
