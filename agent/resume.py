@@ -83,6 +83,10 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
             phase = str(p["to"])
         elif event.type == "hint":
             hints_given = max(hints_given, int(p.get("index", hints_given + 1)))
+        elif event.type == "editor_snapshot" and p.get("code_omitted") is True:
+            # The API did not keep this snapshot's code (the session's recording budget): an older snapshot is
+            # not the candidate's code now, so none stands in until the client's next snapshot.
+            editor_code, editor_language = None, None
         elif event.type == "editor_snapshot" and isinstance(p.get("code"), str):
             editor_code, editor_language = p["code"], p.get("language")
         elif event.type == "note" and p.get("kind") == "paste_noted":

@@ -35,6 +35,8 @@ class ReportPage:
     runs: list[dict[str, Any]]
     integrity: list[dict[str, Any]]
     final_code: str | None
+    # No final code, and the last snapshot's was not kept (past the session's code budget).
+    final_code_omitted: bool
     timeline_url: str | None
     replay: Entry | None
 
@@ -52,6 +54,7 @@ class ReportPage:
             "integrity": self.integrity,
             "integrity_counts": sorted(counts.items()),
             "final_code": self.final_code,
+            "final_code_omitted": self.final_code_omitted,
             "timeline_url": self.timeline_url,
             "replay": None if print_mode else self.replay,
             "nonce": nonce,
@@ -79,6 +82,7 @@ async def load_report(
         else None
     )
     final_code = session["final_code"] or (last["code"] if last else None)
+    final_code_omitted = not final_code and last is not None and last.get("code_omitted") is True
     facts = scorecard.facts if scorecard and scorecard.facts else None
     if facts is None:
         facts = facts_from_timeline(
@@ -112,6 +116,7 @@ async def load_report(
         runs=[i for i in items if i["type"] in ("test_run", "submission")],
         integrity=[i for i in items if i["type"] == "integrity"],
         final_code=final_code,
+        final_code_omitted=final_code_omitted,
         timeline_url=timeline_url,
         replay=assets.entry(REPLAY_ENTRY),
     )

@@ -157,6 +157,10 @@ class ApiSettings(BaseSettings):
     agent_join_timeout_s: int = Field(default=20, ge=3, le=300)
     integrity_rate_limit: str = "60/minute"
     integrity_max_events: int = Field(default=500, ge=10, le=10_000)
+    # The most UTF-8 bytes of editor code one session's `editor_snapshot` events may store (agent snapshots arrive at
+    # most every 5 s, each up to 200 KB of candidate code); a snapshot past it is kept without its code, marked
+    # `code_omitted` (docs/data-model.md). Bounds what a timeline, report or grading of one session reads.
+    snapshot_code_budget_bytes: int = Field(default=16 * 1024 * 1024, ge=0, le=1024 * 1024 * 1024)
     # --- Outgoing webhooks and calls to ATSs (docs/integrations.md) ---
     # Waits before the 2nd, 3rd, ... delivery attempt (comma-separated seconds, each jittered by +-10%); after the
     # last one the delivery fails. Outside local/test the schedule must span at least 24 hours even at -10%.

@@ -77,6 +77,8 @@ def timeline_item(row: dict[str, Any]) -> dict[str, Any] | None:
         item |= {"from": _str(p.get("from"), 40), "to": _str(p.get("to"), 40)}
     elif kind == "editor_snapshot":
         item |= {"language": _str(p.get("language"), 20), "code": _text(p.get("code"))}
+        if p.get("code_omitted") is True:  # stored past the session's code budget: its code was not kept
+            item |= {"code_omitted": True, "code_bytes": _int(p.get("code_bytes"))}
     elif kind in ("test_run", "submission"):
         item |= _run(row, p)
     elif kind == "hint":

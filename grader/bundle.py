@@ -361,6 +361,7 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
 
     detailed = shown_runs.detailed
     runs_omitted_noted = False
+    code_omitted_noted = False
     lines: dict[int, str] = {}
     for e in source.events:
         if e.type == "transcript":
@@ -391,6 +392,15 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
                 body = fence(s.body, "diff")
             out.append(f"{head}\n{body}")
             index.citable[e.seq] = CitableEvent(e.seq, e.type, (snapshot_views[e.seq],))
+        elif e.type == "editor_snapshot" and e.payload.get("code_omitted") is True and not code_omitted_noted:
+            omitted = sum(
+                1 for r in source.events if r.type == e.type and r.payload.get("code_omitted") is True
+            )
+            out.append(
+                f"-- from {_secs(e.t)}s, the code of {omitted} snapshot(s) was not kept: this session exceeded "
+                "its recording budget (the final code and the runs still show what was judged)"
+            )
+            code_omitted_noted = True
         elif e.type in RUN_TYPES and e.seq not in shown_runs.listed:
             if not runs_omitted_noted:
                 omitted = sum(1 for r in source.events if r.type in RUN_TYPES) - len(shown_runs.listed)
@@ -426,7 +436,15 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
 
     sections = ["## Facts (computed by code from the event log and the test runs)", describe_facts(facts)]
     sections += ["## Timeline ([seq] is what you cite; C: the candidate, I: the interviewer)", "\n".join(out)]
-    if snapshots:
+    last_omitted = max(
+        (
+            e.seq
+            for e in source.events
+            if e.type == "editor_snapshot" and e.payload.get("code_omitted") is True
+        ),
+        default=None,
+    )
+    if snapshots and (last_omitted is None or snapshots[-1].seq > last_omitted):
         final = snapshots[-1]
         sections += [
             f"## Final code: snapshot [{final.seq}] ({final.language})",

@@ -21,13 +21,16 @@ def final_submission(bundle: BundleInput) -> FinalSubmission | None:
     """None when the candidate (or the interviewer) submitted already, or there is no code to submit."""
     if any(r.kind == "submit" for r in bundle.runs):
         return None
+    language, code = bundle.session.language, bundle.final_code or ""
     for e in reversed(bundle.events):
+        if e.type == "editor_snapshot" and e.payload.get("code_omitted") is True:
+            # The newest code was not kept (the session's recording budget): an older snapshot is not the final
+            # code, so only the session's own final code is.
+            break
         if e.type == "editor_snapshot" and isinstance(e.payload.get("code"), str):
             language = str(e.payload.get("language") or bundle.session.language)
             code = str(e.payload["code"])
             break
-    else:
-        language, code = bundle.session.language, bundle.final_code or ""
     if not code.strip() or language not in LANGUAGES:
         return None
     return FinalSubmission(language, code)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,29 @@ class Stored:
     duplicate: bool
 
 
+SNAPSHOT = "editor_snapshot"
+
+
+def code_bytes(payload: dict[str, Any]) -> int:
+    """UTF-8 bytes of a snapshot payload's code (0 without a string `code`): what the session's budget counts."""
+    code = payload.get("code")
+    return len(code.encode("utf-8", "surrogatepass")) if isinstance(code, str) else 0
+
+
+def omit_code(payload: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot as stored past the session's code budget: everything but its code, marked, with the code's
+    size and SHA-256 as the API measured them (so a repeat with other code is still told apart); its `sha256`,
+    `version`, `language` and `cursor` stay as posted."""
+    code = payload.get("code")
+    raw = code.encode("utf-8", "surrogatepass") if isinstance(code, str) else b""
+    kept = {k: v for k, v in payload.items() if k != "code"}
+    return kept | {
+        "code_omitted": True,
+        "code_bytes": len(raw),
+        "code_sha256": hashlib.sha256(raw).hexdigest(),
+    }
+
+
 @dataclass(frozen=True)
 class Cap:
     """At most `limit` events of `type` per session."""
@@ -47,6 +71,7 @@ async def append_events(
     *,
     cap: Cap | None = None,
     refuse_changed: bool = False,
+    snapshot_code_budget: int | None = None,
 ) -> list[Stored] | None:
     """Append a batch in order, in one transaction. A key already stored returns its original seq and stores
     nothing. Concurrent appends to one session serialise on the session row, so seq stays dense and a duplicate
@@ -61,13 +86,20 @@ async def append_events(
     such transactions that then append (a candidate's run and the agent's, stored at once) deadlocked.
 
     With `refuse_changed`, a repeated key is acknowledged only when its event is the one stored (`_refuse_changed`);
-    otherwise IdempotencyKeyReusedError (409) is raised and nothing of the batch is stored."""
+    otherwise IdempotencyKeyReusedError (409) is raised and nothing of the batch is stored.
+
+    With `snapshot_code_budget`, the code of new `editor_snapshot` events is stored only while the session's
+    `snapshot_code_bytes` (the code its snapshots stored so far) stays within it; a snapshot past it is stored
+    without its code (`omit_code`). The counter is read under the same row lock and written in the same
+    transaction as the inserts, so concurrent batches (on any replica) cannot together pass it, and a repeat of a
+    stored key is not counted again."""
     out: list[Stored] = []
     repeats: list[EventIn] = []
     async with conn.transaction():
         cur = await conn.execute(
             """
-            select extract(epoch from (now() - coalesce(started_at, now())))::float8 as elapsed
+            select extract(epoch from (now() - coalesce(started_at, now())))::float8 as elapsed,
+                   snapshot_code_bytes
             from sessions where id = %s for no key update
             """,
             (session_id,),
@@ -76,6 +108,8 @@ async def append_events(
         if row is None:
             return None
         elapsed = float(row["elapsed"])
+        code_used = int(row["snapshot_code_bytes"])
+        code_counted = code_used
         cur = await conn.execute(
             "select coalesce(max(seq), 0) as seq from session_events where session_id = %s", (session_id,)
         )
@@ -97,6 +131,13 @@ async def append_events(
                 if room <= 0:
                     continue
                 room -= 1
+            payload = e.payload
+            if snapshot_code_budget is not None and e.type == SNAPSHOT:
+                size = code_bytes(payload)
+                if code_used + size <= snapshot_code_budget:
+                    code_used += size
+                else:
+                    payload = omit_code(payload)
             await conn.execute(
                 """
                 insert into session_events (session_id, seq, idempotency_key, type, t, payload)
@@ -108,12 +149,16 @@ async def append_events(
                     e.idempotency_key,
                     e.type,
                     e.t if e.t is not None else elapsed,
-                    Jsonb(e.payload),
+                    Jsonb(payload),
                 ),
             )
             existing[e.idempotency_key] = next_seq
             out.append(Stored(e.idempotency_key, next_seq, False))
             next_seq += 1
+        if code_used != code_counted:
+            await conn.execute(
+                "update sessions set snapshot_code_bytes = %s where id = %s", (code_used, session_id)
+            )
         if refuse_changed and repeats:
             await _refuse_changed(conn, session_id, repeats)  # raising rolls the whole batch back
     return out
@@ -123,18 +168,23 @@ async def _refuse_changed(conn: Conn, session_id: str, repeats: list[EventIn]) -
     """Raise unless each repeat is the event stored under its key: the same type and payload (compared as jsonb,
     so key order, spacing and the spelling of a number do not matter) and, when the repeat gives one, the same `t`
     (without one the stored `t` was the server's clock, which a repeat cannot restate). Checked after this batch's
-    own inserts, so a key repeated within one batch is held to its first event too."""
+    own inserts, so a key repeated within one batch is held to its first event too. A snapshot stored without its
+    code (past the session's budget) matches a repeat of the snapshot as posted, with its code."""
     cur = await conn.execute(
         """
-        select k.key from unnest(%s::text[], %s::text[], %s::jsonb[], %s::float8[]) as k(key, type, payload, t)
+        select k.key
+        from unnest(%s::text[], %s::text[], %s::jsonb[], %s::jsonb[], %s::float8[]) as k(key, type, payload, omitted, t)
         join session_events e on e.session_id = %s and e.idempotency_key = k.key
-        where e.type <> k.type or e.payload <> k.payload or (k.t is not null and e.t is distinct from k.t)
+        where e.type <> k.type
+           or (e.payload <> k.payload and (k.omitted is null or e.payload <> k.omitted))
+           or (k.t is not null and e.t is distinct from k.t)
         limit 1
         """,
         (
             [e.idempotency_key for e in repeats],
             [e.type for e in repeats],
             [Jsonb(e.payload) for e in repeats],
+            [Jsonb(omit_code(e.payload)) if e.type == SNAPSHOT else None for e in repeats],
             [e.t for e in repeats],
             session_id,
         ),

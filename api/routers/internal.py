@@ -6,7 +6,7 @@ import json
 from typing import Any, Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from api.db import events_repo, sessions_repo
 from api.deps import DbConn, InternalCaller, Questions, Settings
@@ -60,6 +60,17 @@ class EventBody(BaseModel):
             raise ValueError(f"must serialise to at most {MAX_PAYLOAD_BYTES} bytes of JSON")
         refuse_unstorable(v)
         return v
+
+    @model_validator(mode="after")
+    def _mark_is_the_apis(self) -> EventBody:
+        # `code_omitted` says the API left a snapshot's code out (past the session's budget); a posted one would
+        # make a snapshot whose code was never sent look like one the budget cut.
+        marks = ("code_omitted", "code_bytes", "code_sha256")
+        if self.type == "editor_snapshot" and any(m in self.payload for m in marks):
+            raise ValueError(
+                "an editor_snapshot payload may not carry code_omitted, code_bytes or code_sha256 (the API's marks)"
+            )
+        return self
 
     _storable_key = field_validator("idempotency_key")(refuse_unstorable)
 
@@ -146,15 +157,19 @@ async def start_session(session_id: SessionId, conn: DbConn, questions: Question
 
 
 @router.post("/sessions/{session_id}/events", responses=error_responses(*BODY, 404, 409))
-async def append_events(session_id: SessionId, batch: EventBatch, conn: DbConn) -> dict[str, Any]:
+async def append_events(
+    session_id: SessionId, batch: EventBatch, conn: DbConn, settings: Settings
+) -> dict[str, Any]:
     """Append events in order, all or none. An exact repeat of a stored event (same idempotency key, type, payload
     and `t`) returns its stored seq and stores nothing; a repeated key with a different event is a 409
-    `idempotency_key_reused` naming the key, and nothing of the batch is stored."""
+    `idempotency_key_reused` naming the key, and nothing of the batch is stored. Snapshots past the session's
+    code budget (`snapshot_code_budget_bytes`) are stored without their code, marked `code_omitted`."""
     stored = await events_repo.append_events(
         conn,
         session_id,
         [events_repo.EventIn(e.idempotency_key, e.type, e.payload, e.t) for e in batch.events],
         refuse_changed=True,
+        snapshot_code_budget=settings.snapshot_code_budget_bytes,
     )
     if stored is None:
         raise NotFoundError("Session not found.", code="session_not_found")

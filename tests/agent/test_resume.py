@@ -99,3 +99,17 @@ def test_time_warnings_in_the_log_are_carried_as_given() -> None:
     resume = build_resume(events)
     assert resume is not None
     assert resume.warned_minutes == frozenset({10})
+
+
+def test_a_snapshot_whose_code_was_not_kept_leaves_no_older_code_standing_in() -> None:
+    events = _events(
+        _say("assistant", "Hi, I'm an AI interviewer.", "item_a"),
+        ("editor_snapshot", {"version": 1, "language": "python", "code": "def old(): pass"}),
+        (
+            "editor_snapshot",
+            {"version": 2, "language": "python", "code_omitted": True, "code_bytes": 200_000},
+        ),
+    )
+    point = build_resume(events)
+    assert point is not None
+    assert (point.editor_code, point.editor_language) == (None, None)

@@ -86,6 +86,32 @@ def test_the_final_submission_is_the_last_snapshot_and_only_when_nobody_submitte
     assert final_submission(empty) is None
 
 
+def _omitted(seq: int, t: float) -> BundleEvent:
+    """A snapshot the API stored without its code (past the session's recording budget)."""
+    return BundleEvent(
+        seq=seq,
+        type="editor_snapshot",
+        t=t,
+        payload={"language": "python", "code_omitted": True, "code_bytes": 200_000, "code_sha256": "0" * 64},
+    )
+
+
+def test_snapshots_whose_code_was_not_kept_are_said_so_and_never_stand_for_the_final_code() -> None:
+    source = interview(submitted=False, extra_events=[_omitted(20, 180.0), _omitted(21, 185.0)])
+    source = source.model_copy(update={"final_code": "def two_sum(nums, target):\n    return [0, 1]\n"})
+    text = build_bundle(source, compute_facts(source)).interview
+    assert "the code of 2 snapshot(s) was not kept: this session exceeded its recording budget" in text
+    # The last snapshot with code ([9]) is older than the code the candidate ended with: not the "final code".
+    assert "## Final code: snapshot [9]" not in text
+    assert (
+        "## Final code (not recorded as a snapshot; it cannot be cited)" in text and "return [0, 1]" in text
+    )
+    chosen = final_submission(source)
+    assert chosen is not None and chosen.code == source.final_code
+    # Without a final code there is nothing to submit, rather than an older snapshot's code.
+    assert final_submission(source.model_copy(update={"final_code": None})) is None
+
+
 def test_a_long_interview_keeps_its_code_timeline_within_budget_and_the_final_code_in_full() -> None:
     source = interview()
     big = [

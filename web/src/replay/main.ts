@@ -7,7 +7,7 @@ import type { Chart } from "chart.js";
 import { h } from "../dom";
 import { phaseChart, testsChart } from "./charts";
 import { CodeView } from "./codeview";
-import { at, clock, quoteLines, ReplayModel, type RunEvent, type Timeline } from "./model";
+import { at, CODE_NOT_KEPT, clock, keptCode, quoteLines, ReplayModel, type RunEvent, type Timeline } from "./model";
 import { Player, SPEEDS, type Speed } from "./player";
 import { TranscriptSync } from "./transcript";
 
@@ -191,11 +191,17 @@ class Replay {
       delete this.codeHead.dataset.seq;
       return;
     }
-    this.code.show(current.code, previous ? previous.code : null, lines);
     this.codeHead.dataset.seq = String(current.seq);
+    const code = keptCode(current);
+    if (code === null) {
+      this.code.show("", null);
+      this.codeHead.textContent = `Snapshot at ${clock(at(current))}: ${CODE_NOT_KEPT}`;
+      return;
+    }
+    this.code.show(code, keptCode(previous), lines);
     this.codeHead.textContent =
       `Code at ${clock(at(current))} (snapshot ${index + 1} of ${this.model.snapshots.length})` +
-      (previous ? `, changes since ${clock(at(previous))}` : "");
+      (keptCode(previous) !== null && previous ? `, changes since ${clock(at(previous))}` : "");
   }
 
   /** Move to a cited moment and show what the citation quotes. */

@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { clock, findQuote, lastAtOrBefore, quoteLines, ReplayModel, type Timeline, type TimelineEvent } from "./model";
+import {
+  clock,
+  CODE_NOT_KEPT,
+  findQuote,
+  keptCode,
+  lastAtOrBefore,
+  quoteLines,
+  ReplayModel,
+  type SnapshotEvent,
+  type Timeline,
+  type TimelineEvent,
+} from "./model";
 
 function ev(seq: number, t: number, rest: Record<string, unknown>): TimelineEvent {
   return { seq, t, ...rest } as unknown as TimelineEvent;
@@ -104,5 +115,22 @@ describe("helpers", () => {
     expect(quoteLines(code, "seen = {}\n    return")).toEqual({ from: 2, to: 3 });
     expect(quoteLines(code, "def f")).toEqual({ from: 1, to: 1 });
     expect(quoteLines(code, "nope")).toBeNull();
+  });
+});
+
+describe("keptCode", () => {
+  it("gives a snapshot's code, and null for one whose code the API did not keep (never an empty editor)", () => {
+    const kept = ev(1, 0, { type: "editor_snapshot", language: "python", code: "" });
+    const omitted = ev(2, 5, {
+      type: "editor_snapshot",
+      language: "python",
+      code: "",
+      code_omitted: true,
+      code_bytes: 200000,
+    });
+    expect(keptCode(kept as SnapshotEvent)).toBe("");
+    expect(keptCode(omitted as SnapshotEvent)).toBeNull();
+    expect(keptCode(null)).toBeNull();
+    expect(CODE_NOT_KEPT).toMatch(/recording budget/);
   });
 });

@@ -23,6 +23,16 @@ export interface SnapshotEvent extends Base {
   type: "editor_snapshot";
   language: string | null;
   code: string;
+  /** Set when the API did not keep this snapshot's code (the session exceeded its recording budget); `code` is "". */
+  code_omitted?: true;
+  code_bytes?: number | null;
+}
+
+export const CODE_NOT_KEPT = "Code not kept: this session exceeded its recording budget.";
+
+/** The code a snapshot shows, or null when it was not kept (never shown as if the candidate had written nothing). */
+export function keptCode(snapshot: SnapshotEvent | null): string | null {
+  return snapshot && snapshot.code_omitted !== true ? snapshot.code : null;
 }
 export interface Tally {
   passed: number;
