@@ -34,23 +34,29 @@ def _touch(b):
     return b
 
 def _with_child(mib, fill_parent):
-    # Forks first, so that neither address space holds the other's part: the child fills `mib` MiB and says so,
-    # while the parent runs `fill_parent` and keeps what it returns until then.
+    # Forks first, so that neither address space holds the other's part: the child fills `mib` MiB, says so and
+    # keeps it until the parent, which runs `fill_parent` and keeps what it returns, has read that: both hold
+    # their parts at once, whichever the scheduler runs first.
     r, w = os.pipe()
+    r2, w2 = os.pipe()
     pid = os.fork()
     if pid == 0:
         _touch(bytearray(mib << 20))
         os.write(w, b"x")
+        os.read(r2, 1)
         os._exit(0)
     os.close(w)
+    os.close(r2)
     mine = fill_parent()
-    os.read(r, 1)
+    if os.read(r, 1):  # nothing: the child was killed
+        os.write(w2, b"x")
     os.waitpid(pid, 0)
     return mine
 
 def _mp_child(mib, conn):
     _touch(bytearray(mib << 20))
     conn.send(1)
+    conn.recv()  # held until the parent has its part too
 
 def hold(mode, mib):
     half = mib // 2
@@ -63,8 +69,13 @@ def hold(mode, mib):
         a, b = ctx.Pipe()
         p = ctx.Process(target=_mp_child, args=(mib - half, b))
         p.start()
+        b.close()  # so that the child's death is an end of file here
         mine = _touch(bytearray(half << 20))
-        a.recv()
+        try:
+            a.recv()
+            a.send(1)
+        except (EOFError, OSError):  # the child was killed
+            pass
         p.join()
     elif mode == "tmp":
         for n in range(4):  # 12 MiB a file (a file may have 16)
@@ -99,22 +110,26 @@ using namespace std;
 
 static void touch(char* p, size_t n) { for (size_t i = 0; i < n; i += 4096) p[i] = 1; }
 
-// Forks first, so that neither address space holds the other's part: the child fills `mib` MiB and says so,
-// while the parent runs `fill_parent`.
+// Forks first, so that neither address space holds the other's part: the child fills `mib` MiB, says so and keeps
+// it until the parent, which runs `fill_parent`, has read that: both hold their parts at once, whichever runs first.
 template <class F> static void with_child(long mib, F fill_parent) {
-    int fds[2];
-    if (pipe(fds) != 0) return;
+    int fds[2], back[2];
+    if (pipe(fds) != 0 || pipe(back) != 0) return;
     pid_t pid = fork();
     if (pid == 0) {
         vector<char> mine(mib << 20, 1);
         char x = mine[1000];
         if (write(fds[1], &x, 1) != 1) _exit(1);
+        if (read(back[0], &x, 1) < 0) _exit(1);
         _exit(0);
     }
     close(fds[1]);
+    close(back[0]);
     fill_parent();
     char x;
-    if (read(fds[0], &x, 1) < 0) return;
+    if (read(fds[0], &x, 1) == 1) {  // 0: the child was killed
+        if (write(back[1], &x, 1) != 1) return;
+    }
     waitpid(pid, nullptr, 0);
 }
 
