@@ -7,10 +7,16 @@ intake on the topic: it takes streams only from the candidate (agent.senders), h
 (the reader is closed). The bounded text goes to the same callback RoomIO would call (agent.worker.chat_input), so
 the chat budget, the turn decision and the transcript are unchanged. A cut message says so in its text, and the
 first one is noted in the event log (sizes only).
+
+The bound on streams read at once (agent.stream_reads) covers reading only: once read, a message is handed to the
+callback in a task of its own. A turn waits for the turns before it and for its decision (a classifier call while
+coding), and the read bound dropping the oldest read cancelled a message already read, mid-turn: five typed
+messages in a moment lost the first one from the conversation and the transcript.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -59,6 +65,9 @@ class ChatIntake:
         self._recorder = recorder
         self._participant = participant
         self._reads = StreamReads(TOPIC_CHAT)  # messages read at once, bounded (agent.stream_reads)
+        self._turns: set[asyncio.Task[None]] = (
+            set()
+        )  # messages read, in their turn (bounded by the chat budget)
         self.truncated = 0  # messages cut so far (the first is noted)
 
     def on_text_stream(self, reader: rtc.TextStreamReader, participant_identity: str) -> None:
@@ -92,6 +101,11 @@ class ChatIntake:
             info=reader.info,
             participant=self._participant(identity),
         )
+        turn = asyncio.create_task(self._turn(event), name="lk.chat.turn")  # started in the order read
+        self._turns.add(turn)
+        turn.add_done_callback(self._turns.discard)
+
+    async def _turn(self, event: TextInputEvent) -> None:
         try:
             result = self._callback(self._session, event)
             if result is not None:
@@ -119,3 +133,7 @@ class ChatIntake:
 
     async def aclose(self) -> None:
         await self._reads.aclose()
+        turns = list(self._turns)
+        for turn in turns:
+            turn.cancel()
+        await asyncio.gather(*turns, return_exceptions=True)

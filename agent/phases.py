@@ -26,7 +26,7 @@ from agent.realtime import PreparedRealtimeSession
 from agent.state import InterviewState, Phase
 from agent.tool_args import bounded_tool_calls
 from agent.tools import SHARED_TOOLS
-from agent.turns import add_unanswered_turn, decide
+from agent.turns import decide, keep_turn
 
 logger = logging.getLogger("shadows.agent.phases")
 
@@ -220,7 +220,7 @@ class PhaseAgent(Agent):
         state.candidate_spoke = True
         state.record("note", decision.payload(new_message.id))
         if not decision.reply:
-            add_unanswered_turn(self, new_message)
+            keep_turn(self, new_message)
             raise StopResponse()
         heard = state.language_watch.check(new_message.text_content or "", _stt_language(new_message))
         if heard is not None:

@@ -174,9 +174,10 @@ async def decide(
     return TurnDecision(verdict, "classifier")
 
 
-def add_unanswered_turn(agent: Agent, message: llm.ChatMessage) -> None:
-    """Keep a turn that gets no reply in the agent's conversation, the session history and the event stream
-    (`conversation_item_added`, which the transcript capture listens to). ``StopResponse`` alone would drop it.
+def keep_turn(agent: Agent, message: llm.ChatMessage) -> None:
+    """Keep a candidate's turn in the agent's conversation, the session history and the event stream
+    (`conversation_item_added`, which the transcript capture listens to), whether or not a reply follows.
+    ``StopResponse`` alone would drop it.
 
     livekit-agents 1.8.9 has no public call for this; these are the two steps its own skip-reply path takes
     (agent_activity ``_user_turn_completed_impl``). tests/agent/test_turns.py pins the behaviour.
@@ -242,7 +243,12 @@ async def text_turn(session: AgentSession[Any], text: str) -> SpeechHandle | Non
     """A typed or scripted turn through the same decision as speech (``on_user_turn_completed``), in the phase
     the interview is in once any handoff in flight has finished: the reply's speech handle, or None when the turn
     gets no reply (decided silent, or the session is closing). Either way the turn is kept in the conversation and
-    the transcript."""
+    the transcript, at once and in the order the turns came.
+
+    The turn is kept before its reply is asked for, not handed to ``generate_reply(user_input=)``: the framework
+    adds that message only once the reply is scheduled, so a reply interrupted while still queued (the next typed
+    message interrupts it) lost the message from the conversation and the transcript, and a message typed while
+    the reply before it waited in the queue was recorded ahead of it."""
     await after_handoff(session)
     agent = session.current_agent
     message = llm.ChatMessage(role="user", content=[bounded_typed(text)])
@@ -250,13 +256,16 @@ async def text_turn(session: AgentSession[Any], text: str) -> SpeechHandle | Non
         await agent.on_user_turn_completed(agent.chat_ctx.copy(), new_message=message)
     except StopResponse:
         return None
-    handle = await reply_after_handoff(session, user_input=message)  # a handoff may have begun meanwhile
-    if handle is None:
-        add_unanswered_turn(session.current_agent, message)
-    return handle
+    await after_handoff(
+        session
+    )  # a handoff may have begun meanwhile: the turn belongs to the phase it goes to
+    keep_turn(session.current_agent, message)
+    return await reply_after_handoff(
+        session
+    )  # at once: no handoff is in flight, and nothing was awaited since
 
 
 def unanswered_text_turn(session: AgentSession[Any], text: str) -> None:
     """A typed message kept in the conversation and the transcript without a model turn (agent.chat_budget)."""
     agent = session.current_agent
-    add_unanswered_turn(agent, llm.ChatMessage(role="user", content=[bounded_typed(text)]))
+    keep_turn(agent, llm.ChatMessage(role="user", content=[bounded_typed(text)]))

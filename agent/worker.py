@@ -107,7 +107,13 @@ async def resume_point(
 
 
 def chat_input() -> TextInputOptions:
-    """Typed `lk.chat` messages take the same turn path as speech (agent.turns.text_turn)."""
+    """Typed `lk.chat` messages take the same turn path as speech (agent.turns.text_turn), one at a time and in the
+    order they came: each message is its own task, and two typed close together were decided at once, so the later
+    one's interruption could come before the earlier one's reply existed (both answered), and whichever decision
+    finished first was recorded first. Whether a message is kept and answered is decided as it arrives (the
+    budgets count arrivals); what follows waits for the messages before it (``asyncio.Lock`` wakes its waiters in
+    order). The messages waiting are bounded by the keep budget."""
+    turn_lock = asyncio.Lock()
 
     async def on_text(session: AgentSession[Any], ev: TextInputEvent) -> None:
         state = session.userdata
@@ -124,18 +130,20 @@ def chat_input() -> TextInputOptions:
                     "typed messages dropped: over the chat's keep budget (%d so far)", budget.dropped
                 )
             return
-        if isinstance(state, InterviewState) and not state.chat_budget.take(state.clock.now()):
+        answered = not isinstance(state, InterviewState) or state.chat_budget.take(state.clock.now())
+        if not answered and not state.chat_budget.limited:
             # A flood of typed messages: kept, unanswered, and it does not cut the interviewer off.
-            if not state.chat_budget.limited:
-                state.chat_budget.limited = True
-                state.record("note", {"kind": "chat_rate_limited", "phase": state.phase.value})
-            unanswered_text_turn(session, ev.text)
-            return
-        with contextlib.suppress(
-            RuntimeError
-        ):  # the current speech cannot be interrupted: the turn still counts
-            await session.interrupt()
-        await text_turn(session, ev.text)
+            state.chat_budget.limited = True
+            state.record("note", {"kind": "chat_rate_limited", "phase": state.phase.value})
+        async with turn_lock:
+            if not answered:
+                unanswered_text_turn(session, ev.text)
+                return
+            with contextlib.suppress(
+                RuntimeError
+            ):  # the current speech cannot be interrupted: the turn still counts
+                await session.interrupt()
+            await text_turn(session, ev.text)
 
     return TextInputOptions(text_input_cb=on_text)
 

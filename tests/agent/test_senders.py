@@ -102,7 +102,7 @@ async def test_code_pastes_and_typed_messages_are_taken_only_from_the_scheduled_
             FakeTextStreamReader("editor.snapshot", code, attributes={"version": "1"}), CANDIDATE
         )
         room.open_stream(FakeTextStreamReader("lk.chat", "Can I use a dict?"), CANDIDATE)
-        # The model is asked before the chat message is committed to the history: wait for both.
+        # The message is kept as its turn starts; its reply's request follows.
         await settle(
             lambda: (
                 state.editor.snapshot is not None and len(model.requests) > before and bool(users(session))
@@ -234,7 +234,7 @@ async def test_a_huge_streamed_chat_message_is_read_bounded_cut_noted_and_the_in
         assert kept.endswith("characters not shown]") and "more than" in kept
         await settle(lambda: len(model.requests) > before)
         room.open_stream(FakeTextStreamReader("lk.chat", "Can I use a dict?"), CANDIDATE)
-        # The model is asked before the chat message is committed to the history: wait for both.
+        # The message is kept as its turn starts; its reply's request follows.
         await settle(lambda: len(model.requests) > before + 1 and users(session)[-1] == "Can I use a dict?")
         assert len(model.requests) == before + 2
         await chat.aclose()
@@ -323,3 +323,35 @@ async def test_streams_left_open_are_bounded_per_topic_and_a_dropped_one_is_neve
     await chat.aclose()
     await state.editor.aclose()
     assert seen == ["hello"] and all(r.closed for r in stalled)
+
+
+async def test_messages_already_read_are_never_cancelled_by_the_bound_on_streams_read_at_once():
+    """The bound on streams read at once covered a message's whole turn, not just its reading: a turn waits for
+    the turns before it and for its decision (a classifier call while coding), so a fifth message typed in that
+    time dropped the first one, already read, mid-turn: gone from the conversation and the transcript. Each
+    message read is handled to its end, in the order read."""
+    from agent.stream_reads import MAX_OPEN_STREAMS
+
+    room = FakeRoom(FakeParticipant(CANDIDATE))
+    state, _, channel = interview(room, CANDIDATE)
+    senders = listen_to_candidate(room, state, channel)  # type: ignore[arg-type]
+    release = asyncio.Event()
+    started: list[str] = []
+    handled: list[str] = []
+
+    async def slow_turn(_session: Any, ev: Any) -> None:
+        started.append(ev.text)
+        await release.wait()  # a turn still being decided
+        handled.append(ev.text)
+
+    chat = ChatIntake(None, slow_turn, senders, state)  # type: ignore[arg-type]  # no session needed
+    room.handlers["lk.chat"] = chat.on_text_stream  # type: ignore[assignment]
+    sent = [f"message {i}" for i in range(3 * MAX_OPEN_STREAMS)]
+    for text in sent:
+        room.open_stream(FakeTextStreamReader("lk.chat", text), CANDIDATE)
+        await settle(lambda t=text: t in started)  # type: ignore[misc]  # read, and its turn under way
+    release.set()
+    await settle(lambda: len(handled) == len(sent))
+    await settle(rounds=5)
+    await chat.aclose()
+    assert started == sent and handled == sent

@@ -573,3 +573,66 @@ async def test_a_flood_of_full_size_typed_messages_keeps_a_bounded_amount_and_sa
     dropped = [e["payload"] for e in sink.of_type("note") if e["payload"]["kind"] == "chat_dropped"]
     assert dropped == [{"kind": "chat_dropped", "phase": "approach", "dropped": 1}]
     assert state.chat_budget.dropped == 2_000 - (len(users) - 1)
+
+
+async def test_a_typed_turn_whose_reply_is_interrupted_while_still_queued_stays_in_the_conversation():
+    """The framework adds a ``generate_reply(user_input=)`` message to the conversation only once its reply is
+    scheduled. The next typed message interrupts the reply before it: interrupted while still queued, the first
+    message was lost from the conversation, the transcript and every later model request."""
+    from agent.capture import attach_capture
+
+    state, sink = make(None)
+    model = FakeLLM([say("Sure.")])
+    async with AgentSession[InterviewState](llm=model, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.APPROACH, state), capture_run=True)
+        capture = attach_capture(session, sink, state.elapsed_s)
+        first = await text_turn(session, "Can I use a dict?")
+        session.interrupt()  # the next message, before the reply to the first was scheduled
+        second = await text_turn(session, "Or would a set be better?")
+        assert first is not None and second is not None
+        await second.wait_for_playout()
+        users = [i.text_content for i in session.history.items if i.type == "message" and i.role == "user"]
+        capture.detach()
+    assert users == ["Can I use a dict?", "Or would a set be better?"]
+    assert _typed(model.requests[-1])[-2:] == users
+    said = [e["payload"]["text"] for e in sink.of_type("transcript") if e["payload"]["role"] == "user"]
+    assert said == users
+
+
+async def test_typed_messages_sent_together_are_taken_one_at_a_time_in_the_order_they_came():
+    """Each typed message is its own task. Two sent together were decided at once: the second's interruption came
+    before the first had a reply, so both were answered, the first reply without the second message; and the turn
+    decided first was recorded first. Now each waits for the one before: one reply, to both, in order."""
+    from livekit.agents.voice.room_io import TextInputEvent
+
+    from agent.capture import attach_capture
+    from agent.worker import chat_input
+
+    classifier = always("reply")
+    state, sink = make(classifier)
+    state.classifier.timeout_s = 5.0  # type: ignore[union-attr]
+    classifier.ttft_s = 0.05  # a decision takes a moment while coding
+    model = FakeLLM([say("A set works.")])
+    on_text = chat_input().text_input_cb
+    sent = ["so I keep what I have seen", "in a set, I mean", "does that sound right"]
+    async with AgentSession[InterviewState](llm=model, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.CODING, state), capture_run=True)
+        capture = attach_capture(session, sink, state.elapsed_s)
+        before = len(model.requests)
+        await asyncio.gather(*(on_text(session, TextInputEvent(text=t)) for t in sent))  # type: ignore[misc]
+        for _ in range(3_000):
+            replies = [i for i in session.history.items if i.type == "message" and i.role == "assistant"]
+            if replies and not replies[-1].interrupted and session.agent_state == "listening":
+                break
+            await asyncio.sleep(0.01)
+        users = [i.text_content for i in session.history.items if i.type == "message" and i.role == "user"]
+        replies = [i for i in session.history.items if i.type == "message" and i.role == "assistant"]
+        capture.detach()
+    assert users == sent
+    assert [r.interrupted for r in replies[-1:]] == [False]
+    assert sum(1 for r in replies if not r.interrupted) == 1  # one reply, and it saw all three messages
+    assert _typed(model.requests[-1])[-3:] == sent and len(model.requests) > before
+    said = [e["payload"]["text"] for e in sink.of_type("transcript") if e["payload"]["role"] == "user"]
+    assert said == sent
+    decided = [e["payload"]["reply"] for e in sink.of_type("note") if e["payload"]["kind"] == "turn_decision"]
+    assert decided == [True, True, True]
