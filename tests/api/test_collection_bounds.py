@@ -1,6 +1,6 @@
 """What an API caller can grow under one parent is bounded, with a clear 409: a session's share links (minting and
-revoking in a loop made rows without end) and its scorecard versions (re-grading in a loop made paid gradings,
-scorecards and webhooks without end). Found in round 25."""
+revoking in a loop made rows without end), its scorecard versions (re-grading in a loop made paid gradings,
+scorecards and webhooks without end), and an organisation's stored Greenhouse response errors. Found in round 25."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ import pytest
 from psycopg.rows import DictRow
 
 from api import share_links
-from api.db import scorecards_repo
+from api.db import integrations_repo, scorecards_repo
 from api.settings import ApiSettings
 from tests.api.grading_support import complete, interview
 from tests.conftest import ApiServer
+from tests.fakes.greenhouse import fake_greenhouse
 
 Conn = psycopg.AsyncConnection[DictRow]
 SHARE_CAP = 4
@@ -93,3 +94,33 @@ async def test_scorecard_versions_per_session_are_bounded(api_server: ApiServer,
             assert (r.status_code, r.json()["error"]["code"]) == (409, "too_many_scorecard_versions")
     cur = await db.execute("select count(*) as n from scorecards where session_id = %s", (s["id"],))
     assert (await cur.fetchone())["n"] == VERSION_CAP  # type: ignore[index]
+
+
+async def test_greenhouse_response_errors_kept_per_organisation_are_bounded(
+    api_server: ApiServer, db: Conn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Greenhouse key holder posting reports in a loop (each up to 100 errors of 2,000 characters) grew
+    ats_response_errors without end: only the organisation's newest reports are kept."""
+    monkeypatch.setattr(integrations_repo, "RESPONSE_ERRORS_KEPT", 3, raising=False)
+    r = await api_server.client.post("/v1/integrations/greenhouse/keys", headers=api_server.org_headers())
+    key = r.json()["key"]
+    _, other_key = await api_server.create_org("Other Hiring")
+    other = (
+        await api_server.client.post(
+            "/v1/integrations/greenhouse/keys", headers=api_server.org_headers(other_key)
+        )
+    ).json()["key"]
+    for n, k in [*((n, key) for n in range(6)), (99, other)]:
+        async with fake_greenhouse(f"{api_server.url}/integrations/greenhouse", k) as gh, gh.client() as c:
+            r = await c.post("/response_error", json={"api_call": f"call_{n}", "errors": ["x" * 2000] * 100})
+            assert r.status_code == 200, r.text
+    cur = await db.execute(
+        "select o.name, e.api_call from ats_response_errors e join organizations o on o.id = e.organization_id"
+        " order by e.received_at"
+    )
+    assert [(row["name"], row["api_call"]) for row in await cur.fetchall()] == [
+        ("Acme Hiring", "call_3"),
+        ("Acme Hiring", "call_4"),
+        ("Acme Hiring", "call_5"),
+        ("Other Hiring", "call_99"),
+    ]
