@@ -168,11 +168,12 @@ async def create_coaching_link(
 
 
 async def _open_token(conn: Conn, settings: ApiSettings, token: str, *, page: bool) -> Opened:
+    session: dict[str, Any] | None
     if token.startswith(view_tokens.PREFIX):
         grant = view_tokens.check(settings, token)
         if page and grant.scope != "report":
             raise share_links.ShareLinkInvalidError("This link is not valid.")
-        # Checked on every use: the key, invite or share link it was minted for must still be live.
+        # Checked on every use: the key or invite it was minted for must still be live.
         session = await view_tokens.open_session(conn, grant)
         view = grant.view
     else:
