@@ -202,7 +202,7 @@ def share(
         await pool.open()
         try:
             async with connection(pool) as conn:
-                return await share_links.mint(conn, settings, session_id, expires_in_days=days)
+                return await share_links.mint(conn, settings, session_id, expires_in_days=days, capped=True)
         finally:
             await pool.close()
 

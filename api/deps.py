@@ -92,6 +92,7 @@ InviteToken = Annotated[str, Depends(invite_token)]
 class Org:
     id: UUID
     name: str
+    key_id: UUID  # the API key presented: what a view token minted for this caller is bound to
 
 
 async def require_org(
@@ -103,7 +104,7 @@ async def require_org(
     row = await orgs_repo.org_for_key(conn, digest(token))
     if row is None or not same_digest(token, row["key_hash"]):
         raise UnauthorizedError("Invalid API key.", code="invalid_api_key")
-    return Org(id=row["organization_id"], name=row["name"])
+    return Org(id=row["organization_id"], name=row["name"], key_id=row["key_id"])
 
 
 async def require_internal(

@@ -70,6 +70,12 @@ class ApiSettings(BaseSettings):
     # that signs them (rotating it invalidates every link).
     share_link_days: int = Field(default=14, ge=1, le=365)
     share_link_max_days: int = Field(default=90, ge=1, le=365)
+    # The most unexpired share links (revoked ones included) one session may have when a caller asks for another;
+    # the links Shadows mints itself for an ATS or a webhook are not refused (they count towards it).
+    share_links_per_session: int = Field(default=50, ge=1, le=1000)
+    # The most scorecard versions an organisation's re-grades may bring one session to (409 beyond; the CLI's
+    # `shadows grade` is not bound by it).
+    scorecard_versions_per_session: int = Field(default=20, ge=1, le=1000)
     share_signing_key: SecretStr = SecretStr("change-me-share-signing-key-0123456789abcdef")
     # Lifetime of the short-lived links the server mints for a reader it has authenticated (a report page's
     # timeline, a practice candidate's coaching link).

@@ -23,7 +23,7 @@ from uuid import UUID
 from api import signed_tokens
 from api.db import sessions_repo, share_links_repo
 from api.db.pool import Conn
-from api.errors import GoneError, NotFoundError, UnprocessableError
+from api.errors import ConflictError, GoneError, NotFoundError, UnprocessableError
 from api.settings import ApiSettings
 
 PREFIX = "shr_"
@@ -42,6 +42,10 @@ class ShareLinkExpiredError(GoneError):
 
 class ShareLinkRevokedError(GoneError):
     code = "share_link_revoked"
+
+
+class TooManyShareLinksError(ConflictError):
+    code = "too_many_share_links"
 
 
 @dataclass(frozen=True)
@@ -95,10 +99,13 @@ async def mint(
     *,
     expires_in_days: int | None = None,
     organization_id: UUID | None = None,
+    capped: bool = False,
     now: datetime | None = None,
 ) -> ShareLink:
     """A new link to `session_id`'s report. With `organization_id`, only that organisation's session (else 404).
-    Practice sessions (no organisation) cannot be shared."""
+    Practice sessions (no organisation) cannot be shared. `capped` (a caller's request, not a link Shadows must
+    hand an ATS or a webhook): refused with 409 `too_many_share_links` once the session has
+    SHADOWS_API_SHARE_LINKS_PER_SESSION unexpired links."""
     ttl = lifetime(settings, expires_in_days)
     session = await sessions_repo.get_session(conn, session_id, organization_id=organization_id)
     if session is None or session["organization_id"] is None:
@@ -107,9 +114,16 @@ async def mint(
     created_at = now or datetime.now(UTC)
     expires_at = (created_at + ttl).replace(microsecond=0)
     link_id = uuid.uuid4()
-    row = await share_links_repo.insert_link(
-        conn, link_id, session_id, session["organization_id"], created_at, expires_at
-    )
+    cap = settings.share_links_per_session if capped else None
+    async with conn.transaction():
+        row = await share_links_repo.insert_link(
+            conn, link_id, session_id, session["organization_id"], created_at, expires_at, cap=cap
+        )
+    if row is None:
+        raise TooManyShareLinksError(
+            f"A session has at most {settings.share_links_per_session} unexpired share links, revoked ones "
+            "included; let some expire first.",
+        )
     token = _token(settings, link_id, expires_at)
     return ShareLink(
         id=link_id,

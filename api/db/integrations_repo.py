@@ -11,6 +11,8 @@ from psycopg.types.json import Jsonb
 
 from api.db.pool import Conn
 
+RESPONSE_ERRORS_KEPT = 100  # per organisation and ATS: the newest reports of answers it could not use
+
 ASSESSMENT_COLUMNS = """
   a.session_id, a.organization_id, a.provider, a.partner_test_id, a.callback_url, a.external_candidate_id,
   a.external_application_id, a.join_url_sealed, a.invite_sent_at, a.cancelled_by_ats_at, a.created_at,
@@ -301,6 +303,33 @@ async def store_response_error(
     organization_id: UUID,
     provider: str,
     *,
+    api_call: str,
+    errors: list[str],
+    partner_test_id: str | None,
+    partner_interview_id: str | None,
+) -> UUID:
+    """Store the report, keeping only the organisation's newest RESPONSE_ERRORS_KEPT for this ATS: a key holder
+    posting reports in a loop (up to 200 KB each) grew the table without end."""
+    async with conn.transaction():
+        stored = await _insert_response_error(
+            conn, organization_id, provider, api_call, errors, partner_test_id, partner_interview_id
+        )
+        await conn.execute(
+            """
+            delete from ats_response_errors where id in (
+              select id from ats_response_errors where organization_id = %s and provider = %s
+              order by received_at desc, id desc offset %s
+            )
+            """,
+            (organization_id, provider, RESPONSE_ERRORS_KEPT),
+        )
+    return stored
+
+
+async def _insert_response_error(
+    conn: Conn,
+    organization_id: UUID,
+    provider: str,
     api_call: str,
     errors: list[str],
     partner_test_id: str | None,

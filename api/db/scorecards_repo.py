@@ -107,6 +107,12 @@ async def list_versions(conn: Conn, session_id: str, *, limit: int | None = None
     return await cur.fetchall()
 
 
+async def count_versions(conn: Conn, session_id: str) -> int:
+    cur = await conn.execute("select count(*) as n from scorecards where session_id = %s", (session_id,))
+    row = await cur.fetchone()
+    return int(row["n"]) if row else 0
+
+
 async def pending_version(conn: Conn, session_id: str) -> int | None:
     cur = await conn.execute(
         "select min(version) as v from scorecards where session_id = %s and status = 'pending'", (session_id,)

@@ -18,7 +18,20 @@ async def insert_link(
     organization_id: UUID,
     created_at: datetime,
     expires_at: datetime,
-) -> dict[str, Any]:
+    *,
+    cap: int | None = None,
+) -> dict[str, Any] | None:
+    """Insert the link; with `cap`, only while the session has fewer unexpired links (revoked ones count) than
+    that (None otherwise). Counted under a lock on the session's row, so parallel mints cannot together pass it."""
+    if cap is not None:
+        await conn.execute("select 1 from sessions where id = %s for no key update", (session_id,))
+        cur = await conn.execute(
+            "select count(*) as n from share_links where session_id = %s and expires_at > %s",
+            (session_id, created_at),
+        )
+        counted = await cur.fetchone()
+        if counted is not None and int(counted["n"]) >= cap:
+            return None
     cur = await conn.execute(
         f"""
         insert into share_links as l (id, session_id, organization_id, created_at, expires_at)
@@ -27,9 +40,7 @@ async def insert_link(
         """,  # noqa: S608  # constant column list
         (link_id, session_id, organization_id, created_at, expires_at),
     )
-    row = await cur.fetchone()
-    assert row is not None
-    return row
+    return await cur.fetchone()
 
 
 async def get_link(conn: Conn, link_id: UUID) -> dict[str, Any] | None:

@@ -61,6 +61,10 @@ class GradingPendingError(ConflictError):
     code = "grading_pending"
 
 
+class TooManyScorecardVersionsError(ConflictError):
+    code = "too_many_scorecard_versions"
+
+
 # --- enqueueing (in the caller's transaction) ----------------------------------------------------------------------
 
 
@@ -78,9 +82,13 @@ async def request_grading(conn: Conn, session_id: str, *, trigger: Trigger) -> i
     return version
 
 
-async def request_regrade(conn: Conn, session_id: str, *, organization_id: UUID | None) -> int:
+async def request_regrade(
+    conn: Conn, session_id: str, *, organization_id: UUID | None, max_versions: int | None = None
+) -> int:
     """A new version of a finished session's scorecard (`organization_id` None: any session, for the CLI).
-    Refused while an earlier version is still pending, so a double click never pays for two gradings."""
+    Refused while an earlier version is still pending, so a double click never pays for two gradings, and (with
+    `max_versions`, an organisation's request) once the session has that many versions: each one is a paid
+    grading, a stored scorecard and its webhooks, and a caller looping on this route made them without end."""
     async with conn.transaction():
         cur = await conn.execute(
             """
@@ -99,6 +107,13 @@ async def request_regrade(conn: Conn, session_id: str, *, organization_id: UUID 
         pending = await scorecards_repo.pending_version(conn, session_id)
         if pending is not None:
             raise GradingPendingError(f"Version {pending} of this scorecard is still being graded.")
+        if (
+            max_versions is not None
+            and await scorecards_repo.count_versions(conn, session_id) >= max_versions
+        ):
+            raise TooManyScorecardVersionsError(
+                f"A session has at most {max_versions} scorecard versions; this one has them all."
+            )
         version = await request_grading(conn, session_id, trigger="regrade")
         assert version is not None  # a regrade version never collides
         return version

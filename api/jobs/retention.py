@@ -5,6 +5,9 @@ Per session, in order: the stored objects (dump, report PDF, résumé PDF) are d
 transcript events, staged upload and résumé text, `retention_applied_at` is set and a `session_deletions` row
 (`reason = retention`, counts only) is written. A storage failure leaves the session for the next run. Each erasure
 is logged with the session id and counts, never content.
+
+Each run first prunes the rows of other tables that serve nothing any more (`api.jobs.pruning`: LiveKit's webhook
+dedup, expired share links, revoked integration keys, old ATS response errors), retention period or not.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from procrastinate import JobContext
 from api.artifacts import erase_artifacts
 from api.db import artifacts_repo
 from api.db.pool import Pool, connection
+from api.jobs.pruning import prune
 from api.jobs.queue import queue
 from api.jobs.resources import resources
 from api.storage import StorageBackend, StorageError, open_storage
@@ -61,8 +65,10 @@ async def run_retention(
 
 @queue.task(name="apply_retention", queue="maintenance", pass_context=True, queueing_lock="apply_retention")
 async def apply_retention(context: JobContext, timestamp: int) -> None:
-    """Erase the transcripts and raw artifacts of sessions past the retention period (off when it is unset)."""
+    """Prune the rows that serve nothing any more (`api.jobs.pruning`, always), then erase the transcripts and raw
+    artifacts of sessions past the retention period (off when it is unset)."""
     res = resources(context)
+    await prune(res.pool)
     days = res.settings.retention_days
     if not days:
         return

@@ -5,6 +5,7 @@ asks LiveKit (up to two 10 s calls) holding none (api.redispatch)."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 from uuid import UUID
 
@@ -18,6 +19,7 @@ from api.db.pool import Conn, Pool, connection
 from api.deps import Settings
 from api.errors import ServiceUnavailableError, UnauthorizedError
 from api.jobs.grading import request_grading
+from api.jobs.pruning import LIVEKIT_WEBHOOK_MAX_AGE
 from api.metrics import WEBHOOKS
 from api.openapi_errors import BODY, DB, error_responses
 from api.redispatch import is_agent, redispatch
@@ -46,12 +48,17 @@ def _verify(body: bytes, auth: str, settings: Settings) -> lk.WebhookEvent:
 async def receive_livekit_webhook(request: Request, settings: Settings) -> dict[str, str]:
     """Candidate joined -> in_progress; room finished without a normal end -> abandoned; the interviewer left a
     running interview while the candidate stayed -> dispatched again (at most SHADOWS_API_AGENT_REDISPATCH_LIMIT
-    times per session). Replays of a webhook id are no-ops."""
+    times per session). Replays of a webhook id are no-ops; a webhook created more than a day ago is answered
+    `stale` and not applied (the ids of applied webhooks are kept 7 days)."""
     auth = request.headers.get("authorization", "")
     if not auth:
         raise UnauthorizedError("Missing webhook signature.", code="missing_signature")
     event = _verify(await request.body(), auth, settings)
     room_name = event.room.name if event.HasField("room") else None
+    if event.created_at and event.created_at < time.time() - LIVEKIT_WEBHOOK_MAX_AGE.total_seconds():
+        # Older than any LiveKit retry: a replay. Refused before the dedup table, whose old ids are pruned.
+        WEBHOOKS.labels(event=event.event, outcome="stale").inc()
+        return {"status": "stale"}
     event_id = event.id or f"{event.event}:{room_name}:{event.created_at}"
     pool = request.app.state.pool
     applied = await _store_and_apply(pool, event, event_id, room_name, settings)

@@ -37,6 +37,7 @@ TokenPath = Annotated[str, Path(max_length=256)]
 class Opened:
     session: dict[str, Any]
     view: View
+    source: view_tokens.Source | None = None  # what a view token minted for this reader is bound to
 
 
 async def _readable(conn: Conn, session_id: str, reader: Any) -> Opened:
@@ -48,11 +49,11 @@ async def _readable(conn: Conn, session_id: str, reader: Any) -> Opened:
             raise ForbiddenError(
                 "The results of this interview go to the company that scheduled it.", code="report_not_shared"
             )
-        return Opened(reader.session, "coach")
+        return Opened(reader.session, "coach", view_tokens.Source.invite(reader.session["invite_hash"]))
     session = await sessions_repo.get_session(conn, session_id, organization_id=reader.id)
     if session is None:
         raise NotFoundError("Session not found.", code="session_not_found")
-    return Opened(session, "org")
+    return Opened(session, "org", view_tokens.Source.key(reader.key_id))
 
 
 def _assets(request: Request) -> WebAssets:
@@ -86,7 +87,8 @@ async def read_report(
     integrity observations, the replay and the whole transcript; every citation links to its moment. A practice
     candidate (invite as bearer) gets the coaching view, without bands, scores or recommendation."""
     opened = await _readable(conn, session_id, reader)
-    token, _ = view_tokens.mint(settings, session_id, opened.view, "timeline")
+    assert opened.source is not None
+    token, _ = view_tokens.mint(settings, session_id, opened.view, "timeline", opened.source)
     page = await load_report(
         conn, opened.session, view=opened.view, timeline_url=_timeline_url(token), assets=_assets(request)
     )
@@ -157,7 +159,8 @@ async def create_coaching_link(
         raise ForbiddenError(
             "Share an organisation's report with POST /v1/sessions/{id}/share.", code="not_a_practice_session"
         )
-    token, expires_at = view_tokens.mint(settings, session_id, "coach", "report")
+    assert opened.source is not None
+    token, expires_at = view_tokens.mint(settings, session_id, "coach", "report", opened.source)
     return CoachingLink(report_url=share_links.report_url(settings, token), expires_at=expires_at)
 
 
@@ -165,11 +168,13 @@ async def create_coaching_link(
 
 
 async def _open_token(conn: Conn, settings: ApiSettings, token: str, *, page: bool) -> Opened:
+    session: dict[str, Any] | None
     if token.startswith(view_tokens.PREFIX):
         grant = view_tokens.check(settings, token)
         if page and grant.scope != "report":
             raise share_links.ShareLinkInvalidError("This link is not valid.")
-        session = await sessions_repo.get_session(conn, grant.session_id)
+        # Checked on every use: the key or invite it was minted for must still be live.
+        session = await view_tokens.open_session(conn, grant)
         view = grant.view
     else:
         shared = await share_links.verify(conn, settings, token)

@@ -108,9 +108,16 @@ async def list_scorecards(
     responses=error_responses(*BODY, *DB, 401, 404, 409),
 )
 async def grade_session(
-    session_id: SessionId, org: OrgCaller, conn: DbConn, body: Annotated[GradeBody | None, Body()] = None
+    session_id: SessionId,
+    org: OrgCaller,
+    conn: DbConn,
+    settings: Settings,
+    body: Annotated[GradeBody | None, Body()] = None,
 ) -> GradeAccepted:
     """Re-grade a completed or abandoned session: a new scorecard version, graded in the background; earlier
-    versions are kept. 409 `grading_pending` while a version is still being graded."""
-    version = await request_regrade(conn, session_id, organization_id=org.id)
+    versions are kept. 409 `grading_pending` while a version is still being graded, and 409
+    `too_many_scorecard_versions` once the session has SHADOWS_API_SCORECARD_VERSIONS_PER_SESSION versions."""
+    version = await request_regrade(
+        conn, session_id, organization_id=org.id, max_versions=settings.scorecard_versions_per_session
+    )
     return GradeAccepted(session_id=session_id, version=version)

@@ -52,7 +52,7 @@ class ShareLinkPage(BaseModel):
     "/{session_id}/share",
     status_code=201,
     response_model=ShareCreated,
-    responses=error_responses(*BODY, *DB, 401, 404),
+    responses=error_responses(*BODY, *DB, 401, 404, 409),
 )
 async def create_share_link(
     session_id: SessionId,
@@ -63,13 +63,15 @@ async def create_share_link(
 ) -> ShareCreated:
     """A signed link to this session's report for someone without an API key (a hiring manager, an ATS profile).
     It expires after `expires_in_days` (default 14, at most SHADOWS_API_SHARE_LINK_MAX_DAYS) and opens the report
-    and its replay, nothing else."""
+    and its replay, nothing else. 409 `too_many_share_links` once the session has
+    SHADOWS_API_SHARE_LINKS_PER_SESSION unexpired links (revoked ones count until they expire)."""
     link = await share_links.mint(
         conn,
         settings,
         session_id,
         expires_in_days=body.expires_in_days if body else None,
         organization_id=org.id,
+        capped=True,
     )
     return ShareCreated(
         id=link.id, session_id=session_id, report_url=link.report_url, expires_at=link.expires_at

@@ -1,0 +1,64 @@
+"""Pruning rows that serve nothing any more, run by the hourly retention job (`apply_retention`) whether or not a
+retention period is set. Each table below grew for ever before; each rule keeps a row exactly as long as it can
+still matter:
+
+- `livekit_webhook_events` (the dedup of LiveKit's webhooks): kept LIVEKIT_WEBHOOK_KEEP (7 days). A webhook older
+  than LIVEKIT_WEBHOOK_MAX_AGE (1 day, by its signed `created_at`) is refused as stale before the dedup is read
+  (`api.routers.livekit_webhook`), so a pruned id can never be replayed;
+- `share_links`: a day after their expiry (their tokens carry the expiry, signed, and are refused before any read);
+- `integration_keys`: 30 days after their revocation (a revoked key is refused like an unknown one);
+- `ats_response_errors` (what Greenhouse reports it could not use): 30 days after they were received.
+
+Deletes go in batches of PRUNE_BATCH rows, at most PRUNE_MAX_PER_TABLE a run per table (a backlog goes over several
+runs), and skip rows another transaction holds.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import structlog
+
+from api.db.pool import Pool, connection
+
+log = structlog.get_logger(__name__)
+
+LIVEKIT_WEBHOOK_MAX_AGE = timedelta(days=1)
+LIVEKIT_WEBHOOK_KEEP = timedelta(days=7)
+SHARE_LINK_KEEP_AFTER_EXPIRY = timedelta(days=1)
+REVOKED_KEY_KEEP = timedelta(days=30)
+RESPONSE_ERROR_KEEP = timedelta(days=30)
+PRUNE_BATCH = 1000
+PRUNE_MAX_PER_TABLE = 50_000
+
+# table, the timestamp column that says when a row is spent, how long after it the row goes
+RULES: tuple[tuple[str, str, timedelta], ...] = (
+    ("livekit_webhook_events", "received_at", LIVEKIT_WEBHOOK_KEEP),
+    ("share_links", "expires_at", SHARE_LINK_KEEP_AFTER_EXPIRY),
+    ("integration_keys", "revoked_at", REVOKED_KEY_KEEP),
+    ("ats_response_errors", "received_at", RESPONSE_ERROR_KEEP),
+)
+
+
+async def prune(pool: Pool, *, now: datetime | None = None) -> dict[str, int]:
+    """Delete the spent rows of each table in RULES; returns how many went, per table."""
+    now = now or datetime.now(UTC)
+    removed: dict[str, int] = {}
+    for table, column, keep in RULES:
+        total = 0
+        while total < PRUNE_MAX_PER_TABLE:
+            async with connection(pool) as conn:
+                cur = await conn.execute(
+                    f"""
+                    delete from {table} where id in (
+                      select id from {table} where {column} < %s limit %s for update skip locked
+                    )
+                    """,  # noqa: S608  # table and column come from RULES
+                    (now - keep, PRUNE_BATCH),
+                )
+            total += cur.rowcount
+            if cur.rowcount < PRUNE_BATCH:
+                break
+        removed[table] = total
+    log.info("pruning.run", **removed)
+    return removed

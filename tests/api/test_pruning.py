@@ -1,0 +1,126 @@
+"""Tables that grew for ever are pruned by the hourly retention job, retention period or not: LiveKit's webhook
+dedup, expired share links, revoked integration keys and old ATS response errors. A LiveKit webhook older than a
+day is refused as stale, so an id pruned from the dedup can never be replayed. Found in round 25."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import psycopg
+import pytest
+from psycopg.rows import DictRow
+from psycopg.types.json import Jsonb
+
+from api.jobs.enqueue import enqueue
+from api.jobs.retention import apply_retention
+from tests.api.conftest import signed_webhook
+from tests.api.grading_support import wait_until
+from tests.conftest import ApiServer, StartWorker
+
+Conn = psycopg.AsyncConnection[DictRow]
+
+
+async def _ids(db: Conn, sql: str, *args: object) -> set[str]:
+    cur = await db.execute(sql, args)
+    return {str(r["id"]) for r in await cur.fetchall()}
+
+
+async def _seed(api_server: ApiServer, db: Conn) -> dict[str, tuple[str, str]]:
+    """(spent row, live row) per table."""
+    now = datetime.now(UTC)
+    out: dict[str, tuple[str, str]] = {}
+    await db.execute(
+        "insert into livekit_webhook_events (id, event, room_name, received_at) values"
+        " ('EV_old', 'room_finished', null, %s), ('EV_new', 'room_finished', null, %s)",
+        (now - timedelta(days=8), now - timedelta(days=6)),
+    )
+    out["livekit_webhook_events"] = ("EV_old", "EV_new")
+
+    session = await api_server.create_session()
+    links = []
+    for _ in range(2):
+        r = await api_server.client.post(
+            f"/v1/sessions/{session['id']}/share", json={}, headers=api_server.org_headers()
+        )
+        links.append(r.json()["id"])
+    await db.execute(
+        "update share_links set created_at = %s, expires_at = %s where id = %s",
+        (now - timedelta(days=20), now - timedelta(days=2), links[0]),
+    )
+    out["share_links"] = (links[0], links[1])
+
+    for _ in range(2):  # the second issue revokes the first
+        r = await api_server.client.post("/v1/integrations/greenhouse/keys", headers=api_server.org_headers())
+        assert r.status_code == 201, r.text
+    cur = await db.execute(
+        "select id, revoked_at from integration_keys where organization_id = %s order by created_at",
+        (api_server.org_id,),
+    )
+    revoked, live = await cur.fetchall()
+    assert revoked["revoked_at"] is not None and live["revoked_at"] is None
+    await db.execute(
+        "update integration_keys set revoked_at = %s where id = %s", (now - timedelta(days=31), revoked["id"])
+    )
+    out["integration_keys"] = (str(revoked["id"]), str(live["id"]))
+
+    errors = []
+    for age in (31, 29):
+        cur = await db.execute(
+            "insert into ats_response_errors (organization_id, provider, api_call, errors, received_at)"
+            " values (%s, 'greenhouse', 'list_tests', %s, %s) returning id",
+            (api_server.org_id, Jsonb(["x" * 2000] * 100), now - timedelta(days=age)),
+        )
+        errors.append(str((await cur.fetchone())["id"]))  # type: ignore[index]
+    out["ats_response_errors"] = (errors[0], errors[1])
+    return out
+
+
+@pytest.mark.timeout(240)
+async def test_the_retention_job_prunes_spent_rows_even_without_a_retention_period(
+    api_server: ApiServer, db: Conn, db_url: str, start_worker: StartWorker
+) -> None:
+    seeded = await _seed(api_server, db)
+    start_worker()  # SHADOWS_API_RETENTION_DAYS unset
+    async with (
+        await psycopg.AsyncConnection.connect(
+            db_url, autocommit=True, row_factory=psycopg.rows.dict_row
+        ) as c,
+        c.transaction(),
+    ):
+        await enqueue(c, apply_retention, timestamp=int(datetime.now(UTC).timestamp()))
+
+    async def pruned() -> bool:
+        return not await _ids(db, "select id from livekit_webhook_events where id = 'EV_old'")
+
+    await wait_until(pruned, within_s=120, what="pruning ran")
+    for table, (spent, live) in seeded.items():
+        present = await _ids(db, f"select id from {table} where id::text = any(%s)", [spent, live])
+        assert present == {live}, table
+
+
+async def test_a_livekit_webhook_older_than_a_day_is_refused_as_stale(
+    api_server: ApiServer, db: Conn
+) -> None:
+    """The dedup keeps ids 7 days: a genuine webhook replayed after that is refused by its signed age."""
+    s = await api_server.create_session()
+    room, identity = f"shadows-{s['id']}", f"candidate-{s['id']}"
+    week_ago = int(time.time()) - 8 * 24 * 3600
+    body, auth = signed_webhook(
+        "participant_joined", room=room, identity=identity, event_id="EV_week", created_at=week_ago
+    )
+    r = await api_server.client.post(
+        "/v1/livekit/webhook", content=body.encode(), headers={"Authorization": auth}
+    )
+    assert (r.status_code, r.json()) == (200, {"status": "stale"})
+    cur = await db.execute("select status from sessions where id = %s", (s["id"],))
+    assert (await cur.fetchone())["status"] == "scheduled"  # type: ignore[index]
+    assert not await _ids(db, "select id from livekit_webhook_events where id = 'EV_week'")
+
+    body, auth = signed_webhook(
+        "participant_joined", room=room, identity=identity, event_id="EV_now", created_at=int(time.time())
+    )
+    r = await api_server.client.post(
+        "/v1/livekit/webhook", content=body.encode(), headers={"Authorization": auth}
+    )
+    assert (r.status_code, r.json()) == (200, {"status": "started"})
