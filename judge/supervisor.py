@@ -7,7 +7,9 @@ record carrying the frame's nonce arrives on the results channel. Meanwhile it:
   cap, keeping the first bytes of each as excerpts and the last bytes of stderr for crash messages;
 - measures the test's CPU time (the run cgroup: every thread and child) and wall time (less the time the host
   kept it waiting for a CPU; see judge.meter), and kills the whole process when either passes the test's limit;
-- bounds the results channel: a line longer than the record cap, or a flood of garbage, ends the process;
+- bounds the results channel: a line longer than the record cap, a flood of garbage, or more than a few lines
+  that are not what it waits for, ends the process (each line costs the judge's own CPU to read, outside every
+  sandbox limit: a flood of empty lines cost it a second of CPU for each second of the test);
 - watches the run's memory cgroup: when the kernel OOM-killed any process of the run during a test (a forked
   child, a helper, the harness itself), the run as a whole was over its memory limit, and that test is
   `memory_limit` whatever the process went on to answer; the process is ended.
@@ -36,6 +38,11 @@ _SAMPLE_EVERY_S = 0.05  # how often a running test's threads are sampled
 EXCERPT_BYTES = 2000  # per test, per stream
 _TAIL_BYTES = 600
 _RESULTS_FLOOD = 2 * RECORD_CAP  # bytes on the results channel during one test before the process is ended
+# Lines on the results channel during one phase (a test, hello, loading) that are not what it waits for, before the
+# process is ended. The harness writes one line a phase; every line is decoded in the judge's own process, outside
+# every sandbox limit, and a program writing `{}` lines without end cost the judge 1 s of CPU per second of each test
+# (19.8 s for one Submit of 19 tests at 1 s) while it spent almost none of its own.
+STRAY_LINES = 64
 
 Over = Literal["time", "output", "record", "memory"]
 
@@ -59,6 +66,7 @@ class Window:
     tail: bytearray = field(default_factory=bytearray)  # the last bytes of stderr
     printed: int = 0
     results_bytes: int = 0
+    stray_lines: int = 0  # results lines read that were not what the phase waits for
     record: dict[str, Any] | None = None
     over: Over | None = None
     end: ProcessEnd | None = None
@@ -98,6 +106,7 @@ class Supervisor:
             self.sel.register(fd, selectors.EVENT_READ)
         self._open = {proc.stdout, proc.stderr, proc.results}
         self._line = bytearray()
+        self._scanned = 0  # how much of `_line` is known to hold no newline (a long line is searched once)
         self._pending = memoryview(b"")
         self._end: ProcessEnd | None = None
         self._seen: WaitTracker | None = None
@@ -185,6 +194,9 @@ class Supervisor:
             w.end = self._end
             return w
         if self._take_line(w, done):
+            return w
+        if w.over is not None:  # what an earlier phase left unread is already too much
+            self._stop(w, w.over)
             return w
         if feeding and self.proc.stdin >= 0:
             self._feed(register=True)  # most frames fit the pipe at once: no need to wait for it
@@ -286,15 +298,21 @@ class Supervisor:
         """Consume complete lines already read; True once one satisfies `done`. What follows it stays buffered
         for the next phase (two records can arrive in one read)."""
         while True:
-            newline = self._line.find(b"\n")
+            newline = self._line.find(b"\n", self._scanned)
             if newline < 0:
+                self._scanned = len(self._line)
                 break
             line = bytes(self._line[:newline])
             del self._line[: newline + 1]
+            self._scanned = 0
             rec = parse_line(line)
             if rec is not None and done(rec):
                 w.record = rec
                 return True
+            w.stray_lines += 1
+            if w.stray_lines > STRAY_LINES:
+                w.over = "record"
+                return False
         if len(self._line) > RECORD_CAP or w.results_bytes > _RESULTS_FLOOD:
             w.over = "record"
         return False
