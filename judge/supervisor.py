@@ -41,8 +41,9 @@ _RESULTS_FLOOD = 2 * RECORD_CAP  # bytes on the results channel during one test 
 # Lines on the results channel during one phase (a test, hello, loading) that are not what it waits for, before the
 # process is ended. The harness writes one line a phase; every line is decoded in the judge's own process, outside
 # every sandbox limit, and a program writing `{}` lines without end cost the judge 1 s of CPU per second of each test
-# (19.8 s for one Submit of 19 tests at 1 s) while it spent almost none of its own.
-STRAY_LINES = 64
+# (19.8 s for one Submit of 19 tests at 1 s) while it spent almost none of its own. Decoding a short line costs the
+# judge 2-4 us: 1,024 of them cost about what starting a process does, and leave room for programs that forge records.
+STRAY_LINES = 1024
 
 Over = Literal["time", "output", "record", "memory"]
 
