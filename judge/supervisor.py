@@ -10,6 +10,9 @@ record carrying the frame's nonce arrives on the results channel. Meanwhile it:
 - bounds the results channel: a line longer than the record cap, a flood of garbage, or more than a few lines
   that are not what it waits for, ends the process (each line costs the judge's own CPU to read, outside every
   sandbox limit: a flood of empty lines cost it a second of CPU for each second of the test);
+- spaces out its reads of a stream that the program writes in many small pieces (after `EAGER_READS` reads in a
+  phase, one every `READ_SPACING_S`): every wake-up costs the judge far more CPU than the program's write did, and a
+  program writing a byte at a time kept it awake, a core's worth, for as long as the test lasted;
 - watches the run's memory cgroup: when the kernel OOM-killed any process of the run during a test (a forked
   child, a helper, the harness itself), the run as a whole was over its memory limit, and that test is
   `memory_limit` whatever the process went on to answer; the process is ended.
@@ -20,6 +23,7 @@ It never trusts anything the process says about time, and a record only counts f
 from __future__ import annotations
 
 import errno
+import math
 import os
 import selectors
 import time
@@ -44,6 +48,13 @@ _RESULTS_FLOOD = 2 * RECORD_CAP  # bytes on the results channel during one test 
 # (19.8 s for one Submit of 19 tests at 1 s) while it spent almost none of its own. Decoding a short line costs the
 # judge 2-4 us: 1,024 of them cost about what starting a process does, and leave room for programs that forge records.
 STRAY_LINES = 1024
+# Reads of one stream (stdout, stderr, results) in one phase before the supervisor stops reading it as soon as it can
+# and reads it at most once every READ_SPACING_S instead. A wake-up (select, read, the cgroup's CPU counter) costs the
+# judge about 40 us, a program's one-byte write about 1 us: a program writing a byte at a time kept the judge awake,
+# a core's worth of its CPU for as long as each test lasted. What it writes meanwhile waits in the pipe (the writer
+# blocks when it is full) and is read, and counted, all the same; the honest harness writes a test's record at once.
+EAGER_READS = 256
+READ_SPACING_S = 0.002
 
 Over = Literal["time", "output", "record", "memory"]
 
@@ -68,6 +79,7 @@ class Window:
     printed: int = 0
     results_bytes: int = 0
     stray_lines: int = 0  # results lines read that were not what the phase waits for
+    reads: dict[int, int] = field(default_factory=dict)  # reads of each stream in this phase
     record: dict[str, Any] | None = None
     over: Over | None = None
     end: ProcessEnd | None = None
@@ -109,6 +121,7 @@ class Supervisor:
         self._line = bytearray()
         self._scanned = 0  # how much of `_line` is known to hold no newline (a long line is searched once)
         self._pending = memoryview(b"")
+        self._held: dict[int, float] = {}  # streams not watched until then (see READ_SPACING_S)
         self._end: ProcessEnd | None = None
         self._seen: WaitTracker | None = None
         self._ooms = 0  # the run cgroup's OOM kills seen so far (a fresh group starts at none)
@@ -210,6 +223,7 @@ class Supervisor:
         try:
             while True:
                 now = time.monotonic()
+                self._release_held(now)
                 if now >= next_sample:
                     # Threads and children that end before the test does still waited: look while they live.
                     self._seen.observe(self.meter.sample(now))
@@ -223,7 +237,7 @@ class Supervisor:
                 if self.meter.cpu_ns() > cpu_limit_ns:
                     self._stop(w, "time")
                     return w
-                timeout = max(0.0, min(wall_deadline, next_sample) - now)
+                timeout = max(0.0, min(wall_deadline, next_sample, *self._held.values()) - now)
                 for key, _ in self.sel.select(timeout):
                     fd = key.fd
                     if fd == self.proc.pidfd:
@@ -234,14 +248,34 @@ class Supervisor:
                     elif fd == self.proc.results:
                         if self._read_results(w, done):
                             return w
+                        self._space_reads(fd, w, now)
                     else:
                         self._read_output(fd, w)
+                        self._space_reads(fd, w, now)
                     if w.over is not None:
                         self._stop(w, w.over)
                         return w
         finally:
             if feeding and self.proc.stdin >= 0 and self.proc.stdin in self.sel.get_map():
                 self.sel.unregister(self.proc.stdin)
+            self._release_held(math.inf)  # each phase starts watching every open stream
+
+    def _space_reads(self, fd: int, w: Window, now: float) -> None:
+        """Count a read of `fd`; past EAGER_READS in this phase, stop watching it for READ_SPACING_S."""
+        w.reads[fd] = w.reads.get(fd, 0) + 1
+        if w.reads[fd] > EAGER_READS and fd in self._open and fd not in self._held:
+            self.sel.unregister(fd)
+            self._held[fd] = now + READ_SPACING_S
+
+    def _release_held(self, now: float) -> None:
+        if self._end is not None:  # its descriptors are closed
+            self._held.clear()
+            return
+        for fd, until in list(self._held.items()):
+            if until <= now:
+                del self._held[fd]
+                if fd in self._open:
+                    self.sel.register(fd, selectors.EVENT_READ)
 
     def _feed(self, *, register: bool = False) -> None:
         """Write what the input pipe takes; wait for it to drain (`register`) only if something is left."""
@@ -366,6 +400,8 @@ class Supervisor:
         w.end = self._end
 
     def _close_stream(self, fd: int) -> None:
+        self._held.pop(fd, None)
         if fd in self._open:
             self._open.discard(fd)
-            self.sel.unregister(fd)
+            if fd in self.sel.get_map():
+                self.sel.unregister(fd)
