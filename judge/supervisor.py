@@ -7,7 +7,12 @@ record carrying the frame's nonce arrives on the results channel. Meanwhile it:
   cap, keeping the first bytes of each as excerpts and the last bytes of stderr for crash messages;
 - measures the test's CPU time (the run cgroup: every thread and child) and wall time (less the time the host
   kept it waiting for a CPU; see judge.meter), and kills the whole process when either passes the test's limit;
-- bounds the results channel: a line longer than the record cap, or a flood of garbage, ends the process;
+- bounds the results channel: a line longer than the record cap, a flood of garbage, or more than a few lines
+  that are not what it waits for, ends the process (each line costs the judge's own CPU to read, outside every
+  sandbox limit: a flood of empty lines cost it a second of CPU for each second of the test);
+- spaces out its reads of a stream that the program writes in many small pieces (after `EAGER_READS` reads in a
+  phase, one every `READ_SPACING_S`): every wake-up costs the judge far more CPU than the program's write did, and a
+  program writing a byte at a time kept it awake, a core's worth, for as long as the test lasted;
 - watches the run's memory cgroup: when the kernel OOM-killed any process of the run during a test (a forked
   child, a helper, the harness itself), the run as a whole was over its memory limit, and that test is
   `memory_limit` whatever the process went on to answer; the process is ended.
@@ -18,6 +23,7 @@ It never trusts anything the process says about time, and a record only counts f
 from __future__ import annotations
 
 import errno
+import math
 import os
 import selectors
 import time
@@ -36,6 +42,19 @@ _SAMPLE_EVERY_S = 0.05  # how often a running test's threads are sampled
 EXCERPT_BYTES = 2000  # per test, per stream
 _TAIL_BYTES = 600
 _RESULTS_FLOOD = 2 * RECORD_CAP  # bytes on the results channel during one test before the process is ended
+# Lines on the results channel during one phase (a test, hello, loading) that are not what it waits for, before the
+# process is ended. The harness writes one line a phase; every line is decoded in the judge's own process, outside
+# every sandbox limit, and a program writing `{}` lines without end cost the judge 1 s of CPU per second of each test
+# (19.8 s for one Submit of 19 tests at 1 s) while it spent almost none of its own. Decoding a short line costs the
+# judge 2-4 us: 1,024 of them cost about what starting a process does, and leave room for programs that forge records.
+STRAY_LINES = 1024
+# Reads of one stream (stdout, stderr, results) in one phase before the supervisor stops reading it as soon as it can
+# and reads it at most once every READ_SPACING_S instead. A wake-up (select, read, the cgroup's CPU counter) costs the
+# judge about 40 us, a program's one-byte write about 1 us: a program writing a byte at a time kept the judge awake,
+# a core's worth of its CPU for as long as each test lasted. What it writes meanwhile waits in the pipe (the writer
+# blocks when it is full) and is read, and counted, all the same; the honest harness writes a test's record at once.
+EAGER_READS = 256
+READ_SPACING_S = 0.002
 
 Over = Literal["time", "output", "record", "memory"]
 
@@ -59,6 +78,8 @@ class Window:
     tail: bytearray = field(default_factory=bytearray)  # the last bytes of stderr
     printed: int = 0
     results_bytes: int = 0
+    stray_lines: int = 0  # results lines read that were not what the phase waits for
+    reads: dict[int, int] = field(default_factory=dict)  # reads of each stream in this phase
     record: dict[str, Any] | None = None
     over: Over | None = None
     end: ProcessEnd | None = None
@@ -98,7 +119,9 @@ class Supervisor:
             self.sel.register(fd, selectors.EVENT_READ)
         self._open = {proc.stdout, proc.stderr, proc.results}
         self._line = bytearray()
+        self._scanned = 0  # how much of `_line` is known to hold no newline (a long line is searched once)
         self._pending = memoryview(b"")
+        self._held: dict[int, float] = {}  # streams not watched until then (see READ_SPACING_S)
         self._end: ProcessEnd | None = None
         self._seen: WaitTracker | None = None
         self._ooms = 0  # the run cgroup's OOM kills seen so far (a fresh group starts at none)
@@ -186,6 +209,9 @@ class Supervisor:
             return w
         if self._take_line(w, done):
             return w
+        if w.over is not None:  # what an earlier phase left unread is already too much
+            self._stop(w, w.over)
+            return w
         if feeding and self.proc.stdin >= 0:
             self._feed(register=True)  # most frames fit the pipe at once: no need to wait for it
         wall_deadline = start.at + limit_s
@@ -197,6 +223,7 @@ class Supervisor:
         try:
             while True:
                 now = time.monotonic()
+                self._release_held(now)
                 if now >= next_sample:
                     # Threads and children that end before the test does still waited: look while they live.
                     self._seen.observe(self.meter.sample(now))
@@ -210,7 +237,7 @@ class Supervisor:
                 if self.meter.cpu_ns() > cpu_limit_ns:
                     self._stop(w, "time")
                     return w
-                timeout = max(0.0, min(wall_deadline, next_sample) - now)
+                timeout = max(0.0, min(wall_deadline, next_sample, *self._held.values()) - now)
                 for key, _ in self.sel.select(timeout):
                     fd = key.fd
                     if fd == self.proc.pidfd:
@@ -221,14 +248,34 @@ class Supervisor:
                     elif fd == self.proc.results:
                         if self._read_results(w, done):
                             return w
+                        self._space_reads(fd, w, now)
                     else:
                         self._read_output(fd, w)
+                        self._space_reads(fd, w, now)
                     if w.over is not None:
                         self._stop(w, w.over)
                         return w
         finally:
             if feeding and self.proc.stdin >= 0 and self.proc.stdin in self.sel.get_map():
                 self.sel.unregister(self.proc.stdin)
+            self._release_held(math.inf)  # each phase starts watching every open stream
+
+    def _space_reads(self, fd: int, w: Window, now: float) -> None:
+        """Count a read of `fd`; past EAGER_READS in this phase, stop watching it for READ_SPACING_S."""
+        w.reads[fd] = w.reads.get(fd, 0) + 1
+        if w.reads[fd] > EAGER_READS and fd in self._open and fd not in self._held:
+            self.sel.unregister(fd)
+            self._held[fd] = now + READ_SPACING_S
+
+    def _release_held(self, now: float) -> None:
+        if self._end is not None:  # its descriptors are closed
+            self._held.clear()
+            return
+        for fd, until in list(self._held.items()):
+            if until <= now:
+                del self._held[fd]
+                if fd in self._open:
+                    self.sel.register(fd, selectors.EVENT_READ)
 
     def _feed(self, *, register: bool = False) -> None:
         """Write what the input pipe takes; wait for it to drain (`register`) only if something is left."""
@@ -286,15 +333,21 @@ class Supervisor:
         """Consume complete lines already read; True once one satisfies `done`. What follows it stays buffered
         for the next phase (two records can arrive in one read)."""
         while True:
-            newline = self._line.find(b"\n")
+            newline = self._line.find(b"\n", self._scanned)
             if newline < 0:
+                self._scanned = len(self._line)
                 break
             line = bytes(self._line[:newline])
             del self._line[: newline + 1]
+            self._scanned = 0
             rec = parse_line(line)
             if rec is not None and done(rec):
                 w.record = rec
                 return True
+            w.stray_lines += 1
+            if w.stray_lines > STRAY_LINES:
+                w.over = "record"
+                return False
         if len(self._line) > RECORD_CAP or w.results_bytes > _RESULTS_FLOOD:
             w.over = "record"
         return False
@@ -347,6 +400,8 @@ class Supervisor:
         w.end = self._end
 
     def _close_stream(self, fd: int) -> None:
+        self._held.pop(fd, None)
         if fd in self._open:
             self._open.discard(fd)
-            self.sel.unregister(fd)
+            if fd in self.sel.get_map():
+                self.sel.unregister(fd)
