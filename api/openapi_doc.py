@@ -85,6 +85,10 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
         409,
         "The final answer is in and the organisation does not allow resubmission: no more drafts or runs.",
     ),
+    "draft_conflict": (
+        409,
+        "Another tab or device saved this language's draft since the `base_revision` sent; reload the drafts.",
+    ),
     "session_not_finished": (409, "Only a completed or abandoned session can be graded."),
     "grading_pending": (409, "A grading of this session is already under way."),
     "too_many_endpoints": (409, "The organisation has the most webhook endpoints it may have."),

@@ -7,19 +7,35 @@ from typing import Any
 from api.db.pool import Conn
 
 
-async def save_draft(conn: Conn, session_id: str, language: str, code: str) -> dict[str, Any]:
-    cur = await conn.execute(
-        """
+async def save_draft(
+    conn: Conn, session_id: str, language: str, code: str, base_revision: int | None = None
+) -> dict[str, Any] | None:
+    """Store the code as the language's draft. With `base_revision` (the revision the page's code was edited from,
+    0 for none yet) only if nothing else saved since; None when something did (another tab or device)."""
+    if base_revision is None:
+        sql = """
         insert into session_drafts (session_id, language, code) values (%s, %s, %s)
         on conflict (session_id, language) do update set
           code = excluded.code, revision = session_drafts.revision + 1, updated_at = now()
         returning language, revision, updated_at
-        """,
-        (session_id, language, code),
-    )
-    row = await cur.fetchone()
-    assert row is not None
-    return row
+        """
+        params: tuple[Any, ...] = (session_id, language, code)
+    elif base_revision == 0:
+        sql = """
+        insert into session_drafts (session_id, language, code) values (%s, %s, %s)
+        on conflict (session_id, language) do nothing
+        returning language, revision, updated_at
+        """
+        params = (session_id, language, code)
+    else:
+        sql = """
+        update session_drafts set code = %s, revision = revision + 1, updated_at = now()
+        where session_id = %s and language = %s and revision = %s
+        returning language, revision, updated_at
+        """
+        params = (code, session_id, language, base_revision)
+    cur = await conn.execute(sql, params)
+    return await cur.fetchone()
 
 
 async def list_drafts(conn: Conn, session_id: str) -> list[dict[str, Any]]:

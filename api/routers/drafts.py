@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from api.candidate_rules import require_editable, require_in_progress, session_org
 from api.db import drafts_repo, sessions_repo
 from api.deps import CandidateSession, DbConn, Settings, own_session
-from api.errors import UnprocessableError
+from api.errors import ConflictError, UnprocessableError
 from api.ids import SessionId
 from api.openapi_errors import BODY, DB, INVITE, error_responses
 from api.routers.runs import MAX_CODE_CHARS
@@ -26,6 +26,13 @@ class DraftBody(BaseModel):
     )
 
     code: str = Field(max_length=MAX_CODE_CHARS)
+    base_revision: int | None = Field(
+        default=None,
+        ge=0,
+        le=2**31 - 1,
+        description="The draft revision this code was edited from (0: there was no draft). When given, the save is "
+        "refused with 409 `draft_conflict` if another tab or device saved since; omitted, the latest save wins.",
+    )
 
     _storable = field_validator("code")(refuse_unstorable)
 
@@ -58,13 +65,18 @@ async def save_draft(
     settings: Settings,
 ) -> dict[str, Any]:
     """Save the editor's code for one language (the page calls this a moment after typing stops). Only while the
-    interview runs, and not after the final answer unless the organisation allows resubmission."""
+    interview runs, and not after the final answer unless the organisation allows resubmission. With
+    `base_revision`, only if no other tab or device saved this language since (409 `draft_conflict`)."""
     session = own_session(candidate, session_id)
     require_in_progress(session, settings)
     if language not in sessions_repo.session_languages(session):
         raise UnprocessableError("This interview does not use that language.", code="unsupported_language")
     await require_editable(conn, session, await session_org(conn, session))
-    row = await drafts_repo.save_draft(conn, session["id"], language, body.code)
+    row = await drafts_repo.save_draft(conn, session["id"], language, body.code, body.base_revision)
+    if row is None:
+        raise ConflictError(
+            "This code was changed in another tab or window since this one loaded it.", code="draft_conflict"
+        )
     return {
         "language": row["language"],
         "revision": row["revision"],

@@ -315,6 +315,34 @@ async def test_after_the_final_answer_drafts_are_read_only_unless_resubmission_i
     assert r.status_code == 200
 
 
+async def test_a_draft_saved_from_a_stale_tab_is_refused_not_written_over_the_newer_one(
+    api_server: ApiServer,
+) -> None:
+    """Two tabs (or devices) on one interview: a save carrying the revision its code was edited from is refused
+    once another save came in between, so the older tab cannot silently replace the newer tab's work."""
+    s = await api_server.create_session()
+    await _consent(api_server, s)
+    await _start(api_server, s)
+    url = f"/v1/sessions/{s['id']}/drafts/python"
+    first = await api_server.client.put(url, json={"code": "tab B", "base_revision": 0}, headers=_auth(s))
+    assert first.status_code == 200 and first.json()["revision"] == 1
+    # Tab A opened before tab B saved: it still believes there is no draft.
+    stale = await api_server.client.put(url, json={"code": "tab A", "base_revision": 0}, headers=_auth(s))
+    assert (stale.status_code, stale.json()["error"]["code"]) == (409, "draft_conflict")
+    newer = await api_server.client.put(
+        url, json={"code": "tab B, more", "base_revision": 1}, headers=_auth(s)
+    )
+    assert newer.status_code == 200 and newer.json()["revision"] == 2
+    stale = await api_server.client.put(url, json={"code": "tab A", "base_revision": 1}, headers=_auth(s))
+    assert (stale.status_code, stale.json()["error"]["code"]) == (409, "draft_conflict")
+    drafts = (await api_server.client.get(f"/v1/sessions/{s['id']}/drafts", headers=_auth(s))).json()
+    assert drafts["drafts"]["python"]["code"] == "tab B, more"
+    assert drafts["drafts"]["python"]["revision"] == 2
+    # A client that sends no revision keeps the latest-save-wins rule.
+    plain = await api_server.client.put(url, json={"code": "anyone"}, headers=_auth(s))
+    assert plain.status_code == 200 and plain.json()["revision"] == 3
+
+
 async def test_drafts_and_integrity_stop_when_the_time_is_over(api_server: ApiServer, db: Conn) -> None:
     s = await api_server.create_session(duration_minutes=5)
     await _consent(api_server, s)

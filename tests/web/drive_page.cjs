@@ -307,7 +307,7 @@ async function interview(browser, plan) {
   return out;
 }
 
-/** Two languages, each with its own draft, surviving a reload. */
+/** Two languages, each with its own draft, surviving a reload; then a second tab, whose work the first keeps. */
 async function languages(browser, plan) {
   const out = {};
   const context = await newContext(browser);
@@ -335,6 +335,23 @@ async function languages(browser, plan) {
   await page.selectOption("#language-select", "javascript");
   await page.waitForFunction(() => document.querySelector(".cm-content").textContent.includes("function"));
   out.reloaded_javascript = await editorText(page);
+
+  // A second tab on the same interview saves; the first, older tab's next save must not replace that work.
+  const newer = await context.newPage();
+  watch(newer);
+  await newer.goto(plan.url);
+  await opened(newer);
+  await page.selectOption("#language-select", "python");
+  await page.waitForFunction(() => !document.querySelector(".cm-content").textContent.includes("function"));
+  await replaceCode(newer, plan.newer_tab);
+  await newer.waitForSelector('#save-status[data-state="saved"]', { timeout: 20_000 });
+  await replaceCode(page, plan.stale_tab);
+  await page.waitForSelector('#save-status[data-state="conflict"]', { timeout: 20_000 });
+  out.stale_tab_status = await text(page, "#save-status");
+  await record(page, "stale-tab");
+  await page.reload();
+  await opened(page);
+  out.stale_tab_reloaded = await editorText(page);
   await context.close();
   return out;
 }

@@ -199,7 +199,9 @@ async def test_candidate_meets_welcome_consent_device_check_then_interviews_subm
     no_violations(seen)
 
 
-async def test_language_switch_keeps_a_draft_per_language(api_server: ApiServer, db: Db) -> None:
+async def test_language_switch_keeps_a_draft_per_language_and_a_stale_tab_never_overwrites_a_newer_one(
+    api_server: ApiServer, db: Db
+) -> None:
     created = await api_server.create_session(
         question_id=await question_id(db, "two-sum"), language="python", languages=["python", "javascript"]
     )
@@ -217,7 +219,17 @@ async def test_language_switch_keeps_a_draft_per_language(api_server: ApiServer,
     python = "def two_sum(nums, target):\n    return [1, 0]  # python draft\n"
     javascript = "function twoSum(nums, target) {\n  return [1, 0]; // js draft\n}\n"
 
-    seen = await drive("languages", url=link(api_server, created), python=python, javascript=javascript)
+    newer_tab = "def two_sum(nums, target):\n    return [0, 1]  # the newer tab\n"
+    stale_tab = "def two_sum(nums, target):\n    return []  # the older tab\n"
+
+    seen = await drive(
+        "languages",
+        url=link(api_server, created),
+        python=python,
+        javascript=javascript,
+        newer_tab=newer_tab,
+        stale_tab=stale_tab,
+    )
 
     assert seen["options"] == ["python", "javascript"]
     starter = (ROOT / "questions/two-sum/starter.js").read_text()
@@ -230,7 +242,10 @@ async def test_language_switch_keeps_a_draft_per_language(api_server: ApiServer,
         "select language, code from session_drafts where session_id = %s", (created["id"],)
     )
     drafts = {r["language"]: r["code"] for r in await cur.fetchall()}
-    assert drafts == {"python": python, "javascript": javascript}
+    # The older tab was told, saved nothing, and a reload brings it the newer tab's code.
+    assert drafts == {"python": newer_tab, "javascript": javascript}
+    assert "changed in another tab" in seen["stale_tab_status"]
+    assert seen["stale_tab_reloaded"].strip() == newer_tab.strip()
     no_violations(seen)
 
 

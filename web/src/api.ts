@@ -232,8 +232,16 @@ export class ApiClient {
     return this.request<DraftList>("GET", this.session(sessionId, "drafts"), undefined, true);
   }
 
-  saveDraft(sessionId: string, language: Language, code: string): Promise<{ revision: number; updated_at: string }> {
-    return this.request("PUT", this.session(sessionId, `drafts/${language}`), { code }, true);
+  /** `baseRevision`: the draft revision the code was edited from (0: none), so a stale tab's save is refused
+   * (409 `draft_conflict`); undefined when not known (the latest save wins). */
+  saveDraft(
+    sessionId: string,
+    language: Language,
+    code: string,
+    baseRevision?: number,
+  ): Promise<{ revision: number; updated_at: string }> {
+    const body = baseRevision === undefined ? { code } : { code, base_revision: baseRevision };
+    return this.request("PUT", this.session(sessionId, `drafts/${language}`), body, true);
   }
 
   results(sessionId: string): Promise<LatestResults> {

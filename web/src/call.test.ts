@@ -237,6 +237,25 @@ describe("CallController", () => {
     expect(calls.statuses.at(-1)?.[0]).toBe("ended");
   });
 
+  it("does not fight another tab for the call: a duplicate-identity kick asks before taking the call back", async () => {
+    // Two tabs on one invite share the participant identity; LiveKit removes the older one when the newer joins.
+    // Rejoining by itself would remove the other tab, which would rejoin and remove this one, without end.
+    vi.useFakeTimers();
+    const { calls, listener } = recorder();
+    const { call, credentials } = controller(listener);
+    await call.start();
+    rooms[0].emit(RoomEvent.Disconnected, DisconnectReason.DUPLICATE_IDENTITY);
+    await vi.advanceTimersByTimeAsync(REJOIN_DELAYS_MS.reduce((a, b) => a + b, 0) + 20_000);
+    expect(rooms.length).toBe(1); // no rejoin of its own
+    expect(credentials).toHaveBeenCalledTimes(1);
+    expect(call.status).toBe("failed"); // Retry: the candidate's choice to bring the call here
+    expect(calls.statuses.at(-1)?.[1]).toMatch(/another tab or window/);
+
+    await call.start(); // the candidate pressed Retry in this tab
+    expect(call.status).toBe("connected");
+    expect(rooms.length).toBe(2);
+  });
+
   it("asks the agent to end over RPC, falling back to a typed message when the agent has no such method", async () => {
     const { listener } = recorder();
     const { call } = controller(listener);

@@ -73,6 +73,10 @@ export function endAccepted(reply: string): boolean {
   }
 }
 
+/** Why the call left this tab when the same interview joined it from another tab, window or device. */
+export const DUPLICATE_TEXT =
+  "This interview was opened in another tab or window, and the call moved there. Use one of them and close the other.";
+
 /** Automatic rejoins after a dropped connection, and how long to wait before each. */
 export const REJOIN_DELAYS_MS = [1500, 4000, 10_000];
 
@@ -321,6 +325,10 @@ export class CallController {
         this.listener.agentState("absent");
         if (reason === DisconnectReason.ROOM_DELETED || reason === DisconnectReason.PARTICIPANT_REMOVED) {
           this.setStatus("ended", "The interview call has ended.");
+        } else if (reason === DisconnectReason.DUPLICATE_IDENTITY) {
+          // The same invite joined from another tab or device, which took this one's place. Rejoining by itself
+          // would push that one out, which would rejoin in turn, without end: the candidate chooses with Retry.
+          this.setStatus("failed", DUPLICATE_TEXT);
         } else if (this.interviewEnded || this.rejoins >= REJOIN_DELAYS_MS.length) {
           this.setStatus("failed", "The voice connection dropped.");
         } else {

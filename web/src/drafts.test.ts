@@ -99,3 +99,80 @@ describe("draft autosave", () => {
     ]);
   });
 });
+
+/** The API's drafts for one language: a save with a base revision is refused once another save came in between. */
+class FakeDraftServer {
+  code: string | null = null;
+  revision = 0;
+  /** Store the next saves but lose their answers (a dropped connection after the write). */
+  loseAnswers = 0;
+
+  save(code: string, base: number | undefined): { revision: number } {
+    if (base !== undefined && base !== this.revision) {
+      throw Object.assign(new Error("changed in another tab"), { status: 409, code: "draft_conflict" });
+    }
+    this.code = code;
+    this.revision += 1;
+    if (this.loseAnswers > 0) {
+      this.loseAnswers -= 1;
+      throw Object.assign(new Error("network"), { status: 0, code: "network_error" });
+    }
+    return { revision: this.revision };
+  }
+}
+
+function tab(server: FakeDraftServer) {
+  const states: SaveState[] = [];
+  const timers = new ManualTimers();
+  const saver = new DraftSaver(
+    {
+      save: async (_language, code, base) => server.save(code, base),
+      latest: async () => (server.code === null ? null : { code: server.code, revision: server.revision }),
+    },
+    (s) => states.push(s),
+    timers,
+  );
+  return { saver, states, timers };
+}
+
+describe("drafts from two tabs", () => {
+  it("never saves a stale tab's code over what another tab saved since it loaded", async () => {
+    const server = new FakeDraftServer();
+    const a = tab(server);
+    const b = tab(server);
+    a.saver.known("python", "starter", 0); // both opened before anything was saved
+    b.saver.known("python", "starter", 0);
+    b.saver.changed("python", "tab B's work");
+    await b.saver.flush();
+    b.saver.changed("python", "tab B's work, more");
+    await b.saver.flush(); // B carries on from its own revision
+    expect(server.code).toBe("tab B's work, more");
+
+    a.saver.changed("python", "tab A");
+    await a.saver.flush();
+    expect(server.code).toBe("tab B's work, more");
+    expect(a.states.at(-1)).toBe("conflict");
+    a.saver.changed("python", "tab A again");
+    await a.timers.advance(10_000);
+    await a.saver.flush();
+    expect(server.code).toBe("tab B's work, more"); // the stale tab stopped saving
+    expect(b.states.at(-1)).toBe("saved");
+  });
+
+  it("carries on when its own save landed but the answer was lost", async () => {
+    const server = new FakeDraftServer();
+    const only = tab(server);
+    only.saver.known("python", "starter", 0);
+    server.loseAnswers = 1;
+    only.saver.changed("python", "a");
+    await only.saver.flush();
+    expect(only.states.at(-1)).toBe("retrying");
+    only.saver.changed("python", "ab");
+    await only.saver.flush(); // refused as based on revision 0, but the server holds our own "a"
+    await only.timers.advance(1000);
+    await only.saver.flush();
+    expect(server.code).toBe("ab");
+    expect(only.states).not.toContain("conflict");
+    expect(only.states.at(-1)).toBe("saved");
+  });
+});

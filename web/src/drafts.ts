@@ -3,11 +3,18 @@
 import type { Language } from "./api";
 import { SnapshotScheduler, type Timers } from "./snapshots";
 
-export type SaveState = "saved" | "saving" | "pending" | "retrying" | "stopped";
+export type SaveState = "saved" | "saving" | "pending" | "retrying" | "stopped" | "conflict";
 
 export interface DraftTarget {
-  save(language: Language, code: string): Promise<unknown>;
+  /** Save `code` as edited from draft `baseRevision` (0: none yet; undefined: not known, the latest save wins). The
+   * server refuses with 409 `draft_conflict` when another tab or device saved since. */
+  save(language: Language, code: string, baseRevision: number | undefined): Promise<unknown>;
+  /** The server's draft now (null: none), to tell a save of ours whose answer was lost from another tab's. */
+  latest?(language: Language): Promise<{ code: string; revision: number } | null>;
 }
+
+/** Codes sent whose answer never came, per language: one of them may be what the server holds now. */
+const MAX_UNANSWERED = 20;
 
 const SAVE_TEXT: Record<SaveState, string> = {
   saved: "Saved",
@@ -15,6 +22,7 @@ const SAVE_TEXT: Record<SaveState, string> = {
   pending: "",
   retrying: "Not saved yet; retrying",
   stopped: "",
+  conflict: "Not saved: this code was changed in another tab or window. Reload to continue from the newest code.",
 };
 
 export function saveText(state: SaveState): string {
@@ -23,6 +31,9 @@ export function saveText(state: SaveState): string {
 
 export class DraftSaver {
   private readonly saved = new Map<Language, string>();
+  /** The server's draft revision each language's code was loaded or last saved as (0: no draft yet). */
+  private readonly revisions = new Map<Language, number>();
+  private readonly unanswered = new Map<Language, string[]>();
   private current: { language: Language; code: string } | null = null;
   private readonly scheduler: SnapshotScheduler;
   private inFlight: Promise<void> | null = null;
@@ -38,9 +49,16 @@ export class DraftSaver {
     this.scheduler = new SnapshotScheduler(() => void this.flush(), quietMs, maxWaitMs, timers);
   }
 
-  /** What the server already holds (from GET drafts or the starter), so it is not saved again. */
-  known(language: Language, code: string): void {
+  /** What the server already holds (from GET drafts or the starter), so it is not saved again; with the draft's
+   * revision (0 when the server has none), so a save from here cannot replace what another tab saved since. */
+  known(language: Language, code: string, revision?: number): void {
     this.saved.set(language, code);
+    if (revision !== undefined) this.revisions.set(language, revision);
+  }
+
+  /** The server's draft revision for a language whose code is not known here (0: the server has none). */
+  revisionIs(language: Language, revision: number): void {
+    this.revisions.set(language, revision);
   }
 
   changed(language: Language, code: string): void {
@@ -60,16 +78,29 @@ export class DraftSaver {
     this.onState("saving");
     this.inFlight = (async () => {
       try {
-        await this.target.save(item.language, item.code);
+        const done = await this.target.save(item.language, item.code, this.revisions.get(item.language));
+        const revision = (done as { revision?: unknown } | null)?.revision;
+        if (typeof revision === "number") this.revisions.set(item.language, revision);
         this.saved.set(item.language, item.code);
+        this.unanswered.delete(item.language);
         const latest = this.current;
         this.onState(latest && this.saved.get(latest.language) !== latest.code ? "pending" : "saved");
       } catch (error) {
         const status = (error as { status?: number }).status ?? 0;
-        if (status === 409 || status === 410 || status === 401) {
+        if ((error as { code?: string }).code === "draft_conflict") {
+          if (await this.ourOwnSave(item.language)) {
+            this.onState("retrying"); // a save of ours landed though its answer was lost: carry on from it
+            this.scheduler.changed();
+          } else {
+            // Another tab or device saved newer code: saving this tab's older code over it would lose that work.
+            this.stopped = true;
+            this.onState("conflict", (error as Error).message);
+          }
+        } else if (status === 409 || status === 410 || status === 401) {
           this.stopped = true; // the interview is over or the answer is final: nothing more to save
           this.onState("stopped", (error as Error).message);
         } else {
+          if (status === 0 || status >= 500) this.remember(item.language, item.code); // it may have been stored
           this.onState("retrying");
           this.scheduler.changed();
         }
@@ -81,6 +112,29 @@ export class DraftSaver {
     if (this.current && this.saved.get(this.current.language) !== this.current.code && !this.stopped) {
       this.scheduler.changed();
     }
+  }
+
+  private remember(language: Language, code: string): void {
+    const codes = this.unanswered.get(language) ?? [];
+    if (!codes.includes(code)) codes.push(code);
+    this.unanswered.set(language, codes.slice(-MAX_UNANSWERED));
+  }
+
+  /** Whether the server's draft is one this page sent without hearing back; if so, continue from its revision. */
+  private async ourOwnSave(language: Language): Promise<boolean> {
+    const codes = this.unanswered.get(language);
+    if (!codes?.length || !this.target.latest) return false;
+    let server: { code: string; revision: number } | null;
+    try {
+      server = await this.target.latest(language);
+    } catch {
+      return false;
+    }
+    if (!server || !codes.includes(server.code)) return false;
+    this.revisions.set(language, server.revision);
+    this.saved.set(language, server.code);
+    this.unanswered.delete(language);
+    return true;
   }
 
   stop(): void {

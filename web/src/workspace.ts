@@ -18,6 +18,7 @@ export class Workspace {
   private readonly drafts = new Map<Language, string>();
   private readonly question: Question;
   private readonly sessionId: string;
+  private readonly languages: Language[];
   private busy = false;
   private ended = false;
   private locked = false; // the final answer is in and the org does not allow resubmission
@@ -34,12 +35,16 @@ export class Workspace {
     if (!joined.question) throw new Error("the workspace needs a started session");
     this.question = joined.question;
     this.sessionId = joined.session.id;
+    this.languages = joined.session.languages;
     this.allowResubmission = joined.organization.allow_resubmission;
     setParamNames(this.question.signature.params.map((p) => p.name));
     const language = joined.session.language;
     this.editor = new CodeEditor(byId("editor"), this.starter(language), language, () => void this.judge("run"));
     this.saver = new DraftSaver(
-      { save: (lang, code) => api.saveDraft(this.sessionId, lang, code) },
+      {
+        save: (lang, code, base) => api.saveDraft(this.sessionId, lang, code, base),
+        latest: async (lang) => (await api.drafts(this.sessionId)).drafts[lang] ?? null,
+      },
       (state, detail) => {
         byId("save-status").textContent = state === "stopped" && detail ? "" : saveText(state);
         byId("save-status").dataset.state = state;
@@ -79,10 +84,14 @@ export class Workspace {
       this.api.results(this.sessionId),
     ]);
     if (drafts.status === "fulfilled") {
-      for (const [language, draft] of Object.entries(drafts.value.drafts)) {
-        if (!draft) continue;
-        this.drafts.set(language as Language, draft.code);
-        this.saver.known(language as Language, draft.code);
+      for (const language of this.languages) {
+        const draft = drafts.value.drafts[language];
+        if (!draft) {
+          this.saver.revisionIs(language, 0); // no draft yet: a first save must not replace another tab's
+          continue;
+        }
+        this.drafts.set(language, draft.code);
+        this.saver.known(language, draft.code, draft.revision);
       }
       const current = this.drafts.get(this.editor.currentLanguage);
       if (current !== undefined && current !== this.editor.code) this.editor.setCode(current);
