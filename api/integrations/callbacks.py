@@ -119,7 +119,8 @@ def judge(call: Call, reply: egress.Reply) -> tuple[bool, bool, str | None]:
         return True, False, None
     try:
         answer = json.loads(reply.body)
-    except ValueError:
+    # RecursionError: JSON nested past the recursion limit fits well within the bytes read.
+    except (ValueError, RecursionError):
         return False, False, "invalid_response"
     if isinstance(answer, dict) and answer.get("success") is True:
         return True, False, None

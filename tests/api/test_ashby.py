@@ -250,6 +250,36 @@ async def test_updates_retry_on_errors_and_stop_on_a_refusal_or_a_wrong_customer
     }  # not retried
 
 
+async def test_an_answer_nested_past_the_parsers_limit_is_retried_not_left_pending_for_ever(
+    api_server: ApiServer, ashby: FakeAshby, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    # A 200 whose JSON nests deeper than Python's recursion limit (well within the 64 KiB read) raised
+    # RecursionError out of the job: the call stayed `pending` with no attempt recorded, never retried, never
+    # failed, and "send again" answered 409 for ever. It is an unreadable answer like any other: tried again.
+    ashby.garble_updates = 1
+    assessment = (await ashby.start("difficulty:easy", ADA)).json()["results"]["assessment_id"]
+    _worker(start_worker, api_server, ashby, tmp_path / "grader")
+    await simulate_interview(api_server, assessment)
+    await wait_until(lambda: _updates(ashby, 1), what="the Started update after a garbled answer")
+    assert [u.errors for u in ashby.updates] == [["garbled answer"], []]
+    cur = await db.execute(
+        "select status, attempts, last_error from ats_callbacks where session_id = %s", (assessment,)
+    )
+    assert await cur.fetchone() == {"status": "delivered", "attempts": 2, "last_error": None}
+
+
+async def test_json_nested_past_the_parsers_limit_is_a_refusal_not_a_server_error(
+    api_server: ApiServer, ashby: FakeAshby
+) -> None:
+    # Ashby's routes read their bodies themselves; one nested deeper than the recursion limit was a 500.
+    deep = b'{"assessment_type_id": "difficulty:easy", "x": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"
+    async with ashby.client() as c:
+        for route in ("assessment.start", "assessment.cancel"):
+            r = await c.post(f"/{route}", content=deep, headers={"content-type": "application/json"})
+            assert r.status_code == 422, (route, r.status_code, r.text)
+            assert "not JSON" in r.json()["message"]
+
+
 async def test_ashby_keys_and_partner_routes_refuse_wrong_callers(
     api_server: ApiServer, ashby: FakeAshby
 ) -> None:
