@@ -46,7 +46,8 @@ JUDGE_RUN_SECONDS = Histogram(
 
 # Outgoing webhooks (deliveries run in `shadows worker`; its metrics port serves them): every attempt counts in
 # deliveries; failures add the reason: `status` (a non-2xx answer), `timeout`, `connection`, `exhausted`
-# (retries used up; also counted once in its last attempt's reason).
+# (the delivery ended failed: retries used up, 410 Gone, or a secret no key opens; also counted once in its last
+# attempt's reason when there was one).
 WEBHOOK_DELIVERIES = Counter("shadows_webhook_deliveries_total", "Webhook delivery attempts", ["outcome"])
 WEBHOOK_DELIVERY_FAILURES = Counter(
     "shadows_webhook_delivery_failures_total", "Webhook delivery attempts that failed", ["reason"]
