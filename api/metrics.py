@@ -46,10 +46,22 @@ JUDGE_RUN_SECONDS = Histogram(
 
 # Outgoing webhooks (deliveries run in `shadows worker`; its metrics port serves them): every attempt counts in
 # deliveries; failures add the reason: `status` (a non-2xx answer), `timeout`, `connection`, `exhausted`
-# (retries used up; also counted once in its last attempt's reason).
+# (the delivery ended failed: retries used up, 410 Gone, or a secret no key opens; also counted once in its last
+# attempt's reason when there was one).
 WEBHOOK_DELIVERIES = Counter("shadows_webhook_deliveries_total", "Webhook delivery attempts", ["outcome"])
 WEBHOOK_DELIVERY_FAILURES = Counter(
     "shadows_webhook_delivery_failures_total", "Webhook delivery attempts that failed", ["reason"]
+)
+# Calls back to an ATS (Greenhouse's completion PATCH, Ashby's assessment.update; sent by `shadows worker` too):
+# every attempt by provider and outcome; failures by provider and reason: `status` (a non-2xx answer), `timeout`,
+# `connection`, `invalid_response` (a 2xx we cannot read; retried), `rejected` (Ashby's `success: false`; final),
+# and `exhausted` once a call ends failed, whatever ended it (retries used up, a refusal, or a call that could not
+# be made at all: no live key, an unreadable sealed secret, a host that is not the ATS's).
+ATS_CALLBACKS = Counter(
+    "shadows_ats_callbacks_total", "Calls back to an ATS (attempts)", ["provider", "outcome"]
+)
+ATS_CALLBACK_FAILURES = Counter(
+    "shadows_ats_callback_failures_total", "Calls back to an ATS that failed", ["provider", "reason"]
 )
 AGENT_REDISPATCHES = Counter(
     "shadows_agent_redispatches_total",
@@ -61,3 +73,8 @@ for _outcome in ("delivered", "failed"):
     WEBHOOK_DELIVERIES.labels(outcome=_outcome)
 for _reason in ("status", "timeout", "connection", "exhausted"):
     WEBHOOK_DELIVERY_FAILURES.labels(reason=_reason)  # zero series exist before the first failure
+for _provider in ("greenhouse", "ashby"):
+    for _outcome in ("delivered", "failed"):
+        ATS_CALLBACKS.labels(provider=_provider, outcome=_outcome)
+    for _reason in ("status", "timeout", "connection", "invalid_response", "rejected", "exhausted"):
+        ATS_CALLBACK_FAILURES.labels(provider=_provider, reason=_reason)

@@ -107,7 +107,8 @@ async def _read(request: Request, model: type[_AshbyModel]) -> _AshbyModel | JSO
         first = e.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "body"
         return _refusal(422, FIELD_MESSAGES.get(field, GENERIC_MESSAGE.format(field=field)))
-    except (ValueError, UnicodeDecodeError):
+    # UnicodeDecodeError is a ValueError; RecursionError is JSON nested past the recursion limit.
+    except (ValueError, RecursionError):
         return _refusal(422, GENERIC_MESSAGE.format(field="not JSON"))
 
 

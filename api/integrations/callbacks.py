@@ -34,6 +34,7 @@ from api.integrations.greenhouse import is_greenhouse_host
 from api.integrations.profile_links import assessment_profile_url, refresh_dead_links
 from api.jobs.queue import queue
 from api.jobs.resources import resources
+from api.metrics import ATS_CALLBACK_FAILURES, ATS_CALLBACKS
 from api.sealing import SealedValueError, sealer
 from api.settings import ApiSettings
 from api.webhooks.schedule import DeliveryRetryPolicy, RetryLater, next_delay
@@ -119,11 +120,34 @@ def judge(call: Call, reply: egress.Reply) -> tuple[bool, bool, str | None]:
         return True, False, None
     try:
         answer = json.loads(reply.body)
-    except ValueError:
+    # RecursionError: JSON nested past the recursion limit fits well within the bytes read.
+    except (ValueError, RecursionError):
         return False, False, "invalid_response"
     if isinstance(answer, dict) and answer.get("success") is True:
         return True, False, None
     return False, True, "rejected"
+
+
+FAILURE_REASONS = {
+    "http_status": "status",
+    "timeout": "timeout",
+    "invalid_response": "invalid_response",
+    "rejected": "rejected",
+}
+
+
+def count_call(provider: str, *, attempted: bool, delivered: bool, error: str | None, final: bool) -> None:
+    """Prometheus (api/metrics.py): each attempt, each failed one by reason, and `exhausted` once the call ends
+    failed (also for a call that could not be made at all: no attempt then)."""
+    if attempted:
+        ATS_CALLBACKS.labels(provider=provider, outcome="delivered" if delivered else "failed").inc()
+        if not delivered:
+            reason = FAILURE_REASONS.get(
+                error or "", "connection"
+            )  # the guard's refusals count as connection
+            ATS_CALLBACK_FAILURES.labels(provider=provider, reason=reason).inc()
+    if final and not delivered:
+        ATS_CALLBACK_FAILURES.labels(provider=provider, reason="exhausted").inc()
 
 
 @queue.task(
@@ -144,6 +168,7 @@ async def deliver_ats_callback(context: JobContext, callback_id: str) -> None:
         except (CallbackUnsendableError, SealedValueError) as e:
             code = e.code if isinstance(e, CallbackUnsendableError) else "secret_unreadable"
             await attempts_repo.fail_pending(conn, "ats_callbacks", cid, code)
+            count_call(cb["provider"], attempted=False, delivered=False, error=code, final=True)
             log.warning(
                 "ats_callback.unsendable", callback_id=callback_id, provider=cb["provider"], error=code
             )
@@ -180,6 +205,7 @@ async def deliver_ats_callback(context: JobContext, callback_id: str) -> None:
             error=error,
             retry_in_s=retry_in,
         )
+    count_call(cb["provider"], attempted=True, delivered=delivered, error=error, final=retry_in is None)
     log.info(
         "ats_callback.attempt",
         callback_id=callback_id,

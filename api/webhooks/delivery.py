@@ -141,6 +141,7 @@ async def deliver_webhook(context: JobContext, delivery_id: str) -> None:
         async with connection(pool) as conn:
             await webhooks_repo.release_lease(conn, endpoint_id, did)
             await attempts_repo.fail_pending(conn, "webhook_deliveries", did, "secret_unreadable")
+        WEBHOOK_DELIVERY_FAILURES.labels(reason="exhausted").inc()  # ended failed, without an attempt
         log.error("webhook.secret_unreadable", delivery_id=delivery_id, endpoint_id=str(endpoint_id))
         return
     try:

@@ -3,10 +3,12 @@ every assessment.update), the real API, and a real worker with the fake grader."
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import psycopg
 import pytest
 from psycopg.rows import DictRow
@@ -14,7 +16,7 @@ from psycopg.rows import DictRow
 from api import share_links
 from tests.api.grading_support import wait_until
 from tests.api.integration_support import document_example, end_interview, grading_worker, simulate_interview
-from tests.conftest import ApiServer, StartWorker
+from tests.conftest import ApiServer, StartWorker, free_port
 from tests.fakes.ashby import FakeAshby, basic, fake_ashby
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -248,6 +250,94 @@ async def test_updates_retry_on_errors_and_stop_on_a_refusal_or_a_wrong_customer
         "attempts": 1,
         "last_error": "rejected",
     }  # not retried
+
+
+async def test_an_answer_nested_past_the_parsers_limit_is_retried_not_left_pending_for_ever(
+    api_server: ApiServer, ashby: FakeAshby, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    # A 200 whose JSON nests deeper than Python's recursion limit (well within the 64 KiB read) raised
+    # RecursionError out of the job: the call stayed `pending` with no attempt recorded, never retried, never
+    # failed, and "send again" answered 409 for ever. It is an unreadable answer like any other: tried again.
+    ashby.garble_updates = 1
+    assessment = (await ashby.start("difficulty:easy", ADA)).json()["results"]["assessment_id"]
+    _worker(start_worker, api_server, ashby, tmp_path / "grader")
+    await simulate_interview(api_server, assessment)
+    await wait_until(lambda: _updates(ashby, 1), what="the Started update after a garbled answer")
+    assert [u.errors for u in ashby.updates] == [["garbled answer"], []]
+    cur = await db.execute(
+        "select status, attempts, last_error from ats_callbacks where session_id = %s", (assessment,)
+    )
+    assert await cur.fetchone() == {"status": "delivered", "attempts": 2, "last_error": None}
+
+
+async def test_json_nested_past_the_parsers_limit_is_a_refusal_not_a_server_error(
+    api_server: ApiServer, ashby: FakeAshby
+) -> None:
+    # Ashby's routes read their bodies themselves; one nested deeper than the recursion limit was a 500.
+    deep = b'{"assessment_type_id": "difficulty:easy", "x": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"
+    async with ashby.client() as c:
+        for route in ("assessment.start", "assessment.cancel"):
+            r = await c.post(f"/{route}", content=deep, headers={"content-type": "application/json"})
+            assert r.status_code == 422, (route, r.status_code, r.text)
+            assert "not JSON" in r.json()["message"]
+
+
+async def test_calls_that_fail_and_give_up_are_counted_on_the_workers_metrics_port(
+    api_server: ApiServer, ashby: FakeAshby, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    # ShadowsWebhookDeliveriesExhausted says "an ATS did not receive a result", but calls back to Greenhouse and
+    # Ashby counted in no metric: an ATS down past the whole retry schedule, or a customer's wrong Ashby key,
+    # failed every result without a signal an operator could alert on.
+    ashby.fail_updates = 3
+    exhausted = (await ashby.start("difficulty:easy", ADA)).json()["results"]["assessment_id"]
+    port = free_port()
+    _worker(
+        start_worker,
+        api_server,
+        ashby,
+        tmp_path / "grader",
+        SHADOWS_API_WEBHOOK_RETRY_DELAYS_S="0.2,0.2",
+        SHADOWS_WORKER_METRICS_PORT=str(port),
+    )
+    await simulate_interview(api_server, exhausted)
+
+    async def scraped(done: str) -> str | None:
+        async with httpx.AsyncClient(timeout=10) as client:
+            text = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+        return text if done in text else None
+
+    exhausted_1 = 'shadows_ats_callback_failures_total{provider="ashby",reason="exhausted"} 1.0'
+    text = await wait_until(lambda: scraped(exhausted_1), within_s=90, what="the exhausted call counted")
+    assert [u.answered for u in ashby.updates] == [503, 503, 503]
+    assert _metric(text, "shadows_ats_callbacks_total", 'outcome="failed",provider="ashby"') == 3
+    assert _metric(text, "shadows_ats_callback_failures_total", 'provider="ashby",reason="status"') == 3
+    assert (
+        _metric(text, "shadows_ats_callback_failures_total", 'provider="greenhouse",reason="exhausted"') == 0
+    )
+
+    # A refusal ends the call at once; a call that cannot be made at all (the key revoked) ends it unsent.
+    ashby.refuse = True
+    refused = (await ashby.start("difficulty:easy", {**ADA, "ashby_id": "cand-2"})).json()["results"][
+        "assessment_id"
+    ]
+    await simulate_interview(api_server, refused)
+    exhausted_2 = exhausted_1.replace("1.0", "2.0")
+    text = await wait_until(lambda: scraped(exhausted_2), within_s=60, what="the refused call counted")
+    assert _metric(text, "shadows_ats_callback_failures_total", 'provider="ashby",reason="rejected"') == 1
+    unsent = (await ashby.start("difficulty:easy", {**ADA, "ashby_id": "cand-3"})).json()["results"][
+        "assessment_id"
+    ]
+    await api_server.client.delete("/v1/integrations/ashby/keys", headers=api_server.org_headers())
+    await simulate_interview(api_server, unsent)
+    exhausted_3 = exhausted_1.replace("1.0", "3.0")
+    text = await wait_until(lambda: scraped(exhausted_3), within_s=60, what="the unsendable call counted")
+    assert _metric(text, "shadows_ats_callbacks_total", 'outcome="failed",provider="ashby"') == 4
+
+
+def _metric(text: str, name: str, labels: str) -> float:
+    m = re.search(re.escape(f"{name}{{{labels}}}") + r" ([0-9.e+-]+)$", text, re.MULTILINE)
+    assert m, (name, labels)
+    return float(m.group(1))
 
 
 async def test_ashby_keys_and_partner_routes_refuse_wrong_callers(

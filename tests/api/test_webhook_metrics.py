@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import httpx
+from cryptography.fernet import Fernet
 
 from tests.api.grading_support import wait_until
 from tests.api.integration_support import create_endpoint, delivery_worker
@@ -56,3 +57,35 @@ async def test_attempts_failures_and_exhausted_deliveries_are_counted_on_the_wor
     assert _value(text, "shadows_webhook_delivery_failures_total", 'reason="status"') == 3
     assert _value(text, "shadows_webhook_delivery_failures_total", 'reason="timeout"') == 0
     assert _value(text, "shadows_webhook_delivery_failures_total", 'reason="exhausted"') == 1
+
+
+async def test_a_delivery_failed_without_a_request_counts_as_exhausted(
+    api_server: ApiServer, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    # A worker whose SHADOWS_API_SEALING_KEYS lost the key that sealed an endpoint's secret cannot sign: the
+    # delivery ends failed (`secret_unreadable`) without a request. It counted in no metric, so no alert said
+    # that every webhook of the organisation was being dropped.
+    async with webhook_receiver() as receiver:
+        ep = await create_endpoint(api_server, receiver.url, ["session.scheduled"])
+        await api_server.create_session()
+        port = free_port()
+        delivery_worker(
+            start_worker,
+            api_server,
+            tmp_path,
+            SHADOWS_API_SEALING_KEYS=Fernet.generate_key().decode(),
+            SHADOWS_WORKER_METRICS_PORT=str(port),
+        )
+
+        async def scraped() -> str | None:
+            async with httpx.AsyncClient(timeout=10) as client:
+                text = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+            return text if 'shadows_webhook_delivery_failures_total{reason="exhausted"} 1.0' in text else None
+
+        text = await wait_until(scraped, within_s=60, what="the unsendable delivery counted")
+        r = await api_server.client.get(
+            f"/v1/webhook-endpoints/{ep['id']}/deliveries", headers=api_server.org_headers()
+        )
+        assert [(d["status"], d["last_error"]) for d in r.json()["data"]] == [("failed", "secret_unreadable")]
+        assert receiver.deliveries == []
+    assert _value(text, "shadows_webhook_deliveries_total", 'outcome="failed"') == 0  # no attempt was made

@@ -98,6 +98,7 @@ class FakeAshby:
     url: str = ""
     fail_updates: int = 0  # answer the first N updates with 503
     refuse: bool = False  # answer success: false
+    garble_updates: int = 0  # answer the next N updates 200 with JSON nested past the recursion limit
     updates: list[Update] = field(default_factory=list)
     started: set[str] = field(default_factory=set)
 
@@ -154,6 +155,10 @@ class FakeAshby:
             self.fail_updates -= 1
             self.updates.append(Update(True, body, errors, 503))
             return web.Response(status=503)
+        if self.garble_updates > 0:
+            self.garble_updates -= 1
+            self.updates.append(Update(True, body, ["garbled answer"], 200))
+            return web.Response(body=b"[" * 20_000 + b"]" * 20_000, content_type="application/json")
         if not errors and body["assessment_id"] not in self.started:
             errors = ["assessment_not_found"]
         if errors or self.refuse:
