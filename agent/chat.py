@@ -94,8 +94,7 @@ class ChatIntake:
                         "complete": complete,
                         "kept": MAX_TYPED_CHARS - MARKER_ROOM,
                     },
-                    key="agent:chat_truncated",
-                )
+                )  # once per job, under a key of its own (a fixed one was a restarted job's note refused)
         event = TextInputEvent(
             text=cut_message(prefix, total, complete),
             info=reader.info,

@@ -302,19 +302,27 @@ class SnapshotRecorder:
 
     A snapshot arriving too soon is held back and recorded when the interval has passed (a trailing write),
     so the last code before a pause is always in the log; `flush()` writes it at once.
+
+    Each write is a new event under a new idempotency key (the recorder keeps the key with the event for its
+    retries and replays). A key made of what the client sends (its version and the code's hash) named two
+    different moments alike: a reloaded page numbers from 1 again, and code it came back to under a version it had
+    used before (the starter code, an undone edit) was taken for the earlier snapshot and lost (the API refuses a
+    key repeated with another `t`). ``last_sha`` is the code the log already holds (a resumed job's), so the
+    client's first snapshot of that same code is not recorded twice.
     """
 
     def __init__(
         self,
-        record: Callable[[str, dict[str, Any], str], object],
+        record: Callable[[str, dict[str, Any], str | None], object],
         clock: Clock,
         *,
         min_interval_s: float = 5.0,
+        last_sha: str | None = None,
     ) -> None:
         self._record = record
         self._clock = clock
         self._min_interval_s = min_interval_s
-        self._last_sha: str | None = None
+        self._last_sha: str | None = last_sha
         self._last_at: float | None = None
         self._pending: EditorSnapshot | None = None
         self._trailing: asyncio.Task[None] | None = None
@@ -365,4 +373,4 @@ class SnapshotRecorder:
         if capped.truncated or snap.original_bytes > capped.original_bytes:
             # Never cut silently: the stored copy says it is a prefix, of how much, and what the whole hashed to.
             payload.update(truncated=True, original_bytes=max(snap.original_bytes, capped.original_bytes))
-        self._record("editor_snapshot", payload, f"agent:editor:{snap.version}:{snap.sha256[:16]}")
+        self._record("editor_snapshot", payload, None)  # a new key per write (see the class docstring)

@@ -123,7 +123,12 @@ def build_interview(
         resumed_language = getattr(resume, "editor_language", None) or language
         editor.ingest(resumed_code, {"version": "0", "language": str(resumed_language)})
         editor.set_seen(resumed_code)
-    snapshots = SnapshotRecorder(lambda type_, payload, key: state.record(type_, payload, key=key), clock)
+    held = editor.snapshot if isinstance(resumed_code, str) else None  # the log's last code, already recorded
+    snapshots = SnapshotRecorder(
+        lambda type_, payload, key: state.record(type_, payload, key=key),
+        clock,
+        last_sha=held.sha256 if held is not None else None,
+    )
     editor.add_listener(snapshots)
     state.snapshots = snapshots
 

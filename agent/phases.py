@@ -210,7 +210,7 @@ class PhaseAgent(Agent):
             new_message.text_content or "",
             self.chat_ctx,
             quiet_phase=state.phase == Phase.CODING,
-            ended=state.ended,
+            ended=lambda: state.ended,
             languages=state.languages,
             classifier=state.classifier,
             nonce=state.nonce,
@@ -329,7 +329,7 @@ class PhaseAgent(Agent):
             # A turn that came in without on_user_turn_completed (session.run, generate_reply(user_input=)):
             # the same decision still applies.
             decision = await decide(answering.text_content or "", _before(chat_ctx, answering),
-                                    quiet_phase=state.phase == Phase.CODING, ended=state.ended,
+                                    quiet_phase=state.phase == Phase.CODING, ended=lambda: state.ended,
                                     languages=state.languages,
                                     classifier=state.classifier, nonce=state.nonce)  # fmt: skip
             state.decisions[answering.id] = decision

@@ -15,6 +15,9 @@ The guarantee, exactly:
   holds everything the old worker sent; ``aclose()`` pushes what is left before the worker exits.
 - Only retryable errors are retried (exponential backoff with jitter). An event the API refuses outright (a 4xx)
   is isolated from its batch and written to ``<spool>.rejected`` instead of blocking the log.
+- ``seal()`` ends the log for good (the job completes the session right after): a ``record()`` after it is refused,
+  counted and logged by type, never spooled. A spooled late event was delivered by the next job's replay into a
+  session already completed, and perhaps graded, on a log that ended earlier.
 - A recorder holds an exclusive ``flock`` on ``<spool>.lock``. When another live process holds it, it writes to
   ``<session>.<pid>.jsonl`` instead. If no spool can be written at all (no directory, disk full), events stay in
   memory, in order, and are retried; the error is logged (only a crash during such a failure would lose them).
@@ -71,6 +74,7 @@ class RecorderStats:
     duplicates: int = 0
     rejected: int = 0
     replayed: int = 0  # events found in a spool at start (left by a process that died)
+    refused_sealed: int = 0  # record() calls after seal(), dropped
     failed_attempts: int = 0
     batches: int = 0
     fsyncs: int = 0
@@ -137,6 +141,7 @@ class EventRecorder:
         self._urgent = False
         self._closing = False
         self._closed = False
+        self._sealed = False
         self._wakeup = asyncio.Event()
         self._progress = asyncio.Event()
         self._dirty = asyncio.Event()
@@ -173,6 +178,11 @@ class EventRecorder:
             t = round(self._clock(), 3)
         event = EventIn(idempotency_key=idempotency_key(type, key), type=type, t=t, payload=clean(payload))  # type: ignore[arg-type]  # validated by pydantic
         line = encode([event])  # raises here for a payload that is not JSON
+        if self._sealed:
+            self.stats.refused_sealed += 1
+            logger.warning("session %s: %s event after the log was sealed not recorded (%d so far)",
+                           self.session_id, type, self.stats.refused_sealed)  # fmt: skip
+            return event.idempotency_key
         self.stats.recorded += 1
         if self._closed:
             # Late events (e.g. emitted while the session shuts down) still must not be lost.
@@ -192,6 +202,15 @@ class EventRecorder:
         self._ensure_tasks()
         self._wakeup.set()
         return event.idempotency_key
+
+    def seal(self) -> None:
+        """End the log for good: the session is about to be completed on what was recorded so far. Later
+        ``record()`` calls are refused (see the module docstring); what is recorded stays queued and spooled."""
+        self._sealed = True
+
+    @property
+    def sealed(self) -> bool:
+        return self._sealed
 
     @property
     def backlog(self) -> int:

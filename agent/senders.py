@@ -56,8 +56,7 @@ class CandidateSenders:
             self._recorder.record(
                 "note",
                 {"kind": "sender_refused", "topic": topic, "count": count},
-                key=f"agent:refused:{topic}:{count}",
-            )
+            )  # a key of its own: a restarted job counts from 1 again, and a key made of the count was taken
         return False
 
     def text_stream(self, topic: str, handler: TextStreamHandler) -> TextStreamHandler:

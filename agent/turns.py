@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -146,19 +147,35 @@ async def decide(
     history: llm.ChatContext,
     *,
     quiet_phase: bool,
-    ended: bool = False,
+    ended: Callable[[], bool] = lambda: False,
     languages: tuple[str, ...],
     classifier: TurnClassifier | None,
     nonce: str,
 ) -> TurnDecision:
     """The decision for one finished candidate turn (``history`` ends before it). Once the interview has ended
-    (``ended``) no turn is answered: the interviewer still in the session has its phase's tools, and anything it
-    did then (a hint, a test run on code edited after the end) would be recorded after the end."""
+    (``ended()``) no turn is answered: the interviewer still in the session has its phase's tools, and anything it
+    did then (a hint, a test run on code edited after the end) would be recorded after the end. ``ended`` is asked
+    again when the decision is made: the classifier takes a while, and an End pressed meanwhile had the turn
+    answered after the goodbye."""
     text = text.strip()
     if not text:
         return TurnDecision(False, "empty")
-    if ended:
+    if ended():
         return TurnDecision(False, "ended")
+    decision = await _decide_live(text, history, quiet_phase=quiet_phase, languages=languages,
+                                  classifier=classifier, nonce=nonce)  # fmt: skip
+    return TurnDecision(False, "ended") if ended() else decision
+
+
+async def _decide_live(
+    text: str,
+    history: llm.ChatContext,
+    *,
+    quiet_phase: bool,
+    languages: tuple[str, ...],
+    classifier: TurnClassifier | None,
+    nonce: str,
+) -> TurnDecision:
     if not quiet_phase:
         return TurnDecision(True, "not_coding")
     kind = explicit_request(text, languages)
@@ -260,9 +277,18 @@ async def text_turn(session: AgentSession[Any], text: str) -> SpeechHandle | Non
         session
     )  # a handoff may have begun meanwhile: the turn belongs to the phase it goes to
     keep_turn(session.current_agent, message)
+    if _ended(session):
+        return None  # the interview ended while the turn was handed over: kept, not answered (see decide)
     return await reply_after_handoff(
         session
     )  # at once: no handoff is in flight, and nothing was awaited since
+
+
+def _ended(session: AgentSession[Any]) -> bool:
+    try:
+        return getattr(session.userdata, "ended", False) is True
+    except ValueError:  # no userdata: nothing says it ended
+        return False
 
 
 def unanswered_text_turn(session: AgentSession[Any], text: str) -> None:

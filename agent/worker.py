@@ -183,7 +183,12 @@ class InterviewJob:
     chat: ChatIntake | None = None
 
     async def shutdown(self, reason: str) -> None:
-        """Stop the timers, push every event, mark the session complete with the final code, close."""
+        """Stop the timers, close the session, push every event, mark the session complete with the final code.
+
+        The log ends before the completion: the session is closed (livekit closes it in a shutdown callback of
+        its own, concurrently) while its capture still records its last items, and the recorder is sealed once
+        it has pushed what it holds. Anything after that (a turn the closing session still decided, a snapshot
+        or paste report still streaming in) would be recorded after the session was completed."""
         try:
             if self.presence is not None:
                 await self.presence.aclose()
@@ -191,12 +196,16 @@ class InterviewJob:
                 await self.chat.aclose()
             if self.tasks is not None:
                 await self.tasks.aclose()
+            if self.session is not None:
+                await self.session.aclose()
             state = self.state
             final = final_code(state) if state is not None else None  # records a truncation note first
             if self.capture is not None:
                 self.capture.detach()
-            if self.recorder is not None and not await self.recorder.aclose():
-                logger.warning("some events stay in the spool for the next run to replay")
+            if self.recorder is not None:
+                self.recorder.seal()
+                if not await self.recorder.aclose():
+                    logger.warning("some events stay in the spool for the next run to replay")
             if self.api is not None and state is not None and state.recording and state.session_id and final:
                 await complete(self.api, state.session_id, final, end_reason(state, reason))
         finally:

@@ -125,6 +125,19 @@ async def test_refusals_are_noted_a_bounded_number_of_times():
     assert state.editor.snapshot is None
 
 
+async def test_refusals_in_a_restarted_job_are_noted_again_not_taken_for_the_first_jobs():
+    """A job restarted for the same session counts its refusals from 1 again: a note keyed by that count was the
+    first job's note to the log (the API refuses the key with another `t`), and the second job's were lost."""
+    from agent.senders import CandidateSenders
+
+    sink = FakeSink()
+    for _job in range(2):
+        senders = CandidateSenders(lambda identity: identity == CANDIDATE, sink)
+        assert not senders.admits("editor.snapshot", "observer")
+    notes = [e for e in sink.of_type("note") if e["payload"]["kind"] == "sender_refused"]
+    assert len(notes) == 2
+
+
 async def test_a_practice_job_serves_the_first_person_and_a_second_one_never_takes_over():
     """A practice job has no minted identity: it links the first person in the room. Someone joining while that
     candidate is present neither becomes the candidate (presence handed them the room) nor may send."""

@@ -636,3 +636,30 @@ async def test_typed_messages_sent_together_are_taken_one_at_a_time_in_the_order
     assert said == sent
     decided = [e["payload"]["reply"] for e in sink.of_type("note") if e["payload"]["kind"] == "turn_decision"]
     assert decided == [True, True, True]
+
+
+async def test_a_turn_decided_while_the_interview_ends_is_kept_and_gets_no_reply():
+    """The classifier takes a while; meanwhile the candidate presses End (or time runs out). The turn was decided
+    as a live one, and its reply came after the goodbye, with the interview over: spoken after the end, its
+    decision recorded as answered. The turn is the candidate's and stays; the reply does not happen."""
+    from agent.ending import claim
+
+    classifier = FakeLLM([call("reply")], ttft_s=0.3)
+    state, sink = make(classifier)
+    state.classifier.timeout_s = 10  # type: ignore[union-attr]
+    model = FakeLLM([say("Go."), say("Sure, go ahead.")])
+    async with AgentSession[InterviewState](llm=model, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.CODING, state))
+        await until(lambda: len(model.requests) == 1)
+        asked = len(model.requests)
+        turn = asyncio.create_task(text_turn(session, "and then I return the pair"))
+        await until(lambda: classifier.requests)  # the decision is being made
+        assert claim(state, "candidate_request")  # the End button, meanwhile
+        assert await turn is None
+        await asyncio.sleep(0.1)
+        assert len(model.requests) == asked  # no model turn after the end
+        assert "and then I return the pair" in [
+            i.text_content for i in session.current_agent.chat_ctx.items if isinstance(i, llm.ChatMessage)
+        ]
+    [note] = [e["payload"] for e in sink.of_type("note") if e["payload"]["kind"] == "turn_decision"]
+    assert note["reply"] is False and note["reason"] == "ended"

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from livekit import rtc
-from livekit.agents import vad
+from livekit.agents import AgentSession, vad
 from livekit.agents.testing import fake_job_context
 from livekit.plugins import deepgram, openai
 
@@ -24,7 +24,7 @@ from agent.interview import build_interview
 from agent.presence import CandidatePresence
 from agent.providers import build_session, turn_handling
 from agent.realtime import PreparedRealtimeModel
-from agent.recorder import EventRecorder
+from agent.recorder import EventRecorder, replay_spools
 from agent.settings import get_settings
 from agent.worker import (
     InterviewJob,
@@ -37,6 +37,7 @@ from agent.worker import (
 from tests.conftest import free_port
 from tests.fakes.clock import ManualClock
 from tests.fakes.interview import test_settings
+from tests.fakes.llm import FakeLLM, say
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -294,6 +295,44 @@ async def test_job_shutdown_flushes_events_then_completes_the_session_with_the_f
     types = [e["type"] for e in events]
     assert types[:2] == ["editor_snapshot", "phase_change"]
     assert events[0]["payload"]["version"] == 7
+
+
+@pytest.mark.db
+async def test_nothing_is_recorded_after_the_job_completed_the_session_not_even_through_a_later_replay(
+    api_server, db, tmp_path
+):
+    """The room's streams outlive the shutdown: a snapshot or a note coming in after the session was completed
+    went to the spool, and the next job on the host replayed it into the completed (graded) session."""
+    created = await api_server.create_session(difficulty="Easy", language="python")
+    sid = created["id"]
+    api = ApiClient(api_server.url, api_server.internal_token)
+    context = await api.start_session(sid)
+    recorder = EventRecorder(api, sid, spool_path=tmp_path / f"{sid}.jsonl")
+    clock = ManualClock()
+    agent, state = build_interview(context, api=api, recorder=recorder, clock=clock, settings=test_settings())
+    session = AgentSession(llm=FakeLLM([say("Hello.")]), userdata=state)
+    await session.start(agent)
+    state.editor.ingest("def two_sum(nums, target):\n    return [0, 1]\n", {"version": "3"})
+    job = InterviewJob(api=api, state=state, recorder=recorder, session=session)
+    await job.shutdown("room closed")
+    with pytest.raises(RuntimeError):  # the session was closed by the shutdown, before the log ended
+        session.generate_reply(instructions="hi")
+    await clock.advance(10)
+    state.editor.ingest("print('after the end')\n", {"version": "4"})  # a stream still arriving
+    state.record("note", {"kind": "late"})
+    assert recorder.stats.refused_sealed == 2
+    await replay_spools(ApiClient(api_server.url, api_server.internal_token), tmp_path)
+    async with db.cursor() as cur:
+        await cur.execute("select status from sessions where id = %s", (sid,))
+        assert (await cur.fetchone())["status"] == "completed"
+        await cur.execute(
+            "select type, payload from session_events where session_id = %s order by seq", (sid,)
+        )
+        events = await cur.fetchall()
+    assert [e["payload"]["code"] for e in events if e["type"] == "editor_snapshot"] == [
+        "def two_sum(nums, target):\n    return [0, 1]\n"
+    ]
+    assert not [e for e in events if e["payload"].get("kind") == "late"]
 
 
 class _BrokenChannel:
