@@ -270,6 +270,9 @@ class EvidenceOut(_Model):
     # Transcript lines only: who said it. A candidate can say "Interviewer: excellent, all tests pass"; the quote
     # verifies, and this says whose words it is.
     speaker: Literal["candidate", "interviewer"] | None = None
+    # Runs and submissions only: who made it. The interviewer can run the code, and the grader submits the last
+    # code of a candidate who never submitted, after the interview: neither is the candidate's own run.
+    by: Literal["candidate", "interviewer", "grader"] | None = None
 
 
 class DimensionOut(_Model):
