@@ -164,7 +164,8 @@ class Problem:
 def verify_all(
     cited: Mapping[str, list[Evidence]], index: CitationIndex
 ) -> tuple[dict[str, list[Evidence]], list[Problem]]:
-    """Check every list of evidence (keyed by where it sits); the verified lists, and every failure."""
+    """Check every list of evidence (keyed by where it sits); the verified lists, each citation once (twenty copies
+    of one quote would make a dimension look well supported), and every failure."""
     verified: dict[str, list[Evidence]] = {}
     problems: list[Problem] = []
     for where, items in cited.items():
@@ -173,7 +174,7 @@ def verify_all(
             result = check(item, index)
             if isinstance(result, str):
                 problems.append(Problem(f"{where}.evidence[{i}]", item.seq, item.quote, result))
-            else:
+            elif result not in good:
                 good.append(result)
         verified[where] = good
     return verified, problems

@@ -189,3 +189,22 @@ def test_a_quote_starts_and_ends_on_word_boundaries_so_it_cannot_drop_a_negation
         assert result == Evidence(seq=seq, quote=quote), result
     else:
         assert isinstance(result, str) and "is not in" in result, result
+
+
+def test_a_citation_repeated_in_one_list_counts_once(index) -> None:  # type: ignore[no-untyped-def]
+    """Twenty copies of one quote (or one quote in other case and spacing) make a dimension look well supported in
+    the report; a list keeps each verified citation once."""
+    from grader.evidence import verify_all
+
+    said = Evidence(seq=5, quote="check every pair")
+    verified, problems = verify_all(
+        {
+            "dimensions.coding": [said] * 20
+            + [Evidence(seq=5, quote="CHECK  every pair"), Evidence(seq=7, quote="")],
+            "dimensions.communication": [said],
+        },
+        index,
+    )
+    assert problems == []
+    assert verified["dimensions.coding"] == [said, Evidence(seq=7, quote="")]
+    assert verified["dimensions.communication"] == [said]
