@@ -23,6 +23,14 @@ from grader.schemas import (
 
 Cited = dict[int, dict[str, Any]]
 SPEAKERS: dict[Any, Any] = {"user": "candidate", "assistant": "interviewer"}  # a transcript line's role
+# Who made a run or submission (its event's `by`); an old event without one was the candidate's.
+RUNNERS: dict[Any, Any] = {
+    None: "candidate",
+    "candidate": "candidate",
+    "agent": "interviewer",
+    "grader": "grader",
+}
+RUN_TYPES = frozenset({"test_run", "submission"})
 
 
 def _scorecard(row: dict[str, Any]) -> Scorecard | None:
@@ -48,6 +56,7 @@ def _evidence(items: list[Evidence], cited: Cited) -> list[EvidenceOut]:
                 start=event["start"] if event else None,
                 end=event["end"] if event else None,
                 speaker=SPEAKERS.get(event.get("role")) if event else None,
+                by=RUNNERS.get(event.get("by")) if event and event["type"] in RUN_TYPES else None,
             )
         )
     return out

@@ -2,9 +2,14 @@
 
 - Each dimension's score is the median of the samples' scores (with an even number of samples, the lower middle
   one: a tie leans to caution); its justification and evidence come from a sample that gave that score.
-- The recommendation is the median band the same way; each rubric item takes the samples' majority mark.
+- The recommendation is the median band the same way, kept within what the combined scores support (between their
+  lowest and highest bands, strong_hire only with every dimension at 3 or more): samples that each weigh their own
+  scores consistently can still have a median "hire" over four median "no_hire" dimensions. Moving it there also
+  asks for a human.
+- Each rubric item takes the samples' majority mark.
 - Strengths, areas to improve and advice come from the sample closest to the medians (the representative).
-- `needs_human_review`: on some dimension or on the recommendation, two samples are two bands or more apart.
+- `needs_human_review`: on some dimension or on the recommendation, two samples are two bands or more apart, or
+  the median recommendation was not one the combined scores support.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from statistics import median_low
 
-from grader.schemas import BANDS, DIMENSIONS, Dimensions, Scorecard
+from grader.schemas import BANDS, DIMENSIONS, Dimensions, Scorecard, supported_recommendations
 
 REVIEW_SPREAD = 2  # bands apart
 
@@ -60,12 +65,14 @@ def aggregate(cards: list[Scorecard]) -> Aggregate:
             if item.mark == mark
             else next(i for c in cards for i in c.rubric if i.id == item.id and i.mark == mark)
         )
+    low, high = supported_recommendations(medians[:-1])
+    recommendation = min(max(medians[-1], low), high)
     card = Scorecard(
-        recommendation=BANDS[medians[-1] - 1],
+        recommendation=BANDS[recommendation - 1],
         dimensions=Dimensions(**dimensions),
         rubric=rubric,
         strengths=list(representative.strengths),
         areas_to_improve=list(representative.areas_to_improve),
         candidate_advice=representative.candidate_advice,
     )
-    return Aggregate(card, spread >= REVIEW_SPREAD, spread)
+    return Aggregate(card, spread >= REVIEW_SPREAD or recommendation != medians[-1], spread)

@@ -15,7 +15,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from grader.code_timeline import MAX_FINAL_CODE_CHARS, ShownSnapshot, Snapshot, clip, fence, plan
+from grader.code_timeline import (
+    MAX_FINAL_CODE_CHARS,
+    MAX_FIRST_CODE_CHARS,
+    ShownSnapshot,
+    Snapshot,
+    clip,
+    diff,
+    fence,
+    plan,
+)
 from grader.evidence import PROGRAM_OUTPUT, CitableEvent, CitationIndex
 from grader.facts import GRADER, PASSED, run_events, snapshot_language
 from grader.redact import Redacted, Redactor
@@ -26,6 +35,10 @@ MAX_TRANSCRIPT_CHARS = 160_000  # a runaway session; a real 45-minute one is far
 MAX_FAILED_SHOWN = 3
 MAX_RUNS_LISTED = 60  # runs and submissions in the timeline; past that, the oldest runs are left out
 RUN_DETAIL_BUDGET_CHARS = 12_000  # failed tests and compiler output of all runs together (~3,000 tokens)
+# The code of runs that is in no shown snapshot (the routes take any code, not only the editor's), all together;
+# each as a diff from the last snapshot shown before it, at most `MAX_UNSNAPPED_DIFF_LINES` lines.
+UNSNAPPED_CODE_BUDGET_CHARS = 4_000
+MAX_UNSNAPPED_DIFF_LINES = 30
 RUN_TYPES = ("test_run", "submission")
 MAX_VALUE_CHARS = 160
 MAX_COMPILE_OUTPUT_CHARS = 600
@@ -284,6 +297,50 @@ def _runs_shown(events: list[BundleEvent], run_of: dict[int, BundleRun | None]) 
     return _ShownRuns(listed, detailed)
 
 
+def _unsnapped_code(
+    events: list[BundleEvent],
+    run_of: dict[int, BundleRun | None],
+    shown: dict[int, ShownSnapshot],
+    views: dict[int, Redacted],
+    shown_runs: _ShownRuns,
+    redactor: Redactor,
+) -> dict[int, str]:
+    """For listed runs whose code is in no snapshot shown before them, that code as the model reads it: a diff from
+    the last snapshot shown before the run (or the code itself, clipped, when none was). The run and submission
+    routes take any code, so the code that earned a run's results may never have been in the editor; the facts
+    count its tests. Within `UNSNAPPED_CODE_BUDGET_CHARS`, submissions first, then the newest runs; past it a run
+    only says "code not in a shown snapshot"."""
+    blocks: dict[int, str] = {}
+    seen: set[str] = set()
+    last: int | None = None
+    for e in events:
+        if e.type == "editor_snapshot" and e.seq in shown:
+            seen.add(shown[e.seq].snapshot.sha)
+            last = e.seq
+        elif e.type in RUN_TYPES and e.seq in shown_runs.listed and (run := run_of.get(e.seq)) is not None:
+            code = redactor.code(run.code, run.language).text
+            if Snapshot(0, None, "", code).sha in seen:
+                continue
+            if last is None:
+                blocks[e.seq] = "  its code, never in a shown snapshot:\n" + fence(
+                    clip(code, MAX_FIRST_CODE_CHARS // 2), run.language
+                )
+            else:
+                body = diff(views[last].text, code, MAX_UNSNAPPED_DIFF_LINES)
+                blocks[e.seq] = (
+                    f"  its code, never in a shown snapshot (diff from snapshot [{last}]):\n"
+                    + fence(body, "diff")
+                )
+    kept: dict[int, str] = {}
+    spent = 0
+    kinds = {e.seq: e.type for e in events if e.seq in blocks}
+    for seq in sorted(blocks, key=lambda seq: (kinds[seq] != "submission", -seq)):
+        if spent + len(blocks[seq]) <= UNSNAPPED_CODE_BUDGET_CHARS:
+            kept[seq] = blocks[seq]
+            spent += len(blocks[seq])
+    return kept
+
+
 def _integrity(events: list[BundleEvent]) -> str:
     kinds: dict[str, list[BundleEvent]] = {}
     for e in events:
@@ -359,6 +416,7 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
     shown: dict[int, ShownSnapshot] = {s.snapshot.seq: s for s in plan(snapshots, anchors)}
     by_sha: dict[str, int] = {}
 
+    unsnapped = _unsnapped_code(source.events, run_of, shown, snapshot_views, shown_runs, redactor)
     detailed = shown_runs.detailed
     runs_omitted_noted = False
     code_omitted_noted = False
@@ -419,6 +477,8 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
             if e.seq not in detailed and "\n" in text:
                 text = text.split("\n", 1)[0] + " (details not shown)"
                 quotable = quotable.split("\n", 1)[0]
+            if e.seq in unsnapped:
+                text += "\n" + unsnapped[e.seq]
             out.append(text)
             # Quotable as our result text only: its code is the candidate's (cited through its snapshot).
             index.citable[e.seq] = CitableEvent(e.seq, e.type, (), shown=quotable)

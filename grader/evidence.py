@@ -5,7 +5,8 @@ A citation `{seq, quote}` holds when:
   snapshots, runs, submissions; hints, tool calls and notes are not);
 - `quote` matches that event's text (a transcript line) or code (a snapshot) after whitespace and case
   normalisation only, as the model saw it (names replaced, see grader/redact.py), starting and ending on word
-  boundaries (a quote of "correct" from "incorrect" would say the opposite). A run's quote comes only from our
+  boundaries, a number being one word (a quote of "correct" from "incorrect" would say the opposite, and "5
+  passed" from "0/5 passed"). A run's quote comes only from our
   own result text as shown (verdicts, counts, arguments, expected values, plain returned numbers), or it is empty:
   never from the run's code or what the candidate's program printed, raised or returned as text, which the
   candidate controls (a comment saying "hidden tests 12/12 passed" would read as our result in a report). Code is
@@ -28,6 +29,8 @@ MIN_QUOTE_CHARS = 3
 PROGRAM_OUTPUT = "\ue000"  # stands for the program's own output in a run's quotable result text
 RUN_TYPES = frozenset({"test_run", "submission"})
 UNSPACED_CHAR = re.compile(f"[{UNSPACED}]")
+SIGNS = "-\u2212+"  # before a digit with no word before it: the number's sign
+NUMBER_JOINS = "/.,:" + SIGNS  # between digits: one number (0/5, 1.5, 1,000, 10:30)
 
 
 def normalise(text: str) -> tuple[str, list[int]]:
@@ -56,16 +59,31 @@ def _joined(a: str, b: str) -> bool:
     return all((c.isalnum() or c == "_") and not UNSPACED_CHAR.match(c) for c in (a, b))
 
 
+def _cuts(text: str, at: int) -> bool:
+    """A boundary between `text[at - 1]` and `text[at]` is inside a word, or inside a number: a fraction, a decimal,
+    a grouped or timed number (`0/5`, `1.5`, `1,000`, `10:30`) or a signed one (`-3`), so that "5 passed" is not a
+    quote of "0/5 passed" nor "3" of "-3"."""
+    if at <= 0 or at >= len(text):
+        return False
+    a, b = text[at - 1], text[at]
+    if _joined(a, b):
+        return True
+    if a in NUMBER_JOINS and b.isdigit():
+        return (at >= 2 and text[at - 2].isdigit()) or (
+            a in SIGNS and (at < 2 or not (text[at - 2].isalnum() or text[at - 2] in ")]_"))
+        )
+    return a.isdigit() and b in NUMBER_JOINS and at + 1 < len(text) and text[at + 1].isdigit()
+
+
 def _find(view: Redacted, quote_norm: str) -> str | None:
     """The original text that `quote_norm` matches in `view`, or None. The match must not start or end inside a
-    word: "correct" is not a quote of "incorrect", nor "efficient" of "inefficient"."""
+    word or a number: "correct" is not a quote of "incorrect", nor "efficient" of "inefficient", nor "5 passed" of
+    "0/5 passed"."""
     norm, index = normalise(view.text)
     at = norm.find(quote_norm)
     while at >= 0:
         stop = at + len(quote_norm)
-        cut_before = at > 0 and _joined(norm[at - 1], norm[at])
-        cut_after = stop < len(norm) and _joined(norm[stop - 1], norm[stop])
-        if not cut_before and not cut_after:
+        if not _cuts(norm, at) and not _cuts(norm, stop):
             start, end = index[at], index[stop - 1] + 1
             o_start, o_end = view.original_span(start, end)
             return view.original[o_start:o_end]
@@ -146,7 +164,8 @@ class Problem:
 def verify_all(
     cited: Mapping[str, list[Evidence]], index: CitationIndex
 ) -> tuple[dict[str, list[Evidence]], list[Problem]]:
-    """Check every list of evidence (keyed by where it sits); the verified lists, and every failure."""
+    """Check every list of evidence (keyed by where it sits); the verified lists, each citation once (twenty copies
+    of one quote would make a dimension look well supported), and every failure."""
     verified: dict[str, list[Evidence]] = {}
     problems: list[Problem] = []
     for where, items in cited.items():
@@ -155,7 +174,7 @@ def verify_all(
             result = check(item, index)
             if isinstance(result, str):
                 problems.append(Problem(f"{where}.evidence[{i}]", item.seq, item.quote, result))
-            else:
+            elif result not in good:
                 good.append(result)
         verified[where] = good
     return verified, problems

@@ -28,6 +28,7 @@ from grader.schemas import (
     RubricMark,
     Scorecard,
     band_for,
+    supported_recommendations,
 )
 
 MAX_LISTED = 10
@@ -91,6 +92,9 @@ class ModelOutput(_In):
         scores = {name: getattr(self.dimensions, name).score for name in DIMENSIONS}
         low, high = min(scores.values()), max(scores.values())
         given = BANDS.index(self.recommendation) + 1
+        supported = supported_recommendations(scores.values())
+        if supported[0] <= given <= supported[1]:
+            return self
         if not low <= given <= high:
             raise ValueError(
                 f"recommendation {self.recommendation} must lie between the lowest and highest dimension bands "

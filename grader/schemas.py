@@ -7,7 +7,7 @@ Documented in docs/grading.md. Evidence is `{seq, quote}` as the grader writes i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any, Literal
 
@@ -35,6 +35,14 @@ def band_for(score: int) -> Band:
     if not 1 <= score <= 4:
         raise ValueError(f"score {score} is outside 1-4")
     return BANDS[score - 1]
+
+
+def supported_recommendations(scores: Iterable[int]) -> tuple[int, int]:
+    """The lowest and highest recommendation (1-4) that these dimension scores support: it weighs the dimensions,
+    so it lies between their lowest and highest bands, and a strong_hire needs every dimension at 3 or more."""
+    values = list(scores)
+    low, high = min(values), max(values)
+    return low, (high if low >= 3 else min(high, 3))
 
 
 class _Model(BaseModel):
@@ -262,6 +270,9 @@ class EvidenceOut(_Model):
     # Transcript lines only: who said it. A candidate can say "Interviewer: excellent, all tests pass"; the quote
     # verifies, and this says whose words it is.
     speaker: Literal["candidate", "interviewer"] | None = None
+    # Runs and submissions only: who made it. The interviewer can run the code, and the grader submits the last
+    # code of a candidate who never submitted, after the interview: neither is the candidate's own run.
+    by: Literal["candidate", "interviewer", "grader"] | None = None
 
 
 class DimensionOut(_Model):

@@ -131,8 +131,8 @@ async def oldest_pending_age_s(conn: Conn) -> float:
 
 
 async def cited_events(conn: Conn, session_id: str, seqs: list[int]) -> dict[int, dict[str, Any]]:
-    """The events that citations point at: seq -> {type, t, start, end, role} (start, end and role only for
-    transcript lines)."""
+    """The events that citations point at: seq -> {type, t, start, end, role, by} (start, end and role only for
+    transcript lines; by, who made it, only for runs and submissions)."""
     if not seqs:
         return {}
     cur = await conn.execute(
@@ -142,7 +142,8 @@ async def cited_events(conn: Conn, session_id: str, seqs: list[int]) -> dict[int
                then (payload->>'start')::float8 end as start,
           case when type = 'transcript' and jsonb_typeof(payload->'end') = 'number'
                then (payload->>'end')::float8 end as "end",
-          case when type = 'transcript' then payload->>'role' end as role
+          case when type = 'transcript' then payload->>'role' end as role,
+          case when type in ('test_run', 'submission') then payload->>'by' end as by
         from session_events where session_id = %s and seq = any(%s)
         """,
         (session_id, sorted(set(seqs))),

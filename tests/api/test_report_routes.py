@@ -148,6 +148,54 @@ async def test_a_quoted_line_says_who_spoke_it_so_a_candidate_cannot_pass_as_the
     assert ("Candidate said · 0:40", QUOTE_SAID) in wheres
 
 
+async def test_a_cited_run_says_who_made_it_so_the_graders_submission_is_not_the_candidates(
+    api_server: ApiServer, db: Conn
+) -> None:
+    """The grader submits the last code of a candidate who never submitted, after the interview, and the
+    interviewer can run the code too: a citation of either (with our own result text, "hidden tests 5/5 passed")
+    must not read as the candidate's own submission or run, in the API, the evidence or the runs table."""
+    seeded = await seed_interview(api_server, db)
+    await grade(db, seeded)
+    cur = await db.execute("select payload from session_events where seq = %s and session_id = %s",
+                           (seeded.seqs["submit"], seeded.id))  # fmt: skip
+    payload = dict((await cur.fetchone())["payload"])  # type: ignore[index]
+    stored = await events_repo.append_events(
+        db,
+        seeded.id,
+        [
+            events_repo.EventIn("late:grader", "submission", {**payload, "by": "grader"}, 300.0),
+            events_repo.EventIn("late:agent", "test_run", {**payload, "by": "agent", "mode": "run"}, 250.0),
+        ],
+    )
+    assert stored is not None
+    by_grader, by_agent = stored[0].seq, stored[1].seq
+    cited = [
+        {"seq": by_grader, "quote": ""},
+        {"seq": by_agent, "quote": ""},
+        {"seq": seeded.seqs["submit"], "quote": ""},
+    ]
+    await db.execute(
+        "update scorecards set scorecard = jsonb_set(scorecard, '{dimensions,coding,evidence}', %s)"
+        " where session_id = %s",
+        (Jsonb(cited), seeded.id),
+    )
+
+    r = await api_server.client.get(f"/v1/sessions/{seeded.id}/scorecard", headers=api_server.org_headers())
+    assert [(e["seq"], e["by"]) for e in r.json()["dimensions"]["coding"]["evidence"]] == [
+        (by_grader, "grader"),
+        (by_agent, "interviewer"),
+        (seeded.seqs["submit"], "candidate"),
+    ]
+    r = await api_server.client.get(f"/v1/sessions/{seeded.id}/report", headers=api_server.org_headers())
+    assert r.status_code == 200, r.text
+    wheres = re.findall(r'data-seq="(\d+)"[^>]*>\s*<span class="evidence-where">([^<]*)</span>', r.text)
+    assert (str(by_grader), "Submission by the grader, after the interview · 5:00") in wheres
+    assert (str(by_agent), "Run by the interviewer · 4:10") in wheres
+    assert (str(seeded.seqs["submit"]), "Submission · 4:20") in wheres
+    row = re.search(rf'<tr id="ev-{by_grader}"><td>[^<]*</td><td>([^<]*)</td>', r.text)
+    assert row is not None and row.group(1) == "Submission (by the grader, after the interview)"
+
+
 async def test_a_stated_complexity_shows_hidden_characters_as_markers(
     api_server: ApiServer, db: Conn
 ) -> None:

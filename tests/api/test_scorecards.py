@@ -147,6 +147,7 @@ async def test_ready_scorecard_has_the_contract_shape_with_enriched_evidence(
             "start": 6.0,
             "end": 9.25,
             "speaker": "candidate",
+            "by": None,
         }
     ]
     assert body["dimensions"]["coding"]["evidence"] == [
@@ -158,6 +159,7 @@ async def test_ready_scorecard_has_the_contract_shape_with_enriched_evidence(
             "start": None,
             "end": None,
             "speaker": None,
+            "by": None,
         }
     ]
     assert [(i["id"], i["mark"], len(i["evidence"])) for i in body["rubric"]] == [

@@ -159,6 +159,17 @@ def test_a_run_cannot_be_cited_by_text_in_its_own_code(where: str) -> None:
         (9, "seen = {}", True),
         (7, "isible tests 0/2 passed", False),  # our result text too
         (21, "我觉得用哈希表", True),  # a script written without spaces has no word boundaries to keep
+        # A number is a word: "2 passed" is not a quote of "0/2 passed", nor "3" of "-3", nor "5 s" of "1.5 s".
+        (7, "2 passed", False),
+        (7, "0/2 passed", True),
+        (22, "5 passed", False),
+        (22, "0/5 passed", True),
+        (22, "3 after 1.5 s", False),
+        (22, "-3 after 1.5 s", True),
+        (22, "5 s, 0/5", False),
+        (22, "1.5 s, 0", False),
+        (22, "1.5 s, 0/5", True),
+        (9, "target - x", True),  # a minus between words is not a sign
     ],
 )
 def test_a_quote_starts_and_ends_on_word_boundaries_so_it_cannot_drop_a_negation(
@@ -170,10 +181,30 @@ def test_a_quote_starts_and_ends_on_word_boundaries_so_it_cannot_drop_a_negation
         20, 180.0, "assistant", "That is incorrect for negative numbers, and it is inefficient."
     )
     chinese = transcript(21, 190.0, "user", "我觉得用哈希表比较好。")
-    source = interview(extra_events=[said, chinese])
+    numbers = transcript(22, 200.0, "user", "It returned -3 after 1.5 s, 0/5 passed.")
+    source = interview(extra_events=[said, chinese, numbers])
     index = build_bundle(source, compute_facts(source)).index
     result = check(Evidence(seq=seq, quote=quote), index)
     if verified:
         assert result == Evidence(seq=seq, quote=quote), result
     else:
         assert isinstance(result, str) and "is not in" in result, result
+
+
+def test_a_citation_repeated_in_one_list_counts_once(index) -> None:  # type: ignore[no-untyped-def]
+    """Twenty copies of one quote (or one quote in other case and spacing) make a dimension look well supported in
+    the report; a list keeps each verified citation once."""
+    from grader.evidence import verify_all
+
+    said = Evidence(seq=5, quote="check every pair")
+    verified, problems = verify_all(
+        {
+            "dimensions.coding": [said] * 20
+            + [Evidence(seq=5, quote="CHECK  every pair"), Evidence(seq=7, quote="")],
+            "dimensions.communication": [said],
+        },
+        index,
+    )
+    assert problems == []
+    assert verified["dimensions.coding"] == [said, Evidence(seq=7, quote="")]
+    assert verified["dimensions.communication"] == [said]

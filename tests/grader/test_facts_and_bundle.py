@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from grader.bundle import MAX_RUNS_LISTED, RUN_DETAIL_BUDGET_CHARS, build_bundle, describe_facts
+from grader.bundle import (
+    MAX_RUNS_LISTED,
+    RUN_DETAIL_BUDGET_CHARS,
+    UNSNAPPED_CODE_BUDGET_CHARS,
+    build_bundle,
+    describe_facts,
+)
 from grader.code_timeline import DIFF_BUDGET_CHARS, MAX_FINAL_CODE_CHARS, MAX_FIRST_CODE_CHARS, fence
 from grader.evidence import check
 from grader.facts import compute_facts
@@ -304,3 +310,46 @@ def test_a_claimed_complexity_stays_one_short_line_of_the_facts() -> None:
         return sum(line.startswith("- ") for line in text.splitlines())
 
     assert fact_lines(section) == fact_lines(describe_facts(compute_facts(interview())))
+
+
+def test_a_submission_of_code_never_in_the_editor_shows_the_code_that_was_judged() -> None:
+    """The run and submission routes take any code: a candidate can submit code the editor never held (say, through
+    the API) while the snapshots show other code. The facts count its hidden tests, so the model must read the code
+    that earned them, not only "code not in a shown snapshot"; bounded, and never quotable as the run."""
+    gamed = "def two_sum(nums, target):\n    return {(2, 7, 11, 15): [0, 1]}[tuple(nums)]  # gamed\n"
+    source = interview()
+    runs = [r.model_copy(update={"code": gamed}) if r.id == "s1" else r for r in source.runs]
+    source = source.model_copy(update={"runs": runs})
+    bundle = build_bundle(source, compute_facts(source))
+    line = next(x for x in bundle.interview.split("\n") if x.startswith("[14] "))
+    assert "code not in a shown snapshot" in line
+    assert "return {(2, 7, 11, 15): [0, 1]}[tuple(nums)]  # gamed" in bundle.interview
+    assert "diff from snapshot [9]" in bundle.interview
+    forged = check(Evidence(seq=14, quote="# gamed"), bundle.index)
+    assert isinstance(forged, str) and "our result text" in forged
+    # A run whose code is a shown snapshot shows no code of its own.
+    honest = build_bundle(interview(), compute_facts(interview())).interview
+    assert "never in a shown snapshot" not in honest
+
+
+def test_runs_of_code_never_in_the_editor_show_their_code_within_a_budget() -> None:
+    source = interview()
+    events, runs = list(source.events), list(source.runs)
+    for i in range(200):
+        code = "".join(f"x{i}_{j} = {j}\n" for j in range(200))
+        runs.append(BundleRun(id=f"u{i}", kind="run", language="python", code=code, verdict="wrong_answer",
+                              result=run_result(0, None), created_at=START + timedelta(seconds=300 + i)))  # fmt: skip
+        events.append(BundleEvent(seq=100 + i, type="test_run", t=300.0 + i,
+                                  payload={"submission_id": f"u{i}", "by": "candidate"}))  # fmt: skip
+    source = source.model_copy(update={"events": events, "runs": runs})
+    bundle = build_bundle(source, compute_facts(source))
+    shown = bundle.interview.count("never in a shown snapshot")
+    assert 1 <= shown < MAX_RUNS_LISTED
+    assert "x199_0 = 0" in bundle.interview  # the newest first
+    code_blocks = bundle.interview.count("~~~diff")
+    assert code_blocks < 40
+    baseline = len(build_bundle(interview(), compute_facts(interview())).interview)
+    assert (
+        len(bundle.interview) - baseline
+        <= MAX_RUNS_LISTED * 250 + RUN_DETAIL_BUDGET_CHARS + UNSNAPPED_CODE_BUDGET_CHARS
+    )

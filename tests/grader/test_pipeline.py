@@ -339,3 +339,44 @@ def test_the_api_and_the_job_worker_load_the_model_sdk_only_when_a_grader_is_mad
         check=True,
     )
     assert out.stdout.strip().splitlines()[-1] == "[]", out.stderr[-2000:]
+
+
+async def test_combined_samples_never_recommend_a_band_their_combined_scores_do_not_support(
+    model: FakeGraderModel, make_grader: MakeGrader
+) -> None:
+    # Each sample is consistent (hire lies between its own bands), but the per-dimension medians are all 2: a
+    # median "hire" over four "no_hire" dimensions would be stored, without review (every spread is one band).
+    answers = iter([(2, 2, 2, 3), (3, 2, 2, 2), (2, 3, 2, 2)])
+    model.responder = lambda body: FakeReply(
+        body=scorecard(body, scores=next(answers), recommendation="hire")
+    )
+
+    outcome = await make_grader(samples=3).grade(interview())
+
+    assert outcome.status == "ready" and outcome.scorecard is not None
+    card = outcome.scorecard
+    assert [d.score for _, d in card.dimensions.items()] == [2, 2, 2, 2]
+    assert card.recommendation == "no_hire"
+    assert outcome.needs_human_review is True  # the samples' own recommendation was not what their scores say
+
+
+async def test_combined_samples_never_recommend_strong_hire_with_a_dimension_below_hire(
+    model: FakeGraderModel, make_grader: MakeGrader
+) -> None:
+    answers = iter([(2, 4, 4, 4), (3, 4, 4, 4), (2, 3, 3, 3)])
+    recs = iter(["hire", "strong_hire", "hire"])
+    model.responder = lambda body: FakeReply(
+        body=scorecard(body, scores=next(answers), recommendation=next(recs))
+    )
+    # medians (2, 4, 4, 4) and recommendation hire: consistent, kept as it is
+    outcome = await make_grader(samples=3).grade(interview())
+    assert outcome.scorecard is not None and outcome.scorecard.recommendation == "hire"
+
+    answers = iter([(2, 4, 4, 4), (3, 4, 4, 4), (3, 3, 4, 4)])
+    recs = iter(["hire", "strong_hire", "strong_hire"])
+    model.responder = lambda body: FakeReply(
+        body=scorecard(body, scores=next(answers), recommendation=next(recs))
+    )
+    # medians (3, 4, 4, 4): strong_hire is supported
+    outcome = await make_grader(samples=3).grade(interview())
+    assert outcome.scorecard is not None and outcome.scorecard.recommendation == "strong_hire"

@@ -38,7 +38,9 @@ const VERDICTS: Record<string, string> = {
 
 function describeRun(run: RunEvent): string {
   const what = run.kind === "submit" ? "Submission" : "Run";
-  const who = run.by === "agent" ? " by the interviewer" : "";
+  // The grader submits the last code of a candidate who never submitted, after the interview: not theirs.
+  const who =
+    run.by === "agent" ? " by the interviewer" : run.by === "grader" ? " by the grader, after the interview" : "";
   const verdict = VERDICTS[run.verdict ?? ""] ?? run.verdict ?? "no verdict";
   const counts = run.passed !== null && run.total !== null ? `, ${run.passed}/${run.total} tests passed` : "";
   const hidden = run.hidden && run.hidden.total ? ` (${run.hidden.passed}/${run.hidden.total} hidden)` : "";
