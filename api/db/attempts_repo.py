@@ -57,11 +57,13 @@ async def record_attempt(
     await conn.execute(query, params)
 
 
-async def fail_pending(conn: Conn, table: Outbox, row_id: UUID, error: str) -> None:
-    """Finish a pending row without an attempt (its endpoint was disabled or deleted, or it cannot be sent)."""
-    await conn.execute(
+async def fail_pending(conn: Conn, table: Outbox, row_id: UUID, error: str) -> bool:
+    """Finish a pending row without an attempt (its endpoint was disabled or deleted, or it cannot be sent).
+    Whether it was pending (else nothing changed)."""
+    cur = await conn.execute(
         sql.SQL(
             "update {table} set status = 'failed', last_error = %s where id = %s and status = 'pending'"
         ).format(table=sql.Identifier(table)),
         (error, row_id),
     )
+    return cur.rowcount == 1

@@ -28,7 +28,7 @@ from procrastinate import JobContext
 
 from api import egress
 from api.db import attempts_repo, integrations_repo, scorecards_repo, sessions_repo
-from api.db.pool import Conn, connection
+from api.db.pool import Conn, Pool, connection
 from api.integrations import ashby_updates
 from api.integrations.greenhouse import is_greenhouse_host
 from api.integrations.profile_links import assessment_profile_url, refresh_dead_links
@@ -37,7 +37,7 @@ from api.jobs.resources import resources
 from api.metrics import ATS_CALLBACK_FAILURES, ATS_CALLBACKS
 from api.sealing import SealedValueError, sealer
 from api.settings import ApiSettings
-from api.webhooks.schedule import DeliveryRetryPolicy, RetryLater, next_delay
+from api.webhooks.schedule import DeliveryRetryPolicy, RetryLater, next_delay, settles_on_a_crash
 
 log = structlog.get_logger(__name__)
 
@@ -156,13 +156,25 @@ def count_call(provider: str, *, attempted: bool, delivered: bool, error: str | 
 async def deliver_ats_callback(context: JobContext, callback_id: str) -> None:
     """Make one call back to an ATS (one attempt); see the module docstring."""
     res = resources(context)
-    settings, pool = res.settings, res.pool
     cid = UUID(callback_id)
+    provider: list[str] = []  # known once the row is read
+
+    def exhausted() -> None:
+        count_call(provider[0] if provider else "unknown", attempted=False, delivered=False, error=None,
+                   final=True)  # fmt: skip
+
+    async with settles_on_a_crash(res.pool, "ats_callbacks", cid, exhausted):
+        await _attempt(res.settings, res.pool, cid, provider)
+
+
+async def _attempt(settings: ApiSettings, pool: Pool, cid: UUID, provider: list[str]) -> None:
+    callback_id = str(cid)
     async with connection(pool) as conn:
         cb = await integrations_repo.load_callback(conn, cid)
         if cb is None or cb["status"] != "pending":
             log.info("ats_callback.skipped", callback_id=callback_id, found=cb is not None)
             return
+        provider.append(cb["provider"])
         try:
             call = await build_call(conn, settings, cb)
         except (CallbackUnsendableError, SealedValueError) as e:

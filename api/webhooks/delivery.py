@@ -27,14 +27,14 @@ from procrastinate import JobContext
 
 from api import egress
 from api.db import attempts_repo, webhooks_repo
-from api.db.pool import connection
+from api.db.pool import Pool, connection
 from api.integrations.profile_links import live_report_url
 from api.jobs.queue import queue
 from api.jobs.resources import resources
 from api.metrics import WEBHOOK_DELIVERIES, WEBHOOK_DELIVERY_FAILURES
 from api.sealing import SealedValueError, sealer
 from api.settings import ApiSettings
-from api.webhooks.schedule import DeliveryRetryPolicy, RetryLater, next_delay
+from api.webhooks.schedule import DeliveryRetryPolicy, RetryLater, next_delay, settles_on_a_crash
 from api.webhooks.signing import signature_headers
 
 log = structlog.get_logger(__name__)
@@ -100,8 +100,14 @@ def count_attempt(*, delivered: bool, error: str | None, final: bool) -> None:
 async def deliver_webhook(context: JobContext, delivery_id: str) -> None:
     """Send one webhook delivery (one attempt); see the module docstring."""
     res = resources(context)
-    settings, pool = res.settings, res.pool
     did = UUID(delivery_id)
+    exhausted = WEBHOOK_DELIVERY_FAILURES.labels(reason="exhausted").inc
+    async with settles_on_a_crash(res.pool, "webhook_deliveries", did, exhausted):
+        await _attempt(res.settings, res.pool, did)
+
+
+async def _attempt(settings: ApiSettings, pool: Pool, did: UUID) -> None:
+    delivery_id = str(did)
     async with connection(pool) as conn:
         row = await webhooks_repo.load_for_delivery(conn, did)
         if row is None or row["status"] != "pending":

@@ -3,21 +3,33 @@
 A delivery job that must try again later raises `RetryLater`; `DeliveryRetryPolicy` turns that into procrastinate's
 retry of the same job (same id). Keeping the job id matters: jobs sharing a lock run in id order, so the retried
 delivery keeps its place ahead of the session's later events on that endpoint.
+
+Whatever else a delivery job raises (`settles_on_a_crash`) ends its row `failed` (`internal_error`), counted and
+logged: the queue failed the job, and the row stayed `pending` for ever, never tried again, never failed, with
+"send again" refused as still pending.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
+import structlog
 from procrastinate import BaseRetryStrategy, RetryDecision
 from procrastinate.jobs import Job
 
+from api.db import attempts_repo
+from api.db.pool import Pool, connection
 from api.jobs.retry import is_release, is_retryable
 from api.settings import WEBHOOK_JITTER, ApiSettings
 
 MAX_INFRA_RETRIES = 20  # a job that keeps failing on the database (not on the receiver) gives up after this
+
+log = structlog.get_logger(__name__)
 
 
 class RetryLater(Exception):  # a control-flow signal to the queue, not an error
@@ -57,3 +69,23 @@ class DeliveryRetryPolicy(BaseRetryStrategy):
         if is_retryable(exception) and job.attempts < MAX_INFRA_RETRIES:
             return RetryDecision(retry_at=now + timedelta(seconds=min(2.0**job.attempts, 300.0)))
         return None
+
+
+@asynccontextmanager
+async def settles_on_a_crash(
+    pool: Pool, table: attempts_repo.Outbox, row_id: UUID, on_failed: Callable[[], None]
+) -> AsyncIterator[None]:
+    """Around one delivery attempt: an error `DeliveryRetryPolicy` does not retry (a bug, an answer or a stored
+    value nobody foresaw) fails the row (`internal_error`) and calls `on_failed` (the `exhausted` count) before it
+    fails the job. `RetryLater`, a worker stopping and a lost database connection go on to the policy as before."""
+    try:
+        yield
+    except Exception as e:
+        if isinstance(e, RetryLater) or is_release(e) or is_retryable(e):
+            raise
+        log.exception("delivery.crashed", table=table, row_id=str(row_id), error=type(e).__name__)
+        async with connection(pool) as conn:
+            failed = await attempts_repo.fail_pending(conn, table, row_id, "internal_error")
+        if failed:  # else the attempt was recorded before the crash
+            on_failed()
+        raise

@@ -427,3 +427,29 @@ async def test_a_replayed_scorecard_event_never_pushes_a_revoked_report_link(
     }
     (logged,) = await log_of(api_server, ep["id"])
     assert logged["payload"]["data"]["report_url"] == new_url  # the log shows what was sent
+
+
+async def test_a_delivery_that_crashes_its_job_ends_failed_and_the_sessions_later_events_still_go(
+    api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    # An error the retry policy does not know (here a stored payload of a shape the code never expected) failed
+    # the queue's job and left the delivery `pending` for ever: never tried again, never failed, not counted, and
+    # a replay refused as still pending.
+    async with webhook_receiver() as receiver:
+        ep = await create_endpoint(api_server, receiver.url, ["session.scheduled", "session.started"])
+        receiver.secrets = [ep["secret"]]
+        s = await api_server.create_session()
+        (row,) = await delivery_rows(db, ep["id"])
+        await db.execute(
+            "update webhook_deliveries set payload = jsonb_set(payload, '{data}', '[]') where id = %s",
+            (row["id"],),
+        )
+        delivery_worker(start_worker, api_server, tmp_path)
+        await wait_until(lambda: _final(api_server, ep["id"]), what="the crashed delivery settled")
+        (crashed,) = await log_of(api_server, ep["id"])
+        assert (crashed["status"], crashed["last_error"]) == ("failed", "internal_error")
+        await api_server.client.post(
+            f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
+        )
+        await wait_until(lambda: _count(receiver, 1), what="the session's next event delivered")
+    assert _types(receiver.deliveries) == ["session.started"]
