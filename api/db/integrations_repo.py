@@ -311,9 +311,16 @@ async def store_response_error(
     """Store the report, keeping only the organisation's newest RESPONSE_ERRORS_KEPT for this ATS: a key holder
     posting reports in a loop (up to 200 KB each) grew the table without end."""
     async with conn.transaction():
-        stored = await _insert_response_error(
-            conn, organization_id, provider, api_call, errors, partner_test_id, partner_interview_id
+        cur = await conn.execute(
+            """
+            insert into ats_response_errors (organization_id, provider, api_call, errors, partner_test_id,
+                                             partner_interview_id)
+            values (%s, %s, %s, %s, %s, %s) returning id
+            """,
+            (organization_id, provider, api_call, Jsonb(errors), partner_test_id, partner_interview_id),
         )
+        row = await cur.fetchone()
+        assert row is not None
         await conn.execute(
             """
             delete from ats_response_errors where id in (
@@ -323,28 +330,6 @@ async def store_response_error(
             """,
             (organization_id, provider, RESPONSE_ERRORS_KEPT),
         )
-    return stored
-
-
-async def _insert_response_error(
-    conn: Conn,
-    organization_id: UUID,
-    provider: str,
-    api_call: str,
-    errors: list[str],
-    partner_test_id: str | None,
-    partner_interview_id: str | None,
-) -> UUID:
-    cur = await conn.execute(
-        """
-        insert into ats_response_errors (organization_id, provider, api_call, errors, partner_test_id,
-                                         partner_interview_id)
-        values (%s, %s, %s, %s, %s, %s) returning id
-        """,
-        (organization_id, provider, api_call, Jsonb(errors), partner_test_id, partner_interview_id),
-    )
-    row = await cur.fetchone()
-    assert row is not None
     return UUID(str(row["id"]))
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
 from psycopg.rows import DictRow
 
 from api.db import scorecards_repo
+from api.jobs.enqueue import enqueue
+from api.jobs.retention import apply_retention
 from tests.conftest import ApiServer
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -101,3 +104,14 @@ async def wait_until(
 async def version_status(db: Conn, session_id: str, version: int) -> str | None:
     row = await scorecards_repo.get_version(db, session_id, version)
     return None if row is None else str(row["status"])
+
+
+async def defer_retention_now(db_url: str) -> None:
+    """Defer the retention job as its hourly schedule does, instead of waiting for the hour."""
+    async with (
+        await psycopg.AsyncConnection.connect(
+            db_url, autocommit=True, row_factory=psycopg.rows.dict_row
+        ) as c,
+        c.transaction(),
+    ):
+        await enqueue(c, apply_retention, timestamp=int(datetime.now(UTC).timestamp()))

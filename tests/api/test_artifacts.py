@@ -23,13 +23,11 @@ from pypdf import PdfReader
 
 from api import erasure
 from api.db.pool import connection
-from api.jobs.enqueue import enqueue
 from api.jobs.maintenance import register_periodic_tasks
-from api.jobs.retention import apply_retention
 from api.jobs.settings import WorkerSettings
 from api.storage import LocalStorage, SupabaseStorage
 from tests.api.conftest import minimal_pdf, serve
-from tests.api.grading_support import wait_until
+from tests.api.grading_support import defer_retention_now, wait_until
 from tests.api.report_support import PLAN, QUOTE_SAID, grade, seed_interview
 from tests.conftest import ApiServer, StartWorker
 from tests.fakes.supabase_storage import FakeSupabaseStorage
@@ -315,14 +313,7 @@ async def test_retention_job_erases_old_transcripts_and_artifacts_and_keeps_scor
     )
     assert transcript_before > 0
 
-    # The hourly schedule defers this job; the test defers it the same way instead of waiting for the hour.
-    async with (
-        await psycopg.AsyncConnection.connect(
-            db_url, autocommit=True, row_factory=psycopg.rows.dict_row
-        ) as c,
-        c.transaction(),
-    ):
-        await enqueue(c, apply_retention, timestamp=int(datetime.now(UTC).timestamp()))
+    await defer_retention_now(db_url)
 
     async def erased() -> bool:
         cur = await db.execute("select retention_applied_at from sessions where id = %s", (old.id,))

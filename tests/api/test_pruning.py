@@ -12,10 +12,8 @@ import pytest
 from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
-from api.jobs.enqueue import enqueue
-from api.jobs.retention import apply_retention
 from tests.api.conftest import signed_webhook
-from tests.api.grading_support import wait_until
+from tests.api.grading_support import defer_retention_now, wait_until
 from tests.conftest import ApiServer, StartWorker
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -82,13 +80,7 @@ async def test_the_retention_job_prunes_spent_rows_even_without_a_retention_peri
 ) -> None:
     seeded = await _seed(api_server, db)
     start_worker()  # SHADOWS_API_RETENTION_DAYS unset
-    async with (
-        await psycopg.AsyncConnection.connect(
-            db_url, autocommit=True, row_factory=psycopg.rows.dict_row
-        ) as c,
-        c.transaction(),
-    ):
-        await enqueue(c, apply_retention, timestamp=int(datetime.now(UTC).timestamp()))
+    await defer_retention_now(db_url)
 
     async def pruned() -> bool:
         return not await _ids(db, "select id from livekit_webhook_events where id = 'EV_old'")
