@@ -273,15 +273,13 @@ async def text_turn(session: AgentSession[Any], text: str) -> SpeechHandle | Non
         await agent.on_user_turn_completed(agent.chat_ctx.copy(), new_message=message)
     except StopResponse:
         return None
-    await after_handoff(
-        session
-    )  # a handoff may have begun meanwhile: the turn belongs to the phase it goes to
+    # A handoff may have begun meanwhile: the turn belongs to the phase it goes to.
+    await after_handoff(session)
     keep_turn(session.current_agent, message)
     if _ended(session):
         return None  # the interview ended while the turn was handed over: kept, not answered (see decide)
-    return await reply_after_handoff(
-        session
-    )  # at once: no handoff is in flight, and nothing was awaited since
+    # At once: no handoff is in flight, and nothing was awaited since.
+    return await reply_after_handoff(session)
 
 
 def _ended(session: AgentSession[Any]) -> bool:
