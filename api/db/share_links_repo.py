@@ -67,6 +67,8 @@ async def get_link(conn: Conn, link_id: UUID) -> dict[str, Any] | None:
 
 async def bound_to_live_key(conn: Conn, link_ids: list[UUID]) -> set[UUID]:
     """Which of these links are bound to an integration key that is still live."""
+    if not link_ids:
+        return set()
     cur = await conn.execute(
         """
         select l.id from share_links l join integration_keys k on k.id = l.integration_key_id
