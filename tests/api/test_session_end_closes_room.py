@@ -15,6 +15,7 @@ import pytest
 from psycopg.rows import DictRow
 
 from api import rooms
+from api.candidate_rules import may_join_room
 from api.db import redispatch_repo
 from api.db.orgs_repo import create_org
 from api.jobs.resources import CONTEXT_KEY, WorkerResources
@@ -117,3 +118,14 @@ async def test_the_candidate_ending_the_interview_closes_the_room_after_the_good
     [job] = await _close_jobs(db, s["id"])
     assert job["args"] == {"session_id": s["id"], "room": s["room"]}
     assert rooms.CLOSE_GRACE_S - 5 < job["delay"].total_seconds() <= rooms.CLOSE_GRACE_S
+
+
+@pytest.mark.parametrize("status", ["cancelled", "completed", "abandoned"])
+def test_no_room_token_for_a_finished_session_even_one_that_finished_after_its_invite_was_checked(
+    status: str,
+) -> None:
+    """The page's start route re-reads the session after its invite was checked; what it mints a token from must
+    refuse a session cancelled in between (a token cannot be taken back)."""
+    assert not may_join_room({"status": status}, True)
+    assert may_join_room({"status": "in_progress"}, False) and may_join_room({"status": "scheduled"}, True)
+    assert not may_join_room({"status": "scheduled"}, False)
