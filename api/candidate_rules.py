@@ -39,8 +39,12 @@ def policies(session: dict[str, Any], org: dict[str, Any] | None) -> Policies:
 
 def may_join_room(session: dict[str, Any], consented: bool) -> bool:
     """No room token before the candidate has agreed to the notice: joining the room starts the interview. A session
-    already under way (or over) has been agreed to."""
-    return consented or session["status"] != "scheduled"
+    already under way has been agreed to. Never one for a session that has finished (cancelled, completed,
+    abandoned): a token cannot be taken back, and joining would recreate the room and dispatch the agent again;
+    this also holds for a cancellation that committed after the caller's invite was checked."""
+    if session["status"] not in ("scheduled", "in_progress"):
+        return False
+    return consented or session["status"] == "in_progress"
 
 
 def require_in_progress(session: dict[str, Any], settings: ApiSettings, now: datetime | None = None) -> None:

@@ -6,6 +6,11 @@ SHADOWS_API_SHARE_SIGNING_KEY (`api.signed_tokens`, purpose `share`):
 - past its signed expiry it is `share_link_expired` (410), whatever the database says;
 - its `share_links` row must exist, belong to the session's organisation and not be revoked (`share_link_revoked`,
   410); deleting the session deletes its links;
+- a link minted for an ATS (`integration_key_id`: the profile URL handed to Greenhouse or Ashby) opens the report
+  only while that integration key is unrevoked, checked on every use: revoking or rotating the key cuts every link
+  the ATS holds (410 `share_link_revoked`);
+- a link minted with an organisation API key records the key (`api_key_id`) but outlives it: rotating API keys
+  must not break the links handed to reviewers; a leaked key's links are found in the list and revoked one by one;
 - rotating the signing key invalidates every link at once.
 
 A link opens the report page and what that page loads (its timeline), nothing else. `mint` is the one way to make
@@ -66,6 +71,7 @@ class SharedSession:
     session_id: str
     organization_id: UUID
     expires_at: datetime
+    integration_key_id: UUID | None = None  # the ATS key it was minted for (live, or verify refuses it)
 
 
 def _key(settings: ApiSettings) -> bytes:
@@ -100,12 +106,17 @@ async def mint(
     expires_in_days: int | None = None,
     organization_id: UUID | None = None,
     capped: bool = False,
+    api_key_id: UUID | None = None,
+    integration_key_id: UUID | None = None,
     now: datetime | None = None,
 ) -> ShareLink:
     """A new link to `session_id`'s report. With `organization_id`, only that organisation's session (else 404).
     Practice sessions (no organisation) cannot be shared. `capped` (a caller's request, not a link Shadows must
     hand an ATS or a webhook): refused with 409 `too_many_share_links` once the session has
-    SHADOWS_API_SHARE_LINKS_PER_SESSION unexpired links."""
+    SHADOWS_API_SHARE_LINKS_PER_SESSION unexpired links. What it is minted with: `integration_key_id` (a link for
+    an ATS: it dies with that key) or `api_key_id` (recorded; the link outlives the key), else neither."""
+    if api_key_id is not None and integration_key_id is not None:
+        raise ValueError("a share link is minted with one key at most")
     ttl = lifetime(settings, expires_in_days)
     session = await sessions_repo.get_session(conn, session_id, organization_id=organization_id)
     if session is None or session["organization_id"] is None:
@@ -117,7 +128,15 @@ async def mint(
     cap = settings.share_links_per_session if capped else None
     async with conn.transaction():
         row = await share_links_repo.insert_link(
-            conn, link_id, session_id, session["organization_id"], created_at, expires_at, cap=cap
+            conn,
+            link_id,
+            session_id,
+            session["organization_id"],
+            created_at,
+            expires_at,
+            cap=cap,
+            api_key_id=api_key_id,
+            integration_key_id=integration_key_id,
         )
     if row is None:
         raise TooManyShareLinksError(
@@ -150,18 +169,20 @@ def check_token(settings: ApiSettings, token: str, *, now: datetime | None = Non
 async def verify(
     conn: Conn, settings: ApiSettings, token: str, *, now: datetime | None = None
 ) -> SharedSession:
-    """What a token opens, or ShareLinkInvalidError / ShareLinkExpiredError / ShareLinkRevokedError."""
+    """What a token opens, or ShareLinkInvalidError / ShareLinkExpiredError / ShareLinkRevokedError (the link, or
+    the integration key it was minted for, revoked)."""
     link_id, expires_at = check_token(settings, token, now=now)
     row = await share_links_repo.get_link(conn, link_id)
     if row is None or row["expires_at"] != expires_at:
         raise ShareLinkInvalidError("This link is not valid.")
-    if row["revoked_at"] is not None:
+    if row["revoked_at"] is not None or row["integration_key_revoked"]:
         raise ShareLinkRevokedError("This link was revoked; ask for a new one.")
     return SharedSession(
         link_id=link_id,
         session_id=row["session_id"],
         organization_id=row["organization_id"],
         expires_at=expires_at,
+        integration_key_id=row["integration_key_id"],
     )
 
 

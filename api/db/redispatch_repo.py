@@ -19,13 +19,16 @@ async def reserve(
     conn: Conn, session_id: str, limit: int, *, webhook_id: str | None = None, running_only: bool = False
 ) -> UUID | None:
     """In a transaction: reserve one of the session's redispatches; None when confirmed and live reservations
-    already reach `limit` (or, with `running_only`, the session is not in progress). The session row is locked so
-    that concurrent reservations count each other."""
+    already reach `limit`, when the session has finished (cancelled, completed, abandoned: decided under the row
+    lock, so a cancellation committed since the caller read the session is seen), or, with `running_only`, when it
+    is not in progress. The session row is locked so that concurrent reservations count each other."""
     cur = await conn.execute(
         "select agent_redispatches, status from sessions where id = %s for update", (session_id,)
     )
     row = await cur.fetchone()
-    if row is None or (running_only and row["status"] != "in_progress"):
+    if row is None or row["status"] not in ("scheduled", "in_progress"):
+        return None
+    if running_only and row["status"] != "in_progress":
         return None
     await conn.execute(
         "delete from agent_redispatch_reservations where session_id = %s and expires_at <= now()",

@@ -8,7 +8,10 @@ from uuid import UUID
 
 from api.db.pool import Conn
 
-COLUMNS = "l.id, l.session_id, l.organization_id, l.created_at, l.expires_at, l.revoked_at"
+COLUMNS = (
+    "l.id, l.session_id, l.organization_id, l.created_at, l.expires_at, l.revoked_at, l.api_key_id, "
+    "l.integration_key_id"
+)
 
 
 async def insert_link(
@@ -20,6 +23,8 @@ async def insert_link(
     expires_at: datetime,
     *,
     cap: int | None = None,
+    api_key_id: UUID | None = None,
+    integration_key_id: UUID | None = None,
 ) -> dict[str, Any] | None:
     """Insert the link; with `cap`, only while the session has fewer unexpired links (revoked ones count) than
     that (None otherwise). Counted under a lock on the session's row, so parallel mints cannot together pass it."""
@@ -34,20 +39,25 @@ async def insert_link(
             return None
     cur = await conn.execute(
         f"""
-        insert into share_links as l (id, session_id, organization_id, created_at, expires_at)
-        values (%s, %s, %s, %s, %s)
+        insert into share_links as l (id, session_id, organization_id, created_at, expires_at, api_key_id,
+                                      integration_key_id)
+        values (%s, %s, %s, %s, %s, %s, %s)
         returning {COLUMNS}
         """,  # noqa: S608  # constant column list
-        (link_id, session_id, organization_id, created_at, expires_at),
+        (link_id, session_id, organization_id, created_at, expires_at, api_key_id, integration_key_id),
     )
     return await cur.fetchone()
 
 
 async def get_link(conn: Conn, link_id: UUID) -> dict[str, Any] | None:
-    """The link and whether its session still exists (`session_exists`)."""
+    """The link while its session is still its organisation's, and whether the integration key it was minted for
+    (if any) has been revoked (`integration_key_revoked`)."""
     cur = await conn.execute(
         f"""
-        select {COLUMNS} from share_links l join sessions s on s.id = l.session_id
+        select {COLUMNS}, (l.integration_key_id is not null and not exists (
+                 select 1 from integration_keys k where k.id = l.integration_key_id and k.revoked_at is null
+               )) as integration_key_revoked
+        from share_links l join sessions s on s.id = l.session_id
         where l.id = %s and s.organization_id = l.organization_id
         """,  # noqa: S608  # constant column list
         (link_id,),
@@ -55,11 +65,37 @@ async def get_link(conn: Conn, link_id: UUID) -> dict[str, Any] | None:
     return await cur.fetchone()
 
 
+async def bound_to_live_key(conn: Conn, link_ids: list[UUID]) -> set[UUID]:
+    """Which of these links are bound to an integration key that is still live."""
+    if not link_ids:
+        return set()
+    cur = await conn.execute(
+        """
+        select l.id from share_links l join integration_keys k on k.id = l.integration_key_id
+        where l.id = any(%s) and k.revoked_at is null
+        """,
+        (link_ids,),
+    )
+    return {row["id"] for row in await cur.fetchall()}
+
+
+async def revoke_by_id(conn: Conn, link_id: UUID) -> None:
+    await conn.execute(
+        "update share_links set revoked_at = coalesce(revoked_at, now()) where id = %s", (link_id,)
+    )
+
+
 async def list_links(conn: Conn, session_id: str, organization_id: UUID, limit: int) -> list[dict[str, Any]]:
-    """Newest first."""
+    """Newest first, with the prefix of the key each was minted with (`key_prefix`, None for links Shadows minted
+    itself) and whether that key is an ATS integration key now revoked (`integration_key_revoked`)."""
     cur = await conn.execute(
         f"""
-        select {COLUMNS} from share_links l where l.session_id = %s and l.organization_id = %s
+        select {COLUMNS}, coalesce(ak.prefix, ik.prefix) as key_prefix,
+               (ik.id is not null and ik.revoked_at is not null) as integration_key_revoked
+        from share_links l
+        left join api_keys ak on ak.id = l.api_key_id
+        left join integration_keys ik on ik.id = l.integration_key_id
+        where l.session_id = %s and l.organization_id = %s
         order by l.created_at desc, l.id limit %s
         """,  # noqa: S608  # constant column list
         (session_id, organization_id, limit),

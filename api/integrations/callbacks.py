@@ -65,7 +65,7 @@ def _basic(username: str) -> str:
     return "Basic " + base64.b64encode(f"{username}:".encode()).decode("ascii")
 
 
-async def _ashby_body(conn: Conn, settings: ApiSettings, cb: dict[str, Any]) -> dict[str, Any]:
+async def _ashby_body(conn: Conn, settings: ApiSettings, cb: dict[str, Any], key_id: UUID) -> dict[str, Any]:
     session_id = cb["session_id"]
     session = await sessions_repo.get_session(conn, session_id)
     if session is None:
@@ -82,7 +82,8 @@ async def _ashby_body(conn: Conn, settings: ApiSettings, cb: dict[str, Any]) -> 
     )
     if version is None or version["status"] not in ("ready", "failed"):
         raise CallbackUnsendableError("scorecard_missing")
-    profile_url = await assessment_profile_url(conn, settings, session_id)
+    # Bound to the organisation's live Ashby key: revoking it cuts the link Ashby holds (api.share_links).
+    profile_url = await assessment_profile_url(conn, settings, session_id, integration_key_id=key_id)
     # A result sent again (its profile link was revoked) is dated when it was queued, so Ashby takes it as newer.
     at = max(version["completed_at"], cb["created_at"])
     return ashby_updates.result(session_id, at, version, session, profile_url)
@@ -98,7 +99,7 @@ async def build_call(conn: Conn, settings: ApiSettings, cb: dict[str, Any]) -> C
         if settings.egress_guard and not is_greenhouse_host(settings, httpx.URL(url).host):
             raise CallbackUnsendableError("address_not_allowed")
         return Call(url, "PATCH", {"Authorization": _basic(seal.open(key["key_sealed"]))}, None, False)
-    body = await _ashby_body(conn, settings, cb)
+    body = await _ashby_body(conn, settings, cb, key["id"])
     return Call(
         settings.ashby_base_url.rstrip("/") + "/assessment.update",
         "POST",

@@ -170,7 +170,9 @@ async def send_test(body: SendTest, caller: Caller, conn: DbConn, settings: Sett
     return SendTestResult(partner_interview_id=session_id)
 
 
-async def _status(conn: DbConn, settings: ApiSettings, assessment: dict[str, Any]) -> TestStatus:
+async def _status(
+    conn: DbConn, settings: ApiSettings, assessment: dict[str, Any], caller: IntegrationCaller
+) -> TestStatus:
     session_id = assessment["session_id"]
     finished = assessments.progress(assessment, graded=False) in ("grading", "complete")
     version = await integrations_repo.latest_finished_version(conn, session_id) if finished else None
@@ -192,7 +194,10 @@ async def _status(conn: DbConn, settings: ApiSettings, assessment: dict[str, Any
     metadata.update(flat_metadata(card))
     return TestStatus(
         partner_status="complete",
-        partner_profile_url=await assessment_profile_url(conn, settings, session_id),
+        # Bound to the key Greenhouse called with: revoking it cuts the link (api.share_links).
+        partner_profile_url=await assessment_profile_url(
+            conn, settings, session_id, integration_key_id=caller.key_id
+        ),
         partner_score=partner_score(card["overall_score"]),
         metadata=metadata,
     )
@@ -213,7 +218,7 @@ async def test_status(
     )
     if assessment is None:
         raise NotFoundError("No interview with that partner_interview_id.", code="interview_not_found")
-    return await _status(conn, settings, assessment)
+    return await _status(conn, settings, assessment, caller)
 
 
 @router.post("/response_error", responses=error_responses(*BODY, *DB, 401))

@@ -11,6 +11,12 @@ new `assessment_profile_url`. Neither contract lets a partner take a profile lin
 A webhook delivery sent again (retried or replayed) likewise carries a live `report_url` (`live_report_url`).
 Links that die without a revocation (near their expiry, or a rotated signing key) are handed over again by the
 hourly `refresh_ats_profile_links` job (`refresh_dead_links`).
+
+A profile link is minted for the ATS's integration key (`api.share_links`: it opens the report only while that key
+is live), so revoking the key cuts the link the ATS holds at once, and no new one is handed out without a live key
+(test_status needs one to be called; the result call needs one to be sent). After a rotation (a new key issued) the
+sweep hands the ATS a link bound to the new key; a kept link bound to no key (minted before links were bound) is
+replaced the same way, and revoked.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from typing import Any
 from uuid import UUID
 
 from api import share_links
-from api.db import integrations_repo
+from api.db import integrations_repo, share_links_repo
 from api.db.pool import Conn
 from api.sealing import sealer
 from api.settings import ApiSettings
@@ -52,22 +58,29 @@ def _kept_token(settings: ApiSettings, kept: dict[str, Any] | None) -> str | Non
     return url.rsplit(share_links.REPORTS_PATH, 1)[-1]
 
 
-async def _live(conn: Conn, settings: ApiSettings, token: str) -> bool:
-    """Whether the kept link still opens the report (current key, row present, not revoked, not expired)."""
+async def _live(
+    conn: Conn, settings: ApiSettings, token: str, *, integration_key_id: UUID | None = None
+) -> bool:
+    """Whether the kept link still opens the report (current key, row present, not revoked, not expired, its
+    integration key live) and, with `integration_key_id`, was minted for that key."""
     try:
-        await share_links.verify(conn, settings, token)
+        opened = await share_links.verify(conn, settings, token)
     except (
         share_links.ShareLinkInvalidError,
         share_links.ShareLinkExpiredError,
         share_links.ShareLinkRevokedError,
     ):
         return False
-    return True
+    return integration_key_id is None or opened.integration_key_id == integration_key_id
 
 
-async def assessment_profile_url(conn: Conn, settings: ApiSettings, session_id: str) -> str:
-    """The ATS assessment's report link: the kept one while it still opens the report and has life left, else a new
-    one, kept. Built on the current public URL either way."""
+async def assessment_profile_url(
+    conn: Conn, settings: ApiSettings, session_id: str, *, integration_key_id: UUID
+) -> str:
+    """The ATS assessment's report link for the ATS holding the live integration key `integration_key_id` (the
+    caller's, or the one the call back presents): the kept one while it still opens the report, was minted for
+    that key and has life left, else a new one bound to that key, kept. Built on the current public URL either
+    way."""
     async with conn.transaction():
         kept = await integrations_repo.profile_link(conn, session_id, for_update=True)
         token = _kept_token(settings, kept)
@@ -75,11 +88,15 @@ async def assessment_profile_url(conn: Conn, settings: ApiSettings, session_id: 
             token is not None
             and kept is not None
             and kept["profile_url_expires_at"] > datetime.now(UTC) + RENEW_WITHIN
-            and await _live(conn, settings, token)
+            and await _live(conn, settings, token, integration_key_id=integration_key_id)
         ):
             return share_links.report_url(settings, token)
         link = await share_links.mint(
-            conn, settings, session_id, expires_in_days=settings.share_link_max_days
+            conn,
+            settings,
+            session_id,
+            expires_in_days=settings.share_link_max_days,
+            integration_key_id=integration_key_id,
         )
         await integrations_repo.keep_profile_link(
             conn, session_id, sealer(settings).seal(link.report_url), link.expires_at
@@ -88,8 +105,15 @@ async def assessment_profile_url(conn: Conn, settings: ApiSettings, session_id: 
 
 
 async def _hand_over_again(conn: Conn, session_id: str, provider: str) -> bool:
-    """Forget the kept link and, if the ATS was already handed it, queue the call that hands it a new one."""
+    """Forget the kept link and, if the ATS was already handed it and still has a live key, queue the call that
+    hands it a new one (without a live key the ATS is cut off: it gets nothing)."""
     await integrations_repo.forget_profile_link(conn, session_id)
+    assessment = await integrations_repo.get_assessment(conn, session_id)
+    if (
+        assessment is None
+        or await integrations_repo.live_key(conn, assessment["organization_id"], provider) is None
+    ):
+        return False
     kind = REFRESH_KINDS[provider]
     version = await integrations_repo.handed_over_version(conn, session_id, kind)
     if version is None:
@@ -119,8 +143,10 @@ async def profile_link_revoked(conn: Conn, settings: ApiSettings, session_id: st
 
 async def refresh_dead_links(conn: Conn, settings: ApiSettings, *, now: datetime | None = None) -> int:
     """Hand every ATS whose kept profile link dies soon (expires within RENEW_WITHIN) or is dead already (signed
-    with a key rotated since) a new one: Greenhouse and Ashby show the link they were given until told otherwise.
-    Returns how many calls were queued. Revocations are handed over at once, by the revoke route."""
+    with a key rotated since, or minted for an integration key revoked since) a new one: Greenhouse and Ashby show
+    the link they were given until told otherwise. A kept link bound to no integration key (minted before links
+    were bound) is replaced and revoked. Without a live integration key the ATS is handed nothing. Returns how many
+    calls were queued. Revocations of a link are handed over at once, by the revoke route."""
     due = (now or datetime.now(UTC)) + RENEW_WITHIN
     queued = 0
     after = ""
@@ -129,23 +155,29 @@ async def refresh_dead_links(conn: Conn, settings: ApiSettings, *, now: datetime
         if not batch:
             return queued
         after = batch[-1]["session_id"]
+        ids = {kept["session_id"]: _signed_id(settings, kept) for kept in batch}
+        bound = await share_links_repo.bound_to_live_key(conn, [i for i in ids.values() if i is not None])
         for kept in batch:
-            if kept["profile_url_expires_at"] > due and _signed_now(settings, kept):
+            link_id = ids[kept["session_id"]]
+            if kept["profile_url_expires_at"] > due and link_id in bound:
                 continue
             async with conn.transaction():
                 again = await integrations_repo.profile_link(conn, kept["session_id"], for_update=True)
                 if again is None or again["profile_url_sealed"] != kept["profile_url_sealed"]:
                     continue  # renewed meanwhile by a reader
+                if link_id is not None and link_id not in bound:
+                    # Unbound (minted before links were bound), or its key is gone: it dies now.
+                    await share_links_repo.revoke_by_id(conn, link_id)
                 queued += await _hand_over_again(conn, kept["session_id"], kept["provider"])
 
 
-def _signed_now(settings: ApiSettings, kept: dict[str, Any]) -> bool:
-    """Whether the kept link verifies with the current signing key (no database read)."""
+def _signed_id(settings: ApiSettings, kept: dict[str, Any]) -> UUID | None:
+    """The kept link's id when it verifies with the current signing key (no database read), else None."""
     token = _kept_token(settings, kept)
     if token is None:
-        return False
+        return None
     try:
-        share_links.check_token(settings, token)
+        link_id, _ = share_links.check_token(settings, token)
     except (share_links.ShareLinkInvalidError, share_links.ShareLinkExpiredError):
-        return False
-    return True
+        return None
+    return link_id

@@ -11,6 +11,7 @@ TASK_MODULES = (
     "api.webhooks.delivery",
     "api.integrations.callbacks",
     "api.integrations.invites",
+    "api.rooms",
     "api.jobs.artifacts",
     "api.jobs.retention",
 )

@@ -169,14 +169,22 @@ async def create_agent_dispatch(
     session_id: SessionId, candidate: BriefCandidateSession, request: Request, settings: Settings
 ) -> dict[str, Any]:
     """Call the interviewer into the room again when it has not joined (the page does this once, after waiting).
-    Limited per session (SHADOWS_API_AGENT_REDISPATCH_LIMIT). A 503 `livekit_unavailable` uses none of it."""
+    Limited per session (SHADOWS_API_AGENT_REDISPATCH_LIMIT). A 503 `livekit_unavailable` uses none of it. A
+    session that has finished meanwhile (cancelled, say) is a 409 `session_finished`: nothing is dispatched."""
     session = own_session(candidate, session_id)
     require_in_progress(session, settings)
     pool = request.app.state.pool
     # Short connections: none is held while LiveKit answers (up to 10 s). A reservation the database fails to
     # confirm or give back lapses on its own (api.db.redispatch_repo).
+    finished = False
     async with connection(pool) as conn, conn.transaction():
         reservation = await redispatch_repo.reserve(conn, session["id"], settings.agent_redispatch_limit)
+        if reservation is None:
+            cur = await conn.execute("select status from sessions where id = %s", (session["id"],))
+            now = await cur.fetchone()
+            finished = now is None or now["status"] not in ("scheduled", "in_progress")
+    if reservation is None and finished:  # cancelled (or ended) since the invite was checked: never dispatch
+        raise ConflictError("This interview has already finished.", code="session_finished")
     if reservation is None:
         raise RateLimitedError(
             "The interviewer was already called again for this interview.", code="redispatch_limit"

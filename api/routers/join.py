@@ -118,6 +118,8 @@ async def create_livekit_token(
     row = found.session
     if body.room_name and body.room_name != row["room_name"]:
         raise ForbiddenError("This invite does not open that room.", code="room_mismatch")
+    if row["status"] not in ("scheduled", "in_progress"):
+        raise ConflictError("This interview has already finished.", code="session_finished")
     if not may_join_room(row, found.consented):
         raise ConflictError(
             "The candidate has not agreed to the interview notice yet; open the invite page first.",

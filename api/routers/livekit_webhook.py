@@ -29,6 +29,9 @@ log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/v1/livekit", tags=["livekit"])
 
 
+FINISHED = ("cancelled", "completed", "abandoned")
+
+
 class WebhookInFlightError(ServiceUnavailableError):
     code = "webhook_in_flight"
 
@@ -130,6 +133,11 @@ async def _apply(
 
 
 async def _apply_to(conn: Conn, event: lk.WebhookEvent, session: dict[str, Any]) -> str:
+    if event.event in ("room_started", "participant_joined") and session["status"] in FINISHED:
+        # A finished session's room in use again (a room token cannot be taken back, and joining creates the room
+        # and dispatches the agent again): close it (api.rooms).
+        await conn.execute("select outbox_close_livekit_room(%s, %s, 0)", (session["id"], event.room.name))
+        return "room_closed"
     # Only this session's own candidate starts it; another session's candidate (or the agent) joining does not.
     candidate = candidate_identity(session["id"])
     if event.event == "participant_joined" and event.participant.identity == candidate:

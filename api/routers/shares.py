@@ -42,6 +42,11 @@ class ShareLinkOut(BaseModel):
     expires_at: datetime
     revoked_at: datetime | None
     active: bool
+    key_prefix: str | None = Field(
+        description="The prefix of the key it was minted with: an organisation API key (the link outlives it) or "
+        "an ATS integration key (the link dies with it); null for links Shadows minted itself (a webhook's "
+        "report_url, `shadows share`)."
+    )
 
 
 class ShareLinkPage(BaseModel):
@@ -63,8 +68,9 @@ async def create_share_link(
 ) -> ShareCreated:
     """A signed link to this session's report for someone without an API key (a hiring manager, an ATS profile).
     It expires after `expires_in_days` (default 14, at most SHADOWS_API_SHARE_LINK_MAX_DAYS) and opens the report
-    and its replay, nothing else. 409 `too_many_share_links` once the session has
-    SHADOWS_API_SHARE_LINKS_PER_SESSION unexpired links (revoked ones count until they expire)."""
+    and its replay, nothing else. It outlives the API key that minted it (revoke it here). 409
+    `too_many_share_links` once the session has SHADOWS_API_SHARE_LINKS_PER_SESSION unexpired links (revoked ones
+    count until they expire)."""
     link = await share_links.mint(
         conn,
         settings,
@@ -72,6 +78,7 @@ async def create_share_link(
         expires_in_days=body.expires_in_days if body else None,
         organization_id=org.id,
         capped=True,
+        api_key_id=org.key_id,
     )
     return ShareCreated(
         id=link.id, session_id=session_id, report_url=link.report_url, expires_at=link.expires_at
@@ -96,7 +103,8 @@ async def list_share_links(session_id: SessionId, org: OrgCaller, conn: DbConn) 
                 created_at=r["created_at"],
                 expires_at=r["expires_at"],
                 revoked_at=r["revoked_at"],
-                active=r["revoked_at"] is None and r["expires_at"] > now,
+                active=r["revoked_at"] is None and not r["integration_key_revoked"] and r["expires_at"] > now,
+                key_prefix=r["key_prefix"],
             )
             for r in rows
         ]

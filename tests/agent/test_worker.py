@@ -211,6 +211,14 @@ async def test_entrypoint_ends_the_job_politely_for_unknown_and_finished_session
         await api.complete(created["id"], None, "python", "completed")
     reasons = await run_entrypoint(monkeypatch, api_server, json.dumps({"session_id": created["id"]}))
     assert reasons == ["session_finished"]
+    # Dispatched into the room of a cancelled session (a token's RoomConfiguration, a late dispatch): no interview.
+    cancelled = await api_server.create_session(difficulty="Easy", language="python")
+    r = await api_server.client.post(
+        f"/v1/sessions/{cancelled['id']}/cancel", headers=api_server.org_headers()
+    )
+    assert r.json()["status"] == "cancelled"
+    reasons = await run_entrypoint(monkeypatch, api_server, json.dumps({"session_id": cancelled["id"]}))
+    assert reasons == ["session_finished"]
 
 
 def test_placeholder_secrets_are_refused_outside_local_and_test():

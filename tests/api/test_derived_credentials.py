@@ -1,18 +1,28 @@
 """Credentials derived from another credential die with it, at once: a report page's view token (its replay's
 timeline grant) with the organisation key it was rendered for, a practice candidate's coaching link with their
-invite, a share link's page and timeline with the link. Found in round 25: a view token outlived its key (and its
-invite) for up to SHADOWS_API_REPORT_VIEW_MINUTES, since nothing but its signature and expiry was checked."""
+invite, a share link's page and timeline with the link, an ATS's profile link with the integration key it was
+minted for. Found in round 25: a view token outlived its key (and its invite) for up to
+SHADOWS_API_REPORT_VIEW_MINUTES, since nothing but its signature and expiry was checked. Found in round 26: the
+report link handed to Greenhouse or Ashby outlived the revocation of that ATS's integration key (up to
+SHADOWS_API_SHARE_LINK_MAX_DAYS)."""
 
 from __future__ import annotations
 
+import base64
+import json
 import re
+from datetime import UTC, datetime
 
 import psycopg
 import pytest
 from psycopg.rows import DictRow
 
+from api import share_links
+from api.db import integrations_repo
+from api.integrations import callbacks, profile_links
+from api.sealing import sealer
 from api.security import digest, new_api_key
-from tests.api.report_support import grade, seed_interview
+from tests.api.report_support import Seeded, grade, seed_interview
 from tests.conftest import ApiServer
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -126,3 +136,147 @@ async def test_a_share_links_page_and_timeline_die_with_the_link(api_server: Api
     assert r.status_code == 204
     assert (await api_server.client.get(f"/v1/reports/{token}")).status_code == 410
     assert _code(await api_server.client.get(timeline)) == (410, "share_link_revoked")
+
+
+async def _ats_assessment(api_server: ApiServer, db: Conn, provider: str) -> Seeded:
+    """A graded interview that `provider` asked for (the row its send_test / assessment.start writes)."""
+    seeded = await seed_interview(api_server, db)
+    await grade(db, seeded)
+    await integrations_repo.insert_assessment(
+        db,
+        session_id=seeded.id,
+        organization_id=api_server.org_id,
+        provider=provider,
+        partner_test_id="difficulty:easy",
+        callback_url="https://app.greenhouse.io/ats/callback/1" if provider == "greenhouse" else None,
+        external_candidate_id=None,
+        external_application_id=None,
+        join_url_sealed=sealer(api_server.settings).seal("https://example.invalid/join"),
+    )
+    return seeded
+
+
+async def _greenhouse_key(api_server: ApiServer) -> str:
+    r = await api_server.client.post("/v1/integrations/greenhouse/keys", headers=api_server.org_headers())
+    assert r.status_code == 201, r.text
+    return str(r.json()["key"])
+
+
+async def _profile_token(api_server: ApiServer, key: str, interview: str) -> str:
+    basic = "Basic " + base64.b64encode(f"{key}:".encode()).decode()
+    r = await api_server.client.get(
+        "/integrations/greenhouse/test_status",
+        params={"partner_interview_id": interview},
+        headers={"Authorization": basic},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["partner_status"] == "complete"
+    return str(r.json()["partner_profile_url"]).rsplit("/", 1)[1]
+
+
+async def test_the_profile_link_greenhouse_holds_dies_with_its_integration_key(
+    api_server: ApiServer, db: Conn
+) -> None:
+    seeded = await _ats_assessment(api_server, db, "greenhouse")
+    first_key = await _greenhouse_key(api_server)
+    token = await _profile_token(api_server, first_key, seeded.id)
+    assert (await api_server.client.get(f"/v1/reports/{token}")).status_code == 200
+
+    # The organisation revokes the key (it leaves Greenhouse, or the key leaked): the link Greenhouse shows dies.
+    r = await api_server.client.delete("/v1/integrations/greenhouse/keys", headers=api_server.org_headers())
+    assert r.status_code == 204
+    r = await api_server.client.get(f"/v1/reports/{token}")
+    assert r.status_code == 410 and "This link was revoked" in r.text
+    with pytest.raises(share_links.ShareLinkRevokedError):
+        await share_links.verify(db, api_server.settings, token)
+    listed = await api_server.client.get(f"/v1/sessions/{seeded.id}/share", headers=api_server.org_headers())
+    (row,) = listed.json()["data"]
+    assert row["active"] is False and row["key_prefix"] == first_key[:9]
+
+    # A new key (a rotation): Greenhouse reads a new link, bound to the new key; the old one stays dead.
+    second_key = await _greenhouse_key(api_server)
+    renewed = await _profile_token(api_server, second_key, seeded.id)
+    assert renewed != token
+    assert (await api_server.client.get(f"/v1/reports/{renewed}")).status_code == 200
+    assert (await api_server.client.get(f"/v1/reports/{token}")).status_code == 410
+    assert await _profile_token(api_server, second_key, seeded.id) == renewed  # kept while its key is live
+
+
+async def test_the_profile_link_in_ashbys_result_dies_with_the_ashby_key(
+    api_server: ApiServer, db: Conn
+) -> None:
+    seeded = await _ats_assessment(api_server, db, "ashby")
+    r = await api_server.client.post(
+        "/v1/integrations/ashby/keys",
+        json={"ashby_api_key": "ashby-secret-1"},
+        headers=api_server.org_headers(),
+    )
+    assert r.status_code == 201, r.text
+    cb = {
+        "session_id": seeded.id,
+        "organization_id": api_server.org_id,
+        "provider": "ashby",
+        "kind": "result",
+        "scorecard_version": 1,
+        "callback_url": None,
+        "created_at": datetime.now(UTC),
+    }
+    call = await callbacks.build_call(db, api_server.settings, cb)
+    assert call.content is not None
+    url = json.loads(call.content)["assessment_profile_url"]["value"]
+    token = url.rsplit("/", 1)[1]
+    assert (await share_links.verify(db, api_server.settings, token)).session_id == seeded.id
+
+    r = await api_server.client.delete("/v1/integrations/ashby/keys", headers=api_server.org_headers())
+    assert r.status_code == 204
+    with pytest.raises(share_links.ShareLinkRevokedError):
+        await share_links.verify(db, api_server.settings, token)
+    # Nothing hands Ashby a new link without a live key: the call cannot be built.
+    with pytest.raises(callbacks.CallbackUnsendableError):
+        await callbacks.build_call(db, api_server.settings, cb)
+
+
+async def test_a_link_minted_with_an_api_key_outlives_the_key_and_names_it(
+    api_server: ApiServer, db: Conn
+) -> None:
+    """Routine key rotation must not break the links handed to reviewers; the list says which key minted each, so
+    the links a leaked key minted can be found and revoked."""
+    org_id, first = await api_server.create_org("Rotators")
+    second = new_api_key()
+    await db.execute(
+        "insert into api_keys (organization_id, key_hash, prefix, name) values (%s, %s, %s, 'second')",
+        (org_id, digest(second), second[:8]),
+    )
+    seeded = await seed_interview(api_server, db, key=first)
+    created = await api_server.client.post(
+        f"/v1/sessions/{seeded.id}/share", json={}, headers=api_server.org_headers(first)
+    )
+    token = created.json()["report_url"].rsplit("/", 1)[1]
+    await db.execute("update api_keys set revoked_at = now() where key_hash = %s", (digest(first),))
+    assert (await share_links.verify(db, api_server.settings, token)).session_id == seeded.id
+    listed = await api_server.client.get(
+        f"/v1/sessions/{seeded.id}/share", headers=api_server.org_headers(second)
+    )
+    (row,) = listed.json()["data"]
+    assert row["active"] is True and row["key_prefix"] == first[:8]
+
+
+async def test_a_kept_profile_link_bound_to_no_key_is_replaced_and_revoked_by_the_sweep(
+    api_server: ApiServer, db: Conn
+) -> None:
+    """A link kept for an ATS before links were bound to their integration key would outlive the key: the hourly
+    sweep revokes it (and hands the ATS a bound one when it was handed the old one)."""
+    seeded = await _ats_assessment(api_server, db, "greenhouse")
+    await _greenhouse_key(api_server)
+    legacy = await share_links.mint(db, api_server.settings, seeded.id, expires_in_days=90)
+    await integrations_repo.keep_profile_link(
+        db, seeded.id, sealer(api_server.settings).seal(legacy.report_url), legacy.expires_at
+    )
+    assert await profile_links.refresh_dead_links(db, api_server.settings) == 0  # never handed over: no call
+    with pytest.raises(share_links.ShareLinkRevokedError):
+        await share_links.verify(db, api_server.settings, legacy.token)
+    assert await integrations_repo.profile_link(db, seeded.id) == {
+        "provider": "greenhouse",
+        "profile_url_sealed": None,
+        "profile_url_expires_at": None,
+    }

@@ -120,7 +120,8 @@ async def test_participant_joined_after_completion_does_not_reopen_the_session(
         "participant_joined", room=f"shadows-{s['id']}", identity=f"candidate-{s['id']}", event_id="EV_late"
     )
     status, reply = await _post(api_server, body, auth)
-    assert (status, reply) == (200, {"status": "unchanged"})
+    # The session stays completed; the room someone joined again is closed (api/rooms.py).
+    assert (status, reply) == (200, {"status": "room_closed"})
     assert (await _status(db, s["id"]))["status"] == "completed"
 
 

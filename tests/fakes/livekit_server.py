@@ -2,8 +2,10 @@
 
 - Server API: Twirp over HTTP with protobuf bodies and `Authorization: Bearer <JWT>` signed with the API secret, for
   AgentDispatchService.CreateDispatch and RoomService.ListParticipants (what the API asks when it dispatches an
-  interviewer, and when the interviewer leaves). Tokens are checked with livekit-api's own TokenVerifier; a call
-  needs `roomAdmin` for the room it names; errors are Twirp JSON.
+  interviewer, and when the interviewer leaves), and RoomService.DeleteRoom (when a session stops running).
+  Tokens are checked with livekit-api's own TokenVerifier; a call needs `roomAdmin` for the room it names
+  (DeleteRoom: `roomCreate`, as LiveKit asks); errors are Twirp JSON. DeleteRoom disconnects the room's peers and
+  answers `not_found` for a room nobody is in.
 - Signalling: the `/rtc/v1` WebSocket of livekit-client 2.x (the join request with the publisher's offer in the URL,
   SignalRequest / SignalResponse protobufs), answered by a real WebRTC peer (aiortc) so that the browser's peer
   connection, DTLS and data channels really connect over loopback. It answers offers, trickled candidates, pings,
@@ -58,6 +60,8 @@ class FakeLiveKitServer:
     participants: dict[str, list[str]] = field(default_factory=dict)
     listed: list[str] = field(default_factory=list)  # rooms ListParticipants was asked about, in order
     list_fail_with: tuple[int, str] | None = None  # (HTTP status, Twirp code) for ListParticipants
+    deleted_rooms: list[str] = field(default_factory=list)  # rooms DeleteRoom deleted, in order
+    delete_fail_with: tuple[int, str] | None = None  # (HTTP status, Twirp code) for DeleteRoom
     # A slow LiveKit: while `hold` is an unset Event, every Twirp call waits for it (`holding` counts them).
     hold: asyncio.Event | None = None
     holding: int = 0
@@ -84,6 +88,7 @@ class FakeLiveKitServer:
         app = web.Application()
         app.router.add_post("/twirp/livekit.AgentDispatchService/CreateDispatch", self._create_dispatch)
         app.router.add_post("/twirp/livekit.RoomService/ListParticipants", self._list_participants)
+        app.router.add_post("/twirp/livekit.RoomService/DeleteRoom", self._delete_room)
         app.router.add_get("/rtc/v1", self._signal)
         app.router.add_get("/rtc/v1/validate", self._validate)
         app.router.add_get("/rtc/validate", self._validate)
@@ -163,6 +168,30 @@ class FakeLiveKitServer:
         identities = [*self.participants.get(req.room, []), *connected]
         res = lk.ListParticipantsResponse(participants=[lk.ParticipantInfo(identity=i) for i in identities])
         return web.Response(body=res.SerializeToString(), content_type="application/protobuf")
+
+    async def _delete_room(self, request: web.Request) -> web.Response:
+        claims = self._bearer_claims(request)
+        if claims is None:
+            return self._twirp_error(401, "unauthenticated", "bad token")
+        if request.content_type != "application/protobuf":
+            return self._twirp_error(415, "malformed", "protobuf only")
+        req = lk.DeleteRoomRequest()
+        req.ParseFromString(await request.read())
+        if not claims.video or not claims.video.room_create:
+            return self._twirp_error(403, "permission_denied", "needs roomCreate")
+        self.grants.append(claims.video)
+        if self.delete_fail_with is not None:
+            return self._twirp_error(self.delete_fail_with[0], self.delete_fail_with[1], "told to fail")
+        in_room = [p for p in self.peers if p.room == req.room and not p.ws.closed]
+        if req.room not in self.participants and not in_room:
+            return self._twirp_error(404, "not_found", "room not found")
+        self.participants.pop(req.room, None)
+        for peer in in_room:
+            await peer.ws.close()
+        self.deleted_rooms.append(req.room)
+        return web.Response(
+            body=lk.DeleteRoomResponse().SerializeToString(), content_type="application/protobuf"
+        )
 
     def metadata(self, index: int = -1) -> dict[str, Any]:
         return dict(json.loads(self.dispatches[index].metadata))

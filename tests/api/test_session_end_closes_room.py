@@ -1,0 +1,131 @@
+"""A session that stops running ends its call: the LiveKit room is deleted (RoomService.DeleteRoom, through a local
+server speaking LiveKit's Twirp API), by a job deferred with the status change and retried when LiveKit fails; a
+finished session's room in use again is closed again, and nothing dispatches an interviewer into it. Found in round
+26: cancelling a running session left its room, its candidate and its interviewer in the call until the token
+expired."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from types import SimpleNamespace
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg.rows import DictRow
+
+from api import rooms
+from api.candidate_rules import may_join_room
+from api.db import redispatch_repo
+from api.db.orgs_repo import create_org
+from api.jobs.resources import CONTEXT_KEY, WorkerResources
+from api.jobs.retry import JobRetryPolicy
+from api.settings import ApiSettings
+from api.tokens import candidate_identity
+from tests.api.conftest import serve, signed_webhook
+from tests.api.test_redispatch import World, agent_left
+from tests.conftest import LIVEKIT_KEY, LIVEKIT_SECRET
+from tests.fakes.livekit_server import FakeLiveKitServer
+
+Conn = psycopg.AsyncConnection[DictRow]
+
+
+@pytest.fixture
+async def lk_world(api_settings: ApiSettings, db: Conn) -> AsyncIterator[World]:
+    _, key = await create_org(db, "Room Closers")
+    async with FakeLiveKitServer(LIVEKIT_KEY, LIVEKIT_SECRET) as livekit:
+        settings = api_settings.model_copy(update={"livekit_url": livekit.ws_url})
+        async with serve(settings) as client:
+            yield World(client, livekit, key, settings)
+
+
+async def _close_jobs(db: Conn, session_id: str) -> list[dict[str, Any]]:
+    cur = await db.execute(
+        """
+        select args, queue_name, scheduled_at, (scheduled_at - now()) as delay from procrastinate_jobs
+        where task_name = 'close_livekit_room' and args->>'session_id' = %s order by id
+        """,
+        (session_id,),
+    )
+    return await cur.fetchall()
+
+
+async def _run_job(settings: ApiSettings, args: dict[str, Any]) -> None:
+    """The job as the worker runs it, with the arguments the trigger stored."""
+    res = WorkerResources(settings=settings, worker_settings=None, pool=None, judge=None, admission=None)  # type: ignore[arg-type]  # the task reads only the settings
+    await rooms.close_livekit_room.func(SimpleNamespace(additional_context={CONTEXT_KEY: res}), **args)
+
+
+async def test_cancelling_a_running_session_deletes_its_room_and_retries_a_failing_livekit(
+    lk_world: World, db: Conn
+) -> None:
+    w = lk_world
+    s = await w.running_session()
+    r = await w.client.post(f"/v1/sessions/{s['id']}/cancel", headers={"Authorization": f"Bearer {w.key}"})
+    assert r.status_code == 200 and r.json()["status"] == "cancelled"
+    [job] = await _close_jobs(db, s["id"])  # deferred with the cancellation, to run at once
+    assert job["args"] == {"session_id": s["id"], "room": s["room"]} and job["scheduled_at"] is None
+    assert job["queue_name"] == rooms.ROOMS_QUEUE
+
+    # LiveKit fails: the attempt fails with an error the job's policy retries; the cancellation stays.
+    w.livekit.delete_fail_with = (503, "unavailable")
+    with pytest.raises(rooms.RoomCloseFailedError) as failed:
+        await _run_job(w.settings, job["args"])
+    assert JobRetryPolicy(delays_s=(1.0,)).will_retry(failed.value, 0)
+    assert w.livekit.deleted_rooms == []
+
+    w.livekit.delete_fail_with = None
+    await _run_job(w.settings, job["args"])
+    assert w.livekit.deleted_rooms == [s["room"]]
+    assert w.livekit.grants[-1].room_create
+    await _run_job(w.settings, job["args"])  # gone already (a retry, a second close): not_found is done
+    assert w.livekit.deleted_rooms == [s["room"]]
+
+
+async def test_a_cancelled_sessions_room_in_use_again_is_closed_and_never_gets_an_interviewer(
+    lk_world: World, db: Conn
+) -> None:
+    w = lk_world
+    s = await w.running_session()
+    r = await w.client.post(f"/v1/sessions/{s['id']}/cancel", headers={"Authorization": f"Bearer {w.key}"})
+    assert r.status_code == 200
+    # The candidate's token still opens LiveKit, which creates the room again (and dispatches from the token).
+    for event, identity in (("room_started", None), ("participant_joined", candidate_identity(s["id"]))):
+        hook = signed_webhook(event, room=s["room"], identity=identity, event_id=f"EV_{event}_{s['id']}")
+        assert (await w.post(hook)).json()["status"] == "room_closed"
+    assert len(await _close_jobs(db, s["id"])) == 3
+    # The interviewer leaving is not redispatched, and no redispatch can be reserved under the row lock (the page's
+    # route read the session before the cancellation committed).
+    assert (await w.post(agent_left(s["room"], "EV_left_cancelled"))).json()["status"] == "ignored"
+    async with db.transaction():
+        assert await redispatch_repo.reserve(db, s["id"], 5) is None
+    assert w.livekit.dispatches == []
+    # The page's token and dispatch routes refuse a cancelled session.
+    auth = {"Authorization": f"Bearer {s['invite']}"}
+    assert (await w.client.post("/v1/join", json={"invite": s["invite"]})).status_code == 409
+    assert (await w.client.post("/v1/livekit/token", json={}, headers=auth)).status_code == 409
+    assert (await w.client.post(f"/v1/sessions/{s['id']}/agent-dispatch", headers=auth)).status_code == 409
+
+
+async def test_the_candidate_ending_the_interview_closes_the_room_after_the_goodbye(
+    lk_world: World, db: Conn
+) -> None:
+    w = lk_world
+    s = await w.running_session()
+    auth = {"Authorization": f"Bearer {s['invite']}"}
+    r = await w.client.post(f"/v1/sessions/{s['id']}/end", json={}, headers=auth)
+    assert r.status_code == 200 and r.json()["status"] == "completed"
+    [job] = await _close_jobs(db, s["id"])
+    assert job["args"] == {"session_id": s["id"], "room": s["room"]}
+    assert rooms.CLOSE_GRACE_S - 5 < job["delay"].total_seconds() <= rooms.CLOSE_GRACE_S
+
+
+@pytest.mark.parametrize("status", ["cancelled", "completed", "abandoned"])
+def test_no_room_token_for_a_finished_session_even_one_that_finished_after_its_invite_was_checked(
+    status: str,
+) -> None:
+    """The page's start route re-reads the session after its invite was checked; what it mints a token from must
+    refuse a session cancelled in between (a token cannot be taken back)."""
+    assert not may_join_room({"status": status}, True)
+    assert may_join_room({"status": "in_progress"}, False) and may_join_room({"status": "scheduled"}, True)
+    assert not may_join_room({"status": "scheduled"}, False)
