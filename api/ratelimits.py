@@ -40,8 +40,8 @@ def storage_for(settings: ApiSettings) -> Storage:
         implementation="redispy",
         key_prefix=f"{settings.redis_prefix}:limits",
         wrap_exceptions=True,
-        socket_timeout=2,
-        socket_connect_timeout=2,
+        socket_timeout=settings.redis_timeout_s,
+        socket_connect_timeout=settings.redis_timeout_s,
     )
 
 

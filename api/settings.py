@@ -137,6 +137,9 @@ class ApiSettings(BaseSettings):
     # Rate-limit counters live here when set (shared by every API process and replica), in memory otherwise.
     redis_url: str | None = None
     redis_prefix: str = Field(default="shadows", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
+    # How long a rate-limit call waits to connect to Redis, and for its answer, before the route answers a retryable
+    # 503. It is measured on this process's event loop, so a stall of the process itself counts against it.
+    redis_timeout_s: float = Field(default=2.0, gt=0, le=30)
 
     # Runs admitted into this process's judge at once (default: the judge's slots), fairly across organisations
     # (practice sessions count as one). At most `run_queue_max` wait, `run_queue_per_tenant` per organisation,

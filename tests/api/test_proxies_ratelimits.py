@@ -3,8 +3,12 @@ counters live in Redis, so two API instances share the practice limit and the pe
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
+from api.ratelimits import storage_for
+from api.settings import ApiSettings
 from tests.api.conftest import serve
 from tests.conftest import ApiServer, free_port
 
@@ -107,6 +111,26 @@ async def test_unreachable_redis_is_a_retryable_503_not_an_unlimited_route(api_s
         r = await client.post("/v1/practice", json={})
     assert (r.status_code, r.json()["error"]["code"]) == (503, "rate_limiter_unavailable")
     assert r.headers["retry-after"] == "1"
+
+
+async def test_a_redis_that_never_answers_is_a_503_after_the_configured_timeout(
+    api_server: ApiServer,
+) -> None:
+    # Connection refused is quick; a Redis (or a proxy, or a full network buffer) that accepts and never answers is
+    # only ever ended by the timeout, which is the operator's to choose.
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read()  # until the API gives up and closes
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    settings = api_server.settings.model_copy(
+        update={"redis_url": f"redis://127.0.0.1:{port}/0", "redis_timeout_s": 0.2}
+    )
+    assert storage_for(settings).options == {"socket_timeout": 0.2, "socket_connect_timeout": 0.2}
+    async with server, serve(settings) as client:
+        r = await client.post("/v1/practice", json={})
+    assert (r.status_code, r.json()["error"]["code"]) == (503, "rate_limiter_unavailable")
+    assert ApiSettings.model_fields["redis_timeout_s"].default == 2.0
 
 
 @pytest.mark.sandbox
