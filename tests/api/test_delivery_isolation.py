@@ -6,21 +6,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
+from uuid import UUID, uuid4
 
 import httpx
 import psycopg
 from psycopg.rows import DictRow
 
+from api.db import orgs_repo, outbound_leases_repo
 from api.integrations.callbacks import deliver_ats_callback
 from api.jobs.lanes import DELIVERY_QUEUES, plan_lanes
 from api.jobs.settings import WorkerSettings
 from api.webhooks.delivery import deliver_webhook
 from tests.api.grading_support import complete, interview, version_status, wait_until
 from tests.api.integration_support import create_endpoint, delivery_worker, simulate_interview
-from tests.conftest import ApiServer, StartWorker, free_port
+from tests.conftest import ROOT, ApiServer, StartWorker, free_port
 from tests.fakes.ashby import fake_ashby
 from tests.fakes.webhook_receiver import Answer, Delivery, webhook_receiver
 
@@ -37,14 +42,58 @@ ADA = {"ashby_id": "cand-1", "first_name": "Ada", "last_name": "Lovelace", "emai
 
 def test_delivery_jobs_run_in_the_delivery_lane_and_every_queue_in_exactly_one_lane() -> None:
     assert {deliver_webhook.queue, deliver_ats_callback.queue} == set(DELIVERY_QUEUES)
-    every = plan_lanes(["grading", "webhooks", "integrations", "email", "maintenance"], WorkerSettings())
+    settings = WorkerSettings(concurrency=4, delivery_concurrency=8, queues="")
+    every = plan_lanes(["grading", "webhooks", "integrations", "email", "maintenance"], settings)
     assert [(lane.name, lane.queues) for lane in every] == [
         ("jobs", ("builtin", "email", "grading", "maintenance")),
         ("deliveries", ("webhooks", "integrations")),
     ]
     assert [lane.concurrency for lane in every] == [4, 8]
-    only = plan_lanes(["grading", "webhooks"], WorkerSettings(queues="artifacts"))
+    only = plan_lanes(["grading", "webhooks"], settings.model_copy(update={"queues": "artifacts"}))
     assert [(lane.name, lane.queues) for lane in only] == [("jobs", ("artifacts",))]
+
+
+def test_a_worker_whose_delivery_lane_one_organisation_could_fill_exits_1_naming_both(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SHADOWS_", "DATABASE_URL"))}
+    env.update(
+        DATABASE_URL="postgresql://127.0.0.1:9/none",  # refused before any connection
+        PYTHONPATH=str(ROOT),
+        SHADOWS_API_ENVIRONMENT="test",
+        SHADOWS_API_OUTBOUND_MAX_CONCURRENCY_PER_ORGANIZATION="4",
+        SHADOWS_WORKER_DELIVERY_CONCURRENCY="4",
+    )
+    proc = subprocess.run(  # our own interpreter and module
+        [sys.executable, "-m", "api", "worker"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1
+    assert "OUTBOUND_MAX_CONCURRENCY_PER_ORGANIZATION" in proc.stderr
+    assert "SHADOWS_WORKER_DELIVERY_CONCURRENCY" in proc.stderr
+
+
+async def test_a_call_takes_a_slot_of_its_receiver_and_of_its_organisation_or_none(db: Conn) -> None:
+    (a, _), (b, _) = await orgs_repo.create_org(db, "a"), await orgs_repo.create_org(db, "b")
+    ep1, ep2 = outbound_leases_repo.webhook_target(uuid4()), outbound_leases_repo.webhook_target(uuid4())
+    ashby = outbound_leases_repo.ats_target("ashby")
+
+    async def take(o: UUID, target: str, holder: UUID, ttl_s: float = 40) -> str:
+        return await outbound_leases_repo.acquire(
+            db, o, target, holder, target_cap=2, organization_cap=3, ttl_s=ttl_s
+        )
+
+    holders = [uuid4() for _ in range(5)]
+    assert [await take(a, ep1, h) for h in holders[:3]] == ["taken", "taken", "target_busy"]
+    assert await take(a, ep1, holders[0]) == "taken"  # a holder renews its own slot, never a second one
+    assert await take(a, ashby, holders[3]) == "taken"  # the organisation's third
+    assert await take(a, ep2, holders[4]) == "organization_busy"  # its endpoints and its ATS together
+    assert await take(b, ep1, uuid4()) == "taken"  # another organisation has slots of its own
+    await outbound_leases_repo.release(db, a, ashby, holders[3])
+    assert await take(a, ep2, holders[4], ttl_s=0) == "taken"
+    assert await take(a, ashby, uuid4()) == "taken"  # an expired lease (a crashed worker's) frees its slot
 
 
 async def test_hanging_receivers_hold_neither_grading_nor_other_organisations_and_lose_nothing(
