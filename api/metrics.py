@@ -63,6 +63,15 @@ ATS_CALLBACKS = Counter(
 ATS_CALLBACK_FAILURES = Counter(
     "shadows_ats_callback_failures_total", "Calls back to an ATS that failed", ["provider", "reason"]
 )
+# Webhook deliveries and ATS calls put off because a cap on requests in flight was full
+# (api/db/outbound_leases_repo.py): `kind` webhook | ats; `cap` target (the endpoint's, or the organisation's
+# Greenhouse/Ashby) | organization. A steady rise names slow or hostile receivers being held to their share; the
+# calls go once a slot frees (no attempt counted).
+OUTBOUND_DEFERRED = Counter(
+    "shadows_outbound_deferred_total",
+    "Webhook deliveries and ATS calls put off because their receiver's or organisation's in-flight cap was full",
+    ["kind", "cap"],
+)
 AGENT_REDISPATCHES = Counter(
     "shadows_agent_redispatches_total",
     "Agent dispatches asked of LiveKit again, by cause and outcome",
@@ -78,3 +87,6 @@ for _provider in ("greenhouse", "ashby"):
         ATS_CALLBACKS.labels(provider=_provider, outcome=_outcome)
     for _reason in ("status", "timeout", "connection", "invalid_response", "rejected", "exhausted"):
         ATS_CALLBACK_FAILURES.labels(provider=_provider, reason=_reason)
+for _kind in ("webhook", "ats"):
+    for _cap in ("target", "organization"):
+        OUTBOUND_DEFERRED.labels(kind=_kind, cap=_cap)

@@ -176,9 +176,14 @@ class ApiSettings(BaseSettings):
     webhook_retry_delays_s: str = "5,300,1800,7200,18000,36000,50400,72000,86400"
     webhook_timeout_s: float = Field(default=10.0, gt=0, le=30)  # one whole request, connect to last byte
     webhook_max_response_bytes: int = Field(default=65_536, ge=1_024, le=1_048_576)  # read at most this much
-    webhook_max_concurrency_per_endpoint: int = Field(
-        default=4, ge=1, le=64
-    )  # requests in flight, all workers
+    # Requests in flight at once, across every worker, to one webhook endpoint, to one organisation's ATS (its
+    # Greenhouse or its Ashby integration), and to all of one organisation's receivers together (webhooks and ATS
+    # calls). A call that finds a cap full waits for a slot without counting an attempt. Keep the organisation's cap
+    # below SHADOWS_WORKER_DELIVERY_CONCURRENCY (a worker refuses to start otherwise): slow receivers of one
+    # organisation then never hold all of a worker's delivery slots.
+    webhook_max_concurrency_per_endpoint: int = Field(default=2, ge=1, le=64)
+    ats_max_concurrency_per_integration: int = Field(default=2, ge=1, le=64)
+    outbound_max_concurrency_per_organization: int = Field(default=4, ge=1, le=64)
     webhook_max_endpoints: int = Field(default=20, ge=1, le=1000)  # per organisation
     # Fernet keys (comma-separated, newest first) that seal secrets we must read back: webhook signing secrets,
     # ATS keys, candidates' join links. Add a new key in front to rotate; keep old ones until re-sealed.

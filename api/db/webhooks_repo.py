@@ -1,4 +1,4 @@
-"""Webhook endpoints, their deliveries (the outbox rows) and the per-endpoint request leases, in Postgres."""
+"""Webhook endpoints and their deliveries (the outbox rows), in Postgres. Request slots: `outbound_leases_repo`."""
 
 from __future__ import annotations
 
@@ -183,8 +183,8 @@ async def replay_delivery(conn: Conn, delivery_id: UUID) -> dict[str, Any] | Non
             update webhook_deliveries set status = 'pending', schedule_offset = attempts, next_attempt_at = now(),
               delivered_at = null
             where id = %s and status <> 'pending'
-              and not exists (select 1 from webhook_endpoint_leases l
-                              where l.delivery_id = webhook_deliveries.id and l.expires_at > now())
+              and not exists (select 1 from outbound_leases l
+                              where l.holder_id = webhook_deliveries.id and l.expires_at > now())
             returning {DELIVERY_COLUMNS}
             """,  # noqa: S608  # constant column list
             (delivery_id,),
@@ -212,7 +212,7 @@ async def load_for_delivery(conn: Conn, delivery_id: UUID) -> dict[str, Any] | N
         """
         select d.id, d.endpoint_id, d.session_id, d.event_type, d.message_id, d.payload, d.status, d.attempts,
                d.schedule_offset,
-               e.url, e.enabled, e.secret, e.previous_secret,
+               e.organization_id, e.url, e.enabled, e.secret, e.previous_secret,
                (e.previous_secret_expires_at > now()) as previous_secret_live
         from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
         where d.id = %s
@@ -230,45 +230,6 @@ async def replace_report_url(conn: Conn, delivery_id: UUID, url: str) -> None:
         where id = %s and status = 'pending' and payload->'data' ? 'report_url'
         """,
         (url, delivery_id),
-    )
-
-
-async def acquire_lease(conn: Conn, endpoint_id: UUID, delivery_id: UUID, *, cap: int, ttl_s: float) -> bool:
-    """Take one of the endpoint's `cap` request slots for `delivery_id` (True), or find them all taken (False).
-    Serialised on the endpoint's row, so concurrent workers cannot both take the last slot."""
-    async with conn.transaction():
-        cur = await conn.execute("select id from webhook_endpoints where id = %s for update", (endpoint_id,))
-        if await cur.fetchone() is None:
-            return False
-        await conn.execute(
-            "delete from webhook_endpoint_leases where endpoint_id = %s and expires_at <= now()",
-            (endpoint_id,),
-        )
-        cur = await conn.execute(
-            """
-            select count(*) filter (where delivery_id <> %s) as others from webhook_endpoint_leases
-            where endpoint_id = %s
-            """,
-            (delivery_id, endpoint_id),
-        )
-        row = await cur.fetchone()
-        if row is not None and int(row["others"]) >= cap:
-            return False
-        await conn.execute(
-            """
-            insert into webhook_endpoint_leases (endpoint_id, delivery_id, expires_at)
-            values (%s, %s, now() + make_interval(secs => %s))
-            on conflict (endpoint_id, delivery_id) do update set expires_at = excluded.expires_at
-            """,
-            (endpoint_id, delivery_id, ttl_s),
-        )
-    return True
-
-
-async def release_lease(conn: Conn, endpoint_id: UUID, delivery_id: UUID) -> None:
-    await conn.execute(
-        "delete from webhook_endpoint_leases where endpoint_id = %s and delivery_id = %s",
-        (endpoint_id, delivery_id),
     )
 
 

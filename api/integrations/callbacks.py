@@ -8,7 +8,9 @@
 
 The outbox (`outbox_emit_ats_callback`) defers it with the lock `ats:<session>`, so one session's calls go one at a
 time and in order (Started before the result). A non-2xx answer, a timeout or a refused address is tried again on
-SHADOWS_API_WEBHOOK_RETRY_DELAYS_S, keeping the job and its place (`RetryLater`).
+SHADOWS_API_WEBHOOK_RETRY_DELAYS_S, keeping the job and its place (`RetryLater`). Each request holds a slot of the
+organisation's integration (SHADOWS_API_ATS_MAX_CONCURRENCY_PER_INTEGRATION) and of the organisation (shared with
+its webhooks: `api.webhooks.slots`); a call finding them all taken waits for one without counting an attempt.
 
 `refresh_ats_profile_links` (hourly, maintenance queue) queues these calls again for every assessment whose report
 link is about to expire or died with a rotated signing key, so the ATS never keeps showing a dead link.
@@ -27,7 +29,7 @@ import structlog
 from procrastinate import JobContext
 
 from api import egress
-from api.db import attempts_repo, integrations_repo, scorecards_repo, sessions_repo
+from api.db import attempts_repo, integrations_repo, outbound_leases_repo, scorecards_repo, sessions_repo
 from api.db.pool import Conn, Pool, connection
 from api.integrations import ashby_updates
 from api.integrations.greenhouse import is_greenhouse_host
@@ -38,6 +40,7 @@ from api.metrics import ATS_CALLBACK_FAILURES, ATS_CALLBACKS
 from api.sealing import SealedValueError, sealer
 from api.settings import ApiSettings
 from api.webhooks.schedule import DeliveryRetryPolicy, RetryLater, next_delay, settles_on_a_crash
+from api.webhooks.slots import give_back, take_slot
 
 log = structlog.get_logger(__name__)
 
@@ -165,10 +168,12 @@ async def deliver_ats_callback(context: JobContext, callback_id: str) -> None:
                    final=True)  # fmt: skip
 
     async with settles_on_a_crash(res.pool, "ats_callbacks", cid, exhausted):
-        await _attempt(res.settings, res.pool, cid, provider)
+        await _attempt(res.settings, res.pool, cid, provider, context.job.attempts)
 
 
-async def _attempt(settings: ApiSettings, pool: Pool, cid: UUID, provider: list[str]) -> None:
+async def _attempt(
+    settings: ApiSettings, pool: Pool, cid: UUID, provider: list[str], job_attempts: int
+) -> None:
     callback_id = str(cid)
     async with connection(pool) as conn:
         cb = await integrations_repo.load_callback(conn, cid)
@@ -186,6 +191,17 @@ async def _attempt(settings: ApiSettings, pool: Pool, cid: UUID, provider: list[
                 "ats_callback.unsendable", callback_id=callback_id, provider=cb["provider"], error=code
             )
             return
+        org_id, target = cb["organization_id"], outbound_leases_repo.ats_target(cb["provider"])
+        await take_slot(
+            conn,
+            settings,
+            kind="ats",
+            organization_id=org_id,
+            target=target,
+            target_cap=settings.ats_max_concurrency_per_integration,
+            holder_id=cid,
+            job_attempts=job_attempts,
+        )
     reply: egress.Reply | None = None
     error: str | None = None
     refused = False
@@ -203,6 +219,9 @@ async def _attempt(settings: ApiSettings, pool: Pool, cid: UUID, provider: list[
         delivered, refused, error = judge(call, reply)
     except egress.EgressError as e:
         error = e.code
+    finally:
+        async with connection(pool) as conn:
+            await give_back(conn, org_id, target, cid)
     retry_in = (
         None
         if delivered or refused

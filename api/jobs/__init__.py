@@ -7,6 +7,7 @@ Layout, one module per concept:
   stopping worker runs again at once);
 - `resources.py`: what a running task may use (`resources(context)`: settings, the API's pool, the judge);
 - `worker.py`: the worker loop behind `shadows worker` (signals, grace, stalled-job recovery at start-up);
+- `lanes.py`: which queues share which slots (deliveries to customers' receivers apart from grading);
 - `maintenance.py`: periodic housekeeping (requeue jobs of dead workers, drop old finished jobs);
 - `metrics.py`: queue depth and lag for the API's `/metrics`; `logs.py`: procrastinate's logs, without arguments;
 - task modules, one per concept: `grading.py` (`grade_session`); later `webhooks.py`, `retention.py`.

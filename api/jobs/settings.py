@@ -13,7 +13,13 @@ class WorkerSettings(BaseSettings):
         env_prefix="SHADOWS_WORKER_", env_file=".env", extra="ignore", hide_input_in_errors=True
     )
 
+    # Jobs run at once from every queue but the delivery queues (grading first of all).
     concurrency: int = Field(default=4, ge=1, le=64)
+    # Jobs run at once from the delivery queues (DELIVERY_QUEUES: webhooks, calls back to an ATS), in slots of their
+    # own: however slow the customers' receivers, they never take a slot grading could use. Each request waits on
+    # the network, not the CPU, and holds no database connection meanwhile. Must exceed
+    # SHADOWS_API_OUTBOUND_MAX_CONCURRENCY_PER_ORGANIZATION, so that one organisation never holds every slot.
+    delivery_concurrency: int = Field(default=8, ge=2, le=64)
     # On SIGTERM, running jobs get this long to finish; then they are cancelled and go back to the queue.
     shutdown_grace_s: float = Field(default=30.0, ge=0, le=3600)
     heartbeat_s: float = Field(default=10.0, gt=0, le=300)
@@ -65,6 +71,12 @@ class WorkerSettings(BaseSettings):
     @property
     def retry_delays(self) -> tuple[float, ...]:
         return tuple(float(x) for x in self.retry_delays_s.split(",") if x.strip())
+
+    @property
+    def pool_size(self) -> int:
+        """Connections the worker may need: one per running job of each lane, plus each lane's listener,
+        heartbeat, abort poll and periodic deferrer."""
+        return self.concurrency + self.delivery_concurrency + 8
 
     @property
     def queue_names(self) -> list[str] | None:

@@ -1,5 +1,9 @@
 """The worker behind `shadows worker`: runs queued jobs until SIGTERM or SIGINT.
 
+Its job slots are split into lanes (`api.jobs.lanes`): grading and the other jobs in one, webhook deliveries and
+calls back to an ATS in another, each a procrastinate worker with its own concurrency, so slow receivers cannot
+hold the slots grading needs.
+
 On the first signal it stops fetching, gives running jobs `SHADOWS_WORKER_SHUTDOWN_GRACE_S` to finish, then cancels
 the rest, which go back to the queue at once (JobRetryPolicy) for another worker. A worker that dies without that
 (SIGKILL, OOM, a lost host) stops its heartbeat; after `SHADOWS_WORKER_STALLED_AFTER_S` any live worker requeues its
@@ -13,11 +17,13 @@ import importlib
 import os
 import signal
 import socket
+from typing import Any
 
 import structlog
 from psycopg_pool import PoolTimeout
 
 from api.db.pool import create_pool
+from api.jobs.lanes import Lane, plan_lanes
 from api.jobs.logs import route_queue_logs
 from api.jobs.maintenance import register_periodic_tasks, requeue_stalled_jobs
 from api.jobs.queue import TASK_MODULES, queue
@@ -71,11 +77,19 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
             f"known: {', '.join(sorted(known))}"
         )
 
-    # Each running job may hold a connection; add the heartbeat, abort polling and the periodic deferrer.
+    lanes = plan_lanes(known, worker_settings)
+    cap = settings.outbound_max_concurrency_per_organization
+    if any(lane.name == "deliveries" for lane in lanes) and cap >= worker_settings.delivery_concurrency:
+        raise WorkerStartError(
+            f"SHADOWS_API_OUTBOUND_MAX_CONCURRENCY_PER_ORGANIZATION ({cap}) must be below "
+            f"SHADOWS_WORKER_DELIVERY_CONCURRENCY ({worker_settings.delivery_concurrency}): one organisation's "
+            "slow receivers would hold every delivery slot"
+        )
+
     pool = create_pool(
         settings.database_url,
         min_size=1,
-        max_size=max(settings.db_pool_max, worker_settings.concurrency + 4),
+        max_size=max(settings.db_pool_max, worker_settings.pool_size),
         prepared=settings.db_prepared_statements,
     )
     try:
@@ -107,22 +121,7 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
                 raise WorkerStartError("the queue's tables are missing: run `shadows db migrate` first")
             await requeue_stalled_jobs(queue, worker_settings.stalled_after_s)
             run = asyncio.create_task(
-                queue.run_worker_async(
-                    name=name,
-                    # None is every queue (procrastinate's Worker takes it; its options type says Iterable).
-                    queues=worker_settings.queue_names,  # type: ignore[arg-type]
-                    concurrency=worker_settings.concurrency,
-                    shutdown_graceful_timeout=worker_settings.shutdown_grace_s,
-                    update_heartbeat_interval=worker_settings.heartbeat_s,
-                    stalled_worker_timeout=worker_settings.stalled_after_s,
-                    fetch_job_polling_interval=worker_settings.poll_s,
-                    abort_job_polling_interval=worker_settings.poll_s,
-                    additional_context=context,
-                    install_signal_handlers=False,  # ours below: a second signal must not kill mid-shutdown
-                    listen_notify=True,
-                    delete_jobs="never",
-                ),
-                name="shadows-worker",
+                _run_lanes(lanes, name, worker_settings, context), name="shadows-worker"
             )
 
             stopping: list[str] = []
@@ -140,8 +139,10 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
             log.info(
                 "worker.started",
                 worker=name,
-                concurrency=worker_settings.concurrency,
-                queues=worker_settings.queue_names or "all",
+                lanes={
+                    lane.name: {"queues": list(lane.queues), "concurrency": lane.concurrency}
+                    for lane in lanes
+                },
             )
             try:
                 await run
@@ -158,3 +159,29 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
         await judge.aclose()
         await pool.close()
     log.info("worker.stopped", worker=name)
+
+
+async def _run_lanes(
+    lanes: list[Lane], name: str, worker_settings: WorkerSettings, context: dict[str, Any]
+) -> None:
+    """One procrastinate worker per lane, all stopping together: cancelled (a signal), each shuts down gracefully;
+    one failing stops the others, and its error is the worker's."""
+    async with asyncio.TaskGroup() as group:
+        for lane in lanes:
+            group.create_task(
+                queue.run_worker_async(
+                    name=f"{name}/{lane.name}",
+                    queues=list(lane.queues),  # a list: psycopg adapts lists, not tuples, to arrays
+                    concurrency=lane.concurrency,
+                    shutdown_graceful_timeout=worker_settings.shutdown_grace_s,
+                    update_heartbeat_interval=worker_settings.heartbeat_s,
+                    stalled_worker_timeout=worker_settings.stalled_after_s,
+                    fetch_job_polling_interval=worker_settings.poll_s,
+                    abort_job_polling_interval=worker_settings.poll_s,
+                    additional_context=context,
+                    install_signal_handlers=False,  # ours in run_worker: a second signal must not kill mid-shutdown
+                    listen_notify=True,
+                    delete_jobs="never",
+                ),
+                name=f"shadows-worker-{lane.name}",
+            )

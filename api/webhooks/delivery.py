@@ -5,8 +5,9 @@ session's events reach one endpoint one at a time and in order; a delivery that 
 (`RetryLater`) and with it its place ahead of the later ones.
 
 An attempt: load the delivery (a `report_url` that no longer opens the report, revoked since, is replaced by a
-live link, stored); take one of the endpoint's request slots (else try again in a moment, without
-counting an attempt); send it signed through the SSRF guard, with no database connection held; record the outcome.
+live link, stored); take a request slot of the endpoint and of its organisation (`api.webhooks.slots`; else try
+again after `busy_delay`, without counting an attempt); send it signed through the SSRF guard, with no database
+connection held; record the outcome.
 - 2xx: delivered.
 - 410 Gone: failed, and the endpoint is disabled (its pending deliveries fail too).
 - anything else (3xx included: redirects are not followed), a timeout, a refused address: tried again after the
@@ -17,7 +18,6 @@ At-least-once: a worker that dies after sending and before recording sends again
 from __future__ import annotations
 
 import json
-import random
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -26,7 +26,7 @@ import structlog
 from procrastinate import JobContext
 
 from api import egress
-from api.db import attempts_repo, webhooks_repo
+from api.db import attempts_repo, outbound_leases_repo, webhooks_repo
 from api.db.pool import Pool, connection
 from api.integrations.profile_links import live_report_url
 from api.jobs.queue import queue
@@ -36,12 +36,11 @@ from api.sealing import SealedValueError, sealer
 from api.settings import ApiSettings
 from api.webhooks.schedule import DeliveryRetryPolicy, RetryLater, next_delay, settles_on_a_crash
 from api.webhooks.signing import signature_headers
+from api.webhooks.slots import give_back, take_slot
 
 log = structlog.get_logger(__name__)
 
 WEBHOOK_QUEUE = "webhooks"
-LEASE_MARGIN_S = 30.0  # a lease outlives its request by this much; a crashed worker's slot frees itself after
-BUSY_RETRY_S = (0.2, 1.0)  # all of an endpoint's slots taken: try again within this many seconds
 
 
 FIRST_DATA_KEYS = ("session_id", "candidate", "metadata", "status")
@@ -103,10 +102,10 @@ async def deliver_webhook(context: JobContext, delivery_id: str) -> None:
     did = UUID(delivery_id)
     exhausted = WEBHOOK_DELIVERY_FAILURES.labels(reason="exhausted").inc
     async with settles_on_a_crash(res.pool, "webhook_deliveries", did, exhausted):
-        await _attempt(res.settings, res.pool, did)
+        await _attempt(res.settings, res.pool, did, context.job.attempts)
 
 
-async def _attempt(settings: ApiSettings, pool: Pool, did: UUID) -> None:
+async def _attempt(settings: ApiSettings, pool: Pool, did: UUID, job_attempts: int) -> None:
     delivery_id = str(did)
     async with connection(pool) as conn:
         row = await webhooks_repo.load_for_delivery(conn, did)
@@ -128,15 +127,17 @@ async def _attempt(settings: ApiSettings, pool: Pool, did: UUID) -> None:
                     await webhooks_repo.replace_report_url(conn, did, live)
             if live is not None:
                 payload = {**payload, "data": {**payload["data"], "report_url": live}}
-        slot = await webhooks_repo.acquire_lease(
+        org_id, target = row["organization_id"], outbound_leases_repo.webhook_target(endpoint_id)
+        await take_slot(
             conn,
-            endpoint_id,
-            did,
-            cap=settings.webhook_max_concurrency_per_endpoint,
-            ttl_s=settings.webhook_timeout_s + LEASE_MARGIN_S,
+            settings,
+            kind="webhook",
+            organization_id=org_id,
+            target=target,
+            target_cap=settings.webhook_max_concurrency_per_endpoint,
+            holder_id=did,
+            job_attempts=job_attempts,
         )
-    if not slot:
-        raise RetryLater(random.uniform(*BUSY_RETRY_S), "endpoint_busy")  # noqa: S311  # jitter, not a secret
 
     body = body_of(payload)
     reply: egress.Reply | None = None
@@ -145,7 +146,7 @@ async def _attempt(settings: ApiSettings, pool: Pool, did: UUID) -> None:
         headers = request_headers(settings, row, body, datetime.now(UTC))
     except SealedValueError:
         async with connection(pool) as conn:
-            await webhooks_repo.release_lease(conn, endpoint_id, did)
+            await give_back(conn, org_id, target, did)
             await attempts_repo.fail_pending(conn, "webhook_deliveries", did, "secret_unreadable")
         WEBHOOK_DELIVERY_FAILURES.labels(reason="exhausted").inc()  # ended failed, without an attempt
         log.error("webhook.secret_unreadable", delivery_id=delivery_id, endpoint_id=str(endpoint_id))
@@ -164,7 +165,7 @@ async def _attempt(settings: ApiSettings, pool: Pool, did: UUID) -> None:
         error = e.code
     finally:
         async with connection(pool) as conn:
-            await webhooks_repo.release_lease(conn, endpoint_id, did)
+            await give_back(conn, org_id, target, did)
 
     attempt = row["attempts"] + 1
     delivered = reply is not None and reply.ok

@@ -28,6 +28,9 @@ from api.jobs.retry import is_release, is_retryable
 from api.settings import WEBHOOK_JITTER, ApiSettings
 
 MAX_INFRA_RETRIES = 20  # a job that keeps failing on the database (not on the receiver) gives up after this
+BUSY_FIRST_S = (
+    0.25  # a call that found no free slot looks again after this, doubling with each run of its job
+)
 
 log = structlog.get_logger(__name__)
 
@@ -53,6 +56,16 @@ def next_delay(
     if retry_after_s is not None:
         delay = max(delay, min(retry_after_s, max(delays)))
     return delay
+
+
+def busy_delay(settings: ApiSettings, job_attempts: int) -> float:
+    """When a call that found its receiver's or its organisation's request slots all taken looks again: 0.25 s,
+    doubling with each earlier run of its job (procrastinate's `attempts`), at most twice
+    SHADOWS_API_WEBHOOK_TIMEOUT_S (a held slot frees within one timeout), jittered down to half. A busy fast
+    receiver's calls go on within a moment; a slow one's waiting calls look about once per timeout, never in a
+    busy loop, and keep their jobs (and places) until a slot frees: none is dropped."""
+    longest = 2 * settings.webhook_timeout_s
+    return min(longest, BUSY_FIRST_S * 2.0 ** min(job_attempts, 20)) * random.uniform(0.5, 1.0)  # noqa: S311  # jitter, not a secret
 
 
 @dataclass(frozen=True)

@@ -451,9 +451,10 @@ async def test_replay_waits_for_a_request_still_in_flight(api_server: ApiServer,
     await api_server.create_session()
     (d,) = await log_of(api_server, ep["id"])
     await db.execute(
-        "insert into webhook_endpoint_leases (endpoint_id, delivery_id, expires_at) "
-        "values (%s, %s, now() + interval '40 seconds')",
-        (ep["id"], d["id"]),
+        "insert into outbound_leases (organization_id, target, holder_id, expires_at) "
+        "select organization_id, 'webhook:' || id::text, %s, now() + interval '40 seconds' "
+        "from webhook_endpoints where id = %s",
+        (d["id"], ep["id"]),
     )
     await db.execute(
         "update webhook_deliveries set status = 'failed', last_error = 'endpoint_disabled' where id = %s",
@@ -464,9 +465,7 @@ async def test_replay_waits_for_a_request_still_in_flight(api_server: ApiServer,
     assert (r.status_code, r.json()["error"]["code"]) == (409, "delivery_in_flight")
     assert [x["status"] for x in await log_of(api_server, ep["id"])] == ["failed"]  # nothing changed
     # Once that request has ended (its lease released, or expired after a crash), the replay goes ahead.
-    await db.execute(
-        "update webhook_endpoint_leases set expires_at = now() where delivery_id = %s", (d["id"],)
-    )
+    await db.execute("update outbound_leases set expires_at = now() where holder_id = %s", (d["id"],))
     r = await api_server.client.post(replay, headers=api_server.org_headers())
     assert r.status_code == 202 and r.json()["status"] == "pending"
 

@@ -8,7 +8,9 @@ reference describes it. Ashby's API answers 200 with `{"success": true, "results
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -99,6 +101,11 @@ class FakeAshby:
     fail_updates: int = 0  # answer the first N updates with 503
     refuse: bool = False  # answer success: false
     garble_updates: int = 0  # answer the next N updates 200 with JSON nested past the recursion limit
+    # Hold every update until this is set (an Ashby that hangs), or `hang_s` at most, then answer 503.
+    hang_until: asyncio.Event | None = None
+    hang_s: float = 60.0
+    in_flight: int = 0
+    max_in_flight: int = 0
     updates: list[Update] = field(default_factory=list)
     started: set[str] = field(default_factory=set)
 
@@ -139,6 +146,21 @@ class FakeAshby:
             return await c.post("/assessment.cancel", json={"assessment_id": assessment_id})
 
     async def handle_update(self, request: web.Request) -> web.Response:
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            if self.hang_until is not None:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self.hang_s):
+                        await self.hang_until.wait()
+                if not self.hang_until.is_set():
+                    self.updates.append(Update(True, None, ["hung"], 503))
+                    return web.Response(status=503)
+            return await self._update(request)
+        finally:
+            self.in_flight -= 1
+
+    async def _update(self, request: web.Request) -> web.Response:
         raw = await request.read()
         if request.headers.get("Authorization") != basic(self.customer_api_key):
             self.updates.append(Update(False, None, [], 401))

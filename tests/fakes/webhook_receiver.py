@@ -53,6 +53,10 @@ class Answer:
     # Hold the answer until this many requests are in flight at once (or `delay_s` passes): makes overlap certain
     # when the sender allows it, however slow the machine.
     until_in_flight: int | None = None
+    # Hold the answer until this event is set (a receiver hanging until it recovers), or at most `delay_s`, after
+    # which it answers `gave_up_status` instead of `status`.
+    until_set: asyncio.Event | None = None
+    gave_up_status: int = 503
 
 
 Respond = Callable[[int, Delivery], Answer]
@@ -103,6 +107,12 @@ class WebhookReceiver:
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(answer.delay_s), self._arrivals:
                         await self._arrivals.wait_for(lambda: self.in_flight >= wanted)
+            elif answer.until_set is not None:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(answer.delay_s or None):
+                        await answer.until_set.wait()
+                if not answer.until_set.is_set():
+                    answer = Answer(status=answer.gave_up_status)
             elif answer.delay_s:
                 await asyncio.sleep(answer.delay_s)
             self.answers.append(answer.status)
