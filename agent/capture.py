@@ -19,6 +19,7 @@ from livekit.agents import (
 )
 
 from agent.fence import cut
+from agent.state import InterviewState
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,11 @@ class SessionCapture:
         self._usage_recorded_at: float | None = None
         self._usage_dirty = False
         self._attached = True
+        # Candidate turns recorded when they were finished, before the conversation took them.
+        self._early: set[str] = set()
+        self._state = _interview_state(session)
+        if self._state is not None:
+            self._state.turn_listeners.append(self.record_turn)
         session.on("conversation_item_added", self._on_item)
         session.on("function_tools_executed", self._on_tools)
         session.on("session_usage_updated", self._on_usage)
@@ -68,6 +74,8 @@ class SessionCapture:
         if not self._attached:
             return
         self._attached = False
+        if self._state is not None and self.record_turn in self._state.turn_listeners:
+            self._state.turn_listeners.remove(self.record_turn)
         self._session.off("conversation_item_added", self._on_item)
         self._session.off("function_tools_executed", self._on_tools)
         self._session.off("session_usage_updated", self._on_usage)
@@ -81,13 +89,36 @@ class SessionCapture:
 
     # -- handlers (sync: EventEmitter callbacks; record() never blocks) -------------------------------
 
+    def record_turn(self, message: ChatMessage) -> None:
+        """Record a candidate's turn now, the moment it was finished (InterviewState.turn_finished); when the
+        conversation takes it later, it is not recorded again."""
+        known = message.id in self._early
+        if self._attached and message.role == "user" and not known and self._record_message(message):
+            self._early.add(message.id)
+
     def _on_item(self, ev: ConversationItemAddedEvent) -> None:
         item = ev.item
         if not isinstance(item, ChatMessage) or item.role not in ("user", "assistant"):
             return
+        if item.id in self._early:
+            self._early.discard(item.id)  # recorded when it was finished
+        elif not self._record_message(item):
+            return
+        m = item.metrics
+        end = self._t(m.get("stopped_speaking_at", item.created_at))
+        if item.role == "user":
+            self._user_metrics = _pick(m, _USER_METRICS)
+            return
+        metrics = {**self._user_metrics, **_pick(m, _ASSISTANT_METRICS)}
+        self._user_metrics = {}
+        if metrics:
+            self._recorder.record("turn_metrics", {"item_id": item.id, **metrics}, key=item.id, t=end)
+
+    def _record_message(self, item: ChatMessage) -> bool:
+        """The `transcript` event of one message (its key is the message's id); False when it has no text."""
         text = item.text_content
         if not text:
-            return
+            return False
         m = item.metrics
         start = self._t(m.get("started_speaking_at", item.created_at))
         end = self._t(m.get("stopped_speaking_at", item.created_at))
@@ -104,13 +135,7 @@ class SessionCapture:
             key=item.id,
             t=start,
         )
-        if item.role == "user":
-            self._user_metrics = _pick(m, _USER_METRICS)
-            return
-        metrics = {**self._user_metrics, **_pick(m, _ASSISTANT_METRICS)}
-        self._user_metrics = {}
-        if metrics:
-            self._recorder.record("turn_metrics", {"item_id": item.id, **metrics}, key=item.id, t=end)
+        return True
 
     def _on_tools(self, ev: FunctionToolsExecutedEvent) -> None:
         for call, output in ev.zipped():
@@ -172,3 +197,11 @@ def _args(raw: str) -> Any:
     if len(raw) > MAX_TOOL_TEXT:
         return {"truncated": raw[:MAX_TOOL_TEXT]}
     return parsed
+
+
+def _interview_state(session: AgentSession[Any]) -> InterviewState | None:
+    try:
+        state = session.userdata
+    except ValueError:  # no userdata
+        return None
+    return state if isinstance(state, InterviewState) else None

@@ -206,6 +206,7 @@ class PhaseAgent(Agent):
     async def on_user_turn_completed(self, turn_ctx: llm.ChatContext, new_message: llm.ChatMessage) -> None:
         """Decide whether this turn gets a reply; a silent turn stays in the conversation (StopResponse)."""
         state = self._interview
+        state.turn_finished(new_message)  # recorded now, before the decision (InterviewState.turn_finished)
         decision = await decide(
             new_message.text_content or "",
             self.chat_ctx,

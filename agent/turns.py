@@ -256,7 +256,14 @@ async def reply_after_handoff(session: AgentSession[Any], **kwargs: Any) -> Spee
         return None
 
 
-async def text_turn(session: AgentSession[Any], text: str) -> SpeechHandle | None:
+def typed_message(text: str | llm.ChatMessage) -> llm.ChatMessage:
+    """A typed turn as the conversation keeps it (bounded); made when it arrives, so that it is recorded then."""
+    if isinstance(text, llm.ChatMessage):
+        return text
+    return llm.ChatMessage(role="user", content=[bounded_typed(text)])
+
+
+async def text_turn(session: AgentSession[Any], text: str | llm.ChatMessage) -> SpeechHandle | None:
     """A typed or scripted turn through the same decision as speech (``on_user_turn_completed``), in the phase
     the interview is in once any handoff in flight has finished: the reply's speech handle, or None when the turn
     gets no reply (decided silent, or the session is closing). Either way the turn is kept in the conversation and
@@ -266,9 +273,9 @@ async def text_turn(session: AgentSession[Any], text: str) -> SpeechHandle | Non
     adds that message only once the reply is scheduled, so a reply interrupted while still queued (the next typed
     message interrupts it) lost the message from the conversation and the transcript, and a message typed while
     the reply before it waited in the queue was recorded ahead of it."""
+    message = typed_message(text)
     await after_handoff(session)
     agent = session.current_agent
-    message = llm.ChatMessage(role="user", content=[bounded_typed(text)])
     try:
         await agent.on_user_turn_completed(agent.chat_ctx.copy(), new_message=message)
     except StopResponse:
@@ -289,7 +296,6 @@ def _ended(session: AgentSession[Any]) -> bool:
         return False
 
 
-def unanswered_text_turn(session: AgentSession[Any], text: str) -> None:
+def unanswered_text_turn(session: AgentSession[Any], text: str | llm.ChatMessage) -> None:
     """A typed message kept in the conversation and the transcript without a model turn (agent.chat_budget)."""
-    agent = session.current_agent
-    keep_turn(agent, llm.ChatMessage(role="user", content=[bounded_typed(text)]))
+    keep_turn(session.current_agent, typed_message(text))

@@ -298,3 +298,42 @@ async def test_the_coding_interruption_threshold_is_set_on_the_session_where_1_8
         assert run.session.options.interruption["min_duration"] == run.state.settings.interruption_min_s
     finally:
         await run.aclose()
+
+
+async def test_the_log_keeps_turns_in_the_order_they_were_finished_while_a_spoken_turn_is_decided():
+    """A spoken turn waits for its decision (the classifier, while coding) before the conversation takes it. It was
+    recorded then: after a code snapshot and a typed message that came in meanwhile, with its time right and its
+    place in the log (what the grader and the replay read in order) wrong. Each is recorded when it happened."""
+    from livekit.agents.voice.room_io import TextInputEvent
+
+    from agent.capture import attach_capture
+    from agent.worker import chat_input
+
+    spoken = "okay so I loop over the array and keep a map of what I have seen"
+    typed = "How much time do I have left?"  # an explicit request: decided at once, no classifier call
+    classifier = FakeLLM([call("stay_silent")], ttft_s=0.4)  # 8 timeline seconds
+    run = await voice_interview(Phase.CODING, [Utterance(2.0, 4.0, spoken)], [say("Plenty.")],
+                                classifier=classifier, turn_classifier_timeout_s=5.0)  # fmt: skip
+    capture = attach_capture(run.session, run.sink, run.state.elapsed_s)
+    try:
+        for _ in range(300):  # the spoken turn is finished and being decided
+            if classifier.requests:
+                break
+            await asyncio.sleep(0.01)
+        assert classifier.requests
+        run.state.editor.ingest("def two_sum(nums, target):\n    seen = {}\n", {"version": "7"})
+        await chat_input().text_input_cb(run.session, TextInputEvent(text=typed))  # type: ignore[misc]
+        for _ in range(300):
+            if len(decisions(run.sink)) == 2:
+                break
+            await asyncio.sleep(0.01)
+        order = [
+            e["payload"].get("text") if e["type"] == "transcript" else e["type"]
+            for e in run.sink.events
+            if e["type"] in ("transcript", "editor_snapshot") and e["payload"].get("role", "user") == "user"
+        ]
+    finally:
+        capture.detach()
+        await run.aclose()
+    assert order == [spoken, "editor_snapshot", typed]
+    assert sorted(reply for _, reply in decisions(run.sink)) == [False, True]
