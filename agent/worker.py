@@ -320,10 +320,19 @@ async def entrypoint(ctx: JobContext) -> None:
         ends = EndRequests(session, state, lambda: channel.candidate_identity)
         ctx.room.local_participant.register_rpc_method(RPC_INTERVIEW_END, ends.handle)
 
+        ended_on_page: list[bool] = []
+
+        async def ended_elsewhere() -> bool:
+            ended = await session_ended(job.api if recording else None, sid)
+            if ended:
+                ended_on_page.append(True)
+            return ended
+
         async def gone() -> None:
             if not state.ended:
-                state.ended, state.end_reason = True, "candidate_left"
-                ctx.shutdown(reason="candidate_left")
+                reason = "candidate_request" if ended_on_page else "candidate_left"
+                state.ended, state.end_reason = True, reason
+                ctx.shutdown(reason=reason)
 
         def rejoined(identity: str) -> None:
             channel.candidate_identity = identity
@@ -331,7 +340,7 @@ async def entrypoint(ctx: JobContext) -> None:
 
         job.presence = CandidatePresence(
             ctx.room, state.clock, grace_s=settings.candidate_rejoin_grace_s, on_gone=gone, on_rejoin=rejoined,
-            expected=expected,
+            expected=expected, ended_elsewhere=ended_elsewhere,
         )  # fmt: skip
         job.presence.candidate = participant.identity
     job.tasks = attach_interview(session, state)
@@ -342,6 +351,19 @@ async def entrypoint(ctx: JobContext) -> None:
         resume is not None,
         recording,
     )
+
+
+async def session_ended(api: ApiClient | None, session_id: str, *, timeout_s: float = 5.0) -> bool:
+    """Whether the API holds the session as over (the page's `POST /end`, a cancel): asked when the candidate
+    leaves. Unknown (no API, an error, no answer within ``timeout_s``) is "not ended": the rejoin grace applies."""
+    if api is None:
+        return False
+    try:
+        context = await asyncio.wait_for(api.get_context(session_id), timeout_s)
+    except (ApiError, TimeoutError) as e:
+        logger.warning("could not tell whether the session has ended (%s)", type(e).__name__)
+        return False
+    return context.session.status not in ("scheduled", "in_progress")
 
 
 def room_start(room: rtc.Room, expected: str | None) -> dict[str, Any]:
