@@ -26,7 +26,7 @@ from agent.realtime import PreparedRealtimeSession
 from agent.state import InterviewState, Phase
 from agent.tool_args import bounded_tool_calls
 from agent.tools import SHARED_TOOLS
-from agent.turns import decide, keep_turn
+from agent.turns import decide, forward_dropped_turns, keep_turn
 
 logger = logging.getLogger("shadows.agent.phases")
 
@@ -172,6 +172,7 @@ class PhaseAgent(Agent):
 
     async def on_enter(self) -> None:
         state = self._interview
+        forward_dropped_turns(self, state)
         self._prepare_realtime_replies()
         if self._handoff_ctx is not None:
             merged = self._handoff_ctx.merge(self.chat_ctx)

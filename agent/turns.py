@@ -29,6 +29,8 @@ from agent.prompts import render
 if TYPE_CHECKING:
     from livekit.agents import Agent, AgentSession, SpeechHandle
 
+    from agent.state import InterviewState
+
 logger = logging.getLogger("shadows.agent.turns")
 
 CONVERSATION_TAIL = 6  # messages of context the classifier sees
@@ -299,3 +301,51 @@ def _ended(session: AgentSession[Any]) -> bool:
 def unanswered_text_turn(session: AgentSession[Any], text: str | llm.ChatMessage) -> None:
     """A typed message kept in the conversation and the transcript without a model turn (agent.chat_budget)."""
     keep_turn(session.current_agent, typed_message(text))
+
+
+def forward_dropped_turns(agent: Agent, state: InterviewState) -> None:
+    """Spoken turns the framework would drop go through ``text_turn`` instead: recorded the moment they were
+    finished (InterviewState.turn_finished), kept in the conversation, decided and answered like any other turn.
+
+    livekit-agents 1.8.9 drops a finished spoken turn, from the conversation and so from the transcript, when it
+    ends while the agent's activity is handing over to the next phase's ("skipping user input, speech scheduling is
+    paused"; its own TODO asks whether to forward it) or while a speech that cannot be interrupted plays ("skipping
+    reply to user input, current speech generation cannot be interrupted"): the End button's goodbye, the no-show
+    ending. What the candidate said then was lost from the record. It keeps such turns only while the session is
+    closing, and so do we (its own path is taken then).
+
+    No public call: this wraps the activity's ``on_end_of_turn`` hook (what its AudioRecognition calls) on the
+    instance, the way ``keep_turn`` and ``after_handoff`` use the framework's own steps. Called from ``on_enter``,
+    once the activity exists. tests/agent/test_voice_timing.py pins the behaviour. A realtime model hears the audio
+    itself and is left alone.
+    """
+    activity = getattr(agent, "_activity", None)
+    if activity is None or isinstance(getattr(activity, "llm", None), llm.RealtimeModel):
+        return
+    if getattr(activity.on_end_of_turn, "forwards_dropped_turns", False):
+        return
+    original = activity.on_end_of_turn
+
+    def on_end_of_turn(info: Any) -> bool:
+        speech = getattr(activity, "_current_speech", None)
+        dropped = (
+            getattr(activity, "_scheduling_paused", False)
+            or getattr(activity, "_new_turns_blocked", False)
+            or (speech is not None and not speech.allow_interruptions and not speech.done())
+        )
+        text = getattr(info, "new_transcript", "") or ""
+        closing = getattr(agent.session, "_closing", False)
+        if not dropped or closing or getattr(info, "skip_reply", False) or not text.strip():
+            return bool(original(info))
+        message = llm.ChatMessage(
+            role="user", content=[text], transcript_confidence=info.transcript_confidence
+        )
+        message.metrics = activity._init_metrics_from_end_of_turn(info)
+        activity._cancel_preemptive_generation()
+        logger.info("a spoken turn the framework would drop is forwarded to the turn path")
+        state.turn_finished(message)
+        state.spawn(text_turn(agent.session, message), "turns.forwarded")
+        return True
+
+    on_end_of_turn.forwards_dropped_turns = True  # type: ignore[attr-defined]  # marks the wrapper (idempotent)
+    activity.on_end_of_turn = on_end_of_turn

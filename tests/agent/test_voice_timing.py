@@ -337,3 +337,37 @@ async def test_the_log_keeps_turns_in_the_order_they_were_finished_while_a_spoke
         await run.aclose()
     assert order == [spoken, "editor_snapshot", typed]
     assert sorted(reply for _, reply in decisions(run.sink)) == [False, True]
+
+
+async def test_words_spoken_over_the_goodbye_stay_in_the_record_unanswered():
+    """The End button's goodbye cannot be interrupted, and livekit drops a turn finished while such a speech plays
+    (or while the phase hands over): what the candidate said over the goodbye was in no transcript. It is kept,
+    recorded and decided like every turn after the end: not answered."""
+    from livekit import rtc
+
+    from agent.capture import attach_capture
+    from agent.ending import EndRequests
+
+    goodbye = " ".join(["Thank you for your time today, it was a pleasure to talk with you."] * 3)
+    said = "wait, I just found the bug on line three"
+    run = await voice_interview(Phase.CODING, [Utterance(3.0, 5.0, said)], [say("Go ahead."), say(goodbye)])
+    capture = attach_capture(run.session, run.sink, run.state.elapsed_s)
+    ends = EndRequests(run.session, run.state, lambda: "cand")
+    try:
+        await run.tl.until(1.0)
+        await ends.handle(rtc.RpcInvocationData("r1", "cand", "{}", 5.0))
+        await run.tl.until(14)
+        assert ends.task is not None
+        await asyncio.wait_for(ends.task, 5)
+        users = [
+            i.text_content for i in run.session.history.items if i.type == "message" and i.role == "user"
+        ]
+    finally:
+        capture.detach()
+        await run.aclose()
+    assert users == [said]
+    assert [
+        e["payload"]["text"] for e in run.sink.of_type("transcript") if e["payload"]["role"] == "user"
+    ] == [said]
+    assert decisions(run.sink) == [("ended", False)]
+    assert len(run.llm.requests) == 2 and goodbye.endswith(run.tts.requests[-1].text.strip())  # nothing after
