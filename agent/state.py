@@ -154,7 +154,11 @@ class InterviewState:
         """The candidate has just finished this turn (spoken: its end of turn; typed: its arrival). Its transcript
         is recorded now, not when the conversation takes it: that waits for the turn decision (a classifier call
         while coding) and for the typed turns before it, and the log's order is the order things happened in
-        (what the grader and the replay read). Telling twice is harmless (the capture keeps the first)."""
+        (what the grader and the replay read). Telling twice is harmless (the capture keeps the first). A snapshot
+        held back (agent.editor.SnapshotRecorder) is the code as it was before this turn: it is recorded first, not
+        seconds later after the turn (words about code that would read as coming before the code)."""
+        if self.snapshots is not None:
+            self.snapshots.flush()
         for listener in list(self.turn_listeners):
             listener(message)
 
