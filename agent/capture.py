@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 MAX_TOOL_TEXT = 8_000  # tool arguments/outputs can carry code; the log keeps a bounded prefix
 USAGE_EVERY_S = 30.0  # cumulative usage snapshots at most this often, plus a final one
+MAX_EARLY_TURNS = 64  # candidate turns recorded when finished and awaiting the conversation (a few at most)
 
 # ChatMessage.metrics keys worth keeping per turn, by the name we store them under.
 _USER_METRICS = {
@@ -60,8 +61,8 @@ class SessionCapture:
         self._usage_recorded_at: float | None = None
         self._usage_dirty = False
         self._attached = True
-        # Candidate turns recorded when they were finished, before the conversation took them.
-        self._early: set[str] = set()
+        # Candidate turns recorded when they were finished, not yet taken by the conversation (oldest first).
+        self._early: dict[str, ChatMessage] = {}
         self._state = _interview_state(session)
         if self._state is not None:
             self._state.turn_listeners.append(self.record_turn)
@@ -94,15 +95,32 @@ class SessionCapture:
         conversation takes it later, it is not recorded again."""
         known = message.id in self._early
         if self._attached and message.role == "user" and not known and self._record_message(message):
-            self._early.add(message.id)
+            self._early[message.id] = message
+            while len(self._early) > MAX_EARLY_TURNS:  # never taken (a turn the framework dropped after all)
+                del self._early[next(iter(self._early))]
+
+    def _recorded_early(self, item: ChatMessage) -> bool:
+        """Whether the conversation's ``item`` is a turn recorded when it was finished (and is now taken). With
+        preemptive generation (on by default outside coding) livekit puts in the conversation not the message it
+        handed to ``on_user_turn_completed`` but the preemptive attempt's own, given the same content and the same
+        metrics object: the same turn under another id, which was recorded twice."""
+        if item.role != "user":
+            return False
+        found = item.id if item.id in self._early else None
+        if found is None:
+            found = next((k for k, m in self._early.items() if m.metrics is item.metrics), None)
+        if found is None:
+            found = next((k for k, m in self._early.items() if m.text_content == item.text_content), None)
+        if found is None:
+            return False
+        del self._early[found]
+        return True
 
     def _on_item(self, ev: ConversationItemAddedEvent) -> None:
         item = ev.item
         if not isinstance(item, ChatMessage) or item.role not in ("user", "assistant"):
             return
-        if item.id in self._early:
-            self._early.discard(item.id)  # recorded when it was finished
-        elif not self._record_message(item):
+        if not self._recorded_early(item) and not self._record_message(item):
             return
         m = item.metrics
         end = self._t(m.get("stopped_speaking_at", item.created_at))

@@ -371,3 +371,28 @@ async def test_words_spoken_over_the_goodbye_stay_in_the_record_unanswered():
     ] == [said]
     assert decisions(run.sink) == [("ended", False)]
     assert len(run.llm.requests) == 2 and goodbye.endswith(run.tts.requests[-1].text.strip())  # nothing after
+
+
+async def test_a_turn_answered_by_a_preemptive_generation_is_recorded_once():
+    """Outside coding livekit generates preemptively, and the conversation takes the preemptive attempt's copy of
+    the turn (another id) rather than the message the turn was recorded with when it finished: recorded twice."""
+    from agent.capture import attach_capture
+
+    asked = "Is it okay to use a dictionary here?"
+    script = [say("Go ahead."), say("Yes, that works.")]
+    run = await voice_interview(
+        Phase.APPROACH, [Utterance(4.0, 6.0, asked)], script, speed=10, production_turns=True
+    )
+    capture = attach_capture(run.session, run.sink, run.state.elapsed_s)
+    try:
+        await run.tl.until(14)
+        users = [
+            i.text_content for i in run.session.history.items if i.type == "message" and i.role == "user"
+        ]
+    finally:
+        capture.detach()
+        await run.aclose()
+    assert users == [asked]
+    assert [
+        e["payload"]["text"] for e in run.sink.of_type("transcript") if e["payload"]["role"] == "user"
+    ] == [asked]
