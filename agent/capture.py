@@ -19,11 +19,13 @@ from livekit.agents import (
 )
 
 from agent.fence import cut
+from agent.state import InterviewState
 
 logger = logging.getLogger(__name__)
 
 MAX_TOOL_TEXT = 8_000  # tool arguments/outputs can carry code; the log keeps a bounded prefix
 USAGE_EVERY_S = 30.0  # cumulative usage snapshots at most this often, plus a final one
+MAX_EARLY_TURNS = 64  # candidate turns recorded when finished and awaiting the conversation (a few at most)
 
 # ChatMessage.metrics keys worth keeping per turn, by the name we store them under.
 _USER_METRICS = {
@@ -59,6 +61,11 @@ class SessionCapture:
         self._usage_recorded_at: float | None = None
         self._usage_dirty = False
         self._attached = True
+        # Candidate turns recorded when they were finished, not yet taken by the conversation (oldest first).
+        self._early: dict[str, ChatMessage] = {}
+        self._state = _interview_state(session)
+        if self._state is not None:
+            self._state.turn_listeners.append(self.record_turn)
         session.on("conversation_item_added", self._on_item)
         session.on("function_tools_executed", self._on_tools)
         session.on("session_usage_updated", self._on_usage)
@@ -68,6 +75,8 @@ class SessionCapture:
         if not self._attached:
             return
         self._attached = False
+        if self._state is not None and self.record_turn in self._state.turn_listeners:
+            self._state.turn_listeners.remove(self.record_turn)
         self._session.off("conversation_item_added", self._on_item)
         self._session.off("function_tools_executed", self._on_tools)
         self._session.off("session_usage_updated", self._on_usage)
@@ -81,13 +90,53 @@ class SessionCapture:
 
     # -- handlers (sync: EventEmitter callbacks; record() never blocks) -------------------------------
 
+    def record_turn(self, message: ChatMessage) -> None:
+        """Record a candidate's turn now, the moment it was finished (InterviewState.turn_finished); when the
+        conversation takes it later, it is not recorded again."""
+        known = message.id in self._early
+        if self._attached and message.role == "user" and not known and self._record_message(message):
+            self._early[message.id] = message
+            while len(self._early) > MAX_EARLY_TURNS:  # never taken (a turn the framework dropped after all)
+                del self._early[next(iter(self._early))]
+
+    def _recorded_early(self, item: ChatMessage) -> bool:
+        """Whether the conversation's ``item`` is a turn recorded when it was finished (and is now taken). With
+        preemptive generation (on by default outside coding) livekit puts in the conversation not the message it
+        handed to ``on_user_turn_completed`` but the preemptive attempt's own, given the same content and the same
+        metrics object: the same turn under another id, which was recorded twice."""
+        if item.role != "user":
+            return False
+        found = item.id if item.id in self._early else None
+        if found is None:
+            found = next((k for k, m in self._early.items() if m.metrics is item.metrics), None)
+        if found is None:
+            found = next((k for k, m in self._early.items() if m.text_content == item.text_content), None)
+        if found is None:
+            return False
+        del self._early[found]
+        return True
+
     def _on_item(self, ev: ConversationItemAddedEvent) -> None:
         item = ev.item
         if not isinstance(item, ChatMessage) or item.role not in ("user", "assistant"):
             return
+        if not self._recorded_early(item) and not self._record_message(item):
+            return
+        m = item.metrics
+        end = self._t(m.get("stopped_speaking_at", item.created_at))
+        if item.role == "user":
+            self._user_metrics = _pick(m, _USER_METRICS)
+            return
+        metrics = {**self._user_metrics, **_pick(m, _ASSISTANT_METRICS)}
+        self._user_metrics = {}
+        if metrics:
+            self._recorder.record("turn_metrics", {"item_id": item.id, **metrics}, key=item.id, t=end)
+
+    def _record_message(self, item: ChatMessage) -> bool:
+        """The `transcript` event of one message (its key is the message's id); False when it has no text."""
         text = item.text_content
         if not text:
-            return
+            return False
         m = item.metrics
         start = self._t(m.get("started_speaking_at", item.created_at))
         end = self._t(m.get("stopped_speaking_at", item.created_at))
@@ -104,13 +153,7 @@ class SessionCapture:
             key=item.id,
             t=start,
         )
-        if item.role == "user":
-            self._user_metrics = _pick(m, _USER_METRICS)
-            return
-        metrics = {**self._user_metrics, **_pick(m, _ASSISTANT_METRICS)}
-        self._user_metrics = {}
-        if metrics:
-            self._recorder.record("turn_metrics", {"item_id": item.id, **metrics}, key=item.id, t=end)
+        return True
 
     def _on_tools(self, ev: FunctionToolsExecutedEvent) -> None:
         for call, output in ev.zipped():
@@ -172,3 +215,11 @@ def _args(raw: str) -> Any:
     if len(raw) > MAX_TOOL_TEXT:
         return {"truncated": raw[:MAX_TOOL_TEXT]}
     return parsed
+
+
+def _interview_state(session: AgentSession[Any]) -> InterviewState | None:
+    try:
+        state = session.userdata
+    except ValueError:  # no userdata
+        return None
+    return state if isinstance(state, InterviewState) else None

@@ -26,7 +26,7 @@ from agent.realtime import PreparedRealtimeSession
 from agent.state import InterviewState, Phase
 from agent.tool_args import bounded_tool_calls
 from agent.tools import SHARED_TOOLS
-from agent.turns import decide, keep_turn
+from agent.turns import decide, forward_dropped_turns, keep_turn
 
 logger = logging.getLogger("shadows.agent.phases")
 
@@ -172,6 +172,7 @@ class PhaseAgent(Agent):
 
     async def on_enter(self) -> None:
         state = self._interview
+        forward_dropped_turns(self, state)
         self._prepare_realtime_replies()
         if self._handoff_ctx is not None:
             merged = self._handoff_ctx.merge(self.chat_ctx)
@@ -206,6 +207,7 @@ class PhaseAgent(Agent):
     async def on_user_turn_completed(self, turn_ctx: llm.ChatContext, new_message: llm.ChatMessage) -> None:
         """Decide whether this turn gets a reply; a silent turn stays in the conversation (StopResponse)."""
         state = self._interview
+        state.turn_finished(new_message)  # recorded now, before the decision (InterviewState.turn_finished)
         decision = await decide(
             new_message.text_content or "",
             self.chat_ctx,

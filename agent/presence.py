@@ -19,7 +19,11 @@ class CandidatePresence:
     """Ends the interview (`on_gone`) when no candidate has been in the room for `grace_s` seconds.
 
     A candidate who leaves and comes back (page reload, new device, network drop) within the grace period
-    continues the same interview; `on_rejoin` receives their identity. With ``expected`` (a scheduled session:
+    continues the same interview; `on_rejoin` receives their identity. A candidate who leaves after ending the
+    interview on the page (its `POST /end`, when the `interview.end` RPC did not reach us) is gone for good: with
+    ``ended_elsewhere`` (asked once when the candidate leaves; True when the session has already ended) the
+    interview ends at once instead of after ``grace_s``, so the interviewer does not go on talking and recording
+    into a session that is over. With ``expected`` (a scheduled session:
     the identity the API mints) only that identity is the candidate. Without it (practice), someone else joining
     becomes the candidate only while the candidate is away: a second person never takes over from one present.
     """
@@ -33,6 +37,7 @@ class CandidatePresence:
         on_gone: Callable[[], Awaitable[None]],
         on_rejoin: Callable[[str], None],
         expected: str | None = None,
+        ended_elsewhere: Callable[[], Awaitable[bool]] | None = None,
     ) -> None:
         self._room = room
         self._clock = clock
@@ -41,6 +46,7 @@ class CandidatePresence:
         self._on_rejoin = on_rejoin
         self._timer: asyncio.Task[None] | None = None
         self._expected = expected
+        self._ended_elsewhere = ended_elsewhere
         self.candidate: str | None = expected
         room.on("participant_connected", self._connected)
         room.on("participant_disconnected", self._disconnected)
@@ -69,7 +75,10 @@ class CandidatePresence:
         self._timer = asyncio.create_task(self._expire(), name="presence.grace")
 
     async def _expire(self) -> None:
-        await self._clock.sleep(self._grace_s)
+        if self._ended_elsewhere is not None and await self._ended_elsewhere():
+            logger.info("candidate left an interview that had already ended; ending now")
+        else:
+            await self._clock.sleep(self._grace_s)
         self._timer = None
         await self._on_gone()
 

@@ -16,6 +16,8 @@ from agent.language import DEFAULT, LanguageWatch
 from agent.settings import AgentSettings
 
 if TYPE_CHECKING:
+    from livekit.agents import llm
+
     from agent.channel import ClientChannel
     from agent.clock import Clock
     from agent.editor import CodeView, EditorBridge, SnapshotRecorder
@@ -122,6 +124,8 @@ class InterviewState:
     language_watch: LanguageWatch = field(default_factory=LanguageWatch)
     paste_noted: bool = False  # the one large-paste note was given (agent.paste)
     chat_budget: ChatBudget = field(default_factory=ChatBudget)  # typed messages that may start a turn
+    # Told of each candidate turn the moment it is finished (agent.capture records it then; see turn_finished).
+    turn_listeners: list[Callable[[llm.ChatMessage], None]] = field(default_factory=list)
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -145,6 +149,18 @@ class InterviewState:
     # --- events -----------------------------------------------------------------------------------
     def record(self, type: str, payload: dict[str, Any], *, key: str | None = None) -> str:
         return self.recorder.record(type, payload, key=key, t=self.elapsed_s())
+
+    def turn_finished(self, message: llm.ChatMessage) -> None:
+        """The candidate has just finished this turn (spoken: its end of turn; typed: its arrival). Its transcript
+        is recorded now, not when the conversation takes it: that waits for the turn decision (a classifier call
+        while coding) and for the typed turns before it, and the log's order is the order things happened in
+        (what the grader and the replay read). Telling twice is harmless (the capture keeps the first). A snapshot
+        held back (agent.editor.SnapshotRecorder) is the code as it was before this turn: it is recorded first, not
+        seconds later after the turn (words about code that would read as coming before the code)."""
+        if self.snapshots is not None:
+            self.snapshots.flush()
+        for listener in list(self.turn_listeners):
+            listener(message)
 
     async def enter_phase(self, phase: Phase, *, record: bool = True) -> None:
         """Make `phase` current: record it, publish it to the client as an event and an attribute."""

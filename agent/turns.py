@@ -29,6 +29,8 @@ from agent.prompts import render
 if TYPE_CHECKING:
     from livekit.agents import Agent, AgentSession, SpeechHandle
 
+    from agent.state import InterviewState
+
 logger = logging.getLogger("shadows.agent.turns")
 
 CONVERSATION_TAIL = 6  # messages of context the classifier sees
@@ -256,7 +258,14 @@ async def reply_after_handoff(session: AgentSession[Any], **kwargs: Any) -> Spee
         return None
 
 
-async def text_turn(session: AgentSession[Any], text: str) -> SpeechHandle | None:
+def typed_message(text: str | llm.ChatMessage) -> llm.ChatMessage:
+    """A typed turn as the conversation keeps it (bounded); made when it arrives, so that it is recorded then."""
+    if isinstance(text, llm.ChatMessage):
+        return text
+    return llm.ChatMessage(role="user", content=[bounded_typed(text)])
+
+
+async def text_turn(session: AgentSession[Any], text: str | llm.ChatMessage) -> SpeechHandle | None:
     """A typed or scripted turn through the same decision as speech (``on_user_turn_completed``), in the phase
     the interview is in once any handoff in flight has finished: the reply's speech handle, or None when the turn
     gets no reply (decided silent, or the session is closing). Either way the turn is kept in the conversation and
@@ -266,9 +275,9 @@ async def text_turn(session: AgentSession[Any], text: str) -> SpeechHandle | Non
     adds that message only once the reply is scheduled, so a reply interrupted while still queued (the next typed
     message interrupts it) lost the message from the conversation and the transcript, and a message typed while
     the reply before it waited in the queue was recorded ahead of it."""
+    message = typed_message(text)
     await after_handoff(session)
     agent = session.current_agent
-    message = llm.ChatMessage(role="user", content=[bounded_typed(text)])
     try:
         await agent.on_user_turn_completed(agent.chat_ctx.copy(), new_message=message)
     except StopResponse:
@@ -289,7 +298,54 @@ def _ended(session: AgentSession[Any]) -> bool:
         return False
 
 
-def unanswered_text_turn(session: AgentSession[Any], text: str) -> None:
+def unanswered_text_turn(session: AgentSession[Any], text: str | llm.ChatMessage) -> None:
     """A typed message kept in the conversation and the transcript without a model turn (agent.chat_budget)."""
-    agent = session.current_agent
-    keep_turn(agent, llm.ChatMessage(role="user", content=[bounded_typed(text)]))
+    keep_turn(session.current_agent, typed_message(text))
+
+
+def forward_dropped_turns(agent: Agent, state: InterviewState) -> None:
+    """Spoken turns the framework would drop go through ``text_turn`` instead: recorded the moment they were
+    finished (InterviewState.turn_finished), kept in the conversation, decided and answered like any other turn.
+
+    livekit-agents 1.8.9 drops a finished spoken turn, from the conversation and so from the transcript, when it
+    ends while the agent's activity is handing over to the next phase's ("skipping user input, speech scheduling is
+    paused"; its own TODO asks whether to forward it) or while a speech that cannot be interrupted plays ("skipping
+    reply to user input, current speech generation cannot be interrupted"): the End button's goodbye, the no-show
+    ending. What the candidate said then was lost from the record. It keeps such turns only while the session is
+    closing, and so do we (its own path is taken then).
+
+    No public call: this wraps the activity's ``on_end_of_turn`` hook (what its AudioRecognition calls) on the
+    instance, the way ``keep_turn`` and ``after_handoff`` use the framework's own steps. Called from ``on_enter``,
+    once the activity exists. tests/agent/test_voice_timing.py pins the behaviour. A realtime model hears the audio
+    itself and is left alone.
+    """
+    activity = getattr(agent, "_activity", None)
+    if activity is None or isinstance(getattr(activity, "llm", None), llm.RealtimeModel):
+        return
+    if getattr(activity.on_end_of_turn, "forwards_dropped_turns", False):
+        return
+    original = activity.on_end_of_turn
+
+    def on_end_of_turn(info: Any) -> bool:
+        speech = getattr(activity, "_current_speech", None)
+        dropped = (
+            getattr(activity, "_scheduling_paused", False)
+            or getattr(activity, "_new_turns_blocked", False)
+            or (speech is not None and not speech.allow_interruptions and not speech.done())
+        )
+        text = getattr(info, "new_transcript", "") or ""
+        closing = getattr(agent.session, "_closing", False)
+        if not dropped or closing or getattr(info, "skip_reply", False) or not text.strip():
+            return bool(original(info))
+        message = llm.ChatMessage(
+            role="user", content=[text], transcript_confidence=info.transcript_confidence
+        )
+        message.metrics = activity._init_metrics_from_end_of_turn(info)
+        activity._cancel_preemptive_generation()
+        logger.info("a spoken turn the framework would drop is forwarded to the turn path")
+        state.turn_finished(message)
+        state.spawn(text_turn(agent.session, message), "turns.forwarded")
+        return True
+
+    on_end_of_turn.forwards_dropped_turns = True  # type: ignore[attr-defined]  # marks the wrapper (idempotent)
+    activity.on_end_of_turn = on_end_of_turn

@@ -40,7 +40,7 @@ from agent.senders import CandidateSenders, candidate_identity
 from agent.settings import AgentSettings, get_settings
 from agent.state import InterviewState
 from agent.telemetry import setup_tracing
-from agent.turns import text_turn, unanswered_text_turn
+from agent.turns import text_turn, typed_message, unanswered_text_turn
 
 logger = logging.getLogger("shadows.agent.worker")
 
@@ -110,9 +110,10 @@ def chat_input() -> TextInputOptions:
     """Typed `lk.chat` messages take the same turn path as speech (agent.turns.text_turn), one at a time and in the
     order they came: each message is its own task, and two typed close together were decided at once, so the later
     one's interruption could come before the earlier one's reply existed (both answered), and whichever decision
-    finished first was recorded first. Whether a message is kept and answered is decided as it arrives (the
-    budgets count arrivals); what follows waits for the messages before it (``asyncio.Lock`` wakes its waiters in
-    order). The messages waiting are bounded by the keep budget."""
+    finished first was recorded first. Each is recorded as it arrives (InterviewState.turn_finished). Whether a
+    message is kept and answered is decided as it arrives (the budgets count arrivals); what follows waits for the
+    messages before it (``asyncio.Lock`` wakes its waiters in order). The messages waiting are bounded by the keep
+    budget."""
     turn_lock = asyncio.Lock()
 
     async def on_text(session: AgentSession[Any], ev: TextInputEvent) -> None:
@@ -130,6 +131,9 @@ def chat_input() -> TextInputOptions:
                     "typed messages dropped: over the chat's keep budget (%d so far)", budget.dropped
                 )
             return
+        message = typed_message(ev.text)
+        if isinstance(state, InterviewState):
+            state.turn_finished(message)  # recorded as it arrives, not after the turns before it are decided
         answered = not isinstance(state, InterviewState) or state.chat_budget.take(state.clock.now())
         if not answered and not state.chat_budget.limited:
             # A flood of typed messages: kept, unanswered, and it does not cut the interviewer off.
@@ -137,13 +141,13 @@ def chat_input() -> TextInputOptions:
             state.record("note", {"kind": "chat_rate_limited", "phase": state.phase.value})
         async with turn_lock:
             if not answered:
-                unanswered_text_turn(session, ev.text)
+                unanswered_text_turn(session, message)
                 return
             with contextlib.suppress(
                 RuntimeError
             ):  # the current speech cannot be interrupted: the turn still counts
                 await session.interrupt()
-            await text_turn(session, ev.text)
+            await text_turn(session, message)
 
     return TextInputOptions(text_input_cb=on_text)
 
@@ -316,10 +320,19 @@ async def entrypoint(ctx: JobContext) -> None:
         ends = EndRequests(session, state, lambda: channel.candidate_identity)
         ctx.room.local_participant.register_rpc_method(RPC_INTERVIEW_END, ends.handle)
 
+        ended_on_page: list[bool] = []
+
+        async def ended_elsewhere() -> bool:
+            ended = await session_ended(job.api if recording else None, sid)
+            if ended:
+                ended_on_page.append(True)
+            return ended
+
         async def gone() -> None:
             if not state.ended:
-                state.ended, state.end_reason = True, "candidate_left"
-                ctx.shutdown(reason="candidate_left")
+                reason = "candidate_request" if ended_on_page else "candidate_left"
+                state.ended, state.end_reason = True, reason
+                ctx.shutdown(reason=reason)
 
         def rejoined(identity: str) -> None:
             channel.candidate_identity = identity
@@ -327,7 +340,7 @@ async def entrypoint(ctx: JobContext) -> None:
 
         job.presence = CandidatePresence(
             ctx.room, state.clock, grace_s=settings.candidate_rejoin_grace_s, on_gone=gone, on_rejoin=rejoined,
-            expected=expected,
+            expected=expected, ended_elsewhere=ended_elsewhere,
         )  # fmt: skip
         job.presence.candidate = participant.identity
     job.tasks = attach_interview(session, state)
@@ -338,6 +351,19 @@ async def entrypoint(ctx: JobContext) -> None:
         resume is not None,
         recording,
     )
+
+
+async def session_ended(api: ApiClient | None, session_id: str, *, timeout_s: float = 5.0) -> bool:
+    """Whether the API holds the session as over (the page's `POST /end`, a cancel): asked when the candidate
+    leaves. Unknown (no API, an error, no answer within ``timeout_s``) is "not ended": the rejoin grace applies."""
+    if api is None:
+        return False
+    try:
+        context = await asyncio.wait_for(api.get_context(session_id), timeout_s)
+    except (ApiError, TimeoutError) as e:
+        logger.warning("could not tell whether the session has ended (%s)", type(e).__name__)
+        return False
+    return context.session.status not in ("scheduled", "in_progress")
 
 
 def room_start(room: rtc.Room, expected: str | None) -> dict[str, Any]:

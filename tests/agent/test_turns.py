@@ -663,3 +663,27 @@ async def test_a_turn_decided_while_the_interview_ends_is_kept_and_gets_no_reply
         ]
     [note] = [e["payload"] for e in sink.of_type("note") if e["payload"]["kind"] == "turn_decision"]
     assert note["reply"] is False and note["reason"] == "ended"
+
+
+async def test_code_held_back_before_a_typed_turn_is_recorded_before_it():
+    """Snapshots are recorded at most one per 5 s; the one held back was recorded seconds later, after a turn that
+    came meanwhile: "I fixed the off-by-one" read as said before the fix was in the code."""
+    from livekit.agents.voice.room_io import TextInputEvent
+
+    from agent.capture import attach_capture
+    from agent.worker import chat_input
+
+    state, sink = make(None)
+    async with AgentSession[InterviewState](llm=FakeLLM([say("Nice.")]), userdata=state) as session:
+        await session.start(make_phase_agent(Phase.APPROACH, state), capture_run=True)
+        capture = attach_capture(session, sink, state.elapsed_s)
+        state.editor.ingest("def f(xs):\n    return xs[0]\n", {"version": "1"})
+        state.editor.ingest("def f(xs):\n    return xs[-1]\n", {"version": "2"})  # held back: too soon
+        await chat_input().text_input_cb(session, TextInputEvent(text="I fixed the off-by-one"))  # type: ignore[misc]
+        capture.detach()
+    kinds = [
+        (e["type"], e["payload"].get("version"))
+        for e in sink.events
+        if e["type"] in ("editor_snapshot", "transcript")
+    ]
+    assert kinds[:3] == [("editor_snapshot", 1), ("editor_snapshot", 2), ("transcript", None)]

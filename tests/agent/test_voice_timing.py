@@ -298,3 +298,101 @@ async def test_the_coding_interruption_threshold_is_set_on_the_session_where_1_8
         assert run.session.options.interruption["min_duration"] == run.state.settings.interruption_min_s
     finally:
         await run.aclose()
+
+
+async def test_the_log_keeps_turns_in_the_order_they_were_finished_while_a_spoken_turn_is_decided():
+    """A spoken turn waits for its decision (the classifier, while coding) before the conversation takes it. It was
+    recorded then: after a code snapshot and a typed message that came in meanwhile, with its time right and its
+    place in the log (what the grader and the replay read in order) wrong. Each is recorded when it happened."""
+    from livekit.agents.voice.room_io import TextInputEvent
+
+    from agent.capture import attach_capture
+    from agent.worker import chat_input
+
+    spoken = "okay so I loop over the array and keep a map of what I have seen"
+    typed = "How much time do I have left?"  # an explicit request: decided at once, no classifier call
+    classifier = FakeLLM([call("stay_silent")], ttft_s=0.4)  # 8 timeline seconds
+    run = await voice_interview(Phase.CODING, [Utterance(2.0, 4.0, spoken)], [say("Plenty.")],
+                                classifier=classifier, turn_classifier_timeout_s=5.0)  # fmt: skip
+    capture = attach_capture(run.session, run.sink, run.state.elapsed_s)
+    try:
+        for _ in range(300):  # the spoken turn is finished and being decided
+            if classifier.requests:
+                break
+            await asyncio.sleep(0.01)
+        assert classifier.requests
+        run.state.editor.ingest("def two_sum(nums, target):\n    seen = {}\n", {"version": "7"})
+        await chat_input().text_input_cb(run.session, TextInputEvent(text=typed))  # type: ignore[misc]
+        for _ in range(300):
+            if len(decisions(run.sink)) == 2:
+                break
+            await asyncio.sleep(0.01)
+        order = [
+            e["payload"].get("text") if e["type"] == "transcript" else e["type"]
+            for e in run.sink.events
+            if e["type"] in ("transcript", "editor_snapshot") and e["payload"].get("role", "user") == "user"
+        ]
+    finally:
+        capture.detach()
+        await run.aclose()
+    assert order == [spoken, "editor_snapshot", typed]
+    assert sorted(reply for _, reply in decisions(run.sink)) == [False, True]
+
+
+async def test_words_spoken_over_the_goodbye_stay_in_the_record_unanswered():
+    """The End button's goodbye cannot be interrupted, and livekit drops a turn finished while such a speech plays
+    (or while the phase hands over): what the candidate said over the goodbye was in no transcript. It is kept,
+    recorded and decided like every turn after the end: not answered."""
+    from livekit import rtc
+
+    from agent.capture import attach_capture
+    from agent.ending import EndRequests
+
+    goodbye = " ".join(["Thank you for your time today, it was a pleasure to talk with you."] * 3)
+    said = "wait, I just found the bug on line three"
+    run = await voice_interview(Phase.CODING, [Utterance(3.0, 5.0, said)], [say("Go ahead."), say(goodbye)])
+    capture = attach_capture(run.session, run.sink, run.state.elapsed_s)
+    ends = EndRequests(run.session, run.state, lambda: "cand")
+    try:
+        await run.tl.until(1.0)
+        await ends.handle(rtc.RpcInvocationData("r1", "cand", "{}", 5.0))
+        await run.tl.until(14)
+        assert ends.task is not None
+        await asyncio.wait_for(ends.task, 5)
+        users = [
+            i.text_content for i in run.session.history.items if i.type == "message" and i.role == "user"
+        ]
+    finally:
+        capture.detach()
+        await run.aclose()
+    assert users == [said]
+    assert [
+        e["payload"]["text"] for e in run.sink.of_type("transcript") if e["payload"]["role"] == "user"
+    ] == [said]
+    assert decisions(run.sink) == [("ended", False)]
+    assert len(run.llm.requests) == 2 and goodbye.endswith(run.tts.requests[-1].text.strip())  # nothing after
+
+
+async def test_a_turn_answered_by_a_preemptive_generation_is_recorded_once():
+    """Outside coding livekit generates preemptively, and the conversation takes the preemptive attempt's copy of
+    the turn (another id) rather than the message the turn was recorded with when it finished: recorded twice."""
+    from agent.capture import attach_capture
+
+    asked = "Is it okay to use a dictionary here?"
+    script = [say("Go ahead."), say("Yes, that works.")]
+    run = await voice_interview(
+        Phase.APPROACH, [Utterance(4.0, 6.0, asked)], script, speed=10, production_turns=True
+    )
+    capture = attach_capture(run.session, run.sink, run.state.elapsed_s)
+    try:
+        await run.tl.until(14)
+        users = [
+            i.text_content for i in run.session.history.items if i.type == "message" and i.role == "user"
+        ]
+    finally:
+        capture.detach()
+        await run.aclose()
+    assert users == [asked]
+    assert [
+        e["payload"]["text"] for e in run.sink.of_type("transcript") if e["payload"]["role"] == "user"
+    ] == [asked]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -32,6 +33,7 @@ from agent.worker import (
     entrypoint,
     load_context,
     prewarm,
+    session_ended,
     session_id_from_metadata,
 )
 from tests.conftest import free_port
@@ -268,6 +270,38 @@ async def test_candidate_who_returns_within_the_grace_period_keeps_the_interview
     await presence.aclose()
 
 
+async def test_a_candidate_who_leaves_an_interview_ended_on_the_page_ends_the_job_at_once():
+    """The page's End button falls back to `POST /end` when the `interview.end` RPC does not reach us, then leaves
+    the call. The agent took that for a dropped connection: two more minutes of an interviewer talking (check-ins,
+    time warnings) and recording into a session already completed and queued for grading."""
+    room: rtc.EventEmitter[str] = rtc.EventEmitter()
+    clock = ManualClock()
+    gone: list[bool] = []
+    asked: list[bool] = []
+    ended = False
+
+    async def on_gone() -> None:
+        gone.append(True)
+
+    async def ended_elsewhere() -> bool:
+        asked.append(ended)
+        return ended
+
+    presence = CandidatePresence(room, clock, grace_s=120, on_gone=on_gone, on_rejoin=lambda _: None,  # type: ignore[arg-type]  # emitter stands in for rtc.Room
+                                 ended_elsewhere=ended_elsewhere)  # fmt: skip
+    presence.candidate = "cand-1"
+    room.emit("participant_disconnected", _Participant("cand-1"))  # a reload: the session is still running
+    await clock.advance(100, step=10)
+    assert asked == [False] and not gone
+    room.emit("participant_connected", _Participant("cand-1"))
+    ended = True  # the page's POST /end, then it leaves
+    room.emit("participant_disconnected", _Participant("cand-1"))
+    for _ in range(10):
+        await asyncio.sleep(0)
+    assert asked == [False, True] and gone == [True]  # at once, no grace
+    await presence.aclose()
+
+
 @pytest.mark.db
 async def test_job_shutdown_flushes_events_then_completes_the_session_with_the_final_code(
     api_server, db, tmp_path
@@ -287,7 +321,12 @@ async def test_job_shutdown_flushes_events_then_completes_the_session_with_the_f
     state.record("phase_change", {"from": None, "to": "greeting"})
     state.hints_given = 1
     job = InterviewJob(api=api, state=state, recorder=recorder)
+    assert await session_ended(api, sid) is False  # what the agent asks when the candidate leaves
     await job.shutdown("room closed")
+    async with ApiClient(api_server.url, api_server.internal_token) as again:
+        assert await session_ended(again, sid) is True  # completed (as by the page's POST /end)
+    async with ApiClient(f"http://127.0.0.1:{free_port()}", "t", retries=0) as down:
+        assert await session_ended(down, sid) is False  # unknown: the rejoin grace applies
     async with db.cursor() as cur:
         await cur.execute(
             "select status, final_code, end_reason, language from sessions where id = %s", (sid,)
