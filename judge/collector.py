@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 _READ_CHUNK = 65536
 _EXIT_DRAIN_S = 0.5  # how long pipes may stay open after the process exited
+_CPU_EVERY_S = 0.05  # how often the run cgroup's CPU time is read against the limit
 
 
 @dataclass
@@ -25,6 +26,7 @@ class Outcome:
     results: bytearray = field(default_factory=bytearray)
     timed_out: bool = False
     output_exceeded: bool = False
+    cpu_exceeded: bool = False  # every process of the run together used more than `cpu_s` of CPU
 
 
 class Collector:
@@ -59,6 +61,9 @@ class Collector:
         open_streams = set(self.streams)
         exited = False
         drain_until = deadline
+        # RLIMIT_CPU bounds each process, not the run: g++ runs cc1plus, then as, then ld, each with a limit of its
+        # own. The run cgroup's CPU time bounds them together.
+        metered = self.proc.cgroup is not None and self.proc.cgroup.cpu_seconds() is not None
         while open_streams or not exited:
             now = time.monotonic()
             if now >= drain_until:
@@ -67,7 +72,12 @@ class Collector:
                 self.out.timed_out = not exited
                 self.proc.kill()
                 return
-            for key, _ in sel.select(timeout=drain_until - now):
+            if metered and not exited and self._over_cpu():
+                self.out.cpu_exceeded = True
+                self.proc.kill()
+                return
+            wait = drain_until - now
+            for key, _ in sel.select(timeout=min(wait, _CPU_EVERY_S) if metered else wait):
                 fd = key.fd
                 if fd == self.proc.pidfd:
                     exited = True
@@ -83,6 +93,11 @@ class Collector:
             if self.out.output_exceeded:
                 self.proc.kill()
                 return
+
+    def _over_cpu(self) -> bool:
+        assert self.proc.cgroup is not None
+        used = self.proc.cgroup.cpu_seconds()
+        return used is not None and used >= self.limits.cpu_s
 
     def _feed(self) -> bool:
         """Write what the pipe takes; True once everything was written (or the reader went away)."""

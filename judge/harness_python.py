@@ -121,7 +121,8 @@ def main():
     try:
         # Annotations stay unevaluated (PEP 563), so `list[int]` and `int | None` load on Python 3.8 too.
         code = compile(source, "solution.py", "exec", __future__.annotations.compiler_flag, True)
-    except (SyntaxError, ValueError) as e:
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
+        # Nested too deeply to compile: a RecursionError (`1+1+...`) or the parser's MemoryError (`----...1`).
         _send({{"fatal": "compile", "msg": _describe(e)[: MESSAGE * 2]}})
         return
     ns = {{"__name__": "solution", "__builtins__": __builtins__}}

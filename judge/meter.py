@@ -82,7 +82,9 @@ class Meter:
         found: dict[int, tuple[int, int]] | None = None
         if threads:
             found = {}
-            for tid in self._tids():
+            tids = self._tids()
+            self._forget_gone(tids)
+            for tid in tids:
                 stat = self._schedstat(tid)
                 if stat is not None:
                     found[tid] = stat
@@ -117,6 +119,16 @@ class Meter:
             with contextlib.suppress(OSError, ValueError):
                 tids += [int(t) for t in os.listdir(f"/proc/{pid}/task")]
         return tids
+
+    def _forget_gone(self, tids: list[int]) -> None:
+        """Close the descriptors of threads no longer listed. A descriptor was closed only when a read of a
+        listed thread failed, and a gone thread is never listed again: a program starting short-lived threads
+        without end (60 alive at a time) left the judge worker holding a descriptor for every thread any sample
+        had seen, about 1,000 a second, until it ran out of them (its own opens then failed: cgroup and /proc reads
+        that end and reap a run). Now it holds at most one per thread alive (the run's pids limit)."""
+        for tid in self._fds.keys() - set(tids):
+            with contextlib.suppress(OSError):
+                os.close(self._fds.pop(tid))
 
     def _schedstat(self, tid: int) -> tuple[int, int] | None:
         fd = self._fds.get(tid)

@@ -149,22 +149,28 @@ def _compile(
 ) -> tuple[HarnessProgram, SandboxResult]:
     assert program.compile_argv is not None
     _require_executable(program.compile_argv[0])
-    compiled = _compile_once(request, program, sandbox, build)
-    if compiled.exit_code != 0 and program.fallback is not None and not compiled.timed_out:
+    cpu_s = request.limits.compile_s
+    compiled = _compile_once(request, program, sandbox, build, cpu_s)
+    # The fallback (heavier includes) is for a source the lean prelude lacks names for, and gets what the first
+    # compile left of the limit: `compile_s` bounds the compile as a whole. A compile stopped for its time or
+    # memory is not tried again (each compile had the whole limit: twice it of the judge's CPU per run).
+    left = cpu_s - compiled.cpu_s
+    stopped = compiled.timed_out or compiled.cpu_exceeded or compiled.memory_exceeded or left <= 0
+    if compiled.exit_code != 0 and program.fallback is not None and not stopped:
         program = program.fallback
         _write_files(build, program)
-        compiled = _compile_once(request, program, sandbox, build)
+        compiled = _compile_once(request, program, sandbox, build, left)
     return program, compiled
 
 
 def _compile_once(
-    request: RunRequest, program: HarnessProgram, sandbox: Sandbox, build: Path
+    request: RunRequest, program: HarnessProgram, sandbox: Sandbox, build: Path, cpu_s: float
 ) -> SandboxResult:
     assert program.compile_argv is not None
     compiled = sandbox.run(
         program.compile_argv,
         scratch=build,
-        limits=_compile_limits(request),
+        limits=_compile_limits(request, cpu_s),
         ro_binds=program.ro_binds,
         sealed=True,  # the source names what the compiler reads: never one of its own output channels
     )
@@ -173,11 +179,11 @@ def _compile_once(
     return compiled
 
 
-def _compile_limits(request: RunRequest) -> Limits:
+def _compile_limits(request: RunRequest, cpu_s: float) -> Limits:
     return Limits(
         # A compiler only computes: CPU time is the limit; the wall deadline only catches a stuck one.
-        wall_s=2 * request.limits.compile_s,
-        cpu_s=request.limits.compile_s,
+        wall_s=2 * cpu_s,
+        cpu_s=cpu_s,
         memory_mb=COMPILE_MEMORY_MB,
         address_space_limit=request.language == "cpp",  # javac's JVM reserves more than it uses
         output_bytes=1 << 20,

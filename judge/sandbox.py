@@ -372,9 +372,12 @@ class Sandbox:
             end = proc.finish()
         wall = time.monotonic() - start
         exit_code, sig = end.exit_code, end.signal
-        if outcome.timed_out or outcome.output_exceeded:
+        if outcome.timed_out or outcome.output_exceeded or outcome.cpu_exceeded:
             exit_code, sig = None, 9
-        cpu_exceeded = end.cpu_exceeded or (sig == 9 and end.cpu_s >= proc.limits.cpu_s)
+        # The run's processes together (the cgroup's CPU time, else the rusage of everything reaped): over the limit
+        # is over it, whichever process the limit stopped (a compiler driver reports its cc1plus killed by SIGXCPU
+        # as an "internal compiler error" and exits 4) or when none was stopped at all.
+        cpu_exceeded = end.cpu_exceeded or outcome.cpu_exceeded or end.cpu_s >= proc.limits.cpu_s
         return SandboxResult(
             exit_code=exit_code,
             signal=sig,

@@ -120,3 +120,41 @@ def test_reading_the_compilers_own_output_channels_fails_at_once(sandbox, judge_
     assert "took longer" not in report.compile_output, report.compile_output[:300]
     # Far under the CPU limit (a blocked compiler used none, and was waited for until twice the limit).
     assert report.timings.compile_ms is not None and report.timings.compile_ms < 10_000
+
+
+# Constant evaluation that never ends within any limit (gcc stops it after 2**33 operations).
+CONSTEXPR_BOMB = """
+constexpr long spin() { long s = 0; for (long i = 0; i < 200000; i++) for (long j = 0; j < 200000; j++) s += i ^ j;
+                        return s; }
+constexpr long SPUN = spin();
+"""
+
+
+@pytest.mark.sandbox
+def test_a_compile_that_outruns_its_cpu_limit_is_stopped_once_and_said_so(judge_settings) -> None:
+    # cc1plus killed by its RLIMIT_CPU made g++ exit 4 ("internal compiler error: CPU time limit exceeded"): not
+    # seen as over the limit, so the runner compiled again with the full prelude (twice the limit of the judge's
+    # CPU per Submit), and the candidate read of an internal compiler error.
+    from judge.runner import run_request
+    from judge.sandbox import Sandbox
+
+    class CountsCompiles(Sandbox):
+        compiles = 0
+
+        def run(self, argv, **kw):  # type: ignore[no-untyped-def]
+            CountsCompiles.compiles += 1
+            return super().run(argv, **kw)
+
+    q = load_question(ROOT / "questions" / "two-sum")
+    source = (
+        "#include <vector>\n" + CONSTEXPR_BOMB + q.references["cpp"].replace("#include <bits/stdc++.h>", "")
+    )
+    request = RunRequest.for_question(q, language="cpp", source=source, limits=RunLimits(compile_s=1))
+    box = CountsCompiles(judge_settings)
+    box.self_check()
+    compiles_before = CountsCompiles.compiles
+    report = run_request(request, box, judge_settings)
+    box.close()
+    assert report.verdict == Verdict.COMPILE_ERROR
+    assert report.compile_output.startswith("compilation took longer than 1 s"), report.compile_output[:300]
+    assert CountsCompiles.compiles - compiles_before == 1

@@ -88,6 +88,45 @@ def test_threads_that_join_the_run_cgroup_after_the_meter_opened_are_seen():
         group.remove()
 
 
+# Starts short-lived threads without end, about 60 alive at a time: every sample of the meter sees new ones.
+CHURN = """
+import threading, time
+print("ready", flush=True)
+end = time.monotonic() + float(__import__("sys").argv[1])
+while time.monotonic() < end:
+    if threading.active_count() < 60:
+        threading.Thread(target=time.sleep, args=(0.005,)).start()
+    else:
+        time.sleep(0.0005)
+"""
+
+
+def _open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_the_meter_holds_no_descriptor_for_a_thread_that_is_gone():
+    # The judge's worker read each thread through a descriptor it kept, and closed it only when a read failed; a
+    # gone thread is never listed, so never read again. A program starting threads without end made the worker hold
+    # about 1,000 descriptors a second (all 1,024 of a default limit in one test), outside every sandbox limit.
+    program = subprocess.Popen([sys.executable, "-c", CHURN, "5"], stdout=subprocess.PIPE, text=True)
+    assert program.stdout is not None and program.stdout.readline() == "ready\n"
+    meter = Meter(program.pid, cpuacct_dir=None)
+    before, seen, most = _open_fds(), set(), 0
+    try:
+        deadline = time.monotonic() + 4
+        while len(seen) <= 200 and time.monotonic() < deadline:
+            seen |= set(meter.sample(time.monotonic()).threads or {})
+            most = max(most, _open_fds() - before)
+            time.sleep(0.02)
+    finally:
+        program.kill()
+        program.wait()
+        meter.close()
+    assert len(seen) > 200, "the program did not start enough threads: the test proved nothing"
+    assert most <= 100  # at most one per thread alive (60 here; a run's pids limit is 100)
+
+
 def _sample(at: float, threads: dict[int, tuple[int, int]] | None) -> Sample:
     return Sample(at=at, cpu_ns=0, threads=threads)
 

@@ -152,6 +152,18 @@ def test_cpu_limit_stops_a_busy_loop(sandbox, scratch, no_strays):
     assert not result.timed_out
 
 
+def test_cpu_limit_bounds_the_processes_of_a_run_together(sandbox, scratch, no_strays):
+    # RLIMIT_CPU is per process: a compile is a chain of them (g++ runs cc1plus, then as, then ld), and each had
+    # the whole limit to itself. Here two processes, one after the other, each under the limit, 1.4 s in all.
+    spin = "python3 -c 'import time\nwhile time.process_time() < 0.7: pass'"
+    result = sandbox.run(
+        ["/bin/sh", "-c", f"{spin}; {spin}"], scratch=scratch, limits=Limits(wall_s=10, cpu_s=1)
+    )
+    assert result.cpu_exceeded, (result.exit_code, result.cpu_s)
+    assert result.exit_code is None and not result.timed_out
+    assert result.cpu_s < 1.3
+
+
 def test_output_cap_kills_a_flooding_program_quickly_and_keeps_an_excerpt(sandbox, scratch, no_strays):
     src = "import sys\nwhile True: sys.stdout.write('A' * 65536)\n"
     result = run_source(sandbox, scratch, "python", src, limits=Limits(output_bytes=100_000, wall_s=10))

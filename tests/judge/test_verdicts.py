@@ -244,6 +244,17 @@ def test_syntax_error_is_a_compile_error_for_every_test(sandbox, judge_settings,
     assert report.passed == 0
 
 
+@pytest.mark.parametrize("nested", ["+".join(["1"] * 20_000), "-" * 50_000 + "1"])
+def test_python_source_nested_too_deeply_to_compile_is_a_compile_error(sandbox, judge_settings, nested):
+    # The harness caught only SyntaxError and ValueError from compile(): the compiler's RecursionError, or the
+    # parser's MemoryError, ended the harness with its own traceback, read as a runtime_error or a memory_limit.
+    source = SYNTAX_ERROR["python"].replace("b)", "b):") + f"x = {nested}\n"
+    report = judge(sandbox, judge_settings, "sum-pair", "python", source)
+    assert report.verdict is Verdict.COMPILE_ERROR, [(t.verdict, t.message) for t in report.tests[:1]]
+    assert {t.verdict for t in report.tests} == {Verdict.COMPILE_ERROR}
+    assert "harness.py" not in report.compile_output
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_float_results_match_within_the_questions_tolerance_only(sandbox, judge_settings, language):
     report = judge(sandbox, judge_settings, "mean-value", language, NEARLY[language], mode="submit")
