@@ -381,7 +381,7 @@ def _bounded_transcript(lines: list[tuple[int, str]]) -> set[int]:
 
 
 def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
-    redactor = Redactor(source.redact)
+    redactor = Redactor(source.redact, vocabulary=source.question.statement_md)
     index = CitationIndex(types={e.seq: e.type for e in source.events})
     runs = {r.id: r for r in source.runs}
     by_submission = run_events(source)
