@@ -113,3 +113,51 @@ def test_the_model_reads_no_gendered_word_of_the_candidate_and_its_quotes_map_ba
         seq=15, quote="As a mother of two"
     )
     assert isinstance(check(Evidence(seq=15, quote="As a mother of two"), bundle.index), str)
+
+
+def _phased(*phases: tuple[str, list[tuple[str, str]]]) -> list[BundleEvent]:
+    events: list[BundleEvent] = []
+    for phase, lines in phases:
+        events.append(BundleEvent(seq=len(events) + 1, type="phase_change", t=10.0 * len(events),
+                                  payload={"to": phase}))  # fmt: skip
+        for role, text in lines:
+            events.append(transcript(len(events) + 1, 10.0 * len(events), role, text))
+    return events
+
+
+def test_the_greeting_background_and_wrap_up_conversation_is_not_shown_nor_citable() -> None:
+    """The greeting's background questions come from the résumé (employers, schools, personal history) and the
+    wrap-up holds the candidate's questions about the process (visas, leave): neither is graded, and neither reaches
+    the model; the phase line says how many lines were left out."""
+    events = _phased(
+        ("greeting", [("assistant", "I see you were at Google after Stanford. What did you build there?"),
+                      ("user", "Payments at Google; before that my PhD at Stanford.")]),
+        ("problem", [("user", "I'd keep a hash map from value to index.")]),
+        ("wrap_up", [("user", "Do you sponsor visas? I'd relocate with my kids.")]),
+        ("end", [("assistant", "Goodbye.")]),
+    )  # fmt: skip
+    source = interview().model_copy(update={"events": events, "runs": []})
+    bundle = build_bundle(source, compute_facts(source))
+    for cue in ("Google", "Stanford", "visas", "Goodbye"):
+        assert cue not in bundle.interview
+    assert "phase: greeting (greeting and background questions: 2 line(s), not graded, not shown)" in (
+        bundle.interview
+    )
+    assert (
+        "phase: wrap_up (wrap-up: the candidate's questions about the process: 1 line(s)" in bundle.interview
+    )
+    assert "[5] 40-44s C: I'd keep a hash map from value to index." in bundle.interview
+    assert "not shown" in str(check(Evidence(seq=3, quote="Payments at Google"), bundle.index))
+    assert check(Evidence(seq=5, quote="hash map"), bundle.index) == Evidence(seq=5, quote="hash map")
+
+
+@pytest.mark.parametrize("with_phases", [True, False])
+def test_an_interview_that_never_left_the_greeting_or_has_no_phases_shows_its_conversation(
+    with_phases: bool,
+) -> None:
+    """Nothing else would be there to assess (an interview abandoned in the greeting), or the phase is unknown."""
+    events = _phased(("greeting", [("user", "Hi, I'm ready. Bye, I have to go.")]))
+    if not with_phases:
+        events = [e for e in events if e.type != "phase_change"]
+    source = interview().model_copy(update={"events": events, "runs": []})
+    assert "C: Hi, I'm ready. Bye, I have to go." in build_bundle(source, compute_facts(source)).interview
