@@ -64,6 +64,7 @@ class Bundle:
     interview: str
     index: CitationIndex
     language: str
+    facts: Facts  # what the scorecard's words about test results are checked against (grader/claims.py)
 
 
 def _secs(t: float | None) -> str:
@@ -557,5 +558,8 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
         _integrity([e for e in source.events if e.type == "integrity"]),
     ]
     return Bundle(
-        interview="\n\n".join(sections), index=index, language=facts.language or source.session.language
+        interview="\n\n".join(sections),
+        index=index,
+        language=facts.language or source.session.language,
+        facts=facts,
     )

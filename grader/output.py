@@ -105,6 +105,16 @@ class ModelOutput(_In):
             raise ValueError(f"recommendation strong_hire needs every dimension at 3 or more ({below})")
         return self
 
+    def texts(self) -> list[tuple[str, str]]:
+        """Every text of the answer a person reads as the grader's own words, keyed by where it sits."""
+        out = [
+            (f"dimensions.{name}.justification", getattr(self.dimensions, name).justification)
+            for name in DIMENSIONS
+        ]
+        out += [(f"strengths[{i}]", text) for i, text in enumerate(self.strengths)]
+        out += [(f"areas_to_improve[{i}]", text) for i, text in enumerate(self.areas_to_improve)]
+        return [*out, ("candidate_advice", self.candidate_advice)]
+
     def cited(self) -> dict[str, list[Evidence]]:
         """Every evidence list, keyed by where it sits."""
         out = {

@@ -26,6 +26,7 @@ import structlog
 
 from grader.aggregate import aggregate
 from grader.bundle import Bundle, build_bundle
+from grader.claims import claim_problems
 from grader.code_timeline import clip, fence
 from grader.errors import GraderError, GraderNotConfiguredError
 from grader.facts import compute_facts
@@ -220,8 +221,10 @@ class Grader:
             result.reason, result.problems = "invalid_output", [f"- {p}" for p in parsed]
             return False
         verified, problems = citation_problems(parsed, bundle.index)
-        if problems:
-            result.reason, result.problems = "citations_unverified", [p.describe() for p in problems]
+        claims = claim_problems(parsed.texts(), bundle.facts, bundle.index)
+        if problems or claims:
+            result.reason = "citations_unverified"
+            result.problems = [*(p.describe() for p in problems), *claims]
             return False
         result.scorecard = to_scorecard(parsed, verified, source.question.rubric)
         return True
