@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from grader.evidence import CitationIndex, Problem, verify_all
+from grader.evidence import CitationIndex, Problem, credit_problems, verify_all
 from grader.schemas import (
     BANDS,
     DIMENSIONS,
@@ -245,6 +245,28 @@ def citation_problems(
     output: ModelOutput, index: CitationIndex
 ) -> tuple[dict[str, list[Evidence]], list[Problem]]:
     return verify_all(output.cited(), index)
+
+
+def credit_without_the_candidate(
+    output: ModelOutput, verified: dict[str, list[Evidence]], index: CitationIndex
+) -> list[str]:
+    """Problems with credit that rests only on the interviewer's words (grader/evidence.py)."""
+    return credit_problems(credited(output, verified), index)
+
+
+def credited(output: ModelOutput, verified: dict[str, list[Evidence]]) -> dict[str, list[Evidence]]:
+    """The verified evidence of what the answer credits: dimensions scored 3 or 4, rubric items met."""
+    out = {
+        f"dimensions.{name} (score {getattr(output.dimensions, name).score})": verified[f"dimensions.{name}"]
+        for name in DIMENSIONS
+        if getattr(output.dimensions, name).score >= 3
+    }
+    out |= {
+        f"rubric.{item.id} (met)": verified[f"rubric.{item.id}"]
+        for item in output.rubric
+        if item.mark == "met"
+    }
+    return out
 
 
 def to_scorecard(

@@ -30,7 +30,14 @@ from grader.claims import claim_problems
 from grader.code_timeline import clip, fence
 from grader.errors import GraderError, GraderNotConfiguredError
 from grader.facts import compute_facts
-from grader.output import citation_problems, output_schema, parse, schema_text, to_scorecard
+from grader.output import (
+    citation_problems,
+    credit_without_the_candidate,
+    output_schema,
+    parse,
+    schema_text,
+    to_scorecard,
+)
 from grader.prompts import prompt_version, render
 from grader.schemas import BundleInput, BundleQuestion, GradeOutcome, Scorecard, Usage
 from grader.settings import GraderSettings, get_grader_settings
@@ -222,6 +229,8 @@ class Grader:
             return False
         verified, problems = citation_problems(parsed, bundle.index)
         claims = claim_problems(parsed.texts(), bundle.facts, bundle.index)
+        if not problems:
+            claims += credit_without_the_candidate(parsed, verified, bundle.index)
         if problems or claims:
             result.reason = "citations_unverified"
             result.problems = [*(p.describe() for p in problems), *claims]

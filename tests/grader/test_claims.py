@@ -82,3 +82,51 @@ async def test_a_claim_the_candidate_made_is_sent_back_and_never_stored_as_the_g
     model.responder = gullible
     outcome = await make_grader().grade(source)
     assert (outcome.status, outcome.reason, outcome.scorecard) == ("failed", "citations_unverified", None)
+
+
+LED = "So a hash map from value to index, right?"
+AGREED = "Yes, a hash map from value to index, in one pass."
+
+
+async def test_credit_that_rests_only_on_the_interviewers_words_is_sent_back(
+    model: FakeGraderModel, make_grader: MakeGrader
+) -> None:
+    """A candidate leads the interviewer into saying the approach; a rubric item met, or a dimension at 3, on the
+    interviewer's words alone is not the candidate's work. Credit on the candidate's own words stands."""
+    source = interview(
+        extra_events=[transcript(15, 175.0, "user", LED), transcript(16, 180.0, "assistant", AGREED)]
+    )
+
+    def on_the_interviewers_words(body: dict[str, Any]) -> dict[str, Any]:
+        card = scorecard(body)
+        card["rubric"][1] = {"id": "hash_map_one_pass", "mark": "met",
+                             "evidence": [{"seq": 16, "quote": "a hash map from value to index"}]}  # fmt: skip
+        card["dimensions"]["problem_solving"]["evidence"] = [{"seq": 16, "quote": "in one pass"}]
+        return card
+
+    def credits_the_interviewer(body: dict[str, Any]) -> FakeReply:
+        return FakeReply(body=on_the_interviewers_words(body))
+
+    model.responder = lambda body: credits_the_interviewer(body) if len(model.requests) == 1 else honest(body)
+    outcome = await make_grader().grade(source)
+    assert outcome.status == "ready" and len(model.requests) == 2
+    repair = model.requests[1]["messages"][-1]["content"]
+    assert "rubric.hash_map_one_pass (met): credit that rests only on the interviewer's words" in repair
+    assert "dimensions.problem_solving (score 3): credit that rests only" in repair
+    assert "dimensions.coding" not in repair
+
+    model.requests.clear()
+    model.responder = credits_the_interviewer
+    outcome = await make_grader().grade(source)
+    assert (outcome.status, outcome.reason) == ("failed", "citations_unverified")
+
+    def credits_the_candidate(body: dict[str, Any]) -> FakeReply:
+        card = on_the_interviewers_words(body)
+        card["rubric"][1]["evidence"].append({"seq": 15, "quote": "a hash map from value to index"})
+        card["dimensions"]["problem_solving"] = {**card["dimensions"]["problem_solving"], "score": 2}
+        return FakeReply(body=card)
+
+    model.requests.clear()
+    model.responder = credits_the_candidate
+    outcome = await make_grader().grade(source)
+    assert outcome.status == "ready" and len(model.requests) == 1
