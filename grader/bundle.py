@@ -28,6 +28,7 @@ from grader.code_timeline import (
 )
 from grader.evidence import PROGRAM_OUTPUT, CitableEvent, CitationIndex
 from grader.facts import GRADER, PASSED, run_events, snapshot_language
+from grader.leaks import reference_lines
 from grader.redact import Redacted, Redactor
 from grader.schemas import BundleEvent, BundleInput, BundleRun, Facts
 
@@ -65,6 +66,8 @@ class Bundle:
     index: CitationIndex
     language: str
     facts: Facts  # what the scorecard's words about test results are checked against (grader/claims.py)
+    # The reference solution's lines the candidate did not write: never in the scorecard's words (grader/leaks.py).
+    reference_lines: tuple[str, ...] = ()
 
 
 def _secs(t: float | None) -> str:
@@ -563,4 +566,5 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
         index=index,
         language=facts.language or source.session.language,
         facts=facts,
+        reference_lines=tuple(reference_lines(source)),
     )

@@ -30,6 +30,7 @@ from grader.claims import claim_problems
 from grader.code_timeline import clip, fence
 from grader.errors import GraderError, GraderNotConfiguredError
 from grader.facts import compute_facts
+from grader.leaks import leak_problems
 from grader.output import (
     citation_problems,
     credit_without_the_candidate,
@@ -229,6 +230,7 @@ class Grader:
             return False
         verified, problems = citation_problems(parsed, bundle.index)
         claims = claim_problems(parsed.texts(), bundle.facts, bundle.index)
+        claims += leak_problems(parsed.texts(), bundle.reference_lines)
         if not problems:
             claims += credit_without_the_candidate(parsed, verified, bundle.index)
         if problems or claims:
