@@ -1,10 +1,11 @@
 """The bundle: one interview as the grading model reads it, and the index its citations are checked against.
 
 Built from a `BundleInput` and its facts, with no database:
-- `interview`: the facts, then one chronological timeline (transcript lines with their `seq` and start/end
-  seconds; code snapshots as bounded diffs; every run and submission with its results; hints and phases), the final
-  code and a summary of the page's integrity observations. Names, e-mails and contact details are replaced
-  (grader/redact.py). The prompt puts all of it inside delimited interview data.
+- `interview`: the facts, then one chronological timeline (transcript lines of the graded phases with their `seq`
+  and start/end seconds, the greeting's and the wrap-up's left out (`UNGRADED_PHASES`); code snapshots as bounded
+  diffs; every run and submission with its results; hints and phases), the final code and a summary of the page's
+  integrity observations. Names, e-mails, contact details and gendered words are replaced (grader/redact.py). The
+  prompt puts all of it inside delimited interview data.
 - `index`: what each `seq` may be quoted for (grader/evidence.py).
 """
 
@@ -27,6 +28,7 @@ from grader.code_timeline import (
 )
 from grader.evidence import PROGRAM_OUTPUT, CitableEvent, CitationIndex
 from grader.facts import GRADER, PASSED, run_events, snapshot_language
+from grader.leaks import reference_lines
 from grader.redact import Redacted, Redactor
 from grader.schemas import BundleEvent, BundleInput, BundleRun, Facts
 
@@ -48,6 +50,14 @@ ROLES = {"user": "C", "assistant": "I"}
 # A custom run: the candidate's own calls, with no expected values (a call that returned counts as accepted).
 CUSTOM_RUN = "custom run (the candidate's own inputs, no expected values: it shows only that the code ran)"
 RUNNERS = {"candidate": "the candidate", "agent": "the interviewer", GRADER: "the grader (final submission)"}
+# Phases whose conversation is not graded, and not shown: the greeting holds the background questions the
+# interviewer draws from the résumé and the job description (employers, schools, personal history), the wrap-up
+# the candidate's questions about the process (visas, leave, relocation), and after the end only goodbyes.
+UNGRADED_PHASES = {
+    "greeting": "greeting and background questions",
+    "wrap_up": "wrap-up: the candidate's questions about the process",
+    "end": "goodbye",
+}
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,9 @@ class Bundle:
     interview: str
     index: CitationIndex
     language: str
+    facts: Facts  # what the scorecard's words about test results are checked against (grader/claims.py)
+    # The reference solution's lines the candidate did not write: never in the scorecard's words (grader/leaks.py).
+    reference_lines: tuple[str, ...] = ()
 
 
 def _secs(t: float | None) -> str:
@@ -380,8 +393,25 @@ def _bounded_transcript(lines: list[tuple[int, str]]) -> set[int]:
     return dropped
 
 
+def _ungraded_lines(events: list[BundleEvent]) -> dict[int, list[int]]:
+    """The transcript lines said in an ungraded phase (`UNGRADED_PHASES`), by the seq of the phase change that
+    started it. None when the interview never reached a graded phase (nothing else would be there to assess), and
+    none before any phase change (the phase is not known)."""
+    phase_seq: int | None = None
+    phase: str | None = None
+    reached = False
+    hidden: dict[int, list[int]] = {}
+    for e in events:
+        if e.type == "phase_change" and e.payload.get("to"):
+            phase_seq, phase = e.seq, str(e.payload["to"])
+            reached = reached or phase not in UNGRADED_PHASES
+        elif e.type == "transcript" and phase in UNGRADED_PHASES and phase_seq is not None:
+            hidden.setdefault(phase_seq, []).append(e.seq)
+    return hidden if reached else {}
+
+
 def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
-    redactor = Redactor(source.redact)
+    redactor = Redactor(source.redact, vocabulary=source.question.statement_md)
     index = CitationIndex(types={e.seq: e.type for e in source.events})
     runs = {r.id: r for r in source.runs}
     by_submission = run_events(source)
@@ -420,9 +450,11 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
     detailed = shown_runs.detailed
     runs_omitted_noted = False
     code_omitted_noted = False
+    ungraded = _ungraded_lines(source.events)
+    not_shown = {seq for seqs in ungraded.values() for seq in seqs}
     lines: dict[int, str] = {}
     for e in source.events:
-        if e.type == "transcript":
+        if e.type == "transcript" and e.seq not in not_shown:
             p = e.payload
             role = ROLES.get(str(p.get("role")), "?")
             start = p.get("start") if isinstance(p.get("start"), int | float) else e.t
@@ -432,9 +464,10 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
     dropped = _bounded_transcript(list(lines.items()))
     out: list[str] = []
     for e in source.events:
-        if e.type == "transcript" and e.seq not in dropped:
+        if e.type == "transcript" and e.seq in lines and e.seq not in dropped:
             out.append(lines[e.seq])
-            index.citable[e.seq] = CitableEvent(e.seq, e.type, (speech[e.seq],))
+            speaker = "interviewer" if e.payload.get("role") == "assistant" else "candidate"
+            index.citable[e.seq] = CitableEvent(e.seq, e.type, (speech[e.seq],), speaker=speaker)
         elif e.type == "editor_snapshot" and e.seq in shown:
             s = shown[e.seq]
             by_sha[s.snapshot.sha] = e.seq
@@ -488,7 +521,13 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
             out.append(f"-- {_secs(e.t)}s the interviewer gave hint {e.payload.get('index', '?')} of "
                        f"{e.payload.get('total', '?')}{said}")  # fmt: skip
         elif e.type == "phase_change" and e.payload.get("to"):
-            out.append(f"-- {_secs(e.t)}s phase: {e.payload['to']}")
+            hidden = len(ungraded.get(e.seq, []))
+            what = (
+                f" ({UNGRADED_PHASES[str(e.payload['to'])]}: {hidden} line(s), not graded, not shown)"
+                if hidden
+                else ""
+            )
+            out.append(f"-- {_secs(e.t)}s phase: {e.payload['to']}{what}")
     if dropped:
         out.append(
             f"-- {len(dropped)} transcript lines from the middle of this very long interview are not shown"
@@ -523,5 +562,9 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
         _integrity([e for e in source.events if e.type == "integrity"]),
     ]
     return Bundle(
-        interview="\n\n".join(sections), index=index, language=facts.language or source.session.language
+        interview="\n\n".join(sections),
+        index=index,
+        language=facts.language or source.session.language,
+        facts=facts,
+        reference_lines=tuple(reference_lines(source)),
     )

@@ -14,6 +14,9 @@ A citation `{seq, quote}` holds when:
 
 A verified quote is stored as the exact span of the text it matched (original case, spacing and names; for a run,
 our result text as shown), so that a report can find and highlight it verbatim.
+
+Credit (a dimension scored 3 or 4, a rubric item met) needs one citation of the candidate's own: not only the
+interviewer's words (`credit_problems`).
 """
 
 from __future__ import annotations
@@ -101,6 +104,7 @@ class CitableEvent:
     type: str
     views: tuple[Redacted, ...]
     shown: str = ""
+    speaker: str | None = None  # a transcript line's: "candidate" or "interviewer"
 
 
 @dataclass
@@ -178,3 +182,20 @@ def verify_all(
                 good.append(result)
         verified[where] = good
     return verified, problems
+
+
+def credit_problems(credited: Mapping[str, list[Evidence]], index: CitationIndex) -> list[str]:
+    """Credit (a rubric item `met`, a dimension scored 3 or 4, keyed by where it sits, with its verified evidence)
+    that rests only on the interviewer's words. A candidate can lead the interviewer into saying what they should
+    have ("so a hash map from value to index, right?" "Yes, a hash map from value to index"), and the interviewer's
+    hints and summaries are not the candidate's work: credit needs one of the candidate's own lines, a snapshot of
+    their code or a run of it."""
+    problems: list[str] = []
+    for where, items in credited.items():
+        speakers = {index.citable[e.seq].speaker if e.seq in index.citable else None for e in items}
+        if items and speakers == {"interviewer"}:
+            problems.append(
+                f"- {where}: credit that rests only on the interviewer's words; cite the candidate's own words, "
+                "code or runs, or lower it (what the interviewer said is not the candidate's work)"
+            )
+    return problems

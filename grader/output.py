@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from grader.evidence import CitationIndex, Problem, verify_all
+from grader.evidence import CitationIndex, Problem, credit_problems, verify_all
 from grader.schemas import (
     BANDS,
     DIMENSIONS,
@@ -104,6 +104,16 @@ class ModelOutput(_In):
             below = ", ".join(f"{name} {score}" for name, score in scores.items() if score < 3)
             raise ValueError(f"recommendation strong_hire needs every dimension at 3 or more ({below})")
         return self
+
+    def texts(self) -> list[tuple[str, str]]:
+        """Every text of the answer a person reads as the grader's own words, keyed by where it sits."""
+        out = [
+            (f"dimensions.{name}.justification", getattr(self.dimensions, name).justification)
+            for name in DIMENSIONS
+        ]
+        out += [(f"strengths[{i}]", text) for i, text in enumerate(self.strengths)]
+        out += [(f"areas_to_improve[{i}]", text) for i, text in enumerate(self.areas_to_improve)]
+        return [*out, ("candidate_advice", self.candidate_advice)]
 
     def cited(self) -> dict[str, list[Evidence]]:
         """Every evidence list, keyed by where it sits."""
@@ -235,6 +245,28 @@ def citation_problems(
     output: ModelOutput, index: CitationIndex
 ) -> tuple[dict[str, list[Evidence]], list[Problem]]:
     return verify_all(output.cited(), index)
+
+
+def credit_without_the_candidate(
+    output: ModelOutput, verified: dict[str, list[Evidence]], index: CitationIndex
+) -> list[str]:
+    """Problems with credit that rests only on the interviewer's words (grader/evidence.py)."""
+    return credit_problems(credited(output, verified), index)
+
+
+def credited(output: ModelOutput, verified: dict[str, list[Evidence]]) -> dict[str, list[Evidence]]:
+    """The verified evidence of what the answer credits: dimensions scored 3 or 4, rubric items met."""
+    out = {
+        f"dimensions.{name} (score {getattr(output.dimensions, name).score})": verified[f"dimensions.{name}"]
+        for name in DIMENSIONS
+        if getattr(output.dimensions, name).score >= 3
+    }
+    out |= {
+        f"rubric.{item.id} (met)": verified[f"rubric.{item.id}"]
+        for item in output.rubric
+        if item.mark == "met"
+    }
+    return out
 
 
 def to_scorecard(

@@ -26,10 +26,19 @@ import structlog
 
 from grader.aggregate import aggregate
 from grader.bundle import Bundle, build_bundle
+from grader.claims import claim_problems
 from grader.code_timeline import clip, fence
 from grader.errors import GraderError, GraderNotConfiguredError
 from grader.facts import compute_facts
-from grader.output import citation_problems, output_schema, parse, schema_text, to_scorecard
+from grader.leaks import leak_problems
+from grader.output import (
+    citation_problems,
+    credit_without_the_candidate,
+    output_schema,
+    parse,
+    schema_text,
+    to_scorecard,
+)
 from grader.prompts import prompt_version, render
 from grader.schemas import BundleInput, BundleQuestion, GradeOutcome, Scorecard, Usage
 from grader.settings import GraderSettings, get_grader_settings
@@ -220,8 +229,13 @@ class Grader:
             result.reason, result.problems = "invalid_output", [f"- {p}" for p in parsed]
             return False
         verified, problems = citation_problems(parsed, bundle.index)
-        if problems:
-            result.reason, result.problems = "citations_unverified", [p.describe() for p in problems]
+        claims = claim_problems(parsed.texts(), bundle.facts, bundle.index)
+        claims += leak_problems(parsed.texts(), bundle.reference_lines)
+        if not problems:
+            claims += credit_without_the_candidate(parsed, verified, bundle.index)
+        if problems or claims:
+            result.reason = "citations_unverified"
+            result.problems = [*(p.describe() for p in problems), *claims]
             return False
         result.scorecard = to_scorecard(parsed, verified, source.question.rubric)
         return True

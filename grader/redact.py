@@ -1,5 +1,6 @@
-"""Keeping the candidate's identity out of the model's input: their name, e-mail and contact details are replaced
-in transcript lines and code, with a map back to the original text so that verified quotes stay verbatim.
+"""Keeping the candidate's identity out of the model's input: their name, e-mail and contact details, and gendered
+words (grader/gendered.py), are replaced in transcript lines and code, with a map back to the original text so that
+verified quotes stay verbatim.
 
 What is replaced (never sent to the model):
 - the e-mail address, and any e-mail address (`[email]`); profile links (LinkedIn, GitHub, GitLab, X, ..., with
@@ -32,7 +33,10 @@ What is replaced (never sent to the model):
 - in code, distinctive name parts when written as names (`Ada`, `ADA`): a lowercase identifier is not a person,
   and replacing it would garble the code the model judges;
 - a part that is also an everyday word, or has one or two letters (`Will`, `Max`, `An`, `Do`), alone only when
-  written as a name and not at the start of a sentence: "an array" and "So I'd use" stay intact.
+  written as a name and not at the start of a sentence: "an array" and "So I'd use" stay intact;
+- gendered words (pronouns, honorifics, family and gendered nouns) as neutral placeholders (`[they]`, `[title]`,
+  `[parent]`), in speech and code comments only, never in a program's output, and not a word of the question's
+  statement (grader/gendered.py).
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from functools import lru_cache
 from typing import Literal
 
 from grader.code_comments import comment_spans
+from grader.gendered import MISS, PLACEHOLDER, TITLES, kept_words, placeholder
 from grader.spoken import (
     ADDRESS_DOMAIN,
     HANDLE_CUE,
@@ -255,6 +260,8 @@ class _Rule:
     in_comments: bool = False  # only inside comments (code)
     # The parts of a match to replace (`text`, start, end), none to keep it: the match's whole span if not given.
     refine: Callable[[str, int, int], list[tuple[int, int]]] | None = None
+    # The replacement of a matched text, when it depends on it (a gendered word's neutral placeholder).
+    replace: Callable[[str], str] | None = None
 
 
 def _home_user(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -282,10 +289,24 @@ def _handle(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [] if decorator else [(start, end)]
 
 
-class Redactor:
-    """Built once per session from `BundleInput.redact` (name parts, full name, e-mail, e-mail local part)."""
+def _gendered_rules(vocabulary: str) -> list[_Rule]:
+    """Gendered words as neutral placeholders (grader/gendered.py), except those of the question's own text."""
+    keep = kept_words(vocabulary)
+    words = [w for w in PLACEHOLDER if w not in keep]
+    titles = [t for t in TITLES if t.lower() not in keep]
+    rules = [_Rule(_alternation(words, re.I), "", replace=placeholder)] if words else []
+    if titles:
+        rules.append(_Rule(_alternation(titles), "", replace=placeholder))
+    if MISS.lower() not in keep:
+        rules.append(_Rule(_alternation([MISS]), "", mid_sentence=True, replace=placeholder))
+    return rules
 
-    def __init__(self, terms: Sequence[str]) -> None:
+
+class Redactor:
+    """Built once per session from `BundleInput.redact` (name parts, full name, e-mail, e-mail local part) and the
+    question's statement (`vocabulary`: its gendered words are the problem's, and stay)."""
+
+    def __init__(self, terms: Sequence[str], vocabulary: str = "") -> None:
         terms = [normalise(t).text for t in terms]  # matched against text in the same form (`normalise`)
         emails = {t for t in terms if "@" in t}
         locals_ = {e.split("@", 1)[0] for e in emails}
@@ -376,6 +397,11 @@ class Redactor:
             self._speech.append(local_rule)
             self._output.append(local_rule)
         self._code.append(_Rule(CODE_PHONE, "[phone]"))
+        # The candidate's and the interviewer's own words: speech and comments, never string literals, identifiers
+        # or what a program wrote (test data such as "A man, a plan" must read as it is).
+        gendered = _gendered_rules(vocabulary)
+        self._speech += gendered
+        self._code += [_Rule(r.pattern, "", r.mid_sentence, True, r.refine, r.replace) for r in gendered]
 
     def _spelled_names(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
         """The spans in a run of spelled-out letters that spell the name. A span is the whole run or a part of it
@@ -473,7 +499,10 @@ def _apply(text: str, rules: Sequence[_Rule], language: str | None = None) -> Re
     for rule in rules:
         if _worth_trying(rule.pattern, norm):
             found.extend(
-                (*normal.span(*span), rule.replacement)
+                (
+                    *normal.span(*span),
+                    rule.replace(norm[span[0] : span[1]]) if rule.replace else rule.replacement,
+                )
                 for m in matches(rule)
                 if m.end() > m.start()
                 and not (rule.mid_sentence and _starts_sentence(norm, m.start(), m.end()))

@@ -127,7 +127,12 @@ async def test_a_simulated_interview_ends_and_a_ready_verified_scorecard_appears
         session = await api_server.create_session(question_id=await _two_sum(db))
         sid = session["id"]
         script_file = tmp_path / "interview.yaml"
-        script_file.write_text(candidate_script("Hi, I'm Ada Lovelace and I'm ready to start."))
+        script_file.write_text(
+            candidate_script(
+                "Hi, I'm Ada Lovelace and I'm ready to start.",
+                "I understand the problem. I'm Ada Lovelace, by the way.",
+            )
+        )
         settings = AgentSettings(
             _env_file=None,  # type: ignore[call-arg]  # pydantic-settings init kwarg
             api_url=api_server.url,
@@ -164,11 +169,13 @@ async def test_a_simulated_interview_ends_and_a_ready_verified_scorecard_appears
         assert facts["final_submit_by_grader"] is True
         assert expected["runs"] == 2 and len(expected["hints"]) == 1
 
-        # The model never saw the candidate's name, and only the grader's one call was made.
+        # The model never saw the candidate's name nor the greeting (not graded), and only the grader's one call
+        # was made.
         (request,) = model.requests
         sent = json.dumps(request)
         assert "Lovelace" not in sent and "Ada" not in sent
-        assert "I'm [candidate] and I'm ready to start." in sent
+        assert "I understand the problem. I'm [candidate], by the way." in sent
+        assert "ready to start" not in sent
 
 
 async def _interview_with(api_server: ApiServer, lines: list[tuple[str, str]], code: str) -> dict[str, Any]:

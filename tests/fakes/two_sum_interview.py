@@ -21,12 +21,16 @@ CORRECT = (
 )
 
 
-def candidate_script(opening: str = "Hi, I'm ready to start.") -> str:
-    """The candidate's lines and edits; `opening` is the first thing they say (it must say "ready to start")."""
+def candidate_script(
+    opening: str = "Hi, I'm ready to start.",
+    understood: str = "I understand the problem, no clarifying questions.",
+) -> str:
+    """The candidate's lines and edits; `opening` is the first thing they say (it must say "ready to start"),
+    `understood` the first of the problem phase (it must say "understand the problem")."""
     return f"""
 steps:
   - {{at: 5, say: {json.dumps(opening)}}}
-  - {{at: 20, say: "I understand the problem, no clarifying questions."}}
+  - {{at: 20, say: {json.dumps(understood)}}}
   - {{at: 60, say: "I would use a hash map from value to index. Shall I code it?"}}
   - at: 120
     editor: {json.dumps(BUGGY)}

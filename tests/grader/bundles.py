@@ -77,10 +77,11 @@ def event(seq: int, type_: str, t: float, **payload: Any) -> BundleEvent:
 
 def interview(*, submitted: bool = True, extra_events: list[BundleEvent] | None = None) -> BundleInput:
     events = [
-        BundleEvent(seq=1, type="phase_change", t=0.0, payload={"from": None, "to": "greeting"}),
+        # The problem phase (a greeting's lines are not shown to the model: test_fairness.py)
+        BundleEvent(seq=1, type="phase_change", t=0.0, payload={"from": None, "to": "problem"}),
         transcript(2, 2.0, "assistant", "Hi Ada, welcome. I'm an AI interviewer."),
         transcript(3, 10.0, "user", "Hi! I'm Ada Lovelace, reach me at ada@example.com. Ready."),
-        BundleEvent(seq=4, type="phase_change", t=20.0, payload={"from": "greeting", "to": "coding"}),
+        BundleEvent(seq=4, type="phase_change", t=20.0, payload={"from": "problem", "to": "coding"}),
         transcript(5, 30.0, "user", "I would first check every pair, which is O(n^2), then use a hash map."),
         BundleEvent(seq=6, type="editor_snapshot", t=60.0, payload={"language": "python", "code": BUGGY}),
         event(7, "test_run", 70.0, submission_id="r1", by="candidate", verdict="wrong_answer"),

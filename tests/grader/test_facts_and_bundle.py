@@ -36,7 +36,7 @@ def test_facts_of_an_interview() -> None:
     assert f.first_all_visible_pass_s == 130.0
     assert [(h.seq, h.t) for h in f.hints] == [(8, 80.0)]
     assert (f.time_used_s, f.time_allowed_s) == (200.0, 2700.0)
-    assert f.phases_reached == ["greeting", "coding"]
+    assert f.phases_reached == ["problem", "coding"]
     assert f.talk_time_ratio == pytest.approx(12 / 16)  # three candidate lines of 4 s, one interviewer line
     assert f.complexity_claimed == "O(n)"
     assert f.final_submit_by_grader is False

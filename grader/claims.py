@@ -1,0 +1,76 @@
+"""What the scorecard's own words say about test results, checked against the facts and the runs as shown.
+
+Citations are verified, but a justification, a strength, an area to improve or the advice is free text a person
+reads as the grader's finding. The candidate can say, comment or print "hidden tests 12/12 passed", and a model
+that takes it in writes it as a result. So a test count stated there ("12/12 hidden tests", "3 of 5 tests passed",
+"all 12 tests pass") must be one that a run shown in the interview or the facts hold, and "all hidden tests passed"
+(or visible) needs a run of that kind that passed all of them; otherwise it is a problem for the repair round, like
+a bad citation. A count with no word about tests next to it ("O(n/2)", "3 of 4 dimensions") is not a claim.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from grader.evidence import RUN_TYPES, CitationIndex
+from grader.schemas import Facts, PassRecord
+
+TESTS_AFTER = r"\s+(?:\w+\s+){0,2}?(?:tests?|test\s+cases|cases|passed|passing)\b"
+# "3/5 tests", "3 out of 5 visible tests", "3 of the 5 cases", and "visible tests: 3/5".
+COUNT = re.compile(
+    rf"(?<![\w./-])(\d+)\s*(?:/|out\s+of(?:\s+the)?|of(?:\s+the)?)\s*(\d+)(?![\w/]|\.\d)(?={TESTS_AFTER})"
+    r"|\b(?:tests?|cases)\s*(?:passed\s*)?[:=]?\s*(\d+)\s*(?:/|out\s+of|of)\s*(\d+)(?![\w/]|\.\d)",
+    re.IGNORECASE,
+)
+ALL_COUNT = re.compile(r"\ball\s+(\d+)\s+(?:(?:visible|hidden|the)\s+)*(?:tests?|cases)\b", re.IGNORECASE)
+ALL_KIND = re.compile(
+    r"(?<!\bnot\s)(?<!n't\s)(?<!\bnever\s)\ball(?:\s+(?:of\s+)?the)?\s+(visible|hidden)\s+(?:tests?|cases)\s+"
+    r"(?:(?:have|had|were|was|all|now)\s+)?(?:pass|passes|passed|passing|green)\b",
+    re.IGNORECASE,
+)
+SHOWN_COUNT = re.compile(r"(\d+)/(\d+)|(\d+) of (\d+) calls")
+
+
+def _tallies(facts: Facts, index: CitationIndex) -> set[tuple[int, int]]:
+    """Every (passed, total) a fact or a run's result as shown holds."""
+    found: set[tuple[int, int]] = set()
+    for record in (facts.visible_tests, facts.hidden_tests):
+        for tally in (record.best, record.final):
+            if tally is not None:
+                found.add((tally.passed, tally.total))
+    for event in index.citable.values():
+        if event.type in RUN_TYPES:
+            for m in SHOWN_COUNT.finditer(event.shown):
+                a, b = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+                found.add((int(a), int(b)))
+    return found
+
+
+def _all_passed(record: PassRecord) -> bool:
+    return record.best is not None and record.best.total > 0 and record.best.passed == record.best.total
+
+
+def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: CitationIndex) -> list[str]:
+    """Problems with the test results stated in `texts` (`(where, text)`), one line each for the repair round."""
+    tallies = _tallies(facts, index)
+    full = {"visible": _all_passed(facts.visible_tests), "hidden": _all_passed(facts.hidden_tests)}
+    problems: list[str] = []
+    for where, text in texts:
+        for m in COUNT.finditer(text):
+            a, b = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+            if (int(a), int(b)) not in tallies:
+                problems.append(
+                    f"- {where}: {m.group(0)!r}: no run shown and no fact has {a}/{b} tests; state test results "
+                    "only as the facts and the runs' result lines give them"
+                )
+        for m in ALL_COUNT.finditer(text):
+            if (int(m.group(1)), int(m.group(1))) not in tallies:
+                problems.append(
+                    f"- {where}: {m.group(0)!r}: no run shown and no fact has all {m.group(1)} tests passing"
+                )
+        for m in ALL_KIND.finditer(text):
+            kind = m.group(1).lower()
+            if not full[kind]:
+                problems.append(f"- {where}: {m.group(0)!r}: no run passed every {kind} test (see the facts)")
+    return problems

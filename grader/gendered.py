@@ -1,0 +1,68 @@
+"""Gendered words in what the candidate and the interviewer said or wrote in comments (pronouns, honorifics,
+family and gendered nouns), as the neutral placeholders the grading model reads instead ("as a mother of two" ->
+"as a [parent] of two", "yes, ma'am" -> "yes, [title]").
+
+The placeholders keep the sentence's meaning for the assessment: a father node is still a `[parent]` node and a
+sister node a `[sibling]`. Words are matched in the redactor's matching form (grader/redact.py: accents and
+invisible characters left out), as whole words, in any case, except abbreviated honorifics, which are matched only
+as written (`Mr`, `Mrs`, `Ms`; `Miss` not opening a sentence), since `ms`, `MR` and "a cache miss" are technical.
+A word the question's own statement uses (`man` in "A man, a plan, a canal: Panama") is the problem's vocabulary
+and stays. English, and the commonest Spanish pronouns, titles and family words (the agent speaks both); gender in
+grammar (Spanish adjective endings) is not changed.
+"""
+
+from __future__ import annotations
+
+import re
+
+# placeholder -> the words it stands for, in the matching form (lower case, no accents).
+NEUTRAL: dict[str, tuple[str, ...]] = {
+    "[they]": ("he", "she", "ella", "ellas"),
+    "[them]": ("him",),
+    "[their]": ("his",),
+    "[them/their]": ("her",),
+    "[theirs]": ("hers",),
+    "[themself]": ("himself", "herself"),
+    "[title]": (
+        "sir", "ma'am", "maam", "madam", "mister", "missus", "senor", "senora", "senorita",
+    ),
+    "[titles]": ("sirs", "madams"),
+    "[person]": (
+        "man", "woman", "guy", "gal", "lady", "gentleman", "boy", "girl", "male", "female", "hombre", "mujer",
+    ),
+    "[people]": (
+        "men", "women", "guys", "gals", "ladies", "gentlemen", "boys", "girls", "males", "females", "hombres",
+        "mujeres",
+    ),
+    "[parent]": ("mother", "father", "mom", "mum", "mommy", "mummy", "dad", "daddy", "mama", "papa", "madre",
+                 "padre"),
+    "[parents]": ("mothers", "fathers", "moms", "mums", "dads"),
+    "[child]": ("son", "daughter", "hijo", "hija"),
+    "[children]": ("sons", "daughters", "hijas"),
+    "[sibling]": ("brother", "sister", "hermano", "hermana"),
+    "[siblings]": ("brothers", "sisters", "hermanas"),
+    "[partner]": ("wife", "husband", "boyfriend", "girlfriend", "fiance", "fiancee", "esposa", "esposo",
+                  "marido"),
+    "[partners]": ("wives", "husbands", "boyfriends", "girlfriends"),
+    "[relative]": ("aunt", "uncle", "niece", "nephew", "grandmother", "grandfather", "grandma", "grandpa", "granny",
+                   "grandson", "granddaughter", "stepmother", "stepfather", "stepson", "stepdaughter"),
+    "[parental]": ("maternity", "paternity", "motherhood", "fatherhood"),
+    "[personal]": ("pregnant", "pregnancy"),
+}  # fmt: skip
+PLACEHOLDER: dict[str, str] = {word: placeholder for placeholder, words in NEUTRAL.items() for word in words}
+# Abbreviated honorifics, matched only as written: `ms` is milliseconds, `MR` a merge request.
+TITLES = ("Mr", "Mrs", "Ms", "Sra", "Srta")
+# An honorific only capitalised and not opening a sentence ("a cache miss", "Miss a step and ...").
+MISS = "Miss"
+TITLE = "[title]"
+WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+def kept_words(vocabulary: str) -> frozenset[str]:
+    """The gendered words of the question's own text (its statement), which stay where the candidate uses them."""
+    return frozenset(w.lower() for w in WORD.findall(vocabulary) if w.lower() in PLACEHOLDER)
+
+
+def placeholder(word: str) -> str:
+    """The neutral placeholder of a matched gendered word (in the matching form, any case)."""
+    return PLACEHOLDER.get(word.lower(), TITLE)
