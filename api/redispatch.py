@@ -22,7 +22,7 @@ import aiohttp
 import structlog
 from livekit import api as lk
 
-from api.agent_dispatch import LiveKitUnavailableError, http_url, redispatch_agent
+from api.agent_dispatch import LiveKitUnavailableError, livekit_api, redispatch_agent
 from api.db import redispatch_repo
 from api.db.pool import Pool, connection
 from api.metrics import AGENT_REDISPATCHES
@@ -38,13 +38,7 @@ def is_agent(participant: lk.ParticipantInfo) -> bool:
 
 async def candidate_in_room(settings: ApiSettings, room: str, session_id: str) -> bool:
     """RoomService.ListParticipants: is this session's candidate connected right now?"""
-    async with lk.LiveKitAPI(
-        http_url(settings.livekit_url),
-        settings.livekit_api_key,
-        settings.livekit_api_secret.get_secret_value(),
-        timeout=aiohttp.ClientTimeout(total=10),
-        failover=False,
-    ) as client:
+    async with livekit_api(settings) as client:
         try:
             listed = await client.room.list_participants(lk.ListParticipantsRequest(room=room))
         except lk.TwirpError as e:

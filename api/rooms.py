@@ -25,7 +25,7 @@ import structlog
 from livekit import api as lk
 from procrastinate import JobContext
 
-from api.agent_dispatch import http_url
+from api.agent_dispatch import livekit_api
 from api.jobs.queue import queue
 from api.jobs.resources import resources
 from api.jobs.retry import JobRetryPolicy
@@ -51,13 +51,7 @@ async def delete_room(settings: ApiSettings, room: str) -> bool:
     """Delete `room`; True when it was deleted, False when LiveKit had no such room (closed already). Raises
     RoomCloseFailedError when LiveKit cannot be reached or refuses."""
     try:
-        async with lk.LiveKitAPI(
-            http_url(settings.livekit_url),
-            settings.livekit_api_key,
-            settings.livekit_api_secret.get_secret_value(),
-            timeout=aiohttp.ClientTimeout(total=10),
-            failover=False,
-        ) as client:
+        async with livekit_api(settings) as client:
             await client.room.delete_room(lk.DeleteRoomRequest(room=room))
     except lk.TwirpError as e:
         if e.code == "not_found":
