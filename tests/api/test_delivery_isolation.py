@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 from uuid import UUID, uuid4
@@ -23,9 +20,9 @@ from api.integrations.callbacks import deliver_ats_callback
 from api.jobs.lanes import DELIVERY_QUEUES, plan_lanes
 from api.jobs.settings import WorkerSettings
 from api.webhooks.delivery import deliver_webhook
-from tests.api.grading_support import complete, interview, version_status, wait_until
+from tests.api.grading_support import complete, interview, start_worker_cli, version_status, wait_until
 from tests.api.integration_support import create_endpoint, delivery_worker, simulate_interview
-from tests.conftest import ROOT, ApiServer, StartWorker, free_port
+from tests.conftest import ApiServer, StartWorker, free_port
 from tests.fakes.ashby import fake_ashby
 from tests.fakes.webhook_receiver import Answer, Delivery, webhook_receiver
 
@@ -54,21 +51,11 @@ def test_delivery_jobs_run_in_the_delivery_lane_and_every_queue_in_exactly_one_l
 
 
 def test_a_worker_whose_delivery_lane_one_organisation_could_fill_exits_1_naming_both(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SHADOWS_", "DATABASE_URL"))}
-    env.update(
-        DATABASE_URL="postgresql://127.0.0.1:9/none",  # refused before any connection
-        PYTHONPATH=str(ROOT),
-        SHADOWS_API_ENVIRONMENT="test",
+    proc = start_worker_cli(
+        tmp_path,
+        "postgresql://127.0.0.1:9/none",  # refused before any connection
         SHADOWS_API_OUTBOUND_MAX_CONCURRENCY_PER_ORGANIZATION="4",
         SHADOWS_WORKER_DELIVERY_CONCURRENCY="4",
-    )
-    proc = subprocess.run(  # our own interpreter and module
-        [sys.executable, "-m", "api", "worker"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
     )
     assert proc.returncode == 1
     assert "OUTBOUND_MAX_CONCURRENCY_PER_ORGANIZATION" in proc.stderr

@@ -16,7 +16,15 @@ from psycopg import sql
 from psycopg.rows import DictRow, dict_row
 
 from api.jobs.enqueue import enqueue
-from tests.api.grading_support import complete, grading_jobs, interview, version_status, versions, wait_until
+from tests.api.grading_support import (
+    complete,
+    grading_jobs,
+    interview,
+    start_worker_cli,
+    version_status,
+    versions,
+    wait_until,
+)
 from tests.conftest import ROOT, ApiServer, StartWorker, WorkerProcess
 from tests.fakes.job_tasks import record_other_probe, record_probe
 
@@ -142,21 +150,7 @@ async def test_a_worker_given_queues_takes_only_their_jobs(
 
 
 def test_a_worker_given_an_unknown_queue_exits_1_naming_it(db_url: str, tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SHADOWS_", "DATABASE_URL"))}
-    env.update(
-        DATABASE_URL=db_url,
-        PYTHONPATH=str(ROOT),
-        SHADOWS_API_ENVIRONMENT="test",
-        SHADOWS_WORKER_QUEUES="grading,gradnig",
-    )
-    proc = subprocess.run(  # our own interpreter and module
-        [sys.executable, "-m", "api", "worker"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    proc = start_worker_cli(tmp_path, db_url, SHADOWS_WORKER_QUEUES="grading,gradnig")
     assert proc.returncode == 1
     assert "gradnig" in proc.stderr and "artifacts" in proc.stderr
 
