@@ -111,6 +111,14 @@ HOME_PATH = re.compile(
     r"(?P<user>[^\s/\\\"'`<>:|*?]+)"
 )
 NAME = "[candidate]"
+# A timeline row's mark (`[12] 130-134s I: ...`, where a citation's seq comes from) written inside a line of speech,
+# where the candidate could use it to stage a row of their own in their line (an interviewer's praise, a passing
+# submission): shown as `(12)`. An index after a name or a bracket (`nums[0]`, `grid[1][2]`) is not a mark.
+ROW_MARK = re.compile(r"(?<![\w\]\)])\[\s*(\d+)\s*\]")
+
+
+def _unmarked(mark: str) -> str:
+    return "(" + mark.strip("[] \t") + ")"
 
 
 @dataclass(frozen=True)
@@ -400,7 +408,7 @@ class Redactor:
         # The candidate's and the interviewer's own words: speech and comments, never string literals, identifiers
         # or what a program wrote (test data such as "A man, a plan" must read as it is).
         gendered = _gendered_rules(vocabulary)
-        self._speech += gendered
+        self._speech += [*gendered, _Rule(ROW_MARK, "", replace=_unmarked)]
         self._code += [_Rule(r.pattern, "", r.mid_sentence, True, r.refine, r.replace) for r in gendered]
 
     def _spelled_names(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
