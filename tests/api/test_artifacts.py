@@ -227,7 +227,12 @@ async def test_delete_erases_rows_and_stored_objects_and_logs_without_personal_d
     if stack.fake is not None:
         stack.fake.fail_with = None
     await wait_until(lambda: _no_keys(stack, seeded.id), within_s=120, what="stored objects erased")
-    assert worker.logged("artifacts.erased") or stack.backend == "local"
+    if stack.backend != "local":  # the job logs once it has closed its storage client, after the last delete
+
+        async def erasure_logged() -> bool:
+            return worker.logged("artifacts.erased")
+
+        await wait_until(erasure_logged, within_s=30, what="the erasure logged")
     # Everything that pointed at the session now fails.
     assert (await stack.client.get(f"/v1/reports/{token}")).status_code == 404
     for method, path in (
