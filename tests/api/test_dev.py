@@ -28,6 +28,23 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+# One worker process registers one procrastinate worker per lane (api/jobs/lanes.py): jobs, and deliveries.
+LANES = 2
+
+
+def _worker_processes(pid: int) -> list[int]:
+    """The children of `pid` running `api worker`."""
+    found = []
+    for child in _children(pid):
+        try:
+            argv = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"worker" in argv:
+            found.append(child)
+    return found
+
+
 def _workers(db_url: str) -> int:
     with psycopg.connect(db_url) as conn:
         row = conn.execute("select count(*) from procrastinate_workers").fetchone()
@@ -54,16 +71,16 @@ def test_dev_runs_a_job_worker_beside_the_api_and_stops_it_on_ctrl_c(db_url: str
         while time.monotonic() < deadline:
             assert dev.poll() is None, (tmp_path / "dev.log").read_text()[-3000:]
             try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200 and _workers(
-                    db_url
-                ):
+                healthy = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
+                if healthy and _workers(db_url) >= LANES:
                     break
             except httpx.HTTPError:
                 pass
             time.sleep(0.2)
         else:
             raise AssertionError((tmp_path / "dev.log").read_text()[-3000:])
-        assert _workers(db_url) == 1
+        assert _workers(db_url) == LANES
+        assert len(_worker_processes(dev.pid)) == 1
 
         dev.send_signal(signal.SIGINT)  # Ctrl-C reaches `dev`; the worker is in its own session
         assert dev.wait(timeout=60) == 0
