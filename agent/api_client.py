@@ -19,6 +19,7 @@ logger = logging.getLogger(__name__)
 
 # 408 and 429 say "not now"; every 5xx is our side failing. Both are worth another try.
 _RETRYABLE_STATUSES = frozenset({408, 429})
+KEEPALIVE_EXPIRY_S = 2.0  # idle connections: below the API's own keep-alive (see ApiClient.__init__)
 
 
 class ApiClient:
@@ -44,6 +45,9 @@ class ApiClient:
             headers={"Authorization": f"Bearer {token}", "User-Agent": "shadows-agent"},
             timeout=timeout,
             transport=transport,
+            # Idle connections expire well before the API closes them (SHADOWS_API_KEEP_ALIVE_S, 5 s): at httpx's
+            # default, also 5 s, a call sent as the API's idle timer fired failed on a connection being closed.
+            limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY_S),
         )
         self._run_timeout = run_timeout
         self._retries = retries

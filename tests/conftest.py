@@ -167,6 +167,13 @@ def api_settings(db_url: str, tmp_path: Path, redis_url: str) -> ApiSettings:
 CLIENT_TLS = ssl.create_default_context()
 
 
+def client_limits(settings: ApiSettings) -> httpx.Limits:
+    """A client's idle connections expire well before the server closes them (`keep_alive_s`). At httpx's default,
+    the same 5 s as uvicorn's, a request sent as the server's idle timer fired went out on a connection being
+    closed: a ReadError for a request the server never read."""
+    return httpx.Limits(keepalive_expiry=settings.keep_alive_s / 2)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -242,7 +249,9 @@ async def api_server(api_settings: ApiSettings) -> AsyncIterator[ApiServer]:
     url = f"http://127.0.0.1:{port}"
     async with connection(app.state.pool) as conn:
         org_id, key = await create_org(conn, "Acme Hiring")
-    async with httpx.AsyncClient(base_url=url, timeout=30, verify=CLIENT_TLS) as client:
+    async with httpx.AsyncClient(
+        base_url=url, timeout=30, verify=CLIENT_TLS, limits=client_limits(api_settings)
+    ) as client:
         try:
             yield ApiServer(
                 url=url, settings=api_settings, org_id=str(org_id), org_key=key, client=client, app=app

@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from agent.api_client import ApiClient
+from agent.api_client import KEEPALIVE_EXPIRY_S, ApiClient
 from agent.context import EventIn
 from agent.errors import ApiError, ApiUnavailableError, SessionFinishedError, SessionNotFoundError
+from api.settings import ApiSettings
 from tests.fakes.flaky_proxy import FlakyProxy
 
 
@@ -185,3 +186,9 @@ async def test_unexpected_response_shape_is_an_api_error(
     with pytest.raises(ApiUnavailableError) as exc2:
         await client.append_events(sid, [EventIn(idempotency_key="k", type="note")])
     assert exc2.value.code == "bad_response" and exc2.value.retryable
+
+
+def test_idle_connections_expire_before_the_api_closes_them() -> None:
+    # Equal idle timeouts race: a call sent as the API's idle timer fires goes out on a connection being closed.
+    api_keep_alive_s = ApiSettings.model_fields["keep_alive_s"].default
+    assert api_keep_alive_s / 2 >= KEEPALIVE_EXPIRY_S

@@ -20,7 +20,7 @@ from livekit import api as lk
 from api.app import create_app
 from api.server_options import uvicorn_options
 from api.settings import ApiSettings
-from tests.conftest import CLIENT_TLS, LIVEKIT_KEY, LIVEKIT_SECRET, free_port
+from tests.conftest import CLIENT_TLS, LIVEKIT_KEY, LIVEKIT_SECRET, client_limits, free_port
 
 
 @asynccontextmanager
@@ -46,7 +46,10 @@ async def serve(settings: ApiSettings, timeout_s: float = 30) -> AsyncIterator[h
             task.result()  # why it did not start
         assert server.started, "uvicorn did not start"
         async with httpx.AsyncClient(
-            base_url=f"http://127.0.0.1:{server.config.port}", timeout=timeout_s, verify=CLIENT_TLS
+            base_url=f"http://127.0.0.1:{server.config.port}",
+            timeout=timeout_s,
+            verify=CLIENT_TLS,
+            limits=client_limits(settings),
         ) as client:
             yield client
     finally:
