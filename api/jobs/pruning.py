@@ -7,7 +7,11 @@ still matter:
   (`api.routers.livekit_webhook`), so a pruned id can never be replayed;
 - `share_links`: a day after their expiry (their tokens carry the expiry, signed, and are refused before any read);
 - `integration_keys`: 30 days after their revocation (a revoked key is refused like an unknown one);
-- `ats_response_errors` (what Greenhouse reports it could not use): 30 days after they were received.
+- `ats_response_errors` (what Greenhouse reports it could not use): 30 days after they were received;
+- `webhook_deliveries` (the delivery log): a delivered or failed delivery, DELIVERY_KEEP (90 days) after its last
+  attempt (or its creation, if it failed unattempted). A pending one is never pruned, however old: it is still owed
+  to its receiver. A pruned delivery can no longer be replayed (404), and ordering is unaffected: only a pending
+  delivery holds back its session's later ones.
 
 Deletes go in batches of PRUNE_BATCH rows, at most PRUNE_MAX_PER_TABLE a run per table (a backlog goes over several
 runs), and skip rows another transaction holds.
@@ -28,15 +32,19 @@ LIVEKIT_WEBHOOK_KEEP = timedelta(days=7)
 SHARE_LINK_KEEP_AFTER_EXPIRY = timedelta(days=1)
 REVOKED_KEY_KEEP = timedelta(days=30)
 RESPONSE_ERROR_KEEP = timedelta(days=30)
+DELIVERY_KEEP = timedelta(days=90)
 PRUNE_BATCH = 1000
 PRUNE_MAX_PER_TABLE = 50_000
 
-# table, the timestamp column that says when a row is spent, how long after it the row goes
-RULES: tuple[tuple[str, str, timedelta], ...] = (
-    ("livekit_webhook_events", "received_at", LIVEKIT_WEBHOOK_KEEP),
-    ("share_links", "expires_at", SHARE_LINK_KEEP_AFTER_EXPIRY),
-    ("integration_keys", "revoked_at", REVOKED_KEY_KEEP),
-    ("ats_response_errors", "received_at", RESPONSE_ERROR_KEEP),
+# table, the timestamp (a column, or an expression of its columns) that says when a row is spent, how long after it
+# the row goes, and what else a spent row must be (a condition on its columns; each rule has a matching index)
+RULES: tuple[tuple[str, str, timedelta, str], ...] = (
+    ("livekit_webhook_events", "received_at", LIVEKIT_WEBHOOK_KEEP, "true"),
+    ("share_links", "expires_at", SHARE_LINK_KEEP_AFTER_EXPIRY, "true"),
+    ("integration_keys", "revoked_at", REVOKED_KEY_KEEP, "true"),
+    ("ats_response_errors", "received_at", RESPONSE_ERROR_KEEP, "true"),
+    # A delivery failed without an attempt (its endpoint answered 410 to another) has no last attempt.
+    ("webhook_deliveries", "coalesce(last_attempt_at, created_at)", DELIVERY_KEEP, "status <> 'pending'"),
 )
 
 
@@ -44,16 +52,16 @@ async def prune(pool: Pool, *, now: datetime | None = None) -> dict[str, int]:
     """Delete the spent rows of each table in RULES; returns how many went, per table."""
     now = now or datetime.now(UTC)
     removed: dict[str, int] = {}
-    for table, column, keep in RULES:
+    for table, column, keep, also in RULES:
         total = 0
         while total < PRUNE_MAX_PER_TABLE:
             async with connection(pool) as conn:
                 cur = await conn.execute(
                     f"""
                     delete from {table} where id in (
-                      select id from {table} where {column} < %s limit %s for update skip locked
+                      select id from {table} where {column} < %s and {also} limit %s for update skip locked
                     )
-                    """,  # noqa: S608  # table and column come from RULES
+                    """,  # noqa: S608  # table, column and condition come from RULES
                     (now - keep, PRUNE_BATCH),
                 )
             total += cur.rowcount

@@ -1,10 +1,12 @@
 """Tables that grew for ever are pruned by the hourly retention job, retention period or not: LiveKit's webhook
-dedup, expired share links, revoked integration keys and old ATS response errors. A LiveKit webhook older than a
+dedup, expired share links, revoked integration keys, old ATS response errors and the finished part of the webhook
+delivery log (a pending delivery stays, however old). A LiveKit webhook older than a
 day is refused as stale, so an id pruned from the dedup can never be replayed. Found in round 25."""
 
 from __future__ import annotations
 
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import psycopg
@@ -14,6 +16,7 @@ from psycopg.types.json import Jsonb
 
 from tests.api.conftest import signed_webhook
 from tests.api.grading_support import defer_retention_now, wait_until
+from tests.api.integration_support import create_endpoint
 from tests.conftest import ApiServer, StartWorker
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -24,16 +27,16 @@ async def _ids(db: Conn, sql: str, *args: object) -> set[str]:
     return {str(r["id"]) for r in await cur.fetchall()}
 
 
-async def _seed(api_server: ApiServer, db: Conn) -> dict[str, tuple[str, str]]:
-    """(spent row, live row) per table."""
+async def _seed(api_server: ApiServer, db: Conn) -> dict[str, tuple[list[str], list[str]]]:
+    """(spent rows, live rows) per table."""
     now = datetime.now(UTC)
-    out: dict[str, tuple[str, str]] = {}
+    out: dict[str, tuple[list[str], list[str]]] = {}
     await db.execute(
         "insert into livekit_webhook_events (id, event, room_name, received_at) values"
         " ('EV_old', 'room_finished', null, %s), ('EV_new', 'room_finished', null, %s)",
         (now - timedelta(days=8), now - timedelta(days=6)),
     )
-    out["livekit_webhook_events"] = ("EV_old", "EV_new")
+    out["livekit_webhook_events"] = (["EV_old"], ["EV_new"])
 
     session = await api_server.create_session()
     links = []
@@ -46,7 +49,7 @@ async def _seed(api_server: ApiServer, db: Conn) -> dict[str, tuple[str, str]]:
         "update share_links set created_at = %s, expires_at = %s where id = %s",
         (now - timedelta(days=20), now - timedelta(days=2), links[0]),
     )
-    out["share_links"] = (links[0], links[1])
+    out["share_links"] = ([links[0]], [links[1]])
 
     for _ in range(2):  # the second issue revokes the first
         r = await api_server.client.post("/v1/integrations/greenhouse/keys", headers=api_server.org_headers())
@@ -60,7 +63,7 @@ async def _seed(api_server: ApiServer, db: Conn) -> dict[str, tuple[str, str]]:
     await db.execute(
         "update integration_keys set revoked_at = %s where id = %s", (now - timedelta(days=31), revoked["id"])
     )
-    out["integration_keys"] = (str(revoked["id"]), str(live["id"]))
+    out["integration_keys"] = ([str(revoked["id"])], [str(live["id"])])
 
     errors = []
     for age in (31, 29):
@@ -70,7 +73,34 @@ async def _seed(api_server: ApiServer, db: Conn) -> dict[str, tuple[str, str]]:
             (api_server.org_id, Jsonb(["x" * 2000] * 100), now - timedelta(days=age)),
         )
         errors.append(str((await cur.fetchone())["id"]))  # type: ignore[index]
-    out["ats_response_errors"] = (errors[0], errors[1])
+    out["ats_response_errors"] = ([errors[0]], [errors[1]])
+
+    # An endpoint no event of this test goes to: its log holds only the rows written here.
+    endpoint = await create_endpoint(api_server, "http://127.0.0.1:9/hook", ["scorecard.failed"])
+    deliveries: dict[str, str] = {}
+    for name, status, last_attempt_days, created_days in (
+        ("delivered_long_ago", "delivered", 91, 100),
+        ("failed_unattempted_long_ago", "failed", None, 91),  # its endpoint answered 410 to another delivery
+        ("failed_recently", "failed", 89, 100),  # replayed, or retried for long: its last attempt counts
+        ("pending_for_ever", "pending", 200, 200),  # still owed to its receiver
+    ):
+        cur = await db.execute(
+            "insert into webhook_deliveries (endpoint_id, event_type, payload, status, attempts, last_attempt_at,"
+            " created_at, message_id) values (%s, 'session.completed', '{}', %s, %s, %s, %s, %s) returning id",
+            (
+                endpoint["id"],
+                status,
+                0 if last_attempt_days is None else 3,
+                None if last_attempt_days is None else now - timedelta(days=last_attempt_days),
+                now - timedelta(days=created_days),
+                f"msg_{uuid.uuid4().hex}",
+            ),
+        )
+        deliveries[name] = str((await cur.fetchone())["id"])  # type: ignore[index]
+    out["webhook_deliveries"] = (
+        [deliveries["delivered_long_ago"], deliveries["failed_unattempted_long_ago"]],
+        [deliveries["failed_recently"], deliveries["pending_for_ever"]],
+    )
     return out
 
 
@@ -84,14 +114,14 @@ async def test_the_retention_job_prunes_spent_rows_even_without_a_retention_peri
 
     async def pruned() -> bool:  # every table's spent row: the job prunes one table after another
         for table, (spent, _) in seeded.items():
-            if await _ids(db, f"select id from {table} where id::text = %s", spent):
+            if await _ids(db, f"select id from {table} where id::text = any(%s)", spent):
                 return False
         return True
 
     await wait_until(pruned, within_s=120, what="pruning ran")
     for table, (spent, live) in seeded.items():
-        present = await _ids(db, f"select id from {table} where id::text = any(%s)", [spent, live])
-        assert present == {live}, table
+        present = await _ids(db, f"select id from {table} where id::text = any(%s)", spent + live)
+        assert present == set(live), table
 
 
 async def test_a_livekit_webhook_older_than_a_day_is_refused_as_stale(
