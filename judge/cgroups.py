@@ -160,13 +160,27 @@ class RunCgroup:
         return 0
 
     def cpu_seconds(self) -> float | None:
-        """CPU time used by every process of the run (None without a cpuacct group)."""
+        """CPU time used by every process of the run (None without a cpuacct group), on the later of the kernel's
+        two clocks for it.
+
+        `cpuacct.usage` is the scheduler's exact runtime. `RLIMIT_CPU` is checked against another clock: each
+        process's user and system time, charged a whole tick to whatever runs when the timer ticks; on a busy host
+        it runs ahead of the exact one (a compiler stopped by its `RLIMIT_CPU` of 1 s had used 0.86-0.99 s by
+        `cpuacct.usage`, and looked like one that failed on its own). The group's `usage_user` + `usage_sys` sum
+        the same ticks for all its processes, so they reach the limit no later than any one process's rlimit does:
+        a run that the kernel stopped for CPU is over its CPU limit here too, however busy the host was."""
         if self.cpuacct_dir is None:
             return None
         try:
-            return int((self.cpuacct_dir / "cpuacct.usage").read_text()) / 1e9
+            exact = int((self.cpuacct_dir / "cpuacct.usage").read_text())
         except (OSError, ValueError):
             return None
+        ticked = 0
+        with contextlib.suppress(OSError, ValueError):
+            ticked = int((self.cpuacct_dir / "cpuacct.usage_user").read_text()) + int(
+                (self.cpuacct_dir / "cpuacct.usage_sys").read_text()
+            )
+        return max(exact, ticked) / 1e9
 
     def memory_failures(self) -> int:
         """How many times an allocation hit the limit (page reclaim or OOM followed)."""

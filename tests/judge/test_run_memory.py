@@ -34,29 +34,35 @@ def _touch(b):
     return b
 
 def _with_child(mib, fill_parent):
-    # Forks first, so that neither address space holds the other's part: the child fills `mib` MiB, says so and
-    # keeps it until the parent, which runs `fill_parent` and keeps what it returns, has read that: both hold
-    # their parts at once, whichever the scheduler runs first.
+    # Forks first, so that neither address space holds the other's part: the child fills `mib` MiB, keeps it
+    # (a name holds it: a temporary was freed as `_touch` returned, and a child that ran first had let go of its
+    # part before the parent began) and says so; only then does the parent run `fill_parent`, keeping what it
+    # returns, and let the child go: both hold their parts at once, whichever the scheduler runs first.
     r, w = os.pipe()
     r2, w2 = os.pipe()
     pid = os.fork()
     if pid == 0:
-        _touch(bytearray(mib << 20))
+        held = _touch(bytearray(mib << 20))
         os.write(w, b"x")
         os.read(r2, 1)
-        os._exit(0)
+        os._exit(len(held) & 0)
     os.close(w)
     os.close(r2)
+    alive = os.read(r, 1)  # nothing: the child was killed filling its part
     mine = fill_parent()
-    if os.read(r, 1):  # nothing: the child was killed
-        os.write(w2, b"x")
+    if alive:
+        try:
+            os.write(w2, b"x")
+        except OSError:  # killed while the parent filled its part
+            pass
     os.waitpid(pid, 0)
     return mine
 
 def _mp_child(mib, conn):
-    _touch(bytearray(mib << 20))
+    held = _touch(bytearray(mib << 20))
     conn.send(1)
     conn.recv()  # held until the parent has its part too
+    return len(held)
 
 def hold(mode, mib):
     half = mib // 2
@@ -70,11 +76,14 @@ def hold(mode, mib):
         p = ctx.Process(target=_mp_child, args=(mib - half, b))
         p.start()
         b.close()  # so that the child's death is an end of file here
+        try:
+            a.recv()  # the child holds its part (as in _with_child, the parent fills its own only then)
+        except (EOFError, OSError):  # the child was killed filling it
+            pass
         mine = _touch(bytearray(half << 20))
         try:
-            a.recv()
             a.send(1)
-        except (EOFError, OSError):  # the child was killed
+        except OSError:  # the child was killed while the parent filled its part
             pass
         p.join()
     elif mode == "tmp":

@@ -164,6 +164,18 @@ def test_cpu_limit_bounds_the_processes_of_a_run_together(sandbox, scratch, no_s
     assert result.cpu_s < 1.3
 
 
+def test_a_process_its_own_rlimit_cpu_stopped_leaves_the_run_over_its_cpu_limit(sandbox, scratch, no_strays):
+    # A compiler driver whose cc1plus RLIMIT_CPU stopped exits 4 of its own accord. The rlimit is checked against
+    # ticks (a whole tick to whatever runs when the timer ticks), cpuacct.usage is exact, and the ticks ran ahead:
+    # the run had used 0.86-0.99 s by cpuacct.usage when its 1 s rlimit stopped it (most runs on this host, any
+    # load), so it looked not stopped, and the runner compiled again. Twice: each run alone is a matter of ticks.
+    driver = "sh -c 'while :; do :; done'; exit 4"
+    for _ in range(2):
+        result = sandbox.run(["/bin/sh", "-c", driver], scratch=scratch, limits=Limits(wall_s=10, cpu_s=1))
+        assert result.cpu_exceeded, (result.exit_code, result.signal, result.cpu_s)
+        assert result.cpu_s >= 1.0 and not result.timed_out
+
+
 def test_output_cap_kills_a_flooding_program_quickly_and_keeps_an_excerpt(sandbox, scratch, no_strays):
     src = "import sys\nwhile True: sys.stdout.write('A' * 65536)\n"
     result = run_source(sandbox, scratch, "python", src, limits=Limits(output_bytes=100_000, wall_s=10))
