@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from livekit.agents import AgentSession, TurnHandlingOptions
+from livekit.agents import AgentSession, TurnHandlingOptions, llm
 
 from agent.history import UNSEEN_ITEM_CHARS, item_chars
 from agent.interview import build_interview
@@ -177,6 +177,54 @@ async def test_a_realtime_phase_change_starts_from_the_bounded_conversation_with
     assert any(role == "user" and "<<<BEGIN CODE" in t for role, t in items)
     assert sum(item_chars(i) for i in entry.chat_ctx.items) <= 10_000 + 4_000 + 1_000
     assert not any(t.startswith("message 0 ") for _, t in items)
+
+
+async def test_a_phase_change_is_recorded_at_once_though_the_realtime_context_update_stalls_then_fails():
+    """On entering, a phase hands its conversation to the realtime session: a server round trip, up to 5 s, that
+    may time out (RealtimeError). The phase is entered and recorded first, not after it, and a failed update
+    does not cost the phase's entry reply (the reply's own preparation updates the context again)."""
+    sink = FakeSink()
+    _, state = build_interview(make_context(minutes_left=30), api=None, recorder=sink, clock=ManualClock(),
+                               channel=FakeChannel(), settings=test_settings(), classifier=None)  # fmt: skip
+    state.candidate_spoke = True
+    model = FakeRealtimeModel([RealtimeReply("Hello."), RealtimeReply(calls=[("start_coding", {})]),
+                               RealtimeReply("Go on.")])  # fmt: skip
+    release = asyncio.Event()
+    async with AgentSession[InterviewState](llm=PreparedRealtimeModel(model), userdata=state) as session:
+        await session.start(make_phase_agent(Phase.APPROACH, state), capture_run=True)
+        rt = model.sessions[-1]
+        update = rt.update_chat_ctx
+
+        async def stalls_once_the_handoff_is_asked(chat_ctx: llm.ChatContext) -> None:
+            # Stalled: the coding phase taking over the conversation with the call that moved to it (and later
+            # updates). livekit's own updates (the call's result; the new activity's start, without the call of a
+            # tool the coding phase lacks) go through: they are logged and passed over when they time out.
+            if not any(i.type == "function_call" and i.name == "start_coding" for i in chat_ctx.items):
+                return await update(chat_ctx)
+            await release.wait()
+            raise llm.RealtimeError("update_chat_ctx timed out.")
+
+        rt.update_chat_ctx = stalls_once_the_handoff_is_asked  # type: ignore[method-assign]
+
+        def changes() -> list[str]:
+            return [e["payload"]["to"] for e in sink.of_type("phase_change")]
+
+        try:
+            assert await text_turn(session, "Let's code it.") is not None  # its speech ends after the handoff
+            for _ in range(200):
+                if "coding" in changes():
+                    break
+                await asyncio.sleep(0.02)
+            stalled = changes()  # while the update stalls
+        finally:
+            release.set()
+        assert stalled == ["approach", "coding"] and state.phase == Phase.CODING
+        for _ in range(200):
+            if len(model.requests) >= 3:
+                break
+            await asyncio.sleep(0.02)
+    entry = model.requests[-1]
+    assert len(model.requests) == 3 and entry.instructions and "coding" in entry.instructions.lower()
 
 
 def conversation_chars(ctx) -> int:  # type: ignore[no-untyped-def]
