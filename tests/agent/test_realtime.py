@@ -103,16 +103,21 @@ async def test_a_long_spoken_realtime_interview_is_bounded_though_its_audio_turn
     """Spoken turns in realtime mode are audio the server keeps; our copy of each is a message without text. They
     count against the bound all the same: a long spoken interview drops its oldest turns, keeps the latest."""
     turns = 24  # twice what the budget holds
+    model = FakeRealtimeModel([RealtimeReply("Mm-hm, go on.")])
+    # The candidate speaks again only once the reply to what came before was asked for (the greeting is the first
+    # request): at 20 times real speed the 4 s pause between turns is 0.2 s, which a loaded box can spend before
+    # the reply is asked for, and the scripted candidate then barged in on it (livekit drops a reply interrupted
+    # before it began; the next one answers both turns).
     timeline = Timeline(
-        [Utterance(2.0 + 5 * i, 3.0 + 5 * i, f"spoken turn {i}") for i in range(turns)], speed=20
-    )
+        [Utterance(2.0 + 5 * i, 3.0 + 5 * i, f"spoken turn {i}") for i in range(turns)], speed=20,
+        gate=lambda i: len(model.requests) > i,
+    )  # fmt: skip
     settings = test_settings(context_max_chars=10_000, min_endpointing_delay_s=0.5 / 20,
                              max_endpointing_delay_s=3.0 / 20)  # fmt: skip
     _, state = build_interview(make_context(minutes_left=40), api=None, recorder=FakeSink(),
                                clock=TimelineClock(timeline), channel=FakeChannel(), settings=settings,
                                classifier=None)  # fmt: skip
     state.candidate_spoke = True
-    model = FakeRealtimeModel([RealtimeReply("Mm-hm, go on.")])
     mic = FakeAudioInput()
     session = AgentSession[InterviewState](
         vad=FakeVAD(timeline), stt=FakeSTT(timeline), llm=PreparedRealtimeModel(model), userdata=state,
@@ -125,6 +130,16 @@ async def test_a_long_spoken_realtime_interview_is_bounded_though_its_audio_turn
     try:
         await session.start(make_phase_agent(Phase.APPROACH, state))
         rt = model.sessions[-1]
+        update, starved = rt.update_chat_ctx, []
+
+        async def starved_once(chat_ctx: llm.ChatContext) -> None:
+            # Preparing the sixth turn's reply takes 0.4 s, as on a loaded box: longer than the pause after it.
+            if len(model.requests) == 6 and not starved:
+                starved.append(True)
+                await asyncio.sleep(0.4)
+            await update(chat_ctx)
+
+        rt.update_chat_ctx = starved_once  # type: ignore[method-assign]
         await timeline.until(5.0 * turns + 2)
         for _ in range(400):  # a loaded box may lag the timeline: wait for the last turn's reply
             if rt.committed_audio >= turns and len(model.requests) > turns:
@@ -134,9 +149,8 @@ async def test_a_long_spoken_realtime_interview_is_bounded_though_its_audio_turn
     finally:
         mic.close()
         await session.aclose()
-    # The greeting, then one reply per spoken turn (a loaded box may merge two turns into one: still far more
-    # audio than the budget holds).
-    assert rt.committed_audio >= 20 and len(model.requests) == rt.committed_audio + 1
+    # The greeting, then one reply per spoken turn.
+    assert rt.committed_audio == turns and len(model.requests) == turns + 1
     audio = [i.id for i in held.items if i.type == "message" and i.role == "user" and not i.text_content]
     assert audio and len(audio) <= 10_000 // UNSEEN_ITEM_CHARS + 1, len(audio)
     # The newest spoken turn and every request's view stay within the budget (status and code on top).
