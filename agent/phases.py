@@ -178,6 +178,11 @@ class PhaseAgent(Agent):
         forward_dropped_turns(self, state)
         self._prepare_realtime_replies()
         self._apply_interruption_threshold()
+        if state.ended:
+            # The interview ended while this phase was handed over (the End button during the wrap_up tool's
+            # handoff): it stays in END, recorded once, and the ending's goodbye stays the last thing said.
+            await self._take_handoff_ctx()
+            return
         if self._resumed:
             await state.enter_phase(self.phase, record=False)
             state.record("note", {"kind": "resumed", "phase": self.phase.value})

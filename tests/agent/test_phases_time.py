@@ -9,6 +9,7 @@ import pytest
 from livekit.agents import AgentSession, llm
 from livekit.agents.voice.agent_activity import AgentActivity
 
+from agent.ending import conclude
 from agent.interview import attach_interview
 from agent.phases import WrapUpAgent, make_phase_agent
 from agent.prompts import render
@@ -129,3 +130,31 @@ async def test_time_up_during_a_handoff_to_the_wrap_up_hands_off_once(monkeypatc
         await settle(session)
         assert [e["payload"]["to"] for e in sink.of_type("phase_change")] == ["complexity", "wrap_up"]
         await tasks.aclose()
+
+
+async def test_an_interview_ended_during_a_handoff_stays_ended(monkeypatch: pytest.MonkeyPatch):
+    # The End button is pressed while the wrap_up tool's handoff is in flight: the interview is over (END recorded,
+    # the goodbye said); the wrap-up agent that takes over after does not enter its phase nor speak its opening.
+    state, channel, sink, _ = make(minutes_left=20)
+    fake = FakeLLM([say("Hi."), call("wrap_up"), say("Let's wrap up.")])
+    drain = AgentActivity.drain
+
+    async def slow_drain(self: AgentActivity, **kwargs: Any) -> Any:
+        await asyncio.sleep(0.3)
+        return await drain(self, **kwargs)
+
+    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.COMPLEXITY, state), capture_run=True)
+        await settle(session)
+        monkeypatch.setattr(AgentActivity, "drain", slow_drain)
+        await text_turn(session, "That's my answer on complexity.")
+        for _ in range(200):
+            if isinstance(session.current_agent, WrapUpAgent):
+                break
+            await asyncio.sleep(0.01)
+        asked = len(fake.requests)
+        assert await conclude(state, "candidate_request") and state.phase == Phase.END
+        await settle(session)
+        assert [e["payload"]["to"] for e in sink.of_type("phase_change")] == ["complexity", "end"]
+        assert state.phase == Phase.END and channel.attributes.get("interview.phase") == "end"
+        assert len(fake.requests) == asked  # no opening of a wrap-up after the end
