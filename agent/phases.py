@@ -171,27 +171,42 @@ class PhaseAgent(Agent):
         self._handoff_ctx = chat_ctx.copy() if chat_ctx is not None else None
 
     async def on_enter(self) -> None:
+        """Enter (and record) the phase first, then take over the conversation and speak first. Taking over the
+        conversation is a server round trip in realtime mode (up to 5 s, and it may time out): a phase recorded
+        after it was recorded late, and not at all when it failed, which also cost the entry reply."""
         state = self._interview
         forward_dropped_turns(self, state)
         self._prepare_realtime_replies()
-        if self._handoff_ctx is not None:
-            merged = self._handoff_ctx.merge(self.chat_ctx)
-            await self.update_chat_ctx(merged, exclude_invalid_function_calls=False)
-            self._handoff_ctx = None
         self._apply_interruption_threshold()
+        if state.ended:
+            # The interview ended while this phase was handed over (the End button during the wrap_up tool's
+            # handoff): it stays in END, recorded once, and the ending's goodbye stays the last thing said.
+            await self._take_handoff_ctx()
+            return
         if self._resumed:
             await state.enter_phase(self.phase, record=False)
             state.record("note", {"kind": "resumed", "phase": self.phase.value})
-            self.session.generate_reply(
-                instructions=render("resumed", phase=self.phase.value.replace("_", " "))
+            instructions = render("resumed", phase=self.phase.value.replace("_", " "))
+        else:
+            await state.enter_phase(self.phase)
+            # Always instructed: an uninstructed reply after a thinking-aloud turn would be silenced in coding.
+            instructions = self._entry_instructions or render(
+                "phase_start", phase=self.phase.value.replace("_", " ")
             )
+        await self._take_handoff_ctx()
+        self.session.generate_reply(instructions=instructions)
+
+    async def _take_handoff_ctx(self) -> None:
+        """The previous phase's conversation, tool results included, into this one. Our copy is merged at once;
+        a realtime session's update that times out was sent all the same (RealtimeError: its acknowledgement is
+        late), and the next reply's preparation (sync_realtime_context) sends the conversation again."""
+        if self._handoff_ctx is None:
             return
-        await state.enter_phase(self.phase)
-        # Always instructed: an uninstructed reply after a thinking-aloud turn would be silenced in coding.
-        self.session.generate_reply(
-            instructions=self._entry_instructions
-            or render("phase_start", phase=self.phase.value.replace("_", " "))
-        )
+        merged, self._handoff_ctx = self._handoff_ctx.merge(self.chat_ctx), None
+        try:
+            await self.update_chat_ctx(merged, exclude_invalid_function_calls=False)
+        except llm.RealtimeError as e:
+            logger.warning("the realtime session has not acknowledged the handed-over conversation: %s", e)
 
     def _apply_interruption_threshold(self) -> None:
         """The speech needed to interrupt the agent is a session option in 1.8 (an Agent's is ignored)."""

@@ -12,7 +12,7 @@ from agent.ending import conclude
 from agent.phases import WrapUpAgent
 from agent.prompts import render
 from agent.state import PHASE_ORDER, InterviewState, Phase
-from agent.turns import reply_after_handoff
+from agent.turns import after_handoff, reply_after_handoff
 
 logger = logging.getLogger("shadows.agent.timekeeper")
 
@@ -88,6 +88,10 @@ class TimeKeeper:
         await state.channel.send_event({"type": "time_up"})
         if PHASE_ORDER.index(state.phase) < PHASE_ORDER.index(Phase.WRAP_UP):
             await self._wait_quiet()
+            # A handoff in flight (the wrap_up tool's, say) enters its phase first: the phase it leaves is still
+            # current until then, and a second wrap-up after it was a second goodbye.
+            await after_handoff(self._session)
+        if not state.ended and PHASE_ORDER.index(state.phase) < PHASE_ORDER.index(Phase.WRAP_UP):
             current = self._session.current_agent
             self._session.update_agent(
                 WrapUpAgent(state, chat_ctx=current.chat_ctx, entry_instructions=render("time_up"))

@@ -213,6 +213,22 @@ def bounded_typed(text: str, limit: int = MAX_TYPED_CHARS) -> str:
     return f"{text[:limit]} … [{len(text) - limit} more characters not shown]"
 
 
+def handoff_in_flight(session: AgentSession[Any]) -> list[asyncio.Task[Any]]:
+    """The steps of a phase handoff still running (none when no handoff is in flight; see ``after_handoff``), not
+    counting the caller's own task. ``update_agent`` makes the new agent ``current_agent`` at once; its phase is
+    entered, and recorded, only once these are done."""
+    activity = getattr(session, "_activity", None)
+    me = asyncio.current_task()
+    return [
+        task
+        for task in (
+            getattr(session, "_update_activity_atask", None),
+            getattr(activity, "_on_enter_task", None),
+        )
+        if isinstance(task, asyncio.Task) and not task.done() and task is not me
+    ]
+
+
 async def after_handoff(session: AgentSession[Any], limit_s: float = HANDOFF_WAIT_S) -> None:
     """Return once no phase handoff is in flight: the new agent's activity has started and its ``on_enter`` has
     entered its phase (or after ``limit_s``, whatever is in flight).
@@ -230,17 +246,8 @@ async def after_handoff(session: AgentSession[Any], limit_s: float = HANDOFF_WAI
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + limit_s
-    me = asyncio.current_task()
     while (left := deadline - loop.time()) > 0:
-        activity = getattr(session, "_activity", None)
-        pending = [
-            task
-            for task in (
-                getattr(session, "_update_activity_atask", None),
-                getattr(activity, "_on_enter_task", None),
-            )
-            if isinstance(task, asyncio.Task) and not task.done() and task is not me
-        ]
+        pending = handoff_in_flight(session)
         if not pending:
             return
         await asyncio.wait(pending, timeout=left)  # never raises their errors, never cancels them

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+import pytest
 from livekit.agents import AgentSession, llm
+from livekit.agents.voice.agent_activity import AgentActivity
 
+from agent.ending import conclude
 from agent.interview import attach_interview
 from agent.phases import WrapUpAgent, make_phase_agent
 from agent.prompts import render
 from agent.resume import ResumePoint
 from agent.state import InterviewState, Phase
-from tests.fakes.llm import FakeLLM, say
+from agent.turns import text_turn
+from tests.fakes.llm import FakeLLM, call, say
 from tests.fakes.session import instructed, make_interview, settle
 
 
@@ -97,3 +102,59 @@ async def test_a_job_resumed_within_a_minute_of_a_warning_it_gave_does_not_give_
         assert sink.of_type("time_warning") == []
         assert channel.of_type("time_warning") == []
         await tasks.aclose()
+
+
+async def test_time_up_during_a_handoff_to_the_wrap_up_hands_off_once(monkeypatch: pytest.MonkeyPatch):
+    # The wrap_up tool has handed off (the wrap-up agent is current) but the complexity agent is still draining,
+    # as it can on a loaded box or while its last words play, when time runs out: the phase is still complexity.
+    state, _, sink, clock = make(minutes_left=0.5, overtime_s=600)
+    fake = FakeLLM([say("Hi."), call("wrap_up"), say("Thanks for your time.")])
+    drain = AgentActivity.drain
+
+    async def slow_drain(self: AgentActivity, **kwargs: Any) -> Any:
+        await asyncio.sleep(0.3)
+        return await drain(self, **kwargs)
+
+    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.COMPLEXITY, state), capture_run=True)
+        tasks = attach_interview(session, state)
+        await settle(session)
+        monkeypatch.setattr(AgentActivity, "drain", slow_drain)
+        await text_turn(session, "That's my answer on complexity.")
+        for _ in range(200):
+            if isinstance(session.current_agent, WrapUpAgent):
+                break
+            await asyncio.sleep(0.01)
+        assert isinstance(session.current_agent, WrapUpAgent) and state.phase == Phase.COMPLEXITY
+        await clock.advance(31, step=5)  # time is up while the handoff is in flight
+        await settle(session)
+        assert [e["payload"]["to"] for e in sink.of_type("phase_change")] == ["complexity", "wrap_up"]
+        await tasks.aclose()
+
+
+async def test_an_interview_ended_during_a_handoff_stays_ended(monkeypatch: pytest.MonkeyPatch):
+    # The End button is pressed while the wrap_up tool's handoff is in flight: the interview is over (END recorded,
+    # the goodbye said); the wrap-up agent that takes over after does not enter its phase nor speak its opening.
+    state, channel, sink, _ = make(minutes_left=20)
+    fake = FakeLLM([say("Hi."), call("wrap_up"), say("Let's wrap up.")])
+    drain = AgentActivity.drain
+
+    async def slow_drain(self: AgentActivity, **kwargs: Any) -> Any:
+        await asyncio.sleep(0.3)
+        return await drain(self, **kwargs)
+
+    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.COMPLEXITY, state), capture_run=True)
+        await settle(session)
+        monkeypatch.setattr(AgentActivity, "drain", slow_drain)
+        await text_turn(session, "That's my answer on complexity.")
+        for _ in range(200):
+            if isinstance(session.current_agent, WrapUpAgent):
+                break
+            await asyncio.sleep(0.01)
+        asked = len(fake.requests)
+        assert await conclude(state, "candidate_request") and state.phase == Phase.END
+        await settle(session)
+        assert [e["payload"]["to"] for e in sink.of_type("phase_change")] == ["complexity", "end"]
+        assert state.phase == Phase.END and channel.attributes.get("interview.phase") == "end"
+        assert len(fake.requests) == asked  # no opening of a wrap-up after the end

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from livekit.agents import AgentSession, TurnHandlingOptions
+from livekit.agents import AgentSession, TurnHandlingOptions, llm
 
 from agent.history import UNSEEN_ITEM_CHARS, item_chars
 from agent.interview import build_interview
@@ -103,16 +103,21 @@ async def test_a_long_spoken_realtime_interview_is_bounded_though_its_audio_turn
     """Spoken turns in realtime mode are audio the server keeps; our copy of each is a message without text. They
     count against the bound all the same: a long spoken interview drops its oldest turns, keeps the latest."""
     turns = 24  # twice what the budget holds
+    model = FakeRealtimeModel([RealtimeReply("Mm-hm, go on.")])
+    # The candidate speaks again only once the reply to what came before was asked for (the greeting is the first
+    # request): at 20 times real speed the 4 s pause between turns is 0.2 s, which a loaded box can spend before
+    # the reply is asked for, and the scripted candidate then barged in on it (livekit drops a reply interrupted
+    # before it began; the next one answers both turns).
     timeline = Timeline(
-        [Utterance(2.0 + 5 * i, 3.0 + 5 * i, f"spoken turn {i}") for i in range(turns)], speed=20
-    )
+        [Utterance(2.0 + 5 * i, 3.0 + 5 * i, f"spoken turn {i}") for i in range(turns)], speed=20,
+        gate=lambda i: len(model.requests) > i,
+    )  # fmt: skip
     settings = test_settings(context_max_chars=10_000, min_endpointing_delay_s=0.5 / 20,
                              max_endpointing_delay_s=3.0 / 20)  # fmt: skip
     _, state = build_interview(make_context(minutes_left=40), api=None, recorder=FakeSink(),
                                clock=TimelineClock(timeline), channel=FakeChannel(), settings=settings,
                                classifier=None)  # fmt: skip
     state.candidate_spoke = True
-    model = FakeRealtimeModel([RealtimeReply("Mm-hm, go on.")])
     mic = FakeAudioInput()
     session = AgentSession[InterviewState](
         vad=FakeVAD(timeline), stt=FakeSTT(timeline), llm=PreparedRealtimeModel(model), userdata=state,
@@ -125,6 +130,16 @@ async def test_a_long_spoken_realtime_interview_is_bounded_though_its_audio_turn
     try:
         await session.start(make_phase_agent(Phase.APPROACH, state))
         rt = model.sessions[-1]
+        update, starved = rt.update_chat_ctx, []
+
+        async def starved_once(chat_ctx: llm.ChatContext) -> None:
+            # Preparing the sixth turn's reply takes 0.4 s, as on a loaded box: longer than the pause after it.
+            if len(model.requests) == 6 and not starved:
+                starved.append(True)
+                await asyncio.sleep(0.4)
+            await update(chat_ctx)
+
+        rt.update_chat_ctx = starved_once  # type: ignore[method-assign]
         await timeline.until(5.0 * turns + 2)
         for _ in range(400):  # a loaded box may lag the timeline: wait for the last turn's reply
             if rt.committed_audio >= turns and len(model.requests) > turns:
@@ -134,9 +149,8 @@ async def test_a_long_spoken_realtime_interview_is_bounded_though_its_audio_turn
     finally:
         mic.close()
         await session.aclose()
-    # The greeting, then one reply per spoken turn (a loaded box may merge two turns into one: still far more
-    # audio than the budget holds).
-    assert rt.committed_audio >= 20 and len(model.requests) == rt.committed_audio + 1
+    # The greeting, then one reply per spoken turn.
+    assert rt.committed_audio == turns and len(model.requests) == turns + 1
     audio = [i.id for i in held.items if i.type == "message" and i.role == "user" and not i.text_content]
     assert audio and len(audio) <= 10_000 // UNSEEN_ITEM_CHARS + 1, len(audio)
     # The newest spoken turn and every request's view stay within the budget (status and code on top).
@@ -177,6 +191,54 @@ async def test_a_realtime_phase_change_starts_from_the_bounded_conversation_with
     assert any(role == "user" and "<<<BEGIN CODE" in t for role, t in items)
     assert sum(item_chars(i) for i in entry.chat_ctx.items) <= 10_000 + 4_000 + 1_000
     assert not any(t.startswith("message 0 ") for _, t in items)
+
+
+async def test_a_phase_change_is_recorded_at_once_though_the_realtime_context_update_stalls_then_fails():
+    """On entering, a phase hands its conversation to the realtime session: a server round trip, up to 5 s, that
+    may time out (RealtimeError). The phase is entered and recorded first, not after it, and a failed update
+    does not cost the phase's entry reply (the reply's own preparation updates the context again)."""
+    sink = FakeSink()
+    _, state = build_interview(make_context(minutes_left=30), api=None, recorder=sink, clock=ManualClock(),
+                               channel=FakeChannel(), settings=test_settings(), classifier=None)  # fmt: skip
+    state.candidate_spoke = True
+    model = FakeRealtimeModel([RealtimeReply("Hello."), RealtimeReply(calls=[("start_coding", {})]),
+                               RealtimeReply("Go on.")])  # fmt: skip
+    release = asyncio.Event()
+    async with AgentSession[InterviewState](llm=PreparedRealtimeModel(model), userdata=state) as session:
+        await session.start(make_phase_agent(Phase.APPROACH, state), capture_run=True)
+        rt = model.sessions[-1]
+        update = rt.update_chat_ctx
+
+        async def stalls_once_the_handoff_is_asked(chat_ctx: llm.ChatContext) -> None:
+            # Stalled: the coding phase taking over the conversation with the call that moved to it (and later
+            # updates). livekit's own updates (the call's result; the new activity's start, without the call of a
+            # tool the coding phase lacks) go through: they are logged and passed over when they time out.
+            if not any(i.type == "function_call" and i.name == "start_coding" for i in chat_ctx.items):
+                return await update(chat_ctx)
+            await release.wait()
+            raise llm.RealtimeError("update_chat_ctx timed out.")
+
+        rt.update_chat_ctx = stalls_once_the_handoff_is_asked  # type: ignore[method-assign]
+
+        def changes() -> list[str]:
+            return [e["payload"]["to"] for e in sink.of_type("phase_change")]
+
+        try:
+            assert await text_turn(session, "Let's code it.") is not None  # its speech ends after the handoff
+            for _ in range(200):
+                if "coding" in changes():
+                    break
+                await asyncio.sleep(0.02)
+            stalled = changes()  # while the update stalls
+        finally:
+            release.set()
+        assert stalled == ["approach", "coding"] and state.phase == Phase.CODING
+        for _ in range(200):
+            if len(model.requests) >= 3:
+                break
+            await asyncio.sleep(0.02)
+    entry = model.requests[-1]
+    assert len(model.requests) == 3 and entry.instructions and "coding" in entry.instructions.lower()
 
 
 def conversation_chars(ctx) -> int:  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from livekit.agents import AgentSession
 from agent.interview import build_interview
 from agent.resume import ResumePoint
 from agent.state import InterviewState
+from agent.turns import handoff_in_flight
 from tests.fakes.clock import ManualClock
 from tests.fakes.interview import FakeChannel, FakeSink, make_context, test_settings
 from tests.fakes.llm import FakeLLM
@@ -33,13 +34,20 @@ def make_interview(
 
 
 async def settle(session: AgentSession[Any], timeout_s: float = 30.0) -> None:
-    """Wait until the session is idle (no speech playing or scheduled, not thinking). Fails after `timeout_s`
-    rather than returning with the session still busy, so that a test never reads a half-finished turn."""
+    """Wait until the session is idle: no handoff in flight, no speech playing or scheduled, not thinking. Fails
+    after `timeout_s` rather than returning with the session still busy, so that a test never reads a
+    half-finished turn. A handoff counts (agent.turns.handoff_in_flight): ``update_agent`` makes the new agent
+    current at once, but its phase is entered only after the old agent's activity has drained, and a session in
+    between is idle with the old phase still in force."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout_s
     while True:
         await asyncio.sleep(0.01)
-        if session.current_speech is None and session.agent_state != "thinking":
+        if (
+            not handoff_in_flight(session)
+            and session.current_speech is None
+            and session.agent_state != "thinking"
+        ):
             return
         assert loop.time() < deadline, (
             f"the session was still busy after {timeout_s:.0f} s (agent state {session.agent_state!r})"

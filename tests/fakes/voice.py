@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from livekit import rtc
@@ -39,6 +40,9 @@ class Timeline:
     stt_delay: float = 0.2  # timeline seconds after the end of speech until the final transcript
     origin: float | None = None
     started: asyncio.Event = field(default_factory=asyncio.Event)
+    # Utterance i starts only once gate(i) holds; time stands still until then (see hold).
+    gate: Callable[[int], bool] | None = None
+    gate_limit_s: float = 20.0
 
     def __post_init__(self) -> None:
         self.utterances = sorted(self.utterances, key=lambda u: u.start)
@@ -58,8 +62,25 @@ class Timeline:
     async def until(self, t: float) -> None:
         await self.started.wait()
         left = t - self.now()
-        if left > 0:
+        while left > 0:
             await asyncio.sleep(left / self.speed)
+            left = t - self.now()  # time may have stood still meanwhile (hold)
+
+    async def hold(self, index: int) -> None:
+        """Before utterance `index` starts: while `gate(index)` does not hold, the timeline stands still (its
+        origin moves with real time). Timeline seconds are `speed` times shorter than real ones, so on a loaded box
+        the agent's own work (milliseconds of CPU, unscaled) could take what reads as seconds, and the scripted
+        candidate would speak again over a reply still being asked for: a barge-in no real candidate made. Gives up
+        after `gate_limit_s` real seconds; the test's assertions then say what never came."""
+        if self.gate is None:
+            return
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.gate_limit_s
+        while not self.gate(index) and loop.time() < deadline:
+            before = time.perf_counter()
+            await asyncio.sleep(0.01)
+            if self.origin is not None:
+                self.origin += time.perf_counter() - before
 
     def real(self, seconds: float) -> float:
         return seconds / self.speed
@@ -115,7 +136,8 @@ class FakeVADStream(vad.VADStream):
         tl.begin()
         drain = asyncio.create_task(self._drain())
         try:
-            for u in tl.utterances:
+            for i, u in enumerate(tl.utterances):
+                await tl.hold(i)
                 await tl.until(u.start + self._fake.min_speech)
                 self._event_ch.send_nowait(self._event(vad.VADEventType.START_OF_SPEECH, u, tl.now()))
                 while tl.now() < u.end:
