@@ -109,6 +109,20 @@ async def voice_interview(
     return VoiceRun(session, state, timeline, llm, tts, speaker, mic, tasks, sink)
 
 
+async def test_the_interview_clock_stands_still_with_the_scripted_candidate():
+    """While the script waits for the agent (Timeline.hold) the interview's clock reads the same time, and a timer on
+    it waits too: it woke on real time, a 1 s timer firing with no time gone by on the clock it was set on."""
+    polls = iter(range(1_000))
+    timeline = Timeline([Utterance(1.0, 2.0, "hello")], speed=20, gate=lambda i: next(polls) >= 10)  # ~0.1 s
+    clock = TimelineClock(timeline)
+    timeline.begin()
+    held = asyncio.create_task(timeline.hold(0))
+    start = clock.now()
+    await clock.sleep(1.0)  # 0.05 s real, inside the hold
+    assert held.done() and clock.now() - start >= 1.0
+    await held
+
+
 async def test_a_minute_and_a_half_of_coding_silence_produce_no_speech_and_two_minutes_one_check_in():
     run = await voice_interview(
         Phase.CODING,
