@@ -7,6 +7,7 @@ so the 2-minute coding check-in and the framework's endpointing and interruption
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,16 +74,31 @@ async def voice_interview(
     production_turns: bool = False,
     classifier: FakeLLM | None = None,
     spoke: bool = True,
+    slow: dict[int, float] | None = None,
+    gate: Callable[[VoiceRun, int], bool] | None = None,
     **settings: Any,
 ) -> VoiceRun:
-    timeline = Timeline(utterances, speed=speed)
+    """An interview on the scripted `utterances`. The candidate speaks first only once the greeting plays, and
+    utterance i only once `gate(run, i)` also holds; until then the timeline, and the interview's clock on it, stand
+    still (Timeline.hold). Timeline seconds are `speed` times shorter than real ones and the agent's own work is not:
+    on a loaded box the scripted candidate spoke over a greeting not yet begun (livekit drops a speech interrupted
+    before it began) or before the turn it follows was decided. `slow` delays the script's model calls it names
+    (call index -> real seconds), as a loaded box would."""
+    built: list[VoiceRun] = []
+
+    def ready(i: int) -> bool:
+        if not built or (i == 0 and not built[0].speaker.playouts):
+            return False
+        return gate is None or gate(built[0], i)
+
+    timeline = Timeline(utterances, speed=speed, gate=ready)
     agent_settings = scaled_settings(speed, **settings)
     sink = FakeSink()
     _, state = build_interview(make_context(minutes_left=40), api=None, recorder=sink,
                                clock=TimelineClock(timeline), channel=FakeChannel(),
                                settings=agent_settings, classifier=classifier)  # fmt: skip
     state.candidate_spoke = spoke  # the no-show path has its own tests (test_silence)
-    llm = FakeLLM(script)
+    llm = FakeLLM(script, slow=slow)
     tts = FakeTTS(timeline)
     mic = FakeAudioInput()
     speaker = FakeAudioOutput(timeline)
@@ -106,7 +122,22 @@ async def voice_interview(
     session.output.audio = speaker
     await session.start(make_phase_agent(phase, state))
     tasks = attach_interview(session, state)
-    return VoiceRun(session, state, timeline, llm, tts, speaker, mic, tasks, sink)
+    built.append(VoiceRun(session, state, timeline, llm, tts, speaker, mic, tasks, sink))
+    return built[0]
+
+
+async def test_the_interview_clock_stands_still_with_the_scripted_candidate():
+    """While the script waits for the agent (Timeline.hold) the interview's clock reads the same time, and a timer on
+    it waits too: it woke on real time, a 1 s timer firing with no time gone by on the clock it was set on."""
+    polls = iter(range(1_000))
+    timeline = Timeline([Utterance(1.0, 2.0, "hello")], speed=20, gate=lambda i: next(polls) >= 10)  # ~0.1 s
+    clock = TimelineClock(timeline)
+    timeline.begin()
+    held = asyncio.create_task(timeline.hold(0))
+    start = clock.now()
+    await clock.sleep(1.0)  # 0.05 s real, inside the hold
+    assert held.done() and clock.now() - start >= 1.0
+    await held
 
 
 async def test_a_minute_and_a_half_of_coding_silence_produce_no_speech_and_two_minutes_one_check_in():
@@ -137,7 +168,10 @@ async def test_thinking_aloud_mid_coding_gets_no_reply_but_addressing_the_agent_
         Phase.CODING,
         utterances,
         [say("Go ahead."), say("Yes, a dictionary is fine.")],
-        classifier=FakeLLM([call("stay_silent")]),
+        # Deciding the thinking aloud takes 0.4 s (8 timeline seconds), as on a loaded box: the question waits for
+        # the decision (else the turn was still undecided, and unrecorded, at 14 s).
+        classifier=FakeLLM([call("stay_silent")], slow={0: 0.4}),
+        gate=lambda run, i: len(decisions(run.sink)) >= i,
     )
     try:
         await run.tl.until(14)
@@ -161,6 +195,9 @@ async def test_candidate_interruption_stops_agent_speech():
         [Utterance(3.0, 5.0, "Sorry, can I ask a question about the input?")],
         [say(long_reply), say("Of course, go ahead.")],
         speed=10,  # the interruption must land inside the 2 s the candidate speaks: keep real-time slack
+        # The candidate cuts in 3 s into the reply, past the echo guard. The reply comes 0.3 s (3 timeline seconds)
+        # late, as on a loaded box: the echo guard covered all 2 s the candidate spoke had the timeline not waited.
+        slow={0: 0.3},
     )
     try:
         await run.tl.until(16)

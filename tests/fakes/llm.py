@@ -41,7 +41,8 @@ class FakeLLM(llm.LLM):
     """Each `chat()` pops the next scripted response (the last one repeats) or asks `responder`.
 
     `requests` holds, per call, a copy of the chat context, the tool names offered and the tool choice.
-    `ttft_s` delays the first chunk (fixed latency for timing tests and benchmarks).
+    `ttft_s` delays the first chunk (fixed latency for timing tests and benchmarks); `slow` delays the first chunk of
+    the calls it names (call index -> extra real seconds), as on a loaded box.
     """
 
     def __init__(
@@ -50,6 +51,7 @@ class FakeLLM(llm.LLM):
         *,
         responder: Responder | None = None,
         ttft_s: float = 0.0,
+        slow: dict[int, float] | None = None,
     ) -> None:
         super().__init__()
         if not responses and responder is None:
@@ -57,6 +59,7 @@ class FakeLLM(llm.LLM):
         self._responses = list(responses or [])
         self._responder = responder
         self.ttft_s = ttft_s
+        self.slow = dict(slow or {})
         self.requests: list[dict[str, Any]] = []
 
     @property
@@ -78,13 +81,14 @@ class FakeLLM(llm.LLM):
         extra_kwargs: NotGivenOr[dict[str, Any]] = NOT_GIVEN,
     ) -> FakeLLMStream:
         names = [getattr(t, "id", None) or str(t) for t in (tools or [])]
+        delay = self.ttft_s + self.slow.get(len(self.requests), 0.0)
         self.requests.append({"chat_ctx": chat_ctx.copy(), "tools": names, "tool_choice": tool_choice})
         if self._responder is not None:
             resp = self._responder(chat_ctx, names)
         else:
             resp = self._responses.pop(0) if len(self._responses) > 1 else self._responses[0]
         return FakeLLMStream(
-            self, chat_ctx=chat_ctx, tools=tools or [], conn_options=conn_options, response=resp
+            self, chat_ctx=chat_ctx, tools=tools or [], conn_options=conn_options, response=resp, ttft_s=delay
         )
 
     def texts(self, index: int) -> list[str]:
@@ -107,10 +111,11 @@ class FakeLLMStream(llm.LLMStream):
         tools: list[llm.Tool],
         conn_options: APIConnectOptions,
         response: FakeResponse,
+        ttft_s: float | None = None,
     ) -> None:
         super().__init__(llm_, chat_ctx=chat_ctx, tools=tools, conn_options=conn_options)
         self._response = response
-        self._ttft_s = llm_.ttft_s
+        self._ttft_s = llm_.ttft_s if ttft_s is None else ttft_s
 
     async def _run(self) -> None:
         if self._ttft_s:

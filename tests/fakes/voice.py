@@ -97,7 +97,12 @@ class TimelineClock:
         return self._offset + self._tl.now()
 
     async def sleep(self, seconds: float) -> None:
+        """Timeline seconds: a sleeper wakes late by however long the timeline stood still (Timeline.hold), so the
+        interview's timers and the scripted candidate keep the same time."""
+        target = self._tl.now() + max(0.0, seconds)
         await asyncio.sleep(max(0.0, seconds) / self._tl.speed)
+        if self._tl.origin is not None:
+            await self._tl.until(target)
 
 
 class FakeVAD(vad.VAD):
