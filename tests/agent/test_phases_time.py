@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from agent.resume import ResumePoint
 from agent.state import InterviewState, Phase
 from agent.turns import text_turn
 from tests.fakes.llm import FakeLLM, call, say
-from tests.fakes.session import instructed, make_interview, settle
+from tests.fakes.session import instructed, make_interview, settle, until
 
 
 def make(minutes_left: float, resume: ResumePoint | None = None, **settings: Any):
@@ -104,29 +105,43 @@ async def test_a_job_resumed_within_a_minute_of_a_warning_it_gave_does_not_give_
         await tasks.aclose()
 
 
-async def test_time_up_during_a_handoff_to_the_wrap_up_hands_off_once(monkeypatch: pytest.MonkeyPatch):
-    # The wrap_up tool has handed off (the wrap-up agent is current) but the complexity agent is still draining,
-    # as it can on a loaded box or while its last words play, when time runs out: the phase is still complexity.
-    state, _, sink, clock = make(minutes_left=0.5, overtime_s=600)
-    fake = FakeLLM([say("Hi."), call("wrap_up"), say("Thanks for your time.")])
+async def _hold_handoff_to_wrap_up(
+    monkeypatch: pytest.MonkeyPatch, session: AgentSession[InterviewState], turn: str
+) -> asyncio.Event:
+    """Say `turn` (the agent answers it with the wrap_up tool) and return once the wrap-up agent is current while
+    the complexity agent is still draining, as it can on a loaded box or while its last words play. Its drain waits
+    for the returned event (20 s at most, so a failing test still ends), so the handoff is in flight for as long as
+    the test needs, however slow the box."""
+    release = asyncio.Event()
     drain = AgentActivity.drain
 
-    async def slow_drain(self: AgentActivity, **kwargs: Any) -> Any:
-        await asyncio.sleep(0.3)
+    async def held_drain(self: AgentActivity, **kwargs: Any) -> Any:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(release.wait(), 20)
         return await drain(self, **kwargs)
 
+    monkeypatch.setattr(AgentActivity, "drain", held_drain)
+    await text_turn(session, turn)
+    await until(lambda: isinstance(session.current_agent, WrapUpAgent))
+    return release
+
+
+async def test_time_up_during_a_handoff_to_the_wrap_up_hands_off_once(monkeypatch: pytest.MonkeyPatch):
+    # The wrap_up tool has handed off (the wrap-up agent is current) but the complexity agent is still draining
+    # when time runs out: the phase is still complexity.
+    state, _, sink, clock = make(minutes_left=0.5, overtime_s=600)
+    fake = FakeLLM([say("Hi."), call("wrap_up"), say("Thanks for your time.")])
     async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
         await session.start(make_phase_agent(Phase.COMPLEXITY, state), capture_run=True)
         tasks = attach_interview(session, state)
         await settle(session)
-        monkeypatch.setattr(AgentActivity, "drain", slow_drain)
-        await text_turn(session, "That's my answer on complexity.")
-        for _ in range(200):
-            if isinstance(session.current_agent, WrapUpAgent):
-                break
-            await asyncio.sleep(0.01)
-        assert isinstance(session.current_agent, WrapUpAgent) and state.phase == Phase.COMPLEXITY
+        release = await _hold_handoff_to_wrap_up(monkeypatch, session, "That's my answer on complexity.")
+        assert state.phase == Phase.COMPLEXITY
         await clock.advance(31, step=5)  # time is up while the handoff is in flight
+        await asyncio.sleep(
+            0.3
+        )  # time for the time-up to act on the phase it reads (it must wait for the handoff)
+        release.set()
         await settle(session)
         assert [e["payload"]["to"] for e in sink.of_type("phase_change")] == ["complexity", "wrap_up"]
         await tasks.aclose()
@@ -137,23 +152,15 @@ async def test_an_interview_ended_during_a_handoff_stays_ended(monkeypatch: pyte
     # the goodbye said); the wrap-up agent that takes over after does not enter its phase nor speak its opening.
     state, channel, sink, _ = make(minutes_left=20)
     fake = FakeLLM([say("Hi."), call("wrap_up"), say("Let's wrap up.")])
-    drain = AgentActivity.drain
-
-    async def slow_drain(self: AgentActivity, **kwargs: Any) -> Any:
-        await asyncio.sleep(0.3)
-        return await drain(self, **kwargs)
-
     async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
         await session.start(make_phase_agent(Phase.COMPLEXITY, state), capture_run=True)
         await settle(session)
-        monkeypatch.setattr(AgentActivity, "drain", slow_drain)
-        await text_turn(session, "That's my answer on complexity.")
-        for _ in range(200):
-            if isinstance(session.current_agent, WrapUpAgent):
-                break
-            await asyncio.sleep(0.01)
+        release = await _hold_handoff_to_wrap_up(monkeypatch, session, "That's my answer on complexity.")
         asked = len(fake.requests)
-        assert await conclude(state, "candidate_request") and state.phase == Phase.END
+        ending = asyncio.create_task(conclude(state, "candidate_request"))
+        await until(lambda: state.phase == Phase.END)  # entered at once; the goodbye may wait for the handoff
+        release.set()
+        assert await ending
         await settle(session)
         assert [e["payload"]["to"] for e in sink.of_type("phase_change")] == ["complexity", "end"]
         assert state.phase == Phase.END and channel.attributes.get("interview.phase") == "end"

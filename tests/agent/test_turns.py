@@ -18,6 +18,7 @@ from agent.turns import reply_after_handoff, text_turn
 from tests.fakes.clock import ManualClock
 from tests.fakes.interview import FakeChannel, FakeSink, make_context, test_settings
 from tests.fakes.llm import FakeLLM, FakeResponse, FakeToolCall, call, say
+from tests.fakes.session import until
 
 # (utterance, expected) -- "reply": explicit requests and direct questions; "silent": thinking aloud.
 TABLE: list[tuple[str, str]] = [
@@ -479,14 +480,6 @@ def hold_next_handoff(session: AgentSession[Any]) -> asyncio.Event:
 
     activity.aclose = held
     return release
-
-
-async def until(predicate: Any) -> None:
-    for _ in range(500):
-        if predicate():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("never happened")
 
 
 async def test_a_handoff_that_begins_while_a_turn_is_decided_does_not_lose_its_reply():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from livekit.agents import AgentSession
@@ -31,6 +32,17 @@ def make_interview(
         resume=resume,
     )
     return state, channel, sink, clock
+
+
+async def until(predicate: Callable[[], object], within_s: float = 20.0) -> None:
+    """Return once `predicate()` is true (checked every 10 ms); fail after `within_s` (a loaded box is slow, so the
+    bound is generous: only something that never happens reaches it)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within_s
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError(f"never happened within {within_s} s")
+        await asyncio.sleep(0.01)
 
 
 async def settle(session: AgentSession[Any], timeout_s: float = 30.0) -> None:
