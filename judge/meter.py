@@ -5,7 +5,9 @@ it wait for a CPU, read between two instants chosen by the supervisor.
   cgroups (unprivileged development), the sum of utime+stime over the process tree in /proc.
 - Waiting: each thread's `run_delay` from /proc/<tid>/schedstat (time spent runnable but not running). A test is
   charged `max(cpu, wall - waited)`, where `waited` is the largest run_delay any of the program's busy threads
-  accumulated during the test plus the supervisor's own (its wake-up can be late too). On an idle host `waited` is
+  accumulated during the test plus the supervisor's own since it last went to sleep waiting for the program (its
+  late wake-up at the end stretches the wall; its waiting while the program ran does not, and summing all of it
+  charged a sleeping program 25 ms less than it slept on a busy host). On an idle host `waited` is
   ~0 and the charge is the wall time; on a loaded one an honest program is not blamed for the load. The candidate
   cannot shrink its charge: waiting needs CPU contention, and CPU time is charged in full anyway.
 
@@ -88,15 +90,22 @@ class Meter:
                 stat = self._schedstat(tid)
                 if stat is not None:
                     found[tid] = stat
-        own = _parse_schedstat(os.pread(self._own_fd, 128, 0)) if self._own_fd >= 0 else None
-        return Sample(at=now, cpu_ns=self.cpu_ns(), threads=found, own_delay_ns=own[1] if own else 0)
+        return Sample(at=now, cpu_ns=self.cpu_ns(), threads=found, own_delay_ns=self.own_delay_ns())
+
+    def own_delay_ns(self) -> int:
+        """How long the calling (supervising) thread has waited for a CPU so far."""
+        if self._own_fd < 0:
+            return 0
+        own = _parse_schedstat(os.pread(self._own_fd, 128, 0))
+        return own[1] if own else 0
 
     def usage(self, start: Sample, end: Sample, *, seen: WaitTracker | None = None) -> Usage:
         """Use between `start` and `end`. The program's waiting is the most any of its threads waited, as seen at
-        `end` and at the samples `seen` took meanwhile (threads that ended before `end` count too)."""
+        `end` and at the samples `seen` took meanwhile (threads that ended before `end` count too), plus the
+        supervisor's own waiting since it last rested (`WaitTracker.resting`)."""
         tracker = seen or WaitTracker(start)
         tracker.observe(end)
-        waited = tracker.worst_ns + max(0, end.own_delay_ns - start.own_delay_ns)
+        waited = tracker.worst_ns + max(0, end.own_delay_ns - tracker.own_from_ns)
         return Usage(
             wall_s=max(0.0, end.at - start.at),
             cpu_s=max(0, end.cpu_ns - start.cpu_ns) / 1e9,
@@ -146,11 +155,18 @@ class Meter:
 
 
 class WaitTracker:
-    """The largest run_delay growth of any thread that ran since `start`, over every sample shown to it."""
+    """The largest run_delay growth of any thread that ran since `start`, over every sample shown to it; and the
+    supervisor's own run_delay when it last went to sleep waiting for the program."""
 
     def __init__(self, start: Sample) -> None:
         self.start = start
         self.worst_ns = 0
+        self.own_from_ns = start.own_delay_ns
+
+    def resting(self, own_delay_ns: int) -> None:
+        """The supervisor is about to sleep until the program does something: only its waiting from now on can
+        stretch the wall time (being late to see the program's end); its waiting before did not."""
+        self.own_from_ns = own_delay_ns
 
     def observe(self, sample: Sample) -> None:
         if self.start.threads is None or sample.threads is None:

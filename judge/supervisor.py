@@ -204,6 +204,8 @@ class Supervisor:
         """Pump the process until `done(record)` holds for a results line, the process ends, or `limit_s`
         (CPU, or wall less waiting) is used up; returns what happened in between."""
         w = Window()
+        # This phase's tracker, even when it returns at once (never an earlier phase's, with its waiting).
+        self._seen = WaitTracker(start)
         if self._end is not None:
             w.end = self._end
             return w
@@ -218,7 +220,6 @@ class Supervisor:
         hard_deadline = start.at + 2 * limit_s  # the most waiting for a CPU can earn
         cpu_limit_ns = start.cpu_ns + int(limit_s * 1e9)
         poll = min(_SAMPLE_EVERY_S, max(0.01, limit_s / 8))
-        self._seen = WaitTracker(start)
         next_sample = start.at + poll
         try:
             while True:
@@ -238,6 +239,7 @@ class Supervisor:
                     self._stop(w, "time")
                     return w
                 timeout = max(0.0, min(wall_deadline, next_sample, *self._held.values()) - now)
+                self._seen.resting(self.meter.own_delay_ns())
                 for key, _ in self.sel.select(timeout):
                     fd = key.fd
                     if fd == self.proc.pidfd:

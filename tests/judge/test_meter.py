@@ -40,6 +40,7 @@ def _measure(
         then()
     seen = WaitTracker(start)
     while proc.poll() is None:
+        seen.resting(meter.own_delay_ns())  # as the supervisor does before it waits for the program
         time.sleep(0.02)
         seen.observe(meter.sample(time.monotonic()))
     usage = meter.usage(start, meter.sample(time.monotonic()), seen=seen)
@@ -161,3 +162,18 @@ def test_an_idle_thread_waits_for_nothing():
     tracker = WaitTracker(_sample(0.0, {1: (0, 0), 2: (100, 900), 3: (0, 0)}))
     tracker.observe(_sample(0.1, {1: (50, 40), 2: (400, 1_900), 3: (0, 7_000)}))  # 3 waited but never ran
     assert tracker.worst_ns == 1_000
+
+
+def test_only_the_supervisors_waiting_since_it_last_rested_counts():
+    # The supervisor waited 30 ms for a CPU while the program ran (the program's wall time was not stretched by
+    # that), then 2 ms to wake once the program answered (that stretched it). Only the 2 ms is taken off.
+    start = Sample(at=0.0, cpu_ns=0, threads={1: (0, 0)}, own_delay_ns=5_000_000)
+    tracker = WaitTracker(start)
+    tracker.observe(Sample(at=0.25, cpu_ns=0, threads={1: (1_000, 1_000_000)}, own_delay_ns=20_000_000))
+    tracker.resting(35_000_000)
+    end = Sample(at=0.5, cpu_ns=0, threads={1: (2_000, 1_000_000)}, own_delay_ns=37_000_000)
+    meter = Meter(os.getpid(), cpuacct_dir=None)
+    usage = meter.usage(start, end, seen=tracker)
+    meter.close()
+    assert usage.waited_s == pytest.approx(0.003)  # the program's 1 ms and the supervisor's last 2 ms
+    assert usage.charged_s == pytest.approx(0.497)
