@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
@@ -170,3 +172,9 @@ class AgentSettings(BaseSettings):
 def get_settings() -> AgentSettings:
     """The process-wide agent settings; tests override via `get_settings.cache_clear()` or pass their own."""
     return AgentSettings()
+
+
+def export_metrics_dir(path: Path) -> None:
+    """Make `path` prometheus-client's multiprocess directory, for this process and the job processes it starts
+    (the library reads PROMETHEUS_MULTIPROC_DIR from the environment when it is imported)."""
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)

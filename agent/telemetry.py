@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 from pathlib import Path
 from typing import Any
 
-from agent.settings import AgentSettings
+from agent.settings import AgentSettings, export_metrics_dir
 
 SESSION_ATTRIBUTE = "shadows.session_id"
 
@@ -119,5 +118,5 @@ def prepare_metrics_env(settings: AgentSettings) -> Path | None:
     if path.exists():
         shutil.rmtree(path)
     path.mkdir(parents=True)
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+    export_metrics_dir(path)
     return path
