@@ -92,7 +92,7 @@ class RunCgroup:
     def __init__(self, parents: CgroupParents, *, memory_bytes: int, pids_max: int) -> None:
         name = f"shadows-judge-{os.getpid()}-{next(_counter)}"
         self.dirs: list[Path] = []
-        self._oom_fd = -1
+        self._fds: dict[Path, int] = {}  # control files read again and again, by `_pread`
         self.memory_dir: Path | None = None
         self.pids_dir: Path | None = None
         self.cpuacct_dir: Path | None = None
@@ -146,11 +146,8 @@ class RunCgroup:
         whichever process it killed, the run as a whole was over it). A `pread` on a descriptor kept open."""
         if self.memory_dir is None:
             return 0
-        try:
-            if self._oom_fd < 0:
-                self._oom_fd = os.open(self.memory_dir / "memory.oom_control", os.O_RDONLY | os.O_CLOEXEC)
-            text = os.pread(self._oom_fd, 512, 0).decode("ascii", "replace")
-        except OSError:
+        text = self._pread(self.memory_dir / "memory.oom_control")
+        if text is None:
             return 0
         for line in text.splitlines():
             key, _, value = line.partition(" ")
@@ -172,15 +169,26 @@ class RunCgroup:
         if self.cpuacct_dir is None:
             return None
         try:
-            exact = int((self.cpuacct_dir / "cpuacct.usage").read_text())
-        except (OSError, ValueError):
+            exact = int(self._pread(self.cpuacct_dir / "cpuacct.usage") or "")
+        except ValueError:
             return None
         ticked = 0
-        with contextlib.suppress(OSError, ValueError):
-            ticked = int((self.cpuacct_dir / "cpuacct.usage_user").read_text()) + int(
-                (self.cpuacct_dir / "cpuacct.usage_sys").read_text()
+        with contextlib.suppress(ValueError):
+            ticked = int(self._pread(self.cpuacct_dir / "cpuacct.usage_user") or "") + int(
+                self._pread(self.cpuacct_dir / "cpuacct.usage_sys") or ""
             )
         return max(exact, ticked) / 1e9
+
+    def _pread(self, path: Path) -> str | None:
+        """A control file's text, through a descriptor kept open until `remove` (these are read every 50 ms while a
+        run lasts); None when it cannot be read."""
+        try:
+            fd = self._fds.get(path)
+            if fd is None:
+                fd = self._fds[path] = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            return os.pread(fd, 4096, 0).decode("ascii", "replace")
+        except OSError:
+            return None
 
     def memory_failures(self) -> int:
         """How many times an allocation hit the limit (page reclaim or OOM followed)."""
@@ -213,9 +221,9 @@ class RunCgroup:
 
     def remove(self) -> None:
         """Remove the groups; they must be empty, so wait briefly for killed members to be gone."""
-        if self._oom_fd >= 0:
-            os.close(self._oom_fd)
-            self._oom_fd = -1
+        for fd in self._fds.values():
+            os.close(fd)
+        self._fds.clear()
         for d in self.dirs:
             for attempt in range(200):
                 try:

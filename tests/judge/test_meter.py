@@ -177,3 +177,29 @@ def test_only_the_supervisors_waiting_since_it_last_rested_counts():
     meter.close()
     assert usage.waited_s == pytest.approx(0.003)  # the program's 1 ms and the supervisor's last 2 ms
     assert usage.charged_s == pytest.approx(0.497)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="run cgroups need root")
+def test_the_run_cgroups_counters_are_current_on_every_read_and_its_descriptors_go_with_it():
+    # The cgroup's CPU time is read every 50 ms while a compile runs, through descriptors kept open: each read must
+    # be current (not the text of the first read), and removing the group closes them.
+    parents = detect_parents()
+    if parents.cpuacct is None:
+        pytest.skip("no cgroup v1 cpuacct hierarchy on this host")
+    before = _open_fds()
+    group = RunCgroup(parents, memory_bytes=256 << 20, pids_max=16)
+    spinner = subprocess.Popen([sys.executable, "-c", SPIN, "0.3"], stdout=subprocess.PIPE, text=True,
+                               preexec_fn=group.join_self)  # fmt: skip
+    try:
+        assert spinner.stdout is not None and spinner.stdout.readline() == "ready\n"
+        first = group.cpu_seconds()
+        spinner.wait(timeout=30)
+        last = group.cpu_seconds()
+        assert first is not None and last is not None and last >= first + 0.25
+        assert group.oom_kills() == 0
+    finally:
+        spinner.kill()
+        spinner.wait()
+        spinner.stdout.close()
+        group.remove()
+    assert _open_fds() == before
