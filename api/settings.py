@@ -61,6 +61,7 @@ class ApiSettings(BaseSettings):
     token_grace_minutes: int = Field(default=10, ge=0, le=60)
     # The agent's `complete` still counts this long after a room_finished webhook marked the session abandoned
     # (the webhook can overtake the agent's last call); its final code is kept and the session becomes completed.
+    # Also how long after a session stopped its record takes the agent's events (then 409 session_finished).
     complete_after_abandon_s: int = Field(default=300, ge=0, le=3600)
     room_empty_timeout_s: int = 300
     room_departure_timeout_s: int = 120

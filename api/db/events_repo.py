@@ -18,6 +18,12 @@ class IdempotencyKeyReusedError(ConflictError):
     code = "idempotency_key_reused"
 
 
+class RecordClosedError(ConflictError):
+    """New events for a session that stopped longer ago than the append's `closed_after_s`."""
+
+    code = "session_finished"
+
+
 @dataclass(frozen=True)
 class EventIn:
     idempotency_key: str
@@ -72,6 +78,7 @@ async def append_events(
     cap: Cap | None = None,
     refuse_changed: bool = False,
     snapshot_code_budget: int | None = None,
+    closed_after_s: int | None = None,
 ) -> list[Stored] | None:
     """Append a batch in order, in one transaction. A key already stored returns its original seq and stores
     nothing. Concurrent appends to one session serialise on the session row, so seq stays dense and a duplicate
@@ -99,10 +106,12 @@ async def append_events(
         cur = await conn.execute(
             """
             select extract(epoch from (now() - coalesce(started_at, now())))::float8 as elapsed,
-                   snapshot_code_bytes
+                   snapshot_code_bytes,
+                   status in ('scheduled', 'in_progress')
+                     or %s::int is null or ended_at > now() - make_interval(secs => %s::int) as open
             from sessions where id = %s for no key update
             """,
-            (session_id,),
+            (closed_after_s, closed_after_s, session_id),
         )
         row = await cur.fetchone()
         if row is None:
@@ -121,6 +130,10 @@ async def append_events(
             (session_id, keys),
         )
         existing = {r["idempotency_key"]: int(r["seq"]) for r in await cur.fetchall()}
+        if not row["open"] and any(e.idempotency_key not in existing for e in events):
+            raise RecordClosedError(
+                f"This session ended more than {closed_after_s} s ago: its record is closed to new events."
+            )
         room = await _room(conn, session_id, cap)
         for e in events:
             if e.idempotency_key in existing:

@@ -163,13 +163,16 @@ async def append_events(
     """Append events in order, all or none. An exact repeat of a stored event (same idempotency key, type, payload
     and `t`) returns its stored seq and stores nothing; a repeated key with a different event is a 409
     `idempotency_key_reused` naming the key, and nothing of the batch is stored. Snapshots past the session's
-    code budget (`snapshot_code_budget_bytes`) are stored without their code, marked `code_omitted`."""
+    code budget (`snapshot_code_budget_bytes`) are stored without their code, marked `code_omitted`. A session
+    that stopped running more than `complete_after_abandon_s` ago (the grace its completion has too) takes no new
+    event: 409 `session_finished`, nothing stored; exact repeats are still acknowledged."""
     stored = await events_repo.append_events(
         conn,
         session_id,
         [events_repo.EventIn(e.idempotency_key, e.type, e.payload, e.t) for e in batch.events],
         refuse_changed=True,
         snapshot_code_budget=settings.snapshot_code_budget_bytes,
+        closed_after_s=settings.complete_after_abandon_s,
     )
     if stored is None:
         raise NotFoundError("Session not found.", code="session_not_found")

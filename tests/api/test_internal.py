@@ -209,6 +209,51 @@ async def test_a_reused_idempotency_key_with_a_different_event_is_409_and_an_exa
     ]
 
 
+@pytest.mark.parametrize("ending", ["complete", "cancel", "abandon"])
+async def test_a_session_stopped_past_the_grace_takes_no_new_event_and_within_it_does(
+    api_server: ApiServer, db: Conn, ending: str
+) -> None:
+    # The service token appended to any session at any time: a graded, reported interview could gain transcript
+    # lines afterwards. Now the record closes once the session has stopped for complete_after_abandon_s.
+    s = await api_server.create_session()
+    url = f"/v1/internal/sessions/{s['id']}/events"
+    headers = api_server.internal_headers()
+    await api_server.client.post(f"/v1/internal/sessions/{s['id']}/start", headers=headers)
+    first = {"idempotency_key": "k1", "type": "transcript", "payload": {"role": "user", "text": "hi"}}
+    assert (await api_server.client.post(url, json={"events": [first]}, headers=headers)).status_code == 200
+    if ending == "complete":
+        await api_server.client.post(f"/v1/internal/sessions/{s['id']}/complete", json={}, headers=headers)
+    elif ending == "cancel":
+        await api_server.client.post(f"/v1/sessions/{s['id']}/cancel", headers=api_server.org_headers())
+    else:
+        await db.execute(
+            "update sessions set status = 'abandoned', end_reason = 'room_finished', ended_at = now() "
+            "where id = %s",
+            (s["id"],),
+        )
+    late = {"idempotency_key": "k2", "type": "transcript", "payload": {"role": "user", "text": "late"}}
+    within = await api_server.client.post(url, json={"events": [late]}, headers=headers)
+    assert within.status_code == 200, within.text  # a dead worker's spool replayed soon after the end
+
+    grace = api_server.settings.complete_after_abandon_s
+    await db.execute(
+        "update sessions set ended_at = now() - make_interval(secs => %s) where id = %s", (grace + 1, s["id"])
+    )
+    forged = {"idempotency_key": "k3", "type": "transcript", "payload": {"role": "user", "text": "forged"}}
+    for batch in ([forged], [first, forged]):
+        r = await api_server.client.post(url, json={"events": batch}, headers=headers)
+        assert r.status_code == 409, r.text
+        assert r.json()["error"]["code"] == "session_finished"
+    again = await api_server.client.post(url, json={"events": [first, late]}, headers=headers)
+    assert again.status_code == 200, again.text  # a retry of what was stored is still acknowledged
+    assert [e["duplicate"] for e in again.json()["events"]] == [True, True]
+    cur = await db.execute(
+        "select idempotency_key from session_events where session_id = %s and type = 'transcript' order by seq",
+        (s["id"],),
+    )
+    assert [r["idempotency_key"] for r in await cur.fetchall()] == ["k1", "k2"]
+
+
 @pytest.mark.parametrize(
     ("method", "path"),
     [
