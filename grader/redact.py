@@ -43,10 +43,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from grader.code_comments import comment_spans
 from grader.gendered import MISS, PLACEHOLDER, TITLES, kept_words, placeholder
@@ -221,11 +221,40 @@ def normalise(text: str) -> _Normal:
     return _Normal("".join(out), index, len(text))
 
 
+# Case-sensitive whatever the pattern's flags: those scripts have no case, and under re.I the compiler folds every
+# character of their ranges (18 ms a pattern, most of the cost of a session's redactor, rebuilt for each name).
+_WORD_START = rf"(?-i:(?<!\w)|(?<=[{UNSPACED}])|(?=[{UNSPACED}]))"
+_WORD_END = rf"(?-i:(?!\w)|(?=[{UNSPACED}])|(?<=[{UNSPACED}]))"
+
+
+_HAS_UNSPACED = re.compile(f"[{UNSPACED}]")
+
+
 def _bounded(term: str) -> str:
     """`term` as a word: not inside another word, except in a script written without spaces (`UNSPACED`)."""
-    return (
-        rf"(?:(?<!\w)|(?<=[{UNSPACED}])|(?=[{UNSPACED}])){term}(?:(?!\w)|(?=[{UNSPACED}])|(?<=[{UNSPACED}]))"
-    )
+    return f"{_WORD_START}{term}{_WORD_END}"
+
+
+class _Words:
+    """`term` as a word (`_bounded`), compiled the cheap way until a text needs the other. Where a text holds no
+    character of a script without spaces, a word's bounds are just `(?<!\\w)` and `(?!\\w)`: the same matches, from
+    a pattern without the ranges of those scripts, whose compilation (7 ms a pattern, for each session's name) was
+    most of what grading a session cost. The full pattern is compiled for the first text that needs it."""
+
+    def __init__(self, term: str, flags: int = 0) -> None:
+        self.term, self.flags = term, flags
+        self.plain = re.compile(rf"(?<!\w){term}(?!\w)", flags)
+        self._full: re.Pattern[str] | None = None
+
+    @property
+    def full(self) -> re.Pattern[str]:
+        if self._full is None:
+            self._full = re.compile(_bounded(self.term), self.flags)
+        return self._full
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
+        pattern = self.full if _HAS_UNSPACED.search(text) else self.plain
+        return pattern.finditer(text, pos, len(text) if endpos is None else endpos)
 
 
 def _words(name: str) -> list[str]:
@@ -249,9 +278,41 @@ def _caseless(part: str) -> bool:
     return part.lower() == part.upper()
 
 
-def _alternation(terms: Iterable[str], flags: int = 0) -> re.Pattern[str]:
-    ordered = sorted(set(terms), key=len, reverse=True)
-    return re.compile(_bounded("(?:" + "|".join(re.escape(t) for t in ordered) + ")"), flags)
+def _alternation(terms: Iterable[str], flags: int = 0) -> _Words:
+    """Any of the literal `terms` as a word, the longest where several match at one place."""
+    return _compiled_alternation(frozenset(terms), flags)
+
+
+@lru_cache(maxsize=256)  # the gendered words' are the same for every session, and each is a tree to build
+def _compiled_alternation(unique: frozenset[str], flags: int) -> _Words:
+    if flags & re.I and not all(t.isascii() for t in unique):
+        ordered = sorted(unique, key=len, reverse=True)
+        return _Words("(?:" + "|".join(re.escape(t) for t in ordered) + ")", flags)
+    return _Words(f"(?:{_trie({t.lower() for t in unique} if flags & re.I else unique)})", flags)
+
+
+def _trie(terms: Iterable[str]) -> str:
+    """A regex matching exactly `terms`, shaped as a tree of their prefixes: at each place the engine follows the
+    one branch the next character allows, rather than trying every term in turn (a hundred gendered words tried at
+    every word of every line were a large part of a grading bundle's cost). Longer terms come first, as in a
+    longest-first alternation: a branch's continuation is greedy, and ending the term there is what is left. Terms
+    that differ only in case must be given once (lower-cased, under re.I): the branches of one character and the
+    other would otherwise be tried one after the other, the shorter term first."""
+    tree: dict[str, Any] = {}
+    for term in terms:
+        node = tree
+        for ch in term:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a term ends here
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(tree)
 
 
 def _as_names(parts: Iterable[str]) -> set[str]:
@@ -262,7 +323,7 @@ def _as_names(parts: Iterable[str]) -> set[str]:
 
 @dataclass(frozen=True)
 class _Rule:
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str] | _Words
     replacement: str
     mid_sentence: bool = False  # skip a match that starts the text or a sentence
     in_comments: bool = False  # only inside comments (code)
@@ -357,7 +418,7 @@ class Redactor:
         spoken_locals = [local for local in spoken_locals if len(re.findall(r"[^\W\d_]+|\d+", local)) > 1]
         if whole:
             alternatives = "|".join(_flexible(w) for w in sorted(whole, key=len, reverse=True))
-            always.append(_Rule(re.compile(_bounded(f"(?:{alternatives})"), re.I), NAME))
+            always.append(_Rule(_Words(f"(?:{alternatives})", re.I), NAME))
         if self._spelled:
             always.append(_Rule(SPELLED, NAME, refine=self._spelled_names))
         self._speech = [
@@ -401,7 +462,7 @@ class Redactor:
         self._output += [_Rule(CODE_PHONE, "[phone]"), _Rule(NUMBER_RUN, "[phone]", refine=cued_phones)]
         if spoken_locals:  # last: where it is also the name ("ada lovelace"), the name's replacement wins
             pattern = "|".join(spoken_local(local) for local in spoken_locals)
-            local_rule = _Rule(re.compile(_bounded(f"(?:{pattern})"), re.I), "[email]")
+            local_rule = _Rule(_Words(f"(?:{pattern})", re.I), "[email]")
             self._speech.append(local_rule)
             self._output.append(local_rule)
         self._code.append(_Rule(CODE_PHONE, "[phone]"))
@@ -477,7 +538,7 @@ def _starts_sentence(text: str, start: int, end: int) -> bool:
     return (not before or before[-1] in ".!?:;\n\"'") and not vocative
 
 
-def _worth_trying(pattern: re.Pattern[str], text: str) -> bool:
+def _worth_trying(pattern: re.Pattern[str] | _Words, text: str) -> bool:
     """Cheap tests that skip the costly scans on text that cannot match (most lines have no '@' or 9 digits)."""
     if pattern is EMAIL or pattern is HANDLE or pattern is OUTPUT_HANDLE:
         return "@" in text
