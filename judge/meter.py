@@ -5,11 +5,11 @@ it wait for a CPU, read between two instants chosen by the supervisor.
   cgroups (unprivileged development), the sum of utime+stime over the process tree in /proc.
 - Waiting: each thread's `run_delay` from /proc/<tid>/schedstat (time spent runnable but not running). A test is
   charged `max(cpu, wall - waited)`, where `waited` is the largest run_delay any of the program's busy threads
-  accumulated during the test plus the supervisor's own since it last went to sleep waiting for the program (its
-  late wake-up at the end stretches the wall; its waiting while the program ran does not, and summing all of it
-  charged a sleeping program 25 ms less than it slept on a busy host). On an idle host `waited` is
-  ~0 and the charge is the wall time; on a loaded one an honest program is not blamed for the load. The candidate
-  cannot shrink its charge: waiting needs CPU contention, and CPU time is charged in full anyway.
+  accumulated during the test plus the supervisor's own waiting to wake for the program: for its output or input,
+  which the program may have been blocked on, and to see its end. Waking only to take a sample keeps nobody
+  waiting, and counting that too charged a program sleeping 0.5 s only 0.37 s on a busy host. On an idle host
+  `waited` is ~0 and the charge is the wall time; on a loaded one an honest program is not blamed for the load. The
+  candidate cannot shrink its charge: waiting needs CPU contention, and CPU time is charged in full anyway.
 
 Reads are `pread`s on file descriptors kept open for the process's lifetime (about a microsecond each), except the
 cgroup's task list, which must be opened afresh to be current.
@@ -102,10 +102,10 @@ class Meter:
     def usage(self, start: Sample, end: Sample, *, seen: WaitTracker | None = None) -> Usage:
         """Use between `start` and `end`. The program's waiting is the most any of its threads waited, as seen at
         `end` and at the samples `seen` took meanwhile (threads that ended before `end` count too), plus the
-        supervisor's own waiting since it last rested (`WaitTracker.resting`)."""
+        supervisor's own waiting that may have kept the program waiting (`WaitTracker.own_waited_ns`)."""
         tracker = seen or WaitTracker(start)
         tracker.observe(end)
-        waited = tracker.worst_ns + max(0, end.own_delay_ns - tracker.own_from_ns)
+        waited = tracker.worst_ns + tracker.own_waited_ns(end)
         return Usage(
             wall_s=max(0.0, end.at - start.at),
             cpu_s=max(0, end.cpu_ns - start.cpu_ns) / 1e9,
@@ -162,11 +162,23 @@ class WaitTracker:
         self.start = start
         self.worst_ns = 0
         self.own_from_ns = start.own_delay_ns
+        self.own_counted_ns = 0
 
     def resting(self, own_delay_ns: int) -> None:
-        """The supervisor is about to sleep until the program does something: only its waiting from now on can
-        stretch the wall time (being late to see the program's end); its waiting before did not."""
+        """The supervisor is about to sleep until the program does something (or its next sample is due)."""
         self.own_from_ns = own_delay_ns
+
+    def woke(self, own_delay_ns: int) -> None:
+        """The supervisor woke for something the program did (output to read, room for its input): the program may
+        have been blocked on it, so the supervisor's waiting to wake counts. Waking only to take a sample, it
+        kept nobody waiting: that waiting is not counted."""
+        self.own_counted_ns += max(0, own_delay_ns - self.own_from_ns)
+        self.own_from_ns = own_delay_ns
+
+    def own_waited_ns(self, end: Sample) -> int:
+        """The supervisor's waiting that may have stretched the program's wall time: its wake-ups for the program,
+        and its last one, to see the end."""
+        return self.own_counted_ns + max(0, end.own_delay_ns - self.own_from_ns)
 
     def observe(self, sample: Sample) -> None:
         if self.start.threads is None or sample.threads is None:

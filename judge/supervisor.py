@@ -240,7 +240,10 @@ class Supervisor:
                     return w
                 timeout = max(0.0, min(wall_deadline, next_sample, *self._held.values()) - now)
                 self._seen.resting(self.meter.own_delay_ns())
-                for key, _ in self.sel.select(timeout):
+                events = self.sel.select(timeout)
+                if events:  # woken by the program: it may have been blocked on this wake-up
+                    self._seen.woke(self.meter.own_delay_ns())
+                for key, _ in events:
                     fd = key.fd
                     if fd == self.proc.pidfd:
                         self._ended(w, done)

@@ -164,19 +164,24 @@ def test_an_idle_thread_waits_for_nothing():
     assert tracker.worst_ns == 1_000
 
 
-def test_only_the_supervisors_waiting_since_it_last_rested_counts():
-    # The supervisor waited 30 ms for a CPU while the program ran (the program's wall time was not stretched by
-    # that), then 2 ms to wake once the program answered (that stretched it). Only the 2 ms is taken off.
+def test_the_supervisors_waiting_counts_only_where_the_program_may_have_waited_for_it():
+    # The supervisor (own run_delay 5 ms at the start) waited 15 ms to wake for samples while the program ran
+    # (nobody waited for those), 3 ms to wake for the program's output (it may have been blocked on a full pipe),
+    # 10 ms more for samples, and 2 ms to see the program's end. 3 + 2 ms are taken off, with the program's 1 ms.
     start = Sample(at=0.0, cpu_ns=0, threads={1: (0, 0)}, own_delay_ns=5_000_000)
     tracker = WaitTracker(start)
+    tracker.resting(5_000_000)
     tracker.observe(Sample(at=0.25, cpu_ns=0, threads={1: (1_000, 1_000_000)}, own_delay_ns=20_000_000))
-    tracker.resting(35_000_000)
-    end = Sample(at=0.5, cpu_ns=0, threads={1: (2_000, 1_000_000)}, own_delay_ns=37_000_000)
+    tracker.resting(20_000_000)
+    tracker.woke(23_000_000)  # output to read
+    tracker.resting(23_000_000)
+    tracker.resting(33_000_000)  # after more samples
+    end = Sample(at=0.5, cpu_ns=0, threads={1: (2_000, 1_000_000)}, own_delay_ns=35_000_000)
     meter = Meter(os.getpid(), cpuacct_dir=None)
     usage = meter.usage(start, end, seen=tracker)
     meter.close()
-    assert usage.waited_s == pytest.approx(0.003)  # the program's 1 ms and the supervisor's last 2 ms
-    assert usage.charged_s == pytest.approx(0.497)
+    assert usage.waited_s == pytest.approx(0.006)
+    assert usage.charged_s == pytest.approx(0.494)
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="run cgroups need root")
