@@ -156,28 +156,35 @@ class Meter:
 
 class WaitTracker:
     """The largest run_delay growth of any thread that ran since `start`, over every sample shown to it; and the
-    supervisor's own run_delay when it last went to sleep waiting for the program."""
+    supervisor's own waiting for a CPU while it worked for the program (the program may have been waiting on it)."""
 
     def __init__(self, start: Sample) -> None:
         self.start = start
         self.worst_ns = 0
         self.own_from_ns = start.own_delay_ns
         self.own_counted_ns = 0
+        self._working = True  # from the start sample the supervisor sends the test's input
 
     def resting(self, own_delay_ns: int) -> None:
-        """The supervisor is about to sleep until the program does something (or its next sample is due)."""
-        self.own_from_ns = own_delay_ns
+        """The supervisor is about to sleep until the program does something or a sample is due. Its waiting since
+        it last woke counts if it woke for the program (it then read its output or wrote its input)."""
+        self._mark(own_delay_ns)
 
-    def woke(self, own_delay_ns: int) -> None:
-        """The supervisor woke for something the program did (output to read, room for its input): the program may
-        have been blocked on it, so the supervisor's waiting to wake counts. Waking only to take a sample, it
-        kept nobody waiting: that waiting is not counted."""
-        self.own_counted_ns += max(0, own_delay_ns - self.own_from_ns)
+    def woke(self, own_delay_ns: int, *, for_program: bool) -> None:
+        """The supervisor woke: for something the program did (output to read, room for its input, its end), which
+        the program may have been blocked on, so its waiting to wake counts; or only to take a sample, which kept
+        nobody waiting, so it does not."""
+        self._working = for_program
+        self._mark(own_delay_ns)
+
+    def _mark(self, own_delay_ns: int) -> None:
+        if self._working:
+            self.own_counted_ns += max(0, own_delay_ns - self.own_from_ns)
         self.own_from_ns = own_delay_ns
 
     def own_waited_ns(self, end: Sample) -> int:
-        """The supervisor's waiting that may have stretched the program's wall time: its wake-ups for the program,
-        and its last one, to see the end."""
+        """The supervisor's waiting that may have stretched the program's wall time: while it worked for the program
+        and woke for it, and since it last woke, up to `end`."""
         return self.own_counted_ns + max(0, end.own_delay_ns - self.own_from_ns)
 
     def observe(self, sample: Sample) -> None:

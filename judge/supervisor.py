@@ -241,8 +241,8 @@ class Supervisor:
                 timeout = max(0.0, min(wall_deadline, next_sample, *self._held.values()) - now)
                 self._seen.resting(self.meter.own_delay_ns())
                 events = self.sel.select(timeout)
-                if events:  # woken by the program: it may have been blocked on this wake-up
-                    self._seen.woke(self.meter.own_delay_ns())
+                # Woken by the program (it may have been blocked on this wake-up), or only for a sample or deadline.
+                self._seen.woke(self.meter.own_delay_ns(), for_program=bool(events))
                 for key, _ in events:
                     fd = key.fd
                     if fd == self.proc.pidfd:

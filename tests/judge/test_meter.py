@@ -42,6 +42,7 @@ def _measure(
     while proc.poll() is None:
         seen.resting(meter.own_delay_ns())  # as the supervisor does before it waits for the program
         time.sleep(0.02)
+        seen.woke(meter.own_delay_ns(), for_program=False)  # this loop wakes only to sample
         seen.observe(meter.sample(time.monotonic()))
     usage = meter.usage(start, meter.sample(time.monotonic()), seen=seen)
     meter.close()
@@ -165,23 +166,26 @@ def test_an_idle_thread_waits_for_nothing():
 
 
 def test_the_supervisors_waiting_counts_only_where_the_program_may_have_waited_for_it():
-    # The supervisor (own run_delay 5 ms at the start) waited 15 ms to wake for samples while the program ran
-    # (nobody waited for those), 3 ms to wake for the program's output (it may have been blocked on a full pipe),
-    # 10 ms more for samples, and 2 ms to see the program's end. 3 + 2 ms are taken off, with the program's 1 ms.
+    # The supervisor (own run_delay 5 ms at the start) waits 1 ms while it sends the input, 15 ms to wake for a
+    # sample (nobody waited for it), 3 ms to wake for the program's output (it may have been blocked on a full
+    # pipe) and 1 ms more while it reads it, 10 ms to wake for another sample, and 2 ms to see the end.
+    # 1 + 3 + 1 + 2 ms are taken off, with the program's own 1 ms.
     start = Sample(at=0.0, cpu_ns=0, threads={1: (0, 0)}, own_delay_ns=5_000_000)
     tracker = WaitTracker(start)
-    tracker.resting(5_000_000)
-    tracker.observe(Sample(at=0.25, cpu_ns=0, threads={1: (1_000, 1_000_000)}, own_delay_ns=20_000_000))
-    tracker.resting(20_000_000)
-    tracker.woke(23_000_000)  # output to read
-    tracker.resting(23_000_000)
-    tracker.resting(33_000_000)  # after more samples
-    end = Sample(at=0.5, cpu_ns=0, threads={1: (2_000, 1_000_000)}, own_delay_ns=35_000_000)
+    tracker.resting(6_000_000)
+    tracker.woke(21_000_000, for_program=False)
+    tracker.observe(Sample(at=0.25, cpu_ns=0, threads={1: (1_000, 1_000_000)}, own_delay_ns=21_000_000))
+    tracker.resting(21_000_000)
+    tracker.woke(24_000_000, for_program=True)
+    tracker.resting(25_000_000)
+    tracker.woke(35_000_000, for_program=False)
+    tracker.resting(35_000_000)
+    end = Sample(at=0.5, cpu_ns=0, threads={1: (2_000, 1_000_000)}, own_delay_ns=37_000_000)
     meter = Meter(os.getpid(), cpuacct_dir=None)
     usage = meter.usage(start, end, seen=tracker)
     meter.close()
-    assert usage.waited_s == pytest.approx(0.006)
-    assert usage.charged_s == pytest.approx(0.494)
+    assert usage.waited_s == pytest.approx(0.008)
+    assert usage.charged_s == pytest.approx(0.492)
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="run cgroups need root")
