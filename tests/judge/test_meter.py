@@ -204,7 +204,9 @@ def test_the_run_cgroups_counters_are_current_on_every_read_and_its_descriptors_
         first = group.cpu_seconds()
         spinner.wait(timeout=30)
         last = group.cpu_seconds()
-        assert first is not None and last is not None and last >= first + 0.25
+        # The spinner stops at 0.3 s of its own CPU time, its start-up (read as `first`, about 0.06 s, more on a
+        # busy host) included: the group holds all of it after the spinner joined, before exec.
+        assert first is not None and last is not None and last >= 0.29 and last > first + 0.1
         assert group.oom_kills() == 0
     finally:
         spinner.kill()
