@@ -7,7 +7,10 @@ them in the host's page cache for a later process to read, and a Run's output is
 within the run's own list; a Submit never falls back to a run host, nor a Run to a Submit host.
 
 Retry rules, by what may have happened to the run:
-- not sent (connection refused, connect timeout, TLS handshake refused): try the next host;
+- not sent (connection refused, TLS handshake refused): try the next host;
+- not sent because the host did not accept the connection in time (connect timeout): try the next host, and when
+  none is left, try the hosts that were slow again after a short pause, up to SLOW_ROUNDS times. A loaded host can
+  be slow to accept for a few seconds; that must not cost a run whose budget has a minute left;
 - refused by the service before it started (503 `judge_busy` or `judge_unavailable`): try the next host;
 - sent but unanswered (connection reset, read timeout): ask the same host again under the same run id (it answers
   from memory or waits for the run in flight). If that host now refuses connections it is gone, and its runs died
@@ -52,6 +55,8 @@ log = logging.getLogger(__name__)
 MAX_ANSWER_BYTES = 64 << 20
 REPLAYS = 6  # how often one host is asked again for a run that may have started there
 _REPLAY_BACKOFF_S = (0.05, 0.2, 0.5, 1.0, 2.0, 2.0)
+SLOW_ROUNDS = 3  # how often the hosts that timed out on connect are tried again before a run gives up on them
+_SLOW_PAUSE_S = (0.2, 0.5, 1.0)
 _KEEPALIVE_EXPIRY_S = 10.0  # shorter than the service keeps idle connections (judge.serve.KEEP_ALIVE_S)
 # A handshake that failed before the request was written (the host's certificate not trusted, TLS 1.2 refusing
 # ours). TLS 1.3 verifies a client certificate after the client has written its request, and the host then resets
@@ -60,10 +65,11 @@ _HANDSHAKE_ALERTS = ("CERTIFICATE", "UNKNOWN_CA", "HANDSHAKE_FAILURE", "ACCESS_D
 
 
 class _NotSent(Exception):
-    def __init__(self, reason: str, *, gone: bool) -> None:
+    def __init__(self, reason: str, *, gone: bool, slow: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.gone = gone  # the host refused the connection: nothing listens there any more
+        self.slow = slow  # the host did not accept in time: loaded (back soon) or unreachable, we cannot tell
 
 
 class _Unanswered(Exception):
@@ -198,12 +204,20 @@ class RemoteBackend:
         body = wire.RunEnvelope(run_id=run_id, request=executed_part(request)).model_dump_json().encode()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + job_budget_s(request) + 30.0 + self.settings.remote_queue_wait_s
-        tried: set[Host] = set()
+        tried: set[Host] = set()  # not to be asked again for this run
+        slow: set[Host] = set()  # timed out on connect: asked again after a pause, when no other host is left
         busy = refused_us = False
         pinned: Host | None = None  # the host that may be running it
-        replays = 0
+        replays = slow_rounds = 0
         while True:
-            host = pinned or table.best(exclude=tried)
+            host = pinned or table.best(exclude=tried | slow)
+            if host is None and slow and slow_rounds < SLOW_ROUNDS:
+                pause = min(_SLOW_PAUSE_S[slow_rounds], max(0.0, deadline - loop.time()))
+                log.warning("no judge host accepted run %s in time; trying again in %.1f s", run_id, pause)
+                await asyncio.sleep(pause)
+                slow_rounds += 1
+                slow.clear()
+                continue
             if host is None:
                 if busy:
                     raise JudgeBusyError("every judge host is busy")
@@ -223,7 +237,7 @@ class RemoteBackend:
                     continue
                 log.warning("judge host %s not reached (%s)", host.url, exc.reason)
                 pinned = None
-                tried.add(host)
+                (slow if exc.slow else tried).add(host)
                 continue
             except _Unanswered:
                 host.down = False
@@ -278,7 +292,7 @@ class RemoteBackend:
             tls = _tls_refusal(exc)
             raise _NotSent("TLS handshake failed" if tls else "connection refused", gone=not tls) from exc
         except (httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            raise _NotSent("connect timeout", gone=False) from exc
+            raise _NotSent("connect timeout", gone=False, slow=True) from exc
         except httpx.TransportError as exc:
             raise _Unanswered(type(exc).__name__) from exc
 

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from judge.backends.remote import REPLAYS, RemoteBackend
+from judge.backends.remote import REPLAYS, SLOW_ROUNDS, RemoteBackend
 from judge.bank import load_question
 from judge.disclosure import WITHHELD
 from judge.errors import JudgeBusyError
@@ -24,6 +24,7 @@ from judge.settings import JudgeSettings
 from tests.conftest import free_port
 from tests.fakes.flaky_proxy import FlakyProxy
 from tests.fakes.judge_hosts import TamperingJudgeHost
+from tests.fakes.stalled_listener import StalledListener
 from tests.judge import judge_service
 from tests.judge.judge_service import TOKEN, JudgeService, auth, envelope, metric
 
@@ -43,14 +44,14 @@ def _sleeper(seconds: float) -> RunRequest:
     return _request(source, limits=RunLimits(time_limit_s=8))
 
 
-def _settings(*urls: str, token: str = TOKEN) -> JudgeSettings:
+def _settings(*urls: str, token: str = TOKEN, connect_timeout_s: float = 10) -> JudgeSettings:
     return JudgeSettings(
         _env_file=None,  # type: ignore[call-arg]
         backend="remote",
         remote_urls=",".join(urls),
         remote_token=SecretStr(token),
         remote_poll_s=0,  # each test decides what the backend knows of the hosts' load
-        remote_connect_timeout_s=10,
+        remote_connect_timeout_s=connect_timeout_s,
     )
 
 
@@ -179,6 +180,52 @@ async def test_a_run_that_may_have_started_is_asked_again_by_id_and_never_sent_e
     async with Judge(_settings(a.url, b.url, token="not-the-token-" + "x" * 30)) as judge:
         _assert_not_blamed(await judge.run(_request()))
     assert b.run_ids("judge.run.started") - b_started == b.run_ids("judge.run.finished") - b_started
+
+
+def _connect_timeouts(caplog: pytest.LogCaptureFixture, url: str) -> int:
+    return sum(
+        r.getMessage() == f"judge host {url} not reached (connect timeout)"
+        for r in caplog.records
+        if r.name == "judge.backends.remote"
+    )
+
+
+async def test_a_host_slow_to_accept_is_tried_again_after_a_pause_and_not_dropped_for_the_run(
+    hosts, caplog
+) -> None:
+    # A loaded host can take seconds to accept a connection. The run's budget is far longer: the host is tried
+    # again after a pause, not written off like a host that refuses (a fresh-clone CI lost a run that way).
+    _, b = hosts
+    b_started = b.run_ids("judge.run.started")
+    dead = f"http://127.0.0.1:{free_port()}"
+    caplog.set_level("WARNING", logger="judge.backends.remote")
+    async with (
+        StalledListener(b.url) as stalled,
+        Judge(_settings(dead, stalled.url, connect_timeout_s=0.3)) as judge,
+    ):
+        # The stalled host first: its connect times out, then the dead one refuses.
+        _pretend(judge, stalled.url, IDLE)
+        _pretend(judge, dead, LOADED)
+        caplog.clear()
+        resume = asyncio.get_running_loop().call_later(0.4, lambda: asyncio.ensure_future(stalled.resume()))
+        report = await judge.run(_request())
+        resume.cancel()
+        assert report.verdict is Verdict.ACCEPTED, report.message
+        assert stalled.accepted == 1
+        assert 1 <= _connect_timeouts(caplog, stalled.url) <= SLOW_ROUNDS
+    assert sum((b.run_ids("judge.run.finished") - b_started).values()) == 1
+
+    # A host that never accepts is tried a bounded number of times, then the run fails without blaming the code.
+    b_started = b.run_ids("judge.run.started")
+    async with (
+        StalledListener(b.url) as stalled,
+        Judge(_settings(stalled.url, connect_timeout_s=0.3)) as judge,
+    ):
+        caplog.clear()
+        _assert_not_blamed(await judge.run(_request()))
+        assert _connect_timeouts(caplog, stalled.url) == 1 + SLOW_ROUNDS
+        assert any("judge_unreachable" in r.getMessage() for r in caplog.records)
+    assert b.run_ids("judge.run.started") == b_started
 
 
 def _hide_nothing(answer: dict) -> dict:
