@@ -253,8 +253,13 @@ class _Words:
         return self._full
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
-        pattern = self.full if _HAS_UNSPACED.search(text) else self.plain
-        return pattern.finditer(text, pos, len(text) if endpos is None else endpos)
+        return self.for_text(text).finditer(text, pos, len(text) if endpos is None else endpos)
+
+    def for_text(self, text: str, unspaced: bool | None = None) -> re.Pattern[str]:
+        """The pattern for `text`; `unspaced`: whether it holds a character of `UNSPACED`, when already known."""
+        if unspaced is None:
+            unspaced = _HAS_UNSPACED.search(text) is not None
+        return self.full if unspaced else self.plain
 
 
 def _words(name: str) -> list[str]:
@@ -533,9 +538,15 @@ NOT_DIGIT = re.compile(r"\D+")
 
 def _starts_sentence(text: str, start: int, end: int) -> bool:
     """A word that opens the text or a sentence, unless it addresses someone ("Grace, the example...")."""
-    before = text[:start].rstrip()
-    vocative = text[end:].lstrip().startswith(",")
-    return (not before or before[-1] in ".!?:;\n\"'") and not vocative
+    before = start
+    while before > 0 and text[before - 1].isspace():
+        before -= 1
+    after = end
+    while after < len(text) and text[after].isspace():
+        after += 1
+    vocative = text.startswith(",", after)
+    # Looked at in place: a copy of the text before or after each match made a long text's scan quadratic.
+    return (before == 0 or text[before - 1] in ".!?:;\n\"'") and not vocative
 
 
 def _worth_trying(pattern: re.Pattern[str] | _Words, text: str) -> bool:
@@ -555,14 +566,16 @@ def _apply(text: str, rules: Sequence[_Rule], language: str | None = None) -> Re
     normal = normalise(text)  # matched in one form, replaced in the original (`_Normal.span`)
     norm = normal.text
     comments: list[tuple[int, int]] | None = None
+    unspaced = _HAS_UNSPACED.search(norm) is not None  # once per text, not once per rule and comment
 
     def matches(rule: _Rule) -> Iterable[re.Match[str]]:
         nonlocal comments
+        pattern = rule.pattern.for_text(norm, unspaced) if isinstance(rule.pattern, _Words) else rule.pattern
         if not rule.in_comments:
-            return rule.pattern.finditer(norm)
+            return pattern.finditer(norm)
         if comments is None:
             comments = comment_spans(norm, language)
-        return (m for start, end in comments for m in rule.pattern.finditer(norm, start, end))
+        return (m for start, end in comments for m in pattern.finditer(norm, start, end))
 
     found: list[tuple[int, int, str]] = []
     for rule in rules:

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.db.bundle_repo import redaction_terms
-from grader.redact import UNSPACED, Redactor, _alternation, _compiled_alternation, _Words
+from grader.redact import UNSPACED, Redactor, _alternation, _compiled_alternation, _starts_sentence, _Words
 
 
 def test_name_email_phone_and_links_are_replaced_in_speech_and_mapped_back() -> None:
@@ -451,3 +451,44 @@ def test_a_names_patterns_for_scripts_without_spaces_are_built_only_for_text_tha
     assert r.speech("我是Zanele\uff0c你好").text == "我是[candidate]\uff0c你好"
     assert r.speech("Zanele是我的名字").text == "[candidate]是我的名字"
     assert r.speech("Zaneleは").text == "[candidate]は" and r.speech("MZanele").text == "MZanele"
+
+
+class _CountingSearch:
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern, self.calls = pattern, 0
+
+    def search(self, text: str) -> re.Match[str] | None:
+        self.calls += 1
+        return self.pattern.search(text)
+
+
+@pytest.mark.parametrize("comments", [10, 2000])
+def test_code_is_checked_for_scripts_without_spaces_once_however_many_comments_it_has(
+    monkeypatch: pytest.MonkeyPatch, comments: int
+) -> None:
+    # The check scans the whole text. Made for each rule and each comment, it made redacting a file of 3,000
+    # commented lines take 3 s (quadratic in its size): a candidate could slow grading down at will.
+    import grader.redact
+
+    counting = _CountingSearch(grader.redact._HAS_UNSPACED)
+    monkeypatch.setattr(grader.redact, "_HAS_UNSPACED", counting)
+    r = Redactor(redaction_terms("Zanele Mbeki", "zm@example.com"))
+    source = "".join(f"x{i} = {i}  # step {i}: add the pair\n" for i in range(comments))
+    out = r.code(source + "# by Zanele Mbeki\n# 作者\uff1aZanele\n", "python").text
+    assert out.endswith("# by [candidate]\n# 作者\uff1a[candidate]\n")
+    assert counting.calls == 1
+
+
+def _starts_sentence_by_copy(text: str, start: int, end: int) -> bool:
+    """What `_starts_sentence` was, copying the text before and after the word (quadratic over a long text)."""
+    before = text[:start].rstrip()
+    vocative = text[end:].lstrip().startswith(",")
+    return (not before or before[-1] in ".!?:;\n\"'") and not vocative
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="Will ,.!?:;\n\t\u3000\u00a0\"'x", max_size=30), data=st.data())
+def test_a_word_opens_a_sentence_as_it_did_when_the_text_was_copied(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    assert _starts_sentence(text, start, end) == _starts_sentence_by_copy(text, start, end)

@@ -1,0 +1,86 @@
+"""The redactor on hostile text: how its time grows with the size of what a candidate says or types.
+
+    python -m bench redaction [--repeat N]
+
+A candidate controls the text the grader redacts (speech, code up to 200,000 bytes a snapshot, program output).
+Each shape below is one a rule looks at closely (a name that is an everyday word, letters spelled out, contact
+details said in words, comments, scripts without spaces), at 50,000 and 200,000 characters. The time of the larger
+over the smaller is 4 where the scan is linear and 16 where it is quadratic; the bench fails (exit 1) when a shape
+grows by more than 6. Baseline: the figures of commit e721825, before the two fixes of 2026-12-02
+(docs/grader-bench.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+
+from api.db.bundle_repo import redaction_terms
+from grader.redact import Redacted, Redactor
+
+SIZES = (50_000, 200_000)
+LINEAR_LIMIT = 6.0
+
+
+def _repeat(unit: str) -> Callable[[int], str]:
+    return lambda size: unit * (size // len(unit))
+
+
+# name, the text's kind, the candidate's name and e-mail, the text of a given size
+SHAPES: list[tuple[str, str, tuple[str, str | None], Callable[[int], str]]] = [
+    ("name that is a word", "speech", ("Will Smith", None), _repeat("Will ")),
+    ("name that is a word, in comments", "code", ("Will Smith", None), _repeat("# Will\n")),
+    ("spelled-out letters", "speech", ("Grace Hopper", None), _repeat("g r a c e ")),
+    ("address said in words", "speech", ("Grace Hopper", "gh@example.com"), _repeat("x at y dot com ")),
+    ("commented lines", "code", ("Grace Hopper", None), _repeat("x = 1  # add the pair\n")),
+    ("commented lines, with a CJK name", "code", ("王小明", None), _repeat("x = 1  # 王小明 adds\n")),
+    ("digits", "speech", ("Grace Hopper", None), _repeat("1 2 3 4 5 6 7 8 9 0 ")),
+]
+
+# ms at 200,000 characters and the growth from 50,000, measured at e721825 (2026-12-02 12:27 UTC, this machine)
+BASELINE: dict[str, tuple[float, float]] = {
+    "name that is a word": (471.2, 10.0),
+    "name that is a word, in comments": (42096.2, 15.9),
+    "spelled-out letters": (550.3, 3.9),
+    "address said in words": (313.2, 4.0),
+    "commented lines": (13386.9, 15.7),
+    "commented lines, with a CJK name": (135.5, 4.1),
+    "digits": (359.8, 5.0),
+}
+
+
+def _time(redactor: Redactor, kind: str, text: str, repeat: int) -> float:
+    run: Callable[[], Redacted] = (
+        (lambda: redactor.code(text, "python")) if kind == "code" else (lambda: redactor.speech(text))
+    )
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench redaction")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per shape and size; the best is reported")
+    args = parser.parse_args(argv)
+    print(f"{'shape':36s} {'kind':6s} {'50k ms':>9s} {'200k ms':>9s} {'growth':>7s}   baseline (e721825)")
+    superlinear = []
+    for name, kind, (full_name, email), make in SHAPES:
+        redactor = Redactor(redaction_terms(full_name, email))
+        small, large = (_time(redactor, kind, make(size), args.repeat) for size in SIZES)
+        growth = large / small
+        base = BASELINE.get(name)
+        base_text = f"{base[0]:9.1f} ms  x{base[1]:.1f}" if base else "-"
+        print(f"{name:36s} {kind:6s} {small:9.1f} {large:9.1f} {growth:6.1f}x   {base_text}")
+        if growth > LINEAR_LIMIT:
+            superlinear.append(name)
+    if superlinear:
+        print(
+            f"grows faster than linearly (x{LINEAR_LIMIT} or more for x4 the text): {', '.join(superlinear)}"
+        )
+        return 1
+    print(f"every shape grows linearly (under x{LINEAR_LIMIT} for x4 the text)")
+    return 0
