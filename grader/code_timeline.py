@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from dataclasses import dataclass
 
 DIFF_BUDGET_CHARS = 9_000  # all diffs together (~2,500 tokens)
@@ -22,6 +23,9 @@ MAX_FINAL_CODE_CHARS = 8_000  # the final code, in full
 # A snapshot shown costs its header line and fences as well as its diff: hundreds of snapshots with tiny or no
 # diffs would otherwise grow the timeline without bound (the editor may send the same code again and again).
 SNAPSHOT_OVERHEAD_CHARS = 100
+MAX_DIFF_CELLS = (
+    250_000  # lines removed x lines added that a diff aligns exactly (`diff_lines`; ~13 ms at worst)
+)
 
 
 @dataclass(frozen=True)
@@ -53,10 +57,55 @@ def clip(text: str, limit: int) -> str:
     return f"{head}\n… [{len(text) - len(head) - len(tail)} characters not shown] …\n{tail}"
 
 
+def diff_lines(before: str, after: str) -> list[str]:
+    """The unified diff (one line of context, no ---/+++ header) of two snapshots, in time linear in their size
+    plus at most `MAX_DIFF_CELLS` for the part that changed.
+
+    The code is the candidate's: `difflib` aligns lines in time quadratic in them where many short runs match (two
+    200 KB snapshots whose lines were interleaved with new ones took about a minute). The lines both snapshots start
+    and end with are skipped in linear time, and only what lies between them, with a line of context, is aligned;
+    the hunk headers count from the top of the file all the same. When that part is still larger than
+    `MAX_DIFF_CELLS`, its lines are not aligned: the removed lines (those the new part lacks) come first, then the
+    added ones, under one header that says so."""
+    old, new = before.splitlines(), after.splitlines()
+    head = 0
+    limit = min(len(old), len(new))
+    while head < limit and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    if head == len(old) == len(new):
+        return []
+    start = max(0, head - 1)  # a line of context each side, as n=1 gives
+    a, b = old[start : len(old) - max(0, tail - 1)], new[start : len(new) - max(0, tail - 1)]
+    if (len(old) - head - tail) * (len(new) - head - tail) > MAX_DIFF_CELLS:
+        removed, added = old[head : len(old) - tail], new[head : len(new) - tail]
+        kept_new, kept_old = set(added), set(removed)
+        return [
+            f"@@ -{head + 1},{len(removed)} +{head + 1},{len(added)} @@ (too many changes to align line by line:"
+            " the removed lines, then the added ones)",
+            *(f"-{line}" for line in removed if line not in kept_new),
+            *(f"+{line}" for line in added if line not in kept_old),
+        ]
+    lines = list(difflib.unified_diff(a, b, lineterm="", n=1))[2:]
+    return [_shift_hunk(line, start) if line.startswith("@@") else line for line in lines] if start else lines
+
+
+def _shift_hunk(header: str, by: int) -> str:
+    """A hunk header of a diff of lines cut `by` lines from the top, counted from the top again."""
+    return _HUNK.sub(lambda m: f"{m[1]}{int(m[2]) + by}", header, count=2)
+
+
+_HUNK = re.compile(r"([-+])(\d+)")
+
+
 def diff(before: str, after: str, max_lines: int) -> str:
-    lines = list(difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=1))[
-        2:
-    ]  # no ---/+++ header
+    return shown_diff(diff_lines(before, after), max_lines)
+
+
+def shown_diff(lines: list[str], max_lines: int) -> str:
+    """`lines` of a diff (`diff_lines`), the first `max_lines` of them and a count of the rest."""
     if not lines:
         return "(no change)"
     if len(lines) > max_lines:
@@ -73,7 +122,11 @@ def _select(snapshots: list[Snapshot], anchors: set[int], *, every: bool) -> lis
 
 
 def _render(
-    kept: list[Snapshot], all_snaps: list[Snapshot], max_lines: int, budget: int | None
+    kept: list[Snapshot],
+    all_snaps: list[Snapshot],
+    max_lines: int,
+    budget: int | None,
+    diffs: dict[tuple[int, int], list[str]],
 ) -> list[ShownSnapshot]:
     position = {s.seq: i for i, s in enumerate(all_snaps)}
     shown: list[ShownSnapshot] = []
@@ -84,7 +137,10 @@ def _render(
         if previous is None:
             body = clip(snap.code, MAX_FIRST_CODE_CHARS)
         else:
-            body = diff(previous.code, snap.code, max_lines)
+            pair = (previous.seq, snap.seq)
+            if pair not in diffs:  # the passes of `plan` diff the same pairs again
+                diffs[pair] = diff_lines(previous.code, snap.code)
+            body = shown_diff(diffs[pair], max_lines)
             if budget is not None and spent + len(body) + SNAPSHOT_OVERHEAD_CHARS > budget:
                 if snap is not kept[-1]:
                     continue  # past the budget only the last is shown; the next one shown counts this one
@@ -106,11 +162,13 @@ def plan(snapshots: list[Snapshot], anchors: set[int]) -> list[ShownSnapshot]:
     if not snapshots:
         return []
     anchors = anchors | {snapshots[0].seq, snapshots[-1].seq}
+    diffs: dict[tuple[int, int], list[str]] = {}
     for every, max_lines in ((True, MAX_DIFF_LINES), (False, MAX_DIFF_LINES), (False, MIN_DIFF_LINES)):
-        shown = _render(_select(snapshots, anchors, every=every), snapshots, max_lines, None)
+        shown = _render(_select(snapshots, anchors, every=every), snapshots, max_lines, None, diffs)
         if _cost(shown) <= DIFF_BUDGET_CHARS:
             return shown
-    return _render(_select(snapshots, anchors, every=False), snapshots, MIN_DIFF_LINES, DIFF_BUDGET_CHARS)
+    kept = _select(snapshots, anchors, every=False)
+    return _render(kept, snapshots, MIN_DIFF_LINES, DIFF_BUDGET_CHARS, diffs)
 
 
 def fence(code: str, info: str = "") -> str:

@@ -1,10 +1,11 @@
-"""The redactor on hostile text: how its time grows with the size of what a candidate says or types.
+"""The grader on hostile text: how the time to redact and diff grows with the size of what a candidate says or types.
 
-    python -m bench redaction [--repeat N]
+    python -m bench grader_hostile [--repeat N]
 
-A candidate controls the text the grader redacts (speech, code up to 200,000 bytes a snapshot, program output).
-Each shape below is one a rule looks at closely (a name that is an everyday word, letters spelled out, contact
-details said in words, comments, scripts without spaces), at 50,000 and 200,000 characters. The time of the larger
+A candidate controls the text the grader redacts (speech, code up to 200,000 bytes a snapshot, program output) and
+the snapshots it diffs. Each shape below is one a rule looks at closely (a name that is an everyday word, letters
+spelled out, contact details said in words, comments, scripts without spaces) or one line alignment finds hard
+(every line of a snapshot followed by a new one), at 50,000 and 200,000 characters. The time of the larger
 over the smaller is 4 where the scan is linear and 16 where it is quadratic; the bench fails (exit 1) when a shape
 grows by more than 6. Baseline: the figures of commit e721825, before the two fixes of 2026-12-02
 (docs/grader-bench.md).
@@ -17,7 +18,8 @@ import time
 from collections.abc import Callable
 
 from api.db.bundle_repo import redaction_terms
-from grader.redact import Redacted, Redactor
+from grader.code_timeline import MAX_DIFF_LINES, diff
+from grader.redact import Redactor
 
 SIZES = (50_000, 200_000)
 LINEAR_LIMIT = 6.0
@@ -36,7 +38,14 @@ SHAPES: list[tuple[str, str, tuple[str, str | None], Callable[[int], str]]] = [
     ("commented lines", "code", ("Grace Hopper", None), _repeat("x = 1  # add the pair\n")),
     ("commented lines, with a CJK name", "code", ("王小明", None), _repeat("x = 1  # 王小明 adds\n")),
     ("digits", "speech", ("Grace Hopper", None), _repeat("1 2 3 4 5 6 7 8 9 0 ")),
+    ("a new line after every line", "diff", ("Grace Hopper", None), _repeat("x = 1\n")),
 ]
+
+
+def _interleaved(code: str) -> str:
+    """`code` with a new line after each of its lines: the second snapshot of the diff shape."""
+    return "".join(f"{line}\ny{i} = 0\n" for i, line in enumerate(code.splitlines()))
+
 
 # ms at 200,000 characters and the growth from 50,000, measured at e721825 (2026-12-02 12:27 UTC, this machine)
 BASELINE: dict[str, tuple[float, float]] = {
@@ -47,13 +56,20 @@ BASELINE: dict[str, tuple[float, float]] = {
     "commented lines": (13386.9, 15.7),
     "commented lines, with a CJK name": (135.5, 4.1),
     "digits": (359.8, 5.0),
+    "a new line after every line": (160399.2, 21.9),  # one run, not the best of 3
 }
 
 
 def _time(redactor: Redactor, kind: str, text: str, repeat: int) -> float:
-    run: Callable[[], Redacted] = (
-        (lambda: redactor.code(text, "python")) if kind == "code" else (lambda: redactor.speech(text))
-    )
+    run: Callable[[], object]
+    if kind == "diff":
+        numbered = "".join(f"x{i} = {i}\n" for i in range(len(text.splitlines())))
+        changed = _interleaved(numbered)
+        run = lambda: diff(numbered, changed, MAX_DIFF_LINES)  # noqa: E731
+    elif kind == "code":
+        run = lambda: redactor.code(text, "python")  # noqa: E731
+    else:
+        run = lambda: redactor.speech(text)  # noqa: E731
     best = float("inf")
     for _ in range(repeat):
         started = time.perf_counter()
@@ -63,7 +79,7 @@ def _time(redactor: Redactor, kind: str, text: str, repeat: int) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench redaction")
+    parser = argparse.ArgumentParser(prog="python -m bench grader_hostile")
     parser.add_argument("--repeat", type=int, default=3, help="runs per shape and size; the best is reported")
     args = parser.parse_args(argv)
     print(f"{'shape':36s} {'kind':6s} {'50k ms':>9s} {'200k ms':>9s} {'growth':>7s}   baseline (e721825)")
