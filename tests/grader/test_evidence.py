@@ -208,3 +208,31 @@ def test_a_citation_repeated_in_one_list_counts_once(index) -> None:  # type: ig
     assert problems == []
     assert verified["dimensions.coding"] == [said, Evidence(seq=7, quote="")]
     assert verified["dimensions.communication"] == [said]
+
+
+def test_citing_one_large_snapshot_many_times_normalises_its_code_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A snapshot's code can be 200 KB of the candidate's choosing, and a reply can cite it hundreds of times:
+    # normalised again for each citation, that was 23 ms each.
+    import grader.evidence
+    from grader.evidence import CitableEvent, CitationIndex, _normalised_view
+    from grader.redact import Redacted
+
+    code = "x = 1  # adds\n" * 10_000 + "def two_sum(nums, target):\n    seen = {}\n"
+    calls: list[int] = []
+    original = grader.evidence.normalise
+
+    def counting(text: str) -> tuple[str, list[int]]:
+        calls.append(len(text))
+        return original(text)
+
+    monkeypatch.setattr(grader.evidence, "normalise", counting)
+    _normalised_view.cache_clear()
+    index = CitationIndex(
+        types={5: "editor_snapshot"},
+        citable={5: CitableEvent(5, "editor_snapshot", (Redacted(code, code),))},
+    )
+    for quote in ["seen = {}", "def two_sum(nums, target):"] * 50:
+        assert check(Evidence(seq=5, quote=quote), index) == Evidence(seq=5, quote=quote)
+    assert calls.count(len(code)) == 1
