@@ -12,6 +12,9 @@ sandbox and seen in another, a noise-free channel between two runs on the host a
 holds the hidden tests' inputs, could hand them to a Run beside it, whose output the report shows. A sandbox's own
 files are private (tmpfs), so no runtime needs these calls; `fcntl()` keeps every other command.
 
+It keeps `RLIMIT_CORE` where the judge set it (1: no crash runs the host's core dump helper; judge.bwrap), and lets
+the program read it.
+
 Passed to bubblewrap (`--seccomp FD`), which installs it right before it executes the program. Denied calls fail
 with EPERM, so runtimes that probe for them (libuv trying io_uring) fall back quietly. Built by hand (no
 libseccomp) for x86-64 only; on other architectures the sandbox runs without it.
@@ -34,6 +37,9 @@ _RET_K = 0x06  # BPF_RET | BPF_K
 _OFFSET_NR, _OFFSET_ARCH = 0, 4  # struct seccomp_data
 _SOCKET_X86_64 = 41
 _FCNTL_X86_64 = 72
+_SETRLIMIT_X86_64 = 160
+_PRLIMIT64_X86_64 = 302
+_RLIMIT_CORE = 4
 
 
 def _arg_offset(n: int) -> int:
@@ -119,10 +125,17 @@ DENIED_FCNTL_COMMANDS: dict[str, int] = {
     "F_NOTIFY": 1026,
 }
 
+# Resource limits a program may read but not change: RLIMIT_CORE stays at judge.bwrap.CORE_LIMIT (1), the one value
+# at which a crash runs no core dump helper of the host's (a pipe core_pattern ignores a limit of 0: its helper ran as
+# root, outside the sandbox and every cgroup, for each crash). `setrlimit` is refused for it; `prlimit64`, which libc's
+# getrlimit and setrlimit both call, only when it is given a new limit (a non-null pointer, both words checked).
+FIXED_RLIMITS: dict[str, int] = {"RLIMIT_CORE": _RLIMIT_CORE}
+
 # System calls refused for some values of one argument: (call, argument index, refused values).
 _ARGUMENT_CHECKS = (
     (_SOCKET_X86_64, 0, DENIED_SOCKET_FAMILIES),
     (_FCNTL_X86_64, 1, DENIED_FCNTL_COMMANDS),
+    (_SETRLIMIT_X86_64, 0, FIXED_RLIMITS),
 )
 
 
@@ -137,10 +150,13 @@ def build_filter() -> bytes | None:
     denied = sorted(DENIED_X86_64.values())
     deny = _RET_ERRNO | errno.EPERM
     # Layout: [0-4] arch and ABI checks, [5, 5+n) denied calls, then per argument check: the call?, load the
-    # argument, [refused values], allow; then allow (any other call) and deny, the last instruction.
+    # argument, [refused values], allow; then prlimit64's check (`prlimit_check` instructions), allow (any other
+    # call) and deny, the last instruction.
     checks = [(nr, arg, sorted(values.values())) for nr, arg, values in _ARGUMENT_CHECKS]
+    fixed = sorted(FIXED_RLIMITS.values())
+    prlimit_check = 6 + len(fixed)
     first_call = 5
-    deny_at = first_call + len(denied) + sum(3 + len(values) for _, _, values in checks) + 1
+    deny_at = first_call + len(denied) + sum(3 + len(values) for _, _, values in checks) + prlimit_check + 1
 
     def to(target: int, at: int) -> int:  # BPF jumps count the instructions skipped after this one
         skipped = target - (at + 1)
@@ -164,6 +180,18 @@ def build_filter() -> bytes | None:
         for value in values:
             prog.append(_insn(_JEQ_K, to(deny_at, len(prog)), 0, value))
         prog.append(_insn(_RET_K, 0, 0, _RET_ALLOW))
+    # prlimit64(pid, resource, new, old): refused for a fixed resource when `new` is not NULL (a read passes).
+    allow_at = len(prog) + prlimit_check
+    prog.append(_insn(_JEQ_K, 0, to(allow_at, len(prog)), _PRLIMIT64_X86_64))
+    prog.append(_insn(_LD_W_ABS, 0, 0, _arg_offset(1)))
+    for i, value in enumerate(fixed):
+        last = i == len(fixed) - 1
+        prog.append(_insn(_JEQ_K, len(fixed) - 1 - i, to(allow_at, len(prog)) if last else 0, value))
+    prog.append(_insn(_LD_W_ABS, 0, 0, _arg_offset(2)))
+    prog.append(_insn(_JEQ_K, 0, to(deny_at, len(prog)), 0))
+    prog.append(_insn(_LD_W_ABS, 0, 0, _arg_offset(2) + 4))  # the pointer's upper half
+    prog.append(_insn(_JEQ_K, 0, to(deny_at, len(prog)), 0))
+    assert len(prog) == allow_at
     prog.append(_insn(_RET_K, 0, 0, _RET_ALLOW))
     assert len(prog) == deny_at
     prog.append(_insn(_RET_K, 0, 0, deny))
