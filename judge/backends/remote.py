@@ -239,8 +239,10 @@ class RemoteBackend:
         await asyncio.gather(*(self._poll(host) for host in (*self.hosts, *self.submit_hosts)))
 
     def _table(self, request: RunRequest) -> HostTable:
-        """The hosts this run may go to: a Submit only to the Submit hosts when there are any, a Run never there."""
-        return self.submit_hosts if request.mode == "submit" and self.submit_hosts else self.hosts
+        """The hosts this (unsplit) run may go to: one with hidden tests to execute only to the Submit hosts when there
+        are any, anything else (a Run, a Submit without hidden tests, whose values are all shown) never there."""
+        hidden = any(t.hidden for t in request.selected_tests())
+        return self.submit_hosts if hidden and self.submit_hosts else self.hosts
 
     async def run(self, request: RunRequest) -> RunReport:
         if self._client is None:

@@ -134,6 +134,16 @@ async def test_a_submit_shows_what_its_visible_tests_returned_from_the_run_host_
             assert t.args == list(expected[t.id].args) and t.stdout is None
 
 
+async def test_a_submit_without_hidden_tests_runs_on_a_run_host(hosts) -> None:
+    r, s = hosts
+    request = _request(mode="submit")
+    request = request.model_copy(update={"tests": [t for t in request.tests if not t.hidden]})
+    r_before, s_before = _ran(r), _ran(s)
+    async with Judge(_settings(r.url, s.url)) as judge:
+        assert (await judge.run(request)).verdict is Verdict.ACCEPTED
+    assert (_ran(r) - r_before, _ran(s) - s_before) == (Counter({("submit", VISIBLE, 0): 1}), Counter())
+
+
 async def test_a_submit_whose_host_is_down_fails_and_its_hidden_tests_never_go_to_a_run_host(hosts) -> None:
     r, _ = hosts
     dead = f"http://127.0.0.3:{free_port()}"  # nothing listens there
