@@ -32,6 +32,7 @@ INPUT_FD = 4  # test input frames (supervised runs only; their stdin is /dev/nul
 STATUS_FD = 5  # bwrap writes {"child-pid": N} and, once the program has run and ended, {"exit-code": N}
 SECCOMP_FD = 6  # bwrap reads the seccomp filter from here
 SANDBOX_WORKDIR = "/work"
+CORE_LIMIT = 1  # RLIMIT_CORE: no core dump of any kind, nor the host's core dump helper (make_preexec)
 PROGRAM_DIR = "/judge"
 WORK_TMPFS_MB = 16
 DEV_SHM_MB = 8
@@ -160,7 +161,10 @@ def make_preexec(
             resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
         resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_size_bytes, limits.file_size_bytes))
         resource.setrlimit(resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        # 1, not 0: with a pipe core_pattern (systemd-coredump, apport) the kernel ignores a limit of 0 and runs the
+        # host's helper, as root and outside every cgroup, for each crash; it refuses only a limit of 1 (and a file
+        # dump needs a page). The seccomp filter keeps the program from lowering it (judge.seccomp).
+        resource.setrlimit(resource.RLIMIT_CORE, (CORE_LIMIT, CORE_LIMIT))
         resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
         if drop:
             # Hand the pipes to the sandbox uid, so reopening /proc/self/fd/N works (Java's harness does).

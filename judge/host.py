@@ -105,7 +105,14 @@ class JudgeHost:
 
     async def _execute(self, envelope: RunEnvelope) -> Answer:
         request = envelope.request
-        fields = {"run_id": envelope.run_id, "language": request.language, "mode": request.mode}
+        tests = request.selected_tests()
+        fields = {
+            "run_id": envelope.run_id,
+            "language": request.language,
+            "mode": request.mode,
+            "tests": len(tests),  # counts only: never test data
+            "hidden": sum(t.hidden for t in tests),
+        }
         log.info("judge.run.started", extra={"fields": fields})
         began = time.perf_counter()
         # `envelope` was validated from the request's JSON body (judge.server), whose parser refuses text that is not

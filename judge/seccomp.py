@@ -1,9 +1,10 @@
 """The sandbox's seccomp filter: a classic-BPF deny list of kernel attack surface no candidate program needs.
 
-It denies whole system calls, and `socket()` for the address families no runtime uses and whose kernel code has a
-history of exploitable bugs (the kernel crypto API, raw packets, which a user namespace would otherwise grant in
-the sandbox's own network namespace, and the like). Inet, Unix and netlink sockets stay: runtimes create them
-(the network namespace has only a loopback device).
+It denies whole system calls, and `socket()` and `socketpair()` for every address family and protocol but the few
+runtimes use (ALLOWED_SOCKETS: Unix, inet with TCP or UDP, netlink's route family; the network namespace has only a
+loopback device): the others are kernel code whose history has exploitable bugs (the kernel crypto API, raw packets,
+which a user namespace would otherwise grant in the sandbox's own network namespace, SCTP, and the like), and the
+kernel loads the module of one it lacks.
 
 It also denies every way of attaching kernel state to a file that another sandbox can see. All sandboxes share the
 host's read-only files (/usr, /dev/null, the loader cache, the build caches): the same inodes. A lock (`flock`,
@@ -11,6 +12,9 @@ POSIX and open-file-description locks, leases) or a watch (inotify, fanotify, dn
 sandbox and seen in another, a noise-free channel between two runs on the host at once: a Submit's process, which
 holds the hidden tests' inputs, could hand them to a Run beside it, whose output the report shows. A sandbox's own
 files are private (tmpfs), so no runtime needs these calls; `fcntl()` keeps every other command.
+
+It keeps `RLIMIT_CORE` where the judge set it (1: no crash runs the host's core dump helper; judge.bwrap), and lets
+the program read it.
 
 Passed to bubblewrap (`--seccomp FD`), which installs it right before it executes the program. Denied calls fail
 with EPERM, so runtimes that probe for them (libuv trying io_uring) fall back quietly. Built by hand (no
@@ -32,8 +36,10 @@ _JEQ_K = 0x15  # BPF_JMP | BPF_JEQ | BPF_K
 _JGE_K = 0x35  # BPF_JMP | BPF_JGE | BPF_K
 _RET_K = 0x06  # BPF_RET | BPF_K
 _OFFSET_NR, _OFFSET_ARCH = 0, 4  # struct seccomp_data
-_SOCKET_X86_64 = 41
 _FCNTL_X86_64 = 72
+_SETRLIMIT_X86_64 = 160
+_PRLIMIT64_X86_64 = 302
+_RLIMIT_CORE = 4
 
 
 def _arg_offset(n: int) -> int:
@@ -87,24 +93,21 @@ DENIED_X86_64: dict[str, int] = {
     "mount_setattr": 442,
 }
 
-# Address families `socket()` refuses (the kernel reads the family as an int: the argument's low word).
-DENIED_SOCKET_FAMILIES: dict[str, int] = {
-    "AF_KEY": 15,
-    "AF_PACKET": 17,
-    "AF_ATMPVC": 8,
-    "AF_AX25": 3,
-    "AF_X25": 9,
-    "AF_APPLETALK": 5,
-    "AF_DECnet": 12,
-    "AF_RDS": 21,
-    "AF_LLC": 26,
-    "AF_CAN": 29,
-    "AF_TIPC": 30,
-    "AF_BLUETOOTH": 31,
-    "AF_ALG": 38,
-    "AF_VSOCK": 40,
-    "AF_XDP": 44,
+# What `socket()` and `socketpair()` may create (the kernel reads each argument as an int: its low word): address
+# family -> protocols (the third argument). Anything else is refused before the kernel looks at it. For a family or
+# protocol it lacks, the kernel loads a module (request_module: "net-pf-39", "net-pf-2-proto-132-type-1" for SCTP, a
+# netlink family), running modprobe as root on the host and adding kernel code whose history has exploitable bugs
+# (AF_ALG, raw packets, which a user namespace would otherwise grant in the sandbox's own network namespace, SCTP,
+# DCCP, ...). A deny-list of families left every other family and protocol to that, and `socketpair()`, which creates
+# its sockets the same way, was not checked at all. Runtimes open Unix sockets, inet ones with the default protocol,
+# TCP or UDP (the network namespace has only a loopback device), and netlink's route family (getifaddrs).
+ALLOWED_SOCKETS: dict[str, tuple[int, tuple[int, ...]]] = {
+    "AF_UNIX": (1, (0,)),
+    "AF_INET": (2, (0, 6, 17)),  # IPPROTO_IP (the type's default), IPPROTO_TCP, IPPROTO_UDP
+    "AF_INET6": (10, (0, 6, 17)),
+    "AF_NETLINK": (16, (0,)),  # NETLINK_ROUTE
 }
+_SOCKET_CALLS = (41, 53)  # socket, socketpair
 
 # `fcntl()` commands refused: the ones that set or read locks and leases, or watch a directory (dnotify).
 DENIED_FCNTL_COMMANDS: dict[str, int] = {
@@ -119,10 +122,16 @@ DENIED_FCNTL_COMMANDS: dict[str, int] = {
     "F_NOTIFY": 1026,
 }
 
+# Resource limits a program may read but not change: RLIMIT_CORE stays at judge.bwrap.CORE_LIMIT (1), the one value
+# at which a crash runs no core dump helper of the host's (a pipe core_pattern ignores a limit of 0: its helper ran as
+# root, outside the sandbox and every cgroup, for each crash). `setrlimit` is refused for it; `prlimit64`, which libc's
+# getrlimit and setrlimit both call, only when it is given a new limit (a non-null pointer, both words checked).
+FIXED_RLIMITS: dict[str, int] = {"RLIMIT_CORE": _RLIMIT_CORE}
+
 # System calls refused for some values of one argument: (call, argument index, refused values).
 _ARGUMENT_CHECKS = (
-    (_SOCKET_X86_64, 0, DENIED_SOCKET_FAMILIES),
     (_FCNTL_X86_64, 1, DENIED_FCNTL_COMMANDS),
+    (_SETRLIMIT_X86_64, 0, FIXED_RLIMITS),
 )
 
 
@@ -137,10 +146,22 @@ def build_filter() -> bytes | None:
     denied = sorted(DENIED_X86_64.values())
     deny = _RET_ERRNO | errno.EPERM
     # Layout: [0-4] arch and ABI checks, [5, 5+n) denied calls, then per argument check: the call?, load the
-    # argument, [refused values], allow; then allow (any other call) and deny, the last instruction.
+    # argument, [refused values], allow; then prlimit64's check (`prlimit_check` instructions), allow (any other
+    # call) and deny, the last instruction.
     checks = [(nr, arg, sorted(values.values())) for nr, arg, values in _ARGUMENT_CHECKS]
+    fixed = sorted(FIXED_RLIMITS.values())
+    prlimit_check = 6 + len(fixed)
+    sockets = sorted(ALLOWED_SOCKETS.values())
+    socket_check = 3 + sum(2 + len(protocols) for _, protocols in sockets)  # per call
     first_call = 5
-    deny_at = first_call + len(denied) + sum(3 + len(values) for _, _, values in checks) + 1
+    deny_at = (
+        first_call
+        + len(denied)
+        + sum(3 + len(values) for _, _, values in checks)
+        + len(_SOCKET_CALLS) * socket_check
+        + prlimit_check
+        + 1
+    )
 
     def to(target: int, at: int) -> int:  # BPF jumps count the instructions skipped after this one
         skipped = target - (at + 1)
@@ -164,6 +185,34 @@ def build_filter() -> bytes | None:
         for value in values:
             prog.append(_insn(_JEQ_K, to(deny_at, len(prog)), 0, value))
         prog.append(_insn(_RET_K, 0, 0, _RET_ALLOW))
+    # socket(family, type, protocol) and socketpair(family, type, protocol, fds): only what ALLOWED_SOCKETS lists.
+    for nr in _SOCKET_CALLS:
+        next_call = len(prog) + socket_check
+        prog.append(_insn(_JEQ_K, 0, to(next_call, len(prog)), nr))
+        prog.append(_insn(_LD_W_ABS, 0, 0, _arg_offset(0)))
+        for j, (family, protocols) in enumerate(sockets):
+            last = j == len(sockets) - 1
+            other = deny_at if last else len(prog) + 2 + len(protocols)  # the next family's test
+            prog.append(_insn(_JEQ_K, 0, to(other, len(prog)), family))
+            prog.append(_insn(_LD_W_ABS, 0, 0, _arg_offset(2)))
+            for k, protocol in enumerate(protocols):
+                miss = to(deny_at, len(prog)) if k == len(protocols) - 1 else 0
+                prog.append(_insn(_JEQ_K, to(next_call - 1, len(prog)), miss, protocol))
+        # The last instruction of the block: allow (every matched protocol jumps here).
+        prog.append(_insn(_RET_K, 0, 0, _RET_ALLOW))
+        assert len(prog) == next_call
+    # prlimit64(pid, resource, new, old): refused for a fixed resource when `new` is not NULL (a read passes).
+    allow_at = len(prog) + prlimit_check
+    prog.append(_insn(_JEQ_K, 0, to(allow_at, len(prog)), _PRLIMIT64_X86_64))
+    prog.append(_insn(_LD_W_ABS, 0, 0, _arg_offset(1)))
+    for i, value in enumerate(fixed):
+        last = i == len(fixed) - 1
+        prog.append(_insn(_JEQ_K, len(fixed) - 1 - i, to(allow_at, len(prog)) if last else 0, value))
+    prog.append(_insn(_LD_W_ABS, 0, 0, _arg_offset(2)))
+    prog.append(_insn(_JEQ_K, 0, to(deny_at, len(prog)), 0))
+    prog.append(_insn(_LD_W_ABS, 0, 0, _arg_offset(2) + 4))  # the pointer's upper half
+    prog.append(_insn(_JEQ_K, 0, to(deny_at, len(prog)), 0))
+    assert len(prog) == allow_at
     prog.append(_insn(_RET_K, 0, 0, _RET_ALLOW))
     assert len(prog) == deny_at
     prog.append(_insn(_RET_K, 0, 0, deny))

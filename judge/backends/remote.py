@@ -1,10 +1,13 @@
 """The remote backend: each run goes to the least loaded judge service (`shadows judge serve`) named in
 SHADOWS_JUDGE_REMOTE_URLS, under a run id of its own that the service never runs twice.
 
-With SHADOWS_JUDGE_REMOTE_SUBMIT_URLS set, a Submit goes only to those hosts and a Run only to the others (the two
-lists share no host name, judge.settings): a Submit gives hidden inputs to candidate code, whose process can leave
-them in the host's page cache for a later process to read, and a Run's output is shown. Everything below applies
-within the run's own list; a Submit never falls back to a run host, nor a Run to a Submit host.
+With SHADOWS_JUDGE_REMOTE_SUBMIT_URLS set, a Submit's hidden tests go only to those hosts, and everything whose
+output a report shows only to the others (the two lists share no host name, judge.settings): a Submit gives hidden
+inputs to candidate code, whose process can leave them in the host's page cache for a later process to read. So a
+Submit is two runs at once: its visible tests (their returned values and messages are shown, as a Run's are) on a
+run host, its hidden tests (verdicts and time buckets only) on a Submit host; the two reports become one
+(`merge_submit`). Everything below applies within each run's own list; hidden tests never fall back to a run host,
+nor anything shown to a Submit host.
 
 Retry rules, by what may have happened to the run:
 - not sent (connection refused, TLS handshake refused): try the next host;
@@ -47,8 +50,9 @@ from judge.errors import (
     UnsupportedLanguageError,
 )
 from judge.limits import job_budget_s
-from judge.schemas import RunReport, RunRequest
+from judge.schemas import RunReport, RunRequest, Timings, Verdict
 from judge.settings import JudgeSettings
+from judge.verdict import overall_verdict
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +140,48 @@ def check_report(report: RunReport, request: RunRequest) -> None:
             raise JudgeInternalError("the judge host disclosed a hidden test")
 
 
+def split_submit(request: RunRequest) -> tuple[RunRequest, RunRequest] | None:
+    """A Submit as its visible part (for a run host) and its hidden part (for a Submit host), or None when it has
+    only one kind of test."""
+    visible = [t for t in request.tests if not t.hidden]
+    hidden = [t for t in request.tests if t.hidden]
+    if request.mode != "submit" or not visible or not hidden:
+        return None
+    return request.model_copy(update={"tests": visible}), request.model_copy(update={"tests": hidden})
+
+
+def merge_submit(request: RunRequest, shown: RunReport, hidden: RunReport) -> RunReport:
+    """One Submit's report from its two parts' (each checked against its part). What the report shows beyond verdicts
+    and time buckets, compile output included, is the visible part's: the hidden part ran on a Submit host, where an
+    earlier Submit may have left hidden inputs for its code to read (a Python or JavaScript harness's "does not
+    compile" report is the candidate's own text)."""
+    visible_results, hidden_results = iter(shown.tests), iter(hidden.tests)
+    tests = [next(hidden_results) if t.hidden else next(visible_results) for t in request.tests]
+    verdict = overall_verdict(tests)
+    if shown.verdict is Verdict.COMPILE_ERROR and all(t.verdict is Verdict.COMPILE_ERROR for t in tests):
+        verdict = Verdict.COMPILE_ERROR
+    timings = Timings(
+        compile_ms=shown.timings.compile_ms,  # the source's alone, like the compile output
+        run_ms=max(shown.timings.run_ms, hidden.timings.run_ms),  # buckets, as a Submit's are
+        total_ms=max(shown.timings.total_ms, hidden.timings.total_ms),
+    )
+    return RunReport(
+        verdict=verdict,
+        language=request.language,
+        mode=request.mode,
+        tests=tests,
+        passed=sum(t.verdict is Verdict.ACCEPTED for t in tests),
+        total=len(tests),
+        compile_output=shown.compile_output,
+        message=shown.message if shown.message is not None else hidden.message,
+        timings=timings,
+        backend=shown.backend,
+        # Processes started before the first hidden input was sent: all of the visible part's, and the hidden
+        # part's first (it is started before any input; counted by its own report the same way).
+        processes=shown.processes + hidden.processes,
+    )
+
+
 class RemoteBackend:
     """Judge services over HTTP(S). Use through `Judge` (`SHADOWS_JUDGE_BACKEND=remote`)."""
 
@@ -193,13 +239,35 @@ class RemoteBackend:
         await asyncio.gather(*(self._poll(host) for host in (*self.hosts, *self.submit_hosts)))
 
     def _table(self, request: RunRequest) -> HostTable:
-        """The hosts this run may go to: a Submit only to the Submit hosts when there are any, a Run never there."""
-        return self.submit_hosts if request.mode == "submit" and self.submit_hosts else self.hosts
+        """The hosts this (unsplit) run may go to: one with hidden tests to execute only to the Submit hosts when there
+        are any, anything else (a Run, a Submit without hidden tests, whose values are all shown) never there."""
+        hidden = any(t.hidden for t in request.selected_tests())
+        return self.submit_hosts if hidden and self.submit_hosts else self.hosts
 
     async def run(self, request: RunRequest) -> RunReport:
         if self._client is None:
             raise JudgeInternalError("the remote backend is not started")
-        table = self._table(request)
+        parts = split_submit(request) if self.submit_hosts else None
+        if parts is None:
+            return await self._run_on(self._table(request), request)
+        tasks = [
+            asyncio.ensure_future(self._run_on(self.hosts, parts[0])),
+            asyncio.ensure_future(self._run_on(self.submit_hosts, parts[1])),
+        ]
+        try:
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        finally:
+            for task in tasks:  # a part that failed fails the Submit: the other is not waited for
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        failures = [e for t in tasks if not t.cancelled() and (e := t.exception()) is not None]
+        if failures:  # the first part's failure that is not busy (busy: the whole Submit is retried)
+            raise next((f for f in failures if not isinstance(f, JudgeBusyError)), failures[0])
+        shown, hidden = (t.result() for t in tasks)
+        return withhold_quoted_hidden(merge_submit(request, shown, hidden), request)
+
+    async def _run_on(self, table: HostTable, request: RunRequest) -> RunReport:
+        """One run on one host of `table`, by the retry rules above."""
         run_id = secrets.token_hex(16)
         body = wire.RunEnvelope(run_id=run_id, request=executed_part(request)).model_dump_json().encode()
         loop = asyncio.get_running_loop()

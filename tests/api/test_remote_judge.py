@@ -157,12 +157,13 @@ async def test_runs_avoid_a_full_judge_and_survive_one_killed_mid_load(api_setti
     assert Counter(e["run_id"] for e in b.events("judge.run.started"))[next(iter(killed))] == 1
 
 
-async def test_with_submit_hosts_every_submit_runs_there_and_nothing_shown_ever_does(
+async def test_with_submit_hosts_every_hidden_test_runs_there_and_nothing_shown_ever_does(
     api_settings, db, tmp_path
 ) -> None:
     # R: the run host (127.0.0.1); S: the Submit host (127.0.0.2). A Submit's process could leave hidden inputs in
-    # its host's page cache; the Runs, custom input and the agent's runs that follow (resubmission allowed here, so
-    # the API accepts them) run on R, which never held them. Counted from each host's own log.
+    # its host's page cache; the Runs, custom input, the agent's runs and the Submits' visible tests (resubmission
+    # allowed here, so the API accepts them), all of whose output is shown, run on R, which never held them.
+    # Counted from each host's own log.
     r = judge_service.launch(tmp_path, "r")
     s = judge_service.launch(tmp_path, "s", "--host", "127.0.0.2")
     try:
@@ -209,8 +210,9 @@ async def test_with_submit_hosts_every_submit_runs_there_and_nothing_shown_ever_
         r.stop()
         s.stop()
     assert statuses == [201, 200, 200, 201, 200, 200]
-    modes = {
-        name: Counter(e["mode"] for e in svc.events("judge.run.finished"))
-        for name, svc in (("r", r), ("s", s))
-    }
-    assert modes == {"r": Counter({"run": 3}), "s": Counter({"submit": 3})}
+    finished = {name: svc.events("judge.run.finished") for name, svc in (("r", r), ("s", s))}
+    modes = {name: Counter(e["mode"] for e in events) for name, events in finished.items()}
+    # Each Submit is two runs: its visible tests (their values are shown) on R, its hidden tests on S.
+    assert modes == {"r": Counter({"run": 3, "submit": 3}), "s": Counter({"submit": 3})}
+    assert all(e["hidden"] == 0 for e in finished["r"]), "R never ran a hidden test"
+    assert all(e["hidden"] == e["tests"] > 0 for e in finished["s"]), "S ran nothing whose output is shown"

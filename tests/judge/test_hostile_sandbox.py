@@ -259,6 +259,36 @@ def test_new_namespaces_and_privilege_escalation_are_refused(sandbox, scratch):
     assert lines[3].startswith("setuid refused")
 
 
+def test_a_crash_can_never_start_the_hosts_core_dump_helper(sandbox, scratch):
+    # With a pipe core_pattern (systemd-coredump, apport: most hosts), every crash ran the host's helper as root,
+    # outside the sandbox and every cgroup (124 a second from one forking Python loop, uid 0, cpuacct "/"): the
+    # kernel ignores RLIMIT_CORE 0 for pipes and refuses only a limit of 1; a file dump needs a page. So the limit
+    # is 1, and the program can read it but neither lower nor raise it (libc's setrlimit, the raw call, prlimit).
+    src = (
+        "import ctypes, resource\n"
+        "libc = ctypes.CDLL(None, use_errno=True)\n"
+        "print('limit', *resource.getrlimit(resource.RLIMIT_CORE))\n"
+        "zero = (ctypes.c_ulong * 2)(0, 0)\n"
+        "for name, change in [('libc', lambda: libc.setrlimit(4, zero)),\n"  # setrlimit(RLIMIT_CORE, {0, 0})
+        "                     ('raw', lambda: libc.syscall(160, 4, zero)),\n"
+        "                     ('prlimit', lambda: libc.syscall(302, 0, 4, zero, 0))]:\n"
+        "    ctypes.set_errno(0)\n"
+        "    print(name, change(), ctypes.get_errno())\n"
+        "print('after', *resource.getrlimit(resource.RLIMIT_CORE))\n"
+        "print('nofile', resource.prlimit(0, resource.RLIMIT_NOFILE, (32, 32)) is not None)\n"  # others still work
+    )
+    result = run_source(sandbox, scratch, "python", src)
+    lines = result.stdout.decode().splitlines()
+    assert lines == [
+        "limit 1 1",
+        "libc -1 1",  # EPERM
+        "raw -1 1",
+        "prlimit -1 1",
+        "after 1 1",
+        "nofile True",
+    ], (lines, result.stderr.decode()[-2000:])
+
+
 def test_sleep_past_the_deadline_in_every_language_is_killed_on_time(sandbox, no_strays):
     programs = {
         "python": "import time\ntime.sleep(60)\n",

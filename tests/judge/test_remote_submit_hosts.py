@@ -1,7 +1,9 @@
 """Dedicated Submit hosts (SHADOWS_JUDGE_REMOTE_SUBMIT_URLS) against real judge services: a Submit gives hidden
-inputs to candidate code, which can leave them in its host's page cache for a later process to read, so Submits go
-only to the Submit hosts and Runs never do, whatever the hosts' loads, and a Submit whose hosts are down or busy
-fails rather than falling back to a run host. What each host ran is read from its own log, not the client's view."""
+inputs to candidate code, which can leave them in its host's page cache for a later process to read, so hidden tests
+go only to the Submit hosts, whatever the hosts' loads, and a Submit whose hosts are down or busy fails rather than
+sending them to a run host. Nothing whose output a report shows runs there: a Submit's visible tests (their returned
+values and messages are shown) run on a run host, as Runs do. What each host ran is read from its own log, not the
+client's view."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from tests.judge.test_remote_backend import (
     IDLE,
     LOADED,
     NOT_BLAMING,
+    QUESTION,
     _backend,
     _fill,
     _request,
@@ -48,6 +51,16 @@ def _modes(service: JudgeService) -> Counter[str]:
     return Counter(e["mode"] for e in service.events("judge.run.finished"))
 
 
+def _ran(service: JudgeService) -> Counter[tuple[str, int, int]]:
+    """How many runs the service logged as started, by (mode, visible tests, hidden tests) run."""
+    return Counter(
+        (e["mode"], e["tests"] - e["hidden"], e["hidden"]) for e in service.events("judge.run.started")
+    )
+
+
+VISIBLE, HIDDEN = 6, 3  # tests/judge/questions/sum-pair
+
+
 def _set_load(judge: Judge, url: str, load: Load) -> None:
     backend = _backend(judge)
     host = next(h for h in (*backend.hosts, *backend.submit_hosts) if h.url == url)
@@ -71,9 +84,11 @@ def hosts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[JudgeServi
         s.stop()
 
 
-async def test_submits_run_only_on_submit_hosts_and_runs_never_do_whatever_the_loads(hosts) -> None:
+async def test_hidden_tests_run_only_on_submit_hosts_and_nothing_shown_ever_does_whatever_the_loads(
+    hosts,
+) -> None:
     r, s = hosts
-    r_before, s_before = _modes(r), _modes(s)
+    r_before, s_before = _ran(r), _ran(s)
     async with Judge(_settings(r.url, s.url)) as judge:
         _set_load(judge, r.url, IDLE)  # the run host looks idle and the Submit host loaded: still not used
         _set_load(judge, s.url, LOADED)
@@ -82,31 +97,77 @@ async def test_submits_run_only_on_submit_hosts_and_runs_never_do_whatever_the_l
         _set_load(judge, s.url, IDLE)
         runs = [await judge.run(_request()) for _ in range(2)]
     assert [x.verdict for x in submits + runs] == [Verdict.ACCEPTED] * 4
-    assert _modes(r) - r_before == Counter({"run": 2}), "the run host ran the Runs and no Submit"
-    assert _modes(s) - s_before == Counter({"submit": 2}), "the Submit host ran the Submits and no Run"
+    assert _ran(r) - r_before == Counter({("run", VISIBLE, 0): 2, ("submit", VISIBLE, 0): 2}), (
+        "the run host ran the Runs and the Submits' visible tests, and no hidden test"
+    )
+    assert _ran(s) - s_before == Counter({("submit", 0, HIDDEN): 2}), (
+        "the Submit host ran the Submits' hidden tests and nothing whose output is shown"
+    )
 
 
-async def test_a_submit_whose_host_is_down_fails_and_never_goes_to_a_run_host(hosts) -> None:
+async def test_a_submit_shows_what_its_visible_tests_returned_from_the_run_host_in_one_report(hosts) -> None:
+    # A Submit's visible tests show their returned values and messages. Run on the Submit host, they could carry
+    # out what an earlier Submit's hidden tests left in its page cache (a Submit after a Submit, or another
+    # session's): demonstrated on 2026-12-02, the second Submit's first visible test returned the first hidden
+    # test's input, read back with preadv2(RWF_NOWAIT). Now they run on a run host and the reports are one.
+    r, s = hosts
+    wrong = (
+        "def sum_pair(a, b):\n    if a == 1:\n        raise ValueError('one')\n    return a + b + (a == 0)\n"
+    )
+    r_before, s_before = _ran(r), _ran(s)
+    async with Judge(_settings(r.url, s.url)) as judge:
+        report = await judge.run(_request(wrong, mode="submit"))
+    assert _ran(r) - r_before == Counter({("submit", VISIBLE, 0): 1})
+    assert _ran(s) - s_before == Counter({("submit", 0, HIDDEN): 1})
+    expected = {t.id: t for t in QUESTION.tests}
+    assert [(t.id, t.hidden) for t in report.tests] == [(t.id, t.hidden) for t in QUESTION.tests]
+    assert (report.mode, report.backend, report.total) == ("submit", "remote", VISIBLE + HIDDEN)
+    assert report.passed == sum(t.verdict is Verdict.ACCEPTED for t in report.tests) > 0
+    shown = [t for t in report.tests if not t.hidden and t.verdict is not Verdict.ACCEPTED]
+    assert shown and all(t.actual is not None or t.message for t in shown), shown
+    assert report.verdict is next(t.verdict for t in report.tests if t.verdict is not Verdict.ACCEPTED)
+    for t in report.tests:
+        assert t.time_ms in (10.0, 100.0, 1000.0, 2000.0)  # buckets, from both hosts
+        if t.hidden:
+            assert (t.args, t.expected, t.actual, t.message) == (None, None, None, None)
+        else:
+            assert t.args == list(expected[t.id].args) and t.stdout is None
+
+
+async def test_a_submit_without_hidden_tests_runs_on_a_run_host(hosts) -> None:
+    r, s = hosts
+    request = _request(mode="submit")
+    request = request.model_copy(update={"tests": [t for t in request.tests if not t.hidden]})
+    r_before, s_before = _ran(r), _ran(s)
+    async with Judge(_settings(r.url, s.url)) as judge:
+        assert (await judge.run(request)).verdict is Verdict.ACCEPTED
+    assert (_ran(r) - r_before, _ran(s) - s_before) == (Counter({("submit", VISIBLE, 0): 1}), Counter())
+
+
+async def test_a_submit_whose_host_is_down_fails_and_its_hidden_tests_never_go_to_a_run_host(hosts) -> None:
     r, _ = hosts
     dead = f"http://127.0.0.3:{free_port()}"  # nothing listens there
-    r_before = _modes(r)
+    r_before = _ran(r)
     async with Judge(_settings(r.url, dead)) as judge:
         report = await judge.run(_request(mode="submit"))
         assert report.verdict is Verdict.INTERNAL_ERROR and report.message == NOT_BLAMING
         assert {t.verdict for t in report.tests} == {Verdict.INTERNAL_ERROR}
         run = await judge.run(_request())  # Runs are unaffected
         assert run.verdict is Verdict.ACCEPTED
-    assert _modes(r) - r_before == Counter({"run": 1}), "the Submit was not sent to the run host"
+    ran = _ran(r) - r_before
+    assert ran[("run", VISIBLE, 0)] == 1 and all(hidden == 0 for _, _, hidden in ran), ran
 
 
-async def test_a_submit_whose_hosts_are_busy_is_busy_and_never_goes_to_a_run_host(hosts) -> None:
+async def test_a_submit_whose_hosts_are_busy_is_busy_and_its_hidden_tests_never_go_to_a_run_host(
+    hosts,
+) -> None:
     r, s = hosts
     filler = await _fill(s, 4.0)  # S's one slot taken, no queue
-    r_before = _modes(r)
+    r_before = _ran(r)
     async with Judge(_settings(r.url, s.url)) as judge:
         with pytest.raises(JudgeBusyError):
             await judge.run(_request(mode="submit"))
-    assert _modes(r) == r_before
+    assert all(hidden == 0 for _, _, hidden in _ran(r) - r_before)
     assert (await filler).status_code == 200
 
 
