@@ -40,7 +40,7 @@ from grader.output import (
     to_scorecard,
 )
 from grader.prompts import prompt_version, render
-from grader.schemas import BundleInput, BundleQuestion, GradeOutcome, Scorecard, Usage
+from grader.schemas import BundleInput, BundleQuestion, Facts, GradeOutcome, Scorecard, Usage
 from grader.settings import GraderSettings, get_grader_settings
 
 # The client, and with it the `openai` SDK (over a second of CPU to import), loads when a Grader is made: the API
@@ -129,8 +129,9 @@ class Grader:
         await self.client.aclose()
 
     async def grade(self, source: BundleInput) -> GradeOutcome:
-        facts = compute_facts(source)
-        bundle = build_bundle(source, facts)
+        # Building the bundle and checking a reply are CPU work over the candidate's text (seconds for a session
+        # at its 16 MB code budget): in a thread, so that the worker's event loop keeps serving its other jobs.
+        facts, bundle = await asyncio.to_thread(_prepare, source)
         rubric_ids = [str(item.get("id")) for item in source.question.rubric]
         schema = output_schema(rubric_ids)
         nonce = secrets.token_hex(8)
@@ -191,7 +192,8 @@ class Grader:
         result = SampleResult()
         reply = await self.client.complete(messages, schema)
         result.add(reply)
-        if self._check(reply, source, bundle, rubric_ids, result) or result.reason == "model_refused":
+        held = await asyncio.to_thread(self._check, reply, source, bundle, rubric_ids, result)
+        if held or result.reason == "model_refused":
             return result
         # The problems quote the model's quotes, which may be the candidate's words: delimited like the interview.
         problems = "\n".join(result.problems).replace(nonce, "[removed]")
@@ -206,7 +208,7 @@ class Grader:
         ]
         reply = await self.client.complete(retry, schema)
         result.add(reply)
-        self._check(reply, source, bundle, rubric_ids, result)
+        await asyncio.to_thread(self._check, reply, source, bundle, rubric_ids, result)
         return result
 
     @staticmethod
@@ -239,6 +241,11 @@ class Grader:
             return False
         result.scorecard = to_scorecard(parsed, verified, source.question.rubric)
         return True
+
+
+def _prepare(source: BundleInput) -> tuple[Facts, Bundle]:
+    facts = compute_facts(source)
+    return facts, build_bundle(source, facts)
 
 
 async def _gather(samples: list[Coroutine[Any, Any, SampleResult]]) -> list[SampleResult]:

@@ -380,3 +380,34 @@ async def test_combined_samples_never_recommend_strong_hire_with_a_dimension_bel
     # medians (3, 4, 4, 4): strong_hire is supported
     outcome = await make_grader(samples=3).grade(interview())
     assert outcome.scorecard is not None and outcome.scorecard.recommendation == "strong_hire"
+
+
+async def test_the_bundle_is_built_and_replies_checked_off_the_event_loop(
+    model: FakeGraderModel, make_grader: MakeGrader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Both are CPU work over the candidate's text, seconds at the session's code budget: on the worker's event
+    # loop they would stall every other job it runs (webhook deliveries, the queue's heartbeats).
+    import threading
+
+    import grader.pipeline
+
+    loop_thread = threading.get_ident()
+    threads: dict[str, set[int]] = {"bundle": set(), "check": set()}
+    build, check = grader.pipeline.build_bundle, Grader._check
+
+    def recording_build(*args: Any) -> Any:
+        threads["bundle"].add(threading.get_ident())
+        return build(*args)
+
+    def recording_check(*args: Any) -> Any:
+        threads["check"].add(threading.get_ident())
+        return check(*args)
+
+    monkeypatch.setattr(grader.pipeline, "build_bundle", recording_build)
+    monkeypatch.setattr(Grader, "_check", staticmethod(recording_check))
+    model.responder = lambda body: fabricated(body) if len(model.requests) == 1 else honest(body)  # a repair
+    outcome = await make_grader().grade(interview())
+    assert outcome.status == "ready"
+    assert len(model.requests) == 2
+    assert threads["bundle"] and threads["check"]
+    assert loop_thread not in threads["bundle"] | threads["check"]
