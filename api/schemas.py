@@ -25,20 +25,30 @@ MAX_TEXT = 50_000
 MAX_METADATA_BYTES = 16_384
 
 
+# Nesting of a JSON value the API stores (the agent's deepest, its tool calls' arguments, is bounded at 32).
+MAX_JSON_DEPTH = 64
+
+
 def unstorable(value: Any) -> str | None:
-    """Why PostgreSQL could not store `value` (text and jsonb refuse U+0000; jsonb refuses NaN and Infinity), or
-    None. Checked at the edge so such input is a 422 naming the field, not a 500 from the database."""
-    if isinstance(value, str):
-        return "must not contain the NUL character (U+0000)" if "\x00" in value else None
-    if isinstance(value, float):
-        return None if math.isfinite(value) else "must not contain NaN or Infinity"
-    if isinstance(value, dict):
-        items = [*value.keys(), *value.values()]
-    elif isinstance(value, list):
-        items = value
-    else:
-        return None
-    return next((p for p in map(unstorable, items) if p), None)
+    """Why PostgreSQL could not store `value` (text and jsonb refuse U+0000; jsonb refuses NaN and Infinity), or the
+    API could not read it back (nested past MAX_JSON_DEPTH: Python's JSON parser takes about a thousand levels, and
+    the recursive code after it, checks and response encoding alike, fails far sooner), or None. Walked without
+    recursion. Checked at the edge so such input is a 422 naming the field, not a 500."""
+    stack: list[tuple[Any, int]] = [(value, 0)]  # a value and how many arrays or objects enclose it
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, str):
+            if "\x00" in node:
+                return "must not contain the NUL character (U+0000)"
+        elif isinstance(node, float):
+            if not math.isfinite(node):
+                return "must not contain NaN or Infinity"
+        elif isinstance(node, dict | list):
+            if depth >= MAX_JSON_DEPTH:
+                return f"must not nest arrays and objects more than {MAX_JSON_DEPTH} levels deep"
+            items = [*node.keys(), *node.values()] if isinstance(node, dict) else node
+            stack.extend((item, depth + 1) for item in reversed(items))
+    return None
 
 
 def refuse_unstorable(value: Any) -> Any:
