@@ -528,6 +528,34 @@ async def test_integrity_rate_limit_and_cap(api_settings: ApiSettings, db: Conn)
     assert (third.status_code, third.json()["error"]["code"]) == (429, "rate_limited"), "12 per minute"
 
 
+async def test_draft_saves_are_rate_limited_per_session(api_server: ApiServer, db: Conn) -> None:
+    # Every other write of the candidate's is limited (runs, integrity) or capped (accommodations); drafts took a
+    # 200 KB rewrite of their row per request, as fast as the invite's holder could send them. The page saves
+    # about 800 ms after typing stops (at most ~75 a minute), so the default limit never reaches it.
+    s = await api_server.create_session(languages=["python", "javascript"], language="python")
+    await _consent(api_server, s)
+    await _start(api_server, s)
+    code = "x = 1\n" * 30_000  # 180 KB
+    statuses = []
+    for i in range(130):
+        r = await api_server.client.put(
+            f"/v1/sessions/{s['id']}/drafts/{'python' if i % 2 else 'javascript'}",
+            json={"code": code},
+            headers=_auth(s),
+        )
+        statuses.append(r.status_code)
+        if r.status_code != 200:
+            break
+    assert statuses[:120] == [200] * 120, "the default limit: 120 a minute"
+    assert (statuses[-1], r.json()["error"]["code"], "retry-after" in r.headers) == (
+        429,
+        "rate_limited",
+        True,
+    )
+    cur = await db.execute("select sum(revision) as n from session_drafts where session_id = %s", (s["id"],))
+    assert (await cur.fetchone())["n"] == 120  # type: ignore[index]  # the session has drafts
+
+
 @pytest.mark.parametrize("status", ["completed", "cancelled"])
 async def test_finished_sessions_refuse_every_candidate_step(
     api_server: ApiServer, db: Conn, status: str
