@@ -21,6 +21,7 @@ from api.judging import LazyJudge
 from api.logs import configure_logging
 from api.middleware import BodyLimitMiddleware, HeaderLimitMiddleware, MetricsMiddleware
 from api.openapi_doc import install_docs
+from api.ops_metrics import DatabaseGauges
 from api.pdf import PdfRenderer
 from api.pdf_text import ResumeParser
 from api.question_cache import QuestionCache
@@ -133,6 +134,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
     app.state.settings = settings
     app.state.questions = QuestionCache()
     app.state.ratelimits = ratelimits
+    app.state.database_gauges = DatabaseGauges()
     app.state.resume_parser = ResumeParser(settings)
     install_error_handlers(app)
     app.state.web_assets = WebAssets(settings.web_dir)

@@ -173,7 +173,9 @@ class Reply:
         return 200 <= self.status_code < 300
 
     def excerpt(self, chars: int = 1_024) -> str:
-        return self.body[: chars * 4].decode("utf-8", errors="replace")[:chars]
+        """The answer's first `chars` characters as text to store and show: bytes that are not UTF-8, and NUL (valid
+        UTF-8 that PostgreSQL text refuses: the attempt would not be recorded), become U+FFFD."""
+        return self.body[: chars * 4].decode("utf-8", errors="replace")[:chars].replace("\x00", "\ufffd")
 
 
 @lru_cache(maxsize=1)

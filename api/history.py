@@ -113,7 +113,11 @@ def decode_cursor(cursor: str, sort: Sort, filters: SessionFilters) -> Cursor:
         raise _invalid() from e
     if created_at.tzinfo is None or (isinstance(parsed, datetime) and parsed.tzinfo is None):
         raise _invalid()
-    if isinstance(parsed, Decimal) and not (parsed.is_finite() and 0 <= parsed <= 5):
+    # A score key is one the API issues: a numeric(4, 2) score, or the 0 and 5 that sort the unscored ones. A
+    # finite decimal in range with a larger exponent ("1E-999999") is more than PostgreSQL's numeric can hold.
+    if isinstance(parsed, Decimal) and not (
+        parsed.is_finite() and 0 <= parsed <= 5 and -2 <= int(parsed.as_tuple().exponent) <= 0
+    ):
         raise _invalid()
     return Cursor(key=parsed, created_at=created_at, id=sid)
 

@@ -1,16 +1,40 @@
 """Gauges an operator pages on that live in Postgres, set when `/metrics` is scraped: interviews in progress and
-the grading model's stored usage (tokens and cost by model). The queue's own gauges are api/jobs/metrics.py."""
+the grading model's stored usage (tokens and cost by model), and one refresh of them and the queue's own gauges
+(api/jobs/metrics.py) shared by the scrapes that arrive together."""
 
 from __future__ import annotations
+
+import asyncio
 
 import psycopg
 import structlog
 
 from api.db.pool import Pool, connection
 from api.errors import ServiceUnavailableError
+from api.jobs.metrics import refresh_queue_metrics
 from api.metrics import GRADING_LLM_COST, GRADING_LLM_TOKENS, INTERVIEWS_IN_PROGRESS
 
 log = structlog.get_logger(__name__)
+
+
+class DatabaseGauges:
+    """One per app: every gauge `/metrics` reads from Postgres (these and the queue's), refreshed by one scrape at a
+    time. A scrape that arrives while a refresh runs waits for it and takes its figures (read a moment before it
+    came) instead of reading again: however many scrapes arrive at once, they hold one pooled connection, not one
+    each. `/metrics` needs no credentials unless SHADOWS_API_METRICS_TOKEN is set."""
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+        self._refreshes = 0  # completed refreshes
+
+    async def refresh(self, pool: Pool) -> None:
+        seen = self._refreshes
+        async with self._lock:
+            if self._refreshes != seen:  # one ran while this scrape waited: its figures are as fresh
+                return
+            await refresh_queue_metrics(pool)
+            await refresh_database_metrics(pool)
+            self._refreshes += 1
 
 
 async def refresh_database_metrics(pool: Pool) -> None:

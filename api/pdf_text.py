@@ -2,7 +2,10 @@
 
 The API process never parses a PDF itself: a hostile file (a decompression bomb, a page tree that loops, a content
 stream that takes minutes, nesting that exhausts the stack) costs at most one child's CPU and address-space limits
-and the wall timeout, and is a 422 with a readable message. At most `resume_parsers` children run at once.
+and the wall timeout, and is a 422 with a readable message. At most `resume_parsers` children run at once, taken
+in arrival order, and one organisation has at most `resume_parsers_per_tenant` uploads waiting or parsing (beyond:
+a retryable 503 `resume_parser_busy` at once): a burst of slow résumés from one organisation would otherwise queue
+ahead of every other organisation's upload, which waited behind all of them and was refused after its wait.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import asyncio
 import json
 import signal
 import sys
+from collections import Counter
 from pathlib import Path
 
 import structlog
@@ -37,6 +41,10 @@ MESSAGES = {
 }
 
 
+def _busy() -> ResumeParserBusyError:
+    return ResumeParserBusyError("Résumé parsing is busy; try again shortly.", retry_after=5)
+
+
 def _refuse(kind: str) -> UnprocessableError:
     return UnprocessableError(MESSAGES[kind], code=CODE)
 
@@ -45,16 +53,29 @@ class ResumeParser:
     def __init__(self, settings: ApiSettings) -> None:
         self.settings = settings
         self._slots = asyncio.Semaphore(settings.resume_parsers)
+        self._admitted: Counter[str] = Counter()  # per organisation: uploads waiting or parsing
 
-    async def text(self, data: bytes) -> str:
-        """The résumé's text, at most `max_text_chars`; UnprocessableError (422) for anything unreadable."""
+    async def text(self, data: bytes, *, tenant: str) -> str:
+        """The résumé's text, at most `max_text_chars`; UnprocessableError (422) for anything unreadable.
+        `tenant`: the organisation uploading it."""
         if not data.startswith(b"%PDF-"):
             raise UnprocessableError("The résumé must be a PDF file.", code=CODE)
+        if self._admitted[tenant] >= self.settings.resume_parsers_per_tenant:
+            raise _busy()
+        self._admitted[tenant] += 1
+        try:
+            return await self._text(data)
+        finally:
+            self._admitted[tenant] -= 1
+            if not self._admitted[tenant]:
+                del self._admitted[tenant]
+
+    async def _text(self, data: bytes) -> str:
         try:
             async with asyncio.timeout(self.settings.resume_timeout_s):
                 await self._slots.acquire()
         except TimeoutError as e:
-            raise ResumeParserBusyError("Résumé parsing is busy; try again shortly.", retry_after=5) from e
+            raise _busy() from e
         try:
             result = await self._parse(data)
         finally:

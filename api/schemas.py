@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import unicodedata
@@ -25,20 +26,39 @@ MAX_TEXT = 50_000
 MAX_METADATA_BYTES = 16_384
 
 
+# Nesting of a JSON value the API stores (the agent's deepest, its tool calls' arguments, is bounded at 32).
+MAX_JSON_DEPTH = 64
+
+
+_NUL = "must not contain the NUL character (U+0000)"
+_NAN = "must not contain NaN or Infinity"
+
+
 def unstorable(value: Any) -> str | None:
-    """Why PostgreSQL could not store `value` (text and jsonb refuse U+0000; jsonb refuses NaN and Infinity), or
-    None. Checked at the edge so such input is a 422 naming the field, not a 500 from the database."""
+    """Why PostgreSQL could not store `value` (text and jsonb refuse U+0000; jsonb refuses NaN and Infinity), or the
+    API could not read it back (nested past MAX_JSON_DEPTH: Python's JSON parser takes about a thousand levels, and
+    the recursive code after it, checks and response encoding alike, fails far sooner), or None. Walked without
+    recursion. Checked at the edge so such input is a 422 naming the field, not a 500."""
     if isinstance(value, str):
-        return "must not contain the NUL character (U+0000)" if "\x00" in value else None
+        return _NUL if "\x00" in value else None
     if isinstance(value, float):
-        return None if math.isfinite(value) else "must not contain NaN or Infinity"
-    if isinstance(value, dict):
-        items = [*value.keys(), *value.values()]
-    elif isinstance(value, list):
-        items = value
-    else:
+        return None if math.isfinite(value) else _NAN
+    if not isinstance(value, dict | list):
         return None
-    return next((p for p in map(unstorable, items) if p), None)
+    containers: list[tuple[dict[Any, Any] | list[Any], int]] = [(value, 1)]  # each with its depth
+    while containers:
+        node, depth = containers.pop()
+        if depth > MAX_JSON_DEPTH:
+            return f"must not nest arrays and objects more than {MAX_JSON_DEPTH} levels deep"
+        for item in itertools.chain(node.keys(), node.values()) if isinstance(node, dict) else node:
+            if isinstance(item, str):
+                if "\x00" in item:
+                    return _NUL
+            elif isinstance(item, dict | list):
+                containers.append((item, depth + 1))
+            elif isinstance(item, float) and not math.isfinite(item):
+                return _NAN
+    return None
 
 
 def refuse_unstorable(value: Any) -> Any:

@@ -95,6 +95,8 @@ class ApiSettings(BaseSettings):
     resume_timeout_s: float = Field(default=10.0, gt=0, le=120)
     # Parsers running at once per API process; an upload waits at most `resume_timeout_s` for one (else 503).
     resume_parsers: int = Field(default=2, ge=1, le=32)
+    # Uploads one organisation may have waiting for a parser or being parsed, per API process (beyond: 503).
+    resume_parsers_per_tenant: int = Field(default=2, ge=1, le=32)
 
     practice_enabled: bool = False
     practice_rate_limit: str = "5/hour"
@@ -166,6 +168,8 @@ class ApiSettings(BaseSettings):
     # (counted against agent_redispatch_limit), and the bounds on the integrity observations it reports.
     agent_join_timeout_s: int = Field(default=20, ge=3, le=300)
     integrity_rate_limit: str = "60/minute"
+    # Draft saves per session (each rewrites up to 200 KB); the page saves ~800 ms after typing stops.
+    draft_rate_limit: str = "120/minute"
     integrity_max_events: int = Field(default=500, ge=10, le=10_000)
     # The most UTF-8 bytes of editor code one session's `editor_snapshot` events may store (agent snapshots arrive at
     # most every 5 s, each up to 200 KB of candidate code); a snapshot past it is kept without its code, marked

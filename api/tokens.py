@@ -22,13 +22,18 @@ def candidate_identity(session_id: str) -> str:
 
 def token_ttl(session: dict[str, Any], settings: ApiSettings, now: datetime | None = None) -> timedelta:
     """No longer than the session's duration plus the grace period; once started, only what is left of it (joins
-    stop at that same moment, so the one-minute floor only matters for a join in the session's last minute)."""
+    stop at that same moment, so the one-minute floor only matters for a join in the session's last minute).
+    Before the start, no longer than the invite and the session are valid: joining the room starts the interview,
+    which the invite may do only until it expires (a connected candidate stays connected past the token's expiry)."""
     now = now or datetime.now(UTC)
     full = timedelta(minutes=allowed_minutes(session) + settings.token_grace_minutes)
     close = closes_at(session, settings)  # ends_at (with extra time) plus the grace
     if close is not None:
         remaining: timedelta = close - now
         return max(min(full, remaining), timedelta(minutes=1))
+    if session["status"] == "scheduled":
+        usable: timedelta = min(session["invite_expires_at"], session["expires_at"]) - now
+        return max(min(full, usable), timedelta(0))
     return full
 
 

@@ -36,6 +36,10 @@ log = structlog.get_logger(__name__)
 
 GRADING_QUEUE = "grading"
 GRADABLE_STATUSES = ("completed", "abandoned")
+# Re-grades wait behind the gradings of interviews that have just ended (procrastinate takes the highest priority
+# first): an organisation re-grading its whole history would otherwise queue ahead of every other organisation's
+# new scorecards.
+REGRADE_PRIORITY = -1
 RETRY = JobRetryPolicy()
 
 Grade = Callable[[BundleInput], Awaitable[GradeOutcome]]
@@ -78,7 +82,14 @@ async def request_grading(conn: Conn, session_id: str, *, trigger: Trigger) -> i
     if version is None:
         return None
     # Jobs of one session never run at once (a re-grade queued while version 1 runs waits for it).
-    await enqueue(conn, grade_session, lock=f"grade:{session_id}", session_id=session_id, version=version)
+    await enqueue(
+        conn,
+        grade_session,
+        lock=f"grade:{session_id}",
+        priority=REGRADE_PRIORITY if trigger == "regrade" else None,
+        session_id=session_id,
+        version=version,
+    )
     return version
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.candidate_rules import require_editable, require_in_progress, session_org
@@ -14,6 +14,7 @@ from api.deps import CandidateSession, DbConn, Settings, own_session
 from api.errors import ConflictError, UnprocessableError
 from api.ids import SessionId
 from api.openapi_errors import BODY, DB, INVITE, error_responses
+from api.ratelimits import RateLimits
 from api.routers.runs import MAX_CODE_CHARS
 from api.schemas import Language, refuse_unstorable
 
@@ -55,7 +56,7 @@ async def list_drafts(session_id: SessionId, candidate: CandidateSession, conn: 
     }
 
 
-@router.put("/drafts/{language}", responses=error_responses(*BODY, *DB, *INVITE))
+@router.put("/drafts/{language}", responses=error_responses(*BODY, *DB, *INVITE, 429))
 async def save_draft(
     session_id: SessionId,
     language: Language,
@@ -63,15 +64,21 @@ async def save_draft(
     candidate: CandidateSession,
     conn: DbConn,
     settings: Settings,
+    request: Request,
 ) -> dict[str, Any]:
     """Save the editor's code for one language (the page calls this a moment after typing stops). Only while the
     interview runs, and not after the final answer unless the organisation allows resubmission. With
-    `base_revision`, only if no other tab or device saved this language since (409 `draft_conflict`)."""
+    `base_revision`, only if no other tab or device saved this language since (409 `draft_conflict`). Limited per
+    session (SHADOWS_API_DRAFT_RATE_LIMIT): 429 `rate_limited` with Retry-After."""
     session = own_session(candidate, session_id)
     require_in_progress(session, settings)
     if language not in sessions_repo.session_languages(session):
         raise UnprocessableError("This interview does not use that language.", code="unsupported_language")
     await require_editable(conn, session, await session_org(conn, session))
+    ratelimits: RateLimits = request.app.state.ratelimits  # shared by every replica when Redis is configured
+    await ratelimits.hit(
+        "drafts", settings.draft_rate_limit, session["id"], message="Too many saves; wait a moment."
+    )
     row = await drafts_repo.save_draft(conn, session["id"], language, body.code, body.base_revision)
     if row is None:
         raise ConflictError(

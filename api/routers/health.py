@@ -9,9 +9,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from api.db.pool import connection
 from api.errors import ServiceUnavailableError, UnauthorizedError
-from api.jobs.metrics import refresh_queue_metrics
 from api.openapi_errors import error_responses
-from api.ops_metrics import refresh_database_metrics
+from api.ops_metrics import DatabaseGauges
 from api.settings import ApiSettings
 
 router = APIRouter(tags=["health"])
@@ -46,6 +45,7 @@ def _check_metrics_token(request: Request, settings: ApiSettings) -> None:
 async def read_metrics(request: Request) -> Response:
     """Prometheus exposition; with SHADOWS_API_METRICS_TOKEN set, only for `Authorization: Bearer <token>`."""
     _check_metrics_token(request, request.app.state.settings)
-    await refresh_queue_metrics(request.app.state.pool)  # queue depth and grading lag live in Postgres
-    await refresh_database_metrics(request.app.state.pool)  # interviews in progress, grading usage
+    # Queue depth, grading lag, interviews in progress and grading usage live in Postgres.
+    gauges: DatabaseGauges = request.app.state.database_gauges
+    await gauges.refresh(request.app.state.pool)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

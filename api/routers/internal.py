@@ -54,11 +54,11 @@ class EventBody(BaseModel):
     @field_validator("payload")
     @classmethod
     def _bounded(cls, v: dict[str, Any]) -> dict[str, Any]:
+        refuse_unstorable(v)  # first: it bounds the nesting that json.dumps would recurse through
         # UTF-8 bytes of compact JSON, the measure the agent uses too (agent/payloads.py): escaping non-ASCII
         # as \uXXXX here made a Chinese or emoji-heavy snapshot six times larger than the agent thought.
         if len(json.dumps(v, ensure_ascii=False, separators=(",", ":")).encode("utf-8")) > MAX_PAYLOAD_BYTES:
             raise ValueError(f"must serialise to at most {MAX_PAYLOAD_BYTES} bytes of JSON")
-        refuse_unstorable(v)
         return v
 
     @model_validator(mode="after")

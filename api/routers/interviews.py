@@ -100,7 +100,8 @@ async def create_consent(
             )
         ],
     )
-    assert stored is not None
+    if stored is None:  # erased since the invite opened it
+        raise NotFoundError("Session not found.", code="session_not_found")
     return {"notice_version": notice.version, "seq": stored[0].seq, "duplicate": stored[0].duplicate}
 
 

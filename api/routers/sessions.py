@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from api.db import artifacts_repo, events_repo, questions_repo, sessions_repo
 from api.db.pool import connection
-from api.deps import BriefOrgCaller, DbConn, OrgCaller, Settings
+from api.deps import BriefOrgCaller, DbConn, Org, OrgCaller, Settings
 from api.errors import ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableError
 from api.ids import SessionId
 from api.media_types import MULTIPART, media_type
@@ -68,7 +68,9 @@ CREATE_OPENAPI: dict[str, Any] = {
 }
 
 
-async def _read_create_body(request: Request, settings: Settings) -> tuple[SessionCreate, bytes | None]:
+async def _read_create_body(
+    request: Request, settings: Settings, org: Org
+) -> tuple[SessionCreate, bytes | None]:
     """The request and, for a multipart one, the uploaded résumé PDF."""
     kind = media_type(request.scope)
     try:
@@ -85,7 +87,8 @@ async def _read_create_body(request: Request, settings: Settings) -> tuple[Sessi
                 if len(data) > settings.max_resume_bytes:
                     raise PayloadTooLargeError("The résumé PDF is too large.")
                 parser: ResumeParser = request.app.state.resume_parser
-                body = body.model_copy(update={"resume_text": await parser.text(data)})
+                resume_text = await parser.text(data, tenant=str(org.id))
+                body = body.model_copy(update={"resume_text": resume_text})
             return body, data
         if kind is None or kind == "application/json":
             return SessionCreate.model_validate_json(await request.body()), None
@@ -106,7 +109,7 @@ async def _read_create_body(request: Request, settings: Settings) -> tuple[Sessi
 async def create_session(request: Request, org: BriefOrgCaller, settings: Settings) -> SessionCreated:
     """Schedule an interview for a candidate. The response's `invite` is shown once."""
     # No database connection is held while the body arrives and the résumé is parsed (both can take seconds).
-    body, resume_pdf = await _read_create_body(request, settings)
+    body, resume_pdf = await _read_create_body(request, settings, org)
     # The résumé PDF is kept with the session, in its transaction, until the artifacts job stores it (api/artifacts.py).
     async with connection(request.app.state.pool) as conn, conn.transaction():
         scheduled = await schedule_session(

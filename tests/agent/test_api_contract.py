@@ -29,6 +29,16 @@ def test_agent_and_api_caps_are_the_same_numbers() -> None:
     assert (MAX_CODE_BYTES, MAX_PAYLOAD_BYTES) == (API_CODE, API_PAYLOAD)
 
 
+def test_the_deepest_payload_the_agent_records_is_one_the_api_stores() -> None:
+    from agent.tool_args import MAX_DEPTH as TOOL_ARGUMENTS
+    from api.schemas import unstorable
+
+    deep: object = 1
+    for _ in range(TOOL_ARGUMENTS):
+        deep = [deep]
+    assert unstorable({"name": "run_tests", "arguments": {"a": deep}}) is None  # a tool_call event's payload
+
+
 async def _session(api_server: Any, db: Any) -> tuple[ApiClient, str]:
     sid = (await api_server.create_session(question_id=await _two_sum_id(db)))["id"]
     client = ApiClient(api_server.url, api_server.internal_token)

@@ -12,7 +12,7 @@ import pytest
 from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
-from api.db import runs_repo
+from api.db import events_repo, runs_repo
 from api.db.orgs_repo import create_org
 from api.settings import ApiSettings
 from tests.api.conftest import consent_and_start, create_session_as, serve
@@ -528,6 +528,34 @@ async def test_integrity_rate_limit_and_cap(api_settings: ApiSettings, db: Conn)
     assert (third.status_code, third.json()["error"]["code"]) == (429, "rate_limited"), "12 per minute"
 
 
+async def test_draft_saves_are_rate_limited_per_session(api_server: ApiServer, db: Conn) -> None:
+    # Every other write of the candidate's is limited (runs, integrity) or capped (accommodations); drafts took a
+    # 200 KB rewrite of their row per request, as fast as the invite's holder could send them. The page saves
+    # about 800 ms after typing stops (at most ~75 a minute), so the default limit never reaches it.
+    s = await api_server.create_session(languages=["python", "javascript"], language="python")
+    await _consent(api_server, s)
+    await _start(api_server, s)
+    code = "x = 1\n" * 30_000  # 180 KB
+    statuses = []
+    for i in range(130):
+        r = await api_server.client.put(
+            f"/v1/sessions/{s['id']}/drafts/{'python' if i % 2 else 'javascript'}",
+            json={"code": code},
+            headers=_auth(s),
+        )
+        statuses.append(r.status_code)
+        if r.status_code != 200:
+            break
+    assert statuses[:120] == [200] * 120, "the default limit: 120 a minute"
+    assert (statuses[-1], r.json()["error"]["code"], "retry-after" in r.headers) == (
+        429,
+        "rate_limited",
+        True,
+    )
+    cur = await db.execute("select sum(revision) as n from session_drafts where session_id = %s", (s["id"],))
+    assert (await cur.fetchone())["n"] == 120  # type: ignore[index]  # the session has drafts
+
+
 @pytest.mark.parametrize("status", ["completed", "cancelled"])
 async def test_finished_sessions_refuse_every_candidate_step(
     api_server: ApiServer, db: Conn, status: str
@@ -546,6 +574,29 @@ async def test_finished_sessions_refuse_every_candidate_step(
             method, f"/v1/sessions/{s['id']}/{path}", json=body, headers=_auth(s)
         )
         assert r.status_code == 409, (path, r.text)
+
+
+async def test_consent_to_a_session_erased_meanwhile_is_404_not_a_server_error(
+    api_server: ApiServer, db: Conn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A scheduled session may be erased (DELETE /v1/sessions/{id}) while its candidate agrees to the notice: the
+    # consent found no session to append to after the invite had opened it, and asserted that it would.
+    s = await api_server.create_session()
+    notice = (await _join(api_server, s))["notice"]
+    append_events = events_repo.append_events
+
+    async def erased_first(conn: Any, session_id: str, *args: Any, **kwargs: Any) -> Any:
+        r = await api_server.client.delete(f"/v1/sessions/{session_id}", headers=api_server.org_headers())
+        assert r.status_code == 204, r.text
+        return await append_events(conn, session_id, *args, **kwargs)
+
+    monkeypatch.setattr(events_repo, "append_events", erased_first)
+    r = await api_server.client.post(
+        f"/v1/sessions/{s['id']}/consent",
+        json={"notice_version": notice["version"], "notice_sha256": notice["sha256"], "agreed": True},
+        headers=_auth(s),
+    )
+    assert (r.status_code, r.json()["error"]["code"]) == (404, "session_not_found")
 
 
 async def test_a_final_answer_stored_by_another_replica_while_a_submit_is_admitted_is_the_only_one(

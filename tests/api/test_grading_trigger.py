@@ -184,6 +184,29 @@ async def test_enqueue_with_a_taken_queueing_lock_returns_none_and_keeps_the_tra
     assert (await cur.fetchone())["ok"]  # type: ignore[index]  # one row
 
 
+async def test_a_fresh_interviews_grading_is_taken_before_regrades_queued_ahead_of_it(
+    api_server: ApiServer, db: Conn
+) -> None:
+    # Any organisation may re-grade each of its finished sessions (one pending version at a time per session). The
+    # grading queue was first come, first served: an organisation re-grading its history queued ahead of every
+    # other organisation's interviews that ended after, whose scorecards waited behind all of it.
+    _, other_key = await api_server.create_org("Other Org")
+    old = [await interview(api_server, key=other_key) for _ in range(2)]
+    for s in old:
+        await complete(api_server, s["id"])
+    await db.execute("update scorecards set status = 'failed', reason = 'x', completed_at = now()")
+    await db.execute("update procrastinate_jobs set status = 'succeeded'")
+    for s in old:
+        r = await api_server.client.post(
+            f"/v1/sessions/{s['id']}/grade", json={}, headers=api_server.org_headers(other_key)
+        )
+        assert r.status_code == 202, r.text
+    fresh = await interview(api_server)
+    await complete(api_server, fresh["id"])
+    cur = await db.execute("select args from procrastinate_fetch_job_v2(array['grading']::varchar[], null)")
+    assert (await cur.fetchone())["args"]["session_id"] == fresh["id"]  # type: ignore[index]  # a job is due
+
+
 async def test_grading_job_arguments_carry_ids_only(api_server: ApiServer, db: Conn) -> None:
     s = await interview(api_server)
     await complete(api_server, s["id"])

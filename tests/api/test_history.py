@@ -229,6 +229,29 @@ async def test_cursor_is_bound_to_its_query_and_refuses_forgeries(
     assert r.status_code == 200 and r.json()["data"] == []
 
 
+async def test_a_score_cursor_with_a_key_no_score_column_holds_is_400_not_a_server_error(
+    api_server: ApiServer,
+) -> None:
+    # The fingerprint is a hash of the query, not a secret: anyone can forge a cursor for their own query. Its score
+    # key must be one the API issues (a numeric(4, 2) score, or the 0 and 5 that sort the unscored ones), not a
+    # finite decimal in range whose exponent PostgreSQL's numeric cannot hold (a 500).
+    for _ in range(2):
+        await api_server.create_session()
+    r = await api_server.client.get(
+        "/v1/sessions", params={"limit": 1, "sort": "-score"}, headers=api_server.org_headers()
+    )
+    raw = json.loads(base64.urlsafe_b64decode(r.json()["next_cursor"] + "==="))
+    for key in ("1E-999999", "0E-999999", "2.5E-20000", "3.125"):
+        forged = base64.urlsafe_b64encode(json.dumps([*raw[:2], key, *raw[3:]]).encode()).decode().rstrip("=")
+        r = await api_server.client.get(
+            "/v1/sessions",
+            params={"limit": 1, "sort": "-score", "cursor": forged},
+            headers=api_server.org_headers(),
+        )
+        assert (r.status_code, r.json()["error"]["code"]) == (400, "invalid_cursor"), key
+    assert (await api_server.client.get("/readyz")).status_code == 200
+
+
 async def test_bad_history_parameters_are_422(api_server: ApiServer) -> None:
     for params in (
         {"limit": 101},

@@ -12,6 +12,7 @@ import jwt
 import psycopg
 import pytest
 from livekit import api as lk
+from psycopg import sql
 from psycopg.rows import DictRow
 
 from api.cli import _import_questions
@@ -205,6 +206,27 @@ async def test_join_after_invite_expiry_still_works_once_the_session_has_started
     )
     r = await api_server.client.post("/v1/join", json={"invite": s["invite"]})
     assert r.status_code == 200
+
+
+@pytest.mark.parametrize("column", ["invite_expires_at", "expires_at"])
+async def test_a_room_token_for_a_session_not_yet_started_lasts_no_longer_than_its_invite(
+    api_server: ApiServer, db: Conn, column: str
+) -> None:
+    # Joining the room starts the interview (LiveKit's participant_joined). A token minted a minute before the
+    # invite (or the session) expired lasted the interview's length plus the grace: the room, and the start, stayed
+    # open to it for most of an hour after the invite could no longer be used.
+    s = await api_server.create_session(duration_minutes=45)
+    await _consent(api_server, s)
+    soon = datetime.now(UTC) + timedelta(minutes=2)
+    await db.execute(
+        sql.SQL("update sessions set {} = %s where id = %s").format(sql.Identifier(column)), (soon, s["id"])
+    )
+    joined = await api_server.client.post("/v1/join", json={"invite": s["invite"]})
+    lk_token = await api_server.client.post(
+        "/v1/livekit/token", json={}, headers={"Authorization": f"Bearer {s['invite']}"}
+    )
+    for token in (joined.json()["participant_token"], lk_token.json()["participant_token"]):
+        assert _decode(token)["exp"] <= soon.timestamp()
 
 
 async def test_join_after_session_expiry_is_410_session_expired(api_server: ApiServer, db: Conn) -> None:

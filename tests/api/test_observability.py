@@ -3,6 +3,7 @@ OpenTelemetry traces exported over OTLP to a local receiver (one trace per inter
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import psycopg
@@ -91,6 +92,17 @@ async def test_interviews_in_progress_and_grading_usage_come_from_the_database(
     assert _sample(text, "shadows_grading_llm_tokens", 'kind="input",model="grader-x"') == 1200
     assert _sample(text, "shadows_grading_llm_tokens", 'kind="output",model="grader-x"') == 300
     assert _sample(text, "shadows_grading_llm_cost_usd", 'model="grader-x"') == pytest.approx(0.0125)
+
+
+async def test_scrapes_that_arrive_together_share_one_read_of_the_database(api_server: ApiServer) -> None:
+    # /metrics needs no credentials unless SHADOWS_API_METRICS_TOKEN is set. Each scrape took two pooled
+    # connections for its own reads: 60 anonymous scrapes at once made 120 pool requests, 116 of them queued, and
+    # drew the pool out to 15 connections, where every other route waits for one.
+    pool = api_server.app.state.pool
+    before = pool.get_stats()["requests_num"]
+    replies = await asyncio.gather(*(api_server.client.get("/metrics") for _ in range(60)))
+    assert all(r.status_code == 200 and "shadows_interviews_in_progress" in r.text for r in replies)
+    assert pool.get_stats()["requests_num"] - before <= 10
 
 
 async def test_webhook_failure_counters_exist_at_zero_before_any_delivery(api_server: ApiServer) -> None:

@@ -286,6 +286,42 @@ async def test_deeply_nested_event_payload_is_refused_without_a_server_error(api
     assert (await api_server.client.get("/readyz")).status_code == 200
 
 
+@pytest.mark.parametrize("depth", [100, 450, 650])
+async def test_json_nested_within_the_parsers_limit_but_past_ours_is_422_and_never_stored(
+    api_server: ApiServer, db: Conn, depth: int
+) -> None:
+    # Python's parser takes nesting up to its recursion limit; the checks after it (and the reads of what was
+    # stored) recursed further: a 500 on the candidate's custom run and the agent's events, and a stored payload
+    # 450 deep made the session's own reads (its detail, the agent's context) 500 for good.
+    s = await api_server.create_session()
+    await db.execute(
+        "update sessions set status = 'in_progress', started_at = now() where id = %s", (s["id"],)
+    )
+    deep = "[" * depth + "1" + "]" * depth
+    sent = [
+        (
+            f"/v1/sessions/{s['id']}/custom-runs",
+            {"Authorization": f"Bearer {s['invite']}"},
+            '{"language": "python", "code": "x", "inputs": [[' + deep + ", 1]]}",
+        ),
+        (
+            f"/v1/internal/sessions/{s['id']}/events",
+            api_server.internal_headers(),
+            '{"events": [{"idempotency_key": "k", "type": "note", "payload": {"a": ' + deep + "}}]}",
+        ),
+    ]
+    for url, headers, raw in sent:
+        r = await api_server.client.post(
+            url, content=raw.encode(), headers={**headers, "Content-Type": "application/json"}
+        )
+        assert r.status_code == 422, (url, r.status_code, r.text)
+    cur = await db.execute("select count(*) as n from session_events where session_id = %s", (s["id"],))
+    assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # count(*)
+    assert (
+        await api_server.client.get(f"/v1/sessions/{s['id']}", headers=api_server.org_headers())
+    ).status_code == 200
+
+
 async def test_two_content_type_headers_are_400_before_the_body_is_read(api_server: ApiServer) -> None:
     # The body cap must not depend on which header wins: multipart lifts it on this route, JSON would parse it.
     big = json.dumps({"candidate": {"name": "A", "email": "a@example.com"}, "job_description": "x" * 40_000})

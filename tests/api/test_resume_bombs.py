@@ -166,3 +166,37 @@ async def test_parsers_are_bounded_in_number_and_a_queue_that_waits_too_long_is_
     assert all("too complex" in r.json()["error"]["message"] for r in done)
     assert (third.status_code, third.json()["error"]["code"]) == (503, "resume_parser_busy")
     assert int(third.headers["retry-after"]) >= 1
+
+
+async def test_one_organisations_burst_of_resumes_never_makes_anothers_wait_past_one_parse(
+    api_server: ApiServer,
+) -> None:
+    # One parser slot, taken in arrival order: eight slow résumés from one organisation queued ahead of another
+    # organisation's upload, which waited for all of them and was refused (503) after its wait. One organisation now
+    # has at most SHADOWS_API_RESUME_PARSERS_PER_TENANT waiting or parsing; its others are refused at once.
+    settings = api_server.settings.model_copy(
+        update={
+            "resume_cpu_s": 1,
+            "resume_timeout_s": 6.0,
+            "resume_parsers": 1,
+            "resume_parsers_per_tenant": 1,
+        }
+    )
+    _, other_key = await api_server.create_org("Other Org")
+    bomb = pdf_bombs.operator_bomb(pages=4)  # about one CPU-second each, then refused as too complex
+    async with serve(settings) as client:
+        first = asyncio.create_task(_upload(client, api_server, bomb))
+        await asyncio.sleep(0.3)
+        burst = [asyncio.create_task(_upload(client, api_server, bomb)) for _ in range(7)]
+        await asyncio.sleep(0.3)
+        other = await client.post(
+            "/v1/sessions",
+            data={"payload": PAYLOAD},
+            files={"resume": ("resume.pdf", pdf_bombs.text_pdf(["Engineer"]), "application/pdf")},
+            headers=api_server.org_headers(other_key),
+        )
+        refused = [await t for t in burst]
+        held = await first
+    assert other.status_code == 201, other.text
+    assert held.status_code == 422
+    assert [(r.status_code, r.json()["error"]["code"]) for r in refused] == [(503, "resume_parser_busy")] * 7

@@ -271,6 +271,25 @@ async def _final(server: ApiServer, endpoint_id: str) -> bool:
     return bool(log) and all(d["status"] != "pending" for d in log)
 
 
+async def test_a_receivers_answer_with_nul_bytes_is_recorded_without_them(
+    api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    # The start of a receiver's answer is kept in the delivery log (a text column). A NUL is valid UTF-8 that
+    # PostgreSQL text refuses: the attempt could not be recorded, so the delivery stayed pending and went again.
+    def respond(n: int, d: Delivery) -> Answer:
+        return Answer(status=500, body=b"bad\x00request \xff")
+
+    async with webhook_receiver(respond=respond) as receiver:
+        ep = await create_endpoint(api_server, receiver.url, ["session.scheduled"])
+        delivery_worker(start_worker, api_server, tmp_path, SHADOWS_API_WEBHOOK_RETRY_DELAYS_S="0.2")
+        await api_server.create_session()
+        await wait_until(lambda: _final(api_server, ep["id"]), what="the delivery given up")
+    (d,) = await log_of(api_server, ep["id"])
+    assert (d["status"], d["attempts"], d["last_status_code"]) == ("failed", 2, 500)
+    assert d["last_response"] == "bad\ufffdrequest \ufffd"
+    assert receiver.answers == [500, 500]
+
+
 async def test_slow_and_endless_receivers_are_bounded_by_the_timeout_and_the_read_cap(
     api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path
 ) -> None:
