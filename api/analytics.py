@@ -17,11 +17,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID
 
+import psycopg
 from pydantic import BaseModel, Field
 
 from api.db import analytics_repo
 from api.db.pool import Conn
-from api.errors import UnprocessableError
+from api.errors import ServiceUnavailableError, UnprocessableError
 
 STATUSES = ("scheduled", "in_progress", "completed", "abandoned", "cancelled")
 BANDS = ("strong_no_hire", "no_hire", "hire", "strong_hire")
@@ -95,7 +96,28 @@ def _ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-async def summarize(conn: Conn, organization_id: UUID, rng: DateRange) -> Summary:
+class AnalyticsTimeoutError(ServiceUnavailableError):
+    code = "analytics_timeout"
+
+
+async def summarize(conn: Conn, organization_id: UUID, rng: DateRange, *, timeout_s: float) -> Summary:
+    """The figures, read in one transaction whose statements may take `timeout_s` in all (each query is bounded by
+    it; PostgreSQL cancels one past it): an organisation's three-year range is its own to ask for, but not a query
+    that holds a connection and a backend for as long as it likes."""
+    try:
+        async with conn.transaction():
+            await conn.execute(
+                "select set_config('statement_timeout', %s, true)", (f"{max(1, round(timeout_s * 1000))}ms",)
+            )
+            return await _summarize(conn, organization_id, rng)
+    except psycopg.errors.QueryCanceled as e:
+        raise AnalyticsTimeoutError(
+            "The figures took too long to compute; try again shortly or ask for a shorter range.",
+            retry_after=30,
+        ) from e
+
+
+async def _summarize(conn: Conn, organization_id: UUID, rng: DateRange) -> Summary:
     since, until = rng.since, rng.until
     figures = await analytics_repo.session_figures(conn, organization_id, since, until)
     by_status = {status: int(figures["by_status"].get(status, 0)) for status in STATUSES}

@@ -136,6 +136,10 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "pdf_busy": (503, "Too many report PDFs are waiting (in all, or of this organisation); retry."),
     "smtp_unavailable": (503, "The invite e-mail could not be sent; retry."),
     "resume_parser_busy": (503, "The résumé parser is busy; retry."),
+    "analytics_timeout": (
+        503,
+        "The figures took longer than SHADOWS_API_ANALYTICS_TIMEOUT_S to compute; retry later or ask a shorter range.",
+    ),
     "rate_limiter_unavailable": (503, "The rate limiter's store is unreachable; retry."),
     "livekit_unavailable": (503, "LiveKit could not be reached."),
     "webhook_in_flight": (

@@ -114,6 +114,9 @@ class ApiSettings(BaseSettings):
     pdf_queue_per_tenant: int = Field(default=4, ge=1, le=1024)
     pdf_queue_wait_s: float = Field(default=30.0, gt=0, le=600)
 
+    # How long the analytics figures (GET /v1/analytics, /summary) may take in PostgreSQL, lock waits included: a
+    # statement timeout of their own transaction. Past it, a 503 `analytics_timeout`, never a query left running.
+    analytics_timeout_s: float = Field(default=15.0, gt=0, le=300)
     # Session exports (GET /v1/sessions/export) held at once per process, and per organisation; past either, a 429
     # exports_busy. An export whose client stops reading for `export_stall_s`, or that takes `export_hold_s` in
     # all, is ended and its spool (a temporary file the size of the export) closed.

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.analytics import DateRange, Summary, date_range, summarize
-from api.deps import DbConn, OrgCaller
+from api.deps import DbConn, OrgCaller, Settings
 from api.openapi_errors import DB, error_responses
 from api.report_pages import page_headers
 from api.templating import render, stylesheet
@@ -32,18 +32,21 @@ Range = Annotated[DateRange, Depends(range_query)]
 
 
 @router.get("/summary", response_model=Summary, responses=error_responses(*DB, 401, 422))
-async def read_analytics_summary(org: OrgCaller, conn: DbConn, rng: Range) -> Summary:
+async def read_analytics_summary(org: OrgCaller, conn: DbConn, rng: Range, settings: Settings) -> Summary:
     """Counts by status, completion rate, recommendation distribution, average and distribution per dimension,
     per-question pass rate and median time to the first passing run, average hints, and scorecards needing human
     review, for the sessions created from `from` to `to` (ISO dates, inclusive, UTC; default the last 30 days
-    including today)."""
-    return await summarize(conn, org.id, rng)
+    including today). They may take `SHADOWS_API_ANALYTICS_TIMEOUT_S` (15 s) to compute; past it, 503
+    `analytics_timeout`."""
+    return await summarize(conn, org.id, rng, timeout_s=settings.analytics_timeout_s)
 
 
 @router.get("", response_class=HTMLResponse, responses=error_responses(*DB, 401, 422))
-async def read_analytics_page(request: Request, org: OrgCaller, conn: DbConn, rng: Range) -> HTMLResponse:
+async def read_analytics_page(
+    request: Request, org: OrgCaller, conn: DbConn, rng: Range, settings: Settings
+) -> HTMLResponse:
     """The same figures as an HTML page with charts (same `from` and `to`)."""
-    summary = await summarize(conn, org.id, rng)
+    summary = await summarize(conn, org.id, rng, timeout_s=settings.analytics_timeout_s)
     assets: WebAssets = request.app.state.web_assets
     nonce = secrets.token_urlsafe(18)
     html = render(

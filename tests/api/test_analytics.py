@@ -256,3 +256,25 @@ async def test_analytics_page_shows_and_embeds_the_same_figures(api_server: ApiS
     assert embedded and json.loads(embedded.group(1)) == summary
     assert "Acme Hiring" in r.text and "Two Sum" in r.text and "onerror" not in r.text
     assert (await api_server.client.get("/v1/analytics")).status_code == 401
+
+
+async def test_figures_that_take_too_long_are_a_503_and_the_query_is_cancelled(
+    api_server: ApiServer, db: Conn
+) -> None:
+    # An organisation's three-year range is its own to ask for, but not a query that holds a connection and a
+    # backend for as long as it takes. Here a lock held elsewhere makes the figures wait: they wait no longer than
+    # the timeout, and the query does not go on in PostgreSQL after the answer.
+    api_server.settings.analytics_timeout_s = 0.5
+    locker = await psycopg.AsyncConnection.connect(api_server.settings.database_url or "")
+    async with locker, locker.transaction():
+        await locker.execute("lock table sessions in access exclusive mode")
+        r = await api_server.client.get("/v1/analytics/summary", headers=api_server.org_headers())
+        assert r.status_code == 503, r.text
+        assert r.json()["error"]["code"] == "analytics_timeout"
+        assert r.headers["retry-after"] == "30"
+        waiting = await db.execute(
+            "select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and pid <> pg_backend_pid()"
+        )
+        assert (await waiting.fetchone() or {}).get("n") == 0
+    api_server.settings.analytics_timeout_s = 15.0
+    assert (await _summary(api_server))["sessions"] == 0
