@@ -225,6 +225,12 @@ def _serve(settings: ApiSettings, host: str, port: int, workers: int = 1) -> Non
     configure_logging(json_lines=settings.log_json)  # the supervising process logs too (worker start/stop)
     options = uvicorn_options(settings)
     if workers > 1:
+        if not settings.redis_url:
+            typer.echo(
+                f"warning: {workers} worker processes without SHADOWS_API_REDIS_URL: each holds its own rate limits "
+                f"in memory, so a client gets up to {workers} times each limit (set it for shared limits)",
+                err=True,
+            )
         # Each worker process builds its own app (and judge pool) from the environment.
         if settings.database_url:
             export_database_url(settings.database_url)

@@ -92,3 +92,28 @@ def test_orgs_create_with_blank_name_fails_without_creating_anything(db_url: str
     assert "Traceback" not in proc.stderr
     with psycopg.connect(db_url) as conn:
         assert conn.execute("select count(*) from organizations").fetchone() == (0,)
+
+
+@pytest.mark.parametrize(
+    ("workers", "redis", "warned"), [(2, None, True), (2, "redis://127.0.0.1:1/0", False), (1, None, False)]
+)
+def test_several_api_workers_without_redis_warn_that_rate_limits_are_per_process(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    workers: int,
+    redis: str | None,
+    warned: bool,
+) -> None:
+    import uvicorn
+
+    from api.cli import _serve
+    from api.settings import ApiSettings
+
+    served: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.append(kw))
+    monkeypatch.setattr("api.app.create_app", lambda settings: object())
+    settings = ApiSettings(_env_file=None, redis_url=redis)  # type: ignore[call-arg]
+    _serve(settings, "127.0.0.1", 0, workers)
+    assert served and served[0].get("workers", 1) == workers
+    err = capsys.readouterr().err
+    assert ("each holds its own rate limits" in err) == warned, err
