@@ -2,10 +2,12 @@
 
 The API process never parses a PDF itself: a hostile file (a decompression bomb, a page tree that loops, a content
 stream that takes minutes, nesting that exhausts the stack) costs at most one child's CPU and address-space limits
-and the wall timeout, and is a 422 with a readable message. At most `resume_parsers` children run at once, taken
-in arrival order, and one organisation has at most `resume_parsers_per_tenant` uploads waiting or parsing (beyond:
-a retryable 503 `resume_parser_busy` at once): a burst of slow résumés from one organisation would otherwise queue
-ahead of every other organisation's upload, which waited behind all of them and was refused after its wait.
+and the wall timeout, and is a 422 with a readable message. At most `resume_parsers` children run at once, and at
+most `resume_parsers_per_tenant` of one organisation's. An organisation's further uploads wait for one of its own to
+finish before they queue for a parser: a burst of slow résumés from one organisation would otherwise queue ahead of
+every other organisation's upload, which waited behind all of them and was refused after its wait. Another
+organisation's upload now waits for one parse at most. Any upload that gets no parser within `resume_timeout_s` is
+a retryable 503 `resume_parser_busy`.
 """
 
 from __future__ import annotations
@@ -53,33 +55,43 @@ class ResumeParser:
     def __init__(self, settings: ApiSettings) -> None:
         self.settings = settings
         self._slots = asyncio.Semaphore(settings.resume_parsers)
-        self._admitted: Counter[str] = Counter()  # per organisation: uploads waiting or parsing
+        self._tenants: dict[str, asyncio.Semaphore] = {}  # per organisation: its share of the parsers
+        self._users: Counter[str] = (
+            Counter()
+        )  # per organisation: uploads waiting or parsing (its semaphore's users)
 
     async def text(self, data: bytes, *, tenant: str) -> str:
         """The résumé's text, at most `max_text_chars`; UnprocessableError (422) for anything unreadable.
         `tenant`: the organisation uploading it."""
         if not data.startswith(b"%PDF-"):
             raise UnprocessableError("The résumé must be a PDF file.", code=CODE)
-        if self._admitted[tenant] >= self.settings.resume_parsers_per_tenant:
-            raise _busy()
-        self._admitted[tenant] += 1
+        share = self._tenants.setdefault(tenant, asyncio.Semaphore(self.settings.resume_parsers_per_tenant))
+        self._users[tenant] += 1
         try:
-            return await self._text(data)
+            return await self._text(data, share)
         finally:
-            self._admitted[tenant] -= 1
-            if not self._admitted[tenant]:
-                del self._admitted[tenant]
+            self._users[tenant] -= 1
+            if not self._users[tenant]:
+                del self._users[tenant], self._tenants[tenant]
 
-    async def _text(self, data: bytes) -> str:
+    async def _text(self, data: bytes, share: asyncio.Semaphore) -> str:
+        # Its organisation's share first, then a parser: only uploads within their share queue for the parsers
+        # (in arrival order), so a burst from one organisation waits behind its own, never ahead of another's.
         try:
             async with asyncio.timeout(self.settings.resume_timeout_s):
-                await self._slots.acquire()
+                await share.acquire()
+                try:
+                    await self._slots.acquire()
+                except BaseException:
+                    share.release()
+                    raise
         except TimeoutError as e:
             raise _busy() from e
         try:
             result = await self._parse(data)
         finally:
             self._slots.release()
+            share.release()
         if "error" in result:
             if result["error"] == "too_many_pages":
                 raise UnprocessableError(

@@ -95,7 +95,8 @@ class ApiSettings(BaseSettings):
     resume_timeout_s: float = Field(default=10.0, gt=0, le=120)
     # Parsers running at once per API process; an upload waits at most `resume_timeout_s` for one (else 503).
     resume_parsers: int = Field(default=2, ge=1, le=32)
-    # Uploads one organisation may have waiting for a parser or being parsed, per API process (beyond: 503).
+    # Parsers one organisation's uploads may hold at once, per API process; its others wait for one of its own
+    # (within `resume_timeout_s`), never ahead of another organisation's upload.
     resume_parsers_per_tenant: int = Field(default=2, ge=1, le=32)
 
     practice_enabled: bool = False
