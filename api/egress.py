@@ -12,7 +12,8 @@ With the guard on (every environment but `local` and `test`, `ApiSettings.egress
   cannot move the request elsewhere;
 - URLs are checked when they are registered and again before every request.
 Always: no redirects followed, no proxy from the environment, credentials in URLs refused, one deadline for the
-whole request, and at most `max_bytes` of the response read (uncompressed bytes only: we ask for `identity`).
+whole request (the lookup of the host's name included; lookups run on threads of their own), and at most
+`max_bytes` of the response read (uncompressed bytes only: we ask for `identity`).
 
 Errors (`EgressError.code` is what delivery logs store):
 EgressError
@@ -28,9 +29,10 @@ import socket
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import httpx
 
@@ -67,10 +69,20 @@ class UrlRefusedError(EgressError):
 # --- name resolution (a hook, so tests never use real DNS) ---------------------------------------------------------
 
 
+# Lookups of the hosts organisations and ATSs name run on threads of their own. The name server is theirs and may
+# never answer: in the event loop's default executor (a few threads on a small host) such lookups took the threads
+# that also resolve the database's, the LLM's and storage's hosts and run the grader's CPU work, and stalled them.
+# A lookup past these threads waits its turn, within its request's deadline.
+DNS_THREADS = 8
+_dns_executor = ThreadPoolExecutor(max_workers=DNS_THREADS, thread_name_prefix="egress-dns")
+
+
 async def system_resolver(host: str, port: int) -> list[str]:
     loop = asyncio.get_running_loop()
     try:
-        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = await loop.run_in_executor(
+            _dns_executor, partial(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
+        )
     except socket.gaierror as e:
         raise UrlRefusedError("host_unresolvable", "The URL's host name does not resolve.") from e
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
@@ -218,13 +230,29 @@ async def send(
     headers: Mapping[str, str] | None = None,
 ) -> Reply:
     """One request to `raw_url`, checked again by the guard first. Any answer is a Reply (3xx included: redirects
-    are never followed); a refusal or a failure to get an answer within `timeout_s` is an EgressError."""
+    are never followed); a refusal or a failure to get an answer within `timeout_s` (the name's lookup included)
+    is an EgressError."""
+    try:
+        async with asyncio.timeout(timeout_s):
+            return await _send(raw_url, method, guard, timeout_s, max_bytes, content, headers)
+    except TimeoutError as e:
+        raise EgressError("timeout", f"No complete answer within {timeout_s:g} s.") from e
+
+
+async def _send(
+    raw_url: str,
+    method: str,
+    guard: bool,
+    timeout_s: float,
+    max_bytes: int,
+    content: bytes | None,
+    headers: Mapping[str, str] | None,
+) -> Reply:
     target = await check_url(raw_url, guard=guard)
     url, pin_headers, extensions = _pinned(target)
     all_headers = {"Accept-Encoding": "identity", "User-Agent": "Shadows", **(headers or {}), **pin_headers}
     try:
         async with (
-            asyncio.timeout(timeout_s),
             httpx.AsyncClient(
                 verify=_tls_context(), follow_redirects=False, trust_env=False, timeout=timeout_s
             ) as client,
@@ -245,7 +273,7 @@ async def send(
                 truncated=truncated,
                 retry_after_s=_retry_after(response.headers.get("retry-after")),
             )
-    except (TimeoutError, httpx.TimeoutException) as e:
+    except httpx.TimeoutException as e:
         raise EgressError("timeout", f"No complete answer within {timeout_s:g} s.") from e
     except (httpx.ConnectError, httpx.NetworkError, httpx.RemoteProtocolError) as e:
         raise EgressError("connection_failed", "The connection failed.") from e

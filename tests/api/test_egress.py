@@ -3,6 +3,10 @@ request would leave the machine, the transport is replaced to capture it instead
 
 from __future__ import annotations
 
+import asyncio
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -190,3 +194,48 @@ def test_retry_after_in_seconds_or_as_a_date() -> None:
     assert egress._retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
     assert egress._retry_after("soon") is None
     assert egress._retry_after(None) is None
+
+
+async def test_a_name_server_that_never_answers_ends_within_the_request_deadline(captured: _Captured) -> None:
+    # An organisation controls its endpoint's name server: one that never answers held the delivery (and its slot,
+    # past the slot's lease) for as long as the lookup took, outside the request's deadline.
+    async def silent(host: str, port: int) -> list[str]:
+        await asyncio.sleep(3600)
+        return ["93.184.216.34"]
+
+    egress.use_resolver(silent)
+    try:
+        started = time.monotonic()
+        with pytest.raises(egress.EgressError) as e:
+            async with asyncio.timeout(10):
+                await egress.send(
+                    "https://slow.test/hook", method="POST", guard=True, timeout_s=0.5, max_bytes=64
+                )
+    finally:
+        egress.use_resolver(None)
+    assert e.value.code == "timeout" and time.monotonic() - started < 5
+    assert captured.requests == []
+
+
+async def test_lookups_that_hang_leave_the_event_loops_default_executor_free(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The default executor (a few threads on a small host) also resolves the database's host, the LLM's and
+    # storage's, and runs the grader's CPU work: lookups of hostile names hanging in it stalled all of them.
+    release = threading.Event()
+    real = socket.getaddrinfo
+
+    def hanging(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host == "hang.test":
+            release.wait(30)
+        return real("127.0.0.1", *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", hanging)
+    lookups = [asyncio.create_task(egress.system_resolver("hang.test", 443)) for _ in range(40)]
+    try:
+        await asyncio.sleep(0.2)
+        async with asyncio.timeout(5):
+            assert await asyncio.to_thread(lambda: 42) == 42
+    finally:
+        release.set()
+        await asyncio.gather(*lookups, return_exceptions=True)
