@@ -72,8 +72,10 @@ class UrlRefusedError(EgressError):
 # Lookups of the hosts organisations and ATSs name run on threads of their own. The name server is theirs and may
 # never answer: in the event loop's default executor (a few threads on a small host) such lookups took the threads
 # that also resolve the database's, the LLM's and storage's hosts and run the grader's CPU work, and stalled them.
-# A lookup past these threads waits its turn, within its request's deadline.
-DNS_THREADS = 8
+# A lookup past these threads waits its turn, within its request's deadline. A thread stays in a lookup until the
+# system resolver gives up (resolv.conf: up to about 30 s), after its request has ended: hence more threads than
+# requests in flight (SHADOWS_API_OUTBOUND_MAX_CONCURRENCY_PER_ORGANIZATION, 4) would need.
+DNS_THREADS = 32
 _dns_executor = ThreadPoolExecutor(max_workers=DNS_THREADS, thread_name_prefix="egress-dns")
 
 
