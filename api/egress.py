@@ -13,7 +13,8 @@ With the guard on (every environment but `local` and `test`, `ApiSettings.egress
 - URLs are checked when they are registered and again before every request.
 Always: no redirects followed, no proxy from the environment, credentials in URLs refused, one deadline for the
 whole request (the lookup of the host's name included; lookups run on threads of their own), and at most
-`max_bytes` of the response read (uncompressed bytes only: we ask for `identity`).
+`max_bytes` of the response read (uncompressed bytes only: we ask for `identity`). An answer is its status: a body
+still coming at the deadline is cut there (`truncated`), not turned into a timeout.
 
 Errors (`EgressError.code` is what delivery logs store):
 EgressError
@@ -37,6 +38,7 @@ from functools import lru_cache, partial
 import httpx
 
 MAX_URL_CHARS = 2_000
+CLOSE_GRACE_S = 5.0  # past the deadline, for closing a connection whose answer came in time
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
 # Cloud metadata services; the link-local and ULA ones are refused anyway, Azure's wireserver is a public address.
@@ -234,9 +236,12 @@ async def send(
     """One request to `raw_url`, checked again by the guard first. Any answer is a Reply (3xx included: redirects
     are never followed); a refusal or a failure to get an answer within `timeout_s` (the name's lookup included)
     is an EgressError."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
     try:
-        async with asyncio.timeout(timeout_s):
-            return await _send(raw_url, method, guard, timeout_s, max_bytes, content, headers)
+        async with asyncio.timeout_at(deadline) as until_answered:
+            return await _send(
+                raw_url, method, guard, timeout_s, max_bytes, content, headers, until_answered, deadline
+            )
     except TimeoutError as e:
         raise EgressError("timeout", f"No complete answer within {timeout_s:g} s.") from e
 
@@ -249,6 +254,8 @@ async def _send(
     max_bytes: int,
     content: bytes | None,
     headers: Mapping[str, str] | None,
+    until_answered: asyncio.Timeout,
+    deadline: float,
 ) -> Reply:
     target = await check_url(raw_url, guard=guard)
     url, pin_headers, extensions = _pinned(target)
@@ -262,13 +269,21 @@ async def _send(
                 method, url, content=content, headers=all_headers, extensions=extensions
             ) as response,
         ):
+            # The status is the answer: a 2xx whose body never ends (a Content-Length never sent, a stream never
+            # closed) took the delivery, and a timeout here would send it again. The body is read until the same
+            # deadline, and what came by then is kept (`truncated`).
+            until_answered.reschedule(deadline + CLOSE_GRACE_S)  # closing the connection stays bounded
             body = bytearray()
             truncated = False
-            async for chunk in response.aiter_raw():
-                body += chunk[: max_bytes - len(body)]
-                if len(body) >= max_bytes:
-                    truncated = True
-                    break
+            try:
+                async with asyncio.timeout_at(deadline):
+                    async for chunk in response.aiter_raw():
+                        body += chunk[: max_bytes - len(body)]
+                        if len(body) >= max_bytes:
+                            truncated = True
+                            break
+            except (TimeoutError, httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError):
+                truncated = True  # cut short by the deadline, or by the receiver closing the connection
             return Reply(
                 status_code=response.status_code,
                 body=bytes(body),

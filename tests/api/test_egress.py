@@ -239,3 +239,31 @@ async def test_lookups_that_hang_leave_the_event_loops_default_executor_free(
     finally:
         release.set()
         await asyncio.gather(*lookups, return_exceptions=True)
+
+
+async def test_a_2xx_whose_body_never_ends_is_an_answer_not_a_timeout() -> None:
+    # A receiver that answers 200 and then never finishes its body (a Content-Length it never sends, a chunked
+    # stream it never closes) has taken the delivery. Counted as a timeout, it was sent again, ten times in all,
+    # and ended `failed` while the receiver had acted on each copy.
+    done = asyncio.Event()
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\naccepted")
+        await writer.drain()
+        await done.wait()
+        writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        started = time.monotonic()
+        reply = await egress.send(
+            f"http://127.0.0.1:{port}/hook", method="POST", guard=False, timeout_s=0.5, max_bytes=1024
+        )
+    finally:
+        done.set()
+        server.close()
+        await server.wait_closed()
+    assert (reply.status_code, reply.body, reply.truncated) == (200, b"accepted", True)
+    assert time.monotonic() - started < 5
