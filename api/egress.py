@@ -155,12 +155,26 @@ def parse_url(raw: str, *, guard: bool) -> httpx.URL:
     return url
 
 
+def ascii_host(url: httpx.URL) -> str:
+    """The host as the request names it: an internationalised name in IDNA 2008 (`url.host` is Unicode, which a
+    header cannot carry, and which a lookup or TLS would encode in IDNA 2003: straße as strasse, another name)."""
+    return url.raw_host.decode("ascii")
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 async def check_url(raw: str, *, guard: bool) -> Target:
     """Parse `raw` and, with the guard on, resolve its host and check every address. Makes no connection."""
     url = parse_url(raw, guard=guard)
     if not guard:
         return Target(url, None)
-    host = url.host
+    host = ascii_host(url)
     try:
         addresses = [str(ipaddress.ip_address(host))]
     except ValueError:
@@ -216,10 +230,13 @@ def _pinned(target: Target) -> tuple[httpx.URL, dict[str, str], dict[str, str]]:
     """The URL to connect to, the extra headers and the request extensions for `target`."""
     if target.address is None:
         return target.url, {}, {}
-    host = target.url.host
+    host = ascii_host(target.url)
+    ip = _is_ip(host)
+    named = f"[{host}]" if ip and ":" in host else host  # an IPv6 literal is bracketed in Host
     default_port = 443 if target.url.scheme == "https" else 80
-    host_header = host if target.url.port in (None, default_port) else f"{host}:{target.url.port}"
-    extensions = {"sni_hostname": host} if target.url.scheme == "https" else {}
+    host_header = named if target.url.port in (None, default_port) else f"{named}:{target.url.port}"
+    # An IP address is never a TLS server name (RFC 6066); the certificate is then checked against the address.
+    extensions = {"sni_hostname": host} if target.url.scheme == "https" and not ip else {}
     return target.url.copy_with(host=target.address.split("%", 1)[0]), {"Host": host_header}, extensions
 
 

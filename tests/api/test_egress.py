@@ -175,6 +175,36 @@ async def test_a_request_connects_to_the_checked_address_with_the_host_in_header
     assert captured.pools == [httpcore.AsyncConnectionPool]  # a direct connection, not a proxy
 
 
+@pytest.mark.parametrize(
+    ("url", "resolves", "host", "sni"),
+    [
+        # An internationalised name is looked up, named in Host and in TLS as the request goes: in IDNA 2008, as
+        # stored (straße is not strasse). In Unicode, the Host header could not be encoded and every delivery
+        # ended `internal_error`.
+        (
+            "https://Straße.example/in",
+            "xn--strae-oqa.example",
+            "xn--strae-oqa.example",
+            "xn--strae-oqa.example",
+        ),
+        # An IPv6 literal is bracketed in Host ("2606:4700::1111:8443" named another host and port); an IP
+        # address is never a TLS server name.
+        ("https://[2606:4700::1111]:8443/in", None, "[2606:4700::1111]:8443", None),
+    ],
+)
+async def test_the_host_is_named_in_ascii_and_bracketed_as_the_request_goes(
+    resolver: MappedResolver, captured: _Captured, url: str, resolves: str | None, host: str, sni: str | None
+) -> None:
+    if resolves is not None:
+        resolver.write({resolves: ["93.184.216.34"]})
+    reply = await egress.send(url, method="POST", guard=True, timeout_s=5, max_bytes=64)
+    assert reply.status_code == 204
+    (request,) = captured.requests
+    assert request.headers["host"] == host
+    assert request.extensions.get("sni_hostname") == sni
+    assert resolver.lookups == ([resolves] if resolves else [])
+
+
 async def test_each_request_resolves_again_and_a_rebound_name_is_refused_before_connecting(
     resolver: MappedResolver, captured: _Captured
 ) -> None:
