@@ -12,7 +12,9 @@ With the guard on (every environment but `local` and `test`, `ApiSettings.egress
   cannot move the request elsewhere;
 - URLs are checked when they are registered and again before every request.
 Always: no redirects followed, no proxy from the environment, credentials in URLs refused, one deadline for the
-whole request, and at most `max_bytes` of the response read (uncompressed bytes only: we ask for `identity`).
+whole request (the lookup of the host's name included; lookups run on threads of their own), and at most
+`max_bytes` of the response read (uncompressed bytes only: we ask for `identity`). An answer is its status: a body
+still coming at the deadline is cut there (`truncated`), not turned into a timeout.
 
 Errors (`EgressError.code` is what delivery logs store):
 EgressError
@@ -28,13 +30,15 @@ import socket
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import httpx
 
 MAX_URL_CHARS = 2_000
+CLOSE_GRACE_S = 5.0  # past the deadline, for closing a connection whose answer came in time
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
 # Cloud metadata services; the link-local and ULA ones are refused anyway, Azure's wireserver is a public address.
@@ -67,10 +71,22 @@ class UrlRefusedError(EgressError):
 # --- name resolution (a hook, so tests never use real DNS) ---------------------------------------------------------
 
 
+# Lookups of the hosts organisations and ATSs name run on threads of their own. The name server is theirs and may
+# never answer: in the event loop's default executor (a few threads on a small host) such lookups took the threads
+# that also resolve the database's, the LLM's and storage's hosts and run the grader's CPU work, and stalled them.
+# A lookup past these threads waits its turn, within its request's deadline. A thread stays in a lookup until the
+# system resolver gives up (resolv.conf: up to about 30 s), after its request has ended: hence more threads than
+# requests in flight (SHADOWS_API_OUTBOUND_MAX_CONCURRENCY_PER_ORGANIZATION, 4) would need.
+DNS_THREADS = 32
+_dns_executor = ThreadPoolExecutor(max_workers=DNS_THREADS, thread_name_prefix="egress-dns")
+
+
 async def system_resolver(host: str, port: int) -> list[str]:
     loop = asyncio.get_running_loop()
     try:
-        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = await loop.run_in_executor(
+            _dns_executor, partial(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
+        )
     except socket.gaierror as e:
         raise UrlRefusedError("host_unresolvable", "The URL's host name does not resolve.") from e
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
@@ -139,12 +155,26 @@ def parse_url(raw: str, *, guard: bool) -> httpx.URL:
     return url
 
 
+def ascii_host(url: httpx.URL) -> str:
+    """The host as the request names it: an internationalised name in IDNA 2008 (`url.host` is Unicode, which a
+    header cannot carry, and which a lookup or TLS would encode in IDNA 2003: straße as strasse, another name)."""
+    return url.raw_host.decode("ascii")
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 async def check_url(raw: str, *, guard: bool) -> Target:
     """Parse `raw` and, with the guard on, resolve its host and check every address. Makes no connection."""
     url = parse_url(raw, guard=guard)
     if not guard:
         return Target(url, None)
-    host = url.host
+    host = ascii_host(url)
     try:
         addresses = [str(ipaddress.ip_address(host))]
     except ValueError:
@@ -200,10 +230,13 @@ def _pinned(target: Target) -> tuple[httpx.URL, dict[str, str], dict[str, str]]:
     """The URL to connect to, the extra headers and the request extensions for `target`."""
     if target.address is None:
         return target.url, {}, {}
-    host = target.url.host
+    host = ascii_host(target.url)
+    ip = _is_ip(host)
+    named = f"[{host}]" if ip and ":" in host else host  # an IPv6 literal is bracketed in Host
     default_port = 443 if target.url.scheme == "https" else 80
-    host_header = host if target.url.port in (None, default_port) else f"{host}:{target.url.port}"
-    extensions = {"sni_hostname": host} if target.url.scheme == "https" else {}
+    host_header = named if target.url.port in (None, default_port) else f"{named}:{target.url.port}"
+    # An IP address is never a TLS server name (RFC 6066); the certificate is then checked against the address.
+    extensions = {"sni_hostname": host} if target.url.scheme == "https" and not ip else {}
     return target.url.copy_with(host=target.address.split("%", 1)[0]), {"Host": host_header}, extensions
 
 
@@ -218,13 +251,34 @@ async def send(
     headers: Mapping[str, str] | None = None,
 ) -> Reply:
     """One request to `raw_url`, checked again by the guard first. Any answer is a Reply (3xx included: redirects
-    are never followed); a refusal or a failure to get an answer within `timeout_s` is an EgressError."""
+    are never followed); a refusal or a failure to get an answer within `timeout_s` (the name's lookup included)
+    is an EgressError."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    try:
+        async with asyncio.timeout_at(deadline) as until_answered:
+            return await _send(
+                raw_url, method, guard, timeout_s, max_bytes, content, headers, until_answered, deadline
+            )
+    except TimeoutError as e:
+        raise EgressError("timeout", f"No complete answer within {timeout_s:g} s.") from e
+
+
+async def _send(
+    raw_url: str,
+    method: str,
+    guard: bool,
+    timeout_s: float,
+    max_bytes: int,
+    content: bytes | None,
+    headers: Mapping[str, str] | None,
+    until_answered: asyncio.Timeout,
+    deadline: float,
+) -> Reply:
     target = await check_url(raw_url, guard=guard)
     url, pin_headers, extensions = _pinned(target)
     all_headers = {"Accept-Encoding": "identity", "User-Agent": "Shadows", **(headers or {}), **pin_headers}
     try:
         async with (
-            asyncio.timeout(timeout_s),
             httpx.AsyncClient(
                 verify=_tls_context(), follow_redirects=False, trust_env=False, timeout=timeout_s
             ) as client,
@@ -232,20 +286,28 @@ async def send(
                 method, url, content=content, headers=all_headers, extensions=extensions
             ) as response,
         ):
+            # The status is the answer: a 2xx whose body never ends (a Content-Length never sent, a stream never
+            # closed) took the delivery, and a timeout here would send it again. The body is read until the same
+            # deadline, and what came by then is kept (`truncated`).
+            until_answered.reschedule(deadline + CLOSE_GRACE_S)  # closing the connection stays bounded
             body = bytearray()
             truncated = False
-            async for chunk in response.aiter_raw():
-                body += chunk[: max_bytes - len(body)]
-                if len(body) >= max_bytes:
-                    truncated = True
-                    break
+            try:
+                async with asyncio.timeout_at(deadline):
+                    async for chunk in response.aiter_raw():
+                        body += chunk[: max_bytes - len(body)]
+                        if len(body) >= max_bytes:
+                            truncated = True
+                            break
+            except (TimeoutError, httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError):
+                truncated = True  # cut short by the deadline, or by the receiver closing the connection
             return Reply(
                 status_code=response.status_code,
                 body=bytes(body),
                 truncated=truncated,
                 retry_after_s=_retry_after(response.headers.get("retry-after")),
             )
-    except (TimeoutError, httpx.TimeoutException) as e:
+    except httpx.TimeoutException as e:
         raise EgressError("timeout", f"No complete answer within {timeout_s:g} s.") from e
     except (httpx.ConnectError, httpx.NetworkError, httpx.RemoteProtocolError) as e:
         raise EgressError("connection_failed", "The connection failed.") from e

@@ -59,6 +59,7 @@ async def schedule_session(
     extra_time_minutes: int = 0,
     text_only: bool = False,
     interview_language: str = "en",
+    candidate_other_names: tuple[str, ...] = (),
 ) -> Scheduled:
     question = await questions_repo.pick_question(
         conn, question_id=question_id, difficulty=difficulty, topic=topic
@@ -94,6 +95,7 @@ async def schedule_session(
             extra_time_minutes=extra_time_minutes,
             text_only=text_only,
             interview_language=interview_language,
+            candidate_other_names=candidate_other_names,
         ),
     )
     # The invite rides in the URL fragment: browsers never send it to servers or in Referer headers.

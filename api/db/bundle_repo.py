@@ -5,6 +5,7 @@ description or ATS metadata, except the name parts and e-mail handed over separa
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from api.db import events_repo, sessions_repo
@@ -46,19 +47,30 @@ async def _question(conn: Conn, question_id: Any) -> BundleQuestion | None:
     )
 
 
-def redaction_terms(name: str | None, email: str | None) -> list[str]:
-    """The candidate's name parts (2+ letters) and e-mail, longest first, for the grader to scrub."""
+def redaction_terms(name: str | None, email: str | None, other_names: Sequence[str] = ()) -> list[str]:
+    """The candidate's name parts (2+ letters), the other names they go by, and e-mail, longest first, for the
+    grader to scrub."""
     terms: set[str] = set()
-    if name:
-        terms.update(part for part in re.split(r"[\s,]+", name.strip()) if len(part) >= 2)
-        if len(name.strip()) >= 2:
-            terms.add(name.strip())
+    for n in (name, *other_names):
+        if not n:
+            continue
+        terms.update(part for part in re.split(r"[\s,]+", n.strip()) if len(part) >= 2)
+        if len(n.strip()) >= 2:
+            terms.add(n.strip())
     if email:
         terms.add(email)
         local = email.split("@", 1)[0]
         if len(local) >= 3:
             terms.add(local)
     return sorted(terms, key=lambda t: (-len(t), t))
+
+
+async def _other_names(conn: Conn, candidate_id: Any) -> list[str]:
+    if candidate_id is None:
+        return []
+    cur = await conn.execute("select other_names from candidates where id = %s", (candidate_id,))
+    row = await cur.fetchone()
+    return list(row["other_names"]) if row else []
 
 
 async def load_bundle_input(conn: Conn, session_id: str) -> BundleInput | None:
@@ -104,5 +116,9 @@ async def load_bundle_input(conn: Conn, session_id: str) -> BundleInput | None:
             for r in runs
         ],
         final_code=session["final_code"],
-        redact=redaction_terms(session["candidate_name"], session["candidate_email"]),
+        redact=redaction_terms(
+            session["candidate_name"],
+            session["candidate_email"],
+            await _other_names(conn, session["candidate_id"]),
+        ),
     )

@@ -56,6 +56,8 @@ class NewSession:
     extra_time_minutes: int = 0
     text_only: bool = False
     interview_language: str = "en"
+    # Other names the candidate goes by, kept only for the grader to scrub (never shown or sent).
+    candidate_other_names: tuple[str, ...] = ()
 
 
 async def insert_session(conn: Conn, s: NewSession) -> dict[str, Any]:
@@ -64,17 +66,25 @@ async def insert_session(conn: Conn, s: NewSession) -> dict[str, Any]:
         if s.candidate_external_id is not None and s.organization_id is not None:
             cur = await conn.execute(
                 """
-                insert into candidates (organization_id, name, email, external_id) values (%s, %s, %s, %s)
+                insert into candidates (organization_id, name, email, external_id, other_names)
+                values (%s, %s, %s, %s, %s)
                 on conflict (organization_id, external_id) where external_id is not null
-                do update set name = excluded.name, email = excluded.email
+                do update set name = excluded.name, email = excluded.email, other_names = excluded.other_names
                 returning id
                 """,
-                (s.organization_id, s.candidate_name, s.candidate_email, s.candidate_external_id),
+                (
+                    s.organization_id,
+                    s.candidate_name,
+                    s.candidate_email,
+                    s.candidate_external_id,
+                    list(s.candidate_other_names),
+                ),
             )
         else:
             cur = await conn.execute(
-                "insert into candidates (organization_id, name, email) values (%s, %s, %s) returning id",
-                (s.organization_id, s.candidate_name, s.candidate_email),
+                "insert into candidates (organization_id, name, email, other_names) values (%s, %s, %s, %s) "
+                "returning id",
+                (s.organization_id, s.candidate_name, s.candidate_email, list(s.candidate_other_names)),
             )
         cand = await cur.fetchone()
         assert cand is not None

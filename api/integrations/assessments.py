@@ -87,6 +87,7 @@ class AssessmentRequest:
     callback_url: str | None = None
     external_candidate_id: str | None = None
     external_application_id: str | None = None
+    candidate_other_names: tuple[str, ...] = ()  # only for the grader to scrub (api.db.bundle_repo)
 
 
 async def create_assessment(
@@ -110,6 +111,7 @@ async def create_assessment(
         job_description=None,
         resume_text=None,
         metadata=req.metadata,
+        candidate_other_names=req.candidate_other_names,
     )
     session_id = str(scheduled.session["id"])
     await integrations_repo.insert_assessment(

@@ -64,6 +64,12 @@ class GreenhouseCandidate(BaseModel):
         first = (self.preferred_name or "").strip() or self.first_name.strip()
         return " ".join(p for p in (first, (self.last_name or "").strip()) if p)[:200]
 
+    def other_names(self) -> tuple[str, ...]:
+        """The first name when a preferred one stands in for it: not in the display name, yet the candidate may
+        write or say it, so the grader must scrub it too."""
+        first, preferred = self.first_name.strip(), (self.preferred_name or "").strip()
+        return (first,) if preferred and preferred != first else ()
+
 
 class SendTest(BaseModel):
     model_config = ConfigDict(extra="ignore")
@@ -162,6 +168,7 @@ async def send_test(body: SendTest, caller: Caller, conn: DbConn, settings: Sett
                 candidate_name=body.candidate.display_name(),
                 candidate_email=str(body.candidate.email),
                 candidate_external_id=None,
+                candidate_other_names=body.candidate.other_names(),
                 metadata=metadata,
                 callback_url=callback_url,
             ),

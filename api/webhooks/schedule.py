@@ -27,7 +27,9 @@ from api.db.pool import Pool, connection
 from api.jobs.retry import is_release, is_retryable
 from api.settings import WEBHOOK_JITTER, ApiSettings
 
-MAX_INFRA_RETRIES = 20  # a job that keeps failing on the database (not on the receiver) gives up after this
+INFRA_RETRY_MAX_S = (
+    300.0  # the longest wait before a job that failed on the database (not the receiver) runs again
+)
 BUSY_FIRST_S = (
     0.25  # a call that found no free slot looks again after this, doubling with each run of its job
 )
@@ -71,7 +73,14 @@ def busy_delay(settings: ApiSettings, job_attempts: int) -> float:
 @dataclass(frozen=True)
 class DeliveryRetryPolicy(BaseRetryStrategy):
     """RetryLater at its time; a job released by a stopping worker at once; a lost database connection with a
-    short capped backoff; anything else fails the job."""
+    short capped backoff, however many times the job has run; anything else fails the job (and its row:
+    `settles_on_a_crash`).
+
+    A failure on the database is never given up on: the row is `pending` and only its job can settle it. Counted
+    against a budget of runs, it was given up on once the job had run often enough, and every RetryLater (each
+    receiver failure, each wait for a free slot) is a run: a delivery that had waited on a slow receiver lost its
+    job to one dropped connection, and its row stayed pending for ever, never sent, refused by replay and
+    send-again as still pending."""
 
     def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
         now = datetime.now(UTC)
@@ -79,8 +88,9 @@ class DeliveryRetryPolicy(BaseRetryStrategy):
             return RetryDecision(retry_at=now + timedelta(seconds=exception.delay_s))
         if is_release(exception):
             return RetryDecision(retry_at=now)
-        if is_retryable(exception) and job.attempts < MAX_INFRA_RETRIES:
-            return RetryDecision(retry_at=now + timedelta(seconds=min(2.0**job.attempts, 300.0)))
+        if is_retryable(exception):
+            delay = min(2.0 ** min(job.attempts, 16), INFRA_RETRY_MAX_S)
+            return RetryDecision(retry_at=now + timedelta(seconds=delay))
         return None
 
 

@@ -3,6 +3,10 @@ request would leave the machine, the transport is replaced to capture it instead
 
 from __future__ import annotations
 
+import asyncio
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -171,6 +175,36 @@ async def test_a_request_connects_to_the_checked_address_with_the_host_in_header
     assert captured.pools == [httpcore.AsyncConnectionPool]  # a direct connection, not a proxy
 
 
+@pytest.mark.parametrize(
+    ("url", "resolves", "host", "sni"),
+    [
+        # An internationalised name is looked up, named in Host and in TLS as the request goes: in IDNA 2008, as
+        # stored (straße is not strasse). In Unicode, the Host header could not be encoded and every delivery
+        # ended `internal_error`.
+        (
+            "https://Straße.example/in",
+            "xn--strae-oqa.example",
+            "xn--strae-oqa.example",
+            "xn--strae-oqa.example",
+        ),
+        # An IPv6 literal is bracketed in Host ("2606:4700::1111:8443" named another host and port); an IP
+        # address is never a TLS server name.
+        ("https://[2606:4700::1111]:8443/in", None, "[2606:4700::1111]:8443", None),
+    ],
+)
+async def test_the_host_is_named_in_ascii_and_bracketed_as_the_request_goes(
+    resolver: MappedResolver, captured: _Captured, url: str, resolves: str | None, host: str, sni: str | None
+) -> None:
+    if resolves is not None:
+        resolver.write({resolves: ["93.184.216.34"]})
+    reply = await egress.send(url, method="POST", guard=True, timeout_s=5, max_bytes=64)
+    assert reply.status_code == 204
+    (request,) = captured.requests
+    assert request.headers["host"] == host
+    assert request.extensions.get("sni_hostname") == sni
+    assert resolver.lookups == ([resolves] if resolves else [])
+
+
 async def test_each_request_resolves_again_and_a_rebound_name_is_refused_before_connecting(
     resolver: MappedResolver, captured: _Captured
 ) -> None:
@@ -190,3 +224,77 @@ def test_retry_after_in_seconds_or_as_a_date() -> None:
     assert egress._retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
     assert egress._retry_after("soon") is None
     assert egress._retry_after(None) is None
+
+
+async def test_a_name_server_that_never_answers_ends_within_the_request_deadline(captured: _Captured) -> None:
+    # An organisation controls its endpoint's name server: one that never answers held the delivery (and its slot,
+    # past the slot's lease) for as long as the lookup took, outside the request's deadline.
+    async def silent(host: str, port: int) -> list[str]:
+        await asyncio.sleep(3600)
+        return ["93.184.216.34"]
+
+    egress.use_resolver(silent)
+    try:
+        started = time.monotonic()
+        with pytest.raises(egress.EgressError) as e:
+            async with asyncio.timeout(10):
+                await egress.send(
+                    "https://slow.test/hook", method="POST", guard=True, timeout_s=0.5, max_bytes=64
+                )
+    finally:
+        egress.use_resolver(None)
+    assert e.value.code == "timeout" and time.monotonic() - started < 5
+    assert captured.requests == []
+
+
+async def test_lookups_that_hang_leave_the_event_loops_default_executor_free(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The default executor (a few threads on a small host) also resolves the database's host, the LLM's and
+    # storage's, and runs the grader's CPU work: lookups of hostile names hanging in it stalled all of them.
+    release = threading.Event()
+    real = socket.getaddrinfo
+
+    def hanging(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host != "hang.test":
+            return real(host, *args, **kwargs)
+        release.wait(30)
+        return real("127.0.0.1", *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", hanging)
+    lookups = [asyncio.create_task(egress.system_resolver("hang.test", 443)) for _ in range(40)]
+    try:
+        await asyncio.sleep(0.2)
+        async with asyncio.timeout(5):
+            assert await asyncio.to_thread(lambda: 42) == 42
+    finally:
+        release.set()
+        await asyncio.gather(*lookups, return_exceptions=True)
+
+
+async def test_a_2xx_whose_body_never_ends_is_an_answer_not_a_timeout() -> None:
+    # A receiver that answers 200 and then never finishes its body (a Content-Length it never sends, a chunked
+    # stream it never closes) has taken the delivery. Counted as a timeout, it was sent again, ten times in all,
+    # and ended `failed` while the receiver had acted on each copy.
+    done = asyncio.Event()
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\naccepted")
+        await writer.drain()
+        await done.wait()
+        writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        started = time.monotonic()
+        reply = await egress.send(
+            f"http://127.0.0.1:{port}/hook", method="POST", guard=False, timeout_s=0.5, max_bytes=1024
+        )
+    finally:
+        done.set()
+        server.close()
+        await server.wait_closed()
+    assert (reply.status_code, reply.body, reply.truncated) == (200, b"accepted", True)
+    assert time.monotonic() - started < 5

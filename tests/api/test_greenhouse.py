@@ -16,8 +16,10 @@ from psycopg.rows import DictRow
 from pydantic import SecretStr
 
 from api import share_links
+from api.db import bundle_repo
 from api.integrations import profile_links
 from api.settings import ApiSettings
+from grader.redact import Redactor
 from tests.api.grading_support import wait_until
 from tests.api.integration_support import (
     create_endpoint,
@@ -341,6 +343,19 @@ async def test_send_test_refuses_unusable_candidates_and_schedules_nothing(
     r = await greenhouse.send_test("difficulty:easy", candidate)
     assert r.status_code == 422 and r.json()["error"]["message"].startswith(field)
     assert await _sessions(db) == 0
+
+
+async def test_the_legal_first_name_behind_a_preferred_one_is_scrubbed_from_what_the_grader_reads(
+    api_server: ApiServer, greenhouse: FakeGreenhouse, db: Conn
+) -> None:
+    # Greenhouse sends both names; the session is addressed by the preferred one ("Hal Potter"). The candidate may
+    # still write or say the other ("# Harry Potter, 2026"), so grading must be blind to it too.
+    sent = await greenhouse.send_test("question:two-sum", HARRY)
+    bundle = await bundle_repo.load_bundle_input(db, sent.json()["partner_interview_id"])
+    assert bundle is not None
+    assert {"Harry", "Hal", "Potter"} <= set(bundle.redact)
+    code = Redactor(bundle.redact).code("# Harry Potter, 2026\ndef two_sum(): ...\n", "python").text
+    assert "Harry" not in code and "Potter" not in code
 
 
 async def test_response_error_is_stored_without_the_email_and_answers_200(

@@ -7,6 +7,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import psycopg
 import pytest
 from cryptography.fernet import Fernet
 from pydantic import ValidationError
@@ -250,6 +251,22 @@ def test_retry_later_decisions() -> None:
     assert decision is not None and decision.retry_at is not None
     assert timedelta(seconds=59) < decision.retry_at - datetime.now(UTC) <= timedelta(seconds=60)
     assert policy.get_retry_decision(exception=ValueError("bug"), job=_Job()) is None  # type: ignore[arg-type]  # a stand-in job
+
+
+def test_a_lost_database_connection_is_retried_however_often_the_job_has_run() -> None:
+    # Every RetryLater (a receiver's failure, a wait for a free slot) is a run of the job: a delivery that waited on
+    # a slow receiver has run dozens of times. Given up on then, a lost connection failed the job and left its row
+    # pending for ever: never sent, and refused as pending by replay and send-again.
+    policy = schedule.DeliveryRetryPolicy()
+
+    class _Job:
+        attempts = 60
+
+    decision = policy.get_retry_decision(
+        exception=psycopg.OperationalError("server closed the connection"), job=_Job()
+    )  # type: ignore[arg-type]  # a stand-in job
+    assert decision is not None and decision.retry_at is not None
+    assert decision.retry_at - datetime.now(UTC) <= timedelta(seconds=300)
 
 
 @pytest.mark.parametrize(
