@@ -20,6 +20,7 @@ from livekit.agents import (
 
 from agent.fence import cut
 from agent.state import InterviewState
+from agent.turns import TYPED
 
 logger = logging.getLogger(__name__)
 
@@ -140,19 +141,17 @@ class SessionCapture:
         m = item.metrics
         start = self._t(m.get("started_speaking_at", item.created_at))
         end = self._t(m.get("stopped_speaking_at", item.created_at))
-        self._recorder.record(
-            "transcript",
-            {
-                "role": item.role,
-                "text": text,
-                "start": start,
-                "end": max(start, end),
-                "interrupted": item.interrupted,
-                "item_id": item.id,
-            },
-            key=item.id,
-            t=start,
-        )
+        payload: dict[str, Any] = {
+            "role": item.role,
+            "text": text,
+            "start": start,
+            "end": max(start, end),
+            "interrupted": item.interrupted,
+            "item_id": item.id,
+        }
+        if item.role == "user" and (item.extra or {}).get("input") == TYPED:
+            payload["typed"] = True  # typed (or pasted) into the chat, not said aloud: the grader is told
+        self._recorder.record("transcript", payload, key=item.id, t=start)
         return True
 
     def _on_tools(self, ev: FunctionToolsExecutedEvent) -> None:

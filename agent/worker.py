@@ -131,7 +131,7 @@ def chat_input() -> TextInputOptions:
                     "typed messages dropped: over the chat's keep budget (%d so far)", budget.dropped
                 )
             return
-        message = typed_message(ev.text)
+        message = typed_message(ev.text, chat=True)
         if isinstance(state, InterviewState):
             state.turn_finished(message)  # recorded as it arrives, not after the turns before it are decided
         answered = not isinstance(state, InterviewState) or state.chat_budget.take(state.clock.now())

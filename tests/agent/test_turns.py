@@ -680,3 +680,30 @@ async def test_code_held_back_before_a_typed_turn_is_recorded_before_it():
         if e["type"] in ("editor_snapshot", "transcript")
     ]
     assert kinds[:3] == [("editor_snapshot", 1), ("editor_snapshot", 2), ("transcript", None)]
+
+
+async def test_a_message_typed_into_the_chat_is_recorded_as_typed_and_speech_is_not():
+    """The record did not say how a candidate's line arrived: a message typed (or pasted) into the chat was a
+    transcript line like any spoken one, and the grader read a pasted explanation as said aloud."""
+    from livekit.agents.voice.room_io import TextInputEvent
+
+    from agent.capture import attach_capture
+    from agent.worker import chat_input
+
+    state, sink = make(None)
+    model = FakeLLM([say("Hello."), say("Sure."), say("Go on.")])
+    on_text = chat_input().text_input_cb
+    async with AgentSession[InterviewState](llm=model, userdata=state) as session:
+        capture = attach_capture(session, sink, state.elapsed_s)
+        await session.start(make_phase_agent(Phase.APPROACH, state), capture_run=True)
+        await on_text(session, TextInputEvent(text="I would keep a map from value to index."))  # type: ignore[misc]
+        await until(lambda: len(model.requests) >= 2)
+        await session.run(
+            user_input="and look up the complement before inserting"
+        )  # the framework's own turn
+        capture.detach()
+    lines = [e["payload"] for e in sink.of_type("transcript") if e["payload"]["role"] == "user"]
+    assert [(p["text"], p.get("typed")) for p in lines] == [
+        ("I would keep a map from value to index.", True),
+        ("and look up the complement before inserting", None),
+    ]
