@@ -57,6 +57,8 @@ PROMPTS: dict[str, frozenset[str]] = {
     "checkin_avoid": frozenset({"said"}),
     "checkin_fallback_en": frozenset(),
     "checkin_fallback_es": frozenset(),
+    "notes_withheld_en": frozenset(),
+    "notes_withheld_es": frozenset(),
     "no_show_ping": frozenset(),
     "no_show_mic": frozenset(),
     "no_show_end": frozenset(),
