@@ -145,6 +145,12 @@ async def guard_disclosure(state: InterviewState, stream: AsyncIterable[Any]) ->
         return []
 
     async for chunk in stream:
+        delta = chunk.delta if isinstance(chunk, llm.ChatChunk) else None
+        if delta is not None and delta.tool_calls and delta.content:  # text beside a tool call is guarded too
+            out = guard.feed(delta.content)
+            if out:
+                yield out
+            chunk = chunk.model_copy(update={"delta": delta.model_copy(update={"content": None})})
         text = _text_of(chunk)
         if text is None:
             if (out := guard.flush()) or guard.stopped:

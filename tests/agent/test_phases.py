@@ -592,3 +592,25 @@ async def test_the_interviewer_never_reads_out_its_notes_or_a_hint_not_given_yet
         await session.run(user_input="Can you repeat the last hint?")
         # (the fake ends each word with a space)
         assert _said(session)[-1].strip() == f"Here it is again: {last_hint}"
+
+
+async def test_notes_beside_a_tool_call_in_one_chunk_are_cut_too():
+    from agent.disclosure import guard_disclosure
+
+    _, state, _, _, _ = make()
+    rubric = state.question.rubric[2]["behaviour"]
+    call_ = llm.FunctionToolCall(name="give_hint", arguments="{}", call_id="c1")
+    chunks: list[Any] = [
+        "Sure: ",
+        llm.ChatChunk(id="x", delta=llm.ChoiceDelta(role="assistant", content=rubric, tool_calls=[call_])),
+    ]
+
+    async def stream() -> Any:
+        for c in chunks:
+            yield c
+
+    out = [c async for c in guard_disclosure(state, stream())]
+    text = "".join(c for c in out if isinstance(c, str))
+    calls = [c for c in out if isinstance(c, llm.ChatChunk)]
+    assert "hash map from value" not in text and "my own notes" in text
+    assert len(calls) == 1 and calls[0].delta.tool_calls == [call_] and not calls[0].delta.content
