@@ -54,7 +54,7 @@ PROMPTS: dict[str, frozenset[str]] = {
     "time_up": frozenset(),
     "checkin_1": frozenset({"minutes", "avoid"}),
     "checkin_2": frozenset({"minutes", "avoid"}),
-    "checkin_avoid": frozenset({"said"}),
+    "checkin_avoid": frozenset(),
     "checkin_fallback_en": frozenset(),
     "checkin_fallback_es": frozenset(),
     "notes_withheld_en": frozenset(),
