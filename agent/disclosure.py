@@ -31,7 +31,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("shadows.agent.disclosure")
 
-RUN_WORDS = 12  # consecutive words of a protected text that make a quote (a rubric point is 10 to 25 words)
+# Consecutive words of a protected text that make a quote. A rubric point is 10 to 25 words, and the short ones word
+# what the interviewer may well answer in its own words ("exactly one answer, the same element cannot be used
+# twice, duplicates are allowed": 12); the answer's own points are longer.
+RUN_WORDS = 16
 _WORD = re.compile(r"[^\W_]+")
 _SENTENCE_END = re.compile(r"[.!?…]\s*$")
 

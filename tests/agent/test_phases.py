@@ -614,3 +614,13 @@ async def test_notes_beside_a_tool_call_in_one_chunk_are_cut_too():
     calls = [c for c in out if isinstance(c, llm.ChatChunk)]
     assert "hash map from value" not in text and "my own notes" in text
     assert len(calls) == 1 and calls[0].delta.tool_calls == [call_] and not calls[0].delta.content
+
+
+async def test_an_answer_in_the_interviewers_own_words_that_echoes_a_short_note_is_not_cut():
+    # The first rubric point words the problem's assumptions; answering a clarifying question says much the same.
+    _, state, _, _, _ = make()
+    answer = "Yes: exactly one answer, the same element cannot be used twice, duplicates are allowed, good question."
+    async with AgentSession[InterviewState](llm=FakeLLM([say(answer)]), userdata=state) as session:
+        await session.start(make_phase_agent(Phase.APPROACH, state), capture_run=True)
+        await session.run(user_input="Is there always exactly one answer, and can I reuse an element?")
+        assert _said(session)[-1].strip() == answer
