@@ -493,6 +493,20 @@ class WrapUpAgent(PhaseAgent):
     phase = Phase.WRAP_UP
 
 
+# Every tool an interviewer has (docs/protocol.md, "Tools"): the names the event log's `tool_call` events may carry.
+INTERVIEWER_TOOLS = frozenset(
+    {
+        *SHARED_TOOLS,
+        "begin_problem",
+        "discuss_approach",
+        "start_coding",
+        "start_testing",
+        "resume_coding",
+        "discuss_complexity",
+        "wrap_up",
+    }
+)
+
 PHASE_AGENTS: dict[Phase, type[PhaseAgent]] = {
     Phase.GREETING: GreetingAgent,
     Phase.PROBLEM: ProblemAgent,

@@ -624,3 +624,11 @@ async def test_an_answer_in_the_interviewers_own_words_that_echoes_a_short_note_
         await session.start(make_phase_agent(Phase.APPROACH, state), capture_run=True)
         await session.run(user_input="Is there always exactly one answer, and can I reuse an element?")
         assert _said(session)[-1].strip() == answer
+
+
+def test_every_tool_of_every_phase_is_one_the_event_log_may_name():
+    from agent.phases import INTERVIEWER_TOOLS, PHASE_AGENTS
+
+    _, state, _, _, _ = make()
+    offered = {getattr(t, "id", None) for phase in PHASE_AGENTS for t in make_phase_agent(phase, state).tools}
+    assert offered == set(INTERVIEWER_TOOLS)
