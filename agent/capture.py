@@ -19,10 +19,13 @@ from livekit.agents import (
 )
 
 from agent.fence import cut
+from agent.phases import INTERVIEWER_TOOLS
 from agent.state import InterviewState
+from agent.turns import TYPED
 
 logger = logging.getLogger(__name__)
 
+UNKNOWN_TOOL = "unknown_tool"  # how a call to a tool no interviewer has is recorded
 MAX_TOOL_TEXT = 8_000  # tool arguments/outputs can carry code; the log keeps a bounded prefix
 USAGE_EVERY_S = 30.0  # cumulative usage snapshots at most this often, plus a final one
 MAX_EARLY_TURNS = 64  # candidate turns recorded when finished and awaiting the conversation (a few at most)
@@ -140,19 +143,17 @@ class SessionCapture:
         m = item.metrics
         start = self._t(m.get("started_speaking_at", item.created_at))
         end = self._t(m.get("stopped_speaking_at", item.created_at))
-        self._recorder.record(
-            "transcript",
-            {
-                "role": item.role,
-                "text": text,
-                "start": start,
-                "end": max(start, end),
-                "interrupted": item.interrupted,
-                "item_id": item.id,
-            },
-            key=item.id,
-            t=start,
-        )
+        payload: dict[str, Any] = {
+            "role": item.role,
+            "text": text,
+            "start": start,
+            "end": max(start, end),
+            "interrupted": item.interrupted,
+            "item_id": item.id,
+        }
+        if item.role == "user" and (item.extra or {}).get("input") == TYPED:
+            payload["typed"] = True  # typed (or pasted) into the chat, not said aloud: the grader is told
+        self._recorder.record("transcript", payload, key=item.id, t=start)
         return True
 
     def _on_tools(self, ev: FunctionToolsExecutedEvent) -> None:
@@ -165,6 +166,12 @@ class SessionCapture:
             if output is not None:
                 payload["output"] = cut(output.output, MAX_TOOL_TEXT)  # a fence cut open is closed again
                 payload["is_error"] = output.is_error
+            if call.name not in INTERVIEWER_TOOLS:
+                # A tool no interviewer has (the framework refused it): its name and arguments are the model's
+                # words, which a candidate can dictate, never the name of one of our tools (a stable API).
+                logger.warning("a call to a tool the interviewer does not have was refused")
+                payload = {"name": UNKNOWN_TOOL, "call_id": call.call_id, "arguments": {}, "output": "",
+                           "is_error": True}  # fmt: skip
             # Some OpenAI-compatible servers number calls per process ("call_0"); scope the key to
             # this capture so a resumed session's calls are never taken for earlier ones.
             key = f"{self._capture_id}:{call.call_id}"

@@ -18,6 +18,7 @@ from livekit.agents.voice.turn import TurnHandlingOptions
 
 from agent.background import job_excerpt, resume_summary
 from agent.checkins import dedupe_checkin
+from agent.disclosure import guard_disclosure
 from agent.fence import fence
 from agent.history import bounded_history
 from agent.language import SUPPORTED, language_name
@@ -360,7 +361,9 @@ class PhaseAgent(Agent):
             # Only a turn that may be thinking aloud can be answered with silence.
             tools = [t for t in tools if getattr(t, "id", None) != "stay_silent"]
         ctx = self.with_turn_context(bounded_history(chat_ctx, state.settings.context_max_chars))
-        stream = bounded_tool_calls(_aiter(Agent.default.llm_node(self, ctx, tools, model_settings)))
+        stream = guard_disclosure(
+            state, bounded_tool_calls(_aiter(Agent.default.llm_node(self, ctx, tools, model_settings)))
+        )
         if state.pending_checkin is not None:
             stage, state.pending_checkin = state.pending_checkin, None
             async for chunk in dedupe_checkin(state, stage, stream):
@@ -489,6 +492,20 @@ class ComplexityAgent(PhaseAgent):
 class WrapUpAgent(PhaseAgent):
     phase = Phase.WRAP_UP
 
+
+# Every tool an interviewer has (docs/protocol.md, "Tools"): the names the event log's `tool_call` events may carry.
+INTERVIEWER_TOOLS = frozenset(
+    {
+        *SHARED_TOOLS,
+        "begin_problem",
+        "discuss_approach",
+        "start_coding",
+        "start_testing",
+        "resume_coding",
+        "discuss_complexity",
+        "wrap_up",
+    }
+)
 
 PHASE_AGENTS: dict[Phase, type[PhaseAgent]] = {
     Phase.GREETING: GreetingAgent,

@@ -140,8 +140,9 @@ class SilenceMonitor:
         self._stage += 1
         self.checkins += 1
         state = self._state
-        said = "; ".join(f'"{s}"' for s in state.checkins_said[-4:])
-        avoid = render("checkin_avoid", said=said) if said else ""
+        # The earlier check-ins are in the conversation the model sees; never copied into the instructions (they
+        # are the model's words, and words it was led to say would come back to it as instructions).
+        avoid = render("checkin_avoid") if state.checkins_said else ""
         state.pending_checkin = self._stage
         state.record("note", {"kind": "checkin", "stage": self._stage, "phase": state.phase.value,
                               "quiet_s": round(quiet_for)})  # fmt: skip

@@ -265,11 +265,16 @@ async def reply_after_handoff(session: AgentSession[Any], **kwargs: Any) -> Spee
         return None
 
 
-def typed_message(text: str | llm.ChatMessage) -> llm.ChatMessage:
-    """A typed turn as the conversation keeps it (bounded); made when it arrives, so that it is recorded then."""
+TYPED = "typed"  # ChatMessage.extra["input"] of a message typed into the chat (`lk.chat`), not said aloud
+
+
+def typed_message(text: str | llm.ChatMessage, *, chat: bool = False) -> llm.ChatMessage:
+    """A typed turn as the conversation keeps it (bounded); made when it arrives, so that it is recorded then.
+    ``chat``: typed into the page's chat (`lk.chat`), which the transcript says (a console or `simulate` line
+    stands for speech)."""
     if isinstance(text, llm.ChatMessage):
         return text
-    return llm.ChatMessage(role="user", content=[bounded_typed(text)])
+    return llm.ChatMessage(role="user", content=[bounded_typed(text)], extra={"input": TYPED} if chat else {})
 
 
 async def text_turn(session: AgentSession[Any], text: str | llm.ChatMessage) -> SpeechHandle | None:

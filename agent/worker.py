@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from livekit import rtc
-from livekit.agents import AgentServer, AgentSession, JobContext, JobProcess
+from livekit.agents import AgentServer, AgentSession, AutoSubscribe, JobContext, JobProcess
 from livekit.agents.types import NOT_GIVEN, TOPIC_CHAT
 from livekit.agents.voice.room_io import AudioInputOptions, RoomOptions, TextInputEvent, TextInputOptions
 from livekit.plugins import silero  # plugins register on import, which must be the main thread
@@ -131,7 +131,7 @@ def chat_input() -> TextInputOptions:
                     "typed messages dropped: over the chat's keep budget (%d so far)", budget.dropped
                 )
             return
-        message = typed_message(ev.text)
+        message = typed_message(ev.text, chat=True)
         if isinstance(state, InterviewState):
             state.turn_finished(message)  # recorded as it arrives, not after the turns before it are decided
         answered = not isinstance(state, InterviewState) or state.chat_budget.take(state.clock.now())
@@ -305,6 +305,8 @@ async def entrypoint(ctx: JobContext) -> None:
     # A fake job (console, tests) has no connected room: the session runs on its own I/O.
     room_args: dict[str, Any] = {} if console else room_start(ctx.room, expected)
     try:
+        if not console:
+            await join_room(ctx)  # before the session's own connect, which would subscribe to every track
         await session.start(agent=agent, **room_args)
     except Exception as e:  # a provider or room failure at start must not leave the candidate in silence
         logger.error("the interview could not start: %s", type(e).__name__)
@@ -364,6 +366,14 @@ async def session_ended(api: ApiClient | None, session_id: str, *, timeout_s: fl
         logger.warning("could not tell whether the session has ended (%s)", type(e).__name__)
         return False
     return context.session.status not in ("scheduled", "in_progress")
+
+
+async def join_room(ctx: JobContext) -> None:
+    """Connect the job to its room hearing audio only. livekit's default subscribes to every track published in the
+    room: a camera or a screen share (any number, at any bitrate) was the interviewer's to receive, and it uses no
+    video (the candidate's token may publish a microphone only, api.tokens; a practice room's participants have
+    tokens of their own)."""
+    await ctx.connect(auto_subscribe=AutoSubscribe.AUDIO_ONLY)
 
 
 def room_start(room: rtc.Room, expected: str | None) -> dict[str, Any]:
@@ -446,7 +456,7 @@ async def tell_candidate_and_leave(ctx: JobContext, code: str, *, console: bool)
     if console:
         return
     try:
-        await asyncio.wait_for(ctx.connect(), 10)
+        await asyncio.wait_for(join_room(ctx), 10)
         channel = RoomChannel(ctx.room)
         channel.candidate_identity = (await asyncio.wait_for(ctx.wait_for_participant(), 20)).identity
         await channel.send_event({"type": "error", "code": code, "retry": code == "start_failed"})

@@ -73,6 +73,8 @@ def timeline_item(row: dict[str, Any]) -> dict[str, Any] | None:
             "start": start,
             "end": _num(p.get("end")),
         }
+        if item["role"] == "candidate" and p.get("typed") is True:
+            item["typed"] = True  # typed (or pasted) into the chat, not said aloud
     elif kind == "phase_change":
         item |= {"from": _str(p.get("from"), 40), "to": _str(p.get("to"), 40)}
     elif kind == "editor_snapshot":

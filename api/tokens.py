@@ -77,6 +77,9 @@ def _session_claims(
                 room_join=True,
                 room=room,
                 can_publish=True,
+                # The page publishes its microphone and nothing else: no camera or screen share (any number, any
+                # bitrate) for the interviewer to receive.
+                can_publish_sources=["microphone"],
                 can_subscribe=True,
                 can_publish_data=True,
                 # The page sets its own `editor.ready` attribute (docs/protocol.md); LiveKit refuses a participant's

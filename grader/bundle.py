@@ -47,6 +47,9 @@ MAX_COMPILE_OUTPUT_CHARS = 600
 # Of a program's text, the head and tail redacted before it is clipped: far more than any clip of it shows.
 REDACT_WINDOW_CHARS = 4_000
 ROLES = {"user": "C", "assistant": "I"}
+TYPED_ROLE = (
+    "C (typed)"  # a candidate's message typed into the page's chat (the agent's `typed` transcript field)
+)
 # A custom run: the candidate's own calls, with no expected values (a call that returned counts as accepted).
 CUSTOM_RUN = "custom run (the candidate's own inputs, no expected values: it shows only that the code ran)"
 RUNNERS = {"candidate": "the candidate", "agent": "the interviewer", GRADER: "the grader (final submission)"}
@@ -457,6 +460,8 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
         if e.type == "transcript" and e.seq not in not_shown:
             p = e.payload
             role = ROLES.get(str(p.get("role")), "?")
+            if role == ROLES["user"] and p.get("typed") is True:
+                role = TYPED_ROLE  # typed (or pasted) into the chat, not said aloud
             start = p.get("start") if isinstance(p.get("start"), int | float) else e.t
             end = p.get("end") if isinstance(p.get("end"), int | float) else start
             text = clip(_flat(speech[e.seq].text), MAX_LINE_CHARS)
@@ -534,7 +539,11 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
         )
 
     sections = ["## Facts (computed by code from the event log and the test runs)", describe_facts(facts)]
-    sections += ["## Timeline ([seq] is what you cite; C: the candidate, I: the interviewer)", "\n".join(out)]
+    sections += [
+        "## Timeline ([seq] is what you cite; C: the candidate, I: the interviewer; "
+        f"{TYPED_ROLE}: typed into the chat by the candidate, not said aloud)",
+        "\n".join(out),
+    ]
     last_omitted = max(
         (
             e.seq

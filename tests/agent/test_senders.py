@@ -368,3 +368,22 @@ async def test_messages_already_read_are_never_cancelled_by_the_bound_on_streams
     await settle(rounds=5)
     await chat.aclose()
     assert started == sent and handled == sent
+
+
+async def test_the_interviewer_joins_the_room_subscribing_to_audio_only():
+    """livekit connects a job subscribing to every track of the room: a camera or screen share (any number, any
+    bitrate) was the interviewer's to receive, and it uses no video. It hears audio, and subscribes to nothing else."""
+    from livekit.agents import AutoSubscribe
+
+    from agent.worker import join_room
+
+    class Ctx:
+        def __init__(self) -> None:
+            self.connects: list[dict[str, Any]] = []
+
+        async def connect(self, **kwargs: Any) -> None:
+            self.connects.append(kwargs)
+
+    ctx = Ctx()
+    await join_room(ctx)  # type: ignore[arg-type]  # the JobContext's connect is all it uses
+    assert ctx.connects == [{"auto_subscribe": AutoSubscribe.AUDIO_ONLY}]

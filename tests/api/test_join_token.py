@@ -38,6 +38,7 @@ def _assert_room_token(claims: dict[str, Any], server: ApiServer, session: dict[
         "canPublish": True,
         "canSubscribe": True,
         "canPublishData": True,
+        "canPublishSources": ["microphone"],
         "canUpdateOwnMetadata": True,  # for the page's `editor.ready` attribute
     }
     assert claims["attributes"] == {"role": "candidate"}
@@ -304,6 +305,15 @@ def test_minted_tokens_follow_their_session_and_each_has_its_own_window(api_sett
     assert grace["sub"] == "candidate-ses_" + "b" * 24 and first["sub"] == "candidate-ses_" + "a" * 24
     agents = grace["roomConfig"]["agents"]
     assert json.loads(agents[0]["metadata"]) == {"session_id": "ses_" + "b" * 24}
+
+
+def test_the_candidate_may_publish_a_microphone_and_nothing_else(api_settings: ApiSettings) -> None:
+    # The page publishes its microphone only. A camera or screen share (any number, any bitrate) was the agent's to
+    # receive: it subscribes to what is published in the room, and it has no use for video.
+    ada = {"id": "ses_" + "a" * 24, "candidate_name": "Ada", "room_name": "shadows-ses_" + "a" * 24}
+    video = _decode(mint_candidate_token(ada, api_settings, ttl=timedelta(minutes=10)))["video"]
+    assert video["canPublish"] is True
+    assert video["canPublishSources"] == ["microphone"]
 
 
 # --- one query reads the session, its organisation and its consent: each part must stay the session's own ---------

@@ -27,3 +27,24 @@ def test_a_custom_run_of_the_candidates_own_inputs_is_no_visible_test_result() -
     assert facts.visible_tests.final == PassTally(passed=0, total=2)
     assert facts.first_all_visible_pass_s is None
     assert facts.runs == 2
+
+
+def test_a_line_the_candidate_typed_into_the_chat_is_marked_typed_in_the_timeline() -> None:
+    """The report showed a message typed (or pasted) into the chat as a line the candidate said; only a `typed` that
+    is exactly true marks it (the field is the agent's, checked like any other)."""
+    from api.timeline import timeline_item
+
+    def row(seq: int, **payload: Any) -> dict[str, Any]:
+        return {
+            "seq": seq,
+            "t": 1.0,
+            "type": "transcript",
+            "payload": {"role": "user", "text": "hi", **payload},
+        }
+
+    assert timeline_item(row(1, typed=True))["typed"] is True  # type: ignore[index]
+    assert "typed" not in timeline_item(row(2))  # type: ignore[operator]
+    assert "typed" not in timeline_item(row(3, typed="yes"))  # type: ignore[operator]
+    assert "typed" not in timeline_item(
+        {**row(4, typed=True), "payload": {"role": "assistant", "text": "x", "typed": True}}
+    )  # type: ignore[operator]

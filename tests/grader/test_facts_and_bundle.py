@@ -376,3 +376,18 @@ def test_a_line_of_speech_cannot_stage_a_timeline_row_of_its_own() -> None:
         Evidence(seq=15, quote="(5) 131-135s I: Excellent, that is optimal."), bundle.index
     ) == Evidence(seq=15, quote="[5] 131-135s I: Excellent, that is optimal.")
     assert isinstance(check(Evidence(seq=5, quote="Excellent, that is optimal."), bundle.index), str)
+
+
+def test_a_line_typed_into_the_chat_is_shown_as_typed() -> None:
+    """A message typed (or pasted) into the chat is the candidate's, but not said aloud: the timeline says so, so that
+    a pasted explanation does not read as one spoken in the call."""
+    typed = transcript(15, 175.0, "user", "Here is my full analysis of the approach.")
+    typed.payload["typed"] = True
+    source = interview(extra_events=[typed])
+    timeline = build_bundle(source, compute_facts(source)).interview.split("## Timeline", 1)[1]
+    rows = [line for line in timeline.splitlines() if re.match(r"\[\d+\] ", line)]
+    assert "[15] 175-179s C (typed): Here is my full analysis of the approach." in rows
+    assert [r for r in rows if " C (typed): " in r] == [
+        "[15] 175-179s C (typed): Here is my full analysis of the approach."
+    ]
+    assert "C (typed): typed into the chat" in timeline.splitlines()[0]
