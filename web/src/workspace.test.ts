@@ -47,4 +47,34 @@ describe("resuming after a reload", () => {
     expect(saves).toEqual([]);
     expect(workspace.code).toBe("my saved work");
   });
+
+  it("asks before a reload or close throws away code the server does not have yet", async () => {
+    document.body.innerHTML = body;
+    let fail = true;
+    const api = {
+      drafts: async () => ({ drafts: {}, submitted: false }),
+      results: async () => ({ run: null, submit: null }),
+      saveDraft: async () => {
+        if (fail) throw Object.assign(new Error("Could not reach the server."), { status: 0 });
+        return { revision: 1 };
+      },
+    } as unknown as ApiClient;
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const workspace = new Workspace(api, joined);
+    await workspace.resume();
+    const leaving = () => {
+      const event = new Event("beforeunload", { cancelable: true });
+      window.dispatchEvent(event);
+      return event.defaultPrevented;
+    };
+    expect(leaving()).toBe(false); // nothing typed
+    workspace.editor.setCode("def solve():\n    return 42\n");
+    await vi.advanceTimersByTimeAsync(2000); // the save fails: a bad network
+    expect(document.getElementById("save-status")?.dataset.state).toBe("retrying");
+    expect(leaving()).toBe(true);
+    fail = false;
+    await vi.advanceTimersByTimeAsync(6000);
+    expect(document.getElementById("save-status")?.dataset.state).toBe("saved");
+    expect(leaving()).toBe(false);
+  });
 });

@@ -58,6 +58,9 @@ export class Workspace {
       this.drafts.set(snapshot.language, snapshot.code);
       this.saver.changed(snapshot.language, snapshot.code);
     });
+    window.addEventListener("beforeunload", (e) => {
+      if (this.saver.unsaved) e.preventDefault(); // a reload or close now would lose what a failing save still holds
+    });
     this.bindToolbar(joined.session.languages);
     this.bindOutputTabs();
     this.bindCustomInput();
