@@ -77,4 +77,28 @@ describe("waiting for the interviewer", () => {
     timers.advance(20_000);
     expect(calls).toEqual(["late", "redispatch", "gave_up"]);
   });
+
+  it("calls the interviewer again when it leaves a connected call mid-interview", () => {
+    const { w, calls, timers } = watch();
+    w.connected(true);
+    w.agent(false); // its worker crashed: the candidate is still in the call, alone
+    timers.advance(20_000);
+    expect(calls).toEqual(["late", "redispatch"]);
+    timers.advance(20_000);
+    expect(calls).toEqual(["late", "redispatch", "gave_up"]);
+  });
+
+  it("does not wait for an interviewer whose call dropped or which left at the end", () => {
+    const { w, calls, timers } = watch();
+    w.connected(true);
+    w.agent(false);
+    w.disconnected(); // a drop reports the agent absent first, then the status
+    timers.advance(60_000);
+    w.connected(true);
+    w.stop(); // the interview ended: its leaving is the goodbye
+    w.agent(false);
+    w.connected(false);
+    timers.advance(60_000);
+    expect(calls).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
-// Waiting for the interviewer: once the call is connected, if no agent joins within the timeout the page says so
-// and asks the API to dispatch it again (once); if it still has not joined after another timeout, the page offers
-// the text-only path or a reschedule message.
+// Waiting for the interviewer: once the call is connected (or the agent leaves a connected call), if no agent joins
+// within the timeout the page says so and asks the API to dispatch it again (once); if it still has not joined after
+// another timeout, the page offers the text-only path or a reschedule message.
 import type { Timers } from "./snapshots";
 
 export type WatchState = "idle" | "waiting" | "late" | "gave_up" | "present";
@@ -21,6 +21,7 @@ const browserTimers: Timers = {
 export class AgentWatch {
   private timer: number | null = null;
   private redispatched = false;
+  private over = false;
   state: WatchState = "idle";
 
   constructor(
@@ -31,6 +32,7 @@ export class AgentWatch {
 
   /** The call connected (or reconnected) with the agent present or not. */
   connected(agentPresent: boolean): void {
+    if (this.over) return;
     if (agentPresent) return this.agent(true);
     if (this.state === "gave_up" || this.timer !== null) return;
     this.state = this.redispatched ? "late" : "waiting";
@@ -38,12 +40,22 @@ export class AgentWatch {
   }
 
   agent(present: boolean): void {
+    if (this.over) return;
     if (present) {
       this.cancel();
       this.state = "present";
     } else if (this.state === "present") {
-      this.state = "idle"; // it left (a restart): wait for it again on the next connect
+      // It left a connected call (a crash or a restart): wait for it as on a connect, calling it again if need be;
+      // a drop reports the agent absent just before `disconnected()`, which cancels this wait.
+      this.state = "idle";
+      this.connected(false);
     }
+  }
+
+  /** The interview is over: the interviewer leaving is its goodbye, not something to wait for. */
+  stop(): void {
+    this.over = true;
+    this.cancel();
   }
 
   disconnected(): void {

@@ -137,6 +137,11 @@ export class DraftSaver {
     return true;
   }
 
+  /** Code typed here that the server does not hold yet and that a later save could still store. */
+  get unsaved(): boolean {
+    return !this.stopped && this.current !== null && this.saved.get(this.current.language) !== this.current.code;
+  }
+
   stop(): void {
     this.stopped = true;
     this.scheduler.cancel();

@@ -132,6 +132,7 @@ function enterInterview(api: ApiClient, joined: JoinResponse, opts: EnterOptions
   let sawEnded: (() => void) | null = null;
   const endLocally = () => {
     ended = true;
+    watch.stop(); // the interviewer leaves after its goodbye: not a reason to call it again
     workspace.end();
     byId<HTMLButtonElement>("end-interview").disabled = true;
   };

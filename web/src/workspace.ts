@@ -1,7 +1,7 @@
 // The coding workspace once the interview has started: the editor with its server drafts (one per language),
 // Run / Submit / custom input, the results and console panes, reset to starter, font size and theme, and the
 // final state after the answer is submitted.
-import type { ApiClient, JoinResponse, Language, Question, RunReport } from "./api";
+import type { ApiClient, DraftList, JoinResponse, Language, Question, RunReport } from "./api";
 import { reportMarks } from "./compileerrors";
 import { confirmAction } from "./dialog";
 import { byId, h, showValue } from "./dom";
@@ -11,6 +11,9 @@ import { LANGUAGE_NAMES } from "./languages";
 import { runNotice } from "./messages";
 import { chooseTheme, effectiveTheme, loadFontSize, saveFontSize, type Theme } from "./prefs";
 import { renderConsole, renderFailure, renderPending, renderReport, setParamNames } from "./results";
+
+/** Waits between attempts to load the saved drafts after a reload on a failing network. */
+const DRAFT_RETRY_MS = [1000, 2000, 4000, 10_000];
 
 export class Workspace {
   readonly editor: CodeEditor;
@@ -55,6 +58,9 @@ export class Workspace {
       this.drafts.set(snapshot.language, snapshot.code);
       this.saver.changed(snapshot.language, snapshot.code);
     });
+    window.addEventListener("beforeunload", (e) => {
+      if (this.saver.unsaved) e.preventDefault(); // a reload or close now would lose what a failing save still holds
+    });
     this.bindToolbar(joined.session.languages);
     this.bindOutputTabs();
     this.bindCustomInput();
@@ -78,11 +84,28 @@ export class Workspace {
     }
   }
 
+  /** The saved drafts, asked again while the network or the server fails: handing out the starter instead would let
+   * the first keystroke save it over the candidate's work (a save whose revision is not known replaces the draft). */
+  private async loadDrafts(): Promise<DraftList> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.api.drafts(this.sessionId);
+      } catch (error) {
+        const status = (error as { status?: number }).status ?? 0;
+        if (status !== 0 && status !== 429 && status < 500) throw error; // refused: saves will be refused too
+        byId("save-status").textContent = "Could not load your saved code; retrying…";
+        byId("save-status").dataset.state = "retrying";
+        await new Promise((resolve) => window.setTimeout(resolve, DRAFT_RETRY_MS[Math.min(attempt, 3)]));
+      }
+    }
+  }
+
   private async resumeFromServer(): Promise<void> {
-    const [drafts, results] = await Promise.allSettled([
-      this.api.drafts(this.sessionId),
-      this.api.results(this.sessionId),
-    ]);
+    const [drafts, results] = await Promise.allSettled([this.loadDrafts(), this.api.results(this.sessionId)]);
+    if (byId("save-status").dataset.state === "retrying") {
+      byId("save-status").textContent = "";
+      delete byId("save-status").dataset.state;
+    }
     if (drafts.status === "fulfilled") {
       for (const language of this.languages) {
         const draft = drafts.value.drafts[language];
