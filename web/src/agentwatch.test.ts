@@ -31,7 +31,7 @@ function watch() {
   const w = new AgentWatch(
     20_000,
     {
-      late: () => calls.push("late"),
+      late: (left) => calls.push(left ? "late_after_leaving" : "late"),
       redispatch: async () => {
         calls.push("redispatch");
       },
@@ -83,9 +83,9 @@ describe("waiting for the interviewer", () => {
     w.connected(true);
     w.agent(false); // its worker crashed: the candidate is still in the call, alone
     timers.advance(20_000);
-    expect(calls).toEqual(["late", "redispatch"]);
+    expect(calls).toEqual(["late_after_leaving", "redispatch"]); // told it left, not that it never joined
     timers.advance(20_000);
-    expect(calls).toEqual(["late", "redispatch", "gave_up"]);
+    expect(calls).toEqual(["late_after_leaving", "redispatch", "gave_up"]);
   });
 
   it("does not wait for an interviewer whose call dropped or which left at the end", () => {

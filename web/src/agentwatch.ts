@@ -6,8 +6,9 @@ import type { Timers } from "./snapshots";
 export type WatchState = "idle" | "waiting" | "late" | "gave_up" | "present";
 
 export interface WatchHooks {
-  /** The first timeout passed: tell the candidate and call the interviewer again. */
-  late(): void;
+  /** The first timeout passed: tell the candidate and call the interviewer again. `left`: it had joined this
+   * interview and left the call (not: it never joined). */
+  late(left: boolean): void;
   redispatch(): Promise<void>;
   /** The second timeout passed too. */
   gaveUp(): void;
@@ -22,6 +23,7 @@ export class AgentWatch {
   private timer: number | null = null;
   private redispatched = false;
   private over = false;
+  private joined = false; // the interviewer has been in the call at least once
   state: WatchState = "idle";
 
   constructor(
@@ -43,6 +45,7 @@ export class AgentWatch {
     if (this.over) return;
     if (present) {
       this.cancel();
+      this.joined = true;
       this.state = "present";
     } else if (this.state === "present") {
       // It left a connected call (a crash or a restart): wait for it as on a connect, calling it again if need be;
@@ -69,7 +72,7 @@ export class AgentWatch {
       if (!this.redispatched) {
         this.redispatched = true;
         this.state = "late";
-        this.hooks.late();
+        this.hooks.late(this.joined);
         void this.hooks.redispatch().catch(() => undefined);
         this.arm();
       } else {

@@ -151,7 +151,12 @@ function enterInterview(api: ApiClient, joined: JoinResponse, opts: EnterOptions
   });
   const textAllowed = joined.organization.allow_text_only;
   const watch = new AgentWatch(joined.agent_join_timeout_s * 1000, {
-    late: () => panel.say("The interviewer has not joined yet. We are calling them again…"),
+    late: (left) =>
+      panel.say(
+        left
+          ? "The interviewer left the call. We are calling them back…"
+          : "The interviewer has not joined yet. We are calling them again…",
+      ),
     redispatch: async () => {
       await api.redispatchAgent(session.id);
     },
