@@ -4,6 +4,9 @@ and a practice candidate's coaching link."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
@@ -107,6 +110,37 @@ async def read_timeline(session_id: SessionId, conn: DbConn, reader: Reader) -> 
     return await timeline_response(conn, await _readable(conn, session_id, reader))
 
 
+CLIENT_CLOSED_REQUEST = (
+    499  # the access log's status for a request whose client left first (nobody receives it)
+)
+
+
+async def _unless_the_client_leaves(request: Request, work: Awaitable[bytes]) -> bytes | None:
+    """`work`'s result, or None once the client has disconnected (`work` cancelled). A PDF request waits up to
+    `SHADOWS_API_PDF_QUEUE_WAIT_S` for Chromium: a client that gave up kept its place in the queue, and its
+    organisation's share of it, for the rest of that wait."""
+    task = asyncio.ensure_future(work)
+
+    async def left() -> None:
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+
+    watcher = asyncio.ensure_future(left())
+    try:
+        await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        watcher.cancel()
+        if not task.done():
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watcher
+    if task.cancelled() or (not task.done()):
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return None
+    return task.result()
+
+
 @router.get(
     "/v1/sessions/{session_id}/report.pdf",
     response_class=Response,
@@ -128,7 +162,9 @@ async def read_report_pdf(session_id: SessionId, request: Request, settings: Set
     html, _ = report_html(page, print_mode=True)
     # One organisation, or all practice candidates together, holds only a few places in the queue for Chromium.
     tenant = PRACTICE_TENANT if isinstance(reader, CandidateReader) else str(reader.id)
-    pdf = await renderer.render(html, tenant=tenant)
+    pdf = await _unless_the_client_leaves(request, renderer.render(html, tenant=tenant))
+    if pdf is None:
+        return Response(status_code=CLIENT_CLOSED_REQUEST)
     return Response(
         pdf,
         media_type="application/pdf",
