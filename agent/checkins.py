@@ -38,7 +38,9 @@ def pick_fallback(state: InterviewState, stage: int) -> str:
     return f"{ordered[-1]} ({len(state.checkins_said) + 1})"
 
 
-def _text_of(chunk: Any) -> str | None:
+def chunk_text(chunk: Any) -> str | None:
+    """The spoken text a chunk of a reply's stream carries ("" for none), or None for a chunk that is not text (a
+    tool call, anything else), which passes through as it is."""
     if isinstance(chunk, str):
         return chunk
     if isinstance(chunk, llm.ChatChunk) and chunk.delta is not None and not chunk.delta.tool_calls:
@@ -52,7 +54,7 @@ async def dedupe_checkin(state: InterviewState, stage: int, stream: Any) -> Asyn
     others: list[Any] = []
     if hasattr(stream, "__aiter__"):
         async for chunk in stream:
-            text = _text_of(chunk)
+            text = chunk_text(chunk)
             if text is None:
                 others.append(chunk)
             else:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from livekit.agents import llm
 
+from agent.checkins import chunk_text
 from agent.prompts import render
 
 if TYPE_CHECKING:
@@ -121,14 +122,6 @@ class DisclosureGuard:
         return ""
 
 
-def _text_of(chunk: Any) -> str | None:
-    if isinstance(chunk, str):
-        return chunk
-    if isinstance(chunk, llm.ChatChunk) and chunk.delta is not None and not chunk.delta.tool_calls:
-        return chunk.delta.content or ""
-    return None
-
-
 def withheld_line(state: InterviewState) -> str:
     language = state.interview_language if state.interview_language in ("en", "es") else "en"
     return render(f"notes_withheld_{language}")
@@ -154,7 +147,7 @@ async def guard_disclosure(state: InterviewState, stream: AsyncIterable[Any]) ->
             if out:
                 yield out
             chunk = chunk.model_copy(update={"delta": delta.model_copy(update={"content": None})})
-        text = _text_of(chunk)
+        text = chunk_text(chunk)
         if text is None:
             if (out := guard.flush()) or guard.stopped:
                 for piece in [out, *instead()]:
