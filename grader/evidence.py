@@ -27,8 +27,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from grader.redact import UNSPACED, Redacted
+from grader.redact import Redacted
 from grader.schemas import CITABLE_EVENT_TYPES, Evidence
+from grader.word_patterns import UNSPACED
 
 MIN_QUOTE_CHARS = 3
 PROGRAM_OUTPUT = "\ue000"  # stands for the program's own output in a run's quotable result text

@@ -43,10 +43,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Literal
 
 from grader.code_comments import comment_spans
 from grader.gendered import MISS, PLACEHOLDER, TITLES, kept_words, placeholder
@@ -66,6 +66,7 @@ from grader.spoken import (
     spoken_path,
     spoken_phones,
 )
+from grader.word_patterns import HAS_UNSPACED, Words, alternation
 
 Mode = Literal["speech", "code", "output"]
 
@@ -170,12 +171,6 @@ IGNORED_CATEGORIES = frozenset({"Mn", "Me", "Cf"})
 
 # Apostrophes as keyboards, speech-to-text and word processors write them (U+2019, U+02BC, ...): matched as `'`.
 APOSTROPHES = frozenset("\u2018\u2019\u201b\u02bc\u02b9\u02bb\u02bd\u00b4\u2032\ua78c")
-# Scripts written without spaces between words and without capitals (Han, kana, Hangul in its matching form of
-# jamo, Thai): a name there is not set apart by a word boundary ("我是张伟").
-UNSPACED = (
-    "\u0e00-\u0e7f\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
-    "\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff"
-)
 
 
 @lru_cache(maxsize=4096)
@@ -221,47 +216,6 @@ def normalise(text: str) -> _Normal:
     return _Normal("".join(out), index, len(text))
 
 
-# Case-sensitive whatever the pattern's flags: those scripts have no case, and under re.I the compiler folds every
-# character of their ranges (18 ms a pattern, most of the cost of a session's redactor, rebuilt for each name).
-_WORD_START = rf"(?-i:(?<!\w)|(?<=[{UNSPACED}])|(?=[{UNSPACED}]))"
-_WORD_END = rf"(?-i:(?!\w)|(?=[{UNSPACED}])|(?<=[{UNSPACED}]))"
-
-
-_HAS_UNSPACED = re.compile(f"[{UNSPACED}]")
-
-
-def _bounded(term: str) -> str:
-    """`term` as a word: not inside another word, except in a script written without spaces (`UNSPACED`)."""
-    return f"{_WORD_START}{term}{_WORD_END}"
-
-
-class _Words:
-    """`term` as a word (`_bounded`), compiled the cheap way until a text needs the other. Where a text holds no
-    character of a script without spaces, a word's bounds are just `(?<!\\w)` and `(?!\\w)`: the same matches, from
-    a pattern without the ranges of those scripts, whose compilation (7 ms a pattern, for each session's name) was
-    most of what grading a session cost. The full pattern is compiled for the first text that needs it."""
-
-    def __init__(self, term: str, flags: int = 0) -> None:
-        self.term, self.flags = term, flags
-        self.plain = re.compile(rf"(?<!\w){term}(?!\w)", flags)
-        self._full: re.Pattern[str] | None = None
-
-    @property
-    def full(self) -> re.Pattern[str]:
-        if self._full is None:
-            self._full = re.compile(_bounded(self.term), self.flags)
-        return self._full
-
-    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
-        return self.for_text(text).finditer(text, pos, len(text) if endpos is None else endpos)
-
-    def for_text(self, text: str, unspaced: bool | None = None) -> re.Pattern[str]:
-        """The pattern for `text`; `unspaced`: whether it holds a character of `UNSPACED`, when already known."""
-        if unspaced is None:
-            unspaced = _HAS_UNSPACED.search(text) is not None
-        return self.full if unspaced else self.plain
-
-
 def _words(name: str) -> list[str]:
     """A name's words, a hyphenated one or one with an apostrophe split too: "Jean-Luc" is said and written "Jean
     Luc" as often, "O'Brien" "O Brien" or "OBrien"."""
@@ -283,43 +237,6 @@ def _caseless(part: str) -> bool:
     return part.lower() == part.upper()
 
 
-def _alternation(terms: Iterable[str], flags: int = 0) -> _Words:
-    """Any of the literal `terms` as a word, the longest where several match at one place."""
-    return _compiled_alternation(frozenset(terms), flags)
-
-
-@lru_cache(maxsize=256)  # the gendered words' are the same for every session, and each is a tree to build
-def _compiled_alternation(unique: frozenset[str], flags: int) -> _Words:
-    if flags & re.I and not all(t.isascii() for t in unique):
-        ordered = sorted(unique, key=len, reverse=True)
-        return _Words("(?:" + "|".join(re.escape(t) for t in ordered) + ")", flags)
-    return _Words(f"(?:{_trie({t.lower() for t in unique} if flags & re.I else unique)})", flags)
-
-
-def _trie(terms: Iterable[str]) -> str:
-    """A regex matching exactly `terms`, shaped as a tree of their prefixes: at each place the engine follows the
-    one branch the next character allows, rather than trying every term in turn (a hundred gendered words tried at
-    every word of every line were a large part of a grading bundle's cost). Longer terms come first, as in a
-    longest-first alternation: a branch's continuation is greedy, and ending the term there is what is left. Terms
-    that differ only in case must be given once (lower-cased, under re.I): the branches of one character and the
-    other would otherwise be tried one after the other, the shorter term first."""
-    tree: dict[str, Any] = {}
-    for term in terms:
-        node = tree
-        for ch in term:
-            node = node.setdefault(ch, {})
-        node[""] = {}  # a term ends here
-
-    def emit(node: dict[str, Any]) -> str:
-        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return emit(tree)
-
-
 def _as_names(parts: Iterable[str]) -> set[str]:
     """`Ada` and `ADA` (and the form given, if capitalised): how a name is written in code or as a name."""
     forms = {form for p in parts for form in (p, p[:1].upper() + p[1:].lower(), p.upper())}
@@ -328,7 +245,7 @@ def _as_names(parts: Iterable[str]) -> set[str]:
 
 @dataclass(frozen=True)
 class _Rule:
-    pattern: re.Pattern[str] | _Words
+    pattern: re.Pattern[str] | Words
     replacement: str
     mid_sentence: bool = False  # skip a match that starts the text or a sentence
     in_comments: bool = False  # only inside comments (code)
@@ -368,11 +285,11 @@ def _gendered_rules(vocabulary: str) -> list[_Rule]:
     keep = kept_words(vocabulary)
     words = [w for w in PLACEHOLDER if w not in keep]
     titles = [t for t in TITLES if t.lower() not in keep]
-    rules = [_Rule(_alternation(words, re.I), "", replace=placeholder)] if words else []
+    rules = [_Rule(alternation(words, re.I), "", replace=placeholder)] if words else []
     if titles:
-        rules.append(_Rule(_alternation(titles), "", replace=placeholder))
+        rules.append(_Rule(alternation(titles), "", replace=placeholder))
     if MISS.lower() not in keep:
-        rules.append(_Rule(_alternation([MISS]), "", mid_sentence=True, replace=placeholder))
+        rules.append(_Rule(alternation([MISS]), "", mid_sentence=True, replace=placeholder))
     return rules
 
 
@@ -410,7 +327,7 @@ class Redactor:
         self._spelled_sizes = sorted(sizes | {x for x in reach if x >= 3}, reverse=True)
         always: list[_Rule] = []
         if emails:
-            always.append(_Rule(_alternation(emails, re.I), "[email]"))
+            always.append(_Rule(alternation(emails, re.I), "[email]"))
         always += [
             _Rule(EMAIL, "[email]"),
             _Rule(PROFILE_LINK, "[link]"),
@@ -423,7 +340,7 @@ class Redactor:
         spoken_locals = [local for local in spoken_locals if len(re.findall(r"[^\W\d_]+|\d+", local)) > 1]
         if whole:
             alternatives = "|".join(_flexible(w) for w in sorted(whole, key=len, reverse=True))
-            always.append(_Rule(_Words(f"(?:{alternatives})", re.I), NAME))
+            always.append(_Rule(Words(f"(?:{alternatives})", re.I), NAME))
         if self._spelled:
             always.append(_Rule(SPELLED, NAME, refine=self._spelled_names))
         self._speech = [
@@ -455,11 +372,11 @@ class Redactor:
             _Rule(ON_PLATFORM_AFTER, "[handle]", refine=joined_handle_before),
         ]
         if distinctive:
-            self._speech.append(_Rule(_alternation(distinctive, re.I), NAME))
-            self._output.append(_Rule(_alternation(distinctive, re.I), NAME))
-            self._code.append(_Rule(_alternation(_as_names(distinctive)), NAME))
+            self._speech.append(_Rule(alternation(distinctive, re.I), NAME))
+            self._output.append(_Rule(alternation(distinctive, re.I), NAME))
+            self._code.append(_Rule(alternation(_as_names(distinctive)), NAME))
         if ambiguous:
-            rule = _Rule(_alternation(_as_names(ambiguous)), NAME, mid_sentence=True)
+            rule = _Rule(alternation(_as_names(ambiguous)), NAME, mid_sentence=True)
             self._speech.append(rule)
             self._output.append(rule)
             self._code.append(rule)
@@ -467,7 +384,7 @@ class Redactor:
         self._output += [_Rule(CODE_PHONE, "[phone]"), _Rule(NUMBER_RUN, "[phone]", refine=cued_phones)]
         if spoken_locals:  # last: where it is also the name ("ada lovelace"), the name's replacement wins
             pattern = "|".join(spoken_local(local) for local in spoken_locals)
-            local_rule = _Rule(_Words(f"(?:{pattern})", re.I), "[email]")
+            local_rule = _Rule(Words(f"(?:{pattern})", re.I), "[email]")
             self._speech.append(local_rule)
             self._output.append(local_rule)
         self._code.append(_Rule(CODE_PHONE, "[phone]"))
@@ -549,7 +466,7 @@ def _starts_sentence(text: str, start: int, end: int) -> bool:
     return (before == 0 or text[before - 1] in ".!?:;\n\"'") and not vocative
 
 
-def _worth_trying(pattern: re.Pattern[str] | _Words, text: str) -> bool:
+def _worth_trying(pattern: re.Pattern[str] | Words, text: str) -> bool:
     """Cheap tests that skip the costly scans on text that cannot match (most lines have no '@' or 9 digits)."""
     if pattern is EMAIL or pattern is HANDLE or pattern is OUTPUT_HANDLE:
         return "@" in text
@@ -566,11 +483,11 @@ def _apply(text: str, rules: Sequence[_Rule], language: str | None = None) -> Re
     normal = normalise(text)  # matched in one form, replaced in the original (`_Normal.span`)
     norm = normal.text
     comments: list[tuple[int, int]] | None = None
-    unspaced = _HAS_UNSPACED.search(norm) is not None  # once per text, not once per rule and comment
+    unspaced = HAS_UNSPACED.search(norm) is not None  # once per text, not once per rule and comment
 
     def matches(rule: _Rule) -> Iterable[re.Match[str]]:
         nonlocal comments
-        pattern = rule.pattern.for_text(norm, unspaced) if isinstance(rule.pattern, _Words) else rule.pattern
+        pattern = rule.pattern.for_text(norm, unspaced) if isinstance(rule.pattern, Words) else rule.pattern
         if not rule.in_comments:
             return pattern.finditer(norm)
         if comments is None:

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.db.bundle_repo import redaction_terms
-from grader.redact import UNSPACED, Redactor, _alternation, _compiled_alternation, _starts_sentence, _Words
+from grader.redact import Redactor, _starts_sentence
+from grader.word_patterns import UNSPACED, Words, alternation, compiled_alternation
 
 
 def test_name_email_phone_and_links_are_replaced_in_speech_and_mapped_back() -> None:
@@ -412,7 +413,7 @@ def test_a_name_with_an_apostrophe_is_redacted_with_any_apostrophe_or_none(text:
 
 
 def _flat(terms: set[str], flags: int) -> re.Pattern[str]:
-    """The plain longest-first alternation `_alternation` stands for, its word boundaries under the pattern's own
+    """The plain longest-first alternation `alternation` stands for, its word boundaries under the pattern's own
     flags (as they were before they were made case-sensitive: only their cost changed)."""
     ordered = sorted(terms, key=len, reverse=True)
     start = rf"(?:(?<!\w)|(?<=[{UNSPACED}])|(?=[{UNSPACED}]))"
@@ -435,7 +436,7 @@ def test_the_tree_of_terms_finds_what_the_longest_first_alternation_finds(
     # Terms sharing prefixes, differing in case, ending where another goes on; text with words, spaces,
     # punctuation and a character of a script without spaces, where a word may start and end anywhere.
     flags = re.I if ignore_case else 0
-    tree = _alternation(terms, flags)
+    tree = alternation(terms, flags)
     flat = _flat(terms, flags)
     assert [m.span() for m in tree.finditer(text)] == [m.span() for m in flat.finditer(text)]
 
@@ -443,10 +444,10 @@ def test_the_tree_of_terms_finds_what_the_longest_first_alternation_finds(
 def test_a_names_patterns_for_scripts_without_spaces_are_built_only_for_text_that_has_them() -> None:
     # Built for every session's name, they cost 7-18 ms each to compile (the ranges of those scripts): most of what
     # grading a session cost. Text without such a script has the same matches from the plain patterns.
-    _compiled_alternation.cache_clear()  # patterns shared with other redactors may have met such text already
+    compiled_alternation.cache_clear()  # patterns shared with other redactors may have met such text already
     r = Redactor(redaction_terms("Zanele Mbeki", "zm@example.com"))
     assert r.speech("Hi, I'm Zanele Mbeki.").text == "Hi, I'm [candidate]."
-    words = [rule.pattern for rule in r._speech if isinstance(rule.pattern, _Words)]
+    words = [rule.pattern for rule in r._speech if isinstance(rule.pattern, Words)]
     assert words and all(w._full is None for w in words)
     assert r.speech("我是Zanele\uff0c你好").text == "我是[candidate]\uff0c你好"
     assert r.speech("Zanele是我的名字").text == "[candidate]是我的名字"
@@ -470,8 +471,8 @@ def test_code_is_checked_for_scripts_without_spaces_once_however_many_comments_i
     # commented lines take 3 s (quadratic in its size): a candidate could slow grading down at will.
     import grader.redact
 
-    counting = _CountingSearch(grader.redact._HAS_UNSPACED)
-    monkeypatch.setattr(grader.redact, "_HAS_UNSPACED", counting)
+    counting = _CountingSearch(grader.redact.HAS_UNSPACED)
+    monkeypatch.setattr(grader.redact, "HAS_UNSPACED", counting)
     r = Redactor(redaction_terms("Zanele Mbeki", "zm@example.com"))
     source = "".join(f"x{i} = {i}  # step {i}: add the pair\n" for i in range(comments))
     out = r.code(source + "# by Zanele Mbeki\n# 作者\uff1aZanele\n", "python").text
