@@ -12,9 +12,9 @@ With the guard on (every environment but `local` and `test`, `ApiSettings.egress
   cannot move the request elsewhere;
 - URLs are checked when they are registered and again before every request.
 Always: no redirects followed, no proxy from the environment, credentials in URLs refused, one deadline for the
-whole request (the lookup of the host's name included; lookups run on threads of their own), and at most
-`max_bytes` of the response read (uncompressed bytes only: we ask for `identity`). An answer is its status: a body
-still coming at the deadline is cut there (`truncated`), not turned into a timeout.
+whole request (the lookup of the host's name included: DNS queries the deadline ends, never a thread left waiting),
+and at most `max_bytes` of the response read (uncompressed bytes only: we ask for `identity`). An answer is its
+status: a body still coming at the deadline is cut there (`truncated`), not turned into a timeout.
 
 Errors (`EgressError.code` is what delivery logs store):
 EgressError
@@ -26,15 +26,16 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import socket
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from functools import lru_cache, partial
+from functools import lru_cache
 
+import dns.asyncresolver
+import dns.exception
+import dns.resolver
 import httpx
 
 MAX_URL_CHARS = 2_000
@@ -71,25 +72,65 @@ class UrlRefusedError(EgressError):
 # --- name resolution (a hook, so tests never use real DNS) ---------------------------------------------------------
 
 
-# Lookups of the hosts organisations and ATSs name run on threads of their own. The name server is theirs and may
-# never answer: in the event loop's default executor (a few threads on a small host) such lookups took the threads
-# that also resolve the database's, the LLM's and storage's hosts and run the grader's CPU work, and stalled them.
-# A lookup past these threads waits its turn, within its request's deadline. A thread stays in a lookup until the
-# system resolver gives up (resolv.conf: up to about 30 s), after its request has ended: hence more threads than
-# requests in flight (SHADOWS_API_OUTBOUND_MAX_CONCURRENCY_PER_ORGANIZATION, 4) would need.
-DNS_THREADS = 32
-_dns_executor = ThreadPoolExecutor(max_workers=DNS_THREADS, thread_name_prefix="egress-dns")
+# Lookups of the hosts organisations and ATSs name are DNS queries from the event loop (dnspython's asyncio resolver,
+# configured from /etc/resolv.conf), not getaddrinfo on threads. The name server is the organisation's and may never
+# answer: a thread stays in getaddrinfo until the system resolver gives up (about 30 s), after its request has ended,
+# so a few organisations with silent name servers took every lookup thread and everyone's deliveries waited for one.
+# A query is a coroutine: the request's deadline ends it and frees its socket. Only A and AAAA records are asked for
+# (IPv4 first); /etc/hosts and search domains are not consulted, and need not be: the guard refuses the private
+# addresses they would name.
+LOOKUP_LIFETIME_S = 30.0  # one lookup's own bound; a request's deadline (shorter) ends it first
+CACHE_ENTRIES = 4096  # answers are cached for their TTL
 
 
-async def system_resolver(host: str, port: int) -> list[str]:
-    loop = asyncio.get_running_loop()
-    try:
-        infos = await loop.run_in_executor(
-            _dns_executor, partial(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
+class DnsResolver:
+    """A `Resolver` over DNS: the system's name servers, or `nameservers` on `port` (tests)."""
+
+    def __init__(self, nameservers: list[str] | None = None, port: int = 53) -> None:
+        self._nameservers = nameservers
+        self._port = port
+        self._resolver: dns.asyncresolver.Resolver | None = None
+
+    def _configured(self) -> dns.asyncresolver.Resolver:
+        if self._resolver is None:
+            if self._nameservers is None:
+                resolver = (
+                    dns.asyncresolver.Resolver()
+                )  # /etc/resolv.conf: raises when it names no name server
+            else:
+                resolver = dns.asyncresolver.Resolver(configure=False)
+                resolver.nameservers = list(self._nameservers)
+                resolver.port = self._port
+            resolver.lifetime = LOOKUP_LIFETIME_S
+            resolver.cache = dns.resolver.LRUCache(CACHE_ENTRIES)
+            self._resolver = resolver
+        return self._resolver
+
+    async def _addresses(self, resolver: dns.asyncresolver.Resolver, host: str, rdtype: str) -> list[str]:
+        try:
+            answer = await resolver.resolve(host, rdtype, search=False, raise_on_no_answer=False)
+        except (
+            dns.exception.DNSException
+        ):  # NXDOMAIN, no name server answered, a malformed name, its lifetime
+            return []
+        return [str(r.address) for r in answer.rrset or ()]
+
+    async def __call__(self, host: str, port: int) -> list[str]:
+        try:
+            resolver = self._configured()
+        except dns.exception.DNSException as e:
+            raise UrlRefusedError(
+                "host_unresolvable", "No name server is configured to resolve the URL's host."
+            ) from e
+        v4, v6 = await asyncio.gather(
+            self._addresses(resolver, host, "A"), self._addresses(resolver, host, "AAAA")
         )
-    except socket.gaierror as e:
-        raise UrlRefusedError("host_unresolvable", "The URL's host name does not resolve.") from e
-    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+        if not v4 and not v6:
+            raise UrlRefusedError("host_unresolvable", "The URL's host name does not resolve.")
+        return list(dict.fromkeys(v4 + v6))
+
+
+system_resolver = DnsResolver()
 
 
 _resolver: Resolver | None = None

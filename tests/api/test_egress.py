@@ -4,7 +4,6 @@ request would leave the machine, the transport is replaced to capture it instead
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ import httpx
 import pytest
 
 from api import egress
+from tests.fakes.dns_server import FakeNameServer
 from tests.fakes.resolver import MappedResolver
 
 
@@ -247,31 +247,6 @@ async def test_a_name_server_that_never_answers_ends_within_the_request_deadline
     assert captured.requests == []
 
 
-async def test_lookups_that_hang_leave_the_event_loops_default_executor_free(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # The default executor (a few threads on a small host) also resolves the database's host, the LLM's and
-    # storage's, and runs the grader's CPU work: lookups of hostile names hanging in it stalled all of them.
-    release = threading.Event()
-    real = socket.getaddrinfo
-
-    def hanging(host: Any, *args: Any, **kwargs: Any) -> Any:
-        if host != "hang.test":
-            return real(host, *args, **kwargs)
-        release.wait(30)
-        return real("127.0.0.1", *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", hanging)
-    lookups = [asyncio.create_task(egress.system_resolver("hang.test", 443)) for _ in range(40)]
-    try:
-        await asyncio.sleep(0.2)
-        async with asyncio.timeout(5):
-            assert await asyncio.to_thread(lambda: 42) == 42
-    finally:
-        release.set()
-        await asyncio.gather(*lookups, return_exceptions=True)
-
-
 async def test_a_2xx_whose_body_never_ends_is_an_answer_not_a_timeout() -> None:
     # A receiver that answers 200 and then never finishes its body (a Content-Length it never sends, a chunked
     # stream it never closes) has taken the delivery. Counted as a timeout, it was sent again, ten times in all,
@@ -298,3 +273,72 @@ async def test_a_2xx_whose_body_never_ends_is_an_answer_not_a_timeout() -> None:
         await server.wait_closed()
     assert (reply.status_code, reply.body, reply.truncated) == (200, b"accepted", True)
     assert time.monotonic() - started < 5
+
+
+# --- the API's own resolver, against a real name server on loopback -----------------------------------------------
+
+
+async def test_the_resolver_asks_for_both_address_families_and_refuses_a_name_that_does_not_exist() -> None:
+    server = await FakeNameServer(
+        records={"hooks.example.test": ["93.184.216.34", "2606:2800:220:1::1"]}
+    ).start()
+    try:
+        lookup = egress.DnsResolver(nameservers=["127.0.0.1"], port=server.port)
+        assert await lookup("hooks.example.test", 443) == ["93.184.216.34", "2606:2800:220:1::1"]
+        with pytest.raises(egress.UrlRefusedError) as e:
+            await lookup("missing.example.test", 443)
+    finally:
+        server.close()
+    assert e.value.code == "host_unresolvable"
+    assert {q for q in server.queries if q[0] == "hooks.example.test"} == {
+        ("hooks.example.test", "A"),
+        ("hooks.example.test", "AAAA"),
+    }
+
+
+def _open_fds() -> int:
+    return len(list(Path("/proc/self/fd").iterdir()))
+
+
+async def test_lookups_a_silent_name_server_never_answers_hold_nothing_once_their_deadline_passes() -> None:
+    # An organisation's name server that drops every query. Lookups on threads (getaddrinfo) kept a thread each
+    # until the system resolver gave up, about 30 s after their request had ended: a few such organisations took
+    # every lookup thread and everyone's deliveries waited. Now a lookup is a coroutine: its deadline ends it.
+    server = await FakeNameServer(
+        records={"ok.example.test": ["93.184.216.34"]}, silent={"hang.example.test"}
+    ).start()
+    lookup = egress.DnsResolver(nameservers=["127.0.0.1"], port=server.port)
+    try:
+        await lookup("ok.example.test", 443)  # the resolver is configured and warm
+        threads, fds = threading.active_count(), _open_fds()
+
+        async def hang() -> None:
+            async with asyncio.timeout(0.3):
+                await lookup("hang.example.test", 443)
+
+        results = await asyncio.gather(*(hang() for _ in range(100)), return_exceptions=True)
+        assert all(isinstance(r, TimeoutError) for r in results)
+        assert threading.active_count() == threads and _open_fds() == fds
+        assert sum(1 for name, _ in server.queries if name == "hang.example.test") >= 100
+        async with asyncio.timeout(5):
+            assert await lookup("ok.example.test", 443) == ["93.184.216.34"]
+    finally:
+        server.close()
+
+
+async def test_a_request_to_a_host_whose_name_server_is_silent_ends_at_its_deadline(
+    captured: _Captured,
+) -> None:
+    server = await FakeNameServer(silent={"slow.example.test"}).start()
+    egress.use_resolver(egress.DnsResolver(nameservers=["127.0.0.1"], port=server.port))
+    try:
+        with pytest.raises(egress.EgressError) as e:
+            async with asyncio.timeout(10):
+                await egress.send(
+                    "https://slow.example.test/hook", method="POST", guard=True, timeout_s=0.5, max_bytes=64
+                )
+    finally:
+        egress.use_resolver(None)
+        server.close()
+    assert e.value.code == "timeout" and captured.requests == []
+    assert ("slow.example.test", "A") in server.queries
