@@ -13,9 +13,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
+import structlog
+
 from api.errors import RateLimitedError
+from api.metrics import ORG_LIMITED
 from api.ratelimits import RateLimits
 from api.settings import ApiSettings
+
+log = structlog.get_logger(__name__)
 
 SESSION_RATE_LIMITED = "session_rate_limited"
 INVITE_RATE_LIMITED = "rate_limited"  # ats_assessments.invite_withheld
@@ -23,13 +28,18 @@ INVITE_RATE_LIMITED = "rate_limited"  # ats_assessments.invite_withheld
 
 async def count_session(ratelimits: RateLimits, settings: ApiSettings, organization_id: UUID) -> None:
     """Count one new session of the organisation; RateLimitedError (`session_rate_limited`) past the limit."""
-    await ratelimits.hit(
-        "sessions",
-        settings.session_create_rate_limit,
-        str(organization_id),
-        message="This organisation has created too many sessions; retry after Retry-After seconds.",
-        code=SESSION_RATE_LIMITED,
-    )
+    try:
+        await ratelimits.hit(
+            "sessions",
+            settings.session_create_rate_limit,
+            str(organization_id),
+            message="This organisation has created too many sessions; retry after Retry-After seconds.",
+            code=SESSION_RATE_LIMITED,
+        )
+    except RateLimitedError:
+        ORG_LIMITED.labels(kind="session").inc()
+        log.warning("session.rate_limited", organization_id=str(organization_id))
+        raise
 
 
 async def invite_allowed(ratelimits: RateLimits, settings: ApiSettings, organization_id: UUID) -> bool:
@@ -42,5 +52,6 @@ async def invite_allowed(ratelimits: RateLimits, settings: ApiSettings, organiza
             message="Too many invite e-mails.",
         )
     except RateLimitedError:
+        ORG_LIMITED.labels(kind="invite_email").inc()
         return False
     return True

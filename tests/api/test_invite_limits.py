@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 
 import psycopg
 import pytest
+from prometheus_client import REGISTRY
 from psycopg.rows import DictRow
 from pydantic import SecretStr
 
@@ -44,6 +45,10 @@ async def greenhouse(api_server: ApiServer) -> AsyncIterator[FakeGreenhouse]:
         yield gh
 
 
+def _withheld_count() -> float:
+    return REGISTRY.get_sample_value("shadows_org_limited_total", {"kind": "invite_email"}) or 0.0
+
+
 async def _invite_jobs(db: Conn) -> int:
     cur = await db.execute(
         "select count(*) as n from procrastinate_jobs where task_name = 'send_invite_email'"
@@ -54,6 +59,7 @@ async def _invite_jobs(db: Conn) -> int:
 async def test_invites_past_the_organisations_limit_are_withheld_recorded_and_shown_to_greenhouse(
     api_server: ApiServer, greenhouse: FakeGreenhouse, db: Conn
 ) -> None:
+    withheld_before = _withheld_count()
     sent = []
     for i in range(3):
         r = await greenhouse.send_test("difficulty:easy", HARRY | {"email": f"c{i}@example.com"}, instance=i)
@@ -77,6 +83,7 @@ async def test_invites_past_the_organisations_limit_are_withheld_recorded_and_sh
     # The recruiter sees why no e-mail went, and the link to send themselves.
     assert third["invite_withheld"] == "rate_limited"
     assert "/join#invite=inv_" in third["join_url"]
+    assert _withheld_count() == withheld_before + 1  # for the operator
 
 
 async def test_the_invite_limit_is_per_organisation(
