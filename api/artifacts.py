@@ -1,7 +1,7 @@
 """A session's artifacts in object storage, under `sessions/<session id>/`:
 
 - `session.json`: the raw dump (the session, its question, every event, every run and submission with its code and
-  result, every scorecard version);
+  result, every scorecard version; a run's `code` is null, `code_omitted` true, past the session's run code budget);
 - `report.pdf`: the report page printed (the organisation's view; the coaching view for a practice session);
 - `resume.pdf`: the résumé PDF uploaded with the session (staged in `session_uploads` until copied here).
 

@@ -121,6 +121,10 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "invalid_input": (422, "A custom input does not match the function's signature or is too large."),
     "rate_limited": (429, "Too many requests; wait and retry."),
     "redispatch_limit": (429, "The interviewer was already called again for this session."),
+    "session_rate_limited": (
+        429,
+        "This organisation created too many sessions lately; retry after `Retry-After`.",
+    ),
     "exports_busy": (429, "Too many exports in progress (in all, or of this organisation); retry later."),
     "internal_error": (500, "We failed; not the caller's fault."),
     "embedded_postgres": (500, "`shadows dev` could not start its local PostgreSQL (never in production)."),

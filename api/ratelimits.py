@@ -80,14 +80,17 @@ class RateLimits:
             items = self._parsed[spec] = parse_many(spec)
         return items
 
-    async def hit(self, scope: str, spec: str, key: str, *, message: str, cost: int = 1) -> None:
-        """Count `cost` requests of `key` in `scope`; RateLimitedError when over any part of `spec`."""
+    async def hit(
+        self, scope: str, spec: str, key: str, *, message: str, cost: int = 1, code: str | None = None
+    ) -> None:
+        """Count `cost` requests of `key` in `scope`; RateLimitedError (`code`, by default `rate_limited`) when
+        over any part of `spec`."""
         try:
             for item in self._items(spec):
                 if not await self._limiter.hit(item, scope, key, cost=cost):
                     stats = await self._limiter.get_window_stats(item, scope, key)
                     retry_after = max(1, math.ceil(stats.reset_time - time.time()))
-                    raise RateLimitedError(message, retry_after=retry_after)
+                    raise RateLimitedError(message, code=code, retry_after=retry_after)
         except StorageError as e:
             log.error("ratelimit.storage_error", scope=scope, error_type=type(e.storage_error).__name__)
             raise RateLimiterUnavailableError("Rate limiting is unavailable; try again shortly.") from e

@@ -150,6 +150,7 @@ async def _judge_and_store(
                     report=body,
                     event_t=event_t,
                 ),
+                code_budget=services.settings.run_code_budget_bytes,
             )
     except (
         BaseException

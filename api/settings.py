@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from limits import parse_many
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -101,6 +102,9 @@ class ApiSettings(BaseSettings):
 
     practice_enabled: bool = False
     practice_rate_limit: str = "5/hour"
+    # Sessions one organisation may create (`limits` notation), by its API key and its ATS keys together; past it
+    # 429 `session_rate_limited` with Retry-After (api/org_limits.py).
+    session_create_rate_limit: str = "1000/hour"
     # Runs and submissions per session (`limits` notation; several separated by ";"), on top of one in flight.
     run_rate_limit: str = "20/minute;300/hour"
 
@@ -179,6 +183,10 @@ class ApiSettings(BaseSettings):
     # most every 5 s, each up to 200 KB of candidate code); a snapshot past it is kept without its code, marked
     # `code_omitted` (docs/data-model.md). Bounds what a timeline, report or grading of one session reads.
     snapshot_code_budget_bytes: int = Field(default=16 * 1024 * 1024, ge=0, le=1024 * 1024 * 1024)
+    # The most UTF-8 bytes of code one session's runs and submissions may store (each up to the judge's
+    # max_code_bytes; up to SHADOWS_API_RUN_RATE_LIMIT of them). A run past it is judged and recorded without its
+    # code, marked `code_omitted`; the newest Submit always keeps its code (docs/data-model.md).
+    run_code_budget_bytes: int = Field(default=8 * 1024 * 1024, ge=0, le=1024 * 1024 * 1024)
     # --- Outgoing webhooks and calls to ATSs (docs/integrations.md) ---
     # Waits before the 2nd, 3rd, ... delivery attempt (comma-separated seconds, each jittered by +-10%); after the
     # last one the delivery fails. Outside local/test the schedule must span at least 24 hours even at -10%.
@@ -202,6 +210,9 @@ class ApiSettings(BaseSettings):
     smtp_url: SecretStr | None = None
     smtp_from: str = "Shadows <interviews@localhost>"
     smtp_timeout_s: float = Field(default=30.0, gt=0, le=300)
+    # Invite e-mails one organisation's ATS-created sessions may queue (`limits` notation); past it the session is
+    # still scheduled and its e-mail withheld, recorded and shown to the ATS (api/org_limits.py).
+    invite_email_rate_limit: str = "300/hour"
     # Where assessment.update goes (Ashby's public API); the tests point it at a local fake.
     ashby_base_url: str = "https://api.ashbyhq.com"
     # Outside local/test, Greenhouse's completion PATCH (which carries the organisation's key) only goes to hosts
@@ -223,6 +234,16 @@ class ApiSettings(BaseSettings):
     questions_dir: Path = REPO_ROOT / "questions"
     web_dir: Path = REPO_ROOT / "web" / "dist"
     log_json: bool = True
+
+    @field_validator("session_create_rate_limit", "invite_email_rate_limit")
+    @classmethod
+    def _limit_notation(cls, v: str) -> str:
+        """Refused at start-up, not at the first session: `limits` notation such as "300/hour;2000/day"."""
+        try:
+            parse_many(v)
+        except ValueError as e:
+            raise ValueError(f"not a rate limit in `limits` notation: {v!r}") from e
+        return v
 
     @field_validator("smtp_url", mode="before")
     @classmethod

@@ -46,7 +46,7 @@ def _run(row: dict[str, Any], p: dict[str, Any]) -> dict[str, Any]:
         for t in tests
         if not t.get("hidden")
     ]
-    return {
+    item: dict[str, Any] = {
         "kind": "submit" if row["type"] == "submission" else "run",
         "by": _str(p.get("by"), 20),
         "verdict": _str(p.get("verdict"), 40),
@@ -58,6 +58,10 @@ def _run(row: dict[str, Any], p: dict[str, Any]) -> dict[str, Any]:
         "language": row["run_language"] or _str(p.get("language"), 20),
         "code": row["run_code"],
     }
+    # Stored past the session's run code budget: judged and recorded, its code not kept.
+    if row.get("run_code_omitted"):
+        item |= {"code_omitted": True, "code_bytes": _int(row.get("run_code_bytes"))}
+    return item
 
 
 def timeline_item(row: dict[str, Any]) -> dict[str, Any] | None:

@@ -88,6 +88,9 @@ def running_stack(
             "SHADOWS_API_LOG_JSON": "true",
             "SHADOWS_API_DB_POOL_MAX": str(pool_max),
             "SHADOWS_API_PUBLIC_URL": f"http://127.0.0.1:{port}",
+            # One organisation offers POST /v1/sessions at 150/s: the capacity measured, not an organisation's
+            # usage, so past the per-organisation default (1000/hour) they would all be 429s.
+            "SHADOWS_API_SESSION_CREATE_RATE_LIMIT": "100000000/hour",
             **({"SHADOWS_API_REDIS_URL": redis_url} if redis_url else {}),
         }
         venv_bin = Path(sys.executable).parent

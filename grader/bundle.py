@@ -35,6 +35,7 @@ from grader.schemas import BundleEvent, BundleInput, BundleRun, Facts
 MAX_LINE_CHARS = 2_000  # one transcript line as shown (the whole line stays quotable)
 MAX_TRANSCRIPT_CHARS = 160_000  # a runaway session; a real 45-minute one is far below
 MAX_FAILED_SHOWN = 3
+CODE_NOT_KEPT = "code not kept: this session exceeded its recording budget"  # a run stored past it
 MAX_RUNS_LISTED = 60  # runs and submissions in the timeline; past that, the oldest runs are left out
 RUN_DETAIL_BUDGET_CHARS = 12_000  # failed tests and compiler output of all runs together (~3,000 tokens)
 # The code of runs that is in no shown snapshot (the routes take any code, not only the editor's), all together;
@@ -333,7 +334,12 @@ def _unsnapped_code(
         if e.type == "editor_snapshot" and e.seq in shown:
             seen.add(shown[e.seq].snapshot.sha)
             last = e.seq
-        elif e.type in RUN_TYPES and e.seq in shown_runs.listed and (run := run_of.get(e.seq)) is not None:
+        elif (
+            e.type in RUN_TYPES
+            and e.seq in shown_runs.listed
+            and (run := run_of.get(e.seq)) is not None
+            and run.code is not None
+        ):
             code = redactor.code(run.code, run.language).text
             if Snapshot(0, None, "", code).sha in seen:
                 continue
@@ -507,7 +513,9 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
         elif e.type in RUN_TYPES:
             run = run_of.get(e.seq)
             note = "code not recorded"
-            if run is not None:
+            if run is not None and run.code is None:
+                note = f"{CODE_NOT_KEPT} ({run.code_bytes or '?'} bytes)"
+            elif run is not None and run.code is not None:
                 view = redactor.code(run.code, run.language)
                 same = by_sha.get(Snapshot(0, None, "", view.text).sha)
                 note = f"code as snapshot [{same}]" if same else "code not in a shown snapshot"

@@ -25,7 +25,7 @@ def _flat(text: str) -> str:
 def _candidate_code(source: BundleInput) -> str:
     """Every distinct line of the candidate's code, whitespace collapsed (hundreds of snapshots share most lines)."""
     codes = [str(e.payload.get("code") or "") for e in source.events if e.type == "editor_snapshot"]
-    codes += [run.code for run in source.runs]
+    codes += [run.code for run in source.runs if run.code is not None]
     codes.append(source.final_code or "")
     return "\n".join({_flat(line) for code in codes for line in code.splitlines()})
 

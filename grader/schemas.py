@@ -236,7 +236,9 @@ class BundleRun(_Model):
     id: str
     kind: Literal["run", "submit"]
     language: str
-    code: str
+    # None: not kept (stored past the session's run code budget; the newest Submit's always is).
+    code: str | None
+    code_bytes: int | None = None  # the code's UTF-8 size, kept or not (None for runs stored before it was)
     verdict: str | None
     result: dict[str, Any] | None  # hidden tests already redacted to id, verdict and time
     created_at: datetime

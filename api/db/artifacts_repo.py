@@ -69,8 +69,9 @@ async def dump_parts(conn: Conn, session_id: str) -> dict[str, list[dict[str, An
     )
     runs = await conn.execute(
         """
-        select id, kind, language, code, verdict, result_json, created_at from submissions
-        where session_id = %s order by created_at, id
+        select id, kind, language, case when code_omitted then null else code end as code, code_omitted, code_bytes,
+          code_sha256, verdict, result_json, created_at
+        from submissions where session_id = %s order by created_at, id
         """,
         (session_id,),
     )

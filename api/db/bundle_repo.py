@@ -84,7 +84,7 @@ async def load_bundle_input(conn: Conn, session_id: str) -> BundleInput | None:
     events = await events_repo.list_events(conn, session_id)
     cur = await conn.execute(
         """
-        select id, kind, language, code, verdict, result_json, created_at from submissions
+        select id, kind, language, code, code_omitted, code_bytes, verdict, result_json, created_at from submissions
         where session_id = %s order by created_at, id
         """,
         (session_id,),
@@ -108,7 +108,8 @@ async def load_bundle_input(conn: Conn, session_id: str) -> BundleInput | None:
                 id=str(r["id"]),
                 kind=r["kind"],
                 language=r["language"],
-                code=r["code"],
+                code=None if r["code_omitted"] else r["code"],
+                code_bytes=r["code_bytes"],
                 verdict=r["verdict"],
                 result=r["result_json"],
                 created_at=r["created_at"],

@@ -15,7 +15,8 @@ RESPONSE_ERRORS_KEPT = 100  # per organisation and ATS: the newest reports of an
 
 ASSESSMENT_COLUMNS = """
   a.session_id, a.organization_id, a.provider, a.partner_test_id, a.callback_url, a.external_candidate_id,
-  a.external_application_id, a.join_url_sealed, a.invite_sent_at, a.cancelled_by_ats_at, a.created_at,
+  a.external_application_id, a.join_url_sealed, a.invite_sent_at, a.invite_withheld, a.cancelled_by_ats_at,
+  a.created_at,
   s.status, s.invite_expires_at, s.expires_at, s.started_at, s.ended_at, s.end_reason, s.duration_minutes,
   c.email as candidate_email, c.name as candidate_name
 """
@@ -160,12 +161,14 @@ async def insert_assessment(
     external_candidate_id: str | None,
     external_application_id: str | None,
     join_url_sealed: str,
+    invite_withheld: str | None = None,
 ) -> None:
     await conn.execute(
         """
         insert into ats_assessments (session_id, organization_id, provider, partner_test_id, callback_url,
-                                     external_candidate_id, external_application_id, join_url_sealed)
-        values (%s, %s, %s, %s, %s, %s, %s, %s)
+                                     external_candidate_id, external_application_id, join_url_sealed,
+                                     invite_withheld)
+        values (%s, %s, %s, %s, %s, %s, %s, %s, %s)
         """,
         (
             session_id,
@@ -176,6 +179,7 @@ async def insert_assessment(
             external_candidate_id,
             external_application_id,
             join_url_sealed,
+            invite_withheld,
         ),
     )
 

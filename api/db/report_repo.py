@@ -25,11 +25,14 @@ async def timeline_events(
     conn: Conn, session_id: str, types: tuple[str, ...] = TIMELINE_TYPES, *, with_code: bool = True
 ) -> list[dict[str, Any]]:
     """The session's events of `types` in time order (then seq). With `with_code`, each run or submission carries
-    the code it judged (`run_code`, from `submissions`); without, `run_code` is null (a page that lists runs)."""
+    the code it judged (`run_code`, from `submissions`); without, `run_code` is null (a page that lists runs).
+    `run_code_omitted` says a run's code was not kept (past the session's run code budget), with its size in
+    `run_code_bytes`, either way."""
     cur = await conn.execute(
         """
         select e.seq, e.type, e.t, e.payload,
-          case when %(code)s then sub.code end as run_code, sub.language as run_language
+          case when %(code)s and not sub.code_omitted then sub.code end as run_code, sub.language as run_language,
+          sub.code_omitted as run_code_omitted, sub.code_bytes as run_code_bytes
         from session_events e
         left join submissions sub
           on e.type in ('test_run', 'submission') and sub.session_id = e.session_id

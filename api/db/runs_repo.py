@@ -80,17 +80,68 @@ class FinishedRun:
     event_t: float | None = None  # session time of the event; None: the server's clock at storage
 
 
-async def store_run(conn: Conn, run: FinishedRun) -> tuple[str, int | None]:
+async def _keeps_code(conn: Conn, run: FinishedRun, size: int, budget: int | None) -> tuple[bool, bool]:
+    """Whether the run's code is stored, and whether it is stored past the budget (the newest Submit's). Locks the
+    session row (`for no key update`, as every event append does) and counts the code in `run_code_bytes`, so
+    concurrent runs on any replica cannot together pass the budget. A Submit past the budget keeps its code and
+    takes the one slot beyond it from the Submit that held it, whose code is then left out: the newest Submit's code
+    is always there for the reader and the grader, and a session holds at most the budget plus one Submit's code."""
+    cur = await conn.execute(
+        "select run_code_bytes from sessions where id = %s for no key update", (run.session_id,)
+    )
+    row = await cur.fetchone()
+    used = int(row["run_code_bytes"]) if row else 0
+    if budget is not None and used + size > budget:
+        if run.mode != "submit":
+            return False, False
+        await conn.execute(
+            """
+            update submissions set code = '', code_omitted = true, code_over_budget = false
+            where session_id = %s and code_over_budget
+            """,
+            (run.session_id,),
+        )
+        return True, True
+    if row is not None:
+        await conn.execute(
+            "update sessions set run_code_bytes = %s where id = %s", (used + size, run.session_id)
+        )
+    return True, False
+
+
+async def store_run(
+    conn: Conn, run: FinishedRun, *, code_budget: int | None = None
+) -> tuple[str, int | None]:
     """The submission row, its `test_run`/`submission` event and the lease's release, all or nothing.
-    Returns the submission id and the event's seq."""
+    Returns the submission id and the event's seq.
+
+    With `code_budget`, the run's code is stored only while the session's `run_code_bytes` stays within it
+    (`_keeps_code`); past it the run is stored all the same, its `code` '' and `code_omitted`, with its
+    `code_bytes` and `code_sha256`. Without one (the grader's single final Submit), the code is kept and counted."""
     body = run.report
+    raw = run.code.encode("utf-8", "surrogatepass")
+    sha = hashlib.sha256(raw).hexdigest()
     async with conn.transaction():
+        keep, over = await _keeps_code(conn, run, len(raw), code_budget)
         cur = await conn.execute(
             """
-            insert into submissions (question_id, session_id, language, code, result_json, kind, verdict)
-            values (%s, %s, %s, %s, %s, %s, %s) returning id
+            insert into submissions (question_id, session_id, language, code, code_omitted, code_bytes,
+                                     code_sha256, code_over_budget, result_json, kind, verdict)
+            values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) returning id
             """,
-            (run.question_id, run.session_id, run.language, run.code, Jsonb(body), run.mode, run.verdict),
+            (
+                run.question_id,
+                run.session_id,
+                run.language,
+                run.code if keep else "",
+                not keep,
+                len(raw),
+                sha,
+                over,
+                Jsonb(body),
+                run.mode,
+                run.verdict,
+            ),
         )
         row = await cur.fetchone()
         assert row is not None
@@ -108,7 +159,7 @@ async def store_run(conn: Conn, run: FinishedRun) -> tuple[str, int | None]:
                         "by": run.caller,
                         "mode": run.mode,
                         "language": run.language,
-                        "code_sha256": hashlib.sha256(run.code.encode("utf-8")).hexdigest(),
+                        "code_sha256": sha,
                         "verdict": body["verdict"],
                         "passed": body["passed"],
                         "total": body["total"],

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, fi
 
 from api.db import integrations_repo
 from api.deps import DbConn, Settings
+from api.errors import RateLimitedError
 from api.integrations import assessments
 from api.integrations.keys import IntegrationCaller, authenticate
 from api.openapi_errors import DB, error_responses
@@ -130,6 +131,7 @@ async def list_assessments(caller: Caller, conn: DbConn) -> dict[str, Any]:
     responses={
         **error_responses(*DB, 401, 413),
         409: {"description": "The candidate already has an active assessment."},
+        429: {"description": "The organisation's session limit; `Retry-After` says when to try again."},
         422: {"description": "Refused; `message` is shown to the recruiter in Ashby."},
     },
 )
@@ -158,6 +160,7 @@ async def start_assessment(
             session_id = await assessments.create_assessment(
                 conn,
                 settings,
+                request.app.state.ratelimits,
                 caller.organization_id,
                 assessments.AssessmentRequest(
                     provider="ashby",
@@ -184,6 +187,16 @@ async def start_assessment(
             return _refusal(
                 422,
                 "This assessment is no longer offered by Shadows. Choose another one in the interview plan.",
+            )
+        except RateLimitedError as e:  # the organisation's session limit (api.org_limits): nothing was stored
+            return JSONResponse(
+                {
+                    "message": "Your organisation has scheduled too many Shadows interviews in a short time. "
+                    "Try again later.",
+                    "code": e.code,
+                },
+                status_code=429,
+                headers={"Retry-After": str(e.retry_after or 1)},
             )
     log.info("ashby.start", session_id=session_id)
     return {"success": True, "results": {"assessment_id": session_id}}

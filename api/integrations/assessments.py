@@ -8,14 +8,20 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+import structlog
+
+from api import org_limits
 from api.db import integrations_repo
 from api.db.pool import Conn
 from api.errors import NotFoundError
 from api.integrations.invites import send_invite_email
 from api.jobs.enqueue import enqueue
+from api.ratelimits import RateLimits
 from api.scheduling import schedule_session
 from api.sealing import sealer
 from api.settings import ApiSettings
+
+log = structlog.get_logger(__name__)
 
 DIFFICULTY_PREFIX = "difficulty:"
 QUESTION_PREFIX = "question:"
@@ -91,10 +97,15 @@ class AssessmentRequest:
 
 
 async def create_assessment(
-    conn: Conn, settings: ApiSettings, organization_id: UUID, req: AssessmentRequest
+    conn: Conn, settings: ApiSettings, ratelimits: RateLimits, organization_id: UUID, req: AssessmentRequest
 ) -> str:
     """Schedule the candidate's session and its ATS record, and queue the invite e-mail when SMTP is configured.
-    Run inside the caller's transaction (the session, the record and the e-mail job commit together)."""
+    Run inside the caller's transaction (the session, the record and the e-mail job commit together).
+
+    The session counts against the organisation's session limit (RateLimitedError `session_rate_limited`, nothing
+    stored); its e-mail against the invite limit, past which it is withheld and the record says so (api.org_limits).
+    """
+    await org_limits.count_session(ratelimits, settings, organization_id)
     choice = await resolve_test(conn, req.partner_test_id)
     scheduled = await schedule_session(
         conn,
@@ -114,6 +125,17 @@ async def create_assessment(
         candidate_other_names=req.candidate_other_names,
     )
     session_id = str(scheduled.session["id"])
+    send = settings.smtp_url is not None and await org_limits.invite_allowed(
+        ratelimits, settings, organization_id
+    )
+    withheld = org_limits.INVITE_RATE_LIMITED if settings.smtp_url is not None and not send else None
+    if withheld:
+        log.warning(
+            "invite_email.withheld",
+            session_id=session_id,
+            organization_id=str(organization_id),
+            reason=withheld,
+        )
     await integrations_repo.insert_assessment(
         conn,
         session_id=session_id,
@@ -124,8 +146,9 @@ async def create_assessment(
         external_candidate_id=req.external_candidate_id,
         external_application_id=req.external_application_id,
         join_url_sealed=sealer(settings).seal(scheduled.join_url),
+        invite_withheld=withheld,
     )
-    if settings.smtp_url is not None:
+    if send:
         await enqueue(conn, send_invite_email, queueing_lock=f"invite:{session_id}", session_id=session_id)
     return session_id
 

@@ -142,8 +142,10 @@ async def list_tests(caller: Caller, conn: DbConn) -> list[Test]:
     ]
 
 
-@router.post("/send_test", response_model=SendTestResult, responses=error_responses(*BODY, *DB, 401))
-async def send_test(body: SendTest, caller: Caller, conn: DbConn, settings: Settings) -> SendTestResult:
+@router.post("/send_test", response_model=SendTestResult, responses=error_responses(*BODY, *DB, 401, 429))
+async def send_test(
+    body: SendTest, caller: Caller, conn: DbConn, settings: Settings, request: Request
+) -> SendTestResult:
     """Schedule an interview for the candidate and e-mail them the link (when e-mail is configured). Sending
     again with the same `url` returns the same `partner_interview_id` and schedules nothing new."""
     callback_url = check_callback_url(settings, body.url)
@@ -161,6 +163,7 @@ async def send_test(body: SendTest, caller: Caller, conn: DbConn, settings: Sett
         session_id = await assessments.create_assessment(
             conn,
             settings,
+            request.app.state.ratelimits,
             caller.organization_id,
             assessments.AssessmentRequest(
                 provider="greenhouse",
@@ -189,6 +192,8 @@ async def _status(
         "interview_status": assessment["status"],
         "join_url": assessments.join_url(settings, assessment) if usable else None,
         "invite_expires_at": assessment["invite_expires_at"].isoformat() if usable else None,
+        # Why no invite e-mail went (`rate_limited`: the organisation's limit, api.org_limits); null otherwise.
+        "invite_withheld": assessment["invite_withheld"],
         "started_at": assessment["started_at"].isoformat() if assessment["started_at"] else None,
         "ended_at": assessment["ended_at"].isoformat() if assessment["ended_at"] else None,
         **flat_metadata(None),

@@ -106,7 +106,8 @@ async def read_report(
 async def read_timeline(session_id: SessionId, conn: DbConn, reader: Reader) -> JSONResponse:
     """The interview on one timeline for the replay: `{"session": {...}, "events": [...]}` in time order. Every
     event has `seq`, `t` (seconds from the start) and `type`; snapshots carry the full code, runs and submissions
-    their verdict, counts and code."""
+    their verdict, counts and code. Code stored past the session's budget is not kept: such an event carries
+    `code_omitted: true` and `code_bytes` (a snapshot's `code` is "", a run's null)."""
     return await timeline_response(conn, await _readable(conn, session_id, reader))
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
 
+from api import org_limits
 from api.db import artifacts_repo, events_repo, questions_repo, sessions_repo
 from api.db.pool import connection
 from api.deps import BriefOrgCaller, DbConn, Org, OrgCaller, Settings
@@ -104,10 +105,14 @@ async def _read_create_body(
     status_code=201,
     response_model=SessionCreated,
     openapi_extra=CREATE_OPENAPI,
-    responses=error_responses(*BODY, *DB, 401),
+    responses=error_responses(*BODY, *DB, 401, 429),
 )
 async def create_session(request: Request, org: BriefOrgCaller, settings: Settings) -> SessionCreated:
-    """Schedule an interview for a candidate. The response's `invite` is shown once."""
+    """Schedule an interview for a candidate. The response's `invite` is shown once. At most
+    SHADOWS_API_SESSION_CREATE_RATE_LIMIT per organisation (with its ATS-created sessions): past it 429
+    `session_rate_limited` with Retry-After."""
+    # Counted first: past the limit neither the body nor a résumé is read.
+    await org_limits.count_session(request.app.state.ratelimits, settings, org.id)
     # No database connection is held while the body arrives and the résumé is parsed (both can take seconds).
     body, resume_pdf = await _read_create_body(request, settings, org)
     # The résumé PDF is kept with the session, in its transaction, until the artifacts job stores it (api/artifacts.py).

@@ -126,11 +126,11 @@ async def test_a_run_whose_result_cannot_be_stored_releases_the_sessions_run_lea
     real_store = runs_repo.store_run
     failures = []
 
-    async def store_once_failing(conn, run):  # type: ignore[no-untyped-def]
+    async def store_once_failing(conn, run, **options):  # type: ignore[no-untyped-def]
         if not failures:
             failures.append(run.session_id)
             raise psycopg.OperationalError("the database went away")
-        return await real_store(conn, run)
+        return await real_store(conn, run, **options)
 
     monkeypatch.setattr(runs_repo, "store_run", store_once_failing)
     qid = await _question_id(db, "two-sum")

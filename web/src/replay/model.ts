@@ -49,7 +49,10 @@ export interface RunEvent extends Base {
   hidden: Tally | null;
   tests: { id: string | null; verdict: string | null }[];
   language: string | null;
+  /** null when the API did not keep this run's code (the session exceeded its recording budget: `code_omitted`). */
   code: string | null;
+  code_omitted?: true;
+  code_bytes?: number | null;
 }
 export interface HintEvent extends Base {
   type: "hint";

@@ -1,0 +1,171 @@
+"""Per-organisation limits on invite e-mails (SHADOWS_API_INVITE_EMAIL_RATE_LIMIT) and on session creation
+(SHADOWS_API_SESSION_CREATE_RATE_LIMIT): an ATS key or API key cannot have any number of e-mails sent to arbitrary
+addresses. Past the e-mail limit an ATS-created session is still scheduled, its e-mail withheld and the withholding
+recorded and shown to the ATS (no error the ATS would retry); past the session limit the caller gets 429 with
+Retry-After and a machine-readable code."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import psycopg
+import pytest
+from prometheus_client import REGISTRY
+from psycopg.rows import DictRow
+from pydantic import SecretStr
+
+from api.settings import ApiSettings
+from tests.conftest import ApiServer
+from tests.fakes.ashby import fake_ashby
+from tests.fakes.greenhouse import FakeGreenhouse, fake_greenhouse
+
+Conn = psycopg.AsyncConnection[DictRow]
+HARRY = {"first_name": "Harry", "last_name": "Potter", "email": "hpotter@hogwarts.example"}
+
+
+@pytest.fixture
+def api_settings(api_settings: ApiSettings) -> ApiSettings:
+    # No mail server listens: the e-mail jobs are only queued (no worker runs in these tests).
+    return api_settings.model_copy(
+        update={"smtp_url": SecretStr("smtp://127.0.0.1:9"), "invite_email_rate_limit": "2/hour"}
+    )
+
+
+async def _greenhouse_key(server: ApiServer, org_key: str | None = None) -> str:
+    r = await server.client.post("/v1/integrations/greenhouse/keys", headers=server.org_headers(org_key))
+    assert r.status_code == 201, r.text
+    return str(r.json()["key"])
+
+
+@pytest.fixture
+async def greenhouse(api_server: ApiServer) -> AsyncIterator[FakeGreenhouse]:
+    async with fake_greenhouse(
+        f"{api_server.url}/integrations/greenhouse", await _greenhouse_key(api_server)
+    ) as gh:
+        yield gh
+
+
+def _withheld_count() -> float:
+    return REGISTRY.get_sample_value("shadows_org_limited_total", {"kind": "invite_email"}) or 0.0
+
+
+async def _invite_jobs(db: Conn) -> int:
+    cur = await db.execute(
+        "select count(*) as n from procrastinate_jobs where task_name = 'send_invite_email'"
+    )
+    return int((await cur.fetchone())["n"])
+
+
+async def test_invites_past_the_organisations_limit_are_withheld_recorded_and_shown_to_greenhouse(
+    api_server: ApiServer, greenhouse: FakeGreenhouse, db: Conn
+) -> None:
+    withheld_before = _withheld_count()
+    sent = []
+    for i in range(3):
+        r = await greenhouse.send_test("difficulty:easy", HARRY | {"email": f"c{i}@example.com"}, instance=i)
+        assert r.status_code == 200, (
+            r.text
+        )  # the session is scheduled either way: Greenhouse has nothing to retry
+        sent.append(r.json()["partner_interview_id"])
+    # Greenhouse sends the same `url` again: the same session, no new e-mail, nothing counted.
+    again = await greenhouse.send_test("difficulty:easy", HARRY | {"email": "c0@example.com"}, instance=0)
+    assert again.json() == {"partner_interview_id": sent[0]}
+
+    assert await _invite_jobs(db) == 2
+    cur = await db.execute(
+        "select session_id, invite_withheld from ats_assessments order by created_at, session_id"
+    )
+    withheld = {r["session_id"]: r["invite_withheld"] for r in await cur.fetchall()}
+    assert withheld == {sent[0]: None, sent[1]: None, sent[2]: "rate_limited"}
+    first = (await greenhouse.test_status(sent[0])).json()["metadata"]
+    third = (await greenhouse.test_status(sent[2])).json()["metadata"]
+    assert first["invite_withheld"] is None
+    # The recruiter sees why no e-mail went, and the link to send themselves.
+    assert third["invite_withheld"] == "rate_limited"
+    assert "/join#invite=inv_" in third["join_url"]
+    assert _withheld_count() == withheld_before + 1  # for the operator
+
+
+async def test_the_invite_limit_is_per_organisation(
+    api_server: ApiServer, greenhouse: FakeGreenhouse, db: Conn
+) -> None:
+    for i in range(3):
+        await greenhouse.send_test("difficulty:easy", HARRY, instance=i)
+    _, other_key = await api_server.create_org("Globex")
+    async with fake_greenhouse(
+        f"{api_server.url}/integrations/greenhouse", await _greenhouse_key(api_server, other_key)
+    ) as other:
+        r = await other.send_test("difficulty:easy", HARRY, instance=100)
+    assert r.status_code == 200, r.text
+    assert await _invite_jobs(db) == 3  # two of Acme's, and Globex's first
+
+
+async def test_ashby_invites_past_the_limit_are_withheld_and_sessions_past_theirs_refused(
+    api_server: ApiServer, db: Conn
+) -> None:
+    api_server.app.state.settings = api_server.settings.model_copy(
+        update={"session_create_rate_limit": "3/hour"}
+    )
+    r = await api_server.client.post(
+        "/v1/integrations/ashby/keys", json={"ashby_api_key": "ashby-key-1"}, headers=api_server.org_headers()
+    )
+    assert r.status_code == 201, r.text
+    async with fake_ashby() as ashby:
+        ashby.partner_url = f"{api_server.url}/integrations/ashby"
+        ashby.partner_key = r.json()["key"]
+        ids = []
+        for i in range(3):
+            started = await ashby.start(
+                "difficulty:easy",
+                {
+                    "ashby_id": f"cand-{i}",
+                    "first_name": "Ada",
+                    "last_name": "L",
+                    "email": f"a{i}@example.com",
+                },
+            )
+            assert started.status_code == 200 and started.json()["success"] is True, started.text
+            ids.append(started.json()["results"]["assessment_id"])
+        refused = await ashby.start(
+            "difficulty:easy",
+            {"ashby_id": "cand-9", "first_name": "Ada", "last_name": "L", "email": "a@example.com"},
+        )
+    # Ashby's shape: a `message` it shows the recruiter; Retry-After says when to try again.
+    assert refused.status_code == 429 and refused.json()["code"] == "session_rate_limited"
+    assert "too many" in refused.json()["message"] and int(refused.headers["Retry-After"]) > 0
+    assert await _invite_jobs(db) == 2
+    cur = await db.execute("select invite_withheld from ats_assessments where session_id = %s", (ids[2],))
+    assert (await cur.fetchone())["invite_withheld"] == "rate_limited"
+
+
+async def test_session_creation_past_the_organisations_limit_is_429_with_retry_after(
+    api_server: ApiServer, greenhouse: FakeGreenhouse, db: Conn
+) -> None:
+    api_server.app.state.settings = api_server.settings.model_copy(
+        update={"session_create_rate_limit": "2/hour", "invite_email_rate_limit": "100/hour"}
+    )
+    await api_server.create_session()
+    await greenhouse.send_test("difficulty:easy", HARRY, instance=1)  # ATS-created sessions count too
+
+    r = await api_server.client.post(
+        "/v1/sessions",
+        json={"candidate": {"name": "Ada Lovelace", "email": "ada@example.com"}},
+        headers=api_server.org_headers(),
+    )
+    assert r.status_code == 429, r.text
+    assert r.json()["error"]["code"] == "session_rate_limited"
+    assert 0 < int(r.headers["Retry-After"]) <= 3600
+    refused = await greenhouse.send_test("difficulty:easy", HARRY, instance=2)
+    assert refused.status_code == 429 and refused.json()["error"]["code"] == "session_rate_limited"
+    assert int(refused.headers["Retry-After"]) > 0
+    # A repeat of a send that was taken is still answered: it creates nothing.
+    repeat = await greenhouse.send_test("difficulty:easy", HARRY, instance=1)
+    assert repeat.status_code == 200, repeat.text
+    cur = await db.execute("select count(*) as n from sessions")
+    assert (await cur.fetchone())["n"] == 2
+
+
+def test_defaults_are_generous() -> None:
+    fields = ApiSettings.model_fields
+    assert fields["invite_email_rate_limit"].default == "300/hour"
+    assert fields["session_create_rate_limit"].default == "1000/hour"
