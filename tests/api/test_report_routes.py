@@ -16,7 +16,7 @@ from psycopg.types.json import Jsonb
 from pypdf import PdfReader
 
 from api import share_links, view_tokens
-from api.db import events_repo
+from api.db import events_repo, scorecards_repo
 from tests.api.report_support import (
     CODE_V1,
     CODE_V2,
@@ -520,6 +520,77 @@ async def test_unfinished_scorecards_show_their_state_with_facts_and_replay(
     assert "data-timeline-url" in html and PLAN in html
     if state == "failed":
         assert "citations_unverified" in html
+
+
+async def _regrade(api_server: ApiServer, db: Conn, seeded: Any, outcome: str) -> dict[str, Any]:
+    """Ask for version 2 over the seeded ready version 1; fail it when `outcome` is `failed`. Returns its row."""
+    r = await api_server.client.post(
+        f"/v1/sessions/{seeded.id}/grade", json={}, headers=api_server.org_headers()
+    )
+    assert (r.status_code, r.json()["version"]) == (202, 2), r.text
+    if outcome == "failed":
+        assert await scorecards_repo.store_outcome(
+            db, seeded.id, 2, status="failed", reason="model_refused", scorecard=None, recommendation=None,
+            overall_score=None, facts=None, needs_human_review=False, model=None, prompt_version=None,
+            rubric_version=None, input_tokens=None, output_tokens=None, cost_usd=None, samples=None,
+            duration_ms=None,
+        )  # fmt: skip
+    row = await scorecards_repo.get_version(db, seeded.id, 2)
+    assert row is not None
+    return row
+
+
+@pytest.mark.parametrize("outcome", ["pending", "failed"])
+async def test_a_pending_or_failed_regrade_keeps_the_ready_scorecard_on_the_page_and_its_share_link(
+    api_server: ApiServer, db: Conn, outcome: str
+) -> None:
+    seeded = await seed_interview(api_server, db)
+    await grade(db, seeded)
+    v2 = await _regrade(api_server, db, seeded, outcome)
+    r = await api_server.client.post(
+        f"/v1/sessions/{seeded.id}/share", json={}, headers=api_server.org_headers()
+    )
+    token = r.json()["report_url"].rsplit("/", 1)[1]
+    for page in (
+        await api_server.client.get(f"/v1/sessions/{seeded.id}/report", headers=api_server.org_headers()),
+        await api_server.client.get(f"/v1/reports/{token}"),
+    ):
+        assert page.status_code == 200
+        html = page.text
+        # Version 1 is still the report: recommendation, dimensions, rubric, its own facts.
+        assert SECTION_IDS.findall(html) == [
+            "summary",
+            "dimensions",
+            "rubric",
+            "feedback",
+            "facts",
+            "integrity",
+            "replay-section",
+            "transcript-section",
+        ]
+        assert "Overall 3.00 of 4" in html and "Scorecard version 1" in html
+        assert "Read from the interview log" not in html
+        assert "Grading in progress" not in html and "could not be written" not in html
+        notice = re.search(r'<aside id="latest-attempt"[^>]*>(.*?)</aside>', html, re.S)
+        assert notice, "a notice about the re-grade"
+        text = " ".join(re.sub(r"<[^>]+>", "", notice.group(1)).split())
+        if outcome == "pending":
+            assert "Re-grade in progress" in text and "version 2" in text
+            assert v2["created_at"].strftime("%H:%M UTC") in text
+        else:
+            assert "Re-grade failed" in text and "version 2" in text and "model_refused" in text
+            assert v2["completed_at"].strftime("%H:%M UTC") in text
+        assert "version 1" in text
+
+
+async def test_a_failed_regrade_keeps_the_ready_scorecard_in_the_pdf(api_server: ApiServer, db: Conn) -> None:
+    seeded = await seed_interview(api_server, db)
+    await grade(db, seeded)
+    await _regrade(api_server, db, seeded, "failed")
+    r = await api_server.client.get(f"/v1/sessions/{seeded.id}/report.pdf", headers=api_server.org_headers())
+    assert r.status_code == 200, r.text
+    flat = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages).split())
+    assert "Overall 3.00 of 4" in flat and "Re-grade failed" in flat and "model_refused" in flat
 
 
 async def test_report_of_an_interview_still_in_progress_renders(api_server: ApiServer, db: Conn) -> None:
