@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
 from typing import Any
 
 import psycopg
@@ -660,6 +661,94 @@ async def test_report_pdf_prints_the_same_report(api_server: ApiServer, db: Conn
     ):
         assert expected in flat, expected
     assert "Loading the replay" not in flat and "Previous run" not in flat
+
+
+class _Attributes(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in (
+                "href",
+                "src",
+                "action",
+                "formaction",
+                "data",
+                "poster",
+                "srcset",
+                "data-timeline-url",
+            ):
+                self.urls.append(value or "")
+
+
+def _resource_attributes(html: str) -> list[str]:
+    """Every URL an element of the page names (parsed as a browser does, not matched as text)."""
+    parser = _Attributes()
+    parser.feed(html)
+    return parser.urls
+
+
+LINKS = (
+    "see [the docs](https://evil.example/a) ![x](https://evil.example/b.png) https://evil.example/c "
+    "<a href='https://evil.example/d'>d</a> <img src=https://evil.example/e> "
+    "<style>@import url(https://evil.example/f.css)</style> javascript:alert(1) www.evil.example/g"
+)
+
+
+async def test_links_urls_and_markdown_the_candidate_writes_stay_text_on_the_page_and_in_the_pdf(
+    api_server: ApiServer, db: Conn
+) -> None:
+    """No candidate-written text becomes a link, an image, a stylesheet or anything else that opens a resource: not
+    in the page (a reviewer's click), not in the PDF (an ATS attachment a recruiter clicks)."""
+    seeded = await seed_interview(
+        api_server,
+        db,
+        candidate={
+            "name": "Ada https://evil.example/n [x](https://evil.example/m)",
+            "email": "ada@example.com",
+        },
+    )
+    await grade(db, seeded)
+    stored = await events_repo.append_events(
+        db,
+        seeded.id,
+        [
+            events_repo.EventIn(
+                "links:said",
+                "transcript",
+                {"role": "user", "text": LINKS, "start": 284.0, "end": 285.0},
+                284.0,
+            ),
+            events_repo.EventIn(
+                "links:code", "editor_snapshot", {"language": "python", "code": f"# {LINKS}\n"}, 286.0
+            ),
+        ],
+    )
+    assert stored is not None
+    await db.execute("update sessions set final_code = %s where id = %s", (f"# {LINKS}\n", seeded.id))
+    html = (
+        await api_server.client.get(f"/v1/sessions/{seeded.id}/report", headers=api_server.org_headers())
+    ).text
+    assert "evil.example/a" in html and "evil.example/n" in html  # shown, as text
+    urls = _resource_attributes(html)
+    assert urls and all(u.startswith(("#", "/assets/", "/v1/reports/")) for u in urls), urls
+    assert "<style>@import" not in html
+
+    r = await api_server.client.get(f"/v1/sessions/{seeded.id}/report.pdf", headers=api_server.org_headers())
+    assert r.status_code == 200, r.text
+    reader = PdfReader(io.BytesIO(r.content))
+    flat = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert "evil.example/a" in flat
+    actions = [
+        str(annot.get_object().get("/A", {}).get("/S"))
+        for page in reader.pages
+        for annot in page.get("/Annots") or []
+        if "evil" in str(annot.get_object().get("/A", {}).get("/URI", ""))
+        or annot.get_object().get("/A", {}).get("/S") in ("/URI", "/Launch", "/JavaScript", "/GoToR")
+    ]
+    assert actions == []
 
 
 async def test_pdf_is_503_when_this_host_cannot_print(api_server: ApiServer, db: Conn) -> None:
