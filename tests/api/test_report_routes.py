@@ -606,7 +606,7 @@ async def test_a_pending_or_failed_regrade_keeps_the_ready_scorecard_on_the_page
         assert "Overall 3.00 of 4" in html and "Scorecard version 1" in html
         assert "Read from the interview log" not in html
         assert "Grading in progress" not in html and "could not be written" not in html
-        notice = re.search(r'<aside id="latest-attempt"[^>]*>(.*?)</aside>', html, re.S)
+        notice = re.search(r'<div id="latest-attempt"[^>]*>(.*?)</div>', html, re.S)
         assert notice, "a notice about the re-grade"
         text = " ".join(re.sub(r"<[^>]+>", "", notice.group(1)).split())
         if outcome == "pending":
