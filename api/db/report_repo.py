@@ -32,7 +32,7 @@ async def timeline_events(
     """The session's events of `types` in time order (then seq). With `with_code`, each run or submission carries
     the code it judged (`run_code`, from `submissions`); without, `run_code` is null (a page that lists runs).
     With `run_code_budget`, the newest runs carry theirs until their code adds up to more than that many bytes;
-    the older ones carry none, only its size (`run_code_bytes`), so the code is never read for them."""
+    the older ones carry none, only its size (`run_code_bytes`)."""
     cur = await conn.execute(
         """
         select seq, type, t, payload, run_language,
