@@ -179,9 +179,6 @@ class ApiSettings(BaseSettings):
     # most every 5 s, each up to 200 KB of candidate code); a snapshot past it is kept without its code, marked
     # `code_omitted` (docs/data-model.md). Bounds what a timeline, report or grading of one session reads.
     snapshot_code_budget_bytes: int = Field(default=16 * 1024 * 1024, ge=0, le=1024 * 1024 * 1024)
-    # The most UTF-8 bytes of run and submission code one timeline carries (the newest runs first; older ones say
-    # their code was left out). Runs are rate-limited, not budgeted when stored: 300 of 200 KB were a 60 MB timeline.
-    timeline_run_code_budget_bytes: int = Field(default=16 * 1024 * 1024, ge=0, le=1024 * 1024 * 1024)
     # --- Outgoing webhooks and calls to ATSs (docs/integrations.md) ---
     # Waits before the 2nd, 3rd, ... delivery attempt (comma-separated seconds, each jittered by +-10%); after the
     # last one the delivery fails. Outside local/test the schedule must span at least 24 hours even at -10%.

@@ -57,12 +57,7 @@ def _run(row: dict[str, Any], p: dict[str, Any]) -> dict[str, Any]:
         "tests": visible,
         "language": row["run_language"] or _str(p.get("language"), 20),
         "code": row["run_code"],
-    } | (
-        # Past the timeline's budget of run code (older than the runs that fill it): left out, its size kept.
-        {"code": "", "code_omitted": True, "code_bytes": row["run_code_bytes"]}
-        if row.get("run_code_bytes") is not None
-        else {}
-    )
+    }
 
 
 def timeline_item(row: dict[str, Any]) -> dict[str, Any] | None:

@@ -22,38 +22,22 @@ TIMELINE_TYPES = (
 
 
 async def timeline_events(
-    conn: Conn,
-    session_id: str,
-    types: tuple[str, ...] = TIMELINE_TYPES,
-    *,
-    with_code: bool = True,
-    run_code_budget: int | None = None,
+    conn: Conn, session_id: str, types: tuple[str, ...] = TIMELINE_TYPES, *, with_code: bool = True
 ) -> list[dict[str, Any]]:
     """The session's events of `types` in time order (then seq). With `with_code`, each run or submission carries
-    the code it judged (`run_code`, from `submissions`); without, `run_code` is null (a page that lists runs).
-    With `run_code_budget`, the newest runs carry theirs until their code adds up to more than that many bytes;
-    the older ones carry none, only its size (`run_code_bytes`)."""
+    the code it judged (`run_code`, from `submissions`); without, `run_code` is null (a page that lists runs)."""
     cur = await conn.execute(
         """
-        select seq, type, t, payload, run_language,
-          case when keep then run_code end as run_code,
-          case when not keep then run_code_bytes end as run_code_bytes
-        from (
-          select e.seq, e.type, e.t, e.payload, sub.language as run_language,
-            case when %(code)s then sub.code end as run_code,
-            octet_length(sub.code) as run_code_bytes,
-            %(budget)s::bigint is null
-              or coalesce(sum(octet_length(sub.code)) over newest_first, 0) <= %(budget)s as keep
-          from session_events e
-          left join submissions sub
-            on e.type in ('test_run', 'submission') and sub.session_id = e.session_id
-            and sub.id::text = e.payload->>'submission_id'
-          where e.session_id = %(s)s and e.type = any(%(types)s)
-          window newest_first as (order by e.t desc nulls last, e.seq desc rows unbounded preceding)
-        ) events
-        order by t nulls first, seq
+        select e.seq, e.type, e.t, e.payload,
+          case when %(code)s then sub.code end as run_code, sub.language as run_language
+        from session_events e
+        left join submissions sub
+          on e.type in ('test_run', 'submission') and sub.session_id = e.session_id
+          and sub.id::text = e.payload->>'submission_id'
+        where e.session_id = %(s)s and e.type = any(%(types)s)
+        order by e.t nulls first, e.seq
         """,
-        {"s": session_id, "types": list(types), "code": with_code, "budget": run_code_budget},
+        {"s": session_id, "types": list(types), "code": with_code},
     )
     return await cur.fetchall()
 

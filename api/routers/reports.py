@@ -68,11 +68,8 @@ def _timeline_url(token: str) -> str:
     return f"{share_links.REPORTS_PATH}{token}/timeline"
 
 
-async def timeline_response(conn: Conn, settings: ApiSettings, opened: Opened) -> JSONResponse:
-    rows = await report_repo.timeline_events(
-        conn, opened.session["id"], run_code_budget=settings.timeline_run_code_budget_bytes
-    )
-    items = build_items(rows, opened.view)
+async def timeline_response(conn: Conn, opened: Opened) -> JSONResponse:
+    items = build_items(await report_repo.timeline_events(conn, opened.session["id"]), opened.view)
     return JSONResponse(
         {"session": session_header(opened.session, items), "events": items}, headers=JSON_HEADERS
     )
@@ -106,13 +103,11 @@ async def read_report(
     response_model=Timeline,
     responses=error_responses(*DB, 401, 403, 404),
 )
-async def read_timeline(
-    session_id: SessionId, conn: DbConn, settings: Settings, reader: Reader
-) -> JSONResponse:
+async def read_timeline(session_id: SessionId, conn: DbConn, reader: Reader) -> JSONResponse:
     """The interview on one timeline for the replay: `{"session": {...}, "events": [...]}` in time order. Every
     event has `seq`, `t` (seconds from the start) and `type`; snapshots carry the full code, runs and submissions
     their verdict, counts and code."""
-    return await timeline_response(conn, settings, await _readable(conn, session_id, reader))
+    return await timeline_response(conn, await _readable(conn, session_id, reader))
 
 
 CLIENT_CLOSED_REQUEST = (
@@ -281,4 +276,4 @@ async def read_shared_report(
 )
 async def read_shared_timeline(token: TokenPath, conn: DbConn, settings: Settings) -> JSONResponse:
     """The timeline a shared report page loads; the same JSON as `GET /v1/sessions/{id}/timeline`."""
-    return await timeline_response(conn, settings, await _open_token(conn, settings, token, page=False))
+    return await timeline_response(conn, await _open_token(conn, settings, token, page=False))

@@ -74,7 +74,7 @@ def _run_result(kind: str, visible: int, hidden: int) -> dict[str, Any]:
     }
 
 
-async def store_submission(
+async def _submission(
     db: Conn, s: dict[str, Any], kind: str, code: str, visible: int, hidden: int
 ) -> dict[str, Any]:
     body = _run_result(kind, visible, hidden)
@@ -140,8 +140,8 @@ async def seed_interview(
     row = await cur.fetchone()
     assert row is not None
     seeded = Seeded(session)
-    run = await store_submission(db, row, "run", CODE_V3, 3, 0)
-    submit = await store_submission(db, row, "submit", CODE_V3, 3, 5)
+    run = await _submission(db, row, "run", CODE_V3, 3, 0)
+    submit = await _submission(db, row, "submit", CODE_V3, 3, 5)
 
     def turn(role: str, text: str, start: float, end: float) -> dict[str, Any]:
         return {"role": role, "text": text, "start": start, "end": end}

@@ -50,9 +50,6 @@ export interface RunEvent extends Base {
   tests: { id: string | null; verdict: string | null }[];
   language: string | null;
   code: string | null;
-  /** Set when the timeline left this run's code out (older than the runs that fill its budget); `code` is "". */
-  code_omitted?: true;
-  code_bytes?: number | null;
 }
 export interface HintEvent extends Base {
   type: "hint";
