@@ -1,5 +1,6 @@
-"""Everything a report page shows, gathered from the database into one template context: the latest scorecard
-version (the organisation's view, or a practice candidate's coaching view), facts, integrity observations, the
+"""Everything a report page shows, gathered from the database into one template context: the scorecard version
+to show (the latest ready one, else the newest; the organisation's view, or a practice candidate's coaching
+view) with a notice of a re-grade pending or failed over it, facts, integrity observations, the
 transcript, the runs and the final code, and where the replay loads its timeline from."""
 
 from __future__ import annotations
@@ -8,13 +9,13 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from api.db import report_repo, scorecards_repo
+from api.db import report_repo
 from api.db.pool import Conn
 from api.report_facts import facts_from_timeline
-from api.scorecards import candidate_views, org_views
+from api.scorecards import shown_view
 from api.timeline import View, build_items, elapsed_s, timeline_item
 from api.web_assets import REPLAY_ENTRY, Entry, WebAssets
-from grader.schemas import CandidateScorecardOut, Facts, ScorecardOut
+from grader.schemas import CandidateScorecardOut, Facts, ScorecardAttempt, ScorecardOut
 
 # The page lists these in the transcript; snapshots and runs live in the replay (and the runs table).
 PAGE_TYPES = ("transcript", "phase_change", "test_run", "submission", "hint", "time_warning", "integrity")
@@ -29,6 +30,8 @@ class ReportPage:
     session: dict[str, Any]
     question: dict[str, Any] | None
     scorecard: ScorecardOut | CandidateScorecardOut | None
+    # The newest version when it is not the one shown: a re-grade pending or failed over a ready scorecard.
+    latest_attempt: ScorecardAttempt | None
     facts: Facts
     facts_from_grader: bool
     transcript: list[dict[str, Any]]
@@ -47,6 +50,7 @@ class ReportPage:
             "session": self.session,
             "question": self.question,
             "scorecard": self.scorecard,
+            "latest_attempt": self.latest_attempt,
             "facts": self.facts,
             "facts_from_grader": self.facts_from_grader,
             "transcript": self.transcript,
@@ -66,14 +70,8 @@ async def load_report(
     conn: Conn, session: dict[str, Any], *, view: View, timeline_url: str | None, assets: WebAssets
 ) -> ReportPage:
     sid = session["id"]
-    rows = await scorecards_repo.list_versions(conn, sid, limit=1)
-    scorecard: ScorecardOut | CandidateScorecardOut | None = None
-    if rows:
-        scorecard = (
-            (await org_views(conn, sid, rows))[0]
-            if view == "org"
-            else (await candidate_views(conn, sid, rows))[0]
-        )
+    scorecard = await shown_view(conn, sid, coach=view != "org")
+    latest = scorecard.latest_attempt if scorecard else None
     items = build_items(await report_repo.timeline_events(conn, sid, PAGE_TYPES, with_code=False), view)
     snapshot = await report_repo.last_snapshot(conn, sid)
     last = (
@@ -110,6 +108,7 @@ async def load_report(
         },
         question=await report_repo.question_header(conn, session["question_id"]),
         scorecard=scorecard,
+        latest_attempt=latest if scorecard and latest and latest.version != scorecard.version else None,
         facts=facts,
         facts_from_grader=scorecard is not None and scorecard.facts is not None,
         transcript=[i for i in items if i["type"] in TRANSCRIPT_TYPES],

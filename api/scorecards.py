@@ -17,6 +17,7 @@ from grader.schemas import (
     Facts,
     RubricItemOut,
     Scorecard,
+    ScorecardAttempt,
     ScorecardOut,
     UsageOut,
 )
@@ -65,6 +66,17 @@ def _evidence(items: list[Evidence], cited: Cited) -> list[EvidenceOut]:
 async def _cited(conn: Conn, session_id: str, rows: list[dict[str, Any]]) -> Cited:
     seqs = [e.seq for row in rows if (card := _scorecard(row)) for e in card.evidence()]
     return await scorecards_repo.cited_events(conn, session_id, seqs)
+
+
+def attempt(row: dict[str, Any]) -> ScorecardAttempt:
+    return ScorecardAttempt(
+        version=row["version"],
+        status=row["status"],
+        reason=row["reason"],
+        trigger=row["trigger"],
+        created_at=row["created_at"],
+        completed_at=row["completed_at"],
+    )
 
 
 def org_view(row: dict[str, Any], cited: Cited) -> ScorecardOut:
@@ -142,6 +154,19 @@ def candidate_view(row: dict[str, Any], cited: Cited) -> CandidateScorecardOut:
         created_at=row["created_at"],
         completed_at=row["completed_at"],
     )
+
+
+async def shown_view(
+    conn: Conn, session_id: str, *, coach: bool
+) -> ScorecardOut | CandidateScorecardOut | None:
+    """The version a reader is shown (the latest ready one, else the newest), with the newest as its
+    `latest_attempt`; None before any grading."""
+    found = await scorecards_repo.shown_and_latest(conn, session_id)
+    if found is None:
+        return None
+    shown, latest = found
+    views = await (candidate_views if coach else org_views)(conn, session_id, [shown])
+    return views[0].model_copy(update={"latest_attempt": attempt(latest)})
 
 
 async def org_views(conn: Conn, session_id: str, rows: list[dict[str, Any]]) -> list[ScorecardOut]:

@@ -299,9 +299,22 @@ class UsageOut(_Model):
     duration_ms: int | None
 
 
+class ScorecardAttempt(_Model):
+    """The newest version, whatever its state: beside the scorecard shown (the latest ready one), it says whether
+    a re-grade is in progress (`pending`) or failed (with its `reason`)."""
+
+    version: int
+    status: ScorecardStatus
+    reason: str | None
+    trigger: Trigger
+    created_at: datetime
+    completed_at: datetime | None
+
+
 class ScorecardOut(_Model):
     """One version as an organisation reads it. Everything past `reason` is null (or empty) unless `ready`;
-    `facts` may be present on a failed version too."""
+    `facts` may be present on a failed version too. `latest_attempt` (only on the single scorecard read) is the
+    newest version, which is not this one while a re-grade is pending or after it failed."""
 
     session_id: str
     version: int
@@ -323,6 +336,7 @@ class ScorecardOut(_Model):
     usage: UsageOut
     created_at: datetime
     completed_at: datetime | None
+    latest_attempt: ScorecardAttempt | None = None
 
 
 class ScorecardPage(_Model):
@@ -356,6 +370,7 @@ class CandidateScorecardOut(_Model):
     facts: Facts | None
     created_at: datetime
     completed_at: datetime | None
+    latest_attempt: ScorecardAttempt | None = None
 
 
 class CandidateScorecardPage(_Model):

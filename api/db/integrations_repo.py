@@ -242,14 +242,15 @@ async def cancel_by_ats(conn: Conn, organization_id: UUID, session_id: str) -> s
     return str(row["status"]) if row else None
 
 
-async def latest_finished_version(conn: Conn, session_id: str) -> dict[str, Any] | None:
-    """The newest scorecard version that is ready or failed (a pending re-grade does not hide the earlier one)."""
+async def result_version(conn: Conn, session_id: str) -> dict[str, Any] | None:
+    """The scorecard version an ATS holds as the result: the newest `ready` one, else the newest `failed` one
+    (a re-grade that is pending or failed never replaces a ready result); None while none is finished."""
     cur = await conn.execute(
         """
         select session_id, version, status, reason, trigger, recommendation, overall_score, scorecard, facts,
                needs_human_review, rubric_version, completed_at
         from scorecards where session_id = %s and status in ('ready', 'failed')
-        order by version desc limit 1
+        order by status = 'ready' desc, version desc limit 1
         """,
         (session_id,),
     )

@@ -107,6 +107,25 @@ async def list_versions(conn: Conn, session_id: str, *, limit: int | None = None
     return await cur.fetchall()
 
 
+async def shown_and_latest(conn: Conn, session_id: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """(the version to show, the newest version); None before any grading. The version to show is the newest
+    `ready` one, or the newest version when none is ready: a re-grade that is pending or failed never hides a
+    ready scorecard (docs/grading.md, "Which version is shown")."""
+    cur = await conn.execute(
+        f"""
+        select {COLUMNS} from scorecards where session_id = %(s)s and version in (
+          (select max(version) from scorecards where session_id = %(s)s),
+          (select max(version) from scorecards where session_id = %(s)s and status = 'ready')
+        ) order by version desc
+        """,  # noqa: S608  # constant columns
+        {"s": session_id},
+    )
+    rows = await cur.fetchall()
+    if not rows:
+        return None
+    return rows[-1] if rows[-1]["status"] == "ready" else rows[0], rows[0]
+
+
 async def count_versions(conn: Conn, session_id: str) -> int:
     cur = await conn.execute("select count(*) as n from scorecards where session_id = %s", (session_id,))
     row = await cur.fetchone()

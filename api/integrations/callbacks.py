@@ -29,7 +29,7 @@ import structlog
 from procrastinate import JobContext
 
 from api import egress
-from api.db import attempts_repo, integrations_repo, outbound_leases_repo, scorecards_repo, sessions_repo
+from api.db import attempts_repo, integrations_repo, outbound_leases_repo, sessions_repo
 from api.db.pool import Conn, Pool, connection
 from api.integrations import ashby_updates
 from api.integrations.greenhouse import is_greenhouse_host
@@ -77,13 +77,12 @@ async def _ashby_body(conn: Conn, settings: ApiSettings, cb: dict[str, Any], key
         return ashby_updates.started(session_id, session["started_at"] or cb["created_at"])
     if cb["kind"] == "cancelled":
         return ashby_updates.cancelled(session_id, session["ended_at"] or cb["created_at"])
-    # The newest result Ashby was handed, never an older one over it: a call queued for an older version (a
-    # revocation or a link refresh that read the versions while a re-grade was being stored) may run after it.
-    newest = await integrations_repo.handed_over_version(conn, session_id, "result")
-    version = await scorecards_repo.get_version(
-        conn, session_id, max(cb["scorecard_version"] or 0, newest or 0)
-    )
-    if version is None or version["status"] not in ("ready", "failed"):
+    # The result that stands when the call is sent (the newest ready version, else the newest failed one), whatever
+    # version the call was queued for: a call for an older version (a revocation or a link refresh that read the
+    # versions while a re-grade was being stored, or an old call sent again) never puts a superseded result back,
+    # and a failed re-grade never replaces a ready score.
+    version = await integrations_repo.result_version(conn, session_id)
+    if version is None:
         raise CallbackUnsendableError("scorecard_missing")
     # Bound to the organisation's live Ashby key: revoking it cuts the link Ashby holds (api.share_links).
     profile_url = await assessment_profile_url(conn, settings, session_id, integration_key_id=key_id)

@@ -3,7 +3,8 @@ snake_case, null rather than a missing key, errors 401 (key) and 404 (unknown te
 
 Greenhouse authenticates with HTTP Basic: our key as the username, a blank password. `send_test` is idempotent
 on Greenhouse's callback `url`. When the scorecard is ready or has failed, the job queue sends Greenhouse's `PATCH`
-to that `url` (`api.integrations.callbacks`); Greenhouse then reads `test_status`, which is already `complete`.
+to that `url` (`api.integrations.callbacks`); Greenhouse then reads `test_status`, which is already `complete`. A
+failed re-grade over a ready scorecard sends nothing: `test_status` keeps the ready score (`result_version`).
 """
 
 from __future__ import annotations
@@ -185,7 +186,7 @@ async def _status(
 ) -> TestStatus:
     session_id = assessment["session_id"]
     finished = assessments.progress(assessment, graded=False) in ("grading", "complete")
-    version = await integrations_repo.latest_finished_version(conn, session_id) if finished else None
+    version = await integrations_repo.result_version(conn, session_id) if finished else None
     progress = assessments.progress(assessment, graded=version is not None)
     usable = assessments.invite_open(assessment)
     metadata: dict[str, Primitive] = {

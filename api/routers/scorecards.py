@@ -15,7 +15,7 @@ from api.errors import ForbiddenError, NotFoundError
 from api.ids import SessionId
 from api.jobs.grading import request_regrade
 from api.openapi_errors import BODY, DB, error_responses
-from api.scorecards import candidate_views, org_views
+from api.scorecards import candidate_views, org_views, shown_view
 from api.security import INVITE_PREFIX
 from grader.schemas import CandidateScorecardOut, CandidateScorecardPage, ScorecardOut, ScorecardPage
 
@@ -74,15 +74,15 @@ ScorecardReader = Annotated[Reader, Depends(scorecard_reader)]
 async def read_scorecard(
     session_id: SessionId, conn: DbConn, reader: ScorecardReader
 ) -> ScorecardOut | CandidateScorecardOut:
-    """The latest scorecard version: `pending`, `ready` or `failed` (with its `reason`). 404 before any grading.
-    A practice candidate (invite as bearer) gets the coaching view, without bands, scores or recommendation."""
+    """The scorecard to read: the latest `ready` version, or the newest version (`pending` or `failed`, with its
+    `reason`) while none is ready; `latest_attempt` is the newest version, so a re-grade that is pending or failed
+    shows there without hiding the ready scorecard. 404 before any grading. A practice candidate (invite as bearer)
+    gets the coaching view, without bands, scores or recommendation."""
     await _readable_session(conn, session_id, reader)
-    rows = await scorecards_repo.list_versions(conn, session_id, limit=1)
-    if not rows:
+    view = await shown_view(conn, session_id, coach=isinstance(reader, CandidateReader))
+    if view is None:
         raise NotFoundError("This session has not been graded yet.", code="scorecard_not_found")
-    if isinstance(reader, CandidateReader):
-        return (await candidate_views(conn, session_id, rows))[0]
-    return (await org_views(conn, session_id, rows))[0]
+    return view
 
 
 @router.get(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from psycopg.types.json import Jsonb
 
-from api.db import scorecards_repo
+from api.db import integrations_repo, scorecards_repo
 from api.db.pool import Conn
 from api.integrations.profile_links import new_report_url
 from api.score_summary import summary
@@ -32,14 +32,26 @@ async def _subscribed(conn: Conn, session_id: str, event_type: str) -> bool:
 
 
 async def scorecard_stored(conn: Conn, settings: ApiSettings, session_id: str, version: int) -> None:
-    """Call in the transaction that moved `version` from pending to ready or failed."""
+    """Call in the transaction that moved `version` from pending to ready or failed.
+
+    Every outcome is a webhook event (`scorecard` is this version), with `current_scorecard`, the result that
+    stands (the newest ready version, else this one). The ATS is told only when its result changes: a failed
+    re-grade over a ready version leaves the ready one standing, so nothing is sent to Greenhouse or Ashby."""
     row = await scorecards_repo.get_version(conn, session_id, version)
     if row is None or row["status"] not in ("ready", "failed"):
         return
+    standing = await integrations_repo.result_version(conn, session_id)
+    assert standing is not None  # this version is finished
     event_type = f"scorecard.{row['status']}"
     if await _subscribed(conn, session_id, event_type):
-        data = {"scorecard": summary(row), "report_url": await new_report_url(conn, settings, session_id)}
+        data = {
+            "scorecard": summary(row),
+            "current_scorecard": summary(standing),
+            "report_url": await new_report_url(conn, settings, session_id),
+        }
         await conn.execute("select outbox_emit_webhook(%s, %s, %s)", (session_id, event_type, Jsonb(data)))
+    if standing["version"] != version:
+        return
     await conn.execute(
         "select outbox_emit_ats_callback(%s, 'greenhouse', 'completed', %s)", (session_id, version)
     )

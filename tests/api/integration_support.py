@@ -12,6 +12,9 @@ from typing import Any
 import psycopg
 from psycopg.rows import DictRow
 
+from api.db import scorecards_repo
+from api.webhooks import outbox
+from grader.schemas import DimensionAssessment, Dimensions, Evidence, Scorecard, band_for
 from tests.conftest import ApiServer, StartWorker, WorkerProcess
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -187,3 +190,29 @@ def grading_worker(
         SHADOWS_API_PUBLIC_URL=server.url,
         **env,
     )
+
+
+async def store_version(db: Conn, server: ApiServer, session_id: str, version: int, *, ready: bool) -> None:
+    """Store a pending version's outcome the way the grading job does: the row, then (same transaction) what
+    goes to the outbox. Ready: `hire`, overall 3.00 (score 67); failed: `model_refused`."""
+    evidence = [Evidence(seq=1, quote="plan")]
+    dim = DimensionAssessment(score=3, band=band_for(3), justification="Seen.", evidence=evidence)
+    card = Scorecard(
+        recommendation="hire",
+        dimensions=Dimensions(problem_solving=dim, coding=dim, verification=dim, communication=dim),
+        rubric=[],
+        strengths=["Clear plan"],
+        areas_to_improve=["Edge cases"],
+        candidate_advice="Try duplicates.",
+    )
+    async with db.transaction():
+        assert await scorecards_repo.store_outcome(
+            db, session_id, version, status="ready" if ready else "failed",
+            reason=None if ready else "model_refused",
+            scorecard=card.model_dump(mode="json") if ready else None,
+            recommendation=card.recommendation if ready else None,
+            overall_score=card.overall_score() if ready else None, facts=None, needs_human_review=False,
+            model="m", prompt_version="p1", rubric_version="r1" if ready else None, input_tokens=None,
+            output_tokens=None, cost_usd=None, samples=None, duration_ms=None,
+        )  # fmt: skip
+        await outbox.scorecard_stored(db, server.settings, session_id, version)

@@ -3,6 +3,7 @@ every assessment.update), the real API, and a real worker with the fake grader."
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,8 +15,16 @@ import pytest
 from psycopg.rows import DictRow
 
 from api import share_links
+from api.db import integrations_repo
+from api.integrations.callbacks import build_call
 from tests.api.grading_support import wait_until
-from tests.api.integration_support import document_example, end_interview, grading_worker, simulate_interview
+from tests.api.integration_support import (
+    document_example,
+    end_interview,
+    grading_worker,
+    simulate_interview,
+    store_version,
+)
 from tests.conftest import ApiServer, StartWorker, free_port
 from tests.fakes.ashby import FakeAshby, basic, fake_ashby
 
@@ -514,19 +523,25 @@ async def test_a_result_that_failed_for_good_is_listed_and_sent_again_once_the_k
 async def test_sending_again_a_result_a_regrade_superseded_sends_the_newest_result(
     api_server: ApiServer, ashby: FakeAshby, db: Conn, start_worker: StartWorker, tmp_path: Path
 ) -> None:
-    """Version 1's result reached Ashby, then a re-grade's version 2 did (here it failed: not scored). Sending
-    version 1's call again from the log must not put the superseded score back over it, dated now so that Ashby
-    takes it as the newest: what is sent again is the newest result the ATS was handed."""
+    """Version 1 failed and its result (not scored) reached Ashby, then a re-grade's version 2 was ready and its
+    score did. Sending version 1's call again from the log must not put the superseded result back over it, dated
+    now so that Ashby takes it as the newest: what is sent again is the result that stands."""
     assessment = (await ashby.start("difficulty:easy", ADA)).json()["results"]["assessment_id"]
-    grader_dir = await _taken_and_ended(start_worker, api_server, ashby, tmp_path, assessment)
-    await wait_until(lambda: _updates(ashby, 2), what="version 1's result")
+    grader_dir = tmp_path / "grader"
+    grader_dir.mkdir()
     (grader_dir / "fail").touch()
+    _worker(start_worker, api_server, ashby, grader_dir)
+    await simulate_interview(api_server, assessment)
+    await end_interview(api_server, assessment)
+    await wait_until(lambda: _updates(ashby, 2), what="version 1's result")
+    (grader_dir / "fail").unlink()
+    (grader_dir / "release").touch()
     r = await api_server.client.post(f"/v1/sessions/{assessment}/grade", headers=api_server.org_headers())
     assert (r.status_code, r.json()["version"]) == (202, 2), r.text
     await wait_until(lambda: _updates(ashby, 3), what="version 2's result")
     first, second = ashby.accepted()[1:3]
-    assert first["assessment_result"]["value"] == 67
-    assert second["assessment_result"]["type"] == "string"  # not scored
+    assert first["assessment_result"]["type"] == "string"  # not scored
+    assert second["assessment_result"]["value"] == 67
 
     path = f"/v1/sessions/{assessment}/ats-callbacks"
 
@@ -550,9 +565,44 @@ async def test_sending_again_a_result_a_regrade_superseded_sends_the_newest_resu
 
     # A revocation of the profile link (or the hourly link refresh) reads the newest version handed over and queues
     # its call: one that read it while version 2 was being stored queued version 1's call behind version 2's. What
-    # that call sends is still the newest result, not version 1's score dated now.
+    # that call sends is still the result that stands, not version 1's failure dated now.
     await db.execute("select outbox_emit_ats_callback(%s, 'ashby', 'result', 1)", (assessment,))
     await wait_until(lambda: _updates(ashby, 5), what="the late call for version 1")
     late = ashby.accepted()[4]
     assert late["assessment_result"] == second["assessment_result"]
     assert late["assessment_status"]["value"] == "Completed" and late["timestamp"] > again["timestamp"]
+
+
+async def test_a_failed_regrade_never_replaces_the_score_ashby_holds(
+    api_server: ApiServer, ashby: FakeAshby, db: Conn
+) -> None:
+    """Version 1's score reached Ashby; a re-grade's version 2 failed. No result is queued for version 2, and a
+    result call built later (a link refresh, or one queued for version 2 before this rule) sends version 1's score."""
+    assessment = (await ashby.start("difficulty:easy", ADA)).json()["results"]["assessment_id"]
+    await simulate_interview(api_server, assessment)
+    await end_interview(api_server, assessment)
+    await store_version(db, api_server, assessment, 1, ready=True)
+    r = await api_server.client.post(f"/v1/sessions/{assessment}/grade", headers=api_server.org_headers())
+    assert r.status_code == 202, r.text
+    await store_version(db, api_server, assessment, 2, ready=False)
+    cur = await db.execute(
+        "select kind, scorecard_version from ats_callbacks where session_id = %s order by created_at",
+        (assessment,),
+    )
+    assert [(c["kind"], c["scorecard_version"]) for c in await cur.fetchall()] == [
+        ("started", None),
+        ("result", 1),
+    ]
+
+    await db.execute("select outbox_emit_ats_callback(%s, 'ashby', 'result', 2)", (assessment,))
+    cur = await db.execute(
+        "select id from ats_callbacks where session_id = %s and scorecard_version = 2", (assessment,)
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    cb = await integrations_repo.load_callback(db, row["id"])
+    assert cb is not None
+    call = await build_call(db, api_server.settings, cb)
+    assert call.content is not None
+    body = json.loads(call.content)
+    assert (body["assessment_result"]["type"], body["assessment_result"]["value"]) == ("numeric_score", 67)

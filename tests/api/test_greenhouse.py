@@ -23,10 +23,12 @@ from grader.redact import Redactor
 from tests.api.grading_support import wait_until
 from tests.api.integration_support import (
     create_endpoint,
+    delivery_rows,
     document_example,
     end_interview,
     grading_worker,
     simulate_interview,
+    store_version,
 )
 from tests.conftest import ApiServer, StartWorker
 from tests.fakes.greenhouse import FakeGreenhouse, basic, fake_greenhouse
@@ -519,3 +521,45 @@ def test_the_worker_refreshes_ats_profile_links_hourly() -> None:
     register_periodic_tasks(app, WorkerSettings(_env_file=None))  # type: ignore[call-arg]  # settings kwarg
     task = app.periodic_registry.periodic_tasks[("refresh_ats_profile_links", "ats_profile_links")]
     assert task.cron == "41 * * * *" and task.task.queue == "maintenance"
+
+
+async def test_a_failed_regrade_never_replaces_the_result_greenhouse_or_webhooks_hold(
+    api_server: ApiServer, greenhouse: FakeGreenhouse, db: Conn
+) -> None:
+    """Version 1 was ready and handed over; a re-grade's version 2 failed. Greenhouse keeps version 1's score (no
+    PATCH for version 2: nothing it reads changed), and the `scorecard.failed` webhook says which scorecard stands."""
+    endpoint = await create_endpoint(
+        api_server, "https://hooks.example/shadows", ["scorecard.ready", "scorecard.failed"]
+    )
+    interview = (await greenhouse.send_test("difficulty:easy", HARRY)).json()["partner_interview_id"]
+    await simulate_interview(api_server, interview)
+    await end_interview(api_server, interview)
+    await store_version(db, api_server, interview, 1, ready=True)
+    before = (await greenhouse.test_status(interview)).json()
+    assert (before["partner_status"], before["partner_score"], before["metadata"]["scorecard_version"]) == (
+        "complete",
+        67,
+        1,
+    )
+
+    r = await api_server.client.post(
+        f"/v1/sessions/{interview}/grade", json={}, headers=api_server.org_headers()
+    )
+    assert r.status_code == 202, r.text
+    assert (await greenhouse.test_status(interview)).json() == before  # pending: still version 1
+    await store_version(db, api_server, interview, 2, ready=False)
+
+    assert (await greenhouse.test_status(interview)).json() == before  # failed: still version 1
+    cur = await db.execute(
+        "select kind, scorecard_version from ats_callbacks where session_id = %s order by created_at",
+        (interview,),
+    )
+    assert [(c["kind"], c["scorecard_version"]) for c in await cur.fetchall()] == [("completed", 1)]
+
+    rows = await delivery_rows(db, endpoint["id"])
+    assert [r["event_type"] for r in rows] == ["scorecard.ready", "scorecard.failed"]
+    ready, failed = (r["payload"]["data"] for r in rows)
+    assert (ready["scorecard"]["version"], ready["current_scorecard"]["version"]) == (1, 1)
+    assert (failed["scorecard"]["version"], failed["scorecard"]["status"]) == (2, "failed")
+    current = failed["current_scorecard"]
+    assert (current["version"], current["status"], current["score"]) == (1, "ready", 67)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
 from typing import Any
 
 import psycopg
@@ -16,7 +17,7 @@ from psycopg.types.json import Jsonb
 from pypdf import PdfReader
 
 from api import share_links, view_tokens
-from api.db import events_repo
+from api.db import events_repo, scorecards_repo
 from tests.api.report_support import (
     CODE_V1,
     CODE_V2,
@@ -522,6 +523,77 @@ async def test_unfinished_scorecards_show_their_state_with_facts_and_replay(
         assert "citations_unverified" in html
 
 
+async def _regrade(api_server: ApiServer, db: Conn, seeded: Any, outcome: str) -> dict[str, Any]:
+    """Ask for version 2 over the seeded ready version 1; fail it when `outcome` is `failed`. Returns its row."""
+    r = await api_server.client.post(
+        f"/v1/sessions/{seeded.id}/grade", json={}, headers=api_server.org_headers()
+    )
+    assert (r.status_code, r.json()["version"]) == (202, 2), r.text
+    if outcome == "failed":
+        assert await scorecards_repo.store_outcome(
+            db, seeded.id, 2, status="failed", reason="model_refused", scorecard=None, recommendation=None,
+            overall_score=None, facts=None, needs_human_review=False, model=None, prompt_version=None,
+            rubric_version=None, input_tokens=None, output_tokens=None, cost_usd=None, samples=None,
+            duration_ms=None,
+        )  # fmt: skip
+    row = await scorecards_repo.get_version(db, seeded.id, 2)
+    assert row is not None
+    return row
+
+
+@pytest.mark.parametrize("outcome", ["pending", "failed"])
+async def test_a_pending_or_failed_regrade_keeps_the_ready_scorecard_on_the_page_and_its_share_link(
+    api_server: ApiServer, db: Conn, outcome: str
+) -> None:
+    seeded = await seed_interview(api_server, db)
+    await grade(db, seeded)
+    v2 = await _regrade(api_server, db, seeded, outcome)
+    r = await api_server.client.post(
+        f"/v1/sessions/{seeded.id}/share", json={}, headers=api_server.org_headers()
+    )
+    token = r.json()["report_url"].rsplit("/", 1)[1]
+    for page in (
+        await api_server.client.get(f"/v1/sessions/{seeded.id}/report", headers=api_server.org_headers()),
+        await api_server.client.get(f"/v1/reports/{token}"),
+    ):
+        assert page.status_code == 200
+        html = page.text
+        # Version 1 is still the report: recommendation, dimensions, rubric, its own facts.
+        assert SECTION_IDS.findall(html) == [
+            "summary",
+            "dimensions",
+            "rubric",
+            "feedback",
+            "facts",
+            "integrity",
+            "replay-section",
+            "transcript-section",
+        ]
+        assert "Overall 3.00 of 4" in html and "Scorecard version 1" in html
+        assert "Read from the interview log" not in html
+        assert "Grading in progress" not in html and "could not be written" not in html
+        notice = re.search(r'<div id="latest-attempt"[^>]*>(.*?)</div>', html, re.S)
+        assert notice, "a notice about the re-grade"
+        text = " ".join(re.sub(r"<[^>]+>", "", notice.group(1)).split())
+        if outcome == "pending":
+            assert "Re-grade in progress" in text and "version 2" in text
+            assert v2["created_at"].strftime("%H:%M UTC") in text
+        else:
+            assert "Re-grade failed" in text and "version 2" in text and "model_refused" in text
+            assert v2["completed_at"].strftime("%H:%M UTC") in text
+        assert "version 1" in text
+
+
+async def test_a_failed_regrade_keeps_the_ready_scorecard_in_the_pdf(api_server: ApiServer, db: Conn) -> None:
+    seeded = await seed_interview(api_server, db)
+    await grade(db, seeded)
+    await _regrade(api_server, db, seeded, "failed")
+    r = await api_server.client.get(f"/v1/sessions/{seeded.id}/report.pdf", headers=api_server.org_headers())
+    assert r.status_code == 200, r.text
+    flat = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages).split())
+    assert "Overall 3.00 of 4" in flat and "Re-grade failed" in flat and "model_refused" in flat
+
+
 async def test_report_of_an_interview_still_in_progress_renders(api_server: ApiServer, db: Conn) -> None:
     session = await api_server.create_session()
     r = await api_server.client.get(f"/v1/sessions/{session['id']}/report", headers=api_server.org_headers())
@@ -555,6 +627,94 @@ async def test_report_pdf_prints_the_same_report(api_server: ApiServer, db: Conn
     ):
         assert expected in flat, expected
     assert "Loading the replay" not in flat and "Previous run" not in flat
+
+
+class _Attributes(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in (
+                "href",
+                "src",
+                "action",
+                "formaction",
+                "data",
+                "poster",
+                "srcset",
+                "data-timeline-url",
+            ):
+                self.urls.append(value or "")
+
+
+def _resource_attributes(html: str) -> list[str]:
+    """Every URL an element of the page names (parsed as a browser does, not matched as text)."""
+    parser = _Attributes()
+    parser.feed(html)
+    return parser.urls
+
+
+LINKS = (
+    "see [the docs](https://evil.example/a) ![x](https://evil.example/b.png) https://evil.example/c "
+    "<a href='https://evil.example/d'>d</a> <img src=https://evil.example/e> "
+    "<style>@import url(https://evil.example/f.css)</style> javascript:alert(1) www.evil.example/g"
+)
+
+
+async def test_links_urls_and_markdown_the_candidate_writes_stay_text_on_the_page_and_in_the_pdf(
+    api_server: ApiServer, db: Conn
+) -> None:
+    """No candidate-written text becomes a link, an image, a stylesheet or anything else that opens a resource: not
+    in the page (a reviewer's click), not in the PDF (an ATS attachment a recruiter clicks)."""
+    seeded = await seed_interview(
+        api_server,
+        db,
+        candidate={
+            "name": "Ada https://evil.example/n [x](https://evil.example/m)",
+            "email": "ada@example.com",
+        },
+    )
+    await grade(db, seeded)
+    stored = await events_repo.append_events(
+        db,
+        seeded.id,
+        [
+            events_repo.EventIn(
+                "links:said",
+                "transcript",
+                {"role": "user", "text": LINKS, "start": 284.0, "end": 285.0},
+                284.0,
+            ),
+            events_repo.EventIn(
+                "links:code", "editor_snapshot", {"language": "python", "code": f"# {LINKS}\n"}, 286.0
+            ),
+        ],
+    )
+    assert stored is not None
+    await db.execute("update sessions set final_code = %s where id = %s", (f"# {LINKS}\n", seeded.id))
+    html = (
+        await api_server.client.get(f"/v1/sessions/{seeded.id}/report", headers=api_server.org_headers())
+    ).text
+    assert "evil.example/a" in html and "evil.example/n" in html  # shown, as text
+    urls = _resource_attributes(html)
+    assert urls and all(u.startswith(("#", "/assets/", "/v1/reports/")) for u in urls), urls
+    assert "<style>@import" not in html
+
+    r = await api_server.client.get(f"/v1/sessions/{seeded.id}/report.pdf", headers=api_server.org_headers())
+    assert r.status_code == 200, r.text
+    reader = PdfReader(io.BytesIO(r.content))
+    flat = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert "evil.example/a" in flat
+    actions = [
+        str(annot.get_object().get("/A", {}).get("/S"))
+        for page in reader.pages
+        for annot in page.get("/Annots") or []
+        if "evil" in str(annot.get_object().get("/A", {}).get("/URI", ""))
+        or annot.get_object().get("/A", {}).get("/S") in ("/URI", "/Launch", "/JavaScript", "/GoToR")
+    ]
+    assert actions == []
 
 
 async def test_pdf_is_503_when_this_host_cannot_print(api_server: ApiServer, db: Conn) -> None:

@@ -237,6 +237,65 @@ async def test_regrade_rules(api_server: ApiServer, db: Conn) -> None:
     ]
 
 
+async def test_a_pending_or_failed_regrade_leaves_the_ready_scorecard_as_the_default_view(
+    api_server: ApiServer, db: Conn
+) -> None:
+    """GET /scorecard answers the latest ready version while a re-grade is pending or after it failed, and says what
+    the newest attempt is in `latest_attempt`; the list still holds every version as it is."""
+    h = api_server.org_headers()
+    s = await interview(api_server)
+    await complete(api_server, s["id"])
+    await _store_ready(db, s["id"], 1, _card(2, 3))
+    url = f"/v1/sessions/{s['id']}/scorecard"
+    body = (await api_server.client.get(url, headers=h)).json()
+    assert (body["version"], body["status"]) == (1, "ready")
+    assert {k: body["latest_attempt"][k] for k in ("version", "status", "reason")} == {
+        "version": 1,
+        "status": "ready",
+        "reason": None,
+    }
+
+    r = await api_server.client.post(f"/v1/sessions/{s['id']}/grade", json={}, headers=h)
+    assert r.status_code == 202, r.text
+    body = (await api_server.client.get(url, headers=h)).json()
+    assert (body["version"], body["status"], body["recommendation"]) == (1, "ready", "strong_hire")
+    attempt = body["latest_attempt"]
+    assert (attempt["version"], attempt["status"], attempt["reason"], attempt["trigger"]) == (
+        2,
+        "pending",
+        None,
+        "regrade",
+    )
+    assert attempt["created_at"] is not None and attempt["completed_at"] is None
+
+    await _fail(db, s["id"], 2, "model_refused")
+    body = (await api_server.client.get(url, headers=h)).json()
+    assert (body["version"], body["status"], body["overall_score"]) == (1, "ready", 3.25)
+    attempt = body["latest_attempt"]
+    assert (attempt["version"], attempt["status"], attempt["reason"]) == (2, "failed", "model_refused")
+    assert attempt["completed_at"] is not None
+
+    listed = (await api_server.client.get(f"{url}s", headers=h)).json()["data"]
+    assert [(v["version"], v["status"]) for v in listed] == [(2, "failed"), (1, "ready")]
+
+
+async def test_a_failed_first_version_with_nothing_ready_is_still_the_default_view(
+    api_server: ApiServer, db: Conn
+) -> None:
+    h = api_server.org_headers()
+    s = await interview(api_server)
+    await complete(api_server, s["id"])
+    await _fail(db, s["id"], 1, "invalid_output")
+    body = (await api_server.client.get(f"/v1/sessions/{s['id']}/scorecard", headers=h)).json()
+    assert (body["version"], body["status"], body["reason"]) == (1, "failed", "invalid_output")
+    assert (body["latest_attempt"]["version"], body["latest_attempt"]["status"]) == (1, "failed")
+    # A re-grade of a failed version: nothing was ever ready, so the newest attempt is what there is.
+    r = await api_server.client.post(f"/v1/sessions/{s['id']}/grade", json={}, headers=h)
+    assert r.status_code == 202, r.text
+    body = (await api_server.client.get(f"/v1/sessions/{s['id']}/scorecard", headers=h)).json()
+    assert (body["version"], body["status"], body["latest_attempt"]["version"]) == (2, "pending", 2)
+
+
 # --- who may read and re-grade ------------------------------------------------------------------------------------
 
 

@@ -295,6 +295,8 @@ async function deletions(page, plan) {
           }));
         return {
           doc: window.shadowsReplay.code(),
+          head: document.querySelector(".rp-code-head").textContent,
+          placeholders: document.querySelectorAll(".rp-editor .cm-specialChar").length,
           chunks: [...document.querySelectorAll(".rp-editor .cm-deletedChunk")].map((chunk) => ({
             raw: chunk.textContent,
             highlighted_spans: [...chunk.querySelectorAll("span")].filter((s) =>

@@ -232,3 +232,39 @@ async def test_replay_draws_hidden_characters_in_deleted_code_as_placeholders(
     assert len(tail) == 1, scrolled["chunks"]
     _assert_drawn(tail[0]["lines"], [TAIL])
     assert not HIDDEN_CHARS.search(tail[0]["raw"]), tail[0]["raw"]
+
+
+@pytest.mark.timeout(300)
+async def test_a_snapshot_crowded_with_hidden_characters_shows_them_as_glyphs_not_one_widget_each(
+    api_server: ApiServer, db: Db
+) -> None:
+    """A candidate can paste 190 KB of right-to-left overrides on one line: one placeholder widget each took the
+    replay's code view over a second per step. Past a few thousand, each is drawn as its glyph in the text (still
+    shown, no longer in effect), and the code's heading says how many there are."""
+    seeded = await seed_interview(api_server, db)
+    crowded = "x = '" + "a\u202eb\u200b" * 3_000 + "'\n"
+    stored = await events_repo.append_events(
+        db,
+        seeded.id,
+        [
+            events_repo.EventIn(
+                "crowd:before", "editor_snapshot", {"language": "python", "code": "x = 1\n"}, 300.0
+            ),
+            events_repo.EventIn(
+                "crowd:code", "editor_snapshot", {"language": "python", "code": crowded}, 310.0
+            ),
+        ],
+    )
+    assert stored is not None
+    r = await api_server.client.post(
+        f"/v1/sessions/{seeded.id}/share", json={}, headers=api_server.org_headers()
+    )
+    url = str(r.json()["report_url"]).replace(api_server.settings.public_url, api_server.url)
+
+    before, at = (await drive_report("deletions", url=url, steps=[301.0, 311.0]))["steps"]
+
+    assert before["placeholders"] == 0 and "hidden characters" not in before["head"]
+    assert at["placeholders"] == 0
+    assert "6,000 hidden characters" in at["head"]
+    assert not HIDDEN_CHARS.search(at["doc"]) and at["doc"].count("\u2022") == 6_000
+    assert at["doc"].replace("\u2022", "") == "x = '" + "ab" * 3_000 + "'\n"

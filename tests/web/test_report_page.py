@@ -14,6 +14,7 @@ import pytest
 from psycopg.rows import DictRow
 
 from api import share_links
+from api.db import scorecards_repo
 from tests.api.report_support import (
     CODE_V1,
     CODE_V2,
@@ -276,10 +277,31 @@ async def test_pending_and_failed_scorecards_still_render_facts_and_replay(
     pending = await seed_interview(api_server, db)
     failed = await seed_interview(api_server, db)
     await grade(db, failed, "failed")
-    urls = {"pending": await _share(api_server, pending.id), "failed": await _share(api_server, failed.id)}
+    # A ready version 1 and a re-grade's version 2 that failed: version 1 stays, under a notice.
+    regraded = await seed_interview(api_server, db)
+    await grade(db, regraded)
+    r = await api_server.client.post(
+        f"/v1/sessions/{regraded.id}/grade", json={}, headers=api_server.org_headers()
+    )
+    assert r.status_code == 202, r.text
+    assert await scorecards_repo.store_outcome(
+        db, regraded.id, 2, status="failed", reason="model_refused", scorecard=None, recommendation=None,
+        overall_score=None, facts=None, needs_human_review=False, model=None, prompt_version=None,
+        rubric_version=None, input_tokens=None, output_tokens=None, cost_usd=None, samples=None, duration_ms=None,
+    )  # fmt: skip
+    urls = {
+        "pending": await _share(api_server, pending.id),
+        "failed": await _share(api_server, failed.id),
+        "regraded": await _share(api_server, regraded.id),
+    }
     urls = {k: v.replace(api_server.settings.public_url, api_server.url) for k, v in urls.items()}
 
     seen = await drive_report("pages", urls=urls, wait_replay=list(urls), axe=True)
+    again = seen.pop("regraded")
+    assert again["status"] == 200 and again["replay_state"] == "ready"
+    assert "Re-grade failed" in again["text"] and "model_refused" in again["text"]
+    assert "Overall 3.00 of 4" in again["text"] and again["order"][:2] == ["summary", "dimensions"]
+    assert again["accessibility"] == [], again["accessibility"]
 
     assert "Grading in progress" in seen["pending"]["text"]
     assert "The scorecard could not be written" in seen["failed"]["text"]

@@ -55,6 +55,24 @@ export function placeholder(code: number): HTMLElement {
   return span;
 }
 
+/** Past this many hidden characters in what the code view shows (the snapshot and the one it is compared with), each
+ *  is drawn as the plain glyph its placeholder shows instead of a placeholder widget: a snapshot of 17,000 right-to-left
+ *  overrides on one 190 KB line took the view over a second per step of the replay. */
+export const MAX_PLACEHOLDERS = 2000;
+
+/** How many hidden characters `code` holds. */
+export function countHidden(code: string): number {
+  return code.match(HIDDEN)?.length ?? 0;
+}
+
+/** `code` with each hidden character replaced by its placeholder's glyph: shown, and no longer in effect. */
+export function substituteHidden(code: string): string {
+  return code.replace(HIDDEN, (c) => {
+    const code = c.codePointAt(0) ?? 0;
+    return code < 0x20 ? String.fromCharCode(0x2400 + code) : "\u2022";
+  });
+}
+
 /** Replace each hidden character in `node` by its placeholder. */
 function revealText(node: Text): void {
   const chars = [...node.data];

@@ -7,6 +7,7 @@ import type { Chart } from "chart.js";
 import { h } from "../dom";
 import { phaseChart, testsChart } from "./charts";
 import { CodeView } from "./codeview";
+import { countHidden, MAX_PLACEHOLDERS, substituteHidden } from "./hiddenchars";
 import { at, CODE_NOT_KEPT, clock, keptCode, quoteLines, ReplayModel, type RunEvent, type Timeline } from "./model";
 import { Player, SPEEDS, type Speed } from "./player";
 import { TranscriptSync } from "./transcript";
@@ -200,10 +201,20 @@ class Replay {
       this.codeHead.textContent = `Snapshot at ${clock(at(current))}: ${CODE_NOT_KEPT}`;
       return;
     }
-    this.code.show(code, keptCode(previous), lines);
+    const before = keptCode(previous);
+    const hidden = countHidden(code) + (before === null ? 0 : countHidden(before));
+    const crowded = hidden > MAX_PLACEHOLDERS;
+    this.code.show(
+      crowded ? substituteHidden(code) : code,
+      crowded && before !== null ? substituteHidden(before) : before,
+      lines,
+    );
     this.codeHead.textContent =
       `Code at ${clock(at(current))} (snapshot ${index + 1} of ${this.model.snapshots.length})` +
-      (keptCode(previous) !== null && previous ? `, changes since ${clock(at(previous))}` : "");
+      (before !== null && previous ? `, changes since ${clock(at(previous))}` : "") +
+      (crowded
+        ? `; ${hidden.toLocaleString("en")} hidden characters (direction controls, zero-width spaces…), each shown as •`
+        : "");
   }
 
   /** Move to a cited moment and show what the citation quotes. */
