@@ -25,13 +25,17 @@ What is replaced (never sent to the model):
   `[handle]`), the candidate's own address's local part said alone ("zq underscore dev"), and a name they
   introduce themselves by ("my name is Priya", "call me Sasha", `[candidate]`); in code, the written
   forms of these inside comments ("jane [at] acme [dot] io");
-- the full name also joined as in a handle or identifier (`ada_lovelace`, `AdaLovelace`, `@adalovelace`), and a
-  hyphenated name or one with an apostrophe as its words (`Jean-Luc` as `Jean Luc`, `Luc`; `O'Brien` as `OBrien`);
+- the full name also joined as in a handle or identifier (`ada_lovelace`, `AdaLovelace`, `@adalovelace`), also as
+  a segment of a longer identifier or username with a number after it (`ada_lovelace_solution`, `adaLovelace42`),
+  the initial and a distinctive surname as a username (`alovelace`, `a_lovelace`), a distinctive part with a number
+  (`lovelace42`), and a hyphenated name or one with an apostrophe as its words (`Jean-Luc` as `Jean Luc`, `Luc`;
+  `O'Brien` as `OBrien`);
 - phone numbers (`[phone]`): in speech a run of nine or more digits, or seven said digit by digit or after a
   contact cue, unless a count, bits or a list (grader/spoken.py); in code only one written as a phone number;
 - in speech, each distinctive part of the name in any case (`lovelace`);
-- in code, distinctive name parts when written as names (`Ada`, `ADA`): a lowercase identifier is not a person,
-  and replacing it would garble the code the model judges;
+- in code, distinctive name parts when written as names (`Ada`, `ADA`), also as a segment of an identifier
+  (`LovelaceSolver`), and in comments in any case: a lowercase identifier is not a person, and replacing it would
+  garble the code the model judges;
 - a part that is also an everyday word, or has one or two letters (`Will`, `Max`, `An`, `Do`), alone only when
   written as a name and not at the start of a sentence: "an array" and "So I'd use" stay intact;
 - gendered words (pronouns, honorifics, family and gendered nouns) as neutral placeholders (`[they]`, `[title]`,
@@ -231,6 +235,29 @@ def _flexible(term: str) -> str:
     return joined.join(re.escape(part) for part in parts)
 
 
+# The bounds of a segment of an identifier or a username: not inside a run of letters and digits, but after or
+# before an underscore, or at a change of case (`solveAdaLovelace`, `LovelaceSolver`, `ada_lovelace_solution`);
+# digits may follow (`adalovelace42`) and are part of the match. Case-sensitive whatever the pattern's flags.
+SEGMENT_START = r"(?:(?<![^\W_])|(?-i:(?<=[a-z0-9])(?=[A-Z])))"
+SEGMENT_END = r"\d*(?:(?![^\W_])|(?-i:(?<=[a-z])(?=[A-Z])))"
+
+
+def _segment(terms: Iterable[str], flags: int = 0) -> re.Pattern[str]:
+    """Any of the (regex) `terms` as a segment of an identifier or a username, digits after it included."""
+    return re.compile(f"{SEGMENT_START}(?:{'|'.join(terms)}){SEGMENT_END}", flags)
+
+
+def _username(name: str, distinctive: set[str]) -> str | None:
+    """The regex of a username made of a name's initial and its distinctive surname (`alovelace`, `a_lovelace`,
+    `ALovelace`): joined directly only when that makes six letters or more, so that an initial and a short
+    surname do not make an everyday word ("skim" for S. Kim, "clang" for C. Lang)."""
+    words = _words(name)
+    if len(words) < 2 or words[-1] not in distinctive or not words[0][:1].isalpha():
+        return None
+    joint = "[._-]?" if 1 + len(words[-1]) >= 6 else "[._-]"
+    return f"{re.escape(words[0][0])}{joint}{re.escape(words[-1])}"
+
+
 def _caseless(part: str) -> bool:
     """A name in a script without capitals (Han, Hangul, Arabic, Hebrew): its length or case says nothing of
     whether it is a name, and a two-character one (张伟) is often the whole name."""
@@ -343,6 +370,15 @@ class Redactor:
             always.append(_Rule(Words(f"(?:{alternatives})", re.I), NAME))
         if self._spelled:
             always.append(_Rule(SPELLED, NAME, refine=self._spelled_names))
+        # The name as a segment of an identifier or a username (`ada_lovelace_solution`, `adaLovelace42`), the
+        # initial and the surname (`alovelace`), and a distinctive part with a number (`lovelace42`): any case.
+        segments = [_flexible(w) for w in sorted(whole, key=len, reverse=True)]
+        segments += sorted({u for w in whole if (u := _username(w, distinctive))}, key=len, reverse=True)
+        if segments:
+            always.append(_Rule(_segment(segments, re.I), NAME))
+        if distinctive:
+            numbered = "|".join(re.escape(p) for p in sorted(distinctive, key=len, reverse=True))
+            always.append(_Rule(re.compile(rf"(?<![^\W_])(?:{numbered})\d+(?![^\W_])", re.I), NAME))
         self._speech = [
             *always,
             _Rule(HANDLE, "[handle]", refine=_handle),
@@ -375,6 +411,11 @@ class Redactor:
             self._speech.append(_Rule(alternation(distinctive, re.I), NAME))
             self._output.append(_Rule(alternation(distinctive, re.I), NAME))
             self._code.append(_Rule(alternation(_as_names(distinctive)), NAME))
+            # Written as a name inside an identifier (`LovelaceSolver`, `solveLovelace`): a lowercase segment
+            # (`lovelace_count`) is not a person. A comment is prose: any case there, as in speech.
+            names = sorted(_as_names(distinctive), key=len, reverse=True)
+            self._code.append(_Rule(_segment(map(re.escape, names)), NAME))
+            self._code.append(_Rule(alternation(distinctive, re.I), NAME, in_comments=True))
         if ambiguous:
             rule = _Rule(alternation(_as_names(ambiguous)), NAME, mid_sentence=True)
             self._speech.append(rule)

@@ -75,6 +75,61 @@ def test_a_file_header_with_the_name_joined_as_a_handle_and_a_phone_number_is_re
     )
 
 
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        # The full name as one segment of a longer identifier, snake or camel case, with a number after it.
+        ("def ada_lovelace_solution(): pass", "def [candidate]_solution(): pass"),
+        ("def solve_by_ada_lovelace(): pass", "def solve_by_[candidate](): pass"),
+        ("def adaLovelaceSolution(): pass", "def [candidate]Solution(): pass"),
+        ("class AdaLovelaceSolver: pass", "class [candidate]Solver: pass"),
+        ("x = solveAdaLovelace2(nums)", "x = solve[candidate](nums)"),
+        ("# github: adalovelace42", "# github: [candidate]"),
+        # The initial and the surname, as in a username or an author line.
+        ("# by ALovelace, alovelace, a_lovelace", "# by [candidate], [candidate], [candidate]"),
+        ("# Author: alovelace1990", "# Author: [candidate]"),
+        # A distinctive part as a capitalised segment of an identifier, and in a comment's prose in any case.
+        ("class LovelaceSolver: pass", "class [candidate]Solver: pass"),
+        ("def solveLovelace(): pass", "def solve[candidate](): pass"),
+        ("# lovelace wrote this; lovelace42", "# [candidate] wrote this; [candidate]"),
+        # Identifiers that merely contain a lowercase part, or the parts run into other letters, stay.
+        ("ada = lovelace_count = 1", "ada = lovelace_count = 1"),
+        ("adalovelaces = 1; adalovelacesort()", "adalovelaces = 1; adalovelacesort()"),
+        ("s = 'lovelace'", "s = 'lovelace'"),
+    ],
+)
+def test_a_name_inside_an_identifier_or_a_username_is_redacted_in_code(code: str, expected: str) -> None:
+    r = Redactor(redaction_terms("Ada Lovelace", "ada.lovelace@example.com"))
+    assert r.code(code, "python").text == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("I'm alovelace on there, or a.lovelace", "I'm [candidate] on there, or [candidate]"),
+        ("it's ALovelace or adalovelace42", "it's [candidate] or [candidate]"),
+        ("lovelace42 everywhere", "[candidate] everywhere"),
+    ],
+)
+def test_a_username_of_the_initial_and_surname_or_the_name_and_a_number_is_redacted_in_speech(
+    said: str, expected: str
+) -> None:
+    r = Redactor(redaction_terms("Ada Lovelace", "ada.lovelace@example.com"))
+    assert r.speech(said).text == expected
+    assert r.output(said).text == expected
+
+
+def test_an_initial_joined_to_a_short_or_everyday_surname_stays_a_word() -> None:
+    """ "skim" is S. Kim's initial and surname, "clang" C. Lang's: directly joined, only six letters or more."""
+    assert Redactor(redaction_terms("Sam Kim", None)).speech("We skim the list.").text == "We skim the list."
+    assert Redactor(redaction_terms("Chris Lang", None)).code("# build with clang\n").text == (
+        "# build with clang\n"
+    )
+    assert (
+        Redactor(redaction_terms("Jo Smith", None)).speech("jsmith and j.smith").text == "jsmith and j.smith"
+    )
+
+
 def test_a_name_is_redacted_with_or_without_its_accents_and_in_full_width_letters() -> None:
     """Speech-to-text and ASCII comments often drop accents ("José Núñez" heard as "Jose Nunez"); a full-width
     name is the same name. The text the model sees keeps everything else as written."""
