@@ -7,7 +7,8 @@ What is replaced (never sent to the model):
   any subdomain, and GitHub Pages sites) (`[link]`);
 - the full name in any case (`[candidate]`), everywhere;
 - names in any Unicode form: with or without their accents, decomposed (`Jose` + a combining accent), in
-  compatibility letters (full-width, mathematical), with invisible characters inside (a soft hyphen, a zero-width
+  compatibility letters (full-width, mathematical), with Cyrillic or Greek look-alike letters in a Latin word
+  (`LOOK_ALIKES`), with invisible characters inside (a soft hyphen, a zero-width
   joiner), with a typographic apostrophe (U+2019): text is matched in one normal form (`normalise`) and replaced in the
   original;
 - in a script written without spaces or capitals (Han, kana, Hangul, Thai), a name inside other words ("我是张伟"),
@@ -206,18 +207,52 @@ class _Normal:
         return self.index[start], max(self.index[end - 1] + 1, o_next)
 
 
+# Cyrillic and Greek letters that look like a Latin one, both cases alike (a name's forms in code are its upper and
+# capitalised cases): read as Latin in a word that mixes them with Latin letters ("Ada" written with a Cyrillic A,
+# U+0410), which a model reads as the Latin word. A word wholly in Cyrillic or Greek is left as it is (Russian "ne",
+# U+043D U+0435, "not", is not "he").
+LOOK_ALIKES = dict(
+    zip(
+        "АаВвЕеКкМмНнОоРрСсТтХхУуІіЈјЅѕԀԁԚԛԜԝҺһӀӏΑαΒβΕεΖζΗηΙιΚκΜμΝνΟοΡρΤτΥυΧχ",
+        "AaBbEeKkMmHhOoPpCcTtXxYyIiJjSsDdQqWwHhIiAaBbEeZzHhIiKkMmNnOoPpTtYyXx",
+        strict=True,
+    )
+)
+
+
+def _look_alike_words(text: str, forms: list[str]) -> None:
+    """In each word that mixes Latin letters with `LOOK_ALIKES`, those letters' forms as the Latin ones."""
+    start = 0
+    n = len(text)
+    while start < n:
+        while start < n and not text[start].isalpha():
+            start += 1
+        end = start
+        while end < n and (text[end].isalpha() or unicodedata.category(text[end]) in IGNORED_CATEGORIES):
+            end += 1
+        word = text[start:end]
+        if any("a" <= f.lower() <= "z" for f in forms[start:end] if len(f) == 1) and any(
+            c in LOOK_ALIKES for c in word
+        ):
+            for i in range(start, end):
+                if text[i] in LOOK_ALIKES:
+                    forms[i] = LOOK_ALIKES[text[i]]
+        start = end
+
+
 def normalise(text: str) -> _Normal:
     """The matching form of `text` (see `_match_form`): "José", "Jose\u0301", "Ｊｏｓé" and "Jo\u00adse" all read
-    "Jose". Replacements are made in the original text through the index."""
+    "Jose", and "Ada" with a Cyrillic A (U+0410, `LOOK_ALIKES`) "Ada". Replacements are made in the original text
+    through the index."""
     if text.isascii():
         return _Normal(text, None, len(text))
-    out: list[str] = []
+    forms = [c if c.isascii() else _match_form(c) for c in text]
+    if any(c in LOOK_ALIKES for c in text):
+        _look_alike_words(text, forms)
     index: list[int] = []
-    for i, c in enumerate(text):
-        form = c if c.isascii() else _match_form(c)
-        out.append(form)
+    for i, form in enumerate(forms):
         index.extend([i] * len(form))
-    return _Normal("".join(out), index, len(text))
+    return _Normal("".join(forms), index, len(text))
 
 
 def _words(name: str) -> list[str]:

@@ -196,6 +196,28 @@ def test_spelled_out_algorithm_talk_and_other_words_stay_for_short_names(name: s
     assert r.code(f"# {said}\n").text == f"# {said}\n"
 
 
+def test_a_name_with_cyrillic_or_greek_look_alike_letters_in_it_is_redacted() -> None:
+    """A name written with a letter of another script that looks the same (a Cyrillic A or o, a Greek E) reads as
+    the name to a model: a word mixing Latin letters with look-alikes is matched as all Latin. A word wholly in
+    Cyrillic is Cyrillic (Russian "ne", "not", is never "he"), and a Cyrillic name is matched as written."""
+    r = Redactor(redaction_terms("Ada Lovelace", None))
+    said = "I'm \u0410da L\u043evelace. LOV\u0395LACE wrote it, \u0430da too."
+    assert r.speech(said).text == "I'm [candidate]. [candidate] wrote it, [candidate] too."
+    assert r.code("# by \u0410da L\u043evelace\nclass L\u043evelaceSolver: pass\n").text == (
+        "# by [candidate]\nclass [candidate]Solver: pass\n"
+    )
+    russian = (
+        "\u042f \u043d\u0435 \u0437\u043d\u0430\u044e, \u041d\u0415 \u043e\u043d."  # I don't know, NOT he.
+    )
+    assert r.speech(russian).text == russian
+    anna, petrova = "\u0410\u043d\u043d\u0430", "\u041f\u0435\u0442\u0440\u043e\u0432\u0430"
+    cyrillic = Redactor(redaction_terms(f"{anna} {petrova}", None))
+    assert cyrillic.speech(f"{anna} {petrova}, {anna.upper()}.").text == "[candidate], [candidate]."
+    assert cyrillic.code(f"# {anna.upper()} {petrova.upper()}\nclass {petrova}: pass\n").text == (
+        "# [candidate]\nclass [candidate]: pass\n"
+    )
+
+
 def test_a_name_in_any_unicode_form_or_with_invisible_characters_inside_is_redacted() -> None:
     """Decomposed accents (NFD), compatibility forms (a ligature, mathematical letters) and invisible characters
     (soft hyphen, zero-width joiner and space, word joiner) make the same name; the name on file may itself be
