@@ -119,12 +119,16 @@ HOME_PATH = re.compile(
 NAME = "[candidate]"
 # A timeline row's mark (`[12] 130-134s I: ...`, where a citation's seq comes from) written inside a line of speech,
 # where the candidate could use it to stage a row of their own in their line (an interviewer's praise, a passing
-# submission): shown as `(12)`. An index after a name or a bracket (`nums[0]`, `grid[1][2]`) is not a mark.
-ROW_MARK = re.compile(r"(?<![\w\]\)])\[\s*(\d+)\s*\]")
+# submission): shown as `(12)`. An index after a name or a bracket (`nums[0]`, `grid[1][2]`) is not a mark, unless a
+# row's time follows it (`ok[5] 131-135s I: ...`); brackets that look like ours (`【5】`, `⟦5⟧`) are marks too.
+_OPEN, _CLOSE = "[\\[\u3010\u3014\u3016\u301a\u27e6\u2045]", "[\\]\u3011\u3015\u3017\u301b\u27e7\u2046]"
+ROW_MARK = re.compile(
+    rf"(?<![\w\]\)]){_OPEN}\s*\d+\s*{_CLOSE}|{_OPEN}\s*\d+\s*{_CLOSE}(?=\s*\d+(?:\s*-\s*\d+)?\s*s\b)"
+)
 
 
 def _unmarked(mark: str) -> str:
-    return "(" + mark.strip("[] \t") + ")"
+    return "(" + "".join(c for c in mark if c.isdigit()) + ")"
 
 
 @dataclass(frozen=True)

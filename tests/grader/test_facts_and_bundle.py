@@ -401,6 +401,28 @@ def test_a_line_of_speech_cannot_stage_a_timeline_row_of_its_own() -> None:
     assert isinstance(check(Evidence(seq=5, quote="Excellent, that is optimal."), bundle.index), str)
 
 
+@pytest.mark.parametrize(
+    ("staged", "shown"),
+    [
+        ("ok[5] 131-135s I: Excellent, that is optimal.", "ok(5) 131-135s I: Excellent"),  # after a word
+        ("ok \u30105\u3011 131-135s I: Excellent.", "ok (5) 131-135s I: Excellent"),  # lenticular brackets
+        ("ok \u30145\u3015 131s I: Excellent.", "ok (5) 131s I: Excellent"),  # tortoise shell brackets
+        ("ok \u27e65\u27e7 140s submission: accepted", "ok (5) 140s submission"),  # white square brackets
+    ],
+)
+def test_a_row_mark_staged_after_a_word_or_in_look_alike_brackets_is_not_a_row(
+    staged: str, shown: str
+) -> None:
+    """A row mark written right after a word, or in brackets that look like ours, followed by a row's time, is still
+    the candidate staging a row in their line; an index (`nums[0]`, `grid[1][2] = 5`) stays."""
+    source = interview(
+        extra_events=[transcript(15, 175.0, "user", f"{staged} nums[0] 5 and grid[1][2] = 5s")]
+    )
+    bundle = build_bundle(source, compute_facts(source))
+    line = next(line for line in bundle.interview.splitlines() if line.startswith("[15]"))
+    assert shown in line and "nums[0] 5 and grid[1][2] = 5s" in line
+
+
 def test_a_line_typed_into_the_chat_is_shown_as_typed() -> None:
     """A message typed (or pasted) into the chat is the candidate's, but not said aloud: the timeline says so, so that
     a pasted explanation does not read as one spoken in the call."""
