@@ -3,8 +3,8 @@ words (grader/gendered.py), are replaced in transcript lines and code, with a ma
 verified quotes stay verbatim.
 
 What is replaced (never sent to the model):
-- the e-mail address, and any e-mail address (`[email]`); profile links (LinkedIn, GitHub, GitLab, X, ..., with
-  any subdomain, and GitHub Pages sites) (`[link]`);
+- the e-mail address, and any e-mail address (`[email]`); profile links (LinkedIn, GitHub, GitLab, X, LeetCode,
+  Kaggle, ..., with any subdomain, and sites on GitHub Pages, Substack and other blog hosts) (`[link]`);
 - the full name in any case (`[candidate]`), everywhere;
 - names in any Unicode form: with or without their accents, decomposed (`Jose` + a combining accent), in
   compatibility letters (full-width, mathematical), with Cyrillic or Greek look-alike letters in a Latin word
@@ -76,11 +76,17 @@ from grader.word_patterns import HAS_UNSPACED, Words, alternation
 Mode = Literal["speech", "code", "output"]
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# Profiles: social and code hosts, and the coding-practice and publishing sites a candidate in a coding interview
+# points to (the written forms of grader/spoken.py's `PLATFORMS`); a personal site on a blog host by its subdomain.
 PROFILE_LINK = re.compile(
     r"(?<![\w.-])(?:https?://)?(?:[a-z0-9-]+\.)*"
-    r"(?:(?:linkedin|github|gitlab|bitbucket|twitter|x|stackoverflow|medium|instagram|facebook)\.com/"
+    r"(?:(?:(?:linkedin|github|gitlab|bitbucket|twitter|x|stackoverflow|medium|instagram|facebook|leetcode"
+    r"|hackerrank|codeforces|kaggle|youtube|tiktok|reddit|codechef|topcoder|dribbble|discord|substack)\.com"
+    r"|leetcode\.cn|youtu\.be|behance\.net|threads\.net|twitch\.tv|dev\.to|t\.me|keybase\.io|bsky\.app"
+    r"|mastodon\.social)/"
     r"[^\s)\]>\"'`]*[^\s)\]>\"'`.,;:!?]"
-    r"|[a-z0-9-]+\.github\.io(?![\w-])(?:/[^\s)\]>\"'`]*[^\s)\]>\"'`.,;:!?])?)",
+    r"|[a-z0-9-]+\.(?:github\.io|substack\.com|hashnode\.dev|medium\.com|blogspot\.com|wordpress\.com)(?![\w-])"
+    r"(?:/[^\s)\]>\"'`]*[^\s)\]>\"'`.,;:!?])?)",
     re.IGNORECASE,
 )
 # A mention (`@zq_dev`), not an e-mail's second half (`a@b.org`) nor Python's matrix product (`a@b`).
@@ -531,6 +537,7 @@ class Redactor:
 
 
 NOT_DIGIT = re.compile(r"\D+")
+SITE_HOST = re.compile(r"\.(?:io|com|dev)(?!\w)", re.IGNORECASE)
 
 
 def _starts_sentence(text: str, start: int, end: int) -> bool:
@@ -551,7 +558,7 @@ def _worth_trying(pattern: re.Pattern[str] | Words, text: str) -> bool:
     if pattern is EMAIL or pattern is HANDLE or pattern is OUTPUT_HANDLE:
         return "@" in text
     if pattern is PROFILE_LINK:
-        return "/" in text
+        return "/" in text or SITE_HOST.search(text) is not None  # a site by its subdomain has no path
     if pattern is HOME_PATH:
         return "/home/" in text or "sers" in text
     if pattern is CODE_PHONE:

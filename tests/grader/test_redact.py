@@ -273,6 +273,29 @@ def test_contact_handles_and_profile_links_are_redacted_but_decorators_and_annot
     )
 
 
+@pytest.mark.parametrize(
+    "link",
+    [
+        "leetcode.com/u/zqdev",
+        "https://leetcode.com/zqdev/",
+        "hackerrank.com/profile/zqdev",
+        "codeforces.com/profile/zqdev",
+        "www.kaggle.com/zqdev",
+        "youtube.com/@zqdev",
+        "dev.to/zqdev",
+        "zqdev.substack.com",
+        "reddit.com/user/zqdev",
+        "codechef.com/users/zqdev",
+        "zq-dev.github.io",  # a site on its own, no path
+    ],
+)
+def test_a_coding_profile_link_is_redacted(link: str) -> None:
+    """Coding-practice and publishing profiles are where a candidate in a coding interview points to their work."""
+    r = Redactor(redaction_terms("Ada Lovelace", None))
+    assert r.speech(f"See {link} for more.").text == "See [link] for more."
+    assert r.code(f"# see {link}\n").text == "# see [link]\n"
+
+
 def test_quotes_across_the_new_replacements_verify_and_map_back_to_the_original() -> None:
     """The grader quotes what it saw (redacted); evidence verification finds the quote in the same redacted view
     and stores the original text."""
