@@ -163,7 +163,8 @@ class Redacted:
 # Name parts that are also everyday English (or coding) words, and every part of one or two letters: alone they are
 # replaced only when written as a name (`An`, `AN`) and not at the start of a sentence (unless a comma follows:
 # "Grace, ..."), so that "an array", "So I'd", "the max" and "will" survive for a candidate called An Do, So, Max or
-# Will. The full name is always replaced.
+# Will, and never as a segment of an identifier (`maxVal`, `minLen`, `prefixSum2` for Val, Len or Sum). The full
+# name is always replaced.
 COMMON_WORDS = frozenset(
     """
     a an and are as at be but by can do for go had has he her him his how i if in is it its me my no not of oh ok on
@@ -175,6 +176,9 @@ COMMON_WORDS = frozenset(
     page park pat pay peace pearl price queue rain ray read rich river rock root rose run sage set shape short sky
     small smith sort star stone storm sue summer sun sunny swift tree true very wait ward way well west white will
     win winter wood young
+    val len sum cur curr res ans tail size mid high left right start dist memo grid row col hash stack graph edge
+    path prev temp tmp idx cnt num arr str ptr map index value result total pair word char cell step level depth
+    width height sign bit mask prefix suffix window target top bottom
     """.split()  # noqa: SIM905  # a word list reads better as text
 )
 

@@ -119,6 +119,15 @@ def test_a_username_of_the_initial_and_surname_or_the_name_and_a_number_is_redac
     assert r.output(said).text == expected
 
 
+@pytest.mark.parametrize("name", ["Val Kilmer", "Len Sum", "Sam Tail"])
+def test_a_name_part_that_is_a_word_of_code_stays_inside_identifiers(name: str) -> None:
+    """A name part that is a word of code (`val`, `len`, `sum`, `cur`, `tail`) is a segment of many identifiers:
+    `maxVal`, `minLen`, `prefixSum2` are code, not the candidate."""
+    r = Redactor(redaction_terms(name, None))
+    code = "maxVal = prevVal + val2\nminLen = len1 + curLen\nprefixSum2 = runSum\ncurTail = tail2\n"
+    assert r.code(code, "python").text == code
+
+
 def test_an_initial_joined_to_a_short_or_everyday_surname_stays_a_word() -> None:
     """ "skim" is S. Kim's initial and surname, "clang" C. Lang's: directly joined, only six letters or more."""
     assert Redactor(redaction_terms("Sam Kim", None)).speech("We skim the list.").text == "We skim the list."
