@@ -24,9 +24,18 @@ COUNT = re.compile(
     re.IGNORECASE,
 )
 ALL_COUNT = re.compile(r"\ball\s+(\d+)\s+(?:(?:visible|hidden|the)\s+)*(?:tests?|cases)\b", re.IGNORECASE)
+# "All (the) hidden tests passed" in the orders a sentence can take ("passed all of the hidden tests", "every hidden
+# test passed", "all twelve hidden tests pass", "the hidden tests all passed", "100% of the hidden tests"), not after
+# a negation ("not all ...", "did not pass all ...", "failed to pass every ...", "never passed every ...").
+_NOT = r"(?<!\bnot\s)(?<!n't\s)(?<!\bnever\s)(?<!\bto\s)"
+_TESTS = r"(visible|hidden)\s+(?:tests?|test\s+cases|cases)"
+_PASSED = r"(?:pass|passes|passed|passing)"
 ALL_KIND = re.compile(
-    r"(?<!\bnot\s)(?<!n't\s)(?<!\bnever\s)\ball(?:\s+(?:of\s+)?the)?\s+(visible|hidden)\s+(?:tests?|cases)\s+"
-    r"(?:(?:have|had|were|was|all|now)\s+)?(?:pass|passes|passed|passing|green)\b",
+    rf"{_NOT}\b(?:all|every)(?:\s+(?:of\s+)?the)?(?:\s+[\w-]+)?\s+{_TESTS}\s+"
+    rf"(?:(?:have|had|were|was|all|now)\s+)?(?:{_PASSED}|green)\b"
+    rf"|{_NOT}\b{_PASSED}\s+(?:all|every|each)(?:\s+(?:one\s+)?of)?(?:\s+the)?(?:\s+\d+)?\s+{_TESTS}\b"
+    rf"|\bthe\s+{_TESTS}\s+(?:all|each)\s+{_PASSED}\b"
+    rf"|{_NOT}\b100\s*%\s+of\s+(?:the\s+)?{_TESTS}\b",
     re.IGNORECASE,
 )
 SHOWN_COUNT = re.compile(r"(\d+)/(\d+)|(\d+) of (\d+) calls")
@@ -70,7 +79,7 @@ def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: Citati
                     f"- {where}: {m.group(0)!r}: no run shown and no fact has all {m.group(1)} tests passing"
                 )
         for m in ALL_KIND.finditer(text):
-            kind = m.group(1).lower()
+            kind = next(g for g in m.groups() if g).lower()
             if not full[kind]:
                 problems.append(f"- {where}: {m.group(0)!r}: no run passed every {kind} test (see the facts)")
     return problems
