@@ -17,13 +17,28 @@ from grader.evidence import RUN_TYPES, CitationIndex
 from grader.schemas import Facts, PassRecord
 
 TESTS_AFTER = r"\s+(?:\w+\s+){0,2}?(?:tests?|test\s+cases|cases|passed|passing)\b"
-# "3/5 tests", "3 out of 5 visible tests", "3 of the 5 cases", and "visible tests: 3/5".
+# Counts in words as well as in digits ("eleven of twelve tests"): the candidate's words, repeated, take either form.
+_ONES = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+)
+_TEENS = "seventeen eighteen nineteen twenty"
+NUMBER_WORDS = {word: n for n, word in enumerate(f"{_ONES} {_TEENS}".split())} | {
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundred": 100,
+}
+NUMBER = rf"\d+|(?:{'|'.join(sorted(NUMBER_WORDS, key=len, reverse=True))})\b"
+# "3/5 tests", "3 out of 5 visible tests", "3 of the 5 cases", "eleven of twelve tests", and "visible tests: 3/5".
 COUNT = re.compile(
-    rf"(?<![\w./-])(\d+)\s*(?:/|out\s+of(?:\s+the)?|of(?:\s+the)?)\s*(\d+)(?![\w/]|\.\d)(?={TESTS_AFTER})"
+    rf"(?<![\w./-])({NUMBER})\s*(?:/|out\s+of(?:\s+the)?|of(?:\s+the)?)\s*({NUMBER})(?![\w/]|\.\d)"
+    rf"(?={TESTS_AFTER})"
     r"|\b(?:tests?|cases)\s*(?:passed\s*)?[:=]?\s*(\d+)\s*(?:/|out\s+of|of)\s*(\d+)(?![\w/]|\.\d)",
     re.IGNORECASE,
 )
-ALL_COUNT = re.compile(r"\ball\s+(\d+)\s+(?:(?:visible|hidden|the)\s+)*(?:tests?|cases)\b", re.IGNORECASE)
+ALL_COUNT = re.compile(
+    rf"\ball\s+({NUMBER})\s+(?:(?:visible|hidden|the)\s+)*(?:tests?|cases)\b", re.IGNORECASE
+)
 # "All (the) hidden tests passed" in the orders a sentence can take ("passed all of the hidden tests", "every hidden
 # test passed", "all twelve hidden tests pass", "the hidden tests all passed", "100% of the hidden tests"), not after
 # a negation ("not all ...", "did not pass all ...", "failed to pass every ...", "never passed every ...").
@@ -56,6 +71,10 @@ def _tallies(facts: Facts, index: CitationIndex) -> set[tuple[int, int]]:
     return found
 
 
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() else NUMBER_WORDS[text.lower()]
+
+
 def _all_passed(record: PassRecord) -> bool:
     return record.best is not None and record.best.total > 0 and record.best.passed == record.best.total
 
@@ -68,13 +87,13 @@ def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: Citati
     for where, text in texts:
         for m in COUNT.finditer(text):
             a, b = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-            if (int(a), int(b)) not in tallies:
+            if (_number(a), _number(b)) not in tallies:
                 problems.append(
                     f"- {where}: {m.group(0)!r}: no run shown and no fact has {a}/{b} tests; state test results "
                     "only as the facts and the runs' result lines give them"
                 )
         for m in ALL_COUNT.finditer(text):
-            if (int(m.group(1)), int(m.group(1))) not in tallies:
+            if (_number(m.group(1)), _number(m.group(1))) not in tallies:
                 problems.append(
                     f"- {where}: {m.group(0)!r}: no run shown and no fact has all {m.group(1)} tests passing"
                 )
