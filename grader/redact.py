@@ -254,6 +254,16 @@ def _look_alike_words(text: str, forms: list[str]) -> None:
         start = end
 
 
+def latin_look_alikes(text: str) -> str:
+    """`text` with the `LOOK_ALIKES` in words that mix them with Latin letters as those Latin letters (the same
+    length: one character for one)."""
+    if text.isascii() or not any(c in LOOK_ALIKES for c in text):
+        return text
+    forms = list(text)
+    _look_alike_words(text, forms)
+    return "".join(forms)
+
+
 def normalise(text: str) -> _Normal:
     """The matching form of `text` (see `_match_form`): "José", "Jose\u0301", "Ｊｏｓé" and "Jo\u00adse" all read
     "Jose", and "Ada" with a Cyrillic A (U+0410, `LOOK_ALIKES`) "Ada". Replacements are made in the original text

@@ -244,6 +244,9 @@ def test_citing_one_large_snapshot_many_times_normalises_its_code_once(
         (30, "Honestly I copied this from my notes", "Honestly I cop\u200bied this from my no\u2060tes"),
         (30, "I copied this", "I cop\u200bied this"),
         (31, "return sum(nums) - seen", "return sum(nu\u200dms) - seen"),
+        # Cyrillic look-alike letters inside a Latin word ("ch\u0435ated" with a Cyrillic e) read as the Latin word.
+        (32, "I cheated on the test", "I ch\u0435ated on the test"),
+        (32, "I ch\u0435ated on the test", "I ch\u0435ated on the test"),
     ],
 )
 def test_invisible_characters_in_the_candidates_text_cannot_keep_a_true_quote_from_verifying(
@@ -264,7 +267,8 @@ def test_invisible_characters_in_the_candidates_text_cannot_keep_a_true_quote_fr
     snapshot = BundleEvent(
         seq=31, type="editor_snapshot", t=410.0, payload={"language": "python", "code": code}
     )
-    source = interview(extra_events=[typed, snapshot])
+    cyrillic = transcript(32, 420.0, "user", "Fine, I ch\u0435ated on the test.")
+    source = interview(extra_events=[typed, snapshot, cyrillic])
     index = build_bundle(source, compute_facts(source)).index
     assert check(Evidence(seq=seq, quote=quote), index) == Evidence(seq=seq, quote=stored)
     # Visible characters must still match: a different letter is a different word.
