@@ -57,6 +57,7 @@ def _evidence(items: list[Evidence], cited: Cited) -> list[EvidenceOut]:
                 start=event["start"] if event else None,
                 end=event["end"] if event else None,
                 speaker=SPEAKERS.get(event.get("role")) if event else None,
+                typed=event.get("typed") if event else None,
                 by=RUNNERS.get(event.get("by")) if event and event["type"] in RUN_TYPES else None,
             )
         )

@@ -83,7 +83,7 @@ def _flat(text: str) -> str:
 
 
 def _value(v: Any) -> str:
-    return clip(json.dumps(v, ensure_ascii=False, separators=(",", ":")), MAX_VALUE_CHARS)
+    return clip(json.dumps(v, ensure_ascii=False, separators=(",", ":")), MAX_VALUE_CHARS, inline=True)
 
 
 def describe_facts(f: Facts) -> str:
@@ -470,7 +470,7 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
                 role = TYPED_ROLE  # typed (or pasted) into the chat, not said aloud
             start = p.get("start") if isinstance(p.get("start"), int | float) else e.t
             end = p.get("end") if isinstance(p.get("end"), int | float) else start
-            text = clip(_flat(speech[e.seq].text), MAX_LINE_CHARS)
+            text = clip(_flat(speech[e.seq].text), MAX_LINE_CHARS, inline=True)
             lines[e.seq] = f"[{e.seq}] {_secs(start)}-{_secs(end)}s {role}: {text}"
     dropped = _bounded_transcript(list(lines.items()))
     out: list[str] = []

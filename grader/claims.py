@@ -17,16 +17,40 @@ from grader.evidence import RUN_TYPES, CitationIndex
 from grader.schemas import Facts, PassRecord
 
 TESTS_AFTER = r"\s+(?:\w+\s+){0,2}?(?:tests?|test\s+cases|cases|passed|passing)\b"
-# "3/5 tests", "3 out of 5 visible tests", "3 of the 5 cases", and "visible tests: 3/5".
+# Counts in words as well as in digits ("eleven of twelve tests"): the candidate's words, repeated, take either form.
+_ONES = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+)
+_TEENS = "seventeen eighteen nineteen twenty"
+NUMBER_WORDS = {word: n for n, word in enumerate(f"{_ONES} {_TEENS}".split())} | {
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundred": 100,
+}
+NUMBER = rf"\d+|(?:{'|'.join(sorted(NUMBER_WORDS, key=len, reverse=True))})\b"
+# "3/5 tests", "3 out of 5 visible tests", "3 of the 5 cases", "eleven of twelve tests", and "visible tests: 3/5".
 COUNT = re.compile(
-    rf"(?<![\w./-])(\d+)\s*(?:/|out\s+of(?:\s+the)?|of(?:\s+the)?)\s*(\d+)(?![\w/]|\.\d)(?={TESTS_AFTER})"
+    rf"(?<![\w./-])({NUMBER})\s*(?:/|out\s+of(?:\s+the)?|of(?:\s+the)?)\s*({NUMBER})(?![\w/]|\.\d)"
+    rf"(?={TESTS_AFTER})"
     r"|\b(?:tests?|cases)\s*(?:passed\s*)?[:=]?\s*(\d+)\s*(?:/|out\s+of|of)\s*(\d+)(?![\w/]|\.\d)",
     re.IGNORECASE,
 )
-ALL_COUNT = re.compile(r"\ball\s+(\d+)\s+(?:(?:visible|hidden|the)\s+)*(?:tests?|cases)\b", re.IGNORECASE)
+ALL_COUNT = re.compile(
+    rf"\ball\s+({NUMBER})\s+(?:(?:visible|hidden|the)\s+)*(?:tests?|cases)\b", re.IGNORECASE
+)
+# "All (the) hidden tests passed" in the orders a sentence can take ("passed all of the hidden tests", "every hidden
+# test passed", "all twelve hidden tests pass", "the hidden tests all passed", "100% of the hidden tests"), not after
+# a negation ("not all ...", "did not pass all ...", "failed to pass every ...", "never passed every ...").
+_NOT = r"(?<!\bnot\s)(?<!n't\s)(?<!\bnever\s)(?<!\bto\s)"
+_TESTS = r"(visible|hidden)\s+(?:tests?|test\s+cases|cases)"
+_PASSED = r"(?:pass|passes|passed|passing)"
 ALL_KIND = re.compile(
-    r"(?<!\bnot\s)(?<!n't\s)(?<!\bnever\s)\ball(?:\s+(?:of\s+)?the)?\s+(visible|hidden)\s+(?:tests?|cases)\s+"
-    r"(?:(?:have|had|were|was|all|now)\s+)?(?:pass|passes|passed|passing|green)\b",
+    rf"{_NOT}\b(?:all|every)(?:\s+(?:of\s+)?the)?(?:\s+[\w-]+)?\s+{_TESTS}\s+"
+    rf"(?:(?:have|had|were|was|all|now)\s+)?(?:{_PASSED}|green)\b"
+    rf"|{_NOT}\b{_PASSED}\s+(?:all|every|each)(?:\s+(?:one\s+)?of)?(?:\s+the)?(?:\s+\d+)?\s+{_TESTS}\b"
+    rf"|\bthe\s+{_TESTS}\s+(?:all|each)\s+{_PASSED}\b"
+    rf"|{_NOT}\b100\s*%\s+of\s+(?:the\s+)?{_TESTS}\b",
     re.IGNORECASE,
 )
 SHOWN_COUNT = re.compile(r"(\d+)/(\d+)|(\d+) of (\d+) calls")
@@ -47,6 +71,10 @@ def _tallies(facts: Facts, index: CitationIndex) -> set[tuple[int, int]]:
     return found
 
 
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() else NUMBER_WORDS[text.lower()]
+
+
 def _all_passed(record: PassRecord) -> bool:
     return record.best is not None and record.best.total > 0 and record.best.passed == record.best.total
 
@@ -59,18 +87,18 @@ def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: Citati
     for where, text in texts:
         for m in COUNT.finditer(text):
             a, b = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-            if (int(a), int(b)) not in tallies:
+            if (_number(a), _number(b)) not in tallies:
                 problems.append(
                     f"- {where}: {m.group(0)!r}: no run shown and no fact has {a}/{b} tests; state test results "
                     "only as the facts and the runs' result lines give them"
                 )
         for m in ALL_COUNT.finditer(text):
-            if (int(m.group(1)), int(m.group(1))) not in tallies:
+            if (_number(m.group(1)), _number(m.group(1))) not in tallies:
                 problems.append(
                     f"- {where}: {m.group(0)!r}: no run shown and no fact has all {m.group(1)} tests passing"
                 )
         for m in ALL_KIND.finditer(text):
-            kind = m.group(1).lower()
+            kind = next(g for g in m.groups() if g).lower()
             if not full[kind]:
                 problems.append(f"- {where}: {m.group(0)!r}: no run passed every {kind} test (see the facts)")
     return problems

@@ -48,13 +48,16 @@ class ShownSnapshot:
     omitted_before: int  # snapshots left out between `previous` and this one
 
 
-def clip(text: str, limit: int) -> str:
-    """Head and tail of `text` within `limit` characters, saying how much was left out."""
+def clip(text: str, limit: int, *, inline: bool = False) -> str:
+    """Head and tail of `text` within `limit` characters, saying how much was left out: on lines of their own, or
+    `inline` on one line (a row of the timeline, where a tail on a line of its own would open a line of the
+    timeline with text the candidate chose)."""
     if len(text) <= limit:
         return text
     head = text[: limit * 2 // 3]
     tail = text[-(limit // 3) :]
-    return f"{head}\n… [{len(text) - len(head) - len(tail)} characters not shown] …\n{tail}"
+    sep = " " if inline else "\n"
+    return f"{head}{sep}… [{len(text) - len(head) - len(tail)} characters not shown] …{sep}{tail}"
 
 
 def diff_lines(before: str, after: str) -> list[str]:

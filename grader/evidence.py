@@ -4,10 +4,10 @@ A citation `{seq, quote}` holds when:
 - `seq` is an event of this session, of a citable type (`CITABLE_EVENT_TYPES`: transcript lines, editor
   snapshots, runs, submissions; hints, tool calls and notes are not);
 - `quote` matches that event's text (a transcript line) or code (a snapshot) after whitespace and case
-  normalisation only, as the model saw it (names replaced, see grader/redact.py), starting and ending on word
-  boundaries, a number being one word (a quote of "correct" from "incorrect" would say the opposite, and "5
-  passed" from "0/5 passed"). A run's quote comes only from our
-  own result text as shown (verdicts, counts, arguments, expected values, plain returned numbers), or it is empty:
+  normalisation only (invisible format characters ignored), as the model saw it (names replaced, see
+  grader/redact.py), starting and ending on word boundaries, a number being one word (a quote of "correct" from
+  "incorrect" would say the opposite, and "5 passed" from "0/5 passed"). A run's quote comes only from our own
+  result text as shown (verdicts, counts, arguments, expected values, plain returned numbers), or it is empty:
   never from the run's code or what the candidate's program printed, raised or returned as text, which the
   candidate controls (a comment saying "hidden tests 12/12 passed" would read as our result in a report). Code is
   cited through the snapshot that shows it. A transcript or snapshot quote needs at least `MIN_QUOTE_CHARS`.
@@ -22,12 +22,13 @@ interviewer's words (`credit_problems`).
 from __future__ import annotations
 
 import re
+import unicodedata
 from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from grader.redact import Redacted
+from grader.redact import Redacted, latin_look_alikes
 from grader.schemas import CITABLE_EVENT_TYPES, Evidence
 from grader.word_patterns import UNSPACED
 
@@ -40,12 +41,18 @@ NUMBER_JOINS = "/.,:" + SIGNS  # between digits: one number (0/5, 1.5, 1,000, 10
 
 
 def normalise(text: str) -> tuple[str, list[int]]:
-    """Lower case, every whitespace run one space, no leading or trailing space; `index[i]` is the position in
-    `text` of the i-th normalised character."""
+    """Lower case, every whitespace run one space, no leading or trailing space, no invisible format characters
+    (zero-width space and joiners, word joiner, soft hyphen, bidi controls: the candidate can put them in what
+    they type or write, where the model does not see them and quotes without them, which would keep a true quote
+    of the candidate's own words from verifying), and Cyrillic or Greek look-alike letters inside a Latin word as
+    the Latin ones, for the same reason (grader/redact.py `LOOK_ALIKES`); `index[i]` is the position in `text` of
+    the i-th normalised character."""
     out: list[str] = []
     index: list[int] = []
     pending_space = -1
-    for i, ch in enumerate(text):
+    for i, ch in enumerate(latin_look_alikes(text)):
+        if ch > "\x7f" and unicodedata.category(ch) == "Cf":
+            continue
         if ch.isspace():
             if out and pending_space < 0:
                 pending_space = i

@@ -3,11 +3,12 @@ words (grader/gendered.py), are replaced in transcript lines and code, with a ma
 verified quotes stay verbatim.
 
 What is replaced (never sent to the model):
-- the e-mail address, and any e-mail address (`[email]`); profile links (LinkedIn, GitHub, GitLab, X, ..., with
-  any subdomain, and GitHub Pages sites) (`[link]`);
+- the e-mail address, and any e-mail address (`[email]`); profile links (LinkedIn, GitHub, GitLab, X, LeetCode,
+  Kaggle, ..., with any subdomain, and sites on GitHub Pages, Substack and other blog hosts) (`[link]`);
 - the full name in any case (`[candidate]`), everywhere;
 - names in any Unicode form: with or without their accents, decomposed (`Jose` + a combining accent), in
-  compatibility letters (full-width, mathematical), with invisible characters inside (a soft hyphen, a zero-width
+  compatibility letters (full-width, mathematical), with Cyrillic or Greek look-alike letters in a Latin word
+  (`LOOK_ALIKES`), with invisible characters inside (a soft hyphen, a zero-width
   joiner), with a typographic apostrophe (U+2019): text is matched in one normal form (`normalise`) and replaced in the
   original;
 - in a script written without spaces or capitals (Han, kana, Hangul, Thai), a name inside other words ("我是张伟"),
@@ -25,13 +26,17 @@ What is replaced (never sent to the model):
   `[handle]`), the candidate's own address's local part said alone ("zq underscore dev"), and a name they
   introduce themselves by ("my name is Priya", "call me Sasha", `[candidate]`); in code, the written
   forms of these inside comments ("jane [at] acme [dot] io");
-- the full name also joined as in a handle or identifier (`ada_lovelace`, `AdaLovelace`, `@adalovelace`), and a
-  hyphenated name or one with an apostrophe as its words (`Jean-Luc` as `Jean Luc`, `Luc`; `O'Brien` as `OBrien`);
+- the full name also joined as in a handle or identifier (`ada_lovelace`, `AdaLovelace`, `@adalovelace`), also as
+  a segment of a longer identifier or username with a number after it (`ada_lovelace_solution`, `adaLovelace42`),
+  the initial and a distinctive surname as a username (`alovelace`, `a_lovelace`), a distinctive part with a number
+  (`lovelace42`), and a hyphenated name or one with an apostrophe as its words (`Jean-Luc` as `Jean Luc`, `Luc`;
+  `O'Brien` as `OBrien`);
 - phone numbers (`[phone]`): in speech a run of nine or more digits, or seven said digit by digit or after a
   contact cue, unless a count, bits or a list (grader/spoken.py); in code only one written as a phone number;
 - in speech, each distinctive part of the name in any case (`lovelace`);
-- in code, distinctive name parts when written as names (`Ada`, `ADA`): a lowercase identifier is not a person,
-  and replacing it would garble the code the model judges;
+- in code, distinctive name parts when written as names (`Ada`, `ADA`), also as a segment of an identifier
+  (`LovelaceSolver`), and in comments in any case: a lowercase identifier is not a person, and replacing it would
+  garble the code the model judges;
 - a part that is also an everyday word, or has one or two letters (`Will`, `Max`, `An`, `Do`), alone only when
   written as a name and not at the start of a sentence: "an array" and "So I'd use" stay intact;
 - gendered words (pronouns, honorifics, family and gendered nouns) as neutral placeholders (`[they]`, `[title]`,
@@ -71,11 +76,17 @@ from grader.word_patterns import HAS_UNSPACED, Words, alternation
 Mode = Literal["speech", "code", "output"]
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# Profiles: social and code hosts, and the coding-practice and publishing sites a candidate in a coding interview
+# points to (the written forms of grader/spoken.py's `PLATFORMS`); a personal site on a blog host by its subdomain.
 PROFILE_LINK = re.compile(
     r"(?<![\w.-])(?:https?://)?(?:[a-z0-9-]+\.)*"
-    r"(?:(?:linkedin|github|gitlab|bitbucket|twitter|x|stackoverflow|medium|instagram|facebook)\.com/"
+    r"(?:(?:(?:linkedin|github|gitlab|bitbucket|twitter|x|stackoverflow|medium|instagram|facebook|leetcode"
+    r"|hackerrank|codeforces|kaggle|youtube|tiktok|reddit|codechef|topcoder|dribbble|discord|substack)\.com"
+    r"|leetcode\.cn|youtu\.be|behance\.net|threads\.net|twitch\.tv|dev\.to|t\.me|keybase\.io|bsky\.app"
+    r"|mastodon\.social)/"
     r"[^\s)\]>\"'`]*[^\s)\]>\"'`.,;:!?]"
-    r"|[a-z0-9-]+\.github\.io(?![\w-])(?:/[^\s)\]>\"'`]*[^\s)\]>\"'`.,;:!?])?)",
+    r"|[a-z0-9-]+\.(?:github\.io|substack\.com|hashnode\.dev|medium\.com|blogspot\.com|wordpress\.com)(?![\w-])"
+    r"(?:/[^\s)\]>\"'`]*[^\s)\]>\"'`.,;:!?])?)",
     re.IGNORECASE,
 )
 # A mention (`@zq_dev`), not an e-mail's second half (`a@b.org`) nor Python's matrix product (`a@b`).
@@ -114,12 +125,16 @@ HOME_PATH = re.compile(
 NAME = "[candidate]"
 # A timeline row's mark (`[12] 130-134s I: ...`, where a citation's seq comes from) written inside a line of speech,
 # where the candidate could use it to stage a row of their own in their line (an interviewer's praise, a passing
-# submission): shown as `(12)`. An index after a name or a bracket (`nums[0]`, `grid[1][2]`) is not a mark.
-ROW_MARK = re.compile(r"(?<![\w\]\)])\[\s*(\d+)\s*\]")
+# submission): shown as `(12)`. An index after a name or a bracket (`nums[0]`, `grid[1][2]`) is not a mark, unless a
+# row's time follows it (`ok[5] 131-135s I: ...`); brackets that look like ours (`【5】`, `⟦5⟧`) are marks too.
+_OPEN, _CLOSE = "[\\[\u3010\u3014\u3016\u301a\u27e6\u2045]", "[\\]\u3011\u3015\u3017\u301b\u27e7\u2046]"
+ROW_MARK = re.compile(
+    rf"(?<![\w\]\)]){_OPEN}\s*\d+\s*{_CLOSE}|{_OPEN}\s*\d+\s*{_CLOSE}(?=\s*\d+(?:\s*-\s*\d+)?\s*s\b)"
+)
 
 
 def _unmarked(mark: str) -> str:
-    return "(" + mark.strip("[] \t") + ")"
+    return "(" + "".join(c for c in mark if c.isdigit()) + ")"
 
 
 @dataclass(frozen=True)
@@ -148,7 +163,8 @@ class Redacted:
 # Name parts that are also everyday English (or coding) words, and every part of one or two letters: alone they are
 # replaced only when written as a name (`An`, `AN`) and not at the start of a sentence (unless a comma follows:
 # "Grace, ..."), so that "an array", "So I'd", "the max" and "will" survive for a candidate called An Do, So, Max or
-# Will. The full name is always replaced.
+# Will, and never as a segment of an identifier (`maxVal`, `minLen`, `prefixSum2` for Val, Len or Sum). The full
+# name is always replaced.
 COMMON_WORDS = frozenset(
     """
     a an and are as at be but by can do for go had has he her him his how i if in is it its me my no not of oh ok on
@@ -160,6 +176,9 @@ COMMON_WORDS = frozenset(
     page park pat pay peace pearl price queue rain ray read rich river rock root rose run sage set shape short sky
     small smith sort star stone storm sue summer sun sunny swift tree true very wait ward way well west white will
     win winter wood young
+    val len sum cur curr res ans tail size mid high left right start dist memo grid row col hash stack graph edge
+    path prev temp tmp idx cnt num arr str ptr map index value result total pair word char cell step level depth
+    width height sign bit mask prefix suffix window target top bottom
     """.split()  # noqa: SIM905  # a word list reads better as text
 )
 
@@ -202,18 +221,62 @@ class _Normal:
         return self.index[start], max(self.index[end - 1] + 1, o_next)
 
 
+# Cyrillic and Greek letters that look like a Latin one, both cases alike (a name's forms in code are its upper and
+# capitalised cases): read as Latin in a word that mixes them with Latin letters ("Ada" written with a Cyrillic A,
+# U+0410), which a model reads as the Latin word. A word wholly in Cyrillic or Greek is left as it is (Russian "ne",
+# U+043D U+0435, "not", is not "he").
+LOOK_ALIKES = dict(
+    zip(
+        "АаВвЕеКкМмНнОоРрСсТтХхУуІіЈјЅѕԀԁԚԛԜԝҺһӀӏΑαΒβΕεΖζΗηΙιΚκΜμΝνΟοΡρΤτΥυΧχ",
+        "AaBbEeKkMmHhOoPpCcTtXxYyIiJjSsDdQqWwHhIiAaBbEeZzHhIiKkMmNnOoPpTtYyXx",
+        strict=True,
+    )
+)
+
+
+def _look_alike_words(text: str, forms: list[str]) -> None:
+    """In each word that mixes Latin letters with `LOOK_ALIKES`, those letters' forms as the Latin ones."""
+    start = 0
+    n = len(text)
+    while start < n:
+        while start < n and not text[start].isalpha():
+            start += 1
+        end = start
+        while end < n and (text[end].isalpha() or unicodedata.category(text[end]) in IGNORED_CATEGORIES):
+            end += 1
+        word = text[start:end]
+        if any("a" <= f.lower() <= "z" for f in forms[start:end] if len(f) == 1) and any(
+            c in LOOK_ALIKES for c in word
+        ):
+            for i in range(start, end):
+                if text[i] in LOOK_ALIKES:
+                    forms[i] = LOOK_ALIKES[text[i]]
+        start = end
+
+
+def latin_look_alikes(text: str) -> str:
+    """`text` with the `LOOK_ALIKES` in words that mix them with Latin letters as those Latin letters (the same
+    length: one character for one)."""
+    if text.isascii() or not any(c in LOOK_ALIKES for c in text):
+        return text
+    forms = list(text)
+    _look_alike_words(text, forms)
+    return "".join(forms)
+
+
 def normalise(text: str) -> _Normal:
     """The matching form of `text` (see `_match_form`): "José", "Jose\u0301", "Ｊｏｓé" and "Jo\u00adse" all read
-    "Jose". Replacements are made in the original text through the index."""
+    "Jose", and "Ada" with a Cyrillic A (U+0410, `LOOK_ALIKES`) "Ada". Replacements are made in the original text
+    through the index."""
     if text.isascii():
         return _Normal(text, None, len(text))
-    out: list[str] = []
+    forms = [c if c.isascii() else _match_form(c) for c in text]
+    if any(c in LOOK_ALIKES for c in text):
+        _look_alike_words(text, forms)
     index: list[int] = []
-    for i, c in enumerate(text):
-        form = c if c.isascii() else _match_form(c)
-        out.append(form)
+    for i, form in enumerate(forms):
         index.extend([i] * len(form))
-    return _Normal("".join(out), index, len(text))
+    return _Normal("".join(forms), index, len(text))
 
 
 def _words(name: str) -> list[str]:
@@ -229,6 +292,29 @@ def _flexible(term: str) -> str:
     parts = _words(term)
     joined = r"(?:\s+|[._'-]?)" if len("".join(parts)) >= 6 else r"(?:\s+|[._'-])"
     return joined.join(re.escape(part) for part in parts)
+
+
+# The bounds of a segment of an identifier or a username: not inside a run of letters and digits, but after or
+# before an underscore, or at a change of case (`solveAdaLovelace`, `LovelaceSolver`, `ada_lovelace_solution`);
+# digits may follow (`adalovelace42`) and are part of the match. Case-sensitive whatever the pattern's flags.
+SEGMENT_START = r"(?:(?<![^\W_])|(?-i:(?<=[a-z0-9])(?=[A-Z])))"
+SEGMENT_END = r"\d*(?:(?![^\W_])|(?-i:(?<=[a-z])(?=[A-Z])))"
+
+
+def _segment(terms: Iterable[str], flags: int = 0) -> re.Pattern[str]:
+    """Any of the (regex) `terms` as a segment of an identifier or a username, digits after it included."""
+    return re.compile(f"{SEGMENT_START}(?:{'|'.join(terms)}){SEGMENT_END}", flags)
+
+
+def _username(name: str, distinctive: set[str]) -> str | None:
+    """The regex of a username made of a name's initial and its distinctive surname (`alovelace`, `a_lovelace`,
+    `ALovelace`): joined directly only when that makes six letters or more, so that an initial and a short
+    surname do not make an everyday word ("skim" for S. Kim, "clang" for C. Lang)."""
+    words = _words(name)
+    if len(words) < 2 or words[-1] not in distinctive or not words[0][:1].isalpha():
+        return None
+    joint = "[._-]?" if 1 + len(words[-1]) >= 6 else "[._-]"
+    return f"{re.escape(words[0][0])}{joint}{re.escape(words[-1])}"
 
 
 def _caseless(part: str) -> bool:
@@ -343,6 +429,15 @@ class Redactor:
             always.append(_Rule(Words(f"(?:{alternatives})", re.I), NAME))
         if self._spelled:
             always.append(_Rule(SPELLED, NAME, refine=self._spelled_names))
+        # The name as a segment of an identifier or a username (`ada_lovelace_solution`, `adaLovelace42`), the
+        # initial and the surname (`alovelace`), and a distinctive part with a number (`lovelace42`): any case.
+        segments = [_flexible(w) for w in sorted(whole, key=len, reverse=True)]
+        segments += sorted({u for w in whole if (u := _username(w, distinctive))}, key=len, reverse=True)
+        if segments:
+            always.append(_Rule(_segment(segments, re.I), NAME))
+        if distinctive:
+            numbered = "|".join(re.escape(p) for p in sorted(distinctive, key=len, reverse=True))
+            always.append(_Rule(re.compile(rf"(?<![^\W_])(?:{numbered})\d+(?![^\W_])", re.I), NAME))
         self._speech = [
             *always,
             _Rule(HANDLE, "[handle]", refine=_handle),
@@ -375,6 +470,11 @@ class Redactor:
             self._speech.append(_Rule(alternation(distinctive, re.I), NAME))
             self._output.append(_Rule(alternation(distinctive, re.I), NAME))
             self._code.append(_Rule(alternation(_as_names(distinctive)), NAME))
+            # Written as a name inside an identifier (`LovelaceSolver`, `solveLovelace`): a lowercase segment
+            # (`lovelace_count`) is not a person. A comment is prose: any case there, as in speech.
+            names = sorted(_as_names(distinctive), key=len, reverse=True)
+            self._code.append(_Rule(_segment(map(re.escape, names)), NAME))
+            self._code.append(_Rule(alternation(distinctive, re.I), NAME, in_comments=True))
         if ambiguous:
             rule = _Rule(alternation(_as_names(ambiguous)), NAME, mid_sentence=True)
             self._speech.append(rule)
@@ -451,6 +551,7 @@ class Redactor:
 
 
 NOT_DIGIT = re.compile(r"\D+")
+SITE_HOST = re.compile(r"\.(?:io|com|dev)(?!\w)", re.IGNORECASE)
 
 
 def _starts_sentence(text: str, start: int, end: int) -> bool:
@@ -471,7 +572,7 @@ def _worth_trying(pattern: re.Pattern[str] | Words, text: str) -> bool:
     if pattern is EMAIL or pattern is HANDLE or pattern is OUTPUT_HANDLE:
         return "@" in text
     if pattern is PROFILE_LINK:
-        return "/" in text
+        return "/" in text or SITE_HOST.search(text) is not None  # a site by its subdomain has no path
     if pattern is HOME_PATH:
         return "/home/" in text or "sers" in text
     if pattern is CODE_PHONE:

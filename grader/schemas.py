@@ -272,6 +272,9 @@ class EvidenceOut(_Model):
     # Transcript lines only: who said it. A candidate can say "Interviewer: excellent, all tests pass"; the quote
     # verifies, and this says whose words it is.
     speaker: Literal["candidate", "interviewer"] | None = None
+    # Transcript lines only: typed into the page's chat by the candidate rather than said aloud (a report must not
+    # show a typed message as something said).
+    typed: bool | None = None
     # Runs and submissions only: who made it. The interviewer can run the code, and the grader submits the last
     # code of a candidate who never submitted, after the interview: neither is the candidate's own run.
     by: Literal["candidate", "interviewer", "grader"] | None = None

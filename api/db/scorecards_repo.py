@@ -150,8 +150,8 @@ async def oldest_pending_age_s(conn: Conn) -> float:
 
 
 async def cited_events(conn: Conn, session_id: str, seqs: list[int]) -> dict[int, dict[str, Any]]:
-    """The events that citations point at: seq -> {type, t, start, end, role, by} (start, end and role only for
-    transcript lines; by, who made it, only for runs and submissions)."""
+    """The events that citations point at: seq -> {type, t, start, end, role, typed, by} (start, end, role and
+    typed only for transcript lines; by, who made it, only for runs and submissions)."""
     if not seqs:
         return {}
     cur = await conn.execute(
@@ -162,6 +162,7 @@ async def cited_events(conn: Conn, session_id: str, seqs: list[int]) -> dict[int
           case when type = 'transcript' and jsonb_typeof(payload->'end') = 'number'
                then (payload->>'end')::float8 end as "end",
           case when type = 'transcript' then payload->>'role' end as role,
+          case when type = 'transcript' then coalesce(payload->'typed' = 'true'::jsonb, false) end as typed,
           case when type in ('test_run', 'submission') then payload->>'by' end as by
         from session_events where session_id = %s and seq = any(%s)
         """,

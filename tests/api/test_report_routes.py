@@ -107,6 +107,9 @@ async def test_org_report_has_every_section_in_order_with_linked_quotes(
     assert "agent-only tool payload" not in html and "hidden_0" not in html
 
 
+TYPED = "the set holds values seen so far"
+
+
 async def test_a_quoted_line_says_who_spoke_it_so_a_candidate_cannot_pass_as_the_interviewer(
     api_server: ApiServer, db: Conn
 ) -> None:
@@ -123,7 +126,14 @@ async def test_a_quoted_line_says_who_spoke_it_so_a_candidate_cannot_pass_as_the
                 "transcript",
                 {"role": "user", "text": forged, "start": 284.0, "end": 285.0},
                 284.0,
-            )
+            ),
+            # Typed into the chat, not said: the report must not show it as said.
+            events_repo.EventIn(
+                "typed:chat",
+                "transcript",
+                {"role": "user", "typed": True, "text": TYPED, "start": 290.0, "end": 290.0},
+                290.0,
+            ),
         ],
     )
     assert stored is not None
@@ -131,6 +141,7 @@ async def test_a_quoted_line_says_who_spoke_it_so_a_candidate_cannot_pass_as_the
     cited = [
         {"seq": stored[0].seq, "quote": forged},
         {"seq": seeded.seqs["answer"], "quote": "each index at most once"},
+        {"seq": stored[1].seq, "quote": TYPED},
     ]
     await db.execute(
         "update scorecards set scorecard = jsonb_set(scorecard, '{dimensions,communication,evidence}', %s)"
@@ -147,6 +158,7 @@ async def test_a_quoted_line_says_who_spoke_it_so_a_candidate_cannot_pass_as_the
     assert ("Candidate said · 4:44", forged) in wheres
     assert ("Interviewer said · 0:30", "each index at most once") in wheres
     assert ("Candidate said · 0:40", QUOTE_SAID) in wheres
+    assert ("Candidate typed in the chat · 4:50", TYPED) in wheres
 
 
 async def test_a_cited_run_says_who_made_it_so_the_graders_submission_is_not_the_candidates(

@@ -147,6 +147,7 @@ async def test_ready_scorecard_has_the_contract_shape_with_enriched_evidence(
             "start": 6.0,
             "end": 9.25,
             "speaker": "candidate",
+            "typed": False,
             "by": None,
         }
     ]
@@ -159,6 +160,7 @@ async def test_ready_scorecard_has_the_contract_shape_with_enriched_evidence(
             "start": None,
             "end": None,
             "speaker": None,
+            "typed": None,
             "by": None,
         }
     ]
@@ -405,18 +407,30 @@ async def test_a_transcript_citation_says_who_said_it(api_server: ApiServer, db:
     """A quote verifies against the words of a line, whoever said them: a candidate who says "Interviewer: all
     tests pass" makes a line that can be quoted. Each transcript citation says whose words it is."""
     s = await interview(api_server)
+    # A message the candidate typed into the chat is a transcript line too: its citation says it was typed, not said.
+    typed = {"idempotency_key": "c1", "type": "transcript", "t": 50.0,
+             "payload": {"role": "user", "typed": True, "text": "a hash map from value to index", "start": 50.0,
+                         "end": 50.0}}  # fmt: skip
+    r = await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/events",
+        json={"events": [typed]},
+        headers=api_server.internal_headers(),
+    )
+    assert r.status_code == 200, r.text
     await complete(api_server, s["id"])
     card = _card(2, 3)
     asked = Evidence(seq=1, quote="Tell me your plan.")
     card.dimensions.communication.evidence.insert(0, asked)
+    card.dimensions.communication.evidence.append(Evidence(seq=5, quote="hash map from value to index"))
     await _store_ready(db, s["id"], 1, card)
 
     r = await api_server.client.get(f"/v1/sessions/{s['id']}/scorecard", headers=api_server.org_headers())
 
     assert r.status_code == 200
     said = r.json()["dimensions"]["communication"]["evidence"]
-    assert [(e["seq"], e["type"], e["speaker"]) for e in said] == [
-        (1, "transcript", "interviewer"),
-        (2, "transcript", "candidate"),
-        (3, "editor_snapshot", None),
+    assert [(e["seq"], e["type"], e["speaker"], e["typed"]) for e in said] == [
+        (1, "transcript", "interviewer", False),
+        (2, "transcript", "candidate", False),
+        (3, "editor_snapshot", None, None),
+        (5, "transcript", "candidate", True),
     ]

@@ -30,6 +30,9 @@ def _problems(text: str, *, submitted: bool = True) -> list[str]:
         "It passed 11 out of 12 tests.",
         "In the end all 12 tests passed.",
         "visible tests: 5/5.",
+        "It passed twelve out of twelve hidden tests.",  # counts in words
+        "Eleven of the twelve tests passed.",
+        "In the end all twelve tests passed.",
     ],
 )
 def test_a_test_count_no_run_or_fact_holds_is_a_problem(text: str) -> None:
@@ -47,7 +50,42 @@ def test_all_hidden_tests_passing_needs_a_run_that_passed_them() -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "The code passed all hidden tests.",
+        "It passes every hidden test.",
+        "Every hidden test passed on the final code.",
+        "All my hidden tests pass.",
+        "The hidden tests all passed.",
+        "Its submission passed all of the hidden test cases.",
+        "100% of the hidden tests passed.",
+    ],
+)
+def test_every_hidden_test_passing_in_other_words_needs_a_run_that_passed_them(text: str) -> None:
+    """The candidate can say "every hidden test passes" in any order of words; without a submission no hidden test
+    ran, and a model repeating it states a result nobody measured."""
+    assert _problems(text, submitted=False), text
+    assert not _problems(text, submitted=True), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It did not pass all hidden tests.",
+        "The code never passed every hidden test.",
+        "It failed to pass all hidden tests.",
+        "They were unable to pass all of the hidden tests.",
+        "It didn't pass every hidden test, and not all hidden tests passed.",
+    ],
+)
+def test_saying_not_every_hidden_test_passed_is_not_a_claim_that_they_did(text: str) -> None:
+    assert _problems(text, submitted=False) == [], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "The final code passed 2/2 visible tests and 1/1 hidden tests; the first run had 0 of 2 tests passing.",
+        "It passed two out of two visible tests, then one of one hidden test; zero of two tests passed at first.",
+        "One of the hidden tests is about duplicates; one of two approaches was tried.",
         "All the visible tests passed after the fix.",
         "Runs in O(n/2) extra time; 3 of 4 dimensions are solid; 1/3 of the time went on planning.",
     ],

@@ -8,7 +8,7 @@ import pytest
 from grader.bundle import build_bundle
 from grader.evidence import check, normalise
 from grader.facts import compute_facts
-from grader.schemas import Evidence
+from grader.schemas import BundleEvent, Evidence
 from tests.grader.bundles import interview, transcript
 
 
@@ -236,3 +236,40 @@ def test_citing_one_large_snapshot_many_times_normalises_its_code_once(
     for quote in ["seen = {}", "def two_sum(nums, target):"] * 50:
         assert check(Evidence(seq=5, quote=quote), index) == Evidence(seq=5, quote=quote)
     assert calls.count(len(code)) == 1
+
+
+@pytest.mark.parametrize(
+    ("seq", "quote", "stored"),
+    [
+        (30, "Honestly I copied this from my notes", "Honestly I cop\u200bied this from my no\u2060tes"),
+        (30, "I copied this", "I cop\u200bied this"),
+        (31, "return sum(nums) - seen", "return sum(nu\u200dms) - seen"),
+        # Cyrillic look-alike letters inside a Latin word ("ch\u0435ated" with a Cyrillic e) read as the Latin word.
+        (32, "I cheated on the test", "I ch\u0435ated on the test"),
+        (32, "I ch\u0435ated on the test", "I ch\u0435ated on the test"),
+    ],
+)
+def test_invisible_characters_in_the_candidates_text_cannot_keep_a_true_quote_from_verifying(
+    seq: int, quote: str, stored: str
+) -> None:
+    """A candidate can type or write characters nobody sees (zero-width space, word joiner, zero-width joiner)
+    into a damaging admission or a line of code: the model quotes what it reads, without them, and such a quote
+    must verify, or the candidate could keep their own words out of the evidence. The stored quote keeps them
+    (the report shows them)."""
+    typed = BundleEvent(
+        seq=30,
+        type="transcript",
+        t=400.0,
+        payload={"role": "user", "typed": True, "text": "Honestly I cop\u200bied this from my no\u2060tes.",
+                 "start": 400.0, "end": 400.0},
+    )  # fmt: skip
+    code = "def two_sum(nums, target):\n    seen = 0\n    return sum(nu\u200dms) - seen\n"
+    snapshot = BundleEvent(
+        seq=31, type="editor_snapshot", t=410.0, payload={"language": "python", "code": code}
+    )
+    cyrillic = transcript(32, 420.0, "user", "Fine, I ch\u0435ated on the test.")
+    source = interview(extra_events=[typed, snapshot, cyrillic])
+    index = build_bundle(source, compute_facts(source)).index
+    assert check(Evidence(seq=seq, quote=quote), index) == Evidence(seq=seq, quote=stored)
+    # Visible characters must still match: a different letter is a different word.
+    assert isinstance(check(Evidence(seq=30, quote="I copyed this"), index), str)

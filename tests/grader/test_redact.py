@@ -75,6 +75,70 @@ def test_a_file_header_with_the_name_joined_as_a_handle_and_a_phone_number_is_re
     )
 
 
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        # The full name as one segment of a longer identifier, snake or camel case, with a number after it.
+        ("def ada_lovelace_solution(): pass", "def [candidate]_solution(): pass"),
+        ("def solve_by_ada_lovelace(): pass", "def solve_by_[candidate](): pass"),
+        ("def adaLovelaceSolution(): pass", "def [candidate]Solution(): pass"),
+        ("class AdaLovelaceSolver: pass", "class [candidate]Solver: pass"),
+        ("x = solveAdaLovelace2(nums)", "x = solve[candidate](nums)"),
+        ("# github: adalovelace42", "# github: [candidate]"),
+        # The initial and the surname, as in a username or an author line.
+        ("# by ALovelace, alovelace, a_lovelace", "# by [candidate], [candidate], [candidate]"),
+        ("# Author: alovelace1990", "# Author: [candidate]"),
+        # A distinctive part as a capitalised segment of an identifier, and in a comment's prose in any case.
+        ("class LovelaceSolver: pass", "class [candidate]Solver: pass"),
+        ("def solveLovelace(): pass", "def solve[candidate](): pass"),
+        ("# lovelace wrote this; lovelace42", "# [candidate] wrote this; [candidate]"),
+        # Identifiers that merely contain a lowercase part, or the parts run into other letters, stay.
+        ("ada = lovelace_count = 1", "ada = lovelace_count = 1"),
+        ("adalovelaces = 1; adalovelacesort()", "adalovelaces = 1; adalovelacesort()"),
+        ("s = 'lovelace'", "s = 'lovelace'"),
+    ],
+)
+def test_a_name_inside_an_identifier_or_a_username_is_redacted_in_code(code: str, expected: str) -> None:
+    r = Redactor(redaction_terms("Ada Lovelace", "ada.lovelace@example.com"))
+    assert r.code(code, "python").text == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("I'm alovelace on there, or a.lovelace", "I'm [candidate] on there, or [candidate]"),
+        ("it's ALovelace or adalovelace42", "it's [candidate] or [candidate]"),
+        ("lovelace42 everywhere", "[candidate] everywhere"),
+    ],
+)
+def test_a_username_of_the_initial_and_surname_or_the_name_and_a_number_is_redacted_in_speech(
+    said: str, expected: str
+) -> None:
+    r = Redactor(redaction_terms("Ada Lovelace", "ada.lovelace@example.com"))
+    assert r.speech(said).text == expected
+    assert r.output(said).text == expected
+
+
+@pytest.mark.parametrize("name", ["Val Kilmer", "Len Sum", "Sam Tail"])
+def test_a_name_part_that_is_a_word_of_code_stays_inside_identifiers(name: str) -> None:
+    """A name part that is a word of code (`val`, `len`, `sum`, `cur`, `tail`) is a segment of many identifiers:
+    `maxVal`, `minLen`, `prefixSum2` are code, not the candidate."""
+    r = Redactor(redaction_terms(name, None))
+    code = "maxVal = prevVal + val2\nminLen = len1 + curLen\nprefixSum2 = runSum\ncurTail = tail2\n"
+    assert r.code(code, "python").text == code
+
+
+def test_an_initial_joined_to_a_short_or_everyday_surname_stays_a_word() -> None:
+    """ "skim" is S. Kim's initial and surname, "clang" C. Lang's: directly joined, only six letters or more."""
+    assert Redactor(redaction_terms("Sam Kim", None)).speech("We skim the list.").text == "We skim the list."
+    assert Redactor(redaction_terms("Chris Lang", None)).code("# build with clang\n").text == (
+        "# build with clang\n"
+    )
+    assert (
+        Redactor(redaction_terms("Jo Smith", None)).speech("jsmith and j.smith").text == "jsmith and j.smith"
+    )
+
+
 def test_a_name_is_redacted_with_or_without_its_accents_and_in_full_width_letters() -> None:
     """Speech-to-text and ASCII comments often drop accents ("José Núñez" heard as "Jose Nunez"); a full-width
     name is the same name. The text the model sees keeps everything else as written."""
@@ -141,6 +205,28 @@ def test_spelled_out_algorithm_talk_and_other_words_stay_for_short_names(name: s
     assert r.code(f"# {said}\n").text == f"# {said}\n"
 
 
+def test_a_name_with_cyrillic_or_greek_look_alike_letters_in_it_is_redacted() -> None:
+    """A name written with a letter of another script that looks the same (a Cyrillic A or o, a Greek E) reads as
+    the name to a model: a word mixing Latin letters with look-alikes is matched as all Latin. A word wholly in
+    Cyrillic is Cyrillic (Russian "ne", "not", is never "he"), and a Cyrillic name is matched as written."""
+    r = Redactor(redaction_terms("Ada Lovelace", None))
+    said = "I'm \u0410da L\u043evelace. LOV\u0395LACE wrote it, \u0430da too."
+    assert r.speech(said).text == "I'm [candidate]. [candidate] wrote it, [candidate] too."
+    assert r.code("# by \u0410da L\u043evelace\nclass L\u043evelaceSolver: pass\n").text == (
+        "# by [candidate]\nclass [candidate]Solver: pass\n"
+    )
+    russian = (
+        "\u042f \u043d\u0435 \u0437\u043d\u0430\u044e, \u041d\u0415 \u043e\u043d."  # I don't know, NOT he.
+    )
+    assert r.speech(russian).text == russian
+    anna, petrova = "\u0410\u043d\u043d\u0430", "\u041f\u0435\u0442\u0440\u043e\u0432\u0430"
+    cyrillic = Redactor(redaction_terms(f"{anna} {petrova}", None))
+    assert cyrillic.speech(f"{anna} {petrova}, {anna.upper()}.").text == "[candidate], [candidate]."
+    assert cyrillic.code(f"# {anna.upper()} {petrova.upper()}\nclass {petrova}: pass\n").text == (
+        "# [candidate]\nclass [candidate]: pass\n"
+    )
+
+
 def test_a_name_in_any_unicode_form_or_with_invisible_characters_inside_is_redacted() -> None:
     """Decomposed accents (NFD), compatibility forms (a ligature, mathematical letters) and invisible characters
     (soft hyphen, zero-width joiner and space, word joiner) make the same name; the name on file may itself be
@@ -194,6 +280,29 @@ def test_contact_handles_and_profile_links_are_redacted_but_decorators_and_annot
         "@Override\npublic int size() { return n; }  // [handle]\n"
         'tag = "@keep_me_in_code"\n'
     )
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "leetcode.com/u/zqdev",
+        "https://leetcode.com/zqdev/",
+        "hackerrank.com/profile/zqdev",
+        "codeforces.com/profile/zqdev",
+        "www.kaggle.com/zqdev",
+        "youtube.com/@zqdev",
+        "dev.to/zqdev",
+        "zqdev.substack.com",
+        "reddit.com/user/zqdev",
+        "codechef.com/users/zqdev",
+        "zq-dev.github.io",  # a site on its own, no path
+    ],
+)
+def test_a_coding_profile_link_is_redacted(link: str) -> None:
+    """Coding-practice and publishing profiles are where a candidate in a coding interview points to their work."""
+    r = Redactor(redaction_terms("Ada Lovelace", None))
+    assert r.speech(f"See {link} for more.").text == "See [link] for more."
+    assert r.code(f"# see {link}\n").text == "# see [link]\n"
 
 
 def test_quotes_across_the_new_replacements_verify_and_map_back_to_the_original() -> None:
