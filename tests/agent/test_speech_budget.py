@@ -60,8 +60,8 @@ async def test_a_flood_of_spoken_turns_starts_no_more_model_requests_than_the_bu
     same: past it a turn is kept in the conversation and the transcript, unanswered, and the next answered turn
     sees it. With production's turn handling, livekit's preemptive generation (a paid request started from the
     final transcript, before the turn is decided) is not started for a turn the budget would not answer."""
-    n = 24
-    utterances = [Utterance(2.0 + 1.5 * i, 2.6 + 1.5 * i, f"phrase number {i}") for i in range(n)]
+    n = 30  # 0.6 s phrases 2 s apart: apart enough for each to end its turn on a loaded box too
+    utterances = [Utterance(2.0 + 2.0 * i, 2.6 + 2.0 * i, f"phrase number {i}") for i in range(n)]
     run = await voice_interview(Phase.PROBLEM, utterances, [say("Okay.")], production_turns=production_turns)
     capture = attach_capture(run.session, run.sink, run.state.elapsed_s)
     try:
@@ -87,4 +87,4 @@ async def test_a_flood_of_spoken_turns_starts_no_more_model_requests_than_the_bu
     assert limited
     if production_turns:
         assert run.state.speech_budget.withheld > 0
-    assert "phrase number 22" in " ".join(last) or "phrase number 23" in " ".join(last)
+    assert "phrase number 28" in " ".join(last) or "phrase number 29" in " ".join(last)
