@@ -36,6 +36,7 @@ class FinalCode:
 def final_code(state: InterviewState) -> FinalCode:
     """The code to complete with, capped at the agreed size; a cut is recorded as a ``note`` event (call this
     before the recorder closes)."""
+    state.editor.settle()
     if state.snapshots is not None:
         state.snapshots.flush()
     snap = state.editor.snapshot

@@ -1,4 +1,17 @@
-"""The candidate's editor as the agent sees it: `editor.snapshot` stream intake, `editor.get` refresh, diffs."""
+"""The candidate's editor as the agent sees it: `editor.snapshot` stream intake, `editor.get` refresh, diffs.
+
+Snapshots are coalesced: each is the whole file (up to ``MAX_HELD_BYTES``), and processing one (cleaning, the hash,
+the diff against the one held, the listeners) costs the event loop up to tens of milliseconds at that size, on
+the loop that takes this interview's turns and, in one worker process, other interviews'. A page can send them back
+to back. Only the newest matters, so a stream read while one is held back replaces it, unprocessed, and at most
+one is processed per interval: ``MIN_PROCESS_INTERVAL_S``, or longer after a costly one so that processing takes
+at most ``MAX_LOOP_SHARE`` of the time. (Preparing a large one in a worker thread was measured too: the thread
+holds the GIL for the same work and the turns were no faster; bench/agent_snapshots.py.) A tool
+asking for the code (``latest``: the tests run the newest code) and the end of the interview (the final code)
+process the one held back at once (``settle``); a model turn's code view does not (that would put the processing on
+every turn's path): it may be one interval behind, and only while snapshots come faster than one an interval. Our
+page sends one ~500 ms after typing stops (every ~2 s while typing goes on): processed as it arrives.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +19,7 @@ import asyncio
 import hashlib
 import logging
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +37,10 @@ logger = logging.getLogger("shadows.agent.editor")
 
 MAX_HELD_BYTES = 5 * MAX_CODE_BYTES  # what the agent keeps in memory; what is stored is capped with a marker
 REORDER_WINDOW_S = 3.0
+MIN_PROCESS_INTERVAL_S = 0.25  # streamed snapshots processed at most this often (see the module docstring)
+MAX_LOOP_SHARE = (
+    0.1  # after a snapshot that took c seconds to process, the next waits at least c / MAX_LOOP_SHARE
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +65,42 @@ class CodeView:
     text: str
     sha256: str
     code: str
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What processing a snapshot computes from its text alone (and the code held before it): no state touched."""
+
+    code: str
+    sha256: str
+    original_bytes: int
+    changed: bool
+    lines: tuple[int, ...]
+
+
+def _prepare(code: str, previous: EditorSnapshot | None) -> _Prepared:
+    capped = cap_code(code, MAX_HELD_BYTES)
+    if capped.truncated:
+        logger.warning(
+            "editor snapshot of %d bytes held as its first %d", capped.original_bytes, MAX_HELD_BYTES
+        )
+    sha = _sha(capped.code)
+    changed = previous is None or previous.sha256 != sha
+    lines = (
+        tuple(changed_lines(previous.code if previous else None, capped.code))
+        if changed
+        else (previous.changed if previous else ())
+    )
+    return _Prepared(capped.code, sha, capped.original_bytes, changed, lines)
+
+
+@dataclass(frozen=True)
+class _Streamed:
+    """A snapshot read from its stream and not yet processed."""
+
+    code: str
+    attributes: dict[str, str]
+    streamed_bytes: int
 
 
 SnapshotListener = Callable[[EditorSnapshot, bool], None]
@@ -138,6 +192,10 @@ class EditorBridge:
         self._listeners: list[SnapshotListener] = []
         self._reads = StreamReads("editor.snapshot")  # streams read at once, bounded (agent.stream_reads)
         self._arrived = asyncio.Event()
+        self._held: _Streamed | None = None  # read, not yet processed (coalesced: only the newest is kept)
+        self._next_at = 0.0  # clock time before which no streamed snapshot is processed
+        self._processing: asyncio.Task[None] | None = None
+        self.superseded = 0  # streamed snapshots replaced by a newer one before being processed
 
     @property
     def snapshot(self) -> EditorSnapshot | None:
@@ -156,44 +214,79 @@ class EditorBridge:
     ) -> EditorSnapshot | None:
         """Accept one full-code snapshot (``streamed_bytes``: its size as sent, when more than ``code`` was sent).
         Returns it, or None when it is older than the one held."""
+        if self._too_old(attributes):
+            return None
+        return self._apply(_prepare(code, self._snapshot), attributes, streamed_bytes)
+
+    def _too_old(self, attributes: dict[str, str]) -> bool:
+        """A lower version than the one held, arriving soon after it: a stream that finished late. Much later, a
+        lower version is a reloaded client."""
+        current = self._snapshot
+        version = _version(attributes.get("version"))
+        return (
+            current is not None
+            and version is not None
+            and version < current.version
+            and self._clock.now() - current.received_at < REORDER_WINDOW_S
+        )
+
+    def _apply(self, prep: _Prepared, attributes: dict[str, str], streamed_bytes: int) -> EditorSnapshot:
         current = self._snapshot
         version = _version(attributes.get("version"))
         if version is None:
             version = (current.version + 1) if current else 1
         now = self._clock.now()
-        if current is not None and version < current.version and now - current.received_at < REORDER_WINDOW_S:
-            return None  # an older stream that finished late; a much later lower version is a reloaded client
-        capped = cap_code(code, MAX_HELD_BYTES)
-        if capped.truncated:
-            logger.warning(
-                "editor snapshot of %d bytes held as its first %d", capped.original_bytes, MAX_HELD_BYTES
-            )
-        code = capped.code
-        sha = _sha(code)
-        changed = current is None or current.sha256 != sha
-        lines = (
-            tuple(changed_lines(current.code if current else None, code))
-            if changed
-            else (current.changed if current else ())
-        )
         snap = EditorSnapshot(
-            code=code,
+            code=prep.code,
             language=_language(attributes.get("language"))
             or (current.language if current else self._default_language),
             version=version,
             cursor=_cursor(attributes.get("cursor")),
             received_at=now,
-            changed_at=now if changed or current is None else current.changed_at,
-            sha256=sha,
-            original_bytes=max(capped.original_bytes, streamed_bytes),
-            changed=lines,
+            changed_at=now if prep.changed or current is None else current.changed_at,
+            sha256=prep.sha256,
+            original_bytes=max(prep.original_bytes, streamed_bytes),
+            changed=prep.lines,
         )
         self._snapshot = snap
         self._arrived.set()
         self._arrived = asyncio.Event()
         for listener in self._listeners:
-            listener(snap, changed)
+            listener(snap, prep.changed)
         return snap
+
+    # --- coalescing (see the module docstring) ---------------------------------------------------------
+    def _offer(self, streamed: _Streamed) -> None:
+        """A snapshot read from its stream: held back, replacing any held one, until it may be processed."""
+        held = self._held
+        if held is not None:
+            self.superseded += 1
+            new, old = _version(streamed.attributes.get("version")), _version(held.attributes.get("version"))
+            if new is not None and old is not None and new < old:
+                return  # an older stream that finished late: the one held stays
+        self._held = streamed
+        wake = self._arrived
+        self._arrived = asyncio.Event()
+        wake.set()  # `_apply_rpc` waits for a pushed version: it settles what is held
+        if self._processing is None or self._processing.done():
+            self._processing = asyncio.create_task(self._process(), name="editor.snapshot.process")
+
+    def settle(self) -> None:
+        """Process the held-back snapshot now (a tool is about to use the code, the interview is ending)."""
+        held, self._held = self._held, None
+        if held is not None:
+            self.ingest(held.code, held.attributes, streamed_bytes=held.streamed_bytes)
+
+    async def _process(self) -> None:
+        while self._held is not None:
+            wait = self._next_at - self._clock.now()
+            if wait > 0:
+                await self._clock.sleep(wait)
+                continue
+            started = time.perf_counter()
+            self.settle()
+            cost = time.perf_counter() - started
+            self._next_at = self._clock.now() + max(MIN_PROCESS_INTERVAL_S, cost / MAX_LOOP_SHARE)
 
     def on_text_stream(self, reader: rtc.TextStreamReader, participant_identity: str) -> None:
         """`room.register_text_stream_handler("editor.snapshot", bridge.on_text_stream)`. At most a few streams
@@ -215,11 +308,12 @@ class EditorBridge:
         except Exception as e:  # a broken stream must not kill the job; the next snapshot replaces it
             logger.warning("editor.snapshot stream failed: %s", type(e).__name__)
             return
-        self.ingest("".join(parts), dict(reader.info.attributes or {}), streamed_bytes=total)
+        self._offer(_Streamed("".join(parts), dict(reader.info.attributes or {}), total))
 
     # --- refresh ----------------------------------------------------------------------------------
     async def latest(self) -> EditorSnapshot | None:
         """The newest snapshot, refreshed through `editor.get` when the one held is stale."""
+        self.settle()
         snap = self._snapshot
         fresh = snap is not None and self._clock.now() - snap.received_at <= self._stale_s
         if fresh or not self._channel.editor_connected:
@@ -248,7 +342,10 @@ class EditorBridge:
             return self._snapshot
         # Too large for an RPC reply: the client pushes that version on the stream; wait for it briefly.
         deadline = asyncio.get_running_loop().time() + self._push_wait_s
-        while self._snapshot is None or self._snapshot.version < version:
+        while True:
+            self.settle()
+            if self._snapshot is not None and self._snapshot.version >= version:
+                break
             left = deadline - asyncio.get_running_loop().time()
             if left <= 0:
                 break
@@ -276,7 +373,8 @@ class EditorBridge:
 
     def view(self, max_chars: int) -> CodeView | None:
         """The bounded, numbered view of the current code; None before the first snapshot. Marks nothing seen:
-        preemptive, interrupted or discarded generations must not use up a change."""
+        preemptive, interrupted or discarded generations must not use up a change. A snapshot held back is not
+        processed here, on the turn's path: it is at most one interval newer (see the module docstring)."""
         snap = self._snapshot
         if snap is None:
             return None
@@ -295,6 +393,11 @@ class EditorBridge:
 
     async def aclose(self) -> None:
         await self._reads.aclose()
+        if self._processing is not None:
+            self._processing.cancel()
+            await asyncio.gather(self._processing, return_exceptions=True)
+            self._processing = None
+        self.settle()  # what was read is the code as it stands: listeners (the recorder) still get it
 
 
 class SnapshotRecorder:

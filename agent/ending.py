@@ -43,6 +43,7 @@ def claim(state: InterviewState, reason: str) -> bool:
 
 async def enter_end(state: InterviewState) -> None:
     """The final code into the event log, then the END phase (recorded, published as event and attribute)."""
+    state.editor.settle()
     if state.snapshots is not None:
         state.snapshots.flush()
     if state.phase != Phase.END:

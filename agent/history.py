@@ -1,10 +1,11 @@
 """The conversation a model turn sees, bounded in size.
 
-Speech is bounded by the time it takes to say, but typed messages (4,000 characters each, agent.turns), code views
-and tool outputs accumulate: a script typing into the chat for the whole interview would make every later request
-larger than the model's context (each one failing, and each one paid for in full). Past ``limit`` characters the
-oldest conversation items are left out of the request; the leading instructions always stay, and the cut never
-starts on a tool output without its call. The agent's own conversation and the event log keep everything.
+Each message is bounded (typed ones at 4,000 characters, agent.turns; spoken ones at 6,000 in what a request gets,
+agent.speech_budget), but messages, code views and tool outputs accumulate: a script typing into the chat for the
+whole interview would make every later request larger than the model's context (each one failing, and each one
+paid for in full). Past ``limit`` characters the oldest conversation items are left out of the request; the
+leading instructions always stay, and the cut never starts on a tool output without its call. The agent's own
+conversation and the event log keep everything.
 
 A realtime model (no llm_node) gets the same bound through its session before every reply it is asked for
 (agent.realtime, agent.phases ``sync_realtime_context``).

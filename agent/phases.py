@@ -24,10 +24,11 @@ from agent.history import bounded_history
 from agent.language import SUPPORTED, language_name
 from agent.prompts import render
 from agent.realtime import PreparedRealtimeSession
+from agent.speech_budget import bounded_messages, is_spoken, note_spoken_turn, withhold_preemptive_over_budget
 from agent.state import InterviewState, Phase
 from agent.tool_args import bounded_tool_calls
 from agent.tools import SHARED_TOOLS
-from agent.turns import decide, forward_dropped_turns, keep_turn
+from agent.turns import TurnDecision, decide, forward_dropped_turns, keep_turn
 
 logger = logging.getLogger("shadows.agent.phases")
 
@@ -177,6 +178,7 @@ class PhaseAgent(Agent):
         after it was recorded late, and not at all when it failed, which also cost the entry reply."""
         state = self._interview
         forward_dropped_turns(self, state)
+        withhold_preemptive_over_budget(self, state)
         self._prepare_realtime_replies()
         self._apply_interruption_threshold()
         if state.ended:
@@ -224,6 +226,15 @@ class PhaseAgent(Agent):
         """Decide whether this turn gets a reply; a silent turn stays in the conversation (StopResponse)."""
         state = self._interview
         state.turn_finished(new_message)  # recorded now, before the decision (InterviewState.turn_finished)
+        if is_spoken(new_message) and not note_spoken_turn(state, new_message):
+            # Over the speech budget (agent.speech_budget): kept and recorded, no model turn, no classifier call.
+            decision = TurnDecision(False, "rate_limited")
+            state.decisions[new_message.id] = decision
+            state.user_turns += 1
+            state.candidate_spoke = True
+            state.record("note", decision.payload(new_message.id))
+            keep_turn(self, new_message)
+            raise StopResponse()
         decision = await decide(
             new_message.text_content or "",
             self.chat_ctx,
@@ -350,17 +361,22 @@ class PhaseAgent(Agent):
                                     quiet_phase=state.phase == Phase.CODING, ended=lambda: state.ended,
                                     languages=state.languages,
                                     classifier=state.classifier, nonce=state.nonce)  # fmt: skip
-            state.decisions[answering.id] = decision
-            state.user_turns += 1
-            state.candidate_spoke = True
-            state.record("note", decision.payload(answering.id))
+            if not self._preemptive(answering):
+                # A preemptive attempt's turn is decided again in on_user_turn_completed (as its own message);
+                # recording it here put a decision in the log for every attempt, spoken or discarded.
+                state.decisions[answering.id] = decision
+                state.user_turns += 1
+                state.candidate_spoke = True
+                state.record("note", decision.payload(answering.id))
             if not decision.reply:
                 return
         taken = state.decisions.get(answering.id) if answering is not None else None
         if taken is None or taken.explicit:
             # Only a turn that may be thinking aloud can be answered with silence.
             tools = [t for t in tools if getattr(t, "id", None) != "stay_silent"]
-        ctx = self.with_turn_context(bounded_history(chat_ctx, state.settings.context_max_chars))
+        ctx = self.with_turn_context(
+            bounded_history(bounded_messages(chat_ctx), state.settings.context_max_chars)
+        )
         stream = guard_disclosure(
             state, bounded_tool_calls(_aiter(Agent.default.llm_node(self, ctx, tools, model_settings)))
         )
@@ -371,6 +387,12 @@ class PhaseAgent(Agent):
             return
         async for chunk in _aiter(stream):
             yield chunk
+
+    def _preemptive(self, message: llm.ChatMessage) -> bool:
+        """Whether ``message`` is the one livekit made for a preemptive generation (started from the final
+        transcript before ``on_user_turn_completed``; the turn's own message comes later, under another id)."""
+        preemptive = getattr(getattr(self, "_activity", None), "_preemptive_generation", None)
+        return preemptive is not None and getattr(preemptive, "user_message", None) is message
 
     def _next(self, cls: type[PhaseAgent], **kwargs: Any) -> PhaseAgent:
         """The next phase's agent, or a ToolError the model talks around when no change is allowed now

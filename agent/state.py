@@ -14,6 +14,7 @@ from agent.context import QuestionInfo
 from agent.fence import new_nonce
 from agent.language import DEFAULT, LanguageWatch
 from agent.settings import AgentSettings
+from agent.speech_budget import SpeechBudget
 
 if TYPE_CHECKING:
     from livekit.agents import llm
@@ -124,6 +125,7 @@ class InterviewState:
     language_watch: LanguageWatch = field(default_factory=LanguageWatch)
     paste_noted: bool = False  # the one large-paste note was given (agent.paste)
     chat_budget: ChatBudget = field(default_factory=ChatBudget)  # typed messages that may start a turn
+    speech_budget: SpeechBudget = field(default_factory=SpeechBudget)  # spoken turns (agent.speech_budget)
     # Told of each candidate turn the moment it is finished (agent.capture records it then; see turn_finished).
     turn_listeners: list[Callable[[llm.ChatMessage], None]] = field(default_factory=list)
 

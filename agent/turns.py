@@ -25,6 +25,7 @@ from livekit.agents import APIError, StopResponse, function_tool, llm
 from agent.addressing import explicit_request
 from agent.fence import fence
 from agent.prompts import render
+from agent.speech_budget import bounded_spoken
 
 if TYPE_CHECKING:
     from livekit.agents import Agent, AgentSession, SpeechHandle
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger("shadows.agent.turns")
 
 CONVERSATION_TAIL = 6  # messages of context the classifier sees
+TAIL_MESSAGE_CHARS = 1_000  # of each of them (agent.speech_budget.bounded_spoken)
 MAX_TYPED_CHARS = 4_000  # one typed `lk.chat` message (a pasted function fits; a pasted file is cut)
 HANDOFF_WAIT_S = 20.0  # the longest a reply waits for a phase handoff in flight (see after_handoff)
 
@@ -41,7 +43,8 @@ HANDOFF_WAIT_S = 20.0  # the longest a reply waits for a phase handoff in flight
 @dataclass(frozen=True)
 class TurnDecision:
     reply: bool
-    reason: str  # explicit | answering_question | classifier | classifier_unavailable | not_coding | empty | ended
+    # explicit | answering_question | classifier | classifier_unavailable | not_coding | empty | ended | rate_limited
+    reason: str
     kind: str | None = None  # the explicit request's kind
 
     @property
@@ -89,7 +92,7 @@ class TurnClassifier:
             content=render(
                 "turn_classifier_input",
                 conversation=fence("conversation", conversation, nonce),
-                latest=fence("utterance", latest, nonce),
+                latest=fence("utterance", bounded_spoken(latest), nonce),
             ),
         )
         call = await self._call(ctx, [reply, stay_silent])
@@ -98,7 +101,7 @@ class TurnClassifier:
     async def yes_no(self, question: str, utterance: str, nonce: str) -> bool | None:
         ctx = llm.ChatContext.empty()
         ctx.add_message(role="system", content=render("intent_classifier", question=question))
-        ctx.add_message(role="user", content=fence("utterance", utterance, nonce))
+        ctx.add_message(role="user", content=fence("utterance", bounded_spoken(utterance), nonce))
         call = await self._call(ctx, [answer])
         if call is None or call.name != "answer":
             return None
@@ -134,7 +137,7 @@ def conversation_tail(ctx: llm.ChatContext, n: int = CONVERSATION_TAIL) -> str:
     lines = []
     for m in _messages(ctx)[-n:]:
         who = "Candidate" if m.role == "user" else "Interviewer"
-        lines.append(f"{who}: {m.text_content or ''}")
+        lines.append(f"{who}: {bounded_spoken(m.text_content or '', TAIL_MESSAGE_CHARS)}")
     return "\n".join(lines) or "(nothing yet)"
 
 
@@ -206,8 +209,8 @@ def keep_turn(agent: Agent, message: llm.ChatMessage) -> None:
 
 
 def bounded_typed(text: str, limit: int = MAX_TYPED_CHARS) -> str:
-    """A typed message within ``limit`` characters, saying how much was cut. Speech is bounded by the time it
-    takes to say; a paste into the chat is not, and it would go into every later model request and the log."""
+    """A typed message within ``limit`` characters, saying how much was cut: a paste into the chat would otherwise
+    go into every later model request and the log. (Spoken turns: agent.speech_budget.)"""
     if len(text) <= limit:
         return text
     return f"{text[:limit]} … [{len(text) - limit} more characters not shown]"

@@ -406,3 +406,43 @@ async def test_a_version_the_client_makes_up_is_bounded_and_never_breaks_the_too
     assert (await ed.latest()).code == "a = 3"  # type: ignore[union-attr]
     channel.editor_payload = {"version": 7, "code": "a = 6"}
     assert (await ed.latest()).version == 7  # type: ignore[union-attr]
+
+
+async def _settled(ed: EditorBridge, version: int) -> None:
+    for _ in range(200):
+        if ed.snapshot is not None and ed.snapshot.version >= version:
+            return
+        await asyncio.sleep(0.01)
+
+
+async def test_a_flood_of_snapshot_streams_is_coalesced_and_superseded_ones_are_never_processed():
+    """Each snapshot is the whole file, and processing one (hash, cleaning, the diff, the listeners) ran on the event
+    loop for every stream: a page sending 1 MB snapshots back to back took 20-35 ms of the loop each, delaying this
+    interview's turns and, in one worker process, other interviews'. Only the newest matters: streams arriving
+    faster than the interval are coalesced, the superseded ones dropped unprocessed, the newest processed when the
+    interval has passed, and a tool asking for the code gets the newest at once."""
+    ed, _, clock = bridge()
+    seen: list[int] = []
+    ed.add_listener(lambda snap, changed: seen.append(snap.version))
+    for v in range(1, 41):
+        ed.on_text_stream(StubReader(f"x = {v}\n" * 500, {"version": str(v)}), "candidate")  # type: ignore[arg-type]  # stub reader
+        for _ in range(3):
+            await asyncio.sleep(0)  # each stream read in full before the next one opens
+    assert len(seen) <= 2, seen  # the first at once; the others wait for the interval
+    await clock.advance(1, step=0.05)
+    await _settled(ed, 40)
+    assert seen[-1] == 40 and len(seen) <= 3, seen
+    assert ed.superseded >= 37
+    # A snapshot held back is the one a tool gets (the tests run the newest code), without waiting for the interval.
+    for v in (41, 42):
+        ed.on_text_stream(StubReader(f"y = {v}\n", {"version": str(v)}), "candidate")  # type: ignore[arg-type]  # stub reader
+        for _ in range(3):
+            await asyncio.sleep(0)
+    assert seen[-1] == 41  # the interval passed: processed at once; 42 is held back
+    snap = await ed.latest()
+    assert snap is not None and snap.version == 42 and seen[-1] == 42
+    view = ed.view(4_000)
+    assert view is not None and "y = 42" in view.text
+    await clock.advance(1, step=0.05)
+    assert seen.count(42) == 1  # not processed twice
+    await ed.aclose()

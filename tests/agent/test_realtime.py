@@ -12,7 +12,7 @@ from agent.interview import build_interview
 from agent.phases import make_phase_agent
 from agent.realtime import PreparedRealtimeModel
 from agent.state import InterviewState, Phase
-from agent.turns import text_turn
+from agent.turns import text_turn, typed_message
 from tests.fakes.clock import ManualClock
 from tests.fakes.interview import FakeChannel, FakeSink, make_context, test_settings
 from tests.fakes.llm import FakeLLM, call
@@ -74,7 +74,7 @@ async def test_realtime_session_context_stays_within_the_budget_and_keeps_instru
         state.editor.ingest(CODE, {"version": "7"})
         held: list[int] = []
         for i in range(14):
-            handle = await text_turn(session, f"message {i} " + "y" * 3_990)
+            handle = await text_turn(session, typed_message(f"message {i} " + "y" * 3_990, chat=True))
             assert handle is not None
             await handle
             held.append(chars(model.sessions[-1].chat_ctx))
@@ -177,7 +177,7 @@ async def test_a_realtime_phase_change_starts_from_the_bounded_conversation_with
         await session.start(make_phase_agent(Phase.APPROACH, state), capture_run=True)
         state.editor.ingest(CODE, {"version": "3"})
         for i in range(8):
-            await (await text_turn(session, f"message {i} " + "y" * 3_990))  # type: ignore[misc]
+            await (await text_turn(session, typed_message(f"message {i} " + "y" * 3_990, chat=True)))  # type: ignore[misc]
         await (await text_turn(session, "Let's code it."))  # type: ignore[misc]
         for _ in range(500):  # generous: a loaded box
             if state.phase == Phase.CODING and len(model.requests) >= 11:  # greeting, 9 turns, entry
@@ -270,7 +270,7 @@ async def test_realtime_replies_after_a_tool_call_are_bounded_and_see_the_status
         state.editor.ingest(big, {"version": "1"})
         for i in range(turns):
             state.editor.ingest(big + f"# v{i}\n", {"version": str(i + 2)})
-            await (await text_turn(session, f"message {i} " + "y" * 3_990))  # type: ignore[misc]
+            await (await text_turn(session, typed_message(f"message {i} " + "y" * 3_990, chat=True)))  # type: ignore[misc]
         await (await text_turn(session, "I'm stuck, can I have a hint?"))  # type: ignore[misc]
         for _ in range(500):  # generous: a loaded box
             if len(model.requests) >= len(replies):

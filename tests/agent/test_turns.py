@@ -13,8 +13,9 @@ from livekit.agents import AgentSession, llm
 from agent.addressing import explicit_request
 from agent.interview import build_interview
 from agent.phases import make_phase_agent
+from agent.speech_budget import REFILL_S
 from agent.state import InterviewState, Phase
-from agent.turns import reply_after_handoff, text_turn
+from agent.turns import reply_after_handoff, text_turn, typed_message
 from tests.fakes.clock import ManualClock
 from tests.fakes.interview import FakeChannel, FakeSink, make_context, test_settings
 from tests.fakes.llm import FakeLLM, FakeResponse, FakeToolCall, call, say
@@ -101,6 +102,8 @@ def by_question_mark() -> FakeLLM:
 async def decide_all(texts: list[str], classifier: FakeLLM) -> list[bool]:
     """Each utterance through the real path in a coding-phase session; True when it was answered."""
     state, sink = make(classifier)
+    clock = state.clock
+    assert isinstance(clock, ManualClock)
     model = FakeLLM([say("Go ahead."), say("Sure.")])
     async with AgentSession[InterviewState](llm=model, userdata=state) as session:
         await session.start(make_phase_agent(Phase.CODING, state), capture_run=True)
@@ -108,6 +111,8 @@ async def decide_all(texts: list[str], classifier: FakeLLM) -> list[bool]:
             handle = await text_turn(session, text)
             if handle is not None:
                 await handle
+            # A conversation's pace: within the speech budget (agent.speech_budget).
+            await clock.advance(REFILL_S)
     notes = [e["payload"] for e in sink.of_type("note") if e["payload"]["kind"] == "turn_decision"]
     assert len(notes) == len(texts)
     return [n["reply"] for n in notes]
@@ -350,7 +355,7 @@ async def test_the_conversation_a_model_turn_sees_stays_within_its_budget():
     async with AgentSession[InterviewState](llm=model, userdata=state) as session:
         await session.start(make_phase_agent(Phase.APPROACH, state))
         for i in range(12):
-            await (await text_turn(session, f"message {i} " + "y" * 3_990))  # type: ignore[misc]
+            await (await text_turn(session, typed_message(f"message {i} " + "y" * 3_990, chat=True)))  # type: ignore[misc]
         await (await text_turn(session, "What do you think?"))  # type: ignore[misc]
     items = model.requests[-1]["chat_ctx"].items
     said = [i.text_content or "" for i in items if isinstance(i, llm.ChatMessage) and i.role == "user"]

@@ -1,0 +1,144 @@
+"""How spoken turns reach the model: bounded as typed ones are (agent.chat_budget, agent.chat).
+
+The time it takes to say something does not bound it enough. livekit joins a turn's final transcripts into one
+message with no limit, so a monologue (or a recording played into the microphone) without a pause would go whole
+into that turn's request and every later one. And outside coding every finished spoken turn gets a reply: short
+phrases a second apart would start one paid model request each.
+
+- **Length:** a spoken message reaches a model request (the interviewer's, the turn classifier's) as at most
+  ``MAX_SPOKEN_CHARS`` characters: its start and its end (where a question is), with how much was left out
+  between them (``bounded_spoken``). The conversation and the transcript in the event log keep every word; the
+  first cut is noted (``speech_truncated``, sizes only).
+- **Rate:** a spoken turn starts a model turn (the decision, with its classifier call while coding, and the reply)
+  only within a budget like the typed chat's: a burst of ``BURST``, then one more every ``REFILL_S`` seconds.
+  Past it the turn is kept in the conversation and the transcript, unanswered (decision ``rate_limited``), and
+  the next answered turn sees it. A person's turns come far slower: the interviewer speaks between them. Speech
+  and typing have a budget each, as a person may do both.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from livekit.agents import llm
+
+from agent.chat_budget import BURST, REFILL_S
+
+if TYPE_CHECKING:
+    from agent.state import InterviewState
+
+logger = logging.getLogger("shadows.agent.speech_budget")
+
+MAX_SPOKEN_CHARS = 6_000  # about six minutes of speech; typed messages are cut at 4,000 (agent.turns)
+HEAD_CHARS = 1_500  # of a cut message, its start; the rest of the room goes to its end
+MARKER_ROOM = 64
+
+__all__ = ["BURST", "MAX_SPOKEN_CHARS", "REFILL_S", "SpeechBudget", "bounded_spoken"]
+
+
+def bounded_spoken(text: str, limit: int = MAX_SPOKEN_CHARS) -> str:
+    """``text`` when it fits in ``limit`` characters, else its start and its end, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    head = min(HEAD_CHARS, limit // 4)
+    tail = limit - head - MARKER_ROOM
+    left = len(text) - head - tail
+    return f"{text[:head]} … [{left} characters not shown] … {text[-tail:]}"
+
+
+def bounded_messages(ctx: llm.ChatContext, limit: int = MAX_SPOKEN_CHARS) -> llm.ChatContext:
+    """``ctx`` itself when no candidate message in it is longer than ``limit``, else a copy in which those are cut
+    (``bounded_spoken``). What a model request gets; the conversation itself keeps every word."""
+    long = [
+        i
+        for i, item in enumerate(ctx.items)
+        if isinstance(item, llm.ChatMessage) and item.role == "user" and len(item.text_content or "") > limit
+    ]
+    if not long:
+        return ctx
+    out = ctx.copy()
+    for i in long:
+        item = out.items[i]
+        assert isinstance(item, llm.ChatMessage)  # the same items, copied
+        out.items[i] = item.model_copy(update={"content": [bounded_spoken(item.text_content or "", limit)]})
+    return out
+
+
+def is_spoken(message: llm.ChatMessage) -> bool:
+    """Whether a candidate's turn was said (or stands for speech: a console or `simulate` line), not typed into the
+    page's chat, which has its own budget (agent.chat_budget)."""
+    from agent.turns import TYPED  # agent.turns imports this module's neighbours; imported late
+
+    return (message.extra or {}).get("input") != TYPED
+
+
+def note_spoken_turn(state: InterviewState, message: llm.ChatMessage) -> bool:
+    """Count a finished spoken turn against the budget (noting its cut, if any): whether it may start a model
+    turn. Past the budget a note says so, once per stretch."""
+    budget = state.speech_budget
+    chars = len(message.text_content or "")
+    if chars > MAX_SPOKEN_CHARS:
+        budget.truncated += 1
+        if budget.truncated == 1:
+            state.record("note", {"kind": "speech_truncated", "chars": chars, "kept": MAX_SPOKEN_CHARS})
+    if budget.take(state.clock.now()):
+        return True
+    if not budget.limited:
+        budget.limited = True
+        state.record("note", {"kind": "speech_rate_limited", "phase": state.phase.value})
+        logger.warning("spoken turns over the budget: kept, unanswered")
+    return False
+
+
+def withhold_preemptive_over_budget(agent: Any, state: InterviewState) -> None:
+    """No preemptive generation for a turn the budget would not answer. livekit starts one from the final
+    transcript, before ``on_user_turn_completed`` decides (a paid request either way).
+
+    No public call: like agent.turns ``forward_dropped_turns``, this wraps the activity's hook on the instance
+    (``on_preemptive_generation``, what its AudioRecognition calls). Called from ``on_enter``."""
+    activity = getattr(agent, "_activity", None)
+    hook = getattr(activity, "on_preemptive_generation", None)
+    if activity is None or hook is None or getattr(hook, "withholds_over_budget", False):
+        return
+
+    def on_preemptive_generation(info: Any) -> None:
+        if state.speech_budget.available(state.clock.now()):
+            hook(info)
+            return
+        state.speech_budget.withheld += 1
+        activity._cancel_preemptive_generation()  # an earlier attempt of this same turn, if any
+
+    on_preemptive_generation.withholds_over_budget = True  # type: ignore[attr-defined]  # marks the wrapper
+    activity.on_preemptive_generation = on_preemptive_generation
+
+
+@dataclass
+class SpeechBudget:
+    """The spoken turns that may start a model turn (the same bucket as ``ChatBudget.take``)."""
+
+    tokens: float = BURST
+    last: float | None = None
+    limited: bool = False  # the latest spoken turn was over the budget (a note is recorded once per stretch)
+    truncated: int = 0  # spoken messages cut for the model so far (the first is noted)
+    withheld: int = 0  # preemptive generations not started because the budget was spent
+
+    def _refill(self, now: float) -> None:
+        if self.last is not None:
+            self.tokens = min(BURST, self.tokens + max(0.0, now - self.last) / REFILL_S)
+        self.last = now
+
+    def available(self, now: float) -> bool:
+        """Whether a spoken turn finished at ``now`` would be answered (takes nothing)."""
+        self._refill(now)
+        return self.tokens >= 1
+
+    def take(self, now: float) -> bool:
+        """Whether a spoken turn finished at ``now`` may start a model turn."""
+        self._refill(now)
+        if self.tokens >= 1:
+            self.tokens -= 1
+            self.limited = False
+            return True
+        return False
