@@ -38,9 +38,8 @@ logger = logging.getLogger("shadows.agent.editor")
 MAX_HELD_BYTES = 5 * MAX_CODE_BYTES  # what the agent keeps in memory; what is stored is capped with a marker
 REORDER_WINDOW_S = 3.0
 MIN_PROCESS_INTERVAL_S = 0.25  # streamed snapshots processed at most this often (see the module docstring)
-MAX_LOOP_SHARE = (
-    0.1  # after a snapshot that took c seconds to process, the next waits at least c / MAX_LOOP_SHARE
-)
+# After a snapshot that took c seconds to process, the next waits at least c / MAX_LOOP_SHARE.
+MAX_LOOP_SHARE = 0.1
 
 
 @dataclass(frozen=True)
