@@ -19,11 +19,12 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
-# The run's TCP buffers (`memory.kmem.tcp.limit_in_bytes`). In cgroup v1 a group's TCP socket memory is charged to a
-# counter of its own, outside `memory.limit_in_bytes`, and only once that counter has a limit: without one, 12
-# loopback connections whose bytes nobody read held 125 MiB of a run limited to 64 MiB, charged to nothing, and the
-# host's `tcp_mem` (every TCP socket on the host, the judge's own among them, is under memory pressure past it) is
-# the only bound. At the limit a sender waits (or gets EAGAIN) until its peer reads.
+# The run's TCP buffers (`memory.kmem.tcp.limit_in_bytes`). In cgroup v1 a group's TCP socket memory (and, once that
+# is on, its other inet sockets' receive queues) is charged to a counter of its own, outside `memory.limit_in_bytes`,
+# and only once that counter has a limit: without one, 12 loopback connections whose bytes nobody read held 125 MiB
+# of a run whose group allowed 96 MiB, charged to nothing, and the host's `tcp_mem` (past which every TCP socket on
+# the host, the judge's own among them, is under memory pressure) was the only bound. At the limit a sender waits
+# (or gets EAGAIN) until its peer reads. (Unix sockets' buffers are charged to the memory group itself.)
 TCP_BUFFERS_MB = 16
 _counter = itertools.count()
 

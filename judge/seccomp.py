@@ -13,9 +13,6 @@ sandbox and seen in another, a noise-free channel between two runs on the host a
 holds the hidden tests' inputs, could hand them to a Run beside it, whose output the report shows. A sandbox's own
 files are private (tmpfs), so no runtime needs these calls; `fcntl()` keeps every other command.
 
-It refuses the socket buffer sizes (SO_SNDBUF, SO_RCVBUF): what a program leaves in its sockets is kernel memory
-its memory group does not charge, and the defaults keep it small.
-
 It keeps `RLIMIT_CORE` where the judge set it (1: no crash runs the host's core dump helper; judge.bwrap), and lets
 the program read it.
 
@@ -123,21 +120,6 @@ ALLOWED_SOCKETS: dict[str, tuple[int, dict[int, tuple[int, ...]]]] = {
 }
 _SOCKET_CALLS = (41, 53)  # socket, socketpair: the same three first arguments, one check
 
-# Socket options refused (`setsockopt(fd, SOL_SOCKET, option, ...)`): the buffer sizes. What a program writes into a
-# socket and never reads is kernel memory that its memory group does not charge (Unix sockets' to no group; TCP's
-# in cgroup v1 to a counter of its own, which judge.cgroups limits), bounded per socket by its send and receive
-# buffers: at the host's defaults about 200 KiB a Unix socket, raised to the maxima (`net.core.wmem_max`, doubled)
-# 8 MiB. 14 Unix socket pairs then held 109 MiB in a run limited to 64 MiB, and 100 processes of 64 files each
-# could take the host's memory. No runtime sets them by itself (strace of Python, Node and the JVM, 2026-12-02).
-_SETSOCKOPT_X86_64 = 54
-_SOL_SOCKET = 1
-DENIED_SOCKET_OPTIONS: dict[str, int] = {
-    "SO_SNDBUF": 7,
-    "SO_RCVBUF": 8,
-    "SO_SNDBUFFORCE": 32,
-    "SO_RCVBUFFORCE": 33,
-}
-
 # `fcntl()` commands refused: the ones that set or read locks and leases, or watch a directory (dnotify).
 DENIED_FCNTL_COMMANDS: dict[str, int] = {
     "F_GETLK": 5,
@@ -175,8 +157,8 @@ def build_filter() -> bytes | None:
     denied = sorted(DENIED_X86_64.values())
     deny = _RET_ERRNO | errno.EPERM
     # Layout: [0-4] arch and ABI checks, [5, 5+n) denied calls, then per argument check: the call?, load the
-    # argument, [refused values], allow; then the sockets' check (`socket_check` instructions), the socket
-    # options' (`option_check`), prlimit64's (`prlimit_check`), allow (any other call) and deny, the last one.
+    # argument, [refused values], allow; then the sockets' check (`socket_check` instructions), prlimit64's
+    # (`prlimit_check`), allow (any other call) and deny, the last instruction.
     checks = [(nr, arg, sorted(values.values())) for nr, arg, values in _ARGUMENT_CHECKS]
     fixed = sorted(FIXED_RLIMITS.values())
     prlimit_check = 6 + len(fixed)
@@ -186,15 +168,12 @@ def build_filter() -> bytes | None:
         return 3 + sum(2 + len(protocols) for _, protocols in types)
 
     socket_check = 4 + sum(family_check(types) for _, types in sockets)
-    options = sorted(DENIED_SOCKET_OPTIONS.values())
-    option_check = 5 + len(options)
     first_call = 5
     deny_at = (
         first_call
         + len(denied)
         + sum(3 + len(values) for _, _, values in checks)
         + socket_check
-        + option_check
         + prlimit_check
         + 1
     )
@@ -241,16 +220,6 @@ def build_filter() -> bytes | None:
                 miss = to(deny_at, len(prog)) if i == len(protocols) - 1 else 0
                 prog.append(_insn(_JEQ_K, to(allow_socket, len(prog)), miss, protocol))
     assert len(prog) == allow_socket
-    prog.append(_insn(_RET_K, 0, 0, _RET_ALLOW))
-    # setsockopt(fd, level, option, value, length): refused for DENIED_SOCKET_OPTIONS at SOL_SOCKET.
-    allow_option = len(prog) + option_check - 1
-    prog.append(_insn(_JEQ_K, 0, to(allow_option + 1, len(prog)), _SETSOCKOPT_X86_64))
-    prog.append(_insn(_LD_W_ABS, 0, 0, _arg_offset(1)))
-    prog.append(_insn(_JEQ_K, 0, to(allow_option, len(prog)), _SOL_SOCKET))
-    prog.append(_insn(_LD_W_ABS, 0, 0, _arg_offset(2)))
-    for option in options:
-        prog.append(_insn(_JEQ_K, to(deny_at, len(prog)), 0, option))
-    assert len(prog) == allow_option
     prog.append(_insn(_RET_K, 0, 0, _RET_ALLOW))
     # prlimit64(pid, resource, new, old): refused for a fixed resource when `new` is not NULL (a read passes).
     allow_at = len(prog) + prlimit_check
