@@ -19,6 +19,13 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
+# The run's TCP buffers (`memory.kmem.tcp.limit_in_bytes`). In cgroup v1 a group's TCP socket memory (and, once that
+# is on, its other inet sockets' receive queues) is charged to a counter of its own, outside `memory.limit_in_bytes`,
+# and only once that counter has a limit: without one, 12 loopback connections whose bytes nobody read held 125 MiB
+# of a run whose group allowed 96 MiB, charged to nothing, and the host's `tcp_mem` (past which every TCP socket on
+# the host, the judge's own among them, is under memory pressure) was the only bound. At the limit a sender waits
+# (or gets EAGAIN) until its peer reads. (Unix sockets' buffers are charged to the memory group itself.)
+TCP_BUFFERS_MB = 16
 _counter = itertools.count()
 
 
@@ -105,6 +112,9 @@ class RunCgroup:
                 memsw = self.memory_dir / "memory.memsw.limit_in_bytes"
                 if memsw.exists():  # forbid escaping the limit into swap
                     memsw.write_text(str(memory_bytes))
+                tcp = self.memory_dir / "memory.kmem.tcp.limit_in_bytes"
+                if tcp.exists():  # cgroup v1: TCP buffers are charged only once this has a limit
+                    tcp.write_text(str(TCP_BUFFERS_MB << 20))
             if parents.pids is not None:
                 self.pids_dir = parents.pids / name
                 self.pids_dir.mkdir()

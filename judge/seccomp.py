@@ -1,10 +1,10 @@
 """The sandbox's seccomp filter: a classic-BPF deny list of kernel attack surface no candidate program needs.
 
-It denies whole system calls, and `socket()` and `socketpair()` for every address family and protocol but the few
-runtimes use (ALLOWED_SOCKETS: Unix, inet with TCP or UDP, netlink's route family; the network namespace has only a
-loopback device): the others are kernel code whose history has exploitable bugs (the kernel crypto API, raw packets,
-which a user namespace would otherwise grant in the sandbox's own network namespace, SCTP, and the like), and the
-kernel loads the module of one it lacks.
+It denies whole system calls, and `socket()` and `socketpair()` for every (address family, type, protocol) but the
+few runtimes use (ALLOWED_SOCKETS: Unix streams, datagrams and packets; inet TCP and UDP; netlink's route family; the
+network namespace has only a loopback device): the others are kernel code whose history has exploitable bugs (the
+kernel crypto API, raw packets, which a user namespace would otherwise grant in the sandbox's own network namespace,
+SCTP, DCCP, and the like), and the kernel loads the module of one it lacks.
 
 It also denies every way of attaching kernel state to a file that another sandbox can see. All sandboxes share the
 host's read-only files (/usr, /dev/null, the loader cache, the build caches): the same inodes. A lock (`flock`,
@@ -34,6 +34,7 @@ _RET_ERRNO = 0x00050000
 _LD_W_ABS = 0x20  # BPF_LD | BPF_W | BPF_ABS
 _JEQ_K = 0x15  # BPF_JMP | BPF_JEQ | BPF_K
 _JGE_K = 0x35  # BPF_JMP | BPF_JGE | BPF_K
+_AND_K = 0x54  # BPF_ALU | BPF_AND | BPF_K
 _RET_K = 0x06  # BPF_RET | BPF_K
 _OFFSET_NR, _OFFSET_ARCH = 0, 4  # struct seccomp_data
 _FCNTL_X86_64 = 72
@@ -94,20 +95,30 @@ DENIED_X86_64: dict[str, int] = {
 }
 
 # What `socket()` and `socketpair()` may create (the kernel reads each argument as an int: its low word): address
-# family -> protocols (the third argument). Anything else is refused before the kernel looks at it. For a family or
-# protocol it lacks, the kernel loads a module (request_module: "net-pf-39", "net-pf-2-proto-132-type-1" for SCTP, a
-# netlink family), running modprobe as root on the host and adding kernel code whose history has exploitable bugs
-# (AF_ALG, raw packets, which a user namespace would otherwise grant in the sandbox's own network namespace, SCTP,
-# DCCP, ...). A deny-list of families left every other family and protocol to that, and `socketpair()`, which creates
-# its sockets the same way, was not checked at all. Runtimes open Unix sockets, inet ones with the default protocol,
-# TCP or UDP (the network namespace has only a loopback device), and netlink's route family (getifaddrs).
-ALLOWED_SOCKETS: dict[str, tuple[int, tuple[int, ...]]] = {
-    "AF_UNIX": (1, (0,)),
-    "AF_INET": (2, (0, 6, 17)),  # IPPROTO_IP (the type's default), IPPROTO_TCP, IPPROTO_UDP
-    "AF_INET6": (10, (0, 6, 17)),
-    "AF_NETLINK": (16, (0,)),  # NETLINK_ROUTE
+# family -> socket type -> protocols (the third argument). Anything else is refused before the kernel looks at it. For
+# a (family, type, protocol) it lacks, the kernel loads a module (request_module: "net-pf-39", or for inet
+# "net-pf-2-proto-0-type-5", SOCK_SEQPACKET with the default protocol), running modprobe as root on the host and adding
+# kernel code whose history has exploitable bugs (AF_ALG, raw packets, which a user namespace would otherwise grant in
+# the sandbox's own network namespace, SCTP, DCCP, ...); and the kernel turns AF_INET with SOCK_PACKET into AF_PACKET.
+# A deny-list of families left every other family to that, `socketpair()`, which creates its sockets the same way,
+# was not checked at all, and a check of family and protocol alone left every type (SOCK_RAW, SOCK_SEQPACKET,
+# SOCK_DCCP, SOCK_PACKET with protocol 0, SOCK_DGRAM with TCP's). What the runtimes open (strace, 2026-12-02):
+# glibc's getaddrinfo, getifaddrs and if_nameindex netlink route (SOCK_RAW) and inet datagram sockets (address
+# sorting, ioctls), its nscd probe a Unix stream; Python, Node and the JVM inet streams with protocol 0 or
+# IPPROTO_TCP, inet datagrams, Unix stream socket pairs (asyncio, libuv's stdio, Pipe.open) and Unix channels.
+# SOCK_NONBLOCK and SOCK_CLOEXEC, flags in the type argument, are masked off first; a type with any other bit set is
+# refused (as the kernel would refuse it, EINVAL).
+SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET = 1, 2, 3, 5
+_SOCK_FLAGS = 0o4000 | 0o2000000  # SOCK_NONBLOCK | SOCK_CLOEXEC
+# Protocols: IPPROTO_IP (the type's default), IPPROTO_TCP for streams, IPPROTO_UDP for datagrams.
+_INET_TYPES: dict[int, tuple[int, ...]] = {SOCK_STREAM: (0, 6), SOCK_DGRAM: (0, 17)}
+ALLOWED_SOCKETS: dict[str, tuple[int, dict[int, tuple[int, ...]]]] = {
+    "AF_UNIX": (1, {SOCK_STREAM: (0,), SOCK_DGRAM: (0,), SOCK_SEQPACKET: (0,)}),
+    "AF_INET": (2, _INET_TYPES),
+    "AF_INET6": (10, _INET_TYPES),
+    "AF_NETLINK": (16, {SOCK_RAW: (0,), SOCK_DGRAM: (0,)}),  # NETLINK_ROUTE; netlink treats both types alike
 }
-_SOCKET_CALLS = (41, 53)  # socket, socketpair
+_SOCKET_CALLS = (41, 53)  # socket, socketpair: the same three first arguments, one check
 
 # `fcntl()` commands refused: the ones that set or read locks and leases, or watch a directory (dnotify).
 DENIED_FCNTL_COMMANDS: dict[str, int] = {
@@ -146,19 +157,23 @@ def build_filter() -> bytes | None:
     denied = sorted(DENIED_X86_64.values())
     deny = _RET_ERRNO | errno.EPERM
     # Layout: [0-4] arch and ABI checks, [5, 5+n) denied calls, then per argument check: the call?, load the
-    # argument, [refused values], allow; then prlimit64's check (`prlimit_check` instructions), allow (any other
-    # call) and deny, the last instruction.
+    # argument, [refused values], allow; then the sockets' check (`socket_check` instructions), prlimit64's
+    # (`prlimit_check`), allow (any other call) and deny, the last instruction.
     checks = [(nr, arg, sorted(values.values())) for nr, arg, values in _ARGUMENT_CHECKS]
     fixed = sorted(FIXED_RLIMITS.values())
     prlimit_check = 6 + len(fixed)
-    sockets = sorted(ALLOWED_SOCKETS.values())
-    socket_check = 3 + sum(2 + len(protocols) for _, protocols in sockets)  # per call
+    sockets = sorted((family, sorted(types.items())) for family, types in ALLOWED_SOCKETS.values())
+
+    def family_check(types: list[tuple[int, tuple[int, ...]]]) -> int:
+        return 3 + sum(2 + len(protocols) for _, protocols in types)
+
+    socket_check = 4 + sum(family_check(types) for _, types in sockets)
     first_call = 5
     deny_at = (
         first_call
         + len(denied)
         + sum(3 + len(values) for _, _, values in checks)
-        + len(_SOCKET_CALLS) * socket_check
+        + socket_check
         + prlimit_check
         + 1
     )
@@ -186,21 +201,26 @@ def build_filter() -> bytes | None:
             prog.append(_insn(_JEQ_K, to(deny_at, len(prog)), 0, value))
         prog.append(_insn(_RET_K, 0, 0, _RET_ALLOW))
     # socket(family, type, protocol) and socketpair(family, type, protocol, fds): only what ALLOWED_SOCKETS lists.
-    for nr in _SOCKET_CALLS:
-        next_call = len(prog) + socket_check
-        prog.append(_insn(_JEQ_K, 0, to(next_call, len(prog)), nr))
-        prog.append(_insn(_LD_W_ABS, 0, 0, _arg_offset(0)))
-        for j, (family, protocols) in enumerate(sockets):
-            last = j == len(sockets) - 1
-            other = deny_at if last else len(prog) + 2 + len(protocols)  # the next family's test
-            prog.append(_insn(_JEQ_K, 0, to(other, len(prog)), family))
+    # Layout: the two calls, load the family, per family [its test, load the type, mask its flags, per type [its
+    # test, load the protocol, [protocols]]], allow (every matched protocol jumps there); any miss denies.
+    allow_socket = len(prog) + socket_check - 1
+    prog.append(_insn(_JEQ_K, 1, 0, _SOCKET_CALLS[0]))
+    prog.append(_insn(_JEQ_K, 0, to(allow_socket + 1, len(prog)), _SOCKET_CALLS[1]))
+    prog.append(_insn(_LD_W_ABS, 0, 0, _arg_offset(0)))
+    for j, (family, types) in enumerate(sockets):
+        next_family = deny_at if j == len(sockets) - 1 else len(prog) + family_check(types)
+        prog.append(_insn(_JEQ_K, 0, to(next_family, len(prog)), family))
+        prog.append(_insn(_LD_W_ABS, 0, 0, _arg_offset(1)))
+        prog.append(_insn(_AND_K, 0, 0, ~_SOCK_FLAGS & 0xFFFFFFFF))
+        for k, (kind, protocols) in enumerate(types):
+            next_type = deny_at if k == len(types) - 1 else len(prog) + 2 + len(protocols)
+            prog.append(_insn(_JEQ_K, 0, to(next_type, len(prog)), kind))
             prog.append(_insn(_LD_W_ABS, 0, 0, _arg_offset(2)))
-            for k, protocol in enumerate(protocols):
-                miss = to(deny_at, len(prog)) if k == len(protocols) - 1 else 0
-                prog.append(_insn(_JEQ_K, to(next_call - 1, len(prog)), miss, protocol))
-        # The last instruction of the block: allow (every matched protocol jumps here).
-        prog.append(_insn(_RET_K, 0, 0, _RET_ALLOW))
-        assert len(prog) == next_call
+            for i, protocol in enumerate(protocols):
+                miss = to(deny_at, len(prog)) if i == len(protocols) - 1 else 0
+                prog.append(_insn(_JEQ_K, to(allow_socket, len(prog)), miss, protocol))
+    assert len(prog) == allow_socket
+    prog.append(_insn(_RET_K, 0, 0, _RET_ALLOW))
     # prlimit64(pid, resource, new, old): refused for a fixed resource when `new` is not NULL (a read passes).
     allow_at = len(prog) + prlimit_check
     prog.append(_insn(_JEQ_K, 0, to(allow_at, len(prog)), _PRLIMIT64_X86_64))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from judge.cgroups import TCP_BUFFERS_MB
 from judge.sandbox import Sandbox, SandboxResult
 from judge.sandbox_limits import Limits
 from judge.settings import JudgeSettings
@@ -287,6 +288,46 @@ def test_a_crash_can_never_start_the_hosts_core_dump_helper(sandbox, scratch):
         "after 1 1",
         "nofile True",
     ], (lines, result.stderr.decode()[-2000:])
+
+
+SOCKET_FILL = (
+    "import socket as S, sys\n"
+    "def big(*socks):\n"  # the host's maxima (net.core.wmem_max, rmem_max: 4 MiB, doubled)
+    "    for s in socks:\n"
+    "        s.setsockopt(S.SOL_SOCKET, S.SO_SNDBUF, 1 << 30); s.setsockopt(S.SOL_SOCKET, S.SO_RCVBUF, 1 << 30)\n"
+    "def fill(sender):\n"
+    "    sender.setblocking(False)\n"
+    "    sent = 0\n"
+    "    while True:\n"
+    "        try: sent += sender.send(b'x' * 65536)\n"
+    "        except BlockingIOError: return sent\n"
+    "held, total = [], 0\n"
+    "server = S.create_server(('127.0.0.1', 0), backlog=32)\n"
+    "for _ in range(12):\n"  # within 64 open files
+    "    if sys.argv[1] == 'tcp':\n"
+    "        c = S.create_connection(server.getsockname(), timeout=2); a, _ = server.accept()\n"
+    "    else:\n"
+    "        c, a = S.socketpair()\n"
+    "    big(c, a); total += fill(c); held += [c, a]\n"
+    "    print(sys.argv[1], total >> 20, flush=True)\n"
+)
+
+
+def test_what_a_program_leaves_in_its_sockets_buffers_is_bounded_by_its_run(sandbox, scratch):
+    # Bytes a program writes into a socket and never reads are kernel memory. A Unix socket's are charged to the run's
+    # memory group; TCP's, in cgroup v1, to the group's own TCP counter, and only once that counter has a limit: the
+    # judge set none, and 12 loopback connections held 125 MiB of a run whose memory group allowed 96 MiB, charged
+    # to nothing and nothing killed. 100 processes could push every TCP socket on the host, the judge's own among
+    # them, past the host-wide `tcp_mem` into memory pressure. Now each run has a TCP limit (and a sender past it
+    # waits for its reader).
+    (scratch / "fill.py").write_text(SOCKET_FILL)
+    limits = Limits(memory_mb=64, cgroup_mb=96, wall_s=10, cpu_s=5)
+    tcp = sandbox.run([sandbox.settings.python_bin, "/work/fill.py", "tcp"], scratch=scratch, limits=limits)
+    lines = tcp.stdout.decode().split()
+    assert tcp.exit_code == 0 and len(lines) == 24, (lines, tcp.stderr.decode()[-2000:])
+    assert int(lines[-1]) <= TCP_BUFFERS_MB, lines
+    unix = sandbox.run([sandbox.settings.python_bin, "/work/fill.py", "unix"], scratch=scratch, limits=limits)
+    assert unix.memory_exceeded, (unix.stdout.decode().split()[-2:], unix.stderr.decode()[-2000:])
 
 
 def test_sleep_past_the_deadline_in_every_language_is_killed_on_time(sandbox, no_strays):
