@@ -40,6 +40,17 @@ REPORT_HEADERS = {
     "referrer-policy": "no-referrer",
 }
 SECTION_IDS = re.compile(r'<section id="([a-z-]+)"')
+# The sections of a report with a ready scorecard, in order.
+READY_SECTIONS = [
+    "summary",
+    "dimensions",
+    "rubric",
+    "feedback",
+    "facts",
+    "integrity",
+    "replay-section",
+    "transcript-section",
+]
 
 
 def _assert_report_headers(headers: Any) -> None:
@@ -67,16 +78,7 @@ async def test_org_report_has_every_section_in_order_with_linked_quotes(
     csp = r.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
     html = r.text
-    assert SECTION_IDS.findall(html) == [
-        "summary",
-        "dimensions",
-        "rubric",
-        "feedback",
-        "facts",
-        "integrity",
-        "replay-section",
-        "transcript-section",
-    ]
+    assert SECTION_IDS.findall(html) == READY_SECTIONS
     assert "Ada Lovelace" in html and "Two Sum" in html
     assert re.search(r"<h2>Strengths</h2>\s*<ul class=\"bullets\"><li>Fast to a linear plan</li></ul>", html)
     assert re.search(r"<h2>Concerns</h2>\s*<ul class=\"bullets\"><li>Test duplicate values</li></ul>", html)
@@ -571,16 +573,7 @@ async def test_a_pending_or_failed_regrade_keeps_the_ready_scorecard_on_the_page
         assert page.status_code == 200
         html = page.text
         # Version 1 is still the report: recommendation, dimensions, rubric, its own facts.
-        assert SECTION_IDS.findall(html) == [
-            "summary",
-            "dimensions",
-            "rubric",
-            "feedback",
-            "facts",
-            "integrity",
-            "replay-section",
-            "transcript-section",
-        ]
+        assert SECTION_IDS.findall(html) == READY_SECTIONS
         assert "Overall 3.00 of 4" in html and "Scorecard version 1" in html
         assert "Read from the interview log" not in html
         assert "Grading in progress" not in html and "could not be written" not in html
