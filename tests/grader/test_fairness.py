@@ -52,6 +52,25 @@ def test_gendered_words_in_speech_become_neutral_placeholders(said: str, expecte
 @pytest.mark.parametrize(
     "said",
     [
+        "my stepdad and my stepmom, my stepbrother and stepsisters",
+        "my hubby says hi, and so does the wifey",
+        "my aunts, uncles, nieces and nephews, and both grandmas and grandpas",
+        "the lads and the lasses on my team",
+        "my sis and my grandsons and granddaughters",
+        "two sons, three daughters and my granddad",
+    ],
+)
+def test_family_words_in_their_step_plural_and_familiar_forms_become_placeholders(said: str) -> None:
+    out = Redactor([]).speech(said).text
+    words = [w for w in re.findall(r"[a-z]+", out.lower()) if w not in {"my", "and", "the", "on", "team", "says",
+             "hi", "so", "does", "both", "two", "three", "of"}]  # fmt: skip
+    assert set(words) <= {"relative", "relatives", "partner", "parent", "parents", "sibling", "siblings", "child",
+                          "children", "people", "person"}, out  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
         "a cache miss costs 10 ms, and MS is not a title here",
         "Miss a step and the loop breaks",
         "the master branch, the shell, here, these, Sr. engineers",
