@@ -339,6 +339,9 @@ class _Rule:
     refine: Callable[[str, int, int], list[tuple[int, int]]] | None = None
     # The replacement of a matched text, when it depends on it (a gendered word's neutral placeholder).
     replace: Callable[[str], str] | None = None
+    # Literals (lower case) one of which every match contains: a text holding none of them is not scanned. For the
+    # patterns that open with a lookbehind, which the regex engine tries at every position of every text.
+    needles: frozenset[str] = frozenset()
 
 
 def _home_user(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -432,12 +435,19 @@ class Redactor:
         # The name as a segment of an identifier or a username (`ada_lovelace_solution`, `adaLovelace42`), the
         # initial and the surname (`alovelace`), and a distinctive part with a number (`lovelace42`): any case.
         segments = [_flexible(w) for w in sorted(whole, key=len, reverse=True)]
-        segments += sorted({u for w in whole if (u := _username(w, distinctive))}, key=len, reverse=True)
+        usernames = {w: u for w in whole if (u := _username(w, distinctive))}
+        segments += sorted(set(usernames.values()), key=len, reverse=True)
         if segments:
-            always.append(_Rule(_segment(segments, re.I), NAME))
+            # A match holds each word of a whole name, and a username its surname.
+            needles = {max(_words(w), key=len).lower() for w in whole} | {
+                _words(w)[-1].lower() for w in usernames
+            }
+            always.append(_Rule(_segment(segments, re.I), NAME, needles=frozenset(needles)))
+        distinctive_needles = frozenset(p.lower() for p in distinctive)
         if distinctive:
             numbered = "|".join(re.escape(p) for p in sorted(distinctive, key=len, reverse=True))
-            always.append(_Rule(re.compile(rf"(?<![^\W_])(?:{numbered})\d+(?![^\W_])", re.I), NAME))
+            with_number = re.compile(rf"(?<![^\W_])(?:{numbered})\d+(?![^\W_])", re.I)
+            always.append(_Rule(with_number, NAME, needles=distinctive_needles))
         self._speech = [
             *always,
             _Rule(HANDLE, "[handle]", refine=_handle),
@@ -473,7 +483,7 @@ class Redactor:
             # Written as a name inside an identifier (`LovelaceSolver`, `solveLovelace`): a lowercase segment
             # (`lovelace_count`) is not a person. A comment is prose: any case there, as in speech.
             names = sorted(_as_names(distinctive), key=len, reverse=True)
-            self._code.append(_Rule(_segment(map(re.escape, names)), NAME))
+            self._code.append(_Rule(_segment(map(re.escape, names)), NAME, needles=distinctive_needles))
             self._code.append(_Rule(alternation(distinctive, re.I), NAME, in_comments=True))
         if ambiguous:
             rule = _Rule(alternation(_as_names(ambiguous)), NAME, mid_sentence=True)
@@ -595,8 +605,13 @@ def _apply(text: str, rules: Sequence[_Rule], language: str | None = None) -> Re
             comments = comment_spans(norm, language)
         return (m for start, end in comments for m in pattern.finditer(norm, start, end))
 
+    lower: str | None = None
     found: list[tuple[int, int, str]] = []
     for rule in rules:
+        if rule.needles:
+            lower = norm.lower() if lower is None else lower
+            if not any(needle in lower for needle in rule.needles):
+                continue
         if _worth_trying(rule.pattern, norm):
             found.extend(
                 (
