@@ -28,7 +28,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from grader.redact import Redacted, latin_look_alikes
+from grader.matching_form import latin_look_alikes
+from grader.redact import Redacted
 from grader.schemas import CITABLE_EVENT_TYPES, Evidence
 from grader.word_patterns import UNSPACED
 
@@ -45,7 +46,7 @@ def normalise(text: str) -> tuple[str, list[int]]:
     (zero-width space and joiners, word joiner, soft hyphen, bidi controls: the candidate can put them in what
     they type or write, where the model does not see them and quotes without them, which would keep a true quote
     of the candidate's own words from verifying), and Cyrillic or Greek look-alike letters inside a Latin word as
-    the Latin ones, for the same reason (grader/redact.py `LOOK_ALIKES`); `index[i]` is the position in `text` of
+    the Latin ones, for the same reason (grader/matching_form.py `LOOK_ALIKES`); `index[i]` is the position in `text` of
     the i-th normalised character."""
     out: list[str] = []
     index: list[int] = []

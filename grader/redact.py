@@ -8,7 +8,7 @@ What is replaced (never sent to the model):
 - the full name in any case (`[candidate]`), everywhere;
 - names in any Unicode form: with or without their accents, decomposed (`Jose` + a combining accent), in
   compatibility letters (full-width, mathematical), with Cyrillic or Greek look-alike letters in a Latin word
-  (`LOOK_ALIKES`), with invisible characters inside (a soft hyphen, a zero-width
+  (grader/matching_form.py `LOOK_ALIKES`), with invisible characters inside (a soft hyphen, a zero-width
   joiner), with a typographic apostrophe (U+2019): text is matched in one normal form (`normalise`) and replaced in the
   original;
 - in a script written without spaces or capitals (Han, kana, Hangul, Thai), a name inside other words ("我是张伟"),
@@ -47,14 +47,13 @@ What is replaced (never sent to the model):
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
 from grader.code_comments import comment_spans
 from grader.gendered import MISS, PLACEHOLDER, TITLES, kept_words, placeholder
+from grader.matching_form import normalise
 from grader.spoken import (
     ADDRESS_DOMAIN,
     HANDLE_CUE,
@@ -181,102 +180,6 @@ COMMON_WORDS = frozenset(
     width height sign bit mask prefix suffix window target top bottom
     """.split()  # noqa: SIM905  # a word list reads better as text
 )
-
-
-# Left out of the matching form: combining marks (accents, decomposed or not) and invisible format characters
-# (soft hyphen, zero-width space and joiners, word joiner, bidi marks), which can sit inside a name unseen.
-IGNORED_CATEGORIES = frozenset({"Mn", "Me", "Cf"})
-
-
-# Apostrophes as keyboards, speech-to-text and word processors write them (U+2019, U+02BC, ...): matched as `'`.
-APOSTROPHES = frozenset("\u2018\u2019\u201b\u02bc\u02b9\u02bb\u02bd\u00b4\u2032\ua78c")
-
-
-@lru_cache(maxsize=4096)
-def _match_form(c: str) -> str:
-    """What a character is matched as: its compatibility decomposition without marks (`é` -> `e`, `ﬁ` -> `fi`, a
-    full-width A -> `A`), nothing for a mark or an invisible character, `'` for any apostrophe."""
-    if c in APOSTROPHES:
-        return "'"
-    return "".join(
-        b for b in unicodedata.normalize("NFKD", c) if unicodedata.category(b) not in IGNORED_CATEGORIES
-    )
-
-
-@dataclass(frozen=True)
-class _Normal:
-    """`text` in the matching form; `index[i]` is the position in the original of the i-th character (None: the
-    same positions, an ASCII text)."""
-
-    text: str
-    index: list[int] | None
-    original_len: int
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """The original span of `text[start:end]`, with the marks and invisible characters that follow it."""
-        if self.index is None:
-            return start, end
-        # Up to the next character matched: only marks and invisible characters lie in between.
-        o_next = self.index[end] if end < len(self.index) else self.original_len
-        return self.index[start], max(self.index[end - 1] + 1, o_next)
-
-
-# Cyrillic and Greek letters that look like a Latin one, both cases alike (a name's forms in code are its upper and
-# capitalised cases): read as Latin in a word that mixes them with Latin letters ("Ada" written with a Cyrillic A,
-# U+0410), which a model reads as the Latin word. A word wholly in Cyrillic or Greek is left as it is (Russian "ne",
-# U+043D U+0435, "not", is not "he").
-LOOK_ALIKES = dict(
-    zip(
-        "АаВвЕеКкМмНнОоРрСсТтХхУуІіЈјЅѕԀԁԚԛԜԝҺһӀӏΑαΒβΕεΖζΗηΙιΚκΜμΝνΟοΡρΤτΥυΧχ",
-        "AaBbEeKkMmHhOoPpCcTtXxYyIiJjSsDdQqWwHhIiAaBbEeZzHhIiKkMmNnOoPpTtYyXx",
-        strict=True,
-    )
-)
-
-
-def _look_alike_words(text: str, forms: list[str]) -> None:
-    """In each word that mixes Latin letters with `LOOK_ALIKES`, those letters' forms as the Latin ones."""
-    start = 0
-    n = len(text)
-    while start < n:
-        while start < n and not text[start].isalpha():
-            start += 1
-        end = start
-        while end < n and (text[end].isalpha() or unicodedata.category(text[end]) in IGNORED_CATEGORIES):
-            end += 1
-        word = text[start:end]
-        if any("a" <= f.lower() <= "z" for f in forms[start:end] if len(f) == 1) and any(
-            c in LOOK_ALIKES for c in word
-        ):
-            for i in range(start, end):
-                if text[i] in LOOK_ALIKES:
-                    forms[i] = LOOK_ALIKES[text[i]]
-        start = end
-
-
-def latin_look_alikes(text: str) -> str:
-    """`text` with the `LOOK_ALIKES` in words that mix them with Latin letters as those Latin letters (the same
-    length: one character for one)."""
-    if text.isascii() or not any(c in LOOK_ALIKES for c in text):
-        return text
-    forms = list(text)
-    _look_alike_words(text, forms)
-    return "".join(forms)
-
-
-def normalise(text: str) -> _Normal:
-    """The matching form of `text` (see `_match_form`): "José", "Jose\u0301", "Ｊｏｓé" and "Jo\u00adse" all read
-    "Jose", and "Ada" with a Cyrillic A (U+0410, `LOOK_ALIKES`) "Ada". Replacements are made in the original text
-    through the index."""
-    if text.isascii():
-        return _Normal(text, None, len(text))
-    forms = [c if c.isascii() else _match_form(c) for c in text]
-    if any(c in LOOK_ALIKES for c in text):
-        _look_alike_words(text, forms)
-    index: list[int] = []
-    for i, form in enumerate(forms):
-        index.extend([i] * len(form))
-    return _Normal("".join(forms), index, len(text))
 
 
 def _words(name: str) -> list[str]:
@@ -591,7 +494,7 @@ def _worth_trying(pattern: re.Pattern[str] | Words, text: str) -> bool:
 
 
 def _apply(text: str, rules: Sequence[_Rule], language: str | None = None) -> Redacted:
-    normal = normalise(text)  # matched in one form, replaced in the original (`_Normal.span`)
+    normal = normalise(text)  # matched in one form, replaced in the original (`Normal.span`)
     norm = normal.text
     comments: list[tuple[int, int]] | None = None
     unspaced = HAS_UNSPACED.search(norm) is not None  # once per text, not once per rule and comment

@@ -1,0 +1,109 @@
+"""The matching form of text for redaction: what a name is matched as, whatever Unicode form it is written in.
+
+Accents (precomposed or combining), compatibility letters (full-width, mathematical), invisible format characters
+(a soft hyphen, a zero-width joiner) and typographic apostrophes fold away (`match_form`); Cyrillic and Greek
+look-alike letters inside a Latin word read as the Latin ones (`LOOK_ALIKES`). `normalise` keeps an index back to the
+original text, where grader/redact.py makes its replacements; grader/evidence.py reads quotes with the look-alikes
+folded the same way (`latin_look_alikes`).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Left out of the matching form: combining marks (accents, decomposed or not) and invisible format characters
+# (soft hyphen, zero-width space and joiners, word joiner, bidi marks), which can sit inside a name unseen.
+IGNORED_CATEGORIES = frozenset({"Mn", "Me", "Cf"})
+
+
+# Apostrophes as keyboards, speech-to-text and word processors write them (U+2019, U+02BC, ...): matched as `'`.
+APOSTROPHES = frozenset("\u2018\u2019\u201b\u02bc\u02b9\u02bb\u02bd\u00b4\u2032\ua78c")
+
+
+@lru_cache(maxsize=4096)
+def match_form(c: str) -> str:
+    """What a character is matched as: its compatibility decomposition without marks (`é` -> `e`, `ﬁ` -> `fi`, a
+    full-width A -> `A`), nothing for a mark or an invisible character, `'` for any apostrophe."""
+    if c in APOSTROPHES:
+        return "'"
+    return "".join(
+        b for b in unicodedata.normalize("NFKD", c) if unicodedata.category(b) not in IGNORED_CATEGORIES
+    )
+
+
+@dataclass(frozen=True)
+class Normal:
+    """`text` in the matching form; `index[i]` is the position in the original of the i-th character (None: the
+    same positions, an ASCII text)."""
+
+    text: str
+    index: list[int] | None
+    original_len: int
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span of `text[start:end]`, with the marks and invisible characters that follow it."""
+        if self.index is None:
+            return start, end
+        # Up to the next character matched: only marks and invisible characters lie in between.
+        o_next = self.index[end] if end < len(self.index) else self.original_len
+        return self.index[start], max(self.index[end - 1] + 1, o_next)
+
+
+# Cyrillic and Greek letters that look like a Latin one, both cases alike (a name's forms in code are its upper and
+# capitalised cases): read as Latin in a word that mixes them with Latin letters ("Ada" written with a Cyrillic A,
+# U+0410), which a model reads as the Latin word. A word wholly in Cyrillic or Greek is left as it is (Russian "ne",
+# U+043D U+0435, "not", is not "he").
+LOOK_ALIKES = dict(
+    zip(
+        "АаВвЕеКкМмНнОоРрСсТтХхУуІіЈјЅѕԀԁԚԛԜԝҺһӀӏΑαΒβΕεΖζΗηΙιΚκΜμΝνΟοΡρΤτΥυΧχ",
+        "AaBbEeKkMmHhOoPpCcTtXxYyIiJjSsDdQqWwHhIiAaBbEeZzHhIiKkMmNnOoPpTtYyXx",
+        strict=True,
+    )
+)
+
+
+def _look_alike_words(text: str, forms: list[str]) -> None:
+    """In each word that mixes Latin letters with `LOOK_ALIKES`, those letters' forms as the Latin ones."""
+    start = 0
+    n = len(text)
+    while start < n:
+        while start < n and not text[start].isalpha():
+            start += 1
+        end = start
+        while end < n and (text[end].isalpha() or unicodedata.category(text[end]) in IGNORED_CATEGORIES):
+            end += 1
+        word = text[start:end]
+        if any("a" <= f.lower() <= "z" for f in forms[start:end] if len(f) == 1) and any(
+            c in LOOK_ALIKES for c in word
+        ):
+            for i in range(start, end):
+                if text[i] in LOOK_ALIKES:
+                    forms[i] = LOOK_ALIKES[text[i]]
+        start = end
+
+
+def latin_look_alikes(text: str) -> str:
+    """`text` with the `LOOK_ALIKES` in words that mix them with Latin letters as those Latin letters (the same
+    length: one character for one)."""
+    if text.isascii() or not any(c in LOOK_ALIKES for c in text):
+        return text
+    forms = list(text)
+    _look_alike_words(text, forms)
+    return "".join(forms)
+
+
+def normalise(text: str) -> Normal:
+    """The matching form of `text` (see `match_form`): "José", "Jose\u0301", "Ｊｏｓé" and "Jo\u00adse" all read
+    "Jose", and "Ada" with a Cyrillic A (U+0410, `LOOK_ALIKES`) "Ada". Replacements are made in the original text
+    through the index."""
+    if text.isascii():
+        return Normal(text, None, len(text))
+    forms = [c if c.isascii() else match_form(c) for c in text]
+    if any(c in LOOK_ALIKES for c in text):
+        _look_alike_words(text, forms)
+    index: list[int] = []
+    for i, form in enumerate(forms):
+        index.extend([i] * len(form))
+    return Normal("".join(forms), index, len(text))
