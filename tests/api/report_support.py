@@ -29,6 +29,17 @@ from tests.conftest import ApiServer
 
 Conn = psycopg.AsyncConnection[DictRow]
 
+# The sections of a report with a ready scorecard, in order (the page's and the browser's tests).
+READY_SECTIONS = [
+    "summary",
+    "dimensions",
+    "rubric",
+    "feedback",
+    "facts",
+    "integrity",
+    "replay-section",
+    "transcript-section",
+]
 CODE_V1 = "def two_sum(nums, target):\n    pass\n"
 CODE_V2 = "def two_sum(nums, target):\n    seen = {}\n    for i, x in enumerate(nums):\n        seen[x] = i\n"
 CODE_V3 = (

@@ -24,6 +24,7 @@ from tests.api.report_support import (
     CODE_V3,
     PLAN,
     QUOTE_SAID,
+    READY_SECTIONS,
     grade,
     seed_interview,
 )
@@ -40,17 +41,6 @@ REPORT_HEADERS = {
     "referrer-policy": "no-referrer",
 }
 SECTION_IDS = re.compile(r'<section id="([a-z-]+)"')
-# The sections of a report with a ready scorecard, in order.
-READY_SECTIONS = [
-    "summary",
-    "dimensions",
-    "rubric",
-    "feedback",
-    "facts",
-    "integrity",
-    "replay-section",
-    "transcript-section",
-]
 
 
 def _assert_report_headers(headers: Any) -> None:

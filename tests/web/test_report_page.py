@@ -23,6 +23,7 @@ from tests.api.report_support import (
     PLAN,
     QUOTE_CODE,
     QUOTE_SAID,
+    READY_SECTIONS,
     Seeded,
     grade,
     seed_interview,
@@ -32,16 +33,6 @@ from tests.web.report_driver import ARTIFACTS, drive_report
 
 pytestmark = pytest.mark.browser
 Db = psycopg.AsyncConnection[DictRow]
-SECTIONS = [
-    "summary",
-    "dimensions",
-    "rubric",
-    "feedback",
-    "facts",
-    "integrity",
-    "replay-section",
-    "transcript-section",
-]
 
 
 async def _share(server: ApiServer, session_id: str) -> str:
@@ -85,7 +76,7 @@ async def test_shared_report_renders_every_section_and_its_replay_follows_eviden
 
     # Every section, in the order; the candidate is named for the recruiter.
     page = seen["sections"]
-    assert page["order"] == SECTIONS
+    assert page["order"] == READY_SECTIONS
     assert "Ada Lovelace" in page["text"] and "Hire" in page["text"]
     # Every citation shows its quote and links to its moment.
     evidence = page["evidence"]
@@ -203,7 +194,7 @@ async def test_share_links_work_without_credentials_and_fail_expired_altered_or_
     )
 
     assert seen["good"]["status"] == 200 and seen["good"]["replay_state"] == "ready"
-    assert seen["good"]["order"] == SECTIONS
+    assert seen["good"]["order"] == READY_SECTIONS
     expected = {
         "expired": (410, "This link has expired"),
         "altered": (404, "This link is not valid"),
