@@ -229,10 +229,7 @@ class PhaseAgent(Agent):
         if is_spoken(new_message) and not note_spoken_turn(state, new_message):
             # Over the speech budget (agent.speech_budget): kept and recorded, no model turn, no classifier call.
             decision = TurnDecision(False, "rate_limited")
-            state.decisions[new_message.id] = decision
-            state.user_turns += 1
-            state.candidate_spoke = True
-            state.record("note", decision.payload(new_message.id))
+            state.turn_decided(new_message.id, decision)
             keep_turn(self, new_message)
             raise StopResponse()
         decision = await decide(
@@ -244,10 +241,7 @@ class PhaseAgent(Agent):
             classifier=state.classifier,
             nonce=state.nonce,
         )
-        state.decisions[new_message.id] = decision
-        state.user_turns += 1
-        state.candidate_spoke = True
-        state.record("note", decision.payload(new_message.id))
+        state.turn_decided(new_message.id, decision)
         if not decision.reply:
             keep_turn(self, new_message)
             raise StopResponse()
@@ -364,10 +358,7 @@ class PhaseAgent(Agent):
             if not self._preemptive(answering):
                 # A preemptive attempt's turn is decided again in on_user_turn_completed (as its own message);
                 # recording it here put a decision in the log for every attempt, spoken or discarded.
-                state.decisions[answering.id] = decision
-                state.user_turns += 1
-                state.candidate_spoke = True
-                state.record("note", decision.payload(answering.id))
+                state.turn_decided(answering.id, decision)
             if not decision.reply:
                 return
         taken = state.decisions.get(answering.id) if answering is not None else None

@@ -164,6 +164,14 @@ class InterviewState:
         for listener in list(self.turn_listeners):
             listener(message)
 
+    def turn_decided(self, message_id: str, decision: TurnDecision) -> None:
+        """The candidate's turn `message_id` is decided (a reply or silence): counted as a turn of theirs, and the
+        decision recorded as a note."""
+        self.decisions[message_id] = decision
+        self.user_turns += 1
+        self.candidate_spoke = True
+        self.record("note", decision.payload(message_id))
+
     async def enter_phase(self, phase: Phase, *, record: bool = True) -> None:
         """Make `phase` current: record it, publish it to the client as an event and an attribute."""
         previous = self.phase.value if self.phase_entered else None
