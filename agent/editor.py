@@ -67,33 +67,6 @@ class CodeView:
 
 
 @dataclass(frozen=True)
-class _Prepared:
-    """What processing a snapshot computes from its text alone (and the code held before it): no state touched."""
-
-    code: str
-    sha256: str
-    original_bytes: int
-    changed: bool
-    lines: tuple[int, ...]
-
-
-def _prepare(code: str, previous: EditorSnapshot | None) -> _Prepared:
-    capped = cap_code(code, MAX_HELD_BYTES)
-    if capped.truncated:
-        logger.warning(
-            "editor snapshot of %d bytes held as its first %d", capped.original_bytes, MAX_HELD_BYTES
-        )
-    sha = _sha(capped.code)
-    changed = previous is None or previous.sha256 != sha
-    lines = (
-        tuple(changed_lines(previous.code if previous else None, capped.code))
-        if changed
-        else (previous.changed if previous else ())
-    )
-    return _Prepared(capped.code, sha, capped.original_bytes, changed, lines)
-
-
-@dataclass(frozen=True)
 class _Streamed:
     """A snapshot read from its stream and not yet processed."""
 
@@ -213,45 +186,43 @@ class EditorBridge:
     ) -> EditorSnapshot | None:
         """Accept one full-code snapshot (``streamed_bytes``: its size as sent, when more than ``code`` was sent).
         Returns it, or None when it is older than the one held."""
-        if self._too_old(attributes):
-            return None
-        return self._apply(_prepare(code, self._snapshot), attributes, streamed_bytes)
-
-    def _too_old(self, attributes: dict[str, str]) -> bool:
-        """A lower version than the one held, arriving soon after it: a stream that finished late. Much later, a
-        lower version is a reloaded client."""
-        current = self._snapshot
-        version = _version(attributes.get("version"))
-        return (
-            current is not None
-            and version is not None
-            and version < current.version
-            and self._clock.now() - current.received_at < REORDER_WINDOW_S
-        )
-
-    def _apply(self, prep: _Prepared, attributes: dict[str, str], streamed_bytes: int) -> EditorSnapshot:
         current = self._snapshot
         version = _version(attributes.get("version"))
         if version is None:
             version = (current.version + 1) if current else 1
         now = self._clock.now()
+        if current is not None and version < current.version and now - current.received_at < REORDER_WINDOW_S:
+            return None  # an older stream that finished late; a much later lower version is a reloaded client
+        capped = cap_code(code, MAX_HELD_BYTES)
+        if capped.truncated:
+            logger.warning(
+                "editor snapshot of %d bytes held as its first %d", capped.original_bytes, MAX_HELD_BYTES
+            )
+        code = capped.code
+        sha = _sha(code)
+        changed = current is None or current.sha256 != sha
+        lines = (
+            tuple(changed_lines(current.code if current else None, code))
+            if changed
+            else (current.changed if current else ())
+        )
         snap = EditorSnapshot(
-            code=prep.code,
+            code=code,
             language=_language(attributes.get("language"))
             or (current.language if current else self._default_language),
             version=version,
             cursor=_cursor(attributes.get("cursor")),
             received_at=now,
-            changed_at=now if prep.changed or current is None else current.changed_at,
-            sha256=prep.sha256,
-            original_bytes=max(prep.original_bytes, streamed_bytes),
-            changed=prep.lines,
+            changed_at=now if changed or current is None else current.changed_at,
+            sha256=sha,
+            original_bytes=max(capped.original_bytes, streamed_bytes),
+            changed=lines,
         )
         self._snapshot = snap
         self._arrived.set()
         self._arrived = asyncio.Event()
         for listener in self._listeners:
-            listener(snap, prep.changed)
+            listener(snap, changed)
         return snap
 
     # --- coalescing (see the module docstring) ---------------------------------------------------------
