@@ -17,7 +17,6 @@ phrases a second apart would start one paid model request each.
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING, Any
 
 from livekit.agents import llm
@@ -26,8 +25,6 @@ from agent.turn_budget import claim_turn
 
 if TYPE_CHECKING:
     from agent.state import InterviewState
-
-logger = logging.getLogger("shadows.agent.speech_budget")
 
 MAX_SPOKEN_CHARS = 6_000  # about six minutes of speech; typed messages are cut at 4,000 (agent.turns)
 HEAD_CHARS = 1_500  # of a cut message, its start; the rest of the room goes to its end
