@@ -8,7 +8,7 @@ import asyncio
 
 from livekit.agents import AgentSession, TurnHandlingOptions
 
-from agent.disclosure import withheld_line
+from agent.disclosure import protected_runs, withheld_line
 from agent.interview import build_interview
 from agent.phases import make_phase_agent
 from agent.realtime import PreparedRealtimeModel
@@ -140,3 +140,40 @@ async def test_a_realtime_reply_that_quotes_nothing_plays_all_its_audio():
         said = _said(session)
     assert said and said[-1].strip() == text
     assert abs(sum(p.duration for p in speaker.playouts) - sum(f.duration for f in speech(text))) < 1e-6
+
+
+async def test_a_reply_the_realtime_provider_starts_itself_is_guarded_too():
+    """A provider may start a reply on its own (``generation_created`` with ``user_initiated`` false: server-side
+    turn handling, a reply after a tool call): the session passes it to the framework through the same guard."""
+    from livekit.agents import llm, utils
+    from livekit.rtc import AudioFrame
+
+    _, state = build_interview(make_context(minutes_left=30), api=None, recorder=FakeSink(), clock=ManualClock(),
+                               channel=FakeChannel(), settings=test_settings(), classifier=None)  # fmt: skip
+    rubric = str(state.question.rubric[2]["behaviour"])
+    prepared = PreparedRealtimeModel(FakeRealtimeModel([RealtimeReply("unused")]))
+    rt = prepared.session()
+    rt.guards.source = lambda: (protected_runs(state), withheld_line(state))
+    received: list[llm.GenerationCreatedEvent] = []
+    rt.on("generation_created", received.append)
+    text, audio = utils.aio.Chan[str](), utils.aio.Chan[AudioFrame]()
+    modalities: asyncio.Future[list[str]] = asyncio.get_running_loop().create_future()
+    modalities.set_result(["text"])
+    for word in f"Of course. {rubric}".split(" "):
+        text.send_nowait(word + " ")
+    text.close()
+    audio.close()
+    messages, functions = utils.aio.Chan[llm.MessageGeneration](), utils.aio.Chan[llm.FunctionCall]()
+    messages.send_nowait(llm.MessageGeneration(message_id="m1", text_stream=text, audio_stream=audio,
+                                               modalities=modalities))  # type: ignore[arg-type]  # fmt: skip
+    messages.close()
+    functions.close()
+    rt._child.emit("generation_created", llm.GenerationCreatedEvent(  # type: ignore[attr-defined]
+        message_stream=messages, function_stream=functions, user_initiated=False))  # fmt: skip
+    assert len(received) == 1
+    said = ""
+    async for message in received[0].message_stream:
+        said += "".join([t async for t in message.text_stream])
+    await rt.aclose()
+    assert "hash map from value" not in said and said.startswith("Of course.")
+    assert withheld_line(state) in said
