@@ -62,6 +62,8 @@ class ReplyGuards:
                     guarded = _GuardedMessage(message, DisclosureGuard(protected), instead)
                     self._spawn(guarded.run(), "realtime_guard.message")
                     messages.send_nowait(guarded.generation)
+            except Exception as e:  # the provider's stream broke: the reply ends here, as it would unguarded
+                logger.warning("a realtime reply's messages ended with %s", type(e).__name__)
             finally:
                 messages.close()
 
@@ -97,6 +99,9 @@ class _GuardedMessage:
     async def run(self) -> None:
         try:
             await asyncio.gather(self._pass_text(), self._pass_audio())
+        except Exception as e:  # the provider's stream broke: what was released stays, the rest is not played
+            self._guard.stopped = True  # the other stream, still read, passes nothing on
+            logger.warning("a realtime message ended with %s", type(e).__name__)
         finally:
             self._text.close()
             self._audio.close()
