@@ -10,8 +10,8 @@ interview's language is said instead. Words the candidate can see anyway (the st
 tests, the hints already given) are never protected.
 
 Text is held back until a sentence ends or more than ``RUN_WORDS - 1`` words follow it, so nothing of a protected
-run reaches the speech. It catches reading aloud, not paraphrase, and a realtime model (which speaks without
-``llm_node``) is not covered.
+run reaches the speech. It catches reading aloud, not paraphrase. A realtime model speaks without ``llm_node``: its
+replies go through the same guard in agent.realtime_guard (its audio held back until the text covers it).
 """
 
 from __future__ import annotations

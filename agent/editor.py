@@ -31,11 +31,15 @@ from agent.clock import Clock
 from agent.code_view import changed_lines, ranges, render_view
 from agent.language import code_language
 from agent.payloads import MAX_CODE_BYTES, cap_code
+from agent.senders import close_reader
 from agent.stream_reads import StreamReads
 
 logger = logging.getLogger("shadows.agent.editor")
 
 MAX_HELD_BYTES = 5 * MAX_CODE_BYTES  # what the agent keeps in memory; what is stored is capped with a marker
+MAX_READ_BYTES = (
+    10 * MAX_HELD_BYTES
+)  # past this much of one stream it is closed unread (its size: at least this)
 REORDER_WINDOW_S = 3.0
 MIN_PROCESS_INTERVAL_S = 0.25  # streamed snapshots processed at most this often (see the module docstring)
 # After a snapshot that took c seconds to process, the next waits at least c / MAX_LOOP_SHARE.
@@ -265,7 +269,8 @@ class EditorBridge:
 
     async def _read(self, reader: rtc.TextStreamReader) -> None:
         """Read one snapshot stream, holding at most ``MAX_HELD_BYTES`` of it (``read_all`` would hold whatever a
-        client sends, a gigabyte included); the rest is read and counted, never kept."""
+        client sends, a gigabyte included); the rest is counted, never kept, up to ``MAX_READ_BYTES``: past that the
+        stream is closed (a client may stream without end) and what is held is taken, at least that large."""
         parts: list[str] = []
         held = total = 0
         try:
@@ -275,6 +280,9 @@ class EditorBridge:
                 if held <= MAX_HELD_BYTES:
                     parts.append(chunk)
                     held += size
+                if total >= MAX_READ_BYTES:
+                    close_reader(reader)  # the rest is never read
+                    break
         except Exception as e:  # a broken stream must not kill the job; the next snapshot replaces it
             logger.warning("editor.snapshot stream failed: %s", type(e).__name__)
             return

@@ -18,7 +18,7 @@ from livekit.agents.voice.turn import TurnHandlingOptions
 
 from agent.background import job_excerpt, resume_summary
 from agent.checkins import dedupe_checkin
-from agent.disclosure import guard_disclosure
+from agent.disclosure import guard_disclosure, protected_runs, withheld_line
 from agent.fence import fence
 from agent.history import bounded_history
 from agent.language import SUPPORTED, language_name
@@ -314,13 +314,16 @@ class PhaseAgent(Agent):
 
     def _prepare_realtime_replies(self) -> None:
         """In realtime mode, this phase prepares every reply its session is asked for, whoever asks: our
-        replies, the framework's after a tool call, the goodbye (agent.realtime). A session may pass from one
-        phase to the next, so each phase installs itself on entering."""
+        replies, the framework's after a tool call, the goodbye (agent.realtime), and guards what the model says
+        against reading out the private notes, as ``llm_node`` does (agent.realtime_guard). A session may pass
+        from one phase to the next, so each phase installs itself on entering."""
         if not isinstance(self.session.llm, llm.RealtimeModel):
             return
         rt = self.realtime_llm_session
         if isinstance(rt, PreparedRealtimeSession):
             rt.before_reply = self.sync_realtime_context
+            state = self._interview
+            rt.guards.source = lambda: (protected_runs(state), withheld_line(state))  # agent.realtime_guard
         else:  # pragma: no cover -- a session built without agent.providers
             logger.error("the realtime model is not a PreparedRealtimeModel: its replies are not bounded")
 

@@ -4,8 +4,10 @@ A realtime model never calls ``llm_node``, and the framework asks it for replies
 answer to ``run_tests``, the goodbye of ``end_interview``), besides the replies the agent starts. So the hook that
 bounds the conversation and gives the model the status and the code (agent.phases ``sync_realtime_context``) cannot
 sit on our call sites: ``PreparedRealtimeModel`` wraps the provider's model, and each ``generate_reply`` of its
-sessions first awaits ``before_reply``, which the current phase agent installs on entering. Everything else is the
-provider's session, events included (forwarded as the framework's own fallback adapter does).
+sessions first awaits ``before_reply``, which the current phase agent installs on entering. Every reply, whoever
+asked for it, is passed through the private-notes guard (``guards``, agent.realtime_guard), whose source the phase
+installs too. Everything else is the provider's session, events included (forwarded as the framework's own
+fallback adapter does).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from livekit import rtc
 from livekit.agents import llm
 from livekit.agents.types import NOT_GIVEN, NotGivenOr
 
+from agent.realtime_guard import ReplyGuards
 from agent.tool_args import bounded_function_calls
 
 logger = logging.getLogger("shadows.agent.realtime")
@@ -34,6 +37,7 @@ class PreparedRealtimeSession(llm.RealtimeSession[str]):
         super().__init__(model)
         self._child = child
         self.before_reply: ReplyHook | None = None
+        self.guards = ReplyGuards()  # the private-notes guard on every reply (agent.realtime_guard)
         self._forwarders: dict[str, Callable[..., None]] = {}
         self._replies: set[asyncio.Task[None]] = set()
         self._agent_session: Any = None  # set by AgentActivity on every realtime session
@@ -42,6 +46,8 @@ class PreparedRealtimeSession(llm.RealtimeSession[str]):
         if event not in self._forwarders:
 
             def _forward(*args: object) -> None:
+                if event == "generation_created" and args and isinstance(args[0], llm.GenerationCreatedEvent):
+                    args = (self.guards.guarded(args[0]), *args[1:])  # a reply the provider started itself
                 self.emit(event, *args)
 
             self._forwarders[event] = _forward
@@ -102,7 +108,8 @@ class PreparedRealtimeSession(llm.RealtimeSession[str]):
                 return
             if not done.done():
                 # Arguments nested past any tool's would break the framework's parsing (agent.tool_args).
-                done.set_result(replace(event, function_stream=bounded_function_calls(event.function_stream)))
+                bounded = replace(event, function_stream=bounded_function_calls(event.function_stream))
+                done.set_result(self.guards.guarded(bounded))
 
         task = asyncio.create_task(prepare_then_reply(), name="realtime.prepared_reply")
         self._replies.add(task)
@@ -153,6 +160,7 @@ class PreparedRealtimeSession(llm.RealtimeSession[str]):
         for task in list(self._replies):
             task.cancel()
         await asyncio.gather(*self._replies, return_exceptions=True)
+        await self.guards.aclose()
         await self._child.aclose()
 
 

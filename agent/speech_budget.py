@@ -10,32 +10,27 @@ phrases a second apart would start one paid model request each.
   between them (``bounded_spoken``). The conversation and the transcript in the event log keep every word; the
   first cut is noted (``speech_truncated``, sizes only).
 - **Rate:** a spoken turn starts a model turn (the decision, with its classifier call while coding, and the reply)
-  only within a budget like the typed chat's: a burst of ``BURST``, then one more every ``REFILL_S`` seconds.
+  only within the interview's one budget of answered turns, which typed messages draw on too (agent.turn_budget).
   Past it the turn is kept in the conversation and the transcript, unanswered (decision ``rate_limited``), and
-  the next answered turn sees it. A person's turns come far slower: the interviewer speaks between them. Speech
-  and typing have a budget each, as a person may do both.
+  the next answered turn sees it. Nor is livekit's preemptive generation started for it.
 """
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from livekit.agents import llm
 
-from agent.chat_budget import BURST, REFILL_S
+from agent.turn_budget import claim_turn
 
 if TYPE_CHECKING:
     from agent.state import InterviewState
-
-logger = logging.getLogger("shadows.agent.speech_budget")
 
 MAX_SPOKEN_CHARS = 6_000  # about six minutes of speech; typed messages are cut at 4,000 (agent.turns)
 HEAD_CHARS = 1_500  # of a cut message, its start; the rest of the room goes to its end
 MARKER_ROOM = 64
 
-__all__ = ["BURST", "MAX_SPOKEN_CHARS", "REFILL_S", "SpeechBudget", "bounded_spoken"]
+__all__ = ["MAX_SPOKEN_CHARS", "bounded_spoken", "note_spoken_turn"]
 
 
 def bounded_spoken(text: str, limit: int = MAX_SPOKEN_CHARS) -> str:
@@ -68,28 +63,21 @@ def bounded_messages(ctx: llm.ChatContext, limit: int = MAX_SPOKEN_CHARS) -> llm
 
 def is_spoken(message: llm.ChatMessage) -> bool:
     """Whether a candidate's turn was said (or stands for speech: a console or `simulate` line), not typed into the
-    page's chat, which has its own budget (agent.chat_budget)."""
+    page's chat (whose budget is taken as it arrives, agent.worker ``chat_input``)."""
     from agent.turns import TYPED  # agent.turns imports this module's neighbours; imported late
 
     return (message.extra or {}).get("input") != TYPED
 
 
 def note_spoken_turn(state: InterviewState, message: llm.ChatMessage) -> bool:
-    """Count a finished spoken turn against the budget (noting its cut, if any): whether it may start a model
-    turn. Past the budget a note says so, once per stretch."""
-    budget = state.speech_budget
+    """Count a finished spoken turn against the interview's budget of answered turns (noting its cut, if any):
+    whether it may start a model turn. Past the budget a note says so, once per stretch (agent.turn_budget)."""
     chars = len(message.text_content or "")
     if chars > MAX_SPOKEN_CHARS:
-        budget.truncated += 1
-        if budget.truncated == 1:
+        state.speech_truncated += 1
+        if state.speech_truncated == 1:
             state.record("note", {"kind": "speech_truncated", "chars": chars, "kept": MAX_SPOKEN_CHARS})
-    if budget.take(state.clock.now()):
-        return True
-    if not budget.limited:
-        budget.limited = True
-        state.record("note", {"kind": "speech_rate_limited", "phase": state.phase.value})
-        logger.warning("spoken turns over the budget: kept, unanswered")
-    return False
+    return claim_turn(state, "speech")
 
 
 def withhold_preemptive_over_budget(agent: Any, state: InterviewState) -> None:
@@ -104,41 +92,11 @@ def withhold_preemptive_over_budget(agent: Any, state: InterviewState) -> None:
         return
 
     def on_preemptive_generation(info: Any) -> None:
-        if state.speech_budget.available(state.clock.now()):
+        if state.turn_budget.available(state.clock.now()):
             hook(info)
             return
-        state.speech_budget.withheld += 1
+        state.turn_budget.withheld += 1
         activity._cancel_preemptive_generation()  # an earlier attempt of this same turn, if any
 
     on_preemptive_generation.withholds_over_budget = True  # type: ignore[attr-defined]  # marks the wrapper
     activity.on_preemptive_generation = on_preemptive_generation
-
-
-@dataclass
-class SpeechBudget:
-    """The spoken turns that may start a model turn (the same bucket as ``ChatBudget.take``)."""
-
-    tokens: float = BURST
-    last: float | None = None
-    limited: bool = False  # the latest spoken turn was over the budget (a note is recorded once per stretch)
-    truncated: int = 0  # spoken messages cut for the model so far (the first is noted)
-    withheld: int = 0  # preemptive generations not started because the budget was spent
-
-    def _refill(self, now: float) -> None:
-        if self.last is not None:
-            self.tokens = min(BURST, self.tokens + max(0.0, now - self.last) / REFILL_S)
-        self.last = now
-
-    def available(self, now: float) -> bool:
-        """Whether a spoken turn finished at ``now`` would be answered (takes nothing)."""
-        self._refill(now)
-        return self.tokens >= 1
-
-    def take(self, now: float) -> bool:
-        """Whether a spoken turn finished at ``now`` may start a model turn."""
-        self._refill(now)
-        if self.tokens >= 1:
-            self.tokens -= 1
-            self.limited = False
-            return True
-        return False

@@ -14,7 +14,7 @@ from agent.context import QuestionInfo
 from agent.fence import new_nonce
 from agent.language import DEFAULT, LanguageWatch
 from agent.settings import AgentSettings
-from agent.speech_budget import SpeechBudget
+from agent.turn_budget import TurnBudget
 
 if TYPE_CHECKING:
     from livekit.agents import llm
@@ -124,8 +124,11 @@ class InterviewState:
     pending_notes: list[str] = field(default_factory=list)  # one-shot notes for the next generation
     language_watch: LanguageWatch = field(default_factory=LanguageWatch)
     paste_noted: bool = False  # the one large-paste note was given (agent.paste)
-    chat_budget: ChatBudget = field(default_factory=ChatBudget)  # typed messages that may start a turn
-    speech_budget: SpeechBudget = field(default_factory=SpeechBudget)  # spoken turns (agent.speech_budget)
+    # Answered turns, spoken and typed together (agent.turn_budget); what typed messages may keep (agent.chat_budget);
+    # spoken messages cut for the model so far (agent.speech_budget; the first is noted).
+    turn_budget: TurnBudget = field(default_factory=TurnBudget)
+    chat_budget: ChatBudget = field(default_factory=ChatBudget)
+    speech_truncated: int = 0
     # Told of each candidate turn the moment it is finished (agent.capture records it then; see turn_finished).
     turn_listeners: list[Callable[[llm.ChatMessage], None]] = field(default_factory=list)
 

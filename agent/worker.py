@@ -40,7 +40,8 @@ from agent.senders import CandidateSenders, candidate_identity
 from agent.settings import AgentSettings, get_settings
 from agent.state import InterviewState
 from agent.telemetry import setup_tracing
-from agent.turns import text_turn, typed_message, unanswered_text_turn
+from agent.turn_budget import claim_turn
+from agent.turns import TurnDecision, text_turn, typed_message, unanswered_text_turn
 
 logger = logging.getLogger("shadows.agent.worker")
 
@@ -111,7 +112,8 @@ def chat_input() -> TextInputOptions:
     order they came: each message is its own task, and two typed close together were decided at once, so the later
     one's interruption could come before the earlier one's reply existed (both answered), and whichever decision
     finished first was recorded first. Each is recorded as it arrives (InterviewState.turn_finished). Whether a
-    message is kept and answered is decided as it arrives (the budgets count arrivals); what follows waits for the
+    message is kept and answered is decided as it arrives (the budgets count arrivals; answered turns are the
+    interview's one budget, agent.turn_budget, typed and spoken together); what follows waits for the
     messages before it (``asyncio.Lock`` wakes its waiters in order). The messages waiting are bounded by the keep
     budget."""
     turn_lock = asyncio.Lock()
@@ -134,13 +136,12 @@ def chat_input() -> TextInputOptions:
         message = typed_message(ev.text, chat=True)
         if isinstance(state, InterviewState):
             state.turn_finished(message)  # recorded as it arrives, not after the turns before it are decided
-        answered = not isinstance(state, InterviewState) or state.chat_budget.take(state.clock.now())
-        if not answered and not state.chat_budget.limited:
-            # A flood of typed messages: kept, unanswered, and it does not cut the interviewer off.
-            state.chat_budget.limited = True
-            state.record("note", {"kind": "chat_rate_limited", "phase": state.phase.value})
+        # The interview's one budget of answered turns, which speech draws on too (agent.turn_budget). Past it:
+        # kept, unanswered, recorded as such, and it does not cut the interviewer off.
+        answered = not isinstance(state, InterviewState) or claim_turn(state, "chat")
         async with turn_lock:
             if not answered:
+                state.turn_decided(message.id, TurnDecision(False, "rate_limited"))
                 unanswered_text_turn(session, message)
                 return
             with contextlib.suppress(

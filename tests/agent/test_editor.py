@@ -11,7 +11,7 @@ from typing import Any
 from livekit import rtc
 
 from agent.channel import RoomChannel
-from agent.editor import MAX_HELD_BYTES, EditorBridge, SnapshotRecorder
+from agent.editor import MAX_HELD_BYTES, MAX_READ_BYTES, EditorBridge, SnapshotRecorder
 from agent.payloads import MAX_CODE_BYTES
 from tests.fakes.clock import ManualClock
 from tests.fakes.interview import FakeChannel, FakeSink
@@ -348,7 +348,8 @@ async def test_the_clients_language_and_cursor_attributes_are_names_and_position
 
 async def test_a_flooding_snapshot_stream_is_held_only_up_to_the_cap_and_its_size_is_recorded():
     """A client can stream any amount as one snapshot: reading it whole held all of it in the job's memory (64 MiB
-    here, a gigabyte as easily). What is held stays near the cap; the size sent is kept for the truncation note."""
+    here, a gigabyte as easily). What is held stays near the cap; the size read (up to the bound on reading one
+    stream) is kept for the truncation note."""
     import tracemalloc
 
     ed, _, _ = bridge()
@@ -366,9 +367,34 @@ async def test_a_flooding_snapshot_stream_is_held_only_up_to_the_cap_and_its_siz
         tracemalloc.stop()
     snap = ed.snapshot
     assert snap is not None and len(snap.code.encode()) <= MAX_HELD_BYTES
-    assert snap.original_bytes == len(chunk.encode()) * 1_200
+    # Read up to the bound on one stream (agent.editor MAX_READ_BYTES), its size recorded as what was read.
+    assert MAX_READ_BYTES <= snap.original_bytes < MAX_READ_BYTES + len(chunk.encode())
     assert peak < 16 * MAX_HELD_BYTES, peak  # the diff against the last snapshot included
     await ed.aclose()
+
+
+async def test_a_snapshot_stream_that_never_ends_is_read_only_so_far_and_taken():
+    """The cap bounded what was held of a snapshot stream, not how long it was read: a client streaming without end
+    (or gigabytes) as one snapshot kept the job reading and counting chunks for as long as it cared to send. Past a
+    bound the stream is closed and what is held taken, its size recorded as at least what was read (as a typed
+    message past its bound is, agent.chat)."""
+    from tests.fakes.room import FakeTextStreamReader
+
+    ed, _, _ = bridge()
+    chunk = "x = 1  # pad\n" * 1_000  # 13 KB, about one livekit chunk
+    reader = FakeTextStreamReader("editor.snapshot", chunk, chunks=10**9, attributes={"version": "1"})
+    ed.on_text_stream(reader, "candidate")  # type: ignore[arg-type]  # duck-typed reader
+    for _ in range(20_000):
+        if ed.snapshot is not None or reader.chunks_read > 2 * MAX_READ_BYTES // len(chunk):
+            break
+        await asyncio.sleep(0)
+    snap = ed.snapshot
+    read = reader.chunks_read
+    await ed.aclose()
+    assert read * len(chunk) <= MAX_READ_BYTES + len(chunk), read
+    assert reader.closed
+    assert snap is not None and len(snap.code.encode()) <= MAX_HELD_BYTES
+    assert snap.original_bytes > MAX_HELD_BYTES  # recorded as truncated, at least this large
 
 
 async def test_diffing_a_snapshot_of_repeated_lines_does_not_stall_the_event_loop():

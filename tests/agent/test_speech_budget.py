@@ -8,8 +8,9 @@ import asyncio
 import pytest
 
 from agent.capture import attach_capture
-from agent.speech_budget import BURST, MAX_SPOKEN_CHARS, REFILL_S
+from agent.speech_budget import MAX_SPOKEN_CHARS
 from agent.state import Phase
+from agent.turn_budget import BURST, REFILL_S
 from tests.agent.test_voice_timing import decisions, voice_interview
 from tests.fakes.llm import say
 from tests.fakes.voice import Utterance
@@ -86,5 +87,5 @@ async def test_a_flood_of_spoken_turns_starts_no_more_model_requests_than_the_bu
     assert requests <= allowed + 1  # the greeting, then at most one per answered turn
     assert limited
     if production_turns:
-        assert run.state.speech_budget.withheld > 0
+        assert run.state.turn_budget.withheld > 0
     assert "phrase number 28" in " ".join(last) or "phrase number 29" in " ".join(last)

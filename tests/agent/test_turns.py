@@ -13,8 +13,8 @@ from livekit.agents import AgentSession, llm
 from agent.addressing import explicit_request
 from agent.interview import build_interview
 from agent.phases import make_phase_agent
-from agent.speech_budget import REFILL_S
 from agent.state import InterviewState, Phase
+from agent.turn_budget import REFILL_S
 from agent.turns import reply_after_handoff, text_turn, typed_message
 from tests.fakes.clock import ManualClock
 from tests.fakes.interview import FakeChannel, FakeSink, make_context, test_settings
@@ -411,7 +411,7 @@ async def test_a_flood_of_typed_messages_starts_a_bounded_number_of_model_turns_
     a message after a pause is answered again and its request sees the flood."""
     from livekit.agents.voice.room_io import TextInputEvent
 
-    from agent.chat_budget import BURST, REFILL_S
+    from agent.turn_budget import BURST, REFILL_S
     from agent.worker import chat_input
 
     sink = FakeSink()

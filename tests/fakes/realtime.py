@@ -20,11 +20,26 @@ from livekit import rtc
 from livekit.agents import llm, utils
 from livekit.agents.types import NOT_GIVEN, NotGivenOr
 
+SAMPLE_RATE = 24_000
+CHARS_PER_S = (
+    15.0  # how fast the fake speaks: each word's audio lasts its characters (and a space) at this rate
+)
+
 
 @dataclass
 class RealtimeReply:
     text: str = ""
     calls: list[tuple[str, dict[str, Any] | str]] = field(default_factory=list)  # a str: raw arguments
+    audio: bool = False  # spoken as the OpenAI model speaks: audio, with its transcript as the text stream
+
+
+def speech(text: str) -> list[rtc.AudioFrame]:
+    """The fake's audio of ``text``: word after word, each as long as its characters take at ``CHARS_PER_S``."""
+    frames = []
+    for word in text.split(" "):
+        samples = max(1, round((len(word) + 1) / CHARS_PER_S * SAMPLE_RATE))
+        frames.append(rtc.AudioFrame(b"\x00\x00" * samples, SAMPLE_RATE, 1, samples))
+    return frames
 
 
 @dataclass
@@ -99,15 +114,20 @@ class FakeRealtimeSession(llm.RealtimeSession):
         modalities: asyncio.Future[list[Literal["text", "audio"]]] = (
             asyncio.get_running_loop().create_future()
         )
-        modalities.set_result(["text"])
+        modalities.set_result(["audio", "text"] if reply.audio else ["text"])
         message_id = utils.shortuuid("rt_msg_")
         messages.send_nowait(llm.MessageGeneration(message_id=message_id, text_stream=text,
                                                    audio_stream=audio, modalities=modalities))  # fmt: skip
         if reply.text:
             self._server_adds(llm.ChatMessage(id=message_id, role="assistant", content=[reply.text]))
         messages.close()
-        if reply.text:
-            text.send_nowait(reply.text)
+        if reply.text:  # word by word, as a model streams; spoken: each word's audio after it
+            words = reply.text.split(" ")
+            frames = speech(reply.text) if reply.audio else [None] * len(words)
+            for i, (word, frame) in enumerate(zip(words, frames, strict=True)):
+                text.send_nowait(word if i == len(words) - 1 else word + " ")
+                if frame is not None:
+                    audio.send_nowait(frame)
         text.close()
         audio.close()
         for name, args in reply.calls:

@@ -1,0 +1,161 @@
+"""The private-notes guard (agent.disclosure) on a realtime model's replies, which never pass through ``llm_node``.
+
+A realtime reply is a stream of messages, each with its text (the words, or the transcript of its audio) and, when
+the model speaks, its audio. Each message is passed on through the same ``DisclosureGuard`` as the text pipeline:
+
+- **Text:** released as the guard releases it (held until a sentence ends or enough words follow to rule out a
+  protected run). A message without audio (spoken by a TTS, or a text session) is cut exactly as ``llm_node``'s
+  reply is: the words before the run, then the scripted line.
+- **Audio:** the model's audio comes with no word timings, so a frame is played only once the text released so far
+  covers it even if the model speaks at ``MAX_CHARS_PER_S``, faster than anyone speaks: audio lasting ``d``
+  seconds says at most ``d * MAX_CHARS_PER_S`` characters. Audio and its transcript come faster than real time,
+  so the audio waits only while the first sentence is checked. Once the transcript has ended unquoted, the rest
+  plays. When the guard stops, the audio held back is dropped, and nothing more of that reply is played or
+  shown; the reply simply ends after the last sentence released (the scripted line is text, and the model's
+  voice is the only voice in this mode). The rest of the reply is read and dropped: its tool calls still run,
+  as they do after a cut in ``llm_node``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from livekit import rtc
+from livekit.agents import llm, utils
+
+from agent.disclosure import DisclosureGuard
+
+logger = logging.getLogger("shadows.agent.realtime_guard")
+
+MAX_CHARS_PER_S = 30.0  # about 300 words a minute; people speak at about 150, and the realtime voices alike
+
+# What a reply is guarded with when it is created: the protected runs (agent.disclosure.protected_runs) and the
+# scripted line said instead (withheld_line).
+GuardSource = Callable[[], tuple[set[tuple[str, ...]], str]]
+
+
+class ReplyGuards:
+    """Guards the realtime replies of one session; owns the tasks that pass their streams on."""
+
+    def __init__(self) -> None:
+        self.source: GuardSource | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def guarded(self, event: llm.GenerationCreatedEvent) -> llm.GenerationCreatedEvent:
+        """``event`` with each of its messages passed through a guard (``event`` itself when nothing is
+        protected)."""
+        if self.source is None:
+            return event
+        protected, instead = self.source()
+        if not protected:
+            return event
+        messages = utils.aio.Chan[llm.MessageGeneration]()
+
+        async def pass_messages() -> None:
+            try:
+                async for message in event.message_stream:
+                    guarded = _GuardedMessage(message, DisclosureGuard(protected), instead)
+                    self._spawn(guarded.run(), "realtime_guard.message")
+                    messages.send_nowait(guarded.generation)
+            except Exception as e:  # the provider's stream broke: the reply ends here, as it would unguarded
+                logger.warning("a realtime reply's messages ended with %s", type(e).__name__)
+            finally:
+                messages.close()
+
+        self._spawn(pass_messages(), "realtime_guard.messages")
+        return replace(event, message_stream=messages)
+
+    def _spawn(self, coro: Any, name: str) -> None:
+        task = asyncio.create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def aclose(self) -> None:
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+class _GuardedMessage:
+    def __init__(self, message: llm.MessageGeneration, guard: DisclosureGuard, instead: str) -> None:
+        self._source = message
+        self._guard = guard
+        self._instead = instead
+        self._text = utils.aio.Chan[str]()
+        self._audio = utils.aio.Chan[rtc.AudioFrame]()
+        self._held: deque[rtc.AudioFrame] = deque()
+        self._released_chars = 0
+        self._released_s = 0.0
+        self._text_clean = False  # the text ended and nothing of it was protected: all the audio may play
+        self._audio_ended = False
+        self.generation = replace(message, text_stream=self._text, audio_stream=self._audio)
+
+    async def run(self) -> None:
+        try:
+            await asyncio.gather(self._pass_text(), self._pass_audio())
+        except Exception as e:  # the provider's stream broke: what was released stays, the rest is not played
+            self._guard.stopped = True  # the other stream, still read, passes nothing on
+            logger.warning("a realtime message ended with %s", type(e).__name__)
+        finally:
+            self._text.close()
+            self._audio.close()
+
+    def _release_text(self, text: str) -> None:
+        if text:
+            self._released_chars += len(text)
+            self._text.send_nowait(text)
+        self._release_audio()
+
+    async def _pass_text(self) -> None:
+        async for delta in self._source.text_stream:
+            if not self._guard.stopped:
+                self._release_text(self._guard.feed(delta))
+                if self._guard.stopped:
+                    await self._stop()
+        if self._guard.stopped:
+            return  # the rest was read and dropped
+        self._release_text(self._guard.flush())
+        if self._guard.stopped:
+            await self._stop()
+            return
+        self._text_clean = True
+        self._text.close()
+        self._release_audio()
+
+    async def _pass_audio(self) -> None:
+        async for frame in self._source.audio_stream:
+            if not self._guard.stopped:
+                self._held.append(frame)
+                self._release_audio()
+        self._audio_ended = True
+        self._release_audio()
+
+    def _release_audio(self) -> None:
+        if self._guard.stopped:
+            return
+        covered_s = self._released_chars / MAX_CHARS_PER_S
+        while self._held:
+            frame = self._held[0]
+            if not self._text_clean and self._released_s + frame.duration > covered_s:
+                break
+            self._held.popleft()
+            self._released_s += frame.duration
+            self._audio.send_nowait(frame)
+        if self._audio_ended and not self._held and self._text_clean:
+            self._audio.close()
+
+    async def _stop(self) -> None:
+        """Nothing more of this message is played; a message without audio says the scripted line instead."""
+        self._held.clear()
+        self._audio.close()
+        modalities = await self._source.modalities
+        if "audio" not in modalities:
+            self._text.send_nowait(self._instead)
+        self._text.close()
+        logger.warning("a realtime reply quoting the interviewer's private notes was cut")

@@ -1,0 +1,179 @@
+"""Realtime mode (a speech-to-speech model that never calls llm_node) holds the same lines as the text pipeline:
+spoken turns draw on the interview's budget of answered turns, and what the model says never reads out the
+interviewer's private notes (agent.realtime_guard)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from livekit.agents import AgentSession, TurnHandlingOptions
+
+from agent.disclosure import protected_runs, withheld_line
+from agent.interview import build_interview
+from agent.phases import make_phase_agent
+from agent.realtime import PreparedRealtimeModel
+from agent.state import InterviewState, Phase
+from agent.turn_budget import BURST, REFILL_S
+from tests.fakes.clock import ManualClock
+from tests.fakes.interview import FakeChannel, FakeSink, make_context, test_settings
+from tests.fakes.realtime import CHARS_PER_S, FakeRealtimeModel, RealtimeReply, speech
+from tests.fakes.voice import (
+    FakeAudioInput,
+    FakeAudioOutput,
+    FakeSTT,
+    FakeVAD,
+    Timeline,
+    TimelineClock,
+    Utterance,
+)
+
+SPEED = 20.0
+
+
+def voice_turns(speed: float = SPEED) -> TurnHandlingOptions:
+    return TurnHandlingOptions(turn_detection="vad", endpointing={"min_delay": 0.5 / speed, "max_delay": 3.0 / speed},
+                               interruption={"mode": "vad", "min_duration": 0.5 / speed},
+                               preemptive_generation={"enabled": False})  # fmt: skip
+
+
+async def test_a_flood_of_spoken_turns_in_realtime_mode_is_held_to_the_budget_of_answered_turns():
+    """Every spoken turn the realtime model would answer is a paid response: past the interview's budget a turn is
+    kept (its audio is in the server's conversation), unanswered, and its decision says `rate_limited`."""
+    n = 30
+    model = FakeRealtimeModel([RealtimeReply("Okay.")])
+    utterances = [Utterance(2.0 + 1.5 * i, 2.5 + 1.5 * i, f"phrase number {i}") for i in range(n)]
+    timeline = Timeline(utterances, speed=SPEED, gate=lambda i: len(model.requests) >= 1)
+    settings = test_settings(min_endpointing_delay_s=0.5 / SPEED, max_endpointing_delay_s=3.0 / SPEED)
+    sink = FakeSink()
+    _, state = build_interview(make_context(minutes_left=40), api=None, recorder=sink,
+                               clock=TimelineClock(timeline), channel=FakeChannel(), settings=settings,
+                               classifier=None)  # fmt: skip
+    state.candidate_spoke = True
+    mic = FakeAudioInput()
+    session = AgentSession[InterviewState](vad=FakeVAD(timeline), stt=FakeSTT(timeline),
+                                           llm=PreparedRealtimeModel(model), userdata=state,
+                                           turn_handling=voice_turns())  # fmt: skip
+    session.input.audio = mic
+    try:
+        await session.start(make_phase_agent(Phase.PROBLEM, state))
+        await timeline.until(utterances[-1].end + 4)
+        for _ in range(300):
+            if len([e for e in sink.of_type("note") if e["payload"]["kind"] == "turn_decision"]) >= n:
+                break
+            await asyncio.sleep(0.01)
+        rt = model.sessions[-1]
+    finally:
+        mic.close()
+        await session.aclose()
+    decided = [e["payload"] for e in sink.of_type("note") if e["payload"]["kind"] == "turn_decision"]
+    answered = [p for p in decided if p["reply"]]
+    allowed = BURST + int((utterances[-1].end - utterances[0].end) / REFILL_S) + 1
+    assert len(decided) == n and rt.committed_audio == n
+    assert len(answered) <= allowed, (len(answered), allowed)
+    assert len(model.requests) <= allowed + 1  # the greeting, then at most one per answered turn
+    assert any(p["reason"] == "rate_limited" for p in decided)
+
+
+def _said(session: AgentSession[InterviewState]) -> list[str]:
+    return [
+        i.text_content or "" for i in session.history.items if i.type == "message" and i.role == "assistant"
+    ]
+
+
+async def _reads_the_rubric(audio: bool) -> tuple[list[str], float, str, InterviewState]:
+    """A realtime interviewer whose first reply reads a rubric point aloud: (what the conversation says it said,
+    seconds of audio the candidate's speaker received, the rubric point, the state)."""
+    _, state = build_interview(make_context(minutes_left=30), api=None, recorder=FakeSink(), clock=ManualClock(),
+                               channel=FakeChannel(), settings=test_settings(), classifier=None)  # fmt: skip
+    rubric = str(state.question.rubric[2]["behaviour"])
+    model = FakeRealtimeModel([RealtimeReply(f"Sure. {rubric} Anything else?", audio=audio)])
+    timeline = Timeline([], speed=1.0)
+    timeline.begin()
+    speaker = FakeAudioOutput(timeline)
+    async with AgentSession[InterviewState](llm=PreparedRealtimeModel(model), userdata=state) as session:
+        if audio:
+            session.output.audio = speaker
+        await session.start(make_phase_agent(Phase.APPROACH, state))
+        for _ in range(1_500):  # the whole reply played, if nothing cut it: 9 s
+            if _said(session) and (not audio or (speaker.playouts and speaker.playouts[-1].finished)):
+                break
+            await asyncio.sleep(0.01)
+        said = _said(session)
+    return said, sum(p.duration for p in speaker.playouts), rubric, state
+
+
+async def test_a_realtime_reply_reading_the_rubric_aloud_is_cut_before_any_audio_of_it_plays():
+    """A realtime model speaks without llm_node, so the guard on the model's words (agent.disclosure) did not cover
+    it: a candidate who asked for the interviewer's notes word for word heard them. Its audio arrives faster than
+    it plays, with the transcript beside it; no audio of a protected run may reach the speaker, and the transcript
+    the conversation keeps says only what was played."""
+    said, played, rubric, _ = await _reads_the_rubric(audio=True)
+    assert len(rubric.split()) >= 16 and "hash map from value" in rubric
+    assert said and not any("hash map from value" in s for s in said), said
+    assert played <= len("Sure. ") / CHARS_PER_S + 1e-6, played  # not one word of the rubric point
+
+
+async def test_a_realtime_text_reply_reading_the_rubric_is_replaced_by_the_scripted_line():
+    """With text output (spoken by a TTS, or in a text session) the cut is exact, as in the text pipeline: the
+    words before the run, then the scripted line."""
+    said, _, _, state = await _reads_the_rubric(audio=False)
+    assert said and not any("hash map from value" in s for s in said), said
+    assert said[-1].startswith("Sure.") and withheld_line(state) in said[-1]
+
+
+async def test_a_realtime_reply_that_quotes_nothing_plays_all_its_audio():
+    """The guard holds audio back only until the text covers it: a reply that quotes nothing is played whole."""
+    _, state = build_interview(make_context(minutes_left=30), api=None, recorder=FakeSink(), clock=ManualClock(),
+                               channel=FakeChannel(), settings=test_settings(), classifier=None)  # fmt: skip
+    text = "Sure, a dictionary works well here. What would you use as its keys, and why?"
+    model = FakeRealtimeModel([RealtimeReply(text, audio=True)])
+    timeline = Timeline([], speed=1.0)
+    timeline.begin()
+    speaker = FakeAudioOutput(timeline)
+    async with AgentSession[InterviewState](llm=PreparedRealtimeModel(model), userdata=state) as session:
+        session.output.audio = speaker
+        await session.start(make_phase_agent(Phase.APPROACH, state))
+        for _ in range(1_000):
+            if _said(session) and speaker.playouts and speaker.playouts[-1].finished:
+                break
+            await asyncio.sleep(0.01)
+        said = _said(session)
+    assert said and said[-1].strip() == text
+    assert abs(sum(p.duration for p in speaker.playouts) - sum(f.duration for f in speech(text))) < 1e-6
+
+
+async def test_a_reply_the_realtime_provider_starts_itself_is_guarded_too():
+    """A provider may start a reply on its own (``generation_created`` with ``user_initiated`` false: server-side
+    turn handling, a reply after a tool call): the session passes it to the framework through the same guard."""
+    from livekit.agents import llm, utils
+    from livekit.rtc import AudioFrame
+
+    _, state = build_interview(make_context(minutes_left=30), api=None, recorder=FakeSink(), clock=ManualClock(),
+                               channel=FakeChannel(), settings=test_settings(), classifier=None)  # fmt: skip
+    rubric = str(state.question.rubric[2]["behaviour"])
+    prepared = PreparedRealtimeModel(FakeRealtimeModel([RealtimeReply("unused")]))
+    rt = prepared.session()
+    rt.guards.source = lambda: (protected_runs(state), withheld_line(state))
+    received: list[llm.GenerationCreatedEvent] = []
+    rt.on("generation_created", received.append)
+    text, audio = utils.aio.Chan[str](), utils.aio.Chan[AudioFrame]()
+    modalities: asyncio.Future[list[str]] = asyncio.get_running_loop().create_future()
+    modalities.set_result(["text"])
+    for word in f"Of course. {rubric}".split(" "):
+        text.send_nowait(word + " ")
+    text.close()
+    audio.close()
+    messages, functions = utils.aio.Chan[llm.MessageGeneration](), utils.aio.Chan[llm.FunctionCall]()
+    messages.send_nowait(llm.MessageGeneration(message_id="m1", text_stream=text, audio_stream=audio,
+                                               modalities=modalities))  # type: ignore[arg-type]  # fmt: skip
+    messages.close()
+    functions.close()
+    rt._child.emit("generation_created", llm.GenerationCreatedEvent(  # type: ignore[attr-defined]
+        message_stream=messages, function_stream=functions, user_initiated=False))  # fmt: skip
+    assert len(received) == 1
+    said = ""
+    async for message in received[0].message_stream:
+        said += "".join([t async for t in message.text_stream])
+    await rt.aclose()
+    assert "hash map from value" not in said and said.startswith("Of course.")
+    assert withheld_line(state) in said
