@@ -106,7 +106,7 @@ async def world(api_server: ApiServer, db: Conn) -> World:
     )
 
 
-def wrong_callers(w: World, kind: str, has_session: bool) -> dict[str, dict[str, str]]:
+def wrong_callers(w: World, kind: str, has_session: bool) -> dict[str, dict[str, Any]]:
     """The credentials each kind of route must refuse, by name."""
     bearer = {
         "none": None,
@@ -127,11 +127,12 @@ def wrong_callers(w: World, kind: str, has_session: bool) -> dict[str, dict[str,
         "candidate": {"own_invite"} | (set() if has_session else {"other_invite"}),
         "internal": {"internal"},
     }.get(kind, set())
-    headers = {
+    headers: dict[str, dict[str, Any]] = {
         name: ({} if token is None else {"Authorization": f"Bearer {token}"})
         for name, token in bearer.items()
         if name not in drop
     }
+    headers["bearer_not_ascii"] = {"Authorization": b"Bearer shk_\xff\xfe\x80" + b"A" * 40}
     if kind in ("greenhouse", "ashby"):
         own = w.greenhouse_key if kind == "greenhouse" else w.ashby_key
         other = w.ashby_key if kind == "greenhouse" else w.greenhouse_key
@@ -143,6 +144,7 @@ def wrong_callers(w: World, kind: str, has_session: bool) -> dict[str, dict[str,
                 "basic_revoked_key": {"Authorization": basic(w.revoked_greenhouse_key)},
                 "basic_internal": {"Authorization": basic(w.server.internal_token)},
                 "basic_garbage": {"Authorization": "Basic !!!"},
+                "basic_not_ascii": {"Authorization": b"Basic \xff\xfe\x80"},  # the server reads it as Latin-1
             }
         )
     if kind == "org":
