@@ -171,17 +171,24 @@ def _opened(
     if row is None or not same_digest(invite, row["invite_hash"]):
         raise _invalid_invite()
     if usable:
-        now = datetime.now(UTC)
-        if row["status"] == "cancelled":
-            raise ConflictError("This interview was cancelled.", code="session_cancelled")
-        if row["status"] in ("completed", "abandoned"):
-            raise ConflictError("This interview has already finished.", code="session_finished")
-        if row["status"] == "scheduled" and row["invite_expires_at"] <= now:
-            raise GoneError("This invite has expired.", code="invite_expired")
-        if row["expires_at"] <= now:
-            raise GoneError("This interview has expired.", code="session_expired")
-        require_not_over(row, settings, now)
+        require_usable(row, settings)
     return row
+
+
+def require_usable(row: dict[str, Any], settings: ApiSettings) -> None:
+    """Refuse a session its candidate may no longer use: cancelled or finished (409), an expired invite or session
+    (410), its time and grace spent (409 `session_time_up`). The invite check applies it, and a route that changed
+    the session since (a start a cancel overtook) applies it again to the row it read back."""
+    now = datetime.now(UTC)
+    if row["status"] == "cancelled":
+        raise ConflictError("This interview was cancelled.", code="session_cancelled")
+    if row["status"] in ("completed", "abandoned"):
+        raise ConflictError("This interview has already finished.", code="session_finished")
+    if row["status"] == "scheduled" and row["invite_expires_at"] <= now:
+        raise GoneError("This invite has expired.", code="invite_expired")
+    if row["expires_at"] <= now:
+        raise GoneError("This interview has expired.", code="session_expired")
+    require_not_over(row, settings, now)
 
 
 async def require_candidate(

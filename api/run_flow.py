@@ -29,7 +29,7 @@ from api.question_cache import QuestionCache
 from api.ratelimits import RateLimits
 from api.run_admission import PRACTICE_TENANT, RunAdmission
 from api.security import digest
-from api.session_window import require_not_over, require_running
+from api.session_window import require_not_over, require_record_open, require_running
 from api.settings import ApiSettings
 from judge.schemas import RunRequest
 
@@ -151,6 +151,7 @@ async def _judge_and_store(
                     event_t=event_t,
                 ),
                 code_budget=services.settings.run_code_budget_bytes,
+                closed_after_s=services.settings.complete_after_abandon_s,
             )
     except (
         BaseException
@@ -226,6 +227,7 @@ async def run_for_agent(
             raise NotFoundError("Session not found.", code="session_not_found")
         if session["status"] == "cancelled":
             raise ConflictError("This session was cancelled.", code="session_cancelled")
+        require_record_open(session, services.settings)
         require_not_over(session, services.settings)
         prepared = await _lease_and_load(
             conn, services, session, "agent", language=language, code=code, mode=mode, rate_limited=False

@@ -110,14 +110,17 @@ async def _keeps_code(conn: Conn, run: FinishedRun, size: int, budget: int | Non
 
 
 async def store_run(
-    conn: Conn, run: FinishedRun, *, code_budget: int | None = None
+    conn: Conn, run: FinishedRun, *, code_budget: int | None = None, closed_after_s: int | None = None
 ) -> tuple[str, int | None]:
     """The submission row, its `test_run`/`submission` event and the lease's release, all or nothing.
     Returns the submission id and the event's seq.
 
     With `code_budget`, the run's code is stored only while the session's `run_code_bytes` stays within it
     (`_keeps_code`); past it the run is stored all the same, its `code` '' and `code_omitted`, with its
-    `code_bytes` and `code_sha256`. Without one (the grader's single final Submit), the code is kept and counted."""
+    `code_bytes` and `code_sha256`. Without one (the grader's single final Submit), the code is kept and counted.
+
+    With `closed_after_s`, a session that stopped running longer ago than that takes no run: RecordClosedError
+    (409), and nothing is stored (`events_repo.append_events`). The grader's own Submit passes none."""
     body = run.report
     raw = run.code.encode("utf-8", "surrogatepass")
     sha = hashlib.sha256(raw).hexdigest()
@@ -169,6 +172,7 @@ async def store_run(
                     },
                 )
             ],
+            closed_after_s=closed_after_s,
         )
         if run.lease is not None:
             await drop_lease(conn, run.session_id, run.lease)

@@ -9,7 +9,6 @@ ATS: issuing a new one revokes the old one.
 from __future__ import annotations
 
 import base64
-import binascii
 import secrets
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -82,9 +81,11 @@ def basic_username(request: Request) -> str:
         raise UnauthorizedError("Missing Basic credentials.", code="missing_credentials")
     if len(header) > MAX_AUTH_HEADER_CHARS:
         raise UnauthorizedError("Invalid credentials.", code="invalid_credentials")
+    # The server hands header bytes over as Latin-1 text: one outside ASCII made b64decode raise a plain ValueError
+    # (not binascii.Error), a 500 on every partner route. ValueError covers both, and UnicodeDecodeError too.
     try:
         decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError) as e:
+    except ValueError as e:
         raise UnauthorizedError("Invalid credentials.", code="invalid_credentials") from e
     username, sep, password = decoded.partition(":")
     if not sep or password or not username or len(username) > MAX_KEY_CHARS:

@@ -14,7 +14,15 @@ from api.agent_dispatch import LiveKitUnavailableError, redispatch_agent
 from api.candidate_rules import policies, require_in_progress, session_org
 from api.db import events_repo, redispatch_repo, sessions_repo
 from api.db.pool import Conn, connection
-from api.deps import BriefCandidateSession, CandidateSession, DbConn, Questions, Settings, own_session
+from api.deps import (
+    BriefCandidateSession,
+    CandidateSession,
+    DbConn,
+    Questions,
+    Settings,
+    own_session,
+    require_usable,
+)
 from api.errors import ConflictError, ForbiddenError, NotFoundError, RateLimitedError, UnprocessableError
 from api.ids import SessionId
 from api.jobs.grading import request_grading
@@ -154,6 +162,9 @@ async def start_interview(
             )
         await sessions_repo.mark_started(conn, session["id"], body.mode)
         found = await _candidate_session(conn, session["id"])
+        # A cancel (or an end) that committed after the invite check leaves nothing started: say so, as the invite
+        # check would now, rather than answer 200 with the view of a cancelled interview.
+        require_usable(found.session, settings)
     return await candidate_view(conn, found, settings, questions)
 
 
