@@ -13,6 +13,13 @@ sandbox and seen in another, a noise-free channel between two runs on the host a
 holds the hidden tests' inputs, could hand them to a Run beside it, whose output the report shows. A sandbox's own
 files are private (tmpfs), so no runtime needs these calls; `fcntl()` keeps every other command.
 
+It denies `fadvise64`: POSIX_FADV_DONTNEED, allowed to any reader of a file, drops its pages from the page cache for
+the whole host. Every sandbox runs from the same read-only files (the runtimes, the compilers, the build caches), so
+one program evicting them in a loop made every other run on the host, and the host's own services, read them from
+disk again, on their time and never on its own (the madvise ways of doing that, MADV_PAGEOUT and MADV_COLD, the
+kernel refuses for a file the caller cannot write). No runtime or compiler calls it (strace of g++, javac, java,
+node and python3, 2026-12-03); glibc's posix_fadvise returns the EPERM as an advice not taken.
+
 It keeps `RLIMIT_CORE` where the judge set it (1: no crash runs the host's core dump helper; judge.bwrap), and lets
 the program read it.
 
@@ -62,6 +69,7 @@ DENIED_X86_64: dict[str, int] = {
     "init_module": 175,
     "delete_module": 176,
     "lookup_dcookie": 212,
+    "fadvise64": 221,  # DONTNEED evicts shared files' pages for every sandbox and the host: see the module's docstring
     "kexec_load": 246,
     "add_key": 248,
     "request_key": 249,
