@@ -20,6 +20,11 @@ disk again, on their time and never on its own (the madvise ways of doing that, 
 kernel refuses for a file the caller cannot write). No runtime or compiler calls it (strace of g++, javac, java,
 node and python3, 2026-12-03); glibc's posix_fadvise returns the EPERM as an advice not taken.
 
+It denies `sync` and `syncfs`: the first writes back every filesystem of the host, whichever mount namespace calls
+it, the second the one under a descriptor (the host's root, through /usr); what any process on the host has written
+and not yet flushed, the database's among them, forced to disk and waited for, charged to no run. A sandbox's own
+files are on tmpfs, with nothing to write back; no runtime or compiler calls either (the same strace).
+
 It keeps `RLIMIT_CORE` where the judge set it (1: no crash runs the host's core dump helper; judge.bwrap), and lets
 the program read it.
 
@@ -60,6 +65,7 @@ DENIED_X86_64: dict[str, int] = {
     "ptrace": 101,
     "syslog": 103,
     "pivot_root": 155,
+    "sync": 162,  # writes back every filesystem of the host: see the module's docstring
     "acct": 163,
     "mount": 165,
     "umount2": 166,
@@ -83,6 +89,7 @@ DENIED_X86_64: dict[str, int] = {
     "fanotify_mark": 301,
     "name_to_handle_at": 303,
     "open_by_handle_at": 304,
+    "syncfs": 306,  # ... or the one under a descriptor: the host's root, through /usr
     "setns": 308,
     "process_vm_readv": 310,
     "process_vm_writev": 311,

@@ -7,6 +7,7 @@ import mmap
 import os
 import signal
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -529,3 +530,35 @@ def test_a_program_cannot_evict_the_hosts_shared_files_from_the_page_cache(sandb
     result = run_source(sandbox, scratch, "python", source, limits=Limits(wall_s=10, cpu_s=5))
     assert result.exit_code == 0, result.stderr.decode(errors="replace")[-2000:]
     assert _cached_pages(shared) == before, result.stdout
+
+
+# sync() writes back every filesystem of the host, whichever mount namespace calls it, and syncfs() the one under a
+# descriptor (the host's root, through /usr): data any process on the host has written and not yet flushed, the
+# database's among them, forced out at once and waited for, disk time charged to no run. No runtime or compiler calls
+# either; a program's own files are on tmpfs, which has nothing to write back.
+SYNCER = (
+    "import ctypes, os\n"
+    "libc = ctypes.CDLL(None, use_errno=True)\n"
+    "fd = os.open('/usr', os.O_RDONLY)\n"
+    "libc.sync()\n"
+    "print('sync', os.strerror(ctypes.get_errno()), 'syncfs', libc.syncfs(fd), os.strerror(ctypes.get_errno()))\n"
+)
+
+
+def _dirty_mib() -> float:
+    """The host's data written and not yet on disk (/proc/meminfo's Dirty), in MiB."""
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("Dirty:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no Dirty line in /proc/meminfo")
+
+
+def test_a_program_cannot_make_the_host_write_back_its_filesystems(sandbox, scratch):
+    # /var/tmp: on disk, where the test process's own temporary directory may be a tmpfs (nothing to write back)
+    with tempfile.NamedTemporaryFile(dir="/var/tmp", prefix="shadows-dirty-") as host_file:
+        host_file.write(os.urandom(32 << 20))
+        host_file.flush()
+        assert _dirty_mib() >= 30
+        result = run_source(sandbox, scratch, "python", SYNCER, limits=Limits(wall_s=20, cpu_s=5))
+        assert result.exit_code == 0, result.stderr.decode(errors="replace")[-2000:]
+        assert _dirty_mib() >= 24, result.stdout
