@@ -25,6 +25,11 @@ it, the second the one under a descriptor (the host's root, through /usr); what 
 and not yet flushed, the database's among them, forced to disk and waited for, charged to no run. A sandbox's own
 files are on tmpfs, with nothing to write back; no runtime or compiler calls either (the same strace).
 
+It denies the kernel's asynchronous I/O (`io_setup` and the calls that use its contexts): their events come from one
+budget for the whole host (fs.aio-max-nr, 65,536 by default), not per user or cgroup, and one `io_setup` of 65,536
+events (about 4 MiB of a run's memory) took all of it, every other process on the host getting EAGAIN until the run
+ended. No runtime or compiler uses it (io_uring, libuv's choice, is refused too; glibc's aio_* use threads).
+
 It keeps `RLIMIT_CORE` where the judge set it (1: no crash runs the host's core dump helper; judge.bwrap), and lets
 the program read it.
 
@@ -74,6 +79,11 @@ DENIED_X86_64: dict[str, int] = {
     "reboot": 169,
     "init_module": 175,
     "delete_module": 176,
+    "io_setup": 206,  # the host's one budget of asynchronous I/O contexts: see the module's docstring
+    "io_destroy": 207,
+    "io_getevents": 208,
+    "io_submit": 209,
+    "io_cancel": 210,
     "lookup_dcookie": 212,
     "fadvise64": 221,  # DONTNEED evicts shared files' pages for every sandbox and the host: see the module's docstring
     "kexec_load": 246,
@@ -97,6 +107,7 @@ DENIED_X86_64: dict[str, int] = {
     "kexec_file_load": 320,
     "bpf": 321,
     "userfaultfd": 323,
+    "io_pgetevents": 333,
     "io_uring_setup": 425,
     "io_uring_enter": 426,
     "io_uring_register": 427,

@@ -562,3 +562,48 @@ def test_a_program_cannot_make_the_host_write_back_its_filesystems(sandbox, scra
         result = run_source(sandbox, scratch, "python", SYNCER, limits=Limits(wall_s=20, cpu_s=5))
         assert result.exit_code == 0, result.stderr.decode(errors="replace")[-2000:]
         assert _dirty_mib() >= 24, result.stdout
+
+
+# The kernel's asynchronous I/O contexts come from one budget for the whole host (fs.aio-max-nr, 65,536 events by
+# default), not per user or per cgroup: one io_setup() of 65,536 events, about 4 MiB of a run's memory, took all of
+# it, and every other process on the host (databases use them) got EAGAIN until the run ended. No runtime uses them.
+AIO_HOARDER = (
+    "import ctypes, os, time\n"
+    "libc = ctypes.CDLL(None, use_errno=True)\n"
+    "held = 0\n"
+    "for size in (65536, 4096, 256, 16, 1):\n"
+    "    while libc.syscall(206, size, ctypes.byref(ctypes.c_ulong(0))) == 0:  # io_setup\n"
+    "        held += size\n"
+    "os.write(3, ('up %d %s\\n' % (held, os.strerror(ctypes.get_errno()))).encode())\n"
+    "time.sleep(20)\n"
+)
+
+
+def _io_setup_works() -> bool:
+    libc = ctypes.CDLL(None, use_errno=True)
+    context = ctypes.c_ulong(0)
+    if libc.syscall(206, 1, ctypes.byref(context)) != 0:
+        return False
+    libc.syscall(207, context)  # io_destroy
+    return True
+
+
+def test_a_program_cannot_take_the_hosts_asynchronous_io_contexts(sandbox: Sandbox, no_strays: None) -> None:
+    assert _io_setup_works()
+    with sandbox.scratch_dir() as prog:
+        (prog / "hoarder.py").write_text(AIO_HOARDER)
+        proc = sandbox.start(
+            [sandbox.settings.python_bin, "-S", "/judge/hoarder.py"],
+            limits=Limits(wall_s=30, cpu_s=20),
+            program_dir=prog,
+        )
+        try:
+            said, deadline = b"", time.monotonic() + 10
+            while b"\n" not in said and time.monotonic() < deadline:
+                said += _read_available(proc.results)
+                time.sleep(0.01)
+            assert said.startswith(b"up"), said
+            assert _io_setup_works(), said
+            assert proc.proc.poll() is None  # still holding what it took
+        finally:
+            proc.finish()
