@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from judge.cgroups import READ_BPS, read_devices
 from judge.sandbox import Sandbox
 from judge.sandbox_limits import Limits
 from tests.judge.conftest import run_source
@@ -158,3 +159,49 @@ def _read_available(fd: int) -> bytes:
         return os.read(fd, 4096)
     except BlockingIOError:
         return b""
+
+
+# The page cache is the host's, and a run's memory group holds only the pages it read itself: a program reading
+# through the host's files in a loop, its group evicting its own pages to make room for the next, kept the host's
+# disk reading for as long as it ran (583 MiB in 2 s from a run allowed 96 MiB, 2026-12-03), charged to no run.
+# Here the file is one nobody has read (written, flushed and dropped from the cache), bound read-only like the
+# host's files, and the program reads it once: at the disk's speed before, at the run's rate now.
+READER = (
+    "import os, sys, time\n"
+    "fd = os.open(sys.argv[1], os.O_RDONLY)\n"
+    "started = time.monotonic()\n"
+    "while os.read(fd, 1 << 20):\n"
+    "    pass\n"
+    "print(time.monotonic() - started)\n"
+)
+
+
+def _sectors_read(disk: str) -> int:
+    return int(Path(f"/sys/dev/block/{disk}/stat").read_text().split()[2])
+
+
+def test_a_programs_reads_from_the_hosts_disk_are_bounded_by_its_run(sandbox: Sandbox) -> None:
+    size = 96 << 20
+    with tempfile.TemporaryDirectory(dir="/var/tmp", prefix="shadows-cold-") as cold:  # on disk, like /usr
+        os.chmod(cold, 0o755)
+        path = Path(cold) / "cold.bin"
+        with open(path, "wb") as f:
+            f.write(os.urandom(size))
+            f.flush()
+            os.fsync(f.fileno())
+            os.posix_fadvise(f.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)  # on disk only: the next read is cold
+        path.chmod(0o644)
+        (disk,) = read_devices([cold])
+        before = _sectors_read(disk)
+        with sandbox.scratch_dir() as scratch:
+            (scratch / "reader.py").write_text(READER)
+            result = sandbox.run(
+                [sandbox.settings.python_bin, "/work/reader.py", str(path)],
+                scratch=scratch,
+                limits=Limits(wall_s=20, cpu_s=10),
+                ro_binds=[cold],
+            )
+        read_mib = (_sectors_read(disk) - before) * 512 >> 20
+    assert result.exit_code == 0, result.stderr.decode(errors="replace")[-2000:]
+    assert read_mib >= 80, "the file was read from the disk"
+    assert float(result.stdout) >= size / (READ_BPS * 1.25), (float(result.stdout), read_mib)
