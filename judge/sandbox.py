@@ -21,6 +21,7 @@ from pathlib import Path
 
 from judge.bwrap import (
     BWRAP_ENV,
+    DEFAULT_RO_BINDS,
     PROGRAM_DIR,
     SANDBOX_WORKDIR,
     WORK_TMPFS_MB,
@@ -30,7 +31,7 @@ from judge.bwrap import (
     child_env,
     make_preexec,
 )
-from judge.cgroups import CgroupParents, RunCgroup, detect_parents, sweep_stale
+from judge.cgroups import CgroupParents, RunCgroup, detect_parents, read_devices, sweep_stale
 from judge.collector import Collector
 from judge.errors import JudgeInternalError, SandboxUnavailableError
 from judge.processes import count_processes, enable_subreaper, reap_bwrap_zombies
@@ -282,7 +283,12 @@ class Sandbox:
         if self._cgroups.available:
             try:
                 cgroup = RunCgroup(
-                    self._cgroups, memory_bytes=_cgroup_memory_bytes(limits), pids_max=limits.processes
+                    self._cgroups,
+                    memory_bytes=_cgroup_memory_bytes(limits),
+                    pids_max=limits.processes,
+                    disks=read_devices(
+                        ("/usr", *DEFAULT_RO_BINDS, *mounts.ro_binds, mounts.program, mounts.work)
+                    ),
                 )
             except OSError as exc:
                 log.warning("per-run cgroup unavailable (%s); relying on rlimits", exc.strerror)

@@ -13,6 +13,23 @@ sandbox and seen in another, a noise-free channel between two runs on the host a
 holds the hidden tests' inputs, could hand them to a Run beside it, whose output the report shows. A sandbox's own
 files are private (tmpfs), so no runtime needs these calls; `fcntl()` keeps every other command.
 
+It denies `fadvise64`: POSIX_FADV_DONTNEED, allowed to any reader of a file, drops its pages from the page cache for
+the whole host. Every sandbox runs from the same read-only files (the runtimes, the compilers, the build caches), so
+one program evicting them in a loop made every other run on the host, and the host's own services, read them from
+disk again, on their time and never on its own (the madvise ways of doing that, MADV_PAGEOUT and MADV_COLD, the
+kernel refuses for a file the caller cannot write). No runtime or compiler calls it (strace of g++, javac, java,
+node and python3, 2026-12-03); glibc's posix_fadvise returns the EPERM as an advice not taken.
+
+It denies `sync` and `syncfs`: the first writes back every filesystem of the host, whichever mount namespace calls
+it, the second the one under a descriptor (the host's root, through /usr); what any process on the host has written
+and not yet flushed, the database's among them, forced to disk and waited for, charged to no run. A sandbox's own
+files are on tmpfs, with nothing to write back; no runtime or compiler calls either (the same strace).
+
+It denies the kernel's asynchronous I/O (`io_setup` and the calls that use its contexts): their events come from one
+budget for the whole host (fs.aio-max-nr, 65,536 by default), not per user or cgroup, and one `io_setup` of 65,536
+events (about 4 MiB of a run's memory) took all of it, every other process on the host getting EAGAIN until the run
+ended. No runtime or compiler uses it (io_uring, libuv's choice, is refused too; glibc's aio_* use threads).
+
 It keeps `RLIMIT_CORE` where the judge set it (1: no crash runs the host's core dump helper; judge.bwrap), and lets
 the program read it.
 
@@ -53,6 +70,7 @@ DENIED_X86_64: dict[str, int] = {
     "ptrace": 101,
     "syslog": 103,
     "pivot_root": 155,
+    "sync": 162,  # writes back every filesystem of the host: see the module's docstring
     "acct": 163,
     "mount": 165,
     "umount2": 166,
@@ -61,7 +79,13 @@ DENIED_X86_64: dict[str, int] = {
     "reboot": 169,
     "init_module": 175,
     "delete_module": 176,
+    "io_setup": 206,  # the host's one budget of asynchronous I/O contexts: see the module's docstring
+    "io_destroy": 207,
+    "io_getevents": 208,
+    "io_submit": 209,
+    "io_cancel": 210,
     "lookup_dcookie": 212,
+    "fadvise64": 221,  # DONTNEED evicts shared files' pages for every sandbox and the host: see the module's docstring
     "kexec_load": 246,
     "add_key": 248,
     "request_key": 249,
@@ -75,6 +99,7 @@ DENIED_X86_64: dict[str, int] = {
     "fanotify_mark": 301,
     "name_to_handle_at": 303,
     "open_by_handle_at": 304,
+    "syncfs": 306,  # ... or the one under a descriptor: the host's root, through /usr
     "setns": 308,
     "process_vm_readv": 310,
     "process_vm_writev": 311,
@@ -82,6 +107,7 @@ DENIED_X86_64: dict[str, int] = {
     "kexec_file_load": 320,
     "bpf": 321,
     "userfaultfd": 323,
+    "io_pgetevents": 333,
     "io_uring_setup": 425,
     "io_uring_enter": 426,
     "io_uring_register": 427,
