@@ -2,9 +2,9 @@
 
 - Greenhouse `completed`: `PATCH` to the `url` Greenhouse gave in send_test, no body, HTTP Basic with the
   organisation's Greenhouse key (the one Greenhouse authenticates to us with). Greenhouse then reads test_status.
-- Ashby `started` / `result` / `cancelled`: `POST {SHADOWS_API_ASHBY_BASE_URL}/assessment.update`, HTTP Basic with
-  the organisation's own Ashby API key. Ashby answers 200 with `success`; `success: false` is a refusal that
-  retrying will not change.
+- Ashby `invite_withheld` / `started` / `result` / `cancelled`: `POST {SHADOWS_API_ASHBY_BASE_URL}/assessment.update`,
+  HTTP Basic with the organisation's own Ashby API key. Ashby answers 200 with `success`; `success: false` is a
+  refusal that retrying will not change.
 
 The outbox (`outbox_emit_ats_callback`) defers it with the lock `ats:<session>`, so one session's calls go one at a
 time and in order (Started before the result). A non-2xx answer, a timeout or a refused address is tried again on
@@ -31,7 +31,7 @@ from procrastinate import JobContext
 from api import egress
 from api.db import attempts_repo, integrations_repo, outbound_leases_repo, sessions_repo
 from api.db.pool import Conn, Pool, connection
-from api.integrations import ashby_updates
+from api.integrations import ashby_updates, assessments
 from api.integrations.greenhouse import is_greenhouse_host
 from api.integrations.profile_links import assessment_profile_url, refresh_dead_links
 from api.jobs.queue import queue
@@ -73,6 +73,8 @@ async def _ashby_body(conn: Conn, settings: ApiSettings, cb: dict[str, Any], key
     session = await sessions_repo.get_session(conn, session_id)
     if session is None:
         raise CallbackUnsendableError("session_missing")
+    if cb["kind"] == "invite_withheld":
+        return await _invite_withheld_body(conn, settings, cb, session)
     if cb["kind"] == "started":
         return ashby_updates.started(session_id, session["started_at"] or cb["created_at"])
     if cb["kind"] == "cancelled":
@@ -89,6 +91,24 @@ async def _ashby_body(conn: Conn, settings: ApiSettings, cb: dict[str, Any], key
     # A result sent again (its profile link was revoked) is dated when it was queued, so Ashby takes it as newer.
     at = max(version["completed_at"], cb["created_at"])
     return ashby_updates.result(session_id, at, version, session, profile_url)
+
+
+async def _invite_withheld_body(
+    conn: Conn, settings: ApiSettings, cb: dict[str, Any], session: dict[str, Any]
+) -> dict[str, Any]:
+    """The withheld invite while the session waits for the candidate (with the join link while it works); once it
+    has moved on (a late retry, or the call sent again), where it stands instead, so a stale status never lands
+    over Started or the cancellation."""
+    session_id = cb["session_id"]
+    if session["started_at"] is not None:
+        return ashby_updates.started(session_id, session["started_at"])
+    if session["status"] == "cancelled":
+        return ashby_updates.cancelled(session_id, session["ended_at"] or cb["created_at"])
+    assessment = await integrations_repo.get_assessment(conn, session_id)
+    if assessment is None:
+        raise CallbackUnsendableError("session_missing")
+    link = assessments.join_url(settings, assessment) if assessments.invite_open(assessment) else None
+    return ashby_updates.invite_withheld(session_id, cb["created_at"], link)
 
 
 async def build_call(conn: Conn, settings: ApiSettings, cb: dict[str, Any]) -> Call:
