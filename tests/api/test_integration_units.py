@@ -347,7 +347,11 @@ def test_the_invite_goes_out_whatever_line_breaks_a_stored_name_has() -> None:
         to_email="hal@example.com",
         organization="Acme\r\nX-Injected: 1",
         join_url="http://127.0.0.1/join#invite=inv_x",
-        assessment={"invite_expires_at": datetime(2026, 12, 1, tzinfo=UTC), "duration_minutes": 45},
+        assessment={
+            "session_id": "ses_1",
+            "invite_expires_at": datetime(2026, 12, 1, tzinfo=UTC),
+            "duration_minutes": 45,
+        },
     )
     assert message["Subject"] == "Your technical interview with Acme X-Injected: 1"
     assert [a.addr_spec for a in message["To"].addresses] == ["hal@example.com"]
@@ -355,6 +359,7 @@ def test_the_invite_goes_out_whatever_line_breaks_a_stored_name_has() -> None:
         "from",
         "to",
         "subject",
+        "message-id",
         "content-type",
         "content-transfer-encoding",
         "mime-version",
