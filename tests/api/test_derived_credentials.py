@@ -24,6 +24,7 @@ from api.sealing import sealer
 from api.security import digest, new_api_key
 from tests.api.report_support import Seeded, grade, seed_interview
 from tests.conftest import ApiServer
+from tests.fakes.greenhouse import fake_greenhouse
 
 Conn = psycopg.AsyncConnection[DictRow]
 pytestmark = pytest.mark.usefixtures("web_dist")
@@ -187,6 +188,8 @@ async def test_the_profile_link_greenhouse_holds_dies_with_its_integration_key(
     assert r.status_code == 204
     r = await api_server.client.get(f"/v1/reports/{token}")
     assert r.status_code == 410 and "This link was revoked" in r.text
+    # And what the page loads through it (the replay's timeline): nothing else is reachable with the link.
+    assert _code(await api_server.client.get(f"/v1/reports/{token}/timeline")) == (410, "share_link_revoked")
     with pytest.raises(share_links.ShareLinkRevokedError):
         await share_links.verify(db, api_server.settings, token)
     listed = await api_server.client.get(f"/v1/sessions/{seeded.id}/share", headers=api_server.org_headers())
@@ -280,3 +283,33 @@ async def test_a_kept_profile_link_bound_to_no_key_is_replaced_and_revoked_by_th
         "profile_url_sealed": None,
         "profile_url_expires_at": None,
     }
+
+
+async def test_the_candidates_join_link_outlives_the_greenhouse_key_that_asked_for_it(
+    api_server: ApiServer, db: Conn
+) -> None:
+    # What the organisation revokes with the key is Greenhouse's access (its calls, the report links it holds),
+    # not the candidate's interview: the candidate holds the link already (e-mailed, or sent by the recruiter),
+    # and cutting it would cancel interviews as a side effect of rotating a key. The session is withdrawn by
+    # cancelling it (from Greenhouse, or `POST /v1/sessions/{id}/cancel`).
+    first_key = await _greenhouse_key(api_server)
+    async with fake_greenhouse(f"{api_server.url}/integrations/greenhouse", first_key) as gh:
+        sent = await gh.send_test("difficulty:easy", {"first_name": "Ada", "email": "ada@example.com"})
+        assert sent.status_code == 200, sent.text
+        session_id = sent.json()["partner_interview_id"]
+        join_url = (await gh.test_status(session_id)).json()["metadata"]["join_url"]
+    invite = join_url.split("#invite=", 1)[1]
+
+    r = await api_server.client.delete("/v1/integrations/greenhouse/keys", headers=api_server.org_headers())
+    assert r.status_code == 204
+    joined = await api_server.client.post("/v1/join", json={"invite": invite})
+    assert joined.status_code == 200, joined.text
+    assert joined.json()["session"]["id"] == session_id
+
+    # After a rotation the new key reads the same link (the recruiter can still resend it); the old key reads
+    # nothing.
+    second_key = await _greenhouse_key(api_server)
+    async with fake_greenhouse(f"{api_server.url}/integrations/greenhouse", second_key) as gh:
+        assert (await gh.test_status(session_id)).json()["metadata"]["join_url"] == join_url
+    async with fake_greenhouse(f"{api_server.url}/integrations/greenhouse", first_key) as old:
+        assert (await old.test_status(session_id)).status_code == 401
