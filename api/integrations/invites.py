@@ -10,6 +10,9 @@ retried in place (MARK_DELAYS_S) when the database is briefly unavailable. Past 
 e-mail sent again (an invite lost is worse than one twice; the job cannot tell whether its last attempt reached the
 server), as the same message: its Message-ID is derived from the invite (`invite_message_id`), so mail clients
 that collapse duplicates by Message-ID (Gmail, for one) show it once.
+
+An internationalised address goes with its domain in IDNA (`ascii_address`); one whose local part is not ASCII
+cannot go through a server without SMTPUTF8 and is given up at once (logged), not retried.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 import structlog
+from email_validator import EmailNotValidError, validate_email
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from procrastinate import JobContext
 
@@ -53,6 +57,15 @@ MARK_DELAYS_S = (0.5, 2.0, 5.0)  # waits before each further try to mark a sent 
 
 class SmtpUnavailableError(ServiceUnavailableError):
     code = "smtp_unavailable"
+
+
+def ascii_address(address: str) -> str | None:
+    """The address as an SMTP server without SMTPUTF8 takes it (a Unicode domain in IDNA), or None when it has no
+    ASCII form (a Unicode local part): such an invite cannot go, and waiting will not change that."""
+    try:
+        return validate_email(address, check_deliverability=False).ascii_email
+    except EmailNotValidError:
+        return None
 
 
 def invite_message_id(session_id: str, join_url: str, sender_address: str) -> str:
@@ -138,10 +151,14 @@ async def deliver_invite(settings: ApiSettings, pool: Pool, session_id: str) -> 
             "select name from organizations where id = %s", (assessment["organization_id"],)
         )
         org = await cur.fetchone()
+    to_email = ascii_address(assessment["candidate_email"])
+    if to_email is None:
+        log.warning("invite_email.unsendable_address", session_id=session_id)
+        return
     message = invite_message(
         settings,
         to_name=assessment["candidate_name"],
-        to_email=assessment["candidate_email"],
+        to_email=to_email,
         organization=org["name"] if org else "A hiring team",
         join_url=sealer(settings).open(assessment["join_url_sealed"]),
         assessment=assessment,

@@ -52,13 +52,14 @@ def fast_mark_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(invites, "MARK_DELAYS_S", (0.01, 0.01, 0.01))
 
 
-async def _assessments(server: ApiServer, n: int) -> list[str]:
+async def _assessments(server: ApiServer, n: int, emails: tuple[str, ...] = ()) -> list[str]:
     r = await server.client.post("/v1/integrations/greenhouse/keys", headers=server.org_headers())
     assert r.status_code == 201, r.text
     ids = []
     async with fake_greenhouse(f"{server.url}/integrations/greenhouse", r.json()["key"]) as gh:
         for i in range(n):
-            sent = await gh.send_test("difficulty:easy", HARRY | {"email": f"c{i}@example.com"}, instance=i)
+            email = emails[i] if i < len(emails) else f"c{i}@example.com"
+            sent = await gh.send_test("difficulty:easy", HARRY | {"email": email}, instance=i)
             assert sent.status_code == 200, sent.text
             ids.append(sent.json()["partner_interview_id"])
     return ids
@@ -126,3 +127,21 @@ async def test_a_longer_outage_sends_the_invite_again_as_the_same_message(
     assert "example.com" not in str(once.message["Message-ID"]).split("@")[0]
     assert another.message["Message-ID"] != once.message["Message-ID"]
     assert once.text == again.text
+
+
+async def test_an_internationalised_address_goes_out_in_ascii_or_is_given_up_not_retried(
+    api_server: ApiServer, api_settings: ApiSettings, smtp: SmtpSink, pool: Pool, db: Conn
+) -> None:
+    # Found in round 3 of the ATS audit: an ATS may send any address the e-mail syntax allows, Unicode included.
+    # A mail server without SMTPUTF8 (the usual relay, and this sink) cannot take one, and the job counted that as
+    # the server being down: retried on the whole schedule, a connection each time, for an e-mail that never goes.
+    # A Unicode domain has an ASCII form (IDNA), which is how it goes; a Unicode local part has none: given up.
+    idn, utf8_local = await _assessments(
+        api_server, 2, ("ada@\u4f8b\u5b50.\u5e7f\u544a", "\u7528\u6237@example.com")
+    )
+    await invites.deliver_invite(api_settings, pool, idn)
+    (received,) = smtp.received
+    assert received.rcpt_tos == ["ada@xn--fsqu00a.xn--4rr70v"]
+    assert await _sent_at(db, idn) is not None
+    await invites.deliver_invite(api_settings, pool, utf8_local)  # no retryable error: the job ends
+    assert len(smtp.received) == 1 and await _sent_at(db, utf8_local) is None
