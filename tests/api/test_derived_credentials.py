@@ -313,3 +313,43 @@ async def test_the_candidates_join_link_outlives_the_greenhouse_key_that_asked_f
         assert (await gh.test_status(session_id)).json()["metadata"]["join_url"] == join_url
     async with fake_greenhouse(f"{api_server.url}/integrations/greenhouse", first_key) as old:
         assert (await old.test_status(session_id)).status_code == 401
+
+
+async def test_an_artifact_url_dies_with_the_key_it_was_listed_with(api_server: ApiServer, db: Conn) -> None:
+    # Found in round 3 of the ATS audit: the signed URL of a stored artifact (the session dump, the report PDF,
+    # the résumé) was signed for its path and expiry only, so it kept downloading for
+    # SHADOWS_API_STORAGE_SIGNED_URL_S (an hour by default, up to 7 days) after the key that listed it was revoked,
+    # and after the session moved out of the organisation's reach. Like a report page's timeline grant, it is now
+    # bound to the key and checked on every download.
+    seeded = await seed_interview(api_server, db)
+    storage = api_server.app.state.storage
+    await storage.put(f"sessions/{seeded.id}/session.json", b'{"dump": 1}', "application/json")
+    await _record_dump(db, seeded.id)
+    key = new_api_key()
+    await db.execute(
+        "insert into api_keys (organization_id, key_hash, prefix, name) values (%s, %s, %s, 'lister')",
+        (api_server.org_id, digest(key), key[:9]),
+    )
+    listed = await api_server.client.get(
+        f"/v1/sessions/{seeded.id}/artifacts", headers={"Authorization": f"Bearer {key}"}
+    )
+    assert listed.status_code == 200, listed.text
+    (item,) = listed.json()["data"]
+    path = item["url"].removeprefix(api_server.url)
+    r = await api_server.client.get(path)
+    assert r.status_code == 200 and r.content == b'{"dump": 1}'
+
+    await db.execute("update api_keys set revoked_at = now() where key_hash = %s", (digest(key),))
+    assert _code(await api_server.client.get(path)) == (410, "share_link_revoked")
+    # Nor does a token of the kind open anything else: a report page or its timeline.
+    token = path.removeprefix("/v1/artifacts/").split("/", 1)[0]
+    assert (await api_server.client.get(f"/v1/reports/{token}")).status_code in (404, 410)
+    assert (await api_server.client.get(f"/v1/reports/{token}/timeline")).status_code in (404, 410)
+
+
+async def _record_dump(db: Conn, session_id: str) -> None:
+    await db.execute(
+        "insert into session_artifacts (session_id, name, storage_key, content_type, size_bytes, sha256)"
+        " values (%s, 'session.json', %s, 'application/json', 11, 'x')",
+        (session_id, f"sessions/{session_id}/session.json"),
+    )
