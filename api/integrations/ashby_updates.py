@@ -11,6 +11,8 @@ Every value is `{identifier, label, description, type, value}` with `type` one o
 - invite withheld (the organisation passed its invite e-mail limit, api.org_limits): `assessment_status` saying the
   invite was not e-mailed, and metadata: why (string) and the candidate's join link (url) while it works, for the
   recruiter to send; Greenhouse's test_status shows the same (`invite_withheld`, `join_url`).
+Which of them a call sends is decided when it is sent (api.integrations.callbacks: a status call sent late says
+where the session stands).
 """
 
 from __future__ import annotations
@@ -54,12 +56,14 @@ def started(assessment_id: str, at: datetime) -> dict[str, Any]:
     }
 
 
-def cancelled(assessment_id: str, at: datetime) -> dict[str, Any]:
+def cancelled(assessment_id: str, at: datetime, *, where: str = "Shadows") -> dict[str, Any]:
+    """`where` the hiring team cancelled it: in Shadows (the cancellation's own call), or in Ashby (a status call
+    sent late, after Ashby's own assessment.cancel, says so rather than put Started back)."""
     return {
         "assessment_id": assessment_id,
         "timestamp": _ms(at),
         "cancelled_reason": field(
-            "cancelled_reason", "Cancelled", "string", "The hiring team cancelled this interview in Shadows."
+            "cancelled_reason", "Cancelled", "string", f"The hiring team cancelled this interview in {where}."
         ),
         "metadata": [],
     }

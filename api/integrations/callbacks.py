@@ -73,12 +73,20 @@ async def _ashby_body(conn: Conn, settings: ApiSettings, cb: dict[str, Any], key
     session = await sessions_repo.get_session(conn, session_id)
     if session is None:
         raise CallbackUnsendableError("session_missing")
-    if cb["kind"] == "invite_withheld":
-        return await _invite_withheld_body(conn, settings, cb, session)
-    if cb["kind"] == "started":
+    kind = cb["kind"]
+    if kind in ("invite_withheld", "started"):
+        kind = await _standing_status(conn, cb, session)
+    if kind in ("invite_withheld", "cancelled"):
+        assessment = await integrations_repo.get_assessment(conn, session_id)
+        if assessment is None:
+            raise CallbackUnsendableError("session_missing")
+        if kind == "cancelled":
+            where = "Ashby" if assessment["cancelled_by_ats_at"] is not None else "Shadows"
+            return ashby_updates.cancelled(session_id, session["ended_at"] or cb["created_at"], where=where)
+        link = assessments.join_url(settings, assessment) if assessments.invite_open(assessment) else None
+        return ashby_updates.invite_withheld(session_id, cb["created_at"], link)
+    if kind == "started":
         return ashby_updates.started(session_id, session["started_at"] or cb["created_at"])
-    if cb["kind"] == "cancelled":
-        return ashby_updates.cancelled(session_id, session["ended_at"] or cb["created_at"])
     # The result that stands when the call is sent (the newest ready version, else the newest failed one), whatever
     # version the call was queued for: a call for an older version (a revocation or a link refresh that read the
     # versions while a re-grade was being stored, or an old call sent again) never puts a superseded result back,
@@ -93,22 +101,17 @@ async def _ashby_body(conn: Conn, settings: ApiSettings, cb: dict[str, Any], key
     return ashby_updates.result(session_id, at, version, session, profile_url)
 
 
-async def _invite_withheld_body(
-    conn: Conn, settings: ApiSettings, cb: dict[str, Any], session: dict[str, Any]
-) -> dict[str, Any]:
-    """The withheld invite while the session waits for the candidate (with the join link while it works); once it
-    has moved on (a late retry, or the call sent again), where it stands instead, so a stale status never lands
-    over Started or the cancellation."""
-    session_id = cb["session_id"]
-    if session["started_at"] is not None:
-        return ashby_updates.started(session_id, session["started_at"])
+async def _standing_status(conn: Conn, cb: dict[str, Any], session: dict[str, Any]) -> str:
+    """What a status call (the withheld invite, Started) says when it is sent: its own news while that is still
+    where the session stands, else the later news (cancelled, or the result once there is one), so a call sent
+    late (retried, or sent again) never puts an earlier status back over a later one in Ashby."""
     if session["status"] == "cancelled":
-        return ashby_updates.cancelled(session_id, session["ended_at"] or cb["created_at"])
-    assessment = await integrations_repo.get_assessment(conn, session_id)
-    if assessment is None:
-        raise CallbackUnsendableError("session_missing")
-    link = assessments.join_url(settings, assessment) if assessments.invite_open(assessment) else None
-    return ashby_updates.invite_withheld(session_id, cb["created_at"], link)
+        return "cancelled"
+    if session["started_at"] is None:
+        return str(cb["kind"])
+    if await integrations_repo.result_version(conn, cb["session_id"]) is not None:
+        return "result"
+    return "started"
 
 
 async def build_call(conn: Conn, settings: ApiSettings, cb: dict[str, Any]) -> Call:

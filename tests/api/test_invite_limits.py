@@ -21,7 +21,7 @@ from api.integrations import callbacks
 from api.sealing import sealer
 from api.settings import ApiSettings
 from tests.api.grading_support import wait_until
-from tests.api.integration_support import document_example, grading_worker, simulate_interview
+from tests.api.integration_support import document_example, end_interview, grading_worker, simulate_interview
 from tests.conftest import ApiServer, StartWorker
 from tests.fakes.ashby import FakeAshby, fake_ashby
 from tests.fakes.greenhouse import FakeGreenhouse, fake_greenhouse
@@ -145,16 +145,21 @@ async def test_ashby_invites_past_the_limit_are_withheld_and_sessions_past_their
     assert (await cur.fetchone())["invite_withheld"] == "rate_limited"
 
 
-async def _ashby_starts(api_server: ApiServer, ashby: FakeAshby, n: int) -> list[str]:
-    r = await api_server.client.post(
-        "/v1/integrations/ashby/keys", json={"ashby_api_key": "ashby-key-1"}, headers=api_server.org_headers()
-    )
-    assert r.status_code == 201, r.text
-    ashby.partner_url = f"{api_server.url}/integrations/ashby"
-    ashby.partner_key = r.json()["key"]
-    ashby.customer_api_key = "ashby-key-1"
+async def _ashby_starts(
+    api_server: ApiServer, ashby: FakeAshby, n: int, *, first: int = 0, new_key: bool = True
+) -> list[str]:
+    if new_key:
+        r = await api_server.client.post(
+            "/v1/integrations/ashby/keys",
+            json={"ashby_api_key": "ashby-key-1"},
+            headers=api_server.org_headers(),
+        )
+        assert r.status_code == 201, r.text
+        ashby.partner_url = f"{api_server.url}/integrations/ashby"
+        ashby.partner_key = r.json()["key"]
+        ashby.customer_api_key = "ashby-key-1"
     ids = []
-    for i in range(n):
+    for i in range(first, first + n):
         started = await ashby.start(
             "difficulty:easy",
             {"ashby_id": f"cand-{i}", "first_name": "Ada", "last_name": "L", "email": f"a{i}@example.com"},
@@ -206,18 +211,50 @@ async def test_a_withheld_ashby_invite_is_shown_to_the_recruiter_in_ashby_with_t
         await wait_until(started, what="the Started update")
         assert ashby.accepted()[1]["assessment_status"]["value"] == "Started"
 
-    # The withholding call sent again now (send-again, or a late retry) never puts the stale state back over
-    # Started: it is built from where the session stands.
+        # The withholding call sent again now (send-again, or a late retry) never puts the stale state back over
+        # Started: it is built from where the session stands.
+        assert await _status_sent_again(db, api_server, ids[2], "invite_withheld") == "Started"
+
+        await end_interview(api_server, ids[2])
+        (tmp_path / "grader" / "release").touch()
+
+        async def result() -> bool:
+            return len(ashby.accepted()) >= 3
+
+        await wait_until(result, what="the result update")
+        assert ashby.accepted()[2]["assessment_status"]["value"] == "Completed"
+        # Another withheld one that Ashby cancels: the withholding, sent late, says so instead.
+        (late,) = await _ashby_starts(api_server, ashby, 1, first=9, new_key=False)
+        assert (await ashby.cancel(late)).json()["success"] is True
+    # Nor, once the result is in, over the result: neither the withholding nor Started, sent again, says less.
+    assert await _status_sent_again(db, api_server, ids[2], "invite_withheld") == "Completed"
+    assert await _status_sent_again(db, api_server, ids[2], "started") == "Completed"
     cur = await db.execute(
         "select cb.*, a.callback_url from ats_callbacks cb join ats_assessments a using (session_id)"
         " where cb.session_id = %s and cb.kind = 'invite_withheld'",
-        (ids[2],),
+        (late,),
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    call = await callbacks.build_call(db, api_server.settings, row)
+    assert call.content is not None
+    body = json.loads(call.content)
+    assert "assessment_status" not in body
+    assert body["cancelled_reason"]["value"] == "The hiring team cancelled this interview in Ashby."
+
+
+async def _status_sent_again(db: Conn, server: ApiServer, session_id: str, kind: str) -> str:
+    """The `assessment_status` the session's `kind` call would carry if it were sent now."""
+    cur = await db.execute(
+        "select cb.*, a.callback_url from ats_callbacks cb join ats_assessments a using (session_id)"
+        " where cb.session_id = %s and cb.kind = %s",
+        (session_id, kind),
     )
     row = await cur.fetchone()
     assert row is not None and row["status"] == "delivered"
-    call = await callbacks.build_call(db, api_server.settings, row | {"created_at": datetime.now(UTC)})
+    call = await callbacks.build_call(db, server.settings, row | {"created_at": datetime.now(UTC)})
     assert call.content is not None
-    assert json.loads(call.content)["assessment_status"]["value"] == "Started"
+    return str(json.loads(call.content)["assessment_status"]["value"])
 
 
 async def test_session_creation_past_the_organisations_limit_is_429_with_retry_after(
