@@ -101,17 +101,25 @@ async def _ashby_body(conn: Conn, settings: ApiSettings, cb: dict[str, Any], key
     return ashby_updates.result(session_id, at, version, session, profile_url)
 
 
+LATER_NEWS = {"invite_withheld": ("started", "result", "cancelled"), "started": ("result", "cancelled")}
+
+
 async def _standing_status(conn: Conn, cb: dict[str, Any], session: dict[str, Any]) -> str:
-    """What a status call (the withheld invite, Started) says when it is sent: its own news while that is still
-    where the session stands, else the later news (cancelled, or the result once there is one), so a call sent
-    late (retried, or sent again) never puts an earlier status back over a later one in Ashby."""
+    """What a status call (the withheld invite, Started) says when it is sent: its own news, unless Ashby already
+    has later news (a later call of the session delivered, or its own cancellation), and then where the session
+    stands (cancelled, or the result once there is one), so a call sent late (retried, or sent again) never puts an
+    earlier status back over a later one in Ashby. Calls queued together go in order: each says its own news."""
+    assessment = await integrations_repo.get_assessment(conn, cb["session_id"])
+    by_ats = assessment is not None and assessment["cancelled_by_ats_at"] is not None
+    if not by_ats and not await integrations_repo.delivered_any(
+        conn, cb["session_id"], LATER_NEWS[cb["kind"]]
+    ):
+        return str(cb["kind"])
     if session["status"] == "cancelled":
         return "cancelled"
-    if session["started_at"] is None:
-        return str(cb["kind"])
     if await integrations_repo.result_version(conn, cb["session_id"]) is not None:
         return "result"
-    return "started"
+    return "started" if session["started_at"] is not None else str(cb["kind"])
 
 
 async def build_call(conn: Conn, settings: ApiSettings, cb: dict[str, Any]) -> Call:
