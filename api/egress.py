@@ -177,6 +177,9 @@ class Target:
     address: str | None
 
 
+MAX_PORT = 65_535
+
+
 def parse_url(raw: str, *, guard: bool) -> httpx.URL:
     if not raw or len(raw) > MAX_URL_CHARS:
         raise UrlRefusedError("invalid_url", f"The URL must be 1 to {MAX_URL_CHARS} characters.")
@@ -189,6 +192,9 @@ def parse_url(raw: str, *, guard: bool) -> httpx.URL:
         raise UrlRefusedError("scheme_not_allowed", "The URL must use https.")
     if not url.host:
         raise UrlRefusedError("invalid_url", "The URL has no host.")
+    # httpx takes any number; a lookup wraps one past 65535 (99999 is port 34463: not the port that was checked).
+    if url.port is not None and not 1 <= url.port <= MAX_PORT:
+        raise UrlRefusedError("invalid_url", "The URL's port must be 1 to 65535.")
     if url.userinfo:
         raise UrlRefusedError("credentials_in_url", "The URL must not carry a user name or password.")
     if url.fragment:

@@ -6,7 +6,8 @@ sessions created (`SHADOWS_API_SESSION_CREATE_RATE_LIMIT`) and invite e-mails qu
 A session past its limit is refused: 429 `session_rate_limited` with Retry-After, before anything is stored, so a
 retry costs one count lookup. An invite e-mail past its limit is withheld, not refused: the session is scheduled,
 the ATS answered as usual (an error would only be retried), and the assessment records `invite_withheld` =
-`rate_limited`, which Greenhouse's test_status shows (`invite_email`) beside the join link.
+`rate_limited`, which Greenhouse's test_status shows (`invite_withheld`) beside the join link and Ashby is told
+with an `assessment.update` (api.integrations.callbacks).
 """
 
 from __future__ import annotations

@@ -84,16 +84,29 @@ def one_line(value: Any) -> Any:
     return " ".join(spaced.translate(_BIDI_CONTROLS).split())
 
 
+# Letters that draw nothing: the Hangul fillers (a name of them looks blank).
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
+
+
+def has_visible_name(line: str) -> bool:
+    """Whether a name shows anything: a letter (of any script) or a digit. Invisible format characters, marks alone,
+    fillers and blank symbols (the blank braille cell) do not make one."""
+    return any(unicodedata.category(c)[0] in "LN" and c not in _BLANK_LETTERS for c in line)
+
+
 def name_line(value: Any) -> Any:
-    """A required name: storable (no NUL), as one line (`one_line`), and not blank once it is."""
+    """A required name: storable (no NUL), as one line (`one_line`), and not blank once it is (nothing visible:
+    `has_visible_name`)."""
     line = one_line(refuse_unstorable(value))
-    if isinstance(line, str) and not line:
+    if isinstance(line, str) and not has_visible_name(line):
         raise ValueError("must not be blank")
     return line
 
 
 def optional_name_line(value: Any) -> Any:
-    return one_line(refuse_unstorable(value))
+    """An optional name: as `name_line`, and empty when nothing of it is visible."""
+    line = one_line(refuse_unstorable(value))
+    return line if not isinstance(line, str) or has_visible_name(line) else ""
 
 
 class CandidateIn(BaseModel):

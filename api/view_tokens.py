@@ -4,7 +4,9 @@ authenticated, so that a browser can follow a plain URL where it cannot send an 
 - `timeline` scope: put into a report page rendered for an organisation key (or a practice candidate's invite), so
   the page's replay can load its timeline (`/v1/reports/<token>/timeline`);
 - `report` scope: a practice candidate's coaching link (`POST /v1/sessions/{id}/coaching-link`), which opens the
-  coaching report and its timeline.
+  coaching report and its timeline;
+- `artifacts` scope: the download URLs of a session's stored artifacts (`GET /v1/sessions/{id}/artifacts`), which
+  open those and nothing else, for SHADOWS_API_STORAGE_SIGNED_URL_S.
 
 `shv_` + base64url(view, scope, source kind, expiry, source id, session id, HMAC) signed with
 SHADOWS_API_SHARE_SIGNING_KEY for the purpose `view2` (a share token never verifies as one, nor the reverse; nor does
@@ -37,13 +39,13 @@ from api.timeline import View
 
 PREFIX = "shv_"
 PURPOSE = "view2"
-Scope = Literal["timeline", "report"]
+Scope = Literal["timeline", "report", "artifacts"]
 SourceKind = Literal["key", "invite"]
 _HEAD = struct.Struct(
     ">BBBQ16s"
 )  # view, scope, source kind, expiry (unix seconds), source id; the session id follows
 _VIEWS: tuple[View, ...] = ("org", "coach")
-_SCOPES: tuple[Scope, ...] = ("timeline", "report")
+_SCOPES: tuple[Scope, ...] = ("timeline", "report", "artifacts")
 _SOURCES: tuple[SourceKind, ...] = ("key", "invite")
 MAX_SESSION_ID_BYTES = 64
 SOURCE_ID_BYTES = 16
@@ -82,11 +84,11 @@ def mint(
     source: Source,
     *,
     now: datetime | None = None,
+    lifetime: timedelta | None = None,
 ) -> tuple[str, datetime]:
-    """A token for `source`'s reader, lasting SHADOWS_API_REPORT_VIEW_MINUTES."""
-    expires_at = ((now or datetime.now(UTC)) + timedelta(minutes=settings.report_view_minutes)).replace(
-        microsecond=0
-    )
+    """A token for `source`'s reader, lasting `lifetime` (SHADOWS_API_REPORT_VIEW_MINUTES unless given)."""
+    lifetime = lifetime if lifetime is not None else timedelta(minutes=settings.report_view_minutes)
+    expires_at = ((now or datetime.now(UTC)) + lifetime).replace(microsecond=0)
     sid = session_id.encode("ascii")
     if len(sid) > MAX_SESSION_ID_BYTES:
         raise ValueError("session id too long for a view token")

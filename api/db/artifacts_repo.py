@@ -49,6 +49,14 @@ async def record_artifact(
     )
 
 
+async def get_artifact(conn: Conn, session_id: str, name: str) -> dict[str, Any] | None:
+    cur = await conn.execute(
+        "select name, storage_key, content_type from session_artifacts where session_id = %s and name = %s",
+        (session_id, name),
+    )
+    return await cur.fetchone()
+
+
 async def list_artifacts(conn: Conn, session_id: str) -> list[dict[str, Any]]:
     cur = await conn.execute(
         """

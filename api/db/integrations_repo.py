@@ -354,6 +354,17 @@ async def load_callback(conn: Conn, callback_id: UUID) -> dict[str, Any] | None:
     return await cur.fetchone()
 
 
+async def delivered_any(conn: Conn, session_id: str, kinds: tuple[str, ...]) -> bool:
+    """Whether a call of one of these kinds has reached the session's ATS."""
+    cur = await conn.execute(
+        "select exists (select 1 from ats_callbacks where session_id = %s and status = 'delivered'"
+        " and kind = any(%s)) as found",
+        (session_id, list(kinds)),
+    )
+    row = await cur.fetchone()
+    return bool(row and row["found"])
+
+
 CALLBACK_COLUMNS = (
     "cb.id, cb.provider, cb.kind, cb.scorecard_version, cb.status, cb.attempts, cb.last_status_code,"
     " cb.last_error, cb.last_attempt_at, cb.next_attempt_at, cb.created_at, cb.delivered_at"

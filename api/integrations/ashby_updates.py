@@ -7,7 +7,12 @@ Every value is `{identifier, label, description, type, value}` with `type` one o
   `assessment_result` (the 0-100 score as numeric_score, or a string when grading failed), and metadata:
   recommendation (string), interview length (numeric_duration_minutes), tests passed (string), every hidden test
   passed (boolean_success), needs human review (string);
-- cancelled: `cancelled_reason`.
+- cancelled: `cancelled_reason`;
+- invite withheld (the organisation passed its invite e-mail limit, api.org_limits): `assessment_status` saying the
+  invite was not e-mailed, and metadata: why (string) and the candidate's join link (url) while it works, for the
+  recruiter to send; Greenhouse's test_status shows the same (`invite_withheld`, `join_url`).
+Which of them a call sends is decided when it is sent (api.integrations.callbacks: a status call sent late says
+where the session stands).
 """
 
 from __future__ import annotations
@@ -51,14 +56,42 @@ def started(assessment_id: str, at: datetime) -> dict[str, Any]:
     }
 
 
-def cancelled(assessment_id: str, at: datetime) -> dict[str, Any]:
+def cancelled(assessment_id: str, at: datetime, *, where: str = "Shadows") -> dict[str, Any]:
+    """`where` the hiring team cancelled it: in Shadows (the cancellation's own call), or in Ashby (a status call
+    sent late, after Ashby's own assessment.cancel, says so rather than put Started back)."""
     return {
         "assessment_id": assessment_id,
         "timestamp": _ms(at),
         "cancelled_reason": field(
-            "cancelled_reason", "Cancelled", "string", "The hiring team cancelled this interview in Shadows."
+            "cancelled_reason", "Cancelled", "string", f"The hiring team cancelled this interview in {where}."
         ),
         "metadata": [],
+    }
+
+
+INVITE_WITHHELD_STATUS = "Invite not e-mailed: send the candidate the interview link"
+INVITE_WITHHELD_REASON = (
+    "Your organisation passed its limit of invite e-mails from Shadows, so this candidate was not e-mailed."
+)
+
+
+def invite_withheld(assessment_id: str, at: datetime, join_url: str | None) -> dict[str, Any]:
+    metadata = [field("invite_withheld", "Invite e-mail", "string", INVITE_WITHHELD_REASON)]
+    if join_url is not None:
+        metadata.append(
+            field(
+                "join_url",
+                "Candidate's interview link",
+                "url",
+                join_url,
+                "Send it to the candidate yourself; it works until the invite expires.",
+            )
+        )
+    return {
+        "assessment_id": assessment_id,
+        "timestamp": _ms(at),
+        "assessment_status": field("status", "Status", "string", INVITE_WITHHELD_STATUS),
+        "metadata": metadata,
     }
 
 

@@ -103,7 +103,8 @@ async def create_assessment(
     Run inside the caller's transaction (the session, the record and the e-mail job commit together).
 
     The session counts against the organisation's session limit (RateLimitedError `session_rate_limited`, nothing
-    stored); its e-mail against the invite limit, past which it is withheld and the record says so (api.org_limits).
+    stored); its e-mail against the invite limit, past which it is withheld and the record says so (api.org_limits),
+    and Ashby is told with an `assessment.update` (kind `invite_withheld`, api.integrations.callbacks).
     """
     await org_limits.count_session(ratelimits, settings, organization_id)
     choice = await resolve_test(conn, req.partner_test_id)
@@ -150,6 +151,9 @@ async def create_assessment(
     )
     if send:
         await enqueue(conn, send_invite_email, queueing_lock=f"invite:{session_id}", session_id=session_id)
+    elif withheld and req.provider == "ashby":
+        # Ashby reads nothing of ours (Greenhouse reads test_status): tell it, ahead of the session's other calls.
+        await conn.execute("select outbox_emit_ats_callback(%s, 'ashby', 'invite_withheld')", (session_id,))
     return session_id
 
 

@@ -2,9 +2,9 @@
 
 - Greenhouse `completed`: `PATCH` to the `url` Greenhouse gave in send_test, no body, HTTP Basic with the
   organisation's Greenhouse key (the one Greenhouse authenticates to us with). Greenhouse then reads test_status.
-- Ashby `started` / `result` / `cancelled`: `POST {SHADOWS_API_ASHBY_BASE_URL}/assessment.update`, HTTP Basic with
-  the organisation's own Ashby API key. Ashby answers 200 with `success`; `success: false` is a refusal that
-  retrying will not change.
+- Ashby `invite_withheld` / `started` / `result` / `cancelled`: `POST {SHADOWS_API_ASHBY_BASE_URL}/assessment.update`,
+  HTTP Basic with the organisation's own Ashby API key. Ashby answers 200 with `success`; `success: false` is a
+  refusal that retrying will not change.
 
 The outbox (`outbox_emit_ats_callback`) defers it with the lock `ats:<session>`, so one session's calls go one at a
 time and in order (Started before the result). A non-2xx answer, a timeout or a refused address is tried again on
@@ -31,7 +31,7 @@ from procrastinate import JobContext
 from api import egress
 from api.db import attempts_repo, integrations_repo, outbound_leases_repo, sessions_repo
 from api.db.pool import Conn, Pool, connection
-from api.integrations import ashby_updates
+from api.integrations import ashby_updates, assessments
 from api.integrations.greenhouse import is_greenhouse_host
 from api.integrations.profile_links import assessment_profile_url, refresh_dead_links
 from api.jobs.queue import queue
@@ -73,10 +73,20 @@ async def _ashby_body(conn: Conn, settings: ApiSettings, cb: dict[str, Any], key
     session = await sessions_repo.get_session(conn, session_id)
     if session is None:
         raise CallbackUnsendableError("session_missing")
-    if cb["kind"] == "started":
+    kind = cb["kind"]
+    if kind in ("invite_withheld", "started"):
+        kind = await _standing_status(conn, cb, session)
+    if kind in ("invite_withheld", "cancelled"):
+        assessment = await integrations_repo.get_assessment(conn, session_id)
+        if assessment is None:
+            raise CallbackUnsendableError("session_missing")
+        if kind == "cancelled":
+            where = "Ashby" if assessment["cancelled_by_ats_at"] is not None else "Shadows"
+            return ashby_updates.cancelled(session_id, session["ended_at"] or cb["created_at"], where=where)
+        link = assessments.join_url(settings, assessment) if assessments.invite_open(assessment) else None
+        return ashby_updates.invite_withheld(session_id, cb["created_at"], link)
+    if kind == "started":
         return ashby_updates.started(session_id, session["started_at"] or cb["created_at"])
-    if cb["kind"] == "cancelled":
-        return ashby_updates.cancelled(session_id, session["ended_at"] or cb["created_at"])
     # The result that stands when the call is sent (the newest ready version, else the newest failed one), whatever
     # version the call was queued for: a call for an older version (a revocation or a link refresh that read the
     # versions while a re-grade was being stored, or an old call sent again) never puts a superseded result back,
@@ -89,6 +99,27 @@ async def _ashby_body(conn: Conn, settings: ApiSettings, cb: dict[str, Any], key
     # A result sent again (its profile link was revoked) is dated when it was queued, so Ashby takes it as newer.
     at = max(version["completed_at"], cb["created_at"])
     return ashby_updates.result(session_id, at, version, session, profile_url)
+
+
+LATER_NEWS = {"invite_withheld": ("started", "result", "cancelled"), "started": ("result", "cancelled")}
+
+
+async def _standing_status(conn: Conn, cb: dict[str, Any], session: dict[str, Any]) -> str:
+    """What a status call (the withheld invite, Started) says when it is sent: its own news, unless Ashby already
+    has later news (a later call of the session delivered, or its own cancellation), and then where the session
+    stands (cancelled, or the result once there is one), so a call sent late (retried, or sent again) never puts an
+    earlier status back over a later one in Ashby. Calls queued together go in order: each says its own news."""
+    assessment = await integrations_repo.get_assessment(conn, cb["session_id"])
+    by_ats = assessment is not None and assessment["cancelled_by_ats_at"] is not None
+    if not by_ats and not await integrations_repo.delivered_any(
+        conn, cb["session_id"], LATER_NEWS[cb["kind"]]
+    ):
+        return str(cb["kind"])
+    if session["status"] == "cancelled":
+        return "cancelled"
+    if await integrations_repo.result_version(conn, cb["session_id"]) is not None:
+        return "result"
+    return "started" if session["started_at"] is not None else str(cb["kind"])
 
 
 async def build_call(conn: Conn, settings: ApiSettings, cb: dict[str, Any]) -> Call:

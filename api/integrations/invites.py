@@ -4,10 +4,21 @@ set. The ATS can show the same join link either way (Greenhouse's test_status me
 `smtp://user:password@host:587` uses STARTTLS when the server offers it (outside local/test it must);
 `smtps://...:465` speaks TLS from the start. Sent once per session (`invite_sent_at`); a failure to reach the
 server is retried like any job, a refused recipient is not. Addresses never reach the logs.
+
+Once the mail server has taken the e-mail, marking it sent must not become a reason to send it again: the mark is
+retried in place (MARK_DELAYS_S) when the database is briefly unavailable. Past that the job is retried and the
+e-mail sent again (an invite lost is worse than one twice; the job cannot tell whether its last attempt reached the
+server), as the same message: its Message-ID is derived from the invite (`invite_message_id`), so mail clients
+that collapse duplicates by Message-ID (Gmail, for one) show it once.
+
+An internationalised address goes with its domain in IDNA (`ascii_address`); one whose local part is not ASCII
+cannot go through a server without SMTPUTF8 and is given up at once (logged), not retried.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 from email.message import EmailMessage
 from email.utils import formataddr, parseaddr
 from pathlib import Path
@@ -16,11 +27,12 @@ from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 import structlog
+from email_validator import EmailNotValidError, validate_email
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from procrastinate import JobContext
 
 from api.db import integrations_repo
-from api.db.pool import connection
+from api.db.pool import Pool, connection
 from api.errors import ServiceUnavailableError
 from api.jobs.queue import queue
 from api.jobs.resources import resources
@@ -40,8 +52,28 @@ _templates = Environment(
 )
 
 
+MARK_DELAYS_S = (0.5, 2.0, 5.0)  # waits before each further try to mark a sent e-mail sent
+
+
 class SmtpUnavailableError(ServiceUnavailableError):
     code = "smtp_unavailable"
+
+
+def ascii_address(address: str) -> str | None:
+    """The address as an SMTP server without SMTPUTF8 takes it (a Unicode domain in IDNA), or None when it has no
+    ASCII form (a Unicode local part): such an invite cannot go, and waiting will not change that."""
+    try:
+        return validate_email(address, check_deliverability=False).ascii_email
+    except EmailNotValidError:
+        return None
+
+
+def invite_message_id(session_id: str, join_url: str, sender_address: str) -> str:
+    """The same for every sending of one invite (a retry is the same message), different for another invite: the
+    session and a digest of its join link (which holds the invite token), at the sender's domain."""
+    domain = sender_address.rpartition("@")[2] or "localhost"
+    digest = hashlib.sha256(join_url.encode("utf-8")).hexdigest()[:24]
+    return f"<invite.{session_id}.{digest}@{domain}>"
 
 
 def smtp_options(settings: ApiSettings) -> dict[str, Any]:
@@ -75,6 +107,7 @@ def invite_message(
     message = EmailMessage()
     sender_name, sender_address = parseaddr(settings.smtp_from)
     message["From"] = formataddr((sender_name, sender_address))
+    message["Message-ID"] = invite_message_id(str(assessment["session_id"]), join_url, sender_address)
     # Names are stored as one line (api.schemas.one_line); an older row or an organisation's name is made one here,
     # since a line break in a header is refused and the invite would never go.
     to_name, organization = one_line(to_name), one_line(organization)
@@ -97,11 +130,15 @@ def invite_message(
 async def send_invite_email(context: JobContext, session_id: str) -> None:
     """E-mail the candidate their join link, once."""
     res = resources(context)
-    settings = res.settings
+    await deliver_invite(res.settings, res.pool, session_id)
+
+
+async def deliver_invite(settings: ApiSettings, pool: Pool, session_id: str) -> None:
+    """One attempt of `send_invite_email` (see the module docstring)."""
     if settings.smtp_url is None:
         log.info("invite_email.no_smtp", session_id=session_id)
         return
-    async with connection(res.pool) as conn:
+    async with connection(pool) as conn:
         assessment = await integrations_repo.get_assessment(conn, session_id)
         if (
             assessment is None
@@ -114,10 +151,14 @@ async def send_invite_email(context: JobContext, session_id: str) -> None:
             "select name from organizations where id = %s", (assessment["organization_id"],)
         )
         org = await cur.fetchone()
+    to_email = ascii_address(assessment["candidate_email"])
+    if to_email is None:
+        log.warning("invite_email.unsendable_address", session_id=session_id)
+        return
     message = invite_message(
         settings,
         to_name=assessment["candidate_name"],
-        to_email=assessment["candidate_email"],
+        to_email=to_email,
         organization=org["name"] if org else "A hiring team",
         join_url=sealer(settings).open(assessment["join_url_sealed"]),
         assessment=assessment,
@@ -130,6 +171,19 @@ async def send_invite_email(context: JobContext, session_id: str) -> None:
     except (aiosmtplib.SMTPException, OSError) as e:
         log.warning("invite_email.failed", session_id=session_id, error_type=type(e).__name__)
         raise SmtpUnavailableError("The mail server could not be reached.") from e
-    async with connection(res.pool) as conn:
-        await integrations_repo.mark_invite_sent(conn, session_id)
+    await _mark_sent(pool, session_id)
     log.info("invite_email.sent", session_id=session_id)
+
+
+async def _mark_sent(pool: Pool, session_id: str) -> None:
+    """Mark the invite sent, trying again in place while the database is briefly unavailable: the e-mail is out."""
+    for delay in (*MARK_DELAYS_S, None):
+        try:
+            async with connection(pool) as conn:
+                await integrations_repo.mark_invite_sent(conn, session_id)
+            return
+        except ServiceUnavailableError:
+            if delay is None:
+                log.warning("invite_email.unmarked", session_id=session_id)
+                raise  # the job is retried: the same message again (invite_message_id)
+            await asyncio.sleep(delay)

@@ -23,7 +23,7 @@ router = APIRouter(prefix="/v1/sessions", tags=["integrations"])
 class AtsCallbackOut(BaseModel):
     id: UUID
     provider: Literal["greenhouse", "ashby"]
-    kind: Literal["completed", "started", "result", "cancelled"]
+    kind: Literal["completed", "invite_withheld", "started", "result", "cancelled"]
     scorecard_version: int | None
     status: Literal["pending", "delivered", "failed"]
     attempts: int

@@ -208,7 +208,8 @@ async def _open_token(conn: Conn, settings: ApiSettings, token: str, *, page: bo
     session: dict[str, Any] | None
     if token.startswith(view_tokens.PREFIX):
         grant = view_tokens.check(settings, token)
-        if page and grant.scope != "report":
+        # A page needs a `report` grant; its timeline a `timeline` or `report` one; an `artifacts` grant neither.
+        if grant.scope not in (("report",) if page else ("timeline", "report")):
             raise share_links.ShareLinkInvalidError("This link is not valid.")
         # Checked on every use: the key or invite it was minted for must still be live.
         session = await view_tokens.open_session(conn, grant)

@@ -1,21 +1,30 @@
-"""Organisation routes over a session's stored data: its artifacts (with signed download URLs) and its erasure;
-plus the download route behind the `local` storage backend's signed URLs."""
+"""Organisation routes over a session's stored data: its artifacts (with download URLs) and its erasure; plus the
+download route behind those URLs.
+
+A download URL is `<public_url>/v1/artifacts/<token>/<name>`: the token is a view token of scope `artifacts`
+(`api.view_tokens`) bound to the organisation key that listed it, checked in Postgres on every download, so it
+dies with that key (revoked), with the session (erased) and with the signing key (rotated); otherwise it lasts
+SHADOWS_API_STORAGE_SIGNED_URL_S. The API reads the object from storage and serves it, whichever the backend: a
+storage backend's own signed URL (Supabase's) cannot be taken back."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel
 
+from api import view_tokens
 from api.db import artifacts_repo, sessions_repo
+from api.db.pool import connection
 from api.deps import DbConn, OrgCaller, Settings
 from api.erasure import delete_session
 from api.errors import NotFoundError
 from api.ids import SessionId
 from api.openapi_errors import DB, error_responses
-from api.storage import LocalStorage, StorageBackend
+from api.storage import StorageBackend
 
 router = APIRouter(tags=["sessions"])
 
@@ -47,47 +56,66 @@ def _storage(request: Request) -> StorageBackend:
 async def list_artifacts(
     session_id: SessionId, request: Request, org: OrgCaller, conn: DbConn, settings: Settings
 ) -> ArtifactPage:
-    """The session's stored artifacts (`session.json`, `report.pdf`, `resume.pdf`), each with a signed URL that
-    downloads it without credentials for SHADOWS_API_STORAGE_SIGNED_URL_S seconds. Written when the interview ends
-    and after each grading; erased by retention and deletion."""
+    """The session's stored artifacts (`session.json`, `report.pdf`, `resume.pdf`), each with a URL that downloads
+    it without other credentials for SHADOWS_API_STORAGE_SIGNED_URL_S seconds, while the key that listed it is live.
+    Written when the interview ends and after each grading; erased by retention and deletion."""
     if await sessions_repo.get_session(conn, session_id, organization_id=org.id) is None:
         raise NotFoundError("Session not found.", code="session_not_found")
-    storage = _storage(request)
-    ttl = settings.storage_signed_url_s
-    out = []
-    for row in await artifacts_repo.list_artifacts(conn, session_id):
-        url = await storage.signed_url(row["storage_key"], ttl)
-        out.append(
+    token, expires_at = view_tokens.mint(
+        settings,
+        session_id,
+        "org",
+        "artifacts",
+        view_tokens.Source.key(org.key_id),
+        lifetime=timedelta(seconds=settings.storage_signed_url_s),
+    )
+    base = f"{settings.public_url.rstrip('/')}/v1/artifacts/{token}/"
+    return ArtifactPage(
+        data=[
             ArtifactOut(
                 name=row["name"],
                 content_type=row["content_type"],
                 size_bytes=row["size_bytes"],
                 sha256=row["sha256"],
                 written_at=row["written_at"],
-                url=settings.public_url.rstrip("/") + url if url.startswith("/") else url,
-                url_expires_at=datetime.now(UTC) + timedelta(seconds=ttl),
+                url=base + quote(row["name"], safe=""),
+                url_expires_at=expires_at,
             )
-        )
-    return ArtifactPage(data=out)
-
-
-@router.get("/v1/artifacts/{token}", response_class=Response, include_in_schema=False)
-async def download_artifact(token: Annotated[str, Path(max_length=700)], request: Request) -> Response:
-    """A `local` backend signed URL (the `supabase` backend's URLs point at Supabase)."""
-    storage = _storage(request)
-    key = storage.open_signed(token) if isinstance(storage, LocalStorage) else None
-    data = await storage.get(key) if key else None
-    if data is None or key is None:
-        raise NotFoundError("Not found.", code="not_found")
-    name = key.rsplit("/", 1)[-1]
-    media = {"json": "application/json", "pdf": "application/pdf"}.get(
-        name.rsplit(".", 1)[-1], "application/octet-stream"
+            for row in await artifacts_repo.list_artifacts(conn, session_id)
+        ]
     )
+
+
+@router.get(
+    "/v1/artifacts/{token}/{name}",
+    response_class=Response,
+    include_in_schema=False,
+    responses=error_responses(*DB, 404, 410),
+)
+async def download_artifact(
+    token: Annotated[str, Path(max_length=700)],
+    name: Annotated[str, Path(max_length=100)],
+    request: Request,
+    settings: Settings,
+) -> Response:
+    """One artifact of the session the token was listed for (see the module docstring)."""
+    grant = view_tokens.check(settings, token)
+    if grant.scope != "artifacts":
+        raise NotFoundError("Not found.", code="not_found")
+    # Checked, then released before the (possibly slow) read from storage.
+    async with connection(request.app.state.pool) as conn:
+        await view_tokens.open_session(
+            conn, grant
+        )  # the key still live, the session still its organisation's
+        row = await artifacts_repo.get_artifact(conn, grant.session_id, name)
+    data = await _storage(request).get(row["storage_key"]) if row else None
+    if data is None or row is None:
+        raise NotFoundError("Not found.", code="not_found")
     return Response(
         data,
-        media_type=media,
+        media_type=row["content_type"],
         headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
+            "Content-Disposition": f'attachment; filename="{row["name"]}"',
             "Cache-Control": "no-store",
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "no-referrer",

@@ -408,8 +408,10 @@ async def test_share_and_view_tokens_are_not_credentials_for_api_routes(world: W
 
 
 async def test_artifact_downloads_need_a_signed_token(world: World) -> None:
-    for token in ("sha_x", "shr_" + "A" * 75, world.server.org_key, "../../etc/passwd"):
-        r = await world.server.client.get(f"/v1/artifacts/{token}")
+    page = await world.server.client.get(f"/v1/sessions/{world.a['id']}/report", headers=world.headers("org"))
+    view = page.text.split('data-timeline-url="/v1/reports/', 1)[1].split("/", 1)[0]  # a timeline grant
+    for token in ("sha_x", "shr_" + "A" * 75, world.server.org_key, "..", view):
+        r = await world.server.client.get(f"/v1/artifacts/{token}/session.json")
         assert r.status_code == 404, token
 
 

@@ -24,6 +24,7 @@ from api.sealing import sealer
 from api.security import digest, new_api_key
 from tests.api.report_support import Seeded, grade, seed_interview
 from tests.conftest import ApiServer
+from tests.fakes.greenhouse import fake_greenhouse
 
 Conn = psycopg.AsyncConnection[DictRow]
 pytestmark = pytest.mark.usefixtures("web_dist")
@@ -187,6 +188,8 @@ async def test_the_profile_link_greenhouse_holds_dies_with_its_integration_key(
     assert r.status_code == 204
     r = await api_server.client.get(f"/v1/reports/{token}")
     assert r.status_code == 410 and "This link was revoked" in r.text
+    # And what the page loads through it (the replay's timeline): nothing else is reachable with the link.
+    assert _code(await api_server.client.get(f"/v1/reports/{token}/timeline")) == (410, "share_link_revoked")
     with pytest.raises(share_links.ShareLinkRevokedError):
         await share_links.verify(db, api_server.settings, token)
     listed = await api_server.client.get(f"/v1/sessions/{seeded.id}/share", headers=api_server.org_headers())
@@ -280,3 +283,73 @@ async def test_a_kept_profile_link_bound_to_no_key_is_replaced_and_revoked_by_th
         "profile_url_sealed": None,
         "profile_url_expires_at": None,
     }
+
+
+async def test_the_candidates_join_link_outlives_the_greenhouse_key_that_asked_for_it(
+    api_server: ApiServer, db: Conn
+) -> None:
+    # What the organisation revokes with the key is Greenhouse's access (its calls, the report links it holds),
+    # not the candidate's interview: the candidate holds the link already (e-mailed, or sent by the recruiter),
+    # and cutting it would cancel interviews as a side effect of rotating a key. The session is withdrawn by
+    # cancelling it (from Greenhouse, or `POST /v1/sessions/{id}/cancel`).
+    first_key = await _greenhouse_key(api_server)
+    async with fake_greenhouse(f"{api_server.url}/integrations/greenhouse", first_key) as gh:
+        sent = await gh.send_test("difficulty:easy", {"first_name": "Ada", "email": "ada@example.com"})
+        assert sent.status_code == 200, sent.text
+        session_id = sent.json()["partner_interview_id"]
+        join_url = (await gh.test_status(session_id)).json()["metadata"]["join_url"]
+    invite = join_url.split("#invite=", 1)[1]
+
+    r = await api_server.client.delete("/v1/integrations/greenhouse/keys", headers=api_server.org_headers())
+    assert r.status_code == 204
+    joined = await api_server.client.post("/v1/join", json={"invite": invite})
+    assert joined.status_code == 200, joined.text
+    assert joined.json()["session"]["id"] == session_id
+
+    # After a rotation the new key reads the same link (the recruiter can still resend it); the old key reads
+    # nothing.
+    second_key = await _greenhouse_key(api_server)
+    async with fake_greenhouse(f"{api_server.url}/integrations/greenhouse", second_key) as gh:
+        assert (await gh.test_status(session_id)).json()["metadata"]["join_url"] == join_url
+    async with fake_greenhouse(f"{api_server.url}/integrations/greenhouse", first_key) as old:
+        assert (await old.test_status(session_id)).status_code == 401
+
+
+async def test_an_artifact_url_dies_with_the_key_it_was_listed_with(api_server: ApiServer, db: Conn) -> None:
+    # Found in round 3 of the ATS audit: the signed URL of a stored artifact (the session dump, the report PDF,
+    # the résumé) was signed for its path and expiry only, so it kept downloading for
+    # SHADOWS_API_STORAGE_SIGNED_URL_S (an hour by default, up to 7 days) after the key that listed it was revoked,
+    # and after the session moved out of the organisation's reach. Like a report page's timeline grant, it is now
+    # bound to the key and checked on every download.
+    seeded = await seed_interview(api_server, db)
+    storage = api_server.app.state.storage
+    await storage.put(f"sessions/{seeded.id}/session.json", b'{"dump": 1}', "application/json")
+    await _record_dump(db, seeded.id)
+    key = new_api_key()
+    await db.execute(
+        "insert into api_keys (organization_id, key_hash, prefix, name) values (%s, %s, %s, 'lister')",
+        (api_server.org_id, digest(key), key[:9]),
+    )
+    listed = await api_server.client.get(
+        f"/v1/sessions/{seeded.id}/artifacts", headers={"Authorization": f"Bearer {key}"}
+    )
+    assert listed.status_code == 200, listed.text
+    (item,) = listed.json()["data"]
+    path = item["url"].removeprefix(api_server.url)
+    r = await api_server.client.get(path)
+    assert r.status_code == 200 and r.content == b'{"dump": 1}'
+
+    await db.execute("update api_keys set revoked_at = now() where key_hash = %s", (digest(key),))
+    assert _code(await api_server.client.get(path)) == (410, "share_link_revoked")
+    # Nor does a token of the kind open anything else: a report page or its timeline.
+    token = path.removeprefix("/v1/artifacts/").split("/", 1)[0]
+    assert (await api_server.client.get(f"/v1/reports/{token}")).status_code in (404, 410)
+    assert (await api_server.client.get(f"/v1/reports/{token}/timeline")).status_code in (404, 410)
+
+
+async def _record_dump(db: Conn, session_id: str) -> None:
+    await db.execute(
+        "insert into session_artifacts (session_id, name, storage_key, content_type, size_bytes, sha256)"
+        " values (%s, 'session.json', %s, 'application/json', 11, 'x')",
+        (session_id, f"sessions/{session_id}/session.json"),
+    )

@@ -118,6 +118,31 @@ async def test_check_url_with_the_guard_refuses(resolver: MappedResolver, url: s
     assert e.value.code == code
 
 
+@pytest.mark.parametrize("port", ["0", "65536", "99999"])
+async def test_a_port_outside_tcps_range_is_an_invalid_url_with_or_without_the_guard(
+    resolver: MappedResolver, port: str
+) -> None:
+    # Found in round 3 of the ATS audit: httpx takes any port number, so a webhook endpoint or a Greenhouse
+    # callback `url` on port 99999 was stored; the lookup wraps it (99999 became port 34463: a request to another
+    # port than the one checked) and, without the guard, the request escaped as an ExceptionGroup, not our error:
+    # the delivery ended `internal_error`.
+    resolver.write({"public.test": ["93.184.216.34"]})
+    for guard in (True, False):
+        with pytest.raises(egress.UrlRefusedError) as e:
+            await egress.check_url(f"https://public.test:{port}/hook", guard=guard)
+        assert e.value.code == "invalid_url"
+    with pytest.raises(egress.UrlRefusedError):
+        await egress.send(
+            f"http://127.0.0.1:{port}/hook",
+            method="POST",
+            guard=False,
+            timeout_s=2,
+            max_bytes=100,
+            content=b"{}",
+            headers={},
+        )
+
+
 async def test_check_url_with_the_guard_pins_the_checked_address(resolver: MappedResolver) -> None:
     resolver.write({"public.test": ["93.184.216.34", "93.184.216.35"]})
     target = await egress.check_url("https://public.test/hook", guard=True)

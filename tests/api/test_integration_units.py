@@ -337,6 +337,47 @@ def test_names_are_stored_as_one_line_and_a_blank_one_is_refused() -> None:
         CandidateIn(name="Ha\x00l", email="hal@example.com")
 
 
+INVISIBLE = (
+    "\u200b\u200b",
+    "\u00ad",
+    "\ufeff",
+    "\u2060",
+    "\u034f",
+    "\U000e0041",
+    "\u3164",
+    "\u115f\u1160",
+    "\u2800",
+)
+
+
+def test_a_name_of_invisible_characters_is_blank() -> None:
+    # Found in round 3 of the ATS audit: a name made only of characters that draw nothing (zero-width space, soft
+    # hyphen, word joiner, tags, Hangul fillers, the blank braille cell) passed the blank check, so an ATS could
+    # schedule an interview for a candidate with no visible name; as a preferred name it stood in for the real
+    # first name. A required name needs a letter or a digit; an optional one without is empty.
+    for invisible in INVISIBLE:
+        with pytest.raises(ValidationError, match="must not be blank"):
+            CandidateIn(name=invisible, email="hal@example.com")
+        with pytest.raises(ValidationError, match="must not be blank"):
+            GreenhouseCandidate(first_name=invisible, email="hal@example.com")
+        with pytest.raises(ValidationError, match="must not be blank"):
+            AshbyCandidate(ashby_id="c1", first_name=f" {invisible} ", email="ada@example.com")
+        gh = GreenhouseCandidate(
+            first_name="Harry", preferred_name=invisible, last_name=invisible, email="h@example.com"
+        )
+        assert gh.display_name() == "Harry" and gh.other_names() == ()
+    # Names in any script, with their marks and joiners, stay as they are.
+    for name in (
+        "\u674e\u96f7",
+        "Zo\u0065\u0308",
+        "\u0d15\u0d4d\u200d",
+        "\ud55c\uac15",
+        "X \u00c6 A-12",
+        "7",
+    ):
+        assert CandidateIn(name=name, email="a@example.com").name == name
+
+
 def test_the_invite_goes_out_whatever_line_breaks_a_stored_name_has() -> None:
     # A row written before names were kept to one line, or an organisation's name: the invite is still built (a line
     # break in a header raised ValueError, and the job failed for good without e-mailing the candidate).
@@ -347,7 +388,11 @@ def test_the_invite_goes_out_whatever_line_breaks_a_stored_name_has() -> None:
         to_email="hal@example.com",
         organization="Acme\r\nX-Injected: 1",
         join_url="http://127.0.0.1/join#invite=inv_x",
-        assessment={"invite_expires_at": datetime(2026, 12, 1, tzinfo=UTC), "duration_minutes": 45},
+        assessment={
+            "session_id": "ses_1",
+            "invite_expires_at": datetime(2026, 12, 1, tzinfo=UTC),
+            "duration_minutes": 45,
+        },
     )
     assert message["Subject"] == "Your technical interview with Acme X-Injected: 1"
     assert [a.addr_spec for a in message["To"].addresses] == ["hal@example.com"]
@@ -355,6 +400,7 @@ def test_the_invite_goes_out_whatever_line_breaks_a_stored_name_has() -> None:
         "from",
         "to",
         "subject",
+        "message-id",
         "content-type",
         "content-transfer-encoding",
         "mime-version",

@@ -6,7 +6,10 @@ Retry-After and a machine-readable code."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -14,9 +17,13 @@ from prometheus_client import REGISTRY
 from psycopg.rows import DictRow
 from pydantic import SecretStr
 
+from api.integrations import callbacks
+from api.sealing import sealer
 from api.settings import ApiSettings
-from tests.conftest import ApiServer
-from tests.fakes.ashby import fake_ashby
+from tests.api.grading_support import wait_until
+from tests.api.integration_support import document_example, end_interview, grading_worker, simulate_interview
+from tests.conftest import ApiServer, StartWorker
+from tests.fakes.ashby import FakeAshby, fake_ashby
 from tests.fakes.greenhouse import FakeGreenhouse, fake_greenhouse
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -136,6 +143,118 @@ async def test_ashby_invites_past_the_limit_are_withheld_and_sessions_past_their
     assert await _invite_jobs(db) == 2
     cur = await db.execute("select invite_withheld from ats_assessments where session_id = %s", (ids[2],))
     assert (await cur.fetchone())["invite_withheld"] == "rate_limited"
+
+
+async def _ashby_starts(
+    api_server: ApiServer, ashby: FakeAshby, n: int, *, first: int = 0, new_key: bool = True
+) -> list[str]:
+    if new_key:
+        r = await api_server.client.post(
+            "/v1/integrations/ashby/keys",
+            json={"ashby_api_key": "ashby-key-1"},
+            headers=api_server.org_headers(),
+        )
+        assert r.status_code == 201, r.text
+        ashby.partner_url = f"{api_server.url}/integrations/ashby"
+        ashby.partner_key = r.json()["key"]
+        ashby.customer_api_key = "ashby-key-1"
+    ids = []
+    for i in range(first, first + n):
+        started = await ashby.start(
+            "difficulty:easy",
+            {"ashby_id": f"cand-{i}", "first_name": "Ada", "last_name": "L", "email": f"a{i}@example.com"},
+        )
+        assert started.status_code == 200 and started.json()["success"] is True, started.text
+        ids.append(started.json()["results"]["assessment_id"])
+    return ids
+
+
+async def test_a_withheld_ashby_invite_is_shown_to_the_recruiter_in_ashby_with_the_join_link(
+    api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    # Found in round 3 of the ATS audit: Greenhouse showed a withheld invite in test_status, but Ashby, which has
+    # no call of ours to read, was never told; only our database, logs and metric knew. Ashby's contract has the
+    # partner report the assessment's status as it evolves (assessment.update's `assessment_status`, a string
+    # field Ashby shows the recruiter): the withholding is reported so, with the join link to send by hand.
+    async with fake_ashby() as ashby:
+        ids = await _ashby_starts(api_server, ashby, 3)
+        # The worker has no SMTP server: the two e-mails queued are skipped there, not sent.
+        grading_worker(start_worker, api_server, tmp_path / "grader", SHADOWS_API_ASHBY_BASE_URL=ashby.url)
+
+        async def told() -> bool:
+            return len(ashby.accepted()) >= 1
+
+        await wait_until(told, what="the withheld invite reported to Ashby")
+        (update,) = ashby.accepted()
+        assert update["assessment_id"] == ids[2]  # only the withheld one: the others' e-mails went
+        assert update["assessment_status"]["type"] == "string"
+        assert "not e-mailed" in update["assessment_status"]["value"]
+        meta = {m["identifier"]: m for m in update["metadata"]}
+        cur = await db.execute("select join_url_sealed from ats_assessments where session_id = %s", (ids[2],))
+        join_url = sealer(api_server.settings).open((await cur.fetchone())["join_url_sealed"])
+        assert meta["join_url"] == {
+            "identifier": "join_url",
+            "label": "Candidate's interview link",
+            "description": "Send it to the candidate yourself; it works until the invite expires.",
+            "type": "url",
+            "value": join_url,
+        }
+        assert meta["invite_withheld"]["type"] == "string" and "limit" in meta["invite_withheld"]["value"]
+        document_example("ashby.update.invite_withheld", update)
+
+        # The candidate starts from the link the recruiter sent: Started follows, in order.
+        await simulate_interview(api_server, ids[2])
+
+        async def started() -> bool:
+            return len(ashby.accepted()) >= 2
+
+        await wait_until(started, what="the Started update")
+        assert ashby.accepted()[1]["assessment_status"]["value"] == "Started"
+
+        # The withholding call sent again now (send-again, or a late retry) never puts the stale state back over
+        # Started: it is built from where the session stands.
+        assert await _status_sent_again(db, api_server, ids[2], "invite_withheld") == "Started"
+
+        await end_interview(api_server, ids[2])
+        (tmp_path / "grader" / "release").touch()
+
+        async def result() -> bool:
+            return len(ashby.accepted()) >= 3
+
+        await wait_until(result, what="the result update")
+        assert ashby.accepted()[2]["assessment_status"]["value"] == "Completed"
+        # Another withheld one that Ashby cancels: the withholding, sent late, says so instead.
+        (late,) = await _ashby_starts(api_server, ashby, 1, first=9, new_key=False)
+        assert (await ashby.cancel(late)).json()["success"] is True
+    # Nor, once the result is in, over the result: neither the withholding nor Started, sent again, says less.
+    assert await _status_sent_again(db, api_server, ids[2], "invite_withheld") == "Completed"
+    assert await _status_sent_again(db, api_server, ids[2], "started") == "Completed"
+    cur = await db.execute(
+        "select cb.*, a.callback_url from ats_callbacks cb join ats_assessments a using (session_id)"
+        " where cb.session_id = %s and cb.kind = 'invite_withheld'",
+        (late,),
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    call = await callbacks.build_call(db, api_server.settings, row)
+    assert call.content is not None
+    body = json.loads(call.content)
+    assert "assessment_status" not in body
+    assert body["cancelled_reason"]["value"] == "The hiring team cancelled this interview in Ashby."
+
+
+async def _status_sent_again(db: Conn, server: ApiServer, session_id: str, kind: str) -> str:
+    """The `assessment_status` the session's `kind` call would carry if it were sent now."""
+    cur = await db.execute(
+        "select cb.*, a.callback_url from ats_callbacks cb join ats_assessments a using (session_id)"
+        " where cb.session_id = %s and cb.kind = %s",
+        (session_id, kind),
+    )
+    row = await cur.fetchone()
+    assert row is not None and row["status"] == "delivered"
+    call = await callbacks.build_call(db, server.settings, row | {"created_at": datetime.now(UTC)})
+    assert call.content is not None
+    return str(json.loads(call.content)["assessment_status"]["value"])
 
 
 async def test_session_creation_past_the_organisations_limit_is_429_with_retry_after(

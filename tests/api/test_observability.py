@@ -232,12 +232,12 @@ async def test_spans_never_carry_a_share_token_or_a_querys_values(
             token = r.json()["report_url"].rsplit("/", 1)[1]
             assert (await client.get(f"/v1/reports/{token}")).status_code == 200
             assert (await client.get(f"/v1/reports/{token}/timeline")).status_code == 200
-            assert (await client.get("/v1/artifacts/art.signed-value")).status_code == 404
+            assert (await client.get("/v1/artifacts/art.signed-value/report.pdf")).status_code == 404
             r = await client.get("/v1/sessions", params={"candidate_external_id": "ext-7"}, headers=headers)
             assert r.status_code == 200 and r.json()["data"]
     spans = receiver.spans
     routes = {s.attributes.get("http.route") for s in spans}
-    assert {"/v1/reports/{token}", "/v1/reports/{token}/timeline", "/v1/artifacts/{token}"} <= routes
+    assert {"/v1/reports/{token}", "/v1/reports/{token}/timeline", "/v1/artifacts/{token}/{name}"} <= routes
     everything = repr([s.attributes for s in spans]) + repr([s.name for s in spans])
     for secret in (token, token[:24], "art.signed-value", "ext-7", "candidate_external_id="):
         assert secret not in everything, secret
