@@ -2,9 +2,11 @@
 
 - `local` (`local.py`): a directory (default `<data dir>/artifacts`), for `make dev` and tests;
 - `supabase` (`supabase.py`): Supabase Storage through the official client's storage module (`storage3`), in a
-  private bucket, handed out through signed URLs.
+  private bucket.
 
-Both implement `StorageBackend` (`base.py`); `open_storage(settings)` returns the configured one.
+Either way, readers download an artifact from this API (`/v1/artifacts/<token>/<name>`, tied to the key that
+listed it: api/routers/session_data.py), never from the backend directly. Both implement `StorageBackend`
+(`base.py`); `open_storage(settings)` returns the configured one.
 """
 
 from __future__ import annotations
@@ -33,4 +35,4 @@ def open_storage(settings: ApiSettings) -> StorageBackend:
             bucket=settings.storage_bucket,
             timeout_s=settings.storage_timeout_s,
         )
-    return LocalStorage(settings.artifacts_dir, signing_key=settings.share_signing_key.get_secret_value())
+    return LocalStorage(settings.artifacts_dir)

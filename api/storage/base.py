@@ -55,8 +55,4 @@ class StorageBackend(Protocol):
     async def delete(self, keys: list[str]) -> int:
         """Delete these objects (missing ones are fine); returns how many existed."""
 
-    async def signed_url(self, key: str, expires_in_s: int) -> str:
-        """A URL that downloads the object without other credentials until it expires. For the local backend it
-        is a path on this API (`/v1/artifacts/<token>`)."""
-
     async def aclose(self) -> None: ...

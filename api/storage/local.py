@@ -1,31 +1,22 @@
-"""The `local` storage backend: objects are files under one directory; signed URLs are HMAC-signed paths that this
-API serves (`GET /v1/artifacts/<token>`). For development, tests and single-host deployments."""
+"""The `local` storage backend: objects are files under one directory. For development, tests and single-host
+deployments."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import os
-import struct
 import tempfile
-import time
 from pathlib import Path
 
-from api import signed_tokens
 from api.storage.base import StorageError, StoredObject, check_key
-
-PREFIX = "sha_"
-PURPOSE = "artifact"
-_HEAD = struct.Struct(">Q")  # expiry (unix seconds); the key follows
-ARTIFACTS_PATH = "/v1/artifacts/"
 
 
 class LocalStorage:
     name = "local"
 
-    def __init__(self, root: Path, *, signing_key: str) -> None:
+    def __init__(self, root: Path) -> None:
         self.root = root
-        self._key = signing_key.encode("utf-8")
 
     def _path(self, key: str) -> Path:
         return self.root / check_key(key)
@@ -100,23 +91,6 @@ class LocalStorage:
             return await asyncio.to_thread(self._delete, keys)
         except OSError as e:
             raise StorageError(f"could not delete: {type(e).__name__}", retryable=True) from e
-
-    async def signed_url(self, key: str, expires_in_s: int) -> str:
-        body = _HEAD.pack(int(time.time()) + expires_in_s) + check_key(key).encode("ascii")
-        return ARTIFACTS_PATH + signed_tokens.sign(self._key, PURPOSE, PREFIX, body)
-
-    def open_signed(self, token: str, *, now: float | None = None) -> str | None:
-        """The key a signed URL's token names, if it is valid and unexpired."""
-        body = signed_tokens.verify(self._key, PURPOSE, PREFIX, token, _HEAD.size + 1, _HEAD.size + 512)
-        if body is None:
-            return None
-        (expires,) = _HEAD.unpack(body[: _HEAD.size])
-        if (now if now is not None else time.time()) >= expires:
-            return None
-        try:
-            return check_key(body[_HEAD.size :].decode("ascii"))
-        except (UnicodeDecodeError, ValueError):
-            return None
 
     async def aclose(self) -> None:
         return None

@@ -1,6 +1,6 @@
 """The `supabase` storage backend: Supabase Storage through `storage3`, the storage module of the official
 `supabase` Python client, with the project's service-role key. Objects live in a private bucket (created private on
-first use when missing); readers get time-limited signed URLs. Errors become `StorageError` (timeouts, connection
+first use when missing), read back through this API only. Errors become `StorageError` (timeouts, connection
 failures and 5xx are retryable)."""
 
 from __future__ import annotations
@@ -123,16 +123,6 @@ class SupabaseStorage:
             "delete", self._client.from_(self._bucket).remove([check_key(k) for k in keys])
         )
         return len(removed)
-
-    async def signed_url(self, key: str, expires_in_s: int) -> str:
-        await self._bucket_ready()
-        signed = await self._call(
-            "signing", self._client.from_(self._bucket).create_signed_url(check_key(key), expires_in_s)
-        )
-        url = signed.get("signedURL") or signed.get("signedUrl")
-        if not url:
-            raise StorageError("storage signing returned no URL", retryable=True)
-        return str(url)
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -65,9 +65,7 @@ async def stack(
     await state.storage.aclose()
     if request.param == "local":
         local = tmp_path / "artifacts"
-        state.storage = LocalStorage(
-            local, signing_key=api_server.settings.share_signing_key.get_secret_value()
-        )
+        state.storage = LocalStorage(local)
         env = {"SHADOWS_API_STORAGE_DIR": str(local)}
         yield Stack("local", api_server.client, api_server.org_headers(), env, None, local)
         return

@@ -5,7 +5,6 @@ cannot escape, and failures come back as StorageError with the right `retryable`
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,7 +12,6 @@ import httpx
 import pytest
 
 from api.storage import LocalStorage, StorageBackend, StorageError, SupabaseStorage
-from tests.api.token_support import tampered
 from tests.fakes.supabase_storage import FakeSupabaseStorage
 
 SERVICE_KEY = "test-service-role-key-" + "s" * 20
@@ -31,7 +29,7 @@ async def backend(
 ) -> AsyncIterator[StorageBackend]:
     store: StorageBackend
     if request.param == "local":
-        store = LocalStorage(tmp_path / "artifacts", signing_key="k" * 40)
+        store = LocalStorage(tmp_path / "artifacts")
     else:
         store = SupabaseStorage(fake_storage.url, SERVICE_KEY, bucket="session-artifacts", timeout_s=5)
     try:
@@ -83,30 +81,11 @@ async def test_keys_cannot_escape_or_be_malformed(backend: StorageBackend) -> No
             await backend.put(key, b"x", "text/plain")
 
 
-async def test_signed_urls_download_without_credentials(
-    backend: StorageBackend, fake_storage: FakeSupabaseStorage, tmp_path: Path
-) -> None:
-    await backend.put("sessions/ses_a/report.pdf", b"%PDF-1.7 body", "application/pdf")
-    url = await backend.signed_url("sessions/ses_a/report.pdf", 60)
-    if isinstance(backend, LocalStorage):
-        assert url.startswith("/v1/artifacts/sha_")
-        token = url.rsplit("/", 1)[1]
-        assert backend.open_signed(token) == "sessions/ses_a/report.pdf"
-        assert backend.open_signed(token, now=time.time() + 61) is None  # expired
-        assert backend.open_signed(tampered(token, "sha_")) is None  # altered
-        other = LocalStorage(tmp_path / "x", signing_key="other" * 10)
-        assert other.open_signed(token) is None  # another key
-        return
-    assert url.startswith(
-        f"{fake_storage.url}/storage/v1/object/sign/session-artifacts/sessions/ses_a/report.pdf?token="
-    )
-    async with httpx.AsyncClient() as plain:  # no apikey, no Authorization
-        r = await plain.get(url)
-        assert r.status_code == 200 and r.content == b"%PDF-1.7 body"
-        r = await plain.get(url.replace("token=", "token=1"))
-        assert r.status_code == 400
-    # The bucket was created private, on first use.
+async def test_the_supabase_bucket_is_created_private_on_first_use(fake_storage: FakeSupabaseStorage) -> None:
+    store = SupabaseStorage(fake_storage.url, SERVICE_KEY, bucket="session-artifacts", timeout_s=5)
+    await store.put("sessions/ses_a/report.pdf", b"%PDF-1.7 body", "application/pdf")
     assert fake_storage.buckets["session-artifacts"]["public"] is False
+    await store.aclose()
 
 
 async def test_supabase_failures_are_storage_errors_retryable_only_when_worth_it(
@@ -126,7 +105,6 @@ async def test_supabase_failures_are_storage_errors_retryable_only_when_worth_it
         store.get("sessions/ses_a/a.json"),
         store.list_folder("sessions/ses_a"),
         store.delete(["sessions/ses_a/a.json"]),
-        store.signed_url("sessions/ses_a/a.json", 60),
     ):
         with pytest.raises(StorageError) as info:
             await call
