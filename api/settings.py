@@ -131,7 +131,8 @@ class ApiSettings(BaseSettings):
     export_hold_s: float = Field(default=600.0, gt=0, le=24 * 3600)
 
     # Session artifacts (JSON dump, report PDF, résumé PDF): `local` (a directory; default data_dir/artifacts) or
-    # `supabase` (Supabase Storage: SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY, a private bucket, signed URLs).
+    # `supabase` (Supabase Storage: SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY, a private bucket read back through
+    # this API).
     storage_backend: Literal["local", "supabase"] = "local"
     storage_dir: Path | None = None
     storage_bucket: str = Field(default="session-artifacts", pattern=r"^[a-z0-9][a-z0-9_-]{2,62}$")

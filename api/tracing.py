@@ -88,7 +88,7 @@ class InterviewTracePropagator(TextMapPropagator):
         return self._w3c.fields
 
 
-# Paths whose last part is a credential: a report's share link or view token, an artifact's signed URL. Whoever
+# Paths whose next part is a credential: a report's share link or view token, an artifact's download token. Whoever
 # reads a trace must not be able to open the report.
 _CREDENTIAL_IN_PATH = re.compile(r"^(/v1/(?:reports|artifacts)/)[^/]+")
 _URL_ATTRIBUTES = ("http.target", "http.url", "url.path", "url.full", "url.query")
