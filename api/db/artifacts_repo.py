@@ -49,6 +49,10 @@ async def record_artifact(
     )
 
 
+async def forget_artifacts(conn: Conn, session_id: str) -> None:
+    await conn.execute("delete from session_artifacts where session_id = %s", (session_id,))
+
+
 async def list_artifacts(conn: Conn, session_id: str) -> list[dict[str, Any]]:
     cur = await conn.execute(
         """
@@ -139,7 +143,7 @@ async def apply_retention(conn: Conn, session_id: str, objects_deleted: int) -> 
     removed = {"transcript_events": cur.rowcount, "storage_objects": objects_deleted}
     cur = await conn.execute("delete from session_uploads where session_id = %s", (session_id,))
     removed["staged_uploads"] = cur.rowcount
-    await conn.execute("delete from session_artifacts where session_id = %s", (session_id,))
+    await forget_artifacts(conn, session_id)
     await log_deletion(conn, session_id, row["organization_id"], "retention", removed)
     return removed
 

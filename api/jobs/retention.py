@@ -5,11 +5,13 @@ session), keeping their scorecard and facts.
 
 Per session, in order: the stored objects (dump, report PDF, résumé PDF) are deleted; then, in one transaction, its
 transcript events, staged upload and résumé text, `retention_applied_at` is set and a `session_deletions` row
-(`reason = retention`, counts only) is written. A storage failure leaves the session for the next run. Each erasure
-is logged with the session id and counts, never content.
+(`reason = retention`, counts only) is written, and an `erase_session_artifacts` job is queued under the session's
+artifact lock: an artifact write under way (it read the session before the commit) may store after the erase, and
+that job runs after it. A storage failure leaves the session for the next run. Each erasure is logged with the
+session id and counts, never content.
 
 Each run first prunes the rows of other tables that serve nothing any more (`api.jobs.pruning`: LiveKit's webhook
-dedup, expired share links, revoked integration keys, old ATS response errors), retention period or not.
+dedup, expired share links, revoked integration keys, old ATS response errors).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from procrastinate import JobContext
 from api.artifacts import erase_artifacts
 from api.db import artifacts_repo
 from api.db.pool import Pool, connection
+from api.jobs.artifacts import request_erasure
 from api.jobs.pruning import prune
 from api.jobs.queue import queue
 from api.jobs.resources import resources
@@ -60,6 +63,10 @@ async def run_retention(pool: Pool, storage: StorageBackend, *, now: datetime | 
                 continue
             async with connection(pool) as conn, conn.transaction():
                 removed = await artifacts_repo.apply_retention(conn, session_id, objects)
+                if removed is not None:
+                    # An artifact write that read the session before this commit may store after the erase above;
+                    # the session's artifact jobs run one at a time, so an erase queued behind it takes that too.
+                    await request_erasure(conn, session_id)
             if removed is not None:
                 erased += 1
                 log.info("retention.applied", session_id=session_id, **removed)

@@ -4,6 +4,7 @@ session is erased on its organisation's period, no other's; running it again cha
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -11,11 +12,14 @@ from typing import Any
 import psycopg
 from psycopg.rows import DictRow
 
+from api.artifacts import erase_recorded_artifacts, folder, write_artifacts
 from api.db import events_repo
 from api.db.pool import connection
 from api.jobs.retention import run_retention
 from api.notices import PRACTICE_RETENTION_DAYS, render_notice
+from api.pdf import PdfRenderer
 from api.storage import LocalStorage
+from api.web_assets import WebAssets
 from tests.api.conftest import consent_and_start
 from tests.conftest import ApiServer
 
@@ -170,3 +174,56 @@ async def _events_of(db: Conn, session_id: str, kind: str) -> list[dict[str, Any
         (session_id, kind),
     )
     return list(await cur.fetchall())
+
+
+class _HeldStorage(LocalStorage):
+    """Local storage whose first write waits until `release` is set: an artifact write caught mid-way."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root, signing_key="k" * 40)
+        self.writing = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def put(self, key: str, data: bytes, content_type: str) -> None:
+        if not self.writing.is_set():
+            self.writing.set()
+            await self.release.wait()
+        await super().put(key, data, content_type)
+
+
+async def test_an_artifact_write_under_way_when_retention_erases_leaves_nothing_behind(
+    api_server: ApiServer, db: Conn, tmp_path: Path
+) -> None:
+    # The artifact job (after a re-grade, say) read the session before retention marked it, and stores its dump,
+    # transcript included, after retention erased the folder. Artifact jobs of one session run one at a time under
+    # the lock `artifacts:<id>`; retention queues an erase under that lock, which runs after the write and takes
+    # what it stored, objects and records.
+    now = datetime.now(UTC)
+    await db.execute("update organizations set retention_days = 10 where id = %s", (api_server.org_id,))
+    sid = await _finished(api_server, db, None, 11, now)
+    storage = _HeldStorage(tmp_path / "artifacts")
+    pool = api_server.app.state.pool
+    renderer = PdfRenderer("/nonexistent/chromium", timeout_s=5, concurrency=1)  # the dump alone is enough
+
+    async def write() -> object:
+        async with connection(pool) as conn:
+            return await write_artifacts(conn, storage, renderer, WebAssets(tmp_path), sid)
+
+    writing = asyncio.create_task(write())
+    await asyncio.wait_for(storage.writing.wait(), timeout=10)
+    assert await run_retention(pool, storage, now=now) == 1
+    storage.release.set()
+    assert await writing is not None
+    assert await storage.list_folder(folder(sid)), "stored after retention erased: the race happened"
+    cur = await db.execute(
+        "select id, status from procrastinate_jobs where task_name = 'erase_session_artifacts' and lock = %s",
+        (f"artifacts:{sid}",),
+    )
+    queued = await cur.fetchall()
+    assert [j["status"] for j in queued] == ["todo"], "retention queues an erase under the session's lock"
+    # The worker runs it after the write (same lock): what it does, run here.
+    async with connection(pool) as conn:
+        await erase_recorded_artifacts(conn, storage, sid)
+    assert await storage.list_folder(folder(sid)) == []
+    cur = await db.execute("select count(*) as n from session_artifacts where session_id = %s", (sid,))
+    assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # count(*) returns a row
