@@ -323,3 +323,19 @@ async def test_a_notice_changed_while_read_is_shown_again_to_agree_to(api_server
     [consent] = await events(db, s["id"], "consent")  # one, to the text shown
     assert consent["retention_days"] == 45
     no_violations(seen)
+
+
+async def test_a_request_the_network_swallows_ends_in_a_retry_not_an_endless_spinner(
+    api_server: ApiServer,
+) -> None:
+    # The join's request is held without an answer (as a captive portal or a dead link would). Two minutes on the
+    # page's clock later the candidate has been told the server could not be reached, and Retry opens the interview.
+    s = await api_server.create_session()
+    seen = await drive("stalledJoin", url=link(api_server, s), wait_ms=120_000)
+    assert seen["after_wait"] == {
+        "loading_visible": False,
+        "notice": "We could not reach the interview server",
+        "retry_visible": True,
+    }
+    assert seen["after_retry"] == "Your interview with Acme Hiring"
+    no_violations(seen)
