@@ -142,3 +142,12 @@ async def erase_artifacts(storage: StorageBackend, session_id: str) -> int:
     objects = await storage.list_folder(folder(session_id))
     keys = sorted({o.key for o in objects} | {key(session_id, n) for n in (DUMP, REPORT, RESUME)})
     return await storage.delete(keys)
+
+
+async def erase_recorded_artifacts(conn: Conn, storage: StorageBackend, session_id: str) -> int:
+    """What the erase job does: remove every object stored for a session, then the records of them. Records go too
+    for a session under retention: an artifact write that read the session before retention marked it may have
+    stored (and recorded) its artifacts after retention erased them; this job runs after it (same lock)."""
+    removed = await erase_artifacts(storage, session_id)
+    await artifacts_repo.forget_artifacts(conn, session_id)
+    return removed

@@ -20,6 +20,9 @@ TWO_CONTENT_TYPES = (
 )
 
 
+# The methods the API answers; any other token a client sends is counted as `other`, so the request series stay
+# bounded whatever arrives (the method is the client's to choose, and a label value is a series for ever).
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 HEAD_TOO_LARGE = b'{"error":{"code":"headers_too_large","message":"The request headers are too large."}}'
 
 
@@ -143,8 +146,9 @@ class MetricsMiddleware:
             route = scope.get("route")
             template = getattr(route, "path", "unmatched")
             elapsed = time.perf_counter() - start
-            REQUESTS.labels(scope["method"], template, str(status)).inc()
-            LATENCY.labels(scope["method"], template).observe(elapsed)
+            method = scope["method"] if scope["method"] in KNOWN_METHODS else "other"
+            REQUESTS.labels(method, template, str(status)).inc()
+            LATENCY.labels(method, template).observe(elapsed)
             if template not in ("/healthz", "/metrics"):
                 log.info(
                     "http", method=scope["method"], route=template, status=status, ms=round(elapsed * 1000, 2)

@@ -21,6 +21,8 @@ NOTICE_DIR = Path(__file__).with_name("notices")
 VERSION_FILE = re.compile(r"^v(?P<n>\d+)\.html\.j2$")
 LANGUAGE_NAMES = {"python": "Python", "javascript": "JavaScript", "java": "Java", "cpp": "C++"}
 SPOKEN = {"en": "English", "es": "Spanish"}
+# How long an org-less practice session is kept: its notice states it, the retention job applies it.
+PRACTICE_RETENTION_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,11 @@ def _join(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
+def retention_days(org: dict[str, Any] | None) -> int:
+    """The period the notice states: the organisation's `retention_days`, or the practice period."""
+    return int(org["retention_days"]) if org else PRACTICE_RETENTION_DAYS
+
+
 def render_notice(
     session: dict[str, Any], org: dict[str, Any] | None, languages: list[str], version: str | None = None
 ) -> Notice:
@@ -82,7 +89,7 @@ def render_notice(
         "extra_time_minutes": int(session.get("extra_time_minutes") or 0),
         "languages": _join([LANGUAGE_NAMES.get(x, x) for x in languages]),
         "spoken": SPOKEN.get(str(session.get("interview_language") or "en"), "English"),
-        "retention_days": int(org["retention_days"]) if org else 30,
+        "retention_days": retention_days(org),
         "allow_text_only": bool(org and org["allow_text_only"]) or bool(session.get("text_only")),
     }
     return _render(version, tuple(sorted(values.items())))

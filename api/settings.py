@@ -142,10 +142,6 @@ class ApiSettings(BaseSettings):
     supabase_service_role_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("SUPABASE_SERVICE_ROLE_KEY")
     )
-    # Finished sessions' transcripts and raw artifacts are erased this many days after they ended (the scorecard is
-    # kept); unset or 0 keeps them.
-    retention_days: int | None = Field(default=None, ge=0, le=3650)
-
     # Rate-limit counters live here when set (shared by every API process and replica), in memory otherwise.
     redis_url: str | None = None
     redis_prefix: str = Field(default="shadows", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")

@@ -57,6 +57,10 @@ async def get_artifact(conn: Conn, session_id: str, name: str) -> dict[str, Any]
     return await cur.fetchone()
 
 
+async def forget_artifacts(conn: Conn, session_id: str) -> None:
+    await conn.execute("delete from session_artifacts where session_id = %s", (session_id,))
+
+
 async def list_artifacts(conn: Conn, session_id: str) -> list[dict[str, Any]]:
     cur = await conn.execute(
         """
@@ -99,16 +103,30 @@ async def dump_parts(conn: Conn, session_id: str) -> dict[str, list[dict[str, An
     }
 
 
-async def due_for_retention(conn: Conn, ended_before: datetime, limit: int) -> list[str]:
-    """Finished sessions that ended before `ended_before` and were not erased yet, oldest first."""
+async def due_for_retention(conn: Conn, now: datetime, limit: int, practice_days: int) -> list[str]:
+    """Sessions not erased yet whose retention period ran out before `now`, oldest first. The period is the
+    organisation's `retention_days` (`practice_days` for an org-less practice session), or the one the candidate
+    agreed to in the notice (`sessions.retention_days`) when that is shorter. Counted from the end of a
+    finished session, and from the expiry of one that never started (its invite can no longer open it, and its
+    résumé would otherwise be kept for ever)."""
     cur = await conn.execute(
         """
-        select id from sessions
-        where retention_applied_at is null and status in ('completed', 'abandoned', 'cancelled')
-          and ended_at < %s
-        order by ended_at, id limit %s
+        select id from (
+          select s.id, s.ended_at as over_at
+          from sessions s left join organizations o on o.id = s.organization_id
+          where s.retention_applied_at is null and s.status in ('completed', 'abandoned', 'cancelled')
+            and s.ended_at < %(now)s - make_interval(
+              days => least(s.retention_days, coalesce(o.retention_days, %(practice)s)))
+          union all
+          select s.id, s.expires_at
+          from sessions s left join organizations o on o.id = s.organization_id
+          where s.retention_applied_at is null and s.status = 'scheduled'
+            and s.expires_at < %(now)s - make_interval(
+              days => least(s.retention_days, coalesce(o.retention_days, %(practice)s)))
+        ) due
+        order by over_at, id limit %(limit)s
         """,
-        (ended_before, limit),
+        {"now": now, "practice": practice_days, "limit": limit},
     )
     return [r["id"] for r in await cur.fetchall()]
 
@@ -133,7 +151,7 @@ async def apply_retention(conn: Conn, session_id: str, objects_deleted: int) -> 
     removed = {"transcript_events": cur.rowcount, "storage_objects": objects_deleted}
     cur = await conn.execute("delete from session_uploads where session_id = %s", (session_id,))
     removed["staged_uploads"] = cur.rowcount
-    await conn.execute("delete from session_artifacts where session_id = %s", (session_id,))
+    await forget_artifacts(conn, session_id)
     await log_deletion(conn, session_id, row["organization_id"], "retention", removed)
     return removed
 

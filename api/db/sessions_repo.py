@@ -215,6 +215,15 @@ async def cancel_session(conn: Conn, session_id: str, organization_id: UUID) -> 
     return await get_session(conn, session_id, organization_id=organization_id)
 
 
+async def agree_retention(conn: Conn, session_id: str, days: int) -> None:
+    """The candidate agreed to a notice stating `days` of retention: their record is kept no longer than that (the
+    shortest, if they agreed more than once); the retention job reads it (artifacts_repo.due_for_retention)."""
+    await conn.execute(
+        "update sessions set retention_days = least(retention_days, %s) where id = %s",
+        (days, session_id),
+    )
+
+
 async def mark_started(conn: Conn, session_id: str, mode: str | None = None) -> str | None:
     """scheduled -> in_progress (sets started_at, and how it started when known); returns the status afterwards,
     None if no such session."""

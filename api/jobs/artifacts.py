@@ -7,7 +7,7 @@ from __future__ import annotations
 import structlog
 from procrastinate import JobContext
 
-from api.artifacts import erase_artifacts, write_artifacts
+from api.artifacts import erase_recorded_artifacts, write_artifacts
 from api.db.pool import Conn, connection
 from api.jobs.enqueue import enqueue
 from api.jobs.queue import queue
@@ -68,10 +68,13 @@ async def write_session_artifacts(context: JobContext, session_id: str) -> None:
 
 @queue.task(name="erase_session_artifacts", queue=ARTIFACTS_QUEUE, pass_context=True, retry=RETRY)
 async def erase_session_artifacts(context: JobContext, session_id: str) -> None:
-    """Remove every stored object of a deleted session (idempotent)."""
-    storage = open_storage(resources(context).settings)
+    """Remove every stored object of a deleted session, or of one under retention, and the records of them
+    (idempotent)."""
+    res = resources(context)
+    storage = open_storage(res.settings)
     try:
-        removed = await erase_artifacts(storage, session_id)
+        async with connection(res.pool) as conn:
+            removed = await erase_recorded_artifacts(conn, storage, session_id)
     finally:
         await storage.aclose()
     log.info("artifacts.erased", session_id=session_id, objects=removed)

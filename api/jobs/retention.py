@@ -1,18 +1,22 @@
 """Data retention: a periodic job (hourly, on the maintenance queue) that erases the transcript and raw artifacts
-of sessions that ended more than SHADOWS_API_RETENTION_DAYS ago, keeping their scorecard and facts.
+of sessions that ended longer ago than their organisation's `retention_days` (the period the candidate notice
+states: "keeps this record for N days, then it is deleted"; `PRACTICE_RETENTION_DAYS` for an org-less practice
+session), keeping their scorecard and facts.
 
 Per session, in order: the stored objects (dump, report PDF, résumé PDF) are deleted; then, in one transaction, its
 transcript events, staged upload and résumé text, `retention_applied_at` is set and a `session_deletions` row
-(`reason = retention`, counts only) is written. A storage failure leaves the session for the next run. Each erasure
-is logged with the session id and counts, never content.
+(`reason = retention`, counts only) is written, and an `erase_session_artifacts` job is queued under the session's
+artifact lock: an artifact write under way (it read the session before the commit) may store after the erase, and
+that job runs after it. A storage failure leaves the session for the next run. Each erasure is logged with the
+session id and counts, never content.
 
 Each run first prunes the rows of other tables that serve nothing any more (`api.jobs.pruning`: LiveKit's webhook
-dedup, expired share links, revoked integration keys, old ATS response errors), retention period or not.
+dedup, expired share links, revoked integration keys, old ATS response errors).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import structlog
 from procrastinate import JobContext
@@ -20,9 +24,11 @@ from procrastinate import JobContext
 from api.artifacts import erase_artifacts
 from api.db import artifacts_repo
 from api.db.pool import Pool, connection
+from api.jobs.artifacts import request_erasure
 from api.jobs.pruning import prune
 from api.jobs.queue import queue
 from api.jobs.resources import resources
+from api.notices import PRACTICE_RETENTION_DAYS
 from api.storage import StorageBackend, StorageError, open_storage
 
 log = structlog.get_logger(__name__)
@@ -32,18 +38,18 @@ BATCH = 200
 MAX_PER_RUN = 5000  # a backlog is worked through over several runs
 
 
-async def run_retention(
-    pool: Pool, storage: StorageBackend, days: int, *, now: datetime | None = None
-) -> int:
+async def run_retention(pool: Pool, storage: StorageBackend, *, now: datetime | None = None) -> int:
     """Erase every due session (up to MAX_PER_RUN); returns how many were erased."""
-    cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
+    now = now or datetime.now(UTC)
     erased = 0
     failed: set[str] = set()
     while erased + len(failed) < MAX_PER_RUN:
         async with connection(pool) as conn:
             due = [
                 s
-                for s in await artifacts_repo.due_for_retention(conn, cutoff, BATCH + len(failed))
+                for s in await artifacts_repo.due_for_retention(
+                    conn, now, BATCH + len(failed), PRACTICE_RETENTION_DAYS
+                )
                 if s not in failed
             ]
         if not due:
@@ -57,6 +63,10 @@ async def run_retention(
                 continue
             async with connection(pool) as conn, conn.transaction():
                 removed = await artifacts_repo.apply_retention(conn, session_id, objects)
+                if removed is not None:
+                    # An artifact write that read the session before this commit may store after the erase above;
+                    # the session's artifact jobs run one at a time, so an erase queued behind it takes that too.
+                    await request_erasure(conn, session_id)
             if removed is not None:
                 erased += 1
                 log.info("retention.applied", session_id=session_id, **removed)
@@ -65,16 +75,13 @@ async def run_retention(
 
 @queue.task(name="apply_retention", queue="maintenance", pass_context=True, queueing_lock="apply_retention")
 async def apply_retention(context: JobContext, timestamp: int) -> None:
-    """Prune the rows that serve nothing any more (`api.jobs.pruning`, always), then erase the transcripts and raw
-    artifacts of sessions past the retention period (off when it is unset)."""
+    """Prune the rows that serve nothing any more (`api.jobs.pruning`), then erase the transcripts and raw artifacts
+    of sessions past their organisation's retention period."""
     res = resources(context)
     await prune(res.pool)
-    days = res.settings.retention_days
-    if not days:
-        return
     storage = open_storage(res.settings)
     try:
-        erased = await run_retention(res.pool, storage, days)
+        erased = await run_retention(res.pool, storage)
     finally:
         await storage.aclose()
-    log.info("retention.run", days=days, erased=erased)
+    log.info("retention.run", erased=erased)

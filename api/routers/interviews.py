@@ -26,7 +26,7 @@ from api.deps import (
 from api.errors import ConflictError, ForbiddenError, NotFoundError, RateLimitedError, UnprocessableError
 from api.ids import SessionId
 from api.jobs.grading import request_grading
-from api.notices import render_notice, versions
+from api.notices import render_notice, retention_days, versions
 from api.openapi_errors import BODY, DB, INVITE, error_responses
 from api.routers.join import candidate_view
 from api.schemas import JoinResponse, Language, refuse_unstorable
@@ -97,19 +97,27 @@ async def create_consent(
     if notice.sha256 != body.notice_sha256:
         raise ConflictError("The notice has changed; read it again.", code="notice_changed")
     at = datetime.now(UTC).isoformat()
-    stored = await events_repo.append_events(
-        conn,
-        session["id"],
-        [
-            events_repo.EventIn(
-                idempotency_key=f"page:consent:{notice.version}:{notice.sha256[:16]}",
-                type="consent",
-                payload={"notice_version": notice.version, "notice_sha256": notice.sha256, "agreed_at": at},
-            )
-        ],
-    )
-    if stored is None:  # erased since the invite opened it
-        raise NotFoundError("Session not found.", code="session_not_found")
+    days = retention_days(org)  # what the notice just checked says: "keeps this record for {days} days"
+    async with conn.transaction():  # the period agreed to is kept with the consent, or neither is
+        stored = await events_repo.append_events(
+            conn,
+            session["id"],
+            [
+                events_repo.EventIn(
+                    idempotency_key=f"page:consent:{notice.version}:{notice.sha256[:16]}",
+                    type="consent",
+                    payload={
+                        "notice_version": notice.version,
+                        "notice_sha256": notice.sha256,
+                        "retention_days": days,
+                        "agreed_at": at,
+                    },
+                )
+            ],
+        )
+        if stored is None:  # erased since the invite opened it
+            raise NotFoundError("Session not found.", code="session_not_found")
+        await sessions_repo.agree_retention(conn, session["id"], days)
     return {"notice_version": notice.version, "seq": stored[0].seq, "duplicate": stored[0].duplicate}
 
 

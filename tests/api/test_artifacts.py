@@ -298,7 +298,8 @@ async def test_retention_job_erases_old_transcripts_and_artifacts_and_keeps_scor
     running = await api_server.create_session()
     for s in (old, recent):
         await grade(db, s)
-    start_worker(SHADOWS_API_STORAGE_DIR=str(local), SHADOWS_API_RETENTION_DAYS="3")
+    await db.execute("update organizations set retention_days = 3 where id = %s", (api_server.org_id,))
+    start_worker(SHADOWS_API_STORAGE_DIR=str(local))
     await wait_until(lambda: _artifacts_complete(db, old.id), within_s=120, what="artifacts written")
     ended_long_ago = datetime.now(UTC) - timedelta(days=4)
     await db.execute("update sessions set ended_at = %s where id = %s", (ended_long_ago, old.id))

@@ -261,3 +261,20 @@ def test_the_propagator_prefers_a_callers_trace_context() -> None:
     ctx = prop.extract({"path": scope["path"], "traceparent": given})
     assert trace.get_current_span(ctx).get_span_context().trace_id == 0x0AF7651916CD43DD8448EB211C80319C
     assert not trace.get_current_span(prop.extract({"path": "/v1/join"})).get_span_context().is_valid
+
+
+async def test_request_metrics_keep_bounded_labels_whatever_method_is_sent(api_server: ApiServer) -> None:
+    # The HTTP method is the client's to choose: any token is a method to the server. Labelled as sent, each new
+    # one would be a new series in every scrape, for ever, from anyone who can reach the API without credentials.
+    sent = [f"PROBE{i}" for i in range(12)]
+    for method in sent:
+        r = await api_server.client.request(method, "/v1/join")
+        assert r.status_code in (404, 405)
+        r = await api_server.client.request(method, f"/no-route-{method.lower()}")
+        assert r.status_code in (404, 405)
+    text = (await api_server.client.get("/metrics")).text
+    methods = set(re.findall(r'^shadows_http_request[a-z_]*\{[^}]*method="([^"]*)"', text, re.MULTILINE))
+    assert methods, "no request series found"
+    assert not {m for m in methods if m.startswith("PROBE")}, methods
+    assert methods <= {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "other"}
+    assert _sample(text, "shadows_http_requests_total", 'method="other",route="/v1/join",status="405"') == 12

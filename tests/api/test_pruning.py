@@ -105,11 +105,11 @@ async def _seed(api_server: ApiServer, db: Conn) -> dict[str, tuple[list[str], l
 
 
 @pytest.mark.timeout(240)
-async def test_the_retention_job_prunes_spent_rows_even_without_a_retention_period(
+async def test_the_retention_job_prunes_spent_rows(
     api_server: ApiServer, db: Conn, db_url: str, start_worker: StartWorker
 ) -> None:
     seeded = await _seed(api_server, db)
-    start_worker()  # SHADOWS_API_RETENTION_DAYS unset
+    start_worker()
     await defer_retention_now(db_url)
 
     async def pruned() -> bool:  # every table's spent row: the job prunes one table after another

@@ -296,3 +296,46 @@ async def test_unusable_links_say_why_and_are_forgotten(api_server: ApiServer, d
         if name != "other_orgs_embed":
             assert page["stored_invite"] is None, f"{name}: a refused invite is not kept"
     no_violations(seen)
+
+
+async def test_a_notice_changed_while_read_is_shown_again_to_agree_to(api_server: ApiServer, db: Db) -> None:
+    # The organisation changes what the notice states (here how long it keeps records) while the candidate reads
+    # it. The API refuses agreement to the old text (409 notice_changed); the page must show the new text and let
+    # the candidate agree to it, not repeat the refused request for ever.
+    s = await api_server.create_session()
+    seen = await drive(
+        "noticeChanged",
+        url=link(api_server, s),
+        change={
+            "url": f"{api_server.url}/v1/organization",
+            "key": api_server.org_key,
+            "body": {"retention_days": 45},
+        },
+    )
+    assert seen["change_status"] == 200
+    assert "for 180 days" in seen["before"]
+    refused = seen["refused"]
+    assert refused["welcome_visible"]
+    assert "for 45 days" in refused["notice"] and "for 180 days" not in refused["notice"], refused["notice"]
+    assert not refused["checked"], "agreeing to the new text takes a new tick"
+    assert "changed" in refused["error"].lower(), refused["error"]
+    assert seen["after_agreeing_again"] == {"device_check": True, "error": ""}
+    [consent] = await events(db, s["id"], "consent")  # one, to the text shown
+    assert consent["retention_days"] == 45
+    no_violations(seen)
+
+
+async def test_a_request_the_network_swallows_ends_in_a_retry_not_an_endless_spinner(
+    api_server: ApiServer,
+) -> None:
+    # The join's request is held without an answer (as a captive portal or a dead link would). Two minutes on the
+    # page's clock later the candidate has been told the server could not be reached, and Retry opens the interview.
+    s = await api_server.create_session()
+    seen = await drive("stalledJoin", url=link(api_server, s), wait_ms=120_000)
+    assert seen["after_wait"] == {
+        "loading_visible": False,
+        "notice": "We could not reach the interview server",
+        "retry_visible": True,
+    }
+    assert seen["after_retry"] == "Your interview with Acme Hiring"
+    no_violations(seen)

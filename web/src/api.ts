@@ -160,6 +160,12 @@ async function errorFrom(response: Response): Promise<ApiError> {
   return new ApiError(response.status, code, message);
 }
 
+/** How long a request may go unanswered before the page treats it as a network failure (and says so, and retries
+ * or offers Retry): a network that swallows requests (a captive portal, a dead link) would otherwise leave a spinner
+ * for as long as the browser keeps the request open. Runs and Submits wait for the judge (its queue included). */
+export const REQUEST_TIMEOUT_MS = 20_000;
+export const RUN_TIMEOUT_MS = 180_000;
+
 export class ApiClient {
   constructor(
     private readonly invite: string,
@@ -167,24 +173,41 @@ export class ApiClient {
     private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
   ) {}
 
-  private async request<T>(method: string, path: string, body: unknown, auth: boolean): Promise<T> {
+  private async request<T>(
+    method: string,
+    path: string,
+    body: unknown,
+    auth: boolean,
+    timeoutMs = REQUEST_TIMEOUT_MS,
+  ): Promise<T> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (auth) headers.Authorization = `Bearer ${this.invite}`;
-    let response: Response;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
     try {
-      response = await this.fetchImpl(this.baseUrl + path, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        credentials: "omit",
-        cache: "no-store",
-      });
-    } catch {
-      throw new ApiError(0, "network_error", "Could not reach the server.");
+      let response: Response;
+      try {
+        response = await this.fetchImpl(this.baseUrl + path, {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+          credentials: "omit",
+          cache: "no-store",
+          signal: abort.signal,
+        });
+      } catch {
+        throw new ApiError(0, "network_error", "Could not reach the server.");
+      }
+      if (!response.ok) throw await errorFrom(response);
+      try {
+        return (await response.json()) as T; // the body can stall too
+      } catch {
+        throw new ApiError(0, "network_error", "Could not reach the server.");
+      }
+    } finally {
+      clearTimeout(timer);
     }
-    if (!response.ok) throw await errorFrom(response);
-    return (await response.json()) as T;
   }
 
   private session(sessionId: string, rest: string): string {
@@ -253,14 +276,26 @@ export class ApiClient {
   }
 
   run(sessionId: string, language: Language, code: string): Promise<RunReport> {
-    return this.request<RunReport>("POST", this.session(sessionId, "runs"), { language, code }, true);
+    return this.request<RunReport>("POST", this.session(sessionId, "runs"), { language, code }, true, RUN_TIMEOUT_MS);
   }
 
   submit(sessionId: string, language: Language, code: string): Promise<RunReport> {
-    return this.request<RunReport>("POST", this.session(sessionId, "submissions"), { language, code }, true);
+    return this.request<RunReport>(
+      "POST",
+      this.session(sessionId, "submissions"),
+      { language, code },
+      true,
+      RUN_TIMEOUT_MS,
+    );
   }
 
   customRun(sessionId: string, language: Language, code: string, inputs: unknown[][]): Promise<RunReport> {
-    return this.request<RunReport>("POST", this.session(sessionId, "custom-runs"), { language, code, inputs }, true);
+    return this.request<RunReport>(
+      "POST",
+      this.session(sessionId, "custom-runs"),
+      { language, code, inputs },
+      true,
+      RUN_TIMEOUT_MS,
+    );
   }
 }

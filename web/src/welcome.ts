@@ -1,7 +1,7 @@
 // The welcome: who is hiring, the role, the notice (an AI interviewer, what is recorded and kept, how the result
 // is used, duration and language), consent, and the accommodation / human interview request available throughout.
 import DOMPurify from "dompurify";
-import type { ApiClient, JoinResponse } from "./api";
+import { type ApiClient, ApiError, type JoinResponse } from "./api";
 import { byId } from "./dom";
 import { LANGUAGE_NAMES } from "./languages";
 
@@ -35,12 +35,28 @@ export function renderWelcome(joined: JoinResponse): void {
   byId("welcome-notice").replaceChildren(html);
 }
 
+/** Said when the notice changed while it was read (409 `notice_changed`): the new text is shown in its place. */
+export const NOTICE_CHANGED =
+  "The notice changed while you were reading it (the new text is shown above). Read it, then tick the box again.";
+
 /** Resolves once the candidate has agreed and the consent is stored. */
 export function askConsent(api: ApiClient, joined: JoinResponse): Promise<void> {
   const form = byId<HTMLFormElement>("consent-form");
   const check = byId<HTMLInputElement>("consent-check");
   const error = byId("consent-error");
   const button = byId<HTMLButtonElement>("consent-continue");
+  let notice = joined.notice; // the text on screen: the one agreed to
+  // The API refuses agreement to a text that is no longer the session's (the organisation changed what it states,
+  // or a new version shipped). Show the current text instead; agreeing to it takes a new tick. Repeating the refused
+  // request would fail for ever.
+  const showCurrent = async (): Promise<void> => {
+    const fresh = await api.join();
+    renderWelcome(fresh);
+    notice = fresh.notice;
+    check.checked = false;
+    error.textContent = NOTICE_CHANGED;
+    byId("welcome-notice").scrollIntoView?.({ block: "start" });
+  };
   return new Promise((resolve) => {
     form.addEventListener("submit", (e) => {
       e.preventDefault();
@@ -51,11 +67,15 @@ export function askConsent(api: ApiClient, joined: JoinResponse): Promise<void> 
       }
       button.disabled = true;
       error.textContent = "";
-      api.consent(joined.session.id, joined.notice).then(
+      api.consent(joined.session.id, notice).then(
         () => resolve(),
         (err: Error) => {
-          button.disabled = false;
-          error.textContent = `Your agreement was not saved: ${err.message} Try again.`;
+          const changed = err instanceof ApiError && err.code === "notice_changed";
+          (changed ? showCurrent() : Promise.reject(err))
+            .catch((e: Error) => {
+              error.textContent = `Your agreement was not saved: ${e.message} Try again.`;
+            })
+            .finally(() => (button.disabled = false));
         },
       );
     });
