@@ -105,7 +105,7 @@ async def test_each_session_is_erased_after_its_own_organisations_period_and_no_
             (now - timedelta(days=days_ago), now - timedelta(days=days_ago + 1), sid),
         )
 
-    storage = LocalStorage(tmp_path / "artifacts", signing_key="k" * 40)
+    storage = LocalStorage(tmp_path / "artifacts")
     erased = await run_retention(api_server.app.state.pool, storage, now=now)
 
     due = {short_due, long_due, practice_due, unstarted_due}
@@ -156,7 +156,7 @@ async def test_a_longer_period_set_after_the_candidate_agreed_does_not_keep_thei
     for sid in (agreed["id"], not_agreed["id"]):
         await _end(api_server, db, sid, 31, now)
 
-    storage = LocalStorage(tmp_path / "artifacts", signing_key="k" * 40)
+    storage = LocalStorage(tmp_path / "artifacts")
     assert await run_retention(api_server.app.state.pool, storage, now=now) == 1
     assert await _erased(db) == {agreed["id"]}
 
@@ -180,7 +180,7 @@ class _HeldStorage(LocalStorage):
     """Local storage whose first write waits until `release` is set: an artifact write caught mid-way."""
 
     def __init__(self, root: Path) -> None:
-        super().__init__(root, signing_key="k" * 40)
+        super().__init__(root)
         self.writing = asyncio.Event()
         self.release = asyncio.Event()
 
