@@ -30,6 +30,17 @@ budget for the whole host (fs.aio-max-nr, 65,536 by default), not per user or cg
 events (about 4 MiB of a run's memory) took all of it, every other process on the host getting EAGAIN until the run
 ended. No runtime or compiler uses it (io_uring, libuv's choice, is refused too; glibc's aio_* use threads).
 
+It refuses huge pages from the host's pool (hugetlb; REFUSED_FLAGS): `mmap` with MAP_HUGETLB, `memfd_create` with
+MFD_HUGETLB, `shmget` with SHM_HUGETLB, by a test of that one bit of the flags argument, every other flag passing. The
+pool (vm.nr_hugepages, set aside on database and JVM hosts; vm.nr_overcommit_hugepages more from free memory) is the
+host's, and a cgroup v1 memory group charges none of it: one program could take all of it, beside the memory its run
+allows, and every other user of huge pages on the host go without until the run ended. On a host without a pool
+the kernel refused the mapping (ENOMEM) but made the memfd; SHM_HUGETLB it refuses itself unless the caller is in
+vm.hugetlb_shm_group (gid 0 by default) or holds CAP_IPC_LOCK. No sandbox mounts a hugetlbfs (its /dev is its own).
+Transparent huge pages (madvise(MADV_HUGEPAGE)) are charged to the memory group like any page, and stay. No runtime
+asks for hugetlb by default (the JVM only with -XX:+UseLargePages, glibc's malloc only with its hugetlb tunable at 2),
+and each falls back to ordinary pages on the EPERM.
+
 It keeps `RLIMIT_CORE` where the judge set it (1: no crash runs the host's core dump helper; judge.bwrap), and lets
 the program read it.
 
@@ -51,6 +62,7 @@ _RET_ERRNO = 0x00050000
 _LD_W_ABS = 0x20  # BPF_LD | BPF_W | BPF_ABS
 _JEQ_K = 0x15  # BPF_JMP | BPF_JEQ | BPF_K
 _JGE_K = 0x35  # BPF_JMP | BPF_JGE | BPF_K
+_JSET_K = 0x45  # BPF_JMP | BPF_JSET | BPF_K: jumps when A & k is not 0
 _AND_K = 0x54  # BPF_ALU | BPF_AND | BPF_K
 _RET_K = 0x06  # BPF_RET | BPF_K
 _OFFSET_NR, _OFFSET_ARCH = 0, 4  # struct seccomp_data
@@ -171,6 +183,19 @@ _ARGUMENT_CHECKS = (
     (_SETRLIMIT_X86_64, 0, FIXED_RLIMITS),
 )
 
+# Flags refused wherever they appear in a call's flags argument: call -> (number, argument index, refused bits). The
+# three ways to huge pages (hugetlb) from the host's pool, which a cgroup v1 memory group does not charge: see the
+# module's docstring. Each flag is in the argument's low word, the one the filter tests (memfd_create and shmget read
+# theirs as int; mmap reads an unsigned long, whose upper half holds no flag). Every other bit passes: ordinary
+# mappings, memfds and segments, and the huge page size bits (MAP_HUGE_*, SHM_HUGE_*, MFD_HUGE_*), which mean nothing
+# without the flag.
+MAP_HUGETLB, MFD_HUGETLB, SHM_HUGETLB = 0x40000, 0x4, 0o4000
+REFUSED_FLAGS: dict[str, tuple[int, int, int]] = {
+    "mmap": (9, 3, MAP_HUGETLB),
+    "shmget": (29, 2, SHM_HUGETLB),
+    "memfd_create": (319, 1, MFD_HUGETLB),
+}
+
 
 def _insn(code: int, jt: int, jf: int, k: int) -> bytes:
     return struct.pack("=HBBI", code, jt, jf, k)
@@ -183,7 +208,8 @@ def build_filter() -> bytes | None:
     denied = sorted(DENIED_X86_64.values())
     deny = _RET_ERRNO | errno.EPERM
     # Layout: [0-4] arch and ABI checks, [5, 5+n) denied calls, then per argument check: the call?, load the
-    # argument, [refused values], allow; then the sockets' check (`socket_check` instructions), prlimit64's
+    # argument, [refused values], allow; per refused flag: the call?, load the argument, any of its bits?, allow;
+    # then the sockets' check (`socket_check` instructions), prlimit64's
     # (`prlimit_check`), allow (any other call) and deny, the last instruction.
     checks = [(nr, arg, sorted(values.values())) for nr, arg, values in _ARGUMENT_CHECKS]
     fixed = sorted(FIXED_RLIMITS.values())
@@ -199,6 +225,7 @@ def build_filter() -> bytes | None:
         first_call
         + len(denied)
         + sum(3 + len(values) for _, _, values in checks)
+        + 4 * len(REFUSED_FLAGS)
         + socket_check
         + prlimit_check
         + 1
@@ -225,6 +252,11 @@ def build_filter() -> bytes | None:
         prog.append(_insn(_LD_W_ABS, 0, 0, _arg_offset(arg)))
         for value in values:
             prog.append(_insn(_JEQ_K, to(deny_at, len(prog)), 0, value))
+        prog.append(_insn(_RET_K, 0, 0, _RET_ALLOW))
+    for nr, arg, bits in REFUSED_FLAGS.values():
+        prog.append(_insn(_JEQ_K, 0, 3, nr))
+        prog.append(_insn(_LD_W_ABS, 0, 0, _arg_offset(arg)))
+        prog.append(_insn(_JSET_K, to(deny_at, len(prog)), 0, bits))
         prog.append(_insn(_RET_K, 0, 0, _RET_ALLOW))
     # socket(family, type, protocol) and socketpair(family, type, protocol, fds): only what ALLOWED_SOCKETS lists.
     # Layout: the two calls, load the family, per family [its test, load the type, mask its flags, per type [its

@@ -4,6 +4,7 @@ cgroup, which one program could spend for every other run and service on the hos
 
 from __future__ import annotations
 
+import ast
 import ctypes
 import mmap
 import os
@@ -205,3 +206,70 @@ def test_a_programs_reads_from_the_hosts_disk_are_bounded_by_its_run(sandbox: Sa
     assert result.exit_code == 0, result.stderr.decode(errors="replace")[-2000:]
     assert read_mib >= 80, "the file was read from the disk"
     assert float(result.stdout) >= size / (READ_BPS * 1.25), (float(result.stdout), read_mib)
+
+
+# Huge pages (hugetlb) come from the host's pool (vm.nr_hugepages, set aside on database and JVM hosts; surplus pages,
+# vm.nr_overcommit_hugepages, from its free memory), and a cgroup v1 memory group charges none of them: a program
+# could take the whole pool, beside the memory its run allows, for as long as it runs. Its ways in: an anonymous
+# mapping (mmap with MAP_HUGETLB), a memfd (MFD_HUGETLB), a SysV segment (shmget with SHM_HUGETLB; the sandbox's IPC
+# namespace is its own but the pool is the host's), or a file on a hugetlbfs mount (none is visible). This host has no
+# pool, so the kernel fails the mappings with ENOMEM and makes the memfd (empty); it refuses SHM_HUGETLB itself (EPERM)
+# only while the sandbox's uid is outside vm.hugetlb_shm_group. The filter must refuse all three flags (EPERM), also
+# with junk in the argument's upper half, on every host. The ordinary calls, and transparent huge pages
+# (madvise(MADV_HUGEPAGE): charged to the memory group like any page), keep working.
+HUGETLB_PROBE = (
+    "import ctypes, errno, os\n"
+    "libc = ctypes.CDLL(None, use_errno=True)\n"
+    "libc.syscall.restype = ctypes.c_long\n"
+    "libc.mmap.restype = ctypes.c_void_p\n"
+    "libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]\n"
+    "libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]\n"
+    "libc.shmat.restype = ctypes.c_void_p\n"
+    "libc.shmdt.argtypes = [ctypes.c_void_p]\n"
+    "SIZE, RW, PRIVATE, SHARED, ANON, HUGETLB, HUGE_2MB = 2 << 20, 3, 0x02, 0x01, 0x20, 0x40000, 21 << 26\n"
+    "MFD_CLOEXEC, MFD_HUGETLB, SHM_HUGETLB, IPC_CREAT, IPC_RMID, HIGH = 1, 4, 0o4000, 0o1000, 0, 1 << 32\n"
+    "def outcome(ret, failed):\n"
+    "    return errno.errorcode[ctypes.get_errno()] if failed else 'ok'\n"
+    "def mmap(flags):\n"
+    "    ctypes.set_errno(0)\n"
+    "    address = libc.mmap(None, SIZE, RW, flags, -1, 0)\n"
+    "    return outcome(address, address in (None, ctypes.c_void_p(-1).value))\n"
+    "def raw(*call):\n"
+    "    ctypes.set_errno(0)\n"
+    "    ret = libc.syscall(*call)\n"
+    "    return outcome(ret, ret < 0)\n"
+    "refused = {\n"
+    "    'mmap_private': mmap(PRIVATE | ANON | HUGETLB),\n"
+    "    'mmap_shared_2mb': mmap(SHARED | ANON | HUGETLB | HUGE_2MB),\n"
+    "    'mmap_raw_high': raw(9, 0, SIZE, RW, ctypes.c_long(HIGH | PRIVATE | ANON | HUGETLB), -1, 0),\n"
+    "    'memfd': raw(319, b'h', MFD_HUGETLB),\n"
+    "    'memfd_cloexec': raw(319, b'h', MFD_HUGETLB | MFD_CLOEXEC),\n"
+    "    'memfd_high': raw(319, b'h', ctypes.c_long(HIGH | MFD_HUGETLB)),\n"
+    "    'shmget': raw(29, 0, SIZE, IPC_CREAT | 0o600 | SHM_HUGETLB),\n"
+    "    'shmget_high': raw(29, 0, SIZE, ctypes.c_long(HIGH | IPC_CREAT | 0o600 | SHM_HUGETLB)),\n"
+    "}\n"
+    "print('refused', refused)\n"
+    "address = libc.mmap(None, SIZE, RW, PRIVATE | ANON, -1, 0)\n"
+    "ctypes.memset(address, 1, SIZE)\n"
+    "fd = libc.memfd_create(b'plain', MFD_CLOEXEC)\n"
+    "os.ftruncate(fd, SIZE); os.write(fd, b'x')\n"
+    "segment = libc.shmget(0, SIZE, IPC_CREAT | 0o600)\n"
+    "attached = libc.shmat(segment, None, 0)\n"
+    "ctypes.memset(attached, 2, SIZE)\n"
+    "shm = (segment >= 0, libc.shmdt(attached), libc.shmctl(segment, IPC_RMID, None))\n"
+    "print('allowed', {'mmap': mmap(PRIVATE | ANON), 'madvise_hugepage': libc.madvise(address, SIZE, 14),\n"
+    "                  'memfd': fd >= 0, 'shm': shm})\n"
+    "print('hugetlbfs', [line for line in open('/proc/self/mountinfo') if ' hugetlbfs ' in line])\n"
+)
+
+
+def test_a_program_cannot_take_the_hosts_huge_pages(sandbox, scratch):
+    result = run_source(sandbox, scratch, "python", HUGETLB_PROBE, limits=Limits(wall_s=10, cpu_s=5))
+    assert result.exit_code == 0, result.stderr.decode(errors="replace")[-2000:]
+    lines = result.stdout.decode().splitlines()
+    assert len(lines) == 3, lines
+    refused = ast.literal_eval(lines[0].removeprefix("refused "))
+    assert refused == dict.fromkeys(refused, "EPERM") and len(refused) == 8, refused
+    allowed = ast.literal_eval(lines[1].removeprefix("allowed "))
+    assert allowed == {"mmap": "ok", "madvise_hugepage": 0, "memfd": True, "shm": (True, 0, 0)}, allowed
+    assert lines[2] == "hugetlbfs []"
