@@ -46,13 +46,14 @@ What is replaced (never sent to the model):
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from grader.code_comments import comment_spans
-from grader.gendered import MISS, PLACEHOLDER, TITLES, kept_words, placeholder
+from grader.gendered import ACCENTED_HE, MISS, PLACEHOLDER, TITLES, kept_words, placeholder
 from grader.matching_form import normalise
 from grader.spoken import (
     ADDRESS_DOMAIN,
@@ -245,6 +246,9 @@ class _Rule:
     # Literals (lower case) one of which every match contains: a text holding none of them is not scanned. For the
     # patterns that open with a lookbehind, which the regex engine tries at every position of every text.
     needles: frozenset[str] = frozenset()
+    # Matched in the original text rather than the matching form, where an accent that tells two words apart is
+    # folded away (Spanish "él", he, and "el", the).
+    on_original: bool = False
 
 
 def _home_user(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -282,6 +286,7 @@ def _gendered_rules(vocabulary: str) -> list[_Rule]:
         rules.append(_Rule(alternation(titles), "", replace=placeholder))
     if MISS.lower() not in keep:
         rules.append(_Rule(alternation([MISS]), "", mid_sentence=True, replace=placeholder))
+    rules.append(_Rule(re.compile(ACCENTED_HE, re.I), "[they]", on_original=True))
     return rules
 
 
@@ -405,7 +410,7 @@ class Redactor:
         # or what a program wrote (test data such as "A man, a plan" must read as it is).
         gendered = _gendered_rules(vocabulary)
         self._speech += [*gendered, _Rule(ROW_MARK, "", replace=_unmarked)]
-        self._code += [_Rule(r.pattern, "", r.mid_sentence, True, r.refine, r.replace) for r in gendered]
+        self._code += [dataclasses.replace(r, in_comments=True) for r in gendered]
 
     def _spelled_names(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
         """The spans in a run of spelled-out letters that spell the name. A span is the whole run or a part of it
@@ -493,24 +498,47 @@ def _worth_trying(pattern: re.Pattern[str] | Words, text: str) -> bool:
     return True
 
 
+def _original_matches(
+    rule: _Rule, text: str, comments: Callable[[], list[tuple[int, int]]]
+) -> list[tuple[int, int, str]]:
+    """The replacements of a rule matched in the original `text` (`_Rule.on_original`); `comments`: the comments'
+    spans in it, asked for only by a rule for comments."""
+    pattern = rule.pattern.plain if isinstance(rule.pattern, Words) else rule.pattern
+    spans = comments() if rule.in_comments else [(0, len(text))]
+    return [
+        (start, end, rule.replace(text[start:end]) if rule.replace else rule.replacement)
+        for lo, hi in spans
+        for m in pattern.finditer(text, lo, hi)
+        if m.end() > m.start()
+        for start, end in (rule.refine(text, m.start(), m.end()) if rule.refine else [m.span()])
+    ]
+
+
 def _apply(text: str, rules: Sequence[_Rule], language: str | None = None) -> Redacted:
     normal = normalise(text)  # matched in one form, replaced in the original (`Normal.span`)
     norm = normal.text
     comments: list[tuple[int, int]] | None = None
     unspaced = HAS_UNSPACED.search(norm) is not None  # once per text, not once per rule and comment
 
-    def matches(rule: _Rule) -> Iterable[re.Match[str]]:
+    def in_comments() -> list[tuple[int, int]]:
         nonlocal comments
+        if comments is None:
+            comments = comment_spans(norm, language)
+        return comments
+
+    def matches(rule: _Rule) -> Iterable[re.Match[str]]:
         pattern = rule.pattern.for_text(norm, unspaced) if isinstance(rule.pattern, Words) else rule.pattern
         if not rule.in_comments:
             return pattern.finditer(norm)
-        if comments is None:
-            comments = comment_spans(norm, language)
-        return (m for start, end in comments for m in pattern.finditer(norm, start, end))
+        return (m for start, end in in_comments() for m in pattern.finditer(norm, start, end))
 
     lower: str | None = None
     found: list[tuple[int, int, str]] = []
     for rule in rules:
+        if rule.on_original:
+            if not text.isascii():  # what these rules look for (an accent, another script) is not ASCII
+                found.extend(_original_matches(rule, text, lambda: [normal.span(*c) for c in in_comments()]))
+            continue
         if rule.needles:
             lower = norm.lower() if lower is None else lower
             if not any(needle in lower for needle in rule.needles):
