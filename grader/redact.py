@@ -11,6 +11,7 @@ What is replaced (never sent to the model):
   (grader/matching_form.py `LOOK_ALIKES`), with invisible characters inside (a soft hyphen, a zero-width
   joiner), with a typographic apostrophe (U+2019): text is matched in one normal form (`normalise`) and replaced in the
   original;
+- a Latin name written in Cyrillic, Greek, Arabic or Devanagari ("Ада Лавлейс", grader/transliterate.py);
 - in a script written without spaces or capitals (Han, kana, Hangul, Thai), a name inside other words ("我是张伟"),
   and a caseless part (`张伟`, `محمد`) as a distinctive one, in code too;
 - a name spelled out letter by letter, as a candidate spells it for the interviewer (`A-D-A`, `a d a`,
@@ -71,6 +72,7 @@ from grader.spoken import (
     spoken_path,
     spoken_phones,
 )
+from grader.transliterate import OTHER_SCRIPT_WORD, OtherScriptNames
 from grader.word_patterns import HAS_UNSPACED, Words, alternation
 
 Mode = Literal["speech", "code", "output"]
@@ -340,6 +342,8 @@ class Redactor:
             always.append(_Rule(Words(f"(?:{alternatives})", re.I), NAME))
         if self._spelled:
             always.append(_Rule(SPELLED, NAME, refine=self._spelled_names))
+        if other_script := OtherScriptNames(distinctive):  # "Ада" for Ada (grader/transliterate.py)
+            always.append(_Rule(OTHER_SCRIPT_WORD, NAME, refine=other_script.spans, on_original=True))
         # The name as a segment of an identifier or a username (`ada_lovelace_solution`, `adaLovelace42`), the
         # initial and the surname (`alovelace`), and a distinctive part with a number (`lovelace42`): any case.
         segments = [_flexible(w) for w in sorted(whole, key=len, reverse=True)]
