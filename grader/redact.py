@@ -4,7 +4,8 @@ verified quotes stay verbatim.
 
 What is replaced (never sent to the model):
 - the e-mail address, and any e-mail address (`[email]`); profile links (LinkedIn, GitHub, GitLab, X, LeetCode,
-  Kaggle, ..., with any subdomain, and sites on GitHub Pages, Substack and other blog hosts) (`[link]`);
+  Kaggle, link-in-bio and scheduling sites, ..., with any subdomain, and sites on GitHub Pages, Substack and other
+  blog hosts), and on any site a link whose path or query names a user (grader/links.py) (`[link]`);
 - the full name in any case (`[candidate]`), everywhere;
 - names in any Unicode form: with or without their accents, decomposed (`Jose` + a combining accent), in
   compatibility letters (full-width, mathematical), with Cyrillic or Greek look-alike letters in a Latin word
@@ -33,7 +34,8 @@ What is replaced (never sent to the model):
   (`lovelace42`), and a hyphenated name or one with an apostrophe as its words (`Jean-Luc` as `Jean Luc`, `Luc`;
   `O'Brien` as `OBrien`);
 - phone numbers (`[phone]`): in speech a run of nine or more digits, or seven said digit by digit or after a
-  contact cue, unless a count, bits or a list (grader/spoken.py); in code only one written as a phone number;
+  contact cue, unless a count, bits or a list (grader/spoken.py); in code only one written as a phone number, or
+  after a contact cue in a comment;
 - in speech, each distinctive part of the name in any case (`lovelace`);
 - in code, distinctive name parts when written as names (`Ada`, `ADA`), also as a segment of an identifier
   (`LovelaceSolver`), and in comments in any case: a lowercase identifier is not a person, and replacing it would
@@ -55,6 +57,7 @@ from typing import Literal
 
 from grader.code_comments import comment_spans
 from grader.gendered import ACCENTED_HE, MISS, PLACEHOLDER, TITLES, kept_words, placeholder
+from grader.links import PROFILE_LINK, SITE_HOST, USER_LINK
 from grader.matching_form import normalise
 from grader.spoken import (
     ADDRESS_DOMAIN,
@@ -78,19 +81,6 @@ from grader.word_patterns import HAS_UNSPACED, Words, alternation
 Mode = Literal["speech", "code", "output"]
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-# Profiles: social and code hosts, and the coding-practice and publishing sites a candidate in a coding interview
-# points to (the written forms of grader/spoken.py's `PLATFORMS`); a personal site on a blog host by its subdomain.
-PROFILE_LINK = re.compile(
-    r"(?<![\w.-])(?:https?://)?(?:[a-z0-9-]+\.)*"
-    r"(?:(?:(?:linkedin|github|gitlab|bitbucket|twitter|x|stackoverflow|medium|instagram|facebook|leetcode"
-    r"|hackerrank|codeforces|kaggle|youtube|tiktok|reddit|codechef|topcoder|dribbble|discord|substack)\.com"
-    r"|leetcode\.cn|youtu\.be|behance\.net|threads\.net|twitch\.tv|dev\.to|t\.me|keybase\.io|bsky\.app"
-    r"|mastodon\.social)/"
-    r"[^\s)\]>\"'`]*[^\s)\]>\"'`.,;:!?]"
-    r"|[a-z0-9-]+\.(?:github\.io|substack\.com|hashnode\.dev|medium\.com|blogspot\.com|wordpress\.com)(?![\w-])"
-    r"(?:/[^\s)\]>\"'`]*[^\s)\]>\"'`.,;:!?])?)",
-    re.IGNORECASE,
-)
 # A mention (`@zq_dev`), not an e-mail's second half (`a@b.org`) nor Python's matrix product (`a@b`).
 HANDLE = re.compile(r"(?<![\w@.+-])@[^\W\d](?:[\w.-]*\w)?")
 # In a program's output, a mention set apart as one is written (after a space, a bracket, a quote or a colon, and
@@ -360,8 +350,12 @@ class Redactor:
             numbered = "|".join(re.escape(p) for p in sorted(distinctive, key=len, reverse=True))
             with_number = re.compile(rf"(?<![^\W_])(?:{numbered})\d+(?![^\W_])", re.I)
             always.append(_Rule(with_number, NAME, needles=distinctive_needles))
+        # A link on any site that names a user: in code only in comments (a string literal's URL is the code's
+        # data, such as an API's "/users/42").
+        user_link = _Rule(USER_LINK, "[link]")
         self._speech = [
             *always,
+            user_link,
             _Rule(HANDLE, "[handle]", refine=_handle),
             spoken_address,
             _Rule(PROFILE_PATH, "[link]", refine=spoken_path),
@@ -371,6 +365,7 @@ class Redactor:
         ]
         self._code = [
             *always,
+            dataclasses.replace(user_link, in_comments=True),
             _Rule(HANDLE, "[handle]", in_comments=True, refine=_handle),
             _Rule(ADDRESS_DOMAIN, "[email]", in_comments=True, refine=spoken_emails),
             _Rule(PROFILE_PATH, "[link]", in_comments=True, refine=spoken_path),
@@ -381,6 +376,7 @@ class Redactor:
         # written or after a contact cue, since a run of digits there is a value (`1000000007`).
         self._output = [
             *always,
+            user_link,
             _Rule(OUTPUT_HANDLE, "[handle]", refine=_handle),
             _Rule(ADDRESS_DOMAIN, "[email]", refine=_written_or_spoken_email),
             _Rule(PROFILE_PATH, "[link]", refine=spoken_path),
@@ -409,7 +405,11 @@ class Redactor:
             local_rule = _Rule(Words(f"(?:{pattern})", re.I), "[email]")
             self._speech.append(local_rule)
             self._output.append(local_rule)
-        self._code.append(_Rule(CODE_PHONE, "[phone]"))
+        # In a comment (prose), also a number after a contact cue ("# call me at 415 555 0100").
+        self._code += [
+            _Rule(CODE_PHONE, "[phone]"),
+            _Rule(NUMBER_RUN, "[phone]", in_comments=True, refine=cued_phones),
+        ]
         # The candidate's and the interviewer's own words: speech and comments, never string literals, identifiers
         # or what a program wrote (test data such as "A man, a plan" must read as it is).
         gendered = _gendered_rules(vocabulary)
@@ -473,7 +473,6 @@ class Redactor:
 
 
 NOT_DIGIT = re.compile(r"\D+")
-SITE_HOST = re.compile(r"\.(?:io|com|dev)(?!\w)", re.IGNORECASE)
 
 
 def _starts_sentence(text: str, start: int, end: int) -> bool:
@@ -493,6 +492,8 @@ def _worth_trying(pattern: re.Pattern[str] | Words, text: str) -> bool:
     """Cheap tests that skip the costly scans on text that cannot match (most lines have no '@' or 9 digits)."""
     if pattern is EMAIL or pattern is HANDLE or pattern is OUTPUT_HANDLE:
         return "@" in text
+    if pattern is USER_LINK:
+        return "/" in text
     if pattern is PROFILE_LINK:
         return "/" in text or SITE_HOST.search(text) is not None  # a site by its subdomain has no path
     if pattern is HOME_PATH:
