@@ -17,7 +17,8 @@ What is replaced (never sent to the model):
   and a caseless part (`张伟`, `محمد`) as a distinctive one, in code too;
 - a name spelled out letter by letter, as a candidate spells it for the interviewer (`A-D-A`, `a d a`,
   `L. O. V. E. L. A. C. E.`), for a part of three letters or more or the whole name: a spelled run is replaced only
-  when all of its letters spell the name, so `B-F-S` stays;
+  when all of its letters spell the name, so `B-F-S` stays; also with a word for each letter ("A as in apple",
+  "alpha delta alpha", grader/spelling.py);
 - `@handle` mentions (`[handle]`): in speech any `@word` that is not a well-known decorator or annotation; in
   code only inside comments (`# github: @zq_dev`), never a decorator or an annotation (`@lru_cache`, `@Override`)
   nor a string literal (`"#1 @keep"`): comments are found by a lexer of the snippet's language
@@ -50,6 +51,7 @@ What is replaced (never sent to the model):
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -59,6 +61,7 @@ from grader.code_comments import comment_spans
 from grader.gendered import ACCENTED_HE, MISS, PLACEHOLDER, TITLES, kept_words, placeholder
 from grader.links import PROFILE_LINK, SITE_HOST, USER_LINK
 from grader.matching_form import normalise
+from grader.spelling import PHONETIC_RUN, phonetic_spans
 from grader.spoken import (
     ADDRESS_DOMAIN,
     HANDLE_CUE,
@@ -332,6 +335,7 @@ class Redactor:
             always.append(_Rule(Words(f"(?:{alternatives})", re.I), NAME))
         if self._spelled:
             always.append(_Rule(SPELLED, NAME, refine=self._spelled_names))
+
         if other_script := OtherScriptNames(distinctive):  # "Ада" for Ada (grader/transliterate.py)
             always.append(_Rule(OTHER_SCRIPT_WORD, NAME, refine=other_script.spans, on_original=True))
         # The name as a segment of an identifier or a username (`ada_lovelace_solution`, `adaLovelace42`), the
@@ -353,9 +357,13 @@ class Redactor:
         # A link on any site that names a user: in code only in comments (a string literal's URL is the code's
         # data, such as an API's "/users/42").
         user_link = _Rule(USER_LINK, "[link]")
+        # "A as in apple, D as in dog", "alpha delta alpha" (grader/spelling.py): said, or in a comment or output.
+        spelled_with_words = functools.partial(phonetic_spans, spells=self._spells, sizes=self._spelled_sizes)
+        said_spelled = [_Rule(PHONETIC_RUN, NAME, refine=spelled_with_words)] if self._spelled else []
         self._speech = [
             *always,
             user_link,
+            *said_spelled,
             _Rule(HANDLE, "[handle]", refine=_handle),
             spoken_address,
             _Rule(PROFILE_PATH, "[link]", refine=spoken_path),
@@ -366,6 +374,7 @@ class Redactor:
         self._code = [
             *always,
             dataclasses.replace(user_link, in_comments=True),
+            *(dataclasses.replace(r, in_comments=True) for r in said_spelled),
             _Rule(HANDLE, "[handle]", in_comments=True, refine=_handle),
             _Rule(ADDRESS_DOMAIN, "[email]", in_comments=True, refine=spoken_emails),
             _Rule(PROFILE_PATH, "[link]", in_comments=True, refine=spoken_path),
@@ -377,6 +386,7 @@ class Redactor:
         self._output = [
             *always,
             user_link,
+            *said_spelled,
             _Rule(OUTPUT_HANDLE, "[handle]", refine=_handle),
             _Rule(ADDRESS_DOMAIN, "[email]", refine=_written_or_spoken_email),
             _Rule(PROFILE_PATH, "[link]", refine=spoken_path),
@@ -416,6 +426,10 @@ class Redactor:
         self._speech += [*gendered, _Rule(ROW_MARK, "", replace=_unmarked)]
         self._code += [dataclasses.replace(r, in_comments=True) for r in gendered]
 
+    def _spells(self, letters: str) -> bool:
+        """`letters` (lower case) spell a name part, the whole name, or two or more parts in a row."""
+        return letters in self._spelled or self._in_a_row.fullmatch(letters) is not None
+
     def _spelled_names(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
         """The spans in a run of spelled-out letters that spell the name. A span is the whole run or a part of it
         set apart by a comma (or by a space where the letters inside are joined without one: "A-D-A B-F-S"), or
@@ -442,7 +456,7 @@ class Redactor:
         while i < n - 2:
             for j in (i + size for size in self._spelled_sizes if i + size <= n):
                 letters = run[i:j]
-                if letters not in self._spelled and not self._in_a_row.fullmatch(letters):
+                if not self._spells(letters):
                     continue
                 left = i == 0 or apart(i - 1, i, j) or (i == 1 and word_before(at[0]))
                 right = j == n or apart(j - 1, i, j) or (j == n - 1 and text[at[-1]] == "I")

@@ -1,0 +1,40 @@
+"""A name spelled with a word for each letter, as a name is spelled over the phone: "A as in apple, D as in dog",
+"L for London", "A like apple", or the phonetic alphabet ("alpha delta alpha", "Lima Oscar Victor ...").
+grader/redact.py replaces the words of a run whose letters spell the name (as it does a name spelled letter by
+letter, `A-D-A`); other runs stay ("i for index, j for the inner loop", "alpha beta pruning")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+NATO = (
+    "alpha|alfa|bravo|charlie|delta|echo|foxtrot|golf|hotel|india|juliett|juliet|kilo|lima|mike|november|oscar"
+    "|papa|quebec|romeo|sierra|tango|uniform|victor|whiskey|whisky|x-ray|xray|yankee|zulu"
+)
+# One letter: a letter set apart and the word it is spelled by, or a word of the phonetic alphabet.
+_UNIT = rf"(?:(?<![^\W_])[a-z]\s+(?:as\s+in|for|like)\s+[a-z]+(?![^\W_])|(?<![^\W_])(?:{NATO})(?![^\W_]))"
+_BETWEEN = r"(?:[\s,;.:\-]+(?:then\s+|and\s+)?)"
+# Three or more letters in a row.
+PHONETIC_RUN = re.compile(rf"{_UNIT}(?:{_BETWEEN}{_UNIT}){{2,}}", re.IGNORECASE)
+UNIT = re.compile(_UNIT, re.IGNORECASE)
+
+
+def phonetic_spans(
+    text: str, start: int, end: int, spells: Callable[[str], bool], sizes: list[int]
+) -> list[tuple[int, int]]:
+    """The spans of the run `text[start:end]` (`PHONETIC_RUN`) whose letters spell the name (`spells`; `sizes`: the
+    lengths a spelling can have, longest first): from each letter, the longest such span."""
+    units = [(m.start(), m.end(), m.group()[0].lower()) for m in UNIT.finditer(text, start, end)]
+    letters = "".join(u[2] for u in units)
+    found: list[tuple[int, int]] = []
+    i = 0
+    while i < len(units):
+        for size in sizes:
+            if i + size <= len(units) and spells(letters[i : i + size]):
+                found.append((units[i][0], units[i + size - 1][1]))
+                i += size
+                break
+        else:
+            i += 1
+    return found
