@@ -83,7 +83,9 @@ from grader.word_patterns import HAS_UNSPACED, Words, alternation
 
 Mode = Literal["speech", "code", "output"]
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+EMAIL = re.compile(
+    r"[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+)  # %40: in a link
 # A mention (`@zq_dev`), not an e-mail's second half (`a@b.org`) nor Python's matrix product (`a@b`).
 HANDLE = re.compile(r"(?<![\w@.+-])@[^\W\d](?:[\w.-]*\w)?")
 # In a program's output, a mention set apart as one is written (after a space, a bracket, a quote or a colon, and
@@ -395,14 +397,16 @@ class Redactor:
             _Rule(ON_PLATFORM_AFTER, "[handle]", refine=joined_handle_before),
         ]
         if distinctive:
-            self._speech.append(_Rule(alternation(distinctive, re.I), NAME))
-            self._output.append(_Rule(alternation(distinctive, re.I), NAME))
-            self._code.append(_Rule(alternation(_as_names(distinctive)), NAME))
+            # With the plural of a family name ("the Lovelaces", "the Nguyens").
+            forms = distinctive | {p + end for p in distinctive if not _caseless(p) for end in ("s", "es")}
+            self._speech.append(_Rule(alternation(forms, re.I), NAME))
+            self._output.append(_Rule(alternation(forms, re.I), NAME))
+            self._code.append(_Rule(alternation(_as_names(forms)), NAME))
             # Written as a name inside an identifier (`LovelaceSolver`, `solveLovelace`): a lowercase segment
             # (`lovelace_count`) is not a person. A comment is prose: any case there, as in speech.
             names = sorted(_as_names(distinctive), key=len, reverse=True)
             self._code.append(_Rule(_segment(map(re.escape, names)), NAME, needles=distinctive_needles))
-            self._code.append(_Rule(alternation(distinctive, re.I), NAME, in_comments=True))
+            self._code.append(_Rule(alternation(forms, re.I), NAME, in_comments=True))
         if ambiguous:
             rule = _Rule(alternation(_as_names(ambiguous)), NAME, mid_sentence=True)
             self._speech.append(rule)
@@ -504,7 +508,9 @@ def _starts_sentence(text: str, start: int, end: int) -> bool:
 
 def _worth_trying(pattern: re.Pattern[str] | Words, text: str) -> bool:
     """Cheap tests that skip the costly scans on text that cannot match (most lines have no '@' or 9 digits)."""
-    if pattern is EMAIL or pattern is HANDLE or pattern is OUTPUT_HANDLE:
+    if pattern is EMAIL:
+        return "@" in text or "%40" in text
+    if pattern is HANDLE or pattern is OUTPUT_HANDLE:
         return "@" in text
     if pattern is USER_LINK:
         return "/" in text

@@ -74,3 +74,25 @@ def test_a_phone_number_after_a_contact_cue_in_a_comment_is_redacted(comment: st
 def test_digits_in_a_comment_without_a_cue_stay() -> None:
     code = "# input: 3 1 4 1 5 9 2 6 5 3 5\nx = 1\n"
     assert R.code(code, "python").text == code
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        (
+            "we are the Lovelaces, and the LOVELACES agree",
+            "we are the [candidate], and the [candidate] agree",
+        ),
+        ("the Nguyens next door", "the [candidate] next door"),
+    ],
+)
+def test_a_family_name_in_the_plural_is_the_name(said: str, expected: str) -> None:
+    r = Redactor(redaction_terms("Ada Lovelace", None) + redaction_terms("Minh Nguyen", None))
+    assert r.speech(said).text == expected
+    assert r.code(f"# {said}\n", "python").text == f"# {expected}\n"
+
+
+def test_an_address_with_its_at_sign_percent_encoded_is_an_address() -> None:
+    said = "mailto:zq%40example.com or zq%40example.co.uk"
+    assert R.speech(said).text == "mailto:[email] or [email]"
+    assert R.output(said).text == "mailto:[email] or [email]"
