@@ -58,6 +58,15 @@ ALL_KIND = re.compile(
 # A run's counts as grader/bundle.py shows them: "3/5 tests passed" (all its tests), "visible tests 3/5 passed",
 # "hidden tests 1/1 passed". A custom run's "5 of 5 calls returned a value" is not a count of tests: its calls are
 # the candidate's own inputs, as many as they like.
+# "All tests passed" with no kind named ("passed all tests", "every test passed", "all the tests pass"): it needs a
+# run that passed every test it ran.
+_ANY_TESTS = r"(?:tests?|test\s+cases|cases)"
+ALL_ANY = re.compile(
+    rf"{_NOT}\b(?:all|every)(?:\s+(?:of\s+)?the)?\s+{_ANY_TESTS}\s+(?:(?:have|had|were|was|all|now)\s+)?"
+    rf"(?:{_PASSED}|green)\b"
+    rf"|{_NOT}\b{_PASSED}\s+(?:all|every|each)(?:\s+(?:one\s+)?of)?(?:\s+the)?(?:\s+\d+)?\s+{_ANY_TESTS}\b",
+    re.IGNORECASE,
+)
 SHOWN_COUNT = re.compile(r"(?:\b(visible|hidden) tests )?(\d+)/(\d+)")
 # The kind of tests a count is stated for: "3/5 hidden tests", "3 of the 5 visible test cases" (a word after the
 # count, before the word "tests"), "hidden tests: 3/5" (before).
@@ -87,6 +96,16 @@ def _held(tallies: Tallies, kind: str | None, count: tuple[int, int]) -> bool:
     if kind is not None:
         return count in tallies[kind]
     return any(count in held for held in tallies.values())
+
+
+def _a_run_passed_all(index: CitationIndex) -> bool:
+    """A run shown passed every test it ran (each of its counts full)."""
+    for event in index.citable.values():
+        if event.type in RUN_TYPES:
+            counts = [(int(m.group(2)), int(m.group(3))) for m in SHOWN_COUNT.finditer(event.shown)]
+            if counts and all(a == b > 0 for a, b in counts):
+                return True
+    return False
 
 
 def _tests(kind: str | None) -> str:
@@ -134,4 +153,6 @@ def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: Citati
             kind = next(g for g in m.groups() if g).lower()
             if not full[kind]:
                 problems.append(f"- {where}: {m.group(0)!r}: no run passed every {kind} test (see the facts)")
+        if (claim := ALL_ANY.search(text)) and not _a_run_passed_all(index):
+            problems.append(f"- {where}: {claim.group(0)!r}: no run passed every test it ran (see the runs)")
     return problems

@@ -13,7 +13,7 @@ from grader.claims import claim_problems
 from grader.facts import compute_facts
 from grader.schemas import BundleEvent, BundleInput, BundleRun
 from tests.fakes.grader_model import FakeGraderModel, FakeReply, honest, scorecard
-from tests.grader.bundles import CORRECT, START, interview, transcript
+from tests.grader.bundles import CORRECT, START, interview, run_result, transcript
 from tests.grader.conftest import MakeGrader
 
 CLAIM = "The candidate's solution passed 12/12 hidden tests."
@@ -260,3 +260,25 @@ def test_a_count_stated_for_one_kind_of_test_must_be_that_kinds(text: str, wrong
     """A count true of the visible tests is not one of the hidden tests: "2/2 hidden tests passed" where the visible
     tests went 2/2 and the hidden 1/1 states a result nobody measured."""
     assert bool(_problems(text)) == wrong, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The solution passed all tests.",
+        "Every test passed on the final code.",
+        "All the tests pass.",
+        "It passes all of the test cases.",
+    ],
+)
+def test_every_test_passing_without_naming_a_kind_needs_a_run_that_passed_all_of_its_tests(text: str) -> None:
+    """ "All tests passed" with no kind named: the candidate's words, repeated, where no run ever passed every test
+    it ran, state a result nobody measured."""
+    source = interview(submitted=False)
+    source.runs[1] = source.runs[1].model_copy(
+        update={"result": run_result(1, None), "verdict": "wrong_answer"}
+    )
+    bundle = build_bundle(source, compute_facts(source))
+    assert claim_problems([("strengths[0]", text)], bundle.facts, bundle.index), text
+    assert not _problems(text), text
+    assert not _problems("It did not pass all tests.", submitted=False)
