@@ -2,7 +2,8 @@
 coding-practice or publishing site, a personal site on a blog host by its subdomain, the link-in-bio, scheduling
 and messaging sites a candidate gives to be reached (linktr.ee, calendly.com, wa.me), and on any site a link whose
 path or query names a user (`/~zqdev`, `/@zqdev`, `/u/zqdev`, `/users/12/zqdev`, `/people/zqdev`,
-`?user=zqdev`), which no list of sites can hold. A link to documentation or a search stays."""
+`?user=zqdev`), which no list of sites can hold. A link to documentation or a search stays. Also a home directory's
+account name in a path (`/home/jdoe/`), as `[handle]`."""
 
 from __future__ import annotations
 
@@ -36,3 +37,15 @@ USER_LINK = re.compile(
     re.IGNORECASE,
 )
 SITE_HOST = re.compile(r"\.(?:io|com|dev)(?!\w)", re.IGNORECASE)
+# A home directory's account name in a path (`/home/jdoe/`, `/Users/priya/`, `C:\\Users\\priya\\`), as a
+# traceback, a compiler message or a path in the code shows it: `[handle]`.
+HOME_PATH = re.compile(
+    r"(?:(?<![\w.~-])/(?:home|Users|users)/|(?<![\w])[A-Za-z]:(?:\\+|/)(?:Users|Documents and Settings)(?:\\+|/))"
+    r"(?P<user>[^\s/\\\"'`<>:|*?]+)"
+)
+
+
+def home_user(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The account name of a home path (`text[start:end]`), the path itself stays."""
+    m = HOME_PATH.match(text, start)
+    return [m.span("user")] if m else []

@@ -59,9 +59,9 @@ from typing import Literal
 
 from grader.code_comments import comment_spans
 from grader.gendered import ACCENTED_HE, MISS, PLACEHOLDER, TITLES, kept_words, placeholder
-from grader.links import PROFILE_LINK, SITE_HOST, USER_LINK
+from grader.links import HOME_PATH, PROFILE_LINK, SITE_HOST, USER_LINK, home_user
 from grader.matching_form import normalise
-from grader.spelling import PHONETIC_RUN, phonetic_spans
+from grader.spelling import PHONETIC_RUN, phonetic_spans, worth_scanning
 from grader.spoken import (
     ADDRESS_DOMAIN,
     HANDLE_CUE,
@@ -112,12 +112,6 @@ SPELLED = re.compile(
 CODE_PHONE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[ .-]?(?:\(\d{1,4}\)|\d{1,4})(?:[ .-]\d{2,4}){2,4}"
     r"|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|\d{3}[.-]\d{3}[.-]\d{4})(?!\w)"
-)
-# A home directory's account name in a path (`/home/jdoe/`, `/Users/priya/`, `C:\\Users\\priya\\`), as a
-# traceback, a compiler message or a path in the code shows it: `[handle]`.
-HOME_PATH = re.compile(
-    r"(?:(?<![\w.~-])/(?:home|Users|users)/|(?<![\w])[A-Za-z]:(?:\\+|/)(?:Users|Documents and Settings)(?:\\+|/))"
-    r"(?P<user>[^\s/\\\"'`<>:|*?]+)"
 )
 NAME = "[candidate]"
 # A timeline row's mark (`[12] 130-134s I: ...`, where a citation's seq comes from) written inside a line of speech,
@@ -248,12 +242,6 @@ class _Rule:
     on_original: bool = False
 
 
-def _home_user(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The account name of a home path (`text[start:end]`), the path itself stays."""
-    m = HOME_PATH.match(text, start)
-    return [m.span("user")] if m else []
-
-
 LOCAL_BEFORE_AT = re.compile(r"[\w.%+-]+\Z")
 
 
@@ -325,7 +313,7 @@ class Redactor:
         always += [
             _Rule(EMAIL, "[email]"),
             _Rule(PROFILE_LINK, "[link]"),
-            _Rule(HOME_PATH, "[handle]", refine=_home_user),
+            _Rule(HOME_PATH, "[handle]", refine=home_user),
         ]
         # The address as said or obfuscated ("jane underscore doe at outlook dot com", "jane [at] acme [dot] io"),
         # and the candidate's own local part said alone ("zq underscore dev").
@@ -512,6 +500,8 @@ def _worth_trying(pattern: re.Pattern[str] | Words, text: str) -> bool:
         return "@" in text or "%40" in text
     if pattern is HANDLE or pattern is OUTPUT_HANDLE:
         return "@" in text
+    if pattern is PHONETIC_RUN:
+        return worth_scanning(text)
     if pattern is USER_LINK:
         return "/" in text
     if pattern is PROFILE_LINK:

@@ -18,6 +18,16 @@ _BETWEEN = r"(?:[\s,;.:\-]+(?:then\s+|and\s+)?)"
 # Three or more letters in a row.
 PHONETIC_RUN = re.compile(rf"{_UNIT}(?:{_BETWEEN}{_UNIT}){{2,}}", re.IGNORECASE)
 UNIT = re.compile(_UNIT, re.IGNORECASE)
+_NATO_WORDS = tuple(NATO.split("|"))
+
+
+def worth_scanning(text: str) -> bool:
+    """Whether `text` can hold a run (`PHONETIC_RUN`), by cheap substring counts: three "as in", "for" or "like"
+    between spaces, or a word of the phonetic alphabet. The run's pattern is tried at every word of every line and
+    comment, and most hold neither."""
+    lower = text.lower()
+    said = lower.count(" as in ") + lower.count(" for ") + lower.count(" like ")
+    return said >= 3 or any(word in lower for word in _NATO_WORDS)
 
 
 def phonetic_spans(
