@@ -18,7 +18,7 @@ _BETWEEN = r"(?:[\s,;.:\-]+(?:then\s+|and\s+)?)"
 # Three or more letters in a row.
 PHONETIC_RUN = re.compile(rf"{_UNIT}(?:{_BETWEEN}{_UNIT}){{2,}}", re.IGNORECASE)
 UNIT = re.compile(_UNIT, re.IGNORECASE)
-_NATO_WORDS = tuple(NATO.split("|"))
+_NATO_WORD = re.compile(NATO, re.IGNORECASE)
 
 
 def worth_scanning(text: str) -> bool:
@@ -27,7 +27,7 @@ def worth_scanning(text: str) -> bool:
     comment, and most hold neither."""
     lower = text.lower()
     said = lower.count(" as in ") + lower.count(" for ") + lower.count(" like ")
-    return said >= 3 or any(word in lower for word in _NATO_WORDS)
+    return said >= 3 or _NATO_WORD.search(text) is not None
 
 
 def phonetic_spans(
