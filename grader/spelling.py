@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from grader.word_patterns import trie
+
 NATO = (
     "alpha|alfa|bravo|charlie|delta|echo|foxtrot|golf|hotel|india|juliett|juliet|kilo|lima|mike|november|oscar"
     "|papa|quebec|romeo|sierra|tango|uniform|victor|whiskey|whisky|x-ray|xray|yankee|zulu"
@@ -18,7 +20,9 @@ _BETWEEN = r"(?:[\s,;.:\-]+(?:then\s+|and\s+)?)"
 # Three or more letters in a row.
 PHONETIC_RUN = re.compile(rf"{_UNIT}(?:{_BETWEEN}{_UNIT}){{2,}}", re.IGNORECASE)
 UNIT = re.compile(_UNIT, re.IGNORECASE)
-_NATO_WORD = re.compile(NATO, re.IGNORECASE)
+# In lower case, as a tree of prefixes (grader/word_patterns.py `trie`): an alternation of thirty words, tried in
+# turn at every character, cost 90 µs a text, more than the rest of its redaction.
+_NATO_WORD = re.compile(trie(NATO.split("|")))
 
 
 def worth_scanning(text: str) -> bool:
@@ -27,7 +31,7 @@ def worth_scanning(text: str) -> bool:
     comment, and most hold neither."""
     lower = text.lower()
     said = lower.count(" as in ") + lower.count(" for ") + lower.count(" like ")
-    return said >= 3 or _NATO_WORD.search(text) is not None
+    return said >= 3 or _NATO_WORD.search(lower) is not None
 
 
 def phonetic_spans(
