@@ -38,6 +38,7 @@ SHAPES: list[tuple[str, str, tuple[str, str | None], Callable[[int], str]]] = [
     ("commented lines", "code", ("Grace Hopper", None), _repeat("x = 1  # add the pair\n")),
     ("commented lines, with a CJK name", "code", ("王小明", None), _repeat("x = 1  # 王小明 adds\n")),
     ("digits", "speech", ("Grace Hopper", None), _repeat("1 2 3 4 5 6 7 8 9 0 ")),
+    ("Cyrillic words", "speech", ("Grace Hopper", None), _repeat("массив индекс Грейс сортировка ")),
     ("a new line after every line", "diff", ("Grace Hopper", None), _repeat("x = 1\n")),
 ]
 

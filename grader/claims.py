@@ -5,7 +5,9 @@ reads as the grader's finding. The candidate can say, comment or print "hidden t
 that takes it in writes it as a result. So a test count stated there ("12/12 hidden tests", "3 of 5 tests passed",
 "all 12 tests pass") must be one that a run shown in the interview or the facts hold, and "all hidden tests passed"
 (or visible) needs a run of that kind that passed all of them; otherwise it is a problem for the repair round, like
-a bad citation. A count with no word about tests next to it ("O(n/2)", "3 of 4 dimensions") is not a claim.
+a bad citation. A count with no word about tests next to it ("O(n/2)", "3 of 4 dimensions") is not a claim. A count
+stated for hidden or visible tests must be one of that kind ("2/2 hidden tests" where the visible tests went 2/2 is
+not), and a custom run's calls (the candidate's own inputs, as many as they like) are not tests.
 """
 
 from __future__ import annotations
@@ -53,22 +55,69 @@ ALL_KIND = re.compile(
     rf"|{_NOT}\b100\s*%\s+of\s+(?:the\s+)?{_TESTS}\b",
     re.IGNORECASE,
 )
-SHOWN_COUNT = re.compile(r"(\d+)/(\d+)|(\d+) of (\d+) calls")
+# A run's counts as grader/bundle.py shows them: "3/5 tests passed" (all its tests), "visible tests 3/5 passed",
+# "hidden tests 1/1 passed". A custom run's "5 of 5 calls returned a value" is not a count of tests: its calls are
+# the candidate's own inputs, as many as they like.
+# "All tests passed" with no kind named ("passed all tests", "every test passed", "all the tests pass"): it needs a
+# run that passed every test it ran.
+_ANY_TESTS = r"(?:tests?|test\s+cases|cases)"
+ALL_ANY = re.compile(
+    rf"{_NOT}\b(?:all|every)(?:\s+(?:of\s+)?the)?\s+{_ANY_TESTS}\s+(?:(?:have|had|were|was|all|now)\s+)?"
+    rf"(?:{_PASSED}|green)\b"
+    rf"|{_NOT}\b{_PASSED}\s+(?:all|every|each)(?:\s+(?:one\s+)?of)?(?:\s+the)?(?:\s+\d+)?\s+{_ANY_TESTS}\b",
+    re.IGNORECASE,
+)
+SHOWN_COUNT = re.compile(r"(?:\b(visible|hidden) tests )?(\d+)/(\d+)")
+# The kind of tests a count is stated for: "3/5 hidden tests", "3 of the 5 visible test cases" (a word after the
+# count, before the word "tests"), "hidden tests: 3/5" (before).
+KIND_AFTER = re.compile(r"\s+(?:(?!(?:tests?|cases|passed|passing)\b)\w+\s+){0,2}?(visible|hidden)\b", re.I)
+KIND_BEFORE = re.compile(r"\b(visible|hidden)\s+\Z", re.IGNORECASE)
+KIND_IN = re.compile(r"\b(visible|hidden)\b", re.IGNORECASE)
+Tallies = dict[str | None, set[tuple[int, int]]]
 
 
-def _tallies(facts: Facts, index: CitationIndex) -> set[tuple[int, int]]:
-    """Every (passed, total) a fact or a run's result as shown holds."""
-    found: set[tuple[int, int]] = set()
-    for record in (facts.visible_tests, facts.hidden_tests):
+def _tallies(facts: Facts, index: CitationIndex) -> Tallies:
+    """Every (passed, total) a fact or a run's result as shown holds, by the kind of tests (None: all of a run's)."""
+    found: Tallies = {"visible": set(), "hidden": set(), None: set()}
+    for kind, record in (("visible", facts.visible_tests), ("hidden", facts.hidden_tests)):
         for tally in (record.best, record.final):
             if tally is not None:
-                found.add((tally.passed, tally.total))
+                found[kind].add((tally.passed, tally.total))
     for event in index.citable.values():
         if event.type in RUN_TYPES:
             for m in SHOWN_COUNT.finditer(event.shown):
-                a, b = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-                found.add((int(a), int(b)))
+                shown_kind = m.group(1).lower() if m.group(1) else None
+                found[shown_kind].add((int(m.group(2)), int(m.group(3))))
     return found
+
+
+def _held(tallies: Tallies, kind: str | None, count: tuple[int, int]) -> bool:
+    """A count stated for `kind` of tests (None: not said) is one of that kind's; unsaid, of any kind."""
+    if kind is not None:
+        return count in tallies[kind]
+    return any(count in held for held in tallies.values())
+
+
+def _a_run_passed_all(index: CitationIndex) -> bool:
+    """A run shown passed every test it ran (each of its counts full)."""
+    for event in index.citable.values():
+        if event.type in RUN_TYPES:
+            counts = [(int(m.group(2)), int(m.group(3))) for m in SHOWN_COUNT.finditer(event.shown)]
+            if counts and all(a == b > 0 for a, b in counts):
+                return True
+    return False
+
+
+def _tests(kind: str | None) -> str:
+    return f"{kind} tests" if kind else "tests"
+
+
+def _kind_of(text: str, m: re.Match[str]) -> str | None:
+    if m.group(1):  # the count first: "3/5 hidden tests"
+        after = KIND_AFTER.match(text, m.end())
+        return after.group(1).lower() if after else None
+    before = KIND_BEFORE.search(text, 0, m.start())  # "hidden tests: 3/5"
+    return before.group(1).lower() if before else None
 
 
 def _number(text: str) -> int:
@@ -87,18 +136,23 @@ def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: Citati
     for where, text in texts:
         for m in COUNT.finditer(text):
             a, b = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-            if (_number(a), _number(b)) not in tallies:
+            kind = _kind_of(text, m)
+            if not _held(tallies, kind, (_number(a), _number(b))):
                 problems.append(
-                    f"- {where}: {m.group(0)!r}: no run shown and no fact has {a}/{b} tests; state test results "
-                    "only as the facts and the runs' result lines give them"
+                    f"- {where}: {m.group(0)!r}: no run shown and no fact has {a}/{b} {_tests(kind)}; state test "
+                    "results only as the facts and the runs' result lines give them"
                 )
         for m in ALL_COUNT.finditer(text):
-            if (_number(m.group(1)), _number(m.group(1))) not in tallies:
+            stated = KIND_IN.search(m.group(0))
+            kind = stated.group(1).lower() if stated else None
+            if not _held(tallies, kind, (_number(m.group(1)), _number(m.group(1)))):
                 problems.append(
-                    f"- {where}: {m.group(0)!r}: no run shown and no fact has all {m.group(1)} tests passing"
+                    f"- {where}: {m.group(0)!r}: no run shown and no fact has all {m.group(1)} {_tests(kind)} passing"
                 )
         for m in ALL_KIND.finditer(text):
             kind = next(g for g in m.groups() if g).lower()
             if not full[kind]:
                 problems.append(f"- {where}: {m.group(0)!r}: no run passed every {kind} test (see the facts)")
+        if (claim := ALL_ANY.search(text)) and not _a_run_passed_all(index):
+            problems.append(f"- {where}: {claim.group(0)!r}: no run passed every test it ran (see the runs)")
     return problems

@@ -7,8 +7,9 @@ sister node a `[sibling]`. Words are matched in the redactor's matching form (gr
 invisible characters left out), as whole words, in any case, except abbreviated honorifics, which are matched only
 as written (`Mr`, `Mrs`, `Ms`; `Miss` not opening a sentence), since `ms`, `MR` and "a cache miss" are technical.
 A word the question's own statement uses (`man` in "A man, a plan, a canal: Panama") is the problem's vocabulary
-and stays. English, and the commonest Spanish pronouns, titles and family words (the agent speaks both); gender in
-grammar (Spanish adjective endings) is not changed.
+and stays. English, and the commonest Spanish pronouns (`él` matched with its accent: without it, it is the article),
+titles and family words (the agent speaks both); gender in grammar (Spanish adjective endings, "la", "los") is not
+changed.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import re
 # placeholder -> the words it stands for, in the matching form (lower case, no accents).
 NEUTRAL: dict[str, tuple[str, ...]] = {
     "[they]": ("he", "she", "ella", "ellas"),
+    "[we]": ("nosotras",),  # "we" said by women only
+    "[you]": ("vosotras",),
     "[them]": ("him",),
     "[their]": ("his",),
     "[them/their]": ("her",),
@@ -26,34 +29,37 @@ NEUTRAL: dict[str, tuple[str, ...]] = {
     "[title]": (
         "sir", "ma'am", "maam", "madam", "mister", "missus", "senor", "senora", "senorita",
     ),
-    "[titles]": ("sirs", "madams"),
+    "[titles]": ("sirs", "madams", "senores", "senoras"),
     "[person]": (
         "man", "woman", "guy", "gal", "lady", "gentleman", "boy", "girl", "male", "female", "lad", "lass",
-        "hombre", "mujer",
+        "hombre", "mujer", "chica", "chico", "caballero", "dama",
     ),
     "[people]": (
         "men", "women", "guys", "gals", "ladies", "gentlemen", "boys", "girls", "males", "females", "lads",
-        "lasses", "hombres", "mujeres",
+        "lasses", "hombres", "mujeres", "chicas", "chicos", "caballeros", "damas",
     ),
-    "[parent]": ("mother", "father", "mom", "mum", "mommy", "mummy", "dad", "daddy", "mama", "papa", "madre",
-                 "padre"),
-    "[parents]": ("mothers", "fathers", "moms", "mums", "dads", "mamas"),
+    "[parent]": ("mother", "father", "mom", "mum", "mommy", "mummy", "dad", "daddy", "mama", "papa", "mami", "papi",
+                 "madre", "padre"),
+    "[parents]": ("mothers", "fathers", "moms", "mums", "dads", "mamas", "madres"),
     "[child]": ("son", "daughter", "hijo", "hija"),
-    "[children]": ("sons", "daughters", "hijas"),
+    "[children]": ("sons", "daughters", "hijas", "hijos"),
     "[sibling]": ("brother", "sister", "sis", "hermano", "hermana"),
-    "[siblings]": ("brothers", "sisters", "hermanas"),
+    "[siblings]": ("brothers", "sisters", "hermanas", "hermanos"),
     "[partner]": ("wife", "husband", "hubby", "wifey", "boyfriend", "girlfriend", "fiance", "fiancee", "esposa",
-                  "esposo", "marido"),
+                  "esposo", "marido", "novia", "novio"),
     "[partners]": ("wives", "husbands", "boyfriends", "girlfriends"),
     # Step-, half- and grand- family, and in-laws (`mother-in-law` is matched as its first word, `mother`).
     "[relative]": ("aunt", "uncle", "niece", "nephew", "grandmother", "grandfather", "grandma", "grandpa", "granny",
                    "granddad", "grandad", "grandson", "granddaughter", "stepmother", "stepfather", "stepmom",
-                   "stepmum", "stepdad", "stepson", "stepdaughter", "stepbrother", "stepsister"),
+                   "stepmum", "stepdad", "stepson", "stepdaughter", "stepbrother", "stepsister", "abuela",
+                   "abuelo", "tia", "tio", "sobrina", "sobrino", "nieta", "nieto", "suegra", "suegro",
+                   "cunada", "cunado"),
     "[relatives]": ("aunts", "uncles", "nieces", "nephews", "grandmothers", "grandfathers", "grandmas", "grandpas",
                     "grannies", "granddads", "grandads", "grandsons", "granddaughters", "stepsons", "stepdaughters",
-                    "stepbrothers", "stepsisters"),
-    "[parental]": ("maternity", "paternity", "motherhood", "fatherhood"),
-    "[personal]": ("pregnant", "pregnancy"),
+                    "stepbrothers", "stepsisters", "abuelas", "abuelos", "tias", "tios", "sobrinas",
+                    "sobrinos", "nietas", "nietos", "suegros"),
+    "[parental]": ("maternity", "paternity", "motherhood", "fatherhood", "maternidad", "paternidad"),
+    "[personal]": ("pregnant", "pregnancy", "embarazada", "embarazo"),
 }  # fmt: skip
 PLACEHOLDER: dict[str, str] = {word: placeholder for placeholder, words in NEUTRAL.items() for word in words}
 # Abbreviated honorifics, matched only as written: `ms` is milliseconds, `MR` a merge request.
@@ -61,6 +67,9 @@ TITLES = ("Mr", "Mrs", "Ms", "Sra", "Srta")
 # An honorific only capitalised and not opening a sentence ("a cache miss", "Miss a step and ...").
 MISS = "Miss"
 TITLE = "[title]"
+# Spanish "él" (he): without its accent it is the article "el", which the matching form would make of it, so it is
+# matched as written, its accent precomposed or combining.
+ACCENTED_HE = r"(?<!\w)(?:\u00e9|e\u0301)l(?!\w)"
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 

@@ -4,18 +4,21 @@ verified quotes stay verbatim.
 
 What is replaced (never sent to the model):
 - the e-mail address, and any e-mail address (`[email]`); profile links (LinkedIn, GitHub, GitLab, X, LeetCode,
-  Kaggle, ..., with any subdomain, and sites on GitHub Pages, Substack and other blog hosts) (`[link]`);
+  Kaggle, link-in-bio and scheduling sites, ..., with any subdomain, and sites on GitHub Pages, Substack and other
+  blog hosts), and on any site a link whose path or query names a user (grader/links.py) (`[link]`);
 - the full name in any case (`[candidate]`), everywhere;
 - names in any Unicode form: with or without their accents, decomposed (`Jose` + a combining accent), in
   compatibility letters (full-width, mathematical), with Cyrillic or Greek look-alike letters in a Latin word
   (grader/matching_form.py `LOOK_ALIKES`), with invisible characters inside (a soft hyphen, a zero-width
   joiner), with a typographic apostrophe (U+2019): text is matched in one normal form (`normalise`) and replaced in the
   original;
+- a Latin name written in Cyrillic, Greek, Arabic or Devanagari ("Ада Лавлейс", grader/transliterate.py);
 - in a script written without spaces or capitals (Han, kana, Hangul, Thai), a name inside other words ("我是张伟"),
   and a caseless part (`张伟`, `محمد`) as a distinctive one, in code too;
 - a name spelled out letter by letter, as a candidate spells it for the interviewer (`A-D-A`, `a d a`,
   `L. O. V. E. L. A. C. E.`), for a part of three letters or more or the whole name: a spelled run is replaced only
-  when all of its letters spell the name, so `B-F-S` stays;
+  when all of its letters spell the name, so `B-F-S` stays; also with a word for each letter ("A as in apple",
+  "alpha delta alpha", grader/spelling.py);
 - `@handle` mentions (`[handle]`): in speech any `@word` that is not a well-known decorator or annotation; in
   code only inside comments (`# github: @zq_dev`), never a decorator or an annotation (`@lru_cache`, `@Override`)
   nor a string literal (`"#1 @keep"`): comments are found by a lexer of the snippet's language
@@ -32,7 +35,8 @@ What is replaced (never sent to the model):
   (`lovelace42`), and a hyphenated name or one with an apostrophe as its words (`Jean-Luc` as `Jean Luc`, `Luc`;
   `O'Brien` as `OBrien`);
 - phone numbers (`[phone]`): in speech a run of nine or more digits, or seven said digit by digit or after a
-  contact cue, unless a count, bits or a list (grader/spoken.py); in code only one written as a phone number;
+  contact cue, unless a count, bits or a list (grader/spoken.py); in code only one written as a phone number, or
+  after a contact cue in a comment;
 - in speech, each distinctive part of the name in any case (`lovelace`);
 - in code, distinctive name parts when written as names (`Ada`, `ADA`), also as a segment of an identifier
   (`LovelaceSolver`), and in comments in any case: a lowercase identifier is not a person, and replacing it would
@@ -46,14 +50,18 @@ What is replaced (never sent to the model):
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from grader.code_comments import comment_spans
-from grader.gendered import MISS, PLACEHOLDER, TITLES, kept_words, placeholder
+from grader.gendered import ACCENTED_HE, MISS, PLACEHOLDER, TITLES, kept_words, placeholder
+from grader.links import HOME_PATH, PROFILE_LINK, SITE_HOST, USER_LINK, home_user
 from grader.matching_form import normalise
+from grader.spelling import PHONETIC_RUN, phonetic_spans, worth_scanning
 from grader.spoken import (
     ADDRESS_DOMAIN,
     HANDLE_CUE,
@@ -70,24 +78,14 @@ from grader.spoken import (
     spoken_path,
     spoken_phones,
 )
+from grader.transliterate import OTHER_SCRIPT_WORD, OtherScriptNames
 from grader.word_patterns import HAS_UNSPACED, Words, alternation
 
 Mode = Literal["speech", "code", "output"]
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-# Profiles: social and code hosts, and the coding-practice and publishing sites a candidate in a coding interview
-# points to (the written forms of grader/spoken.py's `PLATFORMS`); a personal site on a blog host by its subdomain.
-PROFILE_LINK = re.compile(
-    r"(?<![\w.-])(?:https?://)?(?:[a-z0-9-]+\.)*"
-    r"(?:(?:(?:linkedin|github|gitlab|bitbucket|twitter|x|stackoverflow|medium|instagram|facebook|leetcode"
-    r"|hackerrank|codeforces|kaggle|youtube|tiktok|reddit|codechef|topcoder|dribbble|discord|substack)\.com"
-    r"|leetcode\.cn|youtu\.be|behance\.net|threads\.net|twitch\.tv|dev\.to|t\.me|keybase\.io|bsky\.app"
-    r"|mastodon\.social)/"
-    r"[^\s)\]>\"'`]*[^\s)\]>\"'`.,;:!?]"
-    r"|[a-z0-9-]+\.(?:github\.io|substack\.com|hashnode\.dev|medium\.com|blogspot\.com|wordpress\.com)(?![\w-])"
-    r"(?:/[^\s)\]>\"'`]*[^\s)\]>\"'`.,;:!?])?)",
-    re.IGNORECASE,
-)
+EMAIL = re.compile(
+    r"[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+)  # %40: in a link
 # A mention (`@zq_dev`), not an e-mail's second half (`a@b.org`) nor Python's matrix product (`a@b`).
 HANDLE = re.compile(r"(?<![\w@.+-])@[^\W\d](?:[\w.-]*\w)?")
 # In a program's output, a mention set apart as one is written (after a space, a bracket, a quote or a colon, and
@@ -114,12 +112,6 @@ SPELLED = re.compile(
 CODE_PHONE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[ .-]?(?:\(\d{1,4}\)|\d{1,4})(?:[ .-]\d{2,4}){2,4}"
     r"|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|\d{3}[.-]\d{3}[.-]\d{4})(?!\w)"
-)
-# A home directory's account name in a path (`/home/jdoe/`, `/Users/priya/`, `C:\\Users\\priya\\`), as a
-# traceback, a compiler message or a path in the code shows it: `[handle]`.
-HOME_PATH = re.compile(
-    r"(?:(?<![\w.~-])/(?:home|Users|users)/|(?<![\w])[A-Za-z]:(?:\\+|/)(?:Users|Documents and Settings)(?:\\+|/))"
-    r"(?P<user>[^\s/\\\"'`<>:|*?]+)"
 )
 NAME = "[candidate]"
 # A timeline row's mark (`[12] 130-134s I: ...`, where a citation's seq comes from) written inside a line of speech,
@@ -245,12 +237,9 @@ class _Rule:
     # Literals (lower case) one of which every match contains: a text holding none of them is not scanned. For the
     # patterns that open with a lookbehind, which the regex engine tries at every position of every text.
     needles: frozenset[str] = frozenset()
-
-
-def _home_user(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The account name of a home path (`text[start:end]`), the path itself stays."""
-    m = HOME_PATH.match(text, start)
-    return [m.span("user")] if m else []
+    # Matched in the original text rather than the matching form, where an accent that tells two words apart is
+    # folded away (Spanish "él", he, and "el", the).
+    on_original: bool = False
 
 
 LOCAL_BEFORE_AT = re.compile(r"[\w.%+-]+\Z")
@@ -282,6 +271,7 @@ def _gendered_rules(vocabulary: str) -> list[_Rule]:
         rules.append(_Rule(alternation(titles), "", replace=placeholder))
     if MISS.lower() not in keep:
         rules.append(_Rule(alternation([MISS]), "", mid_sentence=True, replace=placeholder))
+    rules.append(_Rule(re.compile(ACCENTED_HE, re.I), "[they]", on_original=True))
     return rules
 
 
@@ -323,7 +313,7 @@ class Redactor:
         always += [
             _Rule(EMAIL, "[email]"),
             _Rule(PROFILE_LINK, "[link]"),
-            _Rule(HOME_PATH, "[handle]", refine=_home_user),
+            _Rule(HOME_PATH, "[handle]", refine=home_user),
         ]
         # The address as said or obfuscated ("jane underscore doe at outlook dot com", "jane [at] acme [dot] io"),
         # and the candidate's own local part said alone ("zq underscore dev").
@@ -335,6 +325,9 @@ class Redactor:
             always.append(_Rule(Words(f"(?:{alternatives})", re.I), NAME))
         if self._spelled:
             always.append(_Rule(SPELLED, NAME, refine=self._spelled_names))
+
+        if other_script := OtherScriptNames(distinctive):  # "Ада" for Ada (grader/transliterate.py)
+            always.append(_Rule(OTHER_SCRIPT_WORD, NAME, refine=other_script.spans, on_original=True))
         # The name as a segment of an identifier or a username (`ada_lovelace_solution`, `adaLovelace42`), the
         # initial and the surname (`alovelace`), and a distinctive part with a number (`lovelace42`): any case.
         segments = [_flexible(w) for w in sorted(whole, key=len, reverse=True)]
@@ -351,8 +344,16 @@ class Redactor:
             numbered = "|".join(re.escape(p) for p in sorted(distinctive, key=len, reverse=True))
             with_number = re.compile(rf"(?<![^\W_])(?:{numbered})\d+(?![^\W_])", re.I)
             always.append(_Rule(with_number, NAME, needles=distinctive_needles))
+        # A link on any site that names a user: in code only in comments (a string literal's URL is the code's
+        # data, such as an API's "/users/42").
+        user_link = _Rule(USER_LINK, "[link]")
+        # "A as in apple, D as in dog", "alpha delta alpha" (grader/spelling.py): said, or in a comment or output.
+        spelled_with_words = functools.partial(phonetic_spans, spells=self._spells, sizes=self._spelled_sizes)
+        said_spelled = [_Rule(PHONETIC_RUN, NAME, refine=spelled_with_words)] if self._spelled else []
         self._speech = [
             *always,
+            user_link,
+            *said_spelled,
             _Rule(HANDLE, "[handle]", refine=_handle),
             spoken_address,
             _Rule(PROFILE_PATH, "[link]", refine=spoken_path),
@@ -362,6 +363,8 @@ class Redactor:
         ]
         self._code = [
             *always,
+            dataclasses.replace(user_link, in_comments=True),
+            *(dataclasses.replace(r, in_comments=True) for r in said_spelled),
             _Rule(HANDLE, "[handle]", in_comments=True, refine=_handle),
             _Rule(ADDRESS_DOMAIN, "[email]", in_comments=True, refine=spoken_emails),
             _Rule(PROFILE_PATH, "[link]", in_comments=True, refine=spoken_path),
@@ -372,6 +375,8 @@ class Redactor:
         # written or after a contact cue, since a run of digits there is a value (`1000000007`).
         self._output = [
             *always,
+            user_link,
+            *said_spelled,
             _Rule(OUTPUT_HANDLE, "[handle]", refine=_handle),
             _Rule(ADDRESS_DOMAIN, "[email]", refine=_written_or_spoken_email),
             _Rule(PROFILE_PATH, "[link]", refine=spoken_path),
@@ -380,14 +385,16 @@ class Redactor:
             _Rule(ON_PLATFORM_AFTER, "[handle]", refine=joined_handle_before),
         ]
         if distinctive:
-            self._speech.append(_Rule(alternation(distinctive, re.I), NAME))
-            self._output.append(_Rule(alternation(distinctive, re.I), NAME))
-            self._code.append(_Rule(alternation(_as_names(distinctive)), NAME))
+            # With the plural of a family name ("the Lovelaces", "the Nguyens").
+            forms = distinctive | {p + end for p in distinctive if not _caseless(p) for end in ("s", "es")}
+            self._speech.append(_Rule(alternation(forms, re.I), NAME))
+            self._output.append(_Rule(alternation(forms, re.I), NAME))
+            self._code.append(_Rule(alternation(_as_names(forms)), NAME))
             # Written as a name inside an identifier (`LovelaceSolver`, `solveLovelace`): a lowercase segment
             # (`lovelace_count`) is not a person. A comment is prose: any case there, as in speech.
             names = sorted(_as_names(distinctive), key=len, reverse=True)
             self._code.append(_Rule(_segment(map(re.escape, names)), NAME, needles=distinctive_needles))
-            self._code.append(_Rule(alternation(distinctive, re.I), NAME, in_comments=True))
+            self._code.append(_Rule(alternation(forms, re.I), NAME, in_comments=True))
         if ambiguous:
             rule = _Rule(alternation(_as_names(ambiguous)), NAME, mid_sentence=True)
             self._speech.append(rule)
@@ -400,12 +407,20 @@ class Redactor:
             local_rule = _Rule(Words(f"(?:{pattern})", re.I), "[email]")
             self._speech.append(local_rule)
             self._output.append(local_rule)
-        self._code.append(_Rule(CODE_PHONE, "[phone]"))
+        # In a comment (prose), also a number after a contact cue ("# call me at 415 555 0100").
+        self._code += [
+            _Rule(CODE_PHONE, "[phone]"),
+            _Rule(NUMBER_RUN, "[phone]", in_comments=True, refine=cued_phones),
+        ]
         # The candidate's and the interviewer's own words: speech and comments, never string literals, identifiers
         # or what a program wrote (test data such as "A man, a plan" must read as it is).
         gendered = _gendered_rules(vocabulary)
         self._speech += [*gendered, _Rule(ROW_MARK, "", replace=_unmarked)]
-        self._code += [_Rule(r.pattern, "", r.mid_sentence, True, r.refine, r.replace) for r in gendered]
+        self._code += [dataclasses.replace(r, in_comments=True) for r in gendered]
+
+    def _spells(self, letters: str) -> bool:
+        """`letters` (lower case) spell a name part, the whole name, or two or more parts in a row."""
+        return letters in self._spelled or self._in_a_row.fullmatch(letters) is not None
 
     def _spelled_names(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
         """The spans in a run of spelled-out letters that spell the name. A span is the whole run or a part of it
@@ -433,7 +448,7 @@ class Redactor:
         while i < n - 2:
             for j in (i + size for size in self._spelled_sizes if i + size <= n):
                 letters = run[i:j]
-                if letters not in self._spelled and not self._in_a_row.fullmatch(letters):
+                if not self._spells(letters):
                     continue
                 left = i == 0 or apart(i - 1, i, j) or (i == 1 and word_before(at[0]))
                 right = j == n or apart(j - 1, i, j) or (j == n - 1 and text[at[-1]] == "I")
@@ -464,7 +479,6 @@ class Redactor:
 
 
 NOT_DIGIT = re.compile(r"\D+")
-SITE_HOST = re.compile(r"\.(?:io|com|dev)(?!\w)", re.IGNORECASE)
 
 
 def _starts_sentence(text: str, start: int, end: int) -> bool:
@@ -482,8 +496,14 @@ def _starts_sentence(text: str, start: int, end: int) -> bool:
 
 def _worth_trying(pattern: re.Pattern[str] | Words, text: str) -> bool:
     """Cheap tests that skip the costly scans on text that cannot match (most lines have no '@' or 9 digits)."""
-    if pattern is EMAIL or pattern is HANDLE or pattern is OUTPUT_HANDLE:
+    if pattern is EMAIL:
+        return "@" in text or "%40" in text
+    if pattern is HANDLE or pattern is OUTPUT_HANDLE:
         return "@" in text
+    if pattern is PHONETIC_RUN:
+        return worth_scanning(text)
+    if pattern is USER_LINK:
+        return "/" in text
     if pattern is PROFILE_LINK:
         return "/" in text or SITE_HOST.search(text) is not None  # a site by its subdomain has no path
     if pattern is HOME_PATH:
@@ -493,24 +513,47 @@ def _worth_trying(pattern: re.Pattern[str] | Words, text: str) -> bool:
     return True
 
 
+def _original_matches(
+    rule: _Rule, text: str, comments: Callable[[], list[tuple[int, int]]]
+) -> list[tuple[int, int, str]]:
+    """The replacements of a rule matched in the original `text` (`_Rule.on_original`); `comments`: the comments'
+    spans in it, asked for only by a rule for comments."""
+    pattern = rule.pattern.plain if isinstance(rule.pattern, Words) else rule.pattern
+    spans = comments() if rule.in_comments else [(0, len(text))]
+    return [
+        (start, end, rule.replace(text[start:end]) if rule.replace else rule.replacement)
+        for lo, hi in spans
+        for m in pattern.finditer(text, lo, hi)
+        if m.end() > m.start()
+        for start, end in (rule.refine(text, m.start(), m.end()) if rule.refine else [m.span()])
+    ]
+
+
 def _apply(text: str, rules: Sequence[_Rule], language: str | None = None) -> Redacted:
     normal = normalise(text)  # matched in one form, replaced in the original (`Normal.span`)
     norm = normal.text
     comments: list[tuple[int, int]] | None = None
     unspaced = HAS_UNSPACED.search(norm) is not None  # once per text, not once per rule and comment
 
-    def matches(rule: _Rule) -> Iterable[re.Match[str]]:
+    def in_comments() -> list[tuple[int, int]]:
         nonlocal comments
+        if comments is None:
+            comments = comment_spans(norm, language)
+        return comments
+
+    def matches(rule: _Rule) -> Iterable[re.Match[str]]:
         pattern = rule.pattern.for_text(norm, unspaced) if isinstance(rule.pattern, Words) else rule.pattern
         if not rule.in_comments:
             return pattern.finditer(norm)
-        if comments is None:
-            comments = comment_spans(norm, language)
-        return (m for start, end in comments for m in pattern.finditer(norm, start, end))
+        return (m for start, end in in_comments() for m in pattern.finditer(norm, start, end))
 
     lower: str | None = None
     found: list[tuple[int, int, str]] = []
     for rule in rules:
+        if rule.on_original:
+            if not text.isascii():  # what these rules look for (an accent, another script) is not ASCII
+                found.extend(_original_matches(rule, text, lambda: [normal.span(*c) for c in in_comments()]))
+            continue
         if rule.needles:
             lower = norm.lower() if lower is None else lower
             if not any(needle in lower for needle in rule.needles):

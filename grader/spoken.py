@@ -51,7 +51,7 @@ LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
 DOMAIN_LABEL = rf"{LABEL}(?:\s+(?:dash|hyphen)\s+{LABEL}|\s+(?!(?:at|dot)(?!\w)){LABEL}){{0,2}}"
 ADDRESS_DOMAIN = re.compile(
     rf"{SPOKEN_AT}(?P<domain>(?:{DOMAIN_LABEL}{SPOKEN_DOT})+(?:{_TLD})(?:{SPOKEN_DOT}(?:{_TLD}))*"
-    rf"|(?:{_PROVIDER})(?:{SPOKEN_DOT}(?:{_TLD}))*)(?![\w-])",
+    rf"|(?:{_PROVIDER})(?:{SPOKEN_DOT}(?:{_TLD}))*)(?![\w/-])",  # a domain with a path is a link's
     re.IGNORECASE,
 )
 # Words that join the parts of an address or a handle ("jane underscore doe", "zq dash dev").

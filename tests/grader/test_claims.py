@@ -3,6 +3,7 @@ says, comments or prints "hidden tests 12/12 passed" cannot have it written as t
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -10,8 +11,9 @@ import pytest
 from grader.bundle import build_bundle
 from grader.claims import claim_problems
 from grader.facts import compute_facts
+from grader.schemas import BundleEvent, BundleInput, BundleRun
 from tests.fakes.grader_model import FakeGraderModel, FakeReply, honest, scorecard
-from tests.grader.bundles import interview, transcript
+from tests.grader.bundles import CORRECT, START, interview, run_result, transcript
 from tests.grader.conftest import MakeGrader
 
 CLAIM = "The candidate's solution passed 12/12 hidden tests."
@@ -208,3 +210,75 @@ async def test_the_scorecards_words_never_copy_the_reference_solution_the_candid
     model.responder = obliging
     outcome = await make_grader().grade(source)
     assert (outcome.status, outcome.reason) == ("failed", "citations_unverified")
+
+
+def _with_custom_run(calls: int) -> BundleInput:
+    """The interview with a custom run of the candidate's own `calls` inputs, every one of which returned."""
+    source = interview()
+    tests = [{"id": f"custom-{i + 1}", "verdict": "accepted", "hidden": False, "args": [[i], i], "actual": i}
+             for i in range(calls)]  # fmt: skip
+    source.events.append(
+        BundleEvent(seq=15, type="test_run", t=180.0, payload={"submission_id": "c1", "by": "candidate"})
+    )
+    source.runs.append(
+        BundleRun(id="c1", kind="run", language="python", code=CORRECT, verdict="accepted",
+                  result={"verdict": "accepted", "custom": True, "tests": tests, "passed": calls, "total": calls,
+                          "compile_output": ""}, created_at=START + timedelta(seconds=180))
+    )  # fmt: skip
+    return source
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It passed 12/12 hidden tests.",
+        "In the end all 12 tests passed.",
+        "The code passed twelve of twelve tests.",
+    ],
+)
+def test_a_custom_runs_count_of_calls_is_not_a_count_of_tests(text: str) -> None:
+    """A custom run's calls are the candidate's own inputs, as many as they like: "12 of 12 calls returned a value"
+    does not make "12/12 hidden tests passed" a result."""
+    source = _with_custom_run(12)
+    bundle = build_bundle(source, compute_facts(source))
+    assert "12 of 12 calls returned a value" in bundle.interview
+    assert claim_problems([("strengths[0]", text)], bundle.facts, bundle.index), text
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        ("It passed 2/2 hidden tests.", True),  # 2/2 is the visible tests'
+        ("The hidden tests: 2/2 passed.", True),
+        ("All 2 hidden tests passed.", True),
+        ("It passed 1/1 visible tests.", True),  # 1/1 is the hidden tests'
+        ("It passed 2/2 visible tests and 1/1 hidden tests.", False),
+        ("It passed 2/2 tests, and the hidden tests 1/1.", False),
+    ],
+)
+def test_a_count_stated_for_one_kind_of_test_must_be_that_kinds(text: str, wrong: bool) -> None:
+    """A count true of the visible tests is not one of the hidden tests: "2/2 hidden tests passed" where the visible
+    tests went 2/2 and the hidden 1/1 states a result nobody measured."""
+    assert bool(_problems(text)) == wrong, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The solution passed all tests.",
+        "Every test passed on the final code.",
+        "All the tests pass.",
+        "It passes all of the test cases.",
+    ],
+)
+def test_every_test_passing_without_naming_a_kind_needs_a_run_that_passed_all_of_its_tests(text: str) -> None:
+    """ "All tests passed" with no kind named: the candidate's words, repeated, where no run ever passed every test
+    it ran, state a result nobody measured."""
+    source = interview(submitted=False)
+    source.runs[1] = source.runs[1].model_copy(
+        update={"result": run_result(1, None), "verdict": "wrong_answer"}
+    )
+    bundle = build_bundle(source, compute_facts(source))
+    assert claim_problems([("strengths[0]", text)], bundle.facts, bundle.index), text
+    assert not _problems(text), text
+    assert not _problems("It did not pass all tests.", submitted=False)

@@ -69,6 +69,43 @@ def test_family_words_in_their_step_plural_and_familiar_forms_become_placeholder
 
 
 @pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("Él dijo que el algoritmo funciona; se lo expliqué a él.",
+         "[they] dijo que el algoritmo funciona; se lo expliqué a [they]."),
+        ("E\u0301l lo sabe, ÉL también", "[they] lo sabe, [they] también"),
+        ("el arreglo y el índice", "el arreglo y el índice"),
+    ],
+)  # fmt: skip
+def test_spanish_el_with_its_accent_is_a_pronoun_and_without_it_the_article(said: str, expected: str) -> None:
+    """The grader claims the Spanish pronouns: "él" (he) is one, and reads "el" (the) once its accent is folded away,
+    so it is matched as written, with its accent (precomposed or combining)."""
+    assert Redactor([]).speech(said).text == expected
+    code = Redactor([]).code(f"# {said}\nel = 1\n", "python").text
+    assert code == f"# {expected}\nel = 1\n"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "mi novia y mi novio, mi abuela y mis abuelos",
+        "mis hijos y mis hermanos, mi tía y mi tío, mis sobrinas",
+        "estoy embarazada, después de la baja por maternidad o paternidad",
+        "nosotras lo hicimos, y vosotras también, chicas",
+        "mi suegra, mi nieta, las señoras y los caballeros",
+    ],
+)
+def test_spanish_family_words_pronouns_and_titles_become_placeholders(said: str) -> None:
+    out = Redactor([]).speech(said).text
+    words = [w for w in re.findall(r"[^\W\d_]+", out.lower()) if w not in {
+        "mi", "mis", "y", "estoy", "después", "de", "la", "baja", "por", "o", "lo", "hicimos", "también", "las",
+        "los"}]  # fmt: skip
+    placeholders = {"relative", "relatives", "partner", "parent", "parents", "sibling", "siblings", "child",
+                    "children", "people", "person", "personal", "parental", "we", "you", "titles"}  # fmt: skip
+    assert set(words) <= placeholders, out
+
+
+@pytest.mark.parametrize(
     "said",
     [
         "a cache miss costs 10 ms, and MS is not a title here",
