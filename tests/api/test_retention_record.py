@@ -14,7 +14,7 @@ import psycopg
 from psycopg.rows import DictRow
 from pypdf import PdfReader
 
-from api.db import artifacts_repo
+from api.db import artifacts_repo, bundle_repo
 from api.jobs.retention import run_retention
 from api.notices import render_notice, versions
 from api.record import KINDS, promised_kinds, recorded_items
@@ -178,6 +178,11 @@ async def test_retention_erases_the_code_runs_and_observations_too_and_keeps_the
     assert page.status_code == 200, page.text
     text = " ".join(unescape(page.text).split())
     assert "whose record was deleted on" in text and "no longer counted" in text
+    # No re-grade of what is left (it would grade an empty interview), and a version pending then is not graded.
+    r = await api_server.client.post(f"/v1/sessions/{due.id}/grade", headers=h)
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "record_deleted"), r.text
+    assert await bundle_repo.load_bundle_input(db, due.id) is None
+    assert await bundle_repo.load_bundle_input(db, kept.id) is not None
     # The session not due still shows its replay.
     page = await api_server.client.get(f"/v1/sessions/{kept.id}/report", headers=h)
     assert page.status_code == 200 and "The interview record was deleted" not in page.text
