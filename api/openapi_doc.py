@@ -94,6 +94,10 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "too_many_endpoints": (409, "The organisation has the most webhook endpoints it may have."),
     "too_many_share_links": (409, "The session has the most unexpired share links it may have."),
     "too_many_scorecard_versions": (409, "The session has the most scorecard versions it may have."),
+    "record_deleted": (
+        409,
+        "The interview record was deleted under the retention period; it cannot be graded.",
+    ),
     "endpoint_disabled": (409, "The webhook endpoint is disabled; enable it first."),
     "delivery_pending": (409, "The delivery is still being retried."),
     "delivery_in_flight": (409, "A request of the delivery is still in flight."),

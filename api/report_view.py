@@ -70,6 +70,9 @@ async def load_report(
     conn: Conn, session: dict[str, Any], *, view: View, timeline_url: str | None, assets: WebAssets
 ) -> ReportPage:
     sid = session["id"]
+    if session["retention_applied_at"] is not None:
+        # The record is gone: the page says so where the replay was, and draws no half replay.
+        timeline_url = None
     scorecard = await shown_view(conn, sid, coach=view != "org")
     latest = scorecard.latest_attempt if scorecard else None
     items = build_items(await report_repo.timeline_events(conn, sid, PAGE_TYPES, with_code=False), view)

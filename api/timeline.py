@@ -131,7 +131,13 @@ def session_header(session: dict[str, Any], items: list[dict[str, Any]]) -> dict
         "ended_s": ended,
         # The replay's scrubber runs from 0 to here: the end of the interview, or the last event if later.
         "duration_s": max(last, ended or 0.0),
+        # When retention deleted the interview record (its events are then empty), else null.
+        "record_deleted_at": _iso(session.get("retention_applied_at")),
     }
+
+
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat() if at else None
 
 
 class TimelineSession(BaseModel):
@@ -141,6 +147,7 @@ class TimelineSession(BaseModel):
     time_allowed_s: int
     ended_s: float | None
     duration_s: float
+    record_deleted_at: datetime | None = None
 
 
 class Timeline(BaseModel):

@@ -9,9 +9,7 @@ from typing import Any
 from psycopg.types.json import Jsonb
 
 from api.db.pool import Conn
-
-# Retention erases these event types (the conversation); the scorecard, runs and code snapshots stay.
-RETAINED_AWAY_EVENT_TYPES = ("transcript",)
+from api.record import KINDS, erased_event_types, promised_kinds
 
 
 async def stage_resume(conn: Conn, session_id: str, pdf: bytes) -> None:
@@ -132,8 +130,9 @@ async def due_for_retention(conn: Conn, now: datetime, limit: int, practice_days
 
 
 async def apply_retention(conn: Conn, session_id: str, objects_deleted: int) -> dict[str, int] | None:
-    """Erase a session's transcript and raw artifacts' records, keep its scorecard, and log it (one transaction,
-    the caller's). None when another worker did it first."""
+    """Erase everything the notice the candidate agreed to lists as recorded (`api.record`: transcript, code, runs
+    and submissions, page observations) and the résumé, keep the scorecard and the other derived facts, and log the
+    counts (one transaction, the caller's). None when another worker did it first."""
     cur = await conn.execute(
         """
         update sessions set retention_applied_at = now(), resume_text = null
@@ -145,15 +144,39 @@ async def apply_retention(conn: Conn, session_id: str, objects_deleted: int) -> 
     if row is None:
         return None
     cur = await conn.execute(
-        "delete from session_events where session_id = %s and type = any(%s)",
-        (session_id, list(RETAINED_AWAY_EVENT_TYPES)),
+        """
+        select distinct payload->>'notice_version' as v from session_events
+        where session_id = %s and type = 'consent' and payload ? 'notice_version'
+        """,
+        (session_id,),
     )
-    removed = {"transcript_events": cur.rowcount, "storage_objects": objects_deleted}
+    kinds = promised_kinds([str(r["v"]) for r in await cur.fetchall()])
+    removed: dict[str, int] = {"storage_objects": objects_deleted}
+    cur = await conn.execute(
+        "delete from session_events where session_id = %s and type = any(%s)",
+        (session_id, list(erased_event_types(kinds))),
+    )
+    removed["events"] = cur.rowcount
+    homes = {h for k in kinds for h in KINDS[k].elsewhere}
+    for home, sql in _ERASERS.items():
+        if home in homes:
+            cur = await conn.execute(sql, (session_id,))
+            removed[home.replace(".", "_")] = cur.rowcount
     cur = await conn.execute("delete from session_uploads where session_id = %s", (session_id,))
     removed["staged_uploads"] = cur.rowcount
     await forget_artifacts(conn, session_id)
     await log_deletion(conn, session_id, row["organization_id"], "retention", removed)
     return removed
+
+
+# Where each kind's data lives outside the event log (`api.record.KINDS[...].elsewhere`), and how it goes.
+_ERASERS: dict[str, str] = {
+    "sessions.transcript": "update sessions set transcript = null where id = %s and transcript is not null",
+    "sessions.events": "update sessions set events = null where id = %s and events is not null",
+    "sessions.final_code": "update sessions set final_code = null where id = %s and final_code is not null",
+    "session_drafts": "delete from session_drafts where session_id = %s",
+    "submissions": "delete from submissions where session_id = %s",
+}
 
 
 async def log_deletion(

@@ -74,9 +74,10 @@ async def _other_names(conn: Conn, candidate_id: Any) -> list[str]:
 
 
 async def load_bundle_input(conn: Conn, session_id: str) -> BundleInput | None:
-    """None when the session or its question no longer exists."""
+    """None when the session or its question no longer exists, or retention deleted its record (a version graded
+    from what is left would grade an empty interview)."""
     session = await sessions_repo.get_session(conn, session_id)
-    if session is None or session["question_id"] is None:
+    if session is None or session["question_id"] is None or session["retention_applied_at"] is not None:
         return None
     question = await _question(conn, session["question_id"])
     if question is None:

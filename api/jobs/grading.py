@@ -69,6 +69,10 @@ class TooManyScorecardVersionsError(ConflictError):
     code = "too_many_scorecard_versions"
 
 
+class RecordDeletedError(ConflictError):
+    code = "record_deleted"
+
+
 # --- enqueueing (in the caller's transaction) ----------------------------------------------------------------------
 
 
@@ -103,7 +107,7 @@ async def request_regrade(
     async with conn.transaction():
         cur = await conn.execute(
             """
-            select status from sessions
+            select status, retention_applied_at from sessions
             where id = %(id)s and (%(org)s::uuid is null or organization_id = %(org)s) for update
             """,
             {"id": session_id, "org": organization_id},
@@ -115,6 +119,8 @@ async def request_regrade(
             raise SessionNotGradableError(
                 f"Only a completed or abandoned session can be graded; this one is {row['status']}."
             )
+        if row["retention_applied_at"] is not None:  # grading what is left would grade an empty interview
+            raise RecordDeletedError("The interview record was deleted under the retention period.")
         pending = await scorecards_repo.pending_version(conn, session_id)
         if pending is not None:
             raise GradingPendingError(f"Version {pending} of this scorecard is still being graded.")

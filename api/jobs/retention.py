@@ -1,10 +1,12 @@
-"""Data retention: a periodic job (hourly, on the maintenance queue) that erases the transcript and raw artifacts
-of sessions that ended longer ago than their organisation's `retention_days` (the period the candidate notice
-states: "keeps this record for N days, then it is deleted"; `PRACTICE_RETENTION_DAYS` for an org-less practice
-session), keeping their scorecard and facts.
+"""Data retention: a periodic job (hourly, on the maintenance queue) that erases the record the candidate notice
+lists (transcript, code, runs and submissions, page observations: `api.record`) and the raw artifacts of sessions
+that ended longer ago than their organisation's `retention_days` (the period the candidate notice states: "keeps
+this record for N days, then it is deleted"; `PRACTICE_RETENTION_DAYS` for an org-less practice session), keeping
+their scorecard and facts.
 
-Per session, in order: the stored objects (dump, report PDF, résumé PDF) are deleted; then, in one transaction, its
-transcript events, staged upload and résumé text, `retention_applied_at` is set and a `session_deletions` row
+Per session, in order: the stored objects (dump, report PDF, résumé PDF) are deleted; then, in one transaction, every
+kind of data the notice it agreed to lists as recorded (`api.db.artifacts_repo.apply_retention`), its staged upload
+and résumé text are erased, `retention_applied_at` is set and a `session_deletions` row
 (`reason = retention`, counts only) is written, and an `erase_session_artifacts` job is queued under the session's
 artifact lock: an artifact write under way (it read the session before the commit) may store after the erase, and
 that job runs after it. A storage failure leaves the session for the next run. Each erasure is logged with the
@@ -75,8 +77,8 @@ async def run_retention(pool: Pool, storage: StorageBackend, *, now: datetime | 
 
 @queue.task(name="apply_retention", queue="maintenance", pass_context=True, queueing_lock="apply_retention")
 async def apply_retention(context: JobContext, timestamp: int) -> None:
-    """Prune the rows that serve nothing any more (`api.jobs.pruning`), then erase the transcripts and raw artifacts
-    of sessions past their organisation's retention period."""
+    """Prune the rows that serve nothing any more (`api.jobs.pruning`), then erase the recorded interview and raw
+    artifacts of sessions past their organisation's retention period."""
     res = resources(context)
     await prune(res.pool)
     storage = open_storage(res.settings)

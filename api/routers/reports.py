@@ -70,6 +70,8 @@ def _timeline_url(token: str) -> str:
 
 async def timeline_response(conn: Conn, opened: Opened) -> JSONResponse:
     items = build_items(await report_repo.timeline_events(conn, opened.session["id"]), opened.view)
+    if opened.session["retention_applied_at"] is not None:
+        items = []  # what retention keeps (phases, time warnings) is no replay; the header says when it went
     return JSONResponse(
         {"session": session_header(opened.session, items), "events": items}, headers=JSON_HEADERS
     )

@@ -116,7 +116,8 @@ async def grade_session(
 ) -> GradeAccepted:
     """Re-grade a completed or abandoned session: a new scorecard version, graded in the background; earlier
     versions are kept. 409 `grading_pending` while a version is still being graded, and 409
-    `too_many_scorecard_versions` once the session has SHADOWS_API_SCORECARD_VERSIONS_PER_SESSION versions."""
+    `too_many_scorecard_versions` once the session has SHADOWS_API_SCORECARD_VERSIONS_PER_SESSION versions; 409
+    `record_deleted` once retention deleted the interview record (the kept scorecard stays the one shown)."""
     version = await request_regrade(
         conn, session_id, organization_id=org.id, max_versions=settings.scorecard_versions_per_session
     )

@@ -84,6 +84,17 @@ async def _artifacts(db: Conn, session_id: str) -> dict[str, dict[str, Any]]:
     return {r["name"]: r for r in await cur.fetchall()}
 
 
+async def _count_types(db: Conn, session_id: str, types: list[str], *, keep: bool) -> int:
+    """How many of a session's events are of `types` (or, with `keep`, of any other type)."""
+    op = "<> all" if keep else "= any"
+    return await _count(
+        db,
+        f"select count(*) as n from session_events where session_id = %s and type {op}(%s)",
+        session_id,
+        types,
+    )
+
+
 async def _count(db: Conn, sql: str, *args: Any) -> int:
     cur = await db.execute(sql, args)
     row = await cur.fetchone()
@@ -307,13 +318,12 @@ async def test_retention_job_erases_old_transcripts_and_artifacts_and_keeps_scor
         "update sessions set status = 'in_progress', started_at = %s, created_at = %s where id = %s",
         (ended_long_ago, ended_long_ago, running["id"]),
     )
-    transcript_before = await _count(
-        db, "select count(*) as n from session_events where session_id = %s and type = 'transcript'", old.id
-    )
-    other_before = await _count(
-        db, "select count(*) as n from session_events where session_id = %s and type <> 'transcript'", old.id
-    )
-    assert transcript_before > 0
+    # The record the notice lists: the conversation, the code as written, every run and submission, the page's
+    # observations (tests/api/test_retention_record.py checks the list against the notice).
+    record = ["transcript", "hint", "editor_snapshot", "tool_call", "test_run", "submission", "integrity"]
+    record_before = await _count_types(db, old.id, record, keep=False)
+    other_before = await _count_types(db, old.id, record, keep=True)
+    assert record_before > 0 and other_before > 0
 
     await defer_retention_now(db_url)
 
@@ -323,22 +333,8 @@ async def test_retention_job_erases_old_transcripts_and_artifacts_and_keeps_scor
         return row is not None and row["retention_applied_at"] is not None
 
     await wait_until(erased, within_s=120, what="retention applied")
-    assert (
-        await _count(
-            db,
-            "select count(*) as n from session_events where session_id = %s and type = 'transcript'",
-            old.id,
-        )
-        == 0
-    )
-    assert (
-        await _count(
-            db,
-            "select count(*) as n from session_events where session_id = %s and type <> 'transcript'",
-            old.id,
-        )
-        == other_before
-    )
+    assert await _count_types(db, old.id, record, keep=False) == 0
+    assert await _count_types(db, old.id, record, keep=True) == other_before
     assert (
         await _count(
             db, "select count(*) as n from scorecards where session_id = %s and status = 'ready'", old.id
@@ -352,10 +348,7 @@ async def test_retention_job_erases_old_transcripts_and_artifacts_and_keeps_scor
     cur = await db.execute("select reason, removed from session_deletions where session_id = %s", (old.id,))
     audit = await cur.fetchall()
     assert [a["reason"] for a in audit] == ["retention"]
-    assert (
-        audit[0]["removed"]["transcript_events"] == transcript_before
-        and audit[0]["removed"]["storage_objects"] == 3
-    )
+    assert audit[0]["removed"]["events"] == record_before and audit[0]["removed"]["storage_objects"] == 3
     # Recent and unfinished sessions are untouched.
     for sid in (recent.id, running["id"]):
         cur = await db.execute("select retention_applied_at from sessions where id = %s", (sid,))
@@ -369,13 +362,14 @@ async def test_retention_job_erases_old_transcripts_and_artifacts_and_keeps_scor
         > 0
     )
 
-    # The report still reads: scorecard and facts, the transcript citation kept as an erased moment.
+    # The report still reads: scorecard and facts, the transcript citation kept as an erased moment, and says the
+    # record went where the replay and transcript were.
     async with serve(settings) as client:
         r = await client.get(f"/v1/sessions/{old.id}/report", headers=api_server.org_headers())
     assert r.status_code == 200
     assert "Recommendation" in r.text and "Erased moment" in r.text and QUOTE_SAID in r.text
     assert PLAN not in r.text.replace(QUOTE_SAID, "")
-    assert "The transcript was erased on" in r.text
+    assert "The interview record was deleted on" in r.text
     # Later artifact writes do not bring the erased data back.
     async with connection(api_server.app.state.pool) as conn, conn.transaction():
         from api.jobs.artifacts import request_artifacts

@@ -239,6 +239,7 @@ async def test_timeline_is_one_ordered_list_with_full_code_and_run_verdicts(
         "time_allowed_s": 2700,
         "ended_s": 290.0,
         "duration_s": 290.0,
+        "record_deleted_at": None,
     }
     events = body["events"]
     assert [e["t"] for e in events] == sorted(e["t"] for e in events)
