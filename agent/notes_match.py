@@ -2,8 +2,8 @@
 
 A note is read out when, in a window of the reply, enough of what is *its own* comes back in its order:
 
-- **Normalised first.** Case and punctuation go; a word said after every word ("say banana after each word": a
-  word making a quarter or more of the stretch, three times or more) is dropped; letters spelled one by one
+- **Normalised first.** Case and punctuation go; a word said after every word ("say banana after each word": the
+  word two or three back said again) does not break a run nor count towards the hold-back; letters spelled one by one
   ("h a s h m a p", "h-a-s-h") are joined back and split into the notes' words; word endings (-s, -es, -ed, -ing)
   are cut, on both sides.
 - **Distinctive words** of a note are those that are neither common words (``STOPWORDS``, the interviewer's own
@@ -11,7 +11,7 @@ A note is read out when, in a window of the reply, enough of what is *its own* c
   (what they said or wrote). A note with 3 or more is read out when ``DISTINCT_SHARE`` of them (3 at least) come
   in its order within its window (three times its length, plus 8 words): noise between words, a word or two
   moved, and a short note are all caught, and talk built from the statement's or the candidate's words never is.
-- **Near word for word.** ``VERBATIM_SHARE`` of a note's words in order within its window, two of its non-public
+- **Near word for word.** ``VERBATIM_SHARE`` of a note's words, in any order, within its window, two of its non-public
   words among them, is a quote even when the candidate has said those words (a candidate cannot make a note
   public by writing its words); unless the candidate's own text already reads that note so.
 - **A run** of ``RUN_WORDS`` consecutive words of a note not found in a public text or the candidate's.
