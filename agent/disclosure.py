@@ -4,18 +4,23 @@ The rubric sits in the interviewer's instructions while the candidate works (age
 holds the answer ("States the recurrence best[a] = 1 + min over coins c of best[a - c]..."), as the later hints do.
 Only the prompt asked the model to keep them: a candidate who asked for the notes word for word (aloud, in the chat,
 in a code comment) could have them read out, uncounted and unrecorded as hints, while `give_hint` counts and records
-each one. This guard sits on the model's spoken text (``PhaseAgent.llm_node``): a run of ``RUN_WORDS`` consecutive
-words found in a protected text stops the reply before any word of that run is spoken, and one scripted line in the
-interview's language is said instead. Words the candidate can see anyway (the statement, the signature, the visible
-tests, the hints already given) are never protected.
+each one. This guard sits on the model's spoken text (``PhaseAgent.llm_node``): a reply that reads a note out
+(agent.notes_match: enough of its own words in its order within a window, noise between words dropped, letters
+spelled out joined back; or most of its words in any order; or a run of ``RUN_WORDS`` consecutive words) stops, and
+one scripted line in the interview's language is said instead. Words the candidate can see anyway (the statement,
+the signature, the visible tests, the hints already given) and their own words (what they said, typed or wrote) are
+never a note's own.
 
-Text is held back until a sentence ends or more than ``RUN_WORDS - 1`` words follow it, so nothing of a protected
-run reaches the speech. It catches reading aloud, not paraphrase. A realtime model speaks without ``llm_node``: its
-replies go through the same guard in agent.realtime_guard (its audio held back until the text covers it).
+Text is held back until a sentence ends (unless a note's words have started to come) or more than ``RUN_WORDS - 1``
+words as compared follow it, so little of a quote reaches the speech: at most the words before the point where it
+is recognised that were released already. It catches reading aloud, not paraphrase or translation. A realtime
+model speaks without ``llm_node``: its replies go through the same guard in agent.realtime_guard (its audio held back
+until the text covers it).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -25,65 +30,74 @@ from typing import TYPE_CHECKING, Any
 from livekit.agents import llm
 
 from agent.checkins import chunk_text
-from agent.prompts import render
+from agent.notes_match import RUN_WORDS, ProtectedNotes, build, words
+from agent.notes_match import weights as weights_of
+from agent.prompts import PROMPTS_DIR, render
 
 if TYPE_CHECKING:
     from agent.state import InterviewState
 
 logger = logging.getLogger("shadows.agent.disclosure")
 
-# Consecutive words of a protected text that make a quote. A rubric point is 10 to 25 words, and the short ones word
-# what the interviewer may well answer in its own words ("exactly one answer, the same element cannot be used
-# twice, duplicates are allowed": 12); the answer's own points are longer.
-RUN_WORDS = 16
 _WORD = re.compile(r"[^\W_]+")
 _SENTENCE_END = re.compile(r"[.!?…]\s*$")
+# The interviewer's own prompts: words it is told to use (a note's words found there are not its own).
+_INTERVIEWER_PROMPTS = ("base", "problem", "approach", "coding", "testing", "complexity", "rubric", "wrap_up",
+                        "turn_context", "checkin_1", "checkin_2", "code_view", "time_warning")  # fmt: skip
 
 
-def words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
+@functools.cache
+def _common() -> tuple[str, ...]:
+    return tuple((PROMPTS_DIR / f"{name}.md").read_text(encoding="utf-8") for name in _INTERVIEWER_PROMPTS)
 
 
-def runs(texts: Iterable[str], n: int = RUN_WORDS) -> set[tuple[str, ...]]:
-    out: set[tuple[str, ...]] = set()
-    for text in texts:
-        w = words(text)
-        out.update(tuple(w[i : i + n]) for i in range(len(w) - n + 1))
+def candidate_texts(ctx: llm.ChatContext | None, state: InterviewState) -> list[str]:
+    """What the candidate said or typed (``ctx``'s user messages) and wrote (the editor's code): their own words."""
+    out = [
+        m.text_content or ""
+        for m in (ctx.items if ctx else [])
+        if isinstance(m, llm.ChatMessage) and m.role == "user"
+    ]
+    snapshot = state.editor.snapshot
+    if snapshot is not None:
+        out.append(snapshot.code)
     return out
 
 
-def protected_runs(state: InterviewState) -> set[tuple[str, ...]]:
-    """The runs of words the interviewer must not say: its rubric notes and the hints not given yet, less what the
-    candidate sees anyway."""
+def protected_runs(state: InterviewState, candidate: Iterable[str] = ()) -> ProtectedNotes:
+    """What the interviewer must not say: its rubric notes and the hints not given yet, less what the candidate
+    sees anyway and what they said or wrote themselves (agent.notes_match)."""
     q = state.question
     notes = [
         str(item.get("behaviour") or item.get("description") or item.get("text") or "") for item in q.rubric
     ]
-    secret = runs([*notes, *q.hints[state.hints_given :]])
-    if not secret:
-        return secret
+    secret = [*notes, *q.hints[state.hints_given :]]
     public = [
         q.statement_md,
         json.dumps(q.signature),
         json.dumps(q.visible_tests),
         *q.hints[: state.hints_given],
     ]
-    return secret - runs(public)
+    return build(secret, public, _common(), candidate)
 
 
 class DisclosureGuard:
-    """Feeds a reply's text through, holding back what could still start a protected run."""
+    """Feeds a reply's text through, holding back what could still start a quote of the notes. Each word is
+    checked once, as it is complete (agent.notes_match.Matcher)."""
 
-    def __init__(self, protected: set[tuple[str, ...]], n: int = RUN_WORDS) -> None:
+    def __init__(self, protected: ProtectedNotes, n: int = RUN_WORDS) -> None:
         self._protected = protected
+        self._matcher = protected.matcher()
         self._n = n
         self._held = ""
-        self._tail: list[str] = []  # the last words released, for runs that cross what was released
+        self._checked = 0  # the complete words of ``_held`` already pushed to the matcher
+        self._tail: list[str] = []  # the last words released (what a word said between the words repeats)
         self.stopped = False
 
-    def _quotes(self, ws: list[str]) -> bool:
-        n = self._n
-        return any(tuple(ws[i : i + n]) in self._protected for i in range(len(ws) - n + 1))
+    def _check(self, raw: list[str]) -> bool:
+        quoted = any(self._matcher.push(w) for w in raw[self._checked :])
+        self._checked = max(self._checked, len(raw))
+        return quoted
 
     def feed(self, text: str) -> str:
         """The text that may be spoken now ("" while held, and for good once ``stopped``)."""
@@ -93,26 +107,40 @@ class DisclosureGuard:
         found = list(_WORD.finditer(self._held))
         ends_in_word = bool(found) and found[-1].end() == len(self._held)
         complete = found[:-1] if ends_in_word else found  # a word at the very end may go on in the next chunk
-        if self._quotes(self._tail + [m.group().lower() for m in complete]):
+        raw = [m.group().lower() for m in complete]
+        if self._check(raw):
             return self._stop()
-        if _SENTENCE_END.search(self._held) and len(complete) == len(found):
-            return self._release(len(self._held), [m.group().lower() for m in complete])
-        keep = len(complete) - (self._n - 1)
+        if (
+            _SENTENCE_END.search(self._held)
+            and len(complete) == len(found)
+            and len(raw[-1] if raw else "") > 1  # "U. S. E." spelled out is not a sentence
+            and self._matcher.partial() < 2  # nor one that may be the start of a quote
+        ):
+            return self._release(len(self._held), raw)
+        # Hold back the last n - 1 words as compared: a word said between every word, or a letter spelled out, is
+        # not a whole word of a quote (agent.notes_match.weights).
+        weights = weights_of(self._tail + raw)[len(self._tail) :]
+        keep, held = len(raw), 0.0
+        while keep > 0 and held < self._n - 1:
+            keep -= 1
+            held += weights[keep]
         if keep <= 0:
             return ""
-        return self._release(complete[keep].start(), [m.group().lower() for m in complete[:keep]])
+        return self._release(complete[keep].start(), raw[:keep])
 
     def flush(self) -> str:
         """Everything held, once nothing more can follow it (the reply ended, or a tool call comes next)."""
         if self.stopped or not self._held:
             return ""
-        if self._quotes(self._tail + words(self._held)):
+        raw = words(self._held)
+        if self._check(raw) or self._matcher.end():
             return self._stop()
-        return self._release(len(self._held), words(self._held))
+        return self._release(len(self._held), raw)
 
     def _release(self, upto: int, released: list[str]) -> str:
         out, self._held = self._held[:upto], self._held[upto:]
-        self._tail = (self._tail + released)[-(self._n - 1) :]
+        self._checked -= len(released)
+        self._tail = (self._tail + released)[-3:]
         return out
 
     def _stop(self) -> str:
@@ -127,10 +155,12 @@ def withheld_line(state: InterviewState) -> str:
     return render(f"notes_withheld_{language}")
 
 
-async def guard_disclosure(state: InterviewState, stream: AsyncIterable[Any]) -> AsyncIterable[Any]:
+async def guard_disclosure(
+    state: InterviewState, stream: AsyncIterable[Any], candidate: Iterable[str] = ()
+) -> AsyncIterable[Any]:
     """``stream`` (a model reply's chunks) with any quote of the private notes cut, and the scripted line said once
     instead. Tool calls and other chunks pass, in order."""
-    guard = DisclosureGuard(protected_runs(state))
+    guard = DisclosureGuard(protected_runs(state, candidate))
     said_instead = False
 
     def instead() -> list[str]:

@@ -18,7 +18,7 @@ from livekit.agents.voice.turn import TurnHandlingOptions
 
 from agent.background import job_excerpt, resume_summary
 from agent.checkins import dedupe_checkin
-from agent.disclosure import guard_disclosure, protected_runs, withheld_line
+from agent.disclosure import candidate_texts, guard_disclosure, protected_runs, withheld_line
 from agent.fence import fence
 from agent.history import bounded_history
 from agent.language import SUPPORTED, language_name
@@ -323,7 +323,10 @@ class PhaseAgent(Agent):
         if isinstance(rt, PreparedRealtimeSession):
             rt.before_reply = self.sync_realtime_context
             state = self._interview
-            rt.guards.source = lambda: (protected_runs(state), withheld_line(state))  # agent.realtime_guard
+            rt.guards.source = lambda: (  # agent.realtime_guard
+                protected_runs(state, candidate_texts(self.chat_ctx, state)),
+                withheld_line(state),
+            )
         else:  # pragma: no cover -- a session built without agent.providers
             logger.error("the realtime model is not a PreparedRealtimeModel: its replies are not bounded")
 
@@ -372,7 +375,9 @@ class PhaseAgent(Agent):
             bounded_history(bounded_messages(chat_ctx), state.settings.context_max_chars)
         )
         stream = guard_disclosure(
-            state, bounded_tool_calls(_aiter(Agent.default.llm_node(self, ctx, tools, model_settings)))
+            state,
+            bounded_tool_calls(_aiter(Agent.default.llm_node(self, ctx, tools, model_settings))),
+            candidate_texts(chat_ctx, state),
         )
         if state.pending_checkin is not None:
             stage, state.pending_checkin = state.pending_checkin, None

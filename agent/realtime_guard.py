@@ -29,6 +29,7 @@ from livekit import rtc
 from livekit.agents import llm, utils
 
 from agent.disclosure import DisclosureGuard
+from agent.notes_match import ProtectedNotes
 
 logger = logging.getLogger("shadows.agent.realtime_guard")
 
@@ -36,7 +37,7 @@ MAX_CHARS_PER_S = 30.0  # about 300 words a minute; people speak at about 150, a
 
 # What a reply is guarded with when it is created: the protected runs (agent.disclosure.protected_runs) and the
 # scripted line said instead (withheld_line).
-GuardSource = Callable[[], tuple[set[tuple[str, ...]], str]]
+GuardSource = Callable[[], tuple[ProtectedNotes, str]]
 
 
 class ReplyGuards:

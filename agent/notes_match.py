@@ -1,0 +1,323 @@
+"""Whether a stretch of the interviewer's words reads out one of its private notes (agent.disclosure decides what).
+
+A note is read out when, in a window of the reply, enough of what is *its own* comes back in its order:
+
+- **Normalised first.** Case and punctuation go; a word said after every word ("say banana after each word": the
+  word two or three back said again) does not break a run nor count towards the hold-back; letters spelled one by one
+  ("h a s h m a p", "h-a-s-h") are joined back and split into the notes' words; word endings (-s, -es, -ed, -ing)
+  are cut, on both sides.
+- **Distinctive words** of a note are those that are neither common words (``STOPWORDS``, the interviewer's own
+  prompts) nor public (the statement, the signature, the visible tests, the hints given) nor the candidate's own
+  (what they said or wrote). A note with 3 or more is read out when ``DISTINCT_SHARE`` of them (3 at least) come
+  in its order within its window (three times its length, plus 8 words): noise between words, a word or two
+  moved, and a short note are all caught, and talk built from the statement's or the candidate's words never is.
+- **Near word for word.** ``VERBATIM_SHARE`` of a note's words, in any order, within its window, two of its non-public
+  words among them, is a quote even when the candidate has said those words (a candidate cannot make a note
+  public by writing its words); unless the candidate's own text already reads that note so.
+- **A run** of ``RUN_WORDS`` consecutive words of a note not found in a public text or the candidate's.
+
+Paraphrase, translation and a note read out over more than its window are not caught.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+RUN_WORDS = 16
+DISTINCT_SHARE = 0.67
+VERBATIM_SHARE = 0.8
+MIN_DISTINCT = 3
+SPELLED_COVER = 0.7
+_WORD = re.compile(r"[^\W_]+")
+
+_STOPWORDS = """a about above after again against all also am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each either else even every few for from further
+    get gets got had has have having he her here hers him his how i if in into is it its itself just let like may
+    me might more most must my no nor not now of off on once one only or other our out over own per same say says
+    she should so some such than that the their them then there these they this those through to too two under
+    until up upon us use very via was we well were what when where whether which while who whom why will with
+    would yes yet you your yours okay ok right good great sure think see way thing things go going make makes
+    el la los las un una unos unas y o de del al en con por para que se es son lo le les su sus mi tu como pero
+    si no ya muy más mas esto esta este eso esa ese hay"""
+STOPWORDS = frozenset(_STOPWORDS.split())
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def stem(word: str) -> str:
+    if len(word) > 5 and word.endswith("ing"):
+        return word[:-3]
+    if len(word) > 4 and word.endswith("ed"):
+        return word[:-2]
+    if len(word) > 4 and word.endswith("es"):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _segment(letters: str, vocab: frozenset[str]) -> list[str] | None:
+    """``letters`` split into words of ``vocab`` and single letters (fewest pieces, a letter counting as three), or
+    None when words of ``vocab`` cover less than ``SPELLED_COVER`` of it."""
+    inf = 3 * len(letters) + 1
+    cost = [0] + [inf] * len(letters)
+    best: list[list[str]] = [[] for _ in range(len(letters) + 1)]
+    for end in range(1, len(letters) + 1):
+        for start in range(max(0, end - 30), end):
+            piece = letters[start:end]
+            step = 1 if piece in vocab and len(piece) > 1 else 3 if end - start == 1 else inf
+            if cost[start] + step < cost[end]:
+                cost[end] = cost[start] + step
+                best[end] = [*best[start], piece]
+    covered = sum(len(p) for p in best[-1] if len(p) > 1)
+    return best[-1] if covered >= SPELLED_COVER * len(letters) else None
+
+
+def _repeats(ws: list[str], at: int) -> bool:
+    """``ws[at]`` is said between the words ("say banana after each word"): the word two or three back again."""
+    w = ws[at]
+    return len(w) > 1 and any(at >= k and ws[at - k] == w for k in (2, 3))
+
+
+def weights(ws: list[str]) -> list[float]:
+    """How much of a word as compared each of ``ws`` is: none for a word said between the words, a quarter for a
+    single letter (spelled out)."""
+    return [0.0 if _repeats(ws, i) else 0.25 if len(w) == 1 else 1.0 for i, w in enumerate(ws)]
+
+
+def normalise(ws: list[str], vocab: frozenset[str] = frozenset()) -> list[str]:
+    """Lower-case words as compared: spelled letters joined (into ``vocab``'s words), stemmed."""
+    out: list[str] = []
+    norm = _Normaliser(vocab)
+    for w in ws:
+        out.extend(norm.push(w))
+    out.extend(norm.end())
+    return out
+
+
+class _Normaliser:
+    """Words in, words as compared out; a run of single letters is held until it ends."""
+
+    def __init__(self, vocab: frozenset[str]) -> None:
+        self._vocab = vocab
+        self._letters: list[str] = []
+
+    def push(self, w: str) -> list[str]:
+        if len(w) == 1 and w.isalpha():
+            self._letters.append(w)
+            return []
+        return [*self.end(), stem(w)]
+
+    def end(self) -> list[str]:
+        letters, self._letters = self._letters, []
+        if len(letters) >= 3 and (parts := _segment("".join(letters), self._vocab)) is not None:
+            return [stem(p) for p in parts]
+        return letters
+
+
+@dataclass
+class _Chain:
+    length: int
+    own: int
+    start: int
+    at: int
+
+
+class _Follow:
+    """The longest in-order match of ``seq`` within ``window`` words so far, word by word (one chain kept per word
+    of ``seq``: the longest, the newest on a tie)."""
+
+    def __init__(self, seq: tuple[str, ...], own: frozenset[str], window: int) -> None:
+        self._seq = seq
+        self._own = own
+        self._window = window
+        self._where: dict[str, list[int]] = {}
+        for i, w in enumerate(seq):
+            self._where.setdefault(w, []).append(i)
+        self._chains: list[_Chain | None] = [None] * len(seq)
+
+    def push(self, w: str, at: int) -> _Chain | None:
+        """The longest chain ending at this word, if the word is in ``seq``."""
+        indices = self._where.get(w)
+        if not indices:
+            return None
+        best: _Chain | None = None
+        own = 1 if w in self._own else 0
+        updates = []
+        for i in indices:
+            before = None
+            for c in self._chains[:i]:
+                live = c is not None and c.at < at and at - c.start < self._window
+                if (
+                    live
+                    and c is not None
+                    and (before is None or (c.length, c.own) > (before.length, before.own))
+                ):
+                    before = c
+            chain = (
+                _Chain(before.length + 1, before.own + own, before.start, at)
+                if before is not None
+                else _Chain(1, own, at, at)
+            )
+            updates.append((i, chain))
+            if best is None or (chain.length, chain.own) > (best.length, best.own):
+                best = chain
+        for i, chain in updates:
+            old = self._chains[i]
+            if old is None or at - old.start >= self._window or chain.length >= old.length:
+                self._chains[i] = chain
+        return best
+
+    def longest(self, at: int) -> int:
+        live = [c.length for c in self._chains if c is not None and at - c.start < self._window]
+        return max([*live, 0])
+
+
+@dataclass(frozen=True)
+class _Note:
+    seq: tuple[str, ...]  # every word, normalised
+    distinct: tuple[str, ...]  # its distinctive words, in order, each once
+    own: frozenset[str]  # its words that are not common nor public (the candidate's may be among them)
+    verbatim: bool  # the near-word-for-word test applies (the candidate's text does not read it so already)
+
+    @property
+    def window(self) -> int:
+        return 3 * len(self.seq) + 8
+
+    @property
+    def need(self) -> int:
+        return max(MIN_DISTINCT, math.ceil(DISTINCT_SHARE * len(self.distinct)))
+
+    def follow(self) -> tuple[_Follow | None, _Bag | None]:
+        distinct = (
+            _Follow(self.distinct, self.own, self.window) if len(self.distinct) >= MIN_DISTINCT else None
+        )
+        return distinct, _Bag(self) if self.verbatim else None
+
+
+class _Bag:
+    """Which of a note's words were said within its window, in any order."""
+
+    def __init__(self, note: _Note) -> None:
+        self._note = note
+        self._types = frozenset(note.seq)
+        self._last: dict[str, int] = {}
+
+    def push(self, w: str, at: int) -> bool:
+        """Whether ``VERBATIM_SHARE`` of the note's words, two of its own among them, are within its window."""
+        if w not in self._types:
+            return False
+        self._last[w] = at
+        live = [x for x, p in self._last.items() if at - p < self._note.window]
+        return (
+            len(live) >= math.ceil(VERBATIM_SHARE * len(self._types))
+            and len(self._note.own.intersection(live)) >= 2
+        )
+
+
+def _verbatim_in(note: _Note, ws: list[str]) -> bool:
+    bag = _Bag(note)
+    return any(bag.push(w, at) for at, w in enumerate(ws))
+
+
+@dataclass(frozen=True)
+class ProtectedNotes:
+    """What the interviewer must not read out; ``matcher()`` checks one reply against it, word by word."""
+
+    notes: tuple[_Note, ...] = ()
+    runs: frozenset[tuple[str, ...]] = frozenset()
+    vocab: frozenset[str] = field(default_factory=frozenset)  # the notes' words, to join spelled letters into
+
+    def __bool__(self) -> bool:
+        return bool(self.notes or self.runs)
+
+    def matcher(self) -> Matcher:
+        return Matcher(self)
+
+    def quoted(self, raw: list[str]) -> bool:
+        """Whether ``raw`` (lower-case words as spoken) reads out a note."""
+        m = self.matcher()
+        return any(m.push(w) for w in raw) or m.end()
+
+
+class Matcher:
+    """One reply's words, pushed one at a time as they are complete: ``push`` says whether a note is read out."""
+
+    def __init__(self, protected: ProtectedNotes) -> None:
+        self._protected = protected
+        self._norm = _Normaliser(protected.vocab)
+        self._notes = [(n, *n.follow()) for n in protected.notes]
+        self._last: list[str] = []  # the last words not said between the words, for runs
+        self._recent: list[str] = []  # the last three words
+        self._at = 0
+
+    def push(self, raw: str) -> bool:
+        return any(self._one(w) for w in self._norm.push(raw))
+
+    def end(self) -> bool:
+        return any(self._one(w) for w in self._norm.end())
+
+    def partial(self) -> int:
+        """The most distinctive words of one note found in order so far, within its window (a quote may be under
+        way)."""
+        return max([d.longest(self._at) for _, d, _ in self._notes if d is not None] + [0])
+
+    def _one(self, w: str) -> bool:
+        at, self._at = self._at, self._at + 1
+        n = len(self._recent)
+        repeat = len(w) > 1 and w in self._recent[max(0, n - 3) : max(0, n - 1)]
+        self._recent = [*self._recent[-2:], w]
+        if not repeat:
+            self._last = [*self._last[-(RUN_WORDS - 1) :], w]
+            if len(self._last) == RUN_WORDS and tuple(self._last) in self._protected.runs:
+                return True
+        for note, distinct, verbatim in self._notes:
+            if distinct is not None and (c := distinct.push(w, at)) is not None and c.length >= note.need:
+                return True
+            if verbatim is not None and verbatim.push(w, at):
+                return True
+        return False
+
+
+def _unrepeated(s: list[str]) -> list[str]:
+    return [w for i, w in enumerate(s) if not (len(w) > 1 and w in s[max(0, i - 3) : max(0, i - 1)])]
+
+
+def _runs(seqs: Iterable[list[str]]) -> set[tuple[str, ...]]:
+    seqs = [_unrepeated(s) for s in seqs]
+    return {tuple(s[i : i + RUN_WORDS]) for s in seqs for i in range(len(s) - RUN_WORDS + 1)}
+
+
+def build(
+    secret: Iterable[str], public: Iterable[str], common: Iterable[str] = (), candidate: Iterable[str] = ()
+) -> ProtectedNotes:
+    """The notes in ``secret``, less what is in ``public`` (any words), ``common`` (words the interviewer uses
+    anyway) and ``candidate`` (the candidate's own words)."""
+    secret_words = [words(t) for t in secret if t.strip()]
+    if not secret_words:
+        return ProtectedNotes()
+    vocab = frozenset(w for ws in secret_words for w in ws if len(w) > 1 or w in ("a", "i"))
+    public_seqs = [normalise(words(t)) for t in public]
+    candidate_seqs = [normalise(words(t), vocab) for t in candidate]
+    public_words = {w for s in public_seqs for w in s} | {stem(w) for t in common for w in words(t)}
+    public_words |= {stem(w) for w in STOPWORDS}
+    candidate_words = {w for s in candidate_seqs for w in s}
+    notes = []
+    seqs = []
+    for ws in secret_words:
+        seq = tuple(normalise(ws, vocab))
+        seqs.append(list(seq))
+        own = frozenset(w for w in seq if w not in public_words and not w.isdigit() and len(w) > 1)
+        distinct = tuple(dict.fromkeys(w for w in seq if w in own and w not in candidate_words))
+        note = _Note(seq, distinct, own, verbatim=len(seq) >= 6 and len(own) >= 2)
+        if note.verbatim and any(_verbatim_in(note, s) for s in candidate_seqs):
+            note = _Note(seq, distinct, own, verbatim=False)
+        if note.distinct or note.verbatim:
+            notes.append(note)
+    runs = _runs(seqs) - _runs(public_seqs) - _runs(candidate_seqs)
+    return ProtectedNotes(tuple(notes), frozenset(runs), vocab)
