@@ -310,3 +310,20 @@ def run_source(
             ro_binds=JAVA_RO_BINDS,
         )
     raise ValueError(language)
+
+
+def read_available(fd: int) -> bytes:
+    """What a non-blocking pipe holds now (b"" when empty)."""
+    try:
+        return os.read(fd, 4096)
+    except BlockingIOError:
+        return b""
+
+
+def first_line(results_fd: int, timeout_s: float = 10) -> bytes:
+    """What a started program has said on its results pipe up to its first newline, or by `timeout_s`."""
+    said, deadline = b"", time.monotonic() + timeout_s
+    while b"\n" not in said and time.monotonic() < deadline:
+        said += read_available(results_fd)
+        time.sleep(0.01)
+    return said

@@ -14,7 +14,7 @@ from judge.cgroups import TCP_BUFFERS_MB
 from judge.sandbox import Sandbox, SandboxResult
 from judge.sandbox_limits import Limits
 from judge.settings import JudgeSettings
-from tests.judge.conftest import Listener, run_source
+from tests.judge.conftest import Listener, first_line, run_source
 
 pytestmark = pytest.mark.sandbox
 
@@ -450,10 +450,7 @@ def test_concurrent_sandboxes_cannot_signal_each_other_through_locks_or_watches_
                 program_dir=prog,
             )
             try:
-                said, deadline = b"", time.monotonic() + 10
-                while b"\n" not in said and time.monotonic() < deadline:
-                    said += _read_available(proc.results)
-                    time.sleep(0.01)
+                said = first_line(proc.results)
                 assert said.startswith(b"up"), said
                 with other.scratch_dir() as scratch:
                     observed = run_source(other, scratch, "python", OBSERVER, limits=Limits(wall_s=20))
@@ -464,10 +461,3 @@ def test_concurrent_sandboxes_cannot_signal_each_other_through_locks_or_watches_
         other.close()
     assert observed.exit_code == 0, observed.stderr.decode(errors="replace")[-2000:]
     assert observed.stdout.decode().split() == ["seen"], (said, observed.stdout)
-
-
-def _read_available(fd: int) -> bytes:
-    try:
-        return os.read(fd, 4096)
-    except BlockingIOError:
-        return b""

@@ -12,7 +12,7 @@ import pytest
 from judge.errors import JudgeError, SandboxUnavailableError
 from judge.sandbox import Sandbox
 from judge.sandbox_limits import Limits
-from tests.judge.conftest import run_source
+from tests.judge.conftest import read_available, run_source
 
 pytestmark = pytest.mark.sandbox
 
@@ -379,7 +379,7 @@ def test_every_thread_and_child_of_a_started_process_is_in_each_of_its_run_cgrou
     proc = sandbox.start(["/usr/bin/python3", "-S", "/judge/prog.py"], limits=Limits(), program_dir=scratch)
     try:
         deadline = time.monotonic() + 10
-        while b"up" not in _read_available(proc.results) and time.monotonic() < deadline:
+        while b"up" not in read_available(proc.results) and time.monotonic() < deadline:
             time.sleep(0.01)
         assert proc.cgroup is not None and proc.cgroup.dirs
         host_tasks = {
@@ -394,13 +394,6 @@ def test_every_thread_and_child_of_a_started_process_is_in_each_of_its_run_cgrou
         assert int((proc.cgroup.pids_dir / "pids.current").read_text()) >= len(host_tasks)
     finally:
         proc.finish()
-
-
-def _read_available(fd: int) -> bytes:
-    try:
-        return os.read(fd, 4096)
-    except BlockingIOError:
-        return b""
 
 
 def _descendants(pid: int) -> list[int]:
