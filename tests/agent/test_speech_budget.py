@@ -11,7 +11,7 @@ from agent.capture import attach_capture
 from agent.speech_budget import MAX_SPOKEN_CHARS
 from agent.state import Phase
 from agent.turn_budget import BURST, REFILL_S
-from tests.agent.test_voice_timing import decisions, voice_interview
+from tests.agent.test_voice_timing import VoiceRun, decisions, voice_interview
 from tests.fakes.llm import say
 from tests.fakes.voice import Utterance
 
@@ -61,9 +61,17 @@ async def test_a_flood_of_spoken_turns_starts_no_more_model_requests_than_the_bu
     same: past it a turn is kept in the conversation and the transcript, unanswered, and the next answered turn
     sees it. With production's turn handling, livekit's preemptive generation (a paid request started from the
     final transcript, before the turn is decided) is not started for a turn the budget would not answer."""
-    n = 30  # 0.6 s phrases 2 s apart: apart enough for each to end its turn on a loaded box too
+    n = 30  # 0.6 s phrases 2 s apart
     utterances = [Utterance(2.0 + 2.0 * i, 2.6 + 2.0 * i, f"phrase number {i}") for i in range(n)]
-    run = await voice_interview(Phase.PROBLEM, utterances, [say("Okay.")], production_turns=production_turns)
+
+    def turn_recorded(run: VoiceRun, i: int) -> bool:
+        # A phrase starts once the one before it is recorded as a turn of its own: 1.4 s of silence is 70 ms of
+        # real time at the timeline's speed, which a loaded box could take to end a turn (two phrases then made one).
+        return len([e for e in run.sink.of_type("transcript") if e["payload"]["role"] == "user"]) >= i
+
+    run = await voice_interview(
+        Phase.PROBLEM, utterances, [say("Okay.")], production_turns=production_turns, gate=turn_recorded
+    )
     capture = attach_capture(run.session, run.sink, run.state.elapsed_s)
     try:
         await run.tl.until(utterances[-1].end + 6)

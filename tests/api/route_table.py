@@ -118,7 +118,7 @@ ROUTES: dict[str, RouteSpec] = {
     # signed links
     "GET /v1/reports/{token}": RouteSpec("link"),
     "GET /v1/reports/{token}/timeline": RouteSpec("link"),
-    "GET /v1/artifacts/{token}": RouteSpec("link"),
+    "GET /v1/artifacts/{token}/{name}": RouteSpec("link"),
     # the candidate
     "POST /v1/join": RouteSpec("join", {"invite": "{invite}"}),
     "POST /v1/livekit/token": RouteSpec("candidate", {"room_name": None}),

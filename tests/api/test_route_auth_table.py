@@ -238,7 +238,8 @@ async def _refusals(world: World, key: str) -> list[str]:
             world.server.org_key,
             "..%2F..%2Fx",
         ):
-            check(token[:6], await client.request(method, template.replace("{token}", token)), {404, 410})
+            link = template.replace("{token}", token).replace("{name}", "report.pdf")
+            check(token[:6], await client.request(method, link), {404, 410})
     elif spec.kind == "join":
         for name, value in {
             "garbage": "inv_" + "Z" * 43,
