@@ -20,8 +20,8 @@ from livekit.agents import (
 
 from agent.fence import cut
 from agent.phases import INTERVIEWER_TOOLS
+from agent.speech_budget import TYPED
 from agent.state import InterviewState
-from agent.turns import TYPED
 
 logger = logging.getLogger(__name__)
 

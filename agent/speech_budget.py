@@ -26,6 +26,7 @@ from agent.turn_budget import claim_turn
 if TYPE_CHECKING:
     from agent.state import InterviewState
 
+TYPED = "typed"  # ChatMessage.extra["input"] of a message typed into the chat (`lk.chat`), not said aloud
 MAX_SPOKEN_CHARS = 6_000  # about six minutes of speech; typed messages are cut at 4,000 (agent.turns)
 HEAD_CHARS = 1_500  # of a cut message, its start; the rest of the room goes to its end
 MARKER_ROOM = 64
@@ -64,8 +65,6 @@ def bounded_messages(ctx: llm.ChatContext, limit: int = MAX_SPOKEN_CHARS) -> llm
 def is_spoken(message: llm.ChatMessage) -> bool:
     """Whether a candidate's turn was said (or stands for speech: a console or `simulate` line), not typed into the
     page's chat (whose budget is taken as it arrives, agent.worker ``chat_input``)."""
-    from agent.turns import TYPED  # agent.turns imports this module's neighbours; imported late
-
     return (message.extra or {}).get("input") != TYPED
 
 

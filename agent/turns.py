@@ -25,7 +25,7 @@ from livekit.agents import APIError, StopResponse, function_tool, llm
 from agent.addressing import explicit_request
 from agent.fence import fence
 from agent.prompts import render
-from agent.speech_budget import bounded_spoken
+from agent.speech_budget import TYPED, bounded_spoken
 
 if TYPE_CHECKING:
     from livekit.agents import Agent, AgentSession, SpeechHandle
@@ -266,9 +266,6 @@ async def reply_after_handoff(session: AgentSession[Any], **kwargs: Any) -> Spee
     except RuntimeError as e:
         logger.warning("no reply: %s", e)
         return None
-
-
-TYPED = "typed"  # ChatMessage.extra["input"] of a message typed into the chat (`lk.chat`), not said aloud
 
 
 def typed_message(text: str | llm.ChatMessage, *, chat: bool = False) -> llm.ChatMessage:
