@@ -8,9 +8,11 @@ A note is read out when, in a window of the reply, enough of what is *its own* c
   are cut, on both sides.
 - **Distinctive words** of a note are those that are neither common words (``STOPWORDS``, the interviewer's own
   prompts) nor public (the statement, the signature, the visible tests, the hints given) nor the candidate's own
-  (what they said or wrote). A note with 3 or more is read out when ``DISTINCT_SHARE`` of them (3 at least) come
-  in its order within its window (three times its length, plus 8 words): noise between words, a word or two
-  moved, and a short note are all caught, and talk built from the statement's or the candidate's words never is.
+  as the note uses them (two of the note's words that they said or wrote in the note's order, within ``USED_GAP``
+  words of each other: a pasted word list makes no note word theirs). A note with 3 or more is read out when
+  ``DISTINCT_SHARE`` of them (3 at least) come in its order within its window (three times its length, plus 8
+  words): noise between words, a word or two moved, and a short note are all caught, and talk built from the
+  statement's or the candidate's words never is.
 - **Near word for word.** ``VERBATIM_SHARE`` of a note's words, in any order, within its window, two of its non-public
   words among them, is a quote even when the candidate has said those words (a candidate cannot make a note
   public by writing its words); unless the candidate's own text already reads that note so.
@@ -30,6 +32,7 @@ RUN_WORDS = 16
 DISTINCT_SHARE = 0.67
 VERBATIM_SHARE = 0.8
 MIN_DISTINCT = 3
+USED_GAP = 8
 SPELLED_COVER = 0.7
 _WORD = re.compile(r"[^\W_]+")
 
@@ -293,6 +296,43 @@ def _runs(seqs: Iterable[list[str]]) -> set[tuple[str, ...]]:
     return {tuple(s[i : i + RUN_WORDS]) for s in seqs for i in range(len(s) - RUN_WORDS + 1)}
 
 
+def _used_as_noted(
+    seq: tuple[str, ...], own: frozenset[str], candidate_seqs: list[list[tuple[int, str]]]
+) -> set[str]:
+    """The words of ``own`` that a candidate text uses as the note ``seq`` does: two of them or more in the note's
+    order, each within ``USED_GAP`` words of the one before. A word the candidate wrote only elsewhere (a pasted
+    word list, a comment on something else) stays the note's. ``candidate_seqs``: each text's words of any note,
+    with where they are."""
+    first: dict[str, int] = {}
+    last: dict[str, int] = {}
+    for i, w in enumerate(seq):
+        if w in own:
+            first.setdefault(w, i)
+            last[w] = i
+    theirs: set[str] = set()
+    for s in candidate_seqs:
+        seen: dict[
+            str, tuple[int, tuple[str, ...]]
+        ] = {}  # a note word: where last written, the chain it ends
+        for at, w in s:
+            if w not in own:
+                continue
+            before: tuple[str, ...] = ()
+            for v, (where, chain) in seen.items():
+                if (
+                    at - where <= USED_GAP
+                    and first[v] < last[w]
+                    and w not in chain
+                    and len(chain) > len(before)
+                ):
+                    before = chain
+            chain = (*before, w)
+            if len(chain) >= 2:
+                theirs.update(chain)
+            seen[w] = (at, chain[-8:])
+    return theirs
+
+
 def build(
     secret: Iterable[str], public: Iterable[str], common: Iterable[str] = (), candidate: Iterable[str] = ()
 ) -> ProtectedNotes:
@@ -306,14 +346,15 @@ def build(
     candidate_seqs = [normalise(words(t), vocab) for t in candidate]
     public_words = {w for s in public_seqs for w in s} | {stem(w) for t in common for w in words(t)}
     public_words |= {stem(w) for w in STOPWORDS}
-    candidate_words = {w for s in candidate_seqs for w in s}
+    seqs = [normalise(ws, vocab) for ws in secret_words]
+    noted_words = {w for s in seqs for w in s}
+    noted = [[(at, w) for at, w in enumerate(s) if w in noted_words] for s in candidate_seqs]
     notes = []
-    seqs = []
-    for ws in secret_words:
-        seq = tuple(normalise(ws, vocab))
-        seqs.append(list(seq))
+    for seq_list in seqs:
+        seq = tuple(seq_list)
         own = frozenset(w for w in seq if w not in public_words and not w.isdigit() and len(w) > 1)
-        distinct = tuple(dict.fromkeys(w for w in seq if w in own and w not in candidate_words))
+        theirs = _used_as_noted(seq, own, noted)
+        distinct = tuple(dict.fromkeys(w for w in seq if w in own and w not in theirs))
         note = _Note(seq, distinct, own, verbatim=len(seq) >= 6 and len(own) >= 2)
         if note.verbatim and any(_verbatim_in(note, s) for s in candidate_seqs):
             note = _Note(seq, distinct, own, verbatim=False)

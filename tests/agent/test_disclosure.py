@@ -167,3 +167,44 @@ async def test_in_a_session_a_disguised_note_is_cut_and_the_candidates_own_words
         assert said[0].startswith("Fine.") and "my own notes" in said[0]
         assert not any("hash" in line for line in said[:-1])
         assert said[-1].strip() == echo
+
+
+def word_list(state: InterviewState, seed: int) -> str:
+    """A long word list as a candidate might paste it into a comment: every word of the question bank and the
+    prompts, and the notes' words among them, shuffled (whoever pastes it does not know the notes)."""
+    import random
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    texts = [p.read_text(encoding="utf-8") for d in ("questions", "prompts") for p in (root / d).rglob("*.*")
+             if p.suffix in (".md", ".yaml")]  # fmt: skip
+    texts += [note(state, i) for i in range(len(state.question.rubric))] + list(state.question.hints)
+    vocabulary = sorted({w.lower() for t in texts for w in plain(t) if w.isalpha()})
+    random.Random(seed).shuffle(vocabulary)
+    return "# " + "\n# ".join(" ".join(vocabulary[at : at + 12]) for at in range(0, len(vocabulary), 12))
+
+
+async def test_a_pasted_word_list_does_not_make_the_notes_the_candidates() -> None:
+    """Every disguised reading cut with no candidate text is cut as well when the candidate's editor holds a long
+    word list with every note word in it."""
+    checked = 0
+    for slug in SLUGS:
+        state = interview(slug)
+        protected = protected_runs(state)
+        own = {n.seq: n.own for n in protected.notes}
+        code = "def solve():\n    pass\n" + word_list(state, seed=len(slug))
+        assert len(code.split()) > 1000
+        for index, secret in enumerate(await protected_notes(state)):
+            mine = own.get(tuple(normalise(words(secret), protected.vocab)), frozenset())
+            its_own = [w for w in plain(secret) if normalise(words(w), protected.vocab)[0] in mine]
+            for ws in (plain(secret), its_own):
+                noisy = " ".join(f"{w} banana" for w in ws)
+                swapped = " ".join(w for i in range(0, len(ws), 2) for w in reversed(ws[i : i + 2]))
+                for reading in (noisy, swapped):
+                    reply = f"Here it is. {reading}. That's all."
+                    if not cut(state, await spoken(state, reply), secret):
+                        continue
+                    checked += 1
+                    said = await spoken(state, reply, [code])
+                    assert cut(state, said, secret) and "That's all" not in said, (slug, index, said)
+    assert checked >= 40, checked
