@@ -14,6 +14,8 @@ _OUTLINE = re.compile(
 )
 
 
+# The most of the code the interviewer is shown at once (its get_editor_snapshot tool).
+MAX_VIEW_CHARS = 20_000
 MAX_DIFF_CELLS = 250_000  # lines of old x lines of new that the exact diff may compare (see changed_lines)
 
 

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from livekit.agents import FunctionTool, RunContext, StopResponse, ToolError, function_tool, llm
 
 from agent.addressing import asks_to_end, confirms
+from agent.code_view import MAX_VIEW_CHARS
 from agent.ending import announce_end, claim, enter_end
 from agent.errors import ApiError
 from agent.fence import fence
@@ -28,7 +29,6 @@ ONE_HINT_PER_TURN = (
     "A hint was already given this turn. Do not give another now; let the candidate work with it and wait "
     "for them to ask again."
 )
-MAX_VIEW_CHARS = 20_000
 JUDGE_BROKE = (
     "The test runner had a problem on our side, so the tests could not run. This says nothing about "
     "the candidate's code; apologise briefly and suggest walking through an example by hand."

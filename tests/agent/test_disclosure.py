@@ -4,12 +4,12 @@ against cutting the interviewer's own talk about the problem."""
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
 import pytest
 
-from agent.disclosure import DisclosureGuard, guard_disclosure, protected_runs
+from agent.code_view import MAX_VIEW_CHARS
+from agent.disclosure import DisclosureGuard, candidate_texts, guard_disclosure, protected_runs
 from agent.interview import build_interview
 from agent.notes_match import normalise, words
 from agent.state import InterviewState
@@ -128,18 +128,25 @@ async def test_the_candidates_own_words_and_the_statement_never_make_a_quote() -
     assert await spoken(state, statement) == statement
 
 
-def test_the_guard_adds_little_time_to_a_long_reply() -> None:
+def test_a_long_clean_reply_fed_a_few_characters_at_a_time_passes_whole() -> None:
     state = interview("running-median")  # the longest notes in the bank
     line = "So far you keep the numbers in a list and sort it each time; walk me through the cost of that. "
     reply = (line * 25)[:2000]
-    protected = protected_runs(state)
-    start = time.perf_counter()
-    for _ in range(5):
-        guard = DisclosureGuard(protected)
-        out = "".join(guard.feed(reply[at : at + 4]) for at in range(0, len(reply), 4)) + guard.flush()
-        assert out == reply
-    per_reply = (time.perf_counter() - start) / 5
-    assert per_reply < 0.25, per_reply
+    guard = DisclosureGuard(protected_runs(state))
+    out = "".join(guard.feed(reply[at : at + 4]) for at in range(0, len(reply), 4)) + guard.flush()
+    assert out == reply
+
+
+def test_the_candidates_code_is_read_as_the_interviewer_can_see_it_not_as_a_whole_huge_file() -> None:
+    """The guard is built for every reply, on the event loop: a 1 MB file took 0.6 s of it each time."""
+    state = interview()
+    code = "".join(f"value_{i} = {i}  # filler words for a very long file\n" for i in range(16_000))
+    assert len(code) > 800_000
+    state.editor.ingest(code, {"version": "1"})
+    assert state.editor.snapshot is not None and state.editor.snapshot.code == code
+    texts = candidate_texts(None, state)
+    assert texts and "value_15999 = 15999" in texts[-1]  # the lines around the change (a new file: its end)
+    assert sum(map(len, texts)) <= MAX_VIEW_CHARS
 
 
 async def test_in_a_session_a_disguised_note_is_cut_and_the_candidates_own_words_are_not() -> None:
