@@ -111,9 +111,12 @@ def main(argv: list[str] | None = None) -> int:
 
     if command in ("start", "dev"):
         from agent.settings import get_settings
-        from agent.telemetry import prepare_metrics_env
+        from agent.telemetry import prepare_metrics_env, withhold_conversation_from_logs
 
         prepare_metrics_env(get_settings())  # before livekit imports prometheus-client
+        # livekit's loggers, here and for the job processes' records this process logs again (their prewarm
+        # also filters their own handlers).
+        withhold_conversation_from_logs()
 
     from livekit.agents.__main__ import main as livekit_main
 

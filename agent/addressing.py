@@ -148,15 +148,14 @@ _LEXICONS = {"en": _EN, "es": _ES}
 _END_EN = _rx(r"\bi (?:give|'?m giving) up\b")
 _END_ES = _rx(r"\bme rindo\b")
 
-_YES = {
-    "en": _rx(
-        r"^(?:yes|yeah|yep|yup|sure|ok(?:ay)?|correct|right|please|please do|go ahead|let'?s (?:stop|do that|end)|sounds good|that'?s fine|fine|i'?m sure|definitely|absolutely)\b"
-    ),
-    "es": _rx(
-        r"^(?:si|claro|vale|de acuerdo|dale|ok(?:ay)?|por favor|esta bien|correcto|seguro|perfecto|terminemos|adelante)\b"
-    ),
-}
 _NO = _rx(r"\b(?:no|not yet|nope|wait|actually no|todavia no|aun no|espera|mejor no)\b")
+# What a plain yes to "shall we stop?" is made of: yes words, thanks, goodbyes and "I'm done", in any order. A yes
+# that goes on to anything else ("sure, let me just finish this loop") is not a plain yes.
+_CLOSING = {
+    "en": r"(?:yes|yeah|yep|yup|sure|ok(?:ay)?|correct|right|please|please do|go ahead|let'?s (?:stop|do that|end|wrap up)|sounds good|that'?s fine|fine|i'?m sure|definitely|absolutely|thanks|thank you(?: (?:so|very) much)?|i'?m (?:done|finished)|that'?s (?:all|it)|we can stop|good ?bye|bye(?: bye)?)",
+    "es": r"(?:si|claro|vale|de acuerdo|dale|ok(?:ay)?|por favor|esta bien|correcto|seguro|perfecto|terminemos|adelante|gracias|muchas gracias|eso es todo|ya termine|listo|adios|hasta luego)",
+}
+_PLAIN_YES = {lang: re.compile(rf"^{p}(?:[ ,.!]+{p})*$") for lang, p in _CLOSING.items()}
 
 
 def explicit_request(text: str, languages: tuple[str, ...] = ("en", "es")) -> str | None:
@@ -187,13 +186,15 @@ def asks_to_end(text: str, languages: tuple[str, ...] = ("en", "es")) -> bool | 
 
 
 def confirms(text: str, languages: tuple[str, ...] = ("en", "es")) -> bool | None:
-    """True for a plain yes (also a repeated request to stop), False for a no, None when not recognised."""
+    """True for a plain yes (also a repeated request to stop), False for a no, None when not recognised: a yes
+    that goes on to something else ("okay, hold on", "sure, let me finish this first") is left to the caller's
+    classifier, never taken as a yes to stopping now."""
     norm = normalize(text).strip(" .!?")
     if not norm:
         return None
     if _NO.search(norm) and not norm.startswith(("yes", "si ")):
         return False
-    if any(_YES[lang].search(norm) for lang in languages if lang in _YES):
+    if any(_PLAIN_YES[lang].match(norm) for lang in languages if lang in _PLAIN_YES):
         return True
     if asks_to_end(text, languages):
         return True

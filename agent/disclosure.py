@@ -6,10 +6,11 @@ Only the prompt asked the model to keep them: a candidate who asked for the note
 in a code comment) could have them read out, uncounted and unrecorded as hints, while `give_hint` counts and records
 each one. This guard sits on the model's spoken text (``PhaseAgent.llm_node``): a reply that reads a note out
 (agent.notes_match: enough of its own words in its order within a window, noise between words dropped, letters
-spelled out joined back; or most of its words in any order; or a run of ``RUN_WORDS`` consecutive words) stops, and
-one scripted line in the interview's language is said instead. Words the candidate can see anyway (the statement,
-the signature, the visible tests, the hints already given) and their own words (what they said, typed or wrote) are
-never a note's own.
+spelled out joined back; or most of its words in any order; or a run of ``RUN_WORDS`` consecutive words; or, counted
+with what the interviewer said in earlier replies, two thirds of its words said beside their neighbours: a note
+coaxed out a few words per reply) stops, and one scripted line in the interview's language is said instead. Words
+the candidate can see anyway (the statement, the signature, the visible tests, the hints already given) and their
+own words (what they said, typed or wrote) are never a note's own.
 
 Text is held back until a sentence ends (unless a note's words have started to come) or more than ``RUN_WORDS - 1``
 words as compared follow it, so little of a quote reaches the speech: at most the words before the point where it
@@ -68,9 +69,23 @@ def candidate_texts(ctx: llm.ChatContext | None, state: InterviewState) -> list[
     return out
 
 
-def protected_runs(state: InterviewState, candidate: Iterable[str] = ()) -> ProtectedNotes:
+def interviewer_texts(ctx: llm.ChatContext | None, leave_out: str | None = None) -> list[str]:
+    """What the interviewer has said in this conversation (``ctx``'s assistant messages: what was played of each
+    reply, a cut reply as far as it went and its scripted line), but the message ``leave_out`` (the one being
+    guarded, when the conversation holds it already)."""
+    return [
+        m.text_content or ""
+        for m in (ctx.items if ctx else [])
+        if isinstance(m, llm.ChatMessage) and m.role == "assistant" and m.id != leave_out
+    ]
+
+
+def protected_runs(
+    state: InterviewState, candidate: Iterable[str] = (), said: Iterable[str] = ()
+) -> ProtectedNotes:
     """What the interviewer must not say: its rubric notes and the hints not given yet, less what the candidate
-    sees anyway and what they said or wrote themselves (agent.notes_match)."""
+    sees anyway and what they said or wrote themselves (agent.notes_match); ``said``: what the interviewer said
+    before this reply (``interviewer_texts``), counted against a note coaxed out a few words per reply."""
     q = state.question
     notes = [
         str(item.get("behaviour") or item.get("description") or item.get("text") or "") for item in q.rubric
@@ -82,7 +97,7 @@ def protected_runs(state: InterviewState, candidate: Iterable[str] = ()) -> Prot
         json.dumps(q.visible_tests),
         *q.hints[: state.hints_given],
     ]
-    return build(secret, public, _common(), candidate)
+    return build(secret, public, _common(), candidate, said)
 
 
 class DisclosureGuard:
@@ -107,6 +122,9 @@ class DisclosureGuard:
         """The text that may be spoken now ("" while held, and for good once ``stopped``)."""
         if self.stopped or not self._protected:
             return "" if self.stopped else text
+        if self._held and _WORD.fullmatch(text) and _WORD.match(self._held[-1]):
+            self._held += text  # the last word goes on: no word is complete that was not, nothing to decide
+            return ""
         self._held += text
         found = list(_WORD.finditer(self._held))
         ends_in_word = bool(found) and found[-1].end() == len(self._held)
@@ -160,11 +178,11 @@ def withheld_line(state: InterviewState) -> str:
 
 
 async def guard_disclosure(
-    state: InterviewState, stream: AsyncIterable[Any], candidate: Iterable[str] = ()
+    state: InterviewState, stream: AsyncIterable[Any], candidate: Iterable[str] = (), said: Iterable[str] = ()
 ) -> AsyncIterable[Any]:
     """``stream`` (a model reply's chunks) with any quote of the private notes cut, and the scripted line said once
     instead. Tool calls and other chunks pass, in order."""
-    guard = DisclosureGuard(protected_runs(state, candidate))
+    guard = DisclosureGuard(protected_runs(state, candidate, said))
     said_instead = False
 
     def instead() -> list[str]:

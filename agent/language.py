@@ -82,6 +82,9 @@ class LanguageWatch:
 
     language: str = DEFAULT
     asked: bool = False
+    switched: bool = (
+        False  # the candidate's answer moved the interview to the other language (agent.language_switch)
+    )
     heard: list[str] = field(default_factory=list)
 
     def check(self, text: str, stt_language: str | None = None) -> str | None:

@@ -17,12 +17,24 @@ A note is read out when, in a window of the reply, enough of what is *its own* c
   words among them, is a quote even when the candidate has said those words (a candidate cannot make a note
   public by writing its words); unless the candidate's own text already reads that note so.
 - **A run** of ``RUN_WORDS`` consecutive words of a note not found in a public text or the candidate's.
+- **Across replies.** A note's *pairs* are its consecutive words with one of its own words among them, less the
+  pairs a public text, the interviewer's prompts or the candidate's text holds; a note word is *heard* once said
+  beside its neighbour in such a pair (one word may come between them as said: numbered, "then"). The
+  interviewer's earlier replies (``said``, what was played of each) count: a reply that makes a word of a note
+  heard that was not before, when an earlier reply made one heard too, is cut once ``DISTINCT_SHARE`` of the
+  note's words that can be heard so have been. A note coaxed out two, three or four words per reply is cut at about
+  two thirds; a reply that adds no word (the interviewer repeating itself) never is, and a single reply is judged
+  by the rules above alone. A note with fewer than ``SPREAD_NOTE_MIN`` such words is not counted across replies:
+  its words are generic talk about the problem ("worst case", "extra space"), which the interviewer says anyway.
 
-Paraphrase, translation and a note read out over more than its window are not caught.
+Paraphrase, translation, a note read out over more than its window in one reply in disguise, or one word per
+reply over many replies (no pair is ever said) are not caught.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 import re
 from collections.abc import Iterable
@@ -33,7 +45,15 @@ DISTINCT_SHARE = 0.67
 VERBATIM_SHARE = 0.8
 MIN_DISTINCT = 3
 USED_GAP = 8
+# A candidate text holding more than two thirds of all the notes' own words is a word list (one candidate line or
+# the code of the calibration interviews held at most a third; a pasted dictionary holds all of them).
+WORD_LIST_SHARE = 2 / 3
 SPELLED_COVER = 0.7
+SPREAD_MIN = 2
+SPREAD_NOTE_MIN = (
+    4  # fewer: generic talk ("worst case", then "extra space") read out a note of three such words
+)
+PAIR_GAP = 2  # a pair's words as said: next to each other, or with one word between (numbered, "then")
 _WORD = re.compile(r"[^\W_]+")
 
 _STOPWORDS = """a about above after again against all also am an and any are as at be because been before being below
@@ -187,6 +207,12 @@ class _Note:
     distinct: tuple[str, ...]  # its distinctive words, in order, each once
     own: frozenset[str]  # its words that are not common nor public (the candidate's may be among them)
     verbatim: bool  # the near-word-for-word test applies (the candidate's text does not read it so already)
+    pairs: frozenset[tuple[str, str]] = frozenset()  # its distinctive word pairs, counted across replies
+
+    @property
+    def heard_words(self) -> frozenset[str]:
+        """Its words that can be heard across replies: its own words in its pairs."""
+        return frozenset(w for p in self.pairs for w in p if w in self.own)
 
     @property
     def window(self) -> int:
@@ -216,6 +242,8 @@ class _Bag:
         if w not in self._types:
             return False
         self._last[w] = at
+        if len(self._last) < math.ceil(VERBATIM_SHARE * len(self._types)):
+            return False  # not even that many of its words said yet, in or out of the window
         live = [x for x, p in self._last.items() if at - p < self._note.window]
         return (
             len(live) >= math.ceil(VERBATIM_SHARE * len(self._types))
@@ -223,7 +251,13 @@ class _Bag:
         )
 
 
-def _verbatim_in(note: _Note, ws: list[str]) -> bool:
+def _verbatim_in(note: _Note, ws: list[str], present: frozenset[str]) -> bool:
+    """Whether ``ws`` (whose words are ``present``) reads ``note`` near word for word. Most texts hold too few of
+    its words at all to: they are not read through (the guard is built for every reply, from every text of the
+    candidate's)."""
+    types = frozenset(note.seq)
+    if len(types & present) < math.ceil(VERBATIM_SHARE * len(types)):
+        return False
     bag = _Bag(note)
     return any(bag.push(w, at) for at, w in enumerate(ws))
 
@@ -235,6 +269,7 @@ class ProtectedNotes:
     notes: tuple[_Note, ...] = ()
     runs: frozenset[tuple[str, ...]] = frozenset()
     vocab: frozenset[str] = field(default_factory=frozenset)  # the notes' words, to join spelled letters into
+    said: frozenset[tuple[str, str]] = frozenset()  # the notes' pairs the interviewer said in earlier replies
 
     def __bool__(self) -> bool:
         return bool(self.notes or self.runs)
@@ -255,9 +290,28 @@ class Matcher:
         self._protected = protected
         self._norm = _Normaliser(protected.vocab)
         self._notes = [(n, *n.follow()) for n in protected.notes]
+        # Which notes hold each word: a word of no note leaves every note's state as it is, so it is pushed only to
+        # the notes that hold it (with many notes, most words are in few of them).
+        self._by_word: dict[str, list[int]] = {}
+        for i, (note, _, _) in enumerate(self._notes):
+            for w in set(note.seq):
+                self._by_word.setdefault(w, []).append(i)
         self._last: list[str] = []  # the last words not said between the words, for runs
         self._recent: list[str] = []  # the last three words
         self._at = 0
+        # Across replies: which notes hold each pair; per note, its words heard so far (before this reply, and in
+        # it), whether an earlier reply made one heard, and how many make it read out.
+        self._by_pair: dict[tuple[str, str], list[int]] = {}
+        self._spread: list[tuple[set[str], bool, int]] = []
+        for i, (note, _, _) in enumerate(self._notes):
+            for p in note.pairs:
+                self._by_pair.setdefault(p, []).append(i)
+            before = {w for p in note.pairs & protected.said for w in p if w in note.own}
+            hearable = len(note.heard_words)
+            need = math.ceil(DISTINCT_SHARE * hearable)
+            if hearable < SPREAD_NOTE_MIN:
+                need = hearable + 1  # never reached: generic talk
+            self._spread.append((before, bool(before), need))
 
     def push(self, raw: str) -> bool:
         return any(self._one(w) for w in self._norm.push(raw))
@@ -270,6 +324,25 @@ class Matcher:
         way)."""
         return max([d.longest(self._at) for _, d, _ in self._notes if d is not None] + [0])
 
+    def _spread_out(self) -> bool:
+        """Whether the word just said completes a pair of a note that makes a word of it heard, new to the
+        interview, and takes the note's words heard (in earlier replies, one at least, and in this one) to its
+        bound."""
+        w = self._last[-1]
+        for back in range(2, PAIR_GAP + 2):
+            if len(self._last) < back:
+                break
+            pair = (self._last[-back], w)
+            for i in self._by_pair.get(pair, ()):
+                heard, earlier, need = self._spread[i]
+                new = [x for x in pair if x in self._notes[i][0].own and x not in heard]
+                if not new:
+                    continue
+                heard.update(new)
+                if earlier and len(heard) >= need:
+                    return True
+        return False
+
     def _one(self, w: str) -> bool:
         at, self._at = self._at, self._at + 1
         n = len(self._recent)
@@ -279,7 +352,10 @@ class Matcher:
             self._last = [*self._last[-(RUN_WORDS - 1) :], w]
             if len(self._last) == RUN_WORDS and tuple(self._last) in self._protected.runs:
                 return True
-        for note, distinct, verbatim in self._notes:
+            if self._by_pair and self._spread_out():
+                return True
+        for i in self._by_word.get(w, ()):
+            note, distinct, verbatim = self._notes[i]
             if distinct is not None and (c := distinct.push(w, at)) is not None and c.length >= note.need:
                 return True
             if verbatim is not None and verbatim.push(w, at):
@@ -296,13 +372,34 @@ def _runs(seqs: Iterable[list[str]]) -> set[tuple[str, ...]]:
     return {tuple(s[i : i + RUN_WORDS]) for s in seqs for i in range(len(s) - RUN_WORDS + 1)}
 
 
+def _runs_in(runs: set[tuple[str, ...]], seqs: Iterable[list[str]]) -> set[tuple[str, ...]]:
+    """The runs of ``runs`` that some text of ``seqs`` holds (looked up where a run's first word is, not every
+    run of every text: the candidate's texts are long, the notes' runs few)."""
+    starts = {r[0] for r in runs}
+    found: set[tuple[str, ...]] = set()
+    for s in seqs:
+        s = _unrepeated(s)
+        for i in range(len(s) - RUN_WORDS + 1):
+            if s[i] in starts and (run := tuple(s[i : i + RUN_WORDS])) in runs:
+                found.add(run)
+    return found
+
+
+@functools.lru_cache(maxsize=512)
+def _normalised(text: str, vocab: frozenset[str]) -> list[str]:
+    """``normalise(words(text), vocab)``, kept: the guard is built for every reply, from texts (the candidate's
+    turns, the statement, the prompts) that mostly stay the same from one reply to the next. Callers never change
+    the list."""
+    return normalise(words(text), vocab)
+
+
 def _used_as_noted(
-    seq: tuple[str, ...], own: frozenset[str], candidate_seqs: list[list[tuple[int, str]]]
+    seq: tuple[str, ...], own: frozenset[str], candidate_words: list[dict[str, list[int]]]
 ) -> set[str]:
     """The words of ``own`` that a candidate text uses as the note ``seq`` does: two of them or more in the note's
     order, each within ``USED_GAP`` words of the one before. A word the candidate wrote only elsewhere (a pasted
-    word list, a comment on something else) stays the note's. ``candidate_seqs``: each text's words of any note,
-    with where they are."""
+    word list, a comment on something else) stays the note's. ``candidate_words``: for each text, where each word
+    of any note is in it."""
     first: dict[str, int] = {}
     last: dict[str, int] = {}
     for i, w in enumerate(seq):
@@ -310,7 +407,8 @@ def _used_as_noted(
             first.setdefault(w, i)
             last[w] = i
     theirs: set[str] = set()
-    for s in candidate_seqs:
+    for where_in in candidate_words:
+        s = sorted((at, w) for w in own for at in where_in.get(w, ()))  # this note's own words, in text order
         seen: dict[
             str, tuple[int, tuple[str, ...]]
         ] = {}  # a note word: where last written, the chain it ends
@@ -333,32 +431,79 @@ def _used_as_noted(
     return theirs
 
 
+def _pairs_in(pairs: set[tuple[str, str]], seqs: Iterable[list[str]]) -> set[tuple[str, str]]:
+    """The pairs of ``pairs`` that some text of ``seqs`` says (looked up where a pair's first word is)."""
+    firsts = {p[0] for p in pairs}
+    found: set[tuple[str, str]] = set()
+    for seq in seqs:
+        s = _unrepeated(seq)
+        for i, w in enumerate(s):
+            if w in firsts:
+                found.update(
+                    p for g in range(1, PAIR_GAP + 1) if i + g < len(s) and (p := (w, s[i + g])) in pairs
+                )
+    return found
+
+
 def build(
-    secret: Iterable[str], public: Iterable[str], common: Iterable[str] = (), candidate: Iterable[str] = ()
+    secret: Iterable[str],
+    public: Iterable[str],
+    common: Iterable[str] = (),
+    candidate: Iterable[str] = (),
+    said: Iterable[str] = (),
 ) -> ProtectedNotes:
     """The notes in ``secret``, less what is in ``public`` (any words), ``common`` (words the interviewer uses
-    anyway) and ``candidate`` (the candidate's own words)."""
+    anyway) and ``candidate`` (the candidate's own words); ``said``: the interviewer's earlier replies."""
     secret_words = [words(t) for t in secret if t.strip()]
     if not secret_words:
         return ProtectedNotes()
     vocab = frozenset(w for ws in secret_words for w in ws if len(w) > 1 or w in ("a", "i"))
-    public_seqs = [normalise(words(t)) for t in public]
-    candidate_seqs = [normalise(words(t), vocab) for t in candidate]
-    public_words = {w for s in public_seqs for w in s} | {stem(w) for t in common for w in words(t)}
+    public_seqs = [_normalised(t, frozenset()) for t in public]
+    candidate_seqs = [_normalised(t, vocab) for t in candidate]
+    public_words = {w for s in public_seqs for w in s} | {
+        w for t in common for w in _normalised(t, frozenset())
+    }
     public_words |= {stem(w) for w in STOPWORDS}
     seqs = [normalise(ws, vocab) for ws in secret_words]
+    common_seqs = [_normalised(t, frozenset()) for t in common]
     noted_words = {w for s in seqs for w in s}
-    noted = [[(at, w) for at, w in enumerate(s) if w in noted_words] for s in candidate_seqs]
+    noted: list[dict[str, list[int]]] = []  # for each candidate text, where each word of a note is in it
+    for cs in candidate_seqs:
+        where: dict[str, list[int]] = {}
+        for at, w in enumerate(cs):
+            if w in noted_words:
+                where.setdefault(w, []).append(at)
+        noted.append(where)
+    present = [frozenset(where) for where in noted]
+    owns = [frozenset(w for w in s if w not in public_words and not w.isdigit() and len(w) > 1) for s in seqs]
+    # A text holding most of every note's own words (`WORD_LIST_SHARE`) is a word list (a dictionary pasted by
+    # someone who does not know the notes), not a candidate's own use of one note: two note words near each other
+    # in it are chance, so it makes no note word the candidate's (`_used_as_noted`). Its words still count as
+    # written (`present`).
+    all_own = frozenset().union(*owns)
+    claiming = [where for where in noted if len(all_own & where.keys()) <= WORD_LIST_SHARE * len(all_own)]
+    note_pairs = [
+        {(a, b) for a, b in itertools.pairwise(s) if a in own or b in own}
+        for s, own in zip(seqs, owns, strict=True)
+    ]
+    shared = _pairs_in(set().union(*note_pairs), [*public_seqs, *common_seqs, *candidate_seqs])
     notes = []
-    for seq_list in seqs:
+    for seq_list, own, all_pairs in zip(seqs, owns, note_pairs, strict=True):
         seq = tuple(seq_list)
-        own = frozenset(w for w in seq if w not in public_words and not w.isdigit() and len(w) > 1)
-        theirs = _used_as_noted(seq, own, noted)
+        theirs = _used_as_noted(seq, own, claiming)
         distinct = tuple(dict.fromkeys(w for w in seq if w in own and w not in theirs))
-        note = _Note(seq, distinct, own, verbatim=len(seq) >= 6 and len(own) >= 2)
-        if note.verbatim and any(_verbatim_in(note, s) for s in candidate_seqs):
-            note = _Note(seq, distinct, own, verbatim=False)
-        if note.distinct or note.verbatim:
+        pairs = frozenset(all_pairs - shared)
+        note = _Note(seq, distinct, own, verbatim=len(seq) >= 6 and len(own) >= 2, pairs=pairs)
+        if note.verbatim and any(
+            _verbatim_in(note, s, p) for s, p in zip(candidate_seqs, present, strict=True)
+        ):
+            note = _Note(seq, distinct, own, verbatim=False, pairs=pairs)
+        if note.distinct or note.verbatim or note.pairs:
             notes.append(note)
-    runs = _runs(seqs) - _runs(public_seqs) - _runs(candidate_seqs)
-    return ProtectedNotes(tuple(notes), frozenset(runs), vocab)
+    runs = _runs(seqs)
+    runs -= _runs_in(runs, [*public_seqs, *candidate_seqs])
+    protected_pairs = set().union(*(n.pairs for n in notes))
+    said_pairs = (
+        _pairs_in(protected_pairs, [_normalised(t, vocab) for t in said]) if protected_pairs else set()
+    )
+    return ProtectedNotes(tuple(notes), frozenset(runs), vocab, frozenset(said_pairs))

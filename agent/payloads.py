@@ -1,9 +1,10 @@
 """Event payloads as the API stores them: the size caps both sides agree on, and values PostgreSQL cannot store.
 
-The caps are in UTF-8 bytes of compact JSON, exactly as ``api/routers/internal.py`` measures them (a test checks
-that both sides use the same numbers). Code larger than ``MAX_CODE_BYTES`` is never cut silently: the stored copy
-keeps the first ``MAX_CODE_BYTES`` bytes (at a character boundary) and says so (``truncated: true`` with the full
-size and hash), and the final code is completed the same way with a ``note`` event naming the cut.
+The caps are in UTF-8 bytes of compact JSON, exactly as ``api/routers/internal.py`` measures them, and numbers are
+held to the API's bounds (``clean``); a test checks that both sides use the same numbers. Code larger than
+``MAX_CODE_BYTES`` is never cut silently: the stored copy keeps the first ``MAX_CODE_BYTES`` bytes (at a character
+boundary) and says so (``truncated: true`` with the full size and hash), and the final code is completed the same
+way with a ``note`` event naming the cut.
 """
 
 from __future__ import annotations
@@ -30,12 +31,30 @@ def clean_text(text: str) -> str:
     return _UNSTORABLE.sub(REPLACEMENT, text) if _UNSTORABLE.search(text) else text
 
 
+# Numbers the API stores (api/stored_json.py: PostgreSQL writes a number out in full, so `1e308` is 309 digits there);
+# a test checks that both sides use the same bounds.
+MIN_INT, MAX_INT = -(2**63), 2**63 - 1
+MAX_FLOAT = float(2**63)  # exclusive
+MIN_FLOAT = 1e-18  # the smallest non-zero magnitude
+
+
+def _number(value: int | float) -> int | float | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value if MIN_INT <= value <= MAX_INT else None
+    if not math.isfinite(value) or abs(value) >= MAX_FLOAT:
+        return None
+    return 0.0 if abs(value) < MIN_FLOAT else value
+
+
 def clean(value: Any) -> Any:
-    """A JSON value the API will accept: strings cleaned, NaN and infinities replaced by null."""
+    """A JSON value the API will accept: strings cleaned; NaN, infinities and numbers past the API's bounds replaced
+    by null, and a non-zero float too small to store by 0.0 (what it rounds to)."""
     if isinstance(value, str):
         return clean_text(value)
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
+    if isinstance(value, int | float):
+        return _number(value)
     if isinstance(value, dict):
         return {clean_text(str(k)): clean(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -16,19 +16,28 @@ from livekit.agents import Agent, ModelSettings, RunContext, StopResponse, ToolE
 from livekit.agents.types import FlushSentinel
 from livekit.agents.voice.turn import TurnHandlingOptions
 
+from agent import language_switch
+from agent.ai_notice import notice_after
 from agent.background import job_excerpt, resume_summary
 from agent.checkins import dedupe_checkin
-from agent.disclosure import candidate_texts, guard_disclosure, protected_runs, withheld_line
+from agent.disclosure import (
+    candidate_texts,
+    guard_disclosure,
+    interviewer_texts,
+    protected_runs,
+    withheld_line,
+)
 from agent.fence import fence
 from agent.history import bounded_history
 from agent.language import SUPPORTED, language_name
 from agent.prompts import render
 from agent.realtime import PreparedRealtimeSession
+from agent.realtime_guard import CutReply, withdraw
 from agent.speech_budget import bounded_messages, is_spoken, note_spoken_turn, withhold_preemptive_over_budget
 from agent.state import InterviewState, Phase
 from agent.tool_args import bounded_tool_calls
 from agent.tools import SHARED_TOOLS
-from agent.turns import TurnDecision, decide, forward_dropped_turns, keep_turn
+from agent.turns import TurnDecision, decide, forward_dropped_turns, keep_turn, reply_after_handoff
 
 logger = logging.getLogger("shadows.agent.phases")
 
@@ -156,6 +165,7 @@ class PhaseAgent(Agent):
         resumed: bool = False,
         entry_instructions: str | None = None,
         turn_handling: TurnHandlingOptions | None = None,
+        previous: PhaseAgent | None = None,
     ) -> None:
         kwargs: dict[str, Any] = {}
         if turn_handling is not None:
@@ -163,7 +173,7 @@ class PhaseAgent(Agent):
         super().__init__(
             instructions=f"{base_instructions(state)}\n\n{phase_instructions(state, self.phase)}",
             chat_ctx=chat_ctx,
-            tools=[SHARED_TOOLS[name] for name in self.tool_names],
+            tools=[*(SHARED_TOOLS[name] for name in self.tool_names), *language_switch.tools_for(state)],
             **kwargs,
         )
         self._interview = state
@@ -171,6 +181,8 @@ class PhaseAgent(Agent):
         self._entry_instructions = entry_instructions
         # Agent.__init__ drops tool calls of tools this phase lacks (run_tests results in complexity, say).
         self._handoff_ctx = chat_ctx.copy() if chat_ctx is not None else None
+        # The phase handing over, whose conversation goes on after ``chat_ctx`` was copied.
+        self._previous = previous
 
     async def on_enter(self) -> None:
         """Enter (and record) the phase first, then take over the conversation and speak first. Taking over the
@@ -197,7 +209,9 @@ class PhaseAgent(Agent):
                 "phase_start", phase=self.phase.value.replace("_", " ")
             )
         await self._take_handoff_ctx()
-        self.session.generate_reply(instructions=instructions)
+        handle = self.session.generate_reply(instructions=instructions)
+        if self.phase == Phase.GREETING:
+            notice_after(handle, self.session, self, state)  # agent.ai_notice
 
     async def _take_handoff_ctx(self) -> None:
         """The previous phase's conversation, tool results included, into this one. Our copy is merged at once;
@@ -205,7 +219,14 @@ class PhaseAgent(Agent):
         late), and the next reply's preparation (sync_realtime_context) sends the conversation again."""
         if self._handoff_ctx is None:
             return
-        merged, self._handoff_ctx = self._handoff_ctx.merge(self.chat_ctx), None
+        handed, self._handoff_ctx = self._handoff_ctx, None
+        if self._previous is not None:
+            # The phase change is a tool call, copied as it runs: the reply said beside it is added to the previous
+            # phase's conversation only once played (a reply the notes guard cut, with its scripted line, among
+            # them), and was missing from this phase's.
+            handed.merge(self._previous.chat_ctx)
+            self._previous = None
+        merged = handed.merge(self.chat_ctx)
         try:
             await self.update_chat_ctx(merged, exclude_invalid_function_calls=False)
         except llm.RealtimeError as e:
@@ -250,6 +271,7 @@ class PhaseAgent(Agent):
             state.record("note", {"kind": "language_mismatch", "heard": heard})
             state.pending_notes.append(render("language_ask", heard=language_name(heard),
                                               language=language_name(state.interview_language)))  # fmt: skip
+            await language_switch.offer(self, state)
 
     # -- what each model turn sees --------------------------------------------------------------------
 
@@ -323,10 +345,15 @@ class PhaseAgent(Agent):
         if isinstance(rt, PreparedRealtimeSession):
             rt.before_reply = self.sync_realtime_context
             state = self._interview
-            rt.guards.source = lambda: (  # agent.realtime_guard
-                protected_runs(state, candidate_texts(self.chat_ctx, state)),
+            rt.guards.source = lambda guarded: (  # agent.realtime_guard
+                protected_runs(
+                    state,
+                    candidate_texts(self.chat_ctx, state),
+                    interviewer_texts(self.chat_ctx, leave_out=guarded),
+                ),
                 withheld_line(state),
             )
+            rt.guards.on_cut = self.after_realtime_cut
         else:  # pragma: no cover -- a session built without agent.providers
             logger.error("the realtime model is not a PreparedRealtimeModel: its replies are not bounded")
 
@@ -338,6 +365,8 @@ class PhaseAgent(Agent):
             return
         ctx = self.chat_ctx.copy()
         ctx.items[:] = [i for i in ctx.items if not i.id.startswith("shadows_turn_")]
+        # A cut reply withdrawn here too, as the phase it was said in may not have done.
+        withdraw(ctx, self._interview.withheld_replies)
         ctx = bounded_history(ctx, self._interview.settings.context_max_chars)
         kept = {i.id for i in ctx.items}
         ctx = self.with_turn_context(ctx)  # placed as llm_node places them: before the turn being answered
@@ -348,6 +377,23 @@ class PhaseAgent(Agent):
                 ctx.items[at] = llm.ChatMessage(id=f"shadows_turn_{n}", role=role, content=item.content)
                 n += 1
         await self.update_chat_ctx(ctx, exclude_invalid_function_calls=False)
+
+    async def after_realtime_cut(self, cut: CutReply) -> None:
+        """A realtime reply the guard cut: the model keeps only what of it was said (here, at once, in our copy
+        of the conversation and the provider's; and before every later reply), and, when it was speaking, is
+        asked to say the scripted line (once: not again when that reply is cut too)."""
+        state = self._interview
+        state.withheld_replies[cut.message_id] = cut.said
+        ctx = self.chat_ctx.copy()
+        withdraw(ctx, state.withheld_replies)
+        try:
+            await self.update_chat_ctx(ctx, exclude_invalid_function_calls=False)
+        except llm.RealtimeError as e:  # sent all the same; the next reply's preparation sends it again
+            logger.warning("the realtime session has not acknowledged the withdrawn reply: %s", e)
+        rt = self.realtime_llm_session
+        if cut.spoken and not cut.line_reply and isinstance(rt, PreparedRealtimeSession):
+            rt.guards.line_request = render("notes_withheld_say", line=withheld_line(state))
+            await reply_after_handoff(self.session, instructions=rt.guards.line_request, tool_choice="none")
 
     async def llm_node(
         self, chat_ctx: llm.ChatContext, tools: list[llm.Tool], model_settings: ModelSettings
@@ -378,6 +424,7 @@ class PhaseAgent(Agent):
             state,
             bounded_tool_calls(_aiter(Agent.default.llm_node(self, ctx, tools, model_settings))),
             candidate_texts(chat_ctx, state),
+            interviewer_texts(chat_ctx),
         )
         if state.pending_checkin is not None:
             stage, state.pending_checkin = state.pending_checkin, None
@@ -403,7 +450,9 @@ class PhaseAgent(Agent):
             )
             raise ToolError(render("phase_refused", phase=state.phase.value.replace("_", " ")))
         # The whole conversation, tool results included (this agent's context holds every earlier phase's).
-        return make_phase_agent(cls.phase, self._interview, chat_ctx=self.chat_ctx.copy(), **kwargs)
+        return make_phase_agent(
+            cls.phase, self._interview, chat_ctx=self.chat_ctx.copy(), previous=self, **kwargs
+        )
 
 
 async def _aiter(stream: Any) -> AsyncIterable[Any]:
@@ -518,6 +567,7 @@ class WrapUpAgent(PhaseAgent):
 INTERVIEWER_TOOLS = frozenset(
     {
         *SHARED_TOOLS,
+        "set_language",
         "begin_problem",
         "discuss_approach",
         "start_coding",

@@ -109,7 +109,8 @@ class PreparedRealtimeSession(llm.RealtimeSession[str]):
             if not done.done():
                 # Arguments nested past any tool's would break the framework's parsing (agent.tool_args).
                 bounded = replace(event, function_stream=bounded_function_calls(event.function_stream))
-                done.set_result(self.guards.guarded(bounded))
+                line = self.guards.line_request is not None and instructions == self.guards.line_request
+                done.set_result(self.guards.guarded(bounded, line_reply=line))
 
         task = asyncio.create_task(prepare_then_reply(), name="realtime.prepared_reply")
         self._replies.add(task)

@@ -10,10 +10,16 @@ the model speaks, its audio. Each message is passed on through the same ``Disclo
   covers it even if the model speaks at ``MAX_CHARS_PER_S``, faster than anyone speaks: audio lasting ``d``
   seconds says at most ``d * MAX_CHARS_PER_S`` characters. Audio and its transcript come faster than real time,
   so the audio waits only while the first sentence is checked. Once the transcript has ended unquoted, the rest
-  plays. When the guard stops, the audio held back is dropped, and nothing more of that reply is played or
-  shown; the reply simply ends after the last sentence released (the scripted line is text, and the model's
-  voice is the only voice in this mode). The rest of the reply is read and dropped: its tool calls still run,
-  as they do after a cut in ``llm_node``.
+  plays. When the guard stops, the audio held back is dropped, and nothing more of that message is played or
+  shown. The rest of the reply is read and dropped: its tool calls still run, as they do after a cut in
+  ``llm_node``.
+- **After a cut** (``CutReply``, once the provider has finished the reply): the provider's copy of the
+  conversation, and the framework's own (it keeps a placeholder for every item the provider adds, holding the
+  provider's full text, and replaces it only when something of the message was played), hold the uncut reply,
+  which the model was given back next turn. ``on_cut`` (the phase's ``after_realtime_cut``) replaces it by what
+  was played or shown (``withdraw``), in both copies, and before every later reply too; and, since in audio the
+  model's voice is the only voice, asks the model to say the scripted line (``line_request``), once: a line
+  reply that is itself cut is not asked again.
 """
 
 from __future__ import annotations
@@ -21,8 +27,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from livekit import rtc
@@ -35,9 +41,43 @@ logger = logging.getLogger("shadows.agent.realtime_guard")
 
 MAX_CHARS_PER_S = 30.0  # about 300 words a minute; people speak at about 150, and the realtime voices alike
 
-# What a reply is guarded with when it is created: the protected runs (agent.disclosure.protected_runs) and the
-# scripted line said instead (withheld_line).
-GuardSource = Callable[[], tuple[ProtectedNotes, str]]
+# What a reply's message is guarded with: the protected runs (agent.disclosure.protected_runs) and the scripted
+# line said instead (withheld_line). The argument is the id of the message to be guarded (None: the reply before
+# its messages come): the conversation may already hold that message (a server adds its reply's item as the
+# reply starts, and the fake with its whole text), and it must not count as said before itself.
+GuardSource = Callable[[str | None], tuple[ProtectedNotes, str]]
+
+
+@dataclass(frozen=True)
+class CutReply:
+    """A realtime message the guard cut, once the provider has finished the reply it belongs to."""
+
+    message_id: str
+    said: str  # what of it was played or shown: the text released, and the scripted line when it is text
+    spoken: bool  # it was audio: the scripted line was not said
+    line_reply: bool  # it was itself the reply asked to say the scripted line (``line_request``)
+
+
+CutHook = Callable[[CutReply], Awaitable[None]]
+
+
+def withdraw(ctx: llm.ChatContext, said: Mapping[str, str]) -> bool:
+    """In ``ctx`` (in place), each cut message of ``said`` (by id) holds only what of it was said, and is gone when
+    nothing was; whether anything changed. A new message replaces the old one: the framework's placeholder shares
+    its content with the provider plugin's mirror of the conversation, which must not be changed from here."""
+    changed = False
+    for at in range(len(ctx.items) - 1, -1, -1):
+        item = ctx.items[at]
+        if not isinstance(item, llm.ChatMessage) or item.id not in said:
+            continue
+        text = said[item.id]
+        if not text.strip():
+            del ctx.items[at]
+            changed = True
+        elif item.text_content != text:
+            ctx.items[at] = item.model_copy(update={"content": [text]})
+            changed = True
+    return changed
 
 
 class ReplyGuards:
@@ -45,36 +85,55 @@ class ReplyGuards:
 
     def __init__(self) -> None:
         self.source: GuardSource | None = None
+        self.on_cut: CutHook | None = None
+        self.line_request: str | None = None  # the instructions asking the model to say the scripted line
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def guarded(self, event: llm.GenerationCreatedEvent) -> llm.GenerationCreatedEvent:
+    def guarded(
+        self, event: llm.GenerationCreatedEvent, *, line_reply: bool = False
+    ) -> llm.GenerationCreatedEvent:
         """``event`` with each of its messages passed through a guard (``event`` itself when nothing is
-        protected)."""
+        protected). ``line_reply``: the reply was asked to say the scripted line."""
         if self.source is None:
             return event
-        protected, instead = self.source()
+        source = self.source
+        protected, instead = source(None)
         if not protected:
             return event
         messages = utils.aio.Chan[llm.MessageGeneration]()
 
         async def pass_messages() -> None:
+            passed: list[tuple[_GuardedMessage, asyncio.Task[None]]] = []
             try:
                 async for message in event.message_stream:
-                    guarded = _GuardedMessage(message, DisclosureGuard(protected), instead)
-                    self._spawn(guarded.run(), "realtime_guard.message")
+                    mine, _ = source(message.message_id)  # what was said before, without this message
+                    guarded = _GuardedMessage(message, DisclosureGuard(mine), instead)
+                    passed.append((guarded, self._spawn(guarded.run(), "realtime_guard.message")))
                     messages.send_nowait(guarded.generation)
             except Exception as e:  # the provider's stream broke: the reply ends here, as it would unguarded
                 logger.warning("a realtime reply's messages ended with %s", type(e).__name__)
             finally:
                 messages.close()
+            # The provider has finished the reply (its mirror of the conversation holds the whole of it): only now
+            # can its copy be replaced by what was said.
+            await asyncio.gather(*(task for _, task in passed), return_exceptions=True)
+            for guarded, _ in passed:
+                if guarded.cut is not None and self.on_cut is not None:
+                    try:
+                        await self.on_cut(replace(guarded.cut, line_reply=line_reply))
+                    except (
+                        Exception
+                    ):  # the cut stands; what the model keeps of it is corrected before its next reply
+                        logger.exception("withdrawing a cut realtime reply failed")
 
         self._spawn(pass_messages(), "realtime_guard.messages")
         return replace(event, message_stream=messages)
 
-    def _spawn(self, coro: Any, name: str) -> None:
+    def _spawn(self, coro: Any, name: str) -> asyncio.Task[None]:
         task = asyncio.create_task(coro, name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     async def aclose(self) -> None:
         tasks = list(self._tasks)
@@ -91,11 +150,13 @@ class _GuardedMessage:
         self._text = utils.aio.Chan[str]()
         self._audio = utils.aio.Chan[rtc.AudioFrame]()
         self._held: deque[rtc.AudioFrame] = deque()
+        self._released: list[str] = []
         self._released_chars = 0
         self._released_s = 0.0
         self._text_clean = False  # the text ended and nothing of it was protected: all the audio may play
         self._audio_ended = False
         self.generation = replace(message, text_stream=self._text, audio_stream=self._audio)
+        self.cut: CutReply | None = None
 
     async def run(self) -> None:
         try:
@@ -109,6 +170,7 @@ class _GuardedMessage:
 
     def _release_text(self, text: str) -> None:
         if text:
+            self._released.append(text)
             self._released_chars += len(text)
             self._text.send_nowait(text)
         self._release_audio()
@@ -152,11 +214,15 @@ class _GuardedMessage:
             self._audio.close()
 
     async def _stop(self) -> None:
-        """Nothing more of this message is played; a message without audio says the scripted line instead."""
+        """Nothing more of this message is played; a message without audio says the scripted line instead (one
+        with audio cannot: ``CutReply.spoken``)."""
         self._held.clear()
         self._audio.close()
         modalities = await self._source.modalities
-        if "audio" not in modalities:
+        said = "".join(self._released)
+        spoken = "audio" in modalities
+        if not spoken:
             self._text.send_nowait(self._instead)
+            said += self._instead
         self._text.close()
-        logger.warning("a realtime reply quoting the interviewer's private notes was cut")
+        self.cut = CutReply(self._source.message_id, said, spoken=spoken, line_reply=False)

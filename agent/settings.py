@@ -74,6 +74,9 @@ class AgentSettings(BaseSettings):
     no_show_ping_s: float = 20.0  # the candidate never spoke: "can you hear me?"
     no_show_mic_s: float = 60.0  # ... a microphone hint
     no_show_end_s: float = 180.0  # ... the interview ends as no_show
+    # The candidate was heard, then nothing (no speech, no typing) outside coding: this long after both last spoke,
+    # "are you still there?", as long again, the microphone hint; never an ending (agent.silence).
+    quiet_checkin_s: float = 90.0
     user_away_timeout_s: float = 20.0  # the framework's "away" state after this much joint silence
     time_warnings_min: tuple[int, ...] = (10, 5)
     candidate_rejoin_grace_s: float = 120.0  # a candidate gone this long ends the interview

@@ -6,6 +6,12 @@
 - Coding check-ins: after ``coding_checkin_s`` (about 2 minutes) with neither speech nor typing from the
   candidate, one short question; after ``coding_checkin_offer_s`` (about 5), an offer to talk it through or
   of a hint. The ladder restarts when the candidate speaks or types; the words never repeat (agent.checkins).
+- Quiet outside coding: a candidate heard before (a word, or any sound the VAD took for speech) who then neither
+  speaks nor types is asked whether they are still there once ``quiet_checkin_s`` (90 s) have passed since both
+  they and the interviewer last spoke (the interviewer's own words, a problem read out say, are not their silence),
+  and given the microphone hint after as long again; speaking or typing restarts it. Before, nothing was said at all: a
+  microphone that died or was muted after the candidate's first sound left them in dead air until time was up. It
+  never ends the interview (a candidate may be thinking, or reading; the time limit ends it).
 - The framework's user-away state is used as a signal, never as activity: an ``away`` transition is recorded
   and does not reset anything; editor changes call ``session.reset_away_timer()`` so a typing candidate is
   never "away".
@@ -39,9 +45,11 @@ class SilenceMonitor:
         self._clock = clock
         s = state.settings
         self._ladder = (s.coding_checkin_s, s.coding_checkin_offer_s)
+        self._quiet_after = s.quiet_checkin_s
         self._no_show = (s.no_show_ping_s, s.no_show_mic_s, s.no_show_end_s)
         self._started = clock.now()
         self._candidate_at = clock.now()  # last speech, turn or edit of the candidate
+        self._interviewer_at = clock.now()  # the end of the interviewer's last words
         self._typed = False
         self.checkins = 0
         self._stage = 0  # check-ins given in the current quiet stretch
@@ -72,6 +80,8 @@ class SilenceMonitor:
 
     def _on_item(self, ev: Any) -> None:
         item = getattr(ev, "item", None)
+        if getattr(item, "role", None) == "assistant":
+            self._interviewer_at = self._clock.now()  # added once played
         if getattr(item, "role", None) == "user":
             self._state.candidate_spoke = True
             self.candidate_active()
@@ -105,7 +115,7 @@ class SilenceMonitor:
             elif state.phase == Phase.CODING:
                 await self._checkin_step(now - self._candidate_at)
             else:
-                self._stage = 0
+                await self._quiet_step(now - max(self._candidate_at, self._interviewer_at))
 
     async def _no_show_step(self, waited: float) -> None:
         state = self._state
@@ -151,3 +161,20 @@ class SilenceMonitor:
             self._session,
             instructions=render(f"checkin_{self._stage}", minutes=round(quiet_for / 60), avoid=avoid),
         )
+
+    async def _quiet_step(self, quiet_for: float) -> None:
+        """Outside coding: the candidate was heard, then nothing for ``quiet_for`` seconds since both last spoke.
+        "Still there?", then the microphone hint, once each per quiet stretch."""
+        if self._stage >= 2 or quiet_for < self._quiet_after:
+            return
+        self._stage += 1
+        state = self._state
+        state.record("note", {"kind": "quiet_checkin", "stage": self._stage, "phase": state.phase.value,
+                              "quiet_s": round(quiet_for)})  # fmt: skip
+        logger.info("quiet check %d after %.0fs outside coding", self._stage, quiet_for)
+        if self._stage == 1:
+            avoid = render("checkin_avoid") if state.checkins_said else ""
+            instructions = render("quiet_checkin", minutes=max(1, round(quiet_for / 60)), avoid=avoid)
+        else:
+            instructions = render("no_show_mic")
+        await reply_after_handoff(self._session, instructions=instructions)

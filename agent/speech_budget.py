@@ -12,7 +12,11 @@ phrases a second apart would start one paid model request each.
 - **Rate:** a spoken turn starts a model turn (the decision, with its classifier call while coding, and the reply)
   only within the interview's one budget of answered turns, which typed messages draw on too (agent.turn_budget).
   Past it the turn is kept in the conversation and the transcript, unanswered (decision ``rate_limited``), and
-  the next answered turn sees it. Nor is livekit's preemptive generation started for it.
+  the next answered turn sees it. Nor is livekit's preemptive generation started for it, nor for a turn said
+  while a reply is still queued, playing or ending (talked over): that reply reaches the conversation only as it
+  ends, after the attempt copied the conversation, so the attempt would be discarded at the end of the turn and
+  asked again, two paid requests for one answered turn. Such a turn is answered once it is decided, as without
+  preemptive generation; a turn said after the interviewer finished keeps it.
 """
 
 from __future__ import annotations
@@ -91,6 +95,9 @@ def withhold_preemptive_over_budget(agent: Any, state: InterviewState) -> None:
         return
 
     def on_preemptive_generation(info: Any) -> None:
+        if _reply_pending(activity):
+            activity._cancel_preemptive_generation()  # an earlier attempt of this same turn, if any
+            return
         if state.turn_budget.available(state.clock.now()):
             hook(info)
             return
@@ -99,3 +106,9 @@ def withhold_preemptive_over_budget(agent: Any, state: InterviewState) -> None:
 
     on_preemptive_generation.withholds_over_budget = True  # type: ignore[attr-defined]  # marks the wrapper
     activity.on_preemptive_generation = on_preemptive_generation
+
+
+def _reply_pending(activity: Any) -> bool:
+    """Whether a reply is queued, playing or ending (livekit's own rule skips only one playing uninterrupted)."""
+    speech = getattr(activity, "_current_speech", None)
+    return (speech is not None and not speech.done()) or bool(getattr(activity, "_speech_q", None))

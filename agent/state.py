@@ -122,6 +122,8 @@ class InterviewState:
     checkins_said: list[str] = field(default_factory=list)
     pending_checkin: int | None = None  # the stage of the check-in being generated
     pending_notes: list[str] = field(default_factory=list)  # one-shot notes for the next generation
+    # Realtime messages the private-notes guard cut, by id: what of each was said (agent.realtime_guard withdraw).
+    withheld_replies: dict[str, str] = field(default_factory=dict)
     language_watch: LanguageWatch = field(default_factory=LanguageWatch)
     paste_noted: bool = False  # the one large-paste note was given (agent.paste)
     # Answered turns, spoken and typed together (agent.turn_budget); what typed messages may keep (agent.chat_budget);

@@ -6,7 +6,10 @@ One trace per interview: the job's root span takes a trace id derived from the s
 metadata (the API derives the same, api/tracing.py), so a redispatched agent's job continues the interview's
 trace, and every span carries `shadows.session_id`. The agent's calls to the API carry `traceparent`, so the
 API's spans for them land in the same trace. Conversational content is withheld from every exporter
-(`allow_pii=False`): spans keep timings, models and counts, never transcripts or code.
+(`allow_pii=False`): spans keep timings, models and counts, never transcripts or code. HTTP headers are recorded
+only when OpenTelemetry's OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_CLIENT_* switches ask for them, and even then
+a credential's (`CREDENTIAL_HEADERS`: the internal token, a provider's API key, cookies) is exported as
+`[REDACTED]`: the httpx instrumentation takes its sanitising list from the environment only.
 
 `prepare_metrics_env` points prometheus-client at a multiprocess directory before anything imports it, so the
 worker's metrics port aggregates what its job processes record (agent/metrics.py).
@@ -16,6 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -23,6 +28,23 @@ from typing import Any
 from agent.settings import AgentSettings, export_metrics_dir
 
 SESSION_ATTRIBUTE = "shadows.session_id"
+# The same list as api/tracing.py's (a test holds them equal): searched case-insensitively in a header's name.
+CREDENTIAL_HEADERS = ("auth", "cookie", "referer", "token", "secret", "key", "signature", "session")
+_CREDENTIAL_HEADER = re.compile("|".join(CREDENTIAL_HEADERS), re.IGNORECASE)
+_HEADER_ATTRIBUTE = re.compile(r"^http\.(?:request|response)\.header\.(.+)$")
+REDACTED = "[REDACTED]"
+
+
+def credential_free(attributes: Any) -> dict[str, Any] | None:
+    """`attributes` with every captured credential header's value redacted; None when there is none."""
+    hits = [
+        k
+        for k in attributes or {}
+        if (m := _HEADER_ATTRIBUTE.match(k)) is not None and _CREDENTIAL_HEADER.search(m.group(1))
+    ]
+    if not hits:
+        return None
+    return {**attributes, **{k: (REDACTED,) for k in hits}}
 
 
 def interview_trace_id(session_id: str) -> int:
@@ -84,6 +106,70 @@ def _session_processor() -> Any:
     return SessionAttributeProcessor()
 
 
+def _credential_free_exporter(inner: Any) -> Any:
+    from opentelemetry.sdk.trace import ReadableSpan
+    from opentelemetry.sdk.trace.export import SpanExporter
+
+    def scrubbed(span: ReadableSpan) -> ReadableSpan:
+        attributes = credential_free(span.attributes)
+        if attributes is None:
+            return span
+        return ReadableSpan(
+            name=span.name,
+            context=span.context,
+            parent=span.parent,
+            resource=span.resource,
+            attributes=attributes,
+            events=span.events,
+            links=span.links,
+            kind=span.kind,
+            status=span.status,
+            start_time=span.start_time,
+            end_time=span.end_time,
+            instrumentation_scope=span.instrumentation_scope,
+        )
+
+    class CredentialFreeExporter(SpanExporter):
+        def export(self, spans: Any) -> Any:
+            return inner.export([scrubbed(s) for s in spans])
+
+        def shutdown(self) -> None:
+            inner.shutdown()
+
+        def force_flush(self, timeout_millis: int = 30000) -> bool:
+            return bool(inner.force_flush(timeout_millis))
+
+    return CredentialFreeExporter()
+
+
+# livekit-agents marks a record's conversational fields (`extra={"lk.pii.user_input": ...}`: the candidate's words,
+# a tool call's arguments, a parse error quoting them) with this prefix; its JSON formatter writes every field.
+PII_LOG_FIELD_PREFIX = "lk.pii."
+LIVEKIT_LOGGERS = ("livekit", "livekit.agents", "livekit.plugins.openai", "livekit.plugins.deepgram")
+
+
+class ConversationFreeLogFilter(logging.Filter):
+    """Drops a record's `lk.pii.*` fields (the record is kept: its message and other fields are not content)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for key in [k for k in record.__dict__ if k.startswith(PII_LOG_FIELD_PREFIX)]:
+            del record.__dict__[key]
+        return True
+
+
+_FILTER = ConversationFreeLogFilter()
+
+
+def withhold_conversation_from_logs() -> None:
+    """In each process (the worker's, each job's prewarm): livekit's loggers, and every handler on the root logger
+    now, drop conversational fields before any formatter sees them. Idempotent."""
+    targets: list[logging.Filterer] = [logging.getLogger(n) for n in LIVEKIT_LOGGERS]
+    targets += logging.getLogger().handlers
+    for target in targets:
+        if _FILTER not in target.filters:
+            target.addFilter(_FILTER)
+
+
 def setup_tracing(settings: AgentSettings, exporter: Any = None) -> Any:
     """In each job process (the worker's prewarm): livekit-agents' tracer provider and traced API calls. Returns
     the provider, or None when tracing is not configured."""
@@ -103,7 +189,7 @@ def setup_tracing(settings: AgentSettings, exporter: Any = None) -> Any:
         resource=Resource.create({SERVICE_NAME: settings.otel_service_name}), id_generator=_id_generator()
     )
     provider.add_span_processor(_session_processor())
-    provider.add_span_processor(BatchSpanProcessor(exporter))
+    provider.add_span_processor(BatchSpanProcessor(_credential_free_exporter(exporter)))
     telemetry.set_tracer_provider(provider, allow_pii=False)
     HTTPXClientInstrumentor().instrument(tracer_provider=provider)  # traceparent on the agent's API calls
     return provider

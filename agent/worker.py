@@ -39,7 +39,7 @@ from agent.resume import ResumePoint, build_resume, merge_spooled
 from agent.senders import CandidateSenders, candidate_identity
 from agent.settings import AgentSettings, get_settings
 from agent.state import InterviewState
-from agent.telemetry import setup_tracing
+from agent.telemetry import setup_tracing, withhold_conversation_from_logs
 from agent.turn_budget import claim_turn
 from agent.turns import TurnDecision, text_turn, typed_message, unanswered_text_turn
 
@@ -66,6 +66,7 @@ def prewarm(proc: JobProcess) -> None:
     proc.userdata["vad"] = silero.VAD.load()
     load_identifier()
     setup_tracing(get_settings())  # before the first job's spans: livekit's own, one trace per interview
+    withhold_conversation_from_logs()  # after livekit set up this process's log handlers
 
 
 async def start_context(
