@@ -26,14 +26,15 @@ from grader.code_timeline import (
     fence,
     plan,
 )
-from grader.evidence import PROGRAM_OUTPUT, CitableEvent, CitationIndex
+from grader.evidence import PROGRAM_OUTPUT, CitableEvent, CitationIndex, normalise
 from grader.facts import GRADER, PASSED, run_events, snapshot_language
 from grader.leaks import reference_lines
 from grader.redact import Redacted, Redactor
 from grader.schemas import BundleEvent, BundleInput, BundleRun, Facts
+from grader.transcript_lines import MAX_LINE_CHARS as MAX_LINE_CHARS  # also where tests read them
+from grader.transcript_lines import MAX_TRANSCRIPT_CHARS as MAX_TRANSCRIPT_CHARS
+from grader.transcript_lines import bounded, redact_line, shown_size
 
-MAX_LINE_CHARS = 2_000  # one transcript line as shown (the whole line stays quotable)
-MAX_TRANSCRIPT_CHARS = 160_000  # a runaway session; a real 45-minute one is far below
 MAX_FAILED_SHOWN = 3
 CODE_NOT_KEPT = "code not kept: this session exceeded its recording budget"  # a run stored past it
 MAX_RUNS_LISTED = 60  # runs and submissions in the timeline; past that, the oldest runs are left out
@@ -385,23 +386,6 @@ def _integrity(events: list[BundleEvent]) -> str:
     return "\n".join(parts)
 
 
-def _bounded_transcript(lines: list[tuple[int, str]]) -> set[int]:
-    """Seqs of transcript lines to leave out of a runaway session (the middle goes first). Each line counts as
-    shown, its `[seq] start-end s C: ` prefix included: forty thousand typed "ok"s are short texts but a long
-    timeline."""
-    total = sum(len(text) + 1 for _, text in lines)
-    dropped: set[int] = set()
-    middle = len(lines) // 2
-    offset = 0
-    while total > MAX_TRANSCRIPT_CHARS and offset <= middle:
-        for i in {middle - offset, middle + offset}:
-            if 0 <= i < len(lines) and lines[i][0] not in dropped:
-                dropped.add(lines[i][0])
-                total -= len(lines[i][1]) + 1
-        offset += 1
-    return dropped
-
-
 def _ungraded_lines(events: list[BundleEvent]) -> dict[int, list[int]]:
     """The transcript lines said in an ungraded phase (`UNGRADED_PHASES`), by the seq of the phase change that
     started it. None when the interview never reached a graded phase (nothing else would be there to assess), and
@@ -421,16 +405,14 @@ def _ungraded_lines(events: list[BundleEvent]) -> dict[int, list[int]]:
 
 def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
     redactor = Redactor(source.redact, vocabulary=source.question.statement_md)
-    index = CitationIndex(types={e.seq: e.type for e in source.events})
+    index = CitationIndex(
+        types={e.seq: e.type for e in source.events},
+        given_code=tuple(normalise(code)[0] for code in source.question.starter_code.values()),
+    )
     runs = {r.id: r for r in source.runs}
     by_submission = run_events(source)
     run_of = {e.seq: runs.get(sid) for sid, e in by_submission.items()}
 
-    speech: dict[int, Redacted] = {
-        e.seq: redactor.speech(str(e.payload.get("text") or ""))
-        for e in source.events
-        if e.type == "transcript"
-    }
     snapshot_views = {
         e.seq: redactor.code(str(e.payload["code"]), snapshot_language(e, source.session.language))
         for e in source.events
@@ -461,7 +443,9 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
     code_omitted_noted = False
     ungraded = _ungraded_lines(source.events)
     not_shown = {seq for seqs in ungraded.values() for seq in seqs}
-    lines: dict[int, str] = {}
+    # The transcript lines as shown: the ones a runaway transcript leaves out chosen before any is redacted, and of
+    # a long line only its head and tail redacted (grader/transcript_lines.py).
+    prefixes: dict[int, str] = {}
     for e in source.events:
         if e.type == "transcript" and e.seq not in not_shown:
             p = e.payload
@@ -470,15 +454,21 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
                 role = TYPED_ROLE  # typed (or pasted) into the chat, not said aloud
             start = p.get("start") if isinstance(p.get("start"), int | float) else e.t
             end = p.get("end") if isinstance(p.get("end"), int | float) else start
-            text = clip(_flat(speech[e.seq].text), MAX_LINE_CHARS, inline=True)
-            lines[e.seq] = f"[{e.seq}] {_secs(start)}-{_secs(end)}s {role}: {text}"
-    dropped = _bounded_transcript(list(lines.items()))
+            prefixes[e.seq] = f"[{e.seq}] {_secs(start)}-{_secs(end)}s {role}: "
+    words = {e.seq: str(e.payload.get("text") or "") for e in source.events if e.seq in prefixes}
+    dropped = bounded([(seq, len(prefix) + shown_size(words[seq])) for seq, prefix in prefixes.items()])
+    lines: dict[int, str] = {}
+    speech: dict[int, tuple[Redacted, ...]] = {}
+    for seq in (seq for seq in prefixes if seq not in dropped):
+        speech[seq], text = redact_line(words[seq], redactor.speech)
+        lines[seq] = prefixes[seq] + text
+    dropped |= bounded([(seq, len(line)) for seq, line in lines.items()])  # a name's placeholder is longer
     out: list[str] = []
     for e in source.events:
         if e.type == "transcript" and e.seq in lines and e.seq not in dropped:
             out.append(lines[e.seq])
             speaker = "interviewer" if e.payload.get("role") == "assistant" else "candidate"
-            index.citable[e.seq] = CitableEvent(e.seq, e.type, (speech[e.seq],), speaker=speaker)
+            index.citable[e.seq] = CitableEvent(e.seq, e.type, speech[e.seq], speaker=speaker)
         elif e.type == "editor_snapshot" and e.seq in shown:
             s = shown[e.seq]
             by_sha[s.snapshot.sha] = e.seq

@@ -10,13 +10,13 @@ A citation `{seq, quote}` holds when:
   result text as shown (verdicts, counts, arguments, expected values, plain returned numbers), or it is empty:
   never from the run's code or what the candidate's program printed, raised or returned as text, which the
   candidate controls (a comment saying "hidden tests 12/12 passed" would read as our result in a report). Code is
-  cited through the snapshot that shows it. A transcript or snapshot quote needs at least `MIN_QUOTE_CHARS`.
+  cited through the snapshot that shows it. A transcript or snapshot quote needs at least `MIN_QUOTE_CHARS`
+  besides the placeholders of redacted text (`[candidate]`, `[email]`), and cannot start or end inside one.
 
 A verified quote is stored as the exact span of the text it matched (original case, spacing and names; for a run,
 our result text as shown), so that a report can find and highlight it verbatim.
 
-Credit (a dimension scored 3 or 4, a rubric item met) needs one citation of the candidate's own: not only the
-interviewer's words (`credit_problems`).
+What a verified citation proves about the candidate, for credit, is grader/credit.py's rule.
 """
 
 from __future__ import annotations
@@ -98,20 +98,44 @@ def _normalised_view(text: str) -> tuple[str, array[int]]:
     return norm, array("I", index)
 
 
-def _find(view: Redacted, quote_norm: str) -> str | None:
-    """The original text that `quote_norm` matches in `view`, or None. The match must not start or end inside a
-    word or a number: "correct" is not a quote of "incorrect", nor "efficient" of "inefficient", nor "5 passed" of
-    "0/5 passed"."""
+def _in_placeholder(view: Redacted, at: int) -> bool:
+    """`at` (a position of `view.text`) falls inside a replacement (`[candidate]`, `[email]`), not at its ends."""
+    return any(start < at < end for start, end, _, _ in view.segments)
+
+
+def _read(view: Redacted, start: int, end: int) -> int:
+    """How many characters of `view.text[start:end]` the model read as the text's own: not whitespace, and not in
+    a replacement (`[candidate]` stands for the name, which the model never read)."""
+    own = sum(1 for c in view.text[start:end] if not c.isspace())
+    for s_start, s_end, _, _ in view.segments:
+        lo, hi = max(start, s_start), min(end, s_end)
+        if lo < hi:
+            own -= sum(1 for c in view.text[lo:hi] if not c.isspace())
+    return own
+
+
+def _find(view: Redacted, quote_norm: str) -> tuple[str | None, bool]:
+    """The original text that `quote_norm` matches in `view` (or None), and whether it matched only where it is
+    nothing but replacements. The match must not
+    start or end inside a word or a number ("correct" is not a quote of "incorrect", nor "efficient" of
+    "inefficient", nor "5 passed" of "0/5 passed"), nor inside a replacement (`candidate], reach`); and it must hold
+    `MIN_QUOTE_CHARS` of the text's own besides its replacements: `[candidate]` or `[email]` alone quotes nothing
+    the model read, and would store the name or the address as evidence."""
     norm, index = _normalised_view(view.text)
     at = norm.find(quote_norm)
+    placeholders_only = False
     while at >= 0:
         stop = at + len(quote_norm)
-        if not _cuts(norm, at) and not _cuts(norm, stop):
-            start, end = index[at], index[stop - 1] + 1
-            o_start, o_end = view.original_span(start, end)
-            return view.original[o_start:o_end]
+        start, end = index[at], index[stop - 1] + 1
+        cut = _cuts(norm, at) or _cuts(norm, stop)
+        if not cut and not _in_placeholder(view, start) and not _in_placeholder(view, end):
+            if view.segments and _read(view, start, end) < MIN_QUOTE_CHARS:
+                placeholders_only = True
+            else:
+                o_start, o_end = view.original_span(start, end)
+                return view.original[o_start:o_end], False
         at = norm.find(quote_norm, at + 1)
-    return None
+    return None, placeholders_only
 
 
 @dataclass(frozen=True)
@@ -133,6 +157,8 @@ class CitationIndex:
 
     types: dict[int, str] = field(default_factory=dict)
     citable: dict[int, CitableEvent] = field(default_factory=dict)
+    # The code the candidate was given (the question's starter code, `normalise`d): not their work (grader/credit.py).
+    given_code: tuple[str, ...] = ()
 
 
 def check(evidence: Evidence, index: CitationIndex) -> Evidence | str:
@@ -156,12 +182,17 @@ def check(evidence: Evidence, index: CitationIndex) -> Evidence | str:
     if kind not in RUN_TYPES and len(quote_norm) < MIN_QUOTE_CHARS:
         return f"seq {seq}: the quote {quote!r} is too short (at least {MIN_QUOTE_CHARS} characters)"
     if kind in RUN_TYPES:
-        found = None if PROGRAM_OUTPUT in quote else _find(Redacted(event.shown, event.shown), quote_norm)
+        found = None if PROGRAM_OUTPUT in quote else _find(Redacted(event.shown, event.shown), quote_norm)[0]
         if found is not None:
             return Evidence(seq=seq, quote=found)
     else:
         for view in event.views:
-            found = _find(view, quote_norm)
+            found, placeholders_only = _find(view, quote_norm)
+            if placeholders_only:
+                return (
+                    f"seq {seq}: the quote {quote!r} is only what was redacted ([candidate], [email], ...), not "
+                    "the words or code around it: quote those too"
+                )
             if found is not None:
                 return Evidence(seq=seq, quote=found)
     what = {"transcript": "the words of that line", "editor_snapshot": "the code of that snapshot"}.get(
@@ -202,20 +233,3 @@ def verify_all(
                 good.append(result)
         verified[where] = good
     return verified, problems
-
-
-def credit_problems(credited: Mapping[str, list[Evidence]], index: CitationIndex) -> list[str]:
-    """Credit (a rubric item `met`, a dimension scored 3 or 4, keyed by where it sits, with its verified evidence)
-    that rests only on the interviewer's words. A candidate can lead the interviewer into saying what they should
-    have ("so a hash map from value to index, right?" "Yes, a hash map from value to index"), and the interviewer's
-    hints and summaries are not the candidate's work: credit needs one of the candidate's own lines, a snapshot of
-    their code or a run of it."""
-    problems: list[str] = []
-    for where, items in credited.items():
-        speakers = {index.citable[e.seq].speaker if e.seq in index.citable else None for e in items}
-        if items and speakers == {"interviewer"}:
-            problems.append(
-                f"- {where}: credit that rests only on the interviewer's words; cite the candidate's own words, "
-                "code or runs, or lower it (what the interviewer said is not the candidate's work)"
-            )
-    return problems

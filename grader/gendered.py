@@ -1,5 +1,6 @@
 """Gendered words in what the candidate and the interviewer said or wrote in comments (pronouns, honorifics,
-family and gendered nouns), as the neutral placeholders the grading model reads instead ("as a mother of two" ->
+family and gendered nouns, roles and groups named by gender: "chairwoman", "waitress", "sorority"), as the neutral
+placeholders the grading model reads instead ("as a mother of two" ->
 "as a [parent] of two", "yes, ma'am" -> "yes, [title]").
 
 The placeholders keep the sentence's meaning for the assessment: a father node is still a `[parent]` node and a
@@ -58,6 +59,20 @@ NEUTRAL: dict[str, tuple[str, ...]] = {
                     "grannies", "granddads", "grandads", "grandsons", "granddaughters", "stepsons", "stepdaughters",
                     "stepbrothers", "stepsisters", "abuelas", "abuelos", "tias", "tios", "sobrinas",
                     "sobrinos", "nietas", "nietos", "suegros"),
+    # Roles and groups named by gender.
+    "[chair]": ("chairman", "chairwoman"),
+    "[spokesperson]": ("spokesman", "spokeswoman"),
+    "[businessperson]": ("businessman", "businesswoman"),
+    "[businesspeople]": ("businessmen", "businesswomen"),
+    "[salesperson]": ("salesman", "saleswoman"),
+    "[actor]": ("actress",),
+    "[actors]": ("actresses",),
+    "[server]": ("waitress",),
+    "[servers]": ("waitresses",),
+    "[host]": ("hostess",),
+    "[widowed]": ("widow", "widower", "viuda", "viudo"),
+    "[society]": ("sorority", "fraternity"),
+    "[societies]": ("sororities", "fraternities"),
     "[parental]": ("maternity", "paternity", "motherhood", "fatherhood", "maternidad", "paternidad"),
     "[personal]": ("pregnant", "pregnancy", "embarazada", "embarazo"),
 }  # fmt: skip

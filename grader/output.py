@@ -12,7 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from grader.evidence import CitationIndex, Problem, credit_problems, verify_all
+from grader.credit import credit_problems
+from grader.evidence import CitationIndex, Problem, verify_all
 from grader.schemas import (
     BANDS,
     DIMENSIONS,
@@ -222,6 +223,10 @@ def parse(content: str | None, rubric_ids: list[str]) -> ModelOutput | list[str]
         raw = json.loads(content)
     except json.JSONDecodeError as e:
         return [f"the answer is not valid JSON ({e.msg} at character {e.pos})"]
+    except RecursionError:  # the parser's own bound on depth (about 1,000): our schema nests 5 deep
+        return ["the answer is nested too deeply to read: write the scorecard in the JSON format given"]
+    except ValueError:  # more digits than Python converts (4,300)
+        return ["the answer holds a number too long to read: a score is 1 to 4, a seq an event's number"]
     try:
         output = ModelOutput.model_validate(raw)
     except ValidationError as e:
@@ -230,6 +235,11 @@ def parse(content: str | None, rubric_ids: list[str]) -> ModelOutput | list[str]
             for err in e.errors(include_url=False)[:MAX_PROBLEMS_SHOWN]
         ]
     problems: list[str] = []
+    # JSON may escape a NUL (`\u0000`), which Postgres's jsonb cannot store: the version would fail as a bug.
+    quotes = [e.quote for cited in output.cited().values() for e in cited]
+    for where, text in [*output.texts(), *(("a quote", q) for q in quotes)]:
+        if "\x00" in text:
+            problems.append(f"{where}: holds a NUL character (\\u0000), which cannot be stored: leave it out")
     seen = [item.id for item in output.rubric]
     for rid in rubric_ids:
         if seen.count(rid) != 1:
@@ -250,7 +260,7 @@ def citation_problems(
 def credit_without_the_candidate(
     output: ModelOutput, verified: dict[str, list[Evidence]], index: CitationIndex
 ) -> list[str]:
-    """Problems with credit that rests only on the interviewer's words (grader/evidence.py)."""
+    """Problems with credit that no citation with substance of the candidate's own supports (grader/credit.py)."""
     return credit_problems(credited(output, verified), index)
 
 

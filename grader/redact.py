@@ -12,7 +12,10 @@ What is replaced (never sent to the model):
   (grader/matching_form.py `LOOK_ALIKES`), with invisible characters inside (a soft hyphen, a zero-width
   joiner), with a typographic apostrophe (U+2019): text is matched in one normal form (`normalise`) and replaced in the
   original;
-- a Latin name written in Cyrillic, Greek, Arabic or Devanagari ("Ада Лавлейс", grader/transliterate.py);
+- a Latin name written in Cyrillic, Greek, Arabic or Devanagari ("Ада Лавлейс", grader/transliterate.py), an East
+  Asian one as Russian spells it ("Чжан" for Zhang) or in Hangul or kana ("김민준", grader/east_asian.py), a name on
+  file in those scripts written in Latin letters ("Dmitry" for Дмитрий, `LatinReadings`), and one in Han characters
+  in pinyin ("Zhang Wei" and `zhangwei` for 张伟; a short syllable alone only as a name, grader/han_names.py);
 - in a script written without spaces or capitals (Han, kana, Hangul, Thai), a name inside other words ("我是张伟"),
   and a caseless part (`张伟`, `محمد`) as a distinctive one, in code too;
 - a name spelled out letter by letter, as a candidate spells it for the interviewer (`A-D-A`, `a d a`,
@@ -26,7 +29,8 @@ What is replaced (never sent to the model):
 - contact details said in words, as speech-to-text writes them (grader/spoken.py): an address ("jane underscore
   doe at outlook dot co dot uk", `[email]`), a phone number in digits or words ("five five five, one two three
   four", `[phone]`), a profile or handle ("linkedin slash in slash jdoe", `[link]`; "my github is zqdev",
-  `[handle]`), the candidate's own address's local part said alone ("zq underscore dev"), and a name they
+  `[handle]`; without a cue word, "zqdev on instagram" and a Discord tag `zqdev#1234`, grader/handles.py), the
+  candidate's own address's local part said alone ("zq underscore dev") or joined another way (`ZqDev`), and a name they
   introduce themselves by ("my name is Priya", "call me Sasha", `[candidate]`); in code, the written
   forms of these inside comments ("jane [at] acme [dot] io");
 - the full name also joined as in a handle or identifier (`ada_lovelace`, `AdaLovelace`, `@adalovelace`), also as
@@ -36,11 +40,13 @@ What is replaced (never sent to the model):
   `O'Brien` as `OBrien`);
 - phone numbers (`[phone]`): in speech a run of nine or more digits, or seven said digit by digit or after a
   contact cue, unless a count, bits or a list (grader/spoken.py); in code only one written as a phone number, or
-  after a contact cue in a comment;
+  after a contact cue in a comment, or grouped or read out in words there; with letters for digits ("4l5 555 Ol00",
+  grader/phone_forms.py);
+- the name reversed, in ROT13, or in a token of base64 or hex (grader/encoded.py);
 - in speech, each distinctive part of the name in any case (`lovelace`);
 - in code, distinctive name parts when written as names (`Ada`, `ADA`), also as a segment of an identifier
-  (`LovelaceSolver`), and in comments in any case: a lowercase identifier is not a person, and replacing it would
-  garble the code the model judges;
+  (`LovelaceSolver`), and in comments in any case; as a lowercase segment (`solve_lovelace`) only with five letters
+  or more and not an algorithm's eponym (`dijkstra`): a shorter one is too often the code's own word;
 - a part that is also an everyday word, or has one or two letters (`Will`, `Max`, `An`, `Do`), alone only when
   written as a name and not at the start of a sentence: "an array" and "So I'd use" stay intact;
 - gendered words (pronouns, honorifics, family and gendered nouns) as neutral placeholders (`[they]`, `[title]`,
@@ -53,15 +59,31 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from grader.code_comments import comment_spans
+from grader.east_asian import HANGUL_OR_KANA, LatinNamesInHangulOrKana
+from grader.encoded import ENCODED_TOKEN, EncodedNames, disguises
+from grader.everyday_words import CODE_EPONYMS, CODE_TYPE_NAMES, COMMON_WORDS, not_as_a_type
 from grader.gendered import ACCENTED_HE, MISS, PLACEHOLDER, TITLES, kept_words, placeholder
+from grader.han_names import han_forms
+from grader.handles import TAG, handle_before, local_core, local_forms, tag_spans, words_of
 from grader.links import HOME_PATH, PROFILE_LINK, SITE_HOST, USER_LINK, home_user
 from grader.matching_form import normalise
-from grader.spelling import PHONETIC_RUN, phonetic_spans, worth_scanning
+from grader.needles import Needles, sound_for
+from grader.needles import gate as needles_gate
+from grader.phone_forms import (
+    LETTERED_RUN,
+    MIXED,
+    SPACED_PHONE,
+    said_lettered,
+    worded_phones,
+    written_lettered,
+)
+from grader.redacted import Redacted as Redacted  # also where grader/bundle.py and evidence.py read it
+from grader.spelling import PHONETIC_RUN, letter_spans, phonetic_spans, worth_scanning
 from grader.spoken import (
     ADDRESS_DOMAIN,
     HANDLE_CUE,
@@ -69,8 +91,6 @@ from grader.spoken import (
     NUMBER_RUN,
     ON_PLATFORM_AFTER,
     PROFILE_PATH,
-    cued_phones,
-    joined_handle_before,
     spoken_emails,
     spoken_handles,
     spoken_local,
@@ -78,7 +98,7 @@ from grader.spoken import (
     spoken_path,
     spoken_phones,
 )
-from grader.transliterate import OTHER_SCRIPT_WORD, OtherScriptNames
+from grader.transliterate import LATIN_WORD, OTHER_SCRIPT_WORD, LatinReadings, OtherScriptNames
 from grader.word_patterns import HAS_UNSPACED, Words, alternation
 
 Mode = Literal["speech", "code", "output"]
@@ -126,52 +146,6 @@ ROW_MARK = re.compile(
 
 def _unmarked(mark: str) -> str:
     return "(" + "".join(c for c in mark if c.isdigit()) + ")"
-
-
-@dataclass(frozen=True)
-class Redacted:
-    """`text` with replacements; `segments` are the replaced spans `(out_start, out_end, orig_start, orig_end)`."""
-
-    text: str
-    original: str
-    segments: tuple[tuple[int, int, int, int], ...] = ()
-
-    def _map(self, p: int, *, left: bool) -> int:
-        delta = 0
-        for out_start, out_end, orig_start, orig_end in self.segments:
-            if p <= out_start:
-                return p - delta
-            if p < out_end:  # inside a replacement: widen to the whole original span
-                return orig_start if left else orig_end
-            delta = out_end - orig_end
-        return p - delta
-
-    def original_span(self, start: int, end: int) -> tuple[int, int]:
-        """The span of `original` that `text[start:end]` stands for."""
-        return self._map(start, left=True), self._map(end, left=False)
-
-
-# Name parts that are also everyday English (or coding) words, and every part of one or two letters: alone they are
-# replaced only when written as a name (`An`, `AN`) and not at the start of a sentence (unless a comma follows:
-# "Grace, ..."), so that "an array", "So I'd", "the max" and "will" survive for a candidate called An Do, So, Max or
-# Will, and never as a segment of an identifier (`maxVal`, `minLen`, `prefixSum2` for Val, Len or Sum). The full
-# name is always replaced.
-COMMON_WORDS = frozenset(
-    """
-    a an and are as at be but by can do for go had has he her him his how i if in is it its me my no not of oh ok on
-    or our out she so than that the then they this to too up us was we what when who why will with yes you all am
-    any ask back bad best big bill bit both call case cash change chase check child clear close cook cool count dawn
-    day deal dean do does done down early end even fair faith fast field fine first free frank glad gold good grace
-    grant gray green grey hall hard head heap hill hold home hope hunter jack joy just key king kind lake last lee
-    less light like line list long love low mark may max mean min miles min more most new next nick noble node open
-    page park pat pay peace pearl price queue rain ray read rich river rock root rose run sage set shape short sky
-    small smith sort star stone storm sue summer sun sunny swift tree true very wait ward way well west white will
-    win winter wood young
-    val len sum cur curr res ans tail size mid high left right start dist memo grid row col hash stack graph edge
-    path prev temp tmp idx cnt num arr str ptr map index value result total pair word char cell step level depth
-    width height sign bit mask prefix suffix window target top bottom
-    """.split()  # noqa: SIM905  # a word list reads better as text
-)
 
 
 def _words(name: str) -> list[str]:
@@ -235,11 +209,16 @@ class _Rule:
     # The replacement of a matched text, when it depends on it (a gendered word's neutral placeholder).
     replace: Callable[[str], str] | None = None
     # Literals (lower case) one of which every match contains: a text holding none of them is not scanned. For the
-    # patterns that open with a lookbehind, which the regex engine tries at every position of every text.
+    # patterns that open with a lookbehind, which the regex engine tries at every position of every text. Without
+    # them, those the pattern itself requires (grader/needles.py), if any.
     needles: frozenset[str] = frozenset()
     # Matched in the original text rather than the matching form, where an accent that tells two words apart is
     # folded away (Spanish "él", he, and "el", the).
     on_original: bool = False
+    gate: Needles = dataclasses.field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "gate", needles_gate(self.needles, self.pattern))
 
 
 LOCAL_BEFORE_AT = re.compile(r"[\w.%+-]+\Z")
@@ -280,18 +259,30 @@ class Redactor:
     question's statement (`vocabulary`: its gendered words are the problem's, and stay)."""
 
     def __init__(self, terms: Sequence[str], vocabulary: str = "") -> None:
-        terms = [normalise(t).text for t in terms]  # matched against text in the same form (`normalise`)
+        # Each text redacted once: a run's code is most often a snapshot's, and a run prints the same line again.
+        self._done: dict[tuple[Mode, str | None, str], Redacted] = {}
+        # A name on file in another script, as the Latin words it is written in (grader/transliterate.py).
+        readings = LatinReadings([w for t in terms if "@" not in t for w in _words(t)], COMMON_WORDS)
+        han = han_forms(terms)  # a name in Han characters, in pinyin (grader/han_names.py)
+        # Matched against text in the same form (`normalise`).
+        terms = [normalise(t).text for t in (*terms, *han.han)]
+        # Before "on <platform>", a token of the question's own words is the problem's name, not a handle.
+        handle_before_platform = functools.partial(handle_before, vocabulary=words_of(vocabulary))
         emails = {t for t in terms if "@" in t}
         locals_ = {e.split("@", 1)[0] for e in emails}
         names = [t for t in terms if "@" not in t and t not in locals_]
         whole = [n for n in names if len(_words(n)) > 1]
         parts = {p for n in names for p in _words(n) if len(p) >= 2}
         for local in locals_:
+            if core := local_core(local):  # "zqdev" of zqdev1990@: a name part of its own
+                parts.add(core)
             if len(local) >= 6 or not local.isalpha():
                 whole.append(local)  # distinctive: any case, everywhere
             elif len(local) >= 2:
                 parts.add(local)
+        parts |= han.alone | han.as_names
         ambiguous = {p for p in parts if (len(p) <= 2 and not _caseless(p)) or p.lower() in COMMON_WORDS}
+        ambiguous |= han.as_names
         distinctive = parts - ambiguous
         # Spelled out: a part of three letters or more, the whole name, two or more parts in a row.
         self._spelled = frozenset(p.lower() for p in parts if len(p) >= 3 and p.isalpha()) | frozenset(
@@ -320,24 +311,44 @@ class Redactor:
         spoken_address = _Rule(ADDRESS_DOMAIN, "[email]", refine=spoken_emails)
         spoken_locals = sorted({normalise(e.split("@", 1)[0]).text for e in emails}, key=len, reverse=True)
         spoken_locals = [local for local in spoken_locals if len(re.findall(r"[^\W\d_]+|\d+", local)) > 1]
-        if whole:
-            alternatives = "|".join(_flexible(w) for w in sorted(whole, key=len, reverse=True))
-            always.append(_Rule(Words(f"(?:{alternatives})", re.I), NAME))
+        # In one pattern: the whole name; the local part, or a handle among the names, with its pieces joined another
+        # way (zq_dev: `ZqDev`, `zq.dev`); the name reversed or in ROT13 ("ecalevoL adA", grader/encoded.py).
+        handles = {*locals_, *(p for p in parts if re.search(r"[._\d]", p))}
+        alternatives = [
+            *han.always,
+            *(_flexible(w) for w in sorted(whole, key=len, reverse=True)),
+            *sorted(filter(None, map(local_forms, handles)), key=len, reverse=True),
+            *(_flexible(d) for d in sorted(disguises([*whole, *distinctive]), key=len, reverse=True)),
+        ]
+        if alternatives:
+            always.append(_Rule(Words(f"(?:{'|'.join(alternatives)})", re.I), NAME))
+        if encoded := EncodedNames([*whole, *distinctive, *emails, *locals_]):
+            always.append(_Rule(ENCODED_TOKEN, NAME, refine=encoded.spans))
         if self._spelled:
-            always.append(_Rule(SPELLED, NAME, refine=self._spelled_names))
+            spelled = functools.partial(letter_spans, spells=self._spells, sizes=self._spelled_sizes)
+            always.append(_Rule(SPELLED, NAME, refine=spelled))
 
         if other_script := OtherScriptNames(distinctive):  # "Ада" for Ada (grader/transliterate.py)
             always.append(_Rule(OTHER_SCRIPT_WORD, NAME, refine=other_script.spans, on_original=True))
+        if hangul_or_kana := LatinNamesInHangulOrKana(parts):  # 김민준 for Kim Minjun (grader/east_asian.py)
+            always.append(_Rule(HANGUL_OR_KANA, NAME, refine=hangul_or_kana.spans, on_original=True))
         # The name as a segment of an identifier or a username (`ada_lovelace_solution`, `adaLovelace42`), the
         # initial and the surname (`alovelace`), and a distinctive part with a number (`lovelace42`): any case.
-        segments = [_flexible(w) for w in sorted(whole, key=len, reverse=True)]
+        segments = [*han.wholes, *(_flexible(w) for w in sorted(whole, key=len, reverse=True))]
         usernames = {w: u for w in whole if (u := _username(w, distinctive))}
         segments += sorted(set(usernames.values()), key=len, reverse=True)
+        # A distinctive part of five letters or more, also as a lowercase segment in code (`solve_lovelace`,
+        # `/tmp/lovelace/`): shorter, too often the code's own word, as is an algorithm's eponym (`dijkstra()`).
+        long = [p for p in distinctive if len(p) >= 5 and p.lower() not in CODE_EPONYMS]
+        segments += [re.escape(p) for p in sorted(long, key=len, reverse=True)]
         if segments:
-            # A match holds each word of a whole name, and a username its surname.
-            needles = {max(_words(w), key=len).lower() for w in whole} | {
-                _words(w)[-1].lower() for w in usernames
-            }
+            # A match holds each word of a whole name, a username its surname, a part itself.
+            needles = (
+                {max(_words(w), key=len).lower() for w in whole}
+                | han.needles
+                | {_words(w)[-1].lower() for w in usernames}
+                | {p.lower() for p in long}
+            )
             always.append(_Rule(_segment(segments, re.I), NAME, needles=frozenset(needles)))
         distinctive_needles = frozenset(p.lower() for p in distinctive)
         if distinctive:
@@ -359,7 +370,8 @@ class Redactor:
             _Rule(PROFILE_PATH, "[link]", refine=spoken_path),
             _Rule(HANDLE_CUE, "[handle]", refine=spoken_handles),
             _Rule(NAME_CUE, NAME, refine=spoken_name),
-            _Rule(ON_PLATFORM_AFTER, "[handle]", refine=joined_handle_before),
+            _Rule(ON_PLATFORM_AFTER, "[handle]", refine=handle_before_platform),
+            _Rule(TAG, "[handle]", refine=tag_spans),
         ]
         self._code = [
             *always,
@@ -369,6 +381,8 @@ class Redactor:
             _Rule(ADDRESS_DOMAIN, "[email]", in_comments=True, refine=spoken_emails),
             _Rule(PROFILE_PATH, "[link]", in_comments=True, refine=spoken_path),
             _Rule(HANDLE_CUE, "[handle]", in_comments=True, refine=spoken_handles),
+            _Rule(ON_PLATFORM_AFTER, "[handle]", in_comments=True, refine=handle_before_platform),
+            _Rule(TAG, "[handle]", in_comments=True, refine=tag_spans),
         ]
         # What a program printed, raised or returned as text, and a run's own inputs: free text the candidate
         # controls, so every contact rule applies everywhere in it (not only in comments); phone numbers only as
@@ -382,7 +396,8 @@ class Redactor:
             _Rule(PROFILE_PATH, "[link]", refine=spoken_path),
             _Rule(HANDLE_CUE, "[handle]", refine=spoken_handles),
             _Rule(NAME_CUE, NAME, refine=spoken_name),
-            _Rule(ON_PLATFORM_AFTER, "[handle]", refine=joined_handle_before),
+            _Rule(ON_PLATFORM_AFTER, "[handle]", refine=handle_before_platform),
+            _Rule(TAG, "[handle]", refine=tag_spans),
         ]
         if distinctive:
             # With the plural of a family name ("the Lovelaces", "the Nguyens").
@@ -390,18 +405,33 @@ class Redactor:
             self._speech.append(_Rule(alternation(forms, re.I), NAME))
             self._output.append(_Rule(alternation(forms, re.I), NAME))
             self._code.append(_Rule(alternation(_as_names(forms)), NAME))
-            # Written as a name inside an identifier (`LovelaceSolver`, `solveLovelace`): a lowercase segment
-            # (`lovelace_count`) is not a person. A comment is prose: any case there, as in speech.
+            # Written as a name inside an identifier (`LovelaceSolver`, `solveLovelace`); in lower case only a long
+            # part (above). A comment is prose: any case there, as in speech.
             names = sorted(_as_names(distinctive), key=len, reverse=True)
             self._code.append(_Rule(_segment(map(re.escape, names)), NAME, needles=distinctive_needles))
             self._code.append(_Rule(alternation(forms, re.I), NAME, in_comments=True))
+        if readings:  # "Dmitry" for Дмитрий: said, printed, or in a comment
+            self._speech.append(_Rule(LATIN_WORD, NAME, refine=readings.spans))
+            self._output.append(_Rule(LATIN_WORD, NAME, refine=readings.spans))
+            self._code.append(_Rule(LATIN_WORD, NAME, in_comments=True, refine=readings.spans))
         if ambiguous:
             rule = _Rule(alternation(_as_names(ambiguous)), NAME, mid_sentence=True)
             self._speech.append(rule)
             self._output.append(rule)
-            self._code.append(rule)
-        self._speech.append(_Rule(NUMBER_RUN, "[phone]", refine=spoken_phones))
-        self._output += [_Rule(CODE_PHONE, "[phone]"), _Rule(NUMBER_RUN, "[phone]", refine=cued_phones)]
+            # In code, not a type of the language's (Java's `Long`), but in a comment's prose (grader/everyday_words.py)
+            if in_code := _as_names(ambiguous) - CODE_TYPE_NAMES:
+                self._code.append(dataclasses.replace(rule, pattern=alternation(in_code)))
+            if types := _as_names(ambiguous) & CODE_TYPE_NAMES:
+                self._code.append(_Rule(alternation(types), NAME, True, True, refine=not_as_a_type))
+        self._speech += [
+            _Rule(NUMBER_RUN, "[phone]", refine=spoken_phones),
+            _Rule(LETTERED_RUN, "[phone]", refine=said_lettered),  # "4l5 555 Ol00" (grader/phone_forms.py)
+        ]
+        self._output += [
+            _Rule(CODE_PHONE, "[phone]"),
+            _Rule(NUMBER_RUN, "[phone]", refine=worded_phones),
+            _Rule(LETTERED_RUN, "[phone]", refine=written_lettered),
+        ]
         if spoken_locals:  # last: where it is also the name ("ada lovelace"), the name's replacement wins
             pattern = "|".join(spoken_local(local) for local in spoken_locals)
             local_rule = _Rule(Words(f"(?:{pattern})", re.I), "[email]")
@@ -410,7 +440,9 @@ class Redactor:
         # In a comment (prose), also a number after a contact cue ("# call me at 415 555 0100").
         self._code += [
             _Rule(CODE_PHONE, "[phone]"),
-            _Rule(NUMBER_RUN, "[phone]", in_comments=True, refine=cued_phones),
+            _Rule(NUMBER_RUN, "[phone]", in_comments=True, refine=worded_phones),
+            _Rule(LETTERED_RUN, "[phone]", in_comments=True, refine=written_lettered),
+            _Rule(SPACED_PHONE, "[phone]", in_comments=True),
         ]
         # The candidate's and the interviewer's own words: speech and comments, never string literals, identifiers
         # or what a program wrote (test data such as "A man, a plan" must read as it is).
@@ -422,55 +454,24 @@ class Redactor:
         """`letters` (lower case) spell a name part, the whole name, or two or more parts in a row."""
         return letters in self._spelled or self._in_a_row.fullmatch(letters) is not None
 
-    def _spelled_names(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
-        """The spans in a run of spelled-out letters that spell the name. A span is the whole run or a part of it
-        set apart by a comma (or by a space where the letters inside are joined without one: "A-D-A B-F-S"), or
-        after a one-letter word ("it's A D A", "a L-O-V-E-L-A-C-E", "A D A I think"); "N-A-D-A-L", "a D A G"
-        and "B-F-S" stay."""
-        at = [i for i in range(start, end) if text[i].isalpha()]
-        run = "".join(text[k] for k in at).lower()
-        seps = [text[at[k] + 1 : at[k + 1]] for k in range(len(at) - 1)]
-        commas = [any(c in ",;:" for c in sep) for sep in seps]
-        spaced = [any(c.isspace() for c in sep) for sep in seps]
-        spaces_before = [0]  # spaces_before[k]: separators with a space among the first k
-        for has in spaced:
-            spaces_before.append(spaces_before[-1] + has)
-        n = len(at)
-
-        def apart(k: int, i: int, j: int) -> bool:  # separator k bounds the letters i..j-1
-            return commas[k] or (spaced[k] and spaces_before[j - 1] == spaces_before[i])
-
-        def word_before(i: int) -> bool:  # a one-letter word: "a", "I", or the end of "it's", "I'm", "I'd"
-            return text[i].lower() in "ai" or text[i - 1 : i] in ("'", "\u2019")
-
-        found: list[tuple[int, int]] = []
-        i = 0
-        while i < n - 2:
-            for j in (i + size for size in self._spelled_sizes if i + size <= n):
-                letters = run[i:j]
-                if not self._spells(letters):
-                    continue
-                left = i == 0 or apart(i - 1, i, j) or (i == 1 and word_before(at[0]))
-                right = j == n or apart(j - 1, i, j) or (j == n - 1 and text[at[-1]] == "I")
-                if left and right:
-                    found.append((at[i], at[j - 1] + 1))
-                    i = j
-                    break
-            else:
-                i += 1
-        return found
-
     def speech(self, text: str) -> Redacted:
-        return _apply(text, self._speech)
+        return self._once("speech", text, None, self._speech)
 
     def code(self, text: str, language: str | None = None) -> Redacted:
         """Code in `language` (python, javascript, java, cpp; None: unknown), whose comments it lexes."""
-        return _apply(text, self._code, language)
+        return self._once("code", text, language, self._code)
 
     def output(self, text: str) -> Redacted:
         """Text a program wrote (what it printed or raised, a compiler's message, a returned string) or a run's
         own inputs: free text, with every contact rule applied everywhere in it."""
-        return _apply(text, self._output)
+        return self._once("output", text, None, self._output)
+
+    def _once(self, mode: Mode, text: str, language: str | None, rules: Sequence[_Rule]) -> Redacted:
+        key = (mode, language, text)
+        done = self._done.get(key)
+        if done is None:
+            done = self._done[key] = _apply(text, rules, language)
+        return done
 
     def __call__(self, text: str, mode: Mode, language: str | None = None) -> Redacted:
         if mode == "output":
@@ -482,7 +483,8 @@ NOT_DIGIT = re.compile(r"\D+")
 
 
 def _starts_sentence(text: str, start: int, end: int) -> bool:
-    """A word that opens the text or a sentence, unless it addresses someone ("Grace, the example...")."""
+    """A word that opens the text, a sentence or a comment (`# Min-heap`, `// Min-heap`, ` * Min-heap`), unless it
+    addresses someone ("Grace, the example...")."""
     before = start
     while before > 0 and text[before - 1].isspace():
         before -= 1
@@ -491,7 +493,7 @@ def _starts_sentence(text: str, start: int, end: int) -> bool:
         after += 1
     vocative = text.startswith(",", after)
     # Looked at in place: a copy of the text before or after each match made a long text's scan quadratic.
-    return (before == 0 or text[before - 1] in ".!?:;\n\"'") and not vocative
+    return (before == 0 or text[before - 1] in ".!?:;\n\"'#/*") and not vocative
 
 
 def _worth_trying(pattern: re.Pattern[str] | Words, text: str) -> bool:
@@ -508,6 +510,10 @@ def _worth_trying(pattern: re.Pattern[str] | Words, text: str) -> bool:
         return "/" in text or SITE_HOST.search(text) is not None  # a site by its subdomain has no path
     if pattern is HOME_PATH:
         return "/home/" in text or "sers" in text
+    if pattern is TAG:
+        return "#" in text
+    if pattern is LETTERED_RUN:
+        return MIXED.search(text) is not None
     if pattern is CODE_PHONE:
         return len(NOT_DIGIT.sub("", text)) >= 9
     return True
@@ -541,22 +547,29 @@ def _apply(text: str, rules: Sequence[_Rule], language: str | None = None) -> Re
             comments = comment_spans(norm, language)
         return comments
 
-    def matches(rule: _Rule) -> Iterable[re.Match[str]]:
+    def spans(rule: _Rule) -> Iterator[tuple[int, int]]:
         pattern = rule.pattern.for_text(norm, unspaced) if isinstance(rule.pattern, Words) else rule.pattern
-        if not rule.in_comments:
-            return pattern.finditer(norm)
-        return (m for start, end in in_comments() for m in pattern.finditer(norm, start, end))
+        for lo, hi in in_comments() if rule.in_comments else [(0, len(norm))]:
+            for m in pattern.finditer(norm, lo, hi):
+                if m.end() == m.start() or (rule.mid_sentence and _starts_sentence(norm, m.start(), m.end())):
+                    continue
+                if rule.refine is None:
+                    yield m.span()
+                else:  # in a comment, what a rule reads on from a match and replaces ends with the comment
+                    view = norm if hi == len(norm) else norm[:hi]
+                    yield from (span for span in rule.refine(view, m.start(), m.end()) if span[0] >= lo)
 
     lower: str | None = None
+    gated = sound_for(norm)  # needles are looked for in lower case, unless a letter there folds otherwise
     found: list[tuple[int, int, str]] = []
     for rule in rules:
         if rule.on_original:
             if not text.isascii():  # what these rules look for (an accent, another script) is not ASCII
                 found.extend(_original_matches(rule, text, lambda: [normal.span(*c) for c in in_comments()]))
             continue
-        if rule.needles:
+        if gated and rule.gate:
             lower = norm.lower() if lower is None else lower
-            if not any(needle in lower for needle in rule.needles):
+            if not rule.gate.any_in(lower):
                 continue
         if _worth_trying(rule.pattern, norm):
             found.extend(
@@ -564,10 +577,7 @@ def _apply(text: str, rules: Sequence[_Rule], language: str | None = None) -> Re
                     *normal.span(*span),
                     rule.replace(norm[span[0] : span[1]]) if rule.replace else rule.replacement,
                 )
-                for m in matches(rule)
-                if m.end() > m.start()
-                and not (rule.mid_sentence and _starts_sentence(norm, m.start(), m.end()))
-                for span in (rule.refine(norm, m.start(), m.end()) if rule.refine else [m.span()])
+                for span in spans(rule)
             )
     if not found:
         return Redacted(text, text)

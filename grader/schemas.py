@@ -220,6 +220,8 @@ class BundleQuestion(_Model):
     hints: list[Any]
     rubric: list[dict[str, Any]]  # question.yaml's items: {id, behaviour, weight}
     reference_solutions: dict[str, str]  # language -> code; for the grader only, never shown to candidates
+    # language -> the code the candidate's editor starts with: not their work, so never credit (grader/credit.py)
+    starter_code: dict[str, str] = Field(default_factory=dict)
     visible_test_count: int
     hidden_test_count: int
     version: str  # changes whenever the bank import changes the question; the rubric version derives from it

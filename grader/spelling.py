@@ -1,12 +1,13 @@
-"""A name spelled with a word for each letter, as a name is spelled over the phone: "A as in apple, D as in dog",
-"L for London", "A like apple", or the phonetic alphabet ("alpha delta alpha", "Lima Oscar Victor ...").
-grader/redact.py replaces the words of a run whose letters spell the name (as it does a name spelled letter by
-letter, `A-D-A`); other runs stay ("i for index, j for the inner loop", "alpha beta pruning")."""
+"""A name spelled out (grader/redact.py replaces it): letter by letter ("A-D-A", "a d a", `letter_spans`), or with a
+word for each letter, as a name is spelled over the phone: "A as in apple, D as in dog", "L for London", "A like
+apple", or the phonetic alphabet ("alpha delta alpha", "Lima Oscar Victor ...") (`phonetic_spans`). Only a run whose
+letters spell the name is replaced; other runs stay ("B-F-S", "i for index, j for the inner loop", "alpha beta
+pruning")."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from grader.word_patterns import trie
 
@@ -48,6 +49,48 @@ def phonetic_spans(
             if i + size <= len(units) and spells(letters[i : i + size]):
                 found.append((units[i][0], units[i + size - 1][1]))
                 i += size
+                break
+        else:
+            i += 1
+    return found
+
+
+def letter_spans(
+    text: str, start: int, end: int, *, spells: Callable[[str], bool], sizes: Sequence[int]
+) -> list[tuple[int, int]]:
+    """The spans in a run of letters spelled out one by one (grader/redact.py `SPELLED`: "A-D-A", "a d a") that
+    `spells` (lower case) takes for the name, of the lengths `sizes` (longest first). A span is the whole run or a
+    part of it set apart by a comma (or by a space where the letters inside are joined without one: "A-D-A B-F-S"),
+    or after a one-letter word ("it's A D A", "a L-O-V-E-L-A-C-E", "A D A I think"); "N-A-D-A-L", "a D A G"
+    and "B-F-S" stay."""
+    at = [i for i in range(start, end) if text[i].isalpha()]
+    run = "".join(text[k] for k in at).lower()
+    seps = [text[at[k] + 1 : at[k + 1]] for k in range(len(at) - 1)]
+    commas = [any(c in ",;:" for c in sep) for sep in seps]
+    spaced = [any(c.isspace() for c in sep) for sep in seps]
+    spaces_before = [0]  # spaces_before[k]: separators with a space among the first k
+    for has in spaced:
+        spaces_before.append(spaces_before[-1] + has)
+    n = len(at)
+
+    def apart(k: int, i: int, j: int) -> bool:  # separator k bounds the letters i..j-1
+        return commas[k] or (spaced[k] and spaces_before[j - 1] == spaces_before[i])
+
+    def word_before(i: int) -> bool:  # a one-letter word: "a", "I", or the end of "it's", "I'm", "I'd"
+        return text[i].lower() in "ai" or text[i - 1 : i] in ("'", "\u2019")
+
+    found: list[tuple[int, int]] = []
+    i = 0
+    while i < n - 2:
+        for j in (i + size for size in sizes if i + size <= n):
+            letters = run[i:j]
+            if not spells(letters):
+                continue
+            left = i == 0 or apart(i - 1, i, j) or (i == 1 and word_before(at[0]))
+            right = j == n or apart(j - 1, i, j) or (j == n - 1 and text[at[-1]] == "I")
+            if left and right:
+                found.append((at[i], at[j - 1] + 1))
+                i = j
                 break
         else:
             i += 1

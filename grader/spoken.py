@@ -16,9 +16,9 @@ What decides:
   brackets or commas: nine digits or more; seven or more when read out digit by digit in words, or after a contact
   cue in the same sentence ("call me", "my number is", "phone", "cell"); unless, without a cue, it is a count
   (consecutive or repeated digits) or bits (only zeros and ones), or it is a list (one number per comma);
-- a handle follows a platform and a slash, or a cue that declares one ("my github is", "my handle is", "follow me
-  at", "I'm ... on GitHub", "I go by ... on LeetCode"), or is joined by a spoken underscore or dash and followed
-  by "on <platform>";
+- a handle follows a platform and a slash, or a cue that declares one ("my github is", "my handle is", "my tag is",
+  "my nickname on twitch is", "follow me at", "I'm ... on GitHub", "I go by ... on LeetCode"), or is joined by a
+  spoken underscore or dash and followed by "on <platform>" (without a joining word: grader/handles.py);
 - a name follows "my name is" (up to two words, to a boundary word or punctuation), or "call me", "I go by",
   "people call me" when written as a name (capitalised, as speech-to-text writes names): "call me back" stays.
 """
@@ -87,7 +87,8 @@ PROFILE_PATH = re.compile(
 # A cue that declares a handle, which follows it ("my github is", "follow me at", "I'm ... on GitHub").
 HANDLE_CUE = re.compile(
     rf"(?<![\w-])(?:(?:my|our)\s+(?:(?:{PLATFORMS})\s+)?(?:handle|user\s*name|user\s*id|screen\s*name"
-    rf"|gamer\s*tag|profile|account|id|website|web\s*site|site|portfolio|blog|home\s*page)(?:\s+is|'s|\s*[:=])"
+    rf"|gamer\s*tag|tag|nick\s*name|nick|alias|profile|account|id|website|web\s*site|site|portfolio|blog"
+    rf"|home\s*page)(?:\s+on\s+(?:{PLATFORMS}))?(?:\s+is|'s|\s*[:=])"
     rf"|(?:my|our)\s+(?:{PLATFORMS})(?:\s+is|'s|\s*[:=])"
     rf"|(?:find|follow|add|dm|message|ping|tag)\s+me\s+(?:on\s+(?:{PLATFORMS})\s+)?(?:at|as|:|(?=@))"
     rf"|(?:i'm|i\s+am|go\s+by)(?=\s+(?:at\s+|@\s*)?{HANDLE_WORD}(?:{JOIN}{HANDLE_WORD})*(?:\s+{HANDLE_WORD}){{0,2}}\s+on\s+(?:{PLATFORMS})))",
@@ -286,7 +287,9 @@ def spoken_phones(text: str, start: int, end: int) -> list[tuple[int, int]]:
         small = all(len(g[0][1]) <= 2 or not g[0][1].isdigit() for g in groups)
         if not cued or small or len({b - a for a, b in itertools.pairwise(numbers)}) == 1:
             return []  # a list, one number per comma ("10, 20, 30"; "100, 200, 300")
-    return [(start, end)]
+    return [
+        (start + len(run) - len(run.lstrip()), end)
+    ]  # without the space a run can open with ("# five ...")
 
 
 def cued_phones(text: str, start: int, end: int) -> list[tuple[int, int]]:

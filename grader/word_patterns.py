@@ -36,10 +36,11 @@ class Words:
     a pattern without the ranges of those scripts, whose compilation (7 ms a pattern, for each session's name) was
     most of what grading a session cost. The full pattern is compiled for the first text that needs it."""
 
-    def __init__(self, term: str, flags: int = 0) -> None:
+    def __init__(self, term: str, flags: int = 0, literals: frozenset[str] | None = None) -> None:
         self.term, self.flags = term, flags
         self.plain = re.compile(rf"(?<!\w){term}(?!\w)", flags)
         self._full: re.Pattern[str] | None = None
+        self.literals = literals  # the words it matches, when they are literal (grader/needles.py reads them)
 
     @property
     def full(self) -> re.Pattern[str]:
@@ -66,8 +67,8 @@ def alternation(terms: Iterable[str], flags: int = 0) -> Words:
 def compiled_alternation(unique: frozenset[str], flags: int) -> Words:
     if flags & re.I and not all(t.isascii() for t in unique):
         ordered = sorted(unique, key=len, reverse=True)
-        return Words("(?:" + "|".join(re.escape(t) for t in ordered) + ")", flags)
-    return Words(f"(?:{trie({t.lower() for t in unique} if flags & re.I else unique)})", flags)
+        return Words("(?:" + "|".join(re.escape(t) for t in ordered) + ")", flags, unique)
+    return Words(f"(?:{trie({t.lower() for t in unique} if flags & re.I else unique)})", flags, unique)
 
 
 def trie(terms: Iterable[str]) -> str:

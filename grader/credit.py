@@ -1,0 +1,219 @@
+"""What a citation proves about the candidate: the rule for credit.
+
+Credit (a dimension scored 3 or 4, a rubric item met) says the candidate did something. A verified citation only
+says the quoted text is there. So credit needs at least one citation that is the candidate's own *and* carries
+some substance of theirs (`substantive`):
+- a run or a submission of their code: our result text, whatever it quotes (the result is of their work);
+- their own words (a transcript line of theirs) when the quote, outside what was redacted (`[candidate]`, `[email]`,
+  ...), holds at least `MIN_CONTENT_WORDS` distinct content words, words that are not function words, fillers or
+  acknowledgements ("yes", "okay", "sounds good", "got it", "I see": `FILLER`), a big-O expression being one word
+  (`O(n)`); and those words are not, in their order with nothing between them, words of a line the interviewer
+  had just said (their last turn before it): a candidate who answers "Yes, a hash map from value to index" to
+  "Would a hash map from value to index help?" repeats the interviewer, and a quote of that repetition is the
+  interviewer's idea, not theirs (the same words in another order or apart, "that's three coins" after "try coins
+  one, three, four", are theirs);
+- their code (a snapshot) when the quote, outside what was redacted, holds at least `MIN_CODE_TOKENS` distinct
+  identifiers or numbers besides the languages' keywords and literals (`return []`, `})`, `pass`, `seen = {}` say
+  nothing of how they solved it), and is not wholly code the candidate was given (the question's starter code:
+  its signature line is in every snapshot of everyone's).
+
+The interviewer's own lines never count (a candidate can lead the interviewer into saying the approach). A
+sloppy or steered model that credits on "yes", a bracket, a name's placeholder or an echo is sent back to the repair
+round like a bad citation. In a script written without spaces (Han, kana, Hangul, Thai) each two distinct
+characters count as one word.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Mapping
+from functools import lru_cache
+
+from grader.evidence import RUN_TYPES, CitableEvent, CitationIndex, normalise
+from grader.redacted import Redacted
+from grader.schemas import Evidence
+from grader.word_patterns import UNSPACED
+
+MIN_CONTENT_WORDS = 2
+MIN_CODE_TOKENS = 2
+
+# Function words, pronouns, auxiliaries, fillers, acknowledgements and courtesies of English and Spanish (the
+# interview's languages): words that carry no idea of the candidate's own.
+FILLER = frozenset(
+    """
+    a about above after again all also am an and any are aren't as at be because been before being below between
+    both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each else even
+    ever every few for from further get gets getting go goes going gonna got gotta had hadn't has hasn't have
+    haven't having he he'd he'll he's her here here's hers herself him himself his how how's i i'd i'll i'm i've
+    if in into is isn't it it'd it'll it's its itself just let let's like maybe me might mine more most much must
+    my myself no nor not now of off on once one only or other ought our ours ourselves out over own probably
+    pretty quite rather really same she she'd she'll she's should shouldn't so some something such than that
+    that's the their theirs them themselves then there there's these they they'd they'll they're they've thing
+    things this those though through to too under until up upon us very wanna was wasn't we we'd we'll we're we've
+    were weren't what what's when when's where where's which while who who's whom why why's will with won't would
+    wouldn't yet you you'd you'll you're you've your yours yourself yourselves
+    ok okay okey yes yeah yep yup yea nope nah sure right alright fine good great cool nice perfect awesome
+    excellent thanks thank please sorry hi hello hey bye well um umm uh uhh uhm er erm hmm hm mm mhm ah oh huh wow
+    gotcha see sounds sound makes sense agreed exactly absolutely definitely totally correct true indeed got
+    understood understand know mean guess think kinda sorta actually basically literally anyway anyways
+    alright then lol ready
+    sí si vale bueno claro gracias perfecto exacto entendido vale vale de del la las el los lo le les un una unos
+    unas y e o u ni que qué en con por para pero como cómo es son era fue ser estar está están estoy muy más menos
+    ya yo tú tu él ella nosotros ellos mi mis su sus se me te nos al eso esto esta este ese esa aquí ahí así
+    también pues entonces bien vale hola adiós perdón okey dale
+    """.split()  # noqa: SIM905  # a word list reads better as text
+)
+WORD = re.compile(r"[oO]\s*\([^()\n]{1,40}\)|\w+(?:['\u2019]\w+)*")
+UNSPACED_CHARS = re.compile(f"[{UNSPACED}]")
+
+# Keywords and literals of the bank's languages (Python, JavaScript, Java, C++): code that is only these, brackets and
+# operators is the language's, not the candidate's solution.
+KEYWORDS = frozenset(
+    """
+    and as assert async await break case catch class const continue def default del delete do elif else enum
+    except export extends false final finally for from function global if import in instanceof is lambda let new
+    none nonlocal not null nullptr or pass private protected public raise return self static struct super switch
+    this throw throws true try typeof undefined using var void while with yield
+    int long short byte char bool boolean float double string str list dict set tuple auto unsigned signed vector
+    std include namespace
+    """.split()  # noqa: SIM905
+)
+CODE_TOKEN = re.compile(r"[^\W\d]\w*|\d+")
+
+
+def _outside(view: Redacted, quote: str) -> str | None:
+    """`quote` (a verified quote: text of `view.original`) with what was redacted in it blanked out, or None when it
+    is not in this view."""
+    at = view.original.find(quote)
+    if at < 0:
+        return None
+    end = at + len(quote)
+    chars = list(quote)
+    for _, _, o_start, o_end in view.segments:
+        for p in range(max(o_start, at), min(o_end, end)):
+            chars[p - at] = " "
+    return "".join(chars)
+
+
+def _tokens(text: str) -> list[str]:
+    """The content words of speech in their order (not `FILLER`, two letters or more, or a number, or a big-O
+    expression, `O(n)` as one); in a script written without spaces, each of its characters."""
+    out: list[str] = []
+    for m in WORD.finditer(text):
+        token = m.group(0).lower().replace("\u2019", "'")
+        if UNSPACED_CHARS.search(token):
+            out.extend(UNSPACED_CHARS.findall(token))
+        elif token[0] == "o" and "(" in token:
+            out.append(re.sub(r"\s+", "", token))
+        elif token not in FILLER and (len(token) >= 2 or token.isdigit()):
+            out.append(token)
+    return out
+
+
+def content_words(text: str) -> int:
+    """How many distinct content words `text` holds (`_tokens`; in a script written without spaces, two distinct
+    characters to a word)."""
+    distinct = set(_tokens(text))
+    unspaced = sum(1 for t in distinct if UNSPACED_CHARS.fullmatch(t))
+    return len(distinct) - unspaced + unspaced // 2
+
+
+def code_tokens(code: str) -> frozenset[str]:
+    """The distinct identifiers and numbers of code, besides the languages' keywords and literals."""
+    return frozenset(t for t in (m.group(0) for m in CODE_TOKEN.finditer(code)) if t.lower() not in KEYWORDS)
+
+
+def _joined(tokens: list[str]) -> str:
+    return "\x00" + "\x00".join(tokens) + "\x00"
+
+
+@lru_cache(maxsize=2048)
+def _line_tokens(view: Redacted) -> str:
+    """An interviewer line's content words in order, outside what was redacted, joined for a search (cached: a
+    line is held against the candidate's quotes of every sample)."""
+    return _joined(_tokens(_outside(view, view.original) or ""))
+
+
+def spoken(index: CitationIndex) -> list[CitableEvent]:
+    """The transcript lines shown, in their order."""
+    return sorted((e for e in index.citable.values() if e.speaker is not None), key=lambda e: e.seq)
+
+
+def _just_said(seq: int, lines: list[CitableEvent]) -> list[CitableEvent]:
+    """What the interviewer had just said when the candidate said line `seq` (`lines`: `spoken`): the interviewer's
+    last turn before it, their lines after the candidate's line before that turn."""
+    turn: list[CitableEvent] = []
+    for event in reversed(lines[: bisect_left(lines, seq, key=lambda e: e.seq)]):
+        if event.speaker == "interviewer":
+            turn.append(event)
+        elif turn:
+            break
+    return turn
+
+
+def _echoes(tokens: list[str], seq: int, lines: list[CitableEvent]) -> bool:
+    """The quote's content words are, in their order and nothing between them, words the interviewer had just
+    said in one line (`_just_said`): "Yes, okay, a hash map from value to index" after "Would a hash map from
+    value to index help?". The same words in another order, or apart, or said by the interviewer turns before, are
+    the candidate's own sentence."""
+    said = _joined(tokens)
+    return any(said in _line_tokens(view) for e in _just_said(seq, lines) for view in e.views)
+
+
+def _given(quote: str, starter: tuple[str, ...]) -> bool:
+    """The quote is wholly code the candidate was given (the starter code), whitespace and case aside."""
+    norm = normalise(quote)[0]
+    return any(norm in given for given in starter)
+
+
+def substantive(evidence: Evidence, index: CitationIndex, lines: list[CitableEvent] | None = None) -> bool:
+    """`evidence` (verified) is the candidate's own and carries substance of theirs (the module's rule); `lines`:
+    `spoken(index)`, when known."""
+    event: CitableEvent | None = index.citable.get(evidence.seq)
+    if event is None or event.speaker == "interviewer":
+        return False
+    if event.type in RUN_TYPES:
+        return True
+    for view in event.views:
+        own = _outside(view, evidence.quote)
+        if own is None:
+            continue
+        if event.type == "editor_snapshot":
+            return len(code_tokens(own)) >= MIN_CODE_TOKENS and not _given(evidence.quote, index.given_code)
+        return content_words(own) >= MIN_CONTENT_WORDS and not _echoes(
+            _tokens(own), evidence.seq, spoken(index) if lines is None else lines
+        )
+    return False
+
+
+def _memo(memo: dict[Evidence, bool], e: Evidence, index: CitationIndex, lines: list[CitableEvent]) -> bool:
+    if e not in memo:
+        memo[e] = substantive(e, index, lines)
+    return memo[e]
+
+
+def credit_problems(credited: Mapping[str, list[Evidence]], index: CitationIndex) -> list[str]:
+    """Credit (keyed by where it sits, with its verified evidence) that no citation of the candidate's own, with
+    substance of theirs, supports: one line each for the repair round."""
+    problems: list[str] = []
+    memo: dict[Evidence, bool] = {}
+    lines = spoken(index)
+    for where, items in credited.items():
+        if not items:
+            continue
+        if any(_memo(memo, e, index, lines) for e in items):
+            continue
+        if all(index.citable[e.seq].speaker == "interviewer" for e in items if e.seq in index.citable):
+            why = "rests only on the interviewer's words (what the interviewer said is not the candidate's work)"
+        else:
+            why = (
+                "has no citation with substance of the candidate's own: a quote of theirs needs at least "
+                f"{MIN_CONTENT_WORDS} words of content (not 'yes', 'okay', a name's placeholder, or what the "
+                f"interviewer had just said), a quote of their code at least {MIN_CODE_TOKENS} names or numbers "
+                "of their own (not a bracket, a keyword or the starter code)"
+            )
+        problems.append(
+            f"- {where}: credit that {why}; cite the candidate's own words, code or runs that show it, or lower it"
+        )
+    return problems

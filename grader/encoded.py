@@ -1,0 +1,75 @@
+"""The candidate's name written to be read back (grader/redact.py): reversed or in ROT13 (`disguises`: more forms
+for the redactor's patterns), and inside a token of base64 or hex (`EncodedNames`: the token decoded and searched for
+the name or the address).
+
+A part is disguised only when it has five letters or more and its disguise is not an everyday word (`Lin` reversed
+is `nil`). A token is decoded only when it is long enough to hold a name (twelve characters) and decodes to text;
+the text must hold the whole name, the address or its local part, or a distinctive part of four letters or more.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from grader.everyday_words import COMMON_WORDS
+
+# A run of base64 (standard or for URLs) or hex, set apart from the characters such a run is made of.
+ENCODED_TOKEN = re.compile(r"(?<![\w+/=-])[A-Za-z0-9+/_-]{12,}={0,2}(?![\w+/=-])")
+_HEX = re.compile(r"(?:[0-9a-fA-F]{2})+")
+MIN_PRINTABLE = 0.9  # of a decoded text's characters
+
+
+def disguises(names: Iterable[str]) -> set[str]:
+    """The names (lower case) reversed and in ROT13: of a part, only as the module's docstring says."""
+    out: set[str] = set()
+    for name in names:
+        word = name.lower()
+        if len(word.replace(" ", "")) < 5 or not word.isascii():
+            continue
+        for form in (word[::-1], codecs.encode(word, "rot13")):
+            if form != word and form not in COMMON_WORDS:
+                out.add(form)
+    return out
+
+
+@lru_cache(maxsize=4096)  # a snapshot of the code repeats the last one's tokens
+def _decoded(token: str) -> str | None:
+    raw: bytes | None = None
+    if len(token) % 2 == 0 and _HEX.fullmatch(token):
+        raw = bytes.fromhex(token)
+    else:
+        body = token.rstrip("=")
+        padded = body + "=" * (-len(body) % 4)
+        try:
+            raw = base64.b64decode(padded.replace("-", "+").replace("_", "/"), validate=True)
+        except (binascii.Error, ValueError):
+            return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    printable = sum(c.isprintable() or c.isspace() for c in text)
+    return text.lower() if text and printable >= MIN_PRINTABLE * len(text) else None
+
+
+class EncodedNames:
+    """The name, the address and its local part (lower case) to look for in a decoded token."""
+
+    def __init__(self, needles: Iterable[str]) -> None:
+        self.needles = tuple(sorted({n.lower() for n in needles if len(n) >= 4}, key=len, reverse=True))
+
+    def __bool__(self) -> bool:
+        return bool(self.needles)
+
+    def spans(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """`_Rule.refine` for an `ENCODED_TOKEN`: its span if it decodes to text that holds a needle."""
+        decoded = _decoded(text[start:end])
+        if decoded is None:
+            return []
+        flat = re.sub(r"[\s._-]+", "", decoded)  # "ada lovelace", "ada.lovelace" as "adalovelace"
+        return [(start, end)] if any(n in decoded or n.replace(" ", "") in flat for n in self.needles) else []

@@ -1,0 +1,126 @@
+"""Handles a candidate gives without a cue word (grader/redact.py): named only by the platform that follows them
+("zqdev on instagram", "zq_dev on GitHub"), a Discord tag with its discriminator ("zqdev#1234"), and the e-mail
+address's local part on file written with its pieces joined another way (`zq_dev` as `zqdev`, `ZqDev`, `zq.dev`).
+
+What decides, before "on <platform>": one token (letters and digits, joined by `_`, `.` or `-`), which
+- opens its clause (the text's start, punctuation, "and", "or", "also") or follows a word that introduces a name
+  ("as", "under", "called", "named"), or, when it is shaped as a handle (a digit among letters, a joining character,
+  a capital inside: `zq_dev`, `zqdev42`, `zqDev`), also "it's", "is", "I'm";
+- and is not a word of the sentence's own ("Mostly on leetcode", "Yeah, on github", "Everything is on GitHub"):
+  not a function word, a word of `PLATFORM_TALK`, or an adverb in -ly, nor made only of such words, number words
+  and the question's own words (a problem's name: `two_sum on leetcode`);
+- and ends its clause with the platform (punctuation, the end, "and", "or", "too" after it).
+A `#` and four digits after a word is a Discord tag unless the word numbers something (`issue#1234`, `PR#5678`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from grader.everyday_words import COMMON_WORDS
+from grader.spoken import BOUNDARY, DIGIT_WORDS, joined_handle_before
+
+# A username and its discriminator, set apart as a word ("zqdev#1234"); not inside a link, an address or a colour.
+TAG = re.compile(r"(?<![\w#@/.&%-])[^\W\d][\w.]{0,31}#\d{4}(?![\w#])")
+# Words a `#` number follows that are not a person's tag: what a tracker, a list or a build numbers.
+NOT_TAGS = frozenset(
+    """
+    issue issues pr prs pull mr bug bugs ticket tickets case test tests item items no num number gh jira step row
+    line id order apt ref commit build run task story page part chapter section room version ver rev
+    """.split()  # noqa: SIM905  # a word list reads better as text
+)
+# Words said about what is on a platform, which open a clause before "on <platform>" ("Practice on leetcode",
+# "Python on leetcode", "Twice on codeforces").
+PLATFORM_TALK = frozenset(
+    """
+    everything anything something nothing stuff things thing code projects project repos repo posts post work
+    practice practicing practiced active available public private online live mine yours more less some most
+    lots sometimes usually often again yeah yep nope sure well hmm um uh like also only just once twice daily
+    weekly problems questions challenges contests solutions submissions mediums hards easies streak rating rank
+    ranked badges profile python java javascript js typescript ts cpp c go golang rust kotlin swift ruby scala
+    sql bash haskell ocaml elixir php perl dart julia matlab
+    """.split()  # noqa: SIM905  # a word list reads better as text
+)
+TOKEN_BEFORE = re.compile(r"(?<![\w@.-])(@?[^\W_](?:[\w.-]*[^\W_])?)\s*\Z")
+WORD_BEFORE = re.compile(r"([\w']+)\s*\Z")
+INTRODUCES = frozenset({"as", "under", "called", "named"})
+INTRODUCES_HANDLE = frozenset({"it's", "its", "is", "i'm", "im", "am"})
+OPENS = frozenset({"and", "or", "also", "plus"})
+CLAUSE_END = re.compile(r"\s*(?:$|[.,;:!?)\]]|(?:and|or|too|but|so|if)\b)", re.IGNORECASE)
+PIECE = re.compile(r"[^\W\d_]+")
+SHAPED = re.compile(r"[._-]|\d|[a-z][A-Z]")
+
+
+def _shaped(token: str) -> bool:
+    """Written as a handle is and a word is not: `zq_dev`, `zqdev42`, `zqDev` (not all digits)."""
+    return SHAPED.search(token) is not None and not token.replace(".", "").replace("-", "").isdigit()
+
+
+def _words_of_its_own(token: str, vocabulary: frozenset[str]) -> bool:
+    """A token made only of everyday words, number words or the question's own words: a problem's name (`two_sum`,
+    `merge-intervals`), not a person's handle."""
+    pieces = PIECE.findall(token.lower())
+    return bool(pieces) and all(
+        p in COMMON_WORDS or p in BOUNDARY or p in PLATFORM_TALK or p in DIGIT_WORDS or p in vocabulary
+        for p in pieces
+    )
+
+
+def handle_before(
+    text: str, start: int, end: int, vocabulary: frozenset[str] = frozenset()
+) -> list[tuple[int, int]]:
+    """The handle right before "on <platform>" (`text[start:end]`): said with a joining word
+    (`joined_handle_before`), else one token that the module's rules take as a handle; `vocabulary`: the words of
+    the question's statement (lower case)."""
+    if joined := joined_handle_before(text, start, end):
+        return joined
+    if CLAUSE_END.match(text, end) is None:
+        return []
+    window = max(0, start - 100)
+    m = TOKEN_BEFORE.search(text, window, start)
+    if m is None:
+        return []
+    token = m.group(1).lstrip("@")
+    word = token.lower()
+    if word.endswith("ly") or _words_of_its_own(token, vocabulary):
+        return []
+    shaped = _shaped(token)
+    before = text[window : m.start()].rstrip()
+    previous = WORD_BEFORE.search(before)
+    previous_word = previous.group(1).lower() if previous and previous.end() == len(before) else ""
+    opens = (
+        before == "" or before[-1] in ".,;:!?(\u2013\u2014-#/*" or previous_word in OPENS
+    )  # or a comment's start
+    if opens or previous_word in INTRODUCES or (shaped and previous_word in INTRODUCES_HANDLE):
+        return [(m.start(), start)]
+    return []
+
+
+def tag_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """`text[start:end]` (`TAG`) unless the word before its `#` numbers something (`issue#1234`)."""
+    word = text[start : text.index("#", start)].lower()
+    return [] if word in NOT_TAGS else [(start, end)]
+
+
+def local_forms(local: str) -> str | None:
+    """A pattern for an address's local part, or a handle on file, with its pieces joined any way (`zq_dev`:
+    `zqdev`, `zq.dev`, `ZqDev`; `zqdev1990`: `zqdev_1990`), digits after it included; directly joined only when that
+    makes five letters or more. None for one of one piece, matched as it is."""
+    pieces = re.findall(r"[^\W\d_]+|\d+", local)
+    if len(pieces) < 2:
+        return None
+    letters = sum(len(p) for p in pieces if not p.isdigit())
+    joint = "[._-]?" if letters >= 5 else "[._-]"
+    return joint.join(re.escape(p) for p in pieces) + r"\d*"
+
+
+def local_core(local: str) -> str | None:
+    """The letters of a local part before its number (`zqdev1990`: `zqdev`), which the candidate may use alone: five
+    letters or more, since a shorter one is often a word of its own (`code42`, `dev99`)."""
+    m = re.fullmatch(r"([^\W\d_]{5,})[._-]?\d+", local)
+    return m.group(1) if m else None
+
+
+def words_of(text: str) -> frozenset[str]:
+    """The words of `text` (the question's statement), lower case."""
+    return frozenset(PIECE.findall(text.lower()))

@@ -1,0 +1,85 @@
+"""A runaway transcript kept within bounds of work as well as of size (grader/bundle.py).
+
+The bundle shows at most `MAX_TRANSCRIPT_CHARS` of transcript, each line at most `MAX_LINE_CHARS` (its head and
+tail), the middle lines of a very long interview left out. The transcript itself has no bound: a line can hold
+256 KB, and a session thousands of lines. So the lines left out are chosen before anything is redacted (on the
+lines' sizes as they would be shown), and of a long line only its head and tail are redacted, enough of each for
+what a clip shows; those two windows are also what a citation of the line is checked against. Redaction had read
+every line in full: 20 MB of transcript took 10 s of a worker's CPU to build a bundle of 160,000 characters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from grader.code_timeline import clip
+from grader.redacted import Redacted
+
+MAX_LINE_CHARS = 2_000  # one transcript line as shown
+MAX_TRANSCRIPT_CHARS = 160_000  # a runaway session; a real 45-minute one is far below
+# Of a long line, the non-space characters redacted at its head and at its tail: more than a clip of the line shows
+# (two thirds and one third of `MAX_LINE_CHARS`), so that what is shown is always redacted text.
+LINE_WINDOW = MAX_LINE_CHARS
+_WORD = re.compile(r"\S+")
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def windows(text: str) -> tuple[str, ...]:
+    """`text` whole, or its head and its tail: each `LINE_WINDOW` non-space characters, then on to the end of the
+    word there, so that a name or an address is not cut in two (then both are the text's own substrings)."""
+    head, tail = _window_end(text), _window_end(text[::-1])
+    if head is None or tail is None or head + tail >= len(text):
+        return (text,)
+    return text[:head], text[len(text) - tail :]
+
+
+def _window_end(text: str) -> int | None:
+    """Where the word holding the `LINE_WINDOW`-th non-space character of `text` ends (at most 200 characters on:
+    a "word" can be a line's 256 KB); None if it has fewer."""
+    seen = 0
+    for word in _WORD.finditer(text):
+        if seen + len(word.group()) >= LINE_WINDOW:
+            return min(word.end(), word.start() + LINE_WINDOW - seen + 200)
+        seen += len(word.group())
+    return None
+
+
+def redact_line(text: str, redact: Callable[[str], Redacted]) -> tuple[tuple[Redacted, ...], str]:
+    """The line's views (whole, or head and tail, each redacted) and the line as shown: flattened and clipped to
+    `MAX_LINE_CHARS`, saying how many characters were left out."""
+    parts = windows(text)
+    views = tuple(redact(part) for part in parts)
+    if len(views) == 1:
+        return views, clip(_flat(views[0].text), MAX_LINE_CHARS, inline=True)
+    head, tail = (
+        _flat(views[0].text)[: MAX_LINE_CHARS * 2 // 3],
+        _flat(views[1].text)[-(MAX_LINE_CHARS // 3) :],
+    )
+    left_out = len(_flat(text)) - len(head) - len(tail)
+    return views, f"{head} … [{left_out} characters not shown] … {tail}"
+
+
+def shown_size(text: str) -> int:
+    """A line's size as shown (`redact_line`), before redaction: `MAX_LINE_CHARS` and its notice at most."""
+    return min(len(text), MAX_LINE_CHARS + 40) if len(text) > MAX_LINE_CHARS else len(_flat(text))
+
+
+def bounded(lines: Sequence[tuple[int, int]]) -> set[int]:
+    """Seqs of transcript lines to leave out of a runaway session (the middle goes first), given `(seq, size as
+    shown)`. Each line counts as shown, its `[seq] start-end s C: ` prefix included: forty thousand typed "ok"s are
+    short texts but a long timeline."""
+    total = sum(size + 1 for _, size in lines)
+    dropped: set[int] = set()
+    middle = len(lines) // 2
+    offset = 0
+    while total > MAX_TRANSCRIPT_CHARS and offset <= middle:
+        for i in {middle - offset, middle + offset}:
+            if 0 <= i < len(lines) and lines[i][0] not in dropped:
+                dropped.add(lines[i][0])
+                total -= lines[i][1] + 1
+        offset += 1
+    return dropped
