@@ -58,6 +58,7 @@ def bundle_question(q: Question) -> BundleQuestion:
         hints=list(m.hints),
         rubric=rubric,
         reference_solutions=dict(q.references),
+        starter_code=dict(q.starters),
         visible_test_count=sum(not t.hidden for t in q.tests),
         hidden_test_count=sum(t.hidden for t in q.tests),
         version=hashlib.sha256(json.dumps(rubric, sort_keys=True).encode()).hexdigest()[:12],

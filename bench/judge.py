@@ -177,7 +177,7 @@ def supervisor_overhead(sandbox: Sandbox, settings: JudgeSettings, request: RunR
                 program.compile_argv, scratch=build, limits=_compile_limits(), ro_binds=program.ro_binds
             )
         proc = sandbox.start(program.run_argv, limits=_process_limits(request, len(request.tests)),
-                             program_dir=build, ro_binds=program.ro_binds)  # fmt: skip
+                             program_dir=build, ro_binds=program.ro_binds, env=program.run_env)  # fmt: skip
         supervisor = Supervisor(proc, output_cap=request.limits.output_bytes)
         try:
             supervisor.start(startup_s=policy.startup_s, load_s=request.limits.time_limit_s)
@@ -218,7 +218,7 @@ def baseline_process_per_test(
         t0 = time.monotonic()
         for test in tests:
             proc = sandbox.start(program.run_argv, limits=_process_limits(request, 1), program_dir=build,
-                                 ro_binds=program.ro_binds)  # fmt: skip
+                                 ro_binds=program.ro_binds, env=program.run_env)  # fmt: skip
             supervisor = Supervisor(proc, output_cap=request.limits.output_bytes)
             try:
                 supervisor.start(startup_s=policy.startup_s, load_s=request.limits.time_limit_s)

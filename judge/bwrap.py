@@ -4,7 +4,8 @@ What the program sees: `/usr` (read-only, without `/usr/local`), the loader cach
 `/dev` (null, zero, full, random, urandom, the fd links and an 8 MiB `/dev/shm`: no ttys, no ptmx, nothing that
 blocks), its own `/proc`, a size-capped private `/tmp`, `/work` (its current directory: a bind of a scratch
 directory, or a fresh private tmpfs), and `/judge` (read-only: the harness, the source and what the compiler
-built). Nothing else of the host: no network, no other processes, no environment but PATH, HOME, LANG and TMPDIR.
+built). Nothing else of the host: no network, no other processes, no environment but PATH, HOME, LANG and TMPDIR
+(and what a harness adds: Python's hash seed).
 
 File descriptors: 1/2 are pipes to the judge, 3 the results channel; a supervised run reads its test inputs on
 fd 4 and has /dev/null as stdin (a one-shot run gets a stdin pipe instead). bwrap itself writes its JSON status on
@@ -14,6 +15,7 @@ fd 5 and reads the seccomp filter on fd 6; neither reaches the program.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
 import math
 import os
@@ -33,9 +35,15 @@ STATUS_FD = 5  # bwrap writes {"child-pid": N} and, once the program has run and
 SECCOMP_FD = 6  # bwrap reads the seccomp filter from here
 SANDBOX_WORKDIR = "/work"
 CORE_LIMIT = 1  # RLIMIT_CORE: no core dump of any kind, nor the host's core dump helper (make_preexec)
+OOM_SCORE_ADJ = b"1000"  # the most: the OOM killer takes the program's processes first (make_preexec)
 PROGRAM_DIR = "/judge"
 WORK_TMPFS_MB = 16
 DEV_SHM_MB = 8
+# personality(2): the program's address space is laid out the same way on every run (make_preexec).
+ADDR_NO_RANDOMIZE = 0x0040000
+_QUERY_PERSONALITY = 0xFFFFFFFF
+_personality = ctypes.CDLL(None, use_errno=True).personality
+_personality.argtypes, _personality.restype = [ctypes.c_ulong], ctypes.c_int
 # Read-only binds every run gets when the host has them (no secrets: toolchain symlinks and loader cache).
 DEFAULT_RO_BINDS = ("/etc/alternatives", "/etc/ld.so.cache")
 # Character devices that never block: everything a compiler or runtime opens under /dev.
@@ -156,6 +164,29 @@ def make_preexec(
             if fd > last or (fd > RESULTS_FD and fd not in {dst for _, dst in parked}):
                 with contextlib.suppress(OSError):
                     os.set_inheritable(fd, False)
+        # The first processes the kernel's OOM killer takes wherever no run's group bounds the memory (the host's,
+        # or a container's: without cgroup v1 groups a program's children are bounded by nothing), before the
+        # judge's own; inherited, a program spreading its memory over many small processes left the judge, the
+        # largest, to die first. Anyone may raise their own; the program can lower it to the judge's floor at most,
+        # and not at all where the judge has CAP_SYS_RESOURCE (whose write makes 1000 the floor). Before the open
+        # files limit: a judge holding that many descriptors (a busy service) would have no number left to open it
+        # with, and the write was skipped.
+        # The same addresses on every run: CPython hashes an object without __hash__ by its address, and C++ code
+        # hashes and orders pointers (`unordered_set<Node*>`), so with the kernel's address space randomisation the
+        # order of a set of objects, and whatever a solution built from it, changed from one run to the next (as a
+        # set of strings' did before Python's hash seed was fixed): a rerun, a regrade or a dispute could judge the
+        # same code otherwise. Inherited through bwrap's exec (not setuid here) by the program. Nothing is lost: the
+        # program is the attacker, not a process to protect from one, and the kernel's own layout is unaffected.
+        # Best effort: a container's seccomp profile may refuse it (Docker's default does), and then layouts vary.
+        current = _personality(_QUERY_PERSONALITY)
+        if current != -1:
+            _personality(current | ADDR_NO_RANDOMIZE)
+        with contextlib.suppress(OSError):
+            adjust = os.open("/proc/self/oom_score_adj", os.O_WRONLY)
+            try:
+                os.write(adjust, OOM_SCORE_ADJ)
+            finally:
+                os.close(adjust)
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
         if use_as:
             resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
@@ -166,6 +197,13 @@ def make_preexec(
         # dump needs a page). The seccomp filter keeps the program from lowering it (judge.seccomp).
         resource.setrlimit(resource.RLIMIT_CORE, (CORE_LIMIT, CORE_LIMIT))
         resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+        # Fixed, never inherited from whatever started the judge (8 MiB of locked memory here; unlimited under some
+        # service managers and container runtimes): mlock() of a host file's pages that another process had cached
+        # pins them unevictable without charging the run (8 MiB of libjvm.so a process, 100 processes a run); no
+        # runtime or compiler locks memory. No real-time scheduling (which a cpu group contains only where the kernel
+        # has real-time group scheduling) and no nice value below 0.
+        for fixed in (resource.RLIMIT_MEMLOCK, resource.RLIMIT_RTPRIO, resource.RLIMIT_NICE):
+            resource.setrlimit(fixed, (0, 0))
         if drop:
             # Hand the pipes to the sandbox uid, so reopening /proc/self/fd/N works (Java's harness does).
             for fd in range(INPUT_FD + 1):

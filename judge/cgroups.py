@@ -33,7 +33,9 @@ CGROUP_ROOT = Path("/sys/fs/cgroup")
 # and only once that counter has a limit: without one, 12 loopback connections whose bytes nobody read held 125 MiB
 # of a run whose group allowed 96 MiB, charged to nothing, and the host's `tcp_mem` (past which every TCP socket on
 # the host, the judge's own among them, is under memory pressure) was the only bound. At the limit a sender waits
-# (or gets EAGAIN) until its peer reads. (Unix sockets' buffers are charged to the memory group itself.)
+# (or gets EAGAIN) until its peer reads. (Unix sockets' buffers are charged to the memory group itself.) The sandbox
+# now refuses inet sockets (some of what they make the kernel keep is charged to no group: judge.seccomp); this limit
+# stays, a second line for any socket memory the group's TCP counter takes.
 TCP_BUFFERS_MB = 16
 # The run's disk reads, on each disk under what it can read (`blkio.throttle.read_bps_device`, `read_iops_device`).
 # What runtimes read cold, once per host until it is evicted (measured 2026-12-03): a JVM start 46 MiB in 82 reads,

@@ -31,3 +31,5 @@ class HarnessProgram:
     fallback: HarnessProgram | None = None
     # The file the run needs from the compiler (relative to the build directory); checked before every start.
     binary: str | None = None
+    # Environment the run gets beside the sandbox's own (judge.bwrap.child_env).
+    run_env: Mapping[str, str] = field(default_factory=dict)

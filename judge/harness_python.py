@@ -157,7 +157,12 @@ os._exit(0)
 
 
 def build(
-    signature: Signature, source: str, python_bin: str, program_dir: str = PROGRAM_DIR
+    signature: Signature,
+    source: str,
+    python_bin: str,
+    program_dir: str = PROGRAM_DIR,
+    *,
+    portable: bool = False,
 ) -> HarnessProgram:
     float_params = []
     for index, param in enumerate(signature.params):
@@ -170,9 +175,19 @@ def build(
         message=MESSAGE_CHARS,
         source_path=f"{program_dir}/{SOURCE_FILE}",
     )
+    if portable:  # Judge0's Python 3.8 has no -P
+        # -I: ignore environment and user site, and leave the script's directory off sys.path.
+        flags, env = ["-I"], {}
+    else:
+        # -I without -E, so that the hash seed is read: -s no user site, -P the script's directory off sys.path. The
+        # sandbox's environment is the judge's alone (bwrap --clearenv). CPython salts str and bytes hashes per process
+        # unless told a seed: the order of a set of strings, and whatever a solution builds from it, changed from one
+        # run (or process) to the next, and so could a verdict on a rerun or a regrade.
+        flags, env = ["-s", "-P"], {"PYTHONHASHSEED": "0"}
     return HarnessProgram(
         language="python",
         files={HARNESS_FILE: harness, SOURCE_FILE: source},
-        # -I: ignore environment and user site; -S: skip site (saves ~6 ms); -B: never write .pyc.
-        run_argv=[python_bin, "-I", "-S", "-B", f"{program_dir}/{HARNESS_FILE}"],
+        # -S: skip site (saves ~6 ms); -B: never write .pyc.
+        run_argv=[python_bin, *flags, "-S", "-B", f"{program_dir}/{HARNESS_FILE}"],
+        run_env=env,
     )

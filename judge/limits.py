@@ -23,8 +23,12 @@ bounded by `job_budget_s`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from judge.schemas import RunRequest
+
+if TYPE_CHECKING:
+    from judge.settings import JudgeSettings
 
 PROCESSES_PER_RUN = (
     100  # processes and threads one run may have at once (within Judge0's default maximum, 120)
@@ -93,3 +97,16 @@ def job_budget_s(request: RunRequest) -> float:
     startup = POLICIES[request.language].startup_s
     compile_s = 2 * request.limits.compile_s if request.language in ("java", "cpp") else 0.0
     return compile_s + tests * 2 * per_test + (tests + 1) * 2 * (startup + per_test)
+
+
+JOB_GRACE_S = 30.0  # a pool worker's bookkeeping beyond its job's own bound (judge.backends.local, .remote)
+
+
+def run_bound_s(request: RunRequest, settings: JudgeSettings) -> float:
+    """The longest `Judge.run` may take for `request` once admitted (the local and remote backends): the pool's
+    timeout for its job (its budget and the grace, never under `job_timeout_s`), and with the remote backend a
+    host's queue too. What must outlast a run (the API's lease on its session, api.run_flow) lasts at least this."""
+    bound = max(settings.job_timeout_s, job_budget_s(request) + JOB_GRACE_S)
+    if settings.backend == "remote":
+        bound = max(bound, job_budget_s(request) + JOB_GRACE_S + settings.remote_queue_wait_s)
+    return bound

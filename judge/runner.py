@@ -54,7 +54,7 @@ def build_program(
     need nothing from this host's build cache (for running elsewhere, e.g. Judge0)."""
     sig, src, memory = request.signature, request.source, request.limits.memory_mb
     if request.language == "python":
-        return harness_python.build(sig, src, settings.python_bin, program_dir)
+        return harness_python.build(sig, src, settings.python_bin, program_dir, portable=portable)
     if request.language == "javascript":
         return harness_javascript.build(sig, src, settings.node_bin, memory, program_dir)
     if request.language == "java":
@@ -261,6 +261,7 @@ def _run_tests(
             limits=_process_limits(request, len(remaining)),
             program_dir=build,
             ro_binds=program.ro_binds,
+            env=program.run_env,
         )
         processes += 1
         supervisor = Supervisor(proc, output_cap=request.limits.output_bytes)

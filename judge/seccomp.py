@@ -1,10 +1,11 @@
 """The sandbox's seccomp filter: a classic-BPF deny list of kernel attack surface no candidate program needs.
 
 It denies whole system calls, and `socket()` and `socketpair()` for every (address family, type, protocol) but the
-few runtimes use (ALLOWED_SOCKETS: Unix streams, datagrams and packets; inet TCP and UDP; netlink's route family; the
-network namespace has only a loopback device): the others are kernel code whose history has exploitable bugs (the
-kernel crypto API, raw packets, which a user namespace would otherwise grant in the sandbox's own network namespace,
-SCTP, DCCP, and the like), and the kernel loads the module of one it lacks.
+few runtimes need (ALLOWED_SOCKETS: Unix streams, datagrams and packets; the network namespace has only a loopback
+device): the others are kernel code whose history has exploitable bugs (the kernel crypto API, raw packets, which a
+user namespace would otherwise grant in the sandbox's own network namespace, SCTP, DCCP, and the like), and the kernel
+loads the module of one it lacks. Inet and netlink sockets are refused too: what they hold is kernel memory that no
+cgroup of the run is charged for (below).
 
 It also denies every way of attaching kernel state to a file that another sandbox can see. All sandboxes share the
 host's read-only files (/usr, /dev/null, the loader cache, the build caches): the same inodes. A lock (`flock`,
@@ -41,6 +42,45 @@ Transparent huge pages (madvise(MADV_HUGEPAGE)) are charged to the memory group 
 asks for hugetlb by default (the JVM only with -XX:+UseLargePages, glibc's malloc only with its hugetlb tunable at 2),
 and each falls back to ordinary pages on the EPERM.
 
+It denies `memfd_secret`: the kernel takes each page of such memory out of its own direct map of physical memory,
+splitting the huge page of the map that held it, for the whole host and for good (nothing merges them back). One
+sandboxed program holding 8 MiB of it (its RLIMIT_MEMLOCK) turned 7 GiB of the map's 1 GiB pages into 2 MiB ones and
+248 MiB into 4 KiB ones (2026-12-03): a lasting cost in TLB misses for the kernel and everything on the host,
+charged to no run. No runtime or compiler uses it. Nor `modify_ldt` (segment descriptors: Wine's, with a history of
+kernel bugs) or `open_tree_attr` (the mount API, as `open_tree`).
+
+It denies `splice`, `tee`, `vmsplice` and `sendfile`: splicing a file into a pipe (sendfile into a pipe splices)
+puts in the pipe a reference to the page cache folio holding the data, not a copy, and the whole folio, up to 2 MiB on
+filesystems with large folios, stays in the host's memory while the pipe holds it, however little was spliced,
+charged to whoever read it first. 62 pipe slots of one sandboxed program, a byte each of the JDK's cached `modules`
+file at 2 MiB spacing, kept 32 MiB of it cached through the host's own posix_fadvise(DONTNEED) (2026-12-03); a run's
+processes have tens of thousands of slots, enough to pin the whole cache of the files every sandbox reads. Data
+spliced on from a pipe into a Unix socket keeps the references. No runtime or compiler calls any of them (strace of
+g++, javac, java, node and python3); copying with read and write is unaffected, and Python's shutil falls back to it.
+
+It refuses every way left to load a BPF program (`bpf()` itself is denied): a classic filter on a socket
+(`setsockopt` at SOL_SOCKET: SO_ATTACH_FILTER, SO_ATTACH_BPF and the two reuseport ones) or on the program itself
+(`prctl(PR_SET_SECCOMP)`, `seccomp(SECCOMP_SET_MODE_FILTER)`; bubblewrap installs the sandbox's own filter before
+the program runs). The kernel translates each to eBPF, charged to the run's memory group, and compiles that to
+machine code (CONFIG_BPF_JIT_ALWAYS_ON on this kernel) in executable memory charged to no cgroup, keeping a socket
+filter's original instructions beside it, charged to none either. The compiled code comes out of one budget for the
+whole host (net.core.bpf_jit_limit, 504 MiB here), past which the kernel refuses every unprivileged BPF program:
+bubblewrap's seccomp filter for every other sandbox on the host, every run an internal_error for as long as the
+program held it. Four processes of one sandboxed program, 56 Unix sockets each with a filter of 3,000 instructions,
+held 14 MiB of compiled code (and by their size 5 MiB of copies of their instructions) outside their run's group,
+charged 36 MiB itself (2026-12-03): a run allowed 282 MiB holds about 150 MiB more outside it, and four or five of
+them at once (about 110 MiB of compiled code each) take the host's whole budget. No runtime or compiler attaches a
+filter (strace of g++, javac, java, node and python3).
+
+It refuses O_DIRECT (`open` and `openat` with it, `fcntl(F_SETFL)` setting it, `openat2` whole, whose flags it cannot
+read): a read that bypasses the page cache goes to the host's disk through the run's read limit, and the kernel waits
+for all of it uninterruptibly, so a program killed by the judge went on reading, outliving its run, for as long as
+it had asked (REFUSED_FLAGS).
+
+It refuses kernel same-page merging (`madvise(MADV_MERGEABLE)`, `prctl(PR_SET_MEMORY_MERGE)`): where the host runs
+KSM, its ksmd merges identical pages of any processes on the host, and timing a write to a merged page tells a
+program whether another process holds a page it guessed (a channel between runs), on host CPU charged to no run.
+
 It keeps `RLIMIT_CORE` where the judge set it (1: no crash runs the host's core dump helper; judge.bwrap), and lets
 the program read it.
 
@@ -67,7 +107,10 @@ _AND_K = 0x54  # BPF_ALU | BPF_AND | BPF_K
 _RET_K = 0x06  # BPF_RET | BPF_K
 _OFFSET_NR, _OFFSET_ARCH = 0, 4  # struct seccomp_data
 _FCNTL_X86_64 = 72
+_SETSOCKOPT_X86_64 = 54
+_PRCTL_X86_64 = 157
 _SETRLIMIT_X86_64 = 160
+_SECCOMP_X86_64 = 317
 _PRLIMIT64_X86_64 = 302
 _RLIMIT_CORE = 4
 
@@ -78,9 +121,11 @@ def _arg_offset(n: int) -> int:
 
 # x86-64 syscall numbers.
 DENIED_X86_64: dict[str, int] = {
+    "sendfile": 40,  # into a pipe it splices: page cache folios pinned by pipes, see the module's docstring
     "flock": 73,  # locks and watches on shared files: see the module's docstring
     "ptrace": 101,
     "syslog": 103,
+    "modify_ldt": 154,  # per-process segment descriptors: Wine's; kernel attack surface no runtime needs
     "pivot_root": 155,
     "sync": 162,  # writes back every filesystem of the host: see the module's docstring
     "acct": 163,
@@ -105,6 +150,9 @@ DENIED_X86_64: dict[str, int] = {
     "inotify_init": 253,
     "inotify_add_watch": 254,
     "unshare": 272,
+    "splice": 275,
+    "tee": 276,
+    "vmsplice": 278,
     "inotify_init1": 294,
     "perf_event_open": 298,
     "fanotify_init": 300,
@@ -130,6 +178,9 @@ DENIED_X86_64: dict[str, int] = {
     "fsmount": 432,
     "fspick": 433,
     "mount_setattr": 442,
+    "memfd_secret": 447,  # memory taken out of the kernel's direct map, splitting it for good: see the docstring
+    "openat2": 437,  # its flags, O_DIRECT among them, are in a struct the filter cannot read: see REFUSED_FLAGS
+    "open_tree_attr": 467,  # open_tree with mount attributes (Linux 6.15): the mount API, as open_tree
 }
 
 # What `socket()` and `socketpair()` may create (the kernel reads each argument as an int: its low word): address
@@ -143,18 +194,35 @@ DENIED_X86_64: dict[str, int] = {
 # SOCK_DCCP, SOCK_PACKET with protocol 0, SOCK_DGRAM with TCP's). What the runtimes open (strace, 2026-12-02):
 # glibc's getaddrinfo, getifaddrs and if_nameindex netlink route (SOCK_RAW) and inet datagram sockets (address
 # sorting, ioctls), its nscd probe a Unix stream; Python, Node and the JVM inet streams with protocol 0 or
-# IPPROTO_TCP, inet datagrams, Unix stream socket pairs (asyncio, libuv's stdio, Pipe.open) and Unix channels.
+# IPPROTO_TCP, inet datagrams, Unix stream socket pairs (asyncio, libuv's stdio, Pipe.open) and Unix channels; at
+# start-up (strace, 2026-12-03) javac and a JVM using NIO probe IPv6 and SO_REUSEPORT with a TCP socket, and take a
+# refusal as "not available"; no runtime or compiler opens netlink or needs an inet socket to start. Without them
+# glibc's getaddrinfo still resolves (its address sorting and AI_ADDRCONFIG take the refusals as "unknown"), while
+# getifaddrs, if_nameindex, Node's os.networkInterfaces() and Java's NetworkInterface fail.
+# Only Unix sockets are allowed: inet and netlink sockets hold memory outside every cgroup of the run (cgroup v1
+# charges Unix sockets' buffers to the run's memory group, and TCP's and UDP's own buffers to its TCP counter,
+# judge.cgroups, but not all that an inet socket can make the kernel keep), and the network namespace has nothing
+# but a loopback device for them anyway:
+# - netlink: bytes queued on a netlink socket are charged to nothing, up to its receive buffer (2 * net.core.rmem_max:
+#   8 MiB on a host where that is 4 MiB). Twenty route sockets asked for a link's attributes until full held 160 MiB
+#   of unreclaimable kernel memory, their run's group (96 MiB allowed) charged 4.8 MiB (2026-12-03); 64 descriptors a
+#   process and 100 processes a run go far past any host's memory. Without it, glibc's getifaddrs and if_nameindex
+#   fail (EPERM) and getaddrinfo assumes both IPv4 and IPv6 for AI_ADDRCONFIG.
+# - TCP: a connection that nobody has accepted yet has no cgroup (the kernel gives it its acceptor's at accept()),
+#   and what the other end sends sits in its queue. One listener and 4,000 connections, each sending 64 KiB and
+#   closing, held 261 MiB of the host's TCP memory (`tcp_mem`: past its pressure threshold, 1.5 GiB here, every TCP
+#   socket on the host is starved, the API's and the database's among them) from a run whose TCP counter read 3 MiB.
+# - UDP: a socket asking for transmit timestamps (SO_TIMESTAMPING, or per message in sendmsg's control data, which
+#   no filter sees) gets a copy of each datagram it sends queued on its error queue, charged to nothing, up to its
+#   receive buffer: ten such sockets held 81 MiB from a run whose TCP counter read 1.8 MiB (2026-12-03). ICMP errors
+#   and local errors (IP_RECVERR) queue there the same way.
 # SOCK_NONBLOCK and SOCK_CLOEXEC, flags in the type argument, are masked off first; a type with any other bit set is
 # refused (as the kernel would refuse it, EINVAL).
 SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET = 1, 2, 3, 5
 _SOCK_FLAGS = 0o4000 | 0o2000000  # SOCK_NONBLOCK | SOCK_CLOEXEC
-# Protocols: IPPROTO_IP (the type's default), IPPROTO_TCP for streams, IPPROTO_UDP for datagrams.
-_INET_TYPES: dict[int, tuple[int, ...]] = {SOCK_STREAM: (0, 6), SOCK_DGRAM: (0, 17)}
+# Protocols: the type's default (0).
 ALLOWED_SOCKETS: dict[str, tuple[int, dict[int, tuple[int, ...]]]] = {
     "AF_UNIX": (1, {SOCK_STREAM: (0,), SOCK_DGRAM: (0,), SOCK_SEQPACKET: (0,)}),
-    "AF_INET": (2, _INET_TYPES),
-    "AF_INET6": (10, _INET_TYPES),
-    "AF_NETLINK": (16, {SOCK_RAW: (0,), SOCK_DGRAM: (0,)}),  # NETLINK_ROUTE; netlink treats both types alike
 }
 _SOCKET_CALLS = (41, 53)  # socket, socketpair: the same three first arguments, one check
 
@@ -171,6 +239,27 @@ DENIED_FCNTL_COMMANDS: dict[str, int] = {
     "F_NOTIFY": 1026,
 }
 
+# Loading a BPF program (bpf() itself is denied above): a program's own seccomp filter, through prctl(PR_SET_SECCOMP) or
+# seccomp(SECCOMP_SET_MODE_FILTER), and a socket's (setsockopt at SOL_SOCKET). Each is compiled to machine code in
+# memory charged to no cgroup, from one budget for the whole host (net.core.bpf_jit_limit): see the module's
+# docstring. Reading a program's seccomp mode and asking which actions exist stay.
+DENIED_PRCTL_OPTIONS: dict[str, int] = {"PR_SET_SECCOMP": 22, "PR_SET_MEMORY_MERGE": 67}
+# Offering memory to the host's same-page merging (KSM), a region at a time or (prctl above) the whole process: where
+# the host runs ksmd, it merges identical pages of any processes on the host, and timing a write to a merged page
+# (a copy-on-write fault) tells a program whether any other process holds a page it guessed: a channel between two
+# runs (a Submit's process, which holds hidden inputs, and a Run beside it), and ksmd's scanning is host CPU charged
+# to no run. No runtime or compiler asks for it.
+_MADVISE_X86_64 = 28
+DENIED_MADVICE: dict[str, int] = {"MADV_MERGEABLE": 12}
+DENIED_SECCOMP_OPERATIONS: dict[str, int] = {"SECCOMP_SET_MODE_FILTER": 1}
+_SOL_SOCKET = 1
+DENIED_SOCKET_OPTIONS: dict[str, int] = {
+    "SO_ATTACH_FILTER": 26,
+    "SO_ATTACH_BPF": 50,
+    "SO_ATTACH_REUSEPORT_CBPF": 51,
+    "SO_ATTACH_REUSEPORT_EBPF": 52,
+}
+
 # Resource limits a program may read but not change: RLIMIT_CORE stays at judge.bwrap.CORE_LIMIT (1), the one value
 # at which a crash runs no core dump helper of the host's (a pipe core_pattern ignores a limit of 0: its helper ran as
 # root, outside the sandbox and every cgroup, for each crash). `setrlimit` is refused for it; `prlimit64`, which libc's
@@ -181,6 +270,18 @@ FIXED_RLIMITS: dict[str, int] = {"RLIMIT_CORE": _RLIMIT_CORE}
 _ARGUMENT_CHECKS = (
     (_FCNTL_X86_64, 1, DENIED_FCNTL_COMMANDS),
     (_SETRLIMIT_X86_64, 0, FIXED_RLIMITS),
+    (_PRCTL_X86_64, 0, DENIED_PRCTL_OPTIONS),
+    (_SECCOMP_X86_64, 0, DENIED_SECCOMP_OPERATIONS),
+    (_MADVISE_X86_64, 2, DENIED_MADVICE),
+)
+# ... and refused for some values of one argument, or any of some bits of it, only when another argument has a given
+# value: (call, (argument index, value), argument index, refused values or bits). setsockopt's option names are per
+# level: these are SOL_SOCKET's. fcntl(F_SETFL) would set O_DIRECT on a descriptor already open (below).
+_F_SETFL = 4
+O_DIRECT = 0o40000
+_GUARDED_CHECKS: tuple[tuple[int, tuple[int, int], int, dict[str, int] | int], ...] = (
+    (_SETSOCKOPT_X86_64, (1, _SOL_SOCKET), 2, DENIED_SOCKET_OPTIONS),
+    (_FCNTL_X86_64, (1, _F_SETFL), 2, O_DIRECT),
 )
 
 # Flags refused wherever they appear in a call's flags argument: call -> (number, argument index, refused bits). The
@@ -189,10 +290,21 @@ _ARGUMENT_CHECKS = (
 # theirs as int; mmap reads an unsigned long, whose upper half holds no flag). Every other bit passes: ordinary
 # mappings, memfds and segments, and the huge page size bits (MAP_HUGE_*, SHM_HUGE_*, MFD_HUGE_*), which mean nothing
 # without the flag.
+#
+# And O_DIRECT, in open's and openat's flags (openat2's are in a struct no filter can read: the call is denied whole;
+# fcntl(F_SETFL) is a guarded check above): a read that bypasses the page cache goes to the host's disk through the
+# run's read limit, and the kernel waits for all of it uninterruptibly (iomap's direct I/O), so a SIGKILL reaches the
+# reader only once every byte arrived. One preadv of a large host file into one small buffer (every iovec the same)
+# and a thread each: four readers of 96 MiB kept the judge waiting 2.9 s after it killed them, eight of 120 MiB 7.2 s
+# (it gave up after 5 s and left them and their cgroups behind; 2026-12-03): at 100 threads a run and 128 MiB/s, about
+# 100 s of processes outliving each process the judge ended, each still reading at the run's rate in a group of its
+# own. No runtime or compiler opens a file with O_DIRECT (strace of g++, javac, java, node and python3).
 MAP_HUGETLB, MFD_HUGETLB, SHM_HUGETLB = 0x40000, 0x4, 0o4000
 REFUSED_FLAGS: dict[str, tuple[int, int, int]] = {
+    "open": (2, 1, O_DIRECT),
     "mmap": (9, 3, MAP_HUGETLB),
     "shmget": (29, 2, SHM_HUGETLB),
+    "openat": (257, 2, O_DIRECT),
     "memfd_create": (319, 1, MFD_HUGETLB),
 }
 
@@ -207,11 +319,21 @@ def build_filter() -> bytes | None:
         return None
     denied = sorted(DENIED_X86_64.values())
     deny = _RET_ERRNO | errno.EPERM
-    # Layout: [0-4] arch and ABI checks, [5, 5+n) denied calls, then per argument check: the call?, load the
-    # argument, [refused values], allow; per refused flag: the call?, load the argument, any of its bits?, allow;
-    # then the sockets' check (`socket_check` instructions), prlimit64's
-    # (`prlimit_check`), allow (any other call) and deny, the last instruction.
+    # Layout: [0-4] arch and ABI checks, [5, 5+n) denied calls, then per guarded check: the call?, load the guard's
+    # argument, its value?, load the argument, [refused values] or any of the refused bits?, and on any other way
+    # load the call's number again and go on (the same call may have an argument check after); per argument check:
+    # the call?, load the argument, [refused values], allow; per refused flag: the call?, load the argument, any of
+    # its bits?, allow; then the sockets' check (`socket_check` instructions), prlimit64's (`prlimit_check`), allow
+    # (any other call) and deny, the last instruction.
     checks = [(nr, arg, sorted(values.values())) for nr, arg, values in _ARGUMENT_CHECKS]
+    guarded = [
+        (nr, guard, arg, refused if isinstance(refused, int) else sorted(refused.values()))
+        for nr, guard, arg, refused in _GUARDED_CHECKS
+    ]
+
+    def guarded_check(refused: int | list[int]) -> int:
+        return 5 + (1 if isinstance(refused, int) else len(refused))
+
     fixed = sorted(FIXED_RLIMITS.values())
     prlimit_check = 6 + len(fixed)
     sockets = sorted((family, sorted(types.items())) for family, types in ALLOWED_SOCKETS.values())
@@ -225,6 +347,7 @@ def build_filter() -> bytes | None:
         first_call
         + len(denied)
         + sum(3 + len(values) for _, _, values in checks)
+        + sum(guarded_check(refused) for _, _, _, refused in guarded)
         + 4 * len(REFUSED_FLAGS)
         + socket_check
         + prlimit_check
@@ -246,6 +369,19 @@ def build_filter() -> bytes | None:
     ]
     for nr in denied:
         prog.append(_insn(_JEQ_K, to(deny_at, len(prog)), 0, nr))
+    for nr, (guard_arg, guard_value), arg, refused in guarded:
+        reload = len(prog) + guarded_check(refused) - 1
+        prog.append(_insn(_JEQ_K, 0, to(reload + 1, len(prog)), nr))
+        prog.append(_insn(_LD_W_ABS, 0, 0, _arg_offset(guard_arg)))
+        prog.append(_insn(_JEQ_K, 0, to(reload, len(prog)), guard_value))
+        prog.append(_insn(_LD_W_ABS, 0, 0, _arg_offset(arg)))
+        if isinstance(refused, int):
+            prog.append(_insn(_JSET_K, to(deny_at, len(prog)), 0, refused))
+        else:
+            for value in refused:
+                prog.append(_insn(_JEQ_K, to(deny_at, len(prog)), 0, value))
+        assert len(prog) == reload
+        prog.append(_insn(_LD_W_ABS, 0, 0, _OFFSET_NR))
     for nr, arg, values in checks:
         next_check = len(prog) + 3 + len(values)
         prog.append(_insn(_JEQ_K, 0, to(next_check, len(prog)), nr))

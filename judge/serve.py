@@ -13,10 +13,12 @@ import ipaddress
 import logging
 import socket
 import ssl
+from functools import partial
 from typing import Any
 
 import uvicorn
 
+from api.server_protocol import BoundedH11Protocol
 from judge import json_logs
 from judge.errors import JudgeConfigurationError
 from judge.server import create_app
@@ -26,8 +28,11 @@ log = logging.getLogger("judge.serve")
 
 PLACEHOLDER_PREFIXES = ("change-me", "dev-", "devsecret")
 MIN_TOKEN_CHARS = 32
-# Longer than the remote backend keeps an idle connection (10 s), so that it never reuses one we just closed.
-KEEP_ALIVE_S = 30
+# The largest request head (request line and headers) the service reads: the remote backend's is under 1 KiB.
+MAX_HEAD_BYTES = 16 << 10
+# A request body must keep this pace once its head has arrived (after SHADOWS_JUDGE_SERVE_BODY_TIMEOUT_S of grace),
+# as the API's must: the handler's own deadline on the body starts only once the token has been checked.
+BODY_MIN_BYTES_PER_S = 4096
 
 
 def is_loopback(host: str) -> bool:
@@ -103,6 +108,27 @@ def uvicorn_tls_options(settings: JudgeSettings) -> dict[str, Any]:
     return options
 
 
+def connection_options(settings: JudgeSettings) -> dict[str, Any]:
+    """What bounds a connection before any token is checked (anyone who reaches the port can open one). uvicorn's
+    default parser (httptools) kept every header line it was sent, and uvicorn times only the idle wait after a
+    response: one connection sending header lines without end took the service from 64 to 268 MiB with 200 MiB of
+    them, and one that never finished its head held a descriptor for ever (slowloris). h11 refuses a head over
+    MAX_HEAD_BYTES (400), and the API's protocol (api.server_protocol) closes a connection whose head has not arrived
+    within the keep-alive timeout of its opening or of its previous response (408 when part of one came), or whose
+    body falls behind BODY_MIN_BYTES_PER_S. The keep-alive timeout must stay above the remote backend's 10 s for idle
+    connections, so that it never reuses one the service has just closed."""
+    return {
+        # A partial of a module-level class, as the API's: uvicorn may pickle it.
+        "http": partial(
+            BoundedH11Protocol,
+            body_grace_s=settings.serve_body_timeout_s,
+            body_min_rate=BODY_MIN_BYTES_PER_S,
+        ),
+        "h11_max_incomplete_event_size": MAX_HEAD_BYTES,
+        "timeout_keep_alive": settings.serve_keep_alive_s,
+    }
+
+
 def serve(settings: JudgeSettings, *, host: str | None = None, port: int | None = None) -> None:
     """Run the judge service until SIGINT/SIGTERM. Raises JudgeConfigurationError before binding anything."""
     host = host or settings.serve_host
@@ -142,7 +168,7 @@ async def _serve(settings: JudgeSettings, host: str, port: int) -> None:
         log_config=None,
         access_log=False,
         server_header=False,
-        timeout_keep_alive=KEEP_ALIVE_S,
+        **connection_options(settings),
         **uvicorn_tls_options(settings),
     )
     await _Server(config, settings).serve()

@@ -92,7 +92,8 @@ class JudgeSettings(BaseSettings):
 
     # The judge service (`shadows judge serve`): bind address, TLS (a client CA turns on mTLS), request bounds,
     # how many recent run ids (and how many MiB of their reports, for how long) it remembers to answer a retried
-    # run without running it again, and an optional bearer token for /metrics.
+    # run without running it again, and an optional bearer token for /metrics. A request head must arrive whole
+    # within serve_keep_alive_s of a connection's opening or of its previous response (as idle connections are kept).
     serve_host: str = "127.0.0.1"
     serve_port: int = Field(default=8090, ge=0, le=65535)
     serve_tls_cert: Path | None = None
@@ -100,6 +101,7 @@ class JudgeSettings(BaseSettings):
     serve_tls_client_ca: Path | None = None
     serve_max_body_bytes: int = Field(default=4 << 20, ge=64 << 10, le=64 << 20)
     serve_body_timeout_s: float = Field(default=10.0, gt=0, le=300)
+    serve_keep_alive_s: float = Field(default=30.0, gt=0, le=600)
     serve_idempotency_runs: int = Field(default=4096, ge=16, le=1_000_000)
     serve_idempotency_mb: int = Field(default=64, ge=1, le=4096)
     serve_idempotency_s: float = Field(default=900.0, gt=0, le=86_400)

@@ -49,7 +49,7 @@ from judge.errors import (
     JudgeInternalError,
     UnsupportedLanguageError,
 )
-from judge.limits import job_budget_s
+from judge.limits import JOB_GRACE_S, job_budget_s
 from judge.schemas import RunReport, RunRequest, Timings, Verdict
 from judge.settings import JudgeSettings
 from judge.verdict import overall_verdict
@@ -61,7 +61,7 @@ REPLAYS = 6  # how often one host is asked again for a run that may have started
 _REPLAY_BACKOFF_S = (0.05, 0.2, 0.5, 1.0, 2.0, 2.0)
 SLOW_ROUNDS = 3  # how often the hosts that timed out on connect are tried again before a run gives up on them
 _SLOW_PAUSE_S = (0.2, 0.5, 1.0)
-_KEEPALIVE_EXPIRY_S = 10.0  # shorter than the service keeps idle connections (judge.serve.KEEP_ALIVE_S)
+_KEEPALIVE_EXPIRY_S = 10.0  # under the service's SHADOWS_JUDGE_SERVE_KEEP_ALIVE_S (30 s)
 # A handshake that failed before the request was written (the host's certificate not trusted, TLS 1.2 refusing
 # ours). TLS 1.3 verifies a client certificate after the client has written its request, and the host then resets
 # the connection: indistinguishable from a host dying mid-run, so that is asked again (REPLAYS) like any drop.
@@ -271,7 +271,7 @@ class RemoteBackend:
         run_id = secrets.token_hex(16)
         body = wire.RunEnvelope(run_id=run_id, request=executed_part(request)).model_dump_json().encode()
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + job_budget_s(request) + 30.0 + self.settings.remote_queue_wait_s
+        deadline = loop.time() + job_budget_s(request) + JOB_GRACE_S + self.settings.remote_queue_wait_s
         tried: set[Host] = set()  # not to be asked again for this run
         slow: set[Host] = set()  # timed out on connect: asked again after a pause, when no other host is left
         busy = refused_us = False
