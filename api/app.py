@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
 from api.db.pool import create_pool
+from api.embed_origins import public_suffixes
 from api.error_rendering import UnexpectedErrorMiddleware, install_error_handlers
 from api.export_slots import ExportSlots
 from api.integrations import ashby, greenhouse
@@ -38,6 +39,7 @@ from api.routers import (
     internal,
     interviews,
     join,
+    legal_holds,
     livekit_webhook,
     organizations,
     practice,
@@ -87,6 +89,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
             on_connect=(lambda conn: instrument_connection(conn, tracing)) if tracing else None,
         )
         await pool.open(wait=False)
+        await asyncio.to_thread(public_suffixes)  # parsed once here, not on the first request's event loop
         app.state.pool = pool
         app.state.judge = judge
         app.state.storage = open_storage(settings)
@@ -130,6 +133,10 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         docs_url=None,
         redoc_url=None,
         openapi_url=None,  # served by api/openapi_doc.py: public, or complete for the internal service token
+        # A path with a trailing slash is a 404, not a redirect: Starlette builds that redirect from the Host header
+        # (and the scheme the server saw), so it sent a client's POST, body and key included, wherever a spoofed
+        # Host or a cache keyed without it said, and over plain http behind a TLS proxy.
+        redirect_slashes=False,
     )
     app.state.settings = settings
     app.state.questions = QuestionCache()
@@ -169,12 +176,14 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         questions.router,
         scorecards.router,
         shares.router,
+        legal_holds.router,
         reports.router,
         analytics.router,
         session_data.router,
         webhook_endpoints.router,
         integration_keys.router,
         ats_callbacks.router,
+        ats_callbacks.org_router,
         greenhouse.router,
         ashby.router,
     ):

@@ -6,12 +6,18 @@ from starlette.types import Send
 
 
 async def send_json(send: Send, status: int, body: bytes) -> None:
-    """Send `body` (JSON, already encoded) as the whole response with `status`."""
+    """Send `body` (JSON, already encoded) as the whole response with `status`. It is data to nothing that
+    renders it: never sniffed, never framed (an answer at a page's path, e.g. /embed/…%00, included)."""
     await send(
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"x-content-type-options", b"nosniff"),
+                (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
+            ],
         }
     )
     await send({"type": "http.response.body", "body": body})

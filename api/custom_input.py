@@ -4,16 +4,16 @@ expected value, so returning anything counts as having run)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from api.errors import UnprocessableError
+from api.stored_json import stored_bytes
 from judge.bank import Signature, TestCase, split_type, value_matches_type
 from judge.schemas import RunReport, Verdict
 from judge.verdict import VALUE_NOT_SHOWN
 
 MAX_CASES = 5
-MAX_CASE_BYTES = 16_384  # one case's arguments as JSON
+MAX_CASE_BYTES = 16_384  # one case's arguments as JSON, as PostgreSQL stores them (api/stored_json.py)
 MAX_DEPTH = 4  # nesting of JSON arrays/objects; the bank's types go at most two arrays deep
 
 
@@ -41,7 +41,7 @@ def custom_cases(signature: Signature, inputs: list[list[Any]]) -> list[TestCase
     for i, args in enumerate(inputs, start=1):
         if _depth(args, MAX_DEPTH + 1) > MAX_DEPTH + 1:
             raise UnprocessableError(f"Input {i} is nested too deeply.", code="invalid_input")
-        if len(json.dumps(args)) > MAX_CASE_BYTES:
+        if stored_bytes(args) > MAX_CASE_BYTES:
             raise UnprocessableError(
                 f"Input {i} is larger than {MAX_CASE_BYTES} bytes.", code="invalid_input"
             )

@@ -4,7 +4,7 @@ In one transaction: the session row and everything recorded about it (events, ru
 staged uploads, artifact records: they cascade), its candidate when no other session refers to them, a
 `session_deletions` row (ids and counts, no personal data), and a queued `erase_session_artifacts` job. After the
 commit the stored objects are removed at once as well; if storage fails then, the job removes them (retried).
-An interview in progress must be cancelled first.
+An interview in progress must be cancelled first, and a session on legal hold (`api.legal_holds`) released first.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from uuid import UUID
 
 import structlog
 
+from api import legal_holds
 from api.artifacts import erase_artifacts
 from api.db import artifacts_repo
 from api.db.pool import Conn
@@ -41,6 +42,7 @@ async def delete_session(
             raise NotFoundError("Session not found.", code="session_not_found")
         if row["status"] == "in_progress":
             raise SessionInProgressError("The interview is in progress; cancel it before deleting it.")
+        await legal_holds.refuse_if_held(conn, session_id)  # under the row's lock, as a hold is placed
         deleted = await artifacts_repo.delete_session(conn, session_id)
         assert deleted is not None  # locked above
         removed: dict[str, Any] = deleted["removed"]

@@ -27,7 +27,10 @@ def error_body(code: str, message: str) -> dict[str, Any]:
 async def _api_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
     headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
-    return JSONResponse(error_body(exc.code, exc.message), status_code=exc.status, headers=headers)
+    body = error_body(exc.code, exc.message)
+    if exc.fields:
+        body["fields"] = exc.fields
+    return JSONResponse(body, status_code=exc.status, headers=headers)
 
 
 def _field(loc: Any) -> str:

@@ -24,6 +24,7 @@ class ApiError(Exception):
     status: int = 500
     code: str = "internal_error"
     retryable: bool = False
+    fields: list[dict[str, str]] | None = None  # rendered as the body's `fields`, like a validation error's
 
     def __init__(
         self, message: str = "Internal error.", *, code: str | None = None, retry_after: int | None = None

@@ -1,5 +1,11 @@
-"""Refuses text PostgreSQL cannot hold, at the edge, with a 422 naming the field: JSON bodies whose strings hold
-lone UTF-16 surrogates (`"\\ud800"`), and query parameters holding the NUL character (`%00`).
+"""Refuses, at the edge, with a 422 naming the field: JSON bodies that repeat a key in one object
+(`duplicate_json_key`, api.json_keys), JSON bodies whose strings hold lone UTF-16 surrogates (`"\\ud800"`), and
+query parameters holding the NUL character (`%00`); with a 400 `duplicate_query_parameter`, a query naming a
+parameter twice; and with a 404 `not_found`, a path holding a NUL (a path parameter is bound into queries too).
+
+Every body is checked but a form's (multipart or URL-encoded), whatever its Content-Type says: FastAPI parses a
+body as JSON for a JSON media type or none, and the routes that read their body themselves (LiveKit's webhook,
+Ashby's calls) parse it whatever its label. A body that is not JSON is left to the route.
 
 Python's JSON parser accepts such escapes and yields strings that cannot be encoded as UTF-8, so PostgreSQL (and
 every UTF-8 consumer downstream) would fail on them later, mid-request. It yields them from surrogates written as
@@ -19,8 +25,9 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api import json_keys
 from api.asgi_reply import send_json
-from api.media_types import JSON_MEDIA, media_type
+from api.media_types import FORMS, media_type
 
 # A surrogate escape (\uD800-\uDFFF), or an escaped backslash (so that `\\ud800` is read as text, not an escape).
 _ESCAPE = re.compile(rb"\\(?:u([dD][89a-fA-F][0-9a-fA-F]{2})|.)", re.DOTALL)
@@ -85,20 +92,30 @@ def _is_utf8(body: bytes) -> bool:
     return True
 
 
-def _problem_field(body: bytes) -> str | None:
+def _problem(body: bytes) -> tuple[str, str, str] | None:
+    """(field, problem, error code) for a JSON body the API must not read; None for one it may (or no JSON)."""
+    if not body.strip():
+        return None
+    try:
+        parsed = json_keys.loads(body)
+    except json_keys.DuplicateKeyError as e:
+        return e.field, json_keys.DUPLICATE, "duplicate_json_key"
+    except (ValueError, RecursionError):
+        return None  # not JSON the app would accept either; it answers with its own error
     # Python's parser also reads surrogates that are no escape: written as UTF-8 bytes (it decodes with
     # 'surrogatepass'), or in a UTF-16 or UTF-32 body (any escape in it, which the byte scan cannot see).
     if not has_lone_surrogate_escape(body) and json.detect_encoding(body) in _UTF8 and _is_utf8(body):
         return None
-    try:
-        parsed = json.loads(body)
-    except (ValueError, RecursionError):
-        return None  # not JSON the app would accept either; it answers with its own error
     path = surrogate_path(parsed)
-    return path.encode("ascii", "backslashreplace").decode() if path else None
+    return (
+        (path.encode("ascii", "backslashreplace").decode(), SURROGATES, "validation_error") if path else None
+    )
 
 
 SURROGATES = "text must not contain unpaired UTF-16 surrogates"
+NOT_FOUND = (
+    b'{"error":{"code":"not_found","message":"Not found."}}'  # as the app's own 404 for an unknown path
+)
 NUL = "must not contain the NUL character (U+0000)"
 
 
@@ -113,31 +130,55 @@ def nul_query_field(query_string: bytes) -> str | None:
     return None
 
 
-def _reply(field: str, problem: str = SURROGATES) -> bytes:
+def repeated_query_name(query_string: bytes) -> str | None:
+    """The first query parameter named more than once (names compared decoded, `%6Cimit` is `limit`)."""
+    if b"&" not in query_string:
+        return None
+    seen: set[str] = set()
+    for key, _ in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True, encoding="utf-8"):
+        if key in seen:
+            return key.encode("ascii", "backslashreplace").decode()
+        seen.add(key)
+    return None
+
+
+def _repeated_reply(name: str) -> bytes:
+    message = f"query.{name}: named more than once; send each query parameter once"
+    return json.dumps({"error": {"code": "duplicate_query_parameter", "message": message}}).encode()
+
+
+def _reply(field: str, problem: str, code: str = "validation_error") -> bytes:
     return json.dumps(
         {
-            "error": {"code": "validation_error", "message": f"{field}: {problem}"},
+            "error": {"code": code, "message": f"{field}: {problem}"},
             "fields": [{"field": field, "message": problem}],
         }
     ).encode()
 
 
 class JsonTextMiddleware:
-    """Refuses a NUL in the query string; buffers JSON bodies (already capped by BodyLimitMiddleware outside it) and
-    refuses lone surrogates."""
+    """Refuses a NUL in the path or the query string; buffers every body but a form's (already capped by
+    BodyLimitMiddleware outside it) and refuses JSON that repeats a key or holds lone surrogates."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and "\x00" in scope.get("path", ""):
+            # No path of ours holds one: a path parameter carrying it (an artifact's name) reached a query (a 500).
+            await send_json(send, 404, NOT_FOUND)
+            return
         if scope["type"] == "http" and (nul := nul_query_field(scope.get("query_string", b""))):
             await send_json(send, 422, _reply(nul, NUL))
+            return
+        if scope["type"] == "http" and (repeated := repeated_query_name(scope.get("query_string", b""))):
+            # FastAPI keeps the last of a repeated parameter; a proxy, cache key or WAF rule often the first.
+            await send_json(send, 400, _repeated_reply(repeated))
             return
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
-        kind = media_type(scope)
-        if kind is not None and kind not in JSON_MEDIA and not kind.endswith("+json"):
+        if media_type(scope) in FORMS:
             await self.app(scope, receive, send)
             return
         chunks: list[bytes] = []
@@ -150,9 +191,9 @@ class JsonTextMiddleware:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        field = _problem_field(body)
-        if field is not None:
-            await send_json(send, 422, _reply(field))
+        problem = _problem(body)
+        if problem is not None:
+            await send_json(send, 422, _reply(*problem))
             return
         await self.app(
             scope, _replay([{"type": "http.request", "body": body, "more_body": False}], receive), send

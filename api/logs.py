@@ -4,11 +4,16 @@ standard library's (uvicorn, psycopg, the judge) alike. Never personal data, cod
 Exceptions are rendered as structured fields (`error`: type, frames, causes) without their messages and
 without local variables: an exception's text can quote request data (a database error names the value that broke
 a constraint), so only the type, PostgreSQL's SQLSTATE and schema names (constraint, table, column) are kept.
+HTTP clients' own request lines (httpx's full URLs) are not logged: the URLs we call may carry a receiver's token.
+Whatever a record says, credentials written into a URL or connection string (`scheme://user:password@`,
+libpq's `password=...`) are masked in every field before it is rendered: a library's own message (psycopg_pool's
+"error connecting", quoting libpq's error, which quotes the connection string) is not ours to reword.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import traceback
 from types import TracebackType
@@ -21,6 +26,39 @@ from structlog.typing import EventDict, Processor, WrappedLogger
 HANDLER_NAME = "shadows-structured"
 MAX_FRAMES = 30
 MAX_CAUSES = 5
+OUTBOUND_CLIENT_LOGGERS = ("httpx", "httpcore")  # HTTP clients that log request URLs
+
+
+# `scheme://user:password@` (the user kept, the password masked) and `scheme://token@` (all masked).
+_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^\s/?#@:'\"]*)(:[^\s'\"]*)?@")
+_CONNINFO_PASSWORD = re.compile(r"(?i)\b(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s'\"]+)")
+MASK = "***"
+
+
+def mask_credentials(text: str) -> str:
+    """`text` with the credentials of any URL or libpq connection string in it masked."""
+    if "@" in text:
+        text = _URL_USERINFO.sub(
+            lambda m: f"{m[1]}{m[2]}:{MASK}@" if m[3] is not None else f"{m[1]}{MASK}@", text
+        )
+    if "=" in text:
+        text = _CONNINFO_PASSWORD.sub(rf"\1{MASK}", text)
+    return text
+
+
+def _masked(value: Any, depth: int = 0) -> Any:
+    if isinstance(value, str):
+        return mask_credentials(value)
+    if depth < 4 and isinstance(value, dict):
+        return {k: _masked(v, depth + 1) for k, v in value.items()}
+    if depth < 4 and isinstance(value, (list, tuple)):
+        return [_masked(v, depth + 1) for v in value]
+    return value
+
+
+def masked_credentials(_: WrappedLogger, __: str, event: EventDict) -> EventDict:
+    """Every field of a record, credentials in URLs and connection strings masked (the last step before output)."""
+    return {k: _masked(v) for k, v in event.items()}
 
 
 def _frames(tb: TracebackType | None) -> list[dict[str, Any]]:
@@ -97,6 +135,7 @@ def configure_logging(*, json_lines: bool, level: int = logging.INFO) -> None:
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structured_exception,
+        masked_credentials,
     ]
     structlog.configure(
         processors=[*shared, renderer],
@@ -128,3 +167,8 @@ def configure_logging(*, json_lines: bool, level: int = logging.INFO) -> None:
         logger.propagate = True
     # Our access log (api.middleware) carries route templates; uvicorn's would carry raw paths and queries.
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+    # httpx logs every request's full URL at INFO ("HTTP Request: POST https://..."). The worker's requests go to
+    # URLs organisations and ATSs gave us (webhook endpoints, Greenhouse's callback), whose path or query is often
+    # the receiver's only credential; our own records (webhook.attempt, ats_callback.attempt) name them by id.
+    for name in OUTBOUND_CLIENT_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)

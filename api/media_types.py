@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from starlette.types import Scope
 
-JSON_MEDIA = frozenset({"application/json"})
 MULTIPART = "multipart/form-data"
+# Bodies that are no JSON document (a multipart one's JSON part is parsed by its route, with api.json_keys).
+FORMS = frozenset({MULTIPART, "application/x-www-form-urlencoded"})
 
 
 class DuplicateContentTypeError(Exception):

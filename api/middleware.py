@@ -1,5 +1,5 @@
-"""ASGI middleware: request head cap (431), request body size cap (413, after refusing a second Content-Type) and
-per-route metrics with a structured access log."""
+"""ASGI middleware: request head cap (431) and one Authorization header (400), request body size cap (413, after
+refusing a second Content-Type or a content coding) and per-route metrics with a structured access log."""
 
 from __future__ import annotations
 
@@ -18,17 +18,39 @@ TOO_LARGE = b'{"error":{"code":"payload_too_large","message":"The request body i
 TWO_CONTENT_TYPES = (
     b'{"error":{"code":"duplicate_content_type","message":"Send exactly one Content-Type header."}}'
 )
+CODED_BODY = (
+    b'{"error":{"code":"unsupported_content_encoding",'
+    b'"message":"Send the body uncompressed, without a Content-Encoding (or with identity)."}}'
+)
+_NO_BODY = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def has_content_coding(scope: Scope) -> bool:
+    """Whether a request names a content coding other than identity for its body. The API never inflates a body,
+    and reading a coded one as plain would make it mean one thing to a proxy or filter in front that decodes it
+    (or waves through what it cannot decode) and another here; so it is refused, and a bomb is never inflated."""
+    for name, value in scope["headers"]:
+        if name == b"content-encoding":
+            codings = [c.strip().lower() for c in value.split(b",")]
+            if any(c not in (b"", b"identity") for c in codings):
+                return True
+    return False
 
 
 # The methods the API answers; any other token a client sends is counted as `other`, so the request series stay
 # bounded whatever arrives (the method is the client's to choose, and a label value is a series for ever).
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 HEAD_TOO_LARGE = b'{"error":{"code":"headers_too_large","message":"The request headers are too large."}}'
+TWO_AUTHORIZATIONS = (
+    b'{"error":{"code":"duplicate_authorization","message":"Send exactly one Authorization header."}}'
+)
 
 
 class HeaderLimitMiddleware:
     """Refuses requests whose headers add up to more than `max_bytes` (431). The server (h11) refuses a head it has
-    to buffer past the same cap while it is still arriving; a head that arrived whole in one read is checked here."""
+    to buffer past the same cap while it is still arriving; a head that arrived whole in one read is checked here.
+    Also refuses two Authorization headers (400 `duplicate_authorization`): the API reads the first, a gateway in
+    front may authenticate, log or rate-limit by the last, so the two would disagree on who is calling."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -40,6 +62,9 @@ class HeaderLimitMiddleware:
             size += sum(len(name) + len(value) + 4 for name, value in scope["headers"])
             if size > self.max_bytes:
                 await send_json(send, 431, HEAD_TOO_LARGE)
+                return
+            if sum(1 for name, _ in scope["headers"] if name == b"authorization") > 1:
+                await send_json(send, 400, TWO_AUTHORIZATIONS)
                 return
         await self.app(scope, receive, send)
 
@@ -68,6 +93,9 @@ class BodyLimitMiddleware:
             kind = media_type(scope)
         except DuplicateContentTypeError:
             await send_json(send, 400, TWO_CONTENT_TYPES)
+            return
+        if scope["method"] not in _NO_BODY and has_content_coding(scope):
+            await send_json(send, 400, CODED_BODY)
             return
         limit = self.max_bytes
         if kind == MULTIPART:

@@ -91,6 +91,8 @@ def render_notice(
         "spoken": SPOKEN.get(str(session.get("interview_language") or "en"), "English"),
         "retention_days": retention_days(org),
         "allow_text_only": bool(org and org["allow_text_only"]) or bool(session.get("text_only")),
+        # Only an organisation places legal holds (api.legal_holds); a practice session has none.
+        "legal_hold_possible": org is not None,
     }
     return _render(version, tuple(sorted(values.items())))
 

@@ -36,6 +36,10 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "bad_request": (400, "The request could not be read."),
     "http_error": (400, "The request could not be parsed (for example JSON nested too deeply)."),
     "invalid_cursor": (400, "The pagination cursor is not one the API issued."),
+    "duplicate_content_type": (400, "The request has more than one Content-Type header."),
+    "duplicate_authorization": (400, "The request has more than one Authorization header."),
+    "duplicate_query_parameter": (400, "The query string names one parameter more than once."),
+    "unsupported_content_encoding": (400, "The body names a Content-Encoding; send it uncompressed."),
     "unauthorized": (401, "Not authenticated."),
     "missing_credentials": (401, "No `Authorization: Bearer …` header."),
     "invalid_credentials": (401, "The bearer token is malformed or too long."),
@@ -67,6 +71,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "ats_callback_not_found": (404, "No such call back to the ATS for this session."),
     "interview_not_found": (404, "Greenhouse: no interview with that partner_interview_id."),
     "test_not_found": (404, "No assessment or test with that id."),
+    "legal_hold_not_found": (404, "This session is not on legal hold."),
     "organization_not_found": (404, "The key's organisation no longer exists."),
     "method_not_allowed": (405, "The route does not accept this method."),
     "conflict": (409, "The request conflicts with the current state."),
@@ -98,12 +103,28 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
         409,
         "The interview record was deleted under the retention period; it cannot be graded.",
     ),
+    "legal_hold_exists": (409, "The session is already on legal hold."),
+    "record_erased": (
+        409,
+        "The record was erased under the retention period; there is nothing left to hold.",
+    ),
+    "too_many_legal_holds": (409, "The session has had the most legal holds it may have."),
+    "session_on_legal_hold": (409, "The session is on legal hold; lift the hold before deleting it."),
     "endpoint_disabled": (409, "The webhook endpoint is disabled; enable it first."),
     "delivery_pending": (409, "The delivery is still being retried."),
     "delivery_in_flight": (409, "A request of the delivery is still in flight."),
     "ats_callback_pending": (409, "The call back to the ATS is still being retried."),
     "slug_taken": (409, "Another organisation uses that slug."),
+    "session_record_full": (
+        409,
+        "The session's event log is at its bound (SHADOWS_API_EVENT_BUDGET_BYTES, SHADOWS_API_EVENT_MAX_COUNT); "
+        "nothing of the batch was stored.",
+    ),
     "idempotency_key_reused": (409, "An event's idempotency key is already stored with a different event."),
+    "test_order_conflict": (
+        409,
+        "Greenhouse: the send_test url belongs to a test order for another test or candidate.",
+    ),
     "gone": (410, "The resource has expired."),
     "invite_expired": (410, "The invite was not used in time."),
     "session_expired": (410, "The session expired."),
@@ -117,6 +138,10 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "address_not_allowed": (422, "The callback or webhook URL is not an address we may call."),
     "invalid_url": (422, "The callback or webhook URL is not a valid URL, or too long once percent-encoded."),
     "invalid_resume": (422, "The résumé is not a readable PDF."),
+    "duplicate_json_key": (
+        422,
+        "A JSON object in the body names one key twice (at any depth; `fields` names the second).",
+    ),
     "unsupported_media_type": (422, "Send application/json (or multipart/form-data where documented)."),
     "unsupported_language": (422, "The language is not one this session or the judge uses."),
     "question_not_found": (422, "No question with that id."),
@@ -253,7 +278,8 @@ def build_openapi(app: FastAPI, *, internal: bool = False) -> dict[str, Any]:
     for path, ops in doc["paths"].items():
         for op in ops.values():
             auth = next(iter(op["security"][0]), None) if op.get("security") else None
-            statuses = {422, 500}
+            # Any request: 400 for a query naming a parameter twice or two Authorization headers, 422 for a NUL.
+            statuses = {400, 422, 500}
             if auth:
                 statuses |= {401}
             if "{session_id}" in path:

@@ -31,7 +31,8 @@ _RETRY_AFTER = {
 }
 
 DESCRIPTIONS = {
-    400: "Malformed request: a second Content-Type header, an invalid cursor, a body that cannot be parsed.",
+    400: "Malformed request: a second Content-Type or Authorization header, a query parameter named twice, a "
+    "compressed body (a Content-Encoding), an invalid cursor, a body that cannot be parsed.",
     401: "Missing or invalid credentials.",
     403: "The credentials do not allow this.",
     404: "Not found (an id that cannot exist is a 404 too).",

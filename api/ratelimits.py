@@ -62,6 +62,22 @@ def client_bucket(address: str) -> str:
     return str(ip)
 
 
+IPV6_SITE_PREFIX = 48  # one end site: registries hand a site a /48 (or a /56), so up to 65,536 /64s
+
+
+def client_site(address: str) -> str | None:
+    """The end site of an IPv6 client address, its /48, or None (an IPv4 address, IPv4-mapped included, is a site of
+    its own). A site holds many /64s, each a bucket of `client_bucket`: rotating them took a fresh one per request,
+    so the site has a bucket too, with a larger limit (several subscribers may share it)."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return None
+    if not isinstance(ip, ipaddress.IPv6Address) or ip.ipv4_mapped is not None:
+        return None
+    return str(ipaddress.IPv6Network((ip, IPV6_SITE_PREFIX), strict=False))
+
+
 class RateLimits:
     """One per app: `await limits.hit("practice", "5/hour", client_address)`."""
 

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from api.db import report_repo
+from api.db import legal_holds_repo, report_repo
 from api.db.pool import Conn
+from api.report_budget import cited_seqs, page_transcript
 from api.report_facts import facts_from_timeline
 from api.scorecards import shown_view
 from api.timeline import View, build_items, elapsed_s, timeline_item
@@ -42,6 +44,9 @@ class ReportPage:
     final_code_omitted: bool
     timeline_url: str | None
     replay: Entry | None
+    # The session's active legal hold: only on the organisation's own page (its key), never a share link's, the
+    # PDF's or the candidate's.
+    legal_hold: dict[str, Any] | None = None
 
     def as_context(self, *, nonce: str, print_mode: bool) -> dict[str, Any]:
         counts = Counter(i["kind"] or "unknown" for i in self.integrity)
@@ -60,6 +65,7 @@ class ReportPage:
             "final_code": self.final_code,
             "final_code_omitted": self.final_code_omitted,
             "timeline_url": self.timeline_url,
+            "legal_hold": self.legal_hold,
             "replay": None if print_mode else self.replay,
             "nonce": nonce,
             "print_mode": print_mode,
@@ -67,8 +73,15 @@ class ReportPage:
 
 
 async def load_report(
-    conn: Conn, session: dict[str, Any], *, view: View, timeline_url: str | None, assets: WebAssets
+    conn: Conn,
+    session: dict[str, Any],
+    *,
+    view: View,
+    timeline_url: str | None,
+    assets: WebAssets,
+    with_legal_hold: bool = False,
 ) -> ReportPage:
+    """`with_legal_hold`: the reader is the organisation itself (its key), who is shown the session's legal hold."""
     sid = session["id"]
     if session["retention_applied_at"] is not None:
         # The record is gone: the page says so where the replay was, and draws no half replay.
@@ -105,6 +118,11 @@ async def load_report(
             "duration_minutes": session["duration_minutes"],
             "practice": session["practice"],
             "retention_applied_at": session["retention_applied_at"],
+            # Never started, and its invite ran out: the interview will not take place (the status stays
+            # `scheduled`; the join link is refused).
+            "invite_expired_at": session["invite_expires_at"]
+            if session["status"] == "scheduled" and session["invite_expires_at"] <= datetime.now(UTC)
+            else None,
             # The coaching view is the candidate's own; an organisation's readers see whom they are reading about.
             "candidate_name": session["candidate_name"] if view == "org" else None,
             "candidate_external_id": session["candidate_external_id"] if view == "org" else None,
@@ -114,11 +132,16 @@ async def load_report(
         latest_attempt=latest if scorecard and latest and latest.version != scorecard.version else None,
         facts=facts,
         facts_from_grader=scorecard is not None and scorecard.facts is not None,
-        transcript=[i for i in items if i["type"] in TRANSCRIPT_TYPES],
+        transcript=page_transcript(
+            [i for i in items if i["type"] in TRANSCRIPT_TYPES], cited_seqs(scorecard)
+        ),
         runs=[i for i in items if i["type"] in ("test_run", "submission")],
         integrity=[i for i in items if i["type"] == "integrity"],
         final_code=final_code,
         final_code_omitted=final_code_omitted,
         timeline_url=timeline_url,
         replay=assets.entry(REPLAY_ENTRY),
+        legal_hold=await legal_holds_repo.active_hold(conn, sid)
+        if with_legal_hold and view == "org"
+        else None,
     )

@@ -31,6 +31,7 @@ from api.run_admission import PRACTICE_TENANT, RunAdmission
 from api.security import digest
 from api.session_window import require_not_over, require_record_open, require_running
 from api.settings import ApiSettings
+from judge.limits import run_bound_s
 from judge.schemas import RunRequest
 
 log = structlog.get_logger(__name__)
@@ -54,6 +55,11 @@ class RunServices:
     def lease_ttl_s(self) -> float:
         # Long enough for the longest wait plus the judge's whole-job budget; only a crashed run ever reaches it.
         return self.settings.run_queue_wait_s + self.judge.settings.job_timeout_s + 30.0
+
+    def lease_ttl_for(self, request: RunRequest) -> float:
+        """How long the lease of a run of `request` must last: the longest wait for a slot and the longest the judge
+        may take to run it (its job budget grows with the tests; `job_timeout_s` is only its floor)."""
+        return self.settings.run_queue_wait_s + run_bound_s(request, self.judge.settings) + 30.0
 
 
 @dataclass(frozen=True)
@@ -108,17 +114,21 @@ async def _lease_and_load(
         )
         # Custom input (api/routers/custom_runs.py): the candidate's own calls replace the question's tests.
         tests = question["tests"] if custom is None else custom_cases(question["signature"], custom)
+        request = RunRequest(
+            language=language,  # type: ignore[arg-type]  # validated by the route's Literal
+            source=code,
+            signature=question["signature"],
+            tests=tests,
+            compare=question["compare"],
+            mode=mode,
+        )
+        # The lease lasts as long as the judge may take with this run: a Submit's budget (a bank question's, 236 to
+        # 410 s) outlasted `lease_ttl_s` (180 s), and a Submit slow on purpose could then be joined by a Run of its
+        # own session before its final answer was stored, reading what its process left in the host's caches.
+        await runs_repo.extend_lease(conn, session["id"], lease, services.lease_ttl_for(request))
     except BaseException:
         await runs_repo.drop_lease(conn, session["id"], lease)
         raise
-    request = RunRequest(
-        language=language,  # type: ignore[arg-type]  # validated by the route's Literal
-        source=code,
-        signature=question["signature"],
-        tests=tests,
-        compare=question["compare"],
-        mode=mode,
-    )
     return _Prepared(session["id"], session["question_id"], _tenant(session), caller, lease, request)
 
 
@@ -236,11 +246,21 @@ async def run_for_agent(
 
 
 async def run_for_grader(
-    pool: Pool, judge: LazyJudge, admission: RunAdmission, *, session_id: str, language: str, code: str
+    pool: Pool,
+    judge: LazyJudge,
+    admission: RunAdmission,
+    *,
+    session_id: str,
+    language: str,
+    code: str,
+    lease: UUID | None = None,
+    queue_wait_s: float = 0.0,
 ) -> dict[str, Any]:
     """The grading job's final submission of a finished session's last code, stored like any other (`by: grader`),
-    in the same three steps. No lease, rate limit or time window: the session is over, and the grading job's queue
-    lock already keeps one session's gradings from running at once."""
+    in the same three steps. No rate limit or time window: the session is over, and the grading job's queue lock
+    already keeps one session's gradings from running at once. `lease`: the session's run lease the job holds from
+    before it read the record until it has read it again (api.jobs.grading), made to last as long as this run may
+    take (`queue_wait_s` and the judge's bound, as a Submit's); it stays held when the run is stored."""
     async with connection(pool) as conn:
         session = await sessions_repo.get_session(conn, session_id)
         if session is None:
@@ -255,6 +275,11 @@ async def run_for_grader(
         compare=question["compare"],
         mode="submit",
     )
+    if lease is not None:
+        async with connection(pool) as conn:
+            await runs_repo.extend_lease(
+                conn, session_id, lease, queue_wait_s + run_bound_s(request, judge.settings) + 30.0
+            )
     report = await judge_code(judge, admission, _tenant(session), request)
     body = redact(report)
     async with connection(pool) as conn:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import itertools
-import json
-import math
 import unicodedata
 from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+
+from api.settings import MAX_DURATION_MINUTES, MAX_EXTRA_TIME_MINUTES
+from api.stored_json import MAX_JSON_DEPTH, refuse_unstorable, stored_bytes, unstorable
+
+__all__ = ["MAX_JSON_DEPTH", "refuse_unstorable", "unstorable"]  # where the routers have always imported them
 
 Language = Literal["python", "javascript", "java", "cpp"]
 InterviewLanguage = Literal["en", "es"]  # spoken languages the interviewer supports end to end
@@ -24,48 +26,6 @@ Status = Literal["scheduled", "in_progress", "completed", "abandoned", "cancelle
 
 MAX_TEXT = 50_000
 MAX_METADATA_BYTES = 16_384
-
-
-# Nesting of a JSON value the API stores (the agent's deepest, its tool calls' arguments, is bounded at 32).
-MAX_JSON_DEPTH = 64
-
-
-_NUL = "must not contain the NUL character (U+0000)"
-_NAN = "must not contain NaN or Infinity"
-
-
-def unstorable(value: Any) -> str | None:
-    """Why PostgreSQL could not store `value` (text and jsonb refuse U+0000; jsonb refuses NaN and Infinity), or the
-    API could not read it back (nested past MAX_JSON_DEPTH: Python's JSON parser takes about a thousand levels, and
-    the recursive code after it, checks and response encoding alike, fails far sooner), or None. Walked without
-    recursion. Checked at the edge so such input is a 422 naming the field, not a 500."""
-    if isinstance(value, str):
-        return _NUL if "\x00" in value else None
-    if isinstance(value, float):
-        return None if math.isfinite(value) else _NAN
-    if not isinstance(value, dict | list):
-        return None
-    containers: list[tuple[dict[Any, Any] | list[Any], int]] = [(value, 1)]  # each with its depth
-    while containers:
-        node, depth = containers.pop()
-        if depth > MAX_JSON_DEPTH:
-            return f"must not nest arrays and objects more than {MAX_JSON_DEPTH} levels deep"
-        for item in itertools.chain(node.keys(), node.values()) if isinstance(node, dict) else node:
-            if isinstance(item, str):
-                if "\x00" in item:
-                    return _NUL
-            elif isinstance(item, dict | list):
-                containers.append((item, depth + 1))
-            elif isinstance(item, float) and not math.isfinite(item):
-                return _NAN
-    return None
-
-
-def refuse_unstorable(value: Any) -> Any:
-    problem = unstorable(value)
-    if problem:
-        raise ValueError(problem)
-    return value
 
 
 # Bidirectional embeddings, overrides and isolates: no name needs them (the Unicode bidi algorithm lays out
@@ -157,21 +117,22 @@ class SessionCreate(BaseModel):
     interview_language: InterviewLanguage = Field(
         default="en", description="The spoken language of the interview: en (English) or es (Spanish)."
     )
-    duration_minutes: int = Field(default=45, ge=5, le=180)
+    duration_minutes: int = Field(default=45, ge=5, le=MAX_DURATION_MINUTES)
     role: str | None = Field(
         default=None, min_length=1, max_length=200, description="Shown on the welcome page."
     )
     extra_time_minutes: int = Field(
-        default=0, ge=0, le=180, description="Accommodation: added to the duration."
+        default=0, ge=0, le=MAX_EXTRA_TIME_MINUTES, description="Accommodation: added to the duration."
     )
     text_only: bool = Field(default=False, description="Accommodation: the interview runs without voice.")
     job_description: str | None = Field(default=None, max_length=MAX_TEXT)
     resume_text: str | None = Field(default=None, max_length=MAX_TEXT)
     metadata: dict[str, Any] = Field(default_factory=dict)
 
-    _storable = field_validator("topic", "job_description", "resume_text", "metadata", "role")(
-        refuse_unstorable
-    )
+    _storable = field_validator("topic", "job_description", "resume_text", "metadata")(refuse_unstorable)
+    # Shown to the candidate inside the welcome's sentence that says the interviewer is an AI: one visible line, as
+    # a name (an override in it reversed the rest of that sentence).
+    _role = field_validator("role")(name_line)
     _languages = field_validator("languages")(_unique_languages)
 
     @model_validator(mode="after")
@@ -183,8 +144,10 @@ class SessionCreate(BaseModel):
     @field_validator("metadata")
     @classmethod
     def _small_metadata(cls, v: dict[str, Any]) -> dict[str, Any]:
-        if len(json.dumps(v)) > MAX_METADATA_BYTES:
-            raise ValueError(f"must serialise to at most {MAX_METADATA_BYTES} bytes of JSON")
+        if stored_bytes(v) > MAX_METADATA_BYTES:
+            raise ValueError(
+                f"must be at most {MAX_METADATA_BYTES} bytes of JSON as stored (numbers in full)"
+            )
         return v
 
     @model_validator(mode="after")
@@ -246,12 +209,12 @@ class SessionUpdate(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"extra_time_minutes": 15, "text_only": True}]}
     )
 
-    extra_time_minutes: int | None = Field(default=None, ge=0, le=180)
+    extra_time_minutes: int | None = Field(default=None, ge=0, le=MAX_EXTRA_TIME_MINUTES)
     text_only: bool | None = None
     languages: list[Language] | None = Field(default=None, min_length=1, max_length=4)
     role: str | None = Field(default=None, min_length=1, max_length=200)
 
-    _storable = field_validator("role")(refuse_unstorable)
+    _role = field_validator("role")(name_line)
     _languages = field_validator("languages")(_unique_languages)
 
 

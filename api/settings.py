@@ -7,7 +7,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+import psycopg
 from limits import parse_many
+from psycopg.conninfo import conninfo_to_dict
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -15,6 +17,10 @@ PLACEHOLDER_PREFIXES = ("change-me", "devkey", "devsecret", "dev-")
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # A valid Fernet key for local development and tests only; refused elsewhere (see `_no_placeholder_secrets`).
 DEV_SEALING_KEY = "ZGV2LXNlYWxpbmcta2V5LWNoYW5nZS1tZS0wMDAwMDA="
+# The longest interview a session may hold (the request schemas' bounds): its duration and its extra time.
+MAX_DURATION_MINUTES = 180
+MAX_EXTRA_TIME_MINUTES = 180
+LONGEST_INTERVIEW_MINUTES = MAX_DURATION_MINUTES + MAX_EXTRA_TIME_MINUTES
 DAY_S = 86_400
 WEBHOOK_JITTER = 0.1  # each retry delay is multiplied by a random factor in [1 - J, 1 + J]
 
@@ -102,6 +108,8 @@ class ApiSettings(BaseSettings):
 
     practice_enabled: bool = False
     practice_rate_limit: str = "5/hour"
+    # And per IPv6 end site (its /48, up to 65,536 /64s): a client rotating its /64s meets this one.
+    practice_site_rate_limit: str = "50/hour"
     # Sessions one organisation may create (`limits` notation), by its API key and its ATS keys together; past it
     # 429 `session_rate_limited` with Retry-After (api/org_limits.py).
     session_create_rate_limit: str = "1000/hour"
@@ -180,6 +188,13 @@ class ApiSettings(BaseSettings):
     # most every 5 s, each up to 200 KB of candidate code); a snapshot past it is kept without its code, marked
     # `code_omitted` (docs/data-model.md). Bounds what a timeline, report or grading of one session reads.
     snapshot_code_budget_bytes: int = Field(default=16 * 1024 * 1024, ge=0, le=1024 * 1024 * 1024)
+    # The most bytes of payload the agent's events may store in one session (compact JSON, UTF-8; an editor
+    # snapshot's `code` is left out: the budget above holds it), and the most events one session's log may hold
+    # (every type). A batch of the agent's that would pass either is 409 `session_record_full`, nothing of it
+    # stored (docs/internal-api.md). An honest 90-minute interview stores about 1 MB and 5,000 events; these bound
+    # what the agent's context, the session, its dump and the grader read of one session.
+    event_budget_bytes: int = Field(default=8 * 1024 * 1024, ge=0, le=256 * 1024 * 1024)
+    event_max_count: int = Field(default=20_000, ge=1, le=1_000_000)
     # The most UTF-8 bytes of code one session's runs and submissions may store (each up to the judge's
     # max_code_bytes; up to SHADOWS_API_RUN_RATE_LIMIT of them). A run past it is judged and recorded without its
     # code, marked `code_omitted`; the newest Submit always keeps its code (docs/data-model.md).
@@ -216,7 +231,8 @@ class ApiSettings(BaseSettings):
     # under these domains (comma-separated).
     greenhouse_callback_domains: str = "greenhouse.io"
 
-    # Observability: `/metrics` wants `Authorization: Bearer <token>` when this is set; traces go over OTLP/HTTP to
+    # Observability: `/metrics` wants `Authorization: Bearer <token>` when this is set (required outside local and
+    # test); traces go over OTLP/HTTP to
     # OTEL_EXPORTER_OTLP_ENDPOINT (e.g. http://collector:4318) when that is set, and nowhere otherwise.
     metrics_token: SecretStr | None = None
     otlp_endpoint: str | None = Field(
@@ -232,7 +248,7 @@ class ApiSettings(BaseSettings):
     web_dir: Path = REPO_ROOT / "web" / "dist"
     log_json: bool = True
 
-    @field_validator("session_create_rate_limit", "invite_email_rate_limit")
+    @field_validator("session_create_rate_limit", "invite_email_rate_limit", "practice_site_rate_limit")
     @classmethod
     def _limit_notation(cls, v: str) -> str:
         """Refused at start-up, not at the first session: `limits` notation such as "300/hour;2000/day"."""
@@ -240,6 +256,22 @@ class ApiSettings(BaseSettings):
             parse_many(v)
         except ValueError as e:
             raise ValueError(f"not a rate limit in `limits` notation: {v!r}") from e
+        return v
+
+    @field_validator("database_url")
+    @classmethod
+    def _connection_string(cls, v: str | None) -> str | None:
+        """Refused at start-up, and without quoting it: libpq's error for a string it cannot parse is the whole
+        string, password included (`postgres+psycopg://...` from another service's configuration is enough)."""
+        if not v:
+            return v
+        try:
+            conninfo_to_dict(v)
+        except psycopg.Error:
+            raise ValueError(
+                "DATABASE_URL is not a PostgreSQL connection string "
+                "(postgresql://user:password@host:port/dbname, or libpq's key=value form)"
+            ) from None
         return v
 
     @field_validator("smtp_url", mode="before")
@@ -292,6 +324,14 @@ class ApiSettings(BaseSettings):
             raise ValueError(
                 "SHADOWS_API_STORAGE_BACKEND=supabase needs SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY"
             )
+        # An invite used at its last minute starts an interview that must end before the session expires (then
+        # every join, run and save is 410 session_expired): the longest one, extra time and grace included.
+        longest_min = LONGEST_INTERVIEW_MINUTES + self.token_grace_minutes
+        if self.session_expiry_hours * 60 < self.invite_ttl_hours * 60 + longest_min:
+            raise ValueError(
+                "SHADOWS_API_SESSION_EXPIRY_HOURS must exceed SHADOWS_API_INVITE_TTL_HOURS by the longest interview"
+                f" ({longest_min} minutes with extra time and SHADOWS_API_TOKEN_GRACE_MINUTES)"
+            )
         if self.environment in ("local", "test"):
             return self
         if DEV_SEALING_KEY in self.sealing_key_list:
@@ -303,7 +343,11 @@ class ApiSettings(BaseSettings):
         ):
             if value.startswith(PLACEHOLDER_PREFIXES) or len(value) < 32:
                 raise ValueError(f"{name} is a placeholder or shorter than 32 characters")
-        if self.metrics_token is not None and len(self.metrics_token.get_secret_value()) < 32:
+        # `/metrics` shows every organisation's interviews in progress and grading spend, and each scrape reads
+        # Postgres: outside local it is never anonymous.
+        if self.metrics_token is None:
+            raise ValueError("SHADOWS_API_METRICS_TOKEN is required outside the local environment")
+        if len(self.metrics_token.get_secret_value()) < 32:
             raise ValueError("SHADOWS_API_METRICS_TOKEN must be at least 32 characters")
         if self.livekit_api_key.startswith(PLACEHOLDER_PREFIXES):
             raise ValueError("LIVEKIT_API_KEY is a placeholder")

@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from api import signed_tokens
-from api.db import sessions_repo, share_links_repo
+from api.db import share_links_repo
 from api.db.pool import Conn
 from api.errors import ConflictError, GoneError, NotFoundError, UnprocessableError
 from api.settings import ApiSettings
@@ -118,20 +118,21 @@ async def mint(
     if api_key_id is not None and integration_key_id is not None:
         raise ValueError("a share link is minted with one key at most")
     ttl = lifetime(settings, expires_in_days)
-    session = await sessions_repo.get_session(conn, session_id, organization_id=organization_id)
-    if session is None or session["organization_id"] is None:
-        raise NotFoundError("Session not found.", code="session_not_found")
     # Whole seconds: the token carries the expiry in seconds, and the row must say the same.
     created_at = now or datetime.now(UTC)
     expires_at = (created_at + ttl).replace(microsecond=0)
     link_id = uuid.uuid4()
     cap = settings.share_links_per_session if capped else None
     async with conn.transaction():
+        # Read in the link's own transaction, the session's row locked: an erasure is either seen (404) or waits.
+        owner = await share_links_repo.lock_session(conn, session_id, organization_id, exclusive=capped)
+        if owner is None:
+            raise NotFoundError("Session not found.", code="session_not_found")
         row = await share_links_repo.insert_link(
             conn,
             link_id,
             session_id,
-            session["organization_id"],
+            owner,
             created_at,
             expires_at,
             cap=cap,

@@ -92,6 +92,12 @@ HIDDEN_CHARS = re.compile(
 )
 
 
+# Each marker is about 90 bytes of markup for one character of text: past this many in one text, the rest are shown
+# as their plain `U+XXXX` (six characters, no element), so a text of hidden characters (a final code of 190,000
+# control characters) cannot multiply the page ninety times over.
+MAX_MARKERS_PER_TEXT = 2_000
+
+
 def _marker(match: re.Match[str]) -> str:
     char = match.group()
     name = unicodedata.name(char, "control character").lower()
@@ -100,8 +106,16 @@ def _marker(match: re.Match[str]) -> str:
 
 
 def reveal(value: object) -> Markup:
-    """`value` escaped, with every character of HIDDEN_CHARS shown as a visible marker (and no longer in effect)."""
-    return Markup(HIDDEN_CHARS.sub(_marker, str(escape(value))))  # noqa: S704  # escaped first; markers are ours
+    """`value` escaped, with every character of HIDDEN_CHARS shown as a visible marker (and no longer in effect):
+    the first MAX_MARKERS_PER_TEXT as marked elements, the rest as plain `U+XXXX`."""
+    shown = 0
+
+    def marker(match: re.Match[str]) -> str:
+        nonlocal shown
+        shown += 1
+        return _marker(match) if shown <= MAX_MARKERS_PER_TEXT else f"U+{ord(match.group()):04X}"
+
+    return Markup(HIDDEN_CHARS.sub(marker, str(escape(value))))  # noqa: S704  # escaped first; markers are ours
 
 
 @lru_cache

@@ -9,14 +9,16 @@ session's path also gets the attribute `shadows.session_id`.
 
 Spans carry routes, statuses, SQL text with placeholders and timings; never request bodies, query parameters'
 values (a span's target and URL are cut at the `?`), the token of a share link or an artifact URL (`{token}` in its
-place), candidate code or transcripts.
+place), candidate code or transcripts. Nor exception text: every exporter sits behind `MessageFreeExporter`, which
+exports an error's type and no message, stack trace or status description (a database error's text quotes the
+values that broke it; logs.py keeps the same rule, with the frames, for the logs).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI
@@ -25,9 +27,9 @@ from opentelemetry.context import Context
 from opentelemetry.propagate import set_global_textmap
 from opentelemetry.propagators.textmap import CarrierT, Getter, TextMapPropagator, default_getter
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
-from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
+from opentelemetry.sdk.trace import Event, ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
+from opentelemetry.trace import NonRecordingSpan, SpanContext, Status, TraceFlags
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from api.settings import ApiSettings
@@ -121,6 +123,50 @@ def _server_request_hook(span: trace.Span, scope: dict[str, Any]) -> None:
             span.set_attribute(key, safe)
 
 
+# What instrumentations (and the SDK's `record_exception`) write from `str(exception)`.
+_EXCEPTION_TEXT = frozenset({"exception.message", "exception.stacktrace"})
+
+
+def message_free(span: ReadableSpan) -> ReadableSpan:
+    """`span` without exception text: its events keep the exception's type, its status keeps the code."""
+    events = [
+        Event(
+            e.name, {k: v for k, v in (e.attributes or {}).items() if k not in _EXCEPTION_TEXT}, e.timestamp
+        )
+        for e in span.events
+    ]
+    return ReadableSpan(
+        name=span.name,
+        context=span.context,
+        parent=span.parent,
+        resource=span.resource,
+        attributes=span.attributes,
+        events=events,
+        links=span.links,
+        kind=span.kind,
+        status=Status(span.status.status_code),
+        start_time=span.start_time,
+        end_time=span.end_time,
+        instrumentation_scope=span.instrumentation_scope,
+    )
+
+
+class MessageFreeExporter(SpanExporter):
+    """Exports through `inner` what `message_free` leaves of each span."""
+
+    def __init__(self, inner: SpanExporter) -> None:
+        self._inner = inner
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        return self._inner.export([message_free(s) for s in spans])
+
+    def shutdown(self) -> None:
+        self._inner.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return self._inner.force_flush(timeout_millis)
+
+
 def tracer_provider(settings: ApiSettings, exporter: SpanExporter | None = None) -> TracerProvider | None:
     """The provider when tracing is configured (an OTLP endpoint, or an exporter passed in by a test)."""
     if exporter is None:
@@ -130,13 +176,24 @@ def tracer_provider(settings: ApiSettings, exporter: SpanExporter | None = None)
 
         exporter = OTLPSpanExporter(endpoint=settings.otlp_endpoint.rstrip("/") + "/v1/traces", timeout=5)
     provider = TracerProvider(resource=Resource.create({SERVICE_NAME: settings.otel_service_name}))
-    provider.add_span_processor(BatchSpanProcessor(exporter))
+    provider.add_span_processor(BatchSpanProcessor(MessageFreeExporter(exporter)))
     return provider
+
+
+# Headers whose value is a credential, or names one (a report page's requests send its share link as Referer):
+# redacted whenever OpenTelemetry's OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_* switches capture headers, on top of
+# any an operator lists in OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SANITIZE_FIELDS. Regexes, searched
+# case-insensitively in each header's name.
+CREDENTIAL_HEADERS = ("auth", "cookie", "referer", "token", "secret", "key", "signature", "session")
 
 
 def instrument_app(app: FastAPI, provider: TracerProvider) -> None:
     """Request spans (health and metrics scrapes excluded), with the interview propagator."""
     from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+    from opentelemetry.util.http import (
+        OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SANITIZE_FIELDS,
+        get_custom_headers,
+    )
 
     set_global_textmap(InterviewTracePropagator())
     FastAPIInstrumentor.instrument_app(
@@ -145,6 +202,11 @@ def instrument_app(app: FastAPI, provider: TracerProvider) -> None:
         excluded_urls="/healthz,/readyz,/metrics",
         server_request_hook=_server_request_hook,
         exclude_spans=["receive", "send"],  # one span per request, not one per ASGI message
+        # Given here, this list replaces the environment's; the operator's own fields are kept in it.
+        http_capture_headers_sanitize_fields=[
+            *CREDENTIAL_HEADERS,
+            *get_custom_headers(OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SANITIZE_FIELDS),
+        ],
     )
 
 

@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.db import orgs_repo
 from api.db.pool import connection
+from api.embed_origins import origin_problem
 from api.settings import ApiSettings
 
 log = structlog.get_logger(__name__)
@@ -110,9 +111,10 @@ def mount_web(app: FastAPI, settings: ApiSettings) -> None:
                 org = await orgs_repo.get_org_by_slug(conn, org_slug)
         if org is None:
             return HTMLResponse(NOT_FOUND_PAGE, status_code=404, headers=page_headers(settings, []))
-        return FileResponse(
-            index, media_type="text/html", headers=page_headers(settings, list(org["embed_origins"]))
-        )
+        # Only origins the API accepts today: one stored before a rule was added (a wildcard over a public
+        # suffix) frames nothing.
+        origins = [o for o in org["embed_origins"] if origin_problem(o) is None]
+        return FileResponse(index, media_type="text/html", headers=page_headers(settings, origins))
 
     @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     async def root() -> RedirectResponse:

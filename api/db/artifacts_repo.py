@@ -106,19 +106,21 @@ async def due_for_retention(conn: Conn, now: datetime, limit: int, practice_days
     organisation's `retention_days` (`practice_days` for an org-less practice session), or the one the candidate
     agreed to in the notice (`sessions.retention_days`) when that is shorter. Counted from the end of a
     finished session, and from the expiry of one that never started (its invite can no longer open it, and its
-    résumé would otherwise be kept for ever)."""
+    résumé would otherwise be kept for ever). A session on legal hold is never due."""
     cur = await conn.execute(
         """
         select id from (
           select s.id, s.ended_at as over_at
           from sessions s left join organizations o on o.id = s.organization_id
           where s.retention_applied_at is null and s.status in ('completed', 'abandoned', 'cancelled')
+            and not exists (select 1 from legal_holds h where h.session_id = s.id and h.lifted_at is null)
             and s.ended_at < %(now)s - make_interval(
               days => least(s.retention_days, coalesce(o.retention_days, %(practice)s)))
           union all
           select s.id, s.expires_at
           from sessions s left join organizations o on o.id = s.organization_id
           where s.retention_applied_at is null and s.status = 'scheduled'
+            and not exists (select 1 from legal_holds h where h.session_id = s.id and h.lifted_at is null)
             and s.expires_at < %(now)s - make_interval(
               days => least(s.retention_days, coalesce(o.retention_days, %(practice)s)))
         ) due
@@ -127,6 +129,24 @@ async def due_for_retention(conn: Conn, now: datetime, limit: int, practice_days
         {"now": now, "practice": practice_days, "limit": limit},
     )
     return [r["id"] for r in await cur.fetchall()]
+
+
+async def lock_for_retention(conn: Conn, session_id: str) -> bool:
+    """Lock the session's row for the caller's transaction (the lock `api.legal_holds` places a hold under) and say
+    whether retention may still erase it: not erased yet, and not on legal hold."""
+    cur = await conn.execute(
+        "select 1 from sessions where id = %s and retention_applied_at is null for update", (session_id,)
+    )
+    if await cur.fetchone() is None:
+        return False
+    # A statement of its own, after the lock: under READ COMMITTED it sees a hold committed while this waited for
+    # the lock, which a subquery of the locking statement (its snapshot taken before the wait) would not.
+    cur = await conn.execute(
+        "select exists (select 1 from legal_holds where session_id = %s and lifted_at is null) as held",
+        (session_id,),
+    )
+    row = await cur.fetchone()
+    return not (row and row["held"])
 
 
 async def apply_retention(conn: Conn, session_id: str, objects_deleted: int) -> dict[str, int] | None:
@@ -208,6 +228,12 @@ async def delete_session(conn: Conn, session_id: str) -> dict[str, Any] | None:
     await conn.execute("delete from sessions where id = %s", (session_id,))
     candidate_deleted = 0
     if row["candidate_id"] is not None:
+        # The candidate's row is locked first, in a statement of its own. A session created meanwhile for the same
+        # candidate (a create naming their external id locks this row in its upsert) has then committed, and the
+        # check below, a statement of its own, sees it. In one statement the check kept its snapshot from before
+        # the wait, the candidate was deleted, and `on delete set null` took them off the new session: no name on
+        # its page, none for the grader to redact.
+        await conn.execute("select 1 from candidates where id = %s for update", (row["candidate_id"],))
         cur = await conn.execute(
             """
             delete from candidates c where c.id = %s

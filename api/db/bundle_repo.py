@@ -1,6 +1,6 @@
-"""One finished session read for the grader (`grader.schemas.BundleInput`): the question with its rubric and
-reference solutions, the event log, the runs and the final code. Never the candidate's name, e-mail, résumé, job
-description or ATS metadata, except the name parts and e-mail handed over separately for redaction."""
+"""One finished session read for the grader (`grader.schemas.BundleInput`): the question with its rubric, reference
+solutions and starter code, the event log, the runs and the final code. Never the candidate's name, e-mail, résumé,
+job description or ATS metadata, except the name parts and e-mail handed over separately for redaction."""
 
 from __future__ import annotations
 
@@ -31,6 +31,10 @@ async def _question(conn: Conn, question_id: Any) -> BundleQuestion | None:
         (question_id,),
     )
     references = {r["language"]: r["code"] for r in await cur.fetchall()}
+    cur = await conn.execute(
+        "select language, code from starter_codes where question_id = %s order by language", (question_id,)
+    )
+    starters = {r["language"]: r["code"] for r in await cur.fetchall()}
     return BundleQuestion(
         id=str(q["id"]),
         slug=q["slug"],
@@ -41,6 +45,7 @@ async def _question(conn: Conn, question_id: Any) -> BundleQuestion | None:
         hints=list(q["hints"]),
         rubric=list(q["rubric"]),
         reference_solutions=references,
+        starter_code=starters,
         visible_test_count=int(q["visible"]),
         hidden_test_count=int(q["hidden"]),
         version=q["updated_at"].isoformat() if q["updated_at"] else "",

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from api.db.pool import Conn
+from api.errors import NotFoundError
 
 
 async def save_draft(
     conn: Conn, session_id: str, language: str, code: str, base_revision: int | None = None
 ) -> dict[str, Any] | None:
     """Store the code as the language's draft. With `base_revision` (the revision the page's code was edited from,
-    0 for none yet) only if nothing else saved since; None when something did (another tab or device)."""
+    0 for none yet) only if nothing else saved since; None when something did (another tab or device). 404 when the
+    session is gone."""
     if base_revision is None:
         sql = """
         insert into session_drafts (session_id, language, code) values (%s, %s, %s)
@@ -34,8 +36,14 @@ async def save_draft(
         returning language, revision, updated_at
         """
         params = (code, session_id, language, base_revision)
-    cur = await conn.execute(sql, params)
-    return await cur.fetchone()
+    async with conn.transaction():
+        # Held until the draft is in: a session erased since the caller read it (ended and deleted meanwhile) is
+        # seen here; the insert failed on the foreign key (a 500).
+        cur = await conn.execute("select 1 from sessions where id = %s for key share", (session_id,))
+        if await cur.fetchone() is None:
+            raise NotFoundError("Session not found.", code="session_not_found")
+        cur = await conn.execute(sql, params)
+        return await cur.fetchone()
 
 
 async def list_drafts(conn: Conn, session_id: str) -> list[dict[str, Any]]:

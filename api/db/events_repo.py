@@ -10,6 +10,7 @@ from psycopg.types.json import Jsonb
 
 from api.db.pool import Conn
 from api.errors import ConflictError
+from api.stored_json import stored_bytes
 
 
 class IdempotencyKeyReusedError(ConflictError):
@@ -22,6 +23,21 @@ class RecordClosedError(ConflictError):
     """New events for a session that stopped longer ago than the append's `closed_after_s`."""
 
     code = "session_finished"
+
+
+class RecordFullError(ConflictError):
+    """New events that would take a session's log past its byte budget or its event cap."""
+
+    code = "session_record_full"
+
+
+@dataclass(frozen=True)
+class Budget:
+    """At most `max_bytes` of payload (counted by `counted_bytes`, in `sessions.event_bytes`) and `max_count` events
+    (of every type) in one session's log."""
+
+    max_bytes: int
+    max_count: int
 
 
 @dataclass(frozen=True)
@@ -40,6 +56,11 @@ class Stored:
 
 
 SNAPSHOT = "editor_snapshot"
+# Idempotency keys are namespaced by writer: the candidate page's events (consent, integrity, accommodation
+# requests) use `page:`, the runs the API stores `api:`, the agent `agent:`. A stored key answers any later append
+# under it as a repeat, so the service token may not write in the first two (api/routers/internal.py): a note under
+# the consent's key (derived from the notice) made every consent a no-op, and the candidate could never start.
+API_KEY_PREFIXES = ("page:", "api:")
 
 
 def code_bytes(payload: dict[str, Any]) -> int:
@@ -62,6 +83,14 @@ def omit_code(payload: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def counted_bytes(type_: str, payload: dict[str, Any]) -> int:
+    """The bytes an event adds to the session's `event_bytes`: its payload as compact JSON (numbers as stored), a
+    snapshot's `code` left out (the snapshot code budget counts it). The payload must have passed `unstorable`."""
+    if type_ == SNAPSHOT and "code" in payload:
+        payload = {k: v for k, v in payload.items() if k != "code"}
+    return stored_bytes(payload, compact=True)
+
+
 @dataclass(frozen=True)
 class Cap:
     """At most `limit` events of `type` per session."""
@@ -79,6 +108,7 @@ async def append_events(
     refuse_changed: bool = False,
     snapshot_code_budget: int | None = None,
     closed_after_s: int | None = None,
+    budget: Budget | None = None,
 ) -> list[Stored] | None:
     """Append a batch in order, in one transaction. A key already stored returns its original seq and stores
     nothing. Concurrent appends to one session serialise on the session row, so seq stays dense and a duplicate
@@ -106,7 +136,7 @@ async def append_events(
         cur = await conn.execute(
             """
             select extract(epoch from (now() - coalesce(started_at, now())))::float8 as elapsed,
-                   snapshot_code_bytes,
+                   snapshot_code_bytes, event_bytes,
                    status in ('scheduled', 'in_progress')
                      or %s::int is null or ended_at > now() - make_interval(secs => %s::int) as open
             from sessions where id = %s for no key update
@@ -119,6 +149,7 @@ async def append_events(
         elapsed = float(row["elapsed"])
         code_used = int(row["snapshot_code_bytes"])
         code_counted = code_used
+        bytes_used = bytes_counted = int(row["event_bytes"])
         cur = await conn.execute(
             "select coalesce(max(seq), 0) as seq from session_events where session_id = %s", (session_id,)
         )
@@ -151,6 +182,13 @@ async def append_events(
                     code_used += size
                 else:
                     payload = omit_code(payload)
+            if budget is not None:
+                bytes_used += counted_bytes(e.type, payload)
+                if bytes_used > budget.max_bytes or next_seq > budget.max_count:
+                    raise RecordFullError(  # raising rolls the whole batch back
+                        f"This session's event log is full (at most {budget.max_bytes} bytes of payload and "
+                        f"{budget.max_count} events): nothing of this batch was stored; what was stored stays."
+                    )
             await conn.execute(
                 """
                 insert into session_events (session_id, seq, idempotency_key, type, t, payload)
@@ -168,9 +206,10 @@ async def append_events(
             existing[e.idempotency_key] = next_seq
             out.append(Stored(e.idempotency_key, next_seq, False))
             next_seq += 1
-        if code_used != code_counted:
+        if code_used != code_counted or bytes_used != bytes_counted:
             await conn.execute(
-                "update sessions set snapshot_code_bytes = %s where id = %s", (code_used, session_id)
+                "update sessions set snapshot_code_bytes = %s, event_bytes = %s where id = %s",
+                (code_used, bytes_used, session_id),
             )
         if refuse_changed and repeats:
             await _refuse_changed(conn, session_id, repeats)  # raising rolls the whole batch back

@@ -10,6 +10,7 @@ from uuid import UUID
 from psycopg.types.json import Jsonb
 
 from api.db.pool import Conn
+from api.errors import NotFoundError
 
 RESPONSE_ERRORS_KEPT = 100  # per organisation and ATS: the newest reports of answers it could not use
 
@@ -17,7 +18,7 @@ ASSESSMENT_COLUMNS = """
   a.session_id, a.organization_id, a.provider, a.partner_test_id, a.callback_url, a.external_candidate_id,
   a.external_application_id, a.join_url_sealed, a.invite_sent_at, a.invite_withheld, a.cancelled_by_ats_at,
   a.created_at,
-  s.status, s.invite_expires_at, s.expires_at, s.started_at, s.ended_at, s.end_reason, s.duration_minutes,
+  s.status, s.expired_at, s.invite_expires_at, s.expires_at, s.started_at, s.ended_at, s.end_reason, s.duration_minutes,
   c.email as candidate_email, c.name as candidate_name
 """
 
@@ -126,7 +127,7 @@ async def lock_ashby_candidate(conn: Conn, organization_id: UUID, candidate_id: 
 async def greenhouse_by_url(conn: Conn, organization_id: UUID, url: str) -> dict[str, Any] | None:
     cur = await conn.execute(
         """
-        select session_id from ats_assessments
+        select session_id, request_sha256 from ats_assessments
         where organization_id = %s and provider = 'greenhouse' and callback_url = %s
         """,
         (organization_id, url),
@@ -140,7 +141,7 @@ async def active_ashby_assessment(
     """The candidate's assessment still waiting to be taken or under way (an unexpired invite, or started)."""
     cur = await conn.execute(
         """
-        select a.session_id from ats_assessments a join sessions s on s.id = a.session_id
+        select a.session_id, a.request_sha256 from ats_assessments a join sessions s on s.id = a.session_id
         where a.organization_id = %s and a.provider = 'ashby' and a.external_candidate_id = %s
           and (s.status = 'in_progress' or (s.status = 'scheduled' and s.invite_expires_at > now()))
         limit 1
@@ -162,13 +163,14 @@ async def insert_assessment(
     external_application_id: str | None,
     join_url_sealed: str,
     invite_withheld: str | None = None,
+    request_sha256: bytes | None = None,
 ) -> None:
     await conn.execute(
         """
         insert into ats_assessments (session_id, organization_id, provider, partner_test_id, callback_url,
                                      external_candidate_id, external_application_id, join_url_sealed,
-                                     invite_withheld)
-        values (%s, %s, %s, %s, %s, %s, %s, %s, %s)
+                                     invite_withheld, request_sha256)
+        values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
         """,
         (
             session_id,
@@ -180,6 +182,7 @@ async def insert_assessment(
             external_application_id,
             join_url_sealed,
             invite_withheld,
+            request_sha256,
         ),
     )
 
@@ -379,13 +382,44 @@ async def list_callbacks(conn: Conn, session_id: str) -> list[dict[str, Any]]:
     return await cur.fetchall()
 
 
+async def list_org_callbacks(
+    conn: Conn,
+    organization_id: UUID,
+    *,
+    status: str | None,
+    before: tuple[datetime, UUID] | None,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """An organisation's calls back to its ATSs across its sessions, newest first (keyset on created_at, id)."""
+    cur = await conn.execute(
+        f"""
+        select cb.session_id, {CALLBACK_COLUMNS} from ats_callbacks cb
+        where cb.organization_id = %(org)s and (%(status)s::text is null or cb.status = %(status)s)
+          and (%(at)s::timestamptz is null or (cb.created_at, cb.id) < (%(at)s, %(id)s::uuid))
+        order by cb.created_at desc, cb.id desc limit %(limit)s
+        """,  # noqa: S608  # constant column list
+        {
+            "org": organization_id,
+            "status": status,
+            "at": before[0] if before else None,
+            "id": before[1] if before else None,
+            "limit": limit,
+        },
+    )
+    return await cur.fetchall()
+
+
 async def send_callback_again(conn: Conn, session_id: str, callback_id: UUID) -> dict[str, Any] | None:
     """Queue a new call like a finished one of this session (same provider, kind and scorecard version, a fresh
     retry schedule, behind the session's other calls). A scorecard's call (`result`, `completed`) is sent for the
     newest version the ATS was handed, never an older one over it (a re-grade's result sent since). None when there
     is no such call, it is still pending, or a call sending it (or the call it was itself sent again from) again
     is: the partial unique index on `resend_of` decides in the insert, so concurrent requests, on any replica,
-    queue one call between them."""
+    queue one call between them. 404 when the session is gone: its row is held (key share) for the insert, which
+    failed on the foreign key when an erasure committed in between (a 500)."""
+    cur = await conn.execute("select 1 from sessions where id = %s for key share", (session_id,))
+    if await cur.fetchone() is None:
+        raise NotFoundError("Session not found.", code="session_not_found")
     cur = await conn.execute(
         f"""
         insert into ats_callbacks as cb (session_id, organization_id, provider, kind, scorecard_version, resend_of)

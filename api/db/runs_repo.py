@@ -12,8 +12,10 @@ from psycopg.types.json import Jsonb
 
 from api.db import events_repo
 from api.db.pool import Conn
+from api.errors import NotFoundError
 
-Caller = Literal["candidate", "agent", "grader"]  # the grader takes no lease (see run_flow.run_for_grader)
+# The grading job leases every caller's row, as a Submit does (api.jobs.grading).
+Caller = Literal["candidate", "agent", "grader"]
 HIDDEN_FIELDS = ("id", "verdict", "hidden", "time_ms")
 
 
@@ -22,6 +24,12 @@ LEASING_CALLERS: tuple[Caller, ...] = ("agent", "candidate")  # sorted: every ta
 
 class _Refused(Exception):
     """Rolls back a lease of which one row was held by another run."""
+
+
+def _gone() -> NotFoundError:
+    # The session was erased after the caller read it (a finished session, deleted while its run was on its way):
+    # the rows a run writes refer to it, and inserting them failed on the foreign key (a 500).
+    return NotFoundError("Session not found.", code="session_not_found")
 
 
 async def take_lease(
@@ -39,6 +47,11 @@ async def take_lease(
     callers = sorted(LEASING_CALLERS) if exclusive else [caller]
     try:
         async with conn.transaction():
+            # Held until the lease is in: an erasure is seen here (404), or waits for it. A key-share lock, which
+            # no event append (no key update) waits for.
+            cur = await conn.execute("select 1 from sessions where id = %s for key share", (session_id,))
+            if await cur.fetchone() is None:
+                raise _gone()
             cur = await conn.execute(
                 """
                 insert into session_run_leases (session_id, caller, token, expires_at)
@@ -59,6 +72,15 @@ async def take_lease(
     return token
 
 
+async def extend_lease(conn: Conn, session_id: str, token: UUID, ttl_s: float) -> None:
+    """Make every row of the lease ``token`` last ``ttl_s`` from now (never shorter than it was)."""
+    await conn.execute(
+        "update session_run_leases set expires_at = greatest(expires_at, now() + make_interval(secs => %s))"
+        " where session_id = %s and token = %s",
+        (ttl_s, session_id, token),
+    )
+
+
 async def drop_lease(conn: Conn, session_id: str, token: UUID) -> None:
     """Release every row of the lease ``token`` (one, or each caller's for a Submit)."""
     await conn.execute(
@@ -71,7 +93,8 @@ class FinishedRun:
     session_id: str
     question_id: UUID
     caller: Caller
-    lease: UUID | None  # None: a run that took no lease (the grader's final submission)
+    # None: no lease to release with the store (the grader's final submission: the job releases its own)
+    lease: UUID | None
     mode: str
     language: str
     code: str
@@ -85,12 +108,15 @@ async def _keeps_code(conn: Conn, run: FinishedRun, size: int, budget: int | Non
     session row (`for no key update`, as every event append does) and counts the code in `run_code_bytes`, so
     concurrent runs on any replica cannot together pass the budget. A Submit past the budget keeps its code and
     takes the one slot beyond it from the Submit that held it, whose code is then left out: the newest Submit's code
-    is always there for the reader and the grader, and a session holds at most the budget plus one Submit's code."""
+    is always there for the reader and the grader, and a session holds at most the budget plus one Submit's code.
+    A session erased since the run was admitted is a 404: nothing is stored."""
     cur = await conn.execute(
         "select run_code_bytes from sessions where id = %s for no key update", (run.session_id,)
     )
     row = await cur.fetchone()
-    used = int(row["run_code_bytes"]) if row else 0
+    if row is None:
+        raise _gone()
+    used = int(row["run_code_bytes"])
     if budget is not None and used + size > budget:
         if run.mode != "submit":
             return False, False
@@ -102,10 +128,7 @@ async def _keeps_code(conn: Conn, run: FinishedRun, size: int, budget: int | Non
             (run.session_id,),
         )
         return True, True
-    if row is not None:
-        await conn.execute(
-            "update sessions set run_code_bytes = %s where id = %s", (used + size, run.session_id)
-        )
+    await conn.execute("update sessions set run_code_bytes = %s where id = %s", (used + size, run.session_id))
     return True, False
 
 

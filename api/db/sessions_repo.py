@@ -258,8 +258,14 @@ async def mark_completed(
     status afterwards, None if no such session."""
     cur = await conn.execute(
         """
+        with newest as (  -- no code handed in (no voice to snapshot it, time ran out): the newest saved draft
+          select code, language from session_drafts where session_id = %(id)s
+          order by updated_at desc, revision desc limit 1
+        )
         update sessions set status = 'completed', ended_at = coalesce(ended_at, now()),
-          final_code = coalesce(%(code)s, final_code), language = coalesce(%(lang)s, language),
+          final_code = coalesce(%(code)s, final_code, (select code from newest)),
+          language = case when %(code)s::text is null and final_code is null and exists (select from newest)
+                          then (select language from newest) else coalesce(%(lang)s, language) end,
           end_reason = %(reason)s, started_at = coalesce(started_at, now()),
           -- the final language joins the allowed ones rather than failing the completion
           languages = case when %(lang)s::text is null or cardinality(languages) = 0 or %(lang)s = any (languages)
@@ -282,14 +288,22 @@ async def mark_completed(
 
 
 async def mark_abandoned(conn: Conn, session_id: str, reason: str) -> bool:
-    """in_progress/scheduled -> abandoned when the room ended without a normal completion."""
+    """in_progress/scheduled -> abandoned when the room ended without a normal completion (the candidate's newest
+    draft becomes the final code)."""
     cur = await conn.execute(
         """
-        update sessions set status = 'abandoned', ended_at = coalesce(ended_at, now()), end_reason = %s
-        where id = %s and status in ('scheduled', 'in_progress')
+        with newest as (  -- no code handed in (no voice to snapshot it, time ran out): the newest saved draft
+          select code, language from session_drafts where session_id = %(id)s
+          order by updated_at desc, revision desc limit 1
+        )
+        update sessions set status = 'abandoned', ended_at = coalesce(ended_at, now()), end_reason = %(reason)s,
+          final_code = coalesce(final_code, (select code from newest)),
+          language = case when final_code is null and exists (select from newest)
+                          then (select language from newest) else language end
+        where id = %(id)s and status in ('scheduled', 'in_progress')
         returning id
         """,
-        (reason, session_id),
+        {"reason": reason, "id": session_id},
     )
     return await cur.fetchone() is not None
 
@@ -321,8 +335,10 @@ async def update_accommodations(
     languages: list[str] | None,
     role: str | None,
 ) -> dict[str, Any] | None:
-    """Change what an organisation may still change on an unfinished session; returns the row afterwards."""
-    await conn.execute(
+    """Change what an organisation may still change on an unfinished session; returns the row afterwards, or None
+    when it changed nothing (no such session of this organisation, or the session has finished: an end that
+    committed after the caller read the session unfinished is seen here, under the row lock the update takes)."""
+    cur = await conn.execute(
         """
         update sessions set
           extra_time_minutes = coalesce(%(extra)s, extra_time_minutes),
@@ -330,6 +346,7 @@ async def update_accommodations(
           languages = coalesce(%(languages)s, languages),
           role = coalesce(%(role)s, role)
         where id = %(id)s and organization_id = %(org)s and status in ('scheduled', 'in_progress')
+        returning id
         """,
         {
             "extra": extra_time_minutes,
@@ -340,6 +357,8 @@ async def update_accommodations(
             "org": organization_id,
         },
     )
+    if await cur.fetchone() is None:
+        return None
     return await get_session(conn, session_id, organization_id=organization_id)
 
 

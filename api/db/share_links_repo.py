@@ -14,6 +14,28 @@ COLUMNS = (
 )
 
 
+_OWNER = (
+    "select organization_id from sessions"
+    " where id = %(id)s and (%(org)s::uuid is null or organization_id = %(org)s)"
+)
+_LOCK_EXCLUSIVE = _OWNER + " for no key update"
+_LOCK_SHARED = _OWNER + " for key share"
+
+
+async def lock_session(
+    conn: Conn, session_id: str, organization_id: UUID | None, *, exclusive: bool
+) -> UUID | None:
+    """The organisation of the session a link is minted for, its row locked until the link's transaction ends (None:
+    no such session, or not `organization_id`'s). A session read before that transaction could be erased before the
+    insert, which then failed on the foreign key (a 500); under this lock the erasure waits, or is already seen.
+    `exclusive` (`for no key update`) also serialises mints of one session, so a cap counted under it holds."""
+    cur = await conn.execute(
+        _LOCK_EXCLUSIVE if exclusive else _LOCK_SHARED, {"id": session_id, "org": organization_id}
+    )
+    row = await cur.fetchone()
+    return None if row is None else row["organization_id"]
+
+
 async def insert_link(
     conn: Conn,
     link_id: UUID,
@@ -26,10 +48,10 @@ async def insert_link(
     api_key_id: UUID | None = None,
     integration_key_id: UUID | None = None,
 ) -> dict[str, Any] | None:
-    """Insert the link; with `cap`, only while the session has fewer unexpired links (revoked ones count) than
-    that (None otherwise). Counted under a lock on the session's row, so parallel mints cannot together pass it."""
+    """Insert the link (the caller holds `lock_session`, exclusive when capped); with `cap`, only while the session
+    has fewer unexpired links (revoked ones count) than that (None otherwise). Counted under that lock on the
+    session's row, so parallel mints cannot together pass it."""
     if cap is not None:
-        await conn.execute("select 1 from sessions where id = %s for no key update", (session_id,))
         cur = await conn.execute(
             "select count(*) as n from share_links where session_id = %s and expires_at > %s",
             (session_id, created_at),

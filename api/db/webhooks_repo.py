@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
+
+from psycopg.types.json import Jsonb
 
 from api.db.pool import Conn
 
+# Until when a retired secret still signs beside the current one (null: none does).
 ENDPOINT_COLUMNS = """
   id, organization_id, url, event_types, enabled, description, disabled_reason, disabled_at, created_at, updated_at,
-  previous_secret_expires_at
+  (select max(r.expires_at) from webhook_retired_secrets r
+    where r.endpoint_id = webhook_endpoints.id and r.expires_at > now()) as previous_secret_expires_at
 """
+# Retired secrets signing at once, the newest: each adds a signature to every delivery's header. Rotating past it
+# within the overlap stops the oldest early.
+MAX_RETIRED_SECRETS = 4
 DELIVERY_COLUMNS = """
   id, seq, endpoint_id, session_id, event_type, message_id, payload, status, attempts, schedule_offset,
   next_attempt_at, last_attempt_at, last_status_code, last_error, last_response, created_at, delivered_at
@@ -119,18 +126,38 @@ async def delete_endpoint(conn: Conn, organization_id: UUID, endpoint_id: UUID) 
 async def rotate_secret(
     conn: Conn, organization_id: UUID, endpoint_id: UUID, new_sealed: str, overlap_s: int
 ) -> dict[str, Any] | None:
-    """The current secret becomes the previous one, honoured for `overlap_s` more seconds (an earlier previous
-    secret is dropped); `new_sealed` becomes the current one."""
-    cur = await conn.execute(
-        f"""
-        update webhook_endpoints set previous_secret = secret, secret = %s,
-          previous_secret_expires_at = now() + make_interval(secs => %s)
-        where id = %s and organization_id = %s
-        returning {ENDPOINT_COLUMNS}
-        """,  # noqa: S608  # constant column list
-        (new_sealed, overlap_s, endpoint_id, organization_id),
-    )
-    return await cur.fetchone()
+    """`new_sealed` becomes the current secret; the current one is retired and keeps signing for `overlap_s` more
+    seconds, as do the ones retired before it for the rest of their own overlap (at most MAX_RETIRED_SECRETS, the
+    newest). Rotations of one endpoint are serialised on its row."""
+    async with conn.transaction():
+        cur = await conn.execute(
+            "select secret from webhook_endpoints where id = %s and organization_id = %s for update",
+            (endpoint_id, organization_id),
+        )
+        current = await cur.fetchone()
+        if current is None:
+            return None
+        await conn.execute(
+            """
+            insert into webhook_retired_secrets (endpoint_id, secret, expires_at)
+            values (%s, %s, now() + make_interval(secs => %s))
+            """,
+            (endpoint_id, current["secret"], overlap_s),
+        )
+        await conn.execute(
+            """
+            delete from webhook_retired_secrets r
+            where r.endpoint_id = %(ep)s and (r.expires_at <= now() or r.id not in (
+              select k.id from webhook_retired_secrets k where k.endpoint_id = %(ep)s and k.expires_at > now()
+              order by k.retired_at desc, k.id desc limit %(keep)s))
+            """,
+            {"ep": endpoint_id, "keep": MAX_RETIRED_SECRETS},
+        )
+        cur = await conn.execute(
+            f"update webhook_endpoints set secret = %s where id = %s returning {ENDPOINT_COLUMNS}",  # noqa: S608  # constant column list
+            (new_sealed, endpoint_id),
+        )
+        return await cur.fetchone()
 
 
 # --- the delivery log ----------------------------------------------------------------------------------------
@@ -212,8 +239,9 @@ async def load_for_delivery(conn: Conn, delivery_id: UUID) -> dict[str, Any] | N
         """
         select d.id, d.endpoint_id, d.session_id, d.event_type, d.message_id, d.payload, d.status, d.attempts,
                d.schedule_offset,
-               e.organization_id, e.url, e.enabled, e.secret, e.previous_secret,
-               (e.previous_secret_expires_at > now()) as previous_secret_live
+               e.organization_id, e.url, e.enabled, e.secret,
+               array(select r.secret from webhook_retired_secrets r where r.endpoint_id = e.id and r.expires_at > now()
+                     order by r.retired_at desc, r.id desc) as retired_secrets
         from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
         where d.id = %s
         """,
@@ -222,14 +250,18 @@ async def load_for_delivery(conn: Conn, delivery_id: UUID) -> dict[str, Any] | N
     return await cur.fetchone()
 
 
-async def replace_report_url(conn: Conn, delivery_id: UUID, url: str) -> None:
-    """Store the `report_url` a pending delivery now carries (its log shows what is sent)."""
+RefreshedField = Literal["report_url", "current_scorecard"]
+
+
+async def replace_data_field(conn: Conn, delivery_id: UUID, key: RefreshedField, value: Any) -> None:
+    """Store what a pending delivery now carries in `data.<key>` (a live `report_url`, the `current_scorecard` that
+    stands), so that its log shows what is sent."""
     await conn.execute(
         """
-        update webhook_deliveries set payload = jsonb_set(payload, '{data,report_url}', to_jsonb(%s::text))
-        where id = %s and status = 'pending' and payload->'data' ? 'report_url'
+        update webhook_deliveries set payload = jsonb_set(payload, array['data', %(key)s], %(value)s)
+        where id = %(id)s and status = 'pending' and payload->'data' ? %(key)s
         """,
-        (url, delivery_id),
+        {"key": key, "value": Jsonb(value), "id": delivery_id},
     )
 
 

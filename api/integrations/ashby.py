@@ -1,7 +1,8 @@
 """Ashby's assessment partner API, partner side (`/integrations/ashby/*`), as Ashby documents it.
 
 Ashby calls with HTTP Basic (our key as the username, a blank password). Answers follow Ashby's shapes:
-`{success, results}`; a refused start is 409 (the candidate already has an active assessment) or 422 with a
+`{success, results}`; the same start sent again (a retry) is answered as the first was, with the same assessment; a
+refused start is 409 (the candidate already has another active assessment) or 422 with a
 `message` that Ashby shows the recruiter verbatim, so it is written for a recruiter. We report back with
 `assessment.update` on Ashby's API (`api.integrations.callbacks`): Started when the candidate starts, then the
 result, or the cancellation when the hiring team cancels the session in Shadows.
@@ -9,7 +10,6 @@ result, or the cancellation when the hiring team cancels the session in Shadows.
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 import structlog
@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, field_validator
 
+from api import json_keys
 from api.db import integrations_repo
 from api.deps import DbConn, Settings
 from api.errors import RateLimitedError
@@ -44,6 +45,12 @@ class _AshbyModel(BaseModel):
     _every_field_storable = field_validator("*")(refuse_unstorable)
 
 
+def _null_is_empty(value: Any) -> Any:
+    """Ashby sends null for a value it does not have (a candidate known by one name has no last name; a job may
+    have no name): the same as an empty one, not a refusal the recruiter can do nothing about."""
+    return "" if value is None else value
+
+
 class AshbyCandidate(_AshbyModel):
     ashby_id: str = Field(min_length=1, max_length=200)
     first_name: str = Field(min_length=1, max_length=100)
@@ -53,6 +60,7 @@ class AshbyCandidate(_AshbyModel):
 
     _storable = field_validator("ashby_id", "ashby_profile_url")(refuse_unstorable)
     _first = field_validator("first_name")(name_line)
+    _last_null = field_validator("last_name", mode="before")(_null_is_empty)
     _last = field_validator("last_name")(optional_name_line)
 
 
@@ -70,6 +78,7 @@ class AshbyJob(_AshbyModel):
     ashby_job_url: str | None = Field(default=None, max_length=2_000)
 
     _storable = field_validator("ashby_id", "name", "req_id", "ashby_job_url")(refuse_unstorable)
+    _name_null = field_validator("name", mode="before")(_null_is_empty)
 
 
 class StartAssessment(_AshbyModel):
@@ -103,11 +112,13 @@ def _refusal(status: int, message: str) -> JSONResponse:
 
 async def _read(request: Request, model: type[_AshbyModel]) -> _AshbyModel | JSONResponse:
     try:
-        return model.model_validate(json.loads(await request.body()))
+        return model.model_validate(json_keys.loads(await request.body()))
     except ValidationError as e:
         first = e.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "body"
         return _refusal(422, FIELD_MESSAGES.get(field, GENERIC_MESSAGE.format(field=field)))
+    except json_keys.DuplicateKeyError as e:  # before ValueError, which it is
+        return _refusal(422, GENERIC_MESSAGE.format(field=f"{e.field}: a key sent twice"))
     # UnicodeDecodeError is a ValueError; RecursionError is JSON nested past the recursion limit.
     except (ValueError, RecursionError):
         return _refusal(422, GENERIC_MESSAGE.format(field="not JSON"))
@@ -130,7 +141,10 @@ async def list_assessments(caller: Caller, conn: DbConn) -> dict[str, Any]:
     response_model=None,
     responses={
         **error_responses(*DB, 401, 413),
-        409: {"description": "The candidate already has an active assessment."},
+        409: {
+            "description": "The candidate already has another active assessment (the same start sent again is "
+            "answered 200 with its assessment_id)."
+        },
         429: {"description": "The organisation's session limit; `Retry-After` says when to try again."},
         422: {"description": "Refused; `message` is shown to the recruiter in Ashby."},
     },
@@ -138,23 +152,48 @@ async def list_assessments(caller: Caller, conn: DbConn) -> dict[str, Any]:
 async def start_assessment(
     request: Request, caller: Caller, conn: DbConn, settings: Settings
 ) -> dict[str, Any] | JSONResponse:
-    """Schedule an interview for the candidate and e-mail them the link (when e-mail is configured). Refused with
-    409 while the candidate has an unexpired or running assessment from this organisation."""
+    """Schedule an interview for the candidate and e-mail them the link (when e-mail is configured). The same
+    start sent again (Ashby retrying after a timeout) answers as the first did, with the same `assessment_id`, and
+    schedules nothing new; any other start is refused with 409 while the candidate has an unexpired or running
+    assessment from this organisation."""
     body = await _read(request, StartAssessment)
     if isinstance(body, JSONResponse):
         return body
     assert isinstance(body, StartAssessment)
+    metadata = {
+        "ats": "ashby",
+        "ashby_candidate_id": body.candidate.ashby_id,
+        "ashby_application_id": body.application.ashby_id,
+        "ashby_job_id": body.job.ashby_id,
+        "ashby_job_name": body.job.name,
+        "ashby_req_id": body.job.req_id,
+        "ashby_profile_url": body.candidate.ashby_profile_url,
+    }
+    name = " ".join(p for p in (body.candidate.first_name, body.candidate.last_name) if p)
+    # Everything the assessment is made of; not the application's `status`, which Ashby may move between retries.
+    fingerprint = assessments.request_fingerprint(
+        {
+            "assessment_type_id": body.assessment_type_id,
+            "candidate_name": name,
+            "candidate_email": str(body.candidate.email),
+            "metadata": metadata,
+        }
+    )
     async with conn.transaction():
         await integrations_repo.lock_ashby_candidate(conn, caller.organization_id, body.candidate.ashby_id)
         active = await integrations_repo.active_ashby_assessment(
             conn, caller.organization_id, body.candidate.ashby_id
         )
+        if active is not None and active["request_sha256"] == fingerprint:
+            # Ashby sending the same start again (it timed out on our answer): the answer it missed, nothing new.
+            log.info("ashby.start_repeated", session_id=active["session_id"])
+            return {"success": True, "results": {"assessment_id": active["session_id"]}}
         if active is not None:
             log.info("ashby.start_refused_active", session_id=active["session_id"])
             return _refusal(
                 409,
-                "This candidate already has a Shadows interview waiting or under way. Cancel it in Ashby before "
-                "sending another one.",
+                "This candidate already has a Shadows interview waiting or under way, sent with another "
+                "assessment, application, job or e-mail address. Cancel it in Ashby before sending another one.",
             )
         try:
             session_id = await assessments.create_assessment(
@@ -165,22 +204,13 @@ async def start_assessment(
                 assessments.AssessmentRequest(
                     provider="ashby",
                     partner_test_id=body.assessment_type_id,
-                    candidate_name=" ".join(
-                        p for p in (body.candidate.first_name, body.candidate.last_name) if p
-                    ),
+                    candidate_name=name,
                     candidate_email=str(body.candidate.email),
                     candidate_external_id=f"ashby:{body.candidate.ashby_id}",
-                    metadata={
-                        "ats": "ashby",
-                        "ashby_candidate_id": body.candidate.ashby_id,
-                        "ashby_application_id": body.application.ashby_id,
-                        "ashby_job_id": body.job.ashby_id,
-                        "ashby_job_name": body.job.name,
-                        "ashby_req_id": body.job.req_id,
-                        "ashby_profile_url": body.candidate.ashby_profile_url,
-                    },
+                    metadata=metadata,
                     external_candidate_id=body.candidate.ashby_id,
                     external_application_id=body.application.ashby_id,
+                    request_sha256=fingerprint,
                 ),
             )
         except assessments.UnknownTestError:

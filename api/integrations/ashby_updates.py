@@ -3,14 +3,19 @@
 Every value is `{identifier, label, description, type, value}` with `type` one of `numeric_score`,
 `numeric_duration_minutes`, `url`, `string`, `boolean_success`; identifiers are unique within an update.
 - started: `assessment_status` "Started" (Ashby records when the assessment started);
+- grading (the interview ended, completed or abandoned, and its scorecard is being graded): `assessment_status`
+  "Completed: grading", dated when the interview ended; Greenhouse's test_status says `grading` then;
 - result: `assessment_status` "Completed", `assessment_profile_url` (the report's signed link, type url),
   `assessment_result` (the 0-100 score as numeric_score, or a string when grading failed), and metadata:
   recommendation (string), interview length (numeric_duration_minutes), tests passed (string), every hidden test
   passed (boolean_success), needs human review (string);
 - cancelled: `cancelled_reason`;
-- invite withheld (the organisation passed its invite e-mail limit, api.org_limits): `assessment_status` saying the
-  invite was not e-mailed, and metadata: why (string) and the candidate's join link (url) while it works, for the
-  recruiter to send; Greenhouse's test_status shows the same (`invite_withheld`, `join_url`).
+- expired (the invite ran out before the candidate started): `cancelled_reason` saying so, the contract's only
+  ended-without-a-result state;
+- invite withheld (the organisation passed its invite e-mail limit, api.org_limits, or the address has no form a
+  mail server without SMTPUTF8 takes): `assessment_status` saying the invite was not e-mailed, and metadata: why
+  (string) and the candidate's join link (url) while it works, for the recruiter to send; Greenhouse's
+  test_status shows the same (`invite_withheld`, `join_url`).
 Which of them a call sends is decided when it is sent (api.integrations.callbacks: a status call sent late says
 where the session stands).
 """
@@ -56,6 +61,20 @@ def started(assessment_id: str, at: datetime) -> dict[str, Any]:
     }
 
 
+GRADING_STATUS = "Completed: grading"
+
+
+def grading(assessment_id: str, at: datetime) -> dict[str, Any]:
+    """The interview is over and its scorecard is being graded (minutes, or longer when grading is retried); the
+    result follows as its own update."""
+    return {
+        "assessment_id": assessment_id,
+        "timestamp": _ms(at),
+        "assessment_status": field("status", "Status", "string", GRADING_STATUS),
+        "metadata": [],
+    }
+
+
 def cancelled(assessment_id: str, at: datetime, *, where: str = "Shadows") -> dict[str, Any]:
     """`where` the hiring team cancelled it: in Shadows (the cancellation's own call), or in Ashby (a status call
     sent late, after Ashby's own assessment.cancel, says so rather than put Started back)."""
@@ -69,14 +88,35 @@ def cancelled(assessment_id: str, at: datetime, *, where: str = "Shadows") -> di
     }
 
 
+EXPIRED_REASON = "The invite expired before the candidate started the interview."
+
+
+def expired(assessment_id: str, at: datetime) -> dict[str, Any]:
+    """The invite ran out unused: Ashby's ended-without-a-result state, as for a cancellation, with the reason."""
+    return {
+        "assessment_id": assessment_id,
+        "timestamp": _ms(at),
+        "cancelled_reason": field("cancelled_reason", "Cancelled", "string", EXPIRED_REASON),
+        "metadata": [],
+    }
+
+
 INVITE_WITHHELD_STATUS = "Invite not e-mailed: send the candidate the interview link"
-INVITE_WITHHELD_REASON = (
-    "Your organisation passed its limit of invite e-mails from Shadows, so this candidate was not e-mailed."
-)
+INVITE_WITHHELD_REASONS = {
+    "rate_limited": (
+        "Your organisation passed its limit of invite e-mails from Shadows, so this candidate was not e-mailed."
+    ),
+    "unsendable_address": (
+        "The candidate's e-mail address has characters before the @ that mail servers do not all accept, so "
+        "this candidate was not e-mailed."
+    ),
+}
 
 
-def invite_withheld(assessment_id: str, at: datetime, join_url: str | None) -> dict[str, Any]:
-    metadata = [field("invite_withheld", "Invite e-mail", "string", INVITE_WITHHELD_REASON)]
+def invite_withheld(assessment_id: str, at: datetime, join_url: str | None, reason: str) -> dict[str, Any]:
+    """`reason`: ats_assessments.invite_withheld (`rate_limited`, `unsendable_address`)."""
+    text = INVITE_WITHHELD_REASONS.get(reason, INVITE_WITHHELD_REASONS["rate_limited"])
+    metadata = [field("invite_withheld", "Invite e-mail", "string", text)]
     if join_url is not None:
         metadata.append(
             field(

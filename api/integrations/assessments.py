@@ -3,6 +3,8 @@ the invite e-mail), and how the session's state reads to the ATS."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -14,7 +16,7 @@ from api import org_limits
 from api.db import integrations_repo
 from api.db.pool import Conn
 from api.errors import NotFoundError
-from api.integrations.invites import send_invite_email
+from api.integrations.invites import ascii_address, send_invite_email
 from api.jobs.enqueue import enqueue
 from api.ratelimits import RateLimits
 from api.scheduling import schedule_session
@@ -26,6 +28,11 @@ log = structlog.get_logger(__name__)
 DIFFICULTY_PREFIX = "difficulty:"
 QUESTION_PREFIX = "question:"
 DEFAULT_DURATION_MINUTES = 45
+
+
+# Why an invite e-mail was not queued (ats_assessments.invite_withheld): the organisation passed its invite limit
+# (api.org_limits), or the address has no form a mail server without SMTPUTF8 takes (a Unicode part before the @).
+INVITE_UNSENDABLE_ADDRESS = "unsendable_address"
 
 
 class UnknownTestError(NotFoundError):
@@ -94,6 +101,19 @@ class AssessmentRequest:
     external_candidate_id: str | None = None
     external_application_id: str | None = None
     candidate_other_names: tuple[str, ...] = ()  # only for the grader to scrub (api.db.bundle_repo)
+    request_sha256: bytes | None = (
+        None  # what the ATS asked for (`request_fingerprint`), to tell a retry apart
+    )
+
+
+def request_fingerprint(parameters: dict[str, Any]) -> bytes:
+    """SHA-256 of the parameters of an ATS's start request that shape the assessment (the test, who is invited
+    where, what the session records), in one canonical JSON form. A start sent again with the same request key
+    (Greenhouse's callback `url`, Ashby's candidate) is a retry when its fingerprint is the stored one, and a
+    conflicting request otherwise. Values that change between retries by design (Greenhouse's re-signed
+    `resume_url`, Ashby's application `status`) and values we do not keep are left out by the caller."""
+    canonical = json.dumps(parameters, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode("ascii")).digest()
 
 
 async def create_assessment(
@@ -126,10 +146,15 @@ async def create_assessment(
         candidate_other_names=req.candidate_other_names,
     )
     session_id = str(scheduled.session["id"])
-    send = settings.smtp_url is not None and await org_limits.invite_allowed(
-        ratelimits, settings, organization_id
-    )
-    withheld = org_limits.INVITE_RATE_LIMITED if settings.smtp_url is not None and not send else None
+    withheld: str | None = None
+    if settings.smtp_url is None:
+        send = False
+    elif ascii_address(req.candidate_email) is None:
+        # Known now, not only when the e-mail job runs (which could only log it): told like a limit, not counted.
+        send, withheld = False, INVITE_UNSENDABLE_ADDRESS
+    else:
+        send = await org_limits.invite_allowed(ratelimits, settings, organization_id)
+        withheld = None if send else org_limits.INVITE_RATE_LIMITED
     if withheld:
         log.warning(
             "invite_email.withheld",
@@ -148,6 +173,7 @@ async def create_assessment(
         external_application_id=req.external_application_id,
         join_url_sealed=sealer(settings).seal(scheduled.join_url),
         invite_withheld=withheld,
+        request_sha256=req.request_sha256,
     )
     if send:
         await enqueue(conn, send_invite_email, queueing_lock=f"invite:{session_id}", session_id=session_id)

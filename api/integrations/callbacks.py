@@ -2,15 +2,17 @@
 
 - Greenhouse `completed`: `PATCH` to the `url` Greenhouse gave in send_test, no body, HTTP Basic with the
   organisation's Greenhouse key (the one Greenhouse authenticates to us with). Greenhouse then reads test_status.
-- Ashby `invite_withheld` / `started` / `result` / `cancelled`: `POST {SHADOWS_API_ASHBY_BASE_URL}/assessment.update`,
-  HTTP Basic with the organisation's own Ashby API key. Ashby answers 200 with `success`; `success: false` is a
-  refusal that retrying will not change.
+- Greenhouse `cancelled` / `expired`: the same `PATCH`, so that Greenhouse reads test_status (`cancelled`,
+  `expired`) when a session ends without a result.
+- Ashby `invite_withheld` / `started` / `grading` / `result` / `cancelled` / `expired`:
+  `POST {SHADOWS_API_ASHBY_BASE_URL}/assessment.update`, HTTP Basic with the organisation's own Ashby API key.
+  Ashby answers 200 with `success`; `success: false` is a refusal that retrying will not change.
 
 The outbox (`outbox_emit_ats_callback`) defers it with the lock `ats:<session>`, so one session's calls go one at a
-time and in order (Started before the result). A non-2xx answer, a timeout or a refused address is tried again on
-SHADOWS_API_WEBHOOK_RETRY_DELAYS_S, keeping the job and its place (`RetryLater`). Each request holds a slot of the
-organisation's integration (SHADOWS_API_ATS_MAX_CONCURRENCY_PER_INTEGRATION) and of the organisation (shared with
-its webhooks: `api.webhooks.slots`); a call finding them all taken waits for one without counting an attempt.
+time and in order (Started, then grading, then the result). A non-2xx answer, a timeout or a refused address is tried
+again on SHADOWS_API_WEBHOOK_RETRY_DELAYS_S, keeping the job and its place (`RetryLater`). Each request holds a slot
+of the organisation's integration (SHADOWS_API_ATS_MAX_CONCURRENCY_PER_INTEGRATION) and of the organisation (shared
+with its webhooks: `api.webhooks.slots`); a call finding them all taken waits for one without counting an attempt.
 
 `refresh_ats_profile_links` (hourly, maintenance queue) queues these calls again for every assessment whose report
 link is about to expire or died with a rotated signing key, so the ATS never keeps showing a dead link.
@@ -74,19 +76,29 @@ async def _ashby_body(conn: Conn, settings: ApiSettings, cb: dict[str, Any], key
     if session is None:
         raise CallbackUnsendableError("session_missing")
     kind = cb["kind"]
-    if kind in ("invite_withheld", "started"):
+    if kind in ("invite_withheld", "started", "grading"):
         kind = await _standing_status(conn, cb, session)
-    if kind in ("invite_withheld", "cancelled"):
+    if kind == "expired" and session["status"] == "cancelled":
+        # Cancelled after its invite expired: an expiry sent late (sent again, or a retry that outlived the
+        # cancellation) says the newer news, never the older over it.
+        kind = "cancelled"
+    if kind in ("invite_withheld", "cancelled", "expired"):
         assessment = await integrations_repo.get_assessment(conn, session_id)
         if assessment is None:
             raise CallbackUnsendableError("session_missing")
+        if kind == "expired":
+            return ashby_updates.expired(session_id, assessment["expired_at"] or cb["created_at"])
         if kind == "cancelled":
             where = "Ashby" if assessment["cancelled_by_ats_at"] is not None else "Shadows"
             return ashby_updates.cancelled(session_id, session["ended_at"] or cb["created_at"], where=where)
         link = assessments.join_url(settings, assessment) if assessments.invite_open(assessment) else None
-        return ashby_updates.invite_withheld(session_id, cb["created_at"], link)
+        return ashby_updates.invite_withheld(
+            session_id, cb["created_at"], link, assessment["invite_withheld"] or "rate_limited"
+        )
     if kind == "started":
         return ashby_updates.started(session_id, session["started_at"] or cb["created_at"])
+    if kind == "grading":
+        return ashby_updates.grading(session_id, session["ended_at"] or cb["created_at"])
     # The result that stands when the call is sent (the newest ready version, else the newest failed one), whatever
     # version the call was queued for: a call for an older version (a revocation or a link refresh that read the
     # versions while a re-grade was being stored, or an old call sent again) never puts a superseded result back,
@@ -101,24 +113,38 @@ async def _ashby_body(conn: Conn, settings: ApiSettings, cb: dict[str, Any], key
     return ashby_updates.result(session_id, at, version, session, profile_url)
 
 
-LATER_NEWS = {"invite_withheld": ("started", "result", "cancelled"), "started": ("result", "cancelled")}
+LATER_NEWS = {
+    "invite_withheld": ("started", "grading", "result", "cancelled", "expired"),
+    "started": ("grading", "result", "cancelled"),
+}
 
 
 async def _standing_status(conn: Conn, cb: dict[str, Any], session: dict[str, Any]) -> str:
-    """What a status call (the withheld invite, Started) says when it is sent: its own news, unless Ashby already
-    has later news (a later call of the session delivered, or its own cancellation), and then where the session
-    stands (cancelled, or the result once there is one), so a call sent late (retried, or sent again) never puts an
-    earlier status back over a later one in Ashby. Calls queued together go in order: each says its own news."""
+    """What a status call (the withheld invite, Started, grading) says when it is sent: its own news, unless Ashby
+    already has later news (a later call of the session delivered, or its own cancellation), and then where the
+    session stands (cancelled, grading, or the result once there is one), so a call sent late (retried, or sent
+    again) never puts an earlier status back over a later one in Ashby. Calls queued together go in order: each
+    says its own news. Grading is never sent once the result is there, delivered or not: its call says the
+    result then (its own result call follows and says it again)."""
     assessment = await integrations_repo.get_assessment(conn, cb["session_id"])
     by_ats = assessment is not None and assessment["cancelled_by_ats_at"] is not None
+    if cb["kind"] == "grading":
+        has_result = await integrations_repo.result_version(conn, cb["session_id"]) is not None
+        return "result" if has_result else "grading"
     if not by_ats and not await integrations_repo.delivered_any(
         conn, cb["session_id"], LATER_NEWS[cb["kind"]]
     ):
         return str(cb["kind"])
     if session["status"] == "cancelled":
         return "cancelled"
+    if session["status"] == "scheduled" and assessment is not None and assessment["expired_at"] is not None:
+        return "expired"
     if await integrations_repo.result_version(conn, cb["session_id"]) is not None:
         return "result"
+    if session["status"] in ("completed", "abandoned") and await integrations_repo.delivered_any(
+        conn, cb["session_id"], ("grading",)
+    ):
+        return "grading"
     return "started" if session["started_at"] is not None else str(cb["kind"])
 
 

@@ -2,9 +2,11 @@
 snake_case, null rather than a missing key, errors 401 (key) and 404 (unknown test or interview).
 
 Greenhouse authenticates with HTTP Basic: our key as the username, a blank password. `send_test` is idempotent
-on Greenhouse's callback `url`. When the scorecard is ready or has failed, the job queue sends Greenhouse's `PATCH`
-to that `url` (`api.integrations.callbacks`); Greenhouse then reads `test_status`, which is already `complete`. A
-failed re-grade over a ready scorecard sends nothing: `test_status` keeps the ready score (`result_version`).
+on Greenhouse's callback `url` (the same order again; another order on that `url` is a 409). When the scorecard is
+ready or has failed, the job queue sends Greenhouse's `PATCH` to that `url` (`api.integrations.callbacks`);
+Greenhouse then reads `test_status`, which is already `complete`. A failed re-grade over a ready scorecard sends
+nothing: `test_status` keeps the ready score (`result_version`). A session cancelled, or whose invite expired
+unused, is PATCHed too, so that Greenhouse reads `cancelled` or `expired`.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 from api import egress
 from api.db import integrations_repo
 from api.deps import DbConn, Settings
-from api.errors import NotFoundError, UnprocessableError
+from api.errors import ConflictError, NotFoundError, UnprocessableError
 from api.integrations import assessments
 from api.integrations.keys import IntegrationCaller, authenticate
 from api.integrations.profile_links import assessment_profile_url
@@ -143,24 +145,45 @@ async def list_tests(caller: Caller, conn: DbConn) -> list[Test]:
     ]
 
 
-@router.post("/send_test", response_model=SendTestResult, responses=error_responses(*BODY, *DB, 401, 429))
+@router.post(
+    "/send_test", response_model=SendTestResult, responses=error_responses(*BODY, *DB, 401, 409, 429)
+)
 async def send_test(
     body: SendTest, caller: Caller, conn: DbConn, settings: Settings, request: Request
 ) -> SendTestResult:
     """Schedule an interview for the candidate and e-mail them the link (when e-mail is configured). Sending
-    again with the same `url` returns the same `partner_interview_id` and schedules nothing new."""
+    again with the same `url` returns the same `partner_interview_id` and schedules nothing new; the same `url`
+    with another test or candidate is a 409 `test_order_conflict`."""
     callback_url = check_callback_url(settings, body.url)
+    metadata: dict[str, Any] = {
+        "ats": "greenhouse",
+        "partner_test_id": body.partner_test_id,
+        "greenhouse_profile_url": body.candidate.greenhouse_profile_url,
+    }
+    # What the test order is made of; not `resume_url` (re-signed on every request), `phone_number` or `sent_by`,
+    # which are not kept.
+    fingerprint = assessments.request_fingerprint(
+        {
+            "candidate_name": body.candidate.display_name(),
+            "candidate_other_names": list(body.candidate.other_names()),
+            "candidate_email": str(body.candidate.email),
+            "metadata": metadata,
+        }
+    )
     async with conn.transaction():
         await integrations_repo.claim_greenhouse_url(conn, caller.organization_id, callback_url)
         existing = await integrations_repo.greenhouse_by_url(conn, caller.organization_id, callback_url)
+        # An order stored before fingerprints were kept (null) keeps the answer it had: the same interview.
+        if existing is not None and existing["request_sha256"] not in (None, fingerprint):
+            log.info("greenhouse.send_test_conflict", session_id=existing["session_id"])
+            raise ConflictError(
+                "This url already belongs to a test order for another test or candidate; a test order sent "
+                "again must repeat the first one.",
+                code="test_order_conflict",
+            )
         if existing is not None:
             log.info("greenhouse.send_test_repeated", session_id=existing["session_id"])
             return SendTestResult(partner_interview_id=existing["session_id"])
-        metadata: dict[str, Any] = {
-            "ats": "greenhouse",
-            "partner_test_id": body.partner_test_id,
-            "greenhouse_profile_url": body.candidate.greenhouse_profile_url,
-        }
         session_id = await assessments.create_assessment(
             conn,
             settings,
@@ -175,6 +198,7 @@ async def send_test(
                 candidate_other_names=body.candidate.other_names(),
                 metadata=metadata,
                 callback_url=callback_url,
+                request_sha256=fingerprint,
             ),
         )
     log.info("greenhouse.send_test", session_id=session_id)

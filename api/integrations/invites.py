@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import formataddr, parseaddr
 from pathlib import Path
@@ -140,10 +141,13 @@ async def deliver_invite(settings: ApiSettings, pool: Pool, session_id: str) -> 
         return
     async with connection(pool) as conn:
         assessment = await integrations_repo.get_assessment(conn, session_id)
+        # Not once the link no longer opens (the job ran past the invite's expiry): the ATS has been told it
+        # expired (api.jobs.lapsed_sessions), and the e-mail would invite the candidate to a refused link.
         if (
             assessment is None
             or assessment["invite_sent_at"] is not None
             or assessment["status"] != "scheduled"
+            or assessment["invite_expires_at"] <= datetime.now(UTC)
         ):
             log.info("invite_email.skipped", session_id=session_id, found=assessment is not None)
             return

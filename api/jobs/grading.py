@@ -7,6 +7,7 @@ make a second one; the job skips a version that is no longer pending, and stores
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -15,7 +16,7 @@ from uuid import UUID
 import structlog
 from procrastinate import JobContext
 
-from api.db import bundle_repo, scorecards_repo
+from api.db import bundle_repo, runs_repo, scorecards_repo
 from api.db.pool import Conn, connection
 from api.db.scorecards_repo import Trigger
 from api.errors import ApiError, ConflictError, NotFoundError
@@ -41,6 +42,7 @@ GRADABLE_STATUSES = ("completed", "abandoned")
 # new scorecards.
 REGRADE_PRIORITY = -1
 RETRY = JobRetryPolicy()
+LEASE_POLL_S = 0.5  # how often the job looks again for the end of a run of the session still in flight
 
 Grade = Callable[[BundleInput], Awaitable[GradeOutcome]]
 _grader: Grade | None = None
@@ -85,6 +87,8 @@ async def request_grading(conn: Conn, session_id: str, *, trigger: Trigger) -> i
     version = await scorecards_repo.add_version(conn, session_id, trigger)
     if version is None:
         return None
+    if trigger == "session_end":  # Ashby shows the interview is over and being graded (none: not Ashby's)
+        await conn.execute("select outbox_emit_ats_callback(%s, 'ashby', 'grading')", (session_id,))
     # Jobs of one session never run at once (a re-grade queued while version 1 runs waits for it).
     await enqueue(
         conn,
@@ -184,11 +188,15 @@ async def _store(
     return stored
 
 
-async def _final_submit(res: WorkerResources, bundle: BundleInput, attempts: int) -> BundleInput:
+async def _final_submit(
+    res: WorkerResources, bundle: BundleInput, attempts: int, lease: UUID | None = None
+) -> BundleInput | None:
     """When the candidate never submitted, submit their last code over every test through the API's own run flow
     (a `submission` row and event with `by: "grader"`; no connection held while the judge runs), and read the
     session again. A judge that cannot run it (unavailable, the code refused) leaves the bundle as it was; a busy one
-    is retried with the job."""
+    is retried with the job. None when the session was erased since the bundle was read: nothing is graded (its
+    record, read before, would otherwise go to the model after the erasure). `lease`: the job's hold on the session's
+    runs (`_hold_the_runs`), made to last as long as this run may take."""
     submission = final_submission(bundle)
     if submission is None:
         return bundle
@@ -201,8 +209,13 @@ async def _final_submit(res: WorkerResources, bundle: BundleInput, attempts: int
             session_id=session_id,
             language=submission.language,
             code=submission.code,
+            lease=lease,
+            queue_wait_s=res.settings.run_queue_wait_s,
         )
     except ApiError as e:
+        if e.code == "session_not_found":
+            log.info("grading.session_erased", session_id=session_id)
+            return None
         if e.retryable and RETRY.will_retry(e, attempts):  # a busy judge: try the whole job again later
             raise
         # The judge unavailable, the code refused (too large, unsupported): grade what there is.
@@ -212,6 +225,30 @@ async def _final_submit(res: WorkerResources, bundle: BundleInput, attempts: int
     async with connection(res.pool) as conn:
         reloaded = await bundle_repo.load_bundle_input(conn, session_id)
     return reloaded or bundle
+
+
+async def _hold_the_runs(res: WorkerResources, session_id: str) -> UUID:
+    """The session's run lease, every caller's row, as a Submit takes it: a run or Submit admitted before the end
+    and still being judged holds it until its result is stored (or its lease expires, if it crashed), so the job
+    waits for it before it reads the record. Read earlier, a Submit in flight was not there: the job submitted the
+    last snapshot in its place, graded without it, and the candidate's own was stored after, beside the grader's.
+    The lease's time covers the job's own final submission (`run_for_grader` extends it to that run's bound).
+    NotFoundError (`session_not_found`) when the session was erased meanwhile."""
+    ttl = res.settings.run_queue_wait_s + res.judge.settings.job_timeout_s + 30.0
+    while True:
+        async with connection(res.pool) as conn:
+            lease = await runs_repo.take_lease(conn, session_id, "grader", ttl, exclusive=True)
+        if lease is not None:
+            return lease
+        await asyncio.sleep(LEASE_POLL_S)
+
+
+async def _drop_quietly(res: WorkerResources, session_id: str, lease: UUID) -> None:
+    try:
+        async with connection(res.pool) as conn:
+            await runs_repo.drop_lease(conn, session_id, lease)
+    except Exception as e:  # the lease expires by itself
+        log.warning("grading.lease_not_dropped", session_id=session_id, error_type=type(e).__name__)
 
 
 @queue.task(name="grade_session", queue=GRADING_QUEUE, pass_context=True, retry=RETRY)
@@ -224,25 +261,35 @@ async def grade_session(context: JobContext, session_id: str, version: int) -> N
     )  # earlier attempts of this job, including ones a dead worker never finished
     async with connection(pool) as conn:
         row = await scorecards_repo.get_version(conn, session_id, version)
-        if row is None or row["status"] != "pending":
-            log.info("grading.skipped", session_id=session_id, version=version, found=row is not None)
-            return
-        bundle = (
-            await bundle_repo.load_bundle_input(conn, session_id) if attempts < RETRY.max_attempts else None
-        )
+    if row is None or row["status"] != "pending":
+        log.info("grading.skipped", session_id=session_id, version=version, found=row is not None)
+        return
     if attempts >= RETRY.max_attempts:  # requeued again and again after crashes: give up, say so
         await _store(res, session_id, version, GradeOutcome.failed("attempts_exhausted"), None)
         return
-    if bundle is None:
-        await _store(res, session_id, version, GradeOutcome.failed("session_unavailable"), None)
+    try:
+        lease = await _hold_the_runs(res, session_id)
+    except NotFoundError:  # erased meanwhile: the version went with the session
+        log.info("grading.session_erased", session_id=session_id)
         return
-    if (
-        _grader is None and not pipeline.configured()
-    ):  # fail at once, without the final submission's judge run
-        outcome = GradeOutcome.failed("grader_not_configured", facts=compute_facts(bundle))
-        await _store(res, session_id, version, outcome, None)
+    try:
+        async with connection(pool) as conn:
+            bundle = await bundle_repo.load_bundle_input(conn, session_id)
+        if bundle is None:
+            await _store(res, session_id, version, GradeOutcome.failed("session_unavailable"), None)
+            return
+        if (
+            _grader is None and not pipeline.configured()
+        ):  # fail at once, without the final submission's judge run
+            outcome = GradeOutcome.failed("grader_not_configured", facts=compute_facts(bundle))
+            await _store(res, session_id, version, outcome, None)
+            return
+        submitted = await _final_submit(res, bundle, attempts, lease)
+    finally:  # the record is read: runs of the session (the interviewer's, trailing the end) may go on
+        await _drop_quietly(res, session_id, lease)
+    if submitted is None:  # erased meanwhile: the version went with the session
         return
-    bundle = await _final_submit(res, bundle, attempts)
+    bundle = submitted
     started = time.monotonic()
     try:
         outcome = await current_grader()(bundle)

@@ -65,6 +65,7 @@ async def remove_finished_jobs(context: JobContext, timestamp: int) -> None:
 def register_periodic_tasks(app: App, settings: WorkerSettings) -> None:
     """Schedule the housekeeping from the settings (once per process)."""
     from api.integrations.callbacks import PROFILE_REFRESH_CRON, refresh_ats_profile_links  # task modules of
+    from api.jobs.lapsed_sessions import LAPSED_SESSIONS_CRON, sweep_lapsed_sessions
     from api.jobs.retention import RETENTION_CRON, apply_retention  # their own
 
     schedules = (
@@ -72,6 +73,7 @@ def register_periodic_tasks(app: App, settings: WorkerSettings) -> None:
         (remove_finished_jobs, "17 * * * *", "hourly"),
         (apply_retention, RETENTION_CRON, "retention"),
         (refresh_ats_profile_links, PROFILE_REFRESH_CRON, "ats_profile_links"),
+        (sweep_lapsed_sessions, LAPSED_SESSIONS_CRON, "lapsed_sessions"),
     )
     for task, cron, periodic_id in schedules:
         if (task.name, periodic_id) not in app.periodic_registry.periodic_tasks:

@@ -14,6 +14,7 @@ TASK_MODULES = (
     "api.rooms",
     "api.jobs.artifacts",
     "api.jobs.retention",
+    "api.jobs.lapsed_sessions",
 )
 
 # No connection parameters here: the worker opens the app on the API's own pool (`queue.open_async(pool=...)`)

@@ -4,13 +4,14 @@ that ended longer ago than their organisation's `retention_days` (the period the
 this record for N days, then it is deleted"; `PRACTICE_RETENTION_DAYS` for an org-less practice session), keeping
 their scorecard and facts.
 
-Per session, in order: the stored objects (dump, report PDF, résumé PDF) are deleted; then, in one transaction, every
-kind of data the notice it agreed to lists as recorded (`api.db.artifacts_repo.apply_retention`), its staged upload
-and résumé text are erased, `retention_applied_at` is set and a `session_deletions` row
-(`reason = retention`, counts only) is written, and an `erase_session_artifacts` job is queued under the session's
-artifact lock: an artifact write under way (it read the session before the commit) may store after the erase, and
-that job runs after it. A storage failure leaves the session for the next run. Each erasure is logged with the
-session id and counts, never content.
+A session on legal hold (`api.legal_holds`) is not erased while the hold lasts. Per session, in one transaction
+that first locks its row (the lock a hold is placed under) and checks it is still unerased and unheld: the stored
+objects (dump, report PDF, résumé PDF) are deleted; every kind of data the notice it agreed to lists as recorded
+(`api.db.artifacts_repo.apply_retention`), its staged upload and résumé text are erased, `retention_applied_at` is
+set and a `session_deletions` row (`reason = retention`, counts only) is written, and an `erase_session_artifacts`
+job is queued under the session's artifact lock: an artifact write under way (it read the session before the
+commit) may store after the erase, and that job runs after it. A storage failure rolls the transaction back and
+leaves the session for the next run. Each erasure is logged with the session id and counts, never content.
 
 Each run first prunes the rows of other tables that serve nothing any more (`api.jobs.pruning`: LiveKit's webhook
 dedup, expired share links, revoked integration keys, old ATS response errors).
@@ -44,35 +45,54 @@ async def run_retention(pool: Pool, storage: StorageBackend, *, now: datetime | 
     """Erase every due session (up to MAX_PER_RUN); returns how many were erased."""
     now = now or datetime.now(UTC)
     erased = 0
-    failed: set[str] = set()
-    while erased + len(failed) < MAX_PER_RUN:
+    passed: set[str] = set()  # failed in storage, or held (or erased) since the list was read: not this run
+    while erased + len(passed) < MAX_PER_RUN:
         async with connection(pool) as conn:
             due = [
                 s
                 for s in await artifacts_repo.due_for_retention(
-                    conn, now, BATCH + len(failed), PRACTICE_RETENTION_DAYS
+                    conn, now, BATCH + len(passed), PRACTICE_RETENTION_DAYS
                 )
-                if s not in failed
+                if s not in passed
             ]
         if not due:
             break
         for session_id in due[:BATCH]:
-            try:
-                objects = await erase_artifacts(storage, session_id)
-            except StorageError as e:
-                failed.add(session_id)
-                log.warning("retention.storage_failed", session_id=session_id, retryable=e.retryable)
-                continue
-            async with connection(pool) as conn, conn.transaction():
-                removed = await artifacts_repo.apply_retention(conn, session_id, objects)
-                if removed is not None:
-                    # An artifact write that read the session before this commit may store after the erase above;
-                    # the session's artifact jobs run one at a time, so an erase queued behind it takes that too.
-                    await request_erasure(conn, session_id)
-            if removed is not None:
+            removed = await _erase_one(pool, storage, session_id)
+            if removed is None:
+                passed.add(session_id)
+            else:
                 erased += 1
                 log.info("retention.applied", session_id=session_id, **removed)
     return erased
+
+
+class _Held(Exception):
+    """Raised inside the erase's transaction to roll it back: the session was held (or erased) meanwhile."""
+
+
+async def _erase_one(pool: Pool, storage: StorageBackend, session_id: str) -> dict[str, int] | None:
+    """Erase one session under its row's lock, the lock a legal hold is placed under (`api.legal_holds`): checked
+    for a hold first, its stored objects removed, then its rows, in one transaction. None when it was held or erased
+    since the list was read, or storage failed (the transaction is rolled back: nothing of it is erased)."""
+    try:
+        async with connection(pool) as conn, conn.transaction():
+            if not await artifacts_repo.lock_for_retention(conn, session_id):
+                raise _Held
+            # Storage is erased while the lock is held: a hold asked for now waits, then finds the record gone.
+            objects = await erase_artifacts(storage, session_id)
+            removed = await artifacts_repo.apply_retention(conn, session_id, objects)
+            assert removed is not None  # locked, unerased and unheld above
+            # An artifact write that read the session before this commit may store after the erase above; the
+            # session's artifact jobs run one at a time, so an erase queued behind it takes that too.
+            await request_erasure(conn, session_id)
+    except _Held:
+        log.info("retention.skipped", session_id=session_id)
+        return None
+    except StorageError as e:
+        log.warning("retention.storage_failed", session_id=session_id, retryable=e.retryable)
+        return None
+    return removed
 
 
 @queue.task(name="apply_retention", queue="maintenance", pass_context=True, queueing_lock="apply_retention")

@@ -1,16 +1,18 @@
 """Organisation routes for the calls back to the ATS that asked for a session (Greenhouse's completion PATCH,
-Ashby's assessment.update): their log, and sending one again once what made it fail is fixed (the ATS was down
-past the retry schedule, the customer's Ashby key was wrong, the integration key was re-issued meanwhile)."""
+Ashby's assessment.update): their log, per session and across the organisation's sessions (where the failed ones,
+the ATS's dead letters, are found), and sending one again once what made it fail is fixed (the ATS was down past
+the retry schedule, the customer's Ashby key was wrong, the integration key was re-issued meanwhile)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from api import keyset
 from api.db import integrations_repo, sessions_repo
 from api.deps import DbConn, OrgCaller
 from api.errors import ConflictError, NotFoundError
@@ -18,12 +20,13 @@ from api.ids import SessionId
 from api.openapi_errors import DB, error_responses
 
 router = APIRouter(prefix="/v1/sessions", tags=["integrations"])
+org_router = APIRouter(prefix="/v1/ats-callbacks", tags=["integrations"])
 
 
 class AtsCallbackOut(BaseModel):
     id: UUID
     provider: Literal["greenhouse", "ashby"]
-    kind: Literal["completed", "invite_withheld", "started", "result", "cancelled"]
+    kind: Literal["completed", "invite_withheld", "started", "grading", "result", "cancelled", "expired"]
     scorecard_version: int | None
     status: Literal["pending", "delivered", "failed"]
     attempts: int
@@ -37,6 +40,15 @@ class AtsCallbackOut(BaseModel):
 
 class AtsCallbackPage(BaseModel):
     data: list[AtsCallbackOut]
+
+
+class OrgAtsCallbackOut(AtsCallbackOut):
+    session_id: str
+
+
+class OrgAtsCallbackPage(BaseModel):
+    data: list[OrgAtsCallbackOut]
+    next_cursor: str | None
 
 
 def _out(row: dict[str, object]) -> AtsCallbackOut:
@@ -86,3 +98,28 @@ async def send_ats_callback_again(
                 code="ats_callback_pending",
             )
     return _out(row)
+
+
+@org_router.get("", response_model=OrgAtsCallbackPage, responses=error_responses(*DB, 400, 401, 422))
+async def list_org_ats_callbacks(
+    org: OrgCaller,
+    conn: DbConn,
+    status: Literal["pending", "delivered", "failed"] | None = None,
+    cursor: Annotated[str | None, Query(max_length=keyset.MAX_CHARS)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+) -> OrgAtsCallbackPage:
+    """The calls back to the ATSs across the organisation's sessions, newest first, each with its session. With
+    `status=failed`: every result or status the ATS never took (retries used up, refused, no live key), to fix and
+    send again. Pass `next_cursor` back as `cursor` for the next page."""
+    rows = await integrations_repo.list_org_callbacks(
+        conn, org.id, status=status, before=keyset.decode(cursor) if cursor else None, limit=limit + 1
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return OrgAtsCallbackPage(
+        data=[
+            OrgAtsCallbackOut.model_validate({**_out(r).model_dump(), "session_id": r["session_id"]})
+            for r in rows
+        ],
+        next_cursor=keyset.encode(rows[-1]["created_at"], rows[-1]["id"]) if more and rows else None,
+    )

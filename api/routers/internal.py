@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, Literal
 
 from fastapi import APIRouter
@@ -18,6 +17,7 @@ from api.openapi_errors import BODY, DB, error_responses
 from api.question_cache import QuestionCache
 from api.scheduling import ends_at, schedule_session
 from api.schemas import MAX_CODE_BYTES, Difficulty, EndReason, InterviewLanguage, Language, refuse_unstorable
+from api.stored_json import stored_bytes
 
 router = APIRouter(
     prefix="/v1/internal",
@@ -56,8 +56,9 @@ class EventBody(BaseModel):
     def _bounded(cls, v: dict[str, Any]) -> dict[str, Any]:
         refuse_unstorable(v)  # first: it bounds the nesting that json.dumps would recurse through
         # UTF-8 bytes of compact JSON, the measure the agent uses too (agent/payloads.py): escaping non-ASCII
-        # as \uXXXX here made a Chinese or emoji-heavy snapshot six times larger than the agent thought.
-        if len(json.dumps(v, ensure_ascii=False, separators=(",", ":")).encode("utf-8")) > MAX_PAYLOAD_BYTES:
+        # as \uXXXX here made a Chinese or emoji-heavy snapshot six times larger than the agent thought. Numbers
+        # count as PostgreSQL stores them (`1e+18` is 19 digits there); the agent's are short either way.
+        if stored_bytes(v, compact=True) > MAX_PAYLOAD_BYTES:
             raise ValueError(f"must serialise to at most {MAX_PAYLOAD_BYTES} bytes of JSON")
         return v
 
@@ -73,6 +74,15 @@ class EventBody(BaseModel):
         return self
 
     _storable_key = field_validator("idempotency_key")(refuse_unstorable)
+
+    @field_validator("idempotency_key")
+    @classmethod
+    def _agents_namespace(cls, v: str) -> str:
+        if v.startswith(events_repo.API_KEY_PREFIXES):
+            raise ValueError(
+                "must not start with page: or api: (the keys of the events the API writes itself)"
+            )
+        return v
 
 
 class EventBatch(BaseModel):
@@ -165,7 +175,10 @@ async def append_events(
     `idempotency_key_reused` naming the key, and nothing of the batch is stored. Snapshots past the session's
     code budget (`snapshot_code_budget_bytes`) are stored without their code, marked `code_omitted`. A session
     that stopped running more than `complete_after_abandon_s` ago (the grace its completion has too) takes no new
-    event: 409 `session_finished`, nothing stored; exact repeats are still acknowledged."""
+    event: 409 `session_finished`, nothing stored; exact repeats are still acknowledged. A batch whose new events
+    would take the session's log past `event_budget_bytes` of payload (a snapshot's code not counted) or
+    `event_max_count` events is 409 `session_record_full`, nothing of it stored; exact repeats are still
+    acknowledged."""
     stored = await events_repo.append_events(
         conn,
         session_id,
@@ -173,6 +186,7 @@ async def append_events(
         refuse_changed=True,
         snapshot_code_budget=settings.snapshot_code_budget_bytes,
         closed_after_s=settings.complete_after_abandon_s,
+        budget=events_repo.Budget(settings.event_budget_bytes, settings.event_max_count),
     )
     if stored is None:
         raise NotFoundError("Session not found.", code="session_not_found")

@@ -20,6 +20,7 @@ from api.deps import Settings
 from api.errors import ServiceUnavailableError, UnauthorizedError
 from api.jobs.grading import request_grading
 from api.jobs.pruning import LIVEKIT_WEBHOOK_MAX_AGE
+from api.json_keys import refuse_repeated_keys
 from api.metrics import WEBHOOKS
 from api.openapi_errors import BODY, DB, error_responses
 from api.redispatch import is_agent, redispatch
@@ -56,7 +57,10 @@ async def receive_livekit_webhook(request: Request, settings: Settings) -> dict[
     auth = request.headers.get("authorization", "")
     if not auth:
         raise UnauthorizedError("Missing webhook signature.", code="missing_signature")
-    event = _verify(await request.body(), auth, settings)
+    body = await request.body()
+    # The SDK's parser refuses a repeated key as a bad signature; api.json_guard answers a JSON-labelled body first.
+    refuse_repeated_keys(body)
+    event = _verify(body, auth, settings)
     room_name = event.room.name if event.HasField("room") else None
     if event.created_at and event.created_at < time.time() - LIVEKIT_WEBHOOK_MAX_AGE.total_seconds():
         # Older than any LiveKit retry: a replay. Refused before the dedup table, whose old ids are pruned.

@@ -14,20 +14,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.db import orgs_repo
 from api.deps import DbConn, OrgCaller
+from api.embed_origins import normalise, origin_problem
 from api.errors import ConflictError, NotFoundError
 from api.openapi_errors import BODY, DB, error_responses
-from api.schemas import refuse_unstorable
+from api.schemas import name_line
 
 router = APIRouter(prefix="/v1/organization", tags=["organization"])
 
-# An origin as CSP's frame-ancestors takes it: https, a host (optionally `*.` for its subdomains), an optional port.
-# Plain http only for the local machine (a developer's ATS sandbox). No path, no spaces or separators.
-# Each is matched whole (`fullmatch`): with `re.match`, a `$` anchor also matches before a final newline, and a
-# slug "acme\n" passed here to fail the column's check (a 500).
-HTTPS_ORIGIN = re.compile(
-    r"https://(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+(:\d{1,5})?"
-)
-LOCAL_ORIGIN = re.compile(r"http://(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?")
+# Matched whole (`fullmatch`): with `re.match`, a `$` anchor also matches before a final newline, and a slug "acme\n"
+# passed here to fail the column's check (a 500).
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
@@ -60,12 +55,19 @@ class OrganizationUpdate(BaseModel):
     logo_url: str | None = Field(
         default=None, max_length=2000, description="https URL; empty string clears it"
     )
-    embed_origins: list[str] | None = Field(default=None, max_length=20)
+    embed_origins: list[str] | None = Field(
+        default=None,
+        max_length=20,
+        description="https origins (`https://*.example.com` for subdomains, never over a public suffix such as "
+        "`*.co.uk`); plain http only for localhost",
+    )
     allow_text_only: bool | None = None
     allow_resubmission: bool | None = None
     retention_days: int | None = Field(default=None, ge=1, le=3650)
 
-    _storable = field_validator("name")(refuse_unstorable)
+    # Shown to candidates (their page, the notice they agree to, the invite e-mail): one line, no bidirectional
+    # controls, something visible, as a person's name (`api.schemas.name_line`).
+    _name = field_validator("name")(name_line)
 
     @field_validator("slug")
     @classmethod
@@ -88,9 +90,9 @@ class OrganizationUpdate(BaseModel):
             return None
         cleaned = []
         for origin in v:
-            o = origin.strip().lower().rstrip("/")
-            if not (HTTPS_ORIGIN.fullmatch(o) or LOCAL_ORIGIN.fullmatch(o)):
-                raise ValueError(f"{origin!r} is not an origin like https://ats.example.com")
+            o = normalise(origin)
+            if problem := origin_problem(o):
+                raise ValueError(f"{origin!r} {problem}")
             if o not in cleaned:
                 cleaned.append(o)
         return cleaned

@@ -2,7 +2,8 @@
 
 The address is the TCP peer's, or X-Forwarded-For's when the peer is a trusted proxy (`forwarded_allow_ips`,
 applied by the server before the app runs): a client cannot choose its bucket by sending the header itself. An IPv6
-client's bucket is its /64, every address of which it holds."""
+client's bucket is its /64, every address of which it holds, and its end site's /48 has a larger limit of its own
+(a site holds up to 65,536 /64s)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from fastapi import APIRouter, Request
 from api.deps import DbConn, Settings
 from api.errors import NotFoundError
 from api.openapi_errors import BODY, DB, error_responses
-from api.ratelimits import RateLimits, client_bucket
+from api.ratelimits import RateLimits, client_bucket, client_site
 from api.scheduling import schedule_session
 from api.schemas import PracticeCreate, SessionCreated
 
@@ -30,14 +31,21 @@ async def create_practice_session(
     """Start a practice interview for yourself. Off (404) unless SHADOWS_API_PRACTICE_ENABLED is set."""
     if not settings.practice_enabled:
         raise NotFoundError("Not found.", code="not_found")
-    client = client_bucket(request.client.host) if request.client else "unknown"
+    address = request.client.host if request.client else "unknown"
     ratelimits: RateLimits = request.app.state.ratelimits
     await ratelimits.hit(
         "practice",
         settings.practice_rate_limit,
-        client,
+        client_bucket(address),
         message="Too many practice sessions from this address; try again later.",
     )
+    if site := client_site(address):
+        await ratelimits.hit(
+            "practice_site",
+            settings.practice_site_rate_limit,
+            site,
+            message="Too many practice sessions from this network; try again later.",
+        )
     scheduled = await schedule_session(
         conn,
         settings,

@@ -23,6 +23,7 @@ from api.errors import ApiError, ForbiddenError, NotFoundError
 from api.ids import SessionId
 from api.openapi_errors import DB, error_responses
 from api.pdf import PdfRenderer
+from api.report_budget import bound_timeline_text
 from api.report_pages import JSON_HEADERS, error_response, report_html, report_response
 from api.report_view import load_report
 from api.routers.scorecards import CandidateReader, scorecard_reader
@@ -69,7 +70,9 @@ def _timeline_url(token: str) -> str:
 
 
 async def timeline_response(conn: Conn, opened: Opened) -> JSONResponse:
-    items = build_items(await report_repo.timeline_events(conn, opened.session["id"]), opened.view)
+    items = bound_timeline_text(
+        build_items(await report_repo.timeline_events(conn, opened.session["id"]), opened.view)
+    )
     if opened.session["retention_applied_at"] is not None:
         items = []  # what retention keeps (phases, time warnings) is no replay; the header says when it went
     return JSONResponse(
@@ -95,7 +98,12 @@ async def read_report(
     assert opened.source is not None
     token, _ = view_tokens.mint(settings, session_id, opened.view, "timeline", opened.source)
     page = await load_report(
-        conn, opened.session, view=opened.view, timeline_url=_timeline_url(token), assets=_assets(request)
+        conn,
+        opened.session,
+        view=opened.view,
+        timeline_url=_timeline_url(token),
+        assets=_assets(request),
+        with_legal_hold=not isinstance(reader, CandidateReader),
     )
     return report_response(page)
 
@@ -159,7 +167,11 @@ async def read_report_pdf(session_id: SessionId, request: Request, settings: Set
         reader = await scorecard_reader(request, conn, settings)
         opened = await _readable(conn, session_id, reader)
         page = await load_report(
-            conn, opened.session, view=opened.view, timeline_url=None, assets=_assets(request)
+            conn,
+            opened.session,
+            view=opened.view,
+            timeline_url=None,
+            assets=_assets(request),
         )
     renderer: PdfRenderer = request.app.state.pdf
     html, _ = report_html(page, print_mode=True)

@@ -132,6 +132,7 @@ async def download_artifact(
 async def erase_session(session_id: SessionId, request: Request, org: OrgCaller, conn: DbConn) -> Response:
     """Erase the session and everything recorded about it: events, transcript, runs, scorecards, share links and
     stored artifacts, and the candidate unless another session refers to them. Irreversible; logged without
-    personal data. 409 `session_in_progress` while the interview runs (cancel it first)."""
+    personal data. 409 `session_in_progress` while the interview runs (cancel it first); 409
+    `session_on_legal_hold` while it is on legal hold (lift it first: `DELETE /v1/sessions/{id}/legal-hold`)."""
     await delete_session(conn, _storage(request), session_id, org.id)
     return Response(status_code=204)

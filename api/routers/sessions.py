@@ -13,6 +13,7 @@ from api.db.pool import connection
 from api.deps import BriefOrgCaller, DbConn, Org, OrgCaller, Settings
 from api.errors import ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableError
 from api.ids import SessionId
+from api.json_keys import refuse_repeated_keys
 from api.media_types import MULTIPART, media_type
 from api.openapi_errors import BODY, DB, error_responses
 from api.pdf_text import ResumeParser
@@ -80,6 +81,7 @@ async def _read_create_body(
             raw = form.get("payload")
             if not isinstance(raw, str):
                 raise UnprocessableError("Form field 'payload' (JSON) is required.", code="validation_error")
+            refuse_repeated_keys(raw, "payload")
             body = SessionCreate.model_validate_json(raw)
             upload = form.get("resume")
             data: bytes | None = None
@@ -92,7 +94,11 @@ async def _read_create_body(
                 body = body.model_copy(update={"resume_text": resume_text})
             return body, data
         if kind is None or kind == "application/json":
-            return SessionCreate.model_validate_json(await request.body()), None
+            raw_body = await request.body()
+            refuse_repeated_keys(
+                raw_body
+            )  # api.json_guard has already; a route parsing a body itself says so too
+            return SessionCreate.model_validate_json(raw_body), None
     except ValidationError as e:
         err = e.errors()[0]
         field = ".".join(str(p) for p in err["loc"]) or "body"
@@ -203,6 +209,8 @@ async def update_session(
         languages=list(body.languages) if body.languages is not None else None,
         role=body.role,
     )
-    if updated is None:
-        raise NotFoundError("Session not found.", code="session_not_found")
+    if updated is None:  # erased, or it ended after the read above (the end's commit overtook this update)
+        if await sessions_repo.get_session(conn, session_id, organization_id=org.id) is None:
+            raise NotFoundError("Session not found.", code="session_not_found")
+        raise ConflictError("This session has already finished.", code="session_finished")
     return summary(updated)

@@ -81,7 +81,7 @@ class EndpointOut(BaseModel):
     )
     disabled_at: datetime | None
     previous_secret_expires_at: datetime | None = Field(
-        description="Until then the previous secret also signs (after a rotation)"
+        description="Until then a secret retired by a rotation also signs"
     )
     created_at: datetime
     updated_at: datetime
@@ -241,9 +241,10 @@ async def delete_webhook_endpoint(endpoint_id: str, org: OrgCaller, conn: DbConn
 async def rotate_webhook_secret(
     endpoint_id: str, org: OrgCaller, conn: DbConn, settings: Settings
 ) -> SecretRotated:
-    """A new signing secret, shown once. For the next 24 hours deliveries carry two signatures (the new secret's
-    and the previous one's), so receivers can switch without missing a delivery. Rotating again within the 24 hours
-    drops the oldest secret."""
+    """A new signing secret, shown once. For the next 24 hours the secret it replaces also signs (deliveries carry
+    the new secret's signature, then the older ones'), so receivers can switch without missing a delivery. Rotating
+    again within the 24 hours keeps each retired secret signing for its own 24 hours (at most four retired secrets
+    at once, the newest)."""
     secret = new_secret()
     row = await webhooks_repo.rotate_secret(
         conn, org.id, _id(endpoint_id, "endpoint"), sealer(settings).seal(secret), ROTATION_OVERLAP_S
@@ -309,9 +310,10 @@ async def replay_webhook_delivery(
     endpoint_id: str, delivery_id: str, org: OrgCaller, conn: DbConn
 ) -> DeliveryOut:
     """Send a delivered or failed delivery again, with the same `webhook-id` and payload (a `report_url` revoked
-    since is replaced by a live one) and a fresh retry schedule; it goes out after any earlier pending event of the
-    same session. A pending one is a 409 (its own retries are under way), and so are one whose last request is still
-    in flight (it failed when the endpoint was disabled mid-request) and any delivery of a disabled endpoint."""
+    since is replaced by a live one, `current_scorecard` by the result that stands) and a fresh retry schedule; it
+    goes out after any earlier pending event of the same session. A pending one is a 409 (its own retries are under
+    way), and so are one whose last request is still in flight (it failed when the endpoint was disabled
+    mid-request) and any delivery of a disabled endpoint."""
     endpoint = await _endpoint(conn, org, endpoint_id)
     existing = await webhooks_repo.get_delivery(conn, endpoint["id"], _id(delivery_id, "delivery"))
     if existing is None:
@@ -320,6 +322,9 @@ async def replay_webhook_delivery(
         raise ConflictError("The endpoint is disabled; enable it first.", code="endpoint_disabled")
     row = await webhooks_repo.replay_delivery(conn, existing["id"])
     if row is None:
+        # Read again: the endpoint's deletion (its log with it) may have committed since the read above.
+        if await webhooks_repo.get_delivery(conn, endpoint["id"], existing["id"]) is None:
+            raise NotFoundError("Delivery not found.", code="delivery_not_found")
         if existing["status"] == "pending":
             raise ConflictError(
                 "This delivery is still pending; its retries are under way.", code="delivery_pending"

@@ -5,9 +5,9 @@ session's events reach one endpoint one at a time and in order; a delivery that 
 (`RetryLater`) and with it its place ahead of the later ones.
 
 An attempt: load the delivery (a `report_url` that no longer opens the report, revoked since, is replaced by a
-live link, stored); take a request slot of the endpoint and of its organisation (`api.webhooks.slots`; else try
-again after `busy_delay`, without counting an attempt); send it signed through the SSRF guard, with no database
-connection held; record the outcome.
+live link, and `current_scorecard` by the result that stands now; both stored); take a request slot of the
+endpoint and of its organisation (`api.webhooks.slots`; else try again after `busy_delay`, without counting an
+attempt); send it signed through the SSRF guard, with no database connection held; record the outcome.
 - 2xx: delivered.
 - 410 Gone: failed, and the endpoint is disabled (its pending deliveries fail too).
 - anything else (3xx included: redirects are not followed), a timeout, a refused address: tried again after the
@@ -26,12 +26,13 @@ import structlog
 from procrastinate import JobContext
 
 from api import egress
-from api.db import attempts_repo, outbound_leases_repo, webhooks_repo
-from api.db.pool import Pool, connection
+from api.db import attempts_repo, integrations_repo, outbound_leases_repo, webhooks_repo
+from api.db.pool import Conn, Pool, connection
 from api.integrations.profile_links import live_report_url
 from api.jobs.queue import queue
 from api.jobs.resources import resources
 from api.metrics import WEBHOOK_DELIVERIES, WEBHOOK_DELIVERY_FAILURES
+from api.score_summary import summary
 from api.sealing import SealedValueError, sealer
 from api.settings import ApiSettings
 from api.webhooks.schedule import DeliveryRetryPolicy, RetryLater, next_delay, settles_on_a_crash
@@ -69,12 +70,9 @@ def body_of(payload: dict[str, Any]) -> str:
 
 
 def signing_secrets(settings: ApiSettings, row: dict[str, Any]) -> list[str]:
-    """The endpoint's current secret, and its previous one while the rotation overlap lasts."""
+    """The endpoint's current secret, then each secret retired by a rotation whose overlap lasts (newest first)."""
     seal = sealer(settings)
-    found = [seal.open(row["secret"])]
-    if row["previous_secret"] is not None and row["previous_secret_live"]:
-        found.append(seal.open(row["previous_secret"]))
-    return found
+    return [seal.open(row["secret"]), *(seal.open(s) for s in row["retired_secrets"])]
 
 
 def request_headers(settings: ApiSettings, row: dict[str, Any], body: str, at: datetime) -> dict[str, str]:
@@ -93,6 +91,33 @@ def count_attempt(*, delivered: bool, error: str | None, final: bool) -> None:
     WEBHOOK_DELIVERY_FAILURES.labels(reason=reason).inc()
     if final:
         WEBHOOK_DELIVERY_FAILURES.labels(reason="exhausted").inc()
+
+
+async def _as_it_stands(conn: Conn, settings: ApiSettings, did: UUID, row: dict[str, Any]) -> dict[str, Any]:
+    """The payload to send now, stored as sent. An event sent after others of its session (a retry, or a replay
+    after a later event went) must not contradict them: a revoked report link (or one under a rotated key) is
+    replaced by a live one, and `current_scorecard`, which receivers show as the candidate's result, is the result
+    that stands now (a re-grade since written), never the one standing when the event was written."""
+    payload: dict[str, Any] = row["payload"]
+    data: dict[str, Any] = payload.get("data", {})
+    url = data.get("report_url")  # a payload of a shape never written fails here (settles_on_a_crash)
+    if row["session_id"] is None:
+        return payload
+    fresh: dict[str, Any] = {}
+    async with conn.transaction():
+        if isinstance(url, str):
+            live = await live_report_url(conn, settings, row["session_id"], url)
+            if live is not None:
+                fresh["report_url"] = live
+                await webhooks_repo.replace_data_field(conn, did, "report_url", live)
+        if "current_scorecard" in data:
+            standing = await integrations_repo.result_version(conn, row["session_id"])
+            if standing is not None and summary(standing) != data["current_scorecard"]:
+                fresh["current_scorecard"] = summary(standing)
+                await webhooks_repo.replace_data_field(
+                    conn, did, "current_scorecard", fresh["current_scorecard"]
+                )
+    return {**payload, "data": {**data, **fresh}} if fresh else payload
 
 
 @queue.task(name="deliver_webhook", queue=WEBHOOK_QUEUE, pass_context=True, retry=DeliveryRetryPolicy())
@@ -117,16 +142,7 @@ async def _attempt(settings: ApiSettings, pool: Pool, did: UUID, job_attempts: i
             await attempts_repo.fail_pending(conn, "webhook_deliveries", did, "endpoint_disabled")
             log.info("webhook.endpoint_disabled", delivery_id=delivery_id, endpoint_id=str(endpoint_id))
             return
-        payload = row["payload"]
-        url = payload.get("data", {}).get("report_url")
-        if isinstance(url, str) and row["session_id"] is not None:
-            # A retry or a replay after the link was revoked (or its key rotated) must not push a dead link.
-            async with conn.transaction():
-                live = await live_report_url(conn, settings, row["session_id"], url)
-                if live is not None:
-                    await webhooks_repo.replace_report_url(conn, did, live)
-            if live is not None:
-                payload = {**payload, "data": {**payload["data"], "report_url": live}}
+        payload = await _as_it_stands(conn, settings, did, row)
         org_id, target = row["organization_id"], outbound_leases_repo.webhook_target(endpoint_id)
         await take_slot(
             conn,

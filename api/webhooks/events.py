@@ -13,5 +13,7 @@ EventType = Literal[
     "scorecard.failed",
     "session.consent_given",
     "session.accommodation_requested",
+    "session.cancelled",
+    "session.expired",
 ]
 EVENT_TYPES: tuple[str, ...] = get_args(EventType)

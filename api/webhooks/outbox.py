@@ -1,9 +1,10 @@
 """Scorecard outcomes into the outbox: the `scorecard.ready` / `scorecard.failed` webhook event and the calls back
 to the ATS that asked for the session, written in the grading job's transaction that stores the version.
 
-Session status changes and the candidate's consent and accommodation requests reach the outbox through triggers
-(`outbox_session_status`, `outbox_session_event` in the ATS migration); the SQL function `outbox_emit_webhook`
-writes every event, whoever calls it.
+Session status changes, an invite that expired unused (`sessions.expired_at`, set by `api.jobs.lapsed_sessions`) and
+the candidate's consent and accommodation requests reach the outbox through triggers (`outbox_session_status`,
+`outbox_session_expired`, `outbox_session_event`); the SQL function `outbox_emit_webhook` writes every event,
+whoever calls it.
 """
 
 from __future__ import annotations

@@ -1,0 +1,91 @@
+"""How much of the transcript a report page (and so its PDF) prints, and how much transcript text its replay's
+timeline carries. The candidate decides how many turns there are (every message typed into the chat is one,
+answered or not): without a bound one session's page grew with whatever they typed, its PDF could not be printed
+within its time limit, and its timeline was as large as all of it.
+
+The page prints turns in time order until `MAX_PAGE_TURNS` items or `MAX_PAGE_TEXT_CHARS` characters of text as
+printed (escaped, hidden characters as markers: `api.templating.reveal`), then
+one marker saying what it leaves out; every turn the shown scorecard cites is printed wherever it falls, so each
+citation still links to its line. The timeline keeps every turn but the text of only `MAX_TIMELINE_TEXT_CHARS`
+characters. Generous for an honest interview: a 45-minute one has about 270 turns and 40,000 characters
+(docs/benchmarks-reports.md). The session dump keeps every word.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from api.templating import reveal
+
+MAX_PAGE_TURNS = 3_000
+MAX_PAGE_TEXT_CHARS = 300_000
+# The replay's timeline (`GET .../timeline`, a share link's too) keeps every turn, for the replay to follow, but the
+# text of only this many characters of them, in time order: past it a turn carries `"text": ""`,
+# `"text_omitted": true` and `text_chars`, as code past the session's code budget does.
+MAX_TIMELINE_TEXT_CHARS = 2_000_000
+
+
+def cited_seqs(scorecard: BaseModel | None) -> set[int]:
+    """The seq of every event the scorecard cites (each `{"seq", "type", ...}` in it, wherever it is nested)."""
+    found: set[int] = set()
+    if scorecard is None:
+        return found
+    stack: list[Any] = [scorecard.model_dump(mode="json")]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("seq"), int) and "quote" in node:
+                found.add(node["seq"])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+def page_transcript(items: list[dict[str, Any]], cited: set[int]) -> list[dict[str, Any]]:
+    """`items` as the page prints them: within the budget, every cited one, and a `cut` marker where the budget ran
+    out, with how many turns (`turns`, their text's `chars`) and other entries (`others`: phase changes, hints, time
+    warnings) it leaves out."""
+    shown: list[dict[str, Any]] = []
+    used_items = used_chars = 0
+    cut: dict[str, Any] | None = None
+    for item in items:
+        text = item.get("text")
+        size = len(text) if isinstance(text, str) else 0
+        if item.get("seq") in cited:
+            shown.append(item)
+            continue
+        # Counted as printed: escaped, each hidden character a marker (`reveal`: up to ~90 characters for one).
+        printed = len(reveal(text)) if size else 0
+        if cut is None and used_items < MAX_PAGE_TURNS and used_chars + printed <= MAX_PAGE_TEXT_CHARS:
+            shown.append(item)
+            used_items += 1
+            used_chars += printed
+            continue
+        if cut is None:
+            cut = {"type": "cut", "seq": None, "t": item.get("t"), "turns": 0, "chars": 0, "others": 0}
+            shown.append(cut)
+        if item.get("type") == "transcript":
+            cut["turns"] += 1
+            cut["chars"] += size
+        else:
+            cut["others"] += 1
+    return shown
+
+
+def bound_timeline_text(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`items` (timeline items, in time order) with the text of transcript turns past MAX_TIMELINE_TEXT_CHARS left
+    out and marked."""
+    used = 0
+    out: list[dict[str, Any]] = []
+    for item in items:
+        text = item.get("text")
+        if item.get("type") == "transcript" and isinstance(text, str):
+            if used + len(text) > MAX_TIMELINE_TEXT_CHARS:
+                item = {**item, "text": "", "text_omitted": True, "text_chars": len(text)}
+            else:
+                used += len(text)
+        out.append(item)
+    return out
