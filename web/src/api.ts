@@ -1,4 +1,5 @@
 // The candidate's HTTP API (api/routers/join.py, interviews.py, drafts.py, integrity.py, runs.py, custom_runs.py).
+import { type ServerClock, serverClock } from "./serverclock";
 
 export type Language = "python" | "javascript" | "java" | "cpp";
 export const LANGUAGES: readonly Language[] = ["python", "javascript", "java", "cpp"];
@@ -171,6 +172,7 @@ export class ApiClient {
     private readonly invite: string,
     private readonly baseUrl = "",
     private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
+    private readonly clock: ServerClock = serverClock,
   ) {}
 
   private async request<T>(
@@ -179,12 +181,14 @@ export class ApiClient {
     body: unknown,
     auth: boolean,
     timeoutMs = REQUEST_TIMEOUT_MS,
+    keepalive = false,
   ): Promise<T> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (auth) headers.Authorization = `Bearer ${this.invite}`;
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), timeoutMs);
+    const sentAt = Date.now();
     try {
       let response: Response;
       try {
@@ -195,10 +199,12 @@ export class ApiClient {
           credentials: "omit",
           cache: "no-store",
           signal: abort.signal,
+          keepalive, // outlives the page (a save sent as it unloads); the browser caps such bodies at 64 KiB
         });
       } catch {
         throw new ApiError(0, "network_error", "Could not reach the server.");
       }
+      this.clock.observe(response.headers.get("Date"), sentAt, Date.now()); // the countdown is the server's
       if (!response.ok) throw await errorFrom(response);
       try {
         return (await response.json()) as T; // the body can stall too
@@ -262,9 +268,17 @@ export class ApiClient {
     language: Language,
     code: string,
     baseRevision?: number,
+    keepalive = false,
   ): Promise<{ revision: number; updated_at: string }> {
     const body = baseRevision === undefined ? { code } : { code, base_revision: baseRevision };
-    return this.request("PUT", this.session(sessionId, `drafts/${language}`), body, true);
+    return this.request(
+      "PUT",
+      this.session(sessionId, `drafts/${language}`),
+      body,
+      true,
+      REQUEST_TIMEOUT_MS,
+      keepalive,
+    );
   }
 
   results(sessionId: string): Promise<LatestResults> {

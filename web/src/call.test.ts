@@ -1,4 +1,4 @@
-import { DisconnectReason, type Room, RoomEvent, RpcError } from "livekit-client";
+import { DisconnectReason, type Room, RoomEvent, RpcError, Track } from "livekit-client";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CallController, type CallListener, type CallStatus, REJOIN_DELAYS_MS } from "./call";
 import type { EditorSnapshot } from "./editor";
@@ -71,7 +71,8 @@ function recorder() {
     agent: string[];
     phases: (string | null)[];
     mic: boolean[];
-  } = { statuses: [], events: [], agent: [], phases: [], mic: [] };
+    micProblems: string[];
+  } = { statuses: [], events: [], agent: [], phases: [], mic: [], micProblems: [] };
   const listener: CallListener = {
     status: (s, d) => calls.statuses.push([s, d]),
     agentState: (s) => calls.agent.push(s),
@@ -79,7 +80,10 @@ function recorder() {
     event: (e) => calls.events.push(e),
     transcript: () => undefined,
     audioBlocked: () => undefined,
-    microphone: (enabled) => calls.mic.push(enabled),
+    microphone: (enabled, problem) => {
+      calls.mic.push(enabled);
+      if (problem) calls.micProblems.push(problem);
+    },
   };
   return { calls, listener };
 }
@@ -127,6 +131,21 @@ describe("CallController", () => {
     await call.start();
     expect(call.status).toBe("connected");
     expect(credentials.mock.calls.map((c) => (c as unknown[])[0])).toEqual([0, 1]);
+  });
+
+  it("says so when the microphone stops mid-call (unplugged, and no other one to fall back on)", async () => {
+    const { calls, listener } = recorder();
+    const { call } = controller(listener);
+    await call.start();
+    const room = rooms[0];
+    const mic = { source: Track.Source.Microphone, kind: Track.Kind.Audio };
+    // livekit-client mutes the track when the device ends and it cannot restart on another.
+    room.emit(RoomEvent.TrackMuted, mic, room.localParticipant);
+    expect(calls.mic.at(-1)).toBe(false);
+    expect(calls.micProblems.at(-1)).toMatch(/microphone stopped/);
+    await call.setMuted(true); // muting by hand is no problem to report
+    room.emit(RoomEvent.TrackMuted, mic, room.localParticipant);
+    expect(calls.micProblems.length).toBe(1);
   });
 
   it("on connect pushes the current editor and publishes the microphone", async () => {
@@ -287,6 +306,23 @@ describe("CallController", () => {
       '{"ok":true,"status":"ending","reason":"candidate_request"}';
     expect(await call.requestEnd()).toBe("agent");
     expect(rooms[0].sent.slice(sentBefore).filter((m) => m.topic === "lk.chat")).toEqual([]);
+  });
+
+  it("sends the interviewer the newest code before asking it to end, which it completes the session with", async () => {
+    const { listener } = recorder();
+    const { call } = controller(listener);
+    await call.start();
+    rooms[0].remoteParticipants.set("agent", { identity: "agent", isAgent: true, attributes: {} });
+    vi.useFakeTimers();
+    editor = { ...editor, code: "def f():\n    return 'the last fix'\n", version: 9, cursor: "2:25" };
+    call.editorChanged(); // typed a moment before End interview: the snapshot's quiet time is not over
+    const order: string[] = [];
+    (rooms[0].localParticipant as unknown as { performRpc: unknown }).performRpc = async () => {
+      order.push(`end after version ${rooms[0].sent.at(-1)?.attributes?.version}`);
+      return '{"ok":true,"status":"ending","reason":"candidate_request"}';
+    };
+    expect(await call.requestEnd()).toBe("agent");
+    expect(order).toEqual(["end after version 9"]);
   });
 
   it("falls back to a typed message when the agent refuses, times out or answers nonsense", async () => {

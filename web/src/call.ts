@@ -30,6 +30,10 @@ import {
 } from "./protocol";
 import { SnapshotScheduler, type Timers } from "./snapshots";
 
+export const MICROPHONE_STOPPED =
+  "Your microphone stopped (unplugged, or taken by another app), so the interviewer cannot hear you. Connect one, " +
+  "then press Unmute microphone.";
+
 export type CallStatus = "idle" | "connecting" | "connected" | "reconnecting" | "failed" | "ended";
 
 export interface TranscriptSegment {
@@ -84,6 +88,8 @@ export class CallController {
   private room: Room | null = null;
   private statusValue: CallStatus = "idle";
   private leaving = false;
+  /** The candidate muted by hand: the track's mute that follows is theirs, not a device that stopped. */
+  private mutedByHand = false;
   private attempts = 0;
   private rejoins = 0;
   private rejoinTimer: ReturnType<typeof setTimeout> | null = null;
@@ -165,6 +171,10 @@ export class CallController {
     const room = this.room;
     const agent = this.agent();
     if (!room || this.statusValue !== "connected" || !agent) return "unreachable";
+    // The interviewer completes the session with the code it last saw: the newest, not the one from before the
+    // snapshot's quiet time (the last fix typed just before End interview).
+    this.scheduler.cancel();
+    await this.pushSnapshot();
     try {
       const reply = await room.localParticipant.performRpc({
         destinationIdentity: agent.identity,
@@ -207,6 +217,7 @@ export class CallController {
   async setMuted(muted: boolean): Promise<void> {
     const room = this.room;
     if (!room || this.statusValue !== "connected") return;
+    this.mutedByHand = muted;
     if (!muted) return this.enableMicrophone();
     await room.localParticipant.setMicrophoneEnabled(false);
     this.listener.microphone(false);
@@ -299,6 +310,17 @@ export class CallController {
       .on(RoomEvent.TrackSubscribed, (track: RemoteTrack) => this.attachAudio(track))
       .on(RoomEvent.TrackUnsubscribed, (track: RemoteTrack) => this.detachAudio(track))
       .on(RoomEvent.AudioPlaybackStatusChanged, () => this.listener.audioBlocked(!room.canPlaybackAudio))
+      // A microphone unplugged (or taken by another app) mid-call: livekit-client restarts the track on another
+      // device, or mutes it when there is none. Silence the candidate does not know of would read as not answering.
+      .on(RoomEvent.TrackMuted, (publication: { source?: Track.Source }, participant: Participant) => {
+        if (participant !== room.localParticipant || publication.source !== Track.Source.Microphone) return;
+        if (this.mutedByHand) return;
+        this.listener.microphone(false, MICROPHONE_STOPPED);
+      })
+      .on(RoomEvent.TrackUnmuted, (publication: { source?: Track.Source }, participant: Participant) => {
+        if (participant !== room.localParticipant || publication.source !== Track.Source.Microphone) return;
+        if (!this.mutedByHand) this.listener.microphone(true);
+      })
       .on(RoomEvent.ParticipantConnected, (p: RemoteParticipant) => {
         this.refreshAgent();
         if (p.isAgent) void this.pushSnapshot(true); // the agent starts with the current code, not the starter

@@ -1,5 +1,6 @@
 // The call panel: connection status with Start/Retry, microphone and audio controls, agent state, live captions.
 import type { CallController, CallListener, CallStatus, TranscriptSegment } from "./call";
+import { announce } from "./announce";
 import { byId, h } from "./dom";
 import { phaseName } from "./feed";
 import type { InterviewEvent } from "./protocol";
@@ -46,6 +47,8 @@ export class CallPanel implements CallListener {
   private readonly captionLines = new Map<string, HTMLElement>();
   private muted = false;
   private over = false;
+  private lastStatus: CallStatus = "idle";
+  private lastAgent = "";
 
   constructor(
     private readonly hooks: {
@@ -106,6 +109,9 @@ export class CallPanel implements CallListener {
     byId("chat-form").hidden = status !== "connected";
     if (status !== "connected") this.audioButton.hidden = true;
     if (status !== "connected" && status !== "reconnecting") this.agent.textContent = "";
+    if (status !== this.lastStatus || detail) announce(`${STATUS_TEXT[status]} ${this.detail.textContent}`.trim());
+    this.lastStatus = status;
+    if (status !== "connected") this.lastAgent = "";
   }
 
   agentState(state: string): void {
@@ -114,6 +120,8 @@ export class CallPanel implements CallListener {
     this.hooks.onAgentState?.(state);
     this.agent.dataset.state = state;
     this.agent.textContent = AGENT_TEXT[state] ?? `Interviewer: ${state}`;
+    if (state !== this.lastAgent) announce(this.agent.textContent);
+    this.lastAgent = state;
     this.indicate(state);
   }
 
@@ -125,6 +133,7 @@ export class CallPanel implements CallListener {
   /** A line under the call status (the agent watch's messages). */
   say(detail: string): void {
     this.detail.textContent = detail;
+    announce(detail);
   }
 
   phase(phase: string | null): void {
@@ -174,5 +183,6 @@ export class CallPanel implements CallListener {
     this.topMute.setAttribute("aria-pressed", String(!enabled));
     this.topMute.classList.toggle("muted-on", !enabled);
     byId("mic-problem").textContent = problem ?? "";
+    if (problem) announce(problem);
   }
 }

@@ -135,6 +135,63 @@ function tab(server: FakeDraftServer) {
   return { saver, states, timers };
 }
 
+describe("a language switch on a failing network", () => {
+  it("keeps retrying the language left behind, and counts it as unsaved until it is saved", async () => {
+    let down = true;
+    const saves: [string, string][] = [];
+    const timers = new ManualTimers();
+    const saver = new DraftSaver(
+      {
+        save: async (language, code) => {
+          if (down) throw Object.assign(new Error("network"), { status: 0 });
+          saves.push([language, code]);
+        },
+      },
+      () => undefined,
+      timers,
+    );
+    saver.known("python", "py starter", 0);
+    saver.known("java", "java starter", 0);
+    saver.changed("python", "an hour of python");
+    await saver.flush(); // the switch flushes first: the network fails
+    saver.changed("java", "java starter"); // the other language's code, already on the server
+    expect(saver.unsaved).toBe(true); // a reload now would lose the python: the page must still ask first
+    down = false;
+    await timers.advance(10_000);
+    await saver.flush();
+    expect(saves).toContainEqual(["python", "an hour of python"]);
+    expect(saver.unsaved).toBe(false);
+  });
+
+  it("sends every unsaved language as the page leaves", async () => {
+    const sent: [string, string][] = [];
+    let down = true;
+    const saver = new DraftSaver(
+      {
+        save: async (language, code, _base, keepalive) => {
+          if (keepalive) sent.push([language, code]);
+          else if (down) throw Object.assign(new Error("network"), { status: 0 });
+        },
+      },
+      () => undefined,
+      new ManualTimers(),
+    );
+    saver.known("python", "p", 0);
+    saver.known("java", "j", 0);
+    saver.changed("python", "p typed");
+    await saver.flush();
+    saver.changed("java", "j typed");
+    down = false;
+    saver.leaving();
+    expect(sent).toEqual(
+      expect.arrayContaining([
+        ["python", "p typed"],
+        ["java", "j typed"],
+      ]),
+    );
+  });
+});
+
 describe("drafts from two tabs", () => {
   it("never saves a stale tab's code over what another tab saved since it loaded", async () => {
     const server = new FakeDraftServer();
@@ -174,5 +231,64 @@ describe("drafts from two tabs", () => {
     expect(server.code).toBe("ab");
     expect(only.states).not.toContain("conflict");
     expect(only.states.at(-1)).toBe("saved");
+  });
+});
+
+describe("leaving the page", () => {
+  it("sends code typed inside the autosave's quiet time in a request that outlives the page, once", async () => {
+    const sent: [string, string, number | undefined, boolean | undefined][] = [];
+    const timers = new ManualTimers();
+    const saver = new DraftSaver(
+      { save: async (language, code, base, keepalive) => void sent.push([language, code, base, keepalive]) },
+      () => undefined,
+      timers,
+    );
+    saver.known("python", "start", 4);
+    saver.leaving();
+    expect(sent).toEqual([]); // nothing typed: nothing to send
+    saver.changed("python", "start + typed");
+    saver.leaving();
+    expect(sent).toEqual([["python", "start + typed", 4, true]]);
+    await timers.advance(10_000);
+    expect(sent.length).toBe(1); // the autosave it replaced does not fire as well
+  });
+});
+
+describe("code the server will not store", () => {
+  it("says why and waits for a change instead of sending it again and again, and saves the other languages", async () => {
+    const saves: [string, string][] = [];
+    const states: [SaveState, string | undefined][] = [];
+    const timers = new ManualTimers();
+    let attempts = 0;
+    const saver = new DraftSaver(
+      {
+        save: async (language, code) => {
+          attempts += 1;
+          if (code.length > 20) {
+            throw Object.assign(new Error("code: String should have at most 20 characters"), {
+              status: 422,
+              code: "validation_error",
+            });
+          }
+          saves.push([language, code]);
+        },
+      },
+      (s, detail) => states.push([s, detail]),
+      timers,
+    );
+    saver.known("python", "p", 0);
+    saver.known("java", "j", 0);
+    saver.changed("java", "j typed");
+    saver.changed("python", "x".repeat(50)); // a huge paste
+    for (let i = 0; i < 20; i++) await timers.advance(3000);
+    expect(attempts).toBe(2); // once each: no loop of refused 200 KB bodies
+    expect(saves).toEqual([["java", "j typed"]]);
+    expect(states.map(([s]) => s)).toContain("refused");
+    expect(states.find(([s]) => s === "refused")?.[1]).toContain("at most 20 characters");
+    expect(saver.unsaved).toBe(true); // still asks before a reload
+    saver.changed("python", "x".repeat(10)); // cut down: saved again
+    await timers.advance(1000);
+    expect(saves.at(-1)).toEqual(["python", "x".repeat(10)]);
+    expect(saver.unsaved).toBe(false);
   });
 });

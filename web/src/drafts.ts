@@ -3,12 +3,12 @@
 import type { Language } from "./api";
 import { SnapshotScheduler, type Timers } from "./snapshots";
 
-export type SaveState = "saved" | "saving" | "pending" | "retrying" | "stopped" | "conflict";
+export type SaveState = "saved" | "saving" | "pending" | "retrying" | "refused" | "stopped" | "conflict";
 
 export interface DraftTarget {
   /** Save `code` as edited from draft `baseRevision` (0: none yet; undefined: not known, the latest save wins). The
    * server refuses with 409 `draft_conflict` when another tab or device saved since. */
-  save(language: Language, code: string, baseRevision: number | undefined): Promise<unknown>;
+  save(language: Language, code: string, baseRevision: number | undefined, keepalive?: boolean): Promise<unknown>;
   /** The server's draft now (null: none), to tell a save of ours whose answer was lost from another tab's. */
   latest?(language: Language): Promise<{ code: string; revision: number } | null>;
 }
@@ -21,6 +21,7 @@ const SAVE_TEXT: Record<SaveState, string> = {
   saving: "Saving…",
   pending: "",
   retrying: "Not saved yet; retrying",
+  refused: "Not saved: the server cannot store this code. Change it and it is saved again.",
   stopped: "",
   conflict: "Not saved: this code was changed in another tab or window. Reload to continue from the newest code.",
 };
@@ -34,14 +35,20 @@ export class DraftSaver {
   /** The server's draft revision each language's code was loaded or last saved as (0: no draft yet). */
   private readonly revisions = new Map<Language, number>();
   private readonly unanswered = new Map<Language, string[]>();
-  private current: { language: Language; code: string } | null = null;
+  /** The newest code typed in each language: a language left behind by a switch while its save failed is still
+   * saved later (and still counts as unsaved), not only the one in the editor now. */
+  private readonly edited = new Map<Language, string>();
+  /** Code the API refused as it is (over its size, characters it cannot store): not sent again until it changes. */
+  private readonly refusedCode = new Map<Language, string>();
+  private current: Language | null = null;
   private readonly scheduler: SnapshotScheduler;
   private inFlight: Promise<void> | null = null;
   private stopped = false;
 
   constructor(
     private readonly target: DraftTarget,
-    private readonly onState: (state: SaveState, detail?: string) => void,
+    /** `detail` and `code`: the refusal's message and error code ("stopped", "conflict"). */
+    private readonly onState: (state: SaveState, detail?: string, code?: string) => void,
     timers?: Timers,
     quietMs = 800,
     maxWaitMs = 5000,
@@ -63,32 +70,56 @@ export class DraftSaver {
 
   changed(language: Language, code: string): void {
     if (this.stopped) return;
-    this.current = { language, code };
-    if (this.saved.get(language) === code) return;
+    this.current = language;
+    this.edited.set(language, code);
+    if (this.saved.get(language) === code && this.pending().length === 0) return;
     this.onState("pending");
     this.scheduler.changed();
   }
 
-  /** Save now (before switching language, submitting or ending). */
+  /** The languages whose newest code the server does not hold yet, the one in the editor first. */
+  private pending(): Language[] {
+    const out = this.unsavedLanguages().filter(
+      (language) => this.refusedCode.get(language) !== this.edited.get(language),
+    );
+    return out.sort((a, b) => Number(b === this.current) - Number(a === this.current));
+  }
+
+  private unsavedLanguages(): Language[] {
+    return [...this.edited].filter(([language, code]) => this.saved.get(language) !== code).map(([l]) => l);
+  }
+
+  /** Save now (before switching language, submitting or ending): every language with unsaved code. */
   async flush(): Promise<void> {
     this.scheduler.cancel();
-    if (this.inFlight) await this.inFlight;
-    const item = this.current;
-    if (!item || this.stopped || this.saved.get(item.language) === item.code) return;
+    for (;;) {
+      while (this.inFlight) await this.inFlight; // one save at a time: two with one base revision would conflict
+      const language = this.stopped ? undefined : this.pending()[0];
+      if (language === undefined) return;
+      const saved = await this.saveOne(language);
+      // A failure schedules a retry (or stops saving); a refusal of this code goes on to the other languages.
+      if (!saved && this.refusedCode.get(language) !== this.edited.get(language)) return;
+    }
+  }
+
+  /** One language's newest code; false when it failed (a retry is scheduled, or saving stopped). */
+  private async saveOne(language: Language): Promise<boolean> {
+    const code = this.edited.get(language) ?? "";
+    let ok = false;
     this.onState("saving");
     this.inFlight = (async () => {
       try {
-        const done = await this.target.save(item.language, item.code, this.revisions.get(item.language));
+        const done = await this.target.save(language, code, this.revisions.get(language));
         const revision = (done as { revision?: unknown } | null)?.revision;
-        if (typeof revision === "number") this.revisions.set(item.language, revision);
-        this.saved.set(item.language, item.code);
-        this.unanswered.delete(item.language);
-        const latest = this.current;
-        this.onState(latest && this.saved.get(latest.language) !== latest.code ? "pending" : "saved");
+        if (typeof revision === "number") this.revisions.set(language, revision);
+        this.saved.set(language, code);
+        this.unanswered.delete(language);
+        ok = true;
+        this.onState(this.pending().length > 0 ? "pending" : "saved");
       } catch (error) {
         const status = (error as { status?: number }).status ?? 0;
         if ((error as { code?: string }).code === "draft_conflict") {
-          if (await this.ourOwnSave(item.language)) {
+          if (await this.ourOwnSave(language)) {
             this.onState("retrying"); // a save of ours landed though its answer was lost: carry on from it
             this.scheduler.changed();
           } else {
@@ -96,11 +127,16 @@ export class DraftSaver {
             this.stopped = true;
             this.onState("conflict", (error as Error).message);
           }
+        } else if (status === 413 || status === 422) {
+          // This code as it is will never be stored (too large, a character Postgres cannot keep): sending it again
+          // and again would say "retrying" for ever. Said once; the next change is tried.
+          this.refusedCode.set(language, code);
+          this.onState("refused", (error as Error).message, (error as { code?: string }).code);
         } else if (status === 409 || status === 410 || status === 401) {
           this.stopped = true; // the interview is over or the answer is final: nothing more to save
-          this.onState("stopped", (error as Error).message);
+          this.onState("stopped", (error as Error).message, (error as { code?: string }).code);
         } else {
-          if (status === 0 || status >= 500) this.remember(item.language, item.code); // it may have been stored
+          if (status === 0 || status >= 500) this.remember(language, code); // it may have been stored
           this.onState("retrying");
           this.scheduler.changed();
         }
@@ -109,9 +145,7 @@ export class DraftSaver {
       }
     })();
     await this.inFlight;
-    if (this.current && this.saved.get(this.current.language) !== this.current.code && !this.stopped) {
-      this.scheduler.changed();
-    }
+    return ok;
   }
 
   private remember(language: Language, code: string): void {
@@ -137,9 +171,20 @@ export class DraftSaver {
     return true;
   }
 
-  /** Code typed here that the server does not hold yet and that a later save could still store. */
+  /** The page is going away (a reload, a closed tab, a mobile browser dropping it), perhaps inside the autosave's
+   * quiet time: send what the server does not hold yet, every language of it, in requests that outlive the page. */
+  leaving(): void {
+    if (this.stopped) return;
+    this.scheduler.cancel();
+    for (const language of this.pending()) {
+      const code = this.edited.get(language) ?? "";
+      this.target.save(language, code, this.revisions.get(language), true).catch(() => undefined);
+    }
+  }
+
+  /** Code typed here, in any language, that the server does not hold yet and that a later save could still store. */
   get unsaved(): boolean {
-    return !this.stopped && this.current !== null && this.saved.get(this.current.language) !== this.current.code;
+    return !this.stopped && this.unsavedLanguages().length > 0;
   }
 
   stop(): void {

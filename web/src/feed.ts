@@ -1,4 +1,5 @@
 // The event feed: what the interviewer reports (phase changes, test runs, hints, time warnings), newest last.
+import { announce } from "./announce";
 import { h } from "./dom";
 import type { InterviewEvent } from "./protocol";
 import { verdictLabel } from "./results";
@@ -56,6 +57,7 @@ export class EventFeed {
     this.list.appendChild(
       h("li", { class: `feed-item feed-${event.type}`, "data-type": event.type }, h("time", {}, time), " ", text),
     );
+    announce(text);
     while (this.list.children.length > 100) this.list.firstElementChild?.remove();
     this.list.lastElementChild?.scrollIntoView({ block: "nearest" });
   }

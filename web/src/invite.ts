@@ -32,7 +32,11 @@ export function takeInvite(): string | null {
   const fromHash = parseInviteFragment(window.location.hash);
   if (fromHash) {
     window.history.replaceState(window.history.state, "", withoutFragment(window.location.href));
-    storage()?.setItem(STORAGE_KEY, fromHash);
+    try {
+      storage()?.setItem(STORAGE_KEY, fromHash);
+    } catch {
+      // storage full or refused: this page opens the interview; a reload will need the link again
+    }
     return fromHash;
   }
   return storage()?.getItem(STORAGE_KEY) ?? null;

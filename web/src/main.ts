@@ -16,22 +16,17 @@ import { Layout } from "./layout";
 import { joinNotice, NO_INVITE, type Notice, startNotice } from "./messages";
 import { effectiveTheme } from "./prefs";
 import { renderProblem } from "./problem";
+import { bindSkipLink, setSkipTarget, showScreen } from "./screens";
 import type { InterviewEvent } from "./protocol";
 import type { RunReport } from "./api";
 import { InterviewClock } from "./timer";
-import { askConsent, bindAccommodation, renderBrand, renderWelcome } from "./welcome";
+import { askConsent, bindAccommodation, renderBrand, renderWelcome, theirs } from "./welcome";
 import { Workspace } from "./workspace";
 
 /** How long End interview waits for the interviewer's goodbye before completing the session itself. */
 const GOODBYE_WAIT_MS = 20_000;
-const SCREENS = ["loading", "notice", "welcome", "device-check", "app", "finished"] as const;
-
-function showScreen(id: (typeof SCREENS)[number]): void {
-  for (const screen of SCREENS) byId(screen).hidden = screen !== id;
-}
 
 function showNotice(notice: Notice, retry?: () => void): void {
-  showScreen("notice");
   byId("topbar-call").hidden = true;
   byId("notice-title").textContent = notice.title;
   byId("notice-detail").textContent = notice.detail;
@@ -39,17 +34,22 @@ function showNotice(notice: Notice, retry?: () => void): void {
   button.hidden = !(notice.retryable && retry);
   button.onclick = retry ? () => retry() : null;
   document.title = `${notice.title} · Shadows`;
+  showScreen("notice");
 }
 
 function showFinished(joined: JoinResponse, detail?: string): void {
-  showScreen("finished");
   byId("topbar-call").hidden = true;
-  const org = joined.organization.name ?? "The hiring team";
-  byId("finished-detail").textContent =
-    detail ??
-    `Thank you. ${org} receives a report of the interview; a person there reads it and decides the next step, ` +
-      "and they will contact you. You can close this page.";
+  const org = joined.organization.name;
+  if (detail) byId("finished-detail").textContent = detail;
+  else
+    byId("finished-detail").replaceChildren(
+      "Thank you. ",
+      org ? theirs(org) : "The hiring team",
+      " receives a report of the interview; a person there reads it and decides the next step, " +
+        "and they will contact you. You can close this page.",
+    );
   document.title = "Interview ended · Shadows";
+  showScreen("finished");
 }
 
 function setOwnTabLink(invite: string): void {
@@ -101,7 +101,6 @@ interface EnterOptions {
 function enterInterview(api: ApiClient, joined: JoinResponse, opts: EnterOptions): void {
   const { session, question } = joined;
   if (!question) throw new Error("the question arrives with the start");
-  showScreen("app");
   byId("topbar-call").hidden = false;
   renderProblem(question);
   clock.setSession(session); // counts down from started_at + duration + extra time
@@ -110,7 +109,23 @@ function enterInterview(api: ApiClient, joined: JoinResponse, opts: EnterOptions
   const workspace = new Workspace(api, joined, () => void call?.pushSnapshot(true));
   workspace.beforeRun = () => call?.scheduler.flush(); // the interviewer sees the code that is being run
   const layout = new Layout((narrow) => workspace.editor.setLineWrapping(narrow));
+  // The skip link leads into the editor, bringing the Code pane forward where panes are tabs.
+  setSkipTarget("app", () => {
+    layout.show("code");
+    workspace.editor.focus();
+    return byId("editor").contains(document.activeElement);
+  });
   layout.bind();
+  showScreen("app", () => {
+    // The problem's title where it shows (every pane from 1100 px); below, the selected pane's tab.
+    const title = byId("question-title");
+    const target =
+      title.offsetParent !== null ? title : document.querySelector<HTMLElement>('.tabs [aria-selected="true"]');
+    if (!target) return false;
+    if (target === title) title.tabIndex = -1;
+    target.focus();
+    return document.activeElement === target;
+  });
   void workspace.resume();
 
   const observer = new IntegrityObserver();
@@ -293,9 +308,8 @@ async function open(api: ApiClient, invite: string): Promise<void> {
     return;
   }
   if (!joined.consented) {
-    showScreen("welcome");
     renderWelcome(joined);
-    byId("welcome-title").focus();
+    showScreen("welcome");
     await askConsent(api, joined);
   }
   deviceFlow(api, joined);
@@ -305,6 +319,7 @@ const clock = new InterviewClock({ ends_at: null, duration_minutes: 0 }, byId("c
 document.documentElement.dataset.theme = effectiveTheme();
 if (embeddedSlug(window.location.pathname) !== null) document.body.classList.add("embedded");
 const invite = takeInvite();
+bindSkipLink();
 clock.start();
 if (invite) void open(new ApiClient(invite), invite);
 else showNotice(NO_INVITE);

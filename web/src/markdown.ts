@@ -17,7 +17,7 @@ function hookLinks(): void {
   });
 }
 
-/** Sanitised nodes for `markdown`; scripts, event handlers, forms, styles and iframes never survive. */
+/** Sanitised nodes for `markdown`; scripts, event handlers, forms, styles, iframes and the page's ids never survive. */
 export function renderMarkdown(markdown: string): DocumentFragment {
   hookLinks();
   const html = marked.parse(markdown) as string;
@@ -26,5 +26,8 @@ export function renderMarkdown(markdown: string): DocumentFragment {
     USE_PROFILES: { html: true },
     FORBID_TAGS: ["style", "form", "input", "button", "textarea", "select", "iframe"],
     FORBID_ATTR: ["style"],
+    // An id or name in the statement becomes `user-content-…`: it cannot take one of the page's own ids (the page
+    // finds its controls by id, and the statement comes first), nor stand in for a document property.
+    SANITIZE_NAMED_PROPS: true,
   });
 }

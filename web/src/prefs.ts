@@ -15,13 +15,23 @@ function storage(): Storage | null {
   }
 }
 
+/** Keep a preference if the browser lets us: a full or refused storage (private windows, blocked site data) must not
+ * stop the change itself from applying. */
+function keep(key: string, value: string): void {
+  try {
+    storage()?.setItem(key, value);
+  } catch {
+    // not kept: the choice lasts for this page
+  }
+}
+
 export function loadFontSize(): number {
   const value = Number(storage()?.getItem(FONT_KEY));
   return (FONT_SIZES as readonly number[]).includes(value) ? value : 14;
 }
 
 export function saveFontSize(px: number): void {
-  storage()?.setItem(FONT_KEY, String(px));
+  keep(FONT_KEY, String(px));
 }
 
 /** The chosen theme, or null to follow the system. */
@@ -39,5 +49,5 @@ export function effectiveTheme(): Theme {
 }
 
 export function chooseTheme(theme: Theme): void {
-  storage()?.setItem(THEME_KEY, theme);
+  keep(THEME_KEY, theme);
 }

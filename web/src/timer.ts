@@ -1,5 +1,7 @@
 // The interview clock: time left until `session.ends_at`, or the full duration before the interview starts.
+import { announce } from "./announce";
 import type { SessionView } from "./api";
+import { serverClock } from "./serverclock";
 
 export function formatClock(ms: number): string {
   const total = Math.max(0, Math.ceil(ms / 1000));
@@ -32,13 +34,23 @@ export function readClock(session: ClockSession, now: number): ClockReading {
   return { text, state: left <= 5 * 60_000 ? "low" : "running", label: `${text} left` };
 }
 
+/** What is read out as the clock enters a state: the clock itself is silent (a reading each second would drown
+ * everything else), and the interviewer's own warnings need the call, which a text-only interview does not have. */
+const SAID: Partial<Record<ClockReading["state"], string>> = {
+  low: "Less than 5 minutes left.",
+  over: "Time is up.",
+};
+
 /** Re-renders the clock every second; `setSession` swaps in a session that has since started. */
 export class InterviewClock {
   private handle: number | null = null;
+  private state: ClockReading["state"] | null = null;
 
   constructor(
     private session: ClockSession,
     private readonly element: HTMLElement,
+    /** The server's time: `ends_at` is the server's moment, whatever the device's clock says. */
+    private readonly now: () => number = () => serverClock.now(),
   ) {}
 
   start(): void {
@@ -56,10 +68,13 @@ export class InterviewClock {
   }
 
   private render(): void {
-    const reading = readClock(this.session, Date.now());
+    const reading = readClock(this.session, this.now());
     this.element.textContent = reading.text;
     this.element.dataset.state = reading.state;
     this.element.title = reading.label;
     this.element.setAttribute("aria-label", `Time remaining: ${reading.label}`);
+    const said = SAID[reading.state];
+    if (reading.state !== this.state && said) announce(said);
+    this.state = reading.state;
   }
 }

@@ -2,12 +2,18 @@
 // is used, duration and language), consent, and the accommodation / human interview request available throughout.
 import DOMPurify from "dompurify";
 import { type ApiClient, ApiError, type JoinResponse } from "./api";
-import { byId } from "./dom";
+import { byId, h } from "./dom";
 import { LANGUAGE_NAMES } from "./languages";
+
+/** Text the organisation wrote, isolated in `<bdi>`: its direction (right-to-left, or an override or embedding it
+ * carries) stays inside it and cannot reverse the page's own words around it, such as the AI disclosure. */
+export function theirs(text: string): HTMLElement {
+  return h("bdi", {}, text);
+}
 
 export function renderBrand(joined: JoinResponse): void {
   const org = joined.organization;
-  byId("org-name").textContent = org.name ?? "Shadows practice";
+  byId("org-name").replaceChildren(org.name ? theirs(org.name) : "Shadows practice");
   const logo = byId<HTMLImageElement>("org-logo");
   if (org.logo_url) {
     logo.src = org.logo_url;
@@ -19,19 +25,21 @@ export function renderBrand(joined: JoinResponse): void {
 
 export function renderWelcome(joined: JoinResponse): void {
   const { session, organization } = joined;
-  byId("welcome-title").textContent = organization.name
-    ? `Your interview with ${organization.name}`
-    : "Your practice interview";
+  if (organization.name) byId("welcome-title").replaceChildren("Your interview with ", theirs(organization.name));
+  else byId("welcome-title").textContent = "Your practice interview";
   const minutes = session.duration_minutes + session.extra_time_minutes;
   const languages = session.languages.map((l) => LANGUAGE_NAMES[l]).join(", ");
-  byId("welcome-role").textContent = [
-    session.role ? `Role: ${session.role}.` : null,
+  byId("welcome-role").replaceChildren(
+    ...(session.role ? ["Role: ", theirs(session.role), ". "] : []),
     `${minutes} minutes, in ${languages}, with an AI interviewer.`,
-  ]
-    .filter(Boolean)
-    .join(" ");
+  );
   // The notice is our API's own HTML (escaped Jinja2); sanitised again because it carries the organisation's name.
-  const html = DOMPurify.sanitize(joined.notice.html, { RETURN_DOM_FRAGMENT: true, FORBID_ATTR: ["style"] });
+  // Ids and names become `user-content-…`, so no text can take one of the page's own ids.
+  const html = DOMPurify.sanitize(joined.notice.html, {
+    RETURN_DOM_FRAGMENT: true,
+    FORBID_ATTR: ["style"],
+    SANITIZE_NAMED_PROPS: true,
+  });
   byId("welcome-notice").replaceChildren(html);
 }
 

@@ -78,3 +78,138 @@ describe("resuming after a reload", () => {
     expect(leaving()).toBe(false);
   });
 });
+
+describe("custom input across a reload", () => {
+  it("keeps the arguments the candidate typed, per interview", async () => {
+    const api = {
+      drafts: async () => ({ drafts: {}, submitted: false }),
+      results: async () => ({ run: null, submit: null }),
+      saveDraft: async () => ({ revision: 1 }),
+    } as unknown as ApiClient;
+    const withParams = (id: string) =>
+      ({
+        ...joined,
+        session: { ...joined.session, id },
+        question: {
+          ...joined.question,
+          signature: {
+            params: [
+              { name: "nums", type: "list[int]" },
+              { name: "target", type: "int" },
+            ],
+          },
+          visible_tests: [{ id: "t1", args: [[1, 2], 3], expected: [0, 1] }],
+        },
+      }) as unknown as JoinResponse;
+    document.body.innerHTML = body;
+    new Workspace(api, withParams("s-typed"));
+    const typed = document.getElementById("custom-arg-0") as HTMLInputElement;
+    typed.value = "[5, 6, 7, 8]";
+    typed.dispatchEvent(new Event("input", { bubbles: true }));
+
+    document.body.innerHTML = body; // the reload: a new page, the same tab
+    new Workspace(api, withParams("s-typed"));
+    expect((document.getElementById("custom-arg-0") as HTMLInputElement).value).toBe("[5, 6, 7, 8]");
+    expect((document.getElementById("custom-arg-1") as HTMLInputElement).value).toBe("3"); // untouched: the example
+
+    document.body.innerHTML = body;
+    new Workspace(api, withParams("s-other")); // another interview starts from its own example
+    expect((document.getElementById("custom-arg-0") as HTMLInputElement).value).toBe("[1,2]");
+  });
+});
+
+describe("a Submit whose answer was lost", () => {
+  it("learns from the server that the final answer is in: its results, and the editor read-only", async () => {
+    document.body.innerHTML = body;
+    let stored = false;
+    const report = {
+      verdict: "accepted",
+      language: "python",
+      mode: "submit",
+      tests: [],
+      passed: 12,
+      total: 12,
+      created_at: "2026-12-03T10:00:00Z",
+    };
+    const api = {
+      drafts: async () => ({ drafts: {}, submitted: stored }),
+      results: async () => ({ run: null, submit: stored ? report : null }),
+      saveDraft: async () => ({ revision: 1 }),
+      submit: async () => {
+        stored = true; // the judge ran it and the API stored it; the connection dropped before the answer came
+        report.created_at = new Date().toISOString();
+        throw Object.assign(new Error("Could not reach the server."), { status: 0, network: true });
+      },
+    } as unknown as ApiClient;
+    const workspace = new Workspace(api, joined);
+    await workspace.resume();
+    await workspace.judge("submit");
+    expect(document.getElementById("results")?.textContent).toContain("12");
+    expect(document.getElementById("final-state")?.hidden).toBe(false);
+    expect(document.querySelector("#editor .cm-content")?.getAttribute("aria-readonly")).toBe("true");
+  });
+
+  it("shows an earlier final answer when the Submit is refused as already in", async () => {
+    document.body.innerHTML = body;
+    const earlier = { verdict: "wrong_answer", language: "python", mode: "submit", tests: [], passed: 3, total: 12 };
+    let submitted = false;
+    const api = {
+      drafts: async () => ({ drafts: {}, submitted }),
+      results: async () => ({
+        run: null,
+        submit: submitted ? { ...earlier, created_at: "2026-12-03T09:00:00Z" } : null,
+      }),
+      saveDraft: async () => ({ revision: 1 }),
+      submit: async () => {
+        throw Object.assign(new Error("already"), { status: 409, code: "already_submitted" });
+      },
+    } as unknown as ApiClient;
+    const workspace = new Workspace(api, joined);
+    await workspace.resume();
+    submitted = true; // another tab submitted meanwhile
+    await workspace.judge("submit");
+    expect(document.getElementById("results")?.textContent).toContain("3");
+    expect(document.getElementById("final-state")?.hidden).toBe(false);
+  });
+
+  it("says it could not reach the server when the Submit did not land", async () => {
+    document.body.innerHTML = body;
+    const api = {
+      drafts: async () => ({ drafts: {}, submitted: false }),
+      results: async () => ({ run: null, submit: null }),
+      saveDraft: async () => ({ revision: 1 }),
+      submit: async () => {
+        throw Object.assign(new Error("Could not reach the server."), { status: 0, network: true });
+      },
+    } as unknown as ApiClient;
+    const workspace = new Workspace(api, joined);
+    await workspace.resume();
+    await workspace.judge("submit");
+    expect(document.getElementById("results")?.textContent).toContain("Could not reach the server");
+    expect(document.getElementById("final-state")?.hidden).toBe(true);
+    expect(document.querySelector("#editor .cm-content")?.getAttribute("aria-readonly")).toBe("false");
+  });
+});
+
+describe("a save refused because the interview is over", () => {
+  it("stops the editor and says why, rather than letting the candidate type into nothing", async () => {
+    document.body.innerHTML = body;
+    const api = {
+      drafts: async () => ({ drafts: {}, submitted: false }),
+      results: async () => ({ run: null, submit: null }),
+      saveDraft: async () => {
+        throw Object.assign(new Error("This interview's time is up."), { status: 409, code: "session_time_up" });
+      },
+    } as unknown as ApiClient;
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const workspace = new Workspace(api, joined);
+    await workspace.resume();
+    workspace.editor.setCode("def solve():\n    return 'typed after the grace'\n");
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(document.querySelector("#editor .cm-content")?.getAttribute("aria-readonly")).toBe("true");
+    const banner = document.getElementById("ended-banner");
+    expect(banner?.hidden).toBe(false);
+    expect(banner?.textContent).toContain("time is up");
+    expect((document.getElementById("run") as HTMLButtonElement).disabled).toBe(true);
+  });
+});

@@ -2,7 +2,9 @@
 // Run / Submit / custom input, the results and console panes, reset to starter, font size and theme, and the
 // final state after the answer is submitted.
 import type { ApiClient, DraftList, JoinResponse, Language, Question, RunReport } from "./api";
+import { announce } from "./announce";
 import { reportMarks } from "./compileerrors";
+import { loadCustomArgs, saveCustomArgs } from "./customargs";
 import { confirmAction } from "./dialog";
 import { byId, h, showValue } from "./dom";
 import { DraftSaver, saveText } from "./drafts";
@@ -11,6 +13,7 @@ import { LANGUAGE_NAMES } from "./languages";
 import { runNotice } from "./messages";
 import { chooseTheme, effectiveTheme, loadFontSize, saveFontSize, type Theme } from "./prefs";
 import { renderConsole, renderFailure, renderPending, renderReport, setParamNames } from "./results";
+import { serverClock } from "./serverclock";
 
 /** Waits between attempts to load the saved drafts after a reload on a failing network. */
 const DRAFT_RETRY_MS = [1000, 2000, 4000, 10_000];
@@ -45,12 +48,18 @@ export class Workspace {
     this.editor = new CodeEditor(byId("editor"), this.starter(language), language, () => void this.judge("run"));
     this.saver = new DraftSaver(
       {
-        save: (lang, code, base) => api.saveDraft(this.sessionId, lang, code, base),
+        save: (lang, code, base, keepalive) => api.saveDraft(this.sessionId, lang, code, base, keepalive),
         latest: async (lang) => (await api.drafts(this.sessionId)).drafts[lang] ?? null,
       },
-      (state, detail) => {
-        byId("save-status").textContent = state === "stopped" && detail ? "" : saveText(state);
+      (state, detail, code) => {
+        byId("save-status").textContent =
+          state === "stopped" && detail
+            ? ""
+            : state === "refused" && detail
+              ? `Not saved: ${detail}. Change the code and it is saved again.`
+              : saveText(state);
         byId("save-status").dataset.state = state;
+        if (state === "stopped") this.refused(detail ?? "", code);
       },
     );
     this.saver.known(language, this.editor.code);
@@ -60,6 +69,12 @@ export class Workspace {
     });
     window.addEventListener("beforeunload", (e) => {
       if (this.saver.unsaved) e.preventDefault(); // a reload or close now would lose what a failing save still holds
+    });
+    // Confirmed (or never asked: mobile browsers skip the prompt), the page goes: the last keystrokes go with a
+    // request that outlives it. A page only hidden (another tab, a phone's app switcher) saves as usual now.
+    window.addEventListener("pagehide", () => this.saver.leaving());
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "hidden") void this.saver.flush();
     });
     this.bindToolbar(joined.session.languages);
     this.bindOutputTabs();
@@ -125,7 +140,7 @@ export class Workspace {
         .filter((r): r is RunReport & { created_at: string } => r !== null)
         .sort((a, b) => a.created_at.localeCompare(b.created_at))
         .at(-1);
-      if (latest) this.show(latest);
+      if (latest) this.show(latest, "you", { quiet: true }); // shown again after a reload, not news
     }
   }
 
@@ -231,6 +246,7 @@ export class Workspace {
     this.selectOutput("results");
     this.beforeRun();
     await this.saver.flush();
+    const sentAt = serverClock.now();
     try {
       const report =
         mode === "run"
@@ -239,21 +255,44 @@ export class Workspace {
       this.show(report);
       if (mode === "submit") this.markSubmitted();
     } catch (error) {
-      renderFailure(results, runNotice(error));
+      if (mode !== "submit" || !(await this.submitLanded(error, sentAt))) renderFailure(results, runNotice(error));
     } finally {
       this.setBusy(false);
     }
   }
 
-  /** A report from the candidate or the interviewer: results, console, and compile errors in the gutter. */
-  show(report: RunReport, by: "you" | "interviewer" = "you"): void {
-    if (report.custom) {
-      renderReport(byId("custom-output"), report, by);
-    } else {
-      renderReport(byId("results"), report, by);
+  /** A Submit that failed as far as this page knows: its answer lost on the way back (a dropped connection, a
+   * proxy's time-out) though the API stored it, or refused because the final answer is already in (that lost
+   * answer, or another tab). Asks the server, and when it holds the answer shows it as final, so the candidate
+   * is neither told to try again nor left editing code that no longer counts. */
+  private async submitLanded(error: unknown, sentAt: number): Promise<boolean> {
+    const status = (error as { status?: number }).status ?? 0;
+    const already = (error as { code?: string }).code === "already_submitted";
+    if (!already && status !== 0 && status < 500) return false; // refused: nothing was stored
+    let latest: (RunReport & { created_at: string }) | null;
+    try {
+      latest = (await this.api.results(this.sessionId)).submit;
+    } catch {
+      return false;
     }
+    // Any final answer is the one when it is refused as already in; otherwise only one stored after this one left
+    // (a few seconds' allowance for the estimate of the server's clock).
+    if (!latest || (!already && Date.parse(latest.created_at) < sentAt - 5000)) return false;
+    this.show(latest);
+    this.markSubmitted();
+    return true;
+  }
+
+  /** A report from the candidate or the interviewer: results, console, and compile errors in the gutter. */
+  show(report: RunReport, by: "you" | "interviewer" = "you", opts: { quiet?: boolean } = {}): void {
+    const container = byId(report.custom ? "custom-output" : "results");
+    renderReport(container, report, by);
     renderConsole(byId("console"), report);
     this.editor.mark(reportMarks(report));
+    // Its one-line summary is read out (the interviewer's runs are, by the event feed); the tests and what they
+    // printed stay in the pane to read.
+    const line = container.querySelector(".report-summary")?.textContent;
+    if (line && by === "you" && !opts.quiet) announce(line);
   }
 
   private setBusy(busy: boolean): void {
@@ -279,6 +318,22 @@ export class Workspace {
       this.saver.stop();
     }
     this.setBusy(false);
+  }
+
+  /** A save was refused for good: the final answer is in (another tab's Submit), or the interview is over for the
+   * server (its time and grace spent, ended elsewhere, the link no longer valid). Typing on would be into nothing,
+   * so the editor stops and says why; what was saved before is what counts. */
+  private refused(message: string, code: string | undefined): void {
+    if (this.ended || this.locked) return;
+    if (code === "already_submitted") {
+      this.markSubmitted();
+      return;
+    }
+    this.end();
+    const why = code === "session_time_up" ? "The interview's time is up." : message || "The interview has ended.";
+    const banner = byId("ended-banner");
+    banner.textContent = `${why} Your code can no longer be changed; the code saved until now is kept.`;
+    announce(banner.textContent);
   }
 
   /** The interview is over: nothing more to edit or run. */
@@ -321,6 +376,7 @@ export class Workspace {
   private bindCustomInput(): void {
     const params = this.question.signature.params;
     const first = this.question.visible_tests[0]?.args ?? [];
+    const typed = loadCustomArgs(this.sessionId, params.length); // given back after a reload
     byId("custom-fields").replaceChildren(
       ...params.map((p, i) =>
         h(
@@ -332,11 +388,17 @@ export class Workspace {
             type: "text",
             spellcheck: "false",
             autocomplete: "off",
-            value: first[i] === undefined ? "" : showValue(first[i], 10_000),
+            value: typed[i] ?? (first[i] === undefined ? "" : showValue(first[i], 10_000)),
           }),
         ),
       ),
     );
+    byId("custom-fields").addEventListener("input", (e) => {
+      const i = params.findIndex((_, n) => (e.target as HTMLElement | null)?.id === `custom-arg-${n}`);
+      if (i < 0) return;
+      typed[i] = (e.target as HTMLInputElement).value;
+      saveCustomArgs(this.sessionId, typed);
+    });
     byId<HTMLFormElement>("custom-form").addEventListener("submit", (e) => {
       e.preventDefault();
       void this.runCustom();

@@ -8,7 +8,16 @@ import { h } from "../dom";
 import { phaseChart, testsChart } from "./charts";
 import { CodeView } from "./codeview";
 import { countHidden, MAX_PLACEHOLDERS, substituteHidden } from "./hiddenchars";
-import { at, CODE_NOT_KEPT, clock, keptCode, quoteLines, ReplayModel, type RunEvent, type Timeline } from "./model";
+import {
+  at,
+  CODE_NOT_KEPT,
+  clock,
+  quoteLines,
+  ReplayModel,
+  type RunEvent,
+  type SnapshotEvent,
+  type Timeline,
+} from "./model";
 import { Player, SPEEDS, type Speed } from "./player";
 import { TranscriptSync } from "./transcript";
 
@@ -46,6 +55,16 @@ function describeRun(run: RunEvent): string {
   const counts = run.passed !== null && run.total !== null ? `, ${run.passed}/${run.total} tests passed` : "";
   const hidden = run.hidden && run.hidden.total ? ` (${run.hidden.passed}/${run.hidden.total} hidden)` : "";
   return `${what}${who} at ${clock(at(run))}: ${verdict}${counts}${hidden}`;
+}
+
+/** The code view's heading for what it shows: a snapshot, or the code a run or submission judged. */
+function describeStep(event: SnapshotEvent | RunEvent, snapshots: readonly SnapshotEvent[]): string {
+  if (event.type === "editor_snapshot")
+    return `Code at ${clock(at(event))} (snapshot ${snapshots.indexOf(event) + 1} of ${snapshots.length})`;
+  const what = event.kind === "submit" ? "submission" : "run";
+  const who =
+    event.by === "agent" ? " by the interviewer" : event.by === "grader" ? " by the grader, after the interview" : "";
+  return `Code judged at ${clock(at(event))} by the ${what}${who} (in no snapshot)`;
 }
 
 class Replay {
@@ -183,8 +202,12 @@ class Replay {
     this.tests.draw();
   }
 
-  private showCodeAt(t: number, lines: { from: number; to: number } | null = null): void {
-    const { index, current, previous } = this.model.snapshotAt(t);
+  private showCodeAt(
+    t: number,
+    lines: { from: number; to: number } | null = null,
+    step: ReturnType<ReplayModel["codeAt"]> = this.model.codeAt(t),
+  ): void {
+    const { current, previous } = step;
     const key = current ? `${current.seq}${lines ? `:${lines.from}-${lines.to}` : ""}` : "none";
     if (key === this.shown || (lines === null && this.shown?.startsWith(`${current?.seq}:`))) return;
     this.shown = key;
@@ -195,13 +218,14 @@ class Replay {
       return;
     }
     this.codeHead.dataset.seq = String(current.seq);
-    const code = keptCode(current);
+    const what = describeStep(current.event, this.model.snapshots);
+    const code = current.code;
     if (code === null) {
       this.code.show("", null);
-      this.codeHead.textContent = `Snapshot at ${clock(at(current))}: ${CODE_NOT_KEPT}`;
+      this.codeHead.textContent = `${what}: ${CODE_NOT_KEPT}`;
       return;
     }
-    const before = keptCode(previous);
+    const before = previous?.code ?? null;
     const hidden = countHidden(code) + (before === null ? 0 : countHidden(before));
     const crowded = hidden > MAX_PLACEHOLDERS;
     this.code.show(
@@ -210,7 +234,7 @@ class Replay {
       lines,
     );
     this.codeHead.textContent =
-      `Code at ${clock(at(current))} (snapshot ${index + 1} of ${this.model.snapshots.length})` +
+      what +
       (before !== null && previous ? `, changes since ${clock(at(previous))}` : "") +
       (crowded
         ? `; ${hidden.toLocaleString("en")} hidden characters (direction controls, zero-width spaces…), each shown as •`
@@ -229,7 +253,9 @@ class Replay {
       if (snapshot) {
         this.shown = null;
         this.player.seek(at(snapshot));
-        this.showCodeAt(at(snapshot), quote ? quoteLines(snapshot.code, quote) : null);
+        // The cited snapshot itself, even when a run judged other code at the same moment.
+        const step = this.model.codeOfSnapshot(seq);
+        this.showCodeAt(at(snapshot), quote ? quoteLines(snapshot.code, quote) : null, step);
       }
     } else if (link.dataset.t !== undefined) {
       this.player.seek(Number(link.dataset.t));
@@ -291,7 +317,7 @@ async function boot(): Promise<void> {
       h(
         "p",
         { class: "replay-status", role: "alert" },
-        "The replay could not be loaded. Reload the page to try again; the transcript is complete below.",
+        "The replay could not be loaded. Reload the page to try again; the transcript is below.",
       ),
     );
     console.error("replay: timeline", error);

@@ -51,6 +51,39 @@ describe("ReplayModel", () => {
     expect(model.snapshotAt(1000).current?.code).toBe("abc");
   });
 
+  it("shows the code a run judged from its moment when no snapshot holds it, and only then", () => {
+    const judged = new ReplayModel({
+      session: timeline.session,
+      events: [
+        ev(1, 30, { type: "editor_snapshot", language: "python", code: "a" }),
+        // Typed after the snapshot and run at once: the next snapshot comes seconds later, or never.
+        ev(2, 32, { type: "test_run", kind: "run", language: "python", code: "ab" }),
+        ev(3, 35, { type: "editor_snapshot", language: "python", code: "ab" }),
+        ev(4, 40, { type: "test_run", kind: "run", language: "python", code: "ab" }), // in a snapshot already
+        ev(5, 41, { type: "test_run", kind: "run", language: "python", code: null, code_omitted: true }),
+        ev(6, 50, { type: "submission", kind: "submit", language: "python", code: "abc" }),
+      ],
+    });
+    expect(judged.codeSteps.map((s) => s.seq)).toEqual([1, 2, 3, 6]);
+    expect(judged.codeAt(31).current?.code).toBe("a");
+    expect(judged.codeAt(32).current?.code).toBe("ab");
+    expect(judged.codeAt(32).current?.event.type).toBe("test_run");
+    expect(judged.codeAt(32).previous?.code).toBe("a");
+    expect(judged.codeAt(45).current?.seq).toBe(3);
+    expect(judged.codeAt(60).current?.code).toBe("abc");
+    // A citation of a snapshot shows that snapshot, even when a run shares its moment.
+    const together = new ReplayModel({
+      session: timeline.session,
+      events: [
+        ev(1, 30, { type: "editor_snapshot", language: "python", code: "a" }),
+        ev(2, 30, { type: "test_run", kind: "run", language: "python", code: "b" }),
+      ],
+    });
+    expect(together.codeAt(30).current?.code).toBe("b");
+    expect(together.codeOfSnapshot(1).current?.code).toBe("a");
+    expect(together.codeOfSnapshot(2).current).toBeNull();
+  });
+
   it("steps between runs in both directions", () => {
     expect(model.nextRun(0)?.seq).toBe(6);
     expect(model.nextRun(65)?.seq).toBe(8);

@@ -98,6 +98,20 @@ export interface SeriesPoint {
   seq: number;
 }
 
+/**
+ * What the code view shows from one moment on: a snapshot, or the code a run or submission judged when it differs
+ * from the code shown before it. The agent records a snapshot at most every few seconds, and none while it is not
+ * connected, so the code a run judged is often in no snapshot; shown by snapshots alone, a run's verdict sat beside
+ * code it never judged. `code` is null when it was not kept (the session's recording budget).
+ */
+export interface CodeStep {
+  seq: number;
+  t: number | null;
+  code: string | null;
+  language: string | null;
+  event: SnapshotEvent | RunEvent;
+}
+
 export interface PhaseSpan {
   phase: string;
   seconds: number;
@@ -128,6 +142,7 @@ export class ReplayModel {
   readonly runs: RunEvent[];
   readonly turns: TranscriptEvent[];
   readonly phases: PhaseEvent[];
+  readonly codeSteps: CodeStep[];
   readonly duration: number;
 
   constructor(readonly timeline: Timeline) {
@@ -136,6 +151,16 @@ export class ReplayModel {
     this.runs = events.filter((e): e is RunEvent => e.type === "test_run" || e.type === "submission");
     this.turns = events.filter((e): e is TranscriptEvent => e.type === "transcript");
     this.phases = events.filter((e): e is PhaseEvent => e.type === "phase_change");
+    this.codeSteps = [];
+    for (const e of events) {
+      if (e.type === "editor_snapshot") {
+        this.codeSteps.push({ seq: e.seq, t: e.t, code: keptCode(e), language: e.language, event: e });
+      } else if ((e.type === "test_run" || e.type === "submission") && typeof e.code === "string") {
+        const shown = this.codeSteps.at(-1);
+        if (shown === undefined || shown.code !== e.code)
+          this.codeSteps.push({ seq: e.seq, t: e.t, code: e.code, language: e.language, event: e });
+      }
+    }
     const last = events.reduce((m, e) => Math.max(m, at(e)), 0);
     this.duration = Math.max(timeline.session.duration_s, last, 1);
   }
@@ -147,6 +172,24 @@ export class ReplayModel {
       index,
       current: index >= 0 ? this.snapshots[index] : null,
       previous: index >= 1 ? this.snapshots[index - 1] : null,
+    };
+  }
+
+  /** The code shown at time t (the last step at or before it), and the step before it. */
+  codeAt(t: number): { index: number; current: CodeStep | null; previous: CodeStep | null } {
+    return this.codeStep(lastAtOrBefore(this.codeSteps, t));
+  }
+
+  /** The code step of a snapshot (what a citation of it shows), even when another step shares its time. */
+  codeOfSnapshot(seq: number): { index: number; current: CodeStep | null; previous: CodeStep | null } {
+    return this.codeStep(this.codeSteps.findIndex((s) => s.seq === seq && s.event.type === "editor_snapshot"));
+  }
+
+  private codeStep(index: number): { index: number; current: CodeStep | null; previous: CodeStep | null } {
+    return {
+      index,
+      current: index >= 0 ? this.codeSteps[index] : null,
+      previous: index >= 1 ? this.codeSteps[index - 1] : null,
     };
   }
 
