@@ -39,6 +39,7 @@ from api.server_options import uvicorn_options
 from api.settings import ApiSettings
 from bench._redis import running_redis
 from judge.bank import load_bank
+from tests import checkout_guard
 
 ROOT = Path(__file__).resolve().parents[1]
 # One template per pytest-xdist worker: workers share a server when DATABASE_URL is set.
@@ -60,6 +61,43 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     # a pause that stalls the event loop every test's app and client share.
     gc.collect()
     gc.freeze()
+
+
+# --- the checkout stays clean --------------------------------------------------------------------------------------
+
+_checkout: dict[str, dict[str, int]] = {}
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """This test's data directory (`SHADOWS_API_DATA_DIR`), where settings built in the test and the processes it
+    starts (`child_env`) keep what they write: artifacts, an embedded database. Unset, it is the checkout's own
+    `.data/`, the developer's. After the test, fails it if anything appeared in the checkout
+    (`tests/checkout_guard.py`: caches, builds and screenshots are allowed)."""
+    path = tmp_path / "data"
+    monkeypatch.setenv("SHADOWS_API_DATA_DIR", str(path))
+    before = _checkout.get("last") or checkout_guard.snapshot(ROOT)
+    yield path
+    # Compared with the snapshot after the previous test (one walk a test, ~10 ms): under pytest-xdist another
+    # process's test may be the writer, and the message says so.
+    after = _checkout["last"] = checkout_guard.snapshot(ROOT)
+    written = checkout_guard.changes(before, after)
+    if written:
+        pytest.fail(
+            "written into the checkout during this test (or by a test running beside it under xdist, or by you: "
+            f"a file created while the tests run counts too); use the `data_dir` or `tmp_path` fixture instead: "
+            f"{written[:20]}",
+            pytrace=False,
+        )
+
+
+def child_env(strip: tuple[str, ...] = ("SHADOWS_",), **extra: str) -> dict[str, str]:
+    """The environment for a process a test starts: this one's, without the variables whose names start with one
+    of `strip` (a developer's own settings), plus `extra`; always with this test's data directory, so the child
+    writes there and never into the checkout."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(strip)}
+    env["SHADOWS_API_DATA_DIR"] = os.environ["SHADOWS_API_DATA_DIR"]  # set by the autouse `data_dir`
+    return {**env, **extra}
 
 
 def _with_db(url: str, name: str) -> str:
@@ -137,7 +175,7 @@ def redis_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def api_settings(db_url: str, tmp_path: Path, redis_url: str) -> ApiSettings:
+def api_settings(db_url: str, data_dir: Path, redis_url: str) -> ApiSettings:
     return ApiSettings(
         _env_file=None,  # type: ignore[call-arg]  # pydantic-settings init kwarg: ignore a developer's .env
         environment="test",
@@ -148,7 +186,7 @@ def api_settings(db_url: str, tmp_path: Path, redis_url: str) -> ApiSettings:
         livekit_api_secret=LIVEKIT_SECRET,
         practice_enabled=True,
         log_json=False,
-        data_dir=tmp_path / "data",
+        data_dir=data_dir,
         questions_dir=ROOT / "questions",
         redis_url=redis_url,
         redis_prefix="t" + secrets.token_hex(6),
@@ -333,17 +371,10 @@ def start_worker(db_url: str, tmp_path: Path) -> Iterator[StartWorker]:
         cwd = tmp_path / f"worker-{n}"
         cwd.mkdir()
         log_path = tmp_path / f"worker-{n}.log"
-        full_env = {
-            **{
-                k: v
-                for k, v in os.environ.items()
-                if not k.startswith(("SHADOWS_", "DATABASE_URL", "OPENAI_"))
-            },
-            **WORKER_TEST_ENV,
-            "DATABASE_URL": db_url,
-            "PYTHONPATH": str(ROOT),
-            **env,
-        }
+        full_env = child_env(
+            ("SHADOWS_", "DATABASE_URL", "OPENAI_"),
+            **{**WORKER_TEST_ENV, "DATABASE_URL": db_url, "PYTHONPATH": str(ROOT), **env},
+        )
         with log_path.open("wb") as log_file:
             proc = subprocess.Popen(  # our own interpreter and module
                 [sys.executable, "-m", "api", "worker"],

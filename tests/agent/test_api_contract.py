@@ -39,6 +39,24 @@ def test_the_deepest_payload_the_agent_records_is_one_the_api_stores() -> None:
     assert unstorable({"name": "run_tests", "arguments": {"a": deep}}) is None  # a tool_call event's payload
 
 
+def test_the_agent_stores_numbers_within_the_apis_bounds() -> None:
+    from agent import payloads
+    from api import stored_json
+    from api.schemas import unstorable
+
+    assert (payloads.MIN_INT, payloads.MAX_INT, payloads.MAX_FLOAT, payloads.MIN_FLOAT) == (
+        stored_json.MIN_INT,
+        stored_json.MAX_INT,
+        stored_json.MAX_FLOAT,
+        stored_json.MIN_FLOAT,
+    )
+    # What a model's tool-call arguments or a metric can hold: each would have made the API refuse the batch.
+    wild = [1e308, -1e300, 1e-30, -5e-324, 2**64, -(2**70), float("nan"), 2.0**63, 0.5, 7, True, 1e-18]
+    cleaned = payloads.clean({"arguments": {"xs": wild}})
+    assert unstorable(cleaned) is None
+    assert cleaned["arguments"]["xs"] == [None, None, 0.0, 0.0, None, None, None, None, 0.5, 7, True, 1e-18]
+
+
 async def _session(api_server: Any, db: Any) -> tuple[ApiClient, str]:
     sid = (await api_server.create_session(question_id=await _two_sum_id(db)))["id"]
     client = ApiClient(api_server.url, api_server.internal_token)

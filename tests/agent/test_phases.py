@@ -631,4 +631,9 @@ def test_every_tool_of_every_phase_is_one_the_event_log_may_name():
 
     _, state, _, _, _ = make()
     offered = {getattr(t, "id", None) for phase in PHASE_AGENTS for t in make_phase_agent(phase, state).tools}
+    # set_language is offered once the candidate was asked which language to use.
+    state.language_watch.asked = True
+    offered |= {
+        getattr(t, "id", None) for phase in PHASE_AGENTS for t in make_phase_agent(phase, state).tools
+    }
     assert offered == set(INTERVIEWER_TOOLS)

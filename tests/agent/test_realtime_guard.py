@@ -5,9 +5,12 @@ interviewer's private notes (agent.realtime_guard)."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
-from livekit.agents import AgentSession, TurnHandlingOptions
+import pytest
+from livekit.agents import AgentSession, TurnHandlingOptions, llm
 
+from agent.capture import attach_capture
 from agent.disclosure import protected_runs, withheld_line
 from agent.interview import build_interview
 from agent.phases import make_phase_agent
@@ -42,9 +45,18 @@ async def test_a_flood_of_spoken_turns_in_realtime_mode_is_held_to_the_budget_of
     n = 30
     model = FakeRealtimeModel([RealtimeReply("Okay.")])
     utterances = [Utterance(2.0 + 1.5 * i, 2.5 + 1.5 * i, f"phrase number {i}") for i in range(n)]
-    timeline = Timeline(utterances, speed=SPEED, gate=lambda i: len(model.requests) >= 1)
-    settings = test_settings(min_endpointing_delay_s=0.5 / SPEED, max_endpointing_delay_s=3.0 / SPEED)
     sink = FakeSink()
+
+    def decisions() -> list[dict[str, Any]]:
+        return [e["payload"] for e in sink.of_type("note") if e["payload"]["kind"] == "turn_decision"]
+
+    # Utterance i waits for the greeting and for turn i-1's decision: 50 ms of real silence between two phrases
+    # (1 s at SPEED) is shorter than a stall of a loaded CI box, which would otherwise join two phrases into one
+    # turn. Held time stands still on the interview's clock too, so it refills no budget.
+    timeline = Timeline(
+        utterances, speed=SPEED, gate=lambda i: len(model.requests) >= 1 and len(decisions()) >= i
+    )
+    settings = test_settings(min_endpointing_delay_s=0.5 / SPEED, max_endpointing_delay_s=3.0 / SPEED)
     _, state = build_interview(make_context(minutes_left=40), api=None, recorder=sink,
                                clock=TimelineClock(timeline), channel=FakeChannel(), settings=settings,
                                classifier=None)  # fmt: skip
@@ -57,15 +69,15 @@ async def test_a_flood_of_spoken_turns_in_realtime_mode_is_held_to_the_budget_of
     try:
         await session.start(make_phase_agent(Phase.PROBLEM, state))
         await timeline.until(utterances[-1].end + 4)
-        for _ in range(300):
-            if len([e for e in sink.of_type("note") if e["payload"]["kind"] == "turn_decision"]) >= n:
+        for _ in range(2_000):  # 20 s
+            if len(decisions()) >= n:
                 break
             await asyncio.sleep(0.01)
         rt = model.sessions[-1]
     finally:
         mic.close()
         await session.aclose()
-    decided = [e["payload"] for e in sink.of_type("note") if e["payload"]["kind"] == "turn_decision"]
+    decided = decisions()
     answered = [p for p in decided if p["reply"]]
     allowed = BURST + int((utterances[-1].end - utterances[0].end) / REFILL_S) + 1
     assert len(decided) == n and rt.committed_audio == n
@@ -153,7 +165,7 @@ async def test_a_reply_the_realtime_provider_starts_itself_is_guarded_too():
     rubric = str(state.question.rubric[2]["behaviour"])
     prepared = PreparedRealtimeModel(FakeRealtimeModel([RealtimeReply("unused")]))
     rt = prepared.session()
-    rt.guards.source = lambda: (protected_runs(state), withheld_line(state))
+    rt.guards.source = lambda _: (protected_runs(state), withheld_line(state))
     received: list[llm.GenerationCreatedEvent] = []
     rt.on("generation_created", received.append)
     text, audio = utils.aio.Chan[str](), utils.aio.Chan[AudioFrame]()
@@ -177,3 +189,100 @@ async def test_a_reply_the_realtime_provider_starts_itself_is_guarded_too():
     await rt.aclose()
     assert "hash map from value" not in said and said.startswith("Of course.")
     assert withheld_line(state) in said
+
+
+def _texts(items: list[Any]) -> list[str]:
+    return [i.text_content or "" for i in items if isinstance(i, llm.ChatMessage)]
+
+
+async def _cut_realtime_reply(lead: str, *, audio: bool, obeys: bool = True) -> dict[str, Any]:
+    """A realtime interviewer whose first reply reads a rubric point after ``lead``; the fake model says the
+    scripted line when it is asked for next (or, not ``obeys``, reads the rubric point again). What the candidate,
+    the conversation, the model and the record hold once it is all played."""
+    sink = FakeSink()
+    clock = ManualClock()
+    _, state = build_interview(make_context(minutes_left=30), api=None, recorder=sink, clock=clock,
+                               channel=FakeChannel(), settings=test_settings(), classifier=None)  # fmt: skip
+    rubric = str(state.question.rubric[2]["behaviour"])
+    line = withheld_line(state)
+    second = line if obeys else f"{rubric} There."
+    model = FakeRealtimeModel([RealtimeReply(f"{lead}{rubric} Anything else?", audio=audio),
+                               RealtimeReply(second, audio=audio), RealtimeReply("Okay.", audio=audio)])  # fmt: skip
+    timeline = Timeline([], speed=1.0)
+    timeline.begin()
+    speaker = FakeAudioOutput(timeline)
+    async with AgentSession[InterviewState](llm=PreparedRealtimeModel(model), userdata=state) as session:
+        attach_capture(session, sink, clock.now)
+        if audio:
+            session.output.audio = speaker
+        await session.start(make_phase_agent(Phase.APPROACH, state))
+        for _ in range(2_000):  # at most 20 s; the cut reply and the line play in about 9 s
+            if obeys:
+                played = not audio or bool(speaker.playouts and speaker.playouts[-1].finished)
+                done = played and any(line in s for s in _said(session))
+            else:  # the second reply cut and withdrawn (nothing of either is played)
+                done = len(model.requests) == 2 and _holds_no_quote(_texts(model.sessions[-1].chat_ctx.items))
+            if done:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.3)  # anything still to come after the line (a second ask) would start now
+        out = {
+            "rubric": rubric,
+            "line": line,
+            "said": _said(session),
+            "agent_ctx": _texts(session.current_agent.chat_ctx.items),
+            "provider": _texts(model.sessions[-1].chat_ctx.items),
+            "requests": list(model.requests),
+            "transcript": [e["payload"]["text"] for e in sink.of_type("transcript")],
+            "played": sum(p.duration for p in speaker.playouts),
+        }
+    return out
+
+
+def _holds_no_quote(texts: list[str]) -> bool:
+    return not any("hash map from value" in t or "looks up target" in t for t in texts)
+
+
+@pytest.mark.parametrize("lead", ["", "Sure. "])
+async def test_a_cut_realtime_spoken_reply_is_followed_by_the_scripted_line_and_the_model_keeps_only_what_played(
+    lead: str,
+) -> None:
+    """A spoken realtime reply cut by the guard just stopped: the scripted line was not said (it was text, and the
+    model's voice is the only voice), and the provider's copy of the conversation, and the agent's own (a
+    placeholder the framework keeps for a reply it never heard of again), kept the uncut reply, which the model
+    was given back next turn. Now the model is asked to say the line, and both copies hold only what was played."""
+    got = await _cut_realtime_reply(lead, audio=True)
+    line = got["line"]
+    for name in ("said", "agent_ctx", "provider", "transcript"):
+        assert _holds_no_quote(got[name]), (name, got[name])
+        assert sum(t.count(line) for t in got[name]) == 1, (name, got[name])
+    assert all(_holds_no_quote(_texts(r.chat_ctx.items)) for r in got["requests"][1:])
+    asked = got["requests"][1].instructions or ""
+    assert line in asked and len(got["requests"]) == 2  # asked once, and nothing after it
+    if lead:
+        assert got["said"][0] == lead and got["transcript"][0] == lead
+        assert any(t.strip() == lead.strip() for t in got["provider"])
+    # The line was heard whole (of the lead, only audio its released text covers at MAX_CHARS_PER_S may play).
+    assert got["played"] >= sum(f.duration for f in speech(line)) - 1e-6
+
+
+async def test_a_cut_realtime_text_reply_keeps_the_line_once_and_the_model_keeps_only_what_was_shown() -> (
+    None
+):
+    """Text output (a TTS speaks it, or a text session): the scripted line is part of the cut message itself, so
+    nothing more is asked of the model; the provider's copy holds the message as shown, never the quote."""
+    got = await _cut_realtime_reply("Sure. ", audio=False)
+    line = got["line"]
+    for name in ("said", "agent_ctx", "provider", "transcript"):
+        assert _holds_no_quote(got[name]), (name, got[name])
+        assert sum(t.count(line) for t in got[name]) == 1, (name, got[name])
+    assert len(got["requests"]) == 1
+
+
+async def test_a_scripted_line_reply_that_reads_the_notes_again_is_cut_and_not_asked_for_again() -> None:
+    """The model asked to say the line reads the rubric point instead: that reply is cut too, and withdrawn, but the
+    line is not asked for a second time (no loop of requests)."""
+    got = await _cut_realtime_reply("", audio=True, obeys=False)
+    for name in ("said", "agent_ctx", "provider", "transcript"):
+        assert _holds_no_quote(got[name]), (name, got[name])
+    assert len(got["requests"]) == 2 and got["line"] in (got["requests"][1].instructions or "")

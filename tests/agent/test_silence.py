@@ -173,3 +173,73 @@ async def test_an_earlier_check_in_is_never_copied_into_the_instructions():
         assert instructed(fake, "use different words") >= 1
         assert instructed(fake, "hints are unlimited") == 0
         await tasks.aclose()
+
+
+async def test_a_candidate_gone_quiet_outside_coding_is_checked_on_then_told_about_the_microphone():
+    """Only a candidate who never made a sound was pinged: once the VAD had heard anything (a "hi", a cough, a
+    television), silence outside coding got nothing. A microphone that died or was muted after that left the
+    candidate in dead air until time was up, the session stored as completed/time_up. Now, ``quiet_checkin_s`` after
+    both last spoke, the interviewer asks whether they are still there, and as long again later gives the microphone
+    hint; speaking or typing restarts it; it never ends the interview (time does)."""
+    for phase in (Phase.GREETING, Phase.APPROACH, Phase.COMPLEXITY):
+        state, _, sink, clock = make_interview()
+        state.candidate_spoke = True  # heard once
+        mic = "I can't hear you; check your microphone, or type in the chat."
+        fake = FakeLLM(
+            [say("So, how would you approach it?"), say("Are you still with me?"), say(mic), say("Sure.")]
+        )
+        async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+            await session.start(make_phase_agent(phase, state), capture_run=True)
+            tasks = attach_interview(session, state)
+            await settle(
+                session
+            )  # the greeting's AI notice follows its first reply: played before the clock runs
+            await clock.advance(85, step=5)
+            await settle(session)
+            assert instructed(fake, "still there") == 0, phase
+            await clock.advance(10, step=5)  # 95 s of quiet
+            await settle(session)
+            assert instructed(fake, "still there") == 1, phase
+            state.editor.ingest("x = 1\n", {"version": "1"})  # typing: there, restart
+            await clock.advance(85, step=5)
+            await settle(session)
+            assert instructed(fake, "still there") == 1, phase
+            await clock.advance(10, step=5)
+            await settle(session)
+            assert instructed(fake, "still there") == 2 and instructed(fake, "microphone") == 0, phase
+            await clock.advance(95, step=5)  # as long again after asking
+            await settle(session)
+            assert instructed(fake, "microphone") == 1, phase
+            await clock.advance(600, step=30)  # nothing more for this stretch, and no ending
+            await settle(session)
+            assert instructed(fake, "still there") == 2 and instructed(fake, "microphone") == 1, phase
+            assert not state.ended, phase
+            quiet = [e["payload"] for e in sink.of_type("note") if e["payload"]["kind"] == "quiet_checkin"]
+            assert [(q["stage"], q["phase"]) for q in quiet] == [
+                (1, phase.value),
+                (1, phase.value),
+                (2, phase.value),
+            ]
+            await tasks.aclose()
+
+
+async def test_the_interviewers_own_long_words_are_not_the_candidates_silence():
+    """The quiet stretch starts when the interviewer stops speaking too: the problem read out again, then the
+    candidate thinking for a minute, is not the 90 s of silence counted from their last word."""
+    state, _, _, clock = make_interview()
+    state.candidate_spoke = True
+    fake = FakeLLM([say("Here is the problem."), say("Are you still with me?")])
+    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.PROBLEM, state), capture_run=True)
+        tasks = attach_interview(session, state)
+        await settle(session)
+        await clock.advance(60, step=5)
+        await session.say("Let me read the problem to you once more, slowly.")  # the interviewer, at 60 s
+        await settle(session)
+        await clock.advance(60, step=5)  # 120 s since the candidate, 60 s since the interviewer
+        await settle(session)
+        assert instructed(fake, "still there") == 0
+        await clock.advance(35, step=5)
+        await settle(session)
+        assert instructed(fake, "still there") == 1
+        await tasks.aclose()

@@ -11,7 +11,7 @@ from agent.capture import attach_capture
 from agent.state import Phase
 from agent.turn_budget import BURST, REFILL_S
 from agent.worker import chat_input
-from tests.agent.test_voice_timing import voice_interview
+from tests.agent.test_voice_timing import VoiceRun, voice_interview
 from tests.fakes.llm import say
 from tests.fakes.voice import Utterance
 
@@ -23,7 +23,17 @@ async def test_alternating_speech_and_typed_chat_shares_one_budget_of_answered_t
     decision recorded as `rate_limited`."""
     n = 16  # spoken phrases 2 s apart, each followed by a typed message
     utterances = [Utterance(2.0 + 2.0 * i, 2.6 + 2.0 * i, f"spoken phrase {i}") for i in range(n)]
-    run = await voice_interview(Phase.PROBLEM, utterances, [say("Okay.")])
+
+    def spoken_recorded(run: VoiceRun, i: int) -> bool:
+        # A phrase starts once the phrase before it is recorded as a turn of its own: 1.4 s of silence is 70 ms of
+        # real time at the timeline's speed, which a loaded box could take to end a turn (two phrases then made
+        # one, and the transcript and the decisions were a turn short).
+        said = [
+            e["payload"]["text"] for e in run.sink.of_type("transcript") if e["payload"]["role"] == "user"
+        ]
+        return len([t for t in said if t.startswith("spoken phrase")]) >= i
+
+    run = await voice_interview(Phase.PROBLEM, utterances, [say("Okay.")], gate=spoken_recorded)
     capture = attach_capture(run.session, run.sink, run.state.elapsed_s)
     on_text = chat_input().text_input_cb
     typing: list[asyncio.Task[None]] = []

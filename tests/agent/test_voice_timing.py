@@ -294,7 +294,7 @@ async def test_voice_and_text_turns_take_the_same_decisions():
         await run.tl.until(utterances[-1].end + 8)
         # What is compared is the decisions, not their timing: on a loaded host the last turn may still be in
         # flight 8 timeline seconds (0.4 s) on, and closing the session then would drop it.
-        for _ in range(200):
+        for _ in range(1200):  # must happen: up to a minute on a loaded box
             if len(decisions(run.sink)) >= len(COMPARED):
                 break
             await asyncio.sleep(0.05)
@@ -327,7 +327,7 @@ async def test_the_coding_interruption_threshold_is_set_on_the_session_where_1_8
             run.session.options.interruption["min_duration"] == run.state.settings.coding_interruption_min_s
         )
         await text_turn(run.session, "I'm done")
-        for _ in range(200):
+        for _ in range(6000):  # must happen: up to a minute on a loaded box
             if run.state.phase == Phase.TESTING:
                 break
             await asyncio.sleep(0.01)
@@ -395,7 +395,8 @@ async def test_words_spoken_over_the_goodbye_stay_in_the_record_unanswered():
         await ends.handle(rtc.RpcInvocationData("r1", "cand", "{}", 5.0))
         await run.tl.until(14)
         assert ends.task is not None
-        await asyncio.wait_for(ends.task, 5)
+        # It must end: a bound of 5 real seconds was a deadline a loaded box could miss.
+        await asyncio.wait_for(ends.task, 60)
         users = [
             i.text_content for i in run.session.history.items if i.type == "message" and i.role == "user"
         ]

@@ -20,7 +20,9 @@ from livekit import api as lk
 from api.app import create_app
 from api.server_options import uvicorn_options
 from api.settings import ApiSettings
-from tests.conftest import CLIENT_TLS, LIVEKIT_KEY, LIVEKIT_SECRET, client_limits, free_port
+from tests.conftest import CLIENT_TLS, LIVEKIT_KEY, LIVEKIT_SECRET, ApiServer, client_limits, free_port
+from tests.fakes.ashby import FakeAshby, fake_ashby
+from tests.fakes.greenhouse import FakeGreenhouse, fake_greenhouse
 
 
 @asynccontextmanager
@@ -38,7 +40,7 @@ async def serve(settings: ApiSettings, timeout_s: float = 30) -> AsyncIterator[h
     )
     task = asyncio.create_task(server.serve())
     try:
-        for _ in range(500):
+        for _ in range(6000):  # must start: up to a minute, generous for a loaded box
             if server.started or task.done():
                 break
             await asyncio.sleep(0.01)
@@ -151,3 +153,29 @@ def minimal_pdf(text: str) -> bytes:
 @pytest.fixture
 def webhook() -> Callable[..., tuple[str, str]]:
     return signed_webhook
+
+
+# An organisation connected to Ashby (with this customer key) or to Greenhouse, and the fake ATS speaking to it. Files
+# with their own connection (test_ashby, test_greenhouse, ...) define their own fixture of the same name.
+ASHBY_KEY = "ashby-customer-key-7f3a"
+
+
+@pytest.fixture
+async def ashby(api_server: ApiServer) -> AsyncIterator[FakeAshby]:
+    r = await api_server.client.post(
+        "/v1/integrations/ashby/keys", json={"ashby_api_key": ASHBY_KEY}, headers=api_server.org_headers()
+    )
+    assert r.status_code == 201, r.text
+    async with fake_ashby() as fake:
+        fake.partner_url = f"{api_server.url}/integrations/ashby"
+        fake.partner_key = r.json()["key"]
+        fake.customer_api_key = ASHBY_KEY
+        yield fake
+
+
+@pytest.fixture
+async def greenhouse(api_server: ApiServer) -> AsyncIterator[FakeGreenhouse]:
+    r = await api_server.client.post("/v1/integrations/greenhouse/keys", headers=api_server.org_headers())
+    assert r.status_code == 201, r.text
+    async with fake_greenhouse(f"{api_server.url}/integrations/greenhouse", r.json()["key"]) as gh:
+        yield gh

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ from psycopg.rows import DictRow
 from api.db import scorecards_repo
 from api.jobs.enqueue import enqueue
 from api.jobs.retention import apply_retention
-from tests.conftest import ROOT, ApiServer
+from tests.conftest import ROOT, ApiServer, child_env
 
 Conn = psycopg.AsyncConnection[DictRow]
 
@@ -26,7 +25,7 @@ Conn = psycopg.AsyncConnection[DictRow]
 def start_worker_cli(cwd: Path, database_url: str, **env: str) -> subprocess.CompletedProcess[str]:
     """`python -m api worker` with only `env` (SHADOWS_* names) and `database_url` configured, run to its exit: for
     the settings a worker refuses to start with."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SHADOWS_", "DATABASE_URL"))}
+    clean = child_env(("SHADOWS_", "DATABASE_URL"))
     clean.update(DATABASE_URL=database_url, PYTHONPATH=str(ROOT), SHADOWS_API_ENVIRONMENT="test", **env)
     return subprocess.run(  # our own interpreter and module
         [sys.executable, "-m", "api", "worker"],

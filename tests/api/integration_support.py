@@ -27,6 +27,8 @@ ALL_TYPES = [
     "scorecard.failed",
     "session.consent_given",
     "session.accommodation_requested",
+    "session.cancelled",
+    "session.expired",
 ]
 
 

@@ -82,9 +82,14 @@ ROUTES: dict[str, RouteSpec] = {
     f"POST {SID}/share": RouteSpec("org", {"expires_in_days": 3}),
     f"GET {SID}/share": RouteSpec("org"),
     f"DELETE {SID}/share/{{link_id}}": RouteSpec("org", ends=True),
+    f"POST {SID}/legal-hold": RouteSpec("org", {"reason": "Dispute 2026-114"}),
+    f"DELETE {SID}/legal-hold": RouteSpec("org", {"reason": "Settled"}, ends=True),
+    f"GET {SID}/legal-holds": RouteSpec("org"),
+    "GET /v1/legal-holds": RouteSpec("org"),
     f"GET {SID}/artifacts": RouteSpec("org"),
     f"GET {SID}/ats-callbacks": RouteSpec("org"),
     f"POST {SID}/ats-callbacks/{{callback_id}}/send-again": RouteSpec("org"),
+    "GET /v1/ats-callbacks": RouteSpec("org"),
     "GET /v1/organization": RouteSpec("org"),
     "PATCH /v1/organization": RouteSpec(
         "org", {"allow_text_only": True, "embed_origins": ["https://a.example.com"], "slug": "acme-hiring"}

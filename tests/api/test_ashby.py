@@ -58,16 +58,31 @@ async def _updates(ashby: FakeAshby, n: int) -> bool:
 
 
 async def _taken_and_ended(
-    start_worker: StartWorker, server: ApiServer, ashby: FakeAshby, tmp_path: Path, assessment: str
+    start_worker: StartWorker,
+    server: ApiServer,
+    ashby: FakeAshby,
+    tmp_path: Path,
+    assessment: str,
+    *,
+    grading_seen: bool = True,
 ) -> Path:
-    """The assessment taken and ended, with a grading worker that grades at once; its grader directory (a file
-    `fail` there fails the next grading)."""
+    """The assessment taken and ended, with a grading worker; its grader directory (a file `fail` there fails the
+    next grading). With `grading_seen`, grading waits until Ashby has accepted Started and the grading update (so
+    each says its own news), else it grades at once."""
     grader_dir = tmp_path / "grader"
     grader_dir.mkdir()
-    (grader_dir / "release").touch()
+    if not grading_seen:
+        (grader_dir / "release").touch()
     _worker(start_worker, server, ashby, grader_dir)
     await simulate_interview(server, assessment)
     await end_interview(server, assessment)
+    if grading_seen:
+        await wait_until(lambda: _updates(ashby, 2), what="the Started and grading updates")
+        assert [u["assessment_status"]["value"] for u in ashby.accepted()] == [
+            "Started",
+            "Completed: grading",
+        ]
+        (grader_dir / "release").touch()
     return grader_dir
 
 
@@ -107,12 +122,28 @@ async def test_start_then_started_then_the_result_with_typed_fields(
     await simulate_interview(api_server, assessment)
     await wait_until(lambda: _updates(ashby, 1), what="the Started update")
     await end_interview(api_server, assessment)
+    # The interview is over and grading is held: Ashby hears so, rather than keep showing Started.
+    await wait_until(lambda: _updates(ashby, 2), what="the grading update")
+    grading = ashby.accepted()[1]
+    assert grading == {
+        "assessment_id": assessment,
+        "timestamp": grading["timestamp"],
+        "assessment_status": {
+            "identifier": "status",
+            "label": "Status",
+            "description": "",
+            "type": "string",
+            "value": "Completed: grading",
+        },
+        "metadata": [],
+    }
     (grader_dir / "release").touch()
-    await wait_until(lambda: _updates(ashby, 2), what="the result update")
+    await wait_until(lambda: _updates(ashby, 3), what="the result update")
 
     assert all(u.errors == [] and u.authorized for u in ashby.updates)
-    first, result = ashby.accepted()
+    first, grading, result = ashby.accepted()
     assert first["assessment_id"] == assessment and first["assessment_status"]["value"] == "Started"
+    assert first["timestamp"] <= grading["timestamp"] <= result["timestamp"]
     assert result["assessment_status"]["value"] == "Completed"
     assert result["assessment_result"] == {
         "identifier": "score",
@@ -131,6 +162,7 @@ async def test_start_then_started_then_the_result_with_typed_fields(
     assert meta["needs_human_review"]["value"] == "No"
     assert result["timestamp"] >= first["timestamp"]
     document_example("ashby.update.started", first)
+    document_example("ashby.update.grading", grading)
     document_example("ashby.update.result", result)
 
     async def recorded() -> list[dict[str, object]] | None:
@@ -144,6 +176,7 @@ async def test_start_then_started_then_the_result_with_typed_fields(
 
     assert await wait_until(recorded, what="the callbacks recorded") == [
         {"kind": "started", "status": "delivered", "attempts": 1},
+        {"kind": "grading", "status": "delivered", "attempts": 1},
         {"kind": "result", "status": "delivered", "attempts": 1},
     ]
 
@@ -183,6 +216,31 @@ async def test_a_second_active_assessment_of_a_candidate_is_409_and_refusals_are
     assert (await ashby.start("difficulty:medium", ADA)).status_code == 200
 
 
+async def test_a_candidate_with_one_name_and_fields_ashby_sends_as_null_are_scheduled(
+    api_server: ApiServer, ashby: FakeAshby, db: Conn
+) -> None:
+    # A candidate known by one name has no last name: Ashby's JSON says null for a value it does not have (as it
+    # does for the application's status and the job's req id, which were accepted), and a job may have no name.
+    # Both were refused with "Shadows could not read this request from Ashby (candidate.last_name)", which the
+    # recruiter can do nothing about.
+    one_name = {**ADA, "ashby_id": "cand-one", "first_name": "Sukarno", "last_name": None}
+    job = {"ashby_id": "job-3", "name": None, "req_id": None, "ashby_job_url": None, "hiringTeam": []}
+    r = await ashby.start("difficulty:easy", one_name, job=job)
+    assert r.status_code == 200, r.text
+    session_id = r.json()["results"]["assessment_id"]
+    cur = await db.execute(
+        "select c.name, s.metadata from sessions s join candidates c on c.id = s.candidate_id where s.id = %s",
+        (session_id,),
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    assert row["name"] == "Sukarno"
+    assert (row["metadata"]["ashby_job_id"], row["metadata"]["ashby_job_name"]) == ("job-3", "")
+    # The same start again is Ashby's retry: the same assessment, nothing new.
+    again = await ashby.start("difficulty:easy", one_name, job=job)
+    assert again.status_code == 200 and again.json()["results"]["assessment_id"] == session_id
+
+
 async def test_cancel_from_ashby_cancels_quietly_and_a_cancel_in_shadows_is_reported_to_ashby(
     api_server: ApiServer, ashby: FakeAshby, db: Conn, start_worker: StartWorker, tmp_path: Path
 ) -> None:
@@ -194,6 +252,10 @@ async def test_cancel_from_ashby_cancels_quietly_and_a_cancel_in_shadows_is_repo
     assert r.json()["success"] is True
     cur = await db.execute("select status, end_reason from sessions where id = %s", (by_ashby,))
     assert await cur.fetchone() == {"status": "cancelled", "end_reason": "cancelled_by_ats"}
+    # Quietly: no call back to Ashby is queued. The outbox row would be written in the cancel's own transaction, so
+    # this is read now; the fake's log below would show it only if that call happened to arrive first.
+    cur = await db.execute("select kind from ats_callbacks where session_id = %s", (by_ashby,))
+    assert await cur.fetchall() == []
     assert (await ashby.cancel(by_ashby)).json()["success"] is True  # idempotent
     unknown = await ashby.cancel("ses_000000000000000000000000")
     assert (
@@ -273,10 +335,20 @@ async def test_an_answer_nested_past_the_parsers_limit_is_retried_not_left_pendi
     await simulate_interview(api_server, assessment)
     await wait_until(lambda: _updates(ashby, 1), what="the Started update after a garbled answer")
     assert [u.errors for u in ashby.updates] == [["garbled answer"], []]
-    cur = await db.execute(
-        "select status, attempts, last_error from ats_callbacks where session_id = %s", (assessment,)
-    )
-    assert await cur.fetchone() == {"status": "delivered", "attempts": 2, "last_error": None}
+
+    async def settled() -> dict[str, Any] | None:
+        # Ashby answers before the worker records the answer: wait for the record, not for Ashby.
+        cur = await db.execute(
+            "select status, attempts, last_error from ats_callbacks where session_id = %s", (assessment,)
+        )
+        row = await cur.fetchone()
+        return row if row and row["status"] != "pending" else None
+
+    assert await wait_until(settled, what="the call recorded") == {
+        "status": "delivered",
+        "attempts": 2,
+        "last_error": None,
+    }
 
 
 async def test_json_nested_past_the_parsers_limit_is_a_refusal_not_a_server_error(
@@ -289,6 +361,23 @@ async def test_json_nested_past_the_parsers_limit_is_a_refusal_not_a_server_erro
             r = await c.post(f"/{route}", content=deep, headers={"content-type": "application/json"})
             assert r.status_code == 422, (route, r.status_code, r.text)
             assert "not JSON" in r.json()["message"]
+
+
+async def test_a_key_sent_twice_is_a_refusal_whatever_the_body_is_labelled(
+    api_server: ApiServer, ashby: FakeAshby, db: Conn
+) -> None:
+    # Ashby's routes read their bodies themselves, so a multipart label (which the edge leaves to the route) must
+    # not let the last of two `assessment_type_id`s win.
+    raw = (
+        b'{"assessment_type_id": "difficulty:easy", "assessment_type_id": "difficulty:hard", "candidate": {}}'
+    )
+    async with ashby.client() as c:
+        for content_type in ("application/json", "multipart/form-data; boundary=x"):
+            r = await c.post("/assessment.start", content=raw, headers={"content-type": content_type})
+            assert r.status_code == 422, (content_type, r.text)
+            assert "assessment_type_id" in r.text
+    cur = await db.execute("select count(*) as n from sessions")
+    assert (await cur.fetchone()) == {"n": 0}
 
 
 async def test_calls_that_fail_and_give_up_are_counted_on_the_workers_metrics_port(
@@ -415,8 +504,8 @@ async def test_revoking_the_profile_link_sends_ashby_the_result_again_with_a_liv
 ) -> None:
     assessment = (await ashby.start("difficulty:easy", ADA)).json()["results"]["assessment_id"]
     await _taken_and_ended(start_worker, api_server, ashby, tmp_path, assessment)
-    await wait_until(lambda: _updates(ashby, 2), what="the result update")
-    result = ashby.accepted()[1]
+    await wait_until(lambda: _updates(ashby, 3), what="the result update")
+    result = ashby.accepted()[2]
     old_token = result["assessment_profile_url"]["value"].rsplit("/", 1)[1]
     link_id, _ = share_links.check_token(api_server.settings, old_token)
     # Another link to the same session, revoked too: Ashby is not told about links it never held.
@@ -434,8 +523,8 @@ async def test_revoking_the_profile_link_sends_ashby_the_result_again_with_a_liv
     assert r.status_code == 204
     assert (await api_server.client.get(f"/v1/reports/{old_token}")).status_code == 410
 
-    await wait_until(lambda: _updates(ashby, 3), what="the result sent again")
-    again = ashby.accepted()[2]
+    await wait_until(lambda: _updates(ashby, 4), what="the result sent again")
+    again = ashby.accepted()[3]
     assert again["assessment_status"]["value"] == "Completed"
     assert again["assessment_result"] == result["assessment_result"]
     assert again["timestamp"] > result["timestamp"]  # newer than the result it replaces
@@ -449,14 +538,15 @@ async def test_revoking_the_profile_link_sends_ashby_the_result_again_with_a_liv
             "select kind, status from ats_callbacks where session_id = %s order by created_at", (assessment,)
         )
         rows = await cur.fetchall()
-        return rows if len(rows) == 3 and all(r["status"] != "pending" for r in rows) else None
+        return rows if len(rows) == 4 and all(r["status"] != "pending" for r in rows) else None
 
     assert await wait_until(recorded, what="the callbacks recorded") == [
         {"kind": "started", "status": "delivered"},
+        {"kind": "grading", "status": "delivered"},
         {"kind": "result", "status": "delivered"},
         {"kind": "result", "status": "delivered"},
     ]
-    assert len(ashby.updates) == 3  # the unrelated link's revocation sent nothing
+    assert len(ashby.updates) == 4  # the unrelated link's revocation sent nothing
 
 
 async def test_a_result_that_failed_for_good_is_listed_and_sent_again_once_the_key_is_fixed(
@@ -466,18 +556,19 @@ async def test_a_result_that_failed_for_good_is_listed_and_sent_again_once_the_k
     the key is fixed, the organisation sees what failed and sends it again; nothing of the result is lost."""
     assessment = (await ashby.start("difficulty:easy", ADA)).json()["results"]["assessment_id"]
     ashby.customer_api_key = "the-key-ashby-really-issued"  # not the one the customer gave us
-    await _taken_and_ended(start_worker, api_server, ashby, tmp_path, assessment)
+    await _taken_and_ended(start_worker, api_server, ashby, tmp_path, assessment, grading_seen=False)
     path = f"/v1/sessions/{assessment}/ats-callbacks"
 
     async def settled() -> list[dict[str, Any]] | None:
         r = await api_server.client.get(path, headers=api_server.org_headers())
         assert r.status_code == 200, r.text
         data = r.json()["data"]
-        return data if len(data) == 2 and all(c["status"] == "failed" for c in data) else None
+        return data if len(data) == 3 and all(c["status"] == "failed" for c in data) else None
 
-    failed = await wait_until(settled, what="both updates failed")
+    failed = await wait_until(settled, what="every update failed")
     assert [(c["kind"], c["attempts"], c["last_status_code"], c["last_error"]) for c in failed] == [
         ("started", 4, 401, "http_status"),
+        ("grading", 4, 401, "http_status"),
         ("result", 4, 401, "http_status"),
     ]
     assert ashby.accepted() == [] and all(c["next_attempt_at"] is None for c in failed)
@@ -497,9 +588,11 @@ async def test_a_result_that_failed_for_good_is_listed_and_sent_again_once_the_k
     assert r.status_code in (202, 409)  # 409 ats_callback_pending unless the worker was quicker
     if r.status_code == 409:
         assert r.json()["error"]["code"] == "ats_callback_pending"
-    await wait_until(lambda: _updates(ashby, 2), what="the updates sent again")
-    started, result = ashby.accepted()[:2]
+    await wait_until(lambda: _updates(ashby, 3), what="the updates sent again")
+    started, graded, result = ashby.accepted()[:3]
     assert started["assessment_status"]["value"] == "Started"
+    # The grading update sent once the result is there says the result, never "grading" over it.
+    assert graded["assessment_status"]["value"] == "Completed" and graded["assessment_result"]["value"] == 67
     assert result["assessment_status"]["value"] == "Completed" and result["assessment_result"]["value"] == 67
     token = result["assessment_profile_url"]["value"].rsplit("/", 1)[1]
     assert (await share_links.verify(db, api_server.settings, token)).session_id == assessment
@@ -512,7 +605,11 @@ async def test_a_result_that_failed_for_good_is_listed_and_sent_again_once_the_k
     )
     assert (r.status_code, r.json()["error"]["code"]) == (404, "ats_callback_not_found")
     listed = (await api_server.client.get(path, headers=api_server.org_headers())).json()["data"]
-    assert [(c["kind"], c["status"]) for c in listed[:2]] == [("started", "failed"), ("result", "failed")]
+    assert [(c["kind"], c["status"]) for c in listed[:3]] == [
+        ("started", "failed"),
+        ("grading", "failed"),
+        ("result", "failed"),
+    ]
     assert (
         await api_server.client.get(
             f"/v1/sessions/{other['id']}/ats-callbacks", headers=api_server.org_headers()
@@ -529,17 +626,19 @@ async def test_sending_again_a_result_a_regrade_superseded_sends_the_newest_resu
     assessment = (await ashby.start("difficulty:easy", ADA)).json()["results"]["assessment_id"]
     grader_dir = tmp_path / "grader"
     grader_dir.mkdir()
-    (grader_dir / "fail").touch()
     _worker(start_worker, api_server, ashby, grader_dir)
     await simulate_interview(api_server, assessment)
     await end_interview(api_server, assessment)
-    await wait_until(lambda: _updates(ashby, 2), what="version 1's result")
+    await wait_until(lambda: _updates(ashby, 2), what="the grading update")
+    assert ashby.accepted()[1]["assessment_status"]["value"] == "Completed: grading"
+    (grader_dir / "fail").touch()
+    await wait_until(lambda: _updates(ashby, 3), what="version 1's result")
     (grader_dir / "fail").unlink()
     (grader_dir / "release").touch()
     r = await api_server.client.post(f"/v1/sessions/{assessment}/grade", headers=api_server.org_headers())
     assert (r.status_code, r.json()["version"]) == (202, 2), r.text
-    await wait_until(lambda: _updates(ashby, 3), what="version 2's result")
-    first, second = ashby.accepted()[1:3]
+    await wait_until(lambda: _updates(ashby, 4), what="version 2's result")
+    first, second = ashby.accepted()[2:4]
     assert first["assessment_result"]["type"] == "string"  # not scored
     assert second["assessment_result"]["value"] == 67
 
@@ -547,19 +646,20 @@ async def test_sending_again_a_result_a_regrade_superseded_sends_the_newest_resu
 
     async def settled() -> list[dict[str, Any]] | None:
         data = (await api_server.client.get(path, headers=api_server.org_headers())).json()["data"]
-        return data if len(data) == 3 and all(c["status"] == "delivered" for c in data) else None
+        return data if len(data) == 4 and all(c["status"] == "delivered" for c in data) else None
 
     calls = await wait_until(settled, what="the calls recorded")
     assert [(c["kind"], c["scorecard_version"]) for c in calls] == [
         ("started", None),
+        ("grading", None),
         ("result", 1),
         ("result", 2),
     ]
-    r = await api_server.client.post(f"{path}/{calls[1]['id']}/send-again", headers=api_server.org_headers())
+    r = await api_server.client.post(f"{path}/{calls[2]['id']}/send-again", headers=api_server.org_headers())
     assert r.status_code == 202, r.text
     assert (r.json()["kind"], r.json()["scorecard_version"]) == ("result", 2)
-    await wait_until(lambda: _updates(ashby, 4), what="the result sent again")
-    again = ashby.accepted()[3]
+    await wait_until(lambda: _updates(ashby, 5), what="the result sent again")
+    again = ashby.accepted()[4]
     assert again["assessment_result"] == second["assessment_result"]
     assert again["timestamp"] > second["timestamp"]
 
@@ -567,8 +667,8 @@ async def test_sending_again_a_result_a_regrade_superseded_sends_the_newest_resu
     # its call: one that read it while version 2 was being stored queued version 1's call behind version 2's. What
     # that call sends is still the result that stands, not version 1's failure dated now.
     await db.execute("select outbox_emit_ats_callback(%s, 'ashby', 'result', 1)", (assessment,))
-    await wait_until(lambda: _updates(ashby, 5), what="the late call for version 1")
-    late = ashby.accepted()[4]
+    await wait_until(lambda: _updates(ashby, 6), what="the late call for version 1")
+    late = ashby.accepted()[5]
     assert late["assessment_result"] == second["assessment_result"]
     assert late["assessment_status"]["value"] == "Completed" and late["timestamp"] > again["timestamp"]
 
@@ -591,6 +691,7 @@ async def test_a_failed_regrade_never_replaces_the_score_ashby_holds(
     )
     assert [(c["kind"], c["scorecard_version"]) for c in await cur.fetchall()] == [
         ("started", None),
+        ("grading", None),
         ("result", 1),
     ]
 

@@ -68,6 +68,7 @@ ORG_ROUTES = [
     ("DELETE", "/v1/sessions/{a}/share/00000000-0000-4000-8000-000000000000", None),
     ("GET", "/v1/sessions/{a}/ats-callbacks", None),
     ("POST", "/v1/sessions/{a}/ats-callbacks/00000000-0000-4000-8000-000000000000/send-again", None),
+    ("GET", "/v1/ats-callbacks", None),
     ("PATCH", "/v1/sessions/{a}", {"text_only": True}),
     ("GET", "/v1/organization", None),
     ("PATCH", "/v1/organization", {"allow_text_only": True, "embed_origins": ["https://evil.example.com"]}),
@@ -76,6 +77,10 @@ ORG_ROUTES = [
     ("GET", "/v1/analytics/summary", None),
     ("GET", "/v1/analytics", None),
     ("GET", "/v1/sessions/{a}/artifacts", None),
+    ("POST", "/v1/sessions/{a}/legal-hold", {"reason": "Dispute 2026-114"}),
+    ("DELETE", "/v1/sessions/{a}/legal-hold", None),
+    ("GET", "/v1/sessions/{a}/legal-holds", None),
+    ("GET", "/v1/legal-holds", None),
     ("DELETE", "/v1/sessions/{a}", None),
 ]
 # The scorecard reads also take a practice candidate's invite: their refusals are in test_scorecards.py.
@@ -122,6 +127,8 @@ async def _unchanged(db: Conn, w: World) -> None:
     assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # count(*) returns a row
     cur = await db.execute("select text_only from sessions where id = %s", (w.a["id"],))
     assert (await cur.fetchone())["text_only"] is False  # type: ignore[index]  # session a exists
+    cur = await db.execute("select count(*) as n from legal_holds")
+    assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # count(*) returns a row
 
 
 def _assert_no_data_of(text: str, session: dict[str, Any]) -> None:
@@ -171,6 +178,9 @@ async def test_org_route_refuses_non_org_credentials_with_401(
         ("GET", "/v1/sessions/{a}/timeline", None),
         ("GET", "/v1/sessions/{a}/report.pdf", None),
         ("GET", "/v1/sessions/{a}/artifacts", None),
+        ("POST", "/v1/sessions/{a}/legal-hold", {"reason": "Dispute 2026-114"}),
+        ("DELETE", "/v1/sessions/{a}/legal-hold", None),
+        ("GET", "/v1/sessions/{a}/legal-holds", None),
         ("DELETE", "/v1/sessions/{a}", None),
     ],
 )

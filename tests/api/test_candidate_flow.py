@@ -14,6 +14,7 @@ from psycopg.types.json import Jsonb
 
 from api.db import events_repo, runs_repo
 from api.db.orgs_repo import create_org
+from api.notices import current_version
 from api.settings import ApiSettings
 from tests.api.conftest import consent_and_start, create_session_as, serve
 from tests.conftest import ApiServer
@@ -91,7 +92,7 @@ async def test_welcome_shows_org_role_and_notice_and_withholds_the_question(api_
         "accommodation",
     ):
         assert needle in html, needle
-    assert body["notice"]["version"] == "v1" and len(body["notice"]["sha256"]) == 64
+    assert body["notice"]["version"] == current_version() and len(body["notice"]["sha256"]) == 64
 
 
 async def test_notice_names_the_spoken_language(api_server: ApiServer) -> None:
@@ -138,7 +139,7 @@ async def test_consent_is_stored_once_with_version_hash_and_time(api_server: Api
     again = await _consent(api_server, s)
     assert (first["duplicate"], again["duplicate"]) == (False, True)
     [event] = await _events(db, s["id"], "consent")
-    assert event["payload"]["notice_version"] == "v1"
+    assert event["payload"]["notice_version"] == current_version()
     assert event["payload"]["notice_sha256"] == notice["sha256"]
     assert datetime.fromisoformat(event["payload"]["agreed_at"])
     after = await _join(api_server, s)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 import subprocess
 from collections.abc import Iterator
@@ -12,13 +11,13 @@ import pytest
 from psycopg import sql
 
 from api.db.migrate import discover
-from tests.conftest import ROOT, ApiServer
+from tests.conftest import ROOT, ApiServer, child_env
 
 SHADOWS = ROOT / ".venv" / "bin" / "shadows"
 
 
 def _cli(args: list[str], db_url: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHADOWS_API_")}
+    env = child_env(("SHADOWS_API_",))
     env["DATABASE_URL"] = db_url
     return subprocess.run(  # our own CLI, fixed arguments
         [str(SHADOWS), *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120, check=False

@@ -4,7 +4,6 @@ or failed; 2 when it is still pending at the timeout; 1 for a session that canno
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 from pathlib import Path
 
@@ -12,13 +11,13 @@ import psycopg
 from psycopg.rows import DictRow
 
 from tests.api.grading_support import complete, interview, version_status, versions, wait_until
-from tests.conftest import ROOT, ApiServer, StartWorker
+from tests.conftest import ROOT, ApiServer, StartWorker, child_env
 
 Conn = psycopg.AsyncConnection[DictRow]
 
 
 async def _shadows(db_url: str, cwd: Path, *args: str) -> tuple[int, str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SHADOWS_", "DATABASE_URL"))}
+    env = child_env(("SHADOWS_", "DATABASE_URL"))
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

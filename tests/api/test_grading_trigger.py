@@ -251,3 +251,17 @@ async def test_metrics_report_grading_lag_and_queue_depth(api_server: ApiServer,
     text = (await api_server.client.get("/metrics")).text
     assert _sample(text, "shadows_grading_lag_seconds") == 0
     assert "shadows_queue_jobs{" not in text
+
+
+async def test_the_graded_bundle_carries_the_questions_starter_code(api_server: ApiServer, db: Conn) -> None:
+    """The code the candidate's editor starts with is no credit of theirs (grader/credit.py): the grader is told it."""
+    from api.db import bundle_repo
+
+    s = await api_server.create_session()
+    bundle = await bundle_repo.load_bundle_input(db, s["id"])
+    assert bundle is not None
+    cur = await db.execute(
+        "select language, code from starter_codes where question_id = %s", (bundle.question.id,)
+    )
+    stored = {r["language"]: r["code"] for r in await cur.fetchall()}
+    assert stored and bundle.question.starter_code == stored

@@ -5,23 +5,20 @@ on loopback. Whatever the interleaving, the database decides: one call sent agai
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import psycopg
-import pytest
 from psycopg.rows import DictRow
 
-from tests.api.conftest import serve
+from tests.api.conftest import ASHBY_KEY, serve
 from tests.api.grading_support import wait_until
 from tests.api.integration_support import grading_worker, simulate_interview
 from tests.conftest import ApiServer, StartWorker, WorkerProcess
-from tests.fakes.ashby import FakeAshby, basic, fake_ashby
+from tests.fakes.ashby import FakeAshby, basic
 
 Conn = psycopg.AsyncConnection[DictRow]
-ASHBY_API_KEY = "ashby-customer-key-races"
 ADA = {"ashby_id": "cand-1", "first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"}
 BURST = 12
 
@@ -33,19 +30,6 @@ async def burst(
     return await asyncio.gather(
         *(clients[i % len(clients)].request(m, p, headers=headers) for i, (m, p) in enumerate(requests))
     )
-
-
-@pytest.fixture
-async def ashby(api_server: ApiServer) -> AsyncIterator[FakeAshby]:
-    r = await api_server.client.post(
-        "/v1/integrations/ashby/keys", json={"ashby_api_key": ASHBY_API_KEY}, headers=api_server.org_headers()
-    )
-    assert r.status_code == 201, r.text
-    async with fake_ashby() as fake:
-        fake.partner_url = f"{api_server.url}/integrations/ashby"
-        fake.partner_key = r.json()["key"]
-        fake.customer_api_key = ASHBY_API_KEY
-        yield fake
 
 
 async def _calls(db: Conn, session_id: str) -> list[dict[str, Any]]:
@@ -81,7 +65,7 @@ async def test_a_burst_of_send_again_requests_on_two_replicas_sends_the_call_onc
     (original,) = await wait_until(failed, what="the Started update failed for good")
     assert original["attempts"] == 4 and ashby.accepted() == []
     first.stop()
-    ashby.customer_api_key = ASHBY_API_KEY  # fixed on Ashby's side
+    ashby.customer_api_key = ASHBY_KEY  # fixed on Ashby's side
     refused = len(ashby.updates)
 
     path = f"/v1/sessions/{assessment}/ats-callbacks"

@@ -125,6 +125,7 @@ def test_ashby_result_fields_are_typed_and_valid_for_ashby() -> None:
     assert update_errors(failed) == []
     assert failed["assessment_result"]["type"] == "string"
     assert update_errors(ashby_updates.started("ses_1", at)) == []
+    assert update_errors(ashby_updates.grading("ses_1", at)) == []
     assert update_errors(ashby_updates.cancelled("ses_1", at)) == []
 
 
@@ -191,6 +192,7 @@ def _deployed(**overrides: Any) -> ApiSettings:
         "livekit_api_key": "prod-key",
         "livekit_api_secret": secrets.token_urlsafe(32),
         "sealing_keys": Fernet.generate_key().decode(),
+        "metrics_token": secrets.token_urlsafe(32),
     }
     return ApiSettings(**{**base, **overrides})
 
@@ -406,3 +408,16 @@ def test_the_invite_goes_out_whatever_line_breaks_a_stored_name_has() -> None:
         "mime-version",
     }
     assert message.get_content().startswith("Hello Hal,")
+
+
+def test_a_session_cannot_be_set_to_expire_before_an_interview_begun_on_its_invite_could_end() -> None:
+    # An invite used at its last minute starts an interview of up to 180 + 180 minutes (extra time) plus the grace
+    # hour; the session expiring before that ends the interview under the candidate (410 session_expired).
+    longest_h = (180 + 180 + 60) / 60
+    with pytest.raises(ValidationError, match="SHADOWS_API_SESSION_EXPIRY_HOURS"):
+        ApiSettings(_env_file=None, environment="test", invite_ttl_hours=72, session_expiry_hours=72)  # type: ignore[call-arg]  # pydantic-settings init kwarg
+    with pytest.raises(ValidationError, match="SHADOWS_API_SESSION_EXPIRY_HOURS"):
+        _deployed(invite_ttl_hours=200, session_expiry_hours=168)
+    fits = ApiSettings(_env_file=None, environment="test", invite_ttl_hours=72, session_expiry_hours=72 + 8)  # type: ignore[call-arg]  # pydantic-settings init kwarg
+    assert fits.session_expiry_hours - fits.invite_ttl_hours >= longest_h
+    assert _deployed().session_expiry_hours >= _deployed().invite_ttl_hours + longest_h  # the defaults fit

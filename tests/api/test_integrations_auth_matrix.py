@@ -87,10 +87,10 @@ def _org_wrong(w: World) -> dict[str, dict[str, str]]:
 
 
 async def _state(db: Conn) -> tuple[Any, ...]:
-    cur = await db.execute(
-        "select id, url, enabled, event_types, secret, previous_secret from webhook_endpoints order by id"
-    )
+    cur = await db.execute("select id, url, enabled, event_types, secret from webhook_endpoints order by id")
     endpoints = await cur.fetchall()
+    cur = await db.execute("select id, endpoint_id, secret from webhook_retired_secrets order by id")
+    endpoints += await cur.fetchall()
     cur = await db.execute("select id, revoked_at from integration_keys order by id")
     keys = await cur.fetchall()
     cur = await db.execute("select id, status from webhook_deliveries order by id")

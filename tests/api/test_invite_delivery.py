@@ -145,3 +145,18 @@ async def test_an_internationalised_address_goes_out_in_ascii_or_is_given_up_not
     assert await _sent_at(db, idn) is not None
     await invites.deliver_invite(api_settings, pool, utf8_local)  # no retryable error: the job ends
     assert len(smtp.received) == 1 and await _sent_at(db, utf8_local) is None
+
+
+async def test_an_invite_that_expired_or_was_cancelled_before_its_email_went_is_not_emailed(
+    api_server: ApiServer, api_settings: ApiSettings, smtp: SmtpSink, pool: Pool, db: Conn
+) -> None:
+    # The e-mail job ran late (the mail server down past the invite's life, a backlog): by then the ATS has been
+    # told the invite expired (session.expired, Ashby's cancellation), and a link that no longer opens is no invite.
+    lapsed, open_one = await _assessments(api_server, 2)
+    await db.execute(
+        "update sessions set invite_expires_at = now() - interval '1 minute' where id = %s", (lapsed,)
+    )
+    await invites.deliver_invite(api_settings, pool, lapsed)
+    await invites.deliver_invite(api_settings, pool, open_one)
+    assert [m.rcpt_tos for m in smtp.received] == [["c1@example.com"]]
+    assert await _sent_at(db, lapsed) is None

@@ -10,6 +10,7 @@ import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -216,19 +217,30 @@ async def test_a_withheld_ashby_invite_is_shown_to_the_recruiter_in_ashby_with_t
         assert await _status_sent_again(db, api_server, ids[2], "invite_withheld") == "Started"
 
         await end_interview(api_server, ids[2])
+
+        async def grading() -> bool:
+            return len(ashby.accepted()) >= 3
+
+        await wait_until(grading, what="the grading update")
+        assert ashby.accepted()[2]["assessment_status"]["value"] == "Completed: grading"
+        # While it is graded, the withholding and Started sent again say so, not less.
+        assert await _status_sent_again(db, api_server, ids[2], "invite_withheld") == "Completed: grading"
+        assert await _status_sent_again(db, api_server, ids[2], "started") == "Completed: grading"
         (tmp_path / "grader" / "release").touch()
 
         async def result() -> bool:
-            return len(ashby.accepted()) >= 3
+            return len(ashby.accepted()) >= 4
 
         await wait_until(result, what="the result update")
-        assert ashby.accepted()[2]["assessment_status"]["value"] == "Completed"
+        assert ashby.accepted()[3]["assessment_status"]["value"] == "Completed"
         # Another withheld one that Ashby cancels: the withholding, sent late, says so instead.
         (late,) = await _ashby_starts(api_server, ashby, 1, first=9, new_key=False)
         assert (await ashby.cancel(late)).json()["success"] is True
-    # Nor, once the result is in, over the result: neither the withholding nor Started, sent again, says less.
-    assert await _status_sent_again(db, api_server, ids[2], "invite_withheld") == "Completed"
-    assert await _status_sent_again(db, api_server, ids[2], "started") == "Completed"
+        # Nor, once the result is in, over the result: neither the withholding nor Started, sent again, says less.
+        # (Read while Ashby still answers: the result's call is recorded only once its answer is back.)
+        assert await _status_sent_again(db, api_server, ids[2], "invite_withheld") == "Completed"
+        assert await _status_sent_again(db, api_server, ids[2], "started") == "Completed"
+        assert await _status_sent_again(db, api_server, ids[2], "grading") == "Completed"
     cur = await db.execute(
         "select cb.*, a.callback_url from ats_callbacks cb join ats_assessments a using (session_id)"
         " where cb.session_id = %s and cb.kind = 'invite_withheld'",
@@ -244,17 +256,72 @@ async def test_a_withheld_ashby_invite_is_shown_to_the_recruiter_in_ashby_with_t
 
 
 async def _status_sent_again(db: Conn, server: ApiServer, session_id: str, kind: str) -> str:
-    """The `assessment_status` the session's `kind` call would carry if it were sent now."""
-    cur = await db.execute(
-        "select cb.*, a.callback_url from ats_callbacks cb join ats_assessments a using (session_id)"
-        " where cb.session_id = %s and cb.kind = %s",
-        (session_id, kind),
-    )
-    row = await cur.fetchone()
-    assert row is not None and row["status"] == "delivered"
+    """The `assessment_status` the session's `kind` call would carry if it were sent now.
+
+    What a status call says depends on which of the session's *other* calls Ashby already has (`LATER_NEWS`), as
+    recorded by the worker once each answer is back: Ashby has answered before that record exists, so wait for
+    every call of the session to be recorded, not only this one (a loaded box read Started still pending)."""
+
+    async def recorded() -> list[dict[str, Any]] | None:
+        cur = await db.execute(
+            "select cb.*, a.callback_url from ats_callbacks cb join ats_assessments a using (session_id)"
+            " where cb.session_id = %s order by cb.created_at",
+            (session_id,),
+        )
+        rows = await cur.fetchall()
+        return rows if rows and all(r["status"] != "pending" for r in rows) else None
+
+    rows = await wait_until(recorded, what=f"the calls of {session_id} recorded")
+    assert [r["status"] for r in rows] == ["delivered"] * len(rows)
+    (row,) = [r for r in rows if r["kind"] == kind]
     call = await callbacks.build_call(db, server.settings, row | {"created_at": datetime.now(UTC)})
     assert call.content is not None
     return str(json.loads(call.content)["assessment_status"]["value"])
+
+
+async def test_an_address_no_mail_server_takes_is_withheld_and_both_recruiters_are_told(
+    api_server: ApiServer, greenhouse: FakeGreenhouse, db: Conn
+) -> None:
+    # An address whose part before the @ is not ASCII (josé@…) is valid, and both ATSs schedule it, but it cannot
+    # go through a mail server without SMTPUTF8: the invite job logged `invite_email.unsendable_address` and sent
+    # nothing, and neither recruiter was told (Greenhouse's invite_withheld null, no update to Ashby), so each
+    # waited for a candidate who never got the link until the invite expired.
+    r = await greenhouse.send_test("difficulty:easy", HARRY | {"email": "josé@example.com"}, instance=0)
+    assert r.status_code == 200, r.text
+    sid = r.json()["partner_interview_id"]
+    meta = (await greenhouse.test_status(sid)).json()["metadata"]
+    assert meta["invite_withheld"] == "unsendable_address"
+    assert "/join#invite=inv_" in meta["join_url"]
+    # No e-mail job for it, and it took no place under the invite limit (2/hour here): the next two go.
+    for i in (1, 2):
+        r = await greenhouse.send_test("difficulty:easy", HARRY | {"email": f"c{i}@example.com"}, instance=i)
+        assert r.status_code == 200, r.text
+    assert await _invite_jobs(db) == 2
+
+    async with fake_ashby() as ashby:
+        assert await _ashby_starts(api_server, ashby, 0) == []  # the Ashby key, no start yet
+        started = await ashby.start(
+            "difficulty:easy",
+            {"ashby_id": "cand-j", "first_name": "José", "last_name": "L", "email": "josé@example.com"},
+        )
+    assert started.status_code == 200, started.text
+    ashby_sid = started.json()["results"]["assessment_id"]
+    cur = await db.execute(
+        "select cb.*, a.callback_url, a.invite_withheld from ats_callbacks cb join ats_assessments a"
+        " using (session_id) where cb.session_id = %s",
+        (ashby_sid,),
+    )
+    (row,) = await cur.fetchall()
+    assert (row["kind"], row["invite_withheld"]) == ("invite_withheld", "unsendable_address")
+    call = await callbacks.build_call(db, api_server.settings, row)
+    assert call.content is not None
+    body = json.loads(call.content)
+    assert "not e-mailed" in body["assessment_status"]["value"]
+    meta_fields = {m["identifier"]: m for m in body["metadata"]}
+    assert "address" in meta_fields["invite_withheld"]["value"]
+    assert "limit" not in meta_fields["invite_withheld"]["value"]
+    assert meta_fields["join_url"]["type"] == "url"
+    assert await _invite_jobs(db) == 2
 
 
 async def test_session_creation_past_the_organisations_limit_is_429_with_retry_after(

@@ -68,6 +68,10 @@ def test_a_short_metrics_token_is_refused_outside_local(api_settings: ApiSetting
     }
     with pytest.raises(ValueError, match="METRICS_TOKEN"):
         ApiSettings(_env_file=None, **(fields | {"metrics_token": "short"}))  # type: ignore[call-arg]
+    # Unset is refused too: an anonymous `/metrics` shows every organisation's interviews in progress and grading
+    # spend, and each scrape reads Postgres (a loop of them keeps a pooled connection busy).
+    with pytest.raises(ValueError, match="SHADOWS_API_METRICS_TOKEN is required"):
+        ApiSettings(_env_file=None, **(fields | {"metrics_token": None}))  # type: ignore[call-arg]
     ApiSettings(_env_file=None, **(fields | {"metrics_token": TOKEN}))  # type: ignore[call-arg]
 
 

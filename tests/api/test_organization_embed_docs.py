@@ -16,6 +16,8 @@ from api.db.migrate import discover, migrate
 from api.db.orgs_repo import create_org, slugify
 from api.openapi_doc import ERROR_CODES
 from api.schemas import SessionCreate
+from api.settings import ApiSettings
+from tests.api.conftest import serve
 from tests.conftest import ApiServer
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -126,6 +128,76 @@ async def test_organization_update_refuses_unsafe_values(api_server: ApiServer, 
     assert r.status_code == 422, r.text
 
 
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://*.com",
+        "https://*.co.uk",
+        "https://*.github.io",  # a private suffix: every GitHub Pages site
+        "https://*.s3.amazonaws.com:443",
+        "https://*.foo.ck",  # under the list's wildcard rule `*.ck`
+        "https://*.corp",  # a top-level domain the list does not know is a suffix by its default rule
+        "https://*.xn--p1ai",
+    ],
+)
+async def test_wildcard_embed_origin_over_a_public_suffix_is_refused(
+    api_server: ApiServer, origin: str
+) -> None:
+    # `https://*.co.uk` in frame-ancestors lets every site under .co.uk frame the candidate page.
+    r = await api_server.client.patch(
+        "/v1/organization", json={"embed_origins": [origin]}, headers=api_server.org_headers()
+    )
+    assert r.status_code == 422, r.text
+    assert "public suffix" in r.json()["error"]["message"]
+    org = (await api_server.client.get("/v1/organization", headers=api_server.org_headers())).json()
+    assert org["embed_origins"] == []
+
+
+async def test_wildcard_embed_origin_over_a_registrable_domain_is_kept(api_server: ApiServer) -> None:
+    origins = [
+        "https://*.example.co.uk",
+        "https://*.acme.github.io",
+        "https://*.greenhouse.io",
+        "https://github.io",
+    ]
+    r = await api_server.client.patch(
+        "/v1/organization", json={"embed_origins": origins}, headers=api_server.org_headers()
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["embed_origins"] == origins
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        ("Acme \u202egnirih", "Acme gnirih"),  # an override made the candidate notice read as something else
+        ("Acme\nHiring\r\n", "Acme Hiring"),
+        ("  Acme\u2028Hiring ", "Acme Hiring"),
+    ],
+)
+async def test_organization_name_is_one_visible_line(api_server: ApiServer, sent: str, stored: str) -> None:
+    # The name is shown to candidates: on their page, in the notice they agree to, in the invite e-mail.
+    r = await api_server.client.patch(
+        "/v1/organization", json={"name": sent}, headers=api_server.org_headers()
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["name"] == stored
+    join = await api_server.client.post(
+        "/v1/join", json={"invite": (await api_server.create_session())["invite"]}
+    )
+    assert join.json()["organization"]["name"] == stored
+
+
+@pytest.mark.parametrize("blank", ["\u200b", "\u3164\u3164", " \u202e ", "\u2800"])
+async def test_organization_name_that_shows_nothing_is_refused(api_server: ApiServer, blank: str) -> None:
+    r = await api_server.client.patch(
+        "/v1/organization", json={"name": blank}, headers=api_server.org_headers()
+    )
+    assert r.status_code == 422, r.text
+    org = (await api_server.client.get("/v1/organization", headers=api_server.org_headers())).json()
+    assert org["name"] == "Acme Hiring"
+
+
 async def test_slug_taken_by_another_org_is_409(api_server: ApiServer) -> None:
     _, other_key = await api_server.create_org("Globex")
     r = await api_server.client.patch(
@@ -208,3 +280,55 @@ async def test_question_catalogue_lists_the_bank_without_contents(api_server: Ap
     assert (
         await api_server.client.get("/v1/questions?difficulty=Impossible", headers=api_server.org_headers())
     ).status_code == 422
+
+
+async def test_embed_page_ignores_a_stored_wildcard_over_a_public_suffix(
+    api_settings: ApiSettings, db: Conn, tmp_path: Path
+) -> None:
+    # An origin stored before the rule existed frames nothing; the organisation's others still do.
+    (tmp_path / "index.html").write_text("<!doctype html><title>page</title>")
+    await create_org(db, "Old Corp")
+    await db.execute(
+        "update organizations set embed_origins = %s where slug = 'old-corp'",
+        (["https://*.github.io", "https://ats.example.com"],),
+    )
+    await db.commit()
+    async with serve(api_settings.model_copy(update={"web_dir": tmp_path})) as client:
+        r = await client.get("/embed/old-corp")
+    assert r.status_code == 200, r.text
+    assert "frame-ancestors https://ats.example.com;" in r.headers["content-security-policy"] + ";"
+    assert "github.io" not in r.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        # An override at the end reversed the welcome's sentence saying the interviewer is an AI.
+        ("Backend engineer \u202e", "Backend engineer"),
+        ("Backend\u2067 engineer\u2069", "Backend engineer"),
+        ("Backend\nengineer\u2028", "Backend engineer"),
+    ],
+)
+async def test_a_role_is_one_visible_line_on_creation_and_on_update(
+    api_server: ApiServer, sent: str, stored: str
+) -> None:
+    # The role is shown to the candidate on the welcome, inside the sentence that says the interviewer is an AI.
+    created = await api_server.create_session(role=sent)
+    join = await api_server.client.post("/v1/join", json={"invite": created["invite"]})
+    assert join.json()["session"]["role"] == stored
+    r = await api_server.client.patch(
+        f"/v1/sessions/{created['id']}", json={"role": f"Senior {sent}"}, headers=api_server.org_headers()
+    )
+    assert r.status_code == 200, r.text
+    join = await api_server.client.post("/v1/join", json={"invite": created["invite"]})
+    assert join.json()["session"]["role"] == f"Senior {stored}"
+
+
+@pytest.mark.parametrize("blank", ["\u200b", " \u202e ", "\n"])
+async def test_a_role_that_shows_nothing_is_refused(api_server: ApiServer, blank: str) -> None:
+    r = await api_server.client.post(
+        "/v1/sessions",
+        json={"candidate": {"name": "Ada Lovelace", "email": "ada@example.com"}, "role": blank},
+        headers=api_server.org_headers(),
+    )
+    assert r.status_code == 422, r.text

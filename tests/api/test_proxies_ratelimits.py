@@ -75,6 +75,32 @@ async def test_an_ipv6_client_gets_one_bucket_for_its_whole_slash_64(api_server:
     assert mapped == [201, 201]  # one bucket: the IPv4-mapped form is the same client
 
 
+async def test_an_ipv6_client_rotating_its_slash_64s_meets_the_limit_of_its_site(
+    api_server: ApiServer,
+) -> None:
+    # An end site is handed a /48 or a /56 (65,536 or 256 /64s): one new /64 per request was a fresh bucket each
+    # time. The site's /48 has its own, larger, limit.
+    settings = api_server.settings.model_copy(
+        update={
+            "forwarded_allow_ips": "127.0.0.1",
+            "practice_rate_limit": "2/hour",
+            "practice_site_rate_limit": "5/hour",
+        }
+    )
+    async with serve(settings) as client:
+
+        async def practice(address: str) -> int:
+            r = await client.post("/v1/practice", json={}, headers={"X-Forwarded-For": address})
+            return r.status_code
+
+        rotated = [await practice(f"2001:db8:7:{i:x}::1") for i in range(7)]
+        other_site = await practice("2001:db8:8::1")
+        ipv4 = [await practice(f"198.51.100.{i}") for i in range(7)]  # each IPv4 address is its own site
+    assert rotated == [201] * 5 + [429] * 2
+    assert other_site == 201
+    assert ipv4 == [201] * 7
+
+
 async def test_a_proxy_that_is_not_in_the_trusted_list_is_not_believed(api_server: ApiServer) -> None:
     limit = _limit(api_server)
     settings = api_server.settings.model_copy(update={"forwarded_allow_ips": "10.1.2.3,192.168.0.0/16"})

@@ -601,6 +601,37 @@ async def test_report_of_an_interview_still_in_progress_renders(api_server: ApiS
     assert t.json()["events"] == [] and t.json()["session"]["duration_s"] == 0
 
 
+async def test_report_of_an_invite_that_expired_unused_says_so_not_that_the_interview_is_running(
+    api_server: ApiServer, db: Conn
+) -> None:
+    # The candidate never started and the invite ran out: the session stays `scheduled` (the join link is refused),
+    # and the page told the hiring manager "The interview has not finished; it is graded when it ends", under a
+    # "scheduled" status, for an interview that will never take place.
+    session = await api_server.create_session()
+    expired_at = datetime.now(UTC) - timedelta(days=1)
+    await db.execute("update sessions set invite_expires_at = %s where id = %s", (expired_at, session["id"]))
+    shared = await api_server.client.post(
+        f"/v1/sessions/{session['id']}/share", json={}, headers=api_server.org_headers()
+    )
+    assert shared.status_code == 201, shared.text
+    for r in (
+        await api_server.client.get(f"/v1/sessions/{session['id']}/report", headers=api_server.org_headers()),
+        await api_server.client.get(shared.json()["report_url"].replace(api_server.settings.public_url, "")),
+    ):
+        assert r.status_code == 200
+        flat = " ".join(re.sub(r"<[^>]+>", " ", r.text).split())
+        assert "has not finished" not in flat
+        assert "The invite expired" in flat and "before the candidate started" in flat, flat
+        assert "will not take place" in flat
+        assert re.search(r'class="status status-expired">invite expired<', r.text)
+    # An invite still open reads as before.
+    open_session = await api_server.create_session()
+    r = await api_server.client.get(
+        f"/v1/sessions/{open_session['id']}/report", headers=api_server.org_headers()
+    )
+    assert "has not finished" in r.text and "The invite expired" not in r.text
+
+
 async def test_report_pdf_prints_the_same_report(api_server: ApiServer, db: Conn) -> None:
     seeded = await seed_interview(api_server, db)
     await grade(db, seeded)

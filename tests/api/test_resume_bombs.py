@@ -8,13 +8,15 @@ import asyncio
 import json
 import resource
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
 
 import httpx
 import psycopg
 import pytest
 from psycopg.rows import DictRow
 
+from api.pdf_text import ResumeParser
 from api.settings import ApiSettings
 from tests.api import pdf_bombs
 from tests.api.conftest import serve
@@ -30,6 +32,54 @@ PAYLOAD = json.dumps({"candidate": {"name": "Ada", "email": "ada@example.com"}})
 async def client(api_server: ApiServer) -> AsyncIterator[httpx.AsyncClient]:
     async with serve(_bounded(api_server, CPU_S)) as c:
         yield c
+
+
+@dataclass
+class ParserProbe:
+    """What the résumé parsers of the servers under test are doing: uploads that reached the parser (waiting or
+    parsing), children parsing now and at most at once; with `gate` set, each parse waits for it first (a parser
+    slot held for as long as the test wants)."""
+
+    entered: int = 0
+    parsing: int = 0
+    most: int = 0
+    gate: asyncio.Event | None = None
+    parsed: list[bytes] = field(default_factory=list)  # what each parse was given, in the order they began
+
+
+@pytest.fixture
+def probe(monkeypatch: pytest.MonkeyPatch) -> ParserProbe:
+    probe = ParserProbe()
+    text, parse = ResumeParser.text, ResumeParser._parse
+
+    async def counted_text(self: ResumeParser, data: bytes, *, tenant: str) -> str:
+        probe.entered += 1  # and queued for its slot in the same step, before anything else runs
+        return await text(self, data, tenant=tenant)
+
+    async def counted_parse(self: ResumeParser, data: bytes) -> dict[str, str]:
+        probe.parsing += 1
+        probe.parsed.append(data)
+        probe.most = max(probe.most, probe.parsing)
+        try:
+            if probe.gate is not None:
+                await probe.gate.wait()
+            return await parse(self, data)
+        finally:
+            probe.parsing -= 1
+
+    monkeypatch.setattr(ResumeParser, "text", counted_text)
+    monkeypatch.setattr(ResumeParser, "_parse", counted_parse)
+    return probe
+
+
+async def _until(condition: Callable[[], bool], what: str) -> None:
+    """Wait (a generous bound: a loaded machine is slow) until `condition()` holds: a barrier, not a pause."""
+    try:
+        async with asyncio.timeout(60):
+            while not condition():  # noqa: ASYNC110  # the parser signals nothing: poll the probe
+                await asyncio.sleep(0.01)
+    except TimeoutError:
+        raise AssertionError(f"timed out waiting for {what}") from None
 
 
 def _bounded(api_server: ApiServer, cpu_s: int) -> ApiSettings:
@@ -109,7 +159,9 @@ async def test_a_readable_resume_inside_the_bounds_is_stored(
     assert "compiler engineer" in text and "FLOW-MATIC" in text
 
 
-async def test_the_api_keeps_answering_while_a_bomb_is_parsed(api_server: ApiServer) -> None:
+async def test_the_api_keeps_answering_while_a_bomb_is_parsed(
+    api_server: ApiServer, probe: ParserProbe
+) -> None:
     settings = api_server.settings.model_copy(update={"resume_cpu_s": 4, "resume_timeout_s": WALL_S})
     async with serve(settings) as client:
         finished: list[str] = []
@@ -126,7 +178,7 @@ async def test_the_api_keeps_answering_while_a_bomb_is_parsed(api_server: ApiSer
             return r.status_code
 
         bomb_task = asyncio.create_task(bomb())
-        await asyncio.sleep(0.3)  # the child is parsing by now
+        await _until(lambda: probe.parsing == 1, "the bomb's parse under way")
         statuses = []
         for i in range(5):
             statuses.append(await small(f"healthz{i}", client.get("/healthz")))
@@ -149,27 +201,34 @@ async def test_the_api_keeps_answering_while_a_bomb_is_parsed(api_server: ApiSer
 
 
 async def test_parsers_are_bounded_in_number_and_a_queue_that_waits_too_long_is_503(
-    api_server: ApiServer,
+    api_server: ApiServer, probe: ParserProbe
 ) -> None:
+    # The one parser is held (gated) while an upload waits past resume_timeout_s: a 503 to retry. Then one upload
+    # queued behind the holder gets the parser next, once it is free, and never two parse at once. (Timed with
+    # pauses, the holder was a bomb parsing for the whole 2 s the next upload may wait, and a loaded box answered
+    # that one 503 too.)
     settings = api_server.settings.model_copy(
         update={"resume_cpu_s": 30, "resume_timeout_s": 2.0, "resume_parsers": 1}
     )
-    bomb = pdf_bombs.operator_bomb(pages=4)
+    probe.gate = asyncio.Event()
     async with serve(settings) as client:
-        first = asyncio.create_task(_upload(client, api_server, bomb))  # holds the one parser for 2 s
-        await asyncio.sleep(0.3)
-        second = asyncio.create_task(_upload(client, api_server, bomb))  # gets it next, for 2 s more
-        await asyncio.sleep(0.3)
-        third = await _upload(client, api_server, pdf_bombs.text_pdf(["Engineer"]))  # waits 2 s: too long
+        first = asyncio.create_task(_upload(client, api_server, pdf_bombs.text_pdf(["Engineer"])))
+        await _until(lambda: probe.parsing == 1, "the first upload holding the parser")
+        late = await _upload(client, api_server, pdf_bombs.text_pdf(["Engineer"]))  # waits 2 s: too long
+        assert (probe.parsing, first.done()) == (1, False)  # the parser was held all along
+        second = asyncio.create_task(_upload(client, api_server, pdf_bombs.operator_bomb(pages=4)))
+        await _until(lambda: probe.entered == 3, "the second upload queued for the parser")
+        probe.gate.set()
         done = [await first, await second]
-    assert [r.status_code for r in done] == [422, 422]
-    assert all("too complex" in r.json()["error"]["message"] for r in done)
-    assert (third.status_code, third.json()["error"]["code"]) == (503, "resume_parser_busy")
-    assert int(third.headers["retry-after"]) >= 1
+    assert (late.status_code, late.json()["error"]["code"]) == (503, "resume_parser_busy")
+    assert int(late.headers["retry-after"]) >= 1
+    assert [r.status_code for r in done] == [201, 422], [r.text for r in done]
+    assert "too complex" in done[1].json()["error"]["message"]
+    assert probe.most == 1
 
 
 async def test_one_organisations_burst_of_resumes_never_makes_anothers_wait_past_one_parse(
-    api_server: ApiServer,
+    api_server: ApiServer, probe: ParserProbe
 ) -> None:
     # One parser slot, taken in arrival order: eight slow résumés from one organisation queued ahead of another
     # organisation's upload, which waited for all of them and was refused (503) after its wait. An organisation's
@@ -177,31 +236,33 @@ async def test_one_organisations_burst_of_resumes_never_makes_anothers_wait_past
     settings = api_server.settings.model_copy(
         update={
             "resume_cpu_s": 1,
-            "resume_timeout_s": 6.0,
+            # Long enough for what must get a parser (the other organisation's upload waits out one parse of a CPU
+            # second, and the burst's first the same): 6 s of waiting ran out on a loaded box.
+            "resume_timeout_s": 20.0,
             "resume_parsers": 1,
             "resume_parsers_per_tenant": 1,
         }
     )
     _, other_key = await api_server.create_org("Other Org")
     bomb = pdf_bombs.operator_bomb(pages=4)  # about one CPU-second each, then refused as too complex
+    resume = pdf_bombs.text_pdf(["Engineer"])
     async with serve(settings) as client:
         first = asyncio.create_task(_upload(client, api_server, bomb))
-        await asyncio.sleep(0.3)
+        await _until(lambda: probe.parsing == 1, "the first upload parsing")
         burst = [asyncio.create_task(_upload(client, api_server, bomb)) for _ in range(7)]
-        await asyncio.sleep(0.3)
+        await _until(lambda: probe.entered == 8, "the burst queued behind it")
         other = await client.post(
             "/v1/sessions",
             data={"payload": PAYLOAD},
-            files={"resume": ("resume.pdf", pdf_bombs.text_pdf(["Engineer"]), "application/pdf")},
+            files={"resume": ("resume.pdf", resume, "application/pdf")},
             headers=api_server.org_headers(other_key),
         )
-        burst_done_before_other = sum(t.done() for t in burst)
         burst_answers = [await t for t in burst]
         held = await first
     assert other.status_code == 201, other.text
-    assert (
-        burst_done_before_other == 0
-    )  # it went before every upload of the burst: one parse to wait, no more
+    # It went before every upload of the burst: one parse to wait, no more. (Read from the order the parses began:
+    # an upload of the burst that gave up waiting was answered before it on a loaded box, having parsed nothing.)
+    assert [d == resume for d in probe.parsed[:2]] == [False, True]
     assert held.status_code == 422
     # The burst queued behind its own organisation: each parsed in turn (refused as too complex) until the wait ran
     # out, then a retryable 503; nothing else.

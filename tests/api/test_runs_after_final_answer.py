@@ -11,7 +11,10 @@ import pytest
 from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
+from api import run_flow
 from api.db import runs_repo
+from judge.limits import run_bound_s
+from judge.schemas import RunRequest
 from tests.api.conftest import consent_and_start
 from tests.conftest import ApiServer
 
@@ -118,3 +121,35 @@ async def test_a_final_answer_another_replica_stores_just_before_the_lease_refus
     r = await _attempt(api_server, s, kind)
     assert (r.status_code, r.json()["error"]["code"]) == (409, "already_submitted"), r.text
     assert await _stored(db, s["id"]) == ["submit"]
+
+
+@pytest.mark.sandbox
+async def test_a_submits_lease_lasts_as_long_as_the_judge_may_take_to_run_it(
+    api_server: ApiServer, db: Conn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The lease keeps every other run of the session from running beside a Submit, whose process holds the hidden
+    # inputs (docs/judge.md). It expired after the queue's wait plus `job_timeout_s` (180 s), while the judge lets a
+    # Submit of a bank question run for its job budget: 236 s for two-sum in Python, 410 s for number-of-islands in
+    # Java, past which a program slow on purpose could be joined by a Run of its own session, before its final
+    # answer was stored, and show what the Submit's process signals through the host's caches.
+    s = await _session(api_server, db, resubmission=False)
+    seen: dict[str, float] = {}
+    real = run_flow.judge_code
+
+    async def observed(judge: Any, admission: Any, tenant: str, request: RunRequest) -> Any:
+        cur = await db.execute(
+            "select extract(epoch from min(expires_at) - clock_timestamp()) as left, count(*) as n"
+            "  from session_run_leases where session_id = %s",
+            (s["id"],),
+        )
+        row = await cur.fetchone()
+        assert row is not None and row["n"] == len(
+            runs_repo.LEASING_CALLERS
+        )  # a Submit leases every caller's row
+        seen["left"] = float(row["left"])
+        seen["needed"] = api_server.settings.run_queue_wait_s + run_bound_s(request, judge.settings)
+        return await real(judge, admission, tenant, request)
+
+    monkeypatch.setattr(run_flow, "judge_code", observed)
+    await _submit(api_server, s)
+    assert seen["left"] >= seen["needed"] > 180, seen

@@ -282,13 +282,12 @@ async def test_mint_from_a_job_needs_no_organisation_and_builds_the_public_url(
 
 
 async def test_shadows_share_prints_a_link_that_opens_the_report(api_server: ApiServer, db_url: str) -> None:
-    import os
     import subprocess
 
-    from tests.conftest import ROOT
+    from tests.conftest import ROOT, child_env
 
     session = await api_server.create_session()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHADOWS_API_")}
+    env = child_env(("SHADOWS_API_",))
     env["DATABASE_URL"] = db_url
     done = await asyncio.to_thread(
         subprocess.run,

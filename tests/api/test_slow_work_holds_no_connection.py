@@ -17,6 +17,7 @@ import pytest
 from psycopg.rows import DictRow
 
 from api.pdf import PdfRenderer
+from api.routers import sessions as sessions_route
 from api.run_flow import RunServices
 from tests.api.conftest import RESUME_FORM_TYPE, consent_and_start, minimal_pdf, resume_form
 from tests.api.test_redispatch import World, agent_left
@@ -82,8 +83,16 @@ async def _wait_for_the_slot(
 
 
 async def test_a_session_create_whose_upload_is_still_arriving_holds_no_connection(
-    api_server: ApiServer, db: Conn
+    api_server: ApiServer, db: Conn, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    reading: list[None] = []  # one per request that has been authenticated and waits for its body
+    read_body = sessions_route._read_create_body
+
+    async def counted(*args: Any) -> Any:
+        reading.append(None)
+        return await read_body(*args)
+
+    monkeypatch.setattr(sessions_route, "_read_create_body", counted)
     head, tail = resume_form({"name": "Slow Upload", "email": "slow@example.com"}, minimal_pdf("Engineer"))
     body = head + tail
     request = (
@@ -98,7 +107,9 @@ async def test_a_session_create_whose_upload_is_still_arriving_holds_no_connecti
         await writer.drain()
         uploads.append((reader, writer))
     try:
-        await asyncio.sleep(0.5)  # the server has read the heads and authenticated each upload by now
+        # Every upload authenticated and waiting for the rest of its body (a fixed pause assumed it; on a loaded
+        # box the check below then passed before any request had taken a connection at all).
+        await _settled(api_server, lambda: len(reading) == WAITERS)
         await _settled(api_server, lambda: _in_use(api_server) == 0)
         other = await api_server.client.get("/v1/sessions", headers=api_server.org_headers())
         assert other.status_code == 200

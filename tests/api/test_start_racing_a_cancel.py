@@ -10,17 +10,10 @@ import asyncio
 import psycopg
 from psycopg.rows import DictRow
 
+from tests.api.lock_support import until_blocked
 from tests.conftest import ApiServer
 
 Conn = psycopg.AsyncConnection[DictRow]
-
-
-async def _blocked_on_a_lock(db: Conn) -> bool:
-    cur = await db.execute(
-        "select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'"
-    )
-    row = await cur.fetchone()
-    return bool(row and row["n"])
 
 
 async def test_start_that_a_cancel_overtook_is_409_session_cancelled(
@@ -38,13 +31,7 @@ async def test_start_that_a_cancel_overtook_is_409_session_cancelled(
                     headers={"Authorization": f"Bearer {session['invite']}"},
                 )
             )
-            for _ in range(500):
-                if await _blocked_on_a_lock(db) or start.done():
-                    break
-                await asyncio.sleep(0.01)
-            assert not start.done() and await _blocked_on_a_lock(db), (
-                "the start never reached the session's row"
-            )
+            await until_blocked(db, start, "the start")
             await locker.execute(
                 "update sessions set status = 'cancelled', end_reason = 'cancelled', ended_at = now() where id = %s",
                 (session["id"],),

@@ -4,6 +4,7 @@ fast; ordering and counts are what the tests assert."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import time
 from pathlib import Path
@@ -196,6 +197,9 @@ async def test_a_410_disables_the_endpoint_and_replay_sends_again_once_re_enable
 
     assert receiver.answers == [410, 204]
     assert receiver.deliveries[0].message_id == receiver.deliveries[1].message_id  # the same event, again
+    # ...dated when it happened, not when it was sent again: a receiver orders status events by it, so an old
+    # event replayed after newer ones never reads as the newest.
+    assert receiver.deliveries[0].payload["timestamp"] == receiver.deliveries[1].payload["timestamp"]
     (done,) = await log_of(api_server, ep["id"])
     assert (done["status"], done["attempts"], done["last_status_code"]) == ("delivered", 2, 204)
 
@@ -223,7 +227,7 @@ async def test_during_rotation_both_secrets_verify_and_after_the_overlap_only_th
         await wait_until(lambda: _count(receiver, 1), what="first delivery")
         # The overlap ends (24 h later, simulated): only the new secret signs.
         await db.execute(
-            "update webhook_endpoints set previous_secret_expires_at = now() - interval '1 second' where id = %s",
+            "update webhook_retired_secrets set expires_at = now() - interval '1 second' where endpoint_id = %s",
             (ep["id"],),
         )
         await api_server.create_session()
@@ -234,6 +238,33 @@ async def test_during_rotation_both_secrets_verify_and_after_the_overlap_only_th
     assert len(during.headers["webhook-signature"].split(" ")) == 2
     assert after.verified_with == [1]
     assert len(after.headers["webhook-signature"].split(" ")) == 1
+
+
+async def test_rotating_twice_within_the_overlap_keeps_every_retired_secret_signing(
+    api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    """Two rotations at once (a double click, two tabs, a retry of a rotation whose answer was lost): the receiver
+    still holds the secret it registered with, which the docs promise keeps signing for 24 h after its rotation.
+    One previous secret was kept, so the second rotation dropped it at once and every delivery failed to verify."""
+    async with webhook_receiver() as receiver:
+        ep = await create_endpoint(api_server, receiver.url, ["session.scheduled"])
+        url = f"/v1/webhook-endpoints/{ep['id']}/rotate-secret"
+        first, second = await asyncio.gather(
+            *(api_server.client.post(url, headers=api_server.org_headers()) for _ in range(2))
+        )
+        assert first.status_code == second.status_code == 200
+        receiver.secrets = [ep["secret"], first.json()["secret"], second.json()["secret"]]
+        delivery_worker(start_worker, api_server, tmp_path)
+        await api_server.create_session()
+        await wait_until(lambda: _count(receiver, 1), what="the delivery")
+
+    (delivery,) = receiver.deliveries
+    assert delivery.verified_with == [0, 1, 2]  # the registered secret, and both new ones
+    assert len(delivery.headers["webhook-signature"].split(" ")) == 3
+    endpoint = (
+        await api_server.client.get(f"/v1/webhook-endpoints/{ep['id']}", headers=api_server.org_headers())
+    ).json()
+    assert endpoint["previous_secret_expires_at"] is not None
 
 
 async def _count(receiver: Any, n: int) -> bool:
@@ -472,3 +503,46 @@ async def test_a_delivery_that_crashes_its_job_ends_failed_and_the_sessions_late
         )
         await wait_until(lambda: _count(receiver, 1), what="the session's next event delivered")
     assert _types(receiver.deliveries) == ["session.started"]
+
+
+async def test_a_scorecard_event_sent_after_a_regrade_carries_the_result_that_stands_when_sent(
+    api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    """Version 1's scorecard.ready failed for good (the receiver was down); a re-grade's version 2 was delivered; the
+    organisation then replays version 1's event, as the docs tell it to once its receiver is fixed. Receivers are
+    told to show `current_scorecard`: it must be version 2, the result that stands, not the one when the event was
+    written, or the replay puts a superseded result back."""
+    down = True
+
+    def respond(n: int, d: Delivery) -> Answer:
+        return Answer(status=503 if down else 204)
+
+    async with webhook_receiver(respond=respond) as receiver:
+        ep = await create_endpoint(api_server, receiver.url, ["scorecard.ready"])
+        receiver.secrets = [ep["secret"]]
+        delivery_worker(start_worker, api_server, tmp_path, SHADOWS_API_WEBHOOK_RETRY_DELAYS_S="0.2")
+        s = await interview(api_server)
+        await complete(api_server, s["id"])
+        await wait_until(lambda: _final(api_server, ep["id"]), what="version 1's event failed for good")
+        (v1,) = await log_of(api_server, ep["id"])
+        assert (v1["status"], v1["payload"]["data"]["scorecard"]["version"]) == ("failed", 1)
+        down = False
+        r = await api_server.client.post(
+            f"/v1/sessions/{s['id']}/grade", json={}, headers=api_server.org_headers()
+        )
+        assert r.status_code == 202, r.text
+        await wait_until(lambda: _count(receiver, 1), what="version 2's event delivered")
+        await wait_until(lambda: _final(api_server, ep["id"]), what="version 2's delivery recorded")
+        r = await api_server.client.post(
+            f"/v1/webhook-endpoints/{ep['id']}/deliveries/{v1['id']}/replay", headers=api_server.org_headers()
+        )
+        assert r.status_code == 202, r.text
+        await wait_until(lambda: _count(receiver, 2), what="the replayed delivery")
+        await wait_until(lambda: _replayed(api_server, ep["id"]), what="the replay recorded")
+
+    second, replayed = (d.payload["data"] for d in receiver.succeeded())
+    assert (second["scorecard"]["version"], second["current_scorecard"]["version"]) == (2, 2)
+    assert replayed["scorecard"]["version"] == 1  # the event itself is version 1's
+    assert replayed["current_scorecard"] == second["current_scorecard"]  # the result that stands: version 2
+    logged = next(d for d in await log_of(api_server, ep["id"]) if d["id"] == v1["id"])
+    assert logged["payload"]["data"]["current_scorecard"]["version"] == 2  # the log shows what was sent

@@ -11,10 +11,11 @@ import psycopg
 import pytest
 from psycopg.rows import DictRow
 
-from api.db import events_repo, sessions_repo
+from api.db import events_repo, sessions_repo, webhooks_repo
 from api.sealing import sealer
 from api.webhooks.events import EVENT_TYPES
 from tests.api.integration_support import ALL_TYPES, create_endpoint, delivery_rows, log_of
+from tests.api.lock_support import until_blocked
 from tests.conftest import ApiServer
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -372,7 +373,7 @@ async def test_end_events_and_the_candidates_rights_events(
     assert (request["kind"], request["message"]) == ("human_interview", "Please.")
     assert by_session[done["id"]][4]["data"]["end_reason"] == "completed"
     assert [p["type"] for p in by_session[left["id"]]] == ["session.scheduled", "session.abandoned"]
-    assert [p["type"] for p in by_session[cancelled["id"]]] == ["session.scheduled"]  # no cancelled event
+    assert [p["type"] for p in by_session[cancelled["id"]]] == ["session.scheduled", "session.cancelled"]
     # One session's events were numbered (job ids) in the order they happened.
     rows = [r for r in await delivery_rows(db, ep["id"]) if r["session_id"] == done["id"]]
     cur = await db.execute(
@@ -482,8 +483,8 @@ async def test_rotation_keeps_the_previous_secret_signing_for_24_hours(
     assert rotated["secret"].startswith("whsec_") and rotated["secret"] != ep["secret"]
     cur = await db.execute(
         """
-        select secret, previous_secret, extract(epoch from previous_secret_expires_at - now()) as left_s
-        from webhook_endpoints where id = %s
+        select e.secret, r.secret as previous_secret, extract(epoch from r.expires_at - now()) as left_s
+        from webhook_endpoints e join webhook_retired_secrets r on r.endpoint_id = e.id where e.id = %s
         """,
         (ep["id"],),
     )
@@ -492,3 +493,52 @@ async def test_rotation_keeps_the_previous_secret_signing_for_24_hours(
     seal = sealer(api_server.settings)
     assert (seal.open(row["secret"]), seal.open(row["previous_secret"])) == (rotated["secret"], ep["secret"])
     assert 24 * 3600 - 60 < float(row["left_s"]) <= 24 * 3600
+
+
+async def test_rotations_within_the_overlap_keep_the_newest_retired_secrets_signing_up_to_the_cap(
+    api_server: ApiServer, db: Conn
+) -> None:
+    ep = await create_endpoint(api_server, URL)
+    issued = [ep["secret"]]
+    for _ in range(webhooks_repo.MAX_RETIRED_SECRETS + 2):
+        r = await api_server.client.post(
+            f"/v1/webhook-endpoints/{ep['id']}/rotate-secret", headers=api_server.org_headers()
+        )
+        assert r.status_code == 200, r.text
+        issued.append(r.json()["secret"])
+    row = await webhooks_repo.load_for_delivery(db, await _any_delivery(api_server, db, ep["id"]))
+    assert row is not None
+    seal = sealer(api_server.settings)
+    # The current secret, then the newest retired ones, newest first; the oldest two no longer sign.
+    signing = [seal.open(row["secret"]), *(seal.open(s) for s in row["retired_secrets"])]
+    assert signing == list(reversed(issued))[: webhooks_repo.MAX_RETIRED_SECRETS + 1]
+
+
+async def _any_delivery(server: ApiServer, db: Conn, endpoint_id: str) -> Any:
+    await server.create_session()
+    (delivery,) = await delivery_rows(db, endpoint_id)
+    return delivery["id"]
+
+
+async def test_a_replay_that_the_endpoints_deletion_overtook_is_404(
+    api_server: ApiServer, db: Conn, db_url: str
+) -> None:
+    # The route found the delivery, the endpoint's deletion (its log with it) committed, and the replay then found
+    # nothing to send again: it answered 409 `delivery_in_flight`, as if a request of it were still on the wire.
+    ep = await create_endpoint(api_server, URL, ["session.scheduled"])
+    await api_server.create_session()
+    (d,) = await log_of(api_server, ep["id"])
+    await db.execute("update webhook_deliveries set status = 'failed' where id = %s", (d["id"],))
+    async with await psycopg.AsyncConnection.connect(db_url) as locker:
+        async with locker.transaction():
+            await locker.execute("select 1 from webhook_deliveries where id = %s for update", (d["id"],))
+            replay = asyncio.create_task(
+                api_server.client.post(
+                    f"/v1/webhook-endpoints/{ep['id']}/deliveries/{d['id']}/replay",
+                    headers=api_server.org_headers(),
+                )
+            )
+            await until_blocked(db, replay, "the replay")
+            await locker.execute("delete from webhook_endpoints where id = %s", (ep["id"],))
+        r = await replay
+    assert (r.status_code, r.json()["error"]["code"]) == (404, "delivery_not_found"), r.text

@@ -47,6 +47,7 @@ def staging_settings(db_url: str, tmp_path: Path) -> tuple[ApiSettings, dict[str
         "SHADOWS_API_SEALING_KEYS": Fernet.generate_key().decode(),
         "LIVEKIT_API_KEY": LIVEKIT_KEY,
         "LIVEKIT_API_SECRET": secrets.token_urlsafe(32),
+        "SHADOWS_API_METRICS_TOKEN": secrets.token_urlsafe(32),
     }
     settings = ApiSettings(
         _env_file=None,  # type: ignore[call-arg]  # pydantic-settings init kwarg: ignore a developer's .env
@@ -57,6 +58,7 @@ def staging_settings(db_url: str, tmp_path: Path) -> tuple[ApiSettings, dict[str
         sealing_keys=env["SHADOWS_API_SEALING_KEYS"],
         livekit_api_key=LIVEKIT_KEY,
         livekit_api_secret=env["LIVEKIT_API_SECRET"],
+        metrics_token=env["SHADOWS_API_METRICS_TOKEN"],
         log_json=False,
         data_dir=tmp_path / "data",
     )

@@ -3,7 +3,6 @@ grace (finishing or releasing its job), and a worker killed mid-job has its job 
 
 from __future__ import annotations
 
-import os
 import secrets
 import signal
 import subprocess
@@ -25,7 +24,7 @@ from tests.api.grading_support import (
     versions,
     wait_until,
 )
-from tests.conftest import ROOT, ApiServer, StartWorker, WorkerProcess
+from tests.conftest import ROOT, ApiServer, StartWorker, WorkerProcess, child_env
 from tests.fakes.job_tasks import record_other_probe, record_probe
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -320,7 +319,7 @@ def test_worker_without_the_queue_schema_exits_1_saying_what_to_do(pg_admin_url:
     with psycopg.connect(pg_admin_url, autocommit=True) as conn:
         conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
     try:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SHADOWS_", "DATABASE_URL"))}
+        env = child_env(("SHADOWS_", "DATABASE_URL"))
         env.update(
             DATABASE_URL=str(psycopg.conninfo.make_conninfo(pg_admin_url, dbname=name)),
             PYTHONPATH=str(ROOT),

@@ -115,8 +115,11 @@ def evidence_from(view: Interview) -> list[dict[str, Any]]:
     """Real citations: a candidate's line, a snapshot line, a run."""
     out: list[dict[str, Any]] = []
     said = [t for t in view.transcript if t[1] == "C"] or view.transcript
+    # Their longest line, quoted at some length: "Hi, ready." shows nothing of the candidate's own, and credit on it
+    # alone is sent back (grader/credit.py).
+    said = sorted(said, key=lambda t: -len(t[2].split()))
     if said:
-        out.append({"seq": said[0][0], "quote": _quote(said[0][2])})
+        out.append({"seq": said[0][0], "quote": _quote(said[0][2], 12)})
     for seq, code in view.snapshots:
         if code:
             out.append({"seq": seq, "quote": code[0]})

@@ -33,6 +33,7 @@ def _value(v: Any) -> Any:
 @dataclass
 class OtlpReceiver:
     spans: list[ReceivedSpan] = field(default_factory=list)
+    bodies: list[bytes] = field(default_factory=list)  # every export as sent: what a trace backend would hold
     requests: int = 0
     _runner: web.AppRunner | None = None
     port: int = 0
@@ -54,8 +55,10 @@ class OtlpReceiver:
     async def _traces(self, request: web.Request) -> web.Response:
         if request.content_type != "application/x-protobuf":
             return web.Response(status=415)
+        raw = await request.read()
+        self.bodies.append(raw)
         body = ExportTraceServiceRequest()
-        body.ParseFromString(await request.read())
+        body.ParseFromString(raw)
         self.requests += 1
         for rs in body.resource_spans:
             attrs = {a.key: _value(a.value) for a in rs.resource.attributes}

@@ -273,3 +273,31 @@ def test_invisible_characters_in_the_candidates_text_cannot_keep_a_true_quote_fr
     assert check(Evidence(seq=seq, quote=quote), index) == Evidence(seq=seq, quote=stored)
     # Visible characters must still match: a different letter is a different word.
     assert isinstance(check(Evidence(seq=30, quote="I copyed this"), index), str)
+
+
+@pytest.mark.parametrize(
+    ("seq", "quote"),
+    [
+        (3, "[candidate]"),  # the name, the address, a gendered word: all the model read was the placeholder
+        (3, "[email]"),
+        (3, "[candidate],"),  # a comma is too little of the line's own words
+        (3, "candidate], reach me at"),  # starts inside a placeholder
+        (3, "reach me at [email"),  # ends inside one
+        (2, "Hi [candidate"),
+    ],
+)
+def test_a_quote_of_redacted_text_alone_or_cut_through_a_placeholder_does_not_verify(
+    index,  # type: ignore[no-untyped-def]
+    seq: int,
+    quote: str,
+) -> None:
+    """The model reads `[candidate]` where the candidate said their name, `[email]` for the address: a quote that is
+    only placeholders quotes nothing the model read (and would store the name or the address as evidence), and one
+    that starts or ends inside a placeholder is not a quote of the text as shown."""
+    result = check(Evidence(seq=seq, quote=quote), index)
+    assert isinstance(result, str), result
+
+
+def test_a_quote_around_a_placeholder_verifies_with_the_original_words(index) -> None:  # type: ignore[no-untyped-def]
+    stored = check(Evidence(seq=3, quote="I'm [candidate], reach me at [email]. Ready."), index)
+    assert stored == Evidence(seq=3, quote="I'm Ada Lovelace, reach me at ada@example.com. Ready.")

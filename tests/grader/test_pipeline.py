@@ -32,8 +32,11 @@ async def test_an_honest_answer_is_ready_with_versions_usage_and_verified_eviden
     card = outcome.scorecard
     assert card is not None
     assert [d.band for _, d in card.dimensions.items()] == ["hire"] * 4
-    # Quotes are the original text: the candidate's name is back where the model saw [candidate].
-    assert card.dimensions.coding.evidence[0].quote == "Hi! I'm Ada Lovelace, reach me at"
+    # The quote is the original text (the candidate's name back where the model saw [candidate]: test_evidence.py).
+    assert (
+        card.dimensions.coding.evidence[0].quote
+        == "I would first check every pair, which is O(n^2), then use a"
+    )
     assert [(i.id, i.mark, i.behaviour[:20]) for i in card.rubric] == [
         ("brute_force_first", "met", "Describes the O(n^2)"),
         ("hash_map_one_pass", "not_observed", "Uses a hash map from"),
@@ -87,6 +90,10 @@ async def test_a_model_that_keeps_fabricating_fails_after_one_repair_and_is_neve
     )  # still recorded on the failed version
 
 
+def _with_advice(card: dict[str, Any], advice: str) -> dict[str, Any]:
+    return {**card, "candidate_advice": advice}
+
+
 @pytest.mark.parametrize(
     ("bad", "says"),
     [
@@ -98,6 +105,16 @@ async def test_a_model_that_keeps_fabricating_fails_after_one_repair_and_is_neve
             "'brute_force_first' must appear exactly once",
         ),
         (lambda body: FakeReply(body=scorecard(body), finish_reason="length"), "cut off"),
+        # Deeply nested, or a number of more digits than Python converts: the parser raised (RecursionError,
+        # ValueError) and the job failed as a bug; a scorecard holding NUL was ready, and Postgres's jsonb cannot
+        # store it.
+        (lambda body: FakeReply(text="[" * 5_000 + "]" * 5_000), "nested too deeply"),
+        (
+            lambda body: FakeReply(text='{"dimensions": {"a": [' * 400 + "]}}" * 400 + "}"),
+            "nested too deeply",
+        ),
+        (lambda body: FakeReply(text='{"dimensions": ' + "9" * 5_000 + "}"), "a number too long"),
+        (lambda body: FakeReply(body=_with_advice(scorecard(body), "Good\u0000work")), "cannot be stored"),
     ],
 )
 async def test_an_invalid_answer_gets_one_repair_round_that_says_what_was_wrong(

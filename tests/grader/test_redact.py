@@ -23,10 +23,12 @@ def test_name_email_phone_and_links_are_replaced_in_speech_and_mapped_back() -> 
     assert said[start:end] == "+44 20 7946 0958"
 
 
-def test_code_keeps_identifiers_that_merely_contain_or_equal_a_lowercase_name_part() -> None:
+def test_code_keeps_identifiers_that_merely_contain_or_equal_a_short_lowercase_name_part() -> None:
+    # A lowercase segment of five letters or more is the name (`lovelace_count`); a shorter one (`ada`) too often
+    # the code's own word, and letters run into others (`adalovelaces`) are another word.
     r = Redactor(redaction_terms("Ada Lovelace", "ada@example.com"))
-    out = r.code("# Ada Lovelace\nada = lovelace_count = 1\nclass ADA: pass\n")
-    assert out.text == "# [candidate]\nada = lovelace_count = 1\nclass [candidate]: pass\n"
+    out = r.code("# Ada Lovelace\nada = lovelace_count = adalovelaces = 1\nclass ADA: pass\n")
+    assert out.text == "# [candidate]\nada = [candidate]_count = adalovelaces = 1\nclass [candidate]: pass\n"
 
 
 @pytest.mark.parametrize(
@@ -92,10 +94,12 @@ def test_a_file_header_with_the_name_joined_as_a_handle_and_a_phone_number_is_re
         ("class LovelaceSolver: pass", "class [candidate]Solver: pass"),
         ("def solveLovelace(): pass", "def solve[candidate](): pass"),
         ("# lovelace wrote this; lovelace42", "# [candidate] wrote this; [candidate]"),
-        # Identifiers that merely contain a lowercase part, or the parts run into other letters, stay.
-        ("ada = lovelace_count = 1", "ada = lovelace_count = 1"),
+        # A distinctive part of five letters or more as a lowercase segment, in an identifier or a string.
+        ("ada = lovelace_count = 1", "ada = [candidate]_count = 1"),
+        ("s = 'lovelace'", "s = '[candidate]'"),
+        # Identifiers that merely contain a short lowercase part, or the parts run into other letters, stay.
         ("adalovelaces = 1; adalovelacesort()", "adalovelaces = 1; adalovelacesort()"),
-        ("s = 'lovelace'", "s = 'lovelace'"),
+        ("ada = ada_count = 1", "ada = ada_count = 1"),
     ],
 )
 def test_a_name_inside_an_identifier_or_a_username_is_redacted_in_code(code: str, expected: str) -> None:
@@ -137,29 +141,6 @@ def test_an_initial_joined_to_a_short_or_everyday_surname_stays_a_word() -> None
     assert (
         Redactor(redaction_terms("Jo Smith", None)).speech("jsmith and j.smith").text == "jsmith and j.smith"
     )
-
-
-def test_a_name_is_redacted_with_or_without_its_accents_and_in_full_width_letters() -> None:
-    """Speech-to-text and ASCII comments often drop accents ("José Núñez" heard as "Jose Nunez"); a full-width
-    name is the same name. The text the model sees keeps everything else as written."""
-    r = Redactor(redaction_terms("José Núñez", "jose.nunez@example.com"))
-    said = "Hola, soy Jose Nunez; bueno, NUNEZ. Ａｄｅｍáｓ, Ｊｏｓé aquí. Piñata stays."
-    out = r.speech(said)
-    assert (
-        out.text == "Hola, soy [candidate]; bueno, [candidate]. Ａｄｅｍáｓ, [candidate] aquí. Piñata stays."
-    )
-    at = out.text.index("[candidate]")
-    start, end = out.original_span(at, at + len("[candidate]"))
-    assert said[start:end] == "Jose Nunez"
-    assert r.code("# Author: Jose Nunez\nnunez = 1\n").text == "# Author: [candidate]\nnunez = 1\n"
-
-
-def test_a_hyphenated_name_is_redacted_as_said_and_as_written() -> None:
-    """Speech-to-text writes "Jean-Luc" as "Jean Luc"; code writes it joined."""
-    r = Redactor(redaction_terms("Jean-Luc Picard", "jl@example.com"))
-    said = "Hi, I'm Jean Luc Picard. Jean Luc is fine, or just Luc."
-    assert r.speech(said).text == "Hi, I'm [candidate]. [candidate] is fine, or just [candidate]."
-    assert r.code("# JeanLucPicard, jean_luc\n").text == "# [candidate], [candidate]\n"
 
 
 @pytest.mark.parametrize(

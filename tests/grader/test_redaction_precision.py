@@ -34,6 +34,26 @@ CANDIDATES = [
     ("Amber Low", "low@example.com"),
     ("Wei Zhang", None),
     ("Priya Raman", "priya.r@example.com"),
+    # Names on file in another script, read as Latin words; an East Asian name read in Cyrillic, Hangul and kana.
+    ("Дмитрий Петров", None),
+    ("محمد الفارسي", None),
+    ("김민준", None),
+    ("たなか ゆき", None),
+    ("Shota Hattori", "shota.h@example.com"),
+    # Names on file in Han characters, read in pinyin (grader/han_names.py): syllables that are also English words,
+    # keywords or identifiers (li, he, an, ma, xu, long, sun, min, tan, ping, lang, song, bin, fan, yi), a compound
+    # family name, a heteronym read as a family name (单 Shan, not Dan), and a name spaced as family and given name.
+    ("李安", None),
+    ("何马", None),
+    ("许龙", "xulong@example.com"),
+    ("孙敏", None),
+    ("谭平", None),
+    ("宋浪", None),
+    ("马一", None),
+    ("范彬", None),
+    ("欧阳娜娜", None),
+    ("单小明", None),
+    ("张 伟", None),
 ]
 
 
@@ -76,3 +96,51 @@ def test_the_bank_is_what_the_check_reads() -> None:
     assert {lang for q in BANK for lang in q.references} == {"python", "javascript", "java", "cpp"}
     values = [v for q in BANK for t in q.tests for v in (t.args, t.expected)]
     assert sum(1 for v in values if _printed(v)) >= 0.95 * len(values)
+
+
+# Technical text near each rule that finds a contact detail without a cue word (grader/handles.py, phone numbers
+# with letters or in words, names in other scripts, encoded names): what a candidate says, writes in a comment or
+# prints about their solution, for a candidate whose address's local part has pieces and a number.
+TECHNICAL_SPEECH = [
+    "I practiced on leetcode and posted it on github",
+    "Mostly on leetcode, some on hackerrank. Everything is on GitHub.",
+    "the solution is up on github, and two_sum on leetcode is similar",
+    "that was issue#1234, see PR#5678 and step #2",
+    "O(1) lookups with l1 and l2 as the two lists, mask 0x1F00, and l10n",
+    "for 5551234 the answer is seven, and one two three four five six seven is just counting",
+]
+TECHNICAL_OUTPUT = [
+    "[5551234, 1, 2]",
+    "5 5 5 1 2 3 4",
+    "555 1234",
+    "one two three four five six seven",
+    "zero one one zero one zero zero one",
+    "one, two, three, four, five, six, seven",
+    "lOl 0O0 Il1 O0 l1 I1",
+    "0x1F00 0xDEAD 1e9+7",
+    "e3b0c44298fc1c149afbf4c8996fb924 aGVsbG8gd29ybGQ= ZmxvYXQgaXMgZmFzdA==",
+]
+TECHNICAL_CODE = [
+    ("python", "# fixes issue#1234 from the tracker\ncolor = '#1234'\nx = a#1234\n"),
+    ("python", "# two_sum on leetcode, same idea\ndef two_sum(nums): ...\n"),
+    ("cpp", "// see bug#4242\n#define N 1234\nint a[N];\n"),
+    ("python", "nums = [5551234, 555, 1234]  # input: 5 5 5 1 2 3 4\nMOD = 10**9 + 7  # 1_000_000_007\n"),
+    ("python", "# O(1) with l1, l2 pointers; mask 0x1F00, one two three four five six seven\nl1 = l2 = 0\n"),
+    ("java", "long[] a = {5551234L, 4155550100L}; // two ids: 415 555 and 0100\n"),
+    # Hex constants, hashes, base64 data and long identifiers: decoded, none holds a name.
+    ("python", "MASK = 0xDEADBEEF\nH = 'e3b0c44298fc1c149afbf4c8996fb924'\nB = 'aGVsbG8gd29ybGQ='\n"),
+    ("javascript", "const minimumSubarrayLength = findMinimumSubarray(nums); // O(n)\n"),
+    ("python", "def floyd_cycle(head): ...\ndef kadane_max(a): ...\ndef dijkstra(g, s): ...\n"),
+]
+
+
+@pytest.mark.parametrize(("name", "email"), CANDIDATES, ids=[c[0] for c in CANDIDATES])
+def test_technical_text_near_the_cue_less_rules_comes_through_unchanged(name: str, email: str | None) -> None:
+    redactor = Redactor(redaction_terms(name, email) + redaction_terms(None, "zq_dev1990@example.com"))
+    for said in TECHNICAL_SPEECH:
+        assert redactor.speech(said).text == said
+        assert redactor.output(said).text == said
+    for printed in TECHNICAL_OUTPUT:
+        assert redactor.output(printed).text == printed
+    for language, code in TECHNICAL_CODE:
+        assert redactor.code(code, language).text == code

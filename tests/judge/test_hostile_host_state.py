@@ -262,3 +262,331 @@ def test_a_program_cannot_take_the_hosts_huge_pages(sandbox, scratch):
     allowed = ast.literal_eval(lines[1].removeprefix("allowed "))
     assert allowed == {"mmap": "ok", "madvise_hugepage": 0, "memfd": True, "shm": (True, 0, 0)}, allowed
     assert lines[2] == "hugetlbfs []"
+
+
+# memfd_secret() gives a program memory that the kernel takes out of its own direct map of physical memory, one page
+# at a time: every page splits the huge page (1 GiB or 2 MiB) of the map that held it, for the whole host and for
+# good (the kernel does not merge them back). One sandboxed program holding 8 MiB of it (its RLIMIT_MEMLOCK) turned
+# 7 GiB of this machine's 1 GiB mappings into 2 MiB ones and 248 MiB into 4 KiB pages (/proc/meminfo's DirectMap*,
+# 2026-12-03): a lasting TLB cost for the kernel and every process on the host, charged to no run. No runtime or
+# compiler uses it. The probe only asks for the descriptor (no page is mapped, so it splits nothing) and must be
+# refused.
+SECRET_MEMORY = (
+    "import ctypes, errno, os\n"
+    "libc = ctypes.CDLL(None, use_errno=True)\n"
+    "libc.syscall.restype = ctypes.c_long\n"
+    "ctypes.set_errno(0)\n"
+    "fd = libc.syscall(447, 0)  # memfd_secret(0)\n"
+    "print('memfd_secret', 'ok' if fd >= 0 else errno.errorcode[ctypes.get_errno()])\n"
+)
+
+
+def test_a_program_cannot_take_memory_out_of_the_kernels_direct_map(sandbox, scratch):
+    result = run_source(sandbox, scratch, "python", SECRET_MEMORY, limits=Limits(wall_s=10, cpu_s=5))
+    assert result.exit_code == 0, result.stderr.decode(errors="replace")[-2000:]
+    assert result.stdout.decode().split() == ["memfd_secret", "EPERM"]
+
+
+# Socket buffers a run's memory group never holds. Bytes queued on a netlink socket are kernel memory charged to no
+# cgroup (only TCP and UDP have a counter of their own in cgroup v1, and Unix sockets are charged like any memory),
+# up to the socket's receive buffer: 2 * net.core.rmem_max, 8 MiB on this host. Twenty netlink route sockets of one
+# sandboxed program, each asked for its link's attributes until full, held 160 MiB of unreclaimable kernel memory
+# while its group (96 MiB allowed) was charged 4.8 MiB (2026-12-03): at 64 descriptors a process and 100 processes
+# a run, far more than the host has. A TCP connection that nobody has accepted yet is charged to no group either
+# (the kernel gives it its group at accept()), and what the other end sends sits in its queue: one listener and
+# 4,000 connections, each sending 64 KiB and closing, held 261 MiB of the host-wide TCP memory (`tcp_mem`, whose
+# pressure threshold here is 1.5 GiB, past which every TCP socket on the host, the API's and the database's among
+# them, is starved) from a run whose TCP counter read 3 MiB. And a UDP socket asking for transmit timestamps
+# (SO_TIMESTAMPING, or per message in sendmsg's control data) gets a copy of every datagram it sends on its error
+# queue, charged to no group, up to its receive buffer: ten such sockets held 81 MiB from a run whose TCP counter,
+# where UDP's own buffers go, read 1.8 MiB (ICMP and local errors queue there too). The sandbox's network namespace
+# has nothing but a loopback device, so all inet sockets are refused, and netlink's. Unix sockets, which its group
+# holds, stay.
+SOCKET_MEMORY = (
+    "import errno, socket as S, struct\n"
+    "def attempt(name, make):\n"
+    "    try:\n"
+    "        held = make()\n"
+    "    except OSError as e:\n"
+    "        return print(name, errno.errorcode[e.errno])\n"
+    "    print(name, 'held', held)\n"
+    "def netlink():\n"
+    "    s = S.socket(S.AF_NETLINK, S.SOCK_RAW, 0)\n"
+    "    s.setsockopt(S.SOL_SOCKET, S.SO_RCVBUF, 1 << 20); s.bind((0, 0)); s.setblocking(False)\n"
+    "    ifinfo = struct.pack('=BxHiII', 0, 0, 1, 0, 0)  # RTM_GETLINK for lo, answered and never read\n"
+    "    for seq in range(1500):\n"
+    "        s.send(struct.pack('=IHHII', 16 + len(ifinfo), 18, 1, seq, 0) + ifinfo)\n"
+    "    return sum(int(line.split()[4]) for line in open('/proc/net/netlink').read().splitlines()[1:])\n"
+    "def unaccepted(family, host):\n"
+    "    server = S.socket(family, S.SOCK_STREAM); server.bind((host, 0)); server.listen(64)\n"
+    "    for _ in range(32):\n"
+    "        c = S.create_connection(server.getsockname()[:2]); c.sendall(b'x' * 32768); c.close()\n"
+    "    table = '/proc/net/tcp' if family == S.AF_INET else '/proc/net/tcp6'\n"
+    "    return sum(int(line.split()[4].split(':')[1], 16) for line in open(table).read().splitlines()[1:])\n"
+    "attempt('netlink', netlink)\n"
+    "attempt('netlink_dgram', lambda: S.socket(S.AF_NETLINK, S.SOCK_DGRAM, 0).close())\n"
+    "attempt('tcp', lambda: unaccepted(S.AF_INET, '127.0.0.1'))\n"
+    "attempt('tcp6', lambda: unaccepted(S.AF_INET6, '::1'))\n"
+    "attempt('tcp_proto', lambda: S.socket(S.AF_INET, S.SOCK_STREAM | S.SOCK_NONBLOCK, S.IPPROTO_TCP).close())\n"
+    "def timestamped(family, host):\n"
+    "    r = S.socket(family, S.SOCK_DGRAM); r.bind((host, 0))  # never read\n"
+    "    s = S.socket(family, S.SOCK_DGRAM); s.setblocking(False)\n"
+    "    s.setsockopt(S.SOL_SOCKET, S.SO_RCVBUF, 1 << 22)\n"
+    "    s.setsockopt(S.SOL_SOCKET, 37, 0x2 | 0x10)  # SO_TIMESTAMPING: TX_SOFTWARE | SOFTWARE\n"
+    "    for _ in range(32):\n"
+    "        s.sendto(b'x' * 32768, r.getsockname()[:2])\n"
+    "    table = '/proc/net/udp' if family == S.AF_INET else '/proc/net/udp6'\n"
+    "    return sum(int(line.split()[4].split(':')[1], 16) for line in open(table).read().splitlines()[1:])\n"
+    "attempt('udp_timestamps', lambda: timestamped(S.AF_INET, '127.0.0.1'))\n"
+    "attempt('udp6_timestamps', lambda: timestamped(S.AF_INET6, '::1'))\n"
+    "a, b = S.socketpair(); a.send(b'x')\n"
+    "d, e = S.socketpair(S.AF_UNIX, S.SOCK_DGRAM); d.send(b'y')\n"
+    "unix = S.socket(S.AF_UNIX, S.SOCK_STREAM); unix.bind('/tmp/server'); unix.listen(1)\n"
+    "client = S.socket(S.AF_UNIX, S.SOCK_STREAM); client.connect('/tmp/server'); client.send(b'z')\n"
+    "print('kept', b.recv(1).decode(), e.recv(1).decode(), unix.accept()[0].recv(1).decode())\n"
+)
+
+
+def test_a_programs_sockets_cannot_hold_kernel_memory_outside_its_run(sandbox, scratch):
+    result = run_source(sandbox, scratch, "python", SOCKET_MEMORY, limits=Limits(wall_s=20, cpu_s=10))
+    assert result.exit_code == 0, result.stderr.decode(errors="replace")[-2000:]
+    assert result.stdout.decode().splitlines() == [
+        "netlink EPERM",
+        "netlink_dgram EPERM",
+        "tcp EPERM",
+        "tcp6 EPERM",
+        "tcp_proto EPERM",
+        "udp_timestamps EPERM",
+        "udp6_timestamps EPERM",
+        "kept x y z",
+    ], result.stdout.decode()
+
+
+# Locked memory. mlock() of a mapping of a host file whose pages another process already brought into the page cache
+# pins them there (unevictable) without charging the run: they belong to whoever read them first. One sandboxed
+# program locked 8 MiB of the cached libjvm.so (its RLIMIT_MEMLOCK, inherited from whatever started the judge: 8 MiB
+# here, unlimited where a service manager or container runtime says so) and the host's Mlocked grew by 8 MiB while its
+# run was charged 5 MiB in all (2026-12-03): up to that limit per process, 100 processes a run, of the host's memory
+# that it can no longer reclaim. No runtime or compiler locks memory. So RLIMIT_MEMLOCK is 0, and the other limits
+# the judge used to leave as it found them are fixed too: RLIMIT_RTPRIO and RLIMIT_NICE 0 (no real-time scheduling,
+# which the run's cpu group would not contain where the kernel has no real-time group scheduling, and no nice value
+# below 0), whatever the judge's own are.
+LOCKER = (
+    "import ctypes, mmap, os, resource\n"
+    "libc = ctypes.CDLL(None, use_errno=True)\n"
+    "libc.mlock.argtypes = [ctypes.c_void_p, ctypes.c_size_t]\n"
+    "libc.mmap.restype = ctypes.c_void_p\n"
+    "libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, *[ctypes.c_int] * 3, ctypes.c_long]\n"
+    "fd = os.open(SHARED, os.O_RDONLY)\n"
+    "address = libc.mmap(None, 1 << 19, mmap.PROT_READ, mmap.MAP_SHARED, fd, 0)\n"
+    "ctypes.set_errno(0)\n"
+    "print('mlock', libc.mlock(address, 1 << 19), os.strerror(ctypes.get_errno()))\n"
+    "for name in ('RLIMIT_MEMLOCK', 'RLIMIT_RTPRIO', 'RLIMIT_NICE'):\n"
+    "    print(name, *resource.getrlimit(getattr(resource, name)))\n"
+)
+
+
+def test_a_program_cannot_pin_cached_host_files_nor_inherit_the_judges_limits(sandbox, scratch):
+    shared = next(Path("/usr/lib").glob("python3*/pydoc_data/topics.py"))
+    assert shared.stat().st_size >= 1 << 19
+    shared.read_bytes()  # in the page cache, charged to this process's group, not the run's
+    source = f"SHARED = {str(shared)!r}\n" + LOCKER
+    result = run_source(sandbox, scratch, "python", source, limits=Limits(wall_s=10, cpu_s=5))
+    assert result.exit_code == 0, result.stderr.decode(errors="replace")[-2000:]
+    assert result.stdout.decode().splitlines() == [
+        "mlock -1 Operation not permitted",
+        "RLIMIT_MEMLOCK 0 0",
+        "RLIMIT_RTPRIO 0 0",
+        "RLIMIT_NICE 0 0",
+    ], result.stdout.decode()
+
+
+# Page cache pinned through pipes. splice() (and sendfile() into a pipe, which splices) puts a reference to the page
+# cache's folio that holds the data in the pipe, not a copy: the whole folio, up to 2 MiB on filesystems with large
+# folios, stays in the host's memory for as long as the pipe holds it, however little of it was spliced, charged to
+# whoever read it first. 62 pipe slots of one sandboxed program, each holding one byte of the JDK's cached `modules`
+# file at 2 MiB spacing, kept 8,294 of its pages (32 MiB) in the page cache through the host's own
+# posix_fadvise(DONTNEED) (2026-12-03): about 512 KiB a slot, and a run's processes have tens of thousands of slots
+# (64 descriptors and 16 slots a pipe, 100 processes), enough to pin the host's whole cache of the files every sandbox
+# can read. A pipe's or Unix socket's data spliced onward keeps the same references. No runtime or compiler splices;
+# copying with read() and write() stays.
+SPLICER = (
+    "import ctypes, errno, os\n"
+    "libc = ctypes.CDLL(None, use_errno=True)\n"
+    "libc.syscall.restype = ctypes.c_long\n"
+    "fd = os.open(SHARED, os.O_RDONLY)\n"
+    "r, w = os.pipe()\n"
+    "r2, w2 = os.pipe()\n"
+    "def attempt(name, call):\n"
+    "    try:\n"
+    "        print(name, 'moved', call())\n"
+    "    except OSError as e:\n"
+    "        print(name, errno.errorcode[e.errno])\n"
+    "def vmsplice():\n"
+    "    data = ctypes.create_string_buffer(b'v' * 4096)\n"
+    "    iov = (ctypes.c_void_p * 2)(ctypes.cast(data, ctypes.c_void_p), 4096)\n"
+    "    ctypes.set_errno(0)\n"
+    "    moved = libc.syscall(278, w, iov, 1, 0)\n"
+    "    if moved < 0:\n"
+    "        raise OSError(ctypes.get_errno(), 'vmsplice')\n"
+    "    return moved\n"
+    "attempt('splice', lambda: os.splice(fd, w, 1, offset_src=0))\n"
+    "attempt('sendfile', lambda: os.sendfile(w, fd, 4096, 1))\n"
+    "os.write(w, b'x')\n"
+    "def tee():\n"
+    "    ctypes.set_errno(0)\n"
+    "    moved = libc.syscall(276, r, w2, 1, 0)\n"
+    "    if moved < 0:\n"
+    "        raise OSError(ctypes.get_errno(), 'tee')\n"
+    "    return moved\n"
+    "attempt('tee', tee)\n"
+    "attempt('vmsplice', vmsplice)\n"
+    "print('read', len(os.read(fd, 4096)), os.write(w2, b'y'))\n"
+)
+
+
+def test_a_program_cannot_pin_the_hosts_page_cache_in_pipes(sandbox, scratch):
+    shared = next(Path("/usr/lib").glob("python3*/pydoc_data/topics.py"))
+    source = f"SHARED = {str(shared)!r}\n" + SPLICER
+    result = run_source(sandbox, scratch, "python", source, limits=Limits(wall_s=10, cpu_s=5))
+    assert result.exit_code == 0, result.stderr.decode(errors="replace")[-2000:]
+    assert result.stdout.decode().splitlines() == [
+        "splice EPERM",
+        "sendfile EPERM",
+        "tee EPERM",
+        "vmsplice EPERM",
+        "read 4096 1",
+    ], result.stdout.decode()
+
+
+# BPF programs a program can load without bpf(): a classic filter on a socket (SO_ATTACH_FILTER, and the reuseport and
+# eBPF variants) or on itself (seccomp, through prctl or seccomp()). The kernel translates each to eBPF, charged to
+# the run's memory group, and compiles it to machine code (this kernel: CONFIG_BPF_JIT_ALWAYS_ON) in executable memory
+# charged to no group, keeping a socket filter's original instructions beside it (charged to none either). The
+# compiled code also comes out of one budget for the whole host, net.core.bpf_jit_limit (504 MiB here), past which the
+# kernel refuses every unprivileged BPF program on the host, bubblewrap's seccomp filter for every other sandbox among
+# them: every run on the host an internal_error until the program's run ends. Four processes of one sandboxed program,
+# 56 Unix sockets each with a filter of 3,000 instructions, held 14 MiB of compiled code (and by their size 5 MiB of
+# copies of their instructions) outside their run's group, whose own charge was 36 MiB (2026-12-03): in proportion, a
+# run allowed 282 MiB holds about 150 MiB more outside it, and four or five such runs at once (about 110 MiB of
+# compiled code each) take the host's whole budget. No runtime or compiler attaches a filter; bubblewrap installs the
+# sandbox's own before the program starts.
+BPF_LOADER = (
+    "import ctypes, errno, os, socket, struct\n"
+    "libc = ctypes.CDLL(None, use_errno=True)\n"
+    "libc.syscall.restype = ctypes.c_long\n"
+    "insns = struct.pack('=HBBI', 0x01, 0, 0, 1) + struct.pack('=HBBI', 0x06, 0, 0, 0x7FFF0000)  # x = 1; allow\n"
+    "code = ctypes.create_string_buffer(insns, len(insns))\n"
+    "fprog = struct.pack('=HxxxxxxQ', 2, ctypes.addressof(code))  # struct sock_fprog\n"
+    "held = ctypes.create_string_buffer(fprog, len(fprog))\n"
+    "a, b = socket.socketpair()\n"
+    "def outcome(call):\n"
+    "    ctypes.set_errno(0)\n"
+    "    try:\n"
+    "        ret = call()\n"
+    "    except OSError as e:\n"
+    "        return errno.errorcode[e.errno]\n"
+    "    return errno.errorcode[ctypes.get_errno()] if ret is not None and ret < 0 else 'ok'\n"
+    "refused = {\n"
+    "    'SO_ATTACH_FILTER': outcome(lambda: a.setsockopt(socket.SOL_SOCKET, 26, fprog)),\n"
+    "    'SO_ATTACH_BPF': outcome(lambda: a.setsockopt(socket.SOL_SOCKET, 50, 0)),\n"
+    "    'SO_ATTACH_REUSEPORT_CBPF': outcome(lambda: a.setsockopt(socket.SOL_SOCKET, 51, fprog)),\n"
+    "    'SO_ATTACH_REUSEPORT_EBPF': outcome(lambda: a.setsockopt(socket.SOL_SOCKET, 52, 0)),\n"
+    "    'prctl_seccomp': outcome(lambda: libc.prctl(22, 2, held, 0, 0)),  # PR_SET_SECCOMP, MODE_FILTER\n"
+    "    'seccomp_filter': outcome(lambda: libc.syscall(317, 1, 0, held)),  # SECCOMP_SET_MODE_FILTER\n"
+    "}\n"
+    "print('refused', refused)\n"
+    "allow = ctypes.c_uint(0x7FFF0000)\n"
+    "a.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 16)\n"
+    "print('allowed', libc.prctl(21, 0, 0, 0, 0), libc.syscall(317, 2, 0, ctypes.byref(allow)),\n"
+    "      a.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF) > 0, b.send(b'x'), a.recv(1))\n"
+)
+
+
+def test_a_program_cannot_load_bpf_programs_into_the_kernel(sandbox, scratch):
+    result = run_source(sandbox, scratch, "python", BPF_LOADER, limits=Limits(wall_s=10, cpu_s=5))
+    assert result.exit_code == 0, result.stderr.decode(errors="replace")[-2000:]
+    lines = result.stdout.decode().splitlines()
+    assert len(lines) == 2, lines
+    refused = ast.literal_eval(lines[0].removeprefix("refused "))
+    assert refused == dict.fromkeys(refused, "EPERM") and len(refused) == 6, refused
+    # PR_GET_SECCOMP says 2 (the sandbox's own filter); asking which actions exist, and other options, still work.
+    assert lines[1] == "allowed 2 0 True 1 b'x'", lines[1]
+
+
+# When memory runs out where no run's group bounds it (the host's, or the judge's container's: a judge without cgroup
+# v1 memory groups, as in deploy/k8s, bounds Java and JavaScript only by their heap flags, and a program's forked
+# children not at all), the kernel's OOM killer kills the process with the most memory for its oom_score_adj. A
+# sandboxed program inherited the judge's (0 here; whatever the container runtime or service manager gave the judge),
+# so a program spreading its memory over many small processes left the judge's own processes, the largest, to be
+# killed first: the service and every run in flight with it. The program's processes start at 1000, the most, and
+# can never go below the judge's own floor (only a judge with CAP_SYS_RESOURCE, which this container's root lacks,
+# can make 1000 the floor itself).
+OOM_SCORE = (
+    "import os\n"
+    "print(open('/proc/self/oom_score_adj').read().strip(), open('/proc/self/oom_score').read().strip())\n"
+    "fd = os.open('/proc/self/oom_score_adj', os.O_WRONLY)\n"
+    "try:\n"
+    "    os.write(fd, b'-1000')\n"
+    "except OSError as e:\n"
+    "    print('lower', e.strerror)\n"
+)
+
+
+def test_a_programs_processes_are_the_first_the_oom_killer_takes(sandbox, scratch):
+    assert int(Path("/proc/self/oom_score_adj").read_text()) > -1000  # the judge's floor, above what it tries
+    result = run_source(sandbox, scratch, "python", OOM_SCORE, limits=Limits(wall_s=10, cpu_s=5))
+    assert result.exit_code == 0, result.stderr.decode(errors="replace")[-2000:]
+    lines = result.stdout.decode().splitlines()
+    adjusted, score = lines[0].split()
+    assert adjusted == "1000", lines
+    assert int(score) > int(Path("/proc/self/oom_score").read_text()), lines  # this process's is lower
+    assert lines[1:] == ["lower Permission denied"], lines
+
+
+def test_a_judge_holding_more_descriptors_than_a_run_may_open_still_starts_it_first_for_the_oom_killer(
+    sandbox, scratch
+):
+    """The score was written after the run's open-files limit was set: a judge whose low descriptor numbers were all
+    taken (a busy service, or this suite's worker) had none left to open the file with, and the program kept the
+    judge's score (seen on a CI run)."""
+    held = [os.open("/dev/null", os.O_RDONLY) for _ in range(Limits().open_files * 4)]
+    try:
+        result = run_source(sandbox, scratch, "python", OOM_SCORE, limits=Limits(wall_s=10, cpu_s=5))
+    finally:
+        for fd in held:
+            os.close(fd)
+    assert result.exit_code == 0, result.stderr.decode(errors="replace")[-2000:]
+    assert result.stdout.decode().splitlines()[0].split()[0] == "1000", result.stdout.decode()
+
+
+# Kernel same-page merging (KSM). A program may offer its memory to the host's ksmd (madvise(MADV_MERGEABLE), or the
+# whole process with prctl(PR_SET_MEMORY_MERGE)); where the host runs KSM (/sys/kernel/mm/ksm/run, off on this
+# machine, on by choice on some hosts), ksmd merges every page it finds identical in any two processes of the host,
+# and a write to a merged page takes a copy-on-write fault that a plain page does not: a program that fills pages
+# with what it guesses another holds learns, by timing its writes, whether any process on the host holds them, and
+# two programs of two runs that agree on pages signal each other without sharing anything else (a Submit's process,
+# which holds hidden inputs, to a Run beside it). ksmd's scanning is the host's CPU, charged to no run. No runtime
+# or compiler asks for it; here a sandboxed program could (ksm_stat: ksm_mergeable and ksm_merge_any yes).
+KSM_PROBE = (
+    "import ctypes, errno, mmap, os\n"
+    "libc = ctypes.CDLL(None, use_errno=True)\n"
+    "libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]\n"
+    "m = mmap.mmap(-1, 1 << 20)\n"
+    "address = ctypes.addressof(ctypes.c_char.from_buffer(m))\n"
+    "def outcome(ret):\n"
+    "    return 'ok' if ret == 0 else errno.errorcode[ctypes.get_errno()]\n"
+    "refused = {'MADV_MERGEABLE': outcome(libc.madvise(address, 1 << 20, 12)),\n"
+    "           'PR_SET_MEMORY_MERGE': outcome(libc.prctl(67, 1, 0, 0, 0))}\n"
+    "print('refused', refused)\n"
+    "print('allowed', outcome(libc.madvise(address, 1 << 20, 13)), outcome(libc.madvise(address, 1 << 20, 4)))\n"
+)
+
+
+def test_a_program_cannot_offer_its_memory_for_merging_with_other_processes(sandbox, scratch):
+    result = run_source(sandbox, scratch, "python", KSM_PROBE, limits=Limits(wall_s=10, cpu_s=5))
+    assert result.exit_code == 0, result.stderr.decode(errors="replace")[-2000:]
+    assert result.stdout.decode().splitlines() == [
+        "refused {'MADV_MERGEABLE': 'EPERM', 'PR_SET_MEMORY_MERGE': 'EPERM'}",
+        "allowed ok ok",  # MADV_UNMERGEABLE, MADV_DONTNEED
+    ], result.stdout.decode()

@@ -118,7 +118,8 @@ async def pool(pool_settings: JudgeSettings):
         yield p
 
 
-async def wait_until(predicate, within: float = 10.0) -> None:
+async def wait_until(predicate, within: float = 60.0) -> None:
+    """Poll until `predicate()` holds; a generous bound (a respawned worker on a loaded box): for what must happen."""
     deadline = time.monotonic() + within
     while not predicate():
         assert time.monotonic() < deadline, "condition not reached"
@@ -187,7 +188,7 @@ async def test_cancelling_a_running_job_kills_and_replaces_its_worker(pool, pool
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    await wait_until(lambda: len(pool.worker_pids) == 2 and set(pool.worker_pids) != victim_pids, within=60)
+    await wait_until(lambda: len(pool.worker_pids) == 2 and set(pool.worker_pids) != victim_pids)
     assert len(set(pool.worker_pids) & victim_pids) == 1  # exactly one worker was replaced
     left = wait_no_strays(pool_settings, allowed=frozenset(pool.worker_pids))
     assert left == []

@@ -487,3 +487,73 @@ def test_every_text_of_a_report_can_be_stored_whatever_the_program_or_its_compil
     for text in texts:
         assert "\x00" not in text and not any("\ud800" <= c <= "\udfff" for c in text), text
     report.model_dump_json().encode("utf-8")  # strict: a lone surrogate would raise
+
+
+def test_python_orders_a_set_of_strings_the_same_on_every_run(sandbox, judge_settings):
+    # CPython salts its string hashes per process, so the order of a set of strings (and so whatever a solution
+    # builds from it: `list(set(words))`, the first of a tie) changed from one run to the next: the same code could
+    # pass on one run and fail a regrade, or a fresh process after a crash. The seed is fixed; so are both.
+    source = """
+WORDS = list({"apple", "banana", "cherry", "date", "elderberry", "fig", "grape", "honeydew"})
+
+def sum_pair(a, b):
+    print(hash("shadows"), WORDS)
+    return a + b
+"""
+    shown = []
+    for _ in range(2):
+        report = judge(sandbox, judge_settings, "sum-pair", "python", source)
+        assert report.verdict is Verdict.ACCEPTED, report
+        shown.append([t.stdout for t in report.tests])
+    assert shown[0] == shown[1], shown
+    assert len(set(shown[0])) == 1, shown[0]  # and from one test, and process, to the next
+
+
+# Addresses: CPython hashes an object without __hash__ by its address, and C++ code hashes and orders pointers. With
+# the kernel's address space layout randomisation each process placed its heap elsewhere, so the order of a set of
+# objects (a graph's visited nodes, `unordered_set<Node*>`) changed from one run to the next, as the order of a set of
+# strings did before the hash seed was fixed. Python's order of 600 objects differed on each of three runs.
+_LAYOUT_SOURCES = {
+    "python": """
+class Node:
+    def __init__(self, v):
+        self.v = v
+
+def sum_pair(a, b):
+    nodes = [Node(i) for i in range(600)]
+    print([n.v for n in set(nodes)][:16], id(nodes[0]) % 65521)
+    return a + b
+""",
+    "cpp": """
+#include <cstdio>
+#include <unordered_set>
+#include <vector>
+using namespace std;
+
+struct Node { int v; };
+
+class Solution {
+public:
+    int sumPair(int a, int b) {
+        vector<Node*> nodes;
+        unordered_set<Node*> seen;
+        for (int i = 0; i < 600; i++) { nodes.push_back(new Node{i}); seen.insert(nodes.back()); }
+        int shown = 0;
+        for (Node* n : seen) { if (shown++ < 16) printf("%d ", n->v); }
+        int local = 0;
+        printf("%lu %lu\\n", (unsigned long) nodes[0] % 65521, (unsigned long) &local % 65521);
+        return a + b;
+    }
+};
+""",
+}
+
+
+@pytest.mark.parametrize("language", sorted(_LAYOUT_SOURCES))
+def test_the_order_of_objects_by_address_is_the_same_on_every_run(sandbox, judge_settings, language):
+    shown = []
+    for _ in range(3):
+        report = judge(sandbox, judge_settings, "sum-pair", language, _LAYOUT_SOURCES[language])
+        assert report.verdict is Verdict.ACCEPTED, report
+        shown.append([t.stdout for t in report.tests])
+    assert shown[0] == shown[1] == shown[2], shown

@@ -13,6 +13,7 @@ import psycopg
 import pytest
 from psycopg.rows import DictRow
 
+from api.notices import current_version
 from tests.conftest import ApiServer
 from tests.web.conftest import drive
 
@@ -96,7 +97,7 @@ async def test_candidate_meets_welcome_consent_device_check_then_interviews_subm
         "status": "scheduled",
     }
     [consent] = await events(db, created["id"], "consent")
-    assert consent["notice_version"] == "v1" and len(consent["notice_sha256"]) == 64
+    assert consent["notice_version"] == current_version() and len(consent["notice_sha256"]) == 64
 
     # Nothing of the problem before the start; the clock shows the full time, not running.
     before = seen["before_start"]
@@ -339,3 +340,44 @@ async def test_a_request_the_network_swallows_ends_in_a_retry_not_an_endless_spi
     }
     assert seen["after_retry"] == "Your interview with Acme Hiring"
     no_violations(seen)
+
+
+async def test_code_typed_just_before_a_reload_is_in_the_editor_after_it(api_server: ApiServer) -> None:
+    # The autosave waits for a pause in typing; a reload (or a closed tab) inside that pause, confirmed at the
+    # browser's prompt, must not take the last keystrokes with it.
+    s = await api_server.create_session(text_only=True)
+    await api_server.consent(s)
+    r = await api_server.client.post(
+        f"/v1/sessions/{s['id']}/start",
+        json={"mode": "text"},
+        headers={"Authorization": f"Bearer {s['invite']}"},
+    )
+    assert r.status_code == 200, r.text
+    typed = "  # typed a moment before the reload"
+    seen = await drive("reloadWhileTyping", url=link(api_server, s), typed=typed)
+    assert seen["status_before"] == "pending", "the reload came before the autosave"
+    assert typed in seen["code"], seen["code"]
+
+
+async def test_the_countdown_follows_the_servers_clock_not_the_devices(api_server: ApiServer, db: Db) -> None:
+    # The interview ends at the server's ends_at; a device clock ten minutes slow showed ten minutes more than the
+    # candidate had (runs then refused as time up while the page said 10:00 left), and one ten minutes fast made
+    # them hurry or give up early. Two sessions, each 45 minutes, started 5 minutes ago by the server's clock.
+    for skew_min in (-10, 10):
+        s = await api_server.create_session(text_only=True, duration_minutes=45)
+        await api_server.consent(s)
+        r = await api_server.client.post(
+            f"/v1/sessions/{s['id']}/start",
+            json={"mode": "text"},
+            headers={"Authorization": f"Bearer {s['invite']}"},
+        )
+        assert r.status_code == 200, r.text
+        await db.execute(
+            "update sessions set started_at = now() - interval '5 minutes' where id = %s", (s["id"],)
+        )
+        seen = await drive("skewedClock", url=link(api_server, s), skew_ms=skew_min * 60_000, wait_ms=1500)
+        for reading in (seen["opened"]["clock"], seen["later"]["text"]):
+            minutes, seconds = (int(x) for x in reading.split(":"))
+            left_s = minutes * 60 + seconds
+            assert 39 * 60 <= left_s <= 40 * 60, (skew_min, reading)
+        assert seen["later"]["state"] == "running"

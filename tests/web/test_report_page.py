@@ -41,9 +41,23 @@ async def _share(server: ApiServer, session_id: str) -> str:
     return str(r.json()["report_url"])
 
 
+# What the candidate ran at 3:30: typed after the 3:20 snapshot, so no snapshot holds it (the agent records at most
+# one every 5 s, and none while it is not connected). The submission at 4:20 judged CODE_V3 again.
+CODE_RUN = CODE_V3.replace("    return []\n", "    return None\n")
+
+
 def _code_at(seeded: Seeded, t: float) -> str:
+    """The code on screen at t: the last snapshot, run or submission at or before it (a run or submission only
+    when the code it judged differs from what was on screen)."""
     shown = ""
-    for name, code in (("snap1", CODE_V1), ("snap2", CODE_V2), ("snap3", CODE_V3)):
+    steps = (
+        ("snap1", CODE_V1),
+        ("snap2", CODE_V2),
+        ("snap3", CODE_V3),
+        ("run", CODE_RUN),
+        ("submit", CODE_V3),
+    )
+    for name, code in steps:
         if seeded.times[name] <= t:
             shown = code
     return shown
@@ -58,11 +72,14 @@ async def test_shared_report_renders_every_section_and_its_replay_follows_eviden
     api_server: ApiServer, db: Db
 ) -> None:
     seeded = await seed_interview(api_server, db)
+    await db.execute(
+        "update submissions set code = %s where session_id = %s and kind = 'run'", (CODE_RUN, seeded.id)
+    )
     await grade(db, seeded)
     url = await _share(api_server, seeded.id)
     token = url.rsplit("/", 1)[1]
     ARTIFACTS.mkdir(exist_ok=True)
-    times = [50.0, 70.0, 150.0, 205.0, 289.0]
+    times = [50.0, 70.0, 150.0, 205.0, 215.0, 289.0]
 
     seen = await drive_report(
         "report", url=url, times=times, screenshots=str(ARTIFACTS), name="graded-report"
@@ -117,10 +134,13 @@ async def test_shared_report_renders_every_section_and_its_replay_follows_eviden
     assert code["code_doc"] == CODE_V3
     assert [line.strip() for line in code["highlighted"]] == [QUOTE_CODE]
     assert code["marks"] == []  # the transcript mark of the previous click is gone
-    # A run citation: the run at its moment.
+    # A run citation: the run at its moment, with the code it judged (in no snapshot), against the code before it.
     ran = seen["clicked"]["test_run"]
     assert ran["time"] == pytest.approx(seeded.times["run"])
     assert ran["run"].startswith("Run at 3:30: Accepted, 3/3 tests passed")
+    assert ran["code_doc"] == CODE_RUN
+    assert ran["code_head"].startswith("Code judged at 3:30 by the run (in no snapshot)"), ran["code_head"]
+    assert "changes since 3:20" in ran["code_head"]
 
     # The scrubber shows the code of the last snapshot at or before the chosen time, on screen as in the document.
     for shown in seen["scrubbed"]:
@@ -138,7 +158,9 @@ async def test_shared_report_renders_every_section_and_its_replay_follows_eviden
 
     # Previous and next run; play at 16x, then pause holds the position.
     assert seen["next_run"]["time"] == pytest.approx(seeded.times["run"])
+    assert seen["next_run"]["code_doc"] == CODE_RUN
     assert seen["next_run_2"]["time"] == pytest.approx(seeded.times["submit"])
+    assert seen["next_run_2"]["code_doc"] == CODE_V3
     assert seen["next_run_2"]["run"].startswith("Submission at 4:20: Accepted, 8/8 tests passed (5/5 hidden)")
     assert seen["prev_run"]["time"] == pytest.approx(seeded.times["run"])
     assert seen["play_label"] == "Pause"

@@ -1,0 +1,175 @@
+"""The candidate is always told the interviewer is an AI (agent.phases, GreetingAgent): the greeting's instructions
+ask the model to say so, and when the greeting as played did not (the model left it out, the candidate asked to
+skip the introduction, or talked over it), one scripted line says it, in the interview's language."""
+
+from __future__ import annotations
+
+from livekit.agents import AgentSession, llm
+
+from agent.phases import make_phase_agent
+from agent.prompts import render
+from agent.realtime import PreparedRealtimeModel
+from agent.state import InterviewState, Phase
+from tests.agent.test_phases import make
+from tests.fakes.llm import FakeLLM, say
+from tests.fakes.realtime import FakeRealtimeModel, RealtimeReply
+from tests.fakes.session import settle, until
+
+
+def _assistant(session: AgentSession[InterviewState]) -> list[str]:
+    return [
+        i.text_content or ""
+        for i in session.history.items
+        if isinstance(i, llm.ChatMessage) and i.role == "assistant"
+    ]
+
+
+async def _greeting(reply: str, *, language: str = "en") -> tuple[list[str], InterviewState]:
+    _, state, _, _, _ = make()
+    state.interview_language = language
+    fake = FakeLLM([say(reply), say("Great, let's begin.")])
+    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.GREETING, state), capture_run=True)
+        await settle(session)
+        said = _assistant(session)
+    return said, state
+
+
+async def test_a_greeting_that_never_says_it_is_an_ai_is_followed_by_the_scripted_notice() -> None:
+    said, _ = await _greeting("Hi Ada! Thanks for joining, we'll do one coding problem today. Ready?")
+    assert said[0].startswith("Hi Ada!")
+    assert said[1:] == [render("ai_notice_en")], said
+
+
+async def test_the_notice_is_said_in_the_interviews_language() -> None:
+    said, _ = await _greeting("¡Hola Ada! Gracias por venir. ¿Empezamos?", language="es")
+    assert said[1:] == [render("ai_notice_es")], said
+
+
+async def test_a_greeting_that_says_it_is_an_ai_gets_no_second_notice() -> None:
+    for reply, language in [
+        ("Hi Ada, I'm an AI interviewer and this call is recorded. Ready?", "en"),
+        ("Hi Ada, I'm the Shadows interviewer, an A.I., and the call is recorded.", "en"),
+        ("Hola Ada, soy una entrevistadora de IA y la llamada se graba.", "es"),
+        ("Hola Ada, soy un entrevistador de inteligencia artificial.", "es"),
+    ]:
+        said, _ = await _greeting(reply, language=language)
+        assert [s.strip() for s in said] == [reply], (reply, said)
+
+
+async def test_a_resumed_greeting_that_said_it_before_the_restart_gets_no_notice() -> None:
+    _, state, _, _, _ = make()
+    ctx = llm.ChatContext.empty()
+    ctx.add_message(role="assistant", content="Hi Ada, I'm an AI interviewer.")
+    ctx.add_message(role="user", content="Hi!")
+    fake = FakeLLM([say("Sorry, we got cut off. Where were we?")])
+    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.GREETING, state, chat_ctx=ctx, resumed=True))
+        await settle(session)
+        said = _assistant(session)
+    assert render("ai_notice_en") not in said, said
+
+
+async def test_a_realtime_greeting_that_never_says_it_is_an_ai_asks_the_model_to_say_the_notice() -> None:
+    """A realtime model speaks with its own voice: it is asked to say the scripted line word for word."""
+    _, state, _, _, _ = make()
+    line = render("ai_notice_en")
+    model = FakeRealtimeModel(
+        [RealtimeReply("Hi Ada! Ready to start?"), RealtimeReply(line), RealtimeReply("Okay.")]
+    )
+    async with AgentSession[InterviewState](llm=PreparedRealtimeModel(model), userdata=state) as session:
+        await session.start(make_phase_agent(Phase.GREETING, state))
+        await until(lambda: len(_assistant(session)) >= 2)
+        await settle(session)
+        said = _assistant(session)
+    assert len(model.requests) == 2 and line in (model.requests[1].instructions or "")
+    assert said == ["Hi Ada! Ready to start?", line], said
+
+
+async def test_a_greeting_that_mentions_ai_only_as_a_topic_is_still_followed_by_the_notice() -> None:
+    """The check looked for the letters "AI" anywhere in what the interviewer said. A résumé is the candidate's to
+    write and most now mention AI, so a greeting that left the notice out but remarked on the candidate's AI work
+    ("I see you built AI tooling") counted as the notice; so did a denial. Only the interviewer saying that it is
+    an AI counts."""
+    for reply, language in [
+        ("Hi Ada! I see you built AI tooling at Acme, great to meet you. Ready?", "en"),
+        ("Hi Ada, I'm a big fan of AI research, and we'll do one coding problem today.", "en"),
+        ("Hi Ada, I'm not an AI, just the interviewer for today. Shall we start?", "en"),
+        ("Hi Ada! Your résumé says you lead the A.I. platform team. Let's begin.", "en"),
+        ("¡Hola Ada! Veo que trabajaste en IA en Acme. ¿Empezamos?", "es"),
+        ("Hola Ada, no soy una IA, soy tu entrevistador de hoy.", "es"),
+        ("Hola Ada, soy una gran fan de la inteligencia artificial. ¿Empezamos?", "es"),
+        ("Hi Ada! This is an AI-heavy role, so I'm glad you're here. Ready?", "en"),
+    ]:
+        said, state = await _greeting(reply, language=language)
+        assert said[1:] == [render(f"ai_notice_{language}")], (reply, said)
+        assert [e["payload"]["kind"] for e in state.recorder.of_type("note")].count("ai_notice") == 1  # type: ignore[attr-defined]
+
+
+async def test_the_ways_an_interviewer_says_it_is_an_ai_count_as_the_notice() -> None:
+    for reply, language in [
+        ("Hi Ada, I'm Shadows, your AI interviewer for today.", "en"),
+        ("Hi Ada, this is Shadows, an AI interviewer. The call is recorded.", "en"),
+        ("Hi Ada! You'll be talking with an AI interviewer today.", "en"),
+        ("Hello Ada. I am an artificial intelligence, and this call is recorded.", "en"),
+        ("Hi Ada, I'm an AI-powered interviewer, not a person.", "en"),
+        ("Hola Ada, estás hablando con una IA; la llamada se graba.", "es"),
+        ("Hola Ada, soy tu entrevistador virtual de IA.", "es"),
+    ]:
+        said, _ = await _greeting(reply, language=language)
+        assert [s.strip() for s in said] == [reply], (reply, said)
+
+
+async def test_the_notice_is_heard_whole_when_the_candidate_talks_over_it() -> None:
+    """The scripted notice could be interrupted like any reply: a candidate talking over it ("hello? can you hear
+    me?") cut it after a word or two, and nothing said it again. It is played whole; what the candidate said over it
+    is kept in the record and answered after it."""
+    from tests.agent.test_voice_timing import voice_interview
+    from tests.fakes.voice import Utterance
+
+    line = render("ai_notice_en")
+    over = "hello, hello, can you hear me okay?"
+    run = await voice_interview(
+        Phase.GREETING,
+        [Utterance(0.5, 3.0, over)],
+        [say("Hi Ada! Thanks for joining, we'll do one coding problem today."), say("Yes, I can hear you.")],
+        speed=10,  # the candidate's words must land while the notice plays: keep real-time slack
+        gate=lambda run, i: len(run.speaker.playouts) >= 2,  # they start talking once the notice has begun
+    )
+    try:
+        await until(lambda: len(run.llm.requests) >= 2 and len(_assistant(run.session)) >= 3)
+        await settle(run.session)
+        said = _assistant(run.session)
+        users = [
+            i.text_content for i in run.session.history.items if i.type == "message" and i.role == "user"
+        ]
+    finally:
+        await run.aclose()
+    notice = run.speaker.playouts[1]
+    assert notice.interrupted is False, run.speaker.playouts
+    assert said[1].strip() == line and said[2].strip() == "Yes, I can hear you.", said
+    assert users == [over]
+
+
+async def test_a_realtime_model_that_does_not_say_the_notice_is_asked_again_then_the_gap_is_noted() -> None:
+    """A realtime model speaks with its own voice, so it is asked to say the line word for word; what it then said
+    was never checked: a model that answered something else ("Sure, let's start!"), or a reply the candidate talked
+    over, left them untold. What was played is read again, and the line asked for once more; if still unsaid, a note
+    says so (the record must not claim a notice that was never heard)."""
+    line = render("ai_notice_en")
+    for replies, expected_asks, told in [
+        (["Hi Ada! Ready to start?", "Sure, let's start!", line, "Okay."], 2, True),
+        (["Hi Ada! Ready to start?", "Sure, let's start!", "Let's go!", "Okay.", "Okay."], 2, False),
+    ]:
+        _, state, _, _, _ = make()
+        model = FakeRealtimeModel([RealtimeReply(r) for r in replies])
+        async with AgentSession[InterviewState](llm=PreparedRealtimeModel(model), userdata=state) as session:
+            await session.start(make_phase_agent(Phase.GREETING, state))
+            await until(lambda: len(_assistant(session)) >= 3)
+            await settle(session)
+            said = _assistant(session)
+        asks = [r for r in model.requests if line in (r.instructions or "")]
+        assert len(asks) == expected_asks, (replies, said)
+        assert (line in said) is told, said
+        kinds = [e["payload"]["kind"] for e in state.recorder.of_type("note")]  # type: ignore[attr-defined]
+        assert kinds.count("ai_notice") == 1 and kinds.count("ai_notice_unsaid") == (0 if told else 1), kinds

@@ -1,0 +1,143 @@
+"""A report page (and the PDF printed from it) is bounded whatever the candidate does: every message typed into the
+chat is a transcript turn, answered or not, and the page printed every one, so a candidate who typed thousands made
+their report page megabytes long and its PDF too slow to print (`api/report_budget.py`)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import psycopg
+from psycopg.rows import DictRow
+
+from api.report_budget import MAX_PAGE_TEXT_CHARS, MAX_PAGE_TURNS, MAX_TIMELINE_TEXT_CHARS
+from api.templating import MAX_MARKERS_PER_TEXT
+from tests.api.report_support import PLAN, grade, seed_interview
+from tests.conftest import ApiServer
+
+Conn = psycopg.AsyncConnection[DictRow]
+TURN = re.compile(r'<li class="turn turn-(?:candidate|interviewer|user|assistant)[^"]*" id="ev-(\d+)"')
+
+
+async def _flood(db: Conn, session_id: str, turns: int, chars: int) -> None:
+    """`turns` typed messages of `chars` characters each, between the greeting and the plan the scorecard cites
+    (t 35 to 36: the plan is at 40), as the agent records them."""
+    await db.execute(
+        """
+        insert into session_events (session_id, seq, idempotency_key, type, t, payload)
+        select %(s)s, 100000 + n, 'flood:' || n, 'transcript', 35.0 + n / 1e5,
+          jsonb_build_object('role', 'user', 'text', repeat('<b>x</b>', %(chars)s / 8), 'start', 35.0 + n / 1e5,
+            'end', 35.0 + n / 1e5, 'typed', true)
+        from generate_series(1, %(turns)s) n
+        """,
+        {"s": session_id, "turns": turns, "chars": chars},
+    )
+
+
+async def test_a_flood_of_typed_turns_leaves_the_page_bounded_with_every_cited_line_and_says_what_it_left_out(
+    api_server: ApiServer, db: Conn
+) -> None:
+    seeded = await seed_interview(api_server, db)
+    await grade(db, seeded)
+    flood, size = MAX_PAGE_TURNS + 1_000, 4_000  # the agent keeps a typed message to 4,000 characters
+    await _flood(db, seeded.id, flood, size)
+    r = await api_server.client.post(
+        f"/v1/sessions/{seeded.id}/share", json={}, headers=api_server.org_headers()
+    )
+    assert r.status_code == 201, r.text
+    shared = urlsplit(r.json()["report_url"]).path
+
+    for page in (
+        await api_server.client.get(f"/v1/sessions/{seeded.id}/report", headers=api_server.org_headers()),
+        await api_server.client.get(shared),
+    ):
+        assert page.status_code == 200, page.text[:300]
+        printed = TURN.findall(page.text)
+        flooded = [s for s in printed if int(s) >= 100000]
+        # Within the budget: at most its characters of flood text (each turn is `size` characters)...
+        assert 0 < len(flooded) <= MAX_PAGE_TEXT_CHARS // size
+        # ... and bounded in bytes: the text's escaping at most doubles it here, plus markup per turn.
+        assert len(page.content) < 4 * MAX_PAGE_TEXT_CHARS + 1_000 * MAX_PAGE_TURNS
+        # The cited plan comes after the flood and is still printed, so its citation links to it.
+        assert str(seeded.seqs["plan"]) in printed and PLAN in page.text
+        assert f'href="#ev-{seeded.seqs["plan"]}"' in page.text
+        # One note where the cut is, saying what it left out: every turn not printed, and its characters.
+        cur = await db.execute(
+            "select seq, payload->>'text' as text from session_events where session_id = %s and type = 'transcript'",
+            (seeded.id,),
+        )
+        skipped = [r["text"] for r in await cur.fetchall() if str(r["seq"]) not in printed]
+        assert len(skipped) > flood - len(
+            flooded
+        )  # the flood's and the later turns the scorecard does not cite
+        assert page.text.count('id="transcript-cut"') == 1
+        chars = sum(len(t) for t in skipped)
+        assert f"leaves out {len(skipped)} more turns ({chars} characters)" in page.text
+        assert "<b>x</b>" not in page.text  # still escaped
+
+
+async def test_an_honest_interview_prints_its_whole_transcript_without_a_cut(
+    api_server: ApiServer, db: Conn
+) -> None:
+    seeded = await seed_interview(api_server, db, extra_turns=400)
+    page = await api_server.client.get(f"/v1/sessions/{seeded.id}/report", headers=api_server.org_headers())
+    assert page.status_code == 200
+    assert 'id="transcript-cut"' not in page.text
+    assert f'id="ev-{seeded.seqs["extra399"]}"' in page.text
+
+
+async def test_a_flood_of_typed_turns_leaves_the_replays_timeline_bounded_and_marks_the_turns_it_left_text_out_of(
+    api_server: ApiServer, db: Conn
+) -> None:
+    seeded = await seed_interview(api_server, db)
+    flood, size = 1_000 + MAX_TIMELINE_TEXT_CHARS // 4_000, 4_000
+    await _flood(db, seeded.id, flood, size)
+    r = await api_server.client.post(
+        f"/v1/sessions/{seeded.id}/share", json={}, headers=api_server.org_headers()
+    )
+    shared = urlsplit(r.json()["report_url"]).path
+    for timeline in (
+        await api_server.client.get(f"/v1/sessions/{seeded.id}/timeline", headers=api_server.org_headers()),
+        await api_server.client.get(f"{shared}/timeline"),
+    ):
+        assert timeline.status_code == 200, timeline.text[:300]
+        assert len(timeline.content) < 2 * MAX_TIMELINE_TEXT_CHARS + 300 * (flood + 100)
+        turns = [e for e in timeline.json()["events"] if e["type"] == "transcript"]
+        assert (
+            len(turns) == flood + 8
+        )  # every turn (the seeded 8 too) is still there, for the replay to follow
+        assert sum(len(t["text"]) for t in turns) <= MAX_TIMELINE_TEXT_CHARS
+        left_out = [t for t in turns if t.get("text_omitted")]
+        assert left_out and all(t["text"] == "" and t["text_chars"] == size for t in left_out)
+        kept = [t for t in turns if not t.get("text_omitted")]
+        assert kept[0]["text"] == "Hi, I'm your interviewer today."  # in time order until the budget is spent
+
+
+async def test_hidden_characters_cannot_multiply_the_page_a_bounded_record_prints(
+    api_server: ApiServer, db: Conn
+) -> None:
+    # Each hidden character is printed as a visible marker, about 90 bytes of markup for one character of text: a
+    # transcript of typed zero-width spaces within the page's character budget, or a final code of control
+    # characters within the code limit, multiplied the page ninety times over.
+    seeded = await seed_interview(api_server, db)
+    await db.execute(
+        """
+        insert into session_events (session_id, seq, idempotency_key, type, t, payload)
+        select %(s)s, 100000 + n, 'flood:' || n, 'transcript', 35.0 + n / 1e5,
+          jsonb_build_object('role', 'user', 'text', repeat(chr(8203), 4000), 'typed', true)
+        from generate_series(1, 200) n
+        """,
+        {"s": seeded.id},
+    )
+    await db.execute(
+        "update sessions set final_code = %s where id = %s", ("x = 1\n" + "\x01" * 190_000, seeded.id)
+    )
+    page = await api_server.client.get(f"/v1/sessions/{seeded.id}/report", headers=api_server.org_headers())
+    assert page.status_code == 200
+    # The transcript's budget counts characters as printed; past its first markers a text's hidden characters
+    # are six plain characters each (the final code's 190,000), plus the seeded interview's own page.
+    assert len(page.content) < MAX_PAGE_TEXT_CHARS + 7 * 190_000 + 500_000
+    markers = page.text.count('class="hidden-char"')
+    assert markers <= MAX_MARKERS_PER_TEXT + MAX_PAGE_TEXT_CHARS // 60  # each marker is 60+ characters
+    assert 'id="transcript-cut"' in page.text  # the flood did not all fit, and the page says so
+    assert "U+0001" in page.text and "U+200B" in page.text  # still shown, never in effect

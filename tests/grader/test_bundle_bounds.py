@@ -1,0 +1,56 @@
+"""A runaway transcript costs the bundle bounded work, not only a bounded size: the lines left out are not redacted,
+and of a long line only what can be shown (its head and tail) is (grader/transcript_lines.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.bundle import MAX_TRANSCRIPT_CHARS, build_bundle
+from grader.evidence import check
+from grader.facts import compute_facts
+from grader.redact import Redactor
+from grader.schemas import Evidence
+from tests.grader.bundles import interview, transcript
+
+FILLER = "the hash map keeps each value and its index so we look up the complement in constant time "
+
+
+def _runaway(lines: int, chars: int) -> list:  # type: ignore[type-arg]
+    words = (FILLER * (chars // len(FILLER) + 1))[:chars]
+    return [transcript(100 + i, 200.0 + i, "user" if i % 2 else "assistant", words) for i in range(lines)]
+
+
+def test_a_runaway_transcript_is_redacted_only_as_far_as_it_is_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    read: list[int] = []
+    speech = Redactor.speech
+
+    def counted(self: Redactor, text: str):  # type: ignore[no-untyped-def]
+        read.append(len(text))
+        return speech(self, text)
+
+    monkeypatch.setattr(Redactor, "speech", counted)
+    source = interview()
+    source = source.model_copy(update={"events": [*source.events, *_runaway(300, 60_000)]})  # 18 MB
+    bundle = build_bundle(source, compute_facts(source))
+    assert len(bundle.interview) < MAX_TRANSCRIPT_CHARS + 20_000
+    assert "transcript lines from the middle of this very long interview are not shown" in bundle.interview
+    # The lines shown and their head and tail: a few hundred thousand characters read, not 18 million.
+    assert sum(read) <= 3 * MAX_TRANSCRIPT_CHARS
+
+
+def test_a_long_line_shows_its_redacted_head_and_tail_and_quotes_of_them_verify_verbatim() -> None:
+    body = FILLER * 1_000  # 92,000 characters
+    said = f"Hi, I'm Ada Lovelace and   I think {body} so   the answer is O(n), Ada Lovelace signing off"
+    source = interview(extra_events=[transcript(30, 190.0, "user", said)])
+    bundle = build_bundle(source, compute_facts(source))
+    (row,) = [line for line in bundle.interview.splitlines() if line.startswith("[30] ")]
+    assert "Lovelace" not in row and row.count("[candidate]") == 2
+    assert "characters not shown] …" in row and len(row) < 2_100
+    for quote, stored in (
+        ("I'm [candidate] and I think the hash map", "I'm Ada Lovelace and   I think the hash map"),
+        (
+            "so the answer is O(n), [candidate] signing off",
+            "so   the answer is O(n), Ada Lovelace signing off",
+        ),
+    ):
+        assert check(Evidence(seq=30, quote=quote), bundle.index) == Evidence(seq=30, quote=stored)
