@@ -41,6 +41,7 @@ COMPILE_MEMORY_MB = 1536
 # the run (page tables, kernel stacks, pipe buffers), the harness's copy of a test's input and of the returned
 # value's JSON, and the runtimes' variation around their measured baselines.
 RUN_ALLOWANCE_MB = 16
+STARTUP_WALL_FACTOR = 4  # see LanguagePolicy.startup_wall_s
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,10 @@ class LanguagePolicy:
     """How a language's runtime is sized around the stated memory limit M (MiB)."""
 
     startup_s: float  # the runtime's start-up allowance per process (before the harness says hello)
+    # Whether our harness code runs, and says hello, before any of the candidate's (an interpreter or a JVM; not C++,
+    # whose static constructors run before main). Then nothing of theirs can make the start slow: only its CPU time
+    # counts against startup_s, and the wall time is only a backstop against a runtime that hangs (startup_wall_s).
+    harness_first: bool
     address_space_mb: int | None  # RLIMIT_AS = M + this (None: not applied; the JVM and V8 reserve far more)
     heap_extra_mb: (
         int  # Java: -Xmx = M + this (its young generation); JavaScript: --max-old-space-size = M + this
@@ -56,6 +61,13 @@ class LanguagePolicy:
     # harness, or one whose program only makes garbage, was charged, rounded up.
     baseline_mb: int
     judge0_extra_mb: int  # Judge0 only: the box's memory limit is M + this (+ the driver)
+
+    @property
+    def startup_wall_s(self) -> float:
+        """The most wall time a process may take to say hello. Past it (or past startup_s of CPU), a harness-first
+        runtime's slow start is the judge's failure, never the candidate's verdict: a JVM took over 4 s of wall time
+        to start on a host running three test workers, while using a fraction of that in CPU."""
+        return (STARTUP_WALL_FACTOR if self.harness_first else 2) * self.startup_s
 
     def run_memory_mb(self, memory_mb: int) -> int:
         """The run's memory cgroup limit (its tmpfs mounts included) for a stated limit of `memory_mb`."""
@@ -66,24 +78,44 @@ POLICIES: dict[str, LanguagePolicy] = {
     # The interpreter and harness: 4-5 MiB charged idle, 8.7 MiB with a dozen stdlib modules imported. RLIMIT_AS
     # (the interpreter maps ~13 MiB of address space) turns one runaway allocation into a MemoryError.
     "python": LanguagePolicy(
-        startup_s=2.0, address_space_mb=64, heap_extra_mb=0, baseline_mb=10, judge0_extra_mb=64
+        harness_first=True,
+        startup_s=2.0,
+        address_space_mb=64,
+        heap_extra_mb=0,
+        baseline_mb=10,
+        judge0_extra_mb=64,
     ),
     # V8 itself, its code and new space: 10-15 MiB idle; 21 MiB over the data for 120 MiB of doubles on the heap
     # beside garbage (M = 128). Its old space (M + 8: V8's own objects live there too) is collected before it can
     # outgrow the cgroup; Buffers and typed arrays are bounded by the cgroup alone.
     "javascript": LanguagePolicy(
-        startup_s=2.0, address_space_mb=None, heap_extra_mb=8, baseline_mb=32, judge0_extra_mb=192
+        harness_first=True,
+        startup_s=2.0,
+        address_space_mb=None,
+        heap_extra_mb=8,
+        baseline_mb=32,
+        judge0_extra_mb=192,
     ),
     # -Xmx M+32 with a 32 MiB young generation: the old generation holds M. The JVM's own metaspace, code cache,
     # stacks and GC structures (18 MiB idle) and the young generation, all touched by a program making garbage
     # (44-62 MiB).
     "java": LanguagePolicy(
-        startup_s=4.0, address_space_mb=None, heap_extra_mb=32, baseline_mb=64, judge0_extra_mb=192
+        harness_first=True,
+        startup_s=4.0,
+        address_space_mb=None,
+        heap_extra_mb=32,
+        baseline_mb=64,
+        judge0_extra_mb=192,
     ),
     # The binary and libstdc++: 1.3 MiB charged idle, 9 MiB with iostreams and strings. RLIMIT_AS turns one runaway
     # allocation into bad_alloc.
     "cpp": LanguagePolicy(
-        startup_s=1.0, address_space_mb=32, heap_extra_mb=0, baseline_mb=10, judge0_extra_mb=32
+        harness_first=False,
+        startup_s=1.0,
+        address_space_mb=32,
+        heap_extra_mb=0,
+        baseline_mb=10,
+        judge0_extra_mb=32,
     ),
 }
 JAVA_YOUNG_MB = 32
@@ -94,9 +126,9 @@ def job_budget_s(request: RunRequest) -> float:
     and a start-up allowance plus the load limit for each process (at most one per test)."""
     tests = len(request.selected_tests())
     per_test = request.limits.time_limit_s
-    startup = POLICIES[request.language].startup_s
+    startup = POLICIES[request.language].startup_wall_s
     compile_s = 2 * request.limits.compile_s if request.language in ("java", "cpp") else 0.0
-    return compile_s + tests * 2 * per_test + (tests + 1) * 2 * (startup + per_test)
+    return compile_s + tests * 2 * per_test + (tests + 1) * (startup + 2 * per_test)
 
 
 JOB_GRACE_S = 30.0  # a pool worker's bookkeeping beyond its job's own bound (judge.backends.local, .remote)

@@ -42,9 +42,6 @@ from judge.verdict import (
 log = logging.getLogger(__name__)
 
 COMPILE_OUTPUT_CHARS = 8000
-INTERPRETED = frozenset(
-    {"python", "javascript", "java"}
-)  # our harness code runs before any of the candidate's
 
 
 def build_program(
@@ -266,7 +263,11 @@ def _run_tests(
         processes += 1
         supervisor = Supervisor(proc, output_cap=request.limits.output_bytes)
         try:
-            started = supervisor.start(startup_s=policy.startup_s, load_s=limit_s)
+            started = supervisor.start(
+                startup_s=policy.startup_s,
+                load_s=limit_s,
+                startup_wall_s=policy.startup_wall_s if policy.harness_first else None,
+            )
             if started.state is not Start.READY:
                 end = supervisor.close()
                 if _compile_failed(started, pos):

@@ -128,11 +128,17 @@ class Supervisor:
 
     # ------------------------------------------------------------------ phases
 
-    def start(self, *, startup_s: float, load_s: float) -> StartOutcome:
+    def start(self, *, startup_s: float, load_s: float, startup_wall_s: float | None = None) -> StartOutcome:
         """Wait for the harness's hello (within `startup_s`), then for it to load the candidate's code (within
-        `load_s`, the per-test limit: top-level code is timed like a test)."""
+        `load_s`, the per-test limit: top-level code is timed like a test).
+
+        With `startup_wall_s` (a runtime that runs only our harness before hello: judge.limits.LanguagePolicy),
+        only CPU time counts against `startup_s`, and the wall time is bounded by `startup_wall_s` alone: a loaded
+        host's page faults, I/O and scheduling are not charged as they are to a test."""
         begin = self.meter.sample(self.proc.started_at)
-        hello = self._phase(lambda rec: rec.get("s") == "hello" or "fatal" in rec, begin, startup_s)
+        hello = self._phase(
+            lambda rec: rec.get("s") == "hello" or "fatal" in rec, begin, startup_s, wall_cap_s=startup_wall_s
+        )
         if hello.over == "time":
             return StartOutcome(Start.SLOW_START, window=hello)
         if hello.over is not None:
@@ -200,9 +206,12 @@ class Supervisor:
 
     # ------------------------------------------------------------------ the loop
 
-    def _phase(self, done: Any, start: Any, limit_s: float, *, feeding: bool = False) -> Window:
+    def _phase(
+        self, done: Any, start: Any, limit_s: float, *, feeding: bool = False, wall_cap_s: float | None = None
+    ) -> Window:
         """Pump the process until `done(record)` holds for a results line, the process ends, or `limit_s`
-        (CPU, or wall less waiting) is used up; returns what happened in between."""
+        (CPU, or wall less waiting; CPU alone, within `wall_cap_s` of wall time, when that is given) is used up;
+        returns what happened in between."""
         w = Window()
         # This phase's tracker, even when it returns at once (never an earlier phase's, with its waiting).
         self._seen = WaitTracker(start)
@@ -218,6 +227,8 @@ class Supervisor:
             self._feed(register=True)  # most frames fit the pipe at once: no need to wait for it
         wall_deadline = start.at + limit_s
         hard_deadline = start.at + 2 * limit_s  # the most waiting for a CPU can earn
+        if wall_cap_s is not None:
+            wall_deadline = hard_deadline = start.at + wall_cap_s
         cpu_limit_ns = start.cpu_ns + int(limit_s * 1e9)
         poll = min(_SAMPLE_EVERY_S, max(0.01, limit_s / 8))
         next_sample = start.at + poll

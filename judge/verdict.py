@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from judge.bank import Compare, TestCase, split_type
 from judge.compare import mismatch_hint, values_equal
+from judge.limits import POLICIES
 from judge.protocol import TOO_LARGE, TOO_LARGE_KIND, nesting_depth
 from judge.schemas import TestResult, Verdict
 from judge.text import clean_text
@@ -220,11 +221,6 @@ def crash_verdict(outcome: ProcessOutcome) -> tuple[Verdict, str]:
     return Verdict.RUNTIME_ERROR, f"exited with code {outcome.exit_code}" + (f": {tail}" if tail else "")
 
 
-INTERPRETED = frozenset(
-    {"python", "javascript", "java"}
-)  # our harness code runs before any of the candidate's
-
-
 def start_verdict(
     state: str,
     language: str,
@@ -239,8 +235,9 @@ def start_verdict(
 ) -> tuple[Verdict, str] | None:
     """The verdict of every remaining test when a harness process never became ready (`state`: see
     judge.supervisor.Start), or None when that is the judge's failure, not the candidate's: bwrap did not start
-    the program, or an interpreter or JVM died before our harness code (which runs before any of the candidate's)
-    said hello."""
+    the program, or an interpreter or JVM (judge.limits.LanguagePolicy.harness_first: our harness code runs before
+    any of the candidate's) died, or was slow, before our harness said hello."""
+    harness_first = POLICIES[language].harness_first
     if state == "fatal":
         return Verdict.RUNTIME_ERROR, str((fatal or {}).get("msg", "the code could not be loaded"))[
             :_TEXT_CHARS
@@ -248,10 +245,12 @@ def start_verdict(
     if state == "slow_load":
         return Verdict.TIME_LIMIT, "top-level code took longer than the per-test time limit"
     if state == "slow_start":
+        if harness_first:
+            return None
         return Verdict.TIME_LIMIT, f"the program did not start within {startup_s:g} s"
     if state == "output":
         return Verdict.OUTPUT_LIMIT, "top-level code printed more than the output limit"
-    if started is False or (state == "no_hello" and language in INTERPRETED and not memory_exceeded):
+    if started is False or (state == "no_hello" and harness_first and not memory_exceeded):
         return None
     outcome = ProcessOutcome(
         exit_code=exit_code, signal=signal, memory_exceeded=memory_exceeded, stderr=stderr

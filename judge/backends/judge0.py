@@ -308,8 +308,13 @@ class Judge0Backend:
                     if not event.get("at"):
                         raise JudgeInternalError("the harness did not start on Judge0")
                     # The candidate's code already ran in this box (an earlier harness ran tests), and what it left
-                    # there shares the harness's uid: a harness that dies before hello is its doing, not ours.
-                    decided = Verdict.RUNTIME_ERROR, "the program ended before running any test"
+                    # there shares the harness's uid (a process still burning CPU, say): a harness that dies, or is
+                    # slow to start, before hello is its doing, not ours.
+                    if event["start"] == "slow_start":
+                        startup_s = POLICIES[request.language].startup_s
+                        decided = Verdict.TIME_LIMIT, f"the program did not start within {startup_s:g} s"
+                    else:
+                        decided = Verdict.RUNTIME_ERROR, "the program ended before running any test"
                 for index in order:
                     if index not in done:
                         results[index] = unreported(tests[index], *decided)

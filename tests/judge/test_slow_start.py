@@ -1,0 +1,118 @@
+"""A runtime slow to start on a loaded host is never the candidate's verdict.
+
+Python, JavaScript and Java run our harness before any of the candidate's code (judge.limits.LanguagePolicy
+.harness_first), so how long the runtime takes to say hello is the host's doing. On a host running three test
+workers a JVM took over 4 s of wall time to start while using a fraction of that in CPU, and every test of a correct
+program was `time_limit`, "the program did not start within 4 s". A host that does not run a process (page faults
+waiting on a disk, a stalled scheduler) is modelled here by stopping the run's processes before their hello."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from judge import supervisor as supervisor_module
+from judge.bank import Param, Signature
+from judge.bank import TestCase as Case
+from judge.limits import POLICIES
+from judge.runner import run_request
+from judge.schemas import RunLimits, RunRequest, Verdict
+from judge.verdict import start_verdict
+
+pytestmark = pytest.mark.sandbox
+
+SIGNATURE = Signature(
+    function="add", params=[Param(name="a", type="int"), Param(name="b", type="int")], returns="int"
+)
+SOURCE = "def add(a, b):\n    return a + b\n"
+
+
+def _request() -> RunRequest:
+    tests = [Case(id=f"t{i}", args=[i, 1], expected=i + 1) for i in range(3)]
+    return RunRequest(language="python", source=SOURCE, signature=SIGNATURE, tests=tests, mode="run",
+                      limits=RunLimits(time_limit_s=1.0))  # fmt: skip
+
+
+def _stop_all(sup: supervisor_module.Supervisor) -> set[int]:
+    """SIGSTOP every process of the run (again until no new one appears: bwrap may be forking)."""
+    cgroup = sup.proc.cgroup
+    assert cgroup is not None, "the test needs the run's cgroup to find its processes"
+    stopped: set[int] = set()
+    for _ in range(50):
+        new = cgroup.pids() - stopped
+        if not new and stopped:
+            break
+        for pid in new:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGSTOP)
+        stopped |= new
+    return stopped
+
+
+@contextlib.contextmanager
+def _host_stalls_each_start_for(seconds: float) -> Iterator[list[float]]:
+    """Every harness process is stopped from its start until `seconds` later (no CPU used, no run queue waited on)."""
+    original = supervisor_module.Supervisor.start
+    stalls: list[float] = []
+
+    def stalled_start(self: supervisor_module.Supervisor, **kwargs: object) -> supervisor_module.StartOutcome:
+        pids = _stop_all(self)
+
+        def resume() -> None:
+            for pid in pids:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGCONT)
+
+        timer = threading.Timer(seconds, resume)
+        timer.start()
+        stalls.append(seconds)
+        try:
+            return original(self, **kwargs)  # type: ignore[arg-type]
+        finally:
+            timer.cancel()
+            resume()
+
+    supervisor_module.Supervisor.start = stalled_start  # type: ignore[method-assign]
+    try:
+        yield stalls
+    finally:
+        supervisor_module.Supervisor.start = original  # type: ignore[method-assign]
+
+
+def test_a_runtime_the_host_held_past_its_start_allowance_still_runs_the_candidates_tests(
+    sandbox, judge_settings
+):
+    policy = POLICIES["python"]
+    stall = (
+        policy.startup_s + 1.5
+    )  # past the allowance (and past what waiting for a CPU could earn), within the cap
+    assert stall < policy.startup_wall_s
+    with _host_stalls_each_start_for(stall) as stalls:
+        report = run_request(_request(), sandbox, judge_settings)
+    assert stalls, "the stall was never applied: the test proved nothing"
+    assert report.verdict is Verdict.ACCEPTED, [(t.id, t.verdict, t.message) for t in report.tests]
+
+
+def test_a_runtime_that_never_starts_is_the_judges_failure_not_a_time_limit(sandbox, judge_settings):
+    policy = POLICIES["python"]
+    with _host_stalls_each_start_for(policy.startup_wall_s + 30):
+        report = run_request(_request(), sandbox, judge_settings)
+    assert report.verdict is Verdict.INTERNAL_ERROR, [(t.id, t.verdict, t.message) for t in report.tests]
+    assert all(t.verdict is Verdict.INTERNAL_ERROR for t in report.tests)
+
+
+@pytest.mark.parametrize("language", sorted(POLICIES))
+def test_a_slow_start_is_the_candidates_only_where_their_code_runs_before_the_harness(language):
+    decided = start_verdict("slow_start", language, fatal=None, exit_code=None, signal=None, started=True,
+                            memory_exceeded=False, stderr=b"", startup_s=POLICIES[language].startup_s)  # fmt: skip
+    if POLICIES[language].harness_first:
+        assert decided is None
+    else:  # C++: static constructors run before main says hello
+        assert decided is not None and decided[0] is Verdict.TIME_LIMIT
+    assert POLICIES["cpp"].harness_first is False
+    assert {lang for lang, p in POLICIES.items() if p.harness_first} == {"python", "javascript", "java"}
