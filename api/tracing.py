@@ -125,10 +125,17 @@ def _server_request_hook(span: trace.Span, scope: dict[str, Any]) -> None:
 
 # What instrumentations (and the SDK's `record_exception`) write from `str(exception)`.
 _EXCEPTION_TEXT = frozenset({"exception.message", "exception.stacktrace"})
+# Who called (semantic conventions old and new): a candidate's address and browser are personal data that the
+# trace backend, often another company's, has no use for. The server span keeps the route, method and status.
+_CALLER = frozenset({
+    "client.address", "client.port", "http.client_ip", "net.peer.ip", "net.peer.port", "net.sock.peer.addr",
+    "net.sock.peer.port", "network.peer.address", "network.peer.port", "user_agent.original", "http.user_agent",
+})  # fmt: skip
 
 
 def message_free(span: ReadableSpan) -> ReadableSpan:
-    """`span` without exception text: its events keep the exception's type, its status keeps the code."""
+    """`span` without exception text (its events keep the exception's type, its status keeps the code) and without
+    who called (`_CALLER`)."""
     events = [
         Event(
             e.name, {k: v for k, v in (e.attributes or {}).items() if k not in _EXCEPTION_TEXT}, e.timestamp
@@ -140,7 +147,7 @@ def message_free(span: ReadableSpan) -> ReadableSpan:
         context=span.context,
         parent=span.parent,
         resource=span.resource,
-        attributes=span.attributes,
+        attributes={k: v for k, v in (span.attributes or {}).items() if k not in _CALLER},
         events=events,
         links=span.links,
         kind=span.kind,
@@ -185,6 +192,8 @@ def tracer_provider(settings: ApiSettings, exporter: SpanExporter | None = None)
 # any an operator lists in OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SANITIZE_FIELDS. Regexes, searched
 # case-insensitively in each header's name.
 CREDENTIAL_HEADERS = ("auth", "cookie", "referer", "token", "secret", "key", "signature", "session")
+# Headers that say who called (a proxy's report of the address, the browser): personal data, as in `_CALLER`.
+CALLER_HEADERS = ("user-agent", "forwarded", "real-ip", "client-ip", "connecting-ip")
 
 
 def instrument_app(app: FastAPI, provider: TracerProvider) -> None:
@@ -205,6 +214,7 @@ def instrument_app(app: FastAPI, provider: TracerProvider) -> None:
         # Given here, this list replaces the environment's; the operator's own fields are kept in it.
         http_capture_headers_sanitize_fields=[
             *CREDENTIAL_HEADERS,
+            *CALLER_HEADERS,
             *get_custom_headers(OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SANITIZE_FIELDS),
         ],
     )

@@ -15,6 +15,12 @@ from tests.fakes.otlp_receiver import OtlpReceiver
 
 Conn = psycopg.AsyncConnection[DictRow]
 
+# Where OpenTelemetry's semantic conventions (old and new) put a caller's address and browser.
+CALLER_ATTRIBUTES = frozenset({
+    "client.address", "client.port", "http.client_ip", "net.peer.ip", "net.peer.port", "net.sock.peer.addr",
+    "net.sock.peer.port", "network.peer.address", "network.peer.port", "user_agent.original", "http.user_agent",
+})  # fmt: skip
+
 
 async def test_a_database_errors_text_never_reaches_a_trace(api_settings: ApiSettings, db: Conn) -> None:
     # The slug of another organisation: the conflict's DETAIL names it, and the query span records the error.
@@ -55,6 +61,9 @@ async def test_captured_headers_never_carry_a_credential(
         "Cookie": "sb-session=planted-cookie-value",
         "Referer": referer,
         "X-Shadows-Internal-Token": "planted-internal-token",
+        "User-Agent": "planted-user-agent/1.0",
+        "X-Forwarded-For": "198.51.100.71",  # who called, as a proxy in front of the API reports it
+        "X-Real-IP": "198.51.100.72",
         "X-Probe": "kept-as-sent",
     }
     async with OtlpReceiver() as receiver:
@@ -63,7 +72,8 @@ async def test_captured_headers_never_carry_a_credential(
             assert (await client.get("/v1/organization", headers=sent)).status_code == 200
     exported = b"".join(receiver.bodies)
     assert b"kept-as-sent" in exported, "headers were not captured at all"
-    for secret in (key, "planted-cookie-value", "planted-referer-token", "planted-internal-token"):
+    for secret in (key, "planted-cookie-value", "planted-referer-token", "planted-internal-token",
+                   "planted-user-agent", "198.51.100.71", "198.51.100.72"):  # fmt: skip
         assert secret.encode() not in exported, secret
 
 
@@ -89,3 +99,22 @@ async def test_query_spans_never_carry_the_database_password_or_a_querys_values(
     exported = b"".join(receiver.bodies)
     for secret in ("planted-db-password", "Planted Name", "planted@example.com", key):
         assert secret.encode() not in exported, secret
+
+
+async def test_spans_never_carry_who_called_the_api(api_settings: ApiSettings, db: Conn) -> None:
+    # A candidate's address and browser are personal data the trace backend has no use for: the instrumentation
+    # records the peer's address and port and the User-Agent on every server span.
+    _, key = await create_org(db, "Traced Org")
+    agent = "Planted-Candidate-Browser/7.7 (planted-device-q3z)"
+    async with OtlpReceiver() as receiver:
+        settings = api_settings.model_copy(update={"otlp_endpoint": receiver.endpoint})
+        async with serve(settings) as client:
+            headers = {"Authorization": f"Bearer {key}", "User-Agent": agent}
+            assert (await client.get("/v1/organization", headers=headers)).status_code == 200
+    server = [s for s in receiver.spans if s.attributes.get("http.route") == "/v1/organization"]
+    assert server, "the request was not traced"
+    exported = b"".join(receiver.bodies)
+    assert b"planted-device-q3z" not in exported, "the caller's User-Agent reached the trace backend"
+    for span in receiver.spans:
+        kept = {k for k in span.attributes if k in CALLER_ATTRIBUTES}
+        assert not kept, (span.name, kept)
