@@ -154,6 +154,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
         429,
         "This organisation created too many sessions lately; retry after `Retry-After`.",
     ),
+    "practice_busy": (429, "Practice interviews are at capacity for now; retry after `Retry-After`."),
     "exports_busy": (429, "Too many exports in progress (in all, or of this organisation); retry later."),
     "internal_error": (500, "We failed; not the caller's fault."),
     "embedded_postgres": (500, "`shadows dev` could not start its local PostgreSQL (never in production)."),

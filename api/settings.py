@@ -110,6 +110,9 @@ class ApiSettings(BaseSettings):
     practice_rate_limit: str = "5/hour"
     # And per IPv6 end site (its /48, up to 65,536 /64s): a client rotating its /64s meets this one.
     practice_site_rate_limit: str = "50/hour"
+    # And for every caller together: each practice session is an interview on the house's model and speech bills,
+    # and clients on many networks (a botnet, a pool of cloud addresses) each stay within their own limits.
+    practice_global_rate_limit: str = "500/hour"
     # Sessions one organisation may create (`limits` notation), by its API key and its ATS keys together; past it
     # 429 `session_rate_limited` with Retry-After (api/org_limits.py).
     session_create_rate_limit: str = "1000/hour"
@@ -248,7 +251,13 @@ class ApiSettings(BaseSettings):
     web_dir: Path = REPO_ROOT / "web" / "dist"
     log_json: bool = True
 
-    @field_validator("session_create_rate_limit", "invite_email_rate_limit", "practice_site_rate_limit")
+    @field_validator(
+        "session_create_rate_limit",
+        "invite_email_rate_limit",
+        "practice_rate_limit",
+        "practice_site_rate_limit",
+        "practice_global_rate_limit",
+    )
     @classmethod
     def _limit_notation(cls, v: str) -> str:
         """Refused at start-up, not at the first session: `limits` notation such as "300/hour;2000/day"."""

@@ -101,6 +101,25 @@ async def test_an_ipv6_client_rotating_its_slash_64s_meets_the_limit_of_its_site
     assert ipv4 == [201] * 7
 
 
+async def test_clients_on_many_networks_together_meet_the_practice_offerings_own_limit(
+    api_server: ApiServer,
+) -> None:
+    # Each address and each site within its own limits, but many of them (a botnet, a pool of cloud addresses):
+    # every practice session is an interview on the house's model and speech bills, which the offering as a whole
+    # must bound. Past the limit: 429 with its own code.
+    settings = api_server.settings.model_copy(
+        update={"forwarded_allow_ips": "127.0.0.1", "practice_global_rate_limit": "4/hour"}
+    )
+    async with serve(settings) as client:
+
+        async def practice(address: str) -> tuple[int, str]:
+            r = await client.post("/v1/practice", json={}, headers={"X-Forwarded-For": address})
+            return r.status_code, r.json().get("error", {}).get("code", "") if r.status_code != 201 else ""
+
+        statuses = [await practice(f"198.51.{100 + i}.{i + 1}") for i in range(6)]
+    assert statuses == [(201, "")] * 4 + [(429, "practice_busy")] * 2
+
+
 async def test_a_proxy_that_is_not_in_the_trusted_list_is_not_believed(api_server: ApiServer) -> None:
     limit = _limit(api_server)
     settings = api_server.settings.model_copy(update={"forwarded_allow_ips": "10.1.2.3,192.168.0.0/16"})
