@@ -43,6 +43,22 @@ async def count_session(ratelimits: RateLimits, settings: ApiSettings, organizat
         raise
 
 
+async def count_key_issue(ratelimits: RateLimits, settings: ApiSettings, organization_id: UUID) -> None:
+    """Count one ATS key issued by the organisation; RateLimitedError (`rate_limited`) past the limit, before the
+    key the ATS holds is revoked."""
+    try:
+        await ratelimits.hit(
+            "integration_keys",
+            settings.integration_key_rate_limit,
+            str(organization_id),
+            message="This organisation has issued too many integration keys; retry after Retry-After seconds.",
+        )
+    except RateLimitedError:
+        ORG_LIMITED.labels(kind="integration_key").inc()
+        log.warning("integration_key.rate_limited", organization_id=str(organization_id))
+        raise
+
+
 async def invite_allowed(ratelimits: RateLimits, settings: ApiSettings, organization_id: UUID) -> bool:
     """Count one invite e-mail of the organisation; False (nothing counted) past the limit."""
     try:

@@ -113,6 +113,9 @@ class ApiSettings(BaseSettings):
     # And for every caller together: each practice session is an interview on the house's model and speech bills,
     # and clients on many networks (a botnet, a pool of cloud addresses) each stay within their own limits.
     practice_global_rate_limit: str = "500/hour"
+    # ATS keys one organisation may issue (Greenhouse and Ashby together): each issue keeps a row 30 days past its
+    # revocation and revokes the key the ATS holds; past it 429 `rate_limited` (api/org_limits.py).
+    integration_key_rate_limit: str = "30/hour"
     # Sessions one organisation may create (`limits` notation), by its API key and its ATS keys together; past it
     # 429 `session_rate_limited` with Retry-After (api/org_limits.py).
     session_create_rate_limit: str = "1000/hour"
@@ -257,6 +260,7 @@ class ApiSettings(BaseSettings):
         "practice_rate_limit",
         "practice_site_rate_limit",
         "practice_global_rate_limit",
+        "integration_key_rate_limit",
     )
     @classmethod
     def _limit_notation(cls, v: str) -> str:

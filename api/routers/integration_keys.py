@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.db import integrations_repo
 from api.deps import DbConn, OrgCaller, Settings
 from api.integrations import keys
 from api.openapi_errors import BODY, DB, error_responses
+from api.org_limits import count_key_issue
 
 router = APIRouter(prefix="/v1/integrations", tags=["integrations"])
 
@@ -44,10 +45,17 @@ class AshbyKeyRequest(BaseModel):
 
 
 @router.post(
-    "/greenhouse/keys", status_code=201, response_model=IntegrationKey, responses=error_responses(*DB, 401)
+    "/greenhouse/keys",
+    status_code=201,
+    response_model=IntegrationKey,
+    responses=error_responses(*DB, 401, 429),
 )
-async def create_greenhouse_key(org: OrgCaller, conn: DbConn, settings: Settings) -> IntegrationKey:
-    """A key for Greenhouse's Assessment Partner integration. Issuing one revokes the previous key."""
+async def create_greenhouse_key(
+    org: OrgCaller, conn: DbConn, settings: Settings, request: Request
+) -> IntegrationKey:
+    """A key for Greenhouse's Assessment Partner integration. Issuing one revokes the previous key. Past
+    SHADOWS_API_INTEGRATION_KEY_RATE_LIMIT (both ATSs together): 429 `rate_limited`, and the previous key stays."""
+    await count_key_issue(request.app.state.ratelimits, settings, org.id)
     issued = await keys.issue(conn, settings, org.id, "greenhouse")
     return IntegrationKey(key=issued.key, prefix=issued.prefix, created_at=issued.created_at)
 
@@ -60,13 +68,17 @@ async def revoke_greenhouse_key(org: OrgCaller, conn: DbConn) -> Response:
 
 
 @router.post(
-    "/ashby/keys", status_code=201, response_model=IntegrationKey, responses=error_responses(*BODY, *DB, 401)
+    "/ashby/keys",
+    status_code=201,
+    response_model=IntegrationKey,
+    responses=error_responses(*BODY, *DB, 401, 429),
 )
 async def create_ashby_key(
-    body: AshbyKeyRequest, org: OrgCaller, conn: DbConn, settings: Settings
+    body: AshbyKeyRequest, org: OrgCaller, conn: DbConn, settings: Settings, request: Request
 ) -> IntegrationKey:
     """A key for Ashby's assessment integration, and your Ashby API key for our updates back. Issuing one revokes
-    the previous key."""
+    the previous key. Past SHADOWS_API_INTEGRATION_KEY_RATE_LIMIT (both ATSs together): 429 `rate_limited`."""
+    await count_key_issue(request.app.state.ratelimits, settings, org.id)
     issued = await keys.issue(conn, settings, org.id, "ashby", provider_api_key=body.ashby_api_key)
     return IntegrationKey(key=issued.key, prefix=issued.prefix, created_at=issued.created_at)
 
