@@ -27,8 +27,9 @@ A note is read out when, in a window of the reply, enough of what is *its own* c
   by the rules above alone. A note with fewer than ``SPREAD_NOTE_MIN`` such words is not counted across replies:
   its words are generic talk about the problem ("worst case", "extra space"), which the interviewer says anyway.
 - **One word per reply.** In a reply of at most ``SINGLE_REPLY_WORDS`` words ("The next word is: sentinel."), a
-  word of a note's pairs is heard said alone too, in any order, unless the candidate said, typed or wrote it
-  anywhere; counted as above. In a longer reply a note's word said alone is talk ("Still a failing test ...").
+  word of a note's pairs is heard said alone too, in any order, unless the candidate said, typed or wrote it (not
+  in a word list, ``WORD_LIST_SHARE``); counted as above. In a longer reply a note's word said alone is talk
+  ("Still a failing test ...").
 
 Paraphrase, translation, a note read out over more than its window in one reply in disguise, or one word per
 reply padded into replies longer than ``SINGLE_REPLY_WORDS`` words are not caught.
@@ -535,7 +536,9 @@ def build(
     protected_pairs = set().union(*(n.pairs for n in notes))
     said_seqs = [_normalised(t, vocab) for t in said]
     said_pairs = _pairs_in(protected_pairs, said_seqs) if protected_pairs else set()
-    written: frozenset[str] = frozenset().union(*present)
+    written: frozenset[str] = frozenset().union(
+        *(where.keys() for where in claiming)
+    )  # a word list is not theirs
     hearable = frozenset().union(*(n.heard_words for n in notes)) - written
     said_words = frozenset(w for s in said_seqs if len(s) <= SINGLE_REPLY_WORDS for w in s if w in hearable)
     return ProtectedNotes(tuple(notes), frozenset(runs), vocab, frozenset(said_pairs), said_words, written)

@@ -234,3 +234,20 @@ def test_a_note_word_said_alone_in_a_longer_reply_is_talk_not_a_word_coaxed_out(
     assert passes(state, "Which data structure gives you the most recent item first?", [], said)
     short = ["Still."]
     assert not passes(state, "Which data structure gives you the most recent item first?", [], short)
+
+
+def test_a_pasted_word_list_does_not_make_a_note_coaxed_one_word_per_reply_the_candidates() -> None:
+    """The notes' words pasted into the editor as a list (a dictionary, a glossary) are not the candidate's use of
+    them: the one-word count still holds (as the in-order check does, agent.notes_match ``WORD_LIST_SHARE``)."""
+    state = interview("coin-change")
+    notes = [str(i["behaviour"]) for i in state.question.rubric] + list(state.question.hints)
+    word_list = " ".join(sorted({w.lower() for n in notes for w in plain(n)}))
+    note = str(state.question.rubric[3]["behaviour"])
+    said: list[str] = []
+    for word in plain(note):
+        reply = f"Word: {word}."
+        if not passes(state, reply, [word_list], said):
+            break
+        said.append(reply)
+    else:
+        raise AssertionError(said)
