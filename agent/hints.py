@@ -62,16 +62,15 @@ def pending(state: InterviewState, hint: PendingHint, handle: SpeechHandle) -> N
 async def tally(
     state: InterviewState, chat_ctx: llm.ChatContext, stream: AsyncIterable[Any]
 ) -> AsyncIterable[Any]:
-    """``stream`` as it is; when it is the reply to a pending hint's tool answer, its words are counted."""
-    last = chat_ctx.items[-1] if chat_ctx.items else None
-    hint = next(
-        (
-            h
-            for h in state.pending_hints
-            if isinstance(last, llm.FunctionCallOutput) and last.call_id == h.call_id
-        ),
-        None,
-    )
+    """``stream`` as it is; when it is the reply to a pending hint's tool answer (one since the interviewer last
+    spoke), its words are counted."""
+    answers: set[str] = set()
+    for item in reversed(chat_ctx.items):
+        if isinstance(item, llm.ChatMessage) and item.role == "assistant":
+            break
+        if isinstance(item, llm.FunctionCallOutput):
+            answers.add(item.call_id)
+    hint = next((h for h in state.pending_hints if h.call_id in answers), None)
     async for chunk in stream:
         if hint is not None and (text := chunk_text(chunk)):
             hint.tallied = True
