@@ -5,12 +5,12 @@ holds the answer ("States the recurrence best[a] = 1 + min over coins c of best[
 Only the prompt asked the model to keep them: a candidate who asked for the notes word for word (aloud, in the chat,
 in a code comment) could have them read out, uncounted and unrecorded as hints, while `give_hint` counts and records
 each one. This guard sits on the model's spoken text (``PhaseAgent.llm_node``): a reply that reads a note out
-(agent.notes_match: enough of its own words in its order within a window, noise between words dropped, letters
-spelled out joined back; or most of its words in any order; or a run of ``RUN_WORDS`` consecutive words; or, counted
-with what the interviewer said in earlier replies, two thirds of its words said beside their neighbours: a note
-coaxed out a few words per reply) stops, and one scripted line in the interview's language is said instead. Words
-the candidate can see anyway (the statement, the signature, the visible tests, the hints already given) and their
-own words (what they said, typed or wrote) are never a note's own.
+(agent.notes_match: enough of its own words in its order within a window, noise between words dropped, letters spelled
+out joined back; or most of its words in any order; or a run of ``RUN_WORDS`` consecutive words; or, counted with what
+the interviewer said in earlier replies, two thirds of its words said beside their neighbours, or alone in short
+replies: a note coaxed out a few words, or one word, per reply) stops, and one scripted line in the interview's language
+is said instead. Words the candidate can see anyway (the statement, the signature, the visible tests, the hints already
+given) and their own words (what they said, typed or wrote) are never a note's own.
 
 Text is held back until a sentence ends (unless a note's words have started to come) or more than ``RUN_WORDS - 1``
 words as compared follow it, so little of a quote reaches the speech: at most the words before the point where it

@@ -26,9 +26,13 @@ A note is read out when, in a window of the reply, enough of what is *its own* c
   two thirds; a reply that adds no word (the interviewer repeating itself) never is, and a single reply is judged
   by the rules above alone. A note with fewer than ``SPREAD_NOTE_MIN`` such words is not counted across replies:
   its words are generic talk about the problem ("worst case", "extra space"), which the interviewer says anyway.
+- **One word per reply.** In a reply of at most ``SINGLE_REPLY_WORDS`` words ("The next word is: sentinel."), a
+  word of a note's pairs is heard said alone too, in any order, unless the candidate said, typed or wrote it (not
+  in a word list, ``WORD_LIST_SHARE``); counted as above. In a longer reply a note's word said alone is talk
+  ("Still a failing test ...").
 
 Paraphrase, translation, a note read out over more than its window in one reply in disguise, or one word per
-reply over many replies (no pair is ever said) are not caught.
+reply padded into replies longer than ``SINGLE_REPLY_WORDS`` words are not caught.
 """
 
 from __future__ import annotations
@@ -53,6 +57,9 @@ SPREAD_MIN = 2
 SPREAD_NOTE_MIN = (
     4  # fewer: generic talk ("worst case", then "extra space") read out a note of three such words
 )
+# A reply this short counts a note's words said alone across replies (one word per reply: "The next word is ...");
+# in a longer one a note's word said alone is talk ("Still a failing test. What does the failing case ...").
+SINGLE_REPLY_WORDS = 12
 PAIR_GAP = 2  # a pair's words as said: next to each other, or with one word between (numbered, "then")
 _WORD = re.compile(r"[^\W_]+")
 
@@ -270,6 +277,10 @@ class ProtectedNotes:
     runs: frozenset[tuple[str, ...]] = frozenset()
     vocab: frozenset[str] = field(default_factory=frozenset)  # the notes' words, to join spelled letters into
     said: frozenset[tuple[str, str]] = frozenset()  # the notes' pairs the interviewer said in earlier replies
+    said_words: frozenset[str] = (
+        frozenset()
+    )  # the notes' words it said in earlier replies, the candidate never
+    theirs: frozenset[str] = frozenset()  # the notes' words the candidate said, typed or wrote anywhere
 
     def __bool__(self) -> bool:
         return bool(self.notes or self.runs)
@@ -302,11 +313,15 @@ class Matcher:
         # Across replies: which notes hold each pair; per note, its words heard so far (before this reply, and in
         # it), whether an earlier reply made one heard, and how many make it read out.
         self._by_pair: dict[tuple[str, str], list[int]] = {}
+        self._by_single: dict[str, list[int]] = {}  # a word said alone: one word per reply
         self._spread: list[tuple[set[str], bool, int]] = []
         for i, (note, _, _) in enumerate(self._notes):
             for p in note.pairs:
                 self._by_pair.setdefault(p, []).append(i)
             before = {w for p in note.pairs & protected.said for w in p if w in note.own}
+            before |= note.heard_words & protected.said_words
+            for w in note.heard_words - protected.theirs:
+                self._by_single.setdefault(w, []).append(i)
             hearable = len(note.heard_words)
             need = math.ceil(DISTINCT_SHARE * hearable)
             if hearable < SPREAD_NOTE_MIN:
@@ -343,6 +358,20 @@ class Matcher:
                     return True
         return False
 
+    def _single_out(self, w: str) -> bool:
+        """Whether ``w``, a word of a note's pairs the candidate never said, new to the interview, takes the note's
+        words heard to its bound (a note coaxed one word per reply never says a pair)."""
+        if self._at > SINGLE_REPLY_WORDS:
+            return False
+        for i in self._by_single.get(w, ()):
+            heard, earlier, need = self._spread[i]
+            if w in heard:
+                continue
+            heard.add(w)
+            if earlier and len(heard) >= need:
+                return True
+        return False
+
     def _one(self, w: str) -> bool:
         at, self._at = self._at, self._at + 1
         n = len(self._recent)
@@ -353,6 +382,8 @@ class Matcher:
             if len(self._last) == RUN_WORDS and tuple(self._last) in self._protected.runs:
                 return True
             if self._by_pair and self._spread_out():
+                return True
+            if self._single_out(w):
                 return True
         for i in self._by_word.get(w, ()):
             note, distinct, verbatim = self._notes[i]
@@ -503,7 +534,11 @@ def build(
     runs = _runs(seqs)
     runs -= _runs_in(runs, [*public_seqs, *candidate_seqs])
     protected_pairs = set().union(*(n.pairs for n in notes))
-    said_pairs = (
-        _pairs_in(protected_pairs, [_normalised(t, vocab) for t in said]) if protected_pairs else set()
-    )
-    return ProtectedNotes(tuple(notes), frozenset(runs), vocab, frozenset(said_pairs))
+    said_seqs = [_normalised(t, vocab) for t in said]
+    said_pairs = _pairs_in(protected_pairs, said_seqs) if protected_pairs else set()
+    written: frozenset[str] = frozenset().union(
+        *(where.keys() for where in claiming)
+    )  # a word list is not theirs
+    hearable = frozenset().union(*(n.heard_words for n in notes)) - written
+    said_words = frozenset(w for s in said_seqs if len(s) <= SINGLE_REPLY_WORDS for w in s if w in hearable)
+    return ProtectedNotes(tuple(notes), frozenset(runs), vocab, frozenset(said_pairs), said_words, written)

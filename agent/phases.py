@@ -16,7 +16,7 @@ from livekit.agents import Agent, ModelSettings, RunContext, StopResponse, ToolE
 from livekit.agents.types import FlushSentinel
 from livekit.agents.voice.turn import TurnHandlingOptions
 
-from agent import language_switch
+from agent import hints, language_switch
 from agent.ai_notice import notice_after
 from agent.background import job_excerpt, resume_summary
 from agent.checkins import dedupe_checkin
@@ -420,12 +420,12 @@ class PhaseAgent(Agent):
         ctx = self.with_turn_context(
             bounded_history(bounded_messages(chat_ctx), state.settings.context_max_chars)
         )
-        stream = guard_disclosure(
+        stream = hints.tally(state, chat_ctx, guard_disclosure(
             state,
             bounded_tool_calls(_aiter(Agent.default.llm_node(self, ctx, tools, model_settings))),
             candidate_texts(chat_ctx, state),
             interviewer_texts(chat_ctx),
-        )
+        ))  # fmt: skip
         if state.pending_checkin is not None:
             stage, state.pending_checkin = state.pending_checkin, None
             async for chunk in dedupe_checkin(state, stage, stream):

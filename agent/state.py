@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from agent.channel import ClientChannel
     from agent.clock import Clock
     from agent.editor import CodeView, EditorBridge, SnapshotRecorder
+    from agent.hints import PendingHint
     from agent.turns import TurnClassifier, TurnDecision
 
 logger = logging.getLogger("shadows.agent.state")
@@ -112,6 +113,7 @@ class InterviewState:
     user_turns: int = 0
     candidate_spoke: bool = False
     last_hint_turn: int | None = None
+    pending_hints: list[PendingHint] = field(default_factory=list)  # counted, not yet heard (agent.hints)
     end_confirm_turn: int | None = None  # the user turn at which ending early was put to the candidate
     phase_entered_turn: int = (
         0  # `user_turns` when the current phase began (the candidate spoke in it if more)

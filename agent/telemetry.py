@@ -17,6 +17,7 @@ worker's metrics port aggregates what its job processes record (agent/metrics.py
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -148,12 +149,32 @@ PII_LOG_FIELD_PREFIX = "lk.pii."
 LIVEKIT_LOGGERS = ("livekit", "livekit.agents", "livekit.plugins.openai", "livekit.plugins.deepgram")
 
 
+UNKNOWN_TOOL_NAME = "(a tool the interviewer does not have)"
+
+
+@functools.cache
+def _tool_names() -> frozenset[str]:
+    from agent.phases import INTERVIEWER_TOOLS  # late: the phases import the whole agent
+
+    return INTERVIEWER_TOOLS
+
+
 class ConversationFreeLogFilter(logging.Filter):
-    """Drops a record's `lk.pii.*` fields (the record is kept: its message and other fields are not content)."""
+    """Drops a record's `lk.pii.*` fields (the record is kept: its message and other fields are not content), and
+    a tool name none of the interviewer's tools has: the model names the tool it calls, a candidate can dictate
+    that name, and livekit warns about an unknown one with the name in its message and its `function` field."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         for key in [k for k in record.__dict__ if k.startswith(PII_LOG_FIELD_PREFIX)]:
             del record.__dict__[key]
+        name = record.__dict__.get("function")
+        if isinstance(name, str) and name not in _tool_names():
+            record.__dict__["function"] = UNKNOWN_TOOL_NAME
+            if isinstance(record.msg, str) and name:
+                record.msg = record.msg.replace(name, UNKNOWN_TOOL_NAME)
+            if record.args:
+                record.args = tuple(UNKNOWN_TOOL_NAME if a == name else a for a in record.args) if isinstance(
+                    record.args, tuple) else record.args  # fmt: skip
         return True
 
 

@@ -13,6 +13,8 @@ from agent.code_view import MAX_VIEW_CHARS
 from agent.ending import announce_end, claim, enter_end
 from agent.errors import ApiError
 from agent.fence import fence
+from agent.hints import PendingHint
+from agent.hints import pending as hints_pending
 from agent.payloads import MAX_CODE_BYTES
 from agent.prompts import render
 from agent.reports import INTERNAL_ERROR, public_report, summarize
@@ -135,12 +137,9 @@ async def give_hint(context: RunContext[InterviewState]) -> str:
     state.hints_given = index
     state.last_hint_turn = state.user_turns
     text = hints[index - 1]
-    state.record(
-        "hint",
-        {"index": index, "total": total, "phase": state.phase.value, "text": text},
-        key=f"agent:hint:{index}",
-    )
-    await state.channel.send_event({"type": "hint", "index": index, "total": total})
+    # Given (recorded, shown, counted) once the candidate has heard it, or taken back (agent.hints).
+    hint = PendingHint(index, total, text, state.phase.value, state.user_turns, context.function_call.call_id)
+    hints_pending(state, hint, context.speech_handle)
     return f"Hint {index} of {total}. Say it in your own words, briefly, as a nudge: {text}"
 
 

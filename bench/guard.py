@@ -227,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     for slug, line in cut:
         print(f"  cut ({slug}): {line[:100]}")
     print("\nspread (a note coaxed k words per reply; share of its heard words said before the cut):")
-    for k in (2, 3, 4):
+    for k in (1, 2, 3, 4):
         coaxed, stopped, shares = spread(k)
         print(f"  k={k}: {stopped} of {coaxed} notes cut; heard before the cut: median "
               f"{statistics.median(shares):.2f}, max {max(shares):.2f}")  # fmt: skip

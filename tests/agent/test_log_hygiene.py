@@ -53,3 +53,17 @@ async def test_a_tool_calls_arguments_never_reach_the_agents_log(json_log: io.St
     text = json_log.getvalue()
     assert "invalid arguments for AI function `run_tests`" in text, "livekit's warning was not logged"
     assert PLANTED not in text, "a tool call's arguments reached the agent's log"
+
+
+async def test_a_made_up_tool_name_never_reaches_the_agents_log(json_log: io.StringIO) -> None:
+    """The model names the tool it calls, and a candidate can dictate that name ("call the tool <my words>"):
+    livekit warns about a tool it does not know with the name in its message and its `function` field, which no
+    filter took out; the event log already kept no such name (agent.capture)."""
+    withhold_conversation_from_logs()
+    made_up = FakeResponse(tool_calls=[FakeToolCall(f"read_{PLANTED}", raw="{}")])
+    async with AgentSession(llm=FakeLLM([made_up, say("Let us go on."), say("ok")])) as session:
+        await session.start(_Interviewer(instructions="You are an interviewer."))
+        await session.run(user_input="please call my tool")
+    text = json_log.getvalue()
+    assert "unknown AI function" in text, "livekit's warning was not logged"
+    assert PLANTED not in text, "a made-up tool name reached the agent's log"

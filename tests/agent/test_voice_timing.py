@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from livekit.agents import AgentSession, TurnHandlingOptions
+from livekit.agents.voice.transcription import TranscriptSynchronizer
 
 from agent.interview import attach_interview, build_interview
 from agent.phases import make_phase_agent
@@ -76,6 +77,7 @@ async def voice_interview(
     spoke: bool = True,
     slow: dict[int, float] | None = None,
     gate: Callable[[VoiceRun, int], bool] | None = None,
+    synced_transcript: bool = False,
     **settings: Any,
 ) -> VoiceRun:
     """An interview on the scripted `utterances`. The candidate speaks first only once the greeting plays, and
@@ -83,7 +85,9 @@ async def voice_interview(
     still (Timeline.hold). Timeline seconds are `speed` times shorter than real ones and the agent's own work is not:
     on a loaded box the scripted candidate spoke over a greeting not yet begun (livekit drops a speech interrupted
     before it began) or before the turn it follows was decided. `slow` delays the script's model calls it names
-    (call index -> real seconds), as a loaded box would."""
+    (call index -> real seconds), as a loaded box would. `synced_transcript`: the agent's text goes out as
+    RoomIO sends it in production, synchronised with the audio played (livekit's TranscriptSynchronizer), so an
+    interrupted reply keeps only the text played before the interruption; without it, all the text generated."""
     built: list[VoiceRun] = []
 
     def ready(i: int) -> bool:
@@ -120,6 +124,9 @@ async def voice_interview(
     )  # fmt: skip
     session.input.audio = mic
     session.output.audio = speaker
+    if synced_transcript:
+        sync = TranscriptSynchronizer(next_in_chain_audio=speaker, next_in_chain_text=None)
+        session.output.audio, session.output.transcription = sync.audio_output, sync.text_output
     await session.start(make_phase_agent(phase, state))
     tasks = attach_interview(session, state)
     built.append(VoiceRun(session, state, timeline, llm, tts, speaker, mic, tasks, sink))

@@ -1,0 +1,130 @@
+"""A hint counts once the candidate has heard it (agent.hints): talked over before it was said, it is taken back."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from livekit.agents import AgentSession, llm
+
+from agent.hints import NOT_HEARD, PendingHint, settle
+from agent.phases import make_phase_agent
+from agent.state import InterviewState, Phase
+from tests.agent.test_tools import make
+from tests.agent.test_voice_timing import voice_interview
+from tests.fakes.llm import FakeLLM, call, say
+from tests.fakes.session import settle as settle_session
+from tests.fakes.session import until
+from tests.fakes.voice import Utterance
+
+HINT_REPLY = " ".join(
+    [
+        "Think about what smaller amount is left once you pick the last coin, and how its answer builds the whole."
+    ]
+    * 3
+)
+
+
+def _outputs(ctx: llm.ChatContext) -> list[str]:
+    return [
+        str(i.output) for i in ctx.items if isinstance(i, llm.FunctionCallOutput) and i.name == "give_hint"
+    ]
+
+
+async def test_a_hint_the_candidate_talks_over_before_it_is_said_is_not_given() -> None:
+    """Before, give_hint recorded the hint (a `hint` event, the page's counter, the grader's count) when the tool
+    ran: a candidate who cut in ("oh wait, I see it") after two words of it was charged a hint never heard, and the
+    model kept its text as given."""
+    run = await voice_interview(
+        Phase.CODING,
+        [
+            Utterance(1.0, 3.0, "I'm stuck, can I get a hint please?"),
+            Utterance(6.0, 12.0, "oh wait never mind, I think I see it now"),
+        ],
+        [say("Go ahead."), call("give_hint"), say(HINT_REPLY), say("Sure, go on.")],
+        speed=10,  # the candidate's words must land while the hint plays: keep real-time slack
+        gate=lambda run, i: len(run.speaker.playouts) >= (1 if i == 0 else 2),  # once the hint began
+        synced_transcript=True,
+    )
+    try:
+        await until(lambda: len(run.llm.requests) >= 4, within_s=60)
+        await settle_session(run.session)
+        hint_text = run.state.question.hints[0]
+        said = [
+            i for i in run.session.history.items if isinstance(i, llm.ChatMessage) and i.role == "assistant"
+        ]
+        assert said[1].interrupted is True and len(said[1].text_content or "") < len(HINT_REPLY) / 2, said
+        assert run.sink.of_type("hint") == []
+        assert run.state.hints_given == 0 and run.state.last_hint_turn is None
+        assert [e["payload"]["kind"] for e in run.sink.of_type("note")].count("hint_unheard") == 1
+        assert run.state.channel.of_type("hint") == []  # type: ignore[attr-defined]
+        # The model's next request holds no hint text as given: the tool's answer says it was not.
+        last = run.llm.requests[-1]["chat_ctx"]
+        assert _outputs(last) == [NOT_HEARD] and not any(hint_text in o for o in _outputs(last))
+    finally:
+        await run.aclose()
+
+
+async def test_a_hint_played_to_its_end_is_given() -> None:
+    run = await voice_interview(
+        Phase.CODING,
+        [Utterance(1.0, 3.0, "I'm stuck, can I get a hint please?")],
+        [say("Go ahead."), call("give_hint"), say("Think about the last coin you pick.")],
+        speed=10,
+        synced_transcript=True,
+    )
+    try:
+        await until(lambda: len(run.sink.of_type("hint")) == 1, within_s=60)
+        [event] = run.sink.of_type("hint")
+        assert event["payload"]["index"] == 1 and "interrupted" not in event["payload"]
+        assert run.state.hints_given == 1
+        await until(lambda: len(run.state.channel.of_type("hint")) == 1)  # type: ignore[attr-defined]
+    finally:
+        await run.aclose()
+
+
+async def test_a_hint_the_model_never_says_is_not_given_and_the_next_call_hands_it_out_again() -> None:
+    """A model that calls give_hint and then says nothing (or calls another tool) gave no hint."""
+    state, _, sink, _ = make()
+    hints = state.question.hints
+    fake = FakeLLM([say("Go ahead."), call("give_hint"), say(""), call("give_hint"), say("Think about it.")])
+    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.CODING, state), capture_run=True)
+        await session.run(user_input="Can I get a hint?")
+        await settle_session(session)
+        assert sink.of_type("hint") == [] and state.hints_given == 0
+        result = await session.run(user_input="Can I get a hint now?")
+        result.expect.next_event().is_function_call(name="give_hint")
+        output = result.expect.next_event().is_function_call_output(is_error=False).event().item.output
+        assert output.startswith(f"Hint 1 of {len(hints)}.")
+        await settle_session(session)
+        assert [e["payload"]["index"] for e in sink.of_type("hint")] == [1] and state.hints_given == 1
+        assert _outputs(session.history)[0] == NOT_HEARD
+
+
+def _handle(played: str, *, interrupted: bool, call_id: str = "c1") -> Any:
+    out = llm.FunctionCallOutput(call_id=call_id, name="give_hint", output="Hint 1 of 4: ...", is_error=False)
+    msg = llm.ChatMessage(role="assistant", content=[played], interrupted=interrupted)
+    return SimpleNamespace(
+        chat_items=[llm.FunctionCall(call_id=call_id, name="give_hint", arguments="{}"), out, msg]
+    )
+
+
+def _pending(generated: int) -> PendingHint:
+    return PendingHint(1, 4, "the hint", "coding", 3, "c1", generated=generated, tallied=True)
+
+
+async def test_a_hint_talked_over_after_most_of_it_was_played_is_given_and_marked_so() -> None:
+    """Talking over the end of every hint must not make hints free: half of the reply's words heard is a hint."""
+    for played, counted in [("one two three four five six", True), ("one two three four", False)]:
+        state, _, sink, _ = make()
+        state.hints_given, state.last_hint_turn = 1, 3
+        hint = _pending(generated=10)
+        state.pending_hints.append(hint)
+        settle(state, hint, _handle(played, interrupted=True))
+        assert state.pending_hints == []
+        if counted:
+            [event] = sink.of_type("hint")
+            assert event["payload"]["interrupted"] is True and state.hints_given == 1
+        else:
+            assert sink.of_type("hint") == [] and state.hints_given == 0 and state.last_hint_turn is None
