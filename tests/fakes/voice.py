@@ -43,6 +43,10 @@ class Timeline:
     # Utterance i starts only once gate(i) holds; time stands still until then (see hold).
     gate: Callable[[int], bool] | None = None
     gate_limit_s: float = 20.0
+    frozen: float | None = None  # the timeline time while it stands still (hold)
+    paced: bool = False  # a FakeVAD reads this timeline: FakeSTT transcribes only what it has heard start
+    heard: int = -1  # the last utterance whose start of speech the VAD has reported
+    heard_moved: asyncio.Event = field(default_factory=asyncio.Event)
 
     def __post_init__(self) -> None:
         self.utterances = sorted(self.utterances, key=lambda u: u.start)
@@ -57,6 +61,8 @@ class Timeline:
 
     def now(self) -> float:
         """Timeline seconds since audio started (0 before)."""
+        if self.frozen is not None:
+            return self.frozen
         return 0.0 if self.origin is None else (time.perf_counter() - self.origin) * self.speed
 
     async def until(self, t: float) -> None:
@@ -67,20 +73,41 @@ class Timeline:
             left = t - self.now()  # time may have stood still meanwhile (hold)
 
     async def hold(self, index: int) -> None:
-        """Before utterance `index` starts: while `gate(index)` does not hold, the timeline stands still (its
-        origin moves with real time). Timeline seconds are `speed` times shorter than real ones, so on a loaded box
-        the agent's own work (milliseconds of CPU, unscaled) could take what reads as seconds, and the scripted
-        candidate would speak again over a reply still being asked for: a barge-in no real candidate made. Gives up
-        after `gate_limit_s` real seconds; the test's assertions then say what never came."""
-        if self.gate is None:
+        """Before utterance `index` starts: while `gate(index)` does not hold, the timeline stands still. Timeline
+        seconds are `speed` times shorter than real ones, so on a loaded box the agent's own work (milliseconds of
+        CPU, unscaled) could take what reads as seconds, and the scripted candidate would speak again over a reply
+        still being asked for: a barge-in no real candidate made. Gives up after `gate_limit_s` real seconds; the
+        test's assertions then say what never came.
+
+        Time stands still from the first check on, for every reader (`now`): moving the origin after each of the
+        hold's own sleeps let a task woken in the same stall of the event loop, before the hold's, read the time
+        run on (FakeSTT sent a transcript due seconds later, TimelineClock timers fired)."""
+        if self.gate is None or self.gate(index):
             return
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.gate_limit_s
-        while not self.gate(index) and loop.time() < deadline:
-            before = time.perf_counter()
-            await asyncio.sleep(0.01)
-            if self.origin is not None:
-                self.origin += time.perf_counter() - before
+        self.frozen = self.now() if self.origin is not None else None
+        try:
+            while not self.gate(index) and loop.time() < deadline:  # noqa: ASYNC110 - the gate is a predicate
+                await asyncio.sleep(0.01)
+        finally:
+            if self.frozen is not None:
+                self.origin = time.perf_counter() - self.frozen / self.speed
+            self.frozen = None
+
+    def hear(self, index: int) -> None:
+        """The VAD has reported the start of utterance `index` (see `transcribed`)."""
+        self.heard = max(self.heard, index)
+        self.heard_moved.set()
+
+    async def transcribed(self, index: int) -> None:
+        """Returns once utterance `index` may be transcribed: at once without a FakeVAD, else once the VAD has
+        reported its start. A transcript never comes before the speech it transcribes began, however late the
+        VAD is let through (hold) or woken: the STT, on its own time, sent the next phrase's transcript while
+        the turn before it was still being decided, and livekit joined the two into one turn."""
+        while self.paced and self.heard < index:
+            self.heard_moved.clear()
+            await self.heard_moved.wait()
 
     def real(self, seconds: float) -> float:
         return seconds / self.speed
@@ -109,6 +136,7 @@ class FakeVAD(vad.VAD):
     def __init__(self, timeline: Timeline, *, min_speech: float = 0.05, min_silence: float = 0.4) -> None:
         super().__init__(capabilities=vad.VADCapabilities(update_interval=0.05))
         self.timeline = timeline
+        timeline.paced = True
         self.min_speech = min_speech
         self.min_silence = min_silence
 
@@ -145,6 +173,7 @@ class FakeVADStream(vad.VADStream):
                 await tl.hold(i)
                 await tl.until(u.start + self._fake.min_speech)
                 self._event_ch.send_nowait(self._event(vad.VADEventType.START_OF_SPEECH, u, tl.now()))
+                tl.hear(i)
                 while tl.now() < u.end:
                     await asyncio.sleep(0.02)
                     self._event_ch.send_nowait(self._event(vad.VADEventType.INFERENCE_DONE, u, tl.now()))
@@ -197,7 +226,8 @@ class FakeSTTStream(stt.RecognizeStream):
         tl.begin()
         drain = asyncio.create_task(self._drain())
         try:
-            for u in tl.utterances:
+            for i, u in enumerate(tl.utterances):
+                await tl.transcribed(i)
                 await tl.until(u.end + tl.stt_delay)
                 data = stt.SpeechData(language="en", text=u.text, start_time=u.start, end_time=u.end,
                                       confidence=1.0)  # fmt: skip
