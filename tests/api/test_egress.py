@@ -337,14 +337,30 @@ async def test_lookups_a_silent_name_server_never_answers_hold_nothing_once_thei
         await lookup("ok.example.test", 443)  # the resolver is configured and warm
         threads, fds = threading.active_count(), _open_fds()
 
+        deadlines: list[asyncio.Timeout] = []
+
         async def hang() -> None:
-            async with asyncio.timeout(0.3):
+            async with asyncio.timeout(None) as deadline:
+                deadlines.append(deadline)
                 await lookup("hang.example.test", 443)
 
-        results = await asyncio.gather(*(hang() for _ in range(100)), return_exceptions=True)
-        assert all(isinstance(r, TimeoutError) for r in results)
+        def asked() -> int:
+            return sum(1 for name, _ in server.queries if name == "hang.example.test")
+
+        # Every lookup's query reaches the server before its deadline passes (a fixed 0.3 s could pass, on a loaded
+        # host, before any was sent, and the test would prove nothing); then every deadline passes at once.
+        tasks = [asyncio.create_task(hang()) for _ in range(100)]
+        for _ in range(6_000):  # a minute
+            if asked() >= 100 or any(t.done() for t in tasks):
+                break
+            await asyncio.sleep(0.01)
+        assert asked() >= 100 and not any(t.done() for t in tasks)
+        now = asyncio.get_running_loop().time()
+        for deadline in deadlines:
+            deadline.reschedule(now)
+        results = await asyncio.gather(*tasks, return_exceptions=True)
+        assert all(isinstance(r, TimeoutError) for r in results), results
         assert threading.active_count() == threads and _open_fds() == fds
-        assert sum(1 for name, _ in server.queries if name == "hang.example.test") >= 100
         async with asyncio.timeout(5):
             assert await lookup("ok.example.test", 443) == ["93.184.216.34"]
     finally:
