@@ -188,8 +188,16 @@ def _echoes(tokens: list[str], seq: int, lines: list[CitableEvent], index: Citat
     if any(said in _line_tokens(view) for e in turn for view in e.views):
         return True
     given = [index.statement, *(text for hint_seq, text in index.hints if hint_seq < seq)]
-    given += [_outside(view, view.original) or "" for e in earlier for view in e.views]
-    return any(said in _clause_tokens(text) for text in given)
+    if any(said in _clause_tokens(text) for text in given):
+        return True
+    return any(said in _line_clauses(view) for e in earlier for view in e.views)
+
+
+@lru_cache(maxsize=8192)
+def _line_clauses(view: Redacted) -> str:
+    """An interviewer line's content words clause by clause, outside what was redacted (`_clause_tokens`; cached:
+    each is held against every later quote of the candidate's)."""
+    return _clause_tokens(_outside(view, view.original) or "")
 
 
 def _given(quote: str, starter: tuple[str, ...]) -> bool:
