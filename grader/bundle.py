@@ -408,6 +408,12 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
     index = CitationIndex(
         types={e.seq: e.type for e in source.events},
         given_code=tuple(normalise(code)[0] for code in source.question.starter_code.values()),
+        statement=f"{source.question.title}\n{source.question.statement_md}",
+        hints=tuple(
+            (e.seq, str(e.payload["text"]))
+            for e in source.events
+            if e.type == "hint" and isinstance(e.payload.get("text"), str)
+        ),
     )
     runs = {r.id: r for r in source.runs}
     by_submission = run_events(source)
@@ -483,7 +489,9 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
                 )
                 body = fence(s.body, "diff")
             out.append(f"{head}\n{body}")
-            index.citable[e.seq] = CitableEvent(e.seq, e.type, (snapshot_views[e.seq],))
+            index.citable[e.seq] = CitableEvent(
+                e.seq, e.type, (snapshot_views[e.seq],), language=s.snapshot.language
+            )
         elif e.type == "editor_snapshot" and e.payload.get("code_omitted") is True and not code_omitted_noted:
             omitted = sum(
                 1 for r in source.events if r.type == e.type and r.payload.get("code_omitted") is True
@@ -517,7 +525,10 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
                 text += "\n" + unsnapped[e.seq]
             out.append(text)
             # Quotable as our result text only: its code is the candidate's (cited through its snapshot).
-            index.citable[e.seq] = CitableEvent(e.seq, e.type, (), shown=quotable)
+            verdict = (run.verdict if run else None) or e.payload.get("verdict")
+            index.citable[e.seq] = CitableEvent(
+                e.seq, e.type, (), shown=quotable, verdict=None if verdict is None else str(verdict)
+            )
         elif e.type == "hint":
             hint = e.payload.get("text")
             said = f": {_flat(clip(hint, 400))}" if isinstance(hint, str) and hint else ""

@@ -7,7 +7,9 @@ that takes it in writes it as a result. So a test count stated there ("12/12 hid
 (or visible) needs a run of that kind that passed all of them; otherwise it is a problem for the repair round, like
 a bad citation. A count with no word about tests next to it ("O(n/2)", "3 of 4 dimensions") is not a claim. A count
 stated for hidden or visible tests must be one of that kind ("2/2 hidden tests" where the visible tests went 2/2 is
-not), and a custom run's calls (the candidate's own inputs, as many as they like) are not tests.
+not), and a custom run's calls (the candidate's own inputs, as many as they like) are not tests. A claim about the
+end ("the final submission passed 12/12 hidden tests", "in the end every hidden test passed") must be what the
+last run of that kind held (the facts' `final`), not the best run before the candidate broke their code.
 """
 
 from __future__ import annotations
@@ -74,6 +76,20 @@ KIND_AFTER = re.compile(r"\s+(?:(?!(?:tests?|cases|passed|passing)\b)\w+\s+){0,2
 KIND_BEFORE = re.compile(r"\b(visible|hidden)\s+\Z", re.IGNORECASE)
 KIND_IN = re.compile(r"\b(visible|hidden)\b", re.IGNORECASE)
 Tallies = dict[str | None, set[tuple[int, int]]]
+# A claim about the end of the interview ("the final submission passed 12/12 hidden tests", "in the end every hidden
+# test passed", "all tests pass on the last code"): it must be what the last run held, not the best one before the
+# candidate broke their code. Said in the claim's sentence before it with no contrast between ("passed 12/12 early,
+# but the final submission ..." is two claims), or in its clause after it ("... passed in the end").
+FINAL = re.compile(
+    r"\b(?:final|in\s+the\s+end|at\s+the\s+end|ended|ends|last\s+(?:run|submission|version|code|attempt)|latest)\b",
+    re.IGNORECASE,
+)
+CONTRAST = re.compile(
+    r"\b(?:but|while|whereas|although|though|however|yet|earlier|early|initially|first|before|once|previous(?:ly)?)\b",
+    re.IGNORECASE,
+)
+SENTENCE_END = re.compile(r"[.!?;](?:\s|$)")
+CLAUSE_END = re.compile(r"[.!?;,](?:\s|$)")
 
 
 def _tallies(facts: Facts, index: CitationIndex) -> Tallies:
@@ -128,11 +144,37 @@ def _all_passed(record: PassRecord) -> bool:
     return record.best is not None and record.best.total > 0 and record.best.passed == record.best.total
 
 
+def _of_the_end(text: str, m: re.Match[str]) -> bool:
+    """The claim at `m` is about the end of the interview (`FINAL`)."""
+    sentence = max((e.end() for e in SENTENCE_END.finditer(text, 0, m.start())), default=0)
+    before = list(FINAL.finditer(text, sentence, m.start()))
+    if before and not CONTRAST.search(text, before[-1].end(), m.start()):
+        return True
+    clause = CLAUSE_END.search(text, m.end())
+    return FINAL.search(text, m.end(), clause.start() if clause else len(text)) is not None
+
+
+def _finals(facts: Facts) -> Tallies:
+    """The (passed, total) of the last run of each kind of tests (the facts' `final`)."""
+    found: Tallies = {"visible": set(), "hidden": set(), None: set()}
+    for kind, record in (("visible", facts.visible_tests), ("hidden", facts.hidden_tests)):
+        if record.final is not None:
+            found[kind].add((record.final.passed, record.final.total))
+    return found
+
+
+def _final_passed(record: PassRecord) -> bool:
+    return record.final is not None and record.final.total > 0 and record.final.passed == record.final.total
+
+
 def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: CitationIndex) -> list[str]:
     """Problems with the test results stated in `texts` (`(where, text)`), one line each for the repair round."""
-    tallies = _tallies(facts, index)
+    tallies, finals = _tallies(facts, index), _finals(facts)
     full = {"visible": _all_passed(facts.visible_tests), "hidden": _all_passed(facts.hidden_tests)}
+    full_at_end = {"visible": _final_passed(facts.visible_tests), "hidden": _final_passed(facts.hidden_tests)}
+    ran = [r for r in (facts.visible_tests, facts.hidden_tests) if r.final is not None]
     problems: list[str] = []
+    end = "; the facts' final counts say how the last run went"
     for where, text in texts:
         for m in COUNT.finditer(text):
             a, b = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
@@ -142,17 +184,28 @@ def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: Citati
                     f"- {where}: {m.group(0)!r}: no run shown and no fact has {a}/{b} {_tests(kind)}; state test "
                     "results only as the facts and the runs' result lines give them"
                 )
+            elif _of_the_end(text, m) and not _held(finals, kind, (_number(a), _number(b))):
+                problems.append(f"- {where}: {m.group(0)!r}: not the final {_tests(kind)}' count{end}")
         for m in ALL_COUNT.finditer(text):
             stated = KIND_IN.search(m.group(0))
             kind = stated.group(1).lower() if stated else None
-            if not _held(tallies, kind, (_number(m.group(1)), _number(m.group(1)))):
+            n = _number(m.group(1))
+            if not _held(tallies, kind, (n, n)):
                 problems.append(
                     f"- {where}: {m.group(0)!r}: no run shown and no fact has all {m.group(1)} {_tests(kind)} passing"
                 )
+            elif _of_the_end(text, m) and not _held(finals, kind, (n, n)):
+                problems.append(f"- {where}: {m.group(0)!r}: not the final {_tests(kind)}' count{end}")
         for m in ALL_KIND.finditer(text):
             kind = next(g for g in m.groups() if g).lower()
             if not full[kind]:
                 problems.append(f"- {where}: {m.group(0)!r}: no run passed every {kind} test (see the facts)")
+            elif _of_the_end(text, m) and not full_at_end[kind]:
+                problems.append(
+                    f"- {where}: {m.group(0)!r}: the last run did not pass every {kind} test{end}"
+                )
         if (claim := ALL_ANY.search(text)) and not _a_run_passed_all(index):
             problems.append(f"- {where}: {claim.group(0)!r}: no run passed every test it ran (see the runs)")
+        elif claim and _of_the_end(text, claim) and not (ran and all(_final_passed(r) for r in ran)):
+            problems.append(f"- {where}: {claim.group(0)!r}: the last runs did not pass every test{end}")
     return problems

@@ -53,8 +53,11 @@ def _prefix(code: str, i: int) -> str:
     return code[j:i]
 
 
-def comment_spans(code: str, language: str | None = None) -> list[tuple[int, int]]:
-    """The spans of `code` that are comments (Python docstrings included), in order."""
+def comment_spans(
+    code: str, language: str | None = None, literals: list[tuple[int, int]] | None = None
+) -> list[tuple[int, int]]:
+    """The spans of `code` that are comments (Python docstrings included), in order; the spans of its other string
+    and character literals are added to `literals` when given."""
     kind = LANGUAGES.get((language or "").lower())
     hash_comments = kind in ("python", None)
     slash_comments = kind in ("c", None)
@@ -73,7 +76,11 @@ def comment_spans(code: str, language: str | None = None) -> list[tuple[int, int
             spans.append((i, end))
             i = end
         elif c in "\"'`":
-            i = _literal(code, i, kind, spans)
+            start, i = i, _literal(code, i, kind, spans)
+            if literals is not None and (not spans or spans[-1][1] != i) and i - start > 1:
+                prefix = _prefix(code, start)  # `f"..."`, `R"(...)"`: the prefix is the literal's
+                literal_prefix = PYTHON_PREFIX.fullmatch(prefix) or C_PREFIX.fullmatch(prefix)
+                literals.append((start - len(prefix) if literal_prefix else start, i))
         else:
             i += 1
     return spans

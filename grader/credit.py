@@ -3,19 +3,22 @@
 Credit (a dimension scored 3 or 4, a rubric item met) says the candidate did something. A verified citation only
 says the quoted text is there. So credit needs at least one citation that is the candidate's own *and* carries
 some substance of theirs (`substantive`):
-- a run or a submission of their code: our result text, whatever it quotes (the result is of their work);
+- a run or a submission of their code that the judge completed: our result text, whatever it quotes (the result is
+  of their work); not one the judge failed (`internal_error`: our failure, which shows nothing of the code);
 - their own words (a transcript line of theirs) when the quote, outside what was redacted (`[candidate]`, `[email]`,
   ...), holds at least `MIN_CONTENT_WORDS` distinct content words, words that are not function words, fillers or
   acknowledgements ("yes", "okay", "sounds good", "got it", "I see": `FILLER`), a big-O expression being one word
-  (`O(n)`); and those words are not, in their order with nothing between them, words of a line the interviewer
-  had just said (their last turn before it): a candidate who answers "Yes, a hash map from value to index" to
-  "Would a hash map from value to index help?" repeats the interviewer, and a quote of that repetition is the
-  interviewer's idea, not theirs (the same words in another order or apart, "that's three coins" after "try coins
-  one, three, four", are theirs);
-- their code (a snapshot) when the quote, outside what was redacted, holds at least `MIN_CODE_TOKENS` distinct
-  identifiers or numbers besides the languages' keywords and literals (`return []`, `})`, `pass`, `seen = {}` say
-  nothing of how they solved it), and is not wholly code the candidate was given (the question's starter code:
-  its signature line is in every snapshot of everyone's).
+  (`O(n)`); and those words are not an echo of what they were given (`_echoes`): in their order with nothing
+  between them but fillers, words of a line of the interviewer's last turn before it (a candidate who answers "Yes,
+  a hash map from value to index" to "Would a hash map from value to index help?" repeats the interviewer), or
+  within one clause of a line the interviewer said turns before, of the question's statement (read back, or pasted
+  into the chat) or of a hint given before it. The same words in another order or apart ("that's three coins"
+  after "try coins one, three, four") are theirs;
+- their code (a snapshot) when the quote, outside what was redacted and outside its comments and string literals
+  (a comment "# I considered O(n) and tested every edge case" claims work, shows none, and can be pasted), holds at
+  least `MIN_CODE_TOKENS` distinct identifiers or numbers besides the languages' keywords and literals (`return
+  []`, `})`, `pass`, `seen = {}` say nothing of how they solved it), and is not wholly code the candidate was given
+  (the question's starter code: its signature line is in every snapshot of everyone's).
 
 The interviewer's own lines never count (a candidate can lead the interviewer into saying the approach). A
 sloppy or steered model that credits on "yes", a bracket, a name's placeholder or an echo is sent back to the repair
@@ -30,7 +33,9 @@ from bisect import bisect_left
 from collections.abc import Mapping
 from functools import lru_cache
 
+from grader.code_comments import comment_spans
 from grader.evidence import RUN_TYPES, CitableEvent, CitationIndex, normalise
+from grader.facts import JUDGE_FAILED
 from grader.redacted import Redacted
 from grader.schemas import Evidence
 from grader.word_patterns import UNSPACED
@@ -80,20 +85,32 @@ KEYWORDS = frozenset(
     """.split()  # noqa: SIM905
 )
 CODE_TOKEN = re.compile(r"[^\W\d]\w*|\d+")
+CLAUSE_END = re.compile(r"[.,;:?!](?:\s|$)|[\u3001\u3002\uff0c\uff1b\uff1a\uff1f\uff01\n]")
 
 
-def _outside(view: Redacted, quote: str) -> str | None:
+def _outside(view: Redacted, quote: str, language: str | None = None, code: bool = False) -> str | None:
     """`quote` (a verified quote: text of `view.original`) with what was redacted in it blanked out, or None when it
-    is not in this view."""
+    is not in this view; of `code` (a snapshot's, in `language`), its comments and string literals blanked out
+    too (`_prose`)."""
     at = view.original.find(quote)
     if at < 0:
         return None
     end = at + len(quote)
     chars = list(quote)
-    for _, _, o_start, o_end in view.segments:
+    spans = [(o_start, o_end) for _, _, o_start, o_end in view.segments]
+    for o_start, o_end in [*spans, *(_prose(view.original, language) if code else ())]:
         for p in range(max(o_start, at), min(o_end, end)):
             chars[p - at] = " "
     return "".join(chars)
+
+
+@lru_cache(maxsize=8)
+def _prose(code: str, language: str | None) -> tuple[tuple[int, int], ...]:
+    """Where `code`'s comments and string literals are (grader/code_comments.py): text the candidate wrote in their
+    code, not code. "# I considered O(n) and tested every edge case" or `print("all edge cases handled")` claims
+    work; it does not show any, and anyone can write it (or paste it). Cached: a model cites one snapshot often."""
+    literals: list[tuple[int, int]] = []
+    return (*comment_spans(code, language, literals), *literals)
 
 
 def _tokens(text: str) -> list[str]:
@@ -140,25 +157,47 @@ def spoken(index: CitationIndex) -> list[CitableEvent]:
     return sorted((e for e in index.citable.values() if e.speaker is not None), key=lambda e: e.seq)
 
 
-def _just_said(seq: int, lines: list[CitableEvent]) -> list[CitableEvent]:
-    """What the interviewer had just said when the candidate said line `seq` (`lines`: `spoken`): the interviewer's
-    last turn before it, their lines after the candidate's line before that turn."""
+def _just_said(seq: int, lines: list[CitableEvent]) -> tuple[list[CitableEvent], list[CitableEvent]]:
+    """What the interviewer had said when the candidate said line `seq` (`lines`: `spoken`): their last turn before
+    it (their lines after the candidate's line before that turn), and their lines before that."""
     turn: list[CitableEvent] = []
-    for event in reversed(lines[: bisect_left(lines, seq, key=lambda e: e.seq)]):
-        if event.speaker == "interviewer":
-            turn.append(event)
+    before = lines[: bisect_left(lines, seq, key=lambda e: e.seq)]
+    for at in range(len(before) - 1, -1, -1):
+        if before[at].speaker == "interviewer":
+            turn.append(before[at])
         elif turn:
-            break
-    return turn
+            return turn, [e for e in before[:at] if e.speaker == "interviewer"]
+    return turn, []
 
 
-def _echoes(tokens: list[str], seq: int, lines: list[CitableEvent]) -> bool:
-    """The quote's content words are, in their order and nothing between them, words the interviewer had just
-    said in one line (`_just_said`): "Yes, okay, a hash map from value to index" after "Would a hash map from
-    value to index help?". The same words in another order, or apart, or said by the interviewer turns before, are
-    the candidate's own sentence."""
+@lru_cache(maxsize=2048)
+def _clause_tokens(text: str) -> str:
+    """The content words of `text` in order, clause by clause (a match cannot run from one clause into the next:
+    "the amount, or minus one" does not hold "amount minus"), joined for a search."""
+    return "\x01".join(_joined(_tokens(clause)) for clause in CLAUSE_END.split(text))
+
+
+def _echoes(tokens: list[str], seq: int, lines: list[CitableEvent], index: CitationIndex) -> bool:
+    """The quote's content words are, in their order and nothing between them but fillers, words the candidate was
+    given before line `seq`: in one line of the interviewer's last turn before it ("Yes, okay, a hash map from
+    value to index" after "Would a hash map from value to index help?"), or within one clause of a line the
+    interviewer said turns before, of the question's statement (read back, or pasted into the chat) or of a hint
+    given before it. The same words in another order, or apart, are the candidate's own sentence."""
     said = _joined(tokens)
-    return any(said in _line_tokens(view) for e in _just_said(seq, lines) for view in e.views)
+    turn, earlier = _just_said(seq, lines)
+    if any(said in _line_tokens(view) for e in turn for view in e.views):
+        return True
+    given = [index.statement, *(text for hint_seq, text in index.hints if hint_seq < seq)]
+    if any(said in _clause_tokens(text) for text in given):
+        return True
+    return any(said in _line_clauses(view) for e in earlier for view in e.views)
+
+
+@lru_cache(maxsize=8192)
+def _line_clauses(view: Redacted) -> str:
+    """An interviewer line's content words clause by clause, outside what was redacted (`_clause_tokens`; cached:
+    each is held against every later quote of the candidate's)."""
+    return _clause_tokens(_outside(view, view.original) or "")
 
 
 def _given(quote: str, starter: tuple[str, ...]) -> bool:
@@ -174,15 +213,16 @@ def substantive(evidence: Evidence, index: CitationIndex, lines: list[CitableEve
     if event is None or event.speaker == "interviewer":
         return False
     if event.type in RUN_TYPES:
-        return True
+        return event.verdict != JUDGE_FAILED  # the judge failed: the run shows nothing of the code
+    code = event.type == "editor_snapshot"
     for view in event.views:
-        own = _outside(view, evidence.quote)
+        own = _outside(view, evidence.quote, event.language, code=code)
         if own is None:
             continue
-        if event.type == "editor_snapshot":
+        if code:
             return len(code_tokens(own)) >= MIN_CODE_TOKENS and not _given(evidence.quote, index.given_code)
         return content_words(own) >= MIN_CONTENT_WORDS and not _echoes(
-            _tokens(own), evidence.seq, spoken(index) if lines is None else lines
+            _tokens(own), evidence.seq, spoken(index) if lines is None else lines, index
         )
     return False
 
@@ -209,9 +249,11 @@ def credit_problems(credited: Mapping[str, list[Evidence]], index: CitationIndex
         else:
             why = (
                 "has no citation with substance of the candidate's own: a quote of theirs needs at least "
-                f"{MIN_CONTENT_WORDS} words of content (not 'yes', 'okay', a name's placeholder, or what the "
-                f"interviewer had just said), a quote of their code at least {MIN_CODE_TOKENS} names or numbers "
-                "of their own (not a bracket, a keyword or the starter code)"
+                f"{MIN_CONTENT_WORDS} words of content (not 'yes', 'okay', a name's placeholder, or words the "
+                "interviewer, the question's statement or a hint had said before), a quote of their code at least "
+                f"{MIN_CODE_TOKENS} names or numbers of their own outside comments and strings (not a bracket, a "
+                "keyword, the starter code, or what a comment claims), a run one the judge completed (not an "
+                "internal_error)"
             )
         problems.append(
             f"- {where}: credit that {why}; cite the candidate's own words, code or runs that show it, or lower it"

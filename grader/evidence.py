@@ -149,6 +149,8 @@ class CitableEvent:
     views: tuple[Redacted, ...]
     shown: str = ""
     speaker: str | None = None  # a transcript line's: "candidate" or "interviewer"
+    language: str | None = None  # a snapshot's (where its comments and string literals are: grader/credit.py)
+    verdict: str | None = None  # a run's
 
 
 @dataclass
@@ -159,6 +161,9 @@ class CitationIndex:
     citable: dict[int, CitableEvent] = field(default_factory=dict)
     # The code the candidate was given (the question's starter code, `normalise`d): not their work (grader/credit.py).
     given_code: tuple[str, ...] = ()
+    # The words the candidate was given: the question's statement, and each hint's text with its seq (grader/credit.py).
+    statement: str = ""
+    hints: tuple[tuple[int, str], ...] = ()
 
 
 def check(evidence: Evidence, index: CitationIndex) -> Evidence | str:

@@ -70,6 +70,7 @@ from grader.everyday_words import CODE_EPONYMS, CODE_TYPE_NAMES, COMMON_WORDS, n
 from grader.gendered import ACCENTED_HE, MISS, PLACEHOLDER, TITLES, kept_words, placeholder
 from grader.han_names import han_forms
 from grader.handles import TAG, handle_before, local_core, local_forms, tag_spans, words_of
+from grader.leet import LeetNames
 from grader.links import HOME_PATH, PROFILE_LINK, SITE_HOST, USER_LINK, home_user
 from grader.matching_form import normalise
 from grader.needles import Needles, sound_for
@@ -83,6 +84,7 @@ from grader.phone_forms import (
     written_lettered,
 )
 from grader.redacted import Redacted as Redacted  # also where grader/bundle.py and evidence.py read it
+from grader.row_marks import ROW_MARK, unmarked
 from grader.spelling import PHONETIC_RUN, letter_spans, phonetic_spans, worth_scanning
 from grader.spoken import (
     ADDRESS_DOMAIN,
@@ -134,18 +136,6 @@ CODE_PHONE = re.compile(
     r"|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|\d{3}[.-]\d{3}[.-]\d{4})(?!\w)"
 )
 NAME = "[candidate]"
-# A timeline row's mark (`[12] 130-134s I: ...`, where a citation's seq comes from) written inside a line of speech,
-# where the candidate could use it to stage a row of their own in their line (an interviewer's praise, a passing
-# submission): shown as `(12)`. An index after a name or a bracket (`nums[0]`, `grid[1][2]`) is not a mark, unless a
-# row's time follows it (`ok[5] 131-135s I: ...`); brackets that look like ours (`【5】`, `⟦5⟧`) are marks too.
-_OPEN, _CLOSE = "[\\[\u3010\u3014\u3016\u301a\u27e6\u2045]", "[\\]\u3011\u3015\u3017\u301b\u27e7\u2046]"
-ROW_MARK = re.compile(
-    rf"(?<![\w\]\)]){_OPEN}\s*\d+\s*{_CLOSE}|{_OPEN}\s*\d+\s*{_CLOSE}(?=\s*\d+(?:\s*-\s*\d+)?\s*s\b)"
-)
-
-
-def _unmarked(mark: str) -> str:
-    return "(" + "".join(c for c in mark if c.isdigit()) + ")"
 
 
 def _words(name: str) -> list[str]:
@@ -322,6 +312,8 @@ class Redactor:
         ]
         if alternatives:
             always.append(_Rule(Words(f"(?:{'|'.join(alternatives)})", re.I), NAME))
+        if (leet := LeetNames([*whole, *distinctive]).pattern) is not None:  # `L0v3l4c3` (grader/leet.py)
+            always.append(_Rule(leet, NAME, refine=LeetNames.spans))
         if encoded := EncodedNames([*whole, *distinctive, *emails, *locals_]):
             always.append(_Rule(ENCODED_TOKEN, NAME, refine=encoded.spans))
         if self._spelled:
@@ -447,7 +439,7 @@ class Redactor:
         # The candidate's and the interviewer's own words: speech and comments, never string literals, identifiers
         # or what a program wrote (test data such as "A man, a plan" must read as it is).
         gendered = _gendered_rules(vocabulary)
-        self._speech += [*gendered, _Rule(ROW_MARK, "", replace=_unmarked)]
+        self._speech += [*gendered, _Rule(ROW_MARK, "", replace=unmarked)]
         self._code += [dataclasses.replace(r, in_comments=True) for r in gendered]
 
     def _spells(self, letters: str) -> bool:

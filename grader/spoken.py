@@ -90,6 +90,9 @@ HANDLE_CUE = re.compile(
     rf"|gamer\s*tag|tag|nick\s*name|nick|alias|profile|account|id|website|web\s*site|site|portfolio|blog"
     rf"|home\s*page)(?:\s+on\s+(?:{PLATFORMS}))?(?:\s+is|'s|\s*[:=])"
     rf"|(?:my|our)\s+(?:{PLATFORMS})(?:\s+is|'s|\s*[:=])"
+    # An address whose domain may come in the next turn ("my email is zqdev" ... "at gmail dot com").
+    r"|(?:my|our)\s+(?:(?:personal|work|private|school)\s+)?(?:e-?\s*mail|mail|inbox)(?:\s+address)?"
+    r"(?:\s+is|'s|\s*[:=])|(?:e-?\s*mail|mail|write\s+to)\s+me\s+(?:at|on|:)"
     rf"|(?:find|follow|add|dm|message|ping|tag)\s+me\s+(?:on\s+(?:{PLATFORMS})\s+)?(?:at|as|:|(?=@))"
     rf"|(?:i'm|i\s+am|go\s+by)(?=\s+(?:at\s+|@\s*)?{HANDLE_WORD}(?:{JOIN}{HANDLE_WORD})*(?:\s+{HANDLE_WORD}){{0,2}}\s+on\s+(?:{PLATFORMS})))",
     re.IGNORECASE,

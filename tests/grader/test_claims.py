@@ -282,3 +282,57 @@ def test_every_test_passing_without_naming_a_kind_needs_a_run_that_passed_all_of
     assert claim_problems([("strengths[0]", text)], bundle.facts, bundle.index), text
     assert not _problems(text), text
     assert not _problems("It did not pass all tests.", submitted=False)
+
+
+def _broken_at_the_end() -> BundleInput:
+    """An interview whose first submission passed every test (visible 2/2, hidden 1/1) and
+    whose last one, after the candidate changed their code, failed the hidden test (visible 2/2, hidden 0/1)."""
+    source = interview(
+        extra_events=[
+            BundleEvent(
+                seq=16, type="submission", t=190.0, payload={"submission_id": "s2", "by": "candidate"}
+            )
+        ]
+    )
+    broken = CORRECT.replace("i]", "i + 1]")
+    at = START + timedelta(seconds=190)
+    last = BundleRun(
+        id="s2",
+        kind="submit",
+        language="python",
+        code=broken,
+        verdict="wrong_answer",
+        result=run_result(2, 0),
+        created_at=at,
+    )
+    return source.model_copy(update={"runs": [*source.runs, last]})
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        ("The final submission passed 1/1 hidden tests.", True),
+        ("Its final code passed every hidden test.", True),
+        ("In the end all hidden tests passed.", True),
+        ("The last submission passed all tests.", True),
+        ("All tests passed on the final code.", True),
+        ("It passed 1/1 hidden tests at the end.", True),
+        ("The latest submission passed all 1 hidden tests.", True),
+        ("The final submission passed 2/2 visible tests and 0/1 hidden tests.", False),
+        ("An early submission passed 1/1 hidden tests, but the final one failed the hidden test.", False),
+        (
+            "The first submission passed every hidden test; the final one did not pass every hidden test.",
+            False,
+        ),
+        ("All hidden tests passed once. The final code is clean.", False),
+        ("The final code passed every visible test.", False),
+    ],
+)
+def test_a_claim_about_the_end_must_be_what_the_last_run_held(text: str, wrong: bool) -> None:
+    """Passing every test once, then breaking the code, is not passing them at the end: the best run is not cited as
+    the final one."""
+    source = _broken_at_the_end()
+    bundle = build_bundle(source, compute_facts(source))
+    assert bundle.facts.hidden_tests.best.passed == 1 and bundle.facts.hidden_tests.final.passed == 0  # type: ignore[union-attr]
+    problems = claim_problems([("dimensions.coding.justification", text)], bundle.facts, bundle.index)
+    assert bool(problems) == wrong, problems

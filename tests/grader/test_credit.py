@@ -95,9 +95,10 @@ async def test_credit_on_the_candidates_own_substance_stands(
 
 
 def test_the_calibration_interviews_real_evidence_counts() -> None:
-    """Every line a calibration candidate says quoted whole, and every run of its clauses with two content words,
-    is substance of theirs, not an echo; only the lines that carry none ("I'll submit.", "Let me think about it a
-    bit more.") do not count; every snapshot's code counts, and its starter code alone does not."""
+    """Every line a calibration candidate says quoted whole, and every run of its clauses with two content words
+    but one (a clause that repeats the statement), is substance of theirs, not an echo; only the lines that carry
+    none ("I'll submit.", "Let me think about it a bit more.") do not count; every snapshot's code counts, and its
+    starter code alone does not."""
     from bench._calibration import load_cases
     from grader.bundle import build_bundle
     from grader.credit import content_words, substantive
@@ -105,6 +106,7 @@ def test_the_calibration_interviews_real_evidence_counts() -> None:
     from grader.schemas import MAX_QUOTE_CHARS, Evidence
 
     trivial: list[str] = []
+    echoes: list[str] = []
     counted = snapshots = 0
     for case in load_cases():
         bundle = build_bundle(case.bundle, compute_facts(case.bundle))
@@ -118,7 +120,8 @@ def test_the_calibration_interviews_real_evidence_counts() -> None:
                         quote = " ".join(clauses[i:j])
                         if content_words(quote) >= 2:
                             counted += 1
-                            assert substantive(Evidence(seq=event.seq, quote=quote), bundle.index), quote
+                            if not substantive(Evidence(seq=event.seq, quote=quote), bundle.index):
+                                echoes.append(quote)
                 if not substantive(Evidence(seq=event.seq, quote=text), bundle.index):
                     trivial.append(text)
             elif event.type == "editor_snapshot" and text.strip() != starter.strip():
@@ -129,6 +132,9 @@ def test_the_calibration_interviews_real_evidence_counts() -> None:
                 if signature in text:
                     assert not substantive(Evidence(seq=event.seq, quote=signature), bundle.index)
     assert counted > 1000 and snapshots >= 8
+    # One clause alone repeats the question's statement ("You may not use the same element twice."): the whole
+    # line, with the candidate's other questions, counts.
+    assert echoes == ["And can I use the same element twice,"]
     assert len(trivial) <= 10 and all(len(t.split()) <= 8 for t in trivial), trivial
 
 

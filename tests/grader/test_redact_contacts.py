@@ -96,3 +96,23 @@ def test_an_address_with_its_at_sign_percent_encoded_is_an_address() -> None:
     said = "mailto:zq%40example.com or zq%40example.co.uk"
     assert R.speech(said).text == "mailto:[email] or [email]"
     assert R.output(said).text == "mailto:[email] or [email]"
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        ("My email is zqdev", "at gmail dot com"),
+        ("my personal email address is zq dev,", "gmail dot com"),
+        ("Email me at zqdev", "dot io, any time"),
+        ("my work e-mail: zqdev", "at acme dot io"),
+    ],
+)
+def test_an_address_said_across_two_turns_loses_its_local_part(turns: tuple[str, str]) -> None:
+    """The local part after an e-mail cue is a handle, whatever comes after it: the domain may come in the next
+    turn, where it identifies no one."""
+    first, _ = turns
+    out = R.speech(first).text
+    assert "zq" not in out and "[handle]" in out, out
+    assert R.speech("I will mail the result; the mail server is down").text == (
+        "I will mail the result; the mail server is down"
+    )
