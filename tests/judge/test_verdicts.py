@@ -557,3 +557,45 @@ def test_the_order_of_objects_by_address_is_the_same_on_every_run(sandbox, judge
         assert report.verdict is Verdict.ACCEPTED, report
         shown.append([t.stdout for t in report.tests])
     assert shown[0] == shown[1] == shown[2], shown
+
+
+# The C library's own random numbers, drawn afresh for every process: the stack protector's canary, which every
+# protected frame (printf's, libstdc++'s) leaves on the stack, and malloc's tcache key, written into every small block
+# it frees. The commonest C++ bugs read them: an uninitialized local array (`int cnt[26];`) and a pointer into a
+# vector's buffer kept across a push_back that moved it. Both printed different values on every run (2026-12-03), so
+# a solution with either bug could pass on one run and fail its rerun. Each test here prints what it read.
+_GARBAGE_SOURCE = """
+#include <bits/stdc++.h>
+using namespace std;
+
+__attribute__((noinline)) void print_something(int a) { printf("test %d\\n", a); fflush(stdout); }
+__attribute__((noinline)) unsigned long uninitialized() {
+    unsigned long cnt[24];
+    asm volatile("" : "=m"(cnt));  // as if it were read
+    unsigned long seen = 0;
+    for (int i = 0; i < 24; i++) seen = seen * 31 + cnt[i];
+    return seen;
+}
+
+class Solution {
+public:
+    int sumPair(int a, int b) {
+        print_something(a);
+        unsigned long stack = uninitialized();
+        vector<int> v = {1, 2, 3, 4};
+        int* old = v.data();
+        v.push_back(5);  // moves the buffer: `old` points into freed memory
+        printf("%lx %d %d %d %d\\n", stack, old[0], old[1], old[2], old[3]);
+        return a + b;
+    }
+};
+"""
+
+
+def test_cpp_reads_the_same_garbage_on_every_run(sandbox, judge_settings):
+    shown = []
+    for _ in range(3):
+        report = judge(sandbox, judge_settings, "sum-pair", "cpp", _GARBAGE_SOURCE)
+        assert report.verdict is Verdict.ACCEPTED, report
+        shown.append([t.stdout for t in report.tests])
+    assert shown[0] == shown[1] == shown[2], shown
