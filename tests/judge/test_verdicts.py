@@ -3,6 +3,7 @@ the others are still judged, runtime error, compile error, memory limit, output 
 
 from __future__ import annotations
 
+import resource
 from pathlib import Path
 
 import pytest
@@ -599,3 +600,29 @@ def test_cpp_reads_the_same_garbage_on_every_run(sandbox, judge_settings):
         assert report.verdict is Verdict.ACCEPTED, report
         shown.append([t.stdout for t in report.tests])
     assert shown[0] == shown[1] == shown[2], shown
+
+
+def test_the_stack_limit_does_not_follow_whatever_started_the_judge(sandbox, judge_settings):
+    # RLIMIT_STACK was inherited: how deep a C++ or Python recursion could go before it crashed (and, unlimited, the
+    # kernel's whole address layout) followed the judge host's service manager, so one source's verdict could differ
+    # from host to host. A judge started with a 64 MiB soft limit gives its programs the same 8 MiB as any other.
+    source = """
+import resource
+
+def sum_pair(a, b):
+    print(resource.getrlimit(resource.RLIMIT_STACK)[0])
+    return a + b
+"""
+    soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
+    shown = []
+    for inherited in (64 << 20, 8 << 20):
+        if hard != resource.RLIM_INFINITY and inherited > hard:
+            pytest.skip("the stack's hard limit is too low to raise the soft one")
+        resource.setrlimit(resource.RLIMIT_STACK, (inherited, hard))
+        try:
+            report = judge(sandbox, judge_settings, "sum-pair", "python", source)
+        finally:
+            resource.setrlimit(resource.RLIMIT_STACK, (soft, hard))
+        assert report.verdict is Verdict.ACCEPTED, report
+        shown.append({t.stdout for t in report.tests})
+    assert shown == [{f"{8 << 20}\n"}] * 2, shown
