@@ -34,6 +34,7 @@ INPUT_FD = 4  # test input frames (supervised runs only; their stdin is /dev/nul
 STATUS_FD = 5  # bwrap writes {"child-pid": N} and, once the program has run and ended, {"exit-code": N}
 SECCOMP_FD = 6  # bwrap reads the seccomp filter from here
 SANDBOX_WORKDIR = "/work"
+STACK_BYTES = 8 << 20  # RLIMIT_STACK's soft limit, the common default: the main thread's stack (make_preexec)
 CORE_LIMIT = 1  # RLIMIT_CORE: no core dump of any kind, nor the host's core dump helper (make_preexec)
 OOM_SCORE_ADJ = b"1000"  # the most: the OOM killer takes the program's processes first (make_preexec)
 PROGRAM_DIR = "/judge"
@@ -141,6 +142,8 @@ def make_preexec(
     mem = limits.memory_mb << 20
     use_as = limits.address_space_limit
     nproc_hard = resource.getrlimit(resource.RLIMIT_NPROC)[1]
+    stack_hard = resource.getrlimit(resource.RLIMIT_STACK)[1]
+    stack = STACK_BYTES if stack_hard == resource.RLIM_INFINITY else min(STACK_BYTES, stack_hard)
     if nproc_hard != resource.RLIM_INFINITY:
         nproc = min(nproc, nproc_hard)
     wanted = [
@@ -204,6 +207,11 @@ def make_preexec(
         # has real-time group scheduling) and no nice value below 0.
         for fixed in (resource.RLIMIT_MEMLOCK, resource.RLIMIT_RTPRIO, resource.RLIMIT_NICE):
             resource.setrlimit(fixed, (0, 0))
+        # The stack's soft limit too (STACK_BYTES): inherited, how deep a C++ or Python recursion could go before it
+        # crashed, and at "unlimited" the kernel's whole address layout (its legacy bottom-up mmap), followed whatever
+        # started the judge, so a verdict could differ from one judge host to another. The hard limit stays (g++
+        # raises its own soft limit for deep templates; a program may too, its memory bounded all the same).
+        resource.setrlimit(resource.RLIMIT_STACK, (stack, stack_hard))
         if drop:
             # Hand the pipes to the sandbox uid, so reopening /proc/self/fd/N works (Java's harness does).
             for fd in range(INPUT_FD + 1):

@@ -16,6 +16,11 @@ from judge.harness_cpp_prelude import (
 SOURCE_FILE = "solution.cpp"
 MAIN_FILE = "main.cpp"
 BINARY = "prog"
+# glibc's malloc keeps freed small blocks in a per-thread cache (tcache) and writes a key into each, drawn at random
+# for every process (getrandom) to catch double frees: reading a block after it was freed (a reference into a
+# vector's buffer kept across a push_back that moved it) read that key, a different value on every run. Without the
+# cache, freed small blocks go to the fast bins, whose links are the same on every run (addresses are: judge.bwrap).
+RUN_ENV = {"GLIBC_TUNABLES": "glibc.malloc.tcache_count=0"}
 _CPP = {"int": "int", "long": "long long", "float": "double", "bool": "bool", "string": "std::string"}
 
 
@@ -120,4 +125,5 @@ def build(
         ro_binds=ro_binds,
         fallback=fallback,
         binary=BINARY,
+        run_env={} if portable else RUN_ENV,
     )

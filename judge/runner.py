@@ -171,7 +171,8 @@ def _compile_once(
         ro_binds=program.ro_binds,
         sealed=True,  # the source names what the compiler reads: never one of its own output channels
     )
-    if compiled.started is False:
+    # An OOM kill in the compile's group may have taken bwrap itself (judge.verdict.start_verdict): out of memory.
+    if compiled.started is False and not compiled.memory_exceeded:
         raise StartFailure("the sandbox could not start the compiler")
     return compiled
 

@@ -250,7 +250,10 @@ def start_verdict(
         return Verdict.TIME_LIMIT, f"the program did not start within {startup_s:g} s"
     if state == "output":
         return Verdict.OUTPUT_LIMIT, "top-level code printed more than the output limit"
-    if started is False or (state == "no_hello" and harness_first and not memory_exceeded):
+    # bwrap's word that it started the program is lost when bwrap itself is killed, and the run's memory group's OOM
+    # killer can take it: it is in the group, and a program that lowers its own OOM score leaves bwrap's the highest.
+    # An OOM kill in the group is the program's memory, never a start that failed (bwrap needs a sliver of any limit).
+    if not memory_exceeded and (started is False or (state == "no_hello" and harness_first)):
         return None
     outcome = ProcessOutcome(
         exit_code=exit_code, signal=signal, memory_exceeded=memory_exceeded, stderr=stderr

@@ -7,6 +7,8 @@ import json
 import signal
 import time
 
+import pytest
+
 from judge.bank import Compare
 from judge.bank import TestCase as Case
 from judge.disclosure import redact
@@ -33,6 +35,7 @@ from judge.verdict import (
     json_size_over,
     judge_outcome,
     overall_verdict,
+    start_verdict,
 )
 
 
@@ -377,3 +380,16 @@ def test_judging_a_record_of_millions_of_items_costs_the_judge_no_more_than_deco
             judging = time.process_time() - started
             assert result.verdict is Verdict.WRONG_ANSWER
             assert judging <= 2 * decoding + 0.1, (value[:20], compare, judging, decoding)
+
+
+@pytest.mark.parametrize("language", ["python", "javascript", "java", "cpp"])
+@pytest.mark.parametrize("state", ["no_hello", "ended"])
+def test_a_start_that_lost_bwrap_to_the_runs_oom_killer_is_memory_limit(language, state):
+    # The run's memory group holds bubblewrap's own processes too, at the sandbox's OOM score, which a program can
+    # lower for itself: its OOM kill then takes bwrap, which never reports the program's exit. That read as bwrap
+    # failing to start the program (internal_error), a verdict the candidate chose for itself.
+    common = {"fatal": None, "exit_code": None, "signal": signal.SIGKILL, "stderr": b"", "startup_s": 2.0}
+    decided = start_verdict(state, language, started=False, memory_exceeded=True, **common)
+    assert decided is not None and decided[0] is Verdict.MEMORY_LIMIT, decided
+    # Without an OOM kill, a bwrap that never started the program is still the judge's failure.
+    assert start_verdict(state, language, started=False, memory_exceeded=False, **common) is None

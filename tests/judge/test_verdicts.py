@@ -3,6 +3,7 @@ the others are still judged, runtime error, compile error, memory limit, output 
 
 from __future__ import annotations
 
+import resource
 from pathlib import Path
 
 import pytest
@@ -557,3 +558,71 @@ def test_the_order_of_objects_by_address_is_the_same_on_every_run(sandbox, judge
         assert report.verdict is Verdict.ACCEPTED, report
         shown.append([t.stdout for t in report.tests])
     assert shown[0] == shown[1] == shown[2], shown
+
+
+# The C library's own random numbers, drawn afresh for every process: the stack protector's canary, which every
+# protected frame (printf's, libstdc++'s) leaves on the stack, and malloc's tcache key, written into every small block
+# it frees. The commonest C++ bugs read them: an uninitialized local array (`int cnt[26];`) and a pointer into a
+# vector's buffer kept across a push_back that moved it. Both printed different values on every run (2026-12-03), so
+# a solution with either bug could pass on one run and fail its rerun. Each test here prints what it read.
+_GARBAGE_SOURCE = """
+#include <bits/stdc++.h>
+using namespace std;
+
+__attribute__((noinline)) void print_something(int a) { printf("test %d\\n", a); fflush(stdout); }
+__attribute__((noinline)) unsigned long uninitialized() {
+    unsigned long cnt[24];
+    asm volatile("" : "=m"(cnt));  // as if it were read
+    unsigned long seen = 0;
+    for (int i = 0; i < 24; i++) seen = seen * 31 + cnt[i];
+    return seen;
+}
+
+class Solution {
+public:
+    int sumPair(int a, int b) {
+        print_something(a);
+        unsigned long stack = uninitialized();
+        vector<int> v = {1, 2, 3, 4};
+        int* old = v.data();
+        v.push_back(5);  // moves the buffer: `old` points into freed memory
+        printf("%lx %d %d %d %d\\n", stack, old[0], old[1], old[2], old[3]);
+        return a + b;
+    }
+};
+"""
+
+
+def test_cpp_reads_the_same_garbage_on_every_run(sandbox, judge_settings):
+    shown = []
+    for _ in range(3):
+        report = judge(sandbox, judge_settings, "sum-pair", "cpp", _GARBAGE_SOURCE)
+        assert report.verdict is Verdict.ACCEPTED, report
+        shown.append([t.stdout for t in report.tests])
+    assert shown[0] == shown[1] == shown[2], shown
+
+
+def test_the_stack_limit_does_not_follow_whatever_started_the_judge(sandbox, judge_settings):
+    # RLIMIT_STACK was inherited: how deep a C++ or Python recursion could go before it crashed (and, unlimited, the
+    # kernel's whole address layout) followed the judge host's service manager, so one source's verdict could differ
+    # from host to host. A judge started with a 64 MiB soft limit gives its programs the same 8 MiB as any other.
+    source = """
+import resource
+
+def sum_pair(a, b):
+    print(resource.getrlimit(resource.RLIMIT_STACK)[0])
+    return a + b
+"""
+    soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
+    shown = []
+    for inherited in (64 << 20, 8 << 20):
+        if hard != resource.RLIM_INFINITY and inherited > hard:
+            pytest.skip("the stack's hard limit is too low to raise the soft one")
+        resource.setrlimit(resource.RLIMIT_STACK, (inherited, hard))
+        try:
+            report = judge(sandbox, judge_settings, "sum-pair", "python", source)
+        finally:
+            resource.setrlimit(resource.RLIMIT_STACK, (soft, hard))
+        assert report.verdict is Verdict.ACCEPTED, report
+        shown.append({t.stdout for t in report.tests})
+    assert shown == [{f"{8 << 20}\n"}] * 2, shown
