@@ -84,6 +84,14 @@ def build_tts(settings: AgentSettings) -> tts.TTS[Any]:
     return openai.TTS(model=model, voice=settings.tts_voice, api_key=_key(settings, "OPENAI_API_KEY"))
 
 
+# The rate RoomIO hands the session the candidate's audio at (`AudioInputOptions.sample_rate`; livekit's default is
+# 24 kHz). The Silero VAD and the local turn detector infer at 16 kHz, and Deepgram's STT streams 16 kHz: each of
+# them resamples every frame whose rate differs, in Python, through an FFI call per frame. Delivering 16 kHz (WebRTC
+# decodes and resamples natively anyway) removes those resamplers. OpenAI's STT and realtime model take 24 kHz and
+# resample this instead: one resampler where 24 kHz would need two (VAD and turn detector).
+CANDIDATE_AUDIO_RATE = 16_000
+
+
 def turn_handling(settings: AgentSettings) -> TurnHandlingOptions:
     """Local turn detector (never the cloud one, even in dev mode) and plain VAD interruptions."""
     return TurnHandlingOptions(

@@ -33,7 +33,7 @@ from agent.paste import TOPIC_EDITOR_PASTE, PasteWatch
 from agent.practice import offline_practice_context
 from agent.presence import CandidatePresence
 from agent.prompts import validate_all
-from agent.providers import ProviderConfigError, build_classifier, build_session
+from agent.providers import CANDIDATE_AUDIO_RATE, ProviderConfigError, build_classifier, build_session
 from agent.recorder import EventRecorder, replay_spools
 from agent.resume import ResumePoint, build_resume, merge_spooled
 from agent.senders import CandidateSenders, candidate_identity
@@ -389,11 +389,12 @@ def room_options(expected: str | None) -> RoomOptions:
     """RoomIO's options: a reload or dropped connection must not end the interview (presence decides when absence
     is final); audio from the scheduled candidate only; RoomIO's text input off, since it reads an `lk.chat` stream
     whole (``listen_to_chat`` reads it bounded); no pre-connect audio buffer (our page sends none, and RoomIO takes
-    one from any participant, matched only by the track id every participant sees)."""
+    one from any participant, matched only by the track id every participant sees); audio at the rate the VAD, the turn
+    detector and the STT read (CANDIDATE_AUDIO_RATE), so that none of them resamples every frame."""
     return RoomOptions(
         close_on_disconnect=False,
         text_input=False,
-        audio_input=AudioInputOptions(pre_connect_audio=False),
+        audio_input=AudioInputOptions(sample_rate=CANDIDATE_AUDIO_RATE, pre_connect_audio=False),
         participant_identity=expected if expected else NOT_GIVEN,
     )
 

@@ -1,5 +1,6 @@
-"""Synthetic candidate speech for the voice benchmark: espeak-ng utterances rendered once to 24 kHz PCM (the rate
-RoomIO hands the agent), laid out on one timeline per session with pauses for the agent's replies.
+"""Synthetic candidate speech for the voice benchmark: espeak-ng utterances rendered once to PCM at the rate RoomIO
+hands the agent (`agent.providers.CANDIDATE_AUDIO_RATE`, 16 kHz), laid out on one timeline per session with pauses
+for the agent's replies.
 
 No `main`: shared by `bench/agent_voice.py` and the session processes it starts.
 """
@@ -15,7 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-SAMPLE_RATE = 24_000  # RoomInputOptions.audio_sample_rate: what the agent's audio input delivers
+from agent.providers import CANDIDATE_AUDIO_RATE
+
+SAMPLE_RATE = CANDIDATE_AUDIO_RATE  # what agent.worker.room_options has RoomIO deliver
 FRAME_SAMPLES = SAMPLE_RATE // 50  # 20 ms frames, as WebRTC delivers them
 SILENCE_LEVEL = 300  # int16 amplitude under which espeak's output counts as silence (its tail padding)
 

@@ -1,9 +1,10 @@
 """Voice-path capacity: how many concurrent interviews one worker host carries on 2 cores.
 
-Each session is fed synthetic speech (espeak-ng, rendered to 24 kHz PCM and delivered as 20 ms frames at real
-time) through the real Silero VAD and the real local end-of-turn model (`v1-mini`, the one production uses), with
-the production turn handling (`agent.providers.turn_handling`), a fake STT that transcribes only audio it has
-received, and the fake LLM and TTS (fixed latencies). The session is the Shadows interview in the approach phase
+Each session is fed synthetic speech (espeak-ng, rendered to PCM at the rate production's RoomIO delivers, 16 kHz:
+`agent.providers.CANDIDATE_AUDIO_RATE`, and delivered as 20 ms frames at real time) through the real Silero VAD
+and the real local end-of-turn model (`v1-mini`, the one production uses), with the production turn handling
+(`agent.providers.turn_handling`), a fake STT that transcribes only audio it has received, and the fake LLM and
+TTS (fixed latencies). The session is the Shadows interview in the approach phase
 (`--bare`: a plain livekit Agent).
 
 Sessions run as LiveKit runs jobs: one process per session, forked from a server process that preloaded the
