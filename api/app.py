@@ -137,6 +137,11 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         # (and the scheme the server saw), so it sent a client's POST, body and key included, wherever a spoofed
         # Host or a cache keyed without it said, and over plain http behind a TLS proxy.
         redirect_slashes=False,
+        # FastAPI's own OpenTelemetry layer is off: the API's traces come from api/tracing.py (the instrumentors,
+        # with their header and query hygiene), and only when an OTLP endpoint is configured. Left on, FastAPI
+        # asked the global providers on every request whether anything was configured, and would record exception
+        # messages (which can quote request data) as log records wherever a global logger provider appeared.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.settings = settings
     app.state.questions = QuestionCache()
@@ -160,10 +165,12 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         wait_s=settings.pdf_queue_wait_s,
     )
     for router in (
+        # Routes are matched in this order, router by router: the candidate page's join, the most frequent call,
+        # comes first (its two paths are fixed, so no route after it could have matched them).
+        join.router,
         health.router,
         history.router,  # before sessions: /v1/sessions/export is not a session id
         sessions.router,
-        join.router,
         practice.router,
         livekit_webhook.router,
         internal.router,

@@ -92,6 +92,9 @@ def running_stack(
             # usage, so past the per-organisation default (1000/hour) they would all be 429s.
             "SHADOWS_API_SESSION_CREATE_RATE_LIMIT": "100000000/hour",
             **({"SHADOWS_API_REDIS_URL": redis_url} if redis_url else {}),
+            # The API measured is this checkout's: the venv's editable install may point at another one (a git
+            # worktree sharing the main clone's .venv), and the API runs from a temporary directory.
+            "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p),
         }
         venv_bin = Path(sys.executable).parent
         # `shadows api` in both cases: the same HTTP stack (h11, head cap, proxy settings) the deployment runs.
