@@ -2,7 +2,7 @@
 .PHONY: setup dev test check bench docs-examples
 
 # pytest-xdist workers for `make test` (each runs its own PostgreSQL cluster and judge pool).
-TEST_WORKERS ?= 3
+TEST_WORKERS ?= 4
 
 setup:
 	@bash scripts/setup.sh
