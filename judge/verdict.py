@@ -221,6 +221,11 @@ def crash_verdict(outcome: ProcessOutcome) -> tuple[Verdict, str]:
     return Verdict.RUNTIME_ERROR, f"exited with code {outcome.exit_code}" + (f": {tail}" if tail else "")
 
 
+def slow_start_verdict(startup_s: float) -> tuple[Verdict, str]:
+    """The verdict of a program that did not say hello within its start-up allowance, when that is its doing."""
+    return Verdict.TIME_LIMIT, f"the program did not start within {startup_s:g} s"
+
+
 def start_verdict(
     state: str,
     language: str,
@@ -245,9 +250,7 @@ def start_verdict(
     if state == "slow_load":
         return Verdict.TIME_LIMIT, "top-level code took longer than the per-test time limit"
     if state == "slow_start":
-        if harness_first:
-            return None
-        return Verdict.TIME_LIMIT, f"the program did not start within {startup_s:g} s"
+        return None if harness_first else slow_start_verdict(startup_s)
     if state == "output":
         return Verdict.OUTPUT_LIMIT, "top-level code printed more than the output limit"
     # bwrap's word that it started the program is lost when bwrap itself is killed, and the run's memory group's OOM

@@ -32,7 +32,15 @@ from judge.runner import COMPILE_OUTPUT_CHARS, build_program, make_report
 from judge.schemas import RunReport, RunRequest, TestResult, Timings, Verdict
 from judge.settings import JudgeSettings
 from judge.supervisor import EXCERPT_BYTES
-from judge.verdict import ProcessOutcome, TestOutcome, crash_stderr, judge_outcome, start_verdict, unreported
+from judge.verdict import (
+    ProcessOutcome,
+    TestOutcome,
+    crash_stderr,
+    judge_outcome,
+    slow_start_verdict,
+    start_verdict,
+    unreported,
+)
 
 log = logging.getLogger(__name__)
 
@@ -311,8 +319,7 @@ class Judge0Backend:
                     # there shares the harness's uid (a process still burning CPU, say): a harness that dies, or is
                     # slow to start, before hello is its doing, not ours.
                     if event["start"] == "slow_start":
-                        startup_s = POLICIES[request.language].startup_s
-                        decided = Verdict.TIME_LIMIT, f"the program did not start within {startup_s:g} s"
+                        decided = slow_start_verdict(POLICIES[request.language].startup_s)
                     else:
                         decided = Verdict.RUNTIME_ERROR, "the program ended before running any test"
                 for index in order:
