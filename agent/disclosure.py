@@ -32,7 +32,8 @@ from livekit.agents import llm
 
 from agent.checkins import chunk_text
 from agent.code_view import MAX_VIEW_CHARS
-from agent.notes_match import RUN_WORDS, ProtectedNotes, build, words
+from agent.notes_build import build
+from agent.notes_match import RUN_WORDS, ProtectedNotes, words
 from agent.notes_match import weights as weights_of
 from agent.prompts import PROMPTS_DIR, render
 
