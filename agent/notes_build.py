@@ -11,8 +11,8 @@ it is done once and kept:
   and ``public``, so it is another entry.
 - **Per text** of the candidate's (``_Candidate``) or the interviewer's (``_Said``): what that text does to the
   notes (which note words it holds, which pairs and runs, whether it reads a note near word for word, which note
-  words it uses as a note does). Kept per exact text, within the question's entry: a new turn, or the code
-  changed, is a new text, read once.
+  words it uses as a note does). Kept per exact text (under its 128-bit digest), within the question's entry: a
+  new turn, or the code changed, is a new text, read once.
 
 Then a reply's guard is these kept pieces put together (set unions and differences over the notes' words), which is
 what ``build`` did before for every text at every reply; the decisions are the same. The kept pieces are small (sets
@@ -21,6 +21,7 @@ of the notes' words and pairs), never a text's words; each cache is bounded (lea
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import math
 from collections import OrderedDict
@@ -74,6 +75,12 @@ class _Lru(Generic[K, V]):
 
     def clear(self) -> None:
         self._items.clear()
+
+
+def _digest(text: str) -> bytes:
+    """What a text is kept under: not the text itself (the code's view is up to 20,000 characters, and hundreds of
+    texts are kept per question)."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _unrepeated(s: list[str]) -> list[str]:
@@ -198,8 +205,8 @@ class _Static:
     )  # per note, where its own words are
     pair_firsts: frozenset[str] = field(init=False)
     run_starts: frozenset[str] = field(init=False)
-    candidate: _Lru[str, _Candidate] = field(default_factory=lambda: _Lru(TEXTS_KEPT))
-    said: _Lru[str, _Said] = field(default_factory=lambda: _Lru(TEXTS_KEPT))
+    candidate: _Lru[bytes, _Candidate] = field(default_factory=lambda: _Lru(TEXTS_KEPT))
+    said: _Lru[bytes, _Said] = field(default_factory=lambda: _Lru(TEXTS_KEPT))
 
     def __post_init__(self) -> None:
         self.orders = [_order(seq, own) for seq, own in zip(self.seqs, self.owns, strict=True)]
@@ -207,7 +214,8 @@ class _Static:
         self.run_starts = frozenset(r[0] for r in self.runs)
 
     def read_candidate(self, text: str) -> _Candidate:
-        if (kept := self.candidate.get(text)) is not None:
+        key = _digest(text)
+        if (kept := self.candidate.get(key)) is not None:
             return kept
         cs = normalise(words(text), self.vocab)
         where: dict[str, list[int]] = {}
@@ -231,15 +239,16 @@ class _Static:
         )
         pairs = frozenset(_pairs_in(self.all_pairs, self.pair_firsts, unrepeated))
         runs = frozenset(_runs_in(self.runs, self.run_starts, unrepeated))
-        return self.candidate.put(text, _Candidate(present, claims, pairs, runs, verbatim, used))
+        return self.candidate.put(key, _Candidate(present, claims, pairs, runs, verbatim, used))
 
     def read_said(self, text: str) -> _Said:
-        if (kept := self.said.get(text)) is not None:
+        key = _digest(text)
+        if (kept := self.said.get(key)) is not None:
             return kept
         s = normalise(words(text), self.vocab)
         short = frozenset(s) & self.noted_words if len(s) <= SINGLE_REPLY_WORDS else frozenset()
         pairs = frozenset(_pairs_in(self.all_pairs, self.pair_firsts, _unrepeated(s)))
-        return self.said.put(text, _Said(pairs, short))
+        return self.said.put(key, _Said(pairs, short))
 
 
 def _static(secret_words: list[list[str]], public: tuple[str, ...], common: tuple[str, ...]) -> _Static:
