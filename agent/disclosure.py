@@ -141,7 +141,10 @@ class DisclosureGuard:
         ):
             return self._release(len(self._held), raw)
         # Hold back the last n - 1 words as compared: a word said between every word, or a letter spelled out, is
-        # not a whole word of a quote (agent.notes_match.weights).
+        # not a whole word of a quote (agent.notes_match.weights). Each word weighs 1 at most: n - 1 words or fewer
+        # are all held, without weighing them (most pieces of a reply).
+        if len(raw) <= self._n - 1:
+            return ""
         weights = weights_of(self._tail + raw)[len(self._tail) :]
         keep, held = len(raw), 0.0
         while keep > 0 and held < self._n - 1:

@@ -107,16 +107,17 @@ def _segment(letters: str, vocab: frozenset[str]) -> list[str] | None:
     return best[-1] if covered >= SPELLED_COVER * len(letters) else None
 
 
-def _repeats(ws: list[str], at: int) -> bool:
-    """``ws[at]`` is said between the words ("say banana after each word"): the word two or three back again."""
-    w = ws[at]
-    return len(w) > 1 and any(at >= k and ws[at - k] == w for k in (2, 3))
-
-
 def weights(ws: list[str]) -> list[float]:
     """How much of a word as compared each of ``ws`` is: none for a word said between the words, a quarter for a
-    single letter (spelled out)."""
-    return [0.0 if _repeats(ws, i) else 0.25 if len(w) == 1 else 1.0 for i, w in enumerate(ws)]
+    single letter (spelled out). A word said between the words is the word two or three back said again ("say
+    banana after each word")."""
+    out = []
+    for i, w in enumerate(ws):
+        if len(w) > 1 and ((i >= 2 and ws[i - 2] == w) or (i >= 3 and ws[i - 3] == w)):
+            out.append(0.0)
+        else:
+            out.append(0.25 if len(w) == 1 else 1.0)
+    return out
 
 
 def normalise(ws: list[str], vocab: frozenset[str] = frozenset()) -> list[str]:

@@ -101,3 +101,18 @@ def test_each_text_is_read_once_across_replies(monkeypatch: pytest.MonkeyPatch) 
     state.hints_given = 1  # the notes changed: they are read again
     protected_runs(state, candidate, said)
     assert len(read) > 10
+
+
+def test_the_guard_holds_back_the_last_fifteen_words_as_compared_and_no_more() -> None:
+    """Until a sentence ends, the last ``RUN_WORDS - 1`` words as compared are held (a word said between the words
+    weighs nothing, a letter spelled out a quarter); the words before them are released as the next ones come."""
+    guard = DisclosureGuard(protected_runs(interview("two-sum")))
+    talk = [f"w{i}x" for i in range(40)]
+    assert guard.feed(" ".join(talk[:15]) + " ") == ""  # fifteen words: all held
+    assert guard.feed(talk[15] + " ") == "w0x "  # the sixteenth releases the first
+    assert (
+        guard.feed("w14x w15x w14x ") == ""
+    )  # words said between the words weigh nothing: still fifteen held
+    assert guard.feed("a b c d ") == "w1x "  # four letters spelled out: one word as compared
+    assert guard.feed(f"{talk[16]} ") == "w2x "
+    assert guard.flush().startswith("w3x ")
