@@ -32,7 +32,8 @@ from livekit.agents import llm
 
 from agent.checkins import chunk_text
 from agent.code_view import MAX_VIEW_CHARS
-from agent.notes_match import RUN_WORDS, ProtectedNotes, build, words
+from agent.notes_build import build
+from agent.notes_match import RUN_WORDS, ProtectedNotes, words
 from agent.notes_match import weights as weights_of
 from agent.prompts import PROMPTS_DIR, render
 
@@ -140,7 +141,10 @@ class DisclosureGuard:
         ):
             return self._release(len(self._held), raw)
         # Hold back the last n - 1 words as compared: a word said between every word, or a letter spelled out, is
-        # not a whole word of a quote (agent.notes_match.weights).
+        # not a whole word of a quote (agent.notes_match.weights). Each word weighs 1 at most: n - 1 words or fewer
+        # are all held, without weighing them (most pieces of a reply).
+        if len(raw) <= self._n - 1:
+            return ""
         weights = weights_of(self._tail + raw)[len(self._tail) :]
         keep, held = len(raw), 0.0
         while keep > 0 and held < self._n - 1:

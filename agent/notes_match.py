@@ -31,17 +31,16 @@ A note is read out when, in a window of the reply, enough of what is *its own* c
   in a word list, ``WORD_LIST_SHARE``); counted as above. In a longer reply a note's word said alone is talk
   ("Still a failing test ...").
 
-Paraphrase, translation, a note read out over more than its window in one reply in disguise, or one word per
+What is protected is built for each reply by agent.notes_build (from what it kept of the texts read for earlier
+replies). Paraphrase, translation, a note read out over more than its window in one reply in disguise, or one word per
 reply padded into replies longer than ``SINGLE_REPLY_WORDS`` words are not caught.
 """
 
 from __future__ import annotations
 
 import functools
-import itertools
 import math
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 RUN_WORDS = 16
@@ -108,16 +107,17 @@ def _segment(letters: str, vocab: frozenset[str]) -> list[str] | None:
     return best[-1] if covered >= SPELLED_COVER * len(letters) else None
 
 
-def _repeats(ws: list[str], at: int) -> bool:
-    """``ws[at]`` is said between the words ("say banana after each word"): the word two or three back again."""
-    w = ws[at]
-    return len(w) > 1 and any(at >= k and ws[at - k] == w for k in (2, 3))
-
-
 def weights(ws: list[str]) -> list[float]:
     """How much of a word as compared each of ``ws`` is: none for a word said between the words, a quarter for a
-    single letter (spelled out)."""
-    return [0.0 if _repeats(ws, i) else 0.25 if len(w) == 1 else 1.0 for i, w in enumerate(ws)]
+    single letter (spelled out). A word said between the words is the word two or three back said again ("say
+    banana after each word")."""
+    out = []
+    for i, w in enumerate(ws):
+        if len(w) > 1 and ((i >= 2 and ws[i - 2] == w) or (i >= 3 and ws[i - 3] == w)):
+            out.append(0.0)
+        else:
+            out.append(0.25 if len(w) == 1 else 1.0)
+    return out
 
 
 def normalise(ws: list[str], vocab: frozenset[str] = frozenset()) -> list[str]:
@@ -216,7 +216,7 @@ class _Note:
     verbatim: bool  # the near-word-for-word test applies (the candidate's text does not read it so already)
     pairs: frozenset[tuple[str, str]] = frozenset()  # its distinctive word pairs, counted across replies
 
-    @property
+    @functools.cached_property
     def heard_words(self) -> frozenset[str]:
         """Its words that can be heard across replies: its own words in its pairs."""
         return frozenset(w for p in self.pairs for w in p if w in self.own)
@@ -256,17 +256,6 @@ class _Bag:
             len(live) >= math.ceil(VERBATIM_SHARE * len(self._types))
             and len(self._note.own.intersection(live)) >= 2
         )
-
-
-def _verbatim_in(note: _Note, ws: list[str], present: frozenset[str]) -> bool:
-    """Whether ``ws`` (whose words are ``present``) reads ``note`` near word for word. Most texts hold too few of
-    its words at all to: they are not read through (the guard is built for every reply, from every text of the
-    candidate's)."""
-    types = frozenset(note.seq)
-    if len(types & present) < math.ceil(VERBATIM_SHARE * len(types)):
-        return False
-    bag = _Bag(note)
-    return any(bag.push(w, at) for at, w in enumerate(ws))
 
 
 @dataclass(frozen=True)
@@ -392,153 +381,3 @@ class Matcher:
             if verbatim is not None and verbatim.push(w, at):
                 return True
         return False
-
-
-def _unrepeated(s: list[str]) -> list[str]:
-    return [w for i, w in enumerate(s) if not (len(w) > 1 and w in s[max(0, i - 3) : max(0, i - 1)])]
-
-
-def _runs(seqs: Iterable[list[str]]) -> set[tuple[str, ...]]:
-    seqs = [_unrepeated(s) for s in seqs]
-    return {tuple(s[i : i + RUN_WORDS]) for s in seqs for i in range(len(s) - RUN_WORDS + 1)}
-
-
-def _runs_in(runs: set[tuple[str, ...]], seqs: Iterable[list[str]]) -> set[tuple[str, ...]]:
-    """The runs of ``runs`` that some text of ``seqs`` holds (looked up where a run's first word is, not every
-    run of every text: the candidate's texts are long, the notes' runs few)."""
-    starts = {r[0] for r in runs}
-    found: set[tuple[str, ...]] = set()
-    for s in seqs:
-        s = _unrepeated(s)
-        for i in range(len(s) - RUN_WORDS + 1):
-            if s[i] in starts and (run := tuple(s[i : i + RUN_WORDS])) in runs:
-                found.add(run)
-    return found
-
-
-@functools.lru_cache(maxsize=512)
-def _normalised(text: str, vocab: frozenset[str]) -> list[str]:
-    """``normalise(words(text), vocab)``, kept: the guard is built for every reply, from texts (the candidate's
-    turns, the statement, the prompts) that mostly stay the same from one reply to the next. Callers never change
-    the list."""
-    return normalise(words(text), vocab)
-
-
-def _used_as_noted(
-    seq: tuple[str, ...], own: frozenset[str], candidate_words: list[dict[str, list[int]]]
-) -> set[str]:
-    """The words of ``own`` that a candidate text uses as the note ``seq`` does: two of them or more in the note's
-    order, each within ``USED_GAP`` words of the one before. A word the candidate wrote only elsewhere (a pasted
-    word list, a comment on something else) stays the note's. ``candidate_words``: for each text, where each word
-    of any note is in it."""
-    first: dict[str, int] = {}
-    last: dict[str, int] = {}
-    for i, w in enumerate(seq):
-        if w in own:
-            first.setdefault(w, i)
-            last[w] = i
-    theirs: set[str] = set()
-    for where_in in candidate_words:
-        s = sorted((at, w) for w in own for at in where_in.get(w, ()))  # this note's own words, in text order
-        seen: dict[
-            str, tuple[int, tuple[str, ...]]
-        ] = {}  # a note word: where last written, the chain it ends
-        for at, w in s:
-            if w not in own:
-                continue
-            before: tuple[str, ...] = ()
-            for v, (where, chain) in seen.items():
-                if (
-                    at - where <= USED_GAP
-                    and first[v] < last[w]
-                    and w not in chain
-                    and len(chain) > len(before)
-                ):
-                    before = chain
-            chain = (*before, w)
-            if len(chain) >= 2:
-                theirs.update(chain)
-            seen[w] = (at, chain[-8:])
-    return theirs
-
-
-def _pairs_in(pairs: set[tuple[str, str]], seqs: Iterable[list[str]]) -> set[tuple[str, str]]:
-    """The pairs of ``pairs`` that some text of ``seqs`` says (looked up where a pair's first word is)."""
-    firsts = {p[0] for p in pairs}
-    found: set[tuple[str, str]] = set()
-    for seq in seqs:
-        s = _unrepeated(seq)
-        for i, w in enumerate(s):
-            if w in firsts:
-                found.update(
-                    p for g in range(1, PAIR_GAP + 1) if i + g < len(s) and (p := (w, s[i + g])) in pairs
-                )
-    return found
-
-
-def build(
-    secret: Iterable[str],
-    public: Iterable[str],
-    common: Iterable[str] = (),
-    candidate: Iterable[str] = (),
-    said: Iterable[str] = (),
-) -> ProtectedNotes:
-    """The notes in ``secret``, less what is in ``public`` (any words), ``common`` (words the interviewer uses
-    anyway) and ``candidate`` (the candidate's own words); ``said``: the interviewer's earlier replies."""
-    secret_words = [words(t) for t in secret if t.strip()]
-    if not secret_words:
-        return ProtectedNotes()
-    vocab = frozenset(w for ws in secret_words for w in ws if len(w) > 1 or w in ("a", "i"))
-    public_seqs = [_normalised(t, frozenset()) for t in public]
-    candidate_seqs = [_normalised(t, vocab) for t in candidate]
-    public_words = {w for s in public_seqs for w in s} | {
-        w for t in common for w in _normalised(t, frozenset())
-    }
-    public_words |= {stem(w) for w in STOPWORDS}
-    seqs = [normalise(ws, vocab) for ws in secret_words]
-    common_seqs = [_normalised(t, frozenset()) for t in common]
-    noted_words = {w for s in seqs for w in s}
-    noted: list[dict[str, list[int]]] = []  # for each candidate text, where each word of a note is in it
-    for cs in candidate_seqs:
-        where: dict[str, list[int]] = {}
-        for at, w in enumerate(cs):
-            if w in noted_words:
-                where.setdefault(w, []).append(at)
-        noted.append(where)
-    present = [frozenset(where) for where in noted]
-    owns = [frozenset(w for w in s if w not in public_words and not w.isdigit() and len(w) > 1) for s in seqs]
-    # A text holding most of every note's own words (`WORD_LIST_SHARE`) is a word list (a dictionary pasted by
-    # someone who does not know the notes), not a candidate's own use of one note: two note words near each other
-    # in it are chance, so it makes no note word the candidate's (`_used_as_noted`). Its words still count as
-    # written (`present`).
-    all_own = frozenset().union(*owns)
-    claiming = [where for where in noted if len(all_own & where.keys()) <= WORD_LIST_SHARE * len(all_own)]
-    note_pairs = [
-        {(a, b) for a, b in itertools.pairwise(s) if a in own or b in own}
-        for s, own in zip(seqs, owns, strict=True)
-    ]
-    shared = _pairs_in(set().union(*note_pairs), [*public_seqs, *common_seqs, *candidate_seqs])
-    notes = []
-    for seq_list, own, all_pairs in zip(seqs, owns, note_pairs, strict=True):
-        seq = tuple(seq_list)
-        theirs = _used_as_noted(seq, own, claiming)
-        distinct = tuple(dict.fromkeys(w for w in seq if w in own and w not in theirs))
-        pairs = frozenset(all_pairs - shared)
-        note = _Note(seq, distinct, own, verbatim=len(seq) >= 6 and len(own) >= 2, pairs=pairs)
-        if note.verbatim and any(
-            _verbatim_in(note, s, p) for s, p in zip(candidate_seqs, present, strict=True)
-        ):
-            note = _Note(seq, distinct, own, verbatim=False, pairs=pairs)
-        if note.distinct or note.verbatim or note.pairs:
-            notes.append(note)
-    runs = _runs(seqs)
-    runs -= _runs_in(runs, [*public_seqs, *candidate_seqs])
-    protected_pairs = set().union(*(n.pairs for n in notes))
-    said_seqs = [_normalised(t, vocab) for t in said]
-    said_pairs = _pairs_in(protected_pairs, said_seqs) if protected_pairs else set()
-    written: frozenset[str] = frozenset().union(
-        *(where.keys() for where in claiming)
-    )  # a word list is not theirs
-    hearable = frozenset().union(*(n.heard_words for n in notes)) - written
-    said_words = frozenset(w for s in said_seqs if len(s) <= SINGLE_REPLY_WORDS for w in s if w in hearable)
-    return ProtectedNotes(tuple(notes), frozenset(runs), vocab, frozenset(said_pairs), said_words, written)

@@ -11,6 +11,10 @@ few turns) and ``heavy`` (every note and hint of the bank as one question's note
 is checked. Baseline: the same replies streamed with nothing protected (the guard's pass-through), measured in
 the same run, and the figure measured by hand before this bench (about +3 ms per 2,000-character reply).
 
+**Build as the interview grows.** The guard's build alone, for each of 40 replies of an interview in which the
+code changes before every reply and the candidate takes a turn every other one (``growing``): what the guard keeps
+between replies is kept as in production. Also the last reply's build with nothing kept.
+
 **False positives.** Every line of the corpus the tests hold the guard to (tests/agent/interviewer_corpus.py:
 calibration transcripts with their context, the test scripts and the prompts against every question, plausible
 lines per question) fed as in the corpus test (a transcript's lines, and a question's plausible lines, each after
@@ -33,6 +37,7 @@ from livekit.agents import llm
 
 from agent.disclosure import DisclosureGuard, candidate_texts, interviewer_texts, protected_runs
 from agent.interview import build_interview
+from agent.notes_build import clear_caches
 from agent.notes_match import ProtectedNotes, normalise, words
 from agent.state import InterviewState
 from tests.agent.interviewer_corpus import (
@@ -131,6 +136,35 @@ def _per_reply(state: InterviewState, ctx: llm.ChatContext | None, reply: str) -
     return (time.perf_counter() - started) * 1000
 
 
+def growing(state: InterviewState, replies_n: int = 40, every: int = 2) -> tuple[list[float], float]:
+    """(ms to build the guard for each reply, ms for the last reply's build from nothing kept) in an interview that
+    grows as a real one does: before each reply the candidate's code changes, every ``every`` replies they take a
+    turn of about 120 words, and the reply before is said (``replies_n`` replies: the last is built with
+    ``replies_n - 1`` earlier replies and ``replies_n // every`` candidate turns). The guard is built for each reply
+    in turn, so what it keeps between replies (the texts that stayed the same) is kept as in production; nothing is
+    kept at the start."""
+    clear_caches()
+    ctx = llm.ChatContext.empty()
+    answers = plausible_lines()[state.question.slug] + prompt_lines()
+    out: list[float] = []
+    code = "def solve(values):\n    seen = {}\n"
+    for i in range(replies_n):
+        if i % every == 0:
+            turn = " ".join(f"so at step {i} I keep the running total {j} and compare it" for j in range(10))
+            ctx.add_message(role="user", content=turn)
+        code += f"    total_{i} = sum(values[:{i}])  # step {i}\n"
+        state.editor.ingest(code + "    return seen\n", {"version": str(i + 1)})
+        started = time.perf_counter()
+        protected_runs(state, candidate_texts(ctx, state), interviewer_texts(ctx))
+        out.append((time.perf_counter() - started) * 1000)
+        ctx.add_message(role="assistant", content=answers[(7 * i) % len(answers)])
+    ctx.items.pop()  # the last reply: the one the guard was built for
+    clear_caches()
+    started = time.perf_counter()
+    protected_runs(state, candidate_texts(ctx, state), interviewer_texts(ctx))
+    return out, (time.perf_counter() - started) * 1000
+
+
 def _pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1]
 
@@ -141,7 +175,9 @@ def false_positives() -> tuple[int, int, list[tuple[str, str]]]:
     lines = checks = 0
     states: dict[str, InterviewState] = {}
     for cal in calibration_lines():
-        state = states.setdefault(cal.source, _interview(cal.slug))
+        if cal.source not in states:  # one interview per transcript (setdefault would build one per line)
+            states[cal.source] = _interview(cal.slug)
+        state = states[cal.source]
         state.hints_given = cal.hints_given
         lines += 1
         checks += 1
@@ -221,6 +257,16 @@ def main(argv: list[str] | None = None) -> int:
             hand = f"   (by hand: +{BASELINE_HAND_MS[length]:.1f})" if length in BASELINE_HAND_MS else ""
             print(f"{length:7d} {name:10s} {_pct(guarded, 0.5):8.2f} {_pct(guarded, 0.95):8.2f}   "
                   f"{_pct(bare, 0.5):.2f} / {_pct(bare, 0.95):.2f}{hand}")  # fmt: skip
+    print(
+        "\nbuild per reply, the interview growing (40 replies, a candidate turn every other one, the code changing):"
+    )
+    for name in (TYPICAL, HEAVY):
+        state = setups["typical" if name == TYPICAL else "heavy"][0]
+        for run in range(3):
+            times, cold = growing(state)
+            print(f"  {name} run {run + 1}: replies 31-40 p50 {statistics.median(times[30:]):.2f} ms, max "
+                  f"{max(times[30:]):.2f} ms; the 40th (39 earlier replies, 20 turns) {times[-1]:.2f} ms, "
+                  f"built from nothing {cold:.2f} ms")  # fmt: skip
     lines, checks, cut = false_positives()
     print(f"\nfalse positives: {len(cut)} of {checks} checks ({lines} lines; the test scripts' and the prompts' "
           f"lines against each of {len(SLUGS)} questions): rate {len(cut) / checks:.4f}")  # fmt: skip
