@@ -71,6 +71,8 @@ def _answered(
 ) -> PendingHint | None:
     """The pending hint whose tool answer came since the interviewer last spoke in ``chat_ctx`` (the reply being made
     answers it); ``leave_out``: that reply's own message, when the conversation holds it already."""
+    if not state.pending_hints:
+        return None
     answers: set[str] = set()
     for item in reversed(chat_ctx.items):
         if isinstance(item, llm.ChatMessage) and item.role == "assistant" and item.id != leave_out:
