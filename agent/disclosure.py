@@ -8,7 +8,8 @@ each one. This guard sits on the model's spoken text (``PhaseAgent.llm_node``): 
 (agent.notes_match: enough of its own words in its order within a window, noise between words dropped, letters spelled
 out joined back; or most of its words in any order; or a run of ``RUN_WORDS`` consecutive words; or, counted with what
 the interviewer said in earlier replies, two thirds of its words said beside their neighbours, or alone in short
-replies: a note coaxed out a few words, or one word, per reply) stops, and one scripted line in the interview's language
+replies: a note coaxed out a few words, or one word, per reply; or its own words in its order over three replies or
+more, however long each is, agent.notes_sequence) stops, and one scripted line in the interview's language
 is said instead. Words the candidate can see anyway (the statement, the signature, the visible tests, the hints already
 given) and their own words (what they said, typed or wrote) are never a note's own.
 
@@ -26,6 +27,7 @@ import json
 import logging
 import re
 from collections.abc import AsyncIterable, Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from livekit.agents import llm
@@ -35,6 +37,7 @@ from agent.code_view import MAX_VIEW_CHARS
 from agent.notes_build import build
 from agent.notes_match import RUN_WORDS, ProtectedNotes, words
 from agent.notes_match import weights as weights_of
+from agent.notes_sequence import sequences
 from agent.prompts import PROMPTS_DIR, render
 
 if TYPE_CHECKING:
@@ -98,7 +101,9 @@ def protected_runs(
         json.dumps(q.visible_tests),
         *q.hints[: state.hints_given],
     ]
-    return build(secret, public, _common(), candidate, said)
+    said = list(said)
+    protected = build(secret, public, _common(), candidate, said)
+    return replace(protected, sequences=sequences(protected, said))
 
 
 class DisclosureGuard:

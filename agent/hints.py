@@ -2,17 +2,22 @@
 
 ``give_hint`` hands the model the next hint and counts it at once (one per turn; the private-notes guard lets the
 reply that says it through), but the hint is only *given* (recorded as a ``hint`` event, shown on the candidate's
-page, counted by the grader and the report) once its speech is done and enough of it was played. A candidate who
-talked over the hint ("oh wait, I see it") heard what was played of it and no more: livekit keeps of an
-interrupted reply only the text played before the interruption (the transcript synchronised with the audio). When
-less than ``HEARD_SHARE`` of the reply's words were played, or none of it (talked over before it began, the model
-followed the hint with a tool call only), the hint is taken back: not recorded, not counted, the next
+page, counted by the grader and the report) once its speech is done and enough of it was played. What the candidate
+heard of it is what livekit keeps of the reply: of an interrupted reply, only the text played before the
+interruption (the transcript synchronised with the audio). The hint is heard when the played part said most of it,
+wherever in the reply it was: ``HEARD_SHARE`` of the hint's own words (``hint_words``: not common words) that the
+reply said, when it said ``MIN_HINT_WORDS`` of them at least. A reply that opens with the hint and goes on with
+filler, talked over once the hint was said, gave the hint (judged by the share of the whole reply played, it was
+taken back: a hint for free, by cutting in after it); one that opens with filler and says the hint last, talked over
+before the hint, did not (it was counted). A reply that says the hint in words of its own (fewer of the hint's) is
+heard when ``HEARD_SHARE`` of its words were played. Not heard (none of it played: talked over before it began, or
+the model followed the hint with a tool call only), the hint is taken back: not recorded, not counted, the next
 ``give_hint`` hands out the same one, and the tool's answer in the model's conversation says so (the model kept the
-hint's text there, and would have said it later as if given, uncounted: the guard cut it as a private note). Before,
-every hint was counted when the tool ran, heard or not.
+hint's text there, and would have said it later as if given, uncounted: the guard cut it as a private note).
 
-What the reply generated is counted as the model's words pass ``PhaseAgent.llm_node`` (``tally``); a reply that
-passes no ``llm_node`` (a realtime model's) is heard when any of it was played.
+What the reply generated is collected as the model's words pass ``PhaseAgent.llm_node`` (``tally``), and, for a
+realtime model (whose replies pass no ``llm_node``), as its guard releases them (agent.realtime_guard ``on_text``,
+``count``): both pipelines judge a hint the same way.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from livekit.agents import llm
 
 from agent.checkins import chunk_text
-from agent.notes_match import words
+from agent.notes_match import STOPWORDS, stem, words
 
 if TYPE_CHECKING:
     from livekit.agents.voice import SpeechHandle
@@ -35,6 +40,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger("shadows.agent.hints")
 
 HEARD_SHARE = 0.5
+MIN_HINT_WORDS = 2  # a reply saying fewer of the hint's own words said it in words of its own
 NOT_HEARD = (
     "Not given: the candidate spoke over this hint before it was said, so they have not heard it and it does not "
     "count. Do not say it unless you call give_hint again."
@@ -51,6 +57,7 @@ class PendingHint:
     call_id: str
     generated: int = 0  # the words of the reply that says it, as the model generated them
     tallied: bool = False
+    generated_text: str = ""  # that reply's text as generated
 
 
 def pending(state: InterviewState, hint: PendingHint, handle: SpeechHandle) -> None:
@@ -59,23 +66,50 @@ def pending(state: InterviewState, hint: PendingHint, handle: SpeechHandle) -> N
     handle.add_done_callback(lambda h: settle(state, hint, h))
 
 
+def _answered(
+    state: InterviewState, chat_ctx: llm.ChatContext, leave_out: str | None = None
+) -> PendingHint | None:
+    """The pending hint whose tool answer came since the interviewer last spoke in ``chat_ctx`` (the reply being made
+    answers it); ``leave_out``: that reply's own message, when the conversation holds it already."""
+    if not state.pending_hints:
+        return None
+    answers: set[str] = set()
+    for item in reversed(chat_ctx.items):
+        if isinstance(item, llm.ChatMessage) and item.role == "assistant" and item.id != leave_out:
+            break
+        if isinstance(item, llm.FunctionCallOutput):
+            answers.add(item.call_id)
+    return next((h for h in state.pending_hints if h.call_id in answers), None)
+
+
+def _add(hint: PendingHint, text: str) -> None:
+    hint.tallied = True
+    hint.generated += len(words(text))
+    hint.generated_text += text
+
+
 async def tally(
     state: InterviewState, chat_ctx: llm.ChatContext, stream: AsyncIterable[Any]
 ) -> AsyncIterable[Any]:
     """``stream`` as it is; when it is the reply to a pending hint's tool answer (one since the interviewer last
-    spoke), its words are counted."""
-    answers: set[str] = set()
-    for item in reversed(chat_ctx.items):
-        if isinstance(item, llm.ChatMessage) and item.role == "assistant":
-            break
-        if isinstance(item, llm.FunctionCallOutput):
-            answers.add(item.call_id)
-    hint = next((h for h in state.pending_hints if h.call_id in answers), None)
+    spoke), its words are collected."""
+    hint = _answered(state, chat_ctx)
     async for chunk in stream:
         if hint is not None and (text := chunk_text(chunk)):
-            hint.tallied = True
-            hint.generated += len(words(text))
+            _add(hint, text)
         yield chunk
+
+
+def count(state: InterviewState, chat_ctx: llm.ChatContext, message_id: str | None, text: str) -> None:
+    """A realtime reply's ``text`` (of its message ``message_id``), as its guard released it: collected as ``tally``
+    collects a text reply's, when it answers a pending hint."""
+    if text and (hint := _answered(state, chat_ctx, leave_out=message_id)) is not None:
+        _add(hint, text)
+
+
+def hint_words(text: str) -> set[str]:
+    """The words that carry a hint (or a reply): stemmed, common words left out."""
+    return {stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 2}
 
 
 def played_after(items: list[llm.ChatItem], call_id: str) -> tuple[str, bool]:
@@ -98,6 +132,9 @@ def heard(hint: PendingHint, played: str, cut: bool) -> bool:
         return False
     if not cut or not hint.tallied:
         return True
+    said = hint_words(hint.text) & hint_words(hint.generated_text)  # the hint's words the reply said
+    if len(said) >= MIN_HINT_WORDS:
+        return len(said & hint_words(played)) >= HEARD_SHARE * len(said)
     return n >= HEARD_SHARE * hint.generated
 
 

@@ -354,6 +354,7 @@ class PhaseAgent(Agent):
                 withheld_line(state),
             )
             rt.guards.on_cut = self.after_realtime_cut
+            rt.guards.on_text = lambda message_id, text: hints.count(state, self.chat_ctx, message_id, text)
         else:  # pragma: no cover -- a session built without agent.providers
             logger.error("the realtime model is not a PreparedRealtimeModel: its replies are not bounded")
 

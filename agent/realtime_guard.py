@@ -59,6 +59,9 @@ class CutReply:
 
 
 CutHook = Callable[[CutReply], Awaitable[None]]
+# Told each piece of a message's text as the guard releases it (its message id, the text): what the reply says, as
+# ``llm_node``'s ``hints.tally`` is told a text reply's (a hint counts by what of it was heard, agent.hints).
+TextHook = Callable[[str, str], None]
 
 
 def withdraw(ctx: llm.ChatContext, said: Mapping[str, str]) -> bool:
@@ -87,6 +90,7 @@ class ReplyGuards:
         self.source: GuardSource | None = None
         self.on_cut: CutHook | None = None
         self.line_request: str | None = None  # the instructions asking the model to say the scripted line
+        self.on_text: TextHook | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
     def guarded(
@@ -107,7 +111,7 @@ class ReplyGuards:
             try:
                 async for message in event.message_stream:
                     mine, _ = source(message.message_id)  # what was said before, without this message
-                    guarded = _GuardedMessage(message, DisclosureGuard(mine), instead)
+                    guarded = _GuardedMessage(message, DisclosureGuard(mine), instead, self.on_text)
                     passed.append((guarded, self._spawn(guarded.run(), "realtime_guard.message")))
                     messages.send_nowait(guarded.generation)
             except Exception as e:  # the provider's stream broke: the reply ends here, as it would unguarded
@@ -143,8 +147,15 @@ class ReplyGuards:
 
 
 class _GuardedMessage:
-    def __init__(self, message: llm.MessageGeneration, guard: DisclosureGuard, instead: str) -> None:
+    def __init__(
+        self,
+        message: llm.MessageGeneration,
+        guard: DisclosureGuard,
+        instead: str,
+        on_text: TextHook | None = None,
+    ) -> None:
         self._source = message
+        self._on_text = on_text
         self._guard = guard
         self._instead = instead
         self._text = utils.aio.Chan[str]()
@@ -173,6 +184,11 @@ class _GuardedMessage:
             self._released.append(text)
             self._released_chars += len(text)
             self._text.send_nowait(text)
+            if self._on_text is not None:
+                try:
+                    self._on_text(self._source.message_id, text)
+                except Exception:  # counting must not stop the reply
+                    logger.exception("a realtime reply's text hook failed")
         self._release_audio()
 
     async def _pass_text(self) -> None:

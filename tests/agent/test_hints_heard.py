@@ -128,3 +128,76 @@ async def test_a_hint_talked_over_after_most_of_it_was_played_is_given_and_marke
             assert event["payload"]["interrupted"] is True and state.hints_given == 1
         else:
             assert sink.of_type("hint") == [] and state.hints_given == 0 and state.last_hint_turn is None
+
+
+# What of the hint was heard, wherever the reply says it (agent.hints ``heard``): a reply is the hint and filler.
+HINT = "The bracket to match is always the most recently opened one that is still open."
+FILLER = (
+    "Take your time with it, there is really no rush at all, and feel free to think out loud while you work "
+    "through the next few lines, I'm happy to listen and help whenever you want."
+)
+
+
+def _said_hint(generated: str, played: str) -> bool:
+    """Whether the candidate is charged the hint, the reply ``generated`` talked over after ``played``."""
+    state, _, sink, _ = make()
+    state.hints_given, state.last_hint_turn = 1, 3
+    hint = PendingHint(1, 4, HINT, "coding", 3, "c1", generated=len(generated.split()), tallied=True,
+                       generated_text=generated)  # fmt: skip
+    state.pending_hints.append(hint)
+    settle(state, hint, _handle(played, interrupted=True))
+    return len(sink.of_type("hint")) == 1 and state.hints_given == 1
+
+
+async def test_a_hint_said_first_and_talked_over_in_the_filler_after_it_is_given() -> None:
+    """The candidate heard the whole hint and cut in over the filler: judged by the share of the reply played, the
+    hint was taken back (a hint for free, by interrupting right after it)."""
+    reply = f"Here's a nudge: {HINT} {FILLER}"
+    assert _said_hint(reply, f"Here's a nudge: {HINT} Take your time")
+
+
+async def test_a_hint_said_last_and_talked_over_in_the_filler_before_it_is_not_given() -> None:
+    """Most of the reply played, none of the hint: the candidate never heard it, and was charged it."""
+    reply = f"{FILLER} Here's a nudge: {HINT}"
+    assert not _said_hint(reply, f"{FILLER} Here's a")
+
+
+async def test_a_hint_said_in_other_words_is_judged_by_the_share_of_the_reply_played() -> None:
+    reply = "Think about which open paren has to close next, and what keeps them in that order for you."
+    ws = reply.split()
+    assert _said_hint(reply, " ".join(ws[: len(ws) // 2 + 1]))
+    assert not _said_hint(reply, " ".join(ws[:4]))
+
+
+async def test_a_realtime_reply_saying_a_hint_is_collected_as_a_text_reply_is() -> None:
+    """A realtime model's reply passes no llm_node, so ``tally`` never saw it: the hint counted once any word of
+    the reply was played, however little of the hint was (the text pipeline judges what of the hint was heard).
+    Its guard now hands the reply's text to the same count (agent.realtime_guard ``on_text``)."""
+    import agent.hints as hints_module
+    from agent.realtime import PreparedRealtimeModel
+    from agent.turns import text_turn
+    from tests.fakes.realtime import FakeRealtimeModel, RealtimeReply
+
+    state, _, sink, _ = make()
+    state.candidate_spoke = True
+    settled: list[PendingHint] = []
+    original = hints_module.settle
+
+    def spy(state: InterviewState, hint: PendingHint, handle: Any) -> None:
+        settled.append(hint)
+        original(state, hint, handle)
+
+    reply = f"Here's a nudge: {HINT} {FILLER}"
+    model = FakeRealtimeModel([RealtimeReply("Hello."), RealtimeReply(calls=[("give_hint", {})]),
+                               RealtimeReply(reply)])  # fmt: skip
+    hints_module.settle = spy  # type: ignore[assignment]
+    try:
+        async with AgentSession[InterviewState](llm=PreparedRealtimeModel(model), userdata=state) as session:
+            await session.start(make_phase_agent(Phase.CODING, state), capture_run=True)
+            await (await text_turn(session, "I'm stuck, can I have a hint?"))  # type: ignore[misc]
+            await until(lambda: len(settled) == 1, within_s=60)
+    finally:
+        hints_module.settle = original  # type: ignore[assignment]
+    [hint] = settled
+    assert hint.tallied and hint.generated_text == reply
+    assert [e["payload"]["index"] for e in sink.of_type("hint")] == [1]
