@@ -42,6 +42,8 @@ from judge.verdict import (
 log = logging.getLogger(__name__)
 
 COMPILE_OUTPUT_CHARS = 8000
+# What the run's memory group keeps however large the compiled program it maps (carried_mb).
+MIN_RUN_GROUP_MB = 8
 
 
 def build_program(
@@ -215,7 +217,22 @@ def _compile_failure(request: RunRequest, compiled: SandboxResult, timings: Timi
     )
 
 
-def _process_limits(request: RunRequest, remaining: int) -> Limits:
+def carried_mb(program: HarnessProgram, build: Path) -> int:
+    """The MiB of a compiled executable the run maps from the build directory, which no run's memory group holds.
+
+    The file lives on the judge's scratch tmpfs, charged to the compile's memory group, for as long as the run
+    lasts, and the run reads its pages without being charged: a program of 40 KiB, or one of 64 MiB (initialised
+    static data, `.fill`, an `.incbin` of any file: the compile's file size limit), whose table a process of the run
+    reads while its others hold the run's whole limit. It comes off the run's memory limit, whole MiB of it."""
+    if program.binary is None or static_memory_bytes(build / program.binary) is None:
+        return 0  # not an executable the kernel maps (Java's classes are read into the JVM's charged memory)
+    try:
+        return (build / program.binary).stat().st_size >> 20
+    except OSError:
+        return 0
+
+
+def _process_limits(request: RunRequest, remaining: int, carried: int = 0) -> Limits:
     policy = POLICIES[request.language]
     memory = request.limits.memory_mb
     budget = policy.startup_s + (remaining + 1) * request.limits.time_limit_s
@@ -224,7 +241,8 @@ def _process_limits(request: RunRequest, remaining: int) -> Limits:
         cpu_s=budget + 1.0,  # RLIMIT_CPU, a backstop: the supervisor ends a test at its own limit
         memory_mb=memory + (policy.address_space_mb or 0),
         address_space_limit=policy.address_space_mb is not None,
-        cgroup_mb=policy.run_memory_mb(memory),  # the whole run, its /tmp and /work included
+        # The whole run, its /tmp and /work included, and the compiled program it maps (carried_mb).
+        cgroup_mb=max(MIN_RUN_GROUP_MB, policy.run_memory_mb(memory) - carried),
         output_bytes=request.limits.output_bytes,
         file_size_bytes=FILE_SIZE_BYTES,
         processes=PROCESSES_PER_RUN,
@@ -244,6 +262,7 @@ def _run_tests(
     results: list[TestResult | None] = [None] * len(tests)
     limit_s = request.limits.time_limit_s
     policy = POLICIES[request.language]
+    carried = carried_mb(program, build)
     processes, pos = 0, 0
     before_hidden: int | None = None  # processes started before the first hidden input was sent
     while pos < len(order):
@@ -256,7 +275,7 @@ def _run_tests(
             _require_executable(program.run_argv[0])
         proc = sandbox.start(
             program.run_argv,
-            limits=_process_limits(request, len(remaining)),
+            limits=_process_limits(request, len(remaining), carried),
             program_dir=build,
             ro_binds=program.ro_binds,
             env=program.run_env,

@@ -334,3 +334,57 @@ def test_an_honest_program_just_under_the_limit_is_accepted_however_it_holds_its
 def test_the_run_limit_is_the_stated_limit_plus_the_runtime_baseline_and_one_allowance():
     allowances = {p.run_memory_mb(M) - M - p.baseline_mb for p in POLICIES.values()}
     assert allowances == {16}
+
+
+# A C++ program carrying 48 MiB of initialised static data (`.fill`, an `.incbin` of a host file or of /dev/zero
+# do the same): its executable lives on the judge's scratch tmpfs, charged to the compile, and the run read it
+# without being charged. The parent reads the table; a forked child, the table unmapped (RLIMIT_AS counts each
+# process's mappings), holds 56 MiB: 104 MiB in all, past the run's 90 MiB at M = 64.
+CARRIED = r"""
+#include <bits/stdc++.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+static char table[48 << 20] = {1};
+
+class Solution {
+public:
+    int hold(std::string mode, int mib) {
+        volatile long sum = 0;
+        for (size_t i = 0; i < sizeof table; i += 4096) sum += table[i];
+        int ready[2], go[2];
+        if (pipe(ready) || pipe(go)) return -1;
+        pid_t pid = fork();
+        if (pid == 0) {
+            uintptr_t from = ((uintptr_t)table + 4095) & ~(uintptr_t)4095;
+            munmap((void*)from, sizeof table - 8192);
+            size_t n = (size_t)mib << 20;
+            char* held = (char*)malloc(n);
+            for (size_t i = 0; held && i < n; i += 4096) held[i] = 1;
+            write(ready[1], "x", 1);
+            char c;
+            read(go[0], &c, 1);
+            _exit(0);
+        }
+        close(ready[1]);
+        char c;
+        read(ready[0], &c, 1);  // nothing: the child was killed filling its part
+        write(go[1], "x", 1);
+        waitpid(pid, nullptr, 0);
+        return mib + (int)(sum & 0);
+    }
+};
+"""
+
+
+def test_a_compiled_programs_own_size_counts_against_the_run(sandbox, judge_settings):
+    request = RunRequest(
+        language="cpp",
+        source=CARRIED,
+        signature=SIGNATURE,
+        tests=[Case(id="carried", args=["carried", 56], expected=56)],
+        mode="run",
+        limits=RunLimits(memory_mb=64, time_limit_s=5.0, compile_s=30),
+    )
+    report = run_request(request, sandbox, judge_settings)
+    assert report.verdict is Verdict.MEMORY_LIMIT, (report.compile_output[:300], report.tests[0].message)
