@@ -59,7 +59,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -73,6 +73,12 @@ from grader.handles import TAG, handle_before, local_core, local_forms, tag_span
 from grader.leet import LeetNames
 from grader.links import HOME_PATH, PROFILE_LINK, SITE_HOST, USER_LINK, home_user
 from grader.matching_form import normalise
+from grader.name_forms import as_names as _as_names
+from grader.name_forms import caseless as _caseless
+from grader.name_forms import flexible as _flexible
+from grader.name_forms import segment as _segment
+from grader.name_forms import username as _username
+from grader.name_forms import words as _words
 from grader.needles import Needles, sound_for
 from grader.needles import gate as needles_gate
 from grader.phone_forms import (
@@ -136,56 +142,6 @@ CODE_PHONE = re.compile(
     r"|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|\d{3}[.-]\d{3}[.-]\d{4})(?!\w)"
 )
 NAME = "[candidate]"
-
-
-def _words(name: str) -> list[str]:
-    """A name's words, a hyphenated one or one with an apostrophe split too: "Jean-Luc" is said and written "Jean
-    Luc" as often, "O'Brien" "O Brien" or "OBrien"."""
-    return [w for w in re.split(r"[\s'-]+", name) if w]
-
-
-def _flexible(term: str) -> str:
-    """A literal term whose inner whitespace may be any whitespace, or the parts joined as in a handle or an
-    identifier (`ada_lovelace`, `ada.lovelace`, `AdaLovelace`, `O'Brien`); directly joined only when that makes six
-    letters or more, so that a short name's parts do not make an everyday word ("An Do": "ando")."""
-    parts = _words(term)
-    joined = r"(?:\s+|[._'-]?)" if len("".join(parts)) >= 6 else r"(?:\s+|[._'-])"
-    return joined.join(re.escape(part) for part in parts)
-
-
-# The bounds of a segment of an identifier or a username: not inside a run of letters and digits, but after or
-# before an underscore, or at a change of case (`solveAdaLovelace`, `LovelaceSolver`, `ada_lovelace_solution`);
-# digits may follow (`adalovelace42`) and are part of the match. Case-sensitive whatever the pattern's flags.
-SEGMENT_START = r"(?:(?<![^\W_])|(?-i:(?<=[a-z0-9])(?=[A-Z])))"
-SEGMENT_END = r"\d*(?:(?![^\W_])|(?-i:(?<=[a-z])(?=[A-Z])))"
-
-
-def _segment(terms: Iterable[str], flags: int = 0) -> re.Pattern[str]:
-    """Any of the (regex) `terms` as a segment of an identifier or a username, digits after it included."""
-    return re.compile(f"{SEGMENT_START}(?:{'|'.join(terms)}){SEGMENT_END}", flags)
-
-
-def _username(name: str, distinctive: set[str]) -> str | None:
-    """The regex of a username made of a name's initial and its distinctive surname (`alovelace`, `a_lovelace`,
-    `ALovelace`): joined directly only when that makes six letters or more, so that an initial and a short
-    surname do not make an everyday word ("skim" for S. Kim, "clang" for C. Lang)."""
-    words = _words(name)
-    if len(words) < 2 or words[-1] not in distinctive or not words[0][:1].isalpha():
-        return None
-    joint = "[._-]?" if 1 + len(words[-1]) >= 6 else "[._-]"
-    return f"{re.escape(words[0][0])}{joint}{re.escape(words[-1])}"
-
-
-def _caseless(part: str) -> bool:
-    """A name in a script without capitals (Han, Hangul, Arabic, Hebrew): its length or case says nothing of
-    whether it is a name, and a two-character one (张伟) is often the whole name."""
-    return part.lower() == part.upper()
-
-
-def _as_names(parts: Iterable[str]) -> set[str]:
-    """`Ada` and `ADA` (and the form given, if capitalised): how a name is written in code or as a name."""
-    forms = {form for p in parts for form in (p, p[:1].upper() + p[1:].lower(), p.upper())}
-    return {f for f in forms if f[:1].isupper() or _caseless(f)}
 
 
 @dataclass(frozen=True)
