@@ -19,7 +19,7 @@ from functools import lru_cache
 from grader.everyday_words import COMMON_WORDS
 
 # A run of base64 (standard or for URLs) or hex, set apart from the characters such a run is made of.
-ENCODED_TOKEN = re.compile(r"(?<![\w+/=-])[A-Za-z0-9+/_-]{12,}={0,2}(?![\w+/=-])")
+ENCODED_TOKEN = re.compile(r"(?<![\w+/=-])[A-Za-z0-9+/_-]{8,}={0,2}(?![\w+/=-])")
 _HEX = re.compile(r"(?:[0-9a-fA-F]{2})+")
 MIN_PRINTABLE = 0.9  # of a decoded text's characters
 

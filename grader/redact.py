@@ -64,6 +64,20 @@ from dataclasses import dataclass
 from typing import Literal
 
 from grader.code_comments import comment_spans
+from grader.code_forms import (
+    CODE_RUN,
+    ESCAPE_NEEDLES,
+    ESCAPED_RUN,
+    LITERAL_NEEDLES,
+    LITERAL_RUN,
+    code_replacement,
+    code_spans,
+    escaped_replacement,
+    escaped_spans,
+    literal_replacement,
+    literal_spans,
+    revealing,
+)
 from grader.east_asian import HANGUL_OR_KANA, LatinNamesInHangulOrKana
 from grader.encoded import ENCODED_TOKEN, EncodedNames, disguises
 from grader.everyday_words import CODE_EPONYMS, CODE_TYPE_NAMES, COMMON_WORDS, not_as_a_type
@@ -109,7 +123,7 @@ from grader.spoken import (
 from grader.transliterate import LATIN_WORD, OTHER_SCRIPT_WORD, LatinReadings, OtherScriptNames
 from grader.word_patterns import HAS_UNSPACED, Words, alternation
 
-Mode = Literal["speech", "code", "output"]
+Mode = Literal["speech", "code", "output", "decoded"]
 
 EMAIL = re.compile(
     r"[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
@@ -397,6 +411,32 @@ class Redactor:
         gendered = _gendered_rules(vocabulary)
         self._speech += [*gendered, _Rule(ROW_MARK, "", replace=unmarked)]
         self._code += [dataclasses.replace(r, in_comments=True) for r in gendered]
+        # Escapes, literals strung together and character codes, decoded and redacted as output (grader/code_forms.py).
+        plain = list(self._output)
+        reveals = revealing(lambda text: self._once("decoded", text, None, plain).text)
+        escaped = _Rule(
+            ESCAPED_RUN,
+            NAME,
+            refine=functools.partial(escaped_spans, reveals=reveals),
+            replace=functools.partial(escaped_replacement, reveals=reveals),
+            needles=ESCAPE_NEEDLES,
+        )
+        literals = _Rule(
+            LITERAL_RUN,
+            NAME,
+            refine=functools.partial(literal_spans, reveals=reveals),
+            replace=functools.partial(literal_replacement, reveals=reveals),
+            needles=LITERAL_NEEDLES,
+        )
+        codes = _Rule(
+            CODE_RUN,
+            NAME,
+            refine=functools.partial(code_spans, reveals=reveals),
+            replace=functools.partial(code_replacement, reveals=reveals),
+        )
+        self._speech.append(escaped)
+        self._output += [escaped, literals]
+        self._code += [escaped, literals, codes]
 
     def _spells(self, letters: str) -> bool:
         """`letters` (lower case) spell a name part, the whole name, or two or more parts in a row."""
