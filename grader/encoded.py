@@ -3,7 +3,8 @@ for the redactor's patterns), and inside a token of base64 or hex (`EncodedNames
 the name or the address).
 
 A part is disguised only when it has five letters or more and its disguise is not an everyday word (`Lin` reversed
-is `nil`). A token is decoded only when it is long enough to hold a name (twelve characters) and decodes to text;
+is `nil`). A token is decoded only when it is long enough to hold a name (eight characters: base64 of an
+eight-letter name is twelve) and decodes to text;
 the text must hold the whole name, the address or its local part, or a distinctive part of four letters or more.
 """
 

@@ -43,6 +43,8 @@ What is replaced (never sent to the model):
   after a contact cue in a comment, or grouped or read out in words there; with letters for digits ("4l5 555 Ol00",
   grader/phone_forms.py);
 - the name reversed, in ROT13, or in a token of base64 or hex (grader/encoded.py);
+- the name or a contact detail built by code: escapes (`\\u0041`, `&#65;`), literals strung together (`"Lo" +
+  "velace"`, `{'A','d','a'}`), character codes (`fromCharCode(65, ...)`), decoded (grader/code_forms.py);
 - in speech, each distinctive part of the name in any case (`lovelace`);
 - in code, distinctive name parts when written as names (`Ada`, `ADA`), also as a segment of an identifier
   (`LovelaceSolver`), and in comments in any case; as a lowercase segment (`solve_lovelace`) only with five letters
