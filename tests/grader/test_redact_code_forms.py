@@ -5,11 +5,16 @@ spell the name stay as written, also for candidates whose names are everyday wor
 from __future__ import annotations
 
 import base64
+from datetime import timedelta
 
 import pytest
 
 from api.db.bundle_repo import redaction_terms
+from grader.bundle import build_bundle
+from grader.facts import compute_facts
 from grader.redact import Redactor
+from grader.schemas import BundleEvent, BundleRun
+from tests.grader.bundles import START, interview, run_result
 
 R = Redactor(redaction_terms("Ada Lovelace", "ada.lovelace@example.com"))
 
@@ -104,3 +109,58 @@ def test_hostile_runs_of_escapes_literals_and_codes_are_decoded_without_recursio
     codes = "x = [" + ", ".join(["97"] * 20_000) + "]\n"
     for code in (nested, literals, codes):
         assert R.code(code, "python").text == code
+
+
+def test_every_text_of_the_candidates_in_the_bundle_has_the_code_built_name_redacted() -> None:
+    # The snapshot (and the final code), a run's code in no snapshot, a custom run's own inputs, what the program
+    # printed and raised, a compiler's echo and a typed chat line: each reaches the model through the redactor.
+    built = {
+        "escaped": _escaped("Lovelace", chr(92) + "x{:02x}"),
+        "strung": "'Lo' + 'velace'",
+        "chars": "{'L','o','v','e','l','a','c','e'}",
+        "codes": "String.fromCharCode(76,111,118,101,108,97,99,101)",
+        "entities": _escaped("Lovelace", "&#{};"),
+    }
+    code = "".join(
+        f'{k} = "{v}"\n' if k in ("escaped", "entities") else f"{k} = {v}\n" for k, v in built.items()
+    )
+    source = interview(submitted=False)
+    result = run_result(0, None)
+    first = result["tests"][0]
+    first |= {"stdout": built["entities"], "message": "['L', 'o', 'v', 'e', 'l', 'a', 'c', 'e']"}
+    custom = {"verdict": "runtime_error", "tests": [
+        {"id": "custom-1", "verdict": "runtime_error", "args": [built["entities"]], "actual": None}]}  # fmt: skip
+    runs = [
+        BundleRun(id="r30", kind="run", language="python", code=code, verdict="wrong_answer", result=result,
+                  created_at=START + timedelta(seconds=400)),
+        BundleRun(id="r31", kind="run", language="javascript", code=code + "n = 1\n", verdict="runtime_error",
+                  result=custom, created_at=START + timedelta(seconds=410)),
+        BundleRun(id="r33", kind="run", language="cpp", code=code, verdict="compile_error", created_at=START
+                  + timedelta(seconds=430), result={"compile_output": f'x = "{built["escaped"]}"', "tests": [{}]}),
+    ]  # fmt: skip
+    extra = [
+        BundleEvent(seq=29, type="editor_snapshot", t=390.0, payload={"language": "python", "code": code}),
+        BundleEvent(seq=30, type="test_run", t=400.0, payload={"submission_id": "r30", "by": "candidate"}),
+        BundleEvent(seq=31, type="test_run", t=410.0, payload={"submission_id": "r31", "by": "candidate",
+                                                                  "custom": True}),
+        BundleEvent(seq=32, type="transcript", t=420.0, payload={"role": "user", "text": built["escaped"],
+                                                                   "typed": True}),
+        BundleEvent(seq=33, type="test_run", t=430.0, payload={"submission_id": "r33", "by": "candidate"}),
+    ]  # fmt: skip
+    source = source.model_copy(
+        update={"events": [*source.events, *extra], "runs": [*source.runs, *runs], "final_code": code}
+    )
+    interview_text = build_bundle(source, compute_facts(source)).interview
+    shown = (
+        "printed",
+        "message",
+        "custom run",
+        "args",
+        "compiler output",
+        "C (typed)",
+        "never in a shown snapshot",
+    )
+    assert all(s in interview_text for s in shown), interview_text
+    for piece in ("velace", "'v'", "118", "x76", "&#118"):
+        assert piece not in interview_text, piece
+    assert interview_text.count("[candidate]") >= 10
