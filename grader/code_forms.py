@@ -16,6 +16,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 
 # One escaped character: \u0041 \u{41} \U00000041 \x41 \101 (octal) \N{LATIN SMALL LETTER A} &#65; &#x41;
 _ESCAPE = (
@@ -80,6 +81,7 @@ def escaped_spans(text: str, start: int, end: int, reveals: Reveals) -> list[tup
     return [(start, end)] if reveals(_decoded_escapes(text[start:end])) is not None else []
 
 
+@lru_cache(maxsize=256)  # a run is decoded to be judged, then again for its replacement
 def _decoded_escapes(run: str) -> str:
     decoded = unescape(run)
     for _ in range(2):  # escaped twice over (`\x5cx41`): at most three rounds
@@ -91,7 +93,7 @@ def _decoded_escapes(run: str) -> str:
 
 def escaped_replacement(run: str, reveals: Reveals) -> str:
     """`_Rule.replace` for an escaped run: its decoded text redacted."""
-    return reveals(_decoded_escapes(run.lstrip())) or run
+    return reveals(_decoded_escapes(run)) or run
 
 
 def _joined(run: str) -> str:
