@@ -32,7 +32,7 @@ What is replaced (never sent to the model):
   `[handle]`; without a cue word, "zqdev on instagram" and a Discord tag `zqdev#1234`, grader/handles.py), the
   candidate's own address's local part said alone ("zq underscore dev") or joined another way (`ZqDev`), and a name they
   introduce themselves by ("my name is Priya", "call me Sasha", `[candidate]`); in code, the written
-  forms of these inside comments ("jane [at] acme [dot] io");
+  forms of these inside comments, and an address so written anywhere, a string too ("jane [at] acme [dot] io");
 - the full name also joined as in a handle or identifier (`ada_lovelace`, `AdaLovelace`, `@adalovelace`), also as
   a segment of a longer identifier or username with a number after it (`ada_lovelace_solution`, `adaLovelace42`),
   the initial and a distinctive surname as a username (`alovelace`, `a_lovelace`), a distinctive part with a number
@@ -342,7 +342,9 @@ class Redactor:
             dataclasses.replace(user_link, in_comments=True),
             *(dataclasses.replace(r, in_comments=True) for r in said_spelled),
             _Rule(HANDLE, "[handle]", in_comments=True, refine=_handle),
-            _Rule(ADDRESS_DOMAIN, "[email]", in_comments=True, refine=spoken_emails),
+            _Rule(
+                ADDRESS_DOMAIN, "[email]", refine=spoken_emails
+            ),  # also in a string ("ada [at] x [dot] io")
             _Rule(PROFILE_PATH, "[link]", in_comments=True, refine=spoken_path),
             _Rule(HANDLE_CUE, "[handle]", in_comments=True, refine=spoken_handles),
             _Rule(ON_PLATFORM_AFTER, "[handle]", in_comments=True, refine=handle_before_platform),

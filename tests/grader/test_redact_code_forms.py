@@ -164,3 +164,26 @@ def test_every_text_of_the_candidates_in_the_bundle_has_the_code_built_name_reda
     for piece in ("velace", "'v'", "118", "x76", "&#118"):
         assert piece not in interview_text, piece
     assert interview_text.count("[candidate]") >= 10
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'EMAIL = "ada at example dot com"\n',
+        "EMAIL = 'jane [at] acme [dot] io'\n",
+        'contact = "zq_dev (at) gmail (dot) com"\n',
+        'String m = "jane{at}acme{dot}io";\n',
+    ],
+)
+def test_an_address_written_as_obfuscated_in_a_string_literal_is_redacted(code: str) -> None:
+    out = R.code(code, "python").text
+    assert "[email]" in out, out
+    assert all(w not in out for w in ("example", "acme", "gmail", "jane", "zq_dev")), out
+
+
+def test_at_and_dot_in_code_that_name_no_address_stay() -> None:
+    code = (
+        'msg = "look at index i dot next"\nat = 1\ndot = at + 2\nprint(f"at {dot}")\n'
+        "s = 'stop at the gate'\nq = \"meet at noon dot\"\n"
+    )
+    assert R.code(code, "python").text == code
