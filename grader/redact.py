@@ -438,7 +438,7 @@ class Redactor:
             refine=functools.partial(code_spans, reveals=reveals),
             replace=functools.partial(code_replacement, reveals=reveals),
         )
-        self._speech.append(escaped)
+        self._speech += [escaped, literals]  # code pasted into the chat
         self._output += [escaped, literals]
         self._code += [escaped, literals, codes]
 

@@ -77,6 +77,10 @@ def test_the_same_forms_in_what_a_program_prints_or_a_candidate_types_are_redact
     assert R.output("['L', 'o', 'v', 'e', 'l', 'a', 'c', 'e']").text == "['[candidate]']"
     assert R.output(_escaped("Lovelace", "&#{};")).text == "[candidate]"
     assert R.speech(f"my name is {_escaped('Ada', chr(92) + 'u{:04x}')}").text == "my name is [candidate]"
+    # Code pasted into the chat: typed lines are speech.
+    assert R.speech('it\'s "Love" + "lace", ok?').text == 'it\'s "[candidate]", ok?'
+    said = "I don't know, it's 'fine' and 'good' I'd say"
+    assert R.speech(said).text == said
 
 
 @pytest.mark.parametrize(
