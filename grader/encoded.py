@@ -3,7 +3,8 @@ for the redactor's patterns), and inside a token of base64 or hex (`EncodedNames
 the name or the address).
 
 A part is disguised only when it has five letters or more and its disguise is not an everyday word (`Lin` reversed
-is `nil`). A token is decoded only when it is long enough to hold a name (twelve characters) and decodes to text;
+is `nil`). A token is decoded only when it is long enough to hold a name (eight characters: base64 of an
+eight-letter name is twelve) and decodes to text;
 the text must hold the whole name, the address or its local part, or a distinctive part of four letters or more.
 """
 
@@ -19,7 +20,7 @@ from functools import lru_cache
 from grader.everyday_words import COMMON_WORDS
 
 # A run of base64 (standard or for URLs) or hex, set apart from the characters such a run is made of.
-ENCODED_TOKEN = re.compile(r"(?<![\w+/=-])[A-Za-z0-9+/_-]{12,}={0,2}(?![\w+/=-])")
+ENCODED_TOKEN = re.compile(r"(?<![\w+/=-])[A-Za-z0-9+/_-]{8,}={0,2}(?![\w+/=-])")
 _HEX = re.compile(r"(?:[0-9a-fA-F]{2})+")
 MIN_PRINTABLE = 0.9  # of a decoded text's characters
 

@@ -32,7 +32,7 @@ What is replaced (never sent to the model):
   `[handle]`; without a cue word, "zqdev on instagram" and a Discord tag `zqdev#1234`, grader/handles.py), the
   candidate's own address's local part said alone ("zq underscore dev") or joined another way (`ZqDev`), and a name they
   introduce themselves by ("my name is Priya", "call me Sasha", `[candidate]`); in code, the written
-  forms of these inside comments ("jane [at] acme [dot] io");
+  forms of these inside comments, and an address so written anywhere, a string too ("jane [at] acme [dot] io");
 - the full name also joined as in a handle or identifier (`ada_lovelace`, `AdaLovelace`, `@adalovelace`), also as
   a segment of a longer identifier or username with a number after it (`ada_lovelace_solution`, `adaLovelace42`),
   the initial and a distinctive surname as a username (`alovelace`, `a_lovelace`), a distinctive part with a number
@@ -43,6 +43,8 @@ What is replaced (never sent to the model):
   after a contact cue in a comment, or grouped or read out in words there; with letters for digits ("4l5 555 Ol00",
   grader/phone_forms.py);
 - the name reversed, in ROT13, or in a token of base64 or hex (grader/encoded.py);
+- the name or a contact detail built by code: escapes (`\\u0041`, `&#65;`), literals strung together (`"Lo" +
+  "velace"`, `{'A','d','a'}`), character codes (`fromCharCode(65, ...)`), decoded (grader/code_forms.py);
 - in speech, each distinctive part of the name in any case (`lovelace`);
 - in code, distinctive name parts when written as names (`Ada`, `ADA`), also as a segment of an identifier
   (`LovelaceSolver`), and in comments in any case; as a lowercase segment (`solve_lovelace`) only with five letters
@@ -59,11 +61,25 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from grader.code_comments import comment_spans
+from grader.code_forms import (
+    CODE_RUN,
+    ESCAPE_NEEDLES,
+    ESCAPED_RUN,
+    LITERAL_NEEDLES,
+    LITERAL_RUN,
+    code_replacement,
+    code_spans,
+    escaped_replacement,
+    escaped_spans,
+    literal_replacement,
+    literal_spans,
+    revealing,
+)
 from grader.east_asian import HANGUL_OR_KANA, LatinNamesInHangulOrKana
 from grader.encoded import ENCODED_TOKEN, EncodedNames, disguises
 from grader.everyday_words import CODE_EPONYMS, CODE_TYPE_NAMES, COMMON_WORDS, not_as_a_type
@@ -73,6 +89,12 @@ from grader.handles import TAG, handle_before, local_core, local_forms, tag_span
 from grader.leet import LeetNames
 from grader.links import HOME_PATH, PROFILE_LINK, SITE_HOST, USER_LINK, home_user
 from grader.matching_form import normalise
+from grader.name_forms import as_names as _as_names
+from grader.name_forms import caseless as _caseless
+from grader.name_forms import flexible as _flexible
+from grader.name_forms import segment as _segment
+from grader.name_forms import username as _username
+from grader.name_forms import words as _words
 from grader.needles import Needles, sound_for
 from grader.needles import gate as needles_gate
 from grader.phone_forms import (
@@ -103,7 +125,7 @@ from grader.spoken import (
 from grader.transliterate import LATIN_WORD, OTHER_SCRIPT_WORD, LatinReadings, OtherScriptNames
 from grader.word_patterns import HAS_UNSPACED, Words, alternation
 
-Mode = Literal["speech", "code", "output"]
+Mode = Literal["speech", "code", "output", "decoded"]
 
 EMAIL = re.compile(
     r"[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
@@ -136,56 +158,6 @@ CODE_PHONE = re.compile(
     r"|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|\d{3}[.-]\d{3}[.-]\d{4})(?!\w)"
 )
 NAME = "[candidate]"
-
-
-def _words(name: str) -> list[str]:
-    """A name's words, a hyphenated one or one with an apostrophe split too: "Jean-Luc" is said and written "Jean
-    Luc" as often, "O'Brien" "O Brien" or "OBrien"."""
-    return [w for w in re.split(r"[\s'-]+", name) if w]
-
-
-def _flexible(term: str) -> str:
-    """A literal term whose inner whitespace may be any whitespace, or the parts joined as in a handle or an
-    identifier (`ada_lovelace`, `ada.lovelace`, `AdaLovelace`, `O'Brien`); directly joined only when that makes six
-    letters or more, so that a short name's parts do not make an everyday word ("An Do": "ando")."""
-    parts = _words(term)
-    joined = r"(?:\s+|[._'-]?)" if len("".join(parts)) >= 6 else r"(?:\s+|[._'-])"
-    return joined.join(re.escape(part) for part in parts)
-
-
-# The bounds of a segment of an identifier or a username: not inside a run of letters and digits, but after or
-# before an underscore, or at a change of case (`solveAdaLovelace`, `LovelaceSolver`, `ada_lovelace_solution`);
-# digits may follow (`adalovelace42`) and are part of the match. Case-sensitive whatever the pattern's flags.
-SEGMENT_START = r"(?:(?<![^\W_])|(?-i:(?<=[a-z0-9])(?=[A-Z])))"
-SEGMENT_END = r"\d*(?:(?![^\W_])|(?-i:(?<=[a-z])(?=[A-Z])))"
-
-
-def _segment(terms: Iterable[str], flags: int = 0) -> re.Pattern[str]:
-    """Any of the (regex) `terms` as a segment of an identifier or a username, digits after it included."""
-    return re.compile(f"{SEGMENT_START}(?:{'|'.join(terms)}){SEGMENT_END}", flags)
-
-
-def _username(name: str, distinctive: set[str]) -> str | None:
-    """The regex of a username made of a name's initial and its distinctive surname (`alovelace`, `a_lovelace`,
-    `ALovelace`): joined directly only when that makes six letters or more, so that an initial and a short
-    surname do not make an everyday word ("skim" for S. Kim, "clang" for C. Lang)."""
-    words = _words(name)
-    if len(words) < 2 or words[-1] not in distinctive or not words[0][:1].isalpha():
-        return None
-    joint = "[._-]?" if 1 + len(words[-1]) >= 6 else "[._-]"
-    return f"{re.escape(words[0][0])}{joint}{re.escape(words[-1])}"
-
-
-def _caseless(part: str) -> bool:
-    """A name in a script without capitals (Han, Hangul, Arabic, Hebrew): its length or case says nothing of
-    whether it is a name, and a two-character one (张伟) is often the whole name."""
-    return part.lower() == part.upper()
-
-
-def _as_names(parts: Iterable[str]) -> set[str]:
-    """`Ada` and `ADA` (and the form given, if capitalised): how a name is written in code or as a name."""
-    forms = {form for p in parts for form in (p, p[:1].upper() + p[1:].lower(), p.upper())}
-    return {f for f in forms if f[:1].isupper() or _caseless(f)}
 
 
 @dataclass(frozen=True)
@@ -370,7 +342,9 @@ class Redactor:
             dataclasses.replace(user_link, in_comments=True),
             *(dataclasses.replace(r, in_comments=True) for r in said_spelled),
             _Rule(HANDLE, "[handle]", in_comments=True, refine=_handle),
-            _Rule(ADDRESS_DOMAIN, "[email]", in_comments=True, refine=spoken_emails),
+            _Rule(
+                ADDRESS_DOMAIN, "[email]", refine=spoken_emails
+            ),  # also in a string ("ada [at] x [dot] io")
             _Rule(PROFILE_PATH, "[link]", in_comments=True, refine=spoken_path),
             _Rule(HANDLE_CUE, "[handle]", in_comments=True, refine=spoken_handles),
             _Rule(ON_PLATFORM_AFTER, "[handle]", in_comments=True, refine=handle_before_platform),
@@ -441,6 +415,32 @@ class Redactor:
         gendered = _gendered_rules(vocabulary)
         self._speech += [*gendered, _Rule(ROW_MARK, "", replace=unmarked)]
         self._code += [dataclasses.replace(r, in_comments=True) for r in gendered]
+        # Escapes, literals strung together and character codes, decoded and redacted as output (grader/code_forms.py).
+        plain = list(self._output)
+        reveals = revealing(lambda text: self._once("decoded", text, None, plain).text)
+        escaped = _Rule(
+            ESCAPED_RUN,
+            NAME,
+            refine=functools.partial(escaped_spans, reveals=reveals),
+            replace=functools.partial(escaped_replacement, reveals=reveals),
+            needles=ESCAPE_NEEDLES,
+        )
+        literals = _Rule(
+            LITERAL_RUN,
+            NAME,
+            refine=functools.partial(literal_spans, reveals=reveals),
+            replace=functools.partial(literal_replacement, reveals=reveals),
+            needles=LITERAL_NEEDLES,
+        )
+        codes = _Rule(
+            CODE_RUN,
+            NAME,
+            refine=functools.partial(code_spans, reveals=reveals),
+            replace=functools.partial(code_replacement, reveals=reveals),
+        )
+        self._speech += [escaped, literals]  # code pasted into the chat
+        self._output += [escaped, literals]
+        self._code += [escaped, literals, codes]
 
     def _spells(self, letters: str) -> bool:
         """`letters` (lower case) spell a name part, the whole name, or two or more parts in a row."""
