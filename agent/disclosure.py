@@ -101,9 +101,8 @@ def protected_runs(
         json.dumps(q.visible_tests),
         *q.hints[: state.hints_given],
     ]
-    said = list(said)
     protected = build(secret, public, _common(), candidate, said)
-    return replace(protected, sequences=sequences(protected, said))
+    return replace(protected, sequences=sequences(protected))
 
 
 class DisclosureGuard:

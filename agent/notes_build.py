@@ -181,6 +181,7 @@ class _Said:
 
     pairs: frozenset[tuple[str, str]]  # the notes' pairs it said
     short_words: frozenset[str]  # its words, when it is short enough to count a word said alone
+    in_order: tuple[str, ...]  # the notes' words it said, in order, a word repeated close by once
 
 
 @dataclass
@@ -247,8 +248,10 @@ class _Static:
             return kept
         s = normalise(words(text), self.vocab)
         short = frozenset(s) & self.noted_words if len(s) <= SINGLE_REPLY_WORDS else frozenset()
-        pairs = frozenset(_pairs_in(self.all_pairs, self.pair_firsts, _unrepeated(s)))
-        return self.said.put(key, _Said(pairs, short))
+        unrepeated = _unrepeated(s)
+        pairs = frozenset(_pairs_in(self.all_pairs, self.pair_firsts, unrepeated))
+        in_order = tuple(w for w in unrepeated if w in self.noted_words)
+        return self.said.put(key, _Said(pairs, short, in_order))
 
 
 def _static(secret_words: list[list[str]], public: tuple[str, ...], common: tuple[str, ...]) -> _Static:
@@ -324,4 +327,5 @@ def build(
     written: frozenset[str] = frozenset().union(*(c.present for c in claiming))  # a word list is not theirs
     hearable = frozenset().union(*(n.heard_words for n in notes)) - written
     said_words = frozenset(w for s in heard_said for w in s.short_words if w in hearable)
-    return ProtectedNotes(tuple(notes), runs, static.vocab, said_pairs, said_words, written)
+    in_order = tuple(s.in_order for s in heard_said)
+    return ProtectedNotes(tuple(notes), runs, static.vocab, said_pairs, said_words, written, in_order)

@@ -277,6 +277,7 @@ class ProtectedNotes:
         frozenset()
     )  # the notes' words it said in earlier replies, the candidate never
     theirs: frozenset[str] = frozenset()  # the notes' words the candidate said, typed or wrote anywhere
+    said_in_order: tuple[tuple[str, ...], ...] = ()  # per earlier reply, the notes' words it said, in order
     sequences: Sequences | None = None  # each note's own words in order across replies (agent.notes_sequence)
 
     def __bool__(self) -> bool:

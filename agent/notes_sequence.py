@@ -29,10 +29,9 @@ the one before (the candidate's other questions answered in between), or paraphr
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from agent.notes_match import DISTINCT_SHARE, ProtectedNotes, _normalised, _unrepeated
+from agent.notes_match import DISTINCT_SHARE, ProtectedNotes
 
 SEQUENCE_GAP = 12  # replies: a note's next word may come this many replies after the one before it
 SEQUENCE_SKIP = 1  # a word of the order may be left out between two said
@@ -57,7 +56,7 @@ class Sequences:
 
     orders: tuple[tuple[str, ...], ...] = ()
     needs: tuple[int, ...] = ()
-    said: tuple[list[str], ...] = ()  # the interviewer's earlier replies, normalised
+    said: tuple[tuple[str, ...], ...] = ()  # per earlier reply of the interviewer's, the notes' words it said
 
     def matcher(self) -> SequenceMatcher:
         m = SequenceMatcher(self, replay=True)
@@ -69,8 +68,9 @@ class Sequences:
         return m
 
 
-def sequences(protected: ProtectedNotes, said: Iterable[str] = ()) -> Sequences:
-    """The orders of ``protected``'s notes, and ``said`` (the interviewer's earlier replies) as compared."""
+def sequences(protected: ProtectedNotes) -> Sequences:
+    """The orders of ``protected``'s notes, and the notes' words its interviewer's earlier replies said (read once
+    per reply text, agent.notes_build: not again for every reply)."""
     orders: list[tuple[str, ...]] = []
     needs: list[int] = []
     for note in protected.notes:
@@ -82,8 +82,7 @@ def sequences(protected: ProtectedNotes, said: Iterable[str] = ()) -> Sequences:
         needs += [need, need]
     if not orders:
         return Sequences()
-    seqs = tuple(_unrepeated(_normalised(t, protected.vocab)) for t in said)
-    return Sequences(tuple(orders), tuple(needs), seqs)
+    return Sequences(tuple(orders), tuple(needs), protected.said_in_order)
 
 
 class SequenceMatcher:
