@@ -1,0 +1,72 @@
+"""A question's test values are checked against its signature's types, every element of every array, wherever it is
+(judge.bank.value_matches_type): a hidden test with one wrong value deep in a large array is refused, naming it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from judge.bank import BankError, load_question, value_matches_type
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    ("value", "type_", "ok"),
+    [
+        (1, "int", True),
+        (-(2**31), "int", True),
+        (2**31, "int", False),
+        (2**31, "long", True),
+        (2**63, "long", False),
+        (True, "int", False),
+        (True, "float", False),
+        (3, "float", True),
+        (1.5, "int", False),
+        (1, "bool", False),
+        (False, "bool", True),
+        ("a", "string", True),
+        (1, "string", False),
+        ([1, 2], "int[]", True),
+        ([1, True], "int[]", False),
+        ([1, 2**40], "int[]", False),
+        ("12", "int[]", False),
+        ([], "int[][]", True),
+        ([[]], "string[][]", True),
+        ([[1], [2, 3]], "int[][]", True),
+        ([[1], 2], "int[][]", False),
+        ([1], "int[][]", False),
+        ([[[1]]], "int[][]", False),
+        ([["a"], ["b", None]], "string[][]", False),
+    ],
+)
+def test_a_value_is_its_type_all_the_way_down(value: Any, type_: str, ok: bool) -> None:
+    assert value_matches_type(value, type_) is ok
+
+
+@pytest.mark.parametrize(
+    ("bad", "field"),
+    [
+        (True, "args.coins"),  # a bool among 50,000 ints
+        (2**31, "args.coins"),  # one int out of range
+        ("7", "args.coins"),
+    ],
+)
+def test_one_wrong_value_deep_in_a_large_hidden_array_is_refused_naming_its_test_and_field(
+    tmp_path: Path, bad: Any, field: str
+) -> None:
+    q = tmp_path / "coin-change"
+    shutil.copytree(ROOT / "questions" / "coin-change", q)
+    tests = json.loads((q / "tests.json").read_text())
+    coins = list(range(1, 50_001))
+    coins[31_337] = bad
+    tests.append({"id": "big", "args": [coins, 7], "expected": 7, "hidden": True})
+    (q / "tests.json").write_text(json.dumps(tests))
+    with pytest.raises(BankError) as info:
+        load_question(q)
+    assert f"[{len(tests) - 1}].{field}" in str(info.value)
+    assert "is not a valid int[]" in str(info.value)
