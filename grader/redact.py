@@ -63,7 +63,7 @@ import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from grader.code_comments import comment_spans
 from grader.code_forms import (
@@ -418,26 +418,15 @@ class Redactor:
         # Escapes, literals strung together and character codes, decoded and redacted as output (grader/code_forms.py).
         plain = list(self._output)
         reveals = revealing(lambda text: self._once("decoded", text, None, plain).text)
-        escaped = _Rule(
-            ESCAPED_RUN,
-            NAME,
-            refine=functools.partial(escaped_spans, reveals=reveals),
-            replace=functools.partial(escaped_replacement, reveals=reveals),
-            needles=ESCAPE_NEEDLES,
-        )
-        literals = _Rule(
-            LITERAL_RUN,
-            NAME,
-            refine=functools.partial(literal_spans, reveals=reveals),
-            replace=functools.partial(literal_replacement, reveals=reveals),
-            needles=LITERAL_NEEDLES,
-        )
-        codes = _Rule(
-            CODE_RUN,
-            NAME,
-            refine=functools.partial(code_spans, reveals=reveals),
-            replace=functools.partial(code_replacement, reveals=reveals),
-        )
+
+        def decoded(pattern: re.Pattern[str], spans: Callable[..., Any], replacement: Callable[..., Any],
+                    needles: frozenset[str] = frozenset()) -> _Rule:  # fmt: skip
+            return _Rule(pattern, NAME, refine=functools.partial(spans, reveals=reveals),
+                         replace=functools.partial(replacement, reveals=reveals), needles=needles)  # fmt: skip
+
+        escaped = decoded(ESCAPED_RUN, escaped_spans, escaped_replacement, ESCAPE_NEEDLES)
+        literals = decoded(LITERAL_RUN, literal_spans, literal_replacement, LITERAL_NEEDLES)
+        codes = decoded(CODE_RUN, code_spans, code_replacement)
         self._speech += [escaped, literals]  # code pasted into the chat
         self._output += [escaped, literals]
         self._code += [escaped, literals, codes]
