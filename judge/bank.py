@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterator
 from enum import StrEnum
@@ -185,12 +186,30 @@ def _is_int(bits: int) -> Callable[[Any], bool]:
     return check
 
 
+# The integers a double holds: from 2**1024 - 2**970 on, one rounds to infinity (Python's float() raises).
+_FLOAT_INT_BOUND = 2**1024 - 2**970
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _is_float(v: Any) -> bool:
+    """A number every language's harness holds as a double: finite (NaN and Infinity are no JSON the judge sends)."""
+    if isinstance(v, float):
+        return math.isfinite(v)
+    return isinstance(v, int) and not isinstance(v, bool) and -_FLOAT_INT_BOUND < v < _FLOAT_INT_BOUND
+
+
+def _is_text(v: Any) -> bool:
+    """Unicode text: no lone surrogate (JSON's "\\ud800", which decodes to one), which UTF-8 cannot hold, so that
+    Java and C++ wrote it back as "?" or U+FFFD where Python and JavaScript kept it."""
+    return isinstance(v, str) and (v.isascii() or _SURROGATE.search(v) is None)
+
+
 _SCALARS: dict[str, Callable[[Any], bool]] = {
     "int": _is_int(31),
     "long": _is_int(63),
-    "float": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "float": _is_float,
     "bool": lambda v: isinstance(v, bool),
-    "string": lambda v: isinstance(v, str),
+    "string": _is_text,
 }
 
 

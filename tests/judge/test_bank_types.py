@@ -42,6 +42,21 @@ ROOT = Path(__file__).resolve().parents[2]
         ([1], "int[][]", False),
         ([[[1]]], "int[][]", False),
         ([["a"], ["b", None]], "string[][]", False),
+        # A float every language holds: finite (NaN and Infinity are no JSON the judge can send), and an integer
+        # within a double's range (Python's harness could not convert 10**400, and ended: a runtime_error).
+        (float("nan"), "float", False),
+        (float("-inf"), "float", False),
+        ([0.5, float("inf")], "float[]", False),
+        (1.7976931348623157e308, "float", True),
+        (2**1024 - 2**970 - 1, "float", True),  # rounds to the largest double
+        (2**1024 - 2**970, "float", False),  # rounds to infinity
+        (-(10**400), "float", False),
+        # Text every language holds: a lone surrogate ("\ud800" in JSON) is no Unicode text, and Java's and C++'s
+        # strings write it back as "?" and three bytes of U+FFFD (a wrong answer for an identity function).
+        ("\ud800", "string", False),
+        ("a\udfff", "string", False),
+        (["ok", "\udc00b"], "string[]", False),
+        ("\U0001f600 \u00e9 \x00", "string", True),
     ],
 )
 def test_a_value_is_its_type_all_the_way_down(value: Any, type_: str, ok: bool) -> None:
