@@ -230,6 +230,16 @@ def value_matches_type(value: Any, t: str) -> bool:
     return _matches(value, depth, _SCALARS.get(scalar, _SCALARS["string"]))
 
 
+JAVASCRIPT_EXACT = 2**53  # a JavaScript number holds every integer of at most this magnitude exactly
+
+
+def exact_in_javascript(value: Any, t: str) -> bool:
+    """Whether a JavaScript program gets ``value`` (a ``t`` already) exactly: its `long`s are numbers, so within
+    2^53 (an int is 32-bit, a float a double in every language)."""
+    scalar, depth = split_type(t)
+    return scalar != "long" or _matches(value, depth, lambda v: -JAVASCRIPT_EXACT <= v <= JAVASCRIPT_EXACT)
+
+
 def _read_text(path: Path, field: str, limit: int) -> str:
     if not path.is_file():
         raise BankError(path, field, "file is missing")
@@ -244,6 +254,9 @@ def _read_text(path: Path, field: str, limit: int) -> str:
 
 def _field_path(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(p) for p in loc) or "(root)"
+
+
+_BEYOND_JAVASCRIPT = "holds a long beyond 2^53 in magnitude, which a JavaScript number cannot hold exactly"
 
 
 def load_question(directory: Path) -> Question:
@@ -294,8 +307,12 @@ def load_question(directory: Path) -> Question:
         for param, arg in zip(sig.params, test.args, strict=True):
             if not value_matches_type(arg, param.type):
                 raise BankError(tests_path, f"[{i}].args.{param.name}", f"is not a valid {param.type}")
+            if not exact_in_javascript(arg, param.type):
+                raise BankError(tests_path, f"[{i}].args.{param.name}", _BEYOND_JAVASCRIPT)
         if not value_matches_type(test.expected, sig.returns):
             raise BankError(tests_path, f"[{i}].expected", f"is not a valid {sig.returns}")
+        if not exact_in_javascript(test.expected, sig.returns):
+            raise BankError(tests_path, f"[{i}].expected", _BEYOND_JAVASCRIPT)
         tests.append(test)
     if not any(not t.hidden for t in tests):
         raise BankError(tests_path, "hidden", "at least one test must be visible")
