@@ -460,3 +460,23 @@ def test_every_file_of_the_build_directory_counts_its_allocated_pages_added_up_b
         f.truncate(100 << 20)
     (tmp_path / "link").symlink_to(classes / "C0.class")
     assert carried_mb(tmp_path) == (8 * ((1 << 20) - 4096)) >> 20 == 7
+
+
+def test_a_build_larger_than_the_run_leaves_the_floor_and_a_jvm_that_cannot_start_in_it_is_memory_limit(
+    sandbox, judge_settings
+):
+    # 94 MiB of classes at M = 16 (a run of 96): the run's group keeps MIN_RUN_GROUP_MB, where no JVM starts. The
+    # candidate's build did that, so it is theirs (memory_limit), never the judge failing to start a runtime.
+    blob = _blob(800)
+    request = RunRequest(
+        language="java",
+        source="class Solution { public int hold(String mode, int mib) { return mib; } }\n"
+        + blob
+        + blob.replace("class Blob", "class Blob2"),
+        signature=SIGNATURE,
+        tests=[Case(id="floor", args=["floor", 1], expected=1)],
+        mode="run",
+        limits=RunLimits(memory_mb=16, time_limit_s=5.0, compile_s=30),
+    )
+    report = run_request(request, sandbox, judge_settings)
+    assert report.verdict is Verdict.MEMORY_LIMIT, (report.compile_output[:300], report.tests[0].message)
