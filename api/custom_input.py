@@ -8,7 +8,7 @@ from typing import Any
 
 from api.errors import UnprocessableError
 from api.stored_json import stored_bytes
-from judge.bank import Signature, TestCase, split_type, value_matches_type
+from judge.bank import Signature, TestCase, exact_in_javascript, split_type, value_matches_type
 from judge.schemas import RunReport, Verdict
 from judge.verdict import VALUE_NOT_SHOWN
 
@@ -35,8 +35,11 @@ def placeholder(type_: str) -> Any:
     return {"int": 0, "long": 0, "float": 0.0, "bool": False, "string": ""}[scalar]
 
 
-def custom_cases(signature: Signature, inputs: list[list[Any]]) -> list[TestCase]:
-    """Test cases for the judge from the candidate's inputs; a 422 names the first argument that does not fit."""
+def custom_cases(
+    signature: Signature, inputs: list[list[Any]], language: str | None = None
+) -> list[TestCase]:
+    """Test cases for the judge from the candidate's inputs; a 422 names the first argument that does not fit (in
+    JavaScript, a long must be one its numbers hold exactly: 2^53 + 1 would reach the program as 2^53)."""
     cases = []
     for i, args in enumerate(inputs, start=1):
         if _depth(args, MAX_DEPTH + 1) > MAX_DEPTH + 1:
@@ -55,6 +58,12 @@ def custom_cases(signature: Signature, inputs: list[list[Any]]) -> list[TestCase
             if not value_matches_type(value, param.type):
                 raise UnprocessableError(
                     f"Input {i}: {param.name} must be a {param.type}.", code="invalid_input"
+                )
+            if language == "javascript" and not exact_in_javascript(value, param.type):
+                raise UnprocessableError(
+                    f"Input {i}: {param.name} must stay within 2^53 in magnitude in JavaScript "
+                    "(its numbers hold no larger integer exactly).",
+                    code="invalid_input",
                 )
         cases.append(TestCase(id=f"custom-{i}", args=args, expected=placeholder(signature.returns)))
     return cases

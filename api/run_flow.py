@@ -113,7 +113,7 @@ async def _lease_and_load(
             conn, session["question_id"], session.get("question_updated_at")
         )
         # Custom input (api/routers/custom_runs.py): the candidate's own calls replace the question's tests.
-        tests = question["tests"] if custom is None else custom_cases(question["signature"], custom)
+        tests = question["tests"] if custom is None else custom_cases(question["signature"], custom, language)
         request = RunRequest(
             language=language,  # type: ignore[arg-type]  # validated by the route's Literal
             source=code,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterator
 from enum import StrEnum
@@ -185,12 +186,30 @@ def _is_int(bits: int) -> Callable[[Any], bool]:
     return check
 
 
+# The integers a double holds: from 2**1024 - 2**970 on, one rounds to infinity (Python's float() raises).
+_FLOAT_INT_BOUND = 2**1024 - 2**970
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _is_float(v: Any) -> bool:
+    """A number every language's harness holds as a double: finite (NaN and Infinity are no JSON the judge sends)."""
+    if isinstance(v, float):
+        return math.isfinite(v)
+    return isinstance(v, int) and not isinstance(v, bool) and -_FLOAT_INT_BOUND < v < _FLOAT_INT_BOUND
+
+
+def _is_text(v: Any) -> bool:
+    """Unicode text: no lone surrogate (JSON's "\\ud800", which decodes to one), which UTF-8 cannot hold, so that
+    Java and C++ wrote it back as "?" or U+FFFD where Python and JavaScript kept it."""
+    return isinstance(v, str) and (v.isascii() or _SURROGATE.search(v) is None)
+
+
 _SCALARS: dict[str, Callable[[Any], bool]] = {
     "int": _is_int(31),
     "long": _is_int(63),
-    "float": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "float": _is_float,
     "bool": lambda v: isinstance(v, bool),
-    "string": lambda v: isinstance(v, str),
+    "string": _is_text,
 }
 
 
@@ -211,6 +230,16 @@ def value_matches_type(value: Any, t: str) -> bool:
     return _matches(value, depth, _SCALARS.get(scalar, _SCALARS["string"]))
 
 
+JAVASCRIPT_EXACT = 2**53  # a JavaScript number holds every integer of at most this magnitude exactly
+
+
+def exact_in_javascript(value: Any, t: str) -> bool:
+    """Whether a JavaScript program gets ``value`` (a ``t`` already) exactly: its `long`s are numbers, so within
+    2^53 (an int is 32-bit, a float a double in every language)."""
+    scalar, depth = split_type(t)
+    return scalar != "long" or _matches(value, depth, lambda v: -JAVASCRIPT_EXACT <= v <= JAVASCRIPT_EXACT)
+
+
 def _read_text(path: Path, field: str, limit: int) -> str:
     if not path.is_file():
         raise BankError(path, field, "file is missing")
@@ -225,6 +254,9 @@ def _read_text(path: Path, field: str, limit: int) -> str:
 
 def _field_path(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(p) for p in loc) or "(root)"
+
+
+_BEYOND_JAVASCRIPT = "holds a long beyond 2^53 in magnitude, which a JavaScript number cannot hold exactly"
 
 
 def load_question(directory: Path) -> Question:
@@ -275,8 +307,12 @@ def load_question(directory: Path) -> Question:
         for param, arg in zip(sig.params, test.args, strict=True):
             if not value_matches_type(arg, param.type):
                 raise BankError(tests_path, f"[{i}].args.{param.name}", f"is not a valid {param.type}")
+            if not exact_in_javascript(arg, param.type):
+                raise BankError(tests_path, f"[{i}].args.{param.name}", _BEYOND_JAVASCRIPT)
         if not value_matches_type(test.expected, sig.returns):
             raise BankError(tests_path, f"[{i}].expected", f"is not a valid {sig.returns}")
+        if not exact_in_javascript(test.expected, sig.returns):
+            raise BankError(tests_path, f"[{i}].expected", _BEYOND_JAVASCRIPT)
         tests.append(test)
     if not any(not t.hidden for t in tests):
         raise BankError(tests_path, "hidden", "at least one test must be visible")

@@ -9,8 +9,10 @@ candidate's program can say or do is judged as the candidate's.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import stat
 import time
 from pathlib import Path
 from typing import Any
@@ -42,7 +44,7 @@ from judge.verdict import (
 log = logging.getLogger(__name__)
 
 COMPILE_OUTPUT_CHARS = 8000
-# What the run's memory group keeps however large the compiled program it maps (carried_mb).
+# What the run's memory group keeps however large the build directory's files (carried_mb).
 MIN_RUN_GROUP_MB = 8
 
 
@@ -217,19 +219,25 @@ def _compile_failure(request: RunRequest, compiled: SandboxResult, timings: Timi
     )
 
 
-def carried_mb(program: HarnessProgram, build: Path) -> int:
-    """The MiB of a compiled executable the run maps from the build directory, which no run's memory group holds.
+def carried_mb(build: Path) -> int:
+    """The MiB of files in the build directory, which the run reads and maps but no run's memory group holds.
 
-    The file lives on the judge's scratch tmpfs, charged to the compile's memory group, for as long as the run
-    lasts, and the run reads its pages without being charged: a program of 40 KiB, or one of 64 MiB (initialised
-    static data, `.fill`, an `.incbin` of any file: the compile's file size limit), whose table a process of the run
-    reads while its others hold the run's whole limit. It comes off the run's memory limit, whole MiB of it."""
-    if program.binary is None or static_memory_bytes(build / program.binary) is None:
-        return 0  # not an executable the kernel maps (Java's classes are read into the JVM's charged memory)
-    try:
-        return (build / program.binary).stat().st_size >> 20
-    except OSError:
-        return 0
+    They live on the judge's scratch tmpfs, charged to the compile's memory group (or to the judge's, for the files
+    it wrote), for as long as the run lasts, and the run reads their pages without being charged: a C++ executable
+    of 40 KiB, or one of 64 MiB (initialised static data, `.fill`, an `.incbin` of any file: the compile's file size
+    limit), whose table a process of the run reads while its others hold the run's whole limit; a Java class that is
+    never loaded, 47 MiB of string constants javac folded from 30 KB of source, mapped by the program that carries
+    it (`FileChannel.map`). Every file counts, whatever wrote it and whatever the language (javac writes one per
+    class, each under the file size limit): their pages allocated (a sparse file's holes hold nothing), added up
+    before whole MiB are taken, come off the run's memory limit."""
+    total = 0
+    for root, _dirs, files in os.walk(build):
+        for name in files:
+            with contextlib.suppress(OSError):
+                info = os.lstat(os.path.join(root, name))
+                if stat.S_ISREG(info.st_mode):
+                    total += info.st_blocks * 512
+    return total >> 20
 
 
 def _process_limits(request: RunRequest, remaining: int, carried: int = 0) -> Limits:
@@ -241,7 +249,7 @@ def _process_limits(request: RunRequest, remaining: int, carried: int = 0) -> Li
         cpu_s=budget + 1.0,  # RLIMIT_CPU, a backstop: the supervisor ends a test at its own limit
         memory_mb=memory + (policy.address_space_mb or 0),
         address_space_limit=policy.address_space_mb is not None,
-        # The whole run, its /tmp and /work included, and the compiled program it maps (carried_mb).
+        # The whole run, its /tmp and /work included, and the build directory's files it maps (carried_mb).
         cgroup_mb=max(MIN_RUN_GROUP_MB, policy.run_memory_mb(memory) - carried),
         output_bytes=request.limits.output_bytes,
         file_size_bytes=FILE_SIZE_BYTES,
@@ -262,7 +270,7 @@ def _run_tests(
     results: list[TestResult | None] = [None] * len(tests)
     limit_s = request.limits.time_limit_s
     policy = POLICIES[request.language]
-    carried = carried_mb(program, build)
+    carried = carried_mb(build)
     processes, pos = 0, 0
     before_hidden: int | None = None  # processes started before the first hidden input was sent
     while pos < len(order):

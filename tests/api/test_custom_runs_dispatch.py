@@ -9,8 +9,10 @@ import psycopg
 import pytest
 from psycopg.rows import DictRow
 
-from api.custom_input import custom_report
+from api.custom_input import custom_cases, custom_report
+from api.errors import UnprocessableError
 from api.settings import ApiSettings
+from judge.bank import Param, Signature
 from judge.schemas import RunReport, TestResult, Verdict
 from judge.verdict import VALUE_NOT_SHOWN
 from tests.api.conftest import consent_and_start, create_session_as, serve
@@ -195,3 +197,16 @@ async def test_redispatch_reports_livekit_failures_as_retryable_503(
     assert again.status_code == 503
     assert retried.status_code == 202, retried.text
     assert len(livekit.dispatches) == 1
+
+
+def test_custom_input_past_what_a_javascript_number_holds_is_refused_for_javascript_alone():
+    # A JavaScript program would read 2^53 + 1 as 2^53 and show it back so: a 422 that says why, not a value that
+    # changed on the way in. Java, C++ and Python hold every 64-bit long.
+    signature = Signature(function="f", params=[Param(name="xs", type="long[]")], returns="long")
+    inputs = [[[1, -(2**63)]]]
+    with pytest.raises(UnprocessableError) as info:
+        custom_cases(signature, inputs, "javascript")
+    assert "2^53" in info.value.message
+    for language in ("python", "java", "cpp"):
+        assert custom_cases(signature, inputs, language)[0].args == [[1, -(2**63)]]
+    assert custom_cases(signature, [[[2**53, -(2**53)]]], "javascript")[0].args == [[2**53, -(2**53)]]

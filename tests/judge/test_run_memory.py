@@ -13,7 +13,7 @@ import pytest
 from judge.bank import Param, Signature
 from judge.bank import TestCase as Case
 from judge.limits import POLICIES
-from judge.runner import run_request
+from judge.runner import carried_mb, run_request
 from judge.schemas import RunLimits, RunRequest, Verdict
 
 pytestmark = pytest.mark.sandbox
@@ -385,6 +385,98 @@ def test_a_compiled_programs_own_size_counts_against_the_run(sandbox, judge_sett
         tests=[Case(id="carried", args=["carried", 56], expected=56)],
         mode="run",
         limits=RunLimits(memory_mb=64, time_limit_s=5.0, compile_s=30),
+    )
+    report = run_request(request, sandbox, judge_settings)
+    assert report.verdict is Verdict.MEMORY_LIMIT, (report.compile_output[:300], report.tests[0].message)
+
+
+# The same through Java: a class javac builds from 30 KB of source, 800 string constants of 61 KB each folded at
+# compile time (47 MiB), is never loaded, and the program maps its file and reads it while holding 90 MiB of its own:
+# 137 MiB of data, and the JVM's own, in a run allowed 144 at M = 64 (`accepted`: only the ELF executable counted).
+def _blob(constants: int) -> str:
+    # 16 characters, then each four times the one before, and G of 61,440
+    lines = ['    static final String A = "xxxxxxxxxxxxxxxx";']
+    lines += [
+        f"    static final String {b} = {a}+{a}+{a}+{a};" for a, b in zip("ABCDE", "BCDEF", strict=True)
+    ]
+    lines.append("    static final String G = F+F+F+E+E+E;")
+    lines += [f'    static final String H{i} = G+"{i}";' for i in range(constants)]
+    return "class Blob {\n" + "\n".join(lines) + "\n}\n"
+
+
+CARRIED_JAVA = r"""
+import java.nio.*;
+import java.nio.channels.*;
+import java.nio.file.*;
+import java.util.*;
+
+class Solution {
+    static List<Object> kept = new ArrayList<>();
+
+    public int hold(String mode, int mib) throws Exception {
+        long sum = 0;
+        try (FileChannel ch = FileChannel.open(Paths.get("/judge/classes/Blob.class"))) {
+            MappedByteBuffer table = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
+            for (int i = 0; i < ch.size(); i += 4096) sum += table.get(i);
+        }
+        for (int k = 0; k < mib; k++) {  // 56 MiB on the heap (its old generation holds M), the rest off it
+            if (k < 56) {
+                byte[] a = new byte[1 << 20];
+                for (int i = 0; i < a.length; i += 4096) a[i] = 1;
+                kept.add(a);
+            } else {
+                ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
+                for (int i = 0; i < (1 << 20); i += 4096) b.put(i, (byte) 1);
+                kept.add(b);
+            }
+        }
+        return mib + (int) (sum & 0);
+    }
+}
+"""
+
+
+def test_a_java_programs_class_files_count_against_the_run(sandbox, judge_settings):
+    request = RunRequest(
+        language="java",
+        source=CARRIED_JAVA + _blob(800),
+        signature=SIGNATURE,
+        tests=[Case(id="carried", args=["carried", 90], expected=90)],
+        mode="run",
+        limits=RunLimits(memory_mb=64, time_limit_s=5.0, compile_s=30),
+    )
+    report = run_request(request, sandbox, judge_settings)
+    assert report.verdict is Verdict.MEMORY_LIMIT, (report.compile_output[:300], report.tests[0].message)
+
+
+def test_every_file_of_the_build_directory_counts_its_allocated_pages_added_up_before_whole_mib(tmp_path):
+    # Many classes each just under a MiB (javac writes one per class) are not each rounded down to nothing; a sparse
+    # file's holes hold no memory; a symbolic link is not its target counted twice.
+    classes = tmp_path / "classes"
+    classes.mkdir()
+    for i in range(8):
+        (classes / f"C{i}.class").write_bytes(b"\x01" * ((1 << 20) - 4096))
+    with open(tmp_path / "sparse", "wb") as f:
+        f.truncate(100 << 20)
+    (tmp_path / "link").symlink_to(classes / "C0.class")
+    assert carried_mb(tmp_path) == (8 * ((1 << 20) - 4096)) >> 20 == 7
+
+
+def test_a_build_larger_than_the_run_leaves_the_floor_and_a_jvm_that_cannot_start_in_it_is_memory_limit(
+    sandbox, judge_settings
+):
+    # 94 MiB of classes at M = 16 (a run of 96): the run's group keeps MIN_RUN_GROUP_MB, where no JVM starts. The
+    # candidate's build did that, so it is theirs (memory_limit), never the judge failing to start a runtime.
+    blob = _blob(800)
+    request = RunRequest(
+        language="java",
+        source="class Solution { public int hold(String mode, int mib) { return mib; } }\n"
+        + blob
+        + blob.replace("class Blob", "class Blob2"),
+        signature=SIGNATURE,
+        tests=[Case(id="floor", args=["floor", 1], expected=1)],
+        mode="run",
+        limits=RunLimits(memory_mb=16, time_limit_s=5.0, compile_s=30),
     )
     report = run_request(request, sandbox, judge_settings)
     assert report.verdict is Verdict.MEMORY_LIMIT, (report.compile_output[:300], report.tests[0].message)

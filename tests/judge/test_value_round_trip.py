@@ -8,6 +8,7 @@ from judge.bank import Param, Signature
 from judge.bank import TestCase as Case
 from judge.runner import run_request
 from judge.schemas import RunRequest, Verdict
+from judge.verdict import clean_value
 
 pytestmark = pytest.mark.sandbox
 
@@ -19,20 +20,31 @@ TRICKY_STRINGS = [
     "ünïcödé ✓",
     "emoji 🙂",
     "\u0001ctl",
+    "every escape: \\/ \b \f \r \x00 \x1f \x7f \u2028",  # NUL as well: \u0000 in the frame
+    "astral \U0001f600 and \U00010000, BMP \uffff",  # surrogate pairs in the frame (the judge sends ASCII)
+    '] , ["a",1] \\u0041',  # what ends an array, and an escape's text, inside a string
+    "x" * 100_000,
 ]
 VALUES: dict[str, list[object]] = {
     "int": [0, -1, 2**31 - 1, -(2**31)],
     "long": [0, -(2**53) + 1, 2**53 - 1],  # JavaScript numbers are exact up to 2^53
-    "float": [0.0, -2.5, 0.1, 1e-300, 1.7976931348623157e308, 123456.789],
+    # Exponents, the extremes, a denormal, negative zero (JavaScript and C++ write it back as 0, which equals it) and
+    # integers written as integers: a float parameter gets them as doubles.
+    "float": [
+        *(0.0, -2.5, 0.1, 1e-300, 1.7976931348623157e308, 123456.789, 5e-324, 2.2250738585072014e-308),
+        *(-0.0, 1e22, 1.5e-7, 2, -3, 2**53),
+    ],
     "bool": [True, False],
     "string": TRICKY_STRINGS,
     "int[]": [[], [1, -2, 3]],
-    "float[]": [[], [0.5, -1e-9]],
+    "float[]": [[], [0.5, -1e-9], [1, -0.0, 5e-324, 1e308]],
     "bool[]": [[], [True, False, True]],
-    "string[]": [[], TRICKY_STRINGS],
-    "long[][]": [[], [[]], [[1, 2], [-(2**40)]]],
-    "string[][]": [[["a"], []], [["x", "y"], ["z"]]],
+    "string[]": [[], TRICKY_STRINGS, ["]", ",", "", "[]"]],
+    "long[][]": [[], [[]], [[1, 2], [-(2**40)]], [[], []], [[], [1]], [[1], []]],
+    "string[][]": [[["a"], []], [["x", "y"], ["z"]], [[]], [["]"], [",", "]]"]]],
 }
+# What every language but JavaScript holds (its numbers are exact up to 2^53, which questions keep to).
+BEYOND_JAVASCRIPT: dict[str, list[object]] = {"long": [-(2**63), 2**63 - 1, 2**53 + 1]}
 JAVA = {"int": "int", "long": "long", "float": "double", "bool": "boolean", "string": "String"}
 CPP = {"int": "int", "long": "long long", "float": "double", "bool": "bool", "string": "string"}
 
@@ -64,7 +76,8 @@ def _source(language: str, t: str) -> str:
 @pytest.mark.parametrize("language", ["python", "javascript", "java", "cpp"])
 def test_identity_function_returns_every_value_unchanged(sandbox, judge_settings, language, type_):
     signature = Signature(function="echo", params=[Param(name="x", type=type_)], returns=type_)
-    tests = [Case(id=f"t{i}", args=[v], expected=v) for i, v in enumerate(VALUES[type_])]
+    values = VALUES[type_] + ([] if language == "javascript" else BEYOND_JAVASCRIPT.get(type_, []))
+    tests = [Case(id=f"t{i}", args=[v], expected=v) for i, v in enumerate(values)]
     request = RunRequest(language=language, source=_source(language, type_), signature=signature, tests=tests)
     report = run_request(request, sandbox, judge_settings)
     assert report.verdict is Verdict.ACCEPTED, (
@@ -75,8 +88,8 @@ def test_identity_function_returns_every_value_unchanged(sandbox, judge_settings
             if t.verdict is not Verdict.ACCEPTED
         ],
     )
-    # Exact round trip, not merely within the float tolerance.
-    assert [t.actual for t in report.tests] == VALUES[type_]
+    # Exact round trip, not merely within the float tolerance (as the report shows it: a NUL is shown as U+FFFD).
+    assert [t.actual for t in report.tests] == [clean_value(v) for v in values]
 
 
 def test_cpp_string_that_is_not_utf8_is_a_wrong_answer_at_once_not_a_time_limit(sandbox, judge_settings):
