@@ -42,7 +42,9 @@ What is replaced (never sent to the model):
   contact cue, unless a count, bits or a list (grader/spoken.py); in code only one written as a phone number, or
   after a contact cue in a comment, or grouped or read out in words there; with letters for digits ("4l5 555 Ol00",
   grader/phone_forms.py);
-- the name reversed, in ROT13, or in a token of base64 or hex (grader/encoded.py);
+- the name reversed, in ROT13, or in a token of base64 or hex, a short one as its exact token (grader/encoded.py);
+- the name in pieces ("Lo ve lace", a comment's two lines), glued from literals by code (`sb.append("Lo")...`)
+  (grader/split_names.py), and spelled by letter names ("ay dee ay", grader/said_letters.py);
 - the name or a contact detail built by code: escapes (`\\u0041`, `&#65;`), literals strung together (`"Lo" +
   "velace"`, `{'A','d','a'}`), character codes (`fromCharCode(65, ...)`), decoded (grader/code_forms.py);
 - in speech, each distinctive part of the name in any case (`lovelace`);
@@ -296,9 +298,6 @@ class Redactor:
         if self._spelled:
             spelled = functools.partial(letter_spans, spells=self._spells, sizes=self._spelled_sizes)
             always.append(_Rule(SPELLED, NAME, refine=spelled))
-            # "ay dee ay", "el oh vee ..." (grader/said_letters.py)
-            said = functools.partial(said_spans, spells=self._spells, sizes=self._spelled_sizes)
-            always.append(_Rule(SAID_RUN, NAME, refine=said))
 
         if other_script := OtherScriptNames(distinctive):  # "Ада" for Ada (grader/transliterate.py)
             always.append(_Rule(OTHER_SCRIPT_WORD, NAME, refine=other_script.spans, on_original=True))
@@ -332,7 +331,9 @@ class Redactor:
         user_link = _Rule(USER_LINK, "[link]")
         # "A as in apple, D as in dog", "alpha delta alpha" (grader/spelling.py): said, or in a comment or output.
         spelled_with_words = functools.partial(phonetic_spans, spells=self._spells, sizes=self._spelled_sizes)
+        said = functools.partial(said_spans, spells=self._spells, sizes=self._spelled_sizes)  # "ay dee ay"
         said_spelled = [_Rule(PHONETIC_RUN, NAME, refine=spelled_with_words)] if self._spelled else []
+        said_spelled += [_Rule(SAID_RUN, NAME, refine=said)] if self._spelled else []
         # "Love lace", "Lo ve lace", "Ada-Love-lace", a comment's two lines (grader/split_names.py).
         split = [SplitNames(whole, distinctive, COMMON_WORDS, code) for code in (False, True)]
         split_rules = [_Rule(s.pattern, NAME, refine=s.spans) for s in split if s.pattern is not None]

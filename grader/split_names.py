@@ -25,7 +25,7 @@ MIN_WHOLE = 6  # letters of a whole name so looked for
 # Between two pieces: in speech and output, up to three spaces, dots, hyphens, underscores or stars; in code, also
 # the end of a comment's line and the next line's comment marker (`# `, `// `, ` * `).
 SPEECH_GAP = r"[\s.\-\u2010-\u2015_*\u00b7]{1,3}"
-CODE_GAP = r"(?:[ \t.\-\u2010-\u2015_*]{1,3}|[ \t]*\n[ \t]*(?:#|//|/?\*+|--)?[ \t]*)"
+CODE_GAP = r"(?:[ \t.\-\u2010-\u2015_*]{1,3}|[ \t]{0,8}\n[ \t]{0,8}(?:#|//|/?\*{1,3}|--)?[ \t]{0,3})"
 LETTERS = re.compile(r"[^\W\d_]+")
 
 Reveals = Callable[[str], str | None]
