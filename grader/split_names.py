@@ -6,12 +6,14 @@
 `SplitNames` reads the letters of a stretch of text without what separates them and matches them against the
 name: the whole name (six letters or more) or a distinctive part of five letters or more, in pieces that begin and
 end on word boundaries. A split form made only of everyday words ("good win" for Goodwin, `["grace", "park"]`) is
-ordinary prose or data, and stays; so does a piece of a part shorter than five letters ("A da").
+ordinary prose or data, and stays; so does a piece of a part shorter than five letters ("A da"), and in speech
+a split with a hesitation in it ("we turn er left" for Turner).
 
 `glued_spans` reads a run of string literals (and a template literal's text) joined by nothing but what builds a
 string (`+`, `s +=`, a method such as `append` or `concat`, `${...}`, brackets, `;`, line breaks): their contents
 joined are redacted as a program's output (`reveals`) and the run replaced when that finds the name or a contact
-detail that none of the literals holds alone. A comma separates list items, which stay data.
+detail that none of the literals holds alone. A comma separates list items, which stay data, unless the list is
+joined with nothing between (`"".join(["Lo", "ve"])`, `["Lo", "ve"].join("")`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ MIN_WHOLE = 6  # letters of a whole name so looked for
 SPEECH_GAP = r"[\s.\-\u2010-\u2015_*\u00b7]{1,3}"
 CODE_GAP = r"(?:[ \t.\-\u2010-\u2015_*]{1,3}|[ \t]{0,8}\n[ \t]{0,8}(?:#|//|/?\*{1,3}|--)?[ \t]{0,3})"
 LETTERS = re.compile(r"[^\W\d_]+")
+# What speech-to-text writes for a hesitation: "we turn er left" is not Turner.
+FILLERS = frozenset({"er", "erm", "uh", "um", "ah", "eh", "hm", "hmm", "mm", "oh"})
 
 Reveals = Callable[[str], str | None]
 
@@ -41,7 +45,7 @@ class SplitNames:
     def __init__(
         self, whole: Iterable[str], parts: Iterable[str], common: frozenset[str], code: bool
     ) -> None:
-        self.common = common
+        self.common, self.code = common, code
         targets = {c for w in whole if len(c := _compact(w)) >= MIN_WHOLE}
         targets |= {c for p in parts if len(c := _compact(p)) >= MIN_PART and c not in common}
         gap = CODE_GAP if code else SPEECH_GAP
@@ -58,6 +62,8 @@ class SplitNames:
         pieces = LETTERS.findall(text, start, end)
         if len(pieces) < 2 or all(p.lower() in self.common for p in pieces):
             return []
+        if not self.code and any(p.lower() in FILLERS for p in pieces):
+            return []  # a hesitation between words, not a name's piece ("turn er left"; "Ah med" is so missed)
         return [(start, end)]
 
 
@@ -76,7 +82,12 @@ _BUILDER = (
 _GLUE = rf"(?:[\s+();\[\]]|\$\{{|{_BUILDER}){{0,12}}"
 LITERAL = re.compile(_LITERAL)
 MAX_PIECES = 40
-GLUED_RUN = re.compile(rf"(?:{_LITERAL})(?:{_GLUE}(?:{_LITERAL})){{1,{MAX_PIECES - 1}}}")
+_ITEMS = rf"[\[(]\s*(?:\.\.\.)?(?:{_LITERAL})(?:\s*,\s*(?:\.\.\.)?(?:{_LITERAL})){{1,{MAX_PIECES - 1}}}\s*,?\s*[\])]"
+# A list of literals joined with nothing between (`"".join(["Lo", "ve"])`, `["Lo", "ve"].join("")`, spread `...`).
+_JOINED_LIST = (
+    rf"(?:\"\"|'')[ \t]*\.[ \t]*join\(\s*{_ITEMS}\s*\)|{_ITEMS}[ \t]*\.[ \t]*join\([ \t]*(?:\"\"|'')[ \t]*\)"
+)
+GLUED_RUN = re.compile(rf"{_JOINED_LIST}|(?:{_LITERAL})(?:{_GLUE}(?:{_LITERAL})){{1,{MAX_PIECES - 1}}}")
 GLUED_NEEDLES = frozenset({"'", '"', "`"})
 
 
@@ -110,5 +121,6 @@ def glued_spans(
 def glued_replacement(run: str, reveals: Reveals) -> str:
     """`_Rule.replace` for a glued run: one literal of the joined text, redacted."""
     joined = "".join(_pieces(run))
-    quote = run[:1] if run[:1] in "\"'`" else '"'
+    first = LITERAL.search(run)
+    quote = first.group()[:1] if first and first.group()[:1] in "\"'" else '"'
     return f"{quote}{reveals(joined) or joined}{quote}"

@@ -105,6 +105,33 @@ def test_a_name_glued_from_literals_by_code_is_redacted(
 
 
 @pytest.mark.parametrize(("name", "part", "split", "short"), NAMES)
+@pytest.mark.parametrize(
+    ("language", "template"),
+    [
+        ("python", 'n = "".join(["{a}", "{b}", "{c}"])\n'),
+        ("python", "n = ''.join(('{a}', '{b}',\n             '{c}',))\n"),
+        ("javascript", 'const n = ["{a}", "{b}", "{c}"].join("");\n'),
+        ("javascript", "const n = [...'{a}', ...'{b}', ...'{c}'].join('');\n"),
+    ],
+)
+def test_a_name_joined_from_a_list_of_literals_with_nothing_between_is_redacted(
+    name: str, part: str, split: tuple[str, str], short: str, language: str, template: str
+) -> None:
+    r = Redactor(redaction_terms(name, None))
+    a, b, c = part[:2], part[2:4], part[4:]
+    code = template.format(a=a, b=b, c=c)
+    out = r.code(code, language).text
+    assert "[candidate]" in out and f"{c}'" not in out and f'{c}"' not in out, (code, out)
+    # Joined with a separator, or not joined at all, a list of strings is data.
+    for data in (
+        code.replace('"".join', '", ".join').replace("''.join", "' '.join"),
+        f'xs = ["{a}", "{b}", "{c}"]\n',
+    ):
+        if '.join("")' not in data and ".join('')" not in data:
+            assert r.code(data, language).text == data
+
+
+@pytest.mark.parametrize(("name", "part", "split", "short"), NAMES)
 def test_character_codes_a_program_prints_and_short_base64_are_redacted(
     name: str, part: str, split: tuple[str, str], short: str
 ) -> None:

@@ -112,6 +112,7 @@ TECHNICAL_SPEECH = [
     "I see you, why are you asking? Oh, you see, a b c are the keys, x y z the axes",
     "a good win for the greedy approach; max heap, min heap, key value",
     "the tee and the sea, be it so; are you okay with el and em as bounds",
+    "then we turn er left, and it's all sum er over the rows",
 ]
 TECHNICAL_OUTPUT = [
     "[5551234, 1, 2]",
