@@ -40,6 +40,14 @@ SHAPES: list[tuple[str, str, tuple[str, str | None], Callable[[int], str]]] = [
     ("digits", "speech", ("Grace Hopper", None), _repeat("1 2 3 4 5 6 7 8 9 0 ")),
     ("Cyrillic words", "speech", ("Grace Hopper", None), _repeat("массив индекс Грейс сортировка ")),
     ("a new line after every line", "diff", ("Grace Hopper", None), _repeat("x = 1\n")),
+    # grader/said_letters.py, split_names.py, encoded.py `short_tokens`, code_forms.py codes in output (redact10)
+    ("letter names said", "speech", ("Ada Lovelace", None), _repeat("ay dee see ee el ")),
+    ("a name's letters in pieces", "speech", ("Ada Lovelace", None), _repeat("Lo ve la ce L o v ")),
+    ("a name's letters over comment lines", "code", ("Ada Lovelace", None), _repeat("# Lo ve\n# la\n")),
+    ("literals glued by code", "code", ("Ada Lovelace", None), _repeat('sb.append("Lo").append("ve");\n')),
+    ("template literals", "code", ("Ada Lovelace", None), _repeat('`${"Lo"}${"ve"}` + ')),
+    ("short words valid as base64", "code", ("Ada Lovelace", None), _repeat("QWRi YWRh1 node ")),
+    ("character codes printed", "output", ("Ada Lovelace", None), _repeat("76 111 118 101 ")),
 ]
 
 
@@ -68,6 +76,8 @@ def _runner(redactor: Redactor, kind: str, text: str) -> Callable[[], object]:
         return lambda: diff(numbered, changed, MAX_DIFF_LINES)
     if kind == "code":
         return lambda: redactor.code(text, "python")
+    if kind == "output":
+        return lambda: redactor.output(text)
     return lambda: redactor.speech(text)
 
 

@@ -6,6 +6,12 @@ A part is disguised only when it has five letters or more and its disguise is no
 is `nil`). A token is decoded only when it is long enough to hold a name (eight characters: base64 of an
 eight-letter name is twelve) and decodes to text;
 the text must hold the whole name, the address or its local part, or a distinctive part of four letters or more.
+
+A short name encodes to a short token (`Ada` is `QWRh`, `Lina` `TGluYQ`), and every word of four letters or more
+of code is valid base64 that decodes to some bytes: decoding each would find names in noise. So a token shorter than
+eight characters counts only when it is exactly the base64 of a distinctive part of three to seven letters as a
+name is written (`Ada`, `ada`, `ADA`), with or without padding, standard or for URLs (`short_tokens`): a few
+fixed strings for each part, which ordinary text holds only by chance.
 """
 
 from __future__ import annotations
@@ -36,6 +42,23 @@ def disguises(names: Iterable[str]) -> set[str]:
             if form != word and form not in COMMON_WORDS:
                 out.add(form)
     return out
+
+
+def short_tokens(parts: Iterable[str]) -> re.Pattern[str] | None:
+    """The base64 tokens shorter than eight characters (`ENCODED_TOKEN`'s least) that encode a part exactly."""
+    tokens: set[str] = set()
+    for part in parts:
+        if not 3 <= len(part) <= 7 or not part.isalpha():
+            continue
+        for form in {part, part.lower(), part.upper(), part[:1].upper() + part[1:].lower()}:
+            encoded = base64.b64encode(form.encode("utf-8")).decode("ascii")
+            for token in (encoded, encoded.rstrip("=")):
+                if len(token) < 8:
+                    tokens |= {token, token.replace("+", "-").replace("/", "_")}
+    if not tokens:
+        return None
+    alternatives = "|".join(re.escape(t) for t in sorted(tokens, key=len, reverse=True))
+    return re.compile(rf"(?<![\w+/=-])(?:{alternatives})(?![\w+/=-])")
 
 
 @lru_cache(maxsize=4096)  # a snapshot of the code repeats the last one's tokens

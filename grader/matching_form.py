@@ -1,6 +1,7 @@
 """The matching form of text for redaction: what a name is matched as, whatever Unicode form it is written in.
 
-Accents (precomposed or combining), compatibility letters (full-width, mathematical), invisible format characters
+Accents (precomposed or combining), letters with a stroke or ligatures that Unicode does not decompose (`Ł`, `Ø`,
+`Đ`, `Æ`, `ß`: `STROKED`), compatibility letters (full-width, mathematical), invisible format characters
 (a soft hyphen, a zero-width joiner) and typographic apostrophes fold away (`match_form`); Cyrillic and Greek
 look-alike letters inside a Latin word read as the Latin ones (`LOOK_ALIKES`). `normalise` keeps an index back to the
 original text, where grader/redact.py makes its replacements; grader/evidence.py reads quotes with the look-alikes
@@ -20,6 +21,10 @@ IGNORED_CATEGORIES = frozenset({"Mn", "Me", "Cf"})
 
 # Apostrophes as keyboards, speech-to-text and word processors write them (U+2019, U+02BC, ...): matched as `'`.
 APOSTROPHES = frozenset("\u2018\u2019\u201b\u02bc\u02b9\u02bb\u02bd\u00b4\u2032\ua78c")
+# Latin letters that have no decomposition, as an ASCII keyboard writes them ("Lukasiewicz" for Łukasiewicz, "OBrien"
+# for Ø'Brien).
+STROKED = dict(zip("ŁłØøĐđĦħıŦŧƀƗɨðÐ", "LlOoDdHhiTtbIidD", strict=True))
+STROKED |= dict(zip("ÆæŒœßẞÞþ", ("AE", "ae", "OE", "oe", "ss", "SS", "Th", "th"), strict=True))
 
 
 @lru_cache(maxsize=4096)
@@ -28,6 +33,8 @@ def match_form(c: str) -> str:
     full-width A -> `A`), nothing for a mark or an invisible character, `'` for any apostrophe."""
     if c in APOSTROPHES:
         return "'"
+    if c in STROKED:
+        return STROKED[c]
     return "".join(
         b for b in unicodedata.normalize("NFKD", c) if unicodedata.category(b) not in IGNORED_CATEGORIES
     )

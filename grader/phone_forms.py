@@ -29,6 +29,10 @@ MIXED = re.compile(r"\d[OolI]|[OolI]\d")
 SPACED_PHONE = re.compile(
     r"(?<![\w+.,-])(?:\(\d{3}\)\s?\d{3}\s\d{4}|\d{3}\s\d{3}\s\d{4}|0\d([ .])\d{2}(?:\1\d{2}){3})(?![\w.,-]?\d)"
 )
+# A whole string literal that is a phone number in international form (`"+14155550100"`; eleven digits or more, so
+# `"+2147483647"`, a 32-bit bound in a parsing test, stays) or grouped three, three
+# and four (`"415 555 0100"`); the other written forms are grader/redact.py `CODE_PHONE`'s anywhere in code.
+QUOTED_PHONE = re.compile(r"(?<=[\"'`])(?:\+[1-9]\d{10,13}|\(?\d{3}\)?[ ]\d{3}[ ]\d{4})(?=[\"'`])")
 CODE_PHONE_SHAPE = re.compile(
     r"\+?\s*(?:\d{1,3}[ .-]?)?(?:\(\d{1,4}\)|\d{1,4})(?:[ .-]\d{2,4}){2,4}|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}"
 )

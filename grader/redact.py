@@ -42,7 +42,9 @@ What is replaced (never sent to the model):
   contact cue, unless a count, bits or a list (grader/spoken.py); in code only one written as a phone number, or
   after a contact cue in a comment, or grouped or read out in words there; with letters for digits ("4l5 555 Ol00",
   grader/phone_forms.py);
-- the name reversed, in ROT13, or in a token of base64 or hex (grader/encoded.py);
+- the name reversed, in ROT13, or in a token of base64 or hex, a short one as its exact token (grader/encoded.py);
+- the name in pieces ("Lo ve lace", a comment's two lines), glued from literals by code (`sb.append("Lo")...`)
+  (grader/split_names.py), and spelled by letter names ("ay dee ay", grader/said_letters.py);
 - the name or a contact detail built by code: escapes (`\\u0041`, `&#65;`), literals strung together (`"Lo" +
   "velace"`, `{'A','d','a'}`), character codes (`fromCharCode(65, ...)`), decoded (grader/code_forms.py);
 - in speech, each distinctive part of the name in any case (`lovelace`);
@@ -81,7 +83,7 @@ from grader.code_forms import (
     revealing,
 )
 from grader.east_asian import HANGUL_OR_KANA, LatinNamesInHangulOrKana
-from grader.encoded import ENCODED_TOKEN, EncodedNames, disguises
+from grader.encoded import ENCODED_TOKEN, EncodedNames, disguises, short_tokens
 from grader.everyday_words import CODE_EPONYMS, CODE_TYPE_NAMES, COMMON_WORDS, not_as_a_type
 from grader.gendered import ACCENTED_HE, MISS, PLACEHOLDER, TITLES, kept_words, placeholder
 from grader.han_names import han_forms
@@ -100,6 +102,7 @@ from grader.needles import gate as needles_gate
 from grader.phone_forms import (
     LETTERED_RUN,
     MIXED,
+    QUOTED_PHONE,
     SPACED_PHONE,
     said_lettered,
     worded_phones,
@@ -107,7 +110,9 @@ from grader.phone_forms import (
 )
 from grader.redacted import Redacted as Redacted  # also where grader/bundle.py and evidence.py read it
 from grader.row_marks import ROW_MARK, unmarked
+from grader.said_letters import SAID_RUN, said_spans
 from grader.spelling import PHONETIC_RUN, letter_spans, phonetic_spans, worth_scanning
+from grader.split_names import GLUED_NEEDLES, GLUED_RUN, SplitNames, glued_replacement, glued_spans
 from grader.spoken import (
     ADDRESS_DOMAIN,
     HANDLE_CUE,
@@ -288,6 +293,8 @@ class Redactor:
             always.append(_Rule(leet, NAME, refine=LeetNames.spans))
         if encoded := EncodedNames([*whole, *distinctive, *emails, *locals_]):
             always.append(_Rule(ENCODED_TOKEN, NAME, refine=encoded.spans))
+        if (short := short_tokens(distinctive)) is not None:  # `QWRh` for Ada (grader/encoded.py)
+            always.append(_Rule(short, NAME))
         if self._spelled:
             spelled = functools.partial(letter_spans, spells=self._spells, sizes=self._spelled_sizes)
             always.append(_Rule(SPELLED, NAME, refine=spelled))
@@ -324,9 +331,15 @@ class Redactor:
         user_link = _Rule(USER_LINK, "[link]")
         # "A as in apple, D as in dog", "alpha delta alpha" (grader/spelling.py): said, or in a comment or output.
         spelled_with_words = functools.partial(phonetic_spans, spells=self._spells, sizes=self._spelled_sizes)
+        said = functools.partial(said_spans, spells=self._spells, sizes=self._spelled_sizes)  # "ay dee ay"
         said_spelled = [_Rule(PHONETIC_RUN, NAME, refine=spelled_with_words)] if self._spelled else []
+        said_spelled += [_Rule(SAID_RUN, NAME, refine=said)] if self._spelled else []
+        # "Love lace", "Lo ve lace", "Ada-Love-lace", a comment's two lines (grader/split_names.py).
+        split = [SplitNames(whole, distinctive, COMMON_WORDS, code) for code in (False, True)]
+        split_rules = [_Rule(s.pattern, NAME, refine=s.spans) for s in split if s.pattern is not None]
         self._speech = [
             *always,
+            *split_rules[:1],
             user_link,
             *said_spelled,
             _Rule(HANDLE, "[handle]", refine=_handle),
@@ -339,6 +352,7 @@ class Redactor:
         ]
         self._code = [
             *always,
+            *split_rules[1:],
             dataclasses.replace(user_link, in_comments=True),
             *(dataclasses.replace(r, in_comments=True) for r in said_spelled),
             _Rule(HANDLE, "[handle]", in_comments=True, refine=_handle),
@@ -355,6 +369,7 @@ class Redactor:
         # written or after a contact cue, since a run of digits there is a value (`1000000007`).
         self._output = [
             *always,
+            *split_rules[:1],
             user_link,
             *said_spelled,
             _Rule(OUTPUT_HANDLE, "[handle]", refine=_handle),
@@ -406,6 +421,7 @@ class Redactor:
         # In a comment (prose), also a number after a contact cue ("# call me at 415 555 0100").
         self._code += [
             _Rule(CODE_PHONE, "[phone]"),
+            _Rule(QUOTED_PHONE, "[phone]"),  # "+14155550100", "415 555 0100" (grader/phone_forms.py)
             _Rule(NUMBER_RUN, "[phone]", in_comments=True, refine=worded_phones),
             _Rule(LETTERED_RUN, "[phone]", in_comments=True, refine=written_lettered),
             _Rule(SPACED_PHONE, "[phone]", in_comments=True),
@@ -427,9 +443,11 @@ class Redactor:
         escaped = decoded(ESCAPED_RUN, escaped_spans, escaped_replacement, ESCAPE_NEEDLES)
         literals = decoded(LITERAL_RUN, literal_spans, literal_replacement, LITERAL_NEEDLES)
         codes = decoded(CODE_RUN, code_spans, code_replacement)
+        glued_refine = functools.partial(glued_spans, common=COMMON_WORDS)
+        glued = decoded(GLUED_RUN, glued_refine, glued_replacement, GLUED_NEEDLES)  # `sb.append("Lo")...`
         self._speech += [escaped, literals]  # code pasted into the chat
-        self._output += [escaped, literals]
-        self._code += [escaped, literals, codes]
+        self._output += [escaped, literals, codes]  # a program that prints the name's codes ("65 100 97")
+        self._code += [escaped, literals, codes, glued]
 
     def _spells(self, letters: str) -> bool:
         """`letters` (lower case) spell a name part, the whole name, or two or more parts in a row."""

@@ -116,6 +116,11 @@ TECHNICAL_SPEECH = [
     "that was issue#1234, see PR#5678 and step #2",
     "O(1) lookups with l1 and l2 as the two lists, mask 0x1F00, and l10n",
     "for 5551234 the answer is seven, and one two three four five six seven is just counting",
+    # Letter names and words in pieces (grader/said_letters.py, split_names.py): only the name's letters count.
+    "I see you, why are you asking? Oh, you see, a b c are the keys, x y z the axes",
+    "a good win for the greedy approach; max heap, min heap, key value",
+    "the tee and the sea, be it so; are you okay with el and em as bounds",
+    "then we turn er left, and it's all sum er over the rows",
 ]
 TECHNICAL_OUTPUT = [
     "[5551234, 1, 2]",
@@ -127,6 +132,9 @@ TECHNICAL_OUTPUT = [
     "lOl 0O0 Il1 O0 l1 I1",
     "0x1F00 0xDEAD 1e9+7",
     "e3b0c44298fc1c149afbf4c8996fb924 aGVsbG8gd29ybGQ= ZmxvYXQgaXMgZmFzdA==",
+    # Character codes that spell other words, and short words that are valid base64.
+    "72 101 108 108 111 [65, 66, 67] [97, 98, 99, 100]",
+    "node left test abcd ABCD Zm9v YmFy",
 ]
 TECHNICAL_CODE = [
     ("python", "# fixes issue#1234 from the tracker\ncolor = '#1234'\nx = a#1234\n"),
@@ -139,6 +147,17 @@ TECHNICAL_CODE = [
     ("python", "MASK = 0xDEADBEEF\nH = 'e3b0c44298fc1c149afbf4c8996fb924'\nB = 'aGVsbG8gd29ybGQ='\n"),
     ("javascript", "const minimumSubarrayLength = findMinimumSubarray(nums); // O(n)\n"),
     ("python", "def floyd_cycle(head): ...\ndef kadane_max(a): ...\ndef dijkstra(g, s): ...\n"),
+    # Strings built from literals (grader/split_names.py), lists of words, and numbers in strings that are data.
+    ("java", 'sb.append("Hello").append(", ").append("world");\nsb.append(\'x\');\ns += "a"; s += "b";\n'),
+    (
+        "javascript",
+        "const s = `${a} and ${b}`; const r = String.raw`\\d+`; const w = ['lo', 've', 'la', 'ce'];\n",
+    ),
+    (
+        "python",
+        'MAX = "+2147483647"\nxs = "1 2 3"\nys = "10 20 30 40"\nitems.append("good"); items.append("win")\n',
+    ),
+    ("python", "# splits the input into\n# pieces, one per line\nparts = s.split()\n"),
 ]
 
 
