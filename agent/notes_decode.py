@@ -210,14 +210,19 @@ def _joined(w: str, lex: _Lexicon) -> tuple[str, ...] | None:
     inf = 3 * n + 1
     cost = [0] + [inf] * n
     back = [0] * (n + 1)
-    for end in range(1, n + 1):
-        if w[end - 1] in lex.vocab:  # "a", "i": a letter that is a word ("dominate" is no "do min at e")
-            cost[end], back[end] = cost[end - 1] + 3, end - 1
-        for start in range(max(0, end - lex.longest), end - 1):
-            if cost[start] + 1 < cost[end]:
+    for start in range(n):  # forward, from the ends reached only: most words reach none past their start
+        c = cost[start]
+        if c >= inf:
+            continue
+        if w[start] in lex.vocab and c + 3 < cost[start + 1]:  # "a", "i": a letter that is a word
+            cost[start + 1], back[start + 1] = c + 3, start
+        for end in range(start + 2, min(n, start + lex.longest) + 1):
+            if c + 1 < cost[end]:
                 piece = w[start:end]
                 if piece in lex.parts or (end == n and len(piece) > 3 and piece in lex.known):
-                    cost[end], back[end] = cost[start] + 1, start
+                    cost[end], back[end] = c + 1, start
+    if cost[n] >= inf:
+        return None
     pieces: list[str] = []
     end = n
     while end > 0:
