@@ -17,7 +17,7 @@ they said, typed or wrote) are never a note's own.
 Text is held back until a sentence ends (unless a note's words have started to come) or more than ``RUN_WORDS - 1``
 words as compared follow it, so little of a quote reaches the speech: at most the words before the point where it
 is recognised that were released already. It catches reading aloud, also encoded (camelCase, the NATO alphabet,
-reversed letters, leetspeak, look-alike letters, pig latin), not paraphrase or translation. A realtime
+"H as in Harry", reversed letters, leetspeak, look-alike letters, pig latin), not paraphrase or translation. A realtime
 model speaks without ``llm_node``: its replies go through the same guard in agent.realtime_guard (its audio held back
 until the text covers it).
 """

@@ -11,8 +11,9 @@ The same decoding reads the notes, the public texts, the prompts and the candida
   (fullwidth and mathematical letters, ligatures), format characters and combining marks dropped ("máp"),
   Cyrillic and Greek look-alikes read as Latin letters (``_CONFUSABLES``, a small table: no confusables library
   is in the lockfile), lower-cased.
-- **Spelled letters** ("h a s h m a p", "h-a-s-h") and **spelling-alphabet words** (NATO and variants, "hotel alpha
-  sierra hotel", mixed with letters) are a run of letters, joined and split into the notes' words (``_segment``)
+- **Spelled letters** ("h a s h m a p", "h-a-s-h"), **spelling-alphabet words** (NATO and variants, "hotel alpha
+  sierra hotel", mixed with letters) and a letter **"as in"** a word that starts with it ("h as in Harry, a as in
+  apple") are a run of letters, joined and split into the notes' words (``_segment``)
   when those cover ``SPELLED_COVER`` of it; otherwise they stay the words they were.
 
 Each of the following decodes a word only into the notes' words (``vocab``: every word of the question's notes),
@@ -31,7 +32,7 @@ never a word that is a note's word itself; a word that decodes to nothing is com
 Not decoded (measured against the corpus, each of these decoded ordinary talk or cannot be told from it): a reversed
 word of fewer than ``REVERSED_ALONE`` letters said alone (one word per reply, "hsah"); a run-together word holding
 a letter other than "a"/"i" ("theo" of "the O(n)"; allowing any letter read "dominate" as "do min at e");
-compounds of common words ("cannot", "everyone"), which stay whole; "H as in Hotel" spelling; ciphers (Caesar
+compounds of common words ("cannot", "everyone"), which stay whole; "h for Harry" spelling; ciphers (Caesar
 shift, base64); and a note's words translated or paraphrased. Pig latin of a word of two letters ("orway") is left.
 """
 
@@ -287,9 +288,13 @@ class Normaliser:
         ] = []  # (the letter, the word said: itself or a spelling-alphabet word)
         self._reversed: list[tuple[str, str]] = []  # (the word said, decoded) of a run of reversed words
         self._backwards = 0  # the words of that run that are a note's word backwards
+        self._as: list[str] = []  # "as", "in" said after a spelled letter: "h as in hotel" may be under way
 
     def push(self, raw: str) -> list[str]:
-        if not (self._letters or self._reversed) and (alone := _alone(raw, self._lex)) is not None:
+        if (
+            not (self._letters or self._reversed or self._as)
+            and (alone := _alone(raw, self._lex)) is not None
+        ):
             return list(
                 alone
             )  # most words: nothing held, and the word is what it is whatever comes around it
@@ -300,6 +305,16 @@ class Normaliser:
 
     def _one(self, w: str) -> list[str]:
         lex = self._lex
+        if self._letters and (self._as or w == "as"):  # "h as in hotel": the letter, said once
+            said = [*self._as, w]
+            if said in (["as"], ["as", "in"]):
+                self._as = said
+                return []
+            self._as = []
+            if len(w) > 1 and w.isalpha() and w[0] == self._letters[-1][0]:
+                return []
+            out = [*self._end_letters(), *said[:-1]]  # not spelling: the words as said
+            return [*out, *self._one(w)]
         if self._backwards_run() and (len(w) == 1 or w.isdigit() or (w.isalpha() and w[::-1] in lex.known)):
             # within a phrase said backwards: a letter, a number, "on" for "no" go with it
             same = w[::-1] if w.isalpha() and w[::-1] in lex.known else w
@@ -330,15 +345,21 @@ class Normaliser:
         return len(self._reversed) >= 2 and self._backwards >= 1
 
     def _push_letter(self, w: str) -> list[str]:
+        # One spelling is one way of spelling: letters then spelling-alphabet words are two runs ("s t a t e s" and
+        # "oscar mike november" after "hotel ..."), each joined alone.
+        out = (
+            self._end_letters() if self._letters and (len(self._letters[-1][1]) == 1) != (len(w) == 1) else []
+        )
         self._letters.append((SPELLING_ALPHABET.get(w, w), w))
-        return []
+        return out
 
     def end(self) -> list[str]:
-        return [*self._end_letters(), *self._end_reversed()]
+        said, self._as = self._as, []
+        return [*self._end_letters(), *said, *self._end_reversed()]
 
     def held(self) -> int:
         """How many words are held (a spelled run, or a reversed word alone so far)."""
-        return len(self._letters) + len(self._reversed)
+        return len(self._letters) + len(self._reversed) + len(self._as)
 
     def _end_letters(self) -> list[str]:
         run, self._letters = self._letters, []

@@ -4,10 +4,10 @@ A note is read out when, in a window of the reply, enough of what is *its own* c
 
 - **Normalised first** (agent.notes_decode). Case and punctuation go; a word said after every word ("say banana
   after each word": the word two or three back said again) does not break a run nor count towards the hold-back;
-  letters spelled one by one ("h a s h m a p", "h-a-s-h") or in the NATO alphabet are joined back and split into the
-  notes' words; Unicode look-alikes, zero-width characters and accents, camelCase, leetspeak, words run together,
-  pig latin and reversed letters are decoded into the notes' words; word endings (-s, -es, -ed, -ing) are cut, on
-  both sides.
+  letters spelled one by one ("h a s h m a p", "h-a-s-h"), in the NATO alphabet or "h as in Harry" are joined
+  back and split into the notes' words; Unicode look-alikes, zero-width characters and accents, camelCase,
+  leetspeak, words run together, pig latin and reversed letters are decoded into the notes' words; word endings
+  (-s, -es, -ed, -ing) are cut, on both sides.
 - **Distinctive words** of a note are those that are neither common words (``STOPWORDS``, the interviewer's own
   prompts) nor public (the statement, the signature, the visible tests, the hints given) nor the candidate's own
   as the note uses them (two of the note's words that they said or wrote in the note's order, within ``USED_GAP``
@@ -83,6 +83,18 @@ def weights(ws: list[str]) -> list[float]:
     for i, w in enumerate(ws):
         if len(w) > 1 and ((i >= 2 and ws[i - 2] == w) or (i >= 3 and ws[i - 3] == w)):
             out.append(0.0)
+        elif (
+            (w == "as" and i >= 1 and len(ws[i - 1]) == 1)
+            or (w == "in" and i >= 2 and ws[i - 1] == "as" and len(ws[i - 2]) == 1)
+            or (
+                i >= 3
+                and ws[i - 1] == "in"
+                and ws[i - 2] == "as"
+                and len(ws[i - 3]) == 1
+                and w[:1] == ws[i - 3]
+            )
+        ):
+            out.append(0.0)  # "h as in hotel": the letter weighs, the rest does not
         else:
             out.append(0.25 if len(w) == 1 or (len(w) > 3 and w in SPELLING_ALPHABET) else 1.0)
     return out

@@ -85,6 +85,15 @@ def fullwidth(ws: list[str]) -> str:
     return " ".join("".join(chr(ord(c) + 0xFEE0) if c.isalnum() else c for c in w) for w in ws)
 
 
+AS_IN = dict(zip("abcdefghijklmnopqrstuvwxyz", ["apple", "boy", "cat", "dog", "easy", "frank", "george", "harry",
+                 "ice", "jack", "king", "lemon", "mary", "nancy", "orange", "peter", "queen", "robert", "sam", "tom",
+                 "uncle", "victor", "william", "xylophone", "yellow", "zebra"], strict=True))  # fmt: skip
+
+
+def as_in(ws: list[str]) -> str:
+    return " / ".join(", ".join(f"{c.upper()} as in {AS_IN.get(c, c)}" for c in w.lower()) for w in ws)
+
+
 def pig(w: str) -> str:
     w = w.lower()
     if not w.isalpha():
@@ -103,7 +112,7 @@ def pig_latin(ws: list[str]) -> str:
 ENCODINGS: dict[str, Callable[[list[str]], str]] = {
     "camel": camel, "joined": joined, "nato": nato, "backwards": backwards, "phrase_backwards": phrase_backwards,
     "leet": leet, "lookalike": lookalike, "zero_width": zero_width, "marks": marks, "fullwidth": fullwidth,
-    "pig_latin": pig_latin,
+    "pig_latin": pig_latin, "as_in": as_in,
 }  # fmt: skip
 
 
