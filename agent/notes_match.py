@@ -75,28 +75,32 @@ SINGLE_REPLY_WORDS = 12
 PAIR_GAP = 2  # a pair's words as said: next to each other, or with one word between (numbered, "then")
 
 
+_LIGHT = frozenset([*SPELLING_ALPHABET, "as", "in"])  # words that may weigh less than a word
+
+
 def weights(ws: list[str]) -> list[float]:
     """How much of a word as compared each of ``ws`` is: none for a word said between the words, a quarter for a
-    single letter spelled out, or its spelling-alphabet word ("hotel"). A word said between the words is the word
-    two or three back said again ("say banana after each word")."""
+    single letter spelled out, or its spelling-alphabet word ("hotel"), or "as in" and the word after it ("h as in
+    hotel"). A word said between the words is the word two or three back said again ("say banana after each word").
+    Called on the held words at every streamed piece: the plain case first."""
     out = []
     for i, w in enumerate(ws):
-        if len(w) > 1 and ((i >= 2 and ws[i - 2] == w) or (i >= 3 and ws[i - 3] == w)):
+        if len(w) == 1:
+            out.append(0.25)
+        elif (i >= 2 and ws[i - 2] == w) or (i >= 3 and ws[i - 3] == w):
             out.append(0.0)
+        elif w not in _LIGHT and (i < 3 or ws[i - 1] != "in"):
+            out.append(1.0)
+        elif w in SPELLING_ALPHABET:
+            out.append(0.25)
         elif (
             (w == "as" and i >= 1 and len(ws[i - 1]) == 1)
             or (w == "in" and i >= 2 and ws[i - 1] == "as" and len(ws[i - 2]) == 1)
-            or (
-                i >= 3
-                and ws[i - 1] == "in"
-                and ws[i - 2] == "as"
-                and len(ws[i - 3]) == 1
-                and w[:1] == ws[i - 3]
-            )
+            or (i >= 3 and ws[i - 2] == "as" and len(ws[i - 3]) == 1 and w[:1] == ws[i - 3])
         ):
             out.append(0.0)  # "h as in hotel": the letter weighs, the rest does not
         else:
-            out.append(0.25 if len(w) == 1 or (len(w) > 3 and w in SPELLING_ALPHABET) else 1.0)
+            out.append(1.0)
     return out
 
 
