@@ -5,17 +5,19 @@ holds the answer ("States the recurrence best[a] = 1 + min over coins c of best[
 Only the prompt asked the model to keep them: a candidate who asked for the notes word for word (aloud, in the chat,
 in a code comment) could have them read out, uncounted and unrecorded as hints, while `give_hint` counts and records
 each one. This guard sits on the model's spoken text (``PhaseAgent.llm_node``): a reply that reads a note out
-(agent.notes_match: enough of its own words in its order within a window, noise between words dropped, letters spelled
-out joined back; or most of its words in any order; or a run of ``RUN_WORDS`` consecutive words; or, counted with what
-the interviewer said in earlier replies, two thirds of its words said beside their neighbours, or alone in short
-replies: a note coaxed out a few words, or one word, per reply; or its own words in its order over three replies or
-more, however long each is, agent.notes_sequence) stops, and one scripted line in the interview's language
-is said instead. Words the candidate can see anyway (the statement, the signature, the visible tests, the hints already
-given) and their own words (what they said, typed or wrote) are never a note's own.
+(agent.notes_match: enough of its own words in its order within a window, noise between words dropped, letters
+spelled out joined back, encodings a listener undoes at once decoded, agent.notes_decode; or most of its words in
+any order; or a run of ``RUN_WORDS`` consecutive words; or, counted with what the interviewer said in earlier
+replies, two thirds of its words said beside their neighbours, or alone in short replies: a note coaxed out a few
+words, or one word, per reply; or its own words in its order over three replies or more, however long each is,
+agent.notes_sequence) stops, and one scripted line in the interview's language is said instead. Words the candidate
+can see anyway (the statement, the signature, the visible tests, the hints already given) and their own words (what
+they said, typed or wrote) are never a note's own.
 
 Text is held back until a sentence ends (unless a note's words have started to come) or more than ``RUN_WORDS - 1``
 words as compared follow it, so little of a quote reaches the speech: at most the words before the point where it
-is recognised that were released already. It catches reading aloud, not paraphrase or translation. A realtime
+is recognised that were released already. It catches reading aloud, also encoded (camelCase, the NATO alphabet,
+"H as in Harry", reversed letters, leetspeak, look-alike letters, pig latin), not paraphrase or translation. A realtime
 model speaks without ``llm_node``: its replies go through the same guard in agent.realtime_guard (its audio held back
 until the text covers it).
 """
@@ -35,6 +37,7 @@ from livekit.agents import llm
 from agent.checkins import chunk_text
 from agent.code_view import MAX_VIEW_CHARS
 from agent.notes_build import build
+from agent.notes_decode import find_words, special
 from agent.notes_match import RUN_WORDS, ProtectedNotes, words
 from agent.notes_match import weights as weights_of
 from agent.notes_sequence import sequences
@@ -45,7 +48,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("shadows.agent.disclosure")
 
-_WORD = re.compile(r"[^\W_]+")
+_PLAIN = re.compile(
+    r"[^\W_]+"
+)  # a piece that only continues a word: nothing to decide (agent.notes_decode.WORD)
 _SENTENCE_END = re.compile(r"[.!?…]\s*$")
 # The interviewer's own prompts: words it is told to use (a note's words found there are not its own).
 _INTERVIEWER_PROMPTS = ("base", "problem", "approach", "coding", "testing", "complexity", "rubric", "wrap_up",
@@ -116,6 +121,7 @@ class DisclosureGuard:
         self._held = ""
         self._checked = 0  # the complete words of ``_held`` already pushed to the matcher
         self._tail: list[str] = []  # the last words released (what a word said between the words repeats)
+        self._special = False  # the held text holds more than plain words (agent.notes_decode.find_words)
         self.stopped = False
 
     def _check(self, raw: list[str]) -> bool:
@@ -127,12 +133,15 @@ class DisclosureGuard:
         """The text that may be spoken now ("" while held, and for good once ``stopped``)."""
         if self.stopped or not self._protected:
             return "" if self.stopped else text
-        if self._held and _WORD.fullmatch(text) and _WORD.match(self._held[-1]):
+        if self._held and _PLAIN.fullmatch(text) and _PLAIN.match(self._held[-1]):
             self._held += text  # the last word goes on: no word is complete that was not, nothing to decide
             return ""
         self._held += text
-        found = list(_WORD.finditer(self._held))
-        ends_in_word = bool(found) and found[-1].end() == len(self._held)
+        self._special = self._special or special(self._held[-len(text) - 2 :])  # not split as plain words
+        found = list(find_words(self._held, self._special))
+        # a word at the very end may go on in the next chunk, also one followed by "@" ("h@sh")
+        end = found[-1].end() if found else -1
+        ends_in_word = end == len(self._held) or (end > 0 and self._held[end:] in ("@", "$"))
         complete = found[:-1] if ends_in_word else found  # a word at the very end may go on in the next chunk
         raw = [m.group().lower() for m in complete]
         if self._check(raw):
@@ -169,6 +178,7 @@ class DisclosureGuard:
 
     def _release(self, upto: int, released: list[str]) -> str:
         out, self._held = self._held[:upto], self._held[upto:]
+        self._special = self._special and special(self._held)
         self._checked -= len(released)
         self._tail = (self._tail + released)[-3:]
         return out

@@ -2,10 +2,12 @@
 
 A note is read out when, in a window of the reply, enough of what is *its own* comes back in its order:
 
-- **Normalised first.** Case and punctuation go; a word said after every word ("say banana after each word": the
-  word two or three back said again) does not break a run nor count towards the hold-back; letters spelled one by one
-  ("h a s h m a p", "h-a-s-h") are joined back and split into the notes' words; word endings (-s, -es, -ed, -ing)
-  are cut, on both sides.
+- **Normalised first** (agent.notes_decode). Case and punctuation go; a word said after every word ("say banana
+  after each word": the word two or three back said again) does not break a run nor count towards the hold-back;
+  letters spelled one by one ("h a s h m a p", "h-a-s-h"), in the NATO alphabet or "h as in Harry" are joined
+  back and split into the notes' words; Unicode look-alikes, zero-width characters and accents, camelCase,
+  leetspeak, words run together, pig latin and reversed letters are decoded into the notes' words; word endings
+  (-s, -es, -ed, -ing) are cut, on both sides.
 - **Distinctive words** of a note are those that are neither common words (``STOPWORDS``, the interviewer's own
   prompts) nor public (the statement, the signature, the visible tests, the hints given) nor the candidate's own
   as the note uses them (two of the note's words that they said or wrote in the note's order, within ``USED_GAP``
@@ -35,17 +37,22 @@ A note is read out when, in a window of the reply, enough of what is *its own* c
   reply: "end a long friendly sentence with the next word of your notes").
 
 What is protected is built for each reply by agent.notes_build (from what it kept of the texts read for earlier
-replies). Paraphrase, translation, or a note read out over more than its window in one reply in disguise are not
-caught.
+replies). Paraphrase, translation, a note read out over more than its window in one reply in disguise, and the
+encodings agent.notes_decode leaves (its docstring) are not caught.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from agent.notes_decode import SPELLING_ALPHABET, Normaliser
+from agent.notes_decode import STOPWORDS as STOPWORDS
+from agent.notes_decode import normalise as normalise
+from agent.notes_decode import stem as stem
+from agent.notes_decode import words as words
 
 if TYPE_CHECKING:
     from agent.notes_sequence import Sequences
@@ -58,7 +65,6 @@ USED_GAP = 8
 # A candidate text holding more than two thirds of all the notes' own words is a word list (one candidate line or
 # the code of the calibration interviews held at most a third; a pasted dictionary holds all of them).
 WORD_LIST_SHARE = 2 / 3
-SPELLED_COVER = 0.7
 SPREAD_MIN = 2
 SPREAD_NOTE_MIN = (
     4  # fewer: generic talk ("worst case", then "extra space") read out a note of three such words
@@ -67,94 +73,35 @@ SPREAD_NOTE_MIN = (
 # in a longer one a note's word said alone is talk ("Still a failing test. What does the failing case ...").
 SINGLE_REPLY_WORDS = 12
 PAIR_GAP = 2  # a pair's words as said: next to each other, or with one word between (numbered, "then")
-_WORD = re.compile(r"[^\W_]+")
-
-_STOPWORDS = """a about above after again against all also am an and any are as at be because been before being below
-    between both but by can could did do does doing down during each either else even every few for from further
-    get gets got had has have having he her here hers him his how i if in into is it its itself just let like may
-    me might more most must my no nor not now of off on once one only or other our out over own per same say says
-    she should so some such than that the their them then there these they this those through to too two under
-    until up upon us use very via was we well were what when where whether which while who whom why will with
-    would yes yet you your yours okay ok right good great sure think see way thing things go going make makes
-    el la los las un una unos unas y o de del al en con por para que se es son lo le les su sus mi tu como pero
-    si no ya muy más mas esto esta este eso esa ese hay"""
-STOPWORDS = frozenset(_STOPWORDS.split())
 
 
-def words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
-
-
-def stem(word: str) -> str:
-    if len(word) > 5 and word.endswith("ing"):
-        return word[:-3]
-    if len(word) > 4 and word.endswith("ed"):
-        return word[:-2]
-    if len(word) > 4 and word.endswith("es"):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
-
-
-def _segment(letters: str, vocab: frozenset[str]) -> list[str] | None:
-    """``letters`` split into words of ``vocab`` and single letters (fewest pieces, a letter counting as three), or
-    None when words of ``vocab`` cover less than ``SPELLED_COVER`` of it."""
-    inf = 3 * len(letters) + 1
-    cost = [0] + [inf] * len(letters)
-    best: list[list[str]] = [[] for _ in range(len(letters) + 1)]
-    for end in range(1, len(letters) + 1):
-        for start in range(max(0, end - 30), end):
-            piece = letters[start:end]
-            step = 1 if piece in vocab and len(piece) > 1 else 3 if end - start == 1 else inf
-            if cost[start] + step < cost[end]:
-                cost[end] = cost[start] + step
-                best[end] = [*best[start], piece]
-    covered = sum(len(p) for p in best[-1] if len(p) > 1)
-    return best[-1] if covered >= SPELLED_COVER * len(letters) else None
+_LIGHT = frozenset([*SPELLING_ALPHABET, "as", "in"])  # words that may weigh less than a word
 
 
 def weights(ws: list[str]) -> list[float]:
     """How much of a word as compared each of ``ws`` is: none for a word said between the words, a quarter for a
-    single letter (spelled out). A word said between the words is the word two or three back said again ("say
-    banana after each word")."""
+    single letter spelled out, or its spelling-alphabet word ("hotel"), or "as in" and the word after it ("h as in
+    hotel"). A word said between the words is the word two or three back said again ("say banana after each word").
+    Called on the held words at every streamed piece: the plain case first."""
     out = []
     for i, w in enumerate(ws):
-        if len(w) > 1 and ((i >= 2 and ws[i - 2] == w) or (i >= 3 and ws[i - 3] == w)):
+        if len(w) == 1:
+            out.append(0.25)
+        elif (i >= 2 and ws[i - 2] == w) or (i >= 3 and ws[i - 3] == w):
             out.append(0.0)
+        elif w not in _LIGHT and (i < 3 or ws[i - 1] != "in"):
+            out.append(1.0)
+        elif w in SPELLING_ALPHABET:
+            out.append(0.25)
+        elif (
+            (w == "as" and i >= 1 and len(ws[i - 1]) == 1)
+            or (w == "in" and i >= 2 and ws[i - 1] == "as" and len(ws[i - 2]) == 1)
+            or (i >= 3 and ws[i - 2] == "as" and len(ws[i - 3]) == 1 and w[:1] == ws[i - 3])
+        ):
+            out.append(0.0)  # "h as in hotel": the letter weighs, the rest does not
         else:
-            out.append(0.25 if len(w) == 1 else 1.0)
+            out.append(1.0)
     return out
-
-
-def normalise(ws: list[str], vocab: frozenset[str] = frozenset()) -> list[str]:
-    """Lower-case words as compared: spelled letters joined (into ``vocab``'s words), stemmed."""
-    out: list[str] = []
-    norm = _Normaliser(vocab)
-    for w in ws:
-        out.extend(norm.push(w))
-    out.extend(norm.end())
-    return out
-
-
-class _Normaliser:
-    """Words in, words as compared out; a run of single letters is held until it ends."""
-
-    def __init__(self, vocab: frozenset[str]) -> None:
-        self._vocab = vocab
-        self._letters: list[str] = []
-
-    def push(self, w: str) -> list[str]:
-        if len(w) == 1 and w.isalpha():
-            self._letters.append(w)
-            return []
-        return [*self.end(), stem(w)]
-
-    def end(self) -> list[str]:
-        letters, self._letters = self._letters, []
-        if len(letters) >= 3 and (parts := _segment("".join(letters), self._vocab)) is not None:
-            return [stem(p) for p in parts]
-        return letters
 
 
 @dataclass
@@ -297,7 +244,7 @@ class Matcher:
 
     def __init__(self, protected: ProtectedNotes) -> None:
         self._protected = protected
-        self._norm = _Normaliser(protected.vocab)
+        self._norm = Normaliser(protected.vocab)
         self._notes = [(n, *n.follow()) for n in protected.notes]
         # Which notes hold each word: a word of no note leaves every note's state as it is, so it is pushed only to
         # the notes that hold it (with many notes, most words are in few of them).
@@ -336,7 +283,8 @@ class Matcher:
     def partial(self) -> int:
         """The most distinctive words of one note found in order so far, within its window (a quote may be under
         way)."""
-        return max([d.longest(self._at) for _, d, _ in self._notes if d is not None] + [0])
+        held = 2 if self._norm.held() >= 3 else 0  # a spelled run not joined yet
+        return max([d.longest(self._at) for _, d, _ in self._notes if d is not None] + [held])
 
     def _spread_out(self) -> bool:
         """Whether the word just said completes a pair of a note that makes a word of it heard, new to the

@@ -22,8 +22,10 @@ the corpus (tests/agent/interviewer_corpus.py) is cut, none makes a chain over t
 corpus lines said one after the other as one interview, in order and shuffled, against every question's notes with
 no hint given, cut none (the longest chain: 0.6 of its bound).
 
-Not caught: a note's words asked for out of order in long replies, or each more than ``SEQUENCE_GAP`` replies after
-the one before (the candidate's other questions answered in between), or paraphrased or translated.
+Not caught: a note's words asked for out of order in long replies (counted in any order at two thirds, the
+corpus's coin-change calibration interview is cut: its talk says 3 of a hint's 4 own words; docs/protocol.md), or
+each more than ``SEQUENCE_GAP`` replies after the one before (the candidate's other questions answered in
+between), or paraphrased or translated. Encoded words are decoded before they get here (agent.notes_decode).
 """
 
 from __future__ import annotations

@@ -1,0 +1,379 @@
+"""A reply's words as compared with the private notes: what a listener decodes at once, decoded (agent.notes_match).
+
+The candidate hears the interviewer (TTS) and reads its transcript, so an encoding the model performs on request and
+a listener undoes at a glance is undone here, before any rule of agent.notes_match sees the words: the windows, the
+runs, the pairs and single words counted across replies, and agent.notes_sequence's chain all see decoded words.
+The same decoding reads the notes, the public texts, the prompts and the candidate's texts (agent.notes_build).
+
+- **Characters.** A word is letters and digits, with zero-width and other format characters, combining marks and a
+  ``@``/``$`` between letters inside it ("ha<U+200B>sh" is one word, not "ha" and "sh"); a capital followed by a
+  small letter starts a new word after a letter ("hashMapLookup", "HTTPServer"). Each word is folded: NFKC
+  (fullwidth and mathematical letters, ligatures), format characters and combining marks dropped ("máp"),
+  Cyrillic and Greek look-alikes read as Latin letters (``_CONFUSABLES``, a small table: no confusables library
+  is in the lockfile), lower-cased.
+- **Spelled letters** ("h a s h m a p", "h-a-s-h"), **spelling-alphabet words** (NATO and variants, "hotel alpha
+  sierra hotel", mixed with letters) and a letter **"as in"** a word that starts with it ("h as in Harry, a as in
+  apple") are a run of letters, joined and split into the notes' words (``_segment``)
+  when those cover ``SPELLED_COVER`` of it; otherwise they stay the words they were.
+
+Each of the following decodes a word only into the notes' words (``vocab``: every word of the question's notes),
+never a word that is a note's word itself; a word that decodes to nothing is compared as before:
+
+- **Leetspeak**: digits and ``@``/``$`` in a word with letters read as letters ("h4sh m@p l00kup"; 1 as i or l).
+- **Run together**: a word of ``JOINED_MIN`` letters or more split into the notes' words (``_joined``:
+  "hashmaplookup", "usesahashmap"), one of them not a common word.
+- **Pig latin**: "ashhay apmay" (the first consonants moved behind, "ay" added), "indexway" / "indexyay".
+- **Letters reversed**: a word whose letters backwards are a note's word ("pam hsah"). English has words that are
+  others backwards ("keep"/"peek", "pool"/"loop", "part"/"trap"), so a reversed word is decoded only beside another
+  (a run of two or more, one of 3 letters or more) or alone with ``REVERSED_ALONE`` letters or more. A phrase
+  reversed whole reverses its words' order too: a run is said again backwards when it ends (the rules follow a
+  note's order), letters, numbers and "on" for "no" going with it.
+
+Not decoded (measured against the corpus, each of these decoded ordinary talk or cannot be told from it): a reversed
+word of fewer than ``REVERSED_ALONE`` letters said alone (one word per reply, "hsah"); a run-together word holding
+a letter other than "a"/"i" ("theo" of "the O(n)"; allowing any letter read "dominate" as "do min at e");
+compounds of common words ("cannot", "everyone"), which stay whole; "h for Harry" spelling; ciphers (Caesar
+shift, base64); and a note's words translated or paraphrased. Pig latin of a word of two letters ("orway") is left.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+SPELLED_COVER = 0.7
+JOINED_COVER = 0.8  # of a word run together, what the notes' words must cover (the rest: single letters)
+JOINED_MIN = 6  # letters: shorter words run together are mostly ordinary words ("into", "input")
+REVERSED_ALONE = 6  # letters: a reversed word this long is decoded alone (English pairs this long are rare)
+
+# Format characters (zero-width, joiners, direction marks, soft hyphen, tags) and combining marks, kept inside a
+# word and dropped when it is folded.
+_INNER = (
+    "\u00ad\u034f\u061c\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff"
+    "\U000e0000-\U000e007f\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+)
+# A capital followed by a small letter after a small letter, or by two after a capital, starts a word:
+# "hashMapLookup", "HTTPServer" are three and two words, as a reader reads them ("seldnaH", "topK", "APIs" are one).
+WORD = re.compile(
+    rf"[^\W_](?:(?:(?<![A-Za-z])|(?<=[a-z])(?![A-Z][a-z])|(?<=[A-Z])(?![A-Z][a-z]{{2}}))[A-Z]|[^\W_A-Z]|[{_INNER}]"
+    r"|[@$](?=[^\W_]))*"
+)
+# Text without any of what ``WORD`` reads apart from plain words (most of a reply) is split by the plain pattern:
+# the same words, at half the cost (the guard splits the held text at every streamed piece).
+_CAMEL = re.compile(r"[a-zA-Z][A-Z][a-z]")
+_SPECIAL = re.compile(rf"[{_INNER}@$]|[a-zA-Z][A-Z][a-z]")
+_PLAIN = re.compile(r"[^\W_]+")
+_FOLDED = re.compile(r"[^\W_](?:[^\W_]|[@$](?=[^\W_]))*")
+
+_CONFUSABLES = str.maketrans(
+    "АВЕЅІЈКМНОРСТХУаеѕіјһорсухԁԛԝӏъьΑΒΕΖΗΙΚΜΝΟΡΤΥΧαεικνορτυχϲϳ",
+    "abesijkmhopctxyaesijhopcyxdqwlbbabezhikmnoptyxaeiknoptuxcj",
+)
+_LEET = {"0": "o", "1": "il", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g", "@": "a", "$": "s"}
+_LEET_CHARS = frozenset(_LEET)
+_VOWELS = frozenset("aeiou")
+
+_STOPWORDS = """a about above after again against all also am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each either else even every few for from further
+    get gets got had has have having he her here hers him his how i if in into is it its itself just let like may
+    me might more most must my no nor not now of off on once one only or other our out over own per same say says
+    she should so some such than that the their them then there these they this those through to too two under
+    until up upon us use very via was we well were what when where whether which while who whom why will with
+    would yes yet you your yours okay ok right good great sure think see way thing things go going make makes
+    el la los las un una unos unas y o de del al en con por para que se es son lo le les su sus mi tu como pero
+    si no ya muy más mas esto esta este eso esa ese hay"""
+STOPWORDS = frozenset(_STOPWORDS.split())
+
+SPELLING_ALPHABET = {
+    "alpha": "a", "alfa": "a", "bravo": "b", "charlie": "c", "delta": "d", "echo": "e", "foxtrot": "f",
+    "golf": "g", "hotel": "h", "india": "i", "juliet": "j", "juliett": "j", "kilo": "k", "lima": "l",
+    "mike": "m", "november": "n", "oscar": "o", "papa": "p", "quebec": "q", "romeo": "r", "sierra": "s",
+    "tango": "t", "uniform": "u", "victor": "v", "whiskey": "w", "whisky": "w", "xray": "x", "yankee": "y",
+    "zulu": "z",
+}  # fmt: skip
+
+
+def special(text: str) -> bool:
+    """Whether ``text`` holds anything ``WORD`` reads apart from plain words."""
+    if text.isascii():
+        return "@" in text or "$" in text or (not text.islower() and _CAMEL.search(text) is not None)
+    return _SPECIAL.search(text) is not None
+
+
+def find_words(text: str, special: bool = True) -> Iterator[re.Match[str]]:
+    """``text``'s words (``WORD``), as matches; ``special``: whether it may hold more than plain words."""
+    return (WORD if special else _PLAIN).finditer(text)
+
+
+def words(text: str) -> list[str]:
+    """``text``'s words, lower-cased (format characters and marks still inside them: ``fold`` reads them)."""
+    return [w.lower() for w in (WORD if special(text) else _PLAIN).findall(text)]
+
+
+def fold(w: str) -> list[str]:
+    """A word as read: NFKC, format characters and combining marks dropped, look-alikes as Latin letters; the
+    pieces it then holds (one, nearly always)."""
+    if w.isascii():
+        return [w.lower()]
+    t = unicodedata.normalize("NFKC", w).translate(_CONFUSABLES)
+    t = "".join(
+        c for c in unicodedata.normalize("NFD", t) if unicodedata.category(c) not in ("Mn", "Me", "Cf")
+    )
+    return _FOLDED.findall(t.translate(_CONFUSABLES).lower())
+
+
+def stem(word: str) -> str:
+    if len(word) > 5 and word.endswith("ing"):
+        return word[:-3]
+    if len(word) > 4 and word.endswith("ed"):
+        return word[:-2]
+    if len(word) > 4 and word.endswith("es"):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _segment(letters: str, vocab: frozenset[str]) -> list[str] | None:
+    """``letters`` split into words of ``vocab`` and single letters (fewest pieces, a letter counting as three), or
+    None when words of ``vocab`` cover less than ``SPELLED_COVER`` of it."""
+    inf = 3 * len(letters) + 1
+    cost = [0] + [inf] * len(letters)
+    best: list[list[str]] = [[] for _ in range(len(letters) + 1)]
+    for end in range(1, len(letters) + 1):
+        for start in range(max(0, end - 30), end):
+            piece = letters[start:end]
+            step = 1 if piece in vocab and len(piece) > 1 else 3 if end - start == 1 else inf
+            if cost[start] + step < cost[end]:
+                cost[end] = cost[start] + step
+                best[end] = [*best[start], piece]
+    covered = sum(len(p) for p in best[-1] if len(p) > 1)
+    return best[-1] if covered >= SPELLED_COVER * len(letters) else None
+
+
+@dataclass(frozen=True, eq=False)  # one per vocab (``_lexicon``): compared by identity
+class _Lexicon:
+    vocab: frozenset[str]
+    known: frozenset[str]  # the notes' words, their stems and the stems with -s: what a decoded word must be
+    parts: frozenset[str]  # what a word run together may start with: the notes' words and their stems
+    longest: int
+
+
+@functools.lru_cache(maxsize=64)
+def _lexicon(vocab: frozenset[str]) -> _Lexicon:
+    stems = {stem(w) for w in vocab if len(w) > 1}
+    parts = frozenset({w for w in vocab if len(w) > 1} | stems)
+    parts = frozenset(w for w in parts if len(w) > 2 or w in STOPWORDS)  # "re", "ab": not words of their own
+    known = frozenset({w for w in vocab if len(w) > 1} | stems | {s + "s" for s in stems})
+    return _Lexicon(vocab, known, parts, max((len(w) for w in known), default=0))
+
+
+@functools.lru_cache(maxsize=16384)
+def _decoded(w: str, lex: _Lexicon) -> tuple[str, ...] | None:
+    """``w`` (not a note's word) as the notes' words it encodes by leetspeak, running together or pig latin; None
+    when it encodes none."""
+    known = lex.known
+    if not w.isalpha():
+        if not any(c.isalpha() for c in w) or not (_LEET_CHARS & set(w)):
+            return None
+        options = [_LEET.get(c, c) for c in w]
+        if sum(len(o) > 1 for o in options) > 3:
+            return None
+        for letters in itertools.product(*options):
+            if (plain := "".join(letters)) in known:
+                return (plain,)
+        return None
+    if len(w) >= JOINED_MIN and (pieces := _joined(w, lex)) is not None:
+        return pieces
+    if len(w) >= 5 and w.endswith("ay"):
+        core = w[:-2]
+        for k in range(1, 4):  # "ashhay": consonants moved behind
+            front, back = core[-k:], core[:-k]
+            if len(core) > k and not (_VOWELS & set(front)) and back[0] in _VOWELS and front + back in known:
+                return (front + back,)
+        for tail in ("w", "y", "h", ""):  # "indexway", "indexyay", "indexay": a word starting with a vowel
+            base = core[: len(core) - len(tail)]
+            if core.endswith(tail) and len(base) >= 3 and base[0] in _VOWELS and base in known:
+                return (base,)
+    return None
+
+
+def _joined(w: str, lex: _Lexicon) -> tuple[str, ...] | None:
+    """``w`` split into the notes' words (the last may take an -s; "a" and "i" among them), fewest pieces
+    ("usesahashmap"): two words of 2 letters or more at least, covering ``JOINED_COVER`` of it, one not a common
+    word ("banana" is no "banan a"). English compounds of common words ("cannot", "within", "another",
+    "everyone") and of a word and a syllable ("person", "restart": "re" is no word of its own) stay whole."""
+    n = len(w)
+    inf = 3 * n + 1
+    cost = [0] + [inf] * n
+    back = [0] * (n + 1)
+    for start in range(n):  # forward, from the ends reached only: most words reach none past their start
+        c = cost[start]
+        if c >= inf:
+            continue
+        if w[start] in lex.vocab and c + 3 < cost[start + 1]:  # "a", "i": a letter that is a word
+            cost[start + 1], back[start + 1] = c + 3, start
+        for end in range(start + 2, min(n, start + lex.longest) + 1):
+            if c + 1 < cost[end]:
+                piece = w[start:end]
+                if piece in lex.parts or (end == n and len(piece) > 3 and piece in lex.known):
+                    cost[end], back[end] = c + 1, start
+    if cost[n] >= inf:
+        return None
+    pieces: list[str] = []
+    end = n
+    while end > 0:
+        pieces.append(w[back[end] : end])
+        end = back[end]
+    pieces.reverse()
+    words_ = [p for p in pieces if len(p) > 1]
+    if (
+        len(words_) < 2
+        or sum(map(len, words_)) < JOINED_COVER * n
+        or all(p in STOPWORDS or stem(p) in STOPWORDS for p in words_)
+    ):
+        return None
+    return tuple(pieces)
+
+
+def _reversed(w: str, lex: _Lexicon) -> str | None:
+    back = w[::-1]
+    return back if len(w) >= 2 and w.isalpha() and back in lex.known else None
+
+
+def _plain(w: str) -> list[str]:
+    """A word that decodes to nothing, as compared: stemmed; "a@b" as its pieces."""
+    return [stem(w)] if w.isalnum() else [stem(p) for p in _PLAIN.findall(w)]
+
+
+@functools.lru_cache(maxsize=16384)
+def _alone(raw: str, lex: _Lexicon) -> tuple[str, ...] | None:
+    """A word as compared when it neither starts nor goes on a run (spelled letters, reversed words), as it does not
+    for nearly every word: the words it decodes to (stemmed). None when it may start or go on a run."""
+    if not raw.isascii() or len(raw) < 2 or raw in SPELLING_ALPHABET:
+        return None
+    w = raw.lower()
+    if not lex.vocab or w in lex.known or w.isdigit() or stem(w) in lex.known:
+        return tuple(_plain(w))
+    if _reversed(w, lex) is not None:
+        return None
+    decoded = _decoded(w, lex)
+    if decoded is not None:
+        return tuple(p if len(p) == 1 else stem(p) for p in decoded)
+    return tuple(_plain(w))
+
+
+def normalise(ws: list[str], vocab: frozenset[str] = frozenset()) -> list[str]:
+    """Lower-case words as compared: decoded (into ``vocab``'s words), stemmed."""
+    out: list[str] = []
+    norm = Normaliser(vocab)
+    for w in ws:
+        out.extend(norm.push(w))
+    out.extend(norm.end())
+    return out
+
+
+class Normaliser:
+    """Words in, words as compared out; a run of spelled letters, or a reversed word alone so far, is held until it
+    ends."""
+
+    def __init__(self, vocab: frozenset[str]) -> None:
+        self._lex = _lexicon(vocab)
+        self._letters: list[
+            tuple[str, str]
+        ] = []  # (the letter, the word said: itself or a spelling-alphabet word)
+        self._reversed: list[tuple[str, str]] = []  # (the word said, decoded) of a run of reversed words
+        self._backwards = 0  # the words of that run that are a note's word backwards
+        self._as: list[str] = []  # "as", "in" said after a spelled letter: "h as in hotel" may be under way
+
+    def push(self, raw: str) -> list[str]:
+        if (
+            not (self._letters or self._reversed or self._as)
+            and (alone := _alone(raw, self._lex)) is not None
+        ):
+            return list(
+                alone
+            )  # most words: nothing held, and the word is what it is whatever comes around it
+        out: list[str] = []
+        for w in fold(raw):
+            out.extend(self._one(w))
+        return out
+
+    def _one(self, w: str) -> list[str]:
+        lex = self._lex
+        if self._letters and (self._as or w == "as"):  # "h as in hotel": the letter, said once
+            said = [*self._as, w]
+            if said in (["as"], ["as", "in"]):
+                self._as = said
+                return []
+            self._as = []
+            if len(w) > 1 and w.isalpha() and w[0] == self._letters[-1][0]:
+                return []
+            out = [*self._end_letters(), *said[:-1]]  # not spelling: the words as said
+            return [*out, *self._one(w)]
+        if self._backwards_run() and (len(w) == 1 or w.isdigit() or (w.isalpha() and w[::-1] in lex.known)):
+            # within a phrase said backwards: a letter, a number, "on" for "no" go with it
+            same = w[::-1] if w.isalpha() and w[::-1] in lex.known else w
+            self._reversed.append((w, same))
+            return [same if len(same) == 1 else stem(same)]
+        if (len(w) == 1 and w.isalpha()) or w in SPELLING_ALPHABET:
+            return [*self._end_reversed(), *self._push_letter(w)]
+        out = self._end_letters()
+        if not lex.vocab or w in lex.known or w.isdigit() or stem(w) in lex.known:
+            return [*out, *self._end_reversed(), *_plain(w)]
+        if (word := _reversed(w, lex)) is not None:
+            was = self._backwards_run()
+            self._reversed.append((w, word))
+            self._backwards += len(w) >= 3
+            if was:
+                return [*out, stem(word)]
+            if self._backwards_run():
+                return [*out, *(stem(b) for _, b in self._reversed)]
+            return out  # not a run yet: held
+        out += self._end_reversed()
+        decoded = _decoded(w, lex)
+        if decoded is not None:
+            return [*out, *(p if len(p) == 1 else stem(p) for p in decoded)]
+        return [*out, *_plain(w)]
+
+    def _backwards_run(self) -> bool:
+        """Two reversed words in a row or more, one of 3 letters or more ("PD ro desiomem")."""
+        return len(self._reversed) >= 2 and self._backwards >= 1
+
+    def _push_letter(self, w: str) -> list[str]:
+        # One spelling is one way of spelling: letters then spelling-alphabet words are two runs ("s t a t e s" and
+        # "oscar mike november" after "hotel ..."), each joined alone.
+        out = (
+            self._end_letters() if self._letters and (len(self._letters[-1][1]) == 1) != (len(w) == 1) else []
+        )
+        self._letters.append((SPELLING_ALPHABET.get(w, w), w))
+        return out
+
+    def end(self) -> list[str]:
+        said, self._as = self._as, []
+        return [*self._end_letters(), *said, *self._end_reversed()]
+
+    def held(self) -> int:
+        """How many words are held (a spelled run, or a reversed word alone so far)."""
+        return len(self._letters) + len(self._reversed) + len(self._as)
+
+    def _end_letters(self) -> list[str]:
+        run, self._letters = self._letters, []
+        if len(run) >= 3:
+            parts = _segment("".join(letter for letter, _ in run), self._lex.vocab)
+            if parts is not None:
+                return [stem(p) for p in parts]
+        return [w if len(w) == 1 else stem(w) for _, w in run]
+
+    def _end_reversed(self) -> list[str]:
+        run, decoded = self._reversed, self._backwards_run()
+        self._reversed, self._backwards = [], 0
+        if not decoded:  # "keep", "pool": as said, but a long word alone
+            return [stem(back) if len(said) >= REVERSED_ALONE else stem(said) for said, back in run]
+        return [
+            b if len(b) == 1 else stem(b) for _, b in reversed(run)
+        ]  # said again backwards: a phrase reversed
