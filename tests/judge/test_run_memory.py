@@ -377,16 +377,20 @@ public:
 """
 
 
-def test_a_compiled_programs_own_size_counts_against_the_run(sandbox, judge_settings):
-    request = RunRequest(
-        language="cpp",
-        source=CARRIED,
+def _carried(language: str, source: str, mib: int) -> RunRequest:
+    # A run at M = 64 whose program holds `mib` MiB of its own beside what its build carried.
+    return RunRequest(
+        language=language,  # type: ignore[arg-type]
+        source=source,
         signature=SIGNATURE,
-        tests=[Case(id="carried", args=["carried", 56], expected=56)],
+        tests=[Case(id="carried", args=["carried", mib], expected=mib)],
         mode="run",
         limits=RunLimits(memory_mb=64, time_limit_s=5.0, compile_s=30),
     )
-    report = run_request(request, sandbox, judge_settings)
+
+
+def test_a_compiled_programs_own_size_counts_against_the_run(sandbox, judge_settings):
+    report = run_request(_carried("cpp", CARRIED, 56), sandbox, judge_settings)
     assert report.verdict is Verdict.MEMORY_LIMIT, (report.compile_output[:300], report.tests[0].message)
 
 
@@ -437,15 +441,7 @@ class Solution {
 
 
 def test_a_java_programs_class_files_count_against_the_run(sandbox, judge_settings):
-    request = RunRequest(
-        language="java",
-        source=CARRIED_JAVA + _blob(800),
-        signature=SIGNATURE,
-        tests=[Case(id="carried", args=["carried", 90], expected=90)],
-        mode="run",
-        limits=RunLimits(memory_mb=64, time_limit_s=5.0, compile_s=30),
-    )
-    report = run_request(request, sandbox, judge_settings)
+    report = run_request(_carried("java", CARRIED_JAVA + _blob(800), 90), sandbox, judge_settings)
     assert report.verdict is Verdict.MEMORY_LIMIT, (report.compile_output[:300], report.tests[0].message)
 
 
