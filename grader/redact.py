@@ -103,8 +103,11 @@ from grader.needles import gate as needles_gate
 from grader.phone_forms import (
     LETTERED_RUN,
     MIXED,
+    NAMED_NUMBER,
+    PHONE_NAME_NEEDLES,
     QUOTED_PHONE,
     SPACED_PHONE,
+    named_phone,
     said_lettered,
     worded_phones,
     written_lettered,
@@ -393,6 +396,9 @@ class Redactor:
         self._code += [
             _Rule(CODE_PHONE, "[phone]"),
             _Rule(QUOTED_PHONE, "[phone]"),  # "+14155550100", "415 555 0100" (grader/phone_forms.py)
+            _Rule(
+                NAMED_NUMBER, "[phone]", refine=named_phone, needles=PHONE_NAME_NEEDLES
+            ),  # `phone = "4155550100"`
             _Rule(NUMBER_RUN, "[phone]", in_comments=True, refine=worded_phones),
             _Rule(LETTERED_RUN, "[phone]", in_comments=True, refine=written_lettered),
             _Rule(SPACED_PHONE, "[phone]", in_comments=True),
