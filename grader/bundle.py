@@ -11,6 +11,7 @@ Built from a `BundleInput` and its facts, with no database:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ from grader.code_timeline import (
 from grader.evidence import CitableEvent, CitationIndex, normalise
 from grader.facts import run_events, snapshot_language
 from grader.leaks import reference_lines
+from grader.line_pairs import across_lines, with_spans
 from grader.redact import Redacted, Redactor
 from grader.run_lines import MAX_VALUE_CHARS as MAX_VALUE_CHARS  # also where tests read them
 from grader.run_lines import REDACT_WINDOW_CHARS as REDACT_WINDOW_CHARS
@@ -283,8 +285,17 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
     dropped = bounded([(seq, len(prefix) + shown_size(words[seq])) for seq, prefix in prefixes.items()])
     lines: dict[int, str] = {}
     speech: dict[int, tuple[Redacted, ...]] = {}
-    for seq in (seq for seq in prefixes if seq not in dropped):
-        speech[seq], text = redact_line(words[seq], redactor.speech)
+    kept = [seq for seq in prefixes if seq not in dropped]
+    # A name or a number said across two lines of one speaker (grader/line_pairs.py).
+    roles = {e.seq: str(e.payload.get("role")) for e in source.events if e.seq in prefixes}
+    pieces = across_lines([(seq, roles[seq], words[seq]) for seq in kept], redactor.speech)
+    for seq in kept:
+        speak = (
+            functools.partial(with_spans, spans=pieces[seq], redact=redactor.speech)
+            if seq in pieces
+            else None
+        )
+        speech[seq], text = redact_line(words[seq], speak or redactor.speech)
         lines[seq] = prefixes[seq] + text
     dropped |= bounded([(seq, len(line)) for seq, line in lines.items()])  # a name's placeholder is longer
     out: list[str] = []
