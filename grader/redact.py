@@ -89,6 +89,7 @@ from grader.everyday_words import CODE_EPONYMS, CODE_TYPE_NAMES, COMMON_WORDS, n
 from grader.gendered import ACCENTED_HE, MISS, PLACEHOLDER, TITLES, kept_words, placeholder
 from grader.han_names import han_forms
 from grader.handles import TAG, handle_before, local_core, local_forms, tag_spans, words_of
+from grader.invisible import HIDDEN, TAG_RUN, hidden_runs
 from grader.leet import LeetNames
 from grader.links import HOME_PATH, PROFILE_LINK, SITE_HOST, USER_LINK, home_user
 from grader.matching_form import normalise
@@ -243,6 +244,9 @@ class Redactor:
         if emails:
             always.append(_Rule(alternation(emails, re.I), "[email]"))
         always += [
+            _Rule(
+                TAG_RUN, HIDDEN, refine=hidden_runs, on_original=True
+            ),  # "ASCII smuggling" (grader/invisible.py)
             _Rule(EMAIL, "[email]"),
             _Rule(PROFILE_LINK, "[link]"),
             _Rule(HOME_PATH, "[handle]", refine=home_user),
