@@ -282,7 +282,10 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
             end = p.get("end") if isinstance(p.get("end"), int | float) else start
             prefixes[e.seq] = f"[{e.seq}] {_secs(start)}-{_secs(end)}s {role}: "
     words = {e.seq: str(e.payload.get("text") or "") for e in source.events if e.seq in prefixes}
-    dropped = bounded([(seq, len(prefix) + shown_size(words[seq])) for seq, prefix in prefixes.items()])
+    typed = {seq for seq, prefix in prefixes.items() if TYPED_ROLE in prefix}  # left out first (`bounded`)
+    dropped = bounded(
+        [(seq, len(prefix) + shown_size(words[seq])) for seq, prefix in prefixes.items()], typed
+    )
     lines: dict[int, str] = {}
     speech: dict[int, tuple[Redacted, ...]] = {}
     kept = [seq for seq in prefixes if seq not in dropped]
@@ -297,7 +300,7 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
         )
         speech[seq], text = redact_line(words[seq], speak or redactor.speech)
         lines[seq] = prefixes[seq] + text
-    dropped |= bounded([(seq, len(line)) for seq, line in lines.items()])  # a name's placeholder is longer
+    dropped |= bounded([(seq, len(line)) for seq, line in lines.items()], typed)  # a placeholder is longer
     out: list[str] = []
     for e in source.events:
         if e.type == "transcript" and e.seq in lines and e.seq not in dropped:
@@ -371,9 +374,13 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
                 else ""
             )
             out.append(f"-- {_secs(e.t)}s phase: {e.payload['to']}{what}")
-    if dropped:
+    if dropped & typed:
         out.append(
-            f"-- {len(dropped)} transcript lines from the middle of this very long interview are not shown"
+            f"-- {len(dropped & typed)} typed transcript lines of this very long interview are not shown"
+        )
+    if dropped - typed:
+        out.append(
+            f"-- {len(dropped - typed)} transcript lines from the middle of this very long interview are not shown"
         )
 
     sections = ["## Facts (computed by code from the event log and the test runs)", describe_facts(facts)]
