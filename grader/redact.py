@@ -93,6 +93,8 @@ from grader.invisible import HIDDEN, TAG_RUN, hidden_runs
 from grader.leet import LeetNames
 from grader.links import HOME_PATH, PROFILE_LINK, SITE_HOST, USER_LINK, home_user
 from grader.matching_form import normalise
+from grader.name_flow import ANYTHING, flow_spans, piece_test
+from grader.name_flow import NEEDLES as FLOW_NEEDLES
 from grader.name_forms import as_names as _as_names
 from grader.name_forms import caseless as _caseless
 from grader.name_forms import flexible as _flexible
@@ -428,7 +430,11 @@ class Redactor:
         glued = decoded(GLUED_RUN, glued_refine, glued_replacement, GLUED_NEEDLES)  # `sb.append("Lo")...`
         self._speech += [escaped, literals]  # code pasted into the chat
         self._output += [escaped, literals, codes]  # a program that prints the name's codes ("65 100 97")
-        self._code += [escaped, literals, codes, glued]
+        # `a = "Love"`, `b = "lace"`, `print(a + b)`: one step of data flow (grader/name_flow.py).
+        could_be = piece_test([*whole, *distinctive])
+        flow_refine = functools.partial(flow_spans, reveals=reveals, common=COMMON_WORDS, could_be=could_be)
+        flow = _Rule(ANYTHING, NAME, refine=flow_refine, needles=FLOW_NEEDLES)
+        self._code += [escaped, literals, codes, glued, flow]
 
     def _spells(self, letters: str) -> bool:
         """`letters` (lower case) spell a name part, the whole name, or two or more parts in a row."""
