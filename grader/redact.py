@@ -40,11 +40,12 @@ What is replaced (never sent to the model):
   `O'Brien` as `OBrien`);
 - phone numbers (`[phone]`): in speech a run of nine or more digits, or seven said digit by digit or after a
   contact cue, unless a count, bits or a list (grader/spoken.py); in code only one written as a phone number, or
-  after a contact cue in a comment, or grouped or read out in words there; with letters for digits ("4l5 555 Ol00",
-  grader/phone_forms.py);
+  after a contact cue in a comment, or grouped or read out in words there, or given to a name that says phone
+  (`phone = "4155550100"`); with letters for digits ("4l5 555 Ol00", grader/phone_forms.py);
 - the name reversed, in ROT13, or in a token of base64 or hex, a short one as its exact token (grader/encoded.py);
 - the name in pieces ("Lo ve lace", a comment's two lines), glued from literals by code (`sb.append("Lo")...`)
-  (grader/split_names.py), and spelled by letter names ("ay dee ay", grader/said_letters.py);
+  (grader/split_names.py) or kept in variables and joined (grader/name_flow.py), and spelled by letter names
+  ("ay dee ay", grader/said_letters.py); text hidden in Unicode tag characters (`[hidden text]`, grader/invisible.py);
 - the name or a contact detail built by code: escapes (`\\u0041`, `&#65;`), literals strung together (`"Lo" +
   "velace"`, `{'A','d','a'}`), character codes (`fromCharCode(65, ...)`), decoded (grader/code_forms.py);
 - in speech, each distinctive part of the name in any case (`lovelace`);
