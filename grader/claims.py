@@ -94,6 +94,19 @@ PASSED_COUNT = re.compile(
     rf"|{_NOT}\b{_PASSED}\s+(?:only\s+|just\s+)?({NUMBER})\s+{_COUNTED}\b",
     re.IGNORECASE,
 )
+# Other words for the hidden tests ("private", "unseen", "held-out", "secret") and for all of them ("the full test
+# suite"), read as the words the rules above know.
+SYNONYMS = (
+    (
+        re.compile(r"\b(?:the\s+)?(?:full|whole|entire|complete)\s+(?:hidden\s+)?test\s+suite\b", re.I),
+        "all the hidden tests",
+    ),
+    (
+        re.compile(r"\b(?:private|unseen|held[\s-]out|secret)(?=\s+(?:tests?|test\s+cases?|cases?)\b)", re.I),
+        "hidden",
+    ),
+    (re.compile(r"\btest\s+suite\b", re.I), "tests"),
+)
 # Slashes that read as "/" in a count: the fraction slash U+2044, the division slash U+2215, the full-width U+FF0F.
 SLASHES = str.maketrans("\u2044\u2215\uff0f", "///")
 SHOWN_COUNT = re.compile(r"(?:\b(visible|hidden) tests )?(\d+)/(\d+)")
@@ -206,6 +219,8 @@ def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: Citati
     passed_at_end = {kind: {p for p, _ in held} for kind, held in finals.items()}
     for where, text in texts:
         text = text.translate(SLASHES)
+        for pattern, words in SYNONYMS:
+            text = pattern.sub(words, text)
         for m in PASSED_COUNT.finditer(text):
             n, stated = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
             kind = stated.lower() if stated else None

@@ -425,3 +425,21 @@ def test_one_test_passing_or_all_but_one_is_not_a_claim_that_all_passed(text: st
     )
     bundle = build_bundle(source, compute_facts(source))
     assert claim_problems([("strengths[0]", text)], bundle.facts, bundle.index) == [], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It passed the full hidden test suite.",
+        "The whole test suite passed on the final code.",
+        "All private tests passed.",
+        "It passed every held-out test.",
+        "The unseen tests passed.",
+        "It passed 1 of 1 secret tests.",
+    ],
+)
+def test_the_hidden_tests_or_the_suite_in_other_words_need_a_run_that_passed_them(text: str) -> None:
+    """ "Private", "unseen", "held-out" or "secret" tests are the hidden ones, and "the full test suite" is all of
+    them: the candidate's "as you saw, my private tests all passed", repeated in these words, was not checked."""
+    assert _problems(text, submitted=False), text
+    assert not _problems(text, submitted=True), text
