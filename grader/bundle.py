@@ -11,8 +11,7 @@ Built from a `BundleInput` and its facts, with no database:
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,16 +25,21 @@ from grader.code_timeline import (
     fence,
     plan,
 )
-from grader.evidence import PROGRAM_OUTPUT, CitableEvent, CitationIndex, normalise
-from grader.facts import GRADER, PASSED, run_events, snapshot_language
+from grader.evidence import CitableEvent, CitationIndex, normalise
+from grader.facts import run_events, snapshot_language
 from grader.leaks import reference_lines
+from grader.line_pairs import across_lines, with_spans
 from grader.redact import Redacted, Redactor
+from grader.run_lines import MAX_VALUE_CHARS as MAX_VALUE_CHARS  # also where tests read them
+from grader.run_lines import REDACT_WINDOW_CHARS as REDACT_WINDOW_CHARS
+from grader.run_lines import flat as _flat
+from grader.run_lines import run_text as _run_text
+from grader.run_lines import secs as _secs
 from grader.schemas import BundleEvent, BundleInput, BundleRun, Facts
 from grader.transcript_lines import MAX_LINE_CHARS as MAX_LINE_CHARS  # also where tests read them
 from grader.transcript_lines import MAX_TRANSCRIPT_CHARS as MAX_TRANSCRIPT_CHARS
 from grader.transcript_lines import bounded, redact_line, shown_size
 
-MAX_FAILED_SHOWN = 3
 CODE_NOT_KEPT = "code not kept: this session exceeded its recording budget"  # a run stored past it
 MAX_RUNS_LISTED = 60  # runs and submissions in the timeline; past that, the oldest runs are left out
 RUN_DETAIL_BUDGET_CHARS = 12_000  # failed tests and compiler output of all runs together (~3,000 tokens)
@@ -44,17 +48,10 @@ RUN_DETAIL_BUDGET_CHARS = 12_000  # failed tests and compiler output of all runs
 UNSNAPPED_CODE_BUDGET_CHARS = 4_000
 MAX_UNSNAPPED_DIFF_LINES = 30
 RUN_TYPES = ("test_run", "submission")
-MAX_VALUE_CHARS = 160
-MAX_COMPILE_OUTPUT_CHARS = 600
-# Of a program's text, the head and tail redacted before it is clipped: far more than any clip of it shows.
-REDACT_WINDOW_CHARS = 4_000
 ROLES = {"user": "C", "assistant": "I"}
 TYPED_ROLE = (
     "C (typed)"  # a candidate's message typed into the page's chat (the agent's `typed` transcript field)
 )
-# A custom run: the candidate's own calls, with no expected values (a call that returned counts as accepted).
-CUSTOM_RUN = "custom run (the candidate's own inputs, no expected values: it shows only that the code ran)"
-RUNNERS = {"candidate": "the candidate", "agent": "the interviewer", GRADER: "the grader (final submission)"}
 # Phases whose conversation is not graded, and not shown: the greeting holds the background questions the
 # interviewer draws from the résumé and the job description (employers, schools, personal history), the wrap-up
 # the candidate's questions about the process (visas, leave, relocation), and after the end only goodbyes.
@@ -73,18 +70,6 @@ class Bundle:
     facts: Facts  # what the scorecard's words about test results are checked against (grader/claims.py)
     # The reference solution's lines the candidate did not write: never in the scorecard's words (grader/leaks.py).
     reference_lines: tuple[str, ...] = ()
-
-
-def _secs(t: float | None) -> str:
-    return "?" if t is None else str(round(t))
-
-
-def _flat(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _value(v: Any) -> str:
-    return clip(json.dumps(v, ensure_ascii=False, separators=(",", ":")), MAX_VALUE_CHARS, inline=True)
 
 
 def describe_facts(f: Facts) -> str:
@@ -117,171 +102,6 @@ def describe_facts(f: Facts) -> str:
             "- the candidate never submitted: the grader submitted their last code against every test"
         )
     return "\n".join(lines)
-
-
-class _RunLines:
-    """A run's result lines as shown, and the same lines with what the candidate's program produced (its return
-    values with text in them, what it printed or raised, the compiler's echo of its source, and a custom run's
-    own inputs) masked: only our own result text is quotable as the run, so code cannot print "hidden tests 12/12
-    passed" and have it verify.
-
-    The program's text is free text the candidate controls: it is redacted (`Redactor.output`) as the program
-    wrote it, before it is quoted as JSON, flattened and clipped, so that neither an escape (`"Ada\\nLovelace"`)
-    nor a clip through an address (`jane.doe@gm…`) can keep a name or a contact detail from being found. Without
-    a redactor (measuring sizes only) it is shown as written."""
-
-    def __init__(self, redactor: Redactor | None) -> None:
-        self.redactor = redactor
-        self.shown: list[str] = []
-        self.quotable: list[str] = []
-
-    def ours(self, text: str) -> None:
-        self.shown.append(text)
-        self.quotable.append(text)
-
-    def theirs(self, v: Any, render: Callable[[Any], str] = lambda v: _value(v)) -> None:
-        """A value or text the program produced (or the candidate's own inputs), redacted, then rendered."""
-        self.shown.append(render(v if self.redactor is None else _redacted_value(v, self.redactor)))
-        self.quotable.append(PROGRAM_OUTPUT)
-
-    def value(self, v: Any) -> None:
-        """A value the program returned: words in it are the program's; numbers, booleans and lists of them are
-        plain results (`got [0, 1]` stays quotable)."""
-        if _has_text(v):
-            self.theirs(v)
-        else:
-            self.ours(_value(v))
-
-    def text(self) -> tuple[str, str]:
-        return "".join(self.shown), "".join(self.quotable)
-
-
-def _redacted_text(text: str, redactor: Redactor) -> str:
-    """`text` redacted as a program's output; of a long text only its head and tail, which are all a clip shows
-    (`REDACT_WINDOW_CHARS`, cut at a space where there is one, so that no address is cut in two)."""
-    half = REDACT_WINDOW_CHARS // 2
-    if len(text) > REDACT_WINDOW_CHARS:
-        head, tail = text[:half], text[-half:]
-        cut = max(head.rfind(" ", half - 200), head.rfind("\n", half - 200))
-        head = head[:cut] if cut > 0 else head
-        cut = min((i for i in (tail.find(" ", 0, 200), tail.find("\n", 0, 200)) if i >= 0), default=0)
-        text = f"{head} … {tail[cut:]}"
-    return redactor.output(text).text
-
-
-def _redacted_value(v: Any, redactor: Redactor) -> Any:
-    """`v` with the text in it redacted (`_redacted_text`): every string and key from each end up to
-    `REDACT_WINDOW_CHARS` characters of text; strings further in, which no clip shows, become "…"."""
-    leaves: list[str] = []
-
-    def collect(x: Any) -> None:
-        if isinstance(x, str):
-            leaves.append(x)
-        elif isinstance(x, dict):
-            for k, item in x.items():
-                leaves.append(str(k))
-                collect(item)
-        elif isinstance(x, list | tuple):
-            for item in x:
-                collect(item)
-
-    collect(v)
-    keep: set[int] = set()
-    for order in (range(len(leaves)), range(len(leaves) - 1, -1, -1)):
-        total = 0
-        for i in order:
-            if total >= REDACT_WINDOW_CHARS // 2:
-                break
-            keep.add(i)
-            total += len(leaves[i])
-    at = iter(range(len(leaves)))
-
-    def rebuild(x: Any) -> Any:
-        if isinstance(x, str):
-            i = next(at)
-            return _redacted_text(x, redactor) if i in keep else "…"
-        if isinstance(x, dict):
-            out = {}
-            for k, item in x.items():
-                i = next(at)
-                out[_redacted_text(str(k), redactor) if i in keep else f"…{i}"] = rebuild(item)
-            return out
-        if isinstance(x, list | tuple):
-            return [rebuild(item) for item in x]
-        return x
-
-    return rebuild(v)
-
-
-def _has_text(v: Any) -> bool:
-    if isinstance(v, str):
-        return True
-    if isinstance(v, dict):
-        return True
-    if isinstance(v, list | tuple):
-        return any(_has_text(x) for x in v)
-    return False
-
-
-def _run_text(
-    run: BundleRun | None, event: BundleEvent, code_note: str, redactor: Redactor | None = None
-) -> tuple[str, str]:
-    """The run's lines as shown, and as quotable (see `_RunLines`); the program's text redacted by `redactor`."""
-    p = event.payload
-    who = RUNNERS.get(str(p.get("by")), "the candidate")
-    result = (run.result if run else None) or {}
-    custom = bool(result.get("custom") or p.get("custom"))
-    kind = (
-        "submission (every test)"
-        if event.type == "submission"
-        else (CUSTOM_RUN if custom else "run (visible tests)")
-    )
-    language = run.language if run else p.get("language", "?")
-    verdict = (run.verdict if run else None) or p.get("verdict") or "unknown"
-    if custom and verdict == PASSED:
-        verdict = "it ran"
-    head = f"[{event.seq}] {_secs(event.t)}s {kind} by {who} ({language}), {code_note}: {verdict}"
-    out = _RunLines(redactor)
-    tests = [t for t in result.get("tests") or [] if isinstance(t, dict)]
-    if not tests:
-        out.ours(head if custom else f"{head}; {p.get('passed', '?')}/{p.get('total', '?')} tests passed")
-        return out.text()
-    visible = [t for t in tests if not t.get("hidden")]
-    hidden = [t for t in tests if t.get("hidden")]
-    counts = [
-        f"{sum(t.get('verdict') == PASSED for t in visible)} of {len(visible)} calls returned a value"
-        if custom
-        else f"visible tests {sum(t.get('verdict') == PASSED for t in visible)}/{len(visible)} passed"
-    ]
-    if hidden:
-        failed: dict[str, int] = {}
-        for t in hidden:
-            if t.get("verdict") != PASSED:
-                failed[str(t.get("verdict"))] = failed.get(str(t.get("verdict")), 0) + 1
-        detail = f" (failed: {', '.join(f'{n} {v}' for v, n in failed.items())})" if failed else ""
-        counts.append(
-            f"hidden tests {sum(t.get('verdict') == PASSED for t in hidden)}/{len(hidden)} passed{detail}"
-        )
-    out.ours(f"{head}; {'; '.join(counts)}")
-    if verdict == "compile_error" and result.get("compile_output"):
-        out.ours("\n  compiler output: ")
-        out.theirs(str(result["compile_output"]), lambda text: _flat(clip(text, MAX_COMPILE_OUTPUT_CHARS)))
-    else:
-        for t in [t for t in visible if t.get("verdict") != PASSED][:MAX_FAILED_SHOWN]:
-            out.ours(f"\n  failed {t.get('id')} ({t.get('verdict')}): args ")
-            if custom:
-                out.theirs(t.get("args"))  # the candidate's own inputs
-            else:
-                out.ours(f"{_value(t.get('args'))} expected {_value(t.get('expected'))}")
-            out.ours(" got ")
-            out.value(t.get("actual"))
-            if t.get("message"):
-                out.ours("; message ")
-                out.theirs(str(t["message"]), lambda text: _value(_flat(text)))
-            if t.get("stdout"):
-                out.ours("; printed ")
-                out.theirs(t["stdout"])
-    return out.text()
 
 
 @dataclass(frozen=True)
@@ -462,13 +282,25 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
             end = p.get("end") if isinstance(p.get("end"), int | float) else start
             prefixes[e.seq] = f"[{e.seq}] {_secs(start)}-{_secs(end)}s {role}: "
     words = {e.seq: str(e.payload.get("text") or "") for e in source.events if e.seq in prefixes}
-    dropped = bounded([(seq, len(prefix) + shown_size(words[seq])) for seq, prefix in prefixes.items()])
+    typed = {seq for seq, prefix in prefixes.items() if TYPED_ROLE in prefix}  # left out first (`bounded`)
+    dropped = bounded(
+        [(seq, len(prefix) + shown_size(words[seq])) for seq, prefix in prefixes.items()], typed
+    )
     lines: dict[int, str] = {}
     speech: dict[int, tuple[Redacted, ...]] = {}
-    for seq in (seq for seq in prefixes if seq not in dropped):
-        speech[seq], text = redact_line(words[seq], redactor.speech)
+    kept = [seq for seq in prefixes if seq not in dropped]
+    # A name or a number said across two lines of one speaker (grader/line_pairs.py).
+    roles = {e.seq: str(e.payload.get("role")) for e in source.events if e.seq in prefixes}
+    pieces = across_lines([(seq, roles[seq], words[seq]) for seq in kept], redactor.speech)
+    for seq in kept:
+        speak = (
+            functools.partial(with_spans, spans=pieces[seq], redact=redactor.speech)
+            if seq in pieces
+            else None
+        )
+        speech[seq], text = redact_line(words[seq], speak or redactor.speech)
         lines[seq] = prefixes[seq] + text
-    dropped |= bounded([(seq, len(line)) for seq, line in lines.items()])  # a name's placeholder is longer
+    dropped |= bounded([(seq, len(line)) for seq, line in lines.items()], typed)  # a placeholder is longer
     out: list[str] = []
     for e in source.events:
         if e.type == "transcript" and e.seq in lines and e.seq not in dropped:
@@ -542,9 +374,13 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
                 else ""
             )
             out.append(f"-- {_secs(e.t)}s phase: {e.payload['to']}{what}")
-    if dropped:
+    if dropped & typed:
         out.append(
-            f"-- {len(dropped)} transcript lines from the middle of this very long interview are not shown"
+            f"-- {len(dropped & typed)} typed transcript lines of this very long interview are not shown"
+        )
+    if dropped - typed:
+        out.append(
+            f"-- {len(dropped - typed)} transcript lines from the middle of this very long interview are not shown"
         )
 
     sections = ["## Facts (computed by code from the event log and the test runs)", describe_facts(facts)]

@@ -49,12 +49,26 @@ ALL_COUNT = re.compile(
 _NOT = r"(?<!\bnot\s)(?<!n't\s)(?<!\bnever\s)(?<!\bto\s)"
 _TESTS = r"(visible|hidden)\s+(?:tests?|test\s+cases|cases)"
 _PASSED = r"(?:pass|passes|passed|passing)"
+# Said with no count or quantifier, "the hidden tests passed", "passed the hidden tests" and "no hidden test failed"
+# say every one passed, as "all" does (not after "of": "two of the hidden tests passed"; not with an exception after
+# it: "the visible tests passed except the empty case").
+_HAVE = r"(?:(?:have|had|were|was|all|now|also|then)\s+)?"
+_EXCEPT = r"(?!,?\s+(?:except|apart|other\s+than|save|barring)\b)"
+_KIND = r"(visible|hidden)\s+"
+# In the plural: "passed the visible test for the empty input" is one test.
+_BARE_PASS = (
+    rf"(?<!\bof\s)\bthe\s+{{kind}}(?:tests|test\s+cases|cases)\s+{_HAVE}(?:{_PASSED}|green)\b{_EXCEPT}"
+    rf"|{_NOT}\b{_PASSED}\s+the\s+{{kind}}(?:tests|test\s+cases|cases)\b{_EXCEPT}"
+    rf"|{_NOT}\b(?:no|zero|none\s+of\s+the|not\s+(?:a\s+single|one)(?:\s+of\s+the)?)\s+{{kind}}"
+    rf"(?:tests?|test\s+cases?|cases?)\s+(?:(?:have|had|has|were|was|ever)\s+)?fail(?:s|ed)?\b"
+)
 ALL_KIND = re.compile(
     rf"{_NOT}\b(?:all|every)(?:\s+(?:of\s+)?the)?(?:\s+[\w-]+)?\s+{_TESTS}\s+"
     rf"(?:(?:have|had|were|was|all|now)\s+)?(?:{_PASSED}|green)\b"
     rf"|{_NOT}\b{_PASSED}\s+(?:all|every|each)(?:\s+(?:one\s+)?of)?(?:\s+the)?(?:\s+\d+)?\s+{_TESTS}\b"
     rf"|\bthe\s+{_TESTS}\s+(?:all|each)\s+{_PASSED}\b"
-    rf"|{_NOT}\b100\s*%\s+of\s+(?:the\s+)?{_TESTS}\b",
+    rf"|{_NOT}\b100\s*%\s+of\s+(?:the\s+)?{_TESTS}\b"
+    rf"|{_BARE_PASS.format(kind=_KIND)}",
     re.IGNORECASE,
 )
 # A run's counts as grader/bundle.py shows them: "3/5 tests passed" (all its tests), "visible tests 3/5 passed",
@@ -66,9 +80,35 @@ _ANY_TESTS = r"(?:tests?|test\s+cases|cases)"
 ALL_ANY = re.compile(
     rf"{_NOT}\b(?:all|every)(?:\s+(?:of\s+)?the)?\s+{_ANY_TESTS}\s+(?:(?:have|had|were|was|all|now)\s+)?"
     rf"(?:{_PASSED}|green)\b"
-    rf"|{_NOT}\b{_PASSED}\s+(?:all|every|each)(?:\s+(?:one\s+)?of)?(?:\s+the)?(?:\s+\d+)?\s+{_ANY_TESTS}\b",
+    rf"|{_NOT}\b{_PASSED}\s+(?:all|every|each)(?:\s+(?:one\s+)?of)?(?:\s+the)?(?:\s+\d+)?\s+{_ANY_TESTS}\b"
+    rf"|{_BARE_PASS.format(kind='')}",
     re.IGNORECASE,
 )
+# A count of passed tests with no total ("passed 12 hidden tests", "one hidden test passed"): it must be what a run
+# or a fact passed of that kind (not after "of (the)", "all", "least", "than": "two of the twelve tests", "all 12
+# tests").
+_COUNTED = rf"(?:(visible|hidden)\s+)?{_ANY_TESTS}"
+PASSED_COUNT = re.compile(
+    rf"(?<![\w./-])(?<!\bof\s)(?<!\bof\sthe\s)(?<!\ball\s)(?<!\bleast\s)(?<!\bthan\s)({NUMBER})\s+{_COUNTED}\s+{_HAVE}"
+    rf"{_PASSED}\b"
+    rf"|{_NOT}\b{_PASSED}\s+(?:only\s+|just\s+)?({NUMBER})\s+{_COUNTED}\b",
+    re.IGNORECASE,
+)
+# Other words for the hidden tests ("private", "unseen", "held-out", "secret") and for all of them ("the full test
+# suite"), read as the words the rules above know.
+SYNONYMS = (
+    (
+        re.compile(r"\b(?:the\s+)?(?:full|whole|entire|complete)\s+(?:hidden\s+)?test\s+suite\b", re.I),
+        "all the hidden tests",
+    ),
+    (
+        re.compile(r"\b(?:private|unseen|held[\s-]out|secret)(?=\s+(?:tests?|test\s+cases?|cases?)\b)", re.I),
+        "hidden",
+    ),
+    (re.compile(r"\btest\s+suite\b", re.I), "tests"),
+)
+# Slashes that read as "/" in a count: the fraction slash U+2044, the division slash U+2215, the full-width U+FF0F.
+SLASHES = str.maketrans("\u2044\u2215\uff0f", "///")
 SHOWN_COUNT = re.compile(r"(?:\b(visible|hidden) tests )?(\d+)/(\d+)")
 # The kind of tests a count is stated for: "3/5 hidden tests", "3 of the 5 visible test cases" (a word after the
 # count, before the word "tests"), "hidden tests: 3/5" (before).
@@ -175,7 +215,25 @@ def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: Citati
     ran = [r for r in (facts.visible_tests, facts.hidden_tests) if r.final is not None]
     problems: list[str] = []
     end = "; the facts' final counts say how the last run went"
+    passed_of = {kind: {p for p, _ in held} for kind, held in tallies.items()}
+    passed_at_end = {kind: {p for p, _ in held} for kind, held in finals.items()}
     for where, text in texts:
+        text = text.translate(SLASHES)
+        for pattern, words in SYNONYMS:
+            text = pattern.sub(words, text)
+        for m in PASSED_COUNT.finditer(text):
+            n, stated = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+            kind = stated.lower() if stated else None
+            held = passed_of[kind] if kind else set().union(*passed_of.values())
+            if _number(n) not in held:
+                problems.append(
+                    f"- {where}: {m.group(0)!r}: no run shown and no fact has {n} {_tests(kind)} passed; state "
+                    "test results only as the facts and the runs' result lines give them"
+                )
+            elif _of_the_end(text, m) and _number(n) not in (
+                passed_at_end[kind] if kind else set().union(*passed_at_end.values())
+            ):
+                problems.append(f"- {where}: {m.group(0)!r}: not the final {_tests(kind)}' count{end}")
         for m in COUNT.finditer(text):
             a, b = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
             kind = _kind_of(text, m)

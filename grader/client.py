@@ -4,6 +4,7 @@ the `openai` SDK (any OpenAI-compatible server), its errors translated into `gra
 from __future__ import annotations
 
 import time
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,14 @@ class ModelReply:
     output_tokens: int
     model: str
     seconds: float
+
+
+def model_name(reported: str | None, asked: str) -> str:
+    """The model as the server names it, as text that can be stored: a broken proxy's NUL, control character or
+    lone surrogate would make Postgres refuse the outcome, and so fail every version as a bug. The model asked for
+    when nothing printable is left."""
+    kept = "".join(c for c in reported or "" if unicodedata.category(c) not in ("Cc", "Cs", "Cf")).strip()
+    return kept[:200] or asked
 
 
 def translate(e: openai.OpenAIError) -> GraderError:
@@ -106,7 +115,7 @@ class GraderClient:
             finish_reason=choice.finish_reason,
             input_tokens=usage.prompt_tokens if usage else 0,
             output_tokens=usage.completion_tokens if usage else 0,
-            model=response.model or self.settings.model,
+            model=model_name(response.model, self.settings.model),
             seconds=seconds,
         )
 

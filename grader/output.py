@@ -8,6 +8,7 @@ every quote with the exact original text it matched (grader/evidence.py).
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -33,6 +34,8 @@ from grader.schemas import (
 )
 
 MAX_LISTED = 10
+# A lone UTF-16 surrogate: JSON's `\ud800` without its other half reads into a Python string, but not into UTF-8.
+UNSTORABLE = re.compile("[\ud800-\udfff]")
 MAX_PROBLEMS_SHOWN = 20
 
 
@@ -235,11 +238,16 @@ def parse(content: str | None, rubric_ids: list[str]) -> ModelOutput | list[str]
             for err in e.errors(include_url=False)[:MAX_PROBLEMS_SHOWN]
         ]
     problems: list[str] = []
-    # JSON may escape a NUL (`\u0000`), which Postgres's jsonb cannot store: the version would fail as a bug.
+    # JSON may escape a NUL (`\u0000`) or a lone UTF-16 surrogate (`\ud800` with no low half after it), which
+    # Postgres's jsonb cannot store (nor UTF-8 hold): the version would fail as a bug.
     quotes = [e.quote for cited in output.cited().values() for e in cited]
     for where, text in [*output.texts(), *(("a quote", q) for q in quotes)]:
         if "\x00" in text:
             problems.append(f"{where}: holds a NUL character (\\u0000), which cannot be stored: leave it out")
+        if UNSTORABLE.search(text):
+            problems.append(
+                f"{where}: holds a lone UTF-16 surrogate (\\ud800-\\udfff), which cannot be stored"
+            )
     seen = [item.id for item in output.rubric]
     for rid in rubric_ids:
         if seen.count(rid) != 1:

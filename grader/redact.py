@@ -40,11 +40,12 @@ What is replaced (never sent to the model):
   `O'Brien` as `OBrien`);
 - phone numbers (`[phone]`): in speech a run of nine or more digits, or seven said digit by digit or after a
   contact cue, unless a count, bits or a list (grader/spoken.py); in code only one written as a phone number, or
-  after a contact cue in a comment, or grouped or read out in words there; with letters for digits ("4l5 555 Ol00",
-  grader/phone_forms.py);
+  after a contact cue in a comment, or grouped or read out in words there, or given to a name that says phone
+  (`phone = "4155550100"`); with letters for digits ("4l5 555 Ol00", grader/phone_forms.py);
 - the name reversed, in ROT13, or in a token of base64 or hex, a short one as its exact token (grader/encoded.py);
 - the name in pieces ("Lo ve lace", a comment's two lines), glued from literals by code (`sb.append("Lo")...`)
-  (grader/split_names.py), and spelled by letter names ("ay dee ay", grader/said_letters.py);
+  (grader/split_names.py) or kept in variables and joined (grader/name_flow.py), and spelled by letter names
+  ("ay dee ay", grader/said_letters.py); text hidden in Unicode tag characters (`[hidden text]`, grader/invisible.py);
 - the name or a contact detail built by code: escapes (`\\u0041`, `&#65;`), literals strung together (`"Lo" +
   "velace"`, `{'A','d','a'}`), character codes (`fromCharCode(65, ...)`), decoded (grader/code_forms.py);
 - in speech, each distinctive part of the name in any case (`lovelace`);
@@ -82,15 +83,19 @@ from grader.code_forms import (
     literal_spans,
     revealing,
 )
+from grader.contact_patterns import CODE_PHONE, EMAIL, HANDLE, NOT_HANDLES, OUTPUT_HANDLE, SPELLED
 from grader.east_asian import HANGUL_OR_KANA, LatinNamesInHangulOrKana
 from grader.encoded import ENCODED_TOKEN, EncodedNames, disguises, short_tokens
 from grader.everyday_words import CODE_EPONYMS, CODE_TYPE_NAMES, COMMON_WORDS, not_as_a_type
 from grader.gendered import ACCENTED_HE, MISS, PLACEHOLDER, TITLES, kept_words, placeholder
 from grader.han_names import han_forms
 from grader.handles import TAG, handle_before, local_core, local_forms, tag_spans, words_of
+from grader.invisible import HIDDEN, TAG_RUN, hidden_runs
 from grader.leet import LeetNames
 from grader.links import HOME_PATH, PROFILE_LINK, SITE_HOST, USER_LINK, home_user
 from grader.matching_form import normalise
+from grader.name_flow import ANYTHING, flow_spans, piece_test
+from grader.name_flow import NEEDLES as FLOW_NEEDLES
 from grader.name_forms import as_names as _as_names
 from grader.name_forms import caseless as _caseless
 from grader.name_forms import flexible as _flexible
@@ -102,8 +107,11 @@ from grader.needles import gate as needles_gate
 from grader.phone_forms import (
     LETTERED_RUN,
     MIXED,
+    NAMED_NUMBER,
+    PHONE_NAME_NEEDLES,
     QUOTED_PHONE,
     SPACED_PHONE,
+    named_phone,
     said_lettered,
     worded_phones,
     written_lettered,
@@ -132,36 +140,6 @@ from grader.word_patterns import HAS_UNSPACED, Words, alternation
 
 Mode = Literal["speech", "code", "output", "decoded"]
 
-EMAIL = re.compile(
-    r"[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
-)  # %40: in a link
-# A mention (`@zq_dev`), not an e-mail's second half (`a@b.org`) nor Python's matrix product (`a@b`).
-HANDLE = re.compile(r"(?<![\w@.+-])@[^\W\d](?:[\w.-]*\w)?")
-# In a program's output, a mention set apart as one is written (after a space, a bracket, a quote or a colon, and
-# before a space or punctuation): symbols strung together (`{&}n@pyme)`, `|@T0Fe74+`) are not a handle.
-OUTPUT_HANDLE = re.compile(r"(?<![^\s(\[{<\"'`,;:])@[^\W\d](?:[\w.-]*\w)?(?=$|[\s)\]}>\"'`,;:.!?])")
-# Decorators and annotations said or typed in an interview: not a person's handle.
-NOT_HANDLES = frozenset(
-    """
-    property staticmethod classmethod abstractmethod cache lru_cache cached_property cache_clear dataclass
-    functools wraps total_ordering singledispatch contextmanager asynccontextmanager overload override final
-    typing pytest fixture mark parametrize unittest mock patch app route
-    test before after beforeeach aftereach beforeall afterall deprecated suppresswarnings functionalinterface
-    safevarargs nonnull nullable notnull autowired component service param return returns throws see since
-    author version inheritdoc link code literal todo fixme noqa
-    """.split()  # noqa: SIM905  # a word list reads better as text
-)
-LETTER = r"[^\W\d_]"
-# A run of three or more single letters with separators between them: a word spelled out ("A-D-A", "a d a").
-SPELLED = re.compile(
-    rf"(?<!{LETTER}){LETTER}(?!{LETTER})(?:[ \t.,\-\u2010-\u2015]{{1,3}}{LETTER}(?!{LETTER})){{2,}}"
-)
-# In code only what is written as a phone number (`+44 20 7946 0958`, `(415) 555-0100`, `415-555-0100`): a plain
-# run of digits there is a number (`1000000007`).
-CODE_PHONE = re.compile(
-    r"(?<![\w+])(?:\+\d{1,3}[ .-]?(?:\(\d{1,4}\)|\d{1,4})(?:[ .-]\d{2,4}){2,4}"
-    r"|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|\d{3}[.-]\d{3}[.-]\d{4})(?!\w)"
-)
 NAME = "[candidate]"
 
 
@@ -269,6 +247,9 @@ class Redactor:
         if emails:
             always.append(_Rule(alternation(emails, re.I), "[email]"))
         always += [
+            _Rule(
+                TAG_RUN, HIDDEN, refine=hidden_runs, on_original=True
+            ),  # "ASCII smuggling" (grader/invisible.py)
             _Rule(EMAIL, "[email]"),
             _Rule(PROFILE_LINK, "[link]"),
             _Rule(HOME_PATH, "[handle]", refine=home_user),
@@ -422,6 +403,9 @@ class Redactor:
         self._code += [
             _Rule(CODE_PHONE, "[phone]"),
             _Rule(QUOTED_PHONE, "[phone]"),  # "+14155550100", "415 555 0100" (grader/phone_forms.py)
+            _Rule(
+                NAMED_NUMBER, "[phone]", refine=named_phone, needles=PHONE_NAME_NEEDLES
+            ),  # `phone = "4155550100"`
             _Rule(NUMBER_RUN, "[phone]", in_comments=True, refine=worded_phones),
             _Rule(LETTERED_RUN, "[phone]", in_comments=True, refine=written_lettered),
             _Rule(SPACED_PHONE, "[phone]", in_comments=True),
@@ -447,7 +431,11 @@ class Redactor:
         glued = decoded(GLUED_RUN, glued_refine, glued_replacement, GLUED_NEEDLES)  # `sb.append("Lo")...`
         self._speech += [escaped, literals]  # code pasted into the chat
         self._output += [escaped, literals, codes]  # a program that prints the name's codes ("65 100 97")
-        self._code += [escaped, literals, codes, glued]
+        # `a = "Love"`, `b = "lace"`, `print(a + b)`: one step of data flow (grader/name_flow.py).
+        could_be = piece_test([*whole, *distinctive])
+        flow_refine = functools.partial(flow_spans, reveals=reveals, common=COMMON_WORDS, could_be=could_be)
+        flow = _Rule(ANYTHING, NAME, refine=flow_refine, needles=FLOW_NEEDLES)
+        self._code += [escaped, literals, codes, glued, flow]
 
     def _spells(self, letters: str) -> bool:
         """`letters` (lower case) spell a name part, the whole name, or two or more parts in a row."""

@@ -11,7 +11,7 @@ every line in full: 20 MB of transcript took 10 s of a worker's CPU to build a b
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from grader.code_timeline import clip
 from grader.redacted import Redacted
@@ -68,18 +68,21 @@ def shown_size(text: str) -> int:
     return min(len(text), MAX_LINE_CHARS + 40) if len(text) > MAX_LINE_CHARS else len(_flat(text))
 
 
-def bounded(lines: Sequence[tuple[int, int]]) -> set[int]:
-    """Seqs of transcript lines to leave out of a runaway session (the middle goes first), given `(seq, size as
-    shown)`. Each line counts as shown, its `[seq] start-end s C: ` prefix included: forty thousand typed "ok"s are
-    short texts but a long timeline."""
+def bounded(lines: Sequence[tuple[int, int]], first: Collection[int] = ()) -> set[int]:
+    """Seqs of transcript lines to leave out of a runaway session, given `(seq, size as shown)`: the lines of
+    `first` (the candidate's typed messages) before any other, then the rest; in each, the middle goes first. Each
+    line counts as shown, its `[seq] start-end s C: ` prefix included: forty thousand typed "ok"s are short texts
+    but a long timeline. Typing is bounded only by the chat's budget (agent/chat_budget.py), speech by the time it
+    takes: a flood typed before and after the conversation must not leave the conversation out in its place."""
     total = sum(size + 1 for _, size in lines)
     dropped: set[int] = set()
-    middle = len(lines) // 2
-    offset = 0
-    while total > MAX_TRANSCRIPT_CHARS and offset <= middle:
-        for i in {middle - offset, middle + offset}:
-            if 0 <= i < len(lines) and lines[i][0] not in dropped:
-                dropped.add(lines[i][0])
-                total -= lines[i][1] + 1
-        offset += 1
+    for pool in ([line for line in lines if line[0] in first], list(lines)):
+        middle = len(pool) // 2
+        offset = 0
+        while total > MAX_TRANSCRIPT_CHARS and offset <= middle:
+            for i in {middle - offset, middle + offset}:
+                if 0 <= i < len(pool) and pool[i][0] not in dropped:
+                    dropped.add(pool[i][0])
+                    total -= pool[i][1] + 1
+            offset += 1
     return dropped

@@ -197,6 +197,7 @@ class FakeGraderModel:
         self.replies = list(replies or [])
         self.responder = responder
         self.latency = latency
+        self.served_model: str | None = None  # the model the answers name (default: the one asked for)
         self.count_tokens = count_tokens
         self.requests: list[dict[str, Any]] = []
         self.url = ""  # base_url: http://127.0.0.1:<port>/v1
@@ -250,7 +251,9 @@ class FakeGraderModel:
                 "id": f"chatcmpl-{next(self._ids)}",
                 "object": "chat.completion",
                 "created": 0,
-                "model": body.get("model", "fake-grader"),
+                "model": self.served_model
+                if self.served_model is not None
+                else body.get("model", "fake-grader"),
                 "choices": [
                     {
                         "index": 0,

@@ -54,3 +54,38 @@ def test_a_long_line_shows_its_redacted_head_and_tail_and_quotes_of_them_verify_
         ),
     ):
         assert check(Evidence(seq=30, quote=quote), bundle.index) == Evidence(seq=30, quote=stored)
+
+
+def _typed(seq: int, t: float, text: str):  # type: ignore[no-untyped-def]
+    line = transcript(seq, t, "user", text)
+    return line.model_copy(update={"payload": {**line.payload, "typed": True}})
+
+
+def test_a_flood_of_typed_messages_is_left_out_before_the_conversation_it_surrounds() -> None:
+    """Typing is bounded only by the chat's budget (about 300,000 characters in 45 minutes, agent/chat_budget.py),
+    speech by the time it takes. Lines were left out from the middle of the transcript outwards: a candidate who
+    typed a flood before and after the conversation had the conversation left out (their struggle, the
+    interviewer's questions) and the flood shown in its place."""
+    flood = "I carefully tested every edge case and my solution is optimal and correct in every way. " * 20
+    before = [_typed(100 + i, 30.0 + i * 0.1, flood) for i in range(90)]
+    talk = [
+        transcript(
+            400, 60.0, "assistant", "What happens with duplicates, say three and three with target six?"
+        ),
+        transcript(
+            401, 65.0, "user", "Hmm, I'm not sure, I think my map overwrites the first three, so it fails."
+        ),
+    ]
+    after = [_typed(500 + i, 70.0 + i * 0.1, flood) for i in range(90)]
+    source = interview(extra_events=[*before, *talk, *after])
+    bundle = build_bundle(source, compute_facts(source))
+    assert len(bundle.interview) < MAX_TRANSCRIPT_CHARS + 20_000
+    assert "[400] 60-64s I: What happens with duplicates" in bundle.interview
+    assert "[401] 65-69s C: Hmm, I'm not sure" in bundle.interview
+    assert isinstance(
+        check(Evidence(seq=401, quote="my map overwrites the first three"), bundle.index), Evidence
+    )
+    assert (
+        "transcript lines from the middle of this very long interview are not shown" not in bundle.interview
+    )
+    assert "typed transcript lines of this very long interview are not shown" in bundle.interview

@@ -336,3 +336,110 @@ def test_a_claim_about_the_end_must_be_what_the_last_run_held(text: str, wrong: 
     assert bundle.facts.hidden_tests.best.passed == 1 and bundle.facts.hidden_tests.final.passed == 0  # type: ignore[union-attr]
     problems = claim_problems([("dimensions.coding.justification", text)], bundle.facts, bundle.index)
     assert bool(problems) == wrong, problems
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The code passed the hidden tests.",
+        "The hidden tests passed.",
+        "The hidden tests have passed on the second try.",
+        "It passes the hidden test cases.",
+        "No hidden test failed.",
+        "None of the hidden tests failed.",
+        "Zero hidden tests failed.",
+        "Not a single hidden test failed.",
+        "It passed 1 hidden test.",  # a count of passed tests with no total
+        "One hidden test passed.",
+        "The final code passed 1\u20441 hidden tests.",  # a fraction slash, not "/"
+        "The final code passed 1\u22151 hidden tests.",  # a division slash
+    ],
+)
+def test_tests_said_to_pass_without_all_or_a_total_need_a_run_that_passed_them(text: str) -> None:
+    """ "The hidden tests passed", "passed the hidden tests", "no hidden test failed" say every one passed, as "all"
+    does, and "passed 1 hidden test" states a count: without a submission no hidden test ran, and a model that
+    repeats the candidate's "as you saw, my hidden tests passed" in these words stated a result nobody measured."""
+    assert _problems(text, submitted=False), text
+    assert not _problems(text, submitted=True), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The hidden tests did not pass.",
+        "The hidden tests never passed: there was no submission.",
+        "It failed to pass the hidden tests.",
+        "It did not pass the hidden tests, and the hidden tests were not run.",
+        "Two of the hidden tests passed.",
+        "Some of the hidden tests passed; none of the hidden tests ran.",
+        "The hidden tests would have passed had it been submitted.",
+        "At least one test passed.",
+    ],
+)
+def test_saying_the_hidden_tests_did_not_pass_or_only_some_did_is_not_a_claim_that_they_all_did(
+    text: str,
+) -> None:
+    assert _problems(text, submitted=False) == [], text
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        ("It passed 2 hidden tests.", True),  # the hidden tests went 1/1
+        ("Twelve tests passed.", True),
+        ("2 visible tests passed.", False),
+        ("It passed two out of two visible tests, then one of one hidden test.", False),
+        ("The final submission passed 2 visible tests and 1 hidden test.", False),
+    ],
+)
+def test_a_count_of_passed_tests_without_a_total_must_be_one_a_run_or_fact_holds(
+    text: str, wrong: bool
+) -> None:
+    assert bool(_problems(text)) == wrong, text
+
+
+@pytest.mark.parametrize("text", ["The tests passed.", "It passed the tests.", "No tests failed."])
+def test_tests_of_no_kind_said_to_pass_need_a_run_that_passed_all_it_ran(text: str) -> None:
+    source = interview(submitted=False)
+    source.runs[1] = source.runs[1].model_copy(
+        update={"result": run_result(1, None), "verdict": "wrong_answer"}
+    )
+    bundle = build_bundle(source, compute_facts(source))
+    assert claim_problems([("strengths[0]", text)], bundle.facts, bundle.index), text
+    assert not _problems(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It passed the visible test for the empty input.",  # one test, not all of them
+        "The visible tests passed except the duplicates case.",
+        "One visible test passed.",
+        "None of the visible tests passed at first.",
+    ],
+)
+def test_one_test_passing_or_all_but_one_is_not_a_claim_that_all_passed(text: str) -> None:
+    source = interview(submitted=False)
+    source.runs[1] = source.runs[1].model_copy(
+        update={"result": run_result(1, None), "verdict": "wrong_answer"}
+    )
+    bundle = build_bundle(source, compute_facts(source))
+    assert claim_problems([("strengths[0]", text)], bundle.facts, bundle.index) == [], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It passed the full hidden test suite.",
+        "The whole test suite passed on the final code.",
+        "All private tests passed.",
+        "It passed every held-out test.",
+        "The unseen tests passed.",
+        "It passed 1 of 1 secret tests.",
+    ],
+)
+def test_the_hidden_tests_or_the_suite_in_other_words_need_a_run_that_passed_them(text: str) -> None:
+    """ "Private", "unseen", "held-out" or "secret" tests are the hidden ones, and "the full test suite" is all of
+    them: the candidate's "as you saw, my private tests all passed", repeated in these words, was not checked."""
+    assert _problems(text, submitted=False), text
+    assert not _problems(text, submitted=True), text

@@ -115,6 +115,18 @@ def _with_advice(card: dict[str, Any], advice: str) -> dict[str, Any]:
         ),
         (lambda body: FakeReply(text='{"dimensions": ' + "9" * 5_000 + "}"), "a number too long"),
         (lambda body: FakeReply(body=_with_advice(scorecard(body), "Good\u0000work")), "cannot be stored"),
+        # A lone UTF-16 surrogate (JSON's `\ud800` with no low half after it): Python reads it, no UTF-8 holds it,
+        # and Postgres's jsonb refuses it. A field with a length bound already failed validation (pydantic-core
+        # cannot measure it); a strength or an area to improve, which have none, was ready and failed as a bug.
+        (lambda body: FakeReply(body=_with_advice(scorecard(body), "Good\ud800work")), "candidate_advice"),
+        (
+            lambda body: FakeReply(body={**scorecard(body), "strengths": ["Clear \udfff naming"]}),
+            "strengths[0]: holds a lone UTF-16 surrogate",
+        ),
+        (
+            lambda body: FakeReply(body={**scorecard(body), "areas_to_improve": ["\ud83d tests"]}),
+            "cannot be stored",
+        ),
     ],
 )
 async def test_an_invalid_answer_gets_one_repair_round_that_says_what_was_wrong(
@@ -168,6 +180,20 @@ async def test_a_recommendation_the_dimension_scores_do_not_support_is_sent_back
         None,
         2,
     )
+
+
+@pytest.mark.parametrize(
+    ("served", "stored"),
+    [("gpt-4.1\u0000-2025", "gpt-4.1-2025"), ("gpt\ud800-4.1", "gpt-4.1"), ("\u0000\n", "fake-grader-large")],
+)
+async def test_the_model_name_the_server_reports_is_stored_only_as_text_that_can_be_stored(
+    model: FakeGraderModel, make_grader: MakeGrader, served: str, stored: str
+) -> None:
+    """The outcome records the model as the server names it: a NUL or a lone surrogate there (a broken proxy) made
+    every version of every session fail as a bug when it was stored (Postgres's text refuses both)."""
+    model.served_model = served
+    outcome = await make_grader().grade(interview())
+    assert (outcome.status, outcome.model) == ("ready", stored)
 
 
 async def test_a_refusal_fails_without_a_repair_round(

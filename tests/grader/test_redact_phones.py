@@ -71,3 +71,42 @@ def test_data_that_looks_like_a_phone_number_stays(text: str) -> None:
     assert R.output(text).text == text
     code = f"# {text}\nx = {text!r}\n"
     assert R.code(code, "python").text == code
+
+
+@pytest.mark.parametrize(
+    ("language", "code", "expected"),
+    [
+        ("python", 'phone = "4155550100"\n', 'phone = "[phone]"\n'),
+        ("python", "PHONE_NUMBER = 4155550100\n", "PHONE_NUMBER = [phone]\n"),
+        (
+            "python",
+            'me = {"name": "x", "mobile": "4155550100"}\n',
+            'me = {"name": "x", "mobile": "[phone]"}\n',
+        ),
+        ("python", 'send(to, whatsapp="447700900123")\n', 'send(to, whatsapp="[phone]")\n'),
+        ("java", 'String cellPhone = "4155550100";\n', 'String cellPhone = "[phone]";\n'),
+        ("java", 'contact.setPhone("4155550100");\n', 'contact.setPhone("[phone]");\n'),
+        ("javascript", "const telNo = '4155550100';\n", "const telNo = '[phone]';\n"),
+        ("cpp", 'std::string mobile{"4155550100"};\n', 'std::string mobile{"[phone]"};\n'),
+    ],
+)
+def test_a_plain_run_of_digits_given_to_a_name_that_says_phone_is_redacted_in_code(
+    language: str, code: str, expected: str
+) -> None:
+    """A plain run of digits in code is a number (`1000000007`, a test's value), but not one the code names a phone
+    number: `phone = "4155550100"` was kept, the one documented gap of a phone number in code."""
+    assert R.code(code, language).text == expected
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "MAX_CELLS = 10000000\ncell = 1000000007\n",
+        "phone_count = 12\nphones = [4155550100]\n",
+        "hotel = 4155550100\ntelemetry = 4155550100\nintel = 4155550100\n",
+        'MOD = 1000000007\nexpected = "4155550100"\n',
+        "phone = 123456\n",  # six digits: no phone number
+    ],
+)
+def test_digits_given_to_other_names_stay(code: str) -> None:
+    assert R.code(code, "python").text == code

@@ -1,0 +1,101 @@
+"""Names and contact details said across two transcript lines (grader/bundle.py).
+
+Speech-to-text cuts a turn into lines where the speaker pauses, and a candidate types a chat message in pieces, so
+"my name is Ada Love" can end one line and "lace" open the next, "call me at four one five" one and "five five
+five, zero one zero zero" the next, "my name is" one and "Sasha Blue" the next. Each line is redacted alone
+(grader/redact.py), where neither half is the name or the number. So the end of each line and the start of the
+next one of the same speaker are redacted together, as if said in one line: a replacement there that crosses from
+one line into the other, or that one line alone does not make (its cue was in the other), is made in both lines.
+Only the edges are read again (`EDGE_CHARS` of each, cut at a space), and only of lines shown whole.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Sequence
+
+from grader.redacted import Redacted
+
+EDGE_CHARS = 80  # of each line's edge read with the other's: a name in pieces or a phone number said in words
+MAX_PAIRED_LINE_CHARS = 2_000  # a longer line is redacted by windows (grader/transcript_lines.py): not paired
+
+PLACEHOLDER = re.compile(r"\[[\w/ ]+\]")  # `[candidate]`, `[phone]`, `[them/their]`
+Span = tuple[int, int, str]  # (start, end, placeholder) in a line's original text
+
+
+def _tail_start(text: str) -> int:
+    if len(text) <= EDGE_CHARS:
+        return 0
+    cut = text.find(" ", len(text) - EDGE_CHARS)
+    return cut + 1 if cut >= 0 else len(text) - EDGE_CHARS
+
+
+def _head_end(text: str) -> int:
+    if len(text) <= EDGE_CHARS:
+        return len(text)
+    cut = text.find(" ", EDGE_CHARS)
+    return cut if cut >= 0 else EDGE_CHARS
+
+
+def _covered(own: Redacted, start: int, end: int) -> bool:
+    """The line's own redaction replaces `start:end` of its original text already."""
+    return any(o_start <= start and end <= o_end for _, _, o_start, o_end in own.segments)
+
+
+def across_lines(
+    lines: Sequence[tuple[int, str, str]], redact: Callable[[str], Redacted]
+) -> dict[int, list[Span]]:
+    """For `(seq, speaker, text)` in order, the replacements each line needs besides its own redaction: those the
+    edges of two consecutive lines of one speaker make together."""
+    extra: dict[int, list[Span]] = {}
+    for (seq_a, who_a, a), (seq_b, who_b, b) in itertools.pairwise(lines):
+        if who_a != who_b or not a.strip() or not b.strip():
+            continue
+        if len(a) > MAX_PAIRED_LINE_CHARS or len(b) > MAX_PAIRED_LINE_CHARS:
+            continue
+        start, stop = _tail_start(a), _head_end(b)
+        left, right = a[start:], b[:stop]
+        joined = redact(f"{left} {right}")
+        if not joined.segments:
+            continue
+        gap = len(left) + 1  # where `right` starts in the joined text
+        for out_start, out_end, o_start, o_end in joined.segments:
+            placeholder = joined.text[out_start:out_end]
+            if not PLACEHOLDER.fullmatch(placeholder):
+                continue  # a row's mark unmarked (grader/row_marks.py): each line's own rule sees to it
+            if o_start < len(left) and o_end > gap:  # from one line into the other
+                extra.setdefault(seq_a, []).append((start + o_start, len(a), placeholder))
+                extra.setdefault(seq_b, []).append((0, o_end - gap, placeholder))
+            elif o_start >= gap and not _covered(redact(b), o_start - gap, o_end - gap):
+                extra.setdefault(seq_b, []).append((o_start - gap, o_end - gap, placeholder))
+            elif o_end <= len(left) and not _covered(redact(a), start + o_start, start + o_end):
+                extra.setdefault(seq_a, []).append((start + o_start, start + o_end, placeholder))
+    return extra
+
+
+def with_spans(text: str, spans: list[Span], redact: Callable[[str], Redacted]) -> Redacted:
+    """`text` with `spans` replaced by their placeholders and the text between them redacted as usual."""
+    out: list[str] = []
+    segments: list[tuple[int, int, int, int]] = []
+    pos = length = 0
+
+    def add(piece: str, at: int) -> None:
+        nonlocal length
+        if not piece:
+            return
+        done = redact(piece)
+        segments.extend((s + length, e + length, o_s + at, o_e + at) for s, e, o_s, o_e in done.segments)
+        out.append(done.text)
+        length += len(done.text)
+
+    for start, end, placeholder in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if start < pos:
+            continue  # inside one already replaced
+        add(text[pos:start], pos)
+        segments.append((length, length + len(placeholder), start, end))
+        out.append(placeholder)
+        length += len(placeholder)
+        pos = end
+    add(text[pos:], pos)
+    return Redacted("".join(out), text, tuple(segments))

@@ -1,0 +1,62 @@
+"""A name or a contact detail said across two transcript lines: speech-to-text cuts a turn where the speaker pauses,
+and a chat message can be typed in pieces, so neither line alone holds the name or the number."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from grader.bundle import build_bundle
+from grader.evidence import check
+from grader.facts import compute_facts
+from grader.schemas import Evidence
+from tests.grader.bundles import interview, transcript
+
+NAME, PHONE = ("[candidate]", "[candidate]"), ("[phone]", "[phone]")
+PAIRS = [
+    # (first line, second line, what neither may show, what each must show)
+    ("Sure, my surname is Love", "lace, as in the poet's daughter.", r"\bLove\b|\blace\b", NAME),
+    ("Thanks. I'm Ada Love", "lace and I'll take the hash map approach.", r"\bLove\b|\blace\b", NAME),
+    (
+        "If it drops, call me at four one five",
+        "five five five, zero one zero zero, any time.",
+        r"five|zero",
+        PHONE,
+    ),
+    # The cue in one line, the name in the next: only the name is replaced.
+    ("Before we start, my name is", "Sasha Blue, by the way.", r"Sasha|Blue", ("my name is", "[candidate]")),
+]
+
+
+@pytest.mark.parametrize(("first", "second", "hidden", "shown"), PAIRS)
+def test_a_name_or_number_said_across_two_lines_is_redacted_in_both(
+    first: str, second: str, hidden: str, shown: tuple[str, str]
+) -> None:
+    source = interview(
+        extra_events=[transcript(30, 180.0, "user", first), transcript(31, 185.0, "user", second)]
+    )
+    bundle = build_bundle(source, compute_facts(source))
+    rows = [line for line in bundle.interview.split("\n") if line.startswith(("[30]", "[31]"))]
+    assert len(rows) == 2
+    assert not any(re.search(hidden, row) for row in rows), rows
+    assert all(what in row for what, row in zip(shown, rows, strict=True)), rows
+    # The lines stay citable, and a quote is stored as the original words.
+    for seq, row, original in ((30, rows[0], first), (31, rows[1], second)):
+        result = check(Evidence(seq=seq, quote=row.split(": ", 1)[1]), bundle.index)
+        assert isinstance(result, Evidence) and result.quote == original, result
+
+
+def test_lines_of_two_speakers_or_with_nothing_of_the_name_are_left_as_they_are() -> None:
+    source = interview(
+        extra_events=[
+            transcript(30, 180.0, "assistant", "What would you call the map, Love"),
+            transcript(31, 185.0, "user", "lace? No: seen, from value to index."),
+            transcript(32, 190.0, "user", "I love"),
+            transcript(33, 195.0, "user", "this problem, a classic."),
+        ]
+    )
+    bundle = build_bundle(source, compute_facts(source))
+    assert "[31] 185-189s C: lace? No: seen, from value to index." in bundle.interview
+    assert "[32] 190-194s C: I love" in bundle.interview
+    assert "[33] 195-199s C: this problem, a classic." in bundle.interview
