@@ -23,7 +23,7 @@ from api.custom_input import custom_cases, custom_report
 from api.db import questions_repo, runs_repo, sessions_repo
 from api.db.pool import Conn, Pool, connection
 from api.deps import own_session, session_for_invite
-from api.errors import ConflictError, NotFoundError, RateLimitedError
+from api.errors import ConflictError, NotFoundError, RateLimitedError, UnprocessableError
 from api.judging import LazyJudge, Mode, check_code_size, judge_code, redact
 from api.question_cache import QuestionCache
 from api.ratelimits import RateLimits
@@ -205,6 +205,12 @@ async def run_for_candidate(
         async with connection(services.pool) as conn:
             session = own_session(await session_for_invite(conn, invite, services.settings), session_id)
             require_running(session, services.settings)
+            # Only the interview's languages, as for drafts: a Run or Submit in another was judged and stored (and a
+            # Submit is the final answer the grader grades).
+            if language not in sessions_repo.session_languages(session):
+                raise UnprocessableError(
+                    "This interview does not use that language.", code="unsupported_language"
+                )
             prepared = await _lease_and_load(
                 conn,
                 services,
