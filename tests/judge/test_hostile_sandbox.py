@@ -508,3 +508,24 @@ def test_a_one_shot_run_never_chowns_a_file_the_judge_holds_open(sandbox: Sandbo
         assert victim.stat().st_uid == 0
     finally:
         victim.unlink()
+
+
+# Core scheduling (prctl(PR_SCHED_CORE)): a task given a cookie of its own shares a physical core only with tasks of
+# the same cookie, so wherever it runs, the core's other hyperthreads go idle ("force idle", charged to no run's CPU
+# time). On a judge host with SMT and a kernel built with CONFIG_SCHED_CORE (Ubuntu's are), a program whose threads
+# each take a cookie would take the sibling of every core it runs on from every other run on the host, doubling what
+# its fair share costs them. No runtime or compiler calls it (strace of g++, javac, java, node, python3: 2026-12-04);
+# this machine has no SMT and no core scheduling (the kernel answered EINVAL), so the filter's EPERM is what shows.
+SCHED_CORE_PROBE = (
+    "import ctypes, errno\n"
+    "libc = ctypes.CDLL(None, use_errno=True)\n"
+    "def outcome(ret):\n"
+    "    return 'ok' if ret == 0 else errno.errorcode[ctypes.get_errno()]\n"
+    "print(outcome(libc.prctl(62, 1, 0, 0, 0)), outcome(libc.prctl(15, b'renamed', 0, 0, 0)))\n"  # CREATE; SET_NAME
+)
+
+
+def test_a_program_cannot_take_a_core_scheduling_cookie(sandbox: Sandbox, scratch: Path) -> None:
+    result = run_source(sandbox, scratch, "python", SCHED_CORE_PROBE, limits=QUICK)
+    assert result.exit_code == 0, result.stderr.decode(errors="replace")[-2000:]
+    assert result.stdout.decode().split() == ["EPERM", "ok"], result.stdout.decode()
