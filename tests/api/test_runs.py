@@ -115,6 +115,13 @@ async def test_a_candidate_runs_and_submits_only_in_the_interviews_languages(
             f"/v1/sessions/{s['id']}/{route}", json={"language": "python", "code": code}, headers=auth
         )
         assert (r.status_code, r.json()["error"]["code"]) == (422, "unsupported_language"), r.text
+    # The agent runs the editor's language, which the candidate's page names.
+    agent = await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/runs",
+        json={"language": "python", "code": code},
+        headers=api_server.internal_headers(),
+    )
+    assert (agent.status_code, agent.json()["error"]["code"]) == (422, "unsupported_language"), agent.text
     cur = await db.execute("select count(*) as n from submissions where session_id = %s", (s["id"],))
     assert (await cur.fetchone())["n"] == 0
     allowed = await api_server.client.post(
