@@ -529,3 +529,23 @@ def test_a_program_cannot_take_a_core_scheduling_cookie(sandbox: Sandbox, scratc
     result = run_source(sandbox, scratch, "python", SCHED_CORE_PROBE, limits=QUICK)
     assert result.exit_code == 0, result.stderr.decode(errors="replace")[-2000:]
     assert result.stdout.decode().split() == ["EPERM", "ok"], result.stdout.decode()
+
+
+def test_a_judge_takes_back_the_dev_null_an_earlier_judge_gave_to_a_sandbox_uid(
+    judge_settings: JudgeSettings,
+) -> None:
+    # Before the fix every supervised run handed the host's /dev/null to its sandbox uid, and it stays so until the
+    # host reboots: after an upgrade, the next run leasing that uid could still chmod it. A judge starting up takes it
+    # back when a uid of its own range owns it (here as an earlier judge of this range would have left it).
+    left = judge_settings.sandbox_uid + 1
+    os.chown("/dev/null", left, judge_settings.sandbox_gid)
+    try:
+        Sandbox(judge_settings).close()
+        st = os.stat("/dev/null")
+        span = range(
+            judge_settings.sandbox_uid, judge_settings.sandbox_uid + judge_settings.sandbox_uid_count
+        )
+        assert st.st_uid not in span and st.st_mode & 0o777 == 0o666, (st.st_uid, oct(st.st_mode))
+    finally:
+        if os.stat("/dev/null").st_uid == left:
+            os.chown("/dev/null", 0, 0)
