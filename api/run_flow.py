@@ -23,7 +23,7 @@ from api.custom_input import custom_cases, custom_report
 from api.db import questions_repo, runs_repo, sessions_repo
 from api.db.pool import Conn, Pool, connection
 from api.deps import own_session, session_for_invite
-from api.errors import ConflictError, NotFoundError, RateLimitedError
+from api.errors import ConflictError, NotFoundError, RateLimitedError, UnprocessableError
 from api.judging import LazyJudge, Mode, check_code_size, judge_code, redact
 from api.question_cache import QuestionCache
 from api.ratelimits import RateLimits
@@ -179,6 +179,13 @@ async def _drop_lease_quietly(pool: Pool, prepared: _Prepared) -> None:
         log.warning("run.lease_not_dropped", error_type=type(e).__name__)
 
 
+def _require_language(session: dict[str, Any], language: str) -> None:
+    """Only the interview's languages, as for drafts and the end's final code: a Run or Submit in another was judged
+    and stored (and a Submit is the final answer the grader grades)."""
+    if language not in sessions_repo.session_languages(session):
+        raise UnprocessableError("This interview does not use that language.", code="unsupported_language")
+
+
 def _already_running() -> RateLimitedError:
     return RateLimitedError(
         "A run of this session is already in progress; wait for its result.",
@@ -205,6 +212,7 @@ async def run_for_candidate(
         async with connection(services.pool) as conn:
             session = own_session(await session_for_invite(conn, invite, services.settings), session_id)
             require_running(session, services.settings)
+            _require_language(session, language)
             prepared = await _lease_and_load(
                 conn,
                 services,
@@ -239,6 +247,8 @@ async def run_for_agent(
             raise ConflictError("This session was cancelled.", code="session_cancelled")
         require_record_open(session, services.settings)
         require_not_over(session, services.settings)
+        # The agent runs the editor's language, which the candidate's page names.
+        _require_language(session, language)
         prepared = await _lease_and_load(
             conn, services, session, "agent", language=language, code=code, mode=mode, rate_limited=False
         )

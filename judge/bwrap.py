@@ -20,6 +20,7 @@ import fcntl
 import math
 import os
 import resource
+import stat
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,6 +153,8 @@ def make_preexec(
         (fds.status, STATUS_FD),
         (fds.seccomp, SECCOMP_FD),
     ]
+    # The program's own channels: stdin (a pipe in a one-shot run), stdout, stderr, results and the input pipe.
+    handed = (0, 1, 2, RESULTS_FD, *((INPUT_FD,) if fds.input >= 0 else ()))
 
     def preexec() -> None:
         os.setsid()  # own process group: the judge kills it whole
@@ -213,10 +216,14 @@ def make_preexec(
         # raises its own soft limit for deep templates; a program may too, its memory bounded all the same).
         resource.setrlimit(resource.RLIMIT_STACK, (stack, stack_hard))
         if drop:
-            # Hand the pipes to the sandbox uid, so reopening /proc/self/fd/N works (Java's harness does).
-            for fd in range(INPUT_FD + 1):
+            # Hand the judge's pipes and sockets to the sandbox uid, so reopening /proc/self/fd/N works (Java's
+            # harness does); only those: an owner may chmod what it owns. A supervised run's stdin is the host's
+            # /dev/null, and a one-shot run's fd 4 whatever the judge's own process held there: both were handed
+            # over, and a program could chmod the host's /dev/null for every process on the host (2026-12-04).
+            for fd in handed:
                 with contextlib.suppress(OSError):
-                    os.fchown(fd, uid, gid)
+                    if stat.S_ISFIFO(mode := os.fstat(fd).st_mode) or stat.S_ISSOCK(mode):
+                        os.fchown(fd, uid, gid)
             os.setgroups([])
             os.setgid(gid)
             os.setuid(uid)

@@ -106,6 +106,18 @@ def _one_way_socket() -> tuple[int, int]:
     return reader.detach(), writer.detach()
 
 
+def reclaim_dev_null(settings: JudgeSettings) -> None:
+    """Give the host's /dev/null back to root when a sandbox uid of this judge's range owns it. Judges before
+    2026-12-04 handed every supervised run's stdin, the host's /dev/null, to the run's uid (judge.bwrap.make_preexec),
+    and it stays so until the host reboots: the next run leasing that uid could chmod it for the whole host."""
+    with contextlib.suppress(OSError):
+        st = os.stat("/dev/null")
+        ours = settings.sandbox_uid <= st.st_uid < settings.sandbox_uid + settings.sandbox_uid_count
+        if ours and stat.S_ISCHR(st.st_mode) and st.st_rdev == os.makedev(1, 3):
+            os.chown("/dev/null", 0, 0)
+            os.chmod("/dev/null", 0o666)  # noqa: S103 - /dev/null is world-writable by design
+
+
 class Sandbox:
     """Runs argv inside bubblewrap as an unprivileged uid. Blocking; meant for a dedicated worker process."""
 
@@ -124,6 +136,8 @@ class Sandbox:
         self._lease = lease_uid(settings.sandbox_uid, settings.sandbox_uid_count) if self._is_root else None
         self.uid = self._lease.uid if self._lease is not None else os.getuid()
         self.gid = settings.sandbox_gid if self._is_root else os.getgid()
+        if self._is_root:
+            reclaim_dev_null(settings)
         enable_subreaper()
 
     def close(self) -> None:

@@ -243,7 +243,10 @@ DENIED_FCNTL_COMMANDS: dict[str, int] = {
 # seccomp(SECCOMP_SET_MODE_FILTER), and a socket's (setsockopt at SOL_SOCKET). Each is compiled to machine code in
 # memory charged to no cgroup, from one budget for the whole host (net.core.bpf_jit_limit): see the module's
 # docstring. Reading a program's seccomp mode and asking which actions exist stay.
-DENIED_PRCTL_OPTIONS: dict[str, int] = {"PR_SET_SECCOMP": 22, "PR_SET_MEMORY_MERGE": 67}
+# PR_SCHED_CORE: a core scheduling cookie of a task's own makes every other hyperthread of the core it runs on idle
+# ("force idle", charged to no run), on hosts with SMT and CONFIG_SCHED_CORE: a program's cookied threads would take
+# the sibling of each core they run on from every other run. No runtime or compiler calls it.
+DENIED_PRCTL_OPTIONS: dict[str, int] = {"PR_SET_SECCOMP": 22, "PR_SCHED_CORE": 62, "PR_SET_MEMORY_MERGE": 67}
 # Offering memory to the host's same-page merging (KSM), a region at a time or (prctl above) the whole process: where
 # the host runs ksmd, it merges identical pages of any processes on the host, and timing a write to a merged page
 # (a copy-on-write fault) tells a program whether any other process holds a page it guessed: a channel between two

@@ -7,6 +7,7 @@ Both backends end here: the local supervisor and the Judge0 in-box driver each d
 
 from __future__ import annotations
 
+import math
 import re
 import signal
 from collections.abc import Sequence
@@ -152,11 +153,22 @@ def json_size_over(value: Any, cap: int) -> bool:
             size += 6
         elif isinstance(item, int):
             size += item.bit_length() // 3 + 3
+        elif isinstance(item, float):
+            size += _float_bytes(item)
         else:
             size += 25
         if size > cap:
             return True
     return False
+
+
+def _float_bytes(value: float) -> int:
+    """At least the bytes of a float as a report stores it: PostgreSQL's jsonb writes every number back in full decimal,
+    never in exponent notation (api.stored_json), so 1e308, six bytes of JSON, is 309 digits, and 5e-324 is 326
+    characters. Counted as 25 bytes each, 10,000 of them were shown: 3 MB of one visible test's report, stored."""
+    if not math.isfinite(value) or value == 0 or 1e-4 <= abs(value) < 1e16:
+        return 25  # at most 17 digits, a sign, a point and zeros; NaN and infinities are stored as null
+    return 20 + abs(math.floor(math.log10(abs(value))))
 
 
 def _fail(result: TestResult, verdict: Verdict, message: str | None) -> TestResult:

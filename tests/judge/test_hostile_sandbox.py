@@ -451,3 +451,101 @@ def test_concurrent_sandboxes_cannot_signal_each_other_through_locks_or_watches_
         other.close()
     assert observed.exit_code == 0, observed.stderr.decode(errors="replace")[-2000:]
     assert observed.stdout.decode().split() == ["seen"], (said, observed.stdout)
+
+
+# A supervised program's stdin is the host's /dev/null, and the judge handed its low descriptors to the sandbox uid
+# (so that a program can reopen its pipes by /proc/self/fd/N): fchown of fd 0 made the sandbox uid the owner of the
+# host's /dev/null, free to chmod it for every process on the host (0 would break every run and service but
+# root's; 2026-12-04). The probe asks for the mode it already has, which changes nothing even when allowed.
+DEV_NULL_PROBE = (
+    "import os\n"
+    "st = os.stat('/dev/null')\n"
+    "try:\n"
+    "    os.chmod('/dev/null', 0o666)\n"
+    "    said = 'chmod allowed'\n"
+    "except OSError as e:\n"
+    "    said = 'chmod refused %d' % e.errno\n"
+    "os.write(3, ('%s owner %d me %d\\n' % (said, st.st_uid, os.getuid())).encode())\n"
+)
+
+
+def test_a_supervised_program_does_not_own_or_chmod_the_hosts_dev_null(
+    sandbox: Sandbox, no_strays: None
+) -> None:
+    with sandbox.scratch_dir() as prog:
+        (prog / "probe.py").write_text(DEV_NULL_PROBE)
+        proc = sandbox.start(
+            [sandbox.settings.python_bin, "-S", "/judge/probe.py"], limits=QUICK, program_dir=prog
+        )
+        try:
+            said = first_line(proc.results).decode()
+        finally:
+            proc.finish()
+    assert said.startswith("chmod refused 1 "), said  # EPERM: not the owner
+    owner, me = int(said.split()[4]), int(said.split()[6])
+    assert owner != me and os.stat("/dev/null").st_uid != sandbox.uid, said
+
+
+def test_a_one_shot_run_never_chowns_a_file_the_judge_holds_open(sandbox: Sandbox, scratch: Path) -> None:
+    # A compile has no input pipe at fd 4: whatever the judge's own process held there (a worker's lock or log file)
+    # was handed to the sandbox uid all the same.
+    victim = scratch.parent / f"held-{os.getpid()}"
+    victim.write_text("the judge's file")
+    held = os.open(victim, os.O_RDONLY | os.O_CLOEXEC)
+    saved = os.dup(4) if os.path.exists("/proc/self/fd/4") else -1
+    try:
+        os.dup2(held, 4, inheritable=False)
+        result = run_source(sandbox, scratch, "python", "print('ran')\n")
+    finally:
+        if saved >= 0:
+            os.dup2(saved, 4, inheritable=False)
+            os.close(saved)
+        else:
+            os.close(4)
+        os.close(held)
+    try:
+        assert result.stdout == b"ran\n"
+        assert victim.stat().st_uid == 0
+    finally:
+        victim.unlink()
+
+
+# Core scheduling (prctl(PR_SCHED_CORE)): a task given a cookie of its own shares a physical core only with tasks of
+# the same cookie, so wherever it runs, the core's other hyperthreads go idle ("force idle", charged to no run's CPU
+# time). On a judge host with SMT and a kernel built with CONFIG_SCHED_CORE (Ubuntu's are), a program whose threads
+# each take a cookie would take the sibling of every core it runs on from every other run on the host, doubling what
+# its fair share costs them. No runtime or compiler calls it (strace of g++, javac, java, node, python3: 2026-12-04);
+# this machine has no SMT and no core scheduling (the kernel answered EINVAL), so the filter's EPERM is what shows.
+SCHED_CORE_PROBE = (
+    "import ctypes, errno\n"
+    "libc = ctypes.CDLL(None, use_errno=True)\n"
+    "def outcome(ret):\n"
+    "    return 'ok' if ret == 0 else errno.errorcode[ctypes.get_errno()]\n"
+    "print(outcome(libc.prctl(62, 1, 0, 0, 0)), outcome(libc.prctl(15, b'renamed', 0, 0, 0)))\n"  # CREATE; SET_NAME
+)
+
+
+def test_a_program_cannot_take_a_core_scheduling_cookie(sandbox: Sandbox, scratch: Path) -> None:
+    result = run_source(sandbox, scratch, "python", SCHED_CORE_PROBE, limits=QUICK)
+    assert result.exit_code == 0, result.stderr.decode(errors="replace")[-2000:]
+    assert result.stdout.decode().split() == ["EPERM", "ok"], result.stdout.decode()
+
+
+def test_a_judge_takes_back_the_dev_null_an_earlier_judge_gave_to_a_sandbox_uid(
+    judge_settings: JudgeSettings,
+) -> None:
+    # Before the fix every supervised run handed the host's /dev/null to its sandbox uid, and it stays so until the
+    # host reboots: after an upgrade, the next run leasing that uid could still chmod it. A judge starting up takes it
+    # back when a uid of its own range owns it (here as an earlier judge of this range would have left it).
+    left = judge_settings.sandbox_uid + 1
+    os.chown("/dev/null", left, judge_settings.sandbox_gid)
+    try:
+        Sandbox(judge_settings).close()
+        st = os.stat("/dev/null")
+        span = range(
+            judge_settings.sandbox_uid, judge_settings.sandbox_uid + judge_settings.sandbox_uid_count
+        )
+        assert st.st_uid not in span and st.st_mode & 0o777 == 0o666, (st.st_uid, oct(st.st_mode))
+    finally:
+        if os.stat("/dev/null").st_uid == left:
+            os.chown("/dev/null", 0, 0)

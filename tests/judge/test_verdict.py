@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import signal
 import time
+from decimal import Decimal
 
 import pytest
 
@@ -28,6 +29,7 @@ from judge.schemas import TestResult, Verdict
 from judge.verdict import (
     RUN_OVER_MEMORY,
     SHOWN_VALUE_BYTES,
+    VALUE_NOT_SHOWN,
     ProcessOutcome,
     TestOutcome,
     clean_text,
@@ -114,6 +116,29 @@ def test_the_size_estimate_looks_no_further_than_the_cap_and_is_within_twice_the
         assert json_size_over(value, size // 4 - 1) or size < 8
     endless = [[0] * 1000] * 10**6  # a billion elements, walked only until the estimate passes the cap
     assert json_size_over(endless, SHOWN_VALUE_BYTES)
+
+
+def _stored_size(value: object) -> int:
+    """Bytes of `value` as PostgreSQL's jsonb writes it back (where reports are stored): every number in full decimal,
+    never in exponent notation (api.stored_json)."""
+    text = json.dumps(value, separators=(",", ":"))
+    floats = [v for v in value if isinstance(v, float)] if isinstance(value, list) else []
+    return len(text) + sum(len(f"{Decimal(repr(f)):f}") - len(repr(f)) for f in floats)
+
+
+@pytest.mark.parametrize("number", [1e308, -1.7976931348623157e308, 5e-324, 1.2345e-200, 6.02e123])
+def test_a_returned_value_is_shown_only_when_it_is_small_as_stored_not_only_as_written(number: float) -> None:
+    # A report is stored in PostgreSQL, whose jsonb writes a number back in full: 1e308, 6 bytes of JSON, is 309
+    # digits stored. Counting each float as 25 bytes, 10,000 of them (70 KB written) were shown, 3 MB per visible
+    # test stored and read back with the report (five tests: 15 MB a Run).
+    value = [number] * 10_000
+    assert _stored_size(value) > SHOWN_VALUE_BYTES
+    result = _judge(_ok(value), expected=[1.5], returns="float[]")
+    assert result.verdict is Verdict.WRONG_ANSWER and result.actual is None
+    assert result.message is not None and result.message.endswith(VALUE_NOT_SHOWN)
+    honest = [0.1, -2.5e-7, 123456.789, 1e15, 0.0, 3.0] * 1000  # shown, as stored and as written
+    assert _stored_size(honest) < SHOWN_VALUE_BYTES
+    assert _judge(_ok(honest), expected=honest, returns="float[]").actual == honest
 
 
 def test_a_correct_answer_charged_past_the_limit_is_time_limit_whatever_the_record_says():
