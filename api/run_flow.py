@@ -23,7 +23,7 @@ from api.custom_input import custom_cases, custom_report
 from api.db import questions_repo, runs_repo, sessions_repo
 from api.db.pool import Conn, Pool, connection
 from api.deps import own_session, session_for_invite
-from api.errors import ConflictError, NotFoundError, RateLimitedError
+from api.errors import ConflictError, NotFoundError, RateLimitedError, UnprocessableError
 from api.judging import LazyJudge, Mode, check_code_size, judge_code, redact
 from api.question_cache import QuestionCache
 from api.ratelimits import RateLimits
@@ -89,6 +89,10 @@ async def _lease_and_load(
     rate_limited: bool,
     custom: list[list[Any]] | None = None,
 ) -> _Prepared:
+    # Only the languages the organisation allowed (drafts, custom input and the end checked it; Run and Submit did
+    # not, and a Java-only interview took a Python final answer). The agent's runs too: it runs what the editor sent.
+    if language not in sessions_repo.session_languages(session):
+        raise UnprocessableError("This interview does not use that language.", code="unsupported_language")
     check_code_size(code, services.judge.settings)
     lease = await runs_repo.take_lease(
         conn, session["id"], caller, services.lease_ttl_s, exclusive=mode == "submit"
