@@ -95,15 +95,21 @@ class _TooLarge(Exception):
 
 class BodyLimitMiddleware:
     """Refuses bodies over `max_bytes`, by Content-Length up front and by counting streamed chunks.
+    `route_caps` maps (method, path) to a cap of its own, whatever the body's type (the routes anyone may call);
     `multipart_caps` maps (method, path) to a larger cap for multipart bodies only (the session route's résumé
     upload); JSON bodies on those routes keep `max_bytes`."""
 
     def __init__(
-        self, app: ASGIApp, max_bytes: int, multipart_caps: dict[tuple[str, str], int] | None = None
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        multipart_caps: dict[tuple[str, str], int] | None = None,
+        route_caps: dict[tuple[str, str], int] | None = None,
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.multipart_caps = multipart_caps or {}
+        self.route_caps = route_caps or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -117,7 +123,7 @@ class BodyLimitMiddleware:
         if scope["method"] not in _NO_BODY and has_content_coding(scope):
             await send_json(send, 400, CODED_BODY)
             return
-        limit = self.max_bytes
+        limit = self.route_caps.get((scope["method"], scope["path"]), self.max_bytes)
         if kind == MULTIPART:
             limit = self.multipart_caps.get((scope["method"], scope["path"].rstrip("/")), limit)
         for name, value in scope["headers"]:
