@@ -17,8 +17,9 @@ PostgreSQL text and jsonb never hold U+0000 either. Each model listed the fields
 off its list (the organisation's `logo_url`) reached a query with one: a 500. No JSON body of ours means anything
 with a NUL in it, so none is read, whatever its fields. The one exception is LiveKit's webhook (`LIVEKIT_WEBHOOK`):
 LiveKit writes it, with attributes and metadata that participants set themselves, and nothing of it but ids is
-stored. A query parameter is compared with or bound into a query (filters, topics, partner ids): no parameter of
-ours can mean anything with a NUL either, so it is refused for every route before any route reads it.
+stored; its route applies the other checks itself (`refusal`), once the body's signature holds, so that an anonymous
+body is never parsed. A query parameter is compared with or bound into a query (filters, topics, partner ids): no
+parameter of ours can mean anything with a NUL either, so it is refused for every route before any route reads it.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import json_keys
 from api.asgi_reply import send_json
+from api.errors import UnprocessableError
 from api.media_types import FORMS, media_type
 
 # A surrogate escape (\uD800-\uDFFF), or an escaped backslash (so that `\\ud800` is read as text, not an escape).
@@ -112,6 +114,21 @@ def _is_utf8(body: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+class BodyRefusedError(UnprocessableError):
+    """The edge's 422 for a body a route checks itself (`refusal`), in the same shape."""
+
+    def __init__(self, field: str, problem: str, code: str) -> None:
+        super().__init__(f"{field}: {problem}", code=code)
+        self.fields = [{"field": field, "message": problem}]
+
+
+def refusal(body: bytes, *, nul: bool = True) -> BodyRefusedError | None:
+    """What the edge would answer for `body` (a repeated key, a lone surrogate, a NUL unless `nul` is False), for a
+    route the edge leaves its body to; None when the body may be read."""
+    problem = _problem(body, nul=nul)
+    return BodyRefusedError(*problem) if problem is not None else None
 
 
 def _printable(path: str) -> str:
@@ -206,7 +223,9 @@ class JsonTextMiddleware:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
-        if media_type(scope) in FORMS:
+        if media_type(scope) in FORMS or scope.get("path") == LIVEKIT_WEBHOOK:
+            # LiveKit's webhook is checked by its route once its signature holds (`refusal`): read here, an
+            # anonymous 2 MiB body was parsed before anything could refuse it.
             await self.app(scope, receive, send)
             return
         chunks: list[bytes] = []
@@ -219,7 +238,7 @@ class JsonTextMiddleware:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        problem = _problem(body, nul=scope.get("path") != LIVEKIT_WEBHOOK)
+        problem = _problem(body)
         if problem is not None:
             await send_json(send, 422, _reply(*problem))
             return
