@@ -206,6 +206,11 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,
         multipart_caps={("POST", "/v1/sessions"): upload_cap},
+        # No credential needed: an anonymous body is read (and parsed twice) before anything refuses it.
+        route_caps={
+            ("POST", path): settings.max_public_body_bytes
+            for path in ("/v1/join", "/v1/livekit/token", "/v1/practice")
+        },
     )
     app.add_middleware(HeaderLimitMiddleware, max_bytes=settings.max_header_bytes)
     # Compresses the page's assets and larger JSON for clients that accept gzip (Vary: Accept-Encoding).

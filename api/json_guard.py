@@ -1,7 +1,8 @@
 """Refuses, at the edge, with a 422 naming the field: JSON bodies that repeat a key in one object
-(`duplicate_json_key`, api.json_keys), JSON bodies whose strings hold lone UTF-16 surrogates (`"\\ud800"`), and
-query parameters holding the NUL character (`%00`); with a 400 `duplicate_query_parameter`, a query naming a
-parameter twice; and with a 404 `not_found`, a path holding a NUL (a path parameter is bound into queries too).
+(`duplicate_json_key`, api.json_keys), JSON bodies whose strings or keys hold lone UTF-16 surrogates (`"\\ud800"`)
+or the NUL character (`"\\u0000"`), and query parameters holding the NUL character (`%00`); with a 400
+`duplicate_query_parameter`, a query naming a parameter twice; and with a 404 `not_found`, a path holding a NUL (a
+path parameter is bound into queries too).
 
 Every body is checked but a form's (multipart or URL-encoded), whatever its Content-Type says: FastAPI parses a
 body as JSON for a JSON media type or none, and the routes that read their body themselves (LiveKit's webhook,
@@ -10,16 +11,22 @@ Ashby's calls) parse it whatever its label. A body that is not JSON is left to t
 Python's JSON parser accepts such escapes and yields strings that cannot be encoded as UTF-8, so PostgreSQL (and
 every UTF-8 consumer downstream) would fail on them later, mid-request. It yields them from surrogates written as
 UTF-8 bytes too, and from bodies in UTF-16 or UTF-32. Checked once at the edge for every JSON body: a byte scan
-finds candidate escapes, and a strict UTF-8 decode the rest; only then is the body parsed to name the field. A
-query parameter is compared with or bound into a query (filters, topics, partner ids), and PostgreSQL text never
-holds U+0000: no parameter of ours can mean anything with one, so it is refused for every route before any route
-reads it.
+finds candidate escapes, and a strict UTF-8 decode the rest; only then is the body parsed to name the field.
+
+PostgreSQL text and jsonb never hold U+0000 either. Each model listed the fields it checked for it, and a field left
+off its list (the organisation's `logo_url`) reached a query with one: a 500. No JSON body of ours means anything
+with a NUL in it, so none is read, whatever its fields. The one exception is LiveKit's webhook (`LIVEKIT_WEBHOOK`):
+LiveKit writes it, with attributes and metadata that participants set themselves, and nothing of it but ids is
+stored; its route applies the other checks itself (`refusal`), once the body's signature holds, so that an anonymous
+body is never parsed. A query parameter is compared with or bound into a query (filters, topics, partner ids): no
+parameter of ours can mean anything with a NUL either, so it is refused for every route before any route reads it.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -27,11 +34,22 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import json_keys
 from api.asgi_reply import send_json
+from api.errors import UnprocessableError
 from api.media_types import FORMS, media_type
 
 # A surrogate escape (\uD800-\uDFFF), or an escaped backslash (so that `\\ud800` is read as text, not an escape).
 _ESCAPE = re.compile(rb"\\(?:u([dD][89a-fA-F][0-9a-fA-F]{2})|.)", re.DOTALL)
 _CANDIDATE = re.compile(rb"\\u[dD][89a-fA-F]")
+# A NUL escape (\u0000), or an escaped backslash (so that `\\u0000` is read as text, not an escape).
+_NUL_ESCAPE = re.compile(rb"\\(?:(u0000)|.)", re.DOTALL)
+LIVEKIT_WEBHOOK = "/v1/livekit/webhook"  # signed by LiveKit, written with what participants set (see above)
+
+
+def has_nul_escape(body: bytes) -> bool:
+    """True when a JSON text escapes U+0000 (a raw NUL is no valid JSON text: the parser refuses it)."""
+    if b"u0000" not in body:
+        return False
+    return any(m.group(1) is not None for m in _NUL_ESCAPE.finditer(body))
 
 
 def has_lone_surrogate_escape(body: bytes) -> bool:
@@ -61,22 +79,28 @@ def _is_surrogate_text(value: str) -> bool:
     return any("\ud800" <= ch <= "\udfff" for ch in value)
 
 
-def surrogate_path(value: Any) -> str | None:
-    """The dotted path of the first key or string holding a lone surrogate, walked without recursion."""
+def _has_nul(value: str) -> bool:
+    return "\x00" in value
+
+
+def surrogate_path(value: Any, bad: Callable[[str], bool] = _is_surrogate_text) -> str | None:
+    """The dotted path of the first key or string (in the order the body writes them) holding a lone surrogate (or
+    whatever `bad` finds), walked without recursion."""
     stack: list[tuple[str, Any]] = [("", value)]
     while stack:
         path, node = stack.pop()
         if isinstance(node, str):
-            if _is_surrogate_text(node):
+            if bad(node):
                 return path or "body"
         elif isinstance(node, dict):
-            for key, child in node.items():
-                child_path = f"{path}.{key}" if path else str(key)
-                if _is_surrogate_text(key):
-                    return path or "body"
-                stack.append((child_path, child))
+            if any(bad(key) for key in node):
+                return path or "body"
+            children = [(f"{path}.{key}" if path else str(key), child) for key, child in node.items()]
+            stack.extend(reversed(children))  # popped first to last
         elif isinstance(node, list):
-            stack.extend((f"{path}.{i}" if path else str(i), child) for i, child in enumerate(node))
+            stack.extend(
+                reversed([(f"{path}.{i}" if path else str(i), child) for i, child in enumerate(node)])
+            )
     return None
 
 
@@ -92,8 +116,28 @@ def _is_utf8(body: bytes) -> bool:
     return True
 
 
-def _problem(body: bytes) -> tuple[str, str, str] | None:
-    """(field, problem, error code) for a JSON body the API must not read; None for one it may (or no JSON)."""
+class BodyRefusedError(UnprocessableError):
+    """The edge's 422 for a body a route checks itself (`refusal`), in the same shape."""
+
+    def __init__(self, field: str, problem: str, code: str) -> None:
+        super().__init__(f"{field}: {problem}", code=code)
+        self.fields = [{"field": field, "message": problem}]
+
+
+def refusal(body: bytes, *, nul: bool = True) -> BodyRefusedError | None:
+    """What the edge would answer for `body` (a repeated key, a lone surrogate, a NUL unless `nul` is False), for a
+    route the edge leaves its body to; None when the body may be read."""
+    problem = _problem(body, nul=nul)
+    return BodyRefusedError(*problem) if problem is not None else None
+
+
+def _printable(path: str) -> str:
+    return path.replace("\x00", "\\0").encode("ascii", "backslashreplace").decode()
+
+
+def _problem(body: bytes, *, nul: bool = True) -> tuple[str, str, str] | None:
+    """(field, problem, error code) for a JSON body the API must not read; None for one it may (or no JSON).
+    `nul`: whether a NUL in a string or key is a problem (everywhere but LiveKit's webhook)."""
     if not body.strip():
         return None
     try:
@@ -102,14 +146,15 @@ def _problem(body: bytes) -> tuple[str, str, str] | None:
         return e.field, json_keys.DUPLICATE, "duplicate_json_key"
     except (ValueError, RecursionError):
         return None  # not JSON the app would accept either; it answers with its own error
-    # Python's parser also reads surrogates that are no escape: written as UTF-8 bytes (it decodes with
-    # 'surrogatepass'), or in a UTF-16 or UTF-32 body (any escape in it, which the byte scan cannot see).
-    if not has_lone_surrogate_escape(body) and json.detect_encoding(body) in _UTF8 and _is_utf8(body):
-        return None
-    path = surrogate_path(parsed)
-    return (
-        (path.encode("ascii", "backslashreplace").decode(), SURROGATES, "validation_error") if path else None
-    )
+    # Python's parser also reads surrogates and NULs that are no escape in the bytes: a surrogate written as UTF-8
+    # bytes (it decodes with 'surrogatepass'), and anything in a UTF-16 or UTF-32 body (which the byte scan cannot
+    # see).
+    plain = json.detect_encoding(body) in _UTF8 and _is_utf8(body)
+    if (not plain or has_lone_surrogate_escape(body)) and (path := surrogate_path(parsed)):
+        return _printable(path), SURROGATES, "validation_error"
+    if nul and (not plain or has_nul_escape(body)) and (path := surrogate_path(parsed, _has_nul)):
+        return _printable(path), NUL, "validation_error"
+    return None
 
 
 SURROGATES = "text must not contain unpaired UTF-16 surrogates"
@@ -158,7 +203,7 @@ def _reply(field: str, problem: str, code: str = "validation_error") -> bytes:
 
 class JsonTextMiddleware:
     """Refuses a NUL in the path or the query string; buffers every body but a form's (already capped by
-    BodyLimitMiddleware outside it) and refuses JSON that repeats a key or holds lone surrogates."""
+    BodyLimitMiddleware outside it) and refuses JSON that repeats a key or holds lone surrogates or NULs."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -178,7 +223,9 @@ class JsonTextMiddleware:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
-        if media_type(scope) in FORMS:
+        if media_type(scope) in FORMS or scope.get("path") == LIVEKIT_WEBHOOK:
+            # LiveKit's webhook is checked by its route once its signature holds (`refusal`): read here, an
+            # anonymous 2 MiB body was parsed before anything could refuse it.
             await self.app(scope, receive, send)
             return
         chunks: list[bytes] = []

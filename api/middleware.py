@@ -1,5 +1,6 @@
-"""ASGI middleware: request head cap (431) and one Authorization header (400), request body size cap (413, after
-refusing a second Content-Type or a content coding) and per-route metrics with a structured access log."""
+"""ASGI middleware: request head cap (431), one Authorization header (400) and one way of framing the body (400,
+connection closed), request body size cap (413, after refusing a second Content-Type or a content coding) and
+per-route metrics with a structured access log."""
 
 from __future__ import annotations
 
@@ -44,13 +45,29 @@ HEAD_TOO_LARGE = b'{"error":{"code":"headers_too_large","message":"The request h
 TWO_AUTHORIZATIONS = (
     b'{"error":{"code":"duplicate_authorization","message":"Send exactly one Authorization header."}}'
 )
+TWO_FRAMINGS = (
+    b'{"error":{"code":"ambiguous_body_length",'
+    b'"message":"Send either Content-Length or Transfer-Encoding, not both."}}'
+)
+
+
+def has_two_framings(scope: Scope) -> bool:
+    """Whether a request gives its body's length both by Content-Length and by Transfer-Encoding."""
+    names = {name for name, _ in scope["headers"]}
+    return b"content-length" in names and b"transfer-encoding" in names
 
 
 class HeaderLimitMiddleware:
     """Refuses requests whose headers add up to more than `max_bytes` (431). The server (h11) refuses a head it has
     to buffer past the same cap while it is still arriving; a head that arrived whole in one read is checked here.
     Also refuses two Authorization headers (400 `duplicate_authorization`): the API reads the first, a gateway in
-    front may authenticate, log or rate-limit by the last, so the two would disagree on who is calling."""
+    front may authenticate, log or rate-limit by the last, so the two would disagree on who is calling.
+
+    And a request that gives its body's length both by Content-Length and by Transfer-Encoding (400
+    `ambiguous_body_length`, then the connection is closed, as RFC 9112 6.3 requires of a server that answers one).
+    The server (h11) framed it by its chunks and read on: a proxy in front that framed it by Content-Length saw the
+    request end elsewhere, so bytes of one client's body were read here as the next request on a connection the
+    proxy shares between clients (request smuggling)."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -66,6 +83,9 @@ class HeaderLimitMiddleware:
             if sum(1 for name, _ in scope["headers"] if name == b"authorization") > 1:
                 await send_json(send, 400, TWO_AUTHORIZATIONS)
                 return
+            if has_two_framings(scope):
+                await send_json(send, 400, TWO_FRAMINGS, close=True)  # the body and what follows go unread
+                return
         await self.app(scope, receive, send)
 
 
@@ -75,15 +95,21 @@ class _TooLarge(Exception):
 
 class BodyLimitMiddleware:
     """Refuses bodies over `max_bytes`, by Content-Length up front and by counting streamed chunks.
+    `route_caps` maps (method, path) to a cap of its own, whatever the body's type (the routes anyone may call);
     `multipart_caps` maps (method, path) to a larger cap for multipart bodies only (the session route's résumé
     upload); JSON bodies on those routes keep `max_bytes`."""
 
     def __init__(
-        self, app: ASGIApp, max_bytes: int, multipart_caps: dict[tuple[str, str], int] | None = None
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        multipart_caps: dict[tuple[str, str], int] | None = None,
+        route_caps: dict[tuple[str, str], int] | None = None,
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.multipart_caps = multipart_caps or {}
+        self.route_caps = route_caps or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -97,7 +123,7 @@ class BodyLimitMiddleware:
         if scope["method"] not in _NO_BODY and has_content_coding(scope):
             await send_json(send, 400, CODED_BODY)
             return
-        limit = self.max_bytes
+        limit = self.route_caps.get((scope["method"], scope["path"]), self.max_bytes)
         if kind == MULTIPART:
             limit = self.multipart_caps.get((scope["method"], scope["path"].rstrip("/")), limit)
         for name, value in scope["headers"]:

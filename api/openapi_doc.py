@@ -38,6 +38,10 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "invalid_cursor": (400, "The pagination cursor is not one the API issued."),
     "duplicate_content_type": (400, "The request has more than one Content-Type header."),
     "duplicate_authorization": (400, "The request has more than one Authorization header."),
+    "ambiguous_body_length": (
+        400,
+        "The request gives its body's length by both Content-Length and Transfer-Encoding; the connection is closed.",
+    ),
     "duplicate_query_parameter": (400, "The query string names one parameter more than once."),
     "unsupported_content_encoding": (400, "The body names a Content-Encoding; send it uncompressed."),
     "unauthorized": (401, "Not authenticated."),

@@ -89,6 +89,10 @@ async def _lease_and_load(
     rate_limited: bool,
     custom: list[list[Any]] | None = None,
 ) -> _Prepared:
+    # Only the languages the organisation allowed (drafts, custom input and the end checked it; Run and Submit did
+    # not, and a Java-only interview took a Python final answer). The agent's runs too: it runs what the editor sent.
+    if language not in sessions_repo.session_languages(session):
+        raise UnprocessableError("This interview does not use that language.", code="unsupported_language")
     check_code_size(code, services.judge.settings)
     lease = await runs_repo.take_lease(
         conn, session["id"], caller, services.lease_ttl_s, exclusive=mode == "submit"
@@ -179,13 +183,6 @@ async def _drop_lease_quietly(pool: Pool, prepared: _Prepared) -> None:
         log.warning("run.lease_not_dropped", error_type=type(e).__name__)
 
 
-def _require_language(session: dict[str, Any], language: str) -> None:
-    """Only the interview's languages, as for drafts and the end's final code: a Run or Submit in another was judged
-    and stored (and a Submit is the final answer the grader grades)."""
-    if language not in sessions_repo.session_languages(session):
-        raise UnprocessableError("This interview does not use that language.", code="unsupported_language")
-
-
 def _already_running() -> RateLimitedError:
     return RateLimitedError(
         "A run of this session is already in progress; wait for its result.",
@@ -212,7 +209,6 @@ async def run_for_candidate(
         async with connection(services.pool) as conn:
             session = own_session(await session_for_invite(conn, invite, services.settings), session_id)
             require_running(session, services.settings)
-            _require_language(session, language)
             prepared = await _lease_and_load(
                 conn,
                 services,
@@ -247,8 +243,6 @@ async def run_for_agent(
             raise ConflictError("This session was cancelled.", code="session_cancelled")
         require_record_open(session, services.settings)
         require_not_over(session, services.settings)
-        # The agent runs the editor's language, which the candidate's page names.
-        _require_language(session, language)
         prepared = await _lease_and_load(
             conn, services, session, "agent", language=language, code=code, mode=mode, rate_limited=False
         )

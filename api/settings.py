@@ -92,6 +92,9 @@ class ApiSettings(BaseSettings):
     session_expiry_hours: int = Field(default=24 * 7, ge=1)
 
     max_body_bytes: int = 2 * 1024 * 1024
+    # The routes anyone may call without a key (join, LiveKit's token endpoint, practice) read a few short fields:
+    # their bodies are capped lower, so that an anonymous request cannot cost the API more than a few joins' work.
+    max_public_body_bytes: int = Field(default=64 * 1024, ge=1024)
     max_resume_bytes: int = 5 * 1024 * 1024
     max_text_chars: int = 50_000
 

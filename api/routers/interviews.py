@@ -88,13 +88,16 @@ async def create_consent(
     session_id: SessionId, body: ConsentBody, candidate: CandidateSession, conn: DbConn
 ) -> dict[str, Any]:
     """Record that the candidate agreed to the notice: its version, the hash of the exact text shown, and when. The
-    organisation is notified (`session.consent_given`). Agreeing again to the same text stores nothing new."""
+    organisation is notified (`session.consent_given`). Agreeing again to the same text stores nothing new. Only
+    the current notice can be agreed to: a version it replaced is 409 `notice_changed`, as a changed text is."""
     session = own_session(candidate, session_id)
     if body.notice_version not in versions():
         raise UnprocessableError("Unknown notice version.", code="unknown_notice")
     org = await session_org(conn, session)
-    notice = render_notice(session, org, sessions_repo.session_languages(session), body.notice_version)
-    if notice.sha256 != body.notice_sha256:
+    # Rendered in the current version whatever the request names: an older one (version 1 says nothing of legal
+    # holds) matched its own text and opened the room, a consent to a notice the page no longer shows.
+    notice = render_notice(session, org, sessions_repo.session_languages(session))
+    if body.notice_version != notice.version or notice.sha256 != body.notice_sha256:
         raise ConflictError("The notice has changed; read it again.", code="notice_changed")
     at = datetime.now(UTC).isoformat()
     days = retention_days(org)  # what the notice just checked says: "keeps this record for {days} days"

@@ -1,0 +1,54 @@
+"""A consent is to the notice the candidate page shows now, never to a version it replaced. The route rendered
+whichever version the request named and checked the hash against that: an agreement to version 1 (which says
+nothing of legal holds: version 2 added it) opened the room, though docs/candidate-page.md says a new version
+shipped is 409 `notice_changed`. A stale page, or a candidate choosing the text they agree to, got a record of
+consent to a notice the organisation no longer shows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg import AsyncConnection
+from psycopg.rows import DictRow
+
+from api.db import sessions_repo
+from api.db.pool import connection
+from api.notices import current_version, render_notice, versions
+from tests.conftest import ApiServer
+
+Conn = AsyncConnection[DictRow]
+
+
+async def _rendered(server: ApiServer, session_id: str, version: str) -> dict[str, Any]:
+    """The exact text of `version` for this session, as the page would show it: what a client can compute."""
+    async with connection(server.app.state.pool) as conn:
+        found = await sessions_repo.get_candidate_session(conn, session_id)
+    assert found is not None
+    notice = render_notice(found.session, found.org, sessions_repo.session_languages(found.session), version)
+    return {"notice_version": notice.version, "notice_sha256": notice.sha256, "agreed": True}
+
+
+async def test_a_consent_to_a_superseded_notice_is_refused_and_opens_nothing(
+    api_server: ApiServer, db: Conn
+) -> None:
+    assert len(versions()) > 1 and current_version() == versions()[-1]
+    s = await api_server.create_session()
+    auth = {"Authorization": f"Bearer {s['invite']}"}
+    url = f"/v1/sessions/{s['id']}/consent"
+    for old in versions()[:-1]:
+        r = await api_server.client.post(url, json=await _rendered(api_server, s["id"], old), headers=auth)
+        assert (r.status_code, r.json()["error"]["code"]) == (409, "notice_changed"), (old, r.text)
+    cur = await db.execute("select count(*) as n from session_events where session_id = %s", (s["id"],))
+    assert await cur.fetchone() == {"n": 0}
+    join = (await api_server.client.post("/v1/join", json={"invite": s["invite"]})).json()
+    assert (join["consented"], join["participant_token"]) == (False, "")
+    started = await api_server.client.post(
+        f"/v1/sessions/{s['id']}/start", json={"mode": "voice"}, headers=auth
+    )
+    assert (started.status_code, started.json()["error"]["code"]) == (409, "consent_required")
+
+    current = await api_server.client.post(
+        url, json=await _rendered(api_server, s["id"], current_version()), headers=auth
+    )
+    assert current.status_code == 201, current.text
+    assert current.json()["notice_version"] == join["notice"]["version"] == current_version()
