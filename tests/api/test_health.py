@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Iterator
+from typing import Any
 
 import psycopg
 import pytest
@@ -167,3 +169,33 @@ async def test_a_server_freezes_its_startup_heap_by_default_and_thaws_it_on_stop
         assert (await client.get("/healthz")).status_code == 200
         assert gc.get_freeze_count() > before  # what the app built is out of the collector's generations
     assert gc.get_freeze_count() == 0  # and back in them once it stops: the process goes on
+
+
+async def test_openapi_document_is_encoded_once_and_served_plain_or_gzipped_alike(
+    api_server: ApiServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Anyone may ask for the document (a few hundred kB) in a loop: it is encoded and compressed once per process, not
+    # on every request.
+    encoded: list[int] = []
+    dumps = json.dumps
+
+    def counting(obj: Any, *args: Any, **kwargs: Any) -> str:
+        out = dumps(obj, *args, **kwargs)
+        if len(out) > 100_000:
+            encoded.append(len(out))
+        return out
+
+    monkeypatch.setattr(json, "dumps", counting)
+    plain = [
+        await api_server.client.get("/openapi.json", headers={"Accept-Encoding": "identity"})
+        for _ in range(3)
+    ]
+    zipped = [
+        await api_server.client.get("/openapi.json", headers={"Accept-Encoding": "gzip"}) for _ in range(3)
+    ]
+    assert len(encoded) == 1  # the first request of this app (one per test)
+    assert {r.headers.get("content-encoding") for r in plain} == {None}
+    assert {r.headers["content-encoding"] for r in zipped} == {"gzip"}  # httpx decodes it for .json()
+    assert all(r.status_code == 200 and "Accept-Encoding" in r.headers["vary"] for r in plain + zipped)
+    assert all(r.json() == plain[0].json() for r in plain + zipped)
+    assert plain[0].json()["paths"]["/v1/sessions"]
