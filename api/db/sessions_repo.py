@@ -255,7 +255,15 @@ async def mark_completed(
 ) -> str | None:
     """scheduled/in_progress -> completed; also abandoned-by-room_finished -> completed within `after_abandon_s`
     of that abandonment (the webhook overtook the agent's last call: its final code still counts). Returns the
-    status afterwards, None if no such session."""
+    status afterwards, None if no such session.
+
+    Code handed in for a language the interview does not use (the agent hands in what the candidate's editor
+    reported) is not the final answer: the newest saved draft, always in an allowed language, is taken instead."""
+    if language is not None:
+        cur = await conn.execute("select language, languages from sessions where id = %s", (session_id,))
+        allowed = await cur.fetchone()
+        if allowed is not None and language not in session_languages(allowed):
+            final_code = language = None
     cur = await conn.execute(
         """
         with newest as (  -- no code handed in (no voice to snapshot it, time ran out): the newest saved draft
@@ -266,10 +274,7 @@ async def mark_completed(
           final_code = coalesce(%(code)s, final_code, (select code from newest)),
           language = case when %(code)s::text is null and final_code is null and exists (select from newest)
                           then (select language from newest) else coalesce(%(lang)s, language) end,
-          end_reason = %(reason)s, started_at = coalesce(started_at, now()),
-          -- the final language joins the allowed ones rather than failing the completion
-          languages = case when %(lang)s::text is null or cardinality(languages) = 0 or %(lang)s = any (languages)
-                           then languages else languages || %(lang)s::text end
+          end_reason = %(reason)s, started_at = coalesce(started_at, now())
         where id = %(id)s and (
           status in ('scheduled', 'in_progress')
           or (status = 'abandoned' and end_reason = 'room_finished'

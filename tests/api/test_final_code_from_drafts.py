@@ -97,3 +97,25 @@ async def test_a_session_without_drafts_ends_without_final_code(api_server: ApiS
         assert await sessions_repo.mark_abandoned(conn, s["id"], "room_finished")
     ending = await _ending(db, s["id"])
     assert (ending["final_code"], ending["language"]) == (None, "python")
+
+
+async def test_code_handed_in_for_a_language_the_interview_does_not_use_is_not_the_final_answer(
+    api_server: ApiServer, db: Conn
+) -> None:
+    # The agent hands in what the candidate's editor reported; an editor made to report C++ in a Python-or-Java
+    # interview neither became the answer graded nor widened the organisation's choice of languages.
+    s = await _started_with_drafts(api_server, db, [("java", "class Solution { int f() { return 2; } }")])
+    r = await api_server.client.post(
+        f"/v1/internal/sessions/{s['id']}/complete",
+        json={"final_code": "int f() { return 3; }", "language": "cpp"},
+        headers=api_server.internal_headers(),
+    )
+    assert r.status_code == 200, r.text
+    assert await _ending(db, s["id"]) == {
+        "status": "completed",
+        "end_reason": "completed",
+        "final_code": "class Solution { int f() { return 2; } }",
+        "language": "java",
+    }
+    cur = await db.execute("select languages from sessions where id = %s", (s["id"],))
+    assert await cur.fetchone() == {"languages": ["python", "java"]}
