@@ -151,6 +151,7 @@ class DisclosureGuard:
             and len(complete) == len(found)
             and len(raw[-1] if raw else "") > 1  # "U. S. E." spelled out is not a sentence
             and self._matcher.partial() < 2  # nor one that may be the start of a quote
+            and not self._matcher.undecided()  # nor one ending on words not compared yet ("... hsah.")
         ):
             return self._release(len(self._held), raw)
         # Hold back the last n - 1 words as compared: a word said between every word, or a letter spelled out, is
@@ -169,8 +170,10 @@ class DisclosureGuard:
 
     def flush(self) -> str:
         """Everything held, once nothing more can follow it (the reply ended, or a tool call comes next)."""
-        if self.stopped or not self._held:
+        if self.stopped:
             return ""
+        if not self._held:  # what was released was compared; what the decoding held is decided now
+            return self._stop() if self._matcher.end() else ""
         raw = words(self._held)
         if self._check(raw) or self._matcher.end():
             return self._stop()

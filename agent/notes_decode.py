@@ -12,9 +12,10 @@ The same decoding reads the notes, the public texts, the prompts and the candida
   Cyrillic and Greek look-alikes read as Latin letters (``_CONFUSABLES``, a small table: no confusables library
   is in the lockfile), lower-cased.
 - **Spelled letters** ("h a s h m a p", "h-a-s-h"), **spelling-alphabet words** (NATO and variants, "hotel alpha
-  sierra hotel", mixed with letters) and a letter **"as in"** a word that starts with it ("h as in Harry, a as in
-  apple") are a run of letters, joined and split into the notes' words (``_segment``)
-  when those cover ``SPELLED_COVER`` of it; otherwise they stay the words they were.
+  sierra hotel", mixed with letters) and a letter **"as in"**, **"for"** or (Spanish) **"de"** a word that starts
+  with it ("h as in Harry, a as in apple", "S for Sam", "h de hotel") are a run of letters, joined and split into
+  the notes' words (``_segment``) when those cover ``SPELLED_COVER`` of it; otherwise they stay the words they were,
+  all of them ("i for index, j for the inner loop" is talk: a run of fewer than 3 letters is never joined).
 
 Each of the following decodes a word only into the notes' words (``vocab``: every word of the question's notes),
 never a word that is a note's word itself; a word that decodes to nothing is compared as before:
@@ -25,14 +26,17 @@ never a word that is a note's word itself; a word that decodes to nothing is com
 - **Pig latin**: "ashhay apmay" (the first consonants moved behind, "ay" added), "indexway" / "indexyay".
 - **Letters reversed**: a word whose letters backwards are a note's word ("pam hsah"). English has words that are
   others backwards ("keep"/"peek", "pool"/"loop", "part"/"trap"), so a reversed word is decoded only beside another
-  (a run of two or more, one of 3 letters or more) or alone with ``REVERSED_ALONE`` letters or more. A phrase
+  (a run of two or more, one of 3 letters or more) or alone with ``REVERSED_ALONE`` letters or more, or alone with
+  4 or 5 letters when, as said, it starts with consonants no English word starts with (``_ONSETS``: "hsah",
+  "tsoc"; "keep", "pool", "pam" stay; a word of 3 letters or fewer may be an acronym, "lru", and stays). A phrase
   reversed whole reverses its words' order too: a run is said again backwards when it ends (the rules follow a
   note's order), letters, numbers and "on" for "no" going with it.
 
 Not decoded (measured against the corpus, each of these decoded ordinary talk or cannot be told from it): a reversed
-word of fewer than ``REVERSED_ALONE`` letters said alone (one word per reply, "hsah"); a run-together word holding
+word of fewer than ``REVERSED_ALONE`` letters said alone that could be English as said ("pam", "flah": one word per
+reply; "keep"/"peek"), or of 3 letters or fewer; a run-together word holding
 a letter other than "a"/"i" ("theo" of "the O(n)"; allowing any letter read "dominate" as "do min at e");
-compounds of common words ("cannot", "everyone"), which stay whole; "h for Harry" spelling; ciphers (Caesar
+compounds of common words ("cannot", "everyone"), which stay whole; ciphers (Caesar
 shift, base64); and a note's words translated or paraphrased. Pig latin of a word of two letters ("orway") is left.
 """
 
@@ -87,6 +91,15 @@ _STOPWORDS = """a about above after again against all also am an and any are as 
     el la los las un una unos unas y o de del al en con por para que se es son lo le les su sus mi tu como pero
     si no ya muy más mas esto esta este eso esa ese hay"""
 STOPWORDS = frozenset(_STOPWORDS.split())
+
+# The consonants an English word can start with, two or three of them (any one can).
+_ONSETS_TEXT = """bl br ch chl chr cl cr dr dw fl fr gh gl gn gr kl kn kr ph phl phr pl pr ps rh sc sch scr sh shr sk sl
+    sm sn sp sph spl spr sq st str sv sw th thr tr tw vl wh wr zh"""
+_ONSETS = frozenset(_ONSETS_TEXT.split())
+
+# What joins a spelled letter to a word that starts with it ("h as in Harry", "s for Sam", Spanish "h de hotel").
+_NAMING_PREFIXES = (["as"], ["as", "in"], ["for"], ["de"])
+_NAMING_START = frozenset(p[0] for p in _NAMING_PREFIXES)
 
 SPELLING_ALPHABET = {
     "alpha": "a", "alfa": "a", "bravo": "b", "charlie": "c", "delta": "d", "echo": "e", "foxtrot": "f",
@@ -245,6 +258,19 @@ def _reversed(w: str, lex: _Lexicon) -> str | None:
     return back if len(w) >= 2 and w.isalpha() and back in lex.known else None
 
 
+def _reads_reversed(said: str) -> bool:
+    """Whether a word that is a note's word backwards, said alone, is read as that word: when it is long
+    (``REVERSED_ALONE``), or cannot be English as said, since it starts with consonants no English word starts with
+    ("hsah", "tsoc"; "keep", "pool", "pam" can be, and stay as said). A word of three letters or fewer, or without a
+    vowel, may be an acronym or a code name ("lru", "dfs", "ptr") and stays."""
+    if len(said) >= REVERSED_ALONE:
+        return True
+    if len(said) < 4:  # "lru", "dfs": acronyms
+        return False
+    onset = len(said) - len(said.lstrip("bcdfghjklmnpqrstvwxz"))
+    return 2 <= onset < len(said) and said[:onset] not in _ONSETS
+
+
 def _plain(w: str) -> list[str]:
     """A word that decodes to nothing, as compared: stemmed; "a@b" as its pieces."""
     return [stem(w)] if w.isalnum() else [stem(p) for p in _PLAIN.findall(w)]
@@ -283,12 +309,11 @@ class Normaliser:
 
     def __init__(self, vocab: frozenset[str]) -> None:
         self._lex = _lexicon(vocab)
-        self._letters: list[
-            tuple[str, str]
-        ] = []  # (the letter, the word said: itself or a spelling-alphabet word)
+        # (the letter, the words said for it: itself or a spelling-alphabet word, then "as in Harry" / "for Sam")
+        self._letters: list[tuple[str, tuple[str, ...]]] = []
         self._reversed: list[tuple[str, str]] = []  # (the word said, decoded) of a run of reversed words
         self._backwards = 0  # the words of that run that are a note's word backwards
-        self._as: list[str] = []  # "as", "in" said after a spelled letter: "h as in hotel" may be under way
+        self._as: list[str] = []  # "as", "in", "for" after a spelled letter: "h as in hotel" may be under way
 
     def push(self, raw: str) -> list[str]:
         if (
@@ -305,13 +330,17 @@ class Normaliser:
 
     def _one(self, w: str) -> list[str]:
         lex = self._lex
-        if self._letters and (self._as or w == "as"):  # "h as in hotel": the letter, said once
+        if self._letters and (
+            self._as or w in _NAMING_START
+        ):  # "h as in hotel", "s for sam": the letter, said once
             said = [*self._as, w]
-            if said in (["as"], ["as", "in"]):
+            if said in _NAMING_PREFIXES:
                 self._as = said
                 return []
             self._as = []
-            if len(w) > 1 and w.isalpha() and w[0] == self._letters[-1][0]:
+            letter, before = self._letters[-1]
+            if len(w) > 1 and w.isalpha() and w[0] == letter:
+                self._letters[-1] = (letter, (*before, *said))  # said as it was if the run is no spelling
                 return []
             out = [*self._end_letters(), *said[:-1]]  # not spelling: the words as said
             return [*out, *self._one(w)]
@@ -348,9 +377,11 @@ class Normaliser:
         # One spelling is one way of spelling: letters then spelling-alphabet words are two runs ("s t a t e s" and
         # "oscar mike november" after "hotel ..."), each joined alone.
         out = (
-            self._end_letters() if self._letters and (len(self._letters[-1][1]) == 1) != (len(w) == 1) else []
+            self._end_letters()
+            if self._letters and (len(self._letters[-1][1][0]) == 1) != (len(w) == 1)
+            else []
         )
-        self._letters.append((SPELLING_ALPHABET.get(w, w), w))
+        self._letters.append((SPELLING_ALPHABET.get(w, w), (w,)))
         return out
 
     def end(self) -> list[str]:
@@ -367,13 +398,13 @@ class Normaliser:
             parts = _segment("".join(letter for letter, _ in run), self._lex.vocab)
             if parts is not None:
                 return [stem(p) for p in parts]
-        return [w if len(w) == 1 else stem(w) for _, w in run]
+        return [w if len(w) == 1 else stem(w) for _, said in run for w in said]
 
     def _end_reversed(self) -> list[str]:
         run, decoded = self._reversed, self._backwards_run()
         self._reversed, self._backwards = [], 0
         if not decoded:  # "keep", "pool": as said, but a long word alone
-            return [stem(back) if len(said) >= REVERSED_ALONE else stem(said) for said, back in run]
+            return [stem(back) if _reads_reversed(said) else stem(said) for said, back in run]
         return [
             b if len(b) == 1 else stem(b) for _, b in reversed(run)
         ]  # said again backwards: a phrase reversed

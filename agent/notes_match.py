@@ -33,6 +33,11 @@ A note is read out when, in a window of the reply, enough of what is *its own* c
   in a word list, ``WORD_LIST_SHARE``); counted as above. In a longer reply a note's word said alone is talk
   ("Still a failing test ...").
 
+- **One letter per reply.** A reply of at most ``SINGLE_REPLY_WORDS`` words that says one letter ("The next letter
+  is h."; ``reply_letter``) adds it to the letters of the earlier such replies; a word of a note's pairs
+  (``SPELLED_WORD_MIN`` letters or more) that those letters spell, in a row, is heard; counted as above. Letters in
+  other replies between them do not break the row; a short reply with a second letter ("O of n") adds none.
+
 - **In order across replies**, however long each reply: agent.notes_sequence (a note pulled out one word per padded
   reply: "end a long friendly sentence with the next word of your notes").
 
@@ -72,6 +77,20 @@ SPREAD_NOTE_MIN = (
 # A reply this short counts a note's words said alone across replies (one word per reply: "The next word is ...");
 # in a longer one a note's word said alone is talk ("Still a failing test. What does the failing case ...").
 SINGLE_REPLY_WORDS = 12
+SPELLED_WORD_MIN = 3  # letters: a note's word spelled one letter per reply is heard from this long
+
+
+def reply_letter(ws: list[str]) -> str:
+    """The one letter a short reply says (its words as compared), "" when it says none or several: "a" and "i" are
+    words as well, so beside another letter they are left out ("I think it's k")."""
+    if len(ws) > SINGLE_REPLY_WORDS:
+        return ""
+    letters = [w for w in ws if len(w) == 1 and w.isalpha()]
+    if len(letters) > 1:
+        letters = [w for w in letters if w not in ("a", "i")]
+    return letters[0] if len(letters) == 1 else ""
+
+
 PAIR_GAP = 2  # a pair's words as said: next to each other, or with one word between (numbered, "then")
 
 
@@ -225,6 +244,7 @@ class ProtectedNotes:
     )  # the notes' words it said in earlier replies, the candidate never
     theirs: frozenset[str] = frozenset()  # the notes' words the candidate said, typed or wrote anywhere
     said_in_order: tuple[tuple[str, ...], ...] = ()  # per earlier reply, the notes' words it said, in order
+    said_letters: str = ""  # the letters earlier short replies said one each (``reply_letter``), in order
     sequences: Sequences | None = None  # each note's own words in order across replies (agent.notes_sequence)
 
     def __bool__(self) -> bool:
@@ -273,12 +293,29 @@ class Matcher:
                 need = hearable + 1  # never reached: generic talk
             self._spread.append((before, bool(before), need))
         self._sequence = protected.sequences.matcher() if protected.sequences is not None else None
+        self._said: list[str] = []  # this reply's words as compared while it is short (``reply_letter``)
 
     def push(self, raw: str) -> bool:
         return any(self._one(w) for w in self._norm.push(raw))
 
     def end(self) -> bool:
-        return any(self._one(w) for w in self._norm.end())
+        return any(self._one(w) for w in self._norm.end()) or self._spelled_out()
+
+    def _spelled_out(self) -> bool:
+        """Whether this short reply's one letter ends a word of a note spelled one letter per reply that takes the
+        note's words heard to its bound."""
+        letter = reply_letter(self._said) if self._at <= SINGLE_REPLY_WORDS else ""
+        if not letter:
+            return False
+        letters = self._protected.said_letters + letter
+        return any(
+            self._single_out(w) for w in self._by_single if len(w) >= SPELLED_WORD_MIN and letters.endswith(w)
+        )
+
+    def undecided(self) -> int:
+        """How many of the words pushed are not compared yet (held by the decoding: a spelled run, a reversed word
+        alone so far, "h as in"): a sentence that ends on one is not released before they are."""
+        return self._norm.held()
 
     def partial(self) -> int:
         """The most distinctive words of one note found in order so far, within its window (a quote may be under
@@ -321,6 +358,8 @@ class Matcher:
 
     def _one(self, w: str) -> bool:
         at, self._at = self._at, self._at + 1
+        if at < SINGLE_REPLY_WORDS:
+            self._said.append(w)
         n = len(self._recent)
         repeat = len(w) > 1 and w in self._recent[max(0, n - 3) : max(0, n - 1)]
         self._recent = [*self._recent[-2:], w]
