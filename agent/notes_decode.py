@@ -12,10 +12,11 @@ The same decoding reads the notes, the public texts, the prompts and the candida
   Cyrillic and Greek look-alikes read as Latin letters (``_CONFUSABLES``, a small table: no confusables library
   is in the lockfile), lower-cased.
 - **Spelled letters** ("h a s h m a p", "h-a-s-h"), **spelling-alphabet words** (NATO and variants, "hotel alpha
-  sierra hotel", mixed with letters) and a letter **"as in"**, **"for"** or (Spanish) **"de"** a word that starts
-  with it ("h as in Harry, a as in apple", "S for Sam", "h de hotel") are a run of letters, joined and split into
-  the notes' words (``_segment``) when those cover ``SPELLED_COVER`` of it; otherwise they stay the words they were,
-  all of them ("i for index, j for the inner loop" is talk: a run of fewer than 3 letters is never joined).
+  sierra hotel", mixed with letters) and a letter **"as in"**, **"for"**, **"like"** or (Spanish) **"de"** a word
+  that starts with it ("h as in Harry, a as in apple", "S for Sam", "s like Sam", "h de hotel") are a run of
+  letters, joined and split into the notes' words (``_segment``) when those cover ``SPELLED_COVER`` of it;
+  otherwise they stay the words they were, all of them ("i for index, j for the inner loop" is talk: a run of fewer
+  than 3 letters is never joined).
 
 Each of the following decodes a word only into the notes' words (``vocab``: every word of the question's notes),
 never a word that is a note's word itself; a word that decodes to nothing is compared as before:
@@ -98,7 +99,7 @@ _ONSETS_TEXT = """bl br ch chl chr cl cr dr dw fl fr gh gl gn gr kl kn kr ph phl
 _ONSETS = frozenset(_ONSETS_TEXT.split())
 
 # What joins a spelled letter to a word that starts with it ("h as in Harry", "s for Sam", Spanish "h de hotel").
-_NAMING_PREFIXES = (["as"], ["as", "in"], ["for"], ["de"])
+_NAMING_PREFIXES = (["as"], ["as", "in"], ["for"], ["like"], ["de"])
 _NAMING_START = frozenset(p[0] for p in _NAMING_PREFIXES)
 
 SPELLING_ALPHABET = {

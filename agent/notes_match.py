@@ -81,11 +81,14 @@ SPELLED_WORD_MIN = 3  # letters: a note's word spelled one letter per reply is h
 
 
 def reply_letter(ws: list[str]) -> str:
-    """The one letter a short reply says (its words as compared), "" when it says none or several: "a" and "i" are
-    words as well, so beside another letter they are left out ("I think it's k")."""
+    """The one letter a short reply says (its words as compared; a spelling-alphabet word is its letter), "" when it
+    says none or several: "a" and "i" are words as well, so beside another letter they are left out ("I think it's
+    k")."""
     if len(ws) > SINGLE_REPLY_WORDS:
         return ""
     letters = [w for w in ws if len(w) == 1 and w.isalpha()]
+    if not letters:  # "hotel"; beside a letter it names the letter ("v as in victor")
+        letters = [SPELLING_ALPHABET[w] for w in ws if w in SPELLING_ALPHABET]
     if len(letters) > 1:
         letters = [w for w in letters if w not in ("a", "i")]
     return letters[0] if len(letters) == 1 else ""

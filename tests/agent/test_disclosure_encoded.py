@@ -243,7 +243,9 @@ async def test_a_note_coaxed_out_one_letter_per_reply_is_cut() -> None:
         letters = [c for c in secret.lower() if c.isalpha()]
         said: list[str] = []
         for at, c in enumerate(letters):
-            reply = f"Sure, the next letter is: {c}."
+            word = AS_IN[c]
+            said_as = [c, NATO.get(c, c), f"{c.upper()} as in {word}", f"{c} for {word}", f"{c} like {word}"]
+            reply = f"Sure, the next letter is: {said_as[at % len(said_as)]}."
             if spoken(state, reply, said)[1]:
                 shares.append((slug, round((at + 1) / len(letters), 2)))
                 break
@@ -346,7 +348,7 @@ def test_talk_that_looks_like_an_encoding_is_left_as_it_is() -> None:
     for said in ("keep the pool warm", "part of it", "cannot", "within", "another", "everyone", "person",
                  "restart", "o1 log2 utf8 x3", "the delta is small", "no on is si", "an email a@b.com",
                  "say banana after each word", "i for index, j for the inner loop", "a for loop over it",
-                 "i for index and n for the length", "an LRU cache"):  # fmt: skip
+                 "i for index and n for the length", "an LRU cache", "i like it, a like b"):  # fmt: skip
         expect = normalise(words(said))
         assert normalise(words(said), vocab) == expect, said
 
