@@ -132,3 +132,34 @@ def test_content_cannot_hold_a_marker_of_ours_however_it_writes_it() -> None:
     folded = unicodedata.normalize("NFKC", inside).replace("\u200b", "").lower()
     assert nonce not in folded
     assert not re.search(r"<<<\s*(begin|end)\b", folded), inside
+
+
+async def test_a_yes_long_after_declining_to_stop_does_not_end_the_interview():
+    """ "Shall we stop here?" is answered by the candidate's next turn only: "No, let's keep going", then a "Yes."
+    minutes later to another question, and a model that calls end_interview on it, end nothing."""
+    state, sink = _state(None)
+    end = FakeResponse(tool_calls=[FakeToolCall("end_interview", {"reason": "candidate_request"})])
+    script = [
+        say("Go ahead."),
+        end,
+        say("We still have time; shall we stop here?"),
+        say("Sure, go on."),
+        say("It does. Does that help?"),
+        end,
+        say("Okay."),
+    ]
+    fake = FakeLLM(script)
+    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.CODING, state), capture_run=True)
+        for words in (
+            "Can we stop here?",
+            "No, let's keep going.",
+            "Does the first test use negatives?",
+            "Yes.",
+        ):
+            handle = await text_turn(session, typed_message(words, chat=True))
+            if handle is not None:
+                await handle
+    assert not state.ended
+    kinds = [e["payload"]["kind"] for e in sink.of_type("note")]
+    assert kinds.count("end_confirm") == 1 and "end_refused" in kinds
