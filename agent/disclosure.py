@@ -139,9 +139,10 @@ class DisclosureGuard:
         self._held += text
         self._special = self._special or special(self._held[-len(text) - 2 :])  # not split as plain words
         found = list(find_words(self._held, self._special))
-        # a word at the very end may go on in the next chunk, also one followed by "@" ("h@sh")
+        # a word at the very end may go on in the next chunk, also one followed by "@" ("h@sh") or stars ("c**nt")
         end = found[-1].end() if found else -1
-        ends_in_word = end == len(self._held) or (end > 0 and self._held[end:] in ("@", "$"))
+        rest = self._held[end:]
+        ends_in_word = end == len(self._held) or (end > 0 and (rest in ("@", "$") or not rest.strip("*")))
         complete = found[:-1] if ends_in_word else found  # a word at the very end may go on in the next chunk
         raw = [m.group().lower() for m in complete]
         if self._check(raw):

@@ -5,9 +5,9 @@ a listener undoes at a glance is undone here, before any rule of agent.notes_mat
 runs, the pairs and single words counted across replies, and agent.notes_sequence's chain all see decoded words.
 The same decoding reads the notes, the public texts, the prompts and the candidate's texts (agent.notes_build).
 
-- **Characters.** A word is letters and digits, with zero-width and other format characters, combining marks and a
-  ``@``/``$`` between letters inside it ("ha<U+200B>sh" is one word, not "ha" and "sh"); a capital followed by a
-  small letter starts a new word after a letter ("hashMapLookup", "HTTPServer"). Each word is folded: NFKC
+- **Characters.** A word is letters and digits, with zero-width and other format characters, combining marks, a
+  ``@``/``$`` and stars between letters inside it ("ha<U+200B>sh" is one word, not "ha" and "sh"); a capital
+  followed by a small letter starts a new word after a letter ("hashMapLookup", "HTTPServer"). Each word is folded: NFKC
   (fullwidth and mathematical letters, ligatures), format characters and combining marks dropped ("máp"),
   Cyrillic and Greek look-alikes read as Latin letters (``_CONFUSABLES``, a small table: no confusables library
   is in the lockfile), lower-cased.
@@ -24,6 +24,8 @@ never a word that is a note's word itself; a word that decodes to nothing is com
 - **Leetspeak**: digits and ``@``/``$`` in a word with letters read as letters ("h4sh m@p l00kup"; 1 as i or l).
 - **Run together**: a word of ``JOINED_MIN`` letters or more split into the notes' words (``_joined``:
   "hashmaplookup", "usesahashmap"), one of them not a common word.
+- **Masked letters**: a word with letters replaced by ``*`` ("h*sh m*p", "fr*q**nc**s"), one star a letter, read as
+  the note's word it fits when at most half of it is masked and two letters are left ("n*m", "a*b" stay).
 - **Pig latin**: "ashhay apmay" (the first consonants moved behind, "ay" added), "indexway" / "indexyay".
 - **Letters reversed**: a word whose letters backwards are a note's word ("pam hsah"). English has words that are
   others backwards ("keep"/"peek", "pool"/"loop", "part"/"trap"), so a reversed word is decoded only beside another
@@ -65,14 +67,14 @@ _INNER = (
 # "hashMapLookup", "HTTPServer" are three and two words, as a reader reads them ("seldnaH", "topK", "APIs" are one).
 WORD = re.compile(
     rf"[^\W_](?:(?:(?<![A-Za-z])|(?<=[a-z])(?![A-Z][a-z])|(?<=[A-Z])(?![A-Z][a-z]{{2}}))[A-Z]|[^\W_A-Z]|[{_INNER}]"
-    r"|[@$](?=[^\W_]))*"
+    r"|(?:[@$]|\*+)(?=[^\W_]))*"
 )
 # Text without any of what ``WORD`` reads apart from plain words (most of a reply) is split by the plain pattern:
 # the same words, at half the cost (the guard splits the held text at every streamed piece).
 _CAMEL = re.compile(r"[a-zA-Z][A-Z][a-z]")
-_SPECIAL = re.compile(rf"[{_INNER}@$]|[a-zA-Z][A-Z][a-z]")
+_SPECIAL = re.compile(rf"[{_INNER}@$*]|[a-zA-Z][A-Z][a-z]")
 _PLAIN = re.compile(r"[^\W_]+")
-_FOLDED = re.compile(r"[^\W_](?:[^\W_]|[@$](?=[^\W_]))*")
+_FOLDED = re.compile(r"[^\W_](?:[^\W_]|(?:[@$]|\*+)(?=[^\W_]))*")
 
 _CONFUSABLES = str.maketrans(
     "АВЕЅІЈКМНОРСТХУаеѕіјһорсухԁԛԝӏъьΑΒΕΖΗΙΚΜΝΟΡΤΥΧαεικνορτυχϲϳ",
@@ -114,7 +116,12 @@ SPELLING_ALPHABET = {
 def special(text: str) -> bool:
     """Whether ``text`` holds anything ``WORD`` reads apart from plain words."""
     if text.isascii():
-        return "@" in text or "$" in text or (not text.islower() and _CAMEL.search(text) is not None)
+        return (
+            "@" in text
+            or "$" in text
+            or "*" in text
+            or (not text.islower() and _CAMEL.search(text) is not None)
+        )
     return _SPECIAL.search(text) is not None
 
 
@@ -191,6 +198,8 @@ def _decoded(w: str, lex: _Lexicon) -> tuple[str, ...] | None:
     """``w`` (not a note's word) as the notes' words it encodes by leetspeak, running together or pig latin; None
     when it encodes none."""
     known = lex.known
+    if "*" in w:
+        return _masked(w, lex)
     if not w.isalpha():
         if not any(c.isalpha() for c in w) or not (_LEET_CHARS & set(w)):
             return None
@@ -214,6 +223,18 @@ def _decoded(w: str, lex: _Lexicon) -> tuple[str, ...] | None:
             if core.endswith(tail) and len(base) >= 3 and base[0] in _VOWELS and base in known:
                 return (base,)
     return None
+
+
+def _masked(w: str, lex: _Lexicon) -> tuple[str, ...] | None:
+    """``w`` with letters masked by ``*`` ("h*sh", "s*nt*n*l"), one star a letter, as the note word it fits; None
+    unless two letters or more are left and at most half of it is masked ("n*m", "a*b" of talk about code stay)."""
+    stars = w.count("*")
+    if len(w) < 3 or stars * 2 > len(w) or len(w) - stars < 2 or not w.replace("*", "").isalpha():
+        return None
+    fits = sorted(
+        k for k in lex.known if len(k) == len(w) and all(a in ("*", b) for a, b in zip(w, k, strict=True))
+    )
+    return (fits[0],) if fits else None
 
 
 def _joined(w: str, lex: _Lexicon) -> tuple[str, ...] | None:

@@ -99,6 +99,11 @@ def for_word(ws: list[str]) -> str:
     return " / ".join(", ".join(f"{c.upper()} for {AS_IN.get(c, c)}" for c in w.lower()) for w in ws)
 
 
+def starred(ws: list[str]) -> str:
+    """Vowels masked ("h*sh m*p"), as a model asked to "replace every vowel with a star" writes them."""
+    return " ".join(re.sub(r"(?<=\w)[aeiou](?=\w)", "*", w) for w in ws)
+
+
 def pig(w: str) -> str:
     w = w.lower()
     if not w.isalpha():
@@ -117,7 +122,7 @@ def pig_latin(ws: list[str]) -> str:
 ENCODINGS: dict[str, Callable[[list[str]], str]] = {
     "camel": camel, "joined": joined, "nato": nato, "backwards": backwards, "phrase_backwards": phrase_backwards,
     "leet": leet, "lookalike": lookalike, "zero_width": zero_width, "marks": marks, "fullwidth": fullwidth,
-    "pig_latin": pig_latin, "as_in": as_in, "for_word": for_word,
+    "pig_latin": pig_latin, "as_in": as_in, "for_word": for_word, "starred": starred,
 }  # fmt: skip
 
 
@@ -186,7 +191,7 @@ async def test_a_note_coaxed_out_a_few_words_per_reply_each_in_another_encoding_
     """Every note the guard cuts coaxed out plain ``k`` words per reply (agent.notes_match "Across replies",
     agent.notes_sequence) is cut as early when each reply uses another encoding."""
     names = ["nato", "leet", "camel", "backwards", "lookalike", "pig_latin", "zero_width", "joined", "marks",
-             "for_word"]  # fmt: skip
+             "for_word", "starred"]  # fmt: skip
     if k == 1:  # a short word reversed alone is decoded only when it cannot be English as said: below
         names.remove("backwards")
     checked = 0
@@ -348,7 +353,8 @@ def test_talk_that_looks_like_an_encoding_is_left_as_it_is() -> None:
     for said in ("keep the pool warm", "part of it", "cannot", "within", "another", "everyone", "person",
                  "restart", "o1 log2 utf8 x3", "the delta is small", "no on is si", "an email a@b.com",
                  "say banana after each word", "i for index, j for the inner loop", "a for loop over it",
-                 "i for index and n for the length", "an LRU cache", "i like it, a like b"):  # fmt: skip
+                 "i for index and n for the length", "an LRU cache", "i like it, a like b",
+                 "O(n*m) time", "a*b and i*i", "2*n plus one"):  # fmt: skip
         expect = normalise(words(said))
         assert normalise(words(said), vocab) == expect, said
 
