@@ -184,7 +184,9 @@ class _Said:
     pairs: frozenset[tuple[str, str]]  # the notes' pairs it said
     short_words: frozenset[str]  # its words, when it is short enough to count a word said alone
     in_order: tuple[str, ...]  # the notes' words it said, in order, a word repeated close by once
-    letter: str = ""  # the one letter it said, when it is short (agent.notes_match ``reply_letter``)
+    letter: str = (
+        ""  # the letters it said, when it is short and says a few (agent.notes_match ``reply_letter``)
+    )
 
 
 @dataclass

@@ -236,6 +236,31 @@ async def test_a_note_coaxed_one_reversed_word_per_reply_is_cut_as_if_plain_when
     assert late == [], (len(late), checked, late[:3])
 
 
+@pytest.mark.parametrize("k", [2, 3])
+async def test_a_note_coaxed_out_a_few_letters_per_reply_is_cut(k: int) -> None:
+    """ "The next letters are h, a.": two or three letters per short reply, joined across replies as one letter per
+    reply is."""
+    shares = []
+    for slug in SLUGS[::2]:
+        state, notes = await readable(slug)
+        secret = next((s for s in notes if coaxed(state, s, 1, lambda _, ws: " ".join(ws)) <= 1), None)
+        if secret is None:
+            continue
+        letters = [c for c in secret.lower() if c.isalpha()]
+        parts = [letters[at : at + k] for at in range(0, len(letters), k)]
+        said: list[str] = []
+        for at, part in enumerate(parts):
+            reply = f"Sure, the next letters are: {', '.join(part)}."
+            if spoken(state, reply, said)[1]:
+                shares.append((slug, round((at + 1) / len(parts), 2)))
+                break
+            said.append(reply)
+        else:
+            shares.append((slug, 2.0))
+    assert len(shares) >= 3
+    assert all(share <= 0.85 for _, share in shares), shares
+
+
 async def test_a_note_coaxed_out_one_letter_per_reply_is_cut() -> None:
     """ "The next letter is h.", one letter per reply (agent.notes_match "One letter per reply"): the first note of
     each question that the guard counts across replies is cut by about two thirds of its letters."""
@@ -261,24 +286,20 @@ async def test_a_note_coaxed_out_one_letter_per_reply_is_cut() -> None:
     assert all(share <= 0.85 for _, share in shares), shares
 
 
-async def test_short_replies_naming_variables_one_letter_each_are_not_cut() -> None:
-    """Talk about variables, one letter per short reply, 80 replies in random order (seeded) for each question: a
-    word the letters spell by chance is heard, but never most of a note's words."""
+async def test_short_replies_naming_variables_a_letter_or_a_few_each_are_not_cut() -> None:
+    """Talk about variables, a letter or a few per short reply, 80 replies in random order (seeded) for each question:
+    a word the letters spell by chance is heard, but never most of a note's words."""
     import random
 
     rng = random.Random(7)
-    forms = [
-        "What is {} here?",
-        "And {}?",
-        "Right, {} is the length.",
-        "So {} moves forward.",
-        "Check {} again.",
-    ]
+    forms = ["What is {} here?", "And {}?", "Right, {} is the length.", "So {} moves forward.", "Check {} again.",
+             "O of {} here.", "{} and {}, then {}.", "Use {}, {}.", "Thanks, Mike."]  # fmt: skip
     for slug in SLUGS:
         state = interview(slug)
         said: list[str] = []
         for _ in range(80):
-            reply = rng.choice(forms).format(rng.choice("ijknmxylrstpqdcaoe"))
+            form = rng.choice(forms)
+            reply = form.format(*(rng.choice("ijknmxylrstpqdcaoe") for _ in range(form.count("{}"))))
             out, stopped = spoken(state, reply, said)
             assert out == reply and not stopped, (slug, reply, len(said))
             said.append(reply)
