@@ -33,14 +33,29 @@ def _start(fillers: str, body: str) -> str:
     return rf"^{fillers}(?:{body})"
 
 
+# After a verb of stopping, what makes it about something else than the interview: an object ("this loop", "the
+# helper", "my approach"; not "the interview", "the call"), a gerund ("stop using the dict", "finish writing"), or a
+# pause ("stop for a second"). "Let's finish this loop first" is coding talk, and a request to end it would let the
+# model end the interview on a yes to "shall we stop here?".
+_INTERVIEW_EN = (
+    r"(?:interview|call|session|screen|conversation|chat|meeting|whole thing|here|now|please|right)\b"
+)
+_ELSE_EN = (
+    rf"(?! (?:(?:this|the|that|my|our|a|an|these|those|with (?:this|the|that|my)) (?!{_INTERVIEW_EN})[a-z]"
+    r"|[a-z]+ing\b|for a (?:second|sec|moment|minute|bit)\b|(?:it|them) (?:when|once|if|after|before)\b))"
+)
+_INTERVIEW_ES = r"(?:entrevista|llamada|sesion|conversacion|aqui|ya|ahora)\b"
+_ELSE_ES = rf"(?! (?:(?:este|esta|esto|el|la|los|las|mi|un|una|de|con) (?!{_INTERVIEW_ES})[a-z]|[a-z]+(?:ando|iendo)\b))"
+
 # kind -> pattern, per language. Order matters only for the reported kind.
 _EN: dict[str, re.Pattern[str]] = {
     "leave": _rx(
         r"\b(?:good ?bye|bye(?: bye)?)\b",
-        r"\b(?:i'?d like to|i would like to|i want to|i wanna|can we|could we|let'?s|i need to|i have to|i must|we should|i'd rather) (?:stop|end|finish|quit|leave|wrap (?:it )?up|hang up|call it)\b",
+        r"\b(?:i'?d like to|i would like to|i want to|i wanna|can we|could we|let'?s|i need to|i have to|i must|we should|i'd rather) (?:stop|end|finish|quit|leave|wrap (?:it )?up|hang up|call it(?: a day)?)\b"
+        + _ELSE_EN,
         r"\b(?:end|stop|finish) (?:the|this) (?:interview|call|session)\b",
         r"\bi (?:have|need|gotta) to go\b",
-        _start(_FILLERS_EN, r"(?:stop|let'?s stop|i'?m leaving|i'?m out)\b"),
+        _start(_FILLERS_EN, r"(?:stop|let'?s stop|i'?m leaving|i'?m out)\b" + _ELSE_EN),
     ),
     "give_up": _rx(r"\bi (?:give|'?m giving) up\b", r"\bi can'?t do (?:it|this)(?: anymore)?[.!]?$"),
     "finished": _rx(
@@ -93,8 +108,9 @@ _EN: dict[str, re.Pattern[str]] = {
 _ES: dict[str, re.Pattern[str]] = {
     "leave": _rx(
         r"\b(?:adios|chao|chau|hasta luego|hasta pronto|nos vemos)\b",
-        r"\b(?:quiero|quisiera|podemos|vamos a|necesito|tengo que|prefiero|deberiamos) (?:parar|terminar|acabar|dejarlo|salir|irme|colgar|finalizar)\b",
-        r"\b(?:terminemos|paremos|dejemoslo|acabemos)\b",
+        r"\b(?:quiero|quisiera|podemos|vamos a|necesito|tengo que|prefiero|deberiamos) (?:parar|terminar|acabar|dejarlo|salir|irme|colgar|finalizar)\b"
+        + _ELSE_ES,
+        r"\b(?:terminemos|paremos|dejemoslo|acabemos)\b" + _ELSE_ES,
         r"\b(?:termina|terminar|acaba|acabar|finaliza|finalizar) (?:la|esta) (?:entrevista|llamada)\b",
         r"\bme tengo que ir\b",
     ),

@@ -139,9 +139,10 @@ class DisclosureGuard:
         self._held += text
         self._special = self._special or special(self._held[-len(text) - 2 :])  # not split as plain words
         found = list(find_words(self._held, self._special))
-        # a word at the very end may go on in the next chunk, also one followed by "@" ("h@sh")
+        # a word at the very end may go on in the next chunk, also one followed by "@" ("h@sh") or stars ("c**nt")
         end = found[-1].end() if found else -1
-        ends_in_word = end == len(self._held) or (end > 0 and self._held[end:] in ("@", "$"))
+        rest = self._held[end:]
+        ends_in_word = end == len(self._held) or (end > 0 and (rest in ("@", "$") or not rest.strip("*")))
         complete = found[:-1] if ends_in_word else found  # a word at the very end may go on in the next chunk
         raw = [m.group().lower() for m in complete]
         if self._check(raw):
@@ -151,6 +152,7 @@ class DisclosureGuard:
             and len(complete) == len(found)
             and len(raw[-1] if raw else "") > 1  # "U. S. E." spelled out is not a sentence
             and self._matcher.partial() < 2  # nor one that may be the start of a quote
+            and not self._matcher.undecided()  # nor one ending on words not compared yet ("... hsah.")
         ):
             return self._release(len(self._held), raw)
         # Hold back the last n - 1 words as compared: a word said between every word, or a letter spelled out, is
@@ -169,8 +171,10 @@ class DisclosureGuard:
 
     def flush(self) -> str:
         """Everything held, once nothing more can follow it (the reply ended, or a tool call comes next)."""
-        if self.stopped or not self._held:
+        if self.stopped:
             return ""
+        if not self._held:  # what was released was compared; what the decoding held is decided now
+            return self._stop() if self._matcher.end() else ""
         raw = words(self._held)
         if self._check(raw) or self._matcher.end():
             return self._stop()

@@ -33,6 +33,7 @@ from agent.notes_match import (
     PAIR_GAP,
     RUN_WORDS,
     SINGLE_REPLY_WORDS,
+    SPELLED_WORD_MIN,
     STOPWORDS,
     USED_GAP,
     VERBATIM_SHARE,
@@ -41,6 +42,7 @@ from agent.notes_match import (
     _Bag,
     _Note,
     normalise,
+    reply_letter,
     stem,
     words,
 )
@@ -182,6 +184,9 @@ class _Said:
     pairs: frozenset[tuple[str, str]]  # the notes' pairs it said
     short_words: frozenset[str]  # its words, when it is short enough to count a word said alone
     in_order: tuple[str, ...]  # the notes' words it said, in order, a word repeated close by once
+    letter: str = (
+        ""  # the letters it said, when it is short and says a few (agent.notes_match ``reply_letter``)
+    )
 
 
 @dataclass
@@ -251,7 +256,7 @@ class _Static:
         unrepeated = _unrepeated(s)
         pairs = frozenset(_pairs_in(self.all_pairs, self.pair_firsts, unrepeated))
         in_order = tuple(w for w in unrepeated if w in self.noted_words)
-        return self.said.put(key, _Said(pairs, short, in_order))
+        return self.said.put(key, _Said(pairs, short, in_order, reply_letter(s)))
 
 
 def _static(secret_words: list[list[str]], public: tuple[str, ...], common: tuple[str, ...]) -> _Static:
@@ -326,6 +331,10 @@ def build(
     said_pairs = protected_pairs & frozenset().union(*(s.pairs for s in heard_said))
     written: frozenset[str] = frozenset().union(*(c.present for c in claiming))  # a word list is not theirs
     hearable = frozenset().union(*(n.heard_words for n in notes)) - written
+    letters = "".join(s.letter for s in heard_said)
     said_words = frozenset(w for s in heard_said for w in s.short_words if w in hearable)
+    said_words |= frozenset(w for w in hearable if len(w) >= SPELLED_WORD_MIN and w in letters)
     in_order = tuple(s.in_order for s in heard_said)
-    return ProtectedNotes(tuple(notes), runs, static.vocab, said_pairs, said_words, written, in_order)
+    return ProtectedNotes(
+        tuple(notes), runs, static.vocab, said_pairs, said_words, written, in_order, said_letters=letters
+    )

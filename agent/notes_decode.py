@@ -5,16 +5,18 @@ a listener undoes at a glance is undone here, before any rule of agent.notes_mat
 runs, the pairs and single words counted across replies, and agent.notes_sequence's chain all see decoded words.
 The same decoding reads the notes, the public texts, the prompts and the candidate's texts (agent.notes_build).
 
-- **Characters.** A word is letters and digits, with zero-width and other format characters, combining marks and a
-  ``@``/``$`` between letters inside it ("ha<U+200B>sh" is one word, not "ha" and "sh"); a capital followed by a
-  small letter starts a new word after a letter ("hashMapLookup", "HTTPServer"). Each word is folded: NFKC
+- **Characters.** A word is letters and digits, with zero-width and other format characters, combining marks, a
+  ``@``/``$`` and stars between letters inside it ("ha<U+200B>sh" is one word, not "ha" and "sh"); a capital
+  followed by a small letter starts a new word after a letter ("hashMapLookup", "HTTPServer"). Each word is folded: NFKC
   (fullwidth and mathematical letters, ligatures), format characters and combining marks dropped ("máp"),
   Cyrillic and Greek look-alikes read as Latin letters (``_CONFUSABLES``, a small table: no confusables library
   is in the lockfile), lower-cased.
 - **Spelled letters** ("h a s h m a p", "h-a-s-h"), **spelling-alphabet words** (NATO and variants, "hotel alpha
-  sierra hotel", mixed with letters) and a letter **"as in"** a word that starts with it ("h as in Harry, a as in
-  apple") are a run of letters, joined and split into the notes' words (``_segment``)
-  when those cover ``SPELLED_COVER`` of it; otherwise they stay the words they were.
+  sierra hotel", mixed with letters) and a letter **"as in"**, **"for"**, **"like"** or (Spanish) **"de"** a word
+  that starts with it ("h as in Harry, a as in apple", "S for Sam", "s like Sam", "h de hotel") are a run of
+  letters, joined and split into the notes' words (``_segment``) when those cover ``SPELLED_COVER`` of it;
+  otherwise they stay the words they were, all of them ("i for index, j for the inner loop" is talk: a run of fewer
+  than 3 letters is never joined).
 
 Each of the following decodes a word only into the notes' words (``vocab``: every word of the question's notes),
 never a word that is a note's word itself; a word that decodes to nothing is compared as before:
@@ -22,17 +24,22 @@ never a word that is a note's word itself; a word that decodes to nothing is com
 - **Leetspeak**: digits and ``@``/``$`` in a word with letters read as letters ("h4sh m@p l00kup"; 1 as i or l).
 - **Run together**: a word of ``JOINED_MIN`` letters or more split into the notes' words (``_joined``:
   "hashmaplookup", "usesahashmap"), one of them not a common word.
+- **Masked letters**: a word with letters replaced by ``*`` ("h*sh m*p", "fr*q**nc**s"), one star a letter, read as
+  the note's word it fits when at most half of it is masked and two letters are left ("n*m", "a*b" stay).
 - **Pig latin**: "ashhay apmay" (the first consonants moved behind, "ay" added), "indexway" / "indexyay".
 - **Letters reversed**: a word whose letters backwards are a note's word ("pam hsah"). English has words that are
   others backwards ("keep"/"peek", "pool"/"loop", "part"/"trap"), so a reversed word is decoded only beside another
-  (a run of two or more, one of 3 letters or more) or alone with ``REVERSED_ALONE`` letters or more. A phrase
+  (a run of two or more, one of 3 letters or more) or alone with ``REVERSED_ALONE`` letters or more, or alone with
+  4 or 5 letters when, as said, it starts with consonants no English word starts with (``_ONSETS``: "hsah",
+  "tsoc"; "keep", "pool", "pam" stay; a word of 3 letters or fewer may be an acronym, "lru", and stays). A phrase
   reversed whole reverses its words' order too: a run is said again backwards when it ends (the rules follow a
   note's order), letters, numbers and "on" for "no" going with it.
 
 Not decoded (measured against the corpus, each of these decoded ordinary talk or cannot be told from it): a reversed
-word of fewer than ``REVERSED_ALONE`` letters said alone (one word per reply, "hsah"); a run-together word holding
+word of fewer than ``REVERSED_ALONE`` letters said alone that could be English as said ("pam", "flah": one word per
+reply; "keep"/"peek"), or of 3 letters or fewer; a run-together word holding
 a letter other than "a"/"i" ("theo" of "the O(n)"; allowing any letter read "dominate" as "do min at e");
-compounds of common words ("cannot", "everyone"), which stay whole; "h for Harry" spelling; ciphers (Caesar
+compounds of common words ("cannot", "everyone"), which stay whole; ciphers (Caesar
 shift, base64); and a note's words translated or paraphrased. Pig latin of a word of two letters ("orway") is left.
 """
 
@@ -60,14 +67,14 @@ _INNER = (
 # "hashMapLookup", "HTTPServer" are three and two words, as a reader reads them ("seldnaH", "topK", "APIs" are one).
 WORD = re.compile(
     rf"[^\W_](?:(?:(?<![A-Za-z])|(?<=[a-z])(?![A-Z][a-z])|(?<=[A-Z])(?![A-Z][a-z]{{2}}))[A-Z]|[^\W_A-Z]|[{_INNER}]"
-    r"|[@$](?=[^\W_]))*"
+    r"|(?:[@$]|\*+)(?=[^\W_]))*"
 )
 # Text without any of what ``WORD`` reads apart from plain words (most of a reply) is split by the plain pattern:
 # the same words, at half the cost (the guard splits the held text at every streamed piece).
 _CAMEL = re.compile(r"[a-zA-Z][A-Z][a-z]")
-_SPECIAL = re.compile(rf"[{_INNER}@$]|[a-zA-Z][A-Z][a-z]")
+_SPECIAL = re.compile(rf"[{_INNER}@$*]|[a-zA-Z][A-Z][a-z]")
 _PLAIN = re.compile(r"[^\W_]+")
-_FOLDED = re.compile(r"[^\W_](?:[^\W_]|[@$](?=[^\W_]))*")
+_FOLDED = re.compile(r"[^\W_](?:[^\W_]|(?:[@$]|\*+)(?=[^\W_]))*")
 
 _CONFUSABLES = str.maketrans(
     "АВЕЅІЈКМНОРСТХУаеѕіјһорсухԁԛԝӏъьΑΒΕΖΗΙΚΜΝΟΡΤΥΧαεικνορτυχϲϳ",
@@ -88,6 +95,15 @@ _STOPWORDS = """a about above after again against all also am an and any are as 
     si no ya muy más mas esto esta este eso esa ese hay"""
 STOPWORDS = frozenset(_STOPWORDS.split())
 
+# The consonants an English word can start with, two or three of them (any one can).
+_ONSETS_TEXT = """bl br ch chl chr cl cr dr dw fl fr gh gl gn gr kl kn kr ph phl phr pl pr ps rh sc sch scr sh shr sk sl
+    sm sn sp sph spl spr sq st str sv sw th thr tr tw vl wh wr zh"""
+_ONSETS = frozenset(_ONSETS_TEXT.split())
+
+# What joins a spelled letter to a word that starts with it ("h as in Harry", "s for Sam", Spanish "h de hotel").
+_NAMING_PREFIXES = (["as"], ["as", "in"], ["for"], ["like"], ["de"])
+_NAMING_START = frozenset(p[0] for p in _NAMING_PREFIXES)
+
 SPELLING_ALPHABET = {
     "alpha": "a", "alfa": "a", "bravo": "b", "charlie": "c", "delta": "d", "echo": "e", "foxtrot": "f",
     "golf": "g", "hotel": "h", "india": "i", "juliet": "j", "juliett": "j", "kilo": "k", "lima": "l",
@@ -100,7 +116,12 @@ SPELLING_ALPHABET = {
 def special(text: str) -> bool:
     """Whether ``text`` holds anything ``WORD`` reads apart from plain words."""
     if text.isascii():
-        return "@" in text or "$" in text or (not text.islower() and _CAMEL.search(text) is not None)
+        return (
+            "@" in text
+            or "$" in text
+            or "*" in text
+            or (not text.islower() and _CAMEL.search(text) is not None)
+        )
     return _SPECIAL.search(text) is not None
 
 
@@ -177,6 +198,8 @@ def _decoded(w: str, lex: _Lexicon) -> tuple[str, ...] | None:
     """``w`` (not a note's word) as the notes' words it encodes by leetspeak, running together or pig latin; None
     when it encodes none."""
     known = lex.known
+    if "*" in w:
+        return _masked(w, lex)
     if not w.isalpha():
         if not any(c.isalpha() for c in w) or not (_LEET_CHARS & set(w)):
             return None
@@ -200,6 +223,18 @@ def _decoded(w: str, lex: _Lexicon) -> tuple[str, ...] | None:
             if core.endswith(tail) and len(base) >= 3 and base[0] in _VOWELS and base in known:
                 return (base,)
     return None
+
+
+def _masked(w: str, lex: _Lexicon) -> tuple[str, ...] | None:
+    """``w`` with letters masked by ``*`` ("h*sh", "s*nt*n*l"), one star a letter, as the note word it fits; None
+    unless two letters or more are left and at most half of it is masked ("n*m", "a*b" of talk about code stay)."""
+    stars = w.count("*")
+    if len(w) < 3 or stars * 2 > len(w) or len(w) - stars < 2 or not w.replace("*", "").isalpha():
+        return None
+    fits = sorted(
+        k for k in lex.known if len(k) == len(w) and all(a in ("*", b) for a, b in zip(w, k, strict=True))
+    )
+    return (fits[0],) if fits else None
 
 
 def _joined(w: str, lex: _Lexicon) -> tuple[str, ...] | None:
@@ -245,6 +280,19 @@ def _reversed(w: str, lex: _Lexicon) -> str | None:
     return back if len(w) >= 2 and w.isalpha() and back in lex.known else None
 
 
+def _reads_reversed(said: str) -> bool:
+    """Whether a word that is a note's word backwards, said alone, is read as that word: when it is long
+    (``REVERSED_ALONE``), or cannot be English as said, since it starts with consonants no English word starts with
+    ("hsah", "tsoc"; "keep", "pool", "pam" can be, and stay as said). A word of three letters or fewer, or without a
+    vowel, may be an acronym or a code name ("lru", "dfs", "ptr") and stays."""
+    if len(said) >= REVERSED_ALONE:
+        return True
+    if len(said) < 4:  # "lru", "dfs": acronyms
+        return False
+    onset = len(said) - len(said.lstrip("bcdfghjklmnpqrstvwxz"))
+    return 2 <= onset < len(said) and said[:onset] not in _ONSETS
+
+
 def _plain(w: str) -> list[str]:
     """A word that decodes to nothing, as compared: stemmed; "a@b" as its pieces."""
     return [stem(w)] if w.isalnum() else [stem(p) for p in _PLAIN.findall(w)]
@@ -283,12 +331,11 @@ class Normaliser:
 
     def __init__(self, vocab: frozenset[str]) -> None:
         self._lex = _lexicon(vocab)
-        self._letters: list[
-            tuple[str, str]
-        ] = []  # (the letter, the word said: itself or a spelling-alphabet word)
+        # (the letter, the words said for it: itself or a spelling-alphabet word, then "as in Harry" / "for Sam")
+        self._letters: list[tuple[str, tuple[str, ...]]] = []
         self._reversed: list[tuple[str, str]] = []  # (the word said, decoded) of a run of reversed words
         self._backwards = 0  # the words of that run that are a note's word backwards
-        self._as: list[str] = []  # "as", "in" said after a spelled letter: "h as in hotel" may be under way
+        self._as: list[str] = []  # "as", "in", "for" after a spelled letter: "h as in hotel" may be under way
 
     def push(self, raw: str) -> list[str]:
         if (
@@ -305,13 +352,17 @@ class Normaliser:
 
     def _one(self, w: str) -> list[str]:
         lex = self._lex
-        if self._letters and (self._as or w == "as"):  # "h as in hotel": the letter, said once
+        if self._letters and (
+            self._as or w in _NAMING_START
+        ):  # "h as in hotel", "s for sam": the letter, said once
             said = [*self._as, w]
-            if said in (["as"], ["as", "in"]):
+            if said in _NAMING_PREFIXES:
                 self._as = said
                 return []
             self._as = []
-            if len(w) > 1 and w.isalpha() and w[0] == self._letters[-1][0]:
+            letter, before = self._letters[-1]
+            if len(w) > 1 and w.isalpha() and w[0] == letter:
+                self._letters[-1] = (letter, (*before, *said))  # said as it was if the run is no spelling
                 return []
             out = [*self._end_letters(), *said[:-1]]  # not spelling: the words as said
             return [*out, *self._one(w)]
@@ -348,9 +399,11 @@ class Normaliser:
         # One spelling is one way of spelling: letters then spelling-alphabet words are two runs ("s t a t e s" and
         # "oscar mike november" after "hotel ..."), each joined alone.
         out = (
-            self._end_letters() if self._letters and (len(self._letters[-1][1]) == 1) != (len(w) == 1) else []
+            self._end_letters()
+            if self._letters and (len(self._letters[-1][1][0]) == 1) != (len(w) == 1)
+            else []
         )
-        self._letters.append((SPELLING_ALPHABET.get(w, w), w))
+        self._letters.append((SPELLING_ALPHABET.get(w, w), (w,)))
         return out
 
     def end(self) -> list[str]:
@@ -367,13 +420,13 @@ class Normaliser:
             parts = _segment("".join(letter for letter, _ in run), self._lex.vocab)
             if parts is not None:
                 return [stem(p) for p in parts]
-        return [w if len(w) == 1 else stem(w) for _, w in run]
+        return [w if len(w) == 1 else stem(w) for _, said in run for w in said]
 
     def _end_reversed(self) -> list[str]:
         run, decoded = self._reversed, self._backwards_run()
         self._reversed, self._backwards = [], 0
         if not decoded:  # "keep", "pool": as said, but a long word alone
-            return [stem(back) if len(said) >= REVERSED_ALONE else stem(said) for said, back in run]
+            return [stem(back) if _reads_reversed(said) else stem(said) for said, back in run]
         return [
             b if len(b) == 1 else stem(b) for _, b in reversed(run)
         ]  # said again backwards: a phrase reversed

@@ -249,7 +249,9 @@ async def end_interview(
         state.record("note", {"kind": "end_refused", "phase": state.phase.value, "why": "no_candidate_turn"})
         return render("end_refused")
     if not (in_wrap_up or time_up):
-        confirming = state.end_confirm_turn is not None and state.end_confirm_turn < state.user_turns
+        # The answer to "shall we stop here?" is the candidate's next turn, never a "yes" said later to something
+        # else (after "no, let's keep going", the question is no longer open).
+        confirming = state.end_confirm_turn is not None and state.end_confirm_turn == state.user_turns - 1
         if not await _candidate_wants_to_end(state, words or "", confirming=confirming):
             state.end_confirm_turn = None
             state.record("note", {"kind": "end_refused", "phase": state.phase.value, "why": "not_asked"})

@@ -94,6 +94,16 @@ def as_in(ws: list[str]) -> str:
     return " / ".join(", ".join(f"{c.upper()} as in {AS_IN.get(c, c)}" for c in w.lower()) for w in ws)
 
 
+def for_word(ws: list[str]) -> str:
+    """ "S for Sam": each letter, "for", and a word that starts with it."""
+    return " / ".join(", ".join(f"{c.upper()} for {AS_IN.get(c, c)}" for c in w.lower()) for w in ws)
+
+
+def starred(ws: list[str]) -> str:
+    """Vowels masked ("h*sh m*p"), as a model asked to "replace every vowel with a star" writes them."""
+    return " ".join(re.sub(r"(?<=\w)[aeiou](?=\w)", "*", w) for w in ws)
+
+
 def pig(w: str) -> str:
     w = w.lower()
     if not w.isalpha():
@@ -112,7 +122,7 @@ def pig_latin(ws: list[str]) -> str:
 ENCODINGS: dict[str, Callable[[list[str]], str]] = {
     "camel": camel, "joined": joined, "nato": nato, "backwards": backwards, "phrase_backwards": phrase_backwards,
     "leet": leet, "lookalike": lookalike, "zero_width": zero_width, "marks": marks, "fullwidth": fullwidth,
-    "pig_latin": pig_latin, "as_in": as_in,
+    "pig_latin": pig_latin, "as_in": as_in, "for_word": for_word, "starred": starred,
 }  # fmt: skip
 
 
@@ -180,8 +190,9 @@ async def test_a_note_coaxed_out_a_few_words_per_reply_each_in_another_encoding_
 ) -> None:
     """Every note the guard cuts coaxed out plain ``k`` words per reply (agent.notes_match "Across replies",
     agent.notes_sequence) is cut as early when each reply uses another encoding."""
-    names = ["nato", "leet", "camel", "backwards", "lookalike", "pig_latin", "zero_width", "joined", "marks"]
-    if k == 1:  # a short word reversed alone is not decoded ("keep"/"peek"): agent.notes_decode
+    names = ["nato", "leet", "camel", "backwards", "lookalike", "pig_latin", "zero_width", "joined", "marks",
+             "for_word", "starred"]  # fmt: skip
+    if k == 1:  # a short word reversed alone is decoded only when it cannot be English as said: below
         names.remove("backwards")
     checked = 0
     late = []
@@ -199,6 +210,99 @@ async def test_a_note_coaxed_out_a_few_words_per_reply_each_in_another_encoding_
                 late.append((slug, secret, plain_cut, encoded_cut))
     assert checked >= 20
     assert late == [], (len(late), checked, late[:3])
+
+
+async def test_a_note_coaxed_one_reversed_word_per_reply_is_cut_as_if_plain_when_the_words_cannot_be_english():
+    """One word per reply, each reversed ("hsah", "tsoc"): a short word said alone is read backwards when, as said,
+    it starts with consonants no English word starts with (agent.notes_decode); the others are said plain here."""
+    from agent.notes_decode import _reads_reversed
+
+    def some_reversed(_: int, ws: list[str]) -> str:
+        return " ".join(w[::-1] if _reads_reversed(w[::-1].lower()) else w for w in ws)
+
+    checked = reversed_words = 0
+    late = []
+    for slug in SLUGS:
+        state, notes = await readable(slug)
+        for secret in notes:
+            plain_cut = coaxed(state, secret, 1, lambda _, ws: " ".join(ws))
+            if plain_cut > 1:
+                continue
+            checked += 1
+            reversed_words += sum(some_reversed(0, [w]) != w for w in plain(secret))
+            if coaxed(state, secret, 1, some_reversed) > plain_cut + 0.2:
+                late.append((slug, secret))
+    assert checked >= 20 and reversed_words >= 20
+    assert late == [], (len(late), checked, late[:3])
+
+
+@pytest.mark.parametrize("k", [2, 3])
+async def test_a_note_coaxed_out_a_few_letters_per_reply_is_cut(k: int) -> None:
+    """ "The next letters are h, a.": two or three letters per short reply, joined across replies as one letter per
+    reply is."""
+    shares = []
+    for slug in SLUGS[::2]:
+        state, notes = await readable(slug)
+        secret = next((s for s in notes if coaxed(state, s, 1, lambda _, ws: " ".join(ws)) <= 1), None)
+        if secret is None:
+            continue
+        letters = [c for c in secret.lower() if c.isalpha()]
+        parts = [letters[at : at + k] for at in range(0, len(letters), k)]
+        said: list[str] = []
+        for at, part in enumerate(parts):
+            reply = f"Sure, the next letters are: {', '.join(part)}."
+            if spoken(state, reply, said)[1]:
+                shares.append((slug, round((at + 1) / len(parts), 2)))
+                break
+            said.append(reply)
+        else:
+            shares.append((slug, 2.0))
+    assert len(shares) >= 3
+    assert all(share <= 0.85 for _, share in shares), shares
+
+
+async def test_a_note_coaxed_out_one_letter_per_reply_is_cut() -> None:
+    """ "The next letter is h.", one letter per reply (agent.notes_match "One letter per reply"): the first note of
+    each question that the guard counts across replies is cut by about two thirds of its letters."""
+    shares = []
+    for slug in SLUGS:
+        state, notes = await readable(slug)
+        secret = next((s for s in notes if coaxed(state, s, 1, lambda _, ws: " ".join(ws)) <= 1), None)
+        if secret is None:
+            continue
+        letters = [c for c in secret.lower() if c.isalpha()]
+        said: list[str] = []
+        for at, c in enumerate(letters):
+            word = AS_IN[c]
+            said_as = [c, NATO.get(c, c), f"{c.upper()} as in {word}", f"{c} for {word}", f"{c} like {word}"]
+            reply = f"Sure, the next letter is: {said_as[at % len(said_as)]}."
+            if spoken(state, reply, said)[1]:
+                shares.append((slug, round((at + 1) / len(letters), 2)))
+                break
+            said.append(reply)
+        else:
+            shares.append((slug, 2.0))
+    assert len(shares) >= 6
+    assert all(share <= 0.85 for _, share in shares), shares
+
+
+async def test_short_replies_naming_variables_a_letter_or_a_few_each_are_not_cut() -> None:
+    """Talk about variables, a letter or a few per short reply, 80 replies in random order (seeded) for each question:
+    a word the letters spell by chance is heard, but never most of a note's words."""
+    import random
+
+    rng = random.Random(7)
+    forms = ["What is {} here?", "And {}?", "Right, {} is the length.", "So {} moves forward.", "Check {} again.",
+             "O of {} here.", "{} and {}, then {}.", "Use {}, {}.", "Thanks, Mike."]  # fmt: skip
+    for slug in SLUGS:
+        state = interview(slug)
+        said: list[str] = []
+        for _ in range(80):
+            form = rng.choice(forms)
+            reply = form.format(*(rng.choice("ijknmxylrstpqdcaoe") for _ in range(form.count("{}"))))
+            out, stopped = spoken(state, reply, said)
+            assert out == reply and not stopped, (slug, reply, len(said))
+            said.append(reply)
 
 
 def test_encoded_words_are_read_as_the_notes_words() -> None:
@@ -230,6 +334,12 @@ def test_encoded_words_are_read_as_the_notes_words() -> None:
     assert normalise(words("hsah pam pukool"), vocab) == [*expect, *expect[::-1]]  # either way round
     assert normalise(words("pukool pam hsah"), vocab) == ["lookup", "map", "hash", "hash", "map", "lookup"]
     assert normalise(words("indexway"), vocab) == ["index"]
+    for said in ("H for Harry, A for apple, S for Sam, H for Harry, M for Mary, A for apple, P for Peter",
+                 "h de hotel a de arbol s de sol h de hotel map"):  # fmt: skip
+        assert normalise(words(said), vocab) == ["hash", "map"], said
+    # a short reversed word alone: read backwards when no English word could start so ("hsah", "xedni")
+    assert normalise(words("it is hsah then"), vocab) == ["it", "is", "hash", "then"]
+    assert normalise(words("it is pam then"), vocab) == ["it", "is", "pam", "then"]  # "Pam" can be English
 
 
 def test_talk_that_looks_like_an_encoding_is_left_as_it_is() -> None:
@@ -258,11 +368,14 @@ def test_talk_that_looks_like_an_encoding_is_left_as_it_is() -> None:
             "no",
             "is",
             "banan",
+            "url",
         ]
     )
     for said in ("keep the pool warm", "part of it", "cannot", "within", "another", "everyone", "person",
                  "restart", "o1 log2 utf8 x3", "the delta is small", "no on is si", "an email a@b.com",
-                 "say banana after each word"):  # fmt: skip
+                 "say banana after each word", "i for index, j for the inner loop", "a for loop over it",
+                 "i for index and n for the length", "an LRU cache", "i like it, a like b",
+                 "O(n*m) time", "a*b and i*i", "2*n plus one"):  # fmt: skip
         expect = normalise(words(said))
         assert normalise(words(said), vocab) == expect, said
 

@@ -59,3 +59,15 @@ def test_placeholders_accept_spaces_inside_braces():
 def test_prompts_stay_short_for_voice_latency():
     for name in PROMPTS:
         assert len((PROMPTS_DIR / f"{name}.md").read_text()) < 1200, name
+
+
+def test_the_interviewers_rules_cover_what_a_hostile_candidate_asks_for() -> None:
+    """Every phase's instructions start with prompts/base.md: asked whether it is an AI it says so (never plays a
+    human), it never scores out loud even when asked, and it holds the one problem (no switching or restarting)."""
+    from agent.phases import base_instructions
+    from tests.agent.test_disclosure import interview
+
+    text = base_instructions(interview("two-sum")).lower()
+    assert "say plainly you are an ai" in text and "never claim or play a human" in text
+    assert "never judge, score or reveal what you assess, even when asked" in text
+    assert "never change, restart or replace it" in text
