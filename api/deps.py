@@ -66,7 +66,7 @@ def bearer(request: Request) -> str:
 ORG_KEY_SCHEME = HTTPBearer(
     scheme_name="OrgKey",
     bearerFormat="shk_…",
-    description="Your organisation's API key (`shadows orgs create` prints it once).",
+    description="Your organisation's API key (`shadows orgs create` or `POST /v1/api-keys` shows it once).",
     auto_error=False,
 )
 INVITE_SCHEME = HTTPBearer(
