@@ -14,8 +14,9 @@ KEY_FIELDS = "id, organization_id, name, prefix, created_at, last_used_at, revok
 
 async def lock_org(conn: Conn, org_id: UUID) -> bool:
     """Serialise changes to one organisation's keys (inside a transaction): the bound on active keys and the
-    last-key refusal count the active keys, and two concurrent revocations must not both see the other's key."""
-    cur = await conn.execute("select 1 from organizations where id = %s for update", (org_id,))
+    last-key refusal count the active keys, and two concurrent revocations must not both see the other's key. `no key
+    update`: it does not wait for, nor hold up, the rows that reference the organisation (sessions being created)."""
+    cur = await conn.execute("select 1 from organizations where id = %s for no key update", (org_id,))
     return await cur.fetchone() is not None
 
 
@@ -45,7 +46,7 @@ async def get_key(
     """The key `key_id`; with `org_id`, only when it is that organisation's."""
     cur = await conn.execute(
         f"select {KEY_FIELDS} from api_keys where id = %s and (%s::uuid is null or organization_id = %s)"  # noqa: S608  # constant column list
-        + (" for update" if lock else ""),
+        + (" for no key update" if lock else ""),
         (key_id, org_id, org_id),
     )
     return await cur.fetchone()
