@@ -29,6 +29,7 @@ from api.question_cache import QuestionCache
 from api.ratelimits import RateLimits
 from api.routers import (
     analytics,
+    api_keys,
     ats_callbacks,
     custom_runs,
     drafts,
@@ -180,6 +181,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         drafts.router,
         integrity.router,
         organizations.router,
+        api_keys.router,
         questions.router,
         scorecards.router,
         shares.router,

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.db import orgs_repo, sessions_repo
+from api.db import api_keys_repo, orgs_repo, sessions_repo
 from api.db.pool import Conn, connection
 from api.errors import ConflictError, GoneError, NotFoundError, UnauthorizedError
 from api.question_cache import QuestionCache
@@ -66,7 +66,7 @@ def bearer(request: Request) -> str:
 ORG_KEY_SCHEME = HTTPBearer(
     scheme_name="OrgKey",
     bearerFormat="shk_…",
-    description="Your organisation's API key (`shadows orgs create` prints it once).",
+    description="Your organisation's API key (`shadows orgs create` or `POST /v1/api-keys` shows it once).",
     auto_error=False,
 )
 INVITE_SCHEME = HTTPBearer(
@@ -95,6 +95,9 @@ class Org:
     key_id: UUID  # the API key presented: what a view token minted for this caller is bound to
 
 
+LAST_USED_GRAIN = timedelta(minutes=1)  # as api_keys_repo.touch, which re-checks it in SQL
+
+
 async def require_org(
     request: Request,
     conn: DbConn,
@@ -104,6 +107,9 @@ async def require_org(
     row = await orgs_repo.org_for_key(conn, digest(token))
     if row is None or not same_digest(token, row["key_hash"]):
         raise UnauthorizedError("Invalid API key.", code="invalid_api_key")
+    used = row["last_used_at"]
+    if used is None or datetime.now(UTC) - used >= LAST_USED_GRAIN:
+        await api_keys_repo.touch(conn, row["key_id"])  # at most once a minute per key, not on every request
     return Org(id=row["organization_id"], name=row["name"], key_id=row["key_id"])
 
 

@@ -79,6 +79,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "test_not_found": (404, "No assessment or test with that id."),
     "legal_hold_not_found": (404, "This session is not on legal hold."),
     "organization_not_found": (404, "The key's organisation no longer exists."),
+    "api_key_not_found": (404, "No such API key for this organisation."),
     "method_not_allowed": (405, "The route does not accept this method."),
     "conflict": (409, "The request conflicts with the current state."),
     "session_finished": (409, "The session has completed or was abandoned."),
@@ -121,6 +122,14 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "delivery_in_flight": (409, "A request of the delivery is still in flight."),
     "ats_callback_pending": (409, "The call back to the ATS is still being retried."),
     "slug_taken": (409, "Another organisation uses that slug."),
+    "api_key_limit_reached": (
+        409,
+        "The organisation has the most active API keys it may have; revoke one first.",
+    ),
+    "last_api_key": (
+        409,
+        "The organisation's last active API key: revoking it would lock the organisation out; create another first.",
+    ),
     "session_record_full": (
         409,
         "The session's event log is at its bound (SHADOWS_API_EVENT_BUDGET_BYTES, SHADOWS_API_EVENT_MAX_COUNT); "

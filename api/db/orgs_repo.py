@@ -63,7 +63,7 @@ async def create_org(conn: Conn, name: str) -> tuple[UUID, str]:
 async def org_for_key(conn: Conn, key_hash: bytes) -> dict[str, Any] | None:
     cur = await conn.execute(
         """
-        select k.id as key_id, k.key_hash, o.id as organization_id, o.name
+        select k.id as key_id, k.key_hash, k.last_used_at, o.id as organization_id, o.name
         from api_keys k join organizations o on o.id = k.organization_id
         where k.key_hash = %s and k.revoked_at is null
         """,

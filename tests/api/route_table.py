@@ -94,6 +94,9 @@ ROUTES: dict[str, RouteSpec] = {
     "PATCH /v1/organization": RouteSpec(
         "org", {"allow_text_only": True, "embed_origins": ["https://a.example.com"], "slug": "acme-hiring"}
     ),
+    "GET /v1/api-keys": RouteSpec("org"),
+    "POST /v1/api-keys": RouteSpec("org", {"name": "ATS production"}),
+    "DELETE /v1/api-keys/{key_id}": RouteSpec("org", ends=True),
     "GET /v1/questions": RouteSpec("org"),
     "GET /v1/analytics": RouteSpec("org"),
     "GET /v1/analytics/summary": RouteSpec("org"),

@@ -72,6 +72,9 @@ ORG_ROUTES = [
     ("PATCH", "/v1/sessions/{a}", {"text_only": True}),
     ("GET", "/v1/organization", None),
     ("PATCH", "/v1/organization", {"allow_text_only": True, "embed_origins": ["https://evil.example.com"]}),
+    ("GET", "/v1/api-keys", None),
+    ("POST", "/v1/api-keys", {"name": "intruder"}),
+    ("DELETE", "/v1/api-keys/00000000-0000-4000-8000-000000000000", None),
     ("GET", "/v1/questions", None),
     ("GET", "/v1/sessions/export", None),
     ("GET", "/v1/analytics/summary", None),
@@ -129,6 +132,8 @@ async def _unchanged(db: Conn, w: World) -> None:
     assert (await cur.fetchone())["text_only"] is False  # type: ignore[index]  # session a exists
     cur = await db.execute("select count(*) as n from legal_holds")
     assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # count(*) returns a row
+    cur = await db.execute("select count(*) as n from api_keys")  # each organisation's first, no other
+    assert (await cur.fetchone())["n"] == 2  # type: ignore[index]  # count(*) returns a row
 
 
 def _assert_no_data_of(text: str, session: dict[str, Any]) -> None:
@@ -504,6 +509,7 @@ def _key(method: str, template: str) -> str:
     path = path.replace("{e}", "{endpoint_id}").replace("{d}", "{delivery_id}").replace("{s}", "{session_id}")
     path = path.replace("/drafts/python", "/drafts/{language}")
     path = path.replace("/share/00000000-0000-4000-8000-000000000000", "/share/{link_id}")
+    path = path.replace("/api-keys/00000000-0000-4000-8000-000000000000", "/api-keys/{key_id}")
     path = path.replace("/ats-callbacks/00000000-0000-4000-8000-000000000000", "/ats-callbacks/{callback_id}")
     return f"{method} {path}"
 

@@ -19,6 +19,8 @@ SHADOWS = ROOT / ".venv" / "bin" / "shadows"
 def _cli(args: list[str], db_url: str) -> subprocess.CompletedProcess[str]:
     env = child_env(("SHADOWS_API_",))
     env["DATABASE_URL"] = db_url
+    # This checkout's code, whichever checkout the (shared) venv's editable install points at.
+    env["PYTHONPATH"] = str(ROOT)
     return subprocess.run(  # our own CLI, fixed arguments
         [str(SHADOWS), *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120, check=False
     )
@@ -91,6 +93,47 @@ def test_orgs_create_with_blank_name_fails_without_creating_anything(db_url: str
     assert "Traceback" not in proc.stderr
     with psycopg.connect(db_url) as conn:
         assert conn.execute("select count(*) from organizations").fetchone() == (0,)
+
+
+async def test_orgs_keys_create_list_and_revoke_even_the_last_key(api_server: ApiServer, db_url: str) -> None:
+    made = _cli(["orgs", "keys", "create", "--org", "acme-hiring", "--name", "rotated"], db_url)
+    assert made.returncode == 0, made.stderr
+    key = made.stdout.strip().splitlines()[-1]
+    assert key.startswith("shk_") and key == key.strip() and " " not in key
+    assert (
+        await api_server.client.get("/v1/organization", headers=api_server.org_headers(key))
+    ).status_code == 200
+
+    listed = _cli(["orgs", "keys", "list", "--org", "acme-hiring"], db_url)
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.strip().splitlines()
+    assert len(lines) == 2 and lines[0].startswith(made.stdout.split()[3])  # newest first: the new key's id
+    assert key[:8] in lines[0] and lines[0].endswith("rotated") and "active" in lines[0]
+    assert key not in listed.stdout and api_server.org_key not in listed.stdout
+
+    # The operator may revoke an organisation's last keys (its recovery path); the last one comes with a warning.
+    first_id, new_id = lines[1].split()[0], lines[0].split()[0]
+    first = _cli(["orgs", "keys", "revoke", first_id], db_url)
+    assert first.returncode == 0 and "revoked" in first.stdout and "warning" not in first.stderr
+    last = _cli(["orgs", "keys", "revoke", new_id], db_url)
+    assert last.returncode == 0, last.stderr
+    assert "no active API key left" in last.stderr
+    for k in (key, api_server.org_key):
+        r = await api_server.client.get("/v1/organization", headers=api_server.org_headers(k))
+        assert r.status_code == 401
+
+
+def test_orgs_keys_refuse_an_unknown_org_or_key_without_a_traceback(db_url: str) -> None:
+    for args in (
+        ["orgs", "keys", "create", "--org", "no-such-org"],
+        ["orgs", "keys", "revoke", "not-a-uuid"],
+        ["orgs", "keys", "revoke", "00000000-0000-4000-8000-000000000000"],
+    ):
+        proc = _cli(args, db_url)
+        assert proc.returncode == 1 and proc.stderr.startswith("error:"), (args, proc.stderr)
+        assert "Traceback" not in proc.stderr
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("select count(*) from api_keys").fetchone() == (0,)
 
 
 @pytest.mark.parametrize(

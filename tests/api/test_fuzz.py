@@ -28,8 +28,8 @@ SID = r"/v1/sessions/\{session_id\}"
 PASSES = [
     (
         "org",
-        r"^/v1/(sessions(/export)?|organization|questions|analytics(/summary)?|webhook-endpoints(/.*)?|legal-holds"
-        r"|ats-callbacks|integrations/(greenhouse|ashby)/keys)$"
+        r"^/v1/(sessions(/export)?|organization|api-keys(/.*)?|questions|analytics(/summary)?|webhook-endpoints(/.*)?"
+        r"|legal-holds|ats-callbacks|integrations/(greenhouse|ashby)/keys)$"
         rf"|^{SID}(/(cancel|grade|share(/\{{link_id\}})?|scorecards?|report|report\.pdf|timeline|artifacts"
         r"|ats-callbacks(/\{callback_id\}/send-again)?|legal-holds?))?$",
     ),

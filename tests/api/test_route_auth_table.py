@@ -60,6 +60,7 @@ class World:
     greenhouse_key: str
     ashby_key: str
     revoked_greenhouse_key: str
+    key_id: str  # organisation 1's active API key
 
 
 @pytest.fixture
@@ -88,6 +89,11 @@ async def world(api_server: ApiServer, db: Conn) -> World:
     ashby = (
         await client.post("/v1/integrations/ashby/keys", json={"ashby_api_key": "ashby-key-1"}, headers=h)
     ).json()["key"]
+    cur = await db.execute(
+        "select id from api_keys where organization_id = %s and revoked_at is null", (api_server.org_id,)
+    )
+    key_row = await cur.fetchone()
+    assert key_row is not None
     return World(
         api_server,
         api_server.org_id,
@@ -103,6 +109,7 @@ async def world(api_server: ApiServer, db: Conn) -> World:
         gh,
         ashby,
         revoked_gh,
+        str(key_row["id"]),
     )
 
 
@@ -159,6 +166,7 @@ def fill(w: World, template: str) -> str:
         .replace("{delivery_id}", w.delivery_id)
         .replace("{link_id}", w.link_id)
         .replace("{callback_id}", NIL_UUID)
+        .replace("{key_id}", w.key_id)
         .replace("{language}", "python")
     )
 
@@ -178,6 +186,7 @@ async def org1_state(db: Conn, org_id: str) -> list[Any]:
         "select d.id, d.status from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id"
         " where e.organization_id = %(o)s order by d.id",
         "select id, revoked_at from integration_keys where organization_id = %(o)s order by id",
+        "select id, name, revoked_at from api_keys where organization_id = %(o)s order by id",
         "select l.id, l.revoked_at from share_links l join sessions s on s.id = l.session_id"
         " where s.organization_id = %(o)s order by l.id",
     ]

@@ -1,0 +1,68 @@
+"""An organisation's API keys beyond the first (`shadows orgs create`): issue another, list them, revoke one.
+
+- At most MAX_ACTIVE_KEYS unrevoked keys per organisation (409 `api_key_limit_reached`): revoke one first.
+- A key is shown once, when issued; only its SHA-256 and its first 8 characters (`prefix`) are stored.
+- Revoking is idempotent, and takes effect on the next request on every replica: `api.deps.require_org` looks the
+  key up in Postgres on every request, and the view tokens minted for a key die with it (`api.view_tokens`).
+- Through the API an organisation cannot revoke its last active key (409 `last_api_key`): it would lock itself out
+  with no way back in. The operator's `shadows orgs keys revoke` may (the recovery path for a leaked last key:
+  issue a new one with `shadows orgs keys create`, hand it over, revoke the old).
+- Another organisation's key id is a 404 `api_key_not_found`, as an id that does not exist.
+
+Each change runs in a transaction holding the organisation's row lock, so concurrent requests cannot pass the bound
+together nor revoke the last two keys together."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from api.db import api_keys_repo
+from api.db.pool import Conn
+from api.errors import ConflictError, NotFoundError
+from api.security import new_api_key
+
+MAX_ACTIVE_KEYS = 20
+NAME_MAX = 100
+
+
+def not_found() -> NotFoundError:
+    return NotFoundError("API key not found.", code="api_key_not_found")
+
+
+async def issue(conn: Conn, org_id: UUID, name: str | None) -> tuple[dict[str, Any], str]:
+    """A new key for the organisation: its row, and the raw key (returned once, never stored)."""
+    key = new_api_key()
+    async with conn.transaction():
+        if not await api_keys_repo.lock_org(conn, org_id):
+            raise NotFoundError("Organisation not found.", code="organization_not_found")
+        if await api_keys_repo.count_active(conn, org_id) >= MAX_ACTIVE_KEYS:
+            raise ConflictError(
+                f"This organisation already has {MAX_ACTIVE_KEYS} active API keys; revoke one first.",
+                code="api_key_limit_reached",
+            )
+        row = await api_keys_repo.insert_key(conn, org_id, key, name)
+    return row, key
+
+
+async def revoke(
+    conn: Conn, key_id: UUID, org_id: UUID | None, *, allow_last: bool = False
+) -> dict[str, Any]:
+    """Revoke `key_id` (with `org_id`: only that organisation's). Revoking a revoked key returns it unchanged. The
+    organisation's last active key is refused unless `allow_last` (the operator's CLI)."""
+    async with conn.transaction():
+        found = await api_keys_repo.get_key(conn, key_id, org_id)
+        if found is None or not await api_keys_repo.lock_org(conn, found["organization_id"]):
+            raise not_found()
+        row = await api_keys_repo.get_key(conn, key_id, org_id, lock=True)  # read again under the org's lock
+        if row is None:
+            raise not_found()
+        if row["revoked_at"] is not None:
+            return row
+        if not allow_last and await api_keys_repo.count_active(conn, row["organization_id"]) <= 1:
+            raise ConflictError(
+                "This is the organisation's last active API key: revoking it would lock the organisation out of "
+                "the API. Create another key first (POST /v1/api-keys), switch to it, then revoke this one.",
+                code="last_api_key",
+            )
+        return await api_keys_repo.revoke(conn, key_id)

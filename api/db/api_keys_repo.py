@@ -1,0 +1,92 @@
+"""An organisation's API keys: listed, issued and revoked (`api.api_keys`). Only a key's SHA-256 is stored."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from api.db.pool import Conn
+from api.security import digest
+
+KEY_FIELDS = "id, organization_id, name, prefix, created_at, last_used_at, revoked_at"
+
+
+async def lock_org(conn: Conn, org_id: UUID) -> bool:
+    """Serialise changes to one organisation's keys (inside a transaction): the bound on active keys and the
+    last-key refusal count the active keys, and two concurrent revocations must not both see the other's key. `no key
+    update`: it does not wait for, nor hold up, the rows that reference the organisation (sessions being created)."""
+    cur = await conn.execute("select 1 from organizations where id = %s for no key update", (org_id,))
+    return await cur.fetchone() is not None
+
+
+async def count_active(conn: Conn, org_id: UUID) -> int:
+    cur = await conn.execute(
+        "select count(*) as n from api_keys where organization_id = %s and revoked_at is null", (org_id,)
+    )
+    row = await cur.fetchone()
+    assert row is not None  # count(*) returns a row
+    return int(row["n"])
+
+
+async def insert_key(conn: Conn, org_id: UUID, key: str, name: str | None) -> dict[str, Any]:
+    cur = await conn.execute(
+        f"insert into api_keys (organization_id, key_hash, prefix, name) values (%s, %s, %s, %s) "  # noqa: S608  # constant column list
+        f"returning {KEY_FIELDS}",
+        (org_id, digest(key), key[:8], name),
+    )
+    row = await cur.fetchone()
+    assert row is not None  # insert ... returning
+    return row
+
+
+async def get_key(
+    conn: Conn, key_id: UUID, org_id: UUID | None = None, *, lock: bool = False
+) -> dict[str, Any] | None:
+    """The key `key_id`; with `org_id`, only when it is that organisation's."""
+    cur = await conn.execute(
+        f"select {KEY_FIELDS} from api_keys where id = %s and (%s::uuid is null or organization_id = %s)"  # noqa: S608  # constant column list
+        + (" for no key update" if lock else ""),
+        (key_id, org_id, org_id),
+    )
+    return await cur.fetchone()
+
+
+async def revoke(conn: Conn, key_id: UUID) -> dict[str, Any]:
+    """Revoke the key (a revoked key keeps its first revocation time)."""
+    cur = await conn.execute(
+        f"update api_keys set revoked_at = coalesce(revoked_at, now()) where id = %s returning {KEY_FIELDS}",  # noqa: S608  # constant column list
+        (key_id,),
+    )
+    row = await cur.fetchone()
+    assert row is not None  # the caller read it under lock
+    return row
+
+
+async def list_keys(
+    conn: Conn, org_id: UUID, limit: int, after: tuple[datetime, UUID] | None = None
+) -> list[dict[str, Any]]:
+    """The organisation's keys, newest first (revoked ones too), after the cursor's position."""
+    cur = await conn.execute(
+        f"select {KEY_FIELDS} from api_keys where organization_id = %s "  # noqa: S608  # constant column list
+        "and (%s::timestamptz is null or (created_at, id) < (%s, %s)) "
+        "order by created_at desc, id desc limit %s",
+        (
+            org_id,
+            after[0] if after else None,
+            after[0] if after else None,
+            after[1] if after else None,
+            limit,
+        ),
+    )
+    return await cur.fetchall()
+
+
+async def touch(conn: Conn, key_id: UUID) -> None:
+    """Record that the key was used now, unless that was recorded within the last minute (replicas racing write at
+    most one row version each)."""
+    await conn.execute(
+        "update api_keys set last_used_at = now() where id = %s "
+        "and (last_used_at is null or last_used_at < now() - interval '1 minute')",
+        (key_id,),
+    )
