@@ -1,6 +1,6 @@
 """The interviewer never reads out its private notes: a reply that quotes the rubric, or a hint not given yet, is cut.
 
-The rubric sits in the interviewer's instructions while the candidate works (agent.phases ``rubric_text``), and it
+The rubric sits in the interviewer's instructions while the candidate works (agent.instructions ``rubric_text``), and it
 holds the answer ("States the recurrence best[a] = 1 + min over coins c of best[a - c]..."), as the later hints do.
 Only the prompt asked the model to keep them: a candidate who asked for the notes word for word (aloud, in the chat,
 in a code comment) could have them read out, uncounted and unrecorded as hints, while `give_hint` counts and records

@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from livekit.agents import RunContext, ToolError, function_tool, llm
 
+from agent.instructions import base_instructions, phase_instructions
 from agent.language import SUPPORTED
-from agent.state import InterviewState  # at run time: the tool's schema is read from its annotations
+from agent.state import InterviewState, Phase  # at run time: the tool's schema is read from its annotations
 
 if TYPE_CHECKING:
     from livekit.agents import Agent
@@ -65,13 +66,10 @@ async def set_language(context: RunContext[InterviewState], language: Literal["e
             stt.update_options(language=language)  # its open streams too (the Deepgram and OpenAI plugins)
         except (TypeError, ValueError) as e:  # a provider without a language option: said, never fatal
             logger.warning("the speech-to-text language could not be changed: %s", type(e).__name__)
-    from agent.phases import PhaseAgent, base_instructions, phase_instructions  # phases offers this tool
-
     agent = context.session.current_agent
-    if isinstance(agent, PhaseAgent):  # its language rule; the phases after it are built with the new one
-        await agent.update_instructions(
-            f"{base_instructions(state)}\n\n{phase_instructions(state, agent.phase)}"
-        )
+    phase = getattr(agent, "phase", None)  # a phase agent (agent/phases.py, which offers this tool)
+    if isinstance(phase, Phase):  # its language rule; the phases after it are built with the new one
+        await agent.update_instructions(f"{base_instructions(state)}\n\n{phase_instructions(state, phase)}")
     return f"The interview now continues in {SUPPORTED[language]}."
 
 

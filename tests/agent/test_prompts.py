@@ -64,7 +64,7 @@ def test_prompts_stay_short_for_voice_latency():
 def test_the_interviewers_rules_cover_what_a_hostile_candidate_asks_for() -> None:
     """Every phase's instructions start with prompts/base.md: asked whether it is an AI it says so (never plays a
     human), it never scores out loud even when asked, and it holds the one problem (no switching or restarting)."""
-    from agent.phases import base_instructions
+    from agent.instructions import base_instructions
     from tests.agent.test_disclosure import interview
 
     text = base_instructions(interview("two-sum")).lower()

@@ -1,0 +1,107 @@
+"""What the interviewer is told: the base instructions (who it is, the rules, the problem) and each phase's own.
+
+Kept apart from the phase agents (agent/phases.py) so that a tool that changes them mid-interview (the language
+switch) rebuilds them without importing the agents that offer it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent.background import job_excerpt, resume_summary
+from agent.language import SUPPORTED
+from agent.prompts import render
+from agent.state import InterviewState, Phase
+
+CODE_PHASES = (Phase.APPROACH, Phase.CODING, Phase.TESTING, Phase.COMPLEXITY)
+RUBRIC_PHASES = (Phase.APPROACH, Phase.CODING, Phase.TESTING, Phase.COMPLEXITY)
+
+
+MAX_NAME_CHARS = 40
+
+
+def _is_name(word: str) -> bool:
+    """Letters (any script), with the apostrophes, hyphens and dots names have: "José", "O'Neil", "Jean-Luc"."""
+    return (
+        0 < len(word) <= MAX_NAME_CHARS
+        and word[0].isalpha()
+        and all(c.isalpha() or c in "'\u2019-." for c in word)
+        and any(c.isalpha() for c in word)
+    )
+
+
+def first_name(state: InterviewState) -> str:
+    """How the interviewer addresses the candidate. The name comes from the organisation or an ATS, where the
+    candidate typed it, and it goes into our instructions: only a word that is a name is used, never free text."""
+    parts = (state.candidate_name or "").split()
+    if state.practice or not parts or state.candidate_name.strip().lower() == "practice candidate":
+        return "the candidate"
+    return parts[0] if _is_name(parts[0]) else "the candidate"
+
+
+def signature_text(signature: dict[str, Any]) -> str:
+    params = ", ".join(f"{p.get('name')}: {p.get('type')}" for p in signature.get("params") or [])
+    return f"{signature.get('function', 'solution')}({params}) -> {signature.get('returns', '?')}"
+
+
+def base_instructions(state: InterviewState) -> str:
+    q = state.question
+    return render(
+        "base",
+        duration_minutes=state.duration_minutes,
+        candidate_name=first_name(state),
+        session_kind=render("session_practice" if state.practice else "session_hiring"),
+        language_rule=render(
+            "language_rule", language_name=SUPPORTED.get(state.interview_language, "English")
+        ),
+        question_title=q.title,
+        difficulty=q.difficulty,
+        language=state.language,
+        signature=signature_text(q.signature),
+        statement=q.statement_md.strip(),
+    )
+
+
+def _notice(state: InterviewState) -> str:
+    if not state.recording:
+        return render("notice_unrecorded")
+    return render("notice_practice" if state.practice else "notice_recorded")
+
+
+def greeting_instructions(state: InterviewState) -> str:
+    has_background = bool(
+        resume_summary(state.resume_text, state.candidate_name) or job_excerpt(state.job_description)
+    )
+    return render(
+        "greeting",
+        candidate_name=first_name(state),
+        recording_notice=_notice(state),
+        duration_minutes=state.duration_minutes,
+        editor_clause=" in a shared editor" if state.editor.connected else ", talked through aloud",
+        background=render("background") if has_background else render("no_background"),
+    )
+
+
+def rubric_text(state: InterviewState) -> str:
+    items = []
+    for item in state.question.rubric:
+        text = item.get("behaviour") or item.get("description") or item.get("text")
+        if isinstance(text, str) and text.strip():
+            items.append(f"- {text.strip()}")
+    return render("rubric", items="\n".join(items)) if items else ""
+
+
+def phase_instructions(state: InterviewState, phase: Phase) -> str:
+    if phase == Phase.GREETING:
+        text = greeting_instructions(state)
+    elif phase in (Phase.WRAP_UP, Phase.END):
+        steps = (
+            "next_steps_unrecorded"
+            if not state.recording
+            else ("next_steps_practice" if state.practice else "next_steps_hiring")
+        )
+        text = render("wrap_up", next_steps=render(steps))
+    else:
+        text = render(phase.value)
+    if phase in RUBRIC_PHASES and (rubric := rubric_text(state)):
+        text = f"{text}\n{rubric}"
+    return text
