@@ -7,7 +7,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from api.errors import BadRequestError
@@ -32,3 +34,11 @@ def decode(cursor: str) -> tuple[datetime, UUID]:
         return position, UUID(row_id)
     except (ValueError, TypeError, AttributeError, binascii.Error, RecursionError) as e:
         raise BadRequestError("Invalid cursor.", code="invalid_cursor") from e
+
+
+def page(rows: Sequence[dict[str, Any]], limit: int, at: str) -> tuple[list[dict[str, Any]], str | None]:
+    """A page from `rows`, read with `limit + 1` to learn whether more follow: the first `limit` rows, and the
+    cursor naming the last of them (by its `at` column and id) when more follow, else None."""
+    shown = list(rows[:limit])
+    more = len(rows) > limit and bool(shown)
+    return shown, encode(shown[-1][at], shown[-1]["id"]) if more else None

@@ -60,13 +60,10 @@ async def list_api_keys(
 ) -> ApiKeyPage:
     """The organisation's API keys, active and revoked, newest first; `next_cursor` pages on. Never a key itself."""
     after = keyset.decode(cursor) if cursor is not None else None
-    rows = await api_keys_repo.list_keys(conn, org.id, limit + 1, after)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return ApiKeyPage(
-        data=[_out(r) for r in rows],
-        next_cursor=keyset.encode(rows[-1]["created_at"], rows[-1]["id"]) if more else None,
+    rows, next_cursor = keyset.page(
+        await api_keys_repo.list_keys(conn, org.id, limit + 1, after), limit, "created_at"
     )
+    return ApiKeyPage(data=[_out(r) for r in rows], next_cursor=next_cursor)
 
 
 @router.post(

@@ -114,12 +114,11 @@ async def list_org_ats_callbacks(
     rows = await integrations_repo.list_org_callbacks(
         conn, org.id, status=status, before=keyset.decode(cursor) if cursor else None, limit=limit + 1
     )
-    more = len(rows) > limit
-    rows = rows[:limit]
+    rows, next_cursor = keyset.page(rows, limit, "created_at")
     return OrgAtsCallbackPage(
         data=[
             OrgAtsCallbackOut.model_validate({**_out(r).model_dump(), "session_id": r["session_id"]})
             for r in rows
         ],
-        next_cursor=keyset.encode(rows[-1]["created_at"], rows[-1]["id"]) if more and rows else None,
+        next_cursor=next_cursor,
     )

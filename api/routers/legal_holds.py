@@ -119,10 +119,7 @@ async def list_legal_holds(
 ) -> LegalHoldPage:
     """The organisation's sessions on legal hold now, the longest held first; `next_cursor` pages on."""
     after = keyset.decode(cursor) if cursor is not None else None
-    rows = await legal_holds_repo.held_sessions(conn, org.id, limit + 1, after)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return LegalHoldPage(
-        data=[_out(r) for r in rows],
-        next_cursor=keyset.encode(rows[-1]["placed_at"], rows[-1]["id"]) if more else None,
+    rows, next_cursor = keyset.page(
+        await legal_holds_repo.held_sessions(conn, org.id, limit + 1, after), limit, "placed_at"
     )
+    return LegalHoldPage(data=[_out(r) for r in rows], next_cursor=next_cursor)
