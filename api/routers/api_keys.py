@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api import api_keys, keyset
@@ -69,9 +69,12 @@ async def list_api_keys(
 @router.post(
     "", status_code=201, response_model=ApiKeyCreated, responses=error_responses(*BODY, *DB, 401, 409)
 )
-async def create_api_key(org: OrgCaller, conn: DbConn, body: ApiKeyCreate | None = None) -> ApiKeyCreated:
+async def create_api_key(
+    org: OrgCaller, conn: DbConn, response: Response, body: ApiKeyCreate | None = None
+) -> ApiKeyCreated:
     """Issue another API key, returned once. The organisation's other keys keep working: rotate by creating one,
     moving your callers to it, then revoking the old. At most 20 active keys (409 `api_key_limit_reached`)."""
+    response.headers["Cache-Control"] = "no-store"  # the one answer that carries the key
     row, key = await api_keys.issue(conn, org.id, (body.name or None) if body else None)
     return ApiKeyCreated(**_out(row).model_dump(), key=key)
 

@@ -39,6 +39,9 @@ async def test_create_use_revoke_and_the_very_next_request_is_401(
     s = api_server
     r = await _create(s, name="ATS production")
     assert r.status_code == 201, r.text
+    assert (
+        r.headers["cache-control"] == "no-store"
+    )  # the only answer that carries the key: never kept by a cache
     made = r.json()
     new_key = made["key"]
     assert new_key.startswith("shk_") and made["prefix"] == new_key[:8]
