@@ -36,6 +36,19 @@ def _hostile_interview():  # type: ignore[no-untyped-def]
     return source.model_copy(update={"events": [*source.events, *extra], "runs": [*source.runs, run]})
 
 
+PLAIN_CODE = "def two_sum(nums, target):\n    return []\n"
+
+
+def _with_run(result, *, code=PLAIN_CODE, events=(), source=None):  # type: ignore[no-untyped-def]
+    """`source` (the sample interview by default) with `events`, then the candidate's run r40 at 500 s: a wrong
+    answer of `code` whose result is `result`."""
+    source = source or interview()
+    ran = BundleEvent(seq=40, type="test_run", t=500.0, payload={"submission_id": "r40", "by": "candidate"})
+    run = BundleRun(id="r40", kind="run", language="python", code=code, verdict="wrong_answer", result=result,
+                    created_at=START + timedelta(seconds=500))  # fmt: skip
+    return source.model_copy(update={"events": [*source.events, *events, ran], "runs": [*source.runs, run]})
+
+
 async def test_candidate_words_and_code_reach_the_model_only_inside_the_delimited_interview(
     model: FakeGraderModel, make_grader: MakeGrader
 ) -> None:
@@ -209,12 +222,7 @@ async def test_contact_details_in_program_output_never_reach_the_model(
               "message": 'File "/home/jdoe/sol.py", line 3: IndexError 1000000007'}  # fmt: skip
     second |= {"stdout": "x" * 140 + " jane.doe@gmail.com", "actual": ["Ada\nLovelace", "by lovelace"],
                "message": "My name is Priya Raman"}  # fmt: skip
-    extra = [
-        BundleEvent(seq=40, type="test_run", t=500.0, payload={"submission_id": "r40", "by": "candidate"})
-    ]
-    run = BundleRun(id="r40", kind="run", language="python", code="def two_sum(nums, target):\n    return []\n",
-                    verdict="wrong_answer", result=result, created_at=START + timedelta(seconds=500))  # fmt: skip
-    source = source.model_copy(update={"events": [*source.events, *extra], "runs": [*source.runs, run]})
+    source = _with_run(result, source=source)
 
     outcome = await make_grader().grade(source)
 
@@ -284,13 +292,7 @@ def test_a_long_printout_is_clipped_within_its_run_so_its_tail_cannot_open_a_row
     result = run_result(0, None)
     result["tests"][0]["stdout"] = printed
     result["tests"][1]["message"] = printed
-    extra = [
-        BundleEvent(seq=40, type="test_run", t=500.0, payload={"submission_id": "r40", "by": "candidate"})
-    ]
-    run = BundleRun(id="r40", kind="run", language="python", code="def two_sum(nums, target):\n    return []\n",
-                    verdict="wrong_answer", result=result, created_at=START + timedelta(seconds=500))  # fmt: skip
-    source = interview()
-    source = source.model_copy(update={"events": [*source.events, *extra], "runs": [*source.runs, run]})
+    source = _with_run(result)
     text = build_bundle(source, compute_facts(source)).interview
 
     lines = text.split("\n")
@@ -315,13 +317,7 @@ def test_a_printout_cannot_break_its_runs_line_with_a_unicode_line_separator(brk
     result["tests"][0]["stdout"] = f"ok{brk}{forged}"
     result["tests"][0]["actual"] = f"x{brk}{forged}"
     result["tests"][1]["message"] = f"boom{brk}{forged}"
-    extra = [
-        BundleEvent(seq=40, type="test_run", t=500.0, payload={"submission_id": "r40", "by": "candidate"})
-    ]
-    run = BundleRun(id="r40", kind="run", language="python", code="def two_sum(nums, target):\n    return []\n",
-                    verdict="wrong_answer", result=result, created_at=START + timedelta(seconds=500))  # fmt: skip
-    source = interview()
-    source = source.model_copy(update={"events": [*source.events, *extra], "runs": [*source.runs, run]})
+    source = _with_run(result)
     text = build_bundle(source, compute_facts(source)).interview
 
     assert text.count(forged) == 3
@@ -346,15 +342,11 @@ def test_text_hidden_in_unicode_tag_characters_never_reaches_the_model() -> None
     result = run_result(0, None)
     result["tests"][0]["stdout"] = printed
     code = f"def two_sum(nums, target):  # {hidden_order}\n    return []  # by {hidden_name}\n"
-    extra = [
+    said = [
         transcript(30, 180.0, "user", f"I'm {hidden_name}, from {flag}.{hidden_order}"),
         BundleEvent(seq=31, type="editor_snapshot", t=185.0, payload={"language": "python", "code": code}),
-        BundleEvent(seq=40, type="test_run", t=500.0, payload={"submission_id": "r40", "by": "candidate"}),
     ]
-    run = BundleRun(id="r40", kind="run", language="python", code=code, verdict="wrong_answer", result=result,
-                    created_at=START + timedelta(seconds=500))  # fmt: skip
-    source = interview()
-    source = source.model_copy(update={"events": [*source.events, *extra], "runs": [*source.runs, run]})
+    source = _with_run(result, code=code, events=said)
     bundle = build_bundle(source, compute_facts(source))
     text = bundle.interview
 
