@@ -152,6 +152,9 @@ async def test_a_minute_and_a_half_of_coding_silence_produce_no_speech_and_two_m
         Phase.CODING,
         [],
         [say("Go ahead, I'll stay quiet while you code."), say("How is it going so far?")],
+        # The check-in is due at 120 s and asked for within 127 s: 0.7 real seconds for the agent's own work at
+        # this speed, which a loaded box needs (0.35 s at the default speed was once missed by a loaded CI box).
+        speed=10,
     )
     try:
         await run.tl.until(100)
@@ -175,10 +178,13 @@ async def test_thinking_aloud_mid_coding_gets_no_reply_but_addressing_the_agent_
         Phase.CODING,
         utterances,
         [say("Go ahead."), say("Yes, a dictionary is fine.")],
-        # Deciding the thinking aloud takes 0.4 s (8 timeline seconds), as on a loaded box: the question waits for
+        # Deciding the thinking aloud takes 0.4 s (2 timeline seconds), as on a loaded box: the question waits for
         # the decision (else the turn was still undecided, and unrecorded, at 14 s).
         classifier=FakeLLM([call("stay_silent")], slow={0: 0.4}),
         gate=lambda run, i: len(decisions(run.sink)) >= i,
+        # "Promptly" below leaves 3.5 timeline seconds past the coding endpointing delay: 0.7 real seconds for the
+        # agent's own work at this speed (a loaded CI box once took 0.31 s, more than the 0.18 s at speed 20).
+        speed=5,
     )
     try:
         await run.tl.until(14)
