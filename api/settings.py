@@ -327,7 +327,8 @@ class ApiSettings(BaseSettings):
             delays = self.webhook_retry_delays
         except ValueError as e:
             raise ValueError("SHADOWS_API_WEBHOOK_RETRY_DELAYS_S is a comma-separated list of seconds") from e
-        if not delays or len(delays) > 30 or any(d < 0 or d > 2 * DAY_S for d in delays):
+        # `not 0 <= d <= max`: float() reads "nan", which fails every comparison, so `d < 0 or d > max` let it by.
+        if not delays or len(delays) > 30 or any(not 0 <= d <= 2 * DAY_S for d in delays):
             raise ValueError("SHADOWS_API_WEBHOOK_RETRY_DELAYS_S: 1 to 30 delays, each 0 to 172800 seconds")
         if self.environment not in ("local", "test") and sum(delays) * (1 - WEBHOOK_JITTER) < DAY_S:
             raise ValueError("SHADOWS_API_WEBHOOK_RETRY_DELAYS_S must keep retrying for at least 24 hours")

@@ -148,3 +148,23 @@ def test_the_default_ats_addresses_and_loopback_ones_for_local_work_are_accepted
         greenhouse_callback_domains="Greenhouse.IO., eu.greenhouse.io",
     )
     assert local.greenhouse_callback_domain_list == ["greenhouse.io", "eu.greenhouse.io"]
+
+
+@pytest.mark.parametrize("value", ["5,nan", "NaN", "300, -nan ,60"])
+@pytest.mark.parametrize(
+    ("variable", "settings_class"),
+    [
+        ("SHADOWS_API_WEBHOOK_RETRY_DELAYS_S", "api.settings.ApiSettings"),
+        ("SHADOWS_WORKER_RETRY_DELAYS_S", "api.jobs.settings.WorkerSettings"),
+    ],
+)
+def test_a_retry_delay_that_is_not_a_number_is_refused_at_start_up(
+    monkeypatch: pytest.MonkeyPatch, value: str, variable: str, settings_class: str
+) -> None:
+    # float() reads "nan", and NaN fails no `d < 0 or d > max` test: the schedule passed, and a delivery's retry
+    # then waited NaN seconds (again at once, then an interval PostgreSQL cannot store).
+    module, name = settings_class.rsplit(".", 1)
+    cls = getattr(importlib.import_module(module), name)
+    monkeypatch.setenv(variable, value)
+
+    assert variable in _error(lambda: cls(_env_file=None))
