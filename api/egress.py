@@ -235,6 +235,18 @@ async def check_url(raw: str, *, guard: bool) -> Target:
     return Target(url, addresses[0])
 
 
+async def check_url_within(raw: str, *, guard: bool, timeout_s: float) -> Target:
+    """`check_url` for a URL being registered: the lookup of its host ends within `timeout_s` (the organisation's
+    name server may never answer), as a request's lookup ends at the request's deadline."""
+    try:
+        async with asyncio.timeout(timeout_s):
+            return await check_url(raw, guard=guard)
+    except TimeoutError:
+        raise UrlRefusedError(
+            "host_unresolvable", f"The URL's host name did not resolve within {timeout_s:g} s."
+        ) from None
+
+
 # --- one bounded request -----------------------------------------------------------------------------------------
 
 
