@@ -185,12 +185,15 @@ def parse_url(raw: str, *, guard: bool) -> httpx.URL:
         raise UrlRefusedError("invalid_url", f"The URL must be 1 to {MAX_URL_CHARS} characters.")
     try:
         url = httpx.URL(raw)
+        # Read here: httpx keeps an A-label (`xn--...`) it cannot decode and raises idna's error (a ValueError)
+        # only when `host` is read, which every caller does (a 500 on the routes that take URLs).
+        host = url.host
     except (httpx.InvalidURL, ValueError) as e:
         raise UrlRefusedError("invalid_url", "The URL is not valid.") from e
     allowed = ("https",) if guard else ("http", "https")
     if url.scheme not in allowed:
         raise UrlRefusedError("scheme_not_allowed", "The URL must use https.")
-    if not url.host:
+    if not host:
         raise UrlRefusedError("invalid_url", "The URL has no host.")
     # httpx takes any number; a lookup wraps one past 65535 (99999 is port 34463: not the port that was checked).
     if url.port is not None and not 1 <= url.port <= MAX_PORT:
