@@ -1,6 +1,7 @@
 """ASGI middleware: request head cap (431), one Authorization header (400) and one way of framing the body (400,
-connection closed), request body size cap (413, after refusing a second Content-Type or a content coding) and
-per-route metrics with a structured access log."""
+connection closed), request body size cap (413, after refusing a second Content-Type or a content coding),
+`Cache-Control: no-store` on every answer that does not say how it may be cached, and per-route metrics with a
+structured access log."""
 
 from __future__ import annotations
 
@@ -55,6 +56,33 @@ def has_two_framings(scope: Scope) -> bool:
     """Whether a request gives its body's length both by Content-Length and by Transfer-Encoding."""
     names = {name for name, _ in scope["headers"]}
     return b"content-length" in names and b"transfer-encoding" in names
+
+
+NO_STORE = (b"cache-control", b"no-store")
+
+
+class NoStoreByDefaultMiddleware:
+    """Adds `Cache-Control: no-store` to every answer that carries no Cache-Control of its own. API answers are
+    never for a cache (a proxy, a CDN, a browser's disk): many carry a credential shown only there (an ATS
+    integration key, a webhook signing secret, a candidate's join link, a report link) and most carry personal
+    data. A route that may be cached says so itself (the page's hashed assets: `immutable`)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_cache_control(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                if not any(name.lower() == b"cache-control" for name, _ in headers):
+                    message = {**message, "headers": [*headers, NO_STORE]}
+            await send(message)
+
+        await self.app(scope, receive, with_cache_control)
 
 
 class HeaderLimitMiddleware:

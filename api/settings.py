@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -12,6 +13,8 @@ from limits import parse_many
 from psycopg.conninfo import conninfo_to_dict
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from api import egress
 
 PLACEHOLDER_PREFIXES = ("change-me", "devkey", "devsecret", "dev-")
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -324,12 +327,37 @@ class ApiSettings(BaseSettings):
             delays = self.webhook_retry_delays
         except ValueError as e:
             raise ValueError("SHADOWS_API_WEBHOOK_RETRY_DELAYS_S is a comma-separated list of seconds") from e
-        if not delays or len(delays) > 30 or any(d < 0 or d > 2 * DAY_S for d in delays):
+        # `not 0 <= d <= max`: float() reads "nan", which fails every comparison, so `d < 0 or d > max` let it by.
+        if not delays or len(delays) > 30 or any(not 0 <= d <= 2 * DAY_S for d in delays):
             raise ValueError("SHADOWS_API_WEBHOOK_RETRY_DELAYS_S: 1 to 30 delays, each 0 to 172800 seconds")
         if self.environment not in ("local", "test") and sum(delays) * (1 - WEBHOOK_JITTER) < DAY_S:
             raise ValueError("SHADOWS_API_WEBHOOK_RETRY_DELAYS_S must keep retrying for at least 24 hours")
         if not self.sealing_key_list:
             raise ValueError("SHADOWS_API_SEALING_KEYS needs at least one Fernet key")
+        return self
+
+    @model_validator(mode="after")
+    def _ats_addresses(self) -> ApiSettings:
+        """Refused at start-up, not call by call: a base URL the requests cannot use failed every assessment.update
+        (retried for three days, then failed), and a domain list holding a URL matched no host (every send_test
+        422). A bare top-level domain (`io`) would let the PATCH that carries an organisation's Greenhouse key go to
+        any host under it. Errors name the variable, never its value (it may hold credentials)."""
+        try:
+            base = egress.parse_url(self.ashby_base_url, guard=self.egress_guard)
+        except egress.UrlRefusedError as e:
+            raise ValueError(f"SHADOWS_API_ASHBY_BASE_URL: {e.message}") from None
+        if base.query:
+            raise ValueError("SHADOWS_API_ASHBY_BASE_URL must not have a ?query: paths are appended to it")
+        domains = self.greenhouse_callback_domain_list
+        if any(not CALLBACK_DOMAIN.fullmatch(d) for d in domains):
+            raise ValueError(
+                "SHADOWS_API_GREENHOUSE_CALLBACK_DOMAINS is a comma-separated list of domain names of two labels or"
+                " more (greenhouse.io), with no scheme, port or path"
+            )
+        if self.egress_guard and not domains:
+            raise ValueError(
+                "SHADOWS_API_GREENHOUSE_CALLBACK_DOMAINS names no domain: every send_test would be refused"
+            )
         return self
 
     @model_validator(mode="after")
@@ -374,6 +402,10 @@ class ApiSettings(BaseSettings):
     @property
     def artifacts_dir(self) -> Path:
         return self.storage_dir or self.data_dir / "artifacts"
+
+
+# A domain name of two labels or more, each of letters, digits and inner hyphens (IDNA names in their xn-- form).
+CALLBACK_DOMAIN = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+")
 
 
 @lru_cache

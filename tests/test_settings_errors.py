@@ -99,3 +99,72 @@ def test_a_field_error_does_not_echo_the_value_either(monkeypatch: pytest.Monkey
 
     assert "temperature" in text.lower()
     assert SECRET not in text
+
+
+@pytest.mark.parametrize(
+    ("env", "names"),
+    [
+        # No scheme: every assessment.update was invalid_url, retried for three days, then failed.
+        ({"SHADOWS_API_ASHBY_BASE_URL": "api.ashbyhq.com"}, "SHADOWS_API_ASHBY_BASE_URL"),
+        ({"SHADOWS_API_ASHBY_BASE_URL": "https://user:pw@api.ashbyhq.com"}, "SHADOWS_API_ASHBY_BASE_URL"),
+        ({"SHADOWS_API_ASHBY_BASE_URL": "https://api.ashbyhq.com/?v=1"}, "SHADOWS_API_ASHBY_BASE_URL"),
+        (
+            {"SHADOWS_API_ENVIRONMENT": "staging", "SHADOWS_API_ASHBY_BASE_URL": "http://api.ashbyhq.com"},
+            "SHADOWS_API_ASHBY_BASE_URL",
+        ),
+        # A URL or a port where a domain goes: every send_test was 422 "not a Greenhouse address".
+        ({"SHADOWS_API_GREENHOUSE_CALLBACK_DOMAINS": "https://greenhouse.io"}, "CALLBACK_DOMAINS"),
+        ({"SHADOWS_API_GREENHOUSE_CALLBACK_DOMAINS": "greenhouse.io:443"}, "CALLBACK_DOMAINS"),
+        # A bare top-level domain lets the PATCH carrying the organisation's key go to any host under it.
+        ({"SHADOWS_API_GREENHOUSE_CALLBACK_DOMAINS": "greenhouse.io, io"}, "CALLBACK_DOMAINS"),
+        # None outside local: every send_test refused.
+        (
+            {"SHADOWS_API_ENVIRONMENT": "staging", "SHADOWS_API_GREENHOUSE_CALLBACK_DOMAINS": " , "},
+            "CALLBACK_DOMAINS",
+        ),
+    ],
+)
+def test_ats_addresses_that_cannot_work_are_refused_at_start_up(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], names: str
+) -> None:
+    from api.settings import ApiSettings
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+
+    text = _error(lambda: ApiSettings(_env_file=None))
+
+    assert names in text
+    assert "pw@" not in text
+
+
+def test_the_default_ats_addresses_and_loopback_ones_for_local_work_are_accepted() -> None:
+    from api.settings import ApiSettings
+
+    assert ApiSettings(_env_file=None).greenhouse_callback_domain_list == ["greenhouse.io"]
+    local = ApiSettings(
+        _env_file=None,
+        ashby_base_url="http://127.0.0.1:8123/",
+        greenhouse_callback_domains="Greenhouse.IO., eu.greenhouse.io",
+    )
+    assert local.greenhouse_callback_domain_list == ["greenhouse.io", "eu.greenhouse.io"]
+
+
+@pytest.mark.parametrize("value", ["5,nan", "NaN", "300, -nan ,60"])
+@pytest.mark.parametrize(
+    ("variable", "settings_class"),
+    [
+        ("SHADOWS_API_WEBHOOK_RETRY_DELAYS_S", "api.settings.ApiSettings"),
+        ("SHADOWS_WORKER_RETRY_DELAYS_S", "api.jobs.settings.WorkerSettings"),
+    ],
+)
+def test_a_retry_delay_that_is_not_a_number_is_refused_at_start_up(
+    monkeypatch: pytest.MonkeyPatch, value: str, variable: str, settings_class: str
+) -> None:
+    # float() reads "nan", and NaN fails no `d < 0 or d > max` test: the schedule passed, and a delivery's retry
+    # then waited NaN seconds (again at once, then an interval PostgreSQL cannot store).
+    module, name = settings_class.rsplit(".", 1)
+    cls = getattr(importlib.import_module(module), name)
+    monkeypatch.setenv(variable, value)
+
+    assert variable in _error(lambda: cls(_env_file=None))

@@ -55,7 +55,8 @@ class WorkerSettings(BaseSettings):
             delays = self.retry_delays
         except ValueError as e:
             raise ValueError("SHADOWS_WORKER_RETRY_DELAYS_S is a comma-separated list of seconds") from e
-        if any(d < 0 or d > 86_400 for d in delays) or len(delays) > 20:
+        # `not 0 <= d <= max`: float() reads "nan", which fails every comparison, so `d < 0 or d > max` let it by.
+        if any(not 0 <= d <= 86_400 for d in delays) or len(delays) > 20:
             raise ValueError("SHADOWS_WORKER_RETRY_DELAYS_S: at most 20 delays, each 0 to 86400 seconds")
         if self.stalled_check_s >= 60 and self.stalled_check_s % 60:
             raise ValueError("SHADOWS_WORKER_STALLED_CHECK_S is 1-59 seconds or a whole number of minutes")

@@ -141,7 +141,9 @@ async def _checked_url(settings: ApiSettings, url: str) -> str:
     path and query percent-encoded): what is stored. Stored as sent, a scheme in capitals passed the check and
     failed the column's (`^https?://`), and an encoded URL may be longer than the one sent."""
     try:
-        target = await egress.check_url(url, guard=settings.egress_guard)
+        target = await egress.check_url_within(
+            url, guard=settings.egress_guard, timeout_s=settings.webhook_timeout_s
+        )
     except egress.UrlRefusedError as e:
         raise UnprocessableError(f"url: {e.message}", code=e.code) from e
     canonical = str(target.url)

@@ -12,9 +12,10 @@ import pytest
 from cryptography.fernet import Fernet
 from pydantic import ValidationError
 
+from api.errors import UnprocessableError
 from api.integrations import ashby_updates
 from api.integrations.ashby import AshbyCandidate
-from api.integrations.greenhouse import GreenhouseCandidate, is_greenhouse_host
+from api.integrations.greenhouse import GreenhouseCandidate, check_callback_url, is_greenhouse_host
 from api.integrations.invites import invite_message, smtp_options
 from api.integrations.keys import PREFIXES, new_key
 from api.schemas import CandidateIn, PracticeCreate
@@ -286,6 +287,15 @@ def test_a_lost_database_connection_is_retried_however_often_the_job_has_run() -
 def test_greenhouse_callback_hosts(host: str, allowed: bool) -> None:
     settings = ApiSettings(_env_file=None, environment="test")  # type: ignore[call-arg]  # pydantic-settings init kwarg
     assert is_greenhouse_host(settings, host) is allowed
+
+
+@pytest.mark.parametrize("url", ["https://xn--greenhouse-.io/x", "https://xn--a.greenhouse.io/x"])
+def test_a_callback_url_whose_host_is_not_idna_is_an_invalid_url_not_a_crash(url: str) -> None:
+    # httpx parses an A-label it cannot decode and raised idna's error only when the host was read: send_test's 500.
+    settings = ApiSettings(_env_file=None).model_copy(update={"environment": "staging"})  # type: ignore[call-arg]  # pydantic-settings init kwarg
+    with pytest.raises(UnprocessableError) as refused:
+        check_callback_url(settings, url)
+    assert refused.value.code == "invalid_url"
 
 
 def test_an_empty_smtp_url_means_no_email_and_urls_become_aiosmtplib_options(

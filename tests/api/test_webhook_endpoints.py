@@ -89,6 +89,9 @@ async def test_create_refuses_bad_bodies_naming_the_field(
         ("http://user:pw@127.0.0.1/hooks", "credentials_in_url"),
         ("http://127.0.0.1/hooks#frag", "invalid_url"),
         ("not a url", "scheme_not_allowed"),
+        # A-labels that are not IDNA: httpx parses them and raised only when the host was read (a 500).
+        ("http://xn--a.example/hooks", "invalid_url"),
+        ("http://xn--greenhouse-.io/hooks", "invalid_url"),
     ],
 )
 async def test_create_refuses_unusable_urls_even_without_the_guard(

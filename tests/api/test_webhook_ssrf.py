@@ -244,3 +244,32 @@ async def test_a_slow_name_server_holds_no_database_connection(
                 answer.set()
             assert meanwhile.status_code == 200, (method, meanwhile.text)
             assert (await pending).status_code in (200, 201), method
+
+
+async def test_a_name_server_that_never_answers_is_host_unresolvable_within_the_request_timeout(
+    db_url: str, db: Conn, tmp_path: Path, resolver: MappedResolver
+) -> None:
+    # At delivery a lookup ends with its request's deadline; at registration nothing bounded it but the resolver's
+    # own lifetime (30 s), so an organisation's silent name server held each registering request that long.
+    settings, _ = staging_settings(db_url, tmp_path)
+    settings = settings.model_copy(update={"webhook_timeout_s": 0.5})
+    _, key = await create_org(db, "Silent DNS Org")
+    never = asyncio.Event()
+
+    async def silent(host: str, port: int) -> list[str]:
+        await never.wait()
+        return [PUBLIC]
+
+    egress.use_resolver(silent)
+    async with serve(settings) as client:
+        try:
+            async with asyncio.timeout(60):  # generous; without the bound the request waits for ever
+                r = await client.post(
+                    "/v1/webhook-endpoints",
+                    json={"url": "https://silent.test/hook", "event_types": ALL_TYPES},
+                    headers={"Authorization": f"Bearer {key}"},
+                    timeout=60,
+                )
+        finally:
+            never.set()  # lets a request still waiting end, so the server can stop
+    assert (r.status_code, r.json()["error"]["code"]) == (422, "host_unresolvable"), r.text
