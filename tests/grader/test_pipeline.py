@@ -127,6 +127,16 @@ def _with_advice(card: dict[str, Any], advice: str) -> dict[str, Any]:
             lambda body: FakeReply(body={**scorecard(body), "areas_to_improve": ["\ud83d tests"]}),
             "cannot be stored",
         ),
+        # A seq of 0 or below: the answer validated, then the stored evidence's own bound (seq >= 1) raised, and
+        # the version failed as a bug (internal_error) without a repair round.
+        (
+            lambda body: FakeReply(body=scorecard(body, evidence=[{"seq": 0, "quote": "Hi"}])),
+            "evidence.0.seq: Input should be greater than or equal to 1",
+        ),
+        (
+            lambda body: FakeReply(body=scorecard(body, evidence=[{"seq": -14, "quote": ""}])),
+            "greater than or",
+        ),
     ],
 )
 async def test_an_invalid_answer_gets_one_repair_round_that_says_what_was_wrong(
