@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable
 
 from grader.evidence import RUN_TYPES, CitationIndex
+from grader.matching_form import normalise
 from grader.schemas import Facts, PassRecord
 
 TESTS_AFTER = r"\s+(?:\w+\s+){0,2}?(?:tests?|test\s+cases|cases|passed|passing)\b"
@@ -207,6 +208,15 @@ def _final_passed(record: PassRecord) -> bool:
     return record.final is not None and record.final.total > 0 and record.final.passed == record.final.total
 
 
+def readable(text: str) -> str:
+    """The scorecard's words as a person reads them, for the checks: invisible format characters (a zero-width space,
+    a word joiner, a soft hyphen) gone, full-width and other compatibility letters and digits as ASCII, Cyrillic or
+    Greek look-alikes inside a Latin word as the Latin letters, a fraction's slash as `/` (grader/matching_form.py).
+    A candidate can type "all my hid\u200bden tests passed" or "hidden t\u0435sts"; a model that repeats it wrote a
+    claim the patterns did not read, which a report shows as the plain words."""
+    return normalise(text).text.translate(SLASHES)
+
+
 def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: CitationIndex) -> list[str]:
     """Problems with the test results stated in `texts` (`(where, text)`), one line each for the repair round."""
     tallies, finals = _tallies(facts, index), _finals(facts)
@@ -218,7 +228,7 @@ def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: Citati
     passed_of = {kind: {p for p, _ in held} for kind, held in tallies.items()}
     passed_at_end = {kind: {p for p, _ in held} for kind, held in finals.items()}
     for where, text in texts:
-        text = text.translate(SLASHES)
+        text = readable(text)
         for pattern, words in SYNONYMS:
             text = pattern.sub(words, text)
         for m in PASSED_COUNT.finditer(text):

@@ -19,6 +19,9 @@ from grader.settings import GraderSettings
 log = structlog.get_logger(__name__)
 
 Message = ChatCompletionMessageParam
+# Past any context window: a count above it is a broken server's, and with up to 9 samples of two calls each the sum
+# stays within the database's integer columns.
+MAX_TOKENS_PER_CALL = 100_000_000
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,42 @@ def translate(e: openai.OpenAIError) -> GraderError:
     return GraderError("The grading model failed.")
 
 
+def _count(value: object) -> int:
+    """A token count as the server reports it, when it is one (an integer from 0 to `MAX_TOKENS_PER_CALL`); else 0."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_TOKENS_PER_CALL:
+        return value
+    if value is not None:
+        log.warning("grader.usage_not_a_count", value_type=type(value).__name__)
+    return 0
+
+
+def reply_of(response: Any, asked: str, seconds: float) -> ModelReply:
+    """The answer's fields, read as their types: the SDK does not check a response's types (a broken server or
+    proxy can send `"content": ["..."]`, `"prompt_tokens": null` or a count past the database's integer), and any
+    of them failed the version as a bug (internal_error), or left it pending when Postgres refused the count.
+    An answer whose content is not text is a malformed response (retryable, as the SDK's own validation errors)."""
+    choices = getattr(response, "choices", None)
+    if not isinstance(choices, list) or not choices:
+        raise GraderUnavailableError("The grading model's server sent no answer.")
+    message = getattr(choices[0], "message", None)
+    content = getattr(message, "content", None)
+    if message is None or not isinstance(content, str | None):
+        raise GraderUnavailableError("The grading model's server sent a malformed response.")
+    refusal = getattr(message, "refusal", None)
+    finish_reason = getattr(choices[0], "finish_reason", None)
+    usage = getattr(response, "usage", None)
+    reported = getattr(response, "model", None)
+    return ModelReply(
+        content=content,
+        refusal=refusal if isinstance(refusal, str) else None,
+        finish_reason=finish_reason if isinstance(finish_reason, str) else None,
+        input_tokens=_count(getattr(usage, "prompt_tokens", None)),
+        output_tokens=_count(getattr(usage, "completion_tokens", None)),
+        model=model_name(reported if isinstance(reported, str) else None, asked),
+        seconds=seconds,
+    )
+
+
 class GraderClient:
     """One per process and event loop (it keeps a connection pool); `aclose()` or `async with`."""
 
@@ -104,20 +143,7 @@ class GraderClient:
                 retryable=error.retryable,
             )
             raise error from e
-        seconds = time.monotonic() - started
-        if not response.choices:
-            raise GraderUnavailableError("The grading model's server sent no answer.")
-        choice = response.choices[0]
-        usage = response.usage
-        return ModelReply(
-            content=choice.message.content,
-            refusal=getattr(choice.message, "refusal", None),
-            finish_reason=choice.finish_reason,
-            input_tokens=usage.prompt_tokens if usage else 0,
-            output_tokens=usage.completion_tokens if usage else 0,
-            model=model_name(response.model, self.settings.model),
-            seconds=seconds,
-        )
+        return reply_of(response, self.settings.model, time.monotonic() - started)
 
     async def aclose(self) -> None:
         await self._client.close()

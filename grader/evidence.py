@@ -30,10 +30,11 @@ from functools import lru_cache
 
 from grader.matching_form import latin_look_alikes
 from grader.redact import Redacted
-from grader.schemas import CITABLE_EVENT_TYPES, Evidence
+from grader.schemas import CITABLE_EVENT_TYPES, MAX_QUOTE_CHARS, Evidence
 from grader.word_patterns import UNSPACED
 
 MIN_QUOTE_CHARS = 3
+PLACEHOLDERS_ONLY = -1  # `_find`: the quote matched only where the text is nothing but replacements
 PROGRAM_OUTPUT = "\ue000"  # stands for the program's own output in a run's quotable result text
 RUN_TYPES = frozenset({"test_run", "submission"})
 UNSPACED_CHAR = re.compile(f"[{UNSPACED}]")
@@ -114,16 +115,21 @@ def _read(view: Redacted, start: int, end: int) -> int:
     return own
 
 
-def _find(view: Redacted, quote_norm: str) -> tuple[str | None, bool]:
-    """The original text that `quote_norm` matches in `view` (or None), and whether it matched only where it is
-    nothing but replacements. The match must not
+def _find(view: Redacted, quote_norm: str) -> tuple[str | None, int]:
+    """The original text that `quote_norm` matches in `view` (or None), and, when it has none, what kept a match out:
+    `PLACEHOLDERS_ONLY` when it matched only where it is nothing but replacements, else the length of the shortest
+    original text it matched that is too long to store (0: none). The match must not
     start or end inside a word or a number ("correct" is not a quote of "incorrect", nor "efficient" of
     "inefficient", nor "5 passed" of "0/5 passed"), nor inside a replacement (`candidate], reach`); and it must hold
     `MIN_QUOTE_CHARS` of the text's own besides its replacements: `[candidate]` or `[email]` alone quotes nothing
-    the model read, and would store the name or the address as evidence."""
+    the model read, and would store the name or the address as evidence. The original text it stands for is at most
+    `MAX_QUOTE_CHARS` (what a stored quote holds): a quote of a few words can span far more of the original, where
+    the candidate put runs of spaces or invisible characters, or text shown as one placeholder (`[hidden text]` for
+    a run of tag characters, `[link]` for a long URL)."""
     norm, index = _normalised_view(view.text)
     at = norm.find(quote_norm)
     placeholders_only = False
+    too_long = 0
     while at >= 0:
         stop = at + len(quote_norm)
         start, end = index[at], index[stop - 1] + 1
@@ -133,9 +139,11 @@ def _find(view: Redacted, quote_norm: str) -> tuple[str | None, bool]:
                 placeholders_only = True
             else:
                 o_start, o_end = view.original_span(start, end)
-                return view.original[o_start:o_end], False
+                if o_end - o_start <= MAX_QUOTE_CHARS:
+                    return view.original[o_start:o_end], 0
+                too_long = min(too_long or o_end - o_start, o_end - o_start)
         at = norm.find(quote_norm, at + 1)
-    return None, placeholders_only
+    return None, PLACEHOLDERS_ONLY if placeholders_only else too_long
 
 
 @dataclass(frozen=True)
@@ -186,20 +194,30 @@ def check(evidence: Evidence, index: CitationIndex) -> Evidence | str:
         return f"seq {seq} ({kind}) needs a quote: the exact words or code it shows"
     if kind not in RUN_TYPES and len(quote_norm) < MIN_QUOTE_CHARS:
         return f"seq {seq}: the quote {quote!r} is too short (at least {MIN_QUOTE_CHARS} characters)"
+    too_long = 0
     if kind in RUN_TYPES:
-        found = None if PROGRAM_OUTPUT in quote else _find(Redacted(event.shown, event.shown), quote_norm)[0]
+        found, too_long = (
+            (None, 0) if PROGRAM_OUTPUT in quote else _find(Redacted(event.shown, event.shown), quote_norm)
+        )
         if found is not None:
             return Evidence(seq=seq, quote=found)
     else:
         for view in event.views:
-            found, placeholders_only = _find(view, quote_norm)
-            if placeholders_only:
+            found, missed = _find(view, quote_norm)
+            if missed == PLACEHOLDERS_ONLY:
                 return (
                     f"seq {seq}: the quote {quote!r} is only what was redacted ([candidate], [email], ...), not "
                     "the words or code around it: quote those too"
                 )
             if found is not None:
                 return Evidence(seq=seq, quote=found)
+            too_long = too_long or missed
+    if too_long:
+        return (
+            f"seq {seq}: the quote {quote!r} stands for {too_long:,} characters of the original text (runs of "
+            "spaces or invisible characters, or text shown as [hidden text] or [link]), more than the "
+            f"{MAX_QUOTE_CHARS:,} a quote may hold: quote fewer words, or another moment"
+        )
     what = {"transcript": "the words of that line", "editor_snapshot": "the code of that snapshot"}.get(
         kind,
         "our result text of that run (its code is cited through its snapshot; what the program printed, raised "

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from grader.matching_form import normalise
 from grader.schemas import BundleInput
 
 MIN_LINE_CHARS = 16
@@ -39,14 +40,16 @@ def reference_lines(source: BundleInput) -> list[str]:
         for line in code.splitlines()
         if len(_flat(line)) >= MIN_LINE_CHARS
     }
-    return sorted(line for line in lines if line not in theirs)
+    return sorted(_flat(normalise(line).text) for line in lines if line not in theirs)
 
 
 def leak_problems(texts: Iterable[tuple[str, str]], lines: Sequence[str]) -> list[str]:
     """Problems with `texts` (`(where, text)`) that copy one of `lines` (`reference_lines`)."""
     problems = []
     for where, text in texts:
-        flat = _flat(text)
+        flat = _flat(
+            normalise(text).text
+        )  # as read: invisible characters, full-width or look-alike letters fold
         if any(line in flat for line in lines):
             problems.append(
                 f"- {where}: it copies the reference solution, which is for you only; describe what to change "

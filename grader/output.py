@@ -44,7 +44,8 @@ class _In(BaseModel):
 
 
 class EvidenceIn(_In):
-    seq: int
+    # As `Evidence`'s bound: a seq of 0 or below failed the version as a bug instead of the repair round.
+    seq: int = Field(ge=1)
     quote: str = Field(max_length=MAX_QUOTE_CHARS)
 
 

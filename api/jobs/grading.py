@@ -303,4 +303,13 @@ async def grade_session(context: JobContext, session_id: str, version: int) -> N
         # A bug or a refused write: the version says so, and the job fails loudly in the queue and the logs.
         await _store(res, session_id, version, GradeOutcome.failed("internal_error"), None)
         raise
-    await _store(res, session_id, version, outcome, round((time.monotonic() - started) * 1000))
+    try:
+        await _store(res, session_id, version, outcome, round((time.monotonic() - started) * 1000))
+    except Exception as e:
+        if RETRY.will_retry(e, attempts):
+            raise
+        # The database refused the outcome itself (a value out of its column's range): the version must not stay
+        # pending, which refused every re-grade (`grading_pending`) and grew the grading lag for ever. It fails as
+        # a bug, and the job fails loudly in the queue and the logs.
+        await _store(res, session_id, version, GradeOutcome.failed("internal_error"), None)
+        raise

@@ -314,6 +314,31 @@ async def test_grader_errors_are_retried_only_when_retryable_and_end_in_a_stored
     assert (job["status"], job["attempts"]) == ("succeeded", attempts)
 
 
+async def test_an_outcome_the_database_refuses_fails_the_version_instead_of_leaving_it_pending(
+    api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    """A grading whose outcome Postgres refuses (here a token count past its integer column, as a broken model
+    server may report) left the version pending for ever: no retry (the error is not retryable), every re-grade
+    refused with 409 grading_pending, the grading lag growing. The version fails as internal_error, and a re-grade
+    is accepted."""
+    (tmp_path / "unstorable").touch()
+    (tmp_path / "release").touch()
+    start_worker(**_grader_env(tmp_path, SHADOWS_WORKER_RETRY_DELAYS_S="0.2,0.2"))
+    sid = await _graded_session(api_server)
+
+    await wait_until(lambda: _finished(db, sid, 1), what="version 1 to finish")
+
+    (v,) = await versions(db, sid)
+    assert (v["status"], v["reason"], v["scorecard"]) == ("failed", "internal_error", None)
+    job = await wait_until(lambda: _ended_job(db, sid), what="the job to end")
+    assert (job["status"], len(_attempts(tmp_path))) == ("failed", 1)
+    (tmp_path / "unstorable").unlink()
+    r = await api_server.client.post(f"/v1/sessions/{sid}/grade", json={}, headers=api_server.org_headers())
+    assert r.status_code == 202, r.text
+    await wait_until(lambda: _finished(db, sid, 2), what="version 2 to finish")
+    assert await version_status(db, sid, 2) == "ready"
+
+
 def test_worker_without_the_queue_schema_exits_1_saying_what_to_do(pg_admin_url: str, tmp_path: Path) -> None:
     name = "unmigrated_" + secrets.token_hex(6)
     with psycopg.connect(pg_admin_url, autocommit=True) as conn:

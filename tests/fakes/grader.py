@@ -4,7 +4,8 @@ It speaks the real interface (`grader.pipeline.grade`'s signature, a validated `
 a file `attempt-<pid>-<n>` in $SHADOWS_TEST_GRADER_DIR, then the grader holds until the test creates `release` in
 that directory, and returns a ready scorecard citing the session's first transcript line (or `failed`,
 `no_transcript`, when there is none). Instead of holding, it raises a non-retryable GraderError when `fail` exists,
-a retryable GraderUnavailableError when `unavailable` exists, or the same on the first attempt only with `flaky`.
+a retryable GraderUnavailableError when `unavailable` exists, or the same on the first attempt only with `flaky`;
+with `unstorable`, the outcome holds a token count the database refuses.
 """
 
 from __future__ import annotations
@@ -80,7 +81,13 @@ async def fake_grade(bundle: BundleInput) -> GradeOutcome:
         model="fake-grader",
         prompt_version="fake-1",
         rubric_version=bundle.question.version,
-        usage=Usage(input_tokens=100, output_tokens=50, cost_usd=0.001, samples=1),
+        # `unstorable`: a count past the column's range (a broken model server's), which the database refuses.
+        usage=Usage(
+            input_tokens=2**31 if await asyncio.to_thread((DIR / "unstorable").exists) else 100,
+            output_tokens=50,
+            cost_usd=0.001,
+            samples=1,
+        ),
     )
 
 

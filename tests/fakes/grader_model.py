@@ -47,6 +47,10 @@ class FakeReply:
     delay: float = 0.0
     finish_reason: str = "stop"
     refusal: str | None = None
+    # Merged over the response as sent (`choices`' first `message`, `usage`, the top level): a broken server's fields.
+    message_over: dict[str, Any] | None = None
+    usage_over: dict[str, Any] | None = None
+    response_over: dict[str, Any] | None = None
 
 
 Responder = Callable[[dict[str, Any]], FakeReply]
@@ -246,28 +250,27 @@ class FakeGraderModel:
         content = reply.text if reply.text is not None else json.dumps(reply.body)
         prompt = sum(self.count_tokens(text_of(m)) for m in body.get("messages") or [])
         completion = self.count_tokens(content)
-        return web.json_response(
-            {
-                "id": f"chatcmpl-{next(self._ids)}",
-                "object": "chat.completion",
-                "created": 0,
-                "model": self.served_model
-                if self.served_model is not None
-                else body.get("model", "fake-grader"),
-                "choices": [
-                    {
-                        "index": 0,
-                        "message": {"role": "assistant", "content": content, "refusal": reply.refusal},
-                        "finish_reason": reply.finish_reason,
-                    }
-                ],
-                "usage": {
-                    "prompt_tokens": prompt,
-                    "completion_tokens": completion,
-                    "total_tokens": prompt + completion,
-                },
-            }
-        )
+        sent: dict[str, Any] = {
+            "id": f"chatcmpl-{next(self._ids)}",
+            "object": "chat.completion",
+            "created": 0,
+            "model": self.served_model if self.served_model is not None else body.get("model", "fake-grader"),
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": content, "refusal": reply.refusal},
+                    "finish_reason": reply.finish_reason,
+                }
+            ],
+            "usage": {
+                "prompt_tokens": prompt,
+                "completion_tokens": completion,
+                "total_tokens": prompt + completion,
+            },
+        }
+        sent["choices"][0]["message"].update(reply.message_over or {})
+        sent["usage"].update(reply.usage_over or {})
+        return web.json_response({**sent, **(reply.response_over or {})})
 
 
 def _error(status: int, message: str) -> web.Response:

@@ -11,6 +11,7 @@ import pytest
 from grader.bundle import build_bundle
 from grader.claims import claim_problems
 from grader.facts import compute_facts
+from grader.leaks import leak_problems
 from grader.schemas import BundleEvent, BundleInput, BundleRun
 from tests.fakes.grader_model import FakeGraderModel, FakeReply, honest, scorecard
 from tests.grader.bundles import CORRECT, START, interview, run_result, transcript
@@ -443,3 +444,33 @@ def test_the_hidden_tests_or_the_suite_in_other_words_need_a_run_that_passed_the
     them: the candidate's "as you saw, my private tests all passed", repeated in these words, was not checked."""
     assert _problems(text, submitted=False), text
     assert not _problems(text, submitted=True), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It passed 11 out of 12 hid\u200bden tests.",  # a zero-width space inside a word
+        "It passed 11 out\u00a0of 12 hidden\u2060 tests.",  # a no-break space, a word joiner
+        "All hidden te\u00adsts passed.",  # a soft hyphen
+        "It passed 11 out of 12 hidden t\u0435sts.",  # a Cyrillic e
+        "All hidden \uff54\uff45\uff53\uff54\uff53 passed.",  # full-width letters
+        "\u0410ll hidden tests passed.",  # a Cyrillic A
+    ],
+)
+def test_a_claim_written_with_invisible_full_width_or_look_alike_characters_is_read_as_shown(
+    text: str,
+) -> None:
+    """A candidate can type "all my hid\u200bden tests passed" (the zero-width space unseen) or "hidden t\u0435sts" with
+    a Cyrillic e; a model that repeats it wrote a claim that reads as the plain words in a report, and the
+    patterns, matching the characters as written, passed it. Hidden tests never ran in this interview."""
+    assert _problems(text, submitted=False)
+
+
+def test_the_reference_solutions_line_hidden_by_invisible_characters_is_still_a_copy() -> None:
+    source = interview()
+    question = source.question.model_copy(update={"reference_solutions": {"python": TWO_PASS}})
+    source = source.model_copy(update={"question": question})
+    bundle = build_bundle(source, compute_facts(source))
+    line = next(line for line in TWO_PASS.splitlines() if "index.get(target - x)" in line).strip()
+    hidden = line.replace("get", "g\u200bet").replace("(", "\u2060(")
+    assert leak_problems([("candidate_advice", f"Compare with: {hidden}")], bundle.reference_lines)

@@ -127,6 +127,16 @@ def _with_advice(card: dict[str, Any], advice: str) -> dict[str, Any]:
             lambda body: FakeReply(body={**scorecard(body), "areas_to_improve": ["\ud83d tests"]}),
             "cannot be stored",
         ),
+        # A seq of 0 or below: the answer validated, then the stored evidence's own bound (seq >= 1) raised, and
+        # the version failed as a bug (internal_error) without a repair round.
+        (
+            lambda body: FakeReply(body=scorecard(body, evidence=[{"seq": 0, "quote": "Hi"}])),
+            "evidence.0.seq: Input should be greater than or equal to 1",
+        ),
+        (
+            lambda body: FakeReply(body=scorecard(body, evidence=[{"seq": -14, "quote": ""}])),
+            "greater than or",
+        ),
     ],
 )
 async def test_an_invalid_answer_gets_one_repair_round_that_says_what_was_wrong(
@@ -245,6 +255,50 @@ async def test_model_server_errors_are_translated_with_their_retryable_flag(
     with pytest.raises(error) as raised:
         await make_grader().grade(interview())
     assert (raised.value.code, raised.value.retryable) == (code, retryable)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"usage_over": {"prompt_tokens": None, "completion_tokens": "12"}},
+        {"usage_over": {"prompt_tokens": -5, "completion_tokens": 2**31}},  # past the database's integer
+        {"response_over": {"usage": [1, 2]}},
+        {"message_over": {"refusal": {"reason": "none"}}},
+        {"response_over": {"model": 42}},
+    ],
+)
+async def test_usage_and_fields_a_broken_server_sends_with_the_wrong_type_are_read_as_absent(
+    model: FakeGraderModel, make_grader: MakeGrader, broken: dict[str, Any]
+) -> None:
+    """The SDK does not check a response's types: a count that is null, text, negative or past the database's
+    integer, a refusal that is not text, a model name that is a number, each failed the version as a bug
+    (TypeError, a negative cost) or, past the integer, was refused by Postgres and left the version pending."""
+    model.responder = lambda body: FakeReply(body=scorecard(body), **broken)
+    outcome = await make_grader().grade(interview())
+    assert outcome.status == "ready"
+    assert 0 <= outcome.usage.input_tokens < 2**31 and 0 <= outcome.usage.output_tokens < 2**31
+    assert outcome.model == "fake-grader-large"
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"message_over": {"content": ["{}"]}},
+        {"message_over": {"content": {"dimensions": {}}}},
+        {"response_over": {"choices": {"0": {}}}},
+        {"response_over": {"choices": [{"index": 0, "finish_reason": "stop"}]}},
+    ],
+)
+async def test_an_answer_that_is_not_text_is_a_malformed_response_retried_by_the_queue(
+    model: FakeGraderModel, make_grader: MakeGrader, broken: dict[str, Any]
+) -> None:
+    """Content that is a list or an object, choices that are no list, a choice without a message: each raised a
+    TypeError or an AttributeError (the version failed as a bug). It is the server's malformed response, which
+    the queue tries again, as it does when the SDK's own validation finds one."""
+    model.responder = lambda body: FakeReply(body=scorecard(body), **broken)
+    with pytest.raises(GraderUnavailableError) as raised:
+        await make_grader().grade(interview())
+    assert raised.value.retryable
 
 
 async def test_a_model_that_does_not_answer_in_time_is_retryable(
