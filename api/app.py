@@ -20,7 +20,12 @@ from api.jobs.logs import route_queue_logs
 from api.json_guard import JsonTextMiddleware
 from api.judging import LazyJudge
 from api.logs import configure_logging
-from api.middleware import BodyLimitMiddleware, HeaderLimitMiddleware, MetricsMiddleware
+from api.middleware import (
+    BodyLimitMiddleware,
+    HeaderLimitMiddleware,
+    MetricsMiddleware,
+    PrivateByDefaultMiddleware,
+)
 from api.openapi_doc import install_docs
 from api.ops_metrics import DatabaseGauges
 from api.pdf import PdfRenderer
@@ -201,8 +206,8 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
     mount_web(app, settings)
     # A multipart session request carries the résumé PDF, the JSON payload and form overhead.
     upload_cap = settings.max_resume_bytes + settings.max_body_bytes
-    # Outermost last: metrics (counts everything) > unexpected errors > head cap > body cap and Content-Type >
-    # JSON text.
+    # Outermost last: the default cache policy > metrics (counts everything) > unexpected errors > head cap > body
+    # cap and Content-Type > JSON text.
     app.add_middleware(JsonTextMiddleware)
     app.add_middleware(
         BodyLimitMiddleware,
@@ -219,6 +224,8 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(UnexpectedErrorMiddleware)
     app.add_middleware(MetricsMiddleware)
+    # Whatever answers (a route, a middleware's refusal, the 500 handler) is never stored unless it says so.
+    app.add_middleware(PrivateByDefaultMiddleware)
     if tracing is not None:
         instrument_app(app, tracing)
     return app

@@ -207,3 +207,28 @@ class MetricsMiddleware:
                 log.info(
                     "http", method=scope["method"], route=template, status=status, ms=round(elapsed * 1000, 2)
                 )
+
+
+class PrivateByDefaultMiddleware:
+    """`Cache-Control: no-store` on every answer that does not set its own policy. The API's answers are private
+    (a scorecard, a candidate's name, a share link's or a coaching link's URL, which are bearer credentials) and
+    only the content-hashed assets are meant to be cached; a response without the header may be kept by a
+    browser's cache or a proxy in front (a GET heuristically, RFC 9111 4.2.2). A default here, rather than a
+    header on each route, so that a route added later, an error answer or a 500 is private too."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def private(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                if not any(name.lower() == b"cache-control" for name, _ in headers):
+                    message = {**message, "headers": [*headers, (b"cache-control", b"no-store")]}
+            await send(message)
+
+        await self.app(scope, receive, private)
