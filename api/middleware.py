@@ -65,7 +65,8 @@ class NoStoreByDefaultMiddleware:
     """Adds `Cache-Control: no-store` to every answer that carries no Cache-Control of its own. API answers are
     never for a cache (a proxy, a CDN, a browser's disk): many carry a credential shown only there (an ATS
     integration key, a webhook signing secret, a candidate's join link, a report link) and most carry personal
-    data. A route that may be cached says so itself (the page's hashed assets: `immutable`)."""
+    data. A route that may be cached says so itself (the page's hashed assets: `immutable`). A default here, rather
+    than a header on each route, so that a route added later, an error answer or a 500 is private too."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app

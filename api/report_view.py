@@ -14,6 +14,7 @@ from api.db import legal_holds_repo, report_repo
 from api.db.pool import Conn
 from api.report_budget import cited_seqs, page_transcript
 from api.report_facts import facts_from_timeline
+from api.scheduling import allowed_minutes
 from api.scorecards import shown_view
 from api.timeline import View, build_items, elapsed_s, timeline_item
 from api.web_assets import REPLAY_ENTRY, Entry, WebAssets
@@ -103,7 +104,7 @@ async def load_report(
             items,
             language=session["language"],
             time_used_s=elapsed_s(session),
-            time_allowed_s=session["duration_minutes"] * 60,
+            time_allowed_s=allowed_minutes(session) * 60,
         )
     return ReportPage(
         view=view,
@@ -116,6 +117,8 @@ async def load_report(
             "ended_at": session["ended_at"],
             "end_reason": session["end_reason"],
             "duration_minutes": session["duration_minutes"],
+            # What the header states the time used against: the candidate's own time, extra time included.
+            "time_allowed_s": allowed_minutes(session) * 60,
             "practice": session["practice"],
             "retention_applied_at": session["retention_applied_at"],
             # Never started, and its invite ran out: the interview will not take place (the status stays

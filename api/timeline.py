@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from api.scheduling import allowed_minutes
+
 View = Literal["org", "coach"]
 ROLES = {"user": "candidate", "assistant": "interviewer"}
 
@@ -127,7 +129,8 @@ def session_header(session: dict[str, Any], items: list[dict[str, Any]]) -> dict
         "id": session["id"],
         "status": session["status"],
         "language": session["language"],
-        "time_allowed_s": session["duration_minutes"] * 60,
+        # The candidate's own time: the scheduled duration plus any extra time granted (an accommodation).
+        "time_allowed_s": allowed_minutes(session) * 60,
         "ended_s": ended,
         # The replay's scrubber runs from 0 to here: the end of the interview, or the last event if later.
         "duration_s": max(last, ended or 0.0),

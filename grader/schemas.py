@@ -203,7 +203,7 @@ class BundleSession(_Model):
     id: str
     status: str
     language: str
-    duration_minutes: int
+    duration_minutes: int  # the candidate's own time: the scheduled duration plus any extra time granted
     started_at: datetime | None
     ended_at: datetime | None
     end_reason: str | None

@@ -10,6 +10,7 @@ from typing import Any
 
 from api.db import events_repo, sessions_repo
 from api.db.pool import Conn
+from api.scheduling import allowed_minutes
 from grader.schemas import BundleEvent, BundleInput, BundleQuestion, BundleRun, BundleSession
 
 
@@ -101,7 +102,9 @@ async def load_bundle_input(conn: Conn, session_id: str) -> BundleInput | None:
             id=session["id"],
             status=session["status"],
             language=session["language"],
-            duration_minutes=session["duration_minutes"],
+            # The candidate's own time (extra time included): the grader states time used against it, and is
+            # never told why it differs from the question's usual length (accommodations are not in the bundle).
+            duration_minutes=allowed_minutes(session),
             started_at=session["started_at"],
             ended_at=session["ended_at"],
             end_reason=session["end_reason"],

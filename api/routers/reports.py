@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel
 
@@ -20,7 +20,7 @@ from api.db import report_repo, sessions_repo
 from api.db.pool import Conn, connection
 from api.deps import DbConn, Settings
 from api.errors import ApiError, ForbiddenError, NotFoundError
-from api.ids import SessionId
+from api.ids import LinkToken, SessionId
 from api.openapi_errors import DB, error_responses
 from api.pdf import PdfRenderer
 from api.report_budget import bound_timeline_text
@@ -34,7 +34,6 @@ from api.web_assets import WebAssets
 
 router = APIRouter(tags=["reports"])
 Reader = Annotated[Any, Depends(scorecard_reader)]
-TokenPath = Annotated[str, Path(max_length=256)]
 
 
 @dataclass(frozen=True)
@@ -268,7 +267,7 @@ SHARED_PAGE_ERRORS: dict[int | str, dict[str, Any]] = {
 
 @router.get(f"{share_links.REPORTS_PATH}{{token}}", response_class=HTMLResponse, responses=SHARED_PAGE_ERRORS)
 async def read_shared_report(
-    token: TokenPath, request: Request, conn: DbConn, settings: Settings
+    token: LinkToken, request: Request, conn: DbConn, settings: Settings
 ) -> Response:
     """The report page through a share link (no other credentials). Expired, revoked or altered links answer with
     a page that says so (410 or 404)."""
@@ -290,6 +289,6 @@ async def read_shared_report(
     response_model=Timeline,
     responses=error_responses(*DB, 404, 410),
 )
-async def read_shared_timeline(token: TokenPath, conn: DbConn, settings: Settings) -> JSONResponse:
+async def read_shared_timeline(token: LinkToken, conn: DbConn, settings: Settings) -> JSONResponse:
     """The timeline a shared report page loads; the same JSON as `GET /v1/sessions/{id}/timeline`."""
     return await timeline_response(conn, await _open_token(conn, settings, token, page=False))

@@ -10,10 +10,9 @@ storage backend's own signed URL (Supabase's) cannot be taken back."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from api import view_tokens
@@ -22,11 +21,12 @@ from api.db.pool import connection
 from api.deps import DbConn, OrgCaller, Settings
 from api.erasure import delete_session
 from api.errors import NotFoundError
-from api.ids import SessionId
+from api.ids import LinkToken, SessionId
 from api.openapi_errors import DB, error_responses
 from api.storage import StorageBackend
 
 router = APIRouter(tags=["sessions"])
+MAX_ARTIFACT_NAME = 100  # our names are a few characters (`session.json`); a longer one names nothing
 
 
 class ArtifactOut(BaseModel):
@@ -93,14 +93,14 @@ async def list_artifacts(
     responses=error_responses(*DB, 404, 410),
 )
 async def download_artifact(
-    token: Annotated[str, Path(max_length=700)],
-    name: Annotated[str, Path(max_length=100)],
+    token: LinkToken,
+    name: str,
     request: Request,
     settings: Settings,
 ) -> Response:
     """One artifact of the session the token was listed for (see the module docstring)."""
     grant = view_tokens.check(settings, token)
-    if grant.scope != "artifacts":
+    if grant.scope != "artifacts" or len(name) > MAX_ARTIFACT_NAME:
         raise NotFoundError("Not found.", code="not_found")
     # Checked, then released before the (possibly slow) read from storage.
     async with connection(request.app.state.pool) as conn:

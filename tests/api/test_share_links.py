@@ -315,3 +315,31 @@ async def test_shadows_share_prints_a_link_that_opens_the_report(api_server: Api
         check=False,
     )
     assert missing.returncode == 1 and "Session not found" in missing.stderr
+
+
+async def test_a_mangled_link_opens_the_invalid_link_page_whatever_its_length(api_server: ApiServer) -> None:
+    """A link an e-mail client or chat app mangled (a tracking suffix appended, a paste doubled) is a link we did not
+    issue, like any other: the reader gets the page that says so, a script the JSON error it handles for every
+    other bad link, never a 422 validation error naming the path. The length bound is the token check's own (256
+    characters, before any database read)."""
+    session = await api_server.create_session()
+    token = _token(await _share(api_server, session["id"]))
+    mangled = [
+        token + "x" * 200,  # a suffix pasted on
+        token * 4,
+        "shr_" + "A" * 5000,
+        "shv_" + "A" * 300,
+    ]
+    for value in mangled:
+        assert len(value) > 256
+        page = await api_server.client.get(f"/v1/reports/{value}")
+        assert page.status_code == 404, (len(value), page.text[:200])
+        assert page.headers["content-type"].startswith("text/html") and "This link is not valid" in page.text
+        timeline = await api_server.client.get(f"/v1/reports/{value}/timeline")
+        assert (timeline.status_code, timeline.json()["error"]["code"]) == (404, "share_link_invalid")
+        artifact = await api_server.client.get(f"/v1/artifacts/{value * 3}/report.pdf")
+        assert (artifact.status_code, artifact.json()["error"]["code"]) == (404, "share_link_invalid")
+    long_name = await api_server.client.get(f"/v1/artifacts/{token}/{'a' * 150}.pdf")
+    assert long_name.status_code == 404
+    # The link itself still opens.
+    assert (await api_server.client.get(f"/v1/reports/{token}")).status_code == 200
