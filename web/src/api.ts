@@ -249,7 +249,8 @@ export class ApiClient {
     return this.request<JoinResponse>("POST", this.session(sessionId, "start"), { mode }, true);
   }
 
-  end(sessionId: string, code: string, language: Language): Promise<{ status: string }> {
+  /** `code` null: none handed in; the API keeps the newest saved draft as the final code. */
+  end(sessionId: string, code: string | null, language: Language | null): Promise<{ status: string }> {
     return this.request("POST", this.session(sessionId, "end"), { code, language }, true);
   }
 

@@ -264,7 +264,8 @@ function enterInterview(api: ApiClient, joined: JoinResponse, opts: EnterOptions
       }
       if (asked !== "unreachable") await goodbye;
       try {
-        await api.end(session.id, workspace.code, workspace.language);
+        const code = workspace.finalCode; // none from a tab another one has saved newer code over
+        await api.end(session.id, code, code === null ? null : workspace.language);
       } catch (error) {
         // Already completed by the interviewer's own goodbye: that is the outcome we wanted.
         if (!(error instanceof ApiError && error.code === "session_finished")) {

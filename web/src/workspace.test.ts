@@ -213,3 +213,38 @@ describe("a save refused because the interview is over", () => {
     expect((document.getElementById("run") as HTMLButtonElement).disabled).toBe(true);
   });
 });
+
+describe("a tab whose code another tab has replaced since", () => {
+  it("stops taking keystrokes and runs, offers a reload, and hands in no stale code at the end", async () => {
+    document.body.innerHTML = body;
+    const saves: string[] = [];
+    const api = {
+      drafts: async () => ({ drafts: { python: { code: "older code", revision: 1 } }, submitted: false }),
+      results: async () => ({ run: null, submit: null }),
+      saveDraft: async (_s: string, _l: string, code: string) => {
+        saves.push(code);
+        throw Object.assign(new Error("changed in another tab"), { status: 409, code: "draft_conflict" });
+      },
+    } as unknown as ApiClient;
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const workspace = new Workspace(api, joined);
+    await workspace.resume();
+    expect(workspace.finalCode).toBe("older code"); // nothing stale known yet: the editor's code is the answer
+    workspace.editor.setCode("typed in the older tab");
+    await vi.advanceTimersByTimeAsync(2000); // its save is refused: another tab saved since
+    expect(saves).toEqual(["typed in the older tab"]);
+    // Typing on would go nowhere (and a reload would drop it without asking): the editor stops, as do Run and
+    // Submit, which would run (or hand in) code older than the candidate's newest.
+    expect(document.querySelector("#editor .cm-content")?.getAttribute("aria-readonly")).toBe("true");
+    for (const id of ["run", "submit", "custom-run", "reset-code"]) {
+      expect((document.getElementById(id) as HTMLButtonElement).disabled, id).toBe(true);
+    }
+    const banner = document.getElementById("stale-banner")!;
+    expect(banner.hidden).toBe(false);
+    expect(banner.textContent).toContain("another tab or window");
+    const reload = document.getElementById("stale-reload") as HTMLButtonElement;
+    expect(banner.contains(reload) && !reload.hidden).toBe(true); // a button: keyboard and screen reader reach it
+    // End interview from this tab hands in no code: the server keeps the newest saved draft (the other tab's).
+    expect(workspace.finalCode).toBeNull();
+  });
+});

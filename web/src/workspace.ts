@@ -29,6 +29,8 @@ export class Workspace {
   private ended = false;
   private locked = false; // the final answer is in and the org does not allow resubmission
   private submitted = false;
+  /** Another tab or device saved newer code since this tab's was loaded: this tab's code is no longer the newest. */
+  private stale = false;
   private readonly allowResubmission: boolean;
   /** Called before code runs (the call pushes the editor to the interviewer first). */
   beforeRun: () => void = () => undefined;
@@ -60,6 +62,7 @@ export class Workspace {
               : saveText(state);
         byId("save-status").dataset.state = state;
         if (state === "stopped") this.refused(detail ?? "", code);
+        if (state === "conflict") this.superseded();
       },
     );
     this.saver.known(language, this.editor.code);
@@ -152,6 +155,12 @@ export class Workspace {
     return this.editor.code;
   }
 
+  /** The code End interview hands in as final: the editor's, or none (null) when another tab has saved newer code
+   * since, so the server keeps the newest saved draft rather than this tab's older code. */
+  get finalCode(): string | null {
+    return this.stale ? null : this.editor.code;
+  }
+
   async flush(): Promise<void> {
     await this.saver.flush();
   }
@@ -239,7 +248,7 @@ export class Workspace {
   }
 
   async judge(mode: "run" | "submit"): Promise<void> {
-    if (this.busy || this.ended || (this.submitted && !this.allowResubmission)) return;
+    if (this.busy || this.ended || this.stale || (this.submitted && !this.allowResubmission)) return;
     this.setBusy(true);
     const results = byId("results");
     renderPending(results, mode);
@@ -297,7 +306,7 @@ export class Workspace {
 
   private setBusy(busy: boolean): void {
     this.busy = busy;
-    const locked = busy || this.ended || (this.submitted && !this.allowResubmission);
+    const locked = busy || this.ended || this.stale || (this.submitted && !this.allowResubmission);
     for (const id of ["run", "submit", "custom-run", "reset-code"]) byId<HTMLButtonElement>(id).disabled = locked;
     byId("results").toggleAttribute("aria-busy", busy);
   }
@@ -334,6 +343,24 @@ export class Workspace {
     const banner = byId("ended-banner");
     banner.textContent = `${why} Your code can no longer be changed; the code saved until now is kept.`;
     announce(banner.textContent);
+  }
+
+  /** Another tab or device saved newer code since this tab's was loaded (409 `draft_conflict`): this tab stops
+   * saving, so keystrokes typed on would go nowhere (and a reload would drop them without asking), and a Run or a
+   * Submit would run or hand in code older than the candidate's newest. The editor stops with them, and says how
+   * to carry on: a reload resumes the newest code. */
+  private superseded(): void {
+    if (this.ended || this.locked || this.stale) return;
+    this.stale = true;
+    this.editor.setReadOnly(true);
+    this.setBusy(false);
+    const text =
+      "Your code was changed in another tab or window of this interview, so this tab stopped to keep that work. " +
+      "Reload to continue from the newest code, and close the other tab or this one.";
+    byId("stale-text").textContent = text;
+    byId("stale-banner").hidden = false;
+    byId("stale-reload").onclick = () => window.location.reload();
+    announce(text);
   }
 
   /** The interview is over: nothing more to edit or run. */
@@ -406,7 +433,7 @@ export class Workspace {
   }
 
   private async runCustom(): Promise<void> {
-    if (this.busy || this.ended) return;
+    if (this.busy || this.ended || this.stale) return;
     const error = byId("custom-error");
     const args: unknown[] = [];
     const params = this.question.signature.params;
