@@ -2,7 +2,7 @@
 // (by voice, or without voice where allowed), and the interview itself: problem, workspace, call and clock.
 import "./styles.css";
 import { AgentWatch } from "./agentwatch";
-import { ApiClient, ApiError, type JoinResponse } from "./api";
+import { ApiClient, type JoinResponse } from "./api";
 import type { CallController, CallStatus } from "./call";
 import { CallPanel } from "./callpanel";
 import { DeviceCheck } from "./devicecheck";
@@ -13,7 +13,7 @@ import { EventFeed } from "./feed";
 import { IntegrityObserver, watchPage } from "./integrity";
 import { forgetInvite, takeInvite } from "./invite";
 import { Layout } from "./layout";
-import { joinNotice, NO_INVITE, type Notice, startNotice } from "./messages";
+import { alreadyOver, joinNotice, linkRefused, NO_INVITE, type Notice, startNotice } from "./messages";
 import { effectiveTheme } from "./prefs";
 import { renderProblem } from "./problem";
 import { bindSkipLink, setSkipTarget, showScreen } from "./screens";
@@ -52,6 +52,12 @@ function showFinished(joined: JoinResponse, detail?: string): void {
   showScreen("finished");
 }
 
+/** The link can no longer be used (cancelled, expired, over): say why instead of the screen, and forget it. */
+function leave(notice: Notice): void {
+  forgetInvite();
+  showNotice(notice);
+}
+
 function setOwnTabLink(invite: string): void {
   // The way out of an iframe that blocks the microphone: the same interview at /join in a new tab.
   document.addEventListener("click", (e) => {
@@ -83,6 +89,8 @@ function deviceFlow(api: ApiClient, joined: JoinResponse): void {
       check.release();
       enterInterview(api, started, { voice: mode === "voice", deviceId, fresh: true });
     } catch (error) {
+      const refused = linkRefused(error);
+      if (refused) return leave(refused);
       startVoice.disabled = startText.disabled = false;
       byId("start-problem").textContent = startNotice(error);
     }
@@ -267,8 +275,14 @@ function enterInterview(api: ApiClient, joined: JoinResponse, opts: EnterOptions
         const code = workspace.finalCode; // none from a tab another one has saved newer code over
         await api.end(session.id, code, code === null ? null : workspace.language);
       } catch (error) {
-        // Already completed by the interviewer's own goodbye: that is the outcome we wanted.
-        if (!(error instanceof ApiError && error.code === "session_finished")) {
+        // Already completed by the interviewer's own goodbye (or its time and grace spent): the outcome wanted.
+        if (!alreadyOver(error)) {
+          const refused = linkRefused(error); // cancelled meanwhile: ending it again cannot work
+          if (refused) {
+            endLocally();
+            await call?.leave();
+            return leave(refused);
+          }
           byId<HTMLButtonElement>("end-interview").disabled = false;
           panel.say(`The interview could not be ended: ${(error as Error).message} Try again.`);
           return;
@@ -311,7 +325,7 @@ async function open(api: ApiClient, invite: string): Promise<void> {
   if (!joined.consented) {
     renderWelcome(joined);
     showScreen("welcome");
-    await askConsent(api, joined);
+    await askConsent(api, joined, leave);
   }
   deviceFlow(api, joined);
 }

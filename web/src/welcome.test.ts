@@ -1,8 +1,9 @@
 // @vitest-environment jsdom
 /// <reference types="vite/client" />
-import { beforeEach, describe, expect, it } from "vitest";
-import type { JoinResponse } from "./api";
-import { renderBrand, renderWelcome } from "./welcome";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { type ApiClient, ApiError, type JoinResponse } from "./api";
+import type { Notice } from "./messages";
+import { askConsent, renderBrand, renderWelcome } from "./welcome";
 import page from "../index.html?raw";
 
 const body = /<body[^>]*>([\s\S]*)<\/body>/.exec(page)?.[1] ?? "";
@@ -41,5 +42,40 @@ describe("what the organisation wrote, on the welcome", () => {
     expect(isolatedIn(role, "with an AI interviewer")).toBe("paragraph");
     expect(isolatedIn(document.getElementById("welcome-title")!, `Acme${RLO}`)).toBe("bdi");
     expect(isolatedIn(document.getElementById("org-name")!, `Acme${RLO}`)).toBe("bdi");
+  });
+});
+
+describe("consent when the link itself is refused", () => {
+  it("leaves for a notice saying why (the interview was cancelled) instead of asking to try again", async () => {
+    document.body.innerHTML = body;
+    const data = joined("Acme", "Engineer");
+    (data as unknown as { session: { id: string } }).session.id = "s1";
+    const api = {
+      consent: async () => {
+        throw new ApiError(409, "session_cancelled", "This interview was cancelled.");
+      },
+    } as unknown as ApiClient;
+    const gone: Notice[] = [];
+    void askConsent(api, data, (notice) => gone.push(notice));
+    (document.getElementById("consent-check") as HTMLInputElement).checked = true;
+    document.getElementById("consent-form")!.dispatchEvent(new Event("submit", { cancelable: true }));
+    await vi.waitFor(() => expect(gone.map((n) => n.title)).toEqual(["This interview was cancelled"]));
+    expect(document.getElementById("consent-error")?.textContent).not.toContain("Try again");
+  });
+
+  it("says a network failure where it happened, and lets the candidate try again", async () => {
+    document.body.innerHTML = body;
+    const api = {
+      consent: async () => {
+        throw new ApiError(0, "network_error", "Could not reach the server.");
+      },
+    } as unknown as ApiClient;
+    const gone: Notice[] = [];
+    void askConsent(api, joined("Acme", "Engineer"), (notice) => gone.push(notice));
+    (document.getElementById("consent-check") as HTMLInputElement).checked = true;
+    document.getElementById("consent-form")!.dispatchEvent(new Event("submit", { cancelable: true }));
+    await vi.waitFor(() => expect(document.getElementById("consent-error")?.textContent).toContain("Try again"));
+    expect(gone).toEqual([]);
+    expect((document.getElementById("consent-continue") as HTMLButtonElement).disabled).toBe(false);
   });
 });

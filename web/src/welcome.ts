@@ -4,6 +4,7 @@ import DOMPurify from "dompurify";
 import { type ApiClient, ApiError, type JoinResponse } from "./api";
 import { byId, h } from "./dom";
 import { LANGUAGE_NAMES } from "./languages";
+import { linkRefused, type Notice } from "./messages";
 
 /** Text the organisation wrote, isolated in `<bdi>`: its direction (right-to-left, or an override or embedding it
  * carries) stays inside it and cannot reverse the page's own words around it, such as the AI disclosure. */
@@ -47,8 +48,9 @@ export function renderWelcome(joined: JoinResponse): void {
 export const NOTICE_CHANGED =
   "The notice changed while you were reading it (the new text is shown above). Read it, then tick the box again.";
 
-/** Resolves once the candidate has agreed and the consent is stored. */
-export function askConsent(api: ApiClient, joined: JoinResponse): Promise<void> {
+/** Resolves once the candidate has agreed and the consent is stored. A refusal of the link itself (cancelled,
+ * expired, over) goes to `gone` with the notice to show instead, and the promise never resolves. */
+export function askConsent(api: ApiClient, joined: JoinResponse, gone: (notice: Notice) => void): Promise<void> {
   const form = byId<HTMLFormElement>("consent-form");
   const check = byId<HTMLInputElement>("consent-check");
   const error = byId("consent-error");
@@ -78,6 +80,11 @@ export function askConsent(api: ApiClient, joined: JoinResponse): Promise<void> 
       api.consent(joined.session.id, notice).then(
         () => resolve(),
         (err: Error) => {
+          const refused = linkRefused(err);
+          if (refused) {
+            gone(refused);
+            return;
+          }
           const changed = err instanceof ApiError && err.code === "notice_changed";
           (changed ? showCurrent() : Promise.reject(err))
             .catch((e: Error) => {
