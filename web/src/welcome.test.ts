@@ -3,7 +3,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { type ApiClient, ApiError, type JoinResponse } from "./api";
 import type { Notice } from "./messages";
-import { askConsent, renderBrand, renderWelcome } from "./welcome";
+import { askConsent, bindAccommodation, renderBrand, renderWelcome } from "./welcome";
 import page from "../index.html?raw";
 
 const body = /<body[^>]*>([\s\S]*)<\/body>/.exec(page)?.[1] ?? "";
@@ -77,5 +77,25 @@ describe("consent when the link itself is refused", () => {
     await vi.waitFor(() => expect(document.getElementById("consent-error")?.textContent).toContain("Try again"));
     expect(gone).toEqual([]);
     expect((document.getElementById("consent-continue") as HTMLButtonElement).disabled).toBe(false);
+  });
+});
+
+describe("the accommodation request", () => {
+  it("says the earlier requests were received when the cap is reached, not that this one failed", async () => {
+    document.body.innerHTML = body;
+    const api = {
+      requestAccommodation: async () => {
+        throw new ApiError(429, "rate_limited", "Your requests were received; the hiring team will contact you.");
+      },
+    } as unknown as ApiClient;
+    (HTMLDialogElement.prototype as unknown as { showModal: () => void }).showModal ??= function (this: HTMLElement) {
+      this.setAttribute("open", "");
+    };
+    bindAccommodation(api, "s1");
+    (document.querySelector(".accommodation-link") as HTMLButtonElement).click();
+    (document.getElementById("accommodation-send") as HTMLButtonElement).click();
+    const status = document.getElementById("accommodation-status")!;
+    await vi.waitFor(() => expect(status.textContent).toContain("received"));
+    expect(status.textContent).not.toMatch(/not sent/);
   });
 });

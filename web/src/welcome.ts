@@ -122,7 +122,9 @@ export function bindAccommodation(api: ApiClient, sessionId: string): void {
       },
       (err: Error) => {
         send.disabled = false;
-        status.textContent = `The request was not sent: ${err.message}`;
+        // At the cap (five per session) the API says the earlier requests were received: that, not "not sent".
+        status.textContent =
+          err instanceof ApiError && err.status === 429 ? err.message : `The request was not sent: ${err.message}`;
       },
     );
   });
