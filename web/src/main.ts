@@ -326,6 +326,7 @@ async function open(api: ApiClient, invite: string): Promise<void> {
     renderWelcome(joined);
     showScreen("welcome");
     await askConsent(api, joined, leave);
+    renderBrand({ ...joined, consented: true }); // the logo, now that the candidate has agreed
   }
   deviceFlow(api, joined);
 }

@@ -99,3 +99,18 @@ describe("the accommodation request", () => {
     expect(status.textContent).not.toMatch(/not sent/);
   });
 });
+
+describe("the organisation's logo", () => {
+  it("is not fetched from the organisation's host before the candidate has agreed to the notice", () => {
+    document.body.innerHTML = body;
+    const data = { ...joined("Acme", "Engineer"), consented: false } as JoinResponse;
+    data.organization = { ...data.organization, logo_url: "https://logos.example.com/acme.png" };
+    renderBrand(data);
+    const logo = document.getElementById("org-logo") as HTMLImageElement;
+    expect(logo.getAttribute("src")).toBeNull(); // no request to a host the notice does not name, before consent
+    expect(logo.hidden).toBe(true);
+    renderBrand({ ...data, consented: true });
+    expect(logo.getAttribute("src")).toBe("https://logos.example.com/acme.png");
+    expect(logo.hidden).toBe(false);
+  });
+});

@@ -12,11 +12,14 @@ export function theirs(text: string): HTMLElement {
   return h("bdi", {}, text);
 }
 
+/** The organisation's name, and its logo once the candidate has agreed to the notice: the logo is any https URL the
+ * organisation chose, and fetching it tells that host who opened the link and when (their address, their browser),
+ * which nothing may learn before the candidate agreed to what is recorded. */
 export function renderBrand(joined: JoinResponse): void {
   const org = joined.organization;
   byId("org-name").replaceChildren(org.name ? theirs(org.name) : "Shadows practice");
   const logo = byId<HTMLImageElement>("org-logo");
-  if (org.logo_url) {
+  if (org.logo_url && joined.consented) {
     logo.src = org.logo_url;
     logo.alt = `${org.name ?? "Organisation"} logo`;
     logo.hidden = false;
