@@ -63,6 +63,23 @@ describe("consent when the link itself is refused", () => {
     expect(document.getElementById("consent-error")?.textContent).not.toContain("Try again");
   });
 
+  it("leaves for the notice too when the link is refused as the changed notice is fetched", async () => {
+    document.body.innerHTML = body;
+    const api = {
+      consent: async () => {
+        throw new ApiError(409, "notice_changed", "The notice has changed; read it again.");
+      },
+      join: async () => {
+        throw new ApiError(410, "invite_expired", "This invite has expired.");
+      },
+    } as unknown as ApiClient;
+    const gone: Notice[] = [];
+    void askConsent(api, joined("Acme", "Engineer"), (notice) => gone.push(notice));
+    (document.getElementById("consent-check") as HTMLInputElement).checked = true;
+    document.getElementById("consent-form")!.dispatchEvent(new Event("submit", { cancelable: true }));
+    await vi.waitFor(() => expect(gone.map((n) => n.title)).toEqual(["This interview link has expired"]));
+  });
+
   it("says a network failure where it happened, and lets the candidate try again", async () => {
     document.body.innerHTML = body;
     const api = {

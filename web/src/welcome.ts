@@ -83,15 +83,12 @@ export function askConsent(api: ApiClient, joined: JoinResponse, gone: (notice: 
       api.consent(joined.session.id, notice).then(
         () => resolve(),
         (err: Error) => {
-          const refused = linkRefused(err);
-          if (refused) {
-            gone(refused);
-            return;
-          }
           const changed = err instanceof ApiError && err.code === "notice_changed";
           (changed ? showCurrent() : Promise.reject(err))
             .catch((e: Error) => {
-              error.textContent = `Your agreement was not saved: ${e.message} Try again.`;
+              const refused = linkRefused(e); // the link itself: trying again cannot work
+              if (refused) gone(refused);
+              else error.textContent = `Your agreement was not saved: ${e.message} Try again.`;
             })
             .finally(() => (button.disabled = false));
         },
