@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "./api";
+import { ApiError, codeLength } from "./api";
 import { alreadyOver, joinNotice, linkRefused, runNotice } from "./messages";
 
 describe("join notices", () => {
@@ -56,5 +56,13 @@ describe("a refusal of the link itself, on any screen", () => {
     expect(alreadyOver(new ApiError(409, "session_time_up", "x"))).toBe(true);
     expect(alreadyOver(new ApiError(409, "session_cancelled", "x"))).toBe(false);
     expect(alreadyOver(new ApiError(0, "network_error", "x"))).toBe(false);
+  });
+});
+
+describe("code length as the API counts it", () => {
+  it("counts an astral character (an emoji) once, as Python does, and a lone surrogate once", () => {
+    expect(codeLength("a\u{1F600}b")).toBe(3);
+    expect(codeLength("a\ud800b")).toBe(3);
+    expect(codeLength("")).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 // What the candidate is told when the API refuses: one sentence they can act on, keyed by status and error code.
-import { ApiError } from "./api";
+import { ApiError, MAX_CODE_CHARS } from "./api";
 
 export interface Notice {
   title: string;
@@ -105,4 +105,12 @@ export function linkRefused(error: unknown): Notice | null {
  * the outcome the candidate asked for, not a failure to try again. */
 export function alreadyOver(error: unknown): boolean {
   return error instanceof ApiError && (error.code === "session_finished" || error.code === "session_time_up");
+}
+
+/** Code longer than the API keeps or runs (a huge paste), in words the candidate can act on. */
+export function codeTooLong(length: number): string {
+  return (
+    `Your code is ${length.toLocaleString("en")} characters; an interview keeps and runs at most ` +
+    `${MAX_CODE_CHARS.toLocaleString("en")} characters. Shorten it (a large paste?) and it is saved and runs again.`
+  );
 }

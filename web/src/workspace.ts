@@ -1,7 +1,16 @@
 // The coding workspace once the interview has started: the editor with its server drafts (one per language),
 // Run / Submit / custom input, the results and console panes, reset to starter, font size and theme, and the
 // final state after the answer is submitted.
-import type { ApiClient, DraftList, JoinResponse, Language, Question, RunReport } from "./api";
+import {
+  type ApiClient,
+  codeLength,
+  type DraftList,
+  type JoinResponse,
+  type Language,
+  MAX_CODE_CHARS,
+  type Question,
+  type RunReport,
+} from "./api";
 import { announce } from "./announce";
 import { reportMarks } from "./compileerrors";
 import { loadCustomArgs, saveCustomArgs } from "./customargs";
@@ -10,7 +19,7 @@ import { byId, h, showValue } from "./dom";
 import { DraftSaver, saveText } from "./drafts";
 import { CodeEditor } from "./editor";
 import { LANGUAGE_NAMES } from "./languages";
-import { runNotice } from "./messages";
+import { codeTooLong, runNotice } from "./messages";
 import { chooseTheme, effectiveTheme, loadFontSize, saveFontSize, type Theme } from "./prefs";
 import { renderConsole, renderFailure, renderPending, renderReport, setParamNames } from "./results";
 import { serverClock } from "./serverclock";
@@ -57,9 +66,11 @@ export class Workspace {
         byId("save-status").textContent =
           state === "stopped" && detail
             ? ""
-            : state === "refused" && detail
-              ? `Not saved: ${detail}. Change the code and it is saved again.`
-              : saveText(state);
+            : state === "refused" && this.tooLong()
+              ? `Not saved. ${this.tooLong()}`
+              : state === "refused" && detail
+                ? `Not saved: ${detail}. Change the code and it is saved again.`
+                : saveText(state);
         byId("save-status").dataset.state = state;
         if (state === "stopped") this.refused(detail ?? "", code);
         if (state === "conflict") this.superseded();
@@ -158,7 +169,16 @@ export class Workspace {
   /** The code End interview hands in as final: the editor's, or none (null) when another tab has saved newer code
    * since, so the server keeps the newest saved draft rather than this tab's older code. */
   get finalCode(): string | null {
-    return this.stale ? null : this.editor.code;
+    // Code longer than the API keeps would have End refused on every try: the newest saved draft is final instead.
+    return this.stale || this.tooLong() ? null : this.editor.code;
+  }
+
+  /** What to say when the editor's code is longer than the API keeps or runs; null when it is not. */
+  private tooLong(): string | null {
+    const code = this.editor.code;
+    if (code.length <= MAX_CODE_CHARS) return null; // never more code points than UTF-16 units
+    const length = codeLength(code);
+    return length > MAX_CODE_CHARS ? codeTooLong(length) : null;
   }
 
   async flush(): Promise<void> {
@@ -249,8 +269,14 @@ export class Workspace {
 
   async judge(mode: "run" | "submit"): Promise<void> {
     if (this.busy || this.ended || this.stale || (this.submitted && !this.allowResubmission)) return;
-    this.setBusy(true);
     const results = byId("results");
+    const tooLong = this.tooLong();
+    if (tooLong) {
+      this.selectOutput("results");
+      renderFailure(results, tooLong); // sending it would only be refused
+      return;
+    }
+    this.setBusy(true);
     renderPending(results, mode);
     this.selectOutput("results");
     this.beforeRun();
@@ -435,6 +461,11 @@ export class Workspace {
   private async runCustom(): Promise<void> {
     if (this.busy || this.ended || this.stale) return;
     const error = byId("custom-error");
+    const tooLong = this.tooLong();
+    if (tooLong) {
+      error.textContent = tooLong;
+      return;
+    }
     const args: unknown[] = [];
     const params = this.question.signature.params;
     for (let i = 0; i < params.length; i++) {
