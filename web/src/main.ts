@@ -9,6 +9,7 @@ import { DeviceCheck } from "./devicecheck";
 import { confirmAction } from "./dialog";
 import { byId } from "./dom";
 import { embeddedSlug, inFrame, microphoneAllowed, MISSING_ALLOW } from "./embed";
+import { completeInterview } from "./ending";
 import { EventFeed } from "./feed";
 import { IntegrityObserver, watchPage } from "./integrity";
 import { forgetInvite, takeInvite } from "./invite";
@@ -272,8 +273,8 @@ function enterInterview(api: ApiClient, joined: JoinResponse, opts: EnterOptions
       }
       if (asked !== "unreachable") await goodbye;
       try {
-        const code = workspace.finalCode; // none from a tab another one has saved newer code over
-        await api.end(session.id, code, code === null ? null : workspace.language);
+        // None from a tab another one has saved newer code over; none either when the API cannot keep it.
+        await completeInterview(api, session.id, workspace.finalCode, workspace.language);
       } catch (error) {
         // Already completed by the interviewer's own goodbye (or its time and grace spent): the outcome wanted.
         if (!alreadyOver(error)) {
