@@ -119,3 +119,20 @@ async def test_code_handed_in_for_a_language_the_interview_does_not_use_is_not_t
     }
     cur = await db.execute("select languages from sessions where id = %s", (s["id"],))
     assert await cur.fetchone() == {"languages": ["python", "java"]}
+
+
+async def test_end_interview_from_a_tab_without_the_newest_code_keeps_the_newest_draft(
+    api_server: ApiServer, db: Conn
+) -> None:
+    # A tab whose draft save was refused as `draft_conflict` (another tab saved since) hands in no code when the
+    # candidate ends the interview from it (web/src/workspace.ts `finalCode`): the other tab's newer draft is final.
+    s = await _started_with_drafts(api_server, db, [("python", "def f():\n    return 'the newer tab'\n")])
+    r = await api_server.client.post(
+        f"/v1/sessions/{s['id']}/end",
+        json={"code": None, "language": None},
+        headers={"Authorization": f"Bearer {s['invite']}"},
+    )
+    assert r.status_code == 200, r.text
+    ending = await _ending(db, s["id"])
+    assert (ending["status"], ending["end_reason"]) == ("completed", "candidate_ended")
+    assert (ending["final_code"], ending["language"]) == ("def f():\n    return 'the newer tab'\n", "python")

@@ -348,8 +348,15 @@ async function languages(browser, plan) {
   await replaceCode(page, plan.stale_tab);
   await page.waitForSelector('#save-status[data-state="conflict"]', { timeout: 20_000 });
   out.stale_tab_status = await text(page, "#save-status");
+  // The stale tab stops: typing would go nowhere, and Run or Submit would use code older than the newest.
+  out.stale_tab = await page.evaluate(() => ({
+    banner: document.getElementById("stale-banner").hidden ? null : document.getElementById("stale-banner").textContent,
+    read_only: document.querySelector("#editor .cm-content").getAttribute("aria-readonly"),
+    run_disabled: document.getElementById("run").disabled,
+    submit_disabled: document.getElementById("submit").disabled,
+  }));
   await record(page, "stale-tab");
-  await page.reload();
+  await Promise.all([page.waitForNavigation(), page.click("#stale-reload")]); // the banner's Reload
   await opened(page);
   out.stale_tab_reloaded = await editorText(page);
   await context.close();

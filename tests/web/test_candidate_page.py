@@ -246,6 +246,9 @@ async def test_language_switch_keeps_a_draft_per_language_and_a_stale_tab_never_
     # The older tab was told, saved nothing, and a reload brings it the newer tab's code.
     assert drafts == {"python": newer_tab, "javascript": javascript}
     assert "changed in another tab" in seen["stale_tab_status"]
+    stale = seen["stale_tab"]
+    assert stale["banner"] is not None and "another tab or window" in stale["banner"], stale
+    assert stale["read_only"] == "true" and stale["run_disabled"] and stale["submit_disabled"], stale
     assert seen["stale_tab_reloaded"].strip() == newer_tab.strip()
     no_violations(seen)
 

@@ -131,6 +131,25 @@ export interface RunReport {
   custom?: boolean;
 }
 
+/** The most code the API keeps or runs, in characters (code points, as Python counts them: api/routers/runs.py). */
+export const MAX_CODE_CHARS = 200_000;
+
+/** `code`'s length as the API counts it: code points, an astral character (an emoji) being one, not two. */
+export function codeLength(code: string): number {
+  let n = code.length;
+  for (let i = 0; i < code.length; i++) {
+    const c = code.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < code.length) {
+      const d = code.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n -= 1;
+        i += 1;
+      }
+    }
+  }
+  return n;
+}
+
 /** A refused request: the HTTP status and the API's stable error code (`{"error": {"code", "message"}}`). */
 export class ApiError extends Error {
   constructor(
@@ -249,7 +268,8 @@ export class ApiClient {
     return this.request<JoinResponse>("POST", this.session(sessionId, "start"), { mode }, true);
   }
 
-  end(sessionId: string, code: string, language: Language): Promise<{ status: string }> {
+  /** `code` null: none handed in; the API keeps the newest saved draft as the final code. */
+  end(sessionId: string, code: string | null, language: Language | null): Promise<{ status: string }> {
     return this.request("POST", this.session(sessionId, "end"), { code, language }, true);
   }
 

@@ -228,8 +228,23 @@ describe("CallController", () => {
     expect(calls.phases.at(-1)).toBe("coding");
     expect(rooms[0].sent.length).toBe(before + 1); // the agent gets the current code when it arrives
     expect(rooms[0].sent.at(-1)?.to).toEqual(["agent"]);
-    expect(await call.sendChat("  can I use a hash map?  ")).toBe(true);
-    expect(rooms[0].sent.at(-1)).toMatchObject({ text: "can I use a hash map?", topic: "lk.chat" });
+    expect(await call.sendChat("  can I use a hash map?  ")).toBe("sent");
+    expect(rooms[0].sent.at(-1)).toMatchObject({ text: "can I use a hash map?", topic: "lk.chat", to: ["agent"] });
+  });
+
+  it("sends a typed message to the interviewer only, and says when none is in the call to read it", async () => {
+    const { listener } = recorder();
+    const { call } = controller(listener);
+    await call.start();
+    const before = rooms[0].sent.length;
+    rooms[0].remoteParticipants.set("viewer", { identity: "viewer", isAgent: false, attributes: {} });
+    expect(await call.sendChat("is anyone there?")).toBe("no_interviewer");
+    expect(rooms[0].sent.slice(before)).toEqual([]); // nothing said into an empty room, nothing to an observer
+    rooms[0].remoteParticipants.set("agent", { identity: "agent", isAgent: true, attributes: {} });
+    rooms[0].localParticipant.sendText = async () => {
+      throw new Error("data channel closed");
+    };
+    expect(await call.sendChat("hello?")).toBe("failed");
   });
 
   it("rejoins by itself after a drop, asks for Retry once the rejoins fail, and ends when the room closes", async () => {

@@ -64,6 +64,9 @@ export interface EditorSource {
   snapshot(): EditorSnapshot;
 }
 
+/** What became of a typed message: sent to the interviewer, no interviewer in the call, not sent, or nothing typed. */
+export type ChatOutcome = "sent" | "no_interviewer" | "failed" | "empty";
+
 /** Who was asked to end the interview: the agent's RPC, a typed message, or nobody. */
 export type EndRequest = "agent" | "chat" | "unreachable";
 
@@ -189,7 +192,9 @@ export class CallController {
         console.warn("interview.end not answered:", (error as Error).name);
       }
     }
-    return (await this.sendChat("I would like to end the interview now. Thank you.")) ? "chat" : "unreachable";
+    return (await this.sendChat("I would like to end the interview now. Thank you.")) === "sent"
+      ? "chat"
+      : "unreachable";
   }
 
   async enableMicrophone(): Promise<void> {
@@ -279,15 +284,19 @@ export class CallController {
     }
   }
 
-  /** A typed message to the interviewer (LiveKit's `lk.chat`: the agent takes it as a spoken turn). */
-  async sendChat(text: string): Promise<boolean> {
+  /** A typed message to the interviewer (LiveKit's `lk.chat`: the agent takes it as a spoken turn), to it alone (an
+   * observer never gets it). Says whether it went: into a room without an interviewer it would be read by nobody. */
+  async sendChat(text: string): Promise<ChatOutcome> {
     const room = this.room;
-    if (!room || this.statusValue !== "connected" || !text.trim()) return false;
+    if (!text.trim()) return "empty";
+    if (!room || this.statusValue !== "connected") return "failed";
+    const agent = this.agent();
+    if (!agent) return "no_interviewer";
     try {
-      await room.localParticipant.sendText(text.trim(), { topic: TOPIC_CHAT });
-      return true;
+      await room.localParticipant.sendText(text.trim(), { topic: TOPIC_CHAT, destinationIdentities: [agent.identity] });
+      return "sent";
     } catch {
-      return false;
+      return "failed";
     }
   }
 

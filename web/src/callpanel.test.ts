@@ -9,7 +9,11 @@ function panel() {
   const events: unknown[] = [];
   const hooks = { onEvent: (e: unknown) => events.push(e), onAgentPresent: vi.fn(), onStatus: vi.fn() };
   const p = new CallPanel(hooks);
-  const controller = { status: "connected", start: vi.fn(async () => undefined), sendChat: vi.fn(async () => true) };
+  const controller = {
+    status: "connected",
+    start: vi.fn(async () => undefined),
+    sendChat: vi.fn(async (): Promise<string> => "sent"),
+  };
   p.bind(async () => controller as unknown as CallController);
   return { p, hooks, events, controller };
 }
@@ -63,5 +67,35 @@ describe("call panel", () => {
     p.status("ended");
     expect($("call-start").hidden).toBe(true);
     expect(events).toEqual([{ type: "ended", reason: "completed" }]);
+  });
+
+  it("says when a typed message did not reach the interviewer, and keeps it to send again", async () => {
+    const { p, controller } = panel();
+    $("call-start").click();
+    await Promise.resolve();
+    await Promise.resolve();
+    p.status("connected");
+    const input = $("chat-input") as HTMLInputElement;
+    const send = async (outcome: string) => {
+      controller.sendChat.mockImplementationOnce(async () => outcome);
+      input.value = "Can I use a hash map?";
+      $("chat-form").dispatchEvent(new Event("submit", { cancelable: true }));
+      await vi.waitFor(() => expect(controller.sendChat).toHaveBeenCalled());
+      await Promise.resolve();
+      await Promise.resolve();
+      controller.sendChat.mockClear();
+    };
+    await send("failed");
+    expect($("chat-status").textContent).toMatch(/not sent/);
+    expect(input.value).toBe("Can I use a hash map?");
+    expect($("captions").textContent).not.toContain("hash map");
+    expect($("announcer").textContent).toMatch(/not sent/);
+    await send("no_interviewer");
+    expect($("chat-status").textContent).toMatch(/interviewer is not in the call/);
+    expect(input.value).toBe("Can I use a hash map?");
+    await send("sent");
+    expect($("chat-status").textContent).toBe("");
+    expect(input.value).toBe("");
+    expect($("captions").textContent).toContain("You Can I use a hash map?");
   });
 });

@@ -1,9 +1,17 @@
 // The call panel: connection status with Start/Retry, microphone and audio controls, agent state, live captions.
-import type { CallController, CallListener, CallStatus, TranscriptSegment } from "./call";
+import type { CallController, CallListener, CallStatus, ChatOutcome, TranscriptSegment } from "./call";
 import { announce } from "./announce";
 import { byId, h } from "./dom";
 import { phaseName } from "./feed";
 import type { InterviewEvent } from "./protocol";
+
+const CHAT_PROBLEM: Record<ChatOutcome, string> = {
+  sent: "",
+  empty: "",
+  no_interviewer:
+    "Your message was not sent: the interviewer is not in the call right now. It is kept here; send it again once they are.",
+  failed: "Your message was not sent (the connection failed). It is kept here; try again.",
+};
 
 const STATUS_TEXT: Record<CallStatus, string> = {
   idle: "Not connected. Your interviewer joins when you start the call.",
@@ -74,11 +82,15 @@ export class CallPanel implements CallListener {
     });
     const chat = byId<HTMLFormElement>("chat-form");
     const input = byId<HTMLInputElement>("chat-input");
+    const problem = byId("chat-status");
     chat.addEventListener("submit", (e) => {
       e.preventDefault();
       const text = input.value;
-      void this.controller?.sendChat(text).then((sent) => {
-        if (!sent) return;
+      void (this.controller?.sendChat(text) ?? Promise.resolve<ChatOutcome>("failed")).then((outcome) => {
+        // A message that did not go stays in the field, and the candidate is told (and hears) why.
+        problem.textContent = CHAT_PROBLEM[outcome];
+        if (problem.textContent) announce(problem.textContent);
+        if (outcome !== "sent") return;
         input.value = "";
         this.transcript({ id: `typed-${Date.now()}`, speaker: "you", text, final: true });
       });

@@ -292,3 +292,23 @@ describe("code the server will not store", () => {
     expect(saver.unsaved).toBe(false);
   });
 });
+
+describe("a page that comes back after it was left (Back, the back/forward cache)", () => {
+  it("takes the save it sent as it left for its own, not for another tab's, and carries on saving", async () => {
+    const server = new FakeDraftServer();
+    const only = tab(server);
+    only.saver.known("python", "starter", 0);
+    only.saver.changed("python", "typed just before leaving");
+    only.saver.leaving(); // the request outlives the page; the page never reads its answer
+    await only.timers.advance(0);
+    expect(server.code).toBe("typed just before leaving");
+    // The candidate presses Back: the same page, restored as it was, carries on typing.
+    only.saver.changed("python", "typed after coming back");
+    await only.saver.flush();
+    await only.timers.advance(1000);
+    await only.saver.flush();
+    expect(only.states).not.toContain("conflict");
+    expect(server.code).toBe("typed after coming back");
+    expect(only.states.at(-1)).toBe("saved");
+  });
+});

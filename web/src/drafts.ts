@@ -178,6 +178,9 @@ export class DraftSaver {
     this.scheduler.cancel();
     for (const language of this.pending()) {
       const code = this.edited.get(language) ?? "";
+      // It may land with this page never reading the answer; the page may yet come back (Back, the back/forward
+      // cache) and save again from the revision it had: that refusal is then its own save, not another tab's.
+      this.remember(language, code);
       this.target.save(language, code, this.revisions.get(language), true).catch(() => undefined);
     }
   }

@@ -2,18 +2,19 @@
 // (by voice, or without voice where allowed), and the interview itself: problem, workspace, call and clock.
 import "./styles.css";
 import { AgentWatch } from "./agentwatch";
-import { ApiClient, ApiError, type JoinResponse } from "./api";
+import { ApiClient, type JoinResponse } from "./api";
 import type { CallController, CallStatus } from "./call";
 import { CallPanel } from "./callpanel";
 import { DeviceCheck } from "./devicecheck";
 import { confirmAction } from "./dialog";
 import { byId } from "./dom";
 import { embeddedSlug, inFrame, microphoneAllowed, MISSING_ALLOW } from "./embed";
+import { completeInterview } from "./ending";
 import { EventFeed } from "./feed";
 import { IntegrityObserver, watchPage } from "./integrity";
 import { forgetInvite, takeInvite } from "./invite";
 import { Layout } from "./layout";
-import { joinNotice, NO_INVITE, type Notice, startNotice } from "./messages";
+import { alreadyOver, joinNotice, linkRefused, NO_INVITE, type Notice, startNotice } from "./messages";
 import { effectiveTheme } from "./prefs";
 import { renderProblem } from "./problem";
 import { bindSkipLink, setSkipTarget, showScreen } from "./screens";
@@ -52,6 +53,12 @@ function showFinished(joined: JoinResponse, detail?: string): void {
   showScreen("finished");
 }
 
+/** The link can no longer be used (cancelled, expired, over): say why instead of the screen, and forget it. */
+function leave(notice: Notice): void {
+  forgetInvite();
+  showNotice(notice);
+}
+
 function setOwnTabLink(invite: string): void {
   // The way out of an iframe that blocks the microphone: the same interview at /join in a new tab.
   document.addEventListener("click", (e) => {
@@ -83,6 +90,8 @@ function deviceFlow(api: ApiClient, joined: JoinResponse): void {
       check.release();
       enterInterview(api, started, { voice: mode === "voice", deviceId, fresh: true });
     } catch (error) {
+      const refused = linkRefused(error);
+      if (refused) return leave(refused);
       startVoice.disabled = startText.disabled = false;
       byId("start-problem").textContent = startNotice(error);
     }
@@ -264,10 +273,17 @@ function enterInterview(api: ApiClient, joined: JoinResponse, opts: EnterOptions
       }
       if (asked !== "unreachable") await goodbye;
       try {
-        await api.end(session.id, workspace.code, workspace.language);
+        // None from a tab another one has saved newer code over; none either when the API cannot keep it.
+        await completeInterview(api, session.id, workspace.finalCode, workspace.language);
       } catch (error) {
-        // Already completed by the interviewer's own goodbye: that is the outcome we wanted.
-        if (!(error instanceof ApiError && error.code === "session_finished")) {
+        // Already completed by the interviewer's own goodbye (or its time and grace spent): the outcome wanted.
+        if (!alreadyOver(error)) {
+          const refused = linkRefused(error); // cancelled meanwhile: ending it again cannot work
+          if (refused) {
+            endLocally();
+            await call?.leave();
+            return leave(refused);
+          }
           byId<HTMLButtonElement>("end-interview").disabled = false;
           panel.say(`The interview could not be ended: ${(error as Error).message} Try again.`);
           return;
@@ -310,7 +326,8 @@ async function open(api: ApiClient, invite: string): Promise<void> {
   if (!joined.consented) {
     renderWelcome(joined);
     showScreen("welcome");
-    await askConsent(api, joined);
+    await askConsent(api, joined, leave);
+    renderBrand({ ...joined, consented: true }); // the logo, now that the candidate has agreed
   }
   deviceFlow(api, joined);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "./api";
-import { joinNotice, runNotice } from "./messages";
+import { ApiError, codeLength } from "./api";
+import { alreadyOver, joinNotice, linkRefused, runNotice } from "./messages";
 
 describe("join notices", () => {
   it.each([
@@ -23,5 +23,46 @@ describe("run notices", () => {
     expect(runNotice(new ApiError(503, "judge_unavailable", "x"))).toMatch(/not a problem with your code/);
     expect(runNotice(new ApiError(413, "code_too_large", "x"))).toMatch(/too large/);
     expect(runNotice(new ApiError(409, "session_finished", "x"))).toBe("This interview has already finished.");
+  });
+});
+
+describe("a refusal of the link itself, on any screen", () => {
+  it.each([
+    [401, "invalid_invite", "This interview link is not valid"],
+    [404, "session_not_found", "This interview cannot be opened"],
+    [409, "session_cancelled", "This interview was cancelled"],
+    [409, "session_finished", "This interview has already finished"],
+    [409, "session_time_up", "This interview has already finished"],
+    [410, "invite_expired", "This interview link has expired"],
+    [410, "session_expired", "This interview link has expired"],
+  ])("status %i (%s) leaves the page for a notice: %s", (status, code, title) => {
+    expect(linkRefused(new ApiError(status, code, "x"))?.title).toBe(title);
+  });
+
+  it.each([
+    [0, "network_error"],
+    [503, "db_unavailable"],
+    [429, "rate_limited"],
+    [409, "notice_changed"],
+    [409, "consent_required"],
+    [403, "text_only_not_allowed"],
+    [422, "validation_error"],
+  ])("status %i (%s) is a problem of this step, said there", (status, code) => {
+    expect(linkRefused(new ApiError(status, code, "x"))).toBeNull();
+  });
+
+  it("takes an interview already over for ended, not for an End to try again", () => {
+    expect(alreadyOver(new ApiError(409, "session_finished", "x"))).toBe(true);
+    expect(alreadyOver(new ApiError(409, "session_time_up", "x"))).toBe(true);
+    expect(alreadyOver(new ApiError(409, "session_cancelled", "x"))).toBe(false);
+    expect(alreadyOver(new ApiError(0, "network_error", "x"))).toBe(false);
+  });
+});
+
+describe("code length as the API counts it", () => {
+  it("counts an astral character (an emoji) once, as Python does, and a lone surrogate once", () => {
+    expect(codeLength("a\u{1F600}b")).toBe(3);
+    expect(codeLength("a\ud800b")).toBe(3);
+    expect(codeLength("")).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 // What the candidate is told when the API refuses: one sentence they can act on, keyed by status and error code.
-import { ApiError } from "./api";
+import { ApiError, MAX_CODE_CHARS } from "./api";
 
 export interface Notice {
   title: string;
@@ -79,4 +79,38 @@ export function startNotice(error: unknown): string {
   if (error.code === "consent_required") return "Agree to the notice first.";
   if (error.code === "text_only_not_allowed") return error.message;
   return joinNotice(error).title + ".";
+}
+
+/** Refusals that mean the link itself can no longer be used, whatever the request: invalid, expired, erased,
+ * cancelled or over. */
+const LINK_REFUSALS = new Set([
+  "invalid_invite",
+  "invite_expired",
+  "session_expired",
+  "session_not_found",
+  "session_cancelled",
+  "session_finished",
+  "session_time_up",
+]);
+
+/** The notice to leave for when a step before the interview (consent, the start) is refused because the link can no
+ * longer be used: saying "try again" under its button would have the candidate retry what cannot work. Null for a
+ * problem of the step itself (the network, a busy server, a changed notice), said where it happened. */
+export function linkRefused(error: unknown): Notice | null {
+  if (!(error instanceof ApiError) || error.network || !LINK_REFUSALS.has(error.code)) return null;
+  return joinNotice(error);
+}
+
+/** An End interview refused because the interview is over already (ended elsewhere, its time and grace spent):
+ * the outcome the candidate asked for, not a failure to try again. */
+export function alreadyOver(error: unknown): boolean {
+  return error instanceof ApiError && (error.code === "session_finished" || error.code === "session_time_up");
+}
+
+/** Code longer than the API keeps or runs (a huge paste), in words the candidate can act on. */
+export function codeTooLong(length: number): string {
+  return (
+    `Your code is ${length.toLocaleString("en")} characters; an interview keeps and runs at most ` +
+    `${MAX_CODE_CHARS.toLocaleString("en")} characters. Shorten it (a large paste?) and it is saved and runs again.`
+  );
 }

@@ -1,8 +1,9 @@
 // @vitest-environment jsdom
 /// <reference types="vite/client" />
-import { beforeEach, describe, expect, it } from "vitest";
-import type { JoinResponse } from "./api";
-import { renderBrand, renderWelcome } from "./welcome";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { type ApiClient, ApiError, type JoinResponse } from "./api";
+import type { Notice } from "./messages";
+import { askConsent, bindAccommodation, renderBrand, renderWelcome } from "./welcome";
 import page from "../index.html?raw";
 
 const body = /<body[^>]*>([\s\S]*)<\/body>/.exec(page)?.[1] ?? "";
@@ -41,5 +42,92 @@ describe("what the organisation wrote, on the welcome", () => {
     expect(isolatedIn(role, "with an AI interviewer")).toBe("paragraph");
     expect(isolatedIn(document.getElementById("welcome-title")!, `Acme${RLO}`)).toBe("bdi");
     expect(isolatedIn(document.getElementById("org-name")!, `Acme${RLO}`)).toBe("bdi");
+  });
+});
+
+describe("consent when the link itself is refused", () => {
+  it("leaves for a notice saying why (the interview was cancelled) instead of asking to try again", async () => {
+    document.body.innerHTML = body;
+    const data = joined("Acme", "Engineer");
+    (data as unknown as { session: { id: string } }).session.id = "s1";
+    const api = {
+      consent: async () => {
+        throw new ApiError(409, "session_cancelled", "This interview was cancelled.");
+      },
+    } as unknown as ApiClient;
+    const gone: Notice[] = [];
+    void askConsent(api, data, (notice) => gone.push(notice));
+    (document.getElementById("consent-check") as HTMLInputElement).checked = true;
+    document.getElementById("consent-form")!.dispatchEvent(new Event("submit", { cancelable: true }));
+    await vi.waitFor(() => expect(gone.map((n) => n.title)).toEqual(["This interview was cancelled"]));
+    expect(document.getElementById("consent-error")?.textContent).not.toContain("Try again");
+  });
+
+  it("leaves for the notice too when the link is refused as the changed notice is fetched", async () => {
+    document.body.innerHTML = body;
+    const api = {
+      consent: async () => {
+        throw new ApiError(409, "notice_changed", "The notice has changed; read it again.");
+      },
+      join: async () => {
+        throw new ApiError(410, "invite_expired", "This invite has expired.");
+      },
+    } as unknown as ApiClient;
+    const gone: Notice[] = [];
+    void askConsent(api, joined("Acme", "Engineer"), (notice) => gone.push(notice));
+    (document.getElementById("consent-check") as HTMLInputElement).checked = true;
+    document.getElementById("consent-form")!.dispatchEvent(new Event("submit", { cancelable: true }));
+    await vi.waitFor(() => expect(gone.map((n) => n.title)).toEqual(["This interview link has expired"]));
+  });
+
+  it("says a network failure where it happened, and lets the candidate try again", async () => {
+    document.body.innerHTML = body;
+    const api = {
+      consent: async () => {
+        throw new ApiError(0, "network_error", "Could not reach the server.");
+      },
+    } as unknown as ApiClient;
+    const gone: Notice[] = [];
+    void askConsent(api, joined("Acme", "Engineer"), (notice) => gone.push(notice));
+    (document.getElementById("consent-check") as HTMLInputElement).checked = true;
+    document.getElementById("consent-form")!.dispatchEvent(new Event("submit", { cancelable: true }));
+    await vi.waitFor(() => expect(document.getElementById("consent-error")?.textContent).toContain("Try again"));
+    expect(gone).toEqual([]);
+    expect((document.getElementById("consent-continue") as HTMLButtonElement).disabled).toBe(false);
+  });
+});
+
+describe("the accommodation request", () => {
+  it("says the earlier requests were received when the cap is reached, not that this one failed", async () => {
+    document.body.innerHTML = body;
+    const api = {
+      requestAccommodation: async () => {
+        throw new ApiError(429, "rate_limited", "Your requests were received; the hiring team will contact you.");
+      },
+    } as unknown as ApiClient;
+    (HTMLDialogElement.prototype as unknown as { showModal: () => void }).showModal ??= function (this: HTMLElement) {
+      this.setAttribute("open", "");
+    };
+    bindAccommodation(api, "s1");
+    (document.querySelector(".accommodation-link") as HTMLButtonElement).click();
+    (document.getElementById("accommodation-send") as HTMLButtonElement).click();
+    const status = document.getElementById("accommodation-status")!;
+    await vi.waitFor(() => expect(status.textContent).toContain("received"));
+    expect(status.textContent).not.toMatch(/not sent/);
+  });
+});
+
+describe("the organisation's logo", () => {
+  it("is not fetched from the organisation's host before the candidate has agreed to the notice", () => {
+    document.body.innerHTML = body;
+    const data = { ...joined("Acme", "Engineer"), consented: false } as JoinResponse;
+    data.organization = { ...data.organization, logo_url: "https://logos.example.com/acme.png" };
+    renderBrand(data);
+    const logo = document.getElementById("org-logo") as HTMLImageElement;
+    expect(logo.getAttribute("src")).toBeNull(); // no request to a host the notice does not name, before consent
+    expect(logo.hidden).toBe(true);
+    renderBrand({ ...data, consented: true });
+    expect(logo.getAttribute("src")).toBe("https://logos.example.com/acme.png");
+    expect(logo.hidden).toBe(false);
   });
 });

@@ -4,6 +4,7 @@ import DOMPurify from "dompurify";
 import { type ApiClient, ApiError, type JoinResponse } from "./api";
 import { byId, h } from "./dom";
 import { LANGUAGE_NAMES } from "./languages";
+import { linkRefused, type Notice } from "./messages";
 
 /** Text the organisation wrote, isolated in `<bdi>`: its direction (right-to-left, or an override or embedding it
  * carries) stays inside it and cannot reverse the page's own words around it, such as the AI disclosure. */
@@ -11,11 +12,14 @@ export function theirs(text: string): HTMLElement {
   return h("bdi", {}, text);
 }
 
+/** The organisation's name, and its logo once the candidate has agreed to the notice: the logo is any https URL the
+ * organisation chose, and fetching it tells that host who opened the link and when (their address, their browser),
+ * which nothing may learn before the candidate agreed to what is recorded. */
 export function renderBrand(joined: JoinResponse): void {
   const org = joined.organization;
   byId("org-name").replaceChildren(org.name ? theirs(org.name) : "Shadows practice");
   const logo = byId<HTMLImageElement>("org-logo");
-  if (org.logo_url) {
+  if (org.logo_url && joined.consented) {
     logo.src = org.logo_url;
     logo.alt = `${org.name ?? "Organisation"} logo`;
     logo.hidden = false;
@@ -47,8 +51,9 @@ export function renderWelcome(joined: JoinResponse): void {
 export const NOTICE_CHANGED =
   "The notice changed while you were reading it (the new text is shown above). Read it, then tick the box again.";
 
-/** Resolves once the candidate has agreed and the consent is stored. */
-export function askConsent(api: ApiClient, joined: JoinResponse): Promise<void> {
+/** Resolves once the candidate has agreed and the consent is stored. A refusal of the link itself (cancelled,
+ * expired, over) goes to `gone` with the notice to show instead, and the promise never resolves. */
+export function askConsent(api: ApiClient, joined: JoinResponse, gone: (notice: Notice) => void): Promise<void> {
   const form = byId<HTMLFormElement>("consent-form");
   const check = byId<HTMLInputElement>("consent-check");
   const error = byId("consent-error");
@@ -81,7 +86,9 @@ export function askConsent(api: ApiClient, joined: JoinResponse): Promise<void> 
           const changed = err instanceof ApiError && err.code === "notice_changed";
           (changed ? showCurrent() : Promise.reject(err))
             .catch((e: Error) => {
-              error.textContent = `Your agreement was not saved: ${e.message} Try again.`;
+              const refused = linkRefused(e); // the link itself: trying again cannot work
+              if (refused) gone(refused);
+              else error.textContent = `Your agreement was not saved: ${e.message} Try again.`;
             })
             .finally(() => (button.disabled = false));
         },
@@ -115,7 +122,9 @@ export function bindAccommodation(api: ApiClient, sessionId: string): void {
       },
       (err: Error) => {
         send.disabled = false;
-        status.textContent = `The request was not sent: ${err.message}`;
+        // At the cap (five per session) the API says the earlier requests were received: that, not "not sent".
+        status.textContent =
+          err instanceof ApiError && err.status === 429 ? err.message : `The request was not sent: ${err.message}`;
       },
     );
   });

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 /// <reference types="vite/client" />
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { ApiClient, JoinResponse } from "./api";
+import { type ApiClient, ApiError, type JoinResponse, MAX_CODE_CHARS } from "./api";
 import { Workspace } from "./workspace";
 import page from "../index.html?raw";
 
@@ -211,5 +211,71 @@ describe("a save refused because the interview is over", () => {
     expect(banner?.hidden).toBe(false);
     expect(banner?.textContent).toContain("time is up");
     expect((document.getElementById("run") as HTMLButtonElement).disabled).toBe(true);
+  });
+});
+
+describe("a tab whose code another tab has replaced since", () => {
+  it("stops taking keystrokes and runs, offers a reload, and hands in no stale code at the end", async () => {
+    document.body.innerHTML = body;
+    const saves: string[] = [];
+    const api = {
+      drafts: async () => ({ drafts: { python: { code: "older code", revision: 1 } }, submitted: false }),
+      results: async () => ({ run: null, submit: null }),
+      saveDraft: async (_s: string, _l: string, code: string) => {
+        saves.push(code);
+        throw Object.assign(new Error("changed in another tab"), { status: 409, code: "draft_conflict" });
+      },
+    } as unknown as ApiClient;
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const workspace = new Workspace(api, joined);
+    await workspace.resume();
+    expect(workspace.finalCode).toBe("older code"); // nothing stale known yet: the editor's code is the answer
+    workspace.editor.setCode("typed in the older tab");
+    await vi.advanceTimersByTimeAsync(2000); // its save is refused: another tab saved since
+    expect(saves).toEqual(["typed in the older tab"]);
+    // Typing on would go nowhere (and a reload would drop it without asking): the editor stops, as do Run and
+    // Submit, which would run (or hand in) code older than the candidate's newest.
+    expect(document.querySelector("#editor .cm-content")?.getAttribute("aria-readonly")).toBe("true");
+    for (const id of ["run", "submit", "custom-run", "reset-code"]) {
+      expect((document.getElementById(id) as HTMLButtonElement).disabled, id).toBe(true);
+    }
+    const banner = document.getElementById("stale-banner")!;
+    expect(banner.hidden).toBe(false);
+    expect(banner.textContent).toContain("another tab or window");
+    const reload = document.getElementById("stale-reload") as HTMLButtonElement;
+    expect(banner.contains(reload) && !reload.hidden).toBe(true); // a button: keyboard and screen reader reach it
+    // End interview from this tab hands in no code: the server keeps the newest saved draft (the other tab's).
+    expect(workspace.finalCode).toBeNull();
+  });
+});
+
+describe("code longer than the API keeps (a huge paste)", () => {
+  it("says so in plain words before sending it, and End interview hands in the newest saved draft instead", async () => {
+    document.body.innerHTML = body;
+    const sent: string[] = [];
+    const api = {
+      drafts: async () => ({ drafts: { python: { code: "saved work", revision: 2 } }, submitted: false }),
+      results: async () => ({ run: null, submit: null }),
+      saveDraft: async () => {
+        throw new ApiError(422, "validation_error", "code: String should have at most 200000 characters");
+      },
+      run: async (_s: string, _l: string, code: string) => {
+        sent.push(code);
+        throw new ApiError(422, "validation_error", "code: String should have at most 200000 characters");
+      },
+    } as unknown as ApiClient;
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const workspace = new Workspace(api, joined);
+    await workspace.resume();
+    workspace.editor.setCode("x".repeat(MAX_CODE_CHARS + 1));
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(document.getElementById("save-status")?.textContent).toContain("200,000 characters");
+    await workspace.judge("run");
+    expect(sent).toEqual([]); // never sent: it cannot run
+    expect(document.getElementById("results")?.textContent).toContain("200,000 characters");
+    // An End that handed in this code would be refused on every try: the newest saved draft is final instead.
+    expect(workspace.finalCode).toBeNull();
+    workspace.editor.setCode("def solve():\n    return 1\n");
+    expect(workspace.finalCode).toBe("def solve():\n    return 1\n");
   });
 });

@@ -1,7 +1,16 @@
 // The coding workspace once the interview has started: the editor with its server drafts (one per language),
 // Run / Submit / custom input, the results and console panes, reset to starter, font size and theme, and the
 // final state after the answer is submitted.
-import type { ApiClient, DraftList, JoinResponse, Language, Question, RunReport } from "./api";
+import {
+  type ApiClient,
+  codeLength,
+  type DraftList,
+  type JoinResponse,
+  type Language,
+  MAX_CODE_CHARS,
+  type Question,
+  type RunReport,
+} from "./api";
 import { announce } from "./announce";
 import { reportMarks } from "./compileerrors";
 import { loadCustomArgs, saveCustomArgs } from "./customargs";
@@ -10,7 +19,7 @@ import { byId, h, showValue } from "./dom";
 import { DraftSaver, saveText } from "./drafts";
 import { CodeEditor } from "./editor";
 import { LANGUAGE_NAMES } from "./languages";
-import { runNotice } from "./messages";
+import { codeTooLong, runNotice } from "./messages";
 import { chooseTheme, effectiveTheme, loadFontSize, saveFontSize, type Theme } from "./prefs";
 import { renderConsole, renderFailure, renderPending, renderReport, setParamNames } from "./results";
 import { serverClock } from "./serverclock";
@@ -29,6 +38,8 @@ export class Workspace {
   private ended = false;
   private locked = false; // the final answer is in and the org does not allow resubmission
   private submitted = false;
+  /** Another tab or device saved newer code since this tab's was loaded: this tab's code is no longer the newest. */
+  private stale = false;
   private readonly allowResubmission: boolean;
   /** Called before code runs (the call pushes the editor to the interviewer first). */
   beforeRun: () => void = () => undefined;
@@ -55,11 +66,14 @@ export class Workspace {
         byId("save-status").textContent =
           state === "stopped" && detail
             ? ""
-            : state === "refused" && detail
-              ? `Not saved: ${detail}. Change the code and it is saved again.`
-              : saveText(state);
+            : state === "refused" && this.tooLong()
+              ? `Not saved. ${this.tooLong()}`
+              : state === "refused" && detail
+                ? `Not saved: ${detail}. Change the code and it is saved again.`
+                : saveText(state);
         byId("save-status").dataset.state = state;
         if (state === "stopped") this.refused(detail ?? "", code);
+        if (state === "conflict") this.superseded();
       },
     );
     this.saver.known(language, this.editor.code);
@@ -152,6 +166,21 @@ export class Workspace {
     return this.editor.code;
   }
 
+  /** The code End interview hands in as final: the editor's, or none (null) when another tab has saved newer code
+   * since, so the server keeps the newest saved draft rather than this tab's older code. */
+  get finalCode(): string | null {
+    // Code longer than the API keeps would have End refused on every try: the newest saved draft is final instead.
+    return this.stale || this.tooLong() ? null : this.editor.code;
+  }
+
+  /** What to say when the editor's code is longer than the API keeps or runs; null when it is not. */
+  private tooLong(): string | null {
+    const code = this.editor.code;
+    if (code.length <= MAX_CODE_CHARS) return null; // never more code points than UTF-16 units
+    const length = codeLength(code);
+    return length > MAX_CODE_CHARS ? codeTooLong(length) : null;
+  }
+
   async flush(): Promise<void> {
     await this.saver.flush();
   }
@@ -239,9 +268,15 @@ export class Workspace {
   }
 
   async judge(mode: "run" | "submit"): Promise<void> {
-    if (this.busy || this.ended || (this.submitted && !this.allowResubmission)) return;
-    this.setBusy(true);
+    if (this.busy || this.ended || this.stale || (this.submitted && !this.allowResubmission)) return;
     const results = byId("results");
+    const tooLong = this.tooLong();
+    if (tooLong) {
+      this.selectOutput("results");
+      renderFailure(results, tooLong); // sending it would only be refused
+      return;
+    }
+    this.setBusy(true);
     renderPending(results, mode);
     this.selectOutput("results");
     this.beforeRun();
@@ -297,7 +332,7 @@ export class Workspace {
 
   private setBusy(busy: boolean): void {
     this.busy = busy;
-    const locked = busy || this.ended || (this.submitted && !this.allowResubmission);
+    const locked = busy || this.ended || this.stale || (this.submitted && !this.allowResubmission);
     for (const id of ["run", "submit", "custom-run", "reset-code"]) byId<HTMLButtonElement>(id).disabled = locked;
     byId("results").toggleAttribute("aria-busy", busy);
   }
@@ -334,6 +369,24 @@ export class Workspace {
     const banner = byId("ended-banner");
     banner.textContent = `${why} Your code can no longer be changed; the code saved until now is kept.`;
     announce(banner.textContent);
+  }
+
+  /** Another tab or device saved newer code since this tab's was loaded (409 `draft_conflict`): this tab stops
+   * saving, so keystrokes typed on would go nowhere (and a reload would drop them without asking), and a Run or a
+   * Submit would run or hand in code older than the candidate's newest. The editor stops with them, and says how
+   * to carry on: a reload resumes the newest code. */
+  private superseded(): void {
+    if (this.ended || this.locked || this.stale) return;
+    this.stale = true;
+    this.editor.setReadOnly(true);
+    this.setBusy(false);
+    const text =
+      "Your code was changed in another tab or window of this interview, so this tab stopped to keep that work. " +
+      "Reload to continue from the newest code, and close the other tab or this one.";
+    byId("stale-text").textContent = text;
+    byId("stale-banner").hidden = false;
+    byId("stale-reload").onclick = () => window.location.reload();
+    announce(text);
   }
 
   /** The interview is over: nothing more to edit or run. */
@@ -406,8 +459,13 @@ export class Workspace {
   }
 
   private async runCustom(): Promise<void> {
-    if (this.busy || this.ended) return;
+    if (this.busy || this.ended || this.stale) return;
     const error = byId("custom-error");
+    const tooLong = this.tooLong();
+    if (tooLong) {
+      error.textContent = tooLong;
+      return;
+    }
     const args: unknown[] = [];
     const params = this.question.signature.params;
     for (let i = 0; i < params.length; i++) {
