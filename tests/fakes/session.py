@@ -34,7 +34,7 @@ def make_interview(
     return state, channel, sink, clock
 
 
-async def until(predicate: Callable[[], object], within_s: float = 20.0) -> None:
+async def until(predicate: Callable[[], object], within_s: float = 60.0) -> None:
     """Return once `predicate()` is true (checked every 10 ms); fail after `within_s` (a loaded box is slow, so the
     bound is generous: only something that never happens reaches it)."""
     loop = asyncio.get_running_loop()
