@@ -14,9 +14,11 @@ from typing import Any
 
 import pytest
 
+from agent.recorder import spooled_events
 from tests.agent.test_e2e_simulate import _two_sum_id
 from tests.fakes.flaky_proxy import FlakyProxy
 from tests.fakes.openai_server import FakeOpenAIServer
+from tests.fakes.session import until
 from tests.fakes.two_sum_interview import GREETING, interviewer_model
 
 pytestmark = [pytest.mark.db]
@@ -140,7 +142,12 @@ async def test_simulate_killed_with_sigkill_loses_nothing_recorded_and_resumes_i
     await run.wait_for(lambda lines: any("I would use a hash map" in line for line in lines))
     proxy.down = True  # from here on events only reach the spool
     await run.wait_for(lambda lines: any("okay so first I loop" in line for line in lines))
-    await asyncio.sleep(0.3)
+
+    def spooled() -> bool:  # recorded: what the kill must not lose (a loaded box is slow to get there)
+        events = spooled_events(env["SHADOWS_AGENT_SPOOL_DIR"], sid)
+        return "okay so first I loop over the numbers" in [e.payload.get("text") for e in events]
+
+    await until(spooled)
     await run.kill()
     spoken = _said(run.lines)
     stored_before = [e["payload"].get("text") for e in await _events(db, sid) if e["type"] == "transcript"]

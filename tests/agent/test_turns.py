@@ -19,7 +19,7 @@ from agent.turns import reply_after_handoff, text_turn, typed_message
 from tests.fakes.clock import ManualClock
 from tests.fakes.interview import FakeChannel, FakeSink, make_context, test_settings
 from tests.fakes.llm import FakeLLM, FakeResponse, FakeToolCall, call, say
-from tests.fakes.session import until
+from tests.fakes.session import settle, until
 
 # (utterance, expected) -- "reply": explicit requests and direct questions; "silent": thinking aloud.
 TABLE: list[tuple[str, str]] = [
@@ -204,8 +204,7 @@ async def run_end(phase: Phase, code: str | None, turns: list[tuple[str, FakeRes
             handle = await text_turn(session, text)
             if handle is not None:
                 await handle
-        for _ in range(20):
-            await asyncio.sleep(0.01)
+        await settle(session)  # the tool calls' own replies (a refusal, a goodbye): a loaded box is slow
     return state
 
 
@@ -324,8 +323,7 @@ async def test_content_cannot_end_the_interview_by_moving_to_wrap_up_first():
         handle = await text_turn(session, "It's linear time, I think, because of the single pass.")
         if handle is not None:
             await handle
-        for _ in range(50):
-            await asyncio.sleep(0.01)
+        await settle(session)  # the handoff and the refused end: a loaded box is slow
     assert not state.ended and not ended and state.phase == Phase.WRAP_UP
     assert any(e["payload"].get("kind") == "end_refused" for e in sink.of_type("note"))
 

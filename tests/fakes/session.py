@@ -34,7 +34,7 @@ def make_interview(
     return state, channel, sink, clock
 
 
-async def until(predicate: Callable[[], object], within_s: float = 20.0) -> None:
+async def until(predicate: Callable[[], object], within_s: float = 60.0) -> None:
     """Return once `predicate()` is true (checked every 10 ms); fail after `within_s` (a loaded box is slow, so the
     bound is generous: only something that never happens reaches it)."""
     loop = asyncio.get_running_loop()
@@ -45,7 +45,7 @@ async def until(predicate: Callable[[], object], within_s: float = 20.0) -> None
         await asyncio.sleep(0.01)
 
 
-async def settle(session: AgentSession[Any], timeout_s: float = 30.0) -> None:
+async def settle(session: AgentSession[Any], timeout_s: float = 60.0) -> None:
     """Wait until the session is idle: no handoff in flight, no speech playing or scheduled, not thinking. Fails
     after `timeout_s` rather than returning with the session still busy, so that a test never reads a
     half-finished turn. A handoff counts (agent.turns.handoff_in_flight): ``update_agent`` makes the new agent

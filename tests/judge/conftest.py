@@ -150,9 +150,10 @@ def strays(settings: JudgeSettings, *, allowed: frozenset[int] = frozenset()) ->
 
 
 def wait_no_strays(
-    settings: JudgeSettings, *, allowed: frozenset[int] = frozenset(), timeout: float = 3.0
+    settings: JudgeSettings, *, allowed: frozenset[int] = frozenset(), timeout: float = 60.0
 ) -> list[Proc]:
-    """Strays remaining after giving the kernel `timeout` seconds to finish tearing namespaces down."""
+    """Strays remaining after giving the kernel `timeout` seconds to finish tearing namespaces down (returns as soon
+    as none is left: the bound is only reached by a real leftover, or by a loaded box that is slow to tear down)."""
     deadline = time.monotonic() + timeout
     while True:
         left = strays(settings, allowed=allowed)
@@ -186,7 +187,7 @@ def no_strays(judge_settings: JudgeSettings) -> Iterator[None]:
     (and be reaped here) or a pool worker may reap its last job's children just after replying. Processes alive under
     this process before the test are bystanders: if one of them exits during the test, it is not this test's leftover.
     """
-    deadline = time.monotonic() + 3.0
+    deadline = time.monotonic() + 60.0  # returns once settled: a loaded box is slow to tear namespaces down
     while True:
         reap_own_zombies()
         before = strays(judge_settings)
@@ -320,7 +321,7 @@ def read_available(fd: int) -> bytes:
         return b""
 
 
-def first_line(results_fd: int, timeout_s: float = 10) -> bytes:
+def first_line(results_fd: int, timeout_s: float = 60) -> bytes:
     """What a started program has said on its results pipe up to its first newline, or by `timeout_s`."""
     said, deadline = b"", time.monotonic() + timeout_s
     while b"\n" not in said and time.monotonic() < deadline:

@@ -130,12 +130,12 @@ def test_the_meter_holds_no_descriptor_for_a_thread_that_is_gone():
     # The judge's worker read each thread through a descriptor it kept, and closed it only when a read failed; a
     # gone thread is never listed, so never read again. A program starting threads without end made the worker hold
     # about 1,000 descriptors a second (all 1,024 of a default limit in one test), outside every sandbox limit.
-    program = subprocess.Popen([sys.executable, "-c", CHURN, "5"], stdout=subprocess.PIPE, text=True)
+    program = subprocess.Popen([sys.executable, "-c", CHURN, "60"], stdout=subprocess.PIPE, text=True)
     assert program.stdout is not None and program.stdout.readline() == "ready\n"
     meter = Meter(program.pid, cpuacct_dir=None)
     before, seen, most = _open_fds(), set(), 0
     try:
-        deadline = time.monotonic() + 4
+        deadline = time.monotonic() + 50  # it ends at 200 threads seen: up to 50 s on a loaded box
         while len(seen) <= 200 and time.monotonic() < deadline:
             seen |= set(meter.sample(time.monotonic()).threads or {})
             most = max(most, _open_fds() - before)

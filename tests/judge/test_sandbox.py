@@ -378,9 +378,11 @@ def test_every_thread_and_child_of_a_started_process_is_in_each_of_its_run_cgrou
     )
     proc = sandbox.start(["/usr/bin/python3", "-S", "/judge/prog.py"], limits=Limits(), program_dir=scratch)
     try:
-        deadline = time.monotonic() + 10
-        while b"up" not in read_available(proc.results) and time.monotonic() < deadline:
+        deadline, said = time.monotonic() + 60, b""  # a loaded box is slow to start a sandbox: up to a minute
+        while b"up" not in said and time.monotonic() < deadline:
+            said += read_available(proc.results)
             time.sleep(0.01)
+        assert b"up" in said, said
         assert proc.cgroup is not None and proc.cgroup.dirs
         host_tasks = {
             int(t) for p in (proc.pid, *_descendants(proc.pid)) for t in os.listdir(f"/proc/{p}/task")

@@ -179,7 +179,7 @@ async def test_candidate_meets_welcome_consent_device_check_then_interviews_subm
     assert row["final_code"].strip() == solution.strip()
 
     # Integrity observations: the paste's size (never its text), the focus loss with its duration, the fast insert.
-    for _ in range(50):
+    for _ in range(300):  # must arrive: up to a minute on a loaded box
         observed = await events(db, created["id"], "integrity")
         if {"paste", "focus_lost", "fast_insertion", "devtools"} <= {o["kind"] for o in observed}:
             break
