@@ -39,10 +39,13 @@ async def test_a_hint_the_candidate_talks_over_before_it_is_said_is_not_given() 
         Phase.CODING,
         [
             Utterance(1.0, 3.0, "I'm stuck, can I get a hint please?"),
-            Utterance(6.0, 12.0, "oh wait never mind, I think I see it now"),
+            Utterance(8.0, 14.0, "oh wait never mind, I think I see it now"),
         ],
         [say("Go ahead."), call("give_hint"), say(HINT_REPLY), say("Sure, go on.")],
-        speed=10,  # the candidate's words must land while the hint plays: keep real-time slack
+        # The candidate's words must land while the hint plays, some words into it: the hint begins at about 4 s,
+        # and the gate (once the hint began) holds the candidate only if it begins later. At speed 10 a loaded box
+        # once kept no hint message at all: most likely it began late and the candidate cut in on its first frames.
+        speed=5,
         gate=lambda run, i: len(run.speaker.playouts) >= (1 if i == 0 else 2),  # once the hint began
         synced_transcript=True,
     )
