@@ -5,15 +5,15 @@ long as the test lasts (a second of the judge's CPU per second of the test, for 
 from __future__ import annotations
 
 import time
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from judge.bank import load_question
 from judge.runner import run_request
-from judge.supervisor import EAGER_READS, READ_SPACING_S, Supervisor
 from judge.schemas import RunLimits, RunRequest, Verdict
+from judge.supervisor import EAGER_READS, READ_SPACING_S, Supervisor
 
 pytestmark = pytest.mark.sandbox
 
