@@ -13,9 +13,11 @@ dev: setup
 
 # Bytecode caching stays on for the suite even where the machine sets PYTHONDONTWRITEBYTECODE: the tests start
 # hundreds of Python processes (workers, replicas, judges, agents), and each would compile our modules again.
+# Files run whole, longest first (tests/conftest.py, LONGEST_FIRST), so the suite does not end on one long file.
 test: setup
 	bash scripts/build-web.sh
-	env -u PYTHONDONTWRITEBYTECODE .venv/bin/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=25
+	env -u PYTHONDONTWRITEBYTECODE .venv/bin/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder \
+	  --durations=25
 
 check: setup
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy && bash scripts/build-web.sh check

@@ -49,10 +49,28 @@ LIVEKIT_SECRET = "test-livekit-secret-" + "x" * 40
 DB_FIXTURES = {"pg_admin_url", "template_db", "db_url", "db", "api_settings", "api_server"}
 
 
+# The files that take longest (summed --durations of a full run), longest first. `make test` hands whole files to
+# its workers in collection order (--dist loadfile --no-loadscope-reorder), so these start first and the suite ends
+# on short files; xdist's own order (most tests first) started the schemathesis file, a few tests of minutes each,
+# near the end, where one worker ran it for minutes after the others had finished. Only the order changes.
+LONGEST_FIRST = (
+    "tests/api/test_fuzz.py", "tests/api/test_worker.py", "tests/api/test_webhook_delivery.py",
+    "tests/api/test_ashby.py", "tests/web/test_candidate_page.py", "tests/api/test_grading_e2e.py",
+    "tests/api/test_artifacts.py", "tests/api/test_webhook_ssrf.py", "tests/api/test_replicas.py",
+    "tests/api/test_greenhouse.py", "tests/judge/test_hostile.py", "tests/judge/test_judge0_backend.py",
+    "tests/agent/test_simulate.py", "tests/judge/test_harness_caches.py", "tests/web/test_report_page.py",
+    "tests/api/test_session_end_events.py", "tests/api/test_resume_bombs.py", "tests/web/test_embed_and_docs.py",
+    "tests/api/test_cli.py", "tests/api/test_grade_cli.py", "tests/web/test_call.py",
+    "tests/grader/test_redaction_precision.py", "tests/api/test_integration_races.py", "tests/judge/test_stress.py",
+)  # fmt: skip
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if DB_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
+    rank = {path: i for i, path in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))  # stable: the rest as collected
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
