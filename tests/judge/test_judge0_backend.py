@@ -6,6 +6,7 @@ import asyncio
 import base64
 import io
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -23,6 +24,12 @@ from tests.fakes.judge0 import FakeJudge0, Judge0Config, validate
 QUESTION = load_question(Path(__file__).parent / "questions" / "sum-pair")
 HIDDEN_EXPECTED = str(next(t for t in QUESTION.tests if t.hidden).expected)
 TOKEN = "judge0-test-token"
+# The server's judge0.conf. Judge0 compiles under its maxima (MAX_CPU_TIME_LIMIT, MAX_WALL_TIME_LIMIT) on a host of
+# its own; the fake compiles on this box, beside the rest of the suite, where a C++ compile that takes 1.3 s alone
+# crossed the 20 s wall bound on a loaded CI box ("Compilation time limit exceeded" for a correct program). So the
+# fake's server allows a longer wall time; the CPU bound stays Judge0's 15 s, and what the backend sends (its own
+# maxima, `_settings`) is unchanged, so every limit a submission runs under is still Judge0's.
+HOST = Judge0Config(max_wall_time_limit=120.0)
 
 
 def _settings(url: str, token: str | None = TOKEN) -> JudgeSettings:
@@ -51,7 +58,7 @@ def _archive(body: dict) -> dict[str, str]:
 
 @pytest.mark.parametrize("language", ["python", "javascript", "java", "cpp"])
 async def test_reference_is_accepted_with_one_multi_file_submission(language):
-    async with FakeJudge0(auth_token=TOKEN) as fake, _judge(fake.url) as judge:
+    async with FakeJudge0(auth_token=TOKEN, config=HOST) as fake, _judge(fake.url) as judge:
         report = await judge.run(_request(QUESTION.references[language], language))
     assert report.verdict is Verdict.ACCEPTED, (report.compile_output, report.tests)
     assert report.backend == "judge0"
@@ -80,7 +87,7 @@ def sum_pair(a, b):
         return -1
     return a + b
 """
-    async with FakeJudge0(auth_token=TOKEN) as fake, _judge(fake.url) as judge:
+    async with FakeJudge0(auth_token=TOKEN, config=HOST) as fake, _judge(fake.url) as judge:
         report = await judge.run(_request(source, mode="run", limits=RunLimits(time_limit_s=1.0)))
     assert {t.id: t.verdict for t in report.tests} == {
         "v0": Verdict.ACCEPTED,
@@ -95,7 +102,7 @@ def sum_pair(a, b):
 
 async def test_compile_error_comes_back_with_the_compiler_output():
     source = "class Solution {\npublic:\n    int sumPair(int a, int b) { return a + b }\n};\n"
-    async with FakeJudge0(auth_token=TOKEN) as fake, _judge(fake.url) as judge:
+    async with FakeJudge0(auth_token=TOKEN, config=HOST) as fake, _judge(fake.url) as judge:
         report = await judge.run(_request(source, "cpp"))
     assert report.verdict is Verdict.COMPILE_ERROR
     assert "solution.cpp" in report.compile_output
@@ -107,7 +114,7 @@ async def test_hidden_tests_are_redacted_and_forged_stdout_is_ignored():
         '    os.write(1, b\'{"i": %d, "ok": true, "v": %d}\\n\' % (0, 0))\n'
         "    return -1\n"
     )
-    async with FakeJudge0(auth_token=TOKEN) as fake, _judge(fake.url) as judge:
+    async with FakeJudge0(auth_token=TOKEN, config=HOST) as fake, _judge(fake.url) as judge:
         report = await judge.run(_request(source))
     assert {t.verdict for t in report.tests} == {Verdict.WRONG_ANSWER}
     for t in report.tests:
@@ -117,7 +124,7 @@ async def test_hidden_tests_are_redacted_and_forged_stdout_is_ignored():
 
 async def test_polls_by_token_when_the_server_does_not_wait():
     async with (
-        FakeJudge0(auth_token=TOKEN, config=Judge0Config(enable_wait_result=False)) as fake,
+        FakeJudge0(auth_token=TOKEN, config=replace(HOST, enable_wait_result=False)) as fake,
         _judge(fake.url) as judge,
     ):
         report = await judge.run(_request(QUESTION.references["python"]))
@@ -126,7 +133,7 @@ async def test_polls_by_token_when_the_server_does_not_wait():
 
 
 async def test_wrong_token_is_an_internal_error_never_the_candidates_fault():
-    async with FakeJudge0(auth_token=TOKEN) as fake:
+    async with FakeJudge0(auth_token=TOKEN, config=HOST) as fake:
         settings = _settings(fake.url, "wrong-token")
         backend = Judge0Backend(settings)
         with pytest.raises(JudgeInternalError) as info:
@@ -170,7 +177,7 @@ async def test_every_bank_reference_is_accepted_through_judge0s_runtimes(directo
     # The fake's runtimes are those of the official image: Python 3.8 (the bank's `list[int]` annotations must
     # not be evaluated), Node 12, javac --release 13, g++ 9.2 in C++17.
     question = load_question(directory)
-    async with FakeJudge0(auth_token=TOKEN) as fake, _judge(fake.url) as judge:
+    async with FakeJudge0(auth_token=TOKEN, config=HOST) as fake, _judge(fake.url) as judge:
         report = await judge.run(
             RunRequest.for_question(
                 question, language=language, source=question.references[language], mode="submit"
@@ -233,7 +240,7 @@ async def test_a_configuration_judge0_cannot_honour_is_refused_when_the_backend_
 
 
 async def test_wait_refused_with_400_falls_back_to_polling_and_remembers_it():
-    no_wait = Judge0Config(enable_wait_result=False)
+    no_wait = replace(HOST, enable_wait_result=False)
     async with FakeJudge0(auth_token=TOKEN, config=no_wait) as fake, _judge(fake.url) as judge:
         first = await judge.run(_request(QUESTION.references["python"]))
         second = await judge.run(_request(QUESTION.references["python"]))
@@ -260,7 +267,7 @@ async def test_wait_refused_with_400_falls_back_to_polling_and_remembers_it():
 )
 async def test_code_newer_than_the_images_runtimes_is_a_compile_error_there(language, source, marker):
     # Python 3.8 has no `match`, Node 12 no `??`, Java 13 no records: the image's runtimes refuse them.
-    async with FakeJudge0(auth_token=TOKEN) as fake, _judge(fake.url) as judge:
+    async with FakeJudge0(auth_token=TOKEN, config=HOST) as fake, _judge(fake.url) as judge:
         report = await judge.run(_request(source, language))
     assert report.verdict is Verdict.COMPILE_ERROR, (report.message, report.tests[:2])
     assert marker in report.compile_output
@@ -297,7 +304,7 @@ async def test_failing_tests_get_the_same_verdicts_as_on_the_local_sandbox(sandb
     limits = RunLimits(time_limit_s=3.0, memory_mb=128, output_bytes=64_000)
     request = _request(MIXED[language], language, mode="run", limits=limits)
     local = run_request(request, sandbox, judge_settings)
-    async with FakeJudge0(auth_token=TOKEN) as fake, _judge(fake.url) as judge:
+    async with FakeJudge0(auth_token=TOKEN, config=HOST) as fake, _judge(fake.url) as judge:
         remote = await judge.run(request)
     assert {t.id: t.verdict for t in remote.tests} == {t.id: t.verdict for t in local.tests}, [
         (t.id, t.verdict, t.message) for t in remote.tests
@@ -316,7 +323,7 @@ def sum_pair(a, b):
         return [a + b] * 2_200_000
     return [a + b] * 600_000
 """
-    async with FakeJudge0(auth_token=TOKEN) as fake, _judge(fake.url) as judge:
+    async with FakeJudge0(auth_token=TOKEN, config=HOST) as fake, _judge(fake.url) as judge:
         report = await judge.run(_request(source, mode="run", limits=RunLimits(time_limit_s=3.0)))
     verdicts = {t.id: t.verdict for t in report.tests}
     assert verdicts.pop("v2") is Verdict.OUTPUT_LIMIT, report.tests
@@ -337,7 +344,7 @@ def sum_pair(a, b):
         os.kill(os.getppid(), signal.SIGKILL)
     return a + b
 """
-    async with FakeJudge0(auth_token=TOKEN) as fake, _judge(fake.url) as judge:
+    async with FakeJudge0(auth_token=TOKEN, config=HOST) as fake, _judge(fake.url) as judge:
         report = await judge.run(_request(source, mode="run", limits=RunLimits(time_limit_s=1.0)))
     verdicts = {t.id: t.verdict for t in report.tests}
     assert verdicts.pop("v2") is Verdict.RUNTIME_ERROR, report.tests
@@ -369,7 +376,7 @@ def sum_pair(a, b):
         os._exit(3)
     return a + b
 """
-    async with FakeJudge0(auth_token=TOKEN) as fake, _judge(fake.url) as judge:
+    async with FakeJudge0(auth_token=TOKEN, config=HOST) as fake, _judge(fake.url) as judge:
         report = await judge.run(_request(source, mode="run", limits=RunLimits(time_limit_s=1.0)))
     assert report.verdict is Verdict.RUNTIME_ERROR, report.tests
     assert report.tests[0].verdict is Verdict.ACCEPTED
