@@ -49,6 +49,10 @@ class ApiSettings(BaseSettings):
     # either it is a 503 database_unavailable (retryable) instead of an unbounded queue.
     db_pool_timeout_s: float = Field(default=10.0, gt=0)
     db_pool_max_waiting: int = Field(default=200, ge=0)
+    # A request's statement waits this long for a row or advisory lock another transaction holds (PostgreSQL's
+    # lock_timeout), then is a 503 database_unavailable (retryable): without it, one transaction that stalls
+    # holding a session's row made every later write to that session wait for as long as it did.
+    db_lock_timeout_s: float = Field(default=10.0, gt=0, le=600)
     # Supabase's transaction pooler (port 6543) cannot keep prepared statements; set false there.
     db_prepared_statements: bool = True
     # At start, collect and freeze the heap built so far (routes, schemas, templates), so that the collector's full

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -21,8 +21,12 @@ class DatabaseUnavailableError(ServiceUnavailableError):
     code = "database_unavailable"
 
 
-async def _configure(conn: psycopg.AsyncConnection[DictRow]) -> None:
+async def _configure(conn: psycopg.AsyncConnection[DictRow], lock_timeout_s: float | None) -> None:
     await conn.set_autocommit(True)
+    if lock_timeout_s is not None:  # the session's setting: kept for the connection's life in the pool
+        await conn.execute(
+            "select set_config('lock_timeout', %s, false)", (f"{round(lock_timeout_s * 1000)}ms",)
+        )
 
 
 Pool = AsyncConnectionPool[Conn]
@@ -37,19 +41,21 @@ def create_pool(
     timeout_s: float = 10.0,
     max_waiting: int = 0,
     on_connect: Callable[[Conn], None] | None = None,
+    lock_timeout_s: float | None = None,
 ) -> Pool:
     """`timeout_s`: how long a caller waits for a connection; `max_waiting`: how many may wait (0: no bound);
-    `on_connect` runs once on each new connection (the API's query tracing)."""
+    `on_connect` runs once on each new connection (the API's query tracing); `lock_timeout_s`: how long a statement
+    waits for a lock before it fails (LockNotAvailable, a 503 through `connection`; None: PostgreSQL's own, no
+    bound). Behind a transaction pooler (Supabase's port 6543) a session setting reaches only the server
+    connection it was set on, so there the bound holds only where the pooler happens to reuse that connection."""
     kwargs: dict[str, Any] = {"row_factory": dict_row}
     if not prepared:
         kwargs["prepare_threshold"] = None
-    configure: Callable[[Conn], Awaitable[None]] = _configure
-    if on_connect is not None:
-        hook = on_connect
 
-        async def configure(conn: Conn) -> None:
-            hook(conn)
-            await _configure(conn)
+    async def configure(conn: Conn) -> None:
+        if on_connect is not None:
+            on_connect(conn)
+        await _configure(conn, lock_timeout_s)
 
     return AsyncConnectionPool(
         url,

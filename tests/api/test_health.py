@@ -11,6 +11,7 @@ import psycopg
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from psycopg import sql
+from psycopg.rows import DictRow
 
 from api.settings import ApiSettings
 from tests.api.conftest import serve, signed_webhook
@@ -199,3 +200,35 @@ async def test_openapi_document_is_encoded_once_and_served_plain_or_gzipped_alik
     assert all(r.status_code == 200 and "Accept-Encoding" in r.headers["vary"] for r in plain + zipped)
     assert all(r.json() == plain[0].json() for r in plain + zipped)
     assert plain[0].json()["paths"]["/v1/sessions"]
+
+
+async def test_a_write_waiting_on_a_lock_another_transaction_holds_is_a_503_not_a_hang(
+    api_server: ApiServer, db: psycopg.AsyncConnection[DictRow]
+) -> None:
+    # A transaction that stalls holding a session's row (a slow call made under the lock, a stuck client of the
+    # database) made every later write to that session wait as long as it did: requests piled up on the row, each
+    # holding a pooled connection, until clients gave up. A statement waits at most SHADOWS_API_DB_LOCK_TIMEOUT_S.
+    s = await api_server.create_session()
+    settings = api_server.settings.model_copy(update={"db_lock_timeout_s": 0.5})
+    hold = {"reason": "Matter 7"}
+    async with serve(settings, timeout_s=30) as replica:
+        async with db.transaction():
+            await db.execute("select 1 from sessions where id = %s for update", (s["id"],))
+            refused = await replica.post(
+                f"/v1/sessions/{s['id']}/legal-hold", json=hold, headers=api_server.org_headers()
+            )
+        assert refused.status_code == 503, refused.text
+        assert refused.json()["error"]["code"] == "database_unavailable"
+        assert refused.headers.get("retry-after") == "1"
+        placed = await replica.post(
+            f"/v1/sessions/{s['id']}/legal-hold", json=hold, headers=api_server.org_headers()
+        )
+        assert placed.status_code == 201, placed.text
+    cur = await db.execute("select count(*) as n from legal_holds where session_id = %s", (s["id"],))
+    assert (await cur.fetchone() or {})["n"] == 1  # the refused request wrote nothing
+
+
+def test_the_lock_timeout_is_bounded_at_start_up() -> None:
+    for bad in ("0", "-1", "601", "nan"):
+        with pytest.raises(ValueError, match="db_lock_timeout_s"):
+            ApiSettings(_env_file=None, db_lock_timeout_s=bad)  # type: ignore[call-arg]
