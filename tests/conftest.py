@@ -340,19 +340,26 @@ class WorkerProcess:
 
     proc: subprocess.Popen[bytes]
     log_path: Path
+    # What was read of the log so far: waits poll it every 50 ms, and parsing the whole log each time grew with it.
+    _read_to: int = field(default=0, repr=False)
+    _events: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
     @property
     def pid(self) -> int:
         return self.proc.pid
 
     def log_events(self) -> list[dict[str, Any]]:
-        events = []
-        for line in self.log_path.read_text(errors="replace").splitlines():
+        with self.log_path.open("rb") as f:
+            f.seek(self._read_to)
+            new = f.read()
+        complete = new[: new.rfind(b"\n") + 1]  # a line still being written is read next time
+        self._read_to += len(complete)
+        for line in complete.decode(errors="replace").splitlines():
             try:
-                events.append(json.loads(line))
+                self._events.append(json.loads(line))
             except json.JSONDecodeError:
                 continue
-        return events
+        return list(self._events)
 
     def logged(self, event: str) -> bool:
         return any(e.get("event") == event for e in self.log_events())

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import psycopg
 
-from tests.conftest import ROOT, free_port
+from tests.conftest import CLIENT_TLS, ROOT, free_port
 
 
 def _children(pid: int) -> list[int]:
@@ -71,7 +71,10 @@ def test_dev_runs_a_job_worker_beside_the_api_and_stops_it_on_ctrl_c(db_url: str
         while time.monotonic() < deadline:
             assert dev.poll() is None, (tmp_path / "dev.log").read_text()[-3000:]
             try:
-                healthy = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
+                healthy = (
+                    httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1, verify=CLIENT_TLS).status_code
+                    == 200
+                )
                 if healthy and _workers(db_url) >= LANES:
                     break
             except httpx.HTTPError:

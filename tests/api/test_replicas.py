@@ -24,7 +24,7 @@ from api.db.orgs_repo import create_org
 from api.tokens import candidate_identity
 from tests.api.conftest import signed_webhook
 from tests.api.grading_support import wait_until
-from tests.conftest import LIVEKIT_KEY, LIVEKIT_SECRET, ROOT, StartWorker, free_port
+from tests.conftest import CLIENT_TLS, LIVEKIT_KEY, LIVEKIT_SECRET, ROOT, StartWorker, free_port
 
 Conn = psycopg.AsyncConnection[DictRow]
 
@@ -86,7 +86,7 @@ def replicas(db_url: str, tmp_path: Path, redis_url: str) -> Iterator[Replicas]:
             while True:
                 assert proc.poll() is None, (tmp_path / f"api-{n}.log").read_text()[-3000:]
                 try:
-                    if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                    if httpx.get(f"{url}/readyz", timeout=2, verify=CLIENT_TLS).status_code == 200:
                         break
                 except httpx.HTTPError:
                     pass

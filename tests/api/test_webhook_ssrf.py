@@ -61,6 +61,7 @@ def staging_settings(db_url: str, tmp_path: Path) -> tuple[ApiSettings, dict[str
         metrics_token=env["SHADOWS_API_METRICS_TOKEN"],
         log_json=False,
         data_dir=tmp_path / "data",
+        gc_freeze_on_start=False,  # the app runs inside the test process: a full collection walks all of it
     )
     return settings, env
 

@@ -22,7 +22,7 @@ import pytest
 import yaml
 from kubernetes_validate import validate as k8s_validate
 
-from tests.conftest import ApiServer, StartWorker, free_port
+from tests.conftest import CLIENT_TLS, ApiServer, StartWorker, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -245,7 +245,7 @@ def test_every_agent_metric_named_exists_on_the_agent_workers_metrics_port(tmp_p
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and proc.poll() is None:
             try:
-                text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+                text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5, verify=CLIENT_TLS).text
                 if "shadows_agent_capacity" in text:
                     break
             except httpx.HTTPError:

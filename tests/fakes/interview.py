@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,10 @@ from judge.bank import Question, load_question
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@functools.cache
 def bank_question(slug: str = "two-sum") -> Question:
+    """The bank's question (frozen), read once per test process: its tests.json is parsed and validated in full, and
+    the agent tests build a context from it hundreds of times."""
     return load_question(ROOT / "questions" / slug)
 
 
