@@ -24,9 +24,8 @@ class DatabaseUnavailableError(ServiceUnavailableError):
 async def _configure(conn: psycopg.AsyncConnection[DictRow], lock_timeout_s: float | None) -> None:
     await conn.set_autocommit(True)
     if lock_timeout_s is not None:  # the session's setting: kept for the connection's life in the pool
-        await conn.execute(
-            "select set_config('lock_timeout', %s, false)", (f"{round(lock_timeout_s * 1000)}ms",)
-        )
+        ms = max(1, round(lock_timeout_s * 1000))  # 0 would be PostgreSQL's "no bound"
+        await conn.execute("select set_config('lock_timeout', %s, false)", (f"{ms}ms",))
 
 
 Pool = AsyncConnectionPool[Conn]
