@@ -54,22 +54,36 @@ class SupabaseStorage:
             if self._ready:
                 return
             try:
-                bucket = await self._client.get_bucket(self._bucket)
-                if bucket.public:
-                    raise StorageError(
-                        f"bucket {self._bucket} is public; artifacts need a private one", retryable=False
-                    )
+                await self._check_private()
             except StorageApiError as e:
                 if str(e.status) not in ("400", "404") or "not found" not in str(e.message).lower():
                     raise StorageError(
                         f"storage bucket check failed ({e.status})", retryable=_retryable_status(e.status)
                     ) from e
-                await self._call(
-                    "bucket creation", self._client.create_bucket(self._bucket, options={"public": False})
-                )
+                await self._create()
             except httpx.HTTPError as e:
                 raise StorageError(f"storage bucket check failed ({type(e).__name__})", retryable=True) from e
             self._ready = True
+
+    async def _check_private(self) -> None:
+        bucket = await self._client.get_bucket(self._bucket)
+        if bucket.public:
+            raise StorageError(
+                f"bucket {self._bucket} is public; artifacts need a private one", retryable=False
+            )
+
+    async def _create(self) -> None:
+        """Create the bucket, private. Another process (a second job, worker or API replica) may create it between
+        our check and this: Supabase answers 409 Duplicate, and the bucket is then checked as one found. Taken as
+        a failure, the first writes of a new deployment lost that race: a job's artifacts failed for good."""
+        try:
+            await self._client.create_bucket(self._bucket, options={"public": False})
+        except StorageApiError as e:
+            if str(e.status) != "409":
+                raise StorageError(
+                    f"storage bucket creation failed ({e.status})", retryable=_retryable_status(e.status)
+                ) from e
+            await self._call("bucket check", self._check_private())
 
     async def put(self, key: str, data: bytes, content_type: str) -> None:
         await self._bucket_ready()

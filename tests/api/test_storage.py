@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -86,6 +87,29 @@ async def test_the_supabase_bucket_is_created_private_on_first_use(fake_storage:
     await store.put("sessions/ses_a/report.pdf", b"%PDF-1.7 body", "application/pdf")
     assert fake_storage.buckets["session-artifacts"]["public"] is False
     await store.aclose()
+
+
+async def test_two_processes_creating_the_bucket_at_once_both_write(
+    fake_storage: FakeSupabaseStorage,
+) -> None:
+    # Two jobs (or workers) writing the first artifacts of a deployment both find no bucket and both create it; the
+    # one whose create comes second is told 409 Duplicate. It failed its write for good before.
+    first = SupabaseStorage(fake_storage.url, SERVICE_KEY, bucket="session-artifacts", timeout_s=5)
+    second = SupabaseStorage(fake_storage.url, SERVICE_KEY, bucket="session-artifacts", timeout_s=5)
+    looked_up = second._client.get_bucket  # the race: the other creates it right after this check
+
+    async def racing(name: str) -> Any:
+        try:
+            return await looked_up(name)
+        finally:
+            await first.put("sessions/ses_a/a.json", b"{}", "application/json")
+
+    second._client.get_bucket = racing  # type: ignore[method-assign]
+    await second.put("sessions/ses_b/b.json", b"[]", "application/json")
+    assert await first.get("sessions/ses_b/b.json") == b"[]"
+    assert fake_storage.buckets["session-artifacts"]["public"] is False
+    await first.aclose()
+    await second.aclose()
 
 
 async def test_supabase_failures_are_storage_errors_retryable_only_when_worth_it(
