@@ -84,6 +84,9 @@ class SupabaseStorage:
                     f"storage bucket creation failed ({e.status})", retryable=_retryable_status(e.status)
                 ) from e
             await self._call("bucket check", self._check_private())
+        # Raised here, inside the caller's except clause, a network error would pass the caller's own handler by.
+        except httpx.HTTPError as e:
+            raise StorageError(f"storage bucket creation failed ({type(e).__name__})", retryable=True) from e
 
     async def put(self, key: str, data: bytes, content_type: str) -> None:
         await self._bucket_ready()

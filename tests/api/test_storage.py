@@ -112,6 +112,21 @@ async def test_two_processes_creating_the_bucket_at_once_both_write(
     await second.aclose()
 
 
+async def test_a_network_failure_creating_the_bucket_is_a_retryable_storage_error(
+    fake_storage: FakeSupabaseStorage,
+) -> None:
+    store = SupabaseStorage(fake_storage.url, SERVICE_KEY, bucket="session-artifacts", timeout_s=5)
+
+    async def unreachable(*_: Any, **__: Any) -> Any:
+        raise httpx.ConnectError("connection refused")
+
+    store._client.create_bucket = unreachable  # type: ignore[method-assign]
+    with pytest.raises(StorageError) as info:
+        await store.put("sessions/ses_a/a.json", b"{}", "application/json")
+    assert info.value.retryable is True
+    await store.aclose()
+
+
 async def test_supabase_failures_are_storage_errors_retryable_only_when_worth_it(
     fake_storage: FakeSupabaseStorage,
 ) -> None:
