@@ -356,11 +356,16 @@ async def test_a_process_left_in_the_box_that_kills_the_next_harness_is_the_cand
     # Judge0 gives the box no PID namespace per harness: a daemon that left the harness's process group outlives
     # it and kills the next harness before it says hello. That was "the harness did not start": internal_error.
     # Once the candidate's code has run in the box, such a start failure is its own.
+    # The harness exits once the daemon has gone round its loop once (it said so on a pipe): a fixed sleep left a
+    # loaded box's daemon not yet started when the next harness ran, and that harness passed its tests.
     source = """
-import os, signal, time
+import os, signal
 
 def sum_pair(a, b):
-    if a == 1 and os.fork() == 0:
+    if a != 1:
+        return a + b
+    ready, said = os.pipe()
+    if os.fork() == 0:
         os.setsid()
         if os.fork() == 0:
             me = os.getpid()
@@ -370,11 +375,12 @@ def sum_pair(a, b):
                         os.kill(pid, signal.SIGKILL)
                     except OSError:
                         pass
+                if said is not None:
+                    os.write(said, b"x")
+                    said = None
         os._exit(0)
-    if a == 1:
-        time.sleep(0.2)
-        os._exit(3)
-    return a + b
+    os.read(ready, 1)
+    os._exit(3)
 """
     async with FakeJudge0(auth_token=TOKEN, config=HOST) as fake, _judge(fake.url) as judge:
         report = await judge.run(_request(source, mode="run", limits=RunLimits(time_limit_s=1.0)))
