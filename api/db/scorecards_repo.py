@@ -140,6 +140,28 @@ async def pending_version(conn: Conn, session_id: str) -> int | None:
     return int(row["v"]) if row and row["v"] is not None else None
 
 
+async def orphaned_pending(conn: Conn, task_name: str, limit: int) -> list[tuple[str, int]]:
+    """Up to `limit` pending versions (oldest first) that no job of `task_name` will ever finish: none for that
+    session and version is queued (`todo`, including one waiting to be retried) or running (`doing`; a job on a
+    dead worker is put back by `retry_stalled_jobs`). Its job failed for good without storing an outcome, or was
+    cancelled, aborted or deleted from the queue. A version and its job are committed in one transaction, so a
+    version is never seen here before its job is."""
+    cur = await conn.execute(
+        """
+        select s.session_id, s.version from scorecards s
+        where s.status = 'pending' and not exists (
+          select 1 from procrastinate_jobs j
+          where j.task_name = %(task)s and j.status in ('todo', 'doing', 'aborting')
+            and j.args @> jsonb_build_object('session_id', s.session_id, 'version', s.version)
+        )
+        order by s.created_at
+        limit %(limit)s
+        """,
+        {"task": task_name, "limit": limit},
+    )
+    return [(row["session_id"], int(row["version"])) for row in await cur.fetchall()]
+
+
 async def oldest_pending_age_s(conn: Conn) -> float:
     cur = await conn.execute(
         "select coalesce(extract(epoch from now() - min(created_at)), 0)::float8 as age "

@@ -313,3 +313,28 @@ async def grade_session(context: JobContext, session_id: str, version: int) -> N
         # a bug, and the job fails loudly in the queue and the logs.
         await _store(res, session_id, version, GradeOutcome.failed("internal_error"), None)
         raise
+
+
+# --- versions no job will finish -----------------------------------------------------------------------------------
+
+ORPHAN_BATCH = 100
+INTERRUPTED = "grading_interrupted"
+
+
+async def fail_orphaned_versions(res: WorkerResources, limit: int = ORPHAN_BATCH) -> int:
+    """Fail up to `limit` pending versions whose job ended without storing an outcome; returns how many.
+
+    A job stores a failed outcome itself whenever it can, but not when the database is what failed: a lost
+    connection while storing on the last attempt (retryable, so not stored as `internal_error`, and then not
+    retried) ended the job with the version pending, and so did a job cancelled or deleted from the queue. Such a
+    version stayed pending for ever: every re-grade was refused (`grading_pending`) and the grading lag grew. Each
+    is stored as `grading_interrupted` through the job's own path (its `scorecard.failed` webhook, its ATS
+    callbacks, its artifacts); a job that finishes after all finds it stored and skips it."""
+    async with connection(res.pool) as conn:
+        orphans = await scorecards_repo.orphaned_pending(conn, grade_session.name, limit)
+    failed = 0
+    for session_id, version in orphans:
+        if await _store(res, session_id, version, GradeOutcome.failed(INTERRUPTED), None):
+            log.warning("grading.orphan_failed", session_id=session_id, version=version)
+            failed += 1
+    return failed

@@ -13,6 +13,9 @@ ends them, so that whoever waits for a session's end (a webhook receiver, an ATS
   for ever, ungraded. Past its end (start, duration and extra time) and `STALLED_GRACE`, it is abandoned
   (`end_reason` `stalled`) and its grading requested, in one transaction, as `room_finished` does: the status
   trigger emits `session.abandoned`, and `scorecard.ready` or `scorecard.failed` follows.
+- **A grading no job will finish.** A pending scorecard version whose grading job ended without storing an
+  outcome (the database lost on its last attempt; the job cancelled or deleted) is failed as
+  `grading_interrupted` (`api.jobs.grading.fail_orphaned_versions`), so that a re-grade is accepted again.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from procrastinate import JobContext
 
 from api.db import sessions_repo
 from api.db.pool import Conn, Pool, connection
-from api.jobs.grading import request_grading
+from api.jobs.grading import ORPHAN_BATCH, fail_orphaned_versions, request_grading
 from api.jobs.queue import queue
 from api.jobs.resources import resources
 
@@ -105,10 +108,21 @@ async def _sweep(pool: Pool, step: Callable[[Conn], Awaitable[int]]) -> int:
     queueing_lock="sweep_lapsed_sessions",
 )
 async def sweep_lapsed_sessions(context: JobContext, timestamp: int) -> None:
-    """Record the invites that expired unused and abandon the interviews nothing ended, since the last run (each
-    one's events, ATS calls and grading follow)."""
-    pool = resources(context).pool
-    expired = await _sweep(pool, expire_unused_invites)
-    stalled = await _sweep(pool, abandon_stalled_sessions)
-    if expired or stalled:
-        log.info("sessions.lapsed", invites_expired=expired, interviews_abandoned=stalled)
+    """Record the invites that expired unused, abandon the interviews nothing ended and fail the gradings no job
+    will finish, since the last run (each one's events, ATS calls and grading follow)."""
+    res = resources(context)
+    expired = await _sweep(res.pool, expire_unused_invites)
+    stalled = await _sweep(res.pool, abandon_stalled_sessions)
+    orphaned = 0
+    while orphaned < MAX_PER_RUN:
+        n = await fail_orphaned_versions(res)
+        orphaned += n
+        if n < ORPHAN_BATCH:
+            break
+    if expired or stalled or orphaned:
+        log.info(
+            "sessions.lapsed",
+            invites_expired=expired,
+            interviews_abandoned=stalled,
+            gradings_interrupted=orphaned,
+        )

@@ -5,7 +5,8 @@ a file `attempt-<pid>-<n>` in $SHADOWS_TEST_GRADER_DIR, then the grader holds un
 that directory, and returns a ready scorecard citing the session's first transcript line (or `failed`,
 `no_transcript`, when there is none). Instead of holding, it raises a non-retryable GraderError when `fail` exists,
 a retryable GraderUnavailableError when `unavailable` exists, or the same on the first attempt only with `flaky`;
-with `unstorable`, the outcome holds a token count the database refuses.
+with `unstorable`, the outcome holds a token count the database refuses; with `store_lost`, every write of an
+outcome in this worker fails as a connection lost mid-statement does (psycopg's OperationalError).
 """
 
 from __future__ import annotations
@@ -13,7 +14,11 @@ from __future__ import annotations
 import asyncio
 import os
 from pathlib import Path
+from typing import Any
 
+import psycopg
+
+from api.db import scorecards_repo
 from api.jobs.grading import use_grader
 from grader.errors import GraderError, GraderUnavailableError
 from grader.schemas import (
@@ -91,4 +96,14 @@ async def fake_grade(bundle: BundleInput) -> GradeOutcome:
     )
 
 
+_store_outcome = scorecards_repo.store_outcome
+
+
+async def store_outcome(*args: Any, **kwargs: Any) -> bool:
+    if await asyncio.to_thread((DIR / "store_lost").exists):
+        raise psycopg.OperationalError("consuming input failed: server closed the connection unexpectedly")
+    return await _store_outcome(*args, **kwargs)
+
+
 use_grader(fake_grade)
+scorecards_repo.store_outcome = store_outcome  # the job reads it from the module at each call
