@@ -208,19 +208,30 @@ describe("CallController", () => {
     const { calls, listener } = recorder();
     const { call } = controller(listener);
     await call.start();
-    rooms[0].textHandlers.get("interview.event")!(textReader('{"type":"hint","index":1,"total":4}'), {
-      identity: "agent",
-    });
-    rooms[0].textHandlers.get("interview.event")!(textReader("garbage"), { identity: "agent" });
-    await flush();
-    expect(calls.events).toEqual([{ type: "hint", index: 1, total: 4 }]);
-
     const agent = {
       identity: "agent",
       isAgent: true,
       attributes: { "lk.agent.state": "listening", "interview.phase": "coding" },
     };
     rooms[0].remoteParticipants.set("agent", agent);
+    rooms[0].remoteParticipants.set("viewer", { identity: "viewer", isAgent: false, attributes: {} });
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    rooms[0].textHandlers.get("interview.event")!(textReader('{"type":"hint","index":1,"total":4}'), {
+      identity: "agent",
+    });
+    rooms[0].textHandlers.get("interview.event")!(textReader("garbage"), { identity: "agent" });
+    // Only the interviewer speaks for the interview: another participant's "ended" (or one from nobody in the
+    // room) neither shows nor hangs up.
+    for (const identity of ["viewer", "ghost"]) {
+      rooms[0].textHandlers.get("interview.event")!(textReader('{"type":"ended","reason":"completed"}'), {
+        identity,
+      });
+    }
+    await flush();
+    warn.mockRestore();
+    expect(calls.events).toEqual([{ type: "hint", index: 1, total: 4 }]);
+    rooms[0].remoteParticipants.delete("viewer");
+
     const before = rooms[0].sent.length;
     rooms[0].emit(RoomEvent.ParticipantConnected, agent);
     await flush();

@@ -309,7 +309,10 @@ export class CallController {
 
   private createRoom(): Room {
     const room = this.makeRoom();
-    room.registerTextStreamHandler(TOPIC_INTERVIEW_EVENT, (reader) => void this.readEvent(reader));
+    room.registerTextStreamHandler(
+      TOPIC_INTERVIEW_EVENT,
+      (reader, from) => void this.readEvent(room, reader, from.identity),
+    );
     room.registerTextStreamHandler(
       TOPIC_TRANSCRIPTION,
       (reader, from) => void this.readTranscript(room, reader, from.identity),
@@ -400,7 +403,12 @@ export class CallController {
     this.listener.phase(agent?.attributes[ATTR_PHASE] ?? null);
   }
 
-  private async readEvent(reader: TextStreamReader): Promise<void> {
+  private async readEvent(room: Room, reader: TextStreamReader, identity: string): Promise<void> {
+    // Only the interviewer speaks for the interview (a hint shown, the end); anyone else in the room is ignored.
+    if (!room.remoteParticipants.get(identity)?.isAgent) {
+      console.warn("interview.event ignored: not from the interviewer");
+      return;
+    }
     try {
       const event = parseInterviewEvent(await reader.readAll());
       if (event?.type === "ended") this.interviewEnded = true;
