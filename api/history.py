@@ -126,8 +126,8 @@ def decode_cursor(cursor: str, sort: Sort, filters: SessionFilters) -> Cursor:
 
 DIMENSIONS = ("problem_solving", "coding", "verification", "communication")
 # The CSV export's header, in order (api/db/history_repo.py writes the rows; docs/reports.md documents them). Text
-# cells that a spreadsheet would read as a formula (starting with =, +, -, @, tab or carriage return) get a leading
-# apostrophe.
+# cells that a spreadsheet would read as a formula (starting with =, +, -, @ or their full-width forms after any
+# blanks, or with a tab or carriage return) get a leading apostrophe.
 CSV_COLUMNS = (
     "session_id",
     "status",

@@ -112,7 +112,16 @@ async def page(
 
 # --- export: PostgreSQL formats the rows (COPY for CSV, one JSON text per row); Python only forwards them -------
 
-FORMULA = "case when left({e}, 1) in ('=', '+', '-', '@', chr(9), chr(13)) then chr(39) || {e} else {e} end"
+# A spreadsheet may skip leading blanks before it reads a formula, and some read the full-width forms of its signs
+# (U+FF1D, U+FF0B, U+FF0D, U+FF20) as the ASCII ones: the first character after any blanks (space, tab, line feed,
+# carriage return, no-break and ideographic space) is what counts, and a cell starting with a tab or a carriage
+# return is escaped whatever follows.
+FORMULA = (
+    "case when left({e}, 1) in (chr(9), chr(13))"
+    " or left(ltrim({e}, ' ' || chr(9) || chr(10) || chr(13) || chr(160) || chr(12288)), 1)"
+    " in ('=', '+', '-', '@', chr(65309), chr(65291), chr(65293), chr(65312))"
+    " then chr(39) || {e} else {e} end"
+)
 
 
 def _text(expr: str) -> sql.Composable:

@@ -384,6 +384,13 @@ async def test_csv_export_has_a_header_every_matching_session_and_escaped_formul
                 "email": "\tx@example.com",
                 "external_id": "\rcr",
             },
+            {  # blanks before the sign, and the signs' full-width forms
+                "question_id": q["two-sum"],
+                "name": ' \u3000=HYPERLINK("http://evil.example")',
+                "email": "\uff1dcmd@example.com",
+                "external_id": "\n\u00a0\uff20SUM(A1)",
+                "metadata": {"k": "\uff0b1"},
+            },
         ],
     )
     r = await api_server.client.get(
@@ -410,8 +417,20 @@ async def test_csv_export_has_a_header_every_matching_session_and_escaped_formul
         "'\tx@example.com",
         "'\rcr",
     )
-    # No cell anywhere starts a formula.
-    assert not [c for row in table[1:] for c in row if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    blanks = next(row for row in body if row["session_id"] == hostile[2])
+    assert (blanks["candidate_name"], blanks["candidate_email"], blanks["candidate_external_id"]) == (
+        '\' \u3000=HYPERLINK("http://evil.example")',
+        "'\uff1dcmd@example.com",
+        "'\n\u00a0\uff20SUM(A1)",
+    )
+    # No cell anywhere starts a formula, after blanks or in full-width signs.
+    signs = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+    assert not [
+        c
+        for row in table[1:]
+        for c in row
+        if c[:1] in ("\t", "\r") or c.lstrip(" \t\n\r\u00a0\u3000")[:1] in signs
+    ]
 
     top = next(row for row in body if row["session_id"] == history["ids"][0])
     assert (top["recommendation"], top["overall_score"], top["coding_score"], top["scorecard_status"]) == (
