@@ -13,6 +13,7 @@ import time
 from collections.abc import Awaitable, Callable
 from uuid import UUID
 
+import psycopg
 import structlog
 from procrastinate import JobContext
 
@@ -317,11 +318,11 @@ async def grade_session(context: JobContext, session_id: str, version: int) -> N
 
 # --- versions no job will finish -----------------------------------------------------------------------------------
 
-ORPHAN_BATCH = 100
+ORPHANS_PER_RUN = 10_000  # a backlog is worked through over several runs
 INTERRUPTED = "grading_interrupted"
 
 
-async def fail_orphaned_versions(res: WorkerResources, limit: int = ORPHAN_BATCH) -> int:
+async def fail_orphaned_versions(res: WorkerResources, limit: int = ORPHANS_PER_RUN) -> int:
     """Fail up to `limit` pending versions whose job ended without storing an outcome; returns how many.
 
     A job stores a failed outcome itself whenever it can, but not when the database is what failed: a lost
@@ -334,7 +335,14 @@ async def fail_orphaned_versions(res: WorkerResources, limit: int = ORPHAN_BATCH
         orphans = await scorecards_repo.orphaned_pending(conn, grade_session.name, limit)
     failed = 0
     for session_id, version in orphans:
-        if await _store(res, session_id, version, GradeOutcome.failed(INTERRUPTED), None):
+        try:
+            stored = await _store(res, session_id, version, GradeOutcome.failed(INTERRUPTED), None)
+        except psycopg.OperationalError:  # the database itself: the next run tries them all again
+            raise
+        except Exception:  # this version alone (a bug in its outcome's path); the others still fail
+            log.exception("grading.orphan_not_failed", session_id=session_id, version=version)
+            continue
+        if stored:
             log.warning("grading.orphan_failed", session_id=session_id, version=version)
             failed += 1
     return failed

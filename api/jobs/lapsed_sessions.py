@@ -28,7 +28,7 @@ from procrastinate import JobContext
 
 from api.db import sessions_repo
 from api.db.pool import Conn, Pool, connection
-from api.jobs.grading import ORPHAN_BATCH, fail_orphaned_versions, request_grading
+from api.jobs.grading import fail_orphaned_versions, request_grading
 from api.jobs.queue import queue
 from api.jobs.resources import resources
 
@@ -113,12 +113,7 @@ async def sweep_lapsed_sessions(context: JobContext, timestamp: int) -> None:
     res = resources(context)
     expired = await _sweep(res.pool, expire_unused_invites)
     stalled = await _sweep(res.pool, abandon_stalled_sessions)
-    orphaned = 0
-    while orphaned < MAX_PER_RUN:
-        n = await fail_orphaned_versions(res)
-        orphaned += n
-        if n < ORPHAN_BATCH:
-            break
+    orphaned = await fail_orphaned_versions(res)
     if expired or stalled or orphaned:
         log.info(
             "sessions.lapsed",

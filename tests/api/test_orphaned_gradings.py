@@ -18,6 +18,7 @@ from psycopg.rows import DictRow
 from api.jobs import grading
 from api.jobs.lapsed_sessions import sweep_lapsed_sessions
 from api.jobs.resources import CONTEXT_KEY, WorkerResources
+from api.webhooks import outbox
 from tests.api.grading_support import complete, grading_jobs, interview, version_status, versions, wait_until
 from tests.api.integration_support import create_endpoint
 from tests.conftest import ApiServer, StartWorker
@@ -146,3 +147,28 @@ async def test_only_a_version_no_job_will_finish_is_failed(
     )
     hooks = await cur.fetchall()  # the outcome went through the job's own path: its event, once
     assert hooks == ([{"session_id": sid, "event_type": "scorecard.failed"}] if swept else [])
+
+
+async def test_a_version_whose_outcome_cannot_be_stored_does_not_hold_up_the_others(
+    api_server: ApiServer, db: Conn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sessions = []
+    for _ in range(3):
+        s = await interview(api_server)
+        await complete(api_server, s["id"])
+        sessions.append(s["id"])
+    # No job will finish any of them.
+    await db.execute("delete from procrastinate_jobs where task_name = 'grade_session'")
+    poison = sessions[0]  # the oldest, first in the sweep's order
+    stored = outbox.scorecard_stored
+
+    async def broken(conn: Any, settings: Any, session_id: str, version: int) -> None:
+        if session_id == poison:
+            raise ValueError("a bug in this version's outcome path")
+        await stored(conn, settings, session_id, version)
+
+    monkeypatch.setattr(outbox, "scorecard_stored", broken)
+
+    assert await grading.fail_orphaned_versions(_resources(api_server)) == 2
+
+    assert [await version_status(db, sid, 1) for sid in sessions] == ["pending", "failed", "failed"]
