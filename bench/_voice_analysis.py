@@ -24,13 +24,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bench._voice_session import SessionResult
-from bench._voice_speech import Turn
+from bench._voice_speech import SAMPLE_RATE, Turn
 
 TIMEOUT_S = 0.95  # a prediction unanswered this long was abandoned at the framework's 1 s timeout
 LATE_S = 0.2  # a committed turn this much later than the endpointing rule allows is late (an audible gap)
 VAD_MATCH_S = 1.0  # an END_OF_SPEECH whose speech end is this far from the turn's is another turn's
-VAD_CLOCK_SLACK_S = 0.05  # the VAD's clock counts 32 ms windows of resampled audio: it may read up to about a
-# window past the 20 ms frame that completed the window, so a commit can precede its END_OF_SPEECH by that much
+VAD_WINDOW_S = (
+    0.032  # the VAD's clock counts 32 ms windows of audio: it may read up to about a window past the
+)
+# frame that completed the window, so a commit can precede its END_OF_SPEECH by a window and a frame
 
 
 def percentile(values: Sequence[float], p: float) -> float:
@@ -99,7 +101,9 @@ def judge_turn(result: SessionResult, turn: Turn, next_start: float) -> TurnVerd
     else:
         delay = result.min_delay if probability >= result.unlikely_threshold else result.max_delay
     plain = turn.end + delay
-    vad_end = vad_end_of(probe.vad_ends, turn, at)
+    vad_end = vad_end_of(
+        probe.vad_ends, turn, at, slack=VAD_WINDOW_S + result.script.frame_samples / SAMPLE_RATE
+    )
     due = plain if vad_end is None else max(vad_end[0] + delay, vad_end[1])
     lateness = at - due
     reply = next((r for r in probe.replies if at <= r < next_start), None)
@@ -116,15 +120,12 @@ def judge_turn(result: SessionResult, turn: Turn, next_start: float) -> TurnVerd
 
 
 def vad_end_of(
-    vad_ends: Sequence[tuple[float, float]], turn: Turn, committed_at: float
+    vad_ends: Sequence[tuple[float, float]], turn: Turn, committed_at: float, *, slack: float
 ) -> tuple[float, float] | None:
-    """The END_OF_SPEECH the turn committed on: the last one declared (in audio time) by the commit whose speech
-    end is this turn's; None when there is none (the turn is then judged against the plain rule)."""
-    mine = [
-        e
-        for e in vad_ends
-        if e[1] <= committed_at + VAD_CLOCK_SLACK_S and abs(e[0] - turn.end) <= VAD_MATCH_S
-    ]
+    """The END_OF_SPEECH the turn committed on: the last one declared (in audio time) by the commit (plus the VAD
+    clock's `slack`) whose speech end is this turn's; None when there is none (the turn is then judged against the
+    plain rule)."""
+    mine = [e for e in vad_ends if e[1] <= committed_at + slack and abs(e[0] - turn.end) <= VAD_MATCH_S]
     return mine[-1] if mine else None
 
 

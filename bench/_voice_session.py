@@ -20,7 +20,7 @@ from typing import Any
 from livekit import rtc
 from livekit.agents import Agent, AgentSession, inference, llm, stt, vad
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, APIConnectOptions
-from livekit.agents.utils import aio
+from livekit.agents.utils import aio, is_given
 from livekit.agents.voice.io import AudioInput
 from livekit.plugins import silero
 
@@ -31,11 +31,24 @@ from agent.providers import turn_handling
 from agent.recorder import EventRecorder
 from agent.resume import ResumePoint
 from agent.settings import AgentSettings
-from bench._voice_speech import FRAME_SAMPLES, SAMPLE_RATE, Script
+from agent.worker import room_options
+from bench._voice_speech import SAMPLE_RATE, Script
 from bench.agent_harness import MemorySink
 from tests.fakes.interview import make_context
 from tests.fakes.llm import FakeLLM, say
 from tests.fakes.voice import FakeAudioOutput, FakeTTS, Timeline
+
+# What RoomIO does to the candidate's audio in production (agent.worker.room_options): the frame size it hands the
+# session, and whether it runs automatic gain control on every frame (livekit's rule: unless noise cancellation is
+# configured directly).
+ROOM_AUDIO = room_options(None).get_audio_input_options()
+assert ROOM_AUDIO is not None
+ROOM_FRAME_MS = ROOM_AUDIO.frame_size_ms
+ROOM_AGC = (
+    bool(ROOM_AUDIO.auto_gain_control)
+    if is_given(ROOM_AUDIO.auto_gain_control)
+    else ROOM_AUDIO.noise_cancellation is None or callable(ROOM_AUDIO.noise_cancellation)
+)
 
 STT_DELAY_S = 0.2  # a streaming STT's final transcript this long after the end of speech it has received
 LLM_TTFT_S = 0.2  # the fake LLM's fixed time to first token
@@ -66,28 +79,34 @@ class Probe:
 
 
 class PacedMic(AudioInput):
-    """The candidate's microphone: the script's 20 ms frames at real time from the session's origin. Frames
-    the event loop could not take on time come late (in a burst), as a jitter buffer would hand them over."""
+    """The candidate's microphone: the script's frames at real time from the session's origin, through the audio
+    processing RoomIO applies to each (`agc`: livekit's automatic gain control, on unless noise cancellation is
+    configured). Frames the event loop could not take on time come late (in a burst), as a jitter buffer would
+    hand them over."""
 
-    def __init__(self, script: Script, probe: Probe) -> None:
+    def __init__(self, script: Script, probe: Probe, *, agc: bool) -> None:
         super().__init__(label="espeak-mic")
         self._pcm = script.pcm
+        self._n = script.frame_samples
         self._probe = probe
+        self._apm = rtc.AudioProcessingModule(auto_gain_control=True) if agc else None
         self._k = 0
 
     async def __anext__(self) -> rtc.AudioFrame:
-        start = self._k * FRAME_SAMPLES
-        if start + FRAME_SAMPLES > len(self._pcm):
+        start = self._k * self._n
+        if start + self._n > len(self._pcm):
             raise StopAsyncIteration
-        due = self._k * FRAME_SAMPLES / SAMPLE_RATE
+        due = self._k * self._n / SAMPLE_RATE
         late = self._probe.now() - due
         if late < 0:
             await asyncio.sleep(-late)
         elif late > 0.005:
             self._probe.mic_late_s.append((due, late))
         self._k += 1
-        chunk = self._pcm[start : start + FRAME_SAMPLES]
-        return rtc.AudioFrame(chunk.tobytes(), SAMPLE_RATE, 1, FRAME_SAMPLES)
+        frame = rtc.AudioFrame(self._pcm[start : start + self._n].tobytes(), SAMPLE_RATE, 1, self._n)
+        if self._apm is not None:
+            self._apm.process_stream(frame)
+        return frame
 
 
 class ScriptedSTT(stt.STT):
@@ -274,7 +293,7 @@ async def _run_one(
         userdata=userdata,
         turn_handling=handling,
     )
-    session.input.audio = PacedMic(script, probe)
+    session.input.audio = PacedMic(script, probe, agc=ROOM_AGC)
     session.output.audio = speaker
     closers: list[Callable[[], Any]] = []
     if recorder is not None:

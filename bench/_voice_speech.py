@@ -19,7 +19,6 @@ import numpy as np
 from agent.providers import CANDIDATE_AUDIO_RATE
 
 SAMPLE_RATE = CANDIDATE_AUDIO_RATE  # what agent.worker.room_options has RoomIO deliver
-FRAME_SAMPLES = SAMPLE_RATE // 50  # 20 ms frames, as WebRTC delivers them
 SILENCE_LEVEL = 300  # int16 amplitude under which espeak's output counts as silence (its tail padding)
 
 # What a candidate says to the interviewer while explaining an approach: each needs a reply.
@@ -63,6 +62,7 @@ class Turn:
 class Script:
     pcm: np.ndarray  # the whole microphone signal of the session
     turns: tuple[Turn, ...]
+    frame_samples: int  # per frame handed to the session
 
     @property
     def seconds(self) -> float:
@@ -119,9 +119,11 @@ def build_script(
     rng: random.Random,
     lead_in: float,
     pause: tuple[float, float],
+    frame_ms: int,
 ) -> Script:
     """A session's microphone: silence for `lead_in`, then utterances in random order, each followed by a pause
-    drawn from `pause` (long enough for the slowest endpointing and the agent's reply), until `seconds`."""
+    drawn from `pause` (long enough for the slowest endpointing and the agent's reply), until `seconds`, handed
+    over in frames of `frame_ms`."""
     turns: list[Turn] = []
     t = lead_in
     while True:
@@ -130,12 +132,13 @@ def build_script(
             break
         turns.append(Turn(index=len(turns), text=u.text, start=t, end=t + u.seconds))
         t += u.seconds + rng.uniform(*pause)
+    frame_samples = SAMPLE_RATE * frame_ms // 1000
     total = int(seconds * SAMPLE_RATE)
-    total -= total % FRAME_SAMPLES
+    total -= total % frame_samples
     pcm = np.zeros(total, dtype=np.int16)
     by_text = {u.text: u for u in utterances}
     for turn in turns:
         i = round(turn.start * SAMPLE_RATE)
         src = by_text[turn.text].pcm
         pcm[i : i + len(src)] = src[: max(0, min(len(src), total - i))]
-    return Script(pcm=pcm, turns=tuple(turns))
+    return Script(pcm=pcm, turns=tuple(turns), frame_samples=frame_samples)

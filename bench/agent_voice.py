@@ -35,7 +35,15 @@ from typing import Any
 from bench._machine import cpu_isa, cpu_model, describe_cpu
 from bench._proc_cpu import set_autogroup_nice
 from bench._voice_analysis import LATE_S, RunFigures, figures, percentile
-from bench._voice_session import LLM_TTFT_S, TTS_TTFB_S, SessionResult, load_vad, run_sessions
+from bench._voice_session import (
+    LLM_TTFT_S,
+    ROOM_AGC,
+    ROOM_FRAME_MS,
+    TTS_TTFB_S,
+    SessionResult,
+    load_vad,
+    run_sessions,
+)
 from bench._voice_speech import SAMPLE_RATE, Script, SpeechUnavailableError, build_script, render_all
 
 EOT_P95_TARGET_MS = 50.0
@@ -124,7 +132,12 @@ def run_n(n: int, args: argparse.Namespace, ctx: Any, utterances: list[Any]) -> 
     cycle = 3.0 + sum(PAUSE_S) / 2
     scripts = [
         build_script(
-            utterances, seconds=args.duration, rng=rng, lead_in=rng.uniform(1.0, 1.0 + cycle), pause=PAUSE_S
+            utterances,
+            seconds=args.duration,
+            rng=rng,
+            lead_in=rng.uniform(1.0, 1.0 + cycle),
+            pause=PAUSE_S,
+            frame_ms=args.frame_ms,
         )
         for _ in range(n)
     ]
@@ -194,9 +207,17 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="run at nice -10 with its scheduler autogroup too (root), to cut noise from other work on the box",
     )
+    parser.add_argument(
+        "--frame-ms",
+        type=int,
+        default=ROOM_FRAME_MS,
+        help=f"audio frame handed to each session (default {ROOM_FRAME_MS}: what RoomIO hands it in production)",
+    )
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--json", help="also write every figure to this file")
     args = parser.parse_args(argv)
+    if not 10 <= args.frame_ms <= 100:
+        parser.error("--frame-ms is 10 to 100")
     counts = sorted({int(x) for x in args.sessions.split(",") if x.strip()})
 
     if (
@@ -224,7 +245,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"speech: {len(utterances)} espeak-ng utterances of {min(u.seconds for u in utterances):.1f}-"
           f"{max(u.seconds for u in utterances):.1f} s, pauses {PAUSE_S[0]}-{PAUSE_S[1]} s; fake STT final "
           f"+0.2 s, LLM TTFT {LLM_TTFT_S * 1000:.0f} ms, TTS TTFB {TTS_TTFB_S * 1000:.0f} ms; "
-          f"{args.duration:.0f} s per run, first {args.warmup:.0f} s excluded")  # fmt: skip
+          f"{args.duration:.0f} s per run, first {args.warmup:.0f} s excluded; {args.frame_ms} ms frames"
+          f"{', automatic gain control on each (as RoomIO)' if ROOM_AGC else ''}")  # fmt: skip
     print(
         "columns: end-of-turn request->answer p50/p95 and model call p95 (ms), VAD inference p95 and lag p95"
         f" (ms), turn lateness p95 (ms; late > {LATE_S * 1000:.0f}) against the endpointing rule on the VAD's"

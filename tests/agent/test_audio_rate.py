@@ -11,6 +11,7 @@ from livekit.plugins import silero
 
 from agent.providers import CANDIDATE_AUDIO_RATE, build_stt, turn_handling
 from agent.worker import room_options
+from bench._voice_session import ROOM_AGC, ROOM_FRAME_MS
 from bench._voice_speech import SAMPLE_RATE as BENCH_RATE
 from tests.fakes.interview import test_settings
 
@@ -28,5 +29,10 @@ def test_room_audio_is_delivered_at_the_rate_the_vad_turn_detector_and_stt_read(
     assert readers == dict.fromkeys(readers, CANDIDATE_AUDIO_RATE)
 
 
-def test_the_voice_benchmark_feeds_the_rate_production_delivers():
+def test_the_voice_benchmark_feeds_the_rate_frames_and_gain_control_production_delivers():
     assert BENCH_RATE == CANDIDATE_AUDIO_RATE
+    delivered = room_options("5551234").get_audio_input_options()
+    assert delivered is not None
+    # RoomIO's frame size, and its automatic gain control (on: no noise cancellation is configured).
+    assert (delivered.frame_size_ms, delivered.noise_cancellation is None) == (ROOM_FRAME_MS, ROOM_AGC)
+    assert ROOM_AGC

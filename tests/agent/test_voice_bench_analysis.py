@@ -28,7 +28,7 @@ def _result(
     probe.replies = [commit_at + 0.3 if reply_at is None else reply_at]
     return SessionResult(
         probe=probe,
-        script=Script(pcm=np.zeros(0, dtype=np.int16), turns=(TURN,)),
+        script=Script(pcm=np.zeros(0, dtype=np.int16), turns=(TURN,), frame_samples=800),
         unlikely_threshold=0.5,
         min_delay=MIN_DELAY,
         max_delay=MAX_DELAY,
