@@ -29,10 +29,9 @@ from bench._voice_speech import SAMPLE_RATE, Turn
 TIMEOUT_S = 0.95  # a prediction unanswered this long was abandoned at the framework's 1 s timeout
 LATE_S = 0.2  # a committed turn this much later than the endpointing rule allows is late (an audible gap)
 VAD_MATCH_S = 1.0  # an END_OF_SPEECH whose speech end is this far from the turn's is another turn's
-VAD_WINDOW_S = (
-    0.032  # the VAD's clock counts 32 ms windows of audio: it may read up to about a window past the
-)
-# frame that completed the window, so a commit can precede its END_OF_SPEECH by a window and a frame
+# The VAD's clock counts 32 ms windows of audio: it may read up to about a window past the frame that completed the
+# window, so a commit can precede its END_OF_SPEECH by a window and a frame.
+VAD_WINDOW_S = 0.032
 
 
 def percentile(values: Sequence[float], p: float) -> float:
