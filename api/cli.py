@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import psycopg
 import typer
 
-from api.db.embedded import EmbeddedPostgres
+from api.db.embedded import EmbeddedPostgres, EmbeddedPostgresError
 from api.db.migrate import MigrationError, migrate
 from api.settings import ApiSettings, export_database_url, get_settings
 from judge.bank import BankError, load_bank
@@ -368,11 +368,25 @@ def api(
 @app.command("dev")
 def dev() -> None:
     """Local development: embedded Postgres (unless DATABASE_URL is set), migrations, the question bank, the API
-    and a job worker (and the agent worker when LiveKit and its keys are there)."""
+    and a job worker (and the agent worker when LiveKit and its keys are there). On exit it stops what it started,
+    the embedded Postgres included (one that was already running is left running; its data stays)."""
+    settings = get_settings()
+    embedded = None if settings.database_url else EmbeddedPostgres(settings.data_dir / "postgres")
+    started_here = embedded is not None and not embedded.running()
+    try:
+        _dev(settings, database_url(settings))
+    finally:
+        if started_here and embedded is not None:
+            try:
+                embedded.stop()
+                typer.echo(f"PostgreSQL stopped (its data stays in {embedded.root})")
+            except EmbeddedPostgresError as e:  # said, not raised over whatever ended `dev`
+                typer.echo(f"PostgreSQL was not stopped: {e}", err=True)
+
+
+def _dev(settings: ApiSettings, url: str) -> None:
     from api.devcheck import report_dependencies, start_agent_worker, start_job_worker, stop_job_worker
 
-    settings = get_settings()
-    url = database_url(settings)
     applied = asyncio.run(migrate(url))
     typer.echo(f"database ready ({len(applied)} migration(s) applied)")
     try:
