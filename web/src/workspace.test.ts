@@ -2,7 +2,7 @@
 /// <reference types="vite/client" />
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type ApiClient, ApiError, type JoinResponse, MAX_CODE_CHARS } from "./api";
-import { Workspace } from "./workspace";
+import { STALE_FOLLOW_MS, Workspace } from "./workspace";
 import page from "../index.html?raw";
 
 const body = /<body[^>]*>([\s\S]*)<\/body>/.exec(page)?.[1] ?? "";
@@ -218,8 +218,9 @@ describe("a tab whose code another tab has replaced since", () => {
   it("stops taking keystrokes and runs, offers a reload, and hands in no stale code at the end", async () => {
     document.body.innerHTML = body;
     const saves: string[] = [];
+    let server = { code: "older code", revision: 1 }; // the newest draft, as the other tab saves it
     const api = {
-      drafts: async () => ({ drafts: { python: { code: "older code", revision: 1 } }, submitted: false }),
+      drafts: async () => ({ drafts: { python: server }, submitted: false }),
       results: async () => ({ run: null, submit: null }),
       saveDraft: async (_s: string, _l: string, code: string) => {
         saves.push(code);
@@ -231,7 +232,15 @@ describe("a tab whose code another tab has replaced since", () => {
     await workspace.resume();
     expect(workspace.finalCode).toBe("older code"); // nothing stale known yet: the editor's code is the answer
     workspace.editor.setCode("typed in the older tab");
+    server = { code: "typed in the other tab", revision: 2 };
     await vi.advanceTimersByTimeAsync(2000); // its save is refused: another tab saved since
+    expect(saves).toEqual(["typed in the older tab"]);
+    // The call (and the interviewer reading this editor) may still be here: the editor shows the newest saved code,
+    // and follows the other tab's saves, without saving any of it back.
+    expect(workspace.editor.code).toBe("typed in the other tab");
+    server = { code: "typed in the other tab, then more", revision: 3 };
+    await vi.advanceTimersByTimeAsync(STALE_FOLLOW_MS);
+    expect(workspace.editor.code).toBe("typed in the other tab, then more");
     expect(saves).toEqual(["typed in the older tab"]);
     // Typing on would go nowhere (and a reload would drop it without asking): the editor stops, as do Run and
     // Submit, which would run (or hand in) code older than the candidate's newest.
@@ -246,6 +255,10 @@ describe("a tab whose code another tab has replaced since", () => {
     expect(banner.contains(reload) && !reload.hidden).toBe(true); // a button: keyboard and screen reader reach it
     // End interview from this tab hands in no code: the server keeps the newest saved draft (the other tab's).
     expect(workspace.finalCode).toBeNull();
+    workspace.end(); // the interview is over: nothing more is read
+    server = { code: "after the end", revision: 4 };
+    await vi.advanceTimersByTimeAsync(STALE_FOLLOW_MS * 2);
+    expect(workspace.editor.code).toBe("typed in the other tab, then more");
   });
 });
 

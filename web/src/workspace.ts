@@ -26,6 +26,8 @@ import { serverClock } from "./serverclock";
 
 /** Waits between attempts to load the saved drafts after a reload on a failing network. */
 const DRAFT_RETRY_MS = [1000, 2000, 4000, 10_000];
+/** How often a tab another tab has superseded reads the newest saved code again. */
+export const STALE_FOLLOW_MS = 3000;
 
 export class Workspace {
   readonly editor: CodeEditor;
@@ -40,6 +42,7 @@ export class Workspace {
   private submitted = false;
   /** Another tab or device saved newer code since this tab's was loaded: this tab's code is no longer the newest. */
   private stale = false;
+  private following: ReturnType<typeof setTimeout> | null = null;
   private readonly allowResubmission: boolean;
   /** Called before code runs (the call pushes the editor to the interviewer first). */
   beforeRun: () => void = () => undefined;
@@ -382,16 +385,37 @@ export class Workspace {
     this.setBusy(false);
     const text =
       "Your code was changed in another tab or window of this interview, so this tab stopped to keep that work. " +
-      "Reload to continue from the newest code, and close the other tab or this one.";
+      "It shows the newest saved code. Reload to continue from it, and close the other tab or this one.";
     byId("stale-text").textContent = text;
     byId("stale-banner").hidden = false;
     byId("stale-reload").onclick = () => window.location.reload();
     announce(text);
+    this.followSaved();
+  }
+
+  /** While this tab is superseded, its (read-only) editor shows the newest code saved in its language, read again
+   * every few seconds. The call may still be in this tab, and the interviewer reads the code from its editor: it
+   * would otherwise go on seeing code the candidate has long since changed in the other tab. */
+  private followSaved(): void {
+    const tick = async (): Promise<void> => {
+      this.following = null;
+      if (this.ended || this.locked) return;
+      try {
+        const draft = (await this.api.drafts(this.sessionId)).drafts[this.editor.currentLanguage];
+        if (draft && draft.code !== this.editor.code && !this.ended && !this.locked) this.editor.setCode(draft.code);
+      } catch {
+        // not reached this time: read again at the next tick
+      }
+      if (!this.ended && !this.locked) this.following = setTimeout(() => void tick(), STALE_FOLLOW_MS);
+    };
+    this.following = setTimeout(() => void tick(), 0);
   }
 
   /** The interview is over: nothing more to edit or run. */
   end(): void {
     this.ended = true;
+    if (this.following !== null) clearTimeout(this.following);
+    this.following = null;
     this.editor.setReadOnly(true);
     this.saver.stop();
     byId("ended-banner").hidden = false;
