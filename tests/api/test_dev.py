@@ -3,6 +3,7 @@ embedded PostgreSQL it started with it."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -10,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -74,35 +75,47 @@ def _wait_until_serving(
     raise AssertionError(log.read_text()[-3000:])
 
 
-def test_dev_runs_a_job_worker_beside_the_api_and_stops_it_on_ctrl_c(db_url: str, tmp_path: Path) -> None:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SHADOWS_", "DATABASE_URL", "LIVEKIT_"))}
-    env.update(
-        DATABASE_URL=db_url,
+@contextlib.contextmanager
+def _dev(tmp_path: Path, port: int, **env: str) -> Iterator[subprocess.Popen[bytes]]:
+    """`python -m api dev` on `port` with only `env` configured (no agent worker: nothing listens at LIVEKIT_URL),
+    its output in tmp_path/dev.log; killed with its children at the end if a test left it running."""
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SHADOWS_", "DATABASE_URL", "LIVEKIT_"))
+    }
+    clean.update(
         PYTHONPATH=str(ROOT),
         SHADOWS_API_PORT=str(port),
-        SHADOWS_API_DATA_DIR=str(tmp_path / "data"),
-        LIVEKIT_URL=f"ws://127.0.0.1:{free_port()}",  # nothing listens: no agent worker is started
+        LIVEKIT_URL=f"ws://127.0.0.1:{free_port()}",
         SHADOWS_WORKER_SHUTDOWN_GRACE_S="5",
+        **env,
     )
-    log = (tmp_path / "dev.log").open("wb")
-    dev = subprocess.Popen(  # our own interpreter and module
-        [sys.executable, "-m", "api", "dev"], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    try:
+    with (tmp_path / "dev.log").open("wb") as log:
+        dev = subprocess.Popen(  # our own interpreter and module
+            [sys.executable, "-m", "api", "dev"],
+            cwd=tmp_path,
+            env=clean,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield dev
+        finally:
+            if dev.poll() is None:
+                for child in _children(dev.pid):
+                    os.kill(child, signal.SIGKILL)
+                dev.kill()
+                dev.wait()
+
+
+def test_dev_runs_a_job_worker_beside_the_api_and_stops_it_on_ctrl_c(db_url: str, tmp_path: Path) -> None:
+    port = free_port()
+    with _dev(tmp_path, port, DATABASE_URL=db_url, SHADOWS_API_DATA_DIR=str(tmp_path / "data")) as dev:
         _wait_until_serving(dev, port, tmp_path / "dev.log", ready=lambda: _workers(db_url) >= LANES)
         assert _workers(db_url) == LANES
         assert len(_worker_processes(dev.pid)) == 1
 
         dev.send_signal(signal.SIGINT)  # Ctrl-C reaches `dev`; the worker is in its own session
         assert dev.wait(timeout=60) == 0
-    finally:
-        if dev.poll() is None:
-            for child in _children(dev.pid):
-                os.kill(child, signal.SIGKILL)
-            dev.kill()
-            dev.wait()
-        log.close()
     output = (tmp_path / "dev.log").read_text()
     assert "job worker starting" in output
     assert "worker.stopped" in output
@@ -122,33 +135,16 @@ def test_dev_stops_the_embedded_postgres_it_started_and_leaves_one_it_found_runn
     if already_running:
         pg.start()
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SHADOWS_", "DATABASE_URL", "LIVEKIT_"))}
-    env.update(
-        PYTHONPATH=str(ROOT),
-        SHADOWS_API_PORT=str(port),
-        SHADOWS_API_DATA_DIR=str(data),
-        LIVEKIT_URL=f"ws://127.0.0.1:{free_port()}",  # nothing listens: no agent worker is started
-        SHADOWS_WORKER_SHUTDOWN_GRACE_S="5",
-    )
-    log = (tmp_path / "dev.log").open("wb")
-    dev = subprocess.Popen(  # our own interpreter and module
-        [sys.executable, "-m", "api", "dev"], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT
-    )
     try:
-        _wait_until_serving(dev, port, tmp_path / "dev.log")
-        assert pg.running()
+        with _dev(tmp_path, port, SHADOWS_API_DATA_DIR=str(data)) as dev:
+            _wait_until_serving(dev, port, tmp_path / "dev.log")
+            assert pg.running()
 
-        dev.send_signal(signal.SIGINT)
-        assert dev.wait(timeout=60) == 0
-        assert pg.running() is already_running
-        assert pg.initialised()  # the data stays either way
+            dev.send_signal(signal.SIGINT)
+            assert dev.wait(timeout=60) == 0
+            assert pg.running() is already_running
+            assert pg.initialised()  # the data stays either way
     finally:
-        if dev.poll() is None:
-            for child in _children(dev.pid):
-                os.kill(child, signal.SIGKILL)
-            dev.kill()
-            dev.wait()
-        log.close()
         pg.stop()
         shutil.rmtree(data, ignore_errors=True)
     output = (tmp_path / "dev.log").read_text()
