@@ -25,6 +25,13 @@ def _retryable_status(status: int | str) -> bool:
     return code >= 500 or code in (408, 429)
 
 
+def _failure(what: str, e: StorageApiError | httpx.HTTPError) -> StorageError:
+    """Supabase's refusal (retryable by its status) or a network error (always retryable) as our StorageError."""
+    if isinstance(e, StorageApiError):
+        return StorageError(f"storage {what} failed ({e.status})", retryable=_retryable_status(e.status))
+    return StorageError(f"storage {what} failed ({type(e).__name__})", retryable=True)
+
+
 class SupabaseStorage:
     name = "supabase"
 
@@ -39,12 +46,8 @@ class SupabaseStorage:
     async def _call(self, what: str, operation: Any) -> Any:
         try:
             return await operation
-        except StorageApiError as e:
-            raise StorageError(
-                f"storage {what} failed ({e.status})", retryable=_retryable_status(e.status)
-            ) from e
-        except httpx.HTTPError as e:
-            raise StorageError(f"storage {what} failed ({type(e).__name__})", retryable=True) from e
+        except (StorageApiError, httpx.HTTPError) as e:
+            raise _failure(what, e) from e
 
     async def _bucket_ready(self) -> None:
         """Create the bucket, private, when it does not exist (once per process)."""
@@ -57,12 +60,10 @@ class SupabaseStorage:
                 await self._check_private()
             except StorageApiError as e:
                 if str(e.status) not in ("400", "404") or "not found" not in str(e.message).lower():
-                    raise StorageError(
-                        f"storage bucket check failed ({e.status})", retryable=_retryable_status(e.status)
-                    ) from e
+                    raise _failure("bucket check", e) from e
                 await self._create()
             except httpx.HTTPError as e:
-                raise StorageError(f"storage bucket check failed ({type(e).__name__})", retryable=True) from e
+                raise _failure("bucket check", e) from e
             self._ready = True
 
     async def _check_private(self) -> None:
@@ -80,13 +81,11 @@ class SupabaseStorage:
             await self._client.create_bucket(self._bucket, options={"public": False})
         except StorageApiError as e:
             if str(e.status) != "409":
-                raise StorageError(
-                    f"storage bucket creation failed ({e.status})", retryable=_retryable_status(e.status)
-                ) from e
+                raise _failure("bucket creation", e) from e
             await self._call("bucket check", self._check_private())
         # Raised here, inside the caller's except clause, a network error would pass the caller's own handler by.
         except httpx.HTTPError as e:
-            raise StorageError(f"storage bucket creation failed ({type(e).__name__})", retryable=True) from e
+            raise _failure("bucket creation", e) from e
 
     async def put(self, key: str, data: bytes, content_type: str) -> None:
         await self._bucket_ready()
