@@ -3,16 +3,20 @@ it wait for a CPU, read between two instants chosen by the supervisor.
 
 - CPU: the run's cgroup v1 `cpuacct.usage` (every process and thread in the group, children included), or, without
   cgroups (unprivileged development), the sum of utime+stime over the process tree in /proc.
-- Waiting: each thread's `run_delay` from /proc/<tid>/schedstat (time spent runnable but not running). A test is
-  charged `max(cpu, wall - waited)`, where `waited` is the largest run_delay any of the program's busy threads
-  accumulated during the test plus the supervisor's own waiting to wake for the program: for its output or input,
-  which the program may have been blocked on, and to see its end. Waking only to take a sample keeps nobody
-  waiting, and counting that too charged a program sleeping 0.5 s only 0.37 s on a busy host. On an idle host
-  `waited` is ~0 and the charge is the wall time; on a loaded one an honest program is not blamed for the load. The
-  candidate cannot shrink its charge: waiting needs CPU contention, and CPU time is charged in full anyway.
+- Waiting: each thread's `run_delay` from /proc/<tid>/schedstat (time spent runnable but not running) and, when the
+  kernel's delay accounting is on (`kernel.task_delayacct`), its block I/O delay from /proc/<tid>/stat (time spent
+  waiting for the disk: above all the pages of the runtime's own files that the host had evicted from its page
+  cache, under memory pressure or proactive reclaim, and reads again on the program's time). A test is charged
+  `max(cpu, wall - waited)`, where `waited` is the largest waiting any of the program's busy threads accumulated
+  during the test plus the supervisor's own waiting to wake for the program: for its output or input, which the
+  program may have been blocked on, and to see its end. Waking only to take a sample keeps nobody waiting, and
+  counting that too charged a program sleeping 0.5 s only 0.37 s on a busy host. On an idle host `waited` is ~0 and
+  the charge is the wall time; on a loaded one an honest program is not blamed for the load, nor for the disk. The
+  candidate cannot shrink its charge below its CPU time, which is charged in full, and waiting earns at most the
+  limit again in wall time (the supervisor's hard deadline).
 
-Reads are `pread`s on file descriptors kept open for the process's lifetime (about a microsecond each), except the
-cgroup's task list, which must be opened afresh to be current.
+Reads are `pread`s on file descriptors kept open for the process's lifetime (about a microsecond each; /proc/<tid>/stat
+a few), except the cgroup's task list, which must be opened afresh to be current.
 """
 
 from __future__ import annotations
@@ -23,6 +27,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _CLK_TCK = os.sysconf("SC_CLK_TCK")
+_DELAYACCT = "/proc/sys/kernel/task_delayacct"
+_BLKIO_FIELD = 39  # delayacct_blkio_ticks, field 42 of /proc/<tid>/stat, counted from the state (field 3)
+
+
+def io_wait_accounted() -> bool:
+    """Whether the kernel accounts each task's block I/O delay (`kernel.task_delayacct = 1`, or `delayacct` on the
+    kernel's command line). Off, a program kept waiting for the disk is charged that time as its own."""
+    try:
+        with open(_DELAYACCT, "rb") as f:
+            return f.read().strip() == b"1"
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -31,7 +47,7 @@ class Sample:
 
     at: float  # monotonic seconds
     cpu_ns: int
-    threads: dict[int, tuple[int, int]] | None = None  # tid -> (exec ns, run_delay ns), when sampled
+    threads: dict[int, tuple[int, int]] | None = None  # tid -> (exec ns, waited ns), when sampled
     own_delay_ns: int = 0
 
 
@@ -55,6 +71,8 @@ class Meter:
     def __init__(self, root_pid: int, cpuacct_dir: Path | None) -> None:
         self.root_pid = root_pid
         self._fds: dict[int, int] = {}
+        self._stat_fds: dict[int, int] = {}  # tid -> /proc/<tid>/stat, when block I/O delay is accounted
+        self._io = io_wait_accounted()
         self._cpu_fd = -1
         self._tasks = str(cpuacct_dir / "tasks") if cpuacct_dir is not None else None
         if cpuacct_dir is not None:
@@ -65,11 +83,12 @@ class Meter:
             self._own_fd = os.open("/proc/thread-self/schedstat", os.O_RDONLY | os.O_CLOEXEC)
 
     def close(self) -> None:
-        for fd in (self._cpu_fd, self._own_fd, *self._fds.values()):
+        for fd in (self._cpu_fd, self._own_fd, *self._fds.values(), *self._stat_fds.values()):
             if fd >= 0:
                 with contextlib.suppress(OSError):
                     os.close(fd)
         self._fds.clear()
+        self._stat_fds.clear()
         self._cpu_fd = self._own_fd = -1
 
     def cpu_ns(self) -> int:
@@ -89,7 +108,7 @@ class Meter:
             for tid in tids:
                 stat = self._schedstat(tid)
                 if stat is not None:
-                    found[tid] = stat
+                    found[tid] = (stat[0], stat[1] + self._io_delay_ns(tid)) if self._io else stat
         return Sample(at=now, cpu_ns=self.cpu_ns(), threads=found, own_delay_ns=self.own_delay_ns())
 
     def own_delay_ns(self) -> int:
@@ -135,9 +154,11 @@ class Meter:
         without end (60 alive at a time) left the judge worker holding a descriptor for every thread any sample
         had seen, about 1,000 a second, until it ran out of them (its own opens then failed: cgroup and /proc reads
         that end and reap a run). Now it holds at most one per thread alive (the run's pids limit)."""
-        for tid in self._fds.keys() - set(tids):
-            with contextlib.suppress(OSError):
-                os.close(self._fds.pop(tid))
+        listed = set(tids)
+        for fds in (self._fds, self._stat_fds):
+            for tid in fds.keys() - listed:
+                with contextlib.suppress(OSError):
+                    os.close(fds.pop(tid))
 
     def _schedstat(self, tid: int) -> tuple[int, int] | None:
         fd = self._fds.get(tid)
@@ -153,10 +174,27 @@ class Meter:
             os.close(self._fds.pop(tid))
             return None
 
+    def _io_delay_ns(self, tid: int) -> int:
+        """How long thread `tid` has waited for block I/O so far (0 when it cannot be read)."""
+        fd = self._stat_fds.get(tid)
+        if fd is None:
+            try:
+                fd = os.open(f"/proc/{tid}/stat", os.O_RDONLY | os.O_CLOEXEC)
+            except OSError:
+                return 0
+            self._stat_fds[tid] = fd
+        try:
+            data = os.pread(fd, 1024, 0)
+        except OSError:  # the thread is gone
+            os.close(self._stat_fds.pop(tid))
+            return 0
+        return _parse_blkio_ns(data)
+
 
 class WaitTracker:
-    """The largest run_delay growth of any thread that ran since `start`, over every sample shown to it; and the
-    supervisor's own waiting for a CPU while it worked for the program (the program may have been waiting on it)."""
+    """The largest growth of waiting (run_delay, and block I/O delay when accounted) of any thread that ran since
+    `start`, over every sample shown to it; and the supervisor's own waiting for a CPU while it worked for the program
+    (the program may have been waiting on it)."""
 
     def __init__(self, start: Sample) -> None:
         self.start = start
@@ -201,6 +239,16 @@ def _parse_schedstat(data: bytes) -> tuple[int, int] | None:
     if len(parts) < 2:
         return None
     return int(parts[0]), int(parts[1])
+
+
+def _parse_blkio_ns(data: bytes) -> int:
+    """The block I/O delay in a /proc/<tid>/stat line, in ns (the kernel counts in ns and shows clock ticks). The
+    thread's name, in parentheses, may hold spaces and parentheses of its own: fields are counted after the last."""
+    fields = data[data.rfind(b")") + 2 :].split()
+    try:
+        return int(fields[_BLKIO_FIELD]) * 1_000_000_000 // _CLK_TCK
+    except (IndexError, ValueError):
+        return 0
 
 
 def _tree(root: int) -> list[int]:

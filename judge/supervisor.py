@@ -6,7 +6,8 @@ record carrying the frame's nonce arrives on the results channel. Meanwhile it:
 - counts everything the process writes to stdout and stderr (however it was written) against the test's output
   cap, keeping the first bytes of each as excerpts and the last bytes of stderr for crash messages;
 - measures the test's CPU time (the run cgroup: every thread and child) and wall time (less the time the host
-  kept it waiting for a CPU; see judge.meter), and kills the whole process when either passes the test's limit;
+  kept it waiting for a CPU or the disk; see judge.meter), and kills the whole process when either passes the
+  test's limit;
 - bounds the results channel: a line longer than the record cap, a flood of garbage, or more than a few lines
   that are not what it waits for, ends the process (each line costs the judge's own CPU to read, outside every
   sandbox limit: a flood of empty lines cost it a second of CPU for each second of the test);
@@ -226,7 +227,7 @@ class Supervisor:
         if feeding and self.proc.stdin >= 0:
             self._feed(register=True)  # most frames fit the pipe at once: no need to wait for it
         wall_deadline = start.at + limit_s
-        hard_deadline = start.at + 2 * limit_s  # the most waiting for a CPU can earn
+        hard_deadline = start.at + 2 * limit_s  # the most waiting (for a CPU or the disk) can earn
         if wall_cap_s is not None:
             wall_deadline = hard_deadline = start.at + wall_cap_s
         cpu_limit_ns = start.cpu_ns + int(limit_s * 1e9)

@@ -4,11 +4,19 @@ natural array, 90% of the output cap through every way of writing to stdout; 110
 
 from __future__ import annotations
 
+import contextlib
+import os
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
 from judge.bank import Param, Signature
 from judge.bank import TestCase as Case
 from judge.limits import POLICIES
+from judge.meter import io_wait_accounted
 from judge.runner import run_request
 from judge.schemas import RunLimits, RunRequest, Verdict
 
@@ -420,3 +428,71 @@ def test_waiting_banked_by_helpers_in_an_earlier_test_does_not_stretch_a_later_o
     verdicts = {t.id: t.verdict for t in report.tests}
     assert verdicts == {"bank": Verdict.ACCEPTED, "spend": Verdict.TIME_LIMIT, "after": Verdict.ACCEPTED}
     assert report.processes == 2  # the time-out ended the first process: the helpers lived through "spend"
+
+
+# work(a, n): reads one file of the runtime's (its path in the source), a chunk at a time, for n ms of its own clock.
+READS = """
+import os, time
+
+def work(a, n):
+    fd = os.open(PATH, os.O_RDONLY)
+    size, offset = os.fstat(fd).st_size, 0
+    end = time.monotonic() + n / 1000
+    while time.monotonic() < end:
+        os.pread(fd, 1 << 18, offset)
+        offset = (offset + (1 << 18)) % size
+    os.close(fd)
+    return a
+"""
+
+
+@contextlib.contextmanager
+def _evicted(path: str) -> Iterator[None]:
+    """The host keeps dropping `path` from its page cache (as memory pressure or proactive reclaim would): every read
+    of it waits for the disk."""
+    stop = threading.Event()
+
+    def evict() -> None:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            while not stop.wait(0.0005):
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+
+    thread = threading.Thread(target=evict, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_waiting_for_the_disk_is_not_charged_but_earns_no_more_than_the_limit(sandbox, judge_settings):
+    # A correct program whose runtime's files the host evicts from its page cache reads them from disk again, in
+    # the kernel, neither running nor waiting for a CPU. That time was charged as its own (most likely why the bank's
+    # merge-intervals references, 50 ms on a quiet host, were time_limit in two full runs of the suite). Now it
+    # counts as waiting, like waiting for a CPU, and like it earns at most the limit again.
+    assert io_wait_accounted(), "kernel.task_delayacct is off: scripts/setup.sh turns it on (as root)"
+    stdlib = subprocess.run(
+        [judge_settings.python_bin, "-c", "import os; print(os.path.dirname(os.__file__))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    # The largest of its sources: never mapped by a process, so the host can evict it.
+    path = max(Path(stdlib).rglob("*.py"), key=lambda p: p.stat().st_size)
+    source = f"PATH = {str(path)!r}\n" + READS
+    limits = RunLimits(time_limit_s=1.0)
+    tests = [Case(id="within", args=[0, 1400], expected=0), Case(id="beyond", args=[1, 2600], expected=1)]
+    tests.append(Case(id="after", args=[2, 0], expected=2))
+    with _evicted(str(path)):
+        report = run_request(_request("python", source, tests, limits), sandbox, judge_settings)
+    seen = [(t.id, t.verdict, t.time_ms) for t in report.tests]
+    verdicts = {t.id: t.verdict for t in report.tests}
+    assert verdicts == {
+        "within": Verdict.ACCEPTED,
+        "beyond": Verdict.TIME_LIMIT,
+        "after": Verdict.ACCEPTED,
+    }, seen

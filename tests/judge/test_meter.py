@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pytest
 
 from judge.cgroups import RunCgroup, detect_parents
-from judge.meter import Meter, Sample, WaitTracker
+from judge.meter import Meter, Sample, WaitTracker, _parse_blkio_ns
 
 # Spins for `seconds` of its own CPU time, on CPU 0 only.
 SPIN = """
@@ -214,3 +214,11 @@ def test_the_run_cgroups_counters_are_current_on_every_read_and_its_descriptors_
         spinner.stdout.close()
         group.remove()
     assert _open_fds() == before
+
+
+def test_a_threads_disk_waiting_is_read_past_a_name_holding_spaces_and_parentheses():
+    # Field 42 of /proc/<tid>/stat, counted after the name's closing parenthesis: a program names its threads.
+    fields = ["S"] + [str(i) for i in range(4, 42)] + ["7", "0", "0"]
+    line = f"4242 (a) b (c)) {' '.join(fields)}\n".encode()
+    assert _parse_blkio_ns(line) == 7 * 1_000_000_000 // os.sysconf("SC_CLK_TCK")
+    assert _parse_blkio_ns(b"4242 (gone)") == 0
