@@ -145,7 +145,9 @@ def test_the_meter_holds_no_descriptor_for_a_thread_that_is_gone():
         program.wait()
         meter.close()
     assert len(seen) > 200, "the program did not start enough threads: the test proved nothing"
-    assert most <= 100  # at most one per thread alive (60 here; a run's pids limit is 100)
+    # At most two per thread alive (its schedstat, and its stat for the disk waiting when the kernel accounts it): 120
+    # here, 200 for a run at its pids limit of 100. Kept for every thread seen, they would be over 400.
+    assert most <= 200
 
 
 def _sample(at: float, threads: dict[int, tuple[int, int]] | None) -> Sample:
