@@ -39,10 +39,10 @@ import httpx
 from pydantic import SecretStr
 
 from bench._machine import describe_cpu, describe_syscalls
-from judge.backends.remote import RemoteBackend
+from judge.backends.remote import DIGEST_MIN_BYTES, RemoteBackend
 from judge.bank import load_question
 from judge.disclosure import executed_part
-from judge.remote_protocol import RunEnvelope
+from judge.remote_protocol import RUNS_PATH, RunEnvelope
 from judge.schemas import Mode, RunRequest, Verdict
 from judge.service import Judge
 from judge.settings import JudgeSettings
@@ -66,8 +66,11 @@ class _TimingTransport(httpx.AsyncHTTPTransport):
     def __init__(self) -> None:
         super().__init__()
         self.judge_ms: list[float] = []
+        self.run_bytes: list[int] = []  # each run request's body (by digest or whole)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path.startswith(RUNS_PATH):
+            self.run_bytes.append(len(await request.aread()))
         response = await super().handle_async_request(request)
         timing = response.headers.get("server-timing", "")
         if timing.startswith("judge;dur="):
@@ -183,9 +186,11 @@ async def _added_latency(urls: list[str], mode: Mode, reps: int) -> None:
                 cpu_ms[name] += (time.process_time() + sum(_cpu_s(pid) for pid in _SERVICE_PIDS) - cpu) * 1000
                 assert report.verdict is Verdict.ACCEPTED, report.verdict
     overhead = [wall - served for wall, served in zip(times["remote"], transport.judge_ms, strict=True)]
-    size = len(RunEnvelope(run_id="0" * 32, request=executed_part(request)).model_dump_json())
+    whole = len(RunEnvelope(run_id="0" * 32, request=executed_part(request)).model_dump_json())
+    sent_bytes = statistics.median(transport.run_bytes[-reps:])
     print(f"\nadded latency: a Python {mode.title()} of two-sum ({len(request.selected_tests())} tests run; the "
-          f"remote request is {size / 1024:.0f} KiB), {reps} each, alternating, one slot each")  # fmt: skip
+          f"remote request is {sent_bytes / 1024:.1f} KiB, {whole / 1024:.1f} KiB with its tests: runs name tests of "
+          f"{DIGEST_MIN_BYTES >> 10} KiB or more by digest), {reps} each, alternating, one slot each")  # fmt: skip
     print(f"{'backend':<10}{'p50':>10}{'p90':>10}{'mean':>10}{'cpu/run':>10}")
     for name, values in times.items():
         print(

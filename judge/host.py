@@ -17,6 +17,7 @@ from judge.remote_protocol import Load, ReportEnvelope, RunEnvelope
 from judge.run_ledger import Answer, RunLedger
 from judge.service import Judge
 from judge.settings import JudgeSettings
+from judge.tests_cache import TestsCache
 
 log = logging.getLogger("judge.host")
 
@@ -44,7 +45,8 @@ class JudgeHost:
             max_bytes=settings.serve_idempotency_mb << 20,
             ttl_s=settings.serve_idempotency_s,
         )
-        self.metrics = HostMetrics(self.load, self.capacity)
+        self.tests = TestsCache(settings.serve_tests_cache_mb << 20)
+        self.metrics = HostMetrics(self.load, self.capacity, lambda: self.tests.bytes)
         self._starting: asyncio.Task[None] | None = None
 
     def load(self) -> Load:

@@ -17,13 +17,26 @@ from judge.remote_protocol import Load
 RUN_SECONDS_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 8, 13, 20, 30)
 # completed: a run's report sent; replayed: answered from memory or from the run in flight under the same id;
 # busy / unavailable: refused before starting; rejected: not a valid request; conflict: an id reused for another
-# request; unauthorized: no or wrong token; failed: the service itself failed.
-OUTCOMES = ("completed", "replayed", "busy", "unavailable", "rejected", "conflict", "unauthorized", "failed")
+# request; unauthorized: no or wrong token; tests_unknown: named tests this service does not hold (the caller puts
+# them and asks again); failed: the service itself failed.
+OUTCOMES = (
+    "completed", "replayed", "busy", "unavailable", "rejected", "conflict", "unauthorized", "tests_unknown", "failed"
+)  # fmt: skip
 
 
 class HostMetrics:
-    def __init__(self, load: Callable[[], Load], capacity: Callable[[], int]) -> None:
+    def __init__(
+        self,
+        load: Callable[[], Load],
+        capacity: Callable[[], int],
+        tests_bytes: Callable[[], int] = lambda: 0,
+    ) -> None:
         self.registry = CollectorRegistry()
+        Gauge(
+            "shadows_judge_tests_cached_bytes",
+            "JSON size of the questions' tests this judge service holds by digest",
+            registry=self.registry,
+        ).set_function(tests_bytes)
         Gauge(
             "shadows_judge_queue_depth",
             "Runs waiting for a judge slot in this judge service",

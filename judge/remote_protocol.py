@@ -1,26 +1,42 @@
 """The judge service's wire format, shared by the service (judge.server) and its client (judge.backends.remote).
 
-    POST /v1/runs     {"run_id": ID, "request": RunRequest}  ->  200 {"run_id": ID, "report": RunReport}
-    GET  /readyz      ->  200 {"status": "ready", ...Load}   |  503 {"status": "starting" | "failed", ...}
-    GET  /healthz     ->  200 {"status": "ok"}               |  503 {"status": "failed"}
-    GET  /metrics     ->  Prometheus text
+    POST /v1/runs            {"run_id": ID, "request": RunRequest}  ->  200 {"run_id": ID, "report": RunReport}
+    PUT  /v1/tests/DIGEST    [TestCase, ...]                         ->  204 (the host holds them under DIGEST)
+    POST /v1/runs/by-digest  {"run_id": ID, "tests_digest": DIGEST, "request": RunRequest without "tests"}
+                             ->  200 as /v1/runs  |  409 tests_unknown (nothing started: PUT them, then ask again)
+    GET  /readyz             ->  200 {"status": "ready", ...Load}   |  503 {"status": "starting" | "failed", ...}
+    GET  /healthz            ->  200 {"status": "ok"}               |  503 {"status": "failed"}
+    GET  /metrics            ->  Prometheus text
 
 A run is idempotent by its id: a retried POST with the same id (and the same body) gets the same report, or waits
 for the run in flight, and never runs it again. Errors are `{"error": {"code", "message"}}`; every response to a
 run and every /readyz carries the service's load in the `X-Judge-*` headers below.
+
+A question's tests are most of a Submit (1.2 MiB of its 1.2 MiB for the bank's largest), and the same for every
+Submit of that question: the caller sends them to a host once, under the SHA-256 of their JSON (`encode_tests`),
+and then only that digest with each run. The host checks the digest against the bytes it received and keeps the
+tests (parsed, with their JSON) in a bounded cache, least recently used first out; one it dropped or never had is
+`tests_unknown`, refused before anything starts. A host that does not know the by-digest route (an older version)
+answers 404 and is sent whole runs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from judge.bank import TestCase
 from judge.schemas import RunReport, RunRequest
 
 RUNS_PATH = "/v1/runs"
+RUNS_BY_DIGEST_PATH = "/v1/runs/by-digest"
+TESTS_PATH = "/v1/tests/{digest}"
 RUN_ID_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"
+DIGEST_PATTERN = r"^[0-9a-f]{64}$"
 
 QUEUE_DEPTH_HEADER = "X-Judge-Queue-Depth"  # runs waiting for a slot
 RUNNING_HEADER = "X-Judge-Running"  # runs in a slot
@@ -36,6 +52,10 @@ UNSUPPORTED_LANGUAGE = "unsupported_language"  # [422]
 CODE_TOO_LARGE = "code_too_large"  # [413] the source is over the service's max_code_bytes
 BODY_TOO_LARGE = "body_too_large"  # [413] the request body is over serve_max_body_bytes
 UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"  # [415] not application/json
+TESTS_UNKNOWN = "tests_unknown"  # [409] the host holds no tests under that digest (nothing started)
+TESTS_DIGEST_MISMATCH = (
+    "tests_digest_mismatch"  # [422] the tests' bytes do not hash to the digest they were put under
+)
 
 
 class RunEnvelope(BaseModel):
@@ -45,6 +65,47 @@ class RunEnvelope(BaseModel):
 
     run_id: str = Field(pattern=RUN_ID_PATTERN)
     request: RunRequest
+
+
+class RunByDigestEnvelope(BaseModel):
+    """A run whose tests the host already holds: its request without them, and their digest. `request` is checked
+    as a RunRequest once the tests are added (`with_tests`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    run_id: str = Field(pattern=RUN_ID_PATTERN)
+    tests_digest: str = Field(pattern=DIGEST_PATTERN)
+    request: dict[str, Any]
+
+    def with_tests(self, tests: Sequence[TestCase]) -> RunEnvelope:
+        """The whole run. Raises ValidationError for a request that is not valid with those tests, or that carries
+        tests of its own."""
+        if (
+            "tests" in self.request
+        ):  # refused the way any invalid field is: a ValidationError naming request.tests
+            return RunEnvelope.model_validate(
+                {"run_id": self.run_id, "request": {**self.request, "tests": None}}
+            )
+        return RunEnvelope(
+            run_id=self.run_id, request=RunRequest.model_validate({**self.request, "tests": tests})
+        )
+
+
+_TESTS = TypeAdapter(Annotated[list[TestCase], Field(min_length=1)])
+
+
+def encode_tests(tests: Sequence[TestCase]) -> bytes:
+    """The tests as a host receives them under their digest."""
+    return _TESTS.dump_json(list(tests))
+
+
+def decode_tests(data: bytes) -> list[TestCase]:
+    """Tests put to a host. Raises ValidationError (not a list of at least one valid test)."""
+    return _TESTS.validate_json(data)
+
+
+def tests_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 class ReportEnvelope(BaseModel):

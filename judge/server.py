@@ -13,7 +13,8 @@ import asyncio
 import hashlib
 import hmac
 import logging
-from collections.abc import AsyncIterator
+import re
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -128,8 +129,54 @@ def create_app(settings: JudgeSettings, *, host: JudgeHost | None = None) -> Sta
         )
 
     async def create_run(request: Request) -> Response:
+        return await _answer_run(request, wire.RunEnvelope.model_validate_json)
+
+    async def create_run_by_digest(request: Request) -> Response:
+        def parse(body: bytes) -> wire.RunEnvelope:
+            named = wire.RunByDigestEnvelope.model_validate_json(body)
+            tests = judge_host.tests.get(named.tests_digest)
+            if tests is None:
+                raise _Refusal(
+                    409, wire.TESTS_UNKNOWN, "No tests are held under that digest; put them first."
+                )
+            return named.with_tests(tests)
+
+        return await _answer_run(request, parse)
+
+    async def put_tests(request: Request) -> Response:
+        """Hold a question's tests under the SHA-256 of their JSON, checked against the bytes received."""
+        digest = request.path_params["digest"]
         try:
-            answer = await _run(request)
+            _authorized_json(request)
+            if re.fullmatch(wire.DIGEST_PATTERN, digest) is None:
+                raise _Refusal(404, "not_found", "No such route.")
+            if judge_host.tests.get(digest) is None:
+                body = await _read_body(request, settings)
+                if wire.tests_digest(body) != digest:
+                    raise _Refusal(422, wire.TESTS_DIGEST_MISMATCH, "The tests do not hash to that digest.")
+                try:
+                    tests = wire.decode_tests(body)
+                except ValidationError as exc:
+                    invalid = _Refusal(422, wire.INVALID_REQUEST, "The tests are not a valid list of tests.")
+                    invalid.extra["fields"] = _field_errors(exc)
+                    raise invalid from None
+                judge_host.tests.put(digest, tuple(tests), len(body))
+        except _Refusal as refused:
+            return _error(refused.status, refused.code, refused.message, refused.headers, **refused.extra)
+        return Response(status_code=204)
+
+    def _authorized_json(request: Request) -> None:
+        if not _bearer_matches(request, settings.remote_token):
+            raise _Refusal(
+                401, wire.UNAUTHORIZED, "A valid bearer token is required.", {"WWW-Authenticate": "Bearer"}
+            )
+        media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+        if media_type != "application/json":
+            raise _Refusal(415, wire.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json.")
+
+    async def _answer_run(request: Request, parse: Callable[[bytes], wire.RunEnvelope]) -> Response:
+        try:
+            answer = await _run(request, parse)
         except _Refusal as refusal:
             headers = {**judge_host.load().headers(), **refusal.headers}
             return _error(refusal.status, refusal.code, refusal.message, headers, **refusal.extra)
@@ -137,22 +184,18 @@ def create_app(settings: JudgeSettings, *, host: JudgeHost | None = None) -> Sta
         headers = {**judge_host.load().headers(), "Server-Timing": f"judge;dur={answer.seconds * 1000:.3f}"}
         return Response(answer.body, 200, headers=headers, media_type="application/json")
 
-    async def _run(request: Request) -> Answer:
+    async def _run(request: Request, parse: Callable[[bytes], wire.RunEnvelope]) -> Answer:
         count = judge_host.metrics.count
-        if not _bearer_matches(request, settings.remote_token):
-            count("unauthorized")
-            raise _Refusal(
-                401, wire.UNAUTHORIZED, "A valid bearer token is required.", {"WWW-Authenticate": "Bearer"}
-            )
-        media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
-        if media_type != "application/json":
-            count("rejected")
-            raise _Refusal(415, wire.UNSUPPORTED_MEDIA_TYPE, "Send the run as application/json.")
+        try:
+            _authorized_json(request)
+        except _Refusal as refused:
+            count("unauthorized" if refused.status == 401 else "rejected")
+            raise
         try:
             body = await _read_body(request, settings)
-            envelope = wire.RunEnvelope.model_validate_json(body)
-        except _Refusal:
-            count("rejected")
+            envelope = parse(body)
+        except _Refusal as refused:
+            count("tests_unknown" if refused.code == wire.TESTS_UNKNOWN else "rejected")
             raise
         except ValidationError as exc:
             count("rejected")
@@ -213,6 +256,8 @@ def create_app(settings: JudgeSettings, *, host: JudgeHost | None = None) -> Sta
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics, methods=["GET"]),
             Route(wire.RUNS_PATH, create_run, methods=["POST"]),
+            Route(wire.RUNS_BY_DIGEST_PATH, create_run_by_digest, methods=["POST"]),
+            Route(wire.TESTS_PATH, put_tests, methods=["PUT"]),
         ],
         lifespan=lifespan,
         exception_handlers={404: not_found, 405: not_found, Exception: failed},

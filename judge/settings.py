@@ -105,6 +105,9 @@ class JudgeSettings(BaseSettings):
     serve_idempotency_runs: int = Field(default=4096, ge=16, le=1_000_000)
     serve_idempotency_mb: int = Field(default=64, ge=1, le=4096)
     serve_idempotency_s: float = Field(default=900.0, gt=0, le=86_400)
+    # MiB of questions' tests (their JSON; about ten times that in memory, parsed) kept by digest for runs that name
+    # them instead of carrying them (judge.remote_protocol).
+    serve_tests_cache_mb: int = Field(default=32, ge=1, le=4096)
     metrics_token: SecretStr | None = None
 
     bwrap_bin: str = "/usr/bin/bwrap"

@@ -21,6 +21,13 @@ Retry rules, by what may have happened to the run:
 - anything else fails the run: an `internal_error` report (Judge.run), never a verdict against the candidate.
 When every host answered busy: JudgeBusyError (retryable). When no host could be reached: `internal_error`.
 
+A run whose tests' JSON is at least DIGEST_MIN_BYTES (a Submit of a bank question: up to 1.5 MiB) names them by
+digest (judge.remote_protocol): a host that does not hold them says so before starting anything (`tests_unknown`),
+is sent them (PUT, at most TESTS_PUTS times per run) and asked again, under the same run id and body. The tests are
+encoded and hashed once per set of TestCase objects (`TestsMemo`: the API shares one tuple of them per question
+version, api.question_cache), so each Submit after a question's first sends a few KiB, not its tests. A host that
+answers that route 404 (an older version) is sent whole runs from then on.
+
 A Run's hidden tests never leave this process (a Run does not execute them: `judge.disclosure.executed_part`).
 A host's report is checked against the request before it is used: the same language, mode and tests, and nothing
 of a hidden test but its verdict and time.
@@ -34,6 +41,9 @@ import json
 import logging
 import secrets
 import ssl
+import weakref
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import httpx
@@ -41,6 +51,7 @@ from pydantic import ValidationError
 
 from judge import remote_protocol as wire
 from judge.backends.remote_hosts import Host, HostTable
+from judge.bank import TestCase
 from judge.disclosure import executed_part, withhold_quoted_hidden
 from judge.errors import (
     CodeTooLargeError,
@@ -57,6 +68,9 @@ from judge.verdict import overall_verdict
 log = logging.getLogger(__name__)
 
 MAX_ANSWER_BYTES = 64 << 20
+DIGEST_MIN_BYTES = 64 << 10  # smaller tests travel with each run: one round trip, never a second for a PUT
+TESTS_PUTS = 2  # how often one run sends its tests to a host that says it does not hold them
+MEMO_BYTES = 64 << 20  # of encoded tests the backend keeps (TestsMemo)
 REPLAYS = 6  # how often one host is asked again for a run that may have started there
 _REPLAY_BACKOFF_S = (0.05, 0.2, 0.5, 1.0, 2.0, 2.0)
 SLOW_ROUNDS = 3  # how often the hosts that timed out on connect are tried again before a run gives up on them
@@ -85,6 +99,76 @@ class _Answer:
     status: int
     headers: httpx.Headers
     body: bytes
+
+
+@dataclass(frozen=True)
+class EncodedTests:
+    data: bytes
+    digest: str
+
+
+class TestsMemo:
+    """Tests as a host receives them, encoded and hashed once per set of TestCase objects: by their identity, which
+    the API's question cache shares across a question version's runs, and which no run changes (TestCases are
+    frozen). An entry keeps weak references to the objects, so it holds no test alive, and is used only while every
+    one of them is the object it encoded (an id can be reused once its object is gone). Only tests sent by digest
+    (at least `min_bytes`) are remembered: at most `max_bytes` of encodings, least recently used dropped first."""
+
+    __test__ = False  # not a pytest class
+
+    def __init__(self, max_bytes: int = MEMO_BYTES, min_bytes: int = DIGEST_MIN_BYTES) -> None:
+        self.max_bytes, self.min_bytes = max_bytes, min_bytes
+        self._entries: OrderedDict[tuple[int, ...], tuple[list[weakref.ref[TestCase]], EncodedTests]] = (
+            OrderedDict()
+        )
+        self._bytes = 0
+        self.encoded = 0  # how many times tests were encoded (a miss)
+
+    def get(self, tests: Sequence[TestCase]) -> EncodedTests:
+        key = tuple(map(id, tests))
+        hit = self._entries.get(key)
+        if hit is not None and all(ref() is test for ref, test in zip(hit[0], tests, strict=True)):
+            self._entries.move_to_end(key)
+            return hit[1]
+        data = wire.encode_tests(tests)
+        encoded = EncodedTests(data, wire.tests_digest(data))
+        self.encoded += 1
+        if len(data) >= self.min_bytes:
+            if hit is not None:  # another set of objects under reused ids
+                self._bytes -= len(hit[1].data)
+            self._entries[key] = ([weakref.ref(t) for t in tests], encoded)
+            self._entries.move_to_end(key)
+            self._bytes += len(data)
+            while self._bytes > self.max_bytes and len(self._entries) > 1:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self._bytes -= len(dropped.data)
+        return encoded
+
+
+class _Bodies:
+    """One run's request bodies: by digest when its tests are large enough, whole (built only if needed)."""
+
+    def __init__(self, run_id: str, request: RunRequest, memo: TestsMemo) -> None:
+        self.run_id, self.request = run_id, request
+        self.tests: EncodedTests | None = None
+        self.by_digest = b""
+        encoded = memo.get(request.tests)
+        if len(encoded.data) >= memo.min_bytes:
+            self.tests = encoded
+            named = wire.RunByDigestEnvelope(
+                run_id=run_id,
+                tests_digest=encoded.digest,
+                request=request.model_dump(mode="json", exclude={"tests"}),
+            )
+            self.by_digest = named.model_dump_json().encode()
+        self._whole: bytes | None = None
+
+    def whole(self) -> bytes:
+        if self._whole is None:
+            self._whole = (
+                wire.RunEnvelope(run_id=self.run_id, request=self.request).model_dump_json().encode()
+            )
+        return self._whole
 
 
 def client_ssl_context(settings: JudgeSettings) -> ssl.SSLContext | bool:
@@ -194,6 +278,7 @@ class RemoteBackend:
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._poller: asyncio.Task[None] | None = None
+        self.memo = TestsMemo()
 
     async def start(self) -> None:
         s = self.settings
@@ -269,7 +354,7 @@ class RemoteBackend:
     async def _run_on(self, table: HostTable, request: RunRequest) -> RunReport:
         """One run on one host of `table`, by the retry rules above."""
         run_id = secrets.token_hex(16)
-        body = wire.RunEnvelope(run_id=run_id, request=executed_part(request)).model_dump_json().encode()
+        bodies = _Bodies(run_id, executed_part(request), self.memo)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + job_budget_s(request) + JOB_GRACE_S + self.settings.remote_queue_wait_s
         tried: set[Host] = set()  # not to be asked again for this run
@@ -291,13 +376,12 @@ class RemoteBackend:
                     raise JudgeBusyError("every judge host is busy")
                 failure = "judge_unauthorized" if refused_us else "judge_unreachable"
                 raise JudgeInternalError("no judge host could take the run", code=failure)
-            remaining = deadline - loop.time()
-            if remaining <= 0:
+            if deadline - loop.time() <= 0:
                 raise JudgeInternalError("no judge host answered in time", code="judge_timeout")
             if pinned is None:
                 host.sent += 1
             try:
-                answer = await self._post(host, body, remaining)
+                answer = await self._send(host, bodies, deadline)
             except _NotSent as exc:
                 host.down = True
                 if pinned is host and not exc.gone:  # unreachable, maybe still running it: ask it again
@@ -324,6 +408,13 @@ class RemoteBackend:
                 pinned = None
                 tried.add(host)
                 continue
+            if (
+                answer.status == 409 and code == wire.TESTS_UNKNOWN
+            ):  # it would not keep them: not started there
+                log.warning("judge host %s does not keep the tests of run %s", host.url, run_id)
+                pinned = None
+                tried.add(host)
+                continue
             if answer.status == 401:
                 log.error(
                     "judge host %s refused this API's credentials (SHADOWS_JUDGE_REMOTE_TOKEN)", host.url
@@ -345,14 +436,34 @@ class RemoteBackend:
         await asyncio.sleep(_REPLAY_BACKOFF_S[replays])
         return replays + 1
 
-    async def _post(self, host: Host, body: bytes, remaining: float) -> _Answer:
+    async def _send(self, host: Host, bodies: _Bodies, deadline: float) -> _Answer:
+        """Ask `host` for the run: by digest when it may, sending the tests when it does not hold them."""
+        if bodies.tests is None or not host.by_digest:
+            return await self._call("POST", host.url + wire.RUNS_PATH, bodies.whole(), deadline)
+        puts = 0
+        while True:
+            answer = await self._call("POST", host.url + wire.RUNS_BY_DIGEST_PATH, bodies.by_digest, deadline)
+            if answer.status == 404:  # an older host: nothing started there
+                log.info("judge host %s takes no runs by digest: sending whole runs", host.url)
+                host.by_digest = False
+                return await self._call("POST", host.url + wire.RUNS_PATH, bodies.whole(), deadline)
+            if answer.status != 409 or _error_code(answer.body) != wire.TESTS_UNKNOWN or puts >= TESTS_PUTS:
+                return answer
+            url = host.url + wire.TESTS_PATH.format(digest=bodies.tests.digest)
+            put = await self._call("PUT", url, bodies.tests.data, deadline)
+            puts += 1
+            if put.status != 204:
+                return put
+
+    async def _call(self, method: str, url: str, body: bytes, deadline: float) -> _Answer:
         assert self._client is not None
+        remaining = max(0.001, deadline - asyncio.get_running_loop().time())
         connect = min(self.settings.remote_connect_timeout_s, remaining)
         timeout = httpx.Timeout(remaining, connect=connect, pool=connect)
         headers = {"Content-Type": "application/json"}
         try:
             async with self._client.stream(
-                "POST", host.url + wire.RUNS_PATH, content=body, headers=headers, timeout=timeout
+                method, url, content=body, headers=headers, timeout=timeout
             ) as response:
                 data = await _read_capped(response)
                 return _Answer(response.status_code, response.headers, data)

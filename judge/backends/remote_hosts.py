@@ -17,6 +17,9 @@ class Host:
     ready: bool = True  # its /readyz said ready (assumed until it says otherwise)
     down: bool = False  # the last connection to it failed
     sent: int = 0  # runs this process sent it since its last report (not yet in any report)
+    by_digest: bool = (
+        True  # it takes runs naming their tests by digest (False: it answered that route with 404)
+    )
     tiebreak: float = field(default_factory=random.random)
 
     def reported(self, load: Load | None) -> None:
