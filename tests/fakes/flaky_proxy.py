@@ -13,7 +13,8 @@ class FlakyProxy:
 
     - ``fail_statuses``: the next requests are answered with these statuses without being forwarded.
     - ``drop_after_forward``: that many requests reach the API, then the connection is cut before the
-      response gets back (the write landed but the caller cannot know).
+      response gets back (the write landed but the caller cannot know); with ``drop_only`` set, only requests of
+      that method count (and are cut).
     - ``down``: every connection is cut without forwarding (the API is unreachable).
     - ``garble_after_forward``: that many requests reach the API, then the client gets a 200 whose body
       is not what the API sent (a broken intermediary or a version mismatch).
@@ -24,6 +25,7 @@ class FlakyProxy:
         self.upstream = upstream
         self.fail_statuses: list[int] = []
         self.drop_after_forward = 0
+        self.drop_only: str | None = None
         self.garble_after_forward = 0
         self.down = False
         self.forwarded = 0
@@ -69,7 +71,7 @@ class FlakyProxy:
                     fwd = {k: v for k, v in headers.items() if k in {"authorization", "content-type"}}
                     resp = await self._http.request(method, target, content=body, headers=fwd)
                     self.forwarded += 1
-                    if self.drop_after_forward > 0:
+                    if self.drop_after_forward > 0 and self.drop_only in (None, method):
                         self.drop_after_forward -= 1
                         self.dropped += 1
                         break

@@ -23,6 +23,7 @@ from judge.bank import load_question
 from judge.schemas import RunRequest, Verdict
 from judge.service import Judge
 from judge.settings import JudgeSettings
+from tests.fakes.flaky_proxy import FlakyProxy
 from tests.fakes.judge_hosts import TamperingJudgeHost
 from tests.judge import judge_service
 from tests.judge.judge_service import TOKEN, JudgeService, auth, metric
@@ -142,6 +143,37 @@ def test_a_host_that_dropped_the_tests_is_sent_them_again_before_anything_starts
     assert asyncio.run(main()) == [Verdict.ACCEPTED] * 3
     puts = [path for method, path in recorder.calls() if method == "PUT"]
     assert puts == [f"/v1/tests/{_digest_of(t)[1]}" for t in (first, second, first)]
+
+
+def test_a_lost_answer_to_a_put_or_a_run_by_digest_is_asked_again_and_the_run_runs_once(
+    service: JudgeService,
+) -> None:
+    tests = _large(2, 12_000, seed=5)
+    _, digest = _digest_of(tests)
+    put = f"/v1/tests/{digest}"
+
+    async def main() -> None:
+        async with FlakyProxy(service.url) as proxy:
+            settings = _settings(proxy.url)
+            async with Judge(settings, backend=RemoteBackend(settings)) as judge:
+                # The host stores the tests, and the answer to the PUT is lost: the run is asked for again.
+                proxy.requests.clear()
+                proxy.drop_after_forward, proxy.drop_only = 1, "PUT"
+                assert (await judge.run(_submit(tests))).verdict is Verdict.ACCEPTED
+                by_digest = ("POST", wire.RUNS_BY_DIGEST_PATH)
+                assert proxy.requests == [by_digest, ("PUT", put), by_digest]
+                # The run by digest runs, and its answer is lost: asked again under the same id, answered from memory.
+                proxy.requests.clear()
+                proxy.drop_after_forward, proxy.drop_only = 1, None
+                assert (await judge.run(_submit(tests))).verdict is Verdict.ACCEPTED
+                assert proxy.requests == [by_digest, by_digest]
+                assert proxy.dropped == 2
+
+    with httpx.Client(timeout=30) as client:
+        replayed = metric(client, service, 'shadows_judge_requests_total{outcome="replayed"}')
+        asyncio.run(main())
+        assert metric(client, service, 'shadows_judge_requests_total{outcome="replayed"}') == replayed + 1
+    assert all(n == 1 for n in service.run_ids("judge.run.started").values())
 
 
 def test_a_wrong_answer_by_digest_is_the_same_verdict_as_sent_whole(service: JudgeService) -> None:
