@@ -325,8 +325,11 @@ async def test_every_event_is_sent_within_the_flush_interval_not_only_the_first_
                 break
             await asyncio.sleep(0.05)
         assert await _keys(db, sid) == keys, f"event {i} still waiting in memory"
+    # One POST per event, each stored while the recorder was open with that event alone pending: the interval sent
+    # it, not a full batch or the close. How soon is `bench agent_durability`'s (record() -> ack, p50 and p95): a
+    # wall-clock bound here (1.5 s) measured the machine's load as much as the recorder.
     assert _event_posts(proxy, sid) == 4
-    assert max(rec.stats.ack_delays) < 1.0 + 0.5  # the interval plus one loaded round trip
+    assert rec.backlog == 0
     await rec.aclose()
 
 
