@@ -9,6 +9,7 @@ from judge.pool import JudgePool
 from judge.runner import execute_job
 from judge.schemas import RunReport, RunRequest
 from judge.settings import JudgeSettings
+from judge.tests_cache import TestsMemo
 
 
 class LocalBackend:
@@ -18,6 +19,7 @@ class LocalBackend:
 
     def __init__(self, settings: JudgeSettings) -> None:
         self.pool = JudgePool(settings, jobs=[execute_job])
+        self.memo = TestsMemo()
 
     async def start(self) -> None:
         await self.pool.start()
@@ -28,11 +30,17 @@ class LocalBackend:
         # The worker is handed only the tests it runs (a Run's hidden tests never run), written by pydantic: for a
         # question with 1.2 MiB of tests, 7 ms where `model_dump` and the pool's `json.dumps` of every test took 22-30
         # ms on the event loop that serves every other request (docs/judge.md).
+        # The tests' JSON is made once per set of TestCase objects (`TestsMemo`: the API's question cache and a judge
+        # host's tests cache share them across runs) and spliced in: 7 ms a Submit of two-sum before.
         executed = executed_part(request)
         try:
-            payload = b'{"request":%s}' % executed.model_dump_json().encode()
+            head = executed.model_dump_json(
+                exclude={"tests"}
+            ).encode()  # {...}: never empty (language, source)
+            tests = self.memo.get(executed.tests).data
         except ValueError as exc:  # text that is not Unicode, which Judge.run refuses before this
             raise JudgeInternalError("judge job payload is not JSON") from exc
+        payload = b'{"request":%s,"tests":%s}}' % (head[:-1], tests)
         result = await self.pool.submit("execute_job", payload, timeout_s=timeout)
         report = RunReport.model_validate(result)
         # The worker withheld compiler output quoting any test it was handed (judge.runner.make_report); only the

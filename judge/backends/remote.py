@@ -41,9 +41,6 @@ import json
 import logging
 import secrets
 import ssl
-import weakref
-from collections import OrderedDict
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import httpx
@@ -51,7 +48,6 @@ from pydantic import ValidationError
 
 from judge import remote_protocol as wire
 from judge.backends.remote_hosts import Host, HostTable
-from judge.bank import TestCase
 from judge.disclosure import executed_part, withhold_quoted_hidden
 from judge.errors import (
     CodeTooLargeError,
@@ -63,14 +59,16 @@ from judge.errors import (
 from judge.limits import JOB_GRACE_S, job_budget_s
 from judge.schemas import RunReport, RunRequest, Timings, Verdict
 from judge.settings import JudgeSettings
+from judge.tests_cache import MEMO_MIN_BYTES, EncodedTests, TestsMemo
 from judge.verdict import overall_verdict
 
 log = logging.getLogger(__name__)
 
 MAX_ANSWER_BYTES = 64 << 20
-DIGEST_MIN_BYTES = 64 << 10  # smaller tests travel with each run: one round trip, never a second for a PUT
+DIGEST_MIN_BYTES = (
+    MEMO_MIN_BYTES  # smaller tests travel with each run: one round trip, never a second for a PUT
+)
 TESTS_PUTS = 2  # how often one run sends its tests to a host that says it does not hold them
-MEMO_BYTES = 64 << 20  # of encoded tests the backend keeps (TestsMemo)
 REPLAYS = 6  # how often one host is asked again for a run that may have started there
 _REPLAY_BACKOFF_S = (0.05, 0.2, 0.5, 1.0, 2.0, 2.0)
 SLOW_ROUNDS = 3  # how often the hosts that timed out on connect are tried again before a run gives up on them
@@ -99,50 +97,6 @@ class _Answer:
     status: int
     headers: httpx.Headers
     body: bytes
-
-
-@dataclass(frozen=True)
-class EncodedTests:
-    data: bytes
-    digest: str
-
-
-class TestsMemo:
-    """Tests as a host receives them, encoded and hashed once per set of TestCase objects: by their identity, which
-    the API's question cache shares across a question version's runs, and which no run changes (TestCases are
-    frozen). An entry keeps weak references to the objects, so it holds no test alive, and is used only while every
-    one of them is the object it encoded (an id can be reused once its object is gone). Only tests sent by digest
-    (at least `min_bytes`) are remembered: at most `max_bytes` of encodings, least recently used dropped first."""
-
-    __test__ = False  # not a pytest class
-
-    def __init__(self, max_bytes: int = MEMO_BYTES, min_bytes: int = DIGEST_MIN_BYTES) -> None:
-        self.max_bytes, self.min_bytes = max_bytes, min_bytes
-        self._entries: OrderedDict[tuple[int, ...], tuple[list[weakref.ref[TestCase]], EncodedTests]] = (
-            OrderedDict()
-        )
-        self._bytes = 0
-        self.encoded = 0  # how many times tests were encoded (a miss)
-
-    def get(self, tests: Sequence[TestCase]) -> EncodedTests:
-        key = tuple(map(id, tests))
-        hit = self._entries.get(key)
-        if hit is not None and all(ref() is test for ref, test in zip(hit[0], tests, strict=True)):
-            self._entries.move_to_end(key)
-            return hit[1]
-        data = wire.encode_tests(tests)
-        encoded = EncodedTests(data, wire.tests_digest(data))
-        self.encoded += 1
-        if len(data) >= self.min_bytes:
-            if hit is not None:  # another set of objects under reused ids
-                self._bytes -= len(hit[1].data)
-            self._entries[key] = ([weakref.ref(t) for t in tests], encoded)
-            self._entries.move_to_end(key)
-            self._bytes += len(data)
-            while self._bytes > self.max_bytes and len(self._entries) > 1:
-                _, (_, dropped) = self._entries.popitem(last=False)
-                self._bytes -= len(dropped.data)
-        return encoded
 
 
 class _Bodies:

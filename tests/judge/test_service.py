@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from judge.backends.local import LocalBackend
+from judge.bank import TestCase as Case
 from judge.bank import load_question
 from judge.errors import CodeTooLargeError, JudgeBusyError
 from judge.schemas import RunLimits, RunRequest, Verdict
@@ -77,3 +79,28 @@ async def test_busy_judge_raises_a_retryable_error(judge_settings):
             await judge.run(_request(QUESTION.references["python"]))
         assert info.value.retryable
         assert (await slow).verdict is Verdict.ACCEPTED
+
+
+async def test_a_questions_tests_are_encoded_once_for_its_submits_and_each_set_is_judged_as_its_own(
+    judge_settings,
+):
+    # The local backend hands a pool worker the tests' JSON made once per set of TestCase objects (the API's question
+    # cache shares them). A set that differs in one test (a new version of the question) is encoded and judged as
+    # its own.
+    first = [*QUESTION.tests]
+    first += [
+        Case(id=f"pad{i}", args=[i, i], expected=2 * i, note="x" * 190, hidden=True) for i in range(400)
+    ]
+    changed = [t.model_copy(update={"expected": t.expected + 1}) if t.id == "pad7" else t for t in first]
+    source = QUESTION.references["python"]
+    async with Judge(judge_settings) as judge:
+        backend = judge.backend
+        assert isinstance(backend, LocalBackend)
+        reports = [
+            await judge.run(_request(source, mode="submit").model_copy(update={"tests": first})) for _ in "ab"
+        ]
+        assert backend.memo.encoded == 1
+        report = await judge.run(_request(source, mode="submit").model_copy(update={"tests": changed}))
+    assert [r.verdict for r in reports] == [Verdict.ACCEPTED] * 2
+    assert report.verdict is Verdict.WRONG_ANSWER
+    assert [t.id for t in report.tests if t.verdict is Verdict.WRONG_ANSWER] == ["pad7"]

@@ -6,9 +6,8 @@ from __future__ import annotations
 import gc
 
 from judge import remote_protocol as wire
-from judge.backends.remote import TestsMemo
 from judge.bank import TestCase as Case
-from judge.tests_cache import TestsCache
+from judge.tests_cache import TestsCache, TestsMemo
 
 
 def _tests(seed: int, count: int = 3, size: int = 3_000) -> list[Case]:
