@@ -150,10 +150,11 @@ def create_app(settings: JudgeSettings, *, host: JudgeHost | None = None) -> Sta
             _authorized_json(request)
             if re.fullmatch(wire.DIGEST_PATTERN, digest) is None:
                 raise _Refusal(404, "not_found", "No such route.")
-            if judge_host.tests.get(digest) is None:
-                body = await _read_body(request, settings)
-                if wire.tests_digest(body) != digest:
-                    raise _Refusal(422, wire.TESTS_DIGEST_MISMATCH, "The tests do not hash to that digest.")
+            # Read whole even when held (the connection stays usable), and checked: other bytes are refused.
+            body = await _read_body(request, settings)
+            if wire.tests_digest(body) != digest:
+                raise _Refusal(422, wire.TESTS_DIGEST_MISMATCH, "The tests do not hash to that digest.")
+            if judge_host.tests.get(digest) is None:  # held: the same bytes, parsed once already
                 try:
                     tests = wire.decode_tests(body)
                 except ValidationError as exc:

@@ -264,10 +264,11 @@ def test_the_service_checks_every_digest_and_test_it_is_given(service: JudgeServ
         assert plain.status_code == 415
         assert by_digest(digest).status_code == 409  # none of those stored anything
 
-        assert client.put(f"/v1/tests/{digest}", content=data, headers=headers).status_code == 204
-        assert (
-            client.put(f"/v1/tests/{digest}", content=data, headers=headers).status_code == 204
-        )  # idempotent
+        for _ in range(2):  # idempotent
+            assert client.put(f"/v1/tests/{digest}", content=data, headers=headers).status_code == 204
+        # Held, and still checked: other bytes under its digest are refused.
+        again = client.put(f"/v1/tests/{digest}", content=data[:-1] + b" ", headers=headers)
+        assert (again.status_code, again.json()["error"]["code"]) == (422, "tests_digest_mismatch")
         assert metric(client, service, "shadows_judge_tests_cached_bytes") >= len(data)
 
         # A run may not bring tests of its own beside the digest, and is checked like any run.
