@@ -286,6 +286,8 @@ async def test_readyz_says_starting_until_the_pool_is_up(judge_settings: JudgeSe
                 "shadows_judge_saturation",
             ):
                 assert f"\n{name} 0.0" in metrics
+            # setup.sh turns on the kernel's disk-wait accounting, and the service says it is on.
+            assert "\nshadows_judge_io_wait_accounted 1.0" in metrics
     finally:
         server.should_exit = True
         await task
