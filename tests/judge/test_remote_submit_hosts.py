@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from pydantic import SecretStr, ValidationError
 
+from judge.backends.remote import RemoteBackend
+from judge.bank import TestCase as Case
 from judge.errors import JudgeBusyError, JudgeConfigurationError
-from judge.remote_protocol import Load
+from judge.remote_protocol import Load, decode_tests
 from judge.schemas import Verdict
 from judge.service import Judge
 from judge.settings import JudgeSettings
@@ -197,3 +200,45 @@ async def test_a_submit_host_url_that_is_not_http_is_refused_at_start() -> None:
     ):
         await judge.start()
     await judge.aclose()
+
+
+class _Puts(httpx.AsyncBaseTransport):
+    """The real transport, keeping each PUT of tests: the host it went to and the tests in it."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.puts: list[tuple[str, list[Case]]] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "PUT":
+            self.puts.append(
+                (f"{request.url.scheme}://{request.url.netloc.decode()}", decode_tests(await request.aread()))
+            )
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+async def test_tests_named_by_digest_reach_only_the_hosts_that_run_them(hosts) -> None:
+    # A Submit whose hidden tests are large names them by digest: they are put to the Submit host alone, and the run
+    # host is sent the visible tests (small: with the run, never put), as before.
+    r, s = hosts
+    request = _request(mode="submit")
+    padded = [t if not t.hidden else t.model_copy(update={"note": "n" * 200}) for t in request.tests]
+    padded += [
+        Case(id=f"pad{i}", args=[i, 1], expected=i + 1, note="p" * 200, hidden=True) for i in range(300)
+    ]
+    transport = _Puts()
+    settings = _settings(r.url, s.url)
+    r_before, s_before = _ran(r), _ran(s)
+    async with Judge(settings, backend=RemoteBackend(settings, transport=transport)) as judge:
+        report = await judge.run(request.model_copy(update={"tests": padded}))
+    assert report.verdict is Verdict.ACCEPTED, [
+        (t.id, t.verdict) for t in report.tests if t.verdict is not Verdict.ACCEPTED
+    ]
+    assert [(host, [t.id for t in tests]) for host, tests in transport.puts] == [
+        (s.url, [t.id for t in padded if t.hidden])
+    ]
+    assert _ran(r) - r_before == Counter({("submit", VISIBLE, 0): 1})
+    assert _ran(s) - s_before == Counter({("submit", 0, HIDDEN + 300): 1})
