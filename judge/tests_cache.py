@@ -88,12 +88,21 @@ class TestsMemo:
         encoded = EncodedTests(data, wire.tests_digest(data))
         self.encoded += 1
         if len(data) >= self.min_bytes:
-            if hit is not None:  # another set of objects under reused ids
-                self._bytes -= len(hit[1].data)
+            self._drop_dead()  # a miss is rare (once per question version): worth a look at every entry
             self._entries[key] = ([weakref.ref(t) for t in tests], encoded)
-            self._entries.move_to_end(key)
             self._bytes += len(data)
             while self._bytes > self.max_bytes and len(self._entries) > 1:
                 _, (_, dropped) = self._entries.popitem(last=False)
                 self._bytes -= len(dropped.data)
         return encoded
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _drop_dead(self) -> None:
+        """Forget the encodings of tests whose objects are gone (a question loaded afresh for one run): they can
+        never be used again, and would hold their bytes until pushed out."""
+        for key, (refs, encoded) in list(self._entries.items()):
+            if any(ref() is None for ref in refs):
+                del self._entries[key]
+                self._bytes -= len(encoded.data)

@@ -39,6 +39,7 @@ def test_tests_whose_objects_are_gone_are_never_answered_from_their_old_encoding
         del tests
         gc.collect()
     assert memo.encoded == 50
+    assert len(memo) == 1  # the encodings of tests that are gone are forgotten, not kept until pushed out
 
 
 def test_small_tests_are_not_remembered_and_the_memo_is_bounded_by_bytes() -> None:
