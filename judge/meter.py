@@ -153,7 +153,8 @@ class Meter:
         listed thread failed, and a gone thread is never listed again: a program starting short-lived threads
         without end (60 alive at a time) left the judge worker holding a descriptor for every thread any sample
         had seen, about 1,000 a second, until it ran out of them (its own opens then failed: cgroup and /proc reads
-        that end and reap a run). Now it holds at most one per thread alive (the run's pids limit)."""
+        that end and reap a run). Now it holds at most one per thread alive (two with delay accounting: its stat
+        too), and the run's pids limit bounds those."""
         listed = set(tids)
         for fds in (self._fds, self._stat_fds):
             for tid in fds.keys() - listed:

@@ -15,7 +15,7 @@ run and every /readyz carries the service's load in the `X-Judge-*` headers belo
 A question's tests are most of a Submit (1.2 MiB of its 1.2 MiB for the bank's largest), and the same for every
 Submit of that question: the caller sends them to a host once, under the SHA-256 of their JSON (`encode_tests`),
 and then only that digest with each run. The host checks the digest against the bytes it received and keeps the
-tests (parsed, with their JSON) in a bounded cache, least recently used first out; one it dropped or never had is
+tests, parsed, in a bounded cache (judge.tests_cache), least recently used first out; one it dropped or never had is
 `tests_unknown`, refused before anything starts. A host that does not know the by-digest route (an older version)
 answers 404 and is sent whole runs.
 """
@@ -53,9 +53,8 @@ CODE_TOO_LARGE = "code_too_large"  # [413] the source is over the service's max_
 BODY_TOO_LARGE = "body_too_large"  # [413] the request body is over serve_max_body_bytes
 UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"  # [415] not application/json
 TESTS_UNKNOWN = "tests_unknown"  # [409] the host holds no tests under that digest (nothing started)
-TESTS_DIGEST_MISMATCH = (
-    "tests_digest_mismatch"  # [422] the tests' bytes do not hash to the digest they were put under
-)
+# [422] the tests' bytes do not hash to the digest they were put under
+TESTS_DIGEST_MISMATCH = "tests_digest_mismatch"
 
 
 class RunEnvelope(BaseModel):
@@ -80,14 +79,11 @@ class RunByDigestEnvelope(BaseModel):
     def with_tests(self, tests: Sequence[TestCase]) -> RunEnvelope:
         """The whole run. Raises ValidationError for a request that is not valid with those tests, or that carries
         tests of its own."""
-        if (
-            "tests" in self.request
-        ):  # refused the way any invalid field is: a ValidationError naming request.tests
-            return RunEnvelope.model_validate(
-                {"run_id": self.run_id, "request": {**self.request, "tests": None}}
-            )
-        return RunEnvelope(
-            run_id=self.run_id, request=RunRequest.model_validate({**self.request, "tests": tests})
+        if "tests" in self.request:
+            # Refused the way any invalid field is: a ValidationError naming request.tests.
+            tests = None  # type: ignore[assignment]
+        return RunEnvelope.model_validate(
+            {"run_id": self.run_id, "request": {**self.request, "tests": tests}}
         )
 
 
