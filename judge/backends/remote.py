@@ -362,9 +362,8 @@ class RemoteBackend:
                 pinned = None
                 tried.add(host)
                 continue
-            if (
-                answer.status == 409 and code == wire.TESTS_UNKNOWN
-            ):  # it would not keep them: not started there
+            if answer.status == 409 and code == wire.TESTS_UNKNOWN:
+                # It would not keep them (put twice, still unknown): nothing started there.
                 log.warning("judge host %s does not keep the tests of run %s", host.url, run_id)
                 pinned = None
                 tried.add(host)

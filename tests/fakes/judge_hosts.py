@@ -56,3 +56,43 @@ class TamperingJudgeHost:
         self._server.should_exit = True
         await self._task
         await self._http.aclose()
+
+
+class ForgetfulJudgeHost:
+    """A judge host on 127.0.0.1 that takes every PUT of tests and never holds them: each run by digest is
+    409 `tests_unknown`. It runs nothing. `seen` lists (method, path) of what it was sent."""
+
+    def __init__(self) -> None:
+        self.url = ""
+        self.seen: list[tuple[str, str]] = []
+        self._server: uvicorn.Server | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def _note(self, request: Request) -> Response:
+        await request.body()
+        self.seen.append((request.method, request.url.path))
+        if request.method == "PUT":
+            return Response(status_code=204)
+        error = {"error": {"code": "tests_unknown", "message": "No tests are held under that digest."}}
+        return Response(json.dumps(error), 409, media_type="application/json")
+
+    async def __aenter__(self) -> ForgetfulJudgeHost:
+        port = free_port()
+        app = Starlette(
+            routes=[
+                Route("/v1/runs/by-digest", self._note, methods=["POST"]),
+                Route("/v1/tests/{digest}", self._note, methods=["PUT"]),
+            ]
+        )
+        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        self._task = asyncio.create_task(self._server.serve())
+        async with asyncio.timeout(30):
+            while not self._server.started:  # noqa: ASYNC110 - uvicorn offers no event to await
+                await asyncio.sleep(0.01)
+        self.url = f"http://127.0.0.1:{port}"
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._server is not None and self._task is not None
+        self._server.should_exit = True
+        await self._task

@@ -17,14 +17,15 @@ import pytest
 from pydantic import SecretStr
 
 from judge import remote_protocol as wire
-from judge.backends.remote import DIGEST_MIN_BYTES, RemoteBackend
+from judge.backends.remote import DIGEST_MIN_BYTES, TESTS_PUTS, RemoteBackend
 from judge.bank import TestCase as Case
 from judge.bank import load_question
+from judge.remote_protocol import Load
 from judge.schemas import RunRequest, Verdict
 from judge.service import Judge
 from judge.settings import JudgeSettings
 from tests.fakes.flaky_proxy import FlakyProxy
-from tests.fakes.judge_hosts import TamperingJudgeHost
+from tests.fakes.judge_hosts import ForgetfulJudgeHost, TamperingJudgeHost
 from tests.judge import judge_service
 from tests.judge.judge_service import TOKEN, JudgeService, auth, metric
 
@@ -193,6 +194,32 @@ def test_a_wrong_answer_by_digest_is_the_same_verdict_as_sent_whole(service: Jud
     whole = wire.ReportEnvelope.model_validate_json(answer.content).report
     assert named == [(t.id, t.verdict) for t in whole.tests]
     assert ("large-0-0", Verdict.WRONG_ANSWER) in named
+
+
+def test_a_host_that_never_keeps_the_tests_is_put_them_twice_then_passed_over(service: JudgeService) -> None:
+    tests = _large(2, 12_000, seed=6)
+
+    async def main() -> Verdict:
+        async with ForgetfulJudgeHost() as forgetful:
+            settings = _settings(forgetful.url, service.url)
+            backend = RemoteBackend(settings)
+            async with Judge(settings, backend=backend) as judge:
+                for host in backend.hosts:  # the forgetful host looks idle, so it is tried first
+                    idle = host.url == forgetful.url
+                    host.load = Load(running=0 if idle else 4, queued=0 if idle else 4, slots=1)
+                    host.ready, host.down, host.sent = (
+                        True,
+                        False,
+                        0,
+                    )  # it has no /readyz: as if it said ready
+                report = await judge.run(_submit(tests))
+            by_digest, put = ("POST", wire.RUNS_BY_DIGEST_PATH), ("PUT", f"/v1/tests/{_digest_of(tests)[1]}")
+            assert forgetful.seen == [by_digest, put] * TESTS_PUTS + [by_digest]
+            return report.verdict
+
+    started = sum(service.run_ids("judge.run.started").values())
+    assert asyncio.run(main()) is Verdict.ACCEPTED  # on the other host, once
+    assert sum(service.run_ids("judge.run.started").values()) == started + 1
 
 
 def test_an_older_host_without_the_route_is_sent_whole_runs_from_then_on(service: JudgeService) -> None:
