@@ -29,6 +29,7 @@ from pathlib import Path
 _CLK_TCK = os.sysconf("SC_CLK_TCK")
 _DELAYACCT = "/proc/sys/kernel/task_delayacct"
 _BLKIO_FIELD = 39  # delayacct_blkio_ticks, field 42 of /proc/<tid>/stat, counted from the state (field 3)
+_IO_TICK_NS = 1_000_000_000 // _CLK_TCK  # the kernel shows that delay in clock ticks
 
 
 def io_wait_accounted() -> bool:
@@ -47,7 +48,8 @@ class Sample:
 
     at: float  # monotonic seconds
     cpu_ns: int
-    threads: dict[int, tuple[int, int]] | None = None  # tid -> (exec ns, waited ns), when sampled
+    # tid -> (exec ns, run_delay ns, block I/O delay ns: 0 unless accounted), when sampled
+    threads: dict[int, tuple[int, int, int]] | None = None
     own_delay_ns: int = 0
 
 
@@ -100,7 +102,7 @@ class Meter:
 
     def sample(self, now: float, *, threads: bool = True) -> Sample:
         """The counters now; the program's threads' only when asked (one read per thread)."""
-        found: dict[int, tuple[int, int]] | None = None
+        found: dict[int, tuple[int, int, int]] | None = None
         if threads:
             found = {}
             tids = self._tids()
@@ -108,7 +110,7 @@ class Meter:
             for tid in tids:
                 stat = self._schedstat(tid)
                 if stat is not None:
-                    found[tid] = (stat[0], stat[1] + self._io_delay_ns(tid)) if self._io else stat
+                    found[tid] = (stat[0], stat[1], self._io_delay_ns(tid) if self._io else 0)
         return Sample(at=now, cpu_ns=self.cpu_ns(), threads=found, own_delay_ns=self.own_delay_ns())
 
     def own_delay_ns(self) -> int:
@@ -200,6 +202,9 @@ class WaitTracker:
     def __init__(self, start: Sample) -> None:
         self.start = start
         self.worst_ns = 0
+        # Per thread: its block I/O delay as last read, and when; and how much of its growth since `start` counts.
+        self._io_read = {tid: (start.at, t[2]) for tid, t in (start.threads or {}).items()}
+        self._io_waited: dict[int, int] = {}
         self.own_from_ns = start.own_delay_ns
         self.own_counted_ns = 0
         self._working = True  # from the start sample the supervisor sends the test's input
@@ -229,10 +234,23 @@ class WaitTracker:
     def observe(self, sample: Sample) -> None:
         if self.start.threads is None or sample.threads is None:
             return
-        for tid, (exec_ns, delay_ns) in sample.threads.items():
-            exec0, delay0 = self.start.threads.get(tid, (0, 0))  # a thread born since: all of its own
+        for tid, (exec_ns, delay_ns, io_ns) in sample.threads.items():
+            exec0, delay0, _ = self.start.threads.get(tid, (0, 0, 0))  # a thread born since: all of its own
+            io_waited = self._io(tid, sample.at, io_ns)
             if exec_ns > exec0:  # only threads that ran during the interval: an idle thread waits for nothing
-                self.worst_ns = max(self.worst_ns, delay_ns - delay0)
+                self.worst_ns = max(self.worst_ns, delay_ns - delay0 + io_waited)
+
+    def _io(self, tid: int, at: float, io_ns: int) -> int:
+        """Thread `tid`'s disk waiting since `start`, as far as it is possible: its block I/O delay counts by each
+        growth between two readings no larger than the wall time between them (and a clock tick, the kernel's
+        rounding). This kernel (6.18) was seen to add its whole uptime to a fresh thread's delay (a sandboxed node
+        thread read 28,380 s, its start time since boot): a growth no thread could have waited is not counted."""
+        last_at, last_ns = self._io_read.get(tid, (self.start.at, 0))
+        grew = io_ns - last_ns
+        if 0 < grew <= (at - last_at) * 1e9 + _IO_TICK_NS:
+            self._io_waited[tid] = self._io_waited.get(tid, 0) + grew
+        self._io_read[tid] = (at, io_ns)
+        return self._io_waited.get(tid, 0)
 
 
 def _parse_schedstat(data: bytes) -> tuple[int, int] | None:

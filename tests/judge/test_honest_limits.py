@@ -471,9 +471,8 @@ def _evicted(path: str) -> Iterator[None]:
 
 def test_waiting_for_the_disk_is_not_charged_but_earns_no_more_than_the_limit(sandbox, judge_settings):
     # A correct program whose runtime's files the host evicts from its page cache reads them from disk again, in
-    # the kernel, neither running nor waiting for a CPU. That time was charged as its own (most likely why the bank's
-    # merge-intervals references, 50 ms on a quiet host, were time_limit in two full runs of the suite). Now it
-    # counts as waiting, like waiting for a CPU, and like it earns at most the limit again.
+    # the kernel, neither running nor waiting for a CPU. That time was charged as its own. Now it counts as waiting,
+    # like waiting for a CPU, and like it earns at most the limit again.
     assert io_wait_accounted(), "kernel.task_delayacct is off: scripts/setup.sh turns it on (as root)"
     stdlib = subprocess.run(
         [judge_settings.python_bin, "-c", "import os; print(os.path.dirname(os.__file__))"],

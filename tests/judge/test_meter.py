@@ -150,20 +150,43 @@ def test_the_meter_holds_no_descriptor_for_a_thread_that_is_gone():
     assert most <= 200
 
 
-def _sample(at: float, threads: dict[int, tuple[int, int]] | None) -> Sample:
+def _sample(at: float, threads: dict[int, tuple[int, int, int]] | None) -> Sample:
     return Sample(at=at, cpu_ns=0, threads=threads)
 
 
 def test_waiting_counts_for_threads_that_ran_since_the_start_and_all_of_a_new_threads():
-    tracker = WaitTracker(_sample(0.0, {7: (1_000, 400_000_000)}))  # 0.4 s waited before this test: not ours
-    tracker.observe(_sample(0.05, {7: (9_000, 430_000_000), 8: (5_000, 2_000_000)}))  # 8 is born since
+    tracker = WaitTracker(
+        _sample(0.0, {7: (1_000, 400_000_000, 0)})
+    )  # 0.4 s waited before this test: not ours
+    tracker.observe(_sample(0.05, {7: (9_000, 430_000_000, 0), 8: (5_000, 2_000_000, 0)}))  # 8 is born since
     assert tracker.worst_ns == 30_000_000
 
 
+def test_disk_waiting_counts_only_as_far_as_a_thread_could_have_waited():
+    # Per thread: (exec ns, run_delay ns, block I/O delay ns). Thread 1 waits 30 ms for the disk in the first 50 ms,
+    # then its delay jumps by the host's uptime (this kernel did that to a fresh node thread: 28,380 s), then it
+    # waits 20 ms more. Thread 2, born since the start, shows 40 ms at its first reading: possible in 100 ms. Thread 3,
+    # born since too, shows its birth with the uptime already added.
+    uptime = 28_380 * 10**9
+    tracker = WaitTracker(_sample(0.0, {1: (0, 0, 5_000_000)}))
+    tracker.observe(_sample(0.05, {1: (10, 0, 35_000_000)}))
+    assert tracker.worst_ns == 30_000_000
+    tracker.observe(
+        _sample(0.1, {1: (20, 0, 35_000_000 + uptime), 2: (10, 0, 40_000_000), 3: (10, 0, uptime)})
+    )
+    assert (
+        tracker.worst_ns == 40_000_000
+    )  # thread 2's; thread 1's jump and thread 3's birth count for nothing
+    tracker.observe(_sample(0.15, {1: (30, 0, 55_000_000 + uptime)}))
+    assert tracker.worst_ns == 50_000_000  # thread 1: 30 ms, then 20 ms
+
+
 def test_an_idle_thread_waits_for_nothing():
-    # Per thread: (exec ns, run_delay ns) at the test's start and at its end.
-    tracker = WaitTracker(_sample(0.0, {1: (0, 0), 2: (100, 900), 3: (0, 0)}))
-    tracker.observe(_sample(0.1, {1: (50, 40), 2: (400, 1_900), 3: (0, 7_000)}))  # 3 waited but never ran
+    # Per thread: (exec ns, run_delay ns, disk waiting ns) at the test's start and at its end.
+    tracker = WaitTracker(_sample(0.0, {1: (0, 0, 0), 2: (100, 900, 0), 3: (0, 0, 0)}))
+    tracker.observe(
+        _sample(0.1, {1: (50, 40, 0), 2: (400, 1_900, 0), 3: (0, 7_000, 0)})
+    )  # 3 waited but never ran
     assert tracker.worst_ns == 1_000
 
 
@@ -172,17 +195,17 @@ def test_the_supervisors_waiting_counts_only_where_the_program_may_have_waited_f
     # sample (nobody waited for it), 3 ms to wake for the program's output (it may have been blocked on a full
     # pipe) and 1 ms more while it reads it, 10 ms to wake for another sample, and 2 ms to see the end.
     # 1 + 3 + 1 + 2 ms are taken off, with the program's own 1 ms.
-    start = Sample(at=0.0, cpu_ns=0, threads={1: (0, 0)}, own_delay_ns=5_000_000)
+    start = Sample(at=0.0, cpu_ns=0, threads={1: (0, 0, 0)}, own_delay_ns=5_000_000)
     tracker = WaitTracker(start)
     tracker.resting(6_000_000)
     tracker.woke(21_000_000, for_program=False)
-    tracker.observe(Sample(at=0.25, cpu_ns=0, threads={1: (1_000, 1_000_000)}, own_delay_ns=21_000_000))
+    tracker.observe(Sample(at=0.25, cpu_ns=0, threads={1: (1_000, 1_000_000, 0)}, own_delay_ns=21_000_000))
     tracker.resting(21_000_000)
     tracker.woke(24_000_000, for_program=True)
     tracker.resting(25_000_000)
     tracker.woke(35_000_000, for_program=False)
     tracker.resting(35_000_000)
-    end = Sample(at=0.5, cpu_ns=0, threads={1: (2_000, 1_000_000)}, own_delay_ns=37_000_000)
+    end = Sample(at=0.5, cpu_ns=0, threads={1: (2_000, 1_000_000, 0)}, own_delay_ns=37_000_000)
     meter = Meter(os.getpid(), cpuacct_dir=None)
     usage = meter.usage(start, end, seen=tracker)
     meter.close()
