@@ -241,14 +241,15 @@ class WaitTracker:
                 self.worst_ns = max(self.worst_ns, delay_ns - delay0 + io_waited)
 
     def _io(self, tid: int, at: float, io_ns: int) -> int:
-        """Thread `tid`'s disk waiting since `start`, as far as it is possible: its block I/O delay counts by each
-        growth between two readings no larger than the wall time between them (and a clock tick, the kernel's
-        rounding). This kernel (6.18) was seen to add its whole uptime to a fresh thread's delay (a sandboxed node
-        thread read 28,380 s, its start time since boot): a growth no thread could have waited is not counted."""
-        last_at, last_ns = self._io_read.get(tid, (self.start.at, 0))
-        grew = io_ns - last_ns
-        if 0 < grew <= (at - last_at) * 1e9 + _IO_TICK_NS:
-            self._io_waited[tid] = self._io_waited.get(tid, 0) + grew
+        """Thread `tid`'s disk waiting since `start`, as far as it is possible: never more than the wall time since
+        `start` (and a clock tick, the kernel's rounding). The kernel adds a wait to the delay when it ends, so one
+        growth may hold a wait longer than the time between two readings; but this kernel (6.18) was also seen to add
+        its whole uptime to a fresh thread's delay (a sandboxed node thread read 28,380 s, its start time since
+        boot), and a growth larger than the test so far is no waiting of the test's: it is not counted at all."""
+        bound = int((at - self.start.at) * 1e9) + _IO_TICK_NS
+        grew = io_ns - self._io_read.get(tid, (self.start.at, 0))[1]
+        if 0 < grew <= bound:
+            self._io_waited[tid] = min(bound, self._io_waited.get(tid, 0) + grew)
         self._io_read[tid] = (at, io_ns)
         return self._io_waited.get(tid, 0)
 

@@ -24,6 +24,7 @@ It never trusts anything the process says about time, and a record only counts f
 from __future__ import annotations
 
 import errno
+import logging
 import math
 import os
 import selectors
@@ -35,6 +36,8 @@ from typing import Any, Literal
 from judge.meter import Meter, Usage, WaitTracker
 from judge.protocol import RECORD_CAP, frame, is_test_record, new_nonce, parse_line
 from judge.sandbox_process import ProcessEnd, SandboxProcess
+
+log = logging.getLogger(__name__)
 
 _READ_CHUNK = 65536
 # Tests that answer sooner than this are charged their wall time less the supervisor's own waiting (see run_test).
@@ -244,6 +247,11 @@ class Supervisor:
                 if now >= wall_deadline:
                     usage = self.meter.usage(start, self.meter.sample(now), seen=self._seen)
                     if usage.charged_s >= limit_s or now >= hard_deadline:
+                        # What the time was made of, for whoever must tell a slow program from a stalled host.
+                        log.info(
+                            "judge.test.over_time limit=%.3f wall=%.3f cpu=%.3f waited=%.3f hard_deadline=%s",
+                            limit_s, usage.wall_s, usage.cpu_s, usage.waited_s, now >= hard_deadline,
+                        )  # fmt: skip
                         self._stop(w, "time")
                         return w
                     wall_deadline = min(hard_deadline, start.at + limit_s + usage.waited_s + 0.001)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -23,14 +24,21 @@ def test_the_bank_loads_and_is_not_empty():
 
 
 @pytest.mark.parametrize(("directory", "language"), CASES)
-def test_reference_solution_passes_every_test(sandbox, judge_settings, directory, language):
+def test_reference_solution_passes_every_test(sandbox, judge_settings, directory, language, caplog):
+    caplog.set_level(
+        logging.INFO, logger="judge.supervisor"
+    )  # a time-out's wall, CPU and waiting, if one happens
     question = load_question(directory)
     request = RunRequest.for_question(
         question, language=language, source=question.references[language], mode="submit"
     )
     report = run_request(request, sandbox, judge_settings)
     failures = [(t.id, t.verdict.value, t.message) for t in report.tests if t.verdict is not Verdict.ACCEPTED]
-    assert report.verdict is Verdict.ACCEPTED, (report.compile_output[:2000], failures[:5])
+    assert report.verdict is Verdict.ACCEPTED, (
+        report.compile_output[:2000],
+        failures[:5],
+        caplog.messages[-3:],
+    )
     assert report.passed == len(question.tests)
 
 

@@ -164,9 +164,10 @@ def test_waiting_counts_for_threads_that_ran_since_the_start_and_all_of_a_new_th
 
 def test_disk_waiting_counts_only_as_far_as_a_thread_could_have_waited():
     # Per thread: (exec ns, run_delay ns, block I/O delay ns). Thread 1 waits 30 ms for the disk in the first 50 ms,
-    # then its delay jumps by the host's uptime (this kernel did that to a fresh node thread: 28,380 s), then it
-    # waits 20 ms more. Thread 2, born since the start, shows 40 ms at its first reading: possible in 100 ms. Thread 3,
-    # born since too, shows its birth with the uptime already added.
+    # then its delay jumps by the host's uptime (this kernel did that to a fresh node thread: 28,380 s), then one wait
+    # of 80 ms ends (the kernel adds a wait when it ends: more than the 50 ms between two readings). Thread 2, born
+    # since the start, shows 40 ms at its first reading: possible in 100 ms. Thread 3, born since too, shows its
+    # birth with the uptime already added.
     uptime = 28_380 * 10**9
     tracker = WaitTracker(_sample(0.0, {1: (0, 0, 5_000_000)}))
     tracker.observe(_sample(0.05, {1: (10, 0, 35_000_000)}))
@@ -177,8 +178,10 @@ def test_disk_waiting_counts_only_as_far_as_a_thread_could_have_waited():
     assert (
         tracker.worst_ns == 40_000_000
     )  # thread 2's; thread 1's jump and thread 3's birth count for nothing
-    tracker.observe(_sample(0.15, {1: (30, 0, 55_000_000 + uptime)}))
-    assert tracker.worst_ns == 50_000_000  # thread 1: 30 ms, then 20 ms
+    tracker.observe(_sample(0.15, {1: (30, 0, 115_000_000 + uptime)}))
+    assert tracker.worst_ns == 110_000_000  # thread 1: 30 ms, then 80 ms
+    tracker.observe(_sample(0.2, {1: (40, 0, 300_000_000 + uptime)}))
+    assert tracker.worst_ns == 210_000_000  # never more than the test so far (and a tick): 200 + 10 ms
 
 
 def test_an_idle_thread_waits_for_nothing():
