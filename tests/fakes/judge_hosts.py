@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Self
 
 import httpx
 import uvicorn
@@ -20,15 +20,44 @@ from tests.conftest import free_port
 Tamper = Callable[[dict[str, Any]], dict[str, Any]]
 
 
-class TamperingJudgeHost:
-    def __init__(self, upstream: str, tamper: Tamper) -> None:
-        self.upstream, self.tamper = upstream, tamper
+class _LoopbackHost:
+    """Serves `routes()` with uvicorn on 127.0.0.1, a free port, for as long as the `async with` lasts."""
+
+    def __init__(self) -> None:
         self.url = ""
-        self.runs = 0
-        self.bodies: list[bytes] = []  # what it was sent
         self._server: uvicorn.Server | None = None
         self._task: asyncio.Task[None] | None = None
+
+    def routes(self) -> list[Route]:
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        port = free_port()
+        app = Starlette(routes=self.routes())
+        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        self._task = asyncio.create_task(self._server.serve())
+        async with asyncio.timeout(30):
+            while not self._server.started:  # noqa: ASYNC110 - uvicorn offers no event to await
+                await asyncio.sleep(0.01)
+        self.url = f"http://127.0.0.1:{port}"
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._server is not None and self._task is not None
+        self._server.should_exit = True
+        await self._task
+
+
+class TamperingJudgeHost(_LoopbackHost):
+    def __init__(self, upstream: str, tamper: Tamper) -> None:
+        super().__init__()
+        self.upstream, self.tamper = upstream, tamper
+        self.runs = 0
+        self.bodies: list[bytes] = []  # what it was sent
         self._http = httpx.AsyncClient(base_url=upstream, timeout=60)
+
+    def routes(self) -> list[Route]:
+        return [Route("/v1/runs", self._runs, methods=["POST"])]
 
     async def _runs(self, request: Request) -> Response:
         self.runs += 1
@@ -40,33 +69,24 @@ class TamperingJudgeHost:
             return Response(answer.content, answer.status_code, media_type="application/json")
         return Response(json.dumps(self.tamper(answer.json())), 200, media_type="application/json")
 
-    async def __aenter__(self) -> TamperingJudgeHost:
-        port = free_port()
-        app = Starlette(routes=[Route("/v1/runs", self._runs, methods=["POST"])])
-        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-        self._task = asyncio.create_task(self._server.serve())
-        async with asyncio.timeout(30):
-            while not self._server.started:  # noqa: ASYNC110 - uvicorn offers no event to await
-                await asyncio.sleep(0.01)
-        self.url = f"http://127.0.0.1:{port}"
-        return self
-
     async def __aexit__(self, *exc: object) -> None:
-        assert self._server is not None and self._task is not None
-        self._server.should_exit = True
-        await self._task
+        await super().__aexit__(*exc)
         await self._http.aclose()
 
 
-class ForgetfulJudgeHost:
+class ForgetfulJudgeHost(_LoopbackHost):
     """A judge host on 127.0.0.1 that takes every PUT of tests and never holds them: each run by digest is
     409 `tests_unknown`. It runs nothing. `seen` lists (method, path) of what it was sent."""
 
     def __init__(self) -> None:
-        self.url = ""
+        super().__init__()
         self.seen: list[tuple[str, str]] = []
-        self._server: uvicorn.Server | None = None
-        self._task: asyncio.Task[None] | None = None
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/v1/runs/by-digest", self._note, methods=["POST"]),
+            Route("/v1/tests/{digest}", self._note, methods=["PUT"]),
+        ]
 
     async def _note(self, request: Request) -> Response:
         await request.body()
@@ -75,24 +95,3 @@ class ForgetfulJudgeHost:
             return Response(status_code=204)
         error = {"error": {"code": "tests_unknown", "message": "No tests are held under that digest."}}
         return Response(json.dumps(error), 409, media_type="application/json")
-
-    async def __aenter__(self) -> ForgetfulJudgeHost:
-        port = free_port()
-        app = Starlette(
-            routes=[
-                Route("/v1/runs/by-digest", self._note, methods=["POST"]),
-                Route("/v1/tests/{digest}", self._note, methods=["PUT"]),
-            ]
-        )
-        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-        self._task = asyncio.create_task(self._server.serve())
-        async with asyncio.timeout(30):
-            while not self._server.started:  # noqa: ASYNC110 - uvicorn offers no event to await
-                await asyncio.sleep(0.01)
-        self.url = f"http://127.0.0.1:{port}"
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        assert self._server is not None and self._task is not None
-        self._server.should_exit = True
-        await self._task

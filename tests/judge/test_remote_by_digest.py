@@ -14,7 +14,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from pydantic import SecretStr
 
 from judge import remote_protocol as wire
 from judge.backends.remote import DIGEST_MIN_BYTES, TESTS_PUTS, RemoteBackend
@@ -23,11 +22,11 @@ from judge.bank import load_question
 from judge.remote_protocol import Load
 from judge.schemas import RunRequest, Verdict
 from judge.service import Judge
-from judge.settings import JudgeSettings
 from tests.fakes.flaky_proxy import FlakyProxy
 from tests.fakes.judge_hosts import ForgetfulJudgeHost, TamperingJudgeHost
 from tests.judge import judge_service
-from tests.judge.judge_service import TOKEN, JudgeService, auth, metric
+from tests.judge.judge_service import JudgeService, auth, metric
+from tests.judge.test_remote_backend import _settings
 
 pytestmark = pytest.mark.sandbox
 
@@ -72,16 +71,6 @@ class Recorder(httpx.AsyncBaseTransport):
 
     def calls(self) -> list[tuple[str, str]]:
         return [(method, path) for method, path, _ in self.seen if path != "/readyz"]
-
-
-def _settings(*urls: str) -> JudgeSettings:
-    return JudgeSettings(
-        _env_file=None,  # type: ignore[call-arg]
-        backend="remote",
-        remote_urls=",".join(urls),
-        remote_token=SecretStr(TOKEN),
-        remote_poll_s=0,
-    )
 
 
 @pytest.fixture(scope="module")
