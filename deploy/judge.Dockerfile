@@ -10,8 +10,10 @@
 #   pivot_root, umount2: Docker's default profile blocks them. Run with `--security-opt seccomp=unconfined` (the
 #   judge installs its own deny-list inside every sandbox, judge/seccomp.py) or a profile that adds those calls,
 #   and `--security-opt apparmor=unconfined` where AppArmor confines containers; never `--privileged`;
-# - kernel.task_delayacct=1 on the host (not namespaced: a node sysctl): without it a program's waiting for the disk
-#   is charged against its time limit (docs/judge.md, "Time"); the judge logs a warning at start;
+# - per-run cgroups (memory, pids, CPU, disk reads, and the cgroup v2 group whose io.pressure keeps a program's
+#   waiting for the disk off its time) need the judge to run as root with the cgroup filesystems writable; as the
+#   user below it has rlimits only, and its /metrics report shadows_judge_io_wait_accounted 0 (docs/judge.md,
+#   "Time" and "Limits");
 # - on Kubernetes: a node whose kernel allows user namespaces (label them `shadows.dev/userns=true`) and the pod's
 #   `securityContext.seccompProfile: Unconfined` (deploy/k8s/judge.yaml).
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-from judge.meter import io_wait_accounted
+from judge.cgroups import pressure_parent
 from judge.remote_protocol import Load
 
 RUN_SECONDS_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 8, 13, 20, 30)
@@ -35,10 +35,11 @@ class HostMetrics:
         self.registry = CollectorRegistry()
         Gauge(
             "shadows_judge_io_wait_accounted",
-            "1 when this host's kernel accounts each task's disk waits (kernel.task_delayacct), which the judge then "
-            "does not charge to programs; 0: a program's waiting for the disk counts against its time limit",
+            "1 when each run gets a cgroup v2 group whose io.pressure shows how long it waited for the disk, which "
+            "the judge then does not charge to programs; 0: a program's waiting for the disk counts against its "
+            "time limit",
             registry=self.registry,
-        ).set_function(lambda: 1.0 if io_wait_accounted() else 0.0)
+        ).set_function(lambda: 1.0 if pressure_parent() is not None else 0.0)
         Gauge(
             "shadows_judge_tests_cached_bytes",
             "JSON size of the questions' tests this judge service holds by digest",

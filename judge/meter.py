@@ -3,17 +3,21 @@ it wait for a CPU, read between two instants chosen by the supervisor.
 
 - CPU: the run's cgroup v1 `cpuacct.usage` (every process and thread in the group, children included), or, without
   cgroups (unprivileged development), the sum of utime+stime over the process tree in /proc.
-- Waiting: each thread's `run_delay` from /proc/<tid>/schedstat (time spent runnable but not running) and, when the
-  kernel's delay accounting is on (`kernel.task_delayacct`), its block I/O delay from /proc/<tid>/stat (time spent
-  waiting for the disk: above all the pages of the runtime's own files that the host had evicted from its page
-  cache, under memory pressure or proactive reclaim, and reads again on the program's time). A test is charged
-  `max(cpu, wall - waited)`, where `waited` is the largest waiting any of the program's busy threads accumulated
-  during the test plus the supervisor's own waiting to wake for the program: for its output or input, which the
-  program may have been blocked on, and to see its end. Waking only to take a sample keeps nobody waiting, and
-  counting that too charged a program sleeping 0.5 s only 0.37 s on a busy host. On an idle host `waited` is ~0 and
-  the charge is the wall time; on a loaded one an honest program is not blamed for the load, nor for the disk. The
-  candidate cannot shrink its charge below its CPU time, which is charged in full, and waiting earns at most the
-  limit again in wall time (the supervisor's hard deadline).
+- Waiting: each thread's `run_delay` from /proc/<tid>/schedstat (time spent runnable but not running), and the run's
+  stall on the disk: the "some" total of its cgroup v2 group's `io.pressure` (judge.cgroups), the time during which
+  at least one of its tasks waited for a read (above all of the pages of the runtime's own files that the host had
+  evicted from its page cache, under memory pressure or proactive reclaim, and reads again on the program's time).
+  A test is charged `max(cpu, wall - waited)`, where `waited` is the largest waiting for a CPU any of the program's
+  busy threads accumulated during the test, plus the run's disk stall during it, plus the supervisor's own waiting
+  to wake for the program: for its output or input, which the program may have been blocked on, and to see its end.
+  Waking only to take a sample keeps nobody waiting, and counting that too charged a program sleeping 0.5 s only
+  0.37 s on a busy host. On an idle host `waited` is ~0 and the charge is the wall time; on a loaded one an honest
+  program is not blamed for the load, nor for the disk. The candidate cannot shrink its charge below its CPU time,
+  which is charged in full, and waiting earns at most the limit again in wall time (the supervisor's hard deadline).
+
+  Not each thread's block I/O delay (field 42 of /proc/<tid>/stat, with `kernel.task_delayacct`): on this kind of
+  host (Linux 6.18) it is not a measure. One 50 ms interval added 33,316 s to a thread's (the time since boot), others
+  0.5 to 7 s while its group's pressure rose by 0 to 2 ms; a sleeping program was credited waiting it never did.
 
 Reads are `pread`s on file descriptors kept open for the process's lifetime (about a microsecond each; /proc/<tid>/stat
 a few), except the cgroup's task list, which must be opened afresh to be current.
@@ -27,19 +31,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _CLK_TCK = os.sysconf("SC_CLK_TCK")
-_DELAYACCT = "/proc/sys/kernel/task_delayacct"
-_BLKIO_FIELD = 39  # delayacct_blkio_ticks, field 42 of /proc/<tid>/stat, counted from the state (field 3)
-_IO_TICK_NS = 1_000_000_000 // _CLK_TCK  # the kernel shows that delay in clock ticks
-
-
-def io_wait_accounted() -> bool:
-    """Whether the kernel accounts each task's block I/O delay (`kernel.task_delayacct = 1`, or `delayacct` on the
-    kernel's command line). Off, a program kept waiting for the disk is charged that time as its own."""
-    try:
-        with open(_DELAYACCT, "rb") as f:
-            return f.read().strip() == b"1"
-    except OSError:
-        return False
 
 
 @dataclass(frozen=True)
@@ -48,9 +39,9 @@ class Sample:
 
     at: float  # monotonic seconds
     cpu_ns: int
-    # tid -> (exec ns, run_delay ns, block I/O delay ns: 0 unless accounted), when sampled
-    threads: dict[int, tuple[int, int, int]] | None = None
+    threads: dict[int, tuple[int, int]] | None = None  # tid -> (exec ns, run_delay ns), when sampled
     own_delay_ns: int = 0
+    io_stall_ns: int | None = None  # the run's stall on the disk so far (None: no pressure group)
 
 
 @dataclass(frozen=True)
@@ -68,14 +59,17 @@ class Usage:
 
 
 class Meter:
-    """Samples one sandboxed process. `cpuacct_dir` is its run cgroup (None: walk /proc from `root_pid`)."""
+    """Samples one sandboxed process. `cpuacct_dir` is its run cgroup (None: walk /proc from `root_pid`);
+    `pressure_dir` its cgroup v2 group (None: its disk stall is not known, and counts as its own time)."""
 
-    def __init__(self, root_pid: int, cpuacct_dir: Path | None) -> None:
+    def __init__(self, root_pid: int, cpuacct_dir: Path | None, pressure_dir: Path | None = None) -> None:
         self.root_pid = root_pid
         self._fds: dict[int, int] = {}
-        self._stat_fds: dict[int, int] = {}  # tid -> /proc/<tid>/stat, when block I/O delay is accounted
-        self._io = io_wait_accounted()
         self._cpu_fd = -1
+        self._io_fd = -1
+        if pressure_dir is not None:
+            with contextlib.suppress(OSError):
+                self._io_fd = os.open(pressure_dir / "io.pressure", os.O_RDONLY | os.O_CLOEXEC)
         self._tasks = str(cpuacct_dir / "tasks") if cpuacct_dir is not None else None
         if cpuacct_dir is not None:
             with contextlib.suppress(OSError):
@@ -85,13 +79,12 @@ class Meter:
             self._own_fd = os.open("/proc/thread-self/schedstat", os.O_RDONLY | os.O_CLOEXEC)
 
     def close(self) -> None:
-        for fd in (self._cpu_fd, self._own_fd, *self._fds.values(), *self._stat_fds.values()):
+        for fd in (self._cpu_fd, self._own_fd, self._io_fd, *self._fds.values()):
             if fd >= 0:
                 with contextlib.suppress(OSError):
                     os.close(fd)
         self._fds.clear()
-        self._stat_fds.clear()
-        self._cpu_fd = self._own_fd = -1
+        self._cpu_fd = self._own_fd = self._io_fd = -1
 
     def cpu_ns(self) -> int:
         """CPU time used so far by every thread and process of the run."""
@@ -102,7 +95,7 @@ class Meter:
 
     def sample(self, now: float, *, threads: bool = True) -> Sample:
         """The counters now; the program's threads' only when asked (one read per thread)."""
-        found: dict[int, tuple[int, int, int]] | None = None
+        found: dict[int, tuple[int, int]] | None = None
         if threads:
             found = {}
             tids = self._tids()
@@ -110,8 +103,24 @@ class Meter:
             for tid in tids:
                 stat = self._schedstat(tid)
                 if stat is not None:
-                    found[tid] = (stat[0], stat[1], self._io_delay_ns(tid) if self._io else 0)
-        return Sample(at=now, cpu_ns=self.cpu_ns(), threads=found, own_delay_ns=self.own_delay_ns())
+                    found[tid] = stat
+        return Sample(
+            at=now,
+            cpu_ns=self.cpu_ns(),
+            threads=found,
+            own_delay_ns=self.own_delay_ns(),
+            io_stall_ns=self.io_stall_ns(),
+        )
+
+    def io_stall_ns(self) -> int | None:
+        """How long the run has been stalled on the disk so far (its group's `io.pressure` "some" total); None
+        without a pressure group."""
+        if self._io_fd < 0:
+            return None
+        try:
+            return parse_io_stall_us(os.pread(self._io_fd, 256, 0)) * 1000
+        except (OSError, ValueError):
+            return None
 
     def own_delay_ns(self) -> int:
         """How long the calling (supervising) thread has waited for a CPU so far."""
@@ -121,12 +130,13 @@ class Meter:
         return own[1] if own else 0
 
     def usage(self, start: Sample, end: Sample, *, seen: WaitTracker | None = None) -> Usage:
-        """Use between `start` and `end`. The program's waiting is the most any of its threads waited, as seen at
-        `end` and at the samples `seen` took meanwhile (threads that ended before `end` count too), plus the
-        supervisor's own waiting that may have kept the program waiting (`WaitTracker.own_waited_ns`)."""
+        """Use between `start` and `end`. The program's waiting is the most any of its threads waited for a CPU, as
+        seen at `end` and at the samples `seen` took meanwhile (threads that ended before `end` count too), plus its
+        stall on the disk (`WaitTracker.io_stalled_ns`), plus the supervisor's own waiting that may have kept the
+        program waiting (`WaitTracker.own_waited_ns`)."""
         tracker = seen or WaitTracker(start)
         tracker.observe(end)
-        waited = tracker.worst_ns + tracker.own_waited_ns(end)
+        waited = tracker.worst_ns + tracker.io_stalled_ns(end) + tracker.own_waited_ns(end)
         return Usage(
             wall_s=max(0.0, end.at - start.at),
             cpu_s=max(0, end.cpu_ns - start.cpu_ns) / 1e9,
@@ -155,13 +165,10 @@ class Meter:
         listed thread failed, and a gone thread is never listed again: a program starting short-lived threads
         without end (60 alive at a time) left the judge worker holding a descriptor for every thread any sample
         had seen, about 1,000 a second, until it ran out of them (its own opens then failed: cgroup and /proc reads
-        that end and reap a run). Now it holds at most one per thread alive (two with delay accounting: its stat
-        too), and the run's pids limit bounds those."""
-        listed = set(tids)
-        for fds in (self._fds, self._stat_fds):
-            for tid in fds.keys() - listed:
-                with contextlib.suppress(OSError):
-                    os.close(fds.pop(tid))
+        that end and reap a run). Now it holds at most one per thread alive, and the run's pids limit bounds those."""
+        for tid in self._fds.keys() - set(tids):
+            with contextlib.suppress(OSError):
+                os.close(self._fds.pop(tid))
 
     def _schedstat(self, tid: int) -> tuple[int, int] | None:
         fd = self._fds.get(tid)
@@ -177,34 +184,15 @@ class Meter:
             os.close(self._fds.pop(tid))
             return None
 
-    def _io_delay_ns(self, tid: int) -> int:
-        """How long thread `tid` has waited for block I/O so far (0 when it cannot be read)."""
-        fd = self._stat_fds.get(tid)
-        if fd is None:
-            try:
-                fd = os.open(f"/proc/{tid}/stat", os.O_RDONLY | os.O_CLOEXEC)
-            except OSError:
-                return 0
-            self._stat_fds[tid] = fd
-        try:
-            data = os.pread(fd, 1024, 0)
-        except OSError:  # the thread is gone
-            os.close(self._stat_fds.pop(tid))
-            return 0
-        return _parse_blkio_ns(data)
-
 
 class WaitTracker:
-    """The largest growth of waiting (run_delay, and block I/O delay when accounted) of any thread that ran since
-    `start`, over every sample shown to it; and the supervisor's own waiting for a CPU while it worked for the program
-    (the program may have been waiting on it)."""
+    """The largest growth of waiting for a CPU (run_delay) of any thread that ran since `start`, over every sample
+    shown to it; the run's stall on the disk since `start`; and the supervisor's own waiting for a CPU while it worked
+    for the program (the program may have been waiting on it)."""
 
     def __init__(self, start: Sample) -> None:
         self.start = start
         self.worst_ns = 0
-        # Per thread: its block I/O delay as last read, and when; and how much of its growth since `start` counts.
-        self._io_read = {tid: (start.at, t[2]) for tid, t in (start.threads or {}).items()}
-        self._io_waited: dict[int, int] = {}
         self.own_from_ns = start.own_delay_ns
         self.own_counted_ns = 0
         self._working = True  # from the start sample the supervisor sends the test's input
@@ -234,24 +222,20 @@ class WaitTracker:
     def observe(self, sample: Sample) -> None:
         if self.start.threads is None or sample.threads is None:
             return
-        for tid, (exec_ns, delay_ns, io_ns) in sample.threads.items():
-            exec0, delay0, _ = self.start.threads.get(tid, (0, 0, 0))  # a thread born since: all of its own
-            io_waited = self._io(tid, sample.at, io_ns)
+        for tid, (exec_ns, delay_ns) in sample.threads.items():
+            exec0, delay0 = self.start.threads.get(tid, (0, 0))  # a thread born since: all of its own
             if exec_ns > exec0:  # only threads that ran during the interval: an idle thread waits for nothing
-                self.worst_ns = max(self.worst_ns, delay_ns - delay0 + io_waited)
+                self.worst_ns = max(self.worst_ns, delay_ns - delay0)
 
-    def _io(self, tid: int, at: float, io_ns: int) -> int:
-        """Thread `tid`'s disk waiting since `start`, as far as it is possible: never more than the wall time since
-        `start` (and a clock tick, the kernel's rounding). The kernel adds a wait to the delay when it ends, so one
-        growth may hold a wait longer than the time between two readings; but this kernel (6.18) was also seen to add
-        its whole uptime to a fresh thread's delay (a sandboxed node thread read 28,380 s, its start time since
-        boot), and a growth larger than the test so far is no waiting of the test's: it is not counted at all."""
-        bound = int((at - self.start.at) * 1e9) + _IO_TICK_NS
-        grew = io_ns - self._io_read.get(tid, (self.start.at, 0))[1]
-        if 0 < grew <= bound:
-            self._io_waited[tid] = min(bound, self._io_waited.get(tid, 0) + grew)
-        self._io_read[tid] = (at, io_ns)
-        return self._io_waited.get(tid, 0)
+    def io_stalled_ns(self, end: Sample) -> int:
+        """How long the run was stalled on the disk between `start` and `end` (0 when it is not known). The kernel's
+        "some" stall of a group is the time at least one of its tasks waited for the disk, weighted across CPUs by
+        how busy the group was on each: it never exceeds the wall time, and for a program with threads running
+        beside the one that waits it reads less than that wait, which charges the program more, never less."""
+        if self.start.io_stall_ns is None or end.io_stall_ns is None:
+            return 0
+        wall_ns = max(0, int((end.at - self.start.at) * 1e9))
+        return min(wall_ns, max(0, end.io_stall_ns - self.start.io_stall_ns))
 
 
 def _parse_schedstat(data: bytes) -> tuple[int, int] | None:
@@ -261,14 +245,13 @@ def _parse_schedstat(data: bytes) -> tuple[int, int] | None:
     return int(parts[0]), int(parts[1])
 
 
-def _parse_blkio_ns(data: bytes) -> int:
-    """The block I/O delay in a /proc/<tid>/stat line, in ns (the kernel counts in ns and shows clock ticks). The
-    thread's name, in parentheses, may hold spaces and parentheses of its own: fields are counted after the last."""
-    fields = data[data.rfind(b")") + 2 :].split()
-    try:
-        return int(fields[_BLKIO_FIELD]) * 1_000_000_000 // _CLK_TCK
-    except (IndexError, ValueError):
-        return 0
+def parse_io_stall_us(data: bytes) -> int:
+    """The "some" total of a pressure file (`some avg10=... total=US` then a `full` line): microseconds during which
+    at least one of the group's tasks was stalled."""
+    for line in data.splitlines():
+        if line.startswith(b"some "):
+            return int(line.rpartition(b"total=")[2])
+    raise ValueError("no 'some' line in a pressure file")
 
 
 def _tree(root: int) -> list[int]:

@@ -34,7 +34,6 @@ from judge.bwrap import (
 from judge.cgroups import CgroupParents, RunCgroup, detect_parents, read_devices, sweep_stale
 from judge.collector import Collector
 from judge.errors import JudgeInternalError, SandboxUnavailableError
-from judge.meter import io_wait_accounted
 from judge.processes import count_processes, enable_subreaper, reap_bwrap_zombies
 from judge.sandbox_limits import Limits
 from judge.sandbox_process import SandboxProcess
@@ -159,11 +158,11 @@ class Sandbox:
         problem = self._probe()
         if problem is None:
             self._checked, self._unsafe = True, False
-            if not io_wait_accounted():
+            if self._cgroups.available and self._cgroups.pressure is None:
                 log.warning(
-                    "kernel.task_delayacct is off: a program kept waiting for the disk (its runtime's files evicted "
-                    "from the page cache) is charged that time against its limit; set kernel.task_delayacct=1 on "
-                    "judge hosts (docs/deployment.md)"
+                    "no cgroup v2 group with io.pressure can be made for runs: a program kept waiting for the disk "
+                    "(its runtime's files evicted from the page cache) is charged that time against its limit "
+                    "(docs/deployment.md)"
                 )
             return
         if self.settings.unsafe_local_dev:

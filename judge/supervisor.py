@@ -117,7 +117,12 @@ class Supervisor:
     def __init__(self, proc: SandboxProcess, *, output_cap: int) -> None:
         self.proc = proc
         self.output_cap = output_cap
-        self.meter = Meter(proc.pid, proc.cgroup.cpuacct_dir if proc.cgroup is not None else None)
+        cgroup = proc.cgroup
+        self.meter = Meter(
+            proc.pid,
+            cgroup.cpuacct_dir if cgroup is not None else None,
+            cgroup.pressure_dir if cgroup is not None else None,
+        )
         self.sel = selectors.DefaultSelector()
         for fd in (proc.stdout, proc.stderr, proc.results, proc.pidfd):
             self.sel.register(fd, selectors.EVENT_READ)

@@ -52,13 +52,3 @@ UV_PYTHON_DOWNLOADS=never .tools/bin/uv sync --frozen --quiet --python python3 -
 if ! .venv/bin/python -m judge prepare >/dev/null; then
   echo "setup: could not prepare the judge's build caches now; the first C++/Java run will build them" >&2
 fi
-
-# The judge counts the time a program waits for the disk (its runtime's files evicted from the page cache) as the
-# host's, not the program's, from the kernel's per-task delay accounting: off by default since Linux 5.14.
-if [[ "$(cat /proc/sys/kernel/task_delayacct 2>/dev/null)" == 0 ]]; then
-  if [[ $(id -u) -eq 0 ]] && sysctl -qw kernel.task_delayacct=1 2>/dev/null; then
-    echo "setup: turned on kernel.task_delayacct (the judge's accounting of disk waits)"
-  else
-    echo "setup: kernel.task_delayacct is off; turn it on for the judge: sudo sysctl -w kernel.task_delayacct=1" >&2
-  fi
-fi

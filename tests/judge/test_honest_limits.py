@@ -15,8 +15,8 @@ import pytest
 
 from judge.bank import Param, Signature
 from judge.bank import TestCase as Case
+from judge.cgroups import pressure_parent
 from judge.limits import POLICIES
-from judge.meter import io_wait_accounted
 from judge.runner import run_request
 from judge.schemas import RunLimits, RunRequest, Verdict
 
@@ -469,24 +469,31 @@ def _evicted(path: str) -> Iterator[None]:
         thread.join()
 
 
-def test_waiting_for_the_disk_is_not_charged_but_earns_no_more_than_the_limit(sandbox, judge_settings):
-    # A correct program whose runtime's files the host evicts from its page cache reads them from disk again, in
-    # the kernel, neither running nor waiting for a CPU. That time was charged as its own. Now it counts as waiting,
-    # like waiting for a CPU, and like it earns at most the limit again.
-    assert io_wait_accounted(), "kernel.task_delayacct is off: scripts/setup.sh turns it on (as root)"
+def _evictable_source(judge_settings) -> tuple[str, str]:
+    """The largest of the runtime's stdlib sources (never mapped by a process, so the host can evict it), and READS
+    reading it."""
+    assert pressure_parent() is not None, (
+        "runs get no cgroup v2 group with io.pressure on this host (root, cgroup v2)"
+    )
     stdlib = subprocess.run(
         [judge_settings.python_bin, "-c", "import os; print(os.path.dirname(os.__file__))"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout.strip()
-    # The largest of its sources: never mapped by a process, so the host can evict it.
-    path = max(Path(stdlib).rglob("*.py"), key=lambda p: p.stat().st_size)
-    source = f"PATH = {str(path)!r}\n" + READS
+    path = str(max(Path(stdlib).rglob("*.py"), key=lambda p: p.stat().st_size))
+    return path, f"PATH = {path!r}\n" + READS
+
+
+def test_waiting_for_the_disk_is_not_charged_but_earns_no_more_than_the_limit(sandbox, judge_settings):
+    # A correct program whose runtime's files the host evicts from its page cache reads them from disk again, in
+    # the kernel, neither running nor waiting for a CPU. That time was charged as its own. Now it counts as waiting,
+    # like waiting for a CPU, and like it earns at most the limit again.
+    path, source = _evictable_source(judge_settings)
     limits = RunLimits(time_limit_s=1.0)
     tests = [Case(id="within", args=[0, 1400], expected=0), Case(id="beyond", args=[1, 2600], expected=1)]
     tests.append(Case(id="after", args=[2, 0], expected=2))
-    with _evicted(str(path)):
+    with _evicted(path):
         report = run_request(_request("python", source, tests, limits), sandbox, judge_settings)
     seen = [(t.id, t.verdict, t.time_ms) for t in report.tests]
     verdicts = {t.id: t.verdict for t in report.tests}
@@ -494,4 +501,25 @@ def test_waiting_for_the_disk_is_not_charged_but_earns_no_more_than_the_limit(sa
         "within": Verdict.ACCEPTED,
         "beyond": Verdict.TIME_LIMIT,
         "after": Verdict.ACCEPTED,
+    }, seen
+
+
+def test_waiting_for_the_disk_in_an_earlier_test_earns_a_later_one_nothing(sandbox, judge_settings):
+    # Only the disk waiting of the test at hand counts. The first test reads from the disk for 0.7 s against a 0.5 s
+    # limit, accepted only because its waiting is not charged (the test above shows it would be time_limit); the
+    # second sleeps 0.65 s without touching the disk, and is charged all of it. (Each thread's block I/O delay,
+    # which the judge read before, credited a sleeping program with waiting it never did on this host's kernel.)
+    path, source = _evictable_source(judge_settings)
+    source += (
+        "\n_work = work\n\ndef work(a, n):\n    if a == 1:\n        time.sleep(n / 1000)\n        return a\n"
+    )
+    source += "    return _work(a, n)\n"
+    limits = RunLimits(time_limit_s=0.5)
+    tests = [Case(id="disk", args=[0, 700], expected=0), Case(id="sleep", args=[1, 650], expected=1)]
+    with _evicted(path):
+        report = run_request(_request("python", source, tests, limits), sandbox, judge_settings)
+    seen = [(t.id, t.verdict, t.time_ms) for t in report.tests]
+    assert {t.id: t.verdict for t in report.tests} == {
+        "disk": Verdict.ACCEPTED,
+        "sleep": Verdict.TIME_LIMIT,
     }, seen

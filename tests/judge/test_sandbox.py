@@ -388,8 +388,11 @@ def test_every_thread_and_child_of_a_started_process_is_in_each_of_its_run_cgrou
             int(t) for p in (proc.pid, *_descendants(proc.pid)) for t in os.listdir(f"/proc/{p}/task")
         }
         assert len(host_tasks) >= 5  # bwrap, its namespace init, python and its thread, sleep
+        # The v1 groups list their threads in `tasks`; the v2 group whose pressure is read, in `cgroup.threads`.
+        assert proc.cgroup.pressure_dir is not None and proc.cgroup.pressure_dir in proc.cgroup.dirs
         for group in proc.cgroup.dirs:
-            assert host_tasks <= {int(t) for t in (group / "tasks").read_text().split()}, group
+            listing = group / ("cgroup.threads" if group == proc.cgroup.pressure_dir else "tasks")
+            assert host_tasks <= {int(t) for t in listing.read_text().split()}, group
         # The process budget is the run's own pids group (this host's judge sits in the root of that hierarchy).
         assert proc.cgroup.pids_dir is not None and proc.cgroup.pids_dir in proc.cgroup.dirs
         assert int((proc.cgroup.pids_dir / "pids.max").read_text()) == Limits().processes
