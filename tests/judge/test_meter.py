@@ -255,7 +255,12 @@ def test_a_run_and_its_children_are_in_a_pressure_group_of_their_own_which_goes_
     assert group.pressure_dir is not None
     assert (group.pressure_dir / "cgroup.type").read_text().strip() == "threaded"
     child = subprocess.Popen(
-        [sys.executable, "-c", "import os, sys; os.fork(); print(os.getpid(), flush=True); sys.stdin.read()"],
+        # One write each, under PIPE_BUF: the two processes' lines never interleave.
+        [
+            sys.executable,
+            "-c",
+            "import os, sys; os.fork(); os.write(1, b'%d\\n' % os.getpid()); sys.stdin.read()",
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
