@@ -158,6 +158,12 @@ class Sandbox:
         problem = self._probe()
         if problem is None:
             self._checked, self._unsafe = True, False
+            if self._is_root and not any((self._cgroups.memory, self._cgroups.pids, self._cgroups.cpuacct)):
+                log.warning(
+                    "no cgroup v1 memory, pids or cpuacct hierarchy (a host with cgroup v2 alone?): runs are bounded "
+                    "by rlimits only, with no run-wide memory budget and no per-run CPU weight (docs/judge.md, "
+                    "'Known gaps')"
+                )
             if self._cgroups.available and self._cgroups.pressure is None:
                 log.warning(
                     "no cgroup v2 group with io.pressure can be made for runs: a program kept waiting for the disk "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import time
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from judge.cgroups import CgroupParents, detect_parents, pressure_parent
 from judge.errors import JudgeError, SandboxUnavailableError
 from judge.sandbox import Sandbox
 from judge.sandbox_limits import Limits
@@ -253,6 +255,34 @@ def test_unsafe_local_dev_runs_without_sandbox_and_warns_loudly(judge_settings, 
         result = box.run([settings.python_bin, "/work/main.py"], scratch=scratch, limits=Limits())
     assert result.stdout == b"ran True\n"
     assert result.results == b"r"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the judge makes run cgroups only as root")
+def test_a_judge_without_the_cgroups_it_bounds_runs_with_says_so_at_start(
+    judge_settings, caplog, monkeypatch
+):
+    # An operator must hear it when runs lose their run-wide limits (a host with cgroup v2 alone has no v1
+    # hierarchy) or their disk-stall accounting (no v2 group can be made); the tested host has both, and says
+    # nothing of either.
+    with caplog.at_level(logging.WARNING, logger="judge.sandbox"):
+        _check_and_close(Sandbox(judge_settings))
+    assert not [r for r in caplog.records if "cgroup" in r.getMessage()]
+    for parents, said in (
+        (CgroupParents(None, None, pressure=pressure_parent()), "no cgroup v1"),
+        (dataclasses.replace(detect_parents(), pressure=None), "io.pressure"),
+    ):
+        caplog.clear()
+        monkeypatch.setattr("judge.sandbox.detect_parents", lambda parents=parents: parents)
+        with caplog.at_level(logging.WARNING, logger="judge.sandbox"):
+            _check_and_close(Sandbox(judge_settings))
+        assert [r for r in caplog.records if said in r.getMessage()], said
+
+
+def _check_and_close(box: Sandbox) -> None:
+    try:
+        box.self_check()
+    finally:
+        box.close()
 
 
 @pytest.mark.parametrize("language", ["javascript", "java", "cpp"])
