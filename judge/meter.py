@@ -19,8 +19,8 @@ it wait for a CPU, read between two instants chosen by the supervisor.
   host (Linux 6.18) it is not a measure. One 50 ms interval added 33,316 s to a thread's (the time since boot), others
   0.5 to 7 s while its group's pressure rose by 0 to 2 ms; a sleeping program was credited waiting it never did.
 
-Reads are `pread`s on file descriptors kept open for the process's lifetime (about a microsecond each; /proc/<tid>/stat
-a few), except the cgroup's task list, which must be opened afresh to be current.
+Reads are `pread`s on file descriptors kept open for the process's lifetime (about a microsecond each), except the
+cgroup's task list, which must be opened afresh to be current.
 """
 
 from __future__ import annotations
