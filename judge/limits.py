@@ -4,7 +4,7 @@ A request's `RunLimits` are stated for the candidate's program; the runtime's ow
 a program within the stated limit fits in every language:
 
 - time (`time_limit_s`, per test): the test's charged time, `max(CPU time of every thread and child, wall time less
-  the time the host kept it waiting for a CPU or, with the kernel's delay accounting, for the disk)`, from the
+  the time the host kept it waiting for a CPU or, where its run has a cgroup v2 group, for the disk)`, from the
   moment its input is sent until its result is read.
   Over the limit: `time_limit`, and the process is killed from outside. Top-level code (Python, JavaScript) gets
   the same limit once, when the code is loaded.
