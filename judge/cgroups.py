@@ -27,7 +27,7 @@ import logging
 import os
 import signal
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,13 +100,7 @@ def detect_parents() -> CgroupParents:
         parent = CGROUP_ROOT / controller / own.lstrip("/")
         if not (parent / marker).exists():
             return None
-        test = parent / f"shadows-probe-{os.getpid()}-{next(_counter)}"
-        try:
-            test.mkdir()
-            test.rmdir()
-        except OSError:
-            return None
-        return parent
+        return parent if _can_make_group(parent) else None
 
     cpuacct = probe("cpuacct", "cpuacct.usage")
     cpu = probe("cpu", "cpu.shares")
@@ -147,20 +141,31 @@ def pressure_parent() -> Path | None:
     if own is None:
         return None
     parent = root / own.lstrip("/")
+
+    def threaded_with_pressure(group: Path) -> None:
+        (group / "cgroup.type").write_text("threaded")
+        parse_io_stall_us((group / "io.pressure").read_bytes())
+
+    return parent if _can_make_group(parent, threaded_with_pressure) else None
+
+
+def _can_make_group(parent: Path, check: Callable[[Path], None] | None = None) -> bool:
+    """Whether a group can be made under `parent` (and, given `check`, set up as it would be: raising OSError or
+    ValueError when it cannot); the probe group is removed again."""
     test = parent / f"shadows-probe-{os.getpid()}-{next(_counter)}"
     try:
         test.mkdir()
     except OSError:
-        return None
+        return False
     try:
-        (test / "cgroup.type").write_text("threaded")
-        parse_io_stall_us((test / "io.pressure").read_bytes())
+        if check is not None:
+            check(test)
     except (OSError, ValueError):
-        return None
+        return False
     finally:
         with contextlib.suppress(OSError):
             test.rmdir()
-    return parent
+    return True
 
 
 def read_devices(paths: Iterable[str | Path | None]) -> tuple[str, ...]:
