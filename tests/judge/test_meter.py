@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from judge.cgroups import RunCgroup, detect_parents, sweep_stale
+from judge.cgroups import CgroupParents, RunCgroup, detect_parents, sweep_stale
 from judge.meter import Meter, Sample, WaitTracker, parse_io_stall_us
 
 # Spins for `seconds` of its own CPU time, on CPU 0 only.
@@ -86,13 +86,19 @@ def test_a_sleeping_program_is_charged_its_wall_time():
     assert charged >= 0.48 and wall - waited >= 0.48
 
 
+def _parents_having(hierarchy: str) -> CgroupParents:
+    """This host's run group parents, when they include `hierarchy` (a `CgroupParents` field); else the test skips."""
+    parents = detect_parents()
+    if getattr(parents, hierarchy) is None:
+        pytest.skip(f"no {hierarchy} cgroup hierarchy on this host")
+    return parents
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="run cgroups need root")
 def test_threads_that_join_the_run_cgroup_after_the_meter_opened_are_seen():
     # cgroup v1 caches a task list per open file while it keeps being read: a meter holding the file open would
     # never see the program's threads, which appear after the run starts.
-    parents = detect_parents()
-    if parents.cpuacct is None:
-        pytest.skip("no cgroup v1 cpuacct hierarchy on this host")
+    parents = _parents_having("cpuacct")
     group = RunCgroup(parents, memory_bytes=256 << 20, pids_max=16)
     meter = Meter(os.getpid(), group.cpuacct_dir)
     procs = []
@@ -219,9 +225,7 @@ def test_the_supervisors_waiting_counts_only_where_the_program_may_have_waited_f
 def test_the_run_cgroups_counters_are_current_on_every_read_and_its_descriptors_go_with_it():
     # The cgroup's CPU time is read every 50 ms while a compile runs, through descriptors kept open: each read must
     # be current (not the text of the first read), and removing the group closes them.
-    parents = detect_parents()
-    if parents.cpuacct is None:
-        pytest.skip("no cgroup v1 cpuacct hierarchy on this host")
+    parents = _parents_having("cpuacct")
     before = _open_fds()
     group = RunCgroup(parents, memory_bytes=256 << 20, pids_max=16)
     spinner = subprocess.Popen([sys.executable, "-c", SPIN, "0.3"], stdout=subprocess.PIPE, text=True,
@@ -248,9 +252,7 @@ def test_a_run_and_its_children_are_in_a_pressure_group_of_their_own_which_goes_
     # The run's disk stall is read from its own cgroup v2 group: the child joins it before exec (its processes and
     # threads to come with it), nothing else is in it, and it is removed with the run's other groups; a group left
     # by a judge process that died is swept.
-    parents = detect_parents()
-    if parents.pressure is None:
-        pytest.skip("no cgroup v2 hierarchy with pressure on this host")
+    parents = _parents_having("pressure")
     group = RunCgroup(parents, memory_bytes=256 << 20, pids_max=16)
     assert group.pressure_dir is not None
     assert (group.pressure_dir / "cgroup.type").read_text().strip() == "threaded"
