@@ -19,6 +19,7 @@ CONF = json.load(open("driver.json"))
 TESTS = json.load(open("tests.json"))
 EXCERPT, TAIL, RECORD_CAP = 2000, 600, 16 << 20
 MARGIN_S = 1.0
+SAMPLE_S = 0.05  # how often a test's waiting is sampled, as the local supervisor's meter does
 EVENTS = []
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -68,13 +69,24 @@ def sched(pid):
     return found
 
 
-def waited(before, after):
-    worst = 0
-    for tid, (run, delay) in after.items():
-        run0, delay0 = before.get(tid, (0, 0))
-        if run > run0:
-            worst = max(worst, delay - delay0)
-    return worst / 1e9
+class Waits:
+    # The largest growth of waiting for a CPU of any harness thread that ran since the phase began, over every sample
+    # taken (as the local supervisor's judge.meter.WaitTracker): a thread that ends mid-test still counts, and so does
+    # a process read as a zombie, before it is reaped.
+
+    def __init__(self, pid):
+        self.pid, self.start, self.worst, self.at = pid, sched(pid), 0, time.monotonic()
+
+    def sample(self, every=0.0):
+        now = time.monotonic()
+        if now - self.at < every:
+            return self.worst / 1e9
+        self.at = now
+        for tid, (run, delay) in sched(self.pid).items():
+            run0, delay0 = self.start.get(tid, (0, 0))
+            if run > run0:  # only threads that ran: an idle thread waits for nothing
+                self.worst = max(self.worst, delay - delay0)
+        return self.worst / 1e9
 
 
 class Harness:
@@ -133,15 +145,16 @@ class Harness:
 
     def phase(self, done, limit_s, payload=b""):
         w = {"out": b"", "err": b"", "tail": b"", "printed": 0, "res": 0, "rec": None, "over": None, "end": False}
-        start, cpu0, sched0 = time.monotonic(), proc_cpu(self.p.pid), sched(self.p.pid)
+        start, cpu0, waits = time.monotonic(), proc_cpu(self.p.pid), Waits(self.p.pid)
         if self.take(w, done):
-            return self.close_phase(w, start, cpu0, sched0)
+            return self.close_phase(w, start, cpu0, waits)
         deadline, hard = start + limit_s, start + 2 * limit_s
         pending = payload
         while True:
             now = time.monotonic()
+            waits.sample(SAMPLE_S)
             if now >= deadline:
-                wait = waited(sched0, sched(self.p.pid))
+                wait = waits.sample()
                 if max(proc_cpu(self.p.pid) - cpu0, now - start - wait) >= limit_s or now >= hard:
                     w["over"] = "time"
                     break
@@ -160,14 +173,14 @@ class Harness:
                     pending = b""
             for fd in ready_r:
                 if self.read(fd, w, done):
-                    return self.close_phase(w, start, cpu0, sched0)
+                    return self.close_phase(w, start, cpu0, waits)
             if w["over"] is not None:
                 break
-            if not ready_r and self.p.poll() is not None:
+            if not ready_r and self.exited():
                 self.drain(w, done)
                 w["end"] = True
                 break
-        return self.close_phase(w, start, cpu0, sched0)
+        return self.close_phase(w, start, cpu0, waits)
 
     def drain(self, w, done):
         for fd in list(self.fds):
@@ -214,9 +227,17 @@ class Harness:
             w["over"] = "record"
         return False
 
-    def close_phase(self, w, start, cpu0, sched0):
+    def exited(self):
+        # Whether the harness has ended, leaving it unreaped: its threads' waiting and its CPU time stay readable (as
+        # a zombie's) until finish() reaps it.
+        try:
+            return os.waitid(os.P_PID, self.p.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+        except ChildProcessError:
+            return True
+
+    def close_phase(self, w, start, cpu0, waits):
         wall = time.monotonic() - start
-        w["charged"] = max(proc_cpu(self.p.pid) - cpu0, wall - waited(sched0, sched(self.p.pid)), 0.0)
+        w["charged"] = max(proc_cpu(self.p.pid) - cpu0, wall - waits.sample(), 0.0)
         if w["over"] is not None or w["end"]:
             w["exit"], w["sig"] = self.finish()
             w["end"] = True

@@ -11,7 +11,8 @@ The runtimes at the image's paths are shims over this host's toolchains that ref
 - OpenJDK 13: javac compiles with `--release 13`.
 - GCC 9.2: g++ must be asked for C++17 or older.
 Boxes run under bubblewrap with the host's root visible (a stand-in, not a security boundary: tests only send
-their own code), the shims bound over a private /usr/local, and Judge0's limits applied.
+their own code), the shims bound over a private /usr/local, the box's own /proc (as isolate mounts it: a pid from
+the box's namespace names the same process there), and Judge0's limits applied.
 """
 
 from __future__ import annotations
@@ -179,7 +180,7 @@ def run_in_box(
 ) -> BoxResult:
     """`bash <script>` in the box (at /box), with the image's /usr/local and Judge0's limits."""
     cmd = [
-        "bwrap", "--dev-bind", "/", "/", "--bind", str(image), "/usr/local",
+        "bwrap", "--dev-bind", "/", "/", "--proc", "/proc", "--bind", str(image), "/usr/local",
         "--bind", str(box), "/box", "--chdir", "/box", "--die-with-parent", "--unshare-pid",
         "--", "/bin/bash", script,
     ]  # fmt: skip

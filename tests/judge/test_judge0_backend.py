@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import io
+import os
+import subprocess
+import sys
 import zipfile
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,7 +19,8 @@ import pytest
 from pydantic import SecretStr
 
 from judge.backends.judge0 import Judge0Backend, Submission
-from judge.bank import iter_question_dirs, load_question
+from judge.bank import Param, Signature, iter_question_dirs, load_question
+from judge.bank import TestCase as Case
 from judge.errors import JudgeBusyError, JudgeConfigurationError, JudgeInternalError
 from judge.schemas import RunLimits, RunRequest, Verdict
 from judge.service import Judge
@@ -387,3 +393,63 @@ def sum_pair(a, b):
     assert report.verdict is Verdict.RUNTIME_ERROR, report.tests
     assert report.tests[0].verdict is Verdict.ACCEPTED
     assert {t.verdict for t in report.tests[1:]} == {Verdict.RUNTIME_ERROR}
+
+
+# work(a, n): on the CPU the suite keeps busy, n ms of its own CPU time; then test 1 ends the process.
+SHARED_CPU = """
+import os, time
+
+def work(a, n):
+    os.sched_setaffinity(0, {CPU})
+    end = time.process_time() + n / 1000
+    while time.process_time() < end:
+        pass
+    if a == 1:
+        os._exit(3)
+    return a
+"""
+
+
+@contextlib.contextmanager
+def _busy(cpu: int, count: int) -> Iterator[None]:
+    """`count` processes spinning on `cpu`, each in a session of its own (so that the scheduler weighs each as the
+    box's whole group, with autogroups or without): whatever else runs there waits for it most of the time."""
+    spin = f"import os\nos.sched_setaffinity(0, {{{cpu}}})\nwhile True:\n    pass\n"
+    procs = [subprocess.Popen([sys.executable, "-c", spin], start_new_session=True) for _ in range(count)]
+    try:
+        yield
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait()
+
+
+async def test_a_test_that_ends_its_process_is_not_charged_for_waiting_for_a_cpu(sandbox, judge_settings):
+    # A test's time on Judge0 was its wall time, however long it waited for a CPU:
+    # - FakeJudge0's boxes showed the host's /proc, where the harness's pid (from the box's own pid namespace) was
+    #   another process: the driver read no CPU time and no waiting for any test. isolate mounts the box's own /proc,
+    #   and so does the fake now;
+    # - the driver read a test that ended its process after reaping it, when /proc had nothing left of it.
+    # 0.25 s of CPU behind five busy processes, under a 1 s limit, was time_limit there and passes (or fails by its
+    # exit) on the local sandbox. The Judge0 tests of the same verdicts as the local sandbox's failed on a loaded CI
+    # box this way: a program that ran out of heap was charged its wall time and was time_limit.
+    from judge.runner import run_request
+
+    cpu = min(os.sched_getaffinity(0))
+    signature = Signature(function="work", params=[Param(name="a", type="int"), Param(name="n", type="long")],
+                          returns="int")  # fmt: skip
+    request = RunRequest(
+        language="python",
+        source=SHARED_CPU.replace("{CPU}", f"{{{cpu}}}"),
+        signature=signature,
+        tests=[Case(id="returns", args=[0, 250], expected=0), Case(id="exits", args=[1, 250], expected=1)],
+        mode="run",
+        limits=RunLimits(time_limit_s=1.0),
+    )
+    with _busy(cpu, 5):
+        local = run_request(request, sandbox, judge_settings)
+        async with FakeJudge0(auth_token=TOKEN, config=HOST) as fake, _judge(fake.url) as judge:
+            remote = await judge.run(request)
+    expected = {"returns": Verdict.ACCEPTED, "exits": Verdict.RUNTIME_ERROR}
+    assert {t.id: t.verdict for t in local.tests} == expected, local.tests
+    assert {t.id: t.verdict for t in remote.tests} == expected, remote.tests
