@@ -13,7 +13,7 @@ Unlike the local sandbox, the driver shares the box (and its uid) with the candi
 from __future__ import annotations
 
 DRIVER = r"""
-import json, os, select, signal, subprocess, sys, time
+import json, os, resource, select, signal, subprocess, sys, time
 
 CONF = json.load(open("driver.json"))
 TESTS = json.load(open("tests.json"))
@@ -100,8 +100,12 @@ class Harness:
             for src, dst in ((os.dup(w), 3), (os.dup(ir), 4)):
                 os.dup2(src, dst)
                 os.set_inheritable(dst, True)
+            # The harness's stack as the local sandbox's (judge.bwrap.STACK_BYTES): the box's is Judge0's stack_limit,
+            # and threads take their stacks' size from it, each within the address space below.
+            hard = resource.getrlimit(resource.RLIMIT_STACK)[1]
+            stack = CONF["stack_bytes"] if hard == resource.RLIM_INFINITY else min(CONF["stack_bytes"], hard)
+            resource.setrlimit(resource.RLIMIT_STACK, (stack, hard))
             if memory:
-                import resource
                 resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 
         self.p = subprocess.Popen(

@@ -453,3 +453,27 @@ async def test_a_test_that_ends_its_process_is_not_charged_for_waiting_for_a_cpu
     expected = {"returns": Verdict.ACCEPTED, "exits": Verdict.RUNTIME_ERROR}
     assert {t.id: t.verdict for t in local.tests} == expected, local.tests
     assert {t.id: t.verdict for t in remote.tests} == expected, remote.tests
+
+
+@pytest.mark.parametrize("language", ["cpp", "python"])
+async def test_cpu_of_every_thread_and_child_process_counts_against_the_time_limit_on_judge0(language):
+    # Four helpers burn 1.2 s of CPU in about 0.6 s on two cores: over a 1 s limit by CPU time alone, as on the
+    # local sandbox (tests/judge/test_honest_limits.py). The driver reads it from the box's /proc. The C++ helpers
+    # were a runtime error there: threads took their stacks' size from the box's stack limit (Judge0's 64 MB), and
+    # four did not fit the address space; the harness now has the local sandbox's stack limit (8 MiB).
+    from tests.judge.test_honest_limits import HELPERS, SIGNATURE
+
+    request = RunRequest(
+        language=language,  # type: ignore[arg-type]
+        source=HELPERS[language],
+        signature=SIGNATURE,
+        tests=[Case(id="one", args=[0, 1], expected=0), Case(id="four", args=[1, 4], expected=1)],
+        mode="run",
+        limits=RunLimits(time_limit_s=1.0, compile_s=30),
+    )
+    async with FakeJudge0(auth_token=TOKEN, config=HOST) as fake, _judge(fake.url) as judge:
+        report = await judge.run(request)
+    assert {t.id: t.verdict for t in report.tests} == {"one": Verdict.ACCEPTED, "four": Verdict.TIME_LIMIT}, (
+        report.compile_output,
+        report.tests,
+    )
