@@ -25,7 +25,7 @@ from typing import Any
 import httpx
 
 from judge.backends.judge0_driver import DRIVER
-from judge.bwrap import STACK_BYTES
+from judge.bwrap import CORE_LIMIT, STACK_BYTES
 from judge.errors import JudgeBusyError, JudgeConfigurationError, JudgeInternalError
 from judge.harness_base import HarnessProgram
 from judge.limits import POLICIES, PROCESSES_PER_RUN
@@ -151,6 +151,7 @@ class Submission:
             # for the markers and a last event.
             "output_budget": self.settings.judge0_max_file_size_kb * 1024 - _OUTPUT_MARGIN,
             "stack_bytes": STACK_BYTES,
+            "core_bytes": CORE_LIMIT,
             "address_space_bytes": (limits.memory_mb + policy.address_space_mb) << 20
             if policy.address_space_mb is not None
             else None,

@@ -105,6 +105,11 @@ class Harness:
             hard = resource.getrlimit(resource.RLIMIT_STACK)[1]
             stack = CONF["stack_bytes"] if hard == resource.RLIM_INFINITY else min(CONF["stack_bytes"], hard)
             resource.setrlimit(resource.RLIMIT_STACK, (stack, hard))
+            # No core dump, as on the local sandbox (judge.bwrap.CORE_LIMIT): a runtime that aborts (V8 out of heap)
+            # would otherwise write one into the box, on the test's time, wherever the box inherited a core limit.
+            hard = resource.getrlimit(resource.RLIMIT_CORE)[1]
+            core = CONF["core_bytes"] if hard == resource.RLIM_INFINITY else min(CONF["core_bytes"], hard)
+            resource.setrlimit(resource.RLIMIT_CORE, (core, core))
             if memory:
                 resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 

@@ -7,6 +7,7 @@ import base64
 import contextlib
 import io
 import os
+import resource
 import subprocess
 import sys
 import zipfile
@@ -430,9 +431,9 @@ async def test_a_test_that_ends_its_process_is_not_charged_for_waiting_for_a_cpu
     #   another process: the driver read no CPU time and no waiting for any test. isolate mounts the box's own /proc,
     #   and so does the fake now;
     # - the driver read a test that ended its process after reaping it, when /proc had nothing left of it.
-    # 0.25 s of CPU behind five busy processes, under a 1 s limit, was time_limit there and passes (or fails by its
-    # exit) on the local sandbox. The Judge0 tests of the same verdicts as the local sandbox's failed on a loaded CI
-    # box this way: a program that ran out of heap was charged its wall time and was time_limit.
+    # 0.2 s of CPU behind five busy processes (1.2 s of wall time), under a 1 s limit, was time_limit there and
+    # passes (or fails by its exit) on the local sandbox. The Judge0 tests of the same verdicts as the local sandbox's
+    # failed on a loaded CI box this way: a program that ran out of heap was charged its wall time, and timed out.
     from judge.runner import run_request
 
     cpu = min(os.sched_getaffinity(0))
@@ -442,7 +443,7 @@ async def test_a_test_that_ends_its_process_is_not_charged_for_waiting_for_a_cpu
         language="python",
         source=SHARED_CPU.replace("{CPU}", f"{{{cpu}}}"),
         signature=signature,
-        tests=[Case(id="returns", args=[0, 250], expected=0), Case(id="exits", args=[1, 250], expected=1)],
+        tests=[Case(id="returns", args=[0, 200], expected=0), Case(id="exits", args=[1, 200], expected=1)],
         mode="run",
         limits=RunLimits(time_limit_s=1.0),
     )
@@ -477,3 +478,49 @@ async def test_cpu_of_every_thread_and_child_process_counts_against_the_time_lim
         report.compile_output,
         report.tests,
     )
+
+
+# work(a, n): the soft (a == 0) or hard (a == 1) limit of core dumps the program runs with.
+CORE_LIMITS = """
+import resource
+
+def work(a, n):
+    return resource.getrlimit(resource.RLIMIT_CORE)[a]
+"""
+
+
+async def test_the_harness_dumps_no_core_whatever_core_limit_the_box_inherits(sandbox, judge_settings):
+    # A Judge0 box inherits its core limit from whatever started the worker. Where that allowed dumps, a harness
+    # that aborted (V8 out of heap) wrote its core into the box on the test's time; the local sandbox allows none.
+    from judge.bwrap import CORE_LIMIT
+    from judge.runner import run_request
+    from tests.judge.test_honest_limits import SIGNATURE
+
+    cases = [
+        Case(id="soft", args=[0, 0], expected=CORE_LIMIT),
+        Case(id="hard", args=[1, 0], expected=CORE_LIMIT),
+    ]
+    request = RunRequest(
+        language="python",
+        source=CORE_LIMITS,
+        signature=SIGNATURE,
+        tests=cases,
+        mode="run",
+        limits=RunLimits(),
+    )
+    before = resource.getrlimit(resource.RLIMIT_CORE)
+    resource.setrlimit(
+        resource.RLIMIT_CORE, (before[1], before[1])
+    )  # the boxes inherit dumps as large as allowed
+    try:
+        async with FakeJudge0(auth_token=TOKEN, config=HOST) as fake, _judge(fake.url) as judge:
+            remote = await judge.run(request)
+    finally:
+        resource.setrlimit(resource.RLIMIT_CORE, before)
+    local = run_request(request, sandbox, judge_settings)
+    assert {t.id: t.verdict for t in local.tests} == dict.fromkeys(["soft", "hard"], Verdict.ACCEPTED)
+    # The driver can only lower the box's limit: on a host that allows no dumps at all, the harness keeps 0.
+    allowed = CORE_LIMIT if before[1] == resource.RLIM_INFINITY else min(CORE_LIMIT, before[1])
+    assert [t.actual for t in remote.tests] == [allowed, allowed], [
+        (t.id, t.verdict, t.actual) for t in remote.tests
+    ]
