@@ -20,8 +20,8 @@ import pytest
 from pydantic import SecretStr
 
 from judge.backends.judge0 import Judge0Backend, Submission
-from judge.bank import Param, Signature, iter_question_dirs, load_question
 from judge.bank import TestCase as Case
+from judge.bank import iter_question_dirs, load_question
 from judge.errors import JudgeBusyError, JudgeConfigurationError, JudgeInternalError
 from judge.schemas import RunLimits, RunRequest, Verdict
 from judge.service import Judge
@@ -435,14 +435,13 @@ async def test_a_test_that_ends_its_process_is_not_charged_for_waiting_for_a_cpu
     # passes (or fails by its exit) on the local sandbox. The Judge0 tests of the same verdicts as the local sandbox's
     # failed on a loaded CI box this way: a program that ran out of heap was charged its wall time, and timed out.
     from judge.runner import run_request
+    from tests.judge.test_honest_limits import SIGNATURE
 
     cpu = min(os.sched_getaffinity(0))
-    signature = Signature(function="work", params=[Param(name="a", type="int"), Param(name="n", type="long")],
-                          returns="int")  # fmt: skip
     request = RunRequest(
         language="python",
         source=SHARED_CPU.replace("{CPU}", f"{{{cpu}}}"),
-        signature=signature,
+        signature=SIGNATURE,
         tests=[Case(id="returns", args=[0, 200], expected=0), Case(id="exits", args=[1, 200], expected=1)],
         mode="run",
         limits=RunLimits(time_limit_s=1.0),
@@ -509,9 +508,8 @@ async def test_the_harness_dumps_no_core_whatever_core_limit_the_box_inherits(sa
         limits=RunLimits(),
     )
     before = resource.getrlimit(resource.RLIMIT_CORE)
-    resource.setrlimit(
-        resource.RLIMIT_CORE, (before[1], before[1])
-    )  # the boxes inherit dumps as large as allowed
+    # The boxes inherit dumps as large as this host allows.
+    resource.setrlimit(resource.RLIMIT_CORE, (before[1], before[1]))
     try:
         async with FakeJudge0(auth_token=TOKEN, config=HOST) as fake, _judge(fake.url) as judge:
             remote = await judge.run(request)
