@@ -69,6 +69,12 @@ def sched(pid):
     return found
 
 
+def within_hard(res, want):
+    # `want`, or the resource's hard limit where that is lower (the box's uid can only lower it); and the hard limit.
+    hard = resource.getrlimit(res)[1]
+    return (want if hard == resource.RLIM_INFINITY else min(want, hard)), hard
+
+
 class Waits:
     # The largest growth of waiting for a CPU of any harness thread that ran since the phase began, over every sample
     # taken (as the local supervisor's judge.meter.WaitTracker): a thread that ends mid-test still counts, and so does
@@ -102,13 +108,11 @@ class Harness:
                 os.set_inheritable(dst, True)
             # The harness's stack as the local sandbox's (judge.bwrap.STACK_BYTES): the box's is Judge0's stack_limit,
             # and threads take their stacks' size from it, each within the address space below.
-            hard = resource.getrlimit(resource.RLIMIT_STACK)[1]
-            stack = CONF["stack_bytes"] if hard == resource.RLIM_INFINITY else min(CONF["stack_bytes"], hard)
+            stack, hard = within_hard(resource.RLIMIT_STACK, CONF["stack_bytes"])
             resource.setrlimit(resource.RLIMIT_STACK, (stack, hard))
             # No core dump, as on the local sandbox (judge.bwrap.CORE_LIMIT): a runtime that aborts (V8 out of heap)
             # would otherwise write one into the box, on the test's time, wherever the box inherited a core limit.
-            hard = resource.getrlimit(resource.RLIMIT_CORE)[1]
-            core = CONF["core_bytes"] if hard == resource.RLIM_INFINITY else min(CONF["core_bytes"], hard)
+            core, _ = within_hard(resource.RLIMIT_CORE, CONF["core_bytes"])
             resource.setrlimit(resource.RLIMIT_CORE, (core, core))
             if memory:
                 resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
@@ -161,9 +165,8 @@ class Harness:
         pending = payload
         while True:
             now = time.monotonic()
-            waits.sample(SAMPLE_S)
+            wait = waits.sample(0.0 if now >= deadline else SAMPLE_S)  # at the deadline, always afresh
             if now >= deadline:
-                wait = waits.sample()
                 if max(proc_cpu(self.p.pid) - cpu0, now - start - wait) >= limit_s or now >= hard:
                     w["over"] = "time"
                     break
