@@ -144,6 +144,16 @@ def build_interview(
         # A warning the log holds was given: a job resumed within a minute of its mark must not give it again (the
         # API refuses the same key with another `t`, and the candidate would hear it twice).
         state.warned_minutes.update(getattr(resume, "warned_minutes", ()))
+        # The candidate's choice of language outlives the job: the speech-to-text (the worker builds it from the
+        # state), the instructions and the scripted lines follow it; the question, asked once per interview, is not
+        # asked again, and its answer may still switch (agent.language_switch ``tools_for``).
+        switched = getattr(resume, "switched_language", None)
+        watch = state.language_watch
+        if switched:
+            state.interview_language = watch.language = interview_language(switched)
+            watch.switched = True
+        watch.asked = bool(getattr(resume, "language_asked", False)) or watch.switched
+        watch.heard = list(getattr(resume, "languages_heard", ()))
         state.candidate_spoke = any(
             isinstance(i, llm.ChatMessage) and i.role == "user" for i in resume.chat_ctx.items
         )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from livekit.agents import llm
 
 from agent.context import EventIn, SessionEvent
+from agent.language import SUPPORTED
 
 MAX_ITEMS = 400  # the tail of a very long conversation is enough context to continue it
 
@@ -26,6 +27,12 @@ class ResumePoint:
     editor_language: str | None = None
     paste_noted: bool = False  # the interviewer already had its one large-paste note
     warned_minutes: frozenset[int] = frozenset()  # time warnings already given (recorded), never given again
+    # The language question (agent.language ``LanguageWatch``), asked once per interview (``language_mismatch``, with
+    # the language heard), never asked again; the language the candidate chose (``language_switched``), which the
+    # speech-to-text, the instructions and the scripted lines follow instead of the session's.
+    language_asked: bool = False
+    languages_heard: tuple[str, ...] = ()
+    switched_language: str | None = None
 
 
 def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) -> ResumePoint | None:
@@ -33,7 +40,9 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
 
     A session is resumed once anything was said in it (a stored ``transcript`` event): the greeting
     has happened and must not happen again. Items are rebuilt in ``seq`` order with their original
-    item ids; tool calls are restored as call/output pairs so the model remembers test results.
+    item ids; tool calls are restored as call/output pairs so the model remembers test results. What the live job
+    derived from its own notes comes back too: the large-paste note given, the language question asked and the
+    language the candidate switched to.
     """
     ordered = sorted(events, key=lambda e: e.seq)
     if not any(e.type == "transcript" for e in ordered):
@@ -47,6 +56,9 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
     seen: set[str] = set()
     paste_noted = False
     warned: set[int] = set()
+    language_asked = False
+    heard: list[str] = []
+    switched: str | None = None
     for event in ordered:
         p = event.payload
         if event.type == "transcript":
@@ -91,6 +103,12 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
             editor_code, editor_language = p["code"], p.get("language")
         elif event.type == "note" and p.get("kind") == "paste_noted":
             paste_noted = True
+        elif event.type == "note" and p.get("kind") == "language_mismatch":
+            language_asked = True
+            if isinstance(p.get("heard"), str):
+                heard.append(p["heard"])
+        elif event.type == "note" and p.get("kind") == "language_switched" and p.get("to") in SUPPORTED:
+            switched = str(p["to"])
         elif event.type == "time_warning" and isinstance(p.get("minutes_left"), int):
             warned.add(p["minutes_left"])
     if len(items) > max_items:
@@ -108,6 +126,9 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
         editor_language=editor_language,
         paste_noted=paste_noted,
         warned_minutes=frozenset(warned),
+        language_asked=language_asked,
+        languages_heard=tuple(heard),
+        switched_language=switched,
     )
 
 

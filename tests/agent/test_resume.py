@@ -113,3 +113,20 @@ def test_a_snapshot_whose_code_was_not_kept_leaves_no_older_code_standing_in() -
     point = build_resume(events)
     assert point is not None
     assert (point.editor_code, point.editor_language) == (None, None)
+
+
+def test_the_language_question_and_the_candidates_choice_are_carried():
+    events = _events(
+        _say("assistant", "Hi, I'm an AI interviewer.", "item_a"),
+        ("note", {"kind": "language_mismatch", "heard": "es"}),
+        ("note", {"kind": "language_switched", "from": "en", "to": "es"}),
+        # Not a supported language (no job records one): ignored.
+        ("note", {"kind": "language_switched", "from": "es", "to": "fr"}),
+    )
+    point = build_resume(events)
+    assert point is not None
+    assert (point.language_asked, point.languages_heard, point.switched_language) == (True, ("es",), "es")
+
+    point = build_resume(_events(_say("assistant", "Hi, I'm an AI interviewer.", "item_a")))
+    assert point is not None
+    assert (point.language_asked, point.languages_heard, point.switched_language) == (False, (), None)
