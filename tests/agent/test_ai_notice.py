@@ -1,6 +1,6 @@
-"""The candidate is always told the interviewer is an AI (agent.phases, GreetingAgent): the greeting's instructions
-ask the model to say so, and when the greeting as played did not (the model left it out, the candidate asked to
-skip the introduction, or talked over it), one scripted line says it, in the interview's language."""
+"""The candidate is always told the interviewer is an AI (agent.phases, GreetingAgent, agent.ai_notice): once the
+greeting's first reply is done, one scripted line says it, in the interview's language, whatever the greeting said.
+Only the line itself, said before a restart, stands for it."""
 
 from __future__ import annotations
 
@@ -46,28 +46,72 @@ async def test_the_notice_is_said_in_the_interviews_language() -> None:
     assert said[1:] == [render("ai_notice_es")], said
 
 
-async def test_a_greeting_that_says_it_is_an_ai_gets_no_second_notice() -> None:
-    for reply, language in [
-        ("Hi Ada, I'm an AI interviewer and this call is recorded. Ready?", "en"),
-        ("Hi Ada, I'm the Shadows interviewer, an A.I., and the call is recorded.", "en"),
-        ("Hola Ada, soy una entrevistadora de IA y la llamada se graba.", "es"),
-        ("Hola Ada, soy un entrevistador de inteligencia artificial.", "es"),
-    ]:
-        said, _ = await _greeting(reply, language=language)
-        assert [s.strip() for s in said] == [reply], (reply, said)
+async def test_what_the_greeting_says_of_itself_never_stands_for_the_notice() -> None:
+    """Whether the greeting had said it was an AI was read from what the model wrote, by rules for how an
+    interviewer describes itself. They took "I'm a human rather than an AI" for the notice, and the greeting reads a
+    résumé the candidate wrote: a candidate who could make the model say such a sentence skipped the notice. Claims,
+    denials, mentions and statements alike are followed by the line."""
+    claims = [
+        "I'm an AI interviewer and this call is recorded",
+        "I'm the Shadows interviewer, an A.I., and the call is recorded",
+        "you'll be talking with an AI interviewer today",
+        "I'm an AI-powered interviewer, not a person",
+    ]
+    denials = [
+        "I'm a human rather than an AI, so relax",
+        "I'm a person, unlike an AI",
+        "I'm a real human and an AI helps me take notes",
+        "this is your AI-free interview with a human",
+        "I'm not an AI, just the interviewer for today",
+        "I'm a person instead of an AI interviewer",
+        "I am human as opposed to an AI interviewer",
+    ]
+    mentions = [
+        "I see you built AI tooling at Acme, great to meet you",
+        "I'm a big fan of AI research, and we'll do one coding problem today",
+        "your résumé says you lead the A.I. platform team",
+        "this is an AI-heavy role, so I'm glad you're here",
+    ]
+    spanish = [
+        "soy una entrevistadora de IA y la llamada se graba",
+        "no soy una IA, soy tu entrevistador de hoy",
+        "soy una persona y no una IA",
+        "veo que trabajaste en IA en Acme",
+    ]
+    cases = [(f"Hi Ada, {text}. Ready?", "en") for text in [*claims, *denials, *mentions]]
+    cases += [(f"Hola Ada, {text}. ¿Empezamos?", "es") for text in spanish]
+    for reply, language in cases:
+        said, state = await _greeting(reply, language=language)
+        assert [s.strip() for s in said] == [reply, render(f"ai_notice_{language}")], (reply, said)
+        assert [e["payload"]["kind"] for e in state.recorder.of_type("note")].count("ai_notice") == 1  # type: ignore[attr-defined]
 
 
-async def test_a_resumed_greeting_that_said_it_before_the_restart_gets_no_notice() -> None:
+async def _resumed_greeting(said_before: str) -> list[str]:
     _, state, _, _, _ = make()
     ctx = llm.ChatContext.empty()
-    ctx.add_message(role="assistant", content="Hi Ada, I'm an AI interviewer.")
+    ctx.add_message(role="assistant", content=said_before)
     ctx.add_message(role="user", content="Hi!")
     fake = FakeLLM([say("Sorry, we got cut off. Where were we?")])
     async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
         await session.start(make_phase_agent(Phase.GREETING, state, chat_ctx=ctx, resumed=True))
         await settle(session)
-        said = _assistant(session)
-    assert render("ai_notice_en") not in said, said
+        return _assistant(session)
+
+
+async def test_a_resumed_greeting_whose_notice_was_said_before_the_restart_gets_no_second_one() -> None:
+    line = render("ai_notice_en")
+    for before in [
+        f"Hi Ada! Thanks for joining. {line}",
+        line.upper().replace(",", "").replace(":", ""),  # a realtime model's transcript of it
+        render("ai_notice_es"),  # the candidate switched language since
+    ]:
+        said = await _resumed_greeting(before)
+        assert line not in said[1:], (before, said)
+
+
+async def test_a_resumed_greeting_that_only_described_itself_before_the_restart_gets_the_notice() -> None:
+    said = await _resumed_greeting("Hi Ada, I'm an AI interviewer.")
+    assert said[-1] == render("ai_notice_en"), said
 
 
 async def test_a_realtime_greeting_that_never_says_it_is_an_ai_asks_the_model_to_say_the_notice() -> None:
@@ -84,40 +128,6 @@ async def test_a_realtime_greeting_that_never_says_it_is_an_ai_asks_the_model_to
         said = _assistant(session)
     assert len(model.requests) == 2 and line in (model.requests[1].instructions or "")
     assert said == ["Hi Ada! Ready to start?", line], said
-
-
-async def test_a_greeting_that_mentions_ai_only_as_a_topic_is_still_followed_by_the_notice() -> None:
-    """The check looked for the letters "AI" anywhere in what the interviewer said. A résumé is the candidate's to
-    write and most now mention AI, so a greeting that left the notice out but remarked on the candidate's AI work
-    ("I see you built AI tooling") counted as the notice; so did a denial. Only the interviewer saying that it is
-    an AI counts."""
-    for reply, language in [
-        ("Hi Ada! I see you built AI tooling at Acme, great to meet you. Ready?", "en"),
-        ("Hi Ada, I'm a big fan of AI research, and we'll do one coding problem today.", "en"),
-        ("Hi Ada, I'm not an AI, just the interviewer for today. Shall we start?", "en"),
-        ("Hi Ada! Your résumé says you lead the A.I. platform team. Let's begin.", "en"),
-        ("¡Hola Ada! Veo que trabajaste en IA en Acme. ¿Empezamos?", "es"),
-        ("Hola Ada, no soy una IA, soy tu entrevistador de hoy.", "es"),
-        ("Hola Ada, soy una gran fan de la inteligencia artificial. ¿Empezamos?", "es"),
-        ("Hi Ada! This is an AI-heavy role, so I'm glad you're here. Ready?", "en"),
-    ]:
-        said, state = await _greeting(reply, language=language)
-        assert said[1:] == [render(f"ai_notice_{language}")], (reply, said)
-        assert [e["payload"]["kind"] for e in state.recorder.of_type("note")].count("ai_notice") == 1  # type: ignore[attr-defined]
-
-
-async def test_the_ways_an_interviewer_says_it_is_an_ai_count_as_the_notice() -> None:
-    for reply, language in [
-        ("Hi Ada, I'm Shadows, your AI interviewer for today.", "en"),
-        ("Hi Ada, this is Shadows, an AI interviewer. The call is recorded.", "en"),
-        ("Hi Ada! You'll be talking with an AI interviewer today.", "en"),
-        ("Hello Ada. I am an artificial intelligence, and this call is recorded.", "en"),
-        ("Hi Ada, I'm an AI-powered interviewer, not a person.", "en"),
-        ("Hola Ada, estás hablando con una IA; la llamada se graba.", "es"),
-        ("Hola Ada, soy tu entrevistador virtual de IA.", "es"),
-    ]:
-        said, _ = await _greeting(reply, language=language)
-        assert [s.strip() for s in said] == [reply], (reply, said)
 
 
 async def test_the_notice_is_heard_whole_when_the_candidate_talks_over_it() -> None:
