@@ -123,11 +123,13 @@ async def create_assessment(
     Run inside the caller's transaction (the session, the record and the e-mail job commit together).
 
     The session counts against the organisation's session limit (RateLimitedError `session_rate_limited`, nothing
-    stored); its e-mail against the invite limit, past which it is withheld and the record says so (api.org_limits),
-    and Ashby is told with an `assessment.update` (kind `invite_withheld`, api.integrations.callbacks).
+    stored) once its test is known to exist; its e-mail against the invite limit, past which it is withheld and the
+    record says so (api.org_limits), and Ashby is told with an `assessment.update` (kind `invite_withheld`,
+    api.integrations.callbacks).
     """
-    await org_limits.count_session(ratelimits, settings, organization_id)
+    # The test first: an order refused for its test (a stale id an ATS keeps sending) must not use up the limit.
     choice = await resolve_test(conn, req.partner_test_id)
+    await org_limits.count_session(ratelimits, settings, organization_id)
     scheduled = await schedule_session(
         conn,
         settings,

@@ -351,6 +351,49 @@ async def test_session_creation_past_the_organisations_limit_is_429_with_retry_a
     assert (await cur.fetchone())["n"] == 2
 
 
+async def test_an_ats_order_refused_for_its_test_uses_none_of_the_session_limit(
+    api_server: ApiServer, greenhouse: FakeGreenhouse, db: Conn
+) -> None:
+    """A start naming a test we do not offer (one removed from the bank, a stale id a misconfigured ATS keeps
+    sending) was counted against the session limit before the test was looked up: two refused orders locked the
+    organisation out of creating sessions, through both ATSs and the API alike."""
+    api_server.app.state.settings = api_server.settings.model_copy(
+        update={"session_create_rate_limit": "2/hour", "invite_email_rate_limit": "100/hour"}
+    )
+    for i in range(3):
+        r = await greenhouse.send_test("question:no-such-question", HARRY, instance=10 + i)
+        assert r.status_code == 404 and r.json()["error"]["code"] == "test_not_found", r.text
+    r = await api_server.client.post(
+        "/v1/integrations/ashby/keys", json={"ashby_api_key": "ashby-key-1"}, headers=api_server.org_headers()
+    )
+    assert r.status_code == 201, r.text
+    async with fake_ashby() as ashby:
+        ashby.partner_url = f"{api_server.url}/integrations/ashby"
+        ashby.partner_key = r.json()["key"]
+        for i in range(3):
+            refused = await ashby.start(
+                "difficulty:no-such-difficulty",
+                {
+                    "ashby_id": f"cand-{i}",
+                    "first_name": "Ada",
+                    "last_name": "L",
+                    "email": f"a{i}@example.com",
+                },
+            )
+            assert refused.status_code == 422, refused.text
+        started = await ashby.start(
+            "difficulty:easy",
+            {"ashby_id": "cand-9", "first_name": "Ada", "last_name": "L", "email": "a9@example.com"},
+        )
+    assert started.status_code == 200 and started.json()["success"] is True, started.text
+    assert (await greenhouse.send_test("difficulty:easy", HARRY, instance=1)).status_code == 200
+    cur = await db.execute("select count(*) as n from sessions")
+    assert (await cur.fetchone())["n"] == 2
+    # The limit itself still holds.
+    past = await greenhouse.send_test("difficulty:easy", HARRY, instance=2)
+    assert past.status_code == 429 and past.json()["error"]["code"] == "session_rate_limited", past.text
+
+
 def test_defaults_are_generous() -> None:
     fields = ApiSettings.model_fields
     assert fields["invite_email_rate_limit"].default == "300/hour"
