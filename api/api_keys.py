@@ -1,6 +1,8 @@
 """An organisation's API keys beyond the first (`shadows orgs create`): issue another, list them, revoke one.
 
-- At most MAX_ACTIVE_KEYS unrevoked keys per organisation (409 `api_key_limit_reached`): revoke one first.
+- At most MAX_ACTIVE_KEYS unrevoked keys per organisation (409 `api_key_limit_reached`): revoke one first. Issuing
+  through the API is limited per organisation too (`api.org_limits.count_key_issue`, 429), and a revoked key is
+  deleted 30 days after its revocation (`api.jobs.pruning`): issuing and revoking in a loop stores nothing for ever.
 - A key is shown once, when issued; only its SHA-256 and its first 8 characters (`prefix`) are stored.
 - Revoking is idempotent, and takes effect on the next request on every replica: `api.deps.require_org` looks the
   key up in Postgres on every request, and the view tokens minted for a key die with it (`api.view_tokens`).

@@ -1,7 +1,8 @@
 """Per-organisation limits on what an organisation's keys (its API key, its Greenhouse or Ashby key) can set off:
-sessions created (`SHADOWS_API_SESSION_CREATE_RATE_LIMIT`) and invite e-mails queued to candidates
-(`SHADOWS_API_INVITE_EMAIL_RATE_LIMIT`). Counted in the app's rate-limit store (api.ratelimits: Redis when
-`SHADOWS_API_REDIS_URL` is set, so every replica shares the counts).
+sessions created (`SHADOWS_API_SESSION_CREATE_RATE_LIMIT`), invite e-mails queued to candidates
+(`SHADOWS_API_INVITE_EMAIL_RATE_LIMIT`) and keys issued (`SHADOWS_API_INTEGRATION_KEY_RATE_LIMIT` for ATS keys,
+`SHADOWS_API_API_KEY_ISSUE_RATE_LIMIT` for its own API keys). Counted in the app's rate-limit store (api.ratelimits:
+Redis when `SHADOWS_API_REDIS_URL` is set, so every replica shares the counts).
 
 A session past its limit is refused: 429 `session_rate_limited` with Retry-After, before anything is stored, so a
 retry costs one count lookup. An invite e-mail past its limit is withheld, not refused: the session is scheduled,
@@ -12,6 +13,7 @@ with an `assessment.update` (api.integrations.callbacks).
 
 from __future__ import annotations
 
+from typing import Literal
 from uuid import UUID
 
 import structlog
@@ -43,19 +45,31 @@ async def count_session(ratelimits: RateLimits, settings: ApiSettings, organizat
         raise
 
 
-async def count_key_issue(ratelimits: RateLimits, settings: ApiSettings, organization_id: UUID) -> None:
-    """Count one ATS key issued by the organisation; RateLimitedError (`rate_limited`) past the limit, before the
-    key the ATS holds is revoked."""
+KeyKind = Literal["integration_key", "api_key"]
+_KEY_NAMES: dict[KeyKind, str] = {"integration_key": "integration keys", "api_key": "API keys"}
+
+
+async def count_key_issue(
+    ratelimits: RateLimits, settings: ApiSettings, organization_id: UUID, kind: KeyKind
+) -> None:
+    """Count one key issued by the organisation (an ATS key, or one of its own API keys); RateLimitedError
+    (`rate_limited`) past the limit, before anything is stored or revoked (the key the ATS holds stays live). Each
+    issue keeps a row until 30 days past its revocation (api.jobs.pruning)."""
+    limit = (
+        settings.integration_key_rate_limit
+        if kind == "integration_key"
+        else settings.api_key_issue_rate_limit
+    )
     try:
         await ratelimits.hit(
-            "integration_keys",
-            settings.integration_key_rate_limit,
+            f"{kind}s",
+            limit,
             str(organization_id),
-            message="This organisation has issued too many integration keys; retry after Retry-After seconds.",
+            message=f"This organisation has issued too many {_KEY_NAMES[kind]}; retry after Retry-After seconds.",
         )
     except RateLimitedError:
-        ORG_LIMITED.labels(kind="integration_key").inc()
-        log.warning("integration_key.rate_limited", organization_id=str(organization_id))
+        ORG_LIMITED.labels(kind=kind).inc()
+        log.warning(f"{kind}.rate_limited", organization_id=str(organization_id))
         raise
 
 

@@ -126,6 +126,9 @@ class ApiSettings(BaseSettings):
     # ATS keys one organisation may issue (Greenhouse and Ashby together): each issue keeps a row 30 days past its
     # revocation and revokes the key the ATS holds; past it 429 `rate_limited` (api/org_limits.py).
     integration_key_rate_limit: str = "30/hour"
+    # Organisation API keys one organisation may issue (POST /v1/api-keys): each issue keeps a row 30 days past its
+    # revocation; past it 429 `rate_limited` (api/org_limits.py). The operator's CLI is not counted.
+    api_key_issue_rate_limit: str = "30/hour"
     # Sessions one organisation may create (`limits` notation), by its API key and its ATS keys together; past it
     # 429 `session_rate_limited` with Retry-After (api/org_limits.py).
     session_create_rate_limit: str = "1000/hour"
@@ -271,6 +274,7 @@ class ApiSettings(BaseSettings):
         "practice_site_rate_limit",
         "practice_global_rate_limit",
         "integration_key_rate_limit",
+        "api_key_issue_rate_limit",
     )
     @classmethod
     def _limit_notation(cls, v: str) -> str:

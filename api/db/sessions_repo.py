@@ -244,6 +244,45 @@ async def mark_started(conn: Conn, session_id: str, mode: str | None = None) -> 
     return str(row["status"]) if row else None
 
 
+# What an ending keeps as the final code, best first:
+# - `answer`: the final answer, once it locked the code (a Submit where the organisation does not allow
+#   resubmission; practice sessions have no organisation and stay open, as api.candidate_rules.policies reads it).
+#   Drafts, Runs and custom input are refused after it (409 `already_submitted`); code handed in at the end (the
+#   candidate's /end, the agent's completion with what the editor showed) must not replace it either, or a candidate
+#   who saw their answer's verdict could rewrite the code the report, the dump and the grader take as final. The
+#   grader's own Submit of the final code (after an abandonment, before the agent's completion) is no answer.
+# - the code handed in, then any final code stored before (an abandonment the agent's completion follows);
+# - `newest`: no code handed in (no voice to snapshot it, time ran out): the newest saved draft.
+_ENDING_CODE = """
+  newest as (
+    select code, language from session_drafts where session_id = %(id)s
+    order by updated_at desc, revision desc limit 1
+  ),
+  answer as (
+    select sub.code, sub.language from submissions sub
+      join sessions s on s.id = sub.session_id
+      join organizations o on o.id = s.organization_id
+    where sub.session_id = %(id)s and sub.kind = 'submit' and not o.allow_resubmission
+      and not exists (
+        select from session_events e
+        where e.session_id = sub.session_id and e.idempotency_key = 'api:submit:' || sub.id
+          and e.payload ->> 'by' = 'grader'
+      )
+    order by sub.created_at desc limit 1
+  )
+"""
+
+
+async def _lock_for_ending(conn: Conn, session_id: str) -> dict[str, Any] | None:
+    """Lock the session row before an ending reads its final answer (the caller's transaction holds it): a Submit
+    stores its answer under this lock (api.db.runs_repo), so one that committed while the ending waited is seen by
+    the ending's next statement, not missed by a snapshot taken before it committed."""
+    cur = await conn.execute(
+        "select language, languages from sessions where id = %s for no key update", (session_id,)
+    )
+    return await cur.fetchone()
+
+
 async def mark_completed(
     conn: Conn,
     session_id: str,
@@ -258,21 +297,18 @@ async def mark_completed(
     status afterwards, None if no such session.
 
     Code handed in for a language the interview does not use (the agent hands in what the candidate's editor
-    reported) is not the final answer: the newest saved draft, always in an allowed language, is taken instead."""
-    if language is not None:
-        cur = await conn.execute("select language, languages from sessions where id = %s", (session_id,))
-        allowed = await cur.fetchone()
-        if allowed is not None and language not in session_languages(allowed):
-            final_code = language = None
+    reported) is not the final answer: the newest saved draft, always in an allowed language, is taken instead.
+    Once a final answer locked the code (`_ENDING_CODE`), it is the final code, whatever is handed in."""
+    allowed = await _lock_for_ending(conn, session_id)
+    if language is not None and allowed is not None and language not in session_languages(allowed):
+        final_code = language = None
     cur = await conn.execute(
-        """
-        with newest as (  -- no code handed in (no voice to snapshot it, time ran out): the newest saved draft
-          select code, language from session_drafts where session_id = %(id)s
-          order by updated_at desc, revision desc limit 1
-        )
+        f"""
+        with {_ENDING_CODE}
         update sessions set status = 'completed', ended_at = coalesce(ended_at, now()),
-          final_code = coalesce(%(code)s, final_code, (select code from newest)),
-          language = case when %(code)s::text is null and final_code is null and exists (select from newest)
+          final_code = coalesce((select code from answer), %(code)s, final_code, (select code from newest)),
+          language = case when exists (select from answer) then (select language from answer)
+                          when %(code)s::text is null and final_code is null and exists (select from newest)
                           then (select language from newest) else coalesce(%(lang)s, language) end,
           end_reason = %(reason)s, started_at = coalesce(started_at, now())
         where id = %(id)s and (
@@ -281,7 +317,7 @@ async def mark_completed(
               and ended_at > now() - make_interval(secs => %(window)s))
         )
         returning status
-        """,
+        """,  # noqa: S608  # a constant CTE
         {"code": final_code, "lang": language, "reason": reason, "id": session_id, "window": after_abandon_s},
     )
     row = await cur.fetchone()
@@ -294,20 +330,19 @@ async def mark_completed(
 
 async def mark_abandoned(conn: Conn, session_id: str, reason: str) -> bool:
     """in_progress/scheduled -> abandoned when the room ended without a normal completion (the candidate's newest
-    draft becomes the final code)."""
+    draft becomes the final code; a final answer that locked the code comes before it: `_ENDING_CODE`)."""
+    await _lock_for_ending(conn, session_id)
     cur = await conn.execute(
-        """
-        with newest as (  -- no code handed in (no voice to snapshot it, time ran out): the newest saved draft
-          select code, language from session_drafts where session_id = %(id)s
-          order by updated_at desc, revision desc limit 1
-        )
+        f"""
+        with {_ENDING_CODE}
         update sessions set status = 'abandoned', ended_at = coalesce(ended_at, now()), end_reason = %(reason)s,
-          final_code = coalesce(final_code, (select code from newest)),
-          language = case when final_code is null and exists (select from newest)
+          final_code = coalesce((select code from answer), final_code, (select code from newest)),
+          language = case when exists (select from answer) then (select language from answer)
+                          when final_code is null and exists (select from newest)
                           then (select language from newest) else language end
         where id = %(id)s and status in ('scheduled', 'in_progress')
         returning id
-        """,
+        """,  # noqa: S608  # a constant CTE
         {"reason": reason, "id": session_id},
     )
     return await cur.fetchone() is not None

@@ -7,6 +7,9 @@ still matter:
   (`api.routers.livekit_webhook`), so a pruned id can never be replayed;
 - `share_links`: a day after their expiry (their tokens carry the expiry, signed, and are refused before any read);
 - `integration_keys`: 30 days after their revocation (a revoked key is refused like an unknown one);
+- `api_keys` (an organisation's own): 30 days after their revocation, as integration keys, once no share link
+  minted with the key is left (the list of a session's links names the key that minted each: a leaked key's links
+  are found by it). A legal hold keeps the prefix of the key that placed or lifted it, and loses only its id;
 - `ats_response_errors` (what Greenhouse reports it could not use): 30 days after they were received;
 - `webhook_deliveries` (the delivery log): a delivered or failed delivery, DELIVERY_KEEP (90 days) after its last
   attempt (or its creation, if it failed unattempted). A pending one is never pruned, however old: it is still owed
@@ -42,6 +45,12 @@ RULES: tuple[tuple[str, str, timedelta, str], ...] = (
     ("livekit_webhook_events", "received_at", LIVEKIT_WEBHOOK_KEEP, "true"),
     ("share_links", "expires_at", SHARE_LINK_KEEP_AFTER_EXPIRY, "true"),
     ("integration_keys", "revoked_at", REVOKED_KEY_KEEP, "true"),
+    (
+        "api_keys",
+        "revoked_at",
+        REVOKED_KEY_KEEP,
+        "not exists (select from share_links l where l.api_key_id = api_keys.id)",
+    ),
     ("ats_response_errors", "received_at", RESPONSE_ERROR_KEEP, "true"),
     # A delivery failed without an attempt (its endpoint answered 410 to another) has no last attempt.
     ("webhook_deliveries", "coalesce(last_attempt_at, created_at)", DELIVERY_KEEP, "status <> 'pending'"),

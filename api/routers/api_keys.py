@@ -6,13 +6,14 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api import api_keys, keyset
 from api.db import api_keys_repo
-from api.deps import DbConn, OrgCaller
+from api.deps import DbConn, OrgCaller, Settings
 from api.openapi_errors import BODY, DB, error_responses
+from api.org_limits import count_key_issue
 from api.schemas import optional_name_line
 
 router = APIRouter(prefix="/v1/api-keys", tags=["api keys"])
@@ -58,7 +59,8 @@ async def list_api_keys(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=keyset.MAX_CHARS)] = None,
 ) -> ApiKeyPage:
-    """The organisation's API keys, active and revoked, newest first; `next_cursor` pages on. Never a key itself."""
+    """The organisation's API keys, active and revoked (for 30 days after their revocation), newest first;
+    `next_cursor` pages on. Never a key itself."""
     after = keyset.decode(cursor) if cursor is not None else None
     rows, next_cursor = keyset.page(
         await api_keys_repo.list_keys(conn, org.id, limit + 1, after), limit, "created_at"
@@ -67,13 +69,21 @@ async def list_api_keys(
 
 
 @router.post(
-    "", status_code=201, response_model=ApiKeyCreated, responses=error_responses(*BODY, *DB, 401, 409)
+    "", status_code=201, response_model=ApiKeyCreated, responses=error_responses(*BODY, *DB, 401, 409, 429)
 )
 async def create_api_key(
-    org: OrgCaller, conn: DbConn, response: Response, body: ApiKeyCreate | None = None
+    org: OrgCaller,
+    conn: DbConn,
+    settings: Settings,
+    request: Request,
+    response: Response,
+    body: ApiKeyCreate | None = None,
 ) -> ApiKeyCreated:
     """Issue another API key, returned once. The organisation's other keys keep working: rotate by creating one,
-    moving your callers to it, then revoking the old. At most 20 active keys (409 `api_key_limit_reached`)."""
+    moving your callers to it, then revoking the old. At most 20 active keys (409 `api_key_limit_reached`). Past
+    SHADOWS_API_API_KEY_ISSUE_RATE_LIMIT: 429 `rate_limited` with Retry-After, and nothing is stored. A revoked key
+    is listed for 30 days, then deleted."""
+    await count_key_issue(request.app.state.ratelimits, settings, org.id, "api_key")
     response.headers["Cache-Control"] = "no-store"  # the one answer that carries the key
     row, key = await api_keys.issue(conn, org.id, (body.name or None) if body else None)
     return ApiKeyCreated(**_out(row).model_dump(), key=key)

@@ -55,7 +55,7 @@ async def create_greenhouse_key(
 ) -> IntegrationKey:
     """A key for Greenhouse's Assessment Partner integration. Issuing one revokes the previous key. Past
     SHADOWS_API_INTEGRATION_KEY_RATE_LIMIT (both ATSs together): 429 `rate_limited`, and the previous key stays."""
-    await count_key_issue(request.app.state.ratelimits, settings, org.id)
+    await count_key_issue(request.app.state.ratelimits, settings, org.id, "integration_key")
     issued = await keys.issue(conn, settings, org.id, "greenhouse")
     return IntegrationKey(key=issued.key, prefix=issued.prefix, created_at=issued.created_at)
 
@@ -78,7 +78,7 @@ async def create_ashby_key(
 ) -> IntegrationKey:
     """A key for Ashby's assessment integration, and your Ashby API key for our updates back. Issuing one revokes
     the previous key. Past SHADOWS_API_INTEGRATION_KEY_RATE_LIMIT (both ATSs together): 429 `rate_limited`."""
-    await count_key_issue(request.app.state.ratelimits, settings, org.id)
+    await count_key_issue(request.app.state.ratelimits, settings, org.id, "integration_key")
     issued = await keys.issue(conn, settings, org.id, "ashby", provider_api_key=body.ashby_api_key)
     return IntegrationKey(key=issued.key, prefix=issued.prefix, created_at=issued.created_at)
 

@@ -73,7 +73,11 @@ class StartBody(BaseModel):
 class EndBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    code: str | None = Field(default=None, max_length=200_000, description="The editor's code at the end")
+    code: str | None = Field(
+        default=None,
+        max_length=200_000,
+        description="The editor's code at the end; not kept after a final answer that locked the code",
+    )
     language: Language | None = None
 
     _storable = field_validator("code")(refuse_unstorable)
@@ -227,7 +231,9 @@ async def create_agent_dispatch(
 async def end_interview(
     session_id: SessionId, body: EndBody, candidate: CandidateSession, conn: DbConn
 ) -> dict[str, str]:
-    """The candidate ends the interview (after confirming). The code in the editor is kept as the final code."""
+    """The candidate ends the interview (after confirming). The code in the editor is kept as the final code, unless
+    a final answer locked the code (the organisation does not allow resubmission): that answer stays the final code,
+    and the code sent here is not kept; the interview ends all the same."""
     session = own_session(candidate, session_id)
     if session["status"] == "scheduled":
         raise ConflictError("The interview has not started yet.", code="session_not_started")

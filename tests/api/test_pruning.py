@@ -1,6 +1,6 @@
 """Tables that grew for ever are pruned by the hourly retention job, retention period or not: LiveKit's webhook
-dedup, expired share links, revoked integration keys, old ATS response errors and the finished part of the webhook
-delivery log (a pending delivery stays, however old). A LiveKit webhook older than a
+dedup, expired share links, revoked integration keys and organisation API keys, old ATS response errors and the
+finished part of the webhook delivery log (a pending delivery stays, however old). A LiveKit webhook older than a
 day is refused as stale, so an id pruned from the dedup can never be replayed. Found in round 25."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import pytest
 from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
+from api.jobs.pruning import prune
 from tests.api.conftest import signed_webhook
 from tests.api.grading_support import defer_retention_now, wait_until
 from tests.api.integration_support import create_endpoint
@@ -64,6 +65,18 @@ async def _seed(api_server: ApiServer, db: Conn) -> dict[str, tuple[list[str], l
         "update integration_keys set revoked_at = %s where id = %s", (now - timedelta(days=31), revoked["id"])
     )
     out["integration_keys"] = ([str(revoked["id"])], [str(live["id"])])
+
+    api_keys = []
+    for age in (31, 29):
+        r = await api_server.client.post("/v1/api-keys", headers=api_server.org_headers())
+        assert r.status_code == 201, r.text
+        api_keys.append(r.json()["id"])
+        r = await api_server.client.delete(f"/v1/api-keys/{api_keys[-1]}", headers=api_server.org_headers())
+        assert r.status_code == 200, r.text
+        await db.execute(
+            "update api_keys set revoked_at = %s where id = %s", (now - timedelta(days=age), api_keys[-1])
+        )
+    out["api_keys"] = ([api_keys[0]], [api_keys[1]])
 
     errors = []
     for age in (31, 29):
@@ -122,6 +135,60 @@ async def test_the_retention_job_prunes_spent_rows(
     for table, (spent, live) in seeded.items():
         present = await _ids(db, f"select id from {table} where id::text = any(%s)", spent + live)
         assert present == set(live), table
+
+
+async def test_a_revoked_api_key_goes_once_no_share_link_names_it_and_its_legal_holds_keep_its_prefix(
+    api_server: ApiServer, db: Conn
+) -> None:
+    """A share link outlives the API key that minted it, and the session's list of links names that key (a leaked
+    key's links are found by it): the key row stays while such a link does. A legal hold's trail keeps the prefix
+    of the key that placed and lifted it (its `on delete set null` id goes)."""
+    month_ago = datetime.now(UTC) - timedelta(days=31)
+    r = await api_server.client.post(
+        "/v1/api-keys", json={"name": "leaked"}, headers=api_server.org_headers()
+    )
+    assert r.status_code == 201, r.text
+    used, used_auth = r.json(), {"Authorization": f"Bearer {r.json()['key']}"}
+    shared, held = await api_server.create_session(), await api_server.create_session()
+    r = await api_server.client.post(f"/v1/sessions/{shared['id']}/share", json={}, headers=used_auth)
+    assert r.status_code == 201, r.text
+    link = r.json()["id"]
+    r = await api_server.client.post(
+        f"/v1/sessions/{held['id']}/legal-hold", json={"reason": "Matter 7"}, headers=used_auth
+    )
+    assert r.status_code == 201, r.text
+    r = await api_server.client.request("DELETE", f"/v1/sessions/{held['id']}/legal-hold", headers=used_auth)
+    assert r.status_code == 200, r.text
+    r = await api_server.client.post("/v1/api-keys", headers=api_server.org_headers())
+    assert r.status_code == 201, r.text
+    unused = r.json()
+    for key in (used, unused):
+        r = await api_server.client.delete(f"/v1/api-keys/{key['id']}", headers=api_server.org_headers())
+        assert r.status_code == 200, r.text
+    await db.execute(
+        "update api_keys set revoked_at = %s where id = any(%s)", (month_ago, [used["id"], unused["id"]])
+    )
+
+    removed = await prune(api_server.app.state.pool)
+    assert removed["api_keys"] == 1
+    assert await _ids(db, "select id from api_keys where id = any(%s)", [used["id"], unused["id"]]) == {
+        used["id"]
+    }
+    r = await api_server.client.get(f"/v1/sessions/{shared['id']}/share", headers=api_server.org_headers())
+    assert [(x["id"], x["key_prefix"]) for x in r.json()["data"]] == [(link, used["prefix"])]
+
+    await db.execute(
+        "update share_links set created_at = %s, expires_at = %s where id = %s",
+        (month_ago - timedelta(days=14), month_ago, link),
+    )
+    removed = await prune(api_server.app.state.pool)
+    assert (removed["share_links"], removed["api_keys"]) == (1, 1)
+    assert not await _ids(db, "select id from api_keys where id = %s", used["id"])
+    r = await api_server.client.get(
+        f"/v1/sessions/{held['id']}/legal-holds", headers=api_server.org_headers()
+    )
+    assert r.status_code == 200, r.text
+    assert [(h["placed_by"], h["lifted_by"]) for h in r.json()["data"]] == [(used["prefix"], used["prefix"])]
 
 
 async def test_a_livekit_webhook_older_than_a_day_is_refused_as_stale(
