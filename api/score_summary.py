@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from api.timestamps import utc_z_or_none
 from grader.schemas import DIMENSIONS, Facts, PassTally, Scorecard
 
 
@@ -48,7 +49,7 @@ def summary(row: dict[str, Any]) -> dict[str, Any]:
         # A version that failed grading always needs a person to look at the interview.
         "needs_human_review": bool(row["needs_human_review"]) or row["status"] == "failed",
         "rubric_version": row["rubric_version"],
-        "completed_at": row["completed_at"].isoformat() if row["completed_at"] else None,
+        "completed_at": utc_z_or_none(row["completed_at"]),
     }
 
 

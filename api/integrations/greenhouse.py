@@ -28,6 +28,7 @@ from api.openapi_errors import BODY, DB, error_responses
 from api.schemas import name_line, optional_name_line, refuse_unstorable
 from api.score_summary import flat_metadata, partner_score, summary
 from api.settings import ApiSettings
+from api.timestamps import utc_z, utc_z_or_none
 
 log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/integrations/greenhouse", tags=["integrations"])
@@ -216,11 +217,11 @@ async def _status(
     metadata: dict[str, Primitive] = {
         "interview_status": assessment["status"],
         "join_url": assessments.join_url(settings, assessment) if usable else None,
-        "invite_expires_at": assessment["invite_expires_at"].isoformat() if usable else None,
+        "invite_expires_at": utc_z(assessment["invite_expires_at"]) if usable else None,
         # Why no invite e-mail went (`rate_limited`: the organisation's limit, api.org_limits); null otherwise.
         "invite_withheld": assessment["invite_withheld"],
-        "started_at": assessment["started_at"].isoformat() if assessment["started_at"] else None,
-        "ended_at": assessment["ended_at"].isoformat() if assessment["ended_at"] else None,
+        "started_at": utc_z_or_none(assessment["started_at"]),
+        "ended_at": utc_z_or_none(assessment["ended_at"]),
         **flat_metadata(None),
     }
     if version is None:

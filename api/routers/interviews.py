@@ -30,6 +30,7 @@ from api.notices import render_notice, retention_days, versions
 from api.openapi_errors import BODY, DB, INVITE, error_responses
 from api.routers.join import candidate_view
 from api.schemas import JoinResponse, Language, refuse_unstorable
+from api.timestamps import utc_z
 
 router = APIRouter(prefix="/v1/sessions/{session_id}", tags=["candidates"])
 
@@ -103,7 +104,7 @@ async def create_consent(
     notice = render_notice(session, org, sessions_repo.session_languages(session))
     if body.notice_version != notice.version or notice.sha256 != body.notice_sha256:
         raise ConflictError("The notice has changed; read it again.", code="notice_changed")
-    at = datetime.now(UTC).isoformat()
+    at = utc_z(datetime.now(UTC))
     days = retention_days(org)  # what the notice just checked says: "keeps this record for {days} days"
     async with conn.transaction():  # the period agreed to is kept with the consent, or neither is
         stored = await events_repo.append_events(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,20 @@ def _types(deliveries: list[Delivery]) -> list[str]:
     return [d.type for d in deliveries]
 
 
+_TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d")
+SENT_FORM = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")  # api/timestamps.py
+
+
+def times_in(value: Any) -> list[str]:
+    """Every string in ``value`` (a payload) that reads as a date and time. A rubric's version is an opaque label
+    (a custom question's is the time it was last edited), not a time the payload tells."""
+    if isinstance(value, dict):
+        return [t for k, v in value.items() if k != "rubric_version" for t in times_in(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in times_in(v)]
+    return [value] if isinstance(value, str) and _TIME.match(value) else []
+
+
 async def test_a_sessions_events_arrive_signed_in_order_with_ids_metadata_and_a_report_link(
     api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path
 ) -> None:
@@ -51,7 +66,7 @@ async def test_a_sessions_events_arrive_signed_in_order_with_ids_metadata_and_a_
                     {
                         "notice_version": "v1",
                         "notice_sha256": "9f" * 32,
-                        "agreed_at": "2026-12-07T10:00:00+00:00",
+                        "agreed_at": "2026-12-07T10:00:00.000000Z",
                     },
                 ),
                 events_repo.EventIn(
@@ -436,6 +451,10 @@ async def test_the_candidates_consent_and_accommodation_request_through_the_page
     assert consent["session_id"] == accommodation["session_id"] == s["id"]
     assert all(r["job_queue"] == "webhooks" for r in rows)  # each delivery is a job on the queue
     assert "Captions, please" in str(accommodation)  # the org reads what the candidate asked for
+    # One form for every time a payload carries: the consent's and the request's came as `+00:00` beside the
+    # envelope's `Z`, and a receiver parsing one form failed on the other.
+    times = [t for r in rows for t in times_in(r["payload"])]
+    assert len(times) >= 5 and all(SENT_FORM.fullmatch(t) for t in times), times
 
 
 async def test_a_replayed_scorecard_event_never_pushes_a_revoked_report_link(
@@ -546,3 +565,5 @@ async def test_a_scorecard_event_sent_after_a_regrade_carries_the_result_that_st
     assert replayed["current_scorecard"] == second["current_scorecard"]  # the result that stands: version 2
     logged = next(d for d in await log_of(api_server, ep["id"]) if d["id"] == v1["id"])
     assert logged["payload"]["data"]["current_scorecard"]["version"] == 2  # the log shows what was sent
+    sent = [t for d in (second, replayed) for t in times_in(d)]
+    assert sent and all(SENT_FORM.fullmatch(t) for t in sent), sent  # `completed_at` among them

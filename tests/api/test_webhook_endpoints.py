@@ -338,7 +338,7 @@ async def test_end_events_and_the_candidates_rights_events(
                 {
                     "notice_version": "v1",
                     "notice_sha256": "ab" * 32,
-                    "agreed_at": "2026-12-07T10:00:00+00:00",
+                    "agreed_at": "2026-12-07T10:00:00.000000Z",
                 },
             ),
             events_repo.EventIn(
@@ -370,7 +370,7 @@ async def test_end_events_and_the_candidates_rights_events(
     assert consent == {
         "notice_version": "v1",
         "notice_sha256": "ab" * 32,
-        "agreed_at": "2026-12-07T10:00:00+00:00",
+        "agreed_at": "2026-12-07T10:00:00.000000Z",
     }
     request = by_session[done["id"]][3]["data"]["accommodation_request"]
     assert (request["kind"], request["message"]) == ("human_interview", "Please.")
