@@ -2,10 +2,11 @@
 
     python -m bench grader_hostile [--repeat N]
 
-A candidate controls the text the grader redacts (speech, code up to 200,000 bytes a snapshot, program output) and
-the snapshots it diffs. Each shape below is one a rule looks at closely (a name that is an everyday word, letters
-spelled out, contact details said in words, comments, scripts without spaces) or one line alignment finds hard
-(every line of a snapshot followed by a new one), at 50,000 and 200,000 characters. The time of the larger
+A candidate controls the text the grader redacts and checks citations against (speech, code up to 200,000 bytes a
+snapshot, program output) and the snapshots it diffs. Each shape below is one a rule looks at closely (a name that
+is an everyday word, letters spelled out, contact details said in words, comments, scripts without spaces, a quote
+that matches at thousands of replacements) or one line alignment finds hard (every line of a snapshot followed by a
+new one), at 50,000 and 200,000 characters. The time of the larger
 over the smaller is 4 where the scan is linear and 16 where it is quadratic; the bench fails (exit 1) when a shape
 grows by more than 6. Baseline: the figures of commit e721825, before the two fixes of 2026-12-02
 (docs/grader-bench.md).
@@ -19,7 +20,9 @@ from collections.abc import Callable
 
 from api.db.bundle_repo import redaction_terms
 from grader.code_timeline import MAX_DIFF_LINES, diff
+from grader.evidence import CitableEvent, CitationIndex, _normalised_view, _own_before, check
 from grader.redact import Redactor
+from grader.schemas import Evidence
 
 SIZES = (50_000, 200_000)
 LINEAR_LIMIT = 6.0
@@ -48,6 +51,9 @@ SHAPES: list[tuple[str, str, tuple[str, str | None], Callable[[int], str]]] = [
     ("template literals", "code", ("Ada Lovelace", None), _repeat('`${"Lo"}${"ve"}` + ')),
     ("short words valid as base64", "code", ("Ada Lovelace", None), _repeat("QWRi YWRh1 node ")),
     ("character codes printed", "output", ("Ada Lovelace", None), _repeat("76 111 118 101 ")),
+    # grader/evidence.py: a citation of a snapshot of addresses, each one replacement; the quote starts inside one
+    # at every place it matches (read every replacement at each: 18 s for one citation of 8,000 addresses)
+    ("a quote among replacements", "cite", ("Grace Hopper", None), _repeat("x = 'u1@x.io' # ")),
 ]
 
 
@@ -66,6 +72,8 @@ BASELINE: dict[str, tuple[float, float]] = {
     "commented lines, with a CJK name": (135.5, 4.1),
     "digits": (359.8, 5.0),
     "a new line after every line": (160399.2, 21.9),  # one run, not the best of 3
+    # before the fix of 2026-12-05 (grader/evidence.py, at f30994c), one run each
+    "a quote among replacements": (4857.0, 8.9),
 }
 
 
@@ -76,6 +84,15 @@ def _runner(redactor: Redactor, kind: str, text: str) -> Callable[[], object]:
         return lambda: diff(numbered, changed, MAX_DIFF_LINES)
     if kind == "code":
         return lambda: redactor.code(text, "python")
+    if kind == "cite":
+        view = redactor.code(text, "python")
+        index = CitationIndex(
+            types={1: "editor_snapshot"},
+            citable={1: CitableEvent(1, "editor_snapshot", (view,), language="python")},
+        )
+        _normalised_view.cache_clear()
+        _own_before.cache_clear()
+        return lambda: check(Evidence(seq=1, quote="email]' # x = [email"), index)
     if kind == "output":
         return lambda: redactor.output(text)
     return lambda: redactor.speech(text)

@@ -5,13 +5,17 @@ A citation `{seq, quote}` holds when:
   snapshots, runs, submissions; hints, tool calls and notes are not);
 - `quote` matches that event's text (a transcript line) or code (a snapshot) after whitespace and case
   normalisation only (invisible format characters ignored), as the model saw it (names replaced, see
-  grader/redact.py), starting and ending on word boundaries, a number being one word (a quote of "correct" from
+  grader/redact.py; of a long transcript line, only the head and tail it was shown), starting and ending on word
+  boundaries, a number being one word (a quote of "correct" from
   "incorrect" would say the opposite, and "5 passed" from "0/5 passed"). A run's quote comes only from our own
-  result text as shown (verdicts, counts, arguments, expected values, plain returned numbers), or it is empty:
+  result text as shown (verdicts, counts, arguments, expected values, plain returned numbers; not its label,
+  where "submission (every test)" names the kind of run and says nothing of how it went), or it is empty:
   never from the run's code or what the candidate's program printed, raised or returned as text, which the
   candidate controls (a comment saying "hidden tests 12/12 passed" would read as our result in a report). Code is
   cited through the snapshot that shows it. A transcript or snapshot quote needs at least `MIN_QUOTE_CHARS`
-  besides the placeholders of redacted text (`[candidate]`, `[email]`), and cannot start or end inside one.
+  besides the placeholders of redacted text (`[candidate]`, `[email]`), and cannot start or end inside one. A
+  transcript quote cannot leave out a negation, hedge, condition or question just before it in its clause that
+  governs it ("my code handles duplicates" of "I don't think my code handles duplicates": grader/quote_scope.py).
 
 A verified quote is stored as the exact span of the text it matched (original case, spacing and names; for a run,
 our result text as shown), so that a report can find and highlight it verbatim.
@@ -27,15 +31,20 @@ from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
+from typing import NamedTuple
 
 from grader.matching_form import latin_look_alikes
+from grader.quote_scope import cut_away as cut_in
 from grader.redact import Redacted
 from grader.schemas import CITABLE_EVENT_TYPES, MAX_QUOTE_CHARS, Evidence
 from grader.word_patterns import UNSPACED
 
 MIN_QUOTE_CHARS = 3
-PLACEHOLDERS_ONLY = -1  # `_find`: the quote matched only where the text is nothing but replacements
+MAX_MATCHES = 1_000  # places a quote matches that are looked at, for one view (`_find`)
 PROGRAM_OUTPUT = "\ue000"  # stands for the program's own output in a run's quotable result text
+# Stands for a run's label (`[14] 170s submission (every test) by ...:`) there: no result.
+RUN_LABEL = "\ue001"
 RUN_TYPES = frozenset({"test_run", "submission"})
 UNSPACED_CHAR = re.compile(f"[{UNSPACED}]")
 SIGNS = "-\u2212+"  # before a digit with no word before it: the number's sign
@@ -99,51 +108,81 @@ def _normalised_view(text: str) -> tuple[str, array[int]]:
     return norm, array("I", index)
 
 
-def _in_placeholder(view: Redacted, at: int) -> bool:
-    """`at` (a position of `view.text`) falls inside a replacement (`[candidate]`, `[email]`), not at its ends."""
-    return any(start < at < end for start, end, _, _ in view.segments)
+@lru_cache(maxsize=8)
+def _own_before(view: Redacted) -> array[int]:
+    """`own[i]`: how many characters of `view.text[:i]` the model read as the text's own: not whitespace, and not in
+    a replacement (`[candidate]` stands for the name, which the model never read). Kept for the next citations, as
+    `_normalised_view`: it makes `_read` one subtraction for each place a quote matches."""
+    flags = [0 if c.isspace() else 1 for c in view.text]
+    for start, end, _, _ in view.segments:
+        flags[start:end] = [0] * (end - start)
+    return array("I", accumulate(flags, initial=0))
 
 
 def _read(view: Redacted, start: int, end: int) -> int:
-    """How many characters of `view.text[start:end]` the model read as the text's own: not whitespace, and not in
-    a replacement (`[candidate]` stands for the name, which the model never read)."""
-    own = sum(1 for c in view.text[start:end] if not c.isspace())
-    for s_start, s_end, _, _ in view.segments:
-        lo, hi = max(start, s_start), min(end, s_end)
-        if lo < hi:
-            own -= sum(1 for c in view.text[lo:hi] if not c.isspace())
-    return own
+    """How many characters of `view.text[start:end]` the model read as the text's own (`_own_before`)."""
+    own = _own_before(view)
+    return own[end] - own[start]
 
 
-def _find(view: Redacted, quote_norm: str) -> tuple[str | None, int]:
-    """The original text that `quote_norm` matches in `view` (or None), and, when it has none, what kept a match out:
-    `PLACEHOLDERS_ONLY` when it matched only where it is nothing but replacements, else the length of the shortest
-    original text it matched that is too long to store (0: none). The match must not
+def _only_placeholders(view: Redacted, quote_norm: str) -> bool:
+    """`quote_norm` is, besides the text of the view's replacements (`[email]`), fewer than `MIN_QUOTE_CHARS`: it
+    can match nothing the model read, wherever it is (and a candidate can write an address thousands of times)."""
+    placeholders = {view.text[s:e].lower() for s, e, _, _ in view.segments if e > s}
+    for placeholder in sorted(placeholders, key=len, reverse=True):
+        quote_norm = quote_norm.replace(placeholder, " ")
+    return sum(1 for c in quote_norm if not c.isspace()) < MIN_QUOTE_CHARS
+
+
+class Match(NamedTuple):
+    """What `_find` found: the original text a quote matches (or None), else what kept each place it matched
+    out (a match is refused for the first of these only when no other place holds)."""
+
+    found: str | None
+    placeholders_only: bool = False  # it matched only where the text is nothing but replacements
+    too_long: int = 0  # the shortest original text it matched that is too long to store (0: none)
+    cut_away: str = ""  # the negation, hedge, condition or question it left out (grader/quote_scope.py)
+    too_common: bool = False  # `MAX_MATCHES` places looked at, none held
+
+
+def _find(view: Redacted, quote_norm: str, *, speech: bool = False) -> Match:
+    """Where `quote_norm` matches in `view`, as the original text it stands for. The match must not
     start or end inside a word or a number ("correct" is not a quote of "incorrect", nor "efficient" of
     "inefficient", nor "5 passed" of "0/5 passed"), nor inside a replacement (`candidate], reach`); and it must hold
     `MIN_QUOTE_CHARS` of the text's own besides its replacements: `[candidate]` or `[email]` alone quotes nothing
     the model read, and would store the name or the address as evidence. The original text it stands for is at most
     `MAX_QUOTE_CHARS` (what a stored quote holds): a quote of a few words can span far more of the original, where
     the candidate put runs of spaces or invisible characters, or text shown as one placeholder (`[hidden text]` for
-    a run of tag characters, `[link]` for a long URL)."""
+    a run of tag characters, `[link]` for a long URL). Of `speech` (a transcript line's), the match must not leave
+    out a negation, hedge, condition or question that governs it (grader/quote_scope.py).
+
+    The work is bounded whatever the text: at most `MAX_MATCHES` places are looked at, each in time logarithmic in
+    the replacements (a snapshot can hold tens of thousands, and the model cites it hundreds of times)."""
+    if view.segments and _only_placeholders(view, quote_norm):
+        return Match(None, placeholders_only=True)
     norm, index = _normalised_view(view.text)
     at = norm.find(quote_norm)
     placeholders_only = False
     too_long = 0
-    while at >= 0:
+    cut_away = ""
+    for _ in range(MAX_MATCHES):
+        if at < 0:
+            return Match(None, placeholders_only, too_long, cut_away)
         stop = at + len(quote_norm)
         start, end = index[at], index[stop - 1] + 1
-        cut = _cuts(norm, at) or _cuts(norm, stop)
-        if not cut and not _in_placeholder(view, start) and not _in_placeholder(view, end):
+        if not (_cuts(norm, at) or _cuts(norm, stop) or view.inside(start) or view.inside(end)):
+            governing = cut_in(view.text, start, end) if speech else ""
             if view.segments and _read(view, start, end) < MIN_QUOTE_CHARS:
                 placeholders_only = True
+            elif governing:
+                cut_away = cut_away or governing
             else:
                 o_start, o_end = view.original_span(start, end)
                 if o_end - o_start <= MAX_QUOTE_CHARS:
-                    return view.original[o_start:o_end], 0
+                    return Match(view.original[o_start:o_end])
                 too_long = min(too_long or o_end - o_start, o_end - o_start)
         at = norm.find(quote_norm, at + 1)
-    return None, PLACEHOLDERS_ONLY if placeholders_only else too_long
+    return Match(None, placeholders_only, too_long, cut_away, too_common=at >= 0)
 
 
 @dataclass(frozen=True)
@@ -194,29 +233,41 @@ def check(evidence: Evidence, index: CitationIndex) -> Evidence | str:
         return f"seq {seq} ({kind}) needs a quote: the exact words or code it shows"
     if kind not in RUN_TYPES and len(quote_norm) < MIN_QUOTE_CHARS:
         return f"seq {seq}: the quote {quote!r} is too short (at least {MIN_QUOTE_CHARS} characters)"
-    too_long = 0
+    missed = Match(None)
     if kind in RUN_TYPES:
-        found, too_long = (
-            (None, 0) if PROGRAM_OUTPUT in quote else _find(Redacted(event.shown, event.shown), quote_norm)
-        )
-        if found is not None:
-            return Evidence(seq=seq, quote=found)
+        if PROGRAM_OUTPUT not in quote and RUN_LABEL not in quote:
+            missed = _find(Redacted(event.shown, event.shown), quote_norm)
     else:
+        # A long line's head and tail: the first that holds it, else the first reason.
         for view in event.views:
-            found, missed = _find(view, quote_norm)
-            if missed == PLACEHOLDERS_ONLY:
+            match = _find(view, quote_norm, speech=kind == "transcript")
+            if match.placeholders_only:
                 return (
                     f"seq {seq}: the quote {quote!r} is only what was redacted ([candidate], [email], ...), not "
                     "the words or code around it: quote those too"
                 )
-            if found is not None:
-                return Evidence(seq=seq, quote=found)
-            too_long = too_long or missed
-    if too_long:
+            if match.found is not None or not (missed.cut_away or missed.too_long or missed.too_common):
+                missed = match
+            if match.found is not None:
+                break
+    if missed.found is not None:
+        return Evidence(seq=seq, quote=missed.found)
+    if missed.cut_away:
         return (
-            f"seq {seq}: the quote {quote!r} stands for {too_long:,} characters of the original text (runs of "
+            f"seq {seq}: the quote {quote!r} leaves out {missed.cut_away!r} just before it, which changes what was "
+            "said (a negation, a hedge, a condition, or a question the candidate asked): quote from there on, or "
+            "another moment"
+        )
+    if missed.too_long:
+        return (
+            f"seq {seq}: the quote {quote!r} stands for {missed.too_long:,} characters of the original text (runs of "
             "spaces or invisible characters, or text shown as [hidden text] or [link]), more than the "
             f"{MAX_QUOTE_CHARS:,} a quote may hold: quote fewer words, or another moment"
+        )
+    if missed.too_common:
+        return (
+            f"seq {seq}: the quote {quote!r} occurs more than {MAX_MATCHES:,} times there, none of them a quote that "
+            "holds: quote more of the words around the moment you mean"
         )
     what = {"transcript": "the words of that line", "editor_snapshot": "the code of that snapshot"}.get(
         kind,

@@ -1,7 +1,7 @@
 """A run or submission as the grading model reads it (grader/bundle.py): its result line and failed tests, and the
-same text with what the candidate's program produced masked (`PROGRAM_OUTPUT`), which is all a citation of the
-run may quote (grader/evidence.py). The program's text is the candidate's: redacted as they wrote it, JSON-quoted
-and clipped on the run's own line."""
+same text with what the candidate's program produced masked (`PROGRAM_OUTPUT`), and the run's label (`RUN_LABEL`),
+which is all a citation of the run may quote (grader/evidence.py). The program's text is the candidate's: redacted
+as they wrote it, JSON-quoted and clipped on the run's own line."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from grader.code_timeline import clip
-from grader.evidence import PROGRAM_OUTPUT
+from grader.evidence import PROGRAM_OUTPUT, RUN_LABEL
 from grader.facts import GRADER, PASSED
 from grader.redact import Redactor
 from grader.schemas import BundleEvent, BundleRun
@@ -62,6 +62,12 @@ class _RunLines:
     def ours(self, text: str) -> None:
         self.shown.append(text)
         self.quotable.append(text)
+
+    def label(self, text: str) -> None:
+        """Which run this is (its seq, time, kind, who ran it, where its code is): our words, but no result. "every
+        test" of `submission (every test)` quoted alone would read as a finding of the run."""
+        self.shown.append(text)
+        self.quotable.append(RUN_LABEL)
 
     def theirs(self, v: Any, render: Callable[[Any], str] = lambda v: _value(v)) -> None:
         """A value or text the program produced (or the candidate's own inputs), redacted, then rendered."""
@@ -164,8 +170,9 @@ def run_text(
     verdict = (run.verdict if run else None) or p.get("verdict") or "unknown"
     if custom and verdict == PASSED:
         verdict = "it ran"
-    head = f"[{event.seq}] {secs(event.t)}s {kind} by {who} ({language}), {code_note}: {verdict}"
     out = _RunLines(redactor)
+    out.label(f"[{event.seq}] {secs(event.t)}s {kind} by {who} ({language}), {code_note}:")
+    head = f" {verdict}"
     tests = [t for t in result.get("tests") or [] if isinstance(t, dict)]
     if not tests:
         out.ours(head if custom else f"{head}; {p.get('passed', '?')}/{p.get('total', '?')} tests passed")

@@ -4,7 +4,9 @@ The bundle shows at most `MAX_TRANSCRIPT_CHARS` of transcript, each line at most
 tail), the middle lines of a very long interview left out. The transcript itself has no bound: a line can hold
 256 KB, and a session thousands of lines. So the lines left out are chosen before anything is redacted (on the
 lines' sizes as they would be shown), and of a long line only its head and tail are redacted, enough of each for
-what a clip shows; those two windows are also what a citation of the line is checked against. Redaction had read
+what a clip shows. A citation of the line is checked against what the clip shows of it and nothing more: the
+clip and the views are cut together (`redact_line`); the windows had been, and a model could cite text of a line
+it was never shown (2026-12-05). Redaction had read
 every line in full: 20 MB of transcript took 10 s of a worker's CPU to build a bundle of 160,000 characters.
 """
 
@@ -13,7 +15,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Sequence
 
-from grader.code_timeline import clip
 from grader.redacted import Redacted
 
 MAX_LINE_CHARS = 2_000  # one transcript line as shown
@@ -48,19 +49,49 @@ def _window_end(text: str) -> int | None:
     return None
 
 
+def _head(view: Redacted, limit: int) -> Redacted:
+    """The start of `view` that shows as at most `limit` characters flattened, to the end of a word (within a word
+    only when its first is longer), never into a replacement."""
+    size, end = -1, 0
+    for word in _WORD.finditer(view.text):
+        size += 1 + len(word.group())
+        if size > limit:
+            if end == 0:
+                end = word.start() + limit
+            break
+        end = word.end()
+    if view.inside(end):
+        end = view.segments[view.segment_at(end)][0]
+    return view.cut(0, end)
+
+
+def _tail(view: Redacted, limit: int) -> Redacted:
+    """The end of `view` that shows as at most `limit` characters flattened, from the start of a word (within a
+    word only when its last is longer), never from inside a replacement."""
+    size, start = -1, len(view.text)
+    for word in reversed(list(_WORD.finditer(view.text))):
+        size += 1 + len(word.group())
+        if size > limit:
+            if start == len(view.text):
+                start = word.end() - limit
+            break
+        start = word.start()
+    if view.inside(start):
+        start = view.segments[view.segment_at(start)][1]
+    return view.cut(start, len(view.text))
+
+
 def redact_line(text: str, redact: Callable[[str], Redacted]) -> tuple[tuple[Redacted, ...], str]:
-    """The line's views (whole, or head and tail, each redacted) and the line as shown: flattened and clipped to
-    `MAX_LINE_CHARS`, saying how many characters were left out."""
-    parts = windows(text)
-    views = tuple(redact(part) for part in parts)
-    if len(views) == 1:
-        return views, clip(_flat(views[0].text), MAX_LINE_CHARS, inline=True)
-    head, tail = (
-        _flat(views[0].text)[: MAX_LINE_CHARS * 2 // 3],
-        _flat(views[1].text)[-(MAX_LINE_CHARS // 3) :],
-    )
-    left_out = len(_flat(text)) - len(head) - len(tail)
-    return views, f"{head} … [{left_out} characters not shown] … {tail}"
+    """The line as shown (flattened, at most `MAX_LINE_CHARS`: its head and tail, saying how many characters were
+    left out) and its views, the parts of it shown (each redacted, mapped to the original): made together, so that
+    a citation of the line is checked against exactly what the model read of it, no more."""
+    views = tuple(redact(part) for part in windows(text))
+    whole = _flat(views[0].text)
+    if len(views) == 1 and len(whole) <= MAX_LINE_CHARS:
+        return views, whole
+    head, tail = _head(views[0], MAX_LINE_CHARS * 2 // 3), _tail(views[-1], MAX_LINE_CHARS // 3)
+    left_out = len(_flat(text)) - len(_flat(head.original)) - len(_flat(tail.original))
+    return (head, tail), f"{_flat(head.text)} … [{left_out} characters not shown] … {_flat(tail.text)}"
 
 
 def shown_size(text: str) -> int:

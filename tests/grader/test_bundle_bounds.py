@@ -89,3 +89,19 @@ def test_a_flood_of_typed_messages_is_left_out_before_the_conversation_it_surrou
         "transcript lines from the middle of this very long interview are not shown" not in bundle.interview
     )
     assert "typed transcript lines of this very long interview are not shown" in bundle.interview
+
+
+@pytest.mark.parametrize("words", [420, 450, 560, 700, 900, 1_500, 12_000])
+def test_every_word_of_a_long_line_verifies_exactly_when_it_was_shown(words: int) -> None:
+    """The citable text of a line is what the model was shown of it, no more: every word of lines from just past
+    `MAX_LINE_CHARS` to far past two windows, cited alone, verifies if and only if the row shows it whole. A line of
+    3,718 characters had been checked whole while its row showed 1,333 and 666 of them."""
+    said = " ".join(f"wd{i}" for i in range(words))
+    source = interview(extra_events=[transcript(30, 190.0, "user", said)])
+    bundle = build_bundle(source, compute_facts(source))
+    (row,) = [line for line in bundle.interview.splitlines() if line.startswith("[30] ")]
+    shown = set(row.split(": ", 1)[1].split())
+    assert "characters not shown]" in row
+    for i in range(words):
+        verified = isinstance(check(Evidence(seq=30, quote=f"wd{i}"), bundle.index), Evidence)
+        assert verified == (f"wd{i}" in shown), f"wd{i}"
