@@ -9,13 +9,15 @@ a bad citation. A count with no word about tests next to it ("O(n/2)", "3 of 4 d
 stated for hidden or visible tests must be one of that kind ("2/2 hidden tests" where the visible tests went 2/2 is
 not), and a custom run's calls (the candidate's own inputs, as many as they like) are not tests. A claim about the
 end ("the final submission passed 12/12 hidden tests", "in the end every hidden test passed") must be what the
-last run of that kind held (the facts' `final`), not the best run before the candidate broke their code.
+last run of that kind held (the facts' `final`), not the best run before the candidate broke their code. Any other
+wording of a result is read for what it claims and checked the same way (`result_problems`): the check does not
+depend on a list of phrasings.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from grader.evidence import RUN_TYPES, CitationIndex
 from grader.matching_form import normalise
@@ -103,7 +105,10 @@ SYNONYMS = (
         "all the hidden tests",
     ),
     (
-        re.compile(r"\b(?:private|unseen|held[\s-]out|secret)(?=\s+(?:tests?|test\s+cases?|cases?)\b)", re.I),
+        re.compile(
+            r"\b(?:private|unseen|held[\s-]out|secret)(?=\s+(?:tests?|test\s+cases?|cases?|suites?|checks?|inputs?)\b)",
+            re.I,
+        ),
         "hidden",
     ),
     (re.compile(r"\btest\s+suite\b", re.I), "tests"),
@@ -217,6 +222,300 @@ def readable(text: str) -> str:
     return normalise(text).text.translate(SLASHES)
 
 
+# Every other wording. The patterns above read the usual forms of a count and of "all passed"; a claim can take any
+# other ("the solution cleared the hidden tests", "zero failures on the hidden tests", "hidden tests: all green",
+# "pasó todas las pruebas ocultas"), so any clause that names tests and says how they went is read for what it
+# claims and must agree with the facts and the runs shown, whatever its words: one that does not, or that cannot be
+# read, goes to the repair round. A clause names tests with a word for them (tests, test cases, the suite, a kind's
+# checks or inputs, the submission, the judge; pruebas, casos de prueba) and says how they went with a word of
+# passing or failing (pass, clear, succeed, green, ace, accepted, correct; fail, break, red, wrong, error; pasar,
+# superar, correctas, verdes; fallar, fallos, rojas), read with its negation ("not", "never", "without", "sin"),
+# its quantity ("all", "none", "zero", "some", "except", a count) and its kind. Not claims: how the candidate tested
+# ("wrote tests for edge cases", "did not test negative numbers": no word of how tests went), the code's handling of
+# cases ("handled the edge cases correctly": edge, corner, base cases are not tests), a test's or a word's other
+# sense ("a single pass over the array", "a clear test plan", "the correct test cases"), and a hypothesis ("would
+# have passed had it been submitted").
+_SP_KIND = (
+    (re.compile(r"\b(?:ocult|escondid|privad|secret)[oa]s?\b", re.I), "hidden"),
+    (re.compile(r"\b(?:visibles?|publicas?|de\s+ejemplo|public|sample|example)\b", re.I), "visible"),
+)
+BOTH_KINDS = re.compile(
+    r"\b(?:visible|hidden)\s*(?:,|/|&|\band\b|\bor\b|\bnor\b|\by\b|\bo\b|\bas\s+well\s+as\b)\s*(?:the\s+|las\s+)?"
+    r"(?:visible|hidden)\b",
+    re.I,
+)
+_NOUN = r"(?:tests?|test\s*cases?|testcases?|test\s+suites?|suites?|checks?|inputs?|ones?|pruebas?|casos?)"
+_TEST_NOUN = (
+    r"(?:tests?|test\s*cases?|testcases?|(?:test\s+)?suites?|pruebas?|casos?\s+de\s+prueba|submissions?|judge"
+    r"|(?<!\bedge\s)(?<!\bcorner\s)(?<!\bbase\s)(?<!\bspecial\s)(?<!\bboundary\s)(?<!\bother\s)(?<!\bsuch\s)"
+    r"(?<!\bthese\s)(?<!\bthose\s)(?<!\bempty\s)(?<!\bnegative\s)(?<!\btricky\s)(?<!\buse\s)\bcases)"
+)
+TEST_REF = re.compile(
+    rf"\b(visible|hidden|both_kinds)\b(?=(?:\s+[\w-]+){{0,2}}?\s+{_NOUN}\b|\s*(?:[:;,.!?)]|$|\s+(?:and|or|y|o)\b))"
+    rf"|\b{_NOUN}(?:\s+de\s+prueba)?\s+(visible|hidden|both_kinds)\b"  # Spanish: "las pruebas ocultas"
+    rf"|\b{_TEST_NOUN}\b",
+    re.I,
+)
+# A word's other sense, read out before the polarity words: "one pass", "a clear plan", "the correct test cases".
+OTHER_SENSE = re.compile(
+    r"\b(?:one|single|a|two|three|second|first|each|another|extra|final|last|multi|double)[\s-]+pass(?:es)?\b"
+    r"(?!\s+(?:the|all|every|each|both|\d))|\bpass(?:es)?\s+(?:over|through)\b|\bbreak(?:\s+statement|\s+out)\b"
+    r"|\bearly\s+break\b|\bred[\s-]+black\b|\bwithout\s+(?:a\s+single\s+|any\s+)?exception\b",
+    re.I,
+)
+EVERY_ONE = re.compile(r"\b(every|each)\s+(?:single\s+)?one\b|\bone\s+by\s+one\b", re.I)  # no count of one
+WITHOUT_EXCEPTION = re.compile(r"\b(?:without\s+(?:a\s+single\s+|any\s+)?exception|sin\s+excepcion)\b", re.I)
+# Adjectives say how tests went only as a predicate ("were correct", "all green", "correct on every input"), not
+# before a noun ("the correct test cases", "a clean solution").
+_PREDICATE = (
+    r"(?=\s*(?:$|[,.;:!?)]|\s(?:on|for|against|across|in|at|with|and|but|o[nr]|y|en|con|result|score|marks"
+    r"|run)\b))"
+)
+PASS_WORD = re.compile(
+    r"\b(?:pass(?:es|ed|ing)?|clear(?:s|ed|ing)|succe(?:ed|eds|eded|eding|ss|ssful|ssfully)|ac(?:e|es|ed|ing)"
+    r"|nail(?:s|ed|ing)?|accepted|(?:got|gets|sail(?:s|ed)|breez(?:es|ed))\s+through|aprob\w*|pas(?:a|an|o|aron|ar|ado|ada|ados|adas|aba|aban|ando)"
+    r"|super(?:a|an|o|aron|ar|ado|ada|ados|adas)|exito\w*|bien|full\s+marks|perfect\s+score|clean\s+sweep)\b"
+    rf"|\b(?:green|verdes?|correct(?:ly)?|correct[oa]s?|perfect(?:ly)?|flawless(?:ly)?){_PREDICATE}",
+    re.I,
+)
+FAIL_WORD = re.compile(
+    r"\b(?:fail(?:s|ed|ing|ure|ures)?|brok(?:e|en)|break(?:s|ing)?|reject(?:s|ed|ion)?|errors?|crash(?:es|ed)?"
+    r"|fall(?:a|an|o|aron|ar|ado|ada|ados|adas|aba|aban|ido|ida|idos|idas|os)|fallid[oa]s?|mal|romp\w*)\b"
+    rf"|\b(?:red|rojas?|rojos?|wrong|incorrect(?:ly)?|incorrect[oa]s?){_PREDICATE}",
+    re.I,
+)
+FAIL_TO = re.compile(r"\b(?:fail(?:s|ed|ing)?|unable|no\s+logr[oa]\w*)\s+to\s+(?=pass|clear|succeed)", re.I)
+NEGATION = re.compile(r"\b(?:not|never|no\s+longer|without|sin|nunca|jamas|nor|cannot)\b|n't\b", re.I)
+NONE_WORD = re.compile(
+    r"\b(?:none|nothing|zero|neither|ninguna?|ninguno|ningun|cero|ni\s+una?|not\s+(?:a\s+single|one|a)|no(?!\s+longer))\b",
+    re.I,
+)
+ALL_WORD = re.compile(
+    r"\b(?:all|every|each|entire|whole|full|complete|both|todas?|todos?|cada|completa|entera|ambas|ambos)\b|\b100\s*%",
+    re.I,
+)
+ANY_WORD = re.compile(r"\b(?:any|ningun\w*)\b", re.I)
+SOME_WORD = re.compile(
+    r"\b(?:some|several|a\s+few|few|most|many|part|partial(?:ly)?|half|majority|algun[oa]s|vari[oa]s|mayoria"
+    r"|parte|mitad)\b",
+    re.I,
+)
+EXCEPT_WORD = re.compile(
+    r"\b(?:except|apart\s+from|other\s+than|save\s+for|barring|aside\s+from|but\s+(?:one|two|the)|excepto|salvo"
+    r"|menos)\b",
+    re.I,
+)
+AT_LEAST = re.compile(rf"\b(?:at\s+least|al\s+menos)\s+({NUMBER}|un[oa]?)\b", re.I)
+SPANISH_NOT = re.compile(
+    r"\bno\s+(?=(?:se\s+|lo\s+|las?\s+|los\s+)?(?:pas|super|fall|aprob|logr|sal|fue|han|ha)\w*)", re.I
+)
+HYPOTHESIS = re.compile(r"\b(?:would|could|might|should|may|will|won't|habria|podria|deberia)\b", re.I)
+_SP_NUMBERS = {"cero": 0, "uno": 1, "una": 1, "un": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
+               "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "doce": 12}  # fmt: skip
+_ANY_NUMBER = rf"(?:{NUMBER}|(?:{'|'.join(_SP_NUMBERS)})\b)"
+FRACTION = re.compile(
+    rf"(?<![\w./-])({_ANY_NUMBER})\s*(?:/|out\s+of(?:\s+the)?|of(?:\s+(?:the|its|their))?|de(?:\s+(?:las|los))?)\s*"
+    rf"({_ANY_NUMBER})(?![\w/]|\.\d)",
+    re.I,
+)
+BARE_NUMBER = re.compile(rf"(?<![\w./-])({_ANY_NUMBER})(?![\w/%]|\.\d)", re.I)
+PIECES = re.compile(
+    r"\s*(?:,\s*|\s)(?:and|but|while|whereas|although|though|however|yet|then|y|pero|mientras|aunque|sino)\b\s*"
+    r"|\s*,\s*|\s+-+\s+|\s*:\s*(?=\S)",
+    re.I,
+)
+# How a reading holds for (passed, total): its words for the problem and its test.
+Reading = tuple[str, Callable[[int, int], bool]]
+
+
+def _spanish_number(text: str) -> int:
+    low = text.lower()
+    return _SP_NUMBERS[low] if low in _SP_NUMBERS else _number(text)
+
+
+def _read(piece: str, sign: int, negated: bool, plural: bool) -> Reading | None:
+    """What `piece` claims of its tests' (passed, total), given its polarity word's sign (+1 passing, -1 failing)
+    and whether a negation comes before it; None: it cannot be read."""
+    if m := FRACTION.search(piece):
+        n, of = _spanish_number(m.group(1)), _spanish_number(m.group(2))
+        if negated:
+            return None
+        if sign > 0:
+            return f"{n}/{of} passed", lambda p, t: (p, t) == (n, of)
+        return f"{n} of {of} failed", lambda p, t: (t - p, t) == (n, of)
+    if m := AT_LEAST.search(piece):
+        n = 1 if m.group(1).lower().startswith("un") else _spanish_number(m.group(1))
+        if sign > 0:
+            return f"at least {n} passed", lambda p, t: p >= n
+        return f"at least {n} failed", lambda p, t: t - p >= n
+    if NONE_WORD.search(piece) or (negated and ANY_WORD.search(piece)):
+        if sign > 0:
+            return "none passed", lambda p, t: p == 0
+        return "none failed", lambda p, t: p == t > 0
+    if (m := BARE_NUMBER.search(piece)) and not negated:
+        n = _spanish_number(m.group(1))
+        if sign > 0:
+            return f"{n} passed", lambda p, t: p == n
+        return f"{n} failed", lambda p, t: t - p == n
+    if EXCEPT_WORD.search(piece):
+        return "some but not all passed", lambda p, t: 0 < p < t
+    if SOME_WORD.search(piece):
+        if negated:
+            return None
+        if sign > 0:
+            return "some passed", lambda p, t: p > 0
+        return "some failed", lambda p, t: p < t
+    if ALL_WORD.search(piece) or WITHOUT_EXCEPTION.search(piece):
+        if sign > 0:
+            return (
+                ("not all passed", lambda p, t: p < t or t == 0)
+                if negated
+                else ("all passed", lambda p, t: p == t > 0)
+            )
+        return ("not all failed", lambda p, t: p > 0) if negated else ("all failed", lambda p, t: p == 0 < t)
+    if sign > 0 and not negated:
+        return ("all passed", lambda p, t: p == t > 0) if plural else ("one passed", lambda p, t: p > 0)
+    if sign > 0:
+        return "not all passed", lambda p, t: p < t or t == 0
+    if not negated:
+        return "some failed", lambda p, t: p < t
+    return ("none failed", lambda p, t: p == t > 0) if plural else ("one passed", lambda p, t: p > 0)
+
+
+class _Segment:
+    """A clause's piece that names tests (or goes on about the ones before it), with what it says of them."""
+
+    def __init__(self, text: str, kinds: set[str | None], plural: bool) -> None:
+        self.text, self.kinds, self.plural = text, kinds, plural
+
+    def polarity(self) -> list[tuple[int, int]]:
+        """(position, sign) of its words of passing (+1) and failing (-1), in order."""
+        found = [(m.start(), 1) for m in PASS_WORD.finditer(self.text)]
+        found += [(m.start(), -1) for m in FAIL_WORD.finditer(self.text)]
+        return sorted(found)
+
+
+def _segments(sentence: str) -> list[_Segment]:
+    """The pieces of `sentence` that say how tests went, each with the kinds it names (None: tests of no kind)."""
+    segments: list[_Segment] = []
+    for piece in PIECES.split(sentence):
+        if not piece or not piece.strip():
+            continue
+        refs = list(TEST_REF.finditer(piece))
+        says = bool(PASS_WORD.search(piece) or FAIL_WORD.search(piece))
+        counts = any(p.search(piece) for p in (NONE_WORD, ALL_WORD, SOME_WORD, BARE_NUMBER, FRACTION))
+        if refs:
+            kinds: set[str | None] = set()
+            for ref in refs:
+                kind = (ref.group(1) or ref.group(2) or "").lower()
+                kinds |= {"visible", "hidden"} if kind == "both_kinds" else {kind or None}
+            if len(kinds) > 1:
+                kinds.discard(None)  # "the hidden test cases": the kind names them
+            words = [r.group(0).lower() for r in refs]
+            plural = any(re.search(r"(?:s|suites?|judge)$", w) for w in words) or "both_kinds" in words
+            segments.append(_Segment(piece, kinds, plural))
+        elif segments and (says or counts):
+            last = segments[-1]
+            if last.polarity() and says:
+                segments.append(_Segment(piece, last.kinds, last.plural))  # "... and passed in the end"
+            else:
+                last.text += f" {piece}"  # "the hidden tests, all twelve, passed"
+    return segments
+
+
+def _runs_whole(index: CitationIndex) -> set[tuple[int, int]]:
+    """Each run's (passed, total) of every test it ran, as shown."""
+    found: set[tuple[int, int]] = set()
+    for event in index.citable.values():
+        if event.type in RUN_TYPES:
+            counts = [
+                (m.group(1), int(m.group(2)), int(m.group(3))) for m in SHOWN_COUNT.finditer(event.shown)
+            ]
+            whole = [(p, t) for kind, p, t in counts if kind is None]
+            kinds = [(p, t) for kind, p, t in counts if kind is not None]
+            found |= set(whole) or (
+                {(sum(p for p, _ in kinds), sum(t for _, t in kinds))} if kinds else set()
+            )
+    return found
+
+
+def _summary(facts: Facts) -> str:
+    said = []
+    for kind, record in (("visible", facts.visible_tests), ("hidden", facts.hidden_tests)):
+        if record.best is None or record.final is None:
+            said.append(f"{kind} tests never ran")
+        else:
+            said.append(
+                f"{kind} tests at best {record.best.passed}/{record.best.total}, "
+                f"at the end {record.final.passed}/{record.final.total}"
+            )
+    return "; ".join(said)
+
+
+def result_problems(where: str, sentence: str, facts: Facts, index: CitationIndex) -> list[str]:
+    """Problems with what `sentence` says of how tests went, in any words (see `PASS_WORD`)."""
+    text = sentence
+    for pattern, word in _SP_KIND:
+        text = pattern.sub(word, text)
+    text = BOTH_KINDS.sub("both_kinds", text)
+    text = FAIL_TO.sub("not ", SPANISH_NOT.sub("not ", text))
+    text = EVERY_ONE.sub(lambda m: m.group(1) or " ", text)
+    text = OTHER_SENSE.sub(lambda m: "all" if WITHOUT_EXCEPTION.match(m.group()) else " ", text)
+    tallies, finals, whole = _tallies(facts, index), _finals(facts), _runs_whole(index)
+    last = [r.final for r in (facts.visible_tests, facts.hidden_tests) if r.final is not None]
+    whole_at_end = {(sum(t.passed for t in last), sum(t.total for t in last))} if last else set()
+    problems: list[str] = []
+    segments = _segments(text)
+    previous: list[tuple[int, bool]] = []
+    for segment in segments:
+        words = segment.polarity()
+        if not words and not previous and FRACTION.search(segment.text):
+            words = [(0, 1)]  # "hidden tests: 1/1" says how many passed
+        if not words:
+            if not previous or not (
+                NONE_WORD.search(segment.text)
+                or ALL_WORD.search(segment.text)
+                or BARE_NUMBER.search(segment.text)
+                or SOME_WORD.search(segment.text)
+            ):
+                continue
+            said = previous  # "passed 1 of 2 visible tests and none of the hidden"
+        else:
+            said, at = [], 0
+            for position, sign in words:
+                said.append((sign, NEGATION.search(segment.text, at, position) is not None))
+                at = position + 1
+            previous = said
+        if HYPOTHESIS.search(segment.text):
+            continue  # "would have passed had it been submitted": no run's result
+        end = FINAL.search(segment.text) is not None and not CONTRAST.search(segment.text)
+        for sign, negated in said:
+            reading = _read(segment.text, sign, negated, segment.plural)
+            if reading is None:
+                problems.append(
+                    f"- {where}: {segment.text.strip()!r}: a test result that cannot be checked as written; state "
+                    f"it as the facts give it ({_summary(facts)})"
+                )
+                break
+            claim, holds = reading
+            for kind in sorted(segment.kinds, key=str):
+                if kind is None:
+                    held = whole_at_end if end else whole | tallies[None]
+                    if any(c.isdigit() for c in claim):
+                        held = held | set().union(*tallies.values())
+                else:
+                    held = finals[kind] if end else tallies[kind]
+                if not any(holds(p, t) for p, t in held or {(0, 0)}):
+                    at_end = " at the end" if end else ""
+                    problems.append(
+                        f"- {where}: {segment.text.strip()!r}: says {claim} of the {_tests(kind)}{at_end}, which no "
+                        f"run shown and no fact holds ({_summary(facts)}); state test results only as the facts "
+                        "and the runs' result lines give them"
+                    )
+                    break
+    return problems
+
+
 def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: CitationIndex) -> list[str]:
     """Problems with the test results stated in `texts` (`(where, text)`), one line each for the repair round."""
     tallies, finals = _tallies(facts, index), _finals(facts)
@@ -231,49 +530,86 @@ def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: Citati
         text = readable(text)
         for pattern, words in SYNONYMS:
             text = pattern.sub(words, text)
+        found: list[tuple[int, str]] = []
         for m in PASSED_COUNT.finditer(text):
             n, stated = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
             kind = stated.lower() if stated else None
             held = passed_of[kind] if kind else set().union(*passed_of.values())
             if _number(n) not in held:
-                problems.append(
-                    f"- {where}: {m.group(0)!r}: no run shown and no fact has {n} {_tests(kind)} passed; state "
-                    "test results only as the facts and the runs' result lines give them"
+                found.append(
+                    (
+                        m.start(),
+                        f"- {where}: {m.group(0)!r}: no run shown and no fact has {n} {_tests(kind)} passed; state "
+                        "test results only as the facts and the runs' result lines give them",
+                    )
                 )
             elif _of_the_end(text, m) and _number(n) not in (
                 passed_at_end[kind] if kind else set().union(*passed_at_end.values())
             ):
-                problems.append(f"- {where}: {m.group(0)!r}: not the final {_tests(kind)}' count{end}")
+                found.append(
+                    (m.start(), f"- {where}: {m.group(0)!r}: not the final {_tests(kind)}' count{end}")
+                )
         for m in COUNT.finditer(text):
             a, b = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
             kind = _kind_of(text, m)
             if not _held(tallies, kind, (_number(a), _number(b))):
-                problems.append(
-                    f"- {where}: {m.group(0)!r}: no run shown and no fact has {a}/{b} {_tests(kind)}; state test "
-                    "results only as the facts and the runs' result lines give them"
+                found.append(
+                    (
+                        m.start(),
+                        f"- {where}: {m.group(0)!r}: no run shown and no fact has {a}/{b} {_tests(kind)}; state test "
+                        "results only as the facts and the runs' result lines give them",
+                    )
                 )
             elif _of_the_end(text, m) and not _held(finals, kind, (_number(a), _number(b))):
-                problems.append(f"- {where}: {m.group(0)!r}: not the final {_tests(kind)}' count{end}")
+                found.append(
+                    (m.start(), f"- {where}: {m.group(0)!r}: not the final {_tests(kind)}' count{end}")
+                )
         for m in ALL_COUNT.finditer(text):
             stated = KIND_IN.search(m.group(0))
             kind = stated.group(1).lower() if stated else None
             n = _number(m.group(1))
             if not _held(tallies, kind, (n, n)):
-                problems.append(
-                    f"- {where}: {m.group(0)!r}: no run shown and no fact has all {m.group(1)} {_tests(kind)} passing"
+                found.append(
+                    (
+                        m.start(),
+                        f"- {where}: {m.group(0)!r}: no run shown and no fact has all {m.group(1)} "
+                        f"{_tests(kind)} passing",
+                    )
                 )
             elif _of_the_end(text, m) and not _held(finals, kind, (n, n)):
-                problems.append(f"- {where}: {m.group(0)!r}: not the final {_tests(kind)}' count{end}")
+                found.append(
+                    (m.start(), f"- {where}: {m.group(0)!r}: not the final {_tests(kind)}' count{end}")
+                )
         for m in ALL_KIND.finditer(text):
             kind = next(g for g in m.groups() if g).lower()
             if not full[kind]:
-                problems.append(f"- {where}: {m.group(0)!r}: no run passed every {kind} test (see the facts)")
+                found.append(
+                    (m.start(), f"- {where}: {m.group(0)!r}: no run passed every {kind} test (see the facts)")
+                )
             elif _of_the_end(text, m) and not full_at_end[kind]:
-                problems.append(
-                    f"- {where}: {m.group(0)!r}: the last run did not pass every {kind} test{end}"
+                found.append(
+                    (
+                        m.start(),
+                        f"- {where}: {m.group(0)!r}: the last run did not pass every {kind} test{end}",
+                    )
                 )
         if (claim := ALL_ANY.search(text)) and not _a_run_passed_all(index):
-            problems.append(f"- {where}: {claim.group(0)!r}: no run passed every test it ran (see the runs)")
+            found.append(
+                (
+                    claim.start(),
+                    f"- {where}: {claim.group(0)!r}: no run passed every test it ran (see the runs)",
+                )
+            )
         elif claim and _of_the_end(text, claim) and not (ran and all(_final_passed(r) for r in ran)):
-            problems.append(f"- {where}: {claim.group(0)!r}: the last runs did not pass every test{end}")
+            found.append(
+                (claim.start(), f"- {where}: {claim.group(0)!r}: the last runs did not pass every test{end}")
+            )
+        problems += [problem for _, problem in found]
+        # Every other wording, sentence by sentence: a sentence the patterns above found a problem in is reported
+        # once, as they quote it.
+        start = 0
+        for stop in [*(e.end() for e in SENTENCE_END.finditer(text)), len(text)]:
+            if stop > start and not any(start <= at < stop for at, _ in found):
+                problems += result_problems(where, text[start:stop], facts, index)
+            start = stop
     return problems

@@ -30,8 +30,10 @@ What is replaced (never sent to the model):
   doe at outlook dot co dot uk", `[email]`), a phone number in digits or words ("five five five, one two three
   four", `[phone]`), a profile or handle ("linkedin slash in slash jdoe", `[link]`; "my github is zqdev",
   `[handle]`; without a cue word, "zqdev on instagram" and a Discord tag `zqdev#1234`, grader/handles.py), the
-  candidate's own address's local part said alone ("zq underscore dev") or joined another way (`ZqDev`), and a name they
-  introduce themselves by ("my name is Priya", "call me Sasha", `[candidate]`); in code, the written
+  candidate's own address's local part said alone ("zq underscore dev") or joined another way (`ZqDev`), a messenger
+  handle after any cue ("reach me on telegram: zq_dev", "mi skype es zqdev", `[handle]`), a number that identifies
+  them ("my student id is A0123", `[id]`), a postal address ("221B Baker Street", `[address]`, grader/postal.py),
+  and a name they introduce themselves by ("my name is Priya", "call me Sasha", `[candidate]`); in code, the written
   forms of these inside comments, and an address so written anywhere, a string too ("jane [at] acme [dot] io");
 - the full name also joined as in a handle or identifier (`ada_lovelace`, `AdaLovelace`, `@adalovelace`), also as
   a segment of a longer identifier or username with a number after it (`ada_lovelace_solution`, `adaLovelace42`),
@@ -116,6 +118,7 @@ from grader.phone_forms import (
     worded_phones,
     written_lettered,
 )
+from grader.postal import POSTAL, postal_spans
 from grader.redacted import Redacted as Redacted  # also where grader/bundle.py and evidence.py read it
 from grader.row_marks import ROW_MARK, unmarked
 from grader.said_letters import SAID_RUN, said_spans
@@ -124,12 +127,14 @@ from grader.split_names import GLUED_NEEDLES, GLUED_RUN, SplitNames, glued_repla
 from grader.spoken import (
     ADDRESS_DOMAIN,
     HANDLE_CUE,
+    ID_CUE,
     NAME_CUE,
     NUMBER_RUN,
     ON_PLATFORM_AFTER,
     PROFILE_PATH,
     spoken_emails,
     spoken_handles,
+    spoken_ids,
     spoken_local,
     spoken_name,
     spoken_path,
@@ -327,6 +332,8 @@ class Redactor:
             spoken_address,
             _Rule(PROFILE_PATH, "[link]", refine=spoken_path),
             _Rule(HANDLE_CUE, "[handle]", refine=spoken_handles),
+            _Rule(ID_CUE, "[id]", refine=spoken_ids),
+            _Rule(POSTAL, "[address]", refine=postal_spans),
             _Rule(NAME_CUE, NAME, refine=spoken_name),
             _Rule(ON_PLATFORM_AFTER, "[handle]", refine=handle_before_platform),
             _Rule(TAG, "[handle]", refine=tag_spans),
@@ -342,6 +349,8 @@ class Redactor:
             ),  # also in a string ("ada [at] x [dot] io")
             _Rule(PROFILE_PATH, "[link]", in_comments=True, refine=spoken_path),
             _Rule(HANDLE_CUE, "[handle]", in_comments=True, refine=spoken_handles),
+            _Rule(ID_CUE, "[id]", in_comments=True, refine=spoken_ids),
+            _Rule(POSTAL, "[address]", in_comments=True, refine=postal_spans),
             _Rule(ON_PLATFORM_AFTER, "[handle]", in_comments=True, refine=handle_before_platform),
             _Rule(TAG, "[handle]", in_comments=True, refine=tag_spans),
         ]
@@ -357,6 +366,8 @@ class Redactor:
             _Rule(ADDRESS_DOMAIN, "[email]", refine=_written_or_spoken_email),
             _Rule(PROFILE_PATH, "[link]", refine=spoken_path),
             _Rule(HANDLE_CUE, "[handle]", refine=spoken_handles),
+            _Rule(ID_CUE, "[id]", refine=spoken_ids),
+            _Rule(POSTAL, "[address]", refine=postal_spans),
             _Rule(NAME_CUE, NAME, refine=spoken_name),
             _Rule(ON_PLATFORM_AFTER, "[handle]", refine=handle_before_platform),
             _Rule(TAG, "[handle]", refine=tag_spans),

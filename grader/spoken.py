@@ -17,8 +17,12 @@ What decides:
   cue in the same sentence ("call me", "my number is", "phone", "cell"); unless, without a cue, it is a count
   (consecutive or repeated digits) or bits (only zeros and ones), or it is a list (one number per comma);
 - a handle follows a platform and a slash, or a cue that declares one ("my github is", "my handle is", "my tag is",
-  "my nickname on twitch is", "follow me at", "I'm ... on GitHub", "I go by ... on LeetCode"), or is joined by a
+  "my nickname on twitch is", "follow me at", "I'm ... on GitHub", "I go by ... on LeetCode", a messenger with "is",
+  a colon, "at", "on", a comma or a dash: "reach me on telegram: zq_dev", "# skype: zqdev", "mi telegram es zqdev";
+  a messenger that is an everyday word, "signal", "line", only after "my" or a verb that gives it), or is joined by a
   spoken underscore or dash and followed by "on <platform>" (without a joining word: grader/handles.py);
+- an identifying number follows a cue that names it ("my student id is", "my employee number at Acme was", "mi DNI
+  es"): the token with a digit after it;
 - a name follows "my name is" (up to two words, to a boundary word or punctuation), or "call me", "I go by",
   "people call me" when written as a name (capitalised, as speech-to-text writes names): "call me back" stays.
 """
@@ -75,6 +79,23 @@ PLATFORMS = (
     r"linked\s*in|git\s*hub|git\s*lab|bitbucket|twitter|x\s+dot\s+com|stack\s*overflow|medium|instagram|insta"
     r"|facebook|youtube|tik\s*tok|mastodon|blue\s*sky|threads|leet\s*code|hacker\s*rank|codeforces|kaggle"
     r"|dev\s+dot\s+to|behance|dribbble|telegram|discord|twitch|substack|keybase"
+    r"|skype|we\s*chat|whats\s*app|viber|kik|snap\s*chat|threema|icq|weibo|reddit|i\s*message|face\s*time"
+)
+# Messengers whose names are also everyday words ("the signal", "line 3", "the teams", "zoom in"): a handle after
+# one only with a cue that says it is the candidate's ("add me on signal,", "my signal username is").
+EVERYDAY_MESSENGERS = (
+    r"signal|line|teams|slack|zoom|wire|element|matrix|session|messenger|hangouts|google\s+chat"
+)
+_ANY_MESSENGER = rf"(?:{PLATFORMS}|{EVERYDAY_MESSENGERS})"
+_ACCOUNT = r"(?:handle|user\s*name|user\s*id|screen\s*name|id|number|account|tag|nick(?:\s*name)?)"
+# What sets a handle after the cue apart: "is", "at", "as", "under", a colon, an equals sign, a comma or a dash.
+_THEN = r"(?:\s+(?:is|at|as|under)(?!\w)|\s*[:=,]|\s+-(?=\s))"
+_SP_ACCOUNT = r"(?:usuario|nombre\s+de\s+usuario|nick|alias|id|cuenta|perfil|handle)"
+# Messengers a comment or a line can label a handle with ("# telegram: zq_dev"): not a practice site ("# LeetCode:
+# two-sum" names the problem).
+_LABELLED = (
+    r"telegram|discord|skype|we\s*chat|whats\s*app|viber|kik|snap\s*chat|threema|icq|i\s*message|face\s*time"
+    r"|keybase"
 )
 SLASH = r"(?:\s*/\s*|\s+(?:forward\s+)?slash\s+)"
 HANDLE_WORD = r"[^\W_]+"  # letters and digits: the joining characters are `JOIN`'s, so a match is unambiguous
@@ -94,6 +115,20 @@ HANDLE_CUE = re.compile(
     r"|(?:my|our)\s+(?:(?:personal|work|private|school)\s+)?(?:e-?\s*mail|mail|inbox)(?:\s+address)?"
     r"(?:\s+is|'s|\s*[:=])|(?:e-?\s*mail|mail|write\s+to)\s+me\s+(?:at|on|:)"
     rf"|(?:find|follow|add|dm|message|ping|tag)\s+me\s+(?:on\s+(?:{PLATFORMS})\s+)?(?:at|as|:|(?=@))"
+    # A messenger ("reach me on telegram: zq_dev", "add me on signal, zq.dev", "whatsapp me at zqdev", "skype id:
+    # zqdev", "# telegram: zq_dev"); as a bare label only a messenger that is no everyday word.
+    rf"|(?:reach|contact|find|add|message|text|ping|dm|call|catch|follow|write|hit\s+me\s+up|get\s+me)"
+    rf"(?:\s+me)?\s+(?:on|at|via|through|over|in)\s+{_ANY_MESSENGER}{_THEN}"
+    rf"|(?:{PLATFORMS}|signal)\s+me\s+(?:at|on|as|:|,)"
+    rf"|(?:my|our)\s+{_ANY_MESSENGER}\s+{_ACCOUNT}(?:\s+is|'s|\s*[:=])"
+    rf"|(?:{_LABELLED})(?:\s+{_ACCOUNT})?\s*[:=](?!//)"
+    # The same in Spanish ("mi telegram es", "mi usuario de skype es", "búscame en telegram como", "agrégame en
+    # signal:").
+    rf"|(?:mi|nuestro|nuestra)\s+(?:{_SP_ACCOUNT}\s+(?:de|en)\s+)?{_ANY_MESSENGER}(?:\s+es|\s*[:=])"
+    rf"|(?:mi|nuestro|nuestra)\s+{_SP_ACCOUNT}(?:\s+es|\s*[:=])"
+    rf"|(?:b[uú]s[cq]u?[ae]me|escr[ií]b[ea]me|agr[eé]g[ua]?[ea]me|a[nñ][aá]d[ea]me|cont[aá]ct[ae]me|encu[eé]ntr[ae]me"
+    rf"|s[ií]g[ua]?[ea]me|h[aá]bl[ae]me|ll[aá]m[ae]me|m[aá]nd[ae]me\s+un\s+mensaje|escr[ií]b[ea]me)"
+    rf"\s+(?:en|por|a\s+trav[eé]s\s+de)\s+{_ANY_MESSENGER}(?:\s+(?:como|es)(?!\w)|\s*[:=,])"
     rf"|(?:i'm|i\s+am|go\s+by)(?=\s+(?:at\s+|@\s*)?{HANDLE_WORD}(?:{JOIN}{HANDLE_WORD})*(?:\s+{HANDLE_WORD}){{0,2}}\s+on\s+(?:{PLATFORMS})))",
     re.IGNORECASE,
 )
@@ -308,3 +343,27 @@ def spoken_local(local: str) -> str:
     parts = re.findall(r"[^\W\d_]+|\d+", local)  # "l99" is said "l 99" as often
     between = rf"(?:\s+|{JOIN})"
     return between.join(re.escape(p) for p in parts)
+
+
+# A number that identifies the candidate, after a cue that says whose and what it is ("my student id is A0123",
+# "my employee number at Acme was 448812", "mi DNI es 12345678Z", "mi número de legajo: 4471"): the token with a
+# digit after it, and the groups of digits that go on from it ("448 812").
+ID_CUE = re.compile(
+    r"(?<![\w-])(?:(?:my|our)\s+(?:student|employee|staff|badge|member(?:ship)?|customer|passport|national|tax"
+    r"|social\s+security|insurance|matriculation|enrol(?:l)?ment|registration|roll|applicant|candidate|licen[cs]e"
+    r"|driver'?s\s+licen[cs]e|ssn|nhs|pan|aadhaar|sin)(?:\s+(?:id|number|no\.?|num|#|code|card))?"
+    r"(?:\s+(?:at|with|from|for)\s+\w+)?(?:\s+(?:is|was)|'s|\s*[:=#])"
+    r"|(?:mi|nuestro|nuestra)\s+(?:dni|nie|nif|c[eé]dula|pasaporte|matr[ií]cula|legajo|carn[eé](?:\s+de\s+\w+)?"
+    r"|n[uú]mero\s+de\s+(?:estudiante|empleado|alumno|matr[ií]cula|legajo|pasaporte|documento|seguro\s+social"
+    r"|identificaci[oó]n))(?:\s+(?:en|de)\s+\w+)?(?:\s+(?:es|era|fue)|\s*[:=#]))",
+    re.IGNORECASE,
+)
+ID_VALUE = re.compile(r"\s*(?:#\s*)?[A-Za-z0-9-]*\d[A-Za-z0-9-]*(?:[ .-]\d+)*")
+
+
+def spoken_ids(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The identifying number a cue declares (`text[start:end]` the cue), if what follows it holds a digit."""
+    m = ID_VALUE.match(text, end)
+    if m is None:
+        return []
+    return [(m.start() + len(m.group()) - len(m.group().lstrip()), m.end())]

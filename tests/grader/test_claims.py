@@ -371,8 +371,7 @@ def test_tests_said_to_pass_without_all_or_a_total_need_a_run_that_passed_them(t
         "The hidden tests never passed: there was no submission.",
         "It failed to pass the hidden tests.",
         "It did not pass the hidden tests, and the hidden tests were not run.",
-        "Two of the hidden tests passed.",
-        "Some of the hidden tests passed; none of the hidden tests ran.",
+        "None of the hidden tests passed; none of the hidden tests ran.",
         "The hidden tests would have passed had it been submitted.",
         "At least one test passed.",
     ],
@@ -381,6 +380,14 @@ def test_saying_the_hidden_tests_did_not_pass_or_only_some_did_is_not_a_claim_th
     text: str,
 ) -> None:
     assert _problems(text, submitted=False) == [], text
+
+
+@pytest.mark.parametrize("text", ["Two of the hidden tests passed.", "Some of the hidden tests passed."])
+def test_some_hidden_tests_passing_needs_a_run_where_they_did(text: str) -> None:
+    """Not a claim that all passed, but a result all the same: where no hidden test ran, none passed."""
+    assert _problems(text, submitted=False), text
+    assert _problems("Two of the hidden tests passed.")  # one hidden test, which passed
+    assert not _problems("Some of the hidden tests passed.")
 
 
 @pytest.mark.parametrize(
