@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import fcntl
-import math
 import os
 import resource
 import stat
@@ -139,7 +138,7 @@ def make_preexec(
     limits: Limits, cgroup: RunCgroup | None, fds: ChildFds, *, uid: int, gid: int, drop: bool, nproc: int
 ) -> Callable[[], None]:
     """What the child runs between fork and exec: limits as root, then the drop to the sandbox uid."""
-    cpu = max(1, math.ceil(limits.cpu_s))
+    cpu = limits.cpu_rlimit
     mem = limits.memory_mb << 20
     use_as = limits.address_space_limit
     nproc_hard = resource.getrlimit(resource.RLIMIT_NPROC)[1]

@@ -15,6 +15,18 @@ it wait for a CPU, read between two instants chosen by the supervisor.
   program is not blamed for the load, nor for the disk. The candidate cannot shrink its charge below its CPU time,
   which is charged in full, and waiting earns at most the limit again in wall time (the supervisor's hard deadline).
 
+  Waiting for a CPU earns credit only as far as work OUTSIDE the run explains it. A thread's waiting between two
+  samples (every 50 ms) is credited at most the time the CPUs it may run on (its affinity, read at each sample)
+  spent on other work between the same two samples: their busy time from /proc/stat (user + nice + system + irq +
+  softirq + steal; guest time is already in user and nice, and steal is the hypervisor running another machine)
+  less the run's own CPU time on them (its cgroup's `cpuacct.usage_all` and `usage_percpu`; without them, all of
+  the run's CPU time). All the waiting credited, the program's and the supervisor's, is at most the other work of
+  every CPU over the whole test. `run_delay` does not say what kept a thread off the CPU: a program starting eight
+  children pinned to one CPU waited 0.45 s a test behind its own children on an idle host, was charged 0.98 s of
+  its 1.45 s of wall time against a 1 s limit, and passed. On an idle host other work is ~0 and self-inflicted
+  contention earns nothing; under load from outside the credit is what it was, less what the program's own threads
+  took of its CPUs' time.
+
   Not each thread's block I/O delay (field 42 of /proc/<tid>/stat, with `kernel.task_delayacct`): on this kind of
   host (Linux 6.18) it is not a measure. One 50 ms interval added 33,316 s to a thread's (the time since boot), others
   0.5 to 7 s while its group's pressure rose by 0 to 2 ms; a sleeping program was credited waiting it never did.
@@ -31,6 +43,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _CLK_TCK = os.sysconf("SC_CLK_TCK")
+_TICK_NS = 1_000_000_000 // _CLK_TCK
+# /proc/stat's "cpuN" lines come first; its "intr" line after them can run to kilobytes and is never read.
+_STAT_BYTES = 160 * ((os.cpu_count() or 1) + 1) + 256
 
 
 @dataclass(frozen=True)
@@ -42,6 +57,11 @@ class Sample:
     threads: dict[int, tuple[int, int]] | None = None  # tid -> (exec ns, run_delay ns), when sampled
     own_delay_ns: int = 0
     io_stall_ns: int | None = None  # the run's stall on the disk so far (None: no pressure group)
+    # cpu -> time it spent on anything but idling, host-wide (/proc/stat)
+    busy_ns: dict[int, int] | None = None
+    # cpu -> the run's own CPU time on it (None: only `cpu_ns`, all CPUs)
+    run_ns: dict[int, int] | None = None
+    masks: dict[int, frozenset[int]] | None = None  # tid -> the CPUs it may run on, when threads are sampled
 
 
 @dataclass(frozen=True)
@@ -74,17 +94,26 @@ class Meter:
         if cpuacct_dir is not None:
             with contextlib.suppress(OSError):
                 self._cpu_fd = os.open(cpuacct_dir / "cpuacct.usage", os.O_RDONLY | os.O_CLOEXEC)
-        self._own_fd = -1
+        self._all_fd = self._percpu_fd = -1
+        if cpuacct_dir is not None:
+            with contextlib.suppress(OSError):
+                self._all_fd = os.open(cpuacct_dir / "cpuacct.usage_all", os.O_RDONLY | os.O_CLOEXEC)
+            with contextlib.suppress(OSError):
+                self._percpu_fd = os.open(cpuacct_dir / "cpuacct.usage_percpu", os.O_RDONLY | os.O_CLOEXEC)
+        self._own_fd = self._stat_fd = -1
         with contextlib.suppress(OSError):
             self._own_fd = os.open("/proc/thread-self/schedstat", os.O_RDONLY | os.O_CLOEXEC)
+        with contextlib.suppress(OSError):
+            self._stat_fd = os.open("/proc/stat", os.O_RDONLY | os.O_CLOEXEC)
 
     def close(self) -> None:
-        for fd in (self._cpu_fd, self._own_fd, self._io_fd, *self._fds.values()):
+        fds = (self._cpu_fd, self._own_fd, self._io_fd, self._stat_fd, self._all_fd, self._percpu_fd)
+        for fd in (*fds, *self._fds.values()):
             if fd >= 0:
                 with contextlib.suppress(OSError):
                     os.close(fd)
         self._fds.clear()
-        self._cpu_fd = self._own_fd = self._io_fd = -1
+        self._cpu_fd = self._own_fd = self._io_fd = self._stat_fd = self._all_fd = self._percpu_fd = -1
 
     def cpu_ns(self) -> int:
         """CPU time used so far by every thread and process of the run."""
@@ -96,21 +125,48 @@ class Meter:
     def sample(self, now: float, *, threads: bool = True) -> Sample:
         """The counters now; the program's threads' only when asked (one read per thread)."""
         found: dict[int, tuple[int, int]] | None = None
+        masks: dict[int, frozenset[int]] | None = None
         if threads:
-            found = {}
+            found, masks = {}, {}
             tids = self._tids()
             self._forget_gone(tids)
             for tid in tids:
                 stat = self._schedstat(tid)
                 if stat is not None:
                     found[tid] = stat
+                    with contextlib.suppress(OSError):
+                        masks[tid] = frozenset(os.sched_getaffinity(tid))
         return Sample(
             at=now,
             cpu_ns=self.cpu_ns(),
             threads=found,
             own_delay_ns=self.own_delay_ns(),
             io_stall_ns=self.io_stall_ns(),
+            busy_ns=self.busy_ns(),
+            run_ns=self.run_ns(),
+            masks=masks,
         )
+
+    def busy_ns(self) -> dict[int, int] | None:
+        """Each CPU's time on anything but idling so far, host-wide (None: /proc/stat cannot be read)."""
+        if self._stat_fd < 0:
+            return None
+        try:
+            return parse_cpu_busy_ns(os.pread(self._stat_fd, _STAT_BYTES, 0))
+        except (OSError, ValueError):
+            return None
+
+    def run_ns(self) -> dict[int, int] | None:
+        """The run's CPU time on each CPU so far, on the later of the kernel's two clocks for it (as
+        judge.cgroups.RunCgroup.cpu_seconds; /proc/stat's busy time is the ticked one); None without a cpuacct group."""
+        if self._all_fd < 0 and self._percpu_fd < 0:
+            return None
+        try:
+            ticked = parse_usage_all(os.pread(self._all_fd, 1 << 16, 0)) if self._all_fd >= 0 else {}
+            exact = parse_usage_percpu(os.pread(self._percpu_fd, 1 << 16, 0)) if self._percpu_fd >= 0 else {}
+        except (OSError, ValueError):
+            return None
+        return {cpu: max(ticked.get(cpu, 0), exact.get(cpu, 0)) for cpu in ticked.keys() | exact.keys()}
 
     def io_stall_ns(self) -> int | None:
         """How long the run has been stalled on the disk so far (its group's `io.pressure` "some" total); None
@@ -136,7 +192,7 @@ class Meter:
         program waiting (`WaitTracker.own_waited_ns`)."""
         tracker = seen or WaitTracker(start)
         tracker.observe(end)
-        waited = tracker.worst_ns + tracker.io_stalled_ns(end) + tracker.own_waited_ns(end)
+        waited = tracker.cpu_waited_ns(end) + tracker.io_stalled_ns(end)
         return Usage(
             wall_s=max(0.0, end.at - start.at),
             cpu_s=max(0, end.cpu_ns - start.cpu_ns) / 1e9,
@@ -186,13 +242,17 @@ class Meter:
 
 
 class WaitTracker:
-    """The largest growth of waiting for a CPU (run_delay) of any thread that ran since `start`, over every sample
-    shown to it; the run's stall on the disk since `start`; and the supervisor's own waiting for a CPU while it worked
-    for the program (the program may have been waiting on it)."""
+    """The waiting for a CPU of the threads that ran since `start`, over every sample shown to it, as far as other
+    work explains it; the run's stall on the disk since `start`; and the supervisor's own waiting for a CPU while it
+    worked for the program (the program may have been waiting on it)."""
 
     def __init__(self, start: Sample) -> None:
         self.start = start
-        self.worst_ns = 0
+        self.worst_ns = 0  # the largest growth of any such thread's run_delay, explained or not
+        self._last = start  # the latest sample with threads
+        self._credit: dict[int, int] = {}  # tid -> its waiting that other work explains, interval by interval
+        # tid -> (other work, waiting) not matched yet (_explain)
+        self._carry: dict[int, tuple[int, int]] = {}
         self.own_from_ns = start.own_delay_ns
         self.own_counted_ns = 0
         self._working = True  # from the start sample the supervisor sends the test's input
@@ -220,12 +280,41 @@ class WaitTracker:
         return self.own_counted_ns + max(0, end.own_delay_ns - self.own_from_ns)
 
     def observe(self, sample: Sample) -> None:
-        if self.start.threads is None or sample.threads is None:
+        """Take in a later sample. A thread's waiting between two samples is credited at most the other work of the
+        CPUs it may run on between the same two samples: other work while it slept or spun alone explains none."""
+        prev = self._last
+        if self.start.threads is None or prev.threads is None or sample.threads is None:
             return
+        masks = prev.masks or {}
         for tid, (exec_ns, delay_ns) in sample.threads.items():
             exec0, delay0 = self.start.threads.get(tid, (0, 0))  # a thread born since: all of its own
             if exec_ns > exec0:  # only threads that ran during the interval: an idle thread waits for nothing
                 self.worst_ns = max(self.worst_ns, delay_ns - delay0)
+            before = prev.threads.get(tid, (exec0, delay0))
+            if exec_ns > before[0] and delay_ns > before[1]:
+                cpus = (sample.masks or {}).get(tid)
+                if cpus is not None and tid in masks:
+                    cpus |= masks[tid]
+                self._explain(tid, delay_ns - before[1], other_work_ns(prev, sample, cpus), cpus)
+        self._last = sample
+
+    def _explain(self, tid: int, waited_ns: int, other_ns: int, cpus: frozenset[int] | None) -> None:
+        """Credit `tid` what of its waiting in one interval the other work in it explains. /proc/stat counts in clock
+        ticks (10 ms), waiting is counted in ns: a tick of other work may show in the interval before or after the
+        waiting it caused. What is left over on either side (at most two ticks a CPU) is carried to the next."""
+        spare, owed = self._carry.get(tid, (0, 0))
+        have, need = other_ns + spare, waited_ns + owed
+        explained = min(have, need)
+        cap = 2 * _TICK_NS * (len(cpus) if cpus else len(self._last.busy_ns or {0: 0}))
+        self._credit[tid] = self._credit.get(tid, 0) + explained
+        self._carry[tid] = (min(cap, have - explained), min(cap, need - explained))
+
+    def cpu_waited_ns(self, end: Sample) -> int:
+        """The waiting for a CPU credited between `start` and `end` (after `observe(end)`): the most any thread's
+        other work explains, plus the supervisor's own (`own_waited_ns`), together at most the other work of every
+        CPU over the whole interval. Nothing when the CPUs' busy time is not known."""
+        threads = max(self._credit.values(), default=0)
+        return max(0, min(other_work_ns(self.start, end, None), threads + self.own_waited_ns(end)))
 
     def io_stalled_ns(self, end: Sample) -> int:
         """How long the run was stalled on the disk between `start` and `end` (0 when it is not known). The kernel's
@@ -236,6 +325,58 @@ class WaitTracker:
             return 0
         wall_ns = max(0, int((end.at - self.start.at) * 1e9))
         return min(wall_ns, max(0, end.io_stall_ns - self.start.io_stall_ns))
+
+
+def other_work_ns(start: Sample, end: Sample, cpus: frozenset[int] | None) -> int:
+    """The time `cpus` (None: every CPU) spent between two samples on work other than the run's: their busy time
+    less the run's CPU time on them (all of the run's CPU time where it is not known per CPU: less work left to
+    explain waiting, never more). 0 when their busy time is not known."""
+    busy0, busy1 = start.busy_ns, end.busy_ns
+    if busy0 is None or busy1 is None:
+        return 0
+    chosen = busy1.keys() if cpus is None else cpus & busy1.keys()
+    busy = sum(max(0, busy1[c] - busy0.get(c, busy1[c])) for c in chosen)
+    if start.run_ns is not None and end.run_ns is not None:
+        own = sum(max(0, end.run_ns.get(c, 0) - start.run_ns.get(c, 0)) for c in chosen)
+    else:
+        own = max(0, end.cpu_ns - start.cpu_ns)
+    return max(0, busy - own)
+
+
+def parse_cpu_busy_ns(data: bytes) -> dict[int, int]:
+    """Each CPU's busy time from /proc/stat's "cpuN" lines: user + nice + system + irq + softirq + steal, in clock
+    ticks (guest time is already in user and nice; idle and iowait are not busy)."""
+    found: dict[int, int] = {}
+    for line in data.split(b"\n")[:-1]:  # the last piece is a line cut short by the read's size, or empty
+        if not line.startswith(b"cpu"):
+            if found:
+                break
+            continue
+        name, *fields = line.split()
+        if name == b"cpu" or len(fields) < 7:
+            continue
+        ticks = [int(f) for f in fields[:8]]
+        ticks += [0] * (8 - len(ticks))
+        user, nice, system, _idle, _iowait, irq, softirq, steal = ticks
+        found[int(name[3:])] = (user + nice + system + irq + softirq + steal) * _TICK_NS
+    if not found:
+        raise ValueError("no cpuN line in /proc/stat")
+    return found
+
+
+def parse_usage_all(data: bytes) -> dict[int, int]:
+    """cgroup v1 `cpuacct.usage_all` ("cpu user system" then one line per CPU, ns): user + system per CPU."""
+    found = {}
+    for line in data.splitlines()[1:]:
+        parts = line.split()
+        if len(parts) == 3:
+            found[int(parts[0])] = int(parts[1]) + int(parts[2])
+    return found
+
+
+def parse_usage_percpu(data: bytes) -> dict[int, int]:
+    """cgroup v1 `cpuacct.usage_percpu` (ns per possible CPU, in order)."""
+    return {cpu: int(ns) for cpu, ns in enumerate(data.split())}
 
 
 def _parse_schedstat(data: bytes) -> tuple[int, int] | None:

@@ -398,7 +398,9 @@ def _static_memory_over(
 ) -> int | None:
     """The MiB of static data of a compiled program that a signal ended before it said hello, when that is over
     the memory limit: the kernel could not map it (SIGSEGV while executing it), which no code of theirs caused."""
-    if started.state is not Start.NO_HELLO or end.signal is None or program.binary is None:
+    # A signal bwrap reports as an exit code 128+N counts: what decides is the static data's size, never the code.
+    ended_by_signal = end.signal is not None or (end.exit_code is not None and end.exit_code > 128)
+    if started.state is not Start.NO_HELLO or not ended_by_signal or program.binary is None:
         return None
     size = static_memory_bytes(build / program.binary)
     if size is None or size <= request.limits.memory_mb << 20:

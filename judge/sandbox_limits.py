@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,11 @@ class Limits:
     # M + baseline + allowance (judge.limits). None: memory_mb plus the tmpfs mounts and room above RLIMIT_AS
     # (compiles and one-shot runs, where memory_mb is the whole budget).
     cgroup_mb: int | None = None
+
+    @property
+    def cpu_rlimit(self) -> int:
+        """The soft RLIMIT_CPU, whole seconds (judge.bwrap.make_preexec); the hard one is a second more."""
+        return max(1, math.ceil(self.cpu_s))
 
     def clamp(self, maximum: Limits, *, keep_time: bool = False) -> Limits:
         """These limits, each lowered to `maximum`'s where it is higher (and kept at a sane floor). `keep_time`

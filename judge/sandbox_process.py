@@ -127,9 +127,18 @@ class SandboxProcess:
             self._close_fds()
             if self.temp_dir is not None:
                 shutil.rmtree(self.temp_dir, ignore_errors=True)
-        exit_code, sig = _decode(status_value, self.sandboxed)
+        exit_code, sig = _decode(status_value)
         cpu_s = cgroup_cpu if cgroup_cpu is not None else usage
-        cpu_exceeded = sig == signal.SIGXCPU
+        soft = self.limits.cpu_rlimit
+        # The run used its RLIMIT_CPU's worth (the cgroup's ticked clock reaches it no later than the kernel's check
+        # of any one process: judge.cgroups.RunCgroup.cpu_seconds), or bwrap itself was ended by SIGXCPU.
+        cpu_exceeded = sig == signal.SIGXCPU or cpu_s >= soft
+        if sig is None and exit_code is not None and self.sandboxed:
+            hard_cpu = cpu_s >= soft + 1
+            sig = _confirmed(
+                exit_code - 128, cpu_exceeded=cpu_exceeded, hard_cpu=hard_cpu, oom=oom, killed=self.killed
+            )
+            exit_code = None if sig is not None else exit_code
         self._end = ProcessEnd(
             exit_code=exit_code,
             signal=sig,
@@ -181,9 +190,25 @@ class SandboxProcess:
         self.stdout = self.stderr = self.results = self.status = self.pidfd = -1
 
 
-def _decode(status: int, sandboxed: bool) -> tuple[int | None, int | None]:
+def _decode(status: int) -> tuple[int | None, int | None]:
+    """bwrap's own wait status: killed by a signal (negative) or an exit code, which is its program's."""
     if status < 0:
         return None, -status
-    if sandboxed and status > 128 and status - 128 < signal.NSIG:
-        return None, status - 128  # bwrap reports a child killed by signal N as exit status 128+N
     return status, None
+
+
+def _confirmed(sig: int, *, cpu_exceeded: bool, hard_cpu: bool, oom: bool, killed: bool) -> int | None:
+    """The signal an exit code 128+N of a sandboxed program stands for, when the evidence shows the kernel or the
+    judge sent it; else None, and it is a plain exit code.
+
+    bwrap reports a program killed by signal N as exit status 128+N, which a program can also exit with itself
+    (`os._exit(152)`, 128 + SIGXCPU, was `time_limit`; `exit(137)` read as killed by SIGKILL). Only the signals a
+    verdict or a message rests on are confirmed: SIGXCPU when the run used its RLIMIT_CPU; SIGKILL when the judge
+    killed it, the memory cgroup OOM-killed a process of the run, or it used RLIMIT_CPU's hard limit. A real
+    SIGSEGV, SIGABRT or SIGXFSZ is not told from an exit with the same code: either is `runtime_error` with that
+    code (judge.verdict.crash_verdict names the signal it may stand for)."""
+    if sig == signal.SIGXCPU and cpu_exceeded:
+        return sig
+    if sig == signal.SIGKILL and (killed or oom or hard_cpu):
+        return sig
+    return None

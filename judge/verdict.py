@@ -230,7 +230,12 @@ def crash_verdict(outcome: ProcessOutcome) -> tuple[Verdict, str]:
         return Verdict.RUNTIME_ERROR, what + (f": {tail}" if tail else "")
     if outcome.exit_code == 0:
         return Verdict.RUNTIME_ERROR, "the program exited before returning (exit() called?)"
-    return Verdict.RUNTIME_ERROR, f"exited with code {outcome.exit_code}" + (f": {tail}" if tail else "")
+    code = f"exited with code {outcome.exit_code}"
+    if outcome.exit_code is not None and 128 < outcome.exit_code < 128 + signal.NSIG:
+        # The sandbox reports a process killed by signal N as 128+N, which a program can exit with itself: no
+        # verdict rests on it (judge.sandbox_process._confirmed), the message says what it may stand for.
+        code += f" (also what a process killed by {_signal_name(outcome.exit_code - 128)} reports)"
+    return Verdict.RUNTIME_ERROR, code + (f": {tail}" if tail else "")
 
 
 def slow_start_verdict(startup_s: float) -> tuple[Verdict, str]:

@@ -430,6 +430,77 @@ def test_waiting_banked_by_helpers_in_an_earlier_test_does_not_stretch_a_later_o
     assert report.processes == 2  # the time-out ended the first process: the helpers lived through "spend"
 
 
+# work(a, n): test `a` > 0 starts eight helpers (processes in Python, threads in C++) pinned to one CPU, each running
+# 100 ms of its own CPU time there, so that each waits for that CPU behind the others most of the time; then the test
+# sleeps n ms. Its own time is at least 0.8 s of the helpers' CPU on one CPU, plus the sleep, however loaded the host:
+# what other work there was on that CPU took the helpers' time too, and is all the waiting it explains.
+CROWD = {
+    "python": """
+import os, time
+
+def work(a, n):
+    if a > 0:
+        cpu = min(os.sched_getaffinity(0))
+        children = []
+        for _ in range(8):
+            pid = os.fork()
+            if pid == 0:
+                os.sched_setaffinity(0, {cpu})
+                while time.process_time() < 0.1:
+                    pass
+                os._exit(0)
+            children.append(pid)
+        for pid in children:
+            os.waitpid(pid, 0)
+    time.sleep(n / 1000)
+    return a
+""",
+    "cpp": """
+#include <pthread.h>
+#include <sched.h>
+#include <time.h>
+#include <unistd.h>
+#include <thread>
+#include <vector>
+static void burn(int cpu) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+    timespec ts;
+    do { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts); } while (ts.tv_sec * 1000000000LL + ts.tv_nsec < 100000000LL);
+}
+class Solution {
+public:
+    int work(int a, long long n) {
+        if (a > 0) {
+            cpu_set_t set;
+            sched_getaffinity(0, sizeof set, &set);
+            int cpu = 0;
+            while (!CPU_ISSET(cpu, &set)) cpu++;
+            std::vector<std::thread> threads;
+            for (int i = 0; i < 8; i++) threads.emplace_back(burn, cpu);
+            for (auto& t : threads) t.join();
+        }
+        usleep(n * 1000);
+        return a;
+    }
+};
+""",
+}
+
+
+@pytest.mark.parametrize("language", ["python", "cpp"])
+def test_waiting_behind_the_programs_own_helpers_is_charged_to_it(sandbox, judge_settings, language):
+    # 0.8 s on one CPU and a 0.5 s sleep: 1.3 s of its own against a 1 s limit. Each helper's waiting for the CPU
+    # behind the others (0.7 s for the last) was credited as waiting for a CPU, and the test passed at 1.35 s of wall
+    # time on an idle host (charged 0.6 s). The same sleep alone passes.
+    limits = RunLimits(time_limit_s=1.0, compile_s=30)
+    tests = [Case(id="crowd", args=[1, 500], expected=1), Case(id="alone", args=[0, 500], expected=0)]
+    report = run_request(_request(language, CROWD[language], tests, limits), sandbox, judge_settings)
+    assert {t.id: t.verdict for t in report.tests} == {"crowd": Verdict.TIME_LIMIT, "alone": Verdict.ACCEPTED}
+
+
 # work(a, n): reads one file of the runtime's (its path in the source), a chunk at a time, for n ms of its own clock.
 READS = """
 import os, time

@@ -9,11 +9,20 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from judge.cgroups import CgroupParents, RunCgroup, detect_parents, sweep_stale
-from judge.meter import Meter, Sample, WaitTracker, parse_io_stall_us
+from judge.meter import (
+    Meter,
+    Sample,
+    WaitTracker,
+    parse_cpu_busy_ns,
+    parse_io_stall_us,
+    parse_usage_all,
+    parse_usage_percpu,
+)
 
 # Spins for `seconds` of its own CPU time, on CPU 0 only.
 SPIN = """
@@ -158,7 +167,9 @@ def test_the_meter_holds_no_descriptor_for_a_thread_that_is_gone():
 
 
 def _sample(at: float, threads: dict[int, tuple[int, int]] | None, io_stall_ns: int | None = None) -> Sample:
-    return Sample(at=at, cpu_ns=0, threads=threads, io_stall_ns=io_stall_ns)
+    """A sample on a host whose one CPU is busy with other work all the time (whatever waited, it explains)."""
+    busy = {0: int(at * 1e9)}
+    return Sample(at=at, cpu_ns=0, threads=threads, io_stall_ns=io_stall_ns, busy_ns=busy)
 
 
 def test_waiting_counts_for_threads_that_ran_since_the_start_and_all_of_a_new_threads():
@@ -203,22 +214,94 @@ def test_the_supervisors_waiting_counts_only_where_the_program_may_have_waited_f
     # sample (nobody waited for it), 3 ms to wake for the program's output (it may have been blocked on a full
     # pipe) and 1 ms more while it reads it, 10 ms to wake for another sample, and 2 ms to see the end.
     # 1 + 3 + 1 + 2 ms are taken off, with the program's own 1 ms.
-    start = Sample(at=0.0, cpu_ns=0, threads={1: (0, 0)}, own_delay_ns=5_000_000)
+    start = Sample(at=0.0, cpu_ns=0, threads={1: (0, 0)}, own_delay_ns=5_000_000, busy_ns={0: 0})
     tracker = WaitTracker(start)
     tracker.resting(6_000_000)
     tracker.woke(21_000_000, for_program=False)
-    tracker.observe(Sample(at=0.25, cpu_ns=0, threads={1: (1_000, 1_000_000)}, own_delay_ns=21_000_000))
+    tracker.observe(
+        Sample(
+            at=0.25,
+            cpu_ns=0,
+            threads={1: (1_000, 1_000_000)},
+            own_delay_ns=21_000_000,
+            busy_ns={0: 250_000_000},
+        )
+    )
     tracker.resting(21_000_000)
     tracker.woke(24_000_000, for_program=True)
     tracker.resting(25_000_000)
     tracker.woke(35_000_000, for_program=False)
     tracker.resting(35_000_000)
-    end = Sample(at=0.5, cpu_ns=0, threads={1: (2_000, 1_000_000)}, own_delay_ns=37_000_000)
+    end = Sample(
+        at=0.5, cpu_ns=0, threads={1: (2_000, 1_000_000)}, own_delay_ns=37_000_000, busy_ns={0: 500_000_000}
+    )
     meter = Meter(os.getpid(), cpuacct_dir=None)
     usage = meter.usage(start, end, seen=tracker)
     meter.close()
     assert usage.waited_s == pytest.approx(0.008)
     assert usage.charged_s == pytest.approx(0.492)
+
+
+def _on(
+    at: float, cpu_ns: int, threads: dict[int, tuple[int, int]], busy_ms: dict[int, int], **more: Any
+) -> Sample:
+    busy = {c: ms * 1_000_000 for c, ms in busy_ms.items()}
+    return Sample(at=at, cpu_ns=cpu_ns, threads=threads, busy_ns=busy, **more)
+
+
+def _waited_ms(samples: list[Sample]) -> float:
+    tracker = WaitTracker(samples[0])
+    for sample in samples[1:]:
+        tracker.observe(sample)
+    return tracker.cpu_waited_ns(samples[-1]) / 1e6
+
+
+def test_waiting_behind_the_runs_own_threads_earns_nothing():
+    # Eight threads of the run share CPU 0 for 0.8 s: each waited 0.7 s, and CPU 0 was busy with nothing but them
+    # (the run's CPU time is all of CPU 0's busy time). Nothing outside the run kept them waiting.
+    threads0 = {t: (0, 0) for t in range(8)}
+    threads1 = {t: (100_000_000, 700_000_000) for t in range(8)}
+    start = _on(0.0, 0, threads0, {0: 1_000, 1: 2_000})
+    end = _on(0.8, 800_000_000, threads1, {0: 1_800, 1: 2_000})
+    assert _waited_ms([start, end]) == 0
+    # The same, known per CPU from the run's cgroup: still nothing; and a CPU busy with other work that the threads
+    # may not run on (pinned to CPU 0) explains none of their waiting.
+    pinned = {t: frozenset({0}) for t in range(8)}
+    start = _on(0.0, 0, threads0, {0: 1_000, 1: 2_000}, run_ns={0: 0, 1: 0}, masks=pinned)
+    end = _on(0.8, 800_000_000, threads1, {0: 1_800, 1: 2_800}, run_ns={0: 800_000_000, 1: 0}, masks=pinned)
+    assert _waited_ms([start, end]) == 0
+    # Unpinned, the other CPU's work explains it (the threads could have run there).
+    free = {t: frozenset({0, 1}) for t in range(8)}
+    start = _on(0.0, 0, threads0, {0: 1_000, 1: 2_000}, run_ns={0: 0, 1: 0}, masks=free)
+    end = _on(0.8, 800_000_000, threads1, {0: 1_800, 1: 2_800}, run_ns={0: 800_000_000, 1: 0}, masks=free)
+    assert _waited_ms([start, end]) == 700
+
+
+def test_other_work_explains_only_the_waiting_at_the_same_time():
+    # A thread waits 0.3 s behind the run's own helpers while the host is idle, then sleeps 0.5 s while the host
+    # is busy: the host's work came after the waiting, and explains none of it.
+    start = _on(0.0, 0, {1: (0, 0)}, {0: 0})
+    waited = _on(0.4, 400_000_000, {1: (100_000_000, 300_000_000)}, {0: 400})
+    slept = _on(0.9, 400_000_000, {1: (100_000_000, 300_000_000)}, {0: 900})
+    assert _waited_ms([start, waited, slept]) == 0
+    # While the host's work and the waiting coincide, it is credited in full.
+    busy = _on(0.4, 100_000_000, {1: (100_000_000, 300_000_000)}, {0: 400})
+    assert _waited_ms([start, busy, _on(0.9, 100_000_000, {1: (100_000_000, 300_000_000)}, {0: 900})]) == 300
+
+
+def test_waiting_earns_nothing_when_the_cpus_busy_time_is_unknown():
+    start = Sample(at=0.0, cpu_ns=0, threads={1: (0, 0)}, own_delay_ns=0)
+    end = Sample(at=0.5, cpu_ns=0, threads={1: (1_000, 200_000_000)}, own_delay_ns=50_000_000)
+    assert _waited_ms([start, end]) == 0
+
+
+def test_proc_stat_and_cpuacct_are_read_per_cpu():
+    stat = b"cpu  10 1 5 100 3 1 1 2 7 0\ncpu0 6 1 3 50 1 1 0 1 7 0\ncpu1 4 0 2 50 2 0 1 1 0 0\nintr 1 2 3\n"
+    tick = 1_000_000_000 // os.sysconf("SC_CLK_TCK")
+    assert parse_cpu_busy_ns(stat) == {0: 12 * tick, 1: 8 * tick}  # guest (7) is already in user
+    assert parse_cpu_busy_ns(stat[:60]) == {0: 12 * tick}  # a line cut short by the read is not read
+    assert parse_usage_all(b"cpu user system\n0 10 5\n1 7 0\n") == {0: 15, 1: 7}
+    assert parse_usage_percpu(b"12 34 \n") == {0: 12, 1: 34}
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="run cgroups need root")
