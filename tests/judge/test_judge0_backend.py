@@ -479,6 +479,32 @@ async def test_cpu_of_every_thread_and_child_process_counts_against_the_time_lim
     )
 
 
+@pytest.mark.parametrize("language", ["cpp", "python"])
+async def test_waiting_behind_the_programs_own_helpers_is_charged_to_it_on_judge0(language):
+    # Eight helpers pinned to one CPU, then a 0.5 s sleep: 1.3 s of its own against a 1 s limit, as on the local
+    # sandbox (tests/judge/test_honest_limits.py). The driver credited each helper's waiting behind the others as
+    # waiting for a CPU, and the test passed; only waiting that other work on its CPUs explains counts now.
+    from tests.judge.test_honest_limits import CROWD, SIGNATURE
+
+    request = RunRequest(
+        language=language,  # type: ignore[arg-type]
+        source=CROWD[language],
+        signature=SIGNATURE,
+        tests=[Case(id="crowd", args=[1, 500], expected=1), Case(id="alone", args=[0, 500], expected=0)],
+        mode="run",
+        limits=RunLimits(time_limit_s=1.0, compile_s=30),
+    )
+    async with FakeJudge0(auth_token=TOKEN, config=HOST) as fake, _judge(fake.url) as judge:
+        report = await judge.run(request)
+    assert {t.id: t.verdict for t in report.tests} == {
+        "crowd": Verdict.TIME_LIMIT,
+        "alone": Verdict.ACCEPTED,
+    }, (
+        report.compile_output,
+        report.tests,
+    )
+
+
 # work(a, n): the soft (a == 0) or hard (a == 1) limit of core dumps the program runs with.
 CORE_LIMITS = """
 import resource
