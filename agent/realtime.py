@@ -47,12 +47,24 @@ class PreparedRealtimeSession(llm.RealtimeSession[str]):
 
             def _forward(*args: object) -> None:
                 if event == "generation_created" and args and isinstance(args[0], llm.GenerationCreatedEvent):
-                    args = (self.guards.guarded(args[0]), *args[1:])  # a reply the provider started itself
+                    args = (self._started_by_provider(args[0]), *args[1:])
                 self.emit(event, *args)
 
             self._forwarders[event] = _forward
             self._child.on(event, _forward)
         return super().on(event, callback)
+
+    def _started_by_provider(self, event: llm.GenerationCreatedEvent) -> llm.GenerationCreatedEvent:
+        """A reply as the framework is told of it. The provider announces every reply, those asked for through
+        ``generate_reply`` too (OpenAI's plugin resolves the request with the event, then emits it as
+        ``generation_created``, ``user_initiated``): those are guarded where they are asked for, and the framework
+        takes them from there, not from this event. Guarding them here as well put a second reader on the reply's one
+        stream of messages, which took it, and the framework played nothing: the candidate heard silence while the
+        model's conversation held the reply. Only a reply the provider started itself is guarded here."""
+        if event.user_initiated:
+            return event
+        bounded = replace(event, function_stream=bounded_function_calls(event.function_stream))
+        return self.guards.guarded(bounded)
 
     @property
     def capabilities(self) -> llm.RealtimeCapabilities:

@@ -137,8 +137,13 @@ class FakeRealtimeSession(llm.RealtimeSession):
             )
         functions.close()
         fut: asyncio.Future[llm.GenerationCreatedEvent] = asyncio.get_running_loop().create_future()
-        fut.set_result(llm.GenerationCreatedEvent(message_stream=messages, function_stream=functions,
-                                                  user_initiated=True))  # fmt: skip
+        created = llm.GenerationCreatedEvent(
+            message_stream=messages, function_stream=functions, user_initiated=True
+        )
+        fut.set_result(created)
+        # As OpenAI's plugin does (livekit/agents/llm/_realtime/openai.py, _handle_response_created): the request is
+        # answered with the event, and the same event is then announced to every listener.
+        self.emit("generation_created", created)
         return fut
 
     def commit_audio(self) -> None:
