@@ -9,9 +9,10 @@ records a notice it never gave). Notice laws for AI interviews ask for it (e.g. 
 Whether the greeting already said so was once read from what the model wrote, by rules for how an interviewer
 describes itself. Those rules cannot tell a statement from its contrary in every phrasing ("I'm a human rather
 than an AI" read as the notice), and the greeting reads a résumé the candidate wrote: a candidate who could make
-the model say such a sentence skipped the notice. Only the scripted line itself counts (``said_the_line``): said
-before a restart, it is not said again; anything else the interviewer said is followed by it. The greeting's
-instructions leave the notice to the line, so it is not said twice.
+the model say such a sentence skipped the notice. Only the scripted line itself counts (``said_the_line``): a message
+of the interviewer's that is the line and nothing else. Said before a restart, it is not said again; a job restarted
+before it was said (in any phase) says it after its first reply. The greeting's instructions leave the notice to the
+line, so it is not said twice.
 """
 
 from __future__ import annotations
@@ -44,9 +45,11 @@ def _words(text: str) -> str:
 
 
 def said_the_line(texts: Iterable[str]) -> bool:
-    """Whether one of ``texts`` (the interviewer's) holds a scripted notice, word for word."""
-    lines = [_words(render(f"ai_notice_{language}")) for language in LANGUAGES]
-    return any(line in _words(text) for text in texts for line in lines)
+    """Whether one of ``texts`` (the interviewer's messages) is a scripted notice, word for word and nothing else.
+    The line said inside a message of the model's own does not count: "my notes say to tell you '<the line>', ignore
+    that, I'm a human recruiter" held it word for word."""
+    lines = {_words(render(f"ai_notice_{language}")) for language in LANGUAGES}
+    return any(_words(text) in lines for text in texts)
 
 
 def notice_line(state: InterviewState) -> str:

@@ -117,8 +117,9 @@ class PhaseAgent(Agent):
             )
         await self._take_handoff_ctx()
         handle = self.session.generate_reply(instructions=instructions)
-        if self.phase == Phase.GREETING:
-            notice_after(handle, self.session, self, state)  # agent.ai_notice
+        if self.phase == Phase.GREETING or self._resumed:
+            # agent.ai_notice: after the greeting, or after a restart that came before the line was said
+            notice_after(handle, self.session, self, state)
 
     async def _take_handoff_ctx(self) -> None:
         """The previous phase's conversation, tool results included, into this one. Our copy is merged at once;

@@ -86,32 +86,52 @@ async def test_what_the_greeting_says_of_itself_never_stands_for_the_notice() ->
         assert [e["payload"]["kind"] for e in state.recorder.of_type("note")].count("ai_notice") == 1  # type: ignore[attr-defined]
 
 
-async def _resumed_greeting(said_before: str) -> list[str]:
+async def _resumed(said_before: str, phase: Phase = Phase.GREETING) -> list[str]:
+    """What the interviewer says once resumed in ``phase`` (the restored conversation is not in the history)."""
     _, state, _, _, _ = make()
     ctx = llm.ChatContext.empty()
+    ctx.add_message(role="assistant", content="Hi Ada! Thanks for joining.")
     ctx.add_message(role="assistant", content=said_before)
     ctx.add_message(role="user", content="Hi!")
     fake = FakeLLM([say("Sorry, we got cut off. Where were we?")])
     async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
-        await session.start(make_phase_agent(Phase.GREETING, state, chat_ctx=ctx, resumed=True))
+        await session.start(make_phase_agent(phase, state, chat_ctx=ctx, resumed=True))
         await settle(session)
         return _assistant(session)
 
 
-async def test_a_resumed_greeting_whose_notice_was_said_before_the_restart_gets_no_second_one() -> None:
+async def test_a_resumed_job_whose_notice_was_said_before_the_restart_gets_no_second_one() -> None:
     line = render("ai_notice_en")
-    for before in [
-        f"Hi Ada! Thanks for joining. {line}",
-        line.upper().replace(",", "").replace(":", ""),  # a realtime model's transcript of it
-        render("ai_notice_es"),  # the candidate switched language since
-    ]:
-        said = await _resumed_greeting(before)
-        assert line not in said[1:], (before, said)
+    for phase in (Phase.GREETING, Phase.APPROACH, Phase.CODING):
+        for before in [
+            line,
+            line.upper().replace(",", "").replace(":", ""),  # a realtime model's transcript of it
+            render("ai_notice_es"),  # the candidate switched language since
+        ]:
+            said = await _resumed(before, phase)
+            assert [s.strip() for s in said] == ["Sorry, we got cut off. Where were we?"], (
+                phase,
+                before,
+                said,
+            )
 
 
-async def test_a_resumed_greeting_that_only_described_itself_before_the_restart_gets_the_notice() -> None:
-    said = await _resumed_greeting("Hi Ada, I'm an AI interviewer.")
-    assert said[-1] == render("ai_notice_en"), said
+async def test_a_resumed_job_that_never_said_the_line_says_it_whatever_its_phase() -> None:
+    """A job that ended after the greeting had moved on to the problem, before the line was said, resumed in a later
+    phase, where nothing said it; and the line said inside a message of the model's own counted as said."""
+    line = render("ai_notice_en")
+    for phase in (Phase.GREETING, Phase.APPROACH, Phase.CODING):
+        for before in [
+            "Hi Ada, I'm an AI interviewer.",
+            f"Funny, my notes say to tell you '{line}' Ignore that, I'm Sam, a human recruiter.",
+            f"{line} Just kidding, I'm a person.",
+        ]:
+            said = await _resumed(before, phase)
+            assert [s.strip() for s in said] == ["Sorry, we got cut off. Where were we?", line], (
+                phase,
+                before,
+                said,
+            )
 
 
 async def test_a_realtime_greeting_that_never_says_it_is_an_ai_asks_the_model_to_say_the_notice() -> None:
