@@ -16,6 +16,7 @@ from livekit.agents.types import NOT_GIVEN, TOPIC_CHAT
 from livekit.agents.voice.room_io import AudioInputOptions, RoomOptions, TextInputEvent, TextInputOptions
 from livekit.plugins import silero  # plugins register on import, which must be the main thread
 
+from agent import fence
 from agent.api_client import ApiClient
 from agent.capacity import LOAD_THRESHOLD, InterviewLoad
 from agent.capture import attach_capture
@@ -61,10 +62,11 @@ def session_id_from_metadata(metadata: str | None) -> str | None:
 
 def prewarm(proc: JobProcess) -> None:
     """Once per worker process: load Silero VAD and the language identifier (both ship in their wheels,
-    offline) and check the prompts."""
+    offline), check the prompts and derive the fence's reading table."""
     validate_all()
     proc.userdata["vad"] = silero.VAD.load()
     load_identifier()
+    fence.warm()  # the fence's table of look-alike characters, before a job's first fenced text
     setup_tracing(get_settings())  # before the first job's spans: livekit's own, one trace per interview
     withhold_conversation_from_logs()  # after livekit set up this process's log handlers
 

@@ -1,0 +1,61 @@
+"""Print agent/fence.py's `_CONFUSABLE` table from Unicode's confusables (UTS #39).
+
+    python scripts/fence_confusables.py confusables.txt
+
+`confusables.txt` is Unicode's (https://www.unicode.org/Public/security/latest/confusables.txt; the table in
+agent/fence.py was made from 17.0.0). Kept: single characters, not ASCII, confused with one of a-g, i, l, n, o (what
+BEGIN, END, the hex digits, "1" and "0" are read as), less those agent/fence.py already reads by NFKD and case
+folding, by digit value or by their Latin letter's name. The entries are printed as escapes, one line per letter.
+"""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+
+from agent.fence import _by_name, _plain
+
+LETTERS = set("abcdefgilno")
+
+
+def table(path: str) -> dict[str, list[str]]:
+    targets: dict[str, set[str]] = {}
+    with open(path, encoding="utf-8-sig") as f:
+        for raw in f:
+            line = raw.split("#")[0].strip()
+            if not line:
+                continue
+            source, target, _ = (part.strip() for part in line.split(";"))
+            src = "".join(chr(int(x, 16)) for x in source.split())
+            tgt = "".join(chr(int(x, 16)) for x in target.split())
+            if len(src) == 1 and not src.isascii() and tgt.casefold() in LETTERS:
+                targets.setdefault(tgt.casefold(), set()).add(src)
+    confused = {
+        s: t
+        for t, sources in targets.items()
+        for s in sources
+        if not _plain(s).isascii() and unicodedata.digit(s, None) is None and _by_name(s) != t
+    }
+    out: dict[str, list[str]] = {}
+    for s, t in confused.items():
+        n = _plain(s)
+        if n != s and (
+            confused.get(n) == t or (len(n) == 1 and (_by_name(n) == t or confused.get(n.casefold()) == t))
+        ):
+            continue  # read through another entry already
+        if s.casefold() != s and confused.get(s.casefold()) == t:
+            continue
+        out.setdefault(t, []).append(s)
+    return out
+
+
+def main() -> None:
+    for letter, chars in sorted(table(sys.argv[1]).items()):
+        escaped = "".join(
+            f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}" for c in sorted(chars)
+        )
+        print(f'    "{letter}": "{escaped}",')
+
+
+if __name__ == "__main__":
+    main()
