@@ -38,7 +38,23 @@ SHAPES: list[tuple[str, str, tuple[str, str | None], Callable[[int], str]]] = [
     ("name that is a word, in comments", "code", ("Will Smith", None), _repeat("# Will\n")),
     ("spelled-out letters", "speech", ("Grace Hopper", None), _repeat("g r a c e ")),
     ("address said in words", "speech", ("Grace Hopper", "gh@example.com"), _repeat("x at y dot com ")),
+    # grader/spoken.py in Spanish: "arroba", "punto", "guion bajo", numbers in tens (redact of 2026-12-05)
+    (
+        "address said in Spanish",
+        "speech",
+        ("Grace Hopper", "gh@example.com"),
+        _repeat("x guion bajo y arroba z punto com punto "),
+    ),
+    (
+        "a number said in Spanish tens",
+        "speech",
+        ("Grace Hopper", None),
+        _repeat("mi número es treinta y cuatro "),
+    ),
     ("commented lines", "code", ("Grace Hopper", None), _repeat("x = 1  # add the pair\n")),
+    # grader/code_cues.py: a cue on every line, and many on one long line
+    ("lines with a messenger cue", "code", ("Grace Hopper", None), _repeat("tg_id = 'a_1'  # telegram\n")),
+    ("one line of messenger cues", "code", ("Grace Hopper", None), _repeat("'a_1' telegram ig_user = ")),
     ("commented lines, with a CJK name", "code", ("王小明", None), _repeat("x = 1  # 王小明 adds\n")),
     ("digits", "speech", ("Grace Hopper", None), _repeat("1 2 3 4 5 6 7 8 9 0 ")),
     ("Cyrillic words", "speech", ("Grace Hopper", None), _repeat("массив индекс Грейс сортировка ")),

@@ -71,6 +71,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from grader.code_comments import comment_spans
+from grader.code_cues import CUE, CUE_NEEDLES, cued_literals, literal_phone
 from grader.code_forms import (
     CODE_RUN,
     ESCAPE_NEEDLES,
@@ -139,6 +140,7 @@ from grader.spoken import (
     spoken_name,
     spoken_path,
     spoken_phones,
+    with_server,
 )
 from grader.transliterate import LATIN_WORD, OTHER_SCRIPT_WORD, LatinReadings, OtherScriptNames
 from grader.word_patterns import HAS_UNSPACED, Words, alternation
@@ -187,7 +189,7 @@ def _handle(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """A mention rather than a decorator or an annotation (`@lru_cache(...)`, `@Override`, `@functools.wraps`)."""
     name = text[start + 1 : end].lower()
     decorator = name in NOT_HANDLES or name.split(".", 1)[0] in NOT_HANDLES or text.startswith("(", end)
-    return [] if decorator else [(start, end)]
+    return [] if decorator else [(start, with_server(text, end))]  # a federated one whole: `@zq:matrix.org`
 
 
 def _gendered_rules(vocabulary: str) -> list[_Rule]:
@@ -420,6 +422,9 @@ class Redactor:
             _Rule(NUMBER_RUN, "[phone]", in_comments=True, refine=worded_phones),
             _Rule(LETTERED_RUN, "[phone]", in_comments=True, refine=written_lettered),
             _Rule(SPACED_PHONE, "[phone]", in_comments=True),
+            # `phone = '415' '555' '0100'`; `tg = 'zq_dev'  # telegram`, `tg_handle = ...` (grader/code_cues.py)
+            _Rule(LITERAL_RUN, "[phone]", refine=literal_phone, needles=PHONE_NAME_NEEDLES),
+            _Rule(CUE, "[handle]", refine=cued_literals, needles=CUE_NEEDLES),
         ]
         # The candidate's and the interviewer's own words: speech and comments, never string literals, identifiers
         # or what a program wrote (test data such as "A man, a plan" must read as it is).

@@ -8,19 +8,25 @@ Each finder takes text in the redactor's matching form (grader/redact.py) and re
 Technical speech stays: "at index i", "the dot product", "node dot next", "five elements", "O of n", a list of
 numbers ("one, two, three, four, five, six, seven, eight, nine"), a count, a quantity ("1,000,000") or a decimal.
 What decides:
+Spoken forms are read in both interview languages, English and Spanish (matched with accents folded): "arroba"
+for "at", "punto" for "dot", "guion bajo" / "barra baja" for "underscore", "guion" for "dash", "cero" to "nueve"
+for digits, and two digits said as one number ("eighteen fifteen", "dieciocho quince", "treinta y cuatro").
 - an e-mail is `<local> at <domain>`: the domain ends in a known top-level domain ("dot com", "dot co dot uk") or
   is a mail provider ("at gmail"); the local part is the words before "at", back to a word that cannot be in an
   address ("my email is", "reach me at", punctuation), at most `MAX_LOCAL_WORDS` words (spelled letters and
   words joined by "dot", "underscore", "dash" are one word);
 - a phone number is a run of digits (numerals, digit words, "oh", "double five") joined by spaces, dashes, dots,
   brackets or commas: nine digits or more; seven or more when read out digit by digit in words, or after a contact
-  cue in the same sentence ("call me", "my number is", "phone", "cell"); unless, without a cue, it is a count
+  cue in the same sentence ("call me", "my number is", "phone", "cell", "mi teléfono", "llámame al"); numbers said in
+  tens only after a cue ("ten, twenty, thirty" is a list); unless, without a cue, it is a count
   (consecutive or repeated digits) or bits (only zeros and ones), or it is a list (one number per comma);
 - a handle follows a platform and a slash, or a cue that declares one ("my github is", "my handle is", "my tag is",
   "my nickname on twitch is", "follow me at", "I'm ... on GitHub", "I go by ... on LeetCode", a messenger with "is",
   a colon, "at", "on", a comma or a dash: "reach me on telegram: zq_dev", "# skype: zqdev", "mi telegram es zqdev";
-  a messenger that is an everyday word, "signal", "line", only after "my" or a verb that gives it), or is joined by a
-  spoken underscore or dash and followed by "on <platform>" (without a joining word: grader/handles.py);
+  a messenger that is an everyday word, "signal", "line", only after "my" or a verb that gives it; "I'm on telegram
+  as", "ig:", "reddit u/zq"), with its server when federated (`@zq:matrix.org`, `@zq@mastodon.social`); a number
+  of seven digits or more after a messenger cue is the number whole ("mi whatsapp es seis uno dos ..."); or is joined
+  by a spoken underscore or dash and followed by "on <platform>" (without a joining word: grader/handles.py);
 - an identifying number follows a cue that names it ("my student id is", "my employee number at Acme was", "mi DNI
   es"): the token with a digit after it;
 - a name follows "my name is" (up to two words, to a boundary word or punctuation), or "call me", "I go by",
@@ -32,8 +38,8 @@ from __future__ import annotations
 import itertools
 import re
 
-SPOKEN_AT = r"(?:\s+at(?:\s+(?:sign|symbol))?\s+|\s*[\[({<]\s*at\s*[\])}>]\s*|\s*@\s*)"
-SPOKEN_DOT = r"(?:\.|\s+dot\s+|\s*[\[({<]\s*dot\s*[\])}>]\s*)"
+SPOKEN_AT = r"(?:\s+(?:at(?:\s+(?:sign|symbol))?|arroba)\s+|\s*[\[({<]\s*(?:at|arroba)\s*[\])}>]\s*|\s*@\s*)"
+SPOKEN_DOT = r"(?:\.|\s+(?:dot|punto)\s+|\s*[\[({<]\s*(?:dot|punto)\s*[\])}>]\s*)"
 # Top-level domains that end a spoken address ("at outlook dot co dot uk"); not the ones that are everyday words
 # after "dot" in code talk ("it", "is", "in", "to", "name", "email", "info", "app", "site", "page", "int").
 TLDS = frozenset(
@@ -52,15 +58,38 @@ _TLD = "|".join(sorted(TLDS, key=len, reverse=True))
 _PROVIDER = "|".join(sorted(PROVIDERS, key=len, reverse=True))
 LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
 # Speech-to-text may split a label ("g mail dot com").
-DOMAIN_LABEL = rf"{LABEL}(?:\s+(?:dash|hyphen)\s+{LABEL}|\s+(?!(?:at|dot)(?!\w)){LABEL}){{0,2}}"
+DOMAIN_LABEL = (
+    rf"{LABEL}(?:\s+(?:dash|hyphen|guion)\s+{LABEL}|\s+(?!(?:at|dot|arroba|punto)(?!\w)){LABEL}){{0,2}}"
+)
 ADDRESS_DOMAIN = re.compile(
     rf"{SPOKEN_AT}(?P<domain>(?:{DOMAIN_LABEL}{SPOKEN_DOT})+(?:{_TLD})(?:{SPOKEN_DOT}(?:{_TLD}))*"
     rf"|(?:{_PROVIDER})(?:{SPOKEN_DOT}(?:{_TLD}))*)(?![\w/-])",  # a domain with a path is a link's
     re.IGNORECASE,
 )
 # Words that join the parts of an address or a handle ("jane underscore doe", "zq dash dev").
-JOINERS = frozenset({"dot", "period", "underscore", "dash", "hyphen", "minus", "plus"})
-JOIN = r"(?:[._+\-]|\s+(?:dot|period|underscore|under\s+score|dash|hyphen|minus|plus)\s+)"
+# In Spanish: "punto", "guion bajo" / "barra baja" (underscore), "guion" (dash), "menos", "mas" (as matched:
+# accents folded, grader/matching_form.py).
+JOINERS = frozenset(
+    {
+        "dot",
+        "period",
+        "underscore",
+        "dash",
+        "hyphen",
+        "minus",
+        "plus",
+        "punto",
+        "guion",
+        "bajo",
+        "barra",
+        "baja",
+    }
+    | {"menos", "mas"}
+)
+JOIN = (
+    r"(?:[._+\-]|\s+(?:dot|period|underscore|under\s+score|dash|hyphen|minus|plus"
+    r"|punto|guion(?:\s+(?:bajo|medio))?|barra\s+baja|menos)\s+)"
+)
 # Words of two letters or more in a spoken local part; spelled letters and joined parts are free.
 MAX_LOCAL_WORDS = 3
 # Words that end a spoken local part or handle when reading leftwards or rightwards: they are not in an address.
@@ -71,12 +100,14 @@ BOUNDARY = frozenset(
     reach send she should so that the then there they this to too under use user username via was we what will
     with would write you your yes look looking looked check checking see store stored put set get go going
     went been point pointing start starting stop end ending index not
+    mi mis es son era al de del en el la los las lo un una por para que con me te se su sus tu tus este esta
+    correo electronico direccion escribeme mandame escribirme contactarme puedes puede usuario cuenta pero como
     """.split()  # noqa: SIM905  # a word list reads better as text
 )
 WORD = re.compile(r"[\w'%+]+(?:[._-][\w'%+]+)*")
 
 PLATFORMS = (
-    r"linked\s*in|git\s*hub|git\s*lab|bitbucket|twitter|x\s+dot\s+com|stack\s*overflow|medium|instagram|insta"
+    r"kakao(?:\s*talk)?|linked\s*in|git\s*hub|git\s*lab|bitbucket|twitter|x\s+dot\s+com|stack\s*overflow|medium|instagram|insta"
     r"|facebook|youtube|tik\s*tok|mastodon|blue\s*sky|threads|leet\s*code|hacker\s*rank|codeforces|kaggle"
     r"|dev\s+dot\s+to|behance|dribbble|telegram|discord|twitch|substack|keybase"
     r"|skype|we\s*chat|whats\s*app|viber|kik|snap\s*chat|threema|icq|weibo|reddit|i\s*message|face\s*time"
@@ -102,7 +133,9 @@ HANDLE_WORD = r"[^\W_]+"  # letters and digits: the joining characters are `JOIN
 HANDLE_BODY = rf"@?\s*{HANDLE_WORD}(?:{JOIN}{HANDLE_WORD})*"
 # "linkedin slash in slash jdoe", "github dot com slash zq dash dev".
 PROFILE_PATH = re.compile(
-    rf"(?<![\w-])(?:{PLATFORMS})(?:{SPOKEN_DOT}(?:com|org|net|io|to))?(?:{SLASH}{HANDLE_BODY})+",
+    rf"(?<![\w-])(?:{PLATFORMS})(?:{SPOKEN_DOT}(?:com|org|net|io|to))?(?:{SLASH}{HANDLE_BODY})+"
+    # A Reddit user as Reddit writes one, after the platform ("dm me on reddit u/zqdev", "reddit: /u/zq_dev").
+    rf"|(?<![\w-])reddit(?:\s+(?:as|is|at|como|es)|\s*[:,])?\s+/?u{SLASH}{HANDLE_BODY}",
     re.IGNORECASE,
 )
 # A cue that declares a handle, which follows it ("my github is", "follow me at", "I'm ... on GitHub").
@@ -120,6 +153,9 @@ HANDLE_CUE = re.compile(
     rf"|(?:reach|contact|find|add|message|text|ping|dm|call|catch|follow|write|hit\s+me\s+up|get\s+me)"
     rf"(?:\s+me)?\s+(?:on|at|via|through|over|in)\s+{_ANY_MESSENGER}{_THEN}"
     rf"|(?:{PLATFORMS}|signal)\s+me\s+(?:at|on|as|:|,)"
+    # "I'm on telegram as zq_dev", "I'm also on discord: zqdev"; an Instagram label ("ig: zq_dev", "insta: zq").
+    rf"|(?:i'm|i\s+am|im)(?:\s+also)?\s+on\s+(?:{PLATFORMS})(?:\s+(?:as|under)(?!\w)|\s*[:=,])"
+    r"|(?:ig|insta)\s*[:=](?!//)(?=\s*@?[^\W\d_])"
     rf"|(?:my|our)\s+{_ANY_MESSENGER}\s+{_ACCOUNT}(?:\s+is|'s|\s*[:=])"
     rf"|(?:{_LABELLED})(?:\s+{_ACCOUNT})?\s*[:=](?!//)"
     # The same in Spanish ("mi telegram es", "mi usuario de skype es", "búscame en telegram como", "agrégame en
@@ -136,7 +172,9 @@ HANDLE_CUE = re.compile(
 # <platform>" leftwards, `joined_handle_before`).
 ON_PLATFORM_AFTER = re.compile(rf"(?<=\S)\s+on\s+(?:{PLATFORMS})(?!\w)", re.IGNORECASE)
 JOINED_HANDLE_END = re.compile(rf"(?<![\w-])(?:@\s*)?{HANDLE_WORD}(?:{JOIN}{HANDLE_WORD})*\Z", re.IGNORECASE)
-SPOKEN_JOINER = re.compile(r"\s(?:underscore|under\s+score|dash|hyphen)\s", re.IGNORECASE)
+SPOKEN_JOINER = re.compile(
+    r"\s(?:underscore|under\s+score|dash|hyphen|guion(?:\s+bajo)?|barra\s+baja)\s", re.IGNORECASE
+)
 
 
 LEAD = re.compile(r"\s*(?:at\s+)?")  # before a handle: the spoken "@" stays as "at"
@@ -227,12 +265,28 @@ def joined_handle_before(text: str, start: int, end: int) -> list[tuple[int, int
     return [(window + m.start(), start)]
 
 
+# A federated handle's server (`@zq:matrix.org`, `@zq@mastodon.social`): part of the handle.
+SERVER = re.compile(
+    r"[:@][a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}(?![\w@.-])", re.I
+)
+
+
+def with_server(text: str, end: int) -> int:
+    """Where a handle that ends at `end` ends with its server, if one follows it."""
+    m = SERVER.match(text, end)
+    return m.end() if m else end
+
+
 def spoken_handles(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The handle a cue declares (`text[start:end]` the cue, the handle right after it)."""
+    """The handle a cue declares (`text[start:end]` the cue, the handle right after it): a number said after a
+    messenger ("mi whatsapp es seis uno dos ...") is the whole number, not its first digit."""
     lead = LEAD.match(text, end)
     at = lead.end() if lead else end
+    run = NUMBER_RUN.match(text, at)
+    if run is not None and _digits(run.group()) >= MIN_CUED_PHONE_DIGITS:
+        return [(at, run.end())]
     handle_end = _words_right(text, at)
-    return [(at, handle_end)] if handle_end > at else []
+    return [(at, with_server(text, handle_end))] if handle_end > at else []
 
 
 NAME_CUE = re.compile(
@@ -262,23 +316,67 @@ def spoken_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
 CUE_STRONG = re.compile(r"(?i:my\s+(?:first\s+|full\s+|last\s+)?name\s+is|my\s+name's)")
 
 
+# Digits said as words, in English and Spanish (as matched: accents folded, "seis", "dieciseis").
 DIGIT_WORDS = {
     "zero": 0, "oh": 0, "o": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9,
+    "cero": 0, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8,
+    "nueve": 9,
 }  # fmt: skip
-DIGIT = rf"(?:{'|'.join(DIGIT_WORDS)}|\d+)"
-NUMBER_TOKEN = rf"(?:(?:double|triple)\s+)?{DIGIT}(?!\w)"
-NUMBER_GAP = r"(?:\s*[,.\-\u2010-\u2015/]\s*|\s*[()]\s*|\s+(?:dash|hyphen)\s+|\s+)"
+# Two digits said as one number ("eighteen fifteen", "dieciocho quince", "treinta y cuatro", "twenty-one").
+TEENS = {
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "diez": 10, "once": 11, "doce": 12, "trece": 13, "catorce": 14, "quince": 15, "dieciseis": 16,
+    "diecisiete": 17, "dieciocho": 18, "diecinueve": 19, "veinte": 20, "veintiuno": 21, "veintiun": 21,
+    "veintidos": 22, "veintitres": 23, "veinticuatro": 24, "veinticinco": 25, "veintiseis": 26,
+    "veintisiete": 27, "veintiocho": 28, "veintinueve": 29,
+}  # fmt: skip
+TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "treinta": 30, "cuarenta": 40, "cincuenta": 50, "sesenta": 60, "setenta": 70, "ochenta": 80, "noventa": 90,
+}  # fmt: skip
+NUMBER_WORDS = {**DIGIT_WORDS, **TEENS, **TENS}
+_UNITS = "one|two|three|four|five|six|seven|eight|nine|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve"
+_TWO_DIGITS = rf"(?:{'|'.join(TENS)})(?:(?:-|\s+(?:y\s+)?)(?:{_UNITS})(?!\w))?|{'|'.join(TEENS)}"
+DIGIT = rf"(?:{_TWO_DIGITS}|{'|'.join(DIGIT_WORDS)}|\d+)"
+NUMBER_TOKEN = rf"(?:(?:double|triple|doble|triple)\s+)?{DIGIT}(?!\w)"
+NUMBER_GAP = r"(?:\s*[,.\-\u2010-\u2015/]\s*|\s*[()]\s*|\s+(?:dash|hyphen|guion)\s+|\s+)"
 NUMBER_RUN = re.compile(
-    rf"(?<![\w+.,])(?:(?:\+|plus\s+)\s*)?\(?\s*{NUMBER_TOKEN}(?:{NUMBER_GAP}\(?{NUMBER_TOKEN})*",
+    rf"(?<![\w+.,])(?:(?:\+|(?:plus|mas)\s+)\s*)?\(?\s*{NUMBER_TOKEN}(?:{NUMBER_GAP}\(?{NUMBER_TOKEN})*",
     re.IGNORECASE,
 )
-TOKEN_IN_RUN = re.compile(rf"(?:(double|triple)\s+)?({DIGIT})(?!\w)", re.IGNORECASE)
+TOKEN_IN_RUN = re.compile(rf"(?:(double|triple|doble)\s+)?({DIGIT})(?!\w)", re.IGNORECASE)
 PHONE_CUE = re.compile(
     r"(?<!\w)(?:phone|mobile|cell|cellphone|telephone|tel|landline|whatsapp|sms|dial|extension|ext"
-    r"|(?:call|text|ring|reach|contact)\s+(?:me|us)|(?:my|a|the)\s+number|number\s+is|number's)(?!\w)",
+    r"|(?:call|text|ring|reach|contact)\s+(?:me|us)|(?:my|a|the)\s+number|number\s+is|number's"
+    # In Spanish (accents folded): "mi teléfono", "mi número es", "llámame al", "mi móvil", "celular".
+    r"|telefono|movil|celular|(?:mi|su|tu)\s+numero|llamame|marcame|escribeme\s+al)(?!\w)",
     re.IGNORECASE,
 )
+
+
+def _token(word: str) -> tuple[int, int]:
+    """A number token's value and how many digits it says ("7": 1; "415": 3; "eighteen": 2; "treinta y
+    cuatro": 2)."""
+    word = word.lower()
+    if word.isdigit():
+        return int(word), len(word)
+    parts = re.split(r"[\s-]+", word)
+    if parts[0] in TENS:
+        return TENS[parts[0]] + (NUMBER_WORDS[parts[-1]] if len(parts) > 1 else 0), 2
+    return NUMBER_WORDS[word], 2 if word in TEENS else 1
+
+
+def _digits(run: str) -> int:
+    """How many digits a number run says."""
+    total = 0
+    for t in TOKEN_IN_RUN.finditer(run):
+        times = {"double": 2, "doble": 2, "triple": 3}.get((t.group(1) or "").lower(), 1)
+        total += _token(t.group(2))[1] * times
+    return total
+
+
 MIN_PHONE_DIGITS = 9
 MIN_CUED_PHONE_DIGITS = 7
 
@@ -297,11 +395,10 @@ def spoken_phones(text: str, start: int, end: int) -> list[tuple[int, int]]:
     values: list[int] = []
     digits = 0
     for t in tokens:
-        word = t.group(2).lower()
-        times = {"double": 2, "triple": 3}.get((t.group(1) or "").lower(), 1)
-        n = len(word) if word.isdigit() else 1
+        times = {"double": 2, "doble": 2, "triple": 3}.get((t.group(1) or "").lower(), 1)
+        value, n = _token(t.group(2))
         digits += n * times
-        values.append(int(word) if word.isdigit() else DIGIT_WORDS[word])
+        values.append(value)
     gaps = [run[a.end() : b.start()] for a, b in itertools.pairwise(tokens)]
     numerals = [t.group(2).isdigit() for t in tokens]
     tight = [g in (",", ".") and numerals[i] and numerals[i + 1] for i, g in enumerate(gaps)]
@@ -309,9 +406,11 @@ def spoken_phones(text: str, start: int, end: int) -> list[tuple[int, int]]:
         return []  # a quantity: "1,000,000"
     if sum(tight) == 1 and len(gaps) == 1:
         return []  # a decimal: "3.14159265"
-    international = run.lstrip().startswith(("+", "plus", "Plus", "PLUS"))
+    international = run.lstrip().lower().startswith(("+", "plus", "mas"))
     cued = international or _cued(text, start)
     said = not any(numerals)  # digit by digit in words, as a number is read out
+    if not cued and any(not t.group(2).isdigit() and _token(t.group(2))[1] > 1 for t in tokens):
+        return []  # numbers said in tens ("twenty, thirty, forty"): a phone number only after a cue
     if digits < (MIN_CUED_PHONE_DIGITS if cued or said else MIN_PHONE_DIGITS):
         return []
     steps = {b - a for a, b in itertools.pairwise(values)}
@@ -321,7 +420,7 @@ def spoken_phones(text: str, start: int, end: int) -> list[tuple[int, int]]:
         return []  # bits, a grid's row: "one one zero zero one one zero"
     groups = [TOKEN_IN_RUN.findall(g) for g in run.split(",")]
     if len(groups) >= 3 and all(len(g) == 1 for g in groups):
-        numbers = [int(g[0][1]) if g[0][1].isdigit() else DIGIT_WORDS[g[0][1].lower()] for g in groups]
+        numbers = [_token(g[0][1])[0] for g in groups]
         small = all(len(g[0][1]) <= 2 or not g[0][1].isdigit() for g in groups)
         if not cued or small or len({b - a for a, b in itertools.pairwise(numbers)}) == 1:
             return []  # a list, one number per comma ("10, 20, 30"; "100, 200, 300")
@@ -334,7 +433,7 @@ def cued_phones(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The run `text[start:end]` if it is a phone number after a contact cue or with a country code ("phone:
     4155550134", "call me at 415 555 0134", "+44 20 7946 0958"): in a program's output a run of digits alone is a
     value."""
-    cued = text[start:end].lstrip().startswith(("+", "plus", "Plus", "PLUS")) or _cued(text, start)
+    cued = text[start:end].lstrip().lower().startswith(("+", "plus", "mas")) or _cued(text, start)
     return spoken_phones(text, start, end) if cued else []
 
 
