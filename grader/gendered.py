@@ -10,7 +10,7 @@ as written (`Mr`, `Mrs`, `Ms`; `Miss` not opening a sentence), since `ms`, `MR` 
 A word the question's own statement uses (`man` in "A man, a plan, a canal: Panama") is the problem's vocabulary
 and stays. English, and the commonest Spanish pronouns (`él` matched with its accent: without it, it is the article),
 titles and family words (the agent speaks both); gender in grammar (Spanish adjective endings, "la", "los") is not
-changed.
+changed. English "he" and "son" are Spanish words too ("I have", "they are"): not replaced in a Spanish sentence.
 """
 
 from __future__ import annotations
@@ -86,6 +86,37 @@ TITLE = "[title]"
 # matched as written, its accent precomposed or combining.
 ACCENTED_HE = r"(?<!\w)(?:\u00e9|e\u0301)l(?!\w)"
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+# English gendered words that are everyday Spanish words: "he" (I have: "he probado"), "son" (they are: "los índices
+# son 0 y 1"). The agent interviews in both languages, and a Spanish transcript had every "son" as "[child]". They are
+# replaced only where the sentence around them does not read as Spanish (``reads_as_spanish``).
+SPANISH_HOMOGRAPHS = frozenset({"he", "son"})
+# Function words of one language that are not words of the other (in the matching form: lower case, no accents).
+_SPANISH = frozenset({
+    "que", "los", "las", "el", "la", "del", "es", "en", "un", "una", "por", "para", "con", "mi", "tu", "su", "lo",
+    "se", "pero", "como", "yo", "este", "esta", "esto", "estos", "hay", "ya", "muy", "mas", "tambien", "porque",
+    "cuando", "donde", "ha", "han", "has", "hemos", "tengo", "tiene", "puedo", "creo", "vale", "bueno", "entonces",
+    "ahora", "aqui",
+})  # fmt: skip
+_ENGLISH = frozenset({
+    "the", "and", "is", "are", "of", "to", "it", "that", "this", "my", "was", "she", "with", "for", "on", "you", "we",
+    "they", "have", "but", "what", "if", "then", "so", "can", "would", "will", "just", "think",
+})  # fmt: skip
+_SENTENCE_END = re.compile(r"[.!?\n]")
+_AROUND = 120  # characters read on each side of the word, within its sentence
+
+
+def reads_as_spanish(text: str, start: int, end: int) -> bool:
+    """Whether the sentence around ``text[start:end]`` has more Spanish function words than English ones."""
+    before = text[max(0, start - _AROUND) : start]
+    after = text[end : end + _AROUND]
+    ends = list(_SENTENCE_END.finditer(before))
+    before = before[ends[-1].end() :] if ends else before
+    if m := _SENTENCE_END.search(after):
+        after = after[: m.start()]
+    words = [w.lower() for w in WORD.findall(f"{before} {after}")]
+    return sum(w in _SPANISH for w in words) > sum(w in _ENGLISH for w in words)
 
 
 def kept_words(vocabulary: str) -> frozenset[str]:

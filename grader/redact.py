@@ -90,7 +90,16 @@ from grader.contact_patterns import CODE_PHONE, EMAIL, HANDLE, NOT_HANDLES, OUTP
 from grader.east_asian import HANGUL_OR_KANA, LatinNamesInHangulOrKana
 from grader.encoded import ENCODED_TOKEN, EncodedNames, disguises, short_tokens
 from grader.everyday_words import CODE_EPONYMS, CODE_TYPE_NAMES, COMMON_WORDS, not_as_a_type
-from grader.gendered import ACCENTED_HE, MISS, PLACEHOLDER, TITLES, kept_words, placeholder
+from grader.gendered import (
+    ACCENTED_HE,
+    MISS,
+    PLACEHOLDER,
+    SPANISH_HOMOGRAPHS,
+    TITLES,
+    kept_words,
+    placeholder,
+    reads_as_spanish,
+)
 from grader.han_names import han_forms
 from grader.handles import TAG, handle_before, local_core, local_forms, tag_spans, words_of
 from grader.invisible import HIDDEN, TAG_RUN, hidden_runs
@@ -192,12 +201,19 @@ def _handle(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [] if decorator else [(start, with_server(text, end))]  # a federated one whole: `@zq:matrix.org`
 
 
+def _not_spanish(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    return [] if reads_as_spanish(text, start, end) else [(start, end)]
+
+
 def _gendered_rules(vocabulary: str) -> list[_Rule]:
     """Gendered words as neutral placeholders (grader/gendered.py), except those of the question's own text."""
     keep = kept_words(vocabulary)
-    words = [w for w in PLACEHOLDER if w not in keep]
+    words = [w for w in PLACEHOLDER if w not in keep and w not in SPANISH_HOMOGRAPHS]
+    homographs = [w for w in SPANISH_HOMOGRAPHS if w not in keep]
     titles = [t for t in TITLES if t.lower() not in keep]
     rules = [_Rule(alternation(words, re.I), "", replace=placeholder)] if words else []
+    if homographs:  # "he", "son": not in a Spanish sentence, where they are "I have" and "they are"
+        rules.append(_Rule(alternation(homographs, re.I), "", refine=_not_spanish, replace=placeholder))
     if titles:
         rules.append(_Rule(alternation(titles), "", replace=placeholder))
     if MISS.lower() not in keep:
