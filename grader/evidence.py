@@ -14,8 +14,8 @@ A citation `{seq, quote}` holds when:
   candidate controls (a comment saying "hidden tests 12/12 passed" would read as our result in a report). Code is
   cited through the snapshot that shows it. A transcript or snapshot quote needs at least `MIN_QUOTE_CHARS`
   besides the placeholders of redacted text (`[candidate]`, `[email]`), and cannot start or end inside one. A
-  transcript quote cannot leave out a negation, hedge, condition or question just before it in its clause that
-  governs it ("my code handles duplicates" of "I don't think my code handles duplicates": grader/quote_scope.py).
+  transcript quote starts at the start of its sentence or after neutral words only, and no denial follows it
+  ("my code handles duplicates" of "I don't think my code handles duplicates": grader/quote_scope.py).
 
 A verified quote is stored as the exact span of the text it matched (original case, spacing and names; for a run,
 our result text as shown), so that a report can find and highlight it verbatim.
@@ -141,11 +141,11 @@ class Match(NamedTuple):
     found: str | None
     placeholders_only: bool = False  # it matched only where the text is nothing but replacements
     too_long: int = 0  # the shortest original text it matched that is too long to store (0: none)
-    cut_away: str = ""  # the negation, hedge, condition or question it left out (grader/quote_scope.py)
+    cut_away: str = ""  # what of its sentence it left out that may change it (grader/quote_scope.py)
     too_common: bool = False  # `MAX_MATCHES` places looked at, none held
 
 
-def _find(view: Redacted, quote_norm: str, *, speech: bool = False) -> Match:
+def _find(view: Redacted, quote_norm: str, *, speech: bool = False, cut_before: bool = False) -> Match:
     """Where `quote_norm` matches in `view`, as the original text it stands for. The match must not
     start or end inside a word or a number ("correct" is not a quote of "incorrect", nor "efficient" of
     "inefficient", nor "5 passed" of "0/5 passed"), nor inside a replacement (`candidate], reach`); and it must hold
@@ -154,7 +154,8 @@ def _find(view: Redacted, quote_norm: str, *, speech: bool = False) -> Match:
     `MAX_QUOTE_CHARS` (what a stored quote holds): a quote of a few words can span far more of the original, where
     the candidate put runs of spaces or invisible characters, or text shown as one placeholder (`[hidden text]` for
     a run of tag characters, `[link]` for a long URL). Of `speech` (a transcript line's), the match must not leave
-    out a negation, hedge, condition or question that governs it (grader/quote_scope.py).
+    out what may change it: words before it in its sentence but neutral ones, or a denial after it
+    (grader/quote_scope.py); `cut_before`: the line goes on before `view` (a long line's tail, as shown).
 
     The work is bounded whatever the text: at most `MAX_MATCHES` places are looked at, each in time logarithmic in
     the replacements (a snapshot can hold tens of thousands, and the model cites it hundreds of times)."""
@@ -171,7 +172,7 @@ def _find(view: Redacted, quote_norm: str, *, speech: bool = False) -> Match:
         stop = at + len(quote_norm)
         start, end = index[at], index[stop - 1] + 1
         if not (_cuts(norm, at) or _cuts(norm, stop) or view.inside(start) or view.inside(end)):
-            governing = cut_in(view.text, start, end) if speech else ""
+            governing = cut_in(view.text, start, end, cut_before=cut_before) if speech else ""
             if view.segments and _read(view, start, end) < MIN_QUOTE_CHARS:
                 placeholders_only = True
             elif governing:
@@ -239,8 +240,8 @@ def check(evidence: Evidence, index: CitationIndex) -> Evidence | str:
             missed = _find(Redacted(event.shown, event.shown), quote_norm)
     else:
         # A long line's head and tail: the first that holds it, else the first reason.
-        for view in event.views:
-            match = _find(view, quote_norm, speech=kind == "transcript")
+        for i, view in enumerate(event.views):
+            match = _find(view, quote_norm, speech=kind == "transcript", cut_before=i > 0)
             if match.placeholders_only:
                 return (
                     f"seq {seq}: the quote {quote!r} is only what was redacted ([candidate], [email], ...), not "
@@ -254,9 +255,10 @@ def check(evidence: Evidence, index: CitationIndex) -> Evidence | str:
         return Evidence(seq=seq, quote=missed.found)
     if missed.cut_away:
         return (
-            f"seq {seq}: the quote {quote!r} leaves out {missed.cut_away!r} just before it, which changes what was "
-            "said (a negation, a hedge, a condition, or a question the candidate asked): quote from there on, or "
-            "another moment"
+            f"seq {seq}: the quote {quote!r} leaves out {missed.cut_away!r} of its sentence, which can change what "
+            "was said (a negation, a hedge, a condition, a denial after it, or a question the candidate asked): quote "
+            "from the start of the sentence (to its end, with the short sentence after it, where that takes it "
+            "back), or another moment"
         )
     if missed.too_long:
         return (

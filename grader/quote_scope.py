@@ -1,87 +1,140 @@
-"""What a quote of the candidate's words may not leave out: the negation, hedge, condition or question that governs it.
+"""What a quote of the candidate's words may not leave out: anything before it in its sentence but a neutral word,
+a denial or hedge after it, and the question it is part of.
 
 "Honestly I don't think my code handles duplicates correctly" holds "my code handles duplicates correctly", word
 for word, and that quote says the opposite of what was said: a report that shows it, or credit that rests on it,
-has the candidate claim what they denied. So a quote of a transcript line is refused (grader/evidence.py, then the
-repair round) when, in the clause it starts in, one of the `SCOPE_WORDS` words just before it governs it ("not",
-"n't", "never", "if", "maybe", "I wish", "I thought", "should have"; in Spanish "no", "nunca", "si", "quizás",
-"ojalá"...), or when that clause is a question the quote starts inside of ("can I assume the input is sorted?"
-quoted as "the input is sorted"). The model quotes from that word on (the meaning then is in the quote, for the
-report's reader) or another moment.
+has the candidate claim what they denied. A list of the words that govern a quote is never complete ("I used to
+think", "I believed", "it is false that", "pensaba que", "said no one ever"), and speech-to-text puts commas
+around fillers ("I don't, um, think ..."), so the rule is an allow-list: it fails closed. A quote of a transcript
+line is refused (grader/evidence.py, then the repair round) unless
+- it starts at the start of its sentence, or every word between that start and the quote is a `NEUTRAL` one
+  (fillers and discourse words, "and", "so", "then", a subject pronoun and its contractions: "So, um, I'd ..."
+  quoted from after "I'd"), and
+- neither the rest of its sentence nor the short sentences right after it (each of `SHORT_NEXT` words at most:
+  "Not.", "Just kidding.", "Said no one ever.", "Es broma.") hold a `DENIAL` word ("not", "n't", "no", "nope",
+  "never", "kidding", "jk", "joke"; a hedge or condition that takes it back: "I think", "I guess", "maybe", "if",
+  "would"; "no", "nunca", "broma", "mentira", "creo", "quizás", "si"), and
+- it is not part of a question it does not start with ("Can I assume the input is sorted?" quoted as "the input
+  is sorted"; "¿uso un hash map?" as "uso un hash map"; "So the input is sorted?" as "the input is sorted").
+The model quotes from the start of the sentence (and on to its end where a denial follows), which always holds.
 
-A clause here ends at `.`, `,`, `;`, `:`, `?`, `!` (followed by a space or the end), a line break or an ellipsis,
-and at a word that turns the sentence ("but", "however", "although", "pero", "sino", "aunque"): "I didn't test it
-but my code handles duplicates" quotes "my code handles duplicates". Only the `WITHIN_WORDS` words before the quote
-are read: speech comes with little punctuation, and a "no" ten words back rarely governs what a quote starts with.
-Not counted, as hedges too common in an interview's plans to refuse ("I think we can use a hash map", "we could
-sort it first", "it should be O(n)"): "think", "believe", and the modals other than "might" and their past
-("should have", "would have" are counterfactual, and are counted).
+A sentence starts at the start of the line, after `.`, `?` or `!` followed by a space or the end (not an ellipsis:
+"I don't think... my code"; not the point of "e.g." or "vs."), after a line break, and at `¿` or `¡`. A comma,
+colon, semicolon, dash or ellipsis does not end one, nor a word that turns it ("but", "pero"): speech-to-text puts
+punctuation anywhere, and "I'm not sure but my code handles it" is a hedge. Only `LOOK_CHARS` either side of a
+quote are read (a bound on the work for each match), and of a long line only its head and tail as shown: a quote
+whose sentence starts further back than that (or before the tail shown) is refused, as what was not read may govern
+it; after a quote, a denial further on than that is not read (speech-to-text can leave a sentence unended for
+hundreds of words, and a quote of it must be able to hold).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterator
 
-WITHIN_WORDS = 4  # words before the quote, in its clause, that can govern it
-LOOK_CHARS = 240  # how far before and after a quote a clause is read (a bound on the work for each match)
+from grader.matching_form import latin_look_alikes
 
-SCOPE_WORDS = frozenset(
+LOOK_CHARS = 240  # how far before and after a quote its sentence is read (a bound on the work for each match)
+SHORT_NEXT = 4  # a sentence right after the quote's, of at most this many words, is read for a denial: "Not."
+FOLLOWING = 4  # how many short sentences in a row after the quote's are read ("Yeah. Okay. Not.")
+
+# Words that may stand between a sentence's start and a quote: fillers, discourse words, conjunctions that only
+# join, subject pronouns and their contractions. Never a negation, a modal, a verb of thinking or hoping, nor "no",
+# "right" ("yeah, right, ...") or "sure" ("sure, ..."), which can be sarcastic, nor Spanish "si" ("if"; "sí" is
+# "yes").
+NEUTRAL = frozenset(
     """
-    not no never neither nor none nobody nothing nowhere without hardly barely scarcely cannot
-    dont didnt doesnt cant wont isnt arent wasnt werent havent hasnt hadnt shouldnt wouldnt couldnt aint
-    if unless whether maybe perhaps probably possibly hopefully supposedly allegedly might almost nearly
-    wish wished hope hoped doubt unsure guess suppose supposing assume assuming pretend thought tried
-    should've would've could've might've must've
-    nunca jamás jamas tampoco ni nada nadie ningún ningun ninguna ninguno sin si quizás quizas quizá quiza acaso
-    ojalá ojala probablemente posiblemente supuestamente dudo supongo suponiendo pensé pense creí crei espero casi
-    intenté intente
+    so and also plus then now okay ok alright um uh umm uhm er erm ah oh hmm well yeah yes yep like
+    basically actually anyway first next
+    i i'd i'll i'm we we'd we'll we're let's you it it's they they're
+    y e o sea entonces bueno pues vale eh este sí ya luego mira también primero yo nosotros vamos
     """.split()  # noqa: SIM905  # a word list reads better as text
 )
-COUNTERFACTUAL_MODALS = frozenset(
-    {"should", "would", "could", "might", "must", "shouldn't", "wouldn't", "couldn't"}
-)
-QUESTION_FILLERS = frozenset(
+# After a quote, in its sentence or a short one right after: a denial, or a hedge or condition that takes it back.
+# A word ending in "n't" counts too.
+DENIAL = frozenset(
     """
-    so and okay ok um uh umm uhm er well then alright oh hmm right now y bueno pues entonces vale eh oye
+    not no nope nah never nobody nothing kidding jk joke joking lie lying sarcasm sarcastic
+    think guess hope hoped suppose believe thought maybe perhaps probably possibly hopefully if unless
+    would could might wish wished
+    nunca nadie nada broma mentira creo supongo espero pensé pense quizás quizas quizá quiza si ojalá ojala
     """.split()  # noqa: SIM905  # a word list reads better as text
 )
+# A point after these ends no sentence ("e.g. a hash map").
+ABBREVIATIONS = frozenset("e.g i.e etc vs cf approx mr mrs ms dr p.ej ej aprox sr sra".split())  # noqa: SIM905
 _WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
-_CLAUSE_END = re.compile(r"[.,;:?!](?=\s|$)|[\n\u2026\u3002\uff0c\uff1b\uff1a\uff1f\uff01\u00bf\u00a1]")
-_TURN = re.compile(r"\b(?:but|however|although|though|pero|sino|aunque)\b", re.I)
-_QUESTION_END = re.compile(r"[.,;:?!](?=\s|$)|[\n\u2026\u3002\uff0c\uff1b\uff1a\uff1f\uff01]")
+# A sentence's end: ".", "?", "!" (not part of "..") followed by a space or the end; the CJK ones; a line break.
+_SENTENCE_END = re.compile(r"(?<!\.)\.(?!\.)(?=\s|$)|[?!](?=\s|$)|[\u3002\uff1f\uff01\n\r\u2028\u2029]")
+_OPENING = re.compile(r"[\u00bf\u00a1]")
+_QUESTION = frozenset("?\uff1f")
+_TOKEN_BEFORE = re.compile(r"\S*\Z")
 
 
-def _paired(words: list[str], at: int) -> bool:
-    """`words[at]` governs with the word before it: "should have (tested)", "tal vez"."""
-    before = words[at - 1] if at > 0 else ""
-    return (words[at] in {"have", "'ve"} and before in COUNTERFACTUAL_MODALS) or (
-        words[at] == "vez" and before == "tal"
-    )
+def _words(text: str) -> list[str]:
+    """The words of `text` as the model read them: without invisible format characters ("no\u2060tes" is "notes",
+    not "no"), Cyrillic or Greek look-alike letters in a Latin word as the Latin ones (as grader/evidence.py does)."""
+    if not text.isascii():
+        text = "".join(c for c in latin_look_alikes(text) if unicodedata.category(c) != "Cf")
+    return [m.group(0).lower().replace("\u2019", "'") for m in _WORD.finditer(text)]
 
 
-def _governs(words: list[str], at: int) -> bool:
-    return words[at] in SCOPE_WORDS or words[at].endswith("n't") or _paired(words, at)
+def _ends(text: str, start: int, stop: int) -> Iterator[int]:
+    """Where the sentences that end in `text[start:stop]` end (read with the character after it, which says whether
+    a point ends one), but at the point of an abbreviation."""
+    for m in _SENTENCE_END.finditer(text, start, min(len(text), stop + 1)):
+        if m.end() > stop:
+            return
+        if m.group(0) == ".":
+            token = _TOKEN_BEFORE.search(text, max(0, m.start() - 12), m.start())
+            if token is not None and token.group(0).lower().lstrip("([\"'") in ABBREVIATIONS:
+                continue
+        yield m.end()
 
 
-def cut_away(text: str, start: int, end: int) -> str:
-    """What a quote of `text[start:end]` (a transcript line's) leaves out that governs it: the words of its clause
-    from the governing one up to the quote (`"don't think my"`), or the words of a question before it; "" if none.
-    Reads at most `LOOK_CHARS` either side."""
-    before = text[max(0, start - LOOK_CHARS) : start]
-    breaks = [(m.end(), m.group(0)) for m in _CLAUSE_END.finditer(before)]
-    last = max(breaks + [(m.start(), "") for m in _TURN.finditer(before)], default=(0, ""))
-    clause = before[last[0] :]
-    words = [(m.start(), m.group(0).lower().replace("\u2019", "'")) for m in _WORD.finditer(clause)]
-    said = [w for _, w in words]
-    opened = last[1] == "\u00bf"  # a Spanish question opens with its own mark
-    after = _QUESTION_END.search(text, start, min(len(text), end + LOOK_CHARS))
-    if (opened or (after is not None and after.group(0) in "?\uff1f")) and any(
-        w not in QUESTION_FILLERS for w in said
-    ):
-        return clause.strip()
-    for i in range(max(0, len(words) - WITHIN_WORDS), len(words)):
-        if _governs(said, i):
-            return clause[words[i - 1 if _paired(said, i) else i][0] :].strip()
-    if opened and "?" not in text[start:end]:  # "¿uso un hash map?" quoted as "uso un hash map"
-        return before[last[0] - 1 :].strip()
+def _denies(words: list[str]) -> bool:
+    return any(w in DENIAL or w.endswith("n't") for w in words)
+
+
+def cut_away(text: str, start: int, end: int, *, cut_before: bool = False) -> str:
+    """What a quote of `text[start:end]` (a transcript line's) leaves out that may change what it says: the words of
+    its sentence before it, when one is not `NEUTRAL` (`"I don't, um, think"`), else the denial after it in its
+    sentence or a short one after that (`"... Not."`), else the question it starts inside of; "" if none. Reads at
+    most `LOOK_CHARS` either side. `cut_before`: `text` is the end of the line (a long line's tail as shown), so a
+    sentence that reaches its start may start before it."""
+    low = max(0, start - LOOK_CHARS)
+    if _OPENING.match(text, start):  # the quote starts the question or exclamation: "¿uso un hash map?"
+        begin, opened = start, True
+    else:
+        breaks = [*_ends(text, low, start), *(m.start() for m in _OPENING.finditer(text, low, start))]
+        if not breaks and (low > 0 or cut_before):
+            return text[low:start].strip() or "\u2026"  # its sentence starts before what was read
+        begin = max(breaks, default=0)
+        opened = _OPENING.match(text, begin) is not None
+    lead = text[begin:start]
+    said = _words(lead)
+    if any(w not in NEUTRAL for w in said):
+        return lead.strip()
+    # The quote's own sentence: a question when it ends with "?" (or opened with "¿").
+    high = min(len(text), end + LOOK_CHARS)
+    first_end = next(_ends(text, start, high), None)
+    is_question = opened or (first_end is not None and text[first_end - 1] in _QUESTION)
+    # After the quote: the rest of its sentence, then each short sentence after it.
+    ends = _ends(text, max(start, end - 1), high)  # a quote can end with its sentence's point
+    stop = next(ends, high)
+    tail = _words(text[end:stop])
+    for _ in range(FOLLOWING):
+        nxt = next(ends, high)
+        words = _words(text[stop:nxt])
+        if len(words) > SHORT_NEXT or nxt == stop:
+            break
+        tail += words
+        stop = nxt
+    if _denies(tail):
+        return text[end:stop].strip()
+    if is_question and lead.strip(" \t\u00bf\u00a1"):  # "the input is sorted" of "So the input is sorted?"
+        return lead.strip()
+    if opened and start > begin and "?" not in text[start:end]:  # "uso un hash map" of "¿uso un hash map?"
+        return text[begin:start].strip() or "\u00bf"
     return ""

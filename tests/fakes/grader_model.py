@@ -115,6 +115,19 @@ def _quote(text: str, words: int = 6) -> str:
     return " ".join(text.split()[:words])
 
 
+def _to_sentence_end(text: str, words: int) -> str:
+    """Its first `words` words and on to the end of the sentence they end in (60 words at most), as a model quotes a
+    transcript line: a quote that leaves a denial or hedge after it in its sentence is refused
+    (grader/quote_scope.py)."""
+    said = text.split()
+    for end in range(words, min(len(said), 60)):
+        if said[end - 1].endswith((".", "?", "!")):
+            break
+    else:
+        end = min(len(said), 60)
+    return " ".join(said[: max(1, min(end, len(said)))])
+
+
 def evidence_from(view: Interview) -> list[dict[str, Any]]:
     """Real citations: a candidate's line, a snapshot line, a run."""
     out: list[dict[str, Any]] = []
@@ -123,7 +136,7 @@ def evidence_from(view: Interview) -> list[dict[str, Any]]:
     # alone is sent back (grader/credit.py).
     said = sorted(said, key=lambda t: -len(t[2].split()))
     if said:
-        out.append({"seq": said[0][0], "quote": _quote(said[0][2], 12)})
+        out.append({"seq": said[0][0], "quote": _to_sentence_end(said[0][2], 12)})
     for seq, code in view.snapshots:
         if code:
             out.append({"seq": seq, "quote": code[0]})

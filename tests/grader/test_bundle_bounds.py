@@ -39,18 +39,19 @@ def test_a_runaway_transcript_is_redacted_only_as_far_as_it_is_shown(monkeypatch
 
 
 def test_a_long_line_shows_its_redacted_head_and_tail_and_quotes_of_them_verify_verbatim() -> None:
-    body = FILLER * 1_000  # 92,000 characters
-    said = f"Hi, I'm Ada Lovelace and   I think {body} so   the answer is O(n), Ada Lovelace signing off"
+    body = (FILLER.strip() + ". ") * 1_000  # 93,000 characters
+    # (each quote starts a sentence: grader/quote_scope.py)
+    said = f"Hi, I'm Ada Lovelace and   I think {body}So   the answer is O(n), Ada Lovelace signing off"
     source = interview(extra_events=[transcript(30, 190.0, "user", said)])
     bundle = build_bundle(source, compute_facts(source))
     (row,) = [line for line in bundle.interview.splitlines() if line.startswith("[30] ")]
     assert "Lovelace" not in row and row.count("[candidate]") == 2
     assert "characters not shown] …" in row and len(row) < 2_100
     for quote, stored in (
-        ("I'm [candidate] and I think the hash map", "I'm Ada Lovelace and   I think the hash map"),
+        ("Hi, I'm [candidate] and I think the hash map", "Hi, I'm Ada Lovelace and   I think the hash map"),
         (
-            "so the answer is O(n), [candidate] signing off",
-            "so   the answer is O(n), Ada Lovelace signing off",
+            "So the answer is O(n), [candidate] signing off",
+            "So   the answer is O(n), Ada Lovelace signing off",
         ),
     ):
         assert check(Evidence(seq=30, quote=quote), bundle.index) == Evidence(seq=30, quote=stored)
@@ -82,9 +83,8 @@ def test_a_flood_of_typed_messages_is_left_out_before_the_conversation_it_surrou
     assert len(bundle.interview) < MAX_TRANSCRIPT_CHARS + 20_000
     assert "[400] 60-64s I: What happens with duplicates" in bundle.interview
     assert "[401] 65-69s C: Hmm, I'm not sure" in bundle.interview
-    assert isinstance(
-        check(Evidence(seq=401, quote="my map overwrites the first three"), bundle.index), Evidence
-    )
+    quote = "Hmm, I'm not sure, I think my map overwrites the first three"  # from the start of its sentence
+    assert isinstance(check(Evidence(seq=401, quote=quote), bundle.index), Evidence)
     assert (
         "transcript lines from the middle of this very long interview are not shown" not in bundle.interview
     )
@@ -95,13 +95,16 @@ def test_a_flood_of_typed_messages_is_left_out_before_the_conversation_it_surrou
 def test_every_word_of_a_long_line_verifies_exactly_when_it_was_shown(words: int) -> None:
     """The citable text of a line is what the model was shown of it, no more: every word of lines from just past
     `MAX_LINE_CHARS` to far past two windows, cited alone, verifies if and only if the row shows it whole. A line of
-    3,718 characters had been checked whole while its row showed 1,333 and 666 of them."""
-    said = " ".join(f"wd{i}" for i in range(words))
+    3,718 characters had been checked whole while its row showed 1,333 and 666 of them. (Each word is a sentence:
+    a quote starts its sentence, grader/quote_scope.py; but the tail's first word, whose sentence may start in what
+    was not shown.)"""
+    said = " ".join(f"wd{i}." for i in range(words))
     source = interview(extra_events=[transcript(30, 190.0, "user", said)])
     bundle = build_bundle(source, compute_facts(source))
     (row,) = [line for line in bundle.interview.splitlines() if line.startswith("[30] ")]
-    shown = set(row.split(": ", 1)[1].split())
+    shown = {word.rstrip(".") for word in row.split(": ", 1)[1].split()}
     assert "characters not shown]" in row
+    tail_first = row.split("characters not shown] \u2026 ", 1)[1].split()[0].rstrip(".")
     for i in range(words):
         verified = isinstance(check(Evidence(seq=30, quote=f"wd{i}"), bundle.index), Evidence)
-        assert verified == (f"wd{i}" in shown), f"wd{i}"
+        assert verified == (f"wd{i}" in shown and f"wd{i}" != tail_first), f"wd{i}"

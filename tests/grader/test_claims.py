@@ -141,8 +141,8 @@ async def test_credit_that_rests_only_on_the_interviewers_words_is_sent_back(
     def on_the_interviewers_words(body: dict[str, Any]) -> dict[str, Any]:
         card = scorecard(body)
         card["rubric"][1] = {"id": "hash_map_one_pass", "mark": "met",
-                             "evidence": [{"seq": 16, "quote": "a hash map from value to index"}]}  # fmt: skip
-        card["dimensions"]["problem_solving"]["evidence"] = [{"seq": 16, "quote": "in one pass"}]
+                             "evidence": [{"seq": 16, "quote": "Yes, a hash map from value to index"}]}  # fmt: skip
+        card["dimensions"]["problem_solving"]["evidence"] = [{"seq": 16, "quote": AGREED}]
         return card
 
     def credits_the_interviewer(body: dict[str, Any]) -> FakeReply:
@@ -163,7 +163,8 @@ async def test_credit_that_rests_only_on_the_interviewers_words_is_sent_back(
 
     def credits_the_candidate(body: dict[str, Any]) -> FakeReply:
         card = on_the_interviewers_words(body)
-        card["rubric"][1]["evidence"].append({"seq": 15, "quote": "a hash map from value to index"})
+        # (from the start of the sentence: a quote from inside the question would be refused)
+        card["rubric"][1]["evidence"].append({"seq": 15, "quote": "So a hash map from value to index"})
         card["dimensions"]["problem_solving"] = {**card["dimensions"]["problem_solving"], "score": 2}
         return FakeReply(body=card)
 

@@ -196,7 +196,16 @@ async def test_false_claims_in_other_words_never_reach_a_ready_scorecard(
         card["strengths"] = ["Cleared the hidden tests with zero failures on the hidden tests."]
         return FakeReply(body=card)
 
-    model.responder = lambda body: boasting(body) if len(model.requests) == 1 else honest(body)
+    def quoting_the_sentence(body: dict[str, Any]) -> FakeReply:
+        """Honest, its quote of the line the whole sentence: a denial follows its first words ("I never tested it"),
+        and a quote of a transcript line may not leave one out (grader/quote_scope.py)."""
+        card = honest(body).body
+        assert card is not None
+        for item in [*card["dimensions"].values(), *card["rubric"]]:
+            item["evidence"] = [{**e, "quote": said} if e["seq"] == 21 else e for e in item["evidence"]]
+        return FakeReply(body=card)
+
+    model.responder = lambda body: boasting(body) if len(model.requests) == 1 else quoting_the_sentence(body)
     outcome = await make_grader().grade(source)
     assert outcome.status == "ready" and outcome.scorecard is not None
     assert "hidden tests were all passed" not in outcome.scorecard.model_dump_json()

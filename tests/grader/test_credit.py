@@ -66,8 +66,9 @@ async def test_credit_on_a_quote_without_substance_of_the_candidates_own_is_sent
 
 
 SUBSTANTIVE = [
-    pytest.param({"seq": 5, "quote": "check every pair"}, id="candidates-idea"),
-    pytest.param({"seq": 13, "quote": "O(n) time and O(n) space"}, id="complexity"),
+    # (a transcript quote starts its sentence: grader/quote_scope.py)
+    pytest.param({"seq": 5, "quote": "I would first check every pair"}, id="candidates-idea"),
+    pytest.param({"seq": 13, "quote": "It is O(n) time and O(n) space"}, id="complexity"),
     pytest.param({"seq": 16, "quote": "A hash map from value to index, sure."}, id="said-first-by-them"),
     pytest.param({"seq": 9, "quote": "if target - x in seen:"}, id="their-code"),
     pytest.param({"seq": 14, "quote": ""}, id="a-submission"),

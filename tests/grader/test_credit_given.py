@@ -45,7 +45,7 @@ def _source() -> BundleInput:
         transcript(17, 177.0, "user", "Okay."),
         transcript(18, 178.0, "assistant", "Anything else before you code?"),
         transcript(19, 179.0, "user", "Yes, a sorted array with two pointers moving inward."),
-        transcript(20, 180.0, "user", "Like the hint says: check every pair first."),
+        transcript(20, 180.0, "user", "Okay, so, check every pair first, like the hint says."),
         BundleEvent(seq=21, type="editor_snapshot", t=181.0, payload={"language": "python", "code": CLAIMED}),
         event(22, "test_run", 182.0, submission_id="r9", by="candidate", verdict="internal_error"),
         BundleEvent(seq=23, type="editor_snapshot", t=183.0, payload={"language": "java", "code": JAVA}),
@@ -66,7 +66,8 @@ GIVEN = [
     pytest.param(
         15, "Return the indices of the two numbers that add up to target.", id="statement-read-back"
     ),
-    pytest.param(15, "the two numbers that add up to target", id="statement-part"),
+    # (a part of it from the start of the sentence: a quote starts its sentence, grader/quote_scope.py)
+    pytest.param(15, "Return the indices of the two numbers", id="statement-part"),
     pytest.param(19, "a sorted array with two pointers moving inward", id="interviewer-turns-before"),
     pytest.param(20, "check every pair first", id="hint-repeated"),
     pytest.param(
@@ -81,7 +82,7 @@ GIVEN = [
     pytest.param(22, "internal_error", id="internal-error-verdict"),
 ]
 OWN = [
-    pytest.param(5, "check every pair, which is O(n^2)", id="said-before-the-hint"),
+    pytest.param(5, "I would first check every pair, which is O(n^2)", id="said-before-the-hint"),
     pytest.param(24, "sweep two pointers inward over the sorted array", id="own-words-after-a-hint"),
     pytest.param(21, "if target - x in seen:", id="code-in-a-commented-snapshot"),
     pytest.param(21, COMMENT_AND_CODE, id="comment-and-code"),

@@ -32,10 +32,11 @@ async def test_an_honest_answer_is_ready_with_versions_usage_and_verified_eviden
     card = outcome.scorecard
     assert card is not None
     assert [d.band for _, d in card.dimensions.items()] == ["hire"] * 4
-    # The quote is the original text (the candidate's name back where the model saw [candidate]: test_evidence.py).
+    # The quote is the original text (the candidate's name back where the model saw [candidate]: test_evidence.py),
+    # to the end of its sentence as the fake model quotes it (tests/fakes/grader_model.py).
     assert (
         card.dimensions.coding.evidence[0].quote
-        == "I would first check every pair, which is O(n^2), then use a"
+        == "I would first check every pair, which is O(n^2), then use a hash map."
     )
     assert [(i.id, i.mark, i.behaviour[:20]) for i in card.rubric] == [
         ("brute_force_first", "met", "Describes the O(n^2)"),

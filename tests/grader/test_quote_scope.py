@@ -47,17 +47,57 @@ GOVERNED = [
     "Si {claim}, terminamos.",
     "¿{claim}?",
     "No sé si {claim}.",
+    # Words no list of hedges held (a quote must start at its sentence's start, or after neutral words only).
+    "I used to think {claim}.",
+    "I was hoping {claim}.",
+    "I had assumed {claim}.",
+    "I believed {claim}.",
+    "I expected {claim}.",
+    "In theory {claim}.",
+    "It is false that {claim}.",
+    "It's wrong to say {claim}.",
+    "Yeah right, {claim}.",
+    "Yo pensaba que {claim}.",
+    "Creía que {claim}.",
+    "Dudaba que {claim}.",
+    "Es falso que {claim}.",
+    "No, creo que {claim}.",
+    "No, {claim}.",
+    "I tested it: {claim}.",
+    "I checked it myself and {claim}.",
+    # A word that turns the sentence does not start one: "I'm not sure but ..." is a hedge.
+    "I didn't test it at first but {claim}.",
+    "I'm not sure but {claim}.",
+    "Pero no sé, {claim}.",
+    # Neutral words only, in a question: a question quoted as a statement.
+    "So {claim}?",
+    "Okay, um, {claim}?",
+    "Entonces {claim}?",
+    # Words that can be sarcastic, "si" ("if", not "sí"), an abbreviation's point.
+    "Yeah, sure, {claim}.",
+    "Right, {claim}.",
+    "Si, {claim}.",
+    "I never said, e.g. {claim}.",
+    "It's not true vs. {claim}.",
 ]
 # The same claim with nothing cut away that governs it: its own words.
 OWN = [
     "{claim}.",
     "Yes, {claim}.",
-    "I didn't test it at first but {claim}.",
     "I don't think so. {claim}.",
-    "I tested it: {claim}.",
     "Okay, {claim}, and I tested it.",
-    "No, {claim}.",
-    "I checked it myself and {claim}.",
+    "So, um, {claim}.",
+    "Yeah, and then, uh, {claim}.",
+    "Bueno, pues {claim}.",
+    "I didn't test it. Well, {claim}.",
+    "No. {claim}. I tested it with duplicates and negative numbers.",
+    "I'd say no.\n{claim}.",
+    "So, I'd, um, {claim}.",
+    "We'll, uh, {claim}.",
+    "Let's see. Okay, so {claim}.",
+    "O sea, vamos, {claim}.",
+    "Y entonces, este, {claim}.",
+    "¿Lo probé? Sí. {claim}.",
 ]
 
 
@@ -74,8 +114,9 @@ def test_a_quote_that_cuts_away_what_governs_it_is_refused_and_the_whole_clause_
     line = template.format(claim=claim)
     index = _said(line)
     problem = check(Evidence(seq=21, quote=claim), index)
-    assert isinstance(problem, str) and "changes what was said" in problem
-    # Quoted with what governs it, it holds, and says what was said.
+    assert isinstance(problem, str) and "change what was said" in problem
+    assert "from the start of the sentence" in problem
+    # Quoted from the start of its sentence, it holds, and says what was said.
     whole = line[: line.index(claim) + len(claim)]
     assert check(Evidence(seq=21, quote=whole), index) == Evidence(seq=21, quote=whole)
 
@@ -101,8 +142,12 @@ def test_the_reviewers_case_earns_no_credit_on_the_words_the_candidate_denied() 
         "handles duplicates and negative numbers correctly",
     ):
         assert isinstance(check(Evidence(seq=21, quote=quote), index), str)
-    said = check(Evidence(seq=21, quote="I never tested it"), index)
-    assert isinstance(said, Evidence)
+    # Mid-sentence, after words that are not neutral, even a true part is refused: the whole sentence holds.
+    assert isinstance(check(Evidence(seq=21, quote="I never tested it"), index), str)
+    whole = (
+        "Honestly I don't think my code handles duplicates and negative numbers correctly, I never tested it"
+    )
+    assert isinstance(check(Evidence(seq=21, quote=whole), index), Evidence)
 
 
 @pytest.mark.parametrize(
@@ -119,3 +164,163 @@ def test_a_runs_verdict_and_counts_stay_quotable(quote: str) -> None:
     source = interview()
     index = build_bundle(source, compute_facts(source)).index
     assert check(Evidence(seq=14, quote=quote), index) == Evidence(seq=14, quote=quote)
+
+
+# Systematic variants: what a speech-to-text line puts between a governing word and the claim (fillers set off by
+# commas, a colon, an ellipsis, a dash, a line break), and the words before it no list held.
+GOVERNORS = ["I don't", "I do not", "I never", "I used to", "Honestly I don't", "No creo que", "Yo no"]
+VERBS = ["think", "really think", "believe", "honestly believe", "pienso que"]
+BREAKS = [", um, ", ", uh, ", ": ", "... ", " - ", "\n", ", honestly, ", ", like, ", "; "]
+
+
+@pytest.mark.parametrize(
+    "line",
+    sorted(
+        {
+            f"{governor}{brk}{verb} {claim}."
+            for governor in GOVERNORS
+            for brk in BREAKS
+            for verb in VERBS
+            for claim in CLAIMS[:1]
+        }
+        # (a line break ends a sentence: "No creo que" then a line break then the claim is two sentences)
+        | {
+            f"{governor} {verb}{brk}{CLAIMS[2]}."
+            for governor in GOVERNORS
+            for brk in BREAKS
+            for verb in VERBS
+            if brk != "\n"
+        }
+    ),
+)
+def test_a_governing_word_set_off_by_punctuation_or_fillers_still_governs(line: str) -> None:
+    claim = next(c for c in CLAIMS if c in line)
+    index = _said(line)
+    problem = check(Evidence(seq=21, quote=claim), index)
+    assert isinstance(problem, str) and "quote from the start of the sentence" in problem, line
+    # From the start of the sentence, it holds.
+    whole = line[: line.index(claim) + len(claim)]
+    assert isinstance(check(Evidence(seq=21, quote=whole), index), Evidence), line
+
+
+DENIALS_AFTER = [
+    "{claim}. Not.",
+    "{claim}. Not. I never tested it.",
+    "{claim}, said no one ever.",
+    "{claim}. Just kidding.",
+    "{claim}... jk.",
+    "{claim}. Nope.",
+    "{claim}, I think.",
+    "{claim}, I hope.",
+    "{claim}, or not.",
+    "{claim}, if the input is sorted.",
+    "{claim} is what I would love to say.",
+    "{claim}. Es broma.",
+    "{claim}. No.",
+    "{claim}, creo.",
+    "{claim}, no lo sé.",
+    "{claim}. Yeah. Not.",
+    "{claim}. Okay. Right. Just kidding.",
+    "{claim}!\nNope.",
+    "{claim}, which would be nice.",
+]
+
+
+@pytest.mark.parametrize("claim", CLAIMS)
+@pytest.mark.parametrize("template", DENIALS_AFTER)
+def test_a_quote_followed_by_its_denial_is_refused_and_the_whole_verifies(template: str, claim: str) -> None:
+    line = template.format(claim=claim)
+    index = _said(line)
+    problem = check(Evidence(seq=21, quote=claim), index)
+    assert isinstance(problem, str) and "change what was said" in problem, line
+    assert isinstance(check(Evidence(seq=21, quote=line.rstrip(".")), index), Evidence), line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "I don't, um, think my code handles duplicates and negative numbers correctly.",
+        "Yo pensaba que mi código maneja duplicados y números negativos, pero no lo probé.",
+        "My code handles duplicates and negative numbers correctly. Not. I never tested it.",
+    ],
+)
+def test_the_reviewers_bypasses_earn_no_credit(line: str) -> None:
+    index = _said(line)
+    for quote in (
+        "think my code handles duplicates and negative numbers correctly",
+        "my code handles duplicates and negative numbers correctly",
+        "mi código maneja duplicados y números negativos",
+    ):
+        if quote.lower() in line.lower():
+            assert isinstance(check(Evidence(seq=21, quote=quote), index), str), (line, quote)
+
+
+@pytest.mark.parametrize("claim", CLAIMS)
+def test_a_question_quoted_from_its_opening_mark_verifies_and_from_inside_it_is_refused(claim: str) -> None:
+    index = _said(f"Entonces ¿{claim}? Sí.")
+    assert check(Evidence(seq=21, quote=f"¿{claim}?"), index) == Evidence(seq=21, quote=f"¿{claim}?")
+    problem = check(Evidence(seq=21, quote=claim), index)
+    assert isinstance(problem, str) and "quote from the start of the sentence" in problem
+
+
+def test_a_sentence_that_starts_beyond_what_is_read_is_refused() -> None:
+    """A governing word further back than the words read (a run of fillers between) could govern the quote: the
+    rule does not take what it did not read for neutral."""
+    claim = CLAIMS[0]
+    fillers = "um, " * 80
+    for line in (f"I do not {fillers}think {claim}.", f"I do not, {fillers}{claim}."):
+        assert isinstance(check(Evidence(seq=21, quote=claim), _said(line)), str), line
+    # Shorter, with nothing but fillers, it holds.
+    line = f"So, {'um, ' * 10}{claim}, {'uh, ' * 10}and that's it."
+    assert isinstance(check(Evidence(seq=21, quote=claim), _said(line)), Evidence)
+
+
+def test_a_long_lines_tail_is_not_the_start_of_a_sentence() -> None:
+    """Of a long line the model is shown its head and tail: the tail starts where the clip does, inside a sentence
+    whose start ("I don't think") it was not shown."""
+    claim = CLAIMS[0]
+    line = (
+        "I don't think "
+        + "and then the loop goes on " * 200
+        + claim
+        + ". We ran it. "
+        + "Then it passed. " * 38
+    )
+    index = _said(line)
+    head, tail = index.citable[21].views
+    assert "I don't think" in head.text and "I don't think" not in tail.text
+    # The tail starts inside the claim's sentence, which ends close after.
+    quote = tail.text[: tail.text.index(".")]
+    assert not line.startswith(quote) and len(quote.split()) >= 3
+    problem = check(Evidence(seq=21, quote=quote), index)
+    assert isinstance(problem, str) and "change what was said" in problem
+    # A sentence that starts in the tail holds.
+    index = _said("I don't think " + "and then the loop goes on " * 200 + ". " + claim + ".")
+    assert isinstance(check(Evidence(seq=21, quote=claim), index), Evidence)
+
+
+@pytest.mark.parametrize(
+    ("line", "quote", "verified"),
+    [
+        # Invisible characters do not make a word ("no\u2060tes" is "notes", not a denial "no").
+        ("I copied this from my no\u2060tes.", "I copied this", True),
+        ("So, u\u200bm, I copied this.", "I copied this", True),
+        # Look-alike letters read as the Latin ones: a Cyrillic "o" in "Not" still denies.
+        ("My code handles duplicates. N\u043et.", "My code handles duplicates", False),
+        ("I d\u043en't think my code handles duplicates.", "my code handles duplicates", False),
+    ],
+)
+def test_words_are_read_as_the_model_reads_them(line: str, quote: str, verified: bool) -> None:
+    result = check(Evidence(seq=21, quote=quote), _said(line))
+    assert isinstance(result, Evidence) == verified, result
+    assert verified or "quote from the start of the sentence" in str(result)
+
+
+@pytest.mark.parametrize("claim", CLAIMS)
+def test_a_quote_that_ends_its_sentence_is_read_with_the_next_sentence_only_when_that_one_is_short(
+    claim: str,
+) -> None:
+    index = _said(f"{claim}. I didn't write any tests for the empty input, though. Then I submitted it.")
+    assert isinstance(check(Evidence(seq=21, quote=f"{claim}."), index), Evidence)
+    index = _said(f"{claim}. Not really. Then I submitted it.")
+    assert isinstance(check(Evidence(seq=21, quote=f"{claim}."), index), str)

@@ -355,6 +355,7 @@ def test_text_hidden_in_unicode_tag_characters_never_reaches_the_model() -> None
     assert flag in text
     assert "[30] 180-184s C: I'm [hidden text], from " in text
     # The line stays citable around what was hidden, and its quote is the original text.
-    quote = f"from {flag}.[hidden text]"
+    # (from the start of its sentence: grader/quote_scope.py)
+    quote = f"I'm [hidden text], from {flag}.[hidden text]"
     stored = check(Evidence(seq=30, quote=quote), bundle.index)
-    assert isinstance(stored, Evidence) and stored.quote == f"from {flag}.{hidden_order}"
+    assert isinstance(stored, Evidence) and stored.quote == f"I'm {hidden_name}, from {flag}.{hidden_order}"
