@@ -274,8 +274,10 @@ _PREDICATE = (
 PASS_WORD = re.compile(
     r"\b(?:pass(?:es|ed|ing)?|clear(?:s|ed|ing)|succe(?:ed|eds|eded|eding|ss|ssful|ssfully)|ac(?:e|es|ed|ing)"
     r"|nail(?:s|ed|ing)?|accepted|(?:got|gets|sail(?:s|ed)|breez(?:es|ed))\s+through|aprob\w*|pas(?:a|an|o|aron|ar|ado|ada|ados|adas|aba|aban|ando)"
-    r"|super(?:a|an|o|aron|ar|ado|ada|ados|adas)|exito\w*|bien|full\s+marks|perfect\s+score|clean\s+sweep)\b"
-    rf"|\b(?:green|verdes?|correct(?:ly)?|correct[oa]s?|perfect(?:ly)?|flawless(?:ly)?){_PREDICATE}",
+    r"|super(?:a|an|o|aron|ar|ado|ada|ados|adas)|exito\w*|bien|full\s+marks|perfect\s+score|clean\s+sweep"
+    r"|validat(?:es|ed)|correctamente|perfectamente)\b"
+    rf"|\b(?:green|verdes?|correct(?:ly)?|correct[oa]s?|perfect(?:ly)?|perfect[oa]s|flawless(?:ly)?|clean|ok|okay"
+    rf"|right|satisfied){_PREDICATE}",
     re.I,
 )
 FAIL_WORD = re.compile(
@@ -309,16 +311,139 @@ AT_LEAST = re.compile(rf"\b(?:at\s+least|al\s+menos)\s+({NUMBER}|un[oa]?)\b", re
 SPANISH_NOT = re.compile(
     r"\bno\s+(?=(?:se\s+|lo\s+|las?\s+|los\s+)?(?:pas|super|fall|aprob|logr|sal|fue|han|ha)\w*)", re.I
 )
-HYPOTHESIS = re.compile(r"\b(?:would|could|might|should|may|will|won't|habria|podria|deberia)\b", re.I)
+# A hypothesis is a modal verb, as a verb (lowercase: "Will's solution", "in May" are no modal), tied to a verb of
+# passing or failing: "would have passed", "could pass", "will fail", "habría pasado", "pasaría".
+HYPOTHESIS = re.compile(
+    r"\b(?:would|could|might|should|may|will|shall|won't|wouldn't|couldn't|shouldn't|habria|habrian|podria"
+    r"|podrian|deberia|deberian)(?:\s+(?:not|never|have|be|been|still|also|likely|probably|easily|all|then|now"
+    r"|haber|ser|sido|no))*\s+(?:pass\w*|clear\w*|succe\w*|fail\w*|break\w*|crash\w*|ace[sd]?|get\s+through"
+    r"|accepted|rejected|pas(?:ar|ado|ada|ados|adas)|super(?:ar|ado|ada|ados|adas)|fall(?:ar|ado|ada|ados|adas)"
+    r"|aprob(?:ar|ado|ada|ados|adas))\b"
+    r"|\b(?:pas|super|fall|aprob)arian?\b"
+)
 _SP_NUMBERS = {"cero": 0, "uno": 1, "una": 1, "un": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
                "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "doce": 12}  # fmt: skip
-_ANY_NUMBER = rf"(?:{NUMBER}|(?:{'|'.join(_SP_NUMBERS)})\b)"
+_SP_NUMBERS |= {"trece": 13, "catorce": 14, "quince": 15, "dieciseis": 16, "diecisiete": 17, "dieciocho": 18,
+                "diecinueve": 19, "veinte": 20, "treinta": 30, "cuarenta": 40, "cincuenta": 50,
+                "cien": 100}  # fmt: skip
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_SP_UNITS = {"un": 1, "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7,
+             "ocho": 8, "nueve": 9}  # fmt: skip
+# Said in words with more than one: "twenty-four", "twenty four", "one hundred", "veinticuatro", "treinta y dos".
+_COMPOUND = (
+    rf"(?:{'|'.join(_TENS)})[\s-](?:{_UNITS})\b|(?:one|a)\s+hundred\b"
+    rf"|veinti(?:{'|'.join(sorted(_SP_UNITS, key=len, reverse=True))})\b"
+    rf"|(?:treinta|cuarenta|cincuenta)\s+y\s+(?:{'|'.join(sorted(_SP_UNITS, key=len, reverse=True))})\b"
+)
+_ANY_NUMBER = rf"(?:{_COMPOUND}|{NUMBER}|(?:{'|'.join(_SP_NUMBERS)})\b)"
 FRACTION = re.compile(
     rf"(?<![\w./-])({_ANY_NUMBER})\s*(?:/|out\s+of(?:\s+the)?|of(?:\s+(?:the|its|their))?|de(?:\s+(?:las|los))?)\s*"
     rf"({_ANY_NUMBER})(?![\w/]|\.\d)",
     re.I,
 )
 BARE_NUMBER = re.compile(rf"(?<![\w./-])({_ANY_NUMBER})(?![\w/%]|\.\d)", re.I)
+PERCENT = re.compile(rf"(?<![\w./-])({_ANY_NUMBER})\s*(?:%|percent\b|per\s+cent\b|por\s+ciento\b)", re.I)
+# Fail closed: a clause that names tests and says how many of them (any quantity: "all", "every", "none", "zero",
+# "both", a count in digits or words, a percentage, a fraction) is a claim about them, read like any other; one with no
+# word of passing or failing the reading knows goes to the repair round ("the hidden tests all came back OK",
+# "hidden tests: twenty-four out of twenty-four", "100 percent on the hidden tests"), not through. Not a count of
+# tests: a count of something else, said right after it ("one run of the tests", "ran the tests three times").
+QUANTITY = re.compile(
+    rf"{ALL_WORD.pattern}|{NONE_WORD.pattern}|{PERCENT.pattern}|{FRACTION.pattern}|{BARE_NUMBER.pattern}",
+    re.I,
+)
+OTHER_COUNTED = re.compile(
+    r"\s+(?:(?:the|of|of\s+the|its|their|his|her|las|los|sus|de|de\s+las|de\s+los)\s+)?"
+    r"(?:(?:more|extra|different|separate|small|short|manual|full|quick|local|new|other|mas|otr[oa]s)\s+)?"
+    r"(?:times?|runs?|attempts?|tries|try|submissions?|minutes?|seconds?|hours?|days?|lines?|bugs?|edge|corner|base"
+    r"|approach(?:es)?|functions?|ideas?|ways?|loops?|passes|pass|hints?|questions?|steps?|variables?|methods?"
+    r"|solutions?|dimensions?|points?|things?|cases?|inputs?|examples?|numbers?|elements?|items?|values?|arrays?"
+    r"|veces|intentos?|minutos?|lineas?|errores|ejecucion(?:es)?|casos?|entradas?|ejemplos?|numeros?|pasos?)\b",
+    re.I,
+)
+# "ran", "were run", "se ejecutaron": with a quantity and no word of passing or failing, a claim of how many ran.
+RAN = re.compile(r"\b(?:ran|run|executed|ejecut\w+|corri(?:o|eron|das?|dos?))\b", re.I)
+# How the candidate tested, not how tests went: tests of no kind that they wrote, added, designed or traced.
+AUTHORED = re.compile(
+    r"\b(?:wr[io]te|written|writes?|writing|add(?:s|ed|ing)?|design(?:s|ed|ing)?|creat(?:e|es|ed|ing)"
+    r"|draft(?:s|ed|ing)?|came\s+up\s+with|thought\s+of|propos(?:e|es|ed)|suggest(?:s|ed)?|list(?:s|ed)?"
+    r"|trac(?:e|es|ed|ing)|walk(?:s|ed)?\s+through|consider(?:s|ed)?|escrib\w*|escribi\w*|anadi\w*|agreg\w*"
+    r"|disen\w*|creo|crearon|propus\w*|own|propi[oa]s)\b",
+    re.I,
+)
+# What the candidate did with tests of any kind, not how they went: "used one of the visible tests as a guide", "read
+# both visible tests", "copied all the visible tests' inputs".
+USED = re.compile(
+    r"\b(?:used|uses|read|reads|studied|followed|copied|reviewed|inspected|examined|looked\s+at|uso|leyo|reviso"
+    r"|copio|estudio)\b",
+    re.I,
+)
+# "test" as a verb ("did not test all the edge cases") names no tests.
+TEST_VERB = re.compile(
+    r"(?:\b(?:to|not|never|did|didn't|also|only|must|cannot|will|would|should)|n't)\s+test\b", re.I
+)
+IDIOMS = re.compile(
+    r"\b(?:all\s+in\s+all|above\s+all|after\s+all|at\s+all|first\s+of\s+all|all\s+along|once\s+and\s+for\s+all"
+    r"|all\s+the\s+same|all\s+told|no\s+doubt|no\s+matter|sobre\s+todo|ante\s+todo|con\s+todo)\b",
+    re.I,
+)
+# A sentence that names no tests goes on about the ones the sentence before named ("The hidden tests? All passed.",
+# "Regarding the hidden tests. They all passed.") with a verb of passing or failing, a word that refers back to them,
+# or a quantity said on its own ("All.", "Twenty-four out of twenty-four.").
+OUTCOME_VERB = re.compile(
+    r"\b(?:pass(?:es|ed|ing)?|clear(?:s|ed)|succe(?:ed|eds|eded|ss|ssful|ssfully)|fail\w*|crash(?:es|ed)?"
+    r"|accepted|rejected|pas(?:o|aron|ado|ada|ados|adas)|super(?:o|aron|ado|ada|ados|adas)"
+    r"|fall(?:o|aron|ado|ada|ados|adas|aban)|aprob\w*|green|verdes|rojas)\b",
+    re.I,
+)
+BACK_REFERENCE = re.compile(
+    r"\b(?:they|them|ellas|ellos|all\s+of\s+(?:them|those|these)|each\s+of\s+them|every\s+one|each\s+one"
+    r"|todas\s+ellas|todos\s+ellos)\b",
+    re.I,
+)
+_ALONE = (
+    r"(?=\s*(?:$|[.,;:!?)]|\s(?:of\s+(?:them|those|these)|de\s+(?:ellas|ellos|estas|esas)|on\s+(?:them|those)|were"
+    r"|was|are|is|came|went|returned|ran|run|got|did|had|have|looked|turned|ended|salieron|fueron|estaban|quedaron"
+    r"|resultaron|dieron|ok|okay|clean|right|fine|good|bien|perfect|perfectas?)\b))"
+)
+ALONE_QUANTITY = re.compile(
+    rf"(?:\b(?:all|every|each|both|none|neither|zero|todas|todos|ambas|ambos|ninguna|ninguno|cero)\b"
+    rf"|{PERCENT.pattern}|{FRACTION.pattern}|{BARE_NUMBER.pattern}){_ALONE}",
+    re.I,
+)
+# What tests are, not how they went: "one of the hidden tests is about duplicates", "the hidden tests check every
+# input size", "dos pruebas visibles cubren los negativos".
+DESCRIBES = re.compile(
+    rf"\b{_NOUN}(?:\s+(?:visible|hidden|both_kinds))?\s+(?:(?:is|are|was|were)\s+(?:about|for|on|de|sobre)"
+    r"|checks?|cover(?:s|ed)?|exercis(?:e|es|ed)|involv(?:e|es|ed)|use(?:s|d)?|contain(?:s|ed)?|target(?:s|ed)?"
+    r"|focus(?:es|ed)?\s+on|look(?:s|ed)?\s+at|trata\w*|cubr\w*|comprueb\w*|verific\w*|us(?:a|an|aba|aban))\b",
+    re.I,
+)
+# A count of runs, not of tests: "both runs showed the failure", "failed it in all three attempts", "dos veces".
+RUN_COUNT = re.compile(
+    rf"\b(?:all|both|each|every|ambas|ambos|todas|todos|(?:las|los)\s+)?(?:\s*{_ANY_NUMBER})?\s*(?<=\w)\s+"
+    r"(?:runs|times|attempts|tries|ejecuciones|veces|intentos)\b|\b(?:both|each|every|one|a\s+single"
+    r"|single|ambas|ambos|cada|una)\s+(?:runs?|times?|attempts?|tries|try|ejecucion(?:es)?|vez|intentos?)\b",
+    re.I,
+)
+# A clause that is the tests and nothing more ("It passed, hidden tests included."): the verb before it is theirs.
+TESTS_ONLY = re.compile(
+    r"\s*(?:(?:and|even|including|incl\.?|with|the|its|their|both|also|too|las|los|sus|incluso|incluidas?|y)\s+)*"
+    r"(?:visible|hidden|both_kinds)?\s*(?:tests?|test\s+cases?|checks?|suites?|pruebas?)"
+    r"(?:\s+(?:visible|hidden|both_kinds))?"
+    r"(?:\s+(?:included|too|as\s+well|alike|also|incluid[oa]s|tambien))*\s*[.!?]*\s*",
+    re.I,
+)
 PIECES = re.compile(
     r"\s*(?:,\s*|\s)(?:and|but|while|whereas|although|though|however|yet|then|y|pero|mientras|aunque|sino)\b\s*"
     r"|\s*,\s*|\s+-+\s+|\s*:\s*(?=\S)",
@@ -329,13 +454,33 @@ Reading = tuple[str, Callable[[int, int], bool]]
 
 
 def _spanish_number(text: str) -> int:
-    low = text.lower()
-    return _SP_NUMBERS[low] if low in _SP_NUMBERS else _number(text)
+    """A number in digits or in words, English or Spanish, compounds included ("twenty-four", "veinticuatro")."""
+    low = re.sub(r"[\s-]+", " ", text.lower())
+    if low in _SP_NUMBERS:
+        return _SP_NUMBERS[low]
+    if low in ("one hundred", "a hundred"):
+        return 100
+    if low.startswith("veinti"):
+        return 20 + _SP_UNITS[low.removeprefix("veinti")]
+    if " y " in low:
+        tens, units = low.split(" y ")
+        return _SP_NUMBERS[tens] + _SP_UNITS[units]
+    if " " in low:
+        tens, units = low.split(" ")
+        return _TENS[tens] + NUMBER_WORDS[units]
+    return int(low) if low.isdigit() else (_TENS | NUMBER_WORDS)[low]
 
 
 def _read(piece: str, sign: int, negated: bool, plural: bool) -> Reading | None:
     """What `piece` claims of its tests' (passed, total), given its polarity word's sign (+1 passing, -1 failing)
     and whether a negation comes before it; None: it cannot be read."""
+    if m := PERCENT.search(piece):
+        n = _spanish_number(m.group(1))
+        if negated:
+            return None
+        if sign > 0:
+            return f"{n}% passed", lambda p, t: t > 0 and round(100 * p / t) == n
+        return f"{n}% failed", lambda p, t: t > 0 and round(100 * (t - p) / t) == n
     if m := FRACTION.search(piece):
         n, of = _spanish_number(m.group(1)), _spanish_number(m.group(2))
         if negated:
@@ -385,8 +530,8 @@ def _read(piece: str, sign: int, negated: bool, plural: bool) -> Reading | None:
 class _Segment:
     """A clause's piece that names tests (or goes on about the ones before it), with what it says of them."""
 
-    def __init__(self, text: str, kinds: set[str | None], plural: bool) -> None:
-        self.text, self.kinds, self.plural = text, kinds, plural
+    def __init__(self, text: str, kinds: set[str | None], plural: bool, carried: bool = False) -> None:
+        self.text, self.kinds, self.plural, self.carried = text, kinds, plural, carried
 
     def polarity(self) -> list[tuple[int, int]]:
         """(position, sign) of its words of passing (+1) and failing (-1), in order."""
@@ -395,15 +540,19 @@ class _Segment:
         return sorted(found)
 
 
-def _segments(sentence: str) -> list[_Segment]:
-    """The pieces of `sentence` that say how tests went, each with the kinds it names (None: tests of no kind)."""
+def _segments(sentence: str, carried: set[str | None] | None = None) -> list[_Segment]:
+    """The pieces of `sentence` that say how tests went, each with the kinds it names (None: tests of no kind);
+    `carried`: the kinds the sentence before named, for a sentence that names none and goes on about them."""
     segments: list[_Segment] = []
+    pending = ""
     for piece in PIECES.split(sentence):
         if not piece or not piece.strip():
             continue
         refs = list(TEST_REF.finditer(piece))
         says = bool(PASS_WORD.search(piece) or FAIL_WORD.search(piece))
-        counts = any(p.search(piece) for p in (NONE_WORD, ALL_WORD, SOME_WORD, BARE_NUMBER, FRACTION))
+        counts = any(p.search(piece) for p in (NONE_WORD, ALL_WORD, SOME_WORD, QUANTITY))
+        if refs and pending and not says and TESTS_ONLY.fullmatch(piece):
+            piece = f"{pending} {piece}"  # "It passed, hidden tests included."
         if refs:
             kinds: set[str | None] = set()
             for ref in refs:
@@ -420,6 +569,12 @@ def _segments(sentence: str) -> list[_Segment]:
                 segments.append(_Segment(piece, last.kinds, last.plural))  # "... and passed in the end"
             else:
                 last.text += f" {piece}"  # "the hidden tests, all twelve, passed"
+        elif carried and _goes_on(piece):
+            segments.append(
+                _Segment(piece, set(carried), True, carried=True)
+            )  # "The hidden tests? All passed."
+        elif not segments and says:
+            pending = piece
     return segments
 
 
@@ -452,34 +607,126 @@ def _summary(facts: Facts) -> str:
     return "; ".join(said)
 
 
-def result_problems(where: str, sentence: str, facts: Facts, index: CitationIndex) -> list[str]:
-    """Problems with what `sentence` says of how tests went, in any words (see `PASS_WORD`)."""
-    text = sentence
+def _prepared(sentence: str) -> str:
+    """`sentence` with the kinds in English, the negations and the words' other senses read out."""
+    text = RUN_COUNT.sub(" ", IDIOMS.sub(" ", sentence))
     for pattern, word in _SP_KIND:
         text = pattern.sub(word, text)
     text = BOTH_KINDS.sub("both_kinds", text)
     text = FAIL_TO.sub("not ", SPANISH_NOT.sub("not ", text))
     text = EVERY_ONE.sub(lambda m: m.group(1) or " ", text)
-    text = OTHER_SENSE.sub(lambda m: "all" if WITHOUT_EXCEPTION.match(m.group()) else " ", text)
+    return OTHER_SENSE.sub(lambda m: "all" if WITHOUT_EXCEPTION.match(m.group()) else " ", text)
+
+
+def _named(text: str) -> set[str | None]:
+    """The kinds of tests a prepared sentence names (None: tests of no kind); empty: it names none."""
+    kinds: set[str | None] = set()
+    for ref in TEST_REF.finditer(text):
+        if ref.group(0).lower() == "test" and TEST_VERB.search(text, 0, ref.end()):
+            continue
+        kind = (ref.group(1) or ref.group(2) or "").lower()
+        kinds |= {"visible", "hidden"} if kind == "both_kinds" else {kind or None}
+    if len(kinds) > 1:
+        kinds.discard(None)
+    return kinds
+
+
+def _goes_on(text: str) -> bool:
+    """A sentence (or a piece of one) that names no tests goes on about the ones named before it."""
+    return bool(OUTCOME_VERB.search(text) or BACK_REFERENCE.search(text) or ALONE_QUANTITY.search(text))
+
+
+def _of_tests(text: str, m: re.Match[str]) -> bool:
+    """The quantity at `m` counts tests, not something else said right after it ("one run", "three times")."""
+    return OTHER_COUNTED.match(text, m.end()) is None
+
+
+def _test_quantity(segment: _Segment) -> bool:
+    """The segment says how many of its tests (`QUANTITY`; in a sentence that goes on, one said on its own)."""
+    if DESCRIBES.search(segment.text) or USED.search(segment.text):
+        return False
+    if segment.carried:
+        return any(_of_tests(segment.text, m) for m in ALONE_QUANTITY.finditer(segment.text))
+    if segment.kinds == {None} and (
+        AUTHORED.search(segment.text)
+        or not _named(segment.text)  # wrote three tests; did not test all inputs
+    ):
+        return False
+    return any(_of_tests(segment.text, m) for m in QUANTITY.finditer(segment.text))
+
+
+def _ran_problem(where: str, segment: _Segment, facts: Facts, tallies: Tallies) -> str | None:
+    """A claim of how many tests ran ("none of the hidden tests ran", "all visible tests were run", "ran 2 visible
+    tests"), checked against the facts; None: it holds."""
+    text = segment.text
+    records = {"visible": facts.visible_tests, "hidden": facts.hidden_tests}
+    none = bool(NONE_WORD.search(text) or NEGATION.search(text))
+    number = BARE_NUMBER.search(text) if not FRACTION.search(text) and not PERCENT.search(text) else None
+    for kind in sorted(segment.kinds, key=str):
+        ran = [records[kind]] if kind else list(records.values())
+        did_run = any(r.final is not None for r in ran)
+        totals = {t for _, t in (tallies[kind] if kind else set().union(*tallies.values()))}
+        if none:
+            claim, holds = "none ran", not did_run
+        elif number is not None and _of_tests(text, number):
+            n = _spanish_number(number.group(1))
+            claim, holds = f"{n} ran", n in totals
+        else:
+            claim, holds = "they ran", did_run
+        if not holds:
+            return (
+                f"- {where}: {text.strip()!r}: says {claim} of the {_tests(kind)}, which no run shown and no fact "
+                f"holds ({_summary(facts)}); state test results only as the facts and the runs' result lines give "
+                "them"
+            )
+    return None
+
+
+def result_problems(
+    where: str, sentence: str, facts: Facts, index: CitationIndex, carried: set[str | None] | None = None
+) -> list[str]:
+    """Problems with what `sentence` says of how tests went, in any words (see `PASS_WORD`); `carried`: the kinds of
+    tests the sentence before named, for a sentence that names none and goes on about them."""
+    text = _prepared(sentence)
     tallies, finals, whole = _tallies(facts, index), _finals(facts), _runs_whole(index)
     last = [r.final for r in (facts.visible_tests, facts.hidden_tests) if r.final is not None]
     whole_at_end = {(sum(t.passed for t in last), sum(t.total for t in last))} if last else set()
     problems: list[str] = []
-    segments = _segments(text)
+    segments = _segments(text, carried)
     previous: list[tuple[int, bool]] = []
     for segment in segments:
         words = segment.polarity()
-        if not words and not previous and FRACTION.search(segment.text):
+        fraction = FRACTION.search(segment.text)
+        if (
+            not words
+            and not previous
+            and fraction
+            and _of_tests(segment.text, fraction)
+            and not RAN.search(segment.text)
+        ):
             words = [(0, 1)]  # "hidden tests: 1/1" says how many passed
         if not words:
-            if not previous or not (
+            if previous and (
                 NONE_WORD.search(segment.text)
                 or ALL_WORD.search(segment.text)
                 or BARE_NUMBER.search(segment.text)
                 or SOME_WORD.search(segment.text)
             ):
+                said = previous  # "passed 1 of 2 visible tests and none of the hidden"
+            elif not previous and _test_quantity(segment) and not HYPOTHESIS.search(segment.text):
+                # Fail closed: how many, and no word of how they went that the reading knows.
+                if RAN.search(segment.text):
+                    if ran := _ran_problem(where, segment, facts, tallies):
+                        problems.append(ran)
+                else:
+                    problems.append(
+                        f"- {where}: {segment.text.strip()!r}: a test result that cannot be checked as written; "
+                        'state it as the facts give it ("passed N of M hidden tests"; here: '
+                        f"{_summary(facts)})"
+                    )
                 continue
-            said = previous  # "passed 1 of 2 visible tests and none of the hidden"
+            else:
+                continue
         else:
             said, at = [], 0
             for position, sign in words:
@@ -606,10 +853,20 @@ def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: Citati
             )
         problems += [problem for _, problem in found]
         # Every other wording, sentence by sentence: a sentence the patterns above found a problem in is reported
-        # once, as they quote it.
-        start = 0
+        # once, as they quote it. A sentence that names no tests and goes on about the ones named before it (up to
+        # two sentences on) is read for those: "The hidden tests? All passed."
+        start, carried, left = 0, None, 0
         for stop in [*(e.end() for e in SENTENCE_END.finditer(text)), len(text)]:
+            sentence = text[start:stop]
+            prepared = _prepared(sentence)
+            carry: set[str | None] | None = None
+            if named := _named(prepared):
+                carried, left = named, 2
+            elif carried and left and _goes_on(prepared):
+                carry, left = carried, left - 1
+            elif sentence.strip():
+                carried, left = None, 0
             if stop > start and not any(start <= at < stop for at, _ in found):
-                problems += result_problems(where, text[start:stop], facts, index)
+                problems += result_problems(where, sentence, facts, index, carry)
             start = stop
     return problems
