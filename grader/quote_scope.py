@@ -19,9 +19,10 @@ line is refused (grader/evidence.py, then the repair round) unless
 The model quotes from the start of the sentence (and on to its end where a denial follows), which always holds.
 
 A sentence starts at the start of the line, after `.`, `?` or `!` followed by a space or the end (not an ellipsis:
-"I don't think... my code"; not the point of "e.g." or "vs."), after a line break, and at `¿` or `¡`. A comma,
-colon, semicolon, dash or ellipsis does not end one, nor a word that turns it ("but", "pero"): speech-to-text puts
-punctuation anywhere, and "I'm not sure but my code handles it" is a hedge. Only `LOOK_CHARS` either side of a
+"I don't think... my code"; not the point of "e.g." or "vs."), and at `¿` or `¡`. A comma, colon, semicolon,
+dash, ellipsis or line break does not end one, nor a word that turns it ("but", "pero"): speech-to-text puts
+punctuation anywhere, a typed message is the candidate's to lay out ("I don't think\nmy code handles it"), and
+"I'm not sure but my code handles it" is a hedge. Only `LOOK_CHARS` either side of a
 quote are read (a bound on the work for each match), and of a long line only its head and tail as shown: a quote
 whose sentence starts further back than that (or before the tail shown) is refused, as what was not read may govern
 it; after a quote, a denial further on than that is not read (speech-to-text can leave a sentence unended for
@@ -65,8 +66,8 @@ DENIAL = frozenset(
 # A point after these ends no sentence ("e.g. a hash map").
 ABBREVIATIONS = frozenset("e.g i.e etc vs cf approx mr mrs ms dr p.ej ej aprox sr sra".split())  # noqa: SIM905
 _WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
-# A sentence's end: ".", "?", "!" (not part of "..") followed by a space or the end; the CJK ones; a line break.
-_SENTENCE_END = re.compile(r"(?<!\.)\.(?!\.)(?=\s|$)|[?!](?=\s|$)|[\u3002\uff1f\uff01\n\r\u2028\u2029]")
+# A sentence's end: ".", "?", "!" (not part of "..") followed by a space or the end; the CJK ones. Not a line break.
+_SENTENCE_END = re.compile(r"(?<!\.)\.(?!\.)(?=\s|$)|[?!](?=\s|$)|[\u3002\uff1f\uff01]")
 _OPENING = re.compile(r"[\u00bf\u00a1]")
 _QUESTION = frozenset("?\uff1f")
 _TOKEN_BEFORE = re.compile(r"\S*\Z")

@@ -183,13 +183,11 @@ BREAKS = [", um, ", ", uh, ", ": ", "... ", " - ", "\n", ", honestly, ", ", like
             for verb in VERBS
             for claim in CLAIMS[:1]
         }
-        # (a line break ends a sentence: "No creo que" then a line break then the claim is two sentences)
         | {
             f"{governor} {verb}{brk}{CLAIMS[2]}."
             for governor in GOVERNORS
             for brk in BREAKS
             for verb in VERBS
-            if brk != "\n"
         }
     ),
 )
