@@ -1,0 +1,68 @@
+"""What the facts and the runs shown hold of the tests, for the checks of what a scorecard says about them
+(grader/claims.py for its phrasings, grader/claim_words.py for any other words): every (passed, total) a fact or a
+run's result as shown holds, by kind; what the last run of each kind held; counts in words; the words that put a
+claim at the end of the interview."""
+
+from __future__ import annotations
+
+import re
+
+from grader.evidence import RUN_TYPES, CitationIndex
+from grader.schemas import Facts
+
+# Counts in words as well as in digits ("eleven of twelve tests"): the candidate's words, repeated, take either form.
+_ONES = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+)
+_TEENS = "seventeen eighteen nineteen twenty"
+NUMBER_WORDS = {word: n for n, word in enumerate(f"{_ONES} {_TEENS}".split())} | {
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundred": 100,
+}
+NUMBER = rf"\d+|(?:{'|'.join(sorted(NUMBER_WORDS, key=len, reverse=True))})\b"
+
+SHOWN_COUNT = re.compile(r"(?:\b(visible|hidden) tests )?(\d+)/(\d+)")
+
+Tallies = dict[str | None, set[tuple[int, int]]]
+# A claim about the end of the interview ("the final submission passed 12/12 hidden tests", "in the end every hidden
+# test passed", "all tests pass on the last code"): it must be what the last run held, not the best one before the
+# candidate broke their code. Said in the claim's sentence before it with no contrast between ("passed 12/12 early,
+# but the final submission ..." is two claims), or in its clause after it ("... passed in the end").
+FINAL = re.compile(
+    r"\b(?:final|in\s+the\s+end|at\s+the\s+end|ended|ends|last\s+(?:run|submission|version|code|attempt)|latest)\b",
+    re.IGNORECASE,
+)
+CONTRAST = re.compile(
+    r"\b(?:but|while|whereas|although|though|however|yet|earlier|early|initially|first|before|once|previous(?:ly)?)\b",
+    re.IGNORECASE,
+)
+
+
+def held_counts(facts: Facts, index: CitationIndex) -> Tallies:
+    """Every (passed, total) a fact or a run's result as shown holds, by the kind of tests (None: all of a run's)."""
+    found: Tallies = {"visible": set(), "hidden": set(), None: set()}
+    for kind, record in (("visible", facts.visible_tests), ("hidden", facts.hidden_tests)):
+        for tally in (record.best, record.final):
+            if tally is not None:
+                found[kind].add((tally.passed, tally.total))
+    for event in index.citable.values():
+        if event.type in RUN_TYPES:
+            for m in SHOWN_COUNT.finditer(event.shown):
+                shown_kind = m.group(1).lower() if m.group(1) else None
+                found[shown_kind].add((int(m.group(2)), int(m.group(3))))
+    return found
+
+
+def tests_named(kind: str | None) -> str:
+    return f"{kind} tests" if kind else "tests"
+
+
+def final_counts(facts: Facts) -> Tallies:
+    """The (passed, total) of the last run of each kind of tests (the facts' `final`)."""
+    found: Tallies = {"visible": set(), "hidden": set(), None: set()}
+    for kind, record in (("visible", facts.visible_tests), ("hidden", facts.hidden_tests)):
+        if record.final is not None:
+            found[kind].add((record.final.passed, record.final.total))
+    return found
