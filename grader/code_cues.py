@@ -70,7 +70,7 @@ def _line(text: str, start: int) -> tuple[int, int]:
 
 
 def cued_literals(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """`_Rule.refine` for `CUE` in code: the handle-shaped literal the cue `text[start:end]` names (see the
+    """`Rule.refine` for `CUE` in code: the handle-shaped literal the cue `text[start:end]` names (see the
     module's rules), inside its quotes."""
     ls, le = _line(text, start)
     # Looked at near the cue only: a scan of the whole line for each cue on it made a long line's scan quadratic.
@@ -103,7 +103,7 @@ _OPENED = re.compile(r"[=:]\s*\(\s*\Z")
 
 
 def literal_phone(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """`_Rule.refine` for a run of string literals (`code_forms.LITERAL_RUN`): the run, if the literals joined are a
+    """`Rule.refine` for a run of string literals (`code_forms.LITERAL_RUN`): the run, if the literals joined are a
     phone number (7 to 15 digits) given to a name that says phone (`phone_forms.named_phone`)."""
     joined = "".join(m.group()[1:-1] for m in LITERAL.finditer(text, start, end))
     digits = sum(c.isdigit() for c in joined)

@@ -74,7 +74,7 @@ def unescape(text: str) -> str:
 
 
 def escaped_spans(text: str, start: int, end: int, reveals: Reveals) -> list[tuple[int, int]]:
-    """`_Rule.refine` for an `ESCAPED_RUN`, with the letters and digits just before it: its span when decoded it
+    """`Rule.refine` for an `ESCAPED_RUN`, with the letters and digits just before it: its span when decoded it
     reveals the name or a contact detail."""
     while start > 0 and text[start - 1].isalnum():
         start -= 1
@@ -92,7 +92,7 @@ def _decoded_escapes(run: str) -> str:
 
 
 def escaped_replacement(run: str, reveals: Reveals) -> str:
-    """`_Rule.replace` for an escaped run: its decoded text redacted."""
+    """`Rule.replace` for an escaped run: its decoded text redacted."""
     return reveals(_decoded_escapes(run)) or run
 
 
@@ -115,13 +115,13 @@ def _strung(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def literal_spans(text: str, start: int, end: int, reveals: Reveals) -> list[tuple[int, int]]:
-    """`_Rule.refine` for a `LITERAL_RUN`: the parts of it (`_strung`) whose literals joined reveal the name or a
+    """`Rule.refine` for a `LITERAL_RUN`: the parts of it (`_strung`) whose literals joined reveal the name or a
     contact detail."""
     return [(s, e) for s, e in _strung(text, start, end) if reveals(_joined(text[s:e])) is not None]
 
 
 def literal_replacement(run: str, reveals: Reveals) -> str:
-    """`_Rule.replace` for a run of literals: one literal of their joined text, redacted."""
+    """`Rule.replace` for a run of literals: one literal of their joined text, redacted."""
     quote = run[:1]
     return f"{quote}{reveals(_joined(run)) or _joined(run)}{quote}"
 
@@ -140,14 +140,14 @@ def _decoded_codes(run: str) -> str | None:
 
 
 def code_spans(text: str, start: int, end: int, reveals: Reveals) -> list[tuple[int, int]]:
-    """`_Rule.refine` for a `CODE_RUN`: its span when the characters of its codes reveal the name or a contact
+    """`Rule.refine` for a `CODE_RUN`: its span when the characters of its codes reveal the name or a contact
     detail."""
     decoded = _decoded_codes(text[start:end])
     return [(start, end)] if decoded is not None and reveals(decoded) is not None else []
 
 
 def code_replacement(run: str, reveals: Reveals) -> str:
-    """`_Rule.replace` for a run of codes: the characters they stand for, redacted."""
+    """`Rule.replace` for a run of codes: the characters they stand for, redacted."""
     decoded = _decoded_codes(run)
     return (reveals(decoded) if decoded is not None else None) or run
 

@@ -289,7 +289,7 @@ def name_spans(
 
 
 class LatinNamesInHangulOrKana:
-    """A Latin name's parts (three letters or more) in Hangul or kana: `spans` is a `_Rule.refine` for a run
+    """A Latin name's parts (three letters or more) in Hangul or kana: `spans` is a `Rule.refine` for a run
     (`HANGUL_OR_KANA`) of the original text."""
 
     def __init__(self, parts: set[str]) -> None:

@@ -91,7 +91,7 @@ class EncodedNames:
         return bool(self.needles)
 
     def spans(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
-        """`_Rule.refine` for an `ENCODED_TOKEN`: its span if it decodes to text that holds a needle."""
+        """`Rule.refine` for an `ENCODED_TOKEN`: its span if it decodes to text that holds a needle."""
         decoded = _decoded(text[start:end])
         if decoded is None:
             return []

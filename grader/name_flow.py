@@ -46,7 +46,7 @@ def flow_spans(
     common: frozenset[str],
     could_be: Callable[[str], bool],
 ) -> list[tuple[int, int]]:
-    """`_Rule.refine`: the spans of the literals whose pieces, joined through their variables, reveal the name or a
+    """`Rule.refine`: the spans of the literals whose pieces, joined through their variables, reveal the name or a
     contact detail. Only literals that `could_be` a piece of one (a part of the name's letters, or with an `@` or a
     dot) are followed, and joins are looked for only when two of them are (a scan for joins takes 0.27 s a
     megabyte of code)."""

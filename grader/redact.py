@@ -66,11 +66,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
-from grader.code_comments import comment_spans
 from grader.code_cues import CUE, CUE_NEEDLES, cued_literals, literal_phone
 from grader.code_forms import (
     CODE_RUN,
@@ -104,7 +102,7 @@ from grader.han_names import han_forms
 from grader.handles import TAG, handle_before, local_core, local_forms, tag_spans, words_of
 from grader.invisible import HIDDEN, TAG_RUN, hidden_runs
 from grader.leet import LeetNames
-from grader.links import HOME_PATH, PROFILE_LINK, SITE_HOST, USER_LINK, home_user
+from grader.links import HOME_PATH, PROFILE_LINK, USER_LINK, home_user
 from grader.matching_form import normalise
 from grader.name_flow import ANYTHING, flow_spans, piece_test
 from grader.name_flow import NEEDLES as FLOW_NEEDLES
@@ -114,11 +112,8 @@ from grader.name_forms import flexible as _flexible
 from grader.name_forms import segment as _segment
 from grader.name_forms import username as _username
 from grader.name_forms import words as _words
-from grader.needles import Needles, sound_for
-from grader.needles import gate as needles_gate
 from grader.phone_forms import (
     LETTERED_RUN,
-    MIXED,
     NAMED_NUMBER,
     PHONE_NAME_NEEDLES,
     QUOTED_PHONE,
@@ -129,10 +124,11 @@ from grader.phone_forms import (
     written_lettered,
 )
 from grader.postal import POSTAL, postal_spans
+from grader.redact_apply import Rule, apply_rules
 from grader.redacted import Redacted as Redacted  # also where grader/bundle.py and evidence.py read it
 from grader.row_marks import ROW_MARK, unmarked
 from grader.said_letters import SAID_RUN, said_spans
-from grader.spelling import PHONETIC_RUN, letter_spans, phonetic_spans, worth_scanning
+from grader.spelling import PHONETIC_RUN, letter_spans, phonetic_spans
 from grader.split_names import GLUED_NEEDLES, GLUED_RUN, SplitNames, glued_replacement, glued_spans
 from grader.spoken import (
     ADDRESS_DOMAIN,
@@ -152,34 +148,11 @@ from grader.spoken import (
     with_server,
 )
 from grader.transliterate import LATIN_WORD, OTHER_SCRIPT_WORD, LatinReadings, OtherScriptNames
-from grader.word_patterns import HAS_UNSPACED, Words, alternation
+from grader.word_patterns import Words, alternation
 
 Mode = Literal["speech", "code", "output", "decoded"]
 
 NAME = "[candidate]"
-
-
-@dataclass(frozen=True)
-class _Rule:
-    pattern: re.Pattern[str] | Words
-    replacement: str
-    mid_sentence: bool = False  # skip a match that starts the text or a sentence
-    in_comments: bool = False  # only inside comments (code)
-    # The parts of a match to replace (`text`, start, end), none to keep it: the match's whole span if not given.
-    refine: Callable[[str, int, int], list[tuple[int, int]]] | None = None
-    # The replacement of a matched text, when it depends on it (a gendered word's neutral placeholder).
-    replace: Callable[[str], str] | None = None
-    # Literals (lower case) one of which every match contains: a text holding none of them is not scanned. For the
-    # patterns that open with a lookbehind, which the regex engine tries at every position of every text. Without
-    # them, those the pattern itself requires (grader/needles.py), if any.
-    needles: frozenset[str] = frozenset()
-    # Matched in the original text rather than the matching form, where an accent that tells two words apart is
-    # folded away (Spanish "él", he, and "el", the).
-    on_original: bool = False
-    gate: Needles = dataclasses.field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "gate", needles_gate(self.needles, self.pattern))
 
 
 LOCAL_BEFORE_AT = re.compile(r"[\w.%+-]+\Z")
@@ -205,20 +178,20 @@ def _not_spanish(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [] if reads_as_spanish(text, start, end) else [(start, end)]
 
 
-def _gendered_rules(vocabulary: str) -> list[_Rule]:
+def _gendered_rules(vocabulary: str) -> list[Rule]:
     """Gendered words as neutral placeholders (grader/gendered.py), except those of the question's own text."""
     keep = kept_words(vocabulary)
     words = [w for w in PLACEHOLDER if w not in keep and w not in SPANISH_HOMOGRAPHS]
     homographs = [w for w in SPANISH_HOMOGRAPHS if w not in keep]
     titles = [t for t in TITLES if t.lower() not in keep]
-    rules = [_Rule(alternation(words, re.I), "", replace=placeholder)] if words else []
+    rules = [Rule(alternation(words, re.I), "", replace=placeholder)] if words else []
     if homographs:  # "he", "son": not in a Spanish sentence, where they are "I have" and "they are"
-        rules.append(_Rule(alternation(homographs, re.I), "", refine=_not_spanish, replace=placeholder))
+        rules.append(Rule(alternation(homographs, re.I), "", refine=_not_spanish, replace=placeholder))
     if titles:
-        rules.append(_Rule(alternation(titles), "", replace=placeholder))
+        rules.append(Rule(alternation(titles), "", replace=placeholder))
     if MISS.lower() not in keep:
-        rules.append(_Rule(alternation([MISS]), "", mid_sentence=True, replace=placeholder))
-    rules.append(_Rule(re.compile(ACCENTED_HE, re.I), "[they]", on_original=True))
+        rules.append(Rule(alternation([MISS]), "", mid_sentence=True, replace=placeholder))
+    rules.append(Rule(re.compile(ACCENTED_HE, re.I), "[they]", on_original=True))
     return rules
 
 
@@ -266,20 +239,20 @@ class Redactor:
         for _ in range(3):
             reach |= {a + b for a in reach for b in part_sizes if a + b <= 64}
         self._spelled_sizes = sorted(sizes | {x for x in reach if x >= 3}, reverse=True)
-        always: list[_Rule] = []
+        always: list[Rule] = []
         if emails:
-            always.append(_Rule(alternation(emails, re.I), "[email]"))
+            always.append(Rule(alternation(emails, re.I), "[email]"))
         always += [
-            _Rule(
+            Rule(
                 TAG_RUN, HIDDEN, refine=hidden_runs, on_original=True
             ),  # "ASCII smuggling" (grader/invisible.py)
-            _Rule(EMAIL, "[email]"),
-            _Rule(PROFILE_LINK, "[link]"),
-            _Rule(HOME_PATH, "[handle]", refine=home_user),
+            Rule(EMAIL, "[email]"),
+            Rule(PROFILE_LINK, "[link]"),
+            Rule(HOME_PATH, "[handle]", refine=home_user),
         ]
         # The address as said or obfuscated ("jane underscore doe at outlook dot com", "jane [at] acme [dot] io"),
         # and the candidate's own local part said alone ("zq underscore dev").
-        spoken_address = _Rule(ADDRESS_DOMAIN, "[email]", refine=spoken_emails)
+        spoken_address = Rule(ADDRESS_DOMAIN, "[email]", refine=spoken_emails)
         spoken_locals = sorted({normalise(e.split("@", 1)[0]).text for e in emails}, key=len, reverse=True)
         spoken_locals = [local for local in spoken_locals if len(re.findall(r"[^\W\d_]+|\d+", local)) > 1]
         # In one pattern: the whole name; the local part, or a handle among the names, with its pieces joined another
@@ -292,21 +265,21 @@ class Redactor:
             *(_flexible(d) for d in sorted(disguises([*whole, *distinctive]), key=len, reverse=True)),
         ]
         if alternatives:
-            always.append(_Rule(Words(f"(?:{'|'.join(alternatives)})", re.I), NAME))
+            always.append(Rule(Words(f"(?:{'|'.join(alternatives)})", re.I), NAME))
         if (leet := LeetNames([*whole, *distinctive]).pattern) is not None:  # `L0v3l4c3` (grader/leet.py)
-            always.append(_Rule(leet, NAME, refine=LeetNames.spans))
+            always.append(Rule(leet, NAME, refine=LeetNames.spans))
         if encoded := EncodedNames([*whole, *distinctive, *emails, *locals_]):
-            always.append(_Rule(ENCODED_TOKEN, NAME, refine=encoded.spans))
+            always.append(Rule(ENCODED_TOKEN, NAME, refine=encoded.spans))
         if (short := short_tokens(distinctive)) is not None:  # `QWRh` for Ada (grader/encoded.py)
-            always.append(_Rule(short, NAME))
+            always.append(Rule(short, NAME))
         if self._spelled:
             spelled = functools.partial(letter_spans, spells=self._spells, sizes=self._spelled_sizes)
-            always.append(_Rule(SPELLED, NAME, refine=spelled))
+            always.append(Rule(SPELLED, NAME, refine=spelled))
 
         if other_script := OtherScriptNames(distinctive):  # "Ада" for Ada (grader/transliterate.py)
-            always.append(_Rule(OTHER_SCRIPT_WORD, NAME, refine=other_script.spans, on_original=True))
+            always.append(Rule(OTHER_SCRIPT_WORD, NAME, refine=other_script.spans, on_original=True))
         if hangul_or_kana := LatinNamesInHangulOrKana(parts):  # 김민준 for Kim Minjun (grader/east_asian.py)
-            always.append(_Rule(HANGUL_OR_KANA, NAME, refine=hangul_or_kana.spans, on_original=True))
+            always.append(Rule(HANGUL_OR_KANA, NAME, refine=hangul_or_kana.spans, on_original=True))
         # The name as a segment of an identifier or a username (`ada_lovelace_solution`, `adaLovelace42`), the
         # initial and the surname (`alovelace`), and a distinctive part with a number (`lovelace42`): any case.
         segments = [*han.wholes, *(_flexible(w) for w in sorted(whole, key=len, reverse=True))]
@@ -324,53 +297,51 @@ class Redactor:
                 | {_words(w)[-1].lower() for w in usernames}
                 | {p.lower() for p in long}
             )
-            always.append(_Rule(_segment(segments, re.I), NAME, needles=frozenset(needles)))
+            always.append(Rule(_segment(segments, re.I), NAME, needles=frozenset(needles)))
         distinctive_needles = frozenset(p.lower() for p in distinctive)
         if distinctive:
             numbered = "|".join(re.escape(p) for p in sorted(distinctive, key=len, reverse=True))
             with_number = re.compile(rf"(?<![^\W_])(?:{numbered})\d+(?![^\W_])", re.I)
-            always.append(_Rule(with_number, NAME, needles=distinctive_needles))
+            always.append(Rule(with_number, NAME, needles=distinctive_needles))
         # A link on any site that names a user: in code only in comments (a string literal's URL is the code's
         # data, such as an API's "/users/42").
-        user_link = _Rule(USER_LINK, "[link]")
+        user_link = Rule(USER_LINK, "[link]")
         # "A as in apple, D as in dog", "alpha delta alpha" (grader/spelling.py): said, or in a comment or output.
         spelled_with_words = functools.partial(phonetic_spans, spells=self._spells, sizes=self._spelled_sizes)
         said = functools.partial(said_spans, spells=self._spells, sizes=self._spelled_sizes)  # "ay dee ay"
-        said_spelled = [_Rule(PHONETIC_RUN, NAME, refine=spelled_with_words)] if self._spelled else []
-        said_spelled += [_Rule(SAID_RUN, NAME, refine=said)] if self._spelled else []
+        said_spelled = [Rule(PHONETIC_RUN, NAME, refine=spelled_with_words)] if self._spelled else []
+        said_spelled += [Rule(SAID_RUN, NAME, refine=said)] if self._spelled else []
         # "Love lace", "Lo ve lace", "Ada-Love-lace", a comment's two lines (grader/split_names.py).
         split = [SplitNames(whole, distinctive, COMMON_WORDS, code) for code in (False, True)]
-        split_rules = [_Rule(s.pattern, NAME, refine=s.spans) for s in split if s.pattern is not None]
+        split_rules = [Rule(s.pattern, NAME, refine=s.spans) for s in split if s.pattern is not None]
         self._speech = [
             *always,
             *split_rules[:1],
             user_link,
             *said_spelled,
-            _Rule(HANDLE, "[handle]", refine=_handle),
+            Rule(HANDLE, "[handle]", refine=_handle),
             spoken_address,
-            _Rule(PROFILE_PATH, "[link]", refine=spoken_path),
-            _Rule(HANDLE_CUE, "[handle]", refine=spoken_handles),
-            _Rule(ID_CUE, "[id]", refine=spoken_ids),
-            _Rule(POSTAL, "[address]", refine=postal_spans),
-            _Rule(NAME_CUE, NAME, refine=spoken_name),
-            _Rule(ON_PLATFORM_AFTER, "[handle]", refine=handle_before_platform),
-            _Rule(TAG, "[handle]", refine=tag_spans),
+            Rule(PROFILE_PATH, "[link]", refine=spoken_path),
+            Rule(HANDLE_CUE, "[handle]", refine=spoken_handles),
+            Rule(ID_CUE, "[id]", refine=spoken_ids),
+            Rule(POSTAL, "[address]", refine=postal_spans),
+            Rule(NAME_CUE, NAME, refine=spoken_name),
+            Rule(ON_PLATFORM_AFTER, "[handle]", refine=handle_before_platform),
+            Rule(TAG, "[handle]", refine=tag_spans),
         ]
         self._code = [
             *always,
             *split_rules[1:],
             dataclasses.replace(user_link, in_comments=True),
             *(dataclasses.replace(r, in_comments=True) for r in said_spelled),
-            _Rule(HANDLE, "[handle]", in_comments=True, refine=_handle),
-            _Rule(
-                ADDRESS_DOMAIN, "[email]", refine=spoken_emails
-            ),  # also in a string ("ada [at] x [dot] io")
-            _Rule(PROFILE_PATH, "[link]", in_comments=True, refine=spoken_path),
-            _Rule(HANDLE_CUE, "[handle]", in_comments=True, refine=spoken_handles),
-            _Rule(ID_CUE, "[id]", in_comments=True, refine=spoken_ids),
-            _Rule(POSTAL, "[address]", in_comments=True, refine=postal_spans),
-            _Rule(ON_PLATFORM_AFTER, "[handle]", in_comments=True, refine=handle_before_platform),
-            _Rule(TAG, "[handle]", in_comments=True, refine=tag_spans),
+            Rule(HANDLE, "[handle]", in_comments=True, refine=_handle),
+            Rule(ADDRESS_DOMAIN, "[email]", refine=spoken_emails),  # also in a string ("ada [at] x [dot] io")
+            Rule(PROFILE_PATH, "[link]", in_comments=True, refine=spoken_path),
+            Rule(HANDLE_CUE, "[handle]", in_comments=True, refine=spoken_handles),
+            Rule(ID_CUE, "[id]", in_comments=True, refine=spoken_ids),
+            Rule(POSTAL, "[address]", in_comments=True, refine=postal_spans),
+            Rule(ON_PLATFORM_AFTER, "[handle]", in_comments=True, refine=handle_before_platform),
+            Rule(TAG, "[handle]", in_comments=True, refine=tag_spans),
         ]
         # What a program printed, raised or returned as text, and a run's own inputs: free text the candidate
         # controls, so every contact rule applies everywhere in it (not only in comments); phone numbers only as
@@ -380,80 +351,80 @@ class Redactor:
             *split_rules[:1],
             user_link,
             *said_spelled,
-            _Rule(OUTPUT_HANDLE, "[handle]", refine=_handle),
-            _Rule(ADDRESS_DOMAIN, "[email]", refine=_written_or_spoken_email),
-            _Rule(PROFILE_PATH, "[link]", refine=spoken_path),
-            _Rule(HANDLE_CUE, "[handle]", refine=spoken_handles),
-            _Rule(ID_CUE, "[id]", refine=spoken_ids),
-            _Rule(POSTAL, "[address]", refine=postal_spans),
-            _Rule(NAME_CUE, NAME, refine=spoken_name),
-            _Rule(ON_PLATFORM_AFTER, "[handle]", refine=handle_before_platform),
-            _Rule(TAG, "[handle]", refine=tag_spans),
+            Rule(OUTPUT_HANDLE, "[handle]", refine=_handle),
+            Rule(ADDRESS_DOMAIN, "[email]", refine=_written_or_spoken_email),
+            Rule(PROFILE_PATH, "[link]", refine=spoken_path),
+            Rule(HANDLE_CUE, "[handle]", refine=spoken_handles),
+            Rule(ID_CUE, "[id]", refine=spoken_ids),
+            Rule(POSTAL, "[address]", refine=postal_spans),
+            Rule(NAME_CUE, NAME, refine=spoken_name),
+            Rule(ON_PLATFORM_AFTER, "[handle]", refine=handle_before_platform),
+            Rule(TAG, "[handle]", refine=tag_spans),
         ]
         if distinctive:
             # With the plural of a family name ("the Lovelaces", "the Nguyens").
             forms = distinctive | {p + end for p in distinctive if not _caseless(p) for end in ("s", "es")}
-            self._speech.append(_Rule(alternation(forms, re.I), NAME))
-            self._output.append(_Rule(alternation(forms, re.I), NAME))
-            self._code.append(_Rule(alternation(_as_names(forms)), NAME))
+            self._speech.append(Rule(alternation(forms, re.I), NAME))
+            self._output.append(Rule(alternation(forms, re.I), NAME))
+            self._code.append(Rule(alternation(_as_names(forms)), NAME))
             # Written as a name inside an identifier (`LovelaceSolver`, `solveLovelace`); in lower case only a long
             # part (above). A comment is prose: any case there, as in speech.
             names = sorted(_as_names(distinctive), key=len, reverse=True)
-            self._code.append(_Rule(_segment(map(re.escape, names)), NAME, needles=distinctive_needles))
-            self._code.append(_Rule(alternation(forms, re.I), NAME, in_comments=True))
+            self._code.append(Rule(_segment(map(re.escape, names)), NAME, needles=distinctive_needles))
+            self._code.append(Rule(alternation(forms, re.I), NAME, in_comments=True))
         if readings:  # "Dmitry" for Дмитрий: said, printed, or in a comment
-            self._speech.append(_Rule(LATIN_WORD, NAME, refine=readings.spans))
-            self._output.append(_Rule(LATIN_WORD, NAME, refine=readings.spans))
-            self._code.append(_Rule(LATIN_WORD, NAME, in_comments=True, refine=readings.spans))
+            self._speech.append(Rule(LATIN_WORD, NAME, refine=readings.spans))
+            self._output.append(Rule(LATIN_WORD, NAME, refine=readings.spans))
+            self._code.append(Rule(LATIN_WORD, NAME, in_comments=True, refine=readings.spans))
         if ambiguous:
-            rule = _Rule(alternation(_as_names(ambiguous)), NAME, mid_sentence=True)
+            rule = Rule(alternation(_as_names(ambiguous)), NAME, mid_sentence=True)
             self._speech.append(rule)
             self._output.append(rule)
             # In code, not a type of the language's (Java's `Long`), but in a comment's prose (grader/everyday_words.py)
             if in_code := _as_names(ambiguous) - CODE_TYPE_NAMES:
                 self._code.append(dataclasses.replace(rule, pattern=alternation(in_code)))
             if types := _as_names(ambiguous) & CODE_TYPE_NAMES:
-                self._code.append(_Rule(alternation(types), NAME, True, True, refine=not_as_a_type))
+                self._code.append(Rule(alternation(types), NAME, True, True, refine=not_as_a_type))
         self._speech += [
-            _Rule(NUMBER_RUN, "[phone]", refine=spoken_phones),
-            _Rule(LETTERED_RUN, "[phone]", refine=said_lettered),  # "4l5 555 Ol00" (grader/phone_forms.py)
+            Rule(NUMBER_RUN, "[phone]", refine=spoken_phones),
+            Rule(LETTERED_RUN, "[phone]", refine=said_lettered),  # "4l5 555 Ol00" (grader/phone_forms.py)
         ]
         self._output += [
-            _Rule(CODE_PHONE, "[phone]"),
-            _Rule(NUMBER_RUN, "[phone]", refine=worded_phones),
-            _Rule(LETTERED_RUN, "[phone]", refine=written_lettered),
+            Rule(CODE_PHONE, "[phone]"),
+            Rule(NUMBER_RUN, "[phone]", refine=worded_phones),
+            Rule(LETTERED_RUN, "[phone]", refine=written_lettered),
         ]
         if spoken_locals:  # last: where it is also the name ("ada lovelace"), the name's replacement wins
             pattern = "|".join(spoken_local(local) for local in spoken_locals)
-            local_rule = _Rule(Words(f"(?:{pattern})", re.I), "[email]")
+            local_rule = Rule(Words(f"(?:{pattern})", re.I), "[email]")
             self._speech.append(local_rule)
             self._output.append(local_rule)
         # In a comment (prose), also a number after a contact cue ("# call me at 415 555 0100").
         self._code += [
-            _Rule(CODE_PHONE, "[phone]"),
-            _Rule(QUOTED_PHONE, "[phone]"),  # "+14155550100", "415 555 0100" (grader/phone_forms.py)
-            _Rule(
+            Rule(CODE_PHONE, "[phone]"),
+            Rule(QUOTED_PHONE, "[phone]"),  # "+14155550100", "415 555 0100" (grader/phone_forms.py)
+            Rule(
                 NAMED_NUMBER, "[phone]", refine=named_phone, needles=PHONE_NAME_NEEDLES
             ),  # `phone = "4155550100"`
-            _Rule(NUMBER_RUN, "[phone]", in_comments=True, refine=worded_phones),
-            _Rule(LETTERED_RUN, "[phone]", in_comments=True, refine=written_lettered),
-            _Rule(SPACED_PHONE, "[phone]", in_comments=True),
+            Rule(NUMBER_RUN, "[phone]", in_comments=True, refine=worded_phones),
+            Rule(LETTERED_RUN, "[phone]", in_comments=True, refine=written_lettered),
+            Rule(SPACED_PHONE, "[phone]", in_comments=True),
             # `phone = '415' '555' '0100'`; `tg = 'zq_dev'  # telegram`, `tg_handle = ...` (grader/code_cues.py)
-            _Rule(LITERAL_RUN, "[phone]", refine=literal_phone, needles=PHONE_NAME_NEEDLES),
-            _Rule(CUE, "[handle]", refine=cued_literals, needles=CUE_NEEDLES),
+            Rule(LITERAL_RUN, "[phone]", refine=literal_phone, needles=PHONE_NAME_NEEDLES),
+            Rule(CUE, "[handle]", refine=cued_literals, needles=CUE_NEEDLES),
         ]
         # The candidate's and the interviewer's own words: speech and comments, never string literals, identifiers
         # or what a program wrote (test data such as "A man, a plan" must read as it is).
         gendered = _gendered_rules(vocabulary)
-        self._speech += [*gendered, _Rule(ROW_MARK, "", replace=unmarked)]
+        self._speech += [*gendered, Rule(ROW_MARK, "", replace=unmarked)]
         self._code += [dataclasses.replace(r, in_comments=True) for r in gendered]
         # Escapes, literals strung together and character codes, decoded and redacted as output (grader/code_forms.py).
         plain = list(self._output)
         reveals = revealing(lambda text: self._once("decoded", text, None, plain).text)
 
         def decoded(pattern: re.Pattern[str], spans: Callable[..., Any], replacement: Callable[..., Any],
-                    needles: frozenset[str] = frozenset()) -> _Rule:  # fmt: skip
-            return _Rule(pattern, NAME, refine=functools.partial(spans, reveals=reveals),
+                    needles: frozenset[str] = frozenset()) -> Rule:  # fmt: skip
+            return Rule(pattern, NAME, refine=functools.partial(spans, reveals=reveals),
                          replace=functools.partial(replacement, reveals=reveals), needles=needles)  # fmt: skip
 
         escaped = decoded(ESCAPED_RUN, escaped_spans, escaped_replacement, ESCAPE_NEEDLES)
@@ -466,7 +437,7 @@ class Redactor:
         # `a = "Love"`, `b = "lace"`, `print(a + b)`: one step of data flow (grader/name_flow.py).
         could_be = piece_test([*whole, *distinctive])
         flow_refine = functools.partial(flow_spans, reveals=reveals, common=COMMON_WORDS, could_be=could_be)
-        flow = _Rule(ANYTHING, NAME, refine=flow_refine, needles=FLOW_NEEDLES)
+        flow = Rule(ANYTHING, NAME, refine=flow_refine, needles=FLOW_NEEDLES)
         self._code += [escaped, literals, codes, glued, flow]
 
     def _spells(self, letters: str) -> bool:
@@ -485,134 +456,14 @@ class Redactor:
         own inputs: free text, with every contact rule applied everywhere in it."""
         return self._once("output", text, None, self._output)
 
-    def _once(self, mode: Mode, text: str, language: str | None, rules: Sequence[_Rule]) -> Redacted:
+    def _once(self, mode: Mode, text: str, language: str | None, rules: Sequence[Rule]) -> Redacted:
         key = (mode, language, text)
         done = self._done.get(key)
         if done is None:
-            done = self._done[key] = _apply(text, rules, language)
+            done = self._done[key] = apply_rules(text, rules, language)
         return done
 
     def __call__(self, text: str, mode: Mode, language: str | None = None) -> Redacted:
         if mode == "output":
             return self.output(text)
         return self.speech(text) if mode == "speech" else self.code(text, language)
-
-
-NOT_DIGIT = re.compile(r"\D+")
-
-
-def _starts_sentence(text: str, start: int, end: int) -> bool:
-    """A word that opens the text, a sentence or a comment (`# Min-heap`, `// Min-heap`, ` * Min-heap`), unless it
-    addresses someone ("Grace, the example...")."""
-    before = start
-    while before > 0 and text[before - 1].isspace():
-        before -= 1
-    after = end
-    while after < len(text) and text[after].isspace():
-        after += 1
-    vocative = text.startswith(",", after)
-    # Looked at in place: a copy of the text before or after each match made a long text's scan quadratic.
-    return (before == 0 or text[before - 1] in ".!?:;\n\"'#/*") and not vocative
-
-
-def _worth_trying(pattern: re.Pattern[str] | Words, text: str) -> bool:
-    """Cheap tests that skip the costly scans on text that cannot match (most lines have no '@' or 9 digits)."""
-    if pattern is EMAIL:
-        return "@" in text or "%40" in text
-    if pattern is HANDLE or pattern is OUTPUT_HANDLE:
-        return "@" in text
-    if pattern is PHONETIC_RUN:
-        return worth_scanning(text)
-    if pattern is USER_LINK:
-        return "/" in text
-    if pattern is PROFILE_LINK:
-        return "/" in text or SITE_HOST.search(text) is not None  # a site by its subdomain has no path
-    if pattern is HOME_PATH:
-        return "/home/" in text or "sers" in text
-    if pattern is TAG:
-        return "#" in text
-    if pattern is LETTERED_RUN:
-        return MIXED.search(text) is not None
-    if pattern is CODE_PHONE:
-        return len(NOT_DIGIT.sub("", text)) >= 9
-    return True
-
-
-def _original_matches(
-    rule: _Rule, text: str, comments: Callable[[], list[tuple[int, int]]]
-) -> list[tuple[int, int, str]]:
-    """The replacements of a rule matched in the original `text` (`_Rule.on_original`); `comments`: the comments'
-    spans in it, asked for only by a rule for comments."""
-    pattern = rule.pattern.plain if isinstance(rule.pattern, Words) else rule.pattern
-    spans = comments() if rule.in_comments else [(0, len(text))]
-    return [
-        (start, end, rule.replace(text[start:end]) if rule.replace else rule.replacement)
-        for lo, hi in spans
-        for m in pattern.finditer(text, lo, hi)
-        if m.end() > m.start()
-        for start, end in (rule.refine(text, m.start(), m.end()) if rule.refine else [m.span()])
-    ]
-
-
-def _apply(text: str, rules: Sequence[_Rule], language: str | None = None) -> Redacted:
-    normal = normalise(text)  # matched in one form, replaced in the original (`Normal.span`)
-    norm = normal.text
-    comments: list[tuple[int, int]] | None = None
-    unspaced = HAS_UNSPACED.search(norm) is not None  # once per text, not once per rule and comment
-
-    def in_comments() -> list[tuple[int, int]]:
-        nonlocal comments
-        if comments is None:
-            comments = comment_spans(norm, language)
-        return comments
-
-    def spans(rule: _Rule) -> Iterator[tuple[int, int]]:
-        pattern = rule.pattern.for_text(norm, unspaced) if isinstance(rule.pattern, Words) else rule.pattern
-        for lo, hi in in_comments() if rule.in_comments else [(0, len(norm))]:
-            for m in pattern.finditer(norm, lo, hi):
-                if m.end() == m.start() or (rule.mid_sentence and _starts_sentence(norm, m.start(), m.end())):
-                    continue
-                if rule.refine is None:
-                    yield m.span()
-                else:  # in a comment, what a rule reads on from a match and replaces ends with the comment
-                    view = norm if hi == len(norm) else norm[:hi]
-                    yield from (span for span in rule.refine(view, m.start(), m.end()) if span[0] >= lo)
-
-    lower: str | None = None
-    gated = sound_for(norm)  # needles are looked for in lower case, unless a letter there folds otherwise
-    found: list[tuple[int, int, str]] = []
-    for rule in rules:
-        if rule.on_original:
-            if not text.isascii():  # what these rules look for (an accent, another script) is not ASCII
-                found.extend(_original_matches(rule, text, lambda: [normal.span(*c) for c in in_comments()]))
-            continue
-        if gated and rule.gate:
-            lower = norm.lower() if lower is None else lower
-            if not rule.gate.any_in(lower):
-                continue
-        if _worth_trying(rule.pattern, norm):
-            found.extend(
-                (
-                    *normal.span(*span),
-                    rule.replace(norm[span[0] : span[1]]) if rule.replace else rule.replacement,
-                )
-                for span in spans(rule)
-            )
-    if not found:
-        return Redacted(text, text)
-    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
-    out: list[str] = []
-    segments: list[tuple[int, int, int, int]] = []
-    pos = 0
-    length = 0
-    for start, end, replacement in found:
-        if start < pos:
-            continue  # overlaps a longer or earlier replacement
-        out.append(text[pos:start])
-        length += start - pos
-        out.append(replacement)
-        segments.append((length, length + len(replacement), start, end))
-        length += len(replacement)
-        pos = end
-    out.append(text[pos:])
-    return Redacted("".join(out), text, tuple(segments))

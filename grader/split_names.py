@@ -58,7 +58,7 @@ class SplitNames:
         )
 
     def spans(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
-        """`_Rule.refine`: the match when it is in two pieces or more and not all of them everyday words."""
+        """`Rule.refine`: the match when it is in two pieces or more and not all of them everyday words."""
         pieces = LETTERS.findall(text, start, end)
         if len(pieces) < 2 or all(p.lower() in self.common for p in pieces):
             return []
@@ -105,7 +105,7 @@ def _pieces(run: str) -> tuple[str, ...]:
 def glued_spans(
     text: str, start: int, end: int, reveals: Reveals, common: frozenset[str]
 ) -> list[tuple[int, int]]:
-    """`_Rule.refine` for a `GLUED_RUN`: its span when its literals joined reveal the name or a contact detail
+    """`Rule.refine` for a `GLUED_RUN`: its span when its literals joined reveal the name or a contact detail
     that they do not each reveal alone, and they are not all everyday words."""
     pieces = _pieces(text[start:end])
     words = [w.lower() for p in pieces for w in LETTERS.findall(p)]
@@ -119,7 +119,7 @@ def glued_spans(
 
 
 def glued_replacement(run: str, reveals: Reveals) -> str:
-    """`_Rule.replace` for a glued run: one literal of the joined text, redacted."""
+    """`Rule.replace` for a glued run: one literal of the joined text, redacted."""
     joined = "".join(_pieces(run))
     first = LITERAL.search(run)
     quote = first.group()[:1] if first and first.group()[:1] in "\"'" else '"'

@@ -217,7 +217,7 @@ class OtherScriptNames:
         return any(s in self.arabic_skeletons for s in skeletons if len(s) >= 3)
 
     def spans(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
-        """`_Rule.refine` for a word of another script (`OTHER_SCRIPT_WORD`): its span if it is a name."""
+        """`Rule.refine` for a word of another script (`OTHER_SCRIPT_WORD`): its span if it is a name."""
         return [(start, end)] if self.is_name(text[start:end]) else []
 
 
@@ -231,7 +231,7 @@ _READ_HERE = re.compile(f"[\u0370-\u03ff\u1f00-\u1fff\u0400-\u052f\u0620-\u06d3\
 class LatinReadings:
     """A name on file in another script (Cyrillic, Greek, Arabic, Devanagari, Hangul, kana; Han in
     grader/han_names.py) as the Latin words it is written in ("Dmitry" or "Dmitriy" for Дмитрий, "Mohammed"
-    for محمد, "Minjun Kim" for 김민준): `spans` is a `_Rule.refine` for a `LATIN_WORD`. A reading that is an
+    for محمد, "Minjun Kim" for 김민준): `spans` is a `Rule.refine` for a `LATIN_WORD`. A reading that is an
     everyday word or shorter than three letters ("Мин", min) is left out. `parts`: the name's words as given (not
     in the matching form, which takes Hangul apart and the marks off kana)."""
 

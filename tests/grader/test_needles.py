@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import grader.redact
+import grader.redact_apply
 from api.db.bundle_repo import redaction_terms
 from bench._calibration import load_cases
 from grader.links import PROFILE_LINK
@@ -97,7 +97,9 @@ FRAGMENTS = [
 
 
 def _without_needles(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(grader.redact, "sound_for", lambda _text: False)  # every text scanned by every rule
+    monkeypatch.setattr(
+        grader.redact_apply, "sound_for", lambda _text: False
+    )  # every text scanned by every rule
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.db.bundle_repo import redaction_terms
-from grader.redact import Redactor, _starts_sentence
+from grader.redact import Redactor
+from grader.redact_apply import _starts_sentence
 from grader.word_patterns import UNSPACED, Words, alternation, compiled_alternation
 
 
@@ -559,10 +560,10 @@ def test_code_is_checked_for_scripts_without_spaces_once_however_many_comments_i
 ) -> None:
     # The check scans the whole text. Made for each rule and each comment, it made redacting a file of 3,000
     # commented lines take 3 s (quadratic in its size): a candidate could slow grading down at will.
-    import grader.redact
+    import grader.redact_apply
 
-    counting = _CountingSearch(grader.redact.HAS_UNSPACED)
-    monkeypatch.setattr(grader.redact, "HAS_UNSPACED", counting)
+    counting = _CountingSearch(grader.redact_apply.HAS_UNSPACED)
+    monkeypatch.setattr(grader.redact_apply, "HAS_UNSPACED", counting)
     r = Redactor(redaction_terms("Zanele Mbeki", "zm@example.com"))
     source = "".join(f"x{i} = {i}  # step {i}: add the pair\n" for i in range(comments))
     out = r.code(source + "# by Zanele Mbeki\n# 作者\uff1aZanele\n", "python").text

@@ -24,13 +24,13 @@ def test_a_bundle_redacts_each_text_once_though_runs_repeat_their_snapshots_code
     terms = redaction_terms("Amara Lindqvist", "amara@example.com")
     source = case.bundle.model_copy(update={"redact": terms})
     calls: Counter[tuple[str, str | None]] = Counter()
-    apply = grader.redact._apply
+    apply = grader.redact.apply_rules
 
-    def counting(text: str, rules: Sequence[grader.redact._Rule], language: str | None = None) -> Redacted:
+    def counting(text: str, rules: Sequence[grader.redact.Rule], language: str | None = None) -> Redacted:
         calls[(text, language)] += 1
         return apply(text, rules, language)
 
-    monkeypatch.setattr(grader.redact, "_apply", counting)
+    monkeypatch.setattr(grader.redact, "apply_rules", counting)
     codes = [r.code for r in source.runs if r.code]
     snapshots = {e.payload.get("code") for e in source.events}
     assert any(code in snapshots for code in codes)  # the case repeats a snapshot's code
