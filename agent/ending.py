@@ -133,25 +133,46 @@ class EndRequests:
 
     async def _say_goodbye_and_finish(self) -> None:
         state = self._state
-        reason = state.end_reason or "candidate_request"
         with contextlib.suppress(RuntimeError):  # nothing playing, or the session is closing
             await self._session.interrupt(force=True)
         await enter_end(state)  # END before the goodbye: no turn decision can silence it
-        try:
-            handle = await reply_after_handoff(
-                self._session,
-                instructions=render("goodbye", reason="the candidate chose to end it"),
-                tool_choice="none",
-                allow_interruptions=False,
-            )
-            if handle is not None:
-                await asyncio.wait_for(handle.wait_for_playout(), self._goodbye_timeout_s)
-        except TimeoutError:
-            logger.warning("the goodbye did not finish in %.0fs; ending anyway", self._goodbye_timeout_s)
-        except RuntimeError as e:  # the session is closing: the ending still completes
-            logger.warning("no goodbye: %s", type(e).__name__)
-        await announce_end(state)
-        await state.finish(reason)
+        await goodbye_and_finish(
+            self._session, state, "the candidate chose to end it", self._goodbye_timeout_s
+        )
+
+
+async def goodbye_and_finish(
+    session: AgentSession[Any], state: InterviewState, why: str, timeout_s: float
+) -> None:
+    """An ended interview's goodbye (no tools, not interrupted), then `ended` to the client and the job's end."""
+    reason = state.end_reason or "candidate_request"
+    try:
+        handle = await reply_after_handoff(
+            session, instructions=render("goodbye", reason=why), tool_choice="none", allow_interruptions=False
+        )
+        if handle is not None:
+            await asyncio.wait_for(handle.wait_for_playout(), timeout_s)
+    except TimeoutError:
+        logger.warning("the goodbye did not finish in %.0fs; ending anyway", timeout_s)
+    except RuntimeError as e:  # the session is closing: the ending still completes
+        logger.warning("no goodbye: %s", type(e).__name__)
+    await announce_end(state)
+    await state.finish(reason)
+
+
+async def finish_resumed(
+    session: AgentSession[Any], state: InterviewState, *, timeout_s: float = 15.0
+) -> None:
+    """The ending a previous job began and did not complete (the session is still running): END (published; recorded
+    if the log lacks it), a short goodbye, then the completion, as the first job would have."""
+    recorded = state.phase == Phase.END
+    state.phase_entered = True  # by the previous job: END is recorded as leaving it
+    await enter_end(state)
+    if recorded:  # in the log already: the client's phase attribute and event only
+        await state.enter_phase(Phase.END, record=False)
+    reason = state.end_reason or "completed"
+    why = "the candidate chose to end it" if reason == "candidate_request" else reason.replace("_", " ")
+    await goodbye_and_finish(session, state, why, timeout_s)
 
 
 def _reply(status: str, reason: str | None) -> str:

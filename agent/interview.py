@@ -23,13 +23,14 @@ from agent.channel import ClientChannel, NullChannel
 from agent.clock import Clock, SystemClock
 from agent.context import SessionContext
 from agent.editor import EditorBridge, SnapshotRecorder
+from agent.ending import claim, finish_resumed
 from agent.language import code_language, interview_language, load_identifier
 from agent.phases import PhaseAgent, make_phase_agent
 from agent.settings import AgentSettings, get_settings
 from agent.silence import SilenceMonitor
-from agent.state import EndCallback, EventSink, InterviewState, NullSink, Phase, RunClient
+from agent.state import EndCallback, EventSink, InterviewState, NullSink, Phase, RunClient, SilenceResume
 from agent.timekeeper import TimeKeeper
-from agent.turns import TurnClassifier
+from agent.turns import TurnClassifier, TurnDecision
 
 logger = logging.getLogger("shadows.agent.interview")
 
@@ -157,10 +158,69 @@ def build_interview(
         state.candidate_spoke = any(
             isinstance(i, llm.ChatMessage) and i.role == "user" for i in resume.chat_ctx.items
         )
+        _restore_turns(state, resume)
         agent = make_phase_agent(phase, state, chat_ctx=resume.chat_ctx, resumed=True)
     else:
         agent = make_phase_agent(Phase.GREETING, state)
     return agent, state
+
+
+def _restore_turns(state: InterviewState, resume: ResumePoint) -> None:
+    """What the previous job counted and noted, so that nothing given once per interview is given again, the end
+    question and its answer hold, and the check-ins go on where they stood (agent.resume ``ResumePoint``)."""
+    # Once-per-interview notes (a few, for dropped typed messages): a restarted job goes on counting.
+    if getattr(resume, "speech_truncated", False):
+        state.speech_truncated = max(state.speech_truncated, 1)
+    budget = state.chat_budget
+    budget.drop_notes = max(budget.drop_notes, int(getattr(resume, "chat_drop_notes", 0)))
+    budget.dropped = max(budget.dropped, int(getattr(resume, "chat_dropped", 0)))
+    budget.dropping = bool(getattr(resume, "chat_dropping", False))
+    # Turns: the candidate's next turn answers an end question put before the restart (agent.tools end_interview),
+    # and one said before it already did; one phase change per turn, one hint per turn.
+    turns = max(0, int(getattr(resume, "user_turns", 0)))
+    state.user_turns = turns
+    for item_id, reply, reason, kind in getattr(resume, "turn_decisions", ()):
+        state.decisions[item_id] = TurnDecision(reply, reason, kind)
+    state.phase_entered_turn = min(turns, max(0, int(getattr(resume, "phase_entered_turn", turns))))
+    confirm = getattr(resume, "end_confirm_turn", None)
+    state.end_confirm_turn = confirm if isinstance(confirm, int) and 0 <= confirm <= turns else None
+    hint_turn = getattr(resume, "last_hint_turn", None)
+    state.last_hint_turn = hint_turn if isinstance(hint_turn, int) and 0 <= hint_turn <= turns else None
+    if turns > 0:
+        state.candidate_spoke = True  # a decided turn is theirs (the restored tail may have lost its message)
+    # Silence: the check-in ladder and the no-show stage continue; the check-ins' words are never said again.
+    state.checkins_said = [str(s) for s in getattr(resume, "checkins_said", ())]
+    state.resumed_silence = SilenceResume(
+        candidate_active_t=getattr(resume, "candidate_active_t", None),
+        interviewer_t=getattr(resume, "interviewer_t", None),
+        stage=int(getattr(resume, "quiet_stage", 0)),
+        no_show_stage=int(getattr(resume, "no_show_stage", 0)),
+    )
+    # An interview that had ended (END recorded, or the End button pressed) stays ended: nothing is answered, and
+    # attach_interview completes the ending the previous job began.
+    reason = getattr(resume, "end_reason", None)
+    left = state.remaining_s()
+    if reason == "completed" and left is not None and left <= 0:
+        reason = "time_up"
+    if isinstance(reason, str) and claim(state, reason):
+        state.resumed_ending = True
+
+
+def _continue_silence(monitor: SilenceMonitor, state: InterviewState, at: SilenceResume) -> None:
+    """Put the silence ladder where the previous job left it: interview-clock times mapped onto this job's clock
+    (never later than now), the check-in stage and the no-show stage. The no-show wait itself starts again: a
+    candidate is never ended sooner because our job restarted."""
+    now = state.clock.now()
+
+    def clock_at(t: float) -> float:
+        return min(now, state.t0 + (t - state.elapsed_at_t0))
+
+    monitor.resume(
+        candidate_at=None if at.candidate_active_t is None else clock_at(at.candidate_active_t),
+        interviewer_at=None if at.interviewer_t is None else clock_at(at.interviewer_t),
+        stage=at.stage,
+        no_show_stage=at.no_show_stage,
+    )
 
 
 @dataclass
@@ -214,6 +274,11 @@ def attach_interview(session: AgentSession[Any], state: InterviewState) -> Inter
         session, state, state.clock, warnings_min=settings.time_warnings_min, overtime_s=settings.overtime_s
     )
     _commit_views(session, state)
+    if state.resumed_silence is not None:
+        _continue_silence(silence, state, state.resumed_silence)
+    if state.resumed_ending:
+        state.resumed_ending = False
+        state.spawn(finish_resumed(session, state), "interview.finish_resumed")
     state.spawn(silence.run(), "interview.silence")
     state.spawn(timekeeper.run(), "interview.timekeeper")
     state.spawn(_load_language_identifier(), "interview.language")

@@ -3,20 +3,34 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from livekit.agents import llm
 
+from agent.ai_notice import said_the_line
 from agent.context import EventIn, SessionEvent
+from agent.fence import cut
 from agent.language import SUPPORTED
+from agent.speech_budget import bounded_spoken
 
 MAX_ITEMS = 400  # the tail of a very long conversation is enough context to continue it
+# The restored conversation is held in the job's memory and sent with every model request: the stored log may hold
+# up to 256 KiB per event (a monologue's transcript), so each item is shortened for it (the log keeps every word) and
+# the tail kept is bounded in characters too.
+MAX_ITEM_CHARS = 8_000
+MAX_CHARS = 160_000
+MAX_CHECKINS = 8  # check-ins whose words are remembered (never said twice, agent.checkins)
+MAX_CHECKIN_CHARS = 600
 
 
 @dataclass
 class ResumePoint:
-    """Where a restarted job picks up (``agent.interview.ResumePoint``)."""
+    """Where a restarted job picks up (``agent.interview.ResumePoint``).
+
+    Turn counts are the candidate's decided turns (``turn_decision`` notes), as the live job counts them. Times are
+    the interview clock's (the events' ``t``), which survives a restart."""
 
     chat_ctx: llm.ChatContext
     phase: str
@@ -33,6 +47,50 @@ class ResumePoint:
     language_asked: bool = False
     languages_heard: tuple[str, ...] = ()
     switched_language: str | None = None
+    # Notes given once per interview (or a few times): given before the restart, not given again.
+    speech_truncated: bool = False
+    chat_drop_notes: int = 0
+    chat_dropped: int = 0
+    chat_dropping: bool = False  # the last typed message was dropped: the stretch goes on
+    # Turns: the end question ("shall we stop here?") put at ``end_confirm_turn`` and not refused since (the
+    # candidate's next turn answers it, before or after the restart); the phase entered at ``phase_entered_turn``;
+    # a hint given in answer to ``last_hint_turn``.
+    user_turns: int = 0
+    # Each candidate turn of the restored conversation already decided: (item id, reply, reason, request kind). A
+    # turn decided before the restart is not decided (nor counted, nor noted) again when the resumed reply answers it.
+    turn_decisions: tuple[tuple[str, bool, str, str | None], ...] = ()
+    phase_entered_turn: int = 0
+    end_confirm_turn: int | None = None
+    last_hint_turn: int | None = None
+    end_reason: str | None = None  # the interview had ended (END recorded, or the End button pressed)
+    # Silence (agent.silence): the candidate's last speech, turn or edit; the interviewer's last words; the check-ins
+    # given since the candidate was last active; the no-show stage; the coding check-ins' words.
+    candidate_active_t: float | None = None
+    interviewer_t: float | None = None
+    quiet_stage: int = 0
+    no_show_stage: int = 0
+    checkins_said: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _number(value: object) -> float | None:
+    """A finite number stored in the log (JSON), or None for anything else."""
+    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+        return None
+    return float(min(max(value, -1e9), 1e9))
+
+
+def _later(a: float | None, b: float | None) -> float | None:
+    return b if a is None or (b is not None and b > a) else a
+
+
+def _end_reason(point: ResumePoint, no_show: bool) -> str:
+    """How an ending recorded as END came about, as far as the log tells (``completed`` when it does not; the
+    interview build makes that ``time_up`` when no time is left)."""
+    if no_show:
+        return "no_show"
+    if point.end_confirm_turn is not None and point.user_turns == point.end_confirm_turn + 1:
+        return "candidate_request"  # the candidate's answer to "shall we stop here?" ended it
+    return "completed"
 
 
 def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) -> ResumePoint | None:
@@ -42,43 +100,56 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
     has happened and must not happen again. Items are rebuilt in ``seq`` order with their original
     item ids; tool calls are restored as call/output pairs so the model remembers test results. What the live job
     derived from its own notes comes back too: the large-paste note given, the language question asked and the
-    language the candidate switched to.
+    language the candidate switched to, the once-per-interview notes, the end question, the turn counts and the
+    silence ladder.
     """
     ordered = sorted(events, key=lambda e: e.seq)
     if not any(e.type == "transcript" for e in ordered):
         return None
     items: list[llm.ChatItem] = []
-    phase = "greeting"
-    hints_given = 0
-    transcript_items = 0
-    editor_code: str | None = None
-    editor_language: str | None = None
+    point = ResumePoint(chat_ctx=llm.ChatContext(), phase="greeting", hints_given=0, last_t=None,
+                        transcript_items=0)  # fmt: skip
     seen: set[str] = set()
-    paste_noted = False
+    decided: dict[str, tuple[str, bool, str, str | None]] = {}
     warned: set[int] = set()
-    language_asked = False
     heard: list[str] = []
-    switched: str | None = None
+    checkins: list[str] = []
+    checkin_open = False  # a coding check-in was noted; the interviewer's next words are it
+    no_show = False
     for event in ordered:
         p = event.payload
+        t = _number(event.t)
+        kind = p.get("kind") if event.type == "note" else None
         if event.type == "transcript":
             text, role = p.get("text"), p.get("role")
             item_id = str(p.get("item_id") or f"resumed_{event.seq}")
             if not text or role not in ("user", "assistant") or item_id in seen:
                 continue
             seen.add(item_id)
-            transcript_items += 1
+            point.transcript_items += 1
             items.append(
                 llm.ChatMessage(
                     id=item_id, role=role, content=[str(text)], interrupted=bool(p.get("interrupted", False))
                 )
             )
+            if role == "user":
+                point.candidate_active_t = _later(point.candidate_active_t, t)
+                point.quiet_stage = 0
+                checkin_open = False  # the candidate spoke first: what the interviewer says next answers them
+                if p.get("typed") is True:
+                    point.chat_dropping = False  # a typed message was kept: a stretch of dropping ended
+            else:
+                point.interviewer_t = _later(point.interviewer_t, _later(t, _number(p.get("end"))))
+                if checkin_open:
+                    checkins.append(str(text)[:MAX_CHECKIN_CHARS])
+                    checkin_open = False
         elif event.type == "tool_call" and p.get("call_id") and p.get("name"):
             call_id = str(p["call_id"])
             if call_id in seen:
                 continue
             seen.add(call_id)
             args = p.get("arguments", {})
+            output = str(p.get("output", ""))
             items.append(
                 llm.FunctionCall(
                     call_id=call_id, name=str(p["name"]),
@@ -87,49 +158,127 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
             )  # fmt: skip
             items.append(
                 llm.FunctionCallOutput(
-                    call_id=call_id, name=str(p["name"]), output=str(p.get("output", "")),
+                    call_id=call_id, name=str(p["name"]), output=output,
                     is_error=bool(p.get("is_error", False)),
                 )
             )  # fmt: skip
+            if p["name"] == "give_hint" and output.startswith("Hint "):
+                point.last_hint_turn = point.user_turns
         elif event.type == "phase_change" and p.get("to"):
-            phase = str(p["to"])
+            point.phase = str(p["to"])
+            point.phase_entered_turn = point.user_turns
+            if point.phase == "end" and point.end_reason is None:
+                point.end_reason = _end_reason(point, no_show)
         elif event.type == "hint":
-            hints_given = max(hints_given, int(p.get("index", hints_given + 1)))
-        elif event.type == "editor_snapshot" and p.get("code_omitted") is True:
-            # The API did not keep this snapshot's code (the session's recording budget): an older snapshot is
-            # not the candidate's code now, so none stands in until the client's next snapshot.
-            editor_code, editor_language = None, None
-        elif event.type == "editor_snapshot" and isinstance(p.get("code"), str):
-            editor_code, editor_language = p["code"], p.get("language")
-        elif event.type == "note" and p.get("kind") == "paste_noted":
-            paste_noted = True
-        elif event.type == "note" and p.get("kind") == "language_mismatch":
-            language_asked = True
-            if isinstance(p.get("heard"), str):
-                heard.append(p["heard"])
-        elif event.type == "note" and p.get("kind") == "language_switched" and p.get("to") in SUPPORTED:
-            switched = str(p["to"])
+            index = _number(p.get("index", point.hints_given + 1))
+            point.hints_given = max(point.hints_given, int(index) if index is not None else 0)
+        elif event.type == "editor_snapshot":
+            point.candidate_active_t = _later(point.candidate_active_t, t)  # recorded when the code changed
+            point.quiet_stage = 0
+            if p.get("code_omitted") is True:
+                # The API did not keep this snapshot's code (the session's recording budget): an older snapshot is
+                # not the candidate's code now, so none stands in until the client's next snapshot.
+                point.editor_code, point.editor_language = None, None
+            elif isinstance(p.get("code"), str):
+                point.editor_code, point.editor_language = p["code"], p.get("language")
         elif event.type == "time_warning" and isinstance(p.get("minutes_left"), int):
             warned.add(p["minutes_left"])
-    if len(items) > max_items:
-        items = items[-max_items:]
-        # Never start on a dangling tool output: the model API rejects an output without its call.
-        while items and isinstance(items[0], llm.FunctionCallOutput):
-            items.pop(0)
-    return ResumePoint(
-        chat_ctx=llm.ChatContext(items),
-        phase=phase,
-        hints_given=hints_given,
-        last_t=max((e.t for e in ordered if e.t is not None), default=None),
-        transcript_items=transcript_items,
-        editor_code=editor_code,
-        editor_language=editor_language,
-        paste_noted=paste_noted,
-        warned_minutes=frozenset(warned),
-        language_asked=language_asked,
-        languages_heard=tuple(heard),
-        switched_language=switched,
-    )
+        elif kind == "turn_decision" and isinstance(p.get("item_id"), str):
+            if p["item_id"] not in decided:
+                request = p.get("request")
+                decided[p["item_id"]] = (p["item_id"], p.get("reply") is True, str(p.get("reason"))[:40],
+                                         request[:40] if isinstance(request, str) else None)  # fmt: skip
+                point.user_turns += 1
+        elif kind == "end_confirm":
+            point.end_confirm_turn = point.user_turns
+        elif kind == "end_refused" and p.get("why") == "not_asked":
+            point.end_confirm_turn = None  # the candidate said something else: the question is closed
+        elif kind == "end_requested" and point.end_reason is None:
+            point.end_reason = "candidate_request"
+        elif kind == "hint_unheard":
+            point.last_hint_turn = None
+        elif kind == "paste_noted":
+            point.paste_noted = True
+        elif kind == "language_mismatch":
+            point.language_asked = True
+            if isinstance(p.get("heard"), str) and len(heard) < len(SUPPORTED):
+                heard.append(p["heard"])
+        elif kind == "language_switched" and p.get("to") in SUPPORTED:
+            point.switched_language = str(p["to"])
+        elif kind == "speech_truncated":
+            point.speech_truncated = True
+        elif kind == "chat_dropped":
+            point.chat_drop_notes += 1
+            point.chat_dropping = True
+            dropped = _number(p.get("dropped"))
+            point.chat_dropped = max(point.chat_dropped, int(dropped) if dropped is not None else 0)
+        elif kind in ("checkin", "quiet_checkin"):
+            stage = _number(p.get("stage"))
+            point.quiet_stage = max(point.quiet_stage, min(2, int(stage)) if stage is not None else 0)
+            checkin_open = kind == "checkin"
+        elif kind == "no_show":
+            no_show = True
+        elif kind in ("no_show_ping", "no_show_microphone"):
+            point.no_show_stage = max(point.no_show_stage, 1 if kind == "no_show_ping" else 2)
+    point.chat_ctx = llm.ChatContext(_bounded_tail(items, max_items))
+    kept = {i.id for i in point.chat_ctx.items if isinstance(i, llm.ChatMessage) and i.role == "user"}
+    point.turn_decisions = tuple(d for item_id, d in decided.items() if item_id in kept)
+    point.last_t = max((e.t for e in ordered if e.t is not None), default=None)
+    point.warned_minutes = frozenset(warned)
+    point.languages_heard = tuple(heard)
+    point.checkins_said = tuple(checkins[-MAX_CHECKINS:])
+    return point
+
+
+def _shortened(item: llm.ChatItem) -> llm.ChatItem:
+    """``item`` with its text kept to ``MAX_ITEM_CHARS`` (a tool output's fences closed again, agent.fence ``cut``)."""
+    if isinstance(item, llm.ChatMessage):
+        text = item.text_content or ""
+        if len(text) > MAX_ITEM_CHARS:
+            return item.model_copy(update={"content": [bounded_spoken(text, MAX_ITEM_CHARS)]})
+    elif isinstance(item, llm.FunctionCallOutput) and len(item.output) > MAX_ITEM_CHARS:
+        return item.model_copy(update={"output": cut(item.output, MAX_ITEM_CHARS)})
+    elif isinstance(item, llm.FunctionCall) and len(item.arguments) > MAX_ITEM_CHARS:
+        return item.model_copy(
+            update={"arguments": "{}"}
+        )  # no partial JSON: the call's output says what it did
+    return item
+
+
+def _size(item: llm.ChatItem) -> int:
+    if isinstance(item, llm.ChatMessage):
+        return len(item.text_content or "")
+    if isinstance(item, llm.FunctionCallOutput):
+        return len(item.output)
+    if isinstance(item, llm.FunctionCall):
+        return len(item.arguments)
+    return 0
+
+
+def _bounded_tail(items: list[llm.ChatItem], max_items: int) -> list[llm.ChatItem]:
+    """The conversation's tail within ``max_items`` items and ``MAX_CHARS`` characters, never starting on a dangling
+    tool output; the scripted AI notice, when it fell outside the tail, stays first (agent.ai_notice reads the
+    conversation for it: a restarted job would say it again)."""
+    shortened = [_shortened(i) for i in items]
+    tail: list[llm.ChatItem] = []
+    total = 0
+    for item in reversed(shortened):
+        total += _size(item)
+        if len(tail) >= max_items or total > MAX_CHARS:
+            break
+        tail.append(item)
+    tail.reverse()
+    # Never start on a dangling tool output: the model API rejects an output without its call.
+    while tail and isinstance(tail[0], llm.FunctionCallOutput):
+        tail.pop(0)
+    if len(tail) < len(shortened):
+        dropped = shortened[: len(shortened) - len(tail)]
+        notice = [
+            i for i in dropped
+            if isinstance(i, llm.ChatMessage) and i.role == "assistant" and said_the_line([i.text_content or ""])
+        ]  # fmt: skip
+        tail = notice[-1:] + tail
+    return tail
 
 
 def merge_spooled(stored: Sequence[SessionEvent], spooled: Sequence[EventIn]) -> list[SessionEvent]:

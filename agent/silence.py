@@ -60,6 +60,18 @@ class SilenceMonitor:
         session.on("conversation_item_added", self._on_item)
         state.editor.add_listener(self._on_snapshot)
 
+    def resume(
+        self, *, candidate_at: float | None, interviewer_at: float | None, stage: int, no_show_stage: int
+    ) -> None:
+        """Go on where a previous job left the ladder (agent.interview): times on this monitor's clock, the check-ins
+        given in the current quiet stretch and the no-show stage (its wait itself starts again)."""
+        if candidate_at is not None:
+            self._candidate_at = candidate_at
+        if interviewer_at is not None:
+            self._interviewer_at = interviewer_at
+        self._stage = max(0, min(stage, len(self._ladder)))
+        self.no_show_stage = max(0, min(no_show_stage, 2))
+
     # -- signals ----------------------------------------------------------------------------------------
     def candidate_active(self) -> None:
         self._candidate_at = self._clock.now()

@@ -70,6 +70,18 @@ class NullSink:
 EndCallback = Callable[[str], Awaitable[None]]
 
 
+@dataclass(frozen=True)
+class SilenceResume:
+    """Where the silence ladder (agent.silence) stood when the previous job stopped, on the interview clock (the
+    events' ``t``): the candidate's last speech, turn or edit, the interviewer's last words, the check-ins given
+    since the candidate was last active, and the no-show stage. A restarted job goes on from there."""
+
+    candidate_active_t: float | None = None
+    interviewer_t: float | None = None
+    stage: int = 0
+    no_show_stage: int = 0
+
+
 @dataclass
 class InterviewState:
     """Everything the phases and tools share for one interview (`AgentSession.userdata`)."""
@@ -98,6 +110,8 @@ class InterviewState:
     ends_at: str | None = None  # ISO 8601 UTC, for the client's countdown
     warned_minutes: set[int] = field(default_factory=set)
     resumed_from: Phase | None = None
+    resumed_silence: SilenceResume | None = None
+    resumed_ending: bool = False  # the log shows the interview ended: attach_interview completes that ending
     ended: bool = False
     end_reason: str | None = None
     on_end: EndCallback | None = None
@@ -184,8 +198,9 @@ class InterviewState:
         previous = self.phase.value if self.phase_entered else None
         self.phase = phase
         self.phase_entered = True
-        self.phase_entered_turn = self.user_turns
         if record:
+            # A resumed job re-enters its phase unrecorded, and keeps the turn it was entered at (agent.resume).
+            self.phase_entered_turn = self.user_turns
             self.record("phase_change", {"from": previous, "to": phase.value})
         logger.info("phase %s -> %s", previous, phase.value)
         attributes = {"interview.phase": phase.value}
