@@ -58,6 +58,8 @@ class ChatIntake:
         senders: CandidateSenders,
         recorder: Recorder,
         participant: Callable[[str], rtc.RemoteParticipant | None] = lambda identity: None,
+        *,
+        truncated_noted: bool = False,
     ) -> None:
         self._session = session
         self._callback = callback
@@ -68,7 +70,10 @@ class ChatIntake:
         self._turns: set[asyncio.Task[None]] = (
             set()
         )  # messages read, in their turn (bounded by the chat budget)
-        self.truncated = 0  # messages cut so far (the first is noted)
+        self.truncated = 0  # messages cut so far by this job
+        self._truncated_noted = (
+            truncated_noted  # the first cut of the interview is noted (a previous job's counts)
+        )
 
     def on_text_stream(self, reader: rtc.TextStreamReader, participant_identity: str) -> None:
         """`room.register_text_stream_handler("lk.chat", intake.on_text_stream)`."""
@@ -85,7 +90,8 @@ class ChatIntake:
         if total > MAX_TYPED_CHARS:
             self.truncated += 1
             logger.info("typed message of %s%d characters cut", "" if complete else "more than ", total)
-            if self.truncated == 1:
+            if not self._truncated_noted:
+                self._truncated_noted = True
                 self._recorder.record(
                     "note",
                     {
@@ -94,7 +100,7 @@ class ChatIntake:
                         "complete": complete,
                         "kept": MAX_TYPED_CHARS - MARKER_ROOM,
                     },
-                )  # once per job, under a key of its own (a fixed one was a restarted job's note refused)
+                )  # once per interview, under a key of its own (a fixed one was a restarted job's note refused)
         event = TextInputEvent(
             text=cut_message(prefix, total, complete),
             info=reader.info,

@@ -171,6 +171,8 @@ def _restore_turns(state: InterviewState, resume: ResumePoint) -> None:
     # Once-per-interview notes (a few, for dropped typed messages): a restarted job goes on counting.
     if getattr(resume, "speech_truncated", False):
         state.speech_truncated = max(state.speech_truncated, 1)
+    state.chat_truncated_noted = bool(getattr(resume, "chat_truncated", False))
+    state.sender_refusals_noted = dict(getattr(resume, "sender_refusals", {}))
     budget = state.chat_budget
     budget.drop_notes = max(budget.drop_notes, int(getattr(resume, "chat_drop_notes", 0)))
     budget.dropped = max(budget.dropped, int(getattr(resume, "chat_dropped", 0)))

@@ -23,6 +23,7 @@ MAX_ITEM_CHARS = 8_000
 MAX_CHARS = 160_000
 MAX_CHECKINS = 8  # check-ins whose words are remembered (never said twice, agent.checkins)
 MAX_CHECKIN_CHARS = 600
+MAX_TOPICS, MAX_TOPIC_CHARS = 16, 64  # stream topics whose refusal notes are counted (a few are ours)
 
 
 @dataclass
@@ -49,6 +50,8 @@ class ResumePoint:
     switched_language: str | None = None
     # Notes given once per interview (or a few times): given before the restart, not given again.
     speech_truncated: bool = False
+    chat_truncated: bool = False
+    sender_refusals: dict[str, int] = field(default_factory=dict)  # refusal notes per topic (agent.senders)
     chat_drop_notes: int = 0
     chat_dropped: int = 0
     chat_dropping: bool = False  # the last typed message was dropped: the stretch goes on
@@ -207,6 +210,12 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
             point.switched_language = str(p["to"])
         elif kind == "speech_truncated":
             point.speech_truncated = True
+        elif kind == "chat_truncated":
+            point.chat_truncated = True
+        elif kind == "sender_refused" and isinstance(p.get("topic"), str):
+            topic = p["topic"][:MAX_TOPIC_CHARS]
+            if topic in point.sender_refusals or len(point.sender_refusals) < MAX_TOPICS:
+                point.sender_refusals[topic] = point.sender_refusals.get(topic, 0) + 1
         elif kind == "chat_dropped":
             point.chat_drop_notes += 1
             point.chat_dropping = True

@@ -18,7 +18,7 @@ from livekit import rtc
 
 logger = logging.getLogger("shadows.agent.senders")
 
-MAX_REFUSAL_NOTES = 5  # per topic and job: after that a refusal is only counted in the log
+MAX_REFUSAL_NOTES = 5  # per topic and interview: after that a refusal is only counted in the log
 
 
 def candidate_identity(session_id: str) -> str:
@@ -40,10 +40,13 @@ TextStreamHandler = Callable[[rtc.TextStreamReader, str], None]
 class CandidateSenders:
     """Admits client streams only from the candidate (``is_candidate``); refuses the rest with a bounded note."""
 
-    def __init__(self, is_candidate: Callable[[str], bool], recorder: Recorder) -> None:
+    def __init__(
+        self, is_candidate: Callable[[str], bool], recorder: Recorder, *, noted: dict[str, int] | None = None
+    ) -> None:
         self._is_candidate = is_candidate
         self._recorder = recorder
-        self.refused: dict[str, int] = {}
+        self.refused: dict[str, int] = {}  # by this job
+        self._before = dict(noted or {})  # refusal notes a previous job gave, per topic (agent.resume)
 
     def admits(self, topic: str, identity: str) -> bool:
         """Whether ``identity`` may send on ``topic``; a refusal is logged and noted (never the identity or content)."""
@@ -52,11 +55,12 @@ class CandidateSenders:
         count = self.refused.get(topic, 0) + 1
         self.refused[topic] = count
         logger.warning("%s from a participant other than the candidate refused (%d so far)", topic, count)
+        count += self._before.get(topic, 0)  # the interview's count, as far as the notes tell
         if count <= MAX_REFUSAL_NOTES:
             self._recorder.record(
                 "note",
                 {"kind": "sender_refused", "topic": topic, "count": count},
-            )  # a key of its own: a restarted job counts from 1 again, and a key made of the count was taken
+            )  # a key of its own: a key made of the count was a restarted job's note refused
         return False
 
     def text_stream(self, topic: str, handler: TextStreamHandler) -> TextStreamHandler:

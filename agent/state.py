@@ -147,6 +147,10 @@ class InterviewState:
     turn_budget: TurnBudget = field(default_factory=TurnBudget)
     chat_budget: ChatBudget = field(default_factory=ChatBudget)
     speech_truncated: int = 0
+    # Notes a restarted job must not give again (agent.resume): a typed message cut (agent.chat), and refusals of
+    # streams from others than the candidate, by topic (agent.senders, at most a few per topic and interview).
+    chat_truncated_noted: bool = False
+    sender_refusals_noted: dict[str, int] = field(default_factory=dict)
     # Told of each candidate turn the moment it is finished (agent.capture records it then; see turn_finished).
     turn_listeners: list[Callable[[llm.ChatMessage], None]] = field(default_factory=list)
 

@@ -403,7 +403,7 @@ def room_options(expected: str | None) -> RoomOptions:
 
 def listen_to_candidate(room: rtc.Room, state: InterviewState, channel: RoomChannel) -> CandidateSenders:
     """The editor's streams (`editor.snapshot`, `editor.paste`), taken from the candidate only (agent.senders)."""
-    senders = CandidateSenders(channel.is_candidate, state)
+    senders = CandidateSenders(channel.is_candidate, state, noted=state.sender_refusals_noted)
     pastes = PasteWatch(state, lambda: channel.candidate_identity)
     for topic, handler in (
         (TOPIC_EDITOR_SNAPSHOT, state.editor.on_text_stream),
@@ -421,7 +421,12 @@ def listen_to_chat(
 ) -> ChatIntake:
     """Typed `lk.chat` messages, from the candidate only, read bounded (agent.chat), into ``chat_input``'s path."""
     chat = ChatIntake(
-        session, chat_input().text_input_cb, senders, state, lambda i: room.remote_participants.get(i)
+        session,
+        chat_input().text_input_cb,
+        senders,
+        state,
+        lambda i: room.remote_participants.get(i),
+        truncated_noted=state.chat_truncated_noted,
     )
     try:
         room.register_text_stream_handler(TOPIC_CHAT, chat.on_text_stream)
