@@ -5,17 +5,21 @@ only inside a fenced block in user or tool content, never in a system message.
 The markers carry a per-interview random nonce. Content must hold nothing that reads as one of our markers, so that
 it cannot close its own block and pose as instructions (a `# SYSTEM OVERRIDE` comment stays a comment):
 
-- any occurrence of the nonce is removed;
+- any occurrence of the nonce is removed ("[not shown]");
 - text in the shape of a marker's opening, "<<<BEGIN" or "<<<END" (whatever tag and code follow, made up or
-  guessed), is broken apart ("<<\\<END"), so that it reads as no marker at all, whatever the model makes of codes.
+  guessed), is broken apart with letters ("<<<[not a marker]END"), so that it reads as no marker at all, whatever
+  the model makes of codes. Letters, not punctuation: a reader skips punctuation, and takes "\\<" for "<".
 
-Both are found in the text as a reader takes it in (``_folded``), not as it is encoded: a model reads "𝐄𝐍𝐃",
-"E\\u200bND", "ＥＮＤ", "ᴱᴺᴰ", "ᴇɴᴅ", "ЕND" (Cyrillic Е), "ᎬNᎠ" (Cherokee), "*E*N*D*" and "‹‹‹" or "&lt;&lt;&lt;" as
-"END" and "<<<", and a nonce written in mathematical bold, circled or superscript characters, in another script's
-digits ("٣") or with spaces or punctuation between its characters, as the nonce. What reads as what is derived, not
-listed: NFKD, each character's digit value, the Latin letter its Unicode name says it is, Unicode's confusables.
-Only what is found is changed: other text (accented letters, "List<List<int>>", "x << 2", "<<EOF") reaches the model
-as written.
+Both are found in the text as a reader takes it in (``_readings``), not as it is encoded: a model reads "𝐄𝐍𝐃",
+"E\\u200bND", "ＥＮＤ", "ᴱᴺᴰ", "ᴇɴᴅ", "ЕND" (Cyrillic Е), "ᎬNᎠ" (Cherokee), "*E*N*D*", "E\\N\\D", "ENcl" and "‹‹‹",
+"&lt;&lt;&lt;", "&amp;lt;", "%3C", "\\u003c" or "\\x3c" (escapes of any kind, in layers) as "END" and "<<<", and a
+nonce written in mathematical bold, circled or superscript characters, in another script's digits ("٣"), encoded,
+or with spaces or punctuation between its characters, as the nonce. What reads as what is derived, not listed: NFKD,
+each character's digit value, the Latin letter its Unicode name says it is, Unicode's confusables. Text is also
+read with inline HTML tags dropped, with characters this Python's Unicode data does not know (later versions' letters
+and digits) as any letter, with unseen tag characters as the ASCII they mirror, and backwards when a bidirectional
+control may draw it so. Only what is found is changed: other text (accented letters, "List<List<int>>", "x << 2",
+"<<EOF", "&lt;div&gt;", "\\x41") reaches the model as written.
 """
 
 from __future__ import annotations
@@ -37,7 +41,10 @@ def new_nonce() -> str:
 def fence(kind: str, body: str, nonce: str) -> str:
     """``body`` between ``<<<BEGIN KIND nonce>>>`` and ``<<<END KIND nonce>>>`` markers."""
     tag = f"{kind.upper()} {nonce}"
-    safe = _break_markers(_remove_nonce(clean_text(body), nonce))
+    text = clean_text(body)
+    readings = _readings(text)
+    removed = _remove_nonce(text, nonce, readings)
+    safe = _break_markers(removed, readings if removed is text else None)
     return f"<<<BEGIN {tag}>>>\n{safe}\n<<<END {tag}>>>"
 
 
@@ -54,16 +61,29 @@ _READS_AS_LT = {
     "\u22d8": "<<<",
 }
 # Letters of other scripts (and symbols) drawn as a Latin letter or digit that NFKD and the Unicode names do not
-# read as one: generated from Unicode's confusables (UTS #39 confusables.txt, 17.0.0), the entries whose prototype
-# is one of a-g, i, l, n, o (what BEGIN, END, the hex digits, "1" and "0" are confused with: "I" and "1" with "l",
-# "0" with "o"), less those NFKD, case folding, the names or the digit values already read. Prototype "l" and "o"
-# stand for "i" or "1", and "0": the patterns below accept them there.
+# read as one: generated from Unicode's confusables (UTS #39 confusables.txt, 17.0.0) by scripts/fence_confusables.py,
+# the entries whose prototype is one of a-g, i, l, n, o (what BEGIN, END, the hex digits, "1" and "0" are confused
+# with: "I" and "1" with "l", "0" with "o"), one of the digits 2-9, or several of these ("Ю" is "lo"), less those NFKD,
+# case folding, the names or the digit values already read. Prototype "l" and "o" stand for "i" or "1", and "0": the
+# patterns below accept them there.
 _CONFUSABLE = {
+    "2": "\u01a7\u03e8\u14bf\ua644\ua6ef\ua75a\U0001ccf2",
+    "3": "\u01b7\u021c\u0417\u04e0\u2c9c\u2cc4\u2ccc\ua76a\ua7ab\U000118ca\U00016f3b\U0001ccf3",
+    "4": "\u13ce\U000118af\U0001ccf4",
+    "5": "\u01bc\U000118bb\U0001ccf5",
+    "6": "\u03ec\u0431\u13ee\u2cd3\u2cdc\U000118d5\U0001ccf6",
+    "7": "\U000104d2\U000118c6\U0001ccf7",
+    "8": "\u0223\U0001031a\U0001ccf8\U0001e8cb",
+    "9": "\u2ccb\ua76e\U000118cc\U000118d6\U0001ccf9",
     "a": "\u03b1\u0430\u13aa\u15c5\u237a\ua4ee\U000102a0\U00016f40\U0001ccd6",
+    "aa": "\ua733",
+    "ae": "\u00e6\u04d5",
+    "ao": "\ua735",
     "b": (
         "\u0184\u0392\u0412\u042c\u13cf\u13f4\u1472\u15af\u15f7\u2c82\ua4d0\ua7b4\U00010282\U000102a1"
         "\U00010301\U00016eb6\U0001ccd7\U0001d6a9\U0001d6e3\U0001d71d\U0001d757\U0001d791"
     ),
+    "bl": "\u042b",
     "c": (
         "\u03f2\u0441\u1004\u105a\u13df\u2ca5\ua4da\U000102a2\U00010302\U0001043d\U0001051c\U000118f2"
         "\U0001ccd8\U0001f74c"
@@ -82,12 +102,16 @@ _CONFUSABLE = {
         "\U00011dda\U00011de1\U00016eaa\U00016f16\U00016f28\U0001ccde\U0001cce1\U0001ccf1\U0001d22a\U0001d6b0"
         "\U0001d6ea\U0001d724\U0001d75e\U0001d798\U0001e8c7"
     ),
+    "ll": "\u01c1\u05f0",
+    "lo": "\u042e",
     "n": "\u039d\u0578\u057c\u2c9a\ua4e0\U00010513\U0001cce3\U0001d6b4\U0001d6ee\U0001d728\U0001d762\U0001d79c",
     "o": (
         "\u03bf\u03c3\u03ed\u043e\u0585\u05e1\u0647\u06be\u06c1\u06d5\u0b20\u0d20\u101d\u10ff\u12d0\u2c9f"
         "\u2d54\u3007\ua4f3\U00010292\U000102ab\U0001042c\U000104ea\U00010516\U000118b5\U000118c8\U000118d7"
         "\U00011de0\U0001cce4\U0001ccf0"
     ),
+    "oe": "\u0153",
+    "oo": "\ua699\ua74f",
 }
 # Not in confusables.txt but drawn as the letter in common fonts.
 _DRAWN_AS = {"\u03b7": "n", "\u0454": "e", "\u0510": "e", "\u0511": "e"}
@@ -103,11 +127,17 @@ def _plain(c: str) -> str:
 
 def _by_name(c: str) -> str | None:
     """The Latin letter ``c``'s name says it is, in any style: "LATIN LETTER SMALL CAPITAL E", "LATIN SMALL LETTER
-    OPEN E", "LATIN CAPITAL LETTER D WITH STROKE", "MODIFIER LETTER CAPITAL N", "LATIN SMALL LETTER ALPHA"."""
-    if unicodedata.category(c)[0] != "L":
+    OPEN E", "LATIN CAPITAL LETTER D WITH STROKE", "MODIFIER LETTER CAPITAL N", "LATIN SMALL LETTER ALPHA"; and the
+    symbols drawn as one: "NEGATIVE SQUARED LATIN CAPITAL LETTER E" ("🅴"), "REGIONAL INDICATOR SYMBOL LETTER E"."""
+    category, name = unicodedata.category(c), unicodedata.name(c, "")
+    if category[0] == "S":
+        if not re.search(r"LATIN (?:CAPITAL|SMALL) LETTER [A-Z]$|SYMBOL LETTER [A-Z]$", name):
+            return None
+    elif category[0] != "L":
         return None
-    name = unicodedata.name(c, "")
-    if "LETTER" not in name or not ("LATIN" in name or name.startswith("MODIFIER LETTER")):
+    if "LETTER" not in name or not (
+        "LATIN" in name or "SYMBOL LETTER" in name or name.startswith("MODIFIER LETTER")
+    ):
         return None
     word = re.split(r" WITH | PRECEDED BY ", name)[0].split()[-1]
     return _LETTER_WORDS.get(word) or (word.lower() if len(word) == 1 and "A" <= word <= "Z" else None)
@@ -168,12 +198,16 @@ def _fold(c: str) -> str:
 _REFERENCE = re.compile(r"&(?:#[xX]0*([0-9a-fA-F]{1,6})|#0*([0-9]{1,7})|([A-Za-z][A-Za-z0-9]{0,31}))(;?)")
 
 
+def _char(cp: int) -> str | None:
+    return chr(cp) if cp < 0x110000 and not 0xD800 <= cp < 0xE000 else None
+
+
 def _reference(m: re.Match[str]) -> tuple[str, int] | None:
     """What the reference ``m`` stands for, and where it ends (a name read without ";" ends where the name does)."""
     hexa, decimal, name, semicolon = m.groups()
     if name is None:
-        cp = int(hexa, 16) if hexa is not None else int(decimal)
-        return (chr(cp), m.end()) if cp < 0x110000 and not 0xD800 <= cp < 0xE000 else None
+        read = _char(int(hexa, 16) if hexa is not None else int(decimal))
+        return (read, m.end()) if read is not None else None
     if semicolon and (read := html.entities.html5.get(f"{name};")) is not None:
         return read, m.end()
     for k in range(len(name), 1, -1):  # the longest name a reader takes without ";": "&ltEND" is "<END"
@@ -182,93 +216,332 @@ def _reference(m: re.Match[str]) -> tuple[str, int] | None:
     return None
 
 
-_NOT_PLAIN = re.compile(r"[^\s!-~]|&")  # in ASCII: a control, dropped by _fold; "&", maybe a reference
+# An escape a reader decodes, other than a character reference: percent-encoding ("%3C", "%u003C", and the bytes of
+# a character in UTF-8, "%EF%BC%A5", also overlong: "%C0%BC"), the escapes of JSON, JavaScript, Python, C and Perl
+# ("\u003c", "\ud835\udc04" (a surrogate pair), "\u{3c}", "\U0000003c", "\x3c", "\xef\xbc\xa5", "\x{3c}", "\074",
+# "\N{LESS-THAN SIGN}").
+_BYTE = r"(?:%|\\[xX])"
+_CONT = rf"(?:{_BYTE}[89abAB][0-9a-fA-F])"
+_ESCAPE = re.compile(
+    rf"(?P<amp>&)"
+    rf"|(?P<utf8>{_BYTE}(?:[c-dC-D][0-9a-fA-F]{_CONT}|[eE][0-9a-fA-F]{_CONT}{{2}}|[fF][0-7]{_CONT}{{3}}))"
+    rf"|{_BYTE}(?P<byte>[0-9a-fA-F]{{2}})"
+    r"|%u(?P<u4>[0-9a-fA-F]{4})"
+    r"|\\(?:u(?P<high>[dD][89abAB][0-9a-fA-F]{2})\\u(?P<low>[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|[uU]\{0*(?P<braced>[0-9a-fA-F]{1,6})\}|u(?P<u>[0-9a-fA-F]{4})|U0*(?P<u8>[0-9a-fA-F]{1,6})(?<=U[0-9a-fA-F]{8})"
+    r"|[xX]\{0*(?P<xbraced>[0-9a-fA-F]{1,6})\}|(?P<octal>[0-7]{1,3})|N\{(?P<name>[A-Za-z0-9 -]{1,90})\})"
+)
+# Layers of encoding read: "&amp;lt;" is "&lt;", then "<"; "%253C" is "%3C", then "<".
+_LAYERS = 8
+# The tags of HTML's inline markup, read as nothing (in a reading of their own, ``_readings``: "<<<b>EGIN" also
+# reads as "<<<" and "b>EGIN"): "<<<<b>END</b>" renders as "<<<END".
+_TAG = re.compile(
+    r"</?(?:a|abbr|b|big|br|cite|code|del|dfn|div|em|font|i|ins|kbd|mark|p|pre|q|s|samp|small|span|strike|strong"
+    r"|sub|sup|tt|u|var|wbr)(?:[\s/][^<>]*+)?>",
+    re.IGNORECASE,
+)
 
 
-def _folded(text: str) -> tuple[str, list[tuple[int, int]] | None]:
-    """``text`` folded (``_fold``, character references read), and for each character of it the span of ``text`` it
-    comes from (None: the same index, plain ASCII folding only to lower case: nearly all code)."""
-    if text.isascii() and not _NOT_PLAIN.search(text):
-        return text.lower(), None
+def _utf8(escapes: str) -> str | None:
+    """The character the UTF-8 bytes of ``escapes`` ("%EF%BC%A5") stand for, read leniently (an overlong form too)."""
+    data = bytes.fromhex("".join(re.findall(r"[0-9a-fA-F]{2}", re.sub(r"\\[xX]", "%", escapes))))
+    cp = data[0] & (0x7F >> len(data))
+    for byte in data[1:]:
+        cp = cp << 6 | byte & 0x3F
+    return _char(cp)
+
+
+def _escape(m: re.Match[str]) -> tuple[str, int] | None:
+    """What the escape ``m`` stands for, and where it ends."""
+    found = {k: v for k, v in m.groupdict().items() if v is not None}
+    read: str | None
+    if "amp" in found:
+        ref = _REFERENCE.match(m.string, m.start())
+        return _reference(ref) if ref is not None else None
+    if "utf8" in found:
+        read = _utf8(found["utf8"])
+    elif "high" in found:
+        read = chr(0x10000 + ((int(found["high"], 16) - 0xD800) << 10) + int(found["low"], 16) - 0xDC00)
+    elif "name" in found:
+        try:
+            read = unicodedata.lookup(found["name"])
+        except KeyError:
+            read = None
+    elif "octal" in found:
+        read = _char(int(found["octal"], 8))
+    else:
+        read = _char(int(next(iter(found.values())), 16))
+    return (read, m.end()) if read is not None else None
+
+
+# For each character, the span of the text it comes from; None: its own index.
+Spans = list[tuple[int, int]] | None
+
+
+def _own(start: int, end: int) -> list[tuple[int, int]]:
+    return [(k, k + 1) for k in range(start, end)]
+
+
+def _decode_layer(text: str, spans: Spans, escape: re.Pattern[str]) -> tuple[str, Spans] | None:
+    """``text`` with each escape (or tag) ``escape`` finds read, or None if there is none."""
     parts: list[str] = []
-    spans: list[tuple[int, int]] = []
-    i = 0
-    while i < len(text):
-        m = _REFERENCE.match(text, i) if text[i] == "&" else None
-        ref = _reference(m) if m is not None else None
-        if ref is not None:
-            read, end = ref
-            part = "".join(_fold(c) for c in read)
-        else:
-            part, end = _fold(text[i]), i + 1
-        parts.append(part)
-        spans += [(i, end)] * len(part)
-        i = end
-    return "".join(parts), spans
+    into: list[tuple[int, int]] = []
+    done = 0
+    m = escape.search(text)
+    while m is not None:
+        read = ("", m.end()) if escape is _TAG else _escape(m)
+        if read is None:
+            m = escape.search(text, m.start() + 1)
+            continue
+        part, end = read
+        parts += [text[done : m.start()], part]
+        into += _own(done, m.start()) if spans is None else spans[done : m.start()]
+        into += [(m.start(), end) if spans is None else (spans[m.start()][0], spans[end - 1][1])] * len(part)
+        done = end
+        m = escape.search(text, end)
+    if not parts:
+        return None
+    parts.append(text[done:])
+    into += _own(done, len(text)) if spans is None else spans[done:]
+    return "".join(parts), into
 
 
-# Written in the nonce's place: letters that are not hex digits at both ends, so that no nonce can be read across
-# it with what is written around it.
+def _decoded(text: str, tags: bool = False) -> tuple[str, Spans]:
+    """``text`` with its escapes and character references read, layer after layer (at most ``_LAYERS``), and inline
+    markup tags dropped first if ``tags``."""
+    spans: Spans = None
+    if tags and (layer := _decode_layer(text, spans, _TAG)) is not None:
+        text, spans = layer
+    for _ in range(_LAYERS):
+        if (layer := _decode_layer(text, spans, _ESCAPE)) is None:
+            break
+        text, spans = layer
+    return text, spans
+
+
+_NOT_PLAIN = re.compile(r"[^\s!-~]")  # what folds to other than itself in lower case
+# In the folded text, a character this Python's Unicode data (``unicodedata.unidata_version``) does not know: a
+# letter, digit or mark of a later version (Unicode 15 to 17 added Latin, Cyrillic modifier letters and several
+# scripts' digits). It is read both ways: as nothing (``_folded``) and as any one letter or digit (``wild``).
+# clean_text replaces NUL, and _fold drops controls: the folded text holds it for nothing else.
+_UNKNOWN = "\x00"
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _kind(c: str) -> str:
+    """ "unknown": a character this Python's Unicode data does not know; "tag": a tag character, unseen, which a model
+    may read as the ASCII character it mirrors ("ASCII smuggling"); "symbol": a symbol read as a letter or digit
+    ("🅴", "🇪", "∣"), which a reader may also skip as any symbol; "" for the rest."""
+    category = unicodedata.category(c)
+    if category == "Cn":
+        return "unknown"
+    if "\U000e0020" <= c <= "\U000e007e":
+        return "tag"
+    return "symbol" if category[0] == "S" and any(d.isalnum() for d in _fold(c)) else ""
+
+
+def _folded(
+    text: str, wild: bool = False, tags: bool = False, symbols: bool = False, smuggled: bool = False
+) -> tuple[str, Spans, set[str]]:
+    """``text`` decoded (``_decoded``) and folded (``_fold``), for each character of it the span of ``text`` it comes
+    from, and the kinds of character (``_kind``) it holds. A character this Python's Unicode data does not know reads
+    as ``_UNKNOWN`` if ``wild``, otherwise as nothing; a symbol read as a letter as a space if ``symbols``; a tag
+    character as the ASCII character it mirrors if ``smuggled``, otherwise as nothing."""
+    decoded, spans = _decoded(text, tags)
+    parts: list[str] = []
+    resized: list[tuple[int, int]] = []  # where a character folds to other than one: its index, its length
+    kinds: set[str] = set()
+    done = 0
+    # Plain ASCII folds to lower case: only the rest is read one by one.
+    for m in _NOT_PLAIN.finditer(decoded):
+        k = m.start()
+        c = decoded[k]
+        part = _fold(c)
+        if kind := _kind(c):
+            kinds.add(kind)
+            if kind == "unknown" and not part:
+                part = _UNKNOWN if wild else ""
+            elif kind == "symbol" and symbols:
+                part = " "
+            elif kind == "tag" and smuggled:
+                part = chr(ord(c) - 0xE0000).lower()
+        parts += [decoded[done:k].lower(), part]
+        if len(part) != 1:
+            resized.append((k, len(part)))
+        done = k + 1
+    parts.append(decoded[done:].lower())
+    if not resized:
+        return "".join(parts), spans, kinds
+    into: list[tuple[int, int]] = []
+    done = 0
+    for k, size in resized:
+        into += _own(done, k) if spans is None else spans[done:k]
+        into += [(k, k + 1) if spans is None else spans[k]] * size
+        done = k + 1
+    into += _own(done, len(decoded)) if spans is None else spans[done:]
+    return "".join(parts), into, kinds
+
+
+def _span(spans: Spans, start: int, end: int) -> tuple[int, int]:
+    """The span of the text that ``folded[start:end]`` comes from (read backwards, the first comes last)."""
+    if spans is None:
+        return start, end
+    (a, b), (c, d) = spans[start], spans[end - 1]
+    return min(a, c), max(b, d)
+
+
+# Bidirectional controls that draw what follows right to left: text written backwards ("DNE>>>") shows as a marker.
+_RIGHT_TO_LEFT = re.compile("[\u202b\u202e\u2067\u200f\u061c]")
+
+
+Reading = tuple[str, Spans, bool]
+
+
+def _readings(text: str) -> list[Reading]:
+    """Each way ``text`` may be read: folded; with unknown characters as any letter; with inline tags dropped; with
+    symbols read as letters skipped; with tag characters as ASCII; backwards ("<" and ">" alike), when a
+    bidirectional control may draw it so. The flag: read backwards."""
+    folded, spans, kinds = _folded(text)
+    out: list[Reading] = [(folded, spans, False)]
+    wild = "unknown" in kinds
+    if wild:
+        out.append((*_folded(text, wild=True)[:2], False))
+    if _TAG.search(text):
+        out.append((*_folded(text, wild=wild, tags=True)[:2], False))
+    if "symbol" in kinds:
+        out.append((*_folded(text, wild=wild, symbols=True)[:2], False))
+    if "tag" in kinds:
+        out.append((*_folded(text, wild=wild, smuggled=True)[:2], False))
+    if _RIGHT_TO_LEFT.search(text):
+        for read, read_spans, _ in list(out):
+            if read_spans is None:
+                read_spans = _own(0, len(read))
+            out.append((read[::-1].replace(">", "<"), read_spans[::-1], True))
+    return out
+
+
+# Written in the nonce's place: letters that are not hex digits (nor "o", "l", "i", read as "0" and "1") at both ends,
+# so that no nonce can be read across it with what is written around it.
 _REMOVED = "[not shown]"
+# What is read as each character of a nonce, but for itself: "O" as "0"; "l", "I" and "|" as "1"; "cl" as "d";
+# the digit or letter said or spelled out (a nonce the model spoke, typed or said back: "a one bee two"), in English
+# and Spanish and the phonetic alphabet; and a character this Python does not know (``_UNKNOWN``) as any. Between
+# two: anything but letters and digits.
+_U = r"\x00"  # _UNKNOWN in a pattern
+_SAID = {
+    "0": "zero cero oh",
+    "1": "one uno una",
+    "2": "two dos",
+    "3": "three tres",
+    "4": "four cuatro",
+    "5": "five cinco",
+    "6": "six seis",
+    "7": "seven siete",
+    "8": "eight ocho",
+    "9": "nine nueve",
+    "a": "alpha alfa",
+    "b": "bravo bee be",
+    "c": "charlie cee see sea ce",
+    "d": "delta dee de",
+    "e": "echo",
+    "f": "foxtrot eff efe ef",
+}
+# A line's number in the code's view (agent/code_view.py: "12| ") is no part of what the line says: a gap.
+_LINE = r"\n[ \t]*+[0-9]++\|"
+_NOT_ALNUM = rf"(?:{_LINE}|[^0-9a-z{_U}])*+"
+_NOT_ALNUM_NOR_BAR = rf"(?:{_LINE}|[^0-9a-z|{_U}])*+"
+_ONE = rf"(?:{_NOT_ALNUM}[1li{_U}]|{_NOT_ALNUM_NOR_BAR}\|)"
+# At most this many characters of a nonce may be unknown ones: a run of new emoji is no nonce.
+_MOST_UNKNOWN = 6
 
 
-# In the nonce's digits, what is confused with one: "O" with "0", "l" (and "I") with "1".
-_DIGIT_READ = {"0": "[0o]", "1": "[1l]"}
+def _nonce_slot(c: str, first: bool) -> str:
+    """What reads as the nonce's character ``c``, after what may sit between it and the one before."""
+    seen = {"0": "0o", "1": "1li"}.get(c, re.escape(c))
+    said = "|".join(_SAID.get(c, "").split())
+    slot = f"(?:[{seen}{_U}]|{said})" if said else f"[{seen}{_U}]"
+    if c == "d":
+        slot = f"(?:{slot}|c{_ONE})"
+    gap = "" if first else _NOT_ALNUM
+    if c == "1":
+        return f"(?:{gap}{slot}|{'' if first else _NOT_ALNUM_NOR_BAR}\\|)"
+    return gap + slot
 
 
-def _span(spans: list[tuple[int, int]] | None, start: int, end: int) -> tuple[int, int]:
-    """The span of the text that ``folded[start:end]`` comes from."""
-    return (start, end) if spans is None else (spans[start][0], spans[end - 1][1])
-
-
-def _remove_nonce(text: str, nonce: str) -> str:
-    """``text`` with every occurrence of ``nonce`` as read (``_folded``: in any case, form or script, with anything but
-    letters and digits between its characters) replaced."""
-    folded, spans = _folded(text)
+@functools.lru_cache(maxsize=64)
+def _nonce_pattern(nonce: str) -> re.Pattern[str]:
     # Possessive: a long run of punctuation after a nonce character is not tried again at each length.
-    pattern = re.compile(
-        r"[^0-9a-z]*+".join(_DIGIT_READ.get(c, re.escape(c)) for c in _fold(nonce) if c.isalnum())
-    )
+    chars = [c for c in _fold(nonce) if c.isalnum()]
+    return re.compile("".join(_nonce_slot(c, at == 0) for at, c in enumerate(chars)))
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _remove_nonce(text: str, nonce: str, readings: list[Reading] | None = None) -> str:
+    """``text`` with every occurrence of ``nonce`` as read (``_readings``: in any case, form or script, encoded, with
+    anything but letters and digits between its characters) replaced."""
+    pattern = _nonce_pattern(nonce)
+    found: list[tuple[int, int]] = []
+    for folded, spans, _ in _readings(text) if readings is None else readings:
+        m = pattern.search(folded)
+        while m is not None:
+            if m.group().count(_UNKNOWN) > _MOST_UNKNOWN:
+                m = pattern.search(folded, m.start() + 1)
+                continue
+            start, end = _span(spans, m.start(), m.end())
+            found.append((start, end))
+            m = pattern.search(folded, m.end())
+    if not found:
+        return text
     out, done = [], 0
-    for m in pattern.finditer(folded):
-        start, end = _span(spans, m.start(), m.end())
-        out += [text[done : max(start, done)], _REMOVED]
-        done = max(done, end)
-    return "".join(out) + text[done:] if out else text
+    for start, end in _merged(found):
+        out += [text[done:start], _REMOVED]
+        done = end
+    return "".join(out) + text[done:]
 
 
 # The opening of one of our markers as read: three "<" or more (``_RUN``), then BEGIN or END (``_OPENS``), with
-# anything but letters and digits (spaces, punctuation, symbols: "<<<*END*", "<<</END", "<<‹E⁄N⁄D", what a reader
-# skips) anywhere between them but a backslash; the "I" of BEGIN may be written "l", "1" or "|" (Unicode's confusables
-# for it). The break is a backslash, which no gap crosses. A run of "<" is matched whole, once, and so is each gap
-# (possessive: a long run tried again from each of its "<" took seconds for 8,000 of them); a run ends where no
-# "<" follows before a letter or digit, so what follows it up to BEGIN or END is looked at once.
-_GAP = r"(?:[^\w\\]|_)*+"
-_RUN = re.compile(r"<(?:(?:[^<\w\\]|_)*+<)*+")
-_I = r"(?:(?:[^\w\\]|_)*+[il1]|(?:[^|\w\\]|_)*+\|)"
-_OPENS = re.compile(rf"{_GAP}(?:b{_GAP}e{_GAP}g{_I}{_GAP}n|e{_GAP}n{_GAP}d)")
+# anything but letters and digits (spaces, punctuation, symbols, backslashes: "<<<*END*", "<<</END", "<<<\END",
+# "<<‹E⁄N⁄D", what a reader skips) anywhere between them; the "I" of BEGIN may be written "l", "1" or "|", and the "D"
+# of END "cl" (what they are confused with); a character this Python does not know may stand for any letter. A run
+# of "<" is matched whole, once, and so is each gap (possessive: a long run tried again from each of its "<" took
+# seconds for 8,000 of them); a run ends where no "<" follows before a letter or digit, so what follows it up to
+# BEGIN or END is looked at once.
+_GAP = rf"(?:{_LINE}|[^\w{_U}]|_)*+"
+_RUN = re.compile(rf"<(?:(?:{_LINE}|[^<\w{_U}]|_)*+<)*+")
+_I = rf"(?:{_GAP}[il1{_U}]|(?:{_LINE}|[^|\w{_U}]|_)*+\|)"
+_W = {c: f"{_GAP}[{c}{_U}]" for c in "begn"}
+_D = rf"(?:{_GAP}[d{_U}]|{_GAP}c{_I})"
+_OPENS = re.compile(f"(?:{_W['b']}{_W['e']}{_W['g']}{_I}{_W['n']}|{_W['e']}{_W['n']}{_D})")
+# Written after the last "<" of a marker-shaped opening: letters, which no gap crosses ("<<<[not a marker]END"), and
+# neither a hex digit nor "o", "l" or "i" at either end, so that it adds nothing to a nonce written around it.
+_BREAK = "[not a marker]"
 
 
-def _break_markers(text: str) -> str:
-    """``text`` with a backslash before the last "<" of each marker-shaped opening: "<<\\<END"."""
-    folded, spans = _folded(text)
+def _break_markers(text: str, readings: list[Reading] | None = None) -> str:
+    """``text`` with ``_BREAK`` after the last "<" of each marker-shaped opening, however it reads (``_readings``)."""
+    at: set[int] = set()
+    for folded, spans, backwards in _readings(text) if readings is None else readings:
+        for m in _RUN.finditer(folded):
+            if m.group().count("<") < 3 or not _OPENS.match(folded, m.end()):
+                continue
+            start, end = _span(spans, m.end() - 1, m.end())  # what reads as the "<" next to BEGIN or END
+            at.add(start if backwards else end)
+    if not at:
+        return text
     out, done = [], 0
-    for m in _RUN.finditer(folded):
-        if m.group().count("<") < 3 or not _OPENS.match(folded, m.end()):
-            continue
-        start, end = _span(spans, m.end() - 1, m.end())  # what reads as the "<" next to BEGIN or END
-        if start < done:  # a character that reads as several "<" and was broken already
-            continue
-        written = text[start:end]
-        read = _fold(written) if spans is not None and end - start == 1 else "<"
-        if read == "<":
-            piece = "\\" + written  # kept as written ("<", "‹", "＜", "&lt;")
-        else:  # a character read as several "<" ("⋘") is written out, the break before the last one
-            k = read.rindex("<")
-            piece = read[:k] + "\\" + read[k:]
-        out += [text[done:start], piece]
-        done = end
-    return "".join(out) + text[done:] if out else text
+    for k in sorted(at):
+        out += [text[done:k], _BREAK]
+        done = k
+    return "".join(out) + text[done:]
 
 
 _BEGIN = re.compile(r"<<<BEGIN ([A-Z][A-Z ]*? [0-9a-f]+)>>>")

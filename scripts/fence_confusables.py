@@ -4,8 +4,12 @@
 
 `confusables.txt` is Unicode's (https://www.unicode.org/Public/security/latest/confusables.txt; the table in
 agent/fence.py was made from 17.0.0). Kept: single characters, not ASCII, confused with one of a-g, i, l, n, o (what
-BEGIN, END, the hex digits, "1" and "0" are read as), less those agent/fence.py already reads by NFKD and case
-folding, by digit value or by their Latin letter's name. The entries are printed as escapes, one line per letter.
+BEGIN, END and the hex digits are read as; "I" and "1" are confused with "l", "0" with "o"), with one of the digits
+2-9, or with several of these ("Ю" is "lo", "æ" is "ae"), less those agent/fence.py already reads by NFKD and case
+folding, by digit value or by their Latin letter's name. A symbol counts as a gap between the letters of a marker: one
+is kept only for a single letter of a-o (as before), not for a digit or several letters ("‖" is no "ll"). A character
+this Python does not know (a later Unicode's: the outlined digits) is kept. The entries are printed as escapes, one
+line per reading.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import unicodedata
 from agent.fence import _by_name, _plain
 
 LETTERS = set("abcdefgilno")
+DIGITS = set("23456789")
 
 
 def table(path: str) -> dict[str, list[str]]:
@@ -28,8 +33,11 @@ def table(path: str) -> dict[str, list[str]]:
             source, target, _ = (part.strip() for part in line.split(";"))
             src = "".join(chr(int(x, 16)) for x in source.split())
             tgt = "".join(chr(int(x, 16)) for x in target.split())
-            if len(src) == 1 and not src.isascii() and tgt.casefold() in LETTERS:
-                targets.setdefault(tgt.casefold(), set()).add(src)
+            read = tgt.casefold()
+            if len(src) != 1 or src.isascii() or not read or not set(read) <= LETTERS | DIGITS:
+                continue
+            if read in LETTERS or unicodedata.category(src)[0] in "LN" or unicodedata.category(src) == "Cn":
+                targets.setdefault(read, set()).add(src)
     confused = {
         s: t
         for t, sources in targets.items()
