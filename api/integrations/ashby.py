@@ -64,20 +64,21 @@ class AshbyCandidate(_AshbyModel):
     _last = field_validator("last_name")(optional_name_line)
 
 
+# What Ashby sends that we neither keep nor use (the application's `status`, the job's `ashby_job_url` and
+# `hiringTeam`) is not read at all, so that no form of it refuses a start: bounded or typed here, a long job link or
+# a status sent in another shape was a 422 for a start Ashby's contract allows.
 class AshbyApplication(_AshbyModel):
     ashby_id: str = Field(min_length=1, max_length=200)
-    status: str | None = Field(default=None, max_length=100)
 
-    _storable = field_validator("ashby_id", "status")(refuse_unstorable)
+    _storable = field_validator("ashby_id")(refuse_unstorable)
 
 
 class AshbyJob(_AshbyModel):
     ashby_id: str = Field(min_length=1, max_length=200)
     name: str = Field(default="", max_length=500)
     req_id: str | None = Field(default=None, max_length=200)
-    ashby_job_url: str | None = Field(default=None, max_length=2_000)
 
-    _storable = field_validator("ashby_id", "name", "req_id", "ashby_job_url")(refuse_unstorable)
+    _storable = field_validator("ashby_id", "name", "req_id")(refuse_unstorable)
     _name_null = field_validator("name", mode="before")(_null_is_empty)
 
 

@@ -183,9 +183,15 @@ def judge(call: Call, reply: egress.Reply) -> tuple[bool, bool, str | None]:
     # RecursionError: JSON nested past the recursion limit fits well within the bytes read.
     except (ValueError, RecursionError):
         return False, False, "invalid_response"
-    if isinstance(answer, dict) and answer.get("success") is True:
+    success = answer.get("success") if isinstance(answer, dict) else None
+    if success is True:
         return True, False, None
-    return False, True, "rejected"
+    if success is False:
+        return False, True, "rejected"
+    # Not Ashby's `{"success": true|false, ...}` (a gateway's `{}`, a list, a `success` that is not a boolean): it
+    # says nothing about the update, so it is unreadable like a body that is not JSON, and tried again. Taken for
+    # a refusal, it ended the call failed at its first attempt, and Ashby never got the status or the result.
+    return False, False, "invalid_response"
 
 
 FAILURE_REASONS = {

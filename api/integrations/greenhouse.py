@@ -56,8 +56,10 @@ class GreenhouseCandidate(BaseModel):
     last_name: str | None = Field(default=None, max_length=100)
     preferred_name: str | None = Field(default=None, max_length=100)
     email: EmailStr
-    resume_url: str | None = Field(default=None, max_length=2_000)  # not fetched: see docs/integrations.md
-    phone_number: str | None = Field(default=None, max_length=50)  # not stored
+    # `resume_url` (not fetched) and `phone_number` (not stored) are not read at all: a field we neither keep nor
+    # use must not refuse an order. Bounded here, a signed resume link past 2,000 characters (a temporary
+    # credential, a Unicode file name percent-encoded) or a phone number written with extensions was a 422 that
+    # Greenhouse's contract (401 and 404 only) does not have, and the recruiter could not send the test.
     greenhouse_profile_url: str | None = Field(default=None, max_length=2_000)
 
     _storable = field_validator("greenhouse_profile_url")(refuse_unstorable)
@@ -80,10 +82,9 @@ class SendTest(BaseModel):
 
     partner_test_id: str = Field(min_length=1, max_length=200)
     candidate: GreenhouseCandidate
-    sent_by: str | None = Field(default=None, max_length=320)
-    url: str = Field(min_length=1, max_length=2_000)
+    url: str = Field(min_length=1, max_length=2_000)  # `sent_by` is neither kept nor used: not read either
 
-    _storable = field_validator("partner_test_id", "sent_by", "url")(refuse_unstorable)
+    _storable = field_validator("partner_test_id", "url")(refuse_unstorable)
 
 
 class SendTestResult(BaseModel):
