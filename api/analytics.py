@@ -8,7 +8,7 @@ last 30 days including today. Definitions (docs/reports.md):
 - recommendations, dimensions and review flags: each session's latest ready scorecard;
 - a question's pass rate: finished sessions on it with an accepted submission (every test, hidden ones too) over
   its finished sessions; time to first passing run: from the interview's start to its first run or submission
-  with every judged test passing, the median over the sessions that had one;
+  with every judged test passing (a custom-input run checks nothing: never), the median over the sessions that had one;
 - average hints: hints given per finished session.
 """
 

@@ -16,8 +16,11 @@ def _tally(counts: dict[str, int] | None) -> PassTally | None:
 
 
 def _custom(run: dict[str, Any]) -> bool:
-    """A run of the candidate's own inputs (ids `custom-N`, as api/run_flow.py tells them): with no expected values
-    every call that returns is `accepted`, so it is no visible-test result (grader/facts.py leaves it out too)."""
+    """A run of the candidate's own inputs (the timeline marks it `custom`: api.timeline.is_custom; its calls are
+    numbered `custom-N`): with no expected values every call that returns is `accepted`, so it is no visible-test
+    result (grader/facts.py leaves it out too)."""
+    if run.get("custom") is True:
+        return True
     tests = run.get("tests") or []
     return bool(tests) and all(str(t.get("id", "")).startswith("custom-") for t in tests)
 
@@ -43,6 +46,9 @@ def facts_from_timeline(
     items: list[dict[str, Any]], *, language: str, time_used_s: float | None, time_allowed_s: float
 ) -> Facts:
     runs = [i for i in items if i["type"] in ("test_run", "submission")]
+    # The grader's own Submit of the last code, after the interview, is judged like any other but is not the
+    # candidate's doing: it is not one of their runs, submissions or compile errors (grader/facts.py `by_candidate`).
+    by_candidate = [r for r in runs if r.get("by") != "grader"]
     visible = [v for r in runs if (v := _visible(r)) is not None]
     hidden = [h for r in runs if (h := _tally(r["hidden"])) is not None]
     first_pass = next(
@@ -61,12 +67,13 @@ def facts_from_timeline(
         language=language,
         visible_tests=_record(visible),
         hidden_tests=_record(hidden),
-        runs=sum(1 for r in runs if r["kind"] == "run"),
-        submissions=sum(1 for r in runs if r["kind"] == "submit"),
+        runs=sum(1 for r in by_candidate if r["kind"] == "run"),
+        submissions=sum(1 for r in by_candidate if r["kind"] == "submit"),
         first_all_visible_pass_s=first_pass,
-        compile_errors=sum(1 for r in runs if r["verdict"] == "compile_error"),
+        compile_errors=sum(1 for r in by_candidate if r["verdict"] == "compile_error"),
         hints=[HintFact(seq=i["seq"], t=i["t"]) for i in items if i["type"] == "hint"],
         time_used_s=time_used_s,
         time_allowed_s=time_allowed_s,
         phases_reached=phases,
+        final_submit_by_grader=len(by_candidate) < len(runs),
     )

@@ -41,14 +41,52 @@ def _tally(tests: list[dict[str, Any]], hidden: bool) -> dict[str, int]:
     return {"passed": sum(1 for t in chosen if t.get("verdict") == "accepted"), "total": len(chosen)}
 
 
-def _run(row: dict[str, Any], p: dict[str, Any]) -> dict[str, Any]:
+def is_custom(p: dict[str, Any]) -> bool:
+    """A run of the candidate's own inputs (custom input, `api/custom_input.py`): the API marks its event `custom`
+    (`api/db/runs_repo.py`); its calls are numbered `custom-N` (`api/run_flow.py` tells them so), which also tells one
+    stored without the mark. With no expected values, every call that returns is `accepted`."""
+    if p.get("custom") is True:
+        return True
+    tests = p.get("tests")
+    return (
+        isinstance(tests, list)
+        and bool(tests)
+        and all(isinstance(t, dict) and str(t.get("id", "")).startswith("custom-") for t in tests)
+    )
+
+
+def _custom_run(row: dict[str, Any], p: dict[str, Any]) -> dict[str, Any]:
+    """A custom run as the report shows it: the code ran on the candidate's own inputs, and nothing was checked. Its
+    `accepted` says only that the calls returned, so it carries no verdict (a failure, an error or a limit, stays: that
+    is what the code did), no tests and no counts of passed tests; `calls` and `returned` say what happened. Shown as a
+    run with "accepted" and "5/5 tests passed", any candidate could put a passing run on the report at will (a
+    starter function that returns anything, called on five inputs of their choosing)."""
+    verdict = _str(p.get("verdict"), 40)
+    return {
+        "kind": "run",
+        "custom": True,
+        "by": _str(p.get("by"), 20),
+        "verdict": None if verdict == "accepted" else verdict,
+        "passed": None,
+        "total": None,
+        "visible": None,
+        "hidden": None,
+        "tests": [],
+        "calls": _int(p.get("total")),
+        "returned": _int(p.get("passed")),
+        "language": row["run_language"] or _str(p.get("language"), 20),
+        "code": row["run_code"],
+    }
+
+
+def _judged_run(row: dict[str, Any], p: dict[str, Any]) -> dict[str, Any]:
     tests = [t for t in p.get("tests", []) if isinstance(t, dict)] if isinstance(p.get("tests"), list) else []
     visible = [
         {"id": _str(t.get("id"), 100), "verdict": _str(t.get("verdict"), 40)}
         for t in tests
         if not t.get("hidden")
     ]
-    item: dict[str, Any] = {
+    return {
         "kind": "submit" if row["type"] == "submission" else "run",
         "by": _str(p.get("by"), 20),
         "verdict": _str(p.get("verdict"), 40),
@@ -60,6 +98,11 @@ def _run(row: dict[str, Any], p: dict[str, Any]) -> dict[str, Any]:
         "language": row["run_language"] or _str(p.get("language"), 20),
         "code": row["run_code"],
     }
+
+
+def _run(row: dict[str, Any], p: dict[str, Any]) -> dict[str, Any]:
+    # A Submit always judges the question's tests (custom input is a Run): only a `test_run` can be custom.
+    item = _custom_run(row, p) if row["type"] == "test_run" and is_custom(p) else _judged_run(row, p)
     # Stored past the session's run code budget: judged and recorded, its code not kept.
     if row.get("run_code_omitted"):
         item |= {"code_omitted": True, "code_bytes": _int(row.get("run_code_bytes"))}

@@ -69,8 +69,11 @@ async def question_figures(conn: Conn, org: UUID, since: datetime, until: dateti
           select f.question_id,
             exists (select 1 from submissions x where x.session_id = f.id and x.kind = 'submit'
                     and x.verdict = 'accepted') as passed,
+            -- a custom run (the candidate's own inputs, api/custom_input.py) is `accepted` whenever its calls
+            -- return: it checked nothing, and is no passing run
             (select extract(epoch from min(x.created_at) - f.started_at)::float8 from submissions x
-              where x.session_id = f.id and x.verdict = 'accepted') as first_pass_s
+              where x.session_id = f.id and x.verdict = 'accepted'
+                and coalesce(x.result_json ->> 'custom', 'false') <> 'true') as first_pass_s
           from finished f
         )
         select p.question_id, q.slug, q.title, count(*) as sessions, count(*) filter (where p.passed) as passed,

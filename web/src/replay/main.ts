@@ -47,10 +47,16 @@ const VERDICTS: Record<string, string> = {
 };
 
 function describeRun(run: RunEvent): string {
-  const what = run.kind === "submit" ? "Submission" : "Run";
+  const what = run.kind === "submit" ? "Submission" : run.custom ? "Run of custom input (nothing checked)" : "Run";
   // The grader submits the last code of a candidate who never submitted, after the interview: not theirs.
   const who =
     run.by === "agent" ? " by the interviewer" : run.by === "grader" ? " by the grader, after the interview" : "";
+  if (run.custom) {
+    // Its calls returning says nothing of correctness: what failed is said, and how many calls returned.
+    const failed = run.verdict ? `${VERDICTS[run.verdict] ?? run.verdict}, ` : "";
+    const calls = `${run.returned ?? "–"} of ${run.calls ?? "–"} calls returned`;
+    return `${what}${who} at ${clock(at(run))}: ${failed}${calls}`;
+  }
   const verdict = VERDICTS[run.verdict ?? ""] ?? run.verdict ?? "no verdict";
   const counts = run.passed !== null && run.total !== null ? `, ${run.passed}/${run.total} tests passed` : "";
   const hidden = run.hidden && run.hidden.total ? ` (${run.hidden.passed}/${run.hidden.total} hidden)` : "";

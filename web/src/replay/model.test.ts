@@ -93,6 +93,29 @@ describe("ReplayModel", () => {
     expect(model.runAt(70)?.seq).toBe(6);
   });
 
+  it("plots no point for a run of custom input, which checked nothing, and still lists it as a run", () => {
+    const custom = new ReplayModel({
+      session: timeline.session,
+      events: [
+        ev(1, 40, { type: "test_run", kind: "run", passed: 1, total: 3, verdict: "wrong_answer" }),
+        ev(2, 50, {
+          type: "test_run",
+          kind: "run",
+          custom: true,
+          calls: 5,
+          returned: 5,
+          verdict: null,
+          passed: null,
+          total: null,
+          tests: [],
+        }),
+      ],
+    });
+    expect(custom.passedSeries().map((p) => p.seq)).toEqual([1]);
+    expect(custom.runs.map((r) => r.seq)).toEqual([1, 2]);
+    expect(custom.runAt(55)?.custom).toBe(true);
+  });
+
   it("gives one chart point per run or submission and sums the time per phase", () => {
     expect(model.passedSeries().map((p) => [p.t, p.passed, p.kind])).toEqual([
       [65, 1, "run"],

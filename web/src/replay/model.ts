@@ -53,6 +53,13 @@ export interface RunEvent extends Base {
   code: string | null;
   code_omitted?: true;
   code_bytes?: number | null;
+  /**
+   * A run of the candidate's own inputs (custom input): nothing was checked, so it has no tests, no counts of passed
+   * tests, and a verdict only when a call failed; `calls` were made and `returned` of them returned (api/timeline.py).
+   */
+  custom?: true;
+  calls?: number | null;
+  returned?: number | null;
 }
 export interface HintEvent extends Base {
   type: "hint";
@@ -223,16 +230,19 @@ export class ReplayModel {
     return i >= 0 ? (this.phases[i].to ?? null) : null;
   }
 
-  /** Tests passed at each run and submission (all the tests it judged), in time order. */
+  /** Tests passed at each run and submission (all the tests it judged), in time order. A run of custom input
+   * judged no test: it is no point of the series. */
   passedSeries(): SeriesPoint[] {
-    return this.runs.map((r) => ({
-      t: at(r),
-      passed: r.passed ?? 0,
-      total: r.total ?? 0,
-      kind: r.kind,
-      verdict: r.verdict,
-      seq: r.seq,
-    }));
+    return this.runs
+      .filter((r) => !r.custom)
+      .map((r) => ({
+        t: at(r),
+        passed: r.passed ?? 0,
+        total: r.total ?? 0,
+        kind: r.kind,
+        verdict: r.verdict,
+        seq: r.seq,
+      }));
   }
 
   /** Seconds spent in each phase (summed when a phase is entered twice), in the order first entered. */
