@@ -41,6 +41,24 @@ def livekit_api(settings: ApiSettings) -> lk.LiveKitAPI:
     )
 
 
+async def interviewer_in_room(settings: ApiSettings, room: str) -> bool:
+    """RoomService.ListParticipants: is an agent (an interviewer) connected to `room` right now? A room LiveKit does
+    not have holds none. LiveKit counts no agent against a room's `max_participants` (agents are "dependent"
+    participants), so nothing in the room itself keeps a second interviewer out."""
+    try:
+        async with livekit_api(settings) as client:
+            listed = await client.room.list_participants(lk.ListParticipantsRequest(room=room))
+    except lk.TwirpError as e:
+        if e.code == "not_found":
+            return False
+        log.warning("livekit.list_participants_failed", error_type=type(e).__name__)
+        raise LiveKitUnavailableError("The interviewer could not be called; try again shortly.") from e
+    except (aiohttp.ClientError, TimeoutError) as e:
+        log.warning("livekit.list_participants_failed", error_type=type(e).__name__)
+        raise LiveKitUnavailableError("The interviewer could not be called; try again shortly.") from e
+    return any(p.kind == lk.ParticipantInfo.Kind.AGENT for p in listed.participants)
+
+
 async def redispatch_agent(settings: ApiSettings, session: dict[str, Any]) -> str:
     """Create one explicit dispatch of the interviewer into the session's room; returns the dispatch id."""
     try:

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from api.agent_dispatch import LiveKitUnavailableError, redispatch_agent
+from api.agent_dispatch import LiveKitUnavailableError, interviewer_in_room, redispatch_agent
 from api.candidate_rules import policies, require_in_progress, session_org
 from api.db import events_repo, redispatch_repo, sessions_repo
 from api.db.pool import Conn, connection
@@ -198,7 +198,10 @@ async def create_agent_dispatch(
 ) -> dict[str, Any]:
     """Call the interviewer into the room again when it has not joined (the page does this once, after waiting).
     Limited per session (SHADOWS_API_AGENT_REDISPATCH_LIMIT). A 503 `livekit_unavailable` uses none of it. A
-    session that has finished meanwhile (cancelled, say) is a 409 `session_finished`: nothing is dispatched."""
+    session that has finished meanwhile (cancelled, say) is a 409 `session_finished`: nothing is dispatched. An
+    interviewer already in the call is a 409 `interviewer_present`, which uses none of it either: LiveKit lets any
+    number of agents into a room, and a second interviewer heard and answered the candidate beside the first, each
+    writing its own transcript (every candidate line twice), hints and ending into the one record."""
     session = own_session(candidate, session_id)
     require_in_progress(session, settings)
     pool = request.app.state.pool
@@ -218,11 +221,17 @@ async def create_agent_dispatch(
             "The interviewer was already called again for this interview.", code="redispatch_limit"
         )
     try:
-        dispatch_id = await redispatch_agent(settings, session)
+        present = await interviewer_in_room(settings, session["room_name"])
+        dispatch_id = None if present else await redispatch_agent(settings, session)
     except LiveKitUnavailableError:
         async with connection(pool) as conn:  # the 503 says retry: the retry may dispatch
             await redispatch_repo.give_back(conn, reservation)
         raise
+    if dispatch_id is None:
+        # Nothing was dispatched: the allowance is for an interviewer that is missing.
+        async with connection(pool) as conn:
+            await redispatch_repo.give_back(conn, reservation)
+        raise ConflictError("The interviewer is already in the call.", code="interviewer_present")
     async with connection(pool) as conn:
         await redispatch_repo.confirm(conn, reservation)
     return {"dispatch_id": dispatch_id}
