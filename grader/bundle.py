@@ -101,6 +101,11 @@ def describe_facts(f: Facts) -> str:
         lines.append(
             "- the candidate never submitted: the grader submitted their last code against every test"
         )
+    elif f.final_code_not_judged:
+        lines.append(
+            "- the candidate never submitted, and their last code could not be judged "
+            f"({f.final_code_not_judged.replace('_', ' ')}): no hidden test ran"
+        )
     return "\n".join(lines)
 
 

@@ -170,4 +170,5 @@ def compute_facts(bundle: BundleInput) -> Facts:
         talk_time_ratio=_talk_time_ratio(bundle),
         complexity_claimed=_complexity(bundle),
         final_submit_by_grader=any(made_by(r, events) == GRADER for r in bundle.runs),
+        final_code_not_judged=bundle.final_submit_refused,
     )

@@ -1,6 +1,10 @@
 """Which code the grader submits when the candidate never did: the last editor snapshot (or the code the session
 ended with), in its language, over every test. The API runs it through its own run path, recorded like any other
-submission with `by: "grader"`."""
+submission with `by: "grader"`.
+
+The snapshot's language is the client's to name: one the session does not run ("pascal", or a language the
+organisation did not allow) is not a reason to judge nothing, which would leave a failing final answer without a
+verdict. The code is then submitted in the session's language, as the interview ran it."""
 
 from __future__ import annotations
 
@@ -21,14 +25,17 @@ def final_submission(bundle: BundleInput) -> FinalSubmission | None:
     """None when the candidate (or the interviewer) submitted already, or there is no code to submit."""
     if any(r.kind == "submit" for r in bundle.runs):
         return None
-    language, code = bundle.session.language, bundle.final_code or ""
+    session = bundle.session
+    runs = [x for x in (session.languages or [session.language]) if x in LANGUAGES]
+    language, code = session.language, bundle.final_code or ""
     for e in reversed(bundle.events):
         if e.type == "editor_snapshot" and e.payload.get("code_omitted") is True:
             # The newest code was not kept (the session's recording budget): an older snapshot is not the final
             # code, so only the session's own final code is.
             break
         if e.type == "editor_snapshot" and isinstance(e.payload.get("code"), str):
-            language = str(e.payload.get("language") or bundle.session.language)
+            named = e.payload.get("language")
+            language = named if isinstance(named, str) and named in runs else session.language
             code = str(e.payload["code"])
             break
     if not code.strip() or language not in LANGUAGES:

@@ -160,6 +160,7 @@ class Facts(_Model):
     talk_time_ratio: float | None = Field(default=None, ge=0, le=1)  # the candidate's share of speaking time
     complexity_claimed: str | None = None
     final_submit_by_grader: bool = False  # the candidate never submitted; the grader submitted the last code
+    final_code_not_judged: str | None = None  # never submitted, and the judge refused the last code: why
 
 
 class Usage(_Model):
@@ -203,6 +204,8 @@ class BundleSession(_Model):
     id: str
     status: str
     language: str
+    # The languages the session runs, its own first (the organisation's choice; empty in bundles made before).
+    languages: list[str] = Field(default_factory=list)
     duration_minutes: int  # the candidate's own time: the scheduled duration plus any extra time granted
     started_at: datetime | None
     ended_at: datetime | None
@@ -256,6 +259,9 @@ class BundleInput(_Model):
     events: list[BundleEvent]  # in seq order
     runs: list[BundleRun]  # in time order
     final_code: str | None
+    # Set by the grading job when its final Submit of the last code (grader.final_submit) was refused for the code
+    # itself (`code_too_large`): the record then says the code was not judged, rather than nothing.
+    final_submit_refused: str | None = None
     redact: list[str] = Field(default_factory=list, repr=False)
 
 

@@ -102,6 +102,7 @@ async def load_bundle_input(conn: Conn, session_id: str) -> BundleInput | None:
             id=session["id"],
             status=session["status"],
             language=session["language"],
+            languages=sessions_repo.session_languages(session),
             # The candidate's own time (extra time included): the grader states time used against it, and is
             # never told why it differs from the question's usual length (accommodations are not in the bundle).
             duration_minutes=allowed_minutes(session),

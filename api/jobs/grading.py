@@ -219,8 +219,12 @@ async def _final_submit(
             return None
         if e.retryable and RETRY.will_retry(e, attempts):  # a busy judge: try the whole job again later
             raise
-        # The judge unavailable, the code refused (too large, unsupported): grade what there is.
+        # The judge unavailable, the code refused (too large): grade what there is. A refusal of the code itself is
+        # part of the record (Facts.final_code_not_judged): a candidate who padded their code past the judge's limit
+        # must not leave the grader believing nothing was there to judge.
         log.warning("grading.final_submit_skipped", session_id=session_id, code=e.code)
+        if e.code == "code_too_large":
+            return bundle.model_copy(update={"final_submit_refused": e.code})
         return bundle
     log.info("grading.final_submit", session_id=session_id, language=submission.language)
     async with connection(res.pool) as conn:
