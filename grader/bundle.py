@@ -97,7 +97,12 @@ def describe_facts(f: Facts) -> str:
         + (f"{round(f.talk_time_ratio * 100)}%" if f.talk_time_ratio is not None else "unknown"),
         f"- time complexity claimed (as the interviewer recorded it): {f.complexity_claimed or 'not recorded'}",
     ]
-    if f.final_submit_by_grader:
+    if f.final_submit_by_grader and f.submissions:
+        lines.append(
+            "- the candidate's submission was not judged (a judge error, not theirs): the grader submitted the "
+            "same code again against every test after the interview"
+        )
+    elif f.final_submit_by_grader:
         lines.append(
             "- the candidate never submitted: the grader submitted their last code against every test"
         )

@@ -35,7 +35,7 @@ from functools import lru_cache
 
 from grader.code_comments import comment_spans
 from grader.evidence import RUN_TYPES, CitableEvent, CitationIndex, normalise
-from grader.facts import JUDGE_FAILED
+from grader.final_submit import JUDGE_FAILED
 from grader.redacted import Redacted
 from grader.schemas import Evidence
 from grader.word_patterns import UNSPACED

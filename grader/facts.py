@@ -6,11 +6,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from grader.final_submit import LANGUAGES
+from grader.final_submit import JUDGE_FAILED, LANGUAGES
 from grader.schemas import BundleEvent, BundleInput, BundleRun, Facts, HintFact, PassRecord, PassTally
 
 PASSED = "accepted"
-JUDGE_FAILED = "internal_error"  # our failure, not the candidate's: left out of the tallies
 GRADER = "grader"  # `by` of the submission the grader made when the candidate never submitted
 COMPLEXITY_NOTES = frozenset({"complexity", "complexity_claimed"})
 MAX_COMPLEXITY_CHARS = 60

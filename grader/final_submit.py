@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from grader.schemas import BundleInput
 
 LANGUAGES = frozenset({"python", "javascript", "java", "cpp"})
+JUDGE_FAILED = (
+    "internal_error"  # the judge's own failure, never the candidate's (left out of the facts' tallies)
+)
 
 
 @dataclass(frozen=True)
@@ -22,9 +25,29 @@ class FinalSubmission:
 
 
 def final_submission(bundle: BundleInput) -> FinalSubmission | None:
-    """None when the candidate (or the interviewer) submitted already, or there is no code to submit."""
-    if any(r.kind == "submit" for r in bundle.runs):
+    """None when the candidate (or the interviewer) submitted already and it was judged, or there is no code to
+    submit.
+
+    A Submit the judge failed on (`internal_error`: ours, never the candidate's) is a final answer nobody judged: the
+    code is locked (with resubmission off), so the candidate cannot submit again, and without this the answer would
+    be graded with no verdict at all. Its code is submitted again, once (a grader Submit already made is not
+    repeated, whatever its verdict)."""
+    submits = [r for r in bundle.runs if r.kind == "submit"]
+    if any(r.verdict != JUDGE_FAILED for r in submits):
         return None
+    if submits:
+        events = {
+            str(e.payload.get("submission_id")): e
+            for e in bundle.events
+            if e.type == "submission" and e.payload.get("submission_id")
+        }
+        if any((e := events.get(r.id)) is not None and e.payload.get("by") == "grader" for r in submits):
+            return None
+        last = submits[-1]
+        code = last.code if last.code is not None else bundle.final_code  # not kept past the code budget
+        if not code or not code.strip() or last.language not in LANGUAGES:
+            return None
+        return FinalSubmission(last.language, code)
     session = bundle.session
     runs = [x for x in (session.languages or [session.language]) if x in LANGUAGES]
     language, code = session.language, bundle.final_code or ""

@@ -22,6 +22,7 @@ pytestmark = [pytest.mark.db, pytest.mark.sandbox]
 Conn = psycopg.AsyncConnection[DictRow]
 
 WRONG = "def two_sum(nums, target):\n    return [0, 0]\n"
+FAILED_REPORT = {"verdict": "internal_error", "passed": 0, "total": 0, "tests": [], "timings": {}}
 
 
 async def _ended_with_snapshot(api_server: ApiServer, payload: dict[str, Any]) -> str:
@@ -82,3 +83,39 @@ async def test_a_last_code_past_the_judges_limit_is_recorded_as_not_judged(
     assert facts.final_code_not_judged == "code_too_large" and facts.hidden_tests.final is None
     cur = await db.execute("select count(*) as n from submissions where session_id = %s", (sid,))
     assert await cur.fetchone() == {"n": 0}
+
+
+async def test_a_candidate_submission_the_judge_failed_on_is_judged_again_by_the_grader(
+    api_server: ApiServer, db: Conn
+) -> None:
+    from api.db import runs_repo
+
+    sid = await _ended_with_snapshot(api_server, {"language": "python", "code": "x = 1\n"})
+    cur = await db.execute("select question_id from sessions where id = %s", (sid,))
+    row = await cur.fetchone()
+    assert row is not None
+    async with connection(api_server.app.state.pool) as conn:
+        await runs_repo.store_run(
+            conn,
+            runs_repo.FinishedRun(session_id=sid, question_id=row["question_id"], caller="candidate", lease=None,
+                                  mode="submit", language="python", code=WRONG, verdict="internal_error",
+                                  report=FAILED_REPORT),
+        )  # fmt: skip
+        bundle = await bundle_repo.load_bundle_input(conn, sid)
+    assert bundle is not None
+    graded = await _final_submit(_resources(api_server), bundle, 0)  # type: ignore[arg-type]
+    assert graded is not None
+    cur = await db.execute(
+        "select s.code, s.verdict, e.payload->>'by' as by from submissions s join session_events e"
+        " on e.payload->>'submission_id' = s.id::text where s.session_id = %s order by s.created_at",
+        (sid,),
+    )
+    rows = await cur.fetchall()
+    assert [(r["by"], r["code"]) for r in rows] == [("candidate", WRONG), ("grader", WRONG)]  # its own code
+    assert rows[1]["verdict"] not in ("internal_error", "accepted")
+    facts = compute_facts(graded)
+    assert facts.final_submit_by_grader and facts.hidden_tests.final is not None
+    again = await _final_submit(_resources(api_server), graded, 0)  # type: ignore[arg-type]  # a retried job
+    assert again is graded
+    cur = await db.execute("select count(*) as n from submissions where session_id = %s", (sid,))
+    assert await cur.fetchone() == {"n": 2}
