@@ -5,7 +5,9 @@ the name or the address).
 A part is disguised only when it has five letters or more and its disguise is not an everyday word (`Lin` reversed
 is `nil`). A token is decoded only when it is long enough to hold a name (eight characters: base64 of an
 eight-letter name is twelve) and decodes to text;
-the text must hold the whole name, the address or its local part, or a distinctive part of four letters or more.
+the text must hold the whole name, the address or its local part, or a distinctive part of four letters or more, or
+any contact detail written as one (an e-mail address, a profile link, a phone number such as `+1 415 555 0100`: a
+candidate's other address, `em9AcHJvdG9uLm1l` for `zq@proton.me`).
 
 A short name encodes to a short token (`Ada` is `QWRh`, `Lina` `TGluYQ`), and every word of four letters or more
 of code is valid base64 that decodes to some bytes: decoding each would find names in noise. So a token shorter than
@@ -23,7 +25,9 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from grader.contact_patterns import CODE_PHONE, EMAIL
 from grader.everyday_words import COMMON_WORDS
+from grader.links import PROFILE_LINK
 
 # A run of base64 (standard or for URLs) or hex, set apart from the characters such a run is made of.
 ENCODED_TOKEN = re.compile(r"(?<![\w+/=-])[A-Za-z0-9+/_-]{8,}={0,2}(?![\w+/=-])")
@@ -96,4 +100,16 @@ class EncodedNames:
         if decoded is None:
             return []
         flat = re.sub(r"[\s._-]+", "", decoded)  # "ada lovelace", "ada.lovelace" as "adalovelace"
-        return [(start, end)] if any(n in decoded or n.replace(" ", "") in flat for n in self.needles) else []
+        if any(n in decoded or n.replace(" ", "") in flat for n in self.needles):
+            return [(start, end)]
+        return [(start, end)] if _contact(decoded) else []
+
+
+def _contact(decoded: str) -> bool:
+    """A decoded token (lower case) that holds a contact detail that is not the one on file: any e-mail address, a
+    profile link, or a phone number written as one (`+1 415 555 0100`, `415-555-0100`)."""
+    if "@" in decoded and EMAIL.search(decoded):
+        return True
+    if ("/" in decoded or "." in decoded) and PROFILE_LINK.search(decoded):
+        return True
+    return sum(c.isdigit() for c in decoded) >= 9 and CODE_PHONE.search(decoded) is not None

@@ -5,7 +5,8 @@ address's local part on file written with its pieces joined another way (`zq_dev
 What decides, before "on <platform>": one token (letters and digits, joined by `_`, `.` or `-`), which
 - opens its clause (the text's start, punctuation, "and", "or", "also") or follows a word that introduces a name
   ("as", "under", "called", "named"), or, when it is shaped as a handle (a digit among letters, a joining character,
-  a capital inside: `zq_dev`, `zqdev42`, `zqDev`), also "it's", "is", "I'm";
+  a capital inside: `zq_dev`, `zqdev42`, `zqDev`), also "it's", "is", "I'm" or a verb that gives someone to reach
+  ("contact zqdev42 on telegram", "add zq_dev on discord", "dm zq.dev on twitter");
 - and is not a word of the sentence's own ("Mostly on leetcode", "Yeah, on github", "Everything is on GitHub"):
   not a function word, a word of `PLATFORM_TALK`, or an adverb in -ly, nor made only of such words, number words
   and the question's own words (a problem's name: `two_sum on leetcode`);
@@ -45,6 +46,13 @@ TOKEN_BEFORE = re.compile(r"(?<![\w@.-])(@?[^\W_](?:[\w.-]*[^\W_])?)\s*\Z")
 WORD_BEFORE = re.compile(r"([\w']+)\s*\Z")
 INTRODUCES = frozenset({"as", "under", "called", "named"})
 INTRODUCES_HANDLE = frozenset({"it's", "its", "is", "i'm", "im", "am"})
+# Verbs that give what follows them as someone to reach ("contact zqdev42 on telegram", "add zq_dev on discord"):
+# like `INTRODUCES_HANDLE`, before a token shaped as a handle only ("add more on leetcode" stays).
+GIVES_HANDLE = frozenset(
+    """
+    contact add message msg ping dm text follow find reach friend call search write whatsapp
+    """.split()  # noqa: SIM905  # a word list reads better as text
+)
 OPENS = frozenset({"and", "or", "also", "plus"})
 CLAUSE_END = re.compile(r"\s*(?:$|[.,;:!?)\]]|(?:and|or|too|but|so|if)\b)", re.IGNORECASE)
 PIECE = re.compile(r"[^\W\d_]+")
@@ -91,7 +99,8 @@ def handle_before(
     opens = (
         before == "" or before[-1] in ".,;:!?(\u2013\u2014-#/*" or previous_word in OPENS
     )  # or a comment's start
-    if opens or previous_word in INTRODUCES or (shaped and previous_word in INTRODUCES_HANDLE):
+    gives = previous_word in INTRODUCES_HANDLE or previous_word in GIVES_HANDLE
+    if opens or previous_word in INTRODUCES or (shaped and gives):
         return [(m.start(), start)]
     return []
 

@@ -43,7 +43,11 @@ What is replaced (never sent to the model):
 - phone numbers (`[phone]`): in speech a run of nine or more digits, or seven said digit by digit or after a
   contact cue, unless a count, bits or a list (grader/spoken.py); in code only one written as a phone number, or
   after a contact cue in a comment, or grouped or read out in words there, or given to a name that says phone
-  (`phone = "4155550100"`); with letters for digits ("4l5 555 Ol00", grader/phone_forms.py);
+  (`phone = "4155550100"`, `mi_telefono`), or that its line's comment calls one (`n = 4155550100  # my cell`);
+  with letters for digits ("4l5 555 Ol00", grader/phone_forms.py);
+- contact details an identifier's words say (`zq_dev_at_proton_dot_me`, `my_phone_is_4155550100`,
+  grader/identifier_words.py), and who a signature names (`@author zqdev`, `# written by Priya Raman`,
+  grader/signatures.py);
 - the name reversed, in ROT13, or in a token of base64 or hex, a short one as its exact token (grader/encoded.py);
 - the name in pieces ("Lo ve lace", a comment's two lines), glued from literals by code (`sb.append("Lo")...`)
   (grader/split_names.py) or kept in variables and joined (grader/name_flow.py), and spelled by letter names
@@ -100,6 +104,7 @@ from grader.gendered import (
 )
 from grader.han_names import han_forms
 from grader.handles import TAG, handle_before, local_core, local_forms, tag_spans, words_of
+from grader.identifier_words import TRIGGER_NEEDLES, TRIGGER_SEGMENT, IdentifierWords
 from grader.invisible import HIDDEN, TAG_RUN, hidden_runs
 from grader.leet import LeetNames
 from grader.links import HOME_PATH, PROFILE_LINK, USER_LINK, home_user
@@ -113,11 +118,16 @@ from grader.name_forms import segment as _segment
 from grader.name_forms import username as _username
 from grader.name_forms import words as _words
 from grader.phone_forms import (
+    CODE_NUMBER,
+    CUED_NUMBER_NEEDLES,
     LETTERED_RUN,
     NAMED_NUMBER,
     PHONE_NAME_NEEDLES,
     QUOTED_PHONE,
     SPACED_PHONE,
+    STRING_LITERAL,
+    cued_in_literal,
+    cued_number,
     named_phone,
     said_lettered,
     worded_phones,
@@ -128,6 +138,7 @@ from grader.redact_apply import Rule, apply_rules
 from grader.redacted import Redacted as Redacted  # also where grader/bundle.py and evidence.py read it
 from grader.row_marks import ROW_MARK, unmarked
 from grader.said_letters import SAID_RUN, said_spans
+from grader.signatures import AUTHOR_CUE, AUTHOR_LABEL, author_spans
 from grader.spelling import PHONETIC_RUN, letter_spans, phonetic_spans
 from grader.split_names import GLUED_NEEDLES, GLUED_RUN, SplitNames, glued_replacement, glued_spans
 from grader.spoken import (
@@ -285,6 +296,10 @@ class Redactor:
         segments = [*han.wholes, *(_flexible(w) for w in sorted(whole, key=len, reverse=True))]
         usernames = {w: u for w in whole if (u := _username(w, distinctive))}
         segments += sorted(set(usernames.values()), key=len, reverse=True)
+        # The local part on file, or a handle among the names, with its pieces joined another way, as a segment too
+        # (`test_adal_1815_solution`, `contact_Adal_1815`).
+        handle_forms = sorted(filter(None, map(local_forms, handles)), key=len, reverse=True)
+        segments += handle_forms
         # A distinctive part of five letters or more, also as a lowercase segment in code (`solve_lovelace`,
         # `/tmp/lovelace/`): shorter, too often the code's own word, as is an algorithm's eponym (`dijkstra()`).
         long = [p for p in distinctive if len(p) >= 5 and p.lower() not in CODE_EPONYMS]
@@ -296,6 +311,7 @@ class Redactor:
                 | han.needles
                 | {_words(w)[-1].lower() for w in usernames}
                 | {p.lower() for p in long}
+                | {max(re.findall(r"[^\W\d_]+|\d+", h), key=len).lower() for h in handles if local_forms(h)}
             )
             always.append(Rule(_segment(segments, re.I), NAME, needles=frozenset(needles)))
         distinctive_needles = frozenset(p.lower() for p in distinctive)
@@ -343,6 +359,31 @@ class Redactor:
             Rule(ON_PLATFORM_AFTER, "[handle]", in_comments=True, refine=handle_before_platform),
             Rule(TAG, "[handle]", in_comments=True, refine=tag_spans),
         ]
+        # Contact details as an identifier's words (`zq_dev_at_proton_dot_me`, `my_phone_is_4155550134`), read by
+        # the rules for speech (grader/identifier_words.py): in code, in output and in code typed into the chat.
+        as_words = [
+            spoken_address,
+            Rule(PROFILE_PATH, "[link]", refine=spoken_path),
+            Rule(HANDLE_CUE, "[handle]", refine=spoken_handles),
+            Rule(ID_CUE, "[id]", refine=spoken_ids),
+            Rule(NAME_CUE, NAME, refine=spoken_name),
+            Rule(ON_PLATFORM_AFTER, "[handle]", refine=handle_before_platform),
+            Rule(NUMBER_RUN, "[phone]", refine=worded_phones),
+        ]
+        identifiers = IdentifierWords(lambda words: apply_rules(words, as_words).text)
+        identifier_rule = Rule(
+            TRIGGER_SEGMENT,
+            NAME,
+            refine=identifiers.spans,
+            replace=identifiers.replace,
+            needles=TRIGGER_NEEDLES,
+        )
+        self._speech.append(identifier_rule)
+        self._code.append(identifier_rule)
+        # `@author zqdev`, `__author__ = "Priya Raman"`, `# written by zq_dev` (grader/signatures.py).
+        signature = Rule(AUTHOR_CUE, NAME, refine=author_spans)
+        signed = Rule(AUTHOR_LABEL, NAME, refine=author_spans)
+        self._code += [signature, dataclasses.replace(signed, in_comments=True)]
         # What a program printed, raised or returned as text, and a run's own inputs: free text the candidate
         # controls, so every contact rule applies everywhere in it (not only in comments); phone numbers only as
         # written or after a contact cue, since a run of digits there is a value (`1000000007`).
@@ -360,6 +401,9 @@ class Redactor:
             Rule(NAME_CUE, NAME, refine=spoken_name),
             Rule(ON_PLATFORM_AFTER, "[handle]", refine=handle_before_platform),
             Rule(TAG, "[handle]", refine=tag_spans),
+            identifier_rule,
+            signature,
+            signed,
         ]
         if distinctive:
             # With the plural of a family name ("the Lovelaces", "the Nguyens").
@@ -406,6 +450,9 @@ class Redactor:
             Rule(
                 NAMED_NUMBER, "[phone]", refine=named_phone, needles=PHONE_NAME_NEEDLES
             ),  # `phone = "4155550100"`
+            # `mi_telefono = "612 345 678"`, `x = "415 555 0134"  # call me`, `n = 4155550134  // my cell`
+            Rule(CODE_NUMBER, "[phone]", refine=cued_number, needles=CUED_NUMBER_NEEDLES),
+            Rule(STRING_LITERAL, "[phone]", refine=cued_in_literal, needles=CUED_NUMBER_NEEDLES),
             Rule(NUMBER_RUN, "[phone]", in_comments=True, refine=worded_phones),
             Rule(LETTERED_RUN, "[phone]", in_comments=True, refine=written_lettered),
             Rule(SPACED_PHONE, "[phone]", in_comments=True),

@@ -47,6 +47,9 @@ class Rule:
 
 
 NOT_DIGIT = re.compile(r"\D+")
+# How far before and after a match a refinement reads (a cue, a local part, a handle's words: 200 characters at
+# most), when it is given a window of the text rather than all of it.
+REFINE_REACH = 2000
 
 
 def _starts_sentence(text: str, start: int, end: int) -> bool:
@@ -122,9 +125,15 @@ def apply_rules(text: str, rules: Sequence[Rule], language: str | None = None) -
                     continue
                 if rule.refine is None:
                     yield m.span()
+                elif hi == len(norm):
+                    yield from (span for span in rule.refine(norm, m.start(), m.end()) if span[0] >= lo)
                 else:  # in a comment, what a rule reads on from a match and replaces ends with the comment
-                    view = norm if hi == len(norm) else norm[:hi]
-                    yield from (span for span in rule.refine(view, m.start(), m.end()) if span[0] >= lo)
+                    # A window that ends there, from `REFINE_REACH` before the match: a copy of all the text before
+                    # the comment's end for each match made a long comment of many matches quadratic.
+                    base = max(0, m.start() - REFINE_REACH)
+                    view = norm[base : min(hi, m.end() + REFINE_REACH)]
+                    found = rule.refine(view, m.start() - base, m.end() - base)
+                    yield from ((a + base, b + base) for a, b in found if a + base >= lo)
 
     lower: str | None = None
     gated = sound_for(norm)  # needles are looked for in lower case, unless a letter there folds otherwise

@@ -38,8 +38,12 @@ from __future__ import annotations
 import itertools
 import re
 
-SPOKEN_AT = r"(?:\s+(?:at(?:\s+(?:sign|symbol))?|arroba)\s+|\s*[\[({<]\s*(?:at|arroba)\s*[\])}>]\s*|\s*@\s*)"
-SPOKEN_DOT = r"(?:\.|\s+(?:dot|punto)\s+|\s*[\[({<]\s*(?:dot|punto)\s*[\])}>]\s*)"
+# "at" and "dot" in English and Spanish, and as a candidate may say or type them in French, Portuguese or German
+# ("arobase", "arroba", "at-Zeichen", "Klammeraffe"; "point", "ponto", "Punkt"; matched with accents folded).
+_AT = r"at(?:\s+(?:sign|symbol)|[\s-]*zeichen)?|arroba|arobase|klammeraffe"
+_DOT = r"dot|punto|point|ponto|punkt"
+SPOKEN_AT = rf"(?:\s+(?:{_AT})\s+|\s*[\[({{<]\s*(?:{_AT})\s*[\])}}>]\s*|\s*@\s*)"
+SPOKEN_DOT = rf"(?:\.|\s+(?:{_DOT})\s+|\s*[\[({{<]\s*(?:{_DOT})\s*[\])}}>]\s*)"
 # Top-level domains that end a spoken address ("at outlook dot co dot uk"); not the ones that are everyday words
 # after "dot" in code talk ("it", "is", "in", "to", "name", "email", "info", "app", "site", "page", "int").
 TLDS = frozenset(
@@ -58,12 +62,12 @@ _TLD = "|".join(sorted(TLDS, key=len, reverse=True))
 _PROVIDER = "|".join(sorted(PROVIDERS, key=len, reverse=True))
 LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
 # Speech-to-text may split a label ("g mail dot com").
-DOMAIN_LABEL = (
-    rf"{LABEL}(?:\s+(?:dash|hyphen|guion)\s+{LABEL}|\s+(?!(?:at|dot|arroba|punto)(?!\w)){LABEL}){{0,2}}"
-)
+_LABEL_DASH = r"dash|hyphen|guion|tiret|hifen|bindestrich"
+DOMAIN_LABEL = rf"{LABEL}(?:\s+(?:{_LABEL_DASH})\s+{LABEL}|\s+(?!(?:{_AT}|{_DOT})(?!\w)){LABEL}){{0,2}}"
 ADDRESS_DOMAIN = re.compile(
     rf"{SPOKEN_AT}(?P<domain>(?:{DOMAIN_LABEL}{SPOKEN_DOT})+(?:{_TLD})(?:{SPOKEN_DOT}(?:{_TLD}))*"
-    rf"|(?:{_PROVIDER})(?:{SPOKEN_DOT}(?:{_TLD}))*)(?![\w/-])",  # a domain with a path is a link's
+    rf"|(?:{_PROVIDER})(?:{SPOKEN_DOT}(?:{_TLD}))*)(?![\w/-])"
+    r"(?!\s+(?:forward\s+)?slash\s|\s+barra\s)",  # a domain with a path, written or said, is a link's
     re.IGNORECASE,
 )
 # Words that join the parts of an address or a handle ("jane underscore doe", "zq dash dev").
@@ -85,10 +89,14 @@ JOINERS = frozenset(
         "baja",
     }
     | {"menos", "mas"}
+    # French, Portuguese, German: "point", "tiret (bas)", "ponto", "traço", "hífen", "underline", "Punkt",
+    # "Unterstrich", "Bindestrich".
+    | {"point", "tiret", "bas", "ponto", "traco", "hifen", "underline", "punkt", "unterstrich", "bindestrich"}
 )
 JOIN = (
     r"(?:[._+\-]|\s+(?:dot|period|underscore|under\s+score|dash|hyphen|minus|plus"
-    r"|punto|guion(?:\s+(?:bajo|medio))?|barra\s+baja|menos)\s+)"
+    r"|punto|guion(?:\s+(?:bajo|medio))?|barra\s+baja|menos"
+    r"|point|tiret(?:\s+bas)?|ponto|traco|hifen|underline|punkt|unterstrich|bindestrich)\s+)"
 )
 # Words of two letters or more in a spoken local part; spelled letters and joined parts are free.
 MAX_LOCAL_WORDS = 3
@@ -102,6 +110,7 @@ BOUNDARY = frozenset(
     went been point pointing start starting stop end ending index not
     mi mis es son era al de del en el la los las lo un una por para que con me te se su sus tu tus este esta
     correo electronico direccion escribeme mandame escribirme contactarme puedes puede usuario cuenta pero como
+    mon ma mes est c'est courriel adresse moi meu minha ist lautet meine mein die der unter
     """.split()  # noqa: SIM905  # a word list reads better as text
 )
 WORD = re.compile(r"[\w'%+]+(?:[._-][\w'%+]+)*")
@@ -127,8 +136,13 @@ _SP_ACCOUNT = r"(?:usuario|nombre\s+de\s+usuario|nick|alias|id|cuenta|perfil|han
 _LABELLED = (
     r"telegram|discord|skype|we\s*chat|whats\s*app|viber|kik|snap\s*chat|threema|icq|i\s*message|face\s*time"
     r"|keybase"
+    # Profile sites whose label is followed by a username ("# GitHub: zqdev", "linkedin: zq-dev"), not a practice
+    # site's, whose label names a problem.
+    r"|git\s*hub|gh|git\s*lab|bitbucket|linked\s*in|twitter|instagram|blue\s*sky|mastodon|tik\s*tok|twitch"
 )
-SLASH = r"(?:\s*/\s*|\s+(?:forward\s+)?slash\s+)"
+# Where a handle is theirs, between it and "is" ("my username everywhere is zqdev").
+_WHERE = r"(?:everywhere|online|usually|always|too|also|there|elsewhere)"
+SLASH = r"(?:\s*/\s*|\s+(?:forward\s+)?slash\s+|\s+barra\s+|\s+schragstrich\s+)"  # "barra": Spanish
 HANDLE_WORD = r"[^\W_]+"  # letters and digits: the joining characters are `JOIN`'s, so a match is unambiguous
 HANDLE_BODY = rf"@?\s*{HANDLE_WORD}(?:{JOIN}{HANDLE_WORD})*"
 # "linkedin slash in slash jdoe", "github dot com slash zq dash dev".
@@ -142,8 +156,8 @@ PROFILE_PATH = re.compile(
 HANDLE_CUE = re.compile(
     rf"(?<![\w-])(?:(?:my|our)\s+(?:(?:{PLATFORMS})\s+)?(?:handle|user\s*name|user\s*id|screen\s*name"
     rf"|gamer\s*tag|tag|nick\s*name|nick|alias|profile|account|id|website|web\s*site|site|portfolio|blog"
-    rf"|home\s*page)(?:\s+on\s+(?:{PLATFORMS}))?(?:\s+is|'s|\s*[:=])"
-    rf"|(?:my|our)\s+(?:{PLATFORMS})(?:\s+is|'s|\s*[:=])"
+    rf"|home\s*page)(?:\s+on\s+(?:{PLATFORMS})|\s+{_WHERE})?(?:\s+is|'s|\s*[:=])"
+    rf"|(?:my|our)\s+(?:{PLATFORMS})(?:\s+{_WHERE})?(?:\s+is|'s|\s*[:=])"
     # An address whose domain may come in the next turn ("my email is zqdev" ... "at gmail dot com").
     r"|(?:my|our)\s+(?:(?:personal|work|private|school)\s+)?(?:e-?\s*mail|mail|inbox)(?:\s+address)?"
     r"(?:\s+is|'s|\s*[:=])|(?:e-?\s*mail|mail|write\s+to)\s+me\s+(?:at|on|:)"
@@ -289,9 +303,20 @@ def spoken_handles(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(at, with_server(text, handle_end))] if handle_end > at else []
 
 
+# "My name is" in English and Spanish, and as a candidate may say it in French, German or Portuguese ("mi nombre
+# es", "mon nom est", "mein Name ist", "meu nome é"; accents folded); "me llamo", "je m'appelle", "ich heiße", "me
+# chamo" below, before a capitalised name only.
+_STRONG_NAME_CUE = (
+    r"my\s+(?:first\s+|full\s+|last\s+|family\s+|given\s+|middle\s+|sur)?name\s+is|my\s+(?:sur)?name's"
+    r"|mi\s+(?:nombre|apellido|primer\s+apellido)(?:\s+completo)?\s+es"
+    r"|mon\s+(?:nom|prenom)(?:\s+de\s+famille)?\s+(?:est|c'est)"
+    r"|mein\s+(?:vor|nach|familien)?name\s+ist|meu\s+(?:nome|sobrenome)(?:\s+completo)?\s+e"
+)
 NAME_CUE = re.compile(
-    r"(?<![\w-])(?i:(?P<strong>my\s+(?:first\s+|full\s+|last\s+)?name\s+is|my\s+name's)"
-    r"|(?:you\s+can\s+|people\s+|everyone\s+|just\s+)?call\s+me|i\s+go\s+by)\s+"
+    rf"(?<![\w-])(?i:(?P<strong>{_STRONG_NAME_CUE})"
+    r"|(?:you\s+can\s+|people\s+|everyone\s+|just\s+)?call\s+me|i\s+go\s+by|llamame|puedes\s+llamarme"
+    # As a name is written (a capital) only: "me llamó la atención" folds to "me llamo la atencion".
+    r"|me\s+llamo|me\s+chamo|je\s+m'appelle|ich\s+heisse|appelle[sz]?[\s-]moi|nenn\s+mich)\s+"
 )
 CAPITALISED = re.compile(r"[^\W\d_a-z][\w'-]*(?:\s+[^\W\d_a-z][\w'-]*){0,2}")
 NAME_WORD = re.compile(r"\s*([^\W\d_][\w'-]*)")
@@ -313,7 +338,7 @@ def spoken_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(end, stop)] if stop > end else []
 
 
-CUE_STRONG = re.compile(r"(?i:my\s+(?:first\s+|full\s+|last\s+)?name\s+is|my\s+name's)")
+CUE_STRONG = re.compile(rf"(?i:{_STRONG_NAME_CUE})")
 
 
 # Digits said as words, in English and Spanish (as matched: accents folded, "seis", "dieciseis").
@@ -336,22 +361,46 @@ TENS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
     "treinta": 30, "cuarenta": 40, "cincuenta": 50, "sesenta": 60, "setenta": 70, "ochenta": 80, "noventa": 90,
 }  # fmt: skip
-NUMBER_WORDS = {**DIGIT_WORDS, **TEENS, **TENS}
+# Digits said in French, Portuguese and German, as a candidate may say or type a number in their own language
+# ("zéro six un deux ...", "null eins sieben ..."): a digit only in a run said wholly in words, with one of them
+# that is no word of English, Spanish or code (`OTHER_ONLY`), since "un", "um" and "null" are ("um, one, two", "1 2 3
+# null null 4 5" is a tree's level order).
+OTHER_DIGIT_WORDS = {
+    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8, "neuf": 9,
+    "um": 1, "uma": 1, "dois": 2, "duas": 2, "quatro": 4, "sete": 7, "oito": 8, "nove": 9,
+    "null": 0, "eins": 1, "zwei": 2, "zwo": 2, "drei": 3, "vier": 4, "funf": 5, "fuenf": 5, "sechs": 6,
+    "sieben": 7, "acht": 8, "neun": 9,
+}  # fmt: skip
+# Those that are no word of English, Spanish or code: a run said in another language holds one of them.
+OTHER_ONLY = frozenset(OTHER_DIGIT_WORDS) - {"un", "une", "um", "uma", "null"}
+NUMBER_WORDS = {**DIGIT_WORDS, **OTHER_DIGIT_WORDS, **TEENS, **TENS}
 _UNITS = "one|two|three|four|five|six|seven|eight|nine|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve"
 _TWO_DIGITS = rf"(?:{'|'.join(TENS)})(?:(?:-|\s+(?:y\s+)?)(?:{_UNITS})(?!\w))?|{'|'.join(TEENS)}"
-DIGIT = rf"(?:{_TWO_DIGITS}|{'|'.join(DIGIT_WORDS)}|\d+)"
-NUMBER_TOKEN = rf"(?:(?:double|triple|doble|triple)\s+)?{DIGIT}(?!\w)"
-NUMBER_GAP = r"(?:\s*[,.\-\u2010-\u2015/]\s*|\s*[()]\s*|\s+(?:dash|hyphen|guion)\s+|\s+)"
-NUMBER_RUN = re.compile(
-    rf"(?<![\w+.,])(?:(?:\+|(?:plus|mas)\s+)\s*)?\(?\s*{NUMBER_TOKEN}(?:{NUMBER_GAP}\(?{NUMBER_TOKEN})*",
-    re.IGNORECASE,
+NATIVE_DIGIT = rf"(?:{_TWO_DIGITS}|{'|'.join(DIGIT_WORDS)}|\d+)"
+DIGIT = (
+    rf"(?:{_TWO_DIGITS}|{'|'.join(sorted({*DIGIT_WORDS, *OTHER_DIGIT_WORDS}, key=len, reverse=True))}|\d+)"
 )
+NUMBER_GAP = r"(?:\s*[,.\-\u2010-\u2015/]\s*|\s*[()]\s*|\s+(?:dash|hyphen|guion)\s+|\s+)"
+
+
+def _number_run(digit: str) -> re.Pattern[str]:
+    token = rf"(?:(?:double|triple|doble|triple)\s+)?{digit}(?!\w)"
+    return re.compile(
+        rf"(?<![\w+.,])(?:(?:\+|(?:plus|mas)\s+)\s*)?\(?\s*{token}(?:{NUMBER_GAP}\(?{token})*", re.IGNORECASE
+    )
+
+
+NUMBER_RUN = _number_run(DIGIT)
+NATIVE_RUN = _number_run(NATIVE_DIGIT)  # without the digits of `OTHER_DIGIT_WORDS`
 TOKEN_IN_RUN = re.compile(rf"(?:(double|triple|doble)\s+)?({DIGIT})(?!\w)", re.IGNORECASE)
 PHONE_CUE = re.compile(
     r"(?<!\w)(?:phone|mobile|cell|cellphone|telephone|tel|landline|whatsapp|sms|dial|extension|ext"
     r"|(?:call|text|ring|reach|contact)\s+(?:me|us)|(?:my|a|the)\s+number|number\s+is|number's"
     # In Spanish (accents folded): "mi teléfono", "mi número es", "llámame al", "mi móvil", "celular".
-    r"|telefono|movil|celular|(?:mi|su|tu)\s+numero|llamame|marcame|escribeme\s+al)(?!\w)",
+    r"|telefono|movil|celular|(?:mi|su|tu)\s+numero|llamame|marcame|escribeme\s+al"
+    # French, Portuguese, German: "mon numéro", "meu telefone", "meine Nummer", "appelle-moi", "ruf mich an".
+    r"|(?:mon|ma|meu|minha|mein|meine)\s+(?:numero|nummer|portable|telefone|telefon|handy|celular|tel)"
+    r"|telefone|telefon|telefonnummer|handynummer|appelle[sz]?[\s-]moi|appelez[\s-]moi|ligue[\s-]me|ruf\s+mich)(?!\w)",
     re.IGNORECASE,
 )
 
@@ -392,6 +441,14 @@ def spoken_phones(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The run `text[start:end]` if it is a phone number (see the module's rules)."""
     run = text[start:end]
     tokens = list(TOKEN_IN_RUN.finditer(run))
+    numerals = [t.group(2).isdigit() for t in tokens]
+    words = {t.group(2).lower() for t in tokens}
+    if words & OTHER_DIGIT_WORDS.keys() and (any(numerals) or not words & OTHER_ONLY):
+        # Not a number said in another language (numerals in it, or only "un", "um", "null" of its words): those
+        # words are not digits, and the runs between them are judged alone ("um, one, two, um, three").
+        return [
+            span for m in NATIVE_RUN.finditer(text, start, end) for span in spoken_phones(text, *m.span())
+        ]
     values: list[int] = []
     digits = 0
     for t in tokens:
@@ -400,7 +457,6 @@ def spoken_phones(text: str, start: int, end: int) -> list[tuple[int, int]]:
         digits += n * times
         values.append(value)
     gaps = [run[a.end() : b.start()] for a, b in itertools.pairwise(tokens)]
-    numerals = [t.group(2).isdigit() for t in tokens]
     tight = [g in (",", ".") and numerals[i] and numerals[i + 1] for i, g in enumerate(gaps)]
     if any(g == "," for g, t in zip(gaps, tight, strict=True) if t):
         return []  # a quantity: "1,000,000"
