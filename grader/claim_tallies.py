@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from grader.evidence import RUN_TYPES, CitationIndex
-from grader.schemas import Facts
+from grader.schemas import Facts, PassRecord
 
 # Counts in words as well as in digits ("eleven of twelve tests"): the candidate's words, repeated, take either form.
 _ONES = (
@@ -66,3 +66,18 @@ def final_counts(facts: Facts) -> Tallies:
         if record.final is not None:
             found[kind].add((record.final.passed, record.final.total))
     return found
+
+
+def a_run_passed_all(index: CitationIndex) -> bool:
+    """A run shown passed every test it ran (each of its counts full)."""
+    for event in index.citable.values():
+        if event.type in RUN_TYPES:
+            counts = [(int(m.group(2)), int(m.group(3))) for m in SHOWN_COUNT.finditer(event.shown)]
+            if counts and all(a == b > 0 for a, b in counts):
+                return True
+    return False
+
+
+def all_passed(record: PassRecord) -> bool:
+    """The best run of a kind passed every test of it."""
+    return record.best is not None and record.best.total > 0 and record.best.passed == record.best.total

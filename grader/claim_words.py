@@ -394,7 +394,7 @@ def _runs_whole(index: CitationIndex) -> set[tuple[int, int]]:
     return found
 
 
-def _summary(facts: Facts) -> str:
+def summary(facts: Facts) -> str:
     said = []
     for kind, record in (("visible", facts.visible_tests), ("hidden", facts.hidden_tests)):
         if record.best is None or record.final is None:
@@ -476,7 +476,7 @@ def _ran_problem(where: str, segment: _Segment, facts: Facts, tallies: Tallies) 
         if not holds:
             return (
                 f"- {where}: {text.strip()!r}: says {claim} of the {tests_named(kind)}, which no run shown and no fact "
-                f"holds ({_summary(facts)}); state test results only as the facts and the runs' result lines give "
+                f"holds ({summary(facts)}); state test results only as the facts and the runs' result lines give "
                 "them"
             )
     return None
@@ -522,7 +522,7 @@ def result_problems(
                     problems.append(
                         f"- {where}: {segment.text.strip()!r}: a test result that cannot be checked as written; "
                         'state it as the facts give it ("passed N of M hidden tests"; here: '
-                        f"{_summary(facts)})"
+                        f"{summary(facts)})"
                     )
                 continue
             else:
@@ -541,7 +541,7 @@ def result_problems(
             if reading is None:
                 problems.append(
                     f"- {where}: {segment.text.strip()!r}: a test result that cannot be checked as written; state "
-                    f"it as the facts give it ({_summary(facts)})"
+                    f"it as the facts give it ({summary(facts)})"
                 )
                 break
             claim, holds = reading
@@ -556,7 +556,7 @@ def result_problems(
                     at_end = " at the end" if end else ""
                     problems.append(
                         f"- {where}: {segment.text.strip()!r}: says {claim} of the {tests_named(kind)}{at_end}, which "
-                        f"no run shown and no fact holds ({_summary(facts)}); state test results only as the facts "
+                        f"no run shown and no fact holds ({summary(facts)}); state test results only as the facts "
                         "and the runs' result lines give them"
                     )
                     break

@@ -11,7 +11,9 @@ not), and a custom run's calls (the candidate's own inputs, as many as they like
 end ("the final submission passed 12/12 hidden tests", "in the end every hidden test passed") must be what the
 last run of that kind held (the facts' `final`), not the best run before the candidate broke their code. Any other
 wording of a result is read for what it claims and checked the same way (`result_problems`, grader/claim_words.py):
-the check does not depend on a list of phrasings.
+the check does not depend on a list of phrasings. The solution's success said with no tests at all ("The submission
+passed.", "The solution is fully correct.", "no bugs remained") must be what the last submission and the facts' final
+counts hold (`success_problems`).
 """
 
 from __future__ import annotations
@@ -19,19 +21,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from grader.claim_success import success_problems
 from grader.claim_tallies import (
     CONTRAST,
     FINAL,
     NUMBER,
     NUMBER_WORDS,
-    SHOWN_COUNT,
     Tallies,
+    a_run_passed_all,
+    all_passed,
     final_counts,
     held_counts,
     tests_named,
 )
 from grader.claim_words import goes_on, named_kinds, prepared_sentence, result_problems
-from grader.evidence import RUN_TYPES, CitationIndex
+from grader.evidence import CitationIndex
 from grader.matching_form import normalise
 from grader.schemas import Facts, PassRecord
 
@@ -113,6 +117,15 @@ SYNONYMS = (
     ),
     (re.compile(r"\btest\s+suite\b", re.I), "tests"),
 )
+# Markdown a report can render, read as the words it shows: emphasis and code marks inside a word ("pa**ss**ed",
+# "cor*rect*", "`hidden` tests") are no part of it, and struck-out text ("did ~~not~~ pass") is read past, as a reader
+# of the rendered text does; a check mark says passed, a cross failed.
+STRUCK = re.compile(r"~~[^~]*~~|<(s|del|strike)>[^<]*</\1>", re.IGNORECASE)
+MARKS = re.compile(r"[*`~]+")
+SYMBOLS = str.maketrans(
+    dict.fromkeys("\u2713\u2714\u2705\u2611\U0001f197", " passed ")
+    | dict.fromkeys("\u2717\u2718\u274c\u274e\u2612", " failed ")
+)
 # Slashes that read as "/" in a count: the fraction slash U+2044, the division slash U+2215, the full-width U+FF0F.
 SLASHES = str.maketrans("\u2044\u2215\uff0f", "///")
 # The kind of tests a count is stated for: "3/5 hidden tests", "3 of the 5 visible test cases" (a word after the
@@ -131,16 +144,6 @@ def _held(tallies: Tallies, kind: str | None, count: tuple[int, int]) -> bool:
     return any(count in held for held in tallies.values())
 
 
-def _a_run_passed_all(index: CitationIndex) -> bool:
-    """A run shown passed every test it ran (each of its counts full)."""
-    for event in index.citable.values():
-        if event.type in RUN_TYPES:
-            counts = [(int(m.group(2)), int(m.group(3))) for m in SHOWN_COUNT.finditer(event.shown)]
-            if counts and all(a == b > 0 for a, b in counts):
-                return True
-    return False
-
-
 def _kind_of(text: str, m: re.Match[str]) -> str | None:
     if m.group(1):  # the count first: "3/5 hidden tests"
         after = KIND_AFTER.match(text, m.end())
@@ -151,10 +154,6 @@ def _kind_of(text: str, m: re.Match[str]) -> str | None:
 
 def _number(text: str) -> int:
     return int(text) if text.isdigit() else NUMBER_WORDS[text.lower()]
-
-
-def _all_passed(record: PassRecord) -> bool:
-    return record.best is not None and record.best.total > 0 and record.best.passed == record.best.total
 
 
 def _of_the_end(text: str, m: re.Match[str]) -> bool:
@@ -174,16 +173,18 @@ def _final_passed(record: PassRecord) -> bool:
 def readable(text: str) -> str:
     """The scorecard's words as a person reads them, for the checks: invisible format characters (a zero-width space,
     a word joiner, a soft hyphen) gone, full-width and other compatibility letters and digits as ASCII, Cyrillic or
-    Greek look-alikes inside a Latin word as the Latin letters, a fraction's slash as `/` (grader/matching_form.py).
+    Greek look-alikes inside a Latin word as the Latin letters, a fraction's slash as `/` (grader/matching_form.py),
+    markdown as it renders (`MARKS`, `STRUCK`), a check mark as "passed", every run of spaces as one.
     A candidate can type "all my hid\u200bden tests passed" or "hidden t\u0435sts"; a model that repeats it wrote a
     claim the patterns did not read, which a report shows as the plain words."""
-    return normalise(text).text.translate(SLASHES)
+    text = MARKS.sub("", STRUCK.sub(" ", normalise(text).text.translate(SLASHES).translate(SYMBOLS)))
+    return " ".join(text.split())  # a run of spaces is one: the clauses' patterns read it in linear time
 
 
 def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: CitationIndex) -> list[str]:
     """Problems with the test results stated in `texts` (`(where, text)`), one line each for the repair round."""
     tallies, finals = held_counts(facts, index), final_counts(facts)
-    full = {"visible": _all_passed(facts.visible_tests), "hidden": _all_passed(facts.hidden_tests)}
+    full = {"visible": all_passed(facts.visible_tests), "hidden": all_passed(facts.hidden_tests)}
     full_at_end = {"visible": _final_passed(facts.visible_tests), "hidden": _final_passed(facts.hidden_tests)}
     ran = [r for r in (facts.visible_tests, facts.hidden_tests) if r.final is not None]
     problems: list[str] = []
@@ -257,7 +258,7 @@ def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: Citati
                         f"- {where}: {m.group(0)!r}: the last run did not pass every {kind} test{end}",
                     )
                 )
-        if (claim := ALL_ANY.search(text)) and not _a_run_passed_all(index):
+        if (claim := ALL_ANY.search(text)) and not a_run_passed_all(index):
             found.append(
                 (
                     claim.start(),
@@ -284,6 +285,8 @@ def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: Citati
             elif sentence.strip():
                 carried, left = None, 0
             if stop > start and not any(start <= at < stop for at, _ in found):
-                problems += result_problems(where, sentence, facts, index, carry)
+                problems += result_problems(where, sentence, facts, index, carry) or success_problems(
+                    where, sentence, facts, index
+                )
             start = stop
     return problems

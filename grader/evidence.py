@@ -145,7 +145,14 @@ class Match(NamedTuple):
     too_common: bool = False  # `MAX_MATCHES` places looked at, none held
 
 
-def _find(view: Redacted, quote_norm: str, *, speech: bool = False, cut_before: bool = False) -> Match:
+def _find(
+    view: Redacted,
+    quote_norm: str,
+    *,
+    speech: bool = False,
+    cut_before: bool = False,
+    cut_after: bool = False,
+) -> Match:
     """Where `quote_norm` matches in `view`, as the original text it stands for. The match must not
     start or end inside a word or a number ("correct" is not a quote of "incorrect", nor "efficient" of
     "inefficient", nor "5 passed" of "0/5 passed"), nor inside a replacement (`candidate], reach`); and it must hold
@@ -155,7 +162,8 @@ def _find(view: Redacted, quote_norm: str, *, speech: bool = False, cut_before: 
     the candidate put runs of spaces or invisible characters, or text shown as one placeholder (`[hidden text]` for
     a run of tag characters, `[link]` for a long URL). Of `speech` (a transcript line's), the match must not leave
     out what may change it: words before it in its sentence but neutral ones, or a denial after it
-    (grader/quote_scope.py); `cut_before`: the line goes on before `view` (a long line's tail, as shown).
+    (grader/quote_scope.py); `cut_before`: the line goes on before `view` (a long line's tail, as shown), `cut_after`:
+    after it (its head).
 
     The work is bounded whatever the text: at most `MAX_MATCHES` places are looked at, each in time logarithmic in
     the replacements (a snapshot can hold tens of thousands, and the model cites it hundreds of times)."""
@@ -172,7 +180,9 @@ def _find(view: Redacted, quote_norm: str, *, speech: bool = False, cut_before: 
         stop = at + len(quote_norm)
         start, end = index[at], index[stop - 1] + 1
         if not (_cuts(norm, at) or _cuts(norm, stop) or view.inside(start) or view.inside(end)):
-            governing = cut_in(view.text, start, end, cut_before=cut_before) if speech else ""
+            governing = (
+                cut_in(view.text, start, end, cut_before=cut_before, cut_after=cut_after) if speech else ""
+            )
             if view.segments and _read(view, start, end) < MIN_QUOTE_CHARS:
                 placeholders_only = True
             elif governing:
@@ -241,7 +251,13 @@ def check(evidence: Evidence, index: CitationIndex) -> Evidence | str:
     else:
         # A long line's head and tail: the first that holds it, else the first reason.
         for i, view in enumerate(event.views):
-            match = _find(view, quote_norm, speech=kind == "transcript", cut_before=i > 0)
+            match = _find(
+                view,
+                quote_norm,
+                speech=kind == "transcript",
+                cut_before=i > 0,
+                cut_after=i < len(event.views) - 1,
+            )
             if match.placeholders_only:
                 return (
                     f"seq {seq}: the quote {quote!r} is only what was redacted ([candidate], [email], ...), not "

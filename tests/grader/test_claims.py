@@ -163,8 +163,8 @@ async def test_credit_that_rests_only_on_the_interviewers_words_is_sent_back(
 
     def credits_the_candidate(body: dict[str, Any]) -> FakeReply:
         card = on_the_interviewers_words(body)
-        # (from the start of the sentence: a quote from inside the question would be refused)
-        card["rubric"][1]["evidence"].append({"seq": 15, "quote": "So a hash map from value to index"})
+        # (the whole question: one from inside it, or without its "?", would be refused as a statement)
+        card["rubric"][1]["evidence"].append({"seq": 15, "quote": LED})
         card["dimensions"]["problem_solving"] = {**card["dimensions"]["problem_solving"], "score": 2}
         return FakeReply(body=card)
 

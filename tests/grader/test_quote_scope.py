@@ -116,8 +116,9 @@ def test_a_quote_that_cuts_away_what_governs_it_is_refused_and_the_whole_clause_
     problem = check(Evidence(seq=21, quote=claim), index)
     assert isinstance(problem, str) and "change what was said" in problem
     assert "from the start of the sentence" in problem
-    # Quoted from the start of its sentence, it holds, and says what was said.
+    # Quoted from the start of its sentence, it holds, and says what was said (a question with its "?").
     whole = line[: line.index(claim) + len(claim)]
+    whole += "?" if line.startswith("?", len(whole)) else ""
     assert check(Evidence(seq=21, quote=whole), index) == Evidence(seq=21, quote=whole)
 
 
@@ -322,3 +323,140 @@ def test_a_quote_that_ends_its_sentence_is_read_with_the_next_sentence_only_when
     assert isinstance(check(Evidence(seq=21, quote=f"{claim}."), index), Evidence)
     index = _said(f"{claim}. Not really. Then I submitted it.")
     assert isinstance(check(Evidence(seq=21, quote=f"{claim}."), index), str)
+
+
+QUESTIONS = [
+    "{claim}?",
+    "So {claim}?",
+    "Okay, so {claim}?",
+    "{claim}? Let me check.",
+    "Wait. {claim}?",
+    "{claim}\uff1f",
+]
+
+
+@pytest.mark.parametrize("claim", CLAIMS)
+@pytest.mark.parametrize("template", QUESTIONS)
+def test_a_question_quoted_from_its_start_without_its_question_mark_is_refused(
+    template: str, claim: str
+) -> None:
+    """ "So the input is sorted" of "So the input is sorted?" had verified: the candidate's question, stored as their
+    statement."""
+    line = template.format(claim=claim)
+    index = _said(line)
+    sentence_start = line.rfind(". ", 0, line.index(claim)) + 2 if ". " in line[: line.index(claim)] else 0
+    asked = line[sentence_start : line.index(claim) + len(claim)]
+    problem = check(Evidence(seq=21, quote=asked), index)
+    assert isinstance(problem, str) and "a question the candidate asked" in problem, line
+    mark = line[sentence_start + len(asked)]
+    assert check(Evidence(seq=21, quote=asked + mark), index) == Evidence(seq=21, quote=asked + mark)
+
+
+@pytest.mark.parametrize("claim", CLAIMS)
+def test_a_question_quoted_from_its_opening_mark_without_its_close_is_refused(claim: str) -> None:
+    index = _said(f"¿{claim}? Sí.")
+    assert isinstance(check(Evidence(seq=21, quote=f"¿{claim}"), index), str)
+    assert check(Evidence(seq=21, quote=f"¿{claim}?"), index) == Evidence(seq=21, quote=f"¿{claim}?")
+
+
+# Words between a claim and its denial that deny nothing, however many: speech-to-text can leave a sentence unended.
+FILLER = "and then the loop goes on over the array and the map keeps every value it has seen so far "
+
+
+@pytest.mark.parametrize("claim", CLAIMS[:2])
+@pytest.mark.parametrize(
+    "denial",
+    [", I don't think so.", ", said no one ever.", ", or at least I hope so.", ". Not.", ", es broma."],
+)
+def test_a_denial_far_after_the_quote_in_its_sentence_is_read(claim: str, denial: str) -> None:
+    """A denial 240 characters or more after the quote had not been read: "... correctly, [300 characters], I don't
+    think so." verified as the claim alone."""
+    line = f"{claim}, {FILLER * 4}{denial}"
+    assert len(line) - len(denial) > 300
+    index = _said(line)
+    problem = check(Evidence(seq=21, quote=claim), index)
+    assert isinstance(problem, str) and "change what was said" in problem, denial
+    # Quoted on to the denial, it holds.
+    assert isinstance(check(Evidence(seq=21, quote=line.rstrip(".")), index), Evidence)
+
+
+@pytest.mark.parametrize("claim", CLAIMS[:2])
+def test_a_long_sentence_with_no_denial_after_the_quote_verifies(claim: str) -> None:
+    index = _said(f"{claim}, {FILLER * 6}and that is the whole idea. Then I submitted it.")
+    assert isinstance(check(Evidence(seq=21, quote=claim), index), Evidence)
+
+
+def test_a_question_mark_far_after_the_quote_makes_its_sentence_a_question() -> None:
+    claim = CLAIMS[0]
+    line = f"So {claim}, {FILLER * 4}, is that what you mean?"
+    index = _said(line)
+    assert isinstance(check(Evidence(seq=21, quote=f"So {claim}"), index), str)
+
+
+def test_a_long_lines_head_is_not_the_end_of_a_sentence() -> None:
+    """Of a long line the model is shown its head and tail: a sentence that runs past the head may be denied in the
+    middle, which it was not shown; a sentence that ends in the head holds."""
+    claim = CLAIMS[0]
+    line = (
+        f"{claim} "
+        + "and then the loop goes on " * 200
+        + "not really, I never tested it. "
+        + "Then it passed. " * 40
+    )
+    index = _said(line)
+    head, _ = index.citable[21].views
+    assert head.text.startswith(claim) and "not really" not in head.text
+    problem = check(Evidence(seq=21, quote=claim), index)
+    assert isinstance(problem, str) and "change what was said" in problem
+    index = _said(f"{claim}. " + "And then the loop goes on. " * 200 + "Then it passed. " * 40)
+    assert isinstance(check(Evidence(seq=21, quote=claim), index), Evidence)
+
+
+def test_a_quote_that_matches_at_a_thousand_places_of_one_long_sentence_reads_it_once() -> None:
+    """Each place a quote matches reads its sentence to the end: the sentence's ends and words are found once for the
+    text (`_layout`), then each place is a few binary searches, not a read of up to 200 KB."""
+    from grader.evidence import CitableEvent, CitationIndex
+    from grader.quote_scope import _layout
+    from grader.redacted import Redacted
+
+    text = ("So. " + "um " * 60 + "not. ") * 1_000
+    index = CitationIndex(
+        types={20: "transcript"},
+        citable={20: CitableEvent(20, "transcript", (Redacted(text, text),), speaker="candidate")},
+    )
+    _layout.cache_clear()
+    problem = check(Evidence(seq=20, quote="um um um"), index)
+    assert isinstance(problem, str)
+    assert _layout.cache_info().misses == 1 and _layout.cache_info().hits >= 999
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # A hedge after it that no list held.
+        "{claim}, supposedly.",
+        "{claim}, apparently.",
+        "{claim}, in theory.",
+        "{claim}, theoretically.",
+        "{claim} lol.",
+        "{claim}, supuestamente.",
+        "{claim}, en teoría.",
+        # A question in another mark, or closed by a quote or a bracket.
+        "{claim}\u2753",
+        "{claim}\u203d",
+        "{claim}\u037e",
+        "{claim}\u061f",
+        '"{claim}?" I asked.',
+        "({claim}?)",
+        # A short question right after it.
+        "{claim}. Right?",
+        "{claim}. ¿No?",
+        # A denial in full-width letters.
+        "{claim}. \uff2e\uff2f\uff34.",
+    ],
+)
+def test_a_quote_taken_back_by_a_hedge_or_a_question_in_other_forms_is_refused(line: str) -> None:
+    claim = CLAIMS[0]
+    index = _said(line.format(claim=claim))
+    problem = check(Evidence(seq=21, quote=claim), index)
+    assert isinstance(problem, str) and "change what was said" in problem, line
