@@ -215,34 +215,52 @@ async def mark_invite_sent(conn: Conn, session_id: str) -> bool:
     return await cur.fetchone() is not None
 
 
+ATS_CANCELLABLE = (
+    "scheduled",
+    "in_progress",
+)  # what an ATS's cancellation cancels (an expired invite included)
+
+
 async def cancel_by_ats(conn: Conn, organization_id: UUID, session_id: str) -> str | None:
-    """The ATS cancelled its assessment: cancel the session unless it already ended. Returns the status after,
-    None when there is no such assessment of this organisation."""
+    """The ATS (Ashby) cancelled its assessment: cancel the session if it is waiting or under way. Returns the
+    session's status after; None when there is no such Ashby assessment of this organisation.
+
+    The ATS's cancellation is recorded (`cancelled_by_ats_at`, end reason `cancelled_by_ats`) only when this call
+    cancels the session. Recorded for an interview already ended, or already cancelled in Shadows, the calls still to
+    be sent said "cancelled in Ashby" of a session cancelled in Shadows, and Ashby, told its cancel took, closed the
+    assessment and refused the result that followed. The assessment's row, then the session's, are locked first (the
+    order a report link's mint takes them), so the candidate finishing cannot land between the read and the update."""
     async with conn.transaction():
         cur = await conn.execute(
             """
-            update ats_assessments set cancelled_by_ats_at = coalesce(cancelled_by_ats_at, now())
-            where session_id = %s and organization_id = %s and provider = 'ashby'
-            returning session_id
+            select session_id from ats_assessments
+            where session_id = %s and organization_id = %s and provider = 'ashby' for update
             """,
             (session_id, organization_id),
         )
         if await cur.fetchone() is None:
             return None
-        cur = await conn.execute(
+        cur = await conn.execute("select status from sessions where id = %s for no key update", (session_id,))
+        row = await cur.fetchone()
+        if row is None:
+            return None
+        if row["status"] not in ATS_CANCELLABLE:
+            return str(row["status"])
+        # First: the session's change queues no call back to the ATS for a cancellation that is the ATS's own.
+        await conn.execute(
+            "update ats_assessments set cancelled_by_ats_at = coalesce(cancelled_by_ats_at, now()) "
+            "where session_id = %s",
+            (session_id,),
+        )
+        await conn.execute(
             """
             update sessions set status = 'cancelled', ended_at = coalesce(ended_at, now()),
               end_reason = 'cancelled_by_ats'
-            where id = %s and status in ('scheduled', 'in_progress')
-            returning status
+            where id = %s
             """,
             (session_id,),
         )
-        row = await cur.fetchone()
-        if row is None:
-            cur = await conn.execute("select status from sessions where id = %s", (session_id,))
-            row = await cur.fetchone()
-    return str(row["status"]) if row else None
+    return "cancelled"
 
 
 async def result_version(conn: Conn, session_id: str) -> dict[str, Any] | None:

@@ -5,7 +5,9 @@ Ashby calls with HTTP Basic (our key as the username, a blank password). Answers
 refused start is 409 (the candidate already has another active assessment) or 422 with a
 `message` that Ashby shows the recruiter verbatim, so it is written for a recruiter. We report back with
 `assessment.update` on Ashby's API (`api.integrations.callbacks`): Started when the candidate starts, then the
-result, or the cancellation when the hiring team cancels the session in Shadows.
+result, or the cancellation when the hiring team cancels the session in Shadows. assessment.cancel cancels an
+interview that is waiting or under way; one the candidate has already taken is not cancelled, and the answer says so
+(`success: false`, `assessment_already_ended`), so that Ashby keeps the assessment open for its result.
 """
 
 from __future__ import annotations
@@ -233,9 +235,18 @@ async def start_assessment(
     return {"success": True, "results": {"assessment_id": session_id}}
 
 
+ALREADY_ENDED_MESSAGE = (
+    "The candidate has already taken this Shadows interview, so it can no longer be cancelled. Shadows sends its "
+    "outcome to Ashby."
+)
+
+
 @router.post("/assessment.cancel", response_model=None, responses=error_responses(*DB, 401, 413, 422))
 async def cancel_assessment(request: Request, caller: Caller, conn: DbConn) -> dict[str, Any] | JSONResponse:
-    """Cancel the interview unless it has already ended (then it stays as it is)."""
+    """Cancel the interview if it is waiting or under way: `success: true`, also for one already cancelled (by Ashby
+    or in Shadows; nothing new is recorded). An interview the candidate has already taken (completed or abandoned)
+    is not cancelled: `success: false` with `assessment_already_ended`, Ashby's way of saying the request did not
+    take, so that Ashby does not close the assessment and then refuse the result that follows."""
     body = await _read(request, CancelAssessment)
     if isinstance(body, JSONResponse):
         return body
@@ -247,4 +258,9 @@ async def cancel_assessment(request: Request, caller: Caller, conn: DbConn) -> d
             "errorInfo": {"code": "assessment_not_found", "message": "No Shadows assessment has that id."},
         }
     log.info("ashby.cancel", session_id=body.assessment_id, status=status)
+    if status != "cancelled":
+        return {
+            "success": False,
+            "errorInfo": {"code": "assessment_already_ended", "message": ALREADY_ENDED_MESSAGE},
+        }
     return {"success": True, "results": {"assessment_id": body.assessment_id}}

@@ -6,7 +6,10 @@
   `expired`) when a session ends without a result.
 - Ashby `invite_withheld` / `started` / `grading` / `result` / `cancelled` / `expired`:
   `POST {SHADOWS_API_ASHBY_BASE_URL}/assessment.update`, HTTP Basic with the organisation's own Ashby API key.
-  Ashby answers 200 with `success`; `success: false` is a refusal that retrying will not change.
+  Ashby answers 200 with `success`; `success: false` is a refusal that retrying will not change. Its answer is
+  read up to its own small cap (`ashby_answers.MAX_BYTES`); a 2xx whose body is cut off before its `success` is
+  delivered, logged with what was seen, and a complete 2xx body that is not Ashby's answer is retried
+  (`api.integrations.ashby_answers`).
 
 The outbox (`outbox_emit_ats_callback`) defers it with the lock `ats:<session>`, so one session's calls go one at a
 time and in order (Started, then grading, then the result). A non-2xx answer, a timeout or a refused address is tried
@@ -33,7 +36,7 @@ from procrastinate import JobContext
 from api import egress
 from api.db import attempts_repo, integrations_repo, outbound_leases_repo, sessions_repo
 from api.db.pool import Conn, Pool, connection
-from api.integrations import ashby_updates, assessments
+from api.integrations import ashby_answers, ashby_updates, assessments
 from api.integrations.greenhouse import is_greenhouse_host
 from api.integrations.profile_links import assessment_profile_url, refresh_dead_links
 from api.jobs.queue import queue
@@ -47,6 +50,8 @@ from api.webhooks.slots import give_back, take_slot
 log = structlog.get_logger(__name__)
 
 INTEGRATIONS_QUEUE = "integrations"
+# Greenhouse's answer to the PATCH: only its status is read, so no more of its body than this.
+UNREAD_ANSWER_MAX_BYTES = 1_024
 
 
 class CallbackUnsendableError(Exception):
@@ -64,6 +69,7 @@ class Call:
     headers: dict[str, str]
     content: bytes | None
     expects_ashby_answer: bool
+    max_answer_bytes: int = ashby_answers.MAX_BYTES  # read at most this much of the answer
 
 
 def _basic(username: str) -> str:
@@ -89,7 +95,7 @@ async def _ashby_body(conn: Conn, settings: ApiSettings, cb: dict[str, Any], key
         if kind == "expired":
             return ashby_updates.expired(session_id, assessment["expired_at"] or cb["created_at"])
         if kind == "cancelled":
-            where = "Ashby" if assessment["cancelled_by_ats_at"] is not None else "Shadows"
+            where = "Ashby" if cancelled_by_ashby(assessment) else "Shadows"
             return ashby_updates.cancelled(session_id, session["ended_at"] or cb["created_at"], where=where)
         link = assessments.join_url(settings, assessment) if assessments.invite_open(assessment) else None
         return ashby_updates.invite_withheld(
@@ -113,6 +119,18 @@ async def _ashby_body(conn: Conn, settings: ApiSettings, cb: dict[str, Any], key
     return ashby_updates.result(session_id, at, version, session, profile_url)
 
 
+def cancelled_by_ashby(assessment: dict[str, Any]) -> bool:
+    """Whether Ashby's own assessment.cancel cancelled the session: the session's end, not `cancelled_by_ats_at`
+    alone, which Ashby's cancel of an interview already ended (or already cancelled in Shadows) once set too, so
+    that a call sent later said "cancelled in Ashby" for a session cancelled in Shadows, or kept an earlier status's
+    own news from Ashby, as if Ashby had cancelled an interview it had not."""
+    return bool(
+        assessment["cancelled_by_ats_at"] is not None
+        and assessment["status"] == "cancelled"
+        and assessment["end_reason"] == "cancelled_by_ats"
+    )
+
+
 LATER_NEWS = {
     "invite_withheld": ("started", "grading", "result", "cancelled", "expired"),
     "started": ("grading", "result", "cancelled"),
@@ -127,7 +145,7 @@ async def _standing_status(conn: Conn, cb: dict[str, Any], session: dict[str, An
     says its own news. Grading is never sent once the result is there, delivered or not: its call says the
     result then (its own result call follows and says it again)."""
     assessment = await integrations_repo.get_assessment(conn, cb["session_id"])
-    by_ats = assessment is not None and assessment["cancelled_by_ats_at"] is not None
+    by_ats = assessment is not None and cancelled_by_ashby(assessment)
     if cb["kind"] == "grading":
         has_result = await integrations_repo.result_version(conn, cb["session_id"]) is not None
         return "result" if has_result else "grading"
@@ -157,7 +175,8 @@ async def build_call(conn: Conn, settings: ApiSettings, cb: dict[str, Any]) -> C
         url = str(cb["callback_url"])
         if settings.egress_guard and not is_greenhouse_host(settings, httpx.URL(url).host):
             raise CallbackUnsendableError("address_not_allowed")
-        return Call(url, "PATCH", {"Authorization": _basic(seal.open(key["key_sealed"]))}, None, False)
+        headers = {"Authorization": _basic(seal.open(key["key_sealed"]))}
+        return Call(url, "PATCH", headers, None, False, UNREAD_ANSWER_MAX_BYTES)
     body = await _ashby_body(conn, settings, cb, key["id"])
     return Call(
         settings.ashby_base_url.rstrip("/") + "/assessment.update",
@@ -169,6 +188,7 @@ async def build_call(conn: Conn, settings: ApiSettings, cb: dict[str, Any]) -> C
         },
         json.dumps(body, separators=(",", ":")).encode("utf-8"),
         True,
+        ashby_answers.MAX_BYTES,
     )
 
 
@@ -178,15 +198,13 @@ def judge(call: Call, reply: egress.Reply) -> tuple[bool, bool, str | None]:
         return False, False, "http_status"
     if not call.expects_ashby_answer:
         return True, False, None
-    try:
-        answer = json.loads(reply.body)
-    # RecursionError: JSON nested past the recursion limit fits well within the bytes read.
-    except (ValueError, RecursionError):
-        return False, False, "invalid_response"
-    success = answer.get("success") if isinstance(answer, dict) else None
-    if success is True:
+    verdict = ashby_answers.verdict(reply)
+    if verdict in (ashby_answers.Verdict.ACCEPTED, ashby_answers.Verdict.UNCONFIRMED):
+        # UNCONFIRMED: a 2xx whose body was cut off before its `success` (longer than we read, or still arriving at
+        # the deadline). Retried, it was cut the same way every attempt and ended a dead letter, for an update
+        # Ashby took. The attempt logs what was seen (`ats_callback.answer_cut_off`).
         return True, False, None
-    if success is False:
+    if verdict is ashby_answers.Verdict.REFUSED:
         return False, True, "rejected"
     # Not Ashby's `{"success": true|false, ...}` (a gateway's `{}`, a list, a `success` that is not a boolean): it
     # says nothing about the update, so it is unreadable like a body that is not JSON, and tried again. Taken for
@@ -274,11 +292,20 @@ async def _attempt(
             method=call.method,
             guard=settings.egress_guard,
             timeout_s=settings.webhook_timeout_s,
-            max_bytes=settings.webhook_max_response_bytes,
+            max_bytes=min(settings.webhook_max_response_bytes, call.max_answer_bytes),
             content=call.content,
             headers=call.headers,
         )
         delivered, refused, error = judge(call, reply)
+        if call.expects_ashby_answer and reply.ok and reply.truncated:
+            log.warning(
+                "ats_callback.answer_cut_off",
+                callback_id=callback_id,
+                status_code=reply.status_code,
+                bytes_read=len(reply.body),
+                verdict=str(ashby_answers.verdict(reply)),
+                answer_start=reply.excerpt(200),
+            )
     except egress.EgressError as e:
         error = e.code
     finally:
