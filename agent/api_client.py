@@ -19,13 +19,19 @@ logger = logging.getLogger(__name__)
 
 # 408 and 429 say "not now"; every 5xx is our side failing. Both are worth another try.
 _RETRYABLE_STATUSES = frozenset({408, 429})
+# The calling job's LiveKit job id on every call: the API lets only the job that started a session (its one
+# interviewer) write its record (docs/internal-api.md).
+JOB_HEADER = "X-Shadows-Agent-Job"
+INTERVIEWER_PRESENT = "interviewer_present"  # another job holds the session: leave without a word
 KEEPALIVE_EXPIRY_S = 2.0  # idle connections: below the API's own keep-alive (see ApiClient.__init__)
 
 
 class ApiClient:
     """Talks to ``/v1/internal`` with the internal bearer token.
 
-    Every failure comes out as an :class:`~agent.errors.ApiError`; transport errors and 5xx are
+    ``job_id`` (the LiveKit job's id) goes with every call as ``X-Shadows-Agent-Job``: the session's start claims
+    it for this job, and only the claiming job's events and completion are stored (409 ``interviewer_present``
+    for any other). Every failure comes out as an :class:`~agent.errors.ApiError`; transport errors and 5xx are
     :class:`~agent.errors.ApiUnavailableError` (retryable). Idempotent calls (context, start, complete)
     are retried ``retries`` times with a short backoff; the others are left to the caller.
     """
@@ -39,10 +45,15 @@ class ApiClient:
         run_timeout: float = 60.0,
         retries: int = 2,
         transport: httpx.AsyncBaseTransport | None = None,
+        job_id: str | None = None,
     ) -> None:
+        headers = {"Authorization": f"Bearer {token}", "User-Agent": "shadows-agent"}
+        if job_id:
+            headers[JOB_HEADER] = job_id
+        self.job_id = job_id or None
         self._http = httpx.AsyncClient(
             base_url=base_url.rstrip("/") + "/v1/internal",
-            headers={"Authorization": f"Bearer {token}", "User-Agent": "shadows-agent"},
+            headers=headers,
             timeout=timeout,
             transport=transport,
             # Idle connections expire well before the API closes them (SHADOWS_API_KEEP_ALIVE_S, 5 s): at httpx's
@@ -73,6 +84,19 @@ class ApiClient:
         body = await self._request("POST", f"/sessions/{session_id}/start", idempotent=True)
         return _context(body)
 
+    async def heartbeat(self, session_id: str) -> None:
+        """Renew this job's claim on the session: 409 ``interviewer_present`` when it is not the session's
+        interviewer. It posts the job's ``interviewer`` note (``job_id``), stored the first time and an exact repeat
+        afterwards (acknowledged, nothing stored), since every post of the interviewer renews its lease."""
+        if self.job_id is None:
+            return
+        note = EventIn(
+            idempotency_key=f"agent:note:interviewer:{self.job_id}",
+            type="note",
+            payload={"kind": "interviewer", "job_id": self.job_id},
+        )
+        await self.append_events(session_id, [note])
+
     async def create_practice(
         self, difficulty: str | None = None, language: str = "python"
     ) -> SessionContext:
@@ -91,12 +115,16 @@ class ApiClient:
 
     # -- events and runs ------------------------------------------------------------------------------
 
-    async def append_events(self, session_id: str, events: Sequence[EventIn]) -> list[StoredEvent]:
-        """Append in order; safe to repeat because each event carries its idempotency key."""
+    async def append_events(
+        self, session_id: str, events: Sequence[EventIn], *, job_id: str | None = None
+    ) -> list[StoredEvent]:
+        """Append in order; safe to repeat because each event carries its idempotency key. ``job_id`` sends them
+        as another job's (a dead job's spool, replayed: agent.recorder.replay_spools) instead of this one's."""
         body = await self._request(
             "POST",
             f"/sessions/{session_id}/events",
             json={"events": [e.model_dump(mode="json") for e in events]},
+            headers={JOB_HEADER: job_id} if job_id else None,
         )
         try:
             return [StoredEvent.model_validate(e) for e in body["events"]]
@@ -131,11 +159,14 @@ class ApiClient:
         json: Any = None,
         idempotent: bool = False,
         request_timeout: float | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Any:
         attempts = 1 + (self._retries if idempotent else 0)
         for attempt in range(attempts):
             try:
-                return await self._request_once(method, path, json=json, request_timeout=request_timeout)
+                return await self._request_once(
+                    method, path, json=json, request_timeout=request_timeout, headers=headers
+                )
             except ApiError as e:
                 if not e.retryable or attempt == attempts - 1:
                     raise
@@ -144,8 +175,18 @@ class ApiClient:
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _request_once(self, method: str, path: str, *, json: Any, request_timeout: float | None) -> Any:
+    async def _request_once(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any,
+        request_timeout: float | None,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
         kwargs: dict[str, Any] = {}
+        if headers:
+            kwargs["headers"] = headers
         if json is not None:
             kwargs["json"] = json
         if request_timeout is not None:

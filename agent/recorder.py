@@ -18,6 +18,11 @@ The guarantee, exactly:
 - ``seal()`` ends the log for good (the job completes the session right after): a ``record()`` after it is refused,
   counted and logged by type, never spooled. A spooled late event was delivered by the next job's replay into a
   session already completed, and perhaps graded, on a log that ended earlier.
+- Events go to the API as the job that recorded them: a recorder given its ``job_id`` names it in
+  ``<spool>.job``, and a spool replayed by another job (``replay_spools``) is sent as that job's. The API stores only
+  the events of the session's one interviewer (the job that started it), so a dead job's spool reaches the record
+  only while that job still holds the session; the next job of the same session replays the spool first, as its
+  own, since it resumes from those events.
 - A recorder holds an exclusive ``flock`` on ``<spool>.lock``. When another live process holds it, it writes to
   ``<session>.<pid>.jsonl`` instead. If no spool can be written at all (no directory, disk full), events stay in
   memory, in order, and are retried; the error is logged (only a crash during such a failure would lose them).
@@ -42,7 +47,7 @@ from typing import Any, Protocol
 from agent.context import EventIn, StoredEvent
 from agent.errors import ApiError
 from agent.payloads import clean
-from agent.spool import SpoolFile, append_lines, encode, read_lines, remove, try_lock
+from agent.spool import SpoolFile, append_lines, encode, read_lines, read_owner, remove, try_lock, write_owner
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +60,14 @@ class EventSink(Protocol):
     """What the recorder needs from the API client."""
 
     async def append_events(self, session_id: str, events: Sequence[EventIn]) -> list[StoredEvent]: ...
+
+
+class JobEventSink(EventSink, Protocol):
+    """A sink that can send events as another job's (``ApiClient``): what replaying a dead job's spool needs."""
+
+    async def append_events(
+        self, session_id: str, events: Sequence[EventIn], *, job_id: str | None = None
+    ) -> list[StoredEvent]: ...
 
 
 def idempotency_key(event_type: str, key: str | None = None) -> str:
@@ -109,10 +122,12 @@ class EventRecorder:
         max_batch_bytes: int = 1_000_000,
         backoff_initial: float = 0.2,
         backoff_max: float = 5.0,
+        job_id: str | None = None,
     ) -> None:
         self._client = client
         self.session_id = session_id
         self.spool_path = Path(spool_path)
+        self.send_as: str | None = None  # another job's id: set by replay_spools for a dead job's spool
         self._lock_fd: int | None = None
         try:
             self._lock_fd = try_lock(self.spool_path)
@@ -160,6 +175,8 @@ class EventRecorder:
         if self._lock_fd is not None:
             try:
                 self._spool = SpoolFile(self.spool_path)
+                if job_id:
+                    write_owner(self.spool_path, job_id)  # what it holds is this job's to send from now on
             except OSError as e:
                 logger.error("session %s: cannot open the spool (%s)", session_id, type(e).__name__)
 
@@ -380,8 +397,13 @@ class EventRecorder:
     async def _send(self, batch: list[_Queued]) -> str:
         """'ok': delivered or rejected for good; 'retry': retryable failure; 'split': resend one by one."""
         self.stats.batches += 1
+        events = [q.event for q in batch]
         try:
-            stored = await self._client.append_events(self.session_id, [q.event for q in batch])
+            if self.send_as is not None:
+                client: Any = self._client  # a JobEventSink: replay_spools sets send_as only with one
+                stored = await client.append_events(self.session_id, events, job_id=self.send_as)
+            else:
+                stored = await self._client.append_events(self.session_id, events)
         except ApiError as e:
             if e.retryable:
                 self.stats.failed_attempts += 1
@@ -455,9 +477,11 @@ def spooled_events(spool_dir: str | os.PathLike[str], session_id: str) -> list[E
 
 
 async def replay_spools(
-    client: EventSink, spool_dir: str | os.PathLike[str], *, max_wait: float = 30.0
+    client: JobEventSink, spool_dir: str | os.PathLike[str], *, max_wait: float = 30.0
 ) -> dict[str, bool]:
-    """Deliver the spools that no live recorder holds (left by crashed or stopped processes).
+    """Deliver the spools that no live recorder holds (left by crashed or stopped processes), each as the job that
+    wrote it (``<spool>.job``; the API refuses it once another job holds the session, and the refused events are
+    kept in ``<spool>.rejected``).
 
     Returns ``{spool file name: fully delivered}``. The session id is the file name up to its first dot.
     """
@@ -478,5 +502,6 @@ async def replay_spools(
         if recorder.spool_path != path:  # taken by a new recorder in the meantime: it will replay it
             await recorder.aclose(max_wait=0)
             continue
+        recorder.send_as = await asyncio.to_thread(read_owner, path)
         results[path.name] = await recorder.aclose(max_wait=max_wait)
     return results

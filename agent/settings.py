@@ -112,6 +112,13 @@ class AgentSettings(BaseSettings):
     # Persistence.
     spool_dir: str = ".data/spool"
 
+    # One interviewer per session (the API's claim, api/db/interviewers_repo.py): a job refused because another
+    # holds the session asks again every `claim_retry_s` for up to `claim_wait_s` before it leaves, so that a holder
+    # that died before LiveKit saw it in the room (no leave reported) is replaced once its 40 s lease runs out,
+    # rather than leaving the candidate with no interviewer. A live holder renews its lease: the job then leaves.
+    claim_wait_s: float = Field(default=50.0, ge=0, le=300)
+    claim_retry_s: float = Field(default=5.0, gt=0, le=60)
+
     # Capacity (agent/capacity.py): interviews one worker takes before LiveKit sends jobs elsewhere.
     sessions_per_core: float = Field(default=4.0, gt=0)  # python -m bench agent_voice (docs/agent-bench.md)
     max_sessions: int | None = Field(default=None, ge=1)  # overrides sessions_per_core x cores

@@ -88,6 +88,30 @@ def read_lines(path: Path) -> list[EventIn]:
 def remove(path: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
+    with contextlib.suppress(FileNotFoundError):
+        owner_path(path).unlink()
+
+
+def owner_path(spool: Path) -> Path:
+    """``<spool>.job``: the LiveKit job whose events the spool holds (the API stores only its interviewer's)."""
+    return spool.with_name(spool.name + ".job")
+
+
+def write_owner(spool: Path, job_id: str) -> None:
+    """Name the job writing ``spool`` (replaced whole: a reader sees the old name or the new one)."""
+    path = owner_path(spool)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(job_id, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def read_owner(spool: Path) -> str | None:
+    """The job named by ``write_owner``, or None (a spool from before owners were written, or none readable)."""
+    try:
+        owner = owner_path(spool).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return owner or None
 
 
 class SpoolFile:

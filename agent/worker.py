@@ -17,7 +17,7 @@ from livekit.agents.voice.room_io import AudioInputOptions, RoomOptions, TextInp
 from livekit.plugins import silero  # plugins register on import, which must be the main thread
 
 from agent import fence
-from agent.api_client import ApiClient
+from agent.api_client import INTERVIEWER_PRESENT, ApiClient
 from agent.capacity import LOAD_THRESHOLD, InterviewLoad
 from agent.capture import attach_capture
 from agent.channel import TOPIC_EDITOR_SNAPSHOT, RoomChannel
@@ -176,6 +176,27 @@ async def load_context(
     return offline_practice_context(settings), False
 
 
+HEARTBEAT_INTERVAL_S = 10.0  # well inside the API's lease (40 s): two lost beats still keep the claim
+
+
+async def keep_claim(
+    api: ApiClient, session_id: str, on_lost: Any, *, interval_s: float = HEARTBEAT_INTERVAL_S
+) -> None:
+    """Renew this job's claim on the session every ``interval_s`` (the API lets one job interview a session).
+    When the API answers that another job holds it (this one was replaced: its lease ran out while it could not
+    reach the API), ``on_lost()`` is called once and the loop ends; other failures are retried at the next beat."""
+    while True:
+        await asyncio.sleep(interval_s)
+        try:
+            await api.heartbeat(session_id)
+        except ApiError as e:
+            if e.code == INTERVIEWER_PRESENT:
+                logger.warning("another interviewer holds the session; leaving without a word")
+                on_lost()
+                return
+            logger.warning("interviewer heartbeat failed (%s)", e.code)
+
+
 @dataclass
 class InterviewJob:
     """What one job holds, so that shutdown can flush, complete and close in the right order."""
@@ -189,6 +210,8 @@ class InterviewJob:
     presence: CandidatePresence | None = None
     session: AgentSession[Any] | None = None
     chat: ChatIntake | None = None
+    heartbeat: asyncio.Task[None] | None = None  # keep_claim
+    replaced: bool = False  # another job holds the session: this one neither completes it nor speaks again
 
     async def shutdown(self, reason: str) -> None:
         """Stop the timers, close the session, push every event, mark the session complete with the final code.
@@ -196,8 +219,13 @@ class InterviewJob:
         The log ends before the completion: the session is closed (livekit closes it in a shutdown callback of
         its own, concurrently) while its capture still records its last items, and the recorder is sealed once
         it has pushed what it holds. Anything after that (a turn the closing session still decided, a snapshot
-        or paste report still streaming in) would be recorded after the session was completed."""
+        or paste report still streaming in) would be recorded after the session was completed. A replaced job (another
+        holds the session) does not complete it: the record is the other job's."""
         try:
+            if self.heartbeat is not None:
+                self.heartbeat.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self.heartbeat
             if self.presence is not None:
                 await self.presence.aclose()
             if self.chat is not None:
@@ -214,7 +242,11 @@ class InterviewJob:
                 self.recorder.seal()
                 if not await self.recorder.aclose():
                     logger.warning("some events stay in the spool for the next run to replay")
-            if self.api is not None and state is not None and state.recording and state.session_id and final:
+            if self.replaced:
+                logger.info("replaced by another interviewer: the session is not completed by this job")
+            elif (
+                self.api is not None and state is not None and state.recording and state.session_id and final
+            ):
                 await complete(self.api, state.session_id, final, end_reason(state, reason))
         finally:
             if self.replay is not None:
@@ -235,20 +267,21 @@ async def entrypoint(ctx: JobContext) -> None:
     console = ctx.is_fake_job()
     session_id = session_id_from_metadata(ctx.job.metadata)
     token = settings.api_token.get_secret_value() if settings.api_token else None
-    job = InterviewJob(api=ApiClient(settings.api_url, token) if token else None)
+    # The job id goes with every API call: the job that starts the session is its one interviewer.
+    job = InterviewJob(api=ApiClient(settings.api_url, token, job_id=ctx.job.id or None) if token else None)
     ctx.add_shutdown_callback(job.shutdown)
 
     try:
-        context, recording = await start_context(job.api, session_id, settings, console=console)
-    except (SessionNotFoundError, SessionFinishedError) as e:
-        logger.info("session cannot run (%s); ending the job", e.code)
-        await tell_candidate_and_leave(ctx, "session_unavailable", console=console)
-        ctx.shutdown(reason=e.code)
-        return
+        context, recording = await _claim_and_start(job.api, session_id, settings, console=console)
     except ApiError as e:
-        logger.error("could not load the session: %s", e.code)
-        await tell_candidate_and_leave(ctx, "start_failed", console=console)
-        ctx.shutdown(reason="api_unavailable")
+        if e.code == INTERVIEWER_PRESENT:
+            # Another job is interviewing this candidate (LiveKit admits any number of agents to a room): leave
+            # before joining it, having said and recorded nothing.
+            logger.info("another interviewer holds the session; this job leaves")
+            job.replaced = True
+            ctx.shutdown(reason=INTERVIEWER_PRESENT)
+            return
+        await _unavailable(ctx, e, console=console)
         return
 
     sid = context.session_id
@@ -261,11 +294,19 @@ async def entrypoint(ctx: JobContext) -> None:
         job.recorder = EventRecorder(
             job.api, sid, spool_path=Path(settings.spool_dir) / f"{sid}.jsonl",
             flush_interval=settings.event_flush_interval_s, fsync_interval=settings.event_fsync_interval_s,
+            job_id=job.api.job_id,
         )  # fmt: skip
     if job.api is not None:
         # Spools other crashed jobs left on this host reach the API while this interview runs. Started after this
         # session's recorder took its own spool, which it replays and merges itself (resume_point).
         job.replay = asyncio.create_task(replay_spools(job.api, settings.spool_dir))
+    if recording and job.api is not None and job.api.job_id is not None:
+
+        def replaced() -> None:
+            job.replaced = True
+            ctx.shutdown(reason="interviewer_replaced")
+
+        job.heartbeat = asyncio.create_task(keep_claim(job.api, sid, replaced))
     resume = await resume_point(job.api, context, job.recorder) if recording else None
 
     async def end(reason: str) -> None:  # end_interview or overtime; shutdown flushes and completes
@@ -357,6 +398,39 @@ async def entrypoint(ctx: JobContext) -> None:
         resume is not None,
         recording,
     )
+
+
+async def _claim_and_start(
+    api: ApiClient | None, session_id: str | None, settings: AgentSettings, *, console: bool
+) -> tuple[SessionContext, bool]:
+    """`start_context`, asked again while another job holds the session (409 `interviewer_present`), for up to
+    `claim_wait_s`: a holder that is alive renews its claim and this job leaves; one that died before joining the
+    room (LiveKit reports no leave for it) loses it when its lease runs out, and this job takes the interview over
+    instead of leaving the candidate alone. Nothing is said or recorded while it waits: it has not joined the room."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + settings.claim_wait_s
+    while True:
+        try:
+            return await start_context(api, session_id, settings, console=console)
+        except ApiError as e:
+            if e.code != INTERVIEWER_PRESENT or loop.time() + settings.claim_retry_s > deadline:
+                raise
+            logger.info(
+                "another interviewer holds the session; asking again in %.0fs", settings.claim_retry_s
+            )
+        await asyncio.sleep(settings.claim_retry_s)
+
+
+async def _unavailable(ctx: JobContext, e: ApiError, *, console: bool) -> None:
+    """A session that cannot run, or could not be loaded: the candidate is told, and the job ends."""
+    if isinstance(e, SessionNotFoundError | SessionFinishedError):
+        logger.info("session cannot run (%s); ending the job", e.code)
+        await tell_candidate_and_leave(ctx, "session_unavailable", console=console)
+        ctx.shutdown(reason=e.code)
+        return
+    logger.error("could not load the session: %s", e.code)
+    await tell_candidate_and_leave(ctx, "start_failed", console=console)
+    ctx.shutdown(reason="api_unavailable")
 
 
 async def session_ended(api: ApiClient | None, session_id: str, *, timeout_s: float = 5.0) -> bool:

@@ -36,6 +36,17 @@ def is_agent(participant: lk.ParticipantInfo) -> bool:
     return bool(participant.kind == lk.ParticipantInfo.Kind.AGENT)
 
 
+AGENT_IDENTITY_PREFIX = "agent-"  # livekit-agents joins a job's room as `agent-<job id>` (JobRequest.accept)
+
+
+def agent_job_id(participant: lk.ParticipantInfo) -> str | None:
+    """The LiveKit job id of an agent participant, from its identity; None for any other identity."""
+    identity = participant.identity
+    if not identity.startswith(AGENT_IDENTITY_PREFIX) or len(identity) == len(AGENT_IDENTITY_PREFIX):
+        return None
+    return identity[len(AGENT_IDENTITY_PREFIX) :]
+
+
 async def candidate_in_room(settings: ApiSettings, room: str, session_id: str) -> bool:
     """RoomService.ListParticipants: is this session's candidate connected right now?"""
     async with livekit_api(settings) as client:

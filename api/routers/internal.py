@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Header
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from api.db import events_repo, sessions_repo
+from api.db import events_repo, interviewers_repo, sessions_repo
+from api.db.interviewers_repo import Hold
 from api.deps import DbConn, InternalCaller, Questions, Settings
 from api.errors import ConflictError, NotFoundError
 from api.ids import SessionId
@@ -41,6 +42,33 @@ EventType = Literal[
     "note",
 ]
 MAX_PAYLOAD_BYTES = 256 * 1024
+
+# The LiveKit job id of the agent job calling (`ctx.job.id`, e.g. `AJ_...`): the one interviewer of a session is the
+# job that started it (api/db/interviewers_repo.py). Absent only from agents that predate it.
+AgentJob = Annotated[
+    str | None,
+    Header(
+        alias="X-Shadows-Agent-Job",
+        min_length=1,
+        max_length=128,
+        pattern=r"^[A-Za-z0-9_.:-]+$",
+        description="The calling agent job's LiveKit job id.",
+    ),
+]
+
+
+class InterviewerPresentError(ConflictError):
+    """Another agent job holds this session: the caller must leave without speaking or writing."""
+
+    code = "interviewer_present"
+
+
+async def require_holder(conn: DbConn, session_id: str, job_id: str | None) -> None:
+    """Refuse a job that does not hold the session (in the caller's transaction, the claim stays locked)."""
+    if await interviewers_repo.hold(conn, session_id, job_id) is Hold.OTHER:
+        raise InterviewerPresentError(
+            "Another interviewer holds this session; this job may not write its record."
+        )
 
 
 class EventBody(BaseModel):
@@ -156,19 +184,32 @@ async def read_session_context(session_id: SessionId, conn: DbConn, questions: Q
     return await build_context(conn, questions, await _session(conn, session_id))
 
 
-@router.post("/sessions/{session_id}/start", responses=error_responses(404, 409))
-async def start_session(session_id: SessionId, conn: DbConn, questions: Questions) -> dict[str, Any]:
+@router.post("/sessions/{session_id}/start", responses=error_responses(404, 409, 422))
+async def start_session(
+    session_id: SessionId, conn: DbConn, questions: Questions, agent_job: AgentJob = None
+) -> dict[str, Any]:
+    """Start the session (idempotent) and make the calling job its one interviewer: 409 `interviewer_present`
+    while another job holds it (its lease is live), and that job must leave without speaking or recording. A
+    repeat by the holder is idempotent. Without `X-Shadows-Agent-Job` (an agent from before claims) the session
+    starts only while no job holds it, and nothing is claimed."""
     status = await sessions_repo.mark_started(conn, session_id)
     if status is None:
         raise NotFoundError("Session not found.", code="session_not_found")
     if status != "in_progress":
         raise ConflictError("This session has already finished.", code="session_finished")
+    if agent_job is not None:
+        held = await interviewers_repo.claim(conn, session_id, agent_job)
+    else:
+        claimed = await interviewers_repo.current(conn, session_id)
+        held = claimed is None or not claimed.live
+    if not held:
+        raise InterviewerPresentError("Another interviewer is running this session; leave the room silently.")
     return await build_context(conn, questions, await _session(conn, session_id))
 
 
 @router.post("/sessions/{session_id}/events", responses=error_responses(*BODY, 404, 409))
 async def append_events(
-    session_id: SessionId, batch: EventBatch, conn: DbConn, settings: Settings
+    session_id: SessionId, batch: EventBatch, conn: DbConn, settings: Settings, agent_job: AgentJob = None
 ) -> dict[str, Any]:
     """Append events in order, all or none. An exact repeat of a stored event (same idempotency key, type, payload
     and `t`) returns its stored seq and stores nothing; a repeated key with a different event is a 409
@@ -178,16 +219,21 @@ async def append_events(
     event: 409 `session_finished`, nothing stored; exact repeats are still acknowledged. A batch whose new events
     would take the session's log past `event_budget_bytes` of payload (a snapshot's code not counted) or
     `event_max_count` events is 409 `session_record_full`, nothing of it stored; exact repeats are still
-    acknowledged."""
-    stored = await events_repo.append_events(
-        conn,
-        session_id,
-        [events_repo.EventIn(e.idempotency_key, e.type, e.payload, e.t) for e in batch.events],
-        refuse_changed=True,
-        snapshot_code_budget=settings.snapshot_code_budget_bytes,
-        closed_after_s=settings.complete_after_abandon_s,
-        budget=events_repo.Budget(settings.event_budget_bytes, settings.event_max_count),
-    )
+    acknowledged. Only the session's interviewer (`X-Shadows-Agent-Job`, the job that started it) may append:
+    another job's batch is 409 `interviewer_present` and nothing of it is stored (a batch without the header only
+    while no job holds the session); the holder's post renews its lease (40 s). The agent's heartbeat is such a
+    post: its `interviewer` note, stored once and repeated exactly (acknowledged as a duplicate)."""
+    async with conn.transaction():  # the claim stays locked until the append commits: no takeover in between
+        await require_holder(conn, session_id, agent_job)
+        stored = await events_repo.append_events(
+            conn,
+            session_id,
+            [events_repo.EventIn(e.idempotency_key, e.type, e.payload, e.t) for e in batch.events],
+            refuse_changed=True,
+            snapshot_code_budget=settings.snapshot_code_budget_bytes,
+            closed_after_s=settings.complete_after_abandon_s,
+            budget=events_repo.Budget(settings.event_budget_bytes, settings.event_max_count),
+        )
     if stored is None:
         raise NotFoundError("Session not found.", code="session_not_found")
     for e, s in zip(batch.events, stored, strict=True):
@@ -199,13 +245,16 @@ async def append_events(
     }
 
 
-@router.post("/sessions/{session_id}/complete", responses=error_responses(*BODY, 404))
+@router.post("/sessions/{session_id}/complete", responses=error_responses(*BODY, 404, 409))
 async def complete_session(
-    session_id: SessionId, body: CompleteBody, conn: DbConn, settings: Settings
+    session_id: SessionId, body: CompleteBody, conn: DbConn, settings: Settings, agent_job: AgentJob = None
 ) -> dict[str, str]:
     """Completed with the final code (idempotent). Also accepted shortly after a room_finished webhook marked the
-    session abandoned (`complete_after_abandon_s`): the webhook can overtake this call, and the code is kept."""
+    session abandoned (`complete_after_abandon_s`): the webhook can overtake this call, and the code is kept.
+    Only the session's interviewer may complete it (409 `interviewer_present` otherwise, nothing stored); its
+    claim is released with the completion."""
     async with conn.transaction():  # the grading job commits with the completion, or neither does
+        await require_holder(conn, session_id, agent_job)  # the claim row first, then the session's
         status = await sessions_repo.mark_completed(
             conn,
             session_id,
@@ -216,6 +265,8 @@ async def complete_session(
         )
         if status == "completed":
             await request_grading(conn, session_id, trigger="session_end")
+        if status is not None and agent_job is not None:
+            await interviewers_repo.release(conn, session_id, agent_job)
     if status is None:
         raise NotFoundError("Session not found.", code="session_not_found")
     return {"id": session_id, "status": status}
@@ -223,7 +274,7 @@ async def complete_session(
 
 @router.post("/practice", responses=error_responses(*BODY))
 async def create_agent_practice(
-    body: PracticeBody, conn: DbConn, settings: Settings, questions: Questions
+    body: PracticeBody, conn: DbConn, settings: Settings, questions: Questions, agent_job: AgentJob = None
 ) -> dict[str, Any]:
     """An org-less practice session for an agent job that arrived without session metadata (playground, console)."""
     scheduled = await schedule_session(
@@ -245,4 +296,6 @@ async def create_agent_practice(
         interview_language=body.interview_language,
     )
     await sessions_repo.mark_started(conn, scheduled.session["id"])
+    if agent_job is not None:  # a new session: the calling job is its interviewer
+        await interviewers_repo.claim(conn, scheduled.session["id"], agent_job)
     return await build_context(conn, questions, await _session(conn, scheduled.session["id"]))

@@ -19,7 +19,7 @@ from livekit import api as lk
 from psycopg.errors import UniqueViolation
 
 from api import json_guard
-from api.db import redispatch_repo, sessions_repo
+from api.db import interviewers_repo, redispatch_repo, sessions_repo
 from api.db.pool import Conn, Pool, connection
 from api.deps import Settings
 from api.errors import ServiceUnavailableError, UnauthorizedError, UnprocessableError
@@ -27,7 +27,7 @@ from api.jobs.grading import request_grading
 from api.jobs.pruning import LIVEKIT_WEBHOOK_MAX_AGE
 from api.metrics import WEBHOOKS
 from api.openapi_errors import BODY, DB, error_responses
-from api.redispatch import is_agent, redispatch
+from api.redispatch import agent_job_id, is_agent, redispatch
 from api.tokens import candidate_identity
 
 log = structlog.get_logger(__name__)
@@ -137,6 +137,16 @@ async def _apply(
     session = await sessions_repo.get_session_by_room(conn, room_name)
     if session is None:
         return "unknown_room", None, None
+    if event.event == "participant_left" and is_agent(event.participant):
+        # The session's interviewer left: its claim ends now, so the job dispatched next may start at once. A job
+        # that left while another holds the session (one refused at its start, one that lost its claim) leaves
+        # the interviewer in the room: nothing to redispatch. Claim row first, then the session's (reserve).
+        left = agent_job_id(event.participant)
+        if left is not None:
+            await interviewers_repo.release(conn, session["id"], left)
+        claimed = await interviewers_repo.current(conn, session["id"])
+        if claimed is not None and claimed.live and claimed.job_id != left:
+            return "interviewer_present", session["id"], None
     if (
         event.event == "participant_left"
         and is_agent(event.participant)

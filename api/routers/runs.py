@@ -9,10 +9,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.db.pool import connection
 from api.deps import InternalCaller, InviteToken
 from api.ids import SessionId
 from api.judging import Mode
 from api.openapi_errors import BODY, DB, error_responses
+from api.routers.internal import AgentJob, require_holder
 from api.run_flow import RunServices, run_for_agent, run_for_candidate
 from api.schemas import Language, refuse_unstorable
 
@@ -77,9 +79,13 @@ async def create_submission(
 
 @router.post("/v1/internal/sessions/{session_id}/runs", dependencies=[InternalCaller], responses=AGENT_ERRORS)
 async def create_internal_run(
-    session_id: SessionId, body: InternalRunBody, request: Request
+    session_id: SessionId, body: InternalRunBody, request: Request, agent_job: AgentJob = None
 ) -> dict[str, Any]:
-    """The agent's `run_tests` (mode `run`) or a submission on the candidate's behalf (mode `submit`)."""
+    """The agent's `run_tests` (mode `run`) or a submission on the candidate's behalf (mode `submit`). Only the
+    session's interviewer (`X-Shadows-Agent-Job`) runs code for it: a job replaced by another (its lease ran out while
+    it could not reach the API) is 409 `interviewer_present`, as its events are."""
+    async with connection(request.app.state.pool) as conn, conn.transaction():
+        await require_holder(conn, session_id, agent_job)
     return await run_for_agent(
         _services(request),
         session_id=session_id,
