@@ -84,6 +84,10 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "conflict": (409, "The request conflicts with the current state."),
     "session_finished": (409, "The session has completed or was abandoned."),
     "session_cancelled": (409, "The organisation cancelled the session."),
+    "interviewer_present": (
+        409,
+        "An interviewer is already in the interview (the page's dispatch), or another agent job holds the session.",
+    ),
     "session_in_progress": (409, "The interview is under way; cancel it before deleting the session."),
     "session_not_started": (
         409,
