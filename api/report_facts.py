@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from grader.final_submit import JUDGE_FAILED
 from grader.schemas import Facts, HintFact, PassRecord, PassTally
 
 
@@ -25,8 +26,14 @@ def _custom(run: dict[str, Any]) -> bool:
     return bool(tests) and all(str(t.get("id", "")).startswith("custom-") for t in tests)
 
 
+def _judge_failed(run: dict[str, Any]) -> bool:
+    """A run the judge failed on (`internal_error`: ours, never the candidate's): its tests carry that verdict, none
+    `accepted`, so counted it would be a 0/N of the candidate's; grader/facts.py leaves it out of the tallies too."""
+    return run.get("verdict") == JUDGE_FAILED
+
+
 def _visible(run: dict[str, Any]) -> PassTally | None:
-    if _custom(run):
+    if _custom(run) or _judge_failed(run):
         return None
     if run["visible"] is not None:
         return _tally(run["visible"])
@@ -50,7 +57,7 @@ def facts_from_timeline(
     # candidate's doing: it is not one of their runs, submissions or compile errors (grader/facts.py `by_candidate`).
     by_candidate = [r for r in runs if r.get("by") != "grader"]
     visible = [v for r in runs if (v := _visible(r)) is not None]
-    hidden = [h for r in runs if (h := _tally(r["hidden"])) is not None]
+    hidden = [h for r in runs if not _judge_failed(r) and (h := _tally(r["hidden"])) is not None]
     first_pass = next(
         (
             r["t"]

@@ -1,6 +1,6 @@
-"""Which code the grader submits when the candidate never did: the last editor snapshot (or the code the session
-ended with), in its language, over every test. The API runs it through its own run path, recorded like any other
-submission with `by: "grader"`.
+"""Which code the grader submits when the candidate never did: the code the session ended with (the final code the
+report shows; the last editor snapshot when the session kept none), over every test. The API runs it through its
+own run path, recorded like any other submission with `by: "grader"`.
 
 The snapshot's language is the client's to name: one the session does not run ("pascal", or a language the
 organisation did not allow) is not a reason to judge nothing, which would leave a failing final answer without a
@@ -25,16 +25,13 @@ class FinalSubmission:
 
 
 def final_submission(bundle: BundleInput) -> FinalSubmission | None:
-    """None when the candidate (or the interviewer) submitted already and it was judged, or there is no code to
-    submit.
+    """None when the candidate's (or the interviewer's) last Submit was judged, or there is no code to submit.
 
     A Submit the judge failed on (`internal_error`: ours, never the candidate's) is a final answer nobody judged: the
     code is locked (with resubmission off), so the candidate cannot submit again, and without this the answer would
     be graded with no verdict at all. Its code is submitted again, once (a grader Submit already made is not
     repeated, whatever its verdict)."""
     submits = [r for r in bundle.runs if r.kind == "submit"]
-    if any(r.verdict != JUDGE_FAILED for r in submits):
-        return None
     if submits:
         events = {
             str(e.payload.get("submission_id")): e
@@ -43,7 +40,12 @@ def final_submission(bundle: BundleInput) -> FinalSubmission | None:
         }
         if any((e := events.get(r.id)) is not None and e.payload.get("by") == "grader" for r in submits):
             return None
+        # The final answer is the last Submit (an organisation that allows resubmission takes several): an earlier
+        # one that was judged is not it, and must not stand in for a last one the judge failed on (the facts would
+        # give the earlier code's verdict as the final answer's, and the final code would never be judged).
         last = submits[-1]
+        if last.verdict != JUDGE_FAILED:
+            return None
         code = last.code if last.code is not None else bundle.final_code  # not kept past the code budget
         if not code or not code.strip() or last.language not in LANGUAGES:
             return None
@@ -57,6 +59,12 @@ def final_submission(bundle: BundleInput) -> FinalSubmission | None:
             # code, so only the session's own final code is.
             break
         if e.type == "editor_snapshot" and isinstance(e.payload.get("code"), str):
+            if bundle.final_code and e.payload["code"] != bundle.final_code:
+                # The code the session ended with is the final answer (what the candidate's End, or the agent's
+                # completion, handed in; the report shows it as the final code): a snapshot recorded before it
+                # (at most one every few seconds, none once the interviewer's job was gone) is older code. The
+                # final code goes in the session's language, which the ending set to the final code's.
+                break
             named = e.payload.get("language")
             language = named if isinstance(named, str) and named in runs else session.language
             code = str(e.payload["code"])
