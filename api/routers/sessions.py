@@ -165,7 +165,17 @@ async def read_session(org: OrgCaller, session_id: SessionId, conn: DbConn) -> S
         room_name=row["room_name"],
         question=question,
         events=[{**e, "created_at": e["created_at"].isoformat()} for e in events],
-        runs=[{**r, "id": str(r["id"]), "created_at": r["created_at"].isoformat()} for r in runs],
+        # `custom`: a run of the candidate's own inputs, which checked nothing (its `verdict` is `accepted` whenever
+        # its calls returned): said at the top, where a reader of the verdict looks, not only inside `result_json`.
+        runs=[
+            {
+                **r,
+                "id": str(r["id"]),
+                "created_at": r["created_at"].isoformat(),
+                "custom": bool((r["result_json"] or {}).get("custom")),
+            }
+            for r in runs
+        ],
         final_code=row["final_code"],
         job_description=row["job_description"],
         has_resume=bool(row["resume_text"]),

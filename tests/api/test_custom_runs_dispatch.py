@@ -120,6 +120,9 @@ async def test_custom_input_runs_the_function_on_the_candidates_arguments(
     assert event["payload"]["custom"] is True
     results = (await api_server.client.get(f"/v1/sessions/{s['id']}/results", headers=_auth(s))).json()
     assert results["run"]["custom"] is True and results["run"]["tests"][1]["actual"] == [1, 2]
+    # The organisation's read of the session says so beside the verdict, which is `accepted` for any code.
+    detail = (await api_server.client.get(f"/v1/sessions/{s['id']}", headers=api_server.org_headers())).json()
+    assert [(r["verdict"], r["custom"]) for r in detail["runs"]] == [("accepted", True)]
 
 
 def test_a_custom_run_says_when_a_returned_value_was_too_large_to_show() -> None:
