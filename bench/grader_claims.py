@@ -29,6 +29,8 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "comma runs": lambda n: "a correct" + " ," * (n // 2) + " solution",
     "words": lambda n: "The code " + "really " * (n // 7) + "passed.",
     "verbs": lambda n: "passes all " * (n // 11) + "inputs",
+    # A subject, then a success word repeated: each was read back to the subject (216c5f8: 221 ms at 4,000, x13.7).
+    "a subject, then passed repeated": lambda n: "The candidate " + "passed " * (n // 7),
 }
 
 # ms at 1,000 and 4,000 characters on f574bfb (this machine: 2 vCPUs, Intel Xeon, 2026-12-05).
@@ -54,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench grader_claims")
     parser.add_argument("--repeat", type=int, default=3, help="runs per shape and size; the best is reported")
     args = parser.parse_args(argv)
-    print(f"{'shape':24s} {'1k ms':>9s} {'4k ms':>9s} {'growth':>7s}   baseline (f574bfb)")
+    print(f"{'shape':32s} {'1k ms':>9s} {'4k ms':>9s} {'growth':>7s}   baseline (f574bfb)")
     worst = 0.0
     for name, make in SHAPES.items():
         small, large = (_ms(make(size), args.repeat) for size in SIZES)
@@ -62,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         worst = max(worst, growth)
         base = BASELINE.get(name)
         shown = f"{base[0]:9.1f} {base[1]:9.1f} x{base[1] / max(base[0], 0.01):.1f}" if base else "-"
-        print(f"{name:24s} {small:9.1f} {large:9.1f} {growth:6.1f}x   {shown}")
+        print(f"{name:32s} {small:9.1f} {large:9.1f} {growth:6.1f}x   {shown}")
     if worst > LINEAR_LIMIT:
         print(f"a shape grew by x{worst:.1f} for x4 the text (limit x{LINEAR_LIMIT})")
         return 1

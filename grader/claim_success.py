@@ -5,6 +5,7 @@ correct.", "no bugs remained", "La solución es correcta."), checked against wha
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from grader.claim_tallies import CONTRAST, SHOWN_COUNT, a_run_passed_all, all_passed
 from grader.claim_words import prepared_sentence, summary
@@ -28,7 +29,8 @@ SUCCESS_CLAUSES = re.compile(
 _TOTAL = (
     r"(?:everything|all\s+of\s+it|all(?:\s+(?:the|its|their|possible|valid|given))?(?:\s+[\w-]+)?\s+"
     r"(?<!\btest\s)(?:inputs|cases|scenarios)|every(?:\s+[\w-]+)?\s+(?<!\btest\s)(?:input|case|scenario)"
-    r"|any\s+input|todo|todos\s+los\s+casos|todas\s+las\s+entradas|cualquier\s+entrada|por\s+completo)\b"
+    r"|any\s+input|in\s+(?:all|every)\s+cases?|todo|todos\s+los\s+casos"
+    r"|todas\s+las\s+entradas|cualquier\s+entrada|por\s+completo|siempre|en\s+todos\s+los\s+casos)\b"
 )
 _WHOLLY = (
     r"(?:fully|completely|entirely|totally|perfectly|flawlessly|100\s*%|totalmente|completamente|enteramente"
@@ -36,7 +38,8 @@ _WHOLLY = (
 )
 _RIGHT = (
     r"(?:correct|right|bug[\s-]*free|flawless|perfect|working(?!\s+(?:on|through|with|toward|towards|out)\b)"
-    r"|functional|accepted|correct[oa]s?|funcional(?:es)?|perfect[oa]s?|aceptad[oa]s?)"
+    r"|functional|accepted|valid|sound|fine|solid|error[\s-]*free|bien|correct[oa]s?|funcional(?:es)?|perfect[oa]s?|aceptad[oa]s?"
+    r"|valid[oa]s?|korrekt|richtig|correcte|corret[oa]|corrett[oa]|giust[oa])"
 )
 _WORKS = r"(?:work(?:s|ed|ing)?|funcion(?:a|o|an|aron|aba|aban))"
 SUCCESS = re.compile(
@@ -46,7 +49,8 @@ SUCCESS = re.compile(
     rf"|pas(?:a|o|aron)"
     rf"|resolv(?:io|ieron|ia)|resuelve|cubr(?:e|io)|manej(?:a|o))\b(?:\s+[\w-]+){{0,3}}?\s+{_TOTAL}"
     # wholly so: "solved it completely", "works perfectly", "resolvió por completo"
-    rf"|\b(?:solv(?:e|es|ed)|{_WORKS}|pass(?:es|ed)?|ran|runs|resolv(?:io|ieron)|resuelve)\b(?:\s+[\w-]+){{0,3}}?\s+"
+    rf"|\b(?:solv(?:e|es|ed)|{_WORKS}|pass(?:es|ed)?|ran|runs|behav(?:e|es|ed)|execut(?:e|es|ed)|perform(?:s|ed)"
+    rf"|function(?:s|ed)|resolv(?:io|ieron)|resuelve)\b(?:\s+[\w-]+){{0,3}}?\s+"
     rf"(?:completely|fully|entirely|perfectly|flawlessly|correctly|in\s+full|without\s+(?:any\s+)?(?:issues"
     rf"|problems|errors|bugs)|por\s+completo|perfectamente|correctamente|sin\s+(?:errores|problemas|fallos))\b"
     # solved: "solved the problem", "was able to solve it", "resolvió el problema"
@@ -54,10 +58,14 @@ SUCCESS = re.compile(
     # a perfect score, the verdict; the right output for everything; got it right, nailed it; a working solution
     r"|\b(?:perfect|full|top|maximum|100\s*%?)\s+(?:score|marks|credit)\b|\bpuntuacion\s+(?:perfecta|maxima)\b"
     r"|\bnota\s+maxima\b|\b(?:verdict|veredicto)\W+(?:(?:was|is|fue|es)\s+)?(?:accepted|aceptad[oa])\b"
-    rf"|\b(?:correct|right|expected)\s+(?:output|outputs|answers?|results?|values?)\b(?:\s+[\w-]+){{0,3}}?\s+{_TOTAL}"
+    rf"|\b(?:correct|right|expected)\s+(?:output|answer|result|value|ind(?:ex|ices)|pair|return|response|sum|count"
+    rf"|list|array|salida|respuesta|resultado|valor|indice|par)[\w-]*(?:\s+[\w-]+){{0,3}}?\s+{_TOTAL}"
     r"|\b(?:got|gets|get)\s+(?:it|this|everything|the\s+(?:problem|question|task|solution))\s+(?:all\s+)?right\b"
-    r"|\b(?:nail(?:ed|s)|ac(?:ed|es))\s+(?:it|the\s+(?:problem|question|task|solution|interview))\b"
-    rf"|(?:\b(?:a|an|their|his|her|its|with)\s+|^\W*)(?:{_WHOLLY}\s+)?(?:(?:complete|clean|efficient),?\s+(?:and\s+)?)?"
+    r"|\b(?:nail(?:ed|s)|ac(?:ed|es)|crack(?:ed|s)|complet(?:ed|es))\s+(?:it|the\s+(?:problem|question|task"
+    r"|solution|interview|challenge|exercise))\b(?![\s-]+(?:statement|description|discussion|phase|setup|walkthrough"
+    r"|analysis|explanation|reading|summary|definition|constraints?|examples?)\b)"
+    r"|\b(?:correct(?:ness)?|solved|passed|resuelto|correccion)\s*[:=]\s*(?:yes|true|ok|full|100\s*%?|si)\b"
+    rf"|(?:\b(?:a|an|their|his|her|its|with)\s+|^\W*(?:\d{{1,2}}[.)]\s*)?)(?:{_WHOLLY}\s+)?(?:(?:complete|clean|efficient),?\s+(?:and\s+)?)?"
     r"(?:correct|working|passing|bug[\s-]*free|flawless),?\s+"
     r"(?:[\w-]+,?\s+){0,3}?"
     r"(?:solution|implementation|program|code|submission|function|version)\b"
@@ -71,9 +79,12 @@ SUCCESS = re.compile(
 STATE = re.compile(
     rf"\b{_WHOLLY}\s+(?:{_RIGHT}|solved|passing|resuelt[oa]|funciona)\b"
     rf"|\b(?:is|was|were|are|be|been|proved|proves|ended\s+up|turned\s+out(?:\s+to\s+be)?|came\s+out|became"
-    rf"|es|era|fue|son|eran|fueron|esta|estaba|resulto|quedo|acabo\s+siendo)\s+"
+    rf"|es|era|fue|son|eran|fueron|esta|estaba|resulto|quedo|acabo\s+siendo|est|etait|ist|war|e|foi)\s+"
     rf"(?:(?:now|also|then|{_WHOLLY}|already|ya)\s+)?{_RIGHT}\b"
     rf"(?!\s+(?:that|about|to|in\s+\w+ing|on\s+(?:the|one|a|an|some)\b|for\s+(?:the|one|a|an|some)\b|que|sobre|en\s+que))"
+    # "It is a correct one.", "The code always returns the right answer."
+    rf"|\b(?:is|was)\s+an?\s+(?:{_WHOLLY}\s+)?(?:correct|working|valid|passing)\s+one\b"
+    r"|\balways\s+(?:return\w*|giv\w*|produc\w*|pass\w*|work\w*|output\w*|get\w*)\b"
     # said bare: "The submission passed.", "It works.", "La solución pasó."
     rf"|\b(?:pass(?:es|ed)|works|worked|succeeded|succeeds|(?:was|got|were)\s+accepted|paso|pasaron|funciona|funciono"
     rf"|funcionaba)\b(?=\s*(?:$|[.!?,;:)]|\s+(?:in\s+the\s+end|at\s+the\s+end|eventually|finally|too|as\s+well"
@@ -107,6 +118,14 @@ NO_BAD = re.compile(
     re.IGNORECASE,
 )
 # What a denied failure can be about that is no result: "no issues with readability", "compiled without errors".
+# A part of the code that is no result, as the subject of a state: "The code's structure is sound", "the code style
+# is fine", "la estructura del código está bien".
+QUALITY_SUBJECT = re.compile(
+    r"\b(?:style|structure|naming|names|format\w*|quality|readability|indentation|comments?|layout|organi[sz]ation"
+    r"|estilo|estructura|nombres|legibilidad|formato|organizacion)\s+(?:(?:of|del?)\s+(?:the\s+|their\s+|la\s+|el\s+|su\s+)?"
+    r"[\w'-]+\s+)?\Z",
+    re.IGNORECASE,
+)
 QUALITY = re.compile(
     r"\b(?:style|stylistic|readab\w*|naming|names|format\w*|structure\w*|quality|lint\w*|syntax|compil\w*"
     r"|indentation|comments?|typos?|estilo|legib\w*|nombres|sintaxis)\b",
@@ -114,7 +133,7 @@ QUALITY = re.compile(
 )
 SUBJECTLESS = re.compile(
     r"\W*(?:(?:in\s+the\s+end|at\s+the\s+end|finally|overall|ultimately|eventually|so|and|then|now|result|verdict"
-    r"|outcome|status|al\s+final|finalmente|resultado|y)\b\W*)*",
+    r"|outcome|status|correctness|al\s+final|finalmente|resultado|correccion|estado|veredicto|y)\b\W*)*",
     re.IGNORECASE,
 )
 # Words of failing inside a claim's words: "correct approach, incorrect implementation".
@@ -141,8 +160,8 @@ NOT_THE_CODE = re.compile(
     re.IGNORECASE,
 )
 THE_CODE = re.compile(
-    r"\b(?:solutions?|submissions?|code|implementation|program|function|version|fix|solucion|codigo"
-    r"|implementacion|programa|funcion|entrega|envio)\b",
+    r"\b(?:solutions?|submissions?|code|implementation|program|function|version|fix|final\s+answer|solucion|codigo"
+    r"|implementacion|programa|funcion|entrega|envio|losung|loesung|solucao|soluzione|codice|programme|programm)\b",
     re.IGNORECASE,
 )
 # "work" says the code works only of the code: "It works.", "The code worked." (not "The candidate worked
@@ -169,6 +188,112 @@ MODAL = re.compile(
     r"\b(?i:would|could|might|should|shall|won't|wouldn't|couldn't|if|unless|habria|podria|deberia|si)\b"
     r"|\b(?:will|may)\b|'d\b"
 )
+# Said as what someone said, thought or asked, not as the grader's finding: "The candidate said the code was correct",
+# "They believed the solution worked", "was confident that it passed", "asked whether the code was correct", "It is
+# unclear whether the final code works", "Dijo que su código funcionaba", "creyó que su solución era correcta". Only
+# verbs that leave it open (not "showed", "proved", "confirmed", "knew", "found": those make it a fact), and only
+# where the verb governs the claim: nothing between them but words ("After they said they were done, the code
+# passed" is the grader's). Taken up by the sentence it is the grader's again (`ENDORSED`).
+REPORTED = re.compile(
+    r"\b(?:said|says|claim(?:s|ed)|stat(?:ed|es)|assert(?:s|ed)|insist(?:s|ed)|believ(?:e|es|ed|ing)|thought"
+    r"|thinks?|assum(?:e|es|ed|ing)|felt|feels?|guess(?:es|ed)|hop(?:es|ed)|suspect(?:s|ed)|wonder(?:s|ed)"
+    r"|announc(?:es|ed)|declar(?:es|ed)|argu(?:es|ed)|maintain(?:s|ed)|told\s+(?:the\s+)?\w+|whether"
+    r"|(?:impression|belief|assumption|claim|expectation)\s+that"
+    r"|(?:was|were|is|are|felt|seemed|sounded)\s+(?:very\s+|quite\s+|fully\s+)?(?:confident|sure|certain"
+    r"|convinced|adamant|positive)"
+    r"|dijo|dice|decia|afirm(?:o|a|aba)|asegur(?:o|a|aba)|cre(?:yo|ia|e)|pens(?:o|aba)|supon(?:ia|e)|supuso"
+    r"|asumi(?:o|a)|sostuvo|insisti(?:o|a)|declaro|(?:estaba|estaban)\s+(?:muy\s+)?(?:segur|convencid)[oa]s?)\b",
+    re.IGNORECASE,
+)
+# What stands between a report and its claim when the verb no longer governs it: a mark or a word that starts
+# another clause ("said they were done, and then the code passed", "thought for a while before it passed").
+UNGOVERNED = re.compile(
+    r"[,;:()\u2014\u2013]|\b(?:and|then|so|before|after|when|once|until|because|since|while|as|y|luego|antes"
+    r"|despues|cuando|porque|mientras)\b",
+    re.IGNORECASE,
+)
+# The report taken up: "as the candidate said", "rightly claimed", "..., and it was", "which it did", "con razón",
+# "y así fue", and a next sentence that is only that ("It was.", "Indeed.": `ENDORSED_ALONE`).
+# The report's own start: "said that ...", "dijo que ...", "said: \"my code works\"", "dijo «...»".
+QUOTED = re.compile(r"\s*(?:that\b|que\b|[:,]?\s*[\"'\u201c\u2018\u00ab])", re.IGNORECASE)
+ENDORSED = re.compile(
+    r"\b(?:as|como)\s+(?:[\w'-]+\s+){0,3}?(?:said|says|claim\w*|stat\w*|assert\w*|believ\w*|thought|assum\w*"
+    r"|dijo|afirm\w*|asegur\w*|cre\w*|pens\w*)\b"
+    r"|\b(?:rightly|correctly|accurately|justifiably|truthfully|acertadamente|correctamente)\s+(?:[\w'-]+\s+)?"
+    r"(?:said|says|claim\w*|stat\w*|assert\w*|believ\w*|thought|thinks?|assum\w*|felt|dijo|afirm\w*"
+    r"|asegur\w*|cre\w*|pens\w*)"
+    r"|(?:\b(?:and|which|as|y)\s+|[(\u2014\u2013;,]\s*)(?:so\s+)?(?:indeed\s+)?(?:it|they|she|he|this|that|lo)\s+"
+    r"(?:indeed\s+|really\s+|actually\s+)?(?:was|were|is|are|did|does|do|had|has|era|fue|es)"
+    r"(?:\s+(?:indeed|too|so|true|right|correct|pass\w*|work\w*|ciert[oa]|razon))?\s*(?:[).!?;,\u2014]|$)"
+    r"|\b(?:rightly|correctly|justifiably)\s+so\b|\bindeed\b"
+    r"|[,\u2014\u2013(]\s*(?:and\s+)?(?:rightly|correctly|accurately|justifiably)\s*(?:so\s*)?(?:[).!?;,]|$)"
+    r"|\b(?:which|and\s+(?:this|that|it))\s+(?:was|is|proved|turned\s+out)\s+(?:to\s+be\s+)?(?:true|right|correct"
+    r"|the\s+case)\b"
+    r"|\b(?:which|as|and)\s+(?:the\s+)?(?:(?!(?:not|never|no)\b)(?![\w'-]*n't\b)[\w'-]+\s+){0,3}?"
+    r"(?:confirm\w*|show\w*|prov\w*|verif\w*|bears?\s+(?:it|this|that)\s+out)\b"
+    r"(?!\s+(?:otherwise|the\s+opposite|(?:(?:it|this|that|them)\s+)?(?:to\s+be\s+)?(?:wrong|false|incorrect|mistaken)))"
+    r"|(?<!\bnot\s)\b(?:was|were|is|are)\s+(?:confirmed|verified|borne\s+out)\b"
+    r"|\bcon\s+razon\b|\befectivamente\b|\ben\s+efecto\b|\b(?:y|como)\s+asi\s+(?:era|fue|es)\b",
+    re.IGNORECASE,
+)
+# The grader's own belief is its finding: "I believe the code is correct", "my impression is that it works" (read
+# outside quotes: "The candidate said, 'I think it works'" is the candidate's).
+FIRST_PERSON = re.compile(
+    r"\b(?:i|we)\s+(?:[\w']+\s+)?(?:say|said|claim\w*|stat\w*|believ\w*|think|thought|assum\w*|feel|felt|am|are)\b"
+    r"|\b(?:my|our)\s+(?:impression|belief|assumption|claim|expectation|view)\b"
+    r"|\b(?:creo|creemos|pienso|considero|consideramos)\b",
+    re.IGNORECASE,
+)
+IN_QUOTES = re.compile(  # each stops at the next opening mark: linear however many are left unclosed
+    r'"[^"]*"|\u201c[^\u201c\u201d]*\u201d|\u00ab[^\u00ab\u00bb]*\u00bb|(?<!\w)\'[^\']*\'(?!\w)'
+    r"|\u2018[^\u2018\u2019]*\u2019"
+)
+# A next sentence that confirms it: "The submission confirms it.", "The runs bear this out." (not "... do not").
+CONFIRMED = re.compile(
+    r"\A\W*(?:(?:and|y)\s+)?(?:the\s+|its\s+|their\s+)?(?:[\w'-]+\s+){0,3}?(?:(?:confirm(?:s|ed)|verif(?:ies|ied))\s+"
+    r"(?:it|this|that|so)|bears?\s+(?:it|this|that)\s+out|bore\s+(?:it|this|that)\s+out|lo\s+confirm\w*)\b",
+    re.IGNORECASE,
+)
+ENDORSED_ALONE = re.compile(
+    r"\W*(?:(?:and|but|y|pero)\s+)?(?:(?:indeed|and\s+indeed|en\s+efecto|efectivamente)\W+)?(?:(?:it|they|she|he|that|this|which|lo)\s+(?:indeed\s+|really\s+|actually\s+)?"
+    r"(?:was|were|is|are|did|does|do|had|has|held|era|fue|es)(?:\s+(?:indeed|too|so|true|right|correct))?"
+    r"|indeed|true|correct|right|rightly\s+so|correctly\s+so|and\s+so\s+it\s+(?:was|did)|asi\s+(?:es|fue|era)"
+    r"|en\s+efecto|efectivamente|cierto|con\s+razon)\W*",
+    re.IGNORECASE,
+)
+# Said of the approach's or the analysis's part: "The idea for an O(n) solution was right", "the complexity of the
+# code is correct" (a word of the code inside it names what the approach was for, not the subject).
+COMPLEMENT = re.compile(
+    r"\b((?:approach(?:es)?|idea|ideas|reasoning|intuition|plan|strategy|analysis|complexity|explanation"
+    r"|understanding|thinking|insight|instinct|hypothesis|diagnosis|design|concept|enfoque|razonamiento"
+    r"|planteamiento|analisis|complejidad|estrategia|explicacion|intuicion))"
+    r"\s+(?:of|for|to|behind|about|de|del|para|sobre)\s+(?:\S+\s+){0,4}?"
+    r"(?:solutions?|submissions?|code|implementation|program|function|version|fix|solucion|codigo"
+    r"|implementacion|programa|funcion|entrega|envio)\b",
+    re.IGNORECASE,
+)
+WHETHER_OR_NOT = re.compile(r"\bwhether\s+or\s+not\b", re.IGNORECASE)
+# "Correct but too slow" where the last submission's only failures were time limits: every test that finished
+# passed. Said as correct or working (not passed, accepted or solved), with the slowness in its sentence.
+SLOW = re.compile(
+    r"\b(?:too\s+slow|slow|inefficient\w*|not\s+(?:fast|quick|efficient)\s+enough|tim(?:ed|es|ing)\s+out"
+    r"|time\s*-?\s*outs?|time\s+limit|(?:demasiado\s+)?lent[oa]s?|ineficiente\w*|limite\s+de\s+tiempo"
+    r"|tiempo\s+limite)\b",
+    re.IGNORECASE,
+)
+NOT_SLOW = re.compile(
+    r"(?:\b(?:not|never|no|nor|nunca|sin|nada|ni)\b|n't)(?:\s+[\w-]+){0,2}\s*\Z", re.IGNORECASE
+)
+CORRECT_ONLY = re.compile(
+    r"\b(?:correct(?:ly)?|right|work(?:s|ed|ing)?|functional(?:ly)?|correct[oa]s?|funcion\w*|bien)\b",
+    re.IGNORECASE,
+)
+NOT_ONLY_CORRECT = re.compile(
+    r"\b(?:pass\w*|accepted|aceptad\w*|solv\w*|resuel\w*|resolv\w*|succe\w*|perfect\w*|flawless\w*|pas[oa]"
+    r"|pasaron|everything|todo|all|every|any|todas?|todos?|cualquier|bugs?|errors?|errores|defect\w*)\b",
+    re.IGNORECASE,
+)
+HIDDEN_SHOWN = re.compile(r"hidden tests (\d+)/(\d+) passed(?: \(failed: ([^)]*)\))?")
 NOT_BEFORE = re.compile(
     r"\b(?:not|never|no|nor|cannot|without|nunca|jamas|sin|hardly|barely|neither|none|nothing|zero|nobody"
     r"|ningun[oa]?|nada|nadie)\b|n't\b",
@@ -179,6 +304,10 @@ NOT_BEFORE = re.compile(
 def _full(shown: str) -> bool:
     counts = [(int(m.group(2)), int(m.group(3))) for m in SHOWN_COUNT.finditer(shown)]
     return bool(counts) and all(a == b > 0 for a, b in counts)
+
+
+def _clipped(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}\u2026"
 
 
 def succeeded(facts: Facts, index: CitationIndex, *, at_end: bool) -> bool:
@@ -195,55 +324,156 @@ def succeeded(facts: Facts, index: CitationIndex, *, at_end: bool) -> bool:
     return all(f.total > 0 and f.passed == f.total for f in finals)
 
 
-def _claims_success(clause: str, claim: re.Match[str], state: bool) -> bool:
-    """`claim` in `clause` says the candidate's solution succeeded; `state`: it is said as a state (`STATE`)."""
-    before, said = clause[: claim.start()], claim.group(0)
+def _subject(before: str) -> str:
+    """What comes before a claim, read for its subject: a complement of the approach is the approach's ("the idea
+    for an O(n) solution"), and "whether or not" denies nothing."""
+    return WHETHER_OR_NOT.sub("whether", COMPLEMENT.sub(r"\1", before))
+
+
+def _report_start(text: str, report: re.Match[str]) -> int:
+    """Where what a report says starts: after its "that", "que" or opening quote."""
+    quoted = QUOTED.match(text, report.end())
+    return quoted.end() if quoted else report.end()
+
+
+def _reported(before: str, endorsed: bool) -> bool:
+    """What follows `before` is said as what someone said, thought or asked (`REPORTED`), and the sentence does not
+    take it up (`endorsed`)."""
+    if endorsed:
+        return False
+    reports = list(REPORTED.finditer(before))
+    if not reports:
+        return False
+    return UNGOVERNED.search(before, _report_start(before, reports[-1])) is None
+
+
+def _claims_success(clause: str, claim: re.Match[str], state: bool, endorsed: bool) -> bool:
+    """`claim` in `clause` says the candidate's solution succeeded; `state`: it is said as a state (`STATE`);
+    `endorsed`: its sentence takes up what it reports (`ENDORSED`)."""
+    before, said = _subject(clause[: claim.start()]), claim.group(0)
     if NOT_BEFORE.search(before) or (NOT_BEFORE.search(said) and not NO_BUGS.fullmatch(said)):
         return False  # "did not pass", "is not correct"
     if FAILING.search(said) or NOT_THE_CODE.search(said) or TESTS_FIRST.search(before):
         return False  # "correct approach, incorrect code"; tests named first: the test checks read it
-    if NOT_THE_CODE.search(clause) and not THE_CODE.search(clause):
-        return False  # "The approach is correct in principle"
+    if _reported(before, endorsed):
+        return False  # "The candidate said the code was correct"
+    rest = before + clause[claim.start() :]
+    if NOT_THE_CODE.search(rest) and not THE_CODE.search(rest):
+        return False  # "The approach is correct in principle", "The idea for an O(n) solution was right"
     if WORKS.search(said) and not (OF_THE_CODE.search(before) or THE_CODE.search(said)):
         return False  # "The candidate worked steadily"
+    if state and QUALITY_SUBJECT.search(before):
+        return False  # "The code's structure is sound"
     return not state or OF_THE_CODE.search(before) is not None or SUBJECTLESS.fullmatch(before) is not None
 
 
-def _of_the_code(clause: str) -> bool:
+def _of_the_code(clause: str, endorsed: bool) -> re.Match[str] | None:
     """`clause` says, in any other words, that the code succeeded (`GOOD`) or did not fail (`NO_BAD`): said of the
-    code ("the submission", "it") or of nothing else, with no tests, approach, hedge or negation in it."""
+    code ("the submission", "it") or of nothing else, with no tests, approach, hedge or negation in it; the word
+    that says it."""
+    clause = _subject(clause)  # "the idea for an O(n) solution was right": the idea was
     if TESTS_FIRST.search(clause) or KINDS.search(clause):
-        return False  # the test checks read it ("the sample" is read as the visible tests)
+        return None  # the test checks read it ("the sample" is read as the visible tests)
     if NOT_THE_CODE.search(clause) and not THE_CODE.search(clause):
-        return False
+        return None
+    # Each word of success, read against what comes before it, found once for the clause (linear in its length).
+    denied, named = NOT_BEFORE.search(clause), OF_THE_CODE.search(clause)
+    subjectless = SUBJECTLESS.match(clause)
+    reports = [] if endorsed else [_report_start(clause, r) for r in REPORTED.finditer(clause)]
+    stops = [u.start() for u in UNGOVERNED.finditer(clause)]
     for m in GOOD.finditer(clause):
-        before = clause[: m.start()]
-        if not NOT_BEFORE.search(before) and (OF_THE_CODE.search(before) or SUBJECTLESS.fullmatch(before)):
-            return True
+        p = m.start()
+        if denied is not None and denied.end() <= p:
+            break  # "did not pass", and every word after it
+        if not (
+            (named is not None and named.end() <= p)
+            or (subjectless is not None and p <= subjectless.end() and SUBJECTLESS.fullmatch(clause, 0, p))
+        ):
+            continue
+        last = bisect_right(reports, p) - 1  # the last report before it governs it, with no stop between
+        if last >= 0 and bisect_left(stops, reports[last]) == bisect_left(stops, p):
+            continue  # "The candidate said the code worked"
+        return m
     bad = NO_BAD.search(clause)
-    if bad is None or QUALITY.search(clause):
+    if bad is None or QUALITY.search(clause) or _reported(clause[: bad.start()], endorsed):
+        return None
+    if OF_THE_CODE.search(clause) is not None or SUBJECTLESS.fullmatch(clause[: bad.start()]) is not None:
+        return bad
+    return None
+
+
+def _slow(text: str) -> bool:
+    """`text` says the code is slow (`SLOW`), not that it is not ("not slow", "never timed out")."""
+    for m in SLOW.finditer(text):
+        if m.group(0).lower().startswith("not") or not NOT_SLOW.search(
+            text, max(0, m.start() - 24), m.start()
+        ):
+            return True
+    return False
+
+
+def only_too_slow(facts: Facts, index: CitationIndex) -> bool:
+    """Every test of the last submission that finished passed: the visible ones all passed, and every hidden one
+    that did not hit the time limit (`HIDDEN_SHOWN`, as grader/run_lines.py shows it)."""
+    submissions = [index.citable[s] for s in sorted(index.citable) if index.citable[s].type == "submission"]
+    visible = facts.visible_tests.final
+    if not submissions or visible is None or visible.passed != visible.total:
         return False
-    return OF_THE_CODE.search(clause) is not None or SUBJECTLESS.fullmatch(clause[: bad.start()]) is not None
+    shown = submissions[-1].shown
+    hidden = HIDDEN_SHOWN.search(shown)
+    if hidden is None or re.search(r"visible tests (\d+)/(\1)\b passed", shown) is None:
+        return False
+    failed = [part.strip() for part in (hidden.group(3) or "").split(",") if part.strip()]
+    return bool(failed) and all(re.fullmatch(r"\d+ time_limit", part) for part in failed)
 
 
-def success_problems(where: str, sentence: str, facts: Facts, index: CitationIndex) -> list[str]:
+def success_problems(
+    where: str, sentence: str, facts: Facts, index: CitationIndex, following: str = ""
+) -> list[str]:
     """A clause of `sentence` that says the candidate's solution succeeded, where the recorded runs say otherwise
-    (`SUCCESS`, `NO_BUGS`)."""
-    for clause in SUCCESS_CLAUSES.split(prepared_sentence(sentence)):
+    (`SUCCESS`, `NO_BUGS`); `following`: the sentence after it, which may take up what it reports ("It was.")."""
+    prepared = prepared_sentence(sentence)
+    endorsed = bool(
+        ENDORSED.search(prepared)
+        or FIRST_PERSON.search(IN_QUOTES.sub(" ", prepared))
+        or ENDORSED_ALONE.fullmatch(next_one := prepared_sentence(following))
+        or (CONFIRMED.match(next_one) is not None and NOT_BEFORE.search(next_one) is None)
+    )
+    slow = _slow(f"{prepared} {following}")  # "The code is correct; it just times out."
+    for clause in SUCCESS_CLAUSES.split(prepared):
         if HEDGE.search(clause) or MODAL.search(clause):
             continue
-        if not any(
-            (claim := pattern.search(clause)) and _claims_success(clause, claim, pattern is STATE)
+        claims = [
+            claim
             for pattern in (SUCCESS, STATE, NO_BUGS)
-        ) and not _of_the_code(clause):
+            if (claim := pattern.search(clause))
+            and _claims_success(clause, claim, pattern is STATE, endorsed)
+        ]
+        if not claims and (other := _of_the_code(clause, endorsed)):
+            claims = [other]
+        if not claims:
             continue
         earlier = CONTRAST.search(clause) is not None
-        if not succeeded(facts, index, at_end=not earlier):
-            when = "at some point" if earlier else "at the end"
-            return [
-                f"- {where}: {clause.strip()!r}: says the candidate's solution succeeded (passed, correct, works, "
-                f"solved) {when}, which the recorded runs do not hold ({summary(facts)}); state what the runs "
-                'show ("passed N of M hidden tests") or what the approach gets right, not that the solution '
-                "succeeded"
-            ]
+        if succeeded(facts, index, at_end=not earlier):
+            continue
+        if (
+            slow
+            and all(CORRECT_ONLY.search(c.group(0)) for c in claims)
+            and not NOT_ONLY_CORRECT.search(clause)
+            and only_too_slow(facts, index)
+        ):
+            continue  # "The solution is correct but too slow": every test that finished passed
+        when = "at some point" if earlier else "at the end"
+        said = repr(clause.strip().rstrip(",:").rstrip())
+        if len(clause.split()) < 4 and clause.strip() != prepared.strip():
+            said = f"{said} in {_clipped(sentence.strip())!r}"  # "'Correct' in 'Correct, but ...'"
+        taken_up = ""
+        if endorsed and any(REPORTED.search(clause, 0, c.start()) for c in claims):
+            taken_up = " (its sentence, or the next, takes up as yours what it reports)"
+        return [
+            f"- {where}: {said}: says the candidate's solution succeeded (passed, correct, works, "
+            f"solved) {when}{taken_up}, which the recorded runs do not hold ({summary(facts)}); state what the "
+            'runs show ("passed N of M hidden tests") or what the approach gets right, not that the solution '
+            "succeeded"
+        ]
     return []

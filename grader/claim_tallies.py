@@ -78,6 +78,25 @@ def a_run_passed_all(index: CitationIndex) -> bool:
     return False
 
 
+# The submitted code named as what passed: "The submission passed all tests", "La entrega pasó todas las pruebas".
+# Its tests are every test, hidden ones included: a run of the visible tests that passed them all does not hold it.
+SUBMITTED = re.compile(
+    r"\b(?:submissions?|submitted\s+(?:code|solution|version|program)|entregas?|envios?|solucion\s+enviada)\b",
+    re.IGNORECASE,
+)
+
+
+def submissions_whole(index: CitationIndex) -> set[tuple[int, int]]:
+    """Each submission's (passed, total) of every test it ran, as shown (its kinds' counts summed)."""
+    found: set[tuple[int, int]] = set()
+    for event in index.citable.values():
+        if event.type == "submission":
+            counts = [(int(m.group(2)), int(m.group(3))) for m in SHOWN_COUNT.finditer(event.shown)]
+            if counts:
+                found.add((sum(p for p, _ in counts), sum(t for _, t in counts)))
+    return found
+
+
 def all_passed(record: PassRecord) -> bool:
     """The best run of a kind passed every test of it."""
     return record.best is not None and record.best.total > 0 and record.best.passed == record.best.total

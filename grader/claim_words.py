@@ -14,9 +14,11 @@ from grader.claim_tallies import (
     NUMBER,
     NUMBER_WORDS,
     SHOWN_COUNT,
+    SUBMITTED,
     Tallies,
     final_counts,
     held_counts,
+    submissions_whole,
     tests_named,
 )
 from grader.evidence import RUN_TYPES, CitationIndex
@@ -37,7 +39,15 @@ from grader.schemas import Facts
 # have passed had it been submitted").
 _SP_KIND = (
     (re.compile(r"\b(?:ocult|escondid|privad|secret)[oa]s?\b", re.I), "hidden"),
-    (re.compile(r"\b(?:visibles?|publicas?|de\s+ejemplo|public|sample|example)\b", re.I), "visible"),
+    # not "for example", "an example", "such a sample": one example is no test's kind
+    (
+        re.compile(
+            r"\b(?:visibles?|publicas?|de\s+ejemplo|public|(?<!\bfor\s)(?<!\ban\s)(?<!\ba\s)(?<!\banother\s)"
+            r"(?:sample|example))\b",
+            re.I,
+        ),
+        "visible",
+    ),
 )
 BOTH_KINDS = re.compile(
     r"\b(?:visible|hidden)\s*(?:,|/|&|\band\b|\bor\b|\bnor\b|\by\b|\bo\b|\bas\s+well\s+as\b)\s*(?:the\s+|las\s+)?"
@@ -82,10 +92,15 @@ PASS_WORD = re.compile(
 )
 FAIL_WORD = re.compile(
     r"\b(?:fail(?:s|ed|ing|ure|ures)?|brok(?:e|en)|break(?:s|ing)?|reject(?:s|ed|ion)?|errors?|crash(?:es|ed)?"
-    r"|fall(?:a|an|o|aron|ar|ado|ada|ados|adas|aba|aban|ido|ida|idos|idas|os)|fallid[oa]s?|mal|romp\w*)\b"
+    r"|fall(?:a|an|o|aron|ar|ado|ada|ados|adas|aba|aban|ido|ida|idos|idas|os)|fallid[oa]s?|mal|romp\w*"
+    # a time limit is a failure: "timed out on the hidden test", "too slow on the hidden one", "excedió el tiempo"
+    r"|tim(?:ed|es|ing)\s+out|time[sd]?[\s-]*outs?|too\s+slow|demasiado\s+lent[oa]s?|exced(?:e|en|io|ieron)"
+    r"|exceed(?:s|ed)?)\b"
     rf"|\b(?:red|rojas?|rojos?|wrong|incorrect(?:ly)?|incorrect[oa]s?){_PREDICATE}",
     re.I,
 )
+# An open question, not a result: "whether the code is correct on the hidden inputs is unknown".
+WHETHER = re.compile(r"\bwhether\b", re.I)
 FAIL_TO = re.compile(r"\b(?:fail(?:s|ed|ing)?|unable|no\s+logr[oa]\w*)\s+to\s+(?=pass|clear|succeed)", re.I)
 NEGATION = re.compile(r"\b(?:not|never|no\s+longer|without|sin|nunca|jamas|nor|cannot)\b|n't\b", re.I)
 NONE_WORD = re.compile(
@@ -206,6 +221,9 @@ OUTCOME_VERB = re.compile(
     r"|fall(?:o|aron|ado|ada|ados|adas|aban)|aprob\w*|green|verdes|rojas)\b",
     re.I,
 )
+# A piece about a run names what it says of: "After a failed first run" goes on about no tests named before it (but
+# "the next run passed them" does).
+A_RUN = re.compile(r"\b(?:runs?|attempts?|tries|try|ejecucion(?:es)?|intentos?)\b", re.I)
 BACK_REFERENCE = re.compile(
     r"\b(?:they|them|ellas|ellos|all\s+of\s+(?:them|those|these)|each\s+of\s+them|every\s+one|each\s+one"
     r"|todas\s+ellas|todos\s+ellos)\b",
@@ -229,9 +247,12 @@ DESCRIBES = re.compile(
     r"|focus(?:es|ed)?\s+on|look(?:s|ed)?\s+at|trata\w*|cubr\w*|comprueb\w*|verific\w*|us(?:a|an|aba|aban))\b",
     re.I,
 )
-# A count of runs, not of tests: "both runs showed the failure", "failed it in all three attempts", "dos veces".
+# A count of runs, not of tests: "both runs showed the failure", "failed it in all three attempts", "dos veces"
+# (with its count or quantifier: "the code runs correctly" keeps its verb).
+# A complexity is no count of tests: "the O(n^2) approach timed out on the hidden test" ("2" failed no test).
+BIG_O = re.compile(r"\b[OΘΩ]\s*\([^()]{0,40}\)")
 RUN_COUNT = re.compile(
-    rf"\b(?:all|both|each|every|ambas|ambos|todas|todos|(?:las|los)\s+)?(?:\s*{_ANY_NUMBER})?\s*(?<=\w)\s+"
+    rf"\b(?:(?:all|both|each|every|ambas|ambos|todas|todos|las|los)(?:\s+{_ANY_NUMBER})?|{_ANY_NUMBER})\s+"
     r"(?:runs|times|attempts|tries|ejecuciones|veces|intentos)\b|\b(?:both|each|every|one|a\s+single"
     r"|single|ambas|ambos|cada|una)\s+(?:runs?|times?|attempts?|tries|try|ejecucion(?:es)?|vez|intentos?)\b",
     re.I,
@@ -369,7 +390,7 @@ def _segments(sentence: str, carried: set[str | None] | None = None) -> list[_Se
                 segments.append(_Segment(piece, last.kinds, last.plural))  # "... and passed in the end"
             else:
                 last.text += f" {piece}"  # "the hidden tests, all twelve, passed"
-        elif carried and goes_on(piece):
+        elif carried and goes_on(piece) and (not A_RUN.search(piece) or BACK_REFERENCE.search(piece)):
             segments.append(
                 _Segment(piece, set(carried), True, carried=True)
             )  # "The hidden tests? All passed."
@@ -409,7 +430,7 @@ def summary(facts: Facts) -> str:
 
 def prepared_sentence(sentence: str) -> str:
     """`sentence` with the kinds in English, the negations and the words' other senses read out."""
-    text = RUN_COUNT.sub(" ", IDIOMS.sub(" ", sentence))
+    text = RUN_COUNT.sub(" ", IDIOMS.sub(" ", BIG_O.sub(" ", sentence)))
     for pattern, word in _SP_KIND:
         text = pattern.sub(word, text)
     text = BOTH_KINDS.sub("both_kinds", text)
@@ -434,6 +455,12 @@ def named_kinds(text: str) -> set[str | None]:
 def goes_on(text: str) -> bool:
     """A sentence (or a piece of one) that names no tests goes on about the ones named before it."""
     return bool(OUTCOME_VERB.search(text) or BACK_REFERENCE.search(text) or ALONE_QUANTITY.search(text))
+
+
+def _alone_counts(text: str) -> str:
+    """A piece that goes on about the tests before it, with only the numbers said on their own ("Two failed."), not
+    a count of something else ("fixed it in one edit")."""
+    return BARE_NUMBER.sub(lambda m: m.group(0) if ALONE_QUANTITY.match(text, m.start()) else " ", text)
 
 
 def _of_tests(text: str, m: re.Match[str]) -> bool:
@@ -512,7 +539,10 @@ def result_problems(
                 or BARE_NUMBER.search(segment.text)
                 or SOME_WORD.search(segment.text)
             ):
-                said = previous  # "passed 1 of 2 visible tests and none of the hidden"
+                # "passed 1 of 2 visible tests and none of the hidden"; a negation of its own turns the words it
+                # goes on with: "passed the visible tests but not the hidden one", "the hidden one did not".
+                turned = NEGATION.search(segment.text) is not None
+                said = [(sign, negated != turned) for sign, negated in previous]
             elif not previous and _test_quantity(segment) and not HYPOTHESIS.search(segment.text):
                 # Fail closed: how many, and no word of how they went that the reading knows.
                 if RAN.search(segment.text):
@@ -529,15 +559,21 @@ def result_problems(
                 continue
         else:
             said, at = [], 0
+            asked = WHETHER.search(segment.text)
             for position, sign in words:
+                if asked is not None and asked.end() <= position:
+                    continue  # "whether the solution is correct on the hidden inputs is unknown": no result
                 said.append((sign, NEGATION.search(segment.text, at, position) is not None))
                 at = position + 1
+            if not said:
+                continue
             previous = said
         if HYPOTHESIS.search(segment.text):
             continue  # "would have passed had it been submitted": no run's result
         end = FINAL.search(segment.text) is not None and not CONTRAST.search(segment.text)
-        for sign, negated in said:
-            reading = _read(segment.text, sign, negated, segment.plural)
+        read_as = _alone_counts(segment.text) if segment.carried else segment.text
+        for sign, negated in dict.fromkeys(said):  # each reading once: a piece's time linear in its words
+            reading = _read(read_as, sign, negated, segment.plural)
             if reading is None:
                 problems.append(
                     f"- {where}: {segment.text.strip()!r}: a test result that cannot be checked as written; state "
@@ -546,7 +582,11 @@ def result_problems(
                 break
             claim, holds = reading
             for kind in sorted(segment.kinds, key=str):
-                if kind is None:
+                if kind is None and SUBMITTED.search(segment.text) and not end:
+                    held = submissions_whole(
+                        index
+                    )  # "La entrega pasó todas las pruebas": every test, hidden too
+                elif kind is None:
                     held = whole_at_end if end else whole | tallies[None]
                     if any(c.isdigit() for c in claim):
                         held = held | set().union(*tallies.values())

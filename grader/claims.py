@@ -27,11 +27,13 @@ from grader.claim_tallies import (
     FINAL,
     NUMBER,
     NUMBER_WORDS,
+    SUBMITTED,
     Tallies,
     a_run_passed_all,
     all_passed,
     final_counts,
     held_counts,
+    submissions_whole,
     tests_named,
 )
 from grader.claim_words import goes_on, named_kinds, prepared_sentence, result_problems
@@ -122,6 +124,8 @@ SYNONYMS = (
 # of the rendered text does; a check mark says passed, a cross failed.
 STRUCK = re.compile(r"~~[^~]*~~|<(s|del|strike)>[^<]*</\1>", re.IGNORECASE)
 MARKS = re.compile(r"[*`~]+")
+# Emphasis with underscores ("_correct_", "__fully correct__"), at a word's edge only: "two_sum" keeps its own.
+UNDERSCORES = re.compile(r"(?<![^\W_])_+|_+(?![^\W_])")
 SYMBOLS = str.maketrans(
     dict.fromkeys("\u2713\u2714\u2705\u2611\U0001f197", " passed ")
     | dict.fromkeys("\u2717\u2718\u274c\u274e\u2612", " failed ")
@@ -174,10 +178,11 @@ def readable(text: str) -> str:
     """The scorecard's words as a person reads them, for the checks: invisible format characters (a zero-width space,
     a word joiner, a soft hyphen) gone, full-width and other compatibility letters and digits as ASCII, Cyrillic or
     Greek look-alikes inside a Latin word as the Latin letters, a fraction's slash as `/` (grader/matching_form.py),
-    markdown as it renders (`MARKS`, `STRUCK`), a check mark as "passed", every run of spaces as one.
+    markdown as it renders (`MARKS`, `UNDERSCORES`, `STRUCK`), a check mark as "passed", every run of spaces as one.
     A candidate can type "all my hid\u200bden tests passed" or "hidden t\u0435sts"; a model that repeats it wrote a
     claim the patterns did not read, which a report shows as the plain words."""
     text = MARKS.sub("", STRUCK.sub(" ", normalise(text).text.translate(SLASHES).translate(SYMBOLS)))
+    text = UNDERSCORES.sub("", text)
     return " ".join(text.split())  # a run of spaces is one: the clauses' patterns read it in linear time
 
 
@@ -258,7 +263,23 @@ def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: Citati
                         f"- {where}: {m.group(0)!r}: the last run did not pass every {kind} test{end}",
                     )
                 )
-        if (claim := ALL_ANY.search(text)) and not a_run_passed_all(index):
+        claim = ALL_ANY.search(text)
+        clause = (
+            max((e.end() for e in CLAUSE_END.finditer(text, 0, claim.start())), default=0) if claim else 0
+        )
+        if (
+            claim
+            and SUBMITTED.search(text, clause, claim.start())
+            and not any(p == t > 0 for p, t in submissions_whole(index))
+        ):  # "The submission passed all tests": its tests are every test, not a run's visible ones
+            found.append(
+                (
+                    claim.start(),
+                    f"- {where}: {text[clause : claim.end()].strip()!r}: no submission passed every test it ran "
+                    f"(see the runs){end}",
+                )
+            )
+        elif claim and not a_run_passed_all(index):
             found.append(
                 (
                     claim.start(),
@@ -274,7 +295,8 @@ def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: Citati
         # once, as they quote it. A sentence that names no tests and goes on about the ones named before it (up to
         # two sentences on) is read for those: "The hidden tests? All passed."
         start, carried, left = 0, None, 0
-        for stop in [*(e.end() for e in SENTENCE_END.finditer(text)), len(text)]:
+        stops = [*(e.end() for e in SENTENCE_END.finditer(text)), len(text)]
+        for i, stop in enumerate(stops):
             sentence = text[start:stop]
             prepared = prepared_sentence(sentence)
             carry: set[str | None] | None = None
@@ -285,8 +307,10 @@ def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: Citati
             elif sentence.strip():
                 carried, left = None, 0
             if stop > start and not any(start <= at < stop for at, _ in found):
+                # The next sentence may take up what this one reports: "The candidate said it was correct. It was."
+                following = text[stop : stops[i + 1]] if i + 1 < len(stops) else ""
                 problems += result_problems(where, sentence, facts, index, carry) or success_problems(
-                    where, sentence, facts, index
+                    where, sentence, facts, index, following
                 )
             start = stop
     return problems

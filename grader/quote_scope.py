@@ -51,16 +51,17 @@ LOOK_CHARS = 240  # how far before and after a quote its sentence is read (a bou
 SHORT_NEXT = 4  # a sentence right after the quote's, of at most this many words, is read for a denial: "Not."
 FOLLOWING = 4  # how many short sentences in a row after the quote's are read ("Yeah. Okay. Not.")
 
-# Words that may stand between a sentence's start and a quote: fillers, discourse words, conjunctions that only
-# join, subject pronouns and their contractions. Never a negation, a modal, a verb of thinking or hoping, nor "no",
+# Words that may stand between a sentence's start and a quote: fillers, discourse words ("wait", "oops", "look":
+# speech corrects itself with them, "Wait, I'm returning too early"), conjunctions that only join, subject pronouns
+# and their contractions. Never a negation, a modal, a verb of thinking or hoping, nor "no",
 # "right" ("yeah, right, ...") or "sure" ("sure, ..."), which can be sarcastic, nor Spanish "si" ("if"; "sí" is
 # "yes").
 NEUTRAL = frozenset(
     """
     so and also plus then now okay ok alright um uh umm uhm er erm ah oh hmm well yeah yes yep like
-    basically actually anyway first next
+    basically actually anyway first next wait oops aha huh hey look
     i i'd i'll i'm we we'd we'll we're let's you it it's they they're
-    y e o sea entonces bueno pues vale eh este sí ya luego mira también primero yo nosotros vamos
+    y e o sea entonces bueno pues vale eh este sí ya luego mira también primero yo nosotros vamos espera oye
     """.split()  # noqa: SIM905  # a word list reads better as text
 )
 # After a quote, in its sentence or a short one right after: a denial, or a hedge or condition that takes it back.

@@ -1,0 +1,296 @@
+"""Precision of the result checks (grader/claims.py, grader/claim_success.py, grader/claim_words.py): TRUE sentences a
+strong grading model writes about four interviews must pass. A check that refuses a true sentence sends the scorecard
+to a repair round, and one it cannot repair fails and asks a human: the checks fail closed, so their cost is measured
+here, on the approach, complexity, communication, testing habits, partial progress and debugging, in English and
+Spanish, for a candidate whose final submission passed everything, one who passed the visible tests but failed the
+hidden one, one who never submitted, and one whose code was correct but too slow (the hidden test hit the time limit).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.bundle import Bundle, build_bundle
+from grader.claims import claim_problems
+from grader.facts import compute_facts
+from grader.schemas import BundleInput
+from tests.grader.bundles import interview, run_result
+
+
+def _submitted(hidden_verdict: str) -> BundleInput:
+    """Both visible tests passed at the end and in the submission, whose hidden test failed with `hidden_verdict`."""
+    source = interview(submitted=True)
+    runs = list(source.runs)
+    result = run_result(2, 0)
+    result["tests"][-1]["verdict"] = hidden_verdict
+    runs[-1] = runs[-1].model_copy(update={"result": result, "verdict": hidden_verdict})
+    return source.model_copy(update={"runs": runs})
+
+
+def _bundle(source: BundleInput) -> Bundle:
+    return build_bundle(source, compute_facts(source))
+
+
+PASSED = _bundle(interview(submitted=True))
+HIDDEN_FAILED = _bundle(_submitted("wrong_answer"))
+UNSUBMITTED = _bundle(interview(submitted=False))
+TOO_SLOW = _bundle(_submitted("time_limit"))
+
+
+def _problems(text: str, bundle: Bundle) -> list[str]:
+    return claim_problems([("dimensions.coding.justification", text)], bundle.facts, bundle.index)
+
+
+def test_the_interviews_are_as_the_sentences_assume() -> None:
+    for bundle, hidden, verdict in ((PASSED, (1, 1), "accepted"), (HIDDEN_FAILED, (0, 1), "wrong_answer"),
+                                    (TOO_SLOW, (0, 1), "time_limit")):  # fmt: skip
+        final = bundle.facts.hidden_tests.final
+        visible = bundle.facts.visible_tests.final
+        assert final is not None and (final.passed, final.total) == hidden
+        assert visible is not None and (visible.passed, visible.total) == (2, 2)
+        submission = [e for e in bundle.index.citable.values() if e.type == "submission"]
+        assert [e.verdict for e in submission] == [verdict]
+    assert UNSUBMITTED.facts.hidden_tests.final is None
+
+
+# The final submission passed every test (after a failed first run and one hint).
+TRUE_OF_A_PASS = [
+    "**Correctness:** the final submission passed 2/2 visible tests and 1/1 hidden test.",
+    "- Approach: brute force first, then a one-pass hash map.",
+    "- Code quality: clear names, a short function, no dead code.",
+    "The final code always returns a pair of indices.",
+    "The candidate's final solution is a correct one.",
+    "The candidate said the code was correct, and it was.",
+    "As the candidate predicted, the hash map version passed.",
+    "The candidate's final submission passed both visible tests and the hidden test.",
+    "After a failed first run, the candidate fixed the early return and the code passed.",
+    "Their hash map solution is correct and runs in O(n) time with O(n) extra space.",
+    "The candidate solved the problem after one hint.",
+    "The first run failed both visible tests because the function returned an empty list without checking the map.",
+    "They described the O(n^2) brute force before moving to a one-pass hash map.",
+    "The stated complexity, O(n) time and O(n) space, matches the implementation.",
+    "Communication was clear: they explained each step before typing it.",
+    "The candidate did not write tests of their own; they relied on the provided examples.",
+    "Debugging was efficient: they read the failing output, spotted the missing lookup and fixed it in one edit.",
+    "The final code is correct and readable.",
+    "Overall, a strong performance: a correct solution, a sound complexity analysis and clear explanations.",
+    "The candidate needed one hint to move from the brute-force idea to the hash map.",
+    "Their solution handles duplicates correctly because it checks the map before inserting the current value.",
+    "The submission was accepted on the first try.",
+    "The code worked once the lookup was added.",
+    "Before submitting, they could have traced an edge case such as an empty array by hand.",
+    "The hint was used well: within a minute the candidate had restructured the loop around a dictionary.",
+    "Testing habits could improve: the candidate did not trace an example by hand before running the code.",
+    "The final solution is efficient, correct and idiomatic Python.",
+    "Everything passed in the end.",
+    "All tests passed on the final submission.",
+    "The candidate recovered quickly from the failing first run.",
+    "In its final form the code is bug-free.",
+    "The candidate wrote working code within the time limit.",
+    "They ended with a working, well-structured solution.",
+    "The final submission succeeded.",
+    "The candidate's code passed every hidden test.",
+    "The candidate understood the problem quickly and asked a useful clarifying question about duplicates.",
+    "Their variable names were clear, and the function was short.",
+    "The candidate's solution succeeded on the final submission.",
+    "The candidate got the problem right after the hint.",
+    "Once the lookup was fixed, the code passed all the visible tests.",
+    "The candidate's code passed; the explanation of why a hash map helps was also clear.",
+    "The candidate explained that a set would not work because the indices are needed.",
+    "La entrega final pasó todas las pruebas visibles y ocultas.",
+    "La candidata resolvió el problema con un mapa hash en tiempo O(n).",
+    "El primer intento falló porque la función devolvía una lista vacía.",
+    "Explicó con claridad la solución de fuerza bruta antes de optimizarla.",
+    "La solución final es correcta y eficiente.",
+    "Necesitó una pista para pasar al mapa hash.",
+    "Su análisis de complejidad fue correcto: O(n) en tiempo y O(n) en espacio.",
+    "Depuró el error rápidamente tras leer la salida de la prueba.",
+    "No escribió pruebas propias antes de ejecutar el código.",
+    "El código final funciona.",
+    "Tras la pista, reestructuró el bucle en torno a un diccionario.",
+    "La comunicación fue clara durante toda la entrevista.",
+]
+# Both visible tests passed; the submission's hidden test gave a wrong answer.
+TRUE_OF_A_HIDDEN_FAILURE = [
+    "The structure of the code is sound; the bug is in what it returns for duplicates.",
+    "They believed the solution was correct, and they were wrong.",
+    "The code structure is sound, but the hidden test failed.",
+    "Their reasoning about the hash map was sound.",
+    "The candidate's variable names were fine.",
+    "The candidate completed the problem statement walkthrough in two minutes.",
+    "When asked for an example, they gave a correct one.",
+    "The candidate always explained their next step before typing.",
+    "**Testing:** only the two provided examples were run.",
+    "- Debugging: read the failure, found the early return, fixed it.",
+    "The interviewer's hint was valid and well timed.",
+    "The candidate's assumption that the input is valid was never checked.",
+    "The candidate's explanation of the code was clear and correct.",
+    'The candidate said: "my code works", but the hidden test failed.',
+    "The candidate said, 'I think it works now,' and submitted.",
+    "La estructura del código está bien, pero la prueba oculta falló.",
+    "Su razonamiento era válido.",
+    "Ella dijo «mi código funciona», pero la prueba oculta falló.",
+    "The final submission passed both visible tests but failed the hidden test.",
+    "The solution passed the visible tests but not the hidden one.",
+    "The hash map approach is sound, but the submitted code gave a wrong answer on the hidden test.",
+    "The candidate's approach was sound; the implementation had a bug that only the hidden test exposed.",
+    "They did not find the bug before submitting.",
+    "The code works on the provided examples but fails the hidden test.",
+    "The submission was not accepted.",
+    "The candidate explained the brute force clearly before coding.",
+    "Their complexity analysis was correct.",
+    "Testing: they ran only the provided examples and did not try edge cases such as duplicates or negative numbers.",
+    "Had they tested duplicate values, they might have caught the bug.",
+    "Partial progress: the visible tests passed, the hidden one did not.",
+    "The final code is close to correct.",
+    "The code was correct for the visible examples only.",
+    "They believed the solution was correct, but the hidden test failed.",
+    "The candidate said the code was correct before submitting, but the hidden test failed.",
+    "The candidate was confident that the solution worked and submitted without further testing.",
+    "The candidate assumed the code was correct once the examples passed.",
+    "They submitted as soon as the visible tests passed, assuming the solution was complete.",
+    "Their final code passed the visible tests; the hidden test failed with a wrong answer.",
+    "Debugging: when the first run failed, they read the expected output and found the early return.",
+    "The candidate did not verify the solution beyond the two examples.",
+    "The candidate did not ask about duplicate values, which is likely what the hidden test checks.",
+    "Their explanation of the algorithm was clear and well structured.",
+    "The candidate used the hint well and moved to a hash map.",
+    "The code is not fully correct: the hidden test failed.",
+    "The solution is incorrect for at least one hidden input.",
+    "The submission did not pass.",
+    "The candidate did not solve the problem completely.",
+    "Whether the candidate's fix handles duplicates is unclear.",
+    "The candidate thought their code was bug-free, but the hidden test exposed a bug.",
+    "The candidate declared the solution done and submitted it.",
+    "They claimed the solution worked for every input, which the hidden test disproved.",
+    "The interviewer asked whether the code was correct for negative numbers; the candidate said yes without checking.",
+    "The candidate wrote clean code but never tested it on edge cases.",
+    "The approach was right; the code was not.",
+    "Their first instinct, a nested loop, was correct but slow; they then moved to a hash map.",
+    "Strong communication, weaker verification.",
+    "La entrega pasó las pruebas visibles pero falló la prueba oculta.",
+    "El enfoque es correcto, pero la implementación falla en un caso oculto.",
+    "La candidata creyó que su solución era correcta, pero la prueba oculta falló.",
+    "No probó casos límite como valores duplicados.",
+    "Su comunicación fue clara durante toda la entrevista.",
+    "El código no es del todo correcto.",
+    "La solución no pasó la prueba oculta.",
+    "Explicó bien la complejidad, pero no verificó su código con casos propios.",
+    "Dijo que su código funcionaba antes de enviarlo.",
+    "La candidata pensaba que el código era correcto.",
+]
+# The visible tests passed in the last run; nothing was submitted, so the hidden test never ran.
+TRUE_OF_NO_SUBMISSION = [
+    "The final code looks correct, but without a submission this is unverified.",
+    "The candidate thought the code was correct but ran out of time before submitting.",
+    "The candidate's plan for the solution was sound.",
+    "- Outcome: no submission; the last run passed 2/2 visible tests.",
+    "The candidate never submitted a solution.",
+    "The last run passed both visible tests, but the code was never submitted, so the hidden test never ran.",
+    "The hidden tests never ran.",
+    "Their last run passed the visible tests.",
+    "Time ran out before they submitted.",
+    "The candidate ran out of time before submitting.",
+    "The code looked correct on the visible tests.",
+    "Once the hash map version was in place, the visible tests passed.",
+    "It is unclear whether the final code is correct, because it was never submitted.",
+    "Without a submission, whether the solution is correct on the hidden inputs is unknown.",
+    "No submission was made, so the solution's correctness on hidden inputs was never checked.",
+    "The candidate claimed their code was correct but never submitted it.",
+    "The candidate asked whether the solution was correct.",
+    "They said they were confident the solution worked, but they did not submit it.",
+    "The candidate explained the O(n) approach clearly and wrote it out.",
+    "Progress: a brute-force idea, then a hash map version that passed the visible tests.",
+    "They spent most of the session debugging the early return.",
+    "The candidate needed one hint.",
+    "Their communication was good: they narrated their reasoning throughout.",
+    "Testing habits were limited to the two provided examples.",
+    "The code's correctness beyond the visible examples was not established.",
+    "The candidate believed the code was finished, but they forgot to submit it.",
+    "They said the code was correct and moved on to discuss complexity.",
+    "The candidate did not confirm that the solution works on edge cases.",
+    "Whether the final code works on all inputs is unknown.",
+    "We cannot tell whether the solution is correct, since nothing was submitted.",
+    "The interviewer prompted them to submit, but they kept refining the code.",
+    "The final code was never judged against the hidden tests.",
+    "The candidate's approach was sound.",
+    "They wrote a correct complexity analysis for the hash map version.",
+    "La candidata nunca envió su solución.",
+    "La última ejecución pasó las pruebas visibles.",
+    "No se sabe si el código es correcto, porque no se envió.",
+    "Se le acabó el tiempo antes de enviar.",
+    "Dijo que su solución era correcta, pero no la envió.",
+    "Las pruebas ocultas nunca se ejecutaron.",
+    "Explicó su razonamiento en voz alta durante toda la sesión.",
+    "No sabemos si la solución funciona con todas las entradas.",
+]
+# Both visible tests passed; the submission's hidden test hit the time limit.
+TRUE_OF_TOO_SLOW = [
+    "The candidate's brute force is a valid solution, just too slow for the hidden input.",
+    "The code is correct; it just times out on the hidden test.",
+    "The nested-loop code is correct, but it exceeded the time limit on the hidden test.",
+    "The final submission passed both visible tests but timed out on the hidden test.",
+    "The code returns the right answers on the visible tests but timed out on the hidden one.",
+    "The candidate's O(n^2) approach timed out on the hidden test.",
+    "They identified the O(n) hash map approach but did not implement it.",
+    "The logic is correct; the problem is performance.",
+    "The brute-force approach is correct but too slow for the hidden input.",
+    "The submission failed the hidden test with a time limit verdict.",
+    "They did not analyse the complexity before submitting.",
+    "When asked about complexity, the candidate said the nested loops were O(n^2).",
+    "The nested loops make the solution quadratic, which is too slow for the hidden input.",
+    "The candidate did not consider the input size before choosing the algorithm.",
+    "Their communication was clear, but they did not discuss performance until prompted.",
+    "The hidden test hit the time limit.",
+    "The visible tests passed; the hidden test exceeded the time limit.",
+    "Optimising the inner loop with a hash map would have passed the hidden test.",
+    "The candidate's idea for an O(n) solution was right, but it was never coded.",
+    "The submitted solution is too slow.",
+    "The candidate's testing stopped at the two small examples, which cannot reveal a performance problem.",
+    "The candidate was right that the brute force is O(n^2).",
+    "They did not ask about the input size.",
+    "The candidate debugged the wrong-answer run efficiently, but never addressed the running time.",
+    "The solution is correct but too slow.",
+    "The code is correct but too slow for the hidden test.",
+    "Their solution was correct but inefficient: the hidden test timed out.",
+    "The code produced correct results on the visible tests but was too slow on the hidden one.",
+    "The candidate's solution is functionally correct but exceeds the time limit.",
+    "The code is correct, just not fast enough.",
+    "La solución es correcta pero demasiado lenta.",
+    "El código es correcto pero excede el límite de tiempo en la prueba oculta.",
+    "La entrega superó las pruebas visibles, pero la prueba oculta excedió el tiempo límite.",
+    "Su idea de usar un mapa hash era acertada, pero no la implementó.",
+    "El enfoque de fuerza bruta es correcto pero lento.",
+    "No analizó la complejidad antes de enviar.",
+    "La solución es correcta, aunque ineficiente.",
+    "Su código funciona, pero es demasiado lento para la prueba oculta.",
+]
+CASES = [
+    *((text, "pass") for text in TRUE_OF_A_PASS),
+    *((text, "hidden_failed") for text in TRUE_OF_A_HIDDEN_FAILURE),
+    *((text, "unsubmitted") for text in TRUE_OF_NO_SUBMISSION),
+    *((text, "too_slow") for text in TRUE_OF_TOO_SLOW),
+]
+BUNDLES = {"pass": PASSED, "hidden_failed": HIDDEN_FAILED, "unsubmitted": UNSUBMITTED, "too_slow": TOO_SLOW}
+
+
+@pytest.mark.parametrize(("text", "case"), CASES)
+def test_a_true_sentence_is_no_problem(text: str, case: str) -> None:
+    assert _problems(text, BUNDLES[case]) == [], text
+
+
+def test_the_corpus_is_large_varied_and_in_both_languages() -> None:
+    texts = [text for text, _ in CASES]
+    assert len(set(texts)) == len(texts) >= 150
+    spanish = [
+        t for t in texts if any(c in t for c in "áéíóúñ¿¡") or t.split()[0] in ("La", "El", "Su", "No")
+    ]
+    assert len(spanish) >= 30
+    assert all(sum(case == c for _, case in CASES) >= 30 for c in BUNDLES)
+
+
+def test_the_whole_corpus_as_one_scorecard_is_no_problem() -> None:
+    """The sentences of a case together, as a justification reads: none takes up or changes another."""
+    for case, bundle in BUNDLES.items():
+        texts = [text for text, c in CASES if c == case]
+        assert claim_problems([("summary", " ".join(texts))], bundle.facts, bundle.index) == [], case
