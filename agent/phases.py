@@ -109,6 +109,10 @@ class PhaseAgent(Agent):
             await state.enter_phase(self.phase, record=False)
             state.record("note", {"kind": "resumed", "phase": self.phase.value})
             instructions = render("resumed", phase=self.phase.value.replace("_", " "))
+            if state.end_confirm_turn is not None:
+                # "Shall we stop here?" was open when the job stopped: the line after a restart asks it again, so
+                # that the candidate's next words answer that question and not "can you hear me?".
+                instructions += "\n\n" + render("resumed_end_question")
         else:
             await state.enter_phase(self.phase)
             # Always instructed: an uninstructed reply after a thinking-aloud turn would be silenced in coding.

@@ -44,6 +44,7 @@ PROMPTS: dict[str, frozenset[str]] = {
     "next_steps_unrecorded": frozenset(),
     "rubric": frozenset({"items"}),
     "resumed": frozenset({"phase"}),
+    "resumed_end_question": frozenset(),
     "phase_start": frozenset({"phase"}),
     "phase_refused": frozenset({"phase"}),
     "turn_context": frozenset({"phase", "remaining_minutes", "hints_given", "hints_total", "editor_status"}),

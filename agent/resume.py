@@ -196,6 +196,10 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
             point.end_confirm_turn = point.user_turns
         elif kind == "end_refused" and p.get("why") == "not_asked":
             point.end_confirm_turn = None  # the candidate said something else: the question is closed
+        elif kind == "end_question_closed":
+            point.end_confirm_turn = (
+                None  # the interviewer spoke of its own accord since: the question is closed
+            )
         elif kind == "end_requested" and point.end_reason is None:
             point.end_reason = "candidate_request"
         elif kind == "hint_unheard":

@@ -259,13 +259,29 @@ async def after_handoff(session: AgentSession[Any], limit_s: float = HANDOFF_WAI
 
 async def reply_after_handoff(session: AgentSession[Any], **kwargs: Any) -> SpeechHandle | None:
     """``session.generate_reply(**kwargs)`` once no handoff is in flight; None when the session cannot take it
-    (it is closing)."""
+    (it is closing).
+
+    A reply with ``instructions`` is the interviewer's own initiative (a check-in, a time warning, a no-show ping):
+    it closes an open "shall we stop here?" (agent.tools end_interview). The candidate's next words answer what was
+    said last, and a "yes" to "are you still there?" must not end the interview."""
     await after_handoff(session)
+    if "instructions" in kwargs:
+        _close_end_question(session)
     try:
         return session.generate_reply(**kwargs)
     except RuntimeError as e:
         logger.warning("no reply: %s", e)
         return None
+
+
+def _close_end_question(session: AgentSession[Any]) -> None:
+    try:
+        state = session.userdata
+    except ValueError:  # no userdata: no question
+        return
+    if getattr(state, "end_confirm_turn", None) is not None:
+        state.end_confirm_turn = None
+        state.record("note", {"kind": "end_question_closed", "phase": state.phase.value})
 
 
 def typed_message(text: str | llm.ChatMessage, *, chat: bool = False) -> llm.ChatMessage:
