@@ -12,14 +12,16 @@ it cannot close its own block and pose as instructions (a `# SYSTEM OVERRIDE` co
 
 Both are found in the text as a reader takes it in (``_readings``), not as it is encoded: a model reads "𝐄𝐍𝐃",
 "E\\u200bND", "ＥＮＤ", "ᴱᴺᴰ", "ᴇɴᴅ", "ЕND" (Cyrillic Е), "ᎬNᎠ" (Cherokee), "*E*N*D*", "E\\N\\D", "ENcl" and "‹‹‹",
-"&lt;&lt;&lt;", "&amp;lt;", "%3C", "\\u003c" or "\\x3c" (escapes of any kind, in layers) as "END" and "<<<", and a
-nonce written in mathematical bold, circled or superscript characters, in another script's digits ("٣"), encoded,
-or with spaces or punctuation between its characters, as the nonce. What reads as what is derived, not listed: NFKD,
+"&lt;&lt;&lt;", "&amp;lt;", "%3C", "\\u003c", "\\x3c" or CSS's "\\3c " (escapes of any kind, in layers), "3ND" and
+"B3G1N" (digits for letters) as "END" and "<<<", and a nonce written in mathematical bold, circled or superscript
+characters, in another script's digits ("٣"), encoded, with spaces or punctuation between its characters, or said
+in words, as the nonce. What reads as what is derived, not listed: NFKD,
 each character's digit value, the Latin letter its Unicode name says it is, Unicode's confusables. Text is also
 read with inline HTML tags dropped, with characters this Python's Unicode data does not know (later versions' letters
 and digits) as any letter, with unseen tag characters as the ASCII they mirror, and backwards when a bidirectional
 control may draw it so. Only what is found is changed: other text (accented letters, "List<List<int>>", "x << 2",
-"<<EOF", "&lt;div&gt;", "\\x41") reaches the model as written.
+"<<EOF", "&lt;div&gt;", "\\x41", C++'s `cout << " " << endl`, where a string of code stands between the "<"s)
+reaches the model as written.
 """
 
 from __future__ import annotations
@@ -222,7 +224,7 @@ def _reference(m: re.Match[str]) -> tuple[str, int] | None:
 # "\N{LESS-THAN SIGN}").
 _BYTE = r"(?:%|\\[xX])"
 _CONT = rf"(?:{_BYTE}[89abAB][0-9a-fA-F])"
-_ESCAPE = re.compile(
+_ESCAPE_SOURCE = (
     rf"(?P<amp>&)"
     rf"|(?P<utf8>{_BYTE}(?:[c-dC-D][0-9a-fA-F]{_CONT}|[eE][0-9a-fA-F]{_CONT}{{2}}|[fF][0-7]{_CONT}{{3}}))"
     rf"|{_BYTE}(?P<byte>[0-9a-fA-F]{{2}})"
@@ -231,6 +233,14 @@ _ESCAPE = re.compile(
     r"|[uU]\{0*(?P<braced>[0-9a-fA-F]{1,6})\}|u(?P<u>[0-9a-fA-F]{4})|U0*(?P<u8>[0-9a-fA-F]{1,6})(?<=U[0-9a-fA-F]{8})"
     r"|[xX]\{0*(?P<xbraced>[0-9a-fA-F]{1,6})\}|(?P<octal>[0-7]{1,3})|N\{(?P<name>[A-Za-z0-9 -]{1,90})\})"
 )
+_ESCAPE = re.compile(_ESCAPE_SOURCE)
+# CSS's escapes ("\3c", "\00003C ", "\45\4e\44": a backslash, one to six hex digits, one space after them taken
+# with them) are read in a reading of their own (``_readings``): "\074" is "<" in C and "t" in CSS, and "\BEGIN"
+# is no "¾GIN" in the other.
+_CSS_ESCAPE = re.compile(
+    _ESCAPE_SOURCE.replace(r"(?P<octal>[0-7]{1,3})", r"(?P<css>[0-9a-fA-F]{1,6})(?:\r\n|[ \t\n\r\f])?")
+)
+_CSS_CUE = re.compile(r"\\[0-9]")
 # Layers of encoding read: "&amp;lt;" is "&lt;", then "<"; "%253C" is "%3C", then "<".
 _LAYERS = 8
 # The tags of HTML's inline markup, read as nothing (in a reading of their own, ``_readings``: "<<<b>EGIN" also
@@ -306,14 +316,14 @@ def _decode_layer(text: str, spans: Spans, escape: re.Pattern[str]) -> tuple[str
     return "".join(parts), into
 
 
-def _decoded(text: str, tags: bool = False) -> tuple[str, Spans]:
-    """``text`` with its escapes and character references read, layer after layer (at most ``_LAYERS``), and inline
-    markup tags dropped first if ``tags``."""
+def _decoded(text: str, tags: bool = False, css: bool = False) -> tuple[str, Spans]:
+    """``text`` with its escapes and character references read, layer after layer (at most ``_LAYERS``), inline
+    markup tags dropped first if ``tags``, and a backslash and hex digits read as CSS's escape if ``css``."""
     spans: Spans = None
     if tags and (layer := _decode_layer(text, spans, _TAG)) is not None:
         text, spans = layer
     for _ in range(_LAYERS):
-        if (layer := _decode_layer(text, spans, _ESCAPE)) is None:
+        if (layer := _decode_layer(text, spans, _CSS_ESCAPE if css else _ESCAPE)) is None:
             break
         text, spans = layer
     return text, spans
@@ -341,13 +351,18 @@ def _kind(c: str) -> str:
 
 
 def _folded(
-    text: str, wild: bool = False, tags: bool = False, symbols: bool = False, smuggled: bool = False
+    text: str,
+    wild: bool = False,
+    tags: bool = False,
+    symbols: bool = False,
+    smuggled: bool = False,
+    css: bool = False,
 ) -> tuple[str, Spans, set[str]]:
     """``text`` decoded (``_decoded``) and folded (``_fold``), for each character of it the span of ``text`` it comes
     from, and the kinds of character (``_kind``) it holds. A character this Python's Unicode data does not know reads
     as ``_UNKNOWN`` if ``wild``, otherwise as nothing; a symbol read as a letter as a space if ``symbols``; a tag
     character as the ASCII character it mirrors if ``smuggled``, otherwise as nothing."""
-    decoded, spans = _decoded(text, tags)
+    decoded, spans = _decoded(text, tags, css)
     parts: list[str] = []
     resized: list[tuple[int, int]] = []  # where a character folds to other than one: its index, its length
     kinds: set[str] = set()
@@ -399,8 +414,8 @@ Reading = tuple[str, Spans, bool]
 
 def _readings(text: str) -> list[Reading]:
     """Each way ``text`` may be read: folded; with unknown characters as any letter; with inline tags dropped; with
-    symbols read as letters skipped; with tag characters as ASCII; backwards ("<" and ">" alike), when a
-    bidirectional control may draw it so. The flag: read backwards."""
+    symbols read as letters skipped; with tag characters as ASCII; with a backslash and hex digits as CSS's escape;
+    backwards ("<" and ">" alike), when a bidirectional control may draw it so. The flag: read backwards."""
     folded, spans, kinds = _folded(text)
     out: list[Reading] = [(folded, spans, False)]
     wild = "unknown" in kinds
@@ -412,6 +427,8 @@ def _readings(text: str) -> list[Reading]:
         out.append((*_folded(text, wild=wild, symbols=True)[:2], False))
     if "tag" in kinds:
         out.append((*_folded(text, wild=wild, smuggled=True)[:2], False))
+    if _CSS_CUE.search(text):
+        out.append((*_folded(text, wild=wild, css=True)[:2], False))
     if _RIGHT_TO_LEFT.search(text):
         for read, read_spans, _ in list(out):
             if read_spans is None:
@@ -424,27 +441,27 @@ def _readings(text: str) -> list[Reading]:
 # so that no nonce can be read across it with what is written around it.
 _REMOVED = "[not shown]"
 # What is read as each character of a nonce, but for itself: "O" as "0"; "l", "I" and "|" as "1"; "cl" as "d";
-# the digit or letter said or spelled out (a nonce the model spoke, typed or said back: "a one bee two"), in English
-# and Spanish and the phonetic alphabet; and a character this Python does not know (``_UNKNOWN``) as any. Between
-# two: anything but letters and digits.
+# the digit or letter said or spelled out (a nonce the model spoke, typed or said back: "a one bee two"), in English,
+# Spanish, German, French and Portuguese (accents folded: "fünf" is "funf") and the phonetic alphabet; and a character
+# this Python does not know (``_UNKNOWN``) as any. Between two: anything but letters and digits.
 _U = r"\x00"  # _UNKNOWN in a pattern
 _SAID = {
-    "0": "zero cero oh",
-    "1": "one uno una",
-    "2": "two dos",
-    "3": "three tres",
-    "4": "four cuatro",
-    "5": "five cinco",
-    "6": "six seis",
-    "7": "seven siete",
-    "8": "eight ocho",
-    "9": "nine nueve",
+    "0": "zero cero oh null",
+    "1": "one uno una eins ein un une um",
+    "2": "two dos zwei deux dois duas",
+    "3": "three tres drei trois",
+    "4": "four cuatro vier quatre quatro",
+    "5": "five cinco funf fuenf cinq",
+    "6": "six seis sechs",
+    "7": "seven siete sieben sept sete",
+    "8": "eight ocho acht huit oito",
+    "9": "nine nueve neun neuf nove",
     "a": "alpha alfa",
     "b": "bravo bee be",
     "c": "charlie cee see sea ce",
     "d": "delta dee de",
-    "e": "echo",
-    "f": "foxtrot eff efe ef",
+    "e": "echo ee",
+    "f": "foxtrot eff efe effe ef",
 }
 # A line's number in the code's view (agent/code_view.py: "12| ") is no part of what the line says: a gap.
 _LINE = r"\n[ \t]*+[0-9]++\|"
@@ -514,11 +531,14 @@ def _remove_nonce(text: str, nonce: str, readings: list[Reading] | None = None) 
 # of END "cl" (what they are confused with); a character this Python does not know may stand for any letter. A run
 # of "<" is matched whole, once, and so is each gap (possessive: a long run tried again from each of its "<" took
 # seconds for 8,000 of them); a run ends where no "<" follows before a letter or digit, so what follows it up to
-# BEGIN or END is looked at once.
+# BEGIN or END is looked at once. A gap between two "<" of a run holds one quotation mark at most: one with two
+# holds a string of code between them, not what a reader skips (C++'s `cout << " " << endl`, `os << ", " << x`), and
+# the run ends there. The letters may be written as digits a reader takes for them ("3ND", "B3G1N", "8EG1N", "BE6IN").
 _GAP = rf"(?:{_LINE}|[^\w{_U}]|_)*+"
-_RUN = re.compile(rf"<(?:(?:{_LINE}|[^<\w{_U}]|_)*+<)*+")
+_RUN_GAP = rf"(?:{_LINE}|[^<\w{_U}\"'`]|_)*+"
+_RUN = re.compile(rf"<(?:{_RUN_GAP}(?:[\"'`]{_RUN_GAP})?+<)*+")
 _I = rf"(?:{_GAP}[il1{_U}]|(?:{_LINE}|[^|\w{_U}]|_)*+\|)"
-_W = {c: f"{_GAP}[{c}{_U}]" for c in "begn"}
+_W = {c: f"{_GAP}[{c}{read}{_U}]" for c, read in (("b", "8"), ("e", "3"), ("g", "69"), ("n", ""))}
 _D = rf"(?:{_GAP}[d{_U}]|{_GAP}c{_I})"
 _OPENS = re.compile(f"(?:{_W['b']}{_W['e']}{_W['g']}{_I}{_W['n']}|{_W['e']}{_W['n']}{_D})")
 # Written after the last "<" of a marker-shaped opening: letters, which no gap crosses ("<<<[not a marker]END"), and

@@ -14,7 +14,13 @@ What decides:
 - those words are redacted by the rules for contact details in speech (`IdentifierWords.rules`, built by
   grader/redact.py: an address, a profile path, a handle after its cue or before "on <platform>", an identifying
   number, a name after "my name is", a phone number after its cue or read out in words), and where one replaces
-  anything, the identifier is replaced by those words redacted, joined by `_` (`my_phone_is_[phone]`).
+  anything, the identifier is replaced by those words redacted, joined by `_` (`my_phone_is_[phone]`);
+- unless all they replace is the code's own (`CODE_VALUES`): the rules for speech take any word after "my name is",
+  "my tag is", a capitalised one after "call me", and a run of digits after "my number is", since a transcript is
+  in lower case; in an identifier such a word is most often what a predicate or a value says (`my_name_is_valid`,
+  `my_tag_is_open`, `my_name_is_the_key`, `callMeMaybe`, `my_number_is_1000000007`: a camel case capital says
+  nothing), so what they replace must hold a word that is none of the everyday words, the words of speech's rules,
+  nor `CODE_VALUES`, or digits that do not count, repeat or round (grader/phone_forms.py `counted_digits`).
 An identifier of words the rules leave alone stays as written (`is_at_most`, `dot_product`, `left_on_stack`,
 `number_of_islands`).
 """
@@ -24,6 +30,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from grader.everyday_words import COMMON_WORDS
+from grader.phone_forms import counted_digits
+from grader.spoken import BOUNDARY
 from grader.word_patterns import trie
 
 # Words of a sentence that gives a contact detail, in English and Spanish, and the platforms a handle is on. An
@@ -51,6 +60,18 @@ _IDENTIFIER_CHARS = re.compile(r"[\w$]+")  # after a trigger, and in the reverse
 TRIGGER_NEEDLES = TRIGGERS
 MAX_IDENTIFIER = 120  # an identifier longer than this is not read as words (a sentence of one is shorter)
 _TOKEN = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+|[^\W\d_]+")
+# What a predicate or a value in an identifier says after "is" or "me" (`is_valid`, `is_open`, `call_me_maybe`):
+# with the everyday words and speech's own, words the rules may take but an identifier gives no contact detail with.
+CODE_VALUES = frozenset(
+    """
+    empty valid invalid none null nil true false undefined unset open closed done ready full visited sorted unique
+    used taken busy active enabled disabled present missing known unknown same equal different correct wrong blank
+    defined required optional public private hidden visible available locked pending final fixed changed dirty
+    clean safe maybe zero positive negative even odd prime palindrome balanced ascending descending leaf greater
+    smaller larger bigger found reached complete finished started running stopped alive dead set ok
+    """.split()  # noqa: SIM905  # a word list reads better as text
+)
+_OWN_WORDS = COMMON_WORDS | BOUNDARY | CODE_VALUES
 
 
 def _words(identifier: str) -> str | None:
@@ -76,6 +97,20 @@ def _words(identifier: str) -> str | None:
     return "".join(out)
 
 
+def _only_own(words: str, redacted: str) -> bool:
+    """What the rules took from `words` (the words `redacted` no longer holds) is all the code's own (see above)."""
+    left = redacted.split()
+    gone = [w for w in words.split() if w not in left]
+    for word in gone:
+        # Each piece whole: one of letters and digits (`A0123`, `zqdev42`) is an id or a handle.
+        for piece in word.split("_"):
+            if piece.isdigit() and not counted_digits(piece):
+                return False
+            if not piece.isdigit() and piece.lower() not in _OWN_WORDS:
+                return False
+    return True
+
+
 class IdentifierWords:
     """The contact details an identifier's words give, by `redact`: the redactor's rules for speech applied to those
     words (a function of one text, `grader/redact.py`), each identifier read once."""
@@ -95,7 +130,8 @@ class IdentifierWords:
         found = None
         if words is not None:
             redacted = self._redact(words)
-            found = "_".join(redacted.split()) if redacted != words else None
+            if redacted != words and not _only_own(words, redacted):
+                found = "_".join(redacted.split())
         self._done[identifier] = found
         return found
 

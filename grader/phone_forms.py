@@ -132,19 +132,39 @@ def named_phone(text: str, start: int, end: int) -> list[tuple[int, int]]:
 # A number in code, in a string literal or not, that a comment names as a phone number: written in digits, with
 # spaces, dashes, dots, brackets or code's digit separators between groups and a country code or not (`"612 345 678"`,
 # `4155550134`, `415_555_0134`), on a line whose comment after it (`x = "415 555 0134"  # call me`, `n = 4155550134
-# // my cell`, `# mi móvil`) or a short comment line right above it (a label: "# my cell") says so with a cue of
-# `COMMENT_PHONE_CUE`. A cue there is a word for a phone or one that makes the number the writer's ("call me", "my
-# number"), not "the number", which a modulus's comment has; and digits that count, repeat, are bits or round
-# (`"2345678"  # phone keypad`, `1_000_000_007`) stay.
-COMMENT_PHONE_CUE = re.compile(
-    r"(?<!\w)(?:phone|phones|mobile|cellphone|cell\s+phone|telephone|tel|landline|whatsapp|sms|fax|dial"
-    r"|(?:call|text|ring|reach|contact|message|msg|ping|phone|whatsapp|llama|llamame|escribeme|ligue|appelle|appelez)"
-    r"\s+(?:me|us|nos|moi|mich)"
+# // my cell`, `# mi móvil`) or a short comment line right above it (a label: "# my cell") says so (`comment_cue`).
+# A cue there makes the number the writer's ("call me", "my number", "mi móvil": `OWNED_PHONE_CUE`, anywhere in the
+# comment), or is a word for a phone that labels the number (`PHONE_LABEL`: the comment opens with it, and it ends
+# there or at a punctuation mark: "# phone", "// Phone number:", "# work mobile (after 6)"); a word for a phone in
+# prose names the problem's data ("# phone numbers", "# check prefixes in the phone book", "// validate phone"),
+# and "the number" a modulus's comment has. Digits that count, repeat, are bits, round or a power of two's neighbour
+# (`"2345678"  # phone keypad`, `1_000_000_007`, `2147483647`) stay.
+OWNED_PHONE_CUE = re.compile(
+    r"(?<!\w)(?:(?:call|text|ring|reach|contact|message|msg|ping|phone|whatsapp|llama|llamame|escribeme|ligue|appelle"
+    r"|appelez)\s+(?:me|us|nos|moi|mich)"
     r"|(?:my|mi|mis|meu|mon|ma|mein|meine|our)\s+(?:cell|number|numero|num|nummer|movil|celular|cel|telefono"
     r"|telefone|telefon|handy|portable|mobile|phone|tel)"
-    r"|telefono|telefone|telefon|telefonnummer|movil|celular|llamame|handynummer|rufnummer|portable|anrufen)(?!\w)",
+    r"|llamame|anrufen)(?!\w)",
     re.IGNORECASE,
 )
+PHONE_LABEL = re.compile(
+    r"[\W_]*(?:(?:personal|private|work|home|office|business|main|direct|primary|cell)\s+)?"
+    r"(?:phone|mobile|cellphone|telephone|tel|landline|whatsapp|sms|fax|dial|telefono|telefone|telefon"
+    r"|telefonnummer|movil|celular|handynummer|rufnummer|portable)"
+    r"(?:\s+(?:number|no|num|nr|nummer|numero))?(?!\w)\.?\s*(?:\Z|[^\w\s.])",
+    re.IGNORECASE,
+)
+
+
+def comment_cue(text: str, start: int, end: int) -> bool:
+    """The comment `text[start:end]` (its opening `#`, `//` or `*` too) says the number it comments is a phone number
+    (see above)."""
+    return (
+        OWNED_PHONE_CUE.search(text, start, end) is not None
+        or PHONE_LABEL.match(text, start, end) is not None
+    )
+
+
 CUED_NUMBER_NEEDLES = PHONE_NAME_NEEDLES | frozenset(
     """
     phone mobile cell tel whatsapp sms fax dial call text ring reach contact message msg ping llama escribeme ligue
@@ -159,11 +179,13 @@ MAX_LINE_REST = 200  # how far after a number its line's comment is looked for
 MAX_LABEL = 40  # the longest comment line above a number that labels it
 
 
-def _counted(digits: str) -> bool:
-    """Digits that count, repeat, are bits or a round number: a value, not a phone number."""
+def counted_digits(digits: str) -> bool:
+    """Digits that count, repeat, are bits, a round number or a power of two's neighbour (`2147483647`,
+    `4294967296`): a value, not a phone number."""
     steps = {int(b) - int(a) for a, b in itertools.pairwise(digits)}
     round_ = "00000" in digits  # a power of ten's neighbour: `1_000_000_007`, `10000000`
-    return (len(steps) == 1 and steps <= {1, 0, -1}) or set(digits) <= {"0", "1"} or round_
+    binary = any(abs(int(digits) - (1 << k)) <= 1 for k in range(20, 51))
+    return (len(steps) == 1 and steps <= {1, 0, -1}) or set(digits) <= {"0", "1"} or round_ or binary
 
 
 def cued_number(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -172,7 +194,7 @@ def cued_number(text: str, start: int, end: int) -> list[tuple[int, int]]:
     above it, does (see above)."""
     number = text[start:end]
     digits = "".join(filter(str.isdigit, number))
-    if not 7 <= len(digits) <= 15 or _counted(digits):
+    if not 7 <= len(digits) <= 15 or counted_digits(digits):
         return []
     if "." in number and number.count(".") == 1 and " " not in number and "-" not in number:
         return []  # a decimal
@@ -193,7 +215,7 @@ def cued_number(text: str, start: int, end: int) -> list[tuple[int, int]]:
             if hi + offset > start:
                 return []  # in a comment: the rules for comments read it
             continue
-        if COMMENT_PHONE_CUE.search(text, lo + offset, hi + offset):
+        if comment_cue(text, lo + offset, hi + offset):
             return [(start, end)]
     if line_start < 0:
         return []
@@ -205,7 +227,7 @@ def cued_number(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if (
         above is not None
         and line_start - above.end() <= MAX_LABEL
-        and COMMENT_PHONE_CUE.search(text, above.end(), line_start)
+        and comment_cue(text, above.end(), line_start)
     ):
         return [(start, end)]
     return []

@@ -4,14 +4,18 @@ knows them, a name not on file or a handle (`@author zqdev`, `__author__ = "Priy
 
 What decides:
 - a label that says author (`@author` and `__author__ =` anywhere in code; "author:", "autor:", "auteur:" in a
-  comment or a program's output, since in code `author: str` is a field): what follows is theirs, one to three
-  words to the end of the line, a punctuation mark or a word of the sentence's own ("Author: zqdev (github)" takes
-  "zqdev");
-- a verb of making with "by" ("written by", "created by", "solved by", "escrito por", ...): only a word written as a
-  name (a capital, then lower case: "Priya Raman", not `DP`, `HashMap`, nor an everyday word or an algorithm's
-  eponym: "solved by Dijkstra") or as a handle (letters with digits, `_` or `.`, not all capitals: `zq_dev`,
-  `zqdev42`, not `MAX_N`) and up to two more names after it, on the cue's line, so "written by hand", "sorted by
-  key" and "created by the loop" stay.
+  comment or a program's output, since in code `author: str` is a field, and only as a label, not a word of a
+  sentence: no letter or digit before it on its line but across a punctuation mark, so "# the author: Knuth" of a
+  book's data stays): what follows is theirs, one to three words to the end of the line, a punctuation mark or a
+  word of the sentence's own ("Author: zqdev (github)" takes "zqdev");
+- a verb of making with "by" ("written by", "created by", "escrito por", "geschrieben von", ...): only a word
+  written as a name (a capital, then lower case: "Priya Raman", not `DP`, `HashMap`, nor an everyday word or an
+  algorithm's eponym: "made by Dijkstra") or as a handle (letters with digits, `_` or `.`, not all capitals:
+  `zq_dev`, `zqdev42`, not `MAX_N`) and up to two more names after it, on the cue's line, so "written by hand",
+  "sorted by key", "created by the loop" and a call ("written by save_data()") stay; after a word that names the
+  solving ("solved by", "solution by", "code by", "resuelto por"), what follows is as often the method, title-cased
+  in a heading ("Solution by Binary Search", "solved by Sorting", "code by Python"): a name only as a full name (two
+  words or more) none of whose words is one of a method's (`_METHOD_WORDS`), or a handle.
 """
 
 from __future__ import annotations
@@ -24,13 +28,26 @@ from grader.word_patterns import HAS_UNSPACED
 
 _MADE = (
     r"written|created|coded|made|solved|authored|signed|submitted|solution|code|escrito|hecho|creado"
-    r"|resuelto|programado|codigo|ecrit|cree|fait|geschrieben|erstellt|von"
+    r"|resuelto|programado|codigo|ecrit|cree|fait|geschrieben|erstellt|programmiert"
+)
+# Words of solving rather than of making: a method follows them as often as a person ("Solution by Sorting").
+_SOLVING = frozenset({"solved", "solution", "code", "resuelto", "codigo"})
+# Words of a method's name, written as a name in a heading ("Solution by Binary Search", "solved by Dynamic
+# Programming", "code by Python"): after a word of solving, a full name with one of them is the method.
+_METHOD_WORDS = frozenset(
+    """
+    binary linear search brute force dynamic programming greedy divide conquer union find disjoint two three
+    pointers pointer sliding prefix suffix sums merge quick counting radix bucket topological depth breadth first
+    monotonic hashing hash table trie segment tree bit manipulation backtracking recursion memoization tabulation
+    iteration simulation math graph traversal sorting sort heap queue deque stack set map bitmask bitmasking python
+    java javascript typescript rust kotlin swift ruby golang scala
+    """.split()  # noqa: SIM905  # a word list reads better as text
 )
 # Anywhere in code: a doc tag or Python's module attribute, and a verb of making with "by" (in a string too:
 # `print("made by zq.dev")`).
 AUTHOR_CUE = re.compile(
     r"(?<![\w-])(?:(?P<label>@author[ \t]+|__author__[ \t]*=[ \t]*[\"'`]?[ \t]*)"
-    rf"|(?:{_MADE})[ \t]+(?:by|por|par)[ \t]+)",
+    rf"|(?P<verb>{_MADE})[ \t]+(?:by|por|par|von)[ \t]+)",
     re.IGNORECASE,
 )
 # In a comment or a program's output only (in code, `author: str` is a field and `by=` an argument): a label.
@@ -62,12 +79,36 @@ def author_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """`Rule.refine` for `AUTHOR_CUE` and `AUTHOR_LABEL`: who the label or the verb `text[start:end]` names."""
     cue = AUTHOR_CUE.match(text, start, end) or AUTHOR_LABEL.match(text, start, end)
     labelled = cue is not None and cue.group("label") is not None
+    if cue is not None and cue.re is AUTHOR_LABEL and _in_a_sentence(text, start):
+        return []
+    verb = cue.groupdict().get("verb") if cue is not None else None
     stop = end
+    words: list[str] = []
     for n in range(3):
         gap = _SPACE.match(text, stop) if n else None
         at = gap.end() if gap else stop
         m = _WORD.match(text, at)
-        if m is None or not _theirs(m.group(), n == 0, labelled):
-            break
+        if m is None or not _theirs(m.group(), n == 0, labelled) or text.startswith("(", m.end()):
+            break  # a word before "(" is a call: "written by save_data()"
+        words.append(m.group())
         stop = m.end()
+    solving = words and verb is not None and verb.lower() in _SOLVING and not _handle_shaped(words[0])
+    # After a word of solving, a name only as a full name, none of whose words is a method's.
+    if solving and (len(words) < 2 or any(w.lower() in _METHOD_WORDS for w in words)):
+        return []
     return [(end, stop)] if stop > end else []
+
+
+def _handle_shaped(word: str) -> bool:
+    """`word` is written as a handle (`zq_dev`, `zqdev42`, `@zq`), not as a name."""
+    bare = word.lstrip("@").rstrip(".")
+    return word.startswith("@") or (bare != bare.upper() and _SHAPED.search(bare) is not None)
+
+
+def _in_a_sentence(text: str, start: int) -> bool:
+    """The label at `start` follows a letter or a digit on its line (spaces between): a word of a sentence ("the
+    author: Knuth"), not a label."""
+    k = start - 1
+    while k >= 0 and text[k] in " \t":
+        k -= 1
+    return k >= 0 and text[k].isalnum()

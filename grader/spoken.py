@@ -393,14 +393,22 @@ def _number_run(digit: str) -> re.Pattern[str]:
 NUMBER_RUN = _number_run(DIGIT)
 NATIVE_RUN = _number_run(NATIVE_DIGIT)  # without the digits of `OTHER_DIGIT_WORDS`
 TOKEN_IN_RUN = re.compile(rf"(?:(double|triple|doble)\s+)?({DIGIT})(?!\w)", re.IGNORECASE)
+# A word for number followed by "of" (or "de", "von", ...) counts ("my number of tests", "meu número de testes",
+# "mi número de pruebas"), unless what it is the number of is a phone's ("mi número de casa", "número de celular").
+_COUNT = (
+    r"(?!\s+(?:of|de|del|da|do|das|dos|des|du|d'|von|der)\s+(?!(?:casa|telefono|telefone|celular|movil|contacto"
+    r"|contato|trabajo|trabalho|oficina|escritorio|maison|portable|bureau|travail|whatsapp)(?!\w)))"
+)
 PHONE_CUE = re.compile(
     r"(?<!\w)(?:phone|mobile|cell|cellphone|telephone|tel|landline|whatsapp|sms|dial|extension|ext"
-    r"|(?:call|text|ring|reach|contact)\s+(?:me|us)|(?:my|a|the)\s+number|number\s+is|number's"
+    rf"|(?:call|text|ring|reach|contact)\s+(?:me|us)|(?:my|a|the)\s+number{_COUNT}|number\s+is|number's"
     # In Spanish (accents folded): "mi teléfono", "mi número es", "llámame al", "mi móvil", "celular".
-    r"|telefono|movil|celular|(?:mi|su|tu)\s+numero|llamame|marcame|escribeme\s+al"
+    rf"|telefono|movil|celular|(?:mi|su|tu)\s+numero{_COUNT}|llamame|marcame|escribeme\s+al"
     # French, Portuguese, German: "mon numéro", "meu telefone", "meine Nummer", "appelle-moi", "ruf mich an".
-    r"|(?:mon|ma|meu|minha|mein|meine)\s+(?:numero|nummer|portable|telefone|telefon|handy|celular|tel)"
-    r"|telefone|telefon|telefonnummer|handynummer|appelle[sz]?[\s-]moi|appelez[\s-]moi|ligue[\s-]me|ruf\s+mich)(?!\w)",
+    rf"|(?:mon|ma|meu|minha|mein|meine)\s+(?:(?:numero|nummer){_COUNT}|portable|telefone|telefon|handy|celular|tel)"
+    r"|telefone|telefon|telefonnummer|handynummer|appelle[sz]?[\s-]moi|appelez[\s-]moi|ligue[\s-]me|ruf\s+mich"
+    # Brazilian Portuguese: "ligue para mim", "me liga", "meu zap" (WhatsApp).
+    r"|lig(?:ue|a)\s+(?:para|pra)\s+mim|me\s+liga|(?:meu|minha)\s+(?:zap|whats|zapzap))(?!\w)",
     re.IGNORECASE,
 )
 
