@@ -22,6 +22,8 @@ _RETRYABLE_STATUSES = frozenset({408, 429})
 # The calling job's LiveKit job id on every call: the API lets only the job that started a session (its one
 # interviewer) write its record (docs/internal-api.md).
 JOB_HEADER = "X-Shadows-Agent-Job"
+# With another job's id: the events are that dead job's spool, replayed; they renew no lease (it is not alive).
+REPLAY_HEADER = "X-Shadows-Agent-Replay"
 INTERVIEWER_PRESENT = "interviewer_present"  # another job holds the session: leave without a word
 KEEPALIVE_EXPIRY_S = 2.0  # idle connections: below the API's own keep-alive (see ApiClient.__init__)
 
@@ -119,12 +121,13 @@ class ApiClient:
         self, session_id: str, events: Sequence[EventIn], *, job_id: str | None = None
     ) -> list[StoredEvent]:
         """Append in order; safe to repeat because each event carries its idempotency key. ``job_id`` sends them
-        as another job's (a dead job's spool, replayed: agent.recorder.replay_spools) instead of this one's."""
+        as another job's (a dead job's spool, replayed: agent.recorder.replay_spools) instead of this one's, marked
+        replayed: stored while that job still holds the session, they do not keep its claim alive."""
         body = await self._request(
             "POST",
             f"/sessions/{session_id}/events",
             json={"events": [e.model_dump(mode="json") for e in events]},
-            headers={JOB_HEADER: job_id} if job_id else None,
+            headers={JOB_HEADER: job_id, REPLAY_HEADER: "1"} if job_id else None,
         )
         try:
             return [StoredEvent.model_validate(e) for e in body["events"]]

@@ -19,7 +19,8 @@ The guarantee, exactly:
   counted and logged by type, never spooled. A spooled late event was delivered by the next job's replay into a
   session already completed, and perhaps graded, on a log that ended earlier.
 - Events go to the API as the job that recorded them: a recorder given its ``job_id`` names it in
-  ``<spool>.job``, and a spool replayed by another job (``replay_spools``) is sent as that job's. The API stores only
+  ``<spool>.job``, and a spool replayed by another job (``replay_spools``) is sent as that job's, marked replayed (a
+  dead job's events renew no claim: ``ApiClient.append_events``). The API stores only
   the events of the session's one interviewer (the job that started it), so a dead job's spool reaches the record
   only while that job still holds the session; the next job of the same session replays the spool first, as its
   own, since it resumes from those events.

@@ -180,13 +180,15 @@ HEARTBEAT_INTERVAL_S = 10.0  # well inside the API's lease (40 s): two lost beat
 
 
 async def keep_claim(
-    api: ApiClient, session_id: str, on_lost: Any, *, interval_s: float = HEARTBEAT_INTERVAL_S
+    api: ApiClient, session_id: str, on_lost: Any, *, interval_s: float | None = None
 ) -> None:
-    """Renew this job's claim on the session every ``interval_s`` (the API lets one job interview a session).
-    When the API answers that another job holds it (this one was replaced: its lease ran out while it could not
-    reach the API), ``on_lost()`` is called once and the loop ends; other failures are retried at the next beat."""
+    """Renew this job's claim on the session every ``interval_s`` (``HEARTBEAT_INTERVAL_S``; the API lets one job
+    interview a session), once the job is in the room: a job that never gets there must not keep the session from
+    the next one. When the API answers that another job holds it (this one was replaced: its lease ran out while it
+    could not reach the API), ``on_lost()`` is called once and the loop ends; other failures are retried at the
+    next beat."""
     while True:
-        await asyncio.sleep(interval_s)
+        await asyncio.sleep(HEARTBEAT_INTERVAL_S if interval_s is None else interval_s)
         try:
             await api.heartbeat(session_id)
         except ApiError as e:
@@ -195,6 +197,19 @@ async def keep_claim(
                 on_lost()
                 return
             logger.warning("interviewer heartbeat failed (%s)", e.code)
+
+
+async def holds_claim(api: ApiClient, session_id: str) -> bool:
+    """Whether this job still holds the session (a heartbeat), asked before it joins the room and before it speaks:
+    False only when the API answers that another job holds it; any other failure is not an answer (True)."""
+    try:
+        await api.heartbeat(session_id)
+    except ApiError as e:
+        if e.code == INTERVIEWER_PRESENT:
+            logger.warning("another interviewer took the session before this job spoke; it leaves unheard")
+            return False
+        logger.warning("could not confirm the claim before joining (%s)", e.code)
+    return True
 
 
 @dataclass
@@ -300,13 +315,12 @@ async def entrypoint(ctx: JobContext) -> None:
         # Spools other crashed jobs left on this host reach the API while this interview runs. Started after this
         # session's recorder took its own spool, which it replays and merges itself (resume_point).
         job.replay = asyncio.create_task(replay_spools(job.api, settings.spool_dir))
-    if recording and job.api is not None and job.api.job_id is not None:
+    claimed = job.api if recording and job.api is not None and job.api.job_id is not None else None
 
-        def replaced() -> None:
-            job.replaced = True
-            ctx.shutdown(reason="interviewer_replaced")
+    def replaced() -> None:
+        job.replaced = True
+        ctx.shutdown(reason="interviewer_replaced")
 
-        job.heartbeat = asyncio.create_task(keep_claim(job.api, sid, replaced))
     resume = await resume_point(job.api, context, job.recorder) if recording else None
 
     async def end(reason: str) -> None:  # end_interview or overtime; shutdown flushes and completes
@@ -349,15 +363,26 @@ async def entrypoint(ctx: JobContext) -> None:
 
     # A fake job (console, tests) has no connected room: the session runs on its own I/O.
     room_args: dict[str, Any] = {} if console else room_start(ctx.room, expected)
+    # The claim is kept (heartbeat) only by a job in the room, from here on: one that stalls or dies before it
+    # joins loses its lease, and a job waiting for the session takes the candidate over. It is asked again before
+    # joining and before the first word, so that a job that lost it meanwhile leaves unjoined, or unheard.
+    if claimed is not None and not await holds_claim(claimed, sid):
+        replaced()
+        return
     try:
         if not console:
             await join_room(ctx)  # before the session's own connect, which would subscribe to every track
+            if claimed is not None and not await holds_claim(claimed, sid):
+                replaced()
+                return
         await session.start(agent=agent, **room_args)
     except Exception as e:  # a provider or room failure at start must not leave the candidate in silence
         logger.error("the interview could not start: %s", type(e).__name__)
         await tell_candidate_and_leave(ctx, "start_failed", console=console)
         ctx.shutdown(reason="start_failed")
         return
+    if claimed is not None:
+        job.heartbeat = asyncio.create_task(keep_claim(claimed, sid, replaced))
     if not console:
         job.chat = listen_to_chat(ctx.room, session, senders, state)
         participant = await ctx.wait_for_participant(identity=expected)
@@ -406,15 +431,24 @@ async def _claim_and_start(
     """`start_context`, asked again while another job holds the session (409 `interviewer_present`), for up to
     `claim_wait_s`: a holder that is alive renews its claim and this job leaves; one that died before joining the
     room (LiveKit reports no leave for it) loses it when its lease runs out, and this job takes the interview over
-    instead of leaving the candidate alone. Nothing is said or recorded while it waits: it has not joined the room."""
+    instead of leaving the candidate alone. Nothing is said or recorded while it waits: it has not joined the room.
+
+    Once refused, the job is the second interviewer of a candidate who has (or had) one: whatever it is answered
+    next (the session finished by that interviewer, erased, an API failure) it leaves as refused (409
+    `interviewer_present`), unjoined and unheard, never telling the candidate that the interview cannot start."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + settings.claim_wait_s
+    refused = False
     while True:
         try:
             return await start_context(api, session_id, settings, console=console)
         except ApiError as e:
+            if refused and e.code != INTERVIEWER_PRESENT:
+                logger.info("refused before, now %s: leaving the other interviewer's candidate alone", e.code)
+                raise ApiError(INTERVIEWER_PRESENT, f"refused, then {e.code}", status=e.status) from e
             if e.code != INTERVIEWER_PRESENT or loop.time() + settings.claim_retry_s > deadline:
                 raise
+            refused = True
             logger.info(
                 "another interviewer holds the session; asking again in %.0fs", settings.claim_retry_s
             )

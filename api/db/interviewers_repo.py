@@ -30,7 +30,7 @@ RENEW_WHEN_LEFT_S = 30  # an event post renews the lease only once less than thi
 class Hold(StrEnum):
     HOLDER = "holder"  # the caller holds the session (renewed unless released)
     OTHER = "other"  # another job holds it: the caller may not write
-    UNCLAIMED = "unclaimed"  # no job ever claimed it (an agent from before claims, a replay): the old rules
+    UNCLAIMED = "unclaimed"  # never claimed; to a caller without a job id, also a lease that ended
 
 
 @dataclass(frozen=True)
@@ -60,29 +60,43 @@ async def claim(conn: Conn, session_id: str, job_id: str) -> bool:
     return await cur.fetchone() is not None
 
 
-async def hold(conn: Conn, session_id: str, job_id: str | None) -> Hold:
-    """Whether `job_id` may write the session's record, renewing its lease when it may (and it is not released).
+async def hold(conn: Conn, session_id: str, job_id: str | None, *, renew_lease: bool = True) -> Hold:
+    """Whether `job_id` may write the session's record, renewing its lease when it may (and it is not released),
+    unless `renew_lease` is False (a dead job's spool, replayed by another process: no sign that it lives).
     In a transaction, the claim row stays locked until it ends, so no other job can claim the session between
-    this check and the caller's writes. Without a job id (an agent from before claims) only an unclaimed session
-    may be written."""
+    this check and the caller's writes. Without a job id (an agent from before claims) the session may be written
+    only while no job holds it: never claimed, or its holder's lease ended (released or run out), as its start
+    decides (`current`); an agent the start let interview must be able to record and complete that interview."""
     cur = await conn.execute(
-        "select job_id, released_at is null as kept from session_interviewers where session_id = %s for update",
+        """
+        select job_id, released_at is null as kept, (released_at is null and lease_until > now()) as live
+        from session_interviewers where session_id = %s for update
+        """,
         (session_id,),
     )
     row = await cur.fetchone()
-    if row is None:
+    if row is None or (job_id is None and not row["live"]):
         return Hold.UNCLAIMED
     if job_id is None or row["job_id"] != job_id:
         return Hold.OTHER
-    if row["kept"]:
-        await conn.execute(
-            """
-            update session_interviewers set lease_until = now() + make_interval(secs => %s)
-            where session_id = %s and lease_until < now() + make_interval(secs => %s)
-            """,
-            (LEASE_S, session_id, RENEW_WHEN_LEFT_S),
-        )
+    if row["kept"] and renew_lease:
+        await renew(conn, session_id, job_id)
     return Hold.HOLDER
+
+
+async def renew(conn: Conn, session_id: str, job_id: str) -> None:
+    """Renew `job_id`'s lease, when it holds the session, is not released, and less than `RENEW_WHEN_LEFT_S` is
+    left. On its own (autocommit) it renews whatever the caller's writes come to: a post of the holder that the
+    record refuses (full, closed) still says the holder is alive (`hold` renews in the writes' transaction, undone
+    with them)."""
+    await conn.execute(
+        """
+        update session_interviewers set lease_until = now() + make_interval(secs => %s)
+        where session_id = %s and job_id = %s and released_at is null
+          and lease_until < now() + make_interval(secs => %s)
+        """,
+        (LEASE_S, session_id, job_id, RENEW_WHEN_LEFT_S),
+    )
 
 
 async def current(conn: Conn, session_id: str) -> Claim | None:
@@ -95,6 +109,24 @@ async def current(conn: Conn, session_id: str) -> Claim | None:
     )
     row = await cur.fetchone()
     return Claim(row["job_id"], bool(row["live"])) if row is not None else None
+
+
+async def ending_recorded(conn: Conn, session_id: str) -> bool:
+    """Whether the session's interviewer recorded the interview's end (its `phase_change` to `end`). Its leave of the
+    room is then the one before its completion (livekit disconnects a job before its shutdown callbacks flush the
+    log and complete), not a crash: released then, the session went to the job dispatched on that leave, which
+    resumed the ended interview while the holder's last events and completion were refused."""
+    cur = await conn.execute(
+        """
+        select exists (
+          select from session_events
+          where session_id = %s and type = 'phase_change' and payload ->> 'to' = 'end'
+        ) as ended
+        """,
+        (session_id,),
+    )
+    row = await cur.fetchone()
+    return bool(row is not None and row["ended"])
 
 
 async def release(conn: Conn, session_id: str, job_id: str | None = None) -> bool:

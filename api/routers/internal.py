@@ -56,6 +56,16 @@ AgentJob = Annotated[
     ),
 ]
 
+# Set on the events of a dead job's spool that another process replays (agent.recorder.replay_spools), sent as that
+# job's: stored while it still holds the session, but no sign that it lives, so its lease is not renewed by them.
+AgentReplay = Annotated[
+    bool,
+    Header(
+        alias="X-Shadows-Agent-Replay",
+        description="The events are a dead job's spool, replayed by another process: they renew no lease.",
+    ),
+]
+
 
 class InterviewerPresentError(ConflictError):
     """Another agent job holds this session: the caller must leave without speaking or writing."""
@@ -63,9 +73,11 @@ class InterviewerPresentError(ConflictError):
     code = "interviewer_present"
 
 
-async def require_holder(conn: DbConn, session_id: str, job_id: str | None) -> None:
+async def require_holder(
+    conn: DbConn, session_id: str, job_id: str | None, *, renew_lease: bool = True
+) -> None:
     """Refuse a job that does not hold the session (in the caller's transaction, the claim stays locked)."""
-    if await interviewers_repo.hold(conn, session_id, job_id) is Hold.OTHER:
+    if await interviewers_repo.hold(conn, session_id, job_id, renew_lease=renew_lease) is Hold.OTHER:
         raise InterviewerPresentError(
             "Another interviewer holds this session; this job may not write its record."
         )
@@ -209,7 +221,12 @@ async def start_session(
 
 @router.post("/sessions/{session_id}/events", responses=error_responses(*BODY, 404, 409))
 async def append_events(
-    session_id: SessionId, batch: EventBatch, conn: DbConn, settings: Settings, agent_job: AgentJob = None
+    session_id: SessionId,
+    batch: EventBatch,
+    conn: DbConn,
+    settings: Settings,
+    agent_job: AgentJob = None,
+    replayed: AgentReplay = False,
 ) -> dict[str, Any]:
     """Append events in order, all or none. An exact repeat of a stored event (same idempotency key, type, payload
     and `t`) returns its stored seq and stores nothing; a repeated key with a different event is a 409
@@ -221,19 +238,29 @@ async def append_events(
     `event_max_count` events is 409 `session_record_full`, nothing of it stored; exact repeats are still
     acknowledged. Only the session's interviewer (`X-Shadows-Agent-Job`, the job that started it) may append:
     another job's batch is 409 `interviewer_present` and nothing of it is stored (a batch without the header only
-    while no job holds the session); the holder's post renews its lease (40 s). The agent's heartbeat is such a
-    post: its `interviewer` note, stored once and repeated exactly (acknowledged as a duplicate)."""
-    async with conn.transaction():  # the claim stays locked until the append commits: no takeover in between
-        await require_holder(conn, session_id, agent_job)
-        stored = await events_repo.append_events(
-            conn,
-            session_id,
-            [events_repo.EventIn(e.idempotency_key, e.type, e.payload, e.t) for e in batch.events],
-            refuse_changed=True,
-            snapshot_code_budget=settings.snapshot_code_budget_bytes,
-            closed_after_s=settings.complete_after_abandon_s,
-            budget=events_repo.Budget(settings.event_budget_bytes, settings.event_max_count),
-        )
+    while no job holds the session); the holder's post renews its lease (40 s), also one refused for what it holds
+    (the record full or closed), but not a dead job's spool that another process replays as that job's
+    (`X-Shadows-Agent-Replay`). The agent's heartbeat is such a post: its `interviewer` note, stored once and
+    repeated exactly (acknowledged as a duplicate)."""
+    try:  # the claim stays locked until the append commits: no takeover in between
+        async with conn.transaction():
+            await require_holder(conn, session_id, agent_job, renew_lease=not replayed)
+            stored = await events_repo.append_events(
+                conn,
+                session_id,
+                [events_repo.EventIn(e.idempotency_key, e.type, e.payload, e.t) for e in batch.events],
+                refuse_changed=True,
+                snapshot_code_budget=settings.snapshot_code_budget_bytes,
+                closed_after_s=settings.complete_after_abandon_s,
+                budget=events_repo.Budget(settings.event_budget_bytes, settings.event_max_count),
+            )
+    except ConflictError as refused:
+        # Refused for what it holds (the record full or closed, a key reused), not for who sent it: the holder is
+        # alive, and its renewal went with the refused batch. Renewed on its own: on a full record (where a new
+        # job's heartbeat note is refused at every beat) the lease would run out under a live interviewer.
+        if agent_job is not None and not replayed and not isinstance(refused, InterviewerPresentError):
+            await interviewers_repo.renew(conn, session_id, agent_job)
+        raise
     if stored is None:
         raise NotFoundError("Session not found.", code="session_not_found")
     for e, s in zip(batch.events, stored, strict=True):

@@ -141,8 +141,10 @@ async def _apply(
         # The session's interviewer left: its claim ends now, so the job dispatched next may start at once. A job
         # that left while another holds the session (one refused at its start, one that lost its claim) leaves
         # the interviewer in the room: nothing to redispatch. Claim row first, then the session's (reserve).
+        # An interviewer that recorded the interview's end left to complete it: it keeps the session (the next
+        # job waits, and takes the ending over only if its lease runs out: it died before completing).
         left = agent_job_id(event.participant)
-        if left is not None:
+        if left is not None and not await interviewers_repo.ending_recorded(conn, session["id"]):
             await interviewers_repo.release(conn, session["id"], left)
         claimed = await interviewers_repo.current(conn, session["id"])
         if claimed is not None and claimed.live and claimed.job_id != left:

@@ -1,0 +1,118 @@
+"""A job refused because another interviewer holds the session never speaks to the candidate, whatever it is told
+when it asks again.
+
+It asks again for up to 50 s (a holder that died before joining loses its lease). When the holder completed the
+interview meanwhile, the next answer was 409 `session_finished`, and the refused job joined the room to tell the
+candidate that the session was unavailable (`start_failed` for an API failure): a second interviewer in the room of
+a candidate who had one, the one thing the refusal is for. Now a job once refused leaves as refused, unjoined."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from livekit.agents.testing import fake_job_context
+
+import agent.worker as worker
+from agent.api_client import INTERVIEWER_PRESENT
+from agent.context import SessionContext
+from agent.errors import ApiError, SessionNotFoundError
+from agent.settings import get_settings
+from tests.fakes.interview import test_settings
+
+
+class RefusedThen:
+    """An API whose start is refused (another job holds the session) until `then` is answered instead."""
+
+    def __init__(self, refusals: int, then: ApiError) -> None:
+        self.refusals, self.then, self.calls = refusals, then, 0
+
+    async def start_session(self, session_id: str) -> SessionContext:
+        self.calls += 1
+        if self.calls <= self.refusals:
+            raise ApiError(INTERVIEWER_PRESENT, "another job holds it", status=409)
+        raise self.then
+
+
+@pytest.mark.parametrize(
+    "then",
+    [SessionNotFoundError(), ApiError("http_400", "refused", status=400)],
+    ids=["erased", "refused_otherwise"],
+)
+async def test_a_job_refused_once_leaves_as_refused_whatever_the_next_answer(then: ApiError) -> None:
+    api = RefusedThen(2, then)
+    settings = test_settings().model_copy(update={"claim_wait_s": 5.0, "claim_retry_s": 0.01})
+    with pytest.raises(ApiError) as left:
+        await worker._claim_and_start(api, "s_refused", settings, console=False)  # type: ignore[arg-type]
+    assert left.value.code == INTERVIEWER_PRESENT and api.calls == 3
+
+
+async def test_a_first_answer_that_is_not_a_refusal_is_still_what_the_job_reports() -> None:
+    # Never refused: the session cannot run, and the candidate is told (the caller's `_unavailable`).
+    api = RefusedThen(0, SessionNotFoundError())
+    settings = test_settings()
+    with pytest.raises(SessionNotFoundError):
+        await worker._claim_and_start(api, "s_gone", settings, console=False)  # type: ignore[arg-type]
+
+
+@pytest.mark.db
+async def test_a_job_waiting_while_the_holder_completes_the_interview_leaves_without_a_word(
+    api_server: Any, db: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    sid = (await api_server.create_session(difficulty="Easy", language="python"))["id"]
+    holder = api_server.internal_headers() | {"X-Shadows-Agent-Job": "AJ_holder"}
+    base = f"/v1/internal/sessions/{sid}"
+    assert (await api_server.client.post(f"{base}/start", headers=holder)).status_code == 200
+    told: list[str] = []
+
+    async def tell(ctx: Any, code: str, *, console: bool) -> None:
+        told.append(code)
+
+    monkeypatch.setattr(worker, "tell_candidate_and_leave", tell)
+    monkeypatch.setenv("SHADOWS_AGENT_API_URL", api_server.url)
+    monkeypatch.setenv("SHADOWS_AGENT_API_TOKEN", api_server.internal_token)
+    monkeypatch.setenv("SHADOWS_AGENT_SPOOL_DIR", str(tmp_path))
+    monkeypatch.setenv("SHADOWS_AGENT_CLAIM_WAIT_S", "10.0")
+    monkeypatch.setenv("SHADOWS_AGENT_CLAIM_RETRY_S", "0.2")
+    get_settings.cache_clear()
+    reasons: list[str] = []
+    refused = asyncio.Event()
+    starting = worker.start_context
+
+    async def start_context(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return await starting(*args, **kwargs)
+        except ApiError as e:
+            if e.code == INTERVIEWER_PRESENT:
+                refused.set()
+            raise
+
+    monkeypatch.setattr(worker, "start_context", start_context)
+
+    async def holder_completes() -> None:  # while the second job waits, once it was refused
+        await asyncio.wait_for(refused.wait(), 20)
+        done = await api_server.client.post(
+            f"{base}/complete",
+            json={"final_code": "print('done')", "language": "python", "reason": "completed"},
+            headers=holder,
+        )
+        assert done.json()["status"] == "completed", done.text
+
+    try:
+        metadata = json.dumps({"session_id": sid})
+        with fake_job_context(job_id="AJ_waiting", job_metadata=metadata) as ctx:
+            monkeypatch.setattr(ctx, "shutdown", lambda reason="": reasons.append(reason))
+            completing = asyncio.create_task(holder_completes())
+            await asyncio.wait_for(worker.entrypoint(ctx), 30)
+            await completing
+            for callback in ctx._shutdown_callbacks:  # a fake job never runs them itself
+                await callback("test")
+    finally:
+        get_settings.cache_clear()
+
+    assert told == [] and reasons == [INTERVIEWER_PRESENT]  # not "session_unavailable" to the candidate
+    cur = await db.execute("select status, final_code from sessions where id = %s", (sid,))
+    assert await cur.fetchone() == {"status": "completed", "final_code": "print('done')"}
