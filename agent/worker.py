@@ -227,6 +227,9 @@ class InterviewJob:
     chat: ChatIntake | None = None
     heartbeat: asyncio.Task[None] | None = None  # keep_claim
     replaced: bool = False  # another job holds the session: this one neither completes it nor speaks again
+    # The interview never started (a provider or the room failed at start): the session is left running, not
+    # completed, so that the next job (LiveKit's leave redispatches it; the page's retry) or a rejoin can start it.
+    unstarted: bool = False
 
     async def shutdown(self, reason: str) -> None:
         """Stop the timers, close the session, push every event, mark the session complete with the final code.
@@ -259,6 +262,8 @@ class InterviewJob:
                     logger.warning("some events stay in the spool for the next run to replay")
             if self.replaced:
                 logger.info("replaced by another interviewer: the session is not completed by this job")
+            elif self.unstarted:
+                logger.info("the interview never started: the session is left for the next job to start")
             elif (
                 self.api is not None and state is not None and state.recording and state.session_id and final
             ):
@@ -351,6 +356,7 @@ async def entrypoint(ctx: JobContext) -> None:
         )
     except ProviderConfigError as e:
         logger.error("cannot build providers: %s", e)
+        job.unstarted = True
         await tell_candidate_and_leave(ctx, "start_failed", console=console)
         ctx.shutdown(reason="misconfigured")
         return
@@ -378,6 +384,7 @@ async def entrypoint(ctx: JobContext) -> None:
         await session.start(agent=agent, **room_args)
     except Exception as e:  # a provider or room failure at start must not leave the candidate in silence
         logger.error("the interview could not start: %s", type(e).__name__)
+        job.unstarted = True
         await tell_candidate_and_leave(ctx, "start_failed", console=console)
         ctx.shutdown(reason="start_failed")
         return

@@ -14,6 +14,9 @@ describe("event feed lines", () => {
       }),
     ).toBe("The interviewer ran the tests: 1 of 3 passed.");
     expect(describeEvent({ type: "something_new" })).toBeNull();
+    // The agent's `error` before it leaves: said, never silent (a failed start leaves the interview open).
+    expect(describeEvent({ type: "error", code: "start_failed", retry: true })).toMatch(/could not start/);
+    expect(describeEvent({ type: "error", code: "session_unavailable" })).toMatch(/cannot run/);
   });
 
   it("names unknown phases readably", () => {

@@ -42,6 +42,12 @@ export function describeEvent(event: InterviewEvent): string | null {
       return "Time is up.";
     case "ended":
       return "The interview has ended. Thank you!";
+    case "error":
+      // The interviewer could not run this interview and leaves (docs/protocol.md). A failed start leaves the
+      // interview open: another interviewer is called (the page's watch says so), or the candidate can come back.
+      return event.code === "session_unavailable"
+        ? "This interview cannot run: it has ended or is no longer available."
+        : "The interviewer could not start. We are calling another one; if nobody joins, reload this page in a few minutes.";
     default:
       return null;
   }
