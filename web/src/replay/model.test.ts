@@ -112,6 +112,14 @@ describe("ReplayModel", () => {
       ],
     });
     expect(custom.passedSeries().map((p) => p.seq)).toEqual([1]);
+    const failed = new ReplayModel({
+      session: timeline.session,
+      events: [
+        ev(1, 40, { type: "test_run", kind: "run", passed: 1, total: 3, verdict: "wrong_answer" }),
+        ev(2, 60, { type: "submission", kind: "submit", passed: 0, total: 8, verdict: "internal_error" }),
+      ],
+    });
+    expect(failed.passedSeries().map((p) => p.seq)).toEqual([1]); // the judge's failure is not the candidate's 0/8
     expect(custom.runs.map((r) => r.seq)).toEqual([1, 2]);
     expect(custom.runAt(55)?.custom).toBe(true);
   });

@@ -231,10 +231,11 @@ export class ReplayModel {
   }
 
   /** Tests passed at each run and submission (all the tests it judged), in time order. A run of custom input
-   * judged no test: it is no point of the series. */
+   * judged no test, and one the judge failed on (`internal_error`, ours) judged none either: neither is a point of
+   * the series (plotted as 0 of N, a judge failure read as the candidate's). */
   passedSeries(): SeriesPoint[] {
     return this.runs
-      .filter((r) => !r.custom)
+      .filter((r) => !r.custom && r.verdict !== "internal_error")
       .map((r) => ({
         t: at(r),
         passed: r.passed ?? 0,
