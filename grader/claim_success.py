@@ -39,7 +39,10 @@ _WHOLLY = (
 _RIGHT = (
     r"(?:correct|right|bug[\s-]*free|flawless|perfect|working(?!\s+(?:on|through|with|toward|towards|out)\b)"
     r"|functional|accepted|valid|sound|fine|solid|error[\s-]*free|bien|correct[oa]s?|funcional(?:es)?|perfect[oa]s?|aceptad[oa]s?"
-    r"|valid[oa]s?|korrekt|richtig|correcte|corret[oa]|corrett[oa]|giust[oa])"
+    r"|valid[oa]s?|korrekt|richtig|correcte|corret[oa]|corrett[oa]|giust[oa]"
+    # fit for use: "good to go", "production-ready", "ready to ship", "listo para producción"
+    r"|good\s+to\s+go|(?:production|ship|deploy|merge)[\s-]*ready|ready\s+(?:to|for)\s+(?:ship|merge|deploy|production)"
+    r"|list[oa]\s+para\s+producci[oó]n)"
 )
 _WORKS = r"(?:work(?:s|ed|ing)?|funcion(?:a|o|an|aron|aba|aban))"
 SUCCESS = re.compile(
@@ -98,6 +101,9 @@ _GOOD = (
     r"(?:pass(?:es|ed|ing)?|success(?:ful(?:ly)?)?|succe(?:ed|eds|eded)|accepted|green|cleared|(?:went|got|came|sailed"
     r"|breezed)\s+through|working|worked|works|solved|complete(?:d)?\s+successfully|flawless(?:ly)?|perfect(?:ly)?"
     r"|exit\w*|aprobad[oa]s?|aceptad[oa]s?|funcion\w*|pas(?:o|aron|a)|verdes?|resuelt[oa]s?"
+    # the task done: "did exactly what was asked", "does what the problem required"
+    r"|d(?:oes|id|o)\s+(?:exactly\s+)?what\s+(?:was\s+(?:asked|required|needed)|the\s+(?:problem|task|question)\s+"
+    r"(?:asked|required))"
     r"|(?:correct|right|correct[oa]s?)(?=\s*(?:$|[,.;:!?)]|\s(?:for|on|in|at|with|and|throughout|en|con|y)\b)))"
 )
 _BAD = (
