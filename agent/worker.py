@@ -23,6 +23,7 @@ from agent.capture import attach_capture
 from agent.channel import TOPIC_EDITOR_SNAPSHOT, RoomChannel
 from agent.chat import ChatIntake
 from agent.chat_budget import MAX_DROP_NOTES
+from agent.claim import holds_claim, keep_claim
 from agent.clock import SystemClock
 from agent.completion import complete, end_reason, final_code
 from agent.context import SessionContext
@@ -174,42 +175,6 @@ async def load_context(
     elif not console:
         raise ApiError("no_api_token", "SHADOWS_AGENT_API_TOKEN is not set")
     return offline_practice_context(settings), False
-
-
-HEARTBEAT_INTERVAL_S = 10.0  # well inside the API's lease (40 s): two lost beats still keep the claim
-
-
-async def keep_claim(
-    api: ApiClient, session_id: str, on_lost: Any, *, interval_s: float | None = None
-) -> None:
-    """Renew this job's claim on the session every ``interval_s`` (``HEARTBEAT_INTERVAL_S``; the API lets one job
-    interview a session), once the job is in the room: a job that never gets there must not keep the session from
-    the next one. When the API answers that another job holds it (this one was replaced: its lease ran out while it
-    could not reach the API), ``on_lost()`` is called once and the loop ends; other failures are retried at the
-    next beat."""
-    while True:
-        await asyncio.sleep(HEARTBEAT_INTERVAL_S if interval_s is None else interval_s)
-        try:
-            await api.heartbeat(session_id)
-        except ApiError as e:
-            if e.code == INTERVIEWER_PRESENT:
-                logger.warning("another interviewer holds the session; leaving without a word")
-                on_lost()
-                return
-            logger.warning("interviewer heartbeat failed (%s)", e.code)
-
-
-async def holds_claim(api: ApiClient, session_id: str) -> bool:
-    """Whether this job still holds the session (a heartbeat), asked before it joins the room and before it speaks:
-    False only when the API answers that another job holds it; any other failure is not an answer (True)."""
-    try:
-        await api.heartbeat(session_id)
-    except ApiError as e:
-        if e.code == INTERVIEWER_PRESENT:
-            logger.warning("another interviewer took the session before this job spoke; it leaves unheard")
-            return False
-        logger.warning("could not confirm the claim before joining (%s)", e.code)
-    return True
 
 
 @dataclass

@@ -100,3 +100,49 @@ def submissions_whole(index: CitationIndex) -> set[tuple[int, int]]:
 def all_passed(record: PassRecord) -> bool:
     """The best run of a kind passed every test of it."""
     return record.best is not None and record.best.total > 0 and record.best.passed == record.best.total
+
+
+# Counts said in words with more than one, English and Spanish (the result checks read them as numbers).
+_SP_NUMBERS = {"cero": 0, "uno": 1, "una": 1, "un": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
+               "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "doce": 12}  # fmt: skip
+_SP_NUMBERS |= {"trece": 13, "catorce": 14, "quince": 15, "dieciseis": 16, "diecisiete": 17, "dieciocho": 18,
+                "diecinueve": 19, "veinte": 20, "treinta": 30, "cuarenta": 40, "cincuenta": 50,
+                "cien": 100}  # fmt: skip
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_SP_UNITS = {"un": 1, "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7,
+             "ocho": 8, "nueve": 9}  # fmt: skip
+# Said in words with more than one: "twenty-four", "twenty four", "one hundred", "veinticuatro", "treinta y dos".
+_COMPOUND = (
+    rf"(?:{'|'.join(_TENS)})[\s-](?:{_UNITS})\b|(?:one|a)\s+hundred\b"
+    rf"|veinti(?:{'|'.join(sorted(_SP_UNITS, key=len, reverse=True))})\b"
+    rf"|(?:treinta|cuarenta|cincuenta)\s+y\s+(?:{'|'.join(sorted(_SP_UNITS, key=len, reverse=True))})\b"
+)
+ANY_NUMBER = rf"(?:{_COMPOUND}|{NUMBER}|(?:{'|'.join(_SP_NUMBERS)})\b)"
+
+
+def number_value(text: str) -> int:
+    """A number in digits or in words, English or Spanish, compounds included ("twenty-four", "veinticuatro")."""
+    low = re.sub(r"[\s-]+", " ", text.lower())
+    if low in _SP_NUMBERS:
+        return _SP_NUMBERS[low]
+    if low in ("one hundred", "a hundred"):
+        return 100
+    if low.startswith("veinti"):
+        return 20 + _SP_UNITS[low.removeprefix("veinti")]
+    if " y " in low:
+        tens, units = low.split(" y ")
+        return _SP_NUMBERS[tens] + _SP_UNITS[units]
+    if " " in low:
+        tens, units = low.split(" ")
+        return _TENS[tens] + NUMBER_WORDS[units]
+    return int(low) if low.isdigit() else (_TENS | NUMBER_WORDS)[low]

@@ -9,15 +9,16 @@ import re
 from collections.abc import Callable
 
 from grader.claim_tallies import (
+    ANY_NUMBER,
     CONTRAST,
     FINAL,
     NUMBER,
-    NUMBER_WORDS,
     SHOWN_COUNT,
     SUBMITTED,
     Tallies,
     final_counts,
     held_counts,
+    number_value,
     submissions_whole,
     tests_named,
 )
@@ -136,38 +137,13 @@ HYPOTHESIS = re.compile(
     r"|aprob(?:ar|ado|ada|ados|adas))\b"
     r"|\b(?:pas|super|fall|aprob)arian?\b"
 )
-_SP_NUMBERS = {"cero": 0, "uno": 1, "una": 1, "un": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
-               "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "doce": 12}  # fmt: skip
-_SP_NUMBERS |= {"trece": 13, "catorce": 14, "quince": 15, "dieciseis": 16, "diecisiete": 17, "dieciocho": 18,
-                "diecinueve": 19, "veinte": 20, "treinta": 30, "cuarenta": 40, "cincuenta": 50,
-                "cien": 100}  # fmt: skip
-_TENS = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
-_UNITS = "one|two|three|four|five|six|seven|eight|nine"
-_SP_UNITS = {"un": 1, "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7,
-             "ocho": 8, "nueve": 9}  # fmt: skip
-# Said in words with more than one: "twenty-four", "twenty four", "one hundred", "veinticuatro", "treinta y dos".
-_COMPOUND = (
-    rf"(?:{'|'.join(_TENS)})[\s-](?:{_UNITS})\b|(?:one|a)\s+hundred\b"
-    rf"|veinti(?:{'|'.join(sorted(_SP_UNITS, key=len, reverse=True))})\b"
-    rf"|(?:treinta|cuarenta|cincuenta)\s+y\s+(?:{'|'.join(sorted(_SP_UNITS, key=len, reverse=True))})\b"
-)
-_ANY_NUMBER = rf"(?:{_COMPOUND}|{NUMBER}|(?:{'|'.join(_SP_NUMBERS)})\b)"
 FRACTION = re.compile(
-    rf"(?<![\w./-])({_ANY_NUMBER})\s*(?:/|out\s+of(?:\s+the)?|of(?:\s+(?:the|its|their))?|de(?:\s+(?:las|los))?)\s*"
-    rf"({_ANY_NUMBER})(?![\w/]|\.\d)",
+    rf"(?<![\w./-])({ANY_NUMBER})\s*(?:/|out\s+of(?:\s+the)?|of(?:\s+(?:the|its|their))?|de(?:\s+(?:las|los))?)\s*"
+    rf"({ANY_NUMBER})(?![\w/]|\.\d)",
     re.I,
 )
-BARE_NUMBER = re.compile(rf"(?<![\w./-])({_ANY_NUMBER})(?![\w/%]|\.\d)", re.I)
-PERCENT = re.compile(rf"(?<![\w./-])({_ANY_NUMBER})\s*(?:%|percent\b|per\s+cent\b|por\s+ciento\b)", re.I)
+BARE_NUMBER = re.compile(rf"(?<![\w./-])({ANY_NUMBER})(?![\w/%]|\.\d)", re.I)
+PERCENT = re.compile(rf"(?<![\w./-])({ANY_NUMBER})\s*(?:%|percent\b|per\s+cent\b|por\s+ciento\b)", re.I)
 # Fail closed: a clause that names tests and says how many of them (any quantity: "all", "every", "none", "zero",
 # "both", a count in digits or words, a percentage, a fraction) is a claim about them, read like any other; one with no
 # word of passing or failing the reading knows goes to the repair round ("the hidden tests all came back OK",
@@ -252,7 +228,7 @@ DESCRIBES = re.compile(
 # A complexity is no count of tests: "the O(n^2) approach timed out on the hidden test" ("2" failed no test).
 BIG_O = re.compile(r"\b[OΘΩ]\s*\([^()]{0,40}\)")
 RUN_COUNT = re.compile(
-    rf"\b(?:(?:all|both|each|every|ambas|ambos|todas|todos|las|los)(?:\s+{_ANY_NUMBER})?|{_ANY_NUMBER})\s+"
+    rf"\b(?:(?:all|both|each|every|ambas|ambos|todas|todos|las|los)(?:\s+{ANY_NUMBER})?|{ANY_NUMBER})\s+"
     r"(?:runs|times|attempts|tries|ejecuciones|veces|intentos)\b|\b(?:both|each|every|one|a\s+single"
     r"|single|ambas|ambos|cada|una)\s+(?:runs?|times?|attempts?|tries|try|ejecucion(?:es)?|vez|intentos?)\b",
     re.I,
@@ -274,43 +250,25 @@ PIECES = re.compile(
 Reading = tuple[str, Callable[[int, int], bool]]
 
 
-def _spanish_number(text: str) -> int:
-    """A number in digits or in words, English or Spanish, compounds included ("twenty-four", "veinticuatro")."""
-    low = re.sub(r"[\s-]+", " ", text.lower())
-    if low in _SP_NUMBERS:
-        return _SP_NUMBERS[low]
-    if low in ("one hundred", "a hundred"):
-        return 100
-    if low.startswith("veinti"):
-        return 20 + _SP_UNITS[low.removeprefix("veinti")]
-    if " y " in low:
-        tens, units = low.split(" y ")
-        return _SP_NUMBERS[tens] + _SP_UNITS[units]
-    if " " in low:
-        tens, units = low.split(" ")
-        return _TENS[tens] + NUMBER_WORDS[units]
-    return int(low) if low.isdigit() else (_TENS | NUMBER_WORDS)[low]
-
-
 def _read(piece: str, sign: int, negated: bool, plural: bool) -> Reading | None:
     """What `piece` claims of its tests' (passed, total), given its polarity word's sign (+1 passing, -1 failing)
     and whether a negation comes before it; None: it cannot be read."""
     if m := PERCENT.search(piece):
-        n = _spanish_number(m.group(1))
+        n = number_value(m.group(1))
         if negated:
             return None
         if sign > 0:
             return f"{n}% passed", lambda p, t: t > 0 and round(100 * p / t) == n
         return f"{n}% failed", lambda p, t: t > 0 and round(100 * (t - p) / t) == n
     if m := FRACTION.search(piece):
-        n, of = _spanish_number(m.group(1)), _spanish_number(m.group(2))
+        n, of = number_value(m.group(1)), number_value(m.group(2))
         if negated:
             return None
         if sign > 0:
             return f"{n}/{of} passed", lambda p, t: (p, t) == (n, of)
         return f"{n} of {of} failed", lambda p, t: (t - p, t) == (n, of)
     if m := AT_LEAST.search(piece):
-        n = 1 if m.group(1).lower().startswith("un") else _spanish_number(m.group(1))
+        n = 1 if m.group(1).lower().startswith("un") else number_value(m.group(1))
         if sign > 0:
             return f"at least {n} passed", lambda p, t: p >= n
         return f"at least {n} failed", lambda p, t: t - p >= n
@@ -319,7 +277,7 @@ def _read(piece: str, sign: int, negated: bool, plural: bool) -> Reading | None:
             return "none passed", lambda p, t: p == 0
         return "none failed", lambda p, t: p == t > 0
     if (m := BARE_NUMBER.search(piece)) and not negated:
-        n = _spanish_number(m.group(1))
+        n = number_value(m.group(1))
         if sign > 0:
             return f"{n} passed", lambda p, t: p == n
         return f"{n} failed", lambda p, t: t - p == n
@@ -496,7 +454,7 @@ def _ran_problem(where: str, segment: _Segment, facts: Facts, tallies: Tallies) 
         if none:
             claim, holds = "none ran", not did_run
         elif number is not None and _of_tests(text, number):
-            n = _spanish_number(number.group(1))
+            n = number_value(number.group(1))
             claim, holds = f"{n} ran", n in totals
         else:
             claim, holds = "they ran", did_run
