@@ -9,8 +9,6 @@ LiveKit's participant_left for the holder releases it at once."""
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -19,7 +17,6 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
-from google.protobuf.json_format import MessageToJson
 from livekit import api as lk
 from psycopg.rows import DictRow
 
@@ -36,16 +33,10 @@ JOB = "X-Shadows-Agent-Job"
 
 def agent_left(room: str, job_id: str, event_id: str) -> tuple[str, str]:
     """LiveKit's participant_left for an agent job's participant (livekit-agents joins as `agent-<job id>`)."""
-    event = lk.WebhookEvent(
-        event="participant_left",
-        id=event_id,
-        created_at=int(time.time()),
-        room=lk.Room(name=room),
-        participant=lk.ParticipantInfo(identity=f"agent-{job_id}", kind=lk.ParticipantInfo.Kind.AGENT),
-    )
-    body = MessageToJson(event)
-    sha = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
-    return body, lk.AccessToken(LIVEKIT_KEY, LIVEKIT_SECRET).with_sha256(sha).to_jwt()
+    return signed_webhook(
+        "participant_left", room=room, identity=f"agent-{job_id}", event_id=event_id,
+        created_at=int(time.time()), kind=lk.ParticipantInfo.Kind.AGENT,
+    )  # fmt: skip
 
 
 @dataclass

@@ -17,7 +17,6 @@ import httpx
 import jwt
 import psycopg
 import pytest
-from google.protobuf.json_format import MessageToJson
 from livekit import api as lk
 from psycopg.rows import DictRow
 
@@ -36,16 +35,14 @@ Conn = psycopg.AsyncConnection[DictRow]
 
 def agent_left(room: str, event_id: str, *, kind: int = lk.ParticipantInfo.Kind.AGENT) -> tuple[str, str]:
     """LiveKit's participant_left for the interviewer's participant, signed as LiveKit signs it."""
-    event = lk.WebhookEvent(
-        event="participant_left",
-        id=event_id,
+    return signed_webhook(
+        "participant_left",
+        room=room,
+        identity="agent-AJ_x1",
+        event_id=event_id,
         created_at=1_800_000_000,
-        room=lk.Room(name=room),
-        participant=lk.ParticipantInfo(identity="agent-AJ_x1", kind=kind),  # type: ignore[arg-type]
+        kind=kind,
     )
-    body = MessageToJson(event)
-    sha = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
-    return body, lk.AccessToken(LIVEKIT_KEY, LIVEKIT_SECRET).with_sha256(sha).to_jwt()
 
 
 @dataclass
