@@ -71,6 +71,14 @@ class World:
             f"/v1/internal/sessions/{sid}/events", json={"events": [note]}, headers=self.job(job_id)
         )
 
+    async def complete(self, sid: str, job_id: str | None, code: str) -> httpx.Response:
+        """The agent's completion (agent.completion.complete) with `code` as the final code."""
+        return await self.client.post(
+            f"/v1/internal/sessions/{sid}/complete",
+            json={"final_code": code, "language": "python", "reason": "completed"},
+            headers=self.job(job_id),
+        )
+
     async def webhook(self, body_auth: tuple[str, str]) -> httpx.Response:
         body, auth = body_auth
         return await self.client.post("/v1/livekit/webhook", content=body, headers={"Authorization": auth})
@@ -141,22 +149,14 @@ async def test_two_jobs_starting_one_session_at_once_only_one_interviews(world: 
     assert (await world.events(sid, holder, "I would use a hash map.")).status_code == 200
     straggler = await world.events(sid, other, "I would use a hash map.")
     assert straggler.status_code == 409 and straggler.json()["error"]["code"] == "interviewer_present"
-    ended = await world.client.post(
-        f"/v1/internal/sessions/{sid}/complete",
-        json={"final_code": "print('other')", "language": "python", "reason": "completed"},
-        headers=world.job(other),
-    )
+    ended = await world.complete(sid, other, "print('other')")
     assert ended.status_code == 409 and ended.json()["error"]["code"] == "interviewer_present"
     assert (await world.heartbeat(sid, other)).status_code == 409
 
     # One interview: every candidate line once, nothing of the other job, and it is still running.
     assert await _texts(db, sid) == ["I would use a hash map."]
     assert await _status(db, sid) == "in_progress"
-    done = await world.client.post(
-        f"/v1/internal/sessions/{sid}/complete",
-        json={"final_code": "print('holder')", "language": "python", "reason": "completed"},
-        headers=world.job(holder),
-    )
+    done = await world.complete(sid, holder, "print('holder')")
     assert done.json()["status"] == "completed"
     cur = await db.execute("select final_code from sessions where id = %s", (sid,))
     assert (await cur.fetchone())["final_code"] == "print('holder')"  # type: ignore[index]

@@ -34,14 +34,6 @@ async def _ended(w: World, sid: str, job_id: str) -> httpx.Response:
     )
 
 
-async def _complete(w: World, sid: str, job_id: str, code: str) -> httpx.Response:
-    return await w.client.post(
-        f"/v1/internal/sessions/{sid}/complete",
-        json={"final_code": code, "language": "python", "reason": "completed"},
-        headers=w.job(job_id),
-    )
-
-
 async def test_the_holder_leaving_after_the_end_keeps_the_session_until_it_completes(
     world: World,  # noqa: F811  # the fixture
     db: Conn,
@@ -57,7 +49,7 @@ async def test_the_holder_leaving_after_the_end_keeps_the_session_until_it_compl
     refused = await world.start(sid, "AJ_dispatched")  # the job dispatched on that leave
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "interviewer_present"
     assert (await world.events(sid, "AJ_holder", "Thank you, goodbye.")).status_code == 200
-    done = await _complete(world, sid, "AJ_holder", "print('final')")
+    done = await world.complete(sid, "AJ_holder", "print('final')")
     assert done.status_code == 200 and done.json()["status"] == "completed", done.text
 
     late = await world.start(sid, "AJ_dispatched")  # it asks again: the interview is over
@@ -83,7 +75,7 @@ async def test_a_holder_that_dies_after_the_end_before_completing_is_finished_by
 
     await asyncio.sleep(1.3)  # it died before completing: its lease runs out, and the waiting job asks again
     assert (await world.start(sid, "AJ_dispatched")).status_code == 200
-    done = await _complete(world, sid, "AJ_dispatched", "print('resumed')")
+    done = await world.complete(sid, "AJ_dispatched", "print('resumed')")
     assert done.status_code == 200 and done.json()["status"] == "completed", done.text
     assert await _status(db, sid) == "completed"
 

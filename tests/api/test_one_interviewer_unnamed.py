@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
 import pytest
 
 from tests.api.test_one_interviewer import (  # noqa: F401  # `world` is a fixture
@@ -22,14 +21,6 @@ from tests.api.test_one_interviewer import (  # noqa: F401  # `world` is a fixtu
     agent_left,
     world,
 )
-
-
-async def _complete(w: World, sid: str, job_id: str | None) -> httpx.Response:
-    return await w.client.post(
-        f"/v1/internal/sessions/{sid}/complete",
-        json={"final_code": "print('old agent')", "language": "python", "reason": "completed"},
-        headers=w.job(job_id),
-    )
 
 
 async def test_an_unnamed_agent_redispatched_after_the_holder_left_records_and_completes(
@@ -49,7 +40,7 @@ async def test_an_unnamed_agent_redispatched_after_the_holder_left_records_and_c
     assert (await world.start(sid, None)).status_code == 200
     resumed = await world.events(sid, None, "Heard by the old agent.")
     assert resumed.status_code == 200, resumed.text
-    done = await _complete(world, sid, None)
+    done = await world.complete(sid, None, "print('old agent')")
     assert done.status_code == 200 and done.json()["status"] == "completed", done.text
     assert await _texts(db, sid) == ["Before the crash.", "Heard by the old agent."]
     assert await _status(db, sid) == "completed"
@@ -74,6 +65,6 @@ async def test_an_unnamed_agent_writes_once_the_holders_lease_ran_out_and_not_wh
     # A job that claims it now holds it again: the unnamed agent's writes are refused from here on.
     assert (await world.start(sid, "AJ_next")).status_code == 200
     assert (await world.events(sid, None, "After the next claim.")).status_code == 409
-    assert (await _complete(world, sid, None)).status_code == 409
+    assert (await world.complete(sid, None, "print('old agent')")).status_code == 409
     assert await _texts(db, sid) == ["After the lease."]
     assert await _status(db, sid) == "in_progress"
