@@ -165,9 +165,11 @@ NOT_THE_CODE = re.compile(
     r"|complejidad|estrategia|algoritmo|explicacion|logica|diseno|intuicion|pregunta)\b",
     re.IGNORECASE,
 )
+# The code, in English and in Spanish (COMPLEMENT reads these too).
+_CODE_EN = r"solutions?|submissions?|code|implementation|program|function|version|fix"
+_CODE_ES = r"solucion|codigo|implementacion|programa|funcion|entrega|envio"
 THE_CODE = re.compile(
-    r"\b(?:solutions?|submissions?|code|implementation|program|function|version|fix|final\s+answer|solucion|codigo"
-    r"|implementacion|programa|funcion|entrega|envio|losung|loesung|solucao|soluzione|codice|programme|programm)\b",
+    rf"\b(?:{_CODE_EN}|final\s+answer|{_CODE_ES}|losung|loesung|solucao|soluzione|codice|programme|programm)\b",
     re.IGNORECASE,
 )
 # "work" says the code works only of the code: "It works.", "The code worked." (not "The candidate worked
@@ -274,8 +276,7 @@ COMPLEMENT = re.compile(
     r"|understanding|thinking|insight|instinct|hypothesis|diagnosis|design|concept|enfoque|razonamiento"
     r"|planteamiento|analisis|complejidad|estrategia|explicacion|intuicion))"
     r"\s+(?:of|for|to|behind|about|de|del|para|sobre)\s+(?:\S+\s+){0,4}?"
-    r"(?:solutions?|submissions?|code|implementation|program|function|version|fix|solucion|codigo"
-    r"|implementacion|programa|funcion|entrega|envio)\b",
+    rf"(?:{_CODE_EN}|{_CODE_ES})\b",
     re.IGNORECASE,
 )
 WHETHER_OR_NOT = re.compile(r"\bwhether\s+or\s+not\b", re.IGNORECASE)
