@@ -31,6 +31,11 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "verbs": lambda n: "passes all " * (n // 11) + "inputs",
     # A subject, then a success word repeated: each was read back to the subject (216c5f8: 221 ms at 4,000, x13.7).
     "a subject, then passed repeated": lambda n: "The candidate " + "passed " * (n // 7),
+    # Each question read with the sentence after it, each report with an aside after its "that" or beside its claim.
+    "questions answered yes": lambda n: "Does it work? It does. " * (n // 23),
+    "reports with asides": lambda n: (
+        "They said that, in the end, it worked, the candidate said, " * (n // 59)
+    ),
 }
 
 # ms at 1,000 and 4,000 characters on f574bfb (this machine: 2 vCPUs, Intel Xeon, 2026-12-05).

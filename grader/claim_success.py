@@ -102,8 +102,15 @@ _GOOD = (
     r"|breezed)\s+through|working|worked|works|solved|complete(?:d)?\s+successfully|flawless(?:ly)?|perfect(?:ly)?"
     r"|exit\w*|aprobad[oa]s?|aceptad[oa]s?|funcion\w*|pas(?:o|aron|a)|verdes?|resuelt[oa]s?"
     # the task done: "did exactly what was asked", "does what the problem required"
-    r"|d(?:oes|id|o)\s+(?:exactly\s+)?what\s+(?:was\s+(?:asked|required|needed)|the\s+(?:problem|task|question)\s+"
-    r"(?:asked|required))"
+    r"|d(?:oes|id|o)\s+(?:exactly\s+|precisely\s+)?(?:what|everything|all)\s+(?:[\w'-]+\s+){0,4}?(?:ask\w*|requir\w*"
+    r"|need\w*|want\w*|expect\w*|specif\w*|demand\w*|request\w*|supposed|meant|intended|designed|should|must"
+    r"|had\s+to|has\s+to)\b"
+    # as it should: "behaves as it should", "performs as intended"; its job: "does its job", "got the job done"
+    r"|(?:behav|perform|function|run|operat)\w*\s+(?:exactly\s+|just\s+)?(?:as|like|how)\s+(?:(?:it|one|you|we)\s+)?"
+    r"(?:expected|intended|designed|specified|required|should|must|ought\s+to|(?:was|is)\s+(?:supposed|meant)\s+to)\b"
+    r"|d(?:oes|id|o)\s+(?:its|the|their)\s+job\b|g(?:ets|ot)\s+the\s+job\s+done\b"
+    r"|(?:hace|hizo|hacia)\s+(?:exactamente\s+)?lo\s+que\s+(?:[\w'-]+\s+){0,3}?(?:deb\w*|pedia|pidio|esperaba"
+    r"|requeria|tenia\s+que)\b"
     r"|(?:correct|right|correct[oa]s?)(?=\s*(?:$|[,.;:!?)]|\s(?:for|on|in|at|with|and|throughout|en|con|y)\b)))"
 )
 _BAD = (
@@ -196,6 +203,14 @@ MODAL = re.compile(
     r"\b(?i:would|could|might|should|shall|won't|wouldn't|couldn't|if|unless|habria|podria|deberia|si)\b"
     r"|\b(?:will|may)\b|'d\b"
 )
+# A modal inside what the code was to do is no hypothesis: "does what it should", "works as it should", "behaves how
+# it must", "hace lo que debe" (not "would work with a null check": the modal outside it stays one).
+AS_IT_SHOULD = re.compile(
+    r"\b(?:(?:what|as|how|lo\s+que|como)\s+(?:[\w'-]+\s+){0,3}?(?:would|could)|(?:what|everything|all|as|how|lo\s+que"
+    r"|como)\s+(?:[\w'-]+\s+){0,3}?(?:should|must|deberia|debia|debe))\b"
+    r"(?:\s+(?:do|have|be|work|behave|hacer|funcionar))?",
+    re.IGNORECASE,
+)
 # Said as what someone said, thought or asked, not as the grader's finding: "The candidate said the code was correct",
 # "They believed the solution worked", "was confident that it passed", "asked whether the code was correct", "It is
 # unclear whether the final code works", "Dijo que su código funcionaba", "creyó que su solución era correcta". Only
@@ -213,6 +228,29 @@ REPORTED = re.compile(
     r"|asumi(?:o|a)|sostuvo|insisti(?:o|a)|declaro|(?:estaba|estaban)\s+(?:muy\s+)?(?:segur|convencid)[oa]s?)\b",
     re.IGNORECASE,
 )
+# A report said beside its claim, not before it: "It works, the candidate said.", "The code, they claimed, was
+# correct.", "\"My code works,\" she said.", "according to the candidate", "in their words", "según ella" (not
+# "The code passed, they said nothing.": no report of it; nor "according to the judge").
+_REPORTER = r"(?:(?:the|their|our)\s+(?:[\w-]+\s+)?(?:candidate|interviewee|applicant|engineer|developer)|they|she|he)"
+_REPORT_VERB = (
+    r"(?:said|says|claim(?:s|ed)|stat(?:ed|es)|assert(?:s|ed)|insist(?:s|ed)|believ(?:es|ed)|thought|thinks|felt"
+    r"|feels|guess(?:es|ed)|argu(?:es|ed)|maintain(?:s|ed)|announc(?:es|ed)|declar(?:es|ed)|dijo|afirm(?:o|a)"
+    r"|asegur(?:o|a)|cre(?:ia|e|yo)|pens(?:aba|o))"
+)
+REPORTED_BESIDE = re.compile(
+    rf"(?:[,(\u2014\u2013]|[\"\u201d'])\s*(?:{_REPORTER}\s+(?:(?:also|later|then|confidently|repeatedly|proudly"
+    rf"|quickly|firmly)\s+)?{_REPORT_VERB}|{_REPORT_VERB}\s+{_REPORTER})\b(?:\s+(?:so|too|then|later|afterwards"
+    r"|confidently|proudly|firmly|repeatedly|aloud|at\s+(?:the|that)\s+(?:time|point)|before\s+submitting"
+    r"|in\s+the\s+interview))*\s*(?:[,;.!?)\u2014\u2013]|$)"
+    r"|(?:^|[,(\u2014\u2013])\s*(?:according\s+to|per|in\s+the\s+view\s+of)\s+(?:the\s+)?(?:candidate|interviewee"
+    r"|applicant|them|her|him)\b"
+    r"|\bin\s+(?:their|his|her|the\s+candidate's)\s+(?:own\s+)?(?:words|view|opinion|telling|account)\b"
+    r"|\bby\s+(?:their|his|her|the\s+candidate's)\s+(?:own\s+)?account\b"
+    r"|\bsegun\s+(?:ella|el|la\s+candidata|el\s+candidato|sus\s+palabras)\b|\ben\s+sus\s+palabras\b",
+    re.IGNORECASE,
+)
+# A report's "that" with an aside after it still governs what follows: "said that, in the end, it worked".
+ASIDE = re.compile(r"\s*,(?!\s*(?:and|but|so|or|y|pero)\b)[^,;:()\u2014\u2013\"\u201c\u201d]{1,60}?,")
 # What stands between a report and its claim when the verb no longer governs it: a mark or a word that starts
 # another clause ("said they were done, and then the code passed", "thought for a while before it passed").
 UNGOVERNED = re.compile(
@@ -241,7 +279,10 @@ ENDORSED = re.compile(
     r"(?:confirm\w*|show\w*|prov\w*|verif\w*|bears?\s+(?:it|this|that)\s+out)\b"
     r"(?!\s+(?:otherwise|the\s+opposite|(?:(?:it|this|that|them)\s+)?(?:to\s+be\s+)?(?:wrong|false|incorrect|mistaken)))"
     r"|(?<!\bnot\s)\b(?:was|were|is|are)\s+(?:confirmed|verified|borne\s+out)\b"
-    r"|\bcon\s+razon\b|\befectivamente\b|\ben\s+efecto\b|\b(?:y|como)\s+asi\s+(?:era|fue|es)\b",
+    r"|\bcon\s+razon\b|\befectivamente\b|\ben\s+efecto\b|\b(?:y|como)\s+asi\s+(?:era|fue|es)\b"
+    # the record agreeing (not the interviewer: "and the interviewer agreed" is one more report)
+    r"|\b(?:and|which|as)\s+(?:the\s+|its\s+|their\s+)?(?:runs?|tests?|results?|submissions?|judge|facts|evidence"
+    r"|record)\s+(?:(?:all|also|both)\s+)?(?:agree\w*|support\w*|back\w*\s+(?:it|this|that)\s+up)\b",
     re.IGNORECASE,
 )
 # The grader's own belief is its finding: "I believe the code is correct", "my impression is that it works" (read
@@ -258,7 +299,7 @@ IN_QUOTES = re.compile(  # each stops at the next opening mark: linear however m
 )
 # A next sentence that confirms it: "The submission confirms it.", "The runs bear this out." (not "... do not").
 CONFIRMED = re.compile(
-    r"\A\W*(?:(?:and|y)\s+)?(?:the\s+|its\s+|their\s+)?(?:[\w'-]+\s+){0,3}?(?:(?:confirm(?:s|ed)|verif(?:ies|ied))\s+"
+    r"\A\W*(?:(?:and|y)\s+)?(?:the\s+|its\s+|their\s+)?(?:[\w'-]+\s+){0,3}?(?:(?:confirm(?:s|ed)?|verif(?:y|ies|ied))\s+"
     r"(?:it|this|that|so)|bears?\s+(?:it|this|that)\s+out|bore\s+(?:it|this|that)\s+out|lo\s+confirm\w*)\b",
     re.IGNORECASE,
 )
@@ -269,6 +310,35 @@ ENDORSED_ALONE = re.compile(
     r"|en\s+efecto|efectivamente|cierto|con\s+razon)\W*",
     re.IGNORECASE,
 )
+# A question asks, it does not say ("Does the code work?", "Is it correct? Not quite."), unless the next sentence
+# answers it yes ("Does it work? It does.", "Did the code pass? Yes."): then it says what it asked. Only a yes-or-no
+# question, one that opens with its verb ("Did it pass?", "¿Funciona?"): "Why did the code pass?" takes it as given.
+YES_NO = re.compile(
+    r"\W*(?:(?:so|and|but|then|y|pero)\W+)?(?:(?P<aux>do|does|did|has|have|had)(?:n't)?|is|was|are|were"
+    r"|(?:is|was|are|were)n't)\b|\W*¿(?!\W*(?:que|por\s+que|como|cual|cuales|cuando|donde|quien|quienes"
+    r"|cuanto|cuantos|cuantas)\b)",
+    re.IGNORECASE,
+)
+ANSWERED_YES = re.compile(
+    r"\W*(?:(?:well|so|oh|and|in\s+short|in\s+a\s+word|short\s+answer)\W+)?(?:yes|yeah|yep|yup|indeed|absolutely"
+    r"|definitely|certainly|sure|of\s+course|correct|right|affirmative"
+    r"|si|claro|por\s+supuesto|efectivamente|en\s+efecto|(?:the\s+)?answer\s+is\s+(?:a\s+(?:clear\s+)?)?(?:yes|si)"
+    r"|(?:it|they|she|he|this|that|lo|(?:the|their|its)\s+(?:final\s+)?(?:code|solution|submission|implementation"
+    r"|program|function|candidate))\s+"
+    r"(?:\w+ly\s+|indeed\s+|sure\s+)?(?:does|did|do|is|was|were|are|has|had|hace|hizo|es"
+    r"|fue|pass\w*|work\w*|funcion\w*|pas[oa]))\b",
+    re.IGNORECASE,
+)
+# What makes an answer no yes: "Yes, but only the visible tests.", "It does not.", "Unclear.", "It shows otherwise."
+DOUBT = re.compile(
+    r"\b(?:otherwise|opposite|unclear|unknown|unverified|uncertain|doubt\w*|maybe|perhaps|probably|possibly|likely"
+    r"|quizas|tal\s+vez)\b",
+    re.IGNORECASE,
+)
+# The question said as a statement: "Does it work?" is "it worked", "Did the code pass?" is "the code passed".
+ASKED_VERB = re.compile(r"\b(work|pass|succeed|solve|handle|cover|run)\b", re.IGNORECASE)
+STATED = {"work": "worked", "pass": "passed", "succeed": "succeeded", "solve": "solved", "handle": "handled",
+          "cover": "covered", "run": "ran"}  # fmt: skip
 # Said of the approach's or the analysis's part: "The idea for an O(n) solution was right", "the complexity of the
 # code is correct" (a word of the code inside it names what the approach was for, not the subject).
 COMPLEMENT = re.compile(
@@ -340,7 +410,10 @@ def _subject(before: str) -> str:
 def _report_start(text: str, report: re.Match[str]) -> int:
     """Where what a report says starts: after its "that", "que" or opening quote."""
     quoted = QUOTED.match(text, report.end())
-    return quoted.end() if quoted else report.end()
+    if quoted is None:
+        return report.end()
+    aside = ASIDE.match(text, quoted.end()) if quoted.group(0).strip().lower() in ("that", "que") else None
+    return aside.end() if aside else quoted.end()
 
 
 def _reported(before: str, endorsed: bool) -> bool:
@@ -434,12 +507,41 @@ def only_too_slow(facts: Facts, index: CitationIndex) -> bool:
     return bool(failed) and all(re.fullmatch(r"\d+ time_limit", part) for part in failed)
 
 
+def as_said(sentence: str, following: str) -> str | None:
+    """What `sentence` says: itself, or a yes-or-no question (`YES_NO`) as a statement where `following` (the next
+    sentence) answers it yes ("Does it work? It does." is "it worked"); None: a question it does not answer yes, which
+    says nothing."""
+    if not sentence.rstrip().endswith("?") or not YES_NO.match(sentence):
+        return sentence
+    question, answer = sentence, prepared_sentence(following)
+    yes = ANSWERED_YES.match(answer) or CONFIRMED.match(answer)
+    if (
+        not yes
+        or NOT_BEFORE.search(answer)
+        or HEDGE.search(answer)
+        or FAILING.search(answer)
+        or DOUBT.search(answer)
+    ):
+        return None
+    asked = YES_NO.match(question)
+    if asked is not None and asked.group("aux"):
+        question = question[asked.end() :]  # "Did the code pass?": "the code pass", then "the code passed"
+        question = ASKED_VERB.sub(lambda m: STATED[m.group(1).lower()], question)
+    elif asked is not None:  # "Isn't it correct? It is.": asked of it being so
+        question = question[: asked.end()].lower().replace("n't", "") + question[asked.end() :]
+    return question.rstrip().rstrip("?").rstrip() + "."
+
+
 def success_problems(
     where: str, sentence: str, facts: Facts, index: CitationIndex, following: str = ""
 ) -> list[str]:
     """A clause of `sentence` that says the candidate's solution succeeded, where the recorded runs say otherwise
-    (`SUCCESS`, `NO_BUGS`); `following`: the sentence after it, which may take up what it reports ("It was.")."""
-    prepared = prepared_sentence(sentence)
+    (`SUCCESS`, `NO_BUGS`); `following`: the sentence after it, which may take up what it reports ("It was.") or
+    answer its question ("Does it work? It does.")."""
+    stated = as_said(prepared_sentence(sentence), following)
+    if stated is None:
+        return []  # "Does the code work?", "Is it correct? Not quite."
+    prepared = stated
     endorsed = bool(
         ENDORSED.search(prepared)
         or FIRST_PERSON.search(IN_QUOTES.sub(" ", prepared))
@@ -448,8 +550,10 @@ def success_problems(
     )
     slow = _slow(f"{prepared} {following}")  # "The code is correct; it just times out."
     for clause in SUCCESS_CLAUSES.split(prepared):
-        if HEDGE.search(clause) or MODAL.search(clause):
+        if HEDGE.search(clause) or MODAL.search(AS_IT_SHOULD.sub(" ", clause)):
             continue
+        if not endorsed and REPORTED_BESIDE.search(clause):
+            continue  # "It works, the candidate said."
         claims = [
             claim
             for pattern in (SUCCESS, STATE, NO_BUGS)

@@ -86,6 +86,28 @@ SUBMITTED = re.compile(
 )
 
 
+# The code itself named as what passed, no run of it: "The code passed every test", "Their solution passed all the
+# tests", "It passed each and every test". Its tests are every test too: what the last submission held (with a word of
+# an earlier time, any submission's), not a run of the visible tests that passed them.
+CODE_SUBJECT = re.compile(
+    r"^\W*(?:(?:the|their|his|her|its|this|that|our|(?:the\s+)?candidate's|su|la|el)\s+(?:[\w'-]+\s+){0,2}?"
+    r"(?:code|solution|implementation|program|function|version|answer|codigo|solucion|implementacion|programa)"
+    r"|it|everything)\s+(?:[\w'-]+\s+){0,2}\Z",
+    re.IGNORECASE,
+)
+# Its tests named as the ones it ran: "passed all the tests it ran" is a run's, not every test.
+RAN_ONES = re.compile(
+    r"\b(?:tests?|cases?)\s+(?:(?:that|which)\s+)?(?:it|they|were|was)\s+(?:ran|run)\b", re.I
+)
+
+
+def last_submission_whole(index: CitationIndex) -> set[tuple[int, int]]:
+    """The last submission's (passed, total) of every test it ran, as shown (its kinds' counts summed); empty: none."""
+    shown = [index.citable[s].shown for s in sorted(index.citable) if index.citable[s].type == "submission"]
+    counts = [(int(m.group(2)), int(m.group(3))) for m in SHOWN_COUNT.finditer(shown[-1])] if shown else []
+    return {(sum(p for p, _ in counts), sum(t for _, t in counts))} if counts else set()
+
+
 def submissions_whole(index: CitationIndex) -> set[tuple[int, int]]:
     """Each submission's (passed, total) of every test it ran, as shown (its kinds' counts summed)."""
     found: set[tuple[int, int]] = set()

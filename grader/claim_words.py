@@ -10,14 +10,17 @@ from collections.abc import Callable
 
 from grader.claim_tallies import (
     ANY_NUMBER,
+    CODE_SUBJECT,
     CONTRAST,
     FINAL,
     NUMBER,
+    RAN_ONES,
     SHOWN_COUNT,
     SUBMITTED,
     Tallies,
     final_counts,
     held_counts,
+    last_submission_whole,
     number_value,
     submissions_whole,
     tests_named,
@@ -75,6 +78,11 @@ OTHER_SENSE = re.compile(
     re.I,
 )
 EVERY_ONE = re.compile(r"\b(every|each)\s+(?:single\s+)?one\b|\bone\s+by\s+one\b", re.I)  # no count of one
+# "each and every test", "every last test", "todas y cada una de las pruebas": every one, said once (not split at its
+# "and" into a piece that names no tests).
+EACH_AND_EVERY = re.compile(
+    r"\beach\s+and\s+every\b|\bevery\s+(?:last|single)\b|\btod[oa]s\s+y\s+cada\s+un[oa]\s+de\b", re.I
+)
 WITHOUT_EXCEPTION = re.compile(r"\b(?:without\s+(?:a\s+single\s+|any\s+)?exception|sin\s+excepcion)\b", re.I)
 # Adjectives say how tests went only as a predicate ("were correct", "all green", "correct on every input"), not
 # before a noun ("the correct test cases", "a clean solution").
@@ -136,6 +144,9 @@ HYPOTHESIS = re.compile(
     r"|accepted|rejected|pas(?:ar|ado|ada|ados|adas)|super(?:ar|ado|ada|ados|adas)|fall(?:ar|ado|ada|ados|adas)"
     r"|aprob(?:ar|ado|ada|ados|adas))\b"
     r"|\b(?:pas|super|fall|aprob)arian?\b"
+    # a condition: "true only if the hidden test passed", "unless the hidden tests fail" (not Spanish "si", which is
+    # also "sí": "la entrega sí pasó")
+    r"|\b(?:if|unless)\s+(?:(?:the|its|their|all|every|both|any)\s+)*(?:[\w-]+\s+){0,2}?(?:pass(?:es|ed)?|fail(?:s|ed)?)\b"
 )
 FRACTION = re.compile(
     rf"(?<![\w./-])({ANY_NUMBER})\s*(?:/|out\s+of(?:\s+the)?|of(?:\s+(?:the|its|their))?|de(?:\s+(?:las|los))?)\s*"
@@ -159,7 +170,12 @@ OTHER_COUNTED = re.compile(
     r"(?:times?|runs?|attempts?|tries|try|submissions?|minutes?|seconds?|hours?|days?|lines?|bugs?|edge|corner|base"
     r"|approach(?:es)?|functions?|ideas?|ways?|loops?|passes|pass|hints?|questions?|steps?|variables?|methods?"
     r"|solutions?|dimensions?|points?|things?|cases?|inputs?|examples?|numbers?|elements?|items?|values?|arrays?"
-    r"|veces|intentos?|minutos?|lineas?|errores|ejecucion(?:es)?|casos?|entradas?|ejemplos?|numeros?|pasos?)\b",
+    r"|veces|intentos?|minutos?|lineas?|errores|ejecucion(?:es)?|casos?|entradas?|ejemplos?|numeros?|pasos?)\b"
+    # something else that none of was done: "nothing was submitted", "none was sent"
+    r"|\s+(?:was|were|got|had\s+been|has\s+been)\s+(?:submitted|sent|handed\s+in|written|tried|done|changed)\b"
+    # what the tests gave, not the tests: "no hidden-test result to report", "no test results yet", "sin resultado"
+    r"|\s+(?:(?:visible|hidden|both_kinds)[\s-]+)?(?:(?:test|tests|prueba|pruebas)[\s-]+)?(?:results?|outcomes?|verdicts?"
+    r"|scores?|data|evidence|feedback|resultados?|veredictos?)\b",
     re.I,
 )
 # "ran", "were run", "se ejecutaron": with a quantity and no word of passing or failing, a claim of how many ran.
@@ -393,6 +409,7 @@ def prepared_sentence(sentence: str) -> str:
         text = pattern.sub(word, text)
     text = BOTH_KINDS.sub("both_kinds", text)
     text = FAIL_TO.sub("not ", SPANISH_NOT.sub("not ", text))
+    text = EACH_AND_EVERY.sub(lambda m: "todas" if m.group(0)[:3].lower() == "tod" else "every", text)
     text = EVERY_ONE.sub(lambda m: m.group(1) or " ", text)
     return OTHER_SENSE.sub(lambda m: "all" if WITHOUT_EXCEPTION.match(m.group()) else " ", text)
 
@@ -529,6 +546,14 @@ def result_problems(
         if HYPOTHESIS.search(segment.text):
             continue  # "would have passed had it been submitted": no run's result
         end = FINAL.search(segment.text) is not None and not CONTRAST.search(segment.text)
+        # "The code passed every test", "It then passed every test": the code's, every test (its subject may be in
+        # the piece before, in the sentence's first words).
+        first = min((p for p, _ in words), default=0)
+        at = text.find(segment.text) if segment is segments[0] else -1
+        subject = (segment.text[:first], text[:at] if at > 0 else "")
+        code_said = any(CODE_SUBJECT.match(said) for said in subject) and not (
+            A_RUN.search(segment.text) or RAN_ONES.search(segment.text)
+        )
         read_as = _alone_counts(segment.text) if segment.carried else segment.text
         for sign, negated in dict.fromkeys(said):  # each reading once: a piece's time linear in its words
             reading = _read(read_as, sign, negated, segment.plural)
@@ -540,7 +565,13 @@ def result_problems(
                 break
             claim, holds = reading
             for kind in sorted(segment.kinds, key=str):
-                if kind is None and SUBMITTED.search(segment.text) and not end:
+                if kind is None and code_said and claim in ("all passed", "none failed"):
+                    held = (
+                        submissions_whole(index)
+                        if CONTRAST.search(segment.text)
+                        else last_submission_whole(index)
+                    )
+                elif kind is None and SUBMITTED.search(segment.text) and not end:
                     held = submissions_whole(
                         index
                     )  # "La entrega pasó todas las pruebas": every test, hidden too

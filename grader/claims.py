@@ -19,9 +19,10 @@ counts hold (`success_problems`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 
-from grader.claim_success import success_problems
+from grader.claim_success import as_said, success_problems
 from grader.claim_tallies import (
     CONTRAST,
     FINAL,
@@ -290,12 +291,21 @@ def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: Citati
             found.append(
                 (claim.start(), f"- {where}: {claim.group(0)!r}: the last runs did not pass every test{end}")
             )
+        # A yes-or-no question says nothing unless the next sentence answers it yes ("Did it pass all hidden tests?
+        # No."): what the patterns above found in one is no claim; one answered yes is read as what it says.
+        stops = [*(e.end() for e in SENTENCE_END.finditer(text)), len(text)]
+        said = [
+            as_said(
+                text[stops[i - 1] if i else 0 : stop], text[stop : stops[i + 1]] if i + 1 < len(stops) else ""
+            )
+            for i, stop in enumerate(stops)
+        ]
+        found = [(at, p) for at, p in found if said[min(bisect_right(stops, at), len(stops) - 1)] is not None]
         problems += [problem for _, problem in found]
         # Every other wording, sentence by sentence: a sentence the patterns above found a problem in is reported
         # once, as they quote it. A sentence that names no tests and goes on about the ones named before it (up to
         # two sentences on) is read for those: "The hidden tests? All passed."
         start, carried, left = 0, None, 0
-        stops = [*(e.end() for e in SENTENCE_END.finditer(text)), len(text)]
         for i, stop in enumerate(stops):
             sentence = text[start:stop]
             prepared = prepared_sentence(sentence)
@@ -306,11 +316,12 @@ def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: Citati
                 carry, left = carried, left - 1
             elif sentence.strip():
                 carried, left = None, 0
-            if stop > start and not any(start <= at < stop for at, _ in found):
+            stated = said[i]
+            if stop > start and stated is not None and not any(start <= at < stop for at, _ in found):
                 # The next sentence may take up what this one reports: "The candidate said it was correct. It was."
                 following = text[stop : stops[i + 1]] if i + 1 < len(stops) else ""
-                problems += result_problems(where, sentence, facts, index, carry) or success_problems(
-                    where, sentence, facts, index, following
+                problems += result_problems(where, stated, facts, index, carry) or success_problems(
+                    where, stated, facts, index, following
                 )
             start = stop
     return problems

@@ -109,6 +109,10 @@ TRUE_OF_A_PASS = [
     "El código final funciona.",
     "Tras la pista, reestructuró el bucle en torno a un diccionario.",
     "La comunicación fue clara durante toda la entrevista.",
+    "The final code does what the problem asks.",
+    "Does the final code work? It does: the submission passed every test.",
+    "The candidate said that, after the hint, the hash map version would be faster, and it was.",
+    "The code passed each and every test on the final submission.",
 ]
 # Both visible tests passed; the submission's hidden test gave a wrong answer.
 TRUE_OF_A_HIDDEN_FAILURE = [
@@ -178,6 +182,12 @@ TRUE_OF_A_HIDDEN_FAILURE = [
     "Explicó bien la complejidad, pero no verificó su código con casos propios.",
     "Dijo que su código funcionaba antes de enviarlo.",
     "La candidata pensaba que el código era correcto.",
+    "The candidate said that, after the fix, the code was correct.",
+    "It works, the candidate said, but the hidden test failed.",
+    "Is the code correct? Not for the hidden input.",
+    "The code did not do what it was supposed to for duplicate values.",
+    "The candidate described what the function should return before coding it.",
+    "The candidate said the code was correct, and the interviewer agreed.",
 ]
 # The visible tests passed in the last run; nothing was submitted, so the hidden test never ran.
 TRUE_OF_NO_SUBMISSION = [
@@ -223,6 +233,11 @@ TRUE_OF_NO_SUBMISSION = [
     "Las pruebas ocultas nunca se ejecutaron.",
     "Explicó su razonamiento en voz alta durante toda la sesión.",
     "No sabemos si la solución funciona con todas las entradas.",
+    "There is no hidden-test result to report.",
+    "No hidden-test result to report, since nothing was submitted.",
+    "The candidate said that, in the end, it worked.",
+    "Does the final code work? Without a submission, nobody knows.",
+    "The code, the candidate claimed, was finished.",
 ]
 # Both visible tests passed; the submission's hidden test hit the time limit.
 TRUE_OF_TOO_SLOW = [
@@ -264,6 +279,8 @@ TRUE_OF_TOO_SLOW = [
     "No analizó la complejidad antes de enviar.",
     "La solución es correcta, aunque ineficiente.",
     "Su código funciona, pero es demasiado lento para la prueba oculta.",
+    "Is the code correct? Yes, but it is too slow for the hidden test.",
+    "The code does what it should, just too slowly for the hidden test.",
 ]
 CASES = [
     *((text, "pass") for text in TRUE_OF_A_PASS),
