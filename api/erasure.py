@@ -5,6 +5,8 @@ staged uploads, artifact records: they cascade), its candidate when no other ses
 `session_deletions` row (ids and counts, no personal data), and a queued `erase_session_artifacts` job. After the
 commit the stored objects are removed at once as well; if storage fails then, the job removes them (retried).
 An interview in progress must be cancelled first, and a session on legal hold (`api.legal_holds`) released first.
+The interviewer's claim row is locked before the session row, the order of the agent's posts: an old job's last
+post (its flush after leaving, its completion) is stored before the erasure, or finds the session gone (404).
 """
 
 from __future__ import annotations
@@ -33,6 +35,17 @@ async def delete_session(
     conn: Conn, storage: StorageBackend, session_id: str, organization_id: UUID
 ) -> dict[str, Any]:
     async with conn.transaction():
+        # The interviewer's claim row before the session row, as the agent's posts lock them (its holder check, then
+        # the append or completion: api.db.interviewers_repo): the cascade deletes the claim row, and an erasure
+        # that locked the session row first deadlocked with the old job's last post (one aborted, a 503). A post
+        # under way is stored first; one that comes later finds the session gone (404).
+        await conn.execute(
+            """
+            select from session_interviewers c join sessions s on s.id = c.session_id
+            where c.session_id = %s and s.organization_id = %s for update of c
+            """,
+            (session_id, organization_id),
+        )
         cur = await conn.execute(
             "select status from sessions where id = %s and organization_id = %s for update",
             (session_id, organization_id),

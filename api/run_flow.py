@@ -1,18 +1,19 @@
 """A run or submission in three steps, none of which holds a database connection while the judge works:
 
-1. on one short connection: authenticate, check the session's time, take the session's run lease (one run in
-   flight per session and caller, and a Submit alone in its session: api.db.runs_repo.take_lease), refuse any run
+1. on one short connection: authenticate, check the session's time, take the session's run lease (one run of the
+   session in flight at a time, whoever asked for it: api.db.runs_repo.take_lease), refuse any run
    after the final answer unless resubmission is allowed, count the per-session run rate and load the question's
    tests; release it;
 2. wait for this organisation's turn (api.run_admission) and run the judge;
-3. on another short connection: store the submission and its event and drop the lease, in one transaction.
+3. on another short connection: store the submission and its event and drop the lease, in one transaction (an
+   agent's run only while its job still holds the session, checked in that transaction: api.db.runs_repo).
 
 A failure after step 1 drops the lease on a fresh connection; if even that fails, the lease expires by itself.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from uuid import UUID
 
@@ -70,6 +71,8 @@ class _Prepared:
     caller: runs_repo.Caller
     lease: UUID
     request: RunRequest
+    # The agent job that asked: its run is stored only while that job holds the session.
+    agent_job: str | None = None
 
 
 def _tenant(session: dict[str, Any]) -> str:
@@ -94,9 +97,7 @@ async def _lease_and_load(
     if language not in sessions_repo.session_languages(session):
         raise UnprocessableError("This interview does not use that language.", code="unsupported_language")
     check_code_size(code, services.judge.settings)
-    lease = await runs_repo.take_lease(
-        conn, session["id"], caller, services.lease_ttl_s, exclusive=mode == "submit"
-    )
+    lease = await runs_repo.take_lease(conn, session["id"], caller, services.lease_ttl_s)
     if lease is None:
         raise _already_running()
     try:
@@ -163,6 +164,7 @@ async def _judge_and_store(
                     verdict=report.verdict.value,
                     report=body,
                     event_t=event_t,
+                    agent_job=prepared.agent_job,
                 ),
                 code_budget=services.settings.run_code_budget_bytes,
                 closed_after_s=services.settings.complete_after_abandon_s,
@@ -233,8 +235,10 @@ async def run_for_agent(
     code: str,
     mode: Mode,
     event_t: float | None = None,
+    agent_job: str | None = None,
 ) -> dict[str, Any]:
-    """`event_t`: the session time of the agent's request, so the run's event sorts with the moment that caused it."""
+    """`event_t`: the session time of the agent's request, so the run's event sorts with the moment that caused it.
+    `agent_job`: the job that asked; its run is stored only if it still holds the session then (api.db.runs_repo)."""
     async with connection(services.pool) as conn:
         session = await sessions_repo.get_session(conn, session_id)
         if session is None:
@@ -246,7 +250,7 @@ async def run_for_agent(
         prepared = await _lease_and_load(
             conn, services, session, "agent", language=language, code=code, mode=mode, rate_limited=False
         )
-    return await _judge_and_store(services, prepared, event_t)
+    return await _judge_and_store(services, replace(prepared, agent_job=agent_job), event_t)
 
 
 async def run_for_grader(

@@ -10,8 +10,9 @@ the holder leaving the room, or when the holder completes the session; a release
 but the holder keeps the record until another job claims it (its last events are flushed after it left the room:
 livekit disconnects a job before its shutdown callbacks run).
 
-Lock order: the claim row before the session row (`hold` then the event append; `release` then a redispatch
-reservation), so that no two of these transactions wait on each other in opposite orders.
+Lock order: the claim row before the session row (`hold` then the event append, a run's store or the completion;
+`release` then a redispatch reservation; the claim row, then the session's, in an erasure: api.erasure), so that no
+two of these transactions wait on each other in opposite orders.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from enum import StrEnum
 from psycopg.errors import ForeignKeyViolation
 
 from api.db.pool import Conn
+from api.errors import ConflictError
 
 LEASE_S = 40  # a crashed job whose leave LiveKit never reported blocks a redispatched one at most this long
 RENEW_WHEN_LEFT_S = 30  # an event post renews the lease only once less than this is left (a write per ~10 s)
@@ -31,6 +33,12 @@ class Hold(StrEnum):
     HOLDER = "holder"  # the caller holds the session (renewed unless released)
     OTHER = "other"  # another job holds it: the caller may not write
     UNCLAIMED = "unclaimed"  # never claimed; to a caller without a job id, also a lease that ended
+
+
+class InterviewerPresentError(ConflictError):
+    """Another agent job holds this session: the caller must leave without speaking or writing."""
+
+    code = "interviewer_present"
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,17 @@ async def hold(conn: Conn, session_id: str, job_id: str | None, *, renew_lease: 
     if row["kept"] and renew_lease:
         await renew(conn, session_id, job_id)
     return Hold.HOLDER
+
+
+async def require_holder(
+    conn: Conn, session_id: str, job_id: str | None, *, renew_lease: bool = True
+) -> None:
+    """Refuse a job that does not hold the session (`hold`): InterviewerPresentError. In the transaction of the
+    caller's writes, the claim stays locked until they commit: no other job can claim the session in between."""
+    if await hold(conn, session_id, job_id, renew_lease=renew_lease) is Hold.OTHER:
+        raise InterviewerPresentError(
+            "Another interviewer holds this session; this job may not write its record."
+        )
 
 
 async def renew(conn: Conn, session_id: str, job_id: str) -> None:

@@ -1,5 +1,5 @@
-"""Runs in Postgres: the one-in-flight lease per session and caller (a Submit's: per session), and storing a
-finished run (the submission row, its event and the lease's release in one transaction)."""
+"""Runs in Postgres: the one-in-flight lease per session (one run of a session at a time, whoever asked for it), and
+storing a finished run (the submission row, its event and the lease's release in one transaction)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from uuid import UUID, uuid4
 
 from psycopg.types.json import Jsonb
 
-from api.db import events_repo
+from api.db import events_repo, interviewers_repo
 from api.db.pool import Conn
 from api.errors import NotFoundError
 
-# The grading job leases every caller's row, as a Submit does (api.jobs.grading).
+# Every lease takes every caller's row: the candidate's, the agent's and the grading job's (api.jobs.grading) alike.
 Caller = Literal["candidate", "agent", "grader"]
 HIDDEN_FIELDS = ("id", "verdict", "hidden", "time_ms")
 
@@ -32,19 +32,21 @@ def _gone() -> NotFoundError:
     return NotFoundError("Session not found.", code="session_not_found")
 
 
-async def take_lease(
-    conn: Conn, session_id: str, caller: Caller, ttl_s: float, *, exclusive: bool = False
-) -> UUID | None:
-    """A new lease, or None while another run holds an unexpired one in its way.
+async def take_lease(conn: Conn, session_id: str, caller: Caller, ttl_s: float) -> UUID | None:
+    """A new lease, or None while another run of the session holds an unexpired one. ``caller``: who asks (a taker
+    of any caller leases the same rows).
 
-    A run leases its caller's row: one run in flight per session and caller, so the candidate's run does not block
-    the interviewer's. An ``exclusive`` one (a Submit) leases every caller's row, all or none: no other run of the
-    session runs beside it. A Submit's process holds the hidden tests' inputs, and a Run's output is shown; two
-    processes on one host at once share caches (the page cache) through which one can signal the other, so the
-    two never overlap within a session. The rows are inserted in one order, so two takers cannot deadlock.
+    A run leases every caller's row, all or none: one run of a session in flight at a time, whoever asked for it (the
+    candidate's Run, Submit or custom input, the agent's `run_tests` or Submit, the grading job's final submission).
+    Two runs of one session at once were each the other's "other work" to the judge's meter (judge/meter.py), which
+    credits a test's waiting for a CPU as far as other work explains it: a candidate running a program too slow for
+    its limit twice at once (its own Run beside the interviewer's) had each run credited with the waiting behind its
+    own threads and passed visible tests it failed alone. And a Submit's process holds the hidden tests' inputs while
+    a Run's output is shown; two processes on one host at once share caches (the page cache) through which one can
+    signal the other. The rows are inserted in one order, so two takers cannot deadlock.
     """
     token = uuid4()
-    callers = sorted(LEASING_CALLERS) if exclusive else [caller]
+    callers = sorted(LEASING_CALLERS)
     try:
         async with conn.transaction():
             # Held until the lease is in: an erasure is seen here (404), or waits for it. A key-share lock, which
@@ -82,7 +84,7 @@ async def extend_lease(conn: Conn, session_id: str, token: UUID, ttl_s: float) -
 
 
 async def drop_lease(conn: Conn, session_id: str, token: UUID) -> None:
-    """Release every row of the lease ``token`` (one, or each caller's for a Submit)."""
+    """Release every row of the lease ``token`` (each caller's)."""
     await conn.execute(
         "delete from session_run_leases where session_id = %s and token = %s", (session_id, token)
     )
@@ -101,6 +103,9 @@ class FinishedRun:
     verdict: str
     report: dict[str, Any]  # redacted: hidden tests carry only HIDDEN_FIELDS
     event_t: float | None = None  # session time of the event; None: the server's clock at storage
+    # The agent job that asked for the run (`X-Shadows-Agent-Job`; None from an agent from before claims): an
+    # agent's run is stored only while that job holds the session, checked in the store's transaction.
+    agent_job: str | None = None
 
 
 async def _keeps_code(conn: Conn, run: FinishedRun, size: int, budget: int | None) -> tuple[bool, bool]:
@@ -143,11 +148,18 @@ async def store_run(
     `code_bytes` and `code_sha256`. Without one (the grader's single final Submit), the code is kept and counted.
 
     With `closed_after_s`, a session that stopped running longer ago than that takes no run: RecordClosedError
-    (409), and nothing is stored (`events_repo.append_events`). The grader's own Submit passes none."""
+    (409), and nothing is stored (`events_repo.append_events`). The grader's own Submit passes none.
+
+    An agent's run is stored only while its job (`agent_job`) holds the session: InterviewerPresentError (409)
+    otherwise, nothing stored. Checked here, the claim row locked (before the session row, the claims' lock order)
+    until the run is in: the route's check before the judge ran left the judge's seconds for another job to take
+    the session over, and the replaced job's run was stored all the same."""
     body = run.report
     raw = run.code.encode("utf-8", "surrogatepass")
     sha = hashlib.sha256(raw).hexdigest()
     async with conn.transaction():
+        if run.caller == "agent":
+            await interviewers_repo.require_holder(conn, run.session_id, run.agent_job)
         keep, over = await _keeps_code(conn, run, len(raw), code_budget)
         cur = await conn.execute(
             """

@@ -242,7 +242,7 @@ async def _hold_the_runs(res: WorkerResources, session_id: str) -> UUID:
     ttl = res.settings.run_queue_wait_s + res.judge.settings.job_timeout_s + 30.0
     while True:
         async with connection(res.pool) as conn:
-            lease = await runs_repo.take_lease(conn, session_id, "grader", ttl, exclusive=True)
+            lease = await runs_repo.take_lease(conn, session_id, "grader", ttl)
         if lease is not None:
             return lease
         await asyncio.sleep(LEASE_POLL_S)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from api.db import events_repo, interviewers_repo, sessions_repo
-from api.db.interviewers_repo import Hold
+from api.db.interviewers_repo import InterviewerPresentError, require_holder
 from api.deps import DbConn, InternalCaller, Questions, Settings
 from api.errors import ConflictError, NotFoundError
 from api.ids import SessionId
@@ -65,22 +65,6 @@ AgentReplay = Annotated[
         description="The events are a dead job's spool, replayed by another process: they renew no lease.",
     ),
 ]
-
-
-class InterviewerPresentError(ConflictError):
-    """Another agent job holds this session: the caller must leave without speaking or writing."""
-
-    code = "interviewer_present"
-
-
-async def require_holder(
-    conn: DbConn, session_id: str, job_id: str | None, *, renew_lease: bool = True
-) -> None:
-    """Refuse a job that does not hold the session (in the caller's transaction, the claim stays locked)."""
-    if await interviewers_repo.hold(conn, session_id, job_id, renew_lease=renew_lease) is Hold.OTHER:
-        raise InterviewerPresentError(
-            "Another interviewer holds this session; this job may not write its record."
-        )
 
 
 class EventBody(BaseModel):

@@ -69,8 +69,9 @@ def _verify(body: bytes, auth: str, settings: Settings) -> lk.WebhookEvent:
 async def receive_livekit_webhook(request: Request, settings: Settings) -> dict[str, str]:
     """Candidate joined -> in_progress; room finished without a normal end -> abandoned; the interviewer left a
     running interview while the candidate stayed -> dispatched again (at most SHADOWS_API_AGENT_REDISPATCH_LIMIT
-    times per session). Replays of a webhook id are no-ops; a webhook created more than a day ago is answered
-    `stale` and not applied (the ids of applied webhooks are kept 7 days)."""
+    times per session), unless it had recorded the interview's end (it left to complete it: `interview_ended`).
+    Replays of a webhook id are no-ops; a webhook created more than a day ago is answered `stale` and not applied
+    (the ids of applied webhooks are kept 7 days)."""
     auth = request.headers.get("authorization", "")
     if not auth:
         raise UnauthorizedError("Missing webhook signature.", code="missing_signature")
@@ -141,14 +142,20 @@ async def _apply(
         # The session's interviewer left: its claim ends now, so the job dispatched next may start at once. A job
         # that left while another holds the session (one refused at its start, one that lost its claim) leaves
         # the interviewer in the room: nothing to redispatch. Claim row first, then the session's (reserve).
-        # An interviewer that recorded the interview's end left to complete it: it keeps the session (the next
-        # job waits, and takes the ending over only if its lease runs out: it died before completing).
+        # An interviewer that recorded the interview's end left to complete it (livekit disconnects a job before
+        # its completion call): it keeps the session, and nothing is redispatched. A job dispatched on that leave
+        # was refused at its start (the holder's lease is live), then found the session completed and left: a
+        # redispatch used up at every normal ending, and none is needed after the end.
         left = agent_job_id(event.participant)
-        if left is not None and not await interviewers_repo.ending_recorded(conn, session["id"]):
+        ended = await interviewers_repo.ending_recorded(conn, session["id"])
+        if left is not None and not ended:
             await interviewers_repo.release(conn, session["id"], left)
         claimed = await interviewers_repo.current(conn, session["id"])
         if claimed is not None and claimed.live and claimed.job_id != left:
             return "interviewer_present", session["id"], None
+        # The holder's leave after the end (or, with no claim, an agent's from before claims).
+        if ended and (claimed is None or claimed.job_id == left):
+            return "interview_ended", session["id"], None
     if (
         event.event == "participant_left"
         and is_agent(event.participant)

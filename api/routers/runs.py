@@ -9,12 +9,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.db.interviewers_repo import require_holder
 from api.db.pool import connection
 from api.deps import InternalCaller, InviteToken
 from api.ids import SessionId
 from api.judging import Mode
 from api.openapi_errors import BODY, DB, error_responses
-from api.routers.internal import AgentJob, require_holder
+from api.routers.internal import AgentJob
 from api.run_flow import RunServices, run_for_agent, run_for_candidate
 from api.schemas import Language, refuse_unstorable
 
@@ -83,7 +84,9 @@ async def create_internal_run(
 ) -> dict[str, Any]:
     """The agent's `run_tests` (mode `run`) or a submission on the candidate's behalf (mode `submit`). Only the
     session's interviewer (`X-Shadows-Agent-Job`) runs code for it: a job replaced by another (its lease ran out while
-    it could not reach the API) is 409 `interviewer_present`, as its events are."""
+    it could not reach the API) is 409 `interviewer_present`, as its events are. Asked before the judge runs (no
+    run for a job that does not hold the session) and again when the run is stored, in the store's transaction: a
+    takeover while the judge ran refuses the run (409, nothing stored)."""
     async with connection(request.app.state.pool) as conn, conn.transaction():
         await require_holder(conn, session_id, agent_job)
     return await run_for_agent(
@@ -93,4 +96,5 @@ async def create_internal_run(
         code=body.code,
         mode=body.mode,
         event_t=body.t,
+        agent_job=agent_job,
     )

@@ -1,5 +1,5 @@
 """When runs, submissions and joins are allowed: only while the session is in progress and until its end plus the
-grace period; one run in flight per session and caller, and a Submit alone in its session; a per-session run rate;
+grace period; one run of a session in flight at a time, whoever asked for it; a per-session run rate;
 the room_finished-before-complete race keeps the agent's final code."""
 
 from __future__ import annotations
@@ -140,7 +140,8 @@ async def test_second_run_while_one_is_in_flight_is_429_with_retry_after(
     submit = await api_server.client.post(
         f"/v1/sessions/{s['id']}/submissions", json={"language": "python", "code": QUICK}, headers=_auth(s)
     )
-    # The agent's own runs have their own lease: the candidate's run does not block the interviewer.
+    # The agent's run too: two runs of one session at once were each the other's "other work" to the judge's meter,
+    # which credited each with waiting behind the other (tests/api/test_runs_one_per_session.py).
     agent = await api_server.client.post(
         f"/v1/internal/sessions/{s['id']}/runs",
         json={"language": "python", "code": QUICK},
@@ -148,15 +149,14 @@ async def test_second_run_while_one_is_in_flight_is_429_with_retry_after(
     )
     done = await first
 
-    for r in (second, submit):
+    for r in (second, submit, agent):
         assert (r.status_code, r.json()["error"]["code"]) == (429, "run_in_progress"), r.text
         assert int(r.headers["retry-after"]) >= 1
-    assert agent.status_code == 200, agent.text
     assert done.status_code == 200, done.text
     assert await _count(db, "select count(*) as n from session_run_leases") == 0
     again = await api_server.client.post(path, json={"language": "python", "code": QUICK}, headers=_auth(s))
     assert again.status_code == 200, again.text
-    assert await _count(db, "select count(*) as n from submissions where session_id = %s", s["id"]) == 3
+    assert await _count(db, "select count(*) as n from submissions where session_id = %s", s["id"]) == 2
 
 
 # (who runs first, what; who runs beside it, what). A Submit's process holds the hidden tests' inputs and a Run's

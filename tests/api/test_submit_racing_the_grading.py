@@ -151,7 +151,7 @@ async def test_a_grading_waiting_for_a_run_of_a_session_then_erased_stops_there(
     s = await api_server.create_session()
     sid, internal = s["id"], api_server.internal_headers()
     await consent_and_start(api_server.client, s)
-    lease = await runs_repo.take_lease(db, sid, "candidate", 600, exclusive=True)
+    lease = await runs_repo.take_lease(db, sid, "candidate", 600)
     assert lease is not None  # a Submit in flight
     r = await api_server.client.post(f"/v1/internal/sessions/{sid}/complete", json={}, headers=internal)
     assert r.status_code == 200, r.text
