@@ -11,6 +11,7 @@ import structlog
 from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
+from api.body_credentials import CredentialedBodyMiddleware
 from api.db.pool import create_pool
 from api.embed_origins import public_suffixes
 from api.error_rendering import UnexpectedErrorMiddleware, install_error_handlers
@@ -208,8 +209,11 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
     # A multipart session request carries the résumé PDF, the JSON payload and form overhead.
     upload_cap = settings.max_resume_bytes + settings.max_body_bytes
     # Outermost last: no-store by default > metrics (counts everything) > unexpected errors > head cap > body cap
-    # and Content-Type > JSON text.
+    # and Content-Type > a large body only for a credential > JSON text.
     app.add_middleware(JsonTextMiddleware)
+    # Every JSON body is parsed before the route authenticates its caller: past the anonymous cap, not from a
+    # stranger (api/body_credentials.py).
+    app.add_middleware(CredentialedBodyMiddleware, anonymous_bytes=settings.max_public_body_bytes)
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,

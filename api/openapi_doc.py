@@ -47,8 +47,15 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "duplicate_query_parameter": (400, "The query string names one parameter more than once."),
     "unsupported_content_encoding": (400, "The body names a Content-Encoding; send it uncompressed."),
     "unauthorized": (401, "Not authenticated."),
-    "missing_credentials": (401, "No `Authorization: Bearer …` header."),
-    "invalid_credentials": (401, "The bearer token is malformed or too long."),
+    "missing_credentials": (
+        401,
+        "No `Authorization` header (a body past SHADOWS_API_MAX_PUBLIC_BODY_BYTES is read only with one).",
+    ),
+    "invalid_credentials": (
+        401,
+        "The credentials are malformed or too long, or a body past SHADOWS_API_MAX_PUBLIC_BODY_BYTES was sent "
+        "without a live credential for the route.",
+    ),
     "invalid_api_key": (401, "The API key is unknown or revoked."),
     "invalid_invite": (401, "The invite is unknown."),
     "invalid_signature": (401, "A LiveKit webhook's signature does not verify."),
@@ -125,6 +132,10 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "delivery_pending": (409, "The delivery is still being retried."),
     "delivery_in_flight": (409, "A request of the delivery is still in flight."),
     "ats_callback_pending": (409, "The call back to the ATS is still being retried."),
+    "too_many_ats_callbacks": (
+        409,
+        "The session's calls back to the ATS were sent again the most times they may be.",
+    ),
     "slug_taken": (409, "Another organisation uses that slug."),
     "api_key_limit_reached": (
         409,

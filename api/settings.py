@@ -100,7 +100,8 @@ class ApiSettings(BaseSettings):
 
     max_body_bytes: int = 2 * 1024 * 1024
     # The routes anyone may call without a key (join, LiveKit's token endpoint, practice) read a few short fields:
-    # their bodies are capped lower, so that an anonymous request cannot cost the API more than a few joins' work.
+    # their bodies are capped lower, so that an anonymous request cannot cost the API more than a few joins' work;
+    # on every other route a body past it is read only from a caller with a live credential (api/body_credentials.py).
     max_public_body_bytes: int = Field(default=64 * 1024, ge=1024)
     max_resume_bytes: int = 5 * 1024 * 1024
     max_text_chars: int = 50_000
@@ -123,6 +124,11 @@ class ApiSettings(BaseSettings):
     # And for every caller together: each practice session is an interview on the house's model and speech bills,
     # and clients on many networks (a botnet, a pool of cloud addresses) each stay within their own limits.
     practice_global_rate_limit: str = "500/hour"
+    # Report PDFs of practice sessions (GET /v1/sessions/{id}/report.pdf with the candidate's invite): each is a
+    # headless Chromium's half second of CPU, and a practice invite opens its report for as long as the session is
+    # kept. Per practice session, and for every practice session together (429 `practice_busy`).
+    practice_pdf_rate_limit: str = "10/hour"
+    practice_pdf_global_rate_limit: str = "200/hour"
     # ATS keys one organisation may issue (Greenhouse and Ashby together): each issue keeps a row 30 days past its
     # revocation and revokes the key the ATS holds; past it 429 `rate_limited` (api/org_limits.py).
     integration_key_rate_limit: str = "30/hour"
@@ -273,6 +279,8 @@ class ApiSettings(BaseSettings):
         "practice_rate_limit",
         "practice_site_rate_limit",
         "practice_global_rate_limit",
+        "practice_pdf_rate_limit",
+        "practice_pdf_global_rate_limit",
         "integration_key_rate_limit",
         "api_key_issue_rate_limit",
     )

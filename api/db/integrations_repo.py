@@ -470,3 +470,16 @@ async def get_callback(conn: Conn, session_id: str, callback_id: UUID) -> dict[s
         (callback_id, session_id),
     )
     return await cur.fetchone()
+
+
+async def count_resends(conn: Conn, session_id: str) -> int:
+    """How many calls of this session were queued by sending one again, under a transaction-scoped lock of the
+    session's resends: concurrent requests (for different calls, on any replica) count one after another, so
+    together they never pass the caller's bound. Call inside the transaction that then sends one again."""
+    await conn.execute("select pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"ats_resend:{session_id}",))
+    cur = await conn.execute(
+        "select count(*) as n from ats_callbacks where session_id = %s and resend_of is not null",
+        (session_id,),
+    )
+    row = await cur.fetchone()
+    return int(row["n"]) if row else 0

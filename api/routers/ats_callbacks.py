@@ -21,6 +21,13 @@ from api.openapi_errors import DB, error_responses
 
 router = APIRouter(prefix="/v1/sessions", tags=["integrations"])
 org_router = APIRouter(prefix="/v1/ats-callbacks", tags=["integrations"])
+# Each call sent again is a row kept with the session and a request to the ATS: a send-again loop cannot grow
+# either without bound (a session's own calls are bounded by its scorecard versions).
+MAX_RESENDS_PER_SESSION = 100
+
+
+class TooManyAtsCallbacksError(ConflictError):
+    code = "too_many_ats_callbacks"
 
 
 class AtsCallbackOut(BaseModel):
@@ -57,6 +64,10 @@ def _out(row: dict[str, object]) -> AtsCallbackOut:
     )
 
 
+def _no_such_call() -> NotFoundError:
+    return NotFoundError("No such call for this session.", code="ats_callback_not_found")
+
+
 async def _own_session(conn: DbConn, session_id: str, org: OrgCaller) -> None:
     if await sessions_repo.get_session(conn, session_id, organization_id=org.id) is None:
         raise NotFoundError("Session not found.", code="session_not_found")
@@ -83,14 +94,21 @@ async def send_ats_callback_again(
 ) -> AtsCallbackOut:
     """Queue a delivered or failed call again, as a new call with a fresh retry schedule (built when it is sent:
     Ashby gets the latest result and a live report link). A 409 while it is pending (its retries are under way),
-    and while a call sending it again is: one resend at a time, however many requests arrive together."""
+    and while a call sending it again is: one resend at a time, however many requests arrive together. A session's
+    calls are sent again at most 100 times in all (409 `too_many_ats_callbacks`)."""
     await _own_session(conn, session_id, org)
     async with conn.transaction():
+        if await integrations_repo.count_resends(conn, session_id) >= MAX_RESENDS_PER_SESSION:
+            if await integrations_repo.get_callback(conn, session_id, callback_id) is None:
+                raise _no_such_call()
+            raise TooManyAtsCallbacksError(
+                f"This session's calls to the ATS were sent again {MAX_RESENDS_PER_SESSION} times already."
+            )
         row = await integrations_repo.send_callback_again(conn, session_id, callback_id)
         if row is None:
             existing = await integrations_repo.get_callback(conn, session_id, callback_id)
             if existing is None:
-                raise NotFoundError("No such call for this session.", code="ats_callback_not_found")
+                raise _no_such_call()
             raise ConflictError(
                 "This call is still pending; its retries are under way."
                 if existing["status"] == "pending"

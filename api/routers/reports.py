@@ -23,6 +23,7 @@ from api.errors import ApiError, ForbiddenError, NotFoundError
 from api.ids import LinkToken, SessionId
 from api.openapi_errors import DB, error_responses
 from api.pdf import PdfRenderer
+from api.ratelimits import RateLimits
 from api.report_budget import bound_timeline_text
 from api.report_pages import JSON_HEADERS, error_response, report_html, report_response
 from api.report_view import load_report
@@ -151,20 +152,44 @@ async def _unless_the_client_leaves(request: Request, work: Awaitable[bytes]) ->
     return task.result()
 
 
+async def _count_practice_pdf(ratelimits: RateLimits, settings: ApiSettings, session_id: str) -> None:
+    """A practice candidate's PDFs are counted, per session and for every practice session together, before
+    anything is read or printed. Anyone may start a practice session, and its invite opens the report for as long
+    as the session is kept: uncounted, one invite kept Chromium printing (half a second of CPU each) for ever, the
+    queue's bounds only saying how many at once."""
+    await ratelimits.hit(
+        "practice_pdf",
+        settings.practice_pdf_rate_limit,
+        session_id,
+        message="Too many PDFs of this report; try again later.",
+    )
+    await ratelimits.hit(
+        "practice_pdf_all",
+        settings.practice_pdf_global_rate_limit,
+        "all",
+        message="Practice report PDFs are at capacity; try again later.",
+        code="practice_busy",
+    )
+
+
 @router.get(
     "/v1/sessions/{session_id}/report.pdf",
     response_class=Response,
-    responses=error_responses(*DB, 401, 403, 404),
+    responses=error_responses(*DB, 401, 403, 404, 429),
 )
 async def read_report_pdf(session_id: SessionId, request: Request, settings: Settings) -> Response:
     """The report page printed to PDF (for an ATS to attach): the same content, with the runs and the final code
     in place of the interactive replay. 503 `pdf_unavailable` when this host cannot print; 503 `pdf_busy` (with
-    Retry-After) when too many PDFs wait, or this organisation already has a few waiting or printing."""
+    Retry-After) when too many PDFs wait, or this organisation already has a few waiting or printing. A practice
+    candidate's PDFs are limited per session (SHADOWS_API_PRACTICE_PDF_RATE_LIMIT, 429 `rate_limited`) and for all
+    practice sessions together (429 `practice_busy`), with Retry-After."""
     # Read on a connection of its own, returned before the render: a render waits for one of a few Chromium slots
     # and runs for seconds, and a connection held meanwhile by each waiting request would drain the pool.
     async with connection(request.app.state.pool) as conn:
         reader = await scorecard_reader(request, conn, settings)
         opened = await _readable(conn, session_id, reader)
+        if isinstance(reader, CandidateReader):
+            await _count_practice_pdf(request.app.state.ratelimits, settings, session_id)
         page = await load_report(
             conn,
             opened.session,

@@ -1,0 +1,158 @@
+"""A request body longer than SHADOWS_API_MAX_PUBLIC_BODY_BYTES is read only from a caller holding a live
+credential for the route it is sent to; anyone else is answered 401 before more than that much of it is read.
+
+Every JSON body is parsed before any route runs: at the edge (`api.json_guard`, in Python, to name a repeated key),
+and again by FastAPI, which reads and parses a route's body before it solves the route's dependencies, its
+authentication among them. A 2 MiB body of small objects held the event loop for about 0.2 s before its 401, sent
+by anyone, with no key or a made-up one. The routes anyone may call take 64 KiB at most (`BodyLimitMiddleware`'s
+route caps); every other route authenticates its caller, so a larger body is for a caller it would accept.
+
+The credential that counts, checked as the routes check it (by digest, in constant time):
+- the agent's service token, or an unrevoked organisation API key, on any route;
+- an unrevoked ATS integration key (Basic username), on that ATS's own routes (`/integrations/<provider>/`);
+- a candidate's invite, on its own session's routes only (`/v1/sessions/<its id>/`): anyone may start a practice
+  session, and its invite is no credential for any other route.
+The route still authenticates its caller in full afterwards (expiry, kind, ownership): this only decides whether a
+large body is read at all. Left to their routes: forms (the one route that takes one reads it once its caller is
+authenticated, and FastAPI parses none before), and LiveKit's webhook (its route checks the signature over the raw
+bytes before it parses them).
+"""
+
+from __future__ import annotations
+
+from fastapi.responses import JSONResponse
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.asgi_reply import send_json
+from api.db import integrations_repo, orgs_repo, sessions_repo
+from api.db.pool import connection
+from api.deps import bearer
+from api.errors import ApiError, UnauthorizedError
+from api.integrations.keys import PREFIXES, basic_username
+from api.json_guard import LIVEKIT_WEBHOOK
+from api.media_types import FORMS, media_type
+from api.security import API_KEY_PREFIX, INVITE_PREFIX, digest, same_digest, same_secret
+from api.settings import ApiSettings
+
+_NO_BODY = ("GET", "HEAD", "OPTIONS")
+MISSING = b'{"error":{"code":"missing_credentials","message":"A request body this large needs credentials."}}'
+INVALID = (
+    b'{"error":{"code":"invalid_credentials","message":'
+    b'"A request body this large needs valid credentials for this route."}}'
+)
+
+
+class _Refused(Exception):
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+
+
+async def _holds_credential(scope: Scope) -> bool:
+    """Whether the request's Authorization names a live credential for its path (see the module docstring)."""
+    request = Request(scope)
+    state = request.app.state
+    settings: ApiSettings = state.settings
+    path: str = scope["path"]
+    scheme = request.headers.get("authorization", "").partition(" ")[0].lower()
+    try:
+        if scheme == "basic":
+            key = basic_username(request)
+            provider = next((p for p, prefix in PREFIXES.items() if key.startswith(prefix)), None)
+            if provider is None or not path.startswith(f"/integrations/{provider}/"):
+                return False
+            async with connection(state.pool) as conn:
+                row = await integrations_repo.key_by_hash(conn, provider, digest(key))
+            return row is not None and same_digest(key, row["key_hash"])
+        token = bearer(request)
+    except UnauthorizedError:
+        return False
+    if same_secret(token, settings.internal_token.get_secret_value()):
+        return True
+    if token.startswith(API_KEY_PREFIX):
+        async with connection(state.pool) as conn:
+            found = await orgs_repo.org_for_key(conn, digest(token))
+        return found is not None and same_digest(token, found["key_hash"])
+    if token.startswith(INVITE_PREFIX):
+        async with connection(state.pool) as conn:
+            session = await sessions_repo.get_session_by_invite(conn, digest(token))
+        return (
+            session is not None
+            and same_digest(token, session["invite_hash"])
+            and path.startswith(f"/v1/sessions/{session['id']}/")
+        )
+    return False
+
+
+async def _refuse_unless_credentialed(scope: Scope) -> None:
+    if not await _holds_credential(scope):
+        has_header = any(name == b"authorization" for name, _ in scope["headers"])
+        raise _Refused(INVALID if has_header else MISSING)
+
+
+class CredentialedBodyMiddleware:
+    """Reads no more than `anonymous_bytes` of a body (declared by Content-Length, or counted as it streams) before
+    the caller's credential is checked; 401 when it holds none for the route. Sits inside `BodyLimitMiddleware`
+    (which refuses over-cap and malformed framing first) and outside `JsonTextMiddleware` (which reads the body)."""
+
+    def __init__(self, app: ASGIApp, anonymous_bytes: int) -> None:
+        self.app = app
+        self.anonymous_bytes = anonymous_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] in _NO_BODY
+            or scope["path"] == LIVEKIT_WEBHOOK
+            or media_type(scope) in FORMS
+        ):
+            await self.app(scope, receive, send)
+            return
+        declared = next((v for k, v in scope["headers"] if k == b"content-length"), None)
+        checked = declared is not None and declared.isdigit() and int(declared) <= self.anonymous_bytes
+        seen = 0
+        started = False
+        refused: bytes | None = None
+
+        async def counted_receive() -> Message:
+            nonlocal seen, checked, refused
+            message = await receive()
+            if message["type"] == "http.request" and not checked:
+                seen += len(message.get("body", b""))
+                if seen > self.anonymous_bytes:
+                    try:
+                        await _refuse_unless_credentialed(scope)
+                    except _Refused as e:
+                        refused = e.body
+                        raise
+                    checked = True
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start" and not started and refused is not None:
+                # Whatever read the body caught the refusal and answered with an error of its own: the 401 instead.
+                started = True
+                await send_json(send, 401, refused)
+                return
+            if started and refused is not None:
+                return
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            if declared is not None and not checked:
+                # Declared larger than the anonymous cap: checked before any of it is read.
+                await _refuse_unless_credentialed(scope)
+                checked = True
+            await self.app(scope, counted_receive, tracking_send)
+        except _Refused as e:
+            if not started:
+                await send_json(send, 401, e.body)
+        except ApiError as e:  # the database, unreachable for the check
+            if started:
+                raise
+            headers = {"Retry-After": str(e.retry_after)} if e.retry_after is not None else None
+            body = {"error": {"code": e.code, "message": e.message}}
+            await JSONResponse(body, status_code=e.status, headers=headers)(scope, receive, send)
