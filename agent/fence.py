@@ -11,27 +11,31 @@ it cannot close its own block and pose as instructions (a `# SYSTEM OVERRIDE` co
   the model makes of codes. Letters, not punctuation: a reader skips punctuation, and takes "\\<" for "<".
 
 Both are found in the text as a reader takes it in (``_readings``), not as it is encoded: a model reads "𝐄𝐍𝐃",
-"E\\u200bND", "ＥＮＤ", "ᴱᴺᴰ", "ᴇɴᴅ", "ЕND" (Cyrillic Е), "ᎬNᎠ" (Cherokee), "*E*N*D*", "E\\N\\D", "ENcl" and "‹‹‹",
-"&lt;&lt;&lt;", "&amp;lt;", "%3C", "\\u003c", "\\x3c" or CSS's "\\3c " (escapes of any kind, in layers), "3ND" and
-"B3G1N" (digits for letters) as "END" and "<<<", and a nonce written in mathematical bold, circled or superscript
-characters, in another script's digits ("٣"), encoded, with spaces or punctuation between its characters, or said
-in words, as the nonce. What reads as what is derived, not listed: NFKD,
-each character's digit value, the Latin letter its Unicode name says it is, Unicode's confusables. Text is also
-read with inline HTML tags dropped, with characters this Python's Unicode data does not know (later versions' letters
-and digits) as any letter, with unseen tag characters as the ASCII they mirror, and backwards when a bidirectional
-control may draw it so. Only what is found is changed: other text (accented letters, "List<List<int>>", "x << 2",
-"<<EOF", "&lt;div&gt;", "\\x41", C++'s `cout << " " << endl`, where a string of code stands between the "<"s)
+"E\\u200bND", "ＥＮＤ", "ᴱᴺᴰ", "ᴇɴᴅ", "ЕND" (Cyrillic Е), "ᎬNᎠ" (Cherokee), "∃ND", "EИD", "*E*N*D*", "E\\N\\D",
+"ENcl", "🔚" and "‹‹‹", "≺≺≺", "⩽⩽⩽", "◁◁◁", "&lt;&lt;&lt;", "&amp;lt;", "%3C", "=3C", "\\u003c", "\\x3c" or CSS's
+"\\3c " (escapes of any kind, in layers), "PDw8RU5E" or "3c3c3c454e44" (base64, hexadecimal), `"<<" "<END"`
+(string literals the language joins), "3ND" and "B3G1N" (digits for letters) as "END" and "<<<", and a nonce written
+in mathematical bold, circled or superscript characters, in another script's digits ("٣"), encoded, with spaces or
+punctuation between its characters, or said in words, as the nonce. What reads as what is derived, not listed: NFKD,
+each character's digit value, the Latin letter its Unicode name says it is, the symbols whose name says "<"
+("LESS-THAN", "PRECEDES", a left angle or left-pointing triangle), Unicode's confusables (through a prototype read
+by its name: "∃" is confused with "Ǝ", a reversed E). Text is also read with HTML tags and comments dropped, with
+characters this Python's Unicode data does not know (later versions' letters and digits) as any letter, with unseen
+tag characters as the ASCII they mirror, with escapes as written ("<<<%BEGIN": "%BE" decoded would hide BEGIN), and
+backwards when a bidirectional control may draw it so. Only what is found is changed: other text (accented letters,
+"List<List<int>>", "x << 2", "<<EOF", "&lt;div&gt;", "\\x41", base64 that decodes to no text, C++'s
+`cout << " " << endl` and `cout << "<" << endl`, where a string of code stands between two stream operators)
 reaches the model as written.
 """
 
 from __future__ import annotations
 
 import functools
-import html.entities
 import re
 import secrets
 import unicodedata
 
+from agent.fence_decode import CSS_CUE, TAG, Spans, decoded, encoded, joined, own
 from agent.payloads import clean_text
 
 
@@ -55,18 +59,40 @@ def fence(kind: str, body: str, nonce: str) -> str:
 # U+FEFF), other controls but whitespace, unassigned and private-use code points, and the Hangul fillers (letters
 # drawn as nothing).
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
-# What NFKC leaves alone but a reader takes for "<" (Unicode's confusables for "<", the angle brackets and angle
-# quotation marks; the doubled ones for two, "⋘" for three).
-_READS_AS_LT = {
-    **dict.fromkeys("\u02c2\u1438\u16b2\u2039\u276c\u276e\u2770\u27e8\u29fc\u3008\U0001d236", "<"),
-    **dict.fromkeys("\u00ab\u226a\u27ea\u2aa1\u300a", "<<"),
-    "\u22d8": "<<<",
-}
+# What NFKC leaves alone but a reader takes for "<": Unicode's confusables for "<" (letters and notation symbols drawn
+# as one), and the symbols whose name says they are one (``_lt_by_name``).
+_READS_AS_LT = dict.fromkeys("\u02c2\u1438\u16b2\U0001d236", "<")
+# A symbol named as "<" or drawn as one: less-than in any form ("≤", "⩽", "⋖", "⧀"), "precedes" ("≺", "≼"), the left
+# angle brackets and angle quotation marks ("‹", "⟨", "〈", "❮"), the left-pointing triangles ("◁", "◀", "⊲", a normal
+# subgroup); "double" or "much" reads as two ("«", "≪", "⟪", "⪡"), "triple" or "very much" as three ("⋘", "⫷"). One
+# that names "greater-than" or "succeeds" first is no "<" ("≷").
+_LT_NAME = re.compile(
+    r"LESS-THAN|PRECEDES|LEFT(?:-POINTING)? (?:[A-Z]+ )*?(?:ANGLE|TRIANGLE|POINTER)|NORMAL SUBGROUP OF"
+)
+_NOT_LT_NAME = re.compile(r"GREATER-THAN|SUCCEEDS|CONTAINS|RIGHT")  # when named first
+_NEVER_LT_NAME = re.compile(r"ARROW|UPPER|LOWER")  # an arrow; a corner triangle ("◣")
+
+
+def _lt_by_name(c: str) -> str | None:
+    """What the symbol ``c`` reads as by its name (``_LT_NAME``): one "<" or several, or None."""
+    name = unicodedata.name(c, "")
+    first = _LT_NAME.search(name)
+    if unicodedata.category(c)[0] not in "SP" or first is None or _NEVER_LT_NAME.search(name):
+        return None
+    not_lt = _NOT_LT_NAME.search(name)
+    if not_lt is not None and not_lt.start() < first.start():
+        return None
+    if re.search(r"TRIPLE|VERY MUCH", name):
+        return "<<<"
+    return "<<" if re.search(r"DOUBLE(?!-LINE)|MUCH", name) else "<"
+
+
 # Letters of other scripts (and symbols) drawn as a Latin letter or digit that NFKD and the Unicode names do not
 # read as one: generated from Unicode's confusables (UTS #39 confusables.txt, 17.0.0) by scripts/fence_confusables.py,
 # the entries whose prototype is one of a-g, i, l, n, o (what BEGIN, END, the hex digits, "1" and "0" are confused
 # with: "I" and "1" with "l", "0" with "o"), one of the digits 2-9, or several of these ("Ю" is "lo"), less those NFKD,
-# case folding, the names or the digit values already read. Prototype "l" and "o" stand for "i" or "1", and "0": the
+# case folding, the names or the digit values already read; a prototype is read as this module reads it ("∃" is
+# confused with "Ǝ", a reversed E by its name: an "e"). Prototype "l" and "o" stand for "i" or "1", and "0": the
 # patterns below accept them there.
 _CONFUSABLE = {
     "2": "\u01a7\u03e8\u14bf\ua644\ua6ef\ua75a\U0001ccf2",
@@ -77,46 +103,55 @@ _CONFUSABLE = {
     "7": "\U000104d2\U000118c6\U0001ccf7",
     "8": "\u0223\U0001031a\U0001ccf8\U0001e8cb",
     "9": "\u2ccb\ua76e\U000118cc\U000118d6\U0001ccf9",
-    "a": "\u03b1\u0430\u13aa\u15c5\u237a\ua4ee\U000102a0\U00016f40\U0001ccd6",
+    "a": "\u03b1\u0430\u13aa\u15c4\u15c5\u2200\u237a\ua4ee\ua4ef\U000102a0\U0001041f\U00016f40\U0001ccd6\U0001d217",
     "aa": "\ua733",
     "ae": "\u00e6\u04d5",
     "ao": "\ua735",
     "b": (
-        "\u0184\u0392\u0412\u042c\u13cf\u13f4\u1472\u15af\u15f7\u2c82\ua4d0\ua7b4\U00010282\U000102a1"
-        "\U00010301\U00016eb6\U0001ccd7\U0001d6a9\U0001d6e3\U0001d71d\U0001d757\U0001d791"
+        "\u0184\u0392\u042c\u0432\u13cf\u13f4\u1472\u15af\u15f7\u2c83\ua4d0\ua7b4\U00010282\U000102a1\U00010301"
+        "\U00016eb6\U0001ccd7\U0001d6a9\U0001d6e3\U0001d71d\U0001d757\U0001d791"
     ),
     "bl": "\u042b",
     "c": (
-        "\u03f2\u0441\u1004\u105a\u13df\u2ca5\ua4da\U000102a2\U00010302\U0001043d\U0001051c\U000118f2"
-        "\U0001ccd8\U0001f74c"
+        "\u03f2\u0441\u1004\u105a\u13df\u2ca5\ua4da\U000102a2\U00010302\U0001043d\U0001051c\U000118f2\U0001ccd8"
+        "\U0001f74c"
     ),
     "d": "\u0501\u13a0\u13e7\u146f\u15de\u15ea\ua4d2\ua4d3\U0001ccd9",
     "e": (
-        "\u0395\u0435\u04bd\u13ac\u212e\u22ff\u2d39\ua4f0\U00010286\U000118a6\U000118ae\U0001ccda\U0001d6ac"
-        "\U0001d6e6\U0001d720\U0001d75a\U0001d794"
+        "\u0259\u0395\u0435\u0437\u04bd\u04d9\u0510\u13ac\u13cb\u212e\u2203\u22ff\u2d39\u2d3a\ua4f0\ua4f1\ua79d"
+        "\U00010286\U00010401\U0001042a\U00010442\U000118a6\U000118ae\U00016f2d\U0001ccda\U0001d221\U0001d6ac\U0001d6e6"
+        "\U0001d720\U0001d75a\U0001d794"
     ),
-    "f": "\u03dc\u0584\u15b4\u1e9d\ua4dd\U00010287\U000102a5\U00010525\U000118c2\U0001ccdb\U0001d213\U0001d7ca",
-    "g": "\u018d\u050c\u0581\u13c0\u13f3\ua4d6\U0001ccdc",
+    "eo": "\u1d14",
+    "f": (
+        "\u03dc\u0584\u15b4\u15b7\u1e9d\ua4dd\U00010287\U000102a5\U00010525\U000118c2\U0001ccdb\U0001d213\U0001d230"
+        "\U0001d7ca"
+    ),
+    "g": "\u018d\u050d\u0581\u13c0\u13f3\ua4d6\U0001ccdc",
     "i": "\u037a\u03b9\u0456\u0582\u13a5\u2373\u2c93\ua647\U000118c3",
     "l": (
-        "\u0196\u01c0\u0399\u0406\u04cf\u05c0\u05d5\u05df\u0627\u07ca\u13de\u14aa\u16c1\u2223\u23fd\u2c92"
-        "\u2cd0\u2d4f\ua4e1\ua4f2\uffe8\U0001028a\U00010309\U00010320\U0001041b\U00010526\U000118a3\U000118b2"
-        "\U00011dda\U00011de1\U00016eaa\U00016f16\U00016f28\U0001ccde\U0001cce1\U0001ccf1\U0001d22a\U0001d6b0"
-        "\U0001d6ea\U0001d724\U0001d75e\U0001d798\U0001e8c7"
+        "\u0196\u01c0\u0399\u0406\u04cf\u05c0\u05d5\u05df\u0627\u07ca\u13de\u14aa\u16c1\u2223\u23fd\u2c92\u2cd1\u2d4f"
+        "\ua4e1\ua4f2\uffe8\U0001028a\U00010309\U00010320\U00010443\U00010526\U000118a3\U000118b2\U00011dda\U00011de1"
+        "\U00016eaa\U00016f16\U00016f28\U0001ccde\U0001cce1\U0001ccf1\U0001d22a\U0001d6b0\U0001d6ea\U0001d724\U0001d75e"
+        "\U0001d798\U0001e8c7"
     ),
     "ll": "\u01c1\u05f0",
     "lo": "\u042e",
-    "n": "\u039d\u0578\u057c\u2c9a\ua4e0\U00010513\U0001cce3\U0001d6b4\U0001d6ee\U0001d728\U0001d762\U0001d79c",
-    "o": (
-        "\u03bf\u03c3\u03ed\u043e\u0585\u05e1\u0647\u06be\u06c1\u06d5\u0b20\u0d20\u101d\u10ff\u12d0\u2c9f"
-        "\u2d54\u3007\ua4f3\U00010292\U000102ab\U0001042c\U000104ea\U00010516\U000118b5\U000118c8\U000118d7"
-        "\U00011de0\U0001cce4\U0001ccf0"
+    "n": (
+        "\u0377\u039d\u0438\u0578\u057c\u2c9b\ua4e0\U0001044d\U00010513\U0001cce3\U0001d6b4\U0001d6ee\U0001d728"
+        "\U0001d762\U0001d79c"
     ),
-    "oe": "\u0153",
+    "o": (
+        "\u037b\u03bf\u03c3\u03ed\u043e\u0585\u05e1\u0647\u06be\u06c1\u06d5\u0b20\u0d20\u101d\u10ff\u12d0\u2184\u2c9f"
+        "\u2d54\u3007\ua4db\ua4f3\U00010292\U000102ab\U0001042c\U0001044b\U000104ea\U00010516\U000118b5\U000118c8"
+        "\U000118d7\U00011de0\U0001cce4\U0001ccf0"
+    ),
+    "oe": "\u0153\u0276\uab62",
     "oo": "\ua699\ua74f",
 }
-# Not in confusables.txt but drawn as the letter in common fonts.
-_DRAWN_AS = {"\u03b7": "n", "\u0454": "e", "\u0510": "e", "\u0511": "e"}
+# Not in confusables.txt but drawn as the letter in common fonts; and the emoji drawn as the word ("🔚", END WITH
+# LEFTWARDS ARROW ABOVE).
+_DRAWN_AS = {"\u03b7": "n", "\u0454": "e", "\u0510": "e", "\u0511": "e", "\U0001f51a": "end"}
 # Latin letters by another name than their own: "LATIN SMALL LETTER ALPHA" is an "a".
 _LETTER_WORDS = {"ALPHA": "a", "IOTA": "i"}
 
@@ -162,7 +197,7 @@ def _reads_as() -> dict[str, str]:
         if _plain(c).isascii():  # NFKD reads it already (or it is unassigned: dropped)
             continue
         digit = unicodedata.digit(c, None)
-        read = str(digit) if digit is not None else _by_name(c)
+        read = str(digit) if digit is not None else _by_name(c) or _lt_by_name(c)
         if read is not None:
             table[c] = read
     for read, chars in _CONFUSABLE.items():
@@ -195,140 +230,6 @@ def _fold(c: str) -> str:
     return "".join(reads_as.get(d, d) for d in plain if not _unseen(d))
 
 
-# A character reference, read as the character it stands for ("&lt;", "&LT", "&#60;", "&#x3C", "&laquo;"): named
-# (HTML's names; some are read without ";") or by number, decimal or hexadecimal.
-_REFERENCE = re.compile(r"&(?:#[xX]0*([0-9a-fA-F]{1,6})|#0*([0-9]{1,7})|([A-Za-z][A-Za-z0-9]{0,31}))(;?)")
-
-
-def _char(cp: int) -> str | None:
-    return chr(cp) if cp < 0x110000 and not 0xD800 <= cp < 0xE000 else None
-
-
-def _reference(m: re.Match[str]) -> tuple[str, int] | None:
-    """What the reference ``m`` stands for, and where it ends (a name read without ";" ends where the name does)."""
-    hexa, decimal, name, semicolon = m.groups()
-    if name is None:
-        read = _char(int(hexa, 16) if hexa is not None else int(decimal))
-        return (read, m.end()) if read is not None else None
-    if semicolon and (read := html.entities.html5.get(f"{name};")) is not None:
-        return read, m.end()
-    for k in range(len(name), 1, -1):  # the longest name a reader takes without ";": "&ltEND" is "<END"
-        if (read := html.entities.html5.get(name[:k])) is not None:
-            return read, m.start() + 1 + k
-    return None
-
-
-# An escape a reader decodes, other than a character reference: percent-encoding ("%3C", "%u003C", and the bytes of
-# a character in UTF-8, "%EF%BC%A5", also overlong: "%C0%BC"), the escapes of JSON, JavaScript, Python, C and Perl
-# ("\u003c", "\ud835\udc04" (a surrogate pair), "\u{3c}", "\U0000003c", "\x3c", "\xef\xbc\xa5", "\x{3c}", "\074",
-# "\N{LESS-THAN SIGN}").
-_BYTE = r"(?:%|\\[xX])"
-_CONT = rf"(?:{_BYTE}[89abAB][0-9a-fA-F])"
-_ESCAPE_SOURCE = (
-    rf"(?P<amp>&)"
-    rf"|(?P<utf8>{_BYTE}(?:[c-dC-D][0-9a-fA-F]{_CONT}|[eE][0-9a-fA-F]{_CONT}{{2}}|[fF][0-7]{_CONT}{{3}}))"
-    rf"|{_BYTE}(?P<byte>[0-9a-fA-F]{{2}})"
-    r"|%u(?P<u4>[0-9a-fA-F]{4})"
-    r"|\\(?:u(?P<high>[dD][89abAB][0-9a-fA-F]{2})\\u(?P<low>[dD][c-fC-F][0-9a-fA-F]{2})"
-    r"|[uU]\{0*(?P<braced>[0-9a-fA-F]{1,6})\}|u(?P<u>[0-9a-fA-F]{4})|U0*(?P<u8>[0-9a-fA-F]{1,6})(?<=U[0-9a-fA-F]{8})"
-    r"|[xX]\{0*(?P<xbraced>[0-9a-fA-F]{1,6})\}|(?P<octal>[0-7]{1,3})|N\{(?P<name>[A-Za-z0-9 -]{1,90})\})"
-)
-_ESCAPE = re.compile(_ESCAPE_SOURCE)
-# CSS's escapes ("\3c", "\00003C ", "\45\4e\44": a backslash, one to six hex digits, one space after them taken
-# with them) are read in a reading of their own (``_readings``): "\074" is "<" in C and "t" in CSS, and "\BEGIN"
-# is no "¾GIN" in the other.
-_CSS_ESCAPE = re.compile(
-    _ESCAPE_SOURCE.replace(r"(?P<octal>[0-7]{1,3})", r"(?P<css>[0-9a-fA-F]{1,6})(?:\r\n|[ \t\n\r\f])?")
-)
-_CSS_CUE = re.compile(r"\\[0-9]")
-# Layers of encoding read: "&amp;lt;" is "&lt;", then "<"; "%253C" is "%3C", then "<".
-_LAYERS = 8
-# The tags of HTML's inline markup, read as nothing (in a reading of their own, ``_readings``: "<<<b>EGIN" also
-# reads as "<<<" and "b>EGIN"): "<<<<b>END</b>" renders as "<<<END".
-_TAG = re.compile(
-    r"</?(?:a|abbr|b|big|br|cite|code|del|dfn|div|em|font|i|ins|kbd|mark|p|pre|q|s|samp|small|span|strike|strong"
-    r"|sub|sup|tt|u|var|wbr)(?:[\s/][^<>]*+)?>",
-    re.IGNORECASE,
-)
-
-
-def _utf8(escapes: str) -> str | None:
-    """The character the UTF-8 bytes of ``escapes`` ("%EF%BC%A5") stand for, read leniently (an overlong form too)."""
-    data = bytes.fromhex("".join(re.findall(r"[0-9a-fA-F]{2}", re.sub(r"\\[xX]", "%", escapes))))
-    cp = data[0] & (0x7F >> len(data))
-    for byte in data[1:]:
-        cp = cp << 6 | byte & 0x3F
-    return _char(cp)
-
-
-def _escape(m: re.Match[str]) -> tuple[str, int] | None:
-    """What the escape ``m`` stands for, and where it ends."""
-    found = {k: v for k, v in m.groupdict().items() if v is not None}
-    read: str | None
-    if "amp" in found:
-        ref = _REFERENCE.match(m.string, m.start())
-        return _reference(ref) if ref is not None else None
-    if "utf8" in found:
-        read = _utf8(found["utf8"])
-    elif "high" in found:
-        read = chr(0x10000 + ((int(found["high"], 16) - 0xD800) << 10) + int(found["low"], 16) - 0xDC00)
-    elif "name" in found:
-        try:
-            read = unicodedata.lookup(found["name"])
-        except KeyError:
-            read = None
-    elif "octal" in found:
-        read = _char(int(found["octal"], 8))
-    else:
-        read = _char(int(next(iter(found.values())), 16))
-    return (read, m.end()) if read is not None else None
-
-
-# For each character, the span of the text it comes from; None: its own index.
-Spans = list[tuple[int, int]] | None
-
-
-def _own(start: int, end: int) -> list[tuple[int, int]]:
-    return [(k, k + 1) for k in range(start, end)]
-
-
-def _decode_layer(text: str, spans: Spans, escape: re.Pattern[str]) -> tuple[str, Spans] | None:
-    """``text`` with each escape (or tag) ``escape`` finds read, or None if there is none."""
-    parts: list[str] = []
-    into: list[tuple[int, int]] = []
-    done = 0
-    m = escape.search(text)
-    while m is not None:
-        read = ("", m.end()) if escape is _TAG else _escape(m)
-        if read is None:
-            m = escape.search(text, m.start() + 1)
-            continue
-        part, end = read
-        parts += [text[done : m.start()], part]
-        into += _own(done, m.start()) if spans is None else spans[done : m.start()]
-        into += [(m.start(), end) if spans is None else (spans[m.start()][0], spans[end - 1][1])] * len(part)
-        done = end
-        m = escape.search(text, end)
-    if not parts:
-        return None
-    parts.append(text[done:])
-    into += _own(done, len(text)) if spans is None else spans[done:]
-    return "".join(parts), into
-
-
-def _decoded(text: str, tags: bool = False, css: bool = False) -> tuple[str, Spans]:
-    """``text`` with its escapes and character references read, layer after layer (at most ``_LAYERS``), inline
-    markup tags dropped first if ``tags``, and a backslash and hex digits read as CSS's escape if ``css``."""
-    spans: Spans = None
-    if tags and (layer := _decode_layer(text, spans, _TAG)) is not None:
-        text, spans = layer
-    for _ in range(_LAYERS):
-        if (layer := _decode_layer(text, spans, _CSS_ESCAPE if css else _ESCAPE)) is None:
-            break
-        text, spans = layer
-    return text, spans
-
-
 _NOT_PLAIN = re.compile(r"[^\s!-~]")  # what folds to other than itself in lower case
 # In the folded text, a character this Python's Unicode data (``unicodedata.unidata_version``) does not know: a
 # letter, digit or mark of a later version (Unicode 15 to 17 added Latin, Cyrillic modifier letters and several
@@ -351,26 +252,25 @@ def _kind(c: str) -> str:
 
 
 def _folded(
-    text: str,
+    reading: tuple[str, Spans],
     wild: bool = False,
-    tags: bool = False,
     symbols: bool = False,
     smuggled: bool = False,
-    css: bool = False,
 ) -> tuple[str, Spans, set[str]]:
-    """``text`` decoded (``_decoded``) and folded (``_fold``), for each character of it the span of ``text`` it comes
-    from, and the kinds of character (``_kind``) it holds. A character this Python's Unicode data does not know reads
-    as ``_UNKNOWN`` if ``wild``, otherwise as nothing; a symbol read as a letter as a space if ``symbols``; a tag
-    character as the ASCII character it mirrors if ``smuggled``, otherwise as nothing."""
-    decoded, spans = _decoded(text, tags, css)
+    """A reading of the text (``decoded``, ``encoded``, ``joined``: what it reads, the span of the text each of its
+    characters comes from) folded (``_fold``), with the spans, and the kinds of character (``_kind``) it holds. A
+    character this Python's Unicode data does not know reads as ``_UNKNOWN`` if ``wild``, otherwise as nothing; a
+    symbol read as a letter as a space if ``symbols``; a tag character as the ASCII character it mirrors if
+    ``smuggled``, otherwise as nothing."""
+    read, spans = reading
+    kinds: set[str] = set()
     parts: list[str] = []
     resized: list[tuple[int, int]] = []  # where a character folds to other than one: its index, its length
-    kinds: set[str] = set()
     done = 0
     # Plain ASCII folds to lower case: only the rest is read one by one.
-    for m in _NOT_PLAIN.finditer(decoded):
+    for m in _NOT_PLAIN.finditer(read):
         k = m.start()
-        c = decoded[k]
+        c = read[k]
         part = _fold(c)
         if kind := _kind(c):
             kinds.add(kind)
@@ -380,20 +280,20 @@ def _folded(
                 part = " "
             elif kind == "tag" and smuggled:
                 part = chr(ord(c) - 0xE0000).lower()
-        parts += [decoded[done:k].lower(), part]
+        parts += [read[done:k].lower(), part]
         if len(part) != 1:
             resized.append((k, len(part)))
         done = k + 1
-    parts.append(decoded[done:].lower())
+    parts.append(read[done:].lower())
     if not resized:
         return "".join(parts), spans, kinds
     into: list[tuple[int, int]] = []
     done = 0
     for k, size in resized:
-        into += _own(done, k) if spans is None else spans[done:k]
+        into += own(done, k) if spans is None else spans[done:k]
         into += [(k, k + 1) if spans is None else spans[k]] * size
         done = k + 1
-    into += _own(done, len(decoded)) if spans is None else spans[done:]
+    into += own(done, len(read)) if spans is None else spans[done:]
     return "".join(parts), into, kinds
 
 
@@ -412,27 +312,48 @@ _RIGHT_TO_LEFT = re.compile("[\u202b\u202e\u2067\u200f\u061c]")
 Reading = tuple[str, Spans, bool]
 
 
+def _lt(c: str) -> bool:
+    """Whether ``c`` reads as "<" (or several)."""
+    return c == "<" or (not c.isascii() and "<" in _fold(c))
+
+
+def _within(outer: Spans, inner: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans of the text of a reading (``inner``) of a reading (whose spans are ``outer``)."""
+    return inner if outer is None else [(outer[a][0], outer[b - 1][1]) for a, b in inner]
+
+
 def _readings(text: str) -> list[Reading]:
-    """Each way ``text`` may be read: folded; with unknown characters as any letter; with inline tags dropped; with
-    symbols read as letters skipped; with tag characters as ASCII; with a backslash and hex digits as CSS's escape;
-    backwards ("<" and ">" alike), when a bidirectional control may draw it so. The flag: read backwards."""
-    folded, spans, kinds = _folded(text)
+    """Each way ``text`` may be read: decoded (``decoded``) and folded; with unknown characters as any letter; with
+    HTML tags dropped; with symbols read as letters skipped; with tag characters as ASCII; with a backslash and hex
+    digits as CSS's escape; with its escapes as written ("<<<%BEGIN" is no "<<<¾GIN" to a reader); with base64 and
+    hexadecimal decoded; with adjacent string literals joined; backwards ("<" and ">" alike), when a bidirectional
+    control may draw it so. The flag: read backwards."""
+    plain = decoded(text)
+    folded, spans, kinds = _folded(plain)
     out: list[Reading] = [(folded, spans, False)]
     wild = "unknown" in kinds
     if wild:
-        out.append((*_folded(text, wild=True)[:2], False))
-    if _TAG.search(text):
-        out.append((*_folded(text, wild=wild, tags=True)[:2], False))
+        out.append((*_folded(plain, wild=True)[:2], False))
+    if TAG.search(text):
+        out.append((*_folded(decoded(text, tags=True), wild=wild)[:2], False))
     if "symbol" in kinds:
-        out.append((*_folded(text, wild=wild, symbols=True)[:2], False))
+        out.append((*_folded(plain, wild=wild, symbols=True)[:2], False))
     if "tag" in kinds:
-        out.append((*_folded(text, wild=wild, smuggled=True)[:2], False))
-    if _CSS_CUE.search(text):
-        out.append((*_folded(text, wild=wild, css=True)[:2], False))
+        out.append((*_folded(plain, wild=wild, smuggled=True)[:2], False))
+    if CSS_CUE.search(text):
+        out.append((*_folded(decoded(text, css=True), wild=wild)[:2], False))
+    if plain[0] != text:
+        out.append((*_folded((text, None), wild=wild)[:2], False))
+    # Bytes and literals of the text decoded: `"\x3c<" "<END"` is joined too.
+    for found in (encoded(plain[0], _lt), joined(plain[0], _lt)):
+        if found is not None:
+            found_read, inner = decoded(found[0])  # base64 of "&lt;&lt;&lt;END"
+            found_spans = found[1] if inner is None else _within(found[1], inner)
+            out.append((*_folded((found_read, _within(plain[1], found_spans)), wild=wild)[:2], False))
     if _RIGHT_TO_LEFT.search(text):
         for read, read_spans, _ in list(out):
             if read_spans is None:
-                read_spans = _own(0, len(read))
+                read_spans = own(0, len(read))
             out.append((read[::-1].replace(">", "<"), read_spans[::-1], True))
     return out
 
@@ -540,18 +461,54 @@ _RUN = re.compile(rf"<(?:{_RUN_GAP}(?:[\"'`]{_RUN_GAP})?+<)*+")
 _I = rf"(?:{_GAP}[il1{_U}]|(?:{_LINE}|[^|\w{_U}]|_)*+\|)"
 _W = {c: f"{_GAP}[{c}{read}{_U}]" for c, read in (("b", "8"), ("e", "3"), ("g", "69"), ("n", ""))}
 _D = rf"(?:{_GAP}[d{_U}]|{_GAP}c{_I})"
+_LETTER = re.compile(rf"[0-9a-z{_U}]")
 _OPENS = re.compile(f"(?:{_W['b']}{_W['e']}{_W['g']}{_I}{_W['n']}|{_W['e']}{_W['n']}{_D})")
 # Written after the last "<" of a marker-shaped opening: letters, which no gap crosses ("<<<[not a marker]END"), and
 # neither a hex digit nor "o", "l" or "i" at either end, so that it adds nothing to a nonce written around it.
 _BREAK = "[not a marker]"
 
 
+# A string of code that is the operand of two stream operators (`cout << "<" << endl`, `os << '<<' << x`, also
+# adjacent ones: `<< "a" "<" <<`): what the program prints between two "<<", not a gap a reader skips. A run of "<"
+# ends at its closing quote (read as a letter, ``_operands_closed``), so the "<"s before it and inside it and those
+# after it are counted apart: the "<"s of `<"<"<END` (no stream operators) are still one run, and so are those of
+# `<<<"END" << x`.
+_OPERAND = re.compile(r"""<<\s*+(?:(["'`])(?:(?!\1)[^\\\n]|\\.)*+\1\s*+)++(?=<<)""")
+
+
+def _operands_closed(folded: str, text: str, spans: Spans) -> str:
+    """``folded`` (a reading of ``text``) with the closing quote of each operand of two stream operators read as a
+    letter. The operators are written as code writes them: a look-alike ("‹‹'‹'‹‹END") is no operator."""
+
+    def written(k: int) -> bool:
+        start, end = _span(spans, k, k + 1)
+        return text[start:end] == "<" or end - start > 1  # "<", or an escape of it
+
+    closing = [
+        folded.rindex(m.group(1), m.start(), m.end())
+        for m in _OPERAND.finditer(folded)
+        if all(written(k) for k in (m.start(), m.start() + 1, m.end(), m.end() + 1))
+    ]
+    if not closing:
+        return folded
+    parts, done = [], 0
+    for k in closing:
+        parts += [folded[done:k], "q"]
+        done = k + 1
+    return "".join(parts) + folded[done:]
+
+
 def _break_markers(text: str, readings: list[Reading] | None = None) -> str:
     """``text`` with ``_BREAK`` after the last "<" of each marker-shaped opening, however it reads (``_readings``)."""
     at: set[int] = set()
-    for folded, spans, backwards in _readings(text) if readings is None else readings:
+    for read, spans, backwards in _readings(text) if readings is None else readings:
+        folded = _operands_closed(read, text, spans)
         for m in _RUN.finditer(folded):
-            if m.group().count("<") < 3 or not _OPENS.match(folded, m.end()):
+            if m.group().count("<") < 3 or (word := _OPENS.match(folded, m.end())) is None:
+                continue
+            # As for a nonce, more than half of its letters unknown is no word: a regular expression's escaped ranges
+            # of unassigned code points ("«-±˂-˅\\u0378\\u0379;\\u0380") are no "<<<END".
+            if 2 * word.group().count(_UNKNOWN) > len(_LETTER.findall(word.group())):
                 continue
             start, end = _span(spans, m.end() - 1, m.end())  # what reads as the "<" next to BEGIN or END
             at.add(start if backwards else end)

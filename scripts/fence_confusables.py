@@ -3,7 +3,9 @@
     python scripts/fence_confusables.py confusables.txt
 
 `confusables.txt` is Unicode's (https://www.unicode.org/Public/security/latest/confusables.txt; the table in
-agent/fence.py was made from 17.0.0). Kept: single characters, not ASCII, confused with one of a-g, i, l, n, o (what
+agent/fence.py was made from 17.0.0). A prototype is read as agent/fence.py reads it: "∃" is confused with "Ǝ",
+which it reads as "e" by its name, so "∃" is an "e". Kept: single characters, not ASCII, confused with one of a-g, i,
+l, n, o (what
 BEGIN, END and the hex digits are read as; "I" and "1" are confused with "l", "0" with "o"), with one of the digits
 2-9, or with several of these ("Ю" is "lo", "æ" is "ae"), less those agent/fence.py already reads by NFKD and case
 folding, by digit value or by their Latin letter's name. A symbol counts as a gap between the letters of a marker: one
@@ -23,6 +25,21 @@ LETTERS = set("abcdefgilno")
 DIGITS = set("23456789")
 
 
+def _read(prototype: str) -> str:
+    """``prototype`` as agent/fence.py reads it: ASCII as itself, another character by NFKD or by the Latin letter its
+    name says it is, undecorated ("∃" is confused with "Ǝ", LATIN CAPITAL LETTER REVERSED E: an "e"); "" otherwise."""
+    out = []
+    for c in prototype:
+        plain = _plain(c)
+        read = plain if plain.isascii() and plain else _by_name(c)
+        if read is None or " WITH " in unicodedata.name(
+            c, ""
+        ):  # "ε" is confused with "ꞓ" (C WITH BAR): no "c"
+            return ""
+        out.append(read)
+    return "".join(out).casefold()
+
+
 def table(path: str) -> dict[str, list[str]]:
     targets: dict[str, set[str]] = {}
     with open(path, encoding="utf-8-sig") as f:
@@ -32,8 +49,7 @@ def table(path: str) -> dict[str, list[str]]:
                 continue
             source, target, _ = (part.strip() for part in line.split(";"))
             src = "".join(chr(int(x, 16)) for x in source.split())
-            tgt = "".join(chr(int(x, 16)) for x in target.split())
-            read = tgt.casefold()
+            read = _read("".join(chr(int(x, 16)) for x in target.split()))
             if len(src) != 1 or src.isascii() or not read or not set(read) <= LETTERS | DIGITS:
                 continue
             if read in LETTERS or unicodedata.category(src)[0] in "LN" or unicodedata.category(src) == "Cn":
