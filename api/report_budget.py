@@ -4,7 +4,8 @@ answered or not): without a bound one session's page grew with whatever they typ
 within its time limit, and its timeline was as large as all of it.
 
 The page prints turns in time order until `MAX_PAGE_TURNS` items or `MAX_PAGE_TEXT_CHARS` characters of text as
-printed (escaped, hidden characters as markers: `api.templating.reveal`), then
+printed (escaped, hidden characters as markers: `api.templating.reveal`; each line break as a printed line of
+`LINE_BREAK_CHARS`), then
 one marker saying what it leaves out; every turn the shown scorecard cites is printed wherever it falls, so each
 citation still links to its line. The timeline keeps every turn but the text of only `MAX_TIMELINE_TEXT_CHARS`
 characters. Generous for an honest interview: a 45-minute one has about 270 turns and 40,000 characters
@@ -13,6 +14,8 @@ characters. Generous for an honest interview: a 45-minute one has about 270 turn
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
@@ -25,6 +28,16 @@ MAX_PAGE_TEXT_CHARS = 300_000
 # text of only this many characters of them, in time order: past it a turn carries `"text": ""`,
 # `"text_omitted": true` and `text_chars`, as code past the session's code budget does.
 MAX_TIMELINE_TEXT_CHARS = 2_000_000
+
+# A line break starts a printed line however little is on it, so the page's budget counts each as this many
+# characters (a printed page holds about 45 lines, or 2,000 characters of words), and a transcript of line breaks
+# prints no more pages than one of words. Counted as one character, the 300,000 line breaks a candidate can type
+# within the budget printed 6,000 pages: a PDF Chromium could not print within its time limit.
+LINE_BREAK_CHARS = 40
+# What HTML reads as a line break in text (the parser turns CR and CRLF into LF; `pre-wrap` breaks there).
+LINE_BREAKS = re.compile(r"\r\n?|\n")
+# An honest final code is a few hundred lines; a 200 KB file of 40-character lines is 5,000 (about 100 pages).
+MAX_PRINTED_CODE_LINES = 5_000
 
 
 def cited_seqs(scorecard: BaseModel | None) -> set[int]:
@@ -44,6 +57,12 @@ def cited_seqs(scorecard: BaseModel | None) -> set[int]:
     return found
 
 
+def printed_chars(text: str) -> int:
+    """What `text` costs the page's budget: its characters as printed (escaped, each hidden character a marker:
+    `reveal`, up to ~90 characters for one), and a printed line's worth for each line break."""
+    return len(reveal(text)) + LINE_BREAK_CHARS * sum(1 for _ in LINE_BREAKS.finditer(text))
+
+
 def page_transcript(items: list[dict[str, Any]], cited: set[int]) -> list[dict[str, Any]]:
     """`items` as the page prints them: within the budget, every cited one, and a `cut` marker where the budget ran
     out, with how many turns (`turns`, their text's `chars`) and other entries (`others`: phase changes, hints, time
@@ -57,8 +76,7 @@ def page_transcript(items: list[dict[str, Any]], cited: set[int]) -> list[dict[s
         if item.get("seq") in cited:
             shown.append(item)
             continue
-        # Counted as printed: escaped, each hidden character a marker (`reveal`: up to ~90 characters for one).
-        printed = len(reveal(text)) if size else 0
+        printed = printed_chars(text) if isinstance(text, str) and text else 0
         if cut is None and used_items < MAX_PAGE_TURNS and used_chars + printed <= MAX_PAGE_TEXT_CHARS:
             shown.append(item)
             used_items += 1
@@ -89,3 +107,25 @@ def bound_timeline_text(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 used += len(text)
         out.append(item)
     return out
+
+
+@dataclass(frozen=True)
+class PrintedCode:
+    """The final code as the page prints it: `text`, then `left_lines` more lines (`left_chars` characters) left out."""
+
+    text: str
+    left_lines: int = 0
+    left_chars: int = 0
+
+
+def printed_code(code: str, max_lines: int = MAX_PRINTED_CODE_LINES) -> PrintedCode:
+    """`code`'s first `max_lines` lines, and how much of it follows them."""
+    for n, brk in enumerate(LINE_BREAKS.finditer(code), start=1):
+        if n < max_lines:
+            continue
+        rest = code[brk.end() :]
+        if not rest:
+            break  # a last line break: nothing follows it
+        lines = sum(1 for _ in LINE_BREAKS.finditer(rest)) + (0 if rest.endswith(("\n", "\r")) else 1)
+        return PrintedCode(code[: brk.start()], lines, len(rest))
+    return PrintedCode(code)

@@ -12,7 +12,7 @@ from typing import Any
 
 from api.db import legal_holds_repo, report_repo
 from api.db.pool import Conn
-from api.report_budget import cited_seqs, page_transcript
+from api.report_budget import MAX_PRINTED_CODE_LINES, cited_seqs, page_transcript, printed_code
 from api.report_facts import facts_from_timeline
 from api.scheduling import allowed_minutes
 from api.scorecards import shown_view
@@ -63,7 +63,9 @@ class ReportPage:
             "runs": self.runs,
             "integrity": self.integrity,
             "integrity_counts": sorted(counts.items()),
-            "final_code": self.final_code,
+            # Printed up to MAX_PRINTED_CODE_LINES lines (`api/report_budget.py`), then a note of what is left out.
+            "final_code": printed_code(self.final_code) if self.final_code else None,
+            "max_code_lines": MAX_PRINTED_CODE_LINES,
             "final_code_omitted": self.final_code_omitted,
             "timeline_url": self.timeline_url,
             "legal_hold": self.legal_hold,

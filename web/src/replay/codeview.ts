@@ -28,23 +28,31 @@ function highlightLines(range: { from: number; to: number } | null): Extension {
 
 export class CodeView {
   private readonly view: EditorView;
-  private language: Extension = [];
-  private loaded: string | null = null;
+  // Each language the replay shows code in, loaded before it plays: a candidate may switch language mid-interview.
+  private readonly languages = new Map<string, Extension>();
 
   constructor(
     parent: HTMLElement,
     private readonly nonce: string,
   ) {
-    this.view = new EditorView({ parent, state: this.state("", null, null) });
+    this.view = new EditorView({ parent, state: this.state("", null, null, null) });
   }
 
-  async useLanguage(language: string | null): Promise<void> {
-    if (language === this.loaded) return;
-    this.loaded = language;
-    this.language = await languageSupport(language);
+  /** Load the modes of `languages`, so that `show` can highlight code in any of them at once. */
+  async load(languages: readonly string[]): Promise<void> {
+    await Promise.all(
+      languages
+        .filter((language) => !this.languages.has(language))
+        .map(async (language) => this.languages.set(language, await languageSupport(language))),
+    );
   }
 
-  private state(code: string, previous: string | null, lines: { from: number; to: number } | null): EditorState {
+  private state(
+    code: string,
+    previous: string | null,
+    lines: { from: number; to: number } | null,
+    language: string | null,
+  ): EditorState {
     return EditorState.create({
       doc: code,
       extensions: [
@@ -55,7 +63,7 @@ export class CodeView {
         lineNumbers(),
         revealHidden(),
         syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
-        this.language,
+        (language === null ? undefined : this.languages.get(language)) ?? [],
         previous === null
           ? []
           : unifiedMergeView({ original: previous, mergeControls: false, gutter: true, highlightChanges: true }),
@@ -65,9 +73,17 @@ export class CodeView {
     });
   }
 
-  /** Show `code`, marking changes against `previous` (none for the first snapshot) and the `lines` a citation quotes. */
-  show(code: string, previous: string | null, lines: { from: number; to: number } | null = null): void {
-    this.view.setState(this.state(code, previous, lines));
+  /**
+   * Show `code`, highlighted as `language` (loaded with `load`; plain text otherwise), marking changes against
+   * `previous` (none for the first snapshot) and the `lines` a citation quotes.
+   */
+  show(
+    code: string,
+    previous: string | null,
+    language: string | null,
+    lines: { from: number; to: number } | null = null,
+  ): void {
+    this.view.setState(this.state(code, previous, lines, language));
     if (lines) {
       const line = this.view.state.doc.line(Math.min(lines.from, this.view.state.doc.lines));
       this.view.dispatch({ effects: EditorView.scrollIntoView(line.from, { y: "center" }) });

@@ -4,7 +4,9 @@
 // of tests passed over time and one of the time per phase. Every evidence link on the page moves it to its moment.
 import "./replay.css";
 import type { Chart } from "chart.js";
+import type { Language } from "../api";
 import { h } from "../dom";
+import { LANGUAGE_NAMES } from "../languages";
 import { phaseChart, testsChart } from "./charts";
 import { CodeView } from "./codeview";
 import { countHidden, MAX_PLACEHOLDERS, substituteHidden } from "./hiddenchars";
@@ -178,7 +180,7 @@ class Replay {
   }
 
   async start(): Promise<void> {
-    await this.code.useLanguage(this.model.snapshots[0]?.language ?? this.model.timeline.session.language);
+    await this.code.load([...this.model.languages, this.model.timeline.session.language]);
     this.render(this.player.time, false);
     this.wireLinks();
     this.mount.dataset.state = "ready";
@@ -218,7 +220,7 @@ class Replay {
     if (key === this.shown || (lines === null && this.shown?.startsWith(`${current?.seq}:`))) return;
     this.shown = key;
     if (!current) {
-      this.code.show("", null);
+      this.code.show("", null, null);
       this.codeHead.textContent = "No code yet at this moment.";
       delete this.codeHead.dataset.seq;
       return;
@@ -227,20 +229,24 @@ class Replay {
     const what = describeStep(current.event, this.model.snapshots);
     const code = current.code;
     if (code === null) {
-      this.code.show("", null);
+      this.code.show("", null, null);
       this.codeHead.textContent = `${what}: ${CODE_NOT_KEPT}`;
       return;
     }
     const before = previous?.code ?? null;
     const hidden = countHidden(code) + (before === null ? 0 : countHidden(before));
     const crowded = hidden > MAX_PLACEHOLDERS;
+    const language = this.model.languageOf(current);
     this.code.show(
       crowded ? substituteHidden(code) : code,
       crowded && before !== null ? substituteHidden(before) : before,
+      language,
       lines,
     );
     this.codeHead.textContent =
       what +
+      // Which language, once the candidate has written in more than one.
+      (this.model.languages.length > 1 ? `, in ${LANGUAGE_NAMES[language as Language] ?? language}` : "") +
       (before !== null && previous ? `, changes since ${clock(at(previous))}` : "") +
       (crowded
         ? `; ${hidden.toLocaleString("en")} hidden characters (direction controls, zero-width spaces…), each shown as •`

@@ -198,3 +198,23 @@ describe("keptCode", () => {
     expect(CODE_NOT_KEPT).toMatch(/recording budget/);
   });
 });
+
+describe("a language switch", () => {
+  it("shows each step's code in its own language, the session's when it has none", () => {
+    const switched = new ReplayModel({
+      ...timeline,
+      events: [
+        ev(1, 30, { type: "editor_snapshot", language: "python", code: "def f(): pass" }),
+        ev(2, 60, { type: "editor_snapshot", language: "java", code: "class Solution {}" }),
+        ev(3, 70, { type: "test_run", kind: "run", language: "java", code: "class Solution { }" }),
+        ev(4, 90, { type: "editor_snapshot", language: null, code: "def g(): pass" }),
+      ],
+    });
+    expect(switched.codeSteps.map((s) => switched.languageOf(s))).toEqual(["python", "java", "java", "python"]);
+    expect(switched.languages).toEqual(["python", "java"]);
+  });
+
+  it("is one language when the candidate never switched", () => {
+    expect(new ReplayModel(timeline).languages).toEqual(["python"]);
+  });
+});

@@ -150,6 +150,8 @@ export class ReplayModel {
   readonly turns: TranscriptEvent[];
   readonly phases: PhaseEvent[];
   readonly codeSteps: CodeStep[];
+  /** Every language the code is shown in, in the order first shown (more than one: the candidate switched). */
+  readonly languages: string[];
   readonly duration: number;
 
   constructor(readonly timeline: Timeline) {
@@ -168,8 +170,14 @@ export class ReplayModel {
           this.codeSteps.push({ seq: e.seq, t: e.t, code: e.code, language: e.language, event: e });
       }
     }
+    this.languages = [...new Set(this.codeSteps.map((step) => this.languageOf(step)))];
     const last = events.reduce((m, e) => Math.max(m, at(e)), 0);
     this.duration = Math.max(timeline.session.duration_s, last, 1);
+  }
+
+  /** The language a step's code is in: its own (the candidate may switch language mid-interview), else the session's. */
+  languageOf(step: CodeStep): string {
+    return step.language ?? this.timeline.session.language;
   }
 
   /** The snapshot showing at time t (the last one taken at or before it), and the one before it. */
