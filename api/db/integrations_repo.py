@@ -215,6 +215,20 @@ async def mark_invite_sent(conn: Conn, session_id: str) -> bool:
     return await cur.fetchone() is not None
 
 
+async def withhold_invite(conn: Conn, session_id: str, reason: str) -> str | None:
+    """Record why the queued invite e-mail will not reach the candidate (`invite_withheld`), unless it went or a
+    reason is recorded already. Returns the assessment's provider when this call recorded it, else None."""
+    cur = await conn.execute(
+        """
+        update ats_assessments set invite_withheld = %s
+        where session_id = %s and invite_sent_at is null and invite_withheld is null returning provider
+        """,
+        (reason, session_id),
+    )
+    row = await cur.fetchone()
+    return str(row["provider"]) if row else None
+
+
 ATS_CANCELLABLE = (
     "scheduled",
     "in_progress",

@@ -12,8 +12,9 @@ Every value is `{identifier, label, description, type, value}` with `type` one o
 - cancelled: `cancelled_reason`;
 - expired (the invite ran out before the candidate started): `cancelled_reason` saying so, the contract's only
   ended-without-a-result state;
-- invite withheld (the organisation passed its invite e-mail limit, api.org_limits, or the address has no form a
-  mail server without SMTPUTF8 takes): `assessment_status` saying the invite was not e-mailed, and metadata: why
+- invite withheld (the organisation passed its invite e-mail limit, api.org_limits, the address has no form a
+  mail server without SMTPUTF8 takes, the mail server refused it, or the e-mail job gave up on it:
+  api.integrations.invites): `assessment_status` saying the invite was not e-mailed, and metadata: why
   (string) and the candidate's join link (url) while it works, for the recruiter to send; Greenhouse's
   test_status shows the same (`invite_withheld`, `join_url`).
 Which of them a call sends is decided when it is sent (api.integrations.callbacks: a status call sent late says
@@ -110,11 +111,19 @@ INVITE_WITHHELD_REASONS = {
         "The candidate's e-mail address has characters before the @ that mail servers do not all accept, so "
         "this candidate was not e-mailed."
     ),
+    "address_refused": (
+        "The mail server refused the candidate's e-mail address, so this candidate was not e-mailed. Check the "
+        "address in Ashby."
+    ),
+    "email_failed": (
+        "Shadows could not hand the invite e-mail to its mail server, so this candidate was not e-mailed."
+    ),
 }
 
 
 def invite_withheld(assessment_id: str, at: datetime, join_url: str | None, reason: str) -> dict[str, Any]:
-    """`reason`: ats_assessments.invite_withheld (`rate_limited`, `unsendable_address`)."""
+    """`reason`: ats_assessments.invite_withheld (`rate_limited`, `unsendable_address`, `address_refused`,
+    `email_failed`)."""
     text = INVITE_WITHHELD_REASONS.get(reason, INVITE_WITHHELD_REASONS["rate_limited"])
     metadata = [field("invite_withheld", "Invite e-mail", "string", text)]
     if join_url is not None:

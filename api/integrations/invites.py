@@ -3,7 +3,13 @@ set. The ATS can show the same join link either way (Greenhouse's test_status me
 
 `smtp://user:password@host:587` uses STARTTLS when the server offers it (outside local/test it must);
 `smtps://...:465` speaks TLS from the start. Sent once per session (`invite_sent_at`); a failure to reach the
-server is retried like any job, a refused recipient is not. Addresses never reach the logs.
+server, and a temporary refusal of the address (4xx), are retried like any job. Addresses never reach the logs.
+
+An invite that will not reach the candidate is told to the recruiter like one withheld when the session was
+scheduled (`ats_assessments.invite_withheld`; Greenhouse's test_status shows it beside the join link, Ashby gets an
+`assessment.update` with the link): `address_refused` when the mail server refuses the address for good (5xx),
+`email_failed` when the job's last attempt could not hand the e-mail over, `unsendable_address` for an address with
+no ASCII form. Before, these were only logged, and both recruiters read an invite as sent that never went.
 
 Once the mail server has taken the e-mail, marking it sent must not become a reason to send it again: the mark is
 retried in place (MARK_DELAYS_S) when the database is briefly unavailable. Past that the job is retried and the
@@ -54,6 +60,14 @@ _templates = Environment(
 
 
 MARK_DELAYS_S = (0.5, 2.0, 5.0)  # waits before each further try to mark a sent e-mail sent
+RETRY = JobRetryPolicy()
+
+# Why an invite e-mail did not go (ats_assessments.invite_withheld), beside the organisation's invite limit
+# (api.org_limits): an address with no form a mail server without SMTPUTF8 takes (a Unicode part before the @, known
+# when the session is scheduled), one the mail server refused for good, and an e-mail the job gave up on.
+INVITE_UNSENDABLE_ADDRESS = "unsendable_address"
+INVITE_ADDRESS_REFUSED = "address_refused"
+INVITE_EMAIL_FAILED = "email_failed"
 
 
 class SmtpUnavailableError(ServiceUnavailableError):
@@ -127,11 +141,18 @@ def invite_message(
     return message
 
 
-@queue.task(name="send_invite_email", queue=EMAIL_QUEUE, pass_context=True, retry=JobRetryPolicy())
+@queue.task(name="send_invite_email", queue=EMAIL_QUEUE, pass_context=True, retry=RETRY)
 async def send_invite_email(context: JobContext, session_id: str) -> None:
-    """E-mail the candidate their join link, once."""
+    """E-mail the candidate their join link, once; the last attempt that cannot, tells the ATS (`email_failed`)."""
     res = resources(context)
-    await deliver_invite(res.settings, res.pool, session_id)
+    try:
+        await deliver_invite(res.settings, res.pool, session_id)
+    except SmtpUnavailableError as e:
+        if RETRY.will_retry(e, context.job.attempts):
+            raise
+        # The job fails for good: the recruiter sends the link (only the queue knew, before).
+        await withhold_invite(res.pool, session_id, INVITE_EMAIL_FAILED)
+        raise
 
 
 async def deliver_invite(settings: ApiSettings, pool: Pool, session_id: str) -> None:
@@ -156,8 +177,9 @@ async def deliver_invite(settings: ApiSettings, pool: Pool, session_id: str) -> 
         )
         org = await cur.fetchone()
     to_email = ascii_address(assessment["candidate_email"])
-    if to_email is None:
+    if to_email is None:  # known when the session is scheduled; here only for one scheduled before that
         log.warning("invite_email.unsendable_address", session_id=session_id)
+        await withhold_invite(pool, session_id, INVITE_UNSENDABLE_ADDRESS)
         return
     message = invite_message(
         settings,
@@ -169,14 +191,34 @@ async def deliver_invite(settings: ApiSettings, pool: Pool, session_id: str) -> 
     )
     try:
         await aiosmtplib.send(message, **smtp_options(settings))
-    except aiosmtplib.SMTPRecipientsRefused:
-        log.warning("invite_email.refused", session_id=session_id)
+    except aiosmtplib.SMTPRecipientsRefused as e:
+        codes = sorted({r.code for r in e.recipients})
+        if not codes or any(not 500 <= code < 600 for code in codes):
+            # A temporary refusal (451 lookup failure, 452 busy) goes on a later attempt.
+            log.warning("invite_email.deferred", session_id=session_id, codes=codes)
+            raise SmtpUnavailableError("The mail server refused the address for now.") from e
+        log.warning("invite_email.refused", session_id=session_id, codes=codes)
+        await withhold_invite(pool, session_id, INVITE_ADDRESS_REFUSED)
         return
     except (aiosmtplib.SMTPException, OSError) as e:
         log.warning("invite_email.failed", session_id=session_id, error_type=type(e).__name__)
         raise SmtpUnavailableError("The mail server could not be reached.") from e
     await _mark_sent(pool, session_id)
     log.info("invite_email.sent", session_id=session_id)
+
+
+async def withhold_invite(pool: Pool, session_id: str, reason: str) -> None:
+    """Record that the invite will not reach the candidate, and tell the ATS: Greenhouse reads it in test_status
+    (`invite_withheld`, beside the join link); Ashby, which reads nothing of ours, is sent an `assessment.update`
+    with the link, behind the session's other calls. Once per session: an invite sent, or one already withheld,
+    records nothing."""
+    async with connection(pool) as conn, conn.transaction():
+        provider = await integrations_repo.withhold_invite(conn, session_id, reason)
+        if provider == "ashby":
+            await conn.execute(
+                "select outbox_emit_ats_callback(%s, 'ashby', 'invite_withheld')", (session_id,)
+            )
+    log.warning("invite_email.withheld", session_id=session_id, reason=reason, recorded=provider is not None)
 
 
 async def _mark_sent(pool: Pool, session_id: str) -> None:
