@@ -5,8 +5,9 @@ address's local part on file written with its pieces joined another way (`zq_dev
 What decides, before "on <platform>": one token (letters and digits, joined by `_`, `.` or `-`), which
 - opens its clause (the text's start, punctuation, "and", "or", "also") or follows a word that introduces a name
   ("as", "under", "called", "named"), or, when it is shaped as a handle (a digit among letters, a joining character,
-  a capital inside: `zq_dev`, `zqdev42`, `zqDev`), also "it's", "is", "I'm" or a verb that gives someone to reach
-  ("contact zqdev42 on telegram", "add zq_dev on discord", "dm zq.dev on twitter");
+  a capital inside: `zq_dev`, `zqdev42`, `zqDev`), also "it's", "is", "I'm", a verb that gives someone to reach
+  ("contact zqdev42 on telegram", "add zq_dev on discord", "dm zq.dev on twitter"); and any token after "me at" ("reach
+  me at zqdev on discord");
 - and is not a word of the sentence's own ("Mostly on leetcode", "Yeah, on github", "Everything is on GitHub"):
   not a function word, a word of `PLATFORM_TALK`, or an adverb in -ly, nor made only of such words, number words
   and the question's own words (a problem's name: `two_sum on leetcode`);
@@ -74,6 +75,14 @@ def _words_of_its_own(token: str, vocabulary: frozenset[str]) -> bool:
     )
 
 
+# "reach me at zq_dev on discord", "find us as zqdev42 on github": a verb's "me at" gives the handle after it.
+ME_AT = re.compile(r"\b(?:me|us)\s+(?:at|as|via|under)\s*\Z", re.IGNORECASE)
+
+
+def _me_at(before: str, previous: re.Match[str] | None) -> bool:
+    return previous is not None and previous.end() == len(before) and ME_AT.search(before) is not None
+
+
 def handle_before(
     text: str, start: int, end: int, vocabulary: frozenset[str] = frozenset()
 ) -> list[tuple[int, int]]:
@@ -100,7 +109,7 @@ def handle_before(
         before == "" or before[-1] in ".,;:!?(\u2013\u2014-#/*" or previous_word in OPENS
     )  # or a comment's start
     gives = previous_word in INTRODUCES_HANDLE or previous_word in GIVES_HANDLE
-    if opens or previous_word in INTRODUCES or (shaped and gives):
+    if opens or previous_word in INTRODUCES or (shaped and gives) or _me_at(before, previous):
         return [(m.start(), start)]
     return []
 

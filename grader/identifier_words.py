@@ -52,12 +52,15 @@ TRIGGERS = STRONG | frozenset(
 _TRIGGER = trie(TRIGGERS)
 # A trigger as a segment that an `_` or a change of case sets apart on at least one side (a word alone is speech's).
 TRIGGER_SEGMENT = re.compile(
-    rf"(?:(?<=_)|(?-i:(?<=[a-z0-9])(?=[A-Z])))(?:{_TRIGGER})(?-i:(?![a-z]))"
-    rf"|(?<![\w$])(?:{_TRIGGER})(?=_|(?-i:[A-Z0-9]))",
+    rf"(?:(?<=_)|(?<=[\w$]\.)|(?-i:(?<=[a-z0-9])(?=[A-Z])))(?:{_TRIGGER})(?-i:(?![a-z]))"
+    rf"|(?<![\w$])(?:{_TRIGGER})(?=_|\.[\w$]|(?-i:[A-Z0-9]))",
     re.IGNORECASE,
 )
-_IDENTIFIER_CHARS = re.compile(r"[\w$]+")  # after a trigger, and in the reversed text before it
+# After a trigger, and in the reversed text before it: a name's characters, and a dot between two of them, since
+# dots join the words of a chain as `_` does (`reach.me.at.zq.dev.on.discord`).
+_IDENTIFIER_CHARS = re.compile(r"(?:[\w$]|\.(?=[\w$]))+")
 TRIGGER_NEEDLES = TRIGGERS
+SEPARATED = re.compile(r"([_.])")
 MAX_IDENTIFIER = 120  # an identifier longer than this is not read as words (a sentence of one is shorter)
 _TOKEN = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+|[^\W\d_]+")
 # What a predicate or a value in an identifier says after "is" or "me" (`is_valid`, `is_open`, `call_me_maybe`):
@@ -77,19 +80,20 @@ _OWN_WORDS = COMMON_WORDS | BOUNDARY | CODE_VALUES
 def _words(identifier: str) -> str | None:
     """`identifier` read as words (see the module's rules), or None when it has no trigger that could make it give
     a contact detail."""
-    pieces: list[tuple[str, bool, bool]] = []  # (token, a trigger, `_` before it)
-    for n, piece in enumerate(identifier.split("_")):
-        for i, token in enumerate(_TOKEN.findall(piece)):
-            pieces.append((token, token.lower() in TRIGGERS, n > 0 and i == 0))
+    pieces: list[tuple[str, bool, str]] = []  # (token, a trigger, the `_` or `.` before it)
+    parts = SEPARATED.split(identifier)  # pieces, with the separator between each two
+    for n in range(0, len(parts), 2):
+        for i, token in enumerate(_TOKEN.findall(parts[n])):
+            pieces.append((token, token.lower() in TRIGGERS, parts[n - 1] if n and not i else ""))
     said = {token.lower() for token, trigger, _ in pieces if trigger}
     digits = sum(len(token) for token, _, _ in pieces if token.isdigit())
     if not (said & STRONG or ("at" in said and ("dot" in said or "punto" in said)) or digits >= 7):
         return None
     out: list[str] = []
     previous_trigger = True
-    for token, trigger, underscore in pieces:
+    for token, trigger, separator in pieces:
         if out and not trigger and not previous_trigger:
-            out.append("_" if underscore else "")  # one word: `zq_dev`, `PriyaRaman`, `zqdev42`
+            out.append(separator)  # one word: `zq_dev`, `zq.dev`, `PriyaRaman`, `zqdev42`
         elif out:
             out.append(" ")
         out.append(token)
@@ -131,7 +135,7 @@ class IdentifierWords:
         if words is not None:
             redacted = self._redact(words)
             if redacted != words and not _only_own(words, redacted):
-                found = "_".join(redacted.split())
+                found = ("." if "." in identifier and "_" not in identifier else "_").join(redacted.split())
         self._done[identifier] = found
         return found
 

@@ -33,8 +33,11 @@ What is replaced (never sent to the model):
   candidate's own address's local part said alone ("zq underscore dev") or joined another way (`ZqDev`), a messenger
   handle after any cue ("reach me on telegram: zq_dev", "mi skype es zqdev", `[handle]`), a number that identifies
   them ("my student id is A0123", `[id]`), a postal address ("221B Baker Street", `[address]`, grader/postal.py),
-  and a name they introduce themselves by ("my name is Priya", "call me Sasha", `[candidate]`); in code, the written
-  forms of these inside comments, and an address so written anywhere, a string too ("jane [at] acme [dot] io");
+  and a name they introduce themselves by ("my name is Priya", "call me Sasha", "I'm Priya", "Hi, Priya here",
+  `[candidate]`, grader/introductions.py); a profile without its slashes or a personal site ("github com zqdev",
+  "my github zqdev", "my site zq-dev.io", grader/profile_mentions.py); a French number said in pairs
+  (grader/french_numbers.py); in code, the written forms of these inside comments, and an address so written
+  anywhere, a string too ("jane [at] acme [dot] io"), and a phone number given across lines (grader/phone_lines.py);
 - the full name also joined as in a handle or identifier (`ada_lovelace`, `AdaLovelace`, `@adalovelace`), also as
   a segment of a longer identifier or username with a number after it (`ada_lovelace_solution`, `adaLovelace42`),
   the initial and a distinctive surname as a username (`alovelace`, `a_lovelace`), a distinctive part with a number
@@ -92,6 +95,7 @@ from grader.contact_patterns import CODE_PHONE, EMAIL, HANDLE, NOT_HANDLES, OUTP
 from grader.east_asian import HANGUL_OR_KANA, LatinNamesInHangulOrKana
 from grader.encoded import ENCODED_TOKEN, EncodedNames, disguises, short_tokens
 from grader.everyday_words import CODE_EPONYMS, CODE_TYPE_NAMES, COMMON_WORDS, not_as_a_type
+from grader.french_numbers import FRENCH_RUN, french_pairs
 from grader.gendered import (
     ACCENTED_HE,
     MISS,
@@ -105,6 +109,7 @@ from grader.gendered import (
 from grader.han_names import han_forms
 from grader.handles import TAG, handle_before, local_core, local_forms, tag_spans, words_of
 from grader.identifier_words import TRIGGER_NEEDLES, TRIGGER_SEGMENT, IdentifierWords
+from grader.introductions import INTRODUCTION, SIGN_OFF, introduced_in_literal, introduced_name, signed_name
 from grader.invisible import HIDDEN, TAG_RUN, hidden_runs
 from grader.leet import LeetNames
 from grader.links import HOME_PATH, PROFILE_LINK, USER_LINK, home_user
@@ -133,7 +138,9 @@ from grader.phone_forms import (
     worded_phones,
     written_lettered,
 )
+from grader.phone_lines import COMMENT_BREAK, GROUP_LINES, across_comment_lines, group_lines
 from grader.postal import POSTAL, postal_spans
+from grader.profile_mentions import PERSONAL_SITE, PROFILE_MENTION, profile_spans, site_spans
 from grader.redact_apply import Rule, apply_rules
 from grader.redacted import Redacted as Redacted  # also where grader/bundle.py and evidence.py read it
 from grader.row_marks import ROW_MARK, unmarked
@@ -330,6 +337,13 @@ class Redactor:
         # "Love lace", "Lo ve lace", "Ada-Love-lace", a comment's two lines (grader/split_names.py).
         split = [SplitNames(whole, distinctive, COMMON_WORDS, code) for code in (False, True)]
         split_rules = [Rule(s.pattern, NAME, refine=s.spans) for s in split if s.pattern is not None]
+        introduced = Rule(INTRODUCTION, NAME, refine=introduced_name)  # "I'm Priya" (grader/introductions.py)
+        # "github com zqdev", "my github zqdev", "my site zq-dev.io" (grader/profile_mentions.py).
+        mentions = functools.partial(profile_spans, vocabulary=words_of(vocabulary))
+        profiles = [
+            Rule(PROFILE_MENTION, "[link]", refine=mentions),
+            Rule(PERSONAL_SITE, "[link]", refine=site_spans),
+        ]
         self._speech = [
             *always,
             *split_rules[:1],
@@ -338,10 +352,12 @@ class Redactor:
             Rule(HANDLE, "[handle]", refine=_handle),
             spoken_address,
             Rule(PROFILE_PATH, "[link]", refine=spoken_path),
+            *profiles,
             Rule(HANDLE_CUE, "[handle]", refine=spoken_handles),
             Rule(ID_CUE, "[id]", refine=spoken_ids),
             Rule(POSTAL, "[address]", refine=postal_spans),
             Rule(NAME_CUE, NAME, refine=spoken_name),
+            introduced,
             Rule(ON_PLATFORM_AFTER, "[handle]", refine=handle_before_platform),
             Rule(TAG, "[handle]", refine=tag_spans),
         ]
@@ -353,9 +369,13 @@ class Redactor:
             Rule(HANDLE, "[handle]", in_comments=True, refine=_handle),
             Rule(ADDRESS_DOMAIN, "[email]", refine=spoken_emails),  # also in a string ("ada [at] x [dot] io")
             Rule(PROFILE_PATH, "[link]", in_comments=True, refine=spoken_path),
+            *(dataclasses.replace(r, in_comments=True) for r in profiles),
             Rule(HANDLE_CUE, "[handle]", in_comments=True, refine=spoken_handles),
             Rule(ID_CUE, "[id]", in_comments=True, refine=spoken_ids),
             Rule(POSTAL, "[address]", in_comments=True, refine=postal_spans),
+            dataclasses.replace(introduced, in_comments=True),
+            Rule(SIGN_OFF, NAME, in_comments=True, refine=signed_name),
+            Rule(STRING_LITERAL, NAME, refine=introduced_in_literal),  # `print("Hi, I'm Priya")`
             Rule(ON_PLATFORM_AFTER, "[handle]", in_comments=True, refine=handle_before_platform),
             Rule(TAG, "[handle]", in_comments=True, refine=tag_spans),
         ]
@@ -395,10 +415,12 @@ class Redactor:
             Rule(OUTPUT_HANDLE, "[handle]", refine=_handle),
             Rule(ADDRESS_DOMAIN, "[email]", refine=_written_or_spoken_email),
             Rule(PROFILE_PATH, "[link]", refine=spoken_path),
+            *profiles,
             Rule(HANDLE_CUE, "[handle]", refine=spoken_handles),
             Rule(ID_CUE, "[id]", refine=spoken_ids),
             Rule(POSTAL, "[address]", refine=postal_spans),
             Rule(NAME_CUE, NAME, refine=spoken_name),
+            introduced,
             Rule(ON_PLATFORM_AFTER, "[handle]", refine=handle_before_platform),
             Rule(TAG, "[handle]", refine=tag_spans),
             identifier_rule,
@@ -429,11 +451,15 @@ class Redactor:
                 self._code.append(dataclasses.replace(rule, pattern=alternation(in_code)))
             if types := _as_names(ambiguous) & CODE_TYPE_NAMES:
                 self._code.append(Rule(alternation(types), NAME, True, True, refine=not_as_a_type))
+        # "zéro six, douze, trente-quatre, ..." (grader/french_numbers.py)
+        french = Rule(FRENCH_RUN, "[phone]", refine=french_pairs)
         self._speech += [
+            french,
             Rule(NUMBER_RUN, "[phone]", refine=spoken_phones),
             Rule(LETTERED_RUN, "[phone]", refine=said_lettered),  # "4l5 555 Ol00" (grader/phone_forms.py)
         ]
         self._output += [
+            french,
             Rule(CODE_PHONE, "[phone]"),
             Rule(NUMBER_RUN, "[phone]", refine=worded_phones),
             Rule(LETTERED_RUN, "[phone]", refine=written_lettered),
@@ -454,8 +480,12 @@ class Redactor:
             Rule(CODE_NUMBER, "[phone]", refine=cued_number, needles=CUED_NUMBER_NEEDLES),
             Rule(STRING_LITERAL, "[phone]", refine=cued_in_literal, needles=CUED_NUMBER_NEEDLES),
             Rule(NUMBER_RUN, "[phone]", in_comments=True, refine=worded_phones),
+            dataclasses.replace(french, in_comments=True),
             Rule(LETTERED_RUN, "[phone]", in_comments=True, refine=written_lettered),
             Rule(SPACED_PHONE, "[phone]", in_comments=True),
+            # `a = "415"`, `b = "555"`, `c = "0134"` under "# my cell"; "# call me at 415" then "# 555 0134"
+            Rule(GROUP_LINES, "[phone]", refine=group_lines),  # (grader/phone_lines.py)
+            Rule(COMMENT_BREAK, "[phone]", refine=across_comment_lines),
             # `phone = '415' '555' '0100'`; `tg = 'zq_dev'  # telegram`, `tg_handle = ...` (grader/code_cues.py)
             Rule(LITERAL_RUN, "[phone]", refine=literal_phone, needles=PHONE_NAME_NEEDLES),
             Rule(CUE, "[handle]", refine=cued_literals, needles=CUE_NEEDLES),

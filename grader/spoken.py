@@ -195,6 +195,7 @@ LEAD = re.compile(r"\s*(?:at\s+)?")  # before a handle: the spoken "@" stays as 
 HANDLE = re.compile(HANDLE_BODY, re.IGNORECASE)
 NEXT_WORD = re.compile(rf"\s+({HANDLE_WORD}(?:{JOIN}{HANDLE_WORD})*)", re.IGNORECASE)
 ON_PLATFORM = re.compile(rf"\s+on\s+(?:{PLATFORMS})", re.IGNORECASE)
+PIECES = re.compile(r"[^\W_]+")
 
 
 def _words_left(text: str, end: int) -> int:
@@ -214,8 +215,12 @@ def _words_left(text: str, end: int) -> int:
                 break  # "dot at gmail" is not an address
             joined, start = True, m.start()
             continue
-        if word in BOUNDARY:
-            break
+        if word in BOUNDARY and not (
+            len(word) == 1
+            and _letter(text[m.end() : end].split()[:1])
+            and _letter(text[max(0, m.start() - 3) : m.start()].split()[-1:])
+        ):
+            break  # "i" and "a" inside a spelled run are letters ("s m i t h at gmail"), not words
         if not joined and len(word) > 1:
             plain += 1
             if plain >= MAX_LOCAL_WORDS:
@@ -249,14 +254,26 @@ def _words_right(text: str, start: int, limit: int = MAX_LOCAL_WORDS) -> int:
     first = m.group().lstrip("@ ").lower()
     if first in BOUNDARY or first in JOINERS:
         return start
-    for _ in range(limit - 1):
+    words = 1
+    last = PIECES.findall(first)[-1] if PIECES.search(first) else first
+    while words < limit:
         nxt = NEXT_WORD.match(text, end)
-        if nxt is None or nxt.group(1).lower() in BOUNDARY or nxt.group(1).lower() in JOINERS:
+        if nxt is None or ON_PLATFORM.match(text, end):
             break
-        if ON_PLATFORM.match(text, end):
+        word = nxt.group(1).lower()
+        pieces = PIECES.findall(word)
+        # A letter after a letter: one spelled word ("z q d e v", "z q underscore d e v").
+        spelled = len(pieces[0]) == 1 and len(last) == 1
+        if word in JOINERS or (word in BOUNDARY and not spelled):
             break
-        end = nxt.end()
+        words += 0 if spelled else 1
+        end, last = nxt.end(), pieces[-1]
     return end
+
+
+def _letter(words: list[str]) -> bool:
+    """The first of `words` is a single letter."""
+    return bool(words) and len(words[0]) == 1 and words[0].isalpha()
 
 
 def spoken_path(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -315,6 +332,7 @@ _STRONG_NAME_CUE = (
 NAME_CUE = re.compile(
     rf"(?<![\w-])(?i:(?P<strong>{_STRONG_NAME_CUE})"
     r"|(?:you\s+can\s+|people\s+|everyone\s+|just\s+)?call\s+me|i\s+go\s+by|llamame|puedes\s+llamarme"
+    r"|(?:i'm|i\s+am)\s+called|(?:know|knows|knew)\s+me\s+as|the\s+name's"
     # As a name is written (a capital) only: "me llamó la atención" folds to "me llamo la atencion".
     r"|me\s+llamo|me\s+chamo|je\s+m'appelle|ich\s+heisse|appelle[sz]?[\s-]moi|nenn\s+mich)\s+"
 )
@@ -330,11 +348,14 @@ def spoken_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
             return []
         return [(end, m.end())]
     stop = end
-    for _ in range(2):
+    words, last = 0, ""
+    while words < 2:
         m = NAME_WORD.match(text, stop)
-        if m is None or m.group(1).lower() in BOUNDARY or m.group(1).lower() in JOINERS:
+        spelled = m is not None and len(m.group(1)) == 1 and len(last) == 1  # "j o h n": one word spelled out
+        if m is None or (m.group(1).lower() in BOUNDARY and not spelled) or m.group(1).lower() in JOINERS:
             break
-        stop = m.end()
+        words += 0 if spelled else 1
+        stop, last = m.end(), m.group(1)
     return [(end, stop)] if stop > end else []
 
 

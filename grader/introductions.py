@@ -1,0 +1,132 @@
+"""A name not on file that the candidate introduces themselves by without the word "name" (grader/redact.py): "I'm
+Priya", "Hi, this is Priya Raman.", "Hi, Priya here", "Priya speaking", "soy Priya", "je suis Priya", "ich bin Priya",
+"eu sou a Priya", "I'm P R I Y A", "Priya's my name", "Candidate: Priya Raman", and in a comment a sign-off ("#
+Thanks, Priya") (`[candidate]`, the name only).
+
+What decides, since "I'm stuck", "this is Python" and "Recursion here" are said the same way: one to three words
+written as a name (a capital, then at least one lower-case letter: `BFS`, `DP` and `O(n)` are not), none of them a
+word that is said there and is not a name (`NOT_NAMES`: "I'm Sorry", "I'm Fine", a language, an algorithm's
+eponym), and the clause ends right after them (punctuation, the end, or "and", "from", "here", "speaking", "by the
+way": "I'm Python-first", "soy Java dev", "I'm Google certified" stay). After "this is" or "it's", only with a
+greeting before ("Hi, this is Priya") or "here"/"speaking" after; a name alone before "speaking" only where a clause
+opens ("Okay. Priya speaking"; in a comment not right after its `#`: "# Checked here" is what comments say), and
+before "here" only after a greeting ("Hi, Priya here": "Return here." and "Insert here" are orders). A title before
+the name stays ("I'm Dr. Priya").
+"""
+
+from __future__ import annotations
+
+import re
+
+from grader.everyday_words import CODE_EPONYMS, COMMON_WORDS
+from grader.handles import PLATFORM_TALK
+from grader.spoken import BOUNDARY
+
+# A word written as a name: a capital, then lower case (accents folded first), with a hyphen or an apostrophe
+# before another capital ("Jean-Luc", "O'Brien"), or four capitals or more ("PRIYA": `BFS` and `DP` are acronyms).
+_NAME = r"(?:[A-Z]'?[A-Z][a-z]+|[A-Z][a-z]+(?:[A-Z][a-z]+)?|[A-Z]{4,})(?:-[A-Z][a-z]+)?"
+# Up to three, and an initial after them ("Priya R.").
+_NAMES = rf"{_NAME}(?:[ \t]+{_NAME}){{0,2}}(?:[ \t]+[A-Z](?![\w'-]))?"
+# A name spelled out, a capital first ("P R I Y A", "P-R-I-Y-A", "J o h n").
+_SPELLED = r"[A-Z](?:[ .-][A-Za-z]){2,}(?![\w'-])"
+# Where the clause ends after the name.
+_ENDS = (
+    r"(?=[ \t]*(?:$|[\n,.!?;:()\]\"*\u2013\u2014]|-[ \t])"
+    r"|[ \t]+(?:and|from|here|speaking|by\s+the\s+way|btw|y|et|und|e)(?![\w'-]))"
+)
+_AFTER_NAME = r"[ \t]+(?:here|speaking)"
+_GREETING = r"(?:hi|hello|hey|hiya|good\s+(?:morning|afternoon|evening)|hola|bonjour|hallo|ola)"
+_TITLE = r"(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof|Sr|Sra|Mme|Herr|Frau)\.?[ \t]+)?"  # "I'm Dr. Priya Raman"
+_OPENS = r"(?:(?<![^\n.!?,;\"(])|(?<=[.!?,;\"(][ \t]))"  # the text's or a line's start, after punctuation
+INTRODUCTION = re.compile(
+    # "I'm Priya", "soy Priya", "je suis Priya", "ich bin Priya", "eu sou a Priya", "I'm P R I Y A".
+    rf"(?<![\w'-])(?i:i'm|i\s+am|soy|je\s+suis|ich\s+bin|(?:eu\s+)?sou(?:\s+[ao])?)[ \t]+{_TITLE}"
+    rf"(?:(?P<a>{_NAMES})|(?P<e>{_SPELLED})){_ENDS}"
+    # "Hi, this is Priya", "hello, it's Priya", "this is Priya speaking".
+    rf"|(?<![\w'-])(?i:{_GREETING}[,!.]?\s+(?:this\s+is|it's|it\s+is))[ \t]+{_TITLE}(?P<b>{_NAMES})"
+    rf"(?i:{_AFTER_NAME})?{_ENDS}"
+    rf"|(?<![\w'-])(?i:this\s+is|it's|it\s+is)[ \t]+{_TITLE}(?P<c>{_NAMES})(?i:{_AFTER_NAME}){_ENDS}"
+    # "Priya speaking." where a clause opens; "Hi, Priya here." after a greeting only ("Return here." is an order).
+    rf"|{_OPENS}(?P<d>{_NAMES})(?i:[ \t]+speaking){_ENDS}"
+    rf"|(?<![\w'-])(?i:{_GREETING})[,!.]?[ \t]+(?P<g>{_NAMES})(?i:[ \t]+here){_ENDS}"
+    # "Priya's my name", "Priya Raman is my full name".
+    rf"|{_OPENS}[ \t]*(?P<f>{_NAMES})(?i:'s|[ \t]+is)[ \t]+my[ \t]+(?i:(?:first|last|full|given)[ \t]+)?name(?![\w'-])"
+    # A label that says whose name follows ("Candidate: Priya Raman", "# Full name: Priya Raman").
+    rf"|(?<![\w'-])(?i:candidate(?:[ \t]+name)?|interviewee|full[ \t]+name|my[ \t]+name|nombre|nom[ \t]+complet)"
+    rf"[ \t]*:[ \t]*(?P<h>{_NAMES})(?=[ \t]*(?:$|[\n,.;!]))",
+    re.MULTILINE,
+)
+# A sign-off, in a comment only ("# Thanks, Priya", "// Regards, Priya Raman"): said, "Thanks, Mike." thanks the
+# interviewer.
+SIGN_OFF = re.compile(
+    rf"(?<![\w'-])(?i:thanks|thank[ \t]+you|regards|best|cheers|sincerely|saludos|gracias|merci)[ \t]*,"
+    rf"[ \t]*{_TITLE}(?P<s>{_NAMES})(?=[ \t]*(?:$|[\n.!]))",
+    re.MULTILINE,
+)
+# Words written with a capital where a name would be that are not one: states, languages, methods.
+NOT_NAMES = (
+    COMMON_WORDS
+    | BOUNDARY
+    | PLATFORM_TALK
+    | CODE_EPONYMS
+    | frozenset(
+        """
+        sorry sure okay alright ready stuck lost confused happy excited nervous thinking trying going gonna done
+        still really very pretty quite great familiar comfortable used aware curious interested afraid glad back
+        now currently actually basically probably definitely using working looking getting doing checking wondering
+        assuming almost finished fine good new not also just here there sorry thanks thank welcome excited
+        recursion iteration dynamic programming greedy backtracking memoization sorting hashing hash binary search
+        javascript typescript golang cplusplus csharp node react angular vue django flask spring linux windows mac
+        google amazon meta microsoft apple netflix github gitlab leetcode hackerrank
+        busy available english spanish french german portuguese chinese hindi fluent native remote senior junior
+        staff lead mr mrs ms mx dr prof sr sra mme herr frau miss sir madam
+        """.split()  # noqa: SIM905  # a word list reads better as text
+    )
+)
+
+
+NAME_WORD = re.compile(r"[^\s'-]+")
+INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
+
+
+def introduced_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The name an introduction (`text[start:end]`, an `INTRODUCTION` match) gives, unless one of its words is in
+    `NOT_NAMES`; a name spelled out whole."""
+    m = INTRODUCTION.match(text, start)
+    group = next((g for g in "abcdefgh" if m is not None and m.group(g) is not None), None)
+    if m is None or group is None:
+        return []
+    if group == "e":
+        return [m.span(group)]
+    start, end = m.span(group)
+    words = list(NAME_WORD.finditer(text, start, end))
+    if group in "df":  # where a clause opens, a word before the name opens it ("Okay Priya speaking")
+        while words and words[0].group().lower() in NOT_NAMES:
+            words.pop(0)
+        first = words[0].group() if words else ""
+        if first.endswith("ed") or (first.endswith("ing") and len(first) > 5):
+            return []  # what a comment says is done there ("Checked here, ...", "Closing here")
+    if not words or any(word.group().lower() in NOT_NAMES for word in words):
+        return []
+    if group == "h" and (len(words) < 2 or any(INNER_CAPITAL.search(w.group()) for w in words)):
+        return []  # a label's full name, not a type ("candidate: CandidateSession", "candidate: Type")
+    return [(words[0].start(), end)]
+
+
+def introduced_in_literal(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """`Rule.refine` for a string literal of code (grader/phone_forms.py `STRING_LITERAL`): the names its own words
+    introduce the candidate by (`print("Hi, I'm Priya")`), as an introduction in speech; not a label or a name
+    before "speaking", which a literal holds as data."""
+    found: list[tuple[int, int]] = []
+    for m in INTRODUCTION.finditer(text, start + 1, end - 1):
+        if m.group("a") or m.group("b") or m.group("c") or m.group("e") or m.group("g"):
+            found += introduced_name(text, m.start(), m.end())
+    return found
+
+
+def signed_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The name a `SIGN_OFF` (`text[start:end]`) signs with, unless one of its words is in `NOT_NAMES`."""
+    m = SIGN_OFF.match(text, start)
+    if m is None or any(word.lower() in NOT_NAMES for word in NAME_WORD.findall(m.group("s"))):
+        return []
+    return [m.span("s")]
