@@ -40,6 +40,7 @@ from api.settings import ApiSettings
 from bench._redis import running_redis
 from judge.bank import load_bank
 from tests import checkout_guard
+from tests.served import InProcessServer
 
 ROOT = Path(__file__).resolve().parents[1]
 # One template per pytest-xdist worker: workers share a server when DATABASE_URL is set.
@@ -285,7 +286,7 @@ async def api_server(api_settings: ApiSettings) -> AsyncIterator[ApiServer]:
     port = free_port()
     api_settings = api_settings.model_copy(update={"public_url": f"http://127.0.0.1:{port}"})
     app = create_app(api_settings)
-    server = uvicorn.Server(
+    server = InProcessServer(
         uvicorn.Config(
             app,
             host="127.0.0.1",
@@ -296,7 +297,7 @@ async def api_server(api_settings: ApiSettings) -> AsyncIterator[ApiServer]:
         )
     )
     task = asyncio.create_task(server.serve())
-    for _ in range(500):
+    for _ in range(6000):  # must start: up to a minute, generous for a loaded box (5 s was not, in CI)
         if server.started or task.done():
             break
         await asyncio.sleep(0.01)

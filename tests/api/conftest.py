@@ -23,13 +23,14 @@ from api.settings import ApiSettings
 from tests.conftest import CLIENT_TLS, LIVEKIT_KEY, LIVEKIT_SECRET, ApiServer, client_limits, free_port
 from tests.fakes.ashby import FakeAshby, fake_ashby
 from tests.fakes.greenhouse import FakeGreenhouse, fake_greenhouse
+from tests.served import InProcessServer
 
 
 @asynccontextmanager
 async def serve(settings: ApiSettings, timeout_s: float = 30) -> AsyncIterator[httpx.AsyncClient]:
     """Another real app under uvicorn, with its own pool and port (for settings the shared `api_server` does not
     have, or as a second replica on the same database); yields a client."""
-    server = uvicorn.Server(
+    server = InProcessServer(
         uvicorn.Config(
             create_app(settings),
             host="127.0.0.1",

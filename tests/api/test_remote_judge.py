@@ -25,6 +25,7 @@ from judge.settings import JudgeSettings
 from tests.conftest import ApiServer, free_port
 from tests.judge import judge_service
 from tests.judge.judge_service import TOKEN, JudgeService, auth, envelope
+from tests.served import InProcessServer
 
 pytestmark = pytest.mark.sandbox
 
@@ -53,7 +54,7 @@ async def _api(api_settings: ApiSettings, judge_settings: JudgeSettings) -> Asyn
     port = free_port()
     settings = api_settings.model_copy(update={"public_url": f"http://127.0.0.1:{port}"})
     app = create_app(settings, judge_settings)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = InProcessServer(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     task = asyncio.create_task(server.serve())
     try:
         async with asyncio.timeout(60):

@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from tests.conftest import free_port
+from tests.served import InProcessServer
 
 Tamper = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -34,7 +35,7 @@ class _LoopbackHost:
     async def __aenter__(self) -> Self:
         port = free_port()
         app = Starlette(routes=self.routes())
-        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        self._server = InProcessServer(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
         self._task = asyncio.create_task(self._server.serve())
         async with asyncio.timeout(30):
             while not self._server.started:  # noqa: ASYNC110 - uvicorn offers no event to await

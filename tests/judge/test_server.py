@@ -26,6 +26,7 @@ from judge.settings import JudgeSettings
 from tests.conftest import free_port
 from tests.judge import judge_service
 from tests.judge.judge_service import TOKEN, JudgeService, auth, envelope, metric
+from tests.served import InProcessServer
 
 pytestmark = pytest.mark.sandbox
 
@@ -261,7 +262,7 @@ async def test_readyz_says_starting_until_the_pool_is_up(judge_settings: JudgeSe
     gate = asyncio.Event()
     host = JudgeHost(settings, backend=_GatedBackend(settings, gate))
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, host=host), port=port, log_level="warning"))
+    server = InProcessServer(uvicorn.Config(create_app(settings, host=host), port=port, log_level="warning"))
     task = asyncio.create_task(server.serve())
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
