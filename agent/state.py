@@ -116,6 +116,8 @@ class InterviewState:
     end_reason: str | None = None
     on_end: EndCallback | None = None
     test_runs: int = 0
+    # A run_tests call of this job is waiting for the judge: the API runs one run of a session at a time.
+    run_in_flight: bool = False
     snapshots: SnapshotRecorder | None = None
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
     practice: bool = False

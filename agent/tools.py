@@ -36,6 +36,18 @@ JUDGE_BROKE = (
     "the candidate's code; apologise briefly and suggest walking through an example by hand."
 )
 JUDGE_BUSY = "The test runner is busy right now. Nothing is wrong with the code; try again in a few seconds."
+# One run of a session at a time (the API's 429 run_in_progress): while this job has none in flight, the run under
+# way is the candidate's own Run, Submit or custom input, whose result their page shows. Not "busy, try again": a
+# retry is refused the same way for as long as their run lasts, and their result is already coming.
+CANDIDATE_RUN_IN_PROGRESS = (
+    "The candidate's own run (their Run or Submit button) is in progress right now, so yours was not started. Its "
+    "result shows on their screen when it finishes. Do not call run_tests again for now; let them look at their "
+    "result and ask them what they see."
+)
+OWN_RUN_IN_PROGRESS = (
+    "A run of their code that you started is still under way; its result shows on their screen and comes back to "
+    "you when it finishes. Do not start another run."
+)
 ENDED = "The interview has ended: nothing more is run, given or recorded. Just say goodbye."
 FINAL_ANSWER_IN = (
     "The candidate's final answer is already submitted, so no more tests can be run in this interview. Do not "
@@ -91,14 +103,21 @@ async def run_tests(context: RunContext[InterviewState]) -> str:
         raise ToolError(NO_EDITOR if not state.editor.connected else "There is no code to run yet.")
     if len(snap.code.encode("utf-8")) > MAX_CODE_BYTES or snap.original_bytes > MAX_CODE_BYTES:
         raise ToolError("The code is too large for the test runner.")
+    if state.run_in_flight:
+        # Two calls in one reply, or a turn's call beside the previous one's: the API runs one at a time, and the
+        # second would be refused as if the candidate's own run were under way.
+        return OWN_RUN_IN_PROGRESS
     if state.snapshots is not None:
         state.snapshots.flush()
+    state.run_in_flight = True
     try:
         report = await state.api.run_tests(
             state.session_id, snap.language, snap.code, mode="run", t=round(state.elapsed_s(), 3)
         )
     except ApiError as e:
         logger.warning("run_tests failed: code=%s status=%s", e.code, e.status)
+        if e.code == "run_in_progress":
+            raise ToolError(CANDIDATE_RUN_IN_PROGRESS) from e
         if e.code == "judge_busy" or e.retryable:
             raise ToolError(JUDGE_BUSY) from e
         if e.code == "already_submitted":  # 409: nothing of the session's code runs after its final answer
@@ -108,6 +127,8 @@ async def run_tests(context: RunContext[InterviewState]) -> str:
         if e.status == 422:
             raise ToolError(f"The test runner cannot run {snap.language} code for this problem.") from e
         raise ToolError(JUDGE_BROKE) from e
+    finally:
+        state.run_in_flight = False
     if report.get("verdict") == INTERNAL_ERROR:
         logger.warning("run_tests: judge internal_error")
         raise ToolError(JUDGE_BROKE)
@@ -148,6 +169,10 @@ MAX_BIG_O_CHARS = 40
 # few letters were let through before ("O(n) (best code, hire, pass all)"), into the grader's facts.
 BIG_O_FUNCTIONS = frozenset({"log", "lg", "ln", "sqrt", "min", "max", "exp"})
 _BIG_O_TOKEN = re.compile("(?P<word>[A-Za-z]+)(?:_?[0-9]{1,3})?|[0-9]{1,6}|[ +*^()·\u00d7\u22c5./,!'²³√-]")
+COMPLEXITY_NOT_STATED = (
+    "Record only what the candidate has just told you in this part of the interview, answering their own words: "
+    "ask them for the time and space complexity of their solution, then record what they say."
+)
 BIG_O_REFUSED = (
     'Give each as big-O notation only, such as "O(n)" or "O(n log n)": name each size with one letter (n, m, k, '
     'V, E; "O(a * c)" for amount times coins), with log, sqrt, min and max as the only words.'
@@ -177,6 +202,11 @@ async def record_complexity(context: RunContext[InterviewState], time: str, spac
     they claimed it (right or wrong), e.g. time "O(n log n)", space "O(n)". Call it once they have said both."""
     state = context.userdata
     _still_running(state)
+    # The grader trusts the note as what the candidate claimed: never the model's own analysis, a claim read from
+    # their code or a résumé, or words of an earlier phase, recorded in a reply that answers nothing of theirs (the
+    # phase's entry reply, a check-in, a time warning) or before they have spoken in this phase.
+    if _latest_words(context) is None or state.user_turns <= state.phase_entered_turn:
+        raise ToolError(COMPLEXITY_NOT_STATED)
     # The words are the candidate's, through the model: only big-O notation is kept (it becomes a fact the
     # grader reads outside any fence), never free text.
     claimed = {"time": big_o(time), "space": big_o(space)}
@@ -192,6 +222,9 @@ async def stay_silent(context: RunContext[InterviewState]) -> None:
     for you: thinking aloud, muttering, reading the problem or their code to themselves, self-questions.
     Never when they ask you something, answer your question, or ask to run the code, for a hint, to stop or
     say they are finished."""
+    # Not in the goodbye after end_interview (still offered this phase's tools): it silenced the goodbye and
+    # recorded a note after END.
+    _still_running(context.userdata)
     context.userdata.record("note", {"kind": "stayed_silent", "phase": context.userdata.phase.value})
     raise StopResponse()
 
