@@ -14,10 +14,12 @@ from api.db import legal_holds_repo, report_repo
 from api.db.pool import Conn
 from api.report_budget import MAX_PRINTED_CODE_LINES, cited_seqs, page_transcript, printed_code
 from api.report_facts import facts_from_timeline
+from api.report_lines import code_lines, said_lines
 from api.scheduling import allowed_minutes
 from api.scorecards import shown_view
 from api.timeline import View, build_items, elapsed_s, timeline_item
 from api.web_assets import REPLAY_ENTRY, Entry, WebAssets
+from grader.facts import answer_language
 from grader.schemas import CandidateScorecardOut, Facts, ScorecardAttempt, ScorecardOut
 
 # The page lists these in the transcript; snapshots and runs live in the replay (and the runs table).
@@ -60,6 +62,10 @@ class ReportPage:
             "facts": self.facts,
             "facts_from_grader": self.facts_from_grader,
             "transcript": self.transcript,
+            # Each line of a turn marked as the turn's own, each line of the printed code numbered
+            # (`api/report_lines.py`).
+            "said_lines": said_lines,
+            "code_lines": code_lines,
             "runs": self.runs,
             "integrity": self.integrity,
             "integrity_counts": sorted(counts.items()),
@@ -100,11 +106,22 @@ async def load_report(
     )
     final_code = session["final_code"] or (last["code"] if last else None)
     final_code_omitted = not final_code and last is not None and last.get("code_omitted") is True
+    # One language wherever the page states it (its header, the facts): the final code's (`answer_language`). A
+    # scorecard's facts written before it was the definition may state another; the page states this one.
+    runs = [i for i in items if i["type"] in ("test_run", "submission")]
+    language = answer_language(
+        session["language"],
+        final_code=bool(session["final_code"]),
+        snapshot_language=last.get("language") if last else None,
+        run_language=runs[-1].get("language") if runs else None,
+    )
     facts = scorecard.facts if scorecard and scorecard.facts else None
+    if facts is not None and facts.language != language:
+        facts = facts.model_copy(update={"language": language})
     if facts is None:
         facts = facts_from_timeline(
             items,
-            language=session["language"],
+            language=language,
             time_used_s=elapsed_s(session),
             time_allowed_s=allowed_minutes(session) * 60,
         )
@@ -113,7 +130,7 @@ async def load_report(
         session={
             "id": sid,
             "status": session["status"],
-            "language": session["language"],
+            "language": language,
             "created_at": session["created_at"],
             "started_at": session["started_at"],
             "ended_at": session["ended_at"],
@@ -140,7 +157,7 @@ async def load_report(
         transcript=page_transcript(
             [i for i in items if i["type"] in TRANSCRIPT_TYPES], cited_seqs(scorecard)
         ),
-        runs=[i for i in items if i["type"] in ("test_run", "submission")],
+        runs=runs,
         integrity=[i for i in items if i["type"] == "integrity"],
         final_code=final_code,
         final_code_omitted=final_code_omitted,

@@ -15,12 +15,15 @@ from psycopg.rows import DictRow
 from pypdf import PdfReader
 
 from api.report_budget import LINE_BREAK_CHARS, MAX_PAGE_TEXT_CHARS, MAX_PRINTED_CODE_LINES
+from api.report_lines import MARK_HTML
 from tests.api.report_support import CODE_V3, PLAN, grade, seed_interview
 from tests.conftest import ApiServer
 
 Conn = psycopg.AsyncConnection[DictRow]
 TURN_TEXT = re.compile(r'<p class="turn-text">(.*?)</p>', re.DOTALL)
 FINAL_CODE = re.compile(r'<pre class="code"><code>(.*?)</code></pre>', re.DOTALL)
+# The number printed before each line of the final code (api/report_lines.py): the page's, not the code.
+CODE_LINE_NUMBER = re.compile(r'<span class="code-ln" aria-hidden="true">[^<]*</span>')
 BLANK_TURN = "\n" * 3_999 + "x"  # the agent keeps a typed message to 4,000 characters, line breaks included
 
 
@@ -68,7 +71,8 @@ async def test_an_honest_transcript_with_pasted_code_prints_whole(api_server: Ap
     page = await api_server.client.get(f"/v1/sessions/{seeded.id}/report", headers=api_server.org_headers())
     assert page.status_code == 200
     assert 'id="transcript-cut"' not in page.text
-    assert page.text.count(html.escape(pasted, quote=False)) == 20
+    # Whole: its words (each line after the mark that keeps it the candidate's, api/report_lines.py) 20 times.
+    assert page.text.replace(str(MARK_HTML), "").count(html.escape(pasted, quote=False)) == 20
 
 
 async def test_a_final_code_of_line_breaks_prints_its_first_lines_and_says_what_it_leaves_out(
@@ -79,8 +83,10 @@ async def test_a_final_code_of_line_breaks_prints_its_first_lines_and_says_what_
     await db.execute("update sessions set final_code = %s where id = %s", (code, seeded.id))
     page = await api_server.client.get(f"/v1/sessions/{seeded.id}/report", headers=api_server.org_headers())
     assert page.status_code == 200
-    (printed,) = FINAL_CODE.findall(page.text)
+    (numbered,) = FINAL_CODE.findall(page.text)
+    printed = CODE_LINE_NUMBER.sub("", numbered)
     assert printed.startswith("x = 1") and printed.count("\n") == MAX_PRINTED_CODE_LINES - 1
+    assert len(CODE_LINE_NUMBER.findall(numbered)) == MAX_PRINTED_CODE_LINES
     assert "tail()" not in page.text
     left = 199_990 - (MAX_PRINTED_CODE_LINES - 1)  # the line breaks after the printed lines, and `tail()`
     assert (
@@ -95,7 +101,7 @@ async def test_an_honest_final_code_prints_whole_without_a_note(api_server: ApiS
     await db.execute("update sessions set final_code = %s where id = %s", (big, seeded.id))
     page = await api_server.client.get(f"/v1/sessions/{seeded.id}/report", headers=api_server.org_headers())
     (printed,) = FINAL_CODE.findall(page.text)
-    assert html.unescape(printed) == big
+    assert html.unescape(CODE_LINE_NUMBER.sub("", printed)) == big
     assert 'id="code-cut"' not in page.text
 
 

@@ -84,10 +84,12 @@ async function sections(page) {
         href: a.getAttribute("href"),
       };
     }),
-    transcript: [...document.querySelectorAll("#transcript li.turn")].map((li) => ({
-      seq: Number(li.dataset.seq),
-      text: li.querySelector(".turn-text").textContent,
-    })),
+    transcript: [...document.querySelectorAll("#transcript li.turn")].map((li) => {
+      // The words as said: each line's mark (api/report_lines.py) is the page's, not the speaker's.
+      const words = li.querySelector(".turn-text").cloneNode(true);
+      for (const mark of words.querySelectorAll(".turn-mark")) mark.remove();
+      return { seq: Number(li.dataset.seq), text: words.textContent };
+    }),
     text: document.body.innerText,
     has_pills: document.querySelectorAll(".pill").length,
     title: document.title,
@@ -257,6 +259,44 @@ async function hostile(page, plan) {
   return out;
 }
 
+/** Each turn as a reader sees it (its frame's colours, its lines as rendered and as copied, on screen and printed),
+ *  then a citation of words spanning lines of one turn clicked: what the replay marks. */
+async function turns(page, plan) {
+  await page.goto(plan.url);
+  await page.waitForSelector('#replay[data-state="ready"]', { timeout: 60_000 });
+  const look = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll("#transcript li.turn")].map((li) => {
+        const style = getComputedStyle(li);
+        const text = li.querySelector(".turn-text");
+        const range = document.createRange();
+        range.selectNodeContents(text);
+        return {
+          seq: li.dataset.seq,
+          role: li.classList.contains("turn-candidate") ? "candidate" : "interviewer",
+          border: [style.borderTopColor, style.borderRightColor, style.borderBottomColor, style.borderLeftColor],
+          border_widths: [style.borderTopWidth, style.borderLeftWidth],
+          lines: text.innerText.split("\n"),
+          copied: range.toString(),
+        };
+      }),
+    );
+  const out = { screen: await look() };
+  await page.locator(`a[data-evidence][data-seq="${plan.cite_seq}"]`).first().click();
+  await page.waitForTimeout(100);
+  out.cited = await page.evaluate(() =>
+    [...document.querySelectorAll("#transcript mark.evidence-hit")].map((m) => {
+      const words = m.cloneNode(true);
+      for (const mark of words.querySelectorAll(".turn-mark")) mark.remove();
+      return { seq: m.closest("li").dataset.seq, words: words.textContent };
+    }),
+  );
+  await page.emulateMedia({ media: "print" });
+  await page.waitForTimeout(200);
+  out.printed = await look();
+  return out;
+}
+
 /** The replay's deleted code (the merge view's widgets, outside the editor's document) and the current code's
  *  hidden-character placeholders, at each step of `plan.steps`: a time to seek to, or "scroll" (the editor's scroller
  *  to its end, which draws the chunks that were out of view). */
@@ -340,7 +380,7 @@ async function main() {
       if (m.text().startsWith("Failed to load resource") && documents.has(m.location().url)) return;
       consoleErrors.push(m.text());
     });
-    const scenario = { report, pages, hostile, deletions }[plan.scenario];
+    const scenario = { report, pages, hostile, deletions, turns }[plan.scenario];
     const result = await scenario(page, plan);
     process.stdout.write(
       JSON.stringify({ ok: true, result, page_errors: errors, console_errors: consoleErrors, blocked }) + "\n",

@@ -38,7 +38,9 @@ export class TranscriptSync {
 
   /** Mark the quoted words in transcript line `seq` (clearing earlier marks); false when they are not there. The
    *  line is text plus, where the candidate's words hold a hidden character, the server's visible marker for it
-   *  (`span.hidden-char[data-code]`, api/templating.py): the words are matched as they were said, the marker counting as its character. */
+   *  (`span.hidden-char[data-code]`, api/templating.py), and before each of its lines the mark that keeps it the
+   *  speaker's (`span.turn-mark`, api/report_lines.py): the words are matched as they were said, a hidden
+   *  character's marker counting as its character and a line's mark as nothing. */
   highlight(seq: number, quote: string): boolean {
     this.clear();
     const text = this.list?.querySelector<HTMLElement>(`li[data-seq="${seq}"] .turn-text`);
@@ -74,9 +76,10 @@ export class TranscriptSync {
   }
 }
 
-/** The character a marker stands for ("" for any other element). */
+/** The character a hidden character's marker stands for ("" for any other element: a line's mark is no word). */
 function hiddenChar(node: ChildNode): string {
-  const code = node instanceof HTMLElement ? Number.parseInt(node.dataset.code ?? "", 16) : Number.NaN;
+  if (!(node instanceof HTMLElement) || !node.classList.contains("hidden-char")) return "";
+  const code = Number.parseInt(node.dataset.code ?? "", 16);
   return Number.isInteger(code) && code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : "";
 }
 
