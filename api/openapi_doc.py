@@ -131,6 +131,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "endpoint_disabled": (409, "The webhook endpoint is disabled; enable it first."),
     "delivery_pending": (409, "The delivery is still being retried."),
     "delivery_in_flight": (409, "A request of the delivery is still in flight."),
+    "too_many_replays": (409, "The delivery was replayed the most times it may be."),
     "ats_callback_pending": (409, "The call back to the ATS is still being retried."),
     "too_many_ats_callbacks": (
         409,

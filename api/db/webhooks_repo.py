@@ -20,7 +20,7 @@ ENDPOINT_COLUMNS = """
 MAX_RETIRED_SECRETS = 4
 DELIVERY_COLUMNS = """
   id, seq, endpoint_id, session_id, event_type, message_id, payload, status, attempts, schedule_offset,
-  next_attempt_at, last_attempt_at, last_status_code, last_error, last_response, created_at, delivered_at
+  next_attempt_at, last_attempt_at, last_status_code, last_error, last_response, created_at, delivered_at, replays
 """
 
 
@@ -199,22 +199,24 @@ async def get_delivery(conn: Conn, endpoint_id: UUID, delivery_id: UUID) -> dict
     return await cur.fetchone()
 
 
-async def replay_delivery(conn: Conn, delivery_id: UUID) -> dict[str, Any] | None:
-    """Send a finished delivery again: pending, a fresh retry schedule, and a job behind the session's earlier
-    ones on this endpoint. None when it is still pending (its own retries are under way) or still in flight: a
-    request of it holds a live lease (a 410 from another delivery failed it mid-request, and the endpoint was
-    enabled again before that request ended); a replay then would send it twice at once."""
+async def replay_delivery(conn: Conn, delivery_id: UUID, max_replays: int) -> dict[str, Any] | None:
+    """Send a finished delivery again: pending, a fresh retry schedule, one more of its `replays`, and a job behind
+    the session's earlier ones on this endpoint. None when it was replayed `max_replays` times already, when it is
+    still pending (its own retries are under way) or still in flight: a request of it holds a live lease (a 410
+    from another delivery failed it mid-request, and the endpoint was enabled again before that request ended); a
+    replay then would send it twice at once. One conditional update of the row: concurrent replays (on any replica)
+    wait for each other's and see its count, so together they never pass the bound."""
     async with conn.transaction():
         cur = await conn.execute(
             f"""
             update webhook_deliveries set status = 'pending', schedule_offset = attempts, next_attempt_at = now(),
-              delivered_at = null
-            where id = %s and status <> 'pending'
+              delivered_at = null, replays = replays + 1
+            where id = %s and status <> 'pending' and replays < %s
               and not exists (select 1 from outbound_leases l
                               where l.holder_id = webhook_deliveries.id and l.expires_at > now())
             returning {DELIVERY_COLUMNS}
             """,  # noqa: S608  # constant column list
-            (delivery_id,),
+            (delivery_id, max_replays),
         )
         row = await cur.fetchone()
         if row is None:

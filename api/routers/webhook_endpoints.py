@@ -26,7 +26,16 @@ from api.webhooks.signing import new_secret
 router = APIRouter(prefix="/v1/webhook-endpoints", tags=["webhooks"])
 
 ROTATION_OVERLAP_S = 24 * 3600  # the previous secret keeps signing this long after a rotation
+# Each replay is requests to the endpoint (a fresh retry schedule) and a job row kept: a replay loop (wait until
+# delivered, replay) cannot go on without end. Counted per delivery, not per endpoint: after an outage an
+# integrator replays every failed delivery once its receiver is fixed, and rarely one delivery more than a few
+# times; the deliveries themselves are bounded by the organisation's events.
+MAX_REPLAYS_PER_DELIVERY = 10
 DeliveryStatus = Literal["pending", "delivered", "failed"]
+
+
+class TooManyReplaysError(ConflictError):
+    code = "too_many_replays"
 
 
 class EndpointIn(BaseModel):
@@ -122,6 +131,7 @@ class DeliveryOut(BaseModel):
     delivered_at: datetime | None
     created_at: datetime
     payload: dict[str, Any]
+    replays: int = Field(description=f"How many times it was replayed (at most {MAX_REPLAYS_PER_DELIVERY})")
 
 
 class DeliveryPage(BaseModel):
@@ -315,18 +325,26 @@ async def replay_webhook_delivery(
     since is replaced by a live one, `current_scorecard` by the result that stands) and a fresh retry schedule; it
     goes out after any earlier pending event of the same session. A pending one is a 409 (its own retries are under
     way), and so are one whose last request is still in flight (it failed when the endpoint was disabled
-    mid-request) and any delivery of a disabled endpoint."""
+    mid-request) and any delivery of a disabled endpoint. A delivery is replayed at most 10 times (409
+    `too_many_replays`), however many requests arrive together."""
     endpoint = await _endpoint(conn, org, endpoint_id)
     existing = await webhooks_repo.get_delivery(conn, endpoint["id"], _id(delivery_id, "delivery"))
     if existing is None:
         raise NotFoundError("Delivery not found.", code="delivery_not_found")
     if not endpoint["enabled"]:
         raise ConflictError("The endpoint is disabled; enable it first.", code="endpoint_disabled")
-    row = await webhooks_repo.replay_delivery(conn, existing["id"])
+    row = await webhooks_repo.replay_delivery(conn, existing["id"], MAX_REPLAYS_PER_DELIVERY)
     if row is None:
-        # Read again: the endpoint's deletion (its log with it) may have committed since the read above.
-        if await webhooks_repo.get_delivery(conn, endpoint["id"], existing["id"]) is None:
+        # Read again: the endpoint's deletion (its log with it) may have committed since the read above, and a
+        # concurrent replay may have made it pending (409 `delivery_pending`, not `delivery_in_flight`) or taken
+        # the last replay allowed.
+        existing = await webhooks_repo.get_delivery(conn, endpoint["id"], existing["id"])
+        if existing is None:
             raise NotFoundError("Delivery not found.", code="delivery_not_found")
+        if existing["replays"] >= MAX_REPLAYS_PER_DELIVERY:
+            raise TooManyReplaysError(
+                f"This delivery was replayed {MAX_REPLAYS_PER_DELIVERY} times already; it cannot be replayed again."
+            )
         if existing["status"] == "pending":
             raise ConflictError(
                 "This delivery is still pending; its retries are under way.", code="delivery_pending"
