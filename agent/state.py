@@ -118,6 +118,9 @@ class InterviewState:
     test_runs: int = 0
     # A run_tests call of this job is waiting for the judge: the API runs one run of a session at a time.
     run_in_flight: bool = False
+    # A run_tests call cancelled while it waited (its reply interrupted): the API may still be running it until
+    # this time on `clock` (its request's bound), so a 429 run_in_progress before then is this job's own run.
+    run_abandoned_until: float = 0.0
     snapshots: SnapshotRecorder | None = None
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
     practice: bool = False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Any, Literal
@@ -48,6 +49,19 @@ OWN_RUN_IN_PROGRESS = (
     "A run of their code that you started is still under way; its result shows on their screen and comes back to "
     "you when it finishes. Do not start another run."
 )
+# A run refused while one this job dropped may still be running on the API (its reply interrupted, or its request
+# timed out or lost): the API's 429 does not say whose run holds the session, and the dropped one's result never
+# comes back to this job.
+EARLIER_RUN_IN_PROGRESS = (
+    "A run of their code is already under way, so this one was not started: the one you asked for before (it was "
+    "cut off, but it goes on) or their own Run or Submit. Its result shows on their screen when it finishes. If "
+    "they still want a run after that, try again."
+)
+# How long the API may go on with a run whose request this job dropped: its longest Submit's budget (the session's
+# run lease, api/run_flow.py), with room to store it.
+ABANDONED_RUN_BOUND_S = 450.0
+# The request may have reached the API and be running there, its answer lost.
+_DROPPED = frozenset({"api_timeout", "api_unreachable"})
 ENDED = "The interview has ended: nothing more is run, given or recorded. Just say goodbye."
 FINAL_ANSWER_IN = (
     "The candidate's final answer is already submitted, so no more tests can be run in this interview. Do not "
@@ -114,10 +128,18 @@ async def run_tests(context: RunContext[InterviewState]) -> str:
         report = await state.api.run_tests(
             state.session_id, snap.language, snap.code, mode="run", t=round(state.elapsed_s(), 3)
         )
+    except asyncio.CancelledError:
+        # The reply was interrupted (livekit cancels its tools): the request is dropped, but the API goes on running
+        # it, holding the session's one run, for up to its bound.
+        state.run_abandoned_until = state.clock.now() + ABANDONED_RUN_BOUND_S
+        raise
     except ApiError as e:
         logger.warning("run_tests failed: code=%s status=%s", e.code, e.status)
+        if e.code in _DROPPED:
+            state.run_abandoned_until = state.clock.now() + ABANDONED_RUN_BOUND_S
         if e.code == "run_in_progress":
-            raise ToolError(CANDIDATE_RUN_IN_PROGRESS) from e
+            own = state.clock.now() < state.run_abandoned_until
+            raise ToolError(EARLIER_RUN_IN_PROGRESS if own else CANDIDATE_RUN_IN_PROGRESS) from e
         if e.code == "judge_busy" or e.retryable:
             raise ToolError(JUDGE_BUSY) from e
         if e.code == "already_submitted":  # 409: nothing of the session's code runs after its final answer
