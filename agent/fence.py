@@ -456,6 +456,7 @@ def _remove_nonce(text: str, nonce: str, readings: list[Reading] | None = None) 
 # holds a string of code between them, not what a reader skips (C++'s `cout << " " << endl`, `os << ", " << x`), and
 # the run ends there. The letters may be written as digits a reader takes for them ("3ND", "B3G1N", "8EG1N", "BE6IN").
 _GAP = rf"(?:{_LINE}|[^\w{_U}]|_)*+"
+_GAP_AT = re.compile(_GAP)
 _RUN_GAP = rf"(?:{_LINE}|[^<\w{_U}\"'`]|_)*+"
 _RUN = re.compile(rf"<(?:{_RUN_GAP}(?:[\"'`]{_RUN_GAP})?+<)*+")
 _I = rf"(?:{_GAP}[il1{_U}]|(?:{_LINE}|[^|\w{_U}]|_)*+\|)"
@@ -503,8 +504,19 @@ def _break_markers(text: str, readings: list[Reading] | None = None) -> str:
     at: set[int] = set()
     for read, spans, backwards in _readings(text) if readings is None else readings:
         folded = _operands_closed(read, text, spans)
+        # The gap after a run is read once: runs with no letter between them ("<<'<'<<'<'..." over 40,000 characters
+        # took 14 s) share it, and a gap read from inside another ends where that one does (none of its characters
+        # starts a line's number, which holds no "<"), and so does what is read after it.
+        gap = (-1, -1)
+        word: re.Match[str] | None = None
         for m in _RUN.finditer(folded):
-            if m.group().count("<") < 3 or (word := _OPENS.match(folded, m.end())) is None:
+            if m.group().count("<") < 3:
+                continue
+            if not gap[0] <= m.end() <= gap[1]:
+                gap_end = _GAP_AT.match(folded, m.end())
+                gap = (m.end(), gap_end.end() if gap_end is not None else m.end())
+                word = _OPENS.match(folded, gap[1])
+            if word is None:
                 continue
             # As for a nonce, more than half of its letters unknown is no word: a regular expression's escaped ranges
             # of unassigned code points ("«-±˂-˅\\u0378\\u0379;\\u0380") are no "<<<END".

@@ -533,11 +533,12 @@ def as_said(sentence: str, following: str) -> str | None:
 
 
 def success_problems(
-    where: str, sentence: str, facts: Facts, index: CitationIndex, following: str = ""
+    where: str, sentence: str, facts: Facts, index: CitationIndex, following: str = "", rest: str = ""
 ) -> list[str]:
     """A clause of `sentence` that says the candidate's solution succeeded, where the recorded runs say otherwise
     (`SUCCESS`, `NO_BUGS`); `following`: the sentence after it, which may take up what it reports ("It was.") or
-    answer its question ("Does it work? It does.")."""
+    answer its question ("Does it work? It does."); `rest`: for a question answered yes, the sentence after its answer,
+    where the answer goes on ("Is it correct? Yes, it is; it is just too slow.")."""
     stated = as_said(prepared_sentence(sentence), following)
     if stated is None:
         return []  # "Does the code work?", "Is it correct? Not quite."
@@ -548,7 +549,7 @@ def success_problems(
         or ENDORSED_ALONE.fullmatch(next_one := prepared_sentence(following))
         or (CONFIRMED.match(next_one) is not None and NOT_BEFORE.search(next_one) is None)
     )
-    slow = _slow(f"{prepared} {following}")  # "The code is correct; it just times out."
+    slow = _slow(f"{prepared} {following} {rest}")  # "The code is correct; it just times out."
     for clause in SUCCESS_CLAUSES.split(prepared):
         if HEDGE.search(clause) or MODAL.search(AS_IT_SHOULD.sub(" ", clause)):
             continue

@@ -320,8 +320,10 @@ def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: Citati
             if stop > start and stated is not None and not any(start <= at < stop for at, _ in found):
                 # The next sentence may take up what this one reports: "The candidate said it was correct. It was."
                 following = text[stop : stops[i + 1]] if i + 1 < len(stops) else ""
+                answered = stated != sentence  # a question answered yes, said as a statement
+                rest = text[stops[i + 1] : stops[i + 2]] if answered and i + 2 < len(stops) else ""
                 problems += result_problems(where, stated, facts, index, carry) or success_problems(
-                    where, stated, facts, index, following
+                    where, stated, facts, index, following, rest
                 )
             start = stop
     return problems

@@ -4,16 +4,19 @@ digit: numbers from zero to ninety-nine ("soixante-dix", "quatre-vingt-onze", "v
 as a pair.
 
 What decides: a run of two or more such numbers, one of them a word that is no English, Spanish or code word (all but
-"six"; "un" is one too), that reads as eight to twelve digits, after a phone cue a few words before (grader/spoken.py
-`PHONE_CUE`: "mon numéro", "mon portable", "appelle-moi au") or, without one, ten digits starting with a zero, a
-French number's whole shape ("zéro six douze trente-quatre cinquante-six soixante-dix-huit"). Matched with accents
-folded (grader/matching_form.py).
+"six"; "un" is one too), that reads as eight to twelve digits and is no count (digits or numbers one step apart:
+"zéro, un, deux, ... neuf", "zéro un, zéro deux, zéro trois"), after a phone cue a few words before
+(grader/spoken.py `PHONE_CUE`: "mon numéro", "mon portable", "appelle-moi au") or, without one, ten digits starting
+with a zero, a French number's whole shape ("zéro six douze trente-quatre cinquante-six soixante-dix-huit"). Matched
+with accents folded (grader/matching_form.py).
 """
 
 from __future__ import annotations
 
 import re
 
+from grader.phone_forms import counted_digits
+from grader.phone_lines import counted_values
 from grader.spoken import PHONE_CUE
 
 UNITS = {
@@ -75,8 +78,9 @@ def french_pairs(text: str, start: int, end: int) -> list[tuple[int, int]]:
     words = {w.lower() for w in _WORD.findall(run)}
     if len(numbers) < 2 or words <= NOT_FRENCH_ONLY:
         return []
-    digits = "".join(_value(n) for n in numbers)
-    if not MIN_DIGITS <= len(digits) <= MAX_DIGITS:
+    values = [_value(n) for n in numbers]
+    digits = "".join(values)
+    if not MIN_DIGITS <= len(digits) <= MAX_DIGITS or counted_digits(digits) or counted_values(values):
         return []
     cued = PHONE_CUE.search(text, max(0, start - CUE_REACH), start) is not None
     if cued or (len(digits) == 10 and digits.startswith("0")):

@@ -113,15 +113,50 @@ def introduced_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(words[0].start(), end)]
 
 
+_WORD = re.compile(r"(?<![\w'-])[A-Za-z][\w'-]*")
+_IN_LITERAL = "abceg"  # the introductions a literal is read for (not a label's, nor a name before "speaking")
+
+
+class _DataWords:
+    """The words of the code last read that it also writes outside an introduction (`greet("Alice")`, `== "Sam"`),
+    found once per text: a literal's introduction of one of them is a test's data (`"Hello, I'm Alice"`), not the
+    candidate's. A name written there already is no secret the literal keeps."""
+
+    def __init__(self) -> None:
+        self._last: tuple[str, frozenset[str]] = ("", frozenset())  # one tuple, replaced whole (threads)
+
+    def of(self, text: str) -> frozenset[str]:
+        last = self._last
+        if last[0] is not text:
+            inside: dict[str, int] = {}
+            for m in INTRODUCTION.finditer(text):
+                group = next((g for g in _IN_LITERAL if m.group(g) is not None), None)
+                for word in _WORD.findall(m.group(group)) if group else ():
+                    inside[word] = inside.get(word, 0) + 1
+            everywhere: dict[str, int] = {}
+            for word in _WORD.findall(text):
+                if word in inside:
+                    everywhere[word] = everywhere.get(word, 0) + 1
+            last = self._last = (text, frozenset(w for w, n in everywhere.items() if n > inside[w]))
+        return last[1]
+
+
+_DATA_WORDS = _DataWords()
+
+
 def introduced_in_literal(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """`Rule.refine` for a string literal of code (grader/phone_forms.py `STRING_LITERAL`): the names its own words
     introduce the candidate by (`print("Hi, I'm Priya")`), as an introduction in speech; not a label or a name
-    before "speaking", which a literal holds as data."""
+    before "speaking", which a literal holds as data, nor a name the code also writes outside an introduction
+    (`assert greet("Alice") == "Hello, I'm Alice"`, `parse("I am Sam") == "Sam"`: a test's data)."""
     found: list[tuple[int, int]] = []
     for m in INTRODUCTION.finditer(text, start + 1, end - 1):
-        if m.group("a") or m.group("b") or m.group("c") or m.group("e") or m.group("g"):
+        if any(m.group(g) for g in _IN_LITERAL):
             found += introduced_name(text, m.start(), m.end())
-    return found
+    if not found:
+        return found
+    data = _DATA_WORDS.of(text)
+    return [(a, b) for a, b in found if not data.intersection(_WORD.findall(text, a, b))]
 
 
 def signed_name(text: str, start: int, end: int) -> list[tuple[int, int]]:

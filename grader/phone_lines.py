@@ -11,16 +11,18 @@
 - a comment that goes on to the next comment lines in the middle of the number ("# call me at 415 555" then "#
   0134"; "# phone:" then "# 415", "# 555", "# 0134"): the lines are read as one comment, the number judged as said
   after its cue (grader/spoken.py).
-Digits that count, repeat, are bits or round (`counted_digits`) stay, as does every run without a cue: `x = 415`,
-`y = 555` is data.
+Digits that count, repeat, are bits or round (`counted_digits`), groups one step apart (`x = 10`, `y = 20`, `z =
+30`) and groups under a name that says a measure of phones (`phone_book_size = 1000`, `mobile_cols = 12`) stay, as
+does every run without a cue: `x = 415`, `y = 555` is data.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 
-from grader.phone_forms import MAX_LABEL, comment_cue, counted_digits, phone_name
+from grader.phone_forms import MAX_LABEL, NAME_SEGMENT, comment_cue, counted_digits, phone_name
 from grader.spoken import DIGIT_WORDS, NUMBER_RUN, OTHER_DIGIT_WORDS, PHONE_CUE, cued_phones
 
 # One line that gives a name a short group of digits, as a number or a string literal, with a comment after it or not.
@@ -37,6 +39,30 @@ _LINE = re.compile(
 _JOINED_TO = re.compile(r"[ \t]*(?:[\w$]+\s+)*(?P<name>[A-Za-z_$][\w$]*)\s*(?:=|:=)(?P<value>[^\n]{0,200})")
 _COMMENT_LINE = re.compile(r"[ \t]*(?:#|//|/?\*+)")  # a comment line's opening
 MAX_JOIN_LINES = 3  # how many lines after the groups a name that joins them may be on
+# The last word of a name that says what it holds about phones, not a phone number: a size, a count, a dimension, a
+# limit or a setting (`phone_book_size`, `mobile_cols`, `phone_width`, `max_phone_len`, `sms_retries`).
+MEASURES = frozenset(
+    """
+    size sizes count counts len length lengths width height max min limit limits cap capacity total col cols row rows
+    column columns gap gaps pad padding margin margins scale dpi ratio timeout retries retry seed idx index offset
+    step steps depth level levels queries digits batch pages version id ids port year years price cost weight fps
+    ms px bits bytes
+    """.split()  # noqa: SIM905  # a word list reads better as text
+)
+
+
+def names_phone(name: str) -> bool:
+    """`name` says it holds a phone number (grader/phone_forms.py `phone_name`), not a measure of phones
+    (`MEASURES`)."""
+    segments = NAME_SEGMENT.findall(name)
+    return phone_name(name) and not (segments and segments[-1].lower() in MEASURES)
+
+
+def counted_values(values: list[str]) -> bool:
+    """Three numbers or more one step apart (`x = 10`, `y = 20`, `z = 30`; "zéro un, zéro deux, zéro trois"): a
+    count, not a phone number's groups."""
+    steps = {int(b) - int(a) for a, b in itertools.pairwise(values)}
+    return len(values) >= 3 and len(steps) == 1
 
 
 def group_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -67,7 +93,7 @@ def group_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if first is not None:
             break
         comment = m.group("comment") and comment_cue(text, at + m.start("comment"), at + m.end("comment"))
-        if comment or phone_name(m.group("name")):
+        if comment or names_phone(m.group("name")):
             first = i
     if first is None:
         return []
@@ -86,7 +112,8 @@ WHOLE_NUMBER = 10  # the digits of a national number with its area code (a North
 def _phone(lines: list[tuple[re.Match[str], int]]) -> list[tuple[int, int]]:
     """The groups' digits, if together they are a phone number's (seven to fifteen, not counting or round)."""
     digits = "".join(m.group("digits") for m, _ in lines)
-    if len(lines) < 2 or not 7 <= len(digits) <= 15 or counted_digits(digits):
+    counted = counted_digits(digits) or counted_values([m.group("digits") for m, _ in lines])
+    if len(lines) < 2 or not 7 <= len(digits) <= 15 or counted:
         return []
     return [(at + m.start("digits"), at + m.end("digits")) for m, at in lines]
 
@@ -99,7 +126,7 @@ def _joined_after(text: str, end: int, names: set[str]) -> set[str]:
         stop = text.find("\n", pos, pos + 300)
         stop = min(len(text), pos + 300) if stop < 0 else stop
         m = _JOINED_TO.match(text, pos, stop)
-        if m is not None and phone_name(m.group("name")):
+        if m is not None and names_phone(m.group("name")):
             used = set(re.findall(r"[A-Za-z_$][\w$]*", m.group("value"))) & names
             if len(used) >= 2:
                 return used

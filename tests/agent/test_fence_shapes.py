@@ -17,6 +17,8 @@ import re
 import unicodedata
 from pathlib import Path
 
+import pytest
+
 from agent.fence import fence
 
 NONCE = "a1b2c3d4e5f6"
@@ -223,6 +225,17 @@ def test_long_runs_of_the_new_shapes_are_left_as_written() -> None:
         "≤" * 50_000 + "x",
     ):
         assert _inside(body) == body
+
+
+@pytest.mark.timeout(30)  # read once: 0.1 s; read again from each run, minutes
+def test_runs_with_no_letter_between_them_read_what_follows_once() -> None:
+    """Runs of "<" that a string's two quotes part ("‹‹‹'' ‹‹‹'' ...", no letter anywhere) were each followed by
+    the rest of the text as the gap before BEGIN or END: 24,000 characters took 3.5 s, quadratic. The gap is read
+    once and shared by the runs inside it; a marker after it is still found."""
+    body = "‹‹‹'' " * 30_000
+    assert _inside(body) == body
+    assert _inside(body[:60] + "END") == body[:60].replace("‹‹‹", f"‹‹‹{BROKEN}") + "END"
+    assert _inside("<<<'' <<<'' END") == f"<<<'' <<<{BROKEN}'' END"
 
 
 def test_the_confusables_script_reads_a_prototype_as_the_fence_reads_it(tmp_path: Path) -> None:

@@ -242,6 +242,10 @@ TRUE_OF_NO_SUBMISSION = [
 # Both visible tests passed; the submission's hidden test hit the time limit.
 TRUE_OF_TOO_SLOW = [
     "The candidate's brute force is a valid solution, just too slow for the hidden input.",
+    # A question answered yes whose answer goes on past its first clause or sentence to say it is slow.
+    "Is the solution correct? Yes, it is; it is just too slow for the hidden test.",
+    "Is the code correct? Yes. It times out on the hidden test, though.",
+    "¿Es correcta la solución? Sí, lo es; solo que es demasiado lenta para la prueba oculta.",
     "The code is correct; it just times out on the hidden test.",
     "The nested-loop code is correct, but it exceeded the time limit on the hidden test.",
     "The final submission passed both visible tests but timed out on the hidden test.",

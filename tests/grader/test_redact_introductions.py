@@ -125,6 +125,19 @@ def test_an_introduction_in_a_string_literal_of_code_is_redacted() -> None:
     assert R.code(kept, "python").text == kept
 
 
+@pytest.mark.parametrize(
+    "code",
+    [
+        'assert greet("Alice") == "Hello, I\'m Alice"\n',
+        'def test_intro():\n    assert parse("I am Sam") == "Sam"\n',
+        'NAME = "Groot"\n\n\ndef test_hello():\n    assert hello(NAME) == "Hi, I am Groot."\n',
+    ],
+)
+def test_an_introduction_of_a_name_the_code_also_writes_is_a_tests_data(code: str) -> None:
+    # A fixture's greeting: the name is the test's input too (a literal, an identifier's value), not the candidate's.
+    assert R.code(code, "python").text == code
+
+
 def test_comments_that_say_what_is_done_here_stay() -> None:
     code = (
         "def f(job):\n    # Imported here, in the job process\n    import os\n"

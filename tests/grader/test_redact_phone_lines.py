@@ -73,6 +73,11 @@ def test_a_phone_number_across_lines_of_code_is_redacted(language: str, code: st
         "# values 12 34\n# 56 78 90\n",
         "# number of tests: 12\n# 345 in total\n",
         "# input:\n# 1 2 3\n# 4 5 6 7\n",
+        # A name that says a measure of phones, not a number: a phone book's size, a mobile layout's settings.
+        "phone_book_size = 1000\nqueries = 50000\nseed = 12345\n",
+        "mobile_cols = 12\nmobile_gap = 16\nmobile_pad = 24\nmobile_max = 480\nmobile_min = 320\n",
+        # Groups one step apart count, under a cue too.
+        "# call me maybe\nx = 10\ny = 20\nz = 30\nw = 40\nv = 50\n",
     ],
 )
 def test_groups_of_digits_without_a_cue_stay(code: str) -> None:
@@ -110,6 +115,9 @@ def test_a_french_number_said_in_pairs_is_redacted(said: str, expected: str) -> 
         "il y a trente-deux tests et quarante cas",
         "the answer is six six six six six six six six",
         "vingt, trente, quarante, cinquante",
+        # A count said from zero: ten digits starting with a zero, one step apart.
+        "zéro, un, deux, trois, quatre, cinq, six, sept, huit, neuf",
+        "mon numéro préféré? dix, vingt, trente, quarante, cinquante, soixante",
     ],
 )
 def test_french_counts_stay(said: str) -> None:
