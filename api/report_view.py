@@ -12,6 +12,7 @@ from typing import Any
 
 from api.db import legal_holds_repo, report_repo
 from api.db.pool import Conn
+from api.db.sessions_repo import session_languages
 from api.report_budget import MAX_PRINTED_CODE_LINES, cited_seqs, page_transcript, printed_code
 from api.report_facts import facts_from_timeline
 from api.report_lines import code_lines, said_lines
@@ -19,7 +20,7 @@ from api.scheduling import allowed_minutes
 from api.scorecards import shown_view
 from api.timeline import View, build_items, elapsed_s, timeline_item
 from api.web_assets import REPLAY_ENTRY, Entry, WebAssets
-from grader.facts import answer_language
+from grader.answer import answer
 from grader.schemas import CandidateScorecardOut, Facts, ScorecardAttempt, ScorecardOut
 
 # The page lists these in the transcript; snapshots and runs live in the replay (and the runs table).
@@ -104,17 +105,20 @@ async def load_report(
         if snapshot
         else None
     )
-    final_code = session["final_code"] or (last["code"] if last else None)
-    final_code_omitted = not final_code and last is not None and last.get("code_omitted") is True
-    # One language wherever the page states it (its header, the facts): the final code's (`answer_language`). A
-    # scorecard's facts written before it was the definition may state another; the page states this one.
+    # The answer (grader/answer.py): the code the page prints as the final code and the one language it states
+    # wherever it states one (its header, the facts), as the grader's facts and the model's "Final code" name them.
+    # A scorecard's facts written before it was the definition may state another; the page states this one.
     runs = [i for i in items if i["type"] in ("test_run", "submission")]
-    language = answer_language(
-        session["language"],
-        final_code=bool(session["final_code"]),
-        snapshot_language=last.get("language") if last else None,
+    chosen = answer(
+        final_code=session["final_code"],
+        session_language=session["language"],
+        languages=session_languages(session),
+        snapshot=last,
+        snapshot_seq=last["seq"] if last else None,
         run_language=runs[-1].get("language") if runs else None,
     )
+    final_code, language = chosen.code, chosen.language
+    final_code_omitted = not final_code and last is not None and last.get("code_omitted") is True
     facts = scorecard.facts if scorecard and scorecard.facts else None
     if facts is not None and facts.language != language:
         facts = facts.model_copy(update={"language": language})

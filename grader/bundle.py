@@ -15,6 +15,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
+from grader.answer import bundle_answer
 from grader.code_timeline import (
     MAX_FINAL_CODE_CHARS,
     MAX_FIRST_CODE_CHARS,
@@ -399,28 +400,33 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
         f"{TYPED_ROLE}: typed into the chat by the candidate, not said aloud)",
         "\n".join(out),
     ]
-    last_omitted = max(
-        (
-            e.seq
-            for e in source.events
-            if e.type == "editor_snapshot" and e.payload.get("code_omitted") is True
-        ),
-        default=None,
-    )
-    if snapshots and (last_omitted is None or snapshots[-1].seq > last_omitted):
-        final = snapshots[-1]
-        sections += [
-            f"## Final code: snapshot [{final.seq}] ({final.language})",
-            fence(clip(final.code, MAX_FINAL_CODE_CHARS), final.language),
-        ]
-    elif source.final_code:
-        sections += [
-            "## Final code (not recorded as a snapshot; it cannot be cited)",
-            fence(
-                clip(redactor.code(source.final_code, source.session.language).text, MAX_FINAL_CODE_CHARS),
-                source.session.language,
-            ),
-        ]
+    # The answer (grader/answer.py): the code the facts, the grader's final Submit and the report speak of. Snapshots
+    # after it (the editor switched, or typed on after a Submit locked the answer) are not it.
+    chosen = bundle_answer(source)
+    if chosen.code is not None:
+        text = redactor.code(chosen.code, chosen.language).text
+        cited = by_sha.get(Snapshot(0, None, "", text).sha)
+        head = (
+            f"## Final code: snapshot [{cited}] ({chosen.language})"
+            if cited is not None
+            else "## Final code (not recorded as a snapshot; it cannot be cited)"
+        )
+        sections += [head, fence(clip(text, MAX_FINAL_CODE_CHARS), chosen.language)]
+        later = [s for s in snapshots if cited is None or s.seq > cited]
+        if later and later[-1].code != text:
+            sections.append(
+                f"(The editor's code changed after this: the last snapshot, [{later[-1].seq}] "
+                f"({later[-1].language}), is not the answer.)"
+            )
+        submitted = [r for r in source.runs if r.kind == "submit" and r.code is not None]
+        if submitted and submitted[-1].code != chosen.code:
+            # Resubmission allowed, and the candidate edited after their last Submit: the facts' final hidden
+            # results are that Submit's, not this code's.
+            where = by_submission.get(submitted[-1].id)
+            sections.append(
+                f"(The last submission{f', [{where.seq}],' if where else ''} judged other code than this: the "
+                "final test results in the facts are that code's, not this code's.)"
+            )
     sections += [
         "## Integrity observations from the candidate's page (context only; each has innocent explanations)",
         _integrity([e for e in source.events if e.type == "integrity"]),

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from grader.final_submit import JUDGE_FAILED, LANGUAGES
+from grader.answer import LANGUAGES, bundle_answer
+from grader.answer import answer_language as answer_language  # the answer's language (grader/answer.py)
+from grader.final_submit import JUDGE_FAILED
 from grader.schemas import BundleEvent, BundleInput, BundleRun, Facts, HintFact, PassRecord, PassTally
 
 PASSED = "accepted"
@@ -123,32 +125,8 @@ def snapshot_language(event: BundleEvent, default: str) -> str:
     return value if isinstance(value, str) and value in LANGUAGES else default
 
 
-def answer_language(
-    session_language: str, *, final_code: bool, snapshot_language: object = None, run_language: object = None
-) -> str:
-    """The interview's language wherever one is stated (the facts, the report's header, its timeline's session): the
-    language of the final code, the code the report prints as the answer and the grader submits
-    (grader/final_submit.py). A session with a final code: the session's `language`, which the ending sets to the
-    final code's (api/db/sessions_repo.py, `mark_completed`); without one (still running, or it ended with none): the
-    last snapshot's (the code in the editor; a candidate may switch language mid-interview), else the last run's,
-    else the session's, as scheduled. A language we do not run (the client names it) is not one."""
-    if not final_code:
-        for named in (snapshot_language, run_language):
-            if isinstance(named, str) and named in LANGUAGES:
-                return named
-    return session_language
-
-
 def _language(bundle: BundleInput) -> str:
-    snapshot = next(
-        (e.payload.get("language") for e in reversed(bundle.events) if e.type == "editor_snapshot"), None
-    )
-    return answer_language(
-        bundle.session.language,
-        final_code=bool(bundle.final_code),
-        snapshot_language=snapshot,
-        run_language=bundle.runs[-1].language if bundle.runs else None,
-    )
+    return bundle_answer(bundle).language
 
 
 def compute_facts(bundle: BundleInput) -> Facts:

@@ -1,4 +1,4 @@
-"""Which code the grader submits when the candidate never did: the code the session ended with (the final code the
+"""Which code the grader submits when the candidate never did: the answer (grader/answer.py: the final code the
 report shows; the last editor snapshot when the session kept none), over every test. The API runs it through its
 own run path, recorded like any other submission with `by: "grader"`.
 
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from grader.answer import LANGUAGES, bundle_answer
 from grader.schemas import BundleInput
 
-LANGUAGES = frozenset({"python", "javascript", "java", "cpp"})
 JUDGE_FAILED = (
     "internal_error"  # the judge's own failure, never the candidate's (left out of the facts' tallies)
 )
@@ -50,25 +50,12 @@ def final_submission(bundle: BundleInput) -> FinalSubmission | None:
         if not code or not code.strip() or last.language not in LANGUAGES:
             return None
         return FinalSubmission(last.language, code)
+    # Never submitted: the answer (grader/answer.py), the code the facts and the report name and the model reads. Its
+    # language goes to the judge only when the session runs it; else the session's, as the interview ran it.
+    chosen = bundle_answer(bundle)
     session = bundle.session
     runs = [x for x in (session.languages or [session.language]) if x in LANGUAGES]
-    language, code = session.language, bundle.final_code or ""
-    for e in reversed(bundle.events):
-        if e.type == "editor_snapshot" and e.payload.get("code_omitted") is True:
-            # The newest code was not kept (the session's recording budget): an older snapshot is not the final
-            # code, so only the session's own final code is.
-            break
-        if e.type == "editor_snapshot" and isinstance(e.payload.get("code"), str):
-            if bundle.final_code and e.payload["code"] != bundle.final_code:
-                # The code the session ended with is the final answer (what the candidate's End, or the agent's
-                # completion, handed in; the report shows it as the final code): a snapshot recorded before it
-                # (at most one every few seconds, none once the interviewer's job was gone) is older code. The
-                # final code goes in the session's language, which the ending set to the final code's.
-                break
-            named = e.payload.get("language")
-            language = named if isinstance(named, str) and named in runs else session.language
-            code = str(e.payload["code"])
-            break
-    if not code.strip() or language not in LANGUAGES:
+    language = chosen.language if chosen.language in runs else session.language
+    if chosen.code is None or not chosen.code.strip() or language not in LANGUAGES:
         return None
-    return FinalSubmission(language, code)
+    return FinalSubmission(language, chosen.code)

@@ -252,11 +252,37 @@ async def mark_started(conn: Conn, session_id: str, mode: str | None = None) -> 
 #   who saw their answer's verdict could rewrite the code the report, the dump and the grader take as final. The
 #   grader's own Submit of the final code (after an abandonment, before the agent's completion) is no answer.
 # - the code handed in, then any final code stored before (an abandonment the agent's completion follows);
-# - `newest`: no code handed in (no voice to snapshot it, time ran out): the newest saved draft.
+# - `newest`: no code handed in (no voice to snapshot it, time ran out): the newest saved draft;
+# - `kept`: no draft either: the last editor snapshot's code (the code the report printed and the grader submitted
+#   as the answer while the session kept none; grader/answer.py), in its language when the session runs it.
+# With no code at all, the language is the one the answer states (`told`): the last snapshot's, else the last
+# run's, when the session runs it, else the scheduled one. So the session's `language` and `final_code` are the
+# answer the report, the grader's facts and the model's "Final code" speak of (grader/answer.py).
 _ENDING_CODE = """
   newest as (
     select code, language from session_drafts where session_id = %(id)s
     order by updated_at desc, revision desc limit 1
+  ),
+  allowed as (
+    select array[language] || languages as langs from sessions where id = %(id)s
+  ),
+  snap as (
+    select payload ->> 'code' as code, payload ->> 'language' as named from session_events
+    where session_id = %(id)s and type = 'editor_snapshot'
+    order by seq desc limit 1
+  ),
+  kept as (
+    select code, case when named = any(allowed.langs) then named end as language from snap, allowed
+    where code is not null and btrim(code) <> ''
+  ),
+  last_run as (
+    select language from submissions where session_id = %(id)s order by created_at desc, id desc limit 1
+  ),
+  told as (
+    select coalesce(
+      (select named from snap, allowed where named = any(allowed.langs)),
+      (select language from last_run, allowed where language = any(allowed.langs))
+    ) as language
   ),
   answer as (
     select sub.code, sub.language from submissions sub
@@ -306,10 +332,21 @@ async def mark_completed(
         f"""
         with {_ENDING_CODE}
         update sessions set status = 'completed', ended_at = coalesce(ended_at, now()),
-          final_code = coalesce((select code from answer), %(code)s, final_code, (select code from newest)),
+          final_code = coalesce(
+            (select code from answer), %(code)s, final_code, (select code from newest), (select code from kept)
+          ),
           language = case when exists (select from answer) then (select language from answer)
                           when %(code)s::text is null and final_code is null and exists (select from newest)
-                          then (select language from newest) else coalesce(%(lang)s, language) end,
+                          then (select language from newest)
+                          when %(code)s::text is null and final_code is null and exists (select from kept)
+                          then coalesce((select language from kept), language)
+                          when %(code)s::text is null and final_code is null
+                          then coalesce((select language from told), language)
+                          else coalesce(
+                            %(lang)s,
+                            (select language from kept where code = %(code)s::text),
+                            language
+                          ) end,
           end_reason = %(reason)s, started_at = coalesce(started_at, now())
         where id = %(id)s and (
           status in ('scheduled', 'in_progress')
@@ -336,10 +373,16 @@ async def mark_abandoned(conn: Conn, session_id: str, reason: str) -> bool:
         f"""
         with {_ENDING_CODE}
         update sessions set status = 'abandoned', ended_at = coalesce(ended_at, now()), end_reason = %(reason)s,
-          final_code = coalesce((select code from answer), final_code, (select code from newest)),
+          final_code = coalesce(
+            (select code from answer), final_code, (select code from newest), (select code from kept)
+          ),
           language = case when exists (select from answer) then (select language from answer)
                           when final_code is null and exists (select from newest)
-                          then (select language from newest) else language end
+                          then (select language from newest)
+                          when final_code is null and exists (select from kept)
+                          then coalesce((select language from kept), language)
+                          when final_code is null then coalesce((select language from told), language)
+                          else language end
         where id = %(id)s and status in ('scheduled', 'in_progress')
         returning id
         """,  # noqa: S608  # a constant CTE

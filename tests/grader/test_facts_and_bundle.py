@@ -125,7 +125,10 @@ def test_a_long_interview_keeps_its_code_timeline_within_budget_and_the_final_co
                     payload={"language": "python", "code": "\n".join(f"v_{j} = {i * j}  # {i}" for j in range(400))})
         for i in range(120)
     ]  # fmt: skip
-    source = source.model_copy(update={"events": [*source.events, *big]})
+    # The session ended with the last of them (the final code is the answer, not a snapshot after it).
+    source = source.model_copy(
+        update={"events": [*source.events, *big], "final_code": big[-1].payload["code"]}
+    )
     text = build_bundle(source, compute_facts(source)).interview
     timeline, final = text.split("## Final code")[0], text.split("## Final code")[1]
     diff_chars = sum(len(block) for block in timeline.split("~~~diff")[1:])
