@@ -9,6 +9,7 @@ from uuid import UUID
 
 from psycopg.types.json import Jsonb
 
+from api.db import interviewers_repo
 from api.db.orgs_repo import ORG_FIELDS
 from api.db.pool import Conn
 
@@ -319,8 +320,10 @@ async def mark_completed(
     after_abandon_s: int = 0,
 ) -> str | None:
     """scheduled/in_progress -> completed; also abandoned-by-room_finished -> completed within `after_abandon_s`
-    of that abandonment (the webhook overtook the agent's last call: its final code still counts). Returns the
-    status afterwards, None if no such session.
+    of that abandonment (the webhook overtook the agent's last call: its final code still counts), and the same
+    for a session completed as `ended_agent_lost` (`end_unattended`), whose status stays `completed`: the agent
+    was not lost after all, and its code and reason replace the ones taken without it. Returns the status
+    afterwards, None if no such session.
 
     Code handed in for a language the interview does not use (the agent hands in what the candidate's editor
     reported) is not the final answer: the newest saved draft, always in an allowed language, is taken instead.
@@ -351,6 +354,8 @@ async def mark_completed(
         where id = %(id)s and (
           status in ('scheduled', 'in_progress')
           or (status = 'abandoned' and end_reason = 'room_finished'
+              and ended_at > now() - make_interval(secs => %(window)s))
+          or (status = 'completed' and end_reason = 'ended_agent_lost'
               and ended_at > now() - make_interval(secs => %(window)s))
         )
         returning status
@@ -389,6 +394,35 @@ async def mark_abandoned(conn: Conn, session_id: str, reason: str) -> bool:
         {"reason": reason, "id": session_id},
     )
     return await cur.fetchone() is not None
+
+
+# The end_reason of an interview that ran to its end (its interviewer recorded the END) but whose agent was lost
+# before its completion call: LiveKit's room_finished or the stall sweep completed it instead (`end_unattended`).
+ENDED_AGENT_LOST = "ended_agent_lost"
+
+
+async def end_unattended(conn: Conn, session_id: str, reason: str) -> str | None:
+    """End a scheduled or in-progress session that nothing completed (LiveKit's `room_finished`, the stall sweep:
+    `reason`), in the caller's transaction. When its interviewer had recorded the interview's end
+    (`interviewers_repo.ending_recorded`: only the holder's events are stored) the interview ran to its end and
+    only the agent's completion was lost (its process crashed or lost its connection after the END): `completed`,
+    `end_reason` `ended_agent_lost`, as `mark_completed` without code handed in. Otherwise `abandoned` with
+    `reason`, as before. The final code follows the same rules either way (`_ENDING_CODE`). Returns the status
+    it set, None when the session had already finished (nothing changed: no second grading, no second event).
+
+    The row is locked first, so the END is read under the lock the event append takes (api.db.events_repo): an END
+    committed before it is seen; one appended after it finds the session abandoned, and the agent's completion
+    then follows the abandonment (`mark_completed`), as before."""
+    cur = await conn.execute("select status from sessions where id = %s for no key update", (session_id,))
+    row = await cur.fetchone()
+    if row is None or row["status"] not in ("scheduled", "in_progress"):
+        return None
+    if await interviewers_repo.ending_recorded(conn, session_id):
+        status = await mark_completed(
+            conn, session_id, final_code=None, language=None, reason=ENDED_AGENT_LOST
+        )
+        return status if status == "completed" else None
+    return "abandoned" if await mark_abandoned(conn, session_id, reason) else None
 
 
 async def list_runs(conn: Conn, session_id: str) -> list[dict[str, Any]]:

@@ -12,7 +12,9 @@ ends them, so that whoever waits for a session's end (a webhook receiver, an ATS
   session; when both are lost (the agent died, the API was down through LiveKit's retries), it stayed in progress
   for ever, ungraded. Past its end (start, duration and extra time) and `STALLED_GRACE`, it is abandoned
   (`end_reason` `stalled`) and its grading requested, in one transaction, as `room_finished` does: the status
-  trigger emits `session.abandoned`, and `scorecard.ready` or `scorecard.failed` follows.
+  trigger emits `session.abandoned`, and `scorecard.ready` or `scorecard.failed` follows. An interview whose
+  interviewer had recorded its end (only the completion call was lost) is completed instead, `end_reason`
+  `ended_agent_lost`, and `session.completed` is emitted (`sessions_repo.end_unattended`).
 - **A grading no job will finish.** A pending scorecard version whose grading job ended without storing an
   outcome (the database lost on its last attempt; the job cancelled or deleted) is failed as
   `grading_interrupted` (`api.jobs.grading.fail_orphaned_versions`), so that a re-grade is accepted again.
@@ -66,8 +68,8 @@ async def expire_unused_invites(conn: Conn, limit: int = BATCH) -> int:
 
 
 async def abandon_stalled_sessions(conn: Conn, limit: int = BATCH) -> int:
-    """Abandon up to `limit` sessions still in progress `STALLED_GRACE` past their end, and request their
-    grading; returns how many."""
+    """End up to `limit` sessions still in progress `STALLED_GRACE` past their end (abandoned, or completed when
+    their END was recorded: `sessions_repo.end_unattended`), and request their grading; returns how many."""
     async with conn.transaction():
         cur = await conn.execute(
             """
@@ -81,13 +83,15 @@ async def abandon_stalled_sessions(conn: Conn, limit: int = BATCH) -> int:
             """,
             (STALLED_GRACE, limit),
         )
-        abandoned = 0
+        ended = 0
         for row in await cur.fetchall():
-            if await sessions_repo.mark_abandoned(conn, row["id"], "stalled"):
+            status = await sessions_repo.end_unattended(conn, row["id"], "stalled")
+            if status is not None:
                 await request_grading(conn, row["id"], trigger="session_end")
-                log.warning("session.stalled_abandoned", session_id=row["id"])
-                abandoned += 1
-    return abandoned
+                what = "session.stalled_abandoned" if status == "abandoned" else "session.stalled_completed"
+                log.warning(what, session_id=row["id"])
+                ended += 1
+    return ended
 
 
 async def _sweep(pool: Pool, step: Callable[[Conn], Awaitable[int]]) -> int:

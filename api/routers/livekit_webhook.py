@@ -67,9 +67,11 @@ def _verify(body: bytes, auth: str, settings: Settings) -> lk.WebhookEvent:
 
 @router.post("/webhook", responses=error_responses(*BODY, *DB, 401))
 async def receive_livekit_webhook(request: Request, settings: Settings) -> dict[str, str]:
-    """Candidate joined -> in_progress; room finished without a normal end -> abandoned; the interviewer left a
-    running interview while the candidate stayed -> dispatched again (at most SHADOWS_API_AGENT_REDISPATCH_LIMIT
-    times per session), unless it had recorded the interview's end (it left to complete it: `interview_ended`).
+    """Candidate joined -> in_progress; room finished without a normal end -> abandoned (completed, `end_reason`
+    `ended_agent_lost`, when the interviewer had recorded the interview's end and only its completion was lost,
+    answered `completed`); the interviewer left a running interview while the candidate stayed -> dispatched
+    again (at most SHADOWS_API_AGENT_REDISPATCH_LIMIT times per session), unless it had recorded the interview's
+    end (it left to complete it: `interview_ended`).
     Replays of a webhook id are no-ops; a webhook created more than a day ago is answered `stale` and not applied
     (the ids of applied webhooks are kept 7 days)."""
     auth = request.headers.get("authorization", "")
@@ -182,9 +184,12 @@ async def _apply_to(conn: Conn, event: lk.WebhookEvent, session: dict[str, Any])
         status = await sessions_repo.mark_started(conn, session["id"])
         return "started" if status == "in_progress" else "unchanged"
     if event.event == "room_finished":
-        if not await sessions_repo.mark_abandoned(conn, session["id"], "room_finished"):
+        # Abandoned, unless the interviewer had recorded the interview's end and only its completion was lost:
+        # completed then, `ended_agent_lost` (sessions_repo.end_unattended).
+        ended = await sessions_repo.end_unattended(conn, session["id"], "room_finished")
+        if ended is None:
             return "unchanged"
         # In the webhook's transaction: the grading job commits with the status change.
         await request_grading(conn, session["id"], trigger="session_end")
-        return "abandoned"
+        return ended
     return "ignored"
