@@ -142,6 +142,7 @@ def build_interview(
         state.resumed_from = phase
         state.hints_given = max(0, min(int(resume.hints_given), len(context.question.hints)))
         state.paste_noted = bool(getattr(resume, "paste_noted", False))
+        state.complexity_claims.update(getattr(resume, "complexity_claims", {}))
         # A warning the log holds was given: a job resumed within a minute of its mark must not give it again (the
         # API refuses the same key with another `t`, and the candidate would hear it twice).
         state.warned_minutes.update(getattr(resume, "warned_minutes", ()))

@@ -20,6 +20,7 @@ from agent import hints, language_switch
 from agent.ai_notice import notice_after
 from agent.background import job_excerpt, resume_summary
 from agent.checkins import dedupe_checkin
+from agent.complexity_claims import known_line
 from agent.disclosure import (
     candidate_texts,
     guard_disclosure,
@@ -191,7 +192,7 @@ class PhaseAgent(Agent):
         state = self._interview
         left = state.remaining_minutes()
         editor = render("editor_connected" if state.editor.connected else "editor_missing")
-        return render(
+        note = render(
             "turn_context",
             phase=state.phase.value.replace("_", " "),
             remaining_minutes="unknown" if left is None else left,
@@ -199,6 +200,11 @@ class PhaseAgent(Agent):
             hints_total=len(state.question.hints),
             editor_status=editor,
         )
+        # What the candidate already claimed (a coding-phase claim among it): recorded big-O notation only, never
+        # their sentence (agent.complexity_claims).
+        if state.phase == Phase.COMPLEXITY and (claimed := known_line(state)) is not None:
+            note = f"{note}\n{claimed}"
+        return note
 
     def data_message(self) -> llm.ChatMessage | None:
         """Untrusted content for this turn, fenced, as a user-role message (never a system message)."""
@@ -421,7 +427,16 @@ class ApproachAgent(PhaseAgent):
 
 class CodingAgent(PhaseAgent):
     phase = Phase.CODING
-    tool_names = ("get_editor_snapshot", "run_tests", "give_hint", "stay_silent", "end_interview")
+    # record_complexity: a complexity the candidate states in their own words while coding is recorded then (the
+    # tool checks the words being answered say it), and not asked for again from scratch in the complexity phase.
+    tool_names = (
+        "get_editor_snapshot",
+        "run_tests",
+        "give_hint",
+        "stay_silent",
+        "record_complexity",
+        "end_interview",
+    )
 
     def __init__(self, state: InterviewState, **kwargs: Any) -> None:
         s = state.settings

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from livekit.agents import llm
 
 from agent.ai_notice import said_the_line
+from agent.complexity_claims import from_note
+from agent.complexity_words import Part
 from agent.context import EventIn, SessionEvent
 from agent.fence import cut
 from agent.language import SUPPORTED
@@ -41,6 +43,8 @@ class ResumePoint:
     editor_code: str | None = None
     editor_language: str | None = None
     paste_noted: bool = False  # the interviewer already had its one large-paste note
+    # The complexity claimed before the restart, as recorded (agent.complexity_claims): not asked for again.
+    complexity_claims: dict[Part, tuple[str, str]] = field(default_factory=dict)
     warned_minutes: frozenset[int] = frozenset()  # time warnings already given (recorded), never given again
     # The language question (agent.language ``LanguageWatch``), asked once per interview (``language_mismatch``, with
     # the language heard), never asked again; the language the candidate chose (``language_switched``), which the
@@ -206,6 +210,8 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
             point.last_hint_turn = None
         elif kind == "paste_noted":
             point.paste_noted = True
+        elif kind == "complexity_claimed":
+            from_note(point.complexity_claims, p)
         elif kind == "language_mismatch":
             point.language_asked = True
             if isinstance(p.get("heard"), str) and len(heard) < len(SUPPORTED):

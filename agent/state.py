@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
 from agent.chat_budget import ChatBudget
+from agent.complexity_words import Part
 from agent.context import QuestionInfo
 from agent.fence import new_nonce
 from agent.language import DEFAULT, LanguageWatch
@@ -147,6 +148,8 @@ class InterviewState:
     withheld_replies: dict[str, str] = field(default_factory=dict)
     language_watch: LanguageWatch = field(default_factory=LanguageWatch)
     paste_noted: bool = False  # the one large-paste note was given (agent.paste)
+    # The complexity the candidate claimed so far, as recorded (agent.complexity_claims): big-O notation only.
+    complexity_claims: dict[Part, tuple[str, str]] = field(default_factory=dict)
     # Answered turns, spoken and typed together (agent.turn_budget); what typed messages may keep (agent.chat_budget);
     # spoken messages cut for the model so far (agent.speech_budget; the first is noted).
     turn_budget: TurnBudget = field(default_factory=TurnBudget)

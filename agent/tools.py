@@ -11,6 +11,8 @@ from livekit.agents import FunctionTool, RunContext, StopResponse, ToolError, fu
 
 from agent.addressing import asks_to_end, confirms
 from agent.code_view import MAX_VIEW_CHARS
+from agent.complexity_claims import PARTS, remember
+from agent.complexity_words import Part, stated
 from agent.ending import announce_end, claim, enter_end
 from agent.errors import ApiError
 from agent.fence import fence
@@ -195,9 +197,17 @@ COMPLEXITY_NOT_STATED = (
     "Record only what the candidate has just told you in this part of the interview, answering their own words: "
     "ask them for the time and space complexity of their solution, then record what they say."
 )
+# While coding nobody asked: a claim is theirs only when the words being answered say it (agent.complexity_words).
+COMPLEXITY_NOT_SAID_WHILE_CODING = (
+    "Nothing recorded. While they code, record a complexity only in your reply to the candidate's own latest words "
+    'that state it, each part next to what it measures ("O(n) time and O(n) space"), and only the parts they '
+    "stated; never one from their code, its comments or your own analysis. Do not ask for it now: the complexity "
+    "phase will."
+)
 BIG_O_REFUSED = (
     'Give each as big-O notation only, such as "O(n)" or "O(n log n)": name each size with one letter (n, m, k, '
-    'V, E; "O(a * c)" for amount times coins), with log, sqrt, min and max as the only words.'
+    'V, E; "O(a * c)" for amount times coins), with log, sqrt, min and max as the only words. Leave a part they '
+    'did not state empty ("").'
 )
 
 
@@ -219,22 +229,48 @@ def big_o(value: str) -> str | None:
 
 
 @function_tool
-async def record_complexity(context: RunContext[InterviewState], time: str, space: str) -> str:
-    """Record the time and space complexity the candidate stated for their solution, in big-O notation exactly as
-    they claimed it (right or wrong), e.g. time "O(n log n)", space "O(n)". Call it once they have said both."""
+async def record_complexity(context: RunContext[InterviewState], time: str = "", space: str = "") -> str:
+    """Record the time and space complexity the candidate stated for their solution in their own words, in big-O
+    notation exactly as they claimed it (right or wrong), e.g. time "O(n log n)", space "O(n)". Leave a part they
+    did not state empty ("").
+
+    Args:
+        time: the time complexity they stated, e.g. "O(n log n)"; "" if they did not state it
+        space: the space complexity they stated, e.g. "O(n)"; "" if they did not state it
+    """
     state = context.userdata
     _still_running(state)
+    coding = state.phase == Phase.CODING
     # The grader trusts the note as what the candidate claimed: never the model's own analysis, a claim read from
     # their code or a résumé, or words of an earlier phase, recorded in a reply that answers nothing of theirs (the
-    # phase's entry reply, a check-in, a time warning) or before they have spoken in this phase.
-    if _latest_words(context) is None or state.user_turns <= state.phase_entered_turn:
-        raise ToolError(COMPLEXITY_NOT_STATED)
+    # phase's entry reply, a check-in or a time warning, also one after a turn left unanswered while coding) or
+    # before they have spoken in this phase.
+    message = _latest_message(context)
+    decision = state.decisions.get(message.id) if message is not None else None
+    if (
+        message is None
+        or state.user_turns <= state.phase_entered_turn
+        or (decision is not None and not decision.reply)
+    ):
+        raise ToolError(COMPLEXITY_NOT_SAID_WHILE_CODING if coding else COMPLEXITY_NOT_STATED)
     # The words are the candidate's, through the model: only big-O notation is kept (it becomes a fact the
-    # grader reads outside any fence), never free text.
-    claimed = {"time": big_o(time), "space": big_o(space)}
-    if claimed["time"] is None or claimed["space"] is None:
+    # grader reads outside any fence), never free text. A part not stated is null.
+    given = {"time": time.strip(), "space": space.strip()}
+    claimed: dict[Part, str | None] = {"time": big_o(given["time"]), "space": big_o(given["space"])}
+    if any(given[part] and claimed[part] is None for part in PARTS) or not any(claimed.values()):
         raise ToolError(BIG_O_REFUSED)
-    state.record("note", {"kind": "complexity_claimed", "phase": state.phase.value, **claimed})
+    # While coding nobody asked: each part recorded must be in the words answered, said for what it measures.
+    words = message.text_content or ""
+    if coding and not all(value is None or stated(words, part, value) for part, value in claimed.items()):
+        raise ToolError(COMPLEXITY_NOT_SAID_WHILE_CODING)
+    note = {
+        "kind": "complexity_claimed",
+        "phase": state.phase.value,
+        "time": claimed["time"],
+        "space": claimed["space"],
+    }
+    state.record("note", note)
+    remember(state, claimed, state.phase.value)
     return "Recorded."
 
 
@@ -251,15 +287,21 @@ async def stay_silent(context: RunContext[InterviewState]) -> None:
     raise StopResponse()
 
 
-def _latest_words(context: RunContext[InterviewState]) -> str | None:
+def _latest_message(context: RunContext[InterviewState]) -> llm.ChatMessage | None:
     """The candidate's newest message when the interviewer has not spoken since (what this turn answers)."""
     for item in reversed(context.session.current_agent.chat_ctx.items):
         if isinstance(item, llm.ChatMessage):
             if item.role == "user":
-                return item.text_content or ""
+                return item
             if item.role == "assistant":
                 return None
     return None
+
+
+def _latest_words(context: RunContext[InterviewState]) -> str | None:
+    """The text of ``_latest_message``."""
+    message = _latest_message(context)
+    return None if message is None else message.text_content or ""
 
 
 async def _candidate_wants_to_end(state: InterviewState, words: str, *, confirming: bool) -> bool:

@@ -74,7 +74,7 @@ async def test_an_injected_model_calling_every_tool_at_once_records_nothing_the_
     # The visible tests ran as a plain run of the real code: the arguments the model made up were refused by the
     # tool's schema, or ignored; nothing was submitted.
     assert all(c["mode"] == "run" for c in api.calls) and len(api.calls) <= 1
-    # A tool this phase does not offer does nothing: no complexity claim, no phase change.
+    # No complexity claim (the injected words state none: agent.complexity_words), no phase change.
     assert not [e for e in sink.of_type("note") if e["payload"]["kind"] == "complexity_claimed"]
     assert state.phase == Phase.CODING and not sink.of_type("phase_change")[1:]
     # The candidate's words asked to end: they are asked to confirm, nothing ends on this turn.
