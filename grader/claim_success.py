@@ -7,6 +7,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
+from grader import claim_idioms as idioms
+from grader.claim_slow import CORRECT_ONLY, NOT_ONLY_CORRECT, only_too_slow
+from grader.claim_slow import slow as said_slow
 from grader.claim_tallies import CONTRAST, SHOWN_COUNT, a_run_passed_all, all_passed
 from grader.claim_words import prepared_sentence, summary
 from grader.evidence import CitationIndex
@@ -22,8 +25,9 @@ from grader.schemas import Facts
 # work with a null check"), the candidate being right about something ("was correct that the input is sorted").
 # The reading fails closed: a clause of success whose subject it cannot tell is checked.
 SUCCESS_CLAUSES = re.compile(
-    r"\s*(?:[;\u2014\u2013]|\s-+\s|,?\s+(?:but|while|whereas|although|though|however|yet|pero|aunque|mientras"
-    r"|sino)\b|,?\s+(?:and|y)\s+(?=(?:the|their|it|its|they|she|he|his|her|this|el|la|los|las|su|sus)\b))\s*",
+    r"\s*(?:[;\u2014\u2013]|\s-+\s|(?<!\banything)(?<!\bnothing),?\s+(?:but|while|whereas|although|though|however"
+    r"|yet|pero|aunque|mientras|sino)\b"
+    r"|,?\s+(?:and|y)\s+(?=(?:the|their|it|its|they|she|he|his|her|this|el|la|los|las|su|sus)\b))\s*",
     re.IGNORECASE,
 )
 _TOTAL = (
@@ -42,7 +46,8 @@ _RIGHT = (
     r"|valid[oa]s?|korrekt|richtig|correcte|corret[oa]|corrett[oa]|giust[oa]"
     # fit for use: "good to go", "production-ready", "ready to ship", "listo para producción"
     r"|good\s+to\s+go|(?:production|ship|deploy|merge)[\s-]*ready|ready\s+(?:to|for)\s+(?:ship|merge|deploy|production)"
-    r"|list[oa]\s+para\s+producci[oó]n)"
+    r"|list[oa]\s+para\s+producci[oó]n"
+    rf"|{idioms.RIGHT})"
 )
 _WORKS = r"(?:work(?:s|ed|ing)?|funcion(?:a|o|an|aron|aba|aban))"
 SUCCESS = re.compile(
@@ -51,6 +56,7 @@ SUCCESS = re.compile(
     rf"|holds?\s+up|held\s+up|survive[sd]?|cop(?:es|ed)\s+with"
     rf"|pas(?:a|o|aron)"
     rf"|resolv(?:io|ieron|ia)|resuelve|cubr(?:e|io)|manej(?:a|o))\b(?:\s+[\w-]+){{0,3}}?\s+{_TOTAL}"
+    rf"|\b(?:{idioms.EVERY_CASE_VERBS})\s+{_TOTAL}"
     # wholly so: "solved it completely", "works perfectly", "resolvió por completo"
     rf"|\b(?:solv(?:e|es|ed)|{_WORKS}|pass(?:es|ed)?|ran|runs|behav(?:e|es|ed)|execut(?:e|es|ed)|perform(?:s|ed)"
     rf"|function(?:s|ed)|resolv(?:io|ieron)|resuelve)\b(?:\s+[\w-]+){{0,3}}?\s+"
@@ -69,7 +75,7 @@ SUCCESS = re.compile(
     r"|analysis|explanation|reading|summary|definition|constraints?|examples?)\b)"
     r"|\b(?:correct(?:ness)?|solved|passed|resuelto|correccion)\s*[:=]\s*(?:yes|true|ok|full|100\s*%?|si)\b"
     rf"|(?:\b(?:a|an|their|his|her|its|with)\s+|^\W*(?:\d{{1,2}}[.)]\s*)?)(?:{_WHOLLY}\s+)?(?:(?:complete|clean|efficient),?\s+(?:and\s+)?)?"
-    r"(?:correct|working|passing|bug[\s-]*free|flawless),?\s+"
+    rf"(?:correct|working|passing|bug[\s-]*free|flawless|{idioms.RIGHT}),?\s+"
     r"(?:[\w-]+,?\s+){0,3}?"
     r"(?:solution|implementation|program|code|submission|function|version)\b"
     r"|\b(?:una|su)\s+(?:solucion|implementacion|programa|entrega|version)\s+(?:totalmente\s+|completamente\s+)?"
@@ -111,11 +117,13 @@ _GOOD = (
     r"|d(?:oes|id|o)\s+(?:its|the|their)\s+job\b|g(?:ets|ot)\s+the\s+job\s+done\b"
     r"|(?:hace|hizo|hacia)\s+(?:exactamente\s+)?lo\s+que\s+(?:[\w'-]+\s+){0,3}?(?:deb\w*|pedia|pidio|esperaba"
     r"|requeria|tenia\s+que)\b"
-    r"|(?:correct|right|correct[oa]s?)(?=\s*(?:$|[,.;:!?)]|\s(?:for|on|in|at|with|and|throughout|en|con|y)\b)))"
+    r"|(?:correct|right|correct[oa]s?)(?=\s*(?:$|[,.;:!?)]|\s(?:for|on|in|at|with|and|throughout|en|con|y)\b))"
+    rf"|{idioms.GOOD})"
 )
 _BAD = (
     r"(?:fail\w*|broke|broken|break\w*|bugs?|errors?|issues|problems|wrong|defects?|mistakes?|crash\w*|fallos?"
-    r"|fallo|fallaron|errores|problemas|defectos)"
+    r"|fallo|falla|fallaba|fallaron|errores|problemas|defectos"
+    rf"|{idioms.BAD})"
 )
 KINDS = re.compile(r"\b(?:visible|hidden|both_kinds)\b", re.IGNORECASE)
 # Between the negation and the failure, only words that do not change what is denied: "had no remaining bugs",
@@ -137,6 +145,13 @@ QUALITY_SUBJECT = re.compile(
     r"\b(?:style|structure|naming|names|format\w*|quality|readability|indentation|comments?|layout|organi[sz]ation"
     r"|estilo|estructura|nombres|legibilidad|formato|organizacion)\s+(?:(?:of|del?)\s+(?:the\s+|their\s+|la\s+|el\s+|su\s+)?"
     r"[\w'-]+\s+)?\Z",
+    re.IGNORECASE,
+)
+# The same part as the subject of a state said further on: "The code's structure is rock solid."
+QUALITY_STATE = re.compile(
+    QUALITY_SUBJECT.pattern.replace(
+        r"\Z", r"(?:is|was|are|were|looks?|looked|seems?|seemed|esta|estaba|es|era|fue)\b"
+    ),
     re.IGNORECASE,
 )
 QUALITY = re.compile(
@@ -169,7 +184,9 @@ NOT_THE_CODE = re.compile(
     r"\b(?:approach(?:es)?|idea|ideas|reasoning|intuition|plan|strategy|analysis|complexity|big-o|explanation"
     r"|understanding|thinking|logic|algorithm|direction|insight|instinct|hypothesis|diagnosis|design|concept"
     r"|assumption|question|questions|communication|time|minutes|dimensions?|rubric|rating|estimate|notation|terminology|enfoque|idea|razonamiento|planteamiento|analisis"
-    r"|complejidad|estrategia|algoritmo|explicacion|logica|diseno|intuicion|pregunta)\b",
+    r"|complejidad|estrategia|algoritmo|explicacion|logica|diseno|intuicion|pregunta"
+    # a trace of the cases by the candidate, not a run: "Their dry run by hand nailed every case"
+    r"|walk-?through|dry[\s-]+run|trace|tracing|discussion|traza|recorrido)\b",
     re.IGNORECASE,
 )
 # The code, in English and in Spanish (COMPLEMENT reads these too).
@@ -196,7 +213,7 @@ HEDGE = re.compile(
 # Tests named before the claim are its subject, read by the test checks ("One visible test passed."); a part is no
 # success ("passed everything except the empty input").
 TESTS_FIRST = re.compile(
-    r"\b(?:tests?|test\s*cases?|testcases?|suites?|checks?|pruebas?|casos?\s+de\s+prueba)\b", re.IGNORECASE
+    r"\b(?:tests?|test\s*cases?|testcases?|suites?|checks?(?!\s+out\b)|pruebas?|casos?\s+de\s+prueba)\b", re.I
 )
 # A modal as a verb (lowercase: "Will's code", "in May" are none) or a condition: no run's result.
 MODAL = re.compile(
@@ -350,29 +367,9 @@ COMPLEMENT = re.compile(
     re.IGNORECASE,
 )
 WHETHER_OR_NOT = re.compile(r"\bwhether\s+or\s+not\b", re.IGNORECASE)
-# "Correct but too slow" where the last submission's only failures were time limits: every test that finished
-# passed. Said as correct or working (not passed, accepted or solved), with the slowness in its sentence.
-SLOW = re.compile(
-    r"\b(?:too\s+slow|slow|inefficient\w*|not\s+(?:fast|quick|efficient)\s+enough|tim(?:ed|es|ing)\s+out"
-    r"|time\s*-?\s*outs?|time\s+limit|(?:demasiado\s+)?lent[oa]s?|ineficiente\w*|limite\s+de\s+tiempo"
-    r"|tiempo\s+limite)\b",
-    re.IGNORECASE,
-)
-NOT_SLOW = re.compile(
-    r"(?:\b(?:not|never|no|nor|nunca|sin|nada|ni)\b|n't)(?:\s+[\w-]+){0,2}\s*\Z", re.IGNORECASE
-)
-CORRECT_ONLY = re.compile(
-    r"\b(?:correct(?:ly)?|right|work(?:s|ed|ing)?|functional(?:ly)?|correct[oa]s?|funcion\w*|bien)\b",
-    re.IGNORECASE,
-)
-NOT_ONLY_CORRECT = re.compile(
-    r"\b(?:pass\w*|accepted|aceptad\w*|solv\w*|resuel\w*|resolv\w*|succe\w*|perfect\w*|flawless\w*|pas[oa]"
-    r"|pasaron|everything|todo|all|every|any|todas?|todos?|cualquier|bugs?|errors?|errores|defect\w*)\b",
-    re.IGNORECASE,
-)
-HIDDEN_SHOWN = re.compile(r"hidden tests (\d+)/(\d+) passed(?: \(failed: ([^)]*)\))?")
 NOT_BEFORE = re.compile(
     r"\b(?:not|never|no|nor|cannot|without|nunca|jamas|sin|hardly|barely|neither|none|nothing|zero|nobody"
+    r"|far\s+from|anything\s+but|lejos\s+de"
     r"|ningun[oa]?|nada|nadie)\b|n't\b",
     re.IGNORECASE,
 )
@@ -427,9 +424,12 @@ def _reported(before: str, endorsed: bool) -> bool:
     return UNGOVERNED.search(before, _report_start(before, reports[-1])) is None
 
 
-def _claims_success(clause: str, claim: re.Match[str], state: bool, endorsed: bool) -> bool:
+def _claims_success(
+    clause: str, claim: re.Match[str], state: bool, endorsed: bool, tests: bool = False
+) -> bool:
     """`claim` in `clause` says the candidate's solution succeeded; `state`: it is said as a state (`STATE`);
-    `endorsed`: its sentence takes up what it reports (`ENDORSED`)."""
+    `endorsed`: its sentence takes up what it reports (`ENDORSED`); `tests`: said with no subject, it is the tests'
+    named before it."""
     before, said = _subject(clause[: claim.start()]), claim.group(0)
     if NOT_BEFORE.search(before) or (NOT_BEFORE.search(said) and not NO_BUGS.fullmatch(said)):
         return False  # "did not pass", "is not correct"
@@ -444,10 +444,11 @@ def _claims_success(clause: str, claim: re.Match[str], state: bool, endorsed: bo
         return False  # "The candidate worked steadily"
     if state and QUALITY_SUBJECT.search(before):
         return False  # "The code's structure is sound"
-    return not state or OF_THE_CODE.search(before) is not None or SUBJECTLESS.fullmatch(before) is not None
+    subjectless = not tests and SUBJECTLESS.fullmatch(before) is not None
+    return not state or OF_THE_CODE.search(before) is not None or subjectless
 
 
-def _of_the_code(clause: str, endorsed: bool) -> re.Match[str] | None:
+def _of_the_code(clause: str, endorsed: bool, tests: bool = False) -> re.Match[str] | None:
     """`clause` says, in any other words, that the code succeeded (`GOOD`) or did not fail (`NO_BAD`): said of the
     code ("the submission", "it") or of nothing else, with no tests, approach, hedge or negation in it; the word
     that says it."""
@@ -458,7 +459,8 @@ def _of_the_code(clause: str, endorsed: bool) -> re.Match[str] | None:
         return None
     # Each word of success, read against what comes before it, found once for the clause (linear in its length).
     denied, named = NOT_BEFORE.search(clause), OF_THE_CODE.search(clause)
-    subjectless = SUBJECTLESS.match(clause)
+    subjectless = None if tests else SUBJECTLESS.match(clause)
+    quality = QUALITY_STATE.search(clause)
     reports = [] if endorsed else [_report_start(clause, r) for r in REPORTED.finditer(clause)]
     stops = [u.start() for u in UNGOVERNED.finditer(clause)]
     for m in GOOD.finditer(clause):
@@ -470,6 +472,8 @@ def _of_the_code(clause: str, endorsed: bool) -> re.Match[str] | None:
             or (subjectless is not None and p <= subjectless.end() and SUBJECTLESS.fullmatch(clause, 0, p))
         ):
             continue
+        if quality is not None and quality.end() <= p:
+            continue  # "The code style is clean and airtight"
         last = bisect_right(reports, p) - 1  # the last report before it governs it, with no stop between
         if last >= 0 and bisect_left(stops, reports[last]) == bisect_left(stops, p):
             continue  # "The candidate said the code worked"
@@ -477,34 +481,9 @@ def _of_the_code(clause: str, endorsed: bool) -> re.Match[str] | None:
     bad = NO_BAD.search(clause)
     if bad is None or QUALITY.search(clause) or _reported(clause[: bad.start()], endorsed):
         return None
-    if OF_THE_CODE.search(clause) is not None or SUBJECTLESS.fullmatch(clause[: bad.start()]) is not None:
+    if OF_THE_CODE.search(clause) is not None or (not tests and SUBJECTLESS.fullmatch(clause[: bad.start()])):
         return bad
     return None
-
-
-def _slow(text: str) -> bool:
-    """`text` says the code is slow (`SLOW`), not that it is not ("not slow", "never timed out")."""
-    for m in SLOW.finditer(text):
-        if m.group(0).lower().startswith("not") or not NOT_SLOW.search(
-            text, max(0, m.start() - 24), m.start()
-        ):
-            return True
-    return False
-
-
-def only_too_slow(facts: Facts, index: CitationIndex) -> bool:
-    """Every test of the last submission that finished passed: the visible ones all passed, and every hidden one
-    that did not hit the time limit (`HIDDEN_SHOWN`, as grader/run_lines.py shows it)."""
-    submissions = [index.citable[s] for s in sorted(index.citable) if index.citable[s].type == "submission"]
-    visible = facts.visible_tests.final
-    if not submissions or visible is None or visible.passed != visible.total:
-        return False
-    shown = submissions[-1].shown
-    hidden = HIDDEN_SHOWN.search(shown)
-    if hidden is None or re.search(r"visible tests (\d+)/(\1)\b passed", shown) is None:
-        return False
-    failed = [part.strip() for part in (hidden.group(3) or "").split(",") if part.strip()]
-    return bool(failed) and all(re.fullmatch(r"\d+ time_limit", part) for part in failed)
 
 
 def as_said(sentence: str, following: str) -> str | None:
@@ -533,12 +512,21 @@ def as_said(sentence: str, following: str) -> str | None:
 
 
 def success_problems(
-    where: str, sentence: str, facts: Facts, index: CitationIndex, following: str = "", rest: str = ""
+    where: str,
+    sentence: str,
+    facts: Facts,
+    index: CitationIndex,
+    following: str = "",
+    rest: str = "",
+    *,
+    tests: bool = False,
 ) -> list[str]:
     """A clause of `sentence` that says the candidate's solution succeeded, where the recorded runs say otherwise
     (`SUCCESS`, `NO_BUGS`); `following`: the sentence after it, which may take up what it reports ("It was.") or
     answer its question ("Does it work? It does."); `rest`: for a question answered yes, the sentence after its answer,
-    where the answer goes on ("Is it correct? Yes, it is; it is just too slow.")."""
+    where the answer goes on ("Is it correct? Yes, it is; it is just too slow."); `tests`: the sentence goes on about
+    the tests named before it, which are what it says succeeded when it names no subject ("The visible tests? All
+    green.", "Did it pass the visible tests? Yes, both.")."""
     stated = as_said(prepared_sentence(sentence), following)
     if stated is None:
         return []  # "Does the code work?", "Is it correct? Not quite."
@@ -549,9 +537,9 @@ def success_problems(
         or ENDORSED_ALONE.fullmatch(next_one := prepared_sentence(following))
         or (CONFIRMED.match(next_one) is not None and NOT_BEFORE.search(next_one) is None)
     )
-    slow = _slow(f"{prepared} {following} {rest}")  # "The code is correct; it just times out."
+    slow = said_slow(f"{prepared} {following} {rest}")  # "The code is correct; it just times out."
     for clause in SUCCESS_CLAUSES.split(prepared):
-        if HEDGE.search(clause) or MODAL.search(AS_IT_SHOULD.sub(" ", clause)):
+        if HEDGE.search(clause) or MODAL.search(AS_IT_SHOULD.sub(" ", clause)) or idioms.AIMED.search(clause):
             continue
         if not endorsed and REPORTED_BESIDE.search(clause):
             continue  # "It works, the candidate said."
@@ -559,9 +547,9 @@ def success_problems(
             claim
             for pattern in (SUCCESS, STATE, NO_BUGS)
             if (claim := pattern.search(clause))
-            and _claims_success(clause, claim, pattern is STATE, endorsed)
+            and _claims_success(clause, claim, pattern is STATE, endorsed, tests)
         ]
-        if not claims and (other := _of_the_code(clause, endorsed)):
+        if not claims and (other := _of_the_code(clause, endorsed, tests)):
             claims = [other]
         if not claims:
             continue

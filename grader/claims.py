@@ -22,7 +22,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 
-from grader.claim_success import as_said, success_problems
+from grader.claim_success import ANSWERED_YES, YES_NO, as_said, success_problems
 from grader.claim_tallies import (
     CONTRAST,
     FINAL,
@@ -37,7 +37,15 @@ from grader.claim_tallies import (
     submissions_whole,
     tests_named,
 )
-from grader.claim_words import goes_on, named_kinds, prepared_sentence, result_problems
+from grader.claim_words import (
+    FAIL_WORD,
+    PASS_WORD,
+    QUANTITY,
+    goes_on,
+    named_kinds,
+    prepared_sentence,
+    result_problems,
+)
 from grader.evidence import CitationIndex
 from grader.matching_form import normalise
 from grader.schemas import Facts, PassRecord
@@ -139,6 +147,9 @@ KIND_AFTER = re.compile(r"\s+(?:(?!(?:tests?|cases|passed|passing)\b)\w+\s+){0,2
 KIND_BEFORE = re.compile(r"\b(visible|hidden)\s+\Z", re.IGNORECASE)
 KIND_IN = re.compile(r"\b(visible|hidden)\b", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.!?;](?:\s|$)")
+# A bare "no" answering a yes-or-no question ("No — it failed the only one.", "No: one failed."): no quantity.
+ANSWER_MARKS = re.compile(r"\A[\s\u2014\u2013,:;-]+")
+BARE_NO = re.compile(r"\W*(?:no|nope)\b\W*(?=[\u2014\u2013,:;.!-]|\Z)\W*", re.IGNORECASE)
 CLAUSE_END = re.compile(r"[.!?;,](?:\s|$)")
 
 
@@ -185,6 +196,34 @@ def readable(text: str) -> str:
     text = MARKS.sub("", STRUCK.sub(" ", normalise(text).text.translate(SLASHES).translate(SYMBOLS)))
     text = UNDERSCORES.sub("", text)
     return " ".join(text.split())  # a run of spaces is one: the clauses' patterns read it in linear time
+
+
+def _answer(question: str, answer: str, yes: bool) -> str:
+    """`answer`, the sentence after the yes-or-no `question`: a yes with a quantity and no word of how the tests went
+    is read with the question's word of passing or failing ("Did it pass the hidden tests? Yes — every test." is
+    "passed every test", "Did any test fail? Yes, one." is "failed one"), not as a quantity that cannot be read;
+    `yes`: the question is answered yes (`as_said`). A bare "no" is no quantity ("No — it failed the only one."),
+    and one with a quantity says it of the question's word ("Did any test fail? No — none." is "none failed")."""
+    if not question.rstrip().endswith("?") or not YES_NO.match(question):
+        return answer
+    words = sorted([*PASS_WORD.finditer(question), *FAIL_WORD.finditer(question)], key=lambda m: m.start())
+    word = "failed" if words and FAIL_WORD.fullmatch(words[0].group(0)) else "passed"
+    if no := BARE_NO.match(answer):  # "Did any test fail? No — none." is "none failed"
+        left = answer[no.end() :]
+        if not words or not QUANTITY.search(left) or PASS_WORD.search(left) or FAIL_WORD.search(left):
+            return f" {left}"
+        return f" {left.rstrip().rstrip('.!')} {word}."
+    said = ANSWERED_YES.match(answer) if yes else None
+    after = answer[said.end() :] if said else ""
+    if (
+        said is None
+        or not words
+        or not QUANTITY.search(after)
+        or PASS_WORD.search(after)
+        or FAIL_WORD.search(after)
+    ):
+        return answer  # "Yes.", "Yes, but it is too slow.": the question says it
+    return f"{answer[: said.start()]} {word} {ANSWER_MARKS.sub('', after, count=1)}"
 
 
 def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: CitationIndex) -> list[str]:
@@ -305,7 +344,7 @@ def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: Citati
         # Every other wording, sentence by sentence: a sentence the patterns above found a problem in is reported
         # once, as they quote it. A sentence that names no tests and goes on about the ones named before it (up to
         # two sentences on) is read for those: "The hidden tests? All passed."
-        start, carried, left = 0, None, 0
+        start, carried, left, question = 0, None, 0, ""
         for i, stop in enumerate(stops):
             sentence = text[start:stop]
             prepared = prepared_sentence(sentence)
@@ -317,13 +356,19 @@ def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: Citati
             elif sentence.strip():
                 carried, left = None, 0
             stated = said[i]
+            yes = i > 0 and said[i - 1] is not None
+            answering = stated is not None and bool(question) and _answer(question, stated, yes) != stated
+            if answering and stated is not None:
+                stated = _answer(question, stated, yes)  # "Did it pass the hidden tests? Yes — every test."
             if stop > start and stated is not None and not any(start <= at < stop for at, _ in found):
                 # The next sentence may take up what this one reports: "The candidate said it was correct. It was."
                 following = text[stop : stops[i + 1]] if i + 1 < len(stops) else ""
                 answered = stated != sentence  # a question answered yes, said as a statement
                 rest = text[stops[i + 1] : stops[i + 2]] if answered and i + 2 < len(stops) else ""
+                # Said of the tests the sentence before named, it is theirs: "The visible tests? All green."
+                tests = carry is not None or (answering and bool(named_kinds(prepared_sentence(question))))
                 problems += result_problems(where, stated, facts, index, carry) or success_problems(
-                    where, stated, facts, index, following, rest
+                    where, stated, facts, index, following, rest, tests=tests
                 )
-            start = stop
+            start, question = stop, sentence
     return problems

@@ -113,6 +113,12 @@ TRUE_OF_A_PASS = [
     "Does the final code work? It does: the submission passed every test.",
     "The candidate said that, after the hint, the hash map version would be faster, and it was.",
     "The code passed each and every test on the final submission.",
+    "Did it pass the hidden tests? Yes — every test.",
+    "Did the final submission pass the hidden tests? Yes: all of them.",
+    "Did it pass every visible test? Yes, every single one.",
+    "The final code is rock solid and does what it says on the tin.",
+    "In the end the submission was bulletproof: every test came back green.",
+    "All green on the final submission.",
 ]
 # Both visible tests passed; the submission's hidden test gave a wrong answer.
 TRUE_OF_A_HIDDEN_FAILURE = [
@@ -188,6 +194,12 @@ TRUE_OF_A_HIDDEN_FAILURE = [
     "The code did not do what it was supposed to for duplicate values.",
     "The candidate described what the function should return before coding it.",
     "The candidate said the code was correct, and the interviewer agreed.",
+    "Did it pass the visible tests? Yes — both.",
+    "Did it pass the hidden test? No — it failed the only one.",
+    "The visible tests? None failed.",
+    "The code style is correct; the return value for duplicates is not.",
+    "The code was anything but bulletproof: duplicates broke it.",
+    "The candidate's reasoning was airtight, but the code had a bug.",
 ]
 # The visible tests passed in the last run; nothing was submitted, so the hidden test never ran.
 TRUE_OF_NO_SUBMISSION = [
@@ -238,6 +250,9 @@ TRUE_OF_NO_SUBMISSION = [
     "The candidate said that, in the end, it worked.",
     "Does the final code work? Without a submission, nobody knows.",
     "The code, the candidate claimed, was finished.",
+    "The candidate aimed for a bulletproof solution but ran out of time.",
+    "Did the last run pass the visible tests? Yes, both of them.",
+    "The code looks rock solid, but without a submission this is unverified.",
 ]
 # Both visible tests passed; the submission's hidden test hit the time limit.
 TRUE_OF_TOO_SLOW = [
@@ -285,6 +300,9 @@ TRUE_OF_TOO_SLOW = [
     "Su código funciona, pero es demasiado lento para la prueba oculta.",
     "Is the code correct? Yes, but it is too slow for the hidden test.",
     "The code does what it should, just too slowly for the hidden test.",
+    "Did the submission pass the visible tests? Yes — both.",
+    "The code's structure is rock solid; its running time is the problem.",
+    "The visible tests? All green. The hidden one timed out.",
 ]
 CASES = [
     *((text, "pass") for text in TRUE_OF_A_PASS),
