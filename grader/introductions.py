@@ -12,6 +12,18 @@ greeting before ("Hi, this is Priya") or "here"/"speaking" after; a name alone b
 opens ("Okay. Priya speaking"; in a comment not right after its `#`: "# Checked here" is what comments say), and
 before "here" only after a greeting ("Hi, Priya here": "Return here." and "Insert here" are orders). A title before
 the name stays ("I'm Dr. Priya").
+
+Weaker forms, with no word that says a name follows, whose words must also pass grader/intro_words.py (`weak_name`:
+none a listed state, type, library or problem word, a participle, an adjective by its ending, a type's inner
+capital): "this is Priya from Acme" / "This is Priya, from the Toronto office" where a clause, a comment or a string
+literal opens (an organisation after "from": a capital, or "the data team"; "This is Counter from collections"
+stays); "Priya here, hi" / "Priya here from Acme" where a clause opens ("Priya here." alone is still an order); lower
+case as speech-to-text writes it, after a greeting and "I'm" ("hi i'm priya": never "i'm done" without a greeting,
+and "hey i'm late" stays), or after "this is"/"it's" only before "speaking", a pleasantry or "from" a team ("this
+is priya speaking", "hey, this is priya, nice to meet you", "this is priya from the data team"; "hey, this is
+important." and "this is different from Java" stay); and a bare label written with a capital opening a line or a
+comment's line ("Name: Priya Raman", "# Name - Priya"; "name: Build" is a configuration's key, "Name: Merge
+Intervals" a problem's, "Name: LAPACK" a project's).
 """
 
 from __future__ import annotations
@@ -20,6 +32,7 @@ import re
 
 from grader.everyday_words import CODE_EPONYMS, COMMON_WORDS
 from grader.handles import PLATFORM_TALK
+from grader.intro_words import weak_name
 from grader.spoken import BOUNDARY
 
 # A word written as a name: a capital, then lower case (accents folded first), with a hyphen or an apostrophe
@@ -31,29 +44,59 @@ _NAMES = rf"{_NAME}(?:[ \t]+{_NAME}){{0,2}}(?:[ \t]+[A-Z](?![\w'-]))?"
 _SPELLED = r"[A-Z](?:[ .-][A-Za-z]){2,}(?![\w'-])"
 # Where the clause ends after the name.
 _ENDS = (
-    r"(?=[ \t]*(?:$|[\n,.!?;:()\]\"*\u2013\u2014]|-[ \t])"
+    r"(?=[ \t]*(?:$|[\n,.!?;:()\]\"*\u2013\u2014]|-[ \t]|'(?!\w))"  # a quote that closes: `print('I am Priya')`
     r"|[ \t]+(?:and|from|here|speaking|by\s+the\s+way|btw|y|et|und|e)(?![\w'-]))"
 )
 _AFTER_NAME = r"[ \t]+(?:here|speaking)"
 _GREETING = r"(?:hi|hello|hey|hiya|good\s+(?:morning|afternoon|evening)|hola|bonjour|hallo|ola)"
 _TITLE = r"(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof|Sr|Sra|Mme|Herr|Frau)\.?[ \t]+)?"  # "I'm Dr. Priya Raman"
+# Where a cue starts: not inside a word, nor after one's apostrophe; after an opening quote (`print('I am Priya')`).
+_CUE = r"(?<![\w-])(?<!\w')"
 _OPENS = r"(?:(?<![^\n.!?,;\"(])|(?<=[.!?,;\"(][ \t]))"  # the text's or a line's start, after punctuation
+# After "from": an organisation, a place or a team ("from Acme", "from the Toronto office", "from the data team");
+# after a name in lower case a team only ("this is differs from ValidatingAdmissionPolicy" is a typo's prose).
+_ORG_NOUN = r"(?:team|office|department|group|company|university|college|school|campus|bootcamp|lab|studio)"
+_FROM_TEAM = rf"(?i:from)[ \t]+(?:(?i:the|our)[ \t]+)?(?:[a-z]+[ \t]+){{0,2}}(?i:{_ORG_NOUN})(?![\w'-])"
+_FROM_ORG = rf"(?:(?i:from)[ \t]+(?:(?i:the|our)[ \t]+)?[A-Z]|{_FROM_TEAM})"
+# A pleasantry after a name ("this is priya, nice to meet you"), or a greeting too after "<name> here" ("Priya here,
+# hi", "Priya here. How are you?").
+_MEETING = r"(?i:nice[ \t]+to[ \t]+meet|pleased[ \t]+to[ \t]+meet|thanks[ \t]+for[ \t]+having)(?![\w'-])"
+_PLEASANTRY = rf"(?:{_MEETING}|(?i:{_GREETING}|how[ \t]+are[ \t]+you)(?![\w'-]))"
+# One to three words in lower case, none of them a word that ends the clause ("hi i'm priya and ...").
+_LOWER_WORD = r"(?!(?:and|from|here|speaking|by|btw|y|et|und|e)(?![\w'-]))[a-z][a-z'-]*[a-z]"
+_LOWER = rf"{_LOWER_WORD}(?:[ \t]+{_LOWER_WORD}){{0,2}}"
 INTRODUCTION = re.compile(
     # "I'm Priya", "soy Priya", "je suis Priya", "ich bin Priya", "eu sou a Priya", "I'm P R I Y A".
-    rf"(?<![\w'-])(?i:i'm|i\s+am|soy|je\s+suis|ich\s+bin|(?:eu\s+)?sou(?:\s+[ao])?)[ \t]+{_TITLE}"
+    rf"{_CUE}(?i:i'm|i\s+am|soy|je\s+suis|ich\s+bin|(?:eu\s+)?sou(?:\s+[ao])?)[ \t]+{_TITLE}"
     rf"(?:(?P<a>{_NAMES})|(?P<e>{_SPELLED})){_ENDS}"
     # "Hi, this is Priya", "hello, it's Priya", "this is Priya speaking".
-    rf"|(?<![\w'-])(?i:{_GREETING}[,!.]?\s+(?:this\s+is|it's|it\s+is))[ \t]+{_TITLE}(?P<b>{_NAMES})"
+    rf"|{_CUE}(?i:{_GREETING}[,!.]?\s+(?:this\s+is|it's|it\s+is))[ \t]+{_TITLE}(?P<b>{_NAMES})"
     rf"(?i:{_AFTER_NAME})?{_ENDS}"
-    rf"|(?<![\w'-])(?i:this\s+is|it's|it\s+is)[ \t]+{_TITLE}(?P<c>{_NAMES})(?i:{_AFTER_NAME}){_ENDS}"
+    rf"|{_CUE}(?i:this\s+is|it's|it\s+is)[ \t]+{_TITLE}(?P<c>{_NAMES})(?i:{_AFTER_NAME}){_ENDS}"
     # "Priya speaking." where a clause opens; "Hi, Priya here." after a greeting only ("Return here." is an order).
     rf"|{_OPENS}(?P<d>{_NAMES})(?i:[ \t]+speaking){_ENDS}"
-    rf"|(?<![\w'-])(?i:{_GREETING})[,!.]?[ \t]+(?P<g>{_NAMES})(?i:[ \t]+here){_ENDS}"
+    rf"|{_CUE}(?i:{_GREETING})[,!.]?[ \t]+(?P<g>{_NAMES})(?i:[ \t]+here){_ENDS}"
     # "Priya's my name", "Priya Raman is my full name".
     rf"|{_OPENS}[ \t]*(?P<f>{_NAMES})(?i:'s|[ \t]+is)[ \t]+my[ \t]+(?i:(?:first|last|full|given)[ \t]+)?name(?![\w'-])"
     # A label that says whose name follows ("Candidate: Priya Raman", "# Full name: Priya Raman").
     rf"|(?<![\w'-])(?i:candidate(?:[ \t]+name)?|interviewee|full[ \t]+name|my[ \t]+name|nombre|nom[ \t]+complet)"
-    rf"[ \t]*:[ \t]*(?P<h>{_NAMES})(?=[ \t]*(?:$|[\n,.;!]))",
+    rf"[ \t]*:[ \t]*(?P<h>{_NAMES})(?=[ \t]*(?:$|[\n,.;!]))"
+    # Weaker forms, whose words are also read against grader/intro_words.py (`weak_name`):
+    # "This is Priya from Acme", "this is Zanele, from the Toronto office": no greeting, an organisation after; also
+    # opening a comment or a string literal.
+    rf"|(?:{_OPENS}|(?<=[#*/'])|(?<=[#*/'][ \t]))(?i:this[ \t]+is)[ \t]+{_TITLE}(?P<i>{_NAMES})"
+    rf"[ \t]*,?[ \t]+{_FROM_ORG}"
+    # "Priya here, hi", "Wei Chen here - good morning", "Olusegun here from Acme" where a clause opens.
+    rf"|{_OPENS}(?P<j>{_NAMES})(?i:[ \t]+here)(?:[ \t]*[,.!:\u2013\u2014-]?[ \t]*{_PLEASANTRY}|[ \t]+{_FROM_ORG})"
+    # Lower case, as speech-to-text writes a name: "hi i'm priya", after a greeting; "this is wei chen speaking",
+    # "hey, this is priya, nice to meet you", "this is priya from the data team" ("hey, this is important." stays).
+    rf"|{_CUE}(?i:{_GREETING})[,!.]?[ \t]+(?i:i'm|i[ \t]+am)[ \t]+(?P<k>{_LOWER}){_ENDS}"
+    rf"|{_CUE}(?i:this[ \t]+is|it's|it[ \t]+is)[ \t]+(?P<m>{_LOWER})(?:[ \t]+speaking{_ENDS}"
+    rf"|(?i:[ \t]+here)?(?:[ \t]*[,.!\u2013\u2014-]?[ \t]*{_MEETING}|[ \t]*,?[ \t]+{_FROM_TEAM}))"
+    # A bare label opening a line or a comment's line ("Name: Priya Raman", "# Name - Zanele", "// NAME: Wei"), written
+    # with a capital: a key in lower case is a configuration's (`name: Build`).
+    rf"|^[ \t]*(?:(?:#+|//+|/\*+|\*+|--+|;+)[ \t]*)?(?:Name|NAME)(?:[ \t]*:|[ \t]+[-\u2013\u2014])[ \t]*"
+    rf"(?P<l>{_NAMES})(?=[ \t]*(?:$|\*/))",
     re.MULTILINE,
 )
 # A sign-off, in a comment only ("# Thanks, Priya", "// Regards, Priya Raman"): said, "Thanks, Mike." thanks the
@@ -85,6 +128,8 @@ NOT_NAMES = (
 )
 
 
+_GROUPS = "abcdefghijklm"
+_WEAK = "ijklm"  # read against grader/intro_words.py too: no word of their own says a name follows
 NAME_WORD = re.compile(r"[^\s'-]+")
 INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
 
@@ -93,19 +138,21 @@ def introduced_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The name an introduction (`text[start:end]`, an `INTRODUCTION` match) gives, unless one of its words is in
     `NOT_NAMES`; a name spelled out whole."""
     m = INTRODUCTION.match(text, start)
-    group = next((g for g in "abcdefgh" if m is not None and m.group(g) is not None), None)
+    group = next((g for g in _GROUPS if m is not None and m.group(g) is not None), None)
     if m is None or group is None:
         return []
     if group == "e":
         return [m.span(group)]
     start, end = m.span(group)
     words = list(NAME_WORD.finditer(text, start, end))
-    if group in "df":  # where a clause opens, a word before the name opens it ("Okay Priya speaking")
+    if group in "dfj":  # where a clause opens, a word before the name opens it ("Okay Priya speaking")
         while words and words[0].group().lower() in NOT_NAMES:
             words.pop(0)
-        first = words[0].group() if words else ""
+        first = words[0].group() if words and group != "j" else ""  # "j": `weak_name` reads participles
         if first.endswith("ed") or (first.endswith("ing") and len(first) > 5):
             return []  # what a comment says is done there ("Checked here, ...", "Closing here")
+    if group in _WEAK and not weak_name([w.group() for w in words], label=group == "l"):
+        return []
     if not words or any(word.group().lower() in NOT_NAMES for word in words):
         return []
     if group == "h" and (len(words) < 2 or any(INNER_CAPITAL.search(w.group()) for w in words)):
@@ -113,8 +160,10 @@ def introduced_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(words[0].start(), end)]
 
 
-_WORD = re.compile(r"(?<![\w'-])[A-Za-z][\w'-]*")
-_IN_LITERAL = "abceg"  # the introductions a literal is read for (not a label's, nor a name before "speaking")
+# A word of code; a quote around it is none of it (`greet('Alice')`), an apostrophe inside is ("O'Brien").
+_WORD = re.compile(r"(?<![\w-])(?<!\w')[A-Za-z][\w-]*(?:'\w+)*")
+# The introductions a literal is read for: not a label's, bare or not, nor a name before "speaking", nor lower case.
+_IN_LITERAL = "abcegij"
 
 
 class _DataWords:

@@ -131,11 +131,19 @@ def test_an_introduction_in_a_string_literal_of_code_is_redacted() -> None:
         'assert greet("Alice") == "Hello, I\'m Alice"\n',
         'def test_intro():\n    assert parse("I am Sam") == "Sam"\n',
         'NAME = "Groot"\n\n\ndef test_hello():\n    assert hello(NAME) == "Hi, I am Groot."\n',
+        "assert greet('Alice') == 'Hello, I am Alice'\n",  # in single quotes, the quote is no part of the name
     ],
 )
 def test_an_introduction_of_a_name_the_code_also_writes_is_a_tests_data(code: str) -> None:
     # A fixture's greeting: the name is the test's input too (a literal, an identifier's value), not the candidate's.
     assert R.code(code, "python").text == code
+
+
+def test_a_name_that_ends_a_single_quoted_literal_is_redacted() -> None:
+    # The closing quote ends the clause, as a double one does; "Priya's" goes on.
+    code = "print('Hi, I am Priya')\nprint('I am Zanele Mbeki')\n"
+    assert R.code(code, "python").text == "print('Hi, I am [candidate]')\nprint('I am [candidate]')\n"
+    assert R.speech("I'm Priya's colleague").text == "I'm Priya's colleague"
 
 
 def test_comments_that_say_what_is_done_here_stay() -> None:
