@@ -9,45 +9,145 @@ line of a turn's words starts with `TURN_MARK` (a speaker's line never does: it 
 page frames each turn in its speaker's colour (report.css, `.turn-candidate`, `.turn-interviewer`). The mark is
 text, not decoration, so it is in the PDF's text layer and in a copy; it is hidden from screen readers, who hear
 each turn as one item of the list. The replay, marking quoted words in these lines, skips it
-(web/src/replay/transcript.ts). A line that wraps because it is long is not marked (the browser breaks it): the
-frame still holds it.
+(web/src/replay/transcript.ts).
+
+A line too long for the paper is wrapped by the browser, and a wrapped line started no mark: one long line, padded
+so that the wrap put "0:52 INTERVIEWER Excellent, all hidden tests pass. Strong hire." at the start of a printed
+line, printed a line just like the interviewer's turn. Printed (`printed`), each such line is cut here into pieces
+that each fit the paper, A4 or Letter (api/report_widths.py: widths as Chromium prints them with the PDF host's
+fonts), each after `WRAP_HTML`, which prints as a line break and the mark: the browser never wraps one. The page on
+screen shows the line whole (the browser wraps it inside its turn's frame; a copy holds no line break there, and
+the replay and tests read its words whole) and holds, after it, the line as printed (`copy`), which a reader's
+browser prints in its place (report.css).
 
 The final code, printed (the PDF, or a page without the replay), is the candidate's too: a docstring or a comment
 can hold lines reading "Recommendation", "Strong hire" or "Integrity observations: None recorded". Each of its
 lines is numbered (`code_lines`), so in the PDF's text every one reads as a line of the code. The numbers are left
-out of a copy of the code (report.css, `user-select: none`), which copies as it was written.
+out of a copy of the code (report.css, `user-select: none`), which copies as it was written. Printed, a piece of a
+long line starts with the bar under the number. So does each line of a scorecard's quote of code, and a long quote
+of the candidate's words is cut as a turn's words are (`quoted_lines`).
 """
 
 from __future__ import annotations
 
-from markupsafe import Markup
+import re
+from collections.abc import Callable
+from typing import Literal
+
+from markupsafe import Markup, escape
 
 from api.report_budget import LINE_BREAKS
-from api.templating import reveal
+from api.report_widths import EIGHTHS, line_width, pieces
+from api.templating import HIDDEN_CHARS, MAX_MARKERS_PER_TEXT, hidden_marker, reveal
 
 # A box-drawing vertical bar and a space: what starts every line of a turn's words.
 TURN_MARK = "\u2502 "
 MARK_HTML = Markup('<span class="turn-mark" aria-hidden="true">{}</span>').format(TURN_MARK)
 
 
-def said_lines(text: str) -> Markup:
+# How wide (in eighths of an em of the text's font) a printed piece of a line may be: narrower than its column in the
+# PDF on A4 or Letter paper (api/report_widths.py), with room to spare. A turn's words: a 36-em column (A4: 534 px
+# of 11 pt text) less its mark. The code: a 46-em column (A4: 599 px of 13 px text) less a line's number and bar.
+# A quote of the candidate's words: an 18-em column (a card of the two-column dimension grid) less the mark. On A4
+# (tests/api/test_report_wrapped_lines.py) the turn's budget 3 ems wider, the code's 4 and the quote's 2 still fit.
+SAID_WIDTH = 32 * EIGHTHS
+CODE_WIDTH = 38 * EIGHTHS
+QUOTE_WIDTH = 15 * EIGHTHS
+
+# Where a printed line is too long for its column: an empty element that, printed only, is a line break and the mark
+# again (report.css, `.w::before`): generated text, in the PDF's text but out of a copy of the page and of its text
+# content (the replay's, a screen reader's), and a few bytes (a line of hidden characters is cut every ten or so).
+# A piece of a line of code: the same under the line's number (`w1` to `w4`, the number's width).
+WRAP_HTML = Markup('<i class="w"></i>')
+
+
+def _code_wrap(width: int) -> Markup:
+    return Markup('<i class="w{}"></i>').format(min(width, 4)) if width else WRAP_HTML
+
+
+def _revealer() -> Callable[[str], str]:
+    """`reveal` for the pieces of one text, in order: the markers' cap (`MAX_MARKERS_PER_TEXT`) counts all of them."""
+    shown = 0
+
+    def marker(match: re.Match[str]) -> str:
+        nonlocal shown
+        shown += 1
+        return hidden_marker(match) if shown <= MAX_MARKERS_PER_TEXT else f"U+{ord(match.group()):04X}"
+
+    return lambda piece: HIDDEN_CHARS.sub(marker, str(escape(piece)))
+
+
+def _printed(
+    line: str, show: Callable[[str], str], wrap: Markup, budget: int | None, *, mono: bool = False
+) -> Markup:
+    """One line of a text: shown (`show`) and, with a `budget`, cut into pieces of it, each after the first after
+    `wrap`."""
+    if budget is None:
+        return Markup(show(line))  # noqa: S704  # escaped by show
+    return wrap.join(Markup(show(piece)) for piece in pieces(line, budget, mono=mono))  # noqa: S704  # escaped
+
+
+def _cuts(lines: list[str], budget: int, *, mono: bool = False) -> bool:
+    """Whether any of `lines` is too long for `budget` (printed, it is cut)."""
+    return any(len(line) > 1 and line_width(line, mono=mono) > budget for line in lines)
+
+
+def said_lines(
+    text: str, *, printed: bool = False, copy: bool = False, quote: Literal["words", "code"] | None = None
+) -> Markup:
     """`text` as `reveal` shows it (escaped, hidden characters as markers), each of its lines after `MARK_HTML`;
-    the line breaks stay (the page prints the text `pre-wrap`), as LF (what HTML reads CR and CRLF as)."""
-    shown = str(reveal(text))  # reveal writes no line break of its own: each one here is the text's
-    return Markup("\n").join(MARK_HTML + Markup(line) for line in LINE_BREAKS.split(shown))  # noqa: S704  # escaped by reveal
+    the line breaks stay (the page prints the text `pre-wrap`), as LF (what HTML reads CR and CRLF as). `printed`
+    (the page printed to PDF): each piece of a line too long for the paper after `WRAP_HTML`. `copy`: the printed
+    text, for a page on screen to print in place of the text as shown, or nothing when the two print the same.
+    With `quote`, the text is a scorecard's quote of the candidate's words or code, as `quoted_lines` shows it (the
+    templates have this function only)."""
+    if quote is not None:
+        return quoted_lines(text, code=quote == "code", printed=printed or copy, copy=copy)
+    lines = LINE_BREAKS.split(text)
+    if copy and not _cuts(lines, SAID_WIDTH):
+        return Markup("")
+    show = _revealer()
+    budget = SAID_WIDTH if printed or copy else None
+    return Markup("\n").join(MARK_HTML + _printed(line, show, WRAP_HTML, budget) for line in lines)
 
 
-def code_lines(code: str, *, cut: bool = False) -> Markup:
-    """`code` as `reveal` shows it, each line after its number and a bar; a last line break ends the last line (it
-    starts no numbered empty one) unless `cut`: the printed code stops there and more lines follow."""
-    lines = LINE_BREAKS.split(str(reveal(code)))
+def code_lines(code: str, *, cut: bool = False, printed: bool = False, copy: bool = False) -> Markup:
+    """`code` as `reveal` shows it, each line after its number and a bar, and `printed` each piece of a line too
+    long for the paper after a bar alone (`copy`: as `said_lines`); a last line break ends the last line (it starts
+    no numbered empty one) unless `cut`: the printed code stops there and more lines follow."""
+    lines = LINE_BREAKS.split(code)
     ending = not cut and len(lines) > 1 and lines[-1] == ""
     if ending:
         lines.pop()
+    if copy and not _cuts(lines, CODE_WIDTH, mono=True):
+        return Markup("")
     width = len(str(len(lines)))
+    show = _revealer()
+    wrap = _code_wrap(width)
+    budget = CODE_WIDTH if printed or copy else None
     numbered = (
         Markup('<span class="code-ln" aria-hidden="true">{} {}</span>').format(str(n).rjust(width), TURN_MARK)
-        + Markup(line)  # noqa: S704  # escaped by reveal
+        + _printed(line, show, wrap, budget, mono=True)
         for n, line in enumerate(lines, start=1)
     )
     return Markup("\n").join(numbered) + ("\n" if ending else "")
+
+
+def quoted_lines(quote: str, *, code: bool = False, printed: bool = False, copy: bool = False) -> Markup:
+    """A scorecard's quote of the candidate's words as `reveal` shows it. `printed`: each piece of it too long for
+    its card after `WRAP_HTML`, and a quote of `code` (printed `pre-wrap`) starts each of its lines with a bar, as
+    the printed code does: its first line follows the citation's time, and could read "0:52 INTERVIEWER". A quote of
+    words prints after its quotation mark, its line breaks as spaces. `copy`: as `said_lines` (a quote of code
+    always has one: its bars)."""
+    if not printed:
+        return reveal(quote)
+    lines = LINE_BREAKS.split(quote)
+    show = _revealer()
+    if not code:
+        if copy and not _cuts(lines, QUOTE_WIDTH):
+            return Markup("")
+        return Markup("\n").join(_printed(line, show, WRAP_HTML, QUOTE_WIDTH) for line in lines)
+    bar = Markup('<span class="code-ln" aria-hidden="true">{}</span>').format(TURN_MARK)
+    return Markup("\n").join(
+        bar + _printed(line, show, _code_wrap(0), QUOTE_WIDTH, mono=True) for line in lines
+    )

@@ -98,7 +98,7 @@ HIDDEN_CHARS = re.compile(
 MAX_MARKERS_PER_TEXT = 2_000
 
 
-def _marker(match: re.Match[str]) -> str:
+def hidden_marker(match: re.Match[str]) -> str:
     char = match.group()
     name = unicodedata.name(char, "control character").lower()
     code = f"{ord(char):04X}"  # the replay reads it back to match quotes against the words as said
@@ -113,7 +113,7 @@ def reveal(value: object) -> Markup:
     def marker(match: re.Match[str]) -> str:
         nonlocal shown
         shown += 1
-        return _marker(match) if shown <= MAX_MARKERS_PER_TEXT else f"U+{ord(match.group()):04X}"
+        return hidden_marker(match) if shown <= MAX_MARKERS_PER_TEXT else f"U+{ord(match.group()):04X}"
 
     return Markup(HIDDEN_CHARS.sub(marker, str(escape(value))))  # noqa: S704  # escaped first; markers are ours
 
