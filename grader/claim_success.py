@@ -346,6 +346,12 @@ ANSWERED_YES = re.compile(
     r"|fue|pass\w*|work\w*|funcion\w*|pas[oa]))\b",
     re.IGNORECASE,
 )
+# "The only one" is the one there is, no hedge: "Did it pass the hidden test? Yes, the only one."
+THE_ONLY = re.compile(
+    r"\b(?:the|its|their|la|el|su)\s+(?:only|single|sole|unic[oa])\s+(?:(?:visible|hidden)\s+)?(?:one|test|case"
+    r"|prueba|caso)\b",
+    re.IGNORECASE,
+)
 # What makes an answer no yes: "Yes, but only the visible tests.", "It does not.", "Unclear.", "It shows otherwise."
 DOUBT = re.compile(
     r"\b(?:otherwise|opposite|unclear|unknown|unverified|uncertain|doubt\w*|maybe|perhaps|probably|possibly|likely"
@@ -497,7 +503,7 @@ def as_said(sentence: str, following: str) -> str | None:
     if (
         not yes
         or NOT_BEFORE.search(answer)
-        or HEDGE.search(answer)
+        or HEDGE.search(THE_ONLY.sub(" ", answer))
         or FAILING.search(answer)
         or DOUBT.search(answer)
     ):

@@ -231,6 +231,9 @@ ALONE_QUANTITY = re.compile(
     rf"|{PERCENT.pattern}|{FRACTION.pattern}|{BARE_NUMBER.pattern}){_ALONE}",
     re.I,
 )
+# Only a word of how they went, said to tests named as a question (grader/claims.py): "The visible tests? Flawless."
+_HOW = rf"(?:{PASS_WORD.pattern}|{FAIL_WORD.pattern})"
+VERDICT_ALONE = re.compile(rf"\W*(?:(?:all|completely|entirely|totally|fully|just)\s+)?{_HOW}\W*", re.I)
 # What tests are, not how they went: "one of the hidden tests is about duplicates", "the hidden tests check every
 # input size", "dos pruebas visibles cubren los negativos".
 DESCRIBES = re.compile(
@@ -364,7 +367,11 @@ def _segments(sentence: str, carried: set[str | None] | None = None) -> list[_Se
                 segments.append(_Segment(piece, last.kinds, last.plural))  # "... and passed in the end"
             else:
                 last.text += f" {piece}"  # "the hidden tests, all twelve, passed"
-        elif carried and goes_on(piece) and (not A_RUN.search(piece) or BACK_REFERENCE.search(piece)):
+        elif (
+            carried
+            and (goes_on(piece) or VERDICT_ALONE.fullmatch(piece))
+            and not (A_RUN.search(piece) and not BACK_REFERENCE.search(piece))
+        ):
             segments.append(
                 _Segment(piece, set(carried), True, carried=True)
             )  # "The hidden tests? All passed."

@@ -41,6 +41,7 @@ from grader.claim_words import (
     FAIL_WORD,
     PASS_WORD,
     QUANTITY,
+    VERDICT_ALONE,
     goes_on,
     named_kinds,
     prepared_sentence,
@@ -151,6 +152,61 @@ SENTENCE_END = re.compile(r"[.!?;](?:\s|$)")
 ANSWER_MARKS = re.compile(r"\A[\s\u2014\u2013,:;-]+")
 BARE_NO = re.compile(r"\W*(?:no|nope)\b\W*(?=[\u2014\u2013,:;.!-]|\Z)\W*", re.IGNORECASE)
 CLAUSE_END = re.compile(r"[.!?;,](?:\s|$)")
+# After a ";", a sentence that names tests and only says they did not ("the hidden one was not", "the hidden test
+# did not") goes on with the verb before it, read as one with it: "The visible tests were all green; the hidden one
+# was not." is "..., but the hidden one was not".
+ELLIPSIS = re.compile(
+    r"\W*(?:(?:and|but|while|whereas)\s+)?(?:(?:the|its|their)\s+)?(?:visible|hidden)\s+(?:ones?|tests?"
+    r"|test\s+cases?|cases?)\s+(?:was|were|did|is|are|has|had|do|does)(?:\s+not|n't)(?:\s+(?:either|at\s+all))?\W*",
+    re.IGNORECASE,
+)
+# A sentence that opens with a label of the outcome is said of the end, as the label's subject: "Final verdict: rock
+# solid.", "Verdict: correct.", "Result: all tests passed.", "Veredicto: impecable." read as "In the end, ...".
+LABEL = re.compile(
+    r"(?:^|(?<=[.!?;]\s))(?:(?:the\s+)?(?:final|overall)\s+)?(?:verdict|result|outcome|bottom\s+line|conclusion"
+    r"|veredicto|resultado|conclusion)(?:\s+final)?\s*[:\u2014\u2013]\s+",
+    re.IGNORECASE,
+)
+# A bare "no" answering whether a test failed ("Did any test fail? No.", "Were there failing hidden tests? No.",
+# "Did the submission fail anything? No, nothing.", "¿Falló alguna prueba? No.") says none failed; one answering
+# whether the code passed them ("Did it pass every hidden test? No.") says it did not. Only a question that asks that
+# and nothing more (read after `prepared_sentence`): "Did any test fail on the first run? No." is about that run.
+_QK = r"(?:\s+(?:visible|hidden))?"
+_QT = rf"{_QK}\s+(?:tests?|test\s+cases?|cases?|pruebas?|casos?){_QK}"
+_QCODE = (
+    r"(?:it|they|(?:the|their)\s+(?:final\s+)?(?:code|solution|submission|implementation|program|function)"
+    r"|(?:la|el|su)\s+(?:entrega|codigo|solucion|envio|implementacion))"
+)
+_QSTART = r"\W*(?:(?:so|and|but|then|y|pero)\W+)?¿?\s*"
+_QEND = (
+    r"(?:\s+(?:in\s+the\s+end|at\s+the\s+end|at\s+all|ever|al\s+final|on\s+(?:the\s+)?(?:final\s+)?submission"
+    r"|en\s+la\s+entrega(?:\s+final)?))?\s*\?\s*\Z"
+)
+ASKED_FAILED = re.compile(
+    rf"{_QSTART}(?:(?:did|does|do|has|have|had)\s+(?:any|a|one|a\s+single)(?:\s+(?:of\s+)?the)?{_QT}\s+(?:ever\s+)?"
+    rf"fail(?:ed)?|(?:were|was|are|is)\s+there\s+(?:any\s+)?(?:(?:failing|failed){_QT}"
+    r"|(?:(?:visible|hidden)\s+)?(?:tests?\s+)?failures?)"
+    rf"|(?:were|was|are|is)\s+any(?:\s+(?:of\s+)?the)?{_QT}\s+(?:failing|failed)"
+    rf"|(?:did|does|has)\s+{_QCODE}\s+fail\s+(?:anything|(?:any|a|a\s+single)(?:\s+(?:of\s+)?the)?{_QT})"
+    rf"|(?:{_QCODE}\s+)?(?:fallo|fallaron|ha\s+fallado|han\s+fallado)\s+(?:algo|(?:alguna|algun|algunas|algunos)"
+    rf"(?:\s+de\s+(?:las|los))?{_QT})|(?:hubo|hay|quedo|quedaron)\s+(?:algunas?\s+|algunos?\s+)?(?:pruebas?|tests?)"
+    rf"{_QK}\s+(?:fallidas?|fallidos?|que\s+fall\w+){_QK}){_QEND}",
+    re.IGNORECASE,
+)
+ASKED_PASSED = re.compile(
+    rf"{_QSTART}(?:(?:did|does|has)\s+{_QCODE}\s+pass(?:(?:\s+(?:all|every|each|both)(?:\s+(?:of\s+)?the)?|\s+the)?"
+    rf"{_QT})?|(?:did|do|have|had|were)\s+(?:all|every|both|the)(?:\s+(?:of\s+)?the)?{_QT}\s+pass(?:ed|ing)?"
+    rf"|(?:{_QCODE}\s+)?(?:paso|pasaron|supero|superaron|aprobo|ha\s+pasado)(?:\s+(?:todas|todos|ambas))?"
+    rf"(?:\s+(?:las|los|la|el))?{_QT}){_QEND}",
+    re.IGNORECASE,
+)
+# The "no" and what may follow it without a word of its own: "No.", "Nope, nothing.", "No, not one.", "It did not."
+ANSWERED_NO = re.compile(
+    r"\W*(?:no|nope|(?:it|they)\s+(?:did|does|was|were)(?:\s+not|n't))\b\W*(?:(?:none|nothing|not\s+one"
+    r"|not\s+a\s+single\s+one|not\s+at\s+all|zero|nada|ninguna|ninguno|para\s+nada)"
+    r"(?:\s+(?:of\s+them|at\s+all))?\W*)?\Z",
+    re.IGNORECASE,
+)
 
 
 def _held(tallies: Tallies, kind: str | None, count: tuple[int, int]) -> bool:
@@ -226,6 +282,25 @@ def _answer(question: str, answer: str, yes: bool) -> str:
     return f"{answer[: said.start()]} {word} {ANSWER_MARKS.sub('', after, count=1)}"
 
 
+def _answered_no(question: str, answer: str) -> str | None:
+    """What a bare "no" (`ANSWERED_NO`) answering `question` says, as a statement the checks read; None: `answer` is
+    no such "no", or `question` asks more than whether a test failed (`ASKED_FAILED`) or passed (`ASKED_PASSED`)."""
+    if not ANSWERED_NO.match(answer):
+        return None
+    asked = prepared_sentence(question)
+    kinds = {m.group(1).lower() for m in KIND_IN.finditer(asked)}
+    kind = f"{kinds.pop()} " if len(kinds) == 1 else ""
+    end = "In the end, " if FINAL.search(asked) else ""
+    if ASKED_FAILED.match(asked):  # "Did any test fail? No.": none failed
+        return f"{end}no {kind}test failed." if kind else f"{end}nothing failed."
+    if not ASKED_PASSED.match(asked):
+        return None
+    # "Did it pass every hidden test? No.": it did not, said of the end, as the question asks of the code's result
+    return (
+        f"it did not pass the {kind}tests in the end." if kind else "In the end, the submission did not pass."
+    )
+
+
 def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: CitationIndex) -> list[str]:
     """Problems with the test results stated in `texts` (`(where, text)`), one line each for the repair round."""
     tallies, finals = held_counts(facts, index), final_counts(facts)
@@ -240,6 +315,7 @@ def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: Citati
         text = readable(text)
         for pattern, words in SYNONYMS:
             text = pattern.sub(words, text)
+        text = LABEL.sub("In the end ", text)
         found: list[tuple[int, str]] = []
         for m in PASSED_COUNT.finditer(text):
             n, stated = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
@@ -345,13 +421,21 @@ def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: Citati
         # once, as they quote it. A sentence that names no tests and goes on about the ones named before it (up to
         # two sentences on) is read for those: "The hidden tests? All passed."
         start, carried, left, question = 0, None, 0, ""
+        before: list[str] = []  # the problems the sentence before was reported with
         for i, stop in enumerate(stops):
             sentence = text[start:stop]
             prepared = prepared_sentence(sentence)
             carry: set[str | None] | None = None
             if named := named_kinds(prepared):
                 carried, left = named, 2
-            elif carried and left and goes_on(prepared):
+            elif (
+                carried
+                and left
+                and (
+                    goes_on(prepared)
+                    or (question.rstrip().endswith("?") and VERDICT_ALONE.fullmatch(prepared))
+                )
+            ):  # "The visible tests? Flawless."
                 carry, left = carried, left - 1
             elif sentence.strip():
                 carried, left = None, 0
@@ -360,6 +444,14 @@ def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: Citati
             answering = stated is not None and bool(question) and _answer(question, stated, yes) != stated
             if answering and stated is not None:
                 stated = _answer(question, stated, yes)  # "Did it pass the hidden tests? Yes — every test."
+            denied = _answered_no(question, sentence) if question and not yes else None
+            joined = (
+                stated == sentence and question.rstrip().endswith(";") and bool(ELLIPSIS.fullmatch(prepared))
+            )
+            if joined:  # "...; the hidden one was not." is read with the verb before it
+                stated = f"{question.rstrip()[:-1]}, but {sentence.strip()}"
+            if denied is not None:  # "Did any test fail? No." is "nothing failed", a statement of its own
+                stated, answering, carry = denied, False, None
             if stop > start and stated is not None and not any(start <= at < stop for at, _ in found):
                 # The next sentence may take up what this one reports: "The candidate said it was correct. It was."
                 following = text[stop : stops[i + 1]] if i + 1 < len(stops) else ""
@@ -367,8 +459,18 @@ def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: Citati
                 rest = text[stops[i + 1] : stops[i + 2]] if answered and i + 2 < len(stops) else ""
                 # Said of the tests the sentence before named, it is theirs: "The visible tests? All green."
                 tests = carry is not None or (answering and bool(named_kinds(prepared_sentence(question))))
-                problems += result_problems(where, stated, facts, index, carry) or success_problems(
+                read = result_problems(where, stated, facts, index, carry) or success_problems(
                     where, stated, facts, index, following, rest, tests=tests
                 )
+                if denied is not None:  # quoted as written, with how it was read
+                    asked = f"{question.strip()} {sentence.strip()}"
+                    read = [
+                        p.replace(f"{stated.strip()!r}", f"{asked!r} (read as {stated!r})", 1) for p in read
+                    ]
+                # an ellipsis reads the sentence before again: its problems are reported once
+                problems += [p for p in read if p not in before] if joined else read
+                before = read
+            else:
+                before = []
             start, question = stop, sentence
     return problems

@@ -119,6 +119,16 @@ TRUE_OF_A_PASS = [
     "The final code is rock solid and does what it says on the tin.",
     "In the end the submission was bulletproof: every test came back green.",
     "All green on the final submission.",
+    "Did it pass the hidden test? Yes, the only one.",
+    "Did any test fail? No.",
+    "¿Falló alguna prueba? No.",
+    "Were there failing hidden tests? No.",
+    "Did the submission fail anything? No, nothing.",
+    "Final verdict: rock solid.",
+    "Verdict: correct.",
+    "Result: all tests passed.",
+    "Hidden tests: all passing.",
+    "Veredicto: impecable.",
 ]
 # Both visible tests passed; the submission's hidden test gave a wrong answer.
 TRUE_OF_A_HIDDEN_FAILURE = [
@@ -200,6 +210,13 @@ TRUE_OF_A_HIDDEN_FAILURE = [
     "The code style is correct; the return value for duplicates is not.",
     "The code was anything but bulletproof: duplicates broke it.",
     "The candidate's reasoning was airtight, but the code had a bug.",
+    "The visible tests were all green; the hidden one was not.",
+    "The visible tests passed; the hidden one did not.",
+    "The visible tests? Flawless.",
+    "Did any visible test fail? No.",
+    "Did it pass the hidden test? No.",
+    "¿Pasó la prueba oculta? No.",
+    "Result: 2/2 visible tests, 0/1 hidden.",
 ]
 # The visible tests passed in the last run; nothing was submitted, so the hidden test never ran.
 TRUE_OF_NO_SUBMISSION = [
@@ -253,6 +270,9 @@ TRUE_OF_NO_SUBMISSION = [
     "The candidate aimed for a bulletproof solution but ran out of time.",
     "Did the last run pass the visible tests? Yes, both of them.",
     "The code looks rock solid, but without a submission this is unverified.",
+    "Did it pass the hidden test? No: nothing was submitted.",
+    "Did any visible test fail in the end? No.",
+    "Outcome: the visible tests passed; nothing was submitted.",
 ]
 # Both visible tests passed; the submission's hidden test hit the time limit.
 TRUE_OF_TOO_SLOW = [
@@ -303,6 +323,9 @@ TRUE_OF_TOO_SLOW = [
     "Did the submission pass the visible tests? Yes — both.",
     "The code's structure is rock solid; its running time is the problem.",
     "The visible tests? All green. The hidden one timed out.",
+    "Did the submission pass every hidden test? No.",
+    "Verdict: correct but too slow.",
+    "The visible tests? Perfect.",
 ]
 CASES = [
     *((text, "pass") for text in TRUE_OF_A_PASS),
