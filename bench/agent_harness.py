@@ -121,6 +121,27 @@ class MemorySink:
         return out
 
 
+# A candidate's turns come seconds apart (the interviewer speaks between them); the benchmarks send the next turn as
+# soon as the reply is done. So before each turn, outside the timed window, the interview's clock moves on by a
+# person's pace: otherwise the turn budget (agent.turn_budget: a burst of 8, then one turn every 4 s) leaves every
+# turn after the burst unanswered (`rate_limited`), and `agent_latency` counted 57 of its 60 turns "missed" from
+# 2026-12-03 (the budget) to 2026-12-05, its figures taken from 3 turns.
+PACE_S = 8.0
+
+
+class PacedClock(SystemClock):
+    """The real monotonic clock, moved on by `advance` (the time a person takes between turns)."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def now(self) -> float:
+        return super().now() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
 @dataclass
 class BenchSession:
     """One agent session plus what the benchmark needs to time its turns."""
@@ -210,8 +231,9 @@ async def start_interview(
     resume = ResumePoint(
         chat_ctx=llm.ChatContext(), phase="coding", hints_given=0, last_t=None, transcript_items=0
     )
+    clock = PacedClock()
     agent, state = build_interview(
-        context, api=None, recorder=recorder, clock=SystemClock(), resume=resume, settings=settings,
+        context, api=None, recorder=recorder, clock=clock, resume=resume, settings=settings,
         classifier=classifier if classifier is not None else fake_classifier(),
     )  # fmt: skip
     state.candidate_spoke = True
@@ -229,6 +251,8 @@ async def start_interview(
     bench_state = state
 
     def editor_step(i: int) -> None:
+        """Before turn `i`: a person's pace since the last turn (`PACE_S`), and the editor's code one step on."""
+        clock.advance(PACE_S)
         lines = [*STARTER_LINES, *(f"        # step {k}: check x={k}" for k in range(i + 1))]
         state.editor.ingest("\n".join(lines), {"version": str(i + 2), "language": "python"})
 
