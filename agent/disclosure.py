@@ -17,7 +17,8 @@ they said, typed or wrote) are never a note's own.
 Text is held back until a sentence ends (unless a note's words have started to come) or more than ``RUN_WORDS - 1``
 words as compared follow it, so little of a quote reaches the speech: at most the words before the point where it
 is recognised that were released already. It catches reading aloud, also encoded (camelCase, the NATO alphabet,
-"H as in Harry", reversed letters, leetspeak, look-alike letters, pig latin), not paraphrase or translation. A realtime
+"H as in Harry", reversed letters, leetspeak, look-alike letters, pig latin, base64, hexadecimal) and a note's
+formula written as code ("best[i] = 1 + min(best[i - c] ..."), not paraphrase or translation. A realtime
 model speaks without ``llm_node``: its replies go through the same guard in agent.realtime_guard (its audio held back
 until the text covers it).
 """
@@ -28,6 +29,7 @@ import functools
 import json
 import logging
 import re
+import string
 from collections.abc import AsyncIterable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -38,7 +40,7 @@ from agent.checkins import chunk_text
 from agent.code_view import MAX_VIEW_CHARS
 from agent.notes_build import build
 from agent.notes_decode import find_words, special
-from agent.notes_match import RUN_WORDS, ProtectedNotes, words
+from agent.notes_match import RUN_WORDS, ProtectedNotes
 from agent.notes_match import weights as weights_of
 from agent.notes_sequence import sequences
 from agent.prompts import PROMPTS_DIR, render
@@ -52,6 +54,7 @@ _PLAIN = re.compile(
     r"[^\W_]+"
 )  # a piece that only continues a word: nothing to decide (agent.notes_decode.WORD)
 _SENTENCE_END = re.compile(r"[.!?…]\s*$")
+_TOKEN_CHARS = string.ascii_letters + string.digits + "+/="  # base64's: may be going on (agent.notes_decode)
 # The interviewer's own prompts: words it is told to use (a note's words found there are not its own).
 _INTERVIEWER_PROMPTS = ("base", "problem", "approach", "coding", "testing", "complexity", "rubric", "wrap_up",
                         "turn_context", "checkin_1", "checkin_2", "code_view", "time_warning")  # fmt: skip
@@ -125,6 +128,7 @@ class DisclosureGuard:
         self.stopped = False
 
     def _check(self, raw: list[str]) -> bool:
+        """``raw``: the complete words as written (the matcher reads base64 in their case, agent.notes_decode)."""
         quoted = any(self._matcher.push(w) for w in raw[self._checked :])
         self._checked = max(self._checked, len(raw))
         return quoted
@@ -144,8 +148,12 @@ class DisclosureGuard:
         rest = self._held[end:]
         ends_in_word = end == len(self._held) or (end > 0 and (rest in ("@", "$") or not rest.strip("*")))
         complete = found[:-1] if ends_in_word else found  # a word at the very end may go on in the next chunk
-        raw = [m.group().lower() for m in complete]
-        if self._check(raw):
+        tail = len(self._held.rstrip(_TOKEN_CHARS))  # base64 under way is one word: not split yet
+        if tail < len(self._held):
+            complete = [m for m in complete if m.start() < tail]
+        cased = [m.group() for m in complete]
+        raw = [w.lower() for w in cased]
+        if self._check(cased):
             return self._stop()
         if (
             _SENTENCE_END.search(self._held)
@@ -175,8 +183,9 @@ class DisclosureGuard:
             return ""
         if not self._held:  # what was released was compared; what the decoding held is decided now
             return self._stop() if self._matcher.end() else ""
-        raw = words(self._held)
-        if self._check(raw) or self._matcher.end():
+        cased = [m.group() for m in find_words(self._held, self._special or special(self._held))]
+        raw = [w.lower() for w in cased]
+        if self._check(cased) or self._matcher.end():
             return self._stop()
         return self._release(len(self._held), raw)
 

@@ -30,6 +30,9 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from agent.notes_match import (
+    FORMULA_OWN,
+    FORMULA_SYMBOLS,
+    FORMULA_WORDS,
     PAIR_GAP,
     RUN_WORDS,
     SINGLE_REPLY_WORDS,
@@ -41,6 +44,7 @@ from agent.notes_match import (
     ProtectedNotes,
     _Bag,
     _Note,
+    formula_shape,
     normalise,
     reply_letter,
     stem,
@@ -94,13 +98,28 @@ def _runs_of(s: list[str]) -> Iterable[tuple[str, ...]]:
 
 
 def _runs_in(
-    runs: frozenset[tuple[str, ...]], starts: frozenset[str], unrepeated: list[str]
+    runs: frozenset[tuple[str, ...]], starts: frozenset[str], unrepeated: list[str], n: int = RUN_WORDS
 ) -> set[tuple[str, ...]]:
-    """The runs of ``runs`` (whose first words are ``starts``) that the text holds (looked up where a run's first
-    word is: texts are long, runs few)."""
+    """The runs of ``runs`` (``n`` words each, whose first words are ``starts``) that the text holds (looked up
+    where a run's first word is: texts are long, runs few)."""
     found: set[tuple[str, ...]] = set()
-    for i in range(len(unrepeated) - RUN_WORDS + 1):
-        if unrepeated[i] in starts and (run := tuple(unrepeated[i : i + RUN_WORDS])) in runs:
+    for i in range(len(unrepeated) - n + 1):
+        if unrepeated[i] in starts and (run := tuple(unrepeated[i : i + n])) in runs:
+            found.add(run)
+    return found
+
+
+def _formulas_of(s: list[str], own: frozenset[str]) -> set[tuple[str, ...]]:
+    """A note's formulas (agent.notes_match ``FORMULA_WORDS``): stretches of ``s`` (its words, unrepeated) with
+    ``FORMULA_SYMBOLS`` single letters or numbers among them, and ``FORMULA_OWN`` words of ``own`` each followed by
+    one: a name of the note's indexed ("best[a] = 1 + min(best[a - c]"). Big-O talk ("O(m n) worst case extra",
+    "O(n log n) time, dominated by") indexes nothing, and stays talk."""
+    found: set[tuple[str, ...]] = set()
+    for i in range(len(s) - FORMULA_WORDS + 1):
+        run = formula_shape(s[i : i + FORMULA_WORDS])
+        symbol = [w == "_" or w.isdigit() for w in run]
+        indexed = sum(w in own and symbol[k + 1] for k, w in enumerate(run[:-1]))
+        if sum(symbol) >= FORMULA_SYMBOLS and indexed >= FORMULA_OWN:
             found.add(run)
     return found
 
@@ -171,6 +190,7 @@ class _Candidate:
     claims: bool  # not a word list: its words used as a note does are theirs
     pairs: frozenset[tuple[str, str]]  # the notes' pairs it says
     runs: frozenset[tuple[str, ...]]  # the notes' runs it holds
+    formulas: frozenset[tuple[str, ...]]  # the notes' formulas it holds
     verbatim: frozenset[int]  # the notes it reads near word for word
     used: tuple[
         frozenset[str], ...
@@ -202,6 +222,7 @@ class _Static:
     all_pairs: frozenset[tuple[str, str]]
     public_pairs: frozenset[tuple[str, str]]  # the notes' pairs a public text or a prompt holds
     runs: frozenset[tuple[str, ...]]  # the notes' runs, less those a public text holds
+    formulas: list[frozenset[tuple[str, ...]]]  # per note, its formulas, less those a public text holds
     probes: list[
         tuple[_Note, frozenset[str]] | None
     ]  # per note, for the near-word-for-word reading (None: it
@@ -211,6 +232,8 @@ class _Static:
     )  # per note, where its own words are
     pair_firsts: frozenset[str] = field(init=False)
     run_starts: frozenset[str] = field(init=False)
+    all_formulas: frozenset[tuple[str, ...]] = field(init=False)
+    formula_starts: frozenset[str] = field(init=False)
     candidate: _Lru[bytes, _Candidate] = field(default_factory=lambda: _Lru(TEXTS_KEPT))
     said: _Lru[bytes, _Said] = field(default_factory=lambda: _Lru(TEXTS_KEPT))
 
@@ -218,6 +241,8 @@ class _Static:
         self.orders = [_order(seq, own) for seq, own in zip(self.seqs, self.owns, strict=True)]
         self.pair_firsts = frozenset(p[0] for p in self.all_pairs)
         self.run_starts = frozenset(r[0] for r in self.runs)
+        self.all_formulas = frozenset().union(*self.formulas)
+        self.formula_starts = frozenset(r[0] for r in self.all_formulas)
 
     def read_candidate(self, text: str) -> _Candidate:
         key = _digest(text)
@@ -245,7 +270,9 @@ class _Static:
         )
         pairs = frozenset(_pairs_in(self.all_pairs, self.pair_firsts, unrepeated))
         runs = frozenset(_runs_in(self.runs, self.run_starts, unrepeated))
-        return self.candidate.put(key, _Candidate(present, claims, pairs, runs, verbatim, used))
+        shaped = list(formula_shape(unrepeated))
+        formulas = frozenset(_runs_in(self.all_formulas, self.formula_starts, shaped, FORMULA_WORDS))
+        return self.candidate.put(key, _Candidate(present, claims, pairs, runs, formulas, verbatim, used))
 
     def read_said(self, text: str) -> _Said:
         key = _digest(text)
@@ -275,19 +302,26 @@ def _static(secret_words: list[list[str]], public: tuple[str, ...], common: tupl
     public_pairs: set[tuple[str, str]] = set()
     runs = frozenset(run for s in seqs for run in _runs_of(_unrepeated(list(s))))
     starts = frozenset(r[0] for r in runs)
+    formulas = [_formulas_of(_unrepeated(list(s)), own) for s, own in zip(seqs, owns, strict=True)]
+    all_formulas = frozenset().union(*formulas)
+    formula_starts = frozenset(r[0] for r in all_formulas)
     in_public: set[tuple[str, ...]] = set()
     for s in public_seqs:
         unrepeated = _unrepeated(s)
         public_pairs |= _pairs_in(all_pairs, firsts, unrepeated)
         in_public |= _runs_in(runs, starts, unrepeated)
+        in_public |= _runs_in(all_formulas, formula_starts, list(formula_shape(unrepeated)), FORMULA_WORDS)
     for s in common_seqs:
-        public_pairs |= _pairs_in(all_pairs, firsts, _unrepeated(s))
+        unrepeated = _unrepeated(s)
+        public_pairs |= _pairs_in(all_pairs, firsts, unrepeated)
+        in_public |= _runs_in(all_formulas, formula_starts, list(formula_shape(unrepeated)), FORMULA_WORDS)
     probes = [
         (_Note(seq, (), own, verbatim=True), frozenset(seq)) if len(seq) >= 6 and len(own) >= 2 else None
         for seq, own in zip(seqs, owns, strict=True)
     ]
     return _Static(vocab, seqs, owns, note_pairs, frozenset(w for s in seqs for w in s), frozenset().union(*owns),
-                   all_pairs, frozenset(public_pairs), runs - in_public, probes)  # fmt: skip
+                   all_pairs, frozenset(public_pairs), runs - in_public,
+                   [frozenset(f - in_public) for f in formulas], probes)  # fmt: skip
 
 
 _STATICS: _Lru[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]], _Static] = _Lru(STATIC_KEPT)
@@ -326,6 +360,12 @@ def build(
         if note.distinct or note.verbatim or note.pairs:
             notes.append(note)
     runs = static.runs.difference(*(c.runs for c in texts))
+    written_formulas = frozenset().union(*(c.formulas for c in texts))
+    formulas: set[tuple[str, ...]] = set()
+    for i, found in enumerate(static.formulas):
+        theirs_i: frozenset[str] = frozenset().union(*(c.used[i] for c in claiming))
+        left = static.owns[i] - theirs_i  # a formula of the candidate's own words is theirs to hear
+        formulas.update(f for f in found - written_formulas if len(left.intersection(f)) >= 1)
     protected_pairs: frozenset[tuple[str, str]] = frozenset().union(*(n.pairs for n in notes))
     heard_said = [static.read_said(t) for t in said]
     said_pairs = protected_pairs & frozenset().union(*(s.pairs for s in heard_said))
@@ -336,5 +376,13 @@ def build(
     said_words |= frozenset(w for w in hearable if len(w) >= SPELLED_WORD_MIN and w in letters)
     in_order = tuple(s.in_order for s in heard_said)
     return ProtectedNotes(
-        tuple(notes), runs, static.vocab, said_pairs, said_words, written, in_order, said_letters=letters
+        tuple(notes),
+        runs,
+        frozenset(formulas),
+        static.vocab,
+        said_pairs,
+        said_words,
+        written,
+        in_order,
+        said_letters=letters,
     )

@@ -26,6 +26,10 @@ never a word that is a note's word itself; a word that decodes to nothing is com
   "hashmaplookup", "usesahashmap"), one of them not a common word.
 - **Masked letters**: a word with letters replaced by ``*`` ("h*sh m*p", "fr*q**nc**s"), one star a letter, read as
   the note's word it fits when at most half of it is masked and two letters are left ("n*m", "a*b" stay).
+- **Base64 and hexadecimal**: a word of ``ENCODED_MIN`` characters or more (``ENCODED_SPAN`` of base64's alphabet,
+  "+", "/" and a trailing "=" in it, are one word, however its capitals fall) that decodes to printable text,
+  mostly letters, holding two of the notes' words of 3 letters or more: that text's words ("VXNlcyBhIGhhc2g...").
+  A commit hash, a constant ("0x7fffffff") or an identifier decodes to no text, or to none of the notes' words.
 - **Pig latin**: "ashhay apmay" (the first consonants moved behind, "ay" added), "indexway" / "indexyay".
 - **Letters reversed**: a word whose letters backwards are a note's word ("pam hsah"). English has words that are
   others backwards ("keep"/"peek", "pool"/"loop", "part"/"trap"), so a reversed word is decoded only beside another
@@ -39,12 +43,14 @@ Not decoded (measured against the corpus, each of these decoded ordinary talk or
 word of fewer than ``REVERSED_ALONE`` letters said alone that could be English as said ("pam", "flah": one word per
 reply; "keep"/"peek"), or of 3 letters or fewer; a run-together word holding
 a letter other than "a"/"i" ("theo" of "the O(n)"; allowing any letter read "dominate" as "do min at e");
-compounds of common words ("cannot", "everyone"), which stay whole; ciphers (Caesar
-shift, base64); and a note's words translated or paraphrased. Pig latin of a word of two letters ("orway") is left.
+compounds of common words ("cannot", "everyone"), which stay whole; ciphers (Caesar shift); hexadecimal bytes
+spaced out ("55 73 65"); and a note's words translated or paraphrased. Pig latin of a word of two letters ("orway")
+is left.
 """
 
 from __future__ import annotations
 
+import base64
 import functools
 import itertools
 import re
@@ -55,6 +61,8 @@ from dataclasses import dataclass
 SPELLED_COVER = 0.7
 JOINED_COVER = 0.8  # of a word run together, what the notes' words must cover (the rest: single letters)
 JOINED_MIN = 6  # letters: shorter words run together are mostly ordinary words ("into", "input")
+ENCODED_MIN = 8  # characters: a shorter word is not read as hexadecimal or base64
+ENCODED_SPAN = 16  # characters: base64 this long is read as one word, whatever case and "+" or "/" it holds
 REVERSED_ALONE = 6  # letters: a reversed word this long is decoded alone (English pairs this long are rare)
 
 # Format characters (zero-width, joiners, direction marks, soft hyphen, tags) and combining marks, kept inside a
@@ -65,14 +73,23 @@ _INNER = (
 )
 # A capital followed by a small letter after a small letter, or by two after a capital, starts a word:
 # "hashMapLookup", "HTTPServer" are three and two words, as a reader reads them ("seldnaH", "topK", "APIs" are one).
-WORD = re.compile(
+_WORD_ONLY = (
     rf"[^\W_](?:(?:(?<![A-Za-z])|(?<=[a-z])(?![A-Z][a-z])|(?<=[A-Z])(?![A-Z][a-z]{{2}}))[A-Z]|[^\W_A-Z]|[{_INNER}]"
     r"|(?:[@$]|\*+)(?=[^\W_]))*"
 )
+# Base64 or hexadecimal as written: ``ENCODED_SPAN`` characters or more of its alphabet, a digit, "+" or "/" among
+# them, read as one word (``Normaliser.push`` decodes it, or splits it into ``_WORD_ONLY`` words when it is none).
+_ENCODED = rf"(?<![\w+/=])(?=[A-Za-z0-9+/]*[0-9+/])[A-Za-z0-9+/]{{{ENCODED_SPAN},}}={{0,2}}(?![\w+/=])"
+WORD = re.compile(f"{_ENCODED}|{_WORD_ONLY}")
+_PIECES = re.compile(_WORD_ONLY)
+_ENCODED_WORD = re.compile(_ENCODED)
 # Text without any of what ``WORD`` reads apart from plain words (most of a reply) is split by the plain pattern:
 # the same words, at half the cost (the guard splits the held text at every streamed piece).
 _CAMEL = re.compile(r"[a-zA-Z][A-Z][a-z]")
-_SPECIAL = re.compile(rf"[{_INNER}@$*]|[a-zA-Z][A-Z][a-z]")
+_ENCODED_HINT = re.compile(
+    r"[A-Za-z][0-9+/][A-Za-z0-9]|[A-Za-z0-9][0-9+/][A-Za-z]"
+)  # base64 may be under way
+_SPECIAL = re.compile(rf"[{_INNER}@$*]|[a-zA-Z][A-Z][a-z]|{_ENCODED_HINT.pattern}")
 _PLAIN = re.compile(r"[^\W_]+")
 _FOLDED = re.compile(r"[^\W_](?:[^\W_]|(?:[@$]|\*+)(?=[^\W_]))*")
 
@@ -121,6 +138,7 @@ def special(text: str) -> bool:
             or "$" in text
             or "*" in text
             or (not text.islower() and _CAMEL.search(text) is not None)
+            or _ENCODED_HINT.search(text) is not None
         )
     return _SPECIAL.search(text) is not None
 
@@ -132,7 +150,7 @@ def find_words(text: str, special: bool = True) -> Iterator[re.Match[str]]:
 
 def words(text: str) -> list[str]:
     """``text``'s words, lower-cased (format characters and marks still inside them: ``fold`` reads them)."""
-    return [w.lower() for w in (WORD if special(text) else _PLAIN).findall(text)]
+    return [w.lower() for w in (_PIECES if special(text) else _PLAIN).findall(text)]
 
 
 def fold(w: str) -> list[str]:
@@ -293,6 +311,35 @@ def _reads_reversed(said: str) -> bool:
     return 2 <= onset < len(said) and said[:onset] not in _ONSETS
 
 
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+
+
+@functools.lru_cache(maxsize=4096)
+def encoded_text(raw: str) -> str | None:
+    """``raw`` (a word as written, case kept) as the text it encodes in hexadecimal or base64, when it is
+    ``ENCODED_MIN`` characters or more and decodes to printable text, mostly letters and spaces; else None. Base64
+    broken into several words by its "+" and "/" is decoded a piece at a time, each at the alignment that reads
+    (a word at a piece's edge may be lost: the rules allow for a word missing)."""
+    raw = raw.rstrip("=")
+    if len(raw) < ENCODED_MIN or not raw.isascii() or (raw.isalpha() and raw.islower()):
+        return None
+    if not raw.replace("+", "").replace("/", "").isalnum():
+        return None
+    tries: list[bytes] = []
+    if len(raw) % 2 == 0 and _HEX_DIGITS.issuperset(raw):
+        tries.append(bytes.fromhex(raw))
+    for skip in range(4):
+        piece = raw[skip:]
+        piece = piece[:-1] if len(piece) % 4 == 1 else piece + "=" * (-len(piece) % 4)
+        if len(piece) >= ENCODED_MIN:
+            tries.append(base64.b64decode(piece))
+    for data in tries:
+        text = data.decode("latin-1")
+        if text.isprintable() and sum(c.isalpha() or c == " " for c in text) >= 0.7 * len(text):
+            return text
+    return None
+
+
 def _plain(w: str) -> list[str]:
     """A word that decodes to nothing, as compared: stemmed; "a@b" as its pieces."""
     return [stem(w)] if w.isalnum() else [stem(p) for p in _PLAIN.findall(w)]
@@ -338,6 +385,18 @@ class Normaliser:
         self._as: list[str] = []  # "as", "in", "for" after a spelled letter: "h as in hotel" may be under way
 
     def push(self, raw: str) -> list[str]:
+        """``raw``: a word as written (its case read for base64, then dropped)."""
+        if len(raw) >= ENCODED_MIN and (text := encoded_text(raw)) is not None:
+            decoded = normalise(words(text), self._lex.vocab)
+            if len({w for w in decoded if len(w) > 2 and w in self._lex.known and w not in STOPWORDS}) >= 2:
+                return [*self.end(), *decoded]  # only into the notes' words, as every decoding here
+        if len(raw) >= ENCODED_SPAN and _ENCODED_WORD.fullmatch(
+            raw
+        ):  # base64-like, no text: its words as written
+            return [w for piece in _PIECES.findall(raw) for w in self._push(piece.lower())]
+        return self._push(raw.lower())
+
+    def _push(self, raw: str) -> list[str]:
         if (
             not (self._letters or self._reversed or self._as)
             and (alone := _alone(raw, self._lex)) is not None

@@ -19,6 +19,10 @@ A note is read out when, in a window of the reply, enough of what is *its own* c
   words among them, is a quote even when the candidate has said those words (a candidate cannot make a note
   public by writing its words); unless the candidate's own text already reads that note so.
 - **A run** of ``RUN_WORDS`` consecutive words of a note not found in a public text or the candidate's.
+- **A formula**: ``FORMULA_WORDS`` consecutive words of a note, single letters and numbers among them, one of its
+  own words indexed twice (a single letter read as any name), not found in a public text or the candidate's, and
+  not all the candidate's own words ("best[a] = 1 + min(best[a - c]" written as code reads a hint's recurrence; its
+  words alone are too few for the rules above). Big-O talk ("O(m n) worst case extra") indexes nothing.
 - **Across replies.** A note's *pairs* are its consecutive words with one of its own words among them, less the
   pairs a public text, the interviewer's prompts or the candidate's text holds; a note word is *heard* once said
   beside its neighbour in such a pair (one word may come between them as said: numbered, "then"). The
@@ -64,6 +68,18 @@ if TYPE_CHECKING:
     from agent.notes_sequence import Sequences
 
 RUN_WORDS = 16
+# A formula of a note: this many consecutive words of it, ``FORMULA_SYMBOLS`` of them single letters or numbers, and
+# ``FORMULA_OWN`` times one of its own words followed by one ("best[a] = 1 + min(best[a - c]": "best a 1 min best a").
+FORMULA_WORDS = 6
+
+
+def formula_shape(ws: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Words as a formula is compared: a single letter is any name ("best[i]" reads "best[a]")."""
+    return tuple("_" if len(w) == 1 and w.isalpha() else w for w in ws)
+
+
+FORMULA_SYMBOLS = 3
+FORMULA_OWN = 2
 DISTINCT_SHARE = 0.67
 VERBATIM_SHARE = 0.8
 MIN_DISTINCT = 3
@@ -102,19 +118,23 @@ def reply_letter(ws: list[str]) -> str:
 PAIR_GAP = 2  # a pair's words as said: next to each other, or with one word between (numbered, "then")
 
 
+REPEAT_BACK = (
+    5  # words: a word said again this close weighs nothing (fillers in turn: "w, like, w, you know, w")
+)
 _LIGHT = frozenset([*SPELLING_ALPHABET, "as", "in"])  # words that may weigh less than a word
 
 
 def weights(ws: list[str]) -> list[float]:
     """How much of a word as compared each of ``ws`` is: none for a word said between the words, a quarter for a
     single letter spelled out, or its spelling-alphabet word ("hotel"), or "as in" and the word after it ("h as in
-    hotel"). A word said between the words is the word two or three back said again ("say banana after each word").
+    hotel"). A word said between the words is the word two to ``REPEAT_BACK`` back said again ("say banana after
+    each word"; "like" and "you know" in turn).
     Called on the held words at every streamed piece: the plain case first."""
     out = []
     for i, w in enumerate(ws):
         if len(w) == 1:
             out.append(0.25)
-        elif (i >= 2 and ws[i - 2] == w) or (i >= 3 and ws[i - 3] == w):
+        elif any(ws[i - k] == w for k in range(2, min(i, REPEAT_BACK) + 1)):
             out.append(0.0)
         elif w not in _LIGHT and (i < 3 or ws[i - 1] != "in"):
             out.append(1.0)
@@ -245,6 +265,7 @@ class ProtectedNotes:
 
     notes: tuple[_Note, ...] = ()
     runs: frozenset[tuple[str, ...]] = frozenset()
+    formulas: frozenset[tuple[str, ...]] = frozenset()  # the notes' formulas (``FORMULA_WORDS`` words each)
     vocab: frozenset[str] = field(default_factory=frozenset)  # the notes' words, to join spelled letters into
     said: frozenset[tuple[str, str]] = frozenset()  # the notes' pairs the interviewer said in earlier replies
     said_words: frozenset[str] = (
@@ -256,7 +277,7 @@ class ProtectedNotes:
     sequences: Sequences | None = None  # each note's own words in order across replies (agent.notes_sequence)
 
     def __bool__(self) -> bool:
-        return bool(self.notes or self.runs)
+        return bool(self.notes or self.runs or self.formulas)
 
     def matcher(self) -> Matcher:
         return Matcher(self)
@@ -379,6 +400,11 @@ class Matcher:
         if not repeat:
             self._last = [*self._last[-(RUN_WORDS - 1) :], w]
             if len(self._last) == RUN_WORDS and tuple(self._last) in self._protected.runs:
+                return True
+            if (
+                self._protected.formulas
+                and formula_shape(self._last[-FORMULA_WORDS:]) in self._protected.formulas
+            ):
                 return True
             if self._by_pair and self._spread_out():
                 return True
