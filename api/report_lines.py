@@ -30,15 +30,14 @@ of the candidate's words is cut as a turn's words are (`quoted_lines`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Literal
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from api.report_budget import LINE_BREAKS
 from api.report_widths import EIGHTHS, line_width, pieces
-from api.templating import HIDDEN_CHARS, MAX_MARKERS_PER_TEXT, hidden_marker, reveal
+from api.templating import reveal, revealer
 
 # A box-drawing vertical bar and a space: what starts every line of a turn's words.
 TURN_MARK = "\u2502 "
@@ -65,26 +64,14 @@ def _code_wrap(width: int) -> Markup:
     return Markup('<i class="w{}"></i>').format(min(width, 4)) if width else WRAP_HTML
 
 
-def _revealer() -> Callable[[str], str]:
-    """`reveal` for the pieces of one text, in order: the markers' cap (`MAX_MARKERS_PER_TEXT`) counts all of them."""
-    shown = 0
-
-    def marker(match: re.Match[str]) -> str:
-        nonlocal shown
-        shown += 1
-        return hidden_marker(match) if shown <= MAX_MARKERS_PER_TEXT else f"U+{ord(match.group()):04X}"
-
-    return lambda piece: HIDDEN_CHARS.sub(marker, str(escape(piece)))
-
-
 def _printed(
-    line: str, show: Callable[[str], str], wrap: Markup, budget: int | None, *, mono: bool = False
+    line: str, show: Callable[[object], Markup], wrap: Markup, budget: int | None, *, mono: bool = False
 ) -> Markup:
     """One line of a text: shown (`show`) and, with a `budget`, cut into pieces of it, each after the first after
     `wrap`."""
     if budget is None:
-        return Markup(show(line))  # noqa: S704  # escaped by show
-    return wrap.join(Markup(show(piece)) for piece in pieces(line, budget, mono=mono))  # noqa: S704  # escaped
+        return show(line)
+    return wrap.join(show(piece) for piece in pieces(line, budget, mono=mono))
 
 
 def _cuts(lines: list[str], budget: int, *, mono: bool = False) -> bool:
@@ -106,7 +93,7 @@ def said_lines(
     lines = LINE_BREAKS.split(text)
     if copy and not _cuts(lines, SAID_WIDTH):
         return Markup("")
-    show = _revealer()
+    show = revealer()
     budget = SAID_WIDTH if printed or copy else None
     return Markup("\n").join(MARK_HTML + _printed(line, show, WRAP_HTML, budget) for line in lines)
 
@@ -122,7 +109,7 @@ def code_lines(code: str, *, cut: bool = False, printed: bool = False, copy: boo
     if copy and not _cuts(lines, CODE_WIDTH, mono=True):
         return Markup("")
     width = len(str(len(lines)))
-    show = _revealer()
+    show = revealer()
     wrap = _code_wrap(width)
     budget = CODE_WIDTH if printed or copy else None
     numbered = (
@@ -142,7 +129,7 @@ def quoted_lines(quote: str, *, code: bool = False, printed: bool = False, copy:
     if not printed:
         return reveal(quote)
     lines = LINE_BREAKS.split(quote)
-    show = _revealer()
+    show = revealer()
     if not code:
         if copy and not _cuts(lines, QUOTE_WIDTH):
             return Markup("")

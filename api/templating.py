@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -98,24 +99,33 @@ HIDDEN_CHARS = re.compile(
 MAX_MARKERS_PER_TEXT = 2_000
 
 
-def hidden_marker(match: re.Match[str]) -> str:
+def _marker(match: re.Match[str]) -> str:
     char = match.group()
     name = unicodedata.name(char, "control character").lower()
     code = f"{ord(char):04X}"  # the replay reads it back to match quotes against the words as said
     return f'<span class="hidden-char" title="{name}" data-code="{code}">U+{code}</span>'
 
 
-def reveal(value: object) -> Markup:
-    """`value` escaped, with every character of HIDDEN_CHARS shown as a visible marker (and no longer in effect):
-    the first MAX_MARKERS_PER_TEXT as marked elements, the rest as plain `U+XXXX`."""
+def revealer() -> Callable[[object], Markup]:
+    """`reveal` for the pieces of one text, in order (api/report_lines.py cuts a line into pieces): the markers' cap
+    (MAX_MARKERS_PER_TEXT) counts all of them."""
     shown = 0
 
     def marker(match: re.Match[str]) -> str:
         nonlocal shown
         shown += 1
-        return hidden_marker(match) if shown <= MAX_MARKERS_PER_TEXT else f"U+{ord(match.group()):04X}"
+        return _marker(match) if shown <= MAX_MARKERS_PER_TEXT else f"U+{ord(match.group()):04X}"
 
-    return Markup(HIDDEN_CHARS.sub(marker, str(escape(value))))  # noqa: S704  # escaped first; markers are ours
+    def show(value: object) -> Markup:
+        return Markup(HIDDEN_CHARS.sub(marker, str(escape(value))))  # noqa: S704  # escaped first; markers are ours
+
+    return show
+
+
+def reveal(value: object) -> Markup:
+    """`value` escaped, with every character of HIDDEN_CHARS shown as a visible marker (and no longer in effect):
+    the first MAX_MARKERS_PER_TEXT as marked elements, the rest as plain `U+XXXX`."""
+    return revealer()(value)
 
 
 @lru_cache
