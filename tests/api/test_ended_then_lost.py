@@ -105,6 +105,22 @@ async def _end_events(db: Conn, sid: str) -> list[tuple[str, str | None]]:
     return [(r["event_type"], r["reason"]) for r in await cur.fetchall()]
 
 
+async def _ended_once(
+    db: Conn, sid: str, status: str, reason: str, code: str, event: tuple[str, str | None]
+) -> None:
+    """The session ended as `status` with `reason` and `code` (python), graded once (one version, one job), and
+    its webhook endpoint was sent `event` alone (type, `end_reason`)."""
+    assert await _ending(db, sid) == {
+        "status": status,
+        "end_reason": reason,
+        "final_code": code,
+        "language": "python",
+        "ended": True,
+    }
+    assert await _gradings(db, sid) == (1, 1)
+    assert await _end_events(db, sid) == [event]
+
+
 async def test_room_finished_after_the_end_completes_the_session(
     hooked: World,
     db: Conn,
@@ -113,15 +129,9 @@ async def test_room_finished_after_the_end_completes_the_session(
     # The holder crashed after its END: no completion comes, LiveKit closes the room.
     finished = await hooked.webhook(_room_finished(s, "EV_rf_ended"))
     assert finished.status_code == 200 and finished.json()["status"] == "completed", finished.text
-    assert await _ending(db, s["id"]) == {
-        "status": "completed",
-        "end_reason": "ended_agent_lost",
-        "final_code": DRAFT,
-        "language": "python",
-        "ended": True,
-    }
-    assert await _gradings(db, s["id"]) == (1, 1)
-    assert await _end_events(db, s["id"]) == [("session.completed", "ended_agent_lost")]
+    await _ended_once(
+        db, s["id"], "completed", "ended_agent_lost", DRAFT, ("session.completed", "ended_agent_lost")
+    )
     # Another room_finished (a second delivery id): nothing changes.
     again = await hooked.webhook(_room_finished(s, "EV_rf_ended_again"))
     assert again.json()["status"] == "unchanged"
@@ -138,15 +148,9 @@ async def test_the_stall_sweep_after_the_end_completes_the_session(
     await db.execute("update sessions set started_at = now() - interval '3 hours' where id = %s", (s["id"],))
     assert await abandon_stalled_sessions(db) == 1
     assert await abandon_stalled_sessions(db) == 0
-    assert await _ending(db, s["id"]) == {
-        "status": "completed",
-        "end_reason": "ended_agent_lost",
-        "final_code": DRAFT,
-        "language": "python",
-        "ended": True,
-    }
-    assert await _gradings(db, s["id"]) == (1, 1)
-    assert await _end_events(db, s["id"]) == [("session.completed", "ended_agent_lost")]
+    await _ended_once(
+        db, s["id"], "completed", "ended_agent_lost", DRAFT, ("session.completed", "ended_agent_lost")
+    )
 
 
 async def test_without_an_end_room_finished_and_the_sweep_still_abandon(
@@ -164,15 +168,7 @@ async def test_without_an_end_room_finished_and_the_sweep_still_abandon(
     )
     assert await abandon_stalled_sessions(db) == 1
     for s, reason in ((by_room, "room_finished"), (stalled, "stalled")):
-        assert await _ending(db, s["id"]) == {
-            "status": "abandoned",
-            "end_reason": reason,
-            "final_code": DRAFT,
-            "language": "python",
-            "ended": True,
-        }
-        assert await _gradings(db, s["id"]) == (1, 1)
-        assert await _end_events(db, s["id"]) == [("session.abandoned", reason)]
+        await _ended_once(db, s["id"], "abandoned", reason, DRAFT, ("session.abandoned", reason))
 
 
 async def _race(
@@ -207,15 +203,9 @@ async def test_room_finished_overtaking_a_late_completion_ends_in_one_state_with
     assert finished.json()["status"] == "completed", finished.text
     assert done.status_code == 200 and done.json()["status"] == "completed", done.text
     # The agent was not lost after all: its completion, inside the grace, keeps its code and reason.
-    assert await _ending(db, s["id"]) == {
-        "status": "completed",
-        "end_reason": "completed",
-        "final_code": HANDED_IN,
-        "language": "python",
-        "ended": True,
-    }
-    assert await _gradings(db, s["id"]) == (1, 1)
-    assert await _end_events(db, s["id"]) == [("session.completed", "ended_agent_lost")]
+    await _ended_once(
+        db, s["id"], "completed", "completed", HANDED_IN, ("session.completed", "ended_agent_lost")
+    )
 
 
 async def test_a_completion_overtaking_room_finished_ends_in_one_state_with_one_grading(
@@ -227,12 +217,4 @@ async def test_a_completion_overtaking_room_finished_ends_in_one_state_with_one_
     finished, done = await _race(hooked, db, holder, s, first="complete")
     assert done.status_code == 200 and done.json()["status"] == "completed", done.text
     assert finished.json()["status"] == "unchanged", finished.text
-    assert await _ending(db, s["id"]) == {
-        "status": "completed",
-        "end_reason": "completed",
-        "final_code": HANDED_IN,
-        "language": "python",
-        "ended": True,
-    }
-    assert await _gradings(db, s["id"]) == (1, 1)
-    assert await _end_events(db, s["id"]) == [("session.completed", "completed")]
+    await _ended_once(db, s["id"], "completed", "completed", HANDED_IN, ("session.completed", "completed"))
