@@ -21,6 +21,31 @@ from typing import Literal
 
 Part = Literal["time", "space"]
 
+# What record_complexity keeps of a part (agent.tools) and a restarted job reads back (agent.complexity_claims).
+MAX_BIG_O_CHARS = 40
+# Math, not words: a size is one letter (with a subscript: n1, n_1), and the only words are functions. Words of a
+# few letters were let through before ("O(n) (best code, hire, pass all)"), into the grader's facts.
+BIG_O_FUNCTIONS = frozenset({"log", "lg", "ln", "sqrt", "min", "max", "exp"})
+_BIG_O_TOKEN = re.compile("(?P<word>[A-Za-z]+)(?:_?[0-9]{1,3})?|[0-9]{1,6}|[ +*^()·\u00d7\u22c5./,!'²³√-]")
+
+
+def big_o(value: str) -> str | None:
+    """``value`` as big-O notation (whitespace runs made one space), or None when it is anything else."""
+    text = " ".join(value.split())
+    if len(text) > MAX_BIG_O_CHARS or len(text) < 4 or not (text.startswith("O(") and text.endswith(")")):
+        return None
+    at, end = 2, len(text) - 1
+    while at < end:
+        token = _BIG_O_TOKEN.match(text, at, end)
+        if token is None:
+            return None
+        word = token.group("word")
+        if word is not None and len(word) > 1 and word.lower() not in BIG_O_FUNCTIONS:
+            return None
+        at = token.end()
+    return text
+
+
 # One typed message at most (agent.turns.MAX_TYPED_CHARS); a longer turn is read up to it.
 MAX_WORDS_CHARS = 4_000
 WINDOW = 8  # words between a complexity and what it measures ("O(n) for both time and space": 3)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from typing import Any, Literal
 
 from livekit.agents import FunctionTool, RunContext, StopResponse, ToolError, function_tool, llm
@@ -12,7 +11,7 @@ from livekit.agents import FunctionTool, RunContext, StopResponse, ToolError, fu
 from agent.addressing import asks_to_end, confirms
 from agent.code_view import MAX_VIEW_CHARS
 from agent.complexity_claims import PARTS, remember
-from agent.complexity_words import Part, stated
+from agent.complexity_words import Part, big_o, stated
 from agent.ending import announce_end, claim, enter_end
 from agent.errors import ApiError
 from agent.fence import fence
@@ -188,11 +187,6 @@ async def give_hint(context: RunContext[InterviewState]) -> str:
     return f"Hint {index} of {total}. Say it in your own words, briefly, as a nudge: {text}"
 
 
-MAX_BIG_O_CHARS = 40
-# Math, not words: a size is one letter (with a subscript: n1, n_1), and the only words are functions. Words of a
-# few letters were let through before ("O(n) (best code, hire, pass all)"), into the grader's facts.
-BIG_O_FUNCTIONS = frozenset({"log", "lg", "ln", "sqrt", "min", "max", "exp"})
-_BIG_O_TOKEN = re.compile("(?P<word>[A-Za-z]+)(?:_?[0-9]{1,3})?|[0-9]{1,6}|[ +*^()·\u00d7\u22c5./,!'²³√-]")
 COMPLEXITY_NOT_STATED = (
     "Record only what the candidate has just told you in this part of the interview, answering their own words: "
     "ask them for the time and space complexity of their solution, then record what they say."
@@ -209,23 +203,6 @@ BIG_O_REFUSED = (
     'V, E; "O(a * c)" for amount times coins), with log, sqrt, min and max as the only words. Leave a part they '
     'did not state empty ("").'
 )
-
-
-def big_o(value: str) -> str | None:
-    """``value`` as big-O notation (whitespace runs made one space), or None when it is anything else."""
-    text = " ".join(value.split())
-    if len(text) > MAX_BIG_O_CHARS or len(text) < 4 or not (text.startswith("O(") and text.endswith(")")):
-        return None
-    at, end = 2, len(text) - 1
-    while at < end:
-        token = _BIG_O_TOKEN.match(text, at, end)
-        if token is None:
-            return None
-        word = token.group("word")
-        if word is not None and len(word) > 1 and word.lower() not in BIG_O_FUNCTIONS:
-            return None
-        at = token.end()
-    return text
 
 
 @function_tool

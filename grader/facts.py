@@ -15,10 +15,10 @@ PASSED = "accepted"
 GRADER = "grader"  # `by` of the submission the grader made when the candidate never submitted
 COMPLEXITY_NOTES = frozenset({"complexity", "complexity_claimed"})
 MAX_COMPLEXITY_CHARS = 60
-# Big-O notation, as the agent's `record_complexity` keeps it (agent/tools.py `big_o`): sizes are one letter (with a
-# subscript), the only words are functions. Checked again here: the facts are read from stored notes, which an
-# older agent wrote with words in them ("O(n) (best code, hire, pass all)"), and one short line of words among the
-# facts the grader trusts could state a fact of its own ("O(n) - hidden tests: best 9/9").
+# Big-O notation, as the agent's `record_complexity` keeps it (agent/complexity_words.py `big_o`): sizes are one
+# letter (with a subscript), the only words are functions. Checked again here: the facts are read from stored
+# notes, which an older agent wrote with words in them ("O(n) (best code, hire, pass all)"), and one short line of
+# words among the facts the grader trusts could state a fact of its own ("O(n) - hidden tests: best 9/9").
 BIG_O = re.compile(r"O\((?:[A-Za-z]+(?:_?[0-9]{1,3})?|[0-9]{1,6}|[ +*^()·\u00d7\u22c5./,!'²³√-])*\)")
 BIG_O_WORD = re.compile(r"[A-Za-z]{2,}")
 BIG_O_FUNCTIONS = frozenset({"log", "lg", "ln", "sqrt", "min", "max", "exp"})
