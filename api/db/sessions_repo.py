@@ -9,7 +9,7 @@ from uuid import UUID
 
 from psycopg.types.json import Jsonb
 
-from api.db import interviewers_repo
+from api.db import interviewers_repo, late_completion
 from api.db.orgs_repo import ORG_FIELDS
 from api.db.pool import Conn
 
@@ -300,12 +300,20 @@ _ENDING_CODE = """
 """
 
 
-async def _lock_for_ending(conn: Conn, session_id: str) -> dict[str, Any] | None:
+async def _lock_for_ending(conn: Conn, session_id: str, window_s: int = 0) -> dict[str, Any] | None:
     """Lock the session row before an ending reads its final answer (the caller's transaction holds it): a Submit
     stores its answer under this lock (api.db.runs_repo), so one that committed while the ending waited is seen by
-    the ending's next statement, not missed by a snapshot taken before it committed."""
+    the ending's next statement, not missed by a snapshot taken before it committed. `unattended`: the session was
+    ended without its agent (`room_finished`, `ended_agent_lost`) less than `window_s` ago."""
     cur = await conn.execute(
-        "select language, languages from sessions where id = %s for no key update", (session_id,)
+        """
+        select language, languages, status,
+          coalesce((status = 'abandoned' and end_reason = 'room_finished'
+                    or status = 'completed' and end_reason = %s)
+                   and ended_at > now() - make_interval(secs => %s), false) as unattended
+        from sessions where id = %s for no key update
+        """,
+        (ENDED_AGENT_LOST, window_s, session_id),
     )
     return await cur.fetchone()
 
@@ -318,23 +326,37 @@ async def mark_completed(
     language: str | None,
     reason: str,
     after_abandon_s: int = 0,
+    ended_at: datetime | None = None,
 ) -> str | None:
     """scheduled/in_progress -> completed; also abandoned-by-room_finished -> completed within `after_abandon_s`
     of that abandonment (the webhook overtook the agent's last call: its final code still counts), and the same
     for a session completed as `ended_agent_lost` (`end_unattended`), whose status stays `completed`: the agent
-    was not lost after all, and its code and reason replace the ones taken without it. Returns the status
-    afterwards, None if no such session.
+    was not lost after all, and its code and reason replace the ones taken without it, but only while nothing of
+    that ending has gone out (graded, or its end event sent): otherwise `EndingAlreadyReportedError` and nothing
+    changes (api.db.late_completion). Returns the status afterwards, None if no such session. `ended_at`: when the
+    interview ended, if known before now (an END recorded before `end_unattended`); else now.
 
     Code handed in for a language the interview does not use (the agent hands in what the candidate's editor
     reported) is not the final answer: the newest saved draft, always in an allowed language, is taken instead.
     Once a final answer locked the code (`_ENDING_CODE`), it is the final code, whatever is handed in."""
-    allowed = await _lock_for_ending(conn, session_id)
+    allowed = await _lock_for_ending(conn, session_id, after_abandon_s)
+    late = allowed is not None and bool(allowed["unattended"])
+    if late:
+        assert allowed is not None
+        if out := await late_completion.gone_out(conn, session_id):
+            raise late_completion.EndingAlreadyReportedError(
+                f"This session was ended without its interviewer ({allowed['status']}) and that ending has "
+                f"already been {'graded' if out.graded else 'sent'}; the completion was not stored."
+            )
     if language is not None and allowed is not None and language not in session_languages(allowed):
         final_code = language = None
     cur = await conn.execute(
         f"""
         with {_ENDING_CODE}
-        update sessions set status = 'completed', ended_at = coalesce(ended_at, now()),
+        update sessions set status = 'completed',
+          ended_at = coalesce(
+            ended_at, least(now(), greatest(coalesce(%(ended)s::timestamptz, now()), coalesce(started_at, now())))
+          ),
           final_code = coalesce(
             (select code from answer), %(code)s, final_code, (select code from newest), (select code from kept)
           ),
@@ -351,19 +373,25 @@ async def mark_completed(
                             language
                           ) end,
           end_reason = %(reason)s, started_at = coalesce(started_at, now())
-        where id = %(id)s and (
-          status in ('scheduled', 'in_progress')
-          or (status = 'abandoned' and end_reason = 'room_finished'
-              and ended_at > now() - make_interval(secs => %(window)s))
-          or (status = 'completed' and end_reason = 'ended_agent_lost'
-              and ended_at > now() - make_interval(secs => %(window)s))
-        )
+        where id = %(id)s and (status in ('scheduled', 'in_progress') or %(late)s)
         returning status
         """,  # noqa: S608  # a constant CTE
-        {"code": final_code, "lang": language, "reason": reason, "id": session_id, "window": after_abandon_s},
+        {
+            "code": final_code,
+            "lang": language,
+            "reason": reason,
+            "id": session_id,
+            "late": late,
+            "ended": ended_at,
+        },
     )
     row = await cur.fetchone()
     if row:
+        if late:
+            assert allowed is not None
+            await late_completion.restate_queued_ending(
+                conn, session_id, was=allowed["status"], reason=reason
+            )
         return str(row["status"])
     cur = await conn.execute("select status from sessions where id = %s", (session_id,))
     row = await cur.fetchone()
@@ -406,7 +434,8 @@ async def end_unattended(conn: Conn, session_id: str, reason: str) -> str | None
     `reason`), in the caller's transaction. When its interviewer had recorded the interview's end
     (`interviewers_repo.ending_recorded`: only the holder's events are stored) the interview ran to its end and
     only the agent's completion was lost (its process crashed or lost its connection after the END): `completed`,
-    `end_reason` `ended_agent_lost`, as `mark_completed` without code handed in. Otherwise `abandoned` with
+    `end_reason` `ended_agent_lost`, as `mark_completed` without code handed in, `ended_at` the END's time
+    (`_end_recorded_at`; never before `started_at`, never after now). Otherwise `abandoned` with
     `reason`, as before. The final code follows the same rules either way (`_ENDING_CODE`). Returns the status
     it set, None when the session had already finished (nothing changed: no second grading, no second event).
 
@@ -419,10 +448,31 @@ async def end_unattended(conn: Conn, session_id: str, reason: str) -> str | None
         return None
     if await interviewers_repo.ending_recorded(conn, session_id):
         status = await mark_completed(
-            conn, session_id, final_code=None, language=None, reason=ENDED_AGENT_LOST
+            conn,
+            session_id,
+            final_code=None,
+            language=None,
+            reason=ENDED_AGENT_LOST,
+            ended_at=await _end_recorded_at(conn, session_id),
         )
         return status if status == "completed" else None
     return "abandoned" if await mark_abandoned(conn, session_id, reason) else None
+
+
+async def _end_recorded_at(conn: Conn, session_id: str) -> datetime | None:
+    """When the interviewer recorded the interview's END: the first such event's storing time (the events that
+    `interviewers_repo.ending_recorded` finds). `ended_at` of a session ended without its agent is that time, not the
+    later one of LiveKit's `room_finished` or the stall sweep (an hour past the interview's end), so the report's
+    length, the timeline and an ATS read the interview's own end."""
+    cur = await conn.execute(
+        """
+        select min(created_at) as at from session_events
+        where session_id = %s and type = 'phase_change' and payload ->> 'to' = 'end'
+        """,
+        (session_id,),
+    )
+    row = await cur.fetchone()
+    return row["at"] if row else None
 
 
 async def list_runs(conn: Conn, session_id: str) -> list[dict[str, Any]]:

@@ -14,7 +14,9 @@ ends them, so that whoever waits for a session's end (a webhook receiver, an ATS
   (`end_reason` `stalled`) and its grading requested, in one transaction, as `room_finished` does: the status
   trigger emits `session.abandoned`, and `scorecard.ready` or `scorecard.failed` follows. An interview whose
   interviewer had recorded its end (only the completion call was lost) is completed instead, `end_reason`
-  `ended_agent_lost`, and `session.completed` is emitted (`sessions_repo.end_unattended`).
+  `ended_agent_lost`, `ended_at` the END's time (not this sweep's, an hour later), and `session.completed` is
+  emitted (`sessions_repo.end_unattended`). The agent's completion is then long past its grace: nothing of it
+  replaces this ending (`api.db.late_completion`).
 - **A grading no job will finish.** A pending scorecard version whose grading job ended without storing an
   outcome (the database lost on its last attempt; the job cancelled or deleted) is failed as
   `grading_interrupted` (`api.jobs.grading.fail_orphaned_versions`), so that a re-grade is accepted again.

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+import structlog
 from fastapi import APIRouter, Header
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from api.db import events_repo, interviewers_repo, sessions_repo
 from api.db.interviewers_repo import InterviewerPresentError, require_holder
+from api.db.late_completion import EndingAlreadyReportedError
 from api.deps import DbConn, InternalCaller, Questions, Settings
 from api.errors import ConflictError, NotFoundError
 from api.ids import SessionId
@@ -20,6 +22,7 @@ from api.scheduling import ends_at, schedule_session
 from api.schemas import MAX_CODE_BYTES, Difficulty, EndReason, InterviewLanguage, Language, refuse_unstorable
 from api.stored_json import stored_bytes
 
+log = structlog.get_logger(__name__)
 router = APIRouter(
     prefix="/v1/internal",
     tags=["internal"],
@@ -260,24 +263,30 @@ async def append_events(
 async def complete_session(
     session_id: SessionId, body: CompleteBody, conn: DbConn, settings: Settings, agent_job: AgentJob = None
 ) -> dict[str, str]:
-    """Completed with the final code (idempotent). Also accepted shortly after a room_finished webhook marked the
-    session abandoned (`complete_after_abandon_s`): the webhook can overtake this call, and the code is kept.
+    """Completed with the final code (idempotent). Also accepted shortly after a room_finished webhook or the stall
+    sweep ended the session without it (`complete_after_abandon_s` from that end): the webhook can overtake this
+    call, and the code is kept, but only while nothing of that ending has gone out (its scorecard graded or being
+    graded, its end event sent): otherwise 409 `ending_already_reported`, nothing stored (api.db.late_completion).
     Only the session's interviewer may complete it (409 `interviewer_present` otherwise, nothing stored); its
     claim is released with the completion."""
-    async with conn.transaction():  # the grading job commits with the completion, or neither does
-        await require_holder(conn, session_id, agent_job)  # the claim row first, then the session's
-        status = await sessions_repo.mark_completed(
-            conn,
-            session_id,
-            final_code=body.final_code,
-            language=body.language,
-            reason=body.reason,
-            after_abandon_s=settings.complete_after_abandon_s,
-        )
-        if status == "completed":
-            await request_grading(conn, session_id, trigger="session_end")
-        if status is not None and agent_job is not None:
-            await interviewers_repo.release(conn, session_id, agent_job)
+    try:
+        async with conn.transaction():  # the grading job commits with the completion, or neither does
+            await require_holder(conn, session_id, agent_job)  # the claim row first, then the session's
+            status = await sessions_repo.mark_completed(
+                conn,
+                session_id,
+                final_code=body.final_code,
+                language=body.language,
+                reason=body.reason,
+                after_abandon_s=settings.complete_after_abandon_s,
+            )
+            if status == "completed":
+                await request_grading(conn, session_id, trigger="session_end")
+            if status is not None and agent_job is not None:
+                await interviewers_repo.release(conn, session_id, agent_job)
+    except EndingAlreadyReportedError:
+        log.warning("session.late_completion_refused", session_id=session_id, reason=body.reason)
+        raise
     if status is None:
         raise NotFoundError("Session not found.", code="session_not_found")
     return {"id": session_id, "status": status}

@@ -202,10 +202,9 @@ async def test_room_finished_overtaking_a_late_completion_ends_in_one_state_with
     finished, done = await _race(hooked, db, holder, s, first="webhook")
     assert finished.json()["status"] == "completed", finished.text
     assert done.status_code == 200 and done.json()["status"] == "completed", done.text
-    # The agent was not lost after all: its completion, inside the grace, keeps its code and reason.
-    await _ended_once(
-        db, s["id"], "completed", "completed", HANDED_IN, ("session.completed", "ended_agent_lost")
-    )
+    # The agent was not lost after all: its completion, inside the grace and before anything of the unattended
+    # ending went out, keeps its code and reason, and the queued end event says the same.
+    await _ended_once(db, s["id"], "completed", "completed", HANDED_IN, ("session.completed", "completed"))
 
 
 async def test_a_completion_overtaking_room_finished_ends_in_one_state_with_one_grading(
