@@ -37,6 +37,7 @@ from grader.run_lines import flat as _flat
 from grader.run_lines import run_text as _run_text
 from grader.run_lines import secs as _secs
 from grader.schemas import BundleEvent, BundleInput, BundleRun, Facts
+from grader.self_named import self_introduced
 from grader.transcript_lines import MAX_LINE_CHARS as MAX_LINE_CHARS  # also where tests read them
 from grader.transcript_lines import MAX_TRANSCRIPT_CHARS as MAX_TRANSCRIPT_CHARS
 from grader.transcript_lines import bounded, redact_line, shown_size
@@ -235,7 +236,13 @@ def _ungraded_lines(events: list[BundleEvent]) -> dict[int, list[int]]:
 
 
 def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
-    redactor = Redactor(source.redact, vocabulary=source.question.statement_md)
+    # The names the candidate introduces themself by are theirs as the name on file is (grader/self_named.py).
+    own = (
+        str(e.payload.get("text") or "")
+        for e in source.events
+        if e.type == "transcript" and e.payload.get("role") == "user"
+    )
+    redactor = Redactor([*source.redact, *self_introduced(own)], vocabulary=source.question.statement_md)
     index = CitationIndex(
         types={e.seq: e.type for e in source.events},
         given_code=tuple(normalise(code)[0] for code in source.question.starter_code.values()),

@@ -10,7 +10,7 @@ stated for hidden or visible tests must be one of that kind ("2/2 hidden tests" 
 not), and a custom run's calls (the candidate's own inputs, as many as they like) are not tests. A claim about the
 end ("the final submission passed 12/12 hidden tests", "in the end every hidden test passed") must be what the
 last run of that kind held (the facts' `final`), not the best run before the candidate broke their code. Any other
-wording of a result is read for what it claims and checked the same way (`result_problems`, grader/claim_words.py):
+wording of a result is read for what it claims and checked the same way (`result_problems`, grader/claim_reading.py):
 the check does not depend on a list of phrasings. The solution's success said with no tests at all ("The submission
 passed.", "The solution is fully correct.", "no bugs remained") must be what the last submission and the facts' final
 counts hold (`success_problems`).
@@ -22,6 +22,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 
+from grader.claim_reading import DENIED_ALONE, result_problems
 from grader.claim_success import ANSWERED_YES, YES_NO, as_said, success_problems
 from grader.claim_tallies import (
     CONTRAST,
@@ -45,7 +46,6 @@ from grader.claim_words import (
     goes_on,
     named_kinds,
     prepared_sentence,
-    result_problems,
 )
 from grader.evidence import CitationIndex
 from grader.matching_form import normalise
@@ -72,20 +72,25 @@ _PASSED = r"(?:pass|passes|passed|passing)"
 # say every one passed, as "all" does (not after "of": "two of the hidden tests passed"; not with an exception after
 # it: "the visible tests passed except the empty case").
 _HAVE = r"(?:(?:have|had|were|was|all|now|also|then)\s+)?"
-_EXCEPT = r"(?!,?\s+(?:except|apart|other\s+than|save|barring)\b)"
+# A claim of all that excepts some ("every test passed except the hidden one", "all hidden tests passed but one") is
+# no claim that all passed: grader/claim_reading.py reads the excepted ones against their own results.
+_EXCEPT = (
+    r"(?!,?\s+(?:except|apart|other\s+than|save|barring|aside\s+from|but\s+(?:for\s+)?(?:one|two|three|a\s+few"
+    r"|the\s+(?:visible|hidden)\b)|excepto|salvo|menos)\b)"
+)
 _KIND = r"(visible|hidden)\s+"
 # In the plural: "passed the visible test for the empty input" is one test.
 _BARE_PASS = (
-    rf"(?<!\bof\s)\bthe\s+{{kind}}(?:tests|test\s+cases|cases)\s+{_HAVE}(?:{_PASSED}|green)\b{_EXCEPT}"
+    rf"(?<!\bof\s)(?<!\ball\s)\bthe\s+{{kind}}(?:tests|test\s+cases|cases)\s+{_HAVE}(?:{_PASSED}|green)\b{_EXCEPT}"
     rf"|{_NOT}\b{_PASSED}\s+the\s+{{kind}}(?:tests|test\s+cases|cases)\b{_EXCEPT}"
     rf"|{_NOT}\b(?:no|zero|none\s+of\s+the|not\s+(?:a\s+single|one)(?:\s+of\s+the)?)\s+{{kind}}"
     rf"(?:tests?|test\s+cases?|cases?)\s+(?:(?:have|had|has|were|was|ever)\s+)?fail(?:s|ed)?\b"
 )
 ALL_KIND = re.compile(
     rf"{_NOT}\b(?:all|every)(?:\s+(?:of\s+)?the)?(?:\s+[\w-]+)?\s+{_TESTS}\s+"
-    rf"(?:(?:have|had|were|was|all|now)\s+)?(?:{_PASSED}|green)\b"
-    rf"|{_NOT}\b{_PASSED}\s+(?:all|every|each)(?:\s+(?:one\s+)?of)?(?:\s+the)?(?:\s+\d+)?\s+{_TESTS}\b"
-    rf"|\bthe\s+{_TESTS}\s+(?:all|each)\s+{_PASSED}\b"
+    rf"(?:(?:have|had|were|was|all|now)\s+)?(?:{_PASSED}|green)\b{_EXCEPT}"
+    rf"|{_NOT}\b{_PASSED}\s+(?:all|every|each)(?:\s+(?:one\s+)?of)?(?:\s+the)?(?:\s+\d+)?\s+{_TESTS}\b{_EXCEPT}"
+    rf"|\bthe\s+{_TESTS}\s+(?:all|each)\s+{_PASSED}\b{_EXCEPT}"
     rf"|{_NOT}\b100\s*%\s+of\s+(?:the\s+)?{_TESTS}\b"
     rf"|{_BARE_PASS.format(kind=_KIND)}",
     re.IGNORECASE,
@@ -98,8 +103,8 @@ ALL_KIND = re.compile(
 _ANY_TESTS = r"(?:tests?|test\s+cases|cases)"
 ALL_ANY = re.compile(
     rf"{_NOT}\b(?:all|every)(?:\s+(?:of\s+)?the)?\s+{_ANY_TESTS}\s+(?:(?:have|had|were|was|all|now)\s+)?"
-    rf"(?:{_PASSED}|green)\b"
-    rf"|{_NOT}\b{_PASSED}\s+(?:all|every|each)(?:\s+(?:one\s+)?of)?(?:\s+the)?(?:\s+\d+)?\s+{_ANY_TESTS}\b"
+    rf"(?:{_PASSED}|green)\b{_EXCEPT}"
+    rf"|{_NOT}\b{_PASSED}\s+(?:all|every|each)(?:\s+(?:one\s+)?of)?(?:\s+the)?(?:\s+\d+)?\s+{_ANY_TESTS}\b{_EXCEPT}"
     rf"|{_BARE_PASS.format(kind='')}",
     re.IGNORECASE,
 )
@@ -152,14 +157,23 @@ SENTENCE_END = re.compile(r"[.!?;](?:\s|$)")
 ANSWER_MARKS = re.compile(r"\A[\s\u2014\u2013,:;-]+")
 BARE_NO = re.compile(r"\W*(?:no|nope)\b\W*(?=[\u2014\u2013,:;.!-]|\Z)\W*", re.IGNORECASE)
 CLAUSE_END = re.compile(r"[.!?;,](?:\s|$)")
-# After a ";", a sentence that names tests and only says they did not ("the hidden one was not", "the hidden test
-# did not") goes on with the verb before it, read as one with it: "The visible tests were all green; the hidden one
-# was not." is "..., but the hidden one was not".
-ELLIPSIS = re.compile(
-    r"\W*(?:(?:and|but|while|whereas)\s+)?(?:(?:the|its|their)\s+)?(?:visible|hidden)\s+(?:ones?|tests?"
-    r"|test\s+cases?|cases?)\s+(?:was|were|did|is|are|has|had|do|does)(?:\s+not|n't)(?:\s+(?:either|at\s+all))?\W*",
-    re.IGNORECASE,
-)
+# After a ";" or a ".", a sentence that names tests and only denies (`DENIED_ALONE`: "the hidden one was not", "the
+# hidden test did not", "la oculta no", "Not the hidden one.") goes on with the verb before it, read as one with it:
+# "The visible tests were all green; the hidden one was not." is "..., but the hidden one was not".
+
+
+def _denied_alone(prepared: str, before: str) -> bool:
+    """`prepared` (a sentence, read out) names tests and only denies, after `before` (the sentence before it, as
+    written), which says how tests went and ends with a ";" or a "."."""
+    said = before.rstrip()
+    if not said.endswith((";", ".")) or not named_kinds(prepared) or not DENIED_ALONE.search(prepared):
+        return False
+    if PASS_WORD.search(prepared) or FAIL_WORD.search(prepared):
+        return False
+    earlier = prepared_sentence(said)
+    return bool(PASS_WORD.search(earlier) or FAIL_WORD.search(earlier))
+
+
 # A sentence that opens with a label of the outcome is said of the end, as the label's subject: "Final verdict: rock
 # solid.", "Verdict: correct.", "Result: all tests passed.", "Veredicto: impecable." read as "In the end, ...".
 LABEL = re.compile(
@@ -445,9 +459,7 @@ def claim_problems(texts: Iterable[tuple[str, str]], facts: Facts, index: Citati
             if answering and stated is not None:
                 stated = _answer(question, stated, yes)  # "Did it pass the hidden tests? Yes — every test."
             denied = _answered_no(question, sentence) if question and not yes else None
-            joined = (
-                stated == sentence and question.rstrip().endswith(";") and bool(ELLIPSIS.fullmatch(prepared))
-            )
+            joined = stated == sentence and _denied_alone(prepared, question)
             if joined:  # "...; the hidden one was not." is read with the verb before it
                 stated = f"{question.rstrip()[:-1]}, but {sentence.strip()}"
             if denied is not None:  # "Did any test fail? No." is "nothing failed", a statement of its own

@@ -62,6 +62,23 @@ _FROM_ORG = rf"(?:(?i:from)[ \t]+(?:(?i:the|our)[ \t]+)?[A-Z]|{_FROM_TEAM})"
 # hi", "Priya here. How are you?").
 _MEETING = r"(?i:nice[ \t]+to[ \t]+meet|pleased[ \t]+to[ \t]+meet|thanks[ \t]+for[ \t]+having)(?![\w'-])"
 _PLEASANTRY = rf"(?:{_MEETING}|(?i:{_GREETING}|how[ \t]+are[ \t]+you)(?![\w'-]))"
+# What follows a name and says its speaker is introducing themself (2026-12-05 review): a pleasantry, where they work
+# or study, their role, the interview, where they join from ("Priya here, I work at Acme", "i'm priya, i'm a backend
+# engineer at acme", "so this is Priya, nice to meet you"; Spanish "trabajo en", "mucho gusto"). Not "from" a place
+# alone (grader/intro_words.py reads those words), and not what code or a state is said with ("i'm stuck, i work on").
+_ROLE = (
+    r"(?:engineer|developer|dev|programmer|coder|student|scientist|analyst|designer|manager|intern|graduate|grad"
+    r"|architect|consultant|researcher|founder|candidate|swe|sre)s?"
+)
+_INTRO_NEXT = (
+    rf"[ \t]*[,.!;:\u2013\u2014-]?[ \t]*(?:(?i:and|so)[ \t]+)?(?:{_MEETING}|(?i:(?:i[ \t]+(?:work|worked|study|studied"
+    r"|intern|interned)[ \t]+(?:at|for|as|with|in[ \t]+the)|i'm[ \t]+(?:a|an|the|your)[ \t]+(?:[a-z-]+[ \t]+){0,3}?"
+    rf"{_ROLE}|i'm[ \t]+(?:here[ \t]+)?for[ \t]+the[ \t]+interview|(?:i'm[ \t]+)?(?:joining|calling|dialing|dialling)"
+    r"[ \t]+(?:in[ \t]+)?from|i've[ \t]+been[ \t]+(?:a|an|working|coding|programming)|trabajo[ \t]+(?:en|como|para)"
+    r"|mucho[ \t]+gusto|encantad[oa])(?![\w'-])))"
+)
+# After "this is <Name>" and an organisation, the words of the organisation ("from Acme Corp, nice to meet you").
+_FROM_WORDS = r"(?:[ \t]*,?[ \t]+(?i:from)(?:[ \t]+[\w&'.-]+){1,4}?)?"
 # One to three words in lower case, none of them a word that ends the clause ("hi i'm priya and ...").
 _LOWER_WORD = r"(?!(?:and|from|here|speaking|by|btw|y|et|und|e)(?![\w'-]))[a-z][a-z'-]*[a-z]"
 _LOWER = rf"{_LOWER_WORD}(?:[ \t]+{_LOWER_WORD}){{0,2}}"
@@ -87,12 +104,17 @@ INTRODUCTION = re.compile(
     rf"|(?:{_OPENS}|(?<=[#*/'])|(?<=[#*/'][ \t]))(?i:this[ \t]+is)[ \t]+{_TITLE}(?P<i>{_NAMES})"
     rf"[ \t]*,?[ \t]+{_FROM_ORG}"
     # "Priya here, hi", "Wei Chen here - good morning", "Olusegun here from Acme" where a clause opens.
-    rf"|{_OPENS}(?P<j>{_NAMES})(?i:[ \t]+here)(?:[ \t]*[,.!:\u2013\u2014-]?[ \t]*{_PLEASANTRY}|[ \t]+{_FROM_ORG})"
+    rf"|{_OPENS}(?P<j>{_NAMES})(?i:[ \t]+here)(?:[ \t]*[,.!:\u2013\u2014-]?[ \t]*{_PLEASANTRY}|[ \t]+{_FROM_ORG}"
+    rf"|{_INTRO_NEXT})"
     # Lower case, as speech-to-text writes a name: "hi i'm priya", after a greeting; "this is wei chen speaking",
     # "hey, this is priya, nice to meet you", "this is priya from the data team" ("hey, this is important." stays).
     rf"|{_CUE}(?i:{_GREETING})[,!.]?[ \t]+(?i:i'm|i[ \t]+am)[ \t]+(?P<k>{_LOWER}){_ENDS}"
     rf"|{_CUE}(?i:this[ \t]+is|it's|it[ \t]+is)[ \t]+(?P<m>{_LOWER})(?:[ \t]+speaking{_ENDS}"
-    rf"|(?i:[ \t]+here)?(?:[ \t]*[,.!\u2013\u2014-]?[ \t]*{_MEETING}|[ \t]*,?[ \t]+{_FROM_TEAM}))"
+    rf"|(?i:[ \t]+here)?(?:[ \t]*[,.!\u2013\u2014-]?[ \t]*{_MEETING}|[ \t]*,?[ \t]+{_FROM_TEAM}|{_INTRO_NEXT}))"
+    # Lower case without a greeting, or "this is <Name>" where no clause opens, only before what says it is an
+    # introduction: "i'm priya, i work at acme", "so this is Priya, nice to meet you" ("i'm stuck" stays).
+    rf"|{_CUE}(?i:i'm|i[ \t]+am|soy)[ \t]+(?P<n>{_LOWER})(?={_INTRO_NEXT})"
+    rf"|{_CUE}(?i:this[ \t]+is)[ \t]+{_TITLE}(?P<o>{_NAMES}){_FROM_WORDS}(?={_INTRO_NEXT})"
     # A bare label opening a line or a comment's line ("Name: Priya Raman", "# Name - Zanele", "// NAME: Wei"), written
     # with a capital: a key in lower case is a configuration's (`name: Build`).
     rf"|^[ \t]*(?:(?:#+|//+|/\*+|\*+|--+|;+)[ \t]*)?(?:Name|NAME)(?:[ \t]*:|[ \t]+[-\u2013\u2014])[ \t]*"
@@ -128,8 +150,8 @@ NOT_NAMES = (
 )
 
 
-_GROUPS = "abcdefghijklm"
-_WEAK = "ijklm"  # read against grader/intro_words.py too: no word of their own says a name follows
+_GROUPS = "abcdefghijklmno"
+_WEAK = "ijklmno"  # read against grader/intro_words.py too: no word of their own says a name follows
 NAME_WORD = re.compile(r"[^\s'-]+")
 INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
 
@@ -158,6 +180,24 @@ def introduced_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if group == "h" and (len(words) < 2 or any(INNER_CAPITAL.search(w.group()) for w in words)):
         return []  # a label's full name, not a type ("candidate: CandidateSession", "candidate: Type")
     return [(words[0].start(), end)]
+
+
+# A label that says no more than that a name follows ("Name:", "Full name:", "Nombre:"), not whose (not "Candidate:",
+# "Interviewee:", "My name:").
+FIELD_LABEL = re.compile(r"[^\w]*(?i:name|full[ \t]+name|nombre|nom[ \t]+complet)[ \t]*[:\u2013\u2014-]")
+
+
+def introduced_in_output(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """`introduced_name` for what a program wrote: a record's field ("Name: Alice", "Full name: Alice Smith", a
+    test's data printed by the candidate's code) names no one in particular, so a label that says only that a name
+    follows is not read there; a self-introduction is ("I'm Priya", "Candidate: Priya Raman"), and the candidate's
+    own name on file is replaced wherever it is printed (grader/redact.py)."""
+    m = INTRODUCTION.match(text, start)
+    if m is not None and (
+        m.group("l") is not None or (m.group("h") is not None and FIELD_LABEL.match(m.group()))
+    ):
+        return []
+    return introduced_name(text, start, end)
 
 
 # A word of code; a quote around it is none of it (`greet('Alice')`), an apostrophe inside is ("O'Brien").

@@ -109,7 +109,14 @@ from grader.gendered import (
 from grader.han_names import han_forms
 from grader.handles import TAG, handle_before, local_core, local_forms, tag_spans, words_of
 from grader.identifier_words import TRIGGER_NEEDLES, TRIGGER_SEGMENT, IdentifierWords
-from grader.introductions import INTRODUCTION, SIGN_OFF, introduced_in_literal, introduced_name, signed_name
+from grader.introductions import (
+    INTRODUCTION,
+    SIGN_OFF,
+    introduced_in_literal,
+    introduced_in_output,
+    introduced_name,
+    signed_name,
+)
 from grader.invisible import HIDDEN, TAG_RUN, hidden_runs
 from grader.leet import LeetNames
 from grader.links import HOME_PATH, PROFILE_LINK, USER_LINK, home_user
@@ -420,7 +427,7 @@ class Redactor:
             Rule(ID_CUE, "[id]", refine=spoken_ids),
             Rule(POSTAL, "[address]", refine=postal_spans),
             Rule(NAME_CUE, NAME, refine=spoken_name),
-            introduced,
+            dataclasses.replace(introduced, refine=introduced_in_output),  # not a record's "Name: Alice"
             Rule(ON_PLATFORM_AFTER, "[handle]", refine=handle_before_platform),
             Rule(TAG, "[handle]", refine=tag_spans),
             identifier_rule,
