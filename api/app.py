@@ -29,6 +29,7 @@ from api.middleware import (
 )
 from api.openapi_doc import install_docs
 from api.ops_metrics import DatabaseGauges
+from api.org_slots import OrgSlots
 from api.pdf import PdfRenderer
 from api.pdf_text import ResumeParser
 from api.question_cache import QuestionCache
@@ -163,6 +164,12 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         per_org=settings.export_per_org,
         hold_s=settings.export_hold_s,
         stall_s=settings.export_stall_s,
+    )
+    app.state.analytics_slots = OrgSlots(
+        capacity=settings.analytics_concurrency,
+        per_org=settings.analytics_per_org,
+        code="analytics_busy",
+        what="analytics requests",
     )
     app.state.pdf = PdfRenderer(
         settings.chromium_bin,

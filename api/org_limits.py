@@ -1,8 +1,9 @@
 """Per-organisation limits on what an organisation's keys (its API key, its Greenhouse or Ashby key) can set off:
 sessions created (`SHADOWS_API_SESSION_CREATE_RATE_LIMIT`), invite e-mails queued to candidates
-(`SHADOWS_API_INVITE_EMAIL_RATE_LIMIT`) and keys issued (`SHADOWS_API_INTEGRATION_KEY_RATE_LIMIT` for ATS keys,
-`SHADOWS_API_API_KEY_ISSUE_RATE_LIMIT` for its own API keys). Counted in the app's rate-limit store (api.ratelimits:
-Redis when `SHADOWS_API_REDIS_URL` is set, so every replica shares the counts).
+(`SHADOWS_API_INVITE_EMAIL_RATE_LIMIT`), re-grades asked for (`SHADOWS_API_REGRADE_RATE_LIMIT`) and keys issued
+(`SHADOWS_API_INTEGRATION_KEY_RATE_LIMIT` for ATS keys, `SHADOWS_API_API_KEY_ISSUE_RATE_LIMIT` for its own API
+keys). Counted in the app's rate-limit store (api.ratelimits: Redis when `SHADOWS_API_REDIS_URL` is set, so every
+replica shares the counts).
 
 A session past its limit is refused: 429 `session_rate_limited` with Retry-After, before anything is stored, so a
 retry costs one count lookup. An invite e-mail past its limit is withheld, not refused: the session is scheduled,
@@ -42,6 +43,23 @@ async def count_session(ratelimits: RateLimits, settings: ApiSettings, organizat
     except RateLimitedError:
         ORG_LIMITED.labels(kind="session").inc()
         log.warning("session.rate_limited", organization_id=str(organization_id))
+        raise
+
+
+async def count_regrade(ratelimits: RateLimits, settings: ApiSettings, organization_id: UUID) -> None:
+    """Count one re-grade asked for by the organisation; RateLimitedError (`rate_limited`) past the limit, before
+    anything is read or stored. A session's versions are bounded (`scorecard_versions_per_session`), but not how
+    many sessions: an organisation looping over its history could set off twenty paid gradings per finished session."""
+    try:
+        await ratelimits.hit(
+            "regrades",
+            settings.regrade_rate_limit,
+            str(organization_id),
+            message="This organisation has asked for too many re-grades; retry after Retry-After seconds.",
+        )
+    except RateLimitedError:
+        ORG_LIMITED.labels(kind="regrade").inc()
+        log.warning("regrade.rate_limited", organization_id=str(organization_id))
         raise
 
 

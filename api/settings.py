@@ -71,6 +71,10 @@ class ApiSettings(BaseSettings):
     # How many times one session's interviewer may be dispatched again (the agent left a running interview, or the
     # candidate's page saw no agent join): api/redispatch.py.
     agent_redispatch_limit: int = Field(default=2, ge=0, le=10)
+    # Calls to POST /v1/sessions/{id}/agent-dispatch per session (`limits` notation), counted before LiveKit is asked
+    # anything: one that finds the interviewer present, or LiveKit failing, uses none of the limit above, but each
+    # still costs a call to LiveKit's API (whose rate limits every session shares). Past it 429 `rate_limited`.
+    agent_dispatch_rate_limit: str = "10/minute;30/hour"
     # The session's grace period: room tokens, joins and runs all end at the session's end plus this.
     token_grace_minutes: int = Field(default=10, ge=0, le=60)
     # The agent's `complete` still counts this long after a room_finished webhook marked the session abandoned
@@ -91,6 +95,9 @@ class ApiSettings(BaseSettings):
     # The most scorecard versions an organisation's re-grades may bring one session to (409 beyond; the CLI's
     # `shadows grade` is not bound by it).
     scorecard_versions_per_session: int = Field(default=20, ge=1, le=1000)
+    # Re-grades one organisation may ask for (`limits` notation), across all its sessions: each is a paid grading on
+    # the house's model. Past it 429 `rate_limited` with Retry-After, before anything is stored (api/org_limits.py).
+    regrade_rate_limit: str = "200/hour;1000/day"
     share_signing_key: SecretStr = SecretStr("change-me-share-signing-key-0123456789abcdef")
     # Lifetime of the short-lived links the server mints for a reader it has authenticated (a report page's
     # timeline, a practice candidate's coaching link).
@@ -129,6 +136,9 @@ class ApiSettings(BaseSettings):
     # kept. Per practice session, and for every practice session together (429 `practice_busy`).
     practice_pdf_rate_limit: str = "10/hour"
     practice_pdf_global_rate_limit: str = "200/hour"
+    # Report PDFs one organisation may ask for (GET /v1/sessions/{id}/report.pdf with its key), across its sessions:
+    # each is a Chromium render on the API's own host. Past it 429 `rate_limited` with Retry-After.
+    report_pdf_rate_limit: str = "600/hour;5000/day"
     # ATS keys one organisation may issue (Greenhouse and Ashby together): each issue keeps a row 30 days past its
     # revocation and revokes the key the ATS holds; past it 429 `rate_limited` (api/org_limits.py).
     integration_key_rate_limit: str = "30/hour"
@@ -155,6 +165,10 @@ class ApiSettings(BaseSettings):
     # How long the analytics figures (GET /v1/analytics, /summary) may take in PostgreSQL, lock waits included: a
     # statement timeout of their own transaction. Past it, a 503 `analytics_timeout`, never a query left running.
     analytics_timeout_s: float = Field(default=15.0, gt=0, le=300)
+    # Analytics figures computed at once per process, and per organisation (each holds a pooled connection for up
+    # to `analytics_timeout_s`); past either, a 429 analytics_busy (api/org_slots.py).
+    analytics_concurrency: int = Field(default=8, ge=1, le=256)
+    analytics_per_org: int = Field(default=2, ge=1, le=256)
     # Session exports (GET /v1/sessions/export) held at once per process, and per organisation; past either, a 429
     # exports_busy. An export whose client stops reading for `export_stall_s`, or that takes `export_hold_s` in
     # all, is ended and its spool (a temporary file the size of the export) closed.
@@ -283,6 +297,9 @@ class ApiSettings(BaseSettings):
         "practice_pdf_global_rate_limit",
         "integration_key_rate_limit",
         "api_key_issue_rate_limit",
+        "agent_dispatch_rate_limit",
+        "regrade_rate_limit",
+        "report_pdf_rate_limit",
     )
     @classmethod
     def _limit_notation(cls, v: str) -> str:

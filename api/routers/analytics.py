@@ -10,8 +10,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.analytics import DateRange, Summary, date_range, summarize
-from api.deps import DbConn, OrgCaller, Settings
+from api.deps import DbConn, Org, OrgCaller, Settings
 from api.openapi_errors import DB, error_responses
+from api.org_slots import OrgSlots
 from api.report_pages import page_headers
 from api.templating import render, stylesheet
 from api.web_assets import ANALYTICS_ENTRY, WebAssets
@@ -31,22 +32,33 @@ async def range_query(
 Range = Annotated[DateRange, Depends(range_query)]
 
 
-@router.get("/summary", response_model=Summary, responses=error_responses(*DB, 401, 422))
-async def read_analytics_summary(org: OrgCaller, conn: DbConn, rng: Range, settings: Settings) -> Summary:
+async def _figures(request: Request, conn: DbConn, org: Org, rng: DateRange, settings: Settings) -> Summary:
+    """The figures, within one of the organisation's analytics slots (`api.org_slots`): a few at once per
+    organisation, past that a 429 `analytics_busy` before any query."""
+    slots: OrgSlots = request.app.state.analytics_slots
+    with slots.hold(org.id):
+        return await summarize(conn, org.id, rng, timeout_s=settings.analytics_timeout_s)
+
+
+@router.get("/summary", response_model=Summary, responses=error_responses(*DB, 401, 422, 429))
+async def read_analytics_summary(
+    request: Request, org: OrgCaller, conn: DbConn, rng: Range, settings: Settings
+) -> Summary:
     """Counts by status, completion rate, recommendation distribution, average and distribution per dimension,
     per-question pass rate and median time to the first passing run, average hints, and scorecards needing human
     review, for the sessions created from `from` to `to` (ISO dates, inclusive, UTC; default the last 30 days
     including today). They may take `SHADOWS_API_ANALYTICS_TIMEOUT_S` (15 s) to compute; past it, 503
-    `analytics_timeout`."""
-    return await summarize(conn, org.id, rng, timeout_s=settings.analytics_timeout_s)
+    `analytics_timeout`. At most SHADOWS_API_ANALYTICS_PER_ORG computed at once for an organisation (and
+    SHADOWS_API_ANALYTICS_CONCURRENCY in all, per process); past either, 429 `analytics_busy` with Retry-After."""
+    return await _figures(request, conn, org, rng, settings)
 
 
-@router.get("", response_class=HTMLResponse, responses=error_responses(*DB, 401, 422))
+@router.get("", response_class=HTMLResponse, responses=error_responses(*DB, 401, 422, 429))
 async def read_analytics_page(
     request: Request, org: OrgCaller, conn: DbConn, rng: Range, settings: Settings
 ) -> HTMLResponse:
-    """The same figures as an HTML page with charts (same `from` and `to`)."""
-    summary = await summarize(conn, org.id, rng, timeout_s=settings.analytics_timeout_s)
+    """The same figures as an HTML page with charts (same `from` and `to`, and the same bounds)."""
+    summary = await _figures(request, conn, org, rng, settings)
     assets: WebAssets = request.app.state.web_assets
     nonce = secrets.token_urlsafe(18)
     html = render(

@@ -28,6 +28,7 @@ from api.ids import SessionId
 from api.jobs.grading import request_grading
 from api.notices import render_notice, retention_days, versions
 from api.openapi_errors import BODY, DB, INVITE, error_responses
+from api.ratelimits import RateLimits
 from api.routers.join import candidate_view
 from api.schemas import JoinResponse, Language, refuse_unstorable
 from api.timestamps import utc_z
@@ -197,13 +198,23 @@ async def create_agent_dispatch(
     session_id: SessionId, candidate: BriefCandidateSession, request: Request, settings: Settings
 ) -> dict[str, Any]:
     """Call the interviewer into the room again when it has not joined (the page does this once, after waiting).
-    Limited per session (SHADOWS_API_AGENT_REDISPATCH_LIMIT). A 503 `livekit_unavailable` uses none of it. A
+    Limited per session (SHADOWS_API_AGENT_REDISPATCH_LIMIT). A 503 `livekit_unavailable` uses none of it; calls
+    of any outcome are limited per session too (SHADOWS_API_AGENT_DISPATCH_RATE_LIMIT, 429 `rate_limited`). A
     session that has finished meanwhile (cancelled, say) is a 409 `session_finished`: nothing is dispatched. An
     interviewer already in the call is a 409 `interviewer_present`, which uses none of it either: LiveKit lets any
     number of agents into a room, and a second interviewer heard and answered the candidate beside the first, each
     writing its own transcript (every candidate line twice), hints and ending into the one record."""
     session = own_session(candidate, session_id)
     require_in_progress(session, settings)
+    # Counted before LiveKit is asked anything: a call that finds the interviewer present, or LiveKit failing, gives
+    # its allowance back, and a page looping on it cost a call to LiveKit's API (shared by every session) each time.
+    ratelimits: RateLimits = request.app.state.ratelimits
+    await ratelimits.hit(
+        "agent_dispatch",
+        settings.agent_dispatch_rate_limit,
+        session["id"],
+        message="The interviewer was called too often for this interview; try again later.",
+    )
     pool = request.app.state.pool
     # Short connections: none is held while LiveKit answers (up to 10 s). A reservation the database fails to
     # confirm or give back lapses on its own (api.db.redispatch_repo).

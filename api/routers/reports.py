@@ -172,6 +172,18 @@ async def _count_practice_pdf(ratelimits: RateLimits, settings: ApiSettings, ses
     )
 
 
+async def _count_org_pdf(ratelimits: RateLimits, settings: ApiSettings, org_id: str) -> None:
+    """An organisation's PDFs are counted across its sessions, before anything is read or printed. Its share of the
+    queue bounds how many render at once, not how many: a loop of four at a time could keep Chromium printing on the
+    API's own host (half a second of CPU each) around the clock, whatever else that host had to do."""
+    await ratelimits.hit(
+        "report_pdf",
+        settings.report_pdf_rate_limit,
+        org_id,
+        message="This organisation has asked for too many report PDFs; retry after Retry-After seconds.",
+    )
+
+
 @router.get(
     "/v1/sessions/{session_id}/report.pdf",
     response_class=Response,
@@ -180,9 +192,10 @@ async def _count_practice_pdf(ratelimits: RateLimits, settings: ApiSettings, ses
 async def read_report_pdf(session_id: SessionId, request: Request, settings: Settings) -> Response:
     """The report page printed to PDF (for an ATS to attach): the same content, with the runs and the final code
     in place of the interactive replay. 503 `pdf_unavailable` when this host cannot print; 503 `pdf_busy` (with
-    Retry-After) when too many PDFs wait, or this organisation already has a few waiting or printing. A practice
-    candidate's PDFs are limited per session (SHADOWS_API_PRACTICE_PDF_RATE_LIMIT, 429 `rate_limited`) and for all
-    practice sessions together (429 `practice_busy`), with Retry-After."""
+    Retry-After) when too many PDFs wait, or this organisation already has a few waiting or printing. An
+    organisation's PDFs are limited across its sessions (SHADOWS_API_REPORT_PDF_RATE_LIMIT, 429 `rate_limited`); a
+    practice candidate's per session (SHADOWS_API_PRACTICE_PDF_RATE_LIMIT, 429 `rate_limited`) and for all practice
+    sessions together (429 `practice_busy`), with Retry-After."""
     # Read on a connection of its own, returned before the render: a render waits for one of a few Chromium slots
     # and runs for seconds, and a connection held meanwhile by each waiting request would drain the pool.
     async with connection(request.app.state.pool) as conn:
@@ -190,6 +203,8 @@ async def read_report_pdf(session_id: SessionId, request: Request, settings: Set
         opened = await _readable(conn, session_id, reader)
         if isinstance(reader, CandidateReader):
             await _count_practice_pdf(request.app.state.ratelimits, settings, session_id)
+        else:
+            await _count_org_pdf(request.app.state.ratelimits, settings, str(reader.id))
         page = await load_report(
             conn,
             opened.session,

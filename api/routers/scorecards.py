@@ -15,6 +15,7 @@ from api.errors import ForbiddenError, NotFoundError
 from api.ids import SessionId
 from api.jobs.grading import request_regrade
 from api.openapi_errors import BODY, DB, error_responses
+from api.org_limits import count_regrade
 from api.scorecards import candidate_views, org_views, shown_view
 from api.security import INVITE_PREFIX
 from grader.schemas import CandidateScorecardOut, CandidateScorecardPage, ScorecardOut, ScorecardPage
@@ -105,19 +106,23 @@ async def list_scorecards(
     "/{session_id}/grade",
     status_code=202,
     response_model=GradeAccepted,
-    responses=error_responses(*BODY, *DB, 401, 404, 409),
+    responses=error_responses(*BODY, *DB, 401, 404, 409, 429),
 )
 async def grade_session(
     session_id: SessionId,
     org: OrgCaller,
     conn: DbConn,
     settings: Settings,
+    request: Request,
     body: Annotated[GradeBody | None, Body()] = None,
 ) -> GradeAccepted:
     """Re-grade a completed or abandoned session: a new scorecard version, graded in the background; earlier
     versions are kept. 409 `grading_pending` while a version is still being graded, and 409
     `too_many_scorecard_versions` once the session has SHADOWS_API_SCORECARD_VERSIONS_PER_SESSION versions; 409
-    `record_deleted` once retention deleted the interview record (the kept scorecard stays the one shown)."""
+    `record_deleted` once retention deleted the interview record (the kept scorecard stays the one shown). At most
+    SHADOWS_API_REGRADE_RATE_LIMIT re-grades per organisation across its sessions: past it 429 `rate_limited` with
+    Retry-After, counted before anything is read or stored."""
+    await count_regrade(request.app.state.ratelimits, settings, org.id)
     version = await request_regrade(
         conn, session_id, organization_id=org.id, max_versions=settings.scorecard_versions_per_session
     )
