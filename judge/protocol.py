@@ -55,6 +55,13 @@ def frame(nonce: str, args: list[Any]) -> bytes:
 
 # How every harness begins a test's record: `{"n":"<nonce>"` (the nonces are hex).
 _RECORD_HEAD = re.compile(rb'\{"n":"([0-9a-f]{1,64})"')
+
+
+def record_head(nonce: str) -> bytes:
+    """The first bytes of every harness's record for the test sent with `nonce` (hex: JSON as it is)."""
+    return b'{"n":"%s",' % nonce.encode()
+
+
 TOO_DEEP = "the returned value is nested too deeply"
 TOO_LARGE = "the returned value is too large to report"
 TOO_LARGE_KIND = "too_large"  # a test's record never decoded: its value would cost the judge too much memory

@@ -34,7 +34,7 @@ from enum import Enum
 from typing import Any, Literal
 
 from judge.meter import Meter, Usage, WaitTracker
-from judge.protocol import RECORD_CAP, frame, is_test_record, new_nonce, parse_line
+from judge.protocol import RECORD_CAP, frame, is_test_record, new_nonce, parse_line, record_head
 from judge.sandbox_process import ProcessEnd, SandboxProcess
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,12 @@ _RESULTS_FLOOD = 2 * RECORD_CAP  # bytes on the results channel during one test 
 # (19.8 s for one Submit of 19 tests at 1 s) while it spent almost none of its own. Decoding a short line costs the
 # judge 2-4 us: 1,024 of them cost about what starting a process does, and leave room for programs that forge records.
 STRAY_LINES = 1024
+# ... and at most this many bytes of such lines. A line's cost to decode grows with its bytes, not its count: two
+# lines of 15 MiB, integers of 4,299 digits each, cost the judge 0.55 s of CPU every test (3.3 s for six tests, all
+# then answered correctly) while the program wrote a buffer it had made once. A longer line is decoded only when it
+# begins as the record of the test in flight does (`{"n":"<nonce>",`, every harness's head): the test's own answer,
+# decoded as any record is. An honest harness writes no stray line at all.
+STRAY_BYTES = 1 << 20
 # Reads of one stream (stdout, stderr, results) in one phase before the supervisor stops reading it as soon as it can
 # and reads it at most once every READ_SPACING_S instead. A wake-up (select, read, the cgroup's CPU counter) costs the
 # judge about 40 us, a program's one-byte write about 1 us: a program writing a byte at a time kept the judge awake,
@@ -83,6 +89,7 @@ class Window:
     printed: int = 0
     results_bytes: int = 0
     stray_lines: int = 0  # results lines read that were not what the phase waits for
+    stray_bytes: int = 0  # ... and their bytes
     reads: dict[int, int] = field(default_factory=dict)  # reads of each stream in this phase
     record: dict[str, Any] | None = None
     over: Over | None = None
@@ -134,6 +141,8 @@ class Supervisor:
         self._end: ProcessEnd | None = None
         self._seen: WaitTracker | None = None
         self._ooms = 0  # the run cgroup's OOM kills seen so far (a fresh group starts at none)
+        # How the record the phase waits for begins, when it can be long (a test's: its nonce).
+        self._claim = b""
 
     # ------------------------------------------------------------------ phases
 
@@ -180,7 +189,9 @@ class Supervisor:
         # has lasted, spares most tests that read, but a supervisor slow to wake on a loaded host would then take its
         # baseline late, and the program's waiting before it would be charged to the program.)
         start = self.meter.sample(time.monotonic())
-        window = self._phase(lambda rec: is_test_record(rec, nonce), start, limit_s, feeding=True)
+        window = self._phase(
+            lambda rec: is_test_record(rec, nonce), start, limit_s, feeding=True, claim=record_head(nonce)
+        )
         now = time.monotonic()
         # A test that answered within a few milliseconds is charged its wall time as it is (less the supervisor's
         # own waiting): reading every thread's counters again is not worth it for the many that take microseconds.
@@ -216,12 +227,21 @@ class Supervisor:
     # ------------------------------------------------------------------ the loop
 
     def _phase(
-        self, done: Any, start: Any, limit_s: float, *, feeding: bool = False, wall_cap_s: float | None = None
+        self,
+        done: Any,
+        start: Any,
+        limit_s: float,
+        *,
+        feeding: bool = False,
+        wall_cap_s: float | None = None,
+        claim: bytes = b"",
     ) -> Window:
         """Pump the process until `done(record)` holds for a results line, the process ends, or `limit_s`
         (CPU, or wall less waiting; CPU alone, within `wall_cap_s` of wall time, when that is given) is used up;
-        returns what happened in between."""
+        returns what happened in between. A line past the phase's STRAY_BYTES is decoded only when it begins with
+        `claim` (the head of the record waited for)."""
         w = Window()
+        self._claim = claim
         # This phase's tracker, even when it returns at once (never an earlier phase's, with its waiting).
         self._seen = WaitTracker(start)
         if self._end is not None:
@@ -370,12 +390,16 @@ class Supervisor:
             line = bytes(self._line[:newline])
             del self._line[: newline + 1]
             self._scanned = 0
+            if w.stray_bytes + len(line) > STRAY_BYTES and not (self._claim and line.startswith(self._claim)):
+                w.over = "record"  # not decoded: past the budget, only a line with the head is
+                return False
             rec = parse_line(line)
             if rec is not None and done(rec):
                 w.record = rec
                 return True
             w.stray_lines += 1
-            if w.stray_lines > STRAY_LINES:
+            w.stray_bytes += len(line)
+            if w.stray_lines > STRAY_LINES or w.stray_bytes > STRAY_BYTES:
                 w.over = "record"
                 return False
         if len(self._line) > RECORD_CAP or w.results_bytes > _RESULTS_FLOOD:
