@@ -26,6 +26,12 @@ lines is numbered (`code_lines`), so in the PDF's text every one reads as a line
 out of a copy of the code (report.css, `user-select: none`), which copies as it was written. Printed, a piece of a
 long line starts with the bar under the number. So does each line of a scorecard's quote of code, and a long quote
 of the candidate's words is cut as a turn's words are (`quoted_lines`).
+
+So is a value of one line the report prints in a box of its own (`field_lines`): the candidate's name in the header
+(up to 200 characters), their ATS id, the complexity the interviewer recorded. The browser wrapped a long one
+without a mark: a name padded so that the header's wrap put "Recommendation: Strong hire" on a printed line of its
+own printed, in the PDF's text, a line of the report's own words. Printed, each piece of it after the first starts
+with the mark; on screen it is whole, with the printed one after it for a reader's browser to print in its place.
 """
 
 from __future__ import annotations
@@ -58,6 +64,13 @@ QUOTE_WIDTH = 15 * EIGHTHS
 # content (the replay's, a screen reader's), and a few bytes (a line of hidden characters is cut every ten or so).
 # A piece of a line of code: the same under the line's number (`w1` to `w4`, the number's width).
 WRAP_HTML = Markup('<i class="w"></i>')
+
+
+# A value of one line (`field_lines`): how wide a printed piece of it may be, in eighths of an em of its box's font,
+# and whether the box is bold, on A4: the name, a 23.7-em line of the header (663 px, bold, 28 px); the ATS id, a
+# 45-em line of the header (11 pt) after "ATS id "; the complexity, one of the facts' two 20.7-em columns (303 px,
+# bold, 11 pt). On A4 (tests/api/test_report_field_wraps.py) each fits with room to spare.
+FIELD_WIDTHS = {"name": (21 * EIGHTHS, True), "meta": (36 * EIGHTHS, False), "fact": (18 * EIGHTHS, True)}
 
 
 def _code_wrap(width: int) -> Markup:
@@ -138,3 +151,17 @@ def quoted_lines(quote: str, *, code: bool = False, printed: bool = False, copy:
     return Markup("\n").join(
         bar + _printed(line, show, _code_wrap(0), QUOTE_WIDTH, mono=True) for line in lines
     )
+
+
+def field_lines(
+    value: object, box: Literal["name", "meta", "fact"], *, printed: bool = False, copy: bool = False
+) -> Markup:
+    """A value of one line as `reveal` shows it; `printed`, each piece of it too long for its `box`
+    (FIELD_WIDTHS) after `WRAP_HTML`; `copy`: as `said_lines`."""
+    text, (budget, bold) = str(value), FIELD_WIDTHS[box]
+    if copy and line_width(text, bold=bold) <= budget:
+        return Markup("")
+    if not (printed or copy):
+        return reveal(text)
+    show = revealer()
+    return WRAP_HTML.join(show(piece) for piece in pieces(text, budget, bold=bold))

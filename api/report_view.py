@@ -15,7 +15,7 @@ from api.db.pool import Conn
 from api.db.sessions_repo import session_languages
 from api.report_budget import MAX_PRINTED_CODE_LINES, cited_seqs, page_transcript, printed_code
 from api.report_facts import facts_from_timeline
-from api.report_lines import code_lines, said_lines
+from api.report_lines import code_lines, field_lines, said_lines
 from api.scheduling import allowed_minutes
 from api.scorecards import shown_view
 from api.timeline import View, build_items, elapsed_s, timeline_item
@@ -67,6 +67,7 @@ class ReportPage:
             # (`api/report_lines.py`).
             "said_lines": said_lines,
             "code_lines": code_lines,
+            "field_lines": field_lines,
             "runs": self.runs,
             "integrity": self.integrity,
             "integrity_counts": sorted(counts.items()),

@@ -2,15 +2,20 @@
 the page never has to: every printed line of a turn's words, and of the final code, then starts with its mark or its
 number (api/report_lines.py).
 
-The PDF is printed by Chromium on a host with DejaVu fonts only (deploy/api.Dockerfile, `fonts-dejavu-core`): the
-report's body text is DejaVu Sans, its code DejaVu Sans Mono, and a character neither has is drawn from another
-DejaVu font or as a box. The widths below were measured there, with Chromium, for every code point (in eighths of
-an em, rounded up): `_SANS` and `_MONO` for U+0020 to U+052F (Latin, IPA, Greek, Cyrillic), one character each
-(`chr(48 + eighths)`); `_WIDE` the ranges, anywhere else, holding a character wider than an em (with the widest one
-in the range, in eighths). Every other character counts as an em: a CJK ideograph, an emoji, a letter of any other
-script (measured there, none is wider; with a CJK or emoji font an ideograph is an em, an emoji about 1.2). A tab
-counts as eight monospace spaces and a hidden character as its printed marker ("U+200B", api/templating.py); a
-combining mark as it printed after a letter (`_MARKS`: most that the fonts have take no room; the rest an em).
+The PDF is printed by Chromium with the fonts the print stylesheet names (api/templates/report.css; installed by
+deploy/api.Dockerfile and scripts/setup.sh): the report's body text is DejaVu Sans, its code DejaVu Sans Mono, and a
+character neither has is drawn from Noto Sans CJK (Noto Sans Mono CJK in the code), Noto Color Emoji, another DejaVu
+font, or as a box. The widths below were measured there, with Chromium, for every code point (in eighths of an em,
+rounded up), twice: with the DejaVu fonts only, and with the Noto fonts too; each is the wider of the two, so a host
+with either prints a piece within its budget. `_SANS` and `_MONO` for U+0020 to U+052F (Latin, IPA, Greek,
+Cyrillic), one character each (`chr(48 + eighths)`); `_WIDE` the ranges, anywhere else, holding a character wider
+than an em (with the widest one in the range, in eighths): an emoji is 1.25 em (10), "⸻" 2.5 em (20). Every other
+character counts as an em: a CJK ideograph (an em in Noto Sans Mono CJK too, about two of the code's 0.6-em
+columns), a letter of any other script. A tab counts as eight monospace spaces and a hidden character as its
+printed marker ("U+200B", api/templating.py); a combining mark as it printed after a letter (`_MARKS`: most that the
+fonts have take no room; the rest an em). U+FE0F (an emoji's selector) counts as an em and U+20E3 (a keycap) as 17
+eighths: after a letter or a digit they print it as an emoji, wider than the letter alone. In bold (`bold`: the header's
+name, a fact) a character counts half as wide again, or 3 eighths wider, whichever is less (`_bold`).
 
 `pieces` breaks a line into pieces no wider than a budget: after the last space that fits when there is one, else
 before the character that does not fit, never before a combining mark or a joiner unless a character with its
@@ -55,7 +60,7 @@ _MONO = (
     "5555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555"
     "55555555555555555555<;:774887555555555555555555555557655555555555<;:55565555555555555555555555555555"
     "5555555555555565555555555555555555555555555555455565337655555555555555555555555555555555555555555555"
-    "5555555555555555555555555555555555555555555555555555555555555555554555555544445555445555555544555555"
+    "5555555555555555555555555555555555555555555555555555555555555555554555555544445555555555555544555555"
     "5554555555555555445445555554555555550000000000000000005000000055000005500000500000000055555550000005"
     "0000000000000000500055505505000005055555555555556576555555555555555555555555555555555555555555555555"
     "5555555555555555555555555555555555555555555655555555555555555587767565756555555555555555555555555555"
@@ -94,10 +99,12 @@ _WIDE = (
     (0x2030, 0x2031, 14),
     (0x20A7, 0x20A8, 11),
     (0x20AF, 0x20AF, 11),
+    (0x20E3, 0x20E3, 17),
     (0x2100, 0x2106, 9),
     (0x2116, 0x2116, 9),
     (0x2120, 0x2121, 9),
     (0x2133, 0x2133, 9),
+    (0x2139, 0x2139, 10),
     (0x213B, 0x213B, 10),
     (0x2152, 0x2152, 11),
     (0x2166, 0x216B, 11),
@@ -109,20 +116,34 @@ _WIDE = (
     (0x22AC, 0x22AC, 10),
     (0x22D8, 0x22D9, 12),
     (0x22EA, 0x22ED, 10),
+    (0x231A, 0x231B, 10),
     (0x2322, 0x232B, 12),
     (0x2387, 0x2387, 10),
     (0x23B2, 0x23B3, 12),
+    (0x23E9, 0x23FA, 10),
     (0x25EF, 0x25EF, 9),
     (0x260D, 0x260F, 11),
     (0x2639, 0x263B, 9),
     (0x26A2, 0x26A4, 10),
+    (0x26A7, 0x26AB, 10),
+    (0x26C4, 0x26D4, 10),
+    (0x26E9, 0x270B, 10),
+    (0x2728, 0x2728, 10),
+    (0x274C, 0x2757, 10),
+    (0x2795, 0x2797, 10),
+    (0x27B0, 0x27B0, 10),
+    (0x27BF, 0x27BF, 10),
     (0x27D8, 0x27DE, 12),
     (0x27F4, 0x27FF, 12),
     (0x2A03, 0x2A0C, 11),
+    (0x2B1B, 0x2B1C, 10),
     (0x2B24, 0x2B24, 9),
     (0x2B33, 0x2B33, 12),
+    (0x2B50, 0x2B55, 10),
     (0x2C72, 0x2C72, 10),
     (0x2D7F, 0x2D7F, 12),
+    (0x2E3A, 0x2E3A, 14),
+    (0x2E3B, 0x2E3B, 20),
     (0x302E, 0x302F, 12),
     (0xA64C, 0xA654, 10),
     (0xA662, 0xA667, 10),
@@ -187,11 +208,28 @@ _WIDE = (
     (0x1EE68, 0x1EE68, 9),
     (0x1EE6E, 0x1EE74, 10),
     (0x1EE79, 0x1EE7A, 10),
+    (0x1F004, 0x1F004, 10),
     (0x1F030, 0x1F061, 11),
-    (0x1F0A0, 0x1F0DF, 9),
-    (0x1F311, 0x1F318, 9),
+    (0x1F0A0, 0x1F0DF, 10),
+    (0x1F1E6, 0x1F1FF, 10),
+    (0x1F300, 0x1F310, 10),
+    (0x1F311, 0x1F318, 10),
+    (0x1F319, 0x1F42C, 10),
     (0x1F42D, 0x1F435, 10),
+    (0x1F436, 0x1F53D, 10),
+    (0x1F549, 0x1F57A, 10),
+    (0x1F587, 0x1F596, 10),
+    (0x1F5A4, 0x1F5B2, 10),
+    (0x1F5BC, 0x1F5C4, 10),
+    (0x1F5D1, 0x1F5FF, 10),
     (0x1F600, 0x1F643, 13),
+    (0x1F644, 0x1F64F, 10),
+    (0x1F680, 0x1F6FC, 10),
+    (0x1F7E0, 0x1F7F0, 10),
+    (0x1F90C, 0x1F9FF, 10),
+    (0x1FA70, 0x1FA86, 10),
+    (0x1FA90, 0x1FAC5, 10),
+    (0x1FAD0, 0x1FAF6, 10),
 )
 # The combining marks (Mn, Me, Mc) that print on the character before them taking (nearly) no room of their own,
 # measured after a letter, in eighths: every other mark takes room (a box, for one the fonts lack) and counts as any
@@ -200,9 +238,10 @@ _MARKS = (
     (0x300, 0x311, 0), (0x313, 0x319, 0), (0x31C, 0x320, 0), (0x323, 0x327, 0), (0x329, 0x331, 0),
     (0x339, 0x33E, 0), (0x340, 0x34F, 1), (0x351, 0x353, 1), (0x357, 0x357, 1), (0x35A, 0x35A, 1),
     (0x35C, 0x360, 1), (0x362, 0x362, 1), (0x483, 0x487, 1), (0x5B0, 0x5C2, 0), (0x5C7, 0x5C7, 0),
-    (0x64B, 0x655, 0), (0x657, 0x657, 0), (0x65A, 0x65A, 0), (0x670, 0x670, 1), (0x7EB, 0x7F3, 1),
+    (0x64B, 0x655, 0), (0x657, 0x657, 0), (0x65A, 0x65A, 0), (0x670, 0x670, 1),
     (0xEB1, 0xEB9, 0), (0xEBB, 0xECD, 0), (0x17B4, 0x17B5, 0), (0x180B, 0x180D, 0), (0x1DC4, 0x1DC9, 1),
-    (0x20D0, 0x20D1, 1), (0x20D6, 0x20D7, 1), (0x20DB, 0x20DC, 1), (0x20E1, 0x20E1, 1), (0xFB1E, 0xFE23, 1),
+    (0x20D0, 0x20D1, 1), (0x20D6, 0x20D7, 1), (0x20DB, 0x20DC, 1), (0x20E1, 0x20E1, 1), (0xFB1E, 0xFE0E, 1),
+    (0xFE10, 0xFE23, 1),
     (0xE0100, 0xE01EF, 0),
 )  # fmt: skip
 _MARK_CATEGORIES = ("Mn", "Me", "Mc")
@@ -261,27 +300,41 @@ class _Known(dict[str, int]):
         return value
 
 
+def _bold(char: str) -> int:
+    """`char` in bold body text (DejaVu Sans Bold, and the Noto fonts' bold): measured there, no character is more
+    than half as wide again as `_measured` counts it, nor wider by more than 3 eighths. A hidden character's marker
+    has a weight of its own."""
+    regular = _measured(char)
+    return regular if HIDDEN_CHARS.match(char) else min(-(-3 * regular // 2), regular + 3)
+
+
 _SANS_WIDTHS = _Known(lambda c: _measured(c))
 _MONO_WIDTHS = _Known(lambda c: _measured(c, mono=True))
+_BOLD_WIDTHS = _Known(_bold)
 _JOINING = _Known(lambda c: int(_joins(c)))
 
 
-def width(char: str, *, mono: bool = False) -> int:
-    """The most `char` prints as, in eighths of an em, in the report's body text (or, `mono`, its code)."""
-    return (_MONO_WIDTHS if mono else _SANS_WIDTHS)[char]
+def _widths(mono: bool, bold: bool) -> _Known:
+    return _MONO_WIDTHS if mono else _BOLD_WIDTHS if bold else _SANS_WIDTHS
 
 
-def line_width(line: str, *, mono: bool = False) -> int:
+def width(char: str, *, mono: bool = False, bold: bool = False) -> int:
+    """The most `char` prints as, in eighths of an em, in the report's body text (`bold`: in bold), or (`mono`)
+    its code."""
+    return _widths(mono, bold)[char]
+
+
+def line_width(line: str, *, mono: bool = False, bold: bool = False) -> int:
     """The most `line` prints as, in eighths of an em: the sum of its characters' `width`."""
-    return sum(map((_MONO_WIDTHS if mono else _SANS_WIDTHS).__getitem__, line))
+    return sum(map(_widths(mono, bold).__getitem__, line))
 
 
-def pieces(line: str, budget: int, *, mono: bool = False) -> list[str]:
+def pieces(line: str, budget: int, *, mono: bool = False, bold: bool = False) -> list[str]:
     """`line` (no line break in it) cut into pieces each at most `budget` eighths of an em wide, in order; joined,
     they are `line`. A character wider than `budget` is a piece of its own."""
-    if line_width(line, mono=mono) <= budget:
+    if line_width(line, mono=mono, bold=bold) <= budget:
         return [line]  # most lines: read once, in C
-    widths, joining = (_MONO_WIDTHS if mono else _SANS_WIDTHS), _JOINING
+    widths, joining = _widths(mono, bold), _JOINING
     out: list[str] = []
     start = used = 0
     space = keep = -1  # the end of the last space in the piece, and its last place to break before a joiner

@@ -15,9 +15,10 @@ FROM python:3.11-slim-bookworm
 COPY --from=ghcr.io/astral-sh/uv:0.13.8 /uv /bin/uv
 ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PYTHON_DOWNLOADS=never PYTHONUNBUFFERED=1
 ARG UID=10001
-# Headless Chromium prints report PDFs (api/pdf.py); a font family so that text has glyphs.
+# Headless Chromium prints report PDFs (api/pdf.py) with the fonts its stylesheet names (api/templates/report.css):
+# DejaVu, then Noto CJK and Noto Color Emoji for what DejaVu lacks (about 100 MB of the image; docs/deployment.md).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends chromium fonts-dejavu-core \
+    && apt-get install -y --no-install-recommends chromium fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid "${UID}" --shell /usr/sbin/nologin shadows
 WORKDIR /app

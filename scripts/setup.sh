@@ -16,6 +16,10 @@ declare -A NEED=(
   [/usr/lib/x86_64-linux-gnu/libportaudio.so.2]=libportaudio2
   [npm]=npm
   [chromium]=chromium
+  # The PDF's fonts (api/templates/report.css): DejaVu, then CJK and colour emoji for what DejaVu lacks.
+  [/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf]=fonts-dejavu-core
+  [/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc]=fonts-noto-cjk
+  [/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf]=fonts-noto-color-emoji
   [redis-server]=redis-server
   [espeak-ng]=espeak-ng
 )
