@@ -7,7 +7,7 @@ record carrying the frame's nonce arrives on the results channel. Meanwhile it:
   cap, keeping the first bytes of each as excerpts and the last bytes of stderr for crash messages;
 - measures the test's CPU time (the run cgroup: every thread and child) and wall time (less the time the host
   kept it waiting for a CPU or the disk; see judge.meter), and kills the whole process when either passes the
-  test's limit;
+  test's limit; the test ends as its record's last byte is read, before the judge decodes it (TIMED_HEADS);
 - bounds the results channel: a line longer than the record cap, a flood of garbage, or more than a few lines
   that are not what it waits for, ends the process (each line costs the judge's own CPU to read, outside every
   sandbox limit: a flood of empty lines cost it a second of CPU for each second of the test);
@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Literal
 
-from judge.meter import Meter, Usage, WaitTracker
+from judge.meter import Meter, Sample, Usage, WaitTracker
 from judge.protocol import RECORD_CAP, frame, is_test_record, new_nonce, parse_line, record_head
 from judge.sandbox_process import ProcessEnd, SandboxProcess
 
@@ -65,6 +65,13 @@ STRAY_BYTES = 1 << 20
 # blocks when it is full) and is read, and counted, all the same; the honest harness writes a test's record at once.
 EAGER_READS = 256
 READ_SPACING_S = 0.002
+# How many lines of a phase that begin as its record does (`claim`) have the test's counters read as their last byte
+# arrives, before they are decoded; the test ends there if the line is its record. Decoding is the judge's own work
+# (about 0.08 s for a record of 1.5 million integers, which a program returning them made in 0.1 s), and read after
+# it the clock charged it to the program as wall time. The harness writes one such line a test; a program writing
+# more (forged records) has each later one timed after its decoding, as before: each reading reads every thread's
+# counters, and such lines are bounded only by STRAY_LINES.
+TIMED_HEADS = 4
 
 Over = Literal["time", "output", "record", "memory"]
 
@@ -143,6 +150,9 @@ class Supervisor:
         self._ooms = 0  # the run cgroup's OOM kills seen so far (a fresh group starts at none)
         # How the record the phase waits for begins, when it can be long (a test's: its nonce).
         self._claim = b""
+        self._heads = 0  # lines beginning with `_claim` seen in this phase
+        # The counters as the last line beginning with `_claim` was read, before it was decoded (see TIMED_HEADS).
+        self._answered: Sample | None = None
 
     # ------------------------------------------------------------------ phases
 
@@ -192,10 +202,11 @@ class Supervisor:
         window = self._phase(
             lambda rec: is_test_record(rec, nonce), start, limit_s, feeding=True, claim=record_head(nonce)
         )
-        now = time.monotonic()
-        # A test that answered within a few milliseconds is charged its wall time as it is (less the supervisor's
-        # own waiting): reading every thread's counters again is not worth it for the many that take microseconds.
-        end = self.meter.sample(now, threads=now - start.at >= _THREADS_AFTER_S)
+        # The test ends as its record's last byte is read (`_answered`), not once the judge has decoded it. Without
+        # such a reading (the process ended, or wrote more than TIMED_HEADS lines with its record's head), now.
+        end = self._answered if window.record is not None else None
+        if end is None:
+            end = self._sample_end(start.at)
         usage = self.meter.usage(start, end, seen=self._seen)
         if window.record is not None and window.end is None:
             self._drain_ready(window)  # output written before the record is already in the pipes
@@ -214,6 +225,13 @@ class Supervisor:
             over=window.over,
             end=window.end,
         )
+
+    def _sample_end(self, began: float) -> Sample:
+        """The counters at a test's end. A test that answered within a few milliseconds is charged its wall time as
+        it is (less the supervisor's own waiting): reading every thread's counters again is not worth it for the
+        many that take microseconds."""
+        now = time.monotonic()
+        return self.meter.sample(now, threads=now - began >= _THREADS_AFTER_S)
 
     def close(self) -> ProcessEnd:
         """End the process (if still running) and release everything."""
@@ -242,6 +260,8 @@ class Supervisor:
         `claim` (the head of the record waited for)."""
         w = Window()
         self._claim = claim
+        self._heads = 0
+        self._answered = None
         # This phase's tracker, even when it returns at once (never an earlier phase's, with its waiting).
         self._seen = WaitTracker(start)
         if self._end is not None:
@@ -387,16 +407,22 @@ class Supervisor:
             if newline < 0:
                 self._scanned = len(self._line)
                 break
+            headed = bool(self._claim) and self._line.startswith(self._claim)
+            self._answered = None
+            if headed and self._heads < TIMED_HEADS:
+                self._heads += 1
+                self._answered = self._sample_end(self._seen.start.at if self._seen is not None else 0.0)
             line = bytes(self._line[:newline])
             del self._line[: newline + 1]
             self._scanned = 0
-            if w.stray_bytes + len(line) > STRAY_BYTES and not (self._claim and line.startswith(self._claim)):
+            if w.stray_bytes + len(line) > STRAY_BYTES and not headed:
                 w.over = "record"  # not decoded: past the budget, only a line with the head is
                 return False
             rec = parse_line(line)
             if rec is not None and done(rec):
                 w.record = rec
                 return True
+            self._answered = None
             w.stray_lines += 1
             w.stray_bytes += len(line)
             if w.stray_lines > STRAY_LINES or w.stray_bytes > STRAY_BYTES:
