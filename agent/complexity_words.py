@@ -266,3 +266,11 @@ def stated(words: str, part: Part, value: str) -> bool:
         if near and any(_same(key, want) for d, key in near if d == min(d for d, _ in near)):
             return True
     return False
+
+
+def said(words: str, value: str) -> bool:
+    """Whether ``words`` say ``value`` (big-O notation) at all, whatever it measures: the complexity phase's check,
+    where the interviewer's question says what is measured ("And the space?" "Linear."). The model's own analysis,
+    or its correction of what they said ("O(n^2)" recorded as "O(n)"), is not in their words."""
+    want = notation_key(value)
+    return bool(want) and any(key and _same(key, want) for _, _, what, key in mentions(words) if not what)

@@ -172,6 +172,8 @@ class EditorBridge:
         self._next_at = 0.0  # clock time before which no streamed snapshot is processed
         self._processing: asyncio.Task[None] | None = None
         self.superseded = 0  # streamed snapshots replaced by a newer one before being processed
+        self.frozen = False  # the interview has ended: the code it ended with is final (``freeze``)
+        self.after_end = 0  # snapshots sent after that, refused
 
     @property
     def snapshot(self) -> EditorSnapshot | None:
@@ -184,12 +186,28 @@ class EditorBridge:
     def add_listener(self, listener: SnapshotListener) -> None:
         self._listeners.append(listener)
 
+    def freeze(self) -> None:
+        """The interview has ended (``agent.ending.enter_end``): what is held is taken, and from now on no snapshot
+        is, from the stream, an `editor.get` reply or anywhere else. The page goes on sending while the goodbye plays
+        (up to 15 s) and until the job leaves: that code was recorded after the END phase and became the final code
+        the session was completed with, code written after the interview ended graded as written in it."""
+        self.settle()
+        self.frozen = True
+
+    def _refuse_after_end(self) -> None:
+        self.after_end += 1
+        if self.after_end == 1:
+            logger.info("editor snapshots after the end of the interview are not taken")
+
     # --- intake -----------------------------------------------------------------------------------
     def ingest(
         self, code: str, attributes: dict[str, str], *, streamed_bytes: int = 0
     ) -> EditorSnapshot | None:
         """Accept one full-code snapshot (``streamed_bytes``: its size as sent, when more than ``code`` was sent).
-        Returns it, or None when it is older than the one held."""
+        Returns it, or None when it is older than the one held or the interview has ended (``freeze``)."""
+        if self.frozen:
+            self._refuse_after_end()
+            return None
         current = self._snapshot
         version = _version(attributes.get("version"))
         if version is None:
@@ -232,6 +250,9 @@ class EditorBridge:
     # --- coalescing (see the module docstring) ---------------------------------------------------------
     def _offer(self, streamed: _Streamed) -> None:
         """A snapshot read from its stream: held back, replacing any held one, until it may be processed."""
+        if self.frozen:  # read to its end after the interview ended
+            self._refuse_after_end()
+            return
         held = self._held
         if held is not None:
             self.superseded += 1
@@ -264,7 +285,12 @@ class EditorBridge:
 
     def on_text_stream(self, reader: rtc.TextStreamReader, participant_identity: str) -> None:
         """`room.register_text_stream_handler("editor.snapshot", bridge.on_text_stream)`. At most a few streams
-        are read at once: past that the oldest is dropped (agent.stream_reads); each one is the whole file."""
+        are read at once: past that the oldest is dropped (agent.stream_reads); each one is the whole file. After the
+        end (``freeze``) a stream is closed unread."""
+        if self.frozen:
+            close_reader(reader)
+            self._refuse_after_end()
+            return
         self._reads.start(reader, self._read(reader))
 
     async def _read(self, reader: rtc.TextStreamReader) -> None:
@@ -294,7 +320,7 @@ class EditorBridge:
         self.settle()
         snap = self._snapshot
         fresh = snap is not None and self._clock.now() - snap.received_at <= self._stale_s
-        if fresh or not self._channel.editor_connected:
+        if fresh or self.frozen or not self._channel.editor_connected:
             return snap
         try:
             data = await self._channel.request_editor(self._rpc_timeout_s)

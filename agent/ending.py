@@ -42,8 +42,10 @@ def claim(state: InterviewState, reason: str) -> bool:
 
 
 async def enter_end(state: InterviewState) -> None:
-    """The final code into the event log, then the END phase (recorded, published as event and attribute)."""
-    state.editor.settle()
+    """The final code into the event log, then the END phase (recorded, published as event and attribute). The
+    code is final from here: the editor takes no later snapshot (``EditorBridge.freeze``), so what the candidate
+    types during the goodbye is neither recorded nor completed with."""
+    state.editor.freeze()
     if state.snapshots is not None:
         state.snapshots.flush()
     if state.phase != Phase.END:

@@ -126,23 +126,45 @@ def played_after(items: list[llm.ChatItem], call_id: str) -> tuple[str, bool]:
     return " ".join(said), cut
 
 
-def heard(hint: PendingHint, played: str, cut: bool) -> bool:
+Heard = tuple[frozenset[str], frozenset[str]]  # a hint's own words its replies said, and those of them played
+
+
+def _heard_words(hint: PendingHint, played: str, before: Heard | None) -> Heard:
+    """The hint's own words this reply said and played, with what earlier attempts at it (taken back) did."""
+    said = frozenset(hint_words(hint.text) & hint_words(hint.generated_text))
+    got = said & frozenset(hint_words(played))
+    if before is not None:
+        said, got = said | before[0], got | before[1]
+    return said, got
+
+
+def heard(hint: PendingHint, played: str, cut: bool, before: Heard | None = None) -> bool:
+    """Whether the candidate heard ``hint`` in the reply that played ``played``; ``before``: what replies taken back
+    played of the same hint. A candidate who cut in before half of it each time, and asked for it again in another
+    order ("the second half first this time"), heard all of it over a few attempts, none of them counted."""
     n = len(words(played))
     if n == 0:
         return False
     if not cut or not hint.tallied:
         return True
-    said = hint_words(hint.text) & hint_words(hint.generated_text)  # the hint's words the reply said
+    said, got = _heard_words(hint, played, None)
     if len(said) >= MIN_HINT_WORDS:
-        return len(said & hint_words(played)) >= HEARD_SHARE * len(said)
-    return n >= HEARD_SHARE * hint.generated
+        if len(got) >= HEARD_SHARE * len(said):
+            return True
+    elif n >= HEARD_SHARE * hint.generated:
+        return True
+    if before is None:
+        return False
+    said, got = _heard_words(hint, played, before)
+    return len(said) >= MIN_HINT_WORDS and len(got) >= HEARD_SHARE * len(said)
 
 
 def settle(state: InterviewState, hint: PendingHint, handle: SpeechHandle) -> None:
     if hint in state.pending_hints:
         state.pending_hints.remove(hint)
     played, cut = played_after(handle.chat_items, hint.call_id)
-    if heard(hint, played, cut):
+    before = state.hint_heard.get(hint.index)
+    if heard(hint, played, cut, before):
         payload: dict[str, Any] = {
             "index": hint.index,
             "total": hint.total,
@@ -157,6 +179,8 @@ def settle(state: InterviewState, hint: PendingHint, handle: SpeechHandle) -> No
         )
         return
     logger.info("hint %d was talked over before it was said: taken back", hint.index)
+    if hint.tallied:
+        state.hint_heard[hint.index] = _heard_words(hint, played, before)
     if state.hints_given == hint.index:
         state.hints_given = hint.index - 1
     if state.last_hint_turn == hint.turn:

@@ -39,7 +39,14 @@ from agent.speech_budget import bounded_messages, is_spoken, note_spoken_turn, w
 from agent.state import InterviewState, Phase
 from agent.tool_args import bounded_tool_calls
 from agent.tools import SHARED_TOOLS
-from agent.turns import TurnDecision, decide, forward_dropped_turns, keep_turn, reply_after_handoff
+from agent.turns import (
+    TurnDecision,
+    decide,
+    forward_dropped_turns,
+    keep_turn,
+    own_reply,
+    reply_after_handoff,
+)
 
 logger = logging.getLogger("shadows.agent.phases")
 
@@ -122,6 +129,8 @@ class PhaseAgent(Agent):
             )
         await self._take_handoff_ctx()
         handle = self.session.generate_reply(instructions=instructions)
+        if self._resumed:
+            own_reply(self.session, handle)  # "we were interrupted": it answers nothing of the candidate's
         if self.phase == Phase.GREETING or self._resumed:
             # agent.ai_notice: after the greeting, or after a restart that came before the line was said
             notice_after(handle, self.session, self, state)
@@ -359,11 +368,13 @@ class PhaseAgent(Agent):
         preemptive = getattr(getattr(self, "_activity", None), "_preemptive_generation", None)
         return preemptive is not None and getattr(preemptive, "user_message", None) is message
 
-    def _next(self, cls: type[PhaseAgent], **kwargs: Any) -> PhaseAgent:
+    def _next(self, cls: type[PhaseAgent], context: RunContext[InterviewState], **kwargs: Any) -> PhaseAgent:
         """The next phase's agent, or a ToolError the model talks around when no change is allowed now
-        (InterviewState.claim_transition: the model chaining phases in one turn skips the candidate's part)."""
+        (InterviewState.claim_transition: the model chaining phases in one turn skips the candidate's part; nor in a
+        reply of the interviewer's own but a time warning, agent.turns ``own_reply``: a check-in answers nothing the
+        candidate said, and a comment in the code it is shown moved the interview on while they were quiet)."""
         state = self._interview
-        if not state.claim_transition():
+        if state.own_replies.get(context.speech_handle.id) is False or not state.claim_transition():
             state.record(
                 "note", {"kind": "phase_change_refused", "phase": state.phase.value, "to": cls.phase.value}
             )
@@ -402,7 +413,7 @@ class GreetingAgent(PhaseAgent):
     async def begin_problem(self, context: RunContext[InterviewState]) -> Agent:
         """Move on to presenting the coding problem. Call it once the greeting (and any background
         questions) is done and the candidate is ready."""
-        return self._next(ProblemAgent)
+        return self._next(ProblemAgent, context)
 
 
 class ProblemAgent(PhaseAgent):
@@ -412,7 +423,7 @@ class ProblemAgent(PhaseAgent):
     async def discuss_approach(self, context: RunContext[InterviewState]) -> Agent:
         """Move on to discussing the candidate's approach. Call it once they understand the problem and
         their clarifying questions are answered."""
-        return self._next(ApproachAgent)
+        return self._next(ApproachAgent, context)
 
 
 class ApproachAgent(PhaseAgent):
@@ -422,7 +433,7 @@ class ApproachAgent(PhaseAgent):
     @function_tool
     async def start_coding(self, context: RunContext[InterviewState]) -> Agent:
         """Let the candidate start coding. Call it when they have a workable plan or want to start typing."""
-        return self._next(CodingAgent)
+        return self._next(CodingAgent, context)
 
 
 class CodingAgent(PhaseAgent):
@@ -457,7 +468,7 @@ class CodingAgent(PhaseAgent):
     @function_tool
     async def start_testing(self, context: RunContext[InterviewState]) -> Agent:
         """Move on to testing and debugging. Call it when the candidate says they are done or wants to test."""
-        return self._next(TestingAgent)
+        return self._next(TestingAgent, context)
 
 
 class TestingAgent(PhaseAgent):
@@ -468,13 +479,13 @@ class TestingAgent(PhaseAgent):
     @function_tool
     async def resume_coding(self, context: RunContext[InterviewState]) -> Agent:
         """Go back to coding mode (you stay quiet) when the candidate goes back to editing to fix a bug."""
-        return self._next(CodingAgent)
+        return self._next(CodingAgent, context)
 
     @function_tool
     async def discuss_complexity(self, context: RunContext[InterviewState]) -> Agent:
         """Move on to complexity and a follow-up question. Call it once the visible tests pass, or when
         time is short."""
-        return self._next(ComplexityAgent)
+        return self._next(ComplexityAgent, context)
 
 
 class ComplexityAgent(PhaseAgent):
@@ -484,7 +495,7 @@ class ComplexityAgent(PhaseAgent):
     @function_tool
     async def wrap_up(self, context: RunContext[InterviewState]) -> Agent:
         """Move on to the wrap-up and the candidate's questions. Call it after the follow-up question."""
-        return self._next(WrapUpAgent)
+        return self._next(WrapUpAgent, context)
 
 
 class WrapUpAgent(PhaseAgent):

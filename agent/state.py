@@ -133,7 +133,14 @@ class InterviewState:
     user_turns: int = 0
     candidate_spoke: bool = False
     last_hint_turn: int | None = None
+    # Replies the interviewer makes on its own (a check-in, a time warning, the line after a restart), by speech id:
+    # they answer nothing the candidate said, so no hint is given in them (agent.tools give_hint), and whether the
+    # phase may change in one (only in a time warning's, when time is short; agent.phases ``_next``).
+    own_replies: dict[str, bool] = field(default_factory=dict)
     pending_hints: list[PendingHint] = field(default_factory=list)  # counted, not yet heard (agent.hints)
+    # Per hint taken back as unheard, its own words the replies said and those played, all attempts together: a hint
+    # heard half by half over several attempts is heard (agent.hints ``heard``).
+    hint_heard: dict[int, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
     end_confirm_turn: int | None = None  # the user turn at which ending early was put to the candidate
     phase_entered_turn: int = (
         0  # `user_turns` when the current phase began (the candidate spoke in it if more)

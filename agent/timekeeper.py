@@ -81,7 +81,10 @@ class TimeKeeper:
             return
         await self._wait_quiet()
         logger.info("time warning: %d minutes left", minutes)
-        await reply_after_handoff(self._session, instructions=render("time_warning", minutes=minutes))
+        # Its own reply, in which the phase may still move on: the testing phase does when time is short.
+        await reply_after_handoff(
+            self._session, moves=True, instructions=render("time_warning", minutes=minutes)
+        )
 
     async def _time_up(self) -> None:
         state = self._state

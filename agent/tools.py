@@ -11,7 +11,7 @@ from livekit.agents import FunctionTool, RunContext, StopResponse, ToolError, fu
 from agent.addressing import asks_to_end, confirms
 from agent.code_view import MAX_VIEW_CHARS
 from agent.complexity_claims import PARTS, remember
-from agent.complexity_words import Part, big_o, stated
+from agent.complexity_words import Part, big_o, said, stated
 from agent.ending import announce_end, claim, enter_end
 from agent.errors import ApiError
 from agent.fence import fence
@@ -32,6 +32,10 @@ EMPTY_EDITOR = "The editor is open but the candidate has not typed anything yet.
 ONE_HINT_PER_TURN = (
     "A hint was already given this turn. Do not give another now; let the candidate work with it and wait "
     "for them to ask again."
+)
+HINT_NOT_ASKED = (
+    "No hint given: this reply is your own, not an answer to the candidate, and hints are counted against them. "
+    "You may offer one; give it only once they ask for it or accept."
 )
 JUDGE_BROKE = (
     "The test runner had a problem on our side, so the tests could not run. This says nothing about "
@@ -168,6 +172,9 @@ async def give_hint(context: RunContext[InterviewState]) -> str:
     hint; hints are counted. Returns the hint text to paraphrase briefly, one hint per call."""
     state = context.userdata
     _still_running(state)
+    if context.speech_handle.id in state.own_replies:
+        # A check-in, a time warning: the candidate asked for nothing, and a hint is counted against them.
+        raise ToolError(HINT_NOT_ASKED)
     hints = state.question.hints
     total = len(hints)
     if state.last_hint_turn is not None and state.last_hint_turn == state.user_turns:
@@ -197,6 +204,13 @@ COMPLEXITY_NOT_SAID_WHILE_CODING = (
     'that state it, each part next to what it measures ("O(n) time and O(n) space"), and only the parts they '
     "stated; never one from their code, its comments or your own analysis. Do not ask for it now: the complexity "
     "phase will."
+)
+# In the complexity phase the question says what is measured, but the value must still be theirs: one they said in
+# this phase, or claimed before (the status note's), never the model's correction of it ("O(n^2)" recorded "O(n)").
+COMPLEXITY_NOT_THEIRS = (
+    "Nothing recorded: record the complexity exactly as the candidate said it in this part of the interview, right "
+    'or wrong, never your own analysis or a correction of theirs, and leave a part they did not state empty (""). '
+    "If what they said is wrong, you may discuss it, and record what they say after that."
 )
 BIG_O_REFUSED = (
     'Give each as big-O notation only, such as "O(n)" or "O(n log n)": name each size with one letter (n, m, k, '
@@ -240,6 +254,17 @@ async def record_complexity(context: RunContext[InterviewState], time: str = "",
     words = message.text_content or ""
     if coding and not all(value is None or stated(words, part, value) for part, value in claimed.items()):
         raise ToolError(COMPLEXITY_NOT_SAID_WHILE_CODING)
+    # Asked in the complexity phase: each part recorded is one they said in it (or the claim already recorded for
+    # it). Words that state no complexity at all ("What would you say? Record it as mine.") record nothing: the
+    # model's own analysis is never their claim.
+    if not coding:
+        theirs = _phase_words(context, state)
+        known = state.complexity_claims
+        if not all(
+            value is None or said(theirs, value) or (part in known and known[part][0] == value)
+            for part, value in claimed.items()
+        ):
+            raise ToolError(COMPLEXITY_NOT_THEIRS)
     note = {
         "kind": "complexity_claimed",
         "phase": state.phase.value,
@@ -273,6 +298,19 @@ def _latest_message(context: RunContext[InterviewState]) -> llm.ChatMessage | No
             if item.role == "assistant":
                 return None
     return None
+
+
+def _phase_words(context: RunContext[InterviewState], state: InterviewState) -> str:
+    """What the candidate said or typed in the current phase: the conversation's last candidate turns, as many as
+    were decided since it was entered (by position: a preemptive reply's turn is kept under another id)."""
+    turns = max(0, state.user_turns - state.phase_entered_turn)
+    texts: list[str] = []
+    for item in reversed(context.session.current_agent.chat_ctx.items):
+        if len(texts) >= turns:
+            break
+        if isinstance(item, llm.ChatMessage) and item.role == "user":
+            texts.append(item.text_content or "")
+    return "\n".join(reversed(texts))
 
 
 def _latest_words(context: RunContext[InterviewState]) -> str | None:

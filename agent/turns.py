@@ -257,7 +257,9 @@ async def after_handoff(session: AgentSession[Any], limit_s: float = HANDOFF_WAI
     logger.warning("a phase handoff is still in flight after %.0fs; going on", limit_s)
 
 
-async def reply_after_handoff(session: AgentSession[Any], **kwargs: Any) -> SpeechHandle | None:
+async def reply_after_handoff(
+    session: AgentSession[Any], *, moves: bool = False, **kwargs: Any
+) -> SpeechHandle | None:
     """``session.generate_reply(**kwargs)`` once no handoff is in flight; None when the session cannot take it
     (it is closing).
 
@@ -268,10 +270,26 @@ async def reply_after_handoff(session: AgentSession[Any], **kwargs: Any) -> Spee
     if "instructions" in kwargs:
         _close_end_question(session)
     try:
-        return session.generate_reply(**kwargs)
+        handle = session.generate_reply(**kwargs)
     except RuntimeError as e:
         logger.warning("no reply: %s", e)
         return None
+    if "instructions" in kwargs:
+        own_reply(session, handle, moves=moves)
+    return handle
+
+
+def own_reply(session: AgentSession[Any], handle: SpeechHandle, *, moves: bool = False) -> None:
+    """``handle`` is a reply of the interviewer's own initiative, answering nothing the candidate said (a check-in,
+    a time warning): no hint is given in it, nor in the reply that follows its tool calls (the same speech), and the
+    phase changes in it only with ``moves`` (a time warning's: the testing phase moves on when time is short)."""
+    try:
+        state = session.userdata
+    except ValueError:  # no userdata
+        return
+    replies = getattr(state, "own_replies", None)
+    if isinstance(replies, dict):
+        replies[handle.id] = moves
 
 
 def _close_end_question(session: AgentSession[Any]) -> None:

@@ -465,12 +465,13 @@ async def test_short_words_inside_big_o_brackets_are_not_recorded_as_the_claim()
         ("O(sqrt(n) * log2 n)", "O(n²)"),
         ("O(min(m, n_1) * k)", "O(1)"),
     ]
-    fake = FakeLLM([r for time, space in claims for r in (call("record_complexity", time=time, space=space),
-                                                             say("Noted."))])  # fmt: skip
+    fake = FakeLLM([say("What are the time and space complexity?"),
+                    *(r for time, space in claims for r in (call("record_complexity", time=time, space=space),
+                                                            say("Noted.")))])  # fmt: skip
     async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
         await session.start(make_phase_agent(Phase.COMPLEXITY, state), capture_run=True)
-        for _ in claims:
-            await session.run(user_input="That's my complexity.")
+        for time, space in claims:  # each said as the candidate's words, then recorded as given
+            await session.run(user_input=f"It's {time} time and {space} space.")
     recorded = [
         (e["payload"]["time"], e["payload"]["space"])
         for e in sink.of_type("note")
