@@ -38,7 +38,11 @@ from api.db import attempts_repo, integrations_repo, outbound_leases_repo, sessi
 from api.db.pool import Conn, Pool, connection
 from api.integrations import ashby_answers, ashby_updates, assessments
 from api.integrations.greenhouse import is_greenhouse_host
-from api.integrations.profile_links import assessment_profile_url, refresh_dead_links
+from api.integrations.profile_links import (
+    assessment_profile_url,
+    hand_over_after_rotation,
+    refresh_dead_links,
+)
 from api.jobs.queue import queue
 from api.jobs.resources import resources
 from api.metrics import ATS_CALLBACK_FAILURES, ATS_CALLBACKS
@@ -357,3 +361,14 @@ async def refresh_ats_profile_links(context: JobContext, timestamp: int) -> None
     async with connection(res.pool) as conn:
         queued = await refresh_dead_links(conn, res.settings)
     log.info("ats_profile_links.refreshed", queued=queued)
+
+
+@queue.task(name="hand_over_profile_links", queue="maintenance", pass_context=True)
+async def hand_over_profile_links(context: JobContext, organization_id: str, provider: str) -> None:
+    """After an ATS key was issued (a rotation): hand that ATS links bound to the new key in place of the ones it
+    holds, which died with the key they were bound to (`profile_links.hand_over_after_rotation`). Queued by the
+    key's issue, in its transaction."""
+    res = resources(context)
+    async with connection(res.pool) as conn:
+        queued = await hand_over_after_rotation(conn, res.settings, UUID(organization_id), provider)
+    log.info("ats_profile_links.handed_over", provider=provider, queued=queued)

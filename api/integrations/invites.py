@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import unicodedata
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import formataddr, parseaddr
@@ -110,6 +111,41 @@ def smtp_options(settings: ApiSettings) -> dict[str, Any]:
     }
 
 
+# What may join the letters of a name word: an apostrophe (O'Brien, or U+2019), a hyphen (Jean-Luc, or U+2010), a
+# middle dot (U+00B7, U+30FB: names written in Chinese or Japanese script), a period that ends an initial (J.). A
+# period followed by a letter (evil.example), or any other character, is not a name's.
+_NAME_JOINERS = frozenset("'\u2019-\u2010\u00b7\u30fb")
+
+
+def is_name_word(word: str) -> bool:
+    """Whether one word of a candidate's name reads as a name, and only as one: letters and combining marks of any
+    script, joined by apostrophes or hyphens, and a period only at the end (an initial). A URL, a domain, an e-mail
+    address, digits or markup (`https://evil.example`, `evil.example`, `a@b`, `<b>`, `[x](y)`) is not a name word."""
+    if not word or word[0] in _NAME_JOINERS or word[0] == ".":
+        return False
+    body = word[:-1] if word.endswith(".") else word
+    return bool(body) and all(
+        unicodedata.category(c)[0] in "LM" or (c in _NAME_JOINERS and i + 1 < len(body))
+        for i, c in enumerate(body)
+    )
+
+
+def greeting_name(name: str) -> str | None:
+    """The first word of the candidate's name for the greeting, or None (the greeting says "Hello,") when it does
+    not read as a name (`is_name_word`). The name is the candidate's own text (Greenhouse and Ashby take it from
+    the application form), and the e-mail goes out from Shadows to whatever address came with it: a "first name"
+    such as `https://evil.example/login`, which mail clients show as a link, made our invite carry the
+    candidate's link to that address."""
+    words = name.split()
+    return words[0] if words and is_name_word(words[0]) else None
+
+
+def display_name(name: str) -> str:
+    """The `To` header's display name: the candidate's name when every word of it reads as a name, else none."""
+    words = name.split()
+    return name if words and all(is_name_word(w) for w in words) else ""
+
+
 def invite_message(
     settings: ApiSettings,
     *,
@@ -126,12 +162,12 @@ def invite_message(
     # Names are stored as one line (api.schemas.one_line); an older row or an organisation's name is made one here,
     # since a line break in a header is refused and the invite would never go.
     to_name, organization = one_line(to_name), one_line(organization)
-    message["To"] = formataddr((to_name, to_email))
+    message["To"] = formataddr((display_name(to_name), to_email))
     message["Subject"] = f"Your technical interview with {organization}"
     expires = assessment["invite_expires_at"].strftime("%A %d %B %Y, %H:%M UTC")
     message.set_content(
         _templates.get_template("invite_email.txt.j2").render(
-            first_name=to_name.split()[0] if to_name.split() else to_name,
+            first_name=greeting_name(to_name),
             organization=organization,
             join_url=join_url,
             expires=expires,

@@ -181,3 +181,41 @@ def _signed_id(settings: ApiSettings, kept: dict[str, Any]) -> UUID | None:
     except (share_links.ShareLinkInvalidError, share_links.ShareLinkExpiredError):
         return None
     return link_id
+
+
+async def hand_over_after_rotation(
+    conn: Conn, settings: ApiSettings, organization_id: UUID, provider: str
+) -> int:
+    """After the organisation issued a new key for `provider` (a rotation): every assessment whose ATS was handed a
+    profile link (its `completed` or `result` call delivered) now holds a dead one, bound to the key that was
+    replaced. Hand each a link bound to the live key (forget the kept one, queue the call), at once rather than at
+    the hourly sweep's next run. A kept link already bound to the live key is left alone, so running this again
+    queues nothing. Returns how many calls were queued."""
+    live = await integrations_repo.live_key(conn, organization_id, provider)
+    if live is None:
+        return 0
+    queued = 0
+    after = ""
+    while True:
+        cur = await conn.execute(
+            """
+            select a.session_id from ats_assessments a
+            where a.organization_id = %s and a.provider = %s and a.profile_url_sealed is not null
+              and a.session_id > %s
+              and exists (select 1 from ats_callbacks cb where cb.session_id = a.session_id and cb.kind = %s
+                          and cb.status = 'delivered')
+            order by a.session_id limit %s
+            """,
+            (organization_id, provider, after, REFRESH_KINDS[provider], SWEEP_BATCH),
+        )
+        batch = [str(r["session_id"]) for r in await cur.fetchall()]
+        if not batch:
+            return queued
+        after = batch[-1]
+        for session_id in batch:
+            async with conn.transaction():
+                kept = await integrations_repo.profile_link(conn, session_id, for_update=True)
+                token = _kept_token(settings, kept)
+                if token is not None and await _live(conn, settings, token, integration_key_id=live["id"]):
+                    continue  # already handed a link bound to the live key (a reader or a run before this one)
+                queued += await _hand_over_again(conn, session_id, provider)

@@ -1,17 +1,27 @@
-"""Organisation routes for the keys an ATS uses to call us: one live key per ATS, shown once, revocable."""
+"""Organisation routes for the keys an ATS uses to call us: one live key per ATS, shown once, revocable.
+
+Issuing a key rotates the ATS's key: the report links an ATS holds are bound to the key it held (api.share_links), so
+they die with it, and a job handing the ATS links bound to the new key (`hand_over_profile_links`) is queued with the
+new key, not left to the hourly sweep: Greenhouse and Ashby showed a dead report link for up to an hour after it.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.db import integrations_repo
+from api.db.pool import Conn
 from api.deps import DbConn, OrgCaller, Settings
 from api.integrations import keys
+from api.integrations.callbacks import hand_over_profile_links
+from api.jobs.enqueue import enqueue
 from api.openapi_errors import BODY, DB, error_responses
 from api.org_limits import count_key_issue
+from api.settings import ApiSettings
 
 router = APIRouter(prefix="/v1/integrations", tags=["integrations"])
 
@@ -22,6 +32,23 @@ class IntegrationKey(BaseModel):
     )
     prefix: str
     created_at: datetime
+
+
+async def _rotate(
+    conn: Conn, settings: ApiSettings, org_id: UUID, provider: keys.Provider, ashby_api_key: str | None = None
+) -> IntegrationKey:
+    """Issue the new key and, in the same transaction, queue the job that hands the ATS links bound to it (one
+    waiting job per organisation and ATS, however many keys are issued: its queueing lock)."""
+    async with conn.transaction():
+        issued = await keys.issue(conn, settings, org_id, provider, provider_api_key=ashby_api_key)
+        await enqueue(
+            conn,
+            hand_over_profile_links,
+            queueing_lock=f"hand_over_profile_links:{org_id}:{provider}",
+            organization_id=str(org_id),
+            provider=provider,
+        )
+    return IntegrationKey(key=issued.key, prefix=issued.prefix, created_at=issued.created_at)
 
 
 class AshbyKeyRequest(BaseModel):
@@ -53,11 +80,11 @@ class AshbyKeyRequest(BaseModel):
 async def create_greenhouse_key(
     org: OrgCaller, conn: DbConn, settings: Settings, request: Request
 ) -> IntegrationKey:
-    """A key for Greenhouse's Assessment Partner integration. Issuing one revokes the previous key. Past
+    """A key for Greenhouse's Assessment Partner integration. Issuing one revokes the previous key (and hands
+    Greenhouse report links bound to the new one at once). Past
     SHADOWS_API_INTEGRATION_KEY_RATE_LIMIT (both ATSs together): 429 `rate_limited`, and the previous key stays."""
     await count_key_issue(request.app.state.ratelimits, settings, org.id, "integration_key")
-    issued = await keys.issue(conn, settings, org.id, "greenhouse")
-    return IntegrationKey(key=issued.key, prefix=issued.prefix, created_at=issued.created_at)
+    return await _rotate(conn, settings, org.id, "greenhouse")
 
 
 @router.delete("/greenhouse/keys", status_code=204, responses=error_responses(*DB, 401))
@@ -79,8 +106,7 @@ async def create_ashby_key(
     """A key for Ashby's assessment integration, and your Ashby API key for our updates back. Issuing one revokes
     the previous key. Past SHADOWS_API_INTEGRATION_KEY_RATE_LIMIT (both ATSs together): 429 `rate_limited`."""
     await count_key_issue(request.app.state.ratelimits, settings, org.id, "integration_key")
-    issued = await keys.issue(conn, settings, org.id, "ashby", provider_api_key=body.ashby_api_key)
-    return IntegrationKey(key=issued.key, prefix=issued.prefix, created_at=issued.created_at)
+    return await _rotate(conn, settings, org.id, "ashby", body.ashby_api_key)
 
 
 @router.delete("/ashby/keys", status_code=204, responses=error_responses(*DB, 401))
