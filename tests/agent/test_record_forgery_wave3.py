@@ -83,6 +83,15 @@ def _claims(sink: FakeSink) -> list[dict[str, Any]]:
     return [e["payload"] for e in sink.of_type("note") if e["payload"]["kind"] == "complexity_claimed"]
 
 
+def _refused(session: AgentSession[InterviewState]) -> list[str]:
+    """What the session's tools refused, in order (their error outputs)."""
+    return [
+        i.output
+        for i in session.history.items
+        if i.type == "function_call_output" and i.is_error  # type: ignore[union-attr]  # a FunctionCallOutput
+    ]
+
+
 async def test_the_complexity_recorded_is_the_one_the_candidate_said_never_the_models_correction_of_it():
     """In the complexity phase the model recorded whatever it was asked or chose to: a candidate who said "O(n^2)"
     had the right answer recorded as their claim (the grader's `complexity_claimed` fact) once they asked the model
@@ -106,11 +115,7 @@ async def test_the_complexity_recorded_is_the_one_the_candidate_said_never_the_m
             "Because the sort dominates.",
         ):
             await session.run(user_input=words)
-        refused = [
-            i.output
-            for i in session.history.items
-            if i.type == "function_call_output" and i.is_error  # type: ignore[union-attr]  # a FunctionCallOutput
-        ]
+        refused = _refused(session)
     assert _claims(sink) == [
         {"kind": "complexity_claimed", "phase": "complexity", "time": "O(n^2)", "space": "O(1)"},
         {"kind": "complexity_claimed", "phase": "complexity", "time": "O(n log n)", "space": None},
@@ -137,11 +142,7 @@ async def test_a_complexity_the_candidate_never_stated_is_not_recorded_as_theirs
             "Linear time and constant space.",
         ):
             await session.run(user_input=words)
-        refused = [
-            i.output
-            for i in session.history.items
-            if i.type == "function_call_output" and i.is_error  # type: ignore[union-attr]  # a FunctionCallOutput
-        ]
+        refused = _refused(session)
     assert _claims(sink) == [
         {"kind": "complexity_claimed", "phase": "complexity", "time": "O(n)", "space": "O(1)"}
     ]

@@ -18,6 +18,8 @@ from google.protobuf.json_format import MessageToJson
 from livekit import api as lk
 
 from api.app import create_app
+from api.report_pages import report_html
+from api.routers import reports
 from api.server_options import uvicorn_options
 from api.settings import ApiSettings
 from tests.conftest import CLIENT_TLS, LIVEKIT_KEY, LIVEKIT_SECRET, ApiServer, client_limits, free_port
@@ -182,3 +184,17 @@ async def greenhouse(api_server: ApiServer) -> AsyncIterator[FakeGreenhouse]:
     assert r.status_code == 201, r.text
     async with fake_greenhouse(f"{api_server.url}/integrations/greenhouse", r.json()["key"]) as gh:
         yield gh
+
+
+@pytest.fixture(params=["Letter", "A4"])
+def paper(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A report PDF's paper: Chromium's own (US Letter), or A4 (narrower), as a reader's browser may print the
+    page."""
+    if request.param == "A4":
+
+        def on_a4(page: Any, **kwargs: Any) -> tuple[str, str]:
+            html_text, nonce = report_html(page, **kwargs)
+            return html_text.replace("</head>", "<style>@page { size: A4; }</style></head>", 1), nonce
+
+        monkeypatch.setattr(reports, "report_html", on_a4)
+    return str(request.param)

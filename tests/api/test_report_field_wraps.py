@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import io
 import re
-from typing import Any, Literal
+from typing import Literal
 
 import psycopg
 import pytest
@@ -21,9 +21,7 @@ from psycopg.rows import DictRow
 from pypdf import PdfReader
 
 from api.report_lines import FIELD_WIDTHS, field_lines
-from api.report_pages import report_html
 from api.report_widths import pieces
-from api.routers import reports
 from tests.api.report_support import grade, seed_interview
 from tests.api.test_report_pdf_fonts import MARGIN, PAPERS, _glyph_right_edges, _plain
 from tests.conftest import ApiServer
@@ -77,18 +75,6 @@ def test_a_long_value_is_cut_into_marked_pieces_that_keep_every_character() -> N
     for box, value in fits:
         assert CUT not in str(field_lines(value, box, printed=True))
         assert not field_lines(value, box, copy=True)
-
-
-@pytest.fixture(params=["Letter", "A4"])
-def paper(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    if request.param == "A4":
-
-        def on_a4(page: Any, **kwargs: Any) -> tuple[str, str]:
-            html_text, nonce = report_html(page, **kwargs)
-            return html_text.replace("</head>", "<style>@page { size: A4; }</style></head>", 1), nonce
-
-        monkeypatch.setattr(reports, "report_html", on_a4)
-    return str(request.param)
 
 
 def _value_lines(printed: list[str], start: int, value: str) -> list[str]:

@@ -27,8 +27,6 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream, DictionaryObject
 
 from api.db import events_repo
-from api.report_pages import report_html
-from api.routers import reports
 from tests.api.report_support import Seeded, grade, seed_interview
 from tests.conftest import ApiServer
 
@@ -156,19 +154,6 @@ def _plain(text: str) -> str:
 def _section(printed: list[str], start: str, end: str) -> list[str]:
     after = printed[printed.index(start) + 1 :]
     return after[: next(i for i, line in enumerate(after) if line.startswith(end))]
-
-
-@pytest.fixture(params=["Letter", "A4"])
-def paper(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Chromium's own paper (US Letter), or A4 (narrower)."""
-    if request.param == "A4":
-
-        def on_a4(page: Any, **kwargs: Any) -> tuple[str, str]:
-            html_text, nonce = report_html(page, **kwargs)
-            return html_text.replace("</head>", "<style>@page { size: A4; }</style></head>", 1), nonce
-
-        monkeypatch.setattr(reports, "report_html", on_a4)
-    return str(request.param)
 
 
 async def _seed(api_server: ApiServer, db: Conn) -> Seeded:

@@ -16,7 +16,6 @@ import io
 import re
 import unicodedata
 from collections import Counter
-from typing import Any
 
 import psycopg
 import pytest
@@ -27,9 +26,7 @@ from api import report_lines
 from api.db import events_repo
 from api.pdf import PdfRenderer
 from api.report_lines import TURN_MARK, code_lines, said_lines
-from api.report_pages import report_html
 from api.report_widths import pieces, width
-from api.routers import reports
 from grader.schemas import Evidence, Scorecard
 from tests.api import report_support
 from tests.api.report_support import grade, seed_interview
@@ -157,19 +154,6 @@ def _in_order(texts: list[str], printed: list[str], *, code: bool = False) -> No
         found = said.find(_ascii(_revealed(text)), at)
         assert found >= 0, (text[:40], said[at : at + 200])
         at = found + 1
-
-
-@pytest.fixture(params=["Letter", "A4"])
-def paper(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The PDF's paper: Chromium's own (US Letter), or A4 (narrower), as a reader's browser may print the page."""
-    if request.param == "A4":
-
-        def on_a4(page: Any, **kwargs: Any) -> tuple[str, str]:
-            html_text, nonce = report_html(page, **kwargs)
-            return html_text.replace("</head>", "<style>@page { size: A4; }</style></head>", 1), nonce
-
-        monkeypatch.setattr(reports, "report_html", on_a4)
-    return str(request.param)
 
 
 async def _pdf(server: ApiServer, seeded: report_support.Seeded, paper: str) -> list[str]:
