@@ -30,6 +30,7 @@ logger = logging.getLogger("shadows.agent.ending")
 RPC_INTERVIEW_END = "interview.end"
 MAX_END_PAYLOAD_BYTES = 1024  # the page sends {"reason": "candidate_request"}; anything larger is refused
 REQUEST_REASONS = ("candidate_request",)  # the only reason a client may give (never time_up, never no_show)
+END_DELIVERY_MAX_WAIT_S = 2.5  # the longest `ended` waits for the END to reach the API (agent.recorder.flush)
 
 
 def claim(state: InterviewState, reason: str) -> bool:
@@ -53,6 +54,15 @@ async def enter_end(state: InterviewState) -> None:
 
 
 async def announce_end(state: InterviewState) -> None:
+    """`ended` to the client, once what was recorded up to here (the final code, the END) reached the API, or after
+    at most ``END_DELIVERY_MAX_WAIT_S`` (an API outage does not hold the goodbye). The page's End button completes
+    the session itself on `ended` (`POST /v1/sessions/{id}/end`, with the editor's code as it is then), and the API
+    keeps that code only while no END is stored: sent before the END's delivery, `ended` let the page's code, typed
+    during the goodbye, overtake the END and become the final code."""
+    if not await state.recorder.flush(END_DELIVERY_MAX_WAIT_S):
+        logger.warning(
+            "the END was not delivered within %.1fs; announcing the end anyway", END_DELIVERY_MAX_WAIT_S
+        )
     await state.channel.send_event({"type": "ended", "reason": state.end_reason or "completed"})
 
 

@@ -50,6 +50,10 @@ class EventSink(Protocol):
         self, type: str, payload: dict[str, Any], *, key: str | None = None, t: float | None = None
     ) -> str: ...
 
+    async def flush(self, max_wait: float | None = 10.0) -> bool:
+        """Deliver what was recorded so far; True when all of it reached the API within ``max_wait`` s."""
+        ...
+
 
 class RunClient(Protocol):
     """What the tools need of the API client (agent.api_client.ApiClient)."""
@@ -66,6 +70,9 @@ class NullSink:
         self, type: str, payload: dict[str, Any], *, key: str | None = None, t: float | None = None
     ) -> str:
         return key or ""
+
+    async def flush(self, max_wait: float | None = 10.0) -> bool:
+        return True
 
 
 EndCallback = Callable[[str], Awaitable[None]]

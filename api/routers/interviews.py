@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.agent_dispatch import LiveKitUnavailableError, interviewer_in_room, redispatch_agent
 from api.candidate_rules import policies, require_in_progress, session_org
-from api.db import events_repo, redispatch_repo, sessions_repo
+from api.db import events_repo, interviewers_repo, redispatch_repo, sessions_repo
 from api.db.pool import Conn, connection
 from api.deps import (
     BriefCandidateSession,
@@ -254,13 +254,27 @@ async def end_interview(
 ) -> dict[str, str]:
     """The candidate ends the interview (after confirming). The code in the editor is kept as the final code, unless
     a final answer locked the code (the organisation does not allow resubmission): that answer stays the final code,
-    and the code sent here is not kept; the interview ends all the same."""
+    and the code sent here is not kept; the interview ends all the same.
+
+    Once the interviewer has ended the interview (it recorded the END: time up, its `end_interview`, the End button
+    it was asked for), the code was final at that moment and nothing here is stored: its completion keeps the code
+    at the END (or, its agent lost, LiveKit's `room_finished` or the stall sweep do). The answer is then 200 with the
+    session's status as it is (`in_progress` until that completion), so the page shows the end all the same."""
     session = own_session(candidate, session_id)
     if session["status"] == "scheduled":
         raise ConflictError("The interview has not started yet.", code="session_not_started")
     if body.language is not None and body.language not in sessions_repo.session_languages(session):
         raise UnprocessableError("This interview does not use that language.", code="unsupported_language")
     async with conn.transaction():  # the grading job commits with the completion, or neither does
+        # The row lock every event append and every ending takes (mark_completed's, end_unattended's): an END that
+        # committed before it is seen here; one still waiting on the row is appended after this ending (the
+        # candidate ended first: their code stands, as before).
+        cur = await conn.execute(
+            "select status from sessions where id = %s for no key update", (session["id"],)
+        )
+        row = await cur.fetchone()
+        if row is not None and await interviewers_repo.ending_recorded(conn, session["id"]):
+            return {"id": session["id"], "status": str(row["status"])}
         status = await sessions_repo.mark_completed(
             conn, session["id"], final_code=body.code, language=body.language, reason="candidate_ended"
         )
