@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.db import interviewers_repo
 from api.db.pool import Conn
-from api.errors import NotFoundError
+from api.errors import ConflictError, NotFoundError
 
 
 async def save_draft(
@@ -13,7 +14,9 @@ async def save_draft(
 ) -> dict[str, Any] | None:
     """Store the code as the language's draft. With `base_revision` (the revision the page's code was edited from,
     0 for none yet) only if nothing else saved since; None when something did (another tab or device). 404 when the
-    session is gone."""
+    session is gone; 409 `session_finished` once its interviewer recorded the interview's END: the code was final
+    then, and a draft saved during the goodbye would be the final code of an ending without the agent's completion
+    (`sessions_repo.end_unattended` prefers the newest draft)."""
     if base_revision is None:
         sql = """
         insert into session_drafts (session_id, language, code) values (%s, %s, %s)
@@ -38,10 +41,13 @@ async def save_draft(
         params = (code, session_id, language, base_revision)
     async with conn.transaction():
         # Held until the draft is in: a session erased since the caller read it (ended and deleted meanwhile) is
-        # seen here; the insert failed on the foreign key (a 500).
-        cur = await conn.execute("select 1 from sessions where id = %s for key share", (session_id,))
+        # seen here; the insert failed on the foreign key (a 500). A share lock, which the END's append (its row
+        # lock) waits for and which waits for it: an END that committed first is seen, never missed.
+        cur = await conn.execute("select 1 from sessions where id = %s for share", (session_id,))
         if await cur.fetchone() is None:
             raise NotFoundError("Session not found.", code="session_not_found")
+        if await interviewers_repo.ending_recorded(conn, session_id):
+            raise ConflictError("This interview has ended; the code is final.", code="session_finished")
         cur = await conn.execute(sql, params)
         return await cur.fetchone()
 

@@ -169,3 +169,35 @@ async def test_the_pages_end_before_any_end_still_ends_the_interview_with_its_co
         "final_code": DURING_GOODBYE,
     }
     assert await _gradings(db, s["id"]) == 1
+
+
+async def test_a_draft_saved_after_the_end_is_refused_and_never_the_final_code(
+    world: World,  # noqa: F811  # the fixture
+    db: Conn,
+) -> None:
+    """With the agent lost after its END, the ending without it keeps the newest saved draft: a draft the page saved
+    during the goodbye (or a script, at any moment after the END) was that code. After the END the draft route
+    refuses as over, and the page stops saving on it."""
+    s = await _running(world)
+
+    async def save(code: str) -> httpx.Response:
+        return await world.client.put(
+            f"/v1/sessions/{s['id']}/drafts/python",
+            json={"code": code},
+            headers={"Authorization": f"Bearer {s['invite']}"},
+        )
+
+    assert (await save(DRAFT)).status_code == 200
+    assert (await _ended(world, s["id"], "AJ_holder")).status_code == 200
+    late = await save(DURING_GOODBYE)
+    assert late.status_code == 409 and late.json()["error"]["code"] == "session_finished", late.text
+    body, auth = signed_webhook(
+        "room_finished", room=s["room"], event_id="EV_rf_draft_after_end", created_at=int(time.time())
+    )
+    finished = await world.client.post("/v1/livekit/webhook", content=body, headers={"Authorization": auth})
+    assert finished.status_code == 200 and finished.json()["status"] == "completed", finished.text
+    assert await _ending(db, s["id"]) == {
+        "status": "completed",
+        "end_reason": "ended_agent_lost",
+        "final_code": DRAFT,
+    }
