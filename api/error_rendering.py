@@ -1,5 +1,7 @@
 """Every error leaves the API as `{"error": {"code", "message"}}` (validation errors add `fields`): the exception
-handlers, and the middleware that turns an unexpected exception into a 500 after logging it structurally."""
+handlers, and the middleware that turns an unexpected exception into a 500 after logging it structurally. On Ashby's
+partner routes every error also carries a top-level `message` for the recruiter (api.integrations.ashby_errors),
+added by that same middleware, which every answer passes through."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.asgi_reply import send_json
 from api.errors import ApiError
+from api.integrations.ashby_errors import RecruiterMessageSend, is_ashby_path
 
 log = structlog.get_logger(__name__)
 
@@ -71,7 +74,8 @@ def install_error_handlers(app: FastAPI) -> None:
 class UnexpectedErrorMiddleware:
     """The last line: an exception no handler rendered is logged once (type and frames, no message, no request
     data) and answered with a plain 500 `internal_error`. It is not re-raised, so the server does not log it again
-    with its text."""
+    with its text. Outside every middleware that refuses a request, it is also where an error answered on Ashby's
+    partner routes, whoever produced it (its own 500 included), gets its recruiter's `message`."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -80,6 +84,8 @@ class UnexpectedErrorMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if is_ashby_path(scope.get("path", "")):
+            send = RecruiterMessageSend(send)
         started = False
 
         async def tracking_send(message: Message) -> None:

@@ -77,8 +77,8 @@ OUTBOUND_DEFERRED = Counter(
 # low for a real burst (the logs carry the organisation's id).
 ORG_LIMITED = Counter(
     "shadows_org_limited_total",
-    "Sessions, re-grades and key issues (ATS and API keys) refused, and invite e-mails withheld, by a"
-    " per-organisation limit",
+    "Sessions, re-grades, webhook endpoint writes and key issues (ATS and API keys) refused, and invite e-mails"
+    " withheld, by a per-organisation limit",
     ["kind"],
 )
 AGENT_REDISPATCHES = Counter(

@@ -253,6 +253,10 @@ class ApiSettings(BaseSettings):
     ats_max_concurrency_per_integration: int = Field(default=2, ge=1, le=64)
     outbound_max_concurrency_per_organization: int = Field(default=4, ge=1, le=64)
     webhook_max_endpoints: int = Field(default=20, ge=1, le=1000)  # per organisation
+    # Webhook endpoint writes that resolve a URL's host (a create, an update with a `url`) one organisation may make
+    # (`limits` notation), counted before the host is looked up: each is a DNS lookup by the API's resolver. Past it
+    # 429 `rate_limited` with Retry-After (api/routers/webhook_endpoints.py).
+    webhook_endpoint_rate_limit: str = "60/hour"
     # Fernet keys (comma-separated, newest first) that seal secrets we must read back: webhook signing secrets,
     # ATS keys, candidates' join links. Add a new key in front to rotate; keep old ones until re-sealed.
     sealing_keys: SecretStr = SecretStr(DEV_SEALING_KEY)
@@ -300,6 +304,7 @@ class ApiSettings(BaseSettings):
         "agent_dispatch_rate_limit",
         "regrade_rate_limit",
         "report_pdf_rate_limit",
+        "webhook_endpoint_rate_limit",
     )
     @classmethod
     def _limit_notation(cls, v: str) -> str:

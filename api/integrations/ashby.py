@@ -7,7 +7,9 @@ refused start is 409 (the candidate already has another active assessment) or 42
 `assessment.update` on Ashby's API (`api.integrations.callbacks`): Started when the candidate starts, then the
 result, or the cancellation when the hiring team cancels the session in Shadows. assessment.cancel cancels an
 interview that is waiting or under way; one the candidate has already taken is not cancelled, and the answer says so
-(`success: false`, `assessment_already_ended`), so that Ashby keeps the assessment open for its result.
+(`success: false`, `assessment_already_ended`), so that Ashby keeps the assessment open for its result. Errors not
+answered here (a wrong key's 401, the edge's refusals, limits, a 500) get their recruiter's `message` on the way out
+(api.integrations.ashby_errors).
 """
 
 from __future__ import annotations
@@ -24,12 +26,13 @@ from api.db import integrations_repo
 from api.deps import DbConn, Settings
 from api.errors import RateLimitedError
 from api.integrations import assessments
+from api.integrations.ashby_errors import GENERIC_MESSAGE, PREFIX
 from api.integrations.keys import IntegrationCaller, authenticate
 from api.openapi_errors import DB, error_responses
 from api.schemas import name_line, optional_name_line, refuse_unstorable
 
 log = structlog.get_logger(__name__)
-router = APIRouter(prefix="/integrations/ashby", tags=["integrations"])
+router = APIRouter(prefix=PREFIX, tags=["integrations"])
 
 
 async def require_ashby(request: Request, conn: DbConn) -> IntegrationCaller:
@@ -103,10 +106,6 @@ FIELD_MESSAGES = {
     "candidate.first_name": "The candidate has no first name in Ashby. Add it, then send the assessment again.",
     "assessment_type_id": "Choose an assessment to send.",
 }
-GENERIC_MESSAGE = (
-    "Shadows could not read this request from Ashby ({field}). Try again; if it keeps failing, contact Shadows "
-    "support."
-)
 
 
 def _refusal(status: int, message: str) -> JSONResponse:

@@ -1,5 +1,10 @@
 """Organisation routes for outgoing webhooks: endpoints (create, list, read, update, delete, rotate the secret) and
-each endpoint's delivery log with replay. Contract and payloads: docs/integrations.md."""
+each endpoint's delivery log with replay. Contract and payloads: docs/integrations.md.
+
+A write that resolves a URL's host (a create, an update with a `url`) is counted per organisation first
+(`SHADOWS_API_WEBHOOK_ENDPOINT_RATE_LIMIT`, in the app's rate-limit store, shared through Redis when configured):
+each is a DNS lookup by the API's resolver, and a loop of them was an unbounded stream of lookups for one
+organisation. Past the limit, 429 `rate_limited` with Retry-After, before the lookup."""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
+import structlog
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -16,13 +22,16 @@ from api import egress
 from api.db import webhooks_repo
 from api.db.pool import connection
 from api.deps import BriefOrgCaller, DbConn, OrgCaller, Settings
-from api.errors import BadRequestError, ConflictError, NotFoundError, UnprocessableError
+from api.errors import BadRequestError, ConflictError, NotFoundError, RateLimitedError, UnprocessableError
+from api.metrics import ORG_LIMITED
 from api.openapi_errors import BODY, DB, error_responses
+from api.ratelimits import RateLimits
 from api.sealing import sealer
 from api.settings import ApiSettings
 from api.webhooks.events import EventType
 from api.webhooks.signing import new_secret
 
+log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/v1/webhook-endpoints", tags=["webhooks"])
 
 ROTATION_OVERLAP_S = 24 * 3600  # the previous secret keeps signing this long after a rotation
@@ -146,10 +155,29 @@ def _id(raw: str, what: str) -> UUID:
         raise NotFoundError(f"{what.capitalize()} not found.", code=f"{what}_not_found") from e
 
 
-async def _checked_url(settings: ApiSettings, url: str) -> str:
+async def _count_url_write(request: Request, settings: ApiSettings, organization_id: UUID) -> None:
+    """Count one write that resolves a URL's host; RateLimitedError (`rate_limited`) past the organisation's limit."""
+    ratelimits: RateLimits = request.app.state.ratelimits  # shared by every replica when Redis is configured
+    try:
+        await ratelimits.hit(
+            "webhook_endpoint_writes",
+            settings.webhook_endpoint_rate_limit,
+            str(organization_id),
+            message="This organisation has created or re-pointed too many webhook endpoints; retry after "
+            "Retry-After seconds.",
+        )
+    except RateLimitedError:
+        ORG_LIMITED.labels(kind="webhook_endpoint").inc()
+        log.warning("webhook_endpoint.rate_limited", organization_id=str(organization_id))
+        raise
+
+
+async def _checked_url(request: Request, settings: ApiSettings, organization_id: UUID, url: str) -> str:
     """The URL as it was checked and as the request will go (scheme and host in lower case, the host in IDNA, the
     path and query percent-encoded): what is stored. Stored as sent, a scheme in capitals passed the check and
-    failed the column's (`^https?://`), and an encoded URL may be longer than the one sent."""
+    failed the column's (`^https?://`), and an encoded URL may be longer than the one sent. Counted against the
+    organisation's limit before anything is looked up (`_count_url_write`)."""
+    await _count_url_write(request, settings, organization_id)
     try:
         target = await egress.check_url_within(
             url, guard=settings.egress_guard, timeout_s=settings.webhook_timeout_s
@@ -179,14 +207,15 @@ def _delivery(row: dict[str, Any]) -> DeliveryOut:
 
 
 @router.post(
-    "", status_code=201, response_model=EndpointCreated, responses=error_responses(*BODY, *DB, 401, 409)
+    "", status_code=201, response_model=EndpointCreated, responses=error_responses(*BODY, *DB, 401, 409, 429)
 )
 async def create_webhook_endpoint(
     body: EndpointIn, org: BriefOrgCaller, request: Request, settings: Settings
 ) -> EndpointCreated:
     """Register a receiver. The response's `secret` is shown once: verify every delivery with it (Standard
     Webhooks). Outside local development the URL must be https on a public address."""
-    url = await _checked_url(settings, body.url)  # resolves the URL's host: no connection is held meanwhile
+    # Counts, then resolves the URL's host: no connection is held meanwhile.
+    url = await _checked_url(request, settings, org.id, body.url)
     secret = new_secret()
     async with connection(request.app.state.pool) as conn:
         row = await webhooks_repo.create_endpoint(
@@ -216,13 +245,15 @@ async def read_webhook_endpoint(endpoint_id: str, org: OrgCaller, conn: DbConn) 
     return EndpointOut(**await _endpoint(conn, org, endpoint_id))
 
 
-@router.patch("/{endpoint_id}", response_model=EndpointOut, responses=error_responses(*BODY, *DB, 401, 404))
+@router.patch(
+    "/{endpoint_id}", response_model=EndpointOut, responses=error_responses(*BODY, *DB, 401, 404, 429)
+)
 async def update_webhook_endpoint(
     endpoint_id: str, body: EndpointPatch, org: BriefOrgCaller, request: Request, settings: Settings
 ) -> EndpointOut:
     endpoint = _id(endpoint_id, "endpoint")
     # The new URL's host is resolved before a connection is taken: a slow name server holds none.
-    url = await _checked_url(settings, body.url) if body.url is not None else None
+    url = await _checked_url(request, settings, org.id, body.url) if body.url is not None else None
     async with connection(request.app.state.pool) as conn:
         row = await webhooks_repo.update_endpoint(
             conn,
