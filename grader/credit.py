@@ -20,6 +20,10 @@ some substance of theirs (`substantive`):
   []`, `})`, `pass`, `seen = {}` say nothing of how they solved it), and is not wholly code the candidate was given
   (the question's starter code: its signature line is in every snapshot of everyone's).
 
+A quote of their words that stages the record's own structure (a speaker's label, "Interviewer:" or "[system]", a
+row's mark with its time, our wording of a run's result, "visible tests 5/5 passed": grader/staged.py) is none: it
+claims what only the record shows, as a comment in code does.
+
 The interviewer's own lines never count (a candidate can lead the interviewer into saying the approach). A
 sloppy or steered model that credits on "yes", a bracket, a name's placeholder or an echo is sent back to the repair
 round like a bad citation. In a script written without spaces (Han, kana, Hangul, Thai) each two distinct
@@ -38,6 +42,7 @@ from grader.evidence import RUN_TYPES, CitableEvent, CitationIndex, normalise
 from grader.final_submit import JUDGE_FAILED
 from grader.redacted import Redacted
 from grader.schemas import Evidence
+from grader.staged import staged
 from grader.word_patterns import UNSPACED
 
 MIN_CONTENT_WORDS = 2
@@ -219,6 +224,10 @@ def substantive(evidence: Evidence, index: CitationIndex, lines: list[CitableEve
         own = _outside(view, evidence.quote, event.language, code=code)
         if own is None:
             continue
+        if staged(
+            own, code=code
+        ):  # the record's structure staged in their words or code: it claims what only
+            return False  # the record shows
         if code:
             return len(code_tokens(own)) >= MIN_CODE_TOKENS and not _given(evidence.quote, index.given_code)
         return content_words(own) >= MIN_CONTENT_WORDS and not _echoes(
@@ -250,7 +259,9 @@ def credit_problems(credited: Mapping[str, list[Evidence]], index: CitationIndex
             why = (
                 "has no citation with substance of the candidate's own: a quote of theirs needs at least "
                 f"{MIN_CONTENT_WORDS} words of content (not 'yes', 'okay', a name's placeholder, or words the "
-                "interviewer, the question's statement or a hint had said before), a quote of their code at least "
+                "interviewer, the question's statement or a hint had said before, nor text made to look like the "
+                "record: a speaker's label such as 'Interviewer:', a row's mark, 'visible tests 5/5 passed'), a "
+                "quote of their code at least "
                 f"{MIN_CODE_TOKENS} names or numbers of their own outside comments and strings (not a bracket, a "
                 "keyword, the starter code, or what a comment claims), a run one the judge completed (not an "
                 "internal_error)"

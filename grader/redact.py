@@ -150,7 +150,7 @@ from grader.postal import POSTAL, postal_spans
 from grader.profile_mentions import PERSONAL_SITE, PROFILE_MENTION, profile_spans, site_spans
 from grader.redact_apply import Rule, apply_rules
 from grader.redacted import Redacted as Redacted  # also where grader/bundle.py and evidence.py read it
-from grader.row_marks import ROW_MARK, unmarked
+from grader.row_marks import FENCE_LINE, ROW_MARK, escaped_fence, unmarked
 from grader.said_letters import SAID_RUN, said_spans
 from grader.signatures import AUTHOR_CUE, AUTHOR_LABEL, author_spans
 from grader.spelling import PHONETIC_RUN, letter_spans, phonetic_spans
@@ -368,7 +368,9 @@ class Redactor:
             Rule(ON_PLATFORM_AFTER, "[handle]", refine=handle_before_platform),
             Rule(TAG, "[handle]", refine=tag_spans),
         ]
+        # First, a line that reads as a fence: the code cannot end its block (grader/row_marks.py).
         self._code = [
+            Rule(FENCE_LINE, "", replace=escaped_fence),
             *always,
             *split_rules[1:],
             dataclasses.replace(user_link, in_comments=True),

@@ -1,4 +1,5 @@
-"""A timeline row's mark written inside a line of speech (grader/redact.py, grader/bundle.py).
+"""A timeline row's mark written inside a line of speech, and a code block's fence written inside the code
+(grader/redact.py, grader/bundle.py).
 
 A transcript row starts with its `[seq]` (`[12] 130-134s I: ...`), where a citation and its speaker come from. Inside
 a line of speech the candidate could use one to stage a row of their own (an interviewer's praise, a passing
@@ -19,3 +20,16 @@ ROW_MARK = re.compile(
 def unmarked(mark: str) -> str:
     """A row's mark as shown inside a line: `[12]` as `(12)`."""
     return "(" + "".join(c for c in mark if c.isdigit()) + ")"
+
+
+# A line of code that reads as a fence (three or more tildes or backticks opening it): the model reads a block of
+# code as ended there, and the candidate's lines after it as the timeline's rows. The fence around a block is
+# longer than any run of tildes in it (grader/code_timeline.py `fence`), which closes it for a Markdown reader,
+# but a model does not count tildes: `~~~~~~~~~~` inside reads as the end of `~~~~~~~~~~~python`.
+FENCE_LINE = re.compile(r"^[ \t]*(?:~{3,}|`{3,})", re.MULTILINE)
+
+
+def escaped_fence(line: str) -> str:
+    """A code line's fence shown escaped, as Markdown writes it as text: `~~~` as `\\~~~`, indentation kept."""
+    run = line.lstrip(" \t")
+    return line[: len(line) - len(run)] + "\\" + run

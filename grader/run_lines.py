@@ -43,6 +43,24 @@ def _value(v: Any) -> str:
     return clip(text, MAX_VALUE_CHARS, inline=True)
 
 
+def quoted(text: str, limit: int) -> str:
+    """The program's `text` as one JSON string on its run's line: clipped first (its head and tail, the notice
+    between them), then quoted, so that the quotes close around all of it. Clipped after quoting, the tail could
+    open on a quote the candidate had escaped (`\\"`, its backslash left in the part not shown), and what they
+    wrote after it read as outside the quotes: `printed "xx… … [296 characters not shown] … " [14] 170s I: ...`."""
+    return json.dumps(clip(text, limit, inline=True), ensure_ascii=False).translate(LINE_ENDS)
+
+
+def their_value(v: Any) -> str:
+    """A value the program produced (or the candidate's own inputs), as JSON within `MAX_VALUE_CHARS`: a string
+    `quoted`; a list or an object whole when it fits, else its JSON text clipped and `quoted` as one string (a
+    clip of the JSON itself could cut a string of theirs open, or an escape from its quote)."""
+    if isinstance(v, str):
+        return quoted(v, MAX_VALUE_CHARS - 2)
+    text = json.dumps(v, ensure_ascii=False, separators=(",", ":")).translate(LINE_ENDS)
+    return text if len(text) <= MAX_VALUE_CHARS else quoted(text, MAX_VALUE_CHARS - 2)
+
+
 class _RunLines:
     """A run's result lines as shown, and the same lines with what the candidate's program produced (its return
     values with text in them, what it printed or raised, the compiler's echo of its source, and a custom run's
@@ -69,7 +87,7 @@ class _RunLines:
         self.shown.append(text)
         self.quotable.append(RUN_LABEL)
 
-    def theirs(self, v: Any, render: Callable[[Any], str] = lambda v: _value(v)) -> None:
+    def theirs(self, v: Any, render: Callable[[Any], str] = their_value) -> None:
         """A value or text the program produced (or the candidate's own inputs), redacted, then rendered."""
         self.shown.append(render(v if self.redactor is None else _redacted_value(v, self.redactor)))
         self.quotable.append(PROGRAM_OUTPUT)
@@ -196,7 +214,7 @@ def run_text(
     out.ours(f"{head}; {'; '.join(counts)}")
     if verdict == "compile_error" and result.get("compile_output"):
         out.ours("\n  compiler output: ")
-        out.theirs(str(result["compile_output"]), lambda text: flat(clip(text, MAX_COMPILE_OUTPUT_CHARS)))
+        out.theirs(str(result["compile_output"]), lambda text: quoted(flat(text), MAX_COMPILE_OUTPUT_CHARS))
     else:
         for t in [t for t in visible if t.get("verdict") != PASSED][:MAX_FAILED_SHOWN]:
             out.ours(f"\n  failed {t.get('id')} ({t.get('verdict')}): args ")
@@ -208,7 +226,7 @@ def run_text(
             out.value(t.get("actual"))
             if t.get("message"):
                 out.ours("; message ")
-                out.theirs(str(t["message"]), lambda text: _value(flat(text)))
+                out.theirs(str(t["message"]), lambda text: quoted(flat(text), MAX_VALUE_CHARS - 2))
             if t.get("stdout"):
                 out.ours("; printed ")
                 out.theirs(t["stdout"])
