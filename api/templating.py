@@ -54,6 +54,57 @@ VERDICT_LABELS = {
     "internal_error": "Judge error (not the candidate's)",
 }
 
+# How an interview ended (sessions.end_reason: the agent's reasons, api/schemas.py EndReason, and the API's own), in
+# words: the status alone ("abandoned", "completed") with the time used ("12:03 of 45:00") read as the candidate
+# giving up, whoever ended it. An ending on our side says so.
+END_LABELS = {
+    "completed": "The interviewer closed it",
+    "candidate_request": "The candidate asked to stop",
+    "candidate_ended": "The candidate ended it from their page",
+    "time_up": "Time ran out",
+    "no_show": "The candidate never spoke (the interviewer ended it after waiting)",
+    "candidate_left": "The candidate left and did not rejoin in time",
+    "agent_shutdown": "The interviewer stopped before the interview ended (on our side, not the candidate's)",
+    "room_finished": "The call closed without a normal end (a connection lost, on either side)",
+    "stalled": "Nothing closed it (the interviewer was lost); closed an hour past its end",
+    "ended_agent_lost": "The interviewer closed it, then lost its connection (on our side)",
+    "cancelled": "Cancelled by the organisation",
+    "cancelled_by_ats": "Cancelled by the ATS",
+}
+
+# Why a scorecard version failed (scorecards.reason: docs/grading.md, "Failure reasons"), in words beside the code. The
+# code alone ("citations_unverified") read as something about the candidate; every one of them is about the grading.
+FAILURE_LABELS = {
+    "citations_unverified": "the grader's claims did not all check out against the interview record, so none is shown",
+    "invalid_output": "the grading model's answer was malformed",
+    "model_refused": "the grading model refused to answer",
+    "grader_not_configured": "no grading model is configured on this server",
+    "grader_unavailable": "the grading model could not be reached",
+    "grader_auth_failed": "the grading model refused this server's key",
+    "grader_model_not_found": "the configured grading model does not exist",
+    "grader_request_rejected": "the grading model rejected the request",
+    "session_unavailable": "the session or its question no longer exists",
+    "attempts_exhausted": "the grading job was interrupted too many times",
+    "internal_error": "an error in Shadows",
+    "grading_interrupted": "the grading job stopped before it stored a result",
+}
+
+
+def failure(value: str | None) -> str:
+    """A failed version's reason in words, or "" for one this table does not know (the page shows its code)."""
+    return FAILURE_LABELS.get(value or "", "")
+
+
+def ended(value: str | None, *, coach: bool = False) -> str:
+    """A session's end_reason in words ("Ended: <reason>" for one this table does not know); the coaching view
+    speaks to the candidate."""
+    if not value:
+        return NONE
+    text = END_LABELS.get(value) or "Ended: " + value.replace("_", " ")
+    if coach:
+        text = text.replace("The candidate", "You").replace("the candidate's", "yours")
+    return text
+
 
 NONE = "\u2013"  # an en dash for "no value"
 
@@ -148,6 +199,8 @@ def environment() -> Environment:
         event_label=lambda v: label(v, EVENT_LABELS),
         integrity=lambda v: label(v, INTEGRITY_LABELS),
         verdict=lambda v: label(v, VERDICT_LABELS),
+        ended=ended,
+        failure=failure,
         reveal=reveal,
     )
     return env

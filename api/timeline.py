@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from api.scheduling import allowed_minutes
+from grader.answer import LANGUAGES
 
 View = Literal["org", "coach"]
 ROLES = {"user": "candidate", "assistant": "interviewer"}
@@ -34,6 +35,13 @@ def _str(value: Any, limit: int = 200) -> str | None:
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
+
+
+def _language(value: Any) -> str | None:
+    """A snapshot's language, when it is one the API runs; else null. The candidate's page names it, and the agent
+    keeps any one-word name ("cobol", or "All_tests_passed"): the replay's code heading printed it as its own words
+    ("Code at 3:20, in All_tests_passed"). The session dump keeps what was named."""
+    return value if isinstance(value, str) and value in LANGUAGES else None
 
 
 def _tally(tests: list[dict[str, Any]], hidden: bool) -> dict[str, int]:
@@ -127,7 +135,7 @@ def timeline_item(row: dict[str, Any]) -> dict[str, Any] | None:
     elif kind == "phase_change":
         item |= {"from": _str(p.get("from"), 40), "to": _str(p.get("to"), 40)}
     elif kind == "editor_snapshot":
-        item |= {"language": _str(p.get("language"), 20), "code": _text(p.get("code"))}
+        item |= {"language": _language(p.get("language")), "code": _text(p.get("code"))}
         if p.get("code_omitted") is True:  # stored past the session's code budget: its code was not kept
             item |= {"code_omitted": True, "code_bytes": _int(p.get("code_bytes"))}
     elif kind in ("test_run", "submission"):
