@@ -1,7 +1,12 @@
 // Waiting for the interviewer: once the call is connected (or the agent leaves a connected call), if no agent joins
 // within the timeout the page says so and asks the API to dispatch it again (once); if it still has not joined after
 // another timeout, the page offers the text-only path or a reschedule message.
+import { ApiError, retryAfterMs } from "./api";
 import type { Timers } from "./snapshots";
+
+/** How many times a call-back the API turned away as busy (429 `rate_limited`, 503 with `Retry-After`) is asked
+ * again, each after the wait it named. */
+export const MAX_BUSY_RETRIES = 3;
 
 export type WatchState = "idle" | "waiting" | "late" | "gave_up" | "present";
 
@@ -12,6 +17,8 @@ export interface WatchHooks {
   redispatch(): Promise<void>;
   /** The second timeout passed too. */
   gaveUp(): void;
+  /** The API turned the call-back away as busy and named a wait: the interviewer is called again after `waitMs`. */
+  busy?(waitMs: number): void;
 }
 
 const browserTimers: Timers = {
@@ -24,6 +31,7 @@ export class AgentWatch {
   private redispatched = false;
   private over = false;
   private joined = false; // the interviewer has been in the call at least once
+  private busyRetries = 0;
   state: WatchState = "idle";
 
   constructor(
@@ -73,13 +81,34 @@ export class AgentWatch {
         this.redispatched = true;
         this.state = "late";
         this.hooks.late(this.joined);
-        void this.hooks.redispatch().catch(() => undefined);
+        this.dispatch();
         this.arm();
       } else {
         this.state = "gave_up";
         this.hooks.gaveUp();
       }
     }, this.timeoutMs);
+  }
+
+  /** Call the interviewer again. Turned away as busy with a wait named (the route is limited per session, LiveKit
+   * may be down), it is asked again once the wait is over, and only then does the wait for it run again; asking
+   * sooner would be refused too, and giving up meanwhile would leave a call-back that would have worked untried. */
+  private dispatch(): void {
+    this.hooks.redispatch().catch((error: unknown) => {
+      const wait = retryAfterMs(error);
+      const final = error instanceof ApiError && error.code === "redispatch_limit"; // no wait makes it work
+      if (wait === null || final || this.over || this.state !== "late" || this.busyRetries >= MAX_BUSY_RETRIES) return;
+      this.busyRetries += 1;
+      this.cancel(); // the wait for the interviewer starts again after this call-back, not before it
+      const ms = Math.max(wait, 1000);
+      this.hooks.busy?.(ms);
+      this.timer = this.timers.setTimeout(() => {
+        this.timer = null;
+        if (this.over || this.state !== "late") return;
+        this.dispatch();
+        this.arm();
+      }, ms);
+    });
   }
 
   cancel(): void {

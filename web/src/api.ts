@@ -156,6 +156,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** How long the server asked the client to wait before trying again (its `Retry-After`), in ms; null: not said. */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(message);
     this.name = "ApiError";
@@ -165,6 +167,37 @@ export class ApiError extends Error {
   get network(): boolean {
     return this.status === 0;
   }
+}
+
+/** The longest wait a `Retry-After` is followed for: a proxy's absurd value must not park the page for hours. */
+export const MAX_RETRY_AFTER_MS = 10 * 60_000;
+
+/** A `Retry-After` header (delta-seconds or an HTTP date) as a wait in ms, bounded; null when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
+  const text = value?.trim();
+  if (!text) return null;
+  let ms: number;
+  if (/^\d+$/.test(text)) ms = Number(text) * 1000;
+  else {
+    if (!/^[A-Za-z]{3}, /.test(text)) return null; // an IMF-fixdate ("Wed, 21 Oct 2015 07:28:00 GMT"), not "-5"
+    const at = Date.parse(text);
+    if (Number.isNaN(at)) return null;
+    ms = at - now;
+  }
+  return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
+}
+
+/** The wait a refusal asked for (429 or 503 with `Retry-After`), in ms; null for any other error. */
+export function retryAfterMs(error: unknown): number | null {
+  return error instanceof ApiError ? error.retryAfterMs : null;
+}
+
+/** A wait in words: "5 seconds", "1 minute", "3 minutes" (whole units, rounded up). */
+export function waitWords(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
 }
 
 async function errorFrom(response: Response): Promise<ApiError> {
@@ -177,7 +210,10 @@ async function errorFrom(response: Response): Promise<ApiError> {
   } catch {
     // not JSON (a proxy's error page): keep the status line
   }
-  return new ApiError(response.status, code, message);
+  // Only a "busy, come back" answer carries a wait worth following: 429 (a rate limit) and 503 (a dependency down).
+  const busy = response.status === 429 || response.status === 503;
+  const wait = busy ? parseRetryAfter(response.headers.get("Retry-After")) : null;
+  return new ApiError(response.status, code, message, wait);
 }
 
 /** How long a request may go unanswered before the page treats it as a network failure (and says so, and retries
@@ -185,6 +221,14 @@ async function errorFrom(response: Response): Promise<ApiError> {
  * for as long as the browser keeps the request open. Runs and Submits wait for the judge (its queue included). */
 export const REQUEST_TIMEOUT_MS = 20_000;
 export const RUN_TIMEOUT_MS = 180_000;
+
+/** A request that failed without an answer: `timeout` when the page's own bound ran out (the server, or the judge
+ * behind it, may still be at work), `network_error` otherwise. Both are status 0, treated as the network. */
+function unanswered(signal: AbortSignal): ApiError {
+  return signal.aborted
+    ? new ApiError(0, "timeout", "The server did not answer in time.")
+    : new ApiError(0, "network_error", "Could not reach the server.");
+}
 
 export class ApiClient {
   constructor(
@@ -221,14 +265,14 @@ export class ApiClient {
           keepalive, // outlives the page (a save sent as it unloads); the browser caps such bodies at 64 KiB
         });
       } catch {
-        throw new ApiError(0, "network_error", "Could not reach the server.");
+        throw unanswered(abort.signal);
       }
       this.clock.observe(response.headers.get("Date"), sentAt, Date.now()); // the countdown is the server's
       if (!response.ok) throw await errorFrom(response);
       try {
         return (await response.json()) as T; // the body can stall too
       } catch {
-        throw new ApiError(0, "network_error", "Could not reach the server.");
+        throw unanswered(abort.signal);
       }
     } finally {
       clearTimeout(timer);

@@ -46,8 +46,15 @@ export class DeviceCheck {
 
   constructor(private readonly onHeard: () => void = () => undefined) {}
 
+  /** The microphone is open (allowed, present, not taken): a voice interview can hear the candidate. */
+  get ready(): boolean {
+    return this.stream?.getAudioTracks().some((t) => t.readyState === "live") ?? false;
+  }
+
   get deviceId(): string | undefined {
-    const value = byId<HTMLSelectElement>("mic-select").value;
+    const select = byId<HTMLSelectElement>("mic-select");
+    if (select.disabled) return undefined; // "Not allowed yet": no device listed, the browser's default
+    const value = select.value;
     return value && value !== "default" ? value : undefined;
   }
 

@@ -1,7 +1,15 @@
 // Server-side drafts: the editor's code is saved through the API a moment after typing stops (and at least every
 // few seconds while typing goes on), per session and language, so a reload, a new tab or another device resumes it.
-import type { Language } from "./api";
+import { type Language, retryAfterMs, waitWords } from "./api";
 import { SnapshotScheduler, type Timers } from "./snapshots";
+
+const browserTimers: Timers = {
+  setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+  clearTimeout: (id) => globalThis.clearTimeout(id),
+};
+
+/** The longest pause between autosave retries of a failing network or server (without a `Retry-After`). */
+export const MAX_RETRY_MS = 30_000;
 
 export type SaveState = "saved" | "saving" | "pending" | "retrying" | "refused" | "stopped" | "conflict";
 
@@ -11,6 +19,12 @@ export interface DraftTarget {
   save(language: Language, code: string, baseRevision: number | undefined, keepalive?: boolean): Promise<unknown>;
   /** The server's draft now (null: none), to tell a save of ours whose answer was lost from another tab's. */
   latest?(language: Language): Promise<{ code: string; revision: number } | null>;
+}
+
+/** Where unsaved code is kept across a reload (web/src/localcopy.ts), with the revision it was edited from. */
+export interface LocalCopies {
+  keep(language: Language, code: string, base: number): void;
+  drop(language: Language): void;
 }
 
 /** Codes sent whose answer never came, per language: one of them may be what the server holds now. */
@@ -44,16 +58,64 @@ export class DraftSaver {
   private readonly scheduler: SnapshotScheduler;
   private inFlight: Promise<void> | null = null;
   private stopped = false;
+  /** Failed saves in a row, and the pause after the last one: the autosave sends nothing before it is over (the
+   * server's `Retry-After` when it gave one, otherwise doubling from the quiet time up to MAX_RETRY_MS), so a
+   * rate-limited or failing server is not asked again every 800 ms while the candidate types. */
+  private failures = 0;
+  private hold: number | null = null;
+  /** The pause is one the server asked for (`Retry-After`), not a backoff of our own on a failing network. */
+  private serverAsked = false;
+  private readonly timers: Timers;
+  /** Unsaved code kept across a reload (a failed save, the page going); none in tests that do not ask. */
+  local: LocalCopies | null = null;
 
   constructor(
     private readonly target: DraftTarget,
     /** `detail` and `code`: the refusal's message and error code ("stopped", "conflict"). */
     private readonly onState: (state: SaveState, detail?: string, code?: string) => void,
     timers?: Timers,
-    quietMs = 800,
+    private readonly quietMs = 800,
     maxWaitMs = 5000,
   ) {
-    this.scheduler = new SnapshotScheduler(() => void this.flush(), quietMs, maxWaitMs, timers);
+    this.timers = timers ?? browserTimers;
+    // The autosave waits out a pause after a failure; a flush the candidate causes (a Run, a language switch, the
+    // end, the page hidden) still sends at once.
+    this.scheduler = new SnapshotScheduler(
+      () => {
+        if (this.hold === null) void this.flush();
+      },
+      quietMs,
+      maxWaitMs,
+      timers,
+    );
+  }
+
+  /** After a failed save: no autosave until the pause is over, then one. Returns the pause in ms. */
+  private holdOff(error: unknown): number {
+    this.failures += 1;
+    const backoff = Math.min(this.quietMs * 2 ** (this.failures - 1), MAX_RETRY_MS);
+    const wait = Math.max(retryAfterMs(error) ?? 0, backoff);
+    this.serverAsked = retryAfterMs(error) !== null;
+    if (this.hold !== null) this.timers.clearTimeout(this.hold);
+    this.hold = this.timers.setTimeout(() => {
+      this.hold = null;
+      if (!this.stopped && this.pending().length > 0) void this.flush();
+    }, wait);
+    return wait;
+  }
+
+  /** The browser is back online: a backoff of our own (not a server's Retry-After) is over at once, so the code is
+   * saved as soon as the network returns rather than up to MAX_RETRY_MS later. */
+  online(): void {
+    if (this.hold === null || this.serverAsked || this.stopped) return;
+    this.released();
+    if (this.pending().length > 0) void this.flush();
+  }
+
+  private released(): void {
+    this.failures = 0;
+    if (this.hold !== null) this.timers.clearTimeout(this.hold);
+    this.hold = null;
   }
 
   /** What the server already holds (from GET drafts or the starter), so it is not saved again; with the draft's
@@ -73,7 +135,7 @@ export class DraftSaver {
     this.current = language;
     this.edited.set(language, code);
     if (this.saved.get(language) === code && this.pending().length === 0) return;
-    this.onState("pending");
+    if (this.hold === null) this.onState("pending"); // during a pause, "not saved yet; trying again in …" stays
     this.scheduler.changed();
   }
 
@@ -114,6 +176,10 @@ export class DraftSaver {
         if (typeof revision === "number") this.revisions.set(language, revision);
         this.saved.set(language, code);
         this.unanswered.delete(language);
+        if (this.edited.get(language) === code)
+          this.local?.drop(language); // the server holds the newest
+        else this.keepLocal(language); // newer code came meanwhile: its copy moves on to this revision
+        this.released();
         ok = true;
         this.onState(this.pending().length > 0 ? "pending" : "saved");
       } catch (error) {
@@ -125,6 +191,7 @@ export class DraftSaver {
           } else {
             // Another tab or device saved newer code: saving this tab's older code over it would lose that work.
             this.stopped = true;
+            this.local?.drop(language); // a reload resumes the newest code, not this tab's older one
             this.onState("conflict", (error as Error).message);
           }
         } else if (status === 413 || status === 422) {
@@ -134,11 +201,15 @@ export class DraftSaver {
           this.onState("refused", (error as Error).message, (error as { code?: string }).code);
         } else if (status === 409 || status === 410 || status === 401) {
           this.stopped = true; // the interview is over or the answer is final: nothing more to save
+          for (const l of this.edited.keys()) this.local?.drop(l);
           this.onState("stopped", (error as Error).message, (error as { code?: string }).code);
         } else {
           if (status === 0 || status >= 500) this.remember(language, code); // it may have been stored
-          this.onState("retrying");
-          this.scheduler.changed();
+          for (const l of this.unsavedLanguages()) this.keepLocal(l); // a reload now would find it here
+          const wait = this.holdOff(error);
+          // A pause the server asked for, or a long one, is said: "retrying" for half a minute reads as stuck.
+          const said = retryAfterMs(error) !== null || wait >= 5000;
+          this.onState("retrying", said ? `Not saved yet; trying again in ${waitWords(wait)}` : undefined);
         }
       } finally {
         this.inFlight = null;
@@ -181,8 +252,15 @@ export class DraftSaver {
       // It may land with this page never reading the answer; the page may yet come back (Back, the back/forward
       // cache) and save again from the revision it had: that refusal is then its own save, not another tab's.
       this.remember(language, code);
+      this.keepLocal(language); // the keepalive save may not land (no network): a reload finds it here
       this.target.save(language, code, this.revisions.get(language), true).catch(() => undefined);
     }
+  }
+
+  private keepLocal(language: Language): void {
+    const code = this.edited.get(language);
+    const base = this.revisions.get(language);
+    if (code !== undefined && base !== undefined) this.local?.keep(language, code, base);
   }
 
   /** Code typed here, in any language, that the server does not hold yet and that a later save could still store. */
@@ -190,8 +268,11 @@ export class DraftSaver {
     return !this.stopped && this.unsavedLanguages().length > 0;
   }
 
+  /** The interview is over here: nothing more is saved, and no copy is kept for a reload that will not resume. */
   stop(): void {
     this.stopped = true;
     this.scheduler.cancel();
+    this.released();
+    for (const language of this.edited.keys()) this.local?.drop(language);
   }
 }

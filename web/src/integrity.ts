@@ -2,7 +2,7 @@
 // durations, large insertions faster than typing, and devtools where the page can tell without fingerprinting
 // (its keyboard shortcuts, or the window's inner size shrinking by a docked panel and staying so). Batched, bounded,
 // sent to the API; the candidate is told in the notice that these are recorded.
-import type { IntegrityKind, IntegrityObservation } from "./api";
+import { type IntegrityKind, type IntegrityObservation, retryAfterMs } from "./api";
 import type { InputSignals } from "./editor";
 
 /** Inserting more than this many characters within FAST_WINDOW_MS without a paste is faster than anyone types. */
@@ -245,7 +245,9 @@ export function watchPage(
     } catch (error) {
       const status = (error as { status?: number }).status ?? 0;
       if (status === 0 || status >= 500) observer.putBack(batch); // network trouble: try again later
-      backoff = status === 429 ? 6 : 1;
+      // Ticks to skip: at least the wait the server named (Retry-After), never asking into its limit sooner.
+      const asked = Math.ceil((retryAfterMs(error) ?? 0) / 5000);
+      backoff = Math.max(status === 429 ? 6 : 1, asked);
     } finally {
       sending = false;
     }

@@ -2,7 +2,8 @@
 // (by voice, or without voice where allowed), and the interview itself: problem, workspace, call and clock.
 import "./styles.css";
 import { AgentWatch } from "./agentwatch";
-import { ApiClient, type JoinResponse } from "./api";
+import { announce } from "./announce";
+import { ApiClient, ApiError, type JoinResponse, retryAfterMs, waitWords } from "./api";
 import type { CallController, CallStatus } from "./call";
 import { CallPanel } from "./callpanel";
 import { DeviceCheck } from "./devicecheck";
@@ -17,7 +18,7 @@ import { Layout } from "./layout";
 import { alreadyOver, joinNotice, linkRefused, NO_INVITE, type Notice, startNotice } from "./messages";
 import { effectiveTheme } from "./prefs";
 import { renderProblem } from "./problem";
-import { bindSkipLink, setSkipTarget, showScreen } from "./screens";
+import { bindSkipLink, currentScreen, setSkipTarget, showScreen } from "./screens";
 import type { InterviewEvent } from "./protocol";
 import type { RunReport } from "./api";
 import { InterviewClock } from "./timer";
@@ -27,13 +28,38 @@ import { Workspace } from "./workspace";
 /** How long End interview waits for the interviewer's goodbye before completing the session itself. */
 const GOODBYE_WAIT_MS = 20_000;
 
-function showNotice(notice: Notice, retry?: () => void): void {
+let noticeWait: number | null = null;
+
+/** `waitMs`: the server asked for that long before a retry (429 or 503 with `Retry-After`). The notice says so and
+ * Try again stays disabled until it is over, counting down, so nobody is invited to ask again and again into a
+ * limit that only resets if they stop. */
+function showNotice(notice: Notice, retry?: () => void, waitMs: number | null = null): void {
   byId("topbar-call").hidden = true;
   byId("notice-title").textContent = notice.title;
-  byId("notice-detail").textContent = notice.detail;
+  byId("notice-detail").textContent = notice.detail; // the wait, in words, when the server named one
   const button = byId<HTMLButtonElement>("notice-retry");
   button.hidden = !(notice.retryable && retry);
   button.onclick = retry ? () => retry() : null;
+  if (noticeWait !== null) window.clearInterval(noticeWait);
+  noticeWait = null;
+  button.disabled = false;
+  button.textContent = "Try again";
+  if (notice.retryable && retry && waitMs !== null && waitMs > 0) {
+    const until = Date.now() + waitMs;
+    button.disabled = true;
+    const tick = () => {
+      const left = until - Date.now();
+      if (left <= 0) {
+        if (noticeWait !== null) window.clearInterval(noticeWait);
+        noticeWait = null;
+        button.disabled = false;
+        button.textContent = "Try again";
+        announce("You can try again now."); // a screen reader hears the wait is over, not only a button's label
+      } else button.textContent = `Try again (in ${waitWords(left)})`;
+    };
+    tick();
+    noticeWait = window.setInterval(tick, 1000);
+  }
   document.title = `${notice.title} · Shadows`;
   showScreen("notice");
 }
@@ -84,6 +110,14 @@ function deviceFlow(api: ApiClient, joined: JoinResponse): void {
   const start = async (mode: "voice" | "text") => {
     startVoice.disabled = startText.disabled = true;
     byId("start-problem").textContent = "";
+    // A voice interview starts only with a microphone that opens: started without one, its clock would run while
+    // the interviewer cannot hear the candidate. Opening it here (if the check was skipped) shows what to fix.
+    if (mode === "voice" && !check.ready && !(await check.open(check.deviceId))) {
+      startVoice.disabled = startText.disabled = false;
+      byId("start-problem").textContent = micNeeded(textAllowed);
+      byId("mic-fix").scrollIntoView?.({ block: "nearest" });
+      return;
+    }
     try {
       const started = await api.start(joined.session.id, mode);
       const deviceId = check.deviceId;
@@ -92,12 +126,24 @@ function deviceFlow(api: ApiClient, joined: JoinResponse): void {
     } catch (error) {
       const refused = linkRefused(error);
       if (refused) return leave(refused);
-      startVoice.disabled = startText.disabled = false;
       byId("start-problem").textContent = startNotice(error);
+      // Busy (429/503 with Retry-After): the buttons come back once the wait the server named is over.
+      const wait = retryAfterMs(error) ?? 0;
+      window.setTimeout(() => (startVoice.disabled = startText.disabled = false), wait);
     }
   };
   startVoice.addEventListener("click", () => void start("voice"));
   startText.addEventListener("click", () => void start("text"));
+}
+
+/** Said when a voice start is held back because the microphone could not be opened. */
+function micNeeded(textAllowed: boolean): string {
+  return (
+    "The interview has not started (its clock has not started either): your microphone could not be used, so the " +
+    "interviewer would not hear you. Fix the microphone as described above" +
+    (textAllowed ? ", or start without voice" : ", or request an accommodation below") +
+    "."
+  );
 }
 
 interface EnterOptions {
@@ -184,6 +230,8 @@ function enterInterview(api: ApiClient, joined: JoinResponse, opts: EnterOptions
     redispatch: async () => {
       await api.redispatchAgent(session.id);
     },
+    busy: (waitMs) =>
+      panel.say(`The call service is busy. We will call the interviewer again in ${waitWords(waitMs)}…`),
     gaveUp: () => {
       panel.say(
         textAllowed
@@ -296,14 +344,30 @@ function enterInterview(api: ApiClient, joined: JoinResponse, opts: EnterOptions
   });
 }
 
+let onlineRetry: (() => void) | null = null;
+
+/** Run `retry` once, when the browser reports the network back, if the notice is still showing then. */
+function whenOnline(retry: () => void): void {
+  if (onlineRetry) window.removeEventListener("online", onlineRetry);
+  onlineRetry = () => {
+    onlineRetry = null;
+    if (currentScreen() === "notice") retry();
+  };
+  window.addEventListener("online", onlineRetry, { once: true });
+}
+
 async function open(api: ApiClient, invite: string): Promise<void> {
+  if (onlineRetry) window.removeEventListener("online", onlineRetry); // opening now: no second one when online
+  onlineRetry = null;
   let joined: JoinResponse;
   try {
     joined = await api.join();
   } catch (error) {
     const notice = joinNotice(error);
     if (!notice.retryable) forgetInvite();
-    showNotice(notice, () => void open(api, invite));
+    showNotice(notice, () => void open(api, invite), retryAfterMs(error));
+    // No network: opened again by itself as soon as the browser is back online (Try again still works before).
+    if (error instanceof ApiError && error.network) whenOnline(() => void open(api, invite));
     return;
   }
   const slug = embeddedSlug(window.location.pathname);

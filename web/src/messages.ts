@@ -1,5 +1,10 @@
 // What the candidate is told when the API refuses: one sentence they can act on, keyed by status and error code.
-import { ApiError, MAX_CODE_CHARS } from "./api";
+import { ApiError, MAX_CODE_CHARS, waitWords } from "./api";
+
+/** When to try again: the wait the server named (`Retry-After` on a 429 or 503), else "in a moment". */
+function later(error: ApiError): string {
+  return error.retryAfterMs !== null ? `in ${waitWords(error.retryAfterMs)}` : "in a moment";
+}
 
 export interface Notice {
   title: string;
@@ -49,19 +54,22 @@ export function joinNotice(error: unknown): Notice {
         retryable: false,
       };
     case 429:
-      return { title: "Too many attempts", detail: "Wait a moment and try again.", retryable: true };
+      return { title: "Too many attempts", detail: `Please wait, then try again ${later(error)}.`, retryable: true };
     default:
       return error.status >= 500
-        ? { title: "The interview server had a problem", detail: "Try again in a moment.", retryable: true }
+        ? { title: "The interview server had a problem", detail: `Try again ${later(error)}.`, retryable: true }
         : { title: "This interview cannot be opened", detail: error.message, retryable: false };
   }
 }
 
 /** Why a Run or Submit did not produce a report. */
 export function runNotice(error: unknown): string {
+  if (error instanceof ApiError && error.code === "timeout")
+    return "No answer within 3 minutes: the code runner may be busy (not a problem with your code). Your code is safe here; try again.";
   if (!(error instanceof ApiError) || error.network)
     return "Could not reach the server. Your code is safe here; try again.";
-  if (error.code === "judge_busy") return "The code runner is busy. Try again in a few seconds.";
+  if (error.code === "judge_busy") return `The code runner is busy. Try again ${later(error)}.`;
+  if (error.status === 429) return `${error.message} Try again ${later(error)}.`;
   if (error.code === "code_too_large" || error.status === 413) return "Your code is too large to run.";
   if (error.code === "session_not_started") return "The interview has not started yet.";
   if (error.code === "session_time_up") return "The time for this interview is over; your last saved code is kept.";
@@ -78,6 +86,7 @@ export function startNotice(error: unknown): string {
     return "We could not reach the server. Check your connection and try again.";
   if (error.code === "consent_required") return "Agree to the notice first.";
   if (error.code === "text_only_not_allowed") return error.message;
+  if (error.status === 429 || error.status >= 500) return `${joinNotice(error).title}. Try again ${later(error)}.`;
   return joinNotice(error).title + ".";
 }
 

@@ -1,7 +1,7 @@
 // The welcome: who is hiring, the role, the notice (an AI interviewer, what is recorded and kept, how the result
 // is used, duration and language), consent, and the accommodation / human interview request available throughout.
 import DOMPurify from "dompurify";
-import { type ApiClient, ApiError, type JoinResponse } from "./api";
+import { type ApiClient, ApiError, type JoinResponse, retryAfterMs, waitWords } from "./api";
 import { byId, h } from "./dom";
 import { LANGUAGE_NAMES } from "./languages";
 import { linkRefused, type Notice } from "./messages";
@@ -88,9 +88,14 @@ export function askConsent(api: ApiClient, joined: JoinResponse, gone: (notice: 
             .catch((e: Error) => {
               const refused = linkRefused(e); // the link itself: trying again cannot work
               if (refused) gone(refused);
-              else error.textContent = `Your agreement was not saved: ${e.message} Try again.`;
+              else {
+                // Busy (429/503 with Retry-After): how long, and Continue comes back once that wait is over.
+                const wait = retryAfterMs(e);
+                const when = wait === null ? "" : ` in ${waitWords(wait)}`;
+                error.textContent = `Your agreement was not saved: ${e.message} Try again${when}.`;
+              }
             })
-            .finally(() => (button.disabled = false));
+            .finally(() => window.setTimeout(() => (button.disabled = false), retryAfterMs(err) ?? 0));
         },
       );
     });
@@ -119,9 +124,12 @@ export function bindAccommodation(api: ApiClient, sessionId: string): void {
       () => {
         status.textContent =
           "Your request was sent to the hiring team; they will contact you. You can close this window.";
+        // Send stays disabled (no second request): focus goes to Close rather than to nowhere in the dialog.
+        dialog.querySelector<HTMLButtonElement>('button[value="cancel"]')?.focus();
       },
       (err: Error) => {
         send.disabled = false;
+        send.focus(); // disabled while sending, focus had left it: back on it, to try again
         // At the cap (five per session) the API says the earlier requests were received: that, not "not sent".
         status.textContent =
           err instanceof ApiError && err.status === 429 ? err.message : `The request was not sent: ${err.message}`;

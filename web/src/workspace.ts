@@ -19,6 +19,7 @@ import { byId, h, showValue } from "./dom";
 import { DraftSaver, saveText } from "./drafts";
 import { CodeEditor } from "./editor";
 import { LANGUAGE_NAMES } from "./languages";
+import { dropLocal, keepLocal, readLocal } from "./localcopy";
 import { codeTooLong, runNotice } from "./messages";
 import { chooseTheme, effectiveTheme, loadFontSize, saveFontSize, type Theme } from "./prefs";
 import { renderConsole, renderFailure, renderPending, renderReport, setParamNames } from "./results";
@@ -28,6 +29,8 @@ import { serverClock } from "./serverclock";
 const DRAFT_RETRY_MS = [1000, 2000, 4000, 10_000];
 /** How often a tab another tab has superseded reads the newest saved code again. */
 export const STALE_FOLLOW_MS = 3000;
+/** How long a Run, Submit or custom input goes unanswered before the page says it is still running. */
+export const STILL_RUNNING_MS = 15_000;
 
 export class Workspace {
   readonly editor: CodeEditor;
@@ -43,6 +46,7 @@ export class Workspace {
   /** Another tab or device saved newer code since this tab's was loaded: this tab's code is no longer the newest. */
   private stale = false;
   private following: ReturnType<typeof setTimeout> | null = null;
+  private slow: ReturnType<typeof setTimeout> | null = null;
   private readonly allowResubmission: boolean;
   /** Called before code runs (the call pushes the editor to the interviewer first). */
   beforeRun: () => void = () => undefined;
@@ -69,17 +73,23 @@ export class Workspace {
         byId("save-status").textContent =
           state === "stopped" && detail
             ? ""
-            : state === "refused" && this.tooLong()
-              ? `Not saved. ${this.tooLong()}`
-              : state === "refused" && detail
-                ? `Not saved: ${detail}. Change the code and it is saved again.`
-                : saveText(state);
+            : state === "retrying" && detail
+              ? detail // how long the autosave waits before it tries again
+              : state === "refused" && this.tooLong()
+                ? `Not saved. ${this.tooLong()}`
+                : state === "refused" && detail
+                  ? `Not saved: ${detail}. Change the code and it is saved again.`
+                  : saveText(state);
         byId("save-status").dataset.state = state;
         if (state === "stopped") this.refused(detail ?? "", code);
         if (state === "conflict") this.superseded();
       },
     );
     this.saver.known(language, this.editor.code);
+    this.saver.local = {
+      keep: (lang, code, base) => keepLocal(this.sessionId, lang, { code, base }),
+      drop: (lang) => dropLocal(this.sessionId, lang),
+    };
     this.editor.onChange((snapshot) => {
       this.drafts.set(snapshot.language, snapshot.code);
       this.saver.changed(snapshot.language, snapshot.code);
@@ -90,6 +100,7 @@ export class Workspace {
     // Confirmed (or never asked: mobile browsers skip the prompt), the page goes: the last keystrokes go with a
     // request that outlives it. A page only hidden (another tab, a phone's app switcher) saves as usual now.
     window.addEventListener("pagehide", () => this.saver.leaving());
+    window.addEventListener("online", () => this.saver.online()); // the network is back: save now, not after a backoff
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "hidden") void this.saver.flush();
     });
@@ -139,15 +150,32 @@ export class Workspace {
       delete byId("save-status").dataset.state;
     }
     if (drafts.status === "fulfilled") {
+      const final = drafts.value.submitted && !this.allowResubmission; // no more drafts: nothing to restore
+      const restored: Language[] = [];
       for (const language of this.languages) {
         const draft = drafts.value.drafts[language];
         if (!draft) {
           this.saver.revisionIs(language, 0); // no draft yet: a first save must not replace another tab's
+        } else {
+          this.drafts.set(language, draft.code);
+          this.saver.known(language, draft.code, draft.revision);
+        }
+        // Code this tab had not saved when it reloaded (the network or the API failing): it is newer than the
+        // server's draft as long as that draft is still the one it was edited from; otherwise another tab saved
+        // since, and the newest saved code wins as in any conflict.
+        const local = readLocal(this.sessionId, language);
+        if (!local) continue;
+        if (final || local.base !== (draft?.revision ?? 0) || local.code === draft?.code) {
+          dropLocal(this.sessionId, language);
           continue;
         }
-        this.drafts.set(language, draft.code);
-        this.saver.known(language, draft.code, draft.revision);
+        this.drafts.set(language, local.code);
+        restored.push(language);
       }
+      for (const language of restored) {
+        if (language !== this.editor.currentLanguage) this.saver.changed(language, this.drafts.get(language) ?? "");
+      }
+      if (restored.length > 0) announce("Code you had not saved before the reload was restored; saving it now.");
       const current = this.drafts.get(this.editor.currentLanguage);
       if (current !== undefined && current !== this.editor.code) this.editor.setCode(current);
       if (drafts.value.submitted) this.markSubmitted();
@@ -334,10 +362,27 @@ export class Workspace {
   }
 
   private setBusy(busy: boolean): void {
+    if (busy && !this.busy) this.slow = setTimeout(() => this.stillRunning(), STILL_RUNNING_MS);
+    if (!busy && this.slow !== null) clearTimeout(this.slow);
+    if (!busy) this.slow = null;
     this.busy = busy;
     const locked = busy || this.ended || this.stale || (this.submitted && !this.allowResubmission);
     for (const id of ["run", "submit", "custom-run", "reset-code"]) byId<HTMLButtonElement>(id).disabled = locked;
     byId("results").toggleAttribute("aria-busy", busy);
+  }
+
+  /** A Run, Submit or custom input still unanswered after a while (the judge's queue): said, and read out, so the
+   * wait is not taken for a hang (a second Run would only be refused as one in progress). */
+  private stillRunning(): void {
+    this.slow = null;
+    if (!this.busy) return;
+    const text = "Still running: the code runner may be busy. This can take up to 3 minutes; your code is safe.";
+    for (const pending of document.querySelectorAll<HTMLElement>(
+      "#results .report-pending, #custom-output .report-pending",
+    )) {
+      pending.textContent = text;
+    }
+    announce(text);
   }
 
   private markSubmitted(): void {
