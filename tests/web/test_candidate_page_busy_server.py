@@ -14,7 +14,7 @@ from tests.conftest import ApiServer
 from tests.web.conftest import ARTIFACTS, run_driver
 
 pytestmark = pytest.mark.browser
-DRIVER = Path(__file__).with_name("drive_wave3.cjs")
+DRIVER = Path(__file__).with_name("drive_busy_server.cjs")
 
 
 def link(api_server: ApiServer, created: dict[str, Any]) -> str:
@@ -22,7 +22,7 @@ def link(api_server: ApiServer, created: dict[str, Any]) -> str:
 
 
 async def drive(scenario: str, **plan: Any) -> dict[str, Any]:
-    plan.setdefault("shots", str(ARTIFACTS / f"wave3-{scenario}"))
+    plan.setdefault("shots", str(ARTIFACTS / f"busy-server-{scenario}"))
     body = await run_driver(DRIVER, {"scenario": scenario, **plan}, limit_s=240)
     bad = {state: v for state, v in body["axe"].items() if v}
     assert bad == {}, bad

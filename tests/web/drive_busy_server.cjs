@@ -1,4 +1,4 @@
-// Drives the candidate page in Debian's headless chromium for tests/web/test_candidate_page_wave3.py: a server that
+// Drives the candidate page in Debian's headless chromium for tests/web/test_candidate_page_busy_server.py: a server that
 // answers "busy, come back later" (429 / 503 with Retry-After). One browser per scenario; prints one JSON line as
 // tests/web/conftest.py's run_driver expects. Every request to a non-loopback host is refused and reported.
 "use strict";
