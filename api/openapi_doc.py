@@ -89,7 +89,15 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "api_key_not_found": (404, "No such API key for this organisation."),
     "method_not_allowed": (405, "The route does not accept this method."),
     "conflict": (409, "The request conflicts with the current state."),
-    "session_finished": (409, "The session has completed or was abandoned."),
+    "session_finished": (
+        409,
+        "The session has completed or was abandoned (a draft save: its interviewer already ended the interview).",
+    ),
+    "ending_already_reported": (
+        409,
+        "The agent's completion came after the session was ended without it, and that ending was already graded "
+        "or sent; nothing was stored.",
+    ),
     "session_cancelled": (409, "The organisation cancelled the session."),
     "interviewer_present": (
         409,
@@ -187,6 +195,10 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     ),
     "practice_busy": (429, "Practice interviews are at capacity for now; retry after `Retry-After`."),
     "exports_busy": (429, "Too many exports in progress (in all, or of this organisation); retry later."),
+    "analytics_busy": (
+        429,
+        "Too many analytics figures being computed (in all, or of this organisation); retry after `Retry-After`.",
+    ),
     "internal_error": (500, "We failed; not the caller's fault."),
     "embedded_postgres": (500, "`shadows dev` could not start its local PostgreSQL (never in production)."),
     "service_unavailable": (503, "A dependency is down; retry (`Retry-After`)."),
