@@ -2,40 +2,8 @@
 // answers "busy, come back later" (429 / 503 with Retry-After). One browser per scenario; prints one JSON line as
 // tests/web/conftest.py's run_driver expects. Every request to a non-loopback host is refused and reported.
 "use strict";
-const fs = require("node:fs");
-const path = require("node:path");
-
-const WEB = path.resolve(__dirname, "../../web");
-const { chromium } = require(require.resolve("playwright-core", { paths: [WEB] }));
-const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js", { paths: [WEB] }), "utf8");
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
-const state = { blocked: [], requests: [], errors: [], shots: null, axe: {} };
-
-async function record(page, name) {
-  if (state.shots) {
-    fs.mkdirSync(state.shots, { recursive: true });
-    await page.screenshot({ path: path.join(state.shots, `${name}.png`), fullPage: true });
-  }
-  await page.evaluate(AXE);
-  state.axe[name] = await page.evaluate(async () => {
-    const result = await window.axe.run(document, { resultTypes: ["violations"] });
-    return result.violations.map((v) => ({ id: v.id, help: v.help, targets: v.nodes.map((n) => n.target.join(" ")) }));
-  });
-}
-
-async function newContext(browser) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.grantPermissions(["microphone"]).catch(() => undefined);
-  await context.route("**/*", (route) => {
-    const url = new URL(route.request().url());
-    state.requests.push(url.origin);
-    if (url.protocol === "data:" || url.protocol === "blob:" || LOOPBACK.has(url.hostname)) return route.continue();
-    state.blocked.push(url.hostname);
-    return route.abort();
-  });
-  context.setDefaultTimeout(60_000);
-  return context;
-}
+// The harness (one browser per scenario, loopback only, axe in every recorded state) is drive_page.cjs's.
+const { state, record, newContext, drive } = require("./drive_page.cjs");
 
 const busyBody = (code) => JSON.stringify({ error: { code, message: "Too many requests; retry after Retry-After seconds." } });
 
@@ -289,30 +257,4 @@ async function accommodationFocus(browser, plan) {
   return out;
 }
 
-async function main() {
-  const plan = JSON.parse(process.argv[2]);
-  state.shots = plan.shots ?? null;
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--use-fake-ui-for-media-stream",
-      "--use-fake-device-for-media-stream"],
-    headless: true,
-  });
-  try {
-    const result = await { busyJoin, busyDrafts, micUnavailable, offlineJoin, unsavedReload, slowRun, accommodationFocus }[plan.scenario](browser, plan);
-    const origins = [...new Set(state.requests)];
-    process.stdout.write(
-      JSON.stringify({ ok: true, result, axe: state.axe, page_errors: state.errors, blocked: state.blocked, origins }) + "\n",
-    );
-  } catch (e) {
-    process.stdout.write(
-      JSON.stringify({ ok: false, error: String(e && e.stack ? e.stack : e), page_errors: state.errors, blocked: state.blocked }) + "\n",
-    );
-    process.exitCode = 1;
-  } finally {
-    await browser.close();
-  }
-}
-
-main();
+drive({ busyJoin, busyDrafts, micUnavailable, offlineJoin, unsavedReload, slowRun, accommodationFocus });

@@ -798,7 +798,10 @@ function watch(page) {
   page.on("pageerror", (e) => state.errors.push(String(e)));
 }
 
-async function main() {
+/** Runs the plan's scenario (`plan.scenario`, one of `scenarios`) in one headless browser and prints what it saw
+ * as one JSON line, as tests/web/conftest.py's run_driver expects. Other drivers of the candidate page reuse it with
+ * their own scenarios (drive_busy_server.cjs). */
+async function drive(scenarios) {
   const plan = JSON.parse(process.argv[2]);
   state.shots = plan.shots ?? null;
   const browser = await chromium.launch({
@@ -807,10 +810,7 @@ async function main() {
     headless: true,
   });
   try {
-    const scenario = { interview, languages, embeds, notices, noticeChanged, stalledJoin, docs, call, keyboard, reloadWhileTyping, skewedClock }[
-      plan.scenario
-    ];
-    const result = await scenario(browser, plan);
+    const result = await scenarios[plan.scenario](browser, plan);
     const origins = [...new Set(state.requests)];
     process.stdout.write(
       JSON.stringify({ ok: true, result, axe: state.axe, page_errors: state.errors, blocked: state.blocked, origins }) + "\n",
@@ -825,4 +825,8 @@ async function main() {
   }
 }
 
-main();
+module.exports = { state, record, newContext, watch, drive };
+
+if (require.main === module) {
+  drive({ interview, languages, embeds, notices, noticeChanged, stalledJoin, docs, call, keyboard, reloadWhileTyping, skewedClock });
+}
