@@ -7,7 +7,6 @@ accents real names and words carry (Vietnamese, Thai, Devanagari, Hebrew points)
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -18,11 +17,10 @@ from psycopg.types.json import Jsonb
 from api.db import events_repo
 from tests.api.report_support import QUOTE_SAID, grade, seed_interview
 from tests.conftest import ApiServer
-from tests.web.conftest import run_driver
+from tests.web.report_driver import drive_report
 
 pytestmark = pytest.mark.browser
 Db = psycopg.AsyncConnection[DictRow]
-DRIVER = Path(__file__).with_name("drive_report_paint.cjs")
 
 
 def zalgo(text: str, marks: int = 30) -> str:
@@ -116,9 +114,7 @@ async def test_candidate_text_paints_inside_its_own_box_and_real_accents_are_not
         "stacked": {"url": stacked, "check": "contained", "targets": _targets(stacked_seq)},
         "real": {"url": real, "check": "unclipped", "targets": _targets(real_seq)},
     }
-    body = await run_driver(DRIVER, {"pages": pages}, limit_s=360)
-    assert body["console_errors"] == [], body["console_errors"]
-    seen = body["result"]
+    seen = await drive_report("paint", pages=pages, limit_s=360)  # no console error either
     for media in ("screen", "print"):
         for name, got in seen["stacked"][media].items():
             # It drew something (the marks are there), and nothing past its own box: its clip's 2 px margin (a
