@@ -30,37 +30,67 @@ SESSION_RATE_LIMITED = "session_rate_limited"
 INVITE_RATE_LIMITED = "rate_limited"  # ats_assessments.invite_withheld
 
 
+async def _count(
+    ratelimits: RateLimits,
+    bucket: str,
+    limit: str,
+    organization_id: UUID,
+    *,
+    kind: str,
+    message: str,
+    code: str | None = None,
+) -> None:
+    """Count one of the organisation's `bucket` against `limit`; past it RateLimitedError (`code`, by default
+    `rate_limited`), counted as `shadows_org_limited_total{kind}` and logged as `<kind>.rate_limited`."""
+    try:
+        await ratelimits.hit(bucket, limit, str(organization_id), message=message, code=code)
+    except RateLimitedError:
+        ORG_LIMITED.labels(kind=kind).inc()
+        log.warning(f"{kind}.rate_limited", organization_id=str(organization_id))
+        raise
+
+
 async def count_session(ratelimits: RateLimits, settings: ApiSettings, organization_id: UUID) -> None:
     """Count one new session of the organisation; RateLimitedError (`session_rate_limited`) past the limit."""
-    try:
-        await ratelimits.hit(
-            "sessions",
-            settings.session_create_rate_limit,
-            str(organization_id),
-            message="This organisation has created too many sessions; retry after Retry-After seconds.",
-            code=SESSION_RATE_LIMITED,
-        )
-    except RateLimitedError:
-        ORG_LIMITED.labels(kind="session").inc()
-        log.warning("session.rate_limited", organization_id=str(organization_id))
-        raise
+    await _count(
+        ratelimits,
+        "sessions",
+        settings.session_create_rate_limit,
+        organization_id,
+        kind="session",
+        message="This organisation has created too many sessions; retry after Retry-After seconds.",
+        code=SESSION_RATE_LIMITED,
+    )
 
 
 async def count_regrade(ratelimits: RateLimits, settings: ApiSettings, organization_id: UUID) -> None:
     """Count one re-grade asked for by the organisation; RateLimitedError (`rate_limited`) past the limit, before
     anything is read or stored. A session's versions are bounded (`scorecard_versions_per_session`), but not how
     many sessions: an organisation looping over its history could set off twenty paid gradings per finished session."""
-    try:
-        await ratelimits.hit(
-            "regrades",
-            settings.regrade_rate_limit,
-            str(organization_id),
-            message="This organisation has asked for too many re-grades; retry after Retry-After seconds.",
-        )
-    except RateLimitedError:
-        ORG_LIMITED.labels(kind="regrade").inc()
-        log.warning("regrade.rate_limited", organization_id=str(organization_id))
-        raise
+    await _count(
+        ratelimits,
+        "regrades",
+        settings.regrade_rate_limit,
+        organization_id,
+        kind="regrade",
+        message="This organisation has asked for too many re-grades; retry after Retry-After seconds.",
+    )
+
+
+async def count_webhook_endpoint_write(
+    ratelimits: RateLimits, settings: ApiSettings, organization_id: UUID
+) -> None:
+    """Count one webhook endpoint write that resolves a URL's host; RateLimitedError (`rate_limited`) past the
+    organisation's limit, before any lookup."""
+    await _count(
+        ratelimits,
+        "webhook_endpoint_writes",
+        settings.webhook_endpoint_rate_limit,
+        organization_id,
+        kind="webhook_endpoint",
+        message="This organisation has created or re-pointed too many webhook endpoints; retry after "
+        "Retry-After seconds.",
+    )
 
 
 KeyKind = Literal["integration_key", "api_key"]
@@ -78,17 +108,14 @@ async def count_key_issue(
         if kind == "integration_key"
         else settings.api_key_issue_rate_limit
     )
-    try:
-        await ratelimits.hit(
-            f"{kind}s",
-            limit,
-            str(organization_id),
-            message=f"This organisation has issued too many {_KEY_NAMES[kind]}; retry after Retry-After seconds.",
-        )
-    except RateLimitedError:
-        ORG_LIMITED.labels(kind=kind).inc()
-        log.warning(f"{kind}.rate_limited", organization_id=str(organization_id))
-        raise
+    await _count(
+        ratelimits,
+        f"{kind}s",
+        limit,
+        organization_id,
+        kind=kind,
+        message=f"This organisation has issued too many {_KEY_NAMES[kind]}; retry after Retry-After seconds.",
+    )
 
 
 async def invite_allowed(ratelimits: RateLimits, settings: ApiSettings, organization_id: UUID) -> bool:

@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-import structlog
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -22,16 +21,14 @@ from api import egress
 from api.db import webhooks_repo
 from api.db.pool import connection
 from api.deps import BriefOrgCaller, DbConn, OrgCaller, Settings
-from api.errors import BadRequestError, ConflictError, NotFoundError, RateLimitedError, UnprocessableError
-from api.metrics import ORG_LIMITED
+from api.errors import BadRequestError, ConflictError, NotFoundError, UnprocessableError
 from api.openapi_errors import BODY, DB, error_responses
-from api.ratelimits import RateLimits
+from api.org_limits import count_webhook_endpoint_write
 from api.sealing import sealer
 from api.settings import ApiSettings
 from api.webhooks.events import EventType
 from api.webhooks.signing import new_secret
 
-log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/v1/webhook-endpoints", tags=["webhooks"])
 
 ROTATION_OVERLAP_S = 24 * 3600  # the previous secret keeps signing this long after a rotation
@@ -156,20 +153,9 @@ def _id(raw: str, what: str) -> UUID:
 
 
 async def _count_url_write(request: Request, settings: ApiSettings, organization_id: UUID) -> None:
-    """Count one write that resolves a URL's host; RateLimitedError (`rate_limited`) past the organisation's limit."""
-    ratelimits: RateLimits = request.app.state.ratelimits  # shared by every replica when Redis is configured
-    try:
-        await ratelimits.hit(
-            "webhook_endpoint_writes",
-            settings.webhook_endpoint_rate_limit,
-            str(organization_id),
-            message="This organisation has created or re-pointed too many webhook endpoints; retry after "
-            "Retry-After seconds.",
-        )
-    except RateLimitedError:
-        ORG_LIMITED.labels(kind="webhook_endpoint").inc()
-        log.warning("webhook_endpoint.rate_limited", organization_id=str(organization_id))
-        raise
+    """Count one write that resolves a URL's host in the app's store (shared by every replica when Redis is
+    configured); RateLimitedError (`rate_limited`) past the organisation's limit."""
+    await count_webhook_endpoint_write(request.app.state.ratelimits, settings, organization_id)
 
 
 async def _checked_url(request: Request, settings: ApiSettings, organization_id: UUID, url: str) -> str:
