@@ -29,7 +29,7 @@ from agent.phases import make_phase_agent
 from agent.recorder import MAX_FLUSH_INTERVAL, EventRecorder
 from agent.state import InterviewState, Phase
 from tests.fakes.clock import ManualClock
-from tests.fakes.interview import FakeChannel, make_context, test_settings
+from tests.fakes.interview import OrderedChannel, make_context, test_settings
 from tests.fakes.llm import FakeLLM, say
 
 CANDIDATE = "candidate-ada"
@@ -64,18 +64,6 @@ class EventApi:
 
 def _name(e: EventIn) -> str:
     return f"{e.type}:{e.payload['to']}" if e.type == "phase_change" else str(e.type)
-
-
-class OrderedChannel(FakeChannel):
-    """A FakeChannel that also writes what it sends into the shared timeline."""
-
-    def __init__(self, timeline: list[str]) -> None:
-        super().__init__()
-        self.timeline = timeline
-
-    async def send_event(self, event: dict[str, Any]) -> None:
-        self.timeline.append(f"event:{event.get('type')}")
-        await super().send_event(event)
 
 
 class Interview:

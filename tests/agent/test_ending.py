@@ -17,23 +17,11 @@ from agent.interview import build_interview
 from agent.phases import make_phase_agent
 from agent.state import InterviewState, Phase
 from tests.fakes.clock import ManualClock
-from tests.fakes.interview import FakeChannel, FakeSink, make_context, test_settings
+from tests.fakes.interview import FakeSink, OrderedChannel, make_context, test_settings
 from tests.fakes.llm import FakeLLM, call, say
 
 CANDIDATE = "candidate-ada"
 GOODBYE = "Thanks for your time today, Ada. Goodbye!"
-
-
-class OrderedChannel(FakeChannel):
-    """A FakeChannel that also writes what it sends into a shared timeline (to check the goodbye comes first)."""
-
-    def __init__(self, timeline: list[str]) -> None:
-        super().__init__()
-        self.timeline = timeline
-
-    async def send_event(self, event: dict[str, Any]) -> None:
-        self.timeline.append(f"event:{event.get('type')}")
-        await super().send_event(event)
 
 
 class Interview:

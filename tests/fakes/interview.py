@@ -96,6 +96,19 @@ class FakeChannel:
         return [e for e in self.events if e.get("type") == type_]
 
 
+class OrderedChannel(FakeChannel):
+    """A FakeChannel that also writes what it sends into a timeline shared with other fakes, to check what came
+    first (the goodbye before `ended`, the END's delivery before `ended`)."""
+
+    def __init__(self, timeline: list[str]) -> None:
+        super().__init__()
+        self.timeline = timeline
+
+    async def send_event(self, event: dict[str, Any]) -> None:
+        self.timeline.append(f"event:{event.get('type')}")
+        await super().send_event(event)
+
+
 class FakeSink:
     """An in-memory `EventSink`: keeps (type, payload, key, t) and dedupes by key like the API does."""
 
