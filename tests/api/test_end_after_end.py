@@ -54,6 +54,23 @@ async def _page_end(w: World, s: dict[str, Any], code: str) -> httpx.Response:
     )
 
 
+async def _save_draft(w: World, s: dict[str, Any], code: str) -> httpx.Response:
+    """The page's autosave of its python draft, authorised by the invite."""
+    return await w.client.put(
+        f"/v1/sessions/{s['id']}/drafts/python",
+        json={"code": code},
+        headers={"Authorization": f"Bearer {s['invite']}"},
+    )
+
+
+async def _room_finished(w: World, s: dict[str, Any], event_id: str) -> httpx.Response:
+    """LiveKit closes the room (its holder crashed after the END): the ending without the agent."""
+    body, auth = signed_webhook(
+        "room_finished", room=s["room"], event_id=event_id, created_at=int(time.time())
+    )
+    return await w.client.post("/v1/livekit/webhook", content=body, headers={"Authorization": auth})
+
+
 async def _ending(db: Conn, sid: str) -> dict[str, Any]:
     cur = await db.execute("select status, end_reason, final_code from sessions where id = %s", (sid,))
     row = await cur.fetchone()
@@ -109,21 +126,14 @@ async def test_the_pages_end_after_the_end_with_the_agent_lost_leaves_the_ending
     db: Conn,
 ) -> None:
     s = await _running(world)
-    draft = await world.client.put(
-        f"/v1/sessions/{s['id']}/drafts/python",
-        json={"code": DRAFT},
-        headers={"Authorization": f"Bearer {s['invite']}"},
-    )
+    draft = await _save_draft(world, s, DRAFT)
     assert draft.status_code == 200, draft.text
     assert (await _ended(world, s["id"], "AJ_holder")).status_code == 200
     late = await _page_end(world, s, DURING_GOODBYE)
     assert late.status_code == 200 and late.json()["status"] == "in_progress", late.text
 
     # The holder crashed after its END: LiveKit closes the room, and the ending without it keeps what it would.
-    body, auth = signed_webhook(
-        "room_finished", room=s["room"], event_id="EV_rf_after_end", created_at=int(time.time())
-    )
-    finished = await world.client.post("/v1/livekit/webhook", content=body, headers={"Authorization": auth})
+    finished = await _room_finished(world, s, "EV_rf_after_end")
     assert finished.status_code == 200 and finished.json()["status"] == "completed", finished.text
     assert await _ending(db, s["id"]) == {
         "status": "completed",
@@ -179,22 +189,11 @@ async def test_a_draft_saved_after_the_end_is_refused_and_never_the_final_code(
     during the goodbye (or a script, at any moment after the END) was that code. After the END the draft route
     refuses as over, and the page stops saving on it."""
     s = await _running(world)
-
-    async def save(code: str) -> httpx.Response:
-        return await world.client.put(
-            f"/v1/sessions/{s['id']}/drafts/python",
-            json={"code": code},
-            headers={"Authorization": f"Bearer {s['invite']}"},
-        )
-
-    assert (await save(DRAFT)).status_code == 200
+    assert (await _save_draft(world, s, DRAFT)).status_code == 200
     assert (await _ended(world, s["id"], "AJ_holder")).status_code == 200
-    late = await save(DURING_GOODBYE)
+    late = await _save_draft(world, s, DURING_GOODBYE)
     assert late.status_code == 409 and late.json()["error"]["code"] == "session_finished", late.text
-    body, auth = signed_webhook(
-        "room_finished", room=s["room"], event_id="EV_rf_draft_after_end", created_at=int(time.time())
-    )
-    finished = await world.client.post("/v1/livekit/webhook", content=body, headers={"Authorization": auth})
+    finished = await _room_finished(world, s, "EV_rf_draft_after_end")
     assert finished.status_code == 200 and finished.json()["status"] == "completed", finished.text
     assert await _ending(db, s["id"]) == {
         "status": "completed",
