@@ -4,6 +4,8 @@
 //   node drive_report.cjs '{"scenario": "pages", "urls": {"name": "...", ...}}'
 //   node drive_report.cjs '{"scenario": "deletions", "url": "...", "steps": [t, "scroll", ...]}'
 //   node drive_report.cjs '{"scenario": "paint", "pages": {"label": {"url": "...", "check": "...", "targets": {}}}}'
+//   node drive_report.cjs '{"scenario": "clicks", "url": "...", "clicks": ["css selector", ...]}'
+//   node drive_report.cjs '{"scenario": "fallback", "url": "...", "javascript": false, "visible": [..], "follow": [..]}'
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -453,6 +455,65 @@ async function paint(page, plan) {
   return result;
 }
 
+/** Clicks, one after another, what `plan.clicks` names (CSS selectors: a citation, a replay button), and records the
+ *  replay's state after each, with whether its run panel is marked as the one cited. */
+async function clicks(page, plan) {
+  await page.goto(plan.url);
+  await page.waitForSelector('#replay[data-state="ready"]', { timeout: 60_000 });
+  const steps = [];
+  for (const selector of plan.clicks) {
+    await page.locator(selector).first().click();
+    await page.waitForTimeout(100);
+    steps.push({
+      clicked: selector,
+      ...(await page.evaluate(replayState)),
+      run_seq: await page.evaluate(() => document.querySelector(".rp-run").dataset.seq ?? null),
+      run_cited: await page.evaluate(() => document.querySelector(".rp-run").classList.contains("is-cited")),
+    });
+  }
+  return { steps };
+}
+
+/** The page without its replay (`"javascript": false`, or its timeline's request refused with `"block_timeline"`):
+ *  whether each of `plan.visible` (CSS selectors) is displayed, then each link of `plan.follow` clicked: whether the
+ *  element its href names is displayed and in the window. */
+async function fallback(page, plan) {
+  if (plan.block_timeline) await page.route("**/timeline", (route) => route.fulfill({ status: 503, body: "{}" }));
+  await page.goto(plan.url);
+  if (plan.wait_state) await page.waitForSelector(`#replay[data-state="${plan.wait_state}"]`, { timeout: 60_000 });
+  const shown = (selector) =>
+    page.evaluate((sel) => {
+      const el = document.querySelector(sel);
+      return el !== null && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+    }, selector);
+  const out = { visible: {}, followed: [] };
+  for (const selector of plan.visible) out.visible[selector] = await shown(selector);
+  for (const selector of plan.follow) {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const link = page.locator(selector).first();
+    const href = await link.getAttribute("href");
+    await link.click();
+    await page.waitForTimeout(200);
+    out.followed.push({
+      link: selector,
+      href,
+      hash: await page.evaluate(() => location.hash),
+      ...(await page.evaluate((id) => {
+        const target = document.getElementById(id);
+        if (!target) return { target: null };
+        const r = target.getBoundingClientRect();
+        return {
+          target: target.tagName.toLowerCase(),
+          text: target.innerText.replace(/\s+/g, " ").trim(),
+          displayed: target.getClientRects().length > 0,
+          in_window: r.height > 0 && r.top >= 0 && r.top < window.innerHeight,
+        };
+      }, href.slice(1))),
+    });
+  }
+  return out;
+}
+
 async function main() {
   const plan = JSON.parse(process.argv[2]);
   const browser = await chromium.launch({
@@ -464,7 +525,11 @@ async function main() {
   const consoleErrors = [];
   const blocked = [];
   try {
-    const context = await browser.newContext({ viewport: VIEWPORTS.desktop, extraHTTPHeaders: plan.headers || {} });
+    const context = await browser.newContext({
+      viewport: VIEWPORTS.desktop,
+      extraHTTPHeaders: plan.headers || {},
+      javaScriptEnabled: plan.javascript !== false,
+    });
     await context.route("**/*", (route) => {
       const host = new URL(route.request().url()).hostname;
       if (LOOPBACK.has(host) || LOOPBACK.has(`[${host}]`)) return route.continue();
@@ -479,9 +544,11 @@ async function main() {
       if (m.type() !== "error") return;
       // A link refused on purpose (410, 404) is a failed document load; anything else is a real error.
       if (m.text().startsWith("Failed to load resource") && documents.has(m.location().url)) return;
+      // The timeline refused on purpose (`fallback` with `block_timeline`): the replay's failure, as it reports it.
+      if (plan.block_timeline && (m.text().includes("status of 503") || m.text().startsWith("replay: timeline"))) return;
       consoleErrors.push(m.text());
     });
-    const scenario = { report, pages, hostile, deletions, turns, paint }[plan.scenario];
+    const scenario = { report, pages, hostile, deletions, turns, paint, clicks, fallback }[plan.scenario];
     const result = await scenario(page, plan);
     process.stdout.write(
       JSON.stringify({ ok: true, result, page_errors: errors, console_errors: consoleErrors, blocked }) + "\n",

@@ -15,6 +15,7 @@ import {
   CODE_NOT_KEPT,
   clock,
   quoteLines,
+  type Moment,
   ReplayModel,
   type RunEvent,
   type SnapshotEvent,
@@ -89,6 +90,9 @@ class Replay {
   readonly tests: Chart<"line">;
   readonly phases: Chart<"bar">;
   private shown: string | null = null; // what the code view shows: "<snapshot seq>" or "<seq>:<lines>"
+  // The event a citation (or a step between runs) moved to, while the replay stays at its moment: what the replay
+  // shows there is as of that event, not the last one recorded at the same time (`ReplayModel.momentOf`).
+  private pinned: { moment: Moment; time: number } | null = null;
 
   constructor(
     private readonly mount: HTMLElement,
@@ -165,7 +169,10 @@ class Replay {
       points,
       this.model.duration,
       () => this.player.time,
-      (p) => this.player.seek(p.t),
+      (p) => {
+        // That point's run, even when another shares its moment.
+        if (!this.moveTo(p.seq)) this.player.seek(p.t);
+      },
     );
     const spans = this.model.phaseDurations();
     phasesCanvas.setAttribute(
@@ -186,9 +193,38 @@ class Replay {
     this.mount.dataset.state = "ready";
   }
 
+  /** The run shown now: the pinned one while at its moment, else the last at or before the replay's time. */
+  private shownRun(t: number): RunEvent | null {
+    return this.pinnedAt(t)?.run ?? this.model.runAt(t);
+  }
+
+  private pinnedAt(t: number): Moment | null {
+    if (this.pinned && this.pinned.time !== t) this.pinned = null;
+    return this.pinned?.moment ?? null;
+  }
+
+  /** Move to one event's moment and show what was true as of it (by its sequence number, never by its time). */
+  private moveTo(seq: number): Moment | null {
+    const moment = this.model.momentOf(seq);
+    if (!moment) return null;
+    this.pinned = null;
+    this.player.pause();
+    this.pinned = { moment, time: Math.min(Math.max(0, moment.t), this.model.duration) };
+    this.player.seek(moment.t);
+    return moment;
+  }
+
   private step(direction: 1 | -1): void {
-    const run = direction > 0 ? this.model.nextRun(this.player.time) : this.model.previousRun(this.player.time);
-    if (run) this.player.seek(at(run));
+    const t = this.player.time;
+    const current = this.shownRun(t);
+    // At a run's own moment, the next step is the run beside it, even one recorded at the same moment.
+    const run =
+      current && Math.abs(at(current) - t) < 1e-6
+        ? this.model.runBeside(current.seq, direction)
+        : direction > 0
+          ? this.model.nextRun(t)
+          : this.model.previousRun(t);
+    if (run) this.moveTo(run.seq);
   }
 
   private render(t: number, playing: boolean): void {
@@ -200,13 +236,15 @@ class Replay {
     this.playButton.setAttribute("aria-pressed", String(playing));
     const phase = this.model.phaseAt(t);
     this.phaseText.textContent = phase ? `Phase: ${phase.replace(/_/g, " ")}` : "";
-    this.showCodeAt(t);
-    const run = this.model.runAt(t);
+    const pinned = this.pinnedAt(t);
+    if (pinned) this.showCodeAt(t, null, pinned.code);
+    else this.showCodeAt(t);
+    const run = this.shownRun(t);
     const seq = run ? String(run.seq) : "";
     if (this.runPanel.dataset.seq !== seq) this.runPanel.classList.remove("is-cited");
     this.runPanel.textContent = run ? describeRun(run) : "No code run yet.";
     this.runPanel.dataset.seq = seq;
-    this.transcript.follow(t);
+    this.transcript.follow(t, pinned ? (pinned.turn?.seq ?? null) : undefined);
     this.tests.draw();
   }
 
@@ -260,19 +298,17 @@ class Replay {
     const quote = link.dataset.quote ?? "";
     const type = link.dataset.type;
     this.transcript.clear();
-    if (type === "editor_snapshot") {
+    // The cited event by its sequence number: the run, the snapshot or the turn it names, even when another was
+    // recorded at the same moment.
+    this.shown = null;
+    const moment = this.moveTo(seq);
+    if (moment && type === "editor_snapshot") {
       const snapshot = this.model.snapshotBySeq(seq);
-      if (snapshot) {
-        this.shown = null;
-        this.player.seek(at(snapshot));
-        // The cited snapshot itself, even when a run judged other code at the same moment.
-        const step = this.model.codeOfSnapshot(seq);
-        this.showCodeAt(at(snapshot), quote ? quoteLines(snapshot.code, quote) : null, step);
-      }
-    } else if (link.dataset.t !== undefined) {
+      if (snapshot && quote) this.showCodeAt(this.player.time, quoteLines(snapshot.code, quote), moment.code);
+    } else if (!moment && link.dataset.t !== undefined) {
       this.player.seek(Number(link.dataset.t));
-      if (type === "transcript") this.transcript.highlight(seq, quote);
     }
+    if (type === "transcript") this.transcript.highlight(seq, quote);
     this.runPanel.classList.toggle("is-cited", this.runPanel.dataset.seq === String(seq));
     document.getElementById("replay-section")?.scrollIntoView({ block: "start" });
   }
@@ -289,7 +325,9 @@ class Replay {
         event.preventDefault();
         this.transcript.clear();
         this.player.pause();
-        this.player.seek(Number(link.dataset.t));
+        const seq = link.dataset.seq ?? link.closest<HTMLElement>("li[data-seq]")?.dataset.seq;
+        // An observation's or a turn's time: that event, even when another was recorded at the same moment.
+        if (seq === undefined || !this.moveTo(Number(seq))) this.player.seek(Number(link.dataset.t));
         if (!link.closest("#transcript")) document.getElementById("replay-section")?.scrollIntoView({ block: "start" });
       });
     }
@@ -329,7 +367,7 @@ async function boot(): Promise<void> {
       h(
         "p",
         { class: "replay-status", role: "alert" },
-        "The replay could not be loaded. Reload the page to try again; the transcript is below.",
+        "The replay could not be loaded. Reload the page to try again; the runs, the final code and the transcript are below.",
       ),
     );
     console.error("replay: timeline", error);

@@ -84,6 +84,43 @@ describe("ReplayModel", () => {
     expect(together.codeOfSnapshot(2).current).toBeNull();
   });
 
+  it("resolves a cited event by its sequence number, never by its time (two runs at one moment)", () => {
+    const same = new ReplayModel({
+      session: timeline.session,
+      events: [
+        ev(1, 30, { type: "editor_snapshot", language: "python", code: "a" }),
+        ev(2, 40, { type: "transcript", role: "candidate", text: "Running it.", start: 40, end: 41 }),
+        ev(3, 40, { type: "test_run", kind: "run", verdict: "wrong_answer", language: "python", code: "ab" }),
+        ev(4, 40, { type: "test_run", kind: "run", verdict: "accepted", language: "python", code: "abc" }),
+        ev(5, 40, { type: "transcript", role: "interviewer", text: "All pass.", start: 40, end: 42 }),
+        ev(6, 50, { type: "test_run", kind: "run", verdict: "accepted", language: "python", code: "abc" }),
+      ],
+    });
+    // By time, the moment shows the last of them; a citation of the earlier run shows the earlier run.
+    expect(same.runAt(40)?.seq).toBe(4);
+    const first = same.momentOf(3)!;
+    expect([first.t, first.run?.seq, first.run?.verdict]).toEqual([40, 3, "wrong_answer"]);
+    expect([first.code.current?.code, first.code.previous?.code]).toEqual(["ab", "a"]);
+    expect(first.turn?.seq).toBe(2);
+    const second = same.momentOf(4)!;
+    expect([second.run?.seq, second.code.current?.code, second.turn?.seq]).toEqual([4, "abc", 2]);
+    // A turn cited at that moment: the runs before it in the timeline, not after.
+    expect([same.momentOf(2)?.run, same.momentOf(2)?.turn?.seq, same.momentOf(2)?.code.current?.code]).toEqual([
+      null,
+      2,
+      "a",
+    ]);
+    expect(same.momentOf(5)?.turn?.seq).toBe(5);
+    // A run that judged the code already shown shows that code.
+    expect([same.momentOf(6)?.run?.seq, same.momentOf(6)?.code.current?.seq]).toEqual([6, 4]);
+    expect(same.momentOf(99)).toBeNull();
+    // Each run is a step, those that share a moment too.
+    expect(same.runBeside(3, 1)?.seq).toBe(4);
+    expect(same.runBeside(4, -1)?.seq).toBe(3);
+    expect(same.runBeside(4, 1)?.seq).toBe(6);
+    expect(same.runBeside(3, -1)).toBeNull();
+  });
+
   it("steps between runs in both directions", () => {
     expect(model.nextRun(0)?.seq).toBe(6);
     expect(model.nextRun(65)?.seq).toBe(8);

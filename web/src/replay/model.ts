@@ -119,6 +119,16 @@ export interface CodeStep {
   event: SnapshotEvent | RunEvent;
 }
 
+/** What the replay shows as of one event (`ReplayModel.momentOf`): the moment to move to, and there the run, the
+ * code and the transcript turn as of that event, whatever else was recorded at the same time after it. */
+export interface Moment {
+  seq: number;
+  t: number;
+  run: RunEvent | null;
+  code: { index: number; current: CodeStep | null; previous: CodeStep | null };
+  turn: TranscriptEvent | null;
+}
+
 export interface PhaseSpan {
   phase: string;
   seconds: number;
@@ -153,9 +163,12 @@ export class ReplayModel {
   /** Every language the code is shown in, in the order first shown (more than one: the candidate switched). */
   readonly languages: string[];
   readonly duration: number;
+  /** Each event's place in the timeline's order (time, then sequence): two events may share a moment, never a place. */
+  private readonly place = new Map<number, number>();
 
   constructor(readonly timeline: Timeline) {
     const events = [...timeline.events].sort((a, b) => at(a) - at(b) || a.seq - b.seq);
+    events.forEach((e, i) => this.place.set(e.seq, i));
     this.snapshots = events.filter((e): e is SnapshotEvent => e.type === "editor_snapshot");
     this.runs = events.filter((e): e is RunEvent => e.type === "test_run" || e.type === "submission");
     this.turns = events.filter((e): e is TranscriptEvent => e.type === "transcript");
@@ -210,6 +223,49 @@ export class ReplayModel {
 
   snapshotBySeq(seq: number): SnapshotEvent | undefined {
     return this.snapshots.find((s) => s.seq === seq);
+  }
+
+  /**
+   * What the replay shows as of one event (the one a citation names by its sequence number): the event itself when
+   * it is a run, a snapshot or a turn, else the last of each recorded at or before it in the timeline's order. Never
+   * resolved by its time: two runs (or a snapshot and a run) recorded at the same moment are two places, and a
+   * citation of the earlier one showed the later one's verdict and code. Null when no event has that number.
+   */
+  momentOf(seq: number): Moment | null {
+    const place = this.place.get(seq);
+    if (place === undefined) return null;
+    const upTo = <T extends { seq: number }>(items: readonly T[]): number => {
+      let lo = 0;
+      let hi = items.length - 1;
+      let found = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if ((this.place.get(items[mid].seq) ?? -1) <= place) {
+          found = mid;
+          lo = mid + 1;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      return found;
+    };
+    const run = upTo(this.runs);
+    const turn = upTo(this.turns);
+    const event = this.turns[turn]?.seq === seq ? this.turns[turn] : null;
+    return {
+      seq,
+      // A turn is shown from when it was spoken (its start), as the page's transcript dates it.
+      t: event ? (event.start ?? at(event)) : at(this.timeline.events.find((e) => e.seq === seq) ?? { t: null }),
+      run: run >= 0 ? this.runs[run] : null,
+      code: this.codeStep(upTo(this.codeSteps)),
+      turn: turn >= 0 ? this.turns[turn] : null,
+    };
+  }
+
+  /** The run after (1) or before (-1) run `seq`, in the timeline's order: runs that share a moment are each a step. */
+  runBeside(seq: number, direction: 1 | -1): RunEvent | null {
+    const index = this.runs.findIndex((r) => r.seq === seq);
+    return index < 0 ? null : (this.runs[index + direction] ?? null);
   }
 
   runAt(t: number): RunEvent | null {

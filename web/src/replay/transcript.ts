@@ -10,12 +10,17 @@ export class TranscriptSync {
     this.turns = list ? [...list.querySelectorAll<HTMLElement>("li.turn[data-t]")] : [];
   }
 
-  /** Mark the last turn that started at or before `t`. */
-  follow(t: number): void {
-    let found: HTMLElement | null = null;
-    for (const turn of this.turns) {
-      if (Number(turn.dataset.t) <= t + 1e-6) found = turn;
-      else break;
+  /** Mark the last turn that started at or before `t`; or, given `seq` (a cited event's turn, null for none yet),
+   *  that turn, even when another started at the same moment after it. */
+  follow(t: number, seq?: number | null): void {
+    // A turn the printed transcript leaves out (its budget, api/report_budget.py) is followed by its time.
+    let found =
+      seq === undefined || seq === null ? null : (this.turns.find((turn) => turn.dataset.seq === String(seq)) ?? null);
+    if (found === null && seq !== null) {
+      for (const turn of this.turns) {
+        if (Number(turn.dataset.t) <= t + 1e-6) found = turn;
+        else break;
+      }
     }
     if (found === this.current) return;
     this.current?.classList.remove("is-current");
