@@ -54,7 +54,8 @@ _PLAIN = re.compile(
     r"[^\W_]+"
 )  # a piece that only continues a word: nothing to decide (agent.notes_decode.WORD)
 _SENTENCE_END = re.compile(r"[.!?…]\s*$")
-_TOKEN_CHARS = string.ascii_letters + string.digits + "+/="  # base64's: may be going on (agent.notes_decode)
+# Base64's and escapes' ("%20", "\\x57", "&#87;"): may be going on (agent.notes_decode)
+_TOKEN_CHARS = string.ascii_letters + string.digits + "+/=%\\&#;{}"
 # The interviewer's own prompts: words it is told to use (a note's words found there are not its own).
 _INTERVIEWER_PROMPTS = ("base", "problem", "approach", "coding", "testing", "complexity", "rubric", "wrap_up",
                         "turn_context", "checkin_1", "checkin_2", "code_view", "time_warning")  # fmt: skip
@@ -146,9 +147,11 @@ class DisclosureGuard:
         # a word at the very end may go on in the next chunk, also one followed by "@" ("h@sh") or stars ("c**nt")
         end = found[-1].end() if found else -1
         rest = self._held[end:]
-        ends_in_word = end == len(self._held) or (end > 0 and (rest in ("@", "$") or not rest.strip("*")))
+        ends_in_word = end == len(self._held) or (
+            end > 0 and (rest in ("@", "$", "-", "\u00b7", "\u2027") or not rest.strip("*"))
+        )
         complete = found[:-1] if ends_in_word else found  # a word at the very end may go on in the next chunk
-        tail = len(self._held.rstrip(_TOKEN_CHARS))  # base64 under way is one word: not split yet
+        tail = len(self._held.rstrip(_TOKEN_CHARS))  # base64 or escapes under way are one word: not split yet
         if tail < len(self._held):
             complete = [m for m in complete if m.start() < tail]
         cased = [m.group() for m in complete]

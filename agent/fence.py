@@ -181,8 +181,26 @@ def _by_name(c: str) -> str | None:
 
 
 def warm() -> None:
-    """Derive the reading table now (about 0.2 s of CPU, once a process) rather than on a job's first fenced text."""
+    """Derive the reading tables now (about 0.5 s of CPU each, once a process) rather than on a job's first fenced
+    text or reply (``letter_reading``: agent.notes_decode)."""
     _reads_as()
+    letter_reading()
+
+
+@functools.cache
+def letter_reading() -> dict[int, str]:
+    """Each character but ASCII that a reader takes for one ASCII letter or digit, as ``_fold`` reads it (a capital
+    kept a capital): small capitals "ᴡᴀʟᴋ", regional indicators "🇼🇦🇱🇰", negative squared "🆆" and circled "ⓦ"
+    letters (symbols, no word characters as written), look-alikes, other scripts' digits. Tag characters as the
+    ASCII character they mirror: unseen, but a model writes them on request and a reader who copies the text reads
+    them ("ASCII smuggling"). One character for one, so that a text translated with it keeps its positions."""
+    table: dict[int, str] = {cp: chr(cp - 0xE0000) for cp in range(0xE0020, 0xE007F)}
+    for cp in range(0x80, 0x20000):
+        c = chr(cp)
+        read = _fold.__wrapped__(c)  # not through the cache, which keeps the characters texts hold
+        if len(read) == 1 and read.isascii() and read.isalnum():
+            table[cp] = read.upper() if "CAPITAL" in unicodedata.name(c, "") else read
+    return table
 
 
 @functools.cache

@@ -159,6 +159,20 @@ def heard(hint: PendingHint, played: str, cut: bool, before: Heard | None = None
     return len(said) >= MIN_HINT_WORDS and len(got) >= HEARD_SHARE * len(said)
 
 
+MAX_RECORDED_WORDS = 200  # of one hint's own words, as a restarted job reads them back (``restored``)
+
+
+def restored(hint_text: str, said: object, heard: object) -> Heard | None:
+    """What a ``hint_unheard`` note in the record says the attempts at the hint ``hint_text`` said and played, as
+    ``heard`` takes it; only the hint's own words count (the record is read back, not trusted to name others)."""
+    if not isinstance(said, list) or not isinstance(heard, list):
+        return None
+    own = hint_words(hint_text)
+    said_words = frozenset(w for w in said[:MAX_RECORDED_WORDS] if isinstance(w, str) and w in own)
+    heard_words = frozenset(w for w in heard[:MAX_RECORDED_WORDS] if isinstance(w, str) and w in said_words)
+    return said_words, heard_words
+
+
 def settle(state: InterviewState, hint: PendingHint, handle: SpeechHandle) -> None:
     if hint in state.pending_hints:
         state.pending_hints.remove(hint)
@@ -185,7 +199,16 @@ def settle(state: InterviewState, hint: PendingHint, handle: SpeechHandle) -> No
         state.hints_given = hint.index - 1
     if state.last_hint_turn == hint.turn:
         state.last_hint_turn = None
-    state.record("note", {"kind": "hint_unheard", "index": hint.index, "phase": hint.phase})
+    note: dict[str, Any] = {
+        "kind": "hint_unheard",
+        "index": hint.index,
+        "phase": hint.phase,
+        "call_id": hint.call_id,
+    }
+    if (so_far := state.hint_heard.get(hint.index)) is not None:
+        # What of the hint all attempts so far said and played: a restarted job goes on from it (agent.resume).
+        note["said"], note["heard"] = sorted(so_far[0]), sorted(so_far[1])
+    state.record("note", note)
     for item in handle.chat_items:
         if isinstance(item, llm.FunctionCallOutput) and item.call_id == hint.call_id:
             item.output = NOT_HEARD  # the same item the agent's conversation holds (livekit inserts it as is)

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from livekit.agents import AgentSession, ConversationItemAddedEvent, FunctionToolsExecutedEvent, llm
 
+from agent import hints
 from agent.channel import ClientChannel, NullChannel
 from agent.clock import Clock, SystemClock
 from agent.context import SessionContext
@@ -189,6 +190,13 @@ def _restore_turns(state: InterviewState, resume: ResumePoint) -> None:
     state.end_confirm_turn = confirm if isinstance(confirm, int) and 0 <= confirm <= turns else None
     hint_turn = getattr(resume, "last_hint_turn", None)
     state.last_hint_turn = hint_turn if isinstance(hint_turn, int) and 0 <= hint_turn <= turns else None
+    # A hint taken back is not forgotten by a restarted job: what its attempts played adds up (agent.hints ``heard``).
+    hint_texts = state.question.hints
+    for index, (said, heard) in dict(getattr(resume, "hint_heard", {})).items():
+        if isinstance(index, int) and 1 <= index <= len(hint_texts):
+            words = hints.restored(hint_texts[index - 1], list(said), list(heard))
+            if words is not None and words[0]:
+                state.hint_heard[index] = words
     if turns > 0:
         state.candidate_spoke = True  # a decided turn is theirs (the restored tail may have lost its message)
     # Silence: the check-in ladder and the no-show stage continue; the check-ins' words are never said again.

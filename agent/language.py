@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from agent.fence import fence
+
 logger = logging.getLogger("shadows.agent.language")
 
 SUPPORTED: dict[str, str] = {"en": "English", "es": "Spanish"}
@@ -50,6 +52,22 @@ def interview_language(value: str | None) -> str:
 def code_language(value: str | None) -> str | None:
     """The API's spelling of a programming language ("Python" -> "python", "C++" -> "cpp"), or None."""
     return _CODE_ALIASES.get(_fold(value or "").replace("_", " "))
+
+
+MAX_LANGUAGE_NAME_CHARS = 40
+
+
+def code_language_for_model(value: str, nonce: str) -> str:
+    """The candidate's programming language as the model is told it (the code view, the snapshot tool, a refused
+    run). Their page names it (`editor.snapshot`'s `language`, also kept from the event log on resume): a language
+    we run is told in the API's spelling ("python"), a value of ours; any other name only as fenced data, as the page
+    spelled it ("one the test runner does not run, named by their page:" and the fenced name), never as our words. A
+    name the page chose ("SYSTEM_end_interview") reads as nothing but a name."""
+    known = code_language(value)
+    if known is not None:
+        return known
+    name = fence("language name", value[:MAX_LANGUAGE_NAME_CHARS], nonce)
+    return f"one the test runner does not run, named by their page:\n{name}"
 
 
 _identifier: Any = None

@@ -5,7 +5,9 @@ a listener undoes at a glance is undone here, before any rule of agent.notes_mat
 runs, the pairs and single words counted across replies, and agent.notes_sequence's chain all see decoded words.
 The same decoding reads the notes, the public texts, the prompts and the candidate's texts (agent.notes_build).
 
-- **Characters.** A word is letters and digits, with zero-width and other format characters, combining marks, a
+- **Characters.** Before words are found, each character a reader takes for one ASCII letter or digit is written as
+  it (``read_letters``: small capitals, regional indicators, negative squared and circled letters, tag characters).
+  A word is letters and digits, with zero-width and other format characters, combining marks, a
   ``@``/``$`` and stars between letters inside it ("ha<U+200B>sh" is one word, not "ha" and "sh"); a capital
   followed by a small letter starts a new word after a letter ("hashMapLookup", "HTTPServer"). Each word is folded: NFKC
   (fullwidth and mathematical letters, ligatures), format characters and combining marks dropped ("máp"),
@@ -30,6 +32,12 @@ never a word that is a note's word itself; a word that decodes to nothing is com
   "+", "/" and a trailing "=" in it, are one word, however its capitals fall) that decodes to printable text,
   mostly letters, holding two of the notes' words of 3 letters or more: that text's words ("VXNlcyBhIGhhc2g...").
   A commit hash, a constant ("0x7fffffff") or an identifier decodes to no text, or to none of the notes' words.
+- **Escapes**: two or more escaped characters in a run with letters and digits (``_ESCAPED``: percent-encoding,
+  "\\x57", "\\u0057", "&#87;", "&#x57;") are one word, read as the text they write (agent.fence_decode ``decoded``, in
+  layers), whatever it holds: an escape decodes to one text only. "50%", "\\n" and "&amp;" are no such run.
+- **Pieces**: a word cut into pieces of one to four letters by hyphens or middle dots (``_PIECED``: "Wa-lk",
+  "ar-ra-y", "ke·ep·ing") is one word, read as the pieces joined when that is a note's word or decodes to the notes'
+  words as above; otherwise as its pieces, as before ("in-place", "k-th").
 - **Pig latin**: "ashhay apmay" (the first consonants moved behind, "ay" added), "indexway" / "indexyay".
 - **Letters reversed**: a word whose letters backwards are a note's word ("pam hsah"). English has words that are
   others backwards ("keep"/"peek", "pool"/"loop", "part"/"trap"), so a reversed word is decoded only beside another
@@ -58,6 +66,9 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from agent.fence import letter_reading
+from agent.fence_decode import decoded as unescaped
+
 SPELLED_COVER = 0.7
 JOINED_COVER = 0.8  # of a word run together, what the notes' words must cover (the rest: single letters)
 JOINED_MIN = 6  # letters: shorter words run together are mostly ordinary words ("into", "input")
@@ -80,7 +91,21 @@ _WORD_ONLY = (
 # Base64 or hexadecimal as written: ``ENCODED_SPAN`` characters or more of its alphabet, a digit, "+" or "/" among
 # them, read as one word (``Normaliser.push`` decodes it, or splits it into ``_WORD_ONLY`` words when it is none).
 _ENCODED = rf"(?<![\w+/=])(?=[A-Za-z0-9+/]*[0-9+/])[A-Za-z0-9+/]{{{ENCODED_SPAN},}}={{0,2}}(?![\w+/=])"
-WORD = re.compile(f"{_ENCODED}|{_WORD_ONLY}")
+# Characters written as escapes, two or more in a run with letters and digits ("Walk%20the%20array", "\x57\x61",
+# "\u0057\u0061", "&#87;&#97;"): one word, read as the text it writes (``Normaliser.push``, agent.fence_decode
+# ``decoded``, the reading the fence takes them in).
+_ESC = (
+    r"(?:%[0-9A-Fa-f]{2}|%u[0-9A-Fa-f]{4}|&#[0-9]{1,7};?|&#[xX][0-9A-Fa-f]{1,6};?"
+    r"|\\(?:[xX][0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[0-7]{3}|[uUxX]\{[0-9A-Fa-f]{1,6}\}))"
+)
+_ESCAPED = rf"(?:[A-Za-z0-9+._~-]*{_ESC}){{2,}}[A-Za-z0-9+._~-]*"
+_ESCAPED_WORD = re.compile(_ESCAPED)
+# A word cut into pieces of one to four letters by hyphens or middle dots ("Wa-lk", "ar-ra-y", "ke·ep·ing"): one word,
+# read as the pieces joined when that is the notes' words (``Normaliser.push``), as the pieces otherwise ("in-place").
+_PIECED = r"[^\W\d_]{1,4}(?:[-\u00b7\u2027][^\W\d_]{1,4})+(?![^\W\d_])"
+_PIECED_WORD = re.compile(_PIECED)
+_PIECE_CUT = re.compile(r"[-\u00b7\u2027]")
+WORD = re.compile(f"{_ESCAPED}|{_ENCODED}|{_PIECED}|{_WORD_ONLY}")
 _PIECES = re.compile(_WORD_ONLY)
 _ENCODED_WORD = re.compile(_ENCODED)
 # Text without any of what ``WORD`` reads apart from plain words (most of a reply) is split by the plain pattern:
@@ -89,7 +114,10 @@ _CAMEL = re.compile(r"[a-zA-Z][A-Z][a-z]")
 _ENCODED_HINT = re.compile(
     r"[A-Za-z][0-9+/][A-Za-z0-9]|[A-Za-z0-9][0-9+/][A-Za-z]"
 )  # base64 may be under way
-_SPECIAL = re.compile(rf"[{_INNER}@$*]|[a-zA-Z][A-Z][a-z]|{_ENCODED_HINT.pattern}")
+_PIECED_HINT = re.compile(r"[^\W\d_][-\u00b7\u2027][^\W\d_]")  # a word cut into pieces may be under way
+_SPECIAL = re.compile(
+    rf"[{_INNER}@$*%\\]|&#|[a-zA-Z][A-Z][a-z]|{_ENCODED_HINT.pattern}|{_PIECED_HINT.pattern}"
+)
 _PLAIN = re.compile(r"[^\W_]+")
 _FOLDED = re.compile(r"[^\W_](?:[^\W_]|(?:[@$]|\*+)(?=[^\W_]))*")
 
@@ -130,6 +158,14 @@ SPELLING_ALPHABET = {
 }  # fmt: skip
 
 
+def read_letters(text: str) -> str:
+    """``text`` with each character a reader takes for an ASCII letter or digit written as that letter or digit
+    (agent.fence ``letter_reading``: "ᴡᴀʟᴋ", "🇼🇦🇱🇰", "🆆🅰🅻🅺", "ⓦⓐⓛⓚ", tag characters), one for one: its positions are
+    the text's. Symbols drawn as letters are no word characters as written, and NFKC leaves small capitals alone:
+    the words they spell went past every rule unread."""
+    return text if text.isascii() else text.translate(letter_reading())
+
+
 def special(text: str) -> bool:
     """Whether ``text`` holds anything ``WORD`` reads apart from plain words."""
     if text.isascii():
@@ -137,6 +173,10 @@ def special(text: str) -> bool:
             "@" in text
             or "$" in text
             or "*" in text
+            or "%" in text
+            or "\\" in text
+            or "&#" in text
+            or ("-" in text and _PIECED_HINT.search(text) is not None)
             or (not text.islower() and _CAMEL.search(text) is not None)
             or _ENCODED_HINT.search(text) is not None
         )
@@ -144,12 +184,15 @@ def special(text: str) -> bool:
 
 
 def find_words(text: str, special: bool = True) -> Iterator[re.Match[str]]:
-    """``text``'s words (``WORD``), as matches; ``special``: whether it may hold more than plain words."""
-    return (WORD if special else _PLAIN).finditer(text)
+    """``text``'s words (``WORD``), as matches over ``read_letters(text)`` (the same positions); ``special``:
+    whether it may hold more than plain words."""
+    return (WORD if special else _PLAIN).finditer(read_letters(text))
 
 
 def words(text: str) -> list[str]:
-    """``text``'s words, lower-cased (format characters and marks still inside them: ``fold`` reads them)."""
+    """``text``'s words as read (``read_letters``), lower-cased (format characters and marks still inside them:
+    ``fold`` reads them)."""
+    text = read_letters(text)
     return [w.lower() for w in (_PIECES if special(text) else _PLAIN).findall(text)]
 
 
@@ -390,11 +433,30 @@ class Normaliser:
             decoded = normalise(words(text), self._lex.vocab)
             if len({w for w in decoded if len(w) > 2 and w in self._lex.known and w not in STOPWORDS}) >= 2:
                 return [*self.end(), *decoded]  # only into the notes' words, as every decoding here
+        if _PIECED_WORD.fullmatch(raw):  # "Wa-lk": the pieces joined when that is the notes' words
+            joined = _PIECE_CUT.sub("", raw).lower()
+            if (read := self._joined_pieces(joined)) is not None:
+                return [*self.end(), *read]
+            return [w for piece in _PIECES.findall(raw) for w in self._push(piece.lower())]
+        if _ESCAPED_WORD.fullmatch(raw):  # escapes: the text they write, as a reader decodes it
+            text = unescaped(raw.replace("+", " ") if "%" in raw else raw)[0]
+            return [*self.end(), *normalise(words(text), self._lex.vocab)]
         if len(raw) >= ENCODED_SPAN and _ENCODED_WORD.fullmatch(
             raw
         ):  # base64-like, no text: its words as written
             return [w for piece in _PIECES.findall(raw) for w in self._push(piece.lower())]
         return self._push(raw.lower())
+
+    def _joined_pieces(self, joined: str) -> list[str] | None:
+        """A word cut into pieces, joined (``joined``), as the notes' words it is or decodes to; None otherwise."""
+        lex = self._lex
+        w = fold(joined)
+        if len(w) != 1:
+            return None
+        if w[0] in lex.known or stem(w[0]) in lex.known:
+            return [stem(w[0])]
+        decoded = _decoded(w[0], lex) if w[0].isalpha() else None
+        return None if decoded is None else [p if len(p) == 1 else stem(p) for p in decoded]
 
     def _push(self, raw: str) -> list[str]:
         if (

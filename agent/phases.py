@@ -31,7 +31,7 @@ from agent.disclosure import (
 from agent.fence import fence
 from agent.history import bounded_history
 from agent.instructions import CODE_PHASES, base_instructions, phase_instructions
-from agent.language import language_name
+from agent.language import code_language_for_model, language_name
 from agent.prompts import render
 from agent.realtime import PreparedRealtimeSession
 from agent.realtime_guard import CutReply, withdraw
@@ -235,7 +235,7 @@ class PhaseAgent(Agent):
         state.pending_views.append(view)
         text = render(
             "code_view",
-            language=snap.language,
+            language=code_language_for_model(snap.language, state.nonce),
             version=snap.version,
             seconds_since_edit=round(max(0.0, state.clock.now() - snap.changed_at)),
             view=fence("code", view.text, state.nonce),

@@ -14,6 +14,7 @@ from agent.complexity_claims import from_note
 from agent.complexity_words import Part
 from agent.context import EventIn, SessionEvent
 from agent.fence import cut
+from agent.hints import NOT_HEARD
 from agent.language import SUPPORTED
 from agent.speech_budget import bounded_spoken
 
@@ -26,6 +27,7 @@ MAX_CHARS = 160_000
 MAX_CHECKINS = 8  # check-ins whose words are remembered (never said twice, agent.checkins)
 MAX_CHECKIN_CHARS = 600
 MAX_TOPICS, MAX_TOPIC_CHARS = 16, 64  # stream topics whose refusal notes are counted (a few are ours)
+MAX_HINTS, MAX_HINT_WORDS, MAX_WORD_CHARS = 50, 200, 40  # hints taken back whose heard words are read back
 
 
 @dataclass
@@ -69,6 +71,9 @@ class ResumePoint:
     phase_entered_turn: int = 0
     end_confirm_turn: int | None = None
     last_hint_turn: int | None = None
+    # Per hint taken back (``hint_unheard`` notes): its own words the attempts at it said and those played, all jobs
+    # together; the interview build keeps those that are the hint's words (agent.hints ``restored``).
+    hint_heard: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     end_reason: str | None = None  # the interview had ended (END recorded, or the End button pressed)
     # Silence (agent.silence): the candidate's last speech, turn or edit; the interviewer's last words; the check-ins
     # given since the candidate was last active; the no-show stage; the coding check-ins' words.
@@ -122,6 +127,7 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
     heard: list[str] = []
     checkins: list[str] = []
     checkin_open = False  # a coding check-in was noted; the interviewer's next words are it
+    untaken: set[str] = set()  # give_hint calls whose hint was taken back
     no_show = False
     for event in ordered:
         p = event.payload
@@ -208,6 +214,9 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
             point.end_reason = "candidate_request"
         elif kind == "hint_unheard":
             point.last_hint_turn = None
+            _hint_unheard(point, p)
+            if isinstance(p.get("call_id"), str):
+                untaken.add(p["call_id"])
         elif kind == "paste_noted":
             point.paste_noted = True
         elif kind == "complexity_claimed":
@@ -239,6 +248,11 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
             no_show = True
         elif kind in ("no_show_ping", "no_show_microphone"):
             point.no_show_stage = max(point.no_show_stage, 1 if kind == "no_show_ping" else 2)
+    for at, item in enumerate(items):
+        if isinstance(item, llm.FunctionCallOutput) and item.name == "give_hint" and item.call_id in untaken:
+            # The record holds the tool's answer as it ran (the hint's text); the live job's conversation said the
+            # hint was not given once it was taken back (agent.hints ``NOT_HEARD``), and so does the restored one.
+            items[at] = item.model_copy(update={"output": NOT_HEARD})
     point.chat_ctx = llm.ChatContext(_bounded_tail(items, max_items))
     kept = {i.id for i in point.chat_ctx.items if isinstance(i, llm.ChatMessage) and i.role == "user"}
     point.turn_decisions = tuple(d for item_id, d in decided.items() if item_id in kept)
@@ -247,6 +261,28 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
     point.languages_heard = tuple(heard)
     point.checkins_said = tuple(checkins[-MAX_CHECKINS:])
     return point
+
+
+def _word_list(kept: tuple[str, ...], value: object) -> tuple[str, ...]:
+    """``kept`` and the short strings of the list ``value`` (a note's words), at most ``MAX_HINT_WORDS``."""
+    words = dict.fromkeys(kept)
+    for w in value if isinstance(value, list) else []:
+        if len(words) >= MAX_HINT_WORDS:
+            break
+        if isinstance(w, str) and 0 < len(w) <= MAX_WORD_CHARS:
+            words[w] = None
+    return tuple(words)
+
+
+def _hint_unheard(point: ResumePoint, p: dict[str, object]) -> None:
+    """A hint taken back: what its attempts said and played (the note's ``said`` and ``heard``) adds to the point's."""
+    index = _number(p.get("index"))
+    if index is None or not 1 <= index <= MAX_HINTS or index != int(index):
+        return
+    if not isinstance(p.get("said"), list) or not isinstance(p.get("heard"), list):
+        return
+    said, heard = point.hint_heard.get(int(index), ((), ()))
+    point.hint_heard[int(index)] = (_word_list(said, p["said"]), _word_list(heard, p["heard"]))
 
 
 def _shortened(item: llm.ChatItem) -> llm.ChatItem:

@@ -17,6 +17,7 @@ from agent.errors import ApiError
 from agent.fence import fence
 from agent.hints import PendingHint
 from agent.hints import pending as hints_pending
+from agent.language import code_language_for_model
 from agent.payloads import MAX_CODE_BYTES
 from agent.prompts import render
 from agent.reports import INTERNAL_ERROR, public_report, summarize
@@ -101,7 +102,8 @@ async def get_editor_snapshot(context: RunContext[InterviewState]) -> str:
     idle = max(0.0, state.clock.now() - snap.changed_at)
     cursor = f" Cursor at {snap.cursor}." if snap.cursor else ""
     return (
-        f"Language: {snap.language}. Version {snap.version}. Last edit {idle:.0f} seconds ago.{cursor}\n"
+        f"Version {snap.version}. Last edit {idle:.0f} seconds ago.{cursor}\n"
+        f"Language: {code_language_for_model(snap.language, state.nonce)}\n"
         f"{fence('code', view.text, state.nonce)}"
     )
 
@@ -152,7 +154,10 @@ async def run_tests(context: RunContext[InterviewState]) -> str:
         if e.status == 413:
             raise ToolError("The code is too large for the test runner.") from e
         if e.status == 422:
-            raise ToolError(f"The test runner cannot run {snap.language} code for this problem.") from e
+            language = code_language_for_model(snap.language, state.nonce)
+            raise ToolError(
+                f"The test runner does not run this language for this problem. Language: {language}"
+            ) from e
         raise ToolError(JUDGE_BROKE) from e
     finally:
         state.run_in_flight = False
