@@ -43,7 +43,9 @@ Caller = Annotated[IntegrationCaller, Depends(require_ashby)]
 
 
 class _AshbyModel(BaseModel):
-    model_config = ConfigDict(extra="ignore")  # Ashby may add fields
+    # Ashby may add fields. A number where text is read (a job's `req_id` of 77, an id) is read as its text: read
+    # strictly, the start was a 422 the recruiter could do nothing about, for a value kept as text anyway.
+    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
 
     # Every field of every Ashby model, not a list per model that a new field can miss: PostgreSQL text never
     # holds U+0000, and a NUL that reached a query was a 500 (the cancel's assessment_id).

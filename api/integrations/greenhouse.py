@@ -11,11 +11,12 @@ unused, is PATCHed too, so that Greenhouse reads `cancelled` or `expired`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import structlog
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, field_validator
 
 from api import egress
 from api.db import integrations_repo
@@ -35,6 +36,7 @@ router = APIRouter(prefix="/integrations/greenhouse", tags=["integrations"])
 
 MAX_ERRORS = 100
 MAX_ERROR_CHARS = 2_000
+MAX_INTERVIEW_ID_CHARS = 200  # ours are `ses_` and 24 hex digits; a longer one names no interview
 
 
 async def require_greenhouse(request: Request, conn: DbConn) -> IntegrationCaller:
@@ -50,7 +52,9 @@ class Test(BaseModel):
 
 
 class GreenhouseCandidate(BaseModel):
-    model_config = ConfigDict(extra="ignore")  # Greenhouse may add properties
+    # Greenhouse may add properties. A number where text is read is read as its text (Greenhouse's own examples
+    # send ids as numbers where its tables say String): strictly, a 422 its contract does not have.
+    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
 
     first_name: str = Field(min_length=1, max_length=100)
     last_name: str | None = Field(default=None, max_length=100)
@@ -78,7 +82,7 @@ class GreenhouseCandidate(BaseModel):
 
 
 class SendTest(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)  # as GreenhouseCandidate
 
     partner_test_id: str = Field(min_length=1, max_length=200)
     candidate: GreenhouseCandidate
@@ -101,17 +105,40 @@ class TestStatus(BaseModel):
     metadata: dict[str, Primitive]
 
 
+def _clipped_text(limit: int) -> Callable[[Any], str | None]:
+    """Any JSON value as text of at most `limit` characters (null stays null): a report is kept as it came."""
+
+    def as_text(value: Any) -> str | None:
+        if value is None:
+            return None
+        return (value if isinstance(value, str) else str(value))[:limit].replace("\x00", "")
+
+    return as_text
+
+
+def _api_call(value: Any) -> str:
+    return _clipped_text(100)(value) or ""
+
+
+def _error_list(value: Any) -> list[str]:
+    """`errors` as stored: each entry as text, at most MAX_ERRORS of MAX_ERROR_CHARS; one entry not in an array
+    is an array of it."""
+    entries = [] if value is None else value if isinstance(value, list) else [value]
+    return [str(e)[:MAX_ERROR_CHARS].replace("\x00", "") for e in entries[:MAX_ERRORS]]
+
+
 class ResponseError(BaseModel):
+    """Greenhouse's report of an answer of ours it could not use. Its contract has one answer for it, 200, and its
+    own example sends the ids as numbers (`"partner_interview_id": 299506`) where its table says String: each field
+    is read as text, clipped to what is kept, so that no shape of a report refuses it (a refused report is lost,
+    and Greenhouse does not expect a 422). `partner_test_name` and `candidate_email` are not kept: not read."""
+
     model_config = ConfigDict(extra="ignore")
 
-    api_call: str = Field(min_length=1, max_length=100)
-    errors: list[Any] = Field(default_factory=list)
-    partner_test_id: str | None = Field(default=None, max_length=200)
-    partner_test_name: str | None = Field(default=None, max_length=500)
-    partner_interview_id: str | None = Field(default=None, max_length=200)
-    candidate_email: str | None = Field(default=None, max_length=320)  # not stored
-
-    _storable = field_validator("api_call", "partner_test_id", "partner_interview_id")(refuse_unstorable)
+    api_call: Annotated[str, BeforeValidator(_api_call)] = ""
+    errors: Annotated[list[str], BeforeValidator(_error_list)] = Field(default_factory=list)
+    partner_test_id: Annotated[str | None, BeforeValidator(_clipped_text(200))] = None
+    partner_interview_id: Annotated[str | None, BeforeValidator(_clipped_text(200))] = None
 
 
 def check_callback_url(settings: ApiSettings, url: str) -> str:
@@ -248,11 +275,15 @@ async def test_status(
     caller: Caller,
     conn: DbConn,
     settings: Settings,
-    partner_interview_id: Annotated[str, Query(min_length=1, max_length=200)],
+    partner_interview_id: Annotated[str, Query(min_length=1)],
 ) -> TestStatus:
     """Where the candidate's interview stands: sent, started, grading, complete, cancelled or expired. Complete
     once a scorecard is ready (with `partner_score`, 0-100) or has failed (no score, flagged for human review);
-    `partner_profile_url` is then the report's signed link."""
+    `partner_profile_url` is then the report's signed link. An id that names no interview of the organisation is a
+    404 whatever its length (bounded as a parameter, one longer than 200 characters was a 422: Greenhouse's
+    contract has 401 and 404)."""
+    if len(partner_interview_id) > MAX_INTERVIEW_ID_CHARS:
+        raise NotFoundError("No interview with that partner_interview_id.", code="interview_not_found")
     assessment = await integrations_repo.get_assessment(
         conn, partner_interview_id, organization_id=caller.organization_id, provider="greenhouse"
     )
@@ -264,20 +295,19 @@ async def test_status(
 @router.post("/response_error", responses=error_responses(*BODY, *DB, 401))
 async def response_error(body: ResponseError, caller: Caller, conn: DbConn) -> dict[str, int]:
     """Greenhouse reporting an answer of ours it could not use: stored and logged (without the e-mail)."""
-    errors = [str(e)[:MAX_ERROR_CHARS].replace("\x00", "") for e in body.errors[:MAX_ERRORS]]
     await integrations_repo.store_response_error(
         conn,
         caller.organization_id,
         "greenhouse",
         api_call=body.api_call,
-        errors=errors,
+        errors=body.errors,
         partner_test_id=body.partner_test_id,
         partner_interview_id=body.partner_interview_id,
     )
     log.warning(
         "greenhouse.response_error",
         api_call=body.api_call,
-        errors=len(errors),
+        errors=len(body.errors),
         partner_interview_id=body.partner_interview_id,
     )
     return {"status": 200}

@@ -66,7 +66,10 @@ class AshbyKeyRequest(BaseModel):
     @field_validator("ashby_api_key")
     @classmethod
     def _printable(cls, v: str) -> str:
-        if not v.isascii() or not v.isprintable() or ":" in v:
+        # Spaces around it are a copy's, not the key's: kept, every update went to Ashby with a key it refused
+        # (401), retried for days, then failed. A space inside it (or a colon) cannot be in an Ashby key either.
+        v = v.strip()
+        if len(v) < 8 or not v.isascii() or not v.isprintable() or ":" in v or " " in v:
             raise ValueError("must be the API key exactly as Ashby shows it")
         return v
 
