@@ -15,7 +15,7 @@ from api.body_credentials import CredentialedBodyMiddleware
 from api.db.pool import create_pool
 from api.embed_origins import public_suffixes
 from api.error_rendering import UnexpectedErrorMiddleware, install_error_handlers
-from api.export_slots import ExportSlots
+from api.export_slots import ArtifactsBusy, ExportSlots
 from api.integrations import ashby, greenhouse
 from api.jobs.logs import route_queue_logs
 from api.json_guard import JsonTextMiddleware
@@ -164,6 +164,14 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         per_org=settings.export_per_org,
         hold_s=settings.export_hold_s,
         stall_s=settings.export_stall_s,
+    )
+    app.state.artifact_slots = ExportSlots(
+        capacity=settings.artifact_download_concurrency,
+        per_org=settings.artifact_download_per_org,
+        hold_s=settings.export_hold_s,
+        stall_s=settings.export_stall_s,
+        busy=ArtifactsBusy,
+        what="artifact downloads",
     )
     app.state.analytics_slots = OrgSlots(
         capacity=settings.analytics_concurrency,

@@ -7,6 +7,9 @@ the export is queried and given back when its response ends: sent, its client go
 send that waits longer than `stall_s` (its client stopped reading) or a whole response longer than `hold_s` ends
 it. A full table is a 429 `exports_busy` with Retry-After. The slots are per process: N replicas hold up to N times
 as many.
+
+Artifact downloads (api/routers/session_data.py) have a table of their own, alike but for its 429
+(`artifacts_busy`): each holds its object, read whole from storage, in memory until its client has read it.
 """
 
 from __future__ import annotations
@@ -33,12 +36,18 @@ class ExportsBusy(RateLimitedError):
     code = "exports_busy"
 
 
+class ArtifactsBusy(RateLimitedError):
+    code = "artifacts_busy"
+
+
 @dataclass
 class ExportSlots:
     capacity: int
     per_org: int
     hold_s: float
     stall_s: float
+    busy: type[RateLimitedError] = ExportsBusy  # what a full table raises
+    what: str = "exports"  # plural, for its message
     # slot id -> (organisation, monotonic deadline). A slot past its deadline is free even if nothing gave it back
     # (a response that was never called); a response never outlives its deadline (ExportResponse).
     _held: dict[int, tuple[UUID, float]] = field(default_factory=dict)
@@ -49,10 +58,12 @@ class ExportSlots:
         for sid in [s for s, (_, deadline) in self._held.items() if deadline <= now]:
             del self._held[sid]
         if len(self._held) >= self.capacity:
-            raise ExportsBusy("Too many exports in progress; try again shortly.", retry_after=RETRY_AFTER_S)
+            raise self.busy(
+                f"Too many {self.what} in progress; try again shortly.", retry_after=RETRY_AFTER_S
+            )
         if sum(1 for org, _ in self._held.values() if org == org_id) >= self.per_org:
-            raise ExportsBusy(
-                "Too many exports in progress for this organisation; finish reading one first.",
+            raise self.busy(
+                f"Too many {self.what} in progress for this organisation; finish reading one first.",
                 retry_after=RETRY_AFTER_S,
             )
         sid = next(self._ids)
@@ -108,7 +119,13 @@ class ExportResponse(StreamingResponse):
                 raise
             # The client stopped reading (or took too long): the response cannot be completed. Returning without it
             # makes the server close the connection.
-            log.warning("export.abandoned", stalled=stalled, stall_s=table.stall_s, hold_s=table.hold_s)
+            log.warning(
+                "export.abandoned",
+                what=table.what,
+                stalled=stalled,
+                stall_s=table.stall_s,
+                hold_s=table.hold_s,
+            )
         finally:
             self.slot.release()
             aclose = getattr(self.body_iterator, "aclose", None)

@@ -72,13 +72,13 @@ OUTBOUND_DEFERRED = Counter(
     "Webhook deliveries and ATS calls put off because their receiver's or organisation's in-flight cap was full",
     ["kind", "cap"],
 )
-# Per-organisation limits (api/org_limits.py): sessions refused (`session_rate_limited`) and invite e-mails
-# withheld (the session scheduled without one). A rise names an organisation's key being misused, or a limit set too
-# low for a real burst (the logs carry the organisation's id).
+# Per-organisation limits (api/org_limits.py): sessions, re-grades, report PDFs, webhook endpoint writes and key
+# issues refused (429), and invite e-mails withheld (the session scheduled without one). A rise names an
+# organisation's key being misused, or a limit set too low for a real burst (the logs carry the organisation's id).
 ORG_LIMITED = Counter(
     "shadows_org_limited_total",
-    "Sessions, re-grades, webhook endpoint writes and key issues (ATS and API keys) refused, and invite e-mails"
-    " withheld, by a per-organisation limit",
+    "Sessions, re-grades, report PDFs, webhook endpoint writes and key issues (ATS and API keys) refused, and"
+    " invite e-mails withheld, by a per-organisation limit",
     ["kind"],
 )
 AGENT_REDISPATCHES = Counter(

@@ -195,6 +195,10 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     ),
     "practice_busy": (429, "Practice interviews are at capacity for now; retry after `Retry-After`."),
     "exports_busy": (429, "Too many exports in progress (in all, or of this organisation); retry later."),
+    "artifacts_busy": (
+        429,
+        "Too many artifact downloads in progress (in all, or of this organisation); retry later.",
+    ),
     "analytics_busy": (
         429,
         "Too many analytics figures being computed (in all, or of this organisation); retry after `Retry-After`.",

@@ -1,9 +1,10 @@
 """Per-organisation limits on what an organisation's keys (its API key, its Greenhouse or Ashby key) can set off:
 sessions created (`SHADOWS_API_SESSION_CREATE_RATE_LIMIT`), invite e-mails queued to candidates
-(`SHADOWS_API_INVITE_EMAIL_RATE_LIMIT`), re-grades asked for (`SHADOWS_API_REGRADE_RATE_LIMIT`) and keys issued
-(`SHADOWS_API_INTEGRATION_KEY_RATE_LIMIT` for ATS keys, `SHADOWS_API_API_KEY_ISSUE_RATE_LIMIT` for its own API
-keys). Counted in the app's rate-limit store (api.ratelimits: Redis when `SHADOWS_API_REDIS_URL` is set, so every
-replica shares the counts).
+(`SHADOWS_API_INVITE_EMAIL_RATE_LIMIT`), re-grades asked for (`SHADOWS_API_REGRADE_RATE_LIMIT`), report PDFs
+printed (`SHADOWS_API_REPORT_PDF_RATE_LIMIT`), webhook endpoint writes (`SHADOWS_API_WEBHOOK_ENDPOINT_RATE_LIMIT`)
+and keys issued (`SHADOWS_API_INTEGRATION_KEY_RATE_LIMIT` for ATS keys, `SHADOWS_API_API_KEY_ISSUE_RATE_LIMIT` for
+its own API keys). Counted in the app's rate-limit store (api.ratelimits: Redis when `SHADOWS_API_REDIS_URL` is
+set, so every replica shares the counts).
 
 A session past its limit is refused: 429 `session_rate_limited` with Retry-After, before anything is stored, so a
 retry costs one count lookup. An invite e-mail past its limit is withheld, not refused: the session is scheduled,
@@ -90,6 +91,21 @@ async def count_webhook_endpoint_write(
         kind="webhook_endpoint",
         message="This organisation has created or re-pointed too many webhook endpoints; retry after "
         "Retry-After seconds.",
+    )
+
+
+async def count_report_pdf(ratelimits: RateLimits, settings: ApiSettings, organization_id: UUID) -> None:
+    """Count one report PDF asked for by the organisation, across its sessions; RateLimitedError (`rate_limited`)
+    past the limit, before anything is read or printed. Its share of Chromium's queue bounds how many render at
+    once, not how many: a loop of four at a time could keep Chromium printing on the API's own host (half a second
+    of CPU each) around the clock, whatever else that host had to do."""
+    await _count(
+        ratelimits,
+        "report_pdf",
+        settings.report_pdf_rate_limit,
+        organization_id,
+        kind="report_pdf",
+        message="This organisation has asked for too many report PDFs; retry after Retry-After seconds.",
     )
 
 

@@ -1,6 +1,6 @@
 """How uvicorn serves the API, from settings: which peers may set X-Forwarded-For, how large a request head may be,
-how long idle connections live and how long a request head and its body may take to arrive. `shadows api`,
-`shadows dev` and the test suite's servers all use this."""
+how long idle connections live, how long a request head and its body may take to arrive and how long an answer may
+wait for its client to read it. `shadows api`, `shadows dev` and the test suite's servers all use this."""
 
 from __future__ import annotations
 
@@ -18,12 +18,15 @@ def uvicorn_options(settings: ApiSettings) -> dict[str, Any]:
         "proxy_headers": bool(trusted),
         "forwarded_allow_ips": trusted or "",
         # h11 enforces the request-head cap (httptools has none): a larger head is refused with 400. Our subclass
-        # also closes a connection whose request head has not arrived within the keep-alive timeout (slowloris), or
-        # whose body falls behind its minimum rate. A partial of a module-level class: `--workers` pickles it.
+        # also closes a connection whose request head has not arrived within the keep-alive timeout (slowloris),
+        # whose body falls behind its minimum rate, or whose client stops reading its answer. A partial of a
+        # module-level class: `--workers` pickles it.
         "http": partial(
             BoundedH11Protocol,
             body_grace_s=settings.body_grace_s,
             body_min_rate=settings.body_min_bytes_per_s,
+            response_grace_s=settings.response_grace_s,
+            response_min_rate=settings.response_min_bytes_per_s,
         ),
         "h11_max_incomplete_event_size": settings.max_header_bytes,
         "timeout_keep_alive": settings.keep_alive_s,

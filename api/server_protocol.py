@@ -16,6 +16,16 @@ Time the server itself is the slow side is not held against the client: while re
 handler has not consumed what arrived, or the client waits for `100 Continue`, the deadline moves on. Bodies are
 capped by size in api.middleware, so a body that keeps pace is bounded in time too.
 
+An answer works the other way: uvicorn writes it into the transport and waits, with no deadline, for the transport
+to drain below its low-water mark; closing the connection keeps the unsent bytes until the peer reads them. A client
+that asked for a large answer (an artifact, a report, a timeline) and then stopped reading (a zero TCP window) held
+all of it in the server's memory, and the request's task, for as long as it liked: a hundred such connections to one
+artifact URL held a hundred copies of it. So an answer must drain at a pace too: once the transport's buffer passes
+its high-water mark (asyncio pauses the protocol's writing), the client has SHADOWS_API_RESPONSE_GRACE_S, plus one
+second per SHADOWS_API_RESPONSE_MIN_BYTES_PER_S bytes it has taken since, to bring it back below the low-water mark;
+otherwise the connection is reset and its buffer dropped (the kernel's too). A client that reads at any ordinary pace
+never meets it.
+
 After a 408 the server stops writing and discards what the client still sends for up to LINGER_S before closing (a
 lingering close, as Apache's): closing over unread bytes would make the kernel reset the connection, and a reset
 can destroy the 408 before the client reads it.
@@ -24,10 +34,16 @@ can destroy the 408 before the client reads it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import socket
+import struct
 from typing import Any
 
 import h11
+import structlog
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+log = structlog.get_logger(__name__)
 
 TIMEOUT_BODY = b'{"error":{"code":"request_timeout","message":"The request did not arrive in time."}}'
 # The head of a 408 sent where no request has been parsed (so h11 cannot frame it: it has no request to answer).
@@ -45,13 +61,24 @@ class BoundedH11Protocol(H11Protocol):
     _body_timer: asyncio.TimerHandle | None = None
     _body_deadline: float = 0.0
     _lingering: asyncio.TimerHandle | None = None
+    _write_timer: asyncio.TimerHandle | None = None
+    _write_deadline: float = 0.0
+    _write_mark: int = 0  # the transport's unsent bytes at the last look
 
     def __init__(
-        self, *args: Any, body_grace_s: float = 10.0, body_min_rate: int = 4096, **kwargs: Any
+        self,
+        *args: Any,
+        body_grace_s: float = 10.0,
+        body_min_rate: int = 4096,
+        response_grace_s: float = 30.0,
+        response_min_rate: int = 4096,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.body_grace_s = body_grace_s
         self.body_min_rate = body_min_rate
+        self.response_grace_s = response_grace_s
+        self.response_min_rate = response_min_rate
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # as uvicorn's
         super().connection_made(transport)
@@ -75,6 +102,7 @@ class BoundedH11Protocol(H11Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_head_deadline()
         self._cancel_body_deadline()
+        self._cancel_write_deadline()
         if self._lingering is not None:
             self._lingering.cancel()
         super().connection_lost(exc)
@@ -84,6 +112,46 @@ class BoundedH11Protocol(H11Protocol):
             self.transport.close()
             return
         super().eof_received()
+
+    # --- the answer ----------------------------------------------------------------------------------------------
+
+    def pause_writing(self) -> None:
+        """The transport's buffer passed its high-water mark: the client has the grace, plus what its reading buys,
+        to drain it."""
+        super().pause_writing()
+        if self._write_timer is None:
+            self._write_mark = self.transport.get_write_buffer_size()
+            self._write_deadline = self.loop.time() + self.response_grace_s
+            self._write_timer = self.loop.call_at(self._write_deadline, self._write_deadline_passed)
+
+    def resume_writing(self) -> None:
+        self._cancel_write_deadline()
+        super().resume_writing()
+
+    def _cancel_write_deadline(self) -> None:
+        if self._write_timer is not None:
+            self._write_timer.cancel()
+            self._write_timer = None
+
+    def _write_deadline_passed(self) -> None:
+        """Extend the deadline by what the client took since the last look; past it, abort, dropping the buffered
+        answer (a close would keep it until it is sent)."""
+        unsent = self.transport.get_write_buffer_size()
+        self._write_deadline += max(0, self._write_mark - unsent) / self.response_min_rate
+        self._write_mark = unsent
+        if self._write_deadline > self.loop.time():
+            self._write_timer = self.loop.call_at(self._write_deadline, self._write_deadline_passed)
+            return
+        self._write_timer = None
+        log.warning("http.response_stalled", unsent_bytes=unsent)
+        if self.cycle is not None and not self.cycle.response_complete:
+            self.cycle.disconnected = True  # the handler's receive() says so; its sends are dropped
+            self.cycle.message_event.set()
+        sock = self.transport.get_extra_info("socket")
+        if sock is not None:  # a reset, not a close: the kernel drops what it still holds for the client too
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.transport.abort()
 
     # --- the 408 -----------------------------------------------------------------------------------------------
 

@@ -176,6 +176,11 @@ class ApiSettings(BaseSettings):
     export_per_org: int = Field(default=2, ge=1, le=256)
     export_stall_s: float = Field(default=30.0, gt=0, le=3600)
     export_hold_s: float = Field(default=600.0, gt=0, le=24 * 3600)
+    # Artifact downloads (GET /v1/artifacts/{token}/{name}) held at once per process, and per organisation: each
+    # holds its object (a résumé, a session dump: megabytes) in memory from the storage read until its client has
+    # read it; past either, a 429 artifacts_busy. Ended like an export (`export_stall_s`, `export_hold_s`).
+    artifact_download_concurrency: int = Field(default=16, ge=1, le=256)
+    artifact_download_per_org: int = Field(default=4, ge=1, le=256)
 
     # Session artifacts (JSON dump, report PDF, résumé PDF): `local` (a directory; default data_dir/artifacts) or
     # `supabase` (Supabase Storage: SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY, a private bucket read back through
@@ -215,6 +220,11 @@ class ApiSettings(BaseSettings):
     # bytes it delivers (an average rate); a slower body's connection is closed (a body trickled byte by byte).
     body_grace_s: int = Field(default=10, ge=1, le=300)
     body_min_bytes_per_s: int = Field(default=4096, ge=64, le=100 * 1024 * 1024)
+    # An answer must drain at a pace too: once the server's unsent buffer for it passes 64 KiB, the client has
+    # response_grace_s, plus one second per response_min_bytes_per_s bytes it takes, to bring it below 16 KiB; a
+    # client that stops reading is cut off (the connection reset, the buffer dropped).
+    response_grace_s: int = Field(default=30, ge=1, le=600)
+    response_min_bytes_per_s: int = Field(default=4096, ge=64, le=100 * 1024 * 1024)
 
     # The candidate page: how long it waits for the interviewer before saying so and asking for one redispatch
     # (counted against agent_redispatch_limit), and the bounds on the integrity observations it reports.

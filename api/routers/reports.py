@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel
 
-from api import share_links, view_tokens
+from api import org_limits, share_links, view_tokens
 from api.db import report_repo, sessions_repo
 from api.db.pool import Conn, connection
 from api.deps import DbConn, Settings
@@ -172,18 +172,6 @@ async def _count_practice_pdf(ratelimits: RateLimits, settings: ApiSettings, ses
     )
 
 
-async def _count_org_pdf(ratelimits: RateLimits, settings: ApiSettings, org_id: str) -> None:
-    """An organisation's PDFs are counted across its sessions, before anything is read or printed. Its share of the
-    queue bounds how many render at once, not how many: a loop of four at a time could keep Chromium printing on the
-    API's own host (half a second of CPU each) around the clock, whatever else that host had to do."""
-    await ratelimits.hit(
-        "report_pdf",
-        settings.report_pdf_rate_limit,
-        org_id,
-        message="This organisation has asked for too many report PDFs; retry after Retry-After seconds.",
-    )
-
-
 @router.get(
     "/v1/sessions/{session_id}/report.pdf",
     response_class=Response,
@@ -204,7 +192,7 @@ async def read_report_pdf(session_id: SessionId, request: Request, settings: Set
         if isinstance(reader, CandidateReader):
             await _count_practice_pdf(request.app.state.ratelimits, settings, session_id)
         else:
-            await _count_org_pdf(request.app.state.ratelimits, settings, str(reader.id))
+            await org_limits.count_report_pdf(request.app.state.ratelimits, settings, reader.id)
         page = await load_report(
             conn,
             opened.session,

@@ -5,10 +5,14 @@ A download URL is `<public_url>/v1/artifacts/<token>/<name>`: the token is a vie
 (`api.view_tokens`) bound to the organisation key that listed it, checked in Postgres on every download, so it
 dies with that key (revoked), with the session (erased) and with the signing key (rotated); otherwise it lasts
 SHADOWS_API_STORAGE_SIGNED_URL_S. The API reads the object from storage and serves it, whichever the backend: a
-storage backend's own signed URL (Supabase's) cannot be taken back."""
+storage backend's own signed URL (Supabase's) cannot be taken back. A download holds one of its organisation's
+download slots (SHADOWS_API_ARTIFACT_DOWNLOAD_PER_ORG, and SHADOWS_API_ARTIFACT_DOWNLOAD_CONCURRENCY in all, per
+process) until its client has read it; past either, 429 `artifacts_busy` with Retry-After, before storage is
+read."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
@@ -21,6 +25,7 @@ from api.db.pool import connection
 from api.deps import DbConn, OrgCaller, Settings
 from api.erasure import delete_session
 from api.errors import NotFoundError
+from api.export_slots import ExportResponse, ExportSlots
 from api.ids import LinkToken, SessionId
 from api.openapi_errors import DB, error_responses
 from api.storage import StorageBackend
@@ -90,7 +95,7 @@ async def list_artifacts(
     "/v1/artifacts/{token}/{name}",
     response_class=Response,
     include_in_schema=False,
-    responses=error_responses(*DB, 404, 410),
+    responses=error_responses(*DB, 404, 410, 429),
 )
 async def download_artifact(
     token: LinkToken,
@@ -104,23 +109,44 @@ async def download_artifact(
         raise NotFoundError("Not found.", code="not_found")
     # Checked, then released before the (possibly slow) read from storage.
     async with connection(request.app.state.pool) as conn:
-        await view_tokens.open_session(
-            conn, grant
-        )  # the key still live, the session still its organisation's
+        # The key still live, the session still its organisation's.
+        session = await view_tokens.open_session(conn, grant)
         row = await artifacts_repo.get_artifact(conn, grant.session_id, name)
-    data = await _storage(request).get(row["storage_key"]) if row else None
-    if data is None or row is None:
+    if row is None:
         raise NotFoundError("Not found.", code="not_found")
-    return Response(
-        data,
+    # One of the organisation's download slots from the read until its client has read it all: the object is held
+    # in memory whole, and unbounded, one URL fetched a hundred times at once held a hundred copies of it.
+    slots: ExportSlots = request.app.state.artifact_slots
+    slot = slots.take(session["organization_id"])
+    try:
+        data = await _storage(request).get(row["storage_key"])
+    except BaseException:
+        slot.release()
+        raise
+    if data is None:
+        slot.release()
+        raise NotFoundError("Not found.", code="not_found")
+    return ExportResponse(
+        _pieces(data),
+        slot=slot,
         media_type=row["content_type"],
         headers={
+            "Content-Length": str(len(data)),
             "Content-Disposition": f'attachment; filename="{row["name"]}"',
             "Cache-Control": "no-store",
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "no-referrer",
         },
     )
+
+
+DOWNLOAD_PIECE = 256 * 1024
+
+
+async def _pieces(data: bytes) -> AsyncIterator[bytes]:
+    view = memoryview(data)
+    for start in range(0, len(view), DOWNLOAD_PIECE):
+        yield bytes(view[start : start + DOWNLOAD_PIECE])
 
 
 @router.delete(
