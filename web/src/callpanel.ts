@@ -162,6 +162,15 @@ export class CallPanel implements CallListener {
     this.hooks.onEvent(event);
   }
 
+  /** The interview is over (ended elsewhere): no Start or Rejoin any more, nor "start the call at any time". Not
+   * read out: the page's banner says why. */
+  close(): void {
+    this.over = true;
+    this.startButton.hidden = true;
+    this.status_.textContent = "The interview has ended: there is no call any more.";
+    this.detail.textContent = "";
+  }
+
   transcript(segment: TranscriptSegment): void {
     let line = this.captionLines.get(segment.id);
     if (!line) {

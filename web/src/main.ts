@@ -15,10 +15,11 @@ import { EventFeed } from "./feed";
 import { IntegrityObserver, watchPage } from "./integrity";
 import { forgetInvite, takeInvite } from "./invite";
 import { Layout } from "./layout";
-import { alreadyOver, joinNotice, linkRefused, NO_INVITE, type Notice, startNotice } from "./messages";
+import { alreadyOver, endedElsewhere, joinNotice, linkRefused, NO_INVITE, type Notice, startNotice } from "./messages";
 import { effectiveTheme } from "./prefs";
 import { renderProblem } from "./problem";
 import { bindSkipLink, currentScreen, setSkipTarget, showScreen } from "./screens";
+import { SessionWatch } from "./sessionwatch";
 import type { InterviewEvent } from "./protocol";
 import type { RunReport } from "./api";
 import { InterviewClock } from "./timer";
@@ -30,10 +31,21 @@ const GOODBYE_WAIT_MS = 20_000;
 
 let noticeWait: number | null = null;
 
+/** Keeps up with the session while the page is open (web/src/sessionwatch.ts): a cancel or an end decided elsewhere
+ * is learnt within seconds, not at the next save or Run. Stopped on the notice and the end screens. */
+let sessionWatch: SessionWatch | null = null;
+/** What the page does when the watch learns that the link can no longer be used. Before the interview there is
+ * nothing to keep: the notice says why. In it, enterInterview keeps the workspace on screen instead. */
+let whenOver: (notice: Notice, error: ApiError) => void = (notice) => leave(notice);
+/** What the page does with the session as the watch reads it: extra time given meanwhile moves the clock. The device
+ * check also enters an interview that started meanwhile (a start whose answer was lost, another tab's). */
+let whenSeen: (fresh: JoinResponse) => void = (fresh) => clock.setSession(fresh.session);
+
 /** `waitMs`: the server asked for that long before a retry (429 or 503 with `Retry-After`). The notice says so and
  * Try again stays disabled until it is over, counting down, so nobody is invited to ask again and again into a
  * limit that only resets if they stop. */
 function showNotice(notice: Notice, retry?: () => void, waitMs: number | null = null): void {
+  sessionWatch?.stop();
   byId("topbar-call").hidden = true;
   byId("notice-title").textContent = notice.title;
   byId("notice-detail").textContent = notice.detail; // the wait, in words, when the server named one
@@ -65,6 +77,7 @@ function showNotice(notice: Notice, retry?: () => void, waitMs: number | null = 
 }
 
 function showFinished(joined: JoinResponse, detail?: string): void {
+  sessionWatch?.stop();
   byId("topbar-call").hidden = true;
   const org = joined.organization.name;
   if (detail) byId("finished-detail").textContent = detail;
@@ -97,6 +110,27 @@ function deviceFlow(api: ApiClient, joined: JoinResponse): void {
   showScreen("device-check");
   const check = new DeviceCheck();
   check.bind();
+  whenOver = (notice) => {
+    check.release();
+    leave(notice);
+  };
+  let entered = false;
+  const enter = (started: JoinResponse, voice: boolean, fresh: boolean) => {
+    if (entered) return; // a start answered after the watch found the interview running, or the other way round
+    entered = true;
+    const deviceId = check.deviceId;
+    check.release();
+    enterInterview(api, started, { voice, deviceId, fresh });
+  };
+  // A start can land with its answer lost (a dropped connection, a proxy's time-out), or another tab can start the
+  // interview: its clock runs, so the page goes into it once the watch sees it running, rather than leaving the
+  // candidate on this screen with "try again" while the time goes.
+  whenSeen = (fresh) => {
+    clock.setSession(fresh.session);
+    if (fresh.session.status === "in_progress" && fresh.question && currentScreen() === "device-check") {
+      enter(fresh, fresh.session.start_mode !== "text", false);
+    }
+  };
   const textAllowed = joined.organization.allow_text_only;
   const startText = byId<HTMLButtonElement>("start-text");
   const startVoice = byId<HTMLButtonElement>("start-voice");
@@ -119,14 +153,16 @@ function deviceFlow(api: ApiClient, joined: JoinResponse): void {
       return;
     }
     try {
-      const started = await api.start(joined.session.id, mode);
-      const deviceId = check.deviceId;
-      check.release();
-      enterInterview(api, started, { voice: mode === "voice", deviceId, fresh: true });
+      enter(await api.start(joined.session.id, mode), mode === "voice", true);
     } catch (error) {
+      if (entered) return;
       const refused = linkRefused(error);
-      if (refused) return leave(refused);
+      if (refused) {
+        check.release(); // the microphone's light goes off with the screen that used it
+        return leave(refused);
+      }
       byId("start-problem").textContent = startNotice(error);
+      if (error instanceof ApiError && error.network) sessionWatch?.soon(); // it may have started all the same
       // Busy (429/503 with Retry-After): the buttons come back once the wait the server named is over.
       const wait = retryAfterMs(error) ?? 0;
       window.setTimeout(() => (startVoice.disabled = startText.disabled = false), wait);
@@ -156,6 +192,7 @@ interface EnterOptions {
 function enterInterview(api: ApiClient, joined: JoinResponse, opts: EnterOptions): void {
   const { session, question } = joined;
   if (!question) throw new Error("the question arrives with the start");
+  whenSeen = (fresh) => clock.setSession(fresh.session);
   byId("topbar-call").hidden = false;
   renderProblem(question);
   clock.setSession(session); // counts down from started_at + duration + extra time
@@ -199,9 +236,13 @@ function enterInterview(api: ApiClient, joined: JoinResponse, opts: EnterOptions
 
   const feed = new EventFeed(byId("event-feed"));
   let ended = false;
+  /** Ended elsewhere (cancelled, completed by the server, its time spent), learnt by the session watch or a refused
+   * save: the workspace stays on screen with its code, rather than the "thank you" of an interview that ended here. */
+  let overElsewhere = false;
   let sawEnded: (() => void) | null = null;
   const endLocally = () => {
     ended = true;
+    sessionWatch?.stop();
     watch.stop(); // the interviewer leaves after its goodbye: not a reason to call it again
     workspace.end();
     byId<HTMLButtonElement>("end-interview").disabled = true;
@@ -256,9 +297,30 @@ function enterInterview(api: ApiClient, joined: JoinResponse, opts: EnterOptions
       inCall = status === "connected" || status === "reconnecting";
       if (status === "connected") watch.connected(call?.agentPresent ?? false);
       else if (status !== "reconnecting") watch.disconnected();
-      if (status === "ended" && ended) showFinished(joined);
+      if (status === "ended" && ended && !overElsewhere) showFinished(joined);
+      if (status === "ended" && !ended) sessionWatch?.soon(); // the room closed: cancelled, or ended elsewhere?
     },
   });
+  // Learnt by the session watch or by a refused save: the interview is over for the server. The code stays on
+  // screen, read-only, with why; the call, the clock and End interview stop.
+  whenOver = (_notice, error) => workspace.over(endedElsewhere(error));
+  workspace.onOver = () => {
+    overElsewhere = true;
+    endLocally();
+    panel.close();
+    clock.halt();
+    document.title = "Interview ended · Shadows";
+    void call?.leave();
+    // Where panes are tabs, the Code pane comes forward: its banner says why, over the code. Focus left in a pane
+    // hidden by that goes to the banner, not to nowhere.
+    layout.show("code");
+    const focused = document.activeElement as HTMLElement | null;
+    if (focused && focused !== document.body && focused.offsetParent === null) {
+      const banner = byId("ended-banner");
+      banner.tabIndex = -1;
+      banner.focus();
+    }
+  };
   let loading: Promise<CallController> | null = null;
   const loadCall = (): Promise<CallController> =>
     (loading ??= import("./call")
@@ -307,6 +369,7 @@ function enterInterview(api: ApiClient, joined: JoinResponse, opts: EnterOptions
       });
       if (!ok || ended) return;
       byId<HTMLButtonElement>("end-interview").disabled = true;
+      sessionWatch?.stop(); // ending here: the end the watch would learn of is this one (and the goodbye plays on)
       await workspace.flush();
       // Listening before asking: the interviewer's `ended` may arrive before its RPC answer is read.
       const goodbye = new Promise<void>((resolve) => {
@@ -333,6 +396,7 @@ function enterInterview(api: ApiClient, joined: JoinResponse, opts: EnterOptions
             return leave(refused);
           }
           byId<HTMLButtonElement>("end-interview").disabled = false;
+          sessionWatch?.start();
           panel.say(`The interview could not be ended: ${(error as Error).message} Try again.`);
           return;
         }
@@ -381,6 +445,12 @@ async function open(api: ApiClient, invite: string): Promise<void> {
   }
   renderBrand(joined);
   clock.setSession(joined.session);
+  sessionWatch?.stop();
+  sessionWatch = new SessionWatch(() => api.join(), {
+    seen: (fresh) => whenSeen(fresh),
+    over: (notice, error) => whenOver(notice, error),
+  });
+  sessionWatch.start();
   bindAccommodation(api, joined.session.id);
   setOwnTabLink(invite);
   if (joined.session.status === "in_progress" && joined.question) {
@@ -397,6 +467,11 @@ async function open(api: ApiClient, invite: string): Promise<void> {
 }
 
 const clock = new InterviewClock({ ends_at: null, duration_minutes: 0 }, byId("clock"));
+// Reasons to ask about the session at once rather than at its next check: the page is shown again, the network is back.
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible") sessionWatch?.soon();
+});
+window.addEventListener("online", () => sessionWatch?.soon());
 document.documentElement.dataset.theme = effectiveTheme();
 if (embeddedSlug(window.location.pathname) !== null) document.body.classList.add("embedded");
 const invite = takeInvite();

@@ -110,6 +110,14 @@ export function linkRefused(error: unknown): Notice | null {
   return joinNotice(error);
 }
 
+/** Why the interview is over, said over the code when the page learns it while the interview runs (the session
+ * watch): cancelled, ended elsewhere, its time and grace spent, the link expired or erased. */
+export function endedElsewhere(error: ApiError): string {
+  if (error.code === "session_time_up") return "The interview's time is up.";
+  const notice = joinNotice(error);
+  return `${notice.title}. ${notice.detail}`;
+}
+
 /** An End interview refused because the interview is over already (ended elsewhere, its time and grace spent):
  * the outcome the candidate asked for, not a failure to try again. */
 export function alreadyOver(error: unknown): boolean {

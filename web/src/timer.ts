@@ -63,6 +63,17 @@ export class InterviewClock {
     this.render();
   }
 
+  /** The interview ended before its time (cancelled, ended elsewhere): the clock stops and says so. */
+  halt(): void {
+    if (this.handle !== null) window.clearInterval(this.handle);
+    this.handle = null;
+    this.state = "over";
+    this.element.textContent = "Ended";
+    this.element.dataset.state = "over";
+    this.element.title = "The interview has ended";
+    this.element.setAttribute("aria-label", "Time remaining: none, the interview has ended");
+  }
+
   get started(): boolean {
     return this.session.ends_at !== null;
   }

@@ -292,3 +292,42 @@ describe("code longer than the API keeps (a huge paste)", () => {
     expect(workspace.finalCode).toBe("def solve():\n    return 1\n");
   });
 });
+
+describe("an interview ended elsewhere while the page is open", () => {
+  it("keeps the code on screen with why, and asks before a reload throws away what was not saved", async () => {
+    document.body.innerHTML = body;
+    const api = {
+      drafts: async () => ({ drafts: {}, submitted: false }),
+      results: async () => ({ run: null, submit: null }),
+      saveDraft: async () => {
+        throw Object.assign(new Error("Could not reach the server."), { status: 0 });
+      },
+    } as unknown as ApiClient;
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const workspace = new Workspace(api, joined);
+    let over = 0;
+    workspace.onOver = () => (over += 1);
+    await workspace.resume();
+    workspace.editor.setCode("def solve():\n    return 'typed on a failing network'\n");
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(document.getElementById("save-status")?.dataset.state).toBe("retrying");
+    workspace.over("This interview was cancelled.");
+    workspace.over("This interview was cancelled."); // learnt twice (the watch, then a refused save): said once
+    expect(over).toBe(1);
+    const banner = document.getElementById("ended-banner");
+    expect(banner?.hidden).toBe(false);
+    expect(banner?.textContent).toContain("This interview was cancelled.");
+    expect(banner?.textContent).toContain("Changes not saved yet stay in the editor");
+    // Read out once, from the page's one live region: the banner itself is not one (it would say it twice, and
+    // nothing at all from a pane hidden on a narrow screen).
+    expect(banner?.closest("[role=status], [role=alert], [aria-live]")).toBeNull();
+    const said = [...(document.getElementById("announcer")?.children ?? [])].map((p) => p.textContent);
+    expect(said.filter((t) => t?.includes("This interview was cancelled."))).toHaveLength(1);
+    expect(document.getElementById("save-status")?.textContent).toBe("");
+    expect(workspace.code).toContain("typed on a failing network");
+    expect(document.querySelector("#editor .cm-content")?.getAttribute("aria-readonly")).toBe("true");
+    const event = new Event("beforeunload", { cancelable: true });
+    window.dispatchEvent(event);
+    expect(event.defaultPrevented).toBe(true);
+  });
+});

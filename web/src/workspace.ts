@@ -46,6 +46,8 @@ export class Workspace {
   /** Another tab or device saved newer code since this tab's was loaded: this tab's code is no longer the newest. */
   private stale = false;
   private following: ReturnType<typeof setTimeout> | null = null;
+  /** The interview ended elsewhere with code on screen that the server does not hold. */
+  private unsavedAtEnd = false;
   private slow: ReturnType<typeof setTimeout> | null = null;
   private readonly allowResubmission: boolean;
   /** Called before code runs (the call pushes the editor to the interviewer first). */
@@ -95,7 +97,9 @@ export class Workspace {
       this.saver.changed(snapshot.language, snapshot.code);
     });
     window.addEventListener("beforeunload", (e) => {
-      if (this.saver.unsaved) e.preventDefault(); // a reload or close now would lose what a failing save still holds
+      // A reload or close now would lose what a failing save still holds, or, once the interview ended elsewhere,
+      // the unsaved code left on screen to copy (a reload shows the notice, not the editor).
+      if (this.saver.unsaved || this.unsavedAtEnd) e.preventDefault();
     });
     // Confirmed (or never asked: mobile browsers skip the prompt), the page goes: the last keystrokes go with a
     // request that outlives it. A page only hidden (another tab, a phone's app switcher) saves as usual now.
@@ -412,11 +416,29 @@ export class Workspace {
       this.markSubmitted();
       return;
     }
+    // The code whose save was refused is not on the server: it stays in the editor, and the banner says so.
+    this.over(code === "session_time_up" ? "The interview's time is up." : message || "The interview has ended.", true);
+  }
+
+  /** Called once the interview is over for the server (a refused save, or the session watch): the page stops what
+   * else still runs for it (the call, the clock, End interview). */
+  onOver: () => void = () => undefined;
+
+  /** The interview is over for the server (`why`: cancelled, ended elsewhere, its time and grace spent), learnt by a
+   * refused save or by the session watch while the page sat idle. The editor stops and says so; its code stays on
+   * screen, read-only, so what was typed and not saved yet can still be read and copied. */
+  over(why: string, unsaved = this.saver.unsaved): void {
+    if (this.ended) return;
     this.end();
-    const why = code === "session_time_up" ? "The interview's time is up." : message || "The interview has ended.";
+    this.unsavedAtEnd = unsaved;
+    byId("save-status").textContent = ""; // no "trying again in …": nothing is saved any more, the banner says why
+    byId("save-status").dataset.state = "stopped";
     const banner = byId("ended-banner");
-    banner.textContent = `${why} Your code can no longer be changed; the code saved until now is kept.`;
+    banner.textContent =
+      `${why} Your code can no longer be changed; the code saved until now is kept.` +
+      (unsaved ? " Changes not saved yet stay in the editor to read and copy." : "");
     announce(banner.textContent);
+    this.onOver();
   }
 
   /** Another tab or device saved newer code since this tab's was loaded (409 `draft_conflict`): this tab stops
