@@ -83,6 +83,55 @@ describe("what the candidate hears from any pane", () => {
     expect(heard()).not.toContain("xxxxxxxx"); // the printed output is there to read, not read out
   });
 
+  it("has no live region inside a pane: a hidden pane's would say nothing, a shown one's would say it twice", () => {
+    const inPanes = [
+      ...document.querySelectorAll<HTMLElement>(
+        '.pane [aria-live]:not([aria-live="off"]), .pane [role="status"], .pane [role="alert"]',
+      ),
+    ];
+    expect(inPanes.map((el) => el.id || el.className)).toEqual([]);
+  });
+
+  it("hears an autosave going wrong once and coming right, never the saving of every pause", async () => {
+    let fail = true;
+    const api = {
+      drafts: async () => ({ drafts: {}, submitted: false }),
+      results: async () => ({ run: null, submit: null }),
+      saveDraft: async () => {
+        if (fail) throw Object.assign(new Error("Could not reach the server."), { status: 0 });
+        return { revision: 1 };
+      },
+    } as unknown as ApiClient;
+    const joined = {
+      session: { id: "s1", language: "python", languages: ["python"] },
+      organization: { allow_resubmission: false },
+      question: { starter_code: { python: "" }, signature: { params: [] }, visible_tests: [] },
+    } as unknown as JoinResponse;
+    const said = (text: string) => heard().split(text).length - 1;
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const workspace = new Workspace(api, joined);
+      await workspace.resume();
+      workspace.editor.setCode("def solve():\n    return 1\n");
+      await vi.advanceTimersByTimeAsync(2000);
+      expect(document.getElementById("save-status")?.dataset.state).toBe("retrying");
+      expect(said("Not saved yet")).toBe(1);
+      await vi.advanceTimersByTimeAsync(1500); // its countdown goes on: not read out again
+      expect(said("Not saved yet")).toBe(1);
+      fail = false;
+      await vi.advanceTimersByTimeAsync(6000);
+      expect(document.getElementById("save-status")?.dataset.state).toBe("saved");
+      expect(said("Your code is saved again.")).toBe(1);
+      workspace.editor.setCode("def solve():\n    return 2\n");
+      await vi.advanceTimersByTimeAsync(2000);
+      expect(document.getElementById("save-status")?.dataset.state).toBe("saved");
+      expect(heard()).not.toContain("Saving");
+      expect(said("Your code is saved again.")).toBe(1); // an ordinary save says nothing
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("hears the time running low and running out, with no call to say it", async () => {
     vi.useFakeTimers({ toFake: ["setInterval", "clearInterval", "Date"] });
     try {

@@ -16,7 +16,7 @@ import { reportMarks } from "./compileerrors";
 import { loadCustomArgs, saveCustomArgs } from "./customargs";
 import { confirmAction } from "./dialog";
 import { byId, h, showValue } from "./dom";
-import { DraftSaver, saveText } from "./drafts";
+import { DraftSaver, type SaveState, saveText } from "./drafts";
 import { CodeEditor } from "./editor";
 import { LANGUAGE_NAMES } from "./languages";
 import { dropLocal, keepLocal, readLocal } from "./localcopy";
@@ -24,6 +24,9 @@ import { codeTooLong, runNotice } from "./messages";
 import { chooseTheme, effectiveTheme, loadFontSize, saveFontSize, type Theme } from "./prefs";
 import { renderConsole, renderFailure, renderPending, renderReport, setParamNames } from "./results";
 import { serverClock } from "./serverclock";
+
+/** Save states a candidate is told of wherever they are: the code is not on the server (`web/src/drafts.ts`). */
+const SAVE_PROBLEMS: ReadonlySet<SaveState> = new Set<SaveState>(["retrying", "refused"]); // conflict: its banner
 
 /** Waits between attempts to load the saved drafts after a reload on a failing network. */
 const DRAFT_RETRY_MS = [1000, 2000, 4000, 10_000];
@@ -48,6 +51,7 @@ export class Workspace {
   private following: ReturnType<typeof setTimeout> | null = null;
   /** The interview ended elsewhere with code on screen that the server does not hold. */
   private unsavedAtEnd = false;
+  private saveProblem: SaveState | null = null; // what the candidate was last told of the autosave going wrong
   private slow: ReturnType<typeof setTimeout> | null = null;
   private readonly allowResubmission: boolean;
   /** Called before code runs (the call pushes the editor to the interviewer first). */
@@ -83,6 +87,15 @@ export class Workspace {
                   ? `Not saved: ${detail}. Change the code and it is saved again.`
                   : saveText(state);
         byId("save-status").dataset.state = state;
+        // Read out from the page's one live region (the pane has none): a save going wrong, once as it starts (not
+        // each second of its countdown), and its recovery; never the "Saving…", "Saved" of every pause in typing.
+        if (SAVE_PROBLEMS.has(state)) {
+          if (state !== this.saveProblem) announce(byId("save-status").textContent ?? "");
+          this.saveProblem = state;
+        } else if (state === "saved" && this.saveProblem !== null) {
+          this.saveProblem = null;
+          announce("Your code is saved again.");
+        }
         if (state === "stopped") this.refused(detail ?? "", code);
         if (state === "conflict") this.superseded();
       },
@@ -555,6 +568,7 @@ export class Workspace {
     const tooLong = this.tooLong();
     if (tooLong) {
       error.textContent = tooLong;
+      announce(tooLong);
       return;
     }
     const args: unknown[] = [];
@@ -565,6 +579,7 @@ export class Workspace {
         args.push(JSON.parse(input.value));
       } catch {
         error.textContent = `${params[i].name} is not valid JSON (for example [1, 2, 3], 7 or "text").`;
+        announce(error.textContent);
         input.focus();
         return;
       }
