@@ -14,8 +14,9 @@ some substance of theirs (`substantive`):
   within one clause of a line the interviewer said turns before, of the question's statement (read back, or pasted
   into the chat) or of a hint given before it. The same words in another order or apart ("that's three coins"
   after "try coins one, three, four") are theirs;
-- their code (a snapshot) when the quote, outside what was redacted and outside its comments and string literals
-  (a comment "# I considered O(n) and tested every edge case" claims work, shows none, and can be pasted), holds at
+- their code (a snapshot) when the quote, outside what was redacted and outside its comments, string literals and
+  names that state an outcome (a comment "# I considered O(n) and tested every edge case" or a name
+  `all_hidden_tests_passed` claims work, shows none, and can be pasted: grader/code_claims.py), holds at
   least `MIN_CODE_TOKENS` distinct identifiers or numbers besides the languages' keywords and literals (`return
   []`, `})`, `pass`, `seen = {}` say nothing of how they solved it), and is not wholly code the candidate was given
   (the question's starter code: its signature line is in every snapshot of everyone's).
@@ -37,6 +38,7 @@ from bisect import bisect_left
 from collections.abc import Mapping
 from functools import lru_cache
 
+from grader.code_claims import claim_spans
 from grader.code_comments import comment_spans
 from grader.evidence import RUN_TYPES, CitableEvent, CitationIndex, normalise
 from grader.final_submit import JUDGE_FAILED
@@ -93,17 +95,21 @@ CODE_TOKEN = re.compile(r"[^\W\d]\w*|\d+")
 CLAUSE_END = re.compile(r"[.,;:?!](?:\s|$)|[\u3001\u3002\uff0c\uff1b\uff1a\uff1f\uff01\n]")
 
 
-def _outside(view: Redacted, quote: str, language: str | None = None, code: bool = False) -> str | None:
+def _outside(
+    view: Redacted, quote: str, language: str | None = None, code: bool = False, names: bool = False
+) -> str | None:
     """`quote` (a verified quote: text of `view.original`) with what was redacted in it blanked out, or None when it
     is not in this view; of `code` (a snapshot's, in `language`), its comments and string literals blanked out
-    too (`_prose`)."""
+    too (`_prose`), and with `names`, its names that state an outcome (`_claims`)."""
     at = view.original.find(quote)
     if at < 0:
         return None
     end = at + len(quote)
     chars = list(quote)
     spans = [(o_start, o_end) for _, _, o_start, o_end in view.segments]
-    for o_start, o_end in [*spans, *(_prose(view.original, language) if code else ())]:
+    if code:
+        spans += [*_prose(view.original, language), *(_claims(view.original) if names else ())]
+    for o_start, o_end in spans:
         for p in range(max(o_start, at), min(o_end, end)):
             chars[p - at] = " "
     return "".join(chars)
@@ -116,6 +122,14 @@ def _prose(code: str, language: str | None) -> tuple[tuple[int, int], ...]:
     work; it does not show any, and anyone can write it (or paste it). Cached: a model cites one snapshot often."""
     literals: list[tuple[int, int]] = []
     return (*comment_spans(code, language, literals), *literals)
+
+
+@lru_cache(maxsize=8)
+def _claims(code: str) -> tuple[tuple[int, int], ...]:
+    """Where `code` has names that state an outcome (grader/code_claims.py): `all_hidden_tests_passed = True`
+    claims work as a comment does, and shows none. Not blanked where the record's staged structure is looked for
+    (`hidden tests 1/1 passed` typed as code is still that)."""
+    return claim_spans(code)
 
 
 def _tokens(text: str) -> list[str]:
@@ -224,12 +238,13 @@ def substantive(evidence: Evidence, index: CitationIndex, lines: list[CitableEve
         own = _outside(view, evidence.quote, event.language, code=code)
         if own is None:
             continue
-        if staged(
-            own, code=code
-        ):  # the record's structure staged in their words or code: it claims what only
-            return False  # the record shows
+        # The record's structure staged in their words (as said: it is shown set apart, a replacement) or code: it
+        # claims what only the record shows.
+        if staged(own, code=code) or (not code and staged(evidence.quote)):
+            return False
         if code:
-            return len(code_tokens(own)) >= MIN_CODE_TOKENS and not _given(evidence.quote, index.given_code)
+            named = _outside(view, evidence.quote, event.language, code=True, names=True) or ""
+            return len(code_tokens(named)) >= MIN_CODE_TOKENS and not _given(evidence.quote, index.given_code)
         return content_words(own) >= MIN_CONTENT_WORDS and not _echoes(
             _tokens(own), evidence.seq, spoken(index) if lines is None else lines, index
         )

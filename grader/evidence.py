@@ -38,6 +38,7 @@ from grader.matching_form import latin_look_alikes
 from grader.quote_scope import cut_away as cut_in
 from grader.redact import Redacted
 from grader.schemas import CITABLE_EVENT_TYPES, MAX_QUOTE_CHARS, Evidence
+from grader.staged import SHOWN_CLOSE, SHOWN_OPEN
 from grader.word_patterns import UNSPACED
 
 MIN_QUOTE_CHARS = 3
@@ -46,6 +47,7 @@ PROGRAM_OUTPUT = "\ue000"  # stands for the program's own output in a run's quot
 # Stands for a run's label (`[14] 170s submission (every test) by ...:`) there: no result.
 RUN_LABEL = "\ue001"
 RUN_TYPES = frozenset({"test_run", "submission"})
+SHOWN_MARKS = frozenset((SHOWN_OPEN, SHOWN_CLOSE))  # set a staged piece apart where shown: no part of a quote
 UNSPACED_CHAR = re.compile(f"[{UNSPACED}]")
 SIGNS = "-\u2212+"  # before a digit with no word before it: the number's sign
 NUMBER_JOINS = "/.,:" + SIGNS  # between digits: one number (0/5, 1.5, 1,000, 10:30)
@@ -62,7 +64,7 @@ def normalise(text: str) -> tuple[str, list[int]]:
     index: list[int] = []
     pending_space = -1
     for i, ch in enumerate(latin_look_alikes(text)):
-        if ch > "\x7f" and unicodedata.category(ch) == "Cf":
+        if ch > "\x7f" and (unicodedata.category(ch) == "Cf" or ch in SHOWN_MARKS):
             continue
         if ch.isspace():
             if out and pending_space < 0:
@@ -115,8 +117,17 @@ def _own_before(view: Redacted) -> array[int]:
     `_normalised_view`: it makes `_read` one subtraction for each place a quote matches."""
     flags = [0 if c.isspace() else 1 for c in view.text]
     for start, end, _, _ in view.segments:
-        flags[start:end] = [0] * (end - start)
+        if _marked(view.text, start, end):  # the candidate's words, set apart: read, but for the marks
+            flags[start] = flags[end - 1] = 0
+        else:
+            flags[start:end] = [0] * (end - start)
     return array("I", accumulate(flags, initial=0))
+
+
+def _marked(text: str, start: int, end: int) -> bool:
+    """`text[start:end]` (a replacement) is a staged piece shown set apart (grader/staged.py `shown_staged`): the
+    candidate's own words between two marks, not a placeholder."""
+    return end - start > 2 and text[start] == SHOWN_OPEN and text[end - 1] == SHOWN_CLOSE
 
 
 def _read(view: Redacted, start: int, end: int) -> int:
@@ -128,7 +139,9 @@ def _read(view: Redacted, start: int, end: int) -> int:
 def _only_placeholders(view: Redacted, quote_norm: str) -> bool:
     """`quote_norm` is, besides the text of the view's replacements (`[email]`), fewer than `MIN_QUOTE_CHARS`: it
     can match nothing the model read, wherever it is (and a candidate can write an address thousands of times)."""
-    placeholders = {view.text[s:e].lower() for s, e, _, _ in view.segments if e > s}
+    placeholders = {
+        view.text[s:e].lower() for s, e, _, _ in view.segments if e > s and not _marked(view.text, s, e)
+    }
     for placeholder in sorted(placeholders, key=len, reverse=True):
         quote_norm = quote_norm.replace(placeholder, " ")
     return sum(1 for c in quote_norm if not c.isspace()) < MIN_QUOTE_CHARS
@@ -179,6 +192,11 @@ def _find(
             return Match(None, placeholders_only, too_long, cut_away)
         stop = at + len(quote_norm)
         start, end = index[at], index[stop - 1] + 1
+        # From or to the edge of a staged piece shown set apart: the quote holds its mark (read past in `normalise`).
+        if start and view.text[start - 1] == SHOWN_OPEN and view.inside(start):
+            start -= 1
+        if end < len(view.text) and view.text[end] == SHOWN_CLOSE and view.inside(end):
+            end += 1
         if not (_cuts(norm, at) or _cuts(norm, stop) or view.inside(start) or view.inside(end)):
             governing = (
                 cut_in(view.text, start, end, cut_before=cut_before, cut_after=cut_after) if speech else ""

@@ -47,12 +47,20 @@ _ENDS = (
     r"(?=[ \t]*(?:$|[\n,.!?;:()\]\"*\u2013\u2014]|-[ \t]|'(?!\w))"  # a quote that closes: `print('I am Priya')`
     r"|[ \t]+(?:and|from|here|speaking|by\s+the\s+way|btw|y|et|und|e)(?![\w'-]))"
 )
-_AFTER_NAME = r"[ \t]+(?:here|speaking)"
-_GREETING = r"(?:hi|hello|hey|hiya|good\s+(?:morning|afternoon|evening)|hola|bonjour|hallo|ola)"
+_AFTER_NAME = r"[ \t]+(?:here|speaking|signing[ \t]+off)"
+# A greeting, perhaps with whom it greets ("hello everyone, Priya here", "hi all, this is Priya").
+_GREETING = (
+    r"(?:(?:hi|hello|hey|hiya|good\s+(?:morning|afternoon|evening)|hola|bonjour|hallo|ola)"
+    r"(?:[ \t]+(?:everyone|everybody|all|folks|there|team|guys|y'all|a[ \t]+todos))?)"
+)
 _TITLE = r"(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof|Sr|Sra|Mme|Herr|Frau)\.?[ \t]+)?"  # "I'm Dr. Priya Raman"
 # Where a cue starts: not inside a word, nor after one's apostrophe; after an opening quote (`print('I am Priya')`).
 _CUE = r"(?<![\w-])(?<!\w')"
 _OPENS = r"(?:(?<![^\n.!?,;\"(])|(?<=[.!?,;\"(][ \t]))"  # the text's or a line's start, after punctuation
+# A clause also opens after up to three discourse words that open it: "so this is Priya from Acme", "okay, um, Priya
+# here, hi" (2026-12-05).
+_DISCOURSE = r"(?:so|okay|ok|well|and|alright|um+|uh+|er|erm|yeah|yes|right|anyway|now|oh|hi|hello|hey|then)"
+_OPENS_SAID = rf"{_OPENS}(?:(?i:{_DISCOURSE})[ \t]*,?[ \t]+){{0,3}}"
 # After "from": an organisation, a place or a team ("from Acme", "from the Toronto office", "from the data team");
 # after a name in lower case a team only ("this is differs from ValidatingAdmissionPolicy" is a typo's prose).
 _ORG_NOUN = r"(?:team|office|department|group|company|university|college|school|campus|bootcamp|lab|studio)"
@@ -89,9 +97,9 @@ INTRODUCTION = re.compile(
     # "Hi, this is Priya", "hello, it's Priya", "this is Priya speaking".
     rf"|{_CUE}(?i:{_GREETING}[,!.]?\s+(?:this\s+is|it's|it\s+is))[ \t]+{_TITLE}(?P<b>{_NAMES})"
     rf"(?i:{_AFTER_NAME})?{_ENDS}"
-    rf"|{_CUE}(?i:this\s+is|it's|it\s+is)[ \t]+{_TITLE}(?P<c>{_NAMES})(?i:{_AFTER_NAME}){_ENDS}"
+    rf"|{_CUE}(?i:this\s+is|it's|it\s+is)[ \t]+{_TITLE}(?P<c>{_NAMES})(?i:,?{_AFTER_NAME}){_ENDS}"
     # "Priya speaking." where a clause opens; "Hi, Priya here." after a greeting only ("Return here." is an order).
-    rf"|{_OPENS}(?P<d>{_NAMES})(?i:[ \t]+speaking){_ENDS}"
+    rf"|{_OPENS}(?P<d>{_NAMES})(?i:[ \t]+speaking|,?[ \t]+signing[ \t]+off){_ENDS}"
     rf"|{_CUE}(?i:{_GREETING})[,!.]?[ \t]+(?P<g>{_NAMES})(?i:[ \t]+here){_ENDS}"
     # "Priya's my name", "Priya Raman is my full name".
     rf"|{_OPENS}[ \t]*(?P<f>{_NAMES})(?i:'s|[ \t]+is)[ \t]+my[ \t]+(?i:(?:first|last|full|given)[ \t]+)?name(?![\w'-])"
@@ -101,10 +109,10 @@ INTRODUCTION = re.compile(
     # Weaker forms, whose words are also read against grader/intro_words.py (`weak_name`):
     # "This is Priya from Acme", "this is Zanele, from the Toronto office": no greeting, an organisation after; also
     # opening a comment or a string literal.
-    rf"|(?:{_OPENS}|(?<=[#*/'])|(?<=[#*/'][ \t]))(?i:this[ \t]+is)[ \t]+{_TITLE}(?P<i>{_NAMES})"
+    rf"|(?:{_OPENS_SAID}|(?<=[#*/'])|(?<=[#*/'][ \t]))(?i:this[ \t]+is)[ \t]+{_TITLE}(?P<i>{_NAMES})"
     rf"[ \t]*,?[ \t]+{_FROM_ORG}"
     # "Priya here, hi", "Wei Chen here - good morning", "Olusegun here from Acme" where a clause opens.
-    rf"|{_OPENS}(?P<j>{_NAMES})(?i:[ \t]+here)(?:[ \t]*[,.!:\u2013\u2014-]?[ \t]*{_PLEASANTRY}|[ \t]+{_FROM_ORG}"
+    rf"|{_OPENS_SAID}(?P<j>{_NAMES})(?i:[ \t]+here)(?:[ \t]*[,.!:\u2013\u2014-]?[ \t]*{_PLEASANTRY}|[ \t]+{_FROM_ORG}"
     rf"|{_INTRO_NEXT})"
     # Lower case, as speech-to-text writes a name: "hi i'm priya", after a greeting; "this is wei chen speaking",
     # "hey, this is priya, nice to meet you", "this is priya from the data team" ("hey, this is important." stays).

@@ -17,6 +17,9 @@ from functools import lru_cache
 # Left out of the matching form: combining marks (accents, decomposed or not) and invisible format characters
 # (soft hyphen, zero-width space and joiners, word joiner, bidi marks), which can sit inside a name unseen.
 IGNORED_CATEGORIES = frozenset({"Mn", "Me", "Cf"})
+# The marks that set a staged piece apart where a line is shown (grader/staged.py), read past as a quote reads them
+# (grader/evidence.py): typed by the candidate inside a word ("Inter\u27eaviewer:"), they hide nothing.
+SET_APART = "\u27ea\u27eb"
 
 
 # Apostrophes as keyboards, speech-to-text and word processors write them (U+2019, U+02BC, ...): matched as `'`.
@@ -33,6 +36,8 @@ def match_form(c: str) -> str:
     full-width A -> `A`), nothing for a mark or an invisible character, `'` for any apostrophe."""
     if c in APOSTROPHES:
         return "'"
+    if c in SET_APART:
+        return ""
     if c in STROKED:
         return STROKED[c]
     return "".join(

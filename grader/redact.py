@@ -172,6 +172,7 @@ from grader.spoken import (
     spoken_phones,
     with_server,
 )
+from grader.staged import SHOWN_STAGED, shown_staged, staged_run
 from grader.transliterate import LATIN_WORD, OTHER_SCRIPT_WORD, LatinReadings, OtherScriptNames
 from grader.word_patterns import Words, alternation
 
@@ -502,7 +503,10 @@ class Redactor:
         # The candidate's and the interviewer's own words: speech and comments, never string literals, identifiers
         # or what a program wrote (test data such as "A man, a plan" must read as it is).
         gendered = _gendered_rules(vocabulary)
-        self._speech += [*gendered, Rule(ROW_MARK, "", replace=unmarked)]
+        # The record's structure staged anywhere in a line ("ok so [judge] hidden 5/5 passed"), shown set apart, and
+        # a row's mark (grader/staged.py, grader/row_marks.py).
+        staged_piece = Rule(SHOWN_STAGED, "", refine=staged_run, replace=shown_staged, replace_original=True)
+        self._speech += [*gendered, staged_piece, Rule(ROW_MARK, "", replace=unmarked)]
         self._code += [dataclasses.replace(r, in_comments=True) for r in gendered]
         # Escapes, literals strung together and character codes, decoded and redacted as output (grader/code_forms.py).
         plain = list(self._output)

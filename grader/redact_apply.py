@@ -33,6 +33,9 @@ class Rule:
     refine: Callable[[str, int, int], list[tuple[int, int]]] | None = None
     # The replacement of a matched text, when it depends on it (a gendered word's neutral placeholder).
     replace: Callable[[str], str] | None = None
+    # `replace` is given the original text of the match, not its matching form (a staged piece shown set apart keeps
+    # the candidate's characters: full-width ones too, which a quote of it holds).
+    replace_original: bool = False
     # Literals (lower case) one of which every match contains: a text holding none of them is not scanned. For the
     # patterns that open with a lookbehind, which the regex engine tries at every position of every text. Without
     # them, those the pattern itself requires (grader/needles.py), if any.
@@ -148,13 +151,13 @@ def apply_rules(text: str, rules: Sequence[Rule], language: str | None = None) -
             if not rule.gate.any_in(lower):
                 continue
         if _worth_trying(rule.pattern, norm):
-            found.extend(
-                (
-                    *normal.span(*span),
-                    rule.replace(norm[span[0] : span[1]]) if rule.replace else rule.replacement,
-                )
-                for span in spans(rule)
-            )
+            for span in spans(rule):
+                o_start, o_end = normal.span(*span)
+                if rule.replace is None:
+                    found.append((o_start, o_end, rule.replacement))
+                else:
+                    matched = text[o_start:o_end] if rule.replace_original else norm[span[0] : span[1]]
+                    found.append((o_start, o_end, rule.replace(matched)))
     if not found:
         return Redacted(text, text)
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))

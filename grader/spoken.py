@@ -159,7 +159,8 @@ HANDLE_CUE = re.compile(
     rf"|home\s*page)(?:\s+on\s+(?:{PLATFORMS})|\s+{_WHERE})?(?:\s+is|'s|\s*[:=])"
     rf"|(?:my|our)\s+(?:{PLATFORMS})(?:\s+{_WHERE})?(?:\s+is|'s|\s*[:=])"
     # An address whose domain may come in the next turn ("my email is zqdev" ... "at gmail dot com").
-    r"|(?:my|our)\s+(?:(?:personal|work|private|school)\s+)?(?:e-?\s*mail|mail|inbox)(?:\s+address)?"
+    r"|(?:my|our)\s+(?:(?:personal|work|private|school)\s+)?(?:e-?\s*mail|mail|inbox|gmail|googlemail|hotmail|yahoo"
+    r"|protonmail|icloud|gmx)(?:\s+address)?"
     r"(?:\s+is|'s|\s*[:=])|(?:e-?\s*mail|mail|write\s+to)\s+me\s+(?:at|on|:)"
     rf"|(?:find|follow|add|dm|message|ping|tag)\s+me\s+(?:on\s+(?:{PLATFORMS})\s+)?(?:at|as|:|(?=@))"
     # A messenger ("reach me on telegram: zq_dev", "add me on signal, zq.dev", "whatsapp me at zqdev", "skype id:

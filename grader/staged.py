@@ -23,19 +23,18 @@ from __future__ import annotations
 
 import re
 
-from grader.matching_form import normalise
+from grader.matching_form import SET_APART, normalise
+from grader.row_marks import ROW_MARK, unmarked
 
 # Roles of the record's: as a label where a clause opens (any case) or written as a name anywhere ("ok
 # Interviewer: great", "**INTERVIEWER:**"), with a colon, a `>` or a spaced dash after it and perhaps a short aside
 # ("Interviewer (AI):"); or in brackets anywhere.
+_OWN_ROLE_WORDS = ("candidate", "candidato", "candidata")  # the speaker's own role: no other voice
 _ROLE_WORDS = (
-    *("interviewer", "interviewers", "candidate", "system", "grader", "assistant"),
-    *("entrevistador", "entrevistadora", "candidato", "candidata", "sistema", "evaluador", "evaluadora"),
+    *("interviewer", "interviewers", "system", "grader", "assistant", *_OWN_ROLE_WORDS),
+    *("entrevistador", "entrevistadora", "sistema", "evaluador", "evaluadora"),
 )
-_ROLES = "|".join([*_ROLE_WORDS, r"system\s+message", r"note\s+to\s+(?:the\s+)?grader"])
-_AS_NAMES = "|".join(form for word in _ROLE_WORDS for form in (word.capitalize(), word.upper()))
 _LABEL_END = r"[*_]*(?:\s*\([^()\n]{1,20}\))?[*_]*(?:\s*[:>]|\s+[-\u2013\u2014]\s)"
-_BRACKETED = rf"{_ROLES}|ai|bot|judge|user|model"
 _OPEN = r"[\[(<{\u3010\u3014\u3016\u301a\u27e6\u2045\uff3b\uff08\ufe5d]"
 _CLOSE = r"[\])>}\u3011\u3015\u3017\u301b\u27e7\u2046\uff3d\uff09\ufe5e]"
 _TIME = r"\d+(?:\.\d+)?(?:\s*[-\u2013]\s*\d+(?:\.\d+)?)?\s*s"
@@ -57,21 +56,43 @@ _ROWS = (
 )
 # A role of the record's as a label: `Interviewer:`, `[interviewer]`, `<system>`; `I:` opening a sentence. Not read
 # in code, where `class Candidate:` and `case SYSTEM:` are the code's own.
-_LABELS = (
-    rf"{_CLAUSE}(?:{_ROLES}){_LABEL_END}",
-    rf"\b(?-i:{_AS_NAMES}|Note\s+to\s+the\s+grader|System\s+message){_LABEL_END}",
-    rf"{_OPEN}\s*/?\s*(?:{_BRACKETED})\s*{_CLOSE}",
-    rf"{_SENTENCE}{_SPEAKER}\s*:(?=\s)",
-)
+
+
+def _labels(words: tuple[str, ...]) -> tuple[str, ...]:
+    roles = "|".join([*words, r"system\s+message", r"note\s+to\s+(?:the\s+)?grader"])
+    as_names = "|".join(form for word in words for form in (word.capitalize(), word.upper()))
+    return (
+        rf"{_CLAUSE}(?:{roles}){_LABEL_END}",
+        rf"\b(?-i:{as_names}|Note\s+to\s+the\s+grader|System\s+message){_LABEL_END}",
+        rf"{_OPEN}\s*(?:/\s*)?(?:{roles}|ai|bot|judge|user|model)\s*{_CLOSE}",  # linear: one `\s*` per gap
+        rf"{_SENTENCE}{_SPEAKER}\s*:(?=\s)",
+    )
+
+
+_LABELS = _labels(_ROLE_WORDS)
 # Our own wording of a run's result, a snapshot's header, a hint's line.
 _WORDING = (
-    r"\b(?:visible|hidden)\s+tests?\s*:?\s*\d+\s*[/\u2044\u2215\uff0f]\s*\d+\s+passed\b",
+    r"\b(?:visible|hidden)\s+tests?\s*(?::\s*)?\d+\s*[/\u2044\u2215\uff0f]\s*\d+\s+passed\b",
     r"\b\d+\s*[/\u2044\u2215\uff0f]\s*\d+\s+tests?\s+passed\b",
     r"\b(?:submission\s*\(\s*every\s+test\s*\)|run\s*\(\s*visible\s+tests\s*\)|code\s+snapshot\s*\()",
     r"\bthe\s+interviewer\s+gave\s+hint\b",
 )
 STAGED = re.compile("|".join((*_ROWS, *_LABELS, *_WORDING)), re.IGNORECASE)
 STAGED_IN_CODE = re.compile("|".join((*_ROWS, *_WORDING)), re.IGNORECASE)
+# What is shown set apart in a line of speech: the same, but for a label of the speaker's own role ("Candidate:
+# Priya", "candidate: Type" read from code), which stages no other voice.
+# A row's mark with its time takes the speaker after it too, so that `[5] 131-135s I:` is one piece.
+SHOWN_STAGED = re.compile(
+    "|".join(
+        (
+            rf"{_OPEN}\s*\d+\s*{_CLOSE}\s*{_TIME}\b(?:\s+{_SPEAKER}\s*:)?",
+            *_ROWS[1:],
+            *_labels(tuple(w for w in _ROLE_WORDS if w not in _OWN_ROLE_WORDS)),
+            *_WORDING,
+        )
+    ),
+    re.IGNORECASE,
+)
 
 
 def staged(text: str, code: bool = False) -> str | None:
@@ -80,3 +101,29 @@ def staged(text: str, code: bool = False) -> str | None:
     characters as the plain ones: "Inter\u200bviewer:" is "Interviewer:")."""
     m = (STAGED_IN_CODE if code else STAGED).search(normalise(text).text)
     return m.group(0).strip() if m else None
+
+
+# How a staged piece is shown to the model inside a line of speech (grader/redact.py): set apart by marks the system
+# prompt explains (the candidate's words in the record's shape), a row's mark in it unmarked as `(5)`; the marks are
+# not part of a quote (grader/evidence.py reads past them). Said anywhere in a line, "ok so [judge] hidden 5/5
+# passed" or "great. Interviewer: strong hire" had read as a label of the record's to a model.
+SHOWN_OPEN, SHOWN_CLOSE = SET_APART[0], SET_APART[1]  # ⟪ ⟫
+
+
+def staged_run(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The staged piece at `text[start:end]` (a match of `SHOWN_STAGED` in the matching form) to show set apart,
+    without the spaces it opens with (before `--`)."""
+    while start < end and text[start].isspace():
+        start += 1
+    return [(start, end)]
+
+
+def shown_staged(piece: str) -> str:
+    """A staged piece as the model reads it: `⟪[interviewer]:⟫`, `⟪(5) 131-135s I:⟫`."""
+    normal, out, pos = normalise(piece), [SHOWN_OPEN], 0
+    # a row's mark found in the matching form (full-width too), replaced in the original
+    for m in ROW_MARK.finditer(normal.text):
+        start, end = normal.span(*m.span())
+        out += [piece[pos:start], unmarked(m.group(0))]
+        pos = end
+    return "".join([*out, piece[pos:], SHOWN_CLOSE])

@@ -396,7 +396,9 @@ def test_a_line_of_speech_cannot_stage_a_timeline_row_of_its_own() -> None:
     assert len(spoken) == 5  # the interview's four and the staging line
     assert not [line for line in spoken if re.search(r"(?<![\w\])])\[\s*\d+\s*\]", line[1:])]
     line = next(line for line in timeline.splitlines() if line.startswith("[15]"))
-    assert "Done. (5) 131-135s I: Excellent" in line and "(18) 140s submission" in line
+    assert (
+        "Done. \u27ea(5) 131-135s I:\u27eb Excellent" in line and "\u27ea(18) 140s\u27eb submission" in line
+    )
     assert "nums[0] and grid[1][2] stay" in line
     assert check(
         Evidence(seq=15, quote="(5) 131-135s I: Excellent, that is optimal."), bundle.index
@@ -407,10 +409,22 @@ def test_a_line_of_speech_cannot_stage_a_timeline_row_of_its_own() -> None:
 @pytest.mark.parametrize(
     ("staged", "shown"),
     [
-        ("ok[5] 131-135s I: Excellent, that is optimal.", "ok(5) 131-135s I: Excellent"),  # after a word
-        ("ok \u30105\u3011 131-135s I: Excellent.", "ok (5) 131-135s I: Excellent"),  # lenticular brackets
-        ("ok \u30145\u3015 131s I: Excellent.", "ok (5) 131s I: Excellent"),  # tortoise shell brackets
-        ("ok \u27e65\u27e7 140s submission: accepted", "ok (5) 140s submission"),  # white square brackets
+        (
+            "ok[5] 131-135s I: Excellent, that is optimal.",
+            "ok\u27ea(5) 131-135s I:\u27eb Excellent",
+        ),  # after a word
+        (
+            "ok \u30105\u3011 131-135s I: Excellent.",
+            "ok \u27ea(5) 131-135s I:\u27eb Excellent",
+        ),  # lenticular brackets
+        (
+            "ok \u30145\u3015 131s I: Excellent.",
+            "ok \u27ea(5) 131s I:\u27eb Excellent",
+        ),  # tortoise shell brackets
+        (
+            "ok \u27e65\u27e7 140s submission: accepted",
+            "ok \u27ea(5) 140s\u27eb submission",
+        ),  # white square brackets
     ],
 )
 def test_a_row_mark_staged_after_a_word_or_in_look_alike_brackets_is_not_a_row(

@@ -138,7 +138,6 @@ KEPT_SPEECH = [
     "This is Directly from the Docs",
     "This is Monday from the schedule",
     "this is Python from the docs",
-    "So this is Zanele from Acme",
     "this is Fine",
     # "<X> here": an order, a value, an eponym; a name alone before "here" is still read as an order.
     "Node here, hi",

@@ -4,8 +4,9 @@ program's output read for the candidate's own names only.
 - A name followed by what says its speaker is introducing themself (a pleasantry, where they work or study, their
   role, where they join from) is read where it had not been: lower case without a greeting ("i'm priya, i work at
   acme"), "<Name> here, I work at Acme" where a turn opens, and "this is <Name>" where no clause opens ("so this is
-  Priya, nice to meet you"). Without such words these stay as they were: "i'm zanele", "Priya here.", "So this is
-  Zanele from Acme" (tests/grader/test_redact_intro_gaps.py keeps them).
+  Priya, nice to meet you"). Without such words these stay as they were: "i'm zanele", "Priya here."
+  (tests/grader/test_redact_intro_gaps.py keeps them); "So this is Zanele from Acme" is read since discourse words
+  open a clause (tests/grader/test_redact_discourse_intros.py).
 - What a program printed is a record as often as a sentence: "Name: Alice" is a field of the candidate's test data,
   not the candidate, and stays; the name on file, a self-introduction printed ("I'm Priya", "Candidate: Priya
   Raman") and a name the candidate introduced themself by in the interview are still replaced there
@@ -86,8 +87,6 @@ KEPT = [
     "i'm zanele",
     "Priya here.",
     "Alice here is the input",
-    "So this is Zanele from Acme",
-    "so this is Priya from Acme Corp, I work on payments",
 ]
 
 
