@@ -43,7 +43,7 @@ from markupsafe import Markup
 
 from api.report_budget import LINE_BREAKS
 from api.report_widths import EIGHTHS, line_width, pieces
-from api.templating import reveal, revealer
+from api.templating import hidden_spans, reveal, revealer
 
 # A box-drawing vertical bar and a space: what starts every line of a turn's words.
 TURN_MARK = "\u2502 "
@@ -77,14 +77,35 @@ def _code_wrap(width: int) -> Markup:
     return Markup('<i class="w{}"></i>').format(min(width, 4)) if width else WRAP_HTML
 
 
+def _shown(line: str, parts: list[str], show: Callable[..., Markup], wrap: Markup) -> Markup:
+    """`parts` (`line` cut into pieces) shown, each after the first after `wrap`: a hidden run read in the whole
+    line (a selector that starts a piece is kept or shown as the character before it says), as `pieces` measured
+    it."""
+    spans = hidden_spans(line)
+    shown: list[Markup] = []
+    at = pos = 0  # the first span not yet behind, and where the part starts
+    for part in parts:
+        end = pos + len(part)
+        while at < len(spans) and spans[at][1] <= pos:
+            at += 1
+        inside: list[tuple[int, int]] = []
+        j = at
+        while j < len(spans) and spans[j][0] < end:
+            inside.append((max(spans[j][0], pos) - pos, min(spans[j][1], end) - pos))
+            j += 1
+        shown.append(show(part, inside))
+        pos = end
+    return wrap.join(shown)
+
+
 def _printed(
-    line: str, show: Callable[[object], Markup], wrap: Markup, budget: int | None, *, mono: bool = False
+    line: str, show: Callable[..., Markup], wrap: Markup, budget: int | None, *, mono: bool = False
 ) -> Markup:
     """One line of a text: shown (`show`) and, with a `budget`, cut into pieces of it, each after the first after
     `wrap`."""
     if budget is None:
         return show(line)
-    return wrap.join(show(piece) for piece in pieces(line, budget, mono=mono))
+    return _shown(line, pieces(line, budget, mono=mono), show, wrap)
 
 
 def _cuts(lines: list[str], budget: int, *, mono: bool = False) -> bool:
@@ -163,5 +184,4 @@ def field_lines(
         return Markup("")
     if not (printed or copy):
         return reveal(text)
-    show = revealer()
-    return WRAP_HTML.join(show(piece) for piece in pieces(text, budget, bold=bold))
+    return _shown(text, pieces(text, budget, bold=bold), revealer(), WRAP_HTML)

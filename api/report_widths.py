@@ -12,10 +12,12 @@ Cyrillic), one character each (`chr(48 + eighths)`); `_WIDE` the ranges, anywher
 than an em (with the widest one in the range, in eighths): an emoji is 1.25 em (10), "⸻" 2.5 em (20). Every other
 character counts as an em: a CJK ideograph (an em in Noto Sans Mono CJK too, about two of the code's 0.6-em
 columns), a letter of any other script. A tab counts as eight monospace spaces and a hidden character as its
-printed marker ("U+200B", api/templating.py); a combining mark as it printed after a letter (`_MARKS`: most that the
-fonts have take no room; the rest an em). U+FE0F (an emoji's selector) counts as an em and U+20E3 (a keycap) as 17
-eighths: after a letter or a digit they print it as an emoji, wider than the letter alone. In bold (`bold`: the header's
-name, a fact) a character counts half as wide again, or 3 eighths wider, whichever is less (`_bold`).
+printed marker ("U+200B", api/templating.py), a variation selector, joiner or tag too where the line around it makes
+it one (an emoji then a run of selectors: grader/invisible.py); a combining mark as it printed after a letter
+(`_MARKS`: most that the fonts have take no room; the rest an em). U+FE0F (an emoji's selector) counts as an em and
+U+20E3 (a keycap) as 17 eighths: after a letter or a digit they print it as an emoji, wider than the letter alone. In
+bold (`bold`: the header's name, a fact) a character counts half as wide again, or 3 eighths wider, whichever is
+less (`_bold`).
 
 `pieces` breaks a line into pieces no wider than a budget: after the last space that fits when there is one, else
 before the character that does not fit, never before a combining mark or a joiner unless a character with its
@@ -28,7 +30,8 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable
 
-from api.templating import HIDDEN_CHARS
+from api.templating import HIDDEN_CHARS, hidden_spans
+from grader.invisible import MAY_BE_KEPT
 
 EIGHTHS = 8  # the unit of every width here: an eighth of an em
 TAB = 5 * EIGHTHS  # eight monospace spaces (0.6 em each)
@@ -257,11 +260,22 @@ def _ranged(code: int, starts: list[int], ranges: tuple[tuple[int, int, int], ..
     return ranges[at][2] if at >= 0 and code <= ranges[at][1] else None
 
 
+def _may_be_kept(char: str) -> bool:
+    """Whether `char`, a hidden character, prints as itself where Unicode gives it a use (grader/invisible.py `kept`:
+    a variation selector, a joiner, a flag's tags): its width here is then its own, and `_hidden_at` says where it
+    prints as a marker."""
+    return MAY_BE_KEPT.match(char) is not None
+
+
+def _always_marker(char: str) -> bool:
+    return HIDDEN_CHARS.match(char) is not None and not _may_be_kept(char)
+
+
 def _measured(char: str, *, mono: bool = False) -> int:
     code = ord(char)
     if char == "\t":
         return TAB
-    if HIDDEN_CHARS.match(char):
+    if _always_marker(char):
         return HIDDEN_MONO if mono else HIDDEN
     mark = unicodedata.category(char) in _MARK_CATEGORIES
     if mark and (narrow := _ranged(code, _MARK_STARTS, _MARKS)) is not None:
@@ -305,7 +319,7 @@ def _bold(char: str) -> int:
     than half as wide again as `_measured` counts it, nor wider by more than 3 eighths. A hidden character's marker
     has a weight of its own."""
     regular = _measured(char)
-    return regular if HIDDEN_CHARS.match(char) else min(-(-3 * regular // 2), regular + 3)
+    return regular if _always_marker(char) else min(-(-3 * regular // 2), regular + 3)
 
 
 _SANS_WIDTHS = _Known(lambda c: _measured(c))
@@ -318,15 +332,29 @@ def _widths(mono: bool, bold: bool) -> _Known:
     return _MONO_WIDTHS if mono else _BOLD_WIDTHS if bold else _SANS_WIDTHS
 
 
+def _hidden_at(line: str, *, mono: bool) -> dict[int, int]:
+    """The width of each character of `line` that prints as a marker there and not alone (`_may_be_kept`: a
+    selector in a run of them), by its place."""
+    if not HIDDEN_CHARS.search(line):
+        return {}
+    marker = HIDDEN_MONO if mono else HIDDEN
+    return {
+        m.start(): marker for start, end in hidden_spans(line) for m in MAY_BE_KEPT.finditer(line, start, end)
+    }
+
+
 def width(char: str, *, mono: bool = False, bold: bool = False) -> int:
     """The most `char` prints as, in eighths of an em, in the report's body text (`bold`: in bold), or (`mono`)
-    its code."""
+    its code; a selector, a joiner or a tag as itself (in a hidden run it prints as a marker: `line_width`)."""
     return _widths(mono, bold)[char]
 
 
 def line_width(line: str, *, mono: bool = False, bold: bool = False) -> int:
-    """The most `line` prints as, in eighths of an em: the sum of its characters' `width`."""
-    return sum(map(_widths(mono, bold).__getitem__, line))
+    """The most `line` prints as, in eighths of an em: the sum of its characters' `width`, a character of a hidden
+    run as its marker."""
+    widths = _widths(mono, bold)
+    total = sum(map(widths.__getitem__, line))
+    return total + sum(w - widths[line[i]] for i, w in _hidden_at(line, mono=mono).items())
 
 
 def pieces(line: str, budget: int, *, mono: bool = False, bold: bool = False) -> list[str]:
@@ -334,13 +362,13 @@ def pieces(line: str, budget: int, *, mono: bool = False, bold: bool = False) ->
     they are `line`. A character wider than `budget` is a piece of its own."""
     if line_width(line, mono=mono, bold=bold) <= budget:
         return [line]  # most lines: read once, in C
-    widths, joining = _widths(mono, bold), _JOINING
+    widths, joining, hidden = _widths(mono, bold), _JOINING, _hidden_at(line, mono=mono)
     out: list[str] = []
     start = used = 0
     space = keep = -1  # the end of the last space in the piece, and its last place to break before a joiner
     space_used = keep_used = 0
     for i, char in enumerate(line):
-        w = widths[char]
+        w = hidden.get(i, widths[char]) if hidden else widths[char]
         while used + w > budget and i > start:
             if space > start:
                 cut, used = space, used - space_used

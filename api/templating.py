@@ -3,9 +3,8 @@ variables, and the filters the templates share. Templates live in api/templates;
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -13,6 +12,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
+
+from grader.invisible import Hiding
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 
@@ -131,17 +132,25 @@ def label(value: str | None, table: dict[str, str]) -> str:
     return table.get(value, value.replace("_", " ").capitalize())
 
 
-# Characters that change how text reads without being seen: controls, bidirectional embeddings, overrides, isolates
-# and marks (the "Trojan Source" characters), zero-width spaces and joiners that split words, line separators, and
-# Unicode tag characters (U+E0000-U+E007F: invisible ASCII a model reads and a person does not). In
-# a candidate's name or code a reviewer must see that they are there (a name "Ada \u202eeriH gnortS" reads "Ada
-# Strong Hire"; a code line can read as a comment while it runs as a string), so `reveal` shows each as a visible
-# marker in its place. ZWJ and ZWNJ (U+200C, U+200D) are left alone: scripts and emoji need them. The replay's code
-# view marks the same characters (web/src/replay/hiddenchars.ts, HIDDEN; keep the two the same).
-HIDDEN_CHARS = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u061c\u180e\u200b\u200e\u200f\u2028\u2029"
-    "\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
-)
+# Characters that change how text reads without being seen: controls, line separators and interlinear annotations,
+# and every default-ignorable character (grader/invisible.py: bidirectional embeddings, overrides, isolates and marks,
+# the "Trojan Source" characters; zero-width spaces; the soft hyphen; variation selectors and Unicode tag characters,
+# each a byte or an ASCII letter a model reads and a person does not; Hangul fillers). In a candidate's name or code
+# a reviewer must see that they are there (a name "Ada \u202eeriH gnortS" reads "Ada Strong Hire"; a code line can
+# read as a comment while it runs as a string; "😀" and 40 variation selectors hides a sentence), so `reveal` shows
+# each character of a hidden run (`REVEALED.spans`) as a visible marker in its place. Left alone, as Unicode uses
+# them: one variation selector after a character ("❤️"), a zero-width joiner or non-joiner between two ("👩‍💻",
+# "می‌خواهم"), a subdivision flag's tags. The replay's code view marks the same characters
+# (web/src/replay/hiddenchars.ts, HIDDEN; keep the two the same).
+REVEALED = Hiding("\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufff9-\ufffb")
+HIDDEN_CHARS = REVEALED.char  # every character `reveal` can show as a marker (unless a use keeps it)
+Spans = Sequence[tuple[int, int]]
+
+
+@lru_cache(maxsize=16)
+def hidden_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """`REVEALED.spans(text)`, kept for the last few texts: a long line is measured, cut and shown from the same."""
+    return tuple(REVEALED.spans(text)) if HIDDEN_CHARS.search(text) else ()
 
 
 # Each marker is about 90 bytes of markup for one character of text: past this many in one text, the rest are shown
@@ -150,32 +159,44 @@ HIDDEN_CHARS = re.compile(
 MAX_MARKERS_PER_TEXT = 2_000
 
 
-def _marker(match: re.Match[str]) -> str:
-    char = match.group()
+def _marker(char: str) -> str:
     name = unicodedata.name(char, "control character").lower()
     code = f"{ord(char):04X}"  # the replay reads it back to match quotes against the words as said
     return f'<span class="hidden-char" title="{name}" data-code="{code}">U+{code}</span>'
 
 
-def revealer() -> Callable[[object], Markup]:
+def revealer() -> Callable[..., Markup]:
     """`reveal` for the pieces of one text, in order (api/report_lines.py cuts a line into pieces): the markers' cap
-    (MAX_MARKERS_PER_TEXT) counts all of them."""
+    (MAX_MARKERS_PER_TEXT) counts all of them. A piece's hidden runs (`spans`, in it) can be given, read in the
+    whole line: a selector that starts a piece is kept or not as the character before it says."""
     shown = 0
 
-    def marker(match: re.Match[str]) -> str:
+    def marker(char: str) -> str:
         nonlocal shown
         shown += 1
-        return _marker(match) if shown <= MAX_MARKERS_PER_TEXT else f"U+{ord(match.group()):04X}"
+        return _marker(char) if shown <= MAX_MARKERS_PER_TEXT else f"U+{ord(char):04X}"
 
-    def show(value: object) -> Markup:
-        return Markup(HIDDEN_CHARS.sub(marker, str(escape(value))))  # noqa: S704  # escaped first; markers are ours
+    def show(value: object, spans: Spans | None = None) -> Markup:
+        # Without `spans`, escaped first (escaping leaves every hidden run, and what is around it, as it reads).
+        text = str(value) if spans is not None else str(escape(value))
+        plain: Callable[[str], str] = escape if spans is not None else str
+        if spans is None:
+            spans = hidden_spans(text)
+        out: list[str] = []
+        pos = 0
+        for start, end in spans:
+            out.append(plain(text[pos:start]))
+            out.extend(map(marker, text[start:end]))
+            pos = end
+        out.append(plain(text[pos:]))
+        return Markup("".join(out))  # noqa: S704  # escaped; markers are ours
 
     return show
 
 
 def reveal(value: object) -> Markup:
-    """`value` escaped, with every character of HIDDEN_CHARS shown as a visible marker (and no longer in effect):
-    the first MAX_MARKERS_PER_TEXT as marked elements, the rest as plain `U+XXXX`."""
+    """`value` escaped, with every character of its hidden runs (REVEALED) shown as a visible marker (and no longer
+    in effect): the first MAX_MARKERS_PER_TEXT as marked elements, the rest as plain `U+XXXX`."""
     return revealer()(value)
 
 

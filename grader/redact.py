@@ -54,7 +54,8 @@ What is replaced (never sent to the model):
 - the name reversed, in ROT13, or in a token of base64 or hex, a short one as its exact token (grader/encoded.py);
 - the name in pieces ("Lo ve lace", a comment's two lines), glued from literals by code (`sb.append("Lo")...`)
   (grader/split_names.py) or kept in variables and joined (grader/name_flow.py), and spelled by letter names
-  ("ay dee ay", grader/said_letters.py); text hidden in Unicode tag characters (`[hidden text]`, grader/invisible.py);
+  ("ay dee ay", grader/said_letters.py); text hidden in runs of invisible characters (tags, variation selectors:
+  `[hidden text]`, grader/invisible.py);
 - the name or a contact detail built by code: escapes (`\\u0041`, `&#65;`), literals strung together (`"Lo" +
   "velace"`, `{'A','d','a'}`), character codes (`fromCharCode(65, ...)`), decoded (grader/code_forms.py);
 - in speech, each distinctive part of the name in any case (`lovelace`);

@@ -345,6 +345,8 @@ def test_a_quote_standing_for_more_original_text_than_a_quote_holds_is_sent_back
     across = "seen = {} # a hash map" if code else "I would use a hash map"
     if padded and "\U000e0000" < padded[13] <= "\U000e007f":
         across = "I would use [hidden text] a hash map"
+    if padded and padded[12] == "\u200b":  # a run of them, shown as one [hidden text] (grader/invisible.py)
+        across = "I would use [hidden text]a hash map"
     result = check(Evidence(seq=30, quote=across), index)
     assert isinstance(result, str) and "more than the 1,000 a quote may hold" in result, result
     assert check(Evidence(seq=30, quote="a hash map from value to index"), index) == Evidence(

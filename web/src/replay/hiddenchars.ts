@@ -4,14 +4,32 @@
 import type { Extension } from "@codemirror/state";
 import { type EditorView, ViewPlugin, highlightSpecialChars } from "@codemirror/view";
 
-// The set the server-rendered report reveals (api/templating.py, HIDDEN_CHARS; keep the two the same): controls,
-// bidirectional embeddings, overrides, isolates and marks (the "Trojan Source" characters), zero-width spaces and
-// invisible operators, line separators, and the invisible tag characters U+E0000-U+E007F. ZWJ and ZWNJ (U+200C,
-// U+200D) are left alone: scripts and emoji need them. Tab, newline and carriage return are layout, not hidden.
-export const HIDDEN =
-  // eslint-disable-next-line no-control-regex -- control characters are what this set is about
-  /[\0-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u061c\u180e\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
-const ONE_HIDDEN = new RegExp(`^${HIDDEN.source}$`, "u");
+// What the server-rendered report reveals (api/templating.py, REVEALED, and grader/invisible.py; keep the two the
+// same): controls, line separators, interlinear annotations, and every default-ignorable character (Unicode's
+// Default_Ignorable_Code_Point: bidirectional embeddings, overrides, isolates and marks, the "Trojan Source"
+// characters; zero-width spaces; the soft hyphen; variation selectors and the invisible tag characters
+// U+E0000-U+E007F, each a byte or an ASCII letter a model reads and a person does not; Hangul fillers). Each such
+// character is hidden, in the run of them it is in, unless the run is a use Unicode gives them, directly after a
+// character that prints (`BASE`): one variation selector ("❤️"; one of U+E0100-U+E01EF only after a CJK ideograph),
+// then or alone one zero-width joiner or non-joiner before a character that prints ("👩‍💻", "می‌خواهم"), or a
+// subdivision flag's tags after U+1F3F4. An emoji then a run of selectors ("emoji smuggling") shows every one of
+// them. Tab, newline and carriage return are layout, not hidden.
+const H = String.raw`[\0-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufff9-\ufffb\p{Default_Ignorable_Code_Point}]`;
+const BASE = String.raw`[^\p{Cc}\p{Cf}\p{Z}\p{Default_Ignorable_Code_Point}]`;
+const VS = String.raw`[\u180b-\u180d\u180f\ufe00-\ufe0f]`;
+const IVS = String.raw`[\u{e0100}-\u{e01ef}]`;
+const IDEOGRAPH = String.raw`[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3ffff}]`;
+const JOINER = String.raw`[\u200c\u200d]`;
+const FLAG = String.raw`\u{1f3f4}(?=[\u{e0030}-\u{e0039}\u{e0061}-\u{e007a}]{1,6}\u{e007f}(?!${H}))`;
+const FLAG_TAG = String.raw`[\u{e0030}-\u{e0039}\u{e0061}-\u{e007a}]`;
+// A hidden character kept where it is: each alternative reads the character, then looks around it.
+const KEPT = [
+  String.raw`${VS}(?<=${BASE}.)(?:(?!${H})|(?=${JOINER}${BASE}))`,
+  String.raw`${IVS}(?<=${IDEOGRAPH}.)(?:(?!${H})|(?=${JOINER}${BASE}))`,
+  String.raw`${JOINER}(?<=(?:${BASE}|${BASE}${VS}|${IDEOGRAPH}${IVS}).)(?=${BASE})`,
+  String.raw`(?:${FLAG_TAG}|\u{e007f})(?<=${FLAG}${FLAG_TAG}{0,6}.)`,
+].join("|");
+export const HIDDEN = new RegExp(String.raw`(?!${KEPT})${H}`, "gu");
 
 // What a placeholder's title calls each character: its Unicode name, or (controls, tags) its code point.
 const NAMES: Record<number, string> = {
@@ -43,10 +61,17 @@ const NAMES: Record<number, string> = {
   0xfffb: "interlinear annotation terminator",
 };
 
+/** A variation selector's Unicode name ("variation selector-17"), or undefined. */
+function selectorName(code: number): string | undefined {
+  if (code >= 0xfe00 && code <= 0xfe0f) return `variation selector-${code - 0xfe00 + 1}`;
+  if (code >= 0xe0100 && code <= 0xe01ef) return `variation selector-${code - 0xe0100 + 17}`;
+  return undefined;
+}
+
 /** The placeholder for one hidden character, as CodeMirror draws a special character: a C0 control as its Control
  *  Pictures symbol, anything else as a bullet, named in its title. */
 export function placeholder(code: number): HTMLElement {
-  const title = `Control character ${NAMES[code] ?? `0x${code.toString(16)}`}`;
+  const title = `Control character ${NAMES[code] ?? selectorName(code) ?? `0x${code.toString(16)}`}`;
   const span = document.createElement("span");
   span.className = "cm-specialChar";
   span.textContent = code < 0x20 ? String.fromCharCode(0x2400 + code) : "\u2022";
@@ -73,22 +98,20 @@ export function substituteHidden(code: string): string {
   });
 }
 
-/** Replace each hidden character in `node` by its placeholder. */
+/** Replace each hidden character in `node` by its placeholder (read in the node's text: a selector after an emoji
+ *  in it is kept as the report keeps it). */
 function revealText(node: Text): void {
-  const chars = [...node.data];
-  if (!chars.some((c) => ONE_HIDDEN.test(c))) return;
+  const text = node.data;
+  const found = [...text.matchAll(HIDDEN)];
+  if (found.length === 0) return;
   const drawn = document.createDocumentFragment();
-  let run = "";
-  for (const c of chars) {
-    if (!ONE_HIDDEN.test(c)) {
-      run += c;
-      continue;
-    }
-    if (run) drawn.append(run);
-    run = "";
-    drawn.append(placeholder(c.codePointAt(0) ?? 0));
+  let at = 0;
+  for (const m of found) {
+    if (m.index > at) drawn.append(text.slice(at, m.index));
+    drawn.append(placeholder(m[0].codePointAt(0) ?? 0));
+    at = m.index + m[0].length;
   }
-  if (run) drawn.append(run);
+  if (at < text.length) drawn.append(text.slice(at));
   node.replaceWith(drawn);
 }
 
