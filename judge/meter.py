@@ -9,11 +9,12 @@ it wait for a CPU, read between two instants chosen by the supervisor.
   evicted from its page cache, under memory pressure or proactive reclaim, and reads again on the program's time).
   A test is charged `max(cpu, wall - waited)`, where `waited` is the largest waiting for a CPU any of the program's
   busy threads accumulated during the test, plus the run's disk stall during it, plus the supervisor's own waiting
-  to wake for the program: for its output or input, which the program may have been blocked on, and to see its end.
-  Waking only to take a sample keeps nobody waiting, and counting that too charged a program sleeping 0.5 s only
-  0.37 s on a busy host. On an idle host `waited` is ~0 and the charge is the wall time; on a loaded one an honest
-  program is not blamed for the load, nor for the disk. The candidate cannot shrink its charge below its CPU time,
-  which is charged in full, and waiting earns at most the limit again in wall time (the supervisor's hard deadline).
+  where the program waited for it: for its input, for its record to be read (and room for the rest of it), to see
+  its end. Waking only to take a sample keeps nobody waiting, and counting that too charged a program sleeping
+  0.5 s only 0.37 s on a busy host; nor does waking for output the program wrote and then went on (or slept) past. On an
+  idle host `waited` is ~0 and the charge is the wall time; on a loaded one an honest program is not blamed for
+  the load, nor for the disk. The candidate cannot shrink its charge below its CPU time, which is charged in full,
+  and waiting earns at most the limit again in wall time (the supervisor's hard deadline).
 
   Waiting for a CPU earns credit only as far as work OUTSIDE the run explains it. A thread's waiting between two
   samples (every 50 ms) is credited at most the time the CPUs it may run on (its affinity, read at each sample)
@@ -124,6 +125,9 @@ class Meter:
 
     def sample(self, now: float, *, threads: bool = True) -> Sample:
         """The counters now; the program's threads' only when asked (one read per thread)."""
+        # First, as of `now`: the supervisor's own waiting read after the threads' (many reads, where it may be
+        # preempted) ran past the sample's instant, and waiting after it was taken off the time before it.
+        own_delay_ns = self.own_delay_ns()
         found: dict[int, tuple[int, int]] | None = None
         masks: dict[int, frozenset[int]] | None = None
         if threads:
@@ -140,7 +144,7 @@ class Meter:
             at=now,
             cpu_ns=self.cpu_ns(),
             threads=found,
-            own_delay_ns=self.own_delay_ns(),
+            own_delay_ns=own_delay_ns,
             io_stall_ns=self.io_stall_ns(),
             busy_ns=self.busy_ns(),
             run_ns=self.run_ns(),
@@ -180,10 +184,17 @@ class Meter:
 
     def own_delay_ns(self) -> int:
         """How long the calling (supervising) thread has waited for a CPU so far."""
+        return self.own_sched()[0]
+
+    def own_sched(self) -> tuple[int, int]:
+        """How long the calling (supervising) thread has waited for a CPU so far, and how many times it was given
+        one (each time it was switched in: after a wake-up, and after being preempted)."""
         if self._own_fd < 0:
-            return 0
-        own = _parse_schedstat(os.pread(self._own_fd, 128, 0))
-        return own[1] if own else 0
+            return 0, 0
+        parts = os.pread(self._own_fd, 128, 0).split()
+        if len(parts) < 3:
+            return 0, 0
+        return int(parts[1]), int(parts[2])
 
     def usage(self, start: Sample, end: Sample, *, seen: WaitTracker | None = None) -> Usage:
         """Use between `start` and `end`. The program's waiting is the most any of its threads waited for a CPU, as
@@ -256,18 +267,52 @@ class WaitTracker:
         self.own_from_ns = start.own_delay_ns
         self.own_counted_ns = 0
         self._working = True  # from the start sample the supervisor sends the test's input
+        self._wake_ns = 0  # the supervisor's waiting to wake, the last time it woke
+        self._wake_counted = False
+        self._runs: int | None = None  # how many times the supervisor had been given a CPU as it last rested
 
-    def resting(self, own_delay_ns: int) -> None:
+    def resting(self, own_delay_ns: int, runs: int | None = None) -> None:
         """The supervisor is about to sleep until the program does something or a sample is due. Its waiting since
-        it last woke counts if it woke for the program (it then read its output or wrote its input)."""
+        it last woke counts if the program was waiting for it meanwhile (`woke`, `fed`, `answered`). `runs`: how
+        many times it has been given a CPU so far (`Meter.own_sched`)."""
         self._mark(own_delay_ns)
+        self._runs = runs
 
-    def woke(self, own_delay_ns: int, *, for_program: bool) -> None:
-        """The supervisor woke: for something the program did (output to read, room for its input, its end), which
-        the program may have been blocked on, so its waiting to wake counts; or only to take a sample, which kept
-        nobody waiting, so it does not."""
-        self._working = for_program
+    def woke(self, own_delay_ns: int, *, for_program: bool, runs: int | None = None) -> None:
+        """The supervisor woke. Its waiting to wake counts only when the program was waiting for it (`for_program`):
+        for its input, for room for the rest of its record, or to see it end. A wake-up for anything else the program
+        wrote (output while it went on running, or sleeping) or only to take a sample keeps nobody waiting. Whether
+        a wake-up was for the test's record is known only once it is read (`answered`).
+
+        Given `runs` as at `resting` and now: the waiting counts only if the supervisor was given a CPU once in
+        between, as it woke. Twice or more, it was also preempted, before it slept (the program going on
+        meanwhile) or after it woke, and how much of its waiting was which is not known: none counts (charged more,
+        never less). Preempted between resting and sleeping beside a busier process, it had 3-13 ms taken off a
+        program's 20 ms sleep."""
+        self._wake_ns = max(0, own_delay_ns - self.own_from_ns)
+        if runs is not None and self._runs is not None and runs - self._runs > 1:
+            self._wake_ns = 0
+        self._wake_counted = for_program
+        self._working = False
         self._mark(own_delay_ns)
+        if for_program:
+            self.own_counted_ns += self._wake_ns
+            self._working = True
+
+    def answered(self) -> None:
+        """The wake-up read the end of the record waited for, and nothing else the program wrote without waiting:
+        it was for the record, which the program wrote and then waited to be read. Its waiting to wake counts, and
+        so does the supervisor's waiting from then on (reading the record)."""
+        if not self._wake_counted:
+            self.own_counted_ns += self._wake_ns
+            self._wake_counted = True
+        self._working = True
+
+    def fed(self, own_delay_ns: int) -> None:
+        """The test's input is all written (`own_delay_ns` as read just before the write that ended it): the
+        supervisor's waiting until then counts, and no more of it unless the program waits for it again."""
+        self._mark(own_delay_ns)
+        self._working = False
 
     def _mark(self, own_delay_ns: int) -> None:
         if self._working:
@@ -275,9 +320,11 @@ class WaitTracker:
         self.own_from_ns = own_delay_ns
 
     def own_waited_ns(self, end: Sample) -> int:
-        """The supervisor's waiting that may have stretched the program's wall time: while it worked for the program
-        and woke for it, and since it last woke, up to `end`."""
-        return self.own_counted_ns + max(0, end.own_delay_ns - self.own_from_ns)
+        """The supervisor's waiting that stretched the program's wall time up to `end`: while it still had the
+        program's input to send, to wake when the program could not go on without it, and from then on until it
+        rested again or `end`."""
+        since = max(0, end.own_delay_ns - self.own_from_ns) if self._working else 0
+        return self.own_counted_ns + since
 
     def observe(self, sample: Sample) -> None:
         """Take in a later sample. A thread's waiting between two samples is credited at most the other work of the

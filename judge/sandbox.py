@@ -7,6 +7,7 @@ one and hands back the live process for the test supervisor (judge.supervisor) t
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import logging
 import os
 import shutil
@@ -95,6 +96,17 @@ def _cgroup_memory_bytes(limits: Limits) -> int:
 
 def _pipe() -> tuple[int, int]:
     return os.pipe2(os.O_CLOEXEC)
+
+
+def _hold_output(output_bytes: int, *pipes: int) -> None:
+    """Size a supervised run's stdout and stderr pipes to hold a test's whole output (its cap): the supervisor does
+    not count its own waiting to empty them as the program's (judge.supervisor.Supervisor._waited_for: a full pipe
+    does not say that its writer waits), so an honest program must never wait for room there. The pages a program
+    fills are charged to its memory group as it writes them. Best effort: a judge that may not (not root, past
+    /proc/sys/fs/pipe-max-size) keeps the default 64 KiB, and charges such a program its waiting."""
+    for fd in pipes:
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, max(1 << 16, output_bytes))
 
 
 def _one_way_socket() -> tuple[int, int]:
@@ -325,6 +337,8 @@ class Sandbox:
         # and held its judge slot until the wall deadline.
         channel = _one_way_socket if sealed else _pipe
         (out_r, out_w), (err_r, err_w), (res_r, res_w) = channel(), channel(), channel()
+        if frames and not sealed:
+            _hold_output(limits.output_bytes, out_r, err_r)
         seccomp_fd = -1
         if sandboxed and self._seccomp is not None:
             seccomp_fd = os.memfd_create("shadows-seccomp", os.MFD_CLOEXEC)

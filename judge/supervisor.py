@@ -23,11 +23,14 @@ It never trusts anything the process says about time, and a record only counts f
 
 from __future__ import annotations
 
+import array
 import errno
+import fcntl
 import logging
 import math
 import os
 import selectors
+import termios
 import time
 from dataclasses import dataclass, field
 from enum import Enum
@@ -40,6 +43,8 @@ from judge.sandbox_process import ProcessEnd, SandboxProcess
 log = logging.getLogger(__name__)
 
 _READ_CHUNK = 65536
+_PIPE_DEFAULT = 65536  # a pipe's size unless changed (F_SETPIPE_SZ)
+_PAGE = os.sysconf("SC_PAGE_SIZE")
 # Tests that answer sooner than this are charged their wall time less the supervisor's own waiting (see run_test).
 _THREADS_AFTER_S = 0.01
 _SAMPLE_EVERY_S = 0.05  # how often a running test's threads are sampled
@@ -304,10 +309,13 @@ class Supervisor:
                     self._stop(w, "time")
                     return w
                 timeout = max(0.0, min(wall_deadline, next_sample, *self._held.values()) - now)
-                self._seen.resting(self.meter.own_delay_ns())
+                self._seen.resting(*self.meter.own_sched())
                 events = self.sel.select(timeout)
-                # Woken by the program (it may have been blocked on this wake-up), or only for a sample or deadline.
-                self._seen.woke(self.meter.own_delay_ns(), for_program=bool(events))
+                delay, runs = self.meter.own_sched()
+                # Its waiting to wake counts only if the program was waiting for this wake-up (see _waited_for).
+                waited, output_news = self._waited_for(events)
+                self._seen.woke(delay, for_program=waited, runs=runs)
+                strays = w.stray_lines
                 for key, _ in events:
                     fd = key.fd
                     if fd == self.proc.pidfd:
@@ -317,6 +325,10 @@ class Supervisor:
                         self._feed()
                     elif fd == self.proc.results:
                         if self._read_results(w, done):
+                            # Woken for the record, which then waited to be read: unless the program wrote
+                            # something else first (output, or another line here), and the record long after.
+                            if not output_news and w.stray_lines == strays:
+                                self._seen.answered()
                             return w
                         self._space_reads(fd, w, now)
                     else:
@@ -329,6 +341,39 @@ class Supervisor:
             if feeding and self.proc.stdin >= 0 and self.proc.stdin in self.sel.get_map():
                 self.sel.unregister(self.proc.stdin)
             self._release_held(math.inf)  # each phase starts watching every open stream
+
+    def _waited_for(self, events: list[tuple[selectors.SelectorKey, int]]) -> tuple[bool, bool]:
+        """Whether the program was waiting for this wake-up, as far as can be told before reading: it was if the
+        supervisor woke to write its input, to see it end, or to empty the results channel, full, while it holds
+        the start of the test's record (the program writing the rest waits for room), and it wrote nothing else
+        meanwhile. Also whether it wrote output (stdout, stderr): the supervisor woke for it, the program went on
+        (running, or sleeping), and a record read in the same wake-up may have come long after it, so the wake-up
+        is not the record's either.
+
+        The supervisor's run_delay says how long it waited to run once woken, not for what: a program writing a
+        byte to stderr and then sleeping 20 ms, beside other work on the supervisor's CPU, woke it, slept through
+        its waiting, and had that waiting taken off its wall time with its own (charged 0.2-13 ms). Nor does a full
+        pipe say that its writer waits: one that wrote 64 KiB to stdout at once and then slept was charged 0.2-16 ms
+        of the same sleep. stdout and stderr hold a test's whole output (judge.sandbox), so that an honest program
+        never waits for room there within its output cap."""
+        fed = ended = full = news = output = False
+        for key, _ in events:
+            fd = key.fd
+            if fd == self.proc.stdin:
+                fed = True
+            elif fd == self.proc.pidfd:
+                ended = True
+            elif (
+                fd == self.proc.results
+                and self._claim
+                and self._line.startswith(self._claim)
+                and _pipe_full(fd)
+            ):
+                full = True
+            else:
+                news = True
+                output = output or fd != self.proc.results
+        return fed or ((full or ended) and not news), output
 
     def _space_reads(self, fd: int, w: Window, now: float) -> None:
         """Count a read of `fd`; past EAGER_READS in this phase, stop watching it for READ_SPACING_S."""
@@ -349,6 +394,8 @@ class Supervisor:
 
     def _feed(self, *, register: bool = False) -> None:
         """Write what the input pipe takes; wait for it to drain (`register`) only if something is left."""
+        # Read before the write: once the input is all out, the program may run (or sleep) while the supervisor waits.
+        before = self.meter.own_delay_ns()
         try:
             written = os.write(self.proc.stdin, self._pending[:_READ_CHUNK])
         except BlockingIOError:
@@ -356,6 +403,9 @@ class Supervisor:
         except (BrokenPipeError, ConnectionResetError):
             written = len(self._pending)  # the reader is gone; its end will show on the pidfd
         self._pending = self._pending[written:]
+        if not len(self._pending) and written and self._seen is not None:
+            # The input is all sent: from here on the program does not wait for it.
+            self._seen.fed(before)
         registered = self.proc.stdin in self.sel.get_map()
         if len(self._pending) and register and not registered:
             self.sel.register(self.proc.stdin, selectors.EVENT_WRITE)
@@ -485,3 +535,16 @@ class Supervisor:
             self._open.discard(fd)
             if fd in self.sel.get_map():
                 self.sel.unregister(fd)
+
+
+def _pipe_full(fd: int) -> bool:
+    """Whether the pipe `fd` reads holds so much that a writer may be waiting for room: within a page of its size,
+    and of the default size at least (a program that shrank its own pipe waits by its own doing). A socket, or a
+    pipe that cannot be read so, is not."""
+    try:
+        size = fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ)
+        held = array.array("i", [0])
+        fcntl.ioctl(fd, termios.FIONREAD, held)
+    except OSError:
+        return False
+    return held[0] >= max(size, _PIPE_DEFAULT) - _PAGE

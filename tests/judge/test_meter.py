@@ -232,6 +232,7 @@ def test_the_supervisors_waiting_counts_only_where_the_program_may_have_waited_f
     tracker.resting(25_000_000)
     tracker.woke(35_000_000, for_program=False)
     tracker.resting(35_000_000)
+    tracker.woke(37_000_000, for_program=True)  # it wakes to see the end
     end = Sample(
         at=0.5, cpu_ns=0, threads={1: (2_000, 1_000_000)}, own_delay_ns=37_000_000, busy_ns={0: 500_000_000}
     )
