@@ -22,6 +22,7 @@ from api.json_guard import JsonTextMiddleware
 from api.judging import LazyJudge
 from api.logs import configure_logging
 from api.middleware import (
+    ALREADY_COMPRESSED,
     BodyLimitMiddleware,
     HeaderLimitMiddleware,
     MetricsMiddleware,
@@ -240,8 +241,11 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         },
     )
     app.add_middleware(HeaderLimitMiddleware, max_bytes=settings.max_header_bytes)
-    # Compresses the page's assets and larger JSON for clients that accept gzip (Vary: Accept-Encoding).
-    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
+    # Compresses the page's assets and larger JSON for clients that accept gzip (Vary: Accept-Encoding); never a
+    # body that is compressed already (a PDF, an image, an archive).
+    app.add_middleware(
+        GZipMiddleware, minimum_size=1024, compresslevel=6, exclude_content_types=ALREADY_COMPRESSED
+    )
     app.add_middleware(UnexpectedErrorMiddleware)
     app.add_middleware(MetricsMiddleware)
     # Outermost of all: the early refusals (413, 431, 500) are no-store too.

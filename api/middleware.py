@@ -1,13 +1,14 @@
 """ASGI middleware: request head cap (431), one Authorization header (400) and one way of framing the body (400,
 connection closed), request body size cap (413, after refusing a second Content-Type or a content coding),
-`Cache-Control: no-store` on every answer that does not say how it may be cached, and per-route metrics with a
-structured access log."""
+`Cache-Control: no-store` on every answer that does not say how it may be cached, per-route metrics with a
+structured access log, and the media types the GZip middleware leaves as they are (`ALREADY_COMPRESSED`)."""
 
 from __future__ import annotations
 
 import time
 
 import structlog
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.asgi_reply import send_json
@@ -59,6 +60,23 @@ def has_two_framings(scope: Scope) -> bool:
 
 
 NO_STORE = (b"cache-control", b"no-store")
+
+# Media types whose bodies are compressed already, which the GZip middleware passes through as they are: gzip
+# gains nothing on them and costs CPU on the event loop (a report PDF is hundreds of KiB of deflated streams).
+# Starlette's own list (archives, JPEG, PNG, WebP, AVIF, GIF, WOFF, audio, video, event streams) and the rest.
+ALREADY_COMPRESSED = (
+    *DEFAULT_EXCLUDED_CONTENT_TYPES,
+    "application/pdf",
+    "application/zstd",
+    "application/x-bzip2",
+    "application/x-xz",
+    "application/x-7z-compressed",
+    "application/vnd.rar",
+    "application/x-rar-compressed",
+    "image/heic",
+    "image/heif",
+    "image/jxl",
+)
 
 
 class NoStoreByDefaultMiddleware:

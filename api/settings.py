@@ -139,6 +139,15 @@ class ApiSettings(BaseSettings):
     # Report PDFs one organisation may ask for (GET /v1/sessions/{id}/report.pdf with its key), across its sessions:
     # each is a Chromium render on the API's own host. Past it 429 `rate_limited` with Retry-After.
     report_pdf_rate_limit: str = "600/hour;5000/day"
+    # Reads of report pages and their replay timelines (each a render of about 22 ms of CPU), in the shared store
+    # (api/report_limits.py). Through a share link, a view token or a practice invite: per link (a practice
+    # session's invite and the coaching links it mints are one), and per client address (IPv6: its /64, and its
+    # /48 site at the larger site limit). With an organisation key: per organisation, across its sessions.
+    # Past any, 429 `rate_limited` with Retry-After. A reviewer clicking through reports never meets them.
+    report_read_link_rate_limit: str = "60/minute;600/hour"
+    report_read_client_rate_limit: str = "120/minute;1200/hour"
+    report_read_site_rate_limit: str = "600/minute;6000/hour"
+    report_read_org_rate_limit: str = "600/minute;10000/hour"
     # ATS keys one organisation may issue (Greenhouse and Ashby together): each issue keeps a row 30 days past its
     # revocation and revokes the key the ATS holds; past it 429 `rate_limited` (api/org_limits.py).
     integration_key_rate_limit: str = "30/hour"
@@ -314,6 +323,10 @@ class ApiSettings(BaseSettings):
         "agent_dispatch_rate_limit",
         "regrade_rate_limit",
         "report_pdf_rate_limit",
+        "report_read_link_rate_limit",
+        "report_read_client_rate_limit",
+        "report_read_site_rate_limit",
+        "report_read_org_rate_limit",
         "webhook_endpoint_rate_limit",
     )
     @classmethod

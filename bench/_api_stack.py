@@ -91,6 +91,12 @@ def running_stack(
             # One organisation offers POST /v1/sessions at 150/s: the capacity measured, not an organisation's
             # usage, so past the per-organisation default (1000/hour) they would all be 429s.
             "SHADOWS_API_SESSION_CREATE_RATE_LIMIT": "100000000/hour",
+            # Likewise report reads (api/report_limits.py): `report_page` reads one share link from one address
+            # hundreds of times, the render's cost being what it measures.
+            **{
+                f"SHADOWS_API_REPORT_READ_{who}_RATE_LIMIT": "100000000/hour"
+                for who in ("CLIENT", "SITE", "LINK", "ORG")
+            },
             **({"SHADOWS_API_REDIS_URL": redis_url} if redis_url else {}),
             # The API measured is this checkout's: the venv's editable install may point at another one (a git
             # worktree sharing the main clone's .venv), and the API runs from a temporary directory.

@@ -10,12 +10,13 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel
 
-from api import org_limits, share_links, view_tokens
+from api import org_limits, report_limits, share_links, view_tokens
 from api.db import report_repo, sessions_repo
 from api.db.pool import Conn, connection
 from api.deps import DbConn, Settings
@@ -42,6 +43,7 @@ class Opened:
     session: dict[str, Any]
     view: View
     source: view_tokens.Source | None = None  # what a view token minted for this reader is bound to
+    link_id: UUID | None = None  # the share link it was opened through
 
 
 async def _readable(conn: Conn, session_id: str, reader: Any) -> Opened:
@@ -58,6 +60,16 @@ async def _readable(conn: Conn, session_id: str, reader: Any) -> Opened:
     if session is None:
         raise NotFoundError("Session not found.", code="session_not_found")
     return Opened(session, "org", view_tokens.Source.key(reader.key_id))
+
+
+async def _count_read(request: Request, settings: ApiSettings, reader: Any) -> None:
+    """Count a report or timeline read (api/report_limits.py): per organisation with its key; with a practice
+    invite (anyone may start a practice session) per client address and per session, as a link is."""
+    if isinstance(reader, CandidateReader):
+        await report_limits.count_client(request, settings)
+        await report_limits.count_link(request, settings, report_limits.practice_bucket(reader.session["id"]))
+    else:
+        await report_limits.count_org(request, settings, reader.id)
 
 
 def _assets(request: Request) -> WebAssets:
@@ -86,14 +98,17 @@ async def timeline_response(conn: Conn, opened: Opened) -> JSONResponse:
 @router.get(
     "/v1/sessions/{session_id}/report",
     response_class=HTMLResponse,
-    responses=error_responses(*DB, 401, 403, 404),
+    responses=error_responses(*DB, 401, 403, 404, 429),
 )
 async def read_report(
     session_id: SessionId, request: Request, conn: DbConn, settings: Settings, reader: Reader
 ) -> Response:
     """The report page (HTML): recommendation and dimensions with bands, rubric, strengths and concerns, facts,
     integrity observations, the replay and the whole transcript; every citation links to its moment. A practice
-    candidate (invite as bearer) gets the coaching view, without bands, scores or recommendation."""
+    candidate (invite as bearer) gets the coaching view, without bands, scores or recommendation. Reads are
+    limited per organisation (SHADOWS_API_REPORT_READ_ORG_RATE_LIMIT), a practice invite's per session and client
+    address: 429 `rate_limited` with Retry-After."""
+    await _count_read(request, settings, reader)
     opened = await _readable(conn, session_id, reader)
     assert opened.source is not None
     token, _ = view_tokens.mint(settings, session_id, opened.view, "timeline", opened.source)
@@ -111,13 +126,17 @@ async def read_report(
 @router.get(
     "/v1/sessions/{session_id}/timeline",
     response_model=Timeline,
-    responses=error_responses(*DB, 401, 403, 404),
+    responses=error_responses(*DB, 401, 403, 404, 429),
 )
-async def read_timeline(session_id: SessionId, conn: DbConn, reader: Reader) -> JSONResponse:
+async def read_timeline(
+    session_id: SessionId, request: Request, conn: DbConn, settings: Settings, reader: Reader
+) -> JSONResponse:
     """The interview on one timeline for the replay: `{"session": {...}, "events": [...]}` in time order. Every
     event has `seq`, `t` (seconds from the start) and `type`; snapshots carry the full code, runs and submissions
     their verdict, counts and code. Code stored past the session's budget is not kept: such an event carries
-    `code_omitted: true` and `code_bytes` (a snapshot's `code` is "", a run's null)."""
+    `code_omitted: true` and `code_bytes` (a snapshot's `code` is "", a run's null). Limited as the report page is
+    (429 `rate_limited`)."""
+    await _count_read(request, settings, reader)
     return await timeline_response(conn, await _readable(conn, session_id, reader))
 
 
@@ -246,24 +265,29 @@ async def create_coaching_link(
 
 
 async def _open_token(conn: Conn, settings: ApiSettings, token: str, *, page: bool) -> Opened:
-    session: dict[str, Any] | None
     if token.startswith(view_tokens.PREFIX):
         grant = view_tokens.check(settings, token)
         # A page needs a `report` grant; its timeline a `timeline` or `report` one; an `artifacts` grant neither.
         if grant.scope not in (("report",) if page else ("timeline", "report")):
             raise share_links.ShareLinkInvalidError("This link is not valid.")
         # Checked on every use: the key or invite it was minted for must still be live.
-        session = await view_tokens.open_session(conn, grant)
-        view = grant.view
-    else:
-        shared = await share_links.verify(conn, settings, token)
-        session = await sessions_repo.get_session(
-            conn, shared.session_id, organization_id=shared.organization_id
-        )
-        view = "org"
+        return Opened(await view_tokens.open_session(conn, grant), grant.view, source=grant.source)
+    shared = await share_links.verify(conn, settings, token)
+    session = await sessions_repo.get_session(conn, shared.session_id, organization_id=shared.organization_id)
     if session is None:
         raise share_links.ShareLinkInvalidError("This link is not valid.")
-    return Opened(session, view)
+    return Opened(session, "org", link_id=shared.link_id)
+
+
+async def _count_opened(request: Request, settings: ApiSettings, opened: Opened) -> None:
+    """Count a read through a token, once it is checked (api/report_limits.py): a share link per link; a view
+    token minted for a key as a read by its organisation; one minted for a practice invite per practice session."""
+    if opened.link_id is not None:
+        await report_limits.count_link(request, settings, report_limits.share_link_bucket(opened.link_id))
+    elif opened.source is not None and opened.source.kind == "key" and opened.session["organization_id"]:
+        await report_limits.count_org(request, settings, opened.session["organization_id"])
+    else:
+        await report_limits.count_link(request, settings, report_limits.practice_bucket(opened.session["id"]))
 
 
 ERROR_PAGES = {
@@ -281,7 +305,7 @@ ERROR_PAGES = {
 
 # The shared page answers an altered, expired or revoked link with a page that says so, not with JSON.
 SHARED_PAGE_ERRORS: dict[int | str, dict[str, Any]] = {
-    **error_responses(*DB),
+    **error_responses(*DB, 429),
     404: {
         "description": "The link is not one we issued (an HTML page says so).",
         "content": {"text/html": {}},
@@ -298,7 +322,9 @@ async def read_shared_report(
     token: LinkToken, request: Request, conn: DbConn, settings: Settings
 ) -> Response:
     """The report page through a share link (no other credentials). Expired, revoked or altered links answer with
-    a page that says so (410 or 404)."""
+    a page that says so (410 or 404). Reads are limited per client address and per link (a view token minted for
+    a key: per organisation): 429 `rate_limited` with Retry-After (api/report_limits.py)."""
+    await report_limits.count_client(request, settings)
     try:
         opened = await _open_token(conn, settings, token, page=True)
     except ApiError as e:
@@ -306,6 +332,7 @@ async def read_shared_report(
             raise
         title, message = ERROR_PAGES[e.code]
         return error_response(e.status, title, message)
+    await _count_opened(request, settings, opened)
     page = await load_report(
         conn, opened.session, view=opened.view, timeline_url=_timeline_url(token), assets=_assets(request)
     )
@@ -315,8 +342,14 @@ async def read_shared_report(
 @router.get(
     f"{share_links.REPORTS_PATH}{{token}}/timeline",
     response_model=Timeline,
-    responses=error_responses(*DB, 404, 410),
+    responses=error_responses(*DB, 404, 410, 429),
 )
-async def read_shared_timeline(token: LinkToken, conn: DbConn, settings: Settings) -> JSONResponse:
-    """The timeline a shared report page loads; the same JSON as `GET /v1/sessions/{id}/timeline`."""
-    return await timeline_response(conn, await _open_token(conn, settings, token, page=False))
+async def read_shared_timeline(
+    token: LinkToken, request: Request, conn: DbConn, settings: Settings
+) -> JSONResponse:
+    """The timeline a shared report page loads; the same JSON as `GET /v1/sessions/{id}/timeline`. Limited as the
+    shared page is (429 `rate_limited`)."""
+    await report_limits.count_client(request, settings)
+    opened = await _open_token(conn, settings, token, page=False)
+    await _count_opened(request, settings, opened)
+    return await timeline_response(conn, opened)
