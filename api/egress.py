@@ -13,8 +13,17 @@ With the guard on (every environment but `local` and `test`, `ApiSettings.egress
 - URLs are checked when they are registered and again before every request.
 Always: no redirects followed, no proxy from the environment, credentials in URLs refused, one deadline for the
 whole request (the lookup of the host's name included: DNS queries the deadline ends, never a thread left waiting),
-and at most `max_bytes` of the response read (uncompressed bytes only: we ask for `identity`). An answer is its
-status: a body still coming at the deadline is cut there (`truncated`), not turned into a timeout.
+and at most `max_bytes` of the response read. An answer is its status: a body still coming at the deadline is cut
+there (`truncated`), not turned into a timeout.
+
+We ask for `Accept-Encoding: identity`. A receiver that compresses anyway (`Content-Encoding` gzip, x-gzip or
+deflate, one or several) has its answer decoded as it arrives, and `max_bytes` bounds the DECODED bytes (a few KiB
+of gzip can inflate to gigabytes): decoding stops there and the body is `truncated`, as for a long plain answer.
+At most `max_bytes` of the compressed bytes are read too. Before, such an answer was kept as its compressed bytes:
+Ashby's `{"success": true}` read as not an answer, and an update Ashby took was retried until it ended a dead
+letter. A coding we do not decode (br: no Brotli decoder is installed) keeps the bytes as they came; a corrupt
+stream keeps what decoded before it; both are marked complete, so they read as what they are (not an answer),
+never as an answer cut short.
 
 Errors (`EgressError.code` is what delivery logs store):
 EgressError
@@ -28,10 +37,12 @@ import asyncio
 import ipaddress
 import ssl
 import time
+import zlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
+from typing import Any
 
 import dns.asyncresolver
 import dns.exception
@@ -270,6 +281,73 @@ class Reply:
         return self.body[: chars * 4].decode("utf-8", errors="replace")[:chars].replace("\x00", "\ufffd")
 
 
+# --- compressed answers ------------------------------------------------------------------------------------------
+
+
+class _Undecodable(Exception):
+    """The coding is not one we decode, or its stream is corrupt."""
+
+
+class _Stage:
+    """One content coding undone, its output bounded: `feed` returns at most `limit` bytes in all, and `full` says
+    the bound was reached with input left (a bomb, or an answer longer than we read)."""
+
+    def __init__(self, coding: str, limit: int) -> None:
+        self.limit = limit
+        self.produced = 0
+        self.full = False
+        # deflate is zlib-wrapped as the RFC says, or raw deflate as some servers send it: tried in that order.
+        self._deflate_guess = coding == "deflate"
+        if coding in ("gzip", "x-gzip"):
+            self._zlib: Any = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        elif coding == "deflate":
+            self._zlib = zlib.decompressobj(zlib.MAX_WBITS)
+        else:
+            raise _Undecodable(coding)
+
+    def feed(self, data: bytes) -> bytes:
+        room = self.limit - self.produced
+        if not data or room <= 0:
+            self.full = self.full or bool(data)
+            return b""
+        try:
+            chunk = self._inflate(data, room)
+        except zlib.error as e:  # the stream is corrupt
+            raise _Undecodable("corrupt") from e
+        self.produced += len(chunk)
+        return chunk
+
+    def _inflate(self, data: bytes, room: int) -> bytes:
+        try:
+            chunk = self._zlib.decompress(data, room)
+        except zlib.error:
+            if not (self._deflate_guess and self.produced == 0):
+                raise
+            self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)  # raw deflate, without the zlib header
+            chunk = self._zlib.decompress(data, room)
+        self._deflate_guess = False
+        if self._zlib.unconsumed_tail:
+            self.full = True
+        return bytes(chunk)
+
+
+class _Decoder:
+    """The answer's content codings undone in reverse order (RFC 9110 8.4), each stage bounded by `limit`."""
+
+    def __init__(self, content_encoding: str, limit: int) -> None:
+        codings = [c.strip().lower() for c in content_encoding.split(",") if c.strip()]
+        self.stages = [_Stage(c, limit) for c in reversed(codings) if c != "identity"]
+
+    @property
+    def full(self) -> bool:
+        return any(s.full for s in self.stages)
+
+    def feed(self, data: bytes) -> bytes:
+        for stage in self.stages:
+            data = stage.feed(data)
+        return data
+
+
 @lru_cache(maxsize=1)
 def _tls_context() -> ssl.SSLContext:
     return ssl.create_default_context()
@@ -352,17 +430,7 @@ async def _send(
             # closed) took the delivery, and a timeout here would send it again. The body is read until the same
             # deadline, and what came by then is kept (`truncated`).
             until_answered.reschedule(deadline + CLOSE_GRACE_S)  # closing the connection stays bounded
-            body = bytearray()
-            truncated = False
-            try:
-                async with asyncio.timeout_at(deadline):
-                    async for chunk in response.aiter_raw():
-                        body += chunk[: max_bytes - len(body)]
-                        if len(body) >= max_bytes:
-                            truncated = True
-                            break
-            except (TimeoutError, httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError):
-                truncated = True  # cut short by the deadline, or by the receiver closing the connection
+            body, truncated = await _read_body(response, max_bytes, deadline)
             return Reply(
                 status_code=response.status_code,
                 body=bytes(body),
@@ -375,3 +443,33 @@ async def _send(
         raise EgressError("connection_failed", "The connection failed.") from e
     except httpx.HTTPError as e:
         raise EgressError("request_failed", "The request failed.") from e
+
+
+async def _read_body(response: httpx.Response, max_bytes: int, deadline: float) -> tuple[bytes, bool]:
+    """At most `max_bytes` of the answer's body, decoded when it came compressed (see the module docstring), until
+    `deadline`; and whether it was cut (by the bound, the deadline or the receiver closing the connection)."""
+    decoder: _Decoder | None = None
+    encoding = response.headers.get("content-encoding", "")
+    try:
+        decoder = _Decoder(encoding, max_bytes) if encoding else None
+    except _Undecodable:
+        decoder = None  # an encoding we do not decode: its bytes as they came (they read as what they are)
+    body = bytearray()
+    raw_read = 0
+    try:
+        async with asyncio.timeout_at(deadline):
+            async for chunk in response.aiter_raw():
+                raw = chunk[: max_bytes - raw_read]
+                raw_read += len(raw)
+                if decoder is None:
+                    body += raw
+                else:
+                    try:
+                        body += decoder.feed(raw)[: max_bytes - len(body)]
+                    except _Undecodable:
+                        return bytes(body), False  # corrupt: what decoded before it, not an answer cut short
+                if raw_read >= max_bytes or len(body) >= max_bytes or (decoder is not None and decoder.full):
+                    return bytes(body), True
+    except (TimeoutError, httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError):
+        return bytes(body), True  # cut short by the deadline, or by the receiver closing the connection
+    return bytes(body), False

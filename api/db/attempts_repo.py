@@ -29,15 +29,13 @@ async def record_attempt(
     response: str | None = None,
 ) -> None:
     """One attempt's outcome: delivered, failed for good (`retry_in_s` None), or pending until the next one.
-    `response` (the start of the receiver's answer) is kept where the table has a column for it."""
-    keep_response = (
-        sql.SQL(", last_response = %(response)s") if table == "webhook_deliveries" else sql.SQL("")
-    )
+    `response` is what the receiver answered, as the table keeps it (a webhook's: the start of its body; an ATS's:
+    the excerpt of its error fields, `api.integrations.ats_answers`), replacing the previous attempt's."""
     query = sql.SQL(
         """
         update {table} set
-          attempts = attempts + 1, last_attempt_at = now(), last_status_code = %(code)s, last_error = %(error)s
-          {keep_response},
+          attempts = attempts + 1, last_attempt_at = now(), last_status_code = %(code)s, last_error = %(error)s,
+          last_response = %(response)s,
           status = case when %(delivered)s then 'delivered' when %(retry)s::float8 is null then 'failed'
                         else 'pending' end,
           delivered_at = case when %(delivered)s then now() else delivered_at end,
@@ -45,11 +43,11 @@ async def record_attempt(
                                  else now() + make_interval(secs => %(retry)s::float8) end
         where id = %(id)s and status = 'pending'
         """
-    ).format(table=sql.Identifier(table), keep_response=keep_response)
+    ).format(table=sql.Identifier(table))
     params = {
         "code": status_code,
         "error": error,
-        "response": response,  # unused where the query does not keep it
+        "response": response,
         "delivered": delivered,
         "retry": None if delivered else retry_in_s,
         "id": row_id,

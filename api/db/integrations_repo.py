@@ -402,7 +402,7 @@ async def delivered_any(conn: Conn, session_id: str, kinds: tuple[str, ...]) -> 
 
 CALLBACK_COLUMNS = (
     "cb.id, cb.provider, cb.kind, cb.scorecard_version, cb.status, cb.attempts, cb.last_status_code,"
-    " cb.last_error, cb.last_attempt_at, cb.next_attempt_at, cb.created_at, cb.delivered_at"
+    " cb.last_error, cb.last_response, cb.last_attempt_at, cb.next_attempt_at, cb.created_at, cb.delivered_at"
 )
 
 

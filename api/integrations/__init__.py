@@ -4,6 +4,7 @@
 - `assessments.py`: the tests we offer, scheduling an ATS's session, how its state reads to the ATS;
 - `greenhouse.py`, `ashby.py`: the partner routes, in each vendor's own shapes;
 - `callbacks.py`: the `deliver_ats_callback` job (Greenhouse's PATCH, Ashby's assessment.update), with
-  `ashby_updates.py` building Ashby's typed fields;
+  `ashby_updates.py` building Ashby's typed fields, `ashby_answers.py` reading its answers and `ats_answers.py`
+  keeping what an ATS said about a call (a bounded, secret-free excerpt);
 - `invites.py`: the invite e-mail job; `profile_links.py`: the report links handed to ATSs.
 """

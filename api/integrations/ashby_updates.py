@@ -12,9 +12,9 @@ Every value is `{identifier, label, description, type, value}` with `type` one o
 - cancelled: `cancelled_reason`;
 - expired (the invite ran out before the candidate started): `cancelled_reason` saying so, the contract's only
   ended-without-a-result state;
-- invite withheld (the organisation passed its invite e-mail limit, api.org_limits, the address has no form a
-  mail server without SMTPUTF8 takes, the mail server refused it, or the e-mail job gave up on it:
-  api.integrations.invites): `assessment_status` saying the invite was not e-mailed, and metadata: why
+- invite withheld (no mail server is configured, the organisation passed its invite e-mail limit, api.org_limits,
+  the address has no form a mail server without SMTPUTF8 takes, the mail server refused it, or the e-mail job gave
+  up on it: api.integrations.invites): `assessment_status` saying the invite was not e-mailed, and metadata: why
   (string) and the candidate's join link (url) while it works, for the recruiter to send; Greenhouse's
   test_status shows the same (`invite_withheld`, `join_url`).
 Which of them a call sends is decided when it is sent (api.integrations.callbacks: a status call sent late says
@@ -118,12 +118,15 @@ INVITE_WITHHELD_REASONS = {
     "email_failed": (
         "Shadows could not hand the invite e-mail to its mail server, so this candidate was not e-mailed."
     ),
+    "email_not_configured": (
+        "Shadows sends no invite e-mails here (no mail server is set up), so this candidate was not e-mailed."
+    ),
 }
 
 
 def invite_withheld(assessment_id: str, at: datetime, join_url: str | None, reason: str) -> dict[str, Any]:
     """`reason`: ats_assessments.invite_withheld (`rate_limited`, `unsendable_address`, `address_refused`,
-    `email_failed`)."""
+    `email_failed`, `email_not_configured`)."""
     text = INVITE_WITHHELD_REASONS.get(reason, INVITE_WITHHELD_REASONS["rate_limited"])
     metadata = [field("invite_withheld", "Invite e-mail", "string", text)]
     if join_url is not None:

@@ -16,7 +16,12 @@ from api import org_limits
 from api.db import integrations_repo, questions_repo
 from api.db.pool import Conn
 from api.errors import NotFoundError
-from api.integrations.invites import INVITE_UNSENDABLE_ADDRESS, ascii_address, send_invite_email
+from api.integrations.invites import (
+    INVITE_EMAIL_NOT_CONFIGURED,
+    INVITE_UNSENDABLE_ADDRESS,
+    ascii_address,
+    send_invite_email,
+)
 from api.jobs.enqueue import enqueue
 from api.ratelimits import RateLimits
 from api.scheduling import schedule_session
@@ -117,7 +122,8 @@ def request_fingerprint(parameters: dict[str, Any]) -> bytes:
 async def create_assessment(
     conn: Conn, settings: ApiSettings, ratelimits: RateLimits, organization_id: UUID, req: AssessmentRequest
 ) -> str:
-    """Schedule the candidate's session and its ATS record, and queue the invite e-mail when SMTP is configured.
+    """Schedule the candidate's session and its ATS record, and queue the invite e-mail when SMTP is configured
+    (without it, the record says `email_not_configured` and Ashby is told as for the limit below).
     Run inside the caller's transaction (the session, the record and the e-mail job commit together).
 
     The session counts against the organisation's session limit (RateLimitedError `session_rate_limited`, nothing
@@ -148,7 +154,9 @@ async def create_assessment(
     session_id = str(scheduled.session["id"])
     withheld: str | None = None
     if settings.smtp_url is None:
-        send = False
+        # No e-mail goes at all: recorded and told like a limit (Greenhouse's test_status, Ashby's update with the
+        # join link), else an Ashby recruiter had no way to reach the candidate.
+        send, withheld = False, INVITE_EMAIL_NOT_CONFIGURED
     elif ascii_address(req.candidate_email) is None:
         # Known now, not only when the e-mail job runs (which could only log it): told like a limit, not counted.
         send, withheld = False, INVITE_UNSENDABLE_ADDRESS

@@ -7,9 +7,12 @@
 - Ashby `invite_withheld` / `started` / `grading` / `result` / `cancelled` / `expired`:
   `POST {SHADOWS_API_ASHBY_BASE_URL}/assessment.update`, HTTP Basic with the organisation's own Ashby API key.
   Ashby answers 200 with `success`; `success: false` is a refusal that retrying will not change. Its answer is
-  read up to its own small cap (`ashby_answers.MAX_BYTES`); a 2xx whose body is cut off before its `success` is
-  delivered, logged with what was seen, and a complete 2xx body that is not Ashby's answer is retried
-  (`api.integrations.ashby_answers`).
+  read up to its own small cap (`ashby_answers.MAX_BYTES`; decoded if it came compressed, `api.egress`); a 2xx
+  whose body is cut off before its `success` is delivered, logged with what was seen, and a complete 2xx body that
+  is not Ashby's answer is retried (`api.integrations.ashby_answers`).
+
+An attempt that does not deliver keeps what the ATS said (`last_response`: the excerpt of its error fields,
+`api.integrations.ats_answers`), shown in the call log beside `last_error`.
 
 The outbox (`outbox_emit_ats_callback`) defers it with the lock `ats:<session>`, so one session's calls go one at a
 time and in order (Started, then grading, then the result). A non-2xx answer, a timeout or a refused address is tried
@@ -36,7 +39,7 @@ from procrastinate import JobContext
 from api import egress
 from api.db import attempts_repo, integrations_repo, outbound_leases_repo, sessions_repo
 from api.db.pool import Conn, Pool, connection
-from api.integrations import ashby_answers, ashby_updates, assessments
+from api.integrations import ashby_answers, ashby_updates, assessments, ats_answers
 from api.integrations.greenhouse import is_greenhouse_host
 from api.integrations.profile_links import (
     assessment_profile_url,
@@ -74,6 +77,7 @@ class Call:
     content: bytes | None
     expects_ashby_answer: bool
     max_answer_bytes: int = ashby_answers.MAX_BYTES  # read at most this much of the answer
+    secrets: tuple[str, ...] = ()  # never kept from an answer that echoes them (`ats_answers.excerpt`)
 
 
 def _basic(username: str) -> str:
@@ -179,21 +183,30 @@ async def build_call(conn: Conn, settings: ApiSettings, cb: dict[str, Any]) -> C
         url = str(cb["callback_url"])
         if settings.egress_guard and not is_greenhouse_host(settings, httpx.URL(url).host):
             raise CallbackUnsendableError("address_not_allowed")
-        headers = {"Authorization": _basic(seal.open(key["key_sealed"]))}
-        return Call(url, "PATCH", headers, None, False, UNREAD_ANSWER_MAX_BYTES)
+        secret = seal.open(key["key_sealed"])
+        headers = {"Authorization": _basic(secret)}
+        return Call(url, "PATCH", headers, None, False, UNREAD_ANSWER_MAX_BYTES, _secrets(secret))
     body = await _ashby_body(conn, settings, cb, key["id"])
+    secret = seal.open(key["provider_api_key_sealed"])
     return Call(
         settings.ashby_base_url.rstrip("/") + "/assessment.update",
         "POST",
         {
-            "Authorization": _basic(seal.open(key["provider_api_key_sealed"])),
+            "Authorization": _basic(secret),
             "Content-Type": "application/json",
             "Accept": "application/json; version=1",
         },
         json.dumps(body, separators=(",", ":")).encode("utf-8"),
         True,
         ashby_answers.MAX_BYTES,
+        _secrets(secret),
     )
+
+
+def _secrets(key: str) -> tuple[str, ...]:
+    """The key as sent: itself, and its HTTP Basic credentials (with and without the scheme)."""
+    basic = _basic(key)
+    return key, basic, basic.removeprefix("Basic ")
 
 
 def judge(call: Call, reply: egress.Reply) -> tuple[bool, bool, str | None]:
@@ -329,6 +342,8 @@ async def _attempt(
             status_code=reply.status_code if reply else None,
             error=error,
             retry_in_s=retry_in,
+            # Why the ATS refused or failed it, in its own words (bounded, secret-free); cleared once delivered.
+            response=ats_answers.excerpt(reply.body, call.secrets) if reply and not delivered else None,
         )
     count_call(cb["provider"], attempted=True, delivered=delivered, error=error, final=retry_in is None)
     log.info(

@@ -246,8 +246,9 @@ async def _status(
         "interview_status": assessment["status"],
         "join_url": assessments.join_url(settings, assessment) if usable else None,
         "invite_expires_at": utc_z(assessment["invite_expires_at"]) if usable else None,
-        # Why no invite e-mail went or will go (api.integrations.invites: the organisation's limit, an address no
-        # mail server takes or the mail server refused, an e-mail the job gave up on); null otherwise.
+        # Why no invite e-mail went or will go (api.integrations.invites: no mail server set up, the organisation's
+        # limit, an address no mail server takes or the mail server refused, an e-mail the job gave up on); null
+        # otherwise.
         "invite_withheld": assessment["invite_withheld"],
         "started_at": utc_z_or_none(assessment["started_at"]),
         "ended_at": utc_z_or_none(assessment["ended_at"]),

@@ -67,6 +67,9 @@ RETRY = JobRetryPolicy()
 # (api.org_limits): an address with no form a mail server without SMTPUTF8 takes (a Unicode part before the @, known
 # when the session is scheduled), one the mail server refused for good, and an e-mail the job gave up on.
 INVITE_UNSENDABLE_ADDRESS = "unsendable_address"
+# No mail server is configured (SHADOWS_API_SMTP_URL unset): no invite e-mail goes to anyone, and Ashby, which reads
+# nothing of ours, had neither the candidate's link nor word that it was not sent.
+INVITE_EMAIL_NOT_CONFIGURED = "email_not_configured"
 INVITE_ADDRESS_REFUSED = "address_refused"
 INVITE_EMAIL_FAILED = "email_failed"
 

@@ -39,6 +39,9 @@ class AtsCallbackOut(BaseModel):
     attempts: int
     last_status_code: int | None
     last_error: str | None
+    # What the ATS said, when its answer had error fields (Ashby's errorInfo code and message): bounded, links and
+    # keys left out (api.integrations.ats_answers).
+    last_response: str | None
     last_attempt_at: datetime | None
     next_attempt_at: datetime | None
     created_at: datetime
@@ -77,8 +80,8 @@ async def _own_session(conn: DbConn, session_id: str, org: OrgCaller) -> None:
     "/{session_id}/ats-callbacks", response_model=AtsCallbackPage, responses=error_responses(*DB, 401, 404)
 )
 async def list_ats_callbacks(session_id: SessionId, org: OrgCaller, conn: DbConn) -> AtsCallbackPage:
-    """The calls back to the ATS for this session, oldest first: each with its status, attempts, last status code
-    and error. Empty when no ATS asked for the session."""
+    """The calls back to the ATS for this session, oldest first: each with its status, attempts, last status code,
+    error and what the ATS said (`last_response`). Empty when no ATS asked for the session."""
     await _own_session(conn, session_id, org)
     return AtsCallbackPage(data=[_out(r) for r in await integrations_repo.list_callbacks(conn, session_id)])
 

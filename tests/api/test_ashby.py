@@ -17,6 +17,7 @@ from psycopg.rows import DictRow
 from api import share_links
 from api.db import integrations_repo
 from api.integrations.callbacks import build_call
+from api.settings import ApiSettings
 from tests.api.grading_support import wait_until
 from tests.api.integration_support import (
     document_example,
@@ -26,7 +27,7 @@ from tests.api.integration_support import (
     store_version,
 )
 from tests.conftest import ApiServer, StartWorker, free_port
-from tests.fakes.ashby import FakeAshby, basic, fake_ashby
+from tests.fakes.ashby import FakeAshby, basic, fake_ashby, with_mail_server
 
 Conn = psycopg.AsyncConnection[DictRow]
 ASHBY_API_KEY = "ashby-customer-key-7f3a"
@@ -707,3 +708,10 @@ async def test_a_failed_regrade_never_replaces_the_score_ashby_holds(
     assert call.content is not None
     body = json.loads(call.content)
     assert (body["assessment_result"]["type"], body["assessment_result"]["value"]) == ("numeric_score", 67)
+
+
+@pytest.fixture
+def api_settings(api_settings: ApiSettings) -> ApiSettings:
+    # With a mail server, as deployed: without one, each Ashby assessment's first update says its invite was not
+    # e-mailed (api.integrations.assessments), ahead of the calls this file is about.
+    return with_mail_server(api_settings)

@@ -16,10 +16,11 @@ from psycopg.rows import DictRow
 
 from api import egress
 from api.integrations.callbacks import Call, judge
+from api.settings import ApiSettings
 from tests.api.grading_support import wait_until
 from tests.api.integration_support import grading_worker, simulate_interview
 from tests.conftest import ApiServer, StartWorker
-from tests.fakes.ashby import FakeAshby, fake_ashby
+from tests.fakes.ashby import FakeAshby, fake_ashby, with_mail_server
 from tests.fakes.greenhouse import FakeGreenhouse, fake_greenhouse
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -200,3 +201,10 @@ async def test_fields_ashby_sends_that_we_neither_keep_nor_use_never_refuse_the_
     cur = await db.execute("select metadata from sessions where id = %s", (session_id,))
     row = await cur.fetchone()
     assert row is not None and "utm_" not in json.dumps(row["metadata"])
+
+
+@pytest.fixture
+def api_settings(api_settings: ApiSettings) -> ApiSettings:
+    # With a mail server, as deployed: without one, each Ashby assessment's first update says its invite was not
+    # e-mailed (api.integrations.assessments), ahead of the calls this file is about.
+    return with_mail_server(api_settings)

@@ -20,6 +20,7 @@ from psycopg.rows import DictRow
 
 from api import egress
 from api.integrations.callbacks import Call, judge
+from api.settings import ApiSettings
 from tests.api.grading_support import wait_until
 from tests.api.integration_support import (
     delivery_worker,
@@ -29,7 +30,7 @@ from tests.api.integration_support import (
     store_version,
 )
 from tests.conftest import ApiServer, StartWorker
-from tests.fakes.ashby import FakeAshby, fake_ashby
+from tests.fakes.ashby import FakeAshby, fake_ashby, with_mail_server
 from tests.fakes.greenhouse import FakeGreenhouse, fake_greenhouse
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -365,3 +366,10 @@ async def test_a_greenhouse_2xx_whose_body_is_still_arriving_at_our_deadline_is_
             assert [(p.authorized, p.errors) for p in gh.patches] == [(True, [])]
     finally:
         release.set()
+
+
+@pytest.fixture
+def api_settings(api_settings: ApiSettings) -> ApiSettings:
+    # With a mail server, as deployed: without one, each Ashby assessment's first update says its invite was not
+    # e-mailed (api.integrations.assessments), ahead of the calls this file is about.
+    return with_mail_server(api_settings)

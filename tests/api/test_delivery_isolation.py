@@ -12,17 +12,19 @@ from uuid import UUID, uuid4
 
 import httpx
 import psycopg
+import pytest
 from psycopg.rows import DictRow
 
 from api.db import orgs_repo, outbound_leases_repo
 from api.integrations.callbacks import deliver_ats_callback
 from api.jobs.lanes import DELIVERY_QUEUES, plan_lanes
 from api.jobs.settings import WorkerSettings
+from api.settings import ApiSettings
 from api.webhooks.delivery import deliver_webhook
 from tests.api.grading_support import complete, interview, start_worker_cli, version_status, wait_until
 from tests.api.integration_support import create_endpoint, delivery_worker, simulate_interview
 from tests.conftest import ApiServer, StartWorker, free_port
-from tests.fakes.ashby import fake_ashby
+from tests.fakes.ashby import fake_ashby, with_mail_server
 from tests.fakes.webhook_receiver import Answer, Delivery, webhook_receiver
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -201,3 +203,10 @@ async def test_hanging_receivers_hold_neither_grading_nor_other_organisations_an
         " and task_name in ('deliver_webhook', 'deliver_ats_callback')"
     )
     assert (await cur.fetchone()) == {"n": 0}
+
+
+@pytest.fixture
+def api_settings(api_settings: ApiSettings) -> ApiSettings:
+    # With a mail server, as deployed: without one, each Ashby assessment's first update says its invite was not
+    # e-mailed (api.integrations.assessments), ahead of the calls this file is about.
+    return with_mail_server(api_settings)

@@ -9,16 +9,18 @@ import json
 from pathlib import Path
 
 import psycopg
+import pytest
 from psycopg.rows import DictRow
 
 from api.db import integrations_repo
 from api.db.pool import connection
 from api.integrations.callbacks import build_call
 from api.jobs.lapsed_sessions import abandon_stalled_sessions, expire_unused_invites
+from api.settings import ApiSettings
 from tests.api.grading_support import wait_until
 from tests.api.integration_support import create_endpoint, delivery_rows, delivery_worker, document_example
 from tests.conftest import ApiServer, StartWorker
-from tests.fakes.ashby import FakeAshby
+from tests.fakes.ashby import FakeAshby, with_mail_server
 from tests.fakes.greenhouse import FakeGreenhouse
 from tests.fakes.webhook_receiver import webhook_receiver
 
@@ -215,3 +217,10 @@ async def test_a_session_left_in_progress_long_past_its_end_is_abandoned_and_gra
         (stuck["id"],),
     )
     assert await cur.fetchone() == {"n": 1}
+
+
+@pytest.fixture
+def api_settings(api_settings: ApiSettings) -> ApiSettings:
+    # With a mail server, as deployed: without one, each Ashby assessment's first update says its invite was not
+    # e-mailed (api.integrations.assessments), ahead of the calls this file is about.
+    return with_mail_server(api_settings)

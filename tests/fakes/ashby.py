@@ -12,6 +12,7 @@ import asyncio
 import base64
 import contextlib
 import json
+import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -19,8 +20,20 @@ from typing import Any
 
 import httpx
 from aiohttp import web
+from pydantic import SecretStr
 
+from api.settings import ApiSettings
 from tests.fakes.loopback import serve
+
+# A mail server the API is configured with, where nothing listens: invite e-mails are queued (a test's worker has no
+# SMTP and skips them), so Ashby gets no `invite_withheld` update ahead of the calls a test is about. Without any mail
+# server every Ashby assessment starts with that update (`email_not_configured`).
+UNREACHABLE_SMTP_URL = "smtp://127.0.0.1:9"
+
+
+def with_mail_server(settings: ApiSettings) -> ApiSettings:
+    return settings.model_copy(update={"smtp_url": SecretStr(UNREACHABLE_SMTP_URL)})
+
 
 FIELD_TYPES = {"numeric_score", "numeric_duration_minutes", "url", "string", "boolean_success"}
 
@@ -100,7 +113,14 @@ class FakeAshby:
     url: str = ""
     fail_updates: int = 0  # answer the first N updates with 503
     refuse: bool = False  # answer success: false
+    refusal_message: str | None = None  # errorInfo.message of a refusal, in place of the errors found
     garble_updates: int = 0  # answer the next N updates 200 with JSON nested past the recursion limit
+    # Compress every answer to an update with this Content-Encoding (`gzip` or `deflate`), though we ask for
+    # `identity`: an Ashby (or a proxy in front of it) that ignores Accept-Encoding.
+    compress: str | None = None
+    # Answer the next N updates 200 with `bomb_bytes` of JSON gzipped to a few KiB (a decompression bomb).
+    bomb_updates: int = 0
+    bomb_bytes: int = 64 * 1024 * 1024
     # Hold every update until this is set (an Ashby that hangs), or `hang_s` at most, then answer 503.
     hang_until: asyncio.Event | None = None
     hang_s: float = 60.0
@@ -156,9 +176,30 @@ class FakeAshby:
                 if not self.hang_until.is_set():
                     self.updates.append(Update(True, None, ["hung"], 503))
                     return web.Response(status=503)
-            return await self._update(request)
+            return self._compressed(await self._update(request))
         finally:
             self.in_flight -= 1
+
+    def _compressed(self, response: web.Response) -> web.Response:
+        if self.compress is None or not isinstance(response.body, bytes):
+            return response
+        wbits = zlib.MAX_WBITS | 16 if self.compress == "gzip" else zlib.MAX_WBITS
+        packer = zlib.compressobj(wbits=wbits)
+        response.body = packer.compress(response.body) + packer.flush()
+        response.headers["Content-Encoding"] = self.compress
+        return response
+
+    def _bomb(self) -> web.Response:
+        # `{"results": {"pad": "000..."}, "success": true}`: what matters sits past megabytes of zeros.
+        packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+        parts = [packer.compress(b'{"results": {"pad": "')]
+        block = b"0" * (1024 * 1024)
+        for _ in range(self.bomb_bytes // len(block)):
+            parts.append(packer.compress(block))
+        parts += [packer.compress(b'"}, "success": true}'), packer.flush()]
+        response = web.Response(body=b"".join(parts), content_type="application/json")
+        response.headers["Content-Encoding"] = "gzip"
+        return response
 
     async def _update(self, request: web.Request) -> web.Response:
         raw = await request.read()
@@ -177,6 +218,10 @@ class FakeAshby:
             self.fail_updates -= 1
             self.updates.append(Update(True, body, errors, 503))
             return web.Response(status=503)
+        if self.bomb_updates > 0:
+            self.bomb_updates -= 1
+            self.updates.append(Update(True, body, ["bomb"], 200))
+            return self._bomb()
         if self.garble_updates > 0:
             self.garble_updates -= 1
             self.updates.append(Update(True, body, ["garbled answer"], 200))
@@ -190,7 +235,7 @@ class FakeAshby:
                     "success": False,
                     "errorInfo": {
                         "code": "invalid_input",
-                        "message": "; ".join(errors or ["refused"]),
+                        "message": self.refusal_message or "; ".join(errors or ["refused"]),
                         "requestId": "01JSJ8FEK5ZN4XQBZP7DBKK7ZC",
                     },
                 }

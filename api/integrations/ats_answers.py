@@ -1,0 +1,80 @@
+"""What an ATS said about a call back to it, kept with the call (`ats_callbacks.last_response`) and shown in the call
+log (`GET /v1/sessions/{id}/ats-callbacks`, `GET /v1/ats-callbacks`): a short, secret-free excerpt of its error fields.
+
+Ashby refuses an update with `{"success": false, "errorInfo": {"code", "message", "requestId"}}` (a bad key: the
+same with a 401), and other answers carry a top-level `message` or `errors`. Only those fields are read, from a JSON
+object: `errorInfo.code: errorInfo.message`, `message`, and `errors` (strings, or objects with a `message`), joined
+with "; " in that order, each once. Anything else of the answer (an HTML error page, a `results`, a request id) is
+not kept: it says nothing a recruiter could act on, and may echo what we sent.
+
+What we sent holds secrets (the customer's Ashby key in `Authorization`, the candidate's join link, the report's
+signed link), and an answer may echo any of it. So in the excerpt every link is `<link>`, every token of ours
+(`inv_`, `shr_`, `shab_`, `shgh_`, `shk_`, `whsec_` ...) and every secret of the call is `<redacted>`, and an e-mail
+address is `<address>`. Control and format characters become spaces, runs of spaces one, and the excerpt is cut at
+`MAX_CHARS` (the column's bound) with "…". None when the answer has none of these fields.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+MAX_CHARS = 500  # ats_callbacks.last_response's check
+MAX_PARTS = 20  # of `errors`: more are not read
+LINK = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
+OUR_TOKEN = re.compile(r"\b(?:inv|shr|shab|shgh|shk|whsec)_[A-Za-z0-9_+/=-]{6,}")
+ADDRESS = re.compile(r"[^\s@<>()\"',;]+@[^\s@<>()\"',;]+")
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _parts(answer: dict[str, object]) -> Iterable[str]:
+    info = answer.get("errorInfo")
+    if isinstance(info, dict):
+        code, message = _text(info.get("code")), _text(info.get("message"))
+        if code and message:
+            yield f"{code}: {message}"
+        elif code or message:
+            yield code or message or ""
+    if message := _text(answer.get("message")):
+        yield message
+    errors = answer.get("errors")
+    items = errors if isinstance(errors, list) else [errors]
+    for item in items[:MAX_PARTS]:
+        text = _text(item.get("message")) if isinstance(item, dict) else _text(item)
+        if text:
+            yield text
+
+
+def _clean(text: str, secrets: Sequence[str]) -> str:
+    for secret in sorted((s for s in secrets if len(s) >= 4), key=len, reverse=True):
+        text = text.replace(secret, "<redacted>")
+    text = LINK.sub("<link>", text)
+    text = OUR_TOKEN.sub("<redacted>", text)
+    text = ADDRESS.sub("<address>", text)
+    text = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in text)
+    return " ".join(text.split())
+
+
+def excerpt(body: bytes, secrets: Sequence[str] = ()) -> str | None:
+    """The excerpt of an answer's error fields (see the module docstring), or None. `secrets`: what the call sent
+    that must never be kept (its key, as sent and as encoded in its header)."""
+    try:
+        answer = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(answer, dict):
+        return None
+    parts: list[str] = []
+    for part in _parts(answer):
+        cleaned = _clean(part, secrets)
+        if cleaned and cleaned not in parts:
+            parts.append(cleaned)
+    if not parts:
+        return None
+    text = "; ".join(parts)
+    return text if len(text) <= MAX_CHARS else text[: MAX_CHARS - 1] + "…"
