@@ -36,6 +36,7 @@ import secrets
 import unicodedata
 
 from agent.fence_decode import CSS_CUE, TAG, Spans, decoded, encoded, joined, own
+from agent.invisible import shown
 from agent.payloads import clean_text
 
 
@@ -45,12 +46,14 @@ def new_nonce() -> str:
 
 
 def fence(kind: str, body: str, nonce: str) -> str:
-    """``body`` between ``<<<BEGIN KIND nonce>>>`` and ``<<<END KIND nonce>>>`` markers."""
+    """``body`` between ``<<<BEGIN KIND nonce>>>`` and ``<<<END KIND nonce>>>`` markers, with text hidden in
+    invisible characters shown as "[hidden text]" (agent.invisible)."""
     tag = f"{kind.upper()} {nonce}"
     text = clean_text(body)
     readings = _readings(text)
     removed = _remove_nonce(text, nonce, readings)
-    safe = _break_markers(removed, readings if removed is text else None)
+    # Then text hidden in invisible characters as "[hidden text]" (agent.invisible), which joins nothing: letters.
+    safe = shown(_break_markers(removed, readings if removed is text else None))
     return f"<<<BEGIN {tag}>>>\n{safe}\n<<<END {tag}>>>"
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from agent.background import job_excerpt, resume_summary
+from agent.invisible import shown
 from agent.language import SUPPORTED
 from agent.prompts import render
 from agent.state import InterviewState, Phase
@@ -20,9 +21,11 @@ MAX_NAME_CHARS = 40
 
 
 def _is_name(word: str) -> bool:
-    """Letters (any script), with the apostrophes, hyphens and dots names have: "José", "O'Neil", "Jean-Luc"."""
+    """Letters (any script), with the apostrophes, hyphens and dots names have: "José", "O'Neil", "Jean-Luc"; none
+    hiding text (the Hangul fillers are letters drawn as nothing, agent.invisible)."""
     return (
         0 < len(word) <= MAX_NAME_CHARS
+        and shown(word) == word
         and word[0].isalpha()
         and all(c.isalpha() or c in "'\u2019-." for c in word)
         and any(c.isalpha() for c in word)

@@ -35,7 +35,13 @@ from agent.language import code_language_for_model, language_name
 from agent.prompts import render
 from agent.realtime import PreparedRealtimeSession
 from agent.realtime_guard import CutReply, withdraw
-from agent.speech_budget import bounded_messages, is_spoken, note_spoken_turn, withhold_preemptive_over_budget
+from agent.speech_budget import (
+    bounded_messages,
+    is_spoken,
+    note_spoken_turn,
+    shown_messages,
+    withhold_preemptive_over_budget,
+)
 from agent.state import InterviewState, Phase
 from agent.tool_args import bounded_tool_calls
 from agent.tools import SHARED_TOOLS
@@ -295,7 +301,7 @@ class PhaseAgent(Agent):
         ctx.items[:] = [i for i in ctx.items if not i.id.startswith("shadows_turn_")]
         # A cut reply withdrawn here too, as the phase it was said in may not have done.
         withdraw(ctx, self._interview.withheld_replies)
-        ctx = bounded_history(ctx, self._interview.settings.context_max_chars)
+        ctx = shown_messages(bounded_history(ctx, self._interview.settings.context_max_chars))
         kept = {i.id for i in ctx.items}
         ctx = self.with_turn_context(ctx)  # placed as llm_node places them: before the turn being answered
         n = 0

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from livekit.agents import llm
 
+from agent.invisible import shown
 from agent.turn_budget import claim_turn
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ MAX_SPOKEN_CHARS = 6_000  # about six minutes of speech; typed messages are cut 
 HEAD_CHARS = 1_500  # of a cut message, its start; the rest of the room goes to its end
 MARKER_ROOM = 64
 
-__all__ = ["MAX_SPOKEN_CHARS", "bounded_spoken", "note_spoken_turn"]
+__all__ = ["MAX_SPOKEN_CHARS", "bounded_spoken", "note_spoken_turn", "shown_messages"]
 
 
 def bounded_spoken(text: str, limit: int = MAX_SPOKEN_CHARS) -> str:
@@ -49,8 +50,10 @@ def bounded_spoken(text: str, limit: int = MAX_SPOKEN_CHARS) -> str:
 
 
 def bounded_messages(ctx: llm.ChatContext, limit: int = MAX_SPOKEN_CHARS) -> llm.ChatContext:
-    """``ctx`` itself when no candidate message in it is longer than ``limit``, else a copy in which those are cut
-    (``bounded_spoken``). What a model request gets; the conversation itself keeps every word."""
+    """``ctx`` itself when no candidate message in it is longer than ``limit`` or hides text (``shown_messages``),
+    else a copy in which those are cut (``bounded_spoken``) and shown. What a model request gets; the conversation
+    itself (and the event log) keeps every word as it came."""
+    ctx = shown_messages(ctx)
     long = [
         i
         for i, item in enumerate(ctx.items)
@@ -64,6 +67,24 @@ def bounded_messages(ctx: llm.ChatContext, limit: int = MAX_SPOKEN_CHARS) -> llm
         assert isinstance(item, llm.ChatMessage)  # the same items, copied
         out.items[i] = item.model_copy(update={"content": [bounded_spoken(item.text_content or "", limit)]})
     return out
+
+
+def shown_messages(ctx: llm.ChatContext) -> llm.ChatContext:
+    """``ctx`` itself when no candidate message in it hides text in invisible characters, else a copy in which each
+    such run is shown as "[hidden text]" (agent.invisible: typed "😀" then a run of variation selectors spelling an
+    instruction reaches the model as "😀[hidden text]"). Only the model's view: the message keeps its id and the
+    conversation keeps the original."""
+    out: llm.ChatContext | None = None
+    for i, item in enumerate(ctx.items):
+        if not (isinstance(item, llm.ChatMessage) and item.role == "user"):
+            continue
+        content = [shown(c) if isinstance(c, str) else c for c in item.content]
+        if content == item.content:
+            continue
+        if out is None:
+            out = ctx.copy()
+        out.items[i] = item.model_copy(update={"content": content})
+    return ctx if out is None else out
 
 
 def is_spoken(message: llm.ChatMessage) -> bool:

@@ -19,6 +19,7 @@ WORKDIR /home/appuser/app
 COPY --chown=appuser pyproject.toml uv.lock README.md ./
 RUN uv sync --frozen --no-dev --no-install-project
 COPY --chown=appuser agent/ agent/
+COPY --chown=appuser grader/ grader/
 COPY --chown=appuser judge/ judge/
 COPY --chown=appuser prompts/ prompts/
 COPY --chown=appuser questions/ questions/
