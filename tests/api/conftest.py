@@ -186,6 +186,20 @@ async def greenhouse(api_server: ApiServer) -> AsyncIterator[FakeGreenhouse]:
         yield gh
 
 
+@pytest.fixture
+def pdf_renders(api_server: ApiServer) -> list[str]:
+    """Every page handed to Chromium for a report PDF, by a stand-in printer (what is counted is whether it was
+    asked; each PDF is a few stand-in bytes)."""
+    printed: list[str] = []
+
+    async def render(html: str) -> bytes:
+        printed.append(html)
+        return b"%PDF-1.7\n%stand-in\n"
+
+    api_server.app.state.pdf._render = render
+    return printed
+
+
 @pytest.fixture(params=["Letter", "A4"])
 def paper(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """A report PDF's paper: Chromium's own (US Letter), or A4 (narrower), as a reader's browser may print the

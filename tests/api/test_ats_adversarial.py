@@ -21,7 +21,7 @@ from tests.api.grading_support import wait_until
 from tests.api.integration_support import grading_worker, simulate_interview
 from tests.conftest import ApiServer, StartWorker
 from tests.fakes.ashby import FakeAshby, fake_ashby, with_mail_server
-from tests.fakes.greenhouse import FakeGreenhouse, fake_greenhouse
+from tests.fakes.greenhouse import FakeGreenhouse
 
 Conn = psycopg.AsyncConnection[DictRow]
 ASHBY_API_KEY = "ashby-customer-key-adversarial"
@@ -46,14 +46,6 @@ def _presigned_resume_url(filename: str) -> str:
         f"&X-Amz-Date=20261205T093000Z&X-Amz-Expires=604800&X-Amz-Security-Token={token}"
         "&X-Amz-SignedHeaders=host&X-Amz-Signature=" + "f" * 64
     )
-
-
-@pytest.fixture
-async def greenhouse(api_server: ApiServer) -> AsyncIterator[FakeGreenhouse]:
-    r = await api_server.client.post("/v1/integrations/greenhouse/keys", headers=api_server.org_headers())
-    assert r.status_code == 201, r.text
-    async with fake_greenhouse(f"{api_server.url}/integrations/greenhouse", r.json()["key"]) as gh:
-        yield gh
 
 
 async def test_fields_greenhouse_sends_that_we_neither_keep_nor_use_never_refuse_the_order(

@@ -4,7 +4,6 @@ have."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import psycopg
@@ -13,17 +12,9 @@ from psycopg.rows import DictRow
 
 from tests.conftest import ApiServer
 from tests.fakes.ashby import FakeAshby
-from tests.fakes.greenhouse import FakeGreenhouse, fake_greenhouse
+from tests.fakes.greenhouse import FakeGreenhouse
 
 Conn = psycopg.AsyncConnection[DictRow]
-
-
-@pytest.fixture
-async def greenhouse(api_server: ApiServer) -> AsyncIterator[FakeGreenhouse]:
-    r = await api_server.client.post("/v1/integrations/greenhouse/keys", headers=api_server.org_headers())
-    assert r.status_code == 201, r.text
-    async with fake_greenhouse(f"{api_server.url}/integrations/greenhouse", r.json()["key"]) as gh:
-        yield gh
 
 
 async def _reports(db: Conn) -> list[dict[str, Any]]:

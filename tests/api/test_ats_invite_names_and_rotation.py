@@ -20,7 +20,7 @@ from api.settings import ApiSettings
 from tests.api.grading_support import wait_until
 from tests.api.integration_support import end_interview, grading_worker, simulate_interview
 from tests.conftest import ApiServer, StartWorker
-from tests.fakes.greenhouse import FakeGreenhouse, fake_greenhouse
+from tests.fakes.greenhouse import FakeGreenhouse
 from tests.fakes.smtp import SmtpSink, smtp_sink
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -98,14 +98,6 @@ async def smtp() -> AsyncIterator[SmtpSink]:
 @pytest.fixture
 def api_settings(api_settings: ApiSettings, smtp: SmtpSink) -> ApiSettings:
     return api_settings.model_copy(update={"smtp_url": SecretStr(smtp.url)})
-
-
-@pytest.fixture
-async def greenhouse(api_server: ApiServer) -> AsyncIterator[FakeGreenhouse]:
-    r = await api_server.client.post("/v1/integrations/greenhouse/keys", headers=api_server.org_headers())
-    assert r.status_code == 201, r.text
-    async with fake_greenhouse(f"{api_server.url}/integrations/greenhouse", r.json()["key"]) as gh:
-        yield gh
 
 
 async def test_a_link_sent_as_a_greenhouse_candidates_name_is_not_e_mailed_by_shadows(

@@ -21,7 +21,7 @@ from psycopg.rows import DictRow
 from api.settings import ApiSettings
 from tests.conftest import ApiServer
 from tests.fakes.ashby import FakeAshby, fake_ashby
-from tests.fakes.greenhouse import FakeGreenhouse, fake_greenhouse
+from tests.fakes.greenhouse import FakeGreenhouse
 
 Conn = psycopg.AsyncConnection[DictRow]
 HARRY = {"first_name": "Harry", "last_name": "Potter", "email": "hpotter@hogwarts.example"}
@@ -31,14 +31,6 @@ ADA = {"ashby_id": "cand-1", "first_name": "Ada", "last_name": "Lovelace", "emai
 @pytest.fixture
 def api_settings(api_settings: ApiSettings) -> ApiSettings:
     return api_settings.model_copy(update={"session_create_rate_limit": "1/hour"})
-
-
-@pytest.fixture
-async def greenhouse(api_server: ApiServer) -> AsyncIterator[FakeGreenhouse]:
-    r = await api_server.client.post("/v1/integrations/greenhouse/keys", headers=api_server.org_headers())
-    assert r.status_code == 201, r.text
-    async with fake_greenhouse(f"{api_server.url}/integrations/greenhouse", r.json()["key"]) as gh:
-        yield gh
 
 
 @pytest.fixture

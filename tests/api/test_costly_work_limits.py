@@ -183,17 +183,10 @@ async def test_an_organisations_regrades_across_its_sessions_are_rate_limited(
 
 
 async def test_an_organisations_report_pdfs_across_its_sessions_are_rate_limited(
-    api_server: ApiServer,
+    api_server: ApiServer, pdf_renders: list[str]
 ) -> None:
     # Its share of Chromium's queue bounded how many printed at once, not how many: four at a time, for ever, kept
     # Chromium printing on the API's own host. Counted per organisation, before anything is read or printed.
-    printed: list[str] = []
-
-    async def render(html: str) -> bytes:  # a stand-in printer: what is counted is whether it was asked
-        printed.append(html)
-        return b"%PDF-1.7\n%stand-in\n"
-
-    api_server.app.state.pdf._render = render
     api_server.settings.report_pdf_rate_limit = "2/hour"
     first, second = await api_server.create_session(), await api_server.create_session()
     answers = [
@@ -203,7 +196,7 @@ async def test_an_organisations_report_pdfs_across_its_sessions_are_rate_limited
     assert [r.status_code for r in answers] == [200, 200, 429]
     assert answers[2].json()["error"]["code"] == "rate_limited"
     assert int(answers[2].headers["retry-after"]) > 0
-    assert len(printed) == 2  # the refused one never reached Chromium
+    assert len(pdf_renders) == 2  # the refused one never reached Chromium
     _, other_key = await api_server.create_org("Other Hiring")
     theirs = await api_server.create_session(other_key)
     r = await api_server.client.get(

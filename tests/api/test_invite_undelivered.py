@@ -30,7 +30,7 @@ from tests.api.grading_support import wait_until
 from tests.api.integration_support import grading_worker
 from tests.conftest import ApiServer, StartWorker, free_port
 from tests.fakes.ashby import FakeAshby, fake_ashby
-from tests.fakes.greenhouse import FakeGreenhouse, fake_greenhouse
+from tests.fakes.greenhouse import FakeGreenhouse
 from tests.fakes.smtp import SmtpSink
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -84,14 +84,6 @@ async def pool(api_settings: ApiSettings) -> AsyncIterator[Pool]:
         yield p
     finally:
         await p.close()
-
-
-@pytest.fixture
-async def greenhouse(api_server: ApiServer) -> AsyncIterator[FakeGreenhouse]:
-    r = await api_server.client.post("/v1/integrations/greenhouse/keys", headers=api_server.org_headers())
-    assert r.status_code == 201, r.text
-    async with fake_greenhouse(f"{api_server.url}/integrations/greenhouse", r.json()["key"]) as gh:
-        yield gh
 
 
 @pytest.fixture

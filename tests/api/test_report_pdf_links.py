@@ -12,7 +12,7 @@ import psycopg
 from psycopg.rows import DictRow
 from pypdf import PdfReader
 
-from api.db import events_repo
+from tests.api.candidate_text import add_said_and_code
 from tests.api.report_support import CODE_V3, grade, seed_interview
 from tests.conftest import ApiServer
 
@@ -32,21 +32,7 @@ async def test_addresses_in_candidate_text_never_become_links_of_the_report(
     seeded = await seed_interview(
         api_server, db, candidate={"name": NAME, "email": "ada@example.com", "external_id": EXTERNAL_ID}
     )
-    stored = await events_repo.append_events(
-        db,
-        seeded.id,
-        [
-            events_repo.EventIn(
-                "links:said",
-                "transcript",
-                {"role": "user", "text": SAID, "start": 284.0, "end": 285.0, "typed": True},
-                284.0,
-            ),
-            events_repo.EventIn("links:code", "editor_snapshot", {"language": "python", "code": CODE}, 286.0),
-        ],
-    )
-    assert stored is not None
-    await db.execute("update sessions set final_code = %s where id = %s", (CODE, seeded.id))
+    stored = await add_said_and_code(db, seeded.id, "links", SAID, CODE, typed=True)
     await grade(db, seeded)
     # The grader quotes the candidate's words with the address, and repeats it in a justification.
     await db.execute(

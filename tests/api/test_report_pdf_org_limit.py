@@ -16,15 +16,8 @@ def _limited() -> float:
 
 
 async def test_a_report_pdf_past_the_organisations_limit_is_counted_as_an_org_limit(
-    api_server: ApiServer,
+    api_server: ApiServer, pdf_renders: list[str]
 ) -> None:
-    printed: list[str] = []
-
-    async def render(html: str) -> bytes:  # a stand-in printer: what is counted is whether it was asked
-        printed.append(html)
-        return b"%PDF-1.7\n%stand-in\n"
-
-    api_server.app.state.pdf._render = render
     api_server.settings.report_pdf_rate_limit = "1/hour"
     session = await api_server.create_session()
     path = f"/v1/sessions/{session['id']}/report.pdf"
@@ -38,7 +31,7 @@ async def test_a_report_pdf_past_the_organisations_limit_is_counted_as_an_org_li
     assert refused.json() == {"error": {"code": "rate_limited", "message": MESSAGE}}
     assert 0 < int(refused.headers["retry-after"]) <= 3600
     assert refused.headers["content-type"].startswith("application/json")
-    assert len(printed) == 1  # refused before anything was printed
+    assert len(pdf_renders) == 1  # refused before anything was printed
     assert _limited() == before + 1
 
     again = await api_server.client.get(path, headers=api_server.org_headers())

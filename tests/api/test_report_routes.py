@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from api import share_links, view_tokens
 from api.db import events_repo, scorecards_repo
+from tests.api.candidate_text import add_said_and_code
 from tests.api.report_support import (
     CODE_V1,
     CODE_V2,
@@ -704,23 +705,7 @@ async def test_links_urls_and_markdown_the_candidate_writes_stay_text_on_the_pag
         },
     )
     await grade(db, seeded)
-    stored = await events_repo.append_events(
-        db,
-        seeded.id,
-        [
-            events_repo.EventIn(
-                "links:said",
-                "transcript",
-                {"role": "user", "text": LINKS, "start": 284.0, "end": 285.0},
-                284.0,
-            ),
-            events_repo.EventIn(
-                "links:code", "editor_snapshot", {"language": "python", "code": f"# {LINKS}\n"}, 286.0
-            ),
-        ],
-    )
-    assert stored is not None
-    await db.execute("update sessions set final_code = %s where id = %s", (f"# {LINKS}\n", seeded.id))
+    await add_said_and_code(db, seeded.id, "links", LINKS, f"# {LINKS}\n")
     html = (
         await api_server.client.get(f"/v1/sessions/{seeded.id}/report", headers=api_server.org_headers())
     ).text

@@ -9,15 +9,12 @@ from typing import Any
 
 import pytest
 
-from grader.bundle import build_bundle
 from grader.code_claims import claims_outcome
-from grader.credit import substantive
-from grader.evidence import check
-from grader.facts import compute_facts
-from grader.schemas import BundleEvent, BundleInput, Evidence
+from grader.schemas import BundleEvent, BundleInput
 from tests.fakes.grader_model import FakeGraderModel, FakeReply, honest, scorecard
 from tests.grader.bundles import interview
 from tests.grader.conftest import MakeGrader
+from tests.grader.credit_support import has_substance
 
 PYTHON = (
     "def passes_every_test(nums, target):\n"
@@ -75,20 +72,12 @@ CODE = [
 
 @pytest.mark.parametrize(("seq", "quote"), CLAIMS)
 def test_names_that_state_an_outcome_are_no_substance(seq: int, quote: str) -> None:
-    source = _source()
-    bundle = build_bundle(source, compute_facts(source))
-    verified = check(Evidence(seq=seq, quote=quote), bundle.index)
-    assert isinstance(verified, Evidence), verified  # the quote is there: only credit on it is refused
-    assert not substantive(verified, bundle.index)
+    assert not has_substance(_source(), seq, quote)
 
 
 @pytest.mark.parametrize(("seq", "quote"), CODE)
 def test_code_that_computes_still_counts(seq: int, quote: str) -> None:
-    source = _source()
-    bundle = build_bundle(source, compute_facts(source))
-    verified = check(Evidence(seq=seq, quote=quote), bundle.index)
-    assert isinstance(verified, Evidence), verified
-    assert substantive(verified, bundle.index)
+    assert has_substance(_source(), seq, quote)
 
 
 @pytest.mark.parametrize(

@@ -11,14 +11,11 @@ from typing import Any
 
 import pytest
 
-from grader.bundle import build_bundle
-from grader.credit import substantive
-from grader.evidence import check
-from grader.facts import compute_facts
-from grader.schemas import BundleEvent, BundleInput, BundleRun, Evidence
+from grader.schemas import BundleEvent, BundleInput, BundleRun
 from tests.fakes.grader_model import FakeGraderModel, FakeReply, honest, scorecard
 from tests.grader.bundles import CORRECT, START, event, interview, transcript
 from tests.grader.conftest import MakeGrader
+from tests.grader.credit_support import has_substance
 
 CLAIMED = CORRECT.replace(
     "    seen = {}\n",
@@ -92,20 +89,12 @@ OWN = [
 
 @pytest.mark.parametrize(("seq", "quote"), GIVEN)
 def test_what_the_candidate_was_given_or_only_claims_is_no_substance(seq: int, quote: str) -> None:
-    source = _source()
-    bundle = build_bundle(source, compute_facts(source))
-    verified = check(Evidence(seq=seq, quote=quote), bundle.index)
-    assert isinstance(verified, Evidence), verified  # the quote is there: only credit on it is refused
-    assert not substantive(verified, bundle.index)
+    assert not has_substance(_source(), seq, quote)
 
 
 @pytest.mark.parametrize(("seq", "quote"), OWN)
 def test_the_candidates_own_words_code_and_runs_still_count(seq: int, quote: str) -> None:
-    source = _source()
-    bundle = build_bundle(source, compute_facts(source))
-    verified = check(Evidence(seq=seq, quote=quote), bundle.index)
-    assert isinstance(verified, Evidence), verified
-    assert substantive(verified, bundle.index)
+    assert has_substance(_source(), seq, quote)
 
 
 @pytest.mark.parametrize(("seq", "quote"), [pytest.param(*p.values, id=p.id) for p in GIVEN[::3]])

@@ -3,13 +3,9 @@
 // idle, nobody typing or running. One browser per scenario; prints one JSON line as tests/web/conftest.py's
 // run_driver expects. Every request the page makes to a non-loopback host is refused and reported.
 "use strict";
-// The harness (one browser per scenario, loopback only, axe in every recorded state) is drive_page.cjs's.
-const { record, newContext, watch, drive } = require("./drive_page.cjs");
-
-async function opened(page) {
-  await page.waitForFunction(() => document.getElementById("question-title")?.textContent, null, { timeout: 60_000 });
-  await page.waitForSelector("#editor[data-resumed]", { timeout: 60_000 });
-}
+// The harness (one browser per scenario, loopback only, axe in every recorded state) is drive_page.cjs's, and so is
+// opening the interview and typing into it.
+const { record, newContext, watch, drive, opened, openInterview, typeAtFirstLineEnd } = require("./drive_page.cjs");
 
 /** The organisation's own API call, made from here (not the page): `plan.org` is {url, key}. */
 async function orgCall(plan, method, path, body) {
@@ -34,9 +30,7 @@ async function cancelledWhileIdle(browser, plan) {
   });
   await page.goto(plan.url);
   await opened(page);
-  await page.click(".cm-content .cm-line >> nth=0");
-  await page.keyboard.press("End");
-  await page.keyboard.type(plan.saved);
+  await typeAtFirstLineEnd(page, plan.saved);
   await page.waitForFunction(() => document.getElementById("save-status").dataset.state === "saved");
   await page.route("**/v1/sessions/*/drafts/*", (route) =>
     route.request().method() === "PUT" ? route.abort("internetdisconnected") : route.fallback(),
@@ -87,11 +81,7 @@ async function cancelledWhileIdle(browser, plan) {
  * it shows the new end within `plan.wait_ms` without a reload. */
 async function extraTimeWhileOpen(browser, plan) {
   const out = {};
-  const context = await newContext(browser);
-  const page = await context.newPage();
-  watch(page);
-  await page.goto(plan.url);
-  await opened(page);
+  const { context, page } = await openInterview(browser, plan);
   const seconds = () =>
     page.$eval("#clock", (el) => {
       const parts = el.textContent.split(":").map(Number);

@@ -109,6 +109,24 @@ async function opened(page) {
   }));
 }
 
+/** A new context (newContext's, with `options`) and one watched page in it, opened at `plan.url` and waited for
+ * until the interview shows (opened). */
+async function openInterview(browser, plan, options = {}) {
+  const context = await newContext(browser, options);
+  const page = await context.newPage();
+  watch(page);
+  await page.goto(plan.url);
+  await opened(page);
+  return { context, page };
+}
+
+/** Types `typed` at the end of the editor's first line, as a candidate clicking into it does. */
+async function typeAtFirstLineEnd(page, typed) {
+  await page.click(".cm-content .cm-line >> nth=0");
+  await page.keyboard.press("End");
+  await page.keyboard.type(typed);
+}
+
 const activeId = (page) =>
   page.evaluate(() => {
     const el = document.activeElement;
@@ -310,11 +328,7 @@ async function interview(browser, plan) {
 /** Two languages, each with its own draft, surviving a reload; then a second tab, whose work the first keeps. */
 async function languages(browser, plan) {
   const out = {};
-  const context = await newContext(browser);
-  const page = await context.newPage();
-  watch(page);
-  await page.goto(plan.url);
-  await opened(page);
+  const { context, page } = await openInterview(browser, plan);
   out.options = await page.$$eval("#language-select option", (o) => o.map((x) => x.value));
   await replaceCode(page, plan.python);
   await page.selectOption("#language-select", "javascript");
@@ -597,14 +611,8 @@ async function stalledJoin(browser, plan) {
  * autosave's quiet time is over, and confirms the browser's "Reload site?": what the editor holds afterwards. */
 async function reloadWhileTyping(browser, plan) {
   const out = {};
-  const context = await newContext(browser);
-  const page = await context.newPage();
-  watch(page);
-  await page.goto(plan.url);
-  await opened(page);
-  await page.click(".cm-content .cm-line >> nth=0");
-  await page.keyboard.press("End");
-  await page.keyboard.type(plan.typed);
+  const { context, page } = await openInterview(browser, plan);
+  await typeAtFirstLineEnd(page, plan.typed);
   out.status_before = await page.$eval("#save-status", (el) => el.dataset.state ?? "");
   page.on("dialog", (dialog) => void dialog.accept()); // the candidate confirms leaving
   await page.reload();
@@ -825,7 +833,7 @@ async function drive(scenarios) {
   }
 }
 
-module.exports = { state, record, newContext, watch, drive };
+module.exports = { state, record, newContext, watch, drive, opened, openInterview, typeAtFirstLineEnd };
 
 if (require.main === module) {
   drive({ interview, languages, embeds, notices, noticeChanged, stalledJoin, docs, call, keyboard, reloadWhileTyping, skewedClock });

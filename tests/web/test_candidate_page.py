@@ -16,6 +16,7 @@ from psycopg.rows import DictRow
 from api.notices import current_version
 from tests.conftest import ApiServer
 from tests.web.conftest import drive
+from tests.web.page_sessions import started
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -348,14 +349,7 @@ async def test_a_request_the_network_swallows_ends_in_a_retry_not_an_endless_spi
 async def test_code_typed_just_before_a_reload_is_in_the_editor_after_it(api_server: ApiServer) -> None:
     # The autosave waits for a pause in typing; a reload (or a closed tab) inside that pause, confirmed at the
     # browser's prompt, must not take the last keystrokes with it.
-    s = await api_server.create_session(text_only=True)
-    await api_server.consent(s)
-    r = await api_server.client.post(
-        f"/v1/sessions/{s['id']}/start",
-        json={"mode": "text"},
-        headers={"Authorization": f"Bearer {s['invite']}"},
-    )
-    assert r.status_code == 200, r.text
+    s = await started(api_server, text_only=True)
     typed = "  # typed a moment before the reload"
     seen = await drive("reloadWhileTyping", url=link(api_server, s), typed=typed)
     assert seen["status_before"] == "pending", "the reload came before the autosave"
@@ -367,14 +361,7 @@ async def test_the_countdown_follows_the_servers_clock_not_the_devices(api_serve
     # candidate had (runs then refused as time up while the page said 10:00 left), and one ten minutes fast made
     # them hurry or give up early. Two sessions, each 45 minutes, started 5 minutes ago by the server's clock.
     for skew_min in (-10, 10):
-        s = await api_server.create_session(text_only=True, duration_minutes=45)
-        await api_server.consent(s)
-        r = await api_server.client.post(
-            f"/v1/sessions/{s['id']}/start",
-            json={"mode": "text"},
-            headers={"Authorization": f"Bearer {s['invite']}"},
-        )
-        assert r.status_code == 200, r.text
+        s = await started(api_server, text_only=True, duration_minutes=45)
         await db.execute(
             "update sessions set started_at = now() - interval '5 minutes' where id = %s", (s["id"],)
         )

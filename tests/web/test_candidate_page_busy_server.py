@@ -12,6 +12,7 @@ import pytest
 
 from tests.conftest import ApiServer
 from tests.web.conftest import ARTIFACTS, run_driver
+from tests.web.page_sessions import started
 
 pytestmark = pytest.mark.browser
 DRIVER = Path(__file__).with_name("drive_busy_server.cjs")
@@ -50,14 +51,7 @@ async def test_a_busy_join_says_how_long_to_wait_and_holds_try_again_until_then(
 async def test_the_autosave_waits_out_a_rate_limit_and_says_so(api_server: ApiServer) -> None:
     # A 429 on a draft save was retried after the 800 ms quiet time, again and again while the candidate typed: a
     # page sending into its own limit keeps it from resetting. Retry-After 8 s, typing for 6 s: one refused save.
-    s = await api_server.create_session(text_only=True)
-    await api_server.consent(s)
-    r = await api_server.client.post(
-        f"/v1/sessions/{s['id']}/start",
-        json={"mode": "text"},
-        headers={"Authorization": f"Bearer {s['invite']}"},
-    )
-    assert r.status_code == 200, r.text
+    s = await started(api_server, text_only=True)
     seen = await drive("busyDrafts", url=link(api_server, s), retry_after_s=8, bursts=6)
     assert seen["limited_while_typing"] == 1, seen
     assert seen["during"]["state"] == "retrying"
@@ -100,11 +94,8 @@ async def test_code_not_saved_when_the_page_reloads_survives_the_reload(api_serv
     # With saves not reaching the API, typed code lived only in the page: the leave prompt asked, the save sent as
     # the page went could not carry it (over the browser's 64 KiB for such a request, or no network either), and the
     # reload showed the older draft the server had. The code is now kept in the tab until the server holds it.
-    s = await api_server.create_session(text_only=True)
-    await api_server.consent(s)
+    s = await started(api_server, text_only=True)
     auth = {"Authorization": f"Bearer {s['invite']}"}
-    r = await api_server.client.post(f"/v1/sessions/{s['id']}/start", json={"mode": "text"}, headers=auth)
-    assert r.status_code == 200, r.text
     saved = "  # saved"
     unsaved = "\n# typed while saves failed: " + "x" * 70_000 + "\n"
     seen = await drive("unsavedReload", url=link(api_server, s), saved=saved, unsaved=unsaved)
@@ -119,11 +110,7 @@ async def test_code_not_saved_when_the_page_reloads_survives_the_reload(api_serv
 async def test_a_slow_run_says_it_is_still_running(api_server: ApiServer) -> None:
     # A Run waiting in the judge's queue showed "Running the visible tests…" for up to 3 minutes with nothing read
     # out, which looks like a hang; a second Run would only be refused as one in progress.
-    s = await api_server.create_session(text_only=True)
-    await api_server.consent(s)
-    auth = {"Authorization": f"Bearer {s['invite']}"}
-    r = await api_server.client.post(f"/v1/sessions/{s['id']}/start", json={"mode": "text"}, headers=auth)
-    assert r.status_code == 200, r.text
+    s = await started(api_server, text_only=True)
     seen = await drive("slowRun", url=link(api_server, s), delay_ms=19_000, look_ms=17_000)
     during = seen["during"]
     assert during["pending"] is not None and during["pending"].startswith("Still running"), during

@@ -13,21 +13,10 @@ import pytest
 
 from tests.conftest import ApiServer
 from tests.web.conftest import ARTIFACTS, run_driver
+from tests.web.page_sessions import started
 
 pytestmark = pytest.mark.browser
 DRIVER = Path(__file__).with_name("drive_ended_elsewhere.cjs")
-
-
-async def started(api_server: ApiServer) -> dict[str, Any]:
-    s = await api_server.create_session(text_only=True, duration_minutes=45)
-    await api_server.consent(s)
-    r = await api_server.client.post(
-        f"/v1/sessions/{s['id']}/start",
-        json={"mode": "text"},
-        headers={"Authorization": f"Bearer {s['invite']}"},
-    )
-    assert r.status_code == 200, r.text
-    return s
 
 
 async def drive(api_server: ApiServer, s: dict[str, Any], scenario: str, **plan: Any) -> dict[str, Any]:
@@ -56,7 +45,7 @@ async def test_an_interview_cancelled_while_the_page_is_idle_is_noticed_and_the_
     # its editor took keystrokes until the next save or Run happened to be refused. Here the saves fail on a flaky
     # network, so only the page's own watch of the session can tell; nothing is typed after the cancel. At 480 px
     # the candidate is on the Problem tab: the banner, in the Code pane, would show nowhere.
-    s = await started(api_server)
+    s = await started(api_server, text_only=True, duration_minutes=45)
     saved, unsaved = "  # saved", "  # typed while the network failed"
     plan = {"width": width} if width else {}
     seen = await drive(
@@ -86,7 +75,7 @@ async def test_an_interview_cancelled_while_the_page_is_idle_is_noticed_and_the_
 async def test_extra_time_given_while_the_page_is_open_moves_its_clock(api_server: ApiServer) -> None:
     # Extra time moves ends_at for the interviewer and the run limits at once, but the page kept the end it read at
     # the start: it counted down to "Time is up." half an hour early unless the candidate happened to reload.
-    s = await started(api_server)
+    s = await started(api_server, text_only=True, duration_minutes=45)
     seen = await drive(api_server, s, "extraTimeWhileOpen", extra_minutes=30, wait_ms=40_000)
     assert 44 * 60 <= seen["before_s"] <= 45 * 60, seen
     assert seen["moved"] is True, seen

@@ -15,6 +15,7 @@ from psycopg.rows import DictRow
 
 from api.db import events_repo
 from api.templating import HIDDEN_CHARS, REVEALED
+from tests.api.candidate_text import add_said_and_code
 from tests.api.report_support import grade, seed_interview
 from tests.conftest import ApiServer
 from tests.web.report_driver import ARTIFACTS, drive_report
@@ -47,23 +48,7 @@ async def test_hostile_names_and_code_never_run_show_hidden_characters_and_wrap(
     seeded = await seed_interview(
         api_server, db, candidate={"name": NAME, "email": "ada@example.com", "external_id": EXTERNAL_ID}
     )
-    stored = await events_repo.append_events(
-        db,
-        seeded.id,
-        [
-            events_repo.EventIn(
-                "hostile:said",
-                "transcript",
-                {"role": "user", "text": SAID, "start": 284.0, "end": 285.0},
-                284.0,
-            ),
-            events_repo.EventIn(
-                "hostile:code", "editor_snapshot", {"language": "python", "code": TROJAN}, 286.0
-            ),
-        ],
-    )
-    assert stored is not None
-    await db.execute("update sessions set final_code = %s where id = %s", (TROJAN, seeded.id))
+    stored = await add_said_and_code(db, seeded.id, "hostile", SAID, TROJAN)
     # The API now drops bidirectional controls from names (api.schemas.one_line); a row stored before that, or
     # written another way, still shows them as markers.
     await db.execute(

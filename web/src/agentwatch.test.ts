@@ -1,29 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AgentWatch } from "./agentwatch";
-import type { Timers } from "./snapshots";
-
-class ManualTimers implements Timers {
-  private next = 1;
-  pending = new Map<number, { fn: () => void; at: number }>();
-  now = 0;
-  setTimeout(fn: () => void, ms: number): number {
-    const id = this.next++;
-    this.pending.set(id, { fn, at: this.now + ms });
-    return id;
-  }
-  clearTimeout(id: number): void {
-    this.pending.delete(id);
-  }
-  advance(ms: number): void {
-    this.now += ms;
-    for (const [id, t] of [...this.pending]) {
-      if (t.at <= this.now) {
-        this.pending.delete(id);
-        t.fn();
-      }
-    }
-  }
-}
+import { ManualTimers } from "./testing/manualtimers";
 
 function watch() {
   const calls: string[] = [];
@@ -46,24 +23,24 @@ describe("waiting for the interviewer", () => {
   it("redispatches once after the timeout, then gives up after another", () => {
     const { w, calls, timers } = watch();
     w.connected(false);
-    timers.advance(19_999);
+    timers.fireDue(19_999);
     expect(calls).toEqual([]);
-    timers.advance(1);
+    timers.fireDue(1);
     expect(calls).toEqual(["late", "redispatch"]);
     expect(w.state).toBe("late");
-    timers.advance(20_000);
+    timers.fireDue(20_000);
     expect(calls).toEqual(["late", "redispatch", "gave_up"]);
     w.connected(false);
-    timers.advance(60_000);
+    timers.fireDue(60_000);
     expect(calls.filter((c) => c === "redispatch")).toHaveLength(1);
   });
 
   it("stands down as soon as the agent joins", () => {
     const { w, calls, timers } = watch();
     w.connected(false);
-    timers.advance(10_000);
+    timers.fireDue(10_000);
     w.agent(true);
-    timers.advance(60_000);
+    timers.fireDue(60_000);
     expect(calls).toEqual([]);
     expect(w.state).toBe("present");
   });
@@ -71,10 +48,10 @@ describe("waiting for the interviewer", () => {
   it("never redispatches twice, even across reconnects", () => {
     const { w, calls, timers } = watch();
     w.connected(false);
-    timers.advance(20_000);
+    timers.fireDue(20_000);
     w.disconnected();
     w.connected(false);
-    timers.advance(20_000);
+    timers.fireDue(20_000);
     expect(calls).toEqual(["late", "redispatch", "gave_up"]);
   });
 
@@ -82,9 +59,9 @@ describe("waiting for the interviewer", () => {
     const { w, calls, timers } = watch();
     w.connected(true);
     w.agent(false); // its worker crashed: the candidate is still in the call, alone
-    timers.advance(20_000);
+    timers.fireDue(20_000);
     expect(calls).toEqual(["late_after_leaving", "redispatch"]); // told it left, not that it never joined
-    timers.advance(20_000);
+    timers.fireDue(20_000);
     expect(calls).toEqual(["late_after_leaving", "redispatch", "gave_up"]);
   });
 
@@ -93,12 +70,12 @@ describe("waiting for the interviewer", () => {
     w.connected(true);
     w.agent(false);
     w.disconnected(); // a drop reports the agent absent first, then the status
-    timers.advance(60_000);
+    timers.fireDue(60_000);
     w.connected(true);
     w.stop(); // the interview ended: its leaving is the goodbye
     w.agent(false);
     w.connected(false);
-    timers.advance(60_000);
+    timers.fireDue(60_000);
     expect(calls).toEqual([]);
   });
 });

@@ -1,27 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { DraftSaver, type SaveState } from "./drafts";
-import type { Timers } from "./snapshots";
+import { ManualTimers } from "./testing/manualtimers";
 
-class ManualTimers implements Timers {
-  private next = 1;
-  pending = new Map<number, { fn: () => void; at: number }>();
-  now = 0;
-  setTimeout(fn: () => void, ms: number): number {
-    const id = this.next++;
-    this.pending.set(id, { fn, at: this.now + ms });
-    return id;
-  }
-  clearTimeout(id: number): void {
-    this.pending.delete(id);
-  }
-  async advance(ms: number): Promise<void> {
-    this.now += ms;
-    for (const [id, t] of [...this.pending]) {
-      if (t.at <= this.now) {
-        this.pending.delete(id);
-        t.fn();
-      }
-    }
+// The drafts' clock: the timers due at once, then a few turns for the saves they start (ManualTimers.fireDue).
+class DraftTimers extends ManualTimers {
+  override async advance(ms: number): Promise<void> {
+    this.fireDue(ms);
     for (let i = 0; i < 5; i++) await Promise.resolve();
   }
 }
@@ -29,7 +13,7 @@ class ManualTimers implements Timers {
 function setup(fail: (n: number) => number | null = () => null) {
   const saves: [string, string][] = [];
   const states: SaveState[] = [];
-  const timers = new ManualTimers();
+  const timers = new DraftTimers();
   let n = 0;
   const saver = new DraftSaver(
     {
@@ -123,7 +107,7 @@ class FakeDraftServer {
 
 function tab(server: FakeDraftServer) {
   const states: SaveState[] = [];
-  const timers = new ManualTimers();
+  const timers = new DraftTimers();
   const saver = new DraftSaver(
     {
       save: async (_language, code, base) => server.save(code, base),
@@ -139,7 +123,7 @@ describe("a language switch on a failing network", () => {
   it("keeps retrying the language left behind, and counts it as unsaved until it is saved", async () => {
     let down = true;
     const saves: [string, string][] = [];
-    const timers = new ManualTimers();
+    const timers = new DraftTimers();
     const saver = new DraftSaver(
       {
         save: async (language, code) => {
@@ -174,7 +158,7 @@ describe("a language switch on a failing network", () => {
         },
       },
       () => undefined,
-      new ManualTimers(),
+      new DraftTimers(),
     );
     saver.known("python", "p", 0);
     saver.known("java", "j", 0);
@@ -237,7 +221,7 @@ describe("drafts from two tabs", () => {
 describe("leaving the page", () => {
   it("sends code typed inside the autosave's quiet time in a request that outlives the page, once", async () => {
     const sent: [string, string, number | undefined, boolean | undefined][] = [];
-    const timers = new ManualTimers();
+    const timers = new DraftTimers();
     const saver = new DraftSaver(
       { save: async (language, code, base, keepalive) => void sent.push([language, code, base, keepalive]) },
       () => undefined,
@@ -258,7 +242,7 @@ describe("code the server will not store", () => {
   it("says why and waits for a change instead of sending it again and again, and saves the other languages", async () => {
     const saves: [string, string][] = [];
     const states: [SaveState, string | undefined][] = [];
-    const timers = new ManualTimers();
+    const timers = new DraftTimers();
     let attempts = 0;
     const saver = new DraftSaver(
       {

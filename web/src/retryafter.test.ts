@@ -5,34 +5,7 @@ import { AgentWatch } from "./agentwatch";
 import { ApiClient, ApiError, MAX_RETRY_AFTER_MS, parseRetryAfter, RUN_TIMEOUT_MS, waitWords } from "./api";
 import { DraftSaver } from "./drafts";
 import { joinNotice, runNotice, startNotice } from "./messages";
-import type { Timers } from "./snapshots";
-
-class ManualTimers implements Timers {
-  private next = 1;
-  pending = new Map<number, { fn: () => void; at: number }>();
-  now = 0;
-  setTimeout(fn: () => void, ms: number): number {
-    const id = this.next++;
-    this.pending.set(id, { fn, at: this.now + ms });
-    return id;
-  }
-  clearTimeout(id: number): void {
-    this.pending.delete(id);
-  }
-  async advance(ms: number): Promise<void> {
-    const end = this.now + ms;
-    for (;;) {
-      const due = [...this.pending].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      this.pending.delete(due[0]);
-      this.now = due[1].at;
-      due[1].fn();
-      for (let i = 0; i < 10; i++) await Promise.resolve();
-    }
-    this.now = end;
-    for (let i = 0; i < 10; i++) await Promise.resolve();
-  }
-}
+import { ManualTimers } from "./testing/manualtimers";
 
 const busy = (seconds: number, status = 429, code = "rate_limited") =>
   new ApiError(status, code, "Too many requests.", seconds * 1000);

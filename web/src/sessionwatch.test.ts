@@ -4,34 +4,7 @@ import { describe, expect, it } from "vitest";
 import { ApiError, type JoinResponse } from "./api";
 import type { Notice } from "./messages";
 import { SessionWatch, WATCH_HIDDEN_MS, WATCH_MAX_MS, WATCH_MS, WATCH_SOON_MS } from "./sessionwatch";
-import type { Timers } from "./snapshots";
-
-class ManualTimers implements Timers {
-  private next = 1;
-  pending = new Map<number, { fn: () => void; at: number }>();
-  now = 0;
-  setTimeout(fn: () => void, ms: number): number {
-    const id = this.next++;
-    this.pending.set(id, { fn, at: this.now + ms });
-    return id;
-  }
-  clearTimeout(id: number): void {
-    this.pending.delete(id);
-  }
-  async advance(ms: number): Promise<void> {
-    const end = this.now + ms;
-    for (;;) {
-      const due = [...this.pending].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      this.pending.delete(due[0]);
-      this.now = due[1].at;
-      due[1].fn();
-      for (let i = 0; i < 10; i++) await Promise.resolve();
-    }
-    this.now = end;
-    for (let i = 0; i < 10; i++) await Promise.resolve();
-  }
-}
+import { ManualTimers } from "./testing/manualtimers";
 
 const session = (endsAt: string) =>
   ({ session: { status: "in_progress", ends_at: endsAt } }) as unknown as JoinResponse;
