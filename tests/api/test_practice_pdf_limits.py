@@ -29,19 +29,6 @@ def api_settings(api_settings: ApiSettings) -> ApiSettings:
     )
 
 
-@pytest.fixture
-def renders(api_server: ApiServer) -> list[str]:
-    """Every page handed to Chromium (a stand-in printer: what is counted is whether it was asked)."""
-    printed: list[str] = []
-
-    async def render(html: str) -> bytes:
-        printed.append(html)
-        return PDF
-
-    api_server.app.state.pdf._render = render
-    return printed
-
-
 async def _practice(server: ApiServer) -> dict[str, Any]:
     r = await server.client.post("/v1/practice", json={"name": "P", "language": "python"})
     assert r.status_code == 201, r.text
@@ -55,7 +42,7 @@ async def _pdf(server: ApiServer, session_id: str, bearer: str) -> Any:
 
 
 async def test_one_practice_invite_cannot_keep_chromium_printing(
-    api_server: ApiServer, renders: list[str]
+    api_server: ApiServer, pdf_renders: list[str]
 ) -> None:
     practice = await _practice(api_server)
     for _ in range(PER_SESSION):
@@ -66,11 +53,11 @@ async def test_one_practice_invite_cannot_keep_chromium_printing(
     assert r.status_code == 429, r.text
     assert r.json()["error"]["code"] == "rate_limited"
     assert int(r.headers["retry-after"]) >= 1
-    assert len(renders) == PER_SESSION  # the refused one never reached Chromium
+    assert len(pdf_renders) == PER_SESSION  # the refused one never reached Chromium
 
 
 async def test_every_practice_session_together_is_bounded_and_organisations_are_not_counted(
-    api_server: ApiServer, renders: list[str]
+    api_server: ApiServer, pdf_renders: list[str]
 ) -> None:
     first, second = await _practice(api_server), await _practice(api_server)
     statuses = [
@@ -81,17 +68,17 @@ async def test_every_practice_session_together_is_bounded_and_organisations_are_
     r = await _pdf(api_server, second["id"], second["invite"])
     assert r.status_code == 429, r.text
     assert r.json()["error"]["code"] == "practice_busy"
-    assert len(renders) == ALL_PRACTICE
+    assert len(pdf_renders) == ALL_PRACTICE
     # An organisation's PDFs are not the practice offering's: they print all the same, and count nothing.
     session = await api_server.create_session()
     for _ in range(PER_SESSION + 1):
         r = await _pdf(api_server, session["id"], api_server.org_key)
         assert r.status_code == 200, r.text
-    assert len(renders) == ALL_PRACTICE + PER_SESSION + 1
+    assert len(pdf_renders) == ALL_PRACTICE + PER_SESSION + 1
 
 
 async def test_refused_readers_use_none_of_a_practice_sessions_allowance(
-    api_server: ApiServer, renders: list[str]
+    api_server: ApiServer, pdf_renders: list[str]
 ) -> None:
     practice, other = await _practice(api_server), await _practice(api_server)
     # Another practice invite, and an organisation key, on this session: refused before anything is counted.
@@ -100,4 +87,4 @@ async def test_refused_readers_use_none_of_a_practice_sessions_allowance(
             assert (await _pdf(api_server, practice["id"], bearer)).status_code == 404
     for _ in range(PER_SESSION):
         assert (await _pdf(api_server, practice["id"], practice["invite"])).status_code == 200
-    assert len(renders) == PER_SESSION
+    assert len(pdf_renders) == PER_SESSION
