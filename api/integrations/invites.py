@@ -9,7 +9,9 @@ An invite that will not reach the candidate is told to the recruiter like one wi
 scheduled (`ats_assessments.invite_withheld`; Greenhouse's test_status shows it beside the join link, Ashby gets an
 `assessment.update` with the link): `address_refused` when the mail server refuses the address for good (5xx),
 `email_failed` when the job's last attempt could not hand the e-mail over, `unsendable_address` for an address with
-no ASCII form. Before, these were only logged, and both recruiters read an invite as sent that never went.
+no ASCII form, `email_not_configured` when the worker running the job has no mail server (the API that queued it
+had one) or one whose SHADOWS_API_SMTP_URL no server is reached with. Before, these were only logged, and both
+recruiters read an invite as sent that never went.
 
 Once the mail server has taken the e-mail, marking it sent must not become a reason to send it again: the mark is
 retried in place (MARK_DELAYS_S) when the database is briefly unavailable. Past that the job is retried and the
@@ -196,9 +198,6 @@ async def send_invite_email(context: JobContext, session_id: str) -> None:
 
 async def deliver_invite(settings: ApiSettings, pool: Pool, session_id: str) -> None:
     """One attempt of `send_invite_email` (see the module docstring)."""
-    if settings.smtp_url is None:
-        log.info("invite_email.no_smtp", session_id=session_id)
-        return
     async with connection(pool) as conn:
         assessment = await integrations_repo.get_assessment(conn, session_id)
         # Not once the link no longer opens (the job ran past the invite's expiry): the ATS has been told it
@@ -215,6 +214,20 @@ async def deliver_invite(settings: ApiSettings, pool: Pool, session_id: str) -> 
             "select name from organizations where id = %s", (assessment["organization_id"],)
         )
         org = await cur.fetchone()
+    if settings.smtp_url is None:
+        # The API that queued it has a mail server and this worker none: told like the API without one
+        # (`email_not_configured`), else the recruiter read an invite as sent that never went.
+        log.warning("invite_email.no_smtp", session_id=session_id)
+        await withhold_invite(pool, session_id, INVITE_EMAIL_NOT_CONFIGURED)
+        return
+    try:
+        options = smtp_options(settings)
+    except ValueError:
+        # A URL no mail server is reached with (`http://…`, no host, a port out of range): no attempt will go
+        # either, so the same as none (before, the job failed and nobody was told). The URL holds a password: unlogged.
+        log.error("invite_email.smtp_url_invalid", session_id=session_id)
+        await withhold_invite(pool, session_id, INVITE_EMAIL_NOT_CONFIGURED)
+        return
     to_email = ascii_address(assessment["candidate_email"])
     if to_email is None:  # known when the session is scheduled; here only for one scheduled before that
         log.warning("invite_email.unsendable_address", session_id=session_id)
@@ -229,7 +242,7 @@ async def deliver_invite(settings: ApiSettings, pool: Pool, session_id: str) -> 
         assessment=assessment,
     )
     try:
-        await aiosmtplib.send(message, **smtp_options(settings))
+        await aiosmtplib.send(message, **options)
     except aiosmtplib.SMTPRecipientsRefused as e:
         codes = sorted({r.code for r in e.recipients})
         if not codes or any(not 500 <= code < 600 for code in codes):
