@@ -38,6 +38,9 @@ from typing import Any, Literal
 
 from judge.meter import Meter, Sample, Usage, WaitTracker
 from judge.protocol import RECORD_CAP, frame, is_test_record, new_nonce, parse_line, record_head
+from judge.read_spacing import EAGER_READS as EAGER_READS
+from judge.read_spacing import READ_SPACING_S as READ_SPACING_S
+from judge.read_spacing import ReadSpacing
 from judge.sandbox_process import ProcessEnd, SandboxProcess
 
 log = logging.getLogger(__name__)
@@ -63,13 +66,6 @@ STRAY_LINES = 1024
 # begins as the record of the test in flight does (`{"n":"<nonce>",`, every harness's head): the test's own answer,
 # decoded as any record is. An honest harness writes no stray line at all.
 STRAY_BYTES = 1 << 20
-# Reads of one stream (stdout, stderr, results) in one phase before the supervisor stops reading it as soon as it can
-# and reads it at most once every READ_SPACING_S instead. A wake-up (select, read, the cgroup's CPU counter) costs the
-# judge about 40 us, a program's one-byte write about 1 us: a program writing a byte at a time kept the judge awake,
-# a core's worth of its CPU for as long as each test lasted. What it writes meanwhile waits in the pipe (the writer
-# blocks when it is full) and is read, and counted, all the same; the honest harness writes a test's record at once.
-EAGER_READS = 256
-READ_SPACING_S = 0.002
 # How many lines of a phase that begin as its record does (`claim`) have the test's counters read as their last byte
 # arrives, before they are decoded; the test ends there if the line is its record. Decoding is the judge's own work
 # (about 0.08 s for a record of 1.5 million integers, which a program returning them made in 0.1 s), and read after
@@ -102,7 +98,6 @@ class Window:
     results_bytes: int = 0
     stray_lines: int = 0  # results lines read that were not what the phase waits for
     stray_bytes: int = 0  # ... and their bytes
-    reads: dict[int, int] = field(default_factory=dict)  # reads of each stream in this phase
     record: dict[str, Any] | None = None
     over: Over | None = None
     end: ProcessEnd | None = None
@@ -149,7 +144,7 @@ class Supervisor:
         self._line = bytearray()
         self._scanned = 0  # how much of `_line` is known to hold no newline (a long line is searched once)
         self._pending = memoryview(b"")
-        self._held: dict[int, float] = {}  # streams not watched until then (see READ_SPACING_S)
+        self._spacing = ReadSpacing(self.sel)  # streams read often in this phase are read at a pace
         self._end: ProcessEnd | None = None
         self._seen: WaitTracker | None = None
         self._ooms = 0  # the run cgroup's OOM kills seen so far (a fresh group starts at none)
@@ -264,6 +259,7 @@ class Supervisor:
         returns what happened in between. A line past the phase's STRAY_BYTES is decoded only when it begins with
         `claim` (the head of the record waited for)."""
         w = Window()
+        self._spacing.restart()
         self._claim = claim
         self._heads = 0
         self._answered = None
@@ -308,7 +304,7 @@ class Supervisor:
                 if self.meter.cpu_ns() > cpu_limit_ns:
                     self._stop(w, "time")
                     return w
-                timeout = max(0.0, min(wall_deadline, next_sample, *self._held.values()) - now)
+                timeout = max(0.0, min(wall_deadline, next_sample, self._spacing.next_release()) - now)
                 self._seen.resting(*self.meter.own_sched())
                 events = self.sel.select(timeout)
                 delay, runs = self.meter.own_sched()
@@ -377,20 +373,14 @@ class Supervisor:
 
     def _space_reads(self, fd: int, w: Window, now: float) -> None:
         """Count a read of `fd`; past EAGER_READS in this phase, stop watching it for READ_SPACING_S."""
-        w.reads[fd] = w.reads.get(fd, 0) + 1
-        if w.reads[fd] > EAGER_READS and fd in self._open and fd not in self._held:
-            self.sel.unregister(fd)
-            self._held[fd] = now + READ_SPACING_S
+        if fd in self._open:
+            self._spacing.count(fd, now)
 
     def _release_held(self, now: float) -> None:
         if self._end is not None:  # its descriptors are closed
-            self._held.clear()
+            self._spacing.drop()
             return
-        for fd, until in list(self._held.items()):
-            if until <= now:
-                del self._held[fd]
-                if fd in self._open:
-                    self.sel.register(fd, selectors.EVENT_READ)
+        self._spacing.release(now, self._open)
 
     def _feed(self, *, register: bool = False) -> None:
         """Write what the input pipe takes; wait for it to drain (`register`) only if something is left."""
@@ -530,7 +520,7 @@ class Supervisor:
         w.end = self._end
 
     def _close_stream(self, fd: int) -> None:
-        self._held.pop(fd, None)
+        self._spacing.forget(fd)
         if fd in self._open:
             self._open.discard(fd)
             if fd in self.sel.get_map():
