@@ -34,6 +34,7 @@ STATES = frozenset(
     wow huh mhm uhm eh well like sort kind bit lot little much more less enough same different similar fair
     unfair lucky unlucky wrong right left sorry thanks thank please welcome hi hello hey bye goodbye cheers
     everyone everybody someone somebody anyone anybody nobody noone myself yourself himself herself ourselves
+    team teams mate mates buddy pal pals friend friends crew squad gang colleague colleagues reviewer reviewers
     guys folks all both each either neither none one two three four five six seven eight nine ten first second
     third last next previous final main own other another such what which who whom whose where when why how
     going coming leaving starting stopping sharing typing writing reading running testing debugging thinking
@@ -116,6 +117,9 @@ TITLE_WORDS = frozenset(
     september october november december today tomorrow yesterday
     build deploy release lint checkout setup install publish docs format run compile upload download cleanup
     bump migrate migration bootstrap verify validate smoke nightly pipeline workflow job jobs step steps stage
+    utils util utility utilities helper helpers imports import constants constant globals main entry point driver
+    usage example examples demo sample samples statement statements expression clause block section part match case
+    loop body init cleanup teardown fixture fixtures approach idea solution answer complexity analysis space explanation
     """.split()  # noqa: SIM905  # a word list reads better as text
 )
 

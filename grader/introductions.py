@@ -85,6 +85,8 @@ _INTRO_NEXT = (
     r"[ \t]+(?:in[ \t]+)?from|i've[ \t]+been[ \t]+(?:a|an|working|coding|programming)|trabajo[ \t]+(?:en|como|para)"
     r"|mucho[ \t]+gusto|encantad[oa])(?![\w'-])))"
 )
+# An apology or a return before "this is <Name> again" ("Sorry about that, this is Priya again", "I'm back, ...").
+_APOLOGY = r"(?:sorry(?:[ \t]+(?:about|for)[ \t]+(?:that|this))?|(?:my[ \t]+)?apologies|i'm[ \t]+back)"
 # After "this is <Name>" and an organisation, the words of the organisation ("from Acme Corp, nice to meet you").
 _FROM_WORDS = r"(?:[ \t]*,?[ \t]+(?i:from)(?:[ \t]+[\w&'.-]+){1,4}?)?"
 # One to three words in lower case, none of them a word that ends the clause ("hi i'm priya and ...").
@@ -126,7 +128,14 @@ INTRODUCTION = re.compile(
     # A bare label opening a line or a comment's line ("Name: Priya Raman", "# Name - Zanele", "// NAME: Wei"), written
     # with a capital: a key in lower case is a configuration's (`name: Build`).
     rf"|^[ \t]*(?:(?:#+|//+|/\*+|\*+|--+|;+)[ \t]*)?(?:Name|NAME)(?:[ \t]*:|[ \t]+[-\u2013\u2014])[ \t]*"
-    rf"(?P<l>{_NAMES})(?=[ \t]*(?:$|\*/))",
+    rf"(?P<l>{_NAMES})(?=[ \t]*(?:$|\*/))"
+    # Coming back (2026-12-05): "Sorry, this is Priya again", "hi, it's Wei Chen again", after a greeting or
+    # an apology; "it's me, Priya", "this is me again, Priya Raman", where "me" says whose name follows.
+    rf"|{_CUE}(?i:{_GREETING}|{_APOLOGY})[,!.]?[ \t]+"
+    rf"(?:(?i:so|ok|okay|um+|uh+)[ \t]*,?[ \t]+)?(?i:this[ \t]+is|it's|it[ \t]+is)[ \t]+{_TITLE}(?P<p>{_NAMES})"
+    rf"[ \t]*,?[ \t]+(?i:again|once[ \t]+more|back)(?![\w'-])"
+    rf"|{_CUE}(?i:this[ \t]+is|it's|it[ \t]+is)[ \t]+(?i:me)(?:[ \t]+(?i:again))?[ \t]*[,\u2013\u2014-][ \t]*{_TITLE}"
+    rf"(?P<q>{_NAMES}){_ENDS}",
     re.MULTILINE,
 )
 # A sign-off, in a comment only ("# Thanks, Priya", "// Regards, Priya Raman"): said, "Thanks, Mike." thanks the
@@ -158,8 +167,8 @@ NOT_NAMES = (
 )
 
 
-_GROUPS = "abcdefghijklmno"
-_WEAK = "ijklmno"  # read against grader/intro_words.py too: no word of their own says a name follows
+_GROUPS = "abcdefghijklmnopq"
+_WEAK = "ijklmnop"  # read against grader/intro_words.py too: no word of their own says a name follows
 NAME_WORD = re.compile(r"[^\s'-]+")
 INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
 
@@ -211,7 +220,7 @@ def introduced_in_output(text: str, start: int, end: int) -> list[tuple[int, int
 # A word of code; a quote around it is none of it (`greet('Alice')`), an apostrophe inside is ("O'Brien").
 _WORD = re.compile(r"(?<![\w-])(?<!\w')[A-Za-z][\w-]*(?:'\w+)*")
 # The introductions a literal is read for: not a label's, bare or not, nor a name before "speaking", nor lower case.
-_IN_LITERAL = "abcegij"
+_IN_LITERAL = "abcegijpq"
 
 
 class _DataWords:

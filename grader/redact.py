@@ -77,6 +77,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
+from grader.bylines import BYLINE, LETTER_SIGN_OFF, SAID_SIGN_OFF, byline_name, letter_signed, said_signed
 from grader.code_cues import CUE, CUE_NEEDLES, cued_literals, literal_phone
 from grader.code_forms import (
     CODE_RUN,
@@ -415,6 +416,14 @@ class Redactor:
         signature = Rule(AUTHOR_CUE, NAME, refine=author_spans)
         signed = Rule(AUTHOR_LABEL, NAME, refine=author_spans)
         self._code += [signature, dataclasses.replace(signed, in_comments=True)]
+        # "# by Priya", "# -- Priya", "# Priya Raman", "Cheers," then "Priya" (grader/bylines.py).
+        letter = Rule(LETTER_SIGN_OFF, NAME, refine=letter_signed)
+        self._code += [
+            Rule(BYLINE, NAME, in_comments=True, refine=byline_name),
+            dataclasses.replace(letter, in_comments=True),
+        ]
+        said_sign_off = Rule(SAID_SIGN_OFF, NAME, refine=said_signed)  # "cheers, Priya" said or printed
+        self._speech += [letter, said_sign_off]
         # What a program printed, raised or returned as text, and a run's own inputs: free text the candidate
         # controls, so every contact rule applies everywhere in it (not only in comments); phone numbers only as
         # written or after a contact cue, since a run of digits there is a value (`1000000007`).
@@ -437,6 +446,8 @@ class Redactor:
             identifier_rule,
             signature,
             signed,
+            letter,
+            said_sign_off,
         ]
         if distinctive:
             # With the plural of a family name ("the Lovelaces", "the Nguyens").

@@ -3,11 +3,13 @@ knows them, a name not on file or a handle (`@author zqdev`, `__author__ = "Priy
 `// written by Priya Raman`, `# autor: zqdev`, `print("made by zq.dev")`), replaced as `[candidate]`.
 
 What decides:
-- a label that says author (`@author` and `__author__ =` anywhere in code; "author:", "autor:", "auteur:" in a
-  comment or a program's output, since in code `author: str` is a field, and only as a label, not a word of a
-  sentence: no letter or digit before it on its line but across a punctuation mark, so "# the author: Knuth" of a
-  book's data stays): what follows is theirs, one to three words to the end of the line, a punctuation mark or a
-  word of the sentence's own ("Author: zqdev (github)" takes "zqdev");
+- a label that says author (`@author` and `__author__ =` anywhere in code, and a constant named for the author,
+  `AUTHOR = "..."`, `const authorName = '...'`, not indented or a class's `static final`; "author:", "autor:",
+  "auteur:" in a comment or a program's output, since in code `author: str` is a field, and only as a label, not a
+  word of a sentence: no letter or digit before it on its line but across a punctuation mark, so "# the author: Knuth"
+  of a book's data stays): what follows is theirs, one to three words to the end of the line, a punctuation mark or a
+  word of the sentence's own ("Author: zqdev (github)" takes "zqdev"); a name the label gives in lower case letters is
+  so in each of its words ("author: priya raman", 2026-12-05: its surname had stayed);
 - a verb of making with "by" ("written by", "created by", "escrito por", "geschrieben von", ...): only a word
   written as a name (a capital, then lower case: "Priya Raman", not `DP`, `HashMap`, nor an everyday word or an
   algorithm's eponym: "made by Dijkstra") or as a handle (letters with digits, `_` or `.`, not all capitals:
@@ -23,6 +25,7 @@ from __future__ import annotations
 import re
 
 from grader.everyday_words import CODE_EPONYMS, COMMON_WORDS
+from grader.intro_words import weak_name
 from grader.spoken import BOUNDARY
 from grader.word_patterns import HAS_UNSPACED
 
@@ -44,11 +47,17 @@ _METHOD_WORDS = frozenset(
     """.split()  # noqa: SIM905  # a word list reads better as text
 )
 # Anywhere in code: a doc tag or Python's module attribute, and a verb of making with "by" (in a string too:
-# `print("made by zq.dev")`).
+# `print("made by zq.dev")`); a constant of the module's, not indented, that says who wrote it (`AUTHOR = "Priya
+# Raman"`, `const authorName = 'zq_dev';`, 2026-12-05: as `__author__` is), or a constant indented in a
+# class (`private static final String AUTHOR = "Priya Raman";`); a variable inside a function or a class, `author =
+# row["author"]`, `book.author = "Knuth"`, is data.
+_INDENTED_CONSTANT = r"(?:[ \t]+(?=(?:(?:public|private|protected|static)[ \t]+)*(?:final|const)[ \t]))?"
+_DECLARED = r"(?:(?:export|const|let|var|static|final|public|private|protected|string|str)[ \t]+)*"
 AUTHOR_CUE = re.compile(
-    r"(?<![\w-])(?:(?P<label>@author[ \t]+|__author__[ \t]*=[ \t]*[\"'`]?[ \t]*)"
+    r"(?<![\w-])(?:(?P<label>@author[ \t]+|__author__[ \t]*=[ \t]*[\"'`]?[ \t]*"
+    rf"|(?<=^){_INDENTED_CONSTANT}{_DECLARED}author_?(?:name)?(?:[ \t]*:[ \t]*str)?[ \t]*=[ \t]*[\"'`][ \t]*)"
     rf"|(?P<verb>{_MADE})[ \t]+(?:by|por|par|von)[ \t]+)",
-    re.IGNORECASE,
+    re.IGNORECASE | re.MULTILINE,
 )
 # In a comment or a program's output only (in code, `author: str` is a field and `by=` an argument): a label.
 # Also a label of who keeps or signs the code ("Maintainer:", "Signed-off-by:", "Contributor:"), and a copyright
@@ -66,13 +75,16 @@ _SPACE = re.compile(r"[ \t]+")
 _SHAPED = re.compile(r"[._]|[^\W\d_]\d|\d[^\W\d_]")  # `zq_dev`, `zq.dev`, `zqdev42` (not `HashMap`)
 
 
-def _theirs(word: str, first: bool, labelled: bool) -> bool:
-    """`word` can be (a piece of) who signs: see the module's rules."""
+def _theirs(word: str, first: bool, labelled: bool, lower_case: bool = False) -> bool:
+    """`word` can be (a piece of) who signs: see the module's rules. `lower_case`: after a label whose first word is
+    written in lower case letters ("author: priya raman"), the name's next words are written so too."""
     bare = word.lstrip("@").rstrip(".")
     lower = bare.lower()
     if lower in BOUNDARY or (lower in COMMON_WORDS and not bare[:1].isupper()) or HAS_UNSPACED.search(bare):
         return False  # a name in Han, kana or Hangul is matched without word bounds by the rules for names
     if first and labelled:
+        return True
+    if lower_case and bare.isalpha() and bare.islower() and len(bare) > 1 and lower not in CODE_EPONYMS:
         return True
     if lower in COMMON_WORDS or lower in CODE_EPONYMS:
         return False  # "solved by Dijkstra", "made by Hand"
@@ -87,6 +99,12 @@ def author_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     labelled = cue is not None and cue.group("label") is not None
     if cue is not None and cue.re is AUTHOR_LABEL and _in_a_sentence(text, start):
         return []
+    if labelled and cue is not None and cue.re is AUTHOR_CUE and not _a_tag(cue.group("label")):
+        first = _WORD.match(
+            text, end
+        )  # a constant's value: a name, a handle or a word no list holds, not `'x'`
+        if first is None or not _named(first.group()):
+            return []
     verb = cue.groupdict().get("verb") if cue is not None else None
     stop = end
     words: list[str] = []
@@ -94,7 +112,8 @@ def author_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         gap = _SPACE.match(text, stop) if n else None
         at = gap.end() if gap else stop
         m = _WORD.match(text, at)
-        if m is None or not _theirs(m.group(), n == 0, labelled) or text.startswith("(", m.end()):
+        lower_case = labelled and bool(words) and words[0].isalpha() and words[0].islower()
+        if m is None or not _theirs(m.group(), n == 0, labelled, lower_case) or text.startswith("(", m.end()):
             break  # a word before "(" is a call: "written by save_data()"
         words.append(m.group())
         stop = m.end()
@@ -103,6 +122,26 @@ def author_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if solving and (len(words) < 2 or any(w.lower() in _METHOD_WORDS for w in words)):
         return []
     return [(end, stop)] if stop > end else []
+
+
+def _a_tag(label: str) -> bool:
+    """The label is `@author` or `__author__ =`, not a constant named for the author."""
+    return label.lstrip().lower().startswith(("@author", "__author__"))
+
+
+def _named(word: str) -> bool:
+    """A constant's value that can be who wrote the code: written as a name or a handle, or a lower-case word of
+    three letters or more that no list holds (`"priya raman"`; not `'x'`, `"unknown"`, `"none"`)."""
+    lower = word.lower()
+    if _theirs(word, first=True, labelled=False):
+        return True
+    return (
+        word.isalpha()
+        and word.islower()
+        and len(word) >= 3
+        and lower not in COMMON_WORDS
+        and weak_name([word])
+    )
 
 
 def _handle_shaped(word: str) -> bool:
