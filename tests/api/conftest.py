@@ -25,6 +25,7 @@ from api.settings import ApiSettings
 from tests.conftest import CLIENT_TLS, LIVEKIT_KEY, LIVEKIT_SECRET, ApiServer, client_limits, free_port
 from tests.fakes.ashby import FakeAshby, fake_ashby
 from tests.fakes.greenhouse import FakeGreenhouse, fake_greenhouse
+from tests.fakes.smtp import SmtpSink, smtp_sink
 from tests.served import InProcessServer
 
 
@@ -184,6 +185,14 @@ async def greenhouse(api_server: ApiServer) -> AsyncIterator[FakeGreenhouse]:
     assert r.status_code == 201, r.text
     async with fake_greenhouse(f"{api_server.url}/integrations/greenhouse", r.json()["key"]) as gh:
         yield gh
+
+
+@pytest.fixture
+async def mail_sink() -> AsyncIterator[SmtpSink]:
+    """A mail server on loopback that takes every e-mail (tests/fakes/smtp.py), for an API and its workers
+    configured as deployed (tests/fakes/ashby.py `with_mail_server`)."""
+    async with smtp_sink() as sink:
+        yield sink
 
 
 @pytest.fixture

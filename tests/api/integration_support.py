@@ -66,6 +66,13 @@ async def log_of(server: ApiServer, endpoint_id: str, **params: Any) -> list[dic
     return list(r.json()["data"])
 
 
+def shared_config(server: ApiServer) -> dict[str, str]:
+    """What a worker of `server`'s deployment is configured with as the API is: its mail server (a worker without
+    one, beside an API with one, tells each ATS that the invite was not e-mailed: api.integrations.invites)."""
+    smtp = server.settings.smtp_url
+    return {"SHADOWS_API_SMTP_URL": smtp.get_secret_value()} if smtp is not None else {}
+
+
 def delivery_worker(
     start_worker: StartWorker, server: ApiServer, tmp_path: Path, **env: str
 ) -> WorkerProcess:
@@ -81,7 +88,7 @@ def delivery_worker(
         SHADOWS_API_WEBHOOK_RETRY_DELAYS_S=env.pop("SHADOWS_API_WEBHOOK_RETRY_DELAYS_S", "0.3,0.3,0.3"),
         SHADOWS_WORKER_CONCURRENCY=env.pop("SHADOWS_WORKER_CONCURRENCY", "4"),
         SHADOWS_API_PUBLIC_URL=server.url,
-        **env,
+        **{**shared_config(server), **env},
     )
 
 
@@ -191,7 +198,7 @@ def grading_worker(
         SHADOWS_TEST_GRADER_DIR=str(grader_dir),
         SHADOWS_API_WEBHOOK_RETRY_DELAYS_S=env.pop("SHADOWS_API_WEBHOOK_RETRY_DELAYS_S", "0.3,0.3,0.3"),
         SHADOWS_API_PUBLIC_URL=server.url,
-        **env,
+        **{**shared_config(server), **env},
     )
 
 

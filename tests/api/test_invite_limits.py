@@ -26,16 +26,17 @@ from tests.api.integration_support import document_example, end_interview, gradi
 from tests.conftest import ApiServer, StartWorker
 from tests.fakes.ashby import FakeAshby, fake_ashby
 from tests.fakes.greenhouse import FakeGreenhouse, fake_greenhouse
+from tests.fakes.smtp import SmtpSink
 
 Conn = psycopg.AsyncConnection[DictRow]
 HARRY = {"first_name": "Harry", "last_name": "Potter", "email": "hpotter@hogwarts.example"}
 
 
 @pytest.fixture
-def api_settings(api_settings: ApiSettings) -> ApiSettings:
-    # No mail server listens: the e-mail jobs are only queued (no worker runs in these tests).
+def api_settings(api_settings: ApiSettings, mail_sink: SmtpSink) -> ApiSettings:
+    # A mail server, as deployed: the e-mails within the limit are queued (and sent, where a worker runs).
     return api_settings.model_copy(
-        update={"smtp_url": SecretStr("smtp://127.0.0.1:9"), "invite_email_rate_limit": "2/hour"}
+        update={"smtp_url": SecretStr(mail_sink.url), "invite_email_rate_limit": "2/hour"}
     )
 
 
@@ -51,6 +52,10 @@ async def greenhouse(api_server: ApiServer) -> AsyncIterator[FakeGreenhouse]:
         f"{api_server.url}/integrations/greenhouse", await _greenhouse_key(api_server)
     ) as gh:
         yield gh
+
+
+async def _sent(sink: SmtpSink, n: int) -> bool:
+    return len(sink.received) >= n
 
 
 def _withheld_count() -> float:
@@ -171,7 +176,7 @@ async def _ashby_starts(
 
 
 async def test_a_withheld_ashby_invite_is_shown_to_the_recruiter_in_ashby_with_the_join_link(
-    api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path
+    api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path, mail_sink: SmtpSink
 ) -> None:
     # Found in round 3 of the ATS audit: Greenhouse showed a withheld invite in test_status, but Ashby, which has
     # no call of ours to read, was never told; only our database, logs and metric knew. Ashby's contract has the
@@ -179,7 +184,7 @@ async def test_a_withheld_ashby_invite_is_shown_to_the_recruiter_in_ashby_with_t
     # field Ashby shows the recruiter): the withholding is reported so, with the join link to send by hand.
     async with fake_ashby() as ashby:
         ids = await _ashby_starts(api_server, ashby, 3)
-        # The worker has no SMTP server: the two e-mails queued are skipped there, not sent.
+        # The worker sends the two e-mails queued (to the test's mail server, as the API is configured).
         grading_worker(start_worker, api_server, tmp_path / "grader", SHADOWS_API_ASHBY_BASE_URL=ashby.url)
 
         async def told() -> bool:
@@ -188,6 +193,7 @@ async def test_a_withheld_ashby_invite_is_shown_to_the_recruiter_in_ashby_with_t
         await wait_until(told, what="the withheld invite reported to Ashby")
         (update,) = ashby.accepted()
         assert update["assessment_id"] == ids[2]  # only the withheld one: the others' e-mails went
+        await wait_until(lambda: _sent(mail_sink, 2), what="the two e-mails within the limit sent")
         assert update["assessment_status"]["type"] == "string"
         assert "not e-mailed" in update["assessment_status"]["value"]
         meta = {m["identifier"]: m for m in update["metadata"]}

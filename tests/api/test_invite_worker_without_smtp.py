@@ -82,7 +82,14 @@ async def test_a_worker_without_a_mail_server_tells_ashby_the_invite_was_not_ema
         # The API has a mail server: the e-mail is queued, nothing withheld yet.
         assert (await _invite(db, session_id))["invite_withheld"] is None
 
-        grading_worker(start_worker, api_server, tmp_path / "grader", SHADOWS_API_ASHBY_BASE_URL=ashby.url)
+        # The worker without a mail server (empty is unset), where a test's workers share the API's otherwise.
+        grading_worker(
+            start_worker,
+            api_server,
+            tmp_path / "grader",
+            SHADOWS_API_ASHBY_BASE_URL=ashby.url,
+            SHADOWS_API_SMTP_URL="",
+        )
 
         async def told() -> bool:
             return len(ashby.accepted()) >= 1

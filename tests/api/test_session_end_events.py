@@ -22,6 +22,7 @@ from tests.api.integration_support import create_endpoint, delivery_rows, delive
 from tests.conftest import ApiServer, StartWorker
 from tests.fakes.ashby import FakeAshby, with_mail_server
 from tests.fakes.greenhouse import FakeGreenhouse
+from tests.fakes.smtp import SmtpSink
 from tests.fakes.webhook_receiver import webhook_receiver
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -220,7 +221,7 @@ async def test_a_session_left_in_progress_long_past_its_end_is_abandoned_and_gra
 
 
 @pytest.fixture
-def api_settings(api_settings: ApiSettings) -> ApiSettings:
+def api_settings(api_settings: ApiSettings, mail_sink: SmtpSink) -> ApiSettings:
     # With a mail server, as deployed: without one, each Ashby assessment's first update says its invite was not
     # e-mailed (api.integrations.assessments), ahead of the calls this file is about.
-    return with_mail_server(api_settings)
+    return with_mail_server(api_settings, mail_sink.url)
