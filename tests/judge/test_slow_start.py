@@ -56,15 +56,32 @@ def _stop_all(sup: supervisor_module.Supervisor) -> set[int]:
 
 @contextlib.contextmanager
 def _host_stalls_each_start_for(seconds: float) -> Iterator[list[float]]:
-    """Every harness process is stopped from its start until `seconds` later (no CPU used, no run queue waited on)."""
+    """Every harness process is stopped from its start until `seconds` later (no CPU used, no run queue waited on):
+    those in the run's groups when it starts, and any that appears there meanwhile (bwrap forks its child when the
+    scheduler lets it: on a loaded host, after one look at the groups found nothing new, and the run went ahead)."""
     original = supervisor_module.Supervisor.start
     stalls: list[float] = []
 
     def stalled_start(self: supervisor_module.Supervisor, **kwargs: object) -> supervisor_module.StartOutcome:
-        pids = _stop_all(self)
+        stopped = _stop_all(self)
+        over = threading.Event()
+
+        def hold() -> None:
+            cgroup = self.proc.cgroup
+            assert cgroup is not None
+            while not over.wait(0.002):
+                for pid in cgroup.pids() - stopped:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGSTOP)
+                    stopped.add(pid)
+
+        holder = threading.Thread(target=hold, daemon=True)
+        holder.start()
 
         def resume() -> None:
-            for pid in pids:
+            over.set()
+            holder.join()
+            for pid in stopped:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGCONT)
 
