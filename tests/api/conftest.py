@@ -188,9 +188,9 @@ async def greenhouse(api_server: ApiServer) -> AsyncIterator[FakeGreenhouse]:
 
 
 @pytest.fixture
-async def mail_sink() -> AsyncIterator[SmtpSink]:
+async def smtp() -> AsyncIterator[SmtpSink]:
     """A mail server on loopback that takes every e-mail (tests/fakes/smtp.py), for an API and its workers
-    configured as deployed (tests/fakes/ashby.py `with_mail_server`)."""
+    configured as deployed (tests/fakes/smtp.py `with_mail_server`)."""
     async with smtp_sink() as sink:
         yield sink
 

@@ -27,8 +27,8 @@ from tests.api.integration_support import (
     store_version,
 )
 from tests.conftest import ApiServer, StartWorker, free_port
-from tests.fakes.ashby import FakeAshby, basic, fake_ashby, with_mail_server
-from tests.fakes.smtp import SmtpSink
+from tests.fakes.ashby import FakeAshby, basic, fake_ashby
+from tests.fakes.smtp import SmtpSink, with_mail_server
 
 Conn = psycopg.AsyncConnection[DictRow]
 ASHBY_API_KEY = "ashby-customer-key-7f3a"
@@ -712,7 +712,7 @@ async def test_a_failed_regrade_never_replaces_the_score_ashby_holds(
 
 
 @pytest.fixture
-def api_settings(api_settings: ApiSettings, mail_sink: SmtpSink) -> ApiSettings:
+def api_settings(api_settings: ApiSettings, smtp: SmtpSink) -> ApiSettings:
     # With a mail server, as deployed: without one, each Ashby assessment's first update says its invite was not
     # e-mailed (api.integrations.assessments), ahead of the calls this file is about.
-    return with_mail_server(api_settings, mail_sink.url)
+    return with_mail_server(api_settings, smtp.url)

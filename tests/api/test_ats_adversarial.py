@@ -20,9 +20,9 @@ from api.settings import ApiSettings
 from tests.api.grading_support import wait_until
 from tests.api.integration_support import grading_worker, simulate_interview
 from tests.conftest import ApiServer, StartWorker
-from tests.fakes.ashby import FakeAshby, fake_ashby, with_mail_server
+from tests.fakes.ashby import FakeAshby, fake_ashby
 from tests.fakes.greenhouse import FakeGreenhouse
-from tests.fakes.smtp import SmtpSink
+from tests.fakes.smtp import SmtpSink, with_mail_server
 
 Conn = psycopg.AsyncConnection[DictRow]
 ASHBY_API_KEY = "ashby-customer-key-adversarial"
@@ -197,7 +197,7 @@ async def test_fields_ashby_sends_that_we_neither_keep_nor_use_never_refuse_the_
 
 
 @pytest.fixture
-def api_settings(api_settings: ApiSettings, mail_sink: SmtpSink) -> ApiSettings:
+def api_settings(api_settings: ApiSettings, smtp: SmtpSink) -> ApiSettings:
     # With a mail server, as deployed: without one, each Ashby assessment's first update says its invite was not
     # e-mailed (api.integrations.assessments), ahead of the calls this file is about.
-    return with_mail_server(api_settings, mail_sink.url)
+    return with_mail_server(api_settings, smtp.url)

@@ -30,9 +30,9 @@ from tests.api.integration_support import (
     store_version,
 )
 from tests.conftest import ApiServer, StartWorker
-from tests.fakes.ashby import FakeAshby, fake_ashby, with_mail_server
+from tests.fakes.ashby import FakeAshby, fake_ashby
 from tests.fakes.greenhouse import FakeGreenhouse, fake_greenhouse
-from tests.fakes.smtp import SmtpSink
+from tests.fakes.smtp import SmtpSink, with_mail_server
 
 Conn = psycopg.AsyncConnection[DictRow]
 ASHBY_API_KEY = "ashby-customer-key-edges"
@@ -370,7 +370,7 @@ async def test_a_greenhouse_2xx_whose_body_is_still_arriving_at_our_deadline_is_
 
 
 @pytest.fixture
-def api_settings(api_settings: ApiSettings, mail_sink: SmtpSink) -> ApiSettings:
+def api_settings(api_settings: ApiSettings, smtp: SmtpSink) -> ApiSettings:
     # With a mail server, as deployed: without one, each Ashby assessment's first update says its invite was not
     # e-mailed (api.integrations.assessments), ahead of the calls this file is about.
-    return with_mail_server(api_settings, mail_sink.url)
+    return with_mail_server(api_settings, smtp.url)

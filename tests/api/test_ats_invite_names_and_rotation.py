@@ -4,14 +4,12 @@ with the fake Greenhouse and Ashby (tests/fakes)."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
 import pytest
 from psycopg.rows import DictRow
-from pydantic import SecretStr
 
 from api import share_links
 from api.integrations import profile_links
@@ -21,7 +19,7 @@ from tests.api.grading_support import wait_until
 from tests.api.integration_support import end_interview, grading_worker, simulate_interview
 from tests.conftest import ApiServer, StartWorker
 from tests.fakes.greenhouse import FakeGreenhouse
-from tests.fakes.smtp import SmtpSink, smtp_sink
+from tests.fakes.smtp import SmtpSink, with_mail_server
 
 Conn = psycopg.AsyncConnection[DictRow]
 JOIN = "http://127.0.0.1/join#invite=inv_x"
@@ -90,14 +88,8 @@ def test_names_that_read_as_names_are_greeted_as_before(name: str, greeting: str
 
 
 @pytest.fixture
-async def smtp() -> AsyncIterator[SmtpSink]:
-    async with smtp_sink() as sink:
-        yield sink
-
-
-@pytest.fixture
 def api_settings(api_settings: ApiSettings, smtp: SmtpSink) -> ApiSettings:
-    return api_settings.model_copy(update={"smtp_url": SecretStr(smtp.url)})
+    return with_mail_server(api_settings, smtp.url)
 
 
 async def test_a_link_sent_as_a_greenhouse_candidates_name_is_not_e_mailed_by_shadows(

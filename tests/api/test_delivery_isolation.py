@@ -24,8 +24,8 @@ from api.webhooks.delivery import deliver_webhook
 from tests.api.grading_support import complete, interview, start_worker_cli, version_status, wait_until
 from tests.api.integration_support import create_endpoint, delivery_worker, simulate_interview
 from tests.conftest import ApiServer, StartWorker, free_port
-from tests.fakes.ashby import fake_ashby, with_mail_server
-from tests.fakes.smtp import SmtpSink
+from tests.fakes.ashby import fake_ashby
+from tests.fakes.smtp import SmtpSink, with_mail_server
 from tests.fakes.webhook_receiver import Answer, Delivery, webhook_receiver
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -207,7 +207,7 @@ async def test_hanging_receivers_hold_neither_grading_nor_other_organisations_an
 
 
 @pytest.fixture
-def api_settings(api_settings: ApiSettings, mail_sink: SmtpSink) -> ApiSettings:
+def api_settings(api_settings: ApiSettings, smtp: SmtpSink) -> ApiSettings:
     # With a mail server, as deployed: without one, each Ashby assessment's first update says its invite was not
     # e-mailed (api.integrations.assessments), ahead of the calls this file is about.
-    return with_mail_server(api_settings, mail_sink.url)
+    return with_mail_server(api_settings, smtp.url)

@@ -32,7 +32,7 @@ from tests.api.integration_support import (
 )
 from tests.conftest import ApiServer, StartWorker
 from tests.fakes.greenhouse import FakeGreenhouse, basic, fake_greenhouse
-from tests.fakes.smtp import SmtpSink, smtp_sink
+from tests.fakes.smtp import SmtpSink, with_mail_server
 from tests.fakes.webhook_receiver import WebhookReceiver, webhook_receiver
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -48,14 +48,8 @@ HARRY = {
 
 
 @pytest.fixture
-async def smtp() -> AsyncIterator[SmtpSink]:
-    async with smtp_sink() as sink:
-        yield sink
-
-
-@pytest.fixture
 def api_settings(api_settings: ApiSettings, smtp: SmtpSink) -> ApiSettings:
-    return api_settings.model_copy(update={"smtp_url": SecretStr(smtp.url)})
+    return with_mail_server(api_settings, smtp.url)
 
 
 async def _issue_key(server: ApiServer) -> str:

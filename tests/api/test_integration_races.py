@@ -18,8 +18,8 @@ from tests.api.conftest import ASHBY_KEY, serve
 from tests.api.grading_support import wait_until
 from tests.api.integration_support import grading_worker, simulate_interview
 from tests.conftest import ApiServer, StartWorker, WorkerProcess
-from tests.fakes.ashby import FakeAshby, basic, with_mail_server
-from tests.fakes.smtp import SmtpSink
+from tests.fakes.ashby import FakeAshby, basic
+from tests.fakes.smtp import SmtpSink, with_mail_server
 
 Conn = psycopg.AsyncConnection[DictRow]
 ADA = {"ashby_id": "cand-1", "first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"}
@@ -174,7 +174,7 @@ async def test_keys_issued_at_once_on_two_replicas_leave_one_live_key(
 
 
 @pytest.fixture
-def api_settings(api_settings: ApiSettings, mail_sink: SmtpSink) -> ApiSettings:
+def api_settings(api_settings: ApiSettings, smtp: SmtpSink) -> ApiSettings:
     # With a mail server, as deployed: without one, each Ashby assessment's first update says its invite was not
     # e-mailed (api.integrations.assessments), ahead of the calls this file is about.
-    return with_mail_server(api_settings, mail_sink.url)
+    return with_mail_server(api_settings, smtp.url)

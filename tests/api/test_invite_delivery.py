@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator
 import psycopg
 import pytest
 from psycopg.rows import DictRow
-from pydantic import SecretStr
 
 from api.db.pool import Pool, create_pool
 from api.errors import ServiceUnavailableError
@@ -18,23 +17,15 @@ from api.integrations import invites
 from api.settings import ApiSettings
 from tests.conftest import ApiServer
 from tests.fakes.greenhouse import fake_greenhouse
-from tests.fakes.smtp import SmtpSink, smtp_sink
+from tests.fakes.smtp import SmtpSink, with_mail_server
 
 Conn = psycopg.AsyncConnection[DictRow]
 HARRY = {"first_name": "Harry", "last_name": "Potter", "email": "hpotter@hogwarts.example"}
 
 
 @pytest.fixture
-async def smtp() -> AsyncIterator[SmtpSink]:
-    async with smtp_sink() as sink:
-        yield sink
-
-
-@pytest.fixture
 def api_settings(api_settings: ApiSettings, smtp: SmtpSink) -> ApiSettings:
-    return api_settings.model_copy(
-        update={"smtp_url": SecretStr(smtp.url), "smtp_from": "Shadows <interviews@shadows.example>"}
-    )
+    return with_mail_server(api_settings, smtp.url, "Shadows <interviews@shadows.example>")
 
 
 @pytest.fixture

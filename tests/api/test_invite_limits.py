@@ -33,10 +33,10 @@ HARRY = {"first_name": "Harry", "last_name": "Potter", "email": "hpotter@hogwart
 
 
 @pytest.fixture
-def api_settings(api_settings: ApiSettings, mail_sink: SmtpSink) -> ApiSettings:
+def api_settings(api_settings: ApiSettings, smtp: SmtpSink) -> ApiSettings:
     # A mail server, as deployed: the e-mails within the limit are queued (and sent, where a worker runs).
     return api_settings.model_copy(
-        update={"smtp_url": SecretStr(mail_sink.url), "invite_email_rate_limit": "2/hour"}
+        update={"smtp_url": SecretStr(smtp.url), "invite_email_rate_limit": "2/hour"}
     )
 
 
@@ -176,7 +176,7 @@ async def _ashby_starts(
 
 
 async def test_a_withheld_ashby_invite_is_shown_to_the_recruiter_in_ashby_with_the_join_link(
-    api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path, mail_sink: SmtpSink
+    api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path, smtp: SmtpSink
 ) -> None:
     # Found in round 3 of the ATS audit: Greenhouse showed a withheld invite in test_status, but Ashby, which has
     # no call of ours to read, was never told; only our database, logs and metric knew. Ashby's contract has the
@@ -193,7 +193,7 @@ async def test_a_withheld_ashby_invite_is_shown_to_the_recruiter_in_ashby_with_t
         await wait_until(told, what="the withheld invite reported to Ashby")
         (update,) = ashby.accepted()
         assert update["assessment_id"] == ids[2]  # only the withheld one: the others' e-mails went
-        await wait_until(lambda: _sent(mail_sink, 2), what="the two e-mails within the limit sent")
+        await wait_until(lambda: _sent(smtp, 2), what="the two e-mails within the limit sent")
         assert update["assessment_status"]["type"] == "string"
         assert "not e-mailed" in update["assessment_status"]["value"]
         meta = {m["identifier"]: m for m in update["metadata"]}

@@ -20,7 +20,6 @@ import psycopg
 import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from psycopg.rows import DictRow
-from pydantic import SecretStr
 
 from api.db.pool import Pool, create_pool
 from api.integrations import invites
@@ -31,7 +30,7 @@ from tests.api.integration_support import grading_worker
 from tests.conftest import ApiServer, StartWorker, free_port
 from tests.fakes.ashby import FakeAshby, fake_ashby
 from tests.fakes.greenhouse import FakeGreenhouse
-from tests.fakes.smtp import SmtpSink
+from tests.fakes.smtp import SmtpSink, with_mail_server
 
 Conn = psycopg.AsyncConnection[DictRow]
 HARRY = {"first_name": "Harry", "last_name": "Potter", "email": "hpotter@hogwarts.example"}
@@ -71,9 +70,7 @@ async def smtp() -> AsyncIterator[RefusingSink]:
 
 @pytest.fixture
 def api_settings(api_settings: ApiSettings, smtp: RefusingSink) -> ApiSettings:
-    return api_settings.model_copy(
-        update={"smtp_url": SecretStr(smtp.url), "smtp_from": "Shadows <interviews@shadows.example>"}
-    )
+    return with_mail_server(api_settings, smtp.url, "Shadows <interviews@shadows.example>")
 
 
 @pytest.fixture

@@ -23,24 +23,16 @@ from tests.api.integration_support import grading_worker
 from tests.conftest import ApiServer, StartWorker
 from tests.fakes.ashby import fake_ashby
 from tests.fakes.greenhouse import fake_greenhouse
-from tests.fakes.smtp import SmtpSink, smtp_sink
+from tests.fakes.smtp import SmtpSink, with_mail_server
 
 Conn = psycopg.AsyncConnection[DictRow]
 ADA = {"ashby_id": "cand-1", "first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"}
 
 
 @pytest.fixture
-async def smtp() -> AsyncIterator[SmtpSink]:
-    async with smtp_sink() as sink:
-        yield sink
-
-
-@pytest.fixture
 def api_settings(api_settings: ApiSettings, smtp: SmtpSink) -> ApiSettings:
     """The API's settings: with a mail server (the worker's, started below, has none)."""
-    return api_settings.model_copy(
-        update={"smtp_url": SecretStr(smtp.url), "smtp_from": "Shadows <interviews@shadows.example>"}
-    )
+    return with_mail_server(api_settings, smtp.url, "Shadows <interviews@shadows.example>")
 
 
 @pytest.fixture

@@ -20,9 +20,9 @@ from api.settings import ApiSettings
 from tests.api.grading_support import wait_until
 from tests.api.integration_support import create_endpoint, delivery_rows, delivery_worker, document_example
 from tests.conftest import ApiServer, StartWorker
-from tests.fakes.ashby import FakeAshby, with_mail_server
+from tests.fakes.ashby import FakeAshby
 from tests.fakes.greenhouse import FakeGreenhouse
-from tests.fakes.smtp import SmtpSink
+from tests.fakes.smtp import SmtpSink, with_mail_server
 from tests.fakes.webhook_receiver import webhook_receiver
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -221,7 +221,7 @@ async def test_a_session_left_in_progress_long_past_its_end_is_abandoned_and_gra
 
 
 @pytest.fixture
-def api_settings(api_settings: ApiSettings, mail_sink: SmtpSink) -> ApiSettings:
+def api_settings(api_settings: ApiSettings, smtp: SmtpSink) -> ApiSettings:
     # With a mail server, as deployed: without one, each Ashby assessment's first update says its invite was not
     # e-mailed (api.integrations.assessments), ahead of the calls this file is about.
-    return with_mail_server(api_settings, mail_sink.url)
+    return with_mail_server(api_settings, smtp.url)

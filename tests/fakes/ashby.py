@@ -20,18 +20,8 @@ from typing import Any
 
 import httpx
 from aiohttp import web
-from pydantic import SecretStr
 
-from api.settings import ApiSettings
 from tests.fakes.loopback import serve
-
-
-def with_mail_server(settings: ApiSettings, url: str) -> ApiSettings:
-    """`settings` with a mail server (the test's, `mail_sink`), as deployed: the invite e-mails go, and Ashby gets
-    no `invite_withheld` update ahead of the calls a test is about. Without one, every Ashby assessment starts with
-    that update (`email_not_configured`); the test's workers share the API's (integration_support.shared_config)."""
-    return settings.model_copy(update={"smtp_url": SecretStr(url)})
-
 
 FIELD_TYPES = {"numeric_score", "numeric_duration_minutes", "url", "string", "boolean_success"}
 

@@ -10,6 +10,9 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from pydantic import SecretStr
+
+from api.settings import ApiSettings
 
 
 @dataclass
@@ -52,3 +55,14 @@ async def smtp_sink() -> AsyncIterator[SmtpSink]:
     finally:
         server.close()
         await server.wait_closed()
+
+
+def with_mail_server(settings: ApiSettings, url: str, sender: str | None = None) -> ApiSettings:
+    """`settings` with a mail server (a test's sink: the `smtp` fixture of tests/api/conftest.py), as deployed: the
+    invite e-mails go. Without one every ATS assessment's invite is withheld (`email_not_configured`), and Ashby gets
+    that update ahead of the calls a test is about; a test's workers share the API's mail server
+    (tests/api/integration_support.py `shared_config`). `sender`: SHADOWS_API_SMTP_FROM."""
+    update: dict[str, object] = {"smtp_url": SecretStr(url)}
+    if sender is not None:
+        update["smtp_from"] = sender
+    return settings.model_copy(update=update)
