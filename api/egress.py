@@ -16,14 +16,15 @@ whole request (the lookup of the host's name included: DNS queries the deadline 
 and at most `max_bytes` of the response read. An answer is its status: a body still coming at the deadline is cut
 there (`truncated`), not turned into a timeout.
 
-We ask for `Accept-Encoding: identity`. A receiver that compresses anyway (`Content-Encoding` gzip, x-gzip or
-deflate, one or several) has its answer decoded as it arrives, and `max_bytes` bounds the DECODED bytes (a few KiB
-of gzip can inflate to gigabytes): decoding stops there and the body is `truncated`, as for a long plain answer.
-At most `max_bytes` of the compressed bytes are read too. Before, such an answer was kept as its compressed bytes:
-Ashby's `{"success": true}` read as not an answer, and an update Ashby took was retried until it ended a dead
-letter. A coding we do not decode (br: no Brotli decoder is installed) keeps the bytes as they came; a corrupt
-stream keeps what decoded before it; both are marked complete, so they read as what they are (not an answer),
-never as an answer cut short.
+We ask for `Accept-Encoding: identity`. A receiver that compresses anyway (`Content-Encoding` gzip, x-gzip,
+deflate or br, one or several) has its answer decoded as it arrives, and `max_bytes` bounds the DECODED bytes (a few
+KiB of gzip, or a few hundred bytes of Brotli, can inflate to gigabytes): every coding's decoder is asked for no more
+than the room left (Brotli's for at most one 32 KiB buffer past it), decoding stops there and the body is
+`truncated`, as for a long plain answer. At most `max_bytes` of the compressed bytes are read too. Before, such an
+answer was kept as its compressed bytes: Ashby's `{"success": true}` read as not an answer, and an update Ashby took
+was retried until it ended a dead letter. A coding we do not decode (compress, zstd, or a made-up name) keeps the
+bytes as they came; a corrupt stream keeps what decoded before it; both are marked complete, so they read as what
+they are (not an answer), never as an answer cut short.
 
 Errors (`EgressError.code` is what delivery logs store):
 EgressError
@@ -44,6 +45,7 @@ from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from typing import Any
 
+import brotli
 import dns.asyncresolver
 import dns.exception
 import dns.resolver
@@ -298,10 +300,13 @@ class _Stage:
         self.full = False
         # deflate is zlib-wrapped as the RFC says, or raw deflate as some servers send it: tried in that order.
         self._deflate_guess = coding == "deflate"
+        self._brotli: Any = None
         if coding in ("gzip", "x-gzip"):
             self._zlib: Any = zlib.decompressobj(zlib.MAX_WBITS | 16)
         elif coding == "deflate":
             self._zlib = zlib.decompressobj(zlib.MAX_WBITS)
+        elif coding == "br":
+            self._brotli = brotli.Decompressor()
         else:
             raise _Undecodable(coding)
 
@@ -311,8 +316,8 @@ class _Stage:
             self.full = self.full or bool(data)
             return b""
         try:
-            chunk = self._inflate(data, room)
-        except zlib.error as e:  # the stream is corrupt
+            chunk = self._unbrotli(data, room) if self._brotli is not None else self._inflate(data, room)
+        except (zlib.error, brotli.error) as e:  # the stream is corrupt
             raise _Undecodable("corrupt") from e
         self.produced += len(chunk)
         return chunk
@@ -329,6 +334,14 @@ class _Stage:
         if self._zlib.unconsumed_tail:
             self.full = True
         return bytes(chunk)
+
+    def _unbrotli(self, data: bytes, room: int) -> bytes:
+        # The output buffer stops growing at `room` (it is allocated in blocks, so it may pass it by one block):
+        # a bomb yields one buffer, never its whole output. Output still held back means the bound was reached.
+        chunk = self._brotli.process(data, output_buffer_limit=room)
+        if len(chunk) > room or not self._brotli.can_accept_more_data():
+            self.full = True
+        return bytes(chunk[:room])
 
 
 class _Decoder:

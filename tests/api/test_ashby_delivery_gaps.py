@@ -7,6 +7,7 @@ from __future__ import annotations
 import zlib
 from pathlib import Path
 
+import brotli
 import psycopg
 import pytest
 from aiohttp import web
@@ -157,7 +158,10 @@ def _gzip(data: bytes) -> bytes:
         ("deflate", _raw_deflate(ANSWER), ANSWER, False),  # raw deflate, as some servers send it
         ("gzip, deflate", zlib.compress(_gzip(ANSWER)), ANSWER, False),  # undone in reverse order
         ("GZIP", _gzip(ANSWER), ANSWER, False),
-        ("br", b"\x8b\x02\x80{}\x03", b"\x8b\x02\x80{}\x03", False),  # not decoded: kept as it came
+        ("br", brotli.compress(ANSWER), ANSWER, False),
+        ("br, gzip", _gzip(brotli.compress(ANSWER)), ANSWER, False),  # undone in reverse order
+        ("zstd", b"\x28\xb5\x2f\xfd{}", b"\x28\xb5\x2f\xfd{}", False),  # not decoded: kept as it came
+        ("br", b"\xffnot brotli at all", b"", False),  # corrupt: not an answer, never one cut short
         ("gzip", b"\x1f\x8bnot gzip at all", b"", False),  # corrupt: not an answer, never one cut short
         # The stream stops early (the connection closed in good order): what decoded, complete, not an answer.
         ("gzip", _gzip(ANSWER)[:40], b'{"success": false, "errorInfo', False),
@@ -170,6 +174,9 @@ def _gzip(data: bytes) -> bytes:
         "gzip-then-deflate",
         "upper-case",
         "br",
+        "br-then-gzip",
+        "zstd",
+        "corrupt-br",
         "corrupt",
         "short",
     ],
