@@ -15,6 +15,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator, model_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api import egress
+from api.integrations.smtp_url import check_sender, parse_smtp_url
 
 PLACEHOLDER_PREFIXES = ("change-me", "devkey", "devsecret", "dev-")
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -362,6 +363,20 @@ class ApiSettings(BaseSettings):
         if text is None or (isinstance(text, str) and not text.strip()):
             return None
         return v
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_server(cls, v: SecretStr | None) -> SecretStr | None:
+        """Refused at start-up, by the rule an invite's send applies (api/integrations/smtp_url.py): before, a URL
+        no mail server is reached with was noticed at the first invite. The error never quotes the URL."""
+        if v is not None:
+            parse_smtp_url(v.get_secret_value())
+        return v
+
+    @field_validator("smtp_from")
+    @classmethod
+    def _smtp_sender(cls, v: str) -> str:
+        return check_sender(v)
 
     @property
     def egress_guard(self) -> bool:

@@ -6,5 +6,6 @@
 - `callbacks.py`: the `deliver_ats_callback` job (Greenhouse's PATCH, Ashby's assessment.update), with
   `ashby_updates.py` building Ashby's typed fields, `ashby_answers.py` reading its answers and `ats_answers.py`
   keeping what an ATS said about a call (a bounded, secret-free excerpt);
-- `invites.py`: the invite e-mail job; `profile_links.py`: the report links handed to ATSs.
+- `invites.py`: the invite e-mail job, `smtp_url.py` the one rule for its mail server settings (start-up and send);
+  `profile_links.py`: the report links handed to ATSs.
 """

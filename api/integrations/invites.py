@@ -33,7 +33,6 @@ from email.message import EmailMessage
 from email.utils import formataddr, parseaddr
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 import structlog
@@ -44,6 +43,7 @@ from procrastinate import JobContext
 from api.db import integrations_repo
 from api.db.pool import Pool, connection
 from api.errors import ServiceUnavailableError
+from api.integrations.smtp_url import parse_smtp_url
 from api.jobs.queue import queue
 from api.jobs.resources import resources
 from api.jobs.retry import JobRetryPolicy
@@ -100,15 +100,13 @@ def invite_message_id(session_id: str, join_url: str, sender_address: str) -> st
 def smtp_options(settings: ApiSettings) -> dict[str, Any]:
     """aiosmtplib's connection options from SHADOWS_API_SMTP_URL."""
     assert settings.smtp_url is not None
-    url = urlsplit(settings.smtp_url.get_secret_value())
-    if url.scheme not in ("smtp", "smtps") or not url.hostname:
-        raise ValueError("SHADOWS_API_SMTP_URL is smtp://[user:password@]host[:port] or smtps://...")
-    implicit_tls = url.scheme == "smtps"
+    server = parse_smtp_url(settings.smtp_url.get_secret_value())  # the rule start-up applied (api.settings)
+    implicit_tls = server.implicit_tls
     return {
-        "hostname": url.hostname,
-        "port": url.port or (465 if implicit_tls else 587),
-        "username": unquote(url.username) if url.username else None,
-        "password": unquote(url.password) if url.password else None,
+        "hostname": server.hostname,
+        "port": server.port,
+        "username": server.username,
+        "password": server.password,
         "use_tls": implicit_tls,
         # None: STARTTLS when offered. Outside local/test a plain-text connection is refused.
         "start_tls": None if implicit_tls or not settings.egress_guard else True,

@@ -10,7 +10,7 @@ from typing import Any
 import psycopg
 import pytest
 from cryptography.fernet import Fernet
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from api.errors import UnprocessableError
 from api.integrations import ashby_updates
@@ -315,8 +315,10 @@ def test_an_empty_smtp_url_means_no_email_and_urls_become_aiosmtplib_options(
     assert smtp_options(_deployed(smtp_url="smtp://mail.test"))["start_tls"] is True  # required when deployed
     tls = smtp_options(_deployed(smtp_url="smtps://mail.test"))
     assert (tls["port"], tls["use_tls"], tls["start_tls"]) == (465, True, None)
+    # Start-up refuses such a URL (tests/api/test_smtp_settings.py); settings made another way meet the same rule.
+    unchecked = ApiSettings(_env_file=None).model_copy(update={"smtp_url": SecretStr("http://mail.test")})  # type: ignore[call-arg]  # pydantic-settings init kwarg
     with pytest.raises(ValueError, match="smtp://"):
-        smtp_options(ApiSettings(_env_file=None, smtp_url="http://mail.test"))  # type: ignore[call-arg]  # pydantic-settings init kwarg
+        smtp_options(unchecked)
 
 
 FORGED = "Hal\r\nBcc: everyone@example.com\u2028\u0085Strong hire"
