@@ -2,7 +2,7 @@ import { DisconnectReason, type Room, RoomEvent, RpcError, Track } from "livekit
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CallController, type CallListener, type CallStatus, REJOIN_DELAYS_MS } from "./call";
 import type { EditorSnapshot } from "./editor";
-import { RPC_REPLY_MAX_BYTES } from "./protocol";
+import { RPC_REPLY_MAX_BYTES, SNAPSHOT_MAX_BYTES } from "./protocol";
 
 /** Speaks the part of livekit-client's Room the controller uses; records what the client sends. */
 class FakeRoom {
@@ -202,6 +202,33 @@ describe("CallController", () => {
     expect(last.topic).toBe("editor.snapshot");
     expect(last.attributes?.version).toBe("9");
     expect(last.text).toBe(editor.code);
+  });
+
+  it("never streams more of a huge paste than the agent keeps, on a push or after editor.get", async () => {
+    const { listener } = recorder();
+    const { call } = controller(listener);
+    await call.start();
+    const bytes = (text: string) => new TextEncoder().encode(text).length;
+    // 12 MB of UTF-8 (2-, 3- and 4-byte characters): before, every byte went to the interviewer.
+    editor = { ...editor, code: "é漢😀x\n".repeat(1_000_000), version: 10 };
+    await call.pushSnapshot(true);
+    const pushed = rooms[0].sent.at(-1)!;
+    expect(pushed.attributes?.version).toBe("10");
+    expect(bytes(pushed.text)).toBeLessThanOrEqual(SNAPSHOT_MAX_BYTES);
+    expect(bytes(pushed.text)).toBeGreaterThan(SNAPSHOT_MAX_BYTES - 4); // all it may carry, cut at a character
+    expect(editor.code.startsWith(pushed.text)).toBe(true);
+    expect(pushed.text).not.toContain("\ufffd"); // no surrogate pair split
+
+    editor = { ...editor, code: "x".repeat(3 * SNAPSHOT_MAX_BYTES), version: 11 };
+    await rooms[0].rpcHandlers.get("editor.get")!({ payload: "{}" });
+    const last = rooms[0].sent.at(-1)!;
+    expect(last.attributes?.version).toBe("11");
+    expect(last.text).toBe("x".repeat(SNAPSHOT_MAX_BYTES));
+
+    // Code within the bound goes whole, to the byte.
+    editor = { ...editor, code: "é".repeat(SNAPSHOT_MAX_BYTES / 2), version: 12 };
+    await call.pushSnapshot(true);
+    expect(rooms[0].sent.at(-1)!.text).toBe(editor.code);
   });
 
   it("passes interview events on and reflects the agent's state and phase", async () => {

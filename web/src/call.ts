@@ -22,6 +22,7 @@ import {
   RPC_EDITOR_GET,
   RPC_INTERVIEW_END,
   snapshotAttributes,
+  snapshotText,
   TOPIC_CHAT,
   TOPIC_EDITOR_PASTE,
   TOPIC_EDITOR_SNAPSHOT,
@@ -253,7 +254,8 @@ export class CallController {
     try {
       // Addressed to the agent when the room marks one (an observer never gets the code); otherwise to the room.
       const agents = [...room.remoteParticipants.values()].filter((p) => p.isAgent).map((p) => p.identity);
-      await room.localParticipant.sendText(snapshot.code, {
+      // At most what the agent keeps of a snapshot (a huge paste is not streamed whole; protocol.ts).
+      await room.localParticipant.sendText(snapshotText(snapshot.code), {
         topic: TOPIC_EDITOR_SNAPSHOT,
         attributes: snapshotAttributes(snapshot),
         ...(agents.length ? { destinationIdentities: agents } : {}),

@@ -34,6 +34,22 @@ export interface EditorGetReply {
 const encoder = new TextEncoder();
 
 /**
+ * At most this many UTF-8 bytes of the editor go on one `editor.snapshot`: what the agent keeps of a snapshot
+ * (agent/editor.py MAX_HELD_BYTES; tests/web/test_snapshot_bound.py checks that the two agree). Before, a huge paste
+ * was streamed whole to the interviewer, which read and dropped all but this much of it.
+ */
+export const SNAPSHOT_MAX_BYTES = 1_000_000;
+
+/** `code` as one `editor.snapshot` sends it: whole, or its first characters within `maxBytes` UTF-8 bytes. */
+export function snapshotText(code: string, maxBytes: number = SNAPSHOT_MAX_BYTES): string {
+  if (code.length * 3 <= maxBytes) return code; // a UTF-16 unit is at most 3 bytes of UTF-8
+  // encodeInto writes whole characters only (a surrogate pair is never split) and stops when the buffer is full:
+  // the prefix is found without encoding the rest, however large the paste.
+  const { read } = encoder.encodeInto(code, new Uint8Array(maxBytes));
+  return read >= code.length ? code : code.slice(0, read);
+}
+
+/**
  * The `editor.get` answer for `snapshot`: the code inline when the JSON fits in RPC_REPLY_MAX_BYTES, otherwise
  * `code: null` and `mustPush` (the caller sends that version on `editor.snapshot`; docs/protocol.md).
  */
