@@ -81,6 +81,16 @@ ORG_LIMITED = Counter(
     " invite e-mails withheld, by a per-organisation limit",
     ["kind"],
 )
+# Report reads refused by a per-caller limit (api/report_limits.py), by `kind`: client | site (a client address or
+# IPv6 /48), link (a share link, or a practice session's invite and coaching links), org (an organisation's key),
+# unverified (the budget of token reads that open no report, every caller together), artifact (artifact downloads
+# through one key's URLs for one session). A rise in `unverified` is guessing or a flood of dead links; in `link` or
+# `artifact`, a leaked link fetched in a loop.
+REPORT_READ_LIMITED = Counter(
+    "shadows_report_read_limited_total",
+    "Report pages, timelines, scorecards and artifact downloads refused (429) by a per-caller read limit",
+    ["kind"],
+)
 AGENT_REDISPATCHES = Counter(
     "shadows_agent_redispatches_total",
     "Agent dispatches asked of LiveKit again, by cause and outcome",
@@ -99,3 +109,5 @@ for _provider in ("greenhouse", "ashby"):
 for _kind in ("webhook", "ats"):
     for _cap in ("target", "organization"):
         OUTBOUND_DEFERRED.labels(kind=_kind, cap=_cap)
+for _kind in ("client", "site", "link", "org", "unverified", "artifact"):
+    REPORT_READ_LIMITED.labels(kind=_kind)

@@ -1,33 +1,46 @@
-"""Per-caller limits on report reads: the report page (HTML) and its replay's timeline (JSON), each a render of
-about 22 ms of CPU on the API's event loop. Counted in the app's rate-limit store (api.ratelimits: Redis when
-`SHADOWS_API_REDIS_URL` is set, so every replica shares the counts); past any, 429 `rate_limited` with Retry-After.
+"""Per-caller limits on report reads: the report page (HTML), its replay's timeline (JSON) and the scorecard (JSON),
+each a render on the API's event loop (a page about 22 ms of CPU for a long interview; a timeline or a scorecard a
+third of a short page's). Counted in the app's rate-limit store (api.ratelimits: Redis when
+`SHADOWS_API_REDIS_URL` is set, so every replica shares the counts); past any, 429 `rate_limited` with Retry-After,
+counted in `shadows_report_read_limited_total{kind}`.
 
 Read through a token (a share link, a view token) or a practice candidate's invite, a read is counted twice:
 
 - per client address (`SHADOWS_API_REPORT_READ_CLIENT_RATE_LIMIT`; IPv6: its /64, and its /48 site at
-  `SHADOWS_API_REPORT_READ_SITE_RATE_LIMIT`), before the token is checked or anything is read, so a client
-  fetching many links, or guessing tokens, meets it;
-- per link (`SHADOWS_API_REPORT_READ_LINK_RATE_LIMIT`), once the token is checked and before the render. A share
-  link is its own link (only its organisation mints more, at most 50 per session), so a leaked link looped stops
-  only itself. What a practice candidate holds (the invite, and the coaching links and page tokens it mints, as
-  many as it likes) is one link per session: minting another adds no budget. A view token minted for an
-  organisation's key (the timeline a key-read page loads) counts as a read by that organisation.
+  `SHADOWS_API_REPORT_READ_SITE_RATE_LIMIT`), before any database read (an invite is looked up only after it), so a
+  client fetching many links, or guessing tokens or invites, meets it;
+- per link (`SHADOWS_API_REPORT_READ_LINK_RATE_LIMIT`), once the token's signature is checked and before any
+  database read or render, so a revoked link looped meets it too. A share link is its own link (only its
+  organisation mints more, at most 50 per session), so a leaked link looped stops only itself. What a practice
+  candidate holds (the invite, and the coaching links and page tokens it mints, as many as it likes) is one link
+  per session: minting another adds no budget. A view token minted for an organisation's key (the timeline a
+  key-read page loads) is that key's link for that session, and counts, once the key is checked, as a read by
+  that organisation too.
 
 Read with an organisation key (or a token minted for one), a read is counted per organisation across its sessions
 (`SHADOWS_API_REPORT_READ_ORG_RATE_LIMIT`). The defaults are far above what a reviewer clicking through reports
 asks for (a page and its timeline per report opened).
+
+A token read that opens no report (altered, guessed, expired, revoked) is also counted in one budget for every
+caller together (`SHADOWS_API_REPORT_READ_UNVERIFIED_RATE_LIMIT`): per-address limits do not bound a caller on many
+networks. Past it such a read answers 429 `report_links_busy` at once, before its per-address count or its error
+page. Links that verify never count in it, so spending it cannot lock out a reader holding a real link.
 """
 
 from __future__ import annotations
 
+import math
+import time
 from uuid import UUID
 
 import structlog
 from fastapi import Request
 
 from api.errors import RateLimitedError
+from api.metrics import REPORT_READ_LIMITED
 from api.ratelimits import RateLimits, client_bucket, client_site
 from api.settings import ApiSettings
+from api.view_tokens import ViewGrant
 
 log = structlog.get_logger(__name__)
 
@@ -43,10 +56,13 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def _hit(request: Request, scope: str, spec: str, key: str, *, message: str, kind: str) -> None:
+async def _hit(
+    request: Request, scope: str, spec: str, key: str, *, message: str, kind: str, code: str | None = None
+) -> None:
     try:
-        await _ratelimits(request).hit(scope, spec, key, message=message)
+        await _ratelimits(request).hit(scope, spec, key, message=message, code=code)
     except RateLimitedError:
+        REPORT_READ_LIMITED.labels(kind=kind).inc()
         log.warning("report_read.rate_limited", kind=kind)  # never the key: an address, a link or a session
         raise
 
@@ -85,6 +101,17 @@ def practice_bucket(session_id: str) -> str:
     return f"session:{session_id}"
 
 
+def token_bucket(checked: ViewGrant | UUID) -> str:
+    """The link bucket of a token whose signature is checked, from what it says alone (no database read): a share
+    link's own (its id); a view token minted for a practice invite, its session's (`practice_bucket`); one minted
+    for an organisation's key, that key's for that session (the timeline tokens of the pages it loaded)."""
+    if isinstance(checked, UUID):
+        return share_link_bucket(checked)
+    if checked.source.kind == "invite":
+        return practice_bucket(checked.session_id)
+    return f"key:{checked.source.id.hex()}:{checked.session_id}"
+
+
 async def count_link(request: Request, settings: ApiSettings, bucket: str) -> None:
     """Count one read through a link (`share_link_bucket`, `practice_bucket`)."""
     await _hit(
@@ -106,4 +133,57 @@ async def count_org(request: Request, settings: ApiSettings, organization_id: UU
         str(organization_id),
         message="This organisation has read too many reports; retry after Retry-After seconds.",
         kind="org",
+    )
+
+
+REPORT_LINKS_BUSY = "report_links_busy"
+_SPENT_UNTIL = (
+    "report_read_unverified_spent_until"  # on app.state: time.monotonic() until which the budget is spent
+)
+
+
+async def count_unverified(request: Request, settings: ApiSettings) -> None:
+    """Count one token read that opens no report, for every caller together; RateLimitedError
+    (`report_links_busy`) past the budget. Once the store has refused one, this process refuses the rest until its
+    Retry-After with no store round trip: the budget cannot free a place before then (a moving window frees one
+    only as its oldest read ages out), and a flood past it then costs the API a signature check and a short 429."""
+    state = request.app.state
+    now = time.monotonic()
+    spent_until: float = getattr(state, _SPENT_UNTIL, 0.0)
+    message = "Too many report links that are not valid are being tried; try again later."
+    if now < spent_until:
+        REPORT_READ_LIMITED.labels(kind="unverified").inc()
+        raise RateLimitedError(
+            message, code=REPORT_LINKS_BUSY, retry_after=max(1, math.ceil(spent_until - now))
+        )
+    try:
+        await _hit(
+            request,
+            "report_read_unverified",
+            settings.report_read_unverified_rate_limit,
+            "all",
+            message=message,
+            kind="unverified",
+            code=REPORT_LINKS_BUSY,
+        )
+    except RateLimitedError as e:
+        setattr(state, _SPENT_UNTIL, now + (e.retry_after or 1))
+        raise
+
+
+def artifact_bucket(grant: ViewGrant) -> str:
+    """The link bucket of an artifact download URL: every URL one key (or invite) listed for one session, each
+    artifact and each listing together, so listing again adds no budget to the one who holds a leaked URL."""
+    return f"artifacts:{grant.session_id}:{grant.source.kind}:{grant.source.id.hex()}"
+
+
+async def count_artifact_download(request: Request, settings: ApiSettings, grant: ViewGrant) -> None:
+    """Count one download through an artifact URL (`artifact_bucket`), before the database or storage is read."""
+    await _hit(
+        request,
+        "artifact_download",
+        settings.artifact_download_rate_limit,
+        artifact_bucket(grant),
+        message="Too many downloads through this session's artifact links; try again later.",
+        kind="artifact",
     )

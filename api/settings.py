@@ -149,6 +149,10 @@ class ApiSettings(BaseSettings):
     report_read_client_rate_limit: str = "120/minute;1200/hour"
     report_read_site_rate_limit: str = "600/minute;6000/hour"
     report_read_org_rate_limit: str = "600/minute;10000/hour"
+    # Token reads of a report that open none (an altered, guessed, expired or revoked link), for every caller
+    # together: past it such reads answer 429 `report_links_busy` at once (no error page, no per-address count),
+    # while links that verify read on under their own limits, so a flood from many networks cannot lock them out.
+    report_read_unverified_rate_limit: str = "300/minute;3000/hour"
     # ATS keys one organisation may issue (Greenhouse and Ashby together): each issue keeps a row 30 days past its
     # revocation and revokes the key the ATS holds; past it 429 `rate_limited` (api/org_limits.py).
     integration_key_rate_limit: str = "30/hour"
@@ -191,6 +195,10 @@ class ApiSettings(BaseSettings):
     # read it; past either, a 429 artifacts_busy. Ended like an export (`export_stall_s`, `export_hold_s`).
     artifact_download_concurrency: int = Field(default=16, ge=1, le=256)
     artifact_download_per_org: int = Field(default=4, ge=1, le=256)
+    # Artifact downloads through the URLs one key listed for one session, in the shared store (api/report_limits.py),
+    # counted before the database or storage is read: the slots bound downloads at once, not how many, and a leaked
+    # URL fetched in a loop read a megabyte object from storage each time for the URL's hour. Past it 429.
+    artifact_download_rate_limit: str = "60/hour"
 
     # Session artifacts (JSON dump, report PDF, résumé PDF): `local` (a directory; default data_dir/artifacts) or
     # `supabase` (Supabase Storage: SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY, a private bucket read back through
@@ -328,6 +336,8 @@ class ApiSettings(BaseSettings):
         "report_read_client_rate_limit",
         "report_read_site_rate_limit",
         "report_read_org_rate_limit",
+        "report_read_unverified_rate_limit",
+        "artifact_download_rate_limit",
         "webhook_endpoint_rate_limit",
     )
     @classmethod

@@ -28,14 +28,14 @@ from api.ratelimits import RateLimits
 from api.report_budget import bound_timeline_text
 from api.report_pages import JSON_HEADERS, error_response, report_html, report_response
 from api.report_view import load_report
-from api.routers.scorecards import CandidateReader, scorecard_reader
+from api.routers.scorecards import CandidateReader, count_read, counted_reader
 from api.run_admission import PRACTICE_TENANT
 from api.settings import ApiSettings
 from api.timeline import Timeline, View, build_items, session_header
 from api.web_assets import WebAssets
 
 router = APIRouter(tags=["reports"])
-Reader = Annotated[Any, Depends(scorecard_reader)]
+Reader = Annotated[Any, Depends(counted_reader)]  # an invite's client address counted before its lookup
 
 
 @dataclass(frozen=True)
@@ -60,16 +60,6 @@ async def _readable(conn: Conn, session_id: str, reader: Any) -> Opened:
     if session is None:
         raise NotFoundError("Session not found.", code="session_not_found")
     return Opened(session, "org", view_tokens.Source.key(reader.key_id))
-
-
-async def _count_read(request: Request, settings: ApiSettings, reader: Any) -> None:
-    """Count a report or timeline read (api/report_limits.py): per organisation with its key; with a practice
-    invite (anyone may start a practice session) per client address and per session, as a link is."""
-    if isinstance(reader, CandidateReader):
-        await report_limits.count_client(request, settings)
-        await report_limits.count_link(request, settings, report_limits.practice_bucket(reader.session["id"]))
-    else:
-        await report_limits.count_org(request, settings, reader.id)
 
 
 def _assets(request: Request) -> WebAssets:
@@ -108,7 +98,7 @@ async def read_report(
     candidate (invite as bearer) gets the coaching view, without bands, scores or recommendation. Reads are
     limited per organisation (SHADOWS_API_REPORT_READ_ORG_RATE_LIMIT), a practice invite's per session and client
     address: 429 `rate_limited` with Retry-After."""
-    await _count_read(request, settings, reader)
+    await count_read(request, settings, reader)
     opened = await _readable(conn, session_id, reader)
     assert opened.source is not None
     token, _ = view_tokens.mint(settings, session_id, opened.view, "timeline", opened.source)
@@ -136,7 +126,7 @@ async def read_timeline(
     their verdict, counts and code. Code stored past the session's budget is not kept: such an event carries
     `code_omitted: true` and `code_bytes` (a snapshot's `code` is "", a run's null). Limited as the report page is
     (429 `rate_limited`)."""
-    await _count_read(request, settings, reader)
+    await count_read(request, settings, reader)
     return await timeline_response(conn, await _readable(conn, session_id, reader))
 
 
@@ -206,7 +196,7 @@ async def read_report_pdf(session_id: SessionId, request: Request, settings: Set
     # Read on a connection of its own, returned before the render: a render waits for one of a few Chromium slots
     # and runs for seconds, and a connection held meanwhile by each waiting request would drain the pool.
     async with connection(request.app.state.pool) as conn:
-        reader = await scorecard_reader(request, conn, settings)
+        reader = await counted_reader(request, conn, settings)
         opened = await _readable(conn, session_id, reader)
         if isinstance(reader, CandidateReader):
             await _count_practice_pdf(request.app.state.ratelimits, settings, session_id)
@@ -264,14 +254,25 @@ async def create_coaching_link(
 # --- through a share link or a view token --------------------------------------------------------------------
 
 
-async def _open_token(conn: Conn, settings: ApiSettings, token: str, *, page: bool) -> Opened:
+def _check_token(settings: ApiSettings, token: str, *, page: bool) -> view_tokens.ViewGrant | UUID:
+    """A token's grant (a view token) or link id (a share link) from its signature and expiry alone, no database
+    read; `share_link_invalid` / `share_link_expired` otherwise."""
     if token.startswith(view_tokens.PREFIX):
         grant = view_tokens.check(settings, token)
         # A page needs a `report` grant; its timeline a `timeline` or `report` one; an `artifacts` grant neither.
         if grant.scope not in (("report",) if page else ("timeline", "report")):
             raise share_links.ShareLinkInvalidError("This link is not valid.")
+        return grant
+    link_id, _ = share_links.check_token(settings, token)
+    return link_id
+
+
+async def _open_checked(
+    conn: Conn, settings: ApiSettings, token: str, checked: view_tokens.ViewGrant | UUID
+) -> Opened:
+    if isinstance(checked, view_tokens.ViewGrant):
         # Checked on every use: the key or invite it was minted for must still be live.
-        return Opened(await view_tokens.open_session(conn, grant), grant.view, source=grant.source)
+        return Opened(await view_tokens.open_session(conn, checked), checked.view, source=checked.source)
     shared = await share_links.verify(conn, settings, token)
     session = await sessions_repo.get_session(conn, shared.session_id, organization_id=shared.organization_id)
     if session is None:
@@ -279,15 +280,35 @@ async def _open_token(conn: Conn, settings: ApiSettings, token: str, *, page: bo
     return Opened(session, "org", link_id=shared.link_id)
 
 
-async def _count_opened(request: Request, settings: ApiSettings, opened: Opened) -> None:
-    """Count a read through a token, once it is checked (api/report_limits.py): a share link per link; a view
-    token minted for a key as a read by its organisation; one minted for a practice invite per practice session."""
-    if opened.link_id is not None:
-        await report_limits.count_link(request, settings, report_limits.share_link_bucket(opened.link_id))
-    elif opened.source is not None and opened.source.kind == "key" and opened.session["organization_id"]:
-        await report_limits.count_org(request, settings, opened.session["organization_id"])
-    else:
-        await report_limits.count_link(request, settings, report_limits.practice_bucket(opened.session["id"]))
+async def _open_token(
+    request: Request, conn: Conn, settings: ApiSettings, token: str, *, page: bool
+) -> Opened:
+    """What a token opens, counted (api/report_limits.py). Its signature and expiry are checked first, with no
+    database read: one that fails counts in the budget of reads that open nothing (every caller together; past
+    it 429 `report_links_busy` at once), then per client address. One that passes counts per client address, then
+    per link (`report_limits.token_bucket`), before the database is read. A token the database then refuses
+    (revoked, its session gone) counts in the budget too; one minted for a key counts as a read by its organisation
+    once the key is checked."""
+    try:
+        checked = _check_token(settings, token, page=page)
+    except ApiError as e:
+        if e.code in ERROR_PAGES:
+            await report_limits.count_unverified(request, settings)
+            await report_limits.count_client(request, settings)
+        raise
+    await report_limits.count_client(request, settings)
+    await report_limits.count_link(request, settings, report_limits.token_bucket(checked))
+    try:
+        opened = await _open_checked(conn, settings, token, checked)
+    except ApiError as e:
+        if e.code in ERROR_PAGES:
+            await report_limits.count_unverified(request, settings)
+        raise
+    if isinstance(checked, view_tokens.ViewGrant) and checked.source.kind == "key":
+        organization_id = opened.session["organization_id"]
+        if organization_id:
+            await report_limits.count_org(request, settings, organization_id)
+    return opened
 
 
 ERROR_PAGES = {
@@ -323,16 +344,15 @@ async def read_shared_report(
 ) -> Response:
     """The report page through a share link (no other credentials). Expired, revoked or altered links answer with
     a page that says so (410 or 404). Reads are limited per client address and per link (a view token minted for
-    a key: per organisation): 429 `rate_limited` with Retry-After (api/report_limits.py)."""
-    await report_limits.count_client(request, settings)
+    a key: per organisation): 429 `rate_limited` with Retry-After. A link that opens nothing counts in a budget
+    for every caller together: past it 429 `report_links_busy`, without the page (api/report_limits.py)."""
     try:
-        opened = await _open_token(conn, settings, token, page=True)
+        opened = await _open_token(request, conn, settings, token, page=True)
     except ApiError as e:
         if e.code not in ERROR_PAGES:
             raise
         title, message = ERROR_PAGES[e.code]
         return error_response(e.status, title, message)
-    await _count_opened(request, settings, opened)
     page = await load_report(
         conn, opened.session, view=opened.view, timeline_url=_timeline_url(token), assets=_assets(request)
     )
@@ -348,8 +368,6 @@ async def read_shared_timeline(
     token: LinkToken, request: Request, conn: DbConn, settings: Settings
 ) -> JSONResponse:
     """The timeline a shared report page loads; the same JSON as `GET /v1/sessions/{id}/timeline`. Limited as the
-    shared page is (429 `rate_limited`)."""
-    await report_limits.count_client(request, settings)
-    opened = await _open_token(conn, settings, token, page=False)
-    await _count_opened(request, settings, opened)
+    shared page is (429 `rate_limited`; `report_links_busy`)."""
+    opened = await _open_token(request, conn, settings, token, page=False)
     return await timeline_response(conn, opened)

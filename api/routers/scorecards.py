@@ -1,5 +1,5 @@
 """Scorecard routes: read the latest version or all of them (organisation, or a practice session's candidate), and
-re-grade a finished session (organisation)."""
+re-grade a finished session (organisation). Reads are counted as report reads are (api/report_limits.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Depends, Request
 from pydantic import BaseModel, ConfigDict
 
+from api import report_limits
 from api.db import scorecards_repo, sessions_repo
 from api.deps import DbConn, Org, OrgCaller, Settings, bearer, own_session, require_org, session_for_invite
 from api.errors import ForbiddenError, NotFoundError
@@ -18,6 +19,7 @@ from api.openapi_errors import BODY, DB, error_responses
 from api.org_limits import count_regrade
 from api.scorecards import candidate_views, org_views, shown_view
 from api.security import INVITE_PREFIX
+from api.settings import ApiSettings
 from grader.schemas import CandidateScorecardOut, CandidateScorecardPage, ScorecardOut, ScorecardPage
 
 router = APIRouter(prefix="/v1/sessions", tags=["scorecards"])
@@ -49,6 +51,23 @@ async def scorecard_reader(request: Request, conn: DbConn, settings: Settings) -
     return await require_org(request, conn)
 
 
+async def counted_reader(request: Request, conn: DbConn, settings: Settings) -> Reader:
+    """`scorecard_reader` for a read of a report, its timeline or its scorecard: an invite's reader is counted per
+    client address before the invite is looked up (anyone may try invites; api/report_limits.py)."""
+    if bearer(request).startswith(INVITE_PREFIX):
+        await report_limits.count_client(request, settings)
+    return await scorecard_reader(request, conn, settings)
+
+
+async def count_read(request: Request, settings: ApiSettings, reader: Reader) -> None:
+    """Count a read of a report, a timeline or a scorecard once its reader is known: per organisation with its key;
+    with a practice invite per session, as a link is (its client address was counted by `counted_reader`)."""
+    if isinstance(reader, CandidateReader):
+        await report_limits.count_link(request, settings, report_limits.practice_bucket(reader.session["id"]))
+    else:
+        await report_limits.count_org(request, settings, reader.id)
+
+
 async def _readable_session(conn: DbConn, session_id: str, reader: Reader) -> dict[str, Any]:
     if isinstance(reader, CandidateReader):
         session = own_session(reader.session, session_id)
@@ -64,21 +83,24 @@ async def _readable_session(conn: DbConn, session_id: str, reader: Reader) -> di
     return row
 
 
-ScorecardReader = Annotated[Reader, Depends(scorecard_reader)]
+ScorecardReader = Annotated[Reader, Depends(counted_reader)]
 
 
 @router.get(
     "/{session_id}/scorecard",
     response_model=ScorecardOut | CandidateScorecardOut,
-    responses=error_responses(*DB, 401, 403, 404),
+    responses=error_responses(*DB, 401, 403, 404, 429),
 )
 async def read_scorecard(
-    session_id: SessionId, conn: DbConn, reader: ScorecardReader
+    session_id: SessionId, request: Request, conn: DbConn, settings: Settings, reader: ScorecardReader
 ) -> ScorecardOut | CandidateScorecardOut:
     """The scorecard to read: the latest `ready` version, or the newest version (`pending` or `failed`, with its
     `reason`) while none is ready; `latest_attempt` is the newest version, so a re-grade that is pending or failed
     shows there without hiding the ready scorecard. 404 before any grading. A practice candidate (invite as bearer)
-    gets the coaching view, without bands, scores or recommendation."""
+    gets the coaching view, without bands, scores or recommendation. Limited as the report page is
+    (SHADOWS_API_REPORT_READ_ORG_RATE_LIMIT per organisation; an invite per session and client address): 429
+    `rate_limited` with Retry-After."""
+    await count_read(request, settings, reader)
     await _readable_session(conn, session_id, reader)
     view = await shown_view(conn, session_id, coach=isinstance(reader, CandidateReader))
     if view is None:
@@ -89,12 +111,14 @@ async def read_scorecard(
 @router.get(
     "/{session_id}/scorecards",
     response_model=ScorecardPage | CandidateScorecardPage,
-    responses=error_responses(*DB, 401, 403, 404),
+    responses=error_responses(*DB, 401, 403, 404, 429),
 )
 async def list_scorecards(
-    session_id: SessionId, conn: DbConn, reader: ScorecardReader
+    session_id: SessionId, request: Request, conn: DbConn, settings: Settings, reader: ScorecardReader
 ) -> ScorecardPage | CandidateScorecardPage:
-    """Every version, newest first (at most the latest 100); an empty list before any grading."""
+    """Every version, newest first (at most the latest 100); an empty list before any grading. Limited as
+    `GET /v1/sessions/{id}/scorecard` is (429 `rate_limited`)."""
+    await count_read(request, settings, reader)
     await _readable_session(conn, session_id, reader)
     rows = await scorecards_repo.list_versions(conn, session_id, limit=MAX_VERSIONS_LISTED)
     if isinstance(reader, CandidateReader):

@@ -8,7 +8,8 @@ SHADOWS_API_STORAGE_SIGNED_URL_S. The API reads the object from storage and serv
 storage backend's own signed URL (Supabase's) cannot be taken back. A download holds one of its organisation's
 download slots (SHADOWS_API_ARTIFACT_DOWNLOAD_PER_ORG, and SHADOWS_API_ARTIFACT_DOWNLOAD_CONCURRENCY in all, per
 process) until its client has read it; past either, 429 `artifacts_busy` with Retry-After, before storage is
-read."""
+read. Downloads through the URLs one key listed for a session are counted in number too
+(SHADOWS_API_ARTIFACT_DOWNLOAD_RATE_LIMIT, api/report_limits.py; 429 `rate_limited`), before anything is read."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
-from api import view_tokens
+from api import report_limits, view_tokens
 from api.db import artifacts_repo, sessions_repo
 from api.db.pool import connection
 from api.deps import DbConn, OrgCaller, Settings
@@ -107,6 +108,8 @@ async def download_artifact(
     grant = view_tokens.check(settings, token)
     if grant.scope != "artifacts" or len(name) > MAX_ARTIFACT_NAME:
         raise NotFoundError("Not found.", code="not_found")
+    # Counted per the key's URLs for the session before any read: slots bound downloads at once, not how many.
+    await report_limits.count_artifact_download(request, settings, grant)
     # Checked, then released before the (possibly slow) read from storage.
     async with connection(request.app.state.pool) as conn:
         # The key still live, the session still its organisation's.

@@ -81,7 +81,7 @@ async def test_many_links_from_one_client_meet_its_address_limit(api_server: Api
         one = [(await client.get(p, headers=_from("203.0.113.5"))).status_code for p in paths[:4]]
         fifth = await client.get(f"{paths[4]}/timeline", headers=_from("203.0.113.5"))
         another_client = await client.get(paths[4], headers=_from("203.0.113.6"))
-        # Guessed or altered tokens count too: the address is counted before the token is checked.
+        # Guessed or altered tokens count too: a token that fails its check still counts against the address.
         guesses = [
             (await client.get(p[:-3] + "AAA", headers=_from("203.0.113.7"))).status_code for p in paths[:4]
         ]
