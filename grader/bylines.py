@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from grader.intro_words import weak_name
-from grader.introductions import NAME_WORD, NOT_NAMES
+from grader.introductions import _FROM_ORG, _LOWER, NAME_WORD, NOT_NAMES
 from grader.redact_apply import REFINE_REACH
 from grader.signatures import _METHOD_WORDS, _handle_shaped
 
@@ -53,27 +53,44 @@ LETTER_SIGN_OFF = re.compile(
 
 
 # Said: a valediction that closes a letter, not a thanks ("Thanks, Mike." thanks someone), opening its sentence, with
-# a name that ends the line ("cheers, Priya", "ok, all done. Best regards, Wei Chen."; "that's the best, Priya" is
-# said to someone; the interviewer is an AI with no name of its own).
+# a name that ends the line or its sentence ("cheers, Priya", "ok, all done. Best regards, Wei Chen.", "Cheers, Priya.
+# See you"; "that's the best, Priya" is said to someone; the interviewer is an AI with no name of its own); in lower
+# case as speech-to-text writes it, ending the line ("cheers, priya"); and a thanks too with a name before "from" an
+# organisation or a team, which says who signs ("thanks, Priya from the Lisbon office"), 2026-12-05.
 _CLOSING = (
     r"(?:cheers|regards|best|(?:best|kind|warm)[ \t]+regards|best[ \t]+wishes|sincerely|yours[ \t]+(?:truly|sincerely)"
     r"|all[ \t]+the[ \t]+best|saludos|un[ \t]+saludo|cordialement)"
 )
+_THANKS = r"(?:thanks|thank[ \t]+you|many[ \t]+thanks|gracias|merci)"
+_SIGNED = rf"{_NAME}(?:[ \t]+{_NAME}){{0,2}}"
+_LINE_ENDS = r"[ \t]*[.!]?[ \t]*(?:$|\n)"
 SAID_SIGN_OFF = re.compile(
-    rf"(?:^|(?<=[.!?;:]))[ \t]*(?i:{_CLOSING})[ \t]*,[ \t]*(?:{_DASH}[ \t]*)?(?P<s>{_NAME}(?:[ \t]+{_NAME}){{0,2}})"
-    r"(?=[ \t]*[.!]?[ \t]*(?:$|\n))",
+    rf"(?:^|(?<=[.!?;:]))[ \t]*(?:(?i:{_CLOSING})[ \t]*,[ \t]*(?:{_DASH}[ \t]*)?"
+    rf"(?:(?P<s>{_SIGNED})(?={_LINE_ENDS}|[ \t]*[.!][ \t]+\S)|(?P<t>{_LOWER})(?={_LINE_ENDS}))"
+    rf"|(?i:{_CLOSING}|{_THANKS})[ \t]*,[ \t]*(?:{_DASH}[ \t]*)?(?P<f>{_SIGNED}|{_LOWER})"
+    rf"[ \t]*,?[ \t]+(?={_FROM_ORG}))",
     re.MULTILINE,
+)
+# Said to someone or of something after "cheers," in lower case, and not listed as a state ("cheers, bro").
+_SAID_TO = frozenset(
+    """
+    bro bros dude dudes fam bud man men lads gents ladies sir dear love legend champ boss chief brilliant lol ta bye
+    regards mucho amigo amigos
+    """.split()  # noqa: SIM905  # a word list reads better as text
 )
 
 
 def said_signed(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """`Rule.refine` for `SAID_SIGN_OFF` in speech and output: the name a closing valediction signs with, unless one
-    of its words is not a name there ("cheers, Everyone", "Regards, Team")."""
+    of its words is not a name there ("cheers, Everyone", "Regards, Team", "cheers, bro")."""
     m = SAID_SIGN_OFF.match(text, start)
-    if m is None:
+    group = next((g for g in "stf" if m is not None and m.group(g) is not None), None)
+    if m is None or group is None:
         return []
-    words = NAME_WORD.findall(m.group("s"))
-    return [] if not words or _not_a_name(words) else [m.span("s")]
+    words = NAME_WORD.findall(m.group(group))
+    if any(w.lower() in _SAID_TO for w in words):
+        return []
+    return [] if not words or _not_a_name(words) else [m.span(group)]
 
 
 def _not_a_name(words: list[str]) -> bool:

@@ -135,7 +135,11 @@ INTRODUCTION = re.compile(
     rf"(?:(?i:so|ok|okay|um+|uh+)[ \t]*,?[ \t]+)?(?i:this[ \t]+is|it's|it[ \t]+is)[ \t]+{_TITLE}(?P<p>{_NAMES})"
     rf"[ \t]*,?[ \t]+(?i:again|once[ \t]+more|back)(?![\w'-])"
     rf"|{_CUE}(?i:this[ \t]+is|it's|it[ \t]+is)[ \t]+(?i:me)(?:[ \t]+(?i:again))?[ \t]*[,\u2013\u2014-][ \t]*{_TITLE}"
-    rf"(?P<q>{_NAMES}){_ENDS}",
+    rf"(?P<q>{_NAMES}){_ENDS}"
+    # Coming back or saying who it is in passing without a greeting (2026-12-05): "this is Priya again", "it's Wei
+    # Chen, by the way", where a clause opens; the words read as the weaker forms' ("oh it's Redis again" stays).
+    rf"|{_OPENS_SAID}(?i:this[ \t]+is|it's|it[ \t]+is)[ \t]+{_TITLE}(?P<r>{_NAMES})"
+    rf"(?:[ \t]*,?[ \t]+(?i:again|once[ \t]+more)|[ \t]*,?[ \t]*(?i:by[ \t]+the[ \t]+way|btw))(?![\w'-])",
     re.MULTILINE,
 )
 # A sign-off, in a comment only ("# Thanks, Priya", "// Regards, Priya Raman"): said, "Thanks, Mike." thanks the
@@ -167,8 +171,8 @@ NOT_NAMES = (
 )
 
 
-_GROUPS = "abcdefghijklmnopq"
-_WEAK = "ijklmnop"  # read against grader/intro_words.py too: no word of their own says a name follows
+_GROUPS = "abcdefghijklmnopqr"
+_WEAK = "ijklmnopr"  # read against grader/intro_words.py too: no word of their own says a name follows
 NAME_WORD = re.compile(r"[^\s'-]+")
 INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
 
@@ -220,7 +224,7 @@ def introduced_in_output(text: str, start: int, end: int) -> list[tuple[int, int
 # A word of code; a quote around it is none of it (`greet('Alice')`), an apostrophe inside is ("O'Brien").
 _WORD = re.compile(r"(?<![\w-])(?<!\w')[A-Za-z][\w-]*(?:'\w+)*")
 # The introductions a literal is read for: not a label's, bare or not, nor a name before "speaking", nor lower case.
-_IN_LITERAL = "abcegijpq"
+_IN_LITERAL = "abcegijpqr"
 
 
 class _DataWords:

@@ -60,7 +60,8 @@ NOT_HANDLES = (
     | JOINERS
     | frozenset(
         """
-        account accounts handle username bio feed link links readme repository repositories stars star followers
+        account accounts handle username slug slugs vanity custom bio feed link links readme repository repositories
+        stars star followers
         following contributions actions action copilot pages desktop enterprise cli gist gists codespaces codespace
         learning premium blue reels stories story history graph activity issues issue discussions discussion
         workflow workflows org orgs organization organizations team teams wiki release releases package packages

@@ -34,8 +34,10 @@ What is replaced (never sent to the model):
   handle after any cue ("reach me on telegram: zq_dev", "mi skype es zqdev", `[handle]`), a number that identifies
   them ("my student id is A0123", `[id]`), a postal address ("221B Baker Street", `[address]`, grader/postal.py),
   and a name they introduce themselves by ("my name is Priya", "call me Sasha", "I'm Priya", "Hi, Priya here",
-  `[candidate]`, grader/introductions.py); a profile without its slashes or a personal site ("github com zqdev",
-  "my github zqdev", "my site zq-dev.io", grader/profile_mentions.py); a French number said in pairs
+  `[candidate]`, grader/introductions.py), and the name on file in any case where an introduction, a sign-off or a
+  byline puts a name ("this is grace again", "cheers, will", "# grace", grader/known_slots.py); a profile without
+  its slashes or a personal site ("github com zqdev", "my github zqdev", "my site zq-dev.io",
+  grader/profile_mentions.py); a French number said in pairs
   (grader/french_numbers.py); in code, the written forms of these inside comments, and an address so written
   anywhere, a string too ("jane [at] acme [dot] io"), and a phone number given across lines (grader/phone_lines.py);
 - the full name also joined as in a handle or identifier (`ada_lovelace`, `AdaLovelace`, `@adalovelace`), also as
@@ -120,6 +122,7 @@ from grader.introductions import (
     signed_name,
 )
 from grader.invisible import HIDDEN, TAG_RUN, hidden_runs
+from grader.known_slots import KnownSlots
 from grader.leet import LeetNames
 from grader.links import HOME_PATH, PROFILE_LINK, USER_LINK, home_user
 from grader.matching_form import normalise
@@ -424,6 +427,10 @@ class Redactor:
         ]
         said_sign_off = Rule(SAID_SIGN_OFF, NAME, refine=said_signed)  # "cheers, Priya" said or printed
         self._speech += [letter, said_sign_off]
+        # The name on file in any case where an introduction, a sign-off or a byline puts one (grader/known_slots.py).
+        known_said, known_code = KnownSlots(p for n in names for p in _words(n)).rules(NAME)
+        self._speech += known_said
+        self._code += known_code
         # What a program printed, raised or returned as text, and a run's own inputs: free text the candidate
         # controls, so every contact rule applies everywhere in it (not only in comments); phone numbers only as
         # written or after a contact cue, since a run of digits there is a value (`1000000007`).
@@ -448,6 +455,7 @@ class Redactor:
             signed,
             letter,
             said_sign_off,
+            *known_said,
         ]
         if distinctive:
             # With the plural of a family name ("the Lovelaces", "the Nguyens").

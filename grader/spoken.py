@@ -128,6 +128,8 @@ EVERYDAY_MESSENGERS = (
 )
 _ANY_MESSENGER = rf"(?:{PLATFORMS}|{EVERYDAY_MESSENGERS})"
 _ACCOUNT = r"(?:handle|user\s*name|user\s*id|screen\s*name|id|number|account|tag|nick(?:\s*name)?)"
+# What a site calls the path to a profile (LinkedIn's "public profile URL", its last part a "slug").
+_PATH_WORD = r"(?:slug|vanity\s+(?:url|name)|(?:custom|public|profile|personal)\s+(?:url|link)|url|link|page)"
 # What sets a handle after the cue apart: "is", "at", "as", "under", a colon, an equals sign, a comma or a dash.
 _THEN = r"(?:\s+(?:is|at|as|under)(?!\w)|\s*[:=,]|\s+-(?=\s))"
 _SP_ACCOUNT = r"(?:usuario|nombre\s+de\s+usuario|nick|alias|id|cuenta|perfil|handle)"
@@ -158,6 +160,11 @@ HANDLE_CUE = re.compile(
     rf"|gamer\s*tag|tag|nick\s*name|nick|alias|profile|account|id|website|web\s*site|site|portfolio|blog"
     rf"|home\s*page)(?:\s+on\s+(?:{PLATFORMS})|\s+{_WHERE})?(?:\s+is|'s|\s*[:=])"
     rf"|(?:my|our)\s+(?:{PLATFORMS})(?:\s+{_WHERE})?(?:\s+is|'s|\s*[:=])"
+    # A site's word for the path to a profile ("my linkedin slug is", "my LinkedIn URL: ..."), and a label of a site
+    # and a word for an account where a clause or a comment opens ("GitHub handle: zqdev", "gh handle - zqdev",
+    # "linkedin slug: zq-dev"), 2026-12-05; with "is" only after "my" ("GitHub page is broken").
+    rf"|(?:my|our)\s+(?:{PLATFORMS})\s+{_PATH_WORD}(?:\s+{_WHERE})?(?:\s+is|'s|\s*[:=])"
+    rf"|(?:^|(?<=[\n.!?;:,(#/*]))[ \t]*(?:{PLATFORMS}|gh)\s+(?:{_ACCOUNT}|{_PATH_WORD})(?:\s*[:=]|\s+-(?=\s))"
     # An address whose domain may come in the next turn ("my email is zqdev" ... "at gmail dot com").
     r"|(?:my|our)\s+(?:(?:personal|work|private|school)\s+)?(?:e-?\s*mail|mail|inbox|gmail|googlemail|hotmail|yahoo"
     r"|protonmail|icloud|gmx)(?:\s+address)?"

@@ -19,6 +19,8 @@ R = Redactor(redaction_terms("Ada Lovelace", "ada.lovelace@example.com"))
     ("said", "shown"),
     [
         ("Sorry, this is Priya again", "Sorry, this is [candidate] again"),
+        # With no greeting: read since 2026-12-05 (tests/grader/test_redact_passing_intros_and_sign_offs.py).
+        ("this is Priya again", "this is [candidate] again"),
         ("hi, it's Wei Chen again", "hi, it's [candidate] again"),
         (
             "Sorry about that, this is Zanele again, can you hear me?",
@@ -66,7 +68,6 @@ def test_a_labels_name_in_lower_case_is_taken_whole(code: str, shown: str) -> No
         "sorry, it's Monday again",
         "hello, it's Broken again",
         "oh it's Redis again",
-        "this is Priya again",
         "it's me again",
         "it's me, Python",
         "ok, this is me, Node",
