@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from fastapi import FastAPI
 from google.protobuf.json_format import MessageToJson
 from livekit import api as lk
 
@@ -30,12 +31,15 @@ from tests.served import InProcessServer
 
 
 @asynccontextmanager
-async def serve(settings: ApiSettings, timeout_s: float = 30) -> AsyncIterator[httpx.AsyncClient]:
+async def serve(
+    settings: ApiSettings, timeout_s: float = 30, app: FastAPI | None = None
+) -> AsyncIterator[httpx.AsyncClient]:
     """Another real app under uvicorn, with its own pool and port (for settings the shared `api_server` does not
-    have, or as a second replica on the same database); yields a client."""
+    have, or as a second replica on the same database); yields a client. `app`: one the test built from `settings`
+    and keeps a hold of (to change its state while it serves)."""
     server = InProcessServer(
         uvicorn.Config(
-            create_app(settings),
+            create_app(settings) if app is None else app,
             host="127.0.0.1",
             port=free_port(),
             log_level="warning",

@@ -14,6 +14,7 @@ from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
 from api.db import events_repo, scorecards_repo
+from api.settings import ApiSettings
 from grader.schemas import (
     DimensionAssessment,
     Dimensions,
@@ -289,3 +290,26 @@ async def grade(
         duration_ms=1000,
     )
     return card
+
+
+PLENTY = "1000/minute"
+
+
+def read_limit_settings(server: ApiServer, **limits: str) -> ApiSettings:
+    """The server's settings behind a trusted proxy on loopback (X-Forwarded-For names the client), with every
+    report-read limit plentiful except those given (api/report_limits.py)."""
+    update: dict[str, Any] = {
+        "forwarded_allow_ips": "127.0.0.1",
+        "report_read_link_rate_limit": PLENTY,
+        "report_read_client_rate_limit": PLENTY,
+        "report_read_site_rate_limit": PLENTY,
+        "report_read_org_rate_limit": PLENTY,
+        "report_read_unverified_rate_limit": PLENTY,
+    }
+    update.update(limits)
+    return server.settings.model_copy(update=update)
+
+
+def from_address(address: str) -> dict[str, str]:
+    """Headers of a request from `address`, as the trusted proxy of `read_limit_settings` tells it."""
+    return {"X-Forwarded-For": address}

@@ -14,50 +14,22 @@ the store again. Every refusal is counted in `shadows_report_read_limited_total{
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import psycopg
-import uvicorn
-from fastapi import FastAPI
 from psycopg.rows import DictRow
 
 from api import share_links
 from api.app import create_app
 from api.ratelimits import RateLimits
-from api.server_options import uvicorn_options
-from api.settings import ApiSettings
 from tests.api.conftest import serve
-from tests.api.report_support import grade, seed_interview
-from tests.conftest import CLIENT_TLS, ApiServer, client_limits, free_port
-from tests.served import InProcessServer
+from tests.api.report_support import from_address, grade, read_limit_settings, seed_interview
+from tests.conftest import ApiServer, free_port
 
 Conn = psycopg.AsyncConnection[DictRow]
-PLENTY = "1000/minute"
-
-
-def _settings(server: ApiServer, **limits: str) -> ApiSettings:
-    """Behind a trusted proxy on loopback (X-Forwarded-For names the client); every report read limit plentiful
-    except those given."""
-    update: dict[str, Any] = {
-        "forwarded_allow_ips": "127.0.0.1",
-        "report_read_link_rate_limit": PLENTY,
-        "report_read_client_rate_limit": PLENTY,
-        "report_read_site_rate_limit": PLENTY,
-        "report_read_org_rate_limit": PLENTY,
-        "report_read_unverified_rate_limit": PLENTY,
-    }
-    update.update(limits)
-    return server.settings.model_copy(update=update)
-
-
-def _from(address: str) -> dict[str, str]:
-    return {"X-Forwarded-For": address}
 
 
 def _path(report_url: str) -> str:
@@ -96,7 +68,7 @@ async def test_links_that_open_nothing_from_many_networks_share_one_budget(
         db, api_server.settings, session["id"], now=datetime.now(UTC) - timedelta(days=30)
     )
     practice = (await api_server.client.post("/v1/practice", json={})).json()
-    async with serve(_settings(api_server, report_read_unverified_rate_limit="6/minute")) as client:
+    async with serve(read_limit_settings(api_server, report_read_unverified_rate_limit="6/minute")) as client:
         # Every read from a network of its own (IPv4 addresses and IPv6 /48s): no per-address limit is near.
         dead = [
             real[:-3] + "AAA",  # altered
@@ -107,19 +79,22 @@ async def test_links_that_open_nothing_from_many_networks_share_one_budget(
             _path(revoked["report_url"]) + "/timeline",
         ]
         answered = [
-            (await client.get(p, headers=_from(f"2001:db8:{i + 1:x}::1"))).status_code
+            (await client.get(p, headers=from_address(f"2001:db8:{i + 1:x}::1"))).status_code
             for i, p in enumerate(dead)
         ]
-        past = [_code(await client.get(p, headers=_from(f"198.51.100.{i + 1}"))) for i, p in enumerate(dead)]
+        past = [
+            _code(await client.get(p, headers=from_address(f"198.51.100.{i + 1}")))
+            for i, p in enumerate(dead)
+        ]
         # Links that verify never count in it: the spent budget locks no real reader out.
-        page = await client.get(real, headers=_from("203.0.113.1"))
-        timeline = await client.get(f"{real}/timeline", headers=_from("203.0.113.2"))
+        page = await client.get(real, headers=from_address("203.0.113.1"))
+        timeline = await client.get(f"{real}/timeline", headers=from_address("203.0.113.2"))
         coaching = await client.post(
             f"/v1/sessions/{practice['id']}/coaching-link",
             headers={"Authorization": f"Bearer {practice['invite']}"},
         )
-        coached = await client.get(_path(coaching.json()["report_url"]), headers=_from("203.0.113.3"))
-        busy = await client.get(dead[0], headers=_from("203.0.113.4"))
+        coached = await client.get(_path(coaching.json()["report_url"]), headers=from_address("203.0.113.3"))
+        busy = await client.get(dead[0], headers=from_address("203.0.113.4"))
     assert answered == [404, 404, 404, 410, 410, 410]
     assert past == [(429, "report_links_busy")] * 6
     assert int(busy.headers["retry-after"]) >= 1
@@ -134,9 +109,9 @@ async def test_a_revoked_link_fetched_in_a_loop_meets_its_links_limit(api_server
     )
     assert r.status_code == 204
     path = _path(link["report_url"])
-    async with serve(_settings(api_server, report_read_link_rate_limit="3/minute")) as client:
+    async with serve(read_limit_settings(api_server, report_read_link_rate_limit="3/minute")) as client:
         statuses = [
-            _code(await client.get(p, headers=_from(f"198.51.100.{i}")))
+            _code(await client.get(p, headers=from_address(f"198.51.100.{i}")))
             for i, p in enumerate([path, f"{path}/timeline", path, path, f"{path}/timeline"])
         ]
     assert [s for s, _ in statuses[:3]] == [410, 410, 410]
@@ -149,7 +124,7 @@ async def test_a_revoked_keys_timeline_token_fetched_in_a_loop_meets_its_links_l
     session = await api_server.create_session()
     issued = await api_server.client.post("/v1/api-keys", json={}, headers=api_server.org_headers())
     assert issued.status_code == 201, issued.text
-    async with serve(_settings(api_server, report_read_link_rate_limit="3/minute")) as client:
+    async with serve(read_limit_settings(api_server, report_read_link_rate_limit="3/minute")) as client:
         page = await client.get(
             f"/v1/sessions/{session['id']}/report", headers=api_server.org_headers(issued.json()["key"])
         )
@@ -158,7 +133,7 @@ async def test_a_revoked_keys_timeline_token_fetched_in_a_loop_meets_its_links_l
         revoked = await client.delete(f"/v1/api-keys/{issued.json()['id']}", headers=api_server.org_headers())
         assert revoked.status_code == 200, revoked.text
         statuses = [
-            _code(await client.get(found.group(1), headers=_from(f"198.51.100.{i}"))) for i in range(5)
+            _code(await client.get(found.group(1), headers=from_address(f"198.51.100.{i}"))) for i in range(5)
         ]
     assert statuses == [(410, "share_link_revoked")] * 3 + [(429, "rate_limited")] * 2
 
@@ -167,15 +142,15 @@ async def test_guessed_invites_are_counted_per_address_before_they_are_looked_up
     api_server: ApiServer,
 ) -> None:
     session = await api_server.create_session()
-    guess = {"Authorization": "Bearer inv_" + "g" * 43, **_from("203.0.113.9")}
-    async with serve(_settings(api_server, report_read_client_rate_limit="4/minute")) as client:
+    guess = {"Authorization": "Bearer inv_" + "g" * 43, **from_address("203.0.113.9")}
+    async with serve(read_limit_settings(api_server, report_read_client_rate_limit="4/minute")) as client:
         statuses = [
             _code(await client.get(f"/v1/sessions/{session['id']}/{route}", headers=guess))
             for route in ("report", "timeline", "scorecard", "scorecards", "report.pdf", "scorecard")
         ]
         minted = await client.post(f"/v1/sessions/{session['id']}/coaching-link", headers=guess)
         elsewhere = await client.get(
-            f"/v1/sessions/{session['id']}/scorecard", headers={**guess, **_from("203.0.113.10")}
+            f"/v1/sessions/{session['id']}/scorecard", headers={**guess, **from_address("203.0.113.10")}
         )
     assert statuses[:4] == [(401, "invalid_invite")] * 4
     assert statuses[4:] == [(429, "rate_limited")] * 2
@@ -189,7 +164,7 @@ async def test_scorecard_reads_count_as_report_reads(api_server: ApiServer, db: 
     practice = await seed_interview(api_server, db, practice=True)
     await grade(db, practice)
     invite = {"Authorization": f"Bearer {practice.session['invite']}"}
-    settings = _settings(
+    settings = read_limit_settings(
         api_server, report_read_org_rate_limit="4/minute", report_read_link_rate_limit="3/minute"
     )
     async with serve(settings) as client:
@@ -211,7 +186,7 @@ async def test_scorecard_reads_count_as_report_reads(api_server: ApiServer, db: 
 async def test_refused_report_reads_are_counted_on_metrics(api_server: ApiServer) -> None:
     session = await api_server.create_session()
     path = _path((await _share(api_server, session["id"]))["report_url"])
-    settings = _settings(
+    settings = read_limit_settings(
         api_server,
         report_read_link_rate_limit="1/minute",
         report_read_unverified_rate_limit="1/minute",
@@ -220,8 +195,8 @@ async def test_refused_report_reads_are_counted_on_metrics(api_server: ApiServer
     async with serve(settings) as client:
         before = (await client.get("/metrics")).text
         for _ in range(2):
-            await client.get(path, headers=_from("198.51.100.1"))
-            await client.get(path[:-3] + "AAA", headers=_from("198.51.100.2"))
+            await client.get(path, headers=from_address("198.51.100.1"))
+            await client.get(path[:-3] + "AAA", headers=from_address("198.51.100.2"))
             await client.get(f"/v1/sessions/{session['id']}/scorecard", headers=api_server.org_headers())
         after = (await client.get("/metrics")).text
     for kind in ("link", "unverified", "org"):
@@ -229,47 +204,21 @@ async def test_refused_report_reads_are_counted_on_metrics(api_server: ApiServer
     assert _limited(after, "client") == _limited(before, "client")
 
 
-@asynccontextmanager
-async def _serve_app(app: FastAPI, settings: ApiSettings) -> AsyncIterator[httpx.AsyncClient]:
-    """`serve`, for an app the test keeps a hold of."""
-    server = InProcessServer(
-        uvicorn.Config(
-            app, host="127.0.0.1", port=free_port(), log_level="warning", **uvicorn_options(settings)
-        )
-    )
-    task = asyncio.create_task(server.serve())
-    try:
-        for _ in range(6000):
-            if server.started or task.done():
-                break
-            await asyncio.sleep(0.01)
-        assert server.started, "uvicorn did not start"
-        async with httpx.AsyncClient(
-            base_url=f"http://127.0.0.1:{server.config.port}",
-            verify=CLIENT_TLS,
-            limits=client_limits(settings),
-        ) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        await task
-
-
 async def test_past_the_budget_a_dead_link_costs_no_store_round_trip(api_server: ApiServer) -> None:
     path = _path((await _share(api_server, (await api_server.create_session())["id"]))["report_url"])
-    settings = _settings(api_server, report_read_unverified_rate_limit="2/minute")
+    settings = read_limit_settings(api_server, report_read_unverified_rate_limit="2/minute")
     app = create_app(settings)
-    async with _serve_app(app, settings) as client:
+    async with serve(settings, app=app) as client:
         spent = [
-            _code(await client.get(path[:-3] + "AAA", headers=_from(f"2001:db8:{i + 1:x}::1")))
+            _code(await client.get(path[:-3] + "AAA", headers=from_address(f"2001:db8:{i + 1:x}::1")))
             for i in range(3)
         ]
         # The store goes away: a dead link is still refused from what this process learnt, a live one cannot read
         # uncounted.
         gone = api_server.settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{free_port()}/0"})
         app.state.ratelimits = RateLimits.from_settings(gone)
-        dead = await client.get("/v1/reports/shr_" + "y" * 40, headers=_from("198.51.100.7"))
-        live = await client.get(path, headers=_from("198.51.100.8"))
+        dead = await client.get("/v1/reports/shr_" + "y" * 40, headers=from_address("198.51.100.7"))
+        live = await client.get(path, headers=from_address("198.51.100.8"))
     assert spent == [(404, None), (404, None), (429, "report_links_busy")]
     assert _code(dead) == (429, "report_links_busy")
     assert 1 <= int(dead.headers["retry-after"]) <= 60

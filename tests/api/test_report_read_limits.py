@@ -7,29 +7,12 @@ from one client, kept an API replica busy."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import httpx
 
-from api.settings import ApiSettings
 from tests.api.conftest import serve
+from tests.api.report_support import from_address, read_limit_settings
 from tests.conftest import ApiServer, free_port
-
-PLENTY = "1000/minute"
-
-
-def _settings(server: ApiServer, **limits: str) -> ApiSettings:
-    """The server's settings behind a trusted proxy on loopback (X-Forwarded-For names the client), with every
-    report-read limit plentiful except those given."""
-    update: dict[str, Any] = {
-        "forwarded_allow_ips": "127.0.0.1",
-        "report_read_link_rate_limit": PLENTY,
-        "report_read_client_rate_limit": PLENTY,
-        "report_read_site_rate_limit": PLENTY,
-        "report_read_org_rate_limit": PLENTY,
-    }
-    update.update(limits)
-    return server.settings.model_copy(update=update)
 
 
 async def _share_path(server: ApiServer, session_id: str, key: str | None = None) -> str:
@@ -44,10 +27,6 @@ def _timeline_path(html: str) -> str:
     return found.group(1)
 
 
-def _from(address: str) -> dict[str, str]:
-    return {"X-Forwarded-For": address}
-
-
 def _assert_limited(r: httpx.Response) -> None:
     assert r.status_code == 429, r.text
     assert r.json()["error"]["code"] == "rate_limited"
@@ -57,18 +36,18 @@ def _assert_limited(r: httpx.Response) -> None:
 async def test_one_share_link_fetched_in_a_loop_meets_its_links_limit(api_server: ApiServer) -> None:
     session = await api_server.create_session()
     looped_link, colleagues_link = [await _share_path(api_server, session["id"]) for _ in range(2)]
-    async with serve(_settings(api_server, report_read_link_rate_limit="3/minute")) as client:
+    async with serve(read_limit_settings(api_server, report_read_link_rate_limit="3/minute")) as client:
         statuses = [
-            (await client.get(path, headers=_from(f"198.51.100.{i}"))).status_code
+            (await client.get(path, headers=from_address(f"198.51.100.{i}"))).status_code
             for i, path in enumerate([looped_link, f"{looped_link}/timeline", looped_link])
         ]
         # Every address on its own: the link itself is counted, page and timeline together.
-        looped = await client.get(looped_link, headers=_from("198.51.100.9"))
-        looped_timeline = await client.get(f"{looped_link}/timeline", headers=_from("198.51.100.10"))
+        looped = await client.get(looped_link, headers=from_address("198.51.100.9"))
+        looped_timeline = await client.get(f"{looped_link}/timeline", headers=from_address("198.51.100.10"))
         # A leaked link looped stops only itself: the organisation's other links and its own page still read.
-        colleague = await client.get(colleagues_link, headers=_from("198.51.100.11"))
+        colleague = await client.get(colleagues_link, headers=from_address("198.51.100.11"))
         page = await client.get(f"/v1/sessions/{session['id']}/report", headers=api_server.org_headers())
-        replay = await client.get(_timeline_path(page.text), headers=_from("198.51.100.12"))
+        replay = await client.get(_timeline_path(page.text), headers=from_address("198.51.100.12"))
     assert statuses == [200, 200, 200]
     for r in (looped, looped_timeline):
         _assert_limited(r)
@@ -77,15 +56,16 @@ async def test_one_share_link_fetched_in_a_loop_meets_its_links_limit(api_server
 
 async def test_many_links_from_one_client_meet_its_address_limit(api_server: ApiServer) -> None:
     paths = [await _share_path(api_server, (await api_server.create_session())["id"]) for _ in range(5)]
-    async with serve(_settings(api_server, report_read_client_rate_limit="4/minute")) as client:
-        one = [(await client.get(p, headers=_from("203.0.113.5"))).status_code for p in paths[:4]]
-        fifth = await client.get(f"{paths[4]}/timeline", headers=_from("203.0.113.5"))
-        another_client = await client.get(paths[4], headers=_from("203.0.113.6"))
+    async with serve(read_limit_settings(api_server, report_read_client_rate_limit="4/minute")) as client:
+        one = [(await client.get(p, headers=from_address("203.0.113.5"))).status_code for p in paths[:4]]
+        fifth = await client.get(f"{paths[4]}/timeline", headers=from_address("203.0.113.5"))
+        another_client = await client.get(paths[4], headers=from_address("203.0.113.6"))
         # Guessed or altered tokens count too: a token that fails its check still counts against the address.
         guesses = [
-            (await client.get(p[:-3] + "AAA", headers=_from("203.0.113.7"))).status_code for p in paths[:4]
+            (await client.get(p[:-3] + "AAA", headers=from_address("203.0.113.7"))).status_code
+            for p in paths[:4]
         ]
-        after_guessing = await client.get(paths[0], headers=_from("203.0.113.7"))
+        after_guessing = await client.get(paths[0], headers=from_address("203.0.113.7"))
     assert one == [200] * 4
     _assert_limited(fifth)
     assert another_client.status_code == 200
@@ -95,17 +75,19 @@ async def test_many_links_from_one_client_meet_its_address_limit(api_server: Api
 
 async def test_an_ipv6_client_rotating_its_slash_64s_meets_its_sites_limit(api_server: ApiServer) -> None:
     path = await _share_path(api_server, (await api_server.create_session())["id"])
-    settings = _settings(
+    settings = read_limit_settings(
         api_server, report_read_client_rate_limit="2/minute", report_read_site_rate_limit="5/minute"
     )
     async with serve(settings) as client:
         same_64 = [
-            (await client.get(path, headers=_from(f"2001:db8:1:1::{i + 1:x}"))).status_code for i in range(3)
+            (await client.get(path, headers=from_address(f"2001:db8:1:1::{i + 1:x}"))).status_code
+            for i in range(3)
         ]
         rotated = [
-            (await client.get(path, headers=_from(f"2001:db8:1:{i + 2:x}::1"))).status_code for i in range(5)
+            (await client.get(path, headers=from_address(f"2001:db8:1:{i + 2:x}::1"))).status_code
+            for i in range(5)
         ]
-        other_site = await client.get(path, headers=_from("2001:db8:2::1"))
+        other_site = await client.get(path, headers=from_address("2001:db8:2::1"))
     assert same_64 == [200, 200, 429]  # one bucket for the whole /64
     assert rotated == [200, 200, 200, 429, 429]  # the /48 has had its 5
     assert other_site.status_code == 200
@@ -115,18 +97,18 @@ async def test_reads_with_an_organisation_key_are_counted_per_organisation(api_s
     mine = [await api_server.create_session() for _ in range(2)]
     _, their_key = await api_server.create_org("Other Hiring")
     theirs = await api_server.create_session(key=their_key)
-    async with serve(_settings(api_server, report_read_org_rate_limit="4/minute")) as client:
+    async with serve(read_limit_settings(api_server, report_read_org_rate_limit="4/minute")) as client:
         headers = api_server.org_headers()
         page = await client.get(f"/v1/sessions/{mine[0]['id']}/report", headers=headers)
         statuses = [
             page.status_code,
             # The timeline the page loads, through the view token minted for the key: the organisation's read.
-            (await client.get(_timeline_path(page.text), headers=_from("198.51.100.1"))).status_code,
+            (await client.get(_timeline_path(page.text), headers=from_address("198.51.100.1"))).status_code,
             (await client.get(f"/v1/sessions/{mine[1]['id']}/report", headers=headers)).status_code,
             (await client.get(f"/v1/sessions/{mine[1]['id']}/timeline", headers=headers)).status_code,
         ]
         over = await client.get(f"/v1/sessions/{mine[0]['id']}/timeline", headers=headers)
-        over_token = await client.get(_timeline_path(page.text), headers=_from("198.51.100.2"))
+        over_token = await client.get(_timeline_path(page.text), headers=from_address("198.51.100.2"))
         other_org = await client.get(
             f"/v1/sessions/{theirs['id']}/report", headers=api_server.org_headers(their_key)
         )
@@ -143,7 +125,7 @@ async def test_a_practice_invite_and_its_coaching_links_share_the_sessions_limit
     assert created.status_code == 201, created.text
     practice = created.json()
     invite = {"Authorization": f"Bearer {practice['invite']}"}
-    async with serve(_settings(api_server, report_read_link_rate_limit="4/minute")) as client:
+    async with serve(read_limit_settings(api_server, report_read_link_rate_limit="4/minute")) as client:
 
         async def coaching_path() -> str:
             r = await client.post(f"/v1/sessions/{practice['id']}/coaching-link", headers=invite)
@@ -153,11 +135,11 @@ async def test_a_practice_invite_and_its_coaching_links_share_the_sessions_limit
         statuses = [
             (await client.get(f"/v1/sessions/{practice['id']}/report", headers=invite)).status_code,
             (await client.get(f"/v1/sessions/{practice['id']}/timeline", headers=invite)).status_code,
-            (await client.get(await coaching_path(), headers=_from("198.51.100.1"))).status_code,
-            (await client.get(await coaching_path(), headers=_from("198.51.100.2"))).status_code,
+            (await client.get(await coaching_path(), headers=from_address("198.51.100.1"))).status_code,
+            (await client.get(await coaching_path(), headers=from_address("198.51.100.2"))).status_code,
         ]
         # A fresh coaching link per call is no fresh budget.
-        fresh_link = await client.get(await coaching_path(), headers=_from("198.51.100.3"))
+        fresh_link = await client.get(await coaching_path(), headers=from_address("198.51.100.3"))
         invite_again = await client.get(f"/v1/sessions/{practice['id']}/report", headers=invite)
     assert statuses == [200] * 4
     _assert_limited(fresh_link)
@@ -166,10 +148,10 @@ async def test_a_practice_invite_and_its_coaching_links_share_the_sessions_limit
 
 async def test_two_api_instances_sharing_redis_share_the_report_read_limits(api_server: ApiServer) -> None:
     path = await _share_path(api_server, (await api_server.create_session())["id"])
-    settings = _settings(api_server, report_read_link_rate_limit="3/minute")
+    settings = read_limit_settings(api_server, report_read_link_rate_limit="3/minute")
     async with serve(settings) as one, serve(settings) as two:
         statuses = [
-            (await client.get(path, headers=_from(f"198.51.100.{i}"))).status_code
+            (await client.get(path, headers=from_address(f"198.51.100.{i}"))).status_code
             for i, client in enumerate((one, two, one, two, one))
         ]
     assert statuses == [200, 200, 200, 429, 429]
