@@ -10,12 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from aiohttp import web
 from psycopg.rows import DictRow
 
+from api import egress
 from api.db import scorecards_repo
 from api.webhooks import outbox
 from grader.schemas import DimensionAssessment, Dimensions, Evidence, Scorecard, band_for
 from tests.conftest import ApiServer, StartWorker, WorkerProcess
+from tests.fakes.loopback import serve
 
 Conn = psycopg.AsyncConnection[DictRow]
 ALL_TYPES = [
@@ -226,3 +229,22 @@ async def store_version(db: Conn, server: ApiServer, session_id: str, version: i
             output_tokens=None, cost_usd=None, samples=None, duration_ms=None,
         )  # fmt: skip
         await outbox.scorecard_stored(db, server.settings, session_id, version)
+
+
+async def send_to_encoded_answer(body: bytes, encoding: str, max_bytes: int) -> egress.Reply:
+    """`egress.send` to a loopback receiver that answers `body` with `Content-Encoding: encoding`."""
+
+    async def answer(request: web.Request) -> web.Response:
+        return web.Response(
+            body=body, headers={"Content-Encoding": encoding, "Content-Type": "application/json"}
+        )
+
+    app = web.Application()
+    app.router.add_post("/", answer)
+    runner, port = await serve(app)
+    try:
+        return await egress.send(
+            f"http://127.0.0.1:{port}/", method="POST", guard=False, timeout_s=10, max_bytes=max_bytes
+        )
+    finally:
+        await runner.cleanup()

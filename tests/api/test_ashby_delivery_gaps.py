@@ -10,18 +10,16 @@ from pathlib import Path
 import brotli
 import psycopg
 import pytest
-from aiohttp import web
 from psycopg.rows import DictRow
 
 from api import egress
 from api.integrations import ashby_answers, ats_answers
 from api.sealing import sealer
 from tests.api.grading_support import wait_until
-from tests.api.integration_support import grading_worker
+from tests.api.integration_support import grading_worker, send_to_encoded_answer
 from tests.conftest import ApiServer, StartWorker
 from tests.fakes.ashby import FakeAshby, basic, fake_ashby
 from tests.fakes.greenhouse import fake_greenhouse
-from tests.fakes.loopback import serve
 
 Conn = psycopg.AsyncConnection[DictRow]
 ADA = {"ashby_id": "cand-1", "first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"}
@@ -184,20 +182,7 @@ def _gzip(data: bytes) -> bytes:
 async def test_compressed_answers_are_decoded_by_their_content_encoding(
     encoding: str, body: bytes, expected: bytes, truncated: bool
 ) -> None:
-    async def answer(request: web.Request) -> web.Response:
-        return web.Response(
-            body=body, headers={"Content-Encoding": encoding, "Content-Type": "application/json"}
-        )
-
-    app = web.Application()
-    app.router.add_post("/", answer)
-    runner, port = await serve(app)
-    try:
-        reply = await egress.send(
-            f"http://127.0.0.1:{port}/", method="POST", guard=False, timeout_s=10, max_bytes=4096
-        )
-    finally:
-        await runner.cleanup()
+    reply = await send_to_encoded_answer(body, encoding, 4096)
     assert (reply.body, reply.truncated) == (expected, truncated)
 
 

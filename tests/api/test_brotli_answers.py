@@ -9,11 +9,10 @@ import tracemalloc
 import zlib
 
 import brotli
-from aiohttp import web
 
 from api import egress
 from api.integrations import ashby_answers
-from tests.fakes.loopback import serve
+from tests.api.integration_support import send_to_encoded_answer
 
 SUCCESS = b'{"results": {}, "success": true}'
 
@@ -28,25 +27,8 @@ def _bomb(decoded_mib: int) -> bytes:
     return b"".join(parts)
 
 
-async def _send(body: bytes, encoding: str, max_bytes: int) -> egress.Reply:
-    async def answer(request: web.Request) -> web.Response:
-        return web.Response(
-            body=body, headers={"Content-Encoding": encoding, "Content-Type": "application/json"}
-        )
-
-    app = web.Application()
-    app.router.add_post("/", answer)
-    runner, port = await serve(app)
-    try:
-        return await egress.send(
-            f"http://127.0.0.1:{port}/", method="POST", guard=False, timeout_s=10, max_bytes=max_bytes
-        )
-    finally:
-        await runner.cleanup()
-
-
 async def test_a_brotli_answer_is_decoded_and_read_as_ashbys_answer() -> None:
-    reply = await _send(brotli.compress(SUCCESS), "br", ashby_answers.MAX_BYTES)
+    reply = await send_to_encoded_answer(brotli.compress(SUCCESS), "br", ashby_answers.MAX_BYTES)
     assert (reply.body, reply.truncated) == (SUCCESS, False)
     assert ashby_answers.verdict(reply) is ashby_answers.Verdict.ACCEPTED
 
@@ -54,7 +36,7 @@ async def test_a_brotli_answer_is_decoded_and_read_as_ashbys_answer() -> None:
 async def test_a_brotli_bomb_is_cut_at_the_bound_like_a_gzip_one() -> None:
     bomb = _bomb(64)
     assert len(bomb) < 4096  # 64 MiB decoded from a few hundred bytes
-    reply = await _send(bomb, "br", ashby_answers.MAX_BYTES)
+    reply = await send_to_encoded_answer(bomb, "br", ashby_answers.MAX_BYTES)
     assert reply.status_code == 200 and reply.truncated
     assert len(reply.body) == ashby_answers.MAX_BYTES
     assert reply.body.startswith(b'{"results": {"pad": "000')
@@ -66,7 +48,7 @@ async def test_a_brotli_bomb_under_another_coding_is_cut_at_the_bound_too() -> N
     # Brotli inside gzip: each stage is bounded, not only the last one.
     packer = zlib.compressobj(wbits=zlib.MAX_WBITS | 16)
     body = packer.compress(_bomb(64)) + packer.flush()
-    reply = await _send(body, "br, gzip", 4096)
+    reply = await send_to_encoded_answer(body, "br, gzip", 4096)
     assert reply.truncated and len(reply.body) == 4096
 
 
