@@ -8,13 +8,14 @@ it wait for a CPU, read between two instants chosen by the supervisor.
   at least one of its tasks waited for a read (above all of the pages of the runtime's own files that the host had
   evicted from its page cache, under memory pressure or proactive reclaim, and reads again on the program's time).
   A test is charged `max(cpu, wall - waited)`, where `waited` is the largest waiting for a CPU any of the program's
-  busy threads accumulated during the test, plus the run's disk stall during it, plus the supervisor's own waiting
-  where the program waited for it: for its input, for its record to be read (and room for the rest of it), to see
-  its end. Waking only to take a sample keeps nobody waiting, and counting that too charged a program sleeping
-  0.5 s only 0.37 s on a busy host; nor does waking for output the program wrote and then went on (or slept) past. On an
-  idle host `waited` is ~0 and the charge is the wall time; on a loaded one an honest program is not blamed for
-  the load, nor for the disk. The candidate cannot shrink its charge below its CPU time, which is charged in full,
-  and waiting earns at most the limit again in wall time (the supervisor's hard deadline).
+  busy threads accumulated during the test or, if more, the supervisor's own waiting where the program could not
+  have gone on without it (before its input begins, to see its end), plus the run's disk stall during it. Waking
+  only to take a sample keeps nobody waiting, and counting that too charged a program sleeping 0.5 s only 0.37 s on
+  a busy host; nor does waking for anything the program wrote or read and then went on (or slept) past: output, its
+  record or a piece of it, more of its input. On an idle host `waited` is ~0 and the charge is the wall time; on a
+  loaded one an honest program is not blamed for the load (but for the supervisor's waking for its record), nor for
+  the disk. The candidate cannot shrink its charge below its CPU time, which is charged in full, and waiting earns
+  at most the limit again in wall time (the supervisor's hard deadline).
 
   Waiting for a CPU earns credit only as far as work OUTSIDE the run explains it. A thread's waiting between two
   samples (every 50 ms) is credited at most the time the CPUs it may run on (its affinity, read at each sample)
@@ -257,7 +258,7 @@ class WaitTracker:
     work explains it; the run's stall on the disk since `start`; and the supervisor's own waiting for a CPU while it
     worked for the program (the program may have been waiting on it)."""
 
-    def __init__(self, start: Sample) -> None:
+    def __init__(self, start: Sample, *, feeding: bool = True) -> None:
         self.start = start
         self.worst_ns = 0  # the largest growth of any such thread's run_delay, explained or not
         self._last = start  # the latest sample with threads
@@ -266,51 +267,46 @@ class WaitTracker:
         self._carry: dict[int, tuple[int, int]] = {}
         self.own_from_ns = start.own_delay_ns
         self.own_counted_ns = 0
-        self._working = True  # from the start sample the supervisor sends the test's input
-        self._wake_ns = 0  # the supervisor's waiting to wake, the last time it woke
-        self._wake_counted = False
+        # From the start sample the supervisor sends the test's input, which the program has none of until `fed`.
+        # A phase with no input to send (the hello, the load) has the program running from its start.
+        self._working = feeding
         self._runs: int | None = None  # how many times the supervisor had been given a CPU as it last rested
 
     def resting(self, own_delay_ns: int, runs: int | None = None) -> None:
         """The supervisor is about to sleep until the program does something or a sample is due. Its waiting since
-        it last woke counts if the program was waiting for it meanwhile (`woke`, `fed`, `answered`). `runs`: how
+        it last woke counts if the program was waiting for it meanwhile (`woke`, `fed`). `runs`: how
         many times it has been given a CPU so far (`Meter.own_sched`)."""
         self._mark(own_delay_ns)
         self._runs = runs
 
     def woke(self, own_delay_ns: int, *, for_program: bool, runs: int | None = None) -> None:
-        """The supervisor woke. Its waiting to wake counts only when the program was waiting for it (`for_program`):
-        for its input, for room for the rest of its record, or to see it end. A wake-up for anything else the program
-        wrote (output while it went on running, or sleeping) or only to take a sample keeps nobody waiting. Whether
-        a wake-up was for the test's record is known only once it is read (`answered`).
+        """The supervisor woke. Its waiting to wake counts only when the program could not have gone on without it
+        (`for_program`): to see it end. A wake-up for anything the program wrote or read (output, its record or a
+        piece of it, room for more input) says that it did something, never that it then waited: it may have gone
+        on running, or slept. Nor does waking only to take a sample. Even a wake-up that reads the end of the test's
+        record may have begun with an earlier piece of it, written before a sleep shorter than the supervisor's
+        waiting (the program's own record: it can learn the nonce): a program writing its record's head, sleeping
+        3 ms and writing the rest was charged 0.4 ms when that waiting counted.
 
         Given `runs` as at `resting` and now: the waiting counts only if the supervisor was given a CPU once in
         between, as it woke. Twice or more, it was also preempted, before it slept (the program going on
         meanwhile) or after it woke, and how much of its waiting was which is not known: none counts (charged more,
         never less). Preempted between resting and sleeping beside a busier process, it had 3-13 ms taken off a
         program's 20 ms sleep."""
-        self._wake_ns = max(0, own_delay_ns - self.own_from_ns)
+        wake_ns = max(0, own_delay_ns - self.own_from_ns)
         if runs is not None and self._runs is not None and runs - self._runs > 1:
-            self._wake_ns = 0
-        self._wake_counted = for_program
+            wake_ns = 0
         self._working = False
         self._mark(own_delay_ns)
         if for_program:
-            self.own_counted_ns += self._wake_ns
+            self.own_counted_ns += wake_ns
             self._working = True
 
-    def answered(self) -> None:
-        """The wake-up read the end of the record waited for, and nothing else the program wrote without waiting:
-        it was for the record, which the program wrote and then waited to be read. Its waiting to wake counts, and
-        so does the supervisor's waiting from then on (reading the record)."""
-        if not self._wake_counted:
-            self.own_counted_ns += self._wake_ns
-            self._wake_counted = True
-        self._working = True
-
     def fed(self, own_delay_ns: int) -> None:
-        """The test's input is all written (`own_delay_ns` as read just before the write that ended it): the
-        supervisor's waiting until then counts, and no more of it unless the program waits for it again."""
+        """The test's input has begun (`own_delay_ns` as read just before the write that began it): the supervisor's
+        waiting until then counts, the program having nothing to work on, and no more of it unless the program waits
+        for it again. Waiting to write the rest of a large input does not count: a program that has some of it may
+        be running, or sleeping (a thread slept 100 ms from the input's first bytes and was charged 14-87 ms)."""
         self._mark(own_delay_ns)
         self._working = False
 
@@ -320,9 +316,9 @@ class WaitTracker:
         self.own_from_ns = own_delay_ns
 
     def own_waited_ns(self, end: Sample) -> int:
-        """The supervisor's waiting that stretched the program's wall time up to `end`: while it still had the
-        program's input to send, to wake when the program could not go on without it, and from then on until it
-        rested again or `end`."""
+        """The supervisor's waiting that stretched the program's wall time up to `end`: before the program's input
+        began, to wake when the program could not go on without it, and from then on until it rested again or
+        `end`."""
         since = max(0, end.own_delay_ns - self.own_from_ns) if self._working else 0
         return self.own_counted_ns + since
 
@@ -358,10 +354,16 @@ class WaitTracker:
 
     def cpu_waited_ns(self, end: Sample) -> int:
         """The waiting for a CPU credited between `start` and `end` (after `observe(end)`): the most any thread's
-        other work explains, plus the supervisor's own (`own_waited_ns`), together at most the other work of every
-        CPU over the whole interval. Nothing when the CPUs' busy time is not known."""
+        other work explains, or the supervisor's own (`own_waited_ns`), whichever is more, at most the other work of
+        every CPU over the whole interval. Nothing when the CPUs' busy time is not known.
+
+        Not the two added: a thread of the program can be kept off its CPU while the supervisor waits too (a
+        thread left running before the input began, or the harness going back for its next input after its record
+        while the supervisor woke for it, when that counted), and both were counted: a program sleeping 100 ms after
+        writing its output in pieces was charged 99.1 ms (2.8 ms of its thread's waiting and 9.8 ms of the
+        supervisor's, in 111.7 ms). Each is waiting that took place, so the larger is."""
         threads = max(self._credit.values(), default=0)
-        return max(0, min(other_work_ns(self.start, end, None), threads + self.own_waited_ns(end)))
+        return max(0, min(other_work_ns(self.start, end, None), max(threads, self.own_waited_ns(end))))
 
     def io_stalled_ns(self, end: Sample) -> int:
         """How long the run was stalled on the disk between `start` and `end` (0 when it is not known). The kernel's

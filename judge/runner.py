@@ -153,11 +153,15 @@ def _compile(
     cpu_s = request.limits.compile_s
     compiled = _compile_once(request, program, sandbox, build, cpu_s)
     # The fallback (heavier includes) is for a source the lean prelude lacks names for, and gets what the first
-    # compile left of the limit: `compile_s` bounds the compile as a whole. A compile stopped for its time or
-    # memory is not tried again (each compile had the whole limit: twice it of the judge's CPU per run).
+    # compile left of the limit: `compile_s` bounds the compile as a whole. A compile the judge stopped, by any of
+    # its limits (time, memory, output: SandboxResult.stopped), is not tried again: its errors were cut short and
+    # say nothing about names (each compile had the whole limit, twice it of the judge's CPU per run; and stopped
+    # for 1 MiB of diagnostics, a compile was tried again until 2026-12-05). Nor is one whose compiler died by a
+    # signal: g++ exits 1 for the errors it diagnosed and 4 when one of its programs was killed (the file size
+    # limit's SIGXFSZ to an assembler writing 2 GiB, a crash), which the full prelude would only repeat.
     left = cpu_s - compiled.cpu_s
-    stopped = compiled.timed_out or compiled.cpu_exceeded or compiled.memory_exceeded or left <= 0
-    if compiled.exit_code != 0 and program.fallback is not None and not stopped:
+    diagnosed = compiled.exit_code == 1
+    if diagnosed and program.fallback is not None and not compiled.stopped and left > 0:
         program = program.fallback
         _write_files(build, program)
         compiled = _compile_once(request, program, sandbox, build, left)

@@ -63,6 +63,12 @@ class SandboxResult:
     cpu_s: float = 0.0
     started: bool | None = None  # bwrap started the program (False: it failed before; None: unknown)
 
+    @property
+    def stopped(self) -> bool:
+        """Whether a limit of the judge's ended the run (its wall deadline, its CPU time, its memory, its output),
+        rather than the program itself: what it then said is cut short, and running it again gets no further."""
+        return self.timed_out or self.cpu_exceeded or self.memory_exceeded or self.output_exceeded
+
 
 _worker_sandbox: Sandbox | None = None
 
@@ -98,12 +104,19 @@ def _pipe() -> tuple[int, int]:
     return os.pipe2(os.O_CLOEXEC)
 
 
+# The size of a supervised run's results channel and input pipe (the default /proc/sys/fs/pipe-max-size).
+CHANNEL_BYTES = 1 << 20
+
+
 def _hold_output(output_bytes: int, *pipes: int) -> None:
-    """Size a supervised run's stdout and stderr pipes to hold a test's whole output (its cap): the supervisor does
-    not count its own waiting to empty them as the program's (judge.supervisor.Supervisor._waited_for: a full pipe
-    does not say that its writer waits), so an honest program must never wait for room there. The pages a program
-    fills are charged to its memory group as it writes them. Best effort: a judge that may not (not root, past
-    /proc/sys/fs/pipe-max-size) keeps the default 64 KiB, and charges such a program its waiting."""
+    """Size a supervised run's stdout and stderr pipes to hold a test's whole output (its cap), and its results
+    channel and input pipe to hold CHANNEL_BYTES: the supervisor does not count its own waiting to empty the first
+    three, or to refill the last, as the program's (judge.supervisor.Supervisor._waited_for: a full pipe does not
+    say that its writer waits, nor an empty one that its reader does), so an honest program should seldom wait for
+    room there or for more input: a record or an input of up to 1 MiB in one go, a larger one in 1 MiB pieces. The
+    pages a program fills are charged to its memory group as it writes them (the input's to the judge's). Best
+    effort: a judge that may not (not root, past /proc/sys/fs/pipe-max-size) keeps the default 64 KiB, and charges
+    such a program its waiting."""
     for fd in pipes:
         with contextlib.suppress(OSError):
             fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, max(1 << 16, output_bytes))
@@ -352,6 +365,7 @@ class Sandbox:
         res_r, res_w = _one_way_socket() if sealed else _pipe()
         if frames and not sealed:
             _hold_output(limits.output_bytes, out_r, err_r)
+            _hold_output(CHANNEL_BYTES, res_r, in_w)
         seccomp_fd = -1
         if sandboxed and self._seccomp is not None:
             seccomp_fd = os.memfd_create("shadows-seccomp", os.MFD_CLOEXEC)

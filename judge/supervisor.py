@@ -23,14 +23,11 @@ It never trusts anything the process says about time, and a record only counts f
 
 from __future__ import annotations
 
-import array
 import errno
-import fcntl
 import logging
 import math
 import os
 import selectors
-import termios
 import time
 from dataclasses import dataclass, field
 from enum import Enum
@@ -46,8 +43,9 @@ from judge.sandbox_process import ProcessEnd, SandboxProcess
 log = logging.getLogger(__name__)
 
 _READ_CHUNK = 65536
-_PIPE_DEFAULT = 65536  # a pipe's size unless changed (F_SETPIPE_SZ)
-_PAGE = os.sysconf("SC_PAGE_SIZE")
+# The most of a test's input written at once: what the input pipe holds (judge.sandbox.CHANNEL_BYTES). Waiting to
+# write more of it is not the program's (WaitTracker.fed), so a frame that fits goes out in one write.
+_FEED_CHUNK = 1 << 20
 # Tests that answer sooner than this are charged their wall time less the supervisor's own waiting (see run_test).
 _THREADS_AFTER_S = 0.01
 _SAMPLE_EVERY_S = 0.05  # how often a running test's threads are sampled
@@ -264,7 +262,7 @@ class Supervisor:
         self._heads = 0
         self._answered = None
         # This phase's tracker, even when it returns at once (never an earlier phase's, with its waiting).
-        self._seen = WaitTracker(start)
+        self._seen = WaitTracker(start, feeding=feeding)
         if self._end is not None:
             w.end = self._end
             return w
@@ -309,9 +307,7 @@ class Supervisor:
                 events = self.sel.select(timeout)
                 delay, runs = self.meter.own_sched()
                 # Its waiting to wake counts only if the program was waiting for this wake-up (see _waited_for).
-                waited, output_news = self._waited_for(events)
-                self._seen.woke(delay, for_program=waited, runs=runs)
-                strays = w.stray_lines
+                self._seen.woke(delay, for_program=self._waited_for(events), runs=runs)
                 for key, _ in events:
                     fd = key.fd
                     if fd == self.proc.pidfd:
@@ -321,10 +317,6 @@ class Supervisor:
                         self._feed()
                     elif fd == self.proc.results:
                         if self._read_results(w, done):
-                            # Woken for the record, which then waited to be read: unless the program wrote
-                            # something else first (output, or another line here), and the record long after.
-                            if not output_news and w.stray_lines == strays:
-                                self._seen.answered()
                             return w
                         self._space_reads(fd, w, now)
                     else:
@@ -338,38 +330,24 @@ class Supervisor:
                 self.sel.unregister(self.proc.stdin)
             self._release_held(math.inf)  # each phase starts watching every open stream
 
-    def _waited_for(self, events: list[tuple[selectors.SelectorKey, int]]) -> tuple[bool, bool]:
-        """Whether the program was waiting for this wake-up, as far as can be told before reading: it was if the
-        supervisor woke to write its input, to see it end, or to empty the results channel, full, while it holds
-        the start of the test's record (the program writing the rest waits for room), and it wrote nothing else
-        meanwhile. Also whether it wrote output (stdout, stderr): the supervisor woke for it, the program went on
-        (running, or sleeping), and a record read in the same wake-up may have come long after it, so the wake-up
-        is not the record's either.
+    def _waited_for(self, events: list[tuple[selectors.SelectorKey, int]]) -> bool:
+        """Whether the program could not have gone on without this wake-up: only when the supervisor woke to see it
+        end, and for nothing else (the end may have come long after what else woke it).
 
-        The supervisor's run_delay says how long it waited to run once woken, not for what: a program writing a
-        byte to stderr and then sleeping 20 ms, beside other work on the supervisor's CPU, woke it, slept through
-        its waiting, and had that waiting taken off its wall time with its own (charged 0.2-13 ms). Nor does a full
-        pipe say that its writer waits: one that wrote 64 KiB to stdout at once and then slept was charged 0.2-16 ms
-        of the same sleep. stdout and stderr hold a test's whole output (judge.sandbox), so that an honest program
-        never waits for room there within its output cap."""
-        fed = ended = full = news = output = False
-        for key, _ in events:
-            fd = key.fd
-            if fd == self.proc.stdin:
-                fed = True
-            elif fd == self.proc.pidfd:
-                ended = True
-            elif (
-                fd == self.proc.results
-                and self._claim
-                and self._line.startswith(self._claim)
-                and _pipe_full(fd)
-            ):
-                full = True
-            else:
-                news = True
-                output = output or fd != self.proc.results
-        return fed or ((full or ended) and not news), output
+        A wake-up says that the program wrote or read something, never that it then waited: its run_delay says how
+        long the supervisor waited to run once woken, not for what. A program writing a byte to stderr and then
+        sleeping 20 ms, beside other work on the supervisor's CPU, had that waiting taken off its wall time with its
+        own (charged 0.2-13 ms). Nor does a full pipe say that its writer waits: one that wrote 64 KiB to stdout at
+        once and then slept was charged 0.2-16 ms of the same sleep; a program forging its own record in pieces of
+        64 KiB, each filling the results channel and followed by 20 ms of sleep, was charged 73-99 ms of 100 (the
+        channel's fullness counted as waiting for its record); a thread sleeping from the first bytes of a large
+        input, while the supervisor woke to write the rest, 14-87 ms of 100; and one writing its record's head,
+        sleeping 3 ms and writing the rest, read in one wake-up (that of the head), 0.4 ms (the wake-up that read the
+        record's end counted). stdout, stderr, the results channel and the input pipe hold 1 MiB or more
+        (judge.sandbox), so that an honest program seldom waits for room in them or for more input; it is charged
+        the supervisor's waiting to wake for its record (microseconds on an idle host, milliseconds on a loaded
+        one: more, never less)."""
+        return len(events) == 1 and events[0][0].fd == self.proc.pidfd
 
     def _space_reads(self, fd: int, w: Window, now: float) -> None:
         """Count a read of `fd`; past EAGER_READS in this phase, stop watching it for READ_SPACING_S."""
@@ -384,17 +362,17 @@ class Supervisor:
 
     def _feed(self, *, register: bool = False) -> None:
         """Write what the input pipe takes; wait for it to drain (`register`) only if something is left."""
-        # Read before the write: once the input is all out, the program may run (or sleep) while the supervisor waits.
+        # Read before the write: once the input has begun, the program may run (or sleep) while the supervisor waits.
         before = self.meter.own_delay_ns()
         try:
-            written = os.write(self.proc.stdin, self._pending[:_READ_CHUNK])
+            written = os.write(self.proc.stdin, self._pending[:_FEED_CHUNK])
         except BlockingIOError:
             written = 0
         except (BrokenPipeError, ConnectionResetError):
             written = len(self._pending)  # the reader is gone; its end will show on the pidfd
         self._pending = self._pending[written:]
-        if not len(self._pending) and written and self._seen is not None:
-            # The input is all sent: from here on the program does not wait for it.
+        if written and self._seen is not None:
+            # The input has begun: from here on the program may go on (or sleep) while the supervisor waits.
             self._seen.fed(before)
         registered = self.proc.stdin in self.sel.get_map()
         if len(self._pending) and register and not registered:
@@ -525,16 +503,3 @@ class Supervisor:
             self._open.discard(fd)
             if fd in self.sel.get_map():
                 self.sel.unregister(fd)
-
-
-def _pipe_full(fd: int) -> bool:
-    """Whether the pipe `fd` reads holds so much that a writer may be waiting for room: within a page of its size,
-    and of the default size at least (a program that shrank its own pipe waits by its own doing). A socket, or a
-    pipe that cannot be read so, is not."""
-    try:
-        size = fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ)
-        held = array.array("i", [0])
-        fcntl.ioctl(fd, termios.FIONREAD, held)
-    except OSError:
-        return False
-    return held[0] >= max(size, _PIPE_DEFAULT) - _PAGE

@@ -1,7 +1,8 @@
 """Only waiting the program did is taken off its wall time: its threads' waiting for a CPU, and the supervisor's own
-waiting where the program waited for the supervisor (for its input, for room in a full pipe, for its record to be
-read). The supervisor's waiting to wake for output the program wrote and then slept past is not: a program writing
-a byte to stderr and sleeping 20 ms, beside other work on the supervisor's CPU, was charged 0.2-13 ms."""
+waiting where the program could not go on without the supervisor (before its input began, to see its end;
+test_partial_writes_credit.py: a full pipe, or the record's arrival, is not such waiting). The supervisor's waiting
+to wake for output the program wrote and then slept past is not: a program writing a byte to stderr and sleeping
+20 ms, beside other work on the supervisor's CPU, was charged 0.2-13 ms."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from judge.bank import TestCase as Case
 from judge.meter import Sample, WaitTracker
 from judge.runner import run_request
 from judge.schemas import RunLimits, RunRequest, Verdict
-from judge.supervisor import _pipe_full
 
 SIGNATURE = Signature(
     function="work", params=[Param(name="a", type="int"), Param(name="n", type="long")], returns="int"
@@ -106,65 +106,37 @@ def _end(own_ms: int) -> Sample:
 def test_only_the_wake_ups_the_program_waited_for_count():
     ms = 1_000_000
     tracker = _tracker()
-    tracker.resting(1 * ms)  # 1 ms while it wrote the input, before the frame was all out: counts
+    tracker.resting(1 * ms)  # 1 ms while it wrote the input, before the frame's first byte was out: counts
     tracker.fed(1 * ms)
     tracker.resting(3 * ms)  # 2 ms after that, before it rested: the program had its input
     tracker.woke(11 * ms, for_program=False)  # 8 ms to wake for output the program then slept past
     tracker.resting(12 * ms)
-    tracker.woke(16 * ms, for_program=False)  # 4 ms to wake for the record (known once it is read) ...
-    tracker.answered()  # ... as it is: counts, and so does reading it (1 ms, up to the end)
+    # 4 ms to wake for the record: it may have begun with a piece the program wrote before a sleep (the wake-up's
+    # first byte, not its last, woke the supervisor), so it does not count, nor does reading it.
+    tracker.woke(16 * ms, for_program=False)
     end = _end(17)
-    assert tracker.own_waited_ns(end) == (1 + 4 + 1) * ms
-    assert tracker.cpu_waited_ns(end) == 6 * ms
-    # The same, had the supervisor woken for a full pipe the program waited on, then for the end it saw.
+    assert tracker.own_waited_ns(end) == 1 * ms
+    assert tracker.cpu_waited_ns(end) == 1 * ms
+    # Had the supervisor woken twice to see the program's end (the only wake-ups the program waits for).
     tracker = _tracker()
     tracker.fed(0)
     tracker.resting(2 * ms)
     tracker.woke(7 * ms, for_program=True)  # 5 ms
-    tracker.resting(8 * ms)  # 1 ms emptying the pipe
+    tracker.resting(8 * ms)  # 1 ms reading what its end left
     tracker.woke(11 * ms, for_program=True)  # 3 ms
-    tracker.answered()  # counted once
     assert tracker.own_waited_ns(_end(11)) == 9 * ms
 
 
-def test_a_pipe_is_full_only_within_a_page_of_its_default_size_or_more():
-    import fcntl
-
-    r, w = os.pipe()
-    try:
-        os.set_blocking(w, False)
-        os.write(w, b"x" * 1000)
-        assert not _pipe_full(r)
-        try:
-            while True:
-                os.write(w, b"x" * 4096)
-        except BlockingIOError:
-            pass
-        assert _pipe_full(r)
-        os.read(r, 1 << 20)
-        fcntl.fcntl(w, fcntl.F_SETPIPE_SZ, 4096)  # shrunk by the writer: it waits by its own doing
-        os.write(w, b"x" * 4096)
-        assert not _pipe_full(r)
-    finally:
-        os.close(r)
-        os.close(w)
-    a, b = os.pipe()
-    os.close(b)
-    assert not _pipe_full(a)
-    os.close(a)
-
-
 def test_a_wake_up_that_was_also_preempted_counts_none_of_its_waiting():
-    # The supervisor rested having been given a CPU 40 times, and woke to read the record 6 ms later: given the CPU
-    # once more (it woke), its waiting counts; twice more, it was also preempted, maybe before it slept while the
-    # program slept, and none counts.
+    # The supervisor rested having been given a CPU 40 times, and woke to see the program's end 6 ms later: given
+    # the CPU once more (it woke), its waiting counts; twice more, it was also preempted, maybe before it slept while
+    # the program slept, and none counts.
     ms = 1_000_000
     for runs, counted in ((41, 6 * ms), (42, 0)):
         tracker = _tracker()
         tracker.fed(0)
         tracker.resting(0, 40)
-        tracker.woke(6 * ms, for_program=False, runs=runs)
-        tracker.answered()
+        tracker.woke(6 * ms, for_program=True, runs=runs)
         assert tracker.own_waited_ns(_end(6)) == counted
 
 
