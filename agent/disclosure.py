@@ -17,8 +17,10 @@ they said, typed or wrote) are never a note's own.
 Text is held back until a sentence ends (unless a note's words have started to come) or more than ``RUN_WORDS - 1``
 words as compared follow it, so little of a quote reaches the speech: at most the words before the point where it
 is recognised that were released already. It catches reading aloud, also encoded (camelCase, the NATO alphabet,
-"H as in Harry", reversed letters, leetspeak, look-alike letters, pig latin, base64, hexadecimal) and a note's
-formula written as code ("best[i] = 1 + min(best[i - c] ..."), not paraphrase or translation. A realtime
+"H as in Harry", reversed letters, leetspeak, look-alike letters, pig latin, base64, hexadecimal; and, read as
+whole readings of the reply, agent.notes_reader: ciphers, upside-down text, Morse code, letter numbers and byte
+values, words in pieces, letters doubled or interleaved, vowels dropped) and a note's formula written as code
+("best[i] = 1 + min(best[i - c] ..."), not paraphrase or translation. A realtime
 model speaks without ``llm_node``: its replies go through the same guard in agent.realtime_guard (its audio held back
 until the text covers it).
 """
@@ -42,6 +44,7 @@ from agent.notes_build import build
 from agent.notes_decode import find_words, special
 from agent.notes_match import RUN_WORDS, ProtectedNotes
 from agent.notes_match import weights as weights_of
+from agent.notes_reader import ReplyReadings
 from agent.notes_sequence import sequences
 from agent.prompts import PROMPTS_DIR, render
 
@@ -126,6 +129,9 @@ class DisclosureGuard:
         self._checked = 0  # the complete words of ``_held`` already pushed to the matcher
         self._tail: list[str] = []  # the last words released (what a word said between the words repeats)
         self._special = False  # the held text holds more than plain words (agent.notes_decode.find_words)
+        self._spoken = ""  # what was released of the reply
+        # The reply read other ways (a cipher, Morse code, numbers, ...).
+        self._readings = ReplyReadings(protected)
         self.stopped = False
 
     def _check(self, raw: list[str]) -> bool:
@@ -185,15 +191,25 @@ class DisclosureGuard:
         if self.stopped:
             return ""
         if not self._held:  # what was released was compared; what the decoding held is decided now
-            return self._stop() if self._matcher.end() else ""
+            return (
+                self._stop()
+                if self._matcher.end() or self._readings.verdict(self._spoken, final=True)[0]
+                else ""
+            )
         cased = [m.group() for m in find_words(self._held, self._special or special(self._held))]
         raw = [w.lower() for w in cased]
         if self._check(cased) or self._matcher.end():
             return self._stop()
-        return self._release(len(self._held), raw)
+        return self._release(len(self._held), raw, final=True)
 
-    def _release(self, upto: int, released: list[str]) -> str:
+    def _release(self, upto: int, released: list[str], final: bool = False) -> str:
+        quoted, hold = self._readings.verdict(self._spoken + self._held, final)
+        if quoted:
+            return self._stop()
+        if hold and not final:
+            return ""  # a reading may be quoting, or is not read yet: held, as a quote under way is
         out, self._held = self._held[:upto], self._held[upto:]
+        self._spoken += out
         self._special = self._special and special(self._held)
         self._checked -= len(released)
         self._tail = (self._tail + released)[-3:]

@@ -50,6 +50,7 @@ from agent.notes_match import (
     stem,
     words,
 )
+from agent.notes_readings import read_as
 
 STATIC_KEPT = (
     32  # questions (with a number of hints given) whose notes are kept: a worker's interviews at once
@@ -284,7 +285,7 @@ class _Static:
         key = _digest(text)
         if (kept := self.said.get(key)) is not None:
             return kept
-        s = normalise(words(text), self.vocab)
+        s = normalise(words(read_as(text, self.vocab)), self.vocab)
         short = frozenset(s) & self.noted_words if len(s) <= SINGLE_REPLY_WORDS else frozenset()
         unrepeated = _unrepeated(s)
         pairs = frozenset(_pairs_in(self.all_pairs, self.pair_firsts, unrepeated))

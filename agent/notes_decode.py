@@ -51,9 +51,10 @@ Not decoded (measured against the corpus, each of these decoded ordinary talk or
 word of fewer than ``REVERSED_ALONE`` letters said alone that could be English as said ("pam", "flah": one word per
 reply; "keep"/"peek"), or of 3 letters or fewer; a run-together word holding
 a letter other than "a"/"i" ("theo" of "the O(n)"; allowing any letter read "dominate" as "do min at e");
-compounds of common words ("cannot", "everyone"), which stay whole; ciphers (Caesar shift); hexadecimal bytes
-spaced out ("55 73 65"); and a note's words translated or paraphrased. Pig latin of a word of two letters ("orway")
-is left.
+compounds of common words ("cannot", "everyone"), which stay whole; and a note's words translated or paraphrased.
+Ciphers, Morse code, byte values spaced out ("55 73 65"), letter numbers, words in pieces, doubled, interleaved or
+without vowels are no word a listener reads alone: agent.notes_readings reads the whole reply in each. Pig latin
+of a word of two letters ("orway") is left.
 """
 
 from __future__ import annotations
