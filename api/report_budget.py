@@ -63,36 +63,6 @@ def printed_chars(text: str) -> int:
     return len(reveal(text)) + LINE_BREAK_CHARS * sum(1 for _ in LINE_BREAKS.finditer(text))
 
 
-def page_transcript(items: list[dict[str, Any]], cited: set[int]) -> list[dict[str, Any]]:
-    """`items` as the page prints them: within the budget, every cited one, and a `cut` marker where the budget ran
-    out, with how many turns (`turns`, their text's `chars`) and other entries (`others`: phase changes, hints, time
-    warnings) it leaves out."""
-    shown: list[dict[str, Any]] = []
-    used_items = used_chars = 0
-    cut: dict[str, Any] | None = None
-    for item in items:
-        text = item.get("text")
-        size = len(text) if isinstance(text, str) else 0
-        if item.get("seq") in cited:
-            shown.append(item)
-            continue
-        printed = printed_chars(text) if isinstance(text, str) and text else 0
-        if cut is None and used_items < MAX_PAGE_TURNS and used_chars + printed <= MAX_PAGE_TEXT_CHARS:
-            shown.append(item)
-            used_items += 1
-            used_chars += printed
-            continue
-        if cut is None:
-            cut = {"type": "cut", "seq": None, "t": item.get("t"), "turns": 0, "chars": 0, "others": 0}
-            shown.append(cut)
-        if item.get("type") == "transcript":
-            cut["turns"] += 1
-            cut["chars"] += size
-        else:
-            cut["others"] += 1
-    return shown
-
-
 def bound_timeline_text(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """`items` (timeline items, in time order) with the text of transcript turns past MAX_TIMELINE_TEXT_CHARS left
     out and marked."""

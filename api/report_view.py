@@ -13,9 +13,11 @@ from typing import Any
 from api.db import legal_holds_repo, report_repo
 from api.db.pool import Conn
 from api.db.sessions_repo import session_languages
-from api.report_budget import MAX_PRINTED_CODE_LINES, cited_seqs, page_transcript, printed_code
+from api.report_budget import MAX_PRINTED_CODE_LINES, cited_seqs, printed_code
 from api.report_facts import facts_from_timeline
 from api.report_lines import code_lines, field_lines, said_lines
+from api.report_quotes import quote_place
+from api.report_transcript import page_transcript
 from api.scheduling import allowed_minutes
 from api.scorecards import shown_view
 from api.timeline import View, build_items, elapsed_s, timeline_item
@@ -51,6 +53,9 @@ class ReportPage:
     # The session's active legal hold: only on the organisation's own page (its key), never a share link's, the
     # PDF's or the candidate's.
     legal_hold: dict[str, Any] | None = None
+    # (seq, quote) -> which place of the quote in its line or snapshot a citation stands for, when not the first
+    # (api/report_quotes.py): the replay marks that place.
+    quote_places: dict[tuple[int, str], int] | None = None
 
     def as_context(self, *, nonce: str, print_mode: bool) -> dict[str, Any]:
         counts = Counter(i["kind"] or "unknown" for i in self.integrity)
@@ -77,6 +82,10 @@ class ReportPage:
             "final_code_omitted": self.final_code_omitted,
             "timeline_url": self.timeline_url,
             "legal_hold": self.legal_hold,
+            "quote_places": self.quote_places or {},
+            # A citation of a run of custom input says so, as the runs table and the replay do: its calls returning
+            # checked nothing, and "Run" alone read as a run of the question's tests.
+            "custom_runs": {r["seq"] for r in self.runs if r.get("custom")},
             "replay": None if print_mode else self.replay,
             "nonce": nonce,
             "print_mode": print_mode,
@@ -171,4 +180,59 @@ async def load_report(
         legal_hold=await legal_holds_repo.active_hold(conn, sid)
         if with_legal_hold and view == "org"
         else None,
+        quote_places=await _quote_places(conn, sid, scorecard, items),
     )
+
+
+def _citations(scorecard: ScorecardOut | CandidateScorecardOut | None) -> set[tuple[int, str, str]]:
+    """(seq, quote, type) of every citation of a transcript line or a snapshot with a quote in `scorecard`."""
+    found: set[tuple[int, str, str]] = set()
+    stack: list[Any] = [scorecard.model_dump(mode="json")] if scorecard else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            seq, quote, kind = node.get("seq"), node.get("quote"), node.get("type")
+            if isinstance(seq, int) and isinstance(quote, str) and quote and kind in QUOTED_TYPES:
+                found.add((seq, quote, kind))
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+# A citation's quote is marked in its transcript line (the page's) or its snapshot's code (the replay's code view).
+QUOTED_TYPES = ("transcript", "editor_snapshot")
+
+
+async def _quote_places(
+    conn: Conn,
+    sid: str,
+    scorecard: ScorecardOut | CandidateScorecardOut | None,
+    items: list[dict[str, Any]],
+) -> dict[tuple[int, str], int]:
+    """For each citation whose quote occurs more than once in what it cites, which place it stands for
+    (`api.report_quotes.quote_place`), when not the first. Only the cited snapshots' code is read."""
+    cited = _citations(scorecard)
+    if not cited:
+        return {}
+    texts = {
+        i["seq"]: i["text"] for i in items if i["type"] == "transcript" and isinstance(i.get("text"), str)
+    }
+    snapshots = sorted({seq for seq, _, kind in cited if kind == "editor_snapshot"})
+    if snapshots:
+        cur = await conn.execute(
+            """
+            select seq, payload->>'code' as code from session_events
+            where session_id = %s and type = 'editor_snapshot' and seq = any(%s)
+            """,
+            (sid, snapshots),
+        )
+        codes = {int(r["seq"]): r["code"] for r in await cur.fetchall() if isinstance(r["code"], str)}
+    else:
+        codes = {}
+    places: dict[tuple[int, str], int] = {}
+    for seq, quote, kind in cited:
+        text = texts.get(seq) if kind == "transcript" else codes.get(seq)
+        if text and (place := quote_place(text, quote, speech=kind == "transcript")):
+            places[(seq, quote)] = place
+    return places

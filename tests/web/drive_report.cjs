@@ -469,6 +469,15 @@ async function clicks(page, plan) {
       ...(await page.evaluate(replayState)),
       run_seq: await page.evaluate(() => document.querySelector(".rp-run").dataset.seq ?? null),
       run_cited: await page.evaluate(() => document.querySelector(".rp-run").classList.contains("is-cited")),
+      // The words of each mark's line before it: which place of a quote is marked, when its words occur twice.
+      marked_after: await page.evaluate(() =>
+        [...document.querySelectorAll("#transcript mark.evidence-hit")].map((m) => {
+          const range = document.createRange();
+          range.setStart(m.closest(".turn-text"), 0);
+          range.setEndBefore(m);
+          return range.toString();
+        }),
+      ),
     });
   }
   return { steps };

@@ -297,6 +297,8 @@ class Replay {
     const seq = Number(link.dataset.seq);
     const quote = link.dataset.quote ?? "";
     const type = link.dataset.type;
+    // Which place of the quote the grader verified, when the words occur more than once (api/report_quotes.py).
+    const occurrence = Math.max(0, Math.trunc(Number(link.dataset.occurrence ?? 0)) || 0);
     this.transcript.clear();
     // The cited event by its sequence number: the run, the snapshot or the turn it names, even when another was
     // recorded at the same moment.
@@ -304,11 +306,12 @@ class Replay {
     const moment = this.moveTo(seq);
     if (moment && type === "editor_snapshot") {
       const snapshot = this.model.snapshotBySeq(seq);
-      if (snapshot && quote) this.showCodeAt(this.player.time, quoteLines(snapshot.code, quote), moment.code);
+      if (snapshot && quote)
+        this.showCodeAt(this.player.time, quoteLines(snapshot.code, quote, occurrence), moment.code);
     } else if (!moment && link.dataset.t !== undefined) {
       this.player.seek(Number(link.dataset.t));
     }
-    if (type === "transcript") this.transcript.highlight(seq, quote);
+    if (type === "transcript") this.transcript.highlight(seq, quote, occurrence);
     this.runPanel.classList.toggle("is-cited", this.runPanel.dataset.seq === String(seq));
     document.getElementById("replay-section")?.scrollIntoView({ block: "start" });
   }

@@ -217,6 +217,18 @@ describe("helpers", () => {
     expect(quoteLines(code, "def f")).toEqual({ from: 1, to: 1 });
     expect(quoteLines(code, "nope")).toBeNull();
   });
+
+  it("finds the place of a quote the page names, when its words occur more than once", () => {
+    // The grader verified "Correct" where it starts a sentence, not the letters of "incorrect" (api/report_quotes.py).
+    const text = "That is incorrect. Correct, it is.";
+    expect(text.slice(0, findQuote(text, "Correct")![0])).toBe("That is in");
+    expect(text.slice(0, findQuote(text, "Correct", 1)![0])).toBe("That is incorrect. ");
+    // A place past the last is the first, as a quote found once.
+    expect(findQuote(text, "Correct", 5)).toEqual(findQuote(text, "Correct"));
+    const code = "def checksum(nums):\n    return sum(nums)\n";
+    expect(quoteLines(code, "sum(nums)")).toEqual({ from: 1, to: 1 });
+    expect(quoteLines(code, "sum(nums)", 1)).toEqual({ from: 2, to: 2 });
+  });
 });
 
 describe("keptCode", () => {

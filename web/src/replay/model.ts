@@ -334,9 +334,12 @@ export function clock(seconds: number): string {
 
 /**
  * Where `quote` occurs in `text`, comparing as the grader verifies citations: case-insensitive, with any run of
- * whitespace equal to one space. Returns [start, end) offsets into the original text, or null.
+ * whitespace equal to one space. Returns [start, end) offsets into the original text, or null. `occurrence`: which
+ * of the places it occurs (each found after the start of the one before), the page's `data-occurrence`: the grader
+ * verified one place, on word boundaries and not cut from a denial (api/report_quotes.py), and the same words can
+ * occur before it ("incorrect" before "Correct"); the first place when there are fewer.
  */
-export function findQuote(text: string, quote: string): [number, number] | null {
+export function findQuote(text: string, quote: string, occurrence = 0): [number, number] | null {
   const wanted = quote.trim().replace(/\s+/g, " ").toLowerCase();
   if (!wanted) return null;
   // Normalise text while remembering, for each normalised character, where it came from.
@@ -359,16 +362,25 @@ export function findQuote(text: string, quote: string): [number, number] | null 
       inSpace = false;
     }
   }
-  const found = normal.indexOf(wanted);
+  let found = normal.indexOf(wanted);
   if (found < 0) return null;
+  for (let n = 0; n < occurrence; n += 1) {
+    const next = normal.indexOf(wanted, found + 1);
+    if (next < 0) {
+      found = normal.indexOf(wanted);
+      break;
+    }
+    found = next;
+  }
   const start = origin[found];
   const end = origin[found + wanted.length - 1] + 1;
   return [start, end];
 }
 
-/** The 1-based lines of `code` that the quote spans, or null when it is not in the code. */
-export function quoteLines(code: string, quote: string): { from: number; to: number } | null {
-  const span = findQuote(code, quote);
+/** The 1-based lines of `code` that the quote spans (at its `occurrence`: `findQuote`), or null when it is not in the
+ * code. */
+export function quoteLines(code: string, quote: string, occurrence = 0): { from: number; to: number } | null {
+  const span = findQuote(code, quote, occurrence);
   if (!span) return null;
   const lineOf = (offset: number): number => code.slice(0, offset).split("\n").length;
   return { from: lineOf(span[0]), to: lineOf(span[1] - 1) };
