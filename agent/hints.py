@@ -61,9 +61,43 @@ class PendingHint:
 
 
 def pending(state: InterviewState, hint: PendingHint, handle: SpeechHandle) -> None:
-    """``hint`` is being said in ``handle``'s reply; it is given or taken back once that speech is done."""
+    """``hint`` is being said in ``handle``'s reply; it is given or taken back once that speech is done.
+
+    The attempt is noted first (``hint_started``): ``record`` writes it to the spool before it returns, and the reply
+    that says the hint is made only after this tool answers, so the note is in the record before any of its speech.
+    A process that dies mid-reply leaves the note without an outcome; a restarted job counts that hint as heard
+    (agent.resume, ``presume``)."""
+    state.record(
+        "note",
+        {"kind": "hint_started", "index": hint.index, "total": hint.total, "phase": hint.phase,
+         "call_id": hint.call_id, "text": hint.text},
+    )  # fmt: skip
     state.pending_hints.append(hint)
     handle.add_done_callback(lambda h: settle(state, hint, h))
+
+
+def presume(state: InterviewState, index: int, phase: str, t: float | None = None) -> None:
+    """Hint ``index`` was being said when the job that gave it died (a ``hint_started`` note with no outcome): the
+    candidate may have heard all of it, so it is recorded as given, marked ``unsettled``. Read as heard, never as
+    taken back: the record never counts fewer hints than the candidate heard, a crash (which a candidate might
+    provoke) is no way to a hint for free, and the restored conversation holds the hint as given, so the candidate
+    can have it said again without a second one being counted. The event is the same whichever job records it (its
+    ``t`` is the note's: when the hint began), so two jobs that both presume it store it once."""
+    hints = state.question.hints
+    if not 1 <= index <= len(hints):
+        return
+    state.hints_given = max(state.hints_given, index)
+    state.hint_heard.pop(index, None)
+    if phase not in {p.value for p in type(state.phase)}:
+        phase = state.phase.value
+    payload = {
+        "index": index,
+        "total": len(hints),
+        "phase": phase,
+        "text": hints[index - 1],
+        "unsettled": True,
+    }
+    state.recorder.record("hint", payload, key=f"agent:hint:{index}", t=state.elapsed_s() if t is None else t)
 
 
 def _answered(

@@ -197,6 +197,9 @@ def _restore_turns(state: InterviewState, resume: ResumePoint) -> None:
             words = hints.restored(hint_texts[index - 1], list(said), list(heard))
             if words is not None and words[0]:
                 state.hint_heard[index] = words
+    # A hint being said when the job died (no outcome recorded) is counted as heard and recorded now.
+    for index, phase, t in getattr(resume, "unsettled_hints", ()):
+        hints.presume(state, index, phase, t)
     if turns > 0:
         state.candidate_spoke = True  # a decided turn is theirs (the restored tail may have lost its message)
     # Silence: the check-in ladder and the no-show stage continue; the check-ins' words are never said again.

@@ -74,6 +74,10 @@ class ResumePoint:
     # Per hint taken back (``hint_unheard`` notes): its own words the attempts at it said and those played, all jobs
     # together; the interview build keeps those that are the hint's words (agent.hints ``restored``).
     hint_heard: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+    # Hints whose attempt has no outcome in the record (a ``hint_started`` note, then its tool answer, and neither
+    # a ``hint`` nor a ``hint_unheard`` for it: the job died mid-reply), as (index, phase, the note's ``t``): counted
+    # as heard by the interview build (agent.hints ``presume``).
+    unsettled_hints: tuple[tuple[int, str, float | None], ...] = ()
     end_reason: str | None = None  # the interview had ended (END recorded, or the End button pressed)
     # Silence (agent.silence): the candidate's last speech, turn or edit; the interviewer's last words; the check-ins
     # given since the candidate was last active; the no-show stage; the coding check-ins' words.
@@ -128,6 +132,8 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
     checkins: list[str] = []
     checkin_open = False  # a coding check-in was noted; the interviewer's next words are it
     untaken: set[str] = set()  # give_hint calls whose hint was taken back
+    # Hint attempts (``hint_started`` notes) with no outcome yet: call id -> index, phase, t, tool answer recorded.
+    started: dict[str, tuple[int, str, float | None, bool]] = {}
     no_show = False
     for event in ordered:
         p = event.payload
@@ -177,6 +183,8 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
             )  # fmt: skip
             if p["name"] == "give_hint" and output.startswith("Hint "):
                 point.last_hint_turn = point.user_turns
+                if call_id in started:  # its reply is made after this answer: it may have been said
+                    started[call_id] = (*started[call_id][:3], True)
         elif event.type == "phase_change" and p.get("to"):
             point.phase = str(p["to"])
             point.phase_entered_turn = point.user_turns
@@ -185,6 +193,7 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
         elif event.type == "hint":
             index = _number(p.get("index", point.hints_given + 1))
             point.hints_given = max(point.hints_given, int(index) if index is not None else 0)
+            started = {c: s for c, s in started.items() if s[0] != index}  # that attempt's outcome: given
         elif event.type == "editor_snapshot":
             point.candidate_active_t = _later(point.candidate_active_t, t)  # recorded when the code changed
             point.quiet_stage = 0
@@ -212,7 +221,10 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
             )
         elif kind == "end_requested" and point.end_reason is None:
             point.end_reason = "candidate_request"
+        elif kind == "hint_started":
+            _hint_started(started, p, t)
         elif kind == "hint_unheard":
+            started.pop(str(p.get("call_id")), None)  # that attempt's outcome: taken back
             point.last_hint_turn = None
             _hint_unheard(point, p)
             if isinstance(p.get("call_id"), str):
@@ -253,6 +265,8 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
             # The record holds the tool's answer as it ran (the hint's text); the live job's conversation said the
             # hint was not given once it was taken back (agent.hints ``NOT_HEARD``), and so does the restored one.
             items[at] = item.model_copy(update={"output": NOT_HEARD})
+    unsettled = {i: (i, phase, at) for i, phase, at, answered in started.values() if answered}  # one per hint
+    point.unsettled_hints = tuple(unsettled[i] for i in sorted(unsettled))
     point.chat_ctx = llm.ChatContext(_bounded_tail(items, max_items))
     kept = {i.id for i in point.chat_ctx.items if isinstance(i, llm.ChatMessage) and i.role == "user"}
     point.turn_decisions = tuple(d for item_id, d in decided.items() if item_id in kept)
@@ -272,6 +286,17 @@ def _word_list(kept: tuple[str, ...], value: object) -> tuple[str, ...]:
         if isinstance(w, str) and 0 < len(w) <= MAX_WORD_CHARS:
             words[w] = None
     return tuple(words)
+
+
+def _hint_started(
+    started: dict[str, tuple[int, str, float | None, bool]], p: dict[str, object], t: float | None
+) -> None:
+    """A hint attempt began (agent.hints ``pending``): open until its outcome is recorded; a bounded few."""
+    index, call_id = _number(p.get("index")), p.get("call_id")
+    if index is None or not 1 <= index <= MAX_HINTS or index != int(index) or not isinstance(call_id, str):
+        return
+    if call_id in started or len(started) < MAX_HINTS:
+        started[call_id] = (int(index), str(p.get("phase"))[:MAX_WORD_CHARS], t, False)
 
 
 def _hint_unheard(point: ResumePoint, p: dict[str, object]) -> None:
