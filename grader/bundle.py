@@ -382,8 +382,12 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
         elif e.type == "hint":
             hint = e.payload.get("text")
             said = f": {_flat(clip(hint, 400))}" if isinstance(hint, str) and hint else ""
+            # Counted as given when the interviewer's job died while saying it (agent.hints `presume`): how much the
+            # candidate heard is not known, and the grader is told so.
+            unsettled = " (the interviewer stopped while saying it: it may not all have been heard)"
             out.append(f"-- {_secs(e.t)}s the interviewer gave hint {e.payload.get('index', '?')} of "
-                       f"{e.payload.get('total', '?')}{said}")  # fmt: skip
+                       f"{e.payload.get('total', '?')}{said}"
+                       f"{unsettled if e.payload.get('unsettled') is True else ''}")  # fmt: skip
         elif e.type == "phase_change" and e.payload.get("to"):
             hidden = len(ungraded.get(e.seq, []))
             what = (

@@ -465,3 +465,22 @@ def test_a_claimed_complexity_with_words_after_one_in_big_o_notation_leaves_the_
         ),
     ]
     assert compute_facts(interview(extra_events=notes)).complexity_claimed == "O(n log n)"
+
+
+def test_a_hint_counted_after_the_interviewers_job_died_is_said_to_be_unsure() -> None:
+    """A hint the interviewer was saying when its job died is counted as given (agent.hints `presume`), but nobody
+    knows how much of it the candidate heard: the grader reads that, and a hint heard in full reads as before."""
+    unsettled = BundleEvent(
+        seq=14,
+        type="hint",
+        t=170.0,
+        payload={"index": 2, "total": 2, "text": "Use a map.", "unsettled": True},
+    )
+    source = interview(extra_events=[unsettled])
+    timeline = build_bundle(source, compute_facts(source)).interview.split("## Timeline", 1)[1]
+    hints = [line for line in timeline.splitlines() if "gave hint" in line]
+    assert hints == [
+        "-- 80s the interviewer gave hint 1 of 2: Check every pair first.",
+        "-- 170s the interviewer gave hint 2 of 2: Use a map. (the interviewer stopped while saying it: it may not "
+        "all have been heard)",
+    ]
