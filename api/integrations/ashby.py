@@ -175,20 +175,19 @@ async def start_assessment(
     }
     name = " ".join(p for p in (body.candidate.first_name, body.candidate.last_name) if p)
     # Everything the assessment is made of; not the application's `status`, which Ashby may move between retries.
-    fingerprint = assessments.request_fingerprint(
-        {
-            "assessment_type_id": body.assessment_type_id,
-            "candidate_name": name,
-            "candidate_email": str(body.candidate.email),
-            "metadata": metadata,
-        }
-    )
+    start = {
+        "assessment_type_id": body.assessment_type_id,
+        "candidate_name": name,
+        "candidate_email": str(body.candidate.email),
+        "metadata": metadata,
+    }
+    fingerprint = assessments.request_fingerprint(start)
     async with conn.transaction():
         await integrations_repo.lock_ashby_candidate(conn, caller.organization_id, body.candidate.ashby_id)
         active = await integrations_repo.active_ashby_assessment(
             conn, caller.organization_id, body.candidate.ashby_id
         )
-        if active is not None and active["request_sha256"] == fingerprint:
+        if active is not None and assessments.same_request(active["request_sha256"], start):
             # Ashby sending the same start again (it timed out on our answer): the answer it missed, nothing new.
             log.info("ashby.start_repeated", session_id=active["session_id"])
             return {"success": True, "results": {"assessment_id": active["session_id"]}}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -109,14 +110,51 @@ class AssessmentRequest:
     )
 
 
-def request_fingerprint(parameters: dict[str, Any]) -> bytes:
-    """SHA-256 of the parameters of an ATS's start request that shape the assessment (the test, who is invited
-    where, what the session records), in one canonical JSON form. A start sent again with the same request key
-    (Greenhouse's callback `url`, Ashby's candidate) is a retry when its fingerprint is the stored one, and a
-    conflicting request otherwise. Values that change between retries by design (Greenhouse's re-signed
-    `resume_url`, Ashby's application `status`) and values we do not keep are left out by the caller."""
+# Mail servers and providers treat an address in either case as one mailbox (and its domain is case-blind by rule).
+EMAIL_KEYS = frozenset({"candidate_email"})
+
+
+def _digest(parameters: Any) -> bytes:
     canonical = json.dumps(parameters, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(canonical.encode("ascii")).digest()
+
+
+def _same_text(value: Any, key: str = "") -> Any:
+    """`value` with every string in Unicode's composed form (NFC), and the e-mail address in lower case: the same
+    text written with other code points is the same request. Only canonical equivalents are merged ("e" + U+0301
+    and "é"), never look-alikes of another script ("Ada" with a Cyrillic A, U+0410, is another name) nor
+    compatibility forms (a fullwidth A, U+FF21)."""
+    if isinstance(value, dict):
+        return {k: _same_text(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_same_text(v, key) for v in value]
+    if not isinstance(value, str):
+        return value
+    text = unicodedata.normalize("NFC", value)
+    return text.lower() if key in EMAIL_KEYS else text
+
+
+def request_fingerprint(parameters: dict[str, Any]) -> bytes:
+    """SHA-256 of the parameters of an ATS's start request that shape the assessment (the test, who is invited
+    where, what the session records), in one canonical JSON form, its text in one Unicode form (`_same_text`). A
+    start sent again with the same request key (Greenhouse's callback `url`, Ashby's candidate) is a retry when its
+    fingerprint is the stored one, and a conflicting request otherwise. Values that change between retries by
+    design (Greenhouse's re-signed `resume_url`, Ashby's application `status`) and values we do not keep are left
+    out by the caller.
+
+    Before, the text was hashed as it came: the same name sent composed once and decomposed once ("José" as "e" +
+    U+0301, which some systems and keyboards write), or the address with another case ("Ada@Example.com"), was a
+    409 conflict for the very order that had been scheduled."""
+    return _digest(_same_text(parameters))
+
+
+def same_request(stored: bytes | None, parameters: dict[str, Any]) -> bool:
+    """Whether a start with `parameters` is the one whose fingerprint was `stored`: by `request_fingerprint`, or by
+    the fingerprint of the text as it came, which assessments scheduled before `_same_text` existed keep (their
+    retries must still find them). None (stored before fingerprints were kept) matches nothing."""
+    if stored is None:
+        return False
+    return bytes(stored) in (request_fingerprint(parameters), _digest(parameters))
 
 
 async def create_assessment(

@@ -191,19 +191,22 @@ async def send_test(
     }
     # What the test order is made of; not `resume_url` (re-signed on every request), `phone_number` or `sent_by`,
     # which are not kept.
-    fingerprint = assessments.request_fingerprint(
-        {
-            "candidate_name": body.candidate.display_name(),
-            "candidate_other_names": list(body.candidate.other_names()),
-            "candidate_email": str(body.candidate.email),
-            "metadata": metadata,
-        }
-    )
+    order = {
+        "candidate_name": body.candidate.display_name(),
+        "candidate_other_names": list(body.candidate.other_names()),
+        "candidate_email": str(body.candidate.email),
+        "metadata": metadata,
+    }
+    fingerprint = assessments.request_fingerprint(order)
     async with conn.transaction():
         await integrations_repo.claim_greenhouse_url(conn, caller.organization_id, callback_url)
         existing = await integrations_repo.greenhouse_by_url(conn, caller.organization_id, callback_url)
         # An order stored before fingerprints were kept (null) keeps the answer it had: the same interview.
-        if existing is not None and existing["request_sha256"] not in (None, fingerprint):
+        if (
+            existing is not None
+            and existing["request_sha256"] is not None
+            and not assessments.same_request(existing["request_sha256"], order)
+        ):
             log.info("greenhouse.send_test_conflict", session_id=existing["session_id"])
             raise ConflictError(
                 "This url already belongs to a test order for another test or candidate; a test order sent "
