@@ -24,15 +24,16 @@ from fastapi.responses import JSONResponse
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api import guess_limits
 from api.asgi_reply import send_json
 from api.db import integrations_repo, orgs_repo, sessions_repo
 from api.db.pool import connection
 from api.deps import bearer
-from api.errors import ApiError, UnauthorizedError
+from api.errors import ApiError, RateLimitedError, UnauthorizedError
 from api.integrations.keys import PREFIXES, basic_username
 from api.json_guard import LIVEKIT_WEBHOOK
 from api.media_types import FORMS, media_type
-from api.security import API_KEY_PREFIX, INVITE_PREFIX, digest, same_digest, same_secret
+from api.security import API_KEY_PREFIX, INVITE_PREFIX, digest, same_digest, same_secret, well_formed
 from api.settings import ApiSettings
 
 _NO_BODY = ("GET", "HEAD", "OPTIONS")
@@ -69,19 +70,35 @@ async def _holds_credential(scope: Scope) -> bool:
         return False
     if same_secret(token, settings.internal_token.get_secret_value()):
         return True
-    if token.startswith(API_KEY_PREFIX):
-        async with connection(state.pool) as conn:
-            found = await orgs_repo.org_for_key(conn, digest(token))
-        return found is not None and same_digest(token, found["key_hash"])
-    if token.startswith(INVITE_PREFIX):
-        async with connection(state.pool) as conn:
-            session = await sessions_repo.get_session_by_invite(conn, digest(token))
-        return (
-            session is not None
-            and same_digest(token, session["invite_hash"])
-            and path.startswith(f"/v1/sessions/{session['id']}/")
-        )
-    return False
+    try:
+        if well_formed(token, API_KEY_PREFIX):
+            hashed = digest(token)
+            guess_limits.admit(request, hashed)
+            async with connection(state.pool) as conn:
+                found = await orgs_repo.org_for_key(conn, hashed)
+            return await _looked_up(
+                request, hashed, "api_key", found is not None and same_digest(token, found["key_hash"])
+            )
+        if well_formed(token, INVITE_PREFIX):
+            hashed = digest(token)
+            guess_limits.admit(request, hashed)
+            async with connection(state.pool) as conn:
+                session = await sessions_repo.get_session_by_invite(conn, hashed)
+            opened = session is not None and same_digest(token, session["invite_hash"])
+            await _looked_up(request, hashed, "invite", opened)
+            return opened and session is not None and path.startswith(f"/v1/sessions/{session['id']}/")
+    except RateLimitedError:  # the guess limits refused it: no large body is read
+        return False
+    return False  # not shaped as a credential we issue: nothing to look up
+
+
+async def _looked_up(request: Request, key: bytes, credential: guess_limits.Credential, opened: bool) -> bool:
+    """A lookup's outcome, counted as the routes count it (api/guess_limits.py): a guess spends the caller's budget."""
+    if opened:
+        guess_limits.opened(request, key)
+    else:
+        await guess_limits.failed(request, key, credential)
+    return opened
 
 
 async def _refuse_unless_credentialed(scope: Scope) -> None:

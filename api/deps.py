@@ -11,11 +11,12 @@ from uuid import UUID
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api import guess_limits
 from api.db import api_keys_repo, orgs_repo, sessions_repo
 from api.db.pool import Conn, connection
 from api.errors import ConflictError, GoneError, NotFoundError, UnauthorizedError
 from api.question_cache import QuestionCache
-from api.security import digest, same_digest, same_secret
+from api.security import API_KEY_PREFIX, INVITE_PREFIX, digest, same_digest, same_secret, well_formed
 from api.session_window import require_not_over
 from api.settings import ApiSettings
 
@@ -98,15 +99,36 @@ class Org:
 LAST_USED_GRAIN = timedelta(minutes=1)  # as api_keys_repo.touch, which re-checks it in SQL
 
 
+def _invalid_api_key() -> UnauthorizedError:
+    return UnauthorizedError("Invalid API key.", code="invalid_api_key")
+
+
+def admitted_api_key(request: Request) -> tuple[str, bytes]:
+    """The bearer and its digest, if it may be looked up: shaped as a key we issue (401 otherwise, as an unknown
+    key), from an address the guess limits have not spent (429 otherwise; api/guess_limits.py). In-process only."""
+    token = bearer(request)
+    if not well_formed(token, API_KEY_PREFIX):
+        raise _invalid_api_key()
+    key = digest(token)
+    guess_limits.admit(request, key)
+    return token, key
+
+
+async def _admit_api_key(request: Request) -> None:
+    admitted_api_key(request)
+
+
 async def require_org(
     request: Request,
     conn: DbConn,
     _scheme: Annotated[HTTPAuthorizationCredentials | None, Depends(ORG_KEY_SCHEME)] = None,
 ) -> Org:
-    token = bearer(request)
-    row = await orgs_repo.org_for_key(conn, digest(token))
+    token, key = admitted_api_key(request)
+    row = await orgs_repo.org_for_key(conn, key)
     if row is None or not same_digest(token, row["key_hash"]):
-        raise UnauthorizedError("Invalid API key.", code="invalid_api_key")
+        await guess_limits.failed(request, key, "api_key")  # 429 once this address or every caller is spent
+        raise _invalid_api_key()
+    guess_limits.opened(request, key)
     used = row["last_used_at"]
     if used is None or datetime.now(UTC) - used >= LAST_USED_GRAIN:
         await api_keys_repo.touch(conn, row["key_id"])  # at most once a minute per key, not on every request
@@ -130,33 +152,47 @@ async def require_org_briefly(
     """`require_org` on a connection of its own, returned at once: for routes that then wait on something slow (the
     client's upload, the résumé parser, Chromium) and open a connection only to read or write. A request-scoped
     connection is held until the response is sent: twenty such waits would hold the whole pool."""
+    admitted_api_key(request)  # before a pooled connection is taken
     async with connection(request.app.state.pool) as conn:
         return await require_org(request, conn)
 
 
-OrgCaller = Annotated[Org, Depends(require_org)]
+async def require_org_admitted(
+    request: Request,
+    _admitted: Annotated[None, Depends(_admit_api_key)],  # solved before the connection: a refusal takes none
+    conn: DbConn,
+    _scheme: Annotated[HTTPAuthorizationCredentials | None, Depends(ORG_KEY_SCHEME)] = None,
+) -> Org:
+    """`require_org` whose in-process checks (shape, guess limits) run before the pooled connection is taken."""
+    return await require_org(request, conn)
+
+
+OrgCaller = Annotated[Org, Depends(require_org_admitted)]
 BriefOrgCaller = Annotated[Org, Depends(require_org_briefly)]
 InternalCaller = Depends(require_internal)
 
 
 async def session_for_invite(
-    conn: Conn, invite: str, settings: ApiSettings, *, usable: bool = True
+    conn: Conn, invite: str, settings: ApiSettings, *, usable: bool = True, request: Request | None = None
 ) -> dict[str, Any]:
     """The session an invite opens. With `usable`, also refuse expired invites (410), finished sessions (409) and
-    sessions whose time and grace are spent (409 `session_time_up`)."""
-    _refuse_malformed(invite)
-    row = await sessions_repo.get_session_by_invite(conn, digest(invite))
-    return _opened(invite, row, settings, usable=usable)
+    sessions whose time and grace are spent (409 `session_time_up`). With the caller's `request`, the guess limits
+    apply (`admitted_invite`)."""
+    key = admitted_invite(invite, request)
+    row = await sessions_repo.get_session_by_invite(conn, key)
+    return await _opened(invite, key, row, settings, usable=usable, request=request)
 
 
-async def candidate_for_invite(conn: Conn, invite: str, settings: ApiSettings) -> sessions_repo.CandidateRow:
+async def candidate_for_invite(
+    conn: Conn, invite: str, settings: ApiSettings, *, request: Request | None = None
+) -> sessions_repo.CandidateRow:
     """`session_for_invite` (usable) that also reads the session's organisation and whether its candidate has
     agreed to the notice, in the same query: what the join and the token routes decide on."""
-    _refuse_malformed(invite)
-    found = await sessions_repo.get_candidate_by_invite(conn, digest(invite))
-    if found is None:
+    key = admitted_invite(invite, request)
+    found = await sessions_repo.get_candidate_by_invite(conn, key)
+    await _opened(invite, key, found.session if found else None, settings, usable=True, request=request)
+    if found is None:  # refused by _opened already; for the type checker
         raise _invalid_invite()
-    _opened(invite, found.session, settings, usable=True)
     return found
 
 
@@ -165,17 +201,35 @@ def _invalid_invite() -> UnauthorizedError:
     return UnauthorizedError("Invalid invite.", code="invalid_invite")
 
 
-def _refuse_malformed(invite: str) -> None:
-    if not invite or len(invite) > 512:
+def admitted_invite(invite: str, request: Request | None) -> bytes:
+    """The invite's digest, if it may be looked up: shaped as an invite we issue (401 otherwise, as an unknown
+    one) and, with the caller's `request`, from an address the guess limits have not spent (429 otherwise;
+    api/guess_limits.py). In-process only: a route may call it before it takes a pooled connection."""
+    if not well_formed(invite, INVITE_PREFIX):
         raise _invalid_invite()
+    key = digest(invite)
+    if request is not None:
+        guess_limits.admit(request, key)
+    return key
 
 
-def _opened(
-    invite: str, row: dict[str, Any] | None, settings: ApiSettings, *, usable: bool
+async def _opened(
+    invite: str,
+    key: bytes,
+    row: dict[str, Any] | None,
+    settings: ApiSettings,
+    *,
+    usable: bool,
+    request: Request | None,
 ) -> dict[str, Any]:
-    """The row an invite's hash found, if the invite really is its invite and (with `usable`) may still open it."""
+    """The row an invite's hash found, if the invite really is its invite and (with `usable`) may still open it. A
+    lookup that found nothing is counted against the caller (429 once its address or every caller is spent)."""
     if row is None or not same_digest(invite, row["invite_hash"]):
+        if request is not None:
+            await guess_limits.failed(request, key, "invite")
         raise _invalid_invite()
+    if request is not None:
+        guess_limits.opened(request, key)
     if usable:
         require_usable(row, settings)
     return row
@@ -197,13 +251,18 @@ def require_usable(row: dict[str, Any], settings: ApiSettings) -> None:
     require_not_over(row, settings, now)
 
 
+async def _admit_invite(request: Request) -> None:
+    admitted_invite(bearer(request), request)
+
+
 async def require_candidate(
     request: Request,
+    _admitted: Annotated[None, Depends(_admit_invite)],  # solved before the connection: a refusal takes none
     conn: DbConn,
     settings: Settings,
     _scheme: Annotated[HTTPAuthorizationCredentials | None, Depends(INVITE_SCHEME)] = None,
 ) -> dict[str, Any]:
-    return await session_for_invite(conn, bearer(request), settings)
+    return await session_for_invite(conn, bearer(request), settings, request=request)
 
 
 async def require_candidate_briefly(
@@ -213,8 +272,10 @@ async def require_candidate_briefly(
 ) -> dict[str, Any]:
     """`require_candidate` on a connection of its own, returned at once (as `require_org_briefly`): for candidate
     routes that then wait on something slow (LiveKit, the judge) and open a connection only to read or write."""
+    invite = bearer(request)
+    admitted_invite(invite, request)  # before a pooled connection is taken
     async with connection(request.app.state.pool) as conn:
-        return await session_for_invite(conn, bearer(request), settings)
+        return await session_for_invite(conn, invite, settings, request=request)
 
 
 CandidateSession = Annotated[dict[str, Any], Depends(require_candidate)]

@@ -91,6 +91,18 @@ REPORT_READ_LIMITED = Counter(
     "Report pages, timelines, scorecards and artifact downloads refused (429) by a per-caller read limit",
     ["kind"],
 )
+# Invite and API key lookups that found nothing (api/guess_limits.py), by `credential`: invite | api_key; and the
+# requests then refused (429) by the guess limits, by `kind`: client | site (an address or IPv6 /48 spent) | global
+# (every caller's budget spent: credentials this process has not seen valid are refused). A rise in `global` is
+# guessing from many networks; in `client`, one address guessing (or a script looping a revoked key).
+CREDENTIAL_LOOKUPS_FAILED = Counter(
+    "shadows_credential_lookups_failed_total", "Invite and API key lookups that found nothing", ["credential"]
+)
+CREDENTIAL_GUESS_LIMITED = Counter(
+    "shadows_credential_guess_limited_total",
+    "Requests with an invite or API key refused (429) after too many lookups that found nothing",
+    ["kind"],
+)
 AGENT_REDISPATCHES = Counter(
     "shadows_agent_redispatches_total",
     "Agent dispatches asked of LiveKit again, by cause and outcome",
@@ -111,3 +123,7 @@ for _kind in ("webhook", "ats"):
         OUTBOUND_DEFERRED.labels(kind=_kind, cap=_cap)
 for _kind in ("client", "site", "link", "org", "unverified", "artifact"):
     REPORT_READ_LIMITED.labels(kind=_kind)
+for _credential in ("invite", "api_key"):
+    CREDENTIAL_LOOKUPS_FAILED.labels(credential=_credential)
+for _kind in ("client", "site", "global"):
+    CREDENTIAL_GUESS_LIMITED.labels(kind=_kind)

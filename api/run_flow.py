@@ -18,18 +18,18 @@ from typing import Any
 from uuid import UUID
 
 import structlog
+from fastapi import Request
 
 from api.candidate_rules import require_editable, session_org
 from api.custom_input import custom_cases, custom_report
 from api.db import questions_repo, runs_repo, sessions_repo
 from api.db.pool import Conn, Pool, connection
-from api.deps import own_session, session_for_invite
+from api.deps import admitted_invite, own_session, session_for_invite
 from api.errors import ConflictError, NotFoundError, RateLimitedError, UnprocessableError
 from api.judging import LazyJudge, Mode, check_code_size, judge_code, redact
 from api.question_cache import QuestionCache
 from api.ratelimits import RateLimits
 from api.run_admission import PRACTICE_TENANT, RunAdmission
-from api.security import digest
 from api.session_window import require_not_over, require_record_open, require_running
 from api.settings import ApiSettings
 from judge.limits import run_bound_s
@@ -202,14 +202,19 @@ async def run_for_candidate(
     code: str,
     mode: Mode,
     custom: list[list[Any]] | None = None,
+    caller: Request | None = None,
 ) -> dict[str, Any]:
-    key = digest(invite)
+    """`caller`: the request, whose address a failed lookup of `invite` is counted against (api/guess_limits.py)."""
+    # In-process: a misshapen invite, or one from a spent address, takes no connection.
+    key = admitted_invite(invite, caller)
     if key in services.in_flight:
         raise _already_running()
     services.in_flight.add(key)
     try:
         async with connection(services.pool) as conn:
-            session = own_session(await session_for_invite(conn, invite, services.settings), session_id)
+            session = own_session(
+                await session_for_invite(conn, invite, services.settings, request=caller), session_id
+            )
             require_running(session, services.settings)
             prepared = await _lease_and_load(
                 conn,

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 
 API_KEY_PREFIX = "shk_"
 INVITE_PREFIX = "inv_"
 SESSION_PREFIX = "ses_"
 SESSION_ID_PATTERN = r"^ses_[0-9a-f]{24}$"  # what new_session_id() issues
+# What new_api_key() and new_invite() issue: the prefix and 43 URL-safe base64 characters (32 random bytes). A bearer
+# of any other shape names nothing we issued, and is refused before the database is asked (`well_formed`).
+_ISSUED = {
+    API_KEY_PREFIX: re.compile(r"shk_[A-Za-z0-9_-]{43}"),
+    INVITE_PREFIX: re.compile(r"inv_[A-Za-z0-9_-]{43}"),
+}
 
 
 def new_api_key() -> str:
@@ -23,6 +30,11 @@ def new_invite() -> str:
 
 def new_session_id() -> str:
     return SESSION_PREFIX + secrets.token_hex(12)
+
+
+def well_formed(token: str, prefix: str) -> bool:
+    """Whether `token` has the shape of an API key (`API_KEY_PREFIX`) or an invite (`INVITE_PREFIX`) we issue."""
+    return _ISSUED[prefix].fullmatch(token) is not None
 
 
 def digest(token: str) -> bytes:

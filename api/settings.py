@@ -153,6 +153,14 @@ class ApiSettings(BaseSettings):
     # together: past it such reads answer 429 `report_links_busy` at once (no error page, no per-address count),
     # while links that verify read on under their own limits, so a flood from many networks cannot lock them out.
     report_read_unverified_rate_limit: str = "300/minute;3000/hour"
+    # Invite and API key lookups that find nothing (a guessed, mistyped or revoked credential), on every route such a
+    # bearer authenticates (api/guess_limits.py): per client address (IPv6: its /64, and its /48 site at the site
+    # limit), and for every caller together. Past one, that address (or, past the global one, every credential this
+    # process has not seen valid) is answered 429 without a lookup until Retry-After. A credential that opens its
+    # session or organisation is never counted, and one this process has seen valid is never refused.
+    credential_guess_client_rate_limit: str = "300/minute;3000/hour"
+    credential_guess_site_rate_limit: str = "1200/minute;12000/hour"
+    credential_guess_global_rate_limit: str = "3000/minute;30000/hour"
     # ATS keys one organisation may issue (Greenhouse and Ashby together): each issue keeps a row 30 days past its
     # revocation and revokes the key the ATS holds; past it 429 `rate_limited` (api/org_limits.py).
     integration_key_rate_limit: str = "30/hour"
@@ -337,6 +345,9 @@ class ApiSettings(BaseSettings):
         "report_read_site_rate_limit",
         "report_read_org_rate_limit",
         "report_read_unverified_rate_limit",
+        "credential_guess_client_rate_limit",
+        "credential_guess_site_rate_limit",
+        "credential_guess_global_rate_limit",
         "artifact_download_rate_limit",
         "webhook_endpoint_rate_limit",
     )

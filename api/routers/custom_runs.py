@@ -70,4 +70,5 @@ async def create_custom_run(
         code=body.code,
         mode="run",
         custom=body.inputs,
+        caller=request,
     )

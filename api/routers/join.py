@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from api.candidate_rules import may_join_room, policies
 from api.db import sessions_repo
 from api.db.pool import Conn, connection
-from api.deps import DbConn, Settings, bearer, candidate_for_invite
+from api.deps import DbConn, Settings, admitted_invite, bearer, candidate_for_invite
 from api.errors import ConflictError, ForbiddenError
 from api.notices import render_notice
 from api.openapi_errors import BODY, DB, error_responses
@@ -100,9 +100,14 @@ async def join_session(body: JoinRequest, request: Request) -> JoinResponse:
     # back to the pool when the view is built, before the response is sent, as with `DbConn`.
     state = request.app.state
     settings: ApiSettings = state.settings
+    # In-process: a misshapen invite, or one from a spent address, takes no connection.
+    admitted_invite(body.invite, request)
     async with connection(state.pool) as conn:
         return await candidate_view(
-            conn, await candidate_for_invite(conn, body.invite, settings), settings, state.questions
+            conn,
+            await candidate_for_invite(conn, body.invite, settings, request=request),
+            settings,
+            state.questions,
         )
 
 
@@ -118,7 +123,7 @@ async def create_livekit_token(
 ) -> TokenResponse:
     """LiveKit's standard token endpoint (for LiveKit's own frontends and the Agents Playground), authorised by a
     candidate invite as the bearer token. Room, identity and agent dispatch always come from the invite."""
-    found = await candidate_for_invite(conn, bearer(request), settings)
+    found = await candidate_for_invite(conn, bearer(request), settings, request=request)
     row = found.session
     if body.room_name and body.room_name != row["room_name"]:
         raise ForbiddenError("This invite does not open that room.", code="room_mismatch")

@@ -60,6 +60,7 @@ async def create_run(
         language=body.language,
         code=body.code,
         mode="run",
+        caller=request,
     )
 
 
@@ -75,6 +76,7 @@ async def create_submission(
         language=body.language,
         code=body.code,
         mode="submit",
+        caller=request,
     )
 
 

@@ -47,7 +47,9 @@ Reader = Org | CandidateReader
 async def scorecard_reader(request: Request, conn: DbConn, settings: Settings) -> Reader:
     """An organisation key, or a candidate's invite (practice sessions only: see `_readable_session`)."""
     if bearer(request).startswith(INVITE_PREFIX):
-        return CandidateReader(await session_for_invite(conn, bearer(request), settings, usable=False))
+        return CandidateReader(
+            await session_for_invite(conn, bearer(request), settings, usable=False, request=request)
+        )
     return await require_org(request, conn)
 
 
