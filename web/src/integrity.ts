@@ -4,6 +4,7 @@
 // sent to the API; the candidate is told in the notice that these are recorded.
 import { type IntegrityKind, type IntegrityObservation, retryAfterMs } from "./api";
 import type { InputSignals } from "./editor";
+import { monotonicNow } from "./monotonic";
 
 /** Inserting more than this many characters within FAST_WINDOW_MS without a paste is faster than anyone types. */
 export const FAST_CHARS = 80;
@@ -32,7 +33,7 @@ export class IntegrityObserver implements InputSignals {
   private devtoolsSeen = new Set<string>();
   dropped = 0;
 
-  constructor(private readonly clock: Clock = { now: () => Date.now() }) {}
+  constructor(private readonly clock: Clock = { now: monotonicNow }) {}
 
   private add(observation: Omit<IntegrityObservation, "id">): void {
     if (this.pending.length >= MAX_PENDING) {

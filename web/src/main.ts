@@ -15,7 +15,17 @@ import { EventFeed } from "./feed";
 import { IntegrityObserver, watchPage } from "./integrity";
 import { forgetInvite, takeInvite } from "./invite";
 import { Layout } from "./layout";
-import { alreadyOver, endedElsewhere, joinNotice, linkRefused, NO_INVITE, type Notice, startNotice } from "./messages";
+import { monotonicNow } from "./monotonic";
+import {
+  alreadyOver,
+  endedElsewhere,
+  joinNotice,
+  linkRefused,
+  NO_INVITE,
+  type Notice,
+  startNotice,
+  stepFailure,
+} from "./messages";
 import { effectiveTheme } from "./prefs";
 import { renderProblem } from "./problem";
 import { bindSkipLink, currentScreen, setSkipTarget, showScreen } from "./screens";
@@ -57,10 +67,10 @@ function showNotice(notice: Notice, retry?: () => void, waitMs: number | null = 
   button.disabled = false;
   button.textContent = "Try again";
   if (notice.retryable && retry && waitMs !== null && waitMs > 0) {
-    const until = Date.now() + waitMs;
+    const until = monotonicNow() + waitMs;
     button.disabled = true;
     const tick = () => {
-      const left = until - Date.now();
+      const left = until - monotonicNow();
       if (left <= 0) {
         if (noticeWait !== null) window.clearInterval(noticeWait);
         noticeWait = null;
@@ -395,9 +405,15 @@ function enterInterview(api: ApiClient, joined: JoinResponse, opts: EnterOptions
             await call?.leave();
             return leave(refused);
           }
-          byId<HTMLButtonElement>("end-interview").disabled = false;
+          // A busy server (429 or 503 with Retry-After) is not asked again sooner: the button waits with it.
+          window.setTimeout(
+            () => {
+              if (!ended) byId<HTMLButtonElement>("end-interview").disabled = false;
+            },
+            retryAfterMs(error) ?? 0,
+          );
           sessionWatch?.start();
-          panel.say(`The interview could not be ended: ${(error as Error).message} Try again.`);
+          panel.say(stepFailure("The interview could not be ended", error));
           return;
         }
       }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiError, codeLength } from "./api";
-import { alreadyOver, joinNotice, linkRefused, runNotice } from "./messages";
+import { alreadyOver, joinNotice, linkRefused, runNotice, stepFailure } from "./messages";
 
 describe("join notices", () => {
   it.each([
@@ -23,6 +23,9 @@ describe("run notices", () => {
     expect(runNotice(new ApiError(503, "judge_unavailable", "x"))).toMatch(/not a problem with your code/);
     expect(runNotice(new ApiError(413, "code_too_large", "x"))).toMatch(/too large/);
     expect(runNotice(new ApiError(409, "session_finished", "x"))).toBe("This interview has already finished.");
+    expect(runNotice(new ApiError(503, "http_503", "Service Unavailable", 7000))).toBe(
+      "Running code is unavailable right now (not a problem with your code). Try again in 7 seconds.",
+    );
   });
 });
 
@@ -64,5 +67,31 @@ describe("code length as the API counts it", () => {
     expect(codeLength("a\u{1F600}b")).toBe(3);
     expect(codeLength("a\ud800b")).toBe(3);
     expect(codeLength("")).toBe(0);
+  });
+});
+
+describe("a step that did not go through (the consent, End interview)", () => {
+  const end = "The interview could not be ended";
+  it("names the wait a busy server asked for, in sentences", () => {
+    expect(stepFailure(end, new ApiError(503, "service_unavailable", "Service Unavailable", 4000))).toBe(
+      "The interview could not be ended: The interview server had a problem. Try again in 4 seconds.",
+    );
+    expect(stepFailure(end, new ApiError(429, "rate_limited", "Too many requests", 61_000))).toBe(
+      "The interview could not be ended: Too many attempts. Try again in 2 minutes.",
+    );
+  });
+  it("never glues a proxy's bare status line to the next sentence", () => {
+    const said = stepFailure("Your agreement was not saved", new ApiError(500, "http_500", "Internal Server Error"));
+    expect(said).toBe("Your agreement was not saved: The interview server had a problem. Try again.");
+    expect(stepFailure(end, new ApiError(400, "bad", "Bad Request"))).toBe(`${end}: Bad Request. Try again.`);
+    expect(stepFailure(end, new ApiError(400, "bad", "Nope."))).toBe(`${end}: Nope. Try again.`);
+  });
+  it("says the network, not a status, when nothing answered", () => {
+    expect(stepFailure(end, new ApiError(0, "network_error", "Could not reach the server."))).toBe(
+      `${end}: We could not reach the interview server. Try again.`,
+    );
+    expect(stepFailure(end, new TypeError("Failed to fetch"))).toBe(
+      `${end}: We could not reach the interview server. Try again.`,
+    );
   });
 });

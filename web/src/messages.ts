@@ -76,8 +76,32 @@ export function runNotice(error: unknown): string {
   if (error.code === "already_submitted") return "Your final answer is already submitted.";
   if (error.code === "invalid_input") return error.message;
   if (error.status === 401 || error.status === 409 || error.status === 410) return joinNotice(error).title + ".";
-  if (error.status >= 500) return "Running code is unavailable right now (not a problem with your code). Try again.";
+  if (error.status >= 500) {
+    const when = error.retryAfterMs === null ? "" : ` ${later(error)}`; // a busy proxy's wait, which Run keeps
+    return `Running code is unavailable right now (not a problem with your code). Try again${when}.`;
+  }
   return error.message;
+}
+
+/** `text` ending as a sentence does (a status line such as "Service Unavailable" has no full stop). */
+function sentence(text: string): string {
+  const t = text.trim() || "Request failed.";
+  return /[.!?…]$/.test(t) ? t : `${t}.`;
+}
+
+/**
+ * Why a step the candidate took did not go through (agreeing to the notice, ending the interview), as
+ * "`what`: reason. Try again in 4 seconds.": the network named as such, a busy or failing server in the page's own
+ * words (never a proxy's bare status line glued to the next sentence), and the wait a 429 or 503 named with
+ * `Retry-After`, which the step's button is held for (`retryAfterMs`).
+ */
+export function stepFailure(what: string, error: unknown): string {
+  let reason: string;
+  if (!(error instanceof ApiError) || error.network) reason = "We could not reach the interview server.";
+  else if (error.status === 429 || error.status >= 500) reason = `${joinNotice(error).title}.`;
+  else reason = sentence(error.message);
+  const wait = error instanceof ApiError ? error.retryAfterMs : null;
+  return `${what}: ${reason} Try again${wait === null ? "" : ` in ${waitWords(wait)}`}.`;
 }
 
 /** Why the interview could not start (POST start refused). */

@@ -6,6 +6,7 @@
 // room closed), never sooner than a `Retry-After` it was given, and backing off while the network or server fails.
 import { ApiError, type JoinResponse, retryAfterMs } from "./api";
 import { linkRefused, type Notice } from "./messages";
+import { monotonicNow } from "./monotonic";
 import type { Timers } from "./snapshots";
 
 /** How often the session is asked for while the page is visible, and while it is hidden (another tab, asleep). */
@@ -38,7 +39,7 @@ const browserEnv: WatchEnv = {
     setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
     clearTimeout: (id) => globalThis.clearTimeout(id),
   },
-  now: () => Date.now(),
+  now: monotonicNow, // never the device's clock: set back, it put the next check off by as long
   hidden: () => typeof document !== "undefined" && document.visibilityState === "hidden",
 };
 

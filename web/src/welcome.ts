@@ -1,10 +1,10 @@
 // The welcome: who is hiring, the role, the notice (an AI interviewer, what is recorded and kept, how the result
 // is used, duration and language), consent, and the accommodation / human interview request available throughout.
 import DOMPurify from "dompurify";
-import { type ApiClient, ApiError, type JoinResponse, retryAfterMs, waitWords } from "./api";
+import { type ApiClient, ApiError, type JoinResponse, retryAfterMs } from "./api";
 import { byId, h } from "./dom";
 import { LANGUAGE_NAMES } from "./languages";
-import { linkRefused, type Notice } from "./messages";
+import { linkRefused, type Notice, stepFailure } from "./messages";
 
 /** Text the organisation wrote, isolated in `<bdi>`: its direction (right-to-left, or an override or embedding it
  * carries) stays inside it and cannot reverse the page's own words around it, such as the AI disclosure. */
@@ -90,9 +90,7 @@ export function askConsent(api: ApiClient, joined: JoinResponse, gone: (notice: 
               if (refused) gone(refused);
               else {
                 // Busy (429/503 with Retry-After): how long, and Continue comes back once that wait is over.
-                const wait = retryAfterMs(e);
-                const when = wait === null ? "" : ` in ${waitWords(wait)}`;
-                error.textContent = `Your agreement was not saved: ${e.message} Try again${when}.`;
+                error.textContent = stepFailure("Your agreement was not saved", e);
               }
             })
             .finally(() => window.setTimeout(() => (button.disabled = false), retryAfterMs(err) ?? 0));
@@ -107,6 +105,19 @@ export function bindAccommodation(api: ApiClient, sessionId: string): void {
   const dialog = byId<HTMLDialogElement>("accommodation-dialog");
   const status = byId("accommodation-status");
   const send = byId<HTMLButtonElement>("accommodation-send");
+  // A busy server's wait (429 or 503 with Retry-After): Send is not used before it is over. Held with
+  // aria-disabled, not `disabled`, so keyboard focus can stay on it (a disabled button drops focus to the page).
+  // Timed by the timer, not the device's clock (a clock set back would hold Send for as long).
+  let held = false;
+  const hold = (ms: number) => {
+    held = true;
+    send.setAttribute("aria-disabled", "true");
+    window.setTimeout(() => {
+      held = false;
+      send.removeAttribute("aria-disabled");
+      if (dialog.open) status.textContent = "You can send your request again now.";
+    }, ms);
+  };
   for (const link of document.querySelectorAll<HTMLButtonElement>(".accommodation-link")) {
     link.addEventListener("click", () => {
       status.textContent = "";
@@ -115,6 +126,7 @@ export function bindAccommodation(api: ApiClient, sessionId: string): void {
     });
   }
   send.addEventListener("click", () => {
+    if (held) return;
     const kind = (dialog.querySelector<HTMLInputElement>('input[name="kind"]:checked')?.value ?? "accommodation") as
       "accommodation" | "human_interview";
     const message = byId<HTMLTextAreaElement>("accommodation-message").value.trim() || null;
@@ -130,9 +142,12 @@ export function bindAccommodation(api: ApiClient, sessionId: string): void {
       (err: Error) => {
         send.disabled = false;
         send.focus(); // disabled while sending, focus had left it: back on it, to try again
-        // At the cap (five per session) the API says the earlier requests were received: that, not "not sent".
-        status.textContent =
-          err instanceof ApiError && err.status === 429 ? err.message : `The request was not sent: ${err.message}`;
+        // At the cap (five per session, a 429 naming no wait) the API says the earlier requests were received:
+        // that, not "not sent". Otherwise why, in sentences, and the wait a busy server named, which Send keeps.
+        const wait = retryAfterMs(err);
+        if (err instanceof ApiError && err.status === 429 && wait === null) status.textContent = err.message;
+        else status.textContent = stepFailure("The request was not sent", err);
+        if (wait !== null && wait > 0) hold(wait);
       },
     );
   });

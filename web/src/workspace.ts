@@ -9,6 +9,7 @@ import {
   type Language,
   MAX_CODE_CHARS,
   type Question,
+  retryAfterMs,
   type RunReport,
 } from "./api";
 import { announce } from "./announce";
@@ -24,6 +25,7 @@ import { codeTooLong, runNotice } from "./messages";
 import { chooseTheme, effectiveTheme, loadFontSize, saveFontSize, type Theme } from "./prefs";
 import { renderConsole, renderFailure, renderPending, renderReport, setParamNames } from "./results";
 import { serverClock } from "./serverclock";
+import { landedSubmit, RunHold } from "./submitcheck";
 
 /** Save states a candidate is told of wherever they are: the code is not on the server (`web/src/drafts.ts`). */
 const SAVE_PROBLEMS: ReadonlySet<SaveState> = new Set<SaveState>(["retrying", "refused"]); // conflict: its banner
@@ -38,6 +40,7 @@ export const STILL_RUNNING_MS = 15_000;
 export class Workspace {
   readonly editor: CodeEditor;
   private readonly saver: DraftSaver;
+  private readonly hold = new RunHold(() => this.setBusy(this.busy));
   private readonly drafts = new Map<Language, string>();
   private readonly question: Question;
   private readonly sessionId: string;
@@ -316,7 +319,7 @@ export class Workspace {
   }
 
   async judge(mode: "run" | "submit"): Promise<void> {
-    if (this.busy || this.ended || this.stale || (this.submitted && !this.allowResubmission)) return;
+    if (this.busy || this.hold.held || this.ended || this.stale || (this.submitted && !this.allowResubmission)) return;
     const results = byId("results");
     const tooLong = this.tooLong();
     if (tooLong) {
@@ -338,32 +341,13 @@ export class Workspace {
       this.show(report);
       if (mode === "submit") this.markSubmitted();
     } catch (error) {
-      if (mode !== "submit" || !(await this.submitLanded(error, sentAt))) renderFailure(results, runNotice(error));
+      const landed = mode === "submit" ? await landedSubmit(this.api, this.sessionId, error, sentAt) : null;
+      if (landed) this.show(landed);
+      if (landed) this.markSubmitted();
+      else this.failed(results, error);
     } finally {
       this.setBusy(false);
     }
-  }
-
-  /** A Submit that failed as far as this page knows: its answer lost on the way back (a dropped connection, a
-   * proxy's time-out) though the API stored it, or refused because the final answer is already in (that lost
-   * answer, or another tab). Asks the server, and when it holds the answer shows it as final, so the candidate
-   * is neither told to try again nor left editing code that no longer counts. */
-  private async submitLanded(error: unknown, sentAt: number): Promise<boolean> {
-    const status = (error as { status?: number }).status ?? 0;
-    const already = (error as { code?: string }).code === "already_submitted";
-    if (!already && status !== 0 && status < 500) return false; // refused: nothing was stored
-    let latest: (RunReport & { created_at: string }) | null;
-    try {
-      latest = (await this.api.results(this.sessionId)).submit;
-    } catch {
-      return false;
-    }
-    // Any final answer is the one when it is refused as already in; otherwise only one stored after this one left
-    // (a few seconds' allowance for the estimate of the server's clock).
-    if (!latest || (!already && Date.parse(latest.created_at) < sentAt - 5000)) return false;
-    this.show(latest);
-    this.markSubmitted();
-    return true;
   }
 
   /** A report from the candidate or the interviewer: results, console, and compile errors in the gutter. */
@@ -378,13 +362,20 @@ export class Workspace {
     if (line && by === "you" && !opts.quiet) announce(line);
   }
 
+  /** A Run, Submit or custom input refused: why, and a busy server's wait is waited out (`RunHold`). */
+  private failed(pane: HTMLElement, error: unknown): void {
+    renderFailure(pane, runNotice(error));
+    this.hold.hold(retryAfterMs(error));
+  }
+
   private setBusy(busy: boolean): void {
     if (busy && !this.busy) this.slow = setTimeout(() => this.stillRunning(), STILL_RUNNING_MS);
     if (!busy && this.slow !== null) clearTimeout(this.slow);
     if (!busy) this.slow = null;
     this.busy = busy;
     const locked = busy || this.ended || this.stale || (this.submitted && !this.allowResubmission);
-    for (const id of ["run", "submit", "custom-run", "reset-code"]) byId<HTMLButtonElement>(id).disabled = locked;
+    for (const id of ["run", "submit", "custom-run"]) byId<HTMLButtonElement>(id).disabled = locked || this.hold.held;
+    byId<HTMLButtonElement>("reset-code").disabled = locked; // a busy judge's wait holds nothing local
     byId("results").toggleAttribute("aria-busy", busy);
   }
 
@@ -563,7 +554,7 @@ export class Workspace {
   }
 
   private async runCustom(): Promise<void> {
-    if (this.busy || this.ended || this.stale) return;
+    if (this.busy || this.hold.held || this.ended || this.stale) return;
     const error = byId("custom-error");
     const tooLong = this.tooLong();
     if (tooLong) {
@@ -592,7 +583,7 @@ export class Workspace {
     try {
       this.show(await this.api.customRun(this.sessionId, this.language, this.code, [args]));
     } catch (err) {
-      renderFailure(output, runNotice(err));
+      this.failed(output, err);
     } finally {
       this.setBusy(false);
     }

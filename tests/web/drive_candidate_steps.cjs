@@ -1,0 +1,278 @@
+// Drives the candidate page in Debian's headless chromium for tests/web/test_candidate_page_steps.py: the steps a
+// candidate takes (agreeing to the notice, ending the interview) when the server refuses them for a while (a 5xx
+// proxy page, 429 / 503 with Retry-After). One browser per scenario; prints one JSON line as
+// tests/web/conftest.py's run_driver expects. Every request to a non-loopback host is refused and reported.
+"use strict";
+// The harness (one browser per scenario, loopback only, axe in every recorded state) is drive_page.cjs's.
+const {
+  record,
+  newContext,
+  watch,
+  drive,
+  opened,
+  typeAtFirstLineEnd,
+} = require("./drive_page.cjs");
+
+/** The consent is refused once with a proxy's 500 page (no JSON), then End interview once with 503 and
+ * Retry-After: what the page says each time, and whether End interview can be pressed before that wait is over. */
+async function refusedSteps(browser, plan) {
+  const out = { ends: 0 };
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  watch(page);
+  let consentFails = 1;
+  await page.route("**/v1/sessions/*/consent", (route) => {
+    if (consentFails-- > 0)
+      return route.fulfill({
+        status: 500,
+        headers: { "Content-Type": "text/html" },
+        body: "<h1>500</h1>",
+      });
+    return route.fallback();
+  });
+  await page.route("**/v1/sessions/*/end", (route) => {
+    out.ends += 1;
+    if (out.ends > 1) return route.fallback();
+    return route.fulfill({
+      status: 503,
+      headers: {
+        "Content-Type": "text/html",
+        "Retry-After": String(plan.retry_after_s),
+      },
+      body: "<h1>503</h1>",
+    });
+  });
+  await page.goto(plan.url);
+  await page.waitForSelector("#welcome:not([hidden])");
+  await page.check("#consent-check");
+  await page.click("#consent-continue");
+  await page.waitForFunction(
+    () => document.getElementById("consent-error").textContent,
+  );
+  out.consent_error = await page.textContent("#consent-error");
+  await record(page, "steps-consent-500");
+  await page.waitForFunction(
+    () => !document.getElementById("consent-continue").disabled,
+  );
+  await page.click("#consent-continue");
+  await page.waitForSelector("#device-check:not([hidden])");
+  await page.click("#start-text");
+  await opened(page);
+
+  await page.click("#end-interview");
+  await page.waitForSelector("#confirm-dialog[open]");
+  await page.click("#confirm-ok");
+  await page.waitForFunction(() =>
+    document
+      .getElementById("announcer")
+      .textContent.includes("could not be ended"),
+  );
+  const read = () =>
+    page.evaluate(() => ({
+      end_disabled: document.getElementById("end-interview").disabled,
+      finished: !document.getElementById("finished").hidden,
+      announced: document.getElementById("announcer").textContent,
+    }));
+  out.during = await read();
+  await record(page, "steps-end-503");
+  await page
+    .click("#end-interview", { force: true, timeout: 1000 })
+    .catch(() => undefined); // a disabled button
+  await page.waitForTimeout(300);
+  out.confirm_opened_early = await page.isVisible("#confirm-dialog[open]");
+  out.ends_after_early_click = out.ends;
+  if (out.confirm_opened_early) await page.click("#confirm-cancel");
+  const held = Date.now();
+  await page.waitForFunction(
+    () => !document.getElementById("end-interview").disabled,
+    null,
+    {
+      timeout: plan.retry_after_s * 1000 + 10_000,
+    },
+  );
+  out.held_ms = Date.now() - held;
+  await page.click("#end-interview");
+  await page.waitForSelector("#confirm-dialog[open]");
+  await page.click("#confirm-ok");
+  await page.waitForSelector("#finished:not([hidden])", { timeout: 60_000 });
+  out.after = await read();
+  await record(page, "steps-finished");
+  await context.close();
+  return out;
+}
+
+/** The accommodation request is refused by a proxy's 500 page, then with 503 and Retry-After, by keyboard: what the
+ * dialog says, where focus is, and whether Enter on Send asks again before the wait is over. */
+async function refusedAccommodation(browser, plan) {
+  const out = { sent: 0 };
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  watch(page);
+  await page.route("**/v1/sessions/*/accommodation-requests", (route) => {
+    out.sent += 1;
+    if (out.sent === 1)
+      return route.fulfill({
+        status: 500,
+        headers: { "Content-Type": "text/html" },
+        body: "<h1>500</h1>",
+      });
+    if (out.sent === 2)
+      return route.fulfill({
+        status: 503,
+        headers: {
+          "Content-Type": "text/html",
+          "Retry-After": String(plan.retry_after_s),
+        },
+        body: "<h1>503</h1>",
+      });
+    return route.fallback();
+  });
+  await page.goto(plan.url);
+  await page.waitForSelector("#welcome:not([hidden])");
+  await page.click("#welcome .accommodation-link");
+  await page.waitForSelector("#accommodation-dialog[open]");
+  await page.fill("#accommodation-message", "I need extra time.");
+  await page.focus("#accommodation-send");
+  const read = () =>
+    page.evaluate(() => ({
+      status: document.getElementById("accommodation-status").textContent,
+      focused: document.activeElement?.id || document.activeElement?.tagName,
+      held: document
+        .getElementById("accommodation-send")
+        .getAttribute("aria-disabled"),
+    }));
+  const settled = (n) =>
+    page.waitForFunction(
+      (k) =>
+        window.__sent >= k ||
+        !document
+          .getElementById("accommodation-status")
+          .textContent.startsWith("Sending"),
+      n,
+    );
+  await page.keyboard.press("Enter");
+  await page.waitForTimeout(300);
+  await settled(1);
+  out.after_500 = await read();
+  await page.keyboard.press("Enter");
+  await page.waitForTimeout(300);
+  await settled(2);
+  out.after_503 = await read();
+  await record(page, "steps-accommodation-503");
+  await page.keyboard.press("Enter"); // before the wait is over
+  await page.waitForTimeout(300);
+  out.sent_after_early_enter = out.sent;
+  await page.waitForFunction(
+    () =>
+      !document
+        .getElementById("accommodation-send")
+        .hasAttribute("aria-disabled"),
+    null,
+    {
+      timeout: plan.retry_after_s * 1000 + 5000,
+    },
+  );
+  out.after_wait = await read();
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() =>
+    document
+      .getElementById("accommodation-status")
+      .textContent.includes("was sent"),
+  );
+  out.done = await read();
+  await context.close();
+  return out;
+}
+
+/** A Run refused with 503 and Retry-After (a proxy's page): what the results say, and whether Run, Submit and custom
+ * input can be used before that wait is over. */
+async function refusedRun(browser, plan) {
+  const out = { runs: 0 };
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  watch(page);
+  await page.route("**/v1/sessions/*/runs", (route) => {
+    out.runs += 1;
+    return route.fulfill({
+      status: 503,
+      headers: {
+        "Content-Type": "text/html",
+        "Retry-After": String(plan.retry_after_s),
+      },
+      body: "<h1>503</h1>",
+    });
+  });
+  await page.goto(plan.url);
+  await opened(page);
+  await page.click("#run");
+  await page.waitForSelector("#results .report-error");
+  const read = () =>
+    page.evaluate(() => ({
+      said: document.querySelector("#results .report-error")?.textContent ?? "",
+      disabled: ["run", "submit", "custom-run", "reset-code"].filter(
+        (id) => document.getElementById(id).disabled,
+      ),
+    }));
+  out.during = await read();
+  await record(page, "steps-run-503");
+  await page
+    .click("#run", { force: true, timeout: 1000 })
+    .catch(() => undefined); // a disabled button
+  await page.waitForTimeout(300);
+  out.runs_after_early_click = out.runs;
+  await page.waitForFunction(
+    () => !document.getElementById("run").disabled,
+    null,
+    {
+      timeout: plan.retry_after_s * 1000 + 5000,
+    },
+  );
+  out.after = await read();
+  await context.close();
+  return out;
+}
+
+/** The device's clock is set back ten minutes mid-interview (a laptop waking and syncing a clock that ran fast),
+ * then forward: the page's own intervals must not jump with it. Which sessions checks the page asks for once the
+ * network is back, and what integrity observations it reports for slow typing and a 2.5 s absence. */
+async function clockJumps(browser, plan) {
+  const out = { joins: 0, observations: [] };
+  const context = await newContext(browser);
+  await context.addInitScript(() => {
+    const real = Date.now.bind(Date);
+    let offset = 0;
+    Date.now = () => real() + offset;
+    window.__shiftClock = (ms) => (offset += ms);
+  });
+  const page = await context.newPage();
+  watch(page);
+  await page.route("**/v1/join", (route) => {
+    out.joins += 1;
+    return route.fallback();
+  });
+  await page.route("**/v1/sessions/*/integrity", (route) => {
+    const body = route.request().postDataJSON();
+    out.observations.push(...(body.observations ?? body.events ?? []));
+    return route.fallback();
+  });
+  await page.goto(plan.url);
+  await opened(page);
+  await typeAtFirstLineEnd(page, " #");
+  await page.evaluate(() => window.__shiftClock(-10 * 60_000));
+  const before = out.joins;
+  await page.evaluate(() => window.dispatchEvent(new Event("online"))); // a reason to look at once
+  await page.waitForTimeout(4000);
+  out.joins_after_online = out.joins - before;
+  await page.keyboard.type("x".repeat(100), { delay: 35 }); // about 3.5 s: a person typing
+  await page.evaluate(() => window.dispatchEvent(new Event("blur")));
+  await page.evaluate(() => window.__shiftClock(20 * 60_000));
+  await page.waitForTimeout(2500);
+  await page.evaluate(() => window.dispatchEvent(new Event("focus")));
+  await page.waitForFunction(() => true);
+  await page.waitForTimeout(plan.flush_ms);
+  await record(page, "steps-clock-jumps");
+  await context.close();
+  return out;
+}
+
+drive({ refusedSteps, refusedAccommodation, refusedRun, clockJumps });

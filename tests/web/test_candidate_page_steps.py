@@ -1,0 +1,107 @@
+"""The candidate's own steps (agreeing to the notice, ending the interview) against a server that refuses them for a
+while, in Debian's headless chromium against the real API: each refusal is said in the page's own sentences, and a
+wait the server named (429 or 503 with Retry-After) is waited out before the step can be taken again. The wording
+rules are in web/src/messages.test.ts, run by test_web_units.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ApiServer
+from tests.web.conftest import ARTIFACTS, run_driver
+from tests.web.page_sessions import started
+
+pytestmark = pytest.mark.browser
+DRIVER = Path(__file__).with_name("drive_candidate_steps.cjs")
+
+
+async def drive(scenario: str, **plan: Any) -> dict[str, Any]:
+    plan.setdefault("shots", str(ARTIFACTS / f"steps-{scenario}"))
+    body = await run_driver(DRIVER, {"scenario": scenario, **plan}, limit_s=240)
+    bad = {state: v for state, v in body["axe"].items() if v}
+    assert bad == {}, bad
+    return dict(body["result"])
+
+
+async def test_a_busy_server_refusing_the_end_is_waited_out_and_said_in_sentences(
+    api_server: ApiServer,
+) -> None:
+    # End interview refused with 503 and Retry-After came back at once under "Service Unavailable Try again.": the
+    # server had said how long, and a candidate pressing End again and again keeps a limit from ever resetting.
+    # The consent refused by a proxy's 500 page read "Internal Server Error Try again." the same way.
+    s = await api_server.create_session(text_only=True)
+    seen = await drive("refusedSteps", url=f"{api_server.url}/join#invite={s['invite']}", retry_after_s=4)
+    assert seen["consent_error"] == (
+        "Your agreement was not saved: The interview server had a problem. Try again."
+    ), seen
+    during = seen["during"]
+    assert during["end_disabled"] is True and during["finished"] is False, during
+    assert (
+        "The interview could not be ended: The interview server had a problem. Try again in 4 seconds."
+        in during["announced"]
+    ), during
+    assert seen["confirm_opened_early"] is False and seen["ends_after_early_click"] == 1, seen
+    assert seen["held_ms"] >= 2500, seen
+    assert seen["after"]["finished"] is True and seen["ends"] == 2, seen
+    got = await api_server.client.get(f"/v1/sessions/{s['id']}", headers=api_server.org_headers())
+    assert got.json()["status"] == "completed", got.text
+
+
+async def test_a_refused_accommodation_request_is_said_in_sentences_and_waits_out_a_busy_server(
+    api_server: ApiServer,
+) -> None:
+    # "The request was not sent: Internal Server Error" said neither what went wrong nor to try again, and a 503 with
+    # Retry-After left Send to be pressed again at once. By keyboard, focus stays on Send through the wait.
+    s = await api_server.create_session()
+    seen = await drive(
+        "refusedAccommodation", url=f"{api_server.url}/join#invite={s['invite']}", retry_after_s=3
+    )
+    assert seen["after_500"]["status"] == (
+        "The request was not sent: The interview server had a problem. Try again."
+    ), seen
+    after = seen["after_503"]
+    assert after["status"] == (
+        "The request was not sent: The interview server had a problem. Try again in 3 seconds."
+    ), seen
+    assert after["focused"] == "accommodation-send" and after["held"] == "true", after
+    assert seen["sent_after_early_enter"] == 2, "Send must not ask before the wait is over"
+    assert seen["after_wait"]["status"] == "You can send your request again now.", seen
+    assert seen["after_wait"]["focused"] == "accommodation-send", seen
+    assert seen["done"]["status"].startswith("Your request was sent"), seen
+    r = await api_server.client.get(f"/v1/sessions/{s['id']}", headers=api_server.org_headers())
+    kinds = [e["type"] for e in r.json()["events"]]
+    assert kinds.count("accommodation_request") == 1, kinds
+
+
+async def test_a_run_refused_by_a_busy_server_names_the_wait_and_holds_run_submit_and_custom_input(
+    api_server: ApiServer,
+) -> None:
+    # A Run answered 503 with Retry-After said "Try again." and gave Run, Submit and custom input back at once.
+    s = await started(api_server, text_only=True)
+    seen = await drive("refusedRun", url=f"{api_server.url}/join#invite={s['invite']}", retry_after_s=4)
+    during = seen["during"]
+    assert during["said"] == (
+        "Running code is unavailable right now (not a problem with your code). Try again in 4 seconds."
+    ), during
+    assert during["disabled"] == ["run", "submit", "custom-run"], during
+    assert seen["runs_after_early_click"] == 1, "Run must not ask before the wait is over"
+    assert seen["after"]["disabled"] == [], seen
+
+
+async def test_a_device_clock_set_back_or_forward_moves_none_of_the_pages_own_intervals(
+    api_server: ApiServer,
+) -> None:
+    # The page timed its own intervals on the device's clock. Set back ten minutes (a laptop waking and syncing a
+    # clock that ran fast), the "look at once" when the network came back was put off ten minutes (the regular
+    # check with it), and a person typing slowly was reported as 80 characters inserted in 0 ms; set forward, a
+    # 2.5 s absence was reported as twenty minutes. An integrity observation is read by the hiring team.
+    s = await started(api_server, text_only=True)
+    seen = await drive("clockJumps", url=f"{api_server.url}/join#invite={s['invite']}", flush_ms=7000)
+    assert seen["joins_after_online"] >= 1, seen
+    kinds = [o["kind"] for o in seen["observations"]]
+    assert "fast_insertion" not in kinds, seen["observations"]
+    away = [o for o in seen["observations"] if o["kind"] == "focus_lost"]
+    assert len(away) == 1 and 2000 <= away[0]["duration_ms"] < 10_000, seen["observations"]

@@ -1,0 +1,50 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ApiError, type RunReport } from "./api";
+import { landedSubmit, RunHold } from "./submitcheck";
+
+describe("RunHold: a busy server's wait after a Run, Submit or custom input", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("holds for the wait named, and says when it starts and ends", () => {
+    const changes: boolean[] = [];
+    const hold: RunHold = new RunHold(() => changes.push(hold.held));
+    hold.hold(4000);
+    expect(hold.held).toBe(true);
+    vi.advanceTimersByTime(3999);
+    expect(hold.held).toBe(true);
+    vi.advanceTimersByTime(1);
+    expect(hold.held).toBe(false);
+    expect(changes).toEqual([true, false]);
+  });
+
+  it("holds nothing when no wait was named, and a later wait replaces an earlier one", () => {
+    const hold = new RunHold(() => undefined);
+    hold.hold(null);
+    hold.hold(0);
+    expect(hold.held).toBe(false);
+    hold.hold(1000);
+    hold.hold(5000);
+    vi.advanceTimersByTime(1000);
+    expect(hold.held).toBe(true);
+    vi.advanceTimersByTime(4000);
+    expect(hold.held).toBe(false);
+  });
+});
+
+describe("landedSubmit", () => {
+  const stored = { created_at: "2026-01-01T00:00:10Z" } as RunReport & { created_at: string };
+  const api = (submit: unknown) => ({ results: vi.fn().mockResolvedValue({ submit }) });
+
+  it("asks the server after a lost answer and takes a final answer stored since", async () => {
+    const sentAt = Date.parse("2026-01-01T00:00:09Z");
+    expect(await landedSubmit(api(stored), "s", new ApiError(0, "network_error", "x"), sentAt)).toBe(stored);
+    expect(await landedSubmit(api(stored), "s", new ApiError(0, "network_error", "x"), sentAt + 60_000)).toBeNull();
+  });
+
+  it("never for a refusal that stored nothing", async () => {
+    const client = api(stored);
+    expect(await landedSubmit(client, "s", new ApiError(429, "rate_limited", "x", 3000), 0)).toBeNull();
+    expect(client.results).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,55 @@
+// After a Submit that failed as far as the page knows: did the API store it all the same?
+import type { ApiClient, RunReport } from "./api";
+
+/**
+ * A Submit that failed as far as this page knows: its answer lost on the way back (a dropped connection, a proxy's
+ * time-out) though the API stored it, or refused because the final answer is already in (that lost answer, or
+ * another tab). Asks the server, and returns the stored final answer when it holds one (the page shows it as final),
+ * so the candidate is neither told to try again nor left editing code that no longer counts; null otherwise.
+ */
+export async function landedSubmit(
+  api: Pick<ApiClient, "results">,
+  sessionId: string,
+  error: unknown,
+  sentAt: number,
+): Promise<RunReport | null> {
+  const status = (error as { status?: number }).status ?? 0;
+  const already = (error as { code?: string }).code === "already_submitted";
+  if (!already && status !== 0 && status < 500) return null; // refused: nothing was stored
+  let latest: (RunReport & { created_at: string }) | null;
+  try {
+    latest = (await api.results(sessionId)).submit;
+  } catch {
+    return null;
+  }
+  // Any final answer is the one when it is refused as already in; otherwise only one stored after this one left
+  // (a few seconds' allowance for the estimate of the server's clock).
+  if (!latest || (!already && Date.parse(latest.created_at) < sentAt - 5000)) return null;
+  return latest;
+}
+
+/**
+ * A busy server's wait (429 or 503 with `Retry-After`) after a Run, Submit or custom input: while it lasts the
+ * three stay disabled, so nobody is invited to press Run again and again into a limit that only resets when they
+ * stop. `onChange` is called as the hold starts and ends (to redraw the buttons).
+ */
+export class RunHold {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly onChange: () => void) {}
+
+  get held(): boolean {
+    return this.timer !== null;
+  }
+
+  /** Hold for `ms` (null or 0: no hold); a later wait replaces an earlier one. */
+  hold(ms: number | null): void {
+    if (!ms || ms <= 0) return;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.onChange();
+    }, ms);
+    this.onChange();
+  }
+}
