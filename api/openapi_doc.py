@@ -25,6 +25,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.deps import bearer
 from api.errors import UnauthorizedError
+from api.openapi_errors import RETRY_AFTER
 from api.security import same_secret
 from api.settings import ApiSettings
 
@@ -189,6 +190,15 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "invalid_input": (422, "A custom input does not match the function's signature or is too large."),
     "rate_limited": (429, "Too many requests; wait and retry."),
     "redispatch_limit": (429, "The interviewer was already called again for this session."),
+    "credentials_busy": (
+        429,
+        "Failed key and invite lookups from every caller together spent their budget; a credential this server has"
+        " seen valid still works; retry after `Retry-After`.",
+    ),
+    "report_links_busy": (
+        429,
+        "Report links that open nothing, from every caller together, spent their budget; retry after `Retry-After`.",
+    ),
     "session_rate_limited": (
         429,
         "This organisation created too many sessions lately; retry after `Retry-After`.",
@@ -334,17 +344,22 @@ def build_openapi(app: FastAPI, *, internal: bool = False) -> dict[str, Any]:
                 statuses |= {404}
             if auth == "Invite":
                 statuses |= {409, 410}
+            if auth in (
+                "OrgKey",
+                "Invite",
+            ):  # looked up in the database: guesses are limited (api/guess_limits.py)
+                statuses |= {429}
             responses = op.setdefault("responses", {})
             responses.pop("422", None)  # FastAPI's default describes its own body; ours is the Error shape
             for status in sorted(statuses):
                 codes = ", ".join(f"`{c}`" for c, (s, _) in ERROR_CODES.items() if s == status)
-                responses.setdefault(
-                    str(status),
-                    {
-                        "description": f"{STATUS_TEXT[status]}: {codes}",
-                        "content": {"application/json": {"schema": {"$ref": error_ref}}},
-                    },
-                )
+                entry: dict[str, Any] = {
+                    "description": f"{STATUS_TEXT[status]}: {codes}",
+                    "content": {"application/json": {"schema": {"$ref": error_ref}}},
+                }
+                if status == 429:
+                    entry["headers"] = RETRY_AFTER
+                responses.setdefault(str(status), entry)
             _errors_as_json(responses, error_ref)
             _name_codes(responses)
     for unused in ("HTTPValidationError", "ValidationError"):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI
-from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, Field
 
 
@@ -26,7 +24,7 @@ class ErrorResponse(BaseModel):
     )
 
 
-_RETRY_AFTER = {
+RETRY_AFTER = {
     "Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "integer"}}
 }
 
@@ -52,7 +50,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     for status in sorted(set(statuses)):
         entry: dict[str, Any] = {"model": ErrorResponse, "description": DESCRIPTIONS[status]}
         if status in (429, 503):
-            entry["headers"] = _RETRY_AFTER
+            entry["headers"] = RETRY_AFTER
         out[status] = entry
     return out
 
@@ -63,28 +61,3 @@ BODY = (400, 413, 422)
 DB = (503,)
 # A candidate's invite: unknown (401), another session's (404), the session over or not started (409), expired (410).
 INVITE = (401, 404, 409, 410)
-
-
-def use_error_body_for_validation(app: FastAPI) -> None:
-    """FastAPI documents its own 422 body (HTTPValidationError) on routes that did not declare one; ours is
-    ErrorResponse everywhere. Rewrite the generated document once, on first request for it."""
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = get_openapi(
-                title=app.title, version=app.version, description=app.description, routes=app.routes
-            )
-            ref = {"$ref": "#/components/schemas/ErrorResponse"}
-            for item in schema.get("paths", {}).values():
-                for operation in item.values():
-                    response = operation.get("responses", {}).get("422")
-                    if response is not None:
-                        response["description"] = DESCRIPTIONS[422]
-                        response["content"] = {"application/json": {"schema": ref}}
-            components = schema.setdefault("components", {}).setdefault("schemas", {})
-            components.pop("HTTPValidationError", None)
-            components.pop("ValidationError", None)
-            app.openapi_schema = schema
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to customise the document

@@ -91,7 +91,7 @@ async def candidate_view(
     )
 
 
-@router.post("/join", response_model=JoinResponse, responses=error_responses(*BODY, *DB, 401, 409, 410))
+@router.post("/join", response_model=JoinResponse, responses=error_responses(*BODY, *DB, 401, 409, 410, 429))
 async def join_session(body: JoinRequest, request: Request) -> JoinResponse:
     """Everything the candidate's page needs: LiveKit connection details, who is hiring, the notice, and (once the
     interview has started) the question."""
