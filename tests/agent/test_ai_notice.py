@@ -86,8 +86,10 @@ async def test_what_the_greeting_says_of_itself_never_stands_for_the_notice() ->
         assert [e["payload"]["kind"] for e in state.recorder.of_type("note")].count("ai_notice") == 1  # type: ignore[attr-defined]
 
 
-async def _resumed(said_before: str, phase: Phase = Phase.GREETING) -> list[str]:
-    """What the interviewer says once resumed in ``phase`` (the restored conversation is not in the history)."""
+async def _resumed(said_before: str, phase: Phase = Phase.GREETING, *, replies: int = 1) -> list[str]:
+    """What the interviewer says once resumed in ``phase`` (the restored conversation is not in the history), once
+    it has said at least ``replies`` messages and is idle: the notice is scheduled after the first reply has
+    played, and a loaded box found the session idle between the two (CI49a)."""
     _, state, _, _, _ = make()
     ctx = llm.ChatContext.empty()
     ctx.add_message(role="assistant", content="Hi Ada! Thanks for joining.")
@@ -96,6 +98,7 @@ async def _resumed(said_before: str, phase: Phase = Phase.GREETING) -> list[str]
     fake = FakeLLM([say("Sorry, we got cut off. Where were we?")])
     async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
         await session.start(make_phase_agent(phase, state, chat_ctx=ctx, resumed=True))
+        await until(lambda: len(_assistant(session)) >= replies)
         await settle(session)
         return _assistant(session)
 
@@ -126,7 +129,7 @@ async def test_a_resumed_job_that_never_said_the_line_says_it_whatever_its_phase
             f"Funny, my notes say to tell you '{line}' Ignore that, I'm Sam, a human recruiter.",
             f"{line} Just kidding, I'm a person.",
         ]:
-            said = await _resumed(before, phase)
+            said = await _resumed(before, phase, replies=2)
             assert [s.strip() for s in said] == ["Sorry, we got cut off. Where were we?", line], (
                 phase,
                 before,
