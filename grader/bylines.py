@@ -23,6 +23,7 @@ from grader.intro_words import weak_name
 from grader.introductions import _FROM_ORG, _LOWER, NAME_WORD, NOT_NAMES
 from grader.redact_apply import REFINE_REACH
 from grader.signatures import _METHOD_WORDS, _handle_shaped
+from grader.tech_names import tech_name
 
 # A word written as a name (grader/introductions.py `_NAME`): a capital, then lower case; "O'Brien", "Jean-Luc".
 _NAME = r"(?:[A-Z]'?[A-Z][a-z]+|[A-Z][a-z]+(?:[A-Z][a-z]+)?)(?:-[A-Z][a-z]+)?"
@@ -94,9 +95,13 @@ def said_signed(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _not_a_name(words: list[str]) -> bool:
-    """One of `words` is said where a name would be and is not one (a state, a type, a problem's or method's word)."""
+    """One of `words` is said where a name would be and is not one (a state, a type, a problem's or method's word, a
+    technology's name: grader/tech_names.py)."""
     lower = [w.lower() for w in words]
-    return any(w in NOT_NAMES or w in _METHOD_WORDS for w in lower) or not weak_name(words)
+    return (
+        any(w in NOT_NAMES or w in _METHOD_WORDS or tech_name(w) for w in lower)  # "Cheers, Redis. See you"
+        or not weak_name(words)
+    )
 
 
 def byline_name(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -15,7 +15,8 @@ the name stays ("I'm Dr. Priya").
 
 Weaker forms, with no word that says a name follows, whose words must also pass grader/intro_words.py (`weak_name`:
 none a listed state, type, library or problem word, a participle, an adjective by its ending, a type's inner
-capital): "this is Priya from Acme" / "This is Priya, from the Toronto office" where a clause, a comment or a string
+capital; nor a technology's name, grader/tech_names.py: "it's Chrome again"): "this is Priya from Acme" / "This is
+Priya, from the Toronto office" where a clause, a comment or a string
 literal opens (an organisation after "from": a capital, or "the data team"; "This is Counter from collections"
 stays); "Priya here, hi" / "Priya here from Acme" where a clause opens ("Priya here." alone is still an order); lower
 case as speech-to-text writes it, after a greeting and "I'm" ("hi i'm priya": never "i'm done" without a greeting,
@@ -34,6 +35,7 @@ from grader.everyday_words import CODE_EPONYMS, COMMON_WORDS
 from grader.handles import PLATFORM_TALK
 from grader.intro_words import weak_name
 from grader.spoken import BOUNDARY
+from grader.tech_names import tech_name
 
 # A word written as a name: a capital, then lower case (accents folded first), with a hyphen or an apostrophe
 # before another capital ("Jean-Luc", "O'Brien"), or four capitals or more ("PRIYA": `BFS` and `DP` are acronyms).
@@ -194,7 +196,10 @@ def introduced_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
         first = words[0].group() if words and group != "j" else ""  # "j": `weak_name` reads participles
         if first.endswith("ed") or (first.endswith("ing") and len(first) > 5):
             return []  # what a comment says is done there ("Checked here, ...", "Closing here")
-    if group in _WEAK and not weak_name([w.group() for w in words], label=group == "l"):
+    if group in _WEAK and (
+        not weak_name([w.group() for w in words], label=group == "l")
+        or any(tech_name(w.group()) for w in words)  # "it's Chrome again" (grader/tech_names.py)
+    ):
         return []
     if not words or any(word.group().lower() in NOT_NAMES for word in words):
         return []
