@@ -23,12 +23,16 @@ interviewer's earlier replies are counted as read so too (``read_as``, agent.not
 - **Pieces** (``_pieces``): a word cut into pieces of one to four letters by spaces, dots, apostrophes,
   underscores or a spaced hyphen ("ha sh", "Wa.lk", "ar'ray", "ha - sh"), read joined when that is a note's word
   (4 letters or more, not a common word; then any word of the notes), unless every piece is a word of the notes or
-  a common word ("for each"), the first is "a" or "i" ("a part"), or the pieces are an English contraction
+  a common word ("for each"), the first is "a" or "i" before one other that English can say ("a part"; "a rray",
+  "a rr ay" are read), or the pieces are an English contraction
   ("let's").
 - **Letter shapes**, one reading each, a word read as the note's word it is (never a note's word itself):
   doubled or tripled letters ("wwaallkk"); letters interleaved with others ("wxaxlxk", any letter between, or
   before; a word of ``INTERLEAVED_MIN`` letters, shorter ones beside it: "thanks" holds "tak"); vowels dropped
   ("wlk th rry", a first vowel kept or not, also "y"), a skeleton of 3 letters or more, of 2 ("mp") beside those.
+
+agent.notes_readings_more adds Morse code said as words ("dit dah") or drawn in other symbols (read into ``_morse``),
+letters with one symbol between them (``between``), a Caesar key per word (``shifted_words``), a repeated key.
 
 Cost is bounded by the reply: every decoder is one pass over its text, lookups in tables built once per question
 (``_tables``). While it streams, ``Cues`` scans each token once for a family's cues, and agent.notes_reader reads
@@ -43,7 +47,8 @@ import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from agent.notes_decode import _ONSETS, STOPWORDS, _Lexicon, _lexicon, normalise, stem, words
+from agent import notes_readings_more as _more
+from agent.notes_decode import STOPWORDS, _Lexicon, _lexicon, normalise, stem, words
 from agent.notes_match import SINGLE_REPLY_WORDS
 
 NEW_WORDS = 1  # notes' words a reading must hold that the reply as said does not
@@ -139,15 +144,9 @@ def _shifted(text: str, tab: _Tables) -> list[str]:
     return [
         _shift(text, key)
         for key, ws in hits.items()
-        if len(ws) >= 2 or any(len(w) >= SHIFTED_ALONE or (len(w) >= alone and _unspeakable(w)) for w in ws)
+        if len(ws) >= 2
+        or any(len(w) >= SHIFTED_ALONE or (len(w) >= alone and _more.unspeakable(w)) for w in ws)
     ]
-
-
-def _unspeakable(w: str) -> bool:
-    """Whether ``w`` cannot be English as said: no vowel, or consonants no English word starts with ("jnyx",
-    "fgneg"; "talk", "heap" can be)."""
-    onset = len(w) - len(w.lstrip("bcdfghjklmnpqrstvwxz"))
-    return onset == len(w) or (onset >= 2 and w[:onset] not in _ONSETS)
 
 
 # --- upside-down text ------------------------------------------------------------------------------------------
@@ -181,6 +180,10 @@ _TOKENS = re.compile(r"\S+")
 
 
 def _morse(text: str, tab: _Tables) -> list[str]:
+    return [r for t in [text, *_more.morse_forms(text)] for r in _morse_one(t)]  # also "dit dah", "*~* ~~~"
+
+
+def _morse_one(text: str) -> list[str]:
     if text.count(".") + text.count("-") + sum(c in "·•∙⋅−–—_‒" for c in text) < 4:
         return []
     tokens = list(_TOKENS.finditer(text))
@@ -393,7 +396,7 @@ def _joins(
                 and (joined in into or stem(joined) in into)
                 and not all(p in lex.known or p in STOPWORDS for p in pieces)
                 and not all(len(p) == 1 for p in pieces)
-                and pieces[0] not in ("a", "i")  # "a part", "i dent": a word before a word
+                and not _more.article(pieces)
             ):
                 out.append((i, k, joined))
                 took = k
@@ -463,6 +466,9 @@ _FAMILIES: tuple[tuple[str, Callable[[str, _Tables], list[str]]], ...] = (
     ("morse", _morse),
     ("numbers", _numbers),
     ("pieces", _pieces),
+    ("between", _more.between),
+    ("shifted_words", lambda text, tab: _more.shifted_words(text, tab.shifted, tab.lex.known, _shift)),
+    ("vigenere", lambda text, tab: _more.vigenere(text, tab.targets, tab.lex.known)),
     ("doubled", _shapes(_doubled, 3)),
     ("interleaved", _shapes(_interleaved, INTERLEAVED_MIN)),
     ("unvowelled", _shapes(_unvowelled, 3)),
@@ -522,7 +528,8 @@ class Cues:
         out: set[str] = set()
         if _SEPARATOR_TOKEN.fullmatch(token):  # "ha - sh", ".- / -...": goes on a run, as the run was
             return out
-        self._morse = self._morse + 1 if _MORSE_TOKEN.fullmatch(token) and _morse_code(token) else 0
+        morse = (_MORSE_TOKEN.fullmatch(token) and _morse_code(token)) or _more.morse_cue(token)
+        self._morse = self._morse + 1 if morse else 0
         if self._morse >= _MIN_RUN:
             out.add("morse")
         m = _NUMBERS_TOKEN.fullmatch(token)
@@ -539,13 +546,17 @@ class Cues:
             if self._turned >= 3 and any(c in _TURNED_ONLY for c in token):
                 out.add("upside_down")
         self._push_pieces(token, out)
+        if _more.between_cue(token):
+            out.add("between")
+        if _more.vigenere_cue(token, tab.targets, tab.lex.known):
+            out.add("vigenere")
         self.open = bool(out & {"morse", "numbers", "pieces", "upside_down"})
         for raw in _ALNUM.findall(token):
             w = raw.lower()
             if len(w) < 3 or w in tab.lex.known or w in STOPWORDS:
                 continue
             if w.isalpha() and w in tab.shifted:
-                out.add("shifted")
+                out |= {"shifted", "shifted_words"}
             for family, read, shortest in _SHAPES:
                 got = read(w, tab) if len(w) >= shortest else None
                 if got is not None and got != w and (got in tab.targets or stem(got) in tab.targets):
@@ -562,9 +573,8 @@ class Cues:
             self._pieces = [*self._pieces[-5:], piece.lower()]
             for k in range(2, len(self._pieces) + 1):
                 joined = "".join(self._pieces[-k:])
-                first = self._pieces[-k]
                 if (
-                    first not in ("a", "i")
+                    not _more.article(self._pieces[-k:])
                     and len(joined) >= 4
                     and (joined in tab.targets or stem(joined) in tab.targets)
                 ):
