@@ -6,7 +6,6 @@ never read another way nor cut."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import pytest
@@ -203,15 +202,13 @@ def test_a_long_reply_in_a_new_family_is_read_a_bounded_number_of_times(
     family: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Cost: a 2,000-character reply, streamed six characters at a time, is read a few times in a new family (at its
-    first cue, at the end of a run, as it grows by half, at its end), and never when it is plain talk; well under a
-    second in all (measured: docs/protocol.md)."""
+    first cue, at the end of a run, as it grows by half, at its end), and never when it is plain talk. The work is
+    counted (reads and the characters read), not timed: the time is measured in docs/protocol.md."""
     reads = count_reads(monkeypatch)
     text = long_reply(FAMILIES[family] if family else None)
     guard = DisclosureGuard(protected_runs(interview("two-sum")))
-    began = time.perf_counter()
     "".join(guard.feed(text[at : at + 6]) for at in range(0, len(text), 6))
     guard.flush()
-    assert time.perf_counter() - began < 2.0, family
     if family is None:
         assert reads == []
     else:
