@@ -55,6 +55,21 @@ describe("integrity observations", () => {
     expect(o.take()).toMatchObject([{ kind: "fast_insertion", chars: FAST_CHARS + 20 }]);
   });
 
+  it("reports durations in whole milliseconds on a clock with fractions (the API refuses a batch holding one)", () => {
+    const { o, clock } = observer();
+    clock.t += 0.375;
+    o.inserted(1);
+    clock.t += 12.5625;
+    o.inserted(FAST_CHARS);
+    clock.t += 5000;
+    o.away("focus_lost");
+    clock.t += MIN_AWAY_MS + 0.8125;
+    o.back();
+    const taken = o.take();
+    expect(taken.map((t) => t.kind)).toEqual(["fast_insertion", "focus_lost"]);
+    for (const t of taken) expect(Number.isInteger(t.duration_ms)).toBe(true);
+  });
+
   it("reports absences with their duration, ignoring blips", () => {
     const { o, clock } = observer();
     o.away("focus_lost");

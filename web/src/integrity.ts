@@ -52,7 +52,10 @@ export class IntegrityObserver implements InputSignals {
     if (!this.burst || now - this.burst.start > FAST_WINDOW_MS) this.burst = { start: now, chars: 0 };
     this.burst.chars += chars;
     if (this.burst.chars >= FAST_CHARS) {
-      this.add({ kind: "fast_insertion", chars: this.burst.chars, duration_ms: Math.max(0, now - this.burst.start) });
+      // Whole milliseconds, as the API takes them: the page's clock (performance.now()) has fractions, and a batch
+      // holding one was refused whole (422), losing every observation in it.
+      const durationMs = Math.max(0, Math.round(now - this.burst.start));
+      this.add({ kind: "fast_insertion", chars: this.burst.chars, duration_ms: durationMs });
       this.burst = null;
     }
   }
