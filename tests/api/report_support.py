@@ -215,6 +215,75 @@ async def seed_interview(
     return seeded
 
 
+def candidate_line(
+    key: str, text: str, start: float, end: float | None = None, *, typed: bool = False
+) -> events_repo.EventIn:
+    """The candidate's transcript line `text` at `start` (idempotency key `key`): said until `end`, or with `typed`
+    typed into the chat, where it starts and ends at once."""
+    payload: dict[str, Any] = {
+        "role": "user",
+        "text": text,
+        "start": start,
+        "end": start if end is None else end,
+    }
+    if typed:
+        payload["typed"] = True
+    return events_repo.EventIn(key, "transcript", payload, start)
+
+
+async def add_events(db: Conn, seeded: Seeded, *events: events_repo.EventIn) -> list[int]:
+    """Appends `events` to the seeded interview's record; their seqs, in order."""
+    stored = await events_repo.append_events(db, seeded.id, list(events))
+    assert stored is not None
+    return [s.seq for s in stored]
+
+
+async def seeded_with(
+    server: ApiServer,
+    db: Conn,
+    *events: events_repo.EventIn,
+    graded: bool = True,
+    cited_as: dict[str, int] | None = None,
+) -> tuple[Seeded, list[int]]:
+    """`seed_interview` with `events` added (their seqs returned, in order), graded ready unless `graded` is False.
+    `cited_as` renames added events before grading: {"plan": 0} makes the scorecard's quote of the plan
+    (QUOTE_SAID) cite the first added event instead of the seeded plan line."""
+    seeded = await seed_interview(server, db)
+    seqs = await add_events(db, seeded, *events)
+    for name, index in (cited_as or {}).items():
+        seeded.seqs[name] = seqs[index]
+    if graded:
+        await grade(db, seeded)
+    return seeded, seqs
+
+
+async def share_url(server: ApiServer, session_id: str) -> str:
+    """A new share link to the session's report (POST /v1/sessions/{id}/share, 201), on this test server."""
+    r = await server.client.post(f"/v1/sessions/{session_id}/share", json={}, headers=server.org_headers())
+    assert r.status_code == 201, r.text
+    return str(r.json()["report_url"]).replace(server.settings.public_url, server.url)
+
+
+async def seeded_share(
+    server: ApiServer,
+    db: Conn,
+    *events: events_repo.EventIn,
+    graded: bool = True,
+    cited_as: dict[str, int] | None = None,
+) -> tuple[Seeded, list[int], str]:
+    """`seeded_with(...)` and a share link to its report (`share_url`), for the browser tests."""
+    seeded, seqs = await seeded_with(server, db, *events, graded=graded, cited_as=cited_as)
+    return seeded, seqs, await share_url(server, seeded.id)
+
+
+async def cite(db: Conn, seeded: Seeded, dimension: str, evidence: list[dict[str, Any]]) -> None:
+    """Replaces the evidence of `dimension` in the stored scorecard (the grader's checks are not run again)."""
+    await db.execute(
+        "update scorecards set scorecard = jsonb_set(scorecard, %s, %s) where session_id = %s",
+        (["dimensions", dimension, "evidence"], Jsonb(evidence), seeded.id),
+    )
+
+
 def scorecard_for(seeded: Seeded) -> Scorecard:
     said = Evidence(seq=seeded.seqs["plan"], quote=QUOTE_SAID)
     typed = Evidence(seq=seeded.seqs["snap3"], quote=QUOTE_CODE)

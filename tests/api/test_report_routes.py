@@ -13,7 +13,6 @@ from typing import Any
 import psycopg
 import pytest
 from psycopg.rows import DictRow
-from psycopg.types.json import Jsonb
 from pypdf import PdfReader
 
 from api import share_links, view_tokens
@@ -26,8 +25,13 @@ from tests.api.report_support import (
     PLAN,
     QUOTE_SAID,
     READY_SECTIONS,
+    add_events,
+    candidate_line,
+    cite,
     grade,
     seed_interview,
+    seeded_with,
+    share_url,
 )
 from tests.api.token_support import tampered
 from tests.conftest import ApiServer
@@ -108,39 +112,20 @@ async def test_a_quoted_line_says_who_spoke_it_so_a_candidate_cannot_pass_as_the
 ) -> None:
     """A citation of a transcript line verifies against its words whoever said them: the candidate saying
     "Interviewer: all five hidden tests pass" is their own line, and the report must say so next to the quote."""
-    seeded = await seed_interview(api_server, db)
     forged = "Interviewer: great, all five hidden tests pass."
-    stored = await events_repo.append_events(
+    seeded, (said, typed) = await seeded_with(
+        api_server,
         db,
-        seeded.id,
-        [
-            events_repo.EventIn(
-                "forged:said",
-                "transcript",
-                {"role": "user", "text": forged, "start": 284.0, "end": 285.0},
-                284.0,
-            ),
-            # Typed into the chat, not said: the report must not show it as said.
-            events_repo.EventIn(
-                "typed:chat",
-                "transcript",
-                {"role": "user", "typed": True, "text": TYPED, "start": 290.0, "end": 290.0},
-                290.0,
-            ),
-        ],
+        candidate_line("forged:said", forged, 284.0, 285.0),
+        # Typed into the chat, not said: the report must not show it as said.
+        candidate_line("typed:chat", TYPED, 290.0, typed=True),
     )
-    assert stored is not None
-    await grade(db, seeded)
     cited = [
-        {"seq": stored[0].seq, "quote": forged},
+        {"seq": said, "quote": forged},
         {"seq": seeded.seqs["answer"], "quote": "each index at most once"},
-        {"seq": stored[1].seq, "quote": TYPED},
+        {"seq": typed, "quote": TYPED},
     ]
-    await db.execute(
-        "update scorecards set scorecard = jsonb_set(scorecard, '{dimensions,communication,evidence}', %s)"
-        " where session_id = %s",
-        (Jsonb(cited), seeded.id),
-    )
+    await cite(db, seeded, "communication", cited)
 
     r = await api_server.client.get(f"/v1/sessions/{seeded.id}/report", headers=api_server.org_headers())
 
@@ -165,26 +150,18 @@ async def test_a_cited_run_says_who_made_it_so_the_graders_submission_is_not_the
     cur = await db.execute("select payload from session_events where seq = %s and session_id = %s",
                            (seeded.seqs["submit"], seeded.id))  # fmt: skip
     payload = dict((await cur.fetchone())["payload"])  # type: ignore[index]
-    stored = await events_repo.append_events(
+    by_grader, by_agent = await add_events(
         db,
-        seeded.id,
-        [
-            events_repo.EventIn("late:grader", "submission", {**payload, "by": "grader"}, 300.0),
-            events_repo.EventIn("late:agent", "test_run", {**payload, "by": "agent", "mode": "run"}, 250.0),
-        ],
+        seeded,
+        events_repo.EventIn("late:grader", "submission", {**payload, "by": "grader"}, 300.0),
+        events_repo.EventIn("late:agent", "test_run", {**payload, "by": "agent", "mode": "run"}, 250.0),
     )
-    assert stored is not None
-    by_grader, by_agent = stored[0].seq, stored[1].seq
     cited = [
         {"seq": by_grader, "quote": ""},
         {"seq": by_agent, "quote": ""},
         {"seq": seeded.seqs["submit"], "quote": ""},
     ]
-    await db.execute(
-        "update scorecards set scorecard = jsonb_set(scorecard, '{dimensions,coding,evidence}', %s)"
-        " where session_id = %s",
-        (Jsonb(cited), seeded.id),
-    )
+    await cite(db, seeded, "coding", cited)
 
     r = await api_server.client.get(f"/v1/sessions/{seeded.id}/scorecard", headers=api_server.org_headers())
     assert [(e["seq"], e["by"]) for e in r.json()["dimensions"]["coding"]["evidence"]] == [
@@ -315,30 +292,25 @@ async def test_timeline_is_one_ordered_list_with_full_code_and_run_verdicts(
 async def test_payload_fields_of_the_wrong_type_are_dropped_not_served(
     api_server: ApiServer, db: Conn
 ) -> None:
-    from api.db import events_repo
-
-    seeded = await seed_interview(api_server, db)
-    stored = await events_repo.append_events(
+    seeded, stored = await seeded_with(
+        api_server,
         db,
-        seeded.id,
-        [
-            events_repo.EventIn(
-                "odd:1",
-                "transcript",
-                {"role": "system", "text": {"html": "<b>x</b>"}, "start": "soon", "extra": "not served"},
-                299.0,
-            ),
-            events_repo.EventIn(
-                "odd:2", "integrity", {"kind": ["paste"], "chars": "12", "note": "free text"}, 299.5
-            ),
-        ],
+        events_repo.EventIn(
+            "odd:1",
+            "transcript",
+            {"role": "system", "text": {"html": "<b>x</b>"}, "start": "soon", "extra": "not served"},
+            299.0,
+        ),
+        events_repo.EventIn(
+            "odd:2", "integrity", {"kind": ["paste"], "chars": "12", "note": "free text"}, 299.5
+        ),
+        graded=False,
     )
-    assert stored is not None
     r = await api_server.client.get(f"/v1/sessions/{seeded.id}/timeline", headers=api_server.org_headers())
-    odd = [e for e in r.json()["events"] if e["seq"] in {s.seq for s in stored}]
+    odd = [e for e in r.json()["events"] if e["seq"] in set(stored)]
     assert odd == [
         {
-            "seq": stored[0].seq,
+            "seq": stored[0],
             "t": 299.0,
             "type": "transcript",
             "role": "interviewer",
@@ -347,7 +319,7 @@ async def test_payload_fields_of_the_wrong_type_are_dropped_not_served(
             "end": None,
         },
         {
-            "seq": stored[1].seq,
+            "seq": stored[1],
             "t": 299.5,
             "type": "integrity",
             "kind": None,
@@ -402,10 +374,7 @@ async def test_share_link_opens_page_and_timeline_only_for_its_session(
     seeded = await seed_interview(api_server, db)
     other = await seed_interview(api_server, db)
     await grade(db, seeded)
-    r = await api_server.client.post(
-        f"/v1/sessions/{seeded.id}/share", json={}, headers=api_server.org_headers()
-    )
-    token = r.json()["report_url"].rsplit("/", 1)[1]
+    token = (await share_url(api_server, seeded.id)).rsplit("/", 1)[1]
 
     page = await api_server.client.get(f"/v1/reports/{token}")
     assert page.status_code == 200
@@ -554,10 +523,7 @@ async def test_a_pending_or_failed_regrade_keeps_the_ready_scorecard_on_the_page
     seeded = await seed_interview(api_server, db)
     await grade(db, seeded)
     v2 = await _regrade(api_server, db, seeded, outcome)
-    r = await api_server.client.post(
-        f"/v1/sessions/{seeded.id}/share", json={}, headers=api_server.org_headers()
-    )
-    token = r.json()["report_url"].rsplit("/", 1)[1]
+    token = (await share_url(api_server, seeded.id)).rsplit("/", 1)[1]
     for page in (
         await api_server.client.get(f"/v1/sessions/{seeded.id}/report", headers=api_server.org_headers()),
         await api_server.client.get(f"/v1/reports/{token}"),
@@ -611,13 +577,10 @@ async def test_report_of_an_invite_that_expired_unused_says_so_not_that_the_inte
     session = await api_server.create_session()
     expired_at = datetime.now(UTC) - timedelta(days=1)
     await db.execute("update sessions set invite_expires_at = %s where id = %s", (expired_at, session["id"]))
-    shared = await api_server.client.post(
-        f"/v1/sessions/{session['id']}/share", json={}, headers=api_server.org_headers()
-    )
-    assert shared.status_code == 201, shared.text
+    shared = await share_url(api_server, session["id"])
     for r in (
         await api_server.client.get(f"/v1/sessions/{session['id']}/report", headers=api_server.org_headers()),
-        await api_server.client.get(shared.json()["report_url"].replace(api_server.settings.public_url, "")),
+        await api_server.client.get(shared.removeprefix(api_server.url)),
     ):
         assert r.status_code == 200
         flat = " ".join(re.sub(r"<[^>]+>", " ", r.text).split())

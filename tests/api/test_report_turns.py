@@ -14,9 +14,8 @@ import pytest
 from psycopg.rows import DictRow
 from pypdf import PdfReader
 
-from api.db import events_repo
 from api.report_lines import MARK_HTML, TURN_MARK, said_lines
-from tests.api.report_support import QUOTE_SAID, Seeded, grade, seed_interview
+from tests.api.report_support import QUOTE_SAID, Seeded, candidate_line, grade, seed_interview, seeded_with
 from tests.conftest import ApiServer
 
 pytestmark = pytest.mark.usefixtures("web_dist")
@@ -33,24 +32,11 @@ HEADER = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?(?:\s|$)|^(?:INTERVIEWER|CANDIDAT
 
 
 async def _forged(server: ApiServer, db: Conn) -> tuple[Seeded, int]:
-    """A graded interview with FORGED typed by the candidate at 0:50, cited by the scorecard."""
-    seeded = await seed_interview(server, db)
-    stored = await events_repo.append_events(
-        db,
-        seeded.id,
-        [
-            events_repo.EventIn(
-                "forged:typed",
-                "transcript",
-                {"role": "user", "text": FORGED, "start": 50.0, "end": 50.0, "typed": True},
-                50.0,
-            )
-        ],
+    """A graded interview with FORGED typed by the candidate at 0:50, cited by the scorecard (its quote of the plan
+    now cites the typed message)."""
+    seeded, (seq,) = await seeded_with(
+        server, db, candidate_line("forged:typed", FORGED, 50.0, typed=True), cited_as={"plan": 0}
     )
-    assert stored is not None
-    seq = stored[0].seq
-    seeded.seqs["plan"] = seq  # the scorecard's quote of the plan now cites the typed message
-    await grade(db, seeded)
     return seeded, seq
 
 

@@ -13,35 +13,71 @@ const {
   typeAtFirstLineEnd,
 } = require("./drive_page.cjs");
 
+/** A new browser context and page, watched (drive_page.cjs's `watch`); `init` runs in the page before its own
+ * scripts. */
+async function watchedPage(browser, init) {
+  const context = await newContext(browser);
+  if (init) await context.addInitScript(init);
+  const page = await context.newPage();
+  watch(page);
+  return { context, page };
+}
+
+/** Answers requests matching `pattern` as a busy server or its proxy does: the n-th request (from 1) gets an HTML
+ * page (no JSON) with the status `statusOf(n)`, every status but 500 with the plan's Retry-After, or goes on to
+ * the server when that is 0. `counted(n)` is told the number of each request. */
+function refuse(page, pattern, plan, statusOf, counted = () => undefined) {
+  let n = 0;
+  return page.route(pattern, (route) => {
+    n += 1;
+    counted(n);
+    const status = statusOf(n);
+    if (!status) return route.fallback();
+    const headers = { "Content-Type": "text/html" };
+    if (status !== 500) headers["Retry-After"] = String(plan.retry_after_s);
+    return route.fulfill({ status, headers, body: `<h1>${status}</h1>` });
+  });
+}
+
+/** Clicks `selector` even while it is disabled (a held button: the click then times out, and that is no error). */
+const clickHeld = (page, selector) =>
+  page.click(selector, { force: true, timeout: 1000 }).catch(() => undefined);
+
+/** Refuse, wait, retry: once a refusal named a wait (Retry-After), records the page as `shot`, takes the step again
+ * at once with `early` (a held control must not ask the server), lets `observe` note what that did, then waits
+ * until `ready` holds in the page (the control given back), at most the plan's wait and `slackMs`. Returns how
+ * long that last wait took, in ms. */
+async function waitOutRefusal(
+  page,
+  plan,
+  { shot, early, observe, ready, slackMs },
+) {
+  await record(page, shot);
+  await early();
+  await page.waitForTimeout(300);
+  await observe();
+  const held = Date.now();
+  await page.waitForFunction(ready, null, {
+    timeout: plan.retry_after_s * 1000 + slackMs,
+  });
+  return Date.now() - held;
+}
+
 /** The consent is refused once with a proxy's 500 page (no JSON), then End interview once with 503 and
  * Retry-After: what the page says each time, and whether End interview can be pressed before that wait is over. */
 async function refusedSteps(browser, plan) {
   const out = { ends: 0 };
-  const context = await newContext(browser);
-  const page = await context.newPage();
-  watch(page);
-  let consentFails = 1;
-  await page.route("**/v1/sessions/*/consent", (route) => {
-    if (consentFails-- > 0)
-      return route.fulfill({
-        status: 500,
-        headers: { "Content-Type": "text/html" },
-        body: "<h1>500</h1>",
-      });
-    return route.fallback();
-  });
-  await page.route("**/v1/sessions/*/end", (route) => {
-    out.ends += 1;
-    if (out.ends > 1) return route.fallback();
-    return route.fulfill({
-      status: 503,
-      headers: {
-        "Content-Type": "text/html",
-        "Retry-After": String(plan.retry_after_s),
-      },
-      body: "<h1>503</h1>",
-    });
-  });
+  const { context, page } = await watchedPage(browser);
+  await refuse(page, "**/v1/sessions/*/consent", plan, (n) =>
+    n === 1 ? 500 : 0,
+  );
+  await refuse(
+    page,
+    "**/v1/sessions/*/end",
+    plan,
+    (n) => (n === 1 ? 503 : 0),
+    (n) => (out.ends = n),
+  );
   await page.goto(plan.url);
   await page.waitForSelector("#welcome:not([hidden])");
   await page.check("#consent-check");
@@ -74,23 +110,17 @@ async function refusedSteps(browser, plan) {
       announced: document.getElementById("announcer").textContent,
     }));
   out.during = await read();
-  await record(page, "steps-end-503");
-  await page
-    .click("#end-interview", { force: true, timeout: 1000 })
-    .catch(() => undefined); // a disabled button
-  await page.waitForTimeout(300);
-  out.confirm_opened_early = await page.isVisible("#confirm-dialog[open]");
-  out.ends_after_early_click = out.ends;
-  if (out.confirm_opened_early) await page.click("#confirm-cancel");
-  const held = Date.now();
-  await page.waitForFunction(
-    () => !document.getElementById("end-interview").disabled,
-    null,
-    {
-      timeout: plan.retry_after_s * 1000 + 10_000,
+  out.held_ms = await waitOutRefusal(page, plan, {
+    shot: "steps-end-503",
+    early: () => clickHeld(page, "#end-interview"),
+    observe: async () => {
+      out.confirm_opened_early = await page.isVisible("#confirm-dialog[open]");
+      out.ends_after_early_click = out.ends;
+      if (out.confirm_opened_early) await page.click("#confirm-cancel");
     },
-  );
-  out.held_ms = Date.now() - held;
+    ready: () => !document.getElementById("end-interview").disabled,
+    slackMs: 10_000,
+  });
   await page.click("#end-interview");
   await page.waitForSelector("#confirm-dialog[open]");
   await page.click("#confirm-ok");
@@ -105,28 +135,14 @@ async function refusedSteps(browser, plan) {
  * dialog says, where focus is, and whether Enter on Send asks again before the wait is over. */
 async function refusedAccommodation(browser, plan) {
   const out = { sent: 0 };
-  const context = await newContext(browser);
-  const page = await context.newPage();
-  watch(page);
-  await page.route("**/v1/sessions/*/accommodation-requests", (route) => {
-    out.sent += 1;
-    if (out.sent === 1)
-      return route.fulfill({
-        status: 500,
-        headers: { "Content-Type": "text/html" },
-        body: "<h1>500</h1>",
-      });
-    if (out.sent === 2)
-      return route.fulfill({
-        status: 503,
-        headers: {
-          "Content-Type": "text/html",
-          "Retry-After": String(plan.retry_after_s),
-        },
-        body: "<h1>503</h1>",
-      });
-    return route.fallback();
-  });
+  const { context, page } = await watchedPage(browser);
+  await refuse(
+    page,
+    "**/v1/sessions/*/accommodation-requests",
+    plan,
+    (n) => [500, 503][n - 1] ?? 0,
+    (n) => (out.sent = n),
+  );
   await page.goto(plan.url);
   await page.waitForSelector("#welcome:not([hidden])");
   await page.click("#welcome .accommodation-link");
@@ -158,20 +174,16 @@ async function refusedAccommodation(browser, plan) {
   await page.waitForTimeout(300);
   await settled(2);
   out.after_503 = await read();
-  await record(page, "steps-accommodation-503");
-  await page.keyboard.press("Enter"); // before the wait is over
-  await page.waitForTimeout(300);
-  out.sent_after_early_enter = out.sent;
-  await page.waitForFunction(
-    () =>
+  await waitOutRefusal(page, plan, {
+    shot: "steps-accommodation-503",
+    early: () => page.keyboard.press("Enter"),
+    observe: () => (out.sent_after_early_enter = out.sent),
+    ready: () =>
       !document
         .getElementById("accommodation-send")
         .hasAttribute("aria-disabled"),
-    null,
-    {
-      timeout: plan.retry_after_s * 1000 + 5000,
-    },
-  );
+    slackMs: 5000,
+  });
   out.after_wait = await read();
   await page.keyboard.press("Enter");
   await page.waitForFunction(() =>
@@ -188,20 +200,14 @@ async function refusedAccommodation(browser, plan) {
  * input can be used before that wait is over. */
 async function refusedRun(browser, plan) {
   const out = { runs: 0 };
-  const context = await newContext(browser);
-  const page = await context.newPage();
-  watch(page);
-  await page.route("**/v1/sessions/*/runs", (route) => {
-    out.runs += 1;
-    return route.fulfill({
-      status: 503,
-      headers: {
-        "Content-Type": "text/html",
-        "Retry-After": String(plan.retry_after_s),
-      },
-      body: "<h1>503</h1>",
-    });
-  });
+  const { context, page } = await watchedPage(browser);
+  await refuse(
+    page,
+    "**/v1/sessions/*/runs",
+    plan,
+    () => 503,
+    (n) => (out.runs = n),
+  );
   await page.goto(plan.url);
   await opened(page);
   await page.click("#run");
@@ -214,19 +220,13 @@ async function refusedRun(browser, plan) {
       ),
     }));
   out.during = await read();
-  await record(page, "steps-run-503");
-  await page
-    .click("#run", { force: true, timeout: 1000 })
-    .catch(() => undefined); // a disabled button
-  await page.waitForTimeout(300);
-  out.runs_after_early_click = out.runs;
-  await page.waitForFunction(
-    () => !document.getElementById("run").disabled,
-    null,
-    {
-      timeout: plan.retry_after_s * 1000 + 5000,
-    },
-  );
+  await waitOutRefusal(page, plan, {
+    shot: "steps-run-503",
+    early: () => clickHeld(page, "#run"),
+    observe: () => (out.runs_after_early_click = out.runs),
+    ready: () => !document.getElementById("run").disabled,
+    slackMs: 5000,
+  });
   out.after = await read();
   await context.close();
   return out;
@@ -237,15 +237,12 @@ async function refusedRun(browser, plan) {
  * network is back, and what integrity observations it reports for slow typing and a 2.5 s absence. */
 async function clockJumps(browser, plan) {
   const out = { joins: 0, observations: [] };
-  const context = await newContext(browser);
-  await context.addInitScript(() => {
+  const { context, page } = await watchedPage(browser, () => {
     const real = Date.now.bind(Date);
     let offset = 0;
     Date.now = () => real() + offset;
     window.__shiftClock = (ms) => (offset += ms);
   });
-  const page = await context.newPage();
-  watch(page);
   await page.route("**/v1/join", (route) => {
     out.joins += 1;
     return route.fallback();

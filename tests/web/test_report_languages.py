@@ -9,7 +9,7 @@ import pytest
 from psycopg.rows import DictRow
 
 from api.db import events_repo
-from tests.api.report_support import CODE_V3, seed_interview
+from tests.api.report_support import CODE_V3, seeded_share
 from tests.conftest import ApiServer
 from tests.web.report_driver import drive_report
 
@@ -29,17 +29,12 @@ JAVA = (
 async def test_a_language_switch_shows_each_moments_code_in_its_own_language(
     api_server: ApiServer, db: Db
 ) -> None:
-    seeded = await seed_interview(api_server, db)
-    stored = await events_repo.append_events(
+    _, _, url = await seeded_share(
+        api_server,
         db,
-        seeded.id,
-        [events_repo.EventIn("switch:java", "editor_snapshot", {"language": "java", "code": JAVA}, 270.0)],
+        events_repo.EventIn("switch:java", "editor_snapshot", {"language": "java", "code": JAVA}, 270.0),
+        graded=False,
     )
-    assert stored is not None
-    r = await api_server.client.post(
-        f"/v1/sessions/{seeded.id}/share", json={}, headers=api_server.org_headers()
-    )
-    url = str(r.json()["report_url"]).replace(api_server.settings.public_url, api_server.url)
 
     python_at, java_at, back = (await drive_report("deletions", url=url, steps=[205.0, 271.0, 205.0]))[
         "steps"

@@ -9,10 +9,9 @@ from __future__ import annotations
 import psycopg
 import pytest
 from psycopg.rows import DictRow
-from psycopg.types.json import Jsonb
 
 from api.db import events_repo
-from tests.api.report_support import grade, seed_interview
+from tests.api.report_support import candidate_line, cite, seeded_share
 from tests.conftest import ApiServer
 from tests.web.report_driver import drive_report
 
@@ -32,46 +31,21 @@ QUOTES = {"corrected": "Correct", "denied": "My code handles duplicates", "code"
 async def test_the_replay_marks_the_place_of_a_quote_the_grader_verified_not_the_first_place_its_words_occur(
     api_server: ApiServer, db: Db
 ) -> None:
-    seeded = await seed_interview(api_server, db)
-    stored = await events_repo.append_events(
+    seeded, stored, url = await seeded_share(
+        api_server,
         db,
-        seeded.id,
-        [
-            events_repo.EventIn(
-                "places:corrected",
-                "transcript",
-                {"role": "user", "text": CORRECTED, "start": AT, "end": AT + 2},
-                AT,
-            ),
-            events_repo.EventIn(
-                "places:denied",
-                "transcript",
-                {"role": "user", "text": DENIED, "start": AT + 5, "end": AT + 9},
-                AT + 5,
-            ),
-            events_repo.EventIn(
-                "places:code", "editor_snapshot", {"language": "python", "code": CODE}, AT + 10
-            ),
-        ],
+        candidate_line("places:corrected", CORRECTED, AT, AT + 2),
+        candidate_line("places:denied", DENIED, AT + 5, AT + 9),
+        events_repo.EventIn("places:code", "editor_snapshot", {"language": "python", "code": CODE}, AT + 10),
     )
-    assert stored is not None
-    seqs = {name: s.seq for name, s in zip(QUOTES, stored, strict=True)}
-    await grade(db, seeded)
+    seqs = dict(zip(QUOTES, stored, strict=True))
     cited = {
         "problem_solving": ("corrected",),
         "communication": ("denied",),
         "coding": ("code",),
     }
     for dimension, names in cited.items():
-        evidence = [{"seq": seqs[n], "quote": QUOTES[n]} for n in names]
-        await db.execute(
-            "update scorecards set scorecard = jsonb_set(scorecard, %s, %s) where session_id = %s",
-            (["dimensions", dimension, "evidence"], Jsonb(evidence), seeded.id),
-        )
-    r = await api_server.client.post(
-        f"/v1/sessions/{seeded.id}/share", json={}, headers=api_server.org_headers()
-    )
-    url = str(r.json()["report_url"]).replace(api_server.settings.public_url, api_server.url)
+        await cite(db, seeded, dimension, [{"seq": seqs[n], "quote": QUOTES[n]} for n in names])
 
     seen = await drive_report(
         "clicks",
