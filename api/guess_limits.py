@@ -20,8 +20,6 @@ before this (401, as an unknown one) and counted nowhere: it costs no lookup.
 
 from __future__ import annotations
 
-import math
-import time
 from collections import OrderedDict
 from typing import Literal
 
@@ -32,6 +30,7 @@ from api.errors import RateLimitedError
 from api.metrics import CREDENTIAL_GUESS_LIMITED, CREDENTIAL_LOOKUPS_FAILED
 from api.ratelimits import RateLimits, client_bucket, client_site
 from api.settings import ApiSettings
+from api.spent_until import SpentUntil
 
 log = structlog.get_logger(__name__)
 
@@ -40,7 +39,7 @@ CREDENTIALS_BUSY = "credentials_busy"
 KNOWN_MAX = (
     20_000  # digests of credentials seen valid (32 bytes each): every live interview and key of a replica
 )
-SPENT_MAX = 10_000  # spent addresses remembered at once; past it, expired ones are dropped, then the oldest
+SPENT_MAX = 10_000  # spent addresses and sites held at once (api/spent_until.py: the bound)
 _STATE = "guess_guard"  # on app.state
 _ADDRESS_MESSAGE = "Too many invalid credentials from this address; try again later."
 _SITE_MESSAGE = "Too many invalid credentials from this network; try again later."
@@ -48,23 +47,13 @@ _BUSY_MESSAGE = "Too many invalid credentials are being tried; try again later."
 
 
 class GuessGuard:
-    """This process's view of the guess limits: spent addresses and sites, the global budget spent until, and the
-    credentials it has seen valid. Kept on `app.state` (one per app)."""
+    """This process's view of the guess limits: spent addresses and sites, the global budget spent until (each
+    `api.spent_until.SpentUntil`), and the credentials it has seen valid. Kept on `app.state` (one per app)."""
 
     def __init__(self) -> None:
-        self.spent: dict[str, tuple[float, str]] = {}  # bucket -> (monotonic time until, kind)
-        self.global_until = 0.0
+        self.spent = SpentUntil(SPENT_MAX)  # "client <bucket>" or "site <bucket>"
+        self.busy = SpentUntil(1)  # the global budget: "all"
         self.known: OrderedDict[bytes, None] = OrderedDict()
-
-    def spend(self, bucket: str, until: float, kind: str) -> None:
-        self.spent.pop(bucket, None)
-        self.spent[bucket] = (until, kind)
-        if len(self.spent) > SPENT_MAX:
-            now = time.monotonic()
-            for stale in [b for b, (u, _) in self.spent.items() if u <= now]:
-                del self.spent[stale]
-            while len(self.spent) > SPENT_MAX:
-                del self.spent[next(iter(self.spent))]
 
 
 def guard(request: Request) -> GuessGuard:
@@ -80,9 +69,8 @@ def _address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _refused(kind: str, until: float, now: float) -> RateLimitedError:
+def _refused(kind: str, retry_after: int) -> RateLimitedError:
     CREDENTIAL_GUESS_LIMITED.labels(kind=kind).inc()
-    retry_after = max(1, math.ceil(until - now))
     if kind == "global":
         return RateLimitedError(_BUSY_MESSAGE, code=CREDENTIALS_BUSY, retry_after=retry_after)
     return RateLimitedError(_SITE_MESSAGE if kind == "site" else _ADDRESS_MESSAGE, retry_after=retry_after)
@@ -92,23 +80,16 @@ def admit(request: Request, key: bytes) -> None:
     """Before a lookup of the credential whose digest is `key`: RateLimitedError (429) if its address or site is
     spent, or the global budget is, unless this process has seen the credential valid. In-process only."""
     g = guard(request)
-    if not g.spent and g.global_until == 0.0:
-        return  # nothing spent since start: the common case, one attribute read
+    if not g.spent and not g.busy:
+        return  # nothing spent since start: the common case, two length reads
     if key in g.known:
         return
-    now = time.monotonic()
-    if g.global_until:
-        if now < g.global_until:
-            raise _refused("global", g.global_until, now)
-        g.global_until = 0.0
+    if (wait := g.busy.retry_after("all")) is not None:
+        raise _refused("global", wait)
     address = _address(request)
-    for bucket in (client_bucket(address), client_site(address)):
-        if bucket is None or bucket not in g.spent:
-            continue
-        until, kind = g.spent[bucket]
-        if now < until:
-            raise _refused(kind, until, now)
-        del g.spent[bucket]
+    for kind, bucket in (("client", client_bucket(address)), ("site", client_site(address))):
+        if bucket is not None and (wait := g.spent.retry_after(f"{kind} {bucket}")) is not None:
+            raise _refused(kind, wait)
 
 
 def opened(request: Request, key: bytes) -> None:
@@ -144,12 +125,10 @@ async def failed(request: Request, key: bytes, credential: Credential) -> None:
         try:
             await ratelimits.hit(f"credential_guess_{kind}", spec, bucket, message=message, code=code)
         except RateLimitedError as e:
-            now = time.monotonic()
-            until = now + (e.retry_after or 1)
             if kind == "global":
-                g.global_until = until
+                g.busy.spend("all", e.retry_after)
             else:
-                g.spend(bucket, until, kind)
+                g.spent.spend(f"{kind} {bucket}", e.retry_after)
             CREDENTIAL_GUESS_LIMITED.labels(kind=kind).inc()
             log.warning("credential_guess.limited", kind=kind, credential=credential)  # never the credential
             raise

@@ -29,8 +29,6 @@ page. Links that verify never count in it, so spending it cannot lock out a read
 
 from __future__ import annotations
 
-import math
-import time
 from uuid import UUID
 
 import structlog
@@ -40,6 +38,7 @@ from api.errors import RateLimitedError
 from api.metrics import REPORT_READ_LIMITED
 from api.ratelimits import RateLimits, client_bucket, client_site
 from api.settings import ApiSettings
+from api.spent_until import SpentUntil
 from api.view_tokens import ViewGrant
 
 log = structlog.get_logger(__name__)
@@ -137,25 +136,29 @@ async def count_org(request: Request, settings: ApiSettings, organization_id: UU
 
 
 REPORT_LINKS_BUSY = "report_links_busy"
-_SPENT_UNTIL = (
-    "report_read_unverified_spent_until"  # on app.state: time.monotonic() until which the budget is spent
-)
+_SPENT = "report_read_unverified_spent"  # on app.state: a SpentUntil of one key, "all"
+
+
+def _spent(request: Request) -> SpentUntil:
+    state = request.app.state
+    found: SpentUntil | None = getattr(state, _SPENT, None)
+    if found is None:
+        found = SpentUntil(1)
+        setattr(state, _SPENT, found)
+    return found
 
 
 async def count_unverified(request: Request, settings: ApiSettings) -> None:
     """Count one token read that opens no report, for every caller together; RateLimitedError
     (`report_links_busy`) past the budget. Once the store has refused one, this process refuses the rest until its
-    Retry-After with no store round trip: the budget cannot free a place before then (a moving window frees one
-    only as its oldest read ages out), and a flood past it then costs the API a signature check and a short 429."""
-    state = request.app.state
-    now = time.monotonic()
-    spent_until: float = getattr(state, _SPENT_UNTIL, 0.0)
+    Retry-After with no store round trip (api/spent_until.py): the budget cannot free a place before then (a moving
+    window frees one only as its oldest read ages out), and a flood past it then costs the API a signature check and
+    a short 429."""
+    spent = _spent(request)
     message = "Too many report links that are not valid are being tried; try again later."
-    if now < spent_until:
+    if (wait := spent.retry_after("all")) is not None:
         REPORT_READ_LIMITED.labels(kind="unverified").inc()
-        raise RateLimitedError(
-            message, code=REPORT_LINKS_BUSY, retry_after=max(1, math.ceil(spent_until - now))
-        )
+        raise RateLimitedError(message, code=REPORT_LINKS_BUSY, retry_after=wait)
     try:
         await _hit(
             request,
@@ -167,7 +170,7 @@ async def count_unverified(request: Request, settings: ApiSettings) -> None:
             code=REPORT_LINKS_BUSY,
         )
     except RateLimitedError as e:
-        setattr(state, _SPENT_UNTIL, now + (e.retry_after or 1))
+        spent.spend("all", e.retry_after)
         raise
 
 
