@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import datetime
 from typing import Any, Literal
@@ -11,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, mo
 
 from api.settings import MAX_DURATION_MINUTES, MAX_EXTRA_TIME_MINUTES
 from api.stored_json import MAX_JSON_DEPTH, refuse_unstorable, stored_bytes, unstorable
+from grader.invisible import IGNORABLE, JOINERS, kept
 
 __all__ = ["MAX_JSON_DEPTH", "refuse_unstorable", "unstorable"]  # where the routers have always imported them
 
@@ -28,20 +30,69 @@ MAX_TEXT = 50_000
 MAX_METADATA_BYTES = 16_384
 
 
-# Bidirectional embeddings, overrides and isolates: no name needs them (the Unicode bidi algorithm lays out
-# right-to-left names by itself), and in a name they make it read as something else ("Ada \u202eeriH gnortS").
-_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+# Invisible characters, by what Unicode says of them, not by a list of our own: every format character (category Cf:
+# among them every bidirectional control, the marks LRM, RLM and ALM, the embeddings and overrides LRE..PDF and the
+# isolates LRI..PDI, Unicode's Bidi_Control property whole; zero-width spaces, the word joiner, the BOM, the
+# interlinear annotation characters, tag characters) and every default-ignorable one (grader/invisible.py: also the
+# variation selectors, the Hangul fillers, the combining grapheme joiner and the code points Unicode reserves as
+# such). No name needs them as written: the Unicode bidi algorithm lays right-to-left names out by itself, and in a
+# name a control makes it read as something else ("Ada \u202eeriH gnortS" shows "Ada Strong Hire"); a run of them
+# carries text nobody sees (a tag character is an ASCII letter a model reads).
+_DEFAULT_IGNORABLE = re.compile(f"[{IGNORABLE}]")
+VIRAMA = 9  # its canonical combining class (Devanagari U+094D, Malayalam U+0D4D, Sinhala U+0DCA, ...)
+
+
+def invisible(char: str) -> bool:
+    """Whether `char` draws nothing where text is shown: a format character (Cf) or a default-ignorable one."""
+    return unicodedata.category(char) == "Cf" or _DEFAULT_IGNORABLE.match(char) is not None
+
+
+def _script_needs(text: str, start: int, end: int) -> bool:
+    r"""Whether the run of invisible characters `text[start:end]` is one a script or an emoji needs: Unicode's own
+    uses (`grader.invisible.kept`: one variation selector after a character that prints; a zero-width joiner or
+    non-joiner between two that print, as in the Persian "\u0639\u0644\u06cc\u200c\u0632\u0627\u062f\u0647", the
+    Sinhala "\u0dc1\u0dca\u200d\u0dbb\u0dd3" or the emoji "\U0001f469\u200d\U0001f4bb"; a subdivision flag's tags), or
+    one joiner right after a virama (RFC 5892, Appendix A: the Malayalam chillu "\u0d15\u0d4d\u200d" and the
+    Devanagari half form end a word with one)."""
+    if kept(text, start, end):
+        return True
+    return (
+        end - start == 1
+        and text[start] in JOINERS
+        and start > 0
+        and unicodedata.combining(text[start - 1]) == VIRAMA
+    )
+
+
+def _without_invisible(text: str) -> str:
+    kept_text: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        if not invisible(text[i]):
+            kept_text.append(text[i])
+            i += 1
+            continue
+        end = i + 1
+        while end < n and invisible(text[end]):
+            end += 1
+        if _script_needs(text, i, end):
+            kept_text.append(text[i:end])
+        i = end
+    return "".join(kept_text)
 
 
 def one_line(value: Any) -> Any:
     """A person's name as one line of text: control characters and line or paragraph separators become spaces, runs
-    of white space one space, trimmed, and bidirectional controls are dropped. A name goes into an e-mail header, a
-    page heading, a CSV row and the interviewer's greeting; a line break in it breaks the first (Python refuses
-    such a header), an override makes the others read as something else."""
+    of white space one space, trimmed, and invisible characters (`invisible`: bidirectional controls and marks,
+    zero-width and other format characters, default-ignorable ones) are dropped, but for the joiners and selectors a
+    script or an emoji needs where it needs them (`_script_needs`). A name goes into an e-mail header, a page
+    heading, a CSV row and the interviewer's greeting; a line break in it breaks the first (Python refuses such a
+    header), a bidirectional control makes the others read as something else, a run of invisible characters hides
+    text that a model reads."""
     if not isinstance(value, str):
         return value
     spaced = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in value)
-    return " ".join(spaced.translate(_BIDI_CONTROLS).split())
+    return " ".join(_without_invisible(spaced).split())
 
 
 # Letters that draw nothing: the Hangul fillers (a name of them looks blank).

@@ -331,13 +331,17 @@ def test_names_are_stored_as_one_line_and_a_blank_one_is_refused() -> None:
         CandidateIn(name=FORGED, email="hal@example.com").name == "Hal Bcc: everyone@example.com Strong hire"
     )
     assert PracticeCreate(name="  Grace\n\tHopper ").name == "Grace Hopper"
-    # Overrides and isolates go (a name never needs them); right-to-left letters and joiners stay.
+    # Overrides and isolates go (a name never needs them); right-to-left letters and joiners inside a word stay, a
+    # run of joiners that joins nothing goes (tests/api/test_one_line_invisible.py).
     assert CandidateIn(name="Ada \u202eeriH gnortS\u202c \u2067x\u2069", email="a@example.com").name == (
         "Ada eriH gnortS x"
     )
     assert CandidateIn(name="\u05d3\u05e0\u05d4 \u200c\u200d", email="a@example.com").name == (
-        "\u05d3\u05e0\u05d4 \u200c\u200d"
+        "\u05d3\u05e0\u05d4"
     )
+    assert CandidateIn(
+        name="\u05d3\u05e0\u05d4 \u0639\u0644\u06cc\u200c\u0632\u0627\u062f\u0647", email="a@example.com"
+    ).name == ("\u05d3\u05e0\u05d4 \u0639\u0644\u06cc\u200c\u0632\u0627\u062f\u0647")
     gh = GreenhouseCandidate(first_name="Hal\n", last_name="Pot\rter", email="hal@example.com")
     assert gh.display_name() == "Hal Pot ter"
     ashby = AshbyCandidate(ashby_id="c1", first_name="A\x0bda", last_name="\n", email="ada@example.com")
