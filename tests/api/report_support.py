@@ -5,6 +5,7 @@ with a ready, failed or pending scorecard version stored the way the grading job
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -41,6 +42,25 @@ READY_SECTIONS = [
     "replay-section",
     "transcript-section",
 ]
+# A practice candidate's coaching view: no summary (no recommendation) and no integrity, the advice after feedback.
+COACHING_SECTIONS = [
+    "dimensions",
+    "rubric",
+    "feedback",
+    "advice",
+    "facts",
+    "replay-section",
+    "transcript-section",
+]
+# A report whose scorecard is pending, failed or not written yet: the facts are read from the log instead.
+UNFINISHED_SECTIONS = ["summary", "facts", "integrity", "replay-section", "transcript-section"]
+# The page's sections, read from its HTML; the headers every report page and timeline answers with.
+SECTION_IDS = re.compile(r'<section id="([a-z-]+)"')
+REPORT_HEADERS = {
+    "x-robots-tag": "noindex, nofollow",
+    "cache-control": "no-store",
+    "referrer-policy": "no-referrer",
+}
 CODE_V1 = "def two_sum(nums, target):\n    pass\n"
 CODE_V2 = "def two_sum(nums, target):\n    seen = {}\n    for i, x in enumerate(nums):\n        seen[x] = i\n"
 CODE_V3 = (
@@ -231,6 +251,11 @@ def candidate_line(
     return events_repo.EventIn(key, "transcript", payload, start)
 
 
+def snapshot(key: str, code: str, t: float) -> events_repo.EventIn:
+    """An editor snapshot of Python `code` at `t` (idempotency key `key`), as the agent records one."""
+    return events_repo.EventIn(key, "editor_snapshot", {"language": "python", "code": code}, t)
+
+
 async def add_events(db: Conn, seeded: Seeded, *events: events_repo.EventIn) -> list[int]:
     """Appends `events` to the seeded interview's record; their seqs, in order."""
     stored = await events_repo.append_events(db, seeded.id, list(events))
@@ -244,11 +269,12 @@ async def seeded_with(
     *events: events_repo.EventIn,
     graded: bool = True,
     cited_as: dict[str, int] | None = None,
+    candidate: dict[str, Any] | None = None,
 ) -> tuple[Seeded, list[int]]:
     """`seed_interview` with `events` added (their seqs returned, in order), graded ready unless `graded` is False.
     `cited_as` renames added events before grading: {"plan": 0} makes the scorecard's quote of the plan
-    (QUOTE_SAID) cite the first added event instead of the seeded plan line."""
-    seeded = await seed_interview(server, db)
+    (QUOTE_SAID) cite the first added event instead of the seeded plan line. `candidate` as in `seed_interview`."""
+    seeded = await seed_interview(server, db, candidate=candidate)
     seqs = await add_events(db, seeded, *events)
     for name, index in (cited_as or {}).items():
         seeded.seqs[name] = seqs[index]
@@ -270,9 +296,12 @@ async def seeded_share(
     *events: events_repo.EventIn,
     graded: bool = True,
     cited_as: dict[str, int] | None = None,
+    candidate: dict[str, Any] | None = None,
 ) -> tuple[Seeded, list[int], str]:
     """`seeded_with(...)` and a share link to its report (`share_url`), for the browser tests."""
-    seeded, seqs = await seeded_with(server, db, *events, graded=graded, cited_as=cited_as)
+    seeded, seqs = await seeded_with(
+        server, db, *events, graded=graded, cited_as=cited_as, candidate=candidate
+    )
     return seeded, seqs, await share_url(server, seeded.id)
 
 
@@ -282,6 +311,28 @@ async def cite(db: Conn, seeded: Seeded, dimension: str, evidence: list[dict[str
         "update scorecards set scorecard = jsonb_set(scorecard, %s, %s) where session_id = %s",
         (["dimensions", dimension, "evidence"], Jsonb(evidence), seeded.id),
     )
+
+
+def assert_report_headers(headers: Any) -> None:
+    """`headers` (a response's) carry every one of REPORT_HEADERS, with its value."""
+    for name, value in REPORT_HEADERS.items():
+        assert headers[name] == value, name
+
+
+def timeline_url(html: str) -> str:
+    """The URL a report page loads its replay's timeline from."""
+    found = re.search(r'data-timeline-url="([^"]+)"', html)
+    assert found, "the page names its timeline"
+    return found.group(1)
+
+
+async def fail_version(db: Conn, session_id: str, version: int) -> None:
+    """Stores scorecard `version` (asked for, pending) as failed, the model having refused, as the grading job does."""
+    assert await scorecards_repo.store_outcome(
+        db, session_id, version, status="failed", reason="model_refused", scorecard=None, recommendation=None,
+        overall_score=None, facts=None, needs_human_review=False, model=None, prompt_version=None,
+        rubric_version=None, input_tokens=None, output_tokens=None, cost_usd=None, samples=None, duration_ms=None,
+    )  # fmt: skip
 
 
 def scorecard_for(seeded: Seeded) -> Scorecard:

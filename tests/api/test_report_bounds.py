@@ -12,7 +12,7 @@ from psycopg.rows import DictRow
 
 from api.report_budget import MAX_PAGE_TEXT_CHARS, MAX_PAGE_TURNS, MAX_TIMELINE_TEXT_CHARS
 from api.templating import MAX_MARKERS_PER_TEXT
-from tests.api.report_support import PLAN, grade, seed_interview
+from tests.api.report_support import PLAN, seed_interview, seeded_share
 from tests.conftest import ApiServer
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -37,15 +37,10 @@ async def _flood(db: Conn, session_id: str, turns: int, chars: int) -> None:
 async def test_a_flood_of_typed_turns_leaves_the_page_bounded_with_every_cited_line_and_says_what_it_left_out(
     api_server: ApiServer, db: Conn
 ) -> None:
-    seeded = await seed_interview(api_server, db)
-    await grade(db, seeded)
+    seeded, _, url = await seeded_share(api_server, db)
     flood, size = MAX_PAGE_TURNS + 1_000, 4_000  # the agent keeps a typed message to 4,000 characters
     await _flood(db, seeded.id, flood, size)
-    r = await api_server.client.post(
-        f"/v1/sessions/{seeded.id}/share", json={}, headers=api_server.org_headers()
-    )
-    assert r.status_code == 201, r.text
-    shared = urlsplit(r.json()["report_url"]).path
+    shared = urlsplit(url).path
 
     for page in (
         await api_server.client.get(f"/v1/sessions/{seeded.id}/report", headers=api_server.org_headers()),
@@ -92,13 +87,10 @@ async def test_an_honest_interview_prints_its_whole_transcript_without_a_cut(
 async def test_a_flood_of_typed_turns_leaves_the_replays_timeline_bounded_and_marks_the_turns_it_left_text_out_of(
     api_server: ApiServer, db: Conn
 ) -> None:
-    seeded = await seed_interview(api_server, db)
+    seeded, _, url = await seeded_share(api_server, db, graded=False)
     flood, size = 1_000 + MAX_TIMELINE_TEXT_CHARS // 4_000, 4_000
     await _flood(db, seeded.id, flood, size)
-    r = await api_server.client.post(
-        f"/v1/sessions/{seeded.id}/share", json={}, headers=api_server.org_headers()
-    )
-    shared = urlsplit(r.json()["report_url"]).path
+    shared = urlsplit(url).path
     for timeline in (
         await api_server.client.get(f"/v1/sessions/{seeded.id}/timeline", headers=api_server.org_headers()),
         await api_server.client.get(f"{shared}/timeline"),

@@ -12,7 +12,17 @@ from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
 from api.db import events_repo
-from tests.api.report_support import CODE_V3, Seeded, grade, seed_interview
+from tests.api.report_support import (
+    CODE_V3,
+    Seeded,
+    add_events,
+    candidate_line,
+    cite,
+    grade,
+    seed_interview,
+    seeded_share,
+    share_url,
+)
 from tests.conftest import ApiServer
 from tests.web.report_driver import drive_report
 
@@ -65,36 +75,20 @@ async def test_a_citation_shows_the_run_it_cites_when_another_shares_its_moment(
     seeded = await seed_interview(api_server, db)
     wrong = await _run(db, seeded, CODE_WRONG, "wrong_answer", 1)
     right = await _run(db, seeded, CODE_RIGHT, "accepted", 3)
-    said = {"role": "user", "text": SAID, "start": AT, "end": AT}
     reply = {"role": "assistant", "text": "Excellent, all the tests pass.", "start": AT, "end": AT}
-    stored = await events_repo.append_events(
+    said_seq, wrong_seq, right_seq, reply_seq = await add_events(
         db,
-        seeded.id,
-        [
-            events_repo.EventIn("same:said", "transcript", said, AT),
-            events_repo.EventIn("same:wrong", "test_run", wrong, AT),
-            events_repo.EventIn("same:right", "test_run", right, AT),
-            events_repo.EventIn("same:reply", "transcript", reply, AT),
-        ],
+        seeded,
+        candidate_line("same:said", SAID, AT),
+        events_repo.EventIn("same:wrong", "test_run", wrong, AT),
+        events_repo.EventIn("same:right", "test_run", right, AT),
+        events_repo.EventIn("same:reply", "transcript", reply, AT),
     )
-    assert stored is not None
-    said_seq, wrong_seq, right_seq, reply_seq = (s.seq for s in stored)
     await grade(db, seeded)
     # The grader cites the failing run, and the words said just before it, at the same moment.
-    await db.execute(
-        """
-        update scorecards set scorecard = jsonb_set(jsonb_set(scorecard,
-          '{dimensions,verification,evidence}', jsonb_build_array(jsonb_build_object('seq', %s::int, 'quote', ''))),
-          '{dimensions,communication,evidence}',
-          jsonb_build_array(jsonb_build_object('seq', %s::int, 'quote', 'run it twice')))
-        where session_id = %s
-        """,
-        (wrong_seq, said_seq, seeded.id),
-    )
-    r = await api_server.client.post(
-        f"/v1/sessions/{seeded.id}/share", json={}, headers=api_server.org_headers()
-    )
-    url = str(r.json()["report_url"]).replace(api_server.settings.public_url, api_server.url)
+    await cite(db, seeded, "verification", [{"seq": wrong_seq, "quote": ""}])
+    await cite(db, seeded, "communication", [{"seq": said_seq, "quote": "run it twice"}])
+    url = await share_url(api_server, seeded.id)
 
     seen = await drive_report(
         "clicks",
@@ -140,12 +134,9 @@ STATIC = [".static-replay table.runs", ".static-replay pre.code"]
 async def test_without_the_replay_the_runs_and_final_code_show_and_a_run_citation_goes_to_its_row(
     api_server: ApiServer, db: Db
 ) -> None:
-    seeded = await seed_interview(api_server, db)
-    await grade(db, seeded)  # cites the run at 3:30 with no quote: "the run itself"
-    r = await api_server.client.post(
-        f"/v1/sessions/{seeded.id}/share", json={}, headers=api_server.org_headers()
-    )
-    url = str(r.json()["report_url"]).replace(api_server.settings.public_url, api_server.url)
+    seeded, _, url = await seeded_share(
+        api_server, db
+    )  # graded: cites the run at 3:30 with no quote, "the run itself"
     run = f'a[data-evidence][data-type="test_run"][data-seq="{seeded.seqs["run"]}"]'
 
     # No script: the noscript note says the runs and the final code are on the page; they were hidden.

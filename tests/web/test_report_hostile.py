@@ -13,10 +13,9 @@ import psycopg
 import pytest
 from psycopg.rows import DictRow
 
-from api.db import events_repo
 from api.templating import HIDDEN_CHARS, REVEALED
 from tests.api.candidate_text import add_said_and_code
-from tests.api.report_support import grade, seed_interview
+from tests.api.report_support import cite, grade, seed_interview, seeded_share, share_url, snapshot
 from tests.conftest import ApiServer
 from tests.web.report_driver import ARTIFACTS, drive_report
 
@@ -65,18 +64,8 @@ async def test_hostile_names_and_code_never_run_show_hidden_characters_and_wrap(
         """,
         ("Wrote " + "C" * 300 + " then \u202eenod", "Named a variable x\u200b", seeded.id),
     )
-    await db.execute(
-        """
-        update scorecards set scorecard = jsonb_set(scorecard, '{dimensions,problem_solving,evidence}',
-          jsonb_build_array(jsonb_build_object('seq', %s::int, 'quote', %s::text)))
-        where session_id = %s
-        """,
-        (stored[0].seq, CITED, seeded.id),
-    )
-    r = await api_server.client.post(
-        f"/v1/sessions/{seeded.id}/share", json={}, headers=api_server.org_headers()
-    )
-    url = str(r.json()["report_url"]).replace(api_server.settings.public_url, api_server.url)
+    await cite(db, seeded, "problem_solving", [{"seq": stored[0].seq, "quote": CITED}])
+    url = await share_url(api_server, seeded.id)
 
     ARTIFACTS.mkdir(exist_ok=True)
     seen = await drive_report(
@@ -175,26 +164,14 @@ def _assert_drawn(lines: list[dict[str, Any]], originals: list[str]) -> None:
 async def test_replay_draws_hidden_characters_in_deleted_code_as_placeholders(
     api_server: ApiServer, db: Db
 ) -> None:
-    seeded = await seed_interview(api_server, db)
     changed = [line + "  # kept" for line in HIDDEN_LINES]
     snapshots = {
         300.0: _code([*HIDDEN_LINES, *FILLER, TAIL]),
         310.0: _code([*changed, *FILLER]),  # every hidden line changed, the tail deleted
         320.0: _code(FILLER),  # every hidden line deleted
     }
-    stored = await events_repo.append_events(
-        db,
-        seeded.id,
-        [
-            events_repo.EventIn(f"deleted:{t}", "editor_snapshot", {"language": "python", "code": code}, t)
-            for t, code in snapshots.items()
-        ],
-    )
-    assert stored is not None
-    r = await api_server.client.post(
-        f"/v1/sessions/{seeded.id}/share", json={}, headers=api_server.org_headers()
-    )
-    url = str(r.json()["report_url"]).replace(api_server.settings.public_url, api_server.url)
+    deleted = [snapshot(f"deleted:{t}", code, t) for t, code in snapshots.items()]
+    _, _, url = await seeded_share(api_server, db, *deleted, graded=False)
 
     seen = await drive_report("deletions", url=url, steps=[311.0, 321.0, 311.0, 321.0, 311.0, "scroll"])
     changed_at, deleted_at, back, forth, before_scroll, scrolled = seen["steps"]
@@ -237,25 +214,14 @@ async def test_a_snapshot_crowded_with_hidden_characters_shows_them_as_glyphs_no
     """A candidate can paste 190 KB of right-to-left overrides on one line: one placeholder widget each took the
     replay's code view over a second per step. Past a few thousand, each is drawn as its glyph in the text (still
     shown, no longer in effect), and the code's heading says how many there are."""
-    seeded = await seed_interview(api_server, db)
     crowded = "x = '" + "a\u202eb\u200b" * 3_000 + "'\n"
-    stored = await events_repo.append_events(
+    _, _, url = await seeded_share(
+        api_server,
         db,
-        seeded.id,
-        [
-            events_repo.EventIn(
-                "crowd:before", "editor_snapshot", {"language": "python", "code": "x = 1\n"}, 300.0
-            ),
-            events_repo.EventIn(
-                "crowd:code", "editor_snapshot", {"language": "python", "code": crowded}, 310.0
-            ),
-        ],
+        snapshot("crowd:before", "x = 1\n", 300.0),
+        snapshot("crowd:code", crowded, 310.0),
+        graded=False,
     )
-    assert stored is not None
-    r = await api_server.client.post(
-        f"/v1/sessions/{seeded.id}/share", json={}, headers=api_server.org_headers()
-    )
-    url = str(r.json()["report_url"]).replace(api_server.settings.public_url, api_server.url)
 
     before, at = (await drive_report("deletions", url=url, steps=[301.0, 311.0]))["steps"]
 

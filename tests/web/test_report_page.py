@@ -14,8 +14,8 @@ import pytest
 from psycopg.rows import DictRow
 
 from api import share_links
-from api.db import scorecards_repo
 from tests.api.report_support import (
+    COACHING_SECTIONS,
     CODE_V1,
     CODE_V2,
     CODE_V3,
@@ -24,21 +24,19 @@ from tests.api.report_support import (
     QUOTE_CODE,
     QUOTE_SAID,
     READY_SECTIONS,
+    UNFINISHED_SECTIONS,
     Seeded,
+    fail_version,
     grade,
     seed_interview,
+    seeded_share,
+    share_url,
 )
 from tests.conftest import ApiServer
 from tests.web.report_driver import ARTIFACTS, drive_report
 
 pytestmark = pytest.mark.browser
 Db = psycopg.AsyncConnection[DictRow]
-
-
-async def _share(server: ApiServer, session_id: str) -> str:
-    r = await server.client.post(f"/v1/sessions/{session_id}/share", json={}, headers=server.org_headers())
-    assert r.status_code == 201, r.text
-    return str(r.json()["report_url"])
 
 
 # What the candidate ran at 3:30: typed after the 3:20 snapshot, so no snapshot holds it (the agent records at most
@@ -76,7 +74,7 @@ async def test_shared_report_renders_every_section_and_its_replay_follows_eviden
         "update submissions set code = %s where session_id = %s and kind = 'run'", (CODE_RUN, seeded.id)
     )
     await grade(db, seeded)
-    url = await _share(api_server, seeded.id)
+    url = await share_url(api_server, seeded.id)
     token = url.rsplit("/", 1)[1]
     ARTIFACTS.mkdir(exist_ok=True)
     times = [50.0, 70.0, 150.0, 205.0, 215.0, 289.0]
@@ -185,10 +183,8 @@ async def test_shared_report_renders_every_section_and_its_replay_follows_eviden
 async def test_share_links_work_without_credentials_and_fail_expired_altered_or_revoked(
     api_server: ApiServer, db: Db
 ) -> None:
-    seeded = await seed_interview(api_server, db)
-    await grade(db, seeded)
-    good = await _share(api_server, seeded.id)
-    revoked = await _share(api_server, seeded.id)
+    seeded, _, good = await seeded_share(api_server, db)
+    revoked = await share_url(api_server, seeded.id)
     r = await api_server.client.get(f"/v1/sessions/{seeded.id}/share", headers=api_server.org_headers())
     revoked_id = r.json()["data"][0]["id"]  # newest first: the second link
     r = await api_server.client.delete(
@@ -205,7 +201,7 @@ async def test_share_links_work_without_credentials_and_fail_expired_altered_or_
     seen = await drive_report(
         "pages",
         urls={
-            "good": good.replace(api_server.settings.public_url, api_server.url),
+            "good": good,
             "expired": base + expired.token,
             "altered": altered,
             "revoked": revoked,
@@ -271,15 +267,7 @@ async def test_practice_candidate_reads_a_coaching_report_without_bands(
         assert banned not in text, banned
     assert "Say the complexity before you code." in text  # the advice
     assert "Found the linear plan quickly." in text
-    assert page["order"] == [
-        "dimensions",
-        "rubric",
-        "feedback",
-        "advice",
-        "facts",
-        "replay-section",
-        "transcript-section",
-    ]
+    assert page["order"] == COACHING_SECTIONS
     assert page["accessibility"] == [], page["accessibility"]
 
 
@@ -297,17 +285,12 @@ async def test_pending_and_failed_scorecards_still_render_facts_and_replay(
         f"/v1/sessions/{regraded.id}/grade", json={}, headers=api_server.org_headers()
     )
     assert r.status_code == 202, r.text
-    assert await scorecards_repo.store_outcome(
-        db, regraded.id, 2, status="failed", reason="model_refused", scorecard=None, recommendation=None,
-        overall_score=None, facts=None, needs_human_review=False, model=None, prompt_version=None,
-        rubric_version=None, input_tokens=None, output_tokens=None, cost_usd=None, samples=None, duration_ms=None,
-    )  # fmt: skip
+    await fail_version(db, regraded.id, 2)
     urls = {
-        "pending": await _share(api_server, pending.id),
-        "failed": await _share(api_server, failed.id),
-        "regraded": await _share(api_server, regraded.id),
+        "pending": await share_url(api_server, pending.id),
+        "failed": await share_url(api_server, failed.id),
+        "regraded": await share_url(api_server, regraded.id),
     }
-    urls = {k: v.replace(api_server.settings.public_url, api_server.url) for k, v in urls.items()}
 
     seen = await drive_report("pages", urls=urls, wait_replay=list(urls), axe=True)
     again = seen.pop("regraded")
@@ -322,9 +305,7 @@ async def test_pending_and_failed_scorecards_still_render_facts_and_replay(
     for name, page in seen.items():
         assert page["status"] == 200
         assert page["replay_state"] == "ready", name
-        assert page["order"] == ["summary", "facts", "integrity", "replay-section", "transcript-section"], (
-            name
-        )
+        assert page["order"] == UNFINISHED_SECTIONS, name
         assert page["evidence"] == [] and page["has_pills"] == 0
         # Facts from the log: the run (3/3 visible) and the submission (5/5 hidden), one hint.
         assert "best 3/3, last 3/3" in page["text"] and "best 5/5, last 5/5" in page["text"], name

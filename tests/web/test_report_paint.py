@@ -14,8 +14,7 @@ import pytest
 from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
-from api.db import events_repo
-from tests.api.report_support import QUOTE_SAID, grade, seed_interview
+from tests.api.report_support import QUOTE_SAID, candidate_line, seeded_with, share_url
 from tests.conftest import ApiServer
 from tests.web.report_driver import drive_report
 
@@ -40,23 +39,13 @@ async def _report(
     """A graded interview whose name, ATS id, typed message, a quote of it and the stated complexity are the given
     text: the share link's URL and the message's seq."""
     candidate = {"name": name, "email": "ada@example.com", "external_id": ats_id}
-    seeded = await seed_interview(api_server, db, candidate=candidate)
-    stored = await events_repo.append_events(
+    seeded, (seq,) = await seeded_with(
+        api_server,
         db,
-        seeded.id,
-        [
-            events_repo.EventIn(
-                f"paint:{name}",
-                "transcript",
-                {"role": "user", "text": f"{typed}\n{quote}", "start": 50.0, "end": 50.0, "typed": True},
-                50.0,
-            )
-        ],
+        candidate_line(f"paint:{name}", f"{typed}\n{quote}", 50.0, typed=True),
+        cited_as={"plan": 0},  # the scorecard's quotes of the plan cite this message
+        candidate=candidate,
     )
-    assert stored is not None
-    seq = stored[0].seq
-    seeded.seqs["plan"] = seq  # the scorecard's quotes of the plan cite this message
-    await grade(db, seeded)
     cur = await db.execute("select scorecard, facts from scorecards where session_id = %s", (seeded.id,))
     row = await cur.fetchone()
     assert row is not None
@@ -70,11 +59,7 @@ async def _report(
         "update scorecards set scorecard = %s, facts = %s where session_id = %s",
         (Jsonb(card), Jsonb(facts), seeded.id),
     )
-    r = await api_server.client.post(
-        f"/v1/sessions/{seeded.id}/share", json={}, headers=api_server.org_headers()
-    )
-    assert r.status_code == 201, r.text
-    return str(r.json()["report_url"]), seq
+    return await share_url(api_server, seeded.id), seq
 
 
 def _targets(seq: int) -> dict[str, str]:
