@@ -91,16 +91,18 @@ def orgs_create(name: Annotated[str, typer.Option("--name", help="Organisation n
     """Create an organisation and print its API key once, on its own line."""
     from api.db.orgs_repo import create_org
     from api.db.pool import connection, create_pool
+    from api.schemas import has_visible_name, one_line
 
-    if not name.strip() or len(name) > 200:
-        raise _fail("error: --name must be 1 to 200 characters")
+    line = one_line(name)  # as the API keeps an organisation's name (shown to candidates)
+    if not has_visible_name(line) or len(line) > 200:
+        raise _fail("error: --name must be 1 to 200 characters, one of them a letter or digit")
 
     async def run() -> tuple[str, str]:
         pool = create_pool(database_url(get_settings()), min_size=1, max_size=1)
         await pool.open()
         try:
             async with connection(pool) as conn:
-                org_id, key = await create_org(conn, name.strip())
+                org_id, key = await create_org(conn, line)
                 return str(org_id), key
         finally:
             await pool.close()

@@ -86,13 +86,23 @@ async def test_orgs_create_prints_the_key_alone_on_the_last_line_and_it_works_as
     assert raw == (0,)
 
 
-def test_orgs_create_with_blank_name_fails_without_creating_anything(db_url: str) -> None:
-    proc = _cli(["orgs", "create", "--name", "   "], db_url)
+@pytest.mark.parametrize("blank", ["   ", "\u200b\u2067 \u3164", "\n\t"])
+def test_orgs_create_with_blank_name_fails_without_creating_anything(db_url: str, blank: str) -> None:
+    proc = _cli(["orgs", "create", "--name", blank], db_url)
     assert proc.returncode == 1
     assert "--name" in proc.stderr
     assert "Traceback" not in proc.stderr
     with psycopg.connect(db_url) as conn:
         assert conn.execute("select count(*) from organizations").fetchone() == (0,)
+
+
+def test_orgs_create_keeps_the_name_to_one_visible_line_as_the_api_does(db_url: str) -> None:
+    # Shown to candidates (their page, the notice they agree to, the invite e-mail): a right-to-left override would
+    # make it read as something else there, a line break would break the e-mail's header.
+    proc = _cli(["orgs", "create", "--name", " Acme\u202e gnirih\u202c\nLabs\u200b "], db_url)
+    assert proc.returncode == 0, proc.stderr
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("select name from organizations").fetchall() == [("Acme gnirih Labs",)]
 
 
 async def test_orgs_keys_create_list_and_revoke_even_the_last_key(api_server: ApiServer, db_url: str) -> None:
