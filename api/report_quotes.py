@@ -1,6 +1,10 @@
 """Which place of a cited line or snapshot a citation's quote stands for, so that the replay marks that one.
 
-The grader stores a verified quote as the original text it matched, not where (grader/evidence.py), and it matches
+The grader stores a verified quote as the original text it matched and, since 2026-12-06, `where` it matched it
+(grader/evidence.py): `verified_place` reads that place, checked against the text (in range, and reading as the
+quote does, normalised as the grader normalises), and `quote_place` says which of the replay's places it is. A
+scorecard graded before, or a `where` that does not hold there, falls back to the search below. Until then the
+report found the place again, here and in the replay: the grader matches
 a quote only where it holds: on word and number boundaries ("correct" is no quote of "incorrect", nor "5 passed" of
 "0/5 passed"), and in a transcript line only where nothing before it in its sentence, no denial after it and no
 question around it changes what it says (grader/quote_scope.py). The replay marked the first place the words occur
@@ -11,9 +15,12 @@ candidate denied. A reader who follows the link read the opposite of the evidenc
 words twice to arrange it.
 
 `quote_place` says which of the places the replay finds (its `findQuote` order: case folded one character at a time,
-a run of JavaScript whitespace as one space, each place found after the start of the one before) is the first where
-the grader's rule holds: the page passes it on each citation (`data-occurrence`), and the replay marks that place.
-A quote found once, or nowhere the rule holds, is the first place (0), as before.
+a run of JavaScript whitespace as one space, each place found after the start of the one before) is the grader's
+`where`, else (a scorecard without it) the first where the grader's rule holds: the page passes it on each citation
+(`data-occurrence`), and the replay marks that place. The rule read again here is the grader's as the report
+reads the text, not as the model was shown it: where the two differ (a name or an address replaced, a long line's
+head and tail shown), only the stored `where` is the place verified. A quote found once, or nowhere the rule holds,
+is the first place (0), as before.
 """
 
 from __future__ import annotations
@@ -21,10 +28,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from functools import lru_cache
+from typing import NamedTuple
 
 from grader.evidence import _cuts as cuts_a_word
 from grader.evidence import normalise
 from grader.quote_scope import cut_away
+from grader.schemas import MAX_QUOTE_CHARS, QuoteWhere
 
 # What JavaScript's `\s` matches (the replay's `findQuote` collapses its runs), which is not Python's `str.isspace`.
 JS_SPACE = re.compile("[\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]")
@@ -32,6 +41,15 @@ JS_SPACE = re.compile("[\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f
 MAX_PLACES = 1_000
 WINDOW = 64  # characters either side of a place read for its boundaries, first
 JS_WORDS = re.compile(f"(?:(?!{JS_SPACE.pattern}).)+", re.DOTALL)
+ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # two UTF-16 code units each, in JavaScript's offsets
+
+
+class ReplayPlace(NamedTuple):
+    """What the page tells the replay of a citation's place (`replay_place`)."""
+
+    occurrence: int  # which of `findQuote`'s places of the quote (0: the first): `data-occurrence`
+    # The grader's `where`, checked, in UTF-16 code units (JavaScript's offsets): `data-where`.
+    where: tuple[int, int] | None
 
 
 @lru_cache(maxsize=16)
@@ -60,7 +78,8 @@ def _js_normal(text: str) -> tuple[str, tuple[int, ...]]:
 
 
 def _js_quote(quote: str) -> str:
-    """The quote as `findQuote` looks for it: trimmed, whitespace runs one space, lower-cased."""
+    """The quote as `findQuote` looks for it: trimmed, whitespace runs one space, lower-cased one character at a time
+    as the text is (a capital sigma ending a word is U+03C3 in both)."""
     return _js_normal(JS_SPACE.sub(" ", quote).strip(" "))[0]
 
 
@@ -120,14 +139,48 @@ def _twice(text: str, quote: str) -> bool:
     return next(seen, None) is not None and next(seen, None) is not None
 
 
-def quote_place(text: str, quote: str, *, speech: bool) -> int:
-    """Which of the replay's places of `quote` in `text` (`replay_places`) the citation stands for: the first where
-    the grader's rule holds, else the first (0). `speech`: `text` is a transcript line's words, else code."""
+def verified_place(text: str, quote: str, where: QuoteWhere | None) -> tuple[int, int] | None:
+    """The grader's `where` of `quote` in `text` when it holds there: in range, no longer than a stored quote, and
+    `text` there reads as `quote` does once normalised as the grader normalises (`grader.evidence.normalise`); else
+    None. A scorecard is the model's answer with our verifier's `where`, and is read from storage: never trusted
+    blindly (a `where` written by hand, or one of a text since changed, falls back to the search)."""
+    if where is None or not 0 <= where.start < where.end <= len(text):
+        return None
+    if where.end - where.start > MAX_QUOTE_CHARS:
+        return None
+    said = normalise(text[where.start : where.end])[0]
+    return (where.start, where.end) if said and said == normalise(quote)[0] else None
+
+
+def replay_place(text: str, quote: str, *, speech: bool, where: QuoteWhere | None) -> ReplayPlace:
+    """The place of `quote` in `text` for the replay: the grader's `where` when it holds there (`verified_place`), as
+    JavaScript counts offsets, which the replay marks once it reads the quote there too; and which of its places
+    that is (`quote_place`), which it marks where it does not (a text it reads otherwise: a line's CRLF read as LF)
+    and for a scorecard graded before `where` was recorded."""
+    verified = verified_place(text, quote, where)
+    occurrence = quote_place(text, quote, speech=speech, where=where)
+    if verified is None:
+        return ReplayPlace(occurrence, None)
+    start, end = verified
+    before = len(ASTRAL.findall(text, 0, start))
+    return ReplayPlace(occurrence, (start + before, end + before + len(ASTRAL.findall(text, start, end))))
+
+
+def quote_place(text: str, quote: str, *, speech: bool, where: QuoteWhere | None = None) -> int:
+    """Which of the replay's places of `quote` in `text` (`replay_places`) the citation stands for: the one at the
+    grader's `where` when it holds (`verified_place`), else the first where the grader's rule holds, else the first
+    (0). `speech`: `text` is a transcript line's words, else code."""
     if not _twice(text, quote):
         return 0
     places = replay_places(text, quote)
     if len(places) < 2:
         return 0
+    verified = verified_place(text, quote, where)
+    if verified is not None:
+        start, end = verified
+        found = next((n for n, (s, e) in enumerate(places) if s < end and e > start), None)
+        if found is not None:
+            return found
     for n, (start, end) in enumerate(places):
         if _holds(text, start, end, speech=speech):
             return n

@@ -16,14 +16,14 @@ from api.db.sessions_repo import session_languages
 from api.report_budget import MAX_PRINTED_CODE_LINES, cited_seqs, printed_code
 from api.report_facts import facts_from_timeline
 from api.report_lines import code_lines, field_lines, said_lines
-from api.report_quotes import quote_place
+from api.report_quotes import ReplayPlace, replay_place
 from api.report_transcript import page_transcript
 from api.scheduling import allowed_minutes
 from api.scorecards import shown_view
 from api.timeline import View, build_items, elapsed_s, timeline_item
 from api.web_assets import REPLAY_ENTRY, Entry, WebAssets
 from grader.answer import answer
-from grader.schemas import CandidateScorecardOut, Facts, ScorecardAttempt, ScorecardOut
+from grader.schemas import CandidateScorecardOut, Facts, QuoteWhere, ScorecardAttempt, ScorecardOut
 
 # The page lists these in the transcript; snapshots and runs live in the replay (and the runs table).
 PAGE_TYPES = ("transcript", "phase_change", "test_run", "submission", "hint", "time_warning", "integrity")
@@ -53,9 +53,9 @@ class ReportPage:
     # The session's active legal hold: only on the organisation's own page (its key), never a share link's, the
     # PDF's or the candidate's.
     legal_hold: dict[str, Any] | None = None
-    # (seq, quote) -> which place of the quote in its line or snapshot a citation stands for, when not the first
-    # (api/report_quotes.py): the replay marks that place.
-    quote_places: dict[tuple[int, str], int] | None = None
+    # (seq, quote) -> which place of the quote in its line or snapshot a citation stands for, when not simply the
+    # first: the grader's `where`, and which of the replay's places it is (api/report_quotes.py). The replay marks it.
+    quote_places: dict[tuple[int, str], ReplayPlace] | None = None
 
     def as_context(self, *, nonce: str, print_mode: bool) -> dict[str, Any]:
         counts = Counter(i["kind"] or "unknown" for i in self.integrity)
@@ -184,16 +184,21 @@ async def load_report(
     )
 
 
-def _citations(scorecard: ScorecardOut | CandidateScorecardOut | None) -> set[tuple[int, str, str]]:
-    """(seq, quote, type) of every citation of a transcript line or a snapshot with a quote in `scorecard`."""
-    found: set[tuple[int, str, str]] = set()
+def _citations(
+    scorecard: ScorecardOut | CandidateScorecardOut | None,
+) -> dict[tuple[int, str, str], QuoteWhere | None]:
+    """(seq, quote, type) of every citation of a transcript line or a snapshot with a quote in `scorecard`, and
+    `where` the grader found it (None: a scorecard graded before it was recorded)."""
+    found: dict[tuple[int, str, str], QuoteWhere | None] = {}
     stack: list[Any] = [scorecard.model_dump(mode="json")] if scorecard else []
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
             seq, quote, kind = node.get("seq"), node.get("quote"), node.get("type")
             if isinstance(seq, int) and isinstance(quote, str) and quote and kind in QUOTED_TYPES:
-                found.add((seq, quote, kind))
+                where = node.get("where")
+                placed = QuoteWhere.model_validate(where) if isinstance(where, dict) else None
+                found[(seq, quote, kind)] = found.get((seq, quote, kind)) or placed
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
@@ -209,9 +214,10 @@ async def _quote_places(
     sid: str,
     scorecard: ScorecardOut | CandidateScorecardOut | None,
     items: list[dict[str, Any]],
-) -> dict[tuple[int, str], int]:
-    """For each citation whose quote occurs more than once in what it cites, which place it stands for
-    (`api.report_quotes.quote_place`), when not the first. Only the cited snapshots' code is read."""
+) -> dict[tuple[int, str], ReplayPlace]:
+    """For each citation, the place it stands for (`api.report_quotes.replay_place`: the grader's `where`, checked,
+    and which of the replay's places it is), when it has a `where` that holds or is not the first place. Only the
+    cited snapshots' code is read."""
     cited = _citations(scorecard)
     if not cited:
         return {}
@@ -230,9 +236,12 @@ async def _quote_places(
         codes = {int(r["seq"]): r["code"] for r in await cur.fetchall() if isinstance(r["code"], str)}
     else:
         codes = {}
-    places: dict[tuple[int, str], int] = {}
-    for seq, quote, kind in cited:
+    places: dict[tuple[int, str], ReplayPlace] = {}
+    for (seq, quote, kind), where in cited.items():
         text = texts.get(seq) if kind == "transcript" else codes.get(seq)
-        if text and (place := quote_place(text, quote, speech=kind == "transcript")):
+        if not text:
+            continue
+        place = replay_place(text, quote, speech=kind == "transcript", where=where)
+        if place.occurrence or place.where:
             places[(seq, quote)] = place
     return places

@@ -52,6 +52,7 @@ def _evidence(items: list[Evidence], cited: Cited) -> list[EvidenceOut]:
             EvidenceOut(
                 seq=e.seq,
                 quote=e.quote,
+                where=e.where,
                 type=event["type"] if event else None,
                 t=event["t"] if event else None,
                 start=event["start"] if event else None,

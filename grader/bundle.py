@@ -324,7 +324,9 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
         if e.type == "transcript" and e.seq in lines and e.seq not in dropped:
             out.append(lines[e.seq])
             speaker = "interviewer" if e.payload.get("role") == "assistant" else "candidate"
-            index.citable[e.seq] = CitableEvent(e.seq, e.type, speech[e.seq], speaker=speaker)
+            index.citable[e.seq] = CitableEvent(
+                e.seq, e.type, speech[e.seq], speaker=speaker, size=len(words[e.seq])
+            )
         elif e.type == "editor_snapshot" and e.seq in shown:
             s = shown[e.seq]
             by_sha[s.snapshot.sha] = e.seq

@@ -18,7 +18,10 @@ A citation `{seq, quote}` holds when:
   ("my code handles duplicates" of "I don't think my code handles duplicates": grader/quote_scope.py).
 
 A verified quote is stored as the exact span of the text it matched (original case, spacing and names; for a run,
-our result text as shown), so that a report can find and highlight it verbatim.
+our result text as shown), so that a report can find and highlight it verbatim; and, for a transcript line or a
+snapshot, with `where` that span is in the event's text (`QuoteWhere`: code point offsets, `text[start:end]` is the
+quote), so that the report marks the place verified rather than searching the text again (api/report_quotes.py).
+The model's answer cannot hold `where` (grader/output.py `EvidenceIn` forbids it): only this module sets it.
 
 What a verified citation proves about the candidate, for credit, is grader/credit.py's rule.
 """
@@ -37,7 +40,7 @@ from typing import NamedTuple
 from grader.matching_form import latin_look_alikes
 from grader.quote_scope import cut_away as cut_in
 from grader.redact import Redacted
-from grader.schemas import CITABLE_EVENT_TYPES, MAX_QUOTE_CHARS, Evidence
+from grader.schemas import CITABLE_EVENT_TYPES, MAX_QUOTE_CHARS, Evidence, QuoteWhere
 from grader.staged import SHOWN_CLOSE, SHOWN_OPEN
 from grader.word_patterns import UNSPACED
 
@@ -156,6 +159,7 @@ class Match(NamedTuple):
     too_long: int = 0  # the shortest original text it matched that is too long to store (0: none)
     cut_away: str = ""  # what of its sentence it left out that may change it (grader/quote_scope.py)
     too_common: bool = False  # `MAX_MATCHES` places looked at, none held
+    span: tuple[int, int] = (0, 0)  # where `found` is in the view's original text
 
 
 def _find(
@@ -208,7 +212,7 @@ def _find(
             else:
                 o_start, o_end = view.original_span(start, end)
                 if o_end - o_start <= MAX_QUOTE_CHARS:
-                    return Match(view.original[o_start:o_end])
+                    return Match(view.original[o_start:o_end], span=(o_start, o_end))
                 too_long = min(too_long or o_end - o_start, o_end - o_start)
         at = norm.find(quote_norm, at + 1)
     return Match(None, placeholders_only, too_long, cut_away, too_common=at >= 0)
@@ -225,6 +229,10 @@ class CitableEvent:
     views: tuple[Redacted, ...]
     shown: str = ""
     speaker: str | None = None  # a transcript line's: "candidate" or "interviewer"
+    # The length of the event's whole text (a transcript line's words). A long line's views are its head, from the
+    # text's start, and its tail, to its end: a quote found in the tail is placed from the end (`_base`). None: a
+    # quote in a tail gets no `where`.
+    size: int | None = None
     language: str | None = None  # a snapshot's (where its comments and string literals are: grader/credit.py)
     verdict: str | None = None  # a run's
 
@@ -262,7 +270,7 @@ def check(evidence: Evidence, index: CitationIndex) -> Evidence | str:
         return f"seq {seq} ({kind}) needs a quote: the exact words or code it shows"
     if kind not in RUN_TYPES and len(quote_norm) < MIN_QUOTE_CHARS:
         return f"seq {seq}: the quote {quote!r} is too short (at least {MIN_QUOTE_CHARS} characters)"
-    missed = Match(None)
+    missed, base = Match(None), None
     if kind in RUN_TYPES:
         if PROGRAM_OUTPUT not in quote and RUN_LABEL not in quote:
             missed = _find(Redacted(event.shown, event.shown), quote_norm)
@@ -284,9 +292,12 @@ def check(evidence: Evidence, index: CitationIndex) -> Evidence | str:
             if match.found is not None or not (missed.cut_away or missed.too_long or missed.too_common):
                 missed = match
             if match.found is not None:
+                base = _base(event, i)
                 break
     if missed.found is not None:
-        return Evidence(seq=seq, quote=missed.found)
+        start, end = missed.span
+        where = None if base is None else QuoteWhere(start=base + start, end=base + end)
+        return Evidence(seq=seq, quote=missed.found, where=where)
     if missed.cut_away:
         return (
             f"seq {seq}: the quote {quote!r} leaves out {missed.cut_away!r} of its sentence, which can change what "
@@ -311,6 +322,16 @@ def check(evidence: Evidence, index: CitationIndex) -> Evidence | str:
         "or returned as text is its own output and cannot be quoted as the run: leave the quote empty)",
     )
     return f"seq {seq}: the quote {quote!r} is not in {what}"
+
+
+def _base(event: CitableEvent, i: int) -> int | None:
+    """Where view `i` of `event` starts in the event's text: the first view (the whole text, or a long line's head)
+    at its start, a long line's tail `size - len(tail)` from it (None when `size` is not known)."""
+    if i == 0:
+        return 0
+    if event.size is None or event.size < len(event.views[i].original):
+        return None
+    return event.size - len(event.views[i].original)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """The grading contract: what the grader reads (`BundleInput`), what it decides (`GradeOutcome` with a `Scorecard`),
 and the scorecard the API returns (`ScorecardOut`, and `CandidateScorecardOut` for a practice candidate).
 
-Documented in docs/grading.md. Evidence is `{seq, quote}` as the grader writes it; the API adds the cited event's
-`type`, `t` and, for transcript lines, `start` and `end` (`EvidenceOut`).
+Documented in docs/grading.md. Evidence is `{seq, quote}` as the model writes it, and the verifier adds `where` it
+found the quote; the API adds the cited event's `type`, `t` and, for transcript lines, `start` and `end`
+(`EvidenceOut`).
 """
 
 from __future__ import annotations
@@ -52,11 +53,31 @@ class _Model(BaseModel):
 # --- what the grader decides -----------------------------------------------------------------------------------
 
 
+class QuoteWhere(_Model):
+    """Where the verifier (grader/evidence.py) found a quote in its event's text (a transcript line's words, a
+    snapshot's code, as stored): `[start, end)` in Unicode code points, so that `text[start:end]` is the quote."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
 class Evidence(_Model):
-    """A citation: the event `seq`, and the exact words or code quoted from it (empty allowed for a run)."""
+    """A citation: the event `seq`, and the exact words or code quoted from it (empty allowed for a run). `where`
+    is set by the verifier only (the model's answer cannot hold it: grader/output.py `EvidenceIn`), and is absent
+    from scorecards graded before it and for a run's citation. One citation is one `(seq, quote)`: `where` is where
+    that citation was found, so it is not part of what makes two citations the same (a list keeps each once)."""
 
     seq: int = Field(ge=1)
     quote: str = Field(default="", max_length=MAX_QUOTE_CHARS)
+    where: QuoteWhere | None = None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Evidence):
+            return NotImplemented
+        return (self.seq, self.quote) == (other.seq, other.quote)
+
+    def __hash__(self) -> int:
+        return hash((self.seq, self.quote))
 
 
 class DimensionAssessment(_Model):
@@ -273,6 +294,9 @@ class EvidenceOut(_Model):
 
     seq: int
     quote: str
+    # Where the verifier found the quote in the event's text (`QuoteWhere`); null for a run, and in a scorecard
+    # graded before it was recorded.
+    where: QuoteWhere | None = None
     type: str | None  # None only if the event no longer exists (the session's log was erased)
     t: float | None
     start: float | None = None  # transcript lines only

@@ -142,6 +142,7 @@ async def test_ready_scorecard_has_the_contract_shape_with_enriched_evidence(
         {
             "seq": 2,
             "quote": "hash map from value to index",
+            "where": None,
             "type": "transcript",
             "t": 6.0,
             "start": 6.0,
@@ -155,6 +156,7 @@ async def test_ready_scorecard_has_the_contract_shape_with_enriched_evidence(
         {
             "seq": 3,
             "quote": "seen = {}",
+            "where": None,
             "type": "editor_snapshot",
             "t": 30.0,
             "start": None,

@@ -14,6 +14,7 @@ import {
   at,
   CODE_NOT_KEPT,
   clock,
+  placeOf,
   quoteLines,
   type Moment,
   ReplayModel,
@@ -297,8 +298,10 @@ class Replay {
     const seq = Number(link.dataset.seq);
     const quote = link.dataset.quote ?? "";
     const type = link.dataset.type;
-    // Which place of the quote the grader verified, when the words occur more than once (api/report_quotes.py).
+    // Which place of the quote the grader verified, when the words occur more than once (api/report_quotes.py): where
+    // it recorded it, else which of the places the quote's words occur.
     const occurrence = Math.max(0, Math.trunc(Number(link.dataset.occurrence ?? 0)) || 0);
+    const where = placeOf(link.dataset.where);
     this.transcript.clear();
     // The cited event by its sequence number: the run, the snapshot or the turn it names, even when another was
     // recorded at the same moment.
@@ -307,11 +310,11 @@ class Replay {
     if (moment && type === "editor_snapshot") {
       const snapshot = this.model.snapshotBySeq(seq);
       if (snapshot && quote)
-        this.showCodeAt(this.player.time, quoteLines(snapshot.code, quote, occurrence), moment.code);
+        this.showCodeAt(this.player.time, quoteLines(snapshot.code, quote, occurrence, where), moment.code);
     } else if (!moment && link.dataset.t !== undefined) {
       this.player.seek(Number(link.dataset.t));
     }
-    if (type === "transcript") this.transcript.highlight(seq, quote, occurrence);
+    if (type === "transcript") this.transcript.highlight(seq, quote, occurrence, where);
     this.runPanel.classList.toggle("is-cited", this.runPanel.dataset.seq === String(seq));
     document.getElementById("replay-section")?.scrollIntoView({ block: "start" });
   }

@@ -3,6 +3,7 @@ import {
   clock,
   CODE_NOT_KEPT,
   findQuote,
+  placeOf,
   keptCode,
   lastAtOrBefore,
   quoteLines,
@@ -228,6 +229,43 @@ describe("helpers", () => {
     const code = "def checksum(nums):\n    return sum(nums)\n";
     expect(quoteLines(code, "sum(nums)")).toEqual({ from: 1, to: 1 });
     expect(quoteLines(code, "sum(nums)", 1)).toEqual({ from: 2, to: 2 });
+  });
+
+  it("marks the place the grader verified when the page gives it and the quote is there", () => {
+    // The grader's `where` (api/report_quotes.py): the second place, whatever the occurrence says.
+    const text = "I don't think my code handles duplicates. My code handles duplicates.";
+    const quote = "My code handles duplicates";
+    const second = text.lastIndexOf(quote);
+    const where: [number, number] = [second, second + quote.length];
+    expect(findQuote(text, quote, 0, where)).toEqual(where);
+    // A place that does not hold the quote (changed by hand, past the end, empty, another text's) is not taken:
+    // the search, at its occurrence.
+    for (const wrong of [
+      [0, quote.length],
+      [second, text.length + 1],
+      [second, second],
+      [-1, 3],
+      [1.5, 4],
+    ]) {
+      expect(findQuote(text, quote, 0, wrong as [number, number])).toEqual(findQuote(text, quote));
+      expect(findQuote(text, quote, 1, wrong as [number, number])).toEqual(where);
+    }
+    const code = "def checksum(nums):\n    return sum(nums)\n";
+    expect(quoteLines(code, "sum(nums)", 0, [code.lastIndexOf("sum(nums)"), code.length - 1])).toEqual({
+      from: 2,
+      to: 2,
+    });
+    expect(placeOf("12 40")).toEqual([12, 40]);
+    for (const value of [undefined, "", "12", "12 x", "-1 4", "1 2 3", "1e3 2000"]) expect(placeOf(value)).toBeNull();
+  });
+
+  it("reads a capital sigma in the quote as the text's, one character at a time", () => {
+    // Lower-cased as one string, "ΣΩΣΤΟΣ" ends in a final sigma (U+03C2), which a letter lower-cased on its own never
+    // is: the quote was found nowhere.
+    const text = "ΤΟ ΚΛΕΙΔΙ ΕΙΝΑΙ ΣΩΣΤΟΣ ΤΩΡΑ.";
+    expect(text.slice(...findQuote(text, "ΕΙΝΑΙ ΣΩΣΤΟΣ")!)).toBe("ΕΙΝΑΙ ΣΩΣΤΟΣ");
+    const where: [number, number] = [10, 22];
+    expect(findQuote(text, "ΕΙΝΑΙ ΣΩΣΤΟΣ", 0, where)).toEqual(where);
   });
 });
 

@@ -334,15 +334,54 @@ export function clock(seconds: number): string {
 
 /**
  * Where `quote` occurs in `text`, comparing as the grader verifies citations: case-insensitive, with any run of
- * whitespace equal to one space. Returns [start, end) offsets into the original text, or null. `occurrence`: which
- * of the places it occurs (each found after the start of the one before), the page's `data-occurrence`: the grader
- * verified one place, on word boundaries and not cut from a denial (api/report_quotes.py), and the same words can
- * occur before it ("incorrect" before "Correct"); the first place when there are fewer.
+ * whitespace equal to one space. Returns [start, end) offsets into the original text, or null. `where`: the place the
+ * grader verified (the page's `data-where`, api/report_quotes.py), taken when the text there reads as the quote.
+ * Else `occurrence`: which of the places it occurs (each found after the start of the one before), the page's
+ * `data-occurrence`: the same words can occur before the place verified ("incorrect" before "Correct"); the first
+ * place when there are fewer.
  */
-export function findQuote(text: string, quote: string, occurrence = 0): [number, number] | null {
-  const wanted = quote.trim().replace(/\s+/g, " ").toLowerCase();
+export function findQuote(
+  text: string,
+  quote: string,
+  occurrence = 0,
+  where: readonly [number, number] | null = null,
+): [number, number] | null {
+  const wanted = folded(quote).normal.trim();
   if (!wanted) return null;
-  // Normalise text while remembering, for each normalised character, where it came from.
+  if (where && isPlace(where, text.length) && folded(text.slice(...where)).normal.trim() === wanted) {
+    return [where[0], where[1]];
+  }
+  const { normal, origin } = folded(text);
+  let found = normal.indexOf(wanted);
+  if (found < 0) return null;
+  for (let n = 0; n < occurrence; n += 1) {
+    const next = normal.indexOf(wanted, found + 1);
+    if (next < 0) {
+      found = normal.indexOf(wanted);
+      break;
+    }
+    found = next;
+  }
+  const start = origin[found];
+  const end = origin[found + wanted.length - 1] + 1;
+  return [start, end];
+}
+
+/** The page's `data-where` ("start end", UTF-16 offsets: api/report_quotes.py) as a place, or null. */
+export function placeOf(value: string | undefined): [number, number] | null {
+  const found = /^(\d{1,9}) (\d{1,9})$/.exec(value ?? "");
+  return found ? [Number(found[1]), Number(found[2])] : null;
+}
+
+/** `[start, end)` is a place of a text `length` long that holds something. */
+function isPlace(where: readonly [number, number], length: number): boolean {
+  const [start, end] = where;
+  return Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start < end && end <= length;
+}
+
+/** `text` lower-cased one character at a time (a capital sigma is U+03C3 wherever it is, as in the text searched)
+ * and each run of whitespace one space (none at the start), with, for each character of that, where it came from. */
+function folded(text: string): { normal: string; origin: number[] } {
   let normal = "";
   const origin: number[] = [];
   let inSpace = false;
@@ -362,25 +401,18 @@ export function findQuote(text: string, quote: string, occurrence = 0): [number,
       inSpace = false;
     }
   }
-  let found = normal.indexOf(wanted);
-  if (found < 0) return null;
-  for (let n = 0; n < occurrence; n += 1) {
-    const next = normal.indexOf(wanted, found + 1);
-    if (next < 0) {
-      found = normal.indexOf(wanted);
-      break;
-    }
-    found = next;
-  }
-  const start = origin[found];
-  const end = origin[found + wanted.length - 1] + 1;
-  return [start, end];
+  return { normal, origin };
 }
 
-/** The 1-based lines of `code` that the quote spans (at its `occurrence`: `findQuote`), or null when it is not in the
- * code. */
-export function quoteLines(code: string, quote: string, occurrence = 0): { from: number; to: number } | null {
-  const span = findQuote(code, quote, occurrence);
+/** The 1-based lines of `code` that the quote spans (at `where`, else its `occurrence`: `findQuote`), or null when it
+ * is not in the code. */
+export function quoteLines(
+  code: string,
+  quote: string,
+  occurrence = 0,
+  where: readonly [number, number] | null = null,
+): { from: number; to: number } | null {
+  const span = findQuote(code, quote, occurrence, where);
   if (!span) return null;
   const lineOf = (offset: number): number => code.slice(0, offset).split("\n").length;
   return { from: lineOf(span[0]), to: lineOf(span[1] - 1) };

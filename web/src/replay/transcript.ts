@@ -45,9 +45,10 @@ export class TranscriptSync {
    *  line is text plus, where the candidate's words hold a hidden character, the server's visible marker for it
    *  (`span.hidden-char[data-code]`, api/templating.py), and before each of its lines the mark that keeps it the
    *  speaker's (`span.turn-mark`, api/report_lines.py): the words are matched as they were said, a hidden
-   *  character's marker counting as its character and a line's mark as nothing. `occurrence`: which place of the
-   *  quote the citation stands for (`findQuote`). */
-  highlight(seq: number, quote: string, occurrence = 0): boolean {
+   *  character's marker counting as its character and a line's mark as nothing, so that the grader's `where` (in
+   *  the line as stored) is a place of them. `where`, else `occurrence`: which place of the quote the citation
+   *  stands for (`findQuote`). */
+  highlight(seq: number, quote: string, occurrence = 0, where: readonly [number, number] | null = null): boolean {
     this.clear();
     const text = this.list?.querySelector<HTMLElement>(`li[data-seq="${seq}"] .turn-text`);
     if (!text || !text.firstChild) return false;
@@ -58,7 +59,7 @@ export class TranscriptSync {
       parts.push({ node, start: said.length, length: piece.length });
       said += piece;
     }
-    const span = findQuote(said, quote, occurrence);
+    const span = findQuote(said, quote, occurrence, where);
     if (!span) return false;
     const range = document.createRange();
     range.setStart(...boundary(text, parts, span[0], false));
