@@ -486,9 +486,9 @@ async def test_integrity_observations_are_sizes_only_deduplicated_and_capped(
         },
         headers=_auth(s),
     )
-    assert r.json() == {"stored": 4, "dropped": 0}
+    assert r.json() == {"stored": 4, "dropped": 0, "refused": []}
     retry = await api_server.client.post(url, json=batch, headers=_auth(s))
-    assert retry.json() == {"stored": 0, "dropped": 0}
+    assert retry.json() == {"stored": 0, "dropped": 0, "refused": []}
     for hostile in (
         {"id": "paste-0002", "kind": "paste", "chars": 5, "content": "secret clipboard"},
         {"id": "paste-0003", "kind": "paste", "chars": -1},
@@ -524,8 +524,8 @@ async def test_integrity_rate_limit_and_cap(api_settings: ApiSettings, db: Conn)
         first = await client.post(url, json=batch("a", 8), headers=_auth(s))
         second = await client.post(url, json=batch("b", 4), headers=_auth(s))
         third = await client.post(url, json=batch("c", 1), headers=_auth(s))
-    assert first.json() == {"stored": 8, "dropped": 0}
-    assert second.json() == {"stored": 2, "dropped": 2}, "the per-session cap of 10"
+    assert first.json() == {"stored": 8, "dropped": 0, "refused": []}
+    assert second.json() == {"stored": 2, "dropped": 2, "refused": []}, "the per-session cap of 10"
     assert (third.status_code, third.json()["error"]["code"]) == (429, "rate_limited"), "12 per minute"
 
 
