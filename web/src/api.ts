@@ -94,6 +94,13 @@ export interface IntegrityObservation {
   source?: "keyboard_shortcut" | "window_size";
 }
 
+/** What `POST …/integrity` answers (api/routers/integrity.py `IntegrityResult`). */
+export interface IntegrityResult {
+  stored: number;
+  dropped: number;
+  refused: { index: number; id: string | null; fields: { field: string; message: string }[] }[];
+}
+
 export type Verdict =
   | "accepted"
   | "wrong_answer"
@@ -349,7 +356,8 @@ export class ApiClient {
     return this.request<LatestResults>("GET", this.session(sessionId, "results"), undefined, true);
   }
 
-  reportIntegrity(sessionId: string, events: IntegrityObservation[]): Promise<{ stored: number; dropped: number }> {
+  /** Items the API cannot take come back in `refused` (their place, id and why); the rest are stored. */
+  reportIntegrity(sessionId: string, events: IntegrityObservation[]): Promise<IntegrityResult> {
     return this.request("POST", this.session(sessionId, "integrity"), { events }, true);
   }
 

@@ -245,10 +245,15 @@ export function watchPage(
     sending = true;
     const batch = observer.take();
     try {
+      // Items the API refused (`refused` in its answer) are neither sent again nor logged: as they are, they will
+      // never be taken. The rest of the batch was stored.
       await send(batch);
     } catch (error) {
       const status = (error as { status?: number }).status ?? 0;
       if (status === 0 || status >= 500) observer.putBack(batch); // network trouble: try again later
+      // A batch refused whole (422: none of its items could be taken) is dropped, and the next one goes at the next
+      // tick: there is nothing to wait out.
+      if (status === 422) return;
       // Ticks to skip: at least the wait the server named (Retry-After), never asking into its limit sooner.
       const asked = Math.ceil((retryAfterMs(error) ?? 0) / 5000);
       backoff = Math.max(status === 429 ? 6 : 1, asked);
