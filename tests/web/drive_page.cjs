@@ -168,6 +168,9 @@ async function interview(browser, plan) {
   await page.click("#consent-continue");
 
   await page.waitForSelector("#device-check:not([hidden])");
+  // Agreed just now: the clock shows nothing ("--:--") until the server has said the interview has not started.
+  out.clock_on_arrival = await text(page, "#clock");
+  await page.waitForFunction(() => document.getElementById("clock").dataset.state !== "unknown");
   out.before_start = {
     statement_in_dom: (await page.textContent("#question-statement")) || "",
     starter_in_dom: await page.$$eval(".cm-line", (l) => l.length),

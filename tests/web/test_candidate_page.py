@@ -104,6 +104,7 @@ async def test_candidate_meets_welcome_consent_device_check_then_interviews_subm
     before = seen["before_start"]
     assert before["statement_in_dom"] == "" and before["starter_in_dom"] == 0
     assert before["clock"] == "50:00"
+    assert seen["clock_on_arrival"] in ("--:--", "50:00"), "the server's figure, or nothing until it has said"
 
     # The device check hears Chromium's fake microphone and plays the tone.
     device = seen["device"]

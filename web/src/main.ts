@@ -30,6 +30,7 @@ import { effectiveTheme } from "./prefs";
 import { renderProblem } from "./problem";
 import { bindSkipLink, currentScreen, setSkipTarget, showScreen } from "./screens";
 import { SessionWatch } from "./sessionwatch";
+import { TabSignal } from "./tabsignal";
 import type { InterviewEvent } from "./protocol";
 import type { RunReport } from "./api";
 import { InterviewClock } from "./timer";
@@ -44,6 +45,9 @@ let noticeWait: number | null = null;
 /** Keeps up with the session while the page is open (web/src/sessionwatch.ts): a cancel or an end decided elsewhere
  * is learnt within seconds, not at the next save or Run. Stopped on the notice and the end screens. */
 let sessionWatch: SessionWatch | null = null;
+/** The other tabs of this interview in this browser (web/src/tabsignal.ts): one that goes into the running interview
+ * says so, and the others ask the server at once instead of showing the full time until their next check. */
+let tabs: TabSignal | null = null;
 /** What the page does when the watch learns that the link can no longer be used. Before the interview there is
  * nothing to keep: the notice says why. In it, enterInterview keeps the workspace on screen instead. */
 let whenOver: (notice: Notice, error: ApiError) => void = (notice) => leave(notice);
@@ -128,6 +132,7 @@ function deviceFlow(api: ApiClient, joined: JoinResponse): void {
   const enter = (started: JoinResponse, voice: boolean, fresh: boolean) => {
     if (entered) return; // a start answered after the watch found the interview running, or the other way round
     entered = true;
+    tabs?.started();
     const deviceId = check.deviceId;
     check.release();
     enterInterview(api, started, { voice, deviceId, fresh });
@@ -467,6 +472,12 @@ async function open(api: ApiClient, invite: string): Promise<void> {
     over: (notice, error) => whenOver(notice, error),
   });
   sessionWatch.start();
+  tabs?.close();
+  tabs = new TabSignal(joined.session.id, () => {
+    if (clock.started) return;
+    clock.forgetUnstarted(); // "45:00" would be the full time of an interview whose time already runs
+    sessionWatch?.soon();
+  });
   bindAccommodation(api, joined.session.id);
   setOwnTabLink(invite);
   if (joined.session.status === "in_progress" && joined.question) {
@@ -478,11 +489,16 @@ async function open(api: ApiClient, invite: string): Promise<void> {
     showScreen("welcome");
     await askConsent(api, joined, leave);
     renderBrand({ ...joined, consented: true }); // the logo, now that the candidate has agreed
+    // The notice may have been read for minutes, long enough for the interview to be started on another device: the
+    // device check shows no time until the server has said whether it runs (then it goes into it, or shows the full
+    // time), rather than the full time of a view taken before the reading.
+    clock.forgetUnstarted();
+    sessionWatch.soon();
   }
   deviceFlow(api, joined);
 }
 
-const clock = new InterviewClock({ ends_at: null, duration_minutes: 0 }, byId("clock"));
+const clock = new InterviewClock(null, byId("clock")); // "--:--" until the server's first view of the session
 // Reasons to ask about the session at once rather than at its next check: the page is shown again, the network is back.
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible") sessionWatch?.soon();

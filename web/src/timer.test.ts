@@ -1,5 +1,6 @@
+// @vitest-environment jsdom
 import { describe, expect, it } from "vitest";
-import { formatClock, readClock } from "./timer";
+import { formatClock, InterviewClock, readClock } from "./timer";
 
 describe("interview clock", () => {
   it("formats minutes and seconds, rounding up partial seconds", () => {
@@ -22,5 +23,26 @@ describe("interview clock", () => {
     expect(readClock(session, end - 10 * 60_000)).toMatchObject({ text: "10:00", state: "running" });
     expect(readClock(session, end - 4 * 60_000)).toMatchObject({ text: "4:00", state: "low" });
     expect(readClock(session, end + 1000)).toMatchObject({ text: "0:00", state: "over" });
+  });
+
+  // Before the page's first answer the clock read "0:00" (a placeholder session of no minutes), and a tab told that
+  // another had started the interview went on showing the full time until its next check of the session.
+  it("shows nothing until the page has the server's view, and again when a view before the start is in doubt", () => {
+    const element = document.createElement("span");
+    const now = Date.parse("2026-11-21T09:30:00Z");
+    const clock = new InterviewClock(null, element, () => now);
+    clock.start();
+    expect([element.textContent, element.dataset.state]).toEqual(["--:--", "unknown"]);
+    expect(element.getAttribute("aria-label")).toBe("Time remaining: not known yet");
+    expect(clock.started).toBe(false);
+    clock.setSession({ ends_at: null, duration_minutes: 45 });
+    expect([element.textContent, element.dataset.state]).toEqual(["45:00", "waiting"]);
+    clock.forgetUnstarted(); // another tab says it started: the full time is no longer the time left
+    expect([element.textContent, element.dataset.state]).toEqual(["--:--", "unknown"]);
+    clock.setSession({ ends_at: "2026-11-21T10:00:00Z", duration_minutes: 45 });
+    expect([element.textContent, element.dataset.state, clock.started]).toEqual(["30:00", "running", true]);
+    clock.forgetUnstarted(); // a running interview's end is kept: only a newer view moves it
+    expect(element.textContent).toBe("30:00");
+    clock.halt();
   });
 });

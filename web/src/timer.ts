@@ -1,4 +1,6 @@
-// The interview clock: time left until `session.ends_at`, or the full duration before the interview starts.
+// The interview clock: time left until `session.ends_at`, or the full duration before the interview starts, each read
+// from the server's view of the session; nothing ("--:--") while the page has no view it can trust (before its first
+// answer, or once another tab has said the interview started and the server has not been asked since).
 import { announce } from "./announce";
 import type { SessionView } from "./api";
 import { serverClock } from "./serverclock";
@@ -15,14 +17,18 @@ export function formatClock(ms: number): string {
 
 export interface ClockReading {
   text: string;
-  /** "waiting" before the start, "running", "low" in the last five minutes, "over" at zero. */
-  state: "waiting" | "running" | "low" | "over";
+  /** "unknown" with no view of the session, "waiting" before the start, "running", "low" in the last five minutes,
+   * "over" at zero. */
+  state: "unknown" | "waiting" | "running" | "low" | "over";
   label: string;
 }
 
 type ClockSession = Pick<SessionView, "ends_at" | "duration_minutes"> & { extra_time_minutes?: number };
 
-export function readClock(session: ClockSession, now: number): ClockReading {
+const UNKNOWN: ClockReading = { text: "--:--", state: "unknown", label: "not known yet" };
+
+export function readClock(session: ClockSession | null, now: number): ClockReading {
+  if (!session) return UNKNOWN;
   if (!session.ends_at) {
     const minutes = session.duration_minutes + (session.extra_time_minutes ?? 0);
     const text = formatClock(minutes * 60_000);
@@ -41,13 +47,14 @@ const SAID: Partial<Record<ClockReading["state"], string>> = {
   over: "Time is up.",
 };
 
-/** Re-renders the clock every second; `setSession` swaps in a session that has since started. */
+/** Re-renders the clock every second; `setSession` swaps in the server's newest view of the session (one that has
+ * since started, or been given extra time). Null until the page has one. */
 export class InterviewClock {
   private handle: number | null = null;
   private state: ClockReading["state"] | null = null;
 
   constructor(
-    private session: ClockSession,
+    private session: ClockSession | null,
     private readonly element: HTMLElement,
     /** The server's time: `ends_at` is the server's moment, whatever the device's clock says. */
     private readonly now: () => number = () => serverClock.now(),
@@ -63,6 +70,16 @@ export class InterviewClock {
     this.render();
   }
 
+  /** The view says the interview has not started, and that may no longer hold (another tab started it, or the page
+   * waited on a screen while it could have been started elsewhere): the full time is not shown as time left; nothing
+   * is, until `setSession` brings the server's view. A view of a running interview is kept (only extra time moves
+   * its end, and that comes with the next view). */
+  forgetUnstarted(): void {
+    if (this.session?.ends_at) return;
+    this.session = null;
+    this.render();
+  }
+
   /** The interview ended before its time (cancelled, ended elsewhere): the clock stops and says so. */
   halt(): void {
     if (this.handle !== null) window.clearInterval(this.handle);
@@ -75,7 +92,7 @@ export class InterviewClock {
   }
 
   get started(): boolean {
-    return this.session.ends_at !== null;
+    return Boolean(this.session?.ends_at);
   }
 
   private render(): void {
