@@ -23,7 +23,7 @@ realtime model (whose replies pass no ``llm_node``), as its guard releases them 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterable
+from collections.abc import AsyncIterable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -76,7 +76,7 @@ def pending(state: InterviewState, hint: PendingHint, handle: SpeechHandle) -> N
     handle.add_done_callback(lambda h: settle(state, hint, h))
 
 
-def presume(state: InterviewState, index: int, phase: str, t: float | None = None) -> None:
+def presume(state: InterviewState, index: int, phase: str, t: float | None = None) -> bool:
     """Hint ``index`` was being said when the job that gave it died (a ``hint_started`` note with no outcome): the
     candidate may have heard all of it, so it is recorded as given, marked ``unsettled``. Read as heard, never as
     taken back: the record never counts fewer hints than the candidate heard, a crash (which a candidate might
@@ -85,7 +85,7 @@ def presume(state: InterviewState, index: int, phase: str, t: float | None = Non
     ``t`` is the note's: when the hint began), so two jobs that both presume it store it once."""
     hints = state.question.hints
     if not 1 <= index <= len(hints):
-        return
+        return False
     state.hints_given = max(state.hints_given, index)
     state.hint_heard.pop(index, None)
     if phase not in {p.value for p in type(state.phase)}:
@@ -98,6 +98,28 @@ def presume(state: InterviewState, index: int, phase: str, t: float | None = Non
         "unsettled": True,
     }
     state.recorder.record("hint", payload, key=f"agent:hint:{index}", t=state.elapsed_s() if t is None else t)
+    return True
+
+
+def owe(state: InterviewState, indices: Iterable[int]) -> None:
+    """The page is to be told of the hints ``indices`` (recorded as given, ``unsettled``, with no ``hint_told`` note:
+    the job that recorded them died before telling it, or this job presumed them), once the session runs."""
+    state.hints_owed = sorted({i for i in indices if 1 <= i <= len(state.question.hints)})
+
+
+def tell_owed(state: InterviewState) -> None:
+    """Send the page each hint it is owed (``owe``), in order, and note each as told (``hint_told``): a job that
+    restarts after this tells the page of it no more."""
+    owed, state.hints_owed = state.hints_owed, []
+    if owed:
+        state.spawn(_tell(state, owed), "hint.told")
+
+
+async def _tell(state: InterviewState, owed: list[int]) -> None:
+    total = len(state.question.hints)
+    for index in owed:
+        await state.channel.send_event({"type": "hint", "index": index, "total": total, "unsettled": True})
+        state.record("note", {"kind": "hint_told", "index": index})
 
 
 def _answered(

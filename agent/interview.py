@@ -197,9 +197,13 @@ def _restore_turns(state: InterviewState, resume: ResumePoint) -> None:
             words = hints.restored(hint_texts[index - 1], list(said), list(heard))
             if words is not None and words[0]:
                 state.hint_heard[index] = words
-    # A hint being said when the job died (no outcome recorded) is counted as heard and recorded now.
+    # A hint being said when the job died (no outcome recorded) is counted as heard and recorded now; the page is told
+    # of it once the session runs (attach_interview), and of any an earlier restarted job counted so and did not tell.
+    owed = [i for i in getattr(resume, "untold_hints", ()) if isinstance(i, int)]
     for index, phase, t in getattr(resume, "unsettled_hints", ()):
-        hints.presume(state, index, phase, t)
+        if hints.presume(state, index, phase, t):
+            owed.append(index)
+    hints.owe(state, owed)
     if turns > 0:
         state.candidate_spoke = True  # a decided turn is theirs (the restored tail may have lost its message)
     # Silence: the check-in ladder and the no-show stage continue; the check-ins' words are never said again.
@@ -290,6 +294,8 @@ def attach_interview(session: AgentSession[Any], state: InterviewState) -> Inter
     _commit_views(session, state)
     if state.resumed_silence is not None:
         _continue_silence(silence, state, state.resumed_silence)
+    # Called once the candidate is in the room (agent.worker): the hints owed reach the page.
+    hints.tell_owed(state)
     if state.resumed_ending:
         state.resumed_ending = False
         state.spawn(finish_resumed(session, state), "interview.finish_resumed")

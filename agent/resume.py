@@ -78,6 +78,9 @@ class ResumePoint:
     # a ``hint`` nor a ``hint_unheard`` for it: the job died mid-reply), as (index, phase, the note's ``t``): counted
     # as heard by the interview build (agent.hints ``presume``).
     unsettled_hints: tuple[tuple[int, str, float | None], ...] = ()
+    # Hints recorded as given, ``unsettled``, with no ``hint_told`` note after: the job that presumed them died before
+    # the candidate's page was told of them. The interview build has them told (agent.hints ``owe``).
+    untold_hints: tuple[int, ...] = ()
     end_reason: str | None = None  # the interview had ended (END recorded, or the End button pressed)
     # Silence (agent.silence): the candidate's last speech, turn or edit; the interviewer's last words; the check-ins
     # given since the candidate was last active; the no-show stage; the coding check-ins' words.
@@ -134,6 +137,7 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
     untaken: set[str] = set()  # give_hint calls whose hint was taken back
     # Hint attempts (``hint_started`` notes) with no outcome yet: call id -> index, phase, t, tool answer recorded.
     started: dict[str, tuple[int, str, float | None, bool]] = {}
+    untold: set[int] = set()  # hints recorded as given, unsettled, the page not told of yet
     no_show = False
     for event in ordered:
         p = event.payload
@@ -194,6 +198,9 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
             index = _number(p.get("index", point.hints_given + 1))
             point.hints_given = max(point.hints_given, int(index) if index is not None else 0)
             started = {c: s for c, s in started.items() if s[0] != index}  # that attempt's outcome: given
+            # Presumed by a restarted job, which tells the page of it (agent.hints ``owe``).
+            if p.get("unsettled") is True and (told := _hint_index(p)) is not None:
+                untold.add(told)
         elif event.type == "editor_snapshot":
             point.candidate_active_t = _later(point.candidate_active_t, t)  # recorded when the code changed
             point.quiet_stage = 0
@@ -223,6 +230,8 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
             point.end_reason = "candidate_request"
         elif kind == "hint_started":
             _hint_started(started, p, t)
+        elif kind == "hint_told" and (told := _hint_index(p)) is not None:
+            untold.discard(told)
         elif kind == "hint_unheard":
             started.pop(str(p.get("call_id")), None)  # that attempt's outcome: taken back
             point.last_hint_turn = None
@@ -267,6 +276,7 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
             items[at] = item.model_copy(update={"output": NOT_HEARD})
     unsettled = {i: (i, phase, at) for i, phase, at, answered in started.values() if answered}  # one per hint
     point.unsettled_hints = tuple(unsettled[i] for i in sorted(unsettled))
+    point.untold_hints = tuple(sorted(untold))
     point.chat_ctx = llm.ChatContext(_bounded_tail(items, max_items))
     kept = {i.id for i in point.chat_ctx.items if isinstance(i, llm.ChatMessage) and i.role == "user"}
     point.turn_decisions = tuple(d for item_id, d in decided.items() if item_id in kept)
@@ -286,6 +296,12 @@ def _word_list(kept: tuple[str, ...], value: object) -> tuple[str, ...]:
         if isinstance(w, str) and 0 < len(w) <= MAX_WORD_CHARS:
             words[w] = None
     return tuple(words)
+
+
+def _hint_index(p: dict[str, object]) -> int | None:
+    """The hint a ``hint`` event or a ``hint_told`` note names: a whole number from 1 to ``MAX_HINTS``."""
+    index = _number(p.get("index"))
+    return int(index) if index is not None and 1 <= index <= MAX_HINTS and index == int(index) else None
 
 
 def _hint_started(

@@ -148,6 +148,9 @@ class InterviewState:
     # Per hint taken back as unheard, its own words the replies said and those played, all attempts together: a hint
     # heard half by half over several attempts is heard (agent.hints ``heard``).
     hint_heard: dict[int, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
+    # Hints the record counts as given, unsettled, that the candidate's page was not told of: told once the session
+    # runs (agent.hints ``owe`` and ``tell_owed``).
+    hints_owed: list[int] = field(default_factory=list)
     end_confirm_turn: int | None = None  # the user turn at which ending early was put to the candidate
     phase_entered_turn: int = (
         0  # `user_turns` when the current phase began (the candidate spoke in it if more)

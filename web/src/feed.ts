@@ -33,7 +33,10 @@ export function describeEvent(event: InterviewEvent): string | null {
         : `The interviewer ran the tests: ${report.passed} of ${report.total} passed.`;
     }
     case "hint":
-      return `Hint ${Number(event.index)} of ${Number(event.total)} given.`;
+      // An unsettled hint was being said when the interviewer's call dropped; the record counts it as given.
+      return event.unsettled === true
+        ? `Hint ${Number(event.index)} of ${Number(event.total)} given (the call dropped while it was being said).`
+        : `Hint ${Number(event.index)} of ${Number(event.total)} given.`;
     case "time_warning": {
       const minutes = Number(event.minutes_left);
       return `${minutes} minute${minutes === 1 ? "" : "s"} left.`;
@@ -54,11 +57,19 @@ export function describeEvent(event: InterviewEvent): string | null {
 }
 
 export class EventFeed {
+  /** Hints shown: each is given once, so a second event for one (a restarted interviewer telling it again) is not. */
+  private readonly hints = new Set<number>();
+
   constructor(private readonly list: HTMLElement) {}
 
   add(event: InterviewEvent, at: Date = new Date()): void {
     const text = describeEvent(event);
     if (!text) return;
+    if (event.type === "hint") {
+      const index = Number(event.index);
+      if (this.hints.has(index)) return;
+      this.hints.add(index);
+    }
     const time = at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
     this.list.appendChild(
       h("li", { class: `feed-item feed-${event.type}`, "data-type": event.type }, h("time", {}, time), " ", text),

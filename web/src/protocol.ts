@@ -63,7 +63,8 @@ export function editorGetReply(snapshot: EditorSnapshot): { payload: string; mus
 export type InterviewEvent =
   | { type: "phase"; phase: string; previous?: string | null }
   | { type: "test_report"; version?: number; report: RunReport }
-  | { type: "hint"; index: number; total: number }
+  /** `unsettled`: the hint was being said when the interviewer's connection dropped; it counts as given. */
+  | { type: "hint"; index: number; total: number; unsettled?: boolean }
   | { type: "time_warning"; minutes_left: number }
   | { type: "time_up" }
   | { type: "ended"; reason?: string }
