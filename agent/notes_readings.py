@@ -15,17 +15,20 @@ interviewer's earlier replies are counted as read so too (``read_as``, agent.not
 - **Upside-down text** (``_upside_down``): "ʎɐɹɹɐ ǝɥʇ ʞlɐʍ", read back (three of its turned letters at least).
 - **Morse code** (``_morse``): three or more codes in a row (".-- .- .-.. -.-", dots and dashes also as "·", "•",
   "−", "–", "—" or "_"), a word ending at "/", "|" or a wider gap; the letters of a run without word gaps are read
-  as spelled letters (joined into the notes' words, agent.notes_decode).
+  as spelled letters (joined into the notes' words, agent.notes_decode). A run with no letter's end marked (a
+  symbol a token, ". - - .", or codes run together, ".--.-") is read as the notes' words whose codes make it
+  (agent.notes_readings_more ``unmarked_morse``).
 - **Numbers** (``_numbers``), one reading each: letter numbers ("23-1-12-11", a=1), byte values in decimal
   ("87 97 108 107"), binary ("01010111"), octal ("127 141") and hexadecimal ("57 61 6c 6b", "0x57"): three or more
   in a run, a quarter of them at most left as said; where the run is split two ways ("8-5-12 1-3", "87 97, 108"),
   the wider split ends a word.
-- **Pieces** (``_pieces``): a word cut into pieces of one to four letters by spaces, dots, apostrophes,
-  underscores or a spaced hyphen ("ha sh", "Wa.lk", "ar'ray", "ha - sh"), read joined when that is a note's word
-  (4 letters or more, not a common word; then any word of the notes), unless every piece is a word of the notes or
-  a common word ("for each"), the first is "a" or "i" before one other that English can say ("a part"; "a rray",
-  "a rr ay" are read), or the pieces are an English contraction
-  ("let's").
+- **Pieces** (``_pieces``): words cut into pieces of one to four letters by spaces, dots, apostrophes,
+  underscores or a spaced hyphen ("ha sh", "Wa.lk", "ar'ray", "ha - sh", "t he s ta ck", "th es ta ck"): a run of
+  pieces is read across its cuts, wherever they fall, as the notes' words at the least cost
+  (agent.notes_readings_more ``across_pieces``); a word read across a cut counts unless every piece it spans is a
+  word of the notes or a common word ("for each"), the first is "a" or "i" before one other that English can say
+  ("a part"; "a rray", "a rr ay" are read), or the pieces are an English contraction ("let's"). The reply is read
+  so when one such word is a note's word of 4 letters or more, not a common word.
 - **Letter shapes**, one reading each, a word read as the note's word it is (never a note's word itself):
   doubled or tripled letters ("wwaallkk"); letters interleaved with others ("wxaxlxk", any letter between, or
   before; a word of ``INTERLEAVED_MIN`` letters, shorter ones beside it: "thanks" holds "tak"); vowels dropped
@@ -50,6 +53,7 @@ from dataclasses import dataclass
 from agent import notes_readings_more as _more
 from agent.notes_decode import STOPWORDS, _Lexicon, _lexicon, normalise, stem, words
 from agent.notes_match import SINGLE_REPLY_WORDS
+from agent.notes_splice import spliced
 
 NEW_WORDS = 1  # notes' words a reading must hold that the reply as said does not
 SHIFTED_ALONE = 6  # letters: one word read with a key alone picks that key (shorter ones: two words at least)
@@ -83,6 +87,7 @@ class _Tables:
         str, tuple[int, ...]
     ]  # a word as shifted by a key (26: Atbash) -> the keys that read it a target
     skeletons: dict[str, str]  # a target with its vowels dropped -> the target
+    morse: tuple[dict[str, tuple[str, int]], frozenset[str]]  # the notes' words in Morse code run together
 
 
 def _shift(text: str, key: int) -> str:
@@ -113,7 +118,8 @@ def _tables(lex: _Lexicon) -> _Tables:
         for skel in {_VOWELS.sub("", t), t[0] + _VOWELS.sub("", t[1:]), _VOWELS_Y.sub("", t)}:
             if len(skel) >= 2 and skel != t:
                 skeletons.setdefault(skel, t)
-    return _Tables(lex, targets, {k: tuple(v) for k, v in shifted.items()}, skeletons)
+    morse = _more.morse_words(lex.vocab, lex.known, STOPWORDS)
+    return _Tables(lex, targets, {k: tuple(v) for k, v in shifted.items()}, skeletons, morse)
 
 
 def note_words(text: str, lex: _Lexicon) -> frozenset[str]:
@@ -166,47 +172,50 @@ def _upside_down(text: str, tab: _Tables) -> list[str]:
 
 # --- Morse code ------------------------------------------------------------------------------------------------
 
-_MORSE = {
-    ".-": "a", "-...": "b", "-.-.": "c", "-..": "d", ".": "e", "..-.": "f", "--.": "g", "....": "h", "..": "i",
-    ".---": "j", "-.-": "k", ".-..": "l", "--": "m", "-.": "n", "---": "o", ".--.": "p", "--.-": "q", ".-.": "r",
-    "...": "s", "-": "t", "..-": "u", "...-": "v", ".--": "w", "-..-": "x", "-.--": "y", "--..": "z",
-    "-----": "0", ".----": "1", "..---": "2", "...--": "3", "....-": "4", ".....": "5", "-....": "6",
-    "--...": "7", "---..": "8", "----.": "9",
-}  # fmt: skip
+_MORSE = _more.MORSE
 _DOTS = str.maketrans("·•∙⋅", "....", "")
 _DASHES = str.maketrans("−–—_‒", "-----", "")
 _MORSE_TOKEN = re.compile(r"[.\-·•∙⋅−–—_‒]{1,7}|[/|]+")
+_MORSE_RUN_TOKEN = re.compile(r"[.\-·•∙⋅−–—_‒]{1,4000}|[/|]+")  # also a word's codes run together
 _TOKENS = re.compile(r"\S+")
 
 
 def _morse(text: str, tab: _Tables) -> list[str]:
-    return [r for t in [text, *_more.morse_forms(text)] for r in _morse_one(t)]  # also "dit dah", "*~* ~~~"
+    return [
+        r for t in [text, *_more.morse_forms(text)] for r in _morse_one(t, tab)
+    ]  # also "dit dah", "*~* ~~~"
 
 
-def _morse_one(text: str) -> list[str]:
+def _morse_one(text: str, tab: _Tables) -> list[str]:
     if text.count(".") + text.count("-") + sum(c in "·•∙⋅−–—_‒" for c in text) < 4:
         return []
     tokens = list(_TOKENS.finditer(text))
-    out: list[str] = []
-    at = 0
+    found: list[tuple[int, int, str]] = []
     i = 0
-    found = False
     while i < len(tokens):
         j = i
-        while j < len(tokens) and _MORSE_TOKEN.fullmatch(tokens[j].group()):
+        while j < len(tokens) and _MORSE_RUN_TOKEN.fullmatch(tokens[j].group()):
             j += 1
         run = tokens[i:j]
-        codes = [t for t in run if t.group()[0] not in "/|"]
-        valid = sum(_code(t.group()) is not None for t in codes)
-        if valid >= _MIN_RUN and valid >= 0.75 * len(codes):
-            out.append(text[at : run[0].start()])
-            out.append(_morse_words(text, run))
-            at, found = run[-1].end(), True
+        codes = [_last_code(text, t, t is run[-1]) for t in run if t.group()[0] not in "/|"]
+        valid = sum(_code(c) is not None for c in codes)
+        unmarked = None
+        if all(len(c) == 1 for c in codes) or valid < 0.75 * len(codes):  # no letter's end marked
+            unmarked = _more.unmarked_run(text, run, codes, tab.morse, tab.targets & tab.lex.vocab)
+        if unmarked is not None:
+            found.append((run[0].start(), run[-1].end(), unmarked))
+        elif valid >= _MIN_RUN and valid >= 0.75 * len(codes):
+            found.append((run[0].start(), run[-1].end(), _morse_words(text, run)))
         i = max(j, i + 1)
-    if not found:
-        return []
-    out.append(text[at:])
-    return ["".join(out)]
+    return [spliced(text, found)] if found else []
+
+
+def _last_code(text: str, token: re.Match[str], last: bool) -> str:
+    """A code of a run as written (the last without the sentence's full stop: ".-. Anything else?")."""
+    code = token.group().translate(_DOTS).translate(_DASHES)
+    if last and code.endswith(".") and len(code) > 1 and _SENTENCE_NEXT.match(text, token.end()):
+        return code[:-1]
+    return code
 
 
 def _code(token: str) -> str | None:
@@ -308,15 +317,9 @@ def _numbers(text: str, tab: _Tables) -> list[str]:
         return []
     out = []
     for read in _NUMBER_FAMILIES:
-        parts: list[str] = []
-        at = 0
-        for m in runs:
-            decoded = _number_run(m.group(), read)
-            if decoded is not None:
-                parts += [text[at : m.start()], decoded]
-                at = m.end()
-        if parts:
-            out.append("".join([*parts, text[at:]]))
+        found = [(m.start(), m.end(), d) for m in runs if (d := _number_run(m.group(), read)) is not None]
+        if found:
+            out.append(spliced(text, found))
     return out
 
 
@@ -363,46 +366,24 @@ def _pieces(text: str, tab: _Tables) -> list[str]:
     ]
     if not any(apart):
         return []
-    joins = _joins(low, apart, tab.targets, tab.lex, 4)
-    if not joins:
-        return []
-    joins = _joins(low, apart, tab.lex.known, tab.lex, 2)  # once one is a note's word, any word of the notes
-    out: list[str] = []
-    at = 0
-    for i, k, joined in joins:
-        out += [text[at : ws[i].start()], joined]
-        at = ws[i + k - 1].end()
-    return ["".join([*out, text[at:]])]
-
-
-def _joins(
-    low: list[str], apart: list[bool], into: frozenset[str], lex: _Lexicon, shortest: int
-) -> list[tuple[int, int, str]]:
-    """(first, how many, joined) of the pieces ``low`` (``apart``: each and the next are pieces of one word) that
-    join into a word of ``into`` (``shortest`` letters or more), longest first; pieces that are all words of the
-    notes or common words ("for each"), or all single letters (spelled, agent.notes_decode), stay."""
-    out = []
-    i = 0
-    while i < len(low):
-        took = 0
-        most = 1
-        while i + most - 1 < len(apart) and apart[i + most - 1] and most < 6:
-            most += 1
-        for k in range(most, 1, -1):
-            pieces = low[i : i + k]
-            joined = "".join(pieces)
-            if (
-                len(joined) >= shortest
-                and (joined in into or stem(joined) in into)
-                and not all(p in lex.known or p in STOPWORDS for p in pieces)
-                and not all(len(p) == 1 for p in pieces)
-                and not _more.article(pieces)
-            ):
-                out.append((i, k, joined))
-                took = k
-                break
-        i += max(took, 1)
-    return out
+    found: list[tuple[int, int, str]] = []
+    gate = False
+    first = 0
+    for n in range(len(ws)):
+        if n < len(apart) and apart[n]:
+            continue
+        if n > first:  # pieces first..n in a run
+            lex = tab.lex
+            read, across = _more.across_pieces(
+                low[first : n + 1], lex.known, lex.vocab, STOPWORDS, lex.longest
+            )
+            if across:
+                found.append((ws[first].start(), ws[n].end(), f" {read} "))
+                gate = gate or any(
+                    len(w) >= 4 and (w in tab.targets or stem(w) in tab.targets) for w in across
+                )
+        first = n + 1
+    return [spliced(text, found)] if gate else []
 
 
 # --- letter shapes ---------------------------------------------------------------------------------------------
@@ -445,12 +426,7 @@ def _shapes(read: Callable[[str, _Tables], str | None], shortest: int) -> Callab
                 longer = longer or (len(w) >= shortest and (got in tab.targets or stem(got) in tab.targets))
         if not longer:
             return []
-        out: list[str] = []
-        at = 0
-        for m, got in found:
-            out += [text[at : m.start()], got]
-            at = m.end()
-        return ["".join([*out, text[at:]])]
+        return [spliced(text, ((m.start(), m.end(), got) for m, got in found))]
 
     return decode
 
@@ -502,7 +478,11 @@ _NUMBERS_TOKEN = re.compile(
 )
 _CONTRACTED = re.compile(rf"{_CONTRACTION}\W*", re.IGNORECASE)
 _SEPARATOR_TOKEN = re.compile(r"[/|\-–·]")
-_PIECES_TOKEN = re.compile(r"[A-Za-z]{1,4}(?:[.'’_\-·|/][A-Za-z]{1,4})*[,;:.!?]?")
+# Pieces, a number among them ("sta-1mi-nov": the number ends a run of pieces, as in the reading).
+_PIECES_TOKEN = re.compile(
+    r"[0-9]*[A-Za-z]{1,4}(?:(?:[.'’_\-·|/][0-9]*|[0-9]+)[A-Za-z]{1,4})*[0-9]*[,;:.!?]?"
+)
+_PIECE_OR_NUMBER = re.compile(r"[A-Za-z]+|[0-9]+")
 
 
 class Cues:
@@ -514,6 +494,8 @@ class Cues:
     def __init__(self, vocab: frozenset[str]) -> None:
         self._tab = _tables(_lexicon(vocab)) if vocab else None
         self._morse = 0  # Morse codes in a row
+        self._symbols = _more.SymbolCue()  # Morse codes drawn in two symbols (any two), in a row
+        self._pairs = _more.PairCue()  # Morse code said as two words (any two), in turn
         self._numbers = 0  # numbers in a row
         self._turned = 0  # turned letters so far
         self._pieces: list[str] = []  # the last short pieces in a row
@@ -530,7 +512,8 @@ class Cues:
             return out
         morse = (_MORSE_TOKEN.fullmatch(token) and _morse_code(token)) or _more.morse_cue(token)
         self._morse = self._morse + 1 if morse else 0
-        if self._morse >= _MIN_RUN:
+        drawn = self._symbols.push(token) | self._pairs.push(token)
+        if self._morse >= _MIN_RUN or drawn or _run_together(token):
             out.add("morse")
         m = _NUMBERS_TOKEN.fullmatch(token)
         if _BITS.fullmatch(token.strip(",;:.!?")):
@@ -569,7 +552,10 @@ class Cues:
         if not _PIECES_TOKEN.fullmatch(token) or _CONTRACTED.fullmatch(token):
             self._pieces = []
             return
-        for piece in _WORD.findall(token):
+        for piece in _PIECE_OR_NUMBER.findall(token):
+            if piece.isdigit():
+                self._pieces = []
+                continue
             self._pieces = [*self._pieces[-5:], piece.lower()]
             for k in range(2, len(self._pieces) + 1):
                 joined = "".join(self._pieces[-k:])
@@ -579,9 +565,21 @@ class Cues:
                     and (joined in tab.targets or stem(joined) in tab.targets)
                 ):
                     out.add("pieces")
+            if len(self._pieces) >= 2 and _more.across_cue(
+                self._pieces, tab.targets, tab.lex.known, STOPWORDS
+            ):
+                out.add("pieces")
         # Not at ".": "Hand. les" is a word in pieces (a sentence's end seldom joins one).
         if token[-1] in ",;:!?":
             self._pieces = []
+
+
+def _run_together(token: str) -> bool:
+    """Whether ``token`` is a word's Morse codes run together: 8 dots and dashes or more, both among them."""
+    if len(token) < 8 or token[0] not in ".-·•∙⋅−–—_‒":
+        return False
+    code = token.translate(_DOTS).translate(_DASHES)
+    return len(code) >= 8 and _MORSE_RUN_TOKEN.fullmatch(code) is not None and "." in code and "-" in code
 
 
 def _morse_code(token: str) -> bool:

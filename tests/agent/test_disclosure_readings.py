@@ -15,10 +15,10 @@ from collections.abc import Callable
 
 import pytest
 
-import agent.notes_reader
 from agent.disclosure import DisclosureGuard, protected_runs
 from agent.notes_readings import readings
 from tests.agent.interviewer_corpus import calibration_lines, plausible_lines, prompt_lines, scripted_lines
+from tests.agent.readings_support import read_long_reply
 from tests.agent.test_disclosure import SLUGS, interview
 from tests.agent.test_disclosure_encoded import coaxed, plain, readable, spoken
 
@@ -197,37 +197,11 @@ def test_talk_that_looks_like_an_encoding_passes_whole(line: str) -> None:
         assert (out, guard.stopped) == (line, False), slug
 
 
-def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    reads: list[int] = []
-    real = agent.notes_reader.readings
-
-    def counted(text: str, vocab: frozenset[str], families: object = ()) -> list[tuple[str, str]]:
-        reads.append(len(text))
-        return real(text, vocab, families)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(agent.notes_reader, "readings", counted)
-    return reads
-
-
-def long_reply(encode: Callable[[list[str]], str] | None) -> str:
-    text = " ".join(plausible_lines()["two-sum"] * 8)
-    if encode is not None:
-        text = encode(text.split())
-    return text[:2000]
-
-
-def feed_all(text: str) -> bool:
-    guard = DisclosureGuard(protected_runs(interview("two-sum")))
-    "".join(guard.feed(text[at : at + 6]) for at in range(0, len(text), 6))
-    guard.flush()
-    return guard.stopped
-
-
 def test_an_honest_long_reply_is_never_read_another_way(monkeypatch: pytest.MonkeyPatch) -> None:
     """Cost: a 2,000-character reply of the interviewer's own talk, streamed six characters at a time, is scanned
     once for cues and read in no family (reading it anew at each release cost 0.27 s)."""
-    reads = count_reads(monkeypatch)
-    assert not feed_all(long_reply(None))
+    reads, stopped = read_long_reply(None, monkeypatch)
+    assert not stopped
     assert reads == []
 
 
@@ -239,8 +213,7 @@ def test_an_encoded_long_reply_is_read_a_bounded_number_of_times(
     """Cost: a 2,000-character reply in one family is read a few times, not at every piece released (hundreds of
     times, each over the whole reply so far): at a family's first cue, at the end of a run, as the reply grows by half,
     and at its end."""
-    reads = count_reads(monkeypatch)
-    feed_all(long_reply(FAMILIES[family]))
+    reads, _ = read_long_reply(FAMILIES[family], monkeypatch)
     assert 1 <= len(reads) <= 16, (family, len(reads))
     assert sum(reads) <= 12 * 2000, (family, sum(reads))
 

@@ -13,9 +13,10 @@ import pytest
 from agent.disclosure import DisclosureGuard, protected_runs
 from agent.notes_readings import readings
 from tests.agent.interviewer_corpus import calibration_lines, plausible_lines, prompt_lines, scripted_lines
+from tests.agent.readings_support import read_long_reply
 from tests.agent.test_disclosure import SLUGS, interview
 from tests.agent.test_disclosure_encoded import plain, readable, spoken
-from tests.agent.test_disclosure_readings import MORSE, count_reads, long_reply, shifted
+from tests.agent.test_disclosure_readings import MORSE, shifted
 
 
 def morse_said(
@@ -204,11 +205,7 @@ def test_a_long_reply_in_a_new_family_is_read_a_bounded_number_of_times(
     """Cost: a 2,000-character reply, streamed six characters at a time, is read a few times in a new family (at its
     first cue, at the end of a run, as it grows by half, at its end), and never when it is plain talk. The work is
     counted (reads and the characters read), not timed: the time is measured in docs/protocol.md."""
-    reads = count_reads(monkeypatch)
-    text = long_reply(FAMILIES[family] if family else None)
-    guard = DisclosureGuard(protected_runs(interview("two-sum")))
-    "".join(guard.feed(text[at : at + 6]) for at in range(0, len(text), 6))
-    guard.flush()
+    reads, _ = read_long_reply(FAMILIES[family] if family else None, monkeypatch)
     if family is None:
         assert reads == []
     else:
