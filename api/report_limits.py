@@ -17,6 +17,9 @@ Read through a token (a share link, a view token) or a practice candidate's invi
   key-read page loads) is that key's link for that session, and counts, once the key is checked, as a read by
   that organisation too.
 
+A large body (a timeline, a page) also counts by its size, in size budgets of the same buckets (`count_size`;
+api/timeline_reads.py, api/page_reads.py).
+
 Read with an organisation key (or a token minted for one), a read is counted per organisation across its sessions
 (`SHADOWS_API_REPORT_READ_ORG_RATE_LIMIT`). The defaults are far above what a reviewer clicking through reports
 asks for (a page and its timeline per report opened).
@@ -29,10 +32,12 @@ page. Links that verify never count in it, so spending it cannot lock out a read
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from uuid import UUID
 
 import structlog
 from fastapi import Request
+from limits import parse_many
 
 from api.errors import RateLimitedError
 from api.metrics import REPORT_READ_LIMITED
@@ -56,10 +61,18 @@ def client_address(request: Request) -> str:
 
 
 async def _hit(
-    request: Request, scope: str, spec: str, key: str, *, message: str, kind: str, code: str | None = None
+    request: Request,
+    scope: str,
+    spec: str,
+    key: str,
+    *,
+    message: str,
+    kind: str,
+    code: str | None = None,
+    cost: int = 1,
 ) -> None:
     try:
-        await _ratelimits(request).hit(scope, spec, key, message=message, code=code)
+        await _ratelimits(request).hit(scope, spec, key, message=message, code=code, cost=cost)
     except RateLimitedError:
         REPORT_READ_LIMITED.labels(kind=kind).inc()
         log.warning("report_read.rate_limited", kind=kind)  # never the key: an address, a link or a session
@@ -133,6 +146,70 @@ async def count_org(request: Request, settings: ApiSettings, organization_id: UU
         message="This organisation has read too many reports; retry after Retry-After seconds.",
         kind="org",
     )
+
+
+# A read's body counts in a budget of its own, per caller, in units of this many bytes (a timeline:
+# api/timeline_reads.py): a MiB of timeline costs the API about what a report page does (docs/reports.md).
+READ_UNIT_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Counted:
+    """The buckets one read was counted in: the client's address (and IPv6 site), a link, the organisation whose
+    key read (`org`) or whose share link was read (`shared_org`)."""
+
+    client: bool = False
+    link: str | None = None
+    org: UUID | None = None
+    shared_org: UUID | None = None
+
+
+def _units(spec: str, units: int) -> int:
+    """`units`, but never more than the smallest part of `spec` holds (one read of any size passes once the window
+    has emptied)."""
+    return min(units, min(item.amount for item in parse_many(spec)))
+
+
+# A report page costs more per byte than a timeline (its transcript is laid out and its long lines cut: the largest,
+# 874 KiB, about 0.6 s), so its unit is smaller: about the same CPU per unit.
+PAGE_UNIT_BYTES = 64 * 1024
+
+
+async def count_size(
+    request: Request, settings: ApiSettings, counted: Counted, size: int, unit: int = READ_UNIT_BYTES
+) -> None:
+    """Count a read's body of `size` bytes, one unit per `unit` bytes (a body under one counts nothing), in the
+    size budget of every bucket the read was counted in, each with its count limit's numbers as units (a link's
+    "60/minute;600/hour": 60 MiB of timeline a minute, 600 an hour); a share link's read also in its organisation's,
+    one budget for all its share links together. RateLimitedError past any. Separate from the count: a caller whose
+    size budget is spent still reads small bodies (a short page, a scorecard, a short timeline)."""
+    units = size // unit
+    if units <= 0:
+        return
+    hits: list[tuple[str, str, str, str]] = []
+    if counted.client:
+        address = client_address(request)
+        hits.append(("client", settings.report_read_client_rate_limit, client_bucket(address), "address"))
+        if site := client_site(address):
+            hits.append(("site", settings.report_read_site_rate_limit, site, "network"))
+    if counted.link is not None:
+        hits.append(("link", settings.report_read_link_rate_limit, counted.link, "link"))
+    if counted.org is not None:
+        hits.append(("org", settings.report_read_org_rate_limit, str(counted.org), "organisation"))
+    if counted.shared_org is not None:
+        hits.append(
+            ("shared", settings.report_read_org_rate_limit, str(counted.shared_org), "organisation's links")
+        )
+    for bucket, spec, key, whose in hits:
+        await _hit(
+            request,
+            f"report_read_size_{bucket}",
+            spec,
+            key,
+            message=f"Too much report data read by this {whose}; try again later.",
+            kind="size",
+            cost=_units(spec, units),
+        )
 
 
 REPORT_LINKS_BUSY = "report_links_busy"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,11 +14,11 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 
-from api import org_limits, report_limits, share_links, view_tokens
-from api.db import report_repo, sessions_repo
+from api import org_limits, page_reads, report_limits, share_links, timeline_reads, view_tokens
+from api.db import sessions_repo
 from api.db.pool import Conn, connection
 from api.deps import DbConn, Settings
 from api.errors import ApiError, ForbiddenError, NotFoundError
@@ -25,13 +26,12 @@ from api.ids import LinkToken, SessionId
 from api.openapi_errors import DB, error_responses
 from api.pdf import PdfRenderer
 from api.ratelimits import RateLimits
-from api.report_budget import bound_timeline_text
 from api.report_pages import JSON_HEADERS, error_response, report_html, report_response
 from api.report_view import load_report
 from api.routers.scorecards import CandidateReader, count_read, counted_reader
 from api.run_admission import PRACTICE_TENANT
 from api.settings import ApiSettings
-from api.timeline import Timeline, View, build_items, session_header
+from api.timeline import Timeline, View
 from api.web_assets import WebAssets
 
 router = APIRouter(tags=["reports"])
@@ -44,6 +44,7 @@ class Opened:
     view: View
     source: view_tokens.Source | None = None  # what a view token minted for this reader is bound to
     link_id: UUID | None = None  # the share link it was opened through
+    counted: report_limits.Counted | None = None  # the buckets its read was counted in
 
 
 async def _readable(conn: Conn, session_id: str, reader: Any) -> Opened:
@@ -71,14 +72,23 @@ def _timeline_url(token: str) -> str:
     return f"{share_links.REPORTS_PATH}{token}/timeline"
 
 
-async def timeline_response(conn: Conn, opened: Opened) -> JSONResponse:
-    items = bound_timeline_text(
-        build_items(await report_repo.timeline_events(conn, opened.session["id"]), opened.view)
-    )
-    if opened.session["retention_applied_at"] is not None:
-        items = []  # what retention keeps (phases, time warnings) is no replay; the header says when it went
-    return JSONResponse(
-        {"session": session_header(opened.session, items), "events": items}, headers=JSON_HEADERS
+def _counted(reader: Any) -> report_limits.Counted:
+    """Where `count_read` (and `counted_reader`, for an invite's address) counted a read by `reader`."""
+    if isinstance(reader, CandidateReader):
+        return report_limits.Counted(client=True, link=report_limits.practice_bucket(reader.session["id"]))
+    return report_limits.Counted(org=reader.id)
+
+
+def _page_key(opened: Opened, *, with_legal_hold: bool = False) -> str:
+    """What a page's size is remembered by (api/page_reads.py): its session, view and whether it shows a hold."""
+    return f"{opened.session['id']}:{opened.view}:{int(with_legal_hold)}"
+
+
+async def timeline_response(request: Request, conn: Conn, settings: ApiSettings, opened: Opened) -> Response:
+    """The timeline, its size counted on top of the read (api/timeline_reads.py)."""
+    assert opened.counted is not None
+    return await timeline_reads.timeline_response(
+        request, conn, settings, opened.session, opened.view, opened.counted
     )
 
 
@@ -97,20 +107,27 @@ async def read_report(
     integrity observations, the replay and the whole transcript; every citation links to its moment. A practice
     candidate (invite as bearer) gets the coaching view, without bands, scores or recommendation. Reads are
     limited per organisation (SHADOWS_API_REPORT_READ_ORG_RATE_LIMIT), a practice invite's per session and client
-    address: 429 `rate_limited` with Retry-After."""
+    address, and a large page by its size too (api/page_reads.py): 429 `rate_limited` with Retry-After."""
     await count_read(request, settings, reader)
     opened = await _readable(conn, session_id, reader)
     assert opened.source is not None
-    token, _ = view_tokens.mint(settings, session_id, opened.view, "timeline", opened.source)
-    page = await load_report(
-        conn,
-        opened.session,
-        view=opened.view,
-        timeline_url=_timeline_url(token),
-        assets=_assets(request),
-        with_legal_hold=not isinstance(reader, CandidateReader),
-    )
-    return report_response(page)
+    source = opened.source
+    with_legal_hold = not isinstance(reader, CandidateReader)
+
+    async def render() -> HTMLResponse:
+        token, _ = view_tokens.mint(settings, session_id, opened.view, "timeline", source)
+        page = await load_report(
+            conn,
+            opened.session,
+            view=opened.view,
+            timeline_url=_timeline_url(token),
+            assets=_assets(request),
+            with_legal_hold=with_legal_hold,
+        )
+        return report_response(page)
+
+    key = _page_key(opened, with_legal_hold=with_legal_hold)
+    return await page_reads.counted_page(request, settings, _counted(reader), key, render)
 
 
 @router.get(
@@ -120,14 +137,17 @@ async def read_report(
 )
 async def read_timeline(
     session_id: SessionId, request: Request, conn: DbConn, settings: Settings, reader: Reader
-) -> JSONResponse:
+) -> Response:
     """The interview on one timeline for the replay: `{"session": {...}, "events": [...]}` in time order. Every
     event has `seq`, `t` (seconds from the start) and `type`; snapshots carry the full code, runs and submissions
     their verdict, counts and code. Code stored past the session's budget is not kept: such an event carries
     `code_omitted: true` and `code_bytes` (a snapshot's `code` is "", a run's null). Limited as the report page is
-    (429 `rate_limited`)."""
+    (429 `rate_limited`), each MiB of it counting as one more read; `ETag`, and 304 for `If-None-Match`."""
     await count_read(request, settings, reader)
-    return await timeline_response(conn, await _readable(conn, session_id, reader))
+    opened = await _readable(conn, session_id, reader)
+    return await timeline_response(
+        request, conn, settings, dataclasses.replace(opened, counted=_counted(reader))
+    )
 
 
 CLIENT_CLOSED_REQUEST = (
@@ -297,18 +317,25 @@ async def _open_token(
             await report_limits.count_client(request, settings)
         raise
     await report_limits.count_client(request, settings)
-    await report_limits.count_link(request, settings, report_limits.token_bucket(checked))
+    link = report_limits.token_bucket(checked)
+    await report_limits.count_link(request, settings, link)
     try:
         opened = await _open_checked(conn, settings, token, checked)
     except ApiError as e:
         if e.code in ERROR_PAGES:
             await report_limits.count_unverified(request, settings)
         raise
+    organization_id = opened.session["organization_id"] or None
+    counted = report_limits.Counted(client=True, link=link)
     if isinstance(checked, view_tokens.ViewGrant) and checked.source.kind == "key":
-        organization_id = opened.session["organization_id"]
         if organization_id:
             await report_limits.count_org(request, settings, organization_id)
-    return opened
+            counted = dataclasses.replace(counted, org=organization_id)
+    elif organization_id:
+        counted = dataclasses.replace(
+            counted, shared_org=organization_id
+        )  # a share link: its size per organisation
+    return dataclasses.replace(opened, counted=counted)
 
 
 ERROR_PAGES = {
@@ -344,8 +371,9 @@ async def read_shared_report(
 ) -> Response:
     """The report page through a share link (no other credentials). Expired, revoked or altered links answer with
     a page that says so (410 or 404). Reads are limited per client address and per link (a view token minted for
-    a key: per organisation): 429 `rate_limited` with Retry-After. A link that opens nothing counts in a budget
-    for every caller together: past it 429 `report_links_busy`, without the page (api/report_limits.py)."""
+    a key: per organisation), a large page by its size too (api/page_reads.py): 429 `rate_limited` with
+    Retry-After. A link that opens nothing counts in a budget for every caller together: past it 429
+    `report_links_busy`, without the page (api/report_limits.py)."""
     try:
         opened = await _open_token(request, conn, settings, token, page=True)
     except ApiError as e:
@@ -353,10 +381,15 @@ async def read_shared_report(
             raise
         title, message = ERROR_PAGES[e.code]
         return error_response(e.status, title, message)
-    page = await load_report(
-        conn, opened.session, view=opened.view, timeline_url=_timeline_url(token), assets=_assets(request)
-    )
-    return report_response(page)
+
+    async def render() -> HTMLResponse:
+        page = await load_report(
+            conn, opened.session, view=opened.view, timeline_url=_timeline_url(token), assets=_assets(request)
+        )
+        return report_response(page)
+
+    assert opened.counted is not None
+    return await page_reads.counted_page(request, settings, opened.counted, _page_key(opened), render)
 
 
 @router.get(
@@ -366,8 +399,9 @@ async def read_shared_report(
 )
 async def read_shared_timeline(
     token: LinkToken, request: Request, conn: DbConn, settings: Settings
-) -> JSONResponse:
+) -> Response:
     """The timeline a shared report page loads; the same JSON as `GET /v1/sessions/{id}/timeline`. Limited as the
-    shared page is (429 `rate_limited`; `report_links_busy`)."""
+    shared page is (429 `rate_limited`; `report_links_busy`), each MiB of it counting as one more read; `ETag`,
+    and 304 for `If-None-Match`."""
     opened = await _open_token(request, conn, settings, token, page=False)
-    return await timeline_response(conn, opened)
+    return await timeline_response(request, conn, settings, opened)

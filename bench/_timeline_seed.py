@@ -1,0 +1,197 @@
+"""For the timeline read benchmark: the largest session the recording bounds allow, written with SQL in bulk, and an
+API process of its own on the benchmark's database with the default report read limits (the stack's API has them
+lifted, as the other report benchmarks measure renders, not limits)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import string
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import psycopg
+
+from bench._api_stack import ROOT, free_port
+
+TURNS = 2_000  # typed turns of 4,000 characters: the 8 MB event budget
+TURN_CHARS = 4_000
+BIG_SNAPSHOTS = 80  # of 200 KB: the 16 MiB snapshot code budget
+BIG_SNAPSHOT_BYTES = 200_000
+SMALL_SNAPSHOTS = 16_000
+RUNS = 450  # of 18 KB code: the 8 MiB run code budget
+RUN_CODE_BYTES = 18_000
+OBSERVATIONS = 500
+
+
+_RND = random.Random(11)
+_WORDS = [
+    "".join(_RND.choice(string.ascii_lowercase) for _ in range(_RND.randint(2, 9))) for _ in range(4000)
+]
+
+
+def _text(chars: int) -> str:
+    """Words at random (as little compressible as speech or code is), `chars` characters."""
+    out: list[str] = []
+    n = 0
+    while n < chars:
+        word = _RND.choice(_WORDS)
+        out.append(word)
+        n += len(word) + 1
+    return " ".join(out)[:chars]
+
+
+def _code(size: int, k: int) -> str:
+    lines = []
+    n = 0
+    while n < size:
+        line = f"    v{k}_{len(lines)} = {_text(50)!r}"
+        lines.append(line)
+        n += len(line) + 1
+    return "def f():\n" + "\n".join(lines) + "\n"
+
+
+def seed_largest(url: str) -> str:
+    """One completed session at every recording bound at once (docs/reports.md, "The largest session"): about
+    20,000 events. Returns its id."""
+    sid = "ses_" + "b" * 24
+    events: list[tuple[str, float, dict[str, object]]] = []
+    span = 2700.0
+    for k in range(TURNS):
+        events.append(
+            (
+                "transcript",
+                span * k / TURNS,
+                {"role": "user", "text": _text(TURN_CHARS), "typed": True},
+            )
+        )
+    for k in range(BIG_SNAPSHOTS):
+        events.append(
+            (
+                "editor_snapshot",
+                5 + span * k / BIG_SNAPSHOTS,
+                {"language": "python", "code": _code(BIG_SNAPSHOT_BYTES, k)},
+            )
+        )
+    for k in range(SMALL_SNAPSHOTS):
+        events.append(
+            ("editor_snapshot", 7 + span * k / SMALL_SNAPSHOTS, {"language": "python", "code": _code(120, k)})
+        )
+    for k in range(OBSERVATIONS):
+        events.append(("integrity", 9 + span * k / OBSERVATIONS, {"kind": "paste", "chars": 40, "lines": 2}))
+    with psycopg.connect(url, autocommit=True) as conn:
+        org = conn.execute("select id from organizations order by created_at limit 1").fetchone()
+        q = conn.execute("select id from questions where slug = 'two-sum'").fetchone()
+        assert org is not None and q is not None
+        with conn.transaction():
+            cand = conn.execute(
+                "insert into candidates (organization_id, name, email) values (%s, 'Ada Lovelace', 'ada@example.com') "
+                "returning id",
+                (org[0],),
+            ).fetchone()
+            assert cand is not None
+            conn.execute(
+                """
+                insert into sessions (id, organization_id, candidate_id, question_id, status, language, room_name,
+                  invite_hash, invite_expires_at, duration_minutes, expires_at, started_at, ended_at)
+                values (%s, %s, %s, %s, 'completed', 'python', %s, sha256(%s::bytea), now() + interval '1 day',
+                  45, now() + interval '7 days', now() - interval '50 minutes', now() - interval '5 minutes')
+                """,
+                (sid, org[0], cand[0], q[0], "bench-" + sid, sid),
+            )
+            rows = [
+                (sid, seq, f"b{seq}", kind, at, json.dumps(payload))
+                for seq, (kind, at, payload) in enumerate(events, start=1)
+            ]
+            seq = len(rows)
+            for k in range(RUNS):
+                seq += 1
+                sub = conn.execute(
+                    "insert into submissions (question_id, session_id, language, code, result_json, kind, verdict) "
+                    "values (%s, %s, 'python', %s, '{}', 'run', 'accepted') returning id",
+                    (q[0], sid, _code(RUN_CODE_BYTES, k)),
+                ).fetchone()
+                assert sub is not None
+                payload = {
+                    "submission_id": str(sub[0]),
+                    "by": "candidate",
+                    "verdict": "accepted",
+                    "passed": 3,
+                    "total": 3,
+                    "tests": [{"id": f"t{j}", "verdict": "accepted"} for j in range(3)],
+                }
+                rows.append((sid, seq, f"r{seq}", "test_run", 10 + span * k / RUNS, json.dumps(payload)))
+            with conn.cursor() as cur:
+                cur.executemany(
+                    "insert into session_events (session_id, seq, idempotency_key, type, t, payload) "
+                    "values (%s, %s, %s, %s, %s, %s)",
+                    rows,
+                )
+        conn.execute("vacuum analyze session_events")
+    return sid
+
+
+def append_note(url: str, session_id: str, n: int) -> None:
+    """A small event appended to the session's log: its record changed, so its next timeline read is built."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            "insert into session_events (session_id, seq, idempotency_key, type, t, payload) "
+            "values (%s, (select max(seq) + 1 from session_events where session_id = %s), %s, 'phase_change', 2699, "
+            '\'{"from": "coding", "to": "wrap_up"}\')',
+            (session_id, session_id, f"bench-note-{n}"),
+        )
+
+
+@contextmanager
+def api_with_default_limits(url: str, root: Path = ROOT) -> Iterator[tuple[str, int]]:
+    """`shadows api` from the checkout at `root`, on `url`'s database, with the default report read limits;
+    yields its base URL and pid."""
+    port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("SHADOWS_API_REPORT_READ_")},
+        "DATABASE_URL": url,
+        "SHADOWS_API_ENVIRONMENT": "local",
+        "SHADOWS_API_LOG_JSON": "true",
+        "SHADOWS_API_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "PYTHONPATH": str(root),
+    }
+    tmp = Path(tempfile.mkdtemp(prefix="shadows-bench-tl-"))
+    shadows = str(Path(sys.executable).parent / "shadows")
+    argv = [shadows, "api", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
+    with (tmp / "api.log").open("wb") as log:
+        api = subprocess.Popen(argv, env=env, cwd=tmp, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if api.poll() is not None:
+                raise RuntimeError(
+                    f"the API exited with {api.returncode}: {(tmp / 'api.log').read_text()[-2000:]}"
+                )
+            try:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("the API did not become ready in 60 s")
+            time.sleep(0.1)
+        yield base, api.pid
+    finally:
+        if api.poll() is None:
+            api.send_signal(signal.SIGTERM)
+            try:
+                api.wait(15)
+            except subprocess.TimeoutExpired:
+                api.kill()
+                api.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
