@@ -290,6 +290,25 @@ class JoinRequest(BaseModel):
     invite: str = Field(min_length=1, max_length=512)
 
 
+class HintGiven(BaseModel):
+    index: int = Field(description="1-based, as the page was told it")
+    unsettled: bool = Field(
+        description="Being said when the interviewer's call dropped; the record counts it given"
+    )
+    at: datetime = Field(description="When the record took it")
+
+
+class HintsGiven(BaseModel):
+    """The hints given so far in the candidate's own interview, from the event log the report counts: numbers only,
+    never a hint's text (the candidate heard it; the record keeps it)."""
+
+    count: int = Field(description="Hint events the record holds, as the report counts them")
+    total: int | None = Field(
+        description="Hints the question has, as the newest hint said; null before the first"
+    )
+    given: list[HintGiven] = Field(description="Each hint given, once, in the order given")
+
+
 class JoinResponse(BaseModel):
     server_url: str
     participant_token: str = Field(
@@ -307,6 +326,9 @@ class JoinResponse(BaseModel):
     agent_join_timeout_s: int
     question: dict[str, Any] | None = Field(
         description="Statement, starter code and visible tests; null until the interview has started"
+    )
+    hints: HintsGiven | None = Field(
+        default=None, description="The hints given so far; null unless the interview is running"
     )
 
 

@@ -16,7 +16,7 @@ from api.notices import render_notice
 from api.openapi_errors import BODY, DB, error_responses
 from api.question_cache import QuestionCache
 from api.scheduling import ends_at
-from api.schemas import JoinRequest, JoinResponse, TokenRequest, TokenResponse
+from api.schemas import HintGiven, HintsGiven, JoinRequest, JoinResponse, TokenRequest, TokenResponse
 from api.settings import ApiSettings
 from api.tokens import candidate_identity, mint_candidate_token, token_ttl
 
@@ -54,16 +54,55 @@ def session_view(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# Hint events read back for the page: a question has at most 10 hints (judge/bank.py), each recorded once under its
+# key (agent:hint:<index>); the count still covers every hint event, as the report's does.
+MAX_HINTS_READ = 50
+
+
+def _whole(value: object) -> int | None:
+    """A whole number from 1 to MAX_HINTS_READ, as an agent's hint event names an index or a total, else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 1 <= value <= MAX_HINTS_READ:
+        return None  # the range first: int() of an infinity would raise
+    return int(value) if value == int(value) else None
+
+
+async def hints_given(conn: Conn, session_id: str) -> HintsGiven:
+    """The hints given so far, from the event log's `hint` events (what the report counts), in one bounded query:
+    their count, the question's total as the newest said it, and each hint given once, in order, with whether it was
+    `unsettled`. Never the hint's text: the candidate heard it, and the record keeps it."""
+    cur = await conn.execute(
+        """
+        select count(*) over () as n, created_at, payload->'index' as index, payload->'total' as total,
+          payload->'unsettled' as unsettled
+        from session_events where session_id = %s and type = 'hint' order by seq limit %s
+        """,
+        (session_id, MAX_HINTS_READ),
+    )
+    rows = await cur.fetchall()
+    total: int | None = None
+    given: dict[int, HintGiven] = {}
+    for r in rows:
+        index, of = _whole(r["index"]), _whole(r["total"])
+        if index is None or of is None or index > of:
+            continue  # not a hint the page could show as "Hint N of M given."
+        total = of
+        if index not in given:
+            given[index] = HintGiven(index=index, unsettled=r["unsettled"] is True, at=r["created_at"])
+    return HintsGiven(count=rows[0]["n"] if rows else 0, total=total, given=list(given.values()))
+
+
 async def candidate_view(
     conn: Conn, found: sessions_repo.CandidateRow, settings: ApiSettings, questions: QuestionCache
 ) -> JoinResponse:
     """The page's whole picture of its session. The statement, starter code and tests are withheld until the
-    interview has started, so nobody can solve it before the clock runs."""
+    interview has started, so nobody can solve it before the clock runs. While it runs, the view carries the hints
+    given so far (`hints`), so a page reloaded or opened in a second tab shows them as the one that was told."""
     row, org = found.session, found.org
     rules = policies(row, org)
     languages = sessions_repo.session_languages(row)
-    question = None
+    question, hints = None, None
     if row["status"] == "in_progress":
+        hints = await hints_given(conn, row["id"])
         full = await questions.public_question(conn, row["question_id"], row["question_updated_at"])
         question = {k: full[k] for k in QUESTION_FIELDS}
         question["starter_code"] = {k: v for k, v in full["starter_code"].items() if k in languages}
@@ -88,6 +127,7 @@ async def candidate_view(
         consented=found.consented,
         agent_join_timeout_s=settings.agent_join_timeout_s,
         question=question,
+        hints=hints,
     )
 
 

@@ -65,6 +65,17 @@ export interface JoinResponse {
   agent_join_timeout_s: number;
   /** Null until the interview has started: nobody sees the problem before the clock runs. */
   question: Question | null;
+  /** The hints given so far, from the record (numbers only, never a hint's text); null unless the interview runs. */
+  hints?: HintsGiven | null;
+}
+
+export interface HintsGiven {
+  /** Hint events the record holds, as the report counts them. */
+  count: number;
+  /** Hints the question has, as the newest hint said; null before the first. */
+  total: number | null;
+  /** Each hint given, once, in order; `unsettled`: being said when the interviewer's call dropped. */
+  given: { index: number; unsettled: boolean; at: string }[];
 }
 
 export interface Draft {

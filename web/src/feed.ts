@@ -3,7 +3,7 @@ import { announce } from "./announce";
 import { h } from "./dom";
 import type { InterviewEvent } from "./protocol";
 import { verdictLabel } from "./results";
-import type { RunReport } from "./api";
+import type { HintsGiven, RunReport } from "./api";
 
 const PHASE_NAMES: Record<string, string> = {
   greeting: "Introductions",
@@ -62,7 +62,8 @@ export class EventFeed {
 
   constructor(private readonly list: HTMLElement) {}
 
-  add(event: InterviewEvent, at: Date = new Date()): void {
+  /** `announced`: read out too (new to this page); a line restored from the server's view is shown only. */
+  add(event: InterviewEvent, at: Date = new Date(), announced = true): void {
     const text = describeEvent(event);
     if (!text) return;
     if (event.type === "hint") {
@@ -74,9 +75,23 @@ export class EventFeed {
     this.list.appendChild(
       h("li", { class: `feed-item feed-${event.type}`, "data-type": event.type }, h("time", {}, time), " ", text),
     );
-    announce(text);
+    if (announced) announce(text);
     while (this.list.children.length > 100) this.list.firstElementChild?.remove();
     this.list.lastElementChild?.scrollIntoView({ block: "nearest" });
+  }
+
+  /** The hints the server's view of the session says were given (`hints`, from the record), each shown once with
+   * the time the record took it, merged with the interviewer's `hint` events: a page reloaded or opened in a second
+   * tab shows the hints given before it, as the page that was told. `announced` for hints new to this page (learnt
+   * by a later check), not for those already given when it opened. */
+  given(hints: HintsGiven | null | undefined, announced: boolean): void {
+    const total = hints?.total;
+    if (!hints || typeof total !== "number" || !Array.isArray(hints.given)) return;
+    for (const hint of hints.given) {
+      const at = new Date(hint.at);
+      const event = { type: "hint", index: hint.index, total, unsettled: hint.unsettled === true };
+      this.add(event, Number.isNaN(at.getTime()) ? new Date() : at, announced);
+    }
   }
 
   note(text: string): void {

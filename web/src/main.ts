@@ -207,7 +207,6 @@ interface EnterOptions {
 function enterInterview(api: ApiClient, joined: JoinResponse, opts: EnterOptions): void {
   const { session, question } = joined;
   if (!question) throw new Error("the question arrives with the start");
-  whenSeen = (fresh) => clock.setSession(fresh.session);
   byId("topbar-call").hidden = false;
   renderProblem(question);
   clock.setSession(session); // counts down from started_at + duration + extra time
@@ -250,6 +249,12 @@ function enterInterview(api: ApiClient, joined: JoinResponse, opts: EnterOptions
   }
 
   const feed = new EventFeed(byId("event-feed"));
+  // The hints given before this page opened (a reload, a second tab), from the record; later checks add new ones.
+  feed.given(joined.hints, false);
+  whenSeen = (fresh) => {
+    clock.setSession(fresh.session);
+    feed.given(fresh.hints, true);
+  };
   let ended = false;
   /** Ended elsewhere (cancelled, completed by the server, its time spent), learnt by the session watch or a refused
    * save: the workspace stays on screen with its code, rather than the "thank you" of an interview that ended here. */
