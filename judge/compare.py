@@ -71,9 +71,11 @@ def _equal(expected: Any, actual: Any, scalar: str, depth: int, tolerance: float
 
 def _same_shape(expected: Any, actual: Any, depth: int) -> bool:
     """Whether `actual` has as many arrays and items at each of the `depth` levels of arrays as `expected` (which
-    any equal value has, in any order). Looks at no more of `actual` than `expected` holds: the judge compares in its
-    own process, outside every sandbox limit, and sorting a returned value of millions of items for an unordered
-    comparison took 10 s of its CPU per test (a record may hold 16 MiB)."""
+    any equal value has, in any order), and no array or object where the type has a scalar. Looks at no more of
+    `actual` than `expected` holds: the judge compares in its own process, outside every sandbox limit, and sorting a
+    returned value of millions of items for an unordered comparison took 10 s of its CPU per test (a record may hold
+    16 MiB). The scalar level counts too: an array there (`[[0, 0, ...3 million], 0]` for an `int[]` of two) has the
+    expected's count of items, and its sort key (a tuple per item) cost the judge 1 s of CPU and 210 MB a test."""
     want, got = [expected], [actual]
     for _ in range(depth):
         if not all(isinstance(v, list) for v in want):
@@ -87,7 +89,8 @@ def _same_shape(expected: Any, actual: Any, depth: int) -> bool:
         if len(items) != total:
             return False
         want, got = [x for v in want for x in v], items
-    return True
+    # As many scalars as the expected holds: none may be an array or an object (no scalar equals one).
+    return not any(isinstance(v, list | dict) for v in got)
 
 
 def values_equal(expected: Any, actual: Any, type_: str, options: Compare | None = None) -> bool:
