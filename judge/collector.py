@@ -105,6 +105,8 @@ class Collector:
                     self.out.cpu_exceeded = True
                     self.proc.kill()
                     return
+                if self.proc.cgroup is not None:  # the reads it queued, as they come (RunCgroup.remove)
+                    self.proc.cgroup.note_reads(now)
             tick = next_tick if ticking and not exited else math.inf
             wait = min(drain_until, spacing.next_release(), tick) - now
             for key, _ in sel.select(timeout=max(0.0, wait)):

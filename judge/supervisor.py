@@ -287,6 +287,8 @@ class Supervisor:
                 if now >= next_sample:
                     # Threads and children that end before the test does still waited: look while they live.
                     self._seen.observe(self.meter.sample(now))
+                    if self.proc.cgroup is not None:  # the reads it queued, as they come (RunCgroup.remove)
+                        self.proc.cgroup.note_reads(now)
                     next_sample = now + poll
                 if now >= wall_deadline:
                     usage = self.meter.usage(start, self.meter.sample(now), seen=self._seen)
