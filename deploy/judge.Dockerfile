@@ -20,8 +20,10 @@
 FROM python:3.11-slim-bookworm
 COPY --from=ghcr.io/astral-sh/uv:0.13.8 /uv /bin/uv
 ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PYTHON_DOWNLOADS=never PYTHONUNBUFFERED=1
+# Debian's python3 runs candidates' Python (SHADOWS_JUDGE_PYTHON_BIN, /usr/bin/python3): this image's own Python is in
+# /usr/local, for the judge itself.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends bubblewrap nodejs openjdk-17-jdk-headless g++ \
+    && apt-get install -y --no-install-recommends bubblewrap python3 nodejs openjdk-17-jdk-headless g++ \
     && rm -rf /var/lib/apt/lists/*
 ARG UID=10001
 RUN useradd --create-home --uid "${UID}" --shell /usr/sbin/nologin judge

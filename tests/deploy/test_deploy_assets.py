@@ -70,6 +70,30 @@ def test_dockerfiles_pass_hadolint() -> None:
     assert "bubblewrap" in judge and "seccomp" in judge and "judge serve" in judge
 
 
+def test_the_judge_image_installs_every_runtime_the_judge_runs_by_default() -> None:
+    # The base image's Python is in /usr/local; the judge runs candidates' code with the binaries its settings name,
+    # from Debian's packages (a judge image without /usr/bin/python3 could run no Python at all).
+    from judge.settings import JudgeSettings
+
+    packages = {
+        "/usr/bin/bwrap": "bubblewrap",
+        "/usr/bin/python3": "python3",
+        "/usr/bin/node": "nodejs",
+        "/usr/bin/java": "openjdk-17-jdk-headless",
+        "/usr/bin/javac": "openjdk-17-jdk-headless",
+        "/usr/bin/g++": "g++",
+    }
+    defaults = JudgeSettings.model_fields
+    binaries = {name: defaults[name].default for name in defaults if name.endswith("_bin")}
+    assert set(binaries.values()) == set(packages), binaries
+    judge = (DEPLOY / "judge.Dockerfile").read_text()
+    installs = " ".join(
+        line for line in judge.replace("\\\n", " ").splitlines() if "apt-get install" in line
+    ).split()
+    for binary, package in packages.items():
+        assert package in installs, (binary, package)
+
+
 def test_hadolint_catches_a_bad_dockerfile(tmp_path: Path) -> None:
     bad = tmp_path / "bad.Dockerfile"
     bad.write_text("FROM python:latest\nRUN cd /app && pip install x\n")
