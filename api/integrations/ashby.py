@@ -182,11 +182,17 @@ async def start_assessment(
         "metadata": metadata,
     }
     fingerprint = assessments.request_fingerprint(start)
+    # The candidate's id is what a start is matched on, kept in the fingerprint's Unicode form: the id composed once
+    # and decomposed once is one candidate. An assessment stored before kept the id as it came: looked up in that
+    # form and the decomposed one too (at most three indexed look-ups, under one lock).
+    candidate_id = assessments.request_key(body.candidate.ashby_id)
     async with conn.transaction():
-        await integrations_repo.lock_ashby_candidate(conn, caller.organization_id, body.candidate.ashby_id)
-        active = await integrations_repo.active_ashby_assessment(
-            conn, caller.organization_id, body.candidate.ashby_id
-        )
+        await integrations_repo.lock_ashby_candidate(conn, caller.organization_id, candidate_id)
+        active = None
+        for form in assessments.request_key_forms(body.candidate.ashby_id):
+            active = await integrations_repo.active_ashby_assessment(conn, caller.organization_id, form)
+            if active is not None:
+                break
         if active is not None and assessments.same_request(active["request_sha256"], start):
             # Ashby sending the same start again (it timed out on our answer): the answer it missed, nothing new.
             log.info("ashby.start_repeated", session_id=active["session_id"])
@@ -209,9 +215,9 @@ async def start_assessment(
                     partner_test_id=body.assessment_type_id,
                     candidate_name=name,
                     candidate_email=str(body.candidate.email),
-                    candidate_external_id=f"ashby:{body.candidate.ashby_id}",
+                    candidate_external_id=f"ashby:{candidate_id}",
                     metadata=metadata,
-                    external_candidate_id=body.candidate.ashby_id,
+                    external_candidate_id=candidate_id,
                     external_application_id=body.application.ashby_id,
                     request_sha256=fingerprint,
                 ),

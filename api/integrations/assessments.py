@@ -134,6 +134,18 @@ def _same_text(value: Any, key: str = "") -> Any:
     return text.lower() if key in EMAIL_KEYS else text
 
 
+def request_key(value: str) -> str:
+    """An ATS's id that a start is matched on (Ashby's candidate), in the form `_same_text` gives the fingerprint's
+    text: an id written with other code points that read the same is the same key, so that the look-up agrees
+    with the fingerprint (matched as it came, a retry with the id decomposed scheduled a second interview)."""
+    return unicodedata.normalize("NFC", value)
+
+
+def request_key_forms(value: str) -> tuple[str, ...]:
+    """The forms a stored request key may have, `request_key`'s first: keys stored before were kept as they came."""
+    return tuple(dict.fromkeys((request_key(value), value, unicodedata.normalize("NFD", value))))
+
+
 def request_fingerprint(parameters: dict[str, Any]) -> bytes:
     """SHA-256 of the parameters of an ATS's start request that shape the assessment (the test, who is invited
     where, what the session records), in one canonical JSON form, its text in one Unicode form (`_same_text`). A

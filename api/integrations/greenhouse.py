@@ -11,6 +11,8 @@ unused, is PATCHed too, so that Greenhouse reads `cancelled` or `expired`.
 
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -152,12 +154,29 @@ def check_callback_url(settings: ApiSettings, url: str) -> str:
         raise UnprocessableError(f"url: {e.message}", code=e.code) from e
     if settings.egress_guard and not is_greenhouse_host(settings, parsed.host):
         raise UnprocessableError("url: not a Greenhouse address.", code="address_not_allowed")
-    canonical = str(parsed)
+    canonical = same_escapes(str(parsed))
     if len(canonical) > egress.MAX_URL_CHARS:
         raise UnprocessableError(
             f"url: longer than {egress.MAX_URL_CHARS} characters once percent-encoded.", code="invalid_url"
         )
     return canonical
+
+
+UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
+ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+
+
+def same_escapes(url: str) -> str:
+    """`url` with its percent-escapes in RFC 3986's normal form (6.2.2): hex digits in upper case, an unreserved
+    character unescaped. "%c3%a9" and "%C3%A9", or "%31" and "1", name the same resource, and `url` is the key a
+    send_test is matched on: kept as they came, the same order sent again with its escapes written another way
+    scheduled a second interview and e-mailed a second invite."""
+
+    def normal(match: re.Match[str]) -> str:
+        char = chr(int(match.group(1), 16))
+        return char if char in UNRESERVED else match.group(0).upper()
+
+    return ESCAPE.sub(normal, url)
 
 
 def is_greenhouse_host(settings: ApiSettings, host: str) -> bool:
@@ -184,6 +203,8 @@ async def send_test(
     again with the same `url` returns the same `partner_interview_id` and schedules nothing new; the same `url`
     with another test or candidate is a 409 `test_order_conflict`."""
     callback_url = check_callback_url(settings, body.url)
+    # An order stored before escapes were kept in one form kept the url as the request went then.
+    legacy_url = str(egress.parse_url(body.url, guard=settings.egress_guard))
     metadata: dict[str, Any] = {
         "ats": "greenhouse",
         "partner_test_id": body.partner_test_id,
@@ -201,6 +222,8 @@ async def send_test(
     async with conn.transaction():
         await integrations_repo.claim_greenhouse_url(conn, caller.organization_id, callback_url)
         existing = await integrations_repo.greenhouse_by_url(conn, caller.organization_id, callback_url)
+        if existing is None and legacy_url != callback_url:
+            existing = await integrations_repo.greenhouse_by_url(conn, caller.organization_id, legacy_url)
         # An order stored before fingerprints were kept (null) keeps the answer it had: the same interview.
         if (
             existing is not None
