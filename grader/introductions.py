@@ -34,7 +34,7 @@ import re
 from grader.everyday_words import CODE_EPONYMS, COMMON_WORDS
 from grader.handles import PLATFORM_TALK
 from grader.intro_words import weak_name
-from grader.spoken import BOUNDARY
+from grader.spoken import BOUNDARY, NAME_CUE, spoken_name
 from grader.tech_names import tech_name
 
 # A word written as a name: a capital, then lower case (accents folded first), with a hyphen or an apostrophe
@@ -248,6 +248,10 @@ class _DataWords:
                 group = next((g for g in _IN_LITERAL if m.group(g) is not None), None)
                 for word in _WORD.findall(m.group(group)) if group else ():
                     inside[word] = inside.get(word, 0) + 1
+            for m in NAME_CUE.finditer(text):
+                for a, b in spoken_name(text, m.start(), m.end()):
+                    for word in _WORD.findall(text, a, b):
+                        inside[word] = inside.get(word, 0) + 1
             everywhere: dict[str, int] = {}
             for word in _WORD.findall(text):
                 if word in inside:
@@ -261,13 +265,17 @@ _DATA_WORDS = _DataWords()
 
 def introduced_in_literal(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """`Rule.refine` for a string literal of code (grader/phone_forms.py `STRING_LITERAL`): the names its own words
-    introduce the candidate by (`print("Hi, I'm Priya")`), as an introduction in speech; not a label or a name
-    before "speaking", which a literal holds as data, nor a name the code also writes outside an introduction
-    (`assert greet("Alice") == "Hello, I'm Alice"`, `parse("I am Sam") == "Sam"`: a test's data)."""
+    introduce the candidate by (`print("Hi, I'm Priya")`, `"my name is Priya"`), as an introduction in speech;
+    not a label or a name before "speaking", which a literal holds as data, nor a name the code also writes
+    outside an introduction (`assert greet("Alice") == "Hello, I'm Alice"`, `parse("I am Sam") == "Sam"`: a
+    test's data)."""
     found: list[tuple[int, int]] = []
     for m in INTRODUCTION.finditer(text, start + 1, end - 1):
         if any(m.group(g) for g in _IN_LITERAL):
             found += introduced_name(text, m.start(), m.end())
+    # A name cue's name ("my name is Priya Raman", "mi chiamo Giulia"), as said (grader/spoken.py).
+    for m in NAME_CUE.finditer(text, start + 1, end - 1):
+        found += [(a, min(b, end - 1)) for a, b in spoken_name(text, m.start(), m.end()) if a < end - 1]
     if not found:
         return found
     data = _DATA_WORDS.of(text)

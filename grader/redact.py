@@ -389,6 +389,7 @@ class Redactor:
             Rule(ID_CUE, "[id]", in_comments=True, refine=spoken_ids),
             Rule(POSTAL, "[address]", in_comments=True, refine=postal_spans),
             dataclasses.replace(introduced, in_comments=True),
+            Rule(NAME_CUE, NAME, in_comments=True, refine=spoken_name),  # "# my name is Priya" (as said)
             Rule(SIGN_OFF, NAME, in_comments=True, refine=signed_name),
             Rule(STRING_LITERAL, NAME, refine=introduced_in_literal),  # `print("Hi, I'm Priya")`
             Rule(ON_PLATFORM_AFTER, "[handle]", in_comments=True, refine=handle_before_platform),

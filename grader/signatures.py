@@ -60,11 +60,14 @@ AUTHOR_CUE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 # In a comment or a program's output only (in code, `author: str` is a field and `by=` an argument): a label.
-# Also a label of who keeps or signs the code ("Maintainer:", "Signed-off-by:", "Contributor:"), and a copyright
-# with its years ("# Copyright (c) 2026 Priya Raman", "// (c) Priya Raman", "# © 2025-2026 zq_dev").
+# Also a label of who keeps or signs the code ("Maintainer:", "Signed-off-by:", "Co-authored-by:", "Reviewed-by:",
+# "Contributor:"), and a copyright with its years ("# Copyright (c) 2026 Priya Raman", "// (c) Priya Raman", "# ©
+# 2025-2026 zq_dev").
 _YEARS = r"(?:[ \t]+\d{4}(?:[ \t]*[-\u2013,][ \t]*\d{4})*,?)?"
 AUTHOR_LABEL = re.compile(
     r"(?<![\w-])(?P<label>(?:author|autor|auteur|autorin|maintainer|maintained[ \t]+by|signed(?:-off-by)?"
+    # git's trailers that name a person ("Co-authored-by: Priya Raman <...>", "Reviewed-by: ...").
+    r"|(?:co-authored|co-developed|reviewed|acked|tested|reported|suggested|helped|mentored|requested)-by"
     r"|contributor|firmado)[ \t]*:[ \t]*[\"'`]?[ \t]*"
     rf"|(?:copyright(?:[ \t]*(?:\(c\)|\u00a9))?|\(c\)|\u00a9){_YEARS}[ \t]+(?:by[ \t]+)?)",
     re.IGNORECASE,

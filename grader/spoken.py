@@ -101,6 +101,7 @@ JOIN = (
 # Words of two letters or more in a spoken local part; spelled letters and joined parts are free.
 MAX_LOCAL_WORDS = 3
 # Words that end a spoken local part or handle when reading leftwards or rightwards: they are not in an address.
+# (\u0939 is Hindi "है", "is", as matched: its vowel sign folded away; it ends "मेरा नाम प्रिया है".)
 BOUNDARY = frozenset(
     """
     a also am an and are as at be but by can contact could did do does e-mail email email's emails for from had handle
@@ -111,6 +112,7 @@ BOUNDARY = frozenset(
     mi mis es son era al de del en el la los las lo un una por para que con me te se su sus tu tus este esta
     correo electronico direccion escribeme mandame escribirme contactarme puedes puede usuario cuenta pero como
     mon ma mes est c'est courriel adresse moi meu minha ist lautet meine mein die der unter
+    \u0939
     """.split()  # noqa: SIM905  # a word list reads better as text
 )
 WORD = re.compile(r"[\w'%+]+(?:[._-][\w'%+]+)*")
@@ -336,16 +338,27 @@ _STRONG_NAME_CUE = (
     r"|mi\s+(?:nombre|apellido|primer\s+apellido)(?:\s+completo)?\s+es"
     r"|mon\s+(?:nom|prenom)(?:\s+de\s+famille)?\s+(?:est|c'est)"
     r"|mein\s+(?:vor|nach|familien)?name\s+ist|meu\s+(?:nome|sobrenome)(?:\s+completo)?\s+e"
+    # Other languages a candidate may introduce themself in (folded: "il mio nome è", "tên tôi là", "моё имя"):
+    # Italian, Dutch, Turkish, Hindi and Urdu, Malay and Indonesian, Swahili, Vietnamese, Polish, Japanese,
+    # Russian, Greek, Arabic, Devanagari (a script without capitals: its name is taken as the strong cues take it).
+    r"|il\s+mio\s+(?:nome|cognome)\s+e|mijn\s+(?:voor|achter)?naam\s+is|benim\s+(?:ad[i\u0131]m|ismim)"
+    r"|mera\s+naam(?:\s+hai)?|nama\s+saya(?:\s+adalah)?|jina\s+langu\s+ni|ten\s+(?:cua\s+)?toi\s+la"
+    r"|mam\s+na\s+imie|watashi\s+no\s+namae\s+wa|мо[её]\s+имя"
+    r"|το\s+ονομα\s+μου\s+ειναι|με\s+λενε|اسمي|म\u0947?रा\s+नाम"
 )
 NAME_CUE = re.compile(
     rf"(?<![\w-])(?i:(?P<strong>{_STRONG_NAME_CUE})"
     r"|(?:you\s+can\s+|people\s+|everyone\s+|just\s+)?call\s+me|i\s+go\s+by|llamame|puedes\s+llamarme"
     r"|(?:i'm|i\s+am)\s+called|(?:know|knows|knew)\s+me\s+as|the\s+name's"
     # As a name is written (a capital) only: "me llamó la atención" folds to "me llamo la atencion".
-    r"|me\s+llamo|me\s+chamo|je\s+m'appelle|ich\s+heisse|appelle[sz]?[\s-]moi|nenn\s+mich)\s+"
+    r"|me\s+llamo|me\s+chamo|je\s+m'appelle|ich\s+heisse|appelle[sz]?[\s-]moi|nenn\s+mich"
+    r"|mi\s+chiamo|ik\s+heet|nazywam\s+sie|wo\s+jiao)\s+"
 )
-CAPITALISED = re.compile(r"[^\W\d_a-z][\w'-]*(?:\s+[^\W\d_a-z][\w'-]*){0,2}")
-NAME_WORD = re.compile(r"\s*([^\W\d_][\w'-]*)")
+# A name's letters; in the scripts of India a vowel sign that is a spacing mark (U+093E in "राहुल"), not a word
+# character to the regex engine, is part of the word (it had cut the name after its first letter).
+_NAME_LETTERS = r"[\w'\u0900-\u0963\u0966-\u0dff-]*"  # not the danda, "।"
+CAPITALISED = re.compile(rf"[^\W\d_a-z]{_NAME_LETTERS}(?:\s+[^\W\d_a-z]{_NAME_LETTERS}){{0,2}}")
+NAME_WORD = re.compile(rf"\s*([^\W\d_]{_NAME_LETTERS})")
 
 
 def spoken_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
