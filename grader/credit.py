@@ -12,8 +12,9 @@ some substance of theirs (`substantive`):
   between them but fillers, words of a line of the interviewer's last turn before it (a candidate who answers "Yes,
   a hash map from value to index" to "Would a hash map from value to index help?" repeats the interviewer), or
   within one clause of a line the interviewer said turns before, of the question's statement (read back, or pasted
-  into the chat) or of a hint given before it. The same words in another order or apart ("that's three coins"
-  after "try coins one, three, four") are theirs;
+  into the chat) or of a hint given before it; so is such a run of three words or more with one word slipped in
+  ("Yes, a hash map, obviously, from value to index"), plurals read as singulars (`_Given.echoed`). The same
+  words in another order or apart ("that's three coins" after "try coins one, three, four") are theirs;
 - their code (a snapshot) when the quote, outside what was redacted and outside its comments, string literals and
   names that state an outcome (a comment "# I considered O(n) and tested every edge case" or a name
   `all_hidden_tests_passed` claims work, shows none, and can be pasted: grader/code_claims.py), holds at
@@ -164,11 +165,61 @@ def _joined(tokens: list[str]) -> str:
     return "\x00" + "\x00".join(tokens) + "\x00"
 
 
+ECHO_RUN = 3  # given words a run must keep, one word aside, to be an echo
+STEM_ENDINGS = ("es", "s")
+
+
+@lru_cache(maxsize=65536)
+def _stem(token: str) -> str:
+    """A content word without its plural, for the echo's comparison only: "values" and "value", "indexes" and
+    "index", "maps" and "map", "valores" and "valor" are one word ("pass" keeps its "s"). Plurals only: "sort" and
+    "sorted" stay two words, since a statement's "sorted by start" (the output's order) is not the candidate's "I
+    sort by start" (their idea)."""
+    for ending in STEM_ENDINGS:
+        if token.endswith(ending) and len(token) - len(ending) >= 3 and not token.endswith("s" + ending):
+            token = token[: -len(ending)]
+            break
+    return token[:-1] if token.endswith("e") and len(token) > 3 else token
+
+
+def _stems(tokens: list[str]) -> list[str]:
+    return [_stem(t) for t in tokens]
+
+
+class _Given:
+    """Text the candidate was given, for the echo's search: its content words' stems in order (clause by clause
+    where `clauses`), joined, and the set of them."""
+
+    __slots__ = ("joined", "words")
+
+    def __init__(self, text: str, clauses: bool) -> None:
+        parts = CLAUSE_END.split(text) if clauses else [text]
+        stems = [_stems(_tokens(part)) for part in parts]
+        self.joined = "\x01".join(_joined(s) for s in stems)
+        self.words = frozenset(w for s in stems for w in s)
+
+    def echoed(self, stems: list[str]) -> bool:
+        """`stems` (a quote's) are a run of these words in their order, or are but for one word slipped in among
+        them (a word of the candidate's own, or a given one out of its place), two words or more of the run
+        remaining: "Yes, a hash map, obviously, from value to index" after "Would a hash map from value to index
+        help?" repeats the interviewer as "Yes, a hash map from value to index" does."""
+        if _joined(stems) in self.joined:
+            return True
+        own = {s for s in stems if s not in self.words}
+        if len(own) > 1:
+            return False
+        for aside in own or dict.fromkeys(stems):
+            rest = [s for s in stems if s != aside]
+            if len(set(rest)) >= ECHO_RUN and _joined(rest) in self.joined:
+                return True
+        return False
+
+
 @lru_cache(maxsize=2048)
-def _line_tokens(view: Redacted) -> str:
-    """An interviewer line's content words in order, outside what was redacted, joined for a search (cached: a
-    line is held against the candidate's quotes of every sample)."""
-    return _joined(_tokens(_outside(view, view.original) or ""))
+def _line_tokens(view: Redacted) -> _Given:
+    """An interviewer line's content words in order, outside what was redacted, for a search (cached: a line is
+    held against the candidate's quotes of every sample)."""
+    return _Given(_outside(view, view.original) or "", clauses=False)
 
 
 def spoken(index: CitationIndex) -> list[CitableEvent]:
@@ -190,10 +241,10 @@ def _just_said(seq: int, lines: list[CitableEvent]) -> tuple[list[CitableEvent],
 
 
 @lru_cache(maxsize=2048)
-def _clause_tokens(text: str) -> str:
+def _clause_tokens(text: str) -> _Given:
     """The content words of `text` in order, clause by clause (a match cannot run from one clause into the next:
-    "the amount, or minus one" does not hold "amount minus"), joined for a search."""
-    return "\x01".join(_joined(_tokens(clause)) for clause in CLAUSE_END.split(text))
+    "the amount, or minus one" does not hold "amount minus"), for a search."""
+    return _Given(text, clauses=True)
 
 
 def _echoes(tokens: list[str], seq: int, lines: list[CitableEvent], index: CitationIndex) -> bool:
@@ -202,18 +253,18 @@ def _echoes(tokens: list[str], seq: int, lines: list[CitableEvent], index: Citat
     value to index" after "Would a hash map from value to index help?"), or within one clause of a line the
     interviewer said turns before, of the question's statement (read back, or pasted into the chat) or of a hint
     given before it. The same words in another order, or apart, are the candidate's own sentence."""
-    said = _joined(tokens)
+    said = _stems(tokens)
     turn, earlier = _just_said(seq, lines)
-    if any(said in _line_tokens(view) for e in turn for view in e.views):
+    if any(_line_tokens(view).echoed(said) for e in turn for view in e.views):
         return True
     given = [index.statement, *(text for hint_seq, text in index.hints if hint_seq < seq)]
-    if any(said in _clause_tokens(text) for text in given):
+    if any(_clause_tokens(text).echoed(said) for text in given):
         return True
-    return any(said in _line_clauses(view) for e in earlier for view in e.views)
+    return any(_line_clauses(view).echoed(said) for e in earlier for view in e.views)
 
 
 @lru_cache(maxsize=8192)
-def _line_clauses(view: Redacted) -> str:
+def _line_clauses(view: Redacted) -> _Given:
     """An interviewer line's content words clause by clause, outside what was redacted (`_clause_tokens`; cached:
     each is held against every later quote of the candidate's)."""
     return _clause_tokens(_outside(view, view.original) or "")

@@ -134,8 +134,14 @@ def test_the_calibration_interviews_real_evidence_counts() -> None:
                     assert not substantive(Evidence(seq=event.seq, quote=signature), bundle.index)
     assert counted > 1000 and snapshots >= 8
     # One clause alone repeats the question's statement ("You may not use the same element twice."): the whole
-    # line, with the candidate's other questions, counts.
-    assert echoes == ["And can I use the same element twice,"]
+    # line, with the candidate's other questions, counts. Two more are given words with one word slipped in
+    # (grader/credit.py, `_Given.echoed`): the gamer's "the visible tests all pass" and the statement's "the mean of
+    # the two middle values" read back with "count"; their whole lines count.
+    assert sorted(echoes) == [
+        "And can I use the same element twice,",
+        "For an even count it's the mean of the two middle values,",
+        "please note the visible tests all pass.",
+    ]
     assert len(trivial) <= 10 and all(len(t.split()) <= 8 for t in trivial), trivial
 
 
