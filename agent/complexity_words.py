@@ -19,6 +19,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from agent.addressing import HESITATION_WORDS
+
 Part = Literal["time", "space"]
 
 # What record_complexity keeps of a part (agent.tools) and a restarted job reads back (agent.complexity_claims).
@@ -96,6 +98,8 @@ _NOTATION = re.compile(r"\bo\s*\(")
 _TOKEN = re.compile(r"[a-z]+|[0-9]+|[\^*+,!.;?]")
 _IN_NOTATION = re.compile(r"sqrt|log|lg|ln|min|max|exp|[a-z]|[0-9]+|[\^+,!/]")
 _CODE = re.compile(r"```.*?(?:```|$)|/\*.*?(?:\*/|$)|(?:#|//)[^\n]*", re.DOTALL)
+# With the pause around it ("O of, uh, n"); never inside notation: "O(hm)" is a claim ("h" times "m").
+_HESITATION = re.compile(rf"(?:[,;.…]\s*)?(?<![\w'(*^+/-]){HESITATION_WORDS}(?![\w'()*^+/-])(?:\s*[,;.…])?")
 _SIGNS = str.maketrans(
     {"\u00b2": "^2", "\u00b3": "^3", "\u00d7": "*", "\u00b7": "*", "\u22c5": "*", "\u2212": "-"}
 )
@@ -125,11 +129,12 @@ def _same(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 
 def _plain(words: str) -> str:
-    """Lower case, accents off, signs spelt as notation; code the candidate typed (a fenced block, a comment) left out:
-    a claim is read from their words, never from code."""
+    """Lower case, accents off, signs spelt as notation, hesitations ("um", "uh") out; code the candidate typed (a
+    fenced block, a comment) left out: a claim is read from their words, never from code."""
     text = _CODE.sub(" ", words[:MAX_WORDS_CHARS]).translate(_SIGNS)
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return text.lower().replace("**", "^")
+    # A hesitation is no word of the claim: "O of, uh, n log n" is "O of n log n" (agent.addressing's one rule).
+    return _HESITATION.sub(" ", text.lower()).replace("**", "^")
 
 
 def _tokens(words: str) -> list[_Token]:
