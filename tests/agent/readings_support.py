@@ -11,7 +11,7 @@ import agent.notes_reader
 from agent.disclosure import DisclosureGuard, protected_runs
 from agent.notes_readings import readings
 from tests.agent.interviewer_corpus import plausible_lines
-from tests.agent.test_disclosure import interview
+from tests.agent.test_disclosure import SLUGS, interview
 
 
 def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -48,3 +48,11 @@ def read_long_reply(
     """(the length of each reading, whether it was cut) of ``long_reply(encode)`` streamed through the guard."""
     reads = count_reads(monkeypatch)
     return reads, feed_all(long_reply(encode))
+
+
+def assert_passes_whole(line: str) -> None:
+    """``line`` streamed five characters at a time through every question's guard comes out whole, never cut."""
+    for slug in SLUGS:
+        guard = DisclosureGuard(protected_runs(interview(slug)))
+        out = "".join(guard.feed(line[at : at + 5]) for at in range(0, len(line), 5)) + guard.flush()
+        assert (out, guard.stopped) == (line, False), slug

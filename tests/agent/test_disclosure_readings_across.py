@@ -13,10 +13,10 @@ from collections.abc import Callable
 
 import pytest
 
-from agent.disclosure import DisclosureGuard, protected_runs
+from agent.disclosure import protected_runs
 from agent.notes_readings import readings
 from agent.state import InterviewState
-from tests.agent.readings_support import read_long_reply
+from tests.agent.readings_support import assert_passes_whole, read_long_reply
 from tests.agent.test_disclosure import SLUGS, interview
 from tests.agent.test_disclosure_encoded import plain, readable, runs, spoken
 from tests.agent.test_disclosure_readings_more import morse_said
@@ -122,10 +122,7 @@ PIECE_LOOKALIKES = [
 
 @pytest.mark.parametrize("line", PIECE_LOOKALIKES)
 def test_short_words_of_talk_are_not_read_across_their_gaps(line: str) -> None:
-    for slug in SLUGS:
-        guard = DisclosureGuard(protected_runs(interview(slug)))
-        out = "".join(guard.feed(line[at : at + 5]) for at in range(0, len(line), 5)) + guard.flush()
-        assert (out, guard.stopped) == (line, False), slug
+    assert_passes_whole(line)
 
 
 # Morse code whose letters are not marked, said or drawn (dot, dash, inside a letter, between letters, between words).
@@ -188,10 +185,7 @@ MORSE_LOOKALIKES = [
 
 @pytest.mark.parametrize("line", MORSE_LOOKALIKES)
 def test_talk_drawn_in_two_symbols_passes_whole(line: str) -> None:
-    for slug in SLUGS:
-        guard = DisclosureGuard(protected_runs(interview(slug)))
-        out = "".join(guard.feed(line[at : at + 5]) for at in range(0, len(line), 5)) + guard.flush()
-        assert (out, guard.stopped) == (line, False), slug
+    assert_passes_whole(line)
 
 
 def test_symbols_drawn_at_random_are_not_read_as_the_notes() -> None:
