@@ -198,6 +198,10 @@ class ApiSettings(BaseSettings):
     export_per_org: int = Field(default=2, ge=1, le=256)
     export_stall_s: float = Field(default=30.0, gt=0, le=3600)
     export_hold_s: float = Field(default=600.0, gt=0, le=24 * 3600)
+    # Session rows an organisation may export over time (api/read_budgets.py), counted before each export is written
+    # (its rows plus 100 for the export itself); past it 429 rate_limited. A busy organisation's week (500 sessions)
+    # is about 600 rows.
+    export_rows_rate_limit: str = "100000/hour;400000/day"
     # Artifact downloads (GET /v1/artifacts/{token}/{name}) held at once per process, and per organisation: each
     # holds its object (a résumé, a session dump: megabytes) in memory from the storage read until its client has
     # read it; past either, a 429 artifacts_busy. Ended like an export (`export_stall_s`, `export_hold_s`).
@@ -207,6 +211,9 @@ class ApiSettings(BaseSettings):
     # counted before the database or storage is read: the slots bound downloads at once, not how many, and a leaked
     # URL fetched in a loop read a megabyte object from storage each time for the URL's hour. Past it 429.
     artifact_download_rate_limit: str = "60/hour"
+    # MiB of artifacts an organisation may download over time, across its sessions and keys (api/read_budgets.py),
+    # counted by each object's recorded size (rounded up) before storage is read; past it 429 rate_limited.
+    artifact_download_mib_rate_limit: str = "2048/hour;8192/day"
 
     # Session artifacts (JSON dump, report PDF, résumé PDF): `local` (a directory; default data_dir/artifacts) or
     # `supabase` (Supabase Storage: SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY, a private bucket read back through
@@ -349,6 +356,8 @@ class ApiSettings(BaseSettings):
         "credential_guess_site_rate_limit",
         "credential_guess_global_rate_limit",
         "artifact_download_rate_limit",
+        "artifact_download_mib_rate_limit",
+        "export_rows_rate_limit",
         "webhook_endpoint_rate_limit",
     )
     @classmethod

@@ -49,7 +49,7 @@ async def record_artifact(
 
 async def get_artifact(conn: Conn, session_id: str, name: str) -> dict[str, Any] | None:
     cur = await conn.execute(
-        "select name, storage_key, content_type from session_artifacts where session_id = %s and name = %s",
+        "select name, storage_key, content_type, size_bytes from session_artifacts where session_id = %s and name = %s",
         (session_id, name),
     )
     return await cur.fetchone()

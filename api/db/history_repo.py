@@ -203,6 +203,14 @@ def _export_query(
     )
 
 
+async def export_count(conn: Conn, organization_id: UUID, f: SessionFilters, sort: Sort) -> int:
+    """How many sessions an export with these filters writes (no joins, no ordering: what its budget counts)."""
+    where, params = _where(organization_id, f, sort, None)
+    cur = await conn.execute(sql.SQL("select count(*) as n from sessions s where {}").format(where), params)
+    row = await cur.fetchone()
+    return int(row["n"]) if row is not None else 0
+
+
 async def export_csv(
     conn: Conn, organization_id: UUID, f: SessionFilters, sort: Sort
 ) -> AsyncIterator[bytes]:

@@ -13,9 +13,10 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
+from api import read_budgets
 from api.db import history_repo
 from api.db.pool import Conn, connection
-from api.deps import DbConn, OrgCaller
+from api.deps import DbConn, OrgCaller, Settings
 from api.errors import UnprocessableError
 from api.export_slots import ExportResponse, ExportSlots
 from api.history import (
@@ -152,6 +153,7 @@ async def _export(
 async def export_sessions(
     request: Request,
     org: OrgCaller,
+    settings: Settings,
     filters: Filters,
     format: Literal["csv", "json"] = "csv",  # the query parameter's documented name
     sort: SortParam = "-created_at",
@@ -159,11 +161,22 @@ async def export_sessions(
     """Every session matching the filters, one row each with its scorecard summary, streamed (constant memory).
     CSV: a header row, then one line per session; cells that a spreadsheet would read as a formula start with an
     apostrophe. JSON: one array. An organisation holds at most a few exports at once (429 `exports_busy` beyond);
-    one left unread is ended after a while."""
+    one left unread is ended after a while. Exports are counted in session rows per organisation over time (429
+    `rate_limited` with Retry-After beyond), before anything is written."""
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     media = "text/csv; charset=utf-8" if format == "csv" else "application/json"
     exports: ExportSlots = request.app.state.exports
     slot = exports.take(org.id)  # given back by the response, however it ends
+    try:
+        # Counted before the export is written or its response starts (a response that starts is never cut short by
+        # the budget): the export itself before any query, then its rows.
+        await read_budgets.count_export_attempt(request, settings, org.id)
+        async with connection(request.app.state.pool) as conn:
+            rows = await history_repo.export_count(conn, org.id, filters, sort)
+        await read_budgets.count_export_rows(request, settings, org.id, rows)
+    except BaseException:
+        slot.release()
+        raise
     return ExportResponse(
         _export(request, org.id, filters, sort, format),
         slot=slot,

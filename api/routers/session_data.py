@@ -9,7 +9,9 @@ storage backend's own signed URL (Supabase's) cannot be taken back. A download h
 download slots (SHADOWS_API_ARTIFACT_DOWNLOAD_PER_ORG, and SHADOWS_API_ARTIFACT_DOWNLOAD_CONCURRENCY in all, per
 process) until its client has read it; past either, 429 `artifacts_busy` with Retry-After, before storage is
 read. Downloads through the URLs one key listed for a session are counted in number too
-(SHADOWS_API_ARTIFACT_DOWNLOAD_RATE_LIMIT, api/report_limits.py; 429 `rate_limited`), before anything is read."""
+(SHADOWS_API_ARTIFACT_DOWNLOAD_RATE_LIMIT, api/report_limits.py; 429 `rate_limited`), before anything is read;
+and every download of the organisation's artifacts in MiB, by the object's recorded size
+(SHADOWS_API_ARTIFACT_DOWNLOAD_MIB_RATE_LIMIT, api/read_budgets.py; 429 `rate_limited`), before storage is read."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
-from api import report_limits, view_tokens
+from api import read_budgets, report_limits, view_tokens
 from api.db import artifacts_repo, sessions_repo
 from api.db.pool import connection
 from api.deps import DbConn, OrgCaller, Settings
@@ -117,6 +119,8 @@ async def download_artifact(
         row = await artifacts_repo.get_artifact(conn, grant.session_id, name)
     if row is None:
         raise NotFoundError("Not found.", code="not_found")
+    # Counted by size in the organisation's download budget, before the slot and the storage read.
+    await read_budgets.count_download(request, settings, session["organization_id"], row["size_bytes"])
     # One of the organisation's download slots from the read until its client has read it all: the object is held
     # in memory whole, and unbounded, one URL fetched a hundred times at once held a hundred copies of it.
     slots: ExportSlots = request.app.state.artifact_slots
