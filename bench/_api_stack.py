@@ -120,18 +120,7 @@ def running_stack(
                 ["nice", "-n", str(nice), *argv], env=env, cwd=tmp, stdout=log, stderr=subprocess.STDOUT
             )
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            if api.poll() is not None:
-                raise RuntimeError(f"the API exited with {api.returncode}: {api_log.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("the API did not become ready in 30 s")
-            time.sleep(0.1)
+        wait_ready(api, base, api_log, 30)
         pg_pid = int((pg.data / "postmaster.pid").read_text().split()[0])
         renice_tree(pg_pid, nice)
         set_autogroup_nice(pg_pid, nice)  # pg_ctl starts the server in a session (so an autogroup) of its own
@@ -180,3 +169,20 @@ def create_invites(stack: Stack, count: int) -> list[str]:
             return list(await asyncio.gather(*(one(i) for i in range(count))))
 
     return asyncio.run(run())
+
+
+def wait_ready(api: subprocess.Popen[bytes], base: str, log: Path, timeout_s: float) -> None:
+    """Until the API at `base` answers /readyz 200; RuntimeError (with the tail of its `log`) if it exits first or
+    is not ready within `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if api.poll() is not None:
+            raise RuntimeError(f"the API exited with {api.returncode}: {log.read_text()[-2000:]}")
+        try:
+            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the API did not become ready in {timeout_s:g} s")
+        time.sleep(0.1)

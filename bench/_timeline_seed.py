@@ -13,15 +13,13 @@ import string
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 import psycopg
 
-from bench._api_stack import ROOT, free_port
+from bench._api_stack import ROOT, free_port, wait_ready
 
 TURNS = 2_000  # typed turns of 4,000 characters: the 8 MB event budget
 TURN_CHARS = 4_000
@@ -171,20 +169,7 @@ def api_with_default_limits(url: str, root: Path = ROOT) -> Iterator[tuple[str, 
         api = subprocess.Popen(argv, env=env, cwd=tmp, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if api.poll() is not None:
-                raise RuntimeError(
-                    f"the API exited with {api.returncode}: {(tmp / 'api.log').read_text()[-2000:]}"
-                )
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("the API did not become ready in 60 s")
-            time.sleep(0.1)
+        wait_ready(api, base, tmp / "api.log", 60)
         yield base, api.pid
     finally:
         if api.poll() is None:
