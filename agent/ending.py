@@ -34,11 +34,19 @@ END_DELIVERY_MAX_WAIT_S = 2.5  # the longest `ended` waits for the END to reach 
 
 
 def claim(state: InterviewState, reason: str) -> bool:
-    """Mark the interview as ending with ``reason``; False when it already was (the first ending wins)."""
+    """Mark the interview as ending with ``reason``; False when it already was (the first ending wins).
+
+    The code is final from here, not only from the END phase (``enter_end``): the End button enters it once the
+    interviewer's speech has stopped, and a speech waiting for a tool (a run the judge is still at) stops only when
+    livekit gives up on it, 5 s later. The code the page sent in those seconds, after the candidate pressed End, was
+    recorded and became the final code."""
     if state.ended:
         return False
     state.ended = True
     state.end_reason = reason
+    state.editor.freeze()
+    if state.snapshots is not None:
+        state.snapshots.flush()
     return True
 
 
@@ -160,7 +168,11 @@ async def goodbye_and_finish(
     reason = state.end_reason or "candidate_request"
     try:
         handle = await reply_after_handoff(
-            session, instructions=render("goodbye", reason=why), tool_choice="none", allow_interruptions=False
+            session,
+            ending=True,
+            instructions=render("goodbye", reason=why),
+            tool_choice="none",
+            allow_interruptions=False,
         )
         if handle is not None:
             await asyncio.wait_for(handle.wait_for_playout(), timeout_s)

@@ -327,7 +327,9 @@ class PhaseAgent(Agent):
         rt = self.realtime_llm_session
         if cut.spoken and not cut.line_reply and isinstance(rt, PreparedRealtimeSession):
             rt.guards.line_request = render("notes_withheld_say", line=withheld_line(state))
-            await reply_after_handoff(self.session, instructions=rt.guards.line_request, tool_choice="none")
+            await reply_after_handoff(
+                self.session, ending=True, instructions=rt.guards.line_request, tool_choice="none"
+            )
 
     async def llm_node(
         self, chat_ctx: llm.ChatContext, tools: list[llm.Tool], model_settings: ModelSettings

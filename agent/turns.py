@@ -258,15 +258,23 @@ async def after_handoff(session: AgentSession[Any], limit_s: float = HANDOFF_WAI
 
 
 async def reply_after_handoff(
-    session: AgentSession[Any], *, moves: bool = False, **kwargs: Any
+    session: AgentSession[Any], *, moves: bool = False, ending: bool = False, **kwargs: Any
 ) -> SpeechHandle | None:
     """``session.generate_reply(**kwargs)`` once no handoff is in flight; None when the session cannot take it
-    (it is closing).
+    (it is closing), or when the interview has ended by then and this is not the ending's own line (``ending``: the
+    goodbye, or the scripted line said in place of a reply the private-notes guard cut).
 
     A reply with ``instructions`` is the interviewer's own initiative (a check-in, a time warning, a no-show ping):
     it closes an open "shall we stop here?" (agent.tools end_interview). The candidate's next words answer what was
-    said last, and a "yes" to "are you still there?" must not end the interview."""
+    said last, and a "yes" to "are you still there?" must not end the interview.
+
+    The end is checked here, after the wait, not only by the caller: a time warning waits up to 20 s for the
+    candidate to stop talking, a handoff in flight up to ``HANDOFF_WAIT_S``, and the End button pressed meanwhile
+    had the warning said after the goodbye (and recorded after the END)."""
     await after_handoff(session)
+    if _ended(session) and not ending:
+        logger.info("the interview has ended: no reply of the interviewer's own is asked for")
+        return None
     if "instructions" in kwargs:
         _close_end_question(session)
     try:
