@@ -68,7 +68,9 @@ export class CodeView {
           ? []
           : unifiedMergeView({ original: previous, mergeControls: false, gutter: true, highlightChanges: true }),
         highlightLines(lines),
-        EditorView.contentAttributes.of({ "aria-label": "Code at this moment (read only)" }),
+        // Not editable, so not focusable by itself: a keyboard could not reach the code to scroll it (axe's
+        // scrollable-region-focusable), nor could a citation of it take the keyboard there.
+        EditorView.contentAttributes.of({ "aria-label": "Code at this moment (read only)", tabindex: "0" }),
       ],
     });
   }
@@ -88,6 +90,11 @@ export class CodeView {
       const line = this.view.state.doc.line(Math.min(lines.from, this.view.state.doc.lines));
       this.view.dispatch({ effects: EditorView.scrollIntoView(line.from, { y: "center" }) });
     }
+  }
+
+  /** Give the code the keyboard's focus (a citation of it moved the replay there), the page not scrolled. */
+  focus(): void {
+    this.view.contentDOM.focus({ preventScroll: true });
   }
 
   get code(): string {

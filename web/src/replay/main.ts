@@ -77,6 +77,17 @@ function describeStep(event: SnapshotEvent | RunEvent, snapshots: readonly Snaps
   return `Code judged at ${clock(at(event))} by the ${what}${who} (in no snapshot)`;
 }
 
+/**
+ * Move the keyboard's focus to `target` without scrolling (the caller scrolled the page to it). A link that moves the
+ * replay and scrolls the page there left the focus on the link: a keyboard user's next Tab went back up the page to
+ * the next citation, and a screen reader said nothing of where the page had gone. Without script the same link, a
+ * fragment, takes the focus to its target.
+ */
+function focusOn(target: HTMLElement): void {
+  if (target.tabIndex < 0 && !target.hasAttribute("tabindex")) target.tabIndex = -1;
+  target.focus({ preventScroll: true });
+}
+
 class Replay {
   private readonly model: ReplayModel;
   private readonly player: Player;
@@ -107,7 +118,9 @@ class Replay {
     const speed = h("select", { class: "rp-speed", "aria-label": "Playback speed" });
     for (const s of SPEEDS) speed.append(h("option", { value: s }, `${s}×`));
     speed.addEventListener("change", () => (this.player.speed = Number(speed.value) as Speed));
-    this.playButton = h("button", { type: "button", class: "rp-play", "aria-pressed": "false" }, "Play");
+    // Its words say what it does ("Play", "Pause"), so it is no toggle button: a toggle's name stays and its state
+    // changes, and with both a screen reader read "Pause, toggle button, pressed" while the replay played.
+    this.playButton = h("button", { type: "button", class: "rp-play" }, "Play");
     this.playButton.addEventListener("click", () => this.player.toggle());
     const prev = h("button", { type: "button", class: "rp-prev" }, "◀ Previous run");
     prev.addEventListener("click", () => this.step(-1));
@@ -191,7 +204,23 @@ class Replay {
     await this.code.load([...this.model.languages, this.model.timeline.session.language]);
     this.render(this.player.time, false);
     this.wireLinks();
+    this.followFragment();
+    window.addEventListener("hashchange", () => this.followFragment());
     this.mount.dataset.state = "ready";
+  }
+
+  /**
+   * A link to one event of the page (`#ev-<seq>`, a turn's time copied and shared) opens the replay at that event:
+   * the replay started at 0:00 whatever the link named, and its transcript scrolled the named turn back out of view.
+   * A fragment naming no event (out of range, negative, not a number, another section) leaves the replay where it is.
+   */
+  private followFragment(): void {
+    const found = /^#ev-(\d{1,9})$/.exec(location.hash);
+    if (!found || !this.moveTo(Number(found[1]))) return;
+    // A run's row is in the printed page only: the replay is where it shows.
+    const target = document.getElementById(`ev-${found[1]}`);
+    if (!target || target.getClientRects().length === 0)
+      document.getElementById("replay-section")?.scrollIntoView({ block: "start" });
   }
 
   /** The run shown now: the pinned one while at its moment, else the last at or before the replay's time. */
@@ -233,8 +262,8 @@ class Replay {
     const text = `${clock(t)} / ${clock(this.model.duration)}`;
     this.timeText.value = text;
     this.scrubber.setAttribute("aria-valuetext", text);
-    this.playButton.textContent = playing ? "Pause" : "Play";
-    this.playButton.setAttribute("aria-pressed", String(playing));
+    const action = playing ? "Pause" : "Play";
+    if (this.playButton.textContent !== action) this.playButton.textContent = action;
     const phase = this.model.phaseAt(t);
     this.phaseText.textContent = phase ? `Phase: ${phase.replace(/_/g, " ")}` : "";
     const pinned = this.pinnedAt(t);
@@ -243,7 +272,10 @@ class Replay {
     const run = this.shownRun(t);
     const seq = run ? String(run.seq) : "";
     if (this.runPanel.dataset.seq !== seq) this.runPanel.classList.remove("is-cited");
-    this.runPanel.textContent = run ? describeRun(run) : "No code run yet.";
+    // A live region: written only when what it says changes. Written on every frame of play (and every step of the
+    // scrubber), the same words were new words to a screen reader, announced again and again.
+    const said = run ? describeRun(run) : "No code run yet.";
+    if (this.runPanel.textContent !== said) this.runPanel.textContent = said;
     this.runPanel.dataset.seq = seq;
     this.transcript.follow(t, pinned ? (pinned.turn?.seq ?? null) : undefined);
     this.tests.draw();
@@ -317,6 +349,11 @@ class Replay {
     if (type === "transcript") this.transcript.highlight(seq, quote, occurrence, where);
     this.runPanel.classList.toggle("is-cited", this.runPanel.dataset.seq === String(seq));
     document.getElementById("replay-section")?.scrollIntoView({ block: "start" });
+    // The keyboard goes where the page went, to what the citation shows: the turn it quotes, the code, the run.
+    if (type === "transcript") focusOn(document.querySelector(`#transcript li[data-seq="${seq}"]`) ?? this.scrubber);
+    else if (type === "editor_snapshot") this.code.focus();
+    else if (this.runPanel.dataset.seq === String(seq)) focusOn(this.runPanel);
+    else focusOn(this.scrubber);
   }
 
   private wireLinks(): void {
@@ -334,7 +371,10 @@ class Replay {
         const seq = link.dataset.seq ?? link.closest<HTMLElement>("li[data-seq]")?.dataset.seq;
         // An observation's or a turn's time: that event, even when another was recorded at the same moment.
         if (seq === undefined || !this.moveTo(Number(seq))) this.player.seek(Number(link.dataset.t));
-        if (!link.closest("#transcript")) document.getElementById("replay-section")?.scrollIntoView({ block: "start" });
+        if (!link.closest("#transcript")) {
+          document.getElementById("replay-section")?.scrollIntoView({ block: "start" });
+          focusOn(this.scrubber); // the keyboard with it: "Replay position, 3:35 / 45:00"
+        }
       });
     }
   }

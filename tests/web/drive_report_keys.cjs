@@ -1,0 +1,294 @@
+// The report page read with the keyboard and a screen reader's eyes, in headless Debian chromium (playwright-core
+// from web/node_modules); prints what it saw as one JSON line. Launched by tests/web/test_report_keyboard.py.
+//   node drive_report_keys.cjs '{"url": "...", "long_t": 301, "same": [t, ...], "next": t, "play_from": t}'
+//   node drive_report_keys.cjs '{"links": {"name": "url#ev-12", ...}, "hash_change": "#ev-9"}'
+//   node drive_report_keys.cjs '{"url": "...", "seek": 200, "widths": [375, 320]}'
+"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+
+const WEB = path.resolve(__dirname, "../../web");
+const { chromium } = require(
+  require.resolve("playwright-core", { paths: [WEB] }),
+);
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-dev-shm-usage",
+];
+
+async function axe(page) {
+  await page.evaluate(
+    fs.readFileSync(
+      require.resolve("axe-core/axe.min.js", { paths: [WEB] }),
+      "utf8",
+    ),
+  );
+  return page.evaluate(async () =>
+    (
+      await window.axe.run(document, { resultTypes: ["violations"] })
+    ).violations.map((v) => ({
+      id: v.id,
+      targets: v.nodes.map((n) => n.target.join(" ")).slice(0, 5),
+    })),
+  );
+}
+
+/** Where the keyboard is: which element, and what of the page it is. */
+function focused() {
+  const e = document.activeElement;
+  return {
+    tag: e.tagName.toLowerCase(),
+    class: String(e.className),
+    seq: e.closest("li[data-seq]")?.dataset.seq ?? null,
+    in_code: e.closest(".rp-editor") !== null,
+    run: e.classList.contains("rp-run"),
+    scrubber: e.classList.contains("rp-scrubber"),
+    evidence: e.matches("a[data-evidence]"),
+    label: e.getAttribute("aria-label"),
+  };
+}
+
+async function scenario(page, plan) {
+  const out = {};
+  await page.goto(plan.url);
+  await page.waitForSelector('#replay[data-state="ready"]', {
+    timeout: 60_000,
+  });
+  const settle = () =>
+    page.evaluate(
+      () =>
+        new Promise((r) =>
+          requestAnimationFrame(() => requestAnimationFrame(r)),
+        ),
+    );
+  const scrub = (t) =>
+    page.evaluate((value) => {
+      const s = document.querySelector(".rp-scrubber");
+      s.value = String(value);
+      s.dispatchEvent(new Event("input", { bubbles: true }));
+    }, t);
+
+  // A long snapshot on screen: its code scrolls inside the view, and the keyboard must reach it to scroll it.
+  await scrub(plan.long_t);
+  await settle();
+  out.axe = await axe(page);
+  await page.focus(".rp-scrubber");
+  await page.keyboard.press("Tab");
+  out.after_scrubber = await page.evaluate(focused);
+  for (let i = 0; i < 3; i += 1) await page.keyboard.press("PageDown");
+  await settle();
+  out.code_scrolled = await page.evaluate(
+    () => document.querySelector(".rp-editor .cm-scroller").scrollTop,
+  );
+  await scrub(plan.long_t + 0.5); // the replay moves on: the keyboard stays on the code
+  await settle();
+  out.after_step = await page.evaluate(focused);
+
+  // The run panel is a live region: what changes in it is announced. Count its changes while the words stay.
+  await page.evaluate(() => {
+    window.__changes = 0;
+    new MutationObserver(
+      (records) => (window.__changes += records.length),
+    ).observe(document.querySelector(".rp-run"), {
+      childList: true,
+      subtree: true,
+      characterData: true,
+    });
+  });
+  const changes = () => page.evaluate(() => window.__changes);
+  const said = () =>
+    page.evaluate(() => document.querySelector(".rp-run").textContent);
+  out.live = { steps: [] };
+  for (const t of plan.same) {
+    await scrub(t);
+    out.live.steps.push({ t, said: await said(), changes: await changes() });
+  }
+  await scrub(plan.next);
+  out.live.next = { said: await said(), changes: await changes() };
+  await scrub(plan.play_from);
+  const before = await changes();
+  // The play button as a screen reader names it, paused and playing: its name, and its pressed state if it has one.
+  const button = () =>
+    page.evaluate(() => {
+      const b = document.querySelector(".rp-play");
+      return { name: b.textContent, pressed: b.getAttribute("aria-pressed") };
+    });
+  out.play_button = [await button()];
+  await page.click(".rp-play");
+  await page.waitForTimeout(800);
+  out.play_button.push(await button());
+  await page.click(".rp-play");
+  out.play_button.push(await button());
+  out.live.play = {
+    changes: (await changes()) - before,
+    time: await page.evaluate(() => window.shadowsReplay.time()),
+  };
+
+  // Each kind of citation, taken with the keyboard: where the focus is after Enter, and after one Tab more.
+  out.cited = {};
+  for (const type of ["transcript", "editor_snapshot", "test_run"]) {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const link = page.locator(`a[data-evidence][data-type="${type}"]`).first();
+    await link.focus();
+    const seq = await link.getAttribute("data-seq");
+    await page.keyboard.press("Enter");
+    await page.waitForTimeout(200);
+    const at = await page.evaluate(focused);
+    await page.keyboard.press("Tab");
+    out.cited[type] = { seq, at, then: await page.evaluate(focused) };
+  }
+  // An integrity observation's time, outside the transcript: the replay moves there, and so does the keyboard.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.locator("#integrity a[data-jump]").first().focus();
+  await page.keyboard.press("Enter");
+  await page.waitForTimeout(200);
+  out.observation = await page.evaluate(focused);
+  out.axe_after = await axe(page);
+  return out;
+}
+
+/** Where the replay opens for each link of `plan.links` (the page's URL with a fragment or a query): its time, the
+ *  transcript's current turn (and whether it is in its box's view) and the run shown; then, from the first, the
+ *  fragment changed to `plan.hash_change`. */
+async function links(page, plan) {
+  const out = {};
+  const state = () =>
+    page.evaluate(() => {
+      const turn = document.querySelector("#transcript li.is-current");
+      const box = document.getElementById("transcript").getBoundingClientRect();
+      const r = turn?.getBoundingClientRect();
+      return {
+        time: window.shadowsReplay.time(),
+        scrubber: document.querySelector(".rp-scrubber").value,
+        clock: document.querySelector(".rp-time").value,
+        turn: turn?.dataset.seq ?? null,
+        turn_in_view: r
+          ? r.top >= box.top - 1 && r.bottom <= box.bottom + 1
+          : null,
+        run: document.querySelector(".rp-run").dataset.seq || null,
+      };
+    });
+  for (const [name, link] of Object.entries(plan.links)) {
+    await page.goto("about:blank");
+    await page.goto(link);
+    await page.waitForSelector('#replay[data-state="ready"]', {
+      timeout: 60_000,
+    });
+    await page.waitForTimeout(200);
+    out[name] = await state();
+  }
+  await page.evaluate((hash) => (location.hash = hash), plan.hash_change);
+  await page.waitForTimeout(200);
+  out.hash_change = await state();
+  return out;
+}
+
+/** At each width of `plan.widths` (a phone's), with the replay at `plan.seek`: what of the replay and the transcript
+ *  reaches past its section's content box (into its padding, over its border). */
+async function phone(page, plan) {
+  const out = {};
+  await page.goto(plan.url);
+  await page.waitForSelector('#replay[data-state="ready"]', {
+    timeout: 60_000,
+  });
+  await page.evaluate((t) => window.shadowsReplay.seek(t), plan.seek);
+  for (const width of plan.widths) {
+    await page.setViewportSize({ width, height: 800 });
+    await page.waitForTimeout(300);
+    out[width] = await page.evaluate(() =>
+      ["replay-section", "transcript-section"].map((id) => {
+        const section = document.getElementById(id);
+        const style = getComputedStyle(section);
+        const box = section.getBoundingClientRect();
+        const right =
+          box.right -
+          parseFloat(style.borderRightWidth) -
+          parseFloat(style.paddingRight);
+        const past = [...section.querySelectorAll("*")]
+          .filter(
+            (e) =>
+              e.getClientRects().length > 0 &&
+              !e.closest(".cm-scroller, .transcript"),
+          )
+          .filter((e) => e.getBoundingClientRect().right > right + 0.5)
+          .map(
+            (e) =>
+              `${e.tagName.toLowerCase()}.${String(e.className).split(" ")[0]}`,
+          );
+        return {
+          id,
+          section_right: box.right,
+          window: window.innerWidth,
+          past: [...new Set(past)].slice(0, 8),
+        };
+      }),
+    );
+  }
+  return out;
+}
+
+async function main() {
+  const plan = JSON.parse(process.argv[2]);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ARGS,
+  });
+  const errors = [];
+  const consoleErrors = [];
+  const blocked = [];
+  try {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+    });
+    await context.route("**/*", (route) => {
+      const host = new URL(route.request().url()).hostname;
+      if (LOOPBACK.has(host) || LOOPBACK.has(`[${host}]`))
+        return route.continue();
+      blocked.push(host);
+      return route.abort();
+    });
+    context.setDefaultTimeout(60_000);
+    const page = await context.newPage();
+    page.on("pageerror", (e) => errors.push(String(e)));
+    page.on(
+      "console",
+      (m) => m.type() === "error" && consoleErrors.push(m.text()),
+    );
+    const result = await (plan.links ? links : plan.widths ? phone : scenario)(
+      page,
+      plan,
+    );
+    process.stdout.write(
+      JSON.stringify({
+        ok: true,
+        result,
+        page_errors: errors,
+        console_errors: consoleErrors,
+        blocked,
+      }) + "\n",
+    );
+  } catch (e) {
+    process.stdout.write(
+      JSON.stringify({
+        ok: false,
+        error: String(e && e.stack ? e.stack : e),
+        page_errors: errors,
+        console_errors: consoleErrors,
+        blocked,
+      }) + "\n",
+    );
+    process.exitCode = 1;
+  } finally {
+    await browser.close();
+  }
+}
+
+main();
