@@ -34,14 +34,16 @@ import re
 from grader.everyday_words import CODE_EPONYMS, COMMON_WORDS
 from grader.handles import PLATFORM_TALK
 from grader.intro_words import weak_name
+from grader.name_particles import PARTICLE_RUN, particle
 from grader.spoken import BOUNDARY, NAME_CUE, spoken_name
 from grader.tech_names import tech_name
 
 # A word written as a name: a capital, then lower case (accents folded first), with a hyphen or an apostrophe
 # before another capital ("Jean-Luc", "O'Brien"), or four capitals or more ("PRIYA": `BFS` and `DP` are acronyms).
 _NAME = r"(?:[A-Z]'?[A-Z][a-z]+|[A-Z][a-z]+(?:[A-Z][a-z]+)?|[A-Z]{4,})(?:-[A-Z][a-z]+)?"
-# Up to three, and an initial after them ("Priya R.").
-_NAMES = rf"{_NAME}(?:[ \t]+{_NAME}){{0,2}}(?:[ \t]+[A-Z](?![\w'-]))?"
+# Up to four, with particles between ("Sanne de Vries", "Maria del Carmen Lopez", "Nguyen Van An":
+# grader/name_particles.py), and an initial after them ("Priya R.").
+_NAMES = rf"{_NAME}(?:[ \t]+{PARTICLE_RUN}{_NAME}){{0,3}}(?:[ \t]+[A-Z](?![\w'-]))?"
 # A name spelled out, a capital first ("P R I Y A", "P-R-I-Y-A", "J o h n").
 _SPELLED = r"[A-Z](?:[ .-][A-Za-z]){2,}(?![\w'-])"
 # Where the clause ends after the name.
@@ -173,6 +175,7 @@ NOT_NAMES = (
 )
 
 
+_PAST_SECOND = NOT_NAMES - BOUNDARY
 _GROUPS = "abcdefghijklmnopqr"
 _WEAK = "ijklmnopr"  # read against grader/intro_words.py too: no word of their own says a name follows
 NAME_WORD = re.compile(r"[^\s'-]+")
@@ -189,7 +192,10 @@ def introduced_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if group == "e":
         return [m.span(group)]
     start, end = m.span(group)
-    words = list(NAME_WORD.finditer(text, start, end))
+    # A particle inside ("de", "van der") is the name's, not a word of its own (grader/name_particles.py).
+    words = [
+        w for w in NAME_WORD.finditer(text, start, end) if not (w.group().islower() and particle(w.group()))
+    ]
     if group in "dfj":  # where a clause opens, a word before the name opens it ("Okay Priya speaking")
         while words and words[0].group().lower() in NOT_NAMES:
             words.pop(0)
@@ -201,7 +207,10 @@ def introduced_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
         or any(tech_name(w.group()) for w in words)  # "it's Chrome again" (grader/tech_names.py)
     ):
         return []
-    if not words or any(word.group().lower() in NOT_NAMES for word in words):
+    # Past a name's second word, a short word of speech written as a name is one ("Nguyen Van An").
+    if not words or any(
+        w.group().lower() in (NOT_NAMES if i < 2 else _PAST_SECOND) for i, w in enumerate(words)
+    ):
         return []
     if group == "h" and (len(words) < 2 or any(INNER_CAPITAL.search(w.group()) for w in words)):
         return []  # a label's full name, not a type ("candidate: CandidateSession", "candidate: Type")
@@ -273,6 +282,10 @@ def introduced_in_literal(text: str, start: int, end: int) -> list[tuple[int, in
     for m in INTRODUCTION.finditer(text, start + 1, end - 1):
         if any(m.group(g) for g in _IN_LITERAL):
             found += introduced_name(text, m.start(), m.end())
+        # Also a label that says whose name follows ("Candidate: Priya Raman"), not a record's field ("Name: Alice"),
+        # read to the literal's end (its quote ends the name).
+        elif m.group("h") and not FIELD_LABEL.match(m.group()):
+            found += introduced_name(text[: end - 1], m.start(), m.end())
     # A name cue's name ("my name is Priya Raman", "mi chiamo Giulia"), as said (grader/spoken.py).
     for m in NAME_CUE.finditer(text, start + 1, end - 1):
         found += [(a, min(b, end - 1)) for a, b in spoken_name(text, m.start(), m.end()) if a < end - 1]

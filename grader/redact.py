@@ -51,8 +51,8 @@ What is replaced (never sent to the model):
   (`phone = "4155550100"`, `mi_telefono`), or that its line's comment calls one (`n = 4155550100  # my cell`);
   with letters for digits ("4l5 555 Ol00", grader/phone_forms.py);
 - contact details an identifier's words say (`zq_dev_at_proton_dot_me`, `my_phone_is_4155550100`,
-  grader/identifier_words.py), and who a signature names (`@author zqdev`, `# written by Priya Raman`,
-  grader/signatures.py);
+  grader/identifier_words.py), and who a signature, a label or git names (`@author zqdev`, `# written by Priya
+  Raman`, `# Contact: Priya Raman`, `git config user.name "Priya Raman"`, grader/signatures.py);
 - the name reversed, in ROT13, or in a token of base64 or hex, a short one as its exact token (grader/encoded.py);
 - the name in pieces ("Lo ve lace", a comment's two lines), glued from literals by code (`sb.append("Lo")...`)
   (grader/split_names.py) or kept in variables and joined (grader/name_flow.py), and spelled by letter names
@@ -157,7 +157,7 @@ from grader.redact_apply import Rule, apply_rules
 from grader.redacted import Redacted as Redacted  # also where grader/bundle.py and evidence.py read it
 from grader.row_marks import FENCE_LINE, ROW_MARK, escaped_fence, unmarked
 from grader.said_letters import SAID_RUN, said_spans
-from grader.signatures import AUTHOR_CUE, AUTHOR_LABEL, author_spans
+from grader.signatures import AUTHOR_CUE, AUTHOR_LABEL, author_spans, labelled_in_literal, said_author_spans
 from grader.spelling import PHONETIC_RUN, letter_spans, phonetic_spans
 from grader.split_names import GLUED_NEEDLES, GLUED_RUN, SplitNames, glued_replacement, glued_spans
 from grader.spoken import (
@@ -420,6 +420,12 @@ class Redactor:
         signature = Rule(AUTHOR_CUE, NAME, refine=author_spans)
         signed = Rule(AUTHOR_LABEL, NAME, refine=author_spans)
         self._code += [signature, dataclasses.replace(signed, in_comments=True)]
+        # `"Contact: Priya Raman"` opening a literal; said or typed, where its clause opens (grader/signatures.py).
+        self._code.append(Rule(STRING_LITERAL, NAME, refine=labelled_in_literal))
+        self._speech += [
+            Rule(AUTHOR_CUE, NAME, refine=said_author_spans),
+            Rule(AUTHOR_LABEL, NAME, refine=said_author_spans),
+        ]
         # "# by Priya", "# -- Priya", "# Priya Raman", "Cheers," then "Priya" (grader/bylines.py).
         letter = Rule(LETTER_SIGN_OFF, NAME, refine=letter_signed)
         self._code += [

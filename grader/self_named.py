@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from grader.introductions import INTRODUCTION, introduced_name
 from grader.matching_form import normalise
+from grader.name_particles import particle
 from grader.spoken import NAME_CUE, spoken_name
 
 # A candidate who "introduces themself" by many names (a list of them read out) adds no more than this many: each is
@@ -27,7 +28,8 @@ def _terms(name: str) -> list[str]:
         words = ["".join(words)]
     words = [w for w in words if len(w) >= 2]
     whole = " ".join(words)
-    return [whole, *(w for w in words if w != whole)] if words else []
+    # A particle ("de", "van", "bin") is no part of its own (grader/name_particles.py): "de" is not redacted alone.
+    return [whole, *(w for w in words if w != whole and not (w.islower() and particle(w)))] if words else []
 
 
 def self_introduced(texts: Iterable[str]) -> list[str]:

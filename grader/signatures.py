@@ -53,8 +53,17 @@ _METHOD_WORDS = frozenset(
 # row["author"]`, `book.author = "Knuth"`, is data.
 _INDENTED_CONSTANT = r"(?:[ \t]+(?=(?:(?:public|private|protected|static)[ \t]+)*(?:final|const)[ \t]))?"
 _DECLARED = r"(?:(?:export|const|let|var|static|final|public|private|protected|string|str)[ \t]+)*"
+# Who git records as a commit's author, in a command or its settings (2026-12-05, graderI4): `git config user.name
+# "Kwame Mensah"`, `git config --global user.email zq`, `git -c user.name=zq commit`, `git commit --author "Priya Raman
+# <p@x.io>"`, `GIT_AUTHOR_NAME=zq`, and said ("git config user dot name Priya Raman"). What follows is theirs.
+_GIT_IDENTITY = (
+    r"git(?:[ \t]+-c|[ \t]+config(?:[ \t]+--?[\w-]+)*)[ \t]+user(?:\.|[ \t]+dot[ \t]+|[ \t]+)(?:name|email)"
+    r"(?:[ \t]*=[ \t]*|[ \t]+)[\"'`]?[ \t]*"
+    r"|git[ \t]+commit\b[^\n]{0,200}?--author(?:[ \t]*=[ \t]*|[ \t]+)[\"'`]?[ \t]*"
+    r"|git_(?:author|committer)_(?:name|email)[ \t]*=[ \t]*[\"'`]?[ \t]*"
+)
 AUTHOR_CUE = re.compile(
-    r"(?<![\w-])(?:(?P<label>@author[ \t]+|__author__[ \t]*=[ \t]*[\"'`]?[ \t]*"
+    rf"(?<![\w-])(?:(?P<label>@author[ \t]+|__author__[ \t]*=[ \t]*[\"'`]?[ \t]*|{_GIT_IDENTITY}"
     rf"|(?<=^){_INDENTED_CONSTANT}{_DECLARED}author_?(?:name)?(?:[ \t]*:[ \t]*str)?[ \t]*=[ \t]*[\"'`][ \t]*)"
     rf"|(?P<verb>{_MADE})[ \t]+(?:by|por|par|von)[ \t]+)",
     re.IGNORECASE | re.MULTILINE,
@@ -69,6 +78,12 @@ AUTHOR_LABEL = re.compile(
     # git's trailers that name a person ("Co-authored-by: Priya Raman <...>", "Reviewed-by: ...").
     r"|(?:co-authored|co-developed|reviewed|acked|tested|reported|suggested|helped|mentored|requested)-by"
     r"|contributor|firmado)[ \t]*:[ \t]*[\"'`]?[ \t]*"
+    # Who a label says to reach or who owns or sent the work (2026-12-05, graderI4: "# Contact: Priya Raman", "Owner:
+    # zq_dev", "Submitted by: ..."): a thing follows them as often ("# owner: parent node", "# Contact: support"),
+    # so only a name or a handle, as after a verb of making (a lower-case word alone, "contact: zqdev", stays).
+    r"|(?P<person>(?:contact(?:[ \t]+(?:person|name))?|point[ \t]+of[ \t]+contact|poc|owner|owned[ \t]+by"
+    r"|submitter|submitted[ \t]+by|prepared[ \t]+by|written[ \t]+by|applicant|interviewee|student"
+    r"|contacto|propietario|enviado[ \t]+por)[ \t]*[:\u2013\u2014-][ \t]*[\"'`]?[ \t]*)"
     rf"|(?:copyright(?:[ \t]*(?:\(c\)|\u00a9))?|\(c\)|\u00a9){_YEARS}[ \t]+(?:by[ \t]+)?)",
     re.IGNORECASE,
 )
@@ -108,6 +123,8 @@ def author_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         )  # a constant's value: a name, a handle or a word no list holds, not `'x'`
         if first is None or not _named(first.group()):
             return []
+    if cue is not None and cue.groupdict().get("person") is not None:
+        labelled = False  # a name or a handle only, as after a verb (`_theirs`): "# owner: parent node" stays
     verb = cue.groupdict().get("verb") if cue is not None else None
     stop = end
     words: list[str] = []
@@ -160,3 +177,34 @@ def _in_a_sentence(text: str, start: int) -> bool:
     while k >= 0 and text[k] in " \t":
         k -= 1
     return k >= 0 and text[k].isalnum()
+
+
+_GIT = re.compile(_GIT_IDENTITY, re.IGNORECASE)
+
+
+def said_author_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """`Rule.refine` for `AUTHOR_CUE` and `AUTHOR_LABEL` in speech (typed into the chat or said): a label or a verb of
+    making where its clause opens ("Contact: Priya Raman", "Okay. Submitted by Priya Raman"; "a book written by
+    Robert Martin" is talk about a book), and who git records anywhere ("git config user dot name Priya Raman"); not
+    a doc tag's or a constant's form (`@author`, `__author__ =`), which are code's."""
+    cue = AUTHOR_CUE.match(text, start, end) or AUTHOR_LABEL.match(text, start, end)
+    if cue is None:
+        return []
+    label = cue.groupdict().get("label") or ""
+    git = _GIT.match(label) is not None
+    if not git and (_in_a_sentence(text, start) or (cue.re is AUTHOR_CUE and label)):
+        return []  # a tag or a constant is code's: "`__author__ =` anywhere in code" is prose about it
+    first = _WORD.match(text, end)
+    if not git and (first is None or not _named(first.group())):
+        return []  # a name, a handle or a word no list holds: "COPYRIGHT HOLDERS BE LIABLE", "Contact: support"
+    return author_spans(text, start, end)
+
+
+def labelled_in_literal(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """`Rule.refine` for a string literal of code (grader/phone_forms.py `STRING_LITERAL`): a signature's label that
+    opens it (`"Contact: Priya Raman"`, `'Owner: zq_dev'`, `"Maintainer: ..."`), as in a comment. A label inside a
+    sentence of the literal stays, as in a comment."""
+    m = AUTHOR_LABEL.search(text, start + 1, end - 1)
+    if m is None or text[start + 1 : m.start()].strip(" \t"):
+        return []
+    return [(a, min(b, end - 1)) for a, b in author_spans(text, m.start(), m.end()) if a < end - 1]

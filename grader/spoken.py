@@ -38,6 +38,8 @@ from __future__ import annotations
 import itertools
 import re
 
+from grader import name_particles
+
 # "at" and "dot" in English and Spanish, and as a candidate may say or type them in French, Portuguese or German
 # ("arobase", "arroba", "at-Zeichen", "Klammeraffe"; "point", "ponto", "Punkt"; matched with accents folded).
 _AT = r"at(?:\s+(?:sign|symbol)|[\s-]*zeichen)?|arroba|arobase|klammeraffe"
@@ -367,7 +369,8 @@ def spoken_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
         m = CAPITALISED.match(text, end)
         if m is None or m.group().split()[0].lower() in BOUNDARY:
             return []
-        return [(end, m.end())]
+        # "call me Sanne de Vries": a particle and the words after it (grader/name_particles.py).
+        return [(end, name_particles.extend(text, m.end(), False, BOUNDARY, 3 - len(m.group().split())))]
     stop = end
     words, last = 0, ""
     while words < 2:
@@ -375,8 +378,12 @@ def spoken_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
         spelled = m is not None and len(m.group(1)) == 1 and len(last) == 1  # "j o h n": one word spelled out
         if m is None or (m.group(1).lower() in BOUNDARY and not spelled) or m.group(1).lower() in JOINERS:
             break
+        if words and m.group(1) in ("y", "e") and not spelled:
+            break  # "mi nombre es ana y trabajo en ...": a conjunction, a name's only before a capital
         words += 0 if spelled else 1
         stop, last = m.end(), m.group(1)
+    if len(last) > 1:  # "my name is Sanne de Vries", "... Nguyen Van An" (grader/name_particles.py)
+        stop = name_particles.extend(text, stop, text[end:stop].islower(), BOUNDARY)
     return [(end, stop)] if stop > end else []
 
 
