@@ -102,7 +102,9 @@ class RefusingStore:
     def __init__(self) -> None:
         self.hits = 0
 
-    async def hit(self, scope: str, spec: str, key: str, *, message: str, code: str | None = None) -> None:
+    async def hit(
+        self, scope: str, spec: str, key: str, *, message: str, cost: int = 1, code: str | None = None
+    ) -> None:  # api.ratelimits.RateLimits.hit's signature
         self.hits += 1
         raise RateLimitedError(message, code=code, retry_after=60)
 
