@@ -33,7 +33,9 @@ ESCAPE_NEEDLES = frozenset({"\\", "&#"})
 # nothing (C's and Python's adjacent literals): `"Lo" + "velace"`, `{'A', 'd', 'a'}`. At most
 # `MAX_PIECES` a run; a literal with a backslash in it is not read here (its escapes are `ESCAPED_RUN`'s).
 MAX_PIECES = 40
-_LITERAL = r"\"[^\"\\\n]{0,40}\"|'[^'\\\n]{0,40}'"
+# An empty literal (`""`) next to a third quote is no literal: it is a triple-quoted string's delimiter (Python's
+# `"""hello Ada"""` read as `""`, `"hello Ada"`, `""` was rebuilt as one `"hello [candidate]"`, its quotes lost).
+_LITERAL = r"\"[^\"\\\n]{1,40}\"|(?<!\")\"\"(?!\")|'[^'\\\n]{1,40}'|(?<!')''(?!')"
 LITERAL = re.compile(_LITERAL)
 LITERAL_RUN = re.compile(rf"(?:{_LITERAL})(?:[ \t]*[+,]?\s*(?:{_LITERAL})){{1,{MAX_PIECES - 1}}}")
 LITERAL_NEEDLES = frozenset({"'", '"'})

@@ -26,7 +26,7 @@ PARTICLES = frozenset(
 # The conjunctions among them ("García y López"): only before a capital, since "y" and "e" join clauses too.
 _CONJUNCTIONS = frozenset({"y", "e"})
 # A name's letters (grader/spoken.py `_NAME_LETTERS`).
-_LETTERS = r"[\w'\u0900-\u0963\u0966-\u0dff-]*"
+_LETTERS = r"(?:[\w\u0900-\u0963\u0966-\u0dff]|['-](?=[^\W\d_]))*"
 WORD = re.compile(rf"[ \t]+([^\W\d_]{_LETTERS})")
 # Regular-expression text for grader/introductions.py: up to two particles before a name's word.
 PARTICLE_RUN = (

@@ -358,7 +358,9 @@ NAME_CUE = re.compile(
 )
 # A name's letters; in the scripts of India a vowel sign that is a spacing mark (U+093E in "राहुल"), not a word
 # character to the regex engine, is part of the word (it had cut the name after its first letter).
-_NAME_LETTERS = r"[\w'\u0900-\u0963\u0966-\u0dff-]*"  # not the danda, "।"
+# An apostrophe or hyphen only between letters ("O'Brien", "Jean-Luc"): ending the word, it took a string's
+# closing quotes (a docstring "my name is Budi Santoso" in three single quotes lost its end).
+_NAME_LETTERS = r"(?:[\w\u0900-\u0963\u0966-\u0dff]|['-](?=[^\W\d_]))*"  # not the danda, "।"
 CAPITALISED = re.compile(rf"[^\W\d_a-z]{_NAME_LETTERS}(?:\s+[^\W\d_a-z]{_NAME_LETTERS}){{0,2}}")
 NAME_WORD = re.compile(rf"\s*([^\W\d_]{_NAME_LETTERS})")
 
