@@ -523,8 +523,10 @@ async function fallback(page, plan) {
   return out;
 }
 
-async function main() {
-  const plan = JSON.parse(process.argv[2]);
+/** Runs `scenario(page, plan)` in headless chromium with every request off loopback refused, and prints one JSON
+ * line: {ok, result | error, page_errors, console_errors, blocked}. `context` adds to the browser context's options;
+ * `ignoreConsole(message)` says which console errors are expected. Shared with drive_report_keys.cjs. */
+async function drive(plan, scenario, { context: options = {}, ignoreConsole = () => false } = {}) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     args: CHROMIUM_ARGS,
@@ -534,11 +536,7 @@ async function main() {
   const consoleErrors = [];
   const blocked = [];
   try {
-    const context = await browser.newContext({
-      viewport: VIEWPORTS.desktop,
-      extraHTTPHeaders: plan.headers || {},
-      javaScriptEnabled: plan.javascript !== false,
-    });
+    const context = await browser.newContext({ viewport: VIEWPORTS.desktop, ...options });
     await context.route("**/*", (route) => {
       const host = new URL(route.request().url()).hostname;
       if (LOOPBACK.has(host) || LOOPBACK.has(`[${host}]`)) return route.continue();
@@ -548,16 +546,9 @@ async function main() {
     context.setDefaultTimeout(60_000);
     const page = await context.newPage();
     page.on("pageerror", (e) => errors.push(String(e)));
-    const documents = new Set(Object.values(plan.urls || {}));
     context.on("console", (m) => {
-      if (m.type() !== "error") return;
-      // A link refused on purpose (410, 404) is a failed document load; anything else is a real error.
-      if (m.text().startsWith("Failed to load resource") && documents.has(m.location().url)) return;
-      // The timeline refused on purpose (`fallback` with `block_timeline`): the replay's failure, as it reports it.
-      if (plan.block_timeline && (m.text().includes("status of 503") || m.text().startsWith("replay: timeline"))) return;
-      consoleErrors.push(m.text());
+      if (m.type() === "error" && !ignoreConsole(m)) consoleErrors.push(m.text());
     });
-    const scenario = { report, pages, hostile, deletions, turns, paint, clicks, fallback }[plan.scenario];
     const result = await scenario(page, plan);
     process.stdout.write(
       JSON.stringify({ ok: true, result, page_errors: errors, console_errors: consoleErrors, blocked }) + "\n",
@@ -572,4 +563,21 @@ async function main() {
   }
 }
 
-main();
+async function main() {
+  const plan = JSON.parse(process.argv[2]);
+  const documents = new Set(Object.values(plan.urls || {}));
+  const ignoreConsole = (m) =>
+    // A link refused on purpose (410, 404) is a failed document load; anything else is a real error.
+    (m.text().startsWith("Failed to load resource") && documents.has(m.location().url)) ||
+    // The timeline refused on purpose (`fallback` with `block_timeline`): the replay's failure, as it reports it.
+    (plan.block_timeline && (m.text().includes("status of 503") || m.text().startsWith("replay: timeline")));
+  const scenario = { report, pages, hostile, deletions, turns, paint, clicks, fallback }[plan.scenario];
+  await drive(plan, scenario, {
+    context: { extraHTTPHeaders: plan.headers || {}, javaScriptEnabled: plan.javascript !== false },
+    ignoreConsole,
+  });
+}
+
+module.exports = { accessibility, drive };
+
+if (require.main === module) main();

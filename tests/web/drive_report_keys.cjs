@@ -4,42 +4,7 @@
 //   node drive_report_keys.cjs '{"links": {"name": "url#ev-12", ...}, "hash_change": "#ev-9"}'
 //   node drive_report_keys.cjs '{"url": "...", "seek": 200, "widths": [375, 320]}'
 "use strict";
-const fs = require("node:fs");
-const path = require("node:path");
-
-const WEB = path.resolve(__dirname, "../../web");
-const { chromium } = require(
-  require.resolve("playwright-core", { paths: [WEB] }),
-);
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-dev-shm-usage",
-];
-
-async function axe(page) {
-  await page.evaluate(
-    fs.readFileSync(
-      require.resolve("axe-core/axe.min.js", { paths: [WEB] }),
-      "utf8",
-    ),
-  );
-  return page.evaluate(async () =>
-    (
-      await window.axe.run(document, { resultTypes: ["violations"] })
-    ).violations.map((v) => ({
-      id: v.id,
-      targets: v.nodes.map((n) => n.target.join(" ")).slice(0, 5),
-    })),
-  );
-}
+const { accessibility: axe, drive } = require("./drive_report.cjs");
 
 /** Where the keyboard is: which element, and what of the page it is. */
 function focused() {
@@ -235,60 +200,7 @@ async function phone(page, plan) {
   return out;
 }
 
-async function main() {
-  const plan = JSON.parse(process.argv[2]);
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ARGS,
-  });
-  const errors = [];
-  const consoleErrors = [];
-  const blocked = [];
-  try {
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
-    });
-    await context.route("**/*", (route) => {
-      const host = new URL(route.request().url()).hostname;
-      if (LOOPBACK.has(host) || LOOPBACK.has(`[${host}]`))
-        return route.continue();
-      blocked.push(host);
-      return route.abort();
-    });
-    context.setDefaultTimeout(60_000);
-    const page = await context.newPage();
-    page.on("pageerror", (e) => errors.push(String(e)));
-    page.on(
-      "console",
-      (m) => m.type() === "error" && consoleErrors.push(m.text()),
-    );
-    const result = await (plan.links ? links : plan.widths ? phone : scenario)(
-      page,
-      plan,
-    );
-    process.stdout.write(
-      JSON.stringify({
-        ok: true,
-        result,
-        page_errors: errors,
-        console_errors: consoleErrors,
-        blocked,
-      }) + "\n",
-    );
-  } catch (e) {
-    process.stdout.write(
-      JSON.stringify({
-        ok: false,
-        error: String(e && e.stack ? e.stack : e),
-        page_errors: errors,
-        console_errors: consoleErrors,
-        blocked,
-      }) + "\n",
-    );
-    process.exitCode = 1;
-  } finally {
-    await browser.close();
-  }
-}
-
-main();
+const plan = JSON.parse(process.argv[2]);
+drive(plan, plan.links ? links : plan.widths ? phone : scenario, {
+  context: { viewport: { width: 1280, height: 900 } },
+});
