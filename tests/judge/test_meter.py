@@ -59,18 +59,27 @@ def _measure(
     return usage.wall_s, usage.cpu_s, usage.waited_s, usage.charged_s
 
 
+def _ran_s(pid: int) -> float:
+    """How long `pid` has run on a CPU so far (/proc/<pid>/schedstat's first field, in nanoseconds)."""
+    return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+
+
 def test_a_program_sharing_its_cpu_is_charged_its_cpu_time_not_the_wall_time():
     competitor = _spinner(5.0)  # holds CPU 0 for the whole measurement
     try:
         program = _spinner(0.4)
+        before = _ran_s(competitor.pid)
         wall, _cpu, waited, charged = _measure(program)
+        competitor_ran = _ran_s(competitor.pid) - before
     finally:
         competitor.kill()
         competitor.wait()
-    assert wall >= 0.7, "the program did not share its CPU: the test proved nothing"
-    assert waited >= 0.25
-    # Charged about its own 0.4 s (CPU time read from /proc in clock ticks), not the wall time.
-    assert charged <= 0.4 + 0.15 < wall
+    assert competitor_ran >= 0.25, "the program did not share its CPU: the test proved nothing"
+    # What the competitor ran on the shared CPU meanwhile is the program's waiting: the charge leaves (nearly) all of
+    # it out. Bounded by that work, not by a fixed figure: a loaded host also keeps the program from its CPU, and the
+    # meter counts waiting nothing explains as the program's own (charged more, never less).
+    assert waited >= 0.75 * competitor_ran
+    assert charged <= wall - 0.75 * competitor_ran
 
 
 # Sleeps 0.5 s once it reads a line: all of its sleep falls inside the measurement, however late it starts.
