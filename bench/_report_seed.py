@@ -83,6 +83,45 @@ def seed_history(url: str, sessions: int, noise: int) -> dict[str, Any]:
         return {"question_id": str(questions[0]), "external_id": "a-ats-12345"}
 
 
+def insert_interview(
+    conn: psycopg.Connection[Any], sid: str, *, status: str, minutes: int, final_code: str | None
+) -> Any:
+    """One interview of the benchmark's organisation on two-sum, with its candidate, ended five minutes ago
+    after `minutes` of talk (the row a recording or a report reads). Returns the question's id."""
+    org = conn.execute("select id from organizations order by created_at limit 1").fetchone()
+    q = conn.execute("select id from questions where slug = 'two-sum'").fetchone()
+    assert org is not None and q is not None
+    cand = conn.execute(
+        "insert into candidates (organization_id, name, email) values (%s, 'Ada Lovelace', 'ada@example.com') "
+        "returning id",
+        (org[0],),
+    ).fetchone()
+    assert cand is not None
+    conn.execute(
+        """
+        insert into sessions (id, organization_id, candidate_id, question_id, status, language, room_name,
+          invite_hash, invite_expires_at, duration_minutes, expires_at, started_at, ended_at, final_code)
+        values (%s, %s, %s, %s, %s, 'python', %s, sha256(%s::bytea), now() + interval '1 day',
+          %s, now() + interval '7 days', now() - interval '50 minutes', now() - interval '5 minutes', %s)
+        """,
+        (sid, org[0], cand[0], q[0], status, "bench-" + sid, sid, minutes, final_code),
+    )
+    return q[0]
+
+
+def insert_submission(
+    conn: psycopg.Connection[Any], question_id: Any, sid: str, code: str, kind: str, verdict: str
+) -> str:
+    """A run or submit of `code` in the session (its result lives in the session's events). Returns its id."""
+    row = conn.execute(
+        "insert into submissions (question_id, session_id, language, code, result_json, kind, verdict) "
+        "values (%s, %s, 'python', %s, '{}', %s, %s) returning id",
+        (question_id, sid, code, kind, verdict),
+    ).fetchone()
+    assert row is not None
+    return str(row[0])
+
+
 def _code(lines: int) -> str:
     body = [
         "def two_sum(nums, target):",
@@ -136,25 +175,10 @@ def seed_interview(url: str, *, minutes: int = 45, seed: int = 7) -> str:
     events.sort(key=lambda e: e[1])
 
     with psycopg.connect(url, autocommit=True) as conn:
-        org = conn.execute("select id from organizations order by created_at limit 1").fetchone()
-        q = conn.execute("select id from questions where slug = 'two-sum'").fetchone()
-        assert org is not None and q is not None
         sid = f"ses_{rnd.getrandbits(96):024x}"
         with conn.transaction():
-            cand = conn.execute(
-                "insert into candidates (organization_id, name, email) values (%s, 'Ada Lovelace', 'ada@example.com') "
-                "returning id",
-                (org[0],),
-            ).fetchone()
-            assert cand is not None
-            conn.execute(
-                """
-                insert into sessions (id, organization_id, candidate_id, question_id, status, language, room_name,
-                  invite_hash, invite_expires_at, duration_minutes, expires_at, started_at, ended_at, final_code)
-                values (%s, %s, %s, %s, 'in_progress', 'python', %s, sha256(%s::bytea), now() + interval '1 day',
-                  %s, now() + interval '7 days', now() - interval '50 minutes', now() - interval '5 minutes', %s)
-                """,
-                (sid, org[0], cand[0], q[0], "bench-" + sid, sid, minutes, _code(80)),
+            question = insert_interview(
+                conn, sid, status="in_progress", minutes=minutes, final_code=_code(80)
             )
             seqs: dict[str, list[int]] = {}
             for seq, (kind, at, payload) in enumerate(events, start=1):
@@ -172,12 +196,8 @@ def seed_interview(url: str, *, minutes: int = 45, seed: int = 7) -> str:
                 kind = "submit" if k >= 25 else "run"
                 passed = min(3 if kind == "run" else 8, k // 3)
                 total_tests = 3 if kind == "run" else 8
-                row = conn.execute(
-                    "insert into submissions (question_id, session_id, language, code, result_json, kind, verdict) "
-                    "values (%s, %s, 'python', %s, '{}', %s, %s) returning id",
-                    (q[0], sid, _code(40), kind, "accepted" if passed == total_tests else "wrong_answer"),
-                ).fetchone()
-                assert row is not None
+                verdict = "accepted" if passed == total_tests else "wrong_answer"
+                submission_id = insert_submission(conn, question, sid, _code(40), kind, verdict)
                 tests = [
                     {
                         "id": f"t{j}",
@@ -197,9 +217,9 @@ def seed_interview(url: str, *, minutes: int = 45, seed: int = 7) -> str:
                         800 + k * 60,
                         json.dumps(
                             {
-                                "submission_id": str(row[0]),
+                                "submission_id": submission_id,
                                 "by": "candidate",
-                                "verdict": "accepted" if passed == total_tests else "wrong_answer",
+                                "verdict": verdict,
                                 "passed": passed,
                                 "total": total_tests,
                                 "tests": tests,

@@ -20,6 +20,7 @@ from pathlib import Path
 import psycopg
 
 from bench._api_stack import ROOT, free_port, wait_ready
+from bench._report_seed import insert_interview, insert_submission
 
 TURNS = 2_000  # typed turns of 4,000 characters: the 8 MB event budget
 TURN_CHARS = 4_000
@@ -87,25 +88,8 @@ def seed_largest(url: str) -> str:
     for k in range(OBSERVATIONS):
         events.append(("integrity", 9 + span * k / OBSERVATIONS, {"kind": "paste", "chars": 40, "lines": 2}))
     with psycopg.connect(url, autocommit=True) as conn:
-        org = conn.execute("select id from organizations order by created_at limit 1").fetchone()
-        q = conn.execute("select id from questions where slug = 'two-sum'").fetchone()
-        assert org is not None and q is not None
         with conn.transaction():
-            cand = conn.execute(
-                "insert into candidates (organization_id, name, email) values (%s, 'Ada Lovelace', 'ada@example.com') "
-                "returning id",
-                (org[0],),
-            ).fetchone()
-            assert cand is not None
-            conn.execute(
-                """
-                insert into sessions (id, organization_id, candidate_id, question_id, status, language, room_name,
-                  invite_hash, invite_expires_at, duration_minutes, expires_at, started_at, ended_at)
-                values (%s, %s, %s, %s, 'completed', 'python', %s, sha256(%s::bytea), now() + interval '1 day',
-                  45, now() + interval '7 days', now() - interval '50 minutes', now() - interval '5 minutes')
-                """,
-                (sid, org[0], cand[0], q[0], "bench-" + sid, sid),
-            )
+            question = insert_interview(conn, sid, status="completed", minutes=45, final_code=None)
             rows = [
                 (sid, seq, f"b{seq}", kind, at, json.dumps(payload))
                 for seq, (kind, at, payload) in enumerate(events, start=1)
@@ -113,14 +97,10 @@ def seed_largest(url: str) -> str:
             seq = len(rows)
             for k in range(RUNS):
                 seq += 1
-                sub = conn.execute(
-                    "insert into submissions (question_id, session_id, language, code, result_json, kind, verdict) "
-                    "values (%s, %s, 'python', %s, '{}', 'run', 'accepted') returning id",
-                    (q[0], sid, _code(RUN_CODE_BYTES, k)),
-                ).fetchone()
-                assert sub is not None
                 payload = {
-                    "submission_id": str(sub[0]),
+                    "submission_id": insert_submission(
+                        conn, question, sid, _code(RUN_CODE_BYTES, k), "run", "accepted"
+                    ),
                     "by": "candidate",
                     "verdict": "accepted",
                     "passed": 3,
