@@ -137,13 +137,8 @@ def running_stack(
             pg.data,
         )
     finally:
-        if api is not None and api.poll() is None:
-            api.send_signal(signal.SIGTERM)
-            try:
-                api.wait(15)
-            except subprocess.TimeoutExpired:
-                api.kill()
-                api.wait()
+        if api is not None:
+            stop_api(api)
         pg.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -186,3 +181,15 @@ def wait_ready(api: subprocess.Popen[bytes], base: str, log: Path, timeout_s: fl
         if time.monotonic() > deadline:
             raise RuntimeError(f"the API did not become ready in {timeout_s:g} s")
         time.sleep(0.1)
+
+
+def stop_api(api: subprocess.Popen[bytes]) -> None:
+    """SIGTERM (the API's graceful shutdown), then SIGKILL if it has not exited within 15 s."""
+    if api.poll() is not None:
+        return
+    api.send_signal(signal.SIGTERM)
+    try:
+        api.wait(15)
+    except subprocess.TimeoutExpired:
+        api.kill()
+        api.wait()

@@ -8,7 +8,6 @@ import json
 import os
 import random
 import shutil
-import signal
 import string
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import psycopg
 
-from bench._api_stack import ROOT, free_port, wait_ready
+from bench._api_stack import ROOT, free_port, stop_api, wait_ready
 from bench._report_seed import insert_interview, insert_submission
 
 TURNS = 2_000  # typed turns of 4,000 characters: the 8 MB event budget
@@ -152,11 +151,5 @@ def api_with_default_limits(url: str, root: Path = ROOT) -> Iterator[tuple[str, 
         wait_ready(api, base, tmp / "api.log", 60)
         yield base, api.pid
     finally:
-        if api.poll() is None:
-            api.send_signal(signal.SIGTERM)
-            try:
-                api.wait(15)
-            except subprocess.TimeoutExpired:
-                api.kill()
-                api.wait()
+        stop_api(api)
         shutil.rmtree(tmp, ignore_errors=True)
