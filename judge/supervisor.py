@@ -29,7 +29,7 @@ import math
 import os
 import selectors
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any, Literal
 
@@ -151,6 +151,9 @@ class Supervisor:
         self._heads = 0  # lines beginning with `_claim` seen in this phase
         # The counters as the last line beginning with `_claim` was read, before it was decoded (see TIMED_HEADS).
         self._answered: Sample | None = None
+        # The run's CPU counter when its last phase ended (the load, or the last test, at its record): what the run
+        # uses from then until the next test's frame goes out is that test's CPU time (`_idle_ns`).
+        self._cpu_since: int | None = None
 
     # ------------------------------------------------------------------ phases
 
@@ -175,7 +178,9 @@ class Supervisor:
             return StartOutcome(Start.FATAL, fatal=hello.record, window=hello)
         loading = self.meter.sample(time.monotonic())
         ready = self._phase(lambda rec: rec.get("s") == "ready" or "fatal" in rec, loading, load_s)
-        usage = self.meter.usage(loading, self.meter.sample(time.monotonic()))
+        loaded = self.meter.sample(time.monotonic())
+        usage = self.meter.usage(loading, loaded)
+        self._cpu_since = loaded.cpu_ns
         if ready.over == "time":
             return StartOutcome(Start.SLOW_LOAD, window=ready, usage=usage)
         if ready.over is not None:
@@ -197,15 +202,22 @@ class Supervisor:
         # has lasted, spares most tests that read, but a supervisor slow to wake on a loaded host would then take its
         # baseline late, and the program's waiting before it would be charged to the program.)
         start = self.meter.sample(time.monotonic())
+        idle_ns = self._idle_ns(start)
         window = self._phase(
-            lambda rec: is_test_record(rec, nonce), start, limit_s, feeding=True, claim=record_head(nonce)
+            lambda rec: is_test_record(rec, nonce),
+            start,
+            limit_s,
+            feeding=True,
+            claim=record_head(nonce),
+            idle_ns=idle_ns,
         )
         # The test ends as its record's last byte is read (`_answered`), not once the judge has decoded it. Without
         # such a reading (the process ended, or wrote more than TIMED_HEADS lines with its record's head), now.
         end = self._answered if window.record is not None else None
         if end is None:
             end = self._sample_end(start.at)
-        usage = self.meter.usage(start, end, seen=self._seen)
+        usage = _with_idle(self.meter.usage(start, end, seen=self._seen), idle_ns)
+        self._cpu_since = end.cpu_ns
         if window.record is not None and window.end is None:
             self._drain_ready(window)  # output written before the record is already in the pipes
         if window.over != "output" and self._out_of_memory():
@@ -223,6 +235,20 @@ class Supervisor:
             over=window.over,
             end=window.end,
         )
+
+    def _idle_ns(self, start: Sample) -> int:
+        """The CPU time the run used between the end of its last phase and `start`, the sample taken as the next
+        test's frame goes out: charged to that test.
+
+        No input is in flight then, but the program runs: its threads go on after it answered, while the judge reads
+        its output, decodes and compares its record and makes the next frame, judge time that the program can make
+        long. Charged to no test, that CPU was free: a Python program whose record of a correct answer carried 16 MB
+        of numbers besides (a field no harness writes, which the judge decodes all the same) had a thread compute for
+        0.15 s after each of five tests, all `accepted` and charged 11-49 ms each (2026-12-06). Work a program leaves
+        running after its answer is the program's, charged to the tests after it, gap or not."""
+        if self._cpu_since is None:
+            return 0
+        return max(0, start.cpu_ns - self._cpu_since)
 
     def _sample_end(self, began: float) -> Sample:
         """The counters at a test's end. A test that answered within a few milliseconds is charged its wall time as
@@ -251,11 +277,13 @@ class Supervisor:
         feeding: bool = False,
         wall_cap_s: float | None = None,
         claim: bytes = b"",
+        idle_ns: int = 0,
     ) -> Window:
         """Pump the process until `done(record)` holds for a results line, the process ends, or `limit_s`
         (CPU, or wall less waiting; CPU alone, within `wall_cap_s` of wall time, when that is given) is used up;
         returns what happened in between. A line past the phase's STRAY_BYTES is decoded only when it begins with
-        `claim` (the head of the record waited for)."""
+        `claim` (the head of the record waited for). `idle_ns` is CPU time the run used before `start` that counts
+        as the phase's (`_idle_ns`)."""
         w = Window()
         self._spacing.restart()
         self._claim = claim
@@ -277,7 +305,7 @@ class Supervisor:
         hard_deadline = start.at + 2 * limit_s  # the most waiting (for a CPU or the disk) can earn
         if wall_cap_s is not None:
             wall_deadline = hard_deadline = start.at + wall_cap_s
-        cpu_limit_ns = start.cpu_ns + int(limit_s * 1e9)
+        cpu_limit_ns = start.cpu_ns - idle_ns + int(limit_s * 1e9)
         poll = min(_SAMPLE_EVERY_S, max(0.01, limit_s / 8))
         next_sample = start.at + poll
         try:
@@ -291,7 +319,9 @@ class Supervisor:
                         self.proc.cgroup.note_reads(now)
                     next_sample = now + poll
                 if now >= wall_deadline:
-                    usage = self.meter.usage(start, self.meter.sample(now), seen=self._seen)
+                    usage = _with_idle(
+                        self.meter.usage(start, self.meter.sample(now), seen=self._seen), idle_ns
+                    )
                     if usage.charged_s >= limit_s or now >= hard_deadline:
                         # What the time was made of, for whoever must tell a slow program from a stalled host.
                         log.info(
@@ -505,3 +535,8 @@ class Supervisor:
             self._open.discard(fd)
             if fd in self.sel.get_map():
                 self.sel.unregister(fd)
+
+
+def _with_idle(usage: Usage, idle_ns: int) -> Usage:
+    """`usage` with CPU time the run used before the phase began added to its CPU time (Supervisor._idle_ns)."""
+    return replace(usage, cpu_s=usage.cpu_s + idle_ns / 1e9) if idle_ns else usage
