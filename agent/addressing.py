@@ -11,18 +11,13 @@ inside a thought ("the hint said...", "hey wait...", "then I run the loop") do n
 from __future__ import annotations
 
 import re
-import unicodedata
 
-_FILLERS_EN = r"(?:(?:ok(?:ay)?|so|alright|all right|right|now|and|please|well|um+|uh+|hm+|yeah|yes|hey|oh|sorry|actually|i think|maybe|thanks|thank you|cool|great|perfect)[ ,.!]+)*"
+from agent.transcript_forms import HESITATION, HESITATION_WORDS, colloquial, normalize, spelled
+
+__all__ = ["HESITATION", "HESITATION_WORDS", "asks_to_end", "confirms", "explicit_request", "normalize"]
+
+_FILLERS_EN = r"(?:(?:ok(?:ay)?|so|alright|all right|right|now|and|please|well|um+|uh+|hm+|yeah|yea|yes|yep|yup|hey|oh|sorry|actually|i think|maybe|thanks|thank you|cool|great|perfect)[ ,.!]+)*"
 _FILLERS_ES = r"(?:(?:vale|bueno|ok(?:ay)?|entonces|y|ahora|pues|por favor|eh+|em+|mm+|si|oye|perdon|creo que|gracias|genial|perfecto)[ ,.!]+)*"
-
-
-def normalize(text: str) -> str:
-    """Lower case, accents and Spanish inverted marks removed, apostrophes unified, spaces collapsed."""
-    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'").replace("\u2018", "'"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.lower().replace("¿", " ").replace("¡", " ")
-    return " ".join(text.split())
 
 
 # How a transcript of the same words differs with the speech-to-text model and the speaker, none of it a difference
@@ -30,8 +25,6 @@ def normalize(text: str) -> str:
 # STT puts at a pause ("I need to, uh, stop."), a word said twice ("I I need to stop") and contractions written out
 # or without their apostrophe ("I am giving up", "im done"). Each rule below reads the transcript as written and as
 # these spoken words (``_spoken``), so a request one candidate's transcript states is one in another's.
-HESITATION_WORDS = r"(?:u+m+|u+h+|e+r+m*|h+m+|m{2,}|a+h+|e+h+|e+m+)"
-HESITATION = re.compile(rf"(?<![\w'-]){HESITATION_WORDS}(?![\w'-])")
 _PAUSE = re.compile(r"\s*[,.;:!…]+\s*|\s+-+\s+")
 _REPEATED = re.compile(r"\b(\w+(?:'\w+)?)(?: \1\b)+")
 _CONTRACTIONS = (
@@ -39,15 +32,42 @@ _CONTRACTIONS = (
     (re.compile(r"\bwe are\b"), "we're"),
     (re.compile(r"\blet us\b"), "let's"),
     (re.compile(r"\bi would\b"), "i'd"),
+    (re.compile(r"\b(i|we) will\b"), r"\1'll"),
+    (re.compile(r"\bive\b"), "i've"),
     (re.compile(r"\bcan ?not\b"), "can't"),
     (re.compile(r"\bthat is\b"), "that's"),
+)
+# The words the rules read that a transcript may write letter by letter ("s t o p", "b y e", "h i n t").
+_RULE_WORDS = frozenset(
+    {
+        "stop",
+        "end",
+        "quit",
+        "bye",
+        "go",
+        "leave",
+        "hint",
+        "help",
+        "done",
+        "finish",
+        "stuck",
+        "ok",
+        "okay",
+        "yes",
+    }
 )
 
 
 def _spoken(norm: str) -> str:
     """``norm`` (normalised) as its spoken words: hesitations, pauses' punctuation (not a question mark) and a word
-    said twice in a row dropped, contractions in one form. "I, uh, I need to... stop." reads "i need to stop"."""
-    return _said_once(_unpaused(norm))
+    said twice in a row dropped, contractions in one form, colloquial spellings as their words and words read out
+    letter by letter joined (agent.transcript_forms). "I, uh, I gotta... s-t-o-p." reads "i have to stop"."""
+    return _said_once(colloquial(_said_once(_unpaused(spelled(norm, _RULE_WORDS)))))
+
+
+def _transcribed(norm: str) -> str:
+    """``norm`` with the transcript's spellings of words read as the words (agent.transcript_forms)."""
+    return colloquial(spelled(norm, _RULE_WORDS))
 
 
 def _unpaused(norm: str) -> str:
@@ -63,10 +83,11 @@ def _said_once(text: str) -> str:
 
 
 def _readings(text: str) -> tuple[str, ...]:
-    """The normalised text and, when it differs, its spoken words (empty ones left out)."""
+    """The normalised text (its spellings read as words, its punctuation kept) and, when it differs, its spoken
+    words (empty ones left out)."""
     norm = normalize(text)
     spoken = _spoken(norm)
-    return tuple(t for t in dict.fromkeys((norm, spoken)) if t)
+    return tuple(t for t in dict.fromkeys((_transcribed(norm), spoken)) if t)
 
 
 def _rx(*patterns: str) -> re.Pattern[str]:
@@ -78,46 +99,111 @@ def _start(fillers: str, body: str) -> str:
 
 
 # After a verb of stopping, what makes it about something else than the interview: an object ("this loop", "the
-# helper", "my approach"; not "the interview", "the call"), a gerund ("stop using the dict", "finish writing"), or a
-# pause ("stop for a second"). "Let's finish this loop first" is coding talk, and a request to end it would let the
-# model end the interview on a yes to "shall we stop here?".
+# helper", "my approach"; not "the interview", "the call"), a gerund ("stop using the dict", "finish writing"), a
+# pause ("stop for a second") or a condition ("we can stop when the pointers cross"). "Let's finish this loop
+# first" is coding talk, and a request to end it would let the model end the interview on a yes to "shall we stop
+# here?".
 _INTERVIEW_EN = (
     r"(?:interview|call|session|screen|conversation|chat|meeting|whole thing|here|now|please|right)\b"
 )
 _ELSE_EN = (
     rf"(?! (?:(?:this|the|that|my|our|a|an|these|those|with (?:this|the|that|my)) (?!{_INTERVIEW_EN})[a-z]"
-    r"|(?!(?:some|any|no|every)thing\b)[a-z]+ing\b|for a (?:second|sec|moment|minute|bit)\b|(?:it|them) (?:when|once|if|after|before)\b))"
+    r"|(?!(?:some|any|no|every)thing\b)[a-z]+ing\b|for a (?:second|sec|moment|minute|bit)\b|(?:it|them) (?:when|once|if|after|before)\b"
+    r"|(?:when|once|if|unless|until|whenever|as soon as)\b|at (?!(?:this|that) (?:point|time)\b)[a-z]))"
 )
 _INTERVIEW_ES = r"(?:entrevista|llamada|sesion|conversacion|aqui|ya|ahora)\b"
-_ELSE_ES = rf"(?! (?:(?:este|esta|esto|el|la|los|las|mi|un|una|de|con) (?!{_INTERVIEW_ES})[a-z]|[a-z]+(?:ando|iendo)\b))"
+_ELSE_ES = rf"(?! (?:(?:este|esta|esto|el|la|los|las|mi|un|una|de|del|al|con) (?!{_INTERVIEW_ES})[a-z]|[a-z]+(?:ando|iendo)\b))"
 
-# A verb of stopping, whatever follows it. Where the object rule above is all that keeps it from being a request to
-# end, the rules do not decide: a transcript without punctuation writes "I need to stop, the kids are calling" as
-# "i need to stop the kids are calling", an object by the rule. ``asks_to_end`` leaves such words to the classifier.
-_STOPPING_EN = (
-    r"\b(?:i'?d like to|i would like to|i want to|i wanna|can we|could we|let'?s|i need to|i have to|i must|we should"
-    r"|i'd rather) (?:please |just )?(?:stop|end|finish|quit|leave|wrap (?:it )?up|hang up|call it(?: a day)?)\b"
+# Words said between the parts of a request that change nothing of it: hedges and discourse fillers ("can we, like,
+# stop here", "I really need to go", "I think I kind of have to drop", "I'm afraid I have to run").
+_HEDGE_EN = (
+    r"(?:(?:just|really|actually|like|maybe|kind of|sort of|probably|basically|honestly|unfortunately|definitely"
+    r"|literally|seriously|totally|sadly|now|so|also|still|then|please|i think|i guess|i'm afraid|i'm sorry|sorry"
+    r"|um+|uh+) ){0,3}"
 )
+# Who asks and how: "I need to", "I'd like to", "I'll have to", "I'm going to have to", "we should", "can we",
+# "let's", and, at the start of a turn, no one ("gotta run", read "got to run"). Those that must leave (``_MUST``)
+# are also those who may "run"; "let's go", "let's run", "can we go" start something.
+_MUST_EN = (
+    r"(?:\b(?:i|we) {h}(?:need to|have to|has to|got to|must|better|had better|ought to"
+    r"|(?:will|might|may|could) (?:have|need) to|(?:am|are) going to (?:have|need) to)"
+    r"|\b(?:i|we)'?(?:ll (?:have|need) to|d better|(?:m|re) going to (?:have|need) to)"
+    r"|^{f}{h}(?:have to|need to|got to|must|better|going to have to))"
+)
+_WANT_EN = (
+    r"(?:\b(?:i|we) {h}(?:want to|should|would (?:like|love|prefer) to|would rather|(?:am|are) going to)"
+    r"|\b(?:i|we)'?(?:d (?:like|love|prefer) to|d rather|m going to|re going to))"
+)
+_MUST_EN = _MUST_EN.format(h=_HEDGE_EN, f=_FILLERS_EN)
+_WANT_EN = _WANT_EN.format(h=_HEDGE_EN)
+_ASKER_EN = rf"(?:{_MUST_EN}|{_WANT_EN}|\bwe {_HEDGE_EN}(?:can|could)|\b(?:can|could|may|should|shall) (?:we|i)|\blet'?s)"
+# Verbs that end the interview unless an object or a pause follows (above).
+_STOP_VERB_EN = (
+    r"(?:stop|end|finish|quit|wrap (?:it |this |things )?up|hang up|call it(?: a day| a night| quits)?"
+    r"|cut (?:it|this) short)\b"
+)
+# Verbs of leaving that say so only when nothing else follows them ("I need to go through the array", "I have to
+# run the tests", "we need to drop duplicates" are coding talk): the end of the turn or a pause, the time ("now",
+# "soon"), an apology or a goodbye, or the call itself ("drop off the call").
+_LEAVE_VERB_EN = (
+    r"(?:go|leave|drop(?: off)?|head (?:out|off)|take off|get going|get off|hop off|jump off|log off|sign off"
+    r"|bounce|bail|dash|split|disconnect)\b"
+)
+_NOW_EN = (
+    r"(?=\s*(?:[,.!;:?…]|$)| (?:right now|now|soon|today|early|sorry|unfortunately|bye|goodbye|thanks|thank you"
+    r"|so|i'm (?:sorry|afraid)|real quick|asap|immediately|urgently|please|in a (?:minute|moment|sec|second|few)"
+    r"|for today|(?:off )?(?:the |this )?(?:call|interview|meeting|session|zoom|line|chat))\b)"
+)
+_STOPPING_EN = rf"(?:{_ASKER_EN} {_HEDGE_EN}(?:{_STOP_VERB_EN}|{_LEAVE_VERB_EN})|{_MUST_EN} {_HEDGE_EN}run\b)"
 _STOPPING_ES = (
-    r"\b(?:quiero|quisiera|podemos|vamos a|necesito|tengo que|prefiero|deberiamos)"
-    r" (?:parar|terminar|acabar|dejarlo|salir|irme|colgar|finalizar)\b"
+    r"\b(?:quiero|quisiera|podemos|vamos a|necesito|tengo que|tengo q|debo|prefiero|deberiamos)"
+    r" (?:parar|terminar|acabar|dejarlo|salir|irme|marcharme|retirarme|desconectarme|colgar|finalizar)\b"
 )
 _STOPPING_ES_SHORT = r"\b(?:terminemos|paremos|dejemoslo|acabemos)\b"
-_STOPPING = _rx(
-    _STOPPING_EN, _start(_FILLERS_EN, r"(?:stop|let'?s stop)\b"), _STOPPING_ES, _STOPPING_ES_SHORT
+_LEAVING_ES = (
+    r"\b(?:me (?:tengo|tendre) que (?:ir|marchar|retirar|desconectar)|me debo ir|(?:ya )?me (?:voy|retiro))\b"
 )
+_NOW_ES = r"(?=\s*(?:[,.!;:?…]|$)| (?:ya|ahora|lo siento|perdon|disculpa|adios|gracias|hasta luego)\b)"
+_STOPPING = _rx(
+    _STOPPING_EN,
+    _start(_FILLERS_EN, r"(?:stop|let'?s stop)\b"),
+    _STOPPING_ES,
+    _STOPPING_ES_SHORT,
+    _LEAVING_ES,
+)
+# A word of leaving or stopping anywhere: words that hold one and that the rules do not read as a request are left
+# to the classifier, never refused outright ("i must dash off to a meeting", "me largo").
+_LEAVING_WORD = re.compile(
+    r"\b(?:go|going|gone|leave|leaving|drop|dropping|off|bye|goodbye|later|quit|quitting|stop|stopping|wrap|hang"
+    r"|bail|bounce|head|heading|dash|exit|disconnect|irme|ir|voy|salir|colgar|terminar|parar|acabar|adios|dejarlo"
+    r"|retiro|marcho|largo)\b"
+)
+
+# A request for a hint that is the whole turn ("any hints", "hint?", "a small hint please"), maybe said twice.
+_HINT_ALONE = r"(?:(?:any|a|one|another|small|little) )*(?:hints?|clues?|tips?|nudges?)(?: please)?[.!?]*"
 
 # kind -> pattern, per language. Order matters only for the reported kind.
 _EN: dict[str, re.Pattern[str]] = {
     "leave": _rx(
-        r"\b(?:good ?bye|bye(?: bye)?)\b",
-        _STOPPING_EN + _ELSE_EN,
+        r"\b(?:good ?bye|bye(?: bye)?|see (?:you|ya) (?:later|soon)|talk (?:to you )?(?:later|soon))\b",
+        _start(_FILLERS_EN, r"see (?:you|ya)(?: then| around)?[.!]*$"),
+        rf"{_ASKER_EN} {_HEDGE_EN}{_STOP_VERB_EN}{_ELSE_EN}",
+        rf"(?:{_MUST_EN}|{_WANT_EN}) {_HEDGE_EN}{_LEAVE_VERB_EN}{_NOW_EN}",
+        rf"{_MUST_EN} {_HEDGE_EN}run\b{_NOW_EN}",
+        rf"\b(?:can|could|may) i {_HEDGE_EN}(?:leave|drop off|hop off|log off|sign off|head out|take off|get off)\b"
+        + _NOW_EN,
         r"\b(?:end|stop|finish) (?:the|this) (?:interview|call|session)\b",
-        r"\bi (?:have|need|gotta) to go\b",
-        _start(_FILLERS_EN, r"(?:stop|let'?s stop|i'?m leaving|i'?m out)\b" + _ELSE_EN),
+        _start(_FILLERS_EN, r"(?:stop|let'?s stop)\b" + _ELSE_EN),
+        _start(
+            _FILLERS_EN,
+            rf"(?:i'm|we're) {_HEDGE_EN}(?:leaving|out|off|heading (?:out|off)|taking off|logging off|signing off"
+            rf"|dropping(?: off)?|out of here|done for (?:today|the day|tonight))\b{_NOW_EN}",
+        ),
     ),
     "give_up": _rx(
-        r"\bi(?: give|'?m giving| am giving) up\b", r"\bi can'?t do (?:it|this)(?: anymore)?[.!]?$"
+        r"\bi(?: give|'?m giving| am giving) up\b",
+        r"\bi can'?t do (?:it|this)(?: anymore)?[.!]?$",
+        _start(_FILLERS_EN, rf"i {_HEDGE_EN}quit\b{_NOW_EN}"),
     ),
     "finished": _rx(
         _start(
@@ -125,6 +211,7 @@ _EN: dict[str, re.Pattern[str]] = {
             r"(?:i'?m|i am|i'?ve|i have|we'?re|we are|i think i'?m) (?:all )?(?:done|finished)(?: now| here| with (?:it|this|the code|my code|the solution))?(?: i think)?(?:[.!,;?]|$)",
         ),
         _start(_FILLERS_EN, r"(?:that'?s|this is) (?:it|my (?:final )?(?:solution|answer|code))[.!]*$"),
+        _start(_FILLERS_EN, r"(?:all )?(?:done|finished)(?: now)?[.!]*$"),  # the whole turn
         r"\bready to (?:test|submit|run)\b",
         r"\bi think (?:that'?s|this is) it\b",
     ),
@@ -137,12 +224,11 @@ _EN: dict[str, re.Pattern[str]] = {
         r"\b(?:run|execute) the tests?\b",
         r"\b(?:can|could|may) (?:i|we) (?:run|test|execute)\b",
     ),
+    # "A hint", "a clue", "a tip", "a nudge": one request ("wanna" is "want a" here, read as "want to").
     "hint": _rx(
-        r"\b(?:give|get|have|need|want|use|got|gimme)(?: me)? (?:a |another |one more |some |any |all (?:of )?the |a (?:small|little) )?hints?\b",
-        r"\b(?:any|a) hints?\?",
-        _start(
-            _FILLERS_EN, r"(?:any|a|one|another) hints?(?: please)?[.!?]*$"
-        ),  # the whole turn, no "?" written
+        r"\b(?:give|get|have|need|want(?: to)?|use|got|gimme)(?: me)? (?:a |another |one more |some |any |all (?:of )?the |a (?:small|little) )?(?:hints?|clues?|tips?|nudges?)\b",
+        r"\b(?:any|a) (?:hints?|clues?|tips?|nudges?)\?",
+        _start(_FILLERS_EN, rf"{_HINT_ALONE}(?: {_HINT_ALONE})*$"),  # the whole turn, no "?" written
         r"\bhint,? please\b",
         r"\b(?:is there|do you have) (?:a |any )?hints?\b",
     ),
@@ -150,6 +236,7 @@ _EN: dict[str, re.Pattern[str]] = {
         _start(_FILLERS_EN, r"(?:i'?m|i am) (?:really |completely |totally |kind of |a bit )?stuck\b"),
         r"\b(?:can|could) you help\b",
         r"\bhelp me\b",
+        _start(_FILLERS_EN, r"(?:some )?help(?: please)?[.!?]*$"),
     ),
     "question": _rx(
         _start(_FILLERS_EN, r"(?:can|could|would|will|do|did|are|have|should|may) you\b"),
@@ -174,6 +261,7 @@ _ES: dict[str, re.Pattern[str]] = {
         r"\b(?:adios|chao|chau|hasta luego|hasta pronto|nos vemos)\b",
         _STOPPING_ES + _ELSE_ES,
         _STOPPING_ES_SHORT + _ELSE_ES,
+        _LEAVING_ES + _NOW_ES,
         r"\b(?:termina|terminar|acaba|acabar|finaliza|finalizar) (?:la|esta) (?:entrevista|llamada)\b",
         r"\bme tengo que ir\b",
     ),
@@ -238,8 +326,8 @@ _NO = _rx(r"\b(?:no|not yet|nope|wait|actually no|todavia no|aun no|espera|mejor
 # What a plain yes to "shall we stop?" is made of: yes words, thanks, goodbyes and "I'm done", in any order. A yes
 # that goes on to anything else ("sure, let me just finish this loop") is not a plain yes.
 _CLOSING = {
-    "en": r"(?:yes|yeah|yep|yup|sure|ok(?:ay)?|correct|right|please|please do|go ahead|let'?s (?:stop|do that|end|wrap up)|sounds good|that'?s fine|fine|i'?m sure|definitely|absolutely|thanks|thank you(?: (?:so|very) much)?|i'?m (?:done|finished)|that'?s (?:all|it)|we can stop|good ?bye|bye(?: bye)?)",
-    "es": r"(?:si|claro|vale|de acuerdo|dale|ok(?:ay)?|por favor|esta bien|correcto|seguro|perfecto|terminemos|adelante|gracias|muchas gracias|eso es todo|ya termine|listo|adios|hasta luego)",
+    "en": r"(?:yes|yeah|yea|yeh|yah|ya|yep|yup|k|sure(?: thing)?|ok(?:ay)?|(?:all )?right then|all right|cool|great|perfect|of course|that works|works for me|fine by me|let'?s do it|sounds good to me|yes (?:sir|ma'?am)|correct|right|please|please do|go ahead|let'?s (?:stop|do that|end|wrap up)|sounds good|that'?s fine|fine|i'?m sure|definitely|absolutely|thanks|thank you(?: (?:so|very) much)?|i'?m (?:done|finished)|that'?s (?:all|it)|we can stop|good ?bye|bye(?: bye)?)",
+    "es": r"(?:si|sip|claro|vale|de acuerdo|dale|ok(?:ay)?|por favor|esta bien|correcto|seguro|perfecto|terminemos|adelante|gracias|muchas gracias|eso es todo|ya termine|listo|adios|hasta luego)",
 }
 _PLAIN_YES = {lang: re.compile(rf"^{p}(?:[ ,.!]+{p})*$") for lang, p in _CLOSING.items()}
 
@@ -266,7 +354,7 @@ def asks_to_end(text: str, languages: tuple[str, ...] = ("en", "es")) -> bool | 
     readings = _readings(text)
     if any(_END_EN.search(reading) or _END_ES.search(reading) for reading in readings):
         return True
-    if any(_STOPPING.search(reading) for reading in readings):
+    if any(_STOPPING.search(reading) or _LEAVING_WORD.search(reading) for reading in readings):
         return None
     return False if _covered(normalize(text), languages) else None
 
@@ -277,7 +365,8 @@ def confirms(text: str, languages: tuple[str, ...] = ("en", "es")) -> bool | Non
     classifier, never taken as a yes to stopping now."""
     # The spoken words alone: a yes or a no does not hang on punctuation, and "no, uh, problem" is "no problem". The
     # words that refuse nothing go before a repeated word is read once: "no, no problem, ..." keeps its "no".
-    words = _said_once(" ".join(_NOT_A_NO.sub(" ", _unpaused(normalize(text))).split())).strip(" ,.!?")
+    unpaused = colloquial(_unpaused(spelled(normalize(text), _RULE_WORDS)))
+    words = _said_once(" ".join(_NOT_A_NO.sub(" ", unpaused).split())).strip(" ,.!?")
     if not words:
         return None
     if _NO.search(words) and not words.startswith(("yes", "si ")):

@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from agent.addressing import HESITATION_WORDS
+from agent.transcript_forms import HESITATION_WORDS, spelled
 
 Part = Literal["time", "space"]
 
@@ -91,11 +91,16 @@ SUM = frozenset({"plus", "mas", "+"})
 FILLERS = frozenset({"of", "de", "the", "el", "la", "al"})  # "log of n", "square root of n", "n al cuadrado"
 # Single letters that are words of their own: never a size unless an operator asked for one ("n times a").
 WORD_LETTERS = frozenset({"a", "i", "o", "y", "e", "u"})
+# A size's letter as a transcript may spell its name ("big O of en"): read as the letter where a size is wanted
+# (after "O of", an operator or a function), never elsewhere ("o de n en tiempo" keeps its Spanish "en").
+LETTER_NAMES = {"en": "n", "kay": "k", "vee": "v", "ene": "n", "eme": "m"}
+# Words a transcript may write letter by letter ("b i g o", "l o g n"), read as the word (agent.transcript_forms).
+SPELLED_WORDS = frozenset({"big", "log", "sqrt", "time", "space", "memory", "runtime", "linear", "constant"})
 
 _FUNCTION_KEYS = frozenset(FUNCTIONS.values())
 _NOTATION = re.compile(r"\bo\s*\(")
 # Punctuation is kept as tokens: "O(n) time, O(1) space" puts O(1) further from "time" than O(n) is.
-_TOKEN = re.compile(r"[a-z]+|[0-9]+|[\^*+,!.;?]")
+_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*|[0-9]+|[\^*+,!.;?]")
 _IN_NOTATION = re.compile(r"sqrt|log|lg|ln|min|max|exp|[a-z]|[0-9]+|[\^+,!/]")
 _CODE = re.compile(r"```.*?(?:```|$)|/\*.*?(?:\*/|$)|(?:#|//)[^\n]*", re.DOTALL)
 # With the pause around it ("O of, uh, n"); never inside notation: "O(hm)" is a claim ("h" times "m").
@@ -133,8 +138,9 @@ def _plain(words: str) -> str:
     fenced block, a comment) left out: a claim is read from their words, never from code."""
     text = _CODE.sub(" ", words[:MAX_WORDS_CHARS]).translate(_SIGNS)
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    # A hesitation is no word of the claim: "O of, uh, n log n" is "O of n log n" (agent.addressing's one rule).
-    return _HESITATION.sub(" ", text.lower()).replace("**", "^")
+    # A hesitation is no word of the claim: "O of, uh, n log n" is "O of n log n" (agent.addressing's one rule);
+    # a word read out letter by letter is the word: "b i g o of n" is "big o of n".
+    return spelled(_HESITATION.sub(" ", text.lower()), SPELLED_WORDS).replace("**", "^")
 
 
 def _tokens(words: str) -> list[_Token]:
@@ -148,11 +154,24 @@ def _tokens(words: str) -> list[_Token]:
             depth += {"(": 1, ")": -1}.get(text[end], 0)
             end += 1
         out += [_Token(t) for t in _TOKEN.findall(text[at : m.start()])]
-        if depth == 0 and (key := notation_key(text[m.start() : end])):
+        if depth == 0 and (key := _inner_key(text[m.end() : end - 1])):
             out.append(_Token("O(...)", key))
         at = end
     out += [_Token(t) for t in _TOKEN.findall(text[at:])]
     return out
+
+
+_WORD_IN_NOTATION = re.compile(r"[a-z]{2,}")
+
+
+def _inner_key(inner: str) -> tuple[str, ...]:
+    """The key of notation's inside as written: in notation ("n log n", "n^2", "hm"), or in words, as a transcript
+    writes "O of n squared" said aloud ("O(n squared)", "O(n times m)"): read as the words after a spoken "O of"."""
+    spoken = set(POWERS) | set(NUMBERS) | set(LETTER_NAMES) | PRODUCT | SUM | {"square", "root"}
+    if not spoken & set(_WORD_IN_NOTATION.findall(inner)):
+        return notation_key(f"({inner})")
+    key, _ = _expression([_Token(t) for t in _TOKEN.findall(inner)], 0, bare=False)
+    return key
 
 
 def _operand(tokens: list[_Token], i: int) -> tuple[str, int] | None:
@@ -181,6 +200,8 @@ def _expression(tokens: list[_Token], at: int, *, bare: bool) -> tuple[tuple[str
         t = tokens[i].text
         nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
         got = _operand(tokens, i)
+        if got is None and want and (key or not bare) and t in LETTER_NAMES:
+            got = LETTER_NAMES[t], i + 1
         if got is not None and got[0] in _FUNCTION_KEYS:
             if bare and not key and got[0] in ("min", "max"):
                 break  # "the max of two values": a sentence's words, not a complexity
@@ -247,10 +268,21 @@ def mentions(words: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
 def _lead(tokens: list[_Token], i: int) -> int | None:
     """Where the complexity starts after a spoken "O of", "big O", "order of", "O de", "orden de": else None."""
     words = [t.text for t in tokens[i : i + 3]]
-    for lead in (["big", "o", "of"], ["big", "oh", "of"], ["big", "o"], ["o", "of"], ["oh", "of"], ["o", "de"],
-                 ["order", "of"], ["orden", "de"], ["order"]):  # fmt: skip
+    for lead in (["big", "o", "of"], ["big", "oh", "of"], ["big", "o"], ["big", "oh"], ["bigo", "of"], ["bigo"],
+                 ["o", "of"], ["oh", "of"], ["o", "de"], ["order", "of"], ["orden", "de"], ["order"]):  # fmt: skip
         if words[: len(lead)] == lead:
             return i + len(lead)
+    # The O said alone before its size, as a transcript writes "O(n)" said aloud: "o n time", "oh n squared", "o
+    # one space"). Not after a size ("n o m" is Spanish "n or m"), nor before a letter that is a word ("o a"); "oh"
+    # only before a letter or a digit ("oh one more thing" is talk).
+    if words[:1] in (["o"], ["oh"]) and i + 1 < len(tokens):
+        before = tokens[i - 1].text if i else ""
+        nxt = tokens[i + 1].text
+        operand = _operand(tokens, i + 1)
+        sized = operand is not None and nxt not in WORD_LETTERS and nxt not in ("min", "max")
+        sized = sized and (words[0] == "o" or len(nxt) == 1 or nxt.isdigit())
+        if (sized or nxt in LETTER_NAMES) and not (len(before) == 1 and before.isalnum()):
+            return i + 1
     return None
 
 
