@@ -200,7 +200,42 @@ async function phone(page, plan) {
   return out;
 }
 
+/** The replay's position moved from the keyboard alone: from `plan.scrub_from`, each key of `plan.keys` pressed on
+ *  the focused scrubber in turn, with the replay's time and what a screen reader hears of the scrubber after it. */
+async function scrubKeys(page, plan) {
+  await page.goto(plan.url);
+  await page.waitForSelector('#replay[data-state="ready"]', {
+    timeout: 60_000,
+  });
+  await page.evaluate((t) => window.shadowsReplay.seek(t), plan.scrub_from);
+  await page.focus(".rp-scrubber");
+  const steps = [];
+  for (const key of plan.keys) {
+    await page.keyboard.press(key);
+    steps.push(
+      await page.evaluate((pressed) => {
+        const s = document.querySelector(".rp-scrubber");
+        return {
+          key: pressed,
+          time: window.shadowsReplay.time(),
+          value: Number(s.value),
+          text: s.getAttribute("aria-valuetext"),
+          focused: document.activeElement === s,
+        };
+      }, key),
+    );
+  }
+  return { steps, max: await page.$eval(".rp-scrubber", (s) => Number(s.max)) };
+}
+
 const plan = JSON.parse(process.argv[2]);
-drive(plan, plan.links ? links : plan.widths ? phone : scenario, {
+const mode = plan.links
+  ? links
+  : plan.widths
+    ? phone
+    : plan.keys
+      ? scrubKeys
+      : scenario;
+drive(plan, mode, {
   context: { viewport: { width: 1280, height: 900 } },
 });

@@ -114,3 +114,33 @@ async def test_a_link_to_a_moment_opens_the_replay_there_and_a_link_to_none_is_h
     # The fragment changed on an open page (a second link followed, the browser's back button): it follows.
     assert seen["hash_change"]["time"] == seeded.times["answer"], seen["hash_change"]
     assert seen["hash_change"]["turn"] == str(seeded.seqs["answer"]), seen["hash_change"]
+
+
+@pytest.mark.timeout(300)
+async def test_the_keyboard_moves_the_replay_by_seconds_and_minutes_whatever_its_length(
+    api_server: ApiServer, db: Db
+) -> None:
+    """The scrubber is a range whose step is 0.1 s, so the browser moved the replay a tenth of a second per arrow key
+    (600 presses to go a minute on) and a tenth of the interview per Page Up or Down (4.5 minutes of 45): no moment
+    between was in a keyboard's reach. Arrows now move it 5 s, Page Up and Down (or Shift and an arrow) a minute."""
+    _, _, url = await seeded_share(api_server, db)
+    keys = [
+        "ArrowRight",
+        "ArrowUp",
+        "PageUp",
+        "Shift+ArrowLeft",
+        "ArrowLeft",
+        "ArrowDown",
+        "PageDown",
+        "PageDown",
+    ]
+    seen = await drive_keys(url=url, scrub_from=100, keys=[*keys, "End", "Home", "Shift+ArrowRight"])
+
+    steps = seen["steps"]
+    assert all(s["focused"] for s in steps), steps
+    times = [round(s["time"], 3) for s in steps]
+    assert times == [105, 110, 170, 110, 105, 100, 40, 0, seen["max"], 0, 60], steps
+    # The scrubber shows the replay's time, and says it.
+    assert all(abs(s["value"] - s["time"]) < 1e-6 for s in steps), steps
+    assert steps[2]["text"].startswith("2:50 / "), steps[2]
+    assert seen["max"] > 240, seen

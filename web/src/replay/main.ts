@@ -23,6 +23,7 @@ import {
   type Timeline,
 } from "./model";
 import { Player, SPEEDS, type Speed } from "./player";
+import { scrubTarget } from "./scrubkeys";
 import { TranscriptSync } from "./transcript";
 
 /** What the replay exposes on `window.shadowsReplay`, for people debugging a report and for the browser tests. */
@@ -137,6 +138,13 @@ class Replay {
       "aria-label": "Replay position",
     });
     this.scrubber.addEventListener("input", () => this.player.seek(Number(this.scrubber.value)));
+    // Arrows move it 5 s and Page Up or Down a minute, not the range's 0.1-s step and a tenth of the interview.
+    this.scrubber.addEventListener("keydown", (event) => {
+      const target = scrubTarget(event, this.player.time, this.model.duration);
+      if (target === null) return;
+      event.preventDefault();
+      this.player.seek(target);
+    });
 
     this.codeHead = h("p", { class: "rp-code-head" });
     const editor = h("div", { class: "rp-editor" });
