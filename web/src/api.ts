@@ -368,8 +368,9 @@ export class ApiClient {
   }
 
   /** Items the API cannot take come back in `refused` (their place, id and why); the rest are stored. */
-  reportIntegrity(sessionId: string, events: IntegrityObservation[]): Promise<IntegrityResult> {
-    return this.request("POST", this.session(sessionId, "integrity"), { events }, true);
+  reportIntegrity(sessionId: string, events: IntegrityObservation[], keepalive = false): Promise<IntegrityResult> {
+    // `keepalive`: sent as the page goes, to outlive it (web/src/integrity.ts, watchPage).
+    return this.request("POST", this.session(sessionId, "integrity"), { events }, true, REQUEST_TIMEOUT_MS, keepalive);
   }
 
   run(sessionId: string, language: Language, code: string): Promise<RunReport> {

@@ -75,6 +75,12 @@ export class IntegrityObserver implements InputSignals {
     this.awaySince = null;
   }
 
+  /** The page is going (closed, reloaded, navigated away): an absence still under way is reported as it stands. A
+   *  page closed while hidden (its tab closed from another) never came back, and its absence went unreported. */
+  leaving(): void {
+    this.back();
+  }
+
   devtools(source: "keyboard_shortcut" | "window_size"): void {
     if (this.devtoolsSeen.has(source)) return; // once per source is enough context
     this.devtoolsSeen.add(source);
@@ -215,14 +221,51 @@ function canDockDevtools(): boolean {
   return typeof window.matchMedia !== "function" || window.matchMedia("(any-pointer: fine)").matches;
 }
 
-/** Wires the observer to the window and sends batches every few seconds while `send` succeeds. */
+/** The other tabs of this interview in this browser (web/src/tabsignal.ts). */
+export interface OtherTabs {
+  /** Tell them this tab has come to the front (`front`) or is going (`left`). */
+  tell(news: "front" | "left"): void;
+  /** Call `listener` with what one of them tells. */
+  listen(listener: (news: "front" | "left") => void): void;
+}
+
+/** Wires the observer to the window and sends batches every few seconds while `send` succeeds. With `tabs`, the
+ * absence is the front tab's to measure (the last whose window had the focus): one hidden behind another of the same
+ * interview measured its own, and reported "page hidden" for all the time the candidate worked in the other, the
+ * record reading as twenty minutes away from an interview they were in. A tab ends its absence as another comes to
+ * the front (what came before is reported), measures none while it is behind, and takes over as the front tab goes
+ * (closed, reloaded), away from then on unless it has the focus. */
 export function watchPage(
   observer: IntegrityObserver,
-  send: (batch: IntegrityObservation[]) => Promise<unknown>,
+  send: (batch: IntegrityObservation[], keepalive?: boolean) => Promise<unknown>,
+  tabs?: OtherTabs,
 ): () => void {
-  const onBlur = () => observer.away("focus_lost");
-  const onFocus = () => observer.back();
-  const onVisibility = () => (document.hidden ? observer.away("page_hidden") : observer.back());
+  let behind = false; // another tab of the interview came to the front after this one
+  let watching = true;
+  const away = (kind: "focus_lost" | "page_hidden") => {
+    if (!behind) observer.away(kind);
+  };
+  const onBlur = () => away("focus_lost");
+  const onFocus = () => {
+    behind = false;
+    observer.back();
+    tabs?.tell("front");
+  };
+  tabs?.listen((news) => {
+    if (!watching) return;
+    if (news === "front") {
+      behind = true;
+      observer.back();
+    } else if (behind) {
+      behind = false;
+      if (document.hidden) observer.away("page_hidden");
+      else if (!document.hasFocus()) observer.away("focus_lost");
+    }
+  });
+  // A page opened or reloaded in front says so: a reload is no focus event, and the tab it had left the absence to
+  // would have measured one all the while the candidate worked in the reloaded page.
+  if (!document.hidden && document.hasFocus()) tabs?.tell("front");
+  const onVisibility = () => (document.hidden ? away("page_hidden") : observer.back());
   const onKey = (e: KeyboardEvent) => {
     if (isDevtoolsShortcut(e)) observer.devtools("keyboard_shortcut");
   };
@@ -234,44 +277,64 @@ export function watchPage(
   document.addEventListener("visibilitychange", onVisibility);
   window.addEventListener("keydown", onKey, true);
   window.addEventListener("resize", onResize);
-  let sending = false;
+  let sending: IntegrityObservation[] | null = null; // the batch on its way
   let backoff = 0;
+  let waiting = false; // the server named a wait (429, or 503 with Retry-After) that is not over
+  const failed = (batch: IntegrityObservation[], error: unknown): void => {
+    const status = (error as { status?: number }).status ?? 0;
+    if (status === 0 || status >= 500) observer.putBack(batch); // network trouble: try again later
+    // A batch refused whole (422: none of its items could be taken) is dropped, and the next one goes at the next
+    // tick: there is nothing to wait out.
+    if (status === 422) return;
+    // Ticks to skip: at least the wait the server named (Retry-After), never asking into its limit sooner.
+    const named = retryAfterMs(error);
+    const asked = Math.ceil((named ?? 0) / 5000);
+    backoff = Math.max(status === 429 ? 6 : 1, asked);
+    waiting = status === 429 || named !== null;
+  };
   const tick = async () => {
     if (sending || observer.size === 0) return;
     if (backoff > 0) {
       backoff -= 1;
+      if (backoff === 0) waiting = false;
       return;
     }
-    sending = true;
     const batch = observer.take();
+    sending = batch;
     try {
       // Items the API refused (`refused` in its answer) are neither sent again nor logged: as they are, they will
       // never be taken. The rest of the batch was stored.
       await send(batch);
     } catch (error) {
-      const status = (error as { status?: number }).status ?? 0;
-      if (status === 0 || status >= 500) observer.putBack(batch); // network trouble: try again later
-      // A batch refused whole (422: none of its items could be taken) is dropped, and the next one goes at the next
-      // tick: there is nothing to wait out.
-      if (status === 422) return;
-      // Ticks to skip: at least the wait the server named (Retry-After), never asking into its limit sooner.
-      const asked = Math.ceil((retryAfterMs(error) ?? 0) / 5000);
-      backoff = Math.max(status === 429 ? 6 : 1, asked);
+      failed(batch, error);
     } finally {
-      sending = false;
+      sending = null;
     }
   };
   const timer = window.setInterval(() => void tick(), 5000);
-  const flushNow = () => void tick();
-  window.addEventListener("pagehide", flushNow);
+  // As the page goes (a reload, a close, a link followed), everything observed goes at once, an absence under way
+  // included, in `keepalive` requests, which outlive the page: a plain request is cancelled with it, and a reload
+  // within the 5 s between batches lost what was observed since the last one (a paste, the time away just ended).
+  // The batch on its way goes again too, since it is cancelled as well (a retried id is stored once). Not while the
+  // server's named wait runs: the page never asks into its limit.
+  const flushAll = () => {
+    if (!behind) tabs?.tell("left");
+    observer.leaving();
+    if (waiting) return;
+    const batches = sending ? [sending] : [];
+    while (observer.size > 0) batches.push(observer.take());
+    for (const batch of batches) send(batch, true).catch((error: unknown) => failed(batch, error));
+  };
+  window.addEventListener("pagehide", flushAll);
   return () => {
+    watching = false;
     window.clearInterval(timer);
     window.removeEventListener("blur", onBlur);
     window.removeEventListener("focus", onFocus);
     document.removeEventListener("visibilitychange", onVisibility);
     window.removeEventListener("keydown", onKey, true);
     window.removeEventListener("resize", onResize);
-    window.removeEventListener("pagehide", flushNow);
+    window.removeEventListener("pagehide", flushAll);
     viewport?.stop();
   };
 }

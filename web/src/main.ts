@@ -30,7 +30,7 @@ import { effectiveTheme } from "./prefs";
 import { renderProblem } from "./problem";
 import { bindSkipLink, currentScreen, setSkipTarget, showScreen } from "./screens";
 import { SessionWatch } from "./sessionwatch";
-import { TabSignal } from "./tabsignal";
+import { type TabNews, TabSignal } from "./tabsignal";
 import type { InterviewEvent } from "./protocol";
 import type { RunReport } from "./api";
 import { InterviewClock } from "./timer";
@@ -48,6 +48,9 @@ let sessionWatch: SessionWatch | null = null;
 /** The other tabs of this interview in this browser (web/src/tabsignal.ts): one that goes into the running interview
  * says so, and the others ask the server at once instead of showing the full time until their next check. */
 let tabs: TabSignal | null = null;
+/** What the page does when another tab of this interview comes to the front or goes: the interview's integrity
+ * watch (web/src/integrity.ts) leaves the absence to the tab in front. */
+let whenTabNews: (news: TabNews) => void = () => undefined;
 /** What the page does when the watch learns that the link can no longer be used. Before the interview there is
  * nothing to keep: the notice says why. In it, enterInterview keeps the workspace on screen instead. */
 let whenOver: (notice: Notice, error: ApiError) => void = (notice) => leave(notice);
@@ -242,7 +245,10 @@ function enterInterview(api: ApiClient, joined: JoinResponse, opts: EnterOptions
     },
     inserted: (chars) => observer.inserted(chars),
   };
-  watchPage(observer, (batch) => api.reportIntegrity(session.id, batch));
+  watchPage(observer, (batch, keepalive) => api.reportIntegrity(session.id, batch, keepalive), {
+    tell: (news) => tabs?.tell(news),
+    listen: (listener) => (whenTabNews = listener),
+  });
   if (inFrame() && microphoneAllowed() === false) {
     byId("embed-problem").textContent = MISSING_ALLOW;
     byId("embed-problem").hidden = false;
@@ -478,11 +484,16 @@ async function open(api: ApiClient, invite: string): Promise<void> {
   });
   sessionWatch.start();
   tabs?.close();
-  tabs = new TabSignal(joined.session.id, () => {
-    if (clock.started) return;
-    clock.forgetUnstarted(); // "45:00" would be the full time of an interview whose time already runs
-    sessionWatch?.soon();
-  });
+  tabs = new TabSignal(
+    joined.session.id,
+    () => {
+      if (clock.started) return;
+      clock.forgetUnstarted(); // "45:00" would be the full time of an interview whose time already runs
+      sessionWatch?.soon();
+    },
+    undefined,
+    (news) => whenTabNews(news),
+  );
   bindAccommodation(api, joined.session.id);
   setOwnTabLink(invite);
   if (joined.session.status === "in_progress" && joined.question) {

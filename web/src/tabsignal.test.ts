@@ -43,6 +43,31 @@ describe("tabs of one interview", () => {
     expect(heard).toEqual([]);
   });
 
+  it("tell the others when one comes to the front or goes, and nothing else counts as either", () => {
+    const open = bus();
+    const news: string[] = [];
+    const started: string[] = [];
+    const first = new TabSignal("ses_a", () => started.push("second"), open);
+    new TabSignal(
+      "ses_a",
+      () => started.push("second"),
+      open,
+      (n) => news.push(`second ${n}`),
+    );
+    new TabSignal(
+      "ses_b",
+      () => undefined,
+      open,
+      (n) => news.push(`other session ${n}`),
+    );
+    first.tell("front");
+    first.tell("left");
+    open("shadows:session:ses_a").postMessage("Front");
+    open("shadows:session:ses_a").postMessage({ front: true });
+    expect(news).toEqual(["second front", "second left"]);
+    expect(started).toEqual([]);
+  });
+
   it("work without a BroadcastChannel (each tab then learns at its own check)", () => {
     const tab = new TabSignal(
       "ses_a",

@@ -1,0 +1,95 @@
+"""What the candidate page observed just before it goes reaches the record, in Debian's headless chromium against
+the real API (driver: drive_integrity_leave.cjs). Observations went in a batch every 5 s, and the batch sent as the
+page went was a plain request, which the browser cancels with the page: a reload within those 5 s of a paste lost
+the paste (4 reloads in 10 on loopback, measured; more over a real network), and a tab closed while its window had
+lost the focus never reported the absence at all (it is reported when the focus comes back, which it never did).
+They now go as `keepalive` requests, an absence under way included; and of two tabs of one interview, the one in
+front measures the absence. web/src/integrityleave.test.ts and integritytabs.test.ts hold the finer rules."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg.rows import DictRow
+
+from tests.conftest import ApiServer
+from tests.web.conftest import ARTIFACTS, run_driver
+from tests.web.page_sessions import started
+
+pytestmark = pytest.mark.browser
+Db = psycopg.AsyncConnection[DictRow]
+DRIVER = Path(__file__).with_name("drive_integrity_leave.cjs")
+
+
+async def drive(api_server: ApiServer, s: dict[str, Any], scenario: str, **plan: Any) -> dict[str, Any]:
+    body = await run_driver(
+        DRIVER,
+        {
+            "scenario": scenario,
+            "url": f"{api_server.url}/join#invite={s['invite']}",
+            "shots": str(ARTIFACTS / f"leaving-{scenario}"),
+            **plan,
+        },
+        limit_s=240,
+    )
+    assert body["page_errors"] == [], body["page_errors"]
+    return dict(body["result"])
+
+
+async def observed(db: Db, sid: str, kind: str) -> list[dict[str, Any]]:
+    for _ in range(50):  # a keepalive request lands after the page is gone: up to ten seconds on a loaded box
+        cur = await db.execute(
+            "select payload from session_events where session_id = %s and type = 'integrity' order by seq",
+            (sid,),
+        )
+        found = [r["payload"] for r in await cur.fetchall() if r["payload"].get("kind") == kind]
+        if found:
+            return found
+        await asyncio.sleep(0.2)
+    return []
+
+
+@pytest.mark.timeout(300)
+async def test_a_paste_then_a_reload_at_once_is_in_the_record(api_server: ApiServer, db: Db) -> None:
+    s = await started(api_server, text_only=True)
+    pasted = "def two_sum(nums, target):\n    return [0, 1]\n" * 10
+    await drive(api_server, s, "pasteThenReload", paste=pasted)
+    pastes = await observed(db, s["id"], "paste")
+    assert [p["chars"] for p in pastes] == [len(pasted)], pastes  # once, by its size
+    assert "two_sum" not in str(pastes)
+
+
+@pytest.mark.timeout(300)
+async def test_a_tab_closed_while_away_reports_the_absence(api_server: ApiServer, db: Db) -> None:
+    s = await started(api_server, text_only=True)
+    await drive(api_server, s, "awayThenClosed", away_ms=2600)
+    away = await observed(db, s["id"], "focus_lost")
+    assert len(away) == 1, away
+    assert 2500 <= away[0]["duration_ms"] < 60_000, away
+
+
+@pytest.mark.timeout(300)
+async def test_two_tabs_report_the_absence_of_the_candidate_not_of_the_tab_behind(
+    api_server: ApiServer, db: Db
+) -> None:
+    """Each tab of one interview measured its own absence: the tab hidden behind the one the candidate worked in
+    reported "page hidden" for all that time. The tab in front measures it, and a tab behind takes over as the front
+    tab goes (closed, here from another application)."""
+    s = await started(api_server, text_only=True)
+    await drive(api_server, s, "twoTabs", away_ms=2600)
+    await observed(db, s["id"], "page_hidden")
+    await asyncio.sleep(2)  # a second report, if any, lands too
+    cur = await db.execute(
+        "select payload from session_events where session_id = %s and type = 'integrity' order by seq",
+        (s["id"],),
+    )
+    away = [
+        r["payload"] for r in await cur.fetchall() if r["payload"]["kind"] in {"page_hidden", "focus_lost"}
+    ]
+    # Only the absence after the tab in front was closed: not the time worked in the second tab.
+    assert len(away) == 1, away
+    assert away[0]["kind"] == "page_hidden" and 2500 <= away[0]["duration_ms"] < 60_000, away
