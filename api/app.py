@@ -16,6 +16,7 @@ from api.db.pool import create_pool
 from api.embed_origins import public_suffixes
 from api.error_rendering import UnexpectedErrorMiddleware, install_error_handlers
 from api.export_slots import ArtifactsBusy, ExportSlots
+from api.forwarded import ForwardedClientMiddleware
 from api.integrations import ashby, greenhouse
 from api.jobs.logs import route_queue_logs
 from api.json_guard import JsonTextMiddleware
@@ -224,8 +225,8 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
     mount_web(app, settings)
     # A multipart session request carries the résumé PDF, the JSON payload and form overhead.
     upload_cap = settings.max_resume_bytes + settings.max_body_bytes
-    # Outermost last: no-store by default > metrics (counts everything) > unexpected errors > head cap > body cap
-    # and Content-Type > a large body only for a credential > JSON text.
+    # Outermost last: the client's address > no-store by default > metrics (counts everything) > unexpected errors
+    # > head cap > body cap and Content-Type > a large body only for a credential > JSON text.
     app.add_middleware(JsonTextMiddleware)
     # Every JSON body is parsed before the route authenticates its caller: past the anonymous cap, not from a
     # stranger (api/body_credentials.py).
@@ -248,8 +249,10 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
     )
     app.add_middleware(UnexpectedErrorMiddleware)
     app.add_middleware(MetricsMiddleware)
-    # Outermost of all: the early refusals (413, 431, 500) are no-store too.
+    # Outermost but one: the early refusals (413, 431, 500) are no-store too.
     app.add_middleware(NoStoreByDefaultMiddleware)
+    # Outermost: the client's address, which every rate limit keys on (a trusted proxy's X-Forwarded-For).
+    app.add_middleware(ForwardedClientMiddleware, trusted=settings.forwarded_allow_ips)
     if tracing is not None:
         instrument_app(app, tracing)
     return app

@@ -56,7 +56,7 @@ def _ratelimits(request: Request) -> RateLimits:
 
 def client_address(request: Request) -> str:
     """The client's address: the TCP peer's, or X-Forwarded-For's when the peer is a trusted proxy
-    (`forwarded_allow_ips`, applied by the server before the app runs)."""
+    (`forwarded_allow_ips`, applied before anything else: api/forwarded.py)."""
     return request.client.host if request.client else "unknown"
 
 

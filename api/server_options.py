@@ -1,6 +1,7 @@
-"""How uvicorn serves the API, from settings: which peers may set X-Forwarded-For, how large a request head may be,
-how long idle connections live, how long a request head and its body may take to arrive and how long an answer may
-wait for its client to read it. `shadows api`, `shadows dev` and the test suite's servers all use this."""
+"""How uvicorn serves the API, from settings: how large a request head may be, how long idle connections live, how
+long a request head and its body may take to arrive and how long an answer may wait for its client to read it.
+`shadows api`, `shadows dev` and the test suite's servers all use this. Which peers may set X-Forwarded-For is the
+app's own rule (api/forwarded.py), not uvicorn's."""
 
 from __future__ import annotations
 
@@ -12,11 +13,10 @@ from api.settings import ApiSettings
 
 
 def uvicorn_options(settings: ApiSettings) -> dict[str, Any]:
-    trusted = settings.forwarded_allow_ips.strip()
     return {
-        # Without a trusted proxy the client address is the TCP peer: a client's own X-Forwarded-For is ignored.
-        "proxy_headers": bool(trusted),
-        "forwarded_allow_ips": trusted or "",
+        # The app reads X-Forwarded-For itself, from trusted proxies only (api/forwarded.py): uvicorn's own reading
+        # took the left-most entry, which the client writes, when every peer was trusted ("*").
+        "proxy_headers": False,
         # h11 enforces the request-head cap (httptools has none): a larger head is refused with 400. Our subclass
         # also closes a connection whose request head has not arrived within the keep-alive timeout (slowloris),
         # whose body falls behind its minimum rate, or whose client stops reading its answer. A partial of a

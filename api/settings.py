@@ -243,7 +243,8 @@ class ApiSettings(BaseSettings):
     run_queue_wait_s: float = Field(default=30.0, gt=0)
 
     # Client addresses (rate-limit buckets) come from X-Forwarded-For only when the peer is one of these
-    # (comma-separated IPs or CIDRs, or "*"). Empty: trust nobody and use the TCP peer address.
+    # (comma-separated IPs or CIDRs, or "*"): its right-most entry that is not one of them ("*": its right-most
+    # entry). Empty: trust nobody and use the TCP peer address (api/forwarded.py).
     forwarded_allow_ips: str = ""
     # Largest request head (request line and headers) the server buffers; larger heads are refused with 400.
     max_header_bytes: int = Field(default=16 * 1024, ge=1024, le=1024 * 1024)

@@ -1,7 +1,7 @@
 """Self-serve practice sessions (the mock-interview offering): no organisation, rate-limited per client address.
 
 The address is the TCP peer's, or X-Forwarded-For's when the peer is a trusted proxy (`forwarded_allow_ips`,
-applied by the server before the app runs): a client cannot choose its bucket by sending the header itself. An IPv6
+applied before anything else, api/forwarded.py): a client cannot choose its bucket by sending the header itself. An IPv6
 client's bucket is its /64, every address of which it holds, and its end site's /48 has a larger limit of its own
 (a site holds up to 65,536 /64s). All callers together meet one more limit, `practice_global_rate_limit`
 (429 `practice_busy`): it bounds what the offering can cost on the house's model and speech bills, whatever the
