@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.db import orgs_repo
 from api.deps import DbConn, OrgCaller
-from api.embed_origins import normalise, origin_problem
+from api.embed_origins import ORIGIN_INPUT_MAX, normalise, origin_problem
 from api.errors import ConflictError, NotFoundError
 from api.openapi_errors import BODY, DB, error_responses
 from api.schemas import name_line
@@ -55,7 +55,8 @@ class OrganizationUpdate(BaseModel):
     logo_url: str | None = Field(
         default=None, max_length=2000, description="https URL; empty string clears it"
     )
-    embed_origins: list[str] | None = Field(
+    # Each origin bounded before it is read (a host name is at most 253 characters: `origin_problem`).
+    embed_origins: list[Annotated[str, Field(max_length=ORIGIN_INPUT_MAX)]] | None = Field(
         default=None,
         max_length=20,
         description="https origins (`https://*.example.com` for subdomains, never over a public suffix such as "
