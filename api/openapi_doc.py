@@ -1,7 +1,8 @@
 """The API document and its viewers: Swagger UI and ReDoc from assets bundled in the `fastapi-offline` wheel
 (nothing is fetched from a CDN), security schemes so "Authorize" works, and documented error responses.
 
-`/openapi.json` is the public document: the agent's internal routes and the LiveKit webhook are left out. Asked with
+`/openapi.json` is the public document: the agent's internal routes and the LiveKit webhook are left out, and so are
+the schemas only they use (their bodies: the agent's events, its completion). Asked with
 the internal service token as bearer, it is the complete document, every route included, so the agent's routes are
 held to a contract too (the schemathesis run of tests/api/test_fuzz.py loads it that way).
 
@@ -364,7 +365,41 @@ def build_openapi(app: FastAPI, *, internal: bool = False) -> dict[str, Any]:
             _name_codes(responses)
     for unused in ("HTTPValidationError", "ValidationError"):
         components["schemas"].pop(unused, None)
+    if not internal:  # the hidden routes' bodies (the agent's events, its completion) are theirs alone
+        kept = _reachable_schemas(doc)
+        components["schemas"] = {name: s for name, s in components["schemas"].items() if name in kept}
     return doc
+
+
+SCHEMA_REF = "#/components/schemas/"
+
+
+def _refs(node: Any) -> set[str]:
+    """The names of the component schemas `node` refers to (not those they refer to in turn)."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str) and ref.startswith(SCHEMA_REF):
+                found.add(ref.removeprefix(SCHEMA_REF))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def _reachable_schemas(doc: dict[str, Any]) -> set[str]:
+    """The component schemas the document's paths use, directly or through other schemas."""
+    schemas = doc.get("components", {}).get("schemas", {})
+    found = _refs(doc["paths"])
+    todo = list(found)
+    while todo:
+        for name in _refs(schemas.get(todo.pop(), {})) - found:
+            found.add(name)
+            todo.append(name)
+    return found
 
 
 # The viewers run only what we ship: no CDN, no fonts, no images from elsewhere (ReDoc's sidebar links a Redocly
