@@ -378,8 +378,14 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
             out.append(text)
             # Quotable as our result text only: its code is the candidate's (cited through its snapshot).
             verdict = (run.verdict if run else None) or e.payload.get("verdict")
+            by = e.payload.get("by")
             index.citable[e.seq] = CitableEvent(
-                e.seq, e.type, (), shown=quotable, verdict=None if verdict is None else str(verdict)
+                e.seq,
+                e.type,
+                (),
+                shown=quotable,
+                verdict=None if verdict is None else str(verdict),
+                by=None if by is None else str(by),
             )
         elif e.type == "hint":
             hint = e.payload.get("text")

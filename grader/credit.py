@@ -42,6 +42,7 @@ from functools import lru_cache
 from grader.code_claims import claim_spans
 from grader.code_comments import comment_spans
 from grader.evidence import RUN_TYPES, CitableEvent, CitationIndex, normalise
+from grader.facts import GRADER
 from grader.final_submit import JUDGE_FAILED
 from grader.redacted import Redacted
 from grader.schemas import Evidence
@@ -308,6 +309,17 @@ def _memo(memo: dict[Evidence, bool], e: Evidence, index: CitationIndex, lines: 
     return memo[e]
 
 
+# Credit for what the candidate did during the interview, which a run made after it cannot show: testing and
+# debugging, explaining. The grader's final submission (the candidate never submitted) shows how their code does:
+# credit for coding, problem solving and the question's rubric may rest on it.
+OF_THE_INTERVIEW = frozenset({"dimensions.verification", "dimensions.communication"})
+
+
+def _by_the_grader(e: Evidence, index: CitationIndex) -> bool:
+    event = index.citable.get(e.seq)
+    return event is not None and event.type in RUN_TYPES and event.by == GRADER
+
+
 def credit_problems(credited: Mapping[str, list[Evidence]], index: CitationIndex) -> list[str]:
     """Credit (keyed by where it sits, with its verified evidence) that no citation of the candidate's own, with
     substance of theirs, supports: one line each for the repair round."""
@@ -317,9 +329,17 @@ def credit_problems(credited: Mapping[str, list[Evidence]], index: CitationIndex
     for where, items in credited.items():
         if not items:
             continue
-        if any(_memo(memo, e, index, lines) for e in items):
+        # What the candidate did in the interview: the grader's final submission, made after it, is none of it.
+        during = where.split(" ", 1)[0] in OF_THE_INTERVIEW
+        own = [e for e in items if not (during and _by_the_grader(e, index))]
+        if any(_memo(memo, e, index, lines) for e in own):
             continue
-        if all(index.citable[e.seq].speaker == "interviewer" for e in items if e.seq in index.citable):
+        if not own:
+            why = (
+                "rests only on the grader's own final submission, made after the interview (the candidate never "
+                "submitted): it shows how their code does, not their testing, debugging or explanation"
+            )
+        elif all(index.citable[e.seq].speaker == "interviewer" for e in items if e.seq in index.citable):
             why = "rests only on the interviewer's words (what the interviewer said is not the candidate's work)"
         else:
             why = (

@@ -9,7 +9,8 @@ A citation `{seq, quote}` holds when:
   boundaries, a number being one word (a quote of "correct" from
   "incorrect" would say the opposite, and "5 passed" from "0/5 passed"). A run's quote comes only from our own
   result text as shown (verdicts, counts, arguments, expected values, plain returned numbers; not its label,
-  where "submission (every test)" names the kind of run and says nothing of how it went), or it is empty:
+  where "submission (every test)" names the kind of run and says nothing of how it went), keeping the count its
+  words are about ("passed" alone of "visible tests 0/2 passed" is refused: grader/run_quotes.py), or it is empty:
   never from the run's code or what the candidate's program printed, raised or returned as text, which the
   candidate controls (a comment saying "hidden tests 12/12 passed" would read as our result in a report). Code is
   cited through the snapshot that shows it. A transcript or snapshot quote needs at least `MIN_QUOTE_CHARS`
@@ -40,6 +41,7 @@ from typing import NamedTuple
 from grader.matching_form import latin_look_alikes
 from grader.quote_scope import cut_away as cut_in
 from grader.redact import Redacted
+from grader.run_quotes import left_out
 from grader.schemas import CITABLE_EVENT_TYPES, MAX_QUOTE_CHARS, Evidence, QuoteWhere
 from grader.staged import SHOWN_CLOSE, SHOWN_OPEN
 from grader.word_patterns import UNSPACED
@@ -167,6 +169,7 @@ def _find(
     quote_norm: str,
     *,
     speech: bool = False,
+    run: bool = False,
     cut_before: bool = False,
     cut_after: bool = False,
 ) -> Match:
@@ -202,9 +205,10 @@ def _find(
         if end < len(view.text) and view.text[end] == SHOWN_CLOSE and view.inside(end):
             end += 1
         if not (_cuts(norm, at) or _cuts(norm, stop) or view.inside(start) or view.inside(end)):
-            governing = (
-                cut_in(view.text, start, end, cut_before=cut_before, cut_after=cut_after) if speech else ""
-            )
+            if speech:
+                governing = cut_in(view.text, start, end, cut_before=cut_before, cut_after=cut_after)
+            else:  # of a run's result text, the count its words are about (grader/run_quotes.py)
+                governing = left_out(view.text, start, end) if run else ""
             if view.segments and _read(view, start, end) < MIN_QUOTE_CHARS:
                 placeholders_only = True
             elif governing:
@@ -235,6 +239,7 @@ class CitableEvent:
     size: int | None = None
     language: str | None = None  # a snapshot's (where its comments and string literals are: grader/credit.py)
     verdict: str | None = None  # a run's
+    by: str | None = None  # a run's: who ran it ("candidate", "agent", "grader": grader/facts.py `GRADER`)
 
 
 @dataclass
@@ -273,7 +278,7 @@ def check(evidence: Evidence, index: CitationIndex) -> Evidence | str:
     missed, base = Match(None), None
     if kind in RUN_TYPES:
         if PROGRAM_OUTPUT not in quote and RUN_LABEL not in quote:
-            missed = _find(Redacted(event.shown, event.shown), quote_norm)
+            missed = _find(Redacted(event.shown, event.shown), quote_norm, run=True)
     else:
         # A long line's head and tail: the first that holds it, else the first reason.
         for i, view in enumerate(event.views):
@@ -298,6 +303,12 @@ def check(evidence: Evidence, index: CitationIndex) -> Evidence | str:
         start, end = missed.span
         where = None if base is None else QuoteWhere(start=base + start, end=base + end)
         return Evidence(seq=seq, quote=missed.found, where=where)
+    if missed.cut_away and kind in RUN_TYPES:
+        return (
+            f"seq {seq}: the quote {quote!r} leaves out {missed.cut_away!r} of the run's result it quotes, the count "
+            "or value its words are about: quote the whole result (e.g. 'visible tests 0/2 passed'), or leave the "
+            "quote empty"
+        )
     if missed.cut_away:
         return (
             f"seq {seq}: the quote {quote!r} leaves out {missed.cut_away!r} of its sentence, which can change what "

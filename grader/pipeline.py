@@ -26,6 +26,9 @@ import structlog
 
 from grader.aggregate import aggregate
 from grader.bundle import Bundle, build_bundle
+from grader.claim_first import first_run_problems
+from grader.claim_hints import hint_problems
+from grader.claim_speed import speed_problems
 from grader.claims import claim_problems
 from grader.code_timeline import clip, fence
 from grader.errors import GraderError, GraderNotConfiguredError
@@ -232,6 +235,9 @@ class Grader:
             return False
         verified, problems = citation_problems(parsed, bundle.index)
         claims = claim_problems(parsed.texts(), bundle.facts, bundle.index)
+        claims += hint_problems(parsed.texts(), bundle.facts)
+        claims += speed_problems(parsed.texts(), bundle.index)
+        claims += first_run_problems(parsed.texts(), bundle.index)
         claims += leak_problems(parsed.texts(), bundle.reference_lines)
         if not problems:
             claims += credit_without_the_candidate(parsed, verified, bundle.index)
