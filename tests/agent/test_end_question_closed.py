@@ -12,20 +12,14 @@ from agent.phases import make_phase_agent
 from agent.prompts import render
 from agent.resume import build_resume
 from agent.state import InterviewState, Phase
-from agent.turns import reply_after_handoff, text_turn
+from agent.turns import reply_after_handoff
+from tests.agent.ending_support import ask_to_end_then_answer, turn
 from tests.agent.test_resume_restart import STOP, YES, Job, _first_job, _log, _notes
 from tests.fakes.interview import make_context
 from tests.fakes.llm import FakeLLM, call, say
 from tests.fakes.session import instructed, settle
 
 RE_ASK = render("resumed_end_question")
-
-
-async def _turn(session: AgentSession[InterviewState], text: str) -> None:
-    handle = await text_turn(session, text)
-    if handle is not None:
-        await handle
-    await settle(session)
 
 
 async def test_a_yes_after_the_interviewers_own_check_in_does_not_answer_the_end_question():
@@ -40,13 +34,13 @@ async def test_a_yes_after_the_interviewers_own_check_in_does_not_answer_the_end
         await session.start(make_phase_agent(Phase.CODING, job.state))
         capture = attach_capture(session, job.sink, job.state.elapsed_s)
         await settle(session)
-        await _turn(session, STOP)
+        await turn(session, STOP)
         assert job.state.end_confirm_turn is not None
         handle = await reply_after_handoff(session, instructions="Ask whether the candidate is still there.")
         assert handle is not None
         await handle
         await settle(session)
-        await _turn(session, YES)  # "Yes, let's stop here." to "can you hear me?"
+        await turn(session, YES)  # "Yes, let's stop here." to "can you hear me?"
         capture.detach()
     assert not job.state.ended  # asked again instead
     assert len(_notes(job.sink, "end_confirm")) == 2
@@ -62,17 +56,7 @@ async def test_a_yes_after_the_interviewers_own_check_in_does_not_answer_the_end
 
 async def test_a_reply_to_the_candidates_turn_keeps_the_question_open():
     """Only a reply of the interviewer's own accord closes it: the candidate's "yes" to the question still ends."""
-    job = Job(make_context())
-    job.state.candidate_spoke = True
-    model = FakeLLM([
-        say("Go on."), call("end_interview"), say("Shall we stop here?"),
-        call("end_interview", reason="candidate_request"), say("Thanks, goodbye!"),
-    ])  # fmt: skip
-    async with AgentSession[InterviewState](llm=model, userdata=job.state) as session:
-        await session.start(make_phase_agent(Phase.CODING, job.state))
-        await settle(session)
-        await _turn(session, STOP)
-        await _turn(session, YES)
+    job = await ask_to_end_then_answer(STOP, YES)
     assert job.state.ended and job.state.end_reason == "candidate_request"
     assert _notes(job.sink, "end_question_closed") == []
 

@@ -22,14 +22,12 @@ from agent.complexity_words import Part, stated
 from agent.interview import build_interview
 from agent.phases import make_phase_agent
 from agent.state import InterviewState, Phase
-from agent.turns import text_turn
 from tests.agent import test_end_confirmation as confirmation
-from tests.agent.test_resume_restart import Job, _notes
+from tests.agent.ending_support import ask_to_end_then_answer
 from tests.agent.test_turns import EXPLICIT, THINKING
 from tests.fakes.clock import ManualClock
 from tests.fakes.interview import FakeChannel, FakeSink, make_context, test_settings
 from tests.fakes.llm import FakeLLM, call, say
-from tests.fakes.session import settle
 
 
 def _cases(test: object) -> list[str]:
@@ -119,29 +117,10 @@ def test_an_affirming_sound_is_not_dropped_as_a_hesitation() -> None:
     assert confirms("mhm") is None
 
 
-async def _turn(session: AgentSession[InterviewState], text: str) -> None:
-    handle = await text_turn(session, text)
-    if handle is not None:
-        await handle
-    await settle(session)
-
-
 async def test_a_hesitant_request_and_yes_end_the_interview_through_the_session() -> None:
     """Through the real session and tool: "I need to, uh, stop." is asked to confirm (before: refused as not asked,
     nothing to confirm), and "Um, yeah." to "shall we stop here?" ends it (before: the interview went on)."""
-    job = Job(make_context())
-    job.state.candidate_spoke = True
-    model = FakeLLM([
-        say("Go on."), call("end_interview"), say("Shall we stop here?"),
-        call("end_interview", reason="candidate_request"), say("Thanks, goodbye!"),
-    ])  # fmt: skip
-    async with AgentSession[InterviewState](llm=model, userdata=job.state) as session:
-        await session.start(make_phase_agent(Phase.CODING, job.state))
-        await settle(session)
-        await _turn(session, "I need to, uh, stop.")
-        assert _notes(job.sink, "end_refused") == []
-        assert len(_notes(job.sink, "end_confirm")) == 1
-        await _turn(session, "Um, yeah.")
+    job = await ask_to_end_then_answer("I need to, uh, stop.", "Um, yeah.")
     assert job.state.ended and job.state.end_reason == "candidate_request"
 
 

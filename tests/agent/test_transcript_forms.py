@@ -25,12 +25,11 @@ from agent.complexity_words import Part, said, stated
 from agent.phases import make_phase_agent
 from agent.state import InterviewState, Phase
 from agent.transcript_forms import colloquial, normalize, spelled
-from agent.turns import text_turn
-from tests.agent.test_resume_restart import Job, _notes
+from tests.agent.ending_support import ask_to_end_then_answer
+from tests.agent.test_resume_restart import Job
 from tests.agent.test_turns import THINKING
 from tests.fakes.interview import ROOT, make_context
 from tests.fakes.llm import FakeLLM, call, say
-from tests.fakes.session import settle
 
 # Who asks, as transcripts write it; then the verb; then what may follow it.
 ASKERS = [
@@ -188,29 +187,10 @@ def test_a_word_said_letter_by_letter_is_read_as_the_word_only_when_a_rule_reads
     assert spelled("n l o g n", words) == "n log n"
 
 
-async def _turn(session: AgentSession[InterviewState], text: str) -> None:
-    handle = await text_turn(session, text)
-    if handle is not None:
-        await handle
-    await settle(session)
-
-
 async def test_i_gotta_go_ends_the_interview_through_the_session() -> None:
     """Through the real session and tool, as an STT writes it: "um i gotta go" is asked to confirm (before: refused
     as not asked, `end_refused`, and the interview went on), and "yea" to "shall we stop here?" ends it."""
-    job = Job(make_context())
-    job.state.candidate_spoke = True
-    model = FakeLLM([
-        say("Go on."), call("end_interview"), say("Shall we stop here?"),
-        call("end_interview", reason="candidate_request"), say("Thanks, goodbye!"),
-    ])  # fmt: skip
-    async with AgentSession[InterviewState](llm=model, userdata=job.state) as session:
-        await session.start(make_phase_agent(Phase.CODING, job.state))
-        await settle(session)
-        await _turn(session, "um i gotta go")
-        assert _notes(job.sink, "end_refused") == []
-        assert len(_notes(job.sink, "end_confirm")) == 1
-        await _turn(session, "yea")
+    job = await ask_to_end_then_answer("um i gotta go", "yea")
     assert job.state.ended and job.state.end_reason == "candidate_request"
 
 
