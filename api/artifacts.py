@@ -25,6 +25,7 @@ import structlog
 
 from api.db import artifacts_repo, report_repo, sessions_repo
 from api.db.pool import Conn
+from api.export_text import escape_json
 from api.pdf import PdfRenderer
 from api.report_pages import report_html
 from api.report_view import load_report
@@ -85,7 +86,8 @@ async def build_dump(conn: Conn, session: dict[str, Any]) -> bytes:
         },
         **parts,
     }
-    return json.dumps(body, default=_json, ensure_ascii=False, indent=1).encode("utf-8")
+    # Readable as UTF-8, but DEL, C1 controls and invisible characters escaped (`cat` shows the text as it is).
+    return escape_json(json.dumps(body, default=_json, ensure_ascii=False, indent=1)).encode("utf-8")
 
 
 @dataclass

@@ -125,9 +125,10 @@ def decode_cursor(cursor: str, sort: Sort, filters: SessionFilters) -> Cursor:
 # --- export ------------------------------------------------------------------------------------------------------
 
 DIMENSIONS = ("problem_solving", "coding", "verification", "communication")
-# The CSV export's header, in order (api/db/history_repo.py writes the rows; docs/reports.md documents them). Text
-# cells that a spreadsheet would read as a formula (starting with =, +, -, @ or their full-width forms after any
-# blanks, or with a tab or carriage return) get a leading apostrophe.
+# The CSV export's header, in order (api/db/history_repo.py writes the rows; docs/reports.md documents them). Every
+# piece of a text cell that a spreadsheet would read as a formula, whatever separator it splits lines at (a sign
+# such as =, +, -, @ or a form of one, after any blanks, at the cell's start or after a ";", "|", tab or line break),
+# gets a leading apostrophe (api/export_text.py).
 CSV_COLUMNS = (
     "session_id",
     "status",

@@ -14,6 +14,7 @@ from psycopg.rows import tuple_row
 
 from api.db.pool import Conn
 from api.db.sessions_repo import SUMMARY_COLUMNS
+from api.export_text import CELL_FORMULA, CELL_FORMULA_REPLACEMENT, JSON_CELL_ESCAPES
 from api.history import CSV_COLUMNS, Cursor, SessionFilters, Sort
 
 # A page of the list carries exactly what a session summary reads (api/session_summary.py).
@@ -112,22 +113,30 @@ async def page(
 
 # --- export: PostgreSQL formats the rows (COPY for CSV, one JSON text per row); Python only forwards them -------
 
-# A spreadsheet may skip leading blanks before it reads a formula, and some read the full-width forms of its signs
-# (U+FF1D, U+FF0B, U+FF0D, U+FF20) as the ASCII ones: the first character after any blanks (space, tab, line feed,
-# carriage return, no-break and ideographic space) is what counts, and a cell starting with a tab or a carriage
-# return is escaped whatever follows.
+# A text cell as a spreadsheet shows text, whatever separator it splits at (api/export_text.py): a leading
+# apostrophe (chr 39, OWASP's CSV injection advice) on every piece of the cell that would start a formula, and on a
+# cell that starts with a tab or a carriage return.
 FORMULA = (
-    "case when left({e}, 1) in (chr(9), chr(13))"
-    " or left(ltrim({e}, ' ' || chr(9) || chr(10) || chr(13) || chr(160) || chr(12288)), 1)"
-    " in ('=', '+', '-', '@', chr(65309), chr(65291), chr(65293), chr(65312))"
-    " then chr(39) || {e} else {e} end"
+    "case when left({e}, 1) in (chr(9), chr(13)) then chr(39) else '' end"
+    " || regexp_replace({e}, {pattern}, {replacement}, 'g')"
 )
 
 
 def _text(expr: str) -> sql.Composable:
-    """A text cell a spreadsheet shows as text: a leading apostrophe (chr 39) when it would start a formula
-    (OWASP's CSV injection advice), whatever a candidate or an ATS wrote."""
-    return sql.SQL(FORMULA).format(e=sql.SQL(expr))  # constant expressions of this module
+    """A text cell a spreadsheet shows as text, whatever a candidate, an ATS or an organisation wrote."""
+    return sql.SQL(FORMULA).format(
+        e=sql.SQL(expr),  # constant expressions of this module
+        pattern=sql.Literal(CELL_FORMULA),
+        replacement=sql.Literal(CELL_FORMULA_REPLACEMENT),
+    )
+
+
+def _json_cell(expr: str) -> str:
+    """A JSON text with the characters a spreadsheet may split at as JSON escapes: the same JSON, in one piece."""
+    for char, escape in JSON_CELL_ESCAPES.items():
+        literal = escape.replace("\\", "\\\\")
+        expr = f"replace({expr}, chr({ord(char)}), E'{literal}')"  # constant: ASCII escapes of this module
+    return expr
 
 
 _READY = "s.ready_scorecard_version is not null"
@@ -164,7 +173,10 @@ CSV_SELECT: list[tuple[str, sql.Composable]] = [
         sql.SQL("case when " + _READY + " then s.dimension_scores ->> 'communication' end"),
     ),
     ("needs_human_review", sql.SQL("case when " + _READY + " then s.needs_human_review::text end")),
-    ("metadata", _text("(case when s.metadata = '{}'::jsonb then null else s.metadata::text end)")),
+    (
+        "metadata",
+        _text(_json_cell("(case when s.metadata = '{}'::jsonb then null else s.metadata::text end)")),
+    ),
 ]
 
 if tuple(name for name, _ in CSV_SELECT) != CSV_COLUMNS:  # the documented contract (api/history.py)

@@ -19,6 +19,7 @@ from api.db.pool import Conn, connection
 from api.deps import DbConn, OrgCaller, Settings
 from api.errors import UnprocessableError
 from api.export_slots import ExportResponse, ExportSlots
+from api.export_text import escape_json
 from api.history import (
     SessionFilters,
     Sort,
@@ -113,7 +114,9 @@ async def _blocks(
     yield b"["
     first = True
     async for rows in history_repo.export_json(conn, org_id, filters, sort, batch=EXPORT_BATCH):
-        yield (("\n" if first else ",\n") + ",\n".join(rows)).encode()
+        # PostgreSQL's JSON leaves DEL, C1 controls and invisible characters raw: escaped (the same JSON), row by
+        # row (an ASCII row is only searched for DEL).
+        yield (("\n" if first else ",\n") + ",\n".join(map(escape_json, rows))).encode()
         first = False
     yield b"\n]\n"
 
@@ -158,11 +161,12 @@ async def export_sessions(
     format: Literal["csv", "json"] = "csv",  # the query parameter's documented name
     sort: SortParam = "-created_at",
 ) -> StreamingResponse:
-    """Every session matching the filters, one row each with its scorecard summary, streamed (constant memory).
-    CSV: a header row, then one line per session; cells that a spreadsheet would read as a formula start with an
-    apostrophe. JSON: one array. An organisation holds at most a few exports at once (429 `exports_busy` beyond);
-    one left unread is ended after a while. Exports are counted in session rows per organisation over time (429
-    `rate_limited` with Retry-After beyond), before anything is written."""
+    """Every session matching the filters, one row each with its scorecard summary, streamed (constant memory). CSV:
+    a header row, then one line per session; every piece of a cell that a spreadsheet would read as a formula (at
+    the cell's start or after a ";", "|", tab or line break) starts with an apostrophe. JSON: one array, with DEL,
+    C1 controls and invisible characters as `\\u` escapes. An organisation holds at most a few exports at once (429
+    `exports_busy` beyond); one left unread is ended after a while. Exports are counted in session rows per
+    organisation over time (429 `rate_limited` with Retry-After beyond), before anything is written."""
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     media = "text/csv; charset=utf-8" if format == "csv" else "application/json"
     exports: ExportSlots = request.app.state.exports
