@@ -27,6 +27,7 @@ from api.deps import DbConn, Settings
 from api.errors import RateLimitedError
 from api.integrations import assessments
 from api.integrations.ashby_errors import GENERIC_MESSAGE, PREFIX
+from api.integrations.ats_numbers import one_number
 from api.integrations.keys import IntegrationCaller, authenticate
 from api.openapi_errors import DB, error_responses
 from api.schemas import name_line, optional_name_line, refuse_unstorable
@@ -46,6 +47,10 @@ class _AshbyModel(BaseModel):
     # Ashby may add fields. A number where text is read (a job's `req_id` of 77, an id) is read as its text: read
     # strictly, the start was a 422 the recruiter could do nothing about, for a value kept as text anyway.
     model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
+
+    # One text per number, of every field: 77, 77.0 and 7.7e1 are one JSON number and read "77" (ats_numbers), so
+    # the same start written with another spelling of a number is the same start.
+    _one_number = field_validator("*", mode="before")(one_number)
 
     # Every field of every Ashby model, not a list per model that a new field can miss: PostgreSQL text never
     # holds U+0000, and a NUL that reached a query was a 500 (the cancel's assessment_id).

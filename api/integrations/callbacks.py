@@ -181,7 +181,7 @@ async def build_call(conn: Conn, settings: ApiSettings, cb: dict[str, Any]) -> C
     seal = sealer(settings)
     if cb["provider"] == "greenhouse":
         url = str(cb["callback_url"])
-        if settings.egress_guard and not is_greenhouse_host(settings, httpx.URL(url).host):
+        if settings.egress_guard and not is_greenhouse_host(settings, egress.ascii_host(httpx.URL(url))):
             raise CallbackUnsendableError("address_not_allowed")
         secret = seal.open(key["key_sealed"])
         headers = {"Authorization": _basic(secret)}

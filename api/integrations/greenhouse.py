@@ -16,6 +16,7 @@ import string
 from collections.abc import Callable
 from typing import Annotated, Any
 
+import httpx
 import structlog
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, field_validator
@@ -24,7 +25,7 @@ from api import egress
 from api.db import integrations_repo
 from api.deps import DbConn, Settings
 from api.errors import ConflictError, NotFoundError, UnprocessableError
-from api.integrations import assessments
+from api.integrations import assessments, ats_numbers
 from api.integrations.keys import IntegrationCaller, authenticate
 from api.integrations.profile_links import assessment_profile_url
 from api.openapi_errors import BODY, DB, error_responses
@@ -53,11 +54,17 @@ class Test(BaseModel):
     partner_test_name: str
 
 
-class GreenhouseCandidate(BaseModel):
+class _GreenhouseModel(BaseModel):
     # Greenhouse may add properties. A number where text is read is read as its text (Greenhouse's own examples
-    # send ids as numbers where its tables say String): strictly, a 422 its contract does not have.
+    # send ids as numbers where its tables say String): strictly, a 422 its contract does not have. One text per
+    # number: 77, 77.0 and 7.7e1 are one JSON number and read "77" (ats_numbers), so an order sent again with
+    # another spelling of a number is the same order.
     model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
 
+    _one_number = field_validator("*", mode="before")(ats_numbers.one_number)
+
+
+class GreenhouseCandidate(_GreenhouseModel):
     first_name: str = Field(min_length=1, max_length=100)
     last_name: str | None = Field(default=None, max_length=100)
     preferred_name: str | None = Field(default=None, max_length=100)
@@ -83,9 +90,7 @@ class GreenhouseCandidate(BaseModel):
         return (first,) if preferred and preferred != first else ()
 
 
-class SendTest(BaseModel):
-    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)  # as GreenhouseCandidate
-
+class SendTest(_GreenhouseModel):
     partner_test_id: str = Field(min_length=1, max_length=200)
     candidate: GreenhouseCandidate
     url: str = Field(min_length=1, max_length=2_000)  # `sent_by` is neither kept nor used: not read either
@@ -113,7 +118,7 @@ def _clipped_text(limit: int) -> Callable[[Any], str | None]:
     def as_text(value: Any) -> str | None:
         if value is None:
             return None
-        return (value if isinstance(value, str) else str(value))[:limit].replace("\x00", "")
+        return ats_numbers.as_text(value)[:limit].replace("\x00", "")
 
     return as_text
 
@@ -126,7 +131,7 @@ def _error_list(value: Any) -> list[str]:
     """`errors` as stored: each entry as text, at most MAX_ERRORS of MAX_ERROR_CHARS; one entry not in an array
     is an array of it."""
     entries = [] if value is None else value if isinstance(value, list) else [value]
-    return [str(e)[:MAX_ERROR_CHARS].replace("\x00", "") for e in entries[:MAX_ERRORS]]
+    return [ats_numbers.as_text(e)[:MAX_ERROR_CHARS].replace("\x00", "") for e in entries[:MAX_ERRORS]]
 
 
 class ResponseError(BaseModel):
@@ -152,14 +157,35 @@ def check_callback_url(settings: ApiSettings, url: str) -> str:
         parsed = egress.parse_url(url, guard=settings.egress_guard)
     except egress.UrlRefusedError as e:
         raise UnprocessableError(f"url: {e.message}", code=e.code) from e
-    if settings.egress_guard and not is_greenhouse_host(settings, parsed.host):
+    if settings.egress_guard and not is_greenhouse_host(settings, egress.ascii_host(parsed)):
         raise UnprocessableError("url: not a Greenhouse address.", code="address_not_allowed")
-    canonical = same_escapes(str(parsed))
+    canonical = same_escapes(str(same_host_and_path(parsed)))
     if len(canonical) > egress.MAX_URL_CHARS:
         raise UnprocessableError(
             f"url: longer than {egress.MAX_URL_CHARS} characters once percent-encoded.", code="invalid_url"
         )
     return canonical
+
+
+MAX_HOST_CHARS = 253  # a DNS name, without its final dot
+MAX_LABEL_CHARS = 63
+
+
+def same_host_and_path(url: httpx.URL) -> httpx.URL:
+    """`url` with its host and path in one form, beyond what parsing already does (case, IDNA, a default port).
+    A host name's final dot names the same host ("app.greenhouse.io." is "app.greenhouse.io": the absolute form of
+    the name), and an empty path is "/" (RFC 3986 6.2.3): each is dropped, or added, so that the same order sent
+    again with its url written so is the same interview (kept as they came, each spelling scheduled another
+    interview and e-mailed another invite). An order stored before keeps its url; `send_test` still finds it.
+    A name DNS cannot hold (an empty label, "app..greenhouse.io" or ".greenhouse.io", a label past 63 characters,
+    the name past 253) is refused: its PATCH could never be sent, and was retried for days, then dead-lettered."""
+    host = egress.ascii_host(url)
+    if ":" not in host:  # not an IPv6 literal
+        host = host.removesuffix(".")
+        labels = host.split(".")
+        if len(host) > MAX_HOST_CHARS or not all(0 < len(label) <= MAX_LABEL_CHARS for label in labels):
+            raise UnprocessableError("url: the host is not a valid host name.", code="invalid_url")
+    return url.copy_with(host=host, raw_path=url.raw_path)
 
 
 UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
@@ -180,6 +206,9 @@ def same_escapes(url: str) -> str:
 
 
 def is_greenhouse_host(settings: ApiSettings, host: str) -> bool:
+    """Whether `host`, as the request names it (ASCII, an internationalised name in IDNA: `egress.ascii_host`), is
+    under one of SHADOWS_API_GREENHOUSE_CALLBACK_DOMAINS, which are ASCII too. Compared in Unicode, as it was, a
+    domain configured in its IDNA form ("xn--...") never matched a host under it, however the url wrote it."""
     host = host.lower().rstrip(".")
     return any(host == d or host.endswith("." + d) for d in settings.greenhouse_callback_domain_list)
 

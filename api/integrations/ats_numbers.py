@@ -1,0 +1,33 @@
+"""One text for one JSON number where an ATS sends a number for a field we read as text (Greenhouse's and Ashby's
+ids, a job's `req_id`, a name).
+
+JSON has one kind of number: 77, 77.0 and 7.7e1 are the same value, and a serialiser may write any of them (a float
+that holds an integer is written 77.0 by Python's, 77 by JavaScript's). Read as Python reads them, 77 became "77"
+and 77.0 became "77.0": the same start sent again with the id written the other way was another candidate (a second
+interview and a second invite e-mail) or, for a job's `req_id`, a 409 for the very start that was scheduled. A number
+with an integer value is therefore read as that integer, "77" however it was written, when the value is exact in a
+double (at most 2**53 in size, JavaScript's safe integers); past that a float is not the integer it was written as,
+and is kept as Python writes it ("1e+300"), as is any number with a fraction ("77.5"). A number is never the same
+text as a JSON string of other characters ("077", "77.0" sent as a string stay what they are).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+MAX_EXACT = 2**53
+
+
+def one_number(value: Any) -> Any:
+    """`value` with a float that holds an exact integer as that int (77.0 -> 77); anything else unchanged (for a
+    `mode="before"` validator: pydantic's `coerce_numbers_to_str` then writes the int as its text)."""
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer() and abs(value) <= MAX_EXACT:
+        return int(value)
+    return value
+
+
+def as_text(value: Any) -> str:
+    """Any JSON value as text, a number by `one_number`'s rule (299506.0 is "299506")."""
+    value = one_number(value)
+    return value if isinstance(value, str) else str(value)
