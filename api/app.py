@@ -32,6 +32,7 @@ from api.middleware import (
 from api.openapi_doc import install_docs
 from api.ops_metrics import DatabaseGauges
 from api.org_slots import OrgSlots
+from api.path_guard import PlainPathMiddleware
 from api.pdf import PdfRenderer
 from api.pdf_text import ResumeParser
 from api.question_cache import QuestionCache
@@ -226,7 +227,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
     # A multipart session request carries the résumé PDF, the JSON payload and form overhead.
     upload_cap = settings.max_resume_bytes + settings.max_body_bytes
     # Outermost last: the client's address > no-store by default > metrics (counts everything) > unexpected errors
-    # > head cap > body cap and Content-Type > a large body only for a credential > JSON text.
+    # > head cap > a plain path > body cap and Content-Type > a large body only for a credential > JSON text.
     app.add_middleware(JsonTextMiddleware)
     # Every JSON body is parsed before the route authenticates its caller: past the anonymous cap, not from a
     # stranger (api/body_credentials.py).
@@ -241,6 +242,9 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
             for path in ("/v1/join", "/v1/livekit/token", "/v1/practice")
         },
     )
+    # A path that a proxy in front could read as another path (an escape, `\\`, `;`, a dot segment) is 404 before
+    # anything routes it (api/path_guard.py).
+    app.add_middleware(PlainPathMiddleware)
     app.add_middleware(HeaderLimitMiddleware, max_bytes=settings.max_header_bytes)
     # Compresses the page's assets and larger JSON for clients that accept gzip (Vary: Accept-Encoding); never a
     # body that is compressed already (a PDF, an image, an archive).

@@ -1,8 +1,8 @@
 """Refuses, at the edge, with a 422 naming the field: JSON bodies that repeat a key in one object
 (`duplicate_json_key`, api.json_keys), JSON bodies whose strings or keys hold lone UTF-16 surrogates (`"\\ud800"`)
 or the NUL character (`"\\u0000"`), and query parameters holding the NUL character (`%00`); with a 400
-`duplicate_query_parameter`, a query naming a parameter twice; and with a 404 `not_found`, a path holding a NUL (a
-path parameter is bound into queries too).
+`duplicate_query_parameter`, a query naming a parameter twice. A path holding a NUL (`%00`) never gets here: it is
+no plain path (api.path_guard, a 404 `not_found`).
 
 Every body is checked but a form's (multipart or URL-encoded), whatever its Content-Type says: FastAPI parses a
 body as JSON for a JSON media type or none, and the routes that read their body themselves (LiveKit's webhook,
@@ -158,9 +158,6 @@ def _problem(body: bytes, *, nul: bool = True) -> tuple[str, str, str] | None:
 
 
 SURROGATES = "text must not contain unpaired UTF-16 surrogates"
-NOT_FOUND = (
-    b'{"error":{"code":"not_found","message":"Not found."}}'  # as the app's own 404 for an unknown path
-)
 NUL = "must not contain the NUL character (U+0000)"
 
 
@@ -202,17 +199,13 @@ def _reply(field: str, problem: str, code: str = "validation_error") -> bytes:
 
 
 class JsonTextMiddleware:
-    """Refuses a NUL in the path or the query string; buffers every body but a form's (already capped by
+    """Refuses a NUL in the query string; buffers every body but a form's (already capped by
     BodyLimitMiddleware outside it) and refuses JSON that repeats a key or holds lone surrogates or NULs."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and "\x00" in scope.get("path", ""):
-            # No path of ours holds one: a path parameter carrying it (an artifact's name) reached a query (a 500).
-            await send_json(send, 404, NOT_FOUND)
-            return
         if scope["type"] == "http" and (nul := nul_query_field(scope.get("query_string", b""))):
             await send_json(send, 422, _reply(nul, NUL))
             return

@@ -355,8 +355,14 @@ ERROR_PAGES = {
 SHARED_PAGE_ERRORS: dict[int | str, dict[str, Any]] = {
     **error_responses(*DB, 429),
     404: {
-        "description": "The link is not one we issued (an HTML page says so).",
-        "content": {"text/html": {}},
+        "description": (
+            "The link is not one we issued (an HTML page says so); a path that is not plain (an escape, a `;`, a "
+            "non-ASCII byte) is the edge's JSON `not_found` (api/path_guard.py)."
+        ),
+        "content": {
+            "text/html": {},
+            "application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}},
+        },
     },
     410: {
         "description": "The link has expired or was revoked (an HTML page says so).",
