@@ -99,6 +99,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
             max_waiting=settings.db_pool_max_waiting,
             on_connect=(lambda conn: instrument_connection(conn, tracing)) if tracing else None,
             lock_timeout_s=settings.db_lock_timeout_s,
+            statement_timeout_s=settings.db_statement_timeout_s,
         )
         await pool.open(wait=False)
         await asyncio.to_thread(public_suffixes)  # parsed once here, not on the first request's event loop

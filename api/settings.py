@@ -54,6 +54,11 @@ class ApiSettings(BaseSettings):
     # lock_timeout), then is a 503 database_unavailable (retryable): without it, one transaction that stalls
     # holding a session's row made every later write to that session wait for as long as it did.
     db_lock_timeout_s: float = Field(default=10.0, gt=0, le=600)
+    # And any one statement of a request runs at most this long (PostgreSQL's statement_timeout), then is a 503
+    # database_unavailable (retryable): a query that grows with what callers stored, or a plan gone wrong, never holds
+    # a pooled connection and a backend for as long as it likes. A route may ask for less for its own statements
+    # (the analytics figures: SHADOWS_API_ANALYTICS_TIMEOUT_S). The job worker's pool is not bound by it.
+    db_statement_timeout_s: float = Field(default=30.0, gt=0, le=3600)
     # Supabase's transaction pooler (port 6543) cannot keep prepared statements; set false there.
     db_prepared_statements: bool = True
     # At start, collect and freeze the heap built so far (routes, schemas, templates), so that the collector's full

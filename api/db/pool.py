@@ -21,11 +21,17 @@ class DatabaseUnavailableError(ServiceUnavailableError):
     code = "database_unavailable"
 
 
-async def _configure(conn: psycopg.AsyncConnection[DictRow], lock_timeout_s: float | None) -> None:
+async def _configure(
+    conn: psycopg.AsyncConnection[DictRow],
+    lock_timeout_s: float | None,
+    statement_timeout_s: float | None = None,
+) -> None:
     await conn.set_autocommit(True)
-    if lock_timeout_s is not None:  # the session's setting: kept for the connection's life in the pool
-        ms = max(1, round(lock_timeout_s * 1000))  # 0 would be PostgreSQL's "no bound"
-        await conn.execute("select set_config('lock_timeout', %s, false)", (f"{ms}ms",))
+    # The session's settings: kept for the connection's life in the pool.
+    for name, seconds in (("lock_timeout", lock_timeout_s), ("statement_timeout", statement_timeout_s)):
+        if seconds is not None:
+            ms = max(1, round(seconds * 1000))  # 0 would be PostgreSQL's "no bound"
+            await conn.execute("select set_config(%s, %s, false)", (name, f"{ms}ms"))
 
 
 Pool = AsyncConnectionPool[Conn]
@@ -41,12 +47,15 @@ def create_pool(
     max_waiting: int = 0,
     on_connect: Callable[[Conn], None] | None = None,
     lock_timeout_s: float | None = None,
+    statement_timeout_s: float | None = None,
 ) -> Pool:
     """`timeout_s`: how long a caller waits for a connection; `max_waiting`: how many may wait (0: no bound);
     `on_connect` runs once on each new connection (the API's query tracing); `lock_timeout_s`: how long a statement
     waits for a lock before it fails (LockNotAvailable, a 503 through `connection`; None: PostgreSQL's own, no
-    bound). Behind a transaction pooler (Supabase's port 6543) a session setting reaches only the server
-    connection it was set on, so there the bound holds only where the pooler happens to reuse that connection."""
+    bound); `statement_timeout_s`: how long one statement may run before PostgreSQL cancels it (QueryCanceled, a
+    503 through `connection` too; None: no bound). Behind a transaction pooler (Supabase's port 6543) a session
+    setting reaches only the server connection it was set on, so there the bounds hold only where the pooler
+    happens to reuse that connection."""
     kwargs: dict[str, Any] = {"row_factory": dict_row}
     if not prepared:
         kwargs["prepare_threshold"] = None
@@ -54,7 +63,7 @@ def create_pool(
     async def configure(conn: Conn) -> None:
         if on_connect is not None:
             on_connect(conn)
-        await _configure(conn, lock_timeout_s)
+        await _configure(conn, lock_timeout_s, statement_timeout_s)
 
     return AsyncConnectionPool(
         url,
