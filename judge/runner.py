@@ -34,9 +34,12 @@ from judge.supervisor import EXCERPT_BYTES, Observed, Start, StartOutcome, Super
 from judge.verdict import (
     ProcessOutcome,
     TestOutcome,
+    compile_output_text,
+    compiler_out_of_memory,
     crash_stderr,
     judge_outcome,
     overall_verdict,
+    record_text,
     start_verdict,
     unreported,
 )
@@ -160,7 +163,8 @@ def _compile(
     # signal: g++ exits 1 for the errors it diagnosed and 4 when one of its programs was killed (the file size
     # limit's SIGXFSZ to an assembler writing 2 GiB, a crash), which the full prelude would only repeat.
     left = cpu_s - compiled.cpu_s
-    diagnosed = compiled.exit_code == 1
+    # A compiler out of memory exits 1 too ("virtual memory exhausted" under RLIMIT_AS): not a diagnosis of names.
+    diagnosed = compiled.exit_code == 1 and not compiler_out_of_memory(_output(compiled))
     if diagnosed and program.fallback is not None and not compiled.stopped and left > 0:
         program = program.fallback
         _write_files(build, program)
@@ -198,12 +202,16 @@ def _compile_limits(request: RunRequest, cpu_s: float) -> Limits:
     )
 
 
+def _output(compiled: SandboxResult) -> str:
+    return (compiled.stderr + compiled.stdout).decode("utf-8", errors="replace").strip()
+
+
 def _compile_failure(request: RunRequest, compiled: SandboxResult, timings: Timings) -> RunReport:
-    output = (compiled.stderr + compiled.stdout).decode("utf-8", errors="replace").strip()
+    output = _output(compiled)
     if compiled.timed_out or compiled.cpu_exceeded:
         output = f"compilation took longer than {request.limits.compile_s:g} s\n{output}"
-    elif compiled.memory_exceeded:
-        output = f"compilation ran out of memory\n{output}"
+    elif compiled.memory_exceeded or compiler_out_of_memory(output):
+        output = compile_output_text(output, out_of_memory=True)
     elif compiled.output_exceeded:
         output = f"the compiler printed more than 1 MiB\n{output}"
     elif not output:
@@ -303,8 +311,11 @@ def _run_tests(
             if started.state is not Start.READY:
                 end = supervisor.close()
                 if _compile_failed(started, pos):
-                    msg = str((started.fatal or {}).get("msg", ""))[:COMPILE_OUTPUT_CHARS]
-                    msg = msg or "the code could not be compiled"
+                    # Python's MemoryError in the harness's compile reads as any compiler's out of memory.
+                    text = record_text(
+                        started.fatal, "msg", "the code could not be compiled", COMPILE_OUTPUT_CHARS
+                    )
+                    msg = compile_output_text(text)[:COMPILE_OUTPUT_CHARS]
                     return [unreported(t, Verdict.COMPILE_ERROR, None) for t in tests], processes, msg
                 decided = _not_ready_verdict(request, program, build, started, end)
                 for i in order[pos:]:

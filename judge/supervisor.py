@@ -462,8 +462,14 @@ class Supervisor:
             if headed and self._heads < TIMED_HEADS:
                 self._heads += 1
                 self._answered = self._sample_end(self._seen.start.at if self._seen is not None else 0.0)
-            line = bytes(self._line[:newline])
-            del self._line[: newline + 1]
+            if newline + 1 == len(self._line):
+                # The line is all that was read (a record, as a rule): handed over, not copied. Copied twice
+                # (a slice, then bytes), a 16 MiB record was held three times over before its decoding began.
+                line, self._line = self._line, bytearray()
+                del line[newline:]
+            else:
+                line = self._line[:newline]
+                del self._line[: newline + 1]
             self._scanned = 0
             if w.stray_bytes + len(line) > STRAY_BYTES and not headed:
                 w.over = "record"  # not decoded: past the budget, only a line with the head is

@@ -110,7 +110,12 @@ def judge_outcome(
         verdict, message = crash_verdict(outcome.ended or ProcessOutcome(exit_code=None, signal=None))
         return _fail(result, verdict, message)
     if not rec["ok"]:
-        verdict = _KIND_VERDICTS.get(str(rec.get("kind")), Verdict.RUNTIME_ERROR)
+        kind = rec.get("kind")
+        verdict = (
+            _KIND_VERDICTS.get(kind, Verdict.RUNTIME_ERROR)
+            if isinstance(kind, str)
+            else Verdict.RUNTIME_ERROR
+        )
         msg = rec.get("msg")
         if not isinstance(msg, str):
             return _fail(result, verdict, None)
@@ -238,6 +243,46 @@ def crash_verdict(outcome: ProcessOutcome) -> tuple[Verdict, str]:
     return Verdict.RUNTIME_ERROR, code + (f": {tail}" if tail else "")
 
 
+def record_text(record: dict[str, Any] | None, key: str, default: str, limit: int) -> str:
+    """A record's text field (a `fatal` record's message), at most `limit` characters: `default` when it is not
+    text. The candidate's code can write any record, with any JSON in any field; a field is never turned into text
+    by `str()`, whose `repr` of a list recursed as deep as the list (judge.protocol.RECORD_DEPTH bounds that now)
+    and spelled out all of it (3 million numbers, 20 MB of text, to keep 8,000 characters)."""
+    value = (record or {}).get(key)
+    return value[:limit] if isinstance(value, str) and value else default
+
+
+COMPILE_OUT_OF_MEMORY = "compilation ran out of memory"
+# How each compiler says, in its own words, that it ran out of memory, at the start of a line of its output (never a
+# quoted source line, which a diagnostic indents or places after `file:line:col:`): GCC's allocator and libiberty's
+# (cc1plus, as, ld: "virtual memory exhausted: Cannot allocate memory", "cc1plus: out of memory allocating N bytes
+# after a total of M bytes"), binutils' "memory exhausted", a C++ allocation throwing in the compiler, javac's JVM
+# ("java.lang.OutOfMemoryError", "The system is out of resources."), and Python's compiler in the harness
+# ("MemoryError: ...", the harness's own report of it).
+_COMPILER_OOM = re.compile(
+    r"^(?:[\w.+/-]+: )*(?:fatal error: |final link failed: )?"
+    r"(?:virtual memory exhausted|out of memory allocating|memory exhausted"
+    r"|terminate called after throwing an instance of 'std::bad_alloc'|MemoryError\b)"
+    r"|^(?:Exception in thread \"\w+\" |error: )?java\.lang\.OutOfMemoryError|^The system is out of resources\.",
+    re.M,
+)
+
+
+def compiler_out_of_memory(output: str) -> bool:
+    """Whether a compiler's output says, in its own words, that it ran out of memory (its address space, under
+    RLIMIT_AS, or its heap), where the judge's memory group never saw it: the compile's OOM kills read "compilation
+    ran out of memory" (judge.runner), and these must read the same."""
+    return _COMPILER_OOM.search(output) is not None
+
+
+def compile_output_text(output: str, *, out_of_memory: bool = False) -> str:
+    """A failed compile's output as the report shows it: the judge's own words first when it ran out of memory,
+    whichever language and whoever saw it (the kernel's OOM kill, or the compiler's own message)."""
+    if (out_of_memory or compiler_out_of_memory(output)) and not output.startswith(COMPILE_OUT_OF_MEMORY):
+        return f"{COMPILE_OUT_OF_MEMORY}\n{output}".strip()
+    return output
+
+
 def slow_start_verdict(startup_s: float) -> tuple[Verdict, str]:
     """The verdict of a program that did not say hello within its start-up allowance, when that is its doing."""
     return Verdict.TIME_LIMIT, f"the program did not start within {startup_s:g} s"
@@ -261,9 +306,7 @@ def start_verdict(
     any of the candidate's) died, or was slow, before our harness said hello."""
     harness_first = POLICIES[language].harness_first
     if state == "fatal":
-        return Verdict.RUNTIME_ERROR, str((fatal or {}).get("msg", "the code could not be loaded"))[
-            :_TEXT_CHARS
-        ]
+        return Verdict.RUNTIME_ERROR, record_text(fatal, "msg", "the code could not be loaded", _TEXT_CHARS)
     if state == "slow_load":
         return Verdict.TIME_LIMIT, "top-level code took longer than the per-test time limit"
     if state == "slow_start":

@@ -29,6 +29,7 @@ from judge.bwrap import CORE_LIMIT, STACK_BYTES
 from judge.errors import JudgeBusyError, JudgeConfigurationError, JudgeInternalError
 from judge.harness_base import HarnessProgram
 from judge.limits import POLICIES, PROCESSES_PER_RUN
+from judge.protocol import RECORD_DEPTH, shape_error
 from judge.runner import COMPILE_OUTPUT_CHARS, build_program, make_report
 from judge.schemas import RunReport, RunRequest, TestResult, Timings, Verdict
 from judge.settings import JudgeSettings
@@ -36,8 +37,10 @@ from judge.supervisor import EXCERPT_BYTES
 from judge.verdict import (
     ProcessOutcome,
     TestOutcome,
+    compile_output_text,
     crash_stderr,
     judge_outcome,
+    record_text,
     slow_start_verdict,
     start_verdict,
     unreported,
@@ -179,6 +182,10 @@ class Submission:
         j = stdout.find(end, i + len(begin))
         found = []
         for line in stdout[i + len(begin) : j if j >= 0 else len(stdout)].splitlines():
+            # An event holds a record a level down (`{"test": ..., "rec": {...}}`): the driver's records are bounded
+            # as the local supervisor's (RECORD_DEPTH), and a line deeper than that is not the driver's.
+            if shape_error(line, RECORD_DEPTH + 1) is not None:
+                continue
             try:
                 event = json.loads(line)
             except (ValueError, RecursionError):
@@ -270,7 +277,10 @@ class Judge0Backend:
                 raise JudgeInternalError(f"Judge0 status {status_id}")
             if status_id == 6:
                 output = _unb64(result.get("compile_output")) or _unb64(result.get("stderr"))
-                text = output.decode("utf-8", errors="replace").strip() or "compilation failed"
+                text = (
+                    compile_output_text(output.decode("utf-8", errors="replace").strip())
+                    or "compilation failed"
+                )
                 failed = [unreported(t, Verdict.COMPILE_ERROR, None) for t in tests]
                 return self._report(request, failed, started, submissions, text[:COMPILE_OUTPUT_CHARS])
             events = submission.events(_unb64(result.get("stdout")))
@@ -309,7 +319,8 @@ class Judge0Backend:
             elif "start" in event:
                 fatal = event.get("fatal") if isinstance(event.get("fatal"), dict) else None
                 if event["start"] == "fatal" and fatal and fatal.get("fatal") == "compile":
-                    return [], str(fatal.get("msg", "the code could not be compiled"))[:COMPILE_OUTPUT_CHARS]
+                    msg = record_text(fatal, "msg", "the code could not be compiled", COMPILE_OUTPUT_CHARS)
+                    return [], compile_output_text(msg)[:COMPILE_OUTPUT_CHARS]
                 decided = start_verdict(
                     str(event["start"]), request.language, fatal=fatal, exit_code=event.get("exit"),
                     signal=event.get("sig"), started=True, memory_exceeded=False,

@@ -13,7 +13,7 @@ Unlike the local sandbox, the driver shares the box (and its uid) with the candi
 from __future__ import annotations
 
 DRIVER = r"""
-import json, os, resource, select, signal, subprocess, sys, time
+import json, os, re, resource, select, signal, subprocess, sys, time
 
 CONF = json.load(open("driver.json"))
 TESTS = json.load(open("tests.json"))
@@ -23,6 +23,45 @@ EXCERPT, TAIL, RECORD_CAP = 2000, 600, 16 << 20
 # time; past the bytes, a line is decoded only if it begins as the record waited for does (`claim`).
 STRAY_LINES, STRAY_BYTES = 1024, 1 << 20
 MARGIN_S = 1.0
+# --- record shape (judge.protocol.shape_error, the same rule: tests/judge/test_record_depth.py runs both)
+# A record nests at most RECORD_DEPTH deep, its own object counted, read from its bytes before it is decoded: the
+# decoder recurses, and so does encoding the record again into an event, which the backend then decodes.
+RECORD_DEPTH = 16
+TOO_DEEP = "the returned value is nested too deeply"
+UNREADABLE = "the returned value could not be read (a number of over 4,300 digits?)"
+SHAPE_BYTES = b'[]{}"\\/bfnrtu'
+NOT_SHAPE = bytes(b for b in range(256) if b not in SHAPE_BYTES)
+AS_ARRAYS = bytes.maketrans(b"{}", b"[]")
+QUOTED = re.compile(rb'"[^"]*"?')
+
+
+def brackets(line):
+    kept = line.translate(None, NOT_SHAPE)
+    if b"\\" in kept:
+        kept = kept.replace(b"\\\\", b"").replace(b'\\"', b"")
+    kept = kept.translate(AS_ARRAYS, b"/bfnrtu\\")
+    if b'"' in kept:
+        kept = QUOTED.sub(b"", kept.replace(b'""', b""))
+    return kept
+
+
+def shape_error(line, depth=RECORD_DEPTH):
+    if line.count(b"[") + line.count(b"{") <= depth:
+        return None
+    left = brackets(line)
+    for passes in range(depth):
+        if b"[" * (depth - passes + 1) in left:
+            return TOO_DEEP
+        inner = left.replace(b"[]", b"")
+        if len(inner) == len(left):
+            break
+        left = inner
+    if not left:
+        return None
+    if b"[]" in left or left.count(b"[") > depth:
+        return TOO_DEEP
+    return UNREADABLE
+# --- end of record shape
 SAMPLE_S = 0.05  # how often a test's waiting is sampled, as the local supervisor's meter does
 EVENTS = []
 TICK = os.sysconf("SC_CLK_TCK")
@@ -328,10 +367,18 @@ class Harness:
             if w["stray_bytes"] + len(raw) > STRAY_BYTES and not headed:
                 w["over"] = "record"  # not decoded: past the budget, only a line with the head is
                 return False
-            try:
-                rec = json.loads(raw.decode("utf-8", "replace")) if len(raw) <= RECORD_CAP else None
-            except (ValueError, RecursionError):
+            refused = shape_error(raw) if len(raw) <= RECORD_CAP else None
+            if len(raw) > RECORD_CAP:
                 rec = None
+            elif refused:
+                # Never decoded; a test's own record is that test's wrong answer, as on the local supervisor.
+                nonce = self.claim[6:-2].decode()
+                rec = {"n": nonce, "ok": False, "kind": "value", "msg": refused} if headed else None
+            else:
+                try:
+                    rec = json.loads(raw.decode("utf-8", "replace"))
+                except (ValueError, RecursionError):
+                    rec = None
             if isinstance(rec, dict) and done(rec):
                 w["rec"] = rec
                 return True
