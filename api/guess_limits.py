@@ -26,6 +26,7 @@ from typing import Literal
 import structlog
 from fastapi import Request
 
+from api.app_state import app_state
 from api.errors import RateLimitedError
 from api.metrics import CREDENTIAL_GUESS_LIMITED, CREDENTIAL_LOOKUPS_FAILED
 from api.ratelimits import RateLimits, client_bucket, client_site
@@ -57,12 +58,7 @@ class GuessGuard:
 
 
 def guard(request: Request) -> GuessGuard:
-    state = request.app.state
-    found: GuessGuard | None = getattr(state, _STATE, None)
-    if found is None:
-        found = GuessGuard()
-        setattr(state, _STATE, found)
-    return found
+    return app_state(request, _STATE, GuessGuard)
 
 
 def _address(request: Request) -> str:

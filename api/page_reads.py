@@ -18,6 +18,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from api import report_limits
+from api.app_state import app_state
 from api.settings import ApiSettings
 
 MAX_ENTRIES = 8192
@@ -49,12 +50,7 @@ _STATE = "report_page_sizes"
 
 
 def sizes_of(request: Request) -> PageSizes:
-    state = request.app.state
-    found: PageSizes | None = getattr(state, _STATE, None)
-    if found is None:
-        found = PageSizes()
-        setattr(state, _STATE, found)
-    return found
+    return app_state(request, _STATE, PageSizes)
 
 
 async def counted_page(

@@ -27,6 +27,7 @@ import structlog
 from fastapi import Request
 from limits import parse_many
 
+from api.app_state import app_state
 from api.errors import RateLimitedError
 from api.ratelimits import RateLimits
 from api.settings import ApiSettings
@@ -53,12 +54,7 @@ def _ratelimits(request: Request) -> RateLimits:
 
 
 def _spent(request: Request) -> SpentUntil:
-    state = request.app.state
-    found: SpentUntil | None = getattr(state, _SPENT, None)
-    if found is None:
-        found = SpentUntil(_SPENT_KEYS)
-        setattr(state, _SPENT, found)
-    return found
+    return app_state(request, _SPENT, lambda: SpentUntil(_SPENT_KEYS))
 
 
 EXPORT_MESSAGE = (

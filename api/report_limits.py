@@ -39,6 +39,7 @@ import structlog
 from fastapi import Request
 from limits import parse_many
 
+from api.app_state import app_state
 from api.errors import RateLimitedError
 from api.metrics import REPORT_READ_LIMITED
 from api.ratelimits import RateLimits, client_bucket, client_site
@@ -217,12 +218,7 @@ _SPENT = "report_read_unverified_spent"  # on app.state: a SpentUntil of one key
 
 
 def _spent(request: Request) -> SpentUntil:
-    state = request.app.state
-    found: SpentUntil | None = getattr(state, _SPENT, None)
-    if found is None:
-        found = SpentUntil(1)
-        setattr(state, _SPENT, found)
-    return found
+    return app_state(request, _SPENT, lambda: SpentUntil(1))
 
 
 async def count_unverified(request: Request, settings: ApiSettings) -> None:

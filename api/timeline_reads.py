@@ -42,6 +42,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
 from api import report_limits
+from api.app_state import app_state
 from api.db import report_repo
 from api.db.pool import Conn
 from api.report_budget import bound_timeline_text
@@ -144,12 +145,7 @@ _STATE = "timeline_cache"
 
 
 def cache_of(request: Request) -> TimelineCache:
-    state = request.app.state
-    found: TimelineCache | None = getattr(state, _STATE, None)
-    if found is None:
-        found = TimelineCache()
-        setattr(state, _STATE, found)
-    return found
+    return app_state(request, _STATE, TimelineCache)
 
 
 async def _fingerprint(conn: Conn, session_id: str) -> tuple[int, int, int]:
