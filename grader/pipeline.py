@@ -26,6 +26,8 @@ import structlog
 
 from grader.aggregate import aggregate
 from grader.bundle import Bundle, build_bundle
+from grader.claim_activity import activity_of, activity_problems
+from grader.claim_complexity import complexity_problems, stated
 from grader.claim_first import first_run_problems
 from grader.claim_hints import hint_problems
 from grader.claim_speed import speed_problems
@@ -238,6 +240,10 @@ class Grader:
         claims += hint_problems(parsed.texts(), bundle.facts)
         claims += speed_problems(parsed.texts(), bundle.index)
         claims += first_run_problems(parsed.texts(), bundle.index)
+        claims += activity_problems(parsed.texts(), activity_of(source))
+        claims += complexity_problems(
+            parsed.texts(), stated(bundle.facts.complexity_claimed, candidate_lines(source))
+        )
         claims += leak_problems(parsed.texts(), bundle.reference_lines)
         if not problems:
             claims += credit_without_the_candidate(parsed, verified, bundle.index)
@@ -247,6 +253,16 @@ class Grader:
             return False
         result.scorecard = to_scorecard(parsed, verified, source.question.rubric)
         return True
+
+
+def candidate_lines(source: BundleInput) -> list[str]:
+    """The candidate's own lines, said or typed (what they stated of their code's complexity:
+    grader/claim_complexity.py)."""
+    return [
+        str(e.payload.get("text") or "")
+        for e in source.events
+        if e.type == "transcript" and e.payload.get("role") == "user"
+    ]
 
 
 def _prepare(source: BundleInput) -> tuple[Facts, Bundle]:
