@@ -76,6 +76,42 @@ NEUTRAL: dict[str, tuple[str, ...]] = {
     "[parental]": ("maternity", "paternity", "motherhood", "fatherhood", "maternidad", "paternidad"),
     "[personal]": ("pregnant", "pregnancy", "embarazada", "embarazo"),
 }  # fmt: skip
+# French and German, as a candidate may say or type them in their own language (2026-12-06, graderI6): the nouns and
+# the pronoun "elle"; not "il", "er", "sie" (also "it", a filler, "they"), "Mann" (`Mann-Whitney`), nor the forms that
+# are English words in the matching form ("mère" is "mere", "Männer" "manner", "employée" "employee").
+_FRENCH_AND_GERMAN: dict[str, tuple[str, ...]] = {
+    "[they]": ("elle", "elles"),
+    "[title]": ("madame", "monsieur", "mademoiselle", "mesdames", "messieurs", "herr"),
+    "[person]": ("femme", "homme", "garcon", "frau"),
+    "[people]": ("femmes", "hommes", "frauen"),
+    "[parent]": ("pere", "maman", "mutter", "vater", "mutti", "vati"),
+    "[child]": ("fils", "fille", "tochter", "sohn"),
+    "[sibling]": ("soeur", "frere", "schwester", "bruder"),
+    "[partner]": ("epouse", "epoux", "mari", "ehefrau", "ehemann", "freundin", "copine", "copain"),
+    "[parental]": ("maternite", "paternite", "mutterschaft", "vaterschaft", "mutterschutz"),
+    "[personal]": ("enceinte", "grossesse", "schwanger", "schwangerschaft"),
+    # A role named in its feminine form ("ich bin Entwicklerin", "je suis développeuse"; the masculine is also the
+    # generic one, and stays).
+    "[developer]": ("entwicklerin", "softwareentwicklerin", "programmiererin", "developpeuse", "programmeuse"),
+    "[engineer]": ("ingenieurin", "softwareingenieurin", "ingenieure"),
+    "[computer scientist]": ("informatikerin", "informaticienne"),
+    "[student]": ("studentin", "werkstudentin", "etudiante", "doktorandin", "doctorante"),
+    "[intern]": ("praktikantin",),
+    "[graduate]": ("absolventin", "diplomee"),
+    "[architect]": ("architektin",),
+    "[designer]": ("designerin", "conceptrice"),
+    "[consultant]": ("beraterin", "consultante"),
+    "[lead]": ("leiterin", "teamleiterin", "directrice", "cheffe", "chefin"),
+    "[colleague]": ("kollegin",),
+    "[employee]": ("mitarbeiterin",),
+    "[researcher]": ("forscherin", "wissenschaftlerin", "chercheuse"),
+    "[teacher]": ("lehrerin", "enseignante", "professorin"),
+    "[founder]": ("grunderin", "fondatrice"),
+    "[analyst]": ("analystin",),
+    "[beginner]": ("anfangerin", "debutante"),
+}  # fmt: skip
+for _placeholder, _words in _FRENCH_AND_GERMAN.items():
+    NEUTRAL[_placeholder] = (*NEUTRAL.get(_placeholder, ()), *_words)
 PLACEHOLDER: dict[str, str] = {word: placeholder for placeholder, words in NEUTRAL.items() for word in words}
 # Abbreviated honorifics, matched only as written: `ms` is milliseconds, `MR` a merge request.
 TITLES = ("Mr", "Mrs", "Ms", "Sra", "Srta")

@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 
 from grader.everyday_words import CODE_EPONYMS, COMMON_WORDS
+from grader.gendered import PLACEHOLDER
 from grader.handles import PLATFORM_TALK
 from grader.intro_words import weak_name
 from grader.name_particles import PARTICLE_RUN, particle
@@ -97,9 +98,13 @@ _FROM_WORDS = r"(?:[ \t]*,?[ \t]+(?i:from)(?:[ \t]+[\w&'.-]+){1,4}?)?"
 _LOWER_WORD = r"(?!(?:and|from|here|speaking|by|btw|y|et|und|e)(?![\w'-]))[a-z][a-z'-]*[a-z]"
 _LOWER = rf"{_LOWER_WORD}(?:[ \t]+{_LOWER_WORD}){{0,2}}"
 INTRODUCTION = re.compile(
-    # "I'm Priya", "soy Priya", "je suis Priya", "ich bin Priya", "eu sou a Priya", "I'm P R I Y A".
-    rf"{_CUE}(?i:i'm|i\s+am|soy|je\s+suis|ich\s+bin|(?:eu\s+)?sou(?:\s+[ao])?)[ \t]+{_TITLE}"
-    rf"(?:(?P<a>{_NAMES})|(?P<e>{_SPELLED})){_ENDS}"
+    # "I'm Priya", "soy Priya", "je suis Priya", "ich bin Priya", "eu sou a Priya", "I'm P R I Y A"; "sono Giulia",
+    # "ik ben Sanne", "jestem Ola", "saya Budi", "tôi là An", "mimi ni Amani", "ben Ayşe" (lower case only: "Ben" is
+    # a name) as a candidate may say it in their own language (2026-12-06, graderI6).
+    rf"{_CUE}(?i:i'm|i\s+am|soy|je\s+suis|ich\s+bin|(?:eu\s+)?sou(?:\s+[ao])?|(?:io\s+)?sono|ik\s+ben|jestem|saya"
+    rf"|aku|toi\s+la|mimi\s+ni|(?-i:ben))[ \t]+{_TITLE}(?:(?P<a>{_NAMES})|(?P<e>{_SPELLED})){_ENDS}"
+    # Hindi and Urdu in Latin letters, the verb after the name: "main Priya hoon", "mai Priya Sharma hu".
+    rf"|{_CUE}(?i:main|mai|mein)[ \t]+{_TITLE}(?P<s>{_NAMES})(?=[ \t]+(?i:hoon|hun|hu|hoo)(?![\w'-]))"
     # "Hi, this is Priya", "hello, it's Priya", "this is Priya speaking".
     rf"|{_CUE}(?i:{_GREETING}[,!.]?\s+(?:this\s+is|it's|it\s+is))[ \t]+{_TITLE}(?P<b>{_NAMES})"
     rf"(?i:{_AFTER_NAME})?{_ENDS}"
@@ -156,6 +161,8 @@ SIGN_OFF = re.compile(
 # Words written with a capital where a name would be that are not one: states, languages, methods.
 NOT_NAMES = (
     COMMON_WORDS
+    # A gendered word is replaced as one (grader/gendered.py: "ich bin Entwicklerin").
+    | frozenset(PLACEHOLDER)
     | BOUNDARY
     | PLATFORM_TALK
     | CODE_EPONYMS
@@ -176,7 +183,7 @@ NOT_NAMES = (
 
 
 _PAST_SECOND = NOT_NAMES - BOUNDARY
-_GROUPS = "abcdefghijklmnopqr"
+_GROUPS = "abcdefghijklmnopqrs"
 _WEAK = "ijklmnopr"  # read against grader/intro_words.py too: no word of their own says a name follows
 NAME_WORD = re.compile(r"[^\s'-]+")
 INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
@@ -238,7 +245,7 @@ def introduced_in_output(text: str, start: int, end: int) -> list[tuple[int, int
 # A word of code; a quote around it is none of it (`greet('Alice')`), an apostrophe inside is ("O'Brien").
 _WORD = re.compile(r"(?<![\w-])(?<!\w')[A-Za-z][\w-]*(?:'\w+)*")
 # The introductions a literal is read for: not a label's, bare or not, nor a name before "speaking", nor lower case.
-_IN_LITERAL = "abcegijpqr"
+_IN_LITERAL = "abcegijpqrs"
 
 
 class _DataWords:

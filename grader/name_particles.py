@@ -10,12 +10,22 @@ What decides:
 - after the two words a strong cue takes in any case, up to two more are the name's when written as a name: a
   capital first ("Nguyen Van An", "Kofi Annan Boateng"), not a word that opens what is said next ("I", "And",
   "Thanks": `_NOT_AFTER`); at most two particles' groups ("de la Cruz", "van der Berg") are read after a name;
-- a particle alone is never a name's part of its own (grader/self_named.py does not redact "de" everywhere).
+- a particle alone is never a name's part of its own (grader/self_named.py does not redact "de" everywhere);
+- in a name said wholly in lower case, as speech-to-text writes it, those two further words may be in lower case
+  too ("my name is maria del carmen lopez", "tên tôi là nguyễn văn an", "my name is kofi annan boateng and i ..."):
+  a word that no list holds as a word of speech (`stops`, the lists of grader/intro_words.py, a participle, a
+  contraction: "my name is priya raman, nice to meet you", "... raman i work at acme", "... raman let's start"
+  stay), and one that is also an everyday word (grader/everyday_words.py: "lee", "long") or an article ("an") only
+  where the clause ends after it (an article also before "and": "... văn an and i"). 2026-12-06, graderI6: a third
+  word in lower case had been kept ("lopez", "boateng", "an").
 """
 
 from __future__ import annotations
 
 import re
+
+from grader.everyday_words import COMMON_WORDS
+from grader.intro_words import listed, participle
 
 PARTICLES = frozenset(
     """
@@ -45,6 +55,28 @@ _NOT_AFTER = frozenset(
 def as_name(word: str) -> bool:
     """`word` is written as a name: a capital first, two letters or more, not a word that opens what is said next."""
     return word[:1].isupper() and word.lower() not in _NOT_AFTER and len(word) > 1
+
+
+_CLAUSE_ENDS = re.compile(r"[ \t]*(?:[,.;:!?)\n\"'`]|$)")
+_NEXT_CLAUSE = re.compile(r"[ \t]+(?:and|but|so|y|e|pero|i)\b", re.IGNORECASE)
+_CONTRACTION = re.compile(r"'(?:s|re|ll|ve|d|m|t)$", re.IGNORECASE)
+# A word of speech that never ends a clause (an article) and is a name's word ("tên tôi là nguyễn văn an").
+_NEVER_LAST = frozenset({"an"})
+
+
+def _lower_part(text: str, m: re.Match[str], stops: frozenset[str]) -> bool:
+    """The word `m` (group 1) goes on a name said in lower case: lower case itself, no word of speech the lists
+    hold, and, if an everyday word, at the end of its clause."""
+    word = m.group(1)
+    low = word.lower()
+    ends = _CLAUSE_ENDS.match(text, m.end()) is not None
+    if low in _NEVER_LAST and word.islower():
+        return ends or _NEXT_CLAUSE.match(text, m.end()) is not None
+    if not word.islower() or len(word) < 2 or low in stops or low in _NOT_AFTER or particle(word):
+        return False
+    if listed(word) or participle(word) or _CONTRACTION.search(word):
+        return False
+    return low not in COMMON_WORDS or ends
 
 
 def particle(word: str) -> bool:
@@ -77,6 +109,6 @@ def extend(text: str, stop: int, lower: bool, stops: frozenset[str], more: int =
                 return stop
             stop, groups = m.end(), groups + 1
             continue
-        if more <= 0 or not as_name(word):
+        if more <= 0 or not (as_name(word) or (lower and _lower_part(text, m, stops))):
             return stop
         stop, more = m.end(), more - 1

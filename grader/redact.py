@@ -80,6 +80,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 from grader.bylines import BYLINE, LETTER_SIGN_OFF, SAID_SIGN_OFF, byline_name, letter_signed, said_signed
+from grader.cjk_names import SHORT_CUE_LITERAL
 from grader.code_cues import CUE, CUE_NEEDLES, cued_literals, literal_phone
 from grader.code_forms import (
     CODE_RUN,
@@ -392,6 +393,7 @@ class Redactor:
             Rule(NAME_CUE, NAME, in_comments=True, refine=spoken_name),  # "# my name is Priya" (as said)
             Rule(SIGN_OFF, NAME, in_comments=True, refine=signed_name),
             Rule(STRING_LITERAL, NAME, refine=introduced_in_literal),  # `print("Hi, I'm Priya")`
+            Rule(SHORT_CUE_LITERAL, NAME, refine=introduced_in_literal),  # `print("我叫张伟")` (cjk_names.py)
             Rule(ON_PLATFORM_AFTER, "[handle]", in_comments=True, refine=handle_before_platform),
             Rule(TAG, "[handle]", in_comments=True, refine=tag_spans),
         ]

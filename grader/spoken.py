@@ -39,6 +39,7 @@ import itertools
 import re
 
 from grader import name_particles
+from grader.cjk_names import CJK_NAME_CUE, cjk_name
 
 # "at" and "dot" in English and Spanish, and as a candidate may say or type them in French, Portuguese or German
 # ("arobase", "arroba", "at-Zeichen", "Klammeraffe"; "point", "ponto", "Punkt"; matched with accents folded).
@@ -355,6 +356,7 @@ NAME_CUE = re.compile(
     # As a name is written (a capital) only: "me llamó la atención" folds to "me llamo la atencion".
     r"|me\s+llamo|me\s+chamo|je\s+m'appelle|ich\s+heisse|appelle[sz]?[\s-]moi|nenn\s+mich"
     r"|mi\s+chiamo|ik\s+heet|nazywam\s+sie|wo\s+jiao)\s+"
+    rf"|{CJK_NAME_CUE}"  # "我叫张伟", "私の名前は田中です", "제 이름은 김민준입니다" (grader/cjk_names.py)
 )
 # A name's letters; in the scripts of India a vowel sign that is a spacing mark (U+093E in "राहुल"), not a word
 # character to the regex engine, is part of the word (it had cut the name after its first letter).
@@ -367,6 +369,8 @@ NAME_WORD = re.compile(rf"\s*([^\W\d_]{_NAME_LETTERS})")
 
 def spoken_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The name a cue introduces (`text[start:end]` the cue): see the module's rules."""
+    if (cjk := cjk_name(text, start, end)) is not None:
+        return cjk
     if not CUE_STRONG.match(text, start):
         m = CAPITALISED.match(text, end)
         if m is None or m.group().split()[0].lower() in BOUNDARY:

@@ -1,0 +1,142 @@
+# ruff: noqa: RUF001  # full-width punctuation of Chinese and Japanese
+"""A name after a cue in a script written without spaces between words: Chinese, Japanese, Korean (2026-12-06,
+graderI6). "我叫张伟", "私の名前は田中です", "제 이름은 김민준입니다" reached the model with the name: the name cues
+(grader/spoken.py `NAME_CUE`) read a name as words set apart by spaces, and a name on file in Han characters is read
+(grader/han_names.py), a name the candidate introduced themself by in those scripts was not.
+
+The cues, each of which says the speaker's own name follows (or, for the last two, precedes):
+- Chinese: 我叫, 我叫做, 我名叫, 我的名字是 (叫), 我的姓名是, 本人叫, 我姓 (a family name: one character, or two of
+  a compound one); not 我是 ("I am": 我是学生, a student);
+- Japanese: 私の名前は (わたし, 僕, ぼく, 俺, あたし の名前は), and before the cue, 〜と申します, 〜と呼んでください;
+  not a bare 名前は (変数の名前は, a variable's name) nor 私は〜です (私は学生です) nor 〜といいます (also "is called");
+- Korean: 제 이름은, 내 이름은, 저의 이름은 (or 이름이), the name a run of Hangul with its copula after it cut off
+  (입니다, 이에요, 예요, 이야, 이고, ...); not 저는〜입니다 (저는 개발자입니다, a developer).
+
+The name: in Chinese one to three Han characters (four after a compound family name), ending at a character that
+opens what is said next (很, 是, 的, 今, 我, 你, ...: `_ZH_STOPS`); in Japanese the kanji, katakana or hiragana up to
+です, と申します or a punctuation mark (without one of those within 12 characters, its kanji and katakana only),
+one space inside allowed ("田中 太郎"); in Korean one or two runs of Hangul (a family name apart: "김 민준"). Such a
+name is also added to those redacted everywhere (grader/self_named.py), and a single character never is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from grader.han_names import COMPOUND_FAMILY
+
+# The redactor reads the matching form (grader/matching_form.py), where accents are folded by decomposing: a Hangul
+# syllable is its jamo there, and a kana's voicing mark is dropped ("だ" is "た"). Every form is read.
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_KATAKANA = "\u30a1-\u30fa\u30fc\u30fb\u3099\u309a"
+_HIRAGANA = "\u3041-\u3096\u3099\u309a"
+_HANGUL = "\uac00-\ud7a3\u1100-\u11ff"
+
+
+def _folded(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word)
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+
+
+def _forms(*words: str) -> str:
+    """`words` as regular-expression text, each as written, decomposed and without its marks (the matching form
+    drops a voicing mark: "です" is "てす" there)."""
+    every = {f for w in words for f in (w, unicodedata.normalize("NFD", w), _folded(w))}
+    return "|".join(re.escape(w) for w in sorted(every, key=len, reverse=True))
+
+
+_ZH_CUE = r"(?:我|本人)(?:的(?:名字|姓名)(?:是|叫)|名叫|叫做|叫|(?P<zh_family>姓))"
+_JA_CUE = rf"(?:{_forms('私', 'わたし', '僕', 'ぼく', '俺', 'おれ', 'あたし')})の名前(?:{_forms('は', 'が')})"
+_JA_AFTER = (
+    rf"(?P<ja_name>[{_HAN}{_KATAKANA}]{{1,8}}(?:[ \u3000][{_HAN}{_KATAKANA}]{{1,8}})?)"
+    rf"(?:{_forms('と申します', 'と呼んでください')})"
+)
+_KO_CUE = rf"(?:{_forms('제', '내', '저의', '나의')})\s*(?:{_forms('이름은', '이름이')})"
+# The cues as regular-expression text for grader/spoken.py `NAME_CUE` (no lookbehind: the scripts have no spaces).
+CJK_NAME_CUE = rf"(?P<zh>{_ZH_CUE})|(?P<ja>{_JA_CUE})|{_JA_AFTER}|(?P<ko>{_KO_CUE})"
+_CUE = re.compile(CJK_NAME_CUE)
+# A string literal too short for grader/phone_forms.py `STRING_LITERAL` (seven characters or more) that holds such a
+# cue: `print("我叫张伟")` (read by grader/introductions.py `introduced_in_literal`, as a longer literal is).
+SHORT_CUE_LITERAL = re.compile(rf"([\"'`])(?=[^\"'`\\\n]{{0,4}}?(?:{CJK_NAME_CUE}))[^\"'`\\\n]{{2,6}}\1")
+
+# Characters that open what is said after a Chinese name, not a given name's ("我叫张伟很高兴认识你").
+_ZH_STOPS = frozenset("很是的了在和我你他她它们今也就都还谢请呢吧啊呀哦嗯，。！？、：；")
+_ZH_NAME = re.compile(rf"[ \u3000]?([{_HAN}]{{1,4}})")
+_JA_NAME = re.compile(
+    rf"[ \u3000]?([{_HAN}{_KATAKANA}{_HIRAGANA}]{{1,12}}(?:[ \u3000][{_HAN}{_KATAKANA}]{{1,8}})?)"
+)
+_JA_END = re.compile(
+    rf"{_forms('でございます', 'です', 'と申します', 'といいます', 'と言います', 'って')}|[、。！？!?,.]"
+)
+_JA_BARE = re.compile(rf"[{_HAN}{_KATAKANA}]+(?:[ \u3000][{_HAN}{_KATAKANA}]+)?")
+_KO_NAME = re.compile(rf"\s*([{_HANGUL}]{{1,18}})(?:[ ]([{_HANGUL}]{{1,18}}))?")  # jamo: three a syllable
+# The copula and endings said after a Korean name, longest first ("김민준입니다", "유나예요", "민준이라고 합니다").
+_KO_ENDINGS = tuple(
+    f
+    for e in "이라고 입니다 이에요 이예요 이고요 랍니다 라고 예요 이야 이고 이며 이요 야 요".split()  # noqa: SIM905
+    for f in dict.fromkeys((e, unicodedata.normalize("NFD", e)))
+)
+
+
+def _zh(text: str, end: int, family: bool) -> list[tuple[int, int]]:
+    m = _ZH_NAME.match(text, end)
+    if m is None:
+        return []
+    name = m.group(1)
+    cut = next((i for i, c in enumerate(name) if c in _ZH_STOPS), len(name))
+    longest = 2 if family else 3
+    if name[:2] in COMPOUND_FAMILY:
+        longest += 1
+    name = name[: min(cut, longest)]
+    return [(m.start(1), m.start(1) + len(name))] if name else []
+
+
+def _ja(text: str, end: int) -> list[tuple[int, int]]:
+    m = _JA_NAME.match(text, end)
+    if m is None:
+        return []
+    run = m.group(1)
+    stop = _JA_END.search(run)
+    if stop is not None:
+        name = run[: stop.start()]
+    else:
+        bare = _JA_BARE.match(run)
+        name = bare.group() if bare else ""
+    name = name.rstrip(" \u3000")
+    return [(m.start(1), m.start(1) + len(name))] if name else []
+
+
+def _ko(text: str, end: int) -> list[tuple[int, int]]:
+    m = _KO_NAME.match(text, end)
+    if m is None:
+        return []
+    first, second = m.group(1), m.group(2)
+    if (
+        second is not None and len(unicodedata.normalize("NFC", first)) == 1
+    ):  # "김 민준입니다": a family name apart
+        word, start = second, m.start(2)
+    else:
+        word, start, second = first, m.start(1), None
+    for ending in _KO_ENDINGS:
+        if word.endswith(ending) and len(word) > len(ending):
+            word = word[: -len(ending)]
+            break
+    if not word:
+        return []
+    begin = m.start(1)
+    return [(begin, start + len(word))]
+
+
+def cjk_name(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
+    """The name a cue at `text[start:end]` introduces, when it is one of these cues; None when it is not."""
+    m = _CUE.match(text, start)
+    if m is None or m.end() != end:
+        return None
+    if m.group("zh"):
+        return _zh(text, end, bool(m.group("zh_family")))
+    if m.group("ja"):
+        return _ja(text, end)
+    if m.group("ja_name"):
+        return [(m.start("ja_name"), m.end("ja_name"))]
+    return _ko(text, end)
