@@ -38,6 +38,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
+from grader.claim_sentences import sentences
 from grader.claim_tallies import NUMBER, number_value
 from grader.claims import readable
 from grader.facts import GRADER, made_by, run_events
@@ -80,7 +81,6 @@ def activity_of(source: BundleInput) -> Activity:
     return Activity(tuple(runs), tuple(submissions), interviewer["run"], interviewer["submit"], hints)
 
 
-_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)[.!?;]+(?=\s|$)|\n+", re.IGNORECASE)
 # A clause: cut at a comma, a colon, a dash, a bracket and the conjunctions that open one.
 _CLAUSE = re.compile(
     r"[,:(\u2014\u2013]|\s-\s|\b(?:and|but|so|then|although|though|while|whereas|because|since|y|pero|aunque)\b",
@@ -204,15 +204,6 @@ _BEFORE = re.compile(
 )
 
 
-def _sentences(text: str) -> list[str]:
-    out, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        out.append(text[start : m.end()])
-        start = m.end()
-    out.append(text[start:])
-    return [s for s in out if s.strip()]
-
-
 def _clauses(sentence: str) -> list[tuple[int, str]]:
     """(where each clause starts in `sentence`, its text)."""
     cuts = [0, *(m.start() for m in _CLAUSE.finditer(sentence)), len(sentence)]
@@ -290,7 +281,7 @@ def activity_problems(texts: Iterable[tuple[str, str]], activity: Activity) -> l
     problems: list[str] = []
     for where, text in texts:
         advice = where == "candidate_advice"
-        for sentence in _sentences(readable(text)):
+        for sentence in sentences(readable(text)):
             said, read = sentence.strip()[:300], _Sentence(sentence)
             for clause in _clauses(sentence):
                 problems += _clause_problems(where, said, read, clause, advice, a, told)

@@ -23,9 +23,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from grader.claim_sentences import sentences
 from grader.claims import readable
 
-_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)[.!?;]+(?=\s|$)|\n+", re.IGNORECASE)
 BIG_O = re.compile(r"\b[OΘθΩ]\s*\((?:[^()]|\([^()]*\)){1,40}\)")
 _CODE = (
     r"(?:(?:the|their|his|her|its|this|[\[]their[\]]|final|submitted|last|finished|working)\s+){0,3}"
@@ -78,22 +78,13 @@ def stated(claimed: str | None, candidate_lines: Iterable[str]) -> set[str]:
 LOOK_BACK_CHARS = 200
 
 
-def _sentences(text: str) -> list[str]:
-    out, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        out.append(text[start : m.end()])
-        start = m.end()
-    out.append(text[start:])
-    return [s for s in out if s.strip()]
-
-
 def complexity_problems(texts: Iterable[tuple[str, str]], said: set[str]) -> list[str]:
     """Problems with a bare complexity of the final code in `texts` (`(where, text)`) that `said`, the candidate's
     stated big-Os in `notation`, does not hold, one line each for the repair round."""
     told = ", ".join(sorted(said)) if said else "none"
     problems: list[str] = []
     for where, text in texts:
-        for sentence in _sentences(readable(text)):
+        for sentence in sentences(readable(text)):
             if sentence.rstrip().endswith("?") or _REASON.search(sentence):
                 continue
             for m in _CLAIM.finditer(sentence):

@@ -34,6 +34,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 
+from grader.claim_sentences import sentences
 from grader.claim_tallies import NUMBER, number_value
 from grader.claims import readable
 from grader.schemas import Facts
@@ -46,7 +47,6 @@ _HINT = (
 )
 _HINT_WORD = re.compile(rf"\b{_HINT}\b|\bhint-free\b|\bhintless\b", re.IGNORECASE)
 # A sentence ends at ".", "!", "?" or ";" and a space (not the point of "e.g." or a decimal).
-_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)[.!?;]+(?=\s|$)|\n+", re.IGNORECASE)
 # Where the clause a hint phrase stands in starts: a comma, a colon, a dash, "but", "and", "although", "though".
 _CLAUSE_START = re.compile(
     r"[,:(\u2014\u2013]|\s-\s|\b(?:but|and|although|though|while|whereas|pero|aunque)\b", re.I
@@ -131,15 +131,6 @@ _POOL_AFTER = re.compile(
 _YOU = re.compile(r"\b(?:you|your|tu|tu|usted)\b", re.IGNORECASE)
 
 
-def _sentences(text: str) -> list[str]:
-    out, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        out.append(text[start : m.end()])
-        start = m.end()
-    out.append(text[start:])
-    return [s for s in out if s.strip()]
-
-
 # How far back a phrase's clause is read for what makes it no claim (a clause is a few words; bounded work).
 LOOK_BACK_CHARS = 200
 
@@ -193,7 +184,7 @@ def hint_problems(texts: Iterable[tuple[str, str]], facts: Facts) -> list[str]:
     problems: list[str] = []
     for where, text in texts:
         advice = where == "candidate_advice"
-        for sentence in _sentences(readable(text)):
+        for sentence in sentences(readable(text)):
             if not _HINT_WORD.search(sentence):
                 continue
             said, read = sentence.strip()[:300], _Sentence(sentence)

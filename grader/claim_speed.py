@@ -32,12 +32,12 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
+from grader.claim_sentences import sentences
 from grader.claims import readable
 from grader.evidence import RUN_TYPES, CitableEvent, CitationIndex
 
 TIME_LIMIT = "time_limit"
 WINDOW = 200  # how far before a phrase its negation, hypothesis or report is read (bounded work)
-_SENTENCE_END = re.compile(r"[.!?;](?=\s|$)")
 _CLAUSE_START = re.compile(
     r"[,:(\u2014\u2013]|\s-\s|\b(?:but|although|though|while|whereas|pero|aunque)\b", re.I
 )
@@ -99,15 +99,6 @@ def _last_judged(runs: list[CitableEvent]) -> CitableEvent | None:
     return judged[-1] if judged else None
 
 
-def _sentences(text: str) -> list[str]:
-    out, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        out.append(text[start : m.end()])
-        start = m.end()
-    out.append(text[start:])
-    return [s for s in out if s.strip()]
-
-
 class _Sentence:
     """One sentence, with where its clauses start and its subjects, found once: each phrase in it is then judged in
     time logarithmic in the sentence, however many the model wrote."""
@@ -142,7 +133,7 @@ def speed_problems(texts: Iterable[tuple[str, str]], index: CitationIndex) -> li
         return []
     problems: list[str] = []
     for where, text in texts:
-        for sentence in _sentences(readable(text)):
+        for sentence in sentences(readable(text)):
             said = sentence.strip()[:300]
             never = next(
                 (
