@@ -4,6 +4,8 @@ keys on it, so it comes from one rule, applied before the app runs.
 - A peer that is not a trusted proxy is the client: its own X-Forwarded-For is ignored.
 - Behind a trusted proxy the client is the right-most X-Forwarded-For entry that is not itself a trusted proxy: the
   address the nearest untrusted hop was seen from, whatever the client wrote before it (each proxy appends).
+- An IPv4-mapped IPv6 address ("::ffff:10.0.0.7", how a dual-stack socket names an IPv4 peer) is trusted as the IPv4
+  address it maps: a proxy named "10.0.0.0/8" is one however the socket or the header writes its address.
 - With "*" (every peer is a proxy) the client is the right-most entry: the address the proxy that connected saw.
   uvicorn's own handling, used before, read the left-most entry with "*", which the client writes itself: behind a
   proxy that appends, a client took a fresh rate-limit bucket per request by sending `X-Forwarded-For: <anything>`.
@@ -62,7 +64,12 @@ class TrustedProxies:
             address: Address = ipaddress.ip_address(host)
         except ValueError:
             return host in self.names
-        return any(address in network for network in self.networks)
+        # An IPv4 peer of a dual-stack socket, or an entry a proxy wrote so, is an IPv4-mapped IPv6 address
+        # ("::ffff:10.0.0.7"): the IPv4 address it maps, for IPv4 networks (as api/ratelimits.py buckets it).
+        forms: list[Address] = [address]
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            forms.append(address.ipv4_mapped)
+        return any(form in network for form in forms for network in self.networks)
 
     def client(self, forwarded_for: str) -> tuple[str, int] | None:
         """The client an X-Forwarded-For value names, its peer being a trusted proxy (None: it names nobody)."""

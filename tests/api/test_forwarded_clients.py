@@ -77,3 +77,42 @@ def test_which_peers_are_trusted() -> None:
     ]
     assert not TrustedProxies("") and not TrustedProxies(" , ")
     assert TrustedProxies("*").trusts("203.0.113.5")
+
+
+def test_an_ipv4_mapped_address_is_the_ipv4_address_it_maps() -> None:
+    """A dual-stack socket names an IPv4 peer "::ffff:10.0.0.7", and a proxy may write its hop so: a proxy named by
+    its IPv4 network is trusted either way (before, neither was: every client took the balancer's one bucket, or
+    the inner proxy's)."""
+    from api.forwarded import TrustedProxies
+
+    proxies = TrustedProxies("10.0.0.0/8")
+    assert [
+        proxies.trusts(p) for p in ("::ffff:10.0.0.7", "::ffff:a00:7", "::ffff:192.0.2.1", "::10.0.0.7")
+    ] == [
+        True,
+        True,
+        False,
+        False,  # IPv4-compatible, deprecated: not a mapped address
+    ]
+    assert proxies.client("203.0.113.5, ::ffff:10.0.0.7") == ("203.0.113.5", 0)
+    assert proxies.client("192.0.2.1, [::ffff:10.0.0.7]:443") == ("192.0.2.1", 0)
+    assert TrustedProxies("::ffff:10.0.0.0/104").trusts("::ffff:10.0.0.7")  # named as written, still trusted
+
+
+async def test_a_proxy_on_a_dual_stack_socket_is_trusted_by_its_ipv4_network() -> None:
+    """The middleware, its peer named as a dual-stack socket names an IPv4 peer."""
+    from api.forwarded import ForwardedClientMiddleware
+
+    seen: list[object] = []
+
+    async def app(scope: dict[str, object], receive: object, send: object) -> None:
+        seen.append(scope["client"])
+
+    middleware = ForwardedClientMiddleware(app, trusted="10.0.0.0/8")  # type: ignore[arg-type]
+    scope = {
+        "type": "http",
+        "client": ("::ffff:10.0.0.7", 50000),
+        "headers": [(b"x-forwarded-for", b"192.0.2.1, 203.0.113.5")],
+    }
+    await middleware(scope, None, None)  # type: ignore[arg-type]
+    assert seen == [("203.0.113.5", 0)]
