@@ -103,3 +103,47 @@ async def test_a_response_error_keeps_an_id_sent_as_a_float_as_the_integer_it_is
     row = await cur.fetchone()
     assert row is not None
     assert (row["errors"], row["partner_test_id"], row["partner_interview_id"]) == (["2"], "12345", "299506")
+
+
+# No number of JSON: NaN and Infinity (Python's parser takes them) and a number past a double's range, read as
+# infinity. Each read "nan" or "inf" before, so two candidates whose ids were NaN were one candidate.
+NOT_NUMBERS = ("NaN", "Infinity", "-Infinity", "1e400")
+
+
+async def test_an_ashby_start_with_no_number_of_json_for_an_id_is_refused(ashby: FakeAshby, db: Conn) -> None:
+    for spelling in NOT_NUMBERS:
+        raw = (
+            json.dumps(_start(1001, 4242, 77)).replace('"ashby_id": 1001', f'"ashby_id": {spelling}').encode()
+        )
+        assert spelling.encode() in raw
+        status, body = await _post_start(ashby, raw)
+        assert status == 422 and "candidate.ashby_id" in body["message"], (spelling, body)
+    assert await _sessions(db) == []
+
+
+async def test_a_greenhouse_order_with_no_number_of_json_is_refused_and_a_report_keeps_it_as_text(
+    greenhouse: FakeGreenhouse, db: Conn
+) -> None:
+    for spelling in NOT_NUMBERS:
+        body = {
+            "partner_test_id": "difficulty:easy",
+            "candidate": {"first_name": "Ada", "last_name": "@L@", "email": "ada@example.com"},
+            "url": greenhouse.callback_url(700),
+        }
+        raw = json.dumps(body).replace('"@L@"', spelling).encode()
+        async with greenhouse.client() as c:
+            r = await c.post("/send_test", content=raw, headers={"content-type": "application/json"})
+        assert r.status_code == 422, (spelling, r.text)
+        assert "last_name" in r.text, r.text
+    assert await _sessions(db) == []
+    # A report is kept as it came: its text says what the ATS sent.
+    raw = json.dumps({"api_call": "test_status", "errors": ["@E@"], "partner_test_id": "1"}).replace(
+        '"@E@"', "NaN"
+    )
+    async with greenhouse.client() as c:
+        r = await c.post(
+            "/response_error", content=raw.encode(), headers={"content-type": "application/json"}
+        )
+    assert (r.status_code, r.json()) == (200, {"status": 200}), r.text
+    cur = await db.execute("select errors from ats_response_errors")
+    assert [row["errors"] for row in await cur.fetchall()] == [["nan"]]
