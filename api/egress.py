@@ -218,6 +218,24 @@ def parse_url(raw: str, *, guard: bool) -> httpx.URL:
     return url
 
 
+MAX_HOST_CHARS = 253  # a DNS name in text form, without the root's final dot (RFC 1035)
+MAX_LABEL_CHARS = 63
+
+
+def dns_host(url: httpx.URL) -> httpx.URL:
+    """`url` with its host as one name: a final dot dropped ("hooks.example.com." is the absolute form of
+    "hooks.example.com": kept, it went on in the Host header and TLS's server name, which certificates do not carry,
+    and made one host two keys); a name DNS cannot hold (an empty label, as in "a..example.com" or ".example.com", a
+    label past 63 characters, the name past 253) refused. An IP address is as it was."""
+    host = ascii_host(url)
+    if ":" in host or _is_ip(host):  # an IPv6 or IPv4 literal
+        return url
+    name = host.removesuffix(".")
+    if len(name) > MAX_HOST_CHARS or not all(0 < len(label) <= MAX_LABEL_CHARS for label in name.split(".")):
+        raise UrlRefusedError("invalid_url", "The URL's host is not a valid host name.")
+    return url if name == host else url.copy_with(host=name)
+
+
 def ascii_host(url: httpx.URL) -> str:
     """The host as the request names it: an internationalised name in IDNA 2008 (`url.host` is Unicode, which a
     header cannot carry, and which a lookup or TLS would encode in IDNA 2003: straße as strasse, another name)."""

@@ -167,10 +167,6 @@ def check_callback_url(settings: ApiSettings, url: str) -> str:
     return canonical
 
 
-MAX_HOST_CHARS = 253  # a DNS name, without its final dot
-MAX_LABEL_CHARS = 63
-
-
 def same_host_and_path(url: httpx.URL) -> httpx.URL:
     """`url` with its host and path in one form, beyond what parsing already does (case, IDNA, a default port).
     A host name's final dot names the same host ("app.greenhouse.io." is "app.greenhouse.io": the absolute form of
@@ -178,14 +174,13 @@ def same_host_and_path(url: httpx.URL) -> httpx.URL:
     again with its url written so is the same interview (kept as they came, each spelling scheduled another
     interview and e-mailed another invite). An order stored before keeps its url; `send_test` still finds it.
     A name DNS cannot hold (an empty label, "app..greenhouse.io" or ".greenhouse.io", a label past 63 characters,
-    the name past 253) is refused: its PATCH could never be sent, and was retried for days, then dead-lettered."""
-    host = egress.ascii_host(url)
-    if ":" not in host:  # not an IPv6 literal
-        host = host.removesuffix(".")
-        labels = host.split(".")
-        if len(host) > MAX_HOST_CHARS or not all(0 < len(label) <= MAX_LABEL_CHARS for label in labels):
-            raise UnprocessableError("url: the host is not a valid host name.", code="invalid_url")
-    return url.copy_with(host=host, raw_path=url.raw_path)
+    the name past 253) is refused: its PATCH could never be sent, and was retried for days, then dead-lettered
+    (`egress.dns_host`, which webhook endpoints' URLs go through too)."""
+    try:
+        url = egress.dns_host(url)
+    except egress.UrlRefusedError as e:
+        raise UnprocessableError(f"url: {e.message}", code=e.code) from e
+    return url.copy_with(raw_path=url.raw_path or b"/")
 
 
 UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")

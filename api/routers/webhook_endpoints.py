@@ -168,9 +168,10 @@ async def _checked_url(request: Request, settings: ApiSettings, organization_id:
         target = await egress.check_url_within(
             url, guard=settings.egress_guard, timeout_s=settings.webhook_timeout_s
         )
+        url_as_sent = egress.dns_host(target.url)  # one name: "hooks.example.com." is "hooks.example.com"
     except egress.UrlRefusedError as e:
         raise UnprocessableError(f"url: {e.message}", code=e.code) from e
-    canonical = str(target.url)
+    canonical = str(url_as_sent)
     if len(canonical) > egress.MAX_URL_CHARS:
         raise UnprocessableError(
             f"url: longer than {egress.MAX_URL_CHARS} characters once percent-encoded.", code="invalid_url"

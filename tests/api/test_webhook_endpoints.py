@@ -545,3 +545,34 @@ async def test_a_replay_that_the_endpoints_deletion_overtook_is_404(
             await locker.execute("delete from webhook_endpoints where id = %s", (ep["id"],))
         r = await replay
     assert (r.status_code, r.json()["error"]["code"]) == (404, "delivery_not_found"), r.text
+
+
+@pytest.mark.parametrize(
+    ("url", "stored"),
+    [
+        ("http://localhost.:9/hooks", "http://localhost:9/hooks"),
+        ("http://LOCALHOST.:9/hooks?a=1", "http://localhost:9/hooks?a=1"),
+        ("http://localhost:9/hooks", "http://localhost:9/hooks"),
+        ("http://127.0.0.1:9", "http://127.0.0.1:9"),
+    ],
+)
+async def test_a_host_names_final_dot_is_dropped_from_the_stored_url(
+    api_server: ApiServer, url: str, stored: str
+) -> None:
+    # Kept, "localhost." went on in the Host header and TLS's server name (which certificates do not carry).
+    r = await api_server.client.post(
+        "/v1/webhook-endpoints", json={"url": url, "event_types": ALL_TYPES}, headers=api_server.org_headers()
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["url"] == stored
+
+
+@pytest.mark.parametrize(
+    "url", ["http://a..example.com/x", "http://.example.com/x", f"http://{'a' * 64}.example.com/x"]
+)
+async def test_a_host_name_dns_cannot_hold_is_refused(api_server: ApiServer, url: str) -> None:
+    # Without the guard nothing is looked up: such a name was stored, and every delivery to it failed.
+    r = await api_server.client.post(
+        "/v1/webhook-endpoints", json={"url": url, "event_types": ALL_TYPES}, headers=api_server.org_headers()
+    )
+    assert (r.status_code, r.json()["error"]["code"]) == (422, "invalid_url"), r.text
