@@ -93,7 +93,7 @@ def _key(kind: str) -> str:
 async def create_consent(
     session_id: SessionId, body: ConsentBody, candidate: CandidateSession, conn: DbConn
 ) -> dict[str, Any]:
-    """Record that the candidate agreed to the notice: its version, the hash of the exact text shown, and when. The
+    """Record that the candidate agreed to the notice: its version, the exact text shown and its hash, and when. The
     organisation is notified (`session.consent_given`). Agreeing again to the same text stores nothing new. Only
     the current notice can be agreed to: a version it replaced is 409 `notice_changed`, as a changed text is."""
     session = own_session(candidate, session_id)
@@ -118,6 +118,10 @@ async def create_consent(
                     payload={
                         "notice_version": notice.version,
                         "notice_sha256": notice.sha256,
+                        # The text itself: it is rendered from values that change later (the organisation's
+                        # name and policies, the session's extra time), so the hash alone proved nothing once
+                        # they did. Kept by the retention job with the consent (docs/reports.md).
+                        "notice_html": notice.html,
                         "retention_days": days,
                         "agreed_at": at,
                     },
