@@ -17,7 +17,8 @@ export const PERMISSION_FIXES: { browser: string; steps: string }[] = [
   },
 ];
 
-export type MicProblem = "blocked_by_embed" | "denied" | "no_device" | "in_use" | "unsupported";
+/** `stopped`: the microphone was open and its track ended (unplugged, or taken by another application). */
+export type MicProblem = "blocked_by_embed" | "denied" | "no_device" | "in_use" | "unsupported" | "stopped";
 
 export function problemFor(error: unknown, framed: boolean, policyAllows: boolean | null): MicProblem {
   if (framed && policyAllows === false) return "blocked_by_embed";
@@ -35,6 +36,9 @@ const PROBLEM_TEXT: Record<MicProblem, string> = {
   no_device: "No microphone was found. Connect one (or a headset), then press Allow the microphone again.",
   in_use: "The microphone is busy in another application. Close it, then press Allow the microphone again.",
   unsupported: "This browser cannot use a microphone here. Try a current Chrome, Edge, Firefox or Safari.",
+  stopped:
+    "The microphone stopped (unplugged, or taken by another application). Connect one or choose another, " +
+    "then press Allow the microphone again.",
 };
 
 export class DeviceCheck {
@@ -64,6 +68,10 @@ export class DeviceCheck {
     byId("speaker-test").addEventListener("click", () => void this.playTone());
     const policy = microphoneAllowed();
     if (inFrame() && policy === false) this.showProblem("blocked_by_embed");
+    // A microphone plugged in or out while the check shows: the list follows (the open one stays selected).
+    navigator.mediaDevices?.addEventListener?.("devicechange", () => {
+      if (this.stream) void this.listDevices(this.stream.getAudioTracks()[0]?.getSettings().deviceId);
+    });
   }
 
   /** Ask for the microphone (a click is the user gesture), list the devices and start the meter. */
@@ -89,9 +97,25 @@ export class DeviceCheck {
     }
     byId("mic-fix").hidden = true;
     byId("mic-request").textContent = "Microphone allowed";
-    await this.listDevices(this.stream.getAudioTracks()[0]?.getSettings().deviceId);
-    this.meter(this.stream);
+    const stream = this.stream;
+    for (const track of stream.getAudioTracks()) track.addEventListener("ended", () => this.stopped(stream));
+    await this.listDevices(stream.getAudioTracks()[0]?.getSettings().deviceId);
+    this.meter(stream);
     return true;
+  }
+
+  /** The open microphone's track ended by itself (unplugged, taken by another application; never our own
+   * `release`, which fires no `ended`). Before, the screen went on saying "We can hear you." over a meter that had
+   * stopped, and the list still offered the device that had gone, which a start then asked for by its id. */
+  private stopped(stream: MediaStream): void {
+    if (this.stream !== stream) return; // another device was opened since
+    this.release();
+    this.heard = false;
+    this.loudFrames = 0;
+    byId<HTMLMeterElement>("mic-meter").value = 0;
+    byId("mic-request").textContent = "Allow the microphone";
+    this.showProblem("stopped");
+    void this.listDevices().catch(() => undefined);
   }
 
   private async listDevices(current?: string): Promise<void> {

@@ -30,6 +30,7 @@ import { effectiveTheme } from "./prefs";
 import { renderProblem } from "./problem";
 import { bindSkipLink, currentScreen, setSkipTarget, showScreen } from "./screens";
 import { SessionWatch } from "./sessionwatch";
+import { holdStep } from "./stepbutton";
 import { type TabNews, TabSignal } from "./tabsignal";
 import type { InterviewEvent } from "./protocol";
 import type { RunReport } from "./api";
@@ -147,25 +148,34 @@ function deviceFlow(api: ApiClient, joined: JoinResponse): void {
     clock.setSession(fresh.session);
     if (fresh.session.status === "in_progress" && fresh.question && currentScreen() === "device-check") {
       enter(fresh, fresh.session.start_mode !== "text", false);
-    }
+    } else if (!entered) offer(fresh);
   };
-  const textAllowed = joined.organization.allow_text_only;
   const startText = byId<HTMLButtonElement>("start-text");
   const startVoice = byId<HTMLButtonElement>("start-voice");
-  startText.hidden = !textAllowed;
-  if (joined.session.text_only) {
-    startText.classList.add("primary");
-    startText.textContent = "Start the interview without voice";
-    startVoice.classList.remove("primary");
-    startVoice.textContent = "Start with voice";
-  }
+  // What the device check offers follows the newest view of the session, as the start's rules on the server do: an
+  // organisation that allows (or stops allowing) the interview without voice, or a session made text-only, while
+  // this screen shows. Before, the view the page opened with held, so a candidate who had just agreed to a notice
+  // saying they could do the interview without voice was not offered it (nor told of it when the microphone failed).
+  let textAllowed = false;
+  const offer = (view: JoinResponse) => {
+    textAllowed = view.organization.allow_text_only;
+    const textFirst = textAllowed && view.session.text_only;
+    if (!textAllowed && document.activeElement === startText) startVoice.focus(); // never focus on a hidden button
+    startText.hidden = !textAllowed;
+    startText.classList.toggle("primary", textFirst);
+    startVoice.classList.toggle("primary", !textFirst);
+    startText.textContent = textFirst ? "Start the interview without voice" : "Start without voice";
+    startVoice.textContent = textFirst ? "Start with voice" : "Start the interview";
+  };
+  offer(joined);
   const start = async (mode: "voice" | "text") => {
-    startVoice.disabled = startText.disabled = true;
+    // Disabled while the start is out; given back with focus on the button pressed when it fails (web/src/stepbutton.ts).
+    const giveBack = holdStep([startVoice, startText], mode === "voice" ? startVoice : startText, byId("mic-request"));
     byId("start-problem").textContent = "";
     // A voice interview starts only with a microphone that opens: started without one, its clock would run while
     // the interviewer cannot hear the candidate. Opening it here (if the check was skipped) shows what to fix.
     if (mode === "voice" && !check.ready && !(await check.open(check.deviceId))) {
-      startVoice.disabled = startText.disabled = false;
+      giveBack();
       byId("start-problem").textContent = micNeeded(textAllowed);
       byId("mic-fix").scrollIntoView?.({ block: "nearest" });
       return;
@@ -182,8 +192,7 @@ function deviceFlow(api: ApiClient, joined: JoinResponse): void {
       byId("start-problem").textContent = startNotice(error);
       if (error instanceof ApiError && error.network) sessionWatch?.soon(); // it may have started all the same
       // Busy (429/503 with Retry-After): the buttons come back once the wait the server named is over.
-      const wait = retryAfterMs(error) ?? 0;
-      window.setTimeout(() => (startVoice.disabled = startText.disabled = false), wait);
+      giveBack(retryAfterMs(error) ?? 0);
     }
   };
   startVoice.addEventListener("click", () => void start("voice"));
@@ -503,7 +512,9 @@ async function open(api: ApiClient, invite: string): Promise<void> {
   if (!joined.consented) {
     renderWelcome(joined);
     showScreen("welcome");
-    await askConsent(api, joined, leave);
+    // The view whose notice was agreed to: after a changed notice (the organisation now allows the interview without
+    // voice, say), the one that stated it, not the view the page opened with.
+    joined = await askConsent(api, joined, leave);
     renderBrand({ ...joined, consented: true }); // the logo, now that the candidate has agreed
     // The notice may have been read for minutes, long enough for the interview to be started on another device: the
     // device check shows no time until the server has said whether it runs (then it goes into it, or shows the full

@@ -5,6 +5,7 @@ import { type ApiClient, ApiError, type JoinResponse, retryAfterMs } from "./api
 import { byId, h } from "./dom";
 import { LANGUAGE_NAMES } from "./languages";
 import { linkRefused, type Notice, stepFailure } from "./messages";
+import { holdStep } from "./stepbutton";
 
 /** Text the organisation wrote, isolated in `<bdi>`: its direction (right-to-left, or an override or embedding it
  * carries) stays inside it and cannot reverse the page's own words around it, such as the AI disclosure. */
@@ -51,21 +52,27 @@ export function renderWelcome(joined: JoinResponse): void {
 export const NOTICE_CHANGED =
   "The notice changed while you were reading it (the new text is shown above). Read it, then tick the box again.";
 
-/** Resolves once the candidate has agreed and the consent is stored. A refusal of the link itself (cancelled,
- * expired, over) goes to `gone` with the notice to show instead, and the promise never resolves. */
-export function askConsent(api: ApiClient, joined: JoinResponse, gone: (notice: Notice) => void): Promise<void> {
+/** Resolves, once the candidate has agreed and the consent is stored, with the view of the session whose notice
+ * was agreed to: after a changed notice, the view that brought the new text, whose policies (start without voice)
+ * are the ones it states and the device check offers. A refusal of the link itself (cancelled, expired, over) goes
+ * to `gone` with the notice to show instead, and the promise never resolves. */
+export function askConsent(
+  api: ApiClient,
+  joined: JoinResponse,
+  gone: (notice: Notice) => void,
+): Promise<JoinResponse> {
   const form = byId<HTMLFormElement>("consent-form");
   const check = byId<HTMLInputElement>("consent-check");
   const error = byId("consent-error");
   const button = byId<HTMLButtonElement>("consent-continue");
-  let notice = joined.notice; // the text on screen: the one agreed to
+  let shown = joined; // the view whose notice is on screen: the one agreed to
   // The API refuses agreement to a text that is no longer the session's (the organisation changed what it states,
   // or a new version shipped). Show the current text instead; agreeing to it takes a new tick. Repeating the refused
   // request would fail for ever.
   const showCurrent = async (): Promise<void> => {
     const fresh = await api.join();
     renderWelcome(fresh);
-    notice = fresh.notice;
+    shown = fresh;
     check.checked = false;
     error.textContent = NOTICE_CHANGED;
     byId("welcome-notice").scrollIntoView?.({ block: "start" });
@@ -78,10 +85,10 @@ export function askConsent(api: ApiClient, joined: JoinResponse, gone: (notice: 
         check.focus();
         return;
       }
-      button.disabled = true;
+      const giveBack = holdStep([button], button, check);
       error.textContent = "";
-      api.consent(joined.session.id, notice).then(
-        () => resolve(),
+      api.consent(shown.session.id, shown.notice).then(
+        () => resolve(shown),
         (err: Error) => {
           const changed = err instanceof ApiError && err.code === "notice_changed";
           (changed ? showCurrent() : Promise.reject(err))
@@ -93,7 +100,7 @@ export function askConsent(api: ApiClient, joined: JoinResponse, gone: (notice: 
                 error.textContent = stepFailure("Your agreement was not saved", e);
               }
             })
-            .finally(() => window.setTimeout(() => (button.disabled = false), retryAfterMs(err) ?? 0));
+            .finally(() => giveBack(retryAfterMs(err) ?? 0));
         },
       );
     });
