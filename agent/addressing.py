@@ -25,7 +25,10 @@ _FILLERS_ES = r"(?:(?:vale|bueno|ok(?:ay)?|entonces|y|ahora|pues|por favor|eh+|e
 # STT puts at a pause ("I need to, uh, stop."), a word said twice ("I I need to stop") and contractions written out
 # or without their apostrophe ("I am giving up", "im done"). Each rule below reads the transcript as written and as
 # these spoken words (``_spoken``), so a request one candidate's transcript states is one in another's.
-_PAUSE = re.compile(r"\s*[,.;:!…]+\s*|\s+-+\s+")
+# Spaces open a pause only at the start of their run (the look-behinds): a pattern that opens on spaces, tried at each
+# of a run's spaces, reads the run again each time, and "um um um ..." with its hesitations out is one long run.
+_PAUSE = re.compile(r"[,.;:!…]+\s*|(?<!\s)\s+[,.;:!…]+\s*|(?<!\s)\s+-+\s+")
+_SPACES = re.compile(r"\s+")  # a run of spaces as one: the hesitations out of "um um um" leave one long run
 _REPEATED = re.compile(r"\b(\w+(?:'\w+)?)(?: \1\b)+")
 _CONTRACTIONS = (
     (re.compile(r"\bi am\b|\bim\b"), "i'm"),
@@ -72,7 +75,7 @@ def _transcribed(norm: str) -> str:
 
 def _unpaused(norm: str) -> str:
     """``norm`` without hesitations and the punctuation of pauses."""
-    return " ".join(_PAUSE.sub(" ", HESITATION.sub(" ", norm)).split())
+    return " ".join(_PAUSE.sub(" ", _SPACES.sub(" ", HESITATION.sub(" ", norm))).split())
 
 
 def _said_once(text: str) -> str:
