@@ -6,7 +6,7 @@ graderI6). "我叫张伟", "私の名前は田中です", "제 이름은 김민�
 
 The cues, each of which says the speaker's own name follows (or, for the last two, precedes):
 - Chinese: 我叫, 我叫做, 我名叫, 我的名字是 (叫), 我的姓名是, 本人叫, 我姓 (a family name: one character, or two of
-  a compound one); not 我是 ("I am": 我是学生, a student);
+  a compound one); 我是 ("I am") only before a name's shape (`_zh_am`: "我是张伟", not "我是学生", a student);
 - Japanese: 私の名前は (わたし, 僕, ぼく, 俺, あたし の名前は), and before the cue, 〜と申します, 〜と呼んでください;
   not a bare 名前は (変数の名前は, a variable's name) nor 私は〜です (私は学生です) nor 〜といいます (also "is called");
 - Korean: 제 이름은, 내 이름은, 저의 이름은 (or 이름이), the name a run of Hangul with its copula after it cut off
@@ -47,6 +47,8 @@ def _forms(*words: str) -> str:
 
 
 _ZH_CUE = r"(?:我|本人)(?:的(?:名字|姓名)(?:是|叫)|名叫|叫做|叫|(?P<zh_family>姓))"
+# "I am" (2026-12-06, graderI7): a name only in the shape `_zh_am` reads ("我是张伟", not "我是学生").
+_ZH_AM_CUE = r"(?<!自)我(?:就)?是"
 _JA_CUE = rf"(?:{_forms('私', 'わたし', '僕', 'ぼく', '俺', 'おれ', 'あたし')})の名前(?:{_forms('は', 'が')})"
 _JA_AFTER = (
     rf"(?P<ja_name>[{_HAN}{_KATAKANA}]{{1,8}}(?:[ \u3000][{_HAN}{_KATAKANA}]{{1,8}})?)"
@@ -54,7 +56,7 @@ _JA_AFTER = (
 )
 _KO_CUE = rf"(?:{_forms('제', '내', '저의', '나의')})\s*(?:{_forms('이름은', '이름이')})"
 # The cues as regular-expression text for grader/spoken.py `NAME_CUE` (no lookbehind: the scripts have no spaces).
-CJK_NAME_CUE = rf"(?P<zh>{_ZH_CUE})|(?P<ja>{_JA_CUE})|{_JA_AFTER}|(?P<ko>{_KO_CUE})"
+CJK_NAME_CUE = rf"(?P<zh>{_ZH_CUE})|(?P<zh_am>{_ZH_AM_CUE})|(?P<ja>{_JA_CUE})|{_JA_AFTER}|(?P<ko>{_KO_CUE})"
 _CUE = re.compile(CJK_NAME_CUE)
 # A string literal too short for grader/phone_forms.py `STRING_LITERAL` (seven characters or more) that holds such a
 # cue: `print("我叫张伟")` (read by grader/introductions.py `introduced_in_literal`, as a longer literal is).
@@ -90,6 +92,50 @@ def _zh(text: str, end: int, family: bool) -> list[tuple[int, int]]:
         longest += 1
     name = name[: min(cut, longest)]
     return [(m.start(1), m.start(1) + len(name))] if name else []
+
+
+# Common single-character family names (simplified and traditional), the closed list after "我是" (a compound one is
+# grader/han_names.py `COMPOUND_FAMILY`). Not 中, 新, 老, 小, 大, 前, 后, 初: words a speaker says they are.
+_ZH_FAMILY = frozenset(
+    """
+    王 李 张 張 刘 劉 陈 陳 杨 楊 黄 黃 赵 趙 吴 吳 周 徐 孙 孫 马 馬 朱 胡 郭 何 高 林 罗 羅 郑 鄭 梁 谢 謝 宋 唐 许 許
+    韩 韓 冯 馮 邓 鄧 曹 彭 曾 肖 蕭 田 董 袁 潘 于 蒋 蔣 蔡 余 杜 叶 葉 程 苏 蘇 魏 吕 呂 丁 任 沈 姚 卢 盧 姜 崔 钟 鍾
+    谭 譚 陆 陸 汪 范 金 石 廖 贾 賈 夏 韦 韋 付 方 白 邹 鄒 孟 熊 秦 邱 江 尹 薛 闫 閆 段 雷 侯 龙 龍 史 陶 黎 贺 賀 顾
+    顧 毛 郝 龚 龔 邵 万 萬 钱 錢 严 嚴 覃 武 戴 莫 孔 向 汤 湯 欧 歐 温 溫 易 廖 颜 顏 庞 龐 樊 柳 鲁 魯 葛 伍 舒 聂 聶
+    """.split()  # noqa: SIM905  # a word list reads better as text
+)
+# A last character that makes the run a word for what the speaker is, not a given name: a person's role or kind
+# (程序员, 高手, 王者, 高中生, 老师), a people or place (韩国人, 江苏人), a rank (高级), a fan or a fool (白痴).
+_ZH_NOT_LAST = frozenset("人者手员員生师師家族士级級子客迷粉鬼痴癡工长長主友派党黨控狗头頭方们們")
+# Characters of grammar, of verbs said after "我是" and of time, not of a given name ("我是马上来", "我是周末到的").
+_ZH_NOT_GIVEN = frozenset(
+    "上下来來去了过過着著吗嗎么麼什这這那哪不没沒会會要想说說做看用把被给給让讓从從到对對于以为為所而且但就都还還又再才只已经經次个個些点點样樣时時候号號末"
+)
+# What may follow the name: what opens the next thing said ("我是张伟很高兴认识你", "我是李娜你好"); any other Han
+# character goes on the word ("我是江苏的": 的, "我是马上来": 来).
+_ZH_AM_NEXT = frozenset("很我你今也请請谢謝呢啊呀哦嗯")
+
+
+def _zh_am(text: str, end: int) -> list[tuple[int, int]]:
+    """After "我是": a family name from the closed list and one or two characters, and then the end, a character
+    that is not Han (punctuation, a space, a quote) or one opening what is said next; not a role, a people, a rank
+    (`_ZH_NOT_LAST`). "我是张伟", "我是欧阳娜娜。"; "我是学生", "我是中国人", "我是新手", "我是高手" stay."""
+    start = end + 1 if text[end : end + 1] in (" ", "\u3000") else end
+    family = (
+        2 if text[start : start + 2] in COMPOUND_FAMILY else 1 if text[start : start + 1] in _ZH_FAMILY else 0
+    )
+    if not family:
+        return []
+    for given in (2, 1):
+        stop = start + family + given
+        name, after = text[start:stop], text[stop : stop + 1]
+        if len(name) < family + given or not all(re.match(f"[{_HAN}]", c) for c in name[family:]):
+            continue
+        if any(c in _ZH_STOPS or c in _ZH_NOT_GIVEN for c in name[family:]) or name[-1] in _ZH_NOT_LAST:
+            continue
+        if after == "" or not re.match(f"[{_HAN}]", after) or after in _ZH_AM_NEXT:
+            return [(start, stop)]
+    return []
 
 
 def _ja(text: str, end: int) -> list[tuple[int, int]]:
@@ -135,6 +181,8 @@ def cjk_name(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
         return None
     if m.group("zh"):
         return _zh(text, end, bool(m.group("zh_family")))
+    if m.group("zh_am"):
+        return _zh_am(text, end)
     if m.group("ja"):
         return _ja(text, end)
     if m.group("ja_name"):
