@@ -16,6 +16,7 @@ from grader.schemas import BundleEvent, BundleInput, BundleRun
 from tests.fakes.grader_model import FakeGraderModel, FakeReply, honest, scorecard
 from tests.grader.bundles import CORRECT, START, interview, run_result, transcript
 from tests.grader.conftest import MakeGrader
+from tests.grader.repair_support import repaired_then_refused
 
 CLAIM = "The candidate's solution passed 12/12 hidden tests."
 
@@ -112,17 +113,8 @@ async def test_a_claim_the_candidate_made_is_sent_back_and_never_stored_as_the_g
         card["strengths"] = ["Every one of the 12/12 hidden tests passed."]
         return FakeReply(body=card)
 
-    model.responder = lambda body: gullible(body) if len(model.requests) == 1 else honest(body)
-    outcome = await make_grader().grade(source)
-    assert outcome.status == "ready" and outcome.scorecard is not None
-    assert "12/12" not in outcome.scorecard.model_dump_json()
-    repair = model.requests[1]["messages"][-1]["content"]
+    repair = await repaired_then_refused(model, make_grader, source, gullible, "12/12")
     assert "dimensions.coding.justification: '12/12'" in repair and "strengths[0]: '12/12'" in repair
-
-    model.requests.clear()
-    model.responder = gullible
-    outcome = await make_grader().grade(source)
-    assert (outcome.status, outcome.reason, outcome.scorecard) == ("failed", "citations_unverified", None)
 
 
 LED = "So a hash map from value to index, right?"

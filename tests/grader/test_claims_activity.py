@@ -14,10 +14,11 @@ import pytest
 from bench._calibration import load_cases
 from grader.claim_activity import Activity, activity_of, activity_problems
 from grader.schemas import BundleEvent, BundleInput, BundleRun
-from tests.fakes.grader_model import FakeGraderModel, FakeReply, honest, scorecard
+from tests.fakes.grader_model import FakeGraderModel, FakeReply, scorecard
 from tests.grader import test_claims_precision as precision
 from tests.grader.bundles import START, interview, run_result
 from tests.grader.conftest import MakeGrader
+from tests.grader.repair_support import repaired_then_refused
 
 # The base interview (tests/grader/bundles.py): the candidate's run at 70 s, the hint at 80 s, the interviewer's run
 # at 130 s, the candidate's submission at 170 s.
@@ -218,15 +219,6 @@ async def test_a_scorecard_that_gives_the_interviewers_run_to_the_candidate_is_s
         card["strengths"] = ["Tested only after the hint, carefully."]
         return FakeReply(body=card)
 
-    model.responder = lambda body: gullible(body) if len(model.requests) == 1 else honest(body)
-    outcome = await make_grader().grade(source)
-    assert outcome.status == "ready" and outcome.scorecard is not None
-    assert "three times" not in outcome.scorecard.model_dump_json()
-    repair = model.requests[1]["messages"][-1]["content"]
+    repair = await repaired_then_refused(model, make_grader, source, gullible, "three times")
     assert "dimensions.verification.justification" in repair and "strengths[0]" in repair
     assert "the candidate made 1 run(s) and 1 submission(s) (the interviewer 1 run(s)" in repair
-
-    model.requests.clear()
-    model.responder = gullible
-    outcome = await make_grader().grade(source)
-    assert (outcome.status, outcome.reason, outcome.scorecard) == ("failed", "citations_unverified", None)

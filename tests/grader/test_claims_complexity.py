@@ -14,10 +14,11 @@ from grader.claim_complexity import complexity_problems, notation, stated
 from grader.facts import compute_facts
 from grader.pipeline import candidate_lines
 from grader.schemas import BundleInput
-from tests.fakes.grader_model import FakeGraderModel, FakeReply, honest, scorecard
+from tests.fakes.grader_model import FakeGraderModel, FakeReply, scorecard
 from tests.grader import test_claims_precision as precision
 from tests.grader.bundles import interview
 from tests.grader.conftest import MakeGrader
+from tests.grader.repair_support import repaired_then_refused
 
 # The base interview: the interviewer recorded "O(n)", and the candidate said "O(n^2)" (the brute force) and "O(n)".
 CLAIMED_O_N = {notation("O(n)")}
@@ -114,14 +115,5 @@ async def test_a_scorecard_that_states_a_complexity_nobody_stated_is_sent_back(
         card["dimensions"]["problem_solving"]["justification"] = "The final solution is O(log n)."
         return FakeReply(body=card)
 
-    model.responder = lambda body: gullible(body) if len(model.requests) == 1 else honest(body)
-    outcome = await make_grader().grade(source)
-    assert outcome.status == "ready" and outcome.scorecard is not None
-    assert "O(log n)" not in outcome.scorecard.model_dump_json()
-    repair = model.requests[1]["messages"][-1]["content"]
+    repair = await repaired_then_refused(model, make_grader, source, gullible, "O(log n)")
     assert "dimensions.problem_solving.justification" in repair and "the candidate stated o(n)" in repair
-
-    model.requests.clear()
-    model.responder = gullible
-    outcome = await make_grader().grade(source)
-    assert (outcome.status, outcome.reason, outcome.scorecard) == ("failed", "citations_unverified", None)

@@ -10,9 +10,10 @@ import pytest
 
 from grader.claim_hints import hint_problems
 from grader.schemas import Facts, HintFact
-from tests.fakes.grader_model import FakeGraderModel, FakeReply, honest, scorecard
+from tests.fakes.grader_model import FakeGraderModel, FakeReply, scorecard
 from tests.grader.bundles import interview, transcript
 from tests.grader.conftest import MakeGrader
+from tests.grader.repair_support import repaired_then_refused
 
 
 def _facts(hints: int) -> Facts:
@@ -143,15 +144,6 @@ async def test_a_scorecard_that_says_no_hints_were_needed_where_one_was_given_is
         card["strengths"] = ["Solved it without any hints."]
         return FakeReply(body=card)
 
-    model.responder = lambda body: gullible(body) if len(model.requests) == 1 else honest(body)
-    outcome = await make_grader().grade(source)
-    assert outcome.status == "ready" and outcome.scorecard is not None
-    assert "no hints" not in outcome.scorecard.model_dump_json()
-    repair = model.requests[1]["messages"][-1]["content"]
+    repair = await repaired_then_refused(model, make_grader, source, gullible, "no hints")
     assert "dimensions.problem_solving.justification" in repair and "strengths[0]" in repair
     assert "the facts have 1 hint(s) given" in repair
-
-    model.requests.clear()
-    model.responder = gullible
-    outcome = await make_grader().grade(source)
-    assert (outcome.status, outcome.reason, outcome.scorecard) == ("failed", "citations_unverified", None)

@@ -13,9 +13,10 @@ from grader.bundle import Bundle, build_bundle
 from grader.claim_speed import speed_problems
 from grader.facts import compute_facts
 from grader.schemas import BundleInput
-from tests.fakes.grader_model import FakeGraderModel, FakeReply, honest, scorecard
+from tests.fakes.grader_model import FakeGraderModel, FakeReply, scorecard
 from tests.grader.bundles import interview, run_result, transcript
 from tests.grader.conftest import MakeGrader
+from tests.grader.repair_support import repaired_then_refused
 from tests.grader.test_claims_precision import BUNDLES, CASES
 
 
@@ -127,14 +128,5 @@ async def test_a_scorecard_that_calls_timed_out_code_efficient_is_sent_back(
         card["dimensions"]["coding"]["justification"] = "The final solution is efficient and never timed out."
         return FakeReply(body=card)
 
-    model.responder = lambda body: gullible(body) if len(model.requests) == 1 else honest(body)
-    outcome = await make_grader().grade(source)
-    assert outcome.status == "ready" and outcome.scorecard is not None
-    assert "never timed out" not in outcome.scorecard.model_dump_json()
-    repair = model.requests[1]["messages"][-1]["content"]
+    repair = await repaired_then_refused(model, make_grader, source, gullible, "never timed out")
     assert "dimensions.coding.justification" in repair and "time limit" in repair
-
-    model.requests.clear()
-    model.responder = gullible
-    outcome = await make_grader().grade(source)
-    assert (outcome.status, outcome.reason, outcome.scorecard) == ("failed", "citations_unverified", None)
