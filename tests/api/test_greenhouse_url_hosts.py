@@ -7,7 +7,6 @@ that DNS cannot hold is refused at once. Before, "app.greenhouse.io." was anothe
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import psycopg
 import pytest
@@ -15,24 +14,13 @@ from psycopg.rows import DictRow
 
 from api.errors import UnprocessableError
 from api.integrations.greenhouse import check_callback_url
+from tests.api.test_greenhouse_url_escapes import _send, _urls
 from tests.api.test_webhook_ssrf import staging_settings
 from tests.fakes.greenhouse import FakeGreenhouse
 
 Conn = psycopg.AsyncConnection[DictRow]
 
-ADA = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"}
 PATH = "/integrations/testing_partners/take_home_tests/77"
-
-
-async def _send(greenhouse: FakeGreenhouse, url: str, test: str = "difficulty:easy") -> Any:
-    body = {"partner_test_id": test, "candidate": ADA, "url": url}
-    async with greenhouse.client() as c:
-        return await c.post("/send_test", json=body)
-
-
-async def _urls(db: Conn) -> list[str]:
-    cur = await db.execute("select callback_url from ats_assessments order by created_at")
-    return [r["callback_url"] for r in await cur.fetchall()]
 
 
 @pytest.mark.parametrize(
