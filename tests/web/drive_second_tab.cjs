@@ -15,9 +15,18 @@ async function logClock(page) {
         (id) => !document.getElementById(id).hidden,
       ) ?? "none";
     const note = () =>
-      window.__clockLog.push({ at: Date.now(), text: clock.textContent, state: clock.dataset.state, screen: screen() });
+      window.__clockLog.push({
+        at: Date.now(),
+        text: clock.textContent,
+        state: clock.dataset.state,
+        screen: screen(),
+      });
     note();
-    new MutationObserver(note).observe(clock, { childList: true, characterData: true, subtree: true });
+    new MutationObserver(note).observe(clock, {
+      childList: true,
+      characterData: true,
+      subtree: true,
+    });
   });
 }
 
@@ -27,18 +36,34 @@ const clockLog = (page) => page.evaluate(() => window.__clockLog);
 async function candidateCall(plan, path, body) {
   const response = await fetch(plan.api + path, {
     method: "POST",
-    headers: { Authorization: `Bearer ${plan.invite}`, "Content-Type": "application/json" },
+    headers: {
+      Authorization: `Bearer ${plan.invite}`,
+      "Content-Type": "application/json",
+    },
     body: JSON.stringify(body),
   });
-  if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(
+      `POST ${path}: ${response.status} ${await response.text()}`,
+    );
   return response.json();
 }
 
 const entered = (page, timeout) =>
   page
-    .waitForFunction(() => document.getElementById("question-title")?.textContent, null, { timeout })
+    .waitForFunction(
+      () => document.getElementById("question-title")?.textContent,
+      null,
+      { timeout },
+    )
     .then(() => true)
     .catch(() => false);
+
+/** The clock rounds the time left up to whole seconds and renders once a second, so for up to two seconds after the
+ * start it may still read the full time. The time left is read once the start (before `startedAt`) is more than two
+ * and a half seconds old: by then it must read less. */
+const pastTheFirstSecond = (page, startedAt) =>
+  page.waitForTimeout(Math.max(0, startedAt + 2_500 - Date.now()));
 
 /** Two tabs of one browser on the device check; the candidate starts the interview in the first. What the second
  * tab's clock shows from the moment the first has started, and when it goes into the interview. */
@@ -61,7 +86,11 @@ async function twoTabsOnTheDeviceCheck(browser, plan) {
   out.second_entered = await entered(second, plan.wait_ms);
   out.second_after_ms = Date.now() - startedAt;
   out.second_log = (await clockLog(second)).filter((r) => r.at >= startedAt);
-  out.second_clock = await second.$eval("#clock", (el) => ({ text: el.textContent, state: el.dataset.state }));
+  await pastTheFirstSecond(second, startedAt);
+  out.second_clock = await second.$eval("#clock", (el) => ({
+    text: el.textContent,
+    state: el.dataset.state,
+  }));
   await record(second, "second-tab-entered");
   await context.close();
   return out;
@@ -82,7 +111,10 @@ async function startedElsewhereWhileReading(browser, plan) {
     notice_sha256: joined.notice.sha256,
     agreed: true,
   });
-  await candidateCall(plan, `/v1/sessions/${plan.session_id}/start`, { mode: "text" });
+  await candidateCall(plan, `/v1/sessions/${plan.session_id}/start`, {
+    mode: "text",
+  });
+  const startedAt = Date.now();
   await logClock(page);
   await page.check("#consent-check");
   const agreedAt = Date.now();
@@ -90,7 +122,11 @@ async function startedElsewhereWhileReading(browser, plan) {
   out.entered = await entered(page, plan.wait_ms);
   out.after_ms = Date.now() - agreedAt;
   out.log = await clockLog(page);
-  out.clock = await page.$eval("#clock", (el) => ({ text: el.textContent, state: el.dataset.state }));
+  await pastTheFirstSecond(page, startedAt);
+  out.clock = await page.$eval("#clock", (el) => ({
+    text: el.textContent,
+    state: el.dataset.state,
+  }));
   await context.close();
   return out;
 }
@@ -110,10 +146,16 @@ async function beforeTheFirstAnswer(browser, plan) {
   await page.goto(plan.url);
   await page.waitForSelector("#loading:not([hidden])");
   await logClock(page);
-  await page.waitForSelector("#device-check:not([hidden])", { timeout: 60_000 });
+  await page.waitForSelector("#device-check:not([hidden])", {
+    timeout: 60_000,
+  });
   const out = { log: await clockLog(page) };
   await context.close();
   return out;
 }
 
-drive({ twoTabsOnTheDeviceCheck, startedElsewhereWhileReading, beforeTheFirstAnswer });
+drive({
+  twoTabsOnTheDeviceCheck,
+  startedElsewhereWhileReading,
+  beforeTheFirstAnswer,
+});
