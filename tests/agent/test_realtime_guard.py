@@ -98,7 +98,8 @@ async def _reads_the_rubric(audio: bool) -> tuple[list[str], float, str, Intervi
     _, state = build_interview(make_context(minutes_left=30), api=None, recorder=FakeSink(), clock=ManualClock(),
                                channel=FakeChannel(), settings=test_settings(), classifier=None)  # fmt: skip
     rubric = str(state.question.rubric[2]["behaviour"])
-    model = FakeRealtimeModel([RealtimeReply(f"Sure. {rubric} Anything else?", audio=audio)])
+    reply = f"Sure. {rubric} Anything else?"
+    model = FakeRealtimeModel([RealtimeReply(reply, audio=audio)])
     timeline = Timeline([], speed=1.0)
     timeline.begin()
     speaker = FakeAudioOutput(timeline)
@@ -106,8 +107,12 @@ async def _reads_the_rubric(audio: bool) -> tuple[list[str], float, str, Intervi
         if audio:
             session.output.audio = speaker
         await session.start(make_phase_agent(Phase.APPROACH, state))
-        for _ in range(6_000):  # the whole reply played (9 s) unless cut: up to a minute, a loaded box
-            if _said(session) and (not audio or (speaker.playouts and speaker.playouts[-1].finished)):
+        # Settled: the reply is in the conversation, nothing is being said or played, and (with audio) the whole
+        # reply would have finished playing by now, so audio of it that came late would have been heard. Up to a
+        # minute on a loaded box.
+        for _ in range(6_000):
+            idle = session.current_speech is None and all(p.finished is not None for p in speaker.playouts)
+            if _said(session) and idle and (not audio or timeline.now() > len(reply) / CHARS_PER_S + 1):
                 break
             await asyncio.sleep(0.01)
         said = _said(session)
