@@ -9,11 +9,15 @@ can say "it's O(n), so it's definitely fast enough", and a model that takes it i
 by sentence, as a person reads them (`grader.claims.readable`):
 
 - **the code said fast**: the code, the solution, the submission, the implementation, the program, the function,
-  the answer or "it" said to be efficient, fast, fast enough, performant or scalable ("The solution is efficient",
-  "the final code was both correct and efficient", "La solución es eficiente"), or to run, finish, perform or scale
-  fast, well, efficiently or within the time limit ("The code runs fast", "it ran within the time limit", "scales to
-  the largest inputs"), holds only where the last judged code did not hit the time limit (the last submission shown,
-  else the last run shown);
+  the answer or "it" said to be efficient, fast, fast enough, performant, optimal or scalable ("The solution is
+  efficient", "the final code was both correct and efficient", "La solución es eficiente"), or to run, finish,
+  perform or scale fast, well, efficiently or within the time limit ("The code runs fast", "it ran within the time
+  limit", "scales to the largest inputs"), holds only where the last judged code did not hit the time limit (the
+  last submission shown, else the last run shown);
+- **the code called fast**: the same said as an attribute of the code (`_ATTRIBUTIVE`): before the noun, alone or in a
+  list ("an efficient solution", "a fast, correct implementation", "her performant code", "an optimal O(n)
+  solution"), after it in Spanish ("una solución eficiente"), in apposition ("the submission, efficient and
+  idiomatic, ..."), holds as the code said fast does;
 - **no time-out at all**: "never timed out", "no time-outs", "did not hit the time limit", "no performance problems",
   "nunca excedió el límite de tiempo" hold only where no run shown hit it.
 
@@ -22,9 +26,12 @@ efficient in principle, but the submission timed out"), the candidate's work sai
 efficiently", "communicated efficiently", "wrote working code within the time limit": the interview's time), a
 negation, a hypothesis or a condition ("is not fast enough", "would be fast with a hash map"), a report ("the
 candidate said it was fast"), and speed said of the visible tests, the examples or small inputs ("runs fast on the
-visible tests"). Not read: speed said as an attribute ("an efficient solution"), and a big-O said of the code ("the
-final code is O(n)"): the complexity is the model's reading of the code, which the runs do not state.
-"""
+visible tests"); as an attribute also the problem's or a reference solution ("there is an efficient solution",
+"the optimal solution ..., which they did not reach"), an aim or advice ("tried to write an efficient solution",
+"Write efficient code"), a question, a comparison or another resource ("a more efficient solution", "a
+space-efficient solution"), a name ("fast and slow pointers") and the candidate's pace ("a fast implementation, done
+in ten minutes"; "quick" is not read before a noun). Not read: a big-O said of the code ("the final code is O(n)"):
+the complexity is the model's reading of the code, which the runs do not state (grader/claim_complexity.py)."""
 
 from __future__ import annotations
 
@@ -49,15 +56,21 @@ _CODE = (
 _NOT_CODE = (
     r"approach|idea|algorithm|analysis|complexity|reasoning|plan|strategy|intuition|explanation|debugging|testing"
     r"|communication|candidate|they|he|she|you|enfoque|idea|analisis|complejidad|candidat[oa]"
+    # a solution that is not the candidate's, a part of the code: "the reference solution is efficient", "the code
+    # path for small inputs is fast"
+    r"|(?:reference|model|sample|official|textbook|canonical)\s+(?:solutions?|code|implementations?)|code\s+paths?"
+    r"|solucion\s+de\s+referencia"
 )
-_SUBJECT = re.compile(rf"\b(?:(?P<code>{_CODE})|(?P<other>{_NOT_CODE}))\b", re.IGNORECASE)
+# The other subjects first: "code path" is not the code.
+_SUBJECT = re.compile(rf"\b(?:(?P<other>{_NOT_CODE})|(?P<code>{_CODE}))\b", re.IGNORECASE)
 _FAST = (
-    r"efficient|performant|scalable|fast(?:\s+enough)?|quick(?:\s+enough)?|eficiente|rapid[oa]|veloz"
-    r"|lo\s+bastante\s+rapid[oa]"
+    r"efficient|performant|scalable|optimal|fast(?:\s+enough)?|quick(?:\s+enough)?|eficiente|rapid[oa]|veloz"
+    r"|optim[oa]|lo\s+bastante\s+rapid[oa]"
 )
 _SAID_FAST = re.compile(
     # "is efficient", "was both correct and efficient", "is correct, efficient and idiomatic"
     rf"\b(?:is|was|are|were|stays|stayed|remains|remained|es|era|fue|resulto)\s+(?:[\w,'-]+\s+){{0,4}}?(?:{_FAST})\b"
+    r"(?!\s+to\b)"  # "fast to write" is the candidate's pace
     r"|\b(?:runs|ran|executes|executed|finishes|finished|completes|completed|performs|performed|scales|scaled"
     r"|corre|se\s+ejecuta|termina)\s+(?:\w+\s+)?(?:fast|quickly|efficiently|well|in\s+time"
     r"|(?:well\s+)?within\s+(?:the\s+)?time\s+limits?|under\s+(?:the\s+)?time\s+limits?|to\s+the\s+largest"
@@ -123,6 +136,193 @@ class _Sentence:
         return not _NARROWED.search(self.text, m.end(), m.end() + 60)
 
 
+# Speed said as an attribute of the code: before the noun, alone or in a list ("an efficient solution", "a fast,
+# correct implementation", "her performant code", "an optimal O(n) solution"), after it in Spanish ("una solución
+# eficiente"), and in apposition to the code ("the submission, efficient and idiomatic, ...", "the final code, an
+# efficient one-pass hash map, ..."). "quick" and "rápido" are not read here: "a quick solution" is the candidate's
+# pace ("una solución rápida" a quick fix).
+_ATTR = (
+    r"efficient|performant|scalable|optimal|(?:lightning|blazing(?:ly)?)[\s-]fast|fast|speedy|high[\s-]perform\w*"
+    r"|eficientes?|veloz|veloces|optim[oa]s?|de\s+alto\s+rendimiento"
+)
+_NOUN = (
+    r"code|solutions?|submissions?|implementations?|programs?|functions?|versions?|rewrites?|codigos?|soluciones"
+    r"|solucion|entregas?|programas?|implementaciones|implementacion|funcion|funciones"
+)
+_NOUN_ES = (
+    r"codigos?|soluciones|solucion|entregas?|programas?|implementaciones|implementacion|funcion|funciones"
+)
+_WORD = r"O\s*\([^()]{1,30}\)|[\w'-]+"
+_GAP = rf"(?:(?:\s*,)?\s+(?:{_WORD}))"
+_ATTRIBUTIVE = (
+    # "an efficient solution", "a fast, correct implementation", "clean and efficient code"
+    re.compile(rf"\b(?P<adj>{_ATTR})\b(?P<gap>{_GAP}{{0,4}}?)\s+(?P<noun>{_NOUN})\b", re.IGNORECASE),
+    # "una solución eficiente", "un código claro y eficiente"
+    re.compile(
+        rf"\b(?P<noun>{_NOUN_ES})\b(?P<gap>{_GAP}{{0,3}}?)(?:\s*,)?\s+(?:y\s+)?(?P<adj>{_ATTR})\b",
+        re.IGNORECASE,
+    ),
+    # "the submission, efficient and idiomatic, passed", "the code, an efficient one-pass hash map, ..."
+    re.compile(
+        rf"\b(?P<noun>{_NOUN})\s*(?:,|\(|:|\u2014|\u2013|\s-\s)\s*(?:(?:an?|the|una?)\s+)?"
+        rf"(?P<apposed>(?:{_WORD}){_GAP}{{0,4}}?)\s*(?=[,)\u2014\u2013.;:!?]|\s-\s|$)",
+        re.IGNORECASE,
+    ),
+)
+_ATTR_WORD = re.compile(rf"\b(?:{_ATTR})\b", re.IGNORECASE)
+# What no attribute of the code is said through: a determiner, a pronoun, a verb or a preposition between the word
+# and the noun ("the approach is efficient, and the code ...", "efficient, but the code"), a comparative ("a more
+# efficient solution": than the brute force), or "and" straight before the noun ("efficient and code").
+_STOP_WORDS = (
+    "the a an this that these those their his her its our your my which who whose it they he she we you i is was are"
+    " were be been being has had have but or nor so yet to of in on for with by from at as than then while when if"
+    " not no more less es era fue sea son eran fueron no que de del la el los las un una unos unas pero aunque se lo"
+    " le para con en por si sin ni mas menos o seria sera podria habria esta estaba estuvo queda quedo resulto parece"
+)
+_STOP = frozenset(_STOP_WORDS.split())
+_JOIN = frozenset({"and", "y", "&"})
+# A compound the speed word names something else by: "fast and slow pointers", "fast lookups", "fast to write".
+_COMPOUND = re.compile(
+    r"\b(?:fast|efficient|veloz)\b(?:\s*(?:and|&|/|-)\s*slow|[\s-]+(?:pointers?|runners?|lookups?|paths?|access"
+    r"|forward|i/?o|input|reader|fourier|exponentiation|power|track|inverse)\b|\s+to\b)",
+    re.IGNORECASE,
+)
+# The noun is part of a longer name that is not the code ("an efficient code path", "a fast solution time").
+_NOT_HEAD = re.compile(
+    r"\s+(?:times?|pace|speed|process|design|idea|approach|strategy|plan|sketch|outline|quality|style|reviews?"
+    r"|paths?|space|search)\b",
+    re.IGNORECASE,
+)
+# The approach, the idea, or the candidate's pace the attribute is said of, in the words beside it.
+_IDEA_OR_PACE = re.compile(
+    r"(?<![\w-])(?:approach|idea|algorithm|analysis|complexity|reasoning|plan|strategy|intuition|explanation"
+    r"|design|method|pseudo-?code|whiteboard|enfoque|algoritmo|analisis|complejidad|estrategia|fix|fixes|turnaround"
+    r"|start|pace|worker|learner|typist|coder|thinker|debug\w*|iterations?|attempts?|draft|prototype|pass|minutes?"
+    r"|seconds?|minutos?|segundos?|communication|explanations?|progress|typing|testing|thinking|collaboration"
+    r"|questions?|delivery|problem[\s-]solving|work|learning|recovery|responses?|comunicacion|progreso)\b",
+    re.IGNORECASE,
+)
+# Before the attribute in its clause: the idea described, aimed at or asked for, not the code's result ("described
+# an efficient solution", "tried to write an efficient solution", "there is an efficient solution", "the reference
+# solution"), besides a negation, a hypothesis or a report (`_NOT_A_CLAIM`).
+_NOT_OF_THE_CODE = re.compile(
+    r"\b(?:describ\w*|descript\w*|propos\w*|suggest\w*|outlin\w*|explain\w*|explanation\w*|discuss\w*|mention\w*"
+    r"|sketch\w*|identif\w*"
+    r"|recogni[sz]\w*|consider\w*|envision\w*|talk\w*|spoke|speak\w*|call(?:s|ed|ing)?|label\w*|insist\w*"
+    r"|assert\w*|promis\w*|fail\w*|unable|without|sin|attempt\w*|try|tried|tries|trying|aim\w*|toward|towards"
+    r"|seek\w*|sought"
+    r"|look\w*\s+for|search\w*|need\w*|lack\w*|missing|instead|rather|short\s+of|goal|target\w*|want\w*|plan\w*"
+    r"|intend\w*|struggl\w*|requir\w*|demand\w*|there\s+(?:is|are|was|were|exists?)|came\s+up\s+with"
+    r"|come\s+up\s+with|thought\s+of|knew|know\w*|reference|model|sample|official|textbook|canonical|ideal"
+    r"|intended|possible|theoretical\w*|point\w*\s+(?:to|toward)|hint\w*\s+at|steer\w*|nudg\w*|push\w*|prompt\w*"
+    r"|propus\w*|propon\w*|sugir\w*|explic\w*|mencion\w*|busc\w*|intent\w*|trat\w*|hubiera|habria"
+    r"|queria|falt\w*|necesit\w*|referencia|posible|hacia|expect\w*|espera\w*|practi[cs]\w*|focus\w*|advi[cs]\w*"
+    r"|recommend\w*|recomend\w*|encourag\w*|learn\w*|improv\w*|next\s+time|in\s+future|in\s+mind)\b",
+    re.IGNORECASE,
+)
+# After the noun (past a phrase set off by commas): a negation, a hypothesis or the solution said possible ("an
+# efficient solution was never reached", "an efficient solution, however, would need a hash map", "an efficient
+# solution exists").
+_AFTER = re.compile(
+    rf"\A(?:\s*(?:,|\u2014|\u2013|\s-\s|\()[^,()\u2014\u2013]{{0,60}}(?:,|\u2014|\u2013|\s-\s|\)))?"
+    rf"(?:\s+[\w'-]+){{0,4}}?\s*(?:(?:{_NOT_A_CLAIM.pattern})|(?:{_NOT_OF_THE_CODE.pattern})"
+    r"|\b(?:possible|feasible|exists?|existed|eluded|escaped|yet|out\s+of\s+reach|posible|existe)\b)",
+    re.IGNORECASE,
+)
+# The candidate's pace after it: "a fast implementation, done in ten minutes".
+_PACE = re.compile(
+    r"\b(?:minutes?|seconds?|hours?|early|ahead\s+of|record\s+time|time\s+to\s+spare|minutos?|segundos?)\b",
+    re.I,
+)
+# Before it: a comparative ("a more efficient solution": than the brute force) or another resource ("a
+# memory-efficient solution").
+_COMPARED = re.compile(
+    r"\b(?:more|less|non|semi|mas|menos|space|memory|storage|cost|energy|espacio|memoria)[\s-]*\Z",
+    re.IGNORECASE,
+)
+# A clause that gives advice ("Write efficient code from the start.", "Practise writing an efficient solution first").
+_ADVICE = re.compile(
+    r"\W*(?:(?:next\s+time|in\s+future|going\s+forward)\W+)?(?:write|start|aim|try|practi[cs]e|focus|make|ensure"
+    r"|deliver|produce|implement|code|go|move|consider|think|keep|learn|use|prefer|look|reach|get|work|build|strive"
+    r"|remember|escribe|intenta|practica|busca)\b",
+    re.IGNORECASE,
+)
+_SAID_OF_IDEA = re.compile(
+    r"\b(?:approach|idea|algorithm|analysis|complexity|reasoning|plan|strategy|intuition|explanation|design|method"
+    r"|enfoque|algoritmo|analisis|complejidad|estrategia)\b(?:'s)?(?:\s*[,:(\u2014\u2013]\s*|\s+-\s+"
+    r"|\s+(?:is|was|are|were|seems?|seemed|looked|remains?|remained|became|es|era|fue)\s+|\s+)(?:(?:an?|the|una?|el"
+    r"|la)\s+)?\Z",
+    re.IGNORECASE,
+)
+
+
+_THE = re.compile(r"\b(?:the|el|la|los|las)\s+(?:most\s+)?\Z", re.IGNORECASE)
+
+
+def _tokens(text: str) -> list[str]:
+    return [t.lower() for t in re.findall(_WORD, text)]
+
+
+def _listed(words: str, *, last_many: bool = True) -> bool:
+    """`words` are a list of modifiers: items parted by commas or "and", each one word but the last (with
+    `last_many`: "efficient and readable O(n) hash-map", not "fast communication and clean")."""
+    items = [_tokens(item) for item in re.split(r"\s*,\s*(?:and\s+|y\s+)?|\s+(?:and|y|&)\s+", words.strip())]
+    return all(len(item) <= 1 for item in (items[:-1] if last_many else items))
+
+
+def _as_attribute(sentence: _Sentence, m: re.Match[str]) -> bool:
+    """`m` (`_ATTRIBUTIVE`) says the code fast: its words between are modifiers, the noun is the code's, and nothing
+    around it makes it the idea, the candidate's pace, a negation, a hypothesis or the visible tests."""
+    text = sentence.text
+    prenominal = m.re is _ATTRIBUTIVE[0]
+    if text.rstrip().endswith("?"):  # a question ("Is this an efficient solution?")
+        return False
+    if "apposed" in m.re.groupindex:
+        apposed = m.group("apposed")
+        if (
+            not _ATTR_WORD.search(apposed)
+            or any(w in _STOP for w in _tokens(apposed))
+            or not _listed(apposed)
+        ):
+            return False
+        if _IDEA_OR_PACE.search(apposed) or _COMPOUND.search(apposed):
+            return False
+    else:
+        words = _tokens(m.group("gap"))
+        if any(w in _STOP for w in words) or (prenominal and words and words[-1] in _JOIN):
+            return False
+        if not _listed(
+            f"{m.group('adj')}{m.group('gap')}" if prenominal else m.group("gap"), last_many=prenominal
+        ):
+            return False
+        if _IDEA_OR_PACE.search(m.group("gap")) or _COMPOUND.search(
+            text, m.start(), min(len(text), m.end() + 12)
+        ):
+            return False
+        if prenominal and _NOT_HEAD.match(text, m.end()):
+            return False
+        if _COMPARED.search(text, max(0, m.start() - 12), m.start()):
+            return False
+    clause = sentence.clauses[bisect_right(sentence.clauses, m.start()) - 1]
+    before = max(clause, m.start() - WINDOW)
+    if _ADVICE.match(text, clause, m.start()):
+        return False
+    if _NOT_A_CLAIM.search(text, before, m.end()) or _NOT_OF_THE_CODE.search(text, before, m.end()):
+        return False
+    if _SAID_OF_IDEA.search(text, max(0, m.start() - 80), m.start()) or _AFTER.match(
+        text[m.end() : m.end() + 200]
+    ):
+        return False
+    if _PACE.search(text, m.end(), min(len(text), m.end() + 40)):
+        return False
+    if _THE.search(text, max(0, m.start() - 80), m.start()) and (
+        _NOT_A_CLAIM.search(text, m.end(), m.end() + 2 * WINDOW)
+        or _NOT_OF_THE_CODE.search(text, m.end(), m.end() + 2 * WINDOW)
+    ):  # "the optimal solution" of the problem: "..., which the candidate did not reach"
+        return False
+    return not _NARROWED.search(text, before, min(len(text), m.end() + 60))
+
+
 def speed_problems(texts: Iterable[tuple[str, str]], index: CitationIndex) -> list[str]:
     """Problems with what `texts` (`(where, text)`) say of the code's speed, one line each for the repair round."""
     runs = _runs(index)
@@ -152,7 +352,10 @@ def speed_problems(texts: Iterable[tuple[str, str]], index: CitationIndex) -> li
                 continue
             if last is None or not slow_at_end:
                 continue
-            if any(map(_Sentence(sentence).of_the_code, _SAID_FAST.finditer(sentence))):
+            read = _Sentence(sentence)
+            if any(map(read.of_the_code, _SAID_FAST.finditer(sentence))) or any(
+                _as_attribute(read, m) for pattern in _ATTRIBUTIVE for m in pattern.finditer(sentence)
+            ):
                 problems.append(
                     f"- {where}: {said!r} says the code is fast or efficient, but the last judged run, "
                     f"[{last.seq}], hit the time limit: say what the runs show, or what the approach gets right"
