@@ -31,15 +31,17 @@ RPC_INTERVIEW_END = "interview.end"
 MAX_END_PAYLOAD_BYTES = 1024  # the page sends {"reason": "candidate_request"}; anything larger is refused
 REQUEST_REASONS = ("candidate_request",)  # the only reason a client may give (never time_up, never no_show)
 END_DELIVERY_MAX_WAIT_S = 2.5  # the longest `ended` waits for the END to reach the API (agent.recorder.flush)
+# How often the End button looks whether the speech it interrupted has stopped playing (``stopped_playing``).
+STOP_POLL_S = 0.05
 
 
 def claim(state: InterviewState, reason: str) -> bool:
     """Mark the interview as ending with ``reason``; False when it already was (the first ending wins).
 
     The code is final from here, not only from the END phase (``enter_end``): the End button enters it once the
-    interviewer's speech has stopped, and a speech waiting for a tool (a run the judge is still at) stops only when
-    livekit gives up on it, 5 s later. The code the page sent in those seconds, after the candidate pressed End, was
-    recorded and became the final code."""
+    interviewer's speech has stopped playing (``stopped_playing``), and it used to wait for a speech waiting for a
+    tool (a run the judge is still at), which stops only when livekit gives up on it, 5 s later. The code the page
+    sent in those seconds, after the candidate pressed End, was recorded and became the final code."""
     if state.ended:
         return False
     state.ended = True
@@ -154,11 +156,23 @@ class EndRequests:
     async def _say_goodbye_and_finish(self) -> None:
         state = self._state
         with contextlib.suppress(RuntimeError):  # nothing playing, or the session is closing
-            await self._session.interrupt(force=True)
+            await stopped_playing(self._session, self._session.interrupt(force=True))
         await enter_end(state)  # END before the goodbye: no turn decision can silence it
         await goodbye_and_finish(
             self._session, state, "the candidate chose to end it", self._goodbye_timeout_s
         )
+
+
+async def stopped_playing(session: AgentSession[Any], interrupted: asyncio.Future[None]) -> None:
+    """Return once what ``session.interrupt()`` stopped has stopped playing: ``interrupted`` is done, or no speech
+    is current any more (its words stopped and are in the conversation).
+
+    livekit-agents 1.8.9 completes ``interrupted`` only when every interrupted speech is done, and a reply waiting
+    for a tool (a run the judge is still at) is done only when livekit gives up on it (``INTERRUPTION_TIMEOUT``,
+    5 s): the End button's goodbye came 5 s late whenever a run was in flight. Such a reply is no longer current (it
+    waits in the background); the goodbye, queued after the current speech, plays as soon as it stopped."""
+    while not interrupted.done() and session.current_speech is not None:
+        await asyncio.wait({interrupted}, timeout=STOP_POLL_S)
 
 
 async def goodbye_and_finish(

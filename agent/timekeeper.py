@@ -1,4 +1,10 @@
-"""Interview time: warnings at the configured minutes left, wrap-up when time is up, a hard stop after."""
+"""Interview time: warnings at the configured minutes left, wrap-up when time is up, a hard stop after.
+
+Each pass reads the time once and acts on the one mark due then (``TimeKeeper.due``), never on a list of marks found
+due together: a clock that jumped, a loop that stalled or a process paused and resumed can bring several at once. The
+latest mark reached is the only one that may be said, the earlier ones are passed over unsaid, and none is said
+more than ``LATE_S`` after its time or once time is up. Whether the interview has ended is checked in the same step
+as the record (no await between them), so nothing is recorded or said after the end but the goodbye."""
 
 from __future__ import annotations
 
@@ -15,6 +21,8 @@ from agent.state import PHASE_ORDER, InterviewState, Phase
 from agent.turns import after_handoff, reply_after_handoff
 
 logger = logging.getLogger("shadows.agent.timekeeper")
+
+LATE_S = 60.0  # a warning found due later than this after its mark is passed over (a resumed job's rule too)
 
 
 class TimeKeeper:
@@ -41,7 +49,7 @@ class TimeKeeper:
         left = state.remaining_s()
         if left is not None:
             # Resumed or late start: warnings already behind us are not given again.
-            state.warned_minutes.update(m for m in self._warnings if left < m * 60 - 60)
+            state.warned_minutes.update(m for m in self._warnings if left <= m * 60 - LATE_S)
 
     async def run(self) -> None:
         state = self._state
@@ -49,15 +57,51 @@ class TimeKeeper:
             left = state.remaining_s()
             if left is None:
                 return
-            for minutes in self._warnings:
-                if minutes not in state.warned_minutes and left <= minutes * 60:
-                    state.warned_minutes.add(minutes)
-                    await self._warn(minutes)
             if left <= 0:
                 await self._time_up()
                 return
+            minutes = self.due(left)
+            if minutes is not None:
+                await self._warn(minutes)
+                continue  # the time is read again: the warning may have waited, and the clock moved on
             marks = [m * 60 for m in self._warnings if m not in state.warned_minutes and m * 60 < left]
             await self._clock.sleep(min(left - max(marks, default=0), 30.0))
+
+    def due(self, left: float) -> int | None:
+        """The one warning to give with ``left`` seconds remaining, or None; every mark reached is passed from here.
+
+        Only the latest mark reached (the fewest minutes) may be said, once, and only within ``LATE_S`` of its time:
+        a pass that finds 10 and 5 minutes both reached with 4:50 left says "5" alone, with 3:30 left neither, and
+        none once time is up (the time-up line says it). A mark is never said after a later one was (a clock that
+        went back does not bring "10 minutes" after "5")."""
+        state = self._state
+        if left <= 0:
+            return None
+        reached = [m for m in self._warnings if left <= m * 60]
+        if not reached:
+            return None
+        minutes = min(reached)
+        if minutes in state.warned_minutes:
+            return None  # given already (or passed over), and so is every mark before it
+        said_later = any(w < minutes for w in state.warned_minutes)
+        state.warned_minutes.update(reached)
+        if said_later or left <= minutes * 60 - LATE_S:
+            logger.info("time warning for %d minutes passed over (%.0fs left)", minutes, left)
+            return None
+        return minutes
+
+    def _still_current(self, minutes: int) -> bool:
+        """Whether the warning for ``minutes`` may still be said now: not ended, not in wrap-up (as when recorded
+        there), time not up, no later mark reached, not more than ``LATE_S`` past its mark."""
+        state = self._state
+        if state.ended or PHASE_ORDER.index(state.phase) >= PHASE_ORDER.index(Phase.WRAP_UP):
+            return False
+        left = state.remaining_s()
+        if left is None:
+            return True
+        if left <= max(0.0, minutes * 60 - LATE_S):
+            return False
+        return not any(left <= m * 60 for m in self._warnings if m < minutes)
 
     def _quiet(self) -> bool:
         s = self._session
@@ -71,6 +115,10 @@ class TimeKeeper:
 
     async def _warn(self, minutes: int) -> None:
         state = self._state
+        left = state.remaining_s()
+        # Checked in the step that records, with no await between: nothing is recorded after the end or time up.
+        if state.ended or (left is not None and left <= 0):
+            return
         state.record(
             "time_warning",
             {"minutes_left": minutes, "phase": state.phase.value},
@@ -80,6 +128,12 @@ class TimeKeeper:
         if PHASE_ORDER.index(state.phase) >= PHASE_ORDER.index(Phase.WRAP_UP):
             return
         await self._wait_quiet()
+        await after_handoff(self._session)
+        if not self._still_current(minutes):
+            # While it waited the interview ended or reached wrap-up, or (a stalled loop, a paused process) time is
+            # up or a later mark is due. The page has the event; the words would be wrong, or after the end.
+            logger.info("time warning for %d minutes recorded, not said: it is no longer current", minutes)
+            return
         logger.info("time warning: %d minutes left", minutes)
         # Its own reply, in which the phase may still move on: the testing phase does when time is short.
         await reply_after_handoff(
@@ -88,6 +142,8 @@ class TimeKeeper:
 
     async def _time_up(self) -> None:
         state = self._state
+        if state.ended:  # the End button, say, in the same instant: `ended` is the last event
+            return
         await state.channel.send_event({"type": "time_up"})
         if PHASE_ORDER.index(state.phase) < PHASE_ORDER.index(Phase.WRAP_UP):
             await self._wait_quiet()
