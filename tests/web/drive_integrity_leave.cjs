@@ -1,6 +1,6 @@
 // Drives the candidate page in Debian's headless chromium for tests/web/test_candidate_page_leaving.py: what the page
-// observed just before it goes (a reload right after a paste; a tab closed while its window had lost the focus) must
-// reach the record. One browser per scenario; prints one JSON line as tests/web/conftest.py's run_driver expects.
+// observed just before it goes (a reload right after a paste, also one of a draft near the 64 KiB keepalive allowance;
+// a tab closed while its window had lost the focus) must reach the record. One browser per scenario; prints one JSON line as tests/web/conftest.py's run_driver expects.
 "use strict";
 const {
   openInterview,
@@ -13,6 +13,11 @@ const {
 /** A paste into the editor, as the browser delivers one (its size is observed, never its text). */
 async function paste(page, text) {
   await page.click(".cm-content");
+  await pasteHere(page, text);
+}
+
+/** The same paste where the editor's selection is now (the whole code after Control+A). */
+async function pasteHere(page, text) {
   await page.evaluate((pasted) => {
     const data = new DataTransfer();
     data.setData("text/plain", pasted);
@@ -35,6 +40,39 @@ async function pasteThenReload(browser, plan) {
   await opened(page);
   await context.close();
   return { reloaded: true };
+}
+
+/** The candidate replaces the code with a paste whose draft is just under the browser's 64 KiB allowance for
+ * `keepalive` bodies (`plan.draft_bytes` as the page sends it, `{"code": …, "base_revision": 0}`), then reloads at
+ * once, before the autosave: the paste's observation and the draft cannot both go. What the page sends as it goes,
+ * and what the editor holds and the autosave says after the reload. */
+async function bigDraftThenReload(browser, plan) {
+  const { context, page } = await openInterview(browser, plan);
+  const room =
+    plan.draft_bytes - JSON.stringify({ code: "", base_revision: 0 }).length;
+  const code = "# " + "keep this line ".repeat(room).slice(0, room - 2);
+  await page.click(".cm-content");
+  await page.keyboard.press("Control+A");
+  await pasteHere(page, code);
+  const leaving = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST" || request.method() === "PUT")
+      leaving.push(new URL(request.url()).pathname.split("/").at(-1));
+  });
+  page.on("dialog", (dialog) => void dialog.accept());
+  await page.reload();
+  await opened(page);
+  // The restored code is saved again (none to save when the draft itself had gone as the page went).
+  const saved = await page
+    .waitForFunction(
+      () => document.getElementById("save-status").dataset.state === "saved",
+      null,
+      { timeout: 15_000 },
+    )
+    .then(() => true)
+    .catch(() => false);
+  await context.close();
+  return { code_chars: code.length, requests: leaving, saved };
 }
 
 /** The window loses the focus (another application, another window) for `plan.away_ms`, and the interview's tab is
@@ -92,4 +130,4 @@ async function twoTabs(browser, plan) {
   return { done: true };
 }
 
-drive({ pasteThenReload, awayThenClosed, twoTabs });
+drive({ pasteThenReload, bigDraftThenReload, awayThenClosed, twoTabs });

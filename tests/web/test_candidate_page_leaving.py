@@ -93,3 +93,23 @@ async def test_two_tabs_report_the_absence_of_the_candidate_not_of_the_tab_behin
     # Only the absence after the tab in front was closed: not the time worked in the second tab.
     assert len(away) == 1, away
     assert away[0]["kind"] == "page_hidden" and 2500 <= away[0]["duration_ms"] < 60_000, away
+
+
+@pytest.mark.timeout(300)
+async def test_a_draft_near_the_keepalive_allowance_leaves_room_for_the_observations(
+    api_server: ApiServer, db: Db
+) -> None:
+    """A browser lets one page have at most 64 KiB of `keepalive` bodies on their way. The unsaved draft went first as
+    the page went: one near 64 KiB took the allowance, and the observations after it (the paste just made) were refused
+    and lost. The observations go first now; the draft goes only if it fits, otherwise the reload restores it from the
+    tab's storage and saves it."""
+    s = await started(api_server, text_only=True)
+    result = await drive(api_server, s, "bigDraftThenReload", draft_bytes=64 * 1024 - 40)
+    pastes = await observed(db, s["id"], "paste")
+    assert [p["chars"] for p in pastes] == [result["code_chars"]], (pastes, result)
+    cur = await db.execute("select code from session_drafts where session_id = %s", (s["id"],))
+    drafts = [r["code"] for r in await cur.fetchall()]
+    # The draft did not fit after the observations: the reload restored it from the tab's storage and saved it.
+    assert [len(code) for code in drafts] == [result["code_chars"]], result
+    assert drafts[0].startswith("# keep this line keep this line"), drafts[0][:80]
+    assert result["saved"] is True, result

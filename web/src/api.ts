@@ -1,5 +1,6 @@
 // The candidate's HTTP API (api/routers/join.py, interviews.py, drafts.py, integrity.py, runs.py, custom_runs.py).
 import { type ServerClock, serverClock } from "./serverclock";
+import { bodyBytes, releaseKeepalive, reserveKeepalive } from "./leaving";
 
 export type Language = "python" | "javascript" | "java" | "cpp";
 export const LANGUAGES: readonly Language[] = ["python", "javascript", "java", "cpp"];
@@ -264,6 +265,12 @@ export class ApiClient {
     timeoutMs = REQUEST_TIMEOUT_MS,
     keepalive = false,
   ): Promise<T> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    // A `keepalive` body is sent only when it fits in what is left of the page's 64 KiB allowance
+    // (web/src/leaving.ts); over it, the browser would refuse it, and it would take nothing from what fits.
+    const reserved = keepalive ? bodyBytes(payload ?? "") : 0;
+    if (keepalive && !reserveKeepalive(reserved))
+      throw new ApiError(0, "keepalive_budget", "Too large to send as the page goes.");
     const headers: Record<string, string> = {};
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (auth) headers.Authorization = `Bearer ${this.invite}`;
@@ -276,7 +283,7 @@ export class ApiClient {
         response = await this.fetchImpl(this.baseUrl + path, {
           method,
           headers,
-          body: body === undefined ? undefined : JSON.stringify(body),
+          body: payload,
           credentials: "omit",
           cache: "no-store",
           signal: abort.signal,
@@ -294,6 +301,7 @@ export class ApiClient {
       }
     } finally {
       clearTimeout(timer);
+      if (reserved > 0) releaseKeepalive(reserved);
     }
   }
 

@@ -4,6 +4,7 @@
 // sent to the API; the candidate is told in the notice that these are recorded.
 import { type IntegrityKind, type IntegrityObservation, retryAfterMs } from "./api";
 import type { InputSignals } from "./editor";
+import { onLeave } from "./leaving";
 import { monotonicNow } from "./monotonic";
 
 /** Inserting more than this many characters within FAST_WINDOW_MS without a paste is faster than anyone types. */
@@ -325,7 +326,9 @@ export function watchPage(
     while (observer.size > 0) batches.push(observer.take());
     for (const batch of batches) send(batch, true).catch((error: unknown) => failed(batch, error));
   };
-  window.addEventListener("pagehide", flushAll);
+  // Before the drafts (web/src/leaving.ts): a large unsaved draft sent first used up the page's 64 KiB allowance
+  // for such requests, and these were refused with the page.
+  const unLeave = onLeave("signals", flushAll);
   return () => {
     watching = false;
     window.clearInterval(timer);
@@ -334,7 +337,7 @@ export function watchPage(
     document.removeEventListener("visibilitychange", onVisibility);
     window.removeEventListener("keydown", onKey, true);
     window.removeEventListener("resize", onResize);
-    window.removeEventListener("pagehide", flushAll);
+    unLeave();
     viewport?.stop();
   };
 }

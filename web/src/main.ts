@@ -30,7 +30,7 @@ import { effectiveTheme } from "./prefs";
 import { renderProblem } from "./problem";
 import { bindSkipLink, currentScreen, setSkipTarget, showScreen } from "./screens";
 import { SessionWatch } from "./sessionwatch";
-import { holdStep } from "./stepbutton";
+import { holdStep, statusLine } from "./stepbutton";
 import { type TabNews, TabSignal } from "./tabsignal";
 import type { InterviewEvent } from "./protocol";
 import type { RunReport } from "./api";
@@ -168,36 +168,61 @@ function deviceFlow(api: ApiClient, joined: JoinResponse): void {
     startVoice.textContent = textFirst ? "Start with voice" : "Start the interview";
   };
   offer(joined);
+  const startStatus = statusLine("start-status", startVoice.closest(".actions") ?? startVoice);
+  let starting = false; // one start at a time: the buttons are disabled while it is out, and this holds too
   const start = async (mode: "voice" | "text") => {
-    // Disabled while the start is out; given back with focus on the button pressed when it fails (web/src/stepbutton.ts).
-    const giveBack = holdStep([startVoice, startText], mode === "voice" ? startVoice : startText, byId("mic-request"));
+    if (starting || entered) return;
+    starting = true;
+    try {
+      await startOnce(mode);
+    } finally {
+      starting = false;
+    }
+  };
+  const startOnce = async (mode: "voice" | "text") => {
     byId("start-problem").textContent = "";
+    // Disabled while the start is out, its status line saying so; given back with focus on the button pressed when
+    // it fails (web/src/stepbutton.ts).
+    const voiceFirst = mode === "voice" && !check.ready;
+    const held = holdStep([startVoice, startText], mode === "voice" ? startVoice : startText, byId("mic-request"), {
+      line: startStatus,
+      text: voiceFirst ? OPENING_MIC : STARTING,
+    });
     // A voice interview starts only with a microphone that opens: started without one, its clock would run while
     // the interviewer cannot hear the candidate. Opening it here (if the check was skipped) shows what to fix.
-    if (mode === "voice" && !check.ready && !(await check.open(check.deviceId))) {
-      giveBack();
+    if (voiceFirst && !(await check.open(check.deviceId))) {
+      held.giveBack();
       byId("start-problem").textContent = micNeeded(textAllowed);
       byId("mic-fix").scrollIntoView?.({ block: "nearest" });
       return;
     }
+    held.say(STARTING);
     try {
-      enter(await api.start(joined.session.id, mode), mode === "voice", true);
+      const started = await api.start(joined.session.id, mode);
+      held.done();
+      enter(started, mode === "voice", true);
     } catch (error) {
-      if (entered) return;
+      if (entered) return held.done();
       const refused = linkRefused(error);
       if (refused) {
+        held.done();
         check.release(); // the microphone's light goes off with the screen that used it
         return leave(refused);
       }
       byId("start-problem").textContent = startNotice(error);
       if (error instanceof ApiError && error.network) sessionWatch?.soon(); // it may have started all the same
       // Busy (429/503 with Retry-After): the buttons come back once the wait the server named is over.
-      giveBack(retryAfterMs(error) ?? 0);
+      held.giveBack(retryAfterMs(error) ?? 0);
     }
   };
   startVoice.addEventListener("click", () => void start("voice"));
   startText.addEventListener("click", () => void start("text"));
 }
+
+/** Said on the device check's status line while the start is out (up to the 20 s bound of a request). */
+const STARTING = "Starting the interview…";
+/** Said there first when a voice start opens the microphone (the check was skipped or failed). */
+const OPENING_MIC = "Opening the microphone…";
 
 /** Said when a voice start is held back because the microphone could not be opened. */
 function micNeeded(textAllowed: boolean): string {

@@ -5,7 +5,7 @@ import { type ApiClient, ApiError, type JoinResponse, retryAfterMs } from "./api
 import { byId, h } from "./dom";
 import { LANGUAGE_NAMES } from "./languages";
 import { linkRefused, type Notice, stepFailure } from "./messages";
-import { holdStep } from "./stepbutton";
+import { holdStep, statusLine } from "./stepbutton";
 
 /** Text the organisation wrote, isolated in `<bdi>`: its direction (right-to-left, or an override or embedding it
  * carries) stays inside it and cannot reverse the page's own words around it, such as the AI disclosure. */
@@ -52,6 +52,9 @@ export function renderWelcome(joined: JoinResponse): void {
 export const NOTICE_CHANGED =
   "The notice changed while you were reading it (the new text is shown above). Read it, then tick the box again.";
 
+/** Said on Continue's status line while the consent is on its way (up to the 20 s bound of a request). */
+export const SAVING_CONSENT = "Saving your agreement…";
+
 /** Resolves, once the candidate has agreed and the consent is stored, with the view of the session whose notice
  * was agreed to: after a changed notice, the view that brought the new text, whose policies (start without voice)
  * are the ones it states and the device check offers. A refusal of the link itself (cancelled, expired, over) goes
@@ -77,18 +80,27 @@ export function askConsent(
     error.textContent = NOTICE_CHANGED;
     byId("welcome-notice").scrollIntoView?.({ block: "start" });
   };
+  // One consent at a time: Continue is disabled while it is out, and a second submission (a script, or a browser
+  // that submits the form another way) is ignored too.
+  let out = false;
+  const status = statusLine("consent-status", button.closest(".actions") ?? button);
   return new Promise((resolve) => {
     form.addEventListener("submit", (e) => {
       e.preventDefault();
+      if (out) return;
       if (!check.checked) {
         error.textContent = "Tick the box to agree before you continue.";
         check.focus();
         return;
       }
-      const giveBack = holdStep([button], button, check);
+      out = true;
       error.textContent = "";
+      const held = holdStep([button], button, check, { line: status, text: SAVING_CONSENT });
       api.consent(shown.session.id, shown.notice).then(
-        () => resolve(shown),
+        () => {
+          held.done();
+          resolve(shown);
+        },
         (err: Error) => {
           const changed = err instanceof ApiError && err.code === "notice_changed";
           (changed ? showCurrent() : Promise.reject(err))
@@ -100,7 +112,10 @@ export function askConsent(
                 error.textContent = stepFailure("Your agreement was not saved", e);
               }
             })
-            .finally(() => giveBack(retryAfterMs(err) ?? 0));
+            .finally(() => {
+              out = false;
+              held.giveBack(retryAfterMs(err) ?? 0);
+            });
         },
       );
     });

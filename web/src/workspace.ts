@@ -20,6 +20,7 @@ import { byId, h, showValue } from "./dom";
 import { DraftSaver, type SaveState, saveText } from "./drafts";
 import { CodeEditor } from "./editor";
 import { LANGUAGE_NAMES } from "./languages";
+import { onLeave } from "./leaving";
 import { dropLocal, keepLocal, readLocal } from "./localcopy";
 import { codeTooLong, runNotice } from "./messages";
 import { chooseTheme, effectiveTheme, loadFontSize, saveFontSize, type Theme } from "./prefs";
@@ -119,7 +120,9 @@ export class Workspace {
     });
     // Confirmed (or never asked: mobile browsers skip the prompt), the page goes: the last keystrokes go with a
     // request that outlives it. A page only hidden (another tab, a phone's app switcher) saves as usual now.
-    window.addEventListener("pagehide", () => this.saver.leaving());
+    // After the integrity observations (web/src/leaving.ts): a draft that does not fit in what is left of the
+    // page's 64 KiB for such requests is not sent, and a reload restores it from the tab's storage.
+    onLeave("bulk", () => this.saver.leaving());
     window.addEventListener("online", () => this.saver.online()); // the network is back: save now, not after a backoff
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "hidden") void this.saver.flush();
