@@ -235,13 +235,19 @@ def _ungraded_lines(events: list[BundleEvent]) -> dict[int, list[int]]:
     return hidden if reached else {}
 
 
-def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
-    # The names the candidate introduces themself by are theirs as the name on file is (grader/self_named.py).
-    own = (
+def candidate_lines(source: BundleInput) -> list[str]:
+    """The candidate's own lines, said or typed: the names they introduce themself by (grader/self_named.py) and
+    what they stated of their code's complexity (grader/claim_complexity.py) are read from them."""
+    return [
         str(e.payload.get("text") or "")
         for e in source.events
         if e.type == "transcript" and e.payload.get("role") == "user"
-    )
+    ]
+
+
+def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
+    # The names the candidate introduces themself by are theirs as the name on file is (grader/self_named.py).
+    own = candidate_lines(source)
     redactor = Redactor([*source.redact, *self_introduced(own)], vocabulary=source.question.statement_md)
     index = CitationIndex(
         types={e.seq: e.type for e in source.events},

@@ -174,6 +174,20 @@ def _ko(text: str, end: int) -> list[tuple[int, int]]:
     return [(begin, start + len(word))]
 
 
+# A name in Latin letters after a cue of these scripts ("我叫Zhang Wei", "私の名前はTanaka Yukiです", "제 이름은 Kim
+# Minji입니다"): read as a strong cue reads a name (grader/spoken.py), in Latin letters only.
+_LATIN_NEXT = re.compile(r"[ \u3000]?[A-Za-z\u00c0-\u024f]")
+
+
+def latin_after_cue(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` is a cue that says the speaker's name follows (not "我是", which also says what they
+    are: "我是Python开发者") and a word in Latin letters follows it."""
+    m = _CUE.match(text, start)
+    if m is None or m.end() != end or not (m.group("zh") or m.group("ja") or m.group("ko")):
+        return False
+    return _LATIN_NEXT.match(text, end) is not None
+
+
 def cjk_name(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
     """The name a cue at `text[start:end]` introduces, when it is one of these cues; None when it is not."""
     m = _CUE.match(text, start)

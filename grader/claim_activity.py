@@ -99,11 +99,18 @@ _LEAD_PERSON = re.compile(rf"(?:^|\b{_PERSON})(?:\s+(?:{_ADVERBS}))*\s*$", re.IG
 _LEAD_WITHOUT = re.compile(rf"(?:^|\b{_PERSON}\b)(?:\s+[\w']+){{0,5}}\s*$", re.IGNORECASE)
 _NO_SUBJECT = re.compile(rf"(?:\s*\b(?:{_ADVERBS})\b)*\s*", re.IGNORECASE)
 _NEGATED = re.compile(r"\b(?:never|not|no|without|nunca|sin)\b|n't", re.IGNORECASE)
+# A verb said of the candidate whose object denies it ("submitted nothing", "submitted no code", "ran none of the
+# tests"): no statement that they did. "No" opens one only before a noun, not "no more than", "no later than".
+_NEGATED_OBJECT = re.compile(
+    r"\s+(?:nothing|none|neither|nada|no\s+(?!(?:more|less|fewer|later|sooner|longer|earlier)\b)[a-z])",
+    re.IGNORECASE,
+)
 _OTHER_ACTOR = re.compile(r"\b(?:interviewer|grader|judge|entrevistador)\b(?!'s|s')", re.IGNORECASE)
 # What makes a phrase no statement of what happened (read in the clause before it and in it).
 _NOT_A_CLAIM = re.compile(
     r"\b(?:would|could|should|might|may|must|can|will|if|unless|whether|had\s+they|had\s+the\s+candidate|before"
-    r"|until|till|once|when|said|says|claimed|claims|thought|believed|felt|hoped|planned|meant|intended|wanted"
+    r"|until|till|once|when|said|says|say|claimed|claims|stated|mentioned|mentions|mention|reported|admitted"
+    r"|admits|admit|thought|believed|felt|hoped|planned|meant|intended|wanted"
     r"|tried|asked|told|offered|suggested|prompted|reminded|encouraged|expected|seemed|appeared|try|aim|remember"
     r"|next\s+time|habria|podria|deberia|dijo|si)\b|\bto\s*$",
     re.IGNORECASE,
@@ -299,7 +306,8 @@ def _clause_problems(
         return sentence.of_the_candidate((at, text), m, advice, passive)
 
     def affirmed(m: re.Match[str]) -> bool:
-        return not _NEGATED.search(text[max(0, m.start() - LOOK_BACK_CHARS) : m.start()]) and claimed(m)
+        before = text[max(0, m.start() - LOOK_BACK_CHARS) : m.start()]
+        return not _NEGATED.search(before) and not _NEGATED_OBJECT.match(text, m.end()) and claimed(m)
 
     for m in _NEVER_RAN.finditer(text):
         if claimed(m):

@@ -52,9 +52,13 @@ _NOT_A_CLAIM = re.compile(
     r"|algorithm|plan|analysis|dijo|afirmo|enfoque|idea)\b",
     re.IGNORECASE,
 )
+# Space, not time: named right after the big-O ("O(n) extra space", "O(n) in space") or between the code and it
+# ("has a space complexity of O(n)", "the code's memory use is O(n)").
 _SPACE = re.compile(
-    r"\s*(?:extra\s+|auxiliary\s+|additional\s+)?(?:space|memory|espacio|memoria)\b", re.IGNORECASE
+    r"\s*(?:in\s+(?:terms\s+of\s+)?|of\s+)?(?:extra\s+|auxiliary\s+|additional\s+)?(?:space|memory|espacio|memoria)\b",
+    re.IGNORECASE,
 )
+_SPACE_WORD = re.compile(r"\b(?:space|memory|espacio|memoria)\b", re.IGNORECASE)
 
 
 def notation(value: str) -> str:
@@ -89,7 +93,10 @@ def complexity_problems(texts: Iterable[tuple[str, str]], said: set[str]) -> lis
                 continue
             for m in _CLAIM.finditer(sentence):
                 lead = sentence[max(0, m.start() - LOOK_BACK_CHARS) : m.start("o")]
-                if _NOT_A_CLAIM.search(lead) or _SPACE.match(sentence, m.end()):
+                space = _SPACE.match(sentence, m.end()) or _SPACE_WORD.search(
+                    sentence, m.end("subject"), m.start("o")
+                )
+                if _NOT_A_CLAIM.search(lead) or space:
                     continue
                 if notation(m.group("o")) in said:
                     continue

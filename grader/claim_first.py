@@ -37,8 +37,14 @@ FIRST = re.compile(
 _CLAUSE = re.compile(
     r"[.!?;,:(\u2014\u2013]|\s-\s|\b(?:but|although|though|while|whereas|then|pero|aunque)\b", re.I
 )
+# "For the first time", "por primera vez", "the first time the code passed": the first occasion of what the clause
+# says (its first passing run, whichever run that was), not the first run.
+_OCCASION_BEFORE = re.compile(r"\b(?:for|por)\s+(?:the\s+|la\s+)?(?:very\s+)?$", re.IGNORECASE)
+_OCCASION_AFTER = re.compile(
+    r"\s+(?:the|it|they|he|she|their|its|his|her|this|[\[(]?they[\])]?|el|su)\b", re.IGNORECASE
+)
 _NOT_A_CLAIM = re.compile(
-    r"\b(?:not|never|no|nor|without|would|could|should|might|may|if|unless|whether|said|says|claimed|claims"
+    r"\b(?:not|never|no|none|neither|nothing|nor|without|would|could|should|might|may|if|unless|whether|said|says|claimed|claims"
     r"|believed|thought|hoped|expected|asked|wanted|assumed|dijo|creia|pensaba|nunca|sin)\b|n't",
     re.IGNORECASE,
 )
@@ -70,12 +76,26 @@ def _passed(event: CitableEvent, kind: str | None) -> bool:
     return bool(counts) and all(a == b > 0 for a, b in counts)
 
 
+OCCASION_LOOK_BACK = (
+    32  # "for the very " and its spaces: constant work for each FIRST, however long the clause
+)
+
+
+def _occasion(clause: str, m: re.Match[str]) -> bool:
+    """Whether `m` (a FIRST in `clause`) names the first time something happened rather than the first run."""
+    what = (m.group("what") or "").lower()
+    if what not in ("time", "vez"):
+        return False
+    before = _OCCASION_BEFORE.search(clause, max(0, m.start() - OCCASION_LOOK_BACK), m.start())
+    return bool(before or _OCCASION_AFTER.match(clause, m.end()))
+
+
 def first_run_problems(texts: Iterable[tuple[str, str]], index: CitationIndex) -> list[str]:
     """Problems with what `texts` (`(where, text)`) say the first run passed, one line each for the repair round."""
     problems: list[str] = []
     for where, text in texts:
         for clause in _clauses(readable(text)):
-            first = FIRST.search(clause)
+            first = next((m for m in FIRST.finditer(clause) if not _occasion(clause, m)), None)
             if first is None or not PASS_WORD.search(clause) or FAIL_WORD.search(clause):
                 continue
             if _NOT_A_CLAIM.search(clause) or clause.rstrip().endswith("?"):

@@ -61,7 +61,7 @@ _NONE = re.compile(
     rf"\b(?:no|zero|0)\s+(?:\w+\s+)?{_HINT}\b"  # "no hints", "zero hints", "no interviewer hints"
     rf"|(?<!\bnot\s)\bwithout\s+(?:any\s+|a\s+single\s+|a\s+|one\s+|the\s+need\s+for\s+(?:a\s+|any\s+)?)?{_HINT}\b"
     r"|\bhint-free\b|\bhintless\b"
-    rf"|\b(?:not|n't|never)\s+(?:\w+\s+)?{_VERBS}\s+(?:on\s+|for\s+)?(?:any\s+|a\s+|a\s+single\s+|one\s+)?"
+    rf"|(?:\bnot|n't|\bnever)\s+(?:\w+\s+)?{_VERBS}\s+(?:on\s+|for\s+)?(?:any\s+|a\s+|a\s+single\s+|one\s+)?"
     rf"(?:\w+\s+)?{_HINT}\b"  # "did not need any hints", "never needed a hint"
     rf"|\bnot\s+(?:a\s+single|one)\s+{_HINT}\b"
     rf"|(?<!\bnot\s)\bwithout\s+{_VERBS[:-1]}|needing|requiring|using|getting|receiving|taking)\s+"
@@ -129,6 +129,11 @@ _POOL_AFTER = re.compile(
     re.IGNORECASE,
 )
 _YOU = re.compile(r"\b(?:you|your|tu|tu|usted)\b", re.IGNORECASE)
+# A phrase saying a hint was given, counted or named, denied in its clause: "never gave a hint", "did not need a
+# second hint", "no second hint", "without a second hint", "neither hint was given". A time word between the
+# negation and the phrase leaves the phrase said ("did not see the bug until the second hint").
+_NEGATION = re.compile(r"\b(?:never|not|no|without|neither|nor|nunca|sin|ningun[ao]?)\b|n't", re.IGNORECASE)
+_TIME_WORD = re.compile(r"\b(?:until|till|before|after|when|once|since|hasta|antes|despues)\b", re.IGNORECASE)
 
 
 # How far back a phrase's clause is read for what makes it no claim (a clause is a few words; bounded work).
@@ -145,12 +150,16 @@ class _Sentence:
         you = _YOU.search(text)
         self.you = you.start() if you else len(text)
 
-    def claimed(self, m: re.Match[str], advice: bool) -> bool:
+    def claimed(self, m: re.Match[str], advice: bool, affirm: bool = False) -> bool:
         """The phrase at `m` states what happened: not a hypothesis, an aim, advice, a hint asked for or declined
-        (in its clause, up to it, or in it); in the advice, only what is said of "you"."""
+        (in its clause, up to it, or in it); in the advice, only what is said of "you". With `affirm` (a phrase
+        that says a hint was given), not denied in its clause either."""
         start = self.starts[bisect_right(self.starts, m.start()) - 1]
         clause = self.text[max(start, m.start() - LOOK_BACK_CHARS) : m.start()]
         if _NOT_A_CLAIM.search(clause) or _NOT_A_CLAIM.search(m.group(0)):
+            return False
+        denied = list(_NEGATION.finditer(clause)) if affirm else []
+        if denied and not _TIME_WORD.search(clause, denied[-1].end()):
             return False
         if (_POOL_BEFORE.search(clause) or _POOL_AFTER.match(self.text, m.end())) and not _NONE.fullmatch(
             m.group(0)
@@ -189,11 +198,13 @@ def hint_problems(texts: Iterable[tuple[str, str]], facts: Facts) -> list[str]:
                 continue
             said, read = sentence.strip()[:300], _Sentence(sentence)
             for m in _NONE.finditer(sentence):
-                if given and read.claimed(m, advice) and not _AFTER_SOME.search(m.group(0)):
+                # "did not need three hints" denies a count, not every hint (the count may be what was meant)
+                counted = any(_count(c) > 1 for c in _COUNT.finditer(m.group(0)))
+                if given and read.claimed(m, advice) and not _AFTER_SOME.search(m.group(0)) and not counted:
                     problems.append(f"- {where}: {said!r} says no hint was given or needed, but {told}")
                     break
             for m in _COUNT.finditer(sentence):
-                if not read.claimed(m, advice):
+                if not read.claimed(m, advice, affirm=True):
                     continue
                 n = _count(m)
                 whole = bool(
@@ -209,20 +220,20 @@ def hint_problems(texts: Iterable[tuple[str, str]], facts: Facts) -> list[str]:
                     )
                     break
             for m in _ONLY.finditer(sentence):
-                if read.claimed(m, advice) and given != 1:
+                if read.claimed(m, advice, affirm=True) and given != 1:
                     problems.append(f"- {where}: {said!r} says {m.group(0).strip()!r}, but {told}")
                     break
             for m in _BOTH.finditer(sentence):
-                if read.claimed(m, advice) and given != 2:
+                if read.claimed(m, advice, affirm=True) and given != 2:
                     problems.append(f"- {where}: {said!r} says both hints, but {told}")
                     break
             for m in _ORDINAL.finditer(sentence):
-                if read.claimed(m, advice) and _ordinal(m) > given:
+                if read.claimed(m, advice, affirm=True) and _ordinal(m) > given:
                     problems.append(f"- {where}: {said!r} names {m.group(0).strip()!r}, but {told}")
                     break
             if not given and not _NONE.search(sentence):
                 for m in _GIVEN.finditer(sentence):
-                    if read.claimed(m, advice):
+                    if read.claimed(m, advice, affirm=True):
                         problems.append(f"- {where}: {said!r} says a hint was given, but {told}")
                         break
     return list(dict.fromkeys(problems))

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import structlog
 
 from grader.aggregate import aggregate
-from grader.bundle import Bundle, build_bundle
+from grader.bundle import Bundle, build_bundle, candidate_lines
 from grader.claim_activity import activity_of, activity_problems
 from grader.claim_complexity import complexity_problems, stated
 from grader.claim_first import first_run_problems
@@ -253,16 +253,6 @@ class Grader:
             return False
         result.scorecard = to_scorecard(parsed, verified, source.question.rubric)
         return True
-
-
-def candidate_lines(source: BundleInput) -> list[str]:
-    """The candidate's own lines, said or typed (what they stated of their code's complexity:
-    grader/claim_complexity.py)."""
-    return [
-        str(e.payload.get("text") or "")
-        for e in source.events
-        if e.type == "transcript" and e.payload.get("role") == "user"
-    ]
 
 
 def _prepare(source: BundleInput) -> tuple[Facts, Bundle]:

@@ -39,7 +39,7 @@ import itertools
 import re
 
 from grader import name_particles
-from grader.cjk_names import CJK_NAME_CUE, cjk_name
+from grader.cjk_names import CJK_NAME_CUE, cjk_name, latin_after_cue
 
 # "at" and "dot" in English and Spanish, and as a candidate may say or type them in French, Portuguese or German
 # ("arobase", "arroba", "at-Zeichen", "Klammeraffe"; "point", "ponto", "Punkt"; matched with accents folded).
@@ -365,13 +365,19 @@ NAME_CUE = re.compile(
 _NAME_LETTERS = r"(?:[\w\u0900-\u0963\u0966-\u0dff]|['-](?=[^\W\d_]))*"  # not the danda, "।"
 CAPITALISED = re.compile(rf"[^\W\d_a-z]{_NAME_LETTERS}(?:\s+[^\W\d_a-z]{_NAME_LETTERS}){{0,2}}")
 NAME_WORD = re.compile(rf"\s*([^\W\d_]{_NAME_LETTERS})")
+# A word in Latin letters, after a cue in a script without spaces: "Minji" of "Minji입니다", not the copula with it.
+_LATIN_LETTER = r"[A-Za-z\u00c0-\u024f]"
+LATIN_NAME_WORD = re.compile(rf"[ \t\u3000]*({_LATIN_LETTER}+(?:['-]{_LATIN_LETTER}+)*)")
 
 
 def spoken_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The name a cue introduces (`text[start:end]` the cue): see the module's rules."""
+    word = NAME_WORD
     if (cjk := cjk_name(text, start, end)) is not None:
-        return cjk
-    if not CUE_STRONG.match(text, start):
+        if cjk or not latin_after_cue(text, start, end):
+            return cjk
+        word = LATIN_NAME_WORD  # "我叫Zhang Wei": read as "my name is" reads it, in Latin letters
+    elif not CUE_STRONG.match(text, start):
         m = CAPITALISED.match(text, end)
         if m is None or m.group().split()[0].lower() in BOUNDARY:
             return []
@@ -380,7 +386,7 @@ def spoken_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
     stop = end
     words, last = 0, ""
     while words < 2:
-        m = NAME_WORD.match(text, stop)
+        m = word.match(text, stop)
         spelled = m is not None and len(m.group(1)) == 1 and len(last) == 1  # "j o h n": one word spelled out
         if m is None or (m.group(1).lower() in BOUNDARY and not spelled) or m.group(1).lower() in JOINERS:
             break
@@ -390,6 +396,8 @@ def spoken_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
         stop, last = m.end(), m.group(1)
     if len(last) > 1:  # "my name is Sanne de Vries", "... Nguyen Van An" (grader/name_particles.py)
         stop = name_particles.extend(text, stop, text[end:stop].islower(), BOUNDARY)
+    if word is LATIN_NAME_WORD:  # the cue's script has no space after it: one written there stays
+        end += len(text[end:stop]) - len(text[end:stop].lstrip())
     return [(end, stop)] if stop > end else []
 
 
