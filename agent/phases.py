@@ -17,6 +17,7 @@ from livekit.agents.types import FlushSentinel
 from livekit.agents.voice.turn import TurnHandlingOptions
 
 from agent import hints, language_switch
+from agent.after_end import may_ask_model
 from agent.ai_notice import notice_after
 from agent.background import job_excerpt, resume_summary
 from agent.checkins import dedupe_checkin
@@ -349,6 +350,8 @@ class PhaseAgent(Agent):
                 state.turn_decided(answering.id, decision)
             if not decision.reply:
                 return
+        if not may_ask_model(state):  # after the end, only the goodbye (agent.after_end)
+            return
         taken = state.decisions.get(answering.id) if answering is not None else None
         if taken is None or taken.explicit:
             # Only a turn that may be thinking aloud can be answered with silence.

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from livekit.agents import FunctionTool, RunContext, StopResponse, ToolError, function_tool, llm
 
 from agent.addressing import asks_to_end, confirms
+from agent.after_end import ended_meanwhile, ending_speech
 from agent.code_view import MAX_VIEW_CHARS
 from agent.complexity_claims import PARTS, remember
 from agent.complexity_words import Part, big_o, said, stated
@@ -93,6 +94,7 @@ async def get_editor_snapshot(context: RunContext[InterviewState]) -> str:
     except Exception as e:  # whatever broke on the client side, the answer is "no editor", never an error
         logger.info("get_editor_snapshot: %s", type(e).__name__)
         snap = None
+    ended_meanwhile(state)
     if snap is None:
         return EMPTY_EDITOR if state.editor.connected else NO_EDITOR
     view = state.editor.view(MAX_VIEW_CHARS)
@@ -120,6 +122,7 @@ async def run_tests(context: RunContext[InterviewState]) -> str:
             "Tests cannot be run in this practice call; suggest walking through an example by hand."
         )
     snap = await state.editor.latest()
+    ended_meanwhile(state)
     if snap is None or not snap.code.strip():
         raise ToolError(NO_EDITOR if not state.editor.connected else "There is no code to run yet.")
     if len(snap.code.encode("utf-8")) > MAX_CODE_BYTES or snap.original_bytes > MAX_CODE_BYTES:
@@ -144,6 +147,7 @@ async def run_tests(context: RunContext[InterviewState]) -> str:
         logger.warning("run_tests failed: code=%s status=%s", e.code, e.status)
         if e.code in _DROPPED:
             state.run_abandoned_until = state.clock.now() + ABANDONED_RUN_BOUND_S
+        ended_meanwhile(state)
         if e.code == "run_in_progress":
             own = state.clock.now() < state.run_abandoned_until
             raise ToolError(EARLIER_RUN_IN_PROGRESS if own else CANDIDATE_RUN_IN_PROGRESS) from e
@@ -161,6 +165,9 @@ async def run_tests(context: RunContext[InterviewState]) -> str:
         raise ToolError(JUDGE_BROKE) from e
     finally:
         state.run_in_flight = False
+    # Ended while the judge ran (the End button, time up): the API keeps the run in the record (it was asked for
+    # before the end), but the page is not sent its report and nothing is said of it.
+    ended_meanwhile(state)
     if report.get("verdict") == INTERNAL_ERROR:
         logger.warning("run_tests: judge internal_error")
         raise ToolError(JUDGE_BROKE)
@@ -168,6 +175,7 @@ async def run_tests(context: RunContext[InterviewState]) -> str:
     await state.channel.send_event(
         {"type": "test_report", "version": snap.version, "report": public_report(report)}
     )
+    ended_meanwhile(state)
     return summarize(report, state.nonce)
 
 
@@ -369,7 +377,10 @@ async def end_interview(
         # The answer to "shall we stop here?" is the candidate's next turn, never a "yes" said later to something
         # else (after "no, let's keep going", the question is no longer open).
         confirming = state.end_confirm_turn is not None and state.end_confirm_turn == state.user_turns - 1
-        if not await _candidate_wants_to_end(state, words or "", confirming=confirming):
+        wants = await _candidate_wants_to_end(state, words or "", confirming=confirming)
+        # Ended another way while the classifier read the words: nothing to note or say.
+        ended_meanwhile(state)
+        if not wants:
             state.end_confirm_turn = None
             state.record("note", {"kind": "end_refused", "phase": state.phase.value, "why": "not_asked"})
             return render("end_refused")
@@ -383,6 +394,7 @@ async def end_interview(
         reason = "time_up" if time_up else "completed"
     if not claim(state, reason):
         return "The interview has already ended."
+    ending_speech(context.speech_handle)  # its goodbye is generated into this speech (agent.after_end)
     await enter_end(state)
     await announce_end(state)
 
