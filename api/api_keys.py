@@ -12,7 +12,14 @@
 - Another organisation's key id is a 404 `api_key_not_found`, as an id that does not exist.
 
 Each change runs in a transaction holding the organisation's row lock, so concurrent requests cannot pass the bound
-together nor revoke the last two keys together."""
+together nor revoke the last two keys together.
+
+A key's revocation also stops what its requests in flight would still write (`hold_caller`): a write that gives its
+caller something lasting, decides where data goes or cannot be undone (an API key, an ATS key, a webhook receiver or
+its secret, a share link, the organisation's settings, a legal hold placed or lifted, an erasure) commits only while
+the key that asked for it is unrevoked. Checked once at the start, a request that waited (on a slow name server for
+a webhook URL, on a lock) minted a live key or registered a receiver of every later event after the key that asked
+had been revoked: revoking a leaked key left what it was doing in place."""
 
 from __future__ import annotations
 
@@ -21,7 +28,7 @@ from uuid import UUID
 
 from api.db import api_keys_repo
 from api.db.pool import Conn
-from api.errors import ConflictError, NotFoundError
+from api.errors import ConflictError, NotFoundError, UnauthorizedError
 from api.security import new_api_key
 
 MAX_ACTIVE_KEYS = 20
@@ -32,12 +39,25 @@ def not_found() -> NotFoundError:
     return NotFoundError("API key not found.", code="api_key_not_found")
 
 
-async def issue(conn: Conn, org_id: UUID, name: str | None) -> tuple[dict[str, Any], str]:
-    """A new key for the organisation: its row, and the raw key (returned once, never stored)."""
+async def hold_caller(conn: Conn, key_id: UUID) -> None:
+    """In the transaction of a write the key `key_id` asked for, as its last statement: 401 `invalid_api_key` (as
+    its next request would be) when the key was revoked since the request was let in, and the write is rolled
+    back; otherwise its revocation waits for the write's commit (`api_keys_repo.hold_live`)."""
+    if not await api_keys_repo.hold_live(conn, key_id):
+        raise UnauthorizedError("Invalid API key.", code="invalid_api_key")
+
+
+async def issue(
+    conn: Conn, org_id: UUID, name: str | None, *, caller: UUID | None = None
+) -> tuple[dict[str, Any], str]:
+    """A new key for the organisation: its row, and the raw key (returned once, never stored). `caller`: the key
+    that asked, which must still be unrevoked under the organisation's lock (`hold_caller`)."""
     key = new_api_key()
     async with conn.transaction():
         if not await api_keys_repo.lock_org(conn, org_id):
             raise NotFoundError("Organisation not found.", code="organization_not_found")
+        if caller is not None:
+            await hold_caller(conn, caller)
         if await api_keys_repo.count_active(conn, org_id) >= MAX_ACTIVE_KEYS:
             raise ConflictError(
                 f"This organisation already has {MAX_ACTIVE_KEYS} active API keys; revoke one first.",
@@ -48,10 +68,11 @@ async def issue(conn: Conn, org_id: UUID, name: str | None) -> tuple[dict[str, A
 
 
 async def revoke(
-    conn: Conn, key_id: UUID, org_id: UUID | None, *, allow_last: bool = False
+    conn: Conn, key_id: UUID, org_id: UUID | None, *, allow_last: bool = False, caller: UUID | None = None
 ) -> dict[str, Any]:
     """Revoke `key_id` (with `org_id`: only that organisation's). Revoking a revoked key returns it unchanged. The
-    organisation's last active key is refused unless `allow_last` (the operator's CLI)."""
+    organisation's last active key is refused unless `allow_last` (the operator's CLI). `caller`: the key that
+    asked, which must still be unrevoked under the organisation's lock (`hold_caller`)."""
     async with conn.transaction():
         found = await api_keys_repo.get_key(conn, key_id, org_id)
         if found is None or not await api_keys_repo.lock_org(conn, found["organization_id"]):
@@ -67,4 +88,7 @@ async def revoke(
                 "the API. Create another key first (POST /v1/api-keys), switch to it, then revoke this one.",
                 code="last_api_key",
             )
+        # A change to make: only for a key still live (a refusal above changes nothing).
+        if caller is not None:
+            await hold_caller(conn, caller)
         return await api_keys_repo.revoke(conn, key_id)

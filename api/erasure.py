@@ -17,6 +17,7 @@ from uuid import UUID
 import structlog
 
 from api import legal_holds
+from api.api_keys import hold_caller
 from api.artifacts import erase_artifacts
 from api.db import artifacts_repo
 from api.db.pool import Conn
@@ -32,7 +33,7 @@ class SessionInProgressError(ConflictError):
 
 
 async def delete_session(
-    conn: Conn, storage: StorageBackend, session_id: str, organization_id: UUID
+    conn: Conn, storage: StorageBackend, session_id: str, organization_id: UUID, *, caller: UUID | None = None
 ) -> dict[str, Any]:
     async with conn.transaction():
         # The interviewer's claim row before the session row, as the agent's posts lock them (its holder check, then
@@ -61,6 +62,8 @@ async def delete_session(
         removed: dict[str, Any] = deleted["removed"]
         await artifacts_repo.log_deletion(conn, session_id, organization_id, "request", removed)
         await request_erasure(conn, session_id)
+        if caller is not None:  # irreversible: never for a key revoked since it was let in (api.api_keys)
+            await hold_caller(conn, caller)
     try:
         removed["storage_objects"] = await erase_artifacts(storage, session_id)
     except StorageError as e:

@@ -15,6 +15,7 @@ from uuid import UUID
 
 import structlog
 
+from api.api_keys import hold_caller
 from api.db import legal_holds_repo
 from api.db.pool import Conn
 from api.errors import ConflictError, NotFoundError
@@ -63,6 +64,7 @@ async def place(
         if await legal_holds_repo.count_holds(conn, session_id) >= MAX_HOLDS_PER_SESSION:
             raise TooManyLegalHoldsError(f"This session has had {MAX_HOLDS_PER_SESSION} holds.")
         hold = await legal_holds_repo.place(conn, session_id, organization_id, reason, key_id)
+        await hold_caller(conn, key_id)
     log.info(
         "legal_hold.placed",
         session_id=session_id,
@@ -81,6 +83,7 @@ async def lift(
         hold = await legal_holds_repo.lift(conn, session_id, reason, key_id)
         if hold is None:
             raise NotFoundError("This session is not on legal hold.", code="legal_hold_not_found")
+        await hold_caller(conn, key_id)  # a key revoked since it was let in lifts nothing (api.api_keys)
     log.info(
         "legal_hold.lifted",
         session_id=session_id,

@@ -52,6 +52,17 @@ async def get_key(
     return await cur.fetchone()
 
 
+async def hold_live(conn: Conn, key_id: UUID) -> bool:
+    """Whether the key is unrevoked, holding its row (`for share`) until the caller's transaction ends: a revocation
+    (an update of the row) that committed before is seen, and one under way is waited for and seen; one that comes
+    after waits for the caller's commit. Take it last in the transaction (after any lock on the organisation's row,
+    which a revocation takes before the key's), so that it never waits while holding what a revocation needs."""
+    cur = await conn.execute(
+        "select 1 from api_keys where id = %s and revoked_at is null for share", (key_id,)
+    )
+    return await cur.fetchone() is not None
+
+
 async def revoke(conn: Conn, key_id: UUID) -> dict[str, Any]:
     """Revoke the key (a revoked key keeps its first revocation time)."""
     cur = await conn.execute(

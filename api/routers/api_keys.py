@@ -85,7 +85,7 @@ async def create_api_key(
     is listed for 30 days, then deleted."""
     await count_key_issue(request.app.state.ratelimits, settings, org.id, "api_key")
     response.headers["Cache-Control"] = "no-store"  # the one answer that carries the key
-    row, key = await api_keys.issue(conn, org.id, (body.name or None) if body else None)
+    row, key = await api_keys.issue(conn, org.id, (body.name or None) if body else None, caller=org.key_id)
     return ApiKeyCreated(**_out(row).model_dump(), key=key)
 
 
@@ -100,4 +100,4 @@ async def revoke_api_key(
         parsed = UUID(key_id)
     except ValueError as e:  # an id that cannot exist is a 404 too
         raise api_keys.not_found() from e
-    return _out(await api_keys.revoke(conn, parsed, org.id))
+    return _out(await api_keys.revoke(conn, parsed, org.id, caller=org.key_id))

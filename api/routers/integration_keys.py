@@ -8,14 +8,14 @@ new key, not left to the hourly sweep: Greenhouse and Ashby showed a dead report
 from __future__ import annotations
 
 from datetime import datetime
-from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.api_keys import hold_caller
 from api.db import integrations_repo
 from api.db.pool import Conn
-from api.deps import DbConn, OrgCaller, Settings
+from api.deps import DbConn, Org, OrgCaller, Settings
 from api.integrations import keys
 from api.integrations.callbacks import hand_over_profile_links
 from api.jobs.enqueue import enqueue
@@ -35,10 +35,12 @@ class IntegrationKey(BaseModel):
 
 
 async def _rotate(
-    conn: Conn, settings: ApiSettings, org_id: UUID, provider: keys.Provider, ashby_api_key: str | None = None
+    conn: Conn, settings: ApiSettings, org: Org, provider: keys.Provider, ashby_api_key: str | None = None
 ) -> IntegrationKey:
     """Issue the new key and, in the same transaction, queue the job that hands the ATS links bound to it (one
-    waiting job per organisation and ATS, however many keys are issued: its queueing lock)."""
+    waiting job per organisation and ATS, however many keys are issued: its queueing lock). Only while the API key
+    that asked is unrevoked (`api.api_keys.hold_caller`: 401 and nothing issued otherwise)."""
+    org_id = org.id
     async with conn.transaction():
         issued = await keys.issue(conn, settings, org_id, provider, provider_api_key=ashby_api_key)
         await enqueue(
@@ -48,6 +50,7 @@ async def _rotate(
             organization_id=str(org_id),
             provider=provider,
         )
+        await hold_caller(conn, org.key_id)
     return IntegrationKey(key=issued.key, prefix=issued.prefix, created_at=issued.created_at)
 
 
@@ -87,13 +90,15 @@ async def create_greenhouse_key(
     Greenhouse report links bound to the new one at once). Past
     SHADOWS_API_INTEGRATION_KEY_RATE_LIMIT (both ATSs together): 429 `rate_limited`, and the previous key stays."""
     await count_key_issue(request.app.state.ratelimits, settings, org.id, "integration_key")
-    return await _rotate(conn, settings, org.id, "greenhouse")
+    return await _rotate(conn, settings, org, "greenhouse")
 
 
 @router.delete("/greenhouse/keys", status_code=204, responses=error_responses(*DB, 401))
 async def revoke_greenhouse_key(org: OrgCaller, conn: DbConn) -> Response:
     """Revoke the Greenhouse key: Greenhouse's calls are refused (401) from now on."""
-    await integrations_repo.revoke_keys(conn, org.id, "greenhouse")
+    async with conn.transaction():
+        await integrations_repo.revoke_keys(conn, org.id, "greenhouse")
+        await hold_caller(conn, org.key_id)
     return Response(status_code=204)
 
 
@@ -109,11 +114,13 @@ async def create_ashby_key(
     """A key for Ashby's assessment integration, and your Ashby API key for our updates back. Issuing one revokes
     the previous key. Past SHADOWS_API_INTEGRATION_KEY_RATE_LIMIT (both ATSs together): 429 `rate_limited`."""
     await count_key_issue(request.app.state.ratelimits, settings, org.id, "integration_key")
-    return await _rotate(conn, settings, org.id, "ashby", body.ashby_api_key)
+    return await _rotate(conn, settings, org, "ashby", body.ashby_api_key)
 
 
 @router.delete("/ashby/keys", status_code=204, responses=error_responses(*DB, 401))
 async def revoke_ashby_key(org: OrgCaller, conn: DbConn) -> Response:
     """Revoke the Ashby key (and forget your Ashby API key's use: updates to Ashby stop)."""
-    await integrations_repo.revoke_keys(conn, org.id, "ashby")
+    async with conn.transaction():
+        await integrations_repo.revoke_keys(conn, org.id, "ashby")
+        await hold_caller(conn, org.key_id)
     return Response(status_code=204)

@@ -12,6 +12,7 @@ from fastapi import APIRouter
 from psycopg.errors import UniqueViolation
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.api_keys import hold_caller
 from api.db import orgs_repo
 from api.deps import DbConn, OrgCaller
 from api.embed_origins import ORIGIN_INPUT_MAX, normalise, origin_problem
@@ -129,7 +130,11 @@ async def update_organization(body: OrganizationUpdate, org: OrgCaller, conn: Db
         if required in changes and changes[required] is None:
             del changes[required]  # null for a required setting means "leave it"
     try:
-        row = await orgs_repo.update_org(conn, org.id, changes)
+        async with conn.transaction():
+            row = await orgs_repo.update_org(conn, org.id, changes)
+            await hold_caller(
+                conn, org.key_id
+            )  # a key revoked since it was let in changes nothing (api.api_keys)
     except UniqueViolation as e:
         raise ConflictError("Another organisation uses that slug.", code="slug_taken") from e
     if row is None:

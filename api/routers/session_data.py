@@ -167,5 +167,5 @@ async def erase_session(session_id: SessionId, request: Request, org: OrgCaller,
     stored artifacts, and the candidate unless another session refers to them. Irreversible; logged without
     personal data. 409 `session_in_progress` while the interview runs (cancel it first); 409
     `session_on_legal_hold` while it is on legal hold (lift it first: `DELETE /v1/sessions/{id}/legal-hold`)."""
-    await delete_session(conn, _storage(request), session_id, org.id)
+    await delete_session(conn, _storage(request), session_id, org.id, caller=org.key_id)
     return Response(status_code=204)

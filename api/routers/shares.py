@@ -10,6 +10,7 @@ from fastapi import APIRouter, Body, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from api import share_links
+from api.api_keys import hold_caller
 from api.db import sessions_repo, share_links_repo
 from api.deps import DbConn, OrgCaller, Settings
 from api.errors import NotFoundError
@@ -71,15 +72,17 @@ async def create_share_link(
     and its replay, nothing else. It outlives the API key that minted it (revoke it here). 409
     `too_many_share_links` once the session has SHADOWS_API_SHARE_LINKS_PER_SESSION unexpired links (revoked ones
     count until they expire)."""
-    link = await share_links.mint(
-        conn,
-        settings,
-        session_id,
-        expires_in_days=body.expires_in_days if body else None,
-        organization_id=org.id,
-        capped=True,
-        api_key_id=org.key_id,
-    )
+    async with conn.transaction():  # the link outlives its key: minted only while the key that asks is live
+        link = await share_links.mint(
+            conn,
+            settings,
+            session_id,
+            expires_in_days=body.expires_in_days if body else None,
+            organization_id=org.id,
+            capped=True,
+            api_key_id=org.key_id,
+        )
+        await hold_caller(conn, org.key_id)
     return ShareCreated(
         id=link.id, session_id=session_id, report_url=link.report_url, expires_at=link.expires_at
     )

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api import egress
+from api.api_keys import hold_caller
 from api.db import webhooks_repo
 from api.db.pool import connection
 from api.deps import BriefOrgCaller, DbConn, OrgCaller, Settings
@@ -204,7 +205,7 @@ async def create_webhook_endpoint(
     # Counts, then resolves the URL's host: no connection is held meanwhile.
     url = await _checked_url(request, settings, org.id, body.url)
     secret = new_secret()
-    async with connection(request.app.state.pool) as conn:
+    async with connection(request.app.state.pool) as conn, conn.transaction():
         row = await webhooks_repo.create_endpoint(
             conn,
             org.id,
@@ -214,6 +215,9 @@ async def create_webhook_endpoint(
             secret_sealed=sealer(settings).seal(secret),
             cap=settings.webhook_max_endpoints,
         )
+        # The key let in before the URL's host was resolved (a name server may take seconds) must still be live:
+        # a key revoked meanwhile registers no receiver of the organisation's events (api.api_keys).
+        await hold_caller(conn, org.key_id)
     if row is None:
         raise ConflictError(
             f"An organisation has at most {settings.webhook_max_endpoints} endpoints.",
@@ -241,7 +245,7 @@ async def update_webhook_endpoint(
     endpoint = _id(endpoint_id, "endpoint")
     # The new URL's host is resolved before a connection is taken: a slow name server holds none.
     url = await _checked_url(request, settings, org.id, body.url) if body.url is not None else None
-    async with connection(request.app.state.pool) as conn:
+    async with connection(request.app.state.pool) as conn, conn.transaction():
         row = await webhooks_repo.update_endpoint(
             conn,
             org.id,
@@ -252,6 +256,7 @@ async def update_webhook_endpoint(
             clear_description="description" in body.model_fields_set and body.description is None,
             enabled=body.enabled,
         )
+        await hold_caller(conn, org.key_id)  # nothing changes for a key revoked since it was let in
     if row is None:
         raise NotFoundError("Endpoint not found.", code="endpoint_not_found")
     return EndpointOut(**row)
@@ -260,7 +265,10 @@ async def update_webhook_endpoint(
 @router.delete("/{endpoint_id}", status_code=204, responses=error_responses(*DB, 401, 404))
 async def delete_webhook_endpoint(endpoint_id: str, org: OrgCaller, conn: DbConn) -> Response:
     """Delete the endpoint and its delivery log; nothing more is sent to it."""
-    if not await webhooks_repo.delete_endpoint(conn, org.id, _id(endpoint_id, "endpoint")):
+    async with conn.transaction():
+        deleted = await webhooks_repo.delete_endpoint(conn, org.id, _id(endpoint_id, "endpoint"))
+        await hold_caller(conn, org.key_id)
+    if not deleted:
         raise NotFoundError("Endpoint not found.", code="endpoint_not_found")
     return Response(status_code=204)
 
@@ -276,9 +284,11 @@ async def rotate_webhook_secret(
     again within the 24 hours keeps each retired secret signing for its own 24 hours (at most four retired secrets
     at once, the newest)."""
     secret = new_secret()
-    row = await webhooks_repo.rotate_secret(
-        conn, org.id, _id(endpoint_id, "endpoint"), sealer(settings).seal(secret), ROTATION_OVERLAP_S
-    )
+    async with conn.transaction():
+        row = await webhooks_repo.rotate_secret(
+            conn, org.id, _id(endpoint_id, "endpoint"), sealer(settings).seal(secret), ROTATION_OVERLAP_S
+        )
+        await hold_caller(conn, org.key_id)
     if row is None:
         raise NotFoundError("Endpoint not found.", code="endpoint_not_found")
     return SecretRotated(
