@@ -36,11 +36,13 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import ssl
 import time
 import zlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from typing import Any
@@ -384,17 +386,25 @@ def _tls_context() -> ssl.SSLContext:
     return ssl.create_default_context()
 
 
+# Retry-After is a number of seconds in ASCII digits or an HTTP-date (RFC 9110, 10.2.3). Read with `float()`, it
+# took "Infinity", "1e400", "1_000", "+5" and Arabic-Indic digits as waits, and "-5" as "now".
+_DELAY_SECONDS = re.compile(r"[0-9]{1,12}")
+
+
 def _retry_after(value: str | None) -> float | None:
+    """The wait a Retry-After asks for, in seconds (0 for a date passed); None when absent or not in either form."""
+    value = (value or "").strip(" \t")
     if not value:
         return None
+    if _DELAY_SECONDS.fullmatch(value):
+        return float(value)
     try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+        when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
+    if when.tzinfo is None:  # "-0000" or no zone: an HTTP-date is always GMT, never the host's local time
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - time.time())
 
 
 def _pinned(target: Target) -> tuple[httpx.URL, dict[str, str], dict[str, str]]:

@@ -245,10 +245,40 @@ async def test_each_request_resolves_again_and_a_rebound_name_is_refused_before_
 
 def test_retry_after_in_seconds_or_as_a_date() -> None:
     assert egress._retry_after("120") == 120.0
-    assert egress._retry_after("-5") == 0.0
+    assert egress._retry_after(" 120\t") == 120.0
+    assert egress._retry_after("0") == 0.0
     assert egress._retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
     assert egress._retry_after("soon") is None
     assert egress._retry_after(None) is None
+    assert egress._retry_after("") is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    # Numbers Python reads and RFC 9110 does not (delay-seconds = 1*DIGIT): each is not a Retry-After at all, and
+    # the delivery keeps its own schedule. Before, "-5" was "retry now" and "Infinity" or "1e400" the longest wait.
+    ["-5", "+5", "1.5", "1e3", "1e400", "Infinity", "inf", "nan", "NaN", "1_000", "0x10", "\u0661\u0662\u0660",
+     "\uff11\uff12\uff10", "12 0", "1" * 13],
+)  # fmt: skip
+def test_retry_after_is_only_ascii_digits_or_an_http_date(value: str) -> None:
+    assert egress._retry_after(value) is None
+
+
+def test_a_retry_after_date_without_a_zone_is_gmt_not_the_hosts_local_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # email.utils reads "-0000" (and a date without a zone) as naive: .timestamp() then took the host's zone.
+    monkeypatch.setenv("TZ", "America/Los_Angeles")
+    time.tzset()
+    try:
+        soon = time.time() + 600
+        stamp = time.strftime("%a, %d %b %Y %H:%M:%S", time.gmtime(soon))
+        for value in (f"{stamp} GMT", f"{stamp} -0000", stamp):
+            wait = egress._retry_after(value)
+            assert wait is not None and 590 <= wait <= 600, (value, wait)
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
 
 
 async def test_a_name_server_that_never_answers_ends_within_the_request_deadline(captured: _Captured) -> None:
