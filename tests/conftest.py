@@ -63,6 +63,7 @@ LONGEST_FIRST = (
     "tests/api/test_session_end_events.py", "tests/api/test_resume_bombs.py", "tests/web/test_embed_and_docs.py",
     "tests/api/test_cli.py", "tests/api/test_grade_cli.py", "tests/web/test_call.py",
     "tests/grader/test_redaction_precision.py", "tests/api/test_integration_races.py", "tests/judge/test_stress.py",
+    "tests/api/test_ats_burst_worker_killed.py", "tests/judge/test_hostile_forgery.py",
 )  # fmt: skip
 
 
