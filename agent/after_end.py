@@ -16,6 +16,10 @@ for its tool reply as usual. So a run returning after the End button sent its `t
   ``ending_speech``), and a reply of the interviewer's own asked for after its waits (agent.turns
   ``reply_after_handoff``: after the end only the ending's goodbye, or the scripted line) in its first step. Anything
   else (a deferred tool reply, a tool reply in a speech the end overtook) asks nothing and says nothing.
+- ``in_ending_speech``: the capture's rule for the record (agent.capture). Once the END is recorded, a tool call
+  livekit reports is recorded only in the ending's own speech (``end_interview``'s call, which recorded the END
+  itself); a call the end overtook (begun before it, returned after it, its outcome withheld) is not recorded after
+  the END.
 """
 
 from __future__ import annotations
@@ -62,6 +66,12 @@ def may_ask_model(state: InterviewState) -> bool:
         return True
     logger.info("the interview has ended: no model request for a reply that is not the goodbye")
     return False
+
+
+def in_ending_speech() -> bool:
+    """Whether the running task belongs to the speech in which ``end_interview`` claimed the end."""
+    speech = current_speech()
+    return speech is not None and speech in _ENDING_SPEECHES
 
 
 def current_speech() -> SpeechHandle | None:

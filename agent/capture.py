@@ -18,10 +18,11 @@ from livekit.agents import (
     SessionUsageUpdatedEvent,
 )
 
+from agent.after_end import in_ending_speech
 from agent.fence import cut
 from agent.phases import INTERVIEWER_TOOLS
 from agent.speech_budget import TYPED
-from agent.state import InterviewState
+from agent.state import InterviewState, Phase
 
 logger = logging.getLogger(__name__)
 
@@ -157,6 +158,11 @@ class SessionCapture:
         return True
 
     def _on_tools(self, ev: FunctionToolsExecutedEvent) -> None:
+        if self._state is not None and self._state.phase == Phase.END and not in_ending_speech():
+            # The END is recorded: a call the end overtook (begun before it, returned after it, its outcome withheld:
+            # agent.after_end) is not recorded after the END; only end_interview's own call, in its speech, is.
+            logger.info("tool calls that returned after the end are not recorded: %d", len(ev.function_calls))
+            return
         for call, output in ev.zipped():
             payload: dict[str, Any] = {
                 "name": call.name,

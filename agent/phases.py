@@ -17,7 +17,7 @@ from livekit.agents.types import FlushSentinel
 from livekit.agents.voice.turn import TurnHandlingOptions
 
 from agent import hints, language_switch
-from agent.after_end import may_ask_model
+from agent.after_end import ended_meanwhile, may_ask_model
 from agent.ai_notice import notice_after
 from agent.background import job_excerpt, resume_summary
 from agent.checkins import dedupe_checkin
@@ -279,6 +279,7 @@ class PhaseAgent(Agent):
         if isinstance(rt, PreparedRealtimeSession):
             rt.before_reply = self.sync_realtime_context
             state = self._interview
+            rt.may_reply = lambda: may_ask_model(state)  # after the end, only the goodbye (agent.after_end)
             rt.guards.source = lambda guarded: (  # agent.realtime_guard
                 protected_runs(
                     state,
@@ -383,8 +384,10 @@ class PhaseAgent(Agent):
         """The next phase's agent, or a ToolError the model talks around when no change is allowed now
         (InterviewState.claim_transition: the model chaining phases in one turn skips the candidate's part; nor in a
         reply of the interviewer's own but a time warning, agent.turns ``own_reply``: a check-in answers nothing the
-        candidate said, and a comment in the code it is shown moved the interview on while they were quiet)."""
+        candidate said, and a comment in the code it is shown moved the interview on while they were quiet). A call
+        executed after the end (a reply the end overtook) records and answers nothing (agent.after_end)."""
         state = self._interview
+        ended_meanwhile(state)
         if state.own_replies.get(context.speech_handle.id) is False or not state.claim_transition():
             state.record(
                 "note", {"kind": "phase_change_refused", "phase": state.phase.value, "to": cls.phase.value}

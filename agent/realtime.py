@@ -6,8 +6,10 @@ bounds the conversation and gives the model the status and the code (agent.phase
 sit on our call sites: ``PreparedRealtimeModel`` wraps the provider's model, and each ``generate_reply`` of its
 sessions first awaits ``before_reply``, which the current phase agent installs on entering. Every reply, whoever
 asked for it, is passed through the private-notes guard (``guards``, agent.realtime_guard), whose source the phase
-installs too. Everything else is the provider's session, events included (forwarded as the framework's own
-fallback adapter does).
+installs too. After the end only the goodbye (agent.after_end): ``may_reply``, which the phase installs too, is asked
+before each reply; a reply it refuses is not asked of the model (an empty reply is handed to the framework, which
+says nothing), and a reply the provider started itself is cancelled and never announced. Everything else is the
+provider's session, events included (forwarded as the framework's own fallback adapter does).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import replace
 from typing import Any, Literal
 
 from livekit import rtc
-from livekit.agents import llm
+from livekit.agents import llm, utils
 from livekit.agents.types import NOT_GIVEN, NotGivenOr
 
 from agent.realtime_guard import ReplyGuards
@@ -38,6 +40,7 @@ class PreparedRealtimeSession(llm.RealtimeSession[str]):
         self._child = child
         self.before_reply: ReplyHook | None = None
         self.guards = ReplyGuards()  # the private-notes guard on every reply (agent.realtime_guard)
+        self.may_reply: Callable[[], bool] | None = None  # after the end, only the goodbye (agent.after_end)
         self._forwarders: dict[str, Callable[..., None]] = {}
         self._replies: set[asyncio.Task[None]] = set()
         self._agent_session: Any = None  # set by AgentActivity on every realtime session
@@ -47,22 +50,31 @@ class PreparedRealtimeSession(llm.RealtimeSession[str]):
 
             def _forward(*args: object) -> None:
                 if event == "generation_created" and args and isinstance(args[0], llm.GenerationCreatedEvent):
-                    args = (self._started_by_provider(args[0]), *args[1:])
+                    started = self._started_by_provider(args[0])
+                    if started is None:
+                        return
+                    args = (started, *args[1:])
                 self.emit(event, *args)
 
             self._forwarders[event] = _forward
             self._child.on(event, _forward)
         return super().on(event, callback)
 
-    def _started_by_provider(self, event: llm.GenerationCreatedEvent) -> llm.GenerationCreatedEvent:
+    def _started_by_provider(self, event: llm.GenerationCreatedEvent) -> llm.GenerationCreatedEvent | None:
         """A reply as the framework is told of it. The provider announces every reply, those asked for through
         ``generate_reply`` too (OpenAI's plugin resolves the request with the event, then emits it as
         ``generation_created``, ``user_initiated``): those are guarded where they are asked for, and the framework
         takes them from there, not from this event. Guarding them here as well put a second reader on the reply's one
         stream of messages, which took it, and the framework played nothing: the candidate heard silence while the
-        model's conversation held the reply. Only a reply the provider started itself is guarded here."""
+        model's conversation held the reply. Only a reply the provider started itself is guarded here. After the end
+        (``may_reply`` refuses: no speech of the ending asked for it) it is cancelled and the framework is not told
+        of it (``None``): the OpenAI model Shadows runs answers a tool's output only when asked, so no goodbye is
+        a reply the provider started."""
         if event.user_initiated:
             return event
+        if not self._may_reply():
+            self._child.interrupt()
+            return None
         bounded = replace(event, function_stream=bounded_function_calls(event.function_stream))
         return self.guards.guarded(bounded)
 
@@ -104,6 +116,10 @@ class PreparedRealtimeSession(llm.RealtimeSession[str]):
         tools: NotGivenOr[list[llm.Tool]] = NOT_GIVEN,
     ) -> asyncio.Future[llm.GenerationCreatedEvent]:
         done: asyncio.Future[llm.GenerationCreatedEvent] = asyncio.get_running_loop().create_future()
+        # Asked in the speech's own context, so the ending's goodbye passes (agent.after_end).
+        if not self._may_reply():
+            done.set_result(_nothing())
+            return done
 
         async def prepare_then_reply() -> None:
             try:
@@ -129,6 +145,9 @@ class PreparedRealtimeSession(llm.RealtimeSession[str]):
         task.add_done_callback(self._replies.discard)
         done.add_done_callback(lambda f: task.cancel() if f.cancelled() else None)  # the caller gave up
         return done
+
+    def _may_reply(self) -> bool:
+        return self.may_reply is None or self.may_reply()
 
     async def _prepare(self) -> None:
         if self.before_reply is None:
@@ -175,6 +194,15 @@ class PreparedRealtimeSession(llm.RealtimeSession[str]):
         await asyncio.gather(*self._replies, return_exceptions=True)
         await self.guards.aclose()
         await self._child.aclose()
+
+
+def _nothing() -> llm.GenerationCreatedEvent:
+    """A reply with no message and no tool call: the framework plays nothing and asks nothing more for it."""
+    messages = utils.aio.Chan[llm.MessageGeneration]()
+    functions = utils.aio.Chan[llm.FunctionCall]()
+    messages.close()
+    functions.close()
+    return llm.GenerationCreatedEvent(message_stream=messages, function_stream=functions, user_initiated=True)
 
 
 class PreparedRealtimeModel(llm.RealtimeModel):
