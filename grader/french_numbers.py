@@ -17,7 +17,7 @@ import re
 
 from grader.phone_forms import counted_digits
 from grader.phone_lines import counted_values
-from grader.spoken import PHONE_CUE
+from grader.spoken_numbers import PHONE_CUE
 
 UNITS = {
     "un": 1,

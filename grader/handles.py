@@ -20,7 +20,8 @@ from __future__ import annotations
 import re
 
 from grader.everyday_words import COMMON_WORDS
-from grader.spoken import BOUNDARY, DIGIT_WORDS, joined_handle_before
+from grader.spoken import BOUNDARY, joined_handle_before
+from grader.spoken_numbers import DIGIT_WORDS
 
 # A username and its discriminator, set apart as a word ("zqdev#1234"); not inside a link, an address or a colour.
 TAG = re.compile(r"(?<![\w#@/.&%-])[^\W\d][\w.]{0,31}#\d{4}(?![\w#])")

@@ -36,7 +36,8 @@ from grader.gendered import PLACEHOLDER
 from grader.handles import PLATFORM_TALK
 from grader.intro_words import weak_name
 from grader.name_particles import PARTICLE_RUN, particle
-from grader.spoken import BOUNDARY, NAME_CUE, spoken_name
+from grader.spoken import BOUNDARY
+from grader.spoken_names import NAME_CUE, spoken_name
 from grader.tech_names import tech_name
 
 # A word written as a name: a capital, then lower case (accents folded first), with a hyphen or an apostrophe

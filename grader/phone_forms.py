@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 
 from grader.code_comments import comment_spans
-from grader.spoken import NUMBER_RUN, PHONE_CUE, TOKEN_IN_RUN, cued_phones, spoken_phones
+from grader.spoken_numbers import NUMBER_RUN, PHONE_CUE, TOKEN_IN_RUN, cued_phones, spoken_phones
 
 Refine = Callable[[str, int, int], list[tuple[int, int]]]
 

@@ -23,7 +23,7 @@ import itertools
 import re
 
 from grader.phone_forms import MAX_LABEL, NAME_SEGMENT, comment_cue, counted_digits, phone_name
-from grader.spoken import DIGIT_WORDS, NUMBER_RUN, OTHER_DIGIT_WORDS, PHONE_CUE, cued_phones
+from grader.spoken_numbers import DIGIT_WORDS, NUMBER_RUN, OTHER_DIGIT_WORDS, PHONE_CUE, cued_phones
 
 # One line that gives a name a short group of digits, as a number or a string literal, with a comment after it or not.
 _DECLARE = r"(?:(?:const|let|var|final|static|String|string|int|long|auto|char|std::string|val)\s+)*"

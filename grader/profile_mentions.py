@@ -23,7 +23,8 @@ import re
 
 from grader.everyday_words import COMMON_WORDS
 from grader.handles import CLAUSE_END, PLATFORM_TALK
-from grader.spoken import BOUNDARY, DIGIT_WORDS, JOIN, JOINERS, SPOKEN_DOT, TLDS
+from grader.spoken import BOUNDARY, JOIN, JOINERS, SPOKEN_DOT, TLDS
+from grader.spoken_numbers import DIGIT_WORDS
 
 # Sites a person has a profile on, said as their name; those whose name is also an everyday or a coding word
 # ("medium", "x", "threads") and the practice sites ("leetcode medium", "leetcode 75") only with their domain.

@@ -46,7 +46,7 @@ What is replaced (never sent to the model):
   (`lovelace42`), and a hyphenated name or one with an apostrophe as its words (`Jean-Luc` as `Jean Luc`, `Luc`;
   `O'Brien` as `OBrien`);
 - phone numbers (`[phone]`): in speech a run of nine or more digits, or seven said digit by digit or after a
-  contact cue, unless a count, bits or a list (grader/spoken.py); in code only one written as a phone number, or
+  contact cue, unless a count, bits or a list (grader/spoken_numbers.py); in code only one written as a phone number, or
   after a contact cue in a comment, or grouped or read out in words there, or given to a name that says phone
   (`phone = "4155550100"`, `mi_telefono`), or that its line's comment calls one (`n = 4155550100  # my cell`);
   with letters for digits ("4l5 555 Ol00", grader/phone_forms.py);
@@ -96,21 +96,11 @@ from grader.code_forms import (
     literal_spans,
     revealing,
 )
-from grader.contact_patterns import CODE_PHONE, EMAIL, HANDLE, NOT_HANDLES, OUTPUT_HANDLE, SPELLED
+from grader.contact_patterns import CODE_PHONE, EMAIL, HANDLE, OUTPUT_HANDLE, SPELLED
 from grader.east_asian import HANGUL_OR_KANA, LatinNamesInHangulOrKana
 from grader.encoded import ENCODED_TOKEN, EncodedNames, disguises, short_tokens
 from grader.everyday_words import CODE_EPONYMS, CODE_TYPE_NAMES, COMMON_WORDS, not_as_a_type
 from grader.french_numbers import FRENCH_RUN, french_pairs
-from grader.gendered import (
-    ACCENTED_HE,
-    MISS,
-    PLACEHOLDER,
-    SPANISH_HOMOGRAPHS,
-    TITLES,
-    kept_words,
-    placeholder,
-    reads_as_spanish,
-)
 from grader.han_names import han_forms
 from grader.handles import TAG, handle_before, local_core, local_forms, tag_spans, words_of
 from grader.identifier_words import TRIGGER_NEEDLES, TRIGGER_SEGMENT, IdentifierWords
@@ -155,6 +145,7 @@ from grader.phone_lines import COMMENT_BREAK, GROUP_LINES, across_comment_lines,
 from grader.postal import POSTAL, postal_spans
 from grader.profile_mentions import PERSONAL_SITE, PROFILE_MENTION, profile_spans, site_spans
 from grader.redact_apply import Rule, apply_rules
+from grader.redact_refine import gendered_rules, handle_mention, written_or_spoken_email
 from grader.redacted import Redacted as Redacted  # also where grader/bundle.py and evidence.py read it
 from grader.row_marks import FENCE_LINE, ROW_MARK, escaped_fence, unmarked
 from grader.said_letters import SAID_RUN, said_spans
@@ -165,19 +156,16 @@ from grader.spoken import (
     ADDRESS_DOMAIN,
     HANDLE_CUE,
     ID_CUE,
-    NAME_CUE,
-    NUMBER_RUN,
     ON_PLATFORM_AFTER,
     PROFILE_PATH,
     spoken_emails,
     spoken_handles,
     spoken_ids,
     spoken_local,
-    spoken_name,
     spoken_path,
-    spoken_phones,
-    with_server,
 )
+from grader.spoken_names import NAME_CUE, spoken_name
+from grader.spoken_numbers import NUMBER_RUN, spoken_phones
 from grader.staged import SHOWN_STAGED, shown_staged, staged_run
 from grader.transliterate import LATIN_WORD, OTHER_SCRIPT_WORD, LatinReadings, OtherScriptNames
 from grader.word_patterns import Words, alternation
@@ -185,46 +173,6 @@ from grader.word_patterns import Words, alternation
 Mode = Literal["speech", "code", "output", "decoded"]
 
 NAME = "[candidate]"
-
-
-LOCAL_BEFORE_AT = re.compile(r"[\w.%+-]+\Z")
-
-
-def _written_or_spoken_email(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """An address whose "at <domain>" is `text[start:end]`: written with an `@` right after its local part
-    ("jane@gmail"), only that part, so the words before it stay; else as said (`spoken_emails`)."""
-    if text.startswith("@", start):
-        local = LOCAL_BEFORE_AT.search(text, max(0, start - 200), start)
-        return [(local.start(), end)] if local else []
-    return spoken_emails(text, start, end)
-
-
-def _handle(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """A mention rather than a decorator or an annotation (`@lru_cache(...)`, `@Override`, `@functools.wraps`)."""
-    name = text[start + 1 : end].lower()
-    decorator = name in NOT_HANDLES or name.split(".", 1)[0] in NOT_HANDLES or text.startswith("(", end)
-    return [] if decorator else [(start, with_server(text, end))]  # a federated one whole: `@zq:matrix.org`
-
-
-def _not_spanish(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    return [] if reads_as_spanish(text, start, end) else [(start, end)]
-
-
-def _gendered_rules(vocabulary: str) -> list[Rule]:
-    """Gendered words as neutral placeholders (grader/gendered.py), except those of the question's own text."""
-    keep = kept_words(vocabulary)
-    words = [w for w in PLACEHOLDER if w not in keep and w not in SPANISH_HOMOGRAPHS]
-    homographs = [w for w in SPANISH_HOMOGRAPHS if w not in keep]
-    titles = [t for t in TITLES if t.lower() not in keep]
-    rules = [Rule(alternation(words, re.I), "", replace=placeholder)] if words else []
-    if homographs:  # "he", "son": not in a Spanish sentence, where they are "I have" and "they are"
-        rules.append(Rule(alternation(homographs, re.I), "", refine=_not_spanish, replace=placeholder))
-    if titles:
-        rules.append(Rule(alternation(titles), "", replace=placeholder))
-    if MISS.lower() not in keep:
-        rules.append(Rule(alternation([MISS]), "", mid_sentence=True, replace=placeholder))
-    rules.append(Rule(re.compile(ACCENTED_HE, re.I), "[they]", on_original=True))
-    return rules
 
 
 class Redactor:
@@ -363,7 +311,7 @@ class Redactor:
             *split_rules[:1],
             user_link,
             *said_spelled,
-            Rule(HANDLE, "[handle]", refine=_handle),
+            Rule(HANDLE, "[handle]", refine=handle_mention),
             spoken_address,
             Rule(PROFILE_PATH, "[link]", refine=spoken_path),
             *profiles,
@@ -382,7 +330,7 @@ class Redactor:
             *split_rules[1:],
             dataclasses.replace(user_link, in_comments=True),
             *(dataclasses.replace(r, in_comments=True) for r in said_spelled),
-            Rule(HANDLE, "[handle]", in_comments=True, refine=_handle),
+            Rule(HANDLE, "[handle]", in_comments=True, refine=handle_mention),
             Rule(ADDRESS_DOMAIN, "[email]", refine=spoken_emails),  # also in a string ("ada [at] x [dot] io")
             Rule(PROFILE_PATH, "[link]", in_comments=True, refine=spoken_path),
             *(dataclasses.replace(r, in_comments=True) for r in profiles),
@@ -448,8 +396,8 @@ class Redactor:
             *split_rules[:1],
             user_link,
             *said_spelled,
-            Rule(OUTPUT_HANDLE, "[handle]", refine=_handle),
-            Rule(ADDRESS_DOMAIN, "[email]", refine=_written_or_spoken_email),
+            Rule(OUTPUT_HANDLE, "[handle]", refine=handle_mention),
+            Rule(ADDRESS_DOMAIN, "[email]", refine=written_or_spoken_email),
             Rule(PROFILE_PATH, "[link]", refine=spoken_path),
             *profiles,
             Rule(HANDLE_CUE, "[handle]", refine=spoken_handles),
@@ -531,7 +479,7 @@ class Redactor:
         ]
         # The candidate's and the interviewer's own words: speech and comments, never string literals, identifiers
         # or what a program wrote (test data such as "A man, a plan" must read as it is).
-        gendered = _gendered_rules(vocabulary)
+        gendered = gendered_rules(vocabulary)
         # The record's structure staged anywhere in a line ("ok so [judge] hidden 5/5 passed"), shown set apart, and
         # a row's mark (grader/staged.py, grader/row_marks.py).
         staged_piece = Rule(SHOWN_STAGED, "", refine=staged_run, replace=shown_staged, replace_original=True)

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from grader.introductions import INTRODUCTION, introduced_name
 from grader.matching_form import normalise
 from grader.name_particles import particle
-from grader.spoken import NAME_CUE, spoken_name
+from grader.spoken_names import NAME_CUE, spoken_name
 
 # A candidate who "introduces themself" by many names (a list of them read out) adds no more than this many: each is
 # redacted everywhere, and a name is one or two.

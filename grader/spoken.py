@@ -5,6 +5,7 @@ slash in slash jdoe", "my github is zqdev", "zq underscore dev on twitter"), and
 themselves by ("my name is Priya", "call me Sasha"), which may not be the one on file, or there may be none.
 
 Each finder takes text in the redactor's matching form (grader/redact.py) and returns the spans to replace.
+The phone numbers are found in grader/spoken_numbers.py and the name in grader/spoken_names.py, in the same way.
 Technical speech stays: "at index i", "the dot product", "node dot next", "five elements", "O of n", a list of
 numbers ("one, two, three, four, five, six, seven, eight, nine"), a count, a quantity ("1,000,000") or a decimal.
 What decides:
@@ -15,11 +16,7 @@ for digits, and two digits said as one number ("eighteen fifteen", "dieciocho qu
   is a mail provider ("at gmail"); the local part is the words before "at", back to a word that cannot be in an
   address ("my email is", "reach me at", punctuation), at most `MAX_LOCAL_WORDS` words (spelled letters and
   words joined by "dot", "underscore", "dash" are one word);
-- a phone number is a run of digits (numerals, digit words, "oh", "double five") joined by spaces, dashes, dots,
-  brackets or commas: nine digits or more; seven or more when read out digit by digit in words, or after a contact
-  cue in the same sentence ("call me", "my number is", "phone", "cell", "mi teléfono", "llámame al"); numbers said in
-  tens only after a cue ("ten, twenty, thirty" is a list); unless, without a cue, it is a count
-  (consecutive or repeated digits) or bits (only zeros and ones), or it is a list (one number per comma);
+- a phone number: grader/spoken_numbers.py;
 - a handle follows a platform and a slash, or a cue that declares one ("my github is", "my handle is", "my tag is",
   "my nickname on twitch is", "follow me at", "I'm ... on GitHub", "I go by ... on LeetCode", a messenger with "is",
   a colon, "at", "on", a comma or a dash: "reach me on telegram: zq_dev", "# skype: zqdev", "mi telegram es zqdev";
@@ -29,17 +26,14 @@ for digits, and two digits said as one number ("eighteen fifteen", "dieciocho qu
   by a spoken underscore or dash and followed by "on <platform>" (without a joining word: grader/handles.py);
 - an identifying number follows a cue that names it ("my student id is", "my employee number at Acme was", "mi DNI
   es"): the token with a digit after it;
-- a name follows "my name is" (up to two words, to a boundary word or punctuation), or "call me", "I go by",
-  "people call me" when written as a name (capitalised, as speech-to-text writes names): "call me back" stays.
+- a name: grader/spoken_names.py.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 
-from grader import name_particles
-from grader.cjk_names import CJK_NAME_CUE, cjk_name, latin_after_cue
+from grader.spoken_numbers import MIN_CUED_PHONE_DIGITS, NUMBER_RUN, said_digits
 
 # "at" and "dot" in English and Spanish, and as a candidate may say or type them in French, Portuguese or German
 # ("arobase", "arroba", "at-Zeichen", "Klammeraffe"; "point", "ponto", "Punkt"; matched with accents folded).
@@ -327,241 +321,10 @@ def spoken_handles(text: str, start: int, end: int) -> list[tuple[int, int]]:
     lead = LEAD.match(text, end)
     at = lead.end() if lead else end
     run = NUMBER_RUN.match(text, at)
-    if run is not None and _digits(run.group()) >= MIN_CUED_PHONE_DIGITS:
+    if run is not None and said_digits(run.group()) >= MIN_CUED_PHONE_DIGITS:
         return [(at, run.end())]
     handle_end = _words_right(text, at)
     return [(at, with_server(text, handle_end))] if handle_end > at else []
-
-
-# "My name is" in English and Spanish, and as a candidate may say it in French, German or Portuguese ("mi nombre
-# es", "mon nom est", "mein Name ist", "meu nome é"; accents folded); "me llamo", "je m'appelle", "ich heiße", "me
-# chamo" below, before a capitalised name only.
-_STRONG_NAME_CUE = (
-    r"my\s+(?:first\s+|full\s+|last\s+|family\s+|given\s+|middle\s+|sur)?name\s+is|my\s+(?:sur)?name's"
-    r"|mi\s+(?:nombre|apellido|primer\s+apellido)(?:\s+completo)?\s+es"
-    r"|mon\s+(?:nom|prenom)(?:\s+de\s+famille)?\s+(?:est|c'est)"
-    r"|mein\s+(?:vor|nach|familien)?name\s+ist|meu\s+(?:nome|sobrenome)(?:\s+completo)?\s+e"
-    # Other languages a candidate may introduce themself in (folded: "il mio nome è", "tên tôi là", "моё имя"):
-    # Italian, Dutch, Turkish, Hindi and Urdu, Malay and Indonesian, Swahili, Vietnamese, Polish, Japanese,
-    # Russian, Greek, Arabic, Devanagari (a script without capitals: its name is taken as the strong cues take it).
-    r"|il\s+mio\s+(?:nome|cognome)\s+e|mijn\s+(?:voor|achter)?naam\s+is|benim\s+(?:ad[i\u0131]m|ismim)"
-    r"|mera\s+naam(?:\s+hai)?|nama\s+saya(?:\s+adalah)?|jina\s+langu\s+ni|ten\s+(?:cua\s+)?toi\s+la"
-    r"|mam\s+na\s+imie|watashi\s+no\s+namae\s+wa|мо[её]\s+имя"
-    r"|το\s+ονομα\s+μου\s+ειναι|με\s+λενε|اسمي|म\u0947?रा\s+नाम"
-)
-NAME_CUE = re.compile(
-    rf"(?<![\w-])(?i:(?P<strong>{_STRONG_NAME_CUE})"
-    r"|(?:you\s+can\s+|people\s+|everyone\s+|just\s+)?call\s+me|i\s+go\s+by|llamame|puedes\s+llamarme"
-    r"|(?:i'm|i\s+am)\s+called|(?:know|knows|knew)\s+me\s+as|the\s+name's"
-    # As a name is written (a capital) only: "me llamó la atención" folds to "me llamo la atencion".
-    r"|me\s+llamo|me\s+chamo|je\s+m'appelle|ich\s+heisse|appelle[sz]?[\s-]moi|nenn\s+mich"
-    r"|mi\s+chiamo|ik\s+heet|nazywam\s+sie|wo\s+jiao)\s+"
-    rf"|{CJK_NAME_CUE}"  # "我叫张伟", "私の名前は田中です", "제 이름은 김민준입니다" (grader/cjk_names.py)
-)
-# A name's letters; in the scripts of India a vowel sign that is a spacing mark (U+093E in "राहुल"), not a word
-# character to the regex engine, is part of the word (it had cut the name after its first letter).
-# An apostrophe or hyphen only between letters ("O'Brien", "Jean-Luc"): ending the word, it took a string's
-# closing quotes (a docstring "my name is Budi Santoso" in three single quotes lost its end).
-_NAME_LETTERS = r"(?:[\w\u0900-\u0963\u0966-\u0dff]|['-](?=[^\W\d_]))*"  # not the danda, "।"
-CAPITALISED = re.compile(rf"[^\W\d_a-z]{_NAME_LETTERS}(?:\s+[^\W\d_a-z]{_NAME_LETTERS}){{0,2}}")
-NAME_WORD = re.compile(rf"\s*([^\W\d_]{_NAME_LETTERS})")
-# A word in Latin letters, after a cue in a script without spaces: "Minji" of "Minji입니다", not the copula with it.
-_LATIN_LETTER = r"[A-Za-z\u00c0-\u024f]"
-LATIN_NAME_WORD = re.compile(rf"[ \t\u3000]*({_LATIN_LETTER}+(?:['-]{_LATIN_LETTER}+)*)")
-
-
-def spoken_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The name a cue introduces (`text[start:end]` the cue): see the module's rules."""
-    word = NAME_WORD
-    if (cjk := cjk_name(text, start, end)) is not None:
-        if cjk or not latin_after_cue(text, start, end):
-            return cjk
-        word = LATIN_NAME_WORD  # "我叫Zhang Wei": read as "my name is" reads it, in Latin letters
-    elif not CUE_STRONG.match(text, start):
-        m = CAPITALISED.match(text, end)
-        if m is None or m.group().split()[0].lower() in BOUNDARY:
-            return []
-        # "call me Sanne de Vries": a particle and the words after it (grader/name_particles.py).
-        return [(end, name_particles.extend(text, m.end(), False, BOUNDARY, 3 - len(m.group().split())))]
-    stop = end
-    words, last = 0, ""
-    while words < 2:
-        m = word.match(text, stop)
-        spelled = m is not None and len(m.group(1)) == 1 and len(last) == 1  # "j o h n": one word spelled out
-        if m is None or (m.group(1).lower() in BOUNDARY and not spelled) or m.group(1).lower() in JOINERS:
-            break
-        if words and m.group(1) in ("y", "e") and not spelled:
-            break  # "mi nombre es ana y trabajo en ...": a conjunction, a name's only before a capital
-        words += 0 if spelled else 1
-        stop, last = m.end(), m.group(1)
-    if len(last) > 1:  # "my name is Sanne de Vries", "... Nguyen Van An" (grader/name_particles.py)
-        stop = name_particles.extend(text, stop, text[end:stop].islower(), BOUNDARY)
-    if word is LATIN_NAME_WORD:  # the cue's script has no space after it: one written there stays
-        end += len(text[end:stop]) - len(text[end:stop].lstrip())
-    return [(end, stop)] if stop > end else []
-
-
-CUE_STRONG = re.compile(rf"(?i:{_STRONG_NAME_CUE})")
-
-
-# Digits said as words, in English and Spanish (as matched: accents folded, "seis", "dieciseis").
-DIGIT_WORDS = {
-    "zero": 0, "oh": 0, "o": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9,
-    "cero": 0, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8,
-    "nueve": 9,
-}  # fmt: skip
-# Two digits said as one number ("eighteen fifteen", "dieciocho quince", "treinta y cuatro", "twenty-one").
-TEENS = {
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19,
-    "diez": 10, "once": 11, "doce": 12, "trece": 13, "catorce": 14, "quince": 15, "dieciseis": 16,
-    "diecisiete": 17, "dieciocho": 18, "diecinueve": 19, "veinte": 20, "veintiuno": 21, "veintiun": 21,
-    "veintidos": 22, "veintitres": 23, "veinticuatro": 24, "veinticinco": 25, "veintiseis": 26,
-    "veintisiete": 27, "veintiocho": 28, "veintinueve": 29,
-}  # fmt: skip
-TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-    "treinta": 30, "cuarenta": 40, "cincuenta": 50, "sesenta": 60, "setenta": 70, "ochenta": 80, "noventa": 90,
-}  # fmt: skip
-# Digits said in French, Portuguese and German, as a candidate may say or type a number in their own language
-# ("zéro six un deux ...", "null eins sieben ..."): a digit only in a run said wholly in words, with one of them
-# that is no word of English, Spanish or code (`OTHER_ONLY`), since "un", "um" and "null" are ("um, one, two", "1 2 3
-# null null 4 5" is a tree's level order).
-OTHER_DIGIT_WORDS = {
-    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8, "neuf": 9,
-    "um": 1, "uma": 1, "dois": 2, "duas": 2, "quatro": 4, "sete": 7, "oito": 8, "nove": 9,
-    "null": 0, "eins": 1, "zwei": 2, "zwo": 2, "drei": 3, "vier": 4, "funf": 5, "fuenf": 5, "sechs": 6,
-    "sieben": 7, "acht": 8, "neun": 9,
-}  # fmt: skip
-# Those that are no word of English, Spanish or code: a run said in another language holds one of them.
-OTHER_ONLY = frozenset(OTHER_DIGIT_WORDS) - {"un", "une", "um", "uma", "null"}
-NUMBER_WORDS = {**DIGIT_WORDS, **OTHER_DIGIT_WORDS, **TEENS, **TENS}
-_UNITS = "one|two|three|four|five|six|seven|eight|nine|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve"
-_TWO_DIGITS = rf"(?:{'|'.join(TENS)})(?:(?:-|\s+(?:y\s+)?)(?:{_UNITS})(?!\w))?|{'|'.join(TEENS)}"
-NATIVE_DIGIT = rf"(?:{_TWO_DIGITS}|{'|'.join(DIGIT_WORDS)}|\d+)"
-DIGIT = (
-    rf"(?:{_TWO_DIGITS}|{'|'.join(sorted({*DIGIT_WORDS, *OTHER_DIGIT_WORDS}, key=len, reverse=True))}|\d+)"
-)
-NUMBER_GAP = r"(?:\s*[,.\-\u2010-\u2015/]\s*|\s*[()]\s*|\s+(?:dash|hyphen|guion)\s+|\s+)"
-
-
-def _number_run(digit: str) -> re.Pattern[str]:
-    token = rf"(?:(?:double|triple|doble|triple)\s+)?{digit}(?!\w)"
-    return re.compile(
-        rf"(?<![\w+.,])(?:(?:\+|(?:plus|mas)\s+)\s*)?\(?\s*{token}(?:{NUMBER_GAP}\(?{token})*", re.IGNORECASE
-    )
-
-
-NUMBER_RUN = _number_run(DIGIT)
-NATIVE_RUN = _number_run(NATIVE_DIGIT)  # without the digits of `OTHER_DIGIT_WORDS`
-TOKEN_IN_RUN = re.compile(rf"(?:(double|triple|doble)\s+)?({DIGIT})(?!\w)", re.IGNORECASE)
-# A word for number followed by "of" (or "de", "von", ...) counts ("my number of tests", "meu número de testes",
-# "mi número de pruebas"), unless what it is the number of is a phone's ("mi número de casa", "número de celular").
-_COUNT = (
-    r"(?!\s+(?:of|de|del|da|do|das|dos|des|du|d'|von|der)\s+(?!(?:casa|telefono|telefone|celular|movil|contacto"
-    r"|contato|trabajo|trabalho|oficina|escritorio|maison|portable|bureau|travail|whatsapp)(?!\w)))"
-)
-PHONE_CUE = re.compile(
-    r"(?<!\w)(?:phone|mobile|cell|cellphone|telephone|tel|landline|whatsapp|sms|dial|extension|ext"
-    rf"|(?:call|text|ring|reach|contact)\s+(?:me|us)|(?:my|a|the)\s+number{_COUNT}|number\s+is|number's"
-    # In Spanish (accents folded): "mi teléfono", "mi número es", "llámame al", "mi móvil", "celular".
-    rf"|telefono|movil|celular|(?:mi|su|tu)\s+numero{_COUNT}|llamame|marcame|escribeme\s+al"
-    # French, Portuguese, German: "mon numéro", "meu telefone", "meine Nummer", "appelle-moi", "ruf mich an".
-    rf"|(?:mon|ma|meu|minha|mein|meine)\s+(?:(?:numero|nummer){_COUNT}|portable|telefone|telefon|handy|celular|tel)"
-    r"|telefone|telefon|telefonnummer|handynummer|appelle[sz]?[\s-]moi|appelez[\s-]moi|ligue[\s-]me|ruf\s+mich"
-    # Brazilian Portuguese: "ligue para mim", "me liga", "meu zap" (WhatsApp).
-    r"|lig(?:ue|a)\s+(?:para|pra)\s+mim|me\s+liga|(?:meu|minha)\s+(?:zap|whats|zapzap))(?!\w)",
-    re.IGNORECASE,
-)
-
-
-def _token(word: str) -> tuple[int, int]:
-    """A number token's value and how many digits it says ("7": 1; "415": 3; "eighteen": 2; "treinta y
-    cuatro": 2)."""
-    word = word.lower()
-    if word.isdigit():
-        return int(word), len(word)
-    parts = re.split(r"[\s-]+", word)
-    if parts[0] in TENS:
-        return TENS[parts[0]] + (NUMBER_WORDS[parts[-1]] if len(parts) > 1 else 0), 2
-    return NUMBER_WORDS[word], 2 if word in TEENS else 1
-
-
-def _digits(run: str) -> int:
-    """How many digits a number run says."""
-    total = 0
-    for t in TOKEN_IN_RUN.finditer(run):
-        times = {"double": 2, "doble": 2, "triple": 3}.get((t.group(1) or "").lower(), 1)
-        total += _token(t.group(2))[1] * times
-    return total
-
-
-MIN_PHONE_DIGITS = 9
-MIN_CUED_PHONE_DIGITS = 7
-
-
-def _cued(text: str, start: int) -> bool:
-    """A contact cue in the same sentence, a few words before `start`."""
-    before = text[max(0, start - 80) : start]
-    sentence = re.split(r"[.!?;\n]\s", before)[-1]
-    return PHONE_CUE.search(sentence) is not None
-
-
-def spoken_phones(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The run `text[start:end]` if it is a phone number (see the module's rules)."""
-    run = text[start:end]
-    tokens = list(TOKEN_IN_RUN.finditer(run))
-    numerals = [t.group(2).isdigit() for t in tokens]
-    words = {t.group(2).lower() for t in tokens}
-    if words & OTHER_DIGIT_WORDS.keys() and (any(numerals) or not words & OTHER_ONLY):
-        # Not a number said in another language (numerals in it, or only "un", "um", "null" of its words): those
-        # words are not digits, and the runs between them are judged alone ("um, one, two, um, three").
-        return [
-            span for m in NATIVE_RUN.finditer(text, start, end) for span in spoken_phones(text, *m.span())
-        ]
-    values: list[int] = []
-    digits = 0
-    for t in tokens:
-        times = {"double": 2, "doble": 2, "triple": 3}.get((t.group(1) or "").lower(), 1)
-        value, n = _token(t.group(2))
-        digits += n * times
-        values.append(value)
-    gaps = [run[a.end() : b.start()] for a, b in itertools.pairwise(tokens)]
-    tight = [g in (",", ".") and numerals[i] and numerals[i + 1] for i, g in enumerate(gaps)]
-    if any(g == "," for g, t in zip(gaps, tight, strict=True) if t):
-        return []  # a quantity: "1,000,000"
-    if sum(tight) == 1 and len(gaps) == 1:
-        return []  # a decimal: "3.14159265"
-    international = run.lstrip().lower().startswith(("+", "plus", "mas"))
-    cued = international or _cued(text, start)
-    said = not any(numerals)  # digit by digit in words, as a number is read out
-    if not cued and any(not t.group(2).isdigit() and _token(t.group(2))[1] > 1 for t in tokens):
-        return []  # numbers said in tens ("twenty, thirty, forty"): a phone number only after a cue
-    if digits < (MIN_CUED_PHONE_DIGITS if cued or said else MIN_PHONE_DIGITS):
-        return []
-    steps = {b - a for a, b in itertools.pairwise(values)}
-    if not cued and all(v < 10 for v in values) and len(steps) == 1 and steps <= {1, 0, -1}:
-        return []  # counting or repeating: "one two three four five six seven eight nine"
-    if not cued and set(values) <= {0, 1}:
-        return []  # bits, a grid's row: "one one zero zero one one zero"
-    groups = [TOKEN_IN_RUN.findall(g) for g in run.split(",")]
-    if len(groups) >= 3 and all(len(g) == 1 for g in groups):
-        numbers = [_token(g[0][1])[0] for g in groups]
-        small = all(len(g[0][1]) <= 2 or not g[0][1].isdigit() for g in groups)
-        if not cued or small or len({b - a for a, b in itertools.pairwise(numbers)}) == 1:
-            return []  # a list, one number per comma ("10, 20, 30"; "100, 200, 300")
-    return [
-        (start + len(run) - len(run.lstrip()), end)
-    ]  # without the space a run can open with ("# five ...")
-
-
-def cued_phones(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The run `text[start:end]` if it is a phone number after a contact cue or with a country code ("phone:
-    4155550134", "call me at 415 555 0134", "+44 20 7946 0958"): in a program's output a run of digits alone is a
-    value."""
-    cued = text[start:end].lstrip().lower().startswith(("+", "plus", "mas")) or _cued(text, start)
-    return spoken_phones(text, start, end) if cued else []
 
 
 def spoken_local(local: str) -> str:

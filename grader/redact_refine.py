@@ -1,0 +1,64 @@
+"""Pieces the Redactor (grader/redact.py) builds its rules from that need no name on file: the refine functions of
+the written or said address (`written_or_spoken_email`: "jane@gmail", "jane at gmail dot com") and of the `@handle`
+mention (`handle_mention`: not a decorator such as `@lru_cache`), and the rules for gendered words
+(`gendered_rules`, grader/gendered.py). Kept apart so that grader/redact.py holds the Redactor, which builds the rules
+for one candidate's name and contact details, and stays within the house limit on a module's length.
+"""
+
+from __future__ import annotations
+
+import re
+
+from grader.contact_patterns import NOT_HANDLES
+from grader.gendered import (
+    ACCENTED_HE,
+    MISS,
+    PLACEHOLDER,
+    SPANISH_HOMOGRAPHS,
+    TITLES,
+    kept_words,
+    placeholder,
+    reads_as_spanish,
+)
+from grader.redact_apply import Rule
+from grader.spoken import spoken_emails, with_server
+from grader.word_patterns import alternation
+
+LOCAL_BEFORE_AT = re.compile(r"[\w.%+-]+\Z")
+
+
+def written_or_spoken_email(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """An address whose "at <domain>" is `text[start:end]`: written with an `@` right after its local part
+    ("jane@gmail"), only that part, so the words before it stay; else as said (`spoken_emails`)."""
+    if text.startswith("@", start):
+        local = LOCAL_BEFORE_AT.search(text, max(0, start - 200), start)
+        return [(local.start(), end)] if local else []
+    return spoken_emails(text, start, end)
+
+
+def handle_mention(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A mention rather than a decorator or an annotation (`@lru_cache(...)`, `@Override`, `@functools.wraps`)."""
+    name = text[start + 1 : end].lower()
+    decorator = name in NOT_HANDLES or name.split(".", 1)[0] in NOT_HANDLES or text.startswith("(", end)
+    return [] if decorator else [(start, with_server(text, end))]  # a federated one whole: `@zq:matrix.org`
+
+
+def _not_spanish(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    return [] if reads_as_spanish(text, start, end) else [(start, end)]
+
+
+def gendered_rules(vocabulary: str) -> list[Rule]:
+    """Gendered words as neutral placeholders (grader/gendered.py), except those of the question's own text."""
+    keep = kept_words(vocabulary)
+    words = [w for w in PLACEHOLDER if w not in keep and w not in SPANISH_HOMOGRAPHS]
+    homographs = [w for w in SPANISH_HOMOGRAPHS if w not in keep]
+    titles = [t for t in TITLES if t.lower() not in keep]
+    rules = [Rule(alternation(words, re.I), "", replace=placeholder)] if words else []
+    if homographs:  # "he", "son": not in a Spanish sentence, where they are "I have" and "they are"
+        rules.append(Rule(alternation(homographs, re.I), "", refine=_not_spanish, replace=placeholder))
+    if titles:
+        rules.append(Rule(alternation(titles), "", replace=placeholder))
+    if MISS.lower() not in keep:
+        rules.append(Rule(alternation([MISS]), "", mid_sentence=True, replace=placeholder))
+    rules.append(Rule(re.compile(ACCENTED_HE, re.I), "[they]", on_original=True))
+    return rules

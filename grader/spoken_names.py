@@ -1,0 +1,87 @@
+"""The name a candidate introduces themself by in speech ("my name is Priya", "call me Sasha", "me llamo Ana",
+"我叫张伟"), which may not be the one on file, or there may be none: the cue (`NAME_CUE`) and the words it gives
+(`spoken_name`).
+
+Split out of grader/spoken.py, which holds the contact details said in words and the words (`BOUNDARY`, `JOINERS`)
+that end a spoken name here too. What decides:
+- a name follows "my name is" (up to two words, to a boundary word or punctuation), or "call me", "I go by",
+  "people call me" when written as a name (capitalised, as speech-to-text writes names): "call me back" stays.
+"""
+
+from __future__ import annotations
+
+import re
+
+from grader import name_particles
+from grader.cjk_names import CJK_NAME_CUE, cjk_name, latin_after_cue
+from grader.spoken import BOUNDARY, JOINERS
+
+# "My name is" in English and Spanish, and as a candidate may say it in French, German or Portuguese ("mi nombre
+# es", "mon nom est", "mein Name ist", "meu nome é"; accents folded); "me llamo", "je m'appelle", "ich heiße", "me
+# chamo" below, before a capitalised name only.
+_STRONG_NAME_CUE = (
+    r"my\s+(?:first\s+|full\s+|last\s+|family\s+|given\s+|middle\s+|sur)?name\s+is|my\s+(?:sur)?name's"
+    r"|mi\s+(?:nombre|apellido|primer\s+apellido)(?:\s+completo)?\s+es"
+    r"|mon\s+(?:nom|prenom)(?:\s+de\s+famille)?\s+(?:est|c'est)"
+    r"|mein\s+(?:vor|nach|familien)?name\s+ist|meu\s+(?:nome|sobrenome)(?:\s+completo)?\s+e"
+    # Other languages a candidate may introduce themself in (folded: "il mio nome è", "tên tôi là", "моё имя"):
+    # Italian, Dutch, Turkish, Hindi and Urdu, Malay and Indonesian, Swahili, Vietnamese, Polish, Japanese,
+    # Russian, Greek, Arabic, Devanagari (a script without capitals: its name is taken as the strong cues take it).
+    r"|il\s+mio\s+(?:nome|cognome)\s+e|mijn\s+(?:voor|achter)?naam\s+is|benim\s+(?:ad[i\u0131]m|ismim)"
+    r"|mera\s+naam(?:\s+hai)?|nama\s+saya(?:\s+adalah)?|jina\s+langu\s+ni|ten\s+(?:cua\s+)?toi\s+la"
+    r"|mam\s+na\s+imie|watashi\s+no\s+namae\s+wa|мо[её]\s+имя"
+    r"|το\s+ονομα\s+μου\s+ειναι|με\s+λενε|اسمي|म\u0947?रा\s+नाम"
+)
+NAME_CUE = re.compile(
+    rf"(?<![\w-])(?i:(?P<strong>{_STRONG_NAME_CUE})"
+    r"|(?:you\s+can\s+|people\s+|everyone\s+|just\s+)?call\s+me|i\s+go\s+by|llamame|puedes\s+llamarme"
+    r"|(?:i'm|i\s+am)\s+called|(?:know|knows|knew)\s+me\s+as|the\s+name's"
+    # As a name is written (a capital) only: "me llamó la atención" folds to "me llamo la atencion".
+    r"|me\s+llamo|me\s+chamo|je\s+m'appelle|ich\s+heisse|appelle[sz]?[\s-]moi|nenn\s+mich"
+    r"|mi\s+chiamo|ik\s+heet|nazywam\s+sie|wo\s+jiao)\s+"
+    rf"|{CJK_NAME_CUE}"  # "我叫张伟", "私の名前は田中です", "제 이름은 김민준입니다" (grader/cjk_names.py)
+)
+# A name's letters; in the scripts of India a vowel sign that is a spacing mark (U+093E in "राहुल"), not a word
+# character to the regex engine, is part of the word (it had cut the name after its first letter).
+# An apostrophe or hyphen only between letters ("O'Brien", "Jean-Luc"): ending the word, it took a string's
+# closing quotes (a docstring "my name is Budi Santoso" in three single quotes lost its end).
+_NAME_LETTERS = r"(?:[\w\u0900-\u0963\u0966-\u0dff]|['-](?=[^\W\d_]))*"  # not the danda, "।"
+CAPITALISED = re.compile(rf"[^\W\d_a-z]{_NAME_LETTERS}(?:\s+[^\W\d_a-z]{_NAME_LETTERS}){{0,2}}")
+NAME_WORD = re.compile(rf"\s*([^\W\d_]{_NAME_LETTERS})")
+# A word in Latin letters, after a cue in a script without spaces: "Minji" of "Minji입니다", not the copula with it.
+_LATIN_LETTER = r"[A-Za-z\u00c0-\u024f]"
+LATIN_NAME_WORD = re.compile(rf"[ \t\u3000]*({_LATIN_LETTER}+(?:['-]{_LATIN_LETTER}+)*)")
+
+
+def spoken_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The name a cue introduces (`text[start:end]` the cue): see the module's rules."""
+    word = NAME_WORD
+    if (cjk := cjk_name(text, start, end)) is not None:
+        if cjk or not latin_after_cue(text, start, end):
+            return cjk
+        word = LATIN_NAME_WORD  # "我叫Zhang Wei": read as "my name is" reads it, in Latin letters
+    elif not CUE_STRONG.match(text, start):
+        m = CAPITALISED.match(text, end)
+        if m is None or m.group().split()[0].lower() in BOUNDARY:
+            return []
+        # "call me Sanne de Vries": a particle and the words after it (grader/name_particles.py).
+        return [(end, name_particles.extend(text, m.end(), False, BOUNDARY, 3 - len(m.group().split())))]
+    stop = end
+    words, last = 0, ""
+    while words < 2:
+        m = word.match(text, stop)
+        spelled = m is not None and len(m.group(1)) == 1 and len(last) == 1  # "j o h n": one word spelled out
+        if m is None or (m.group(1).lower() in BOUNDARY and not spelled) or m.group(1).lower() in JOINERS:
+            break
+        if words and m.group(1) in ("y", "e") and not spelled:
+            break  # "mi nombre es ana y trabajo en ...": a conjunction, a name's only before a capital
+        words += 0 if spelled else 1
+        stop, last = m.end(), m.group(1)
+    if len(last) > 1:  # "my name is Sanne de Vries", "... Nguyen Van An" (grader/name_particles.py)
+        stop = name_particles.extend(text, stop, text[end:stop].islower(), BOUNDARY)
+    if word is LATIN_NAME_WORD:  # the cue's script has no space after it: one written there stays
+        end += len(text[end:stop]) - len(text[end:stop].lstrip())
+    return [(end, stop)] if stop > end else []
+
+
+CUE_STRONG = re.compile(rf"(?i:{_STRONG_NAME_CUE})")
