@@ -1,7 +1,7 @@
 # ruff: noqa: RUF001  # full-width punctuation of Chinese and Japanese
 """A name after a cue in a script written without spaces between words: Chinese, Japanese, Korean (2026-12-06,
 graderI6). "我叫张伟", "私の名前は田中です", "제 이름은 김민준입니다" reached the model with the name: the name cues
-(grader/spoken.py `NAME_CUE`) read a name as words set apart by spaces, and a name on file in Han characters is read
+(spoken_names.py `NAME_CUE`) read a name as words set apart by spaces, and a name on file in Han characters is read
 (grader/han_names.py), a name the candidate introduced themself by in those scripts was not.
 
 The cues, each of which says the speaker's own name follows (or, for the last two, precedes):
@@ -55,7 +55,7 @@ _JA_AFTER = (
     rf"(?:{_forms('と申します', 'と呼んでください')})"
 )
 _KO_CUE = rf"(?:{_forms('제', '내', '저의', '나의')})\s*(?:{_forms('이름은', '이름이')})"
-# The cues as regular-expression text for grader/spoken.py `NAME_CUE` (no lookbehind: the scripts have no spaces).
+# The cues as regular-expression text for grader/spoken_names.py `NAME_CUE` (no lookbehind: the scripts have no spaces).
 CJK_NAME_CUE = rf"(?P<zh>{_ZH_CUE})|(?P<zh_am>{_ZH_AM_CUE})|(?P<ja>{_JA_CUE})|{_JA_AFTER}|(?P<ko>{_KO_CUE})"
 _CUE = re.compile(CJK_NAME_CUE)
 # A string literal too short for grader/phone_forms.py `STRING_LITERAL` (seven characters or more) that holds such a
@@ -175,7 +175,7 @@ def _ko(text: str, end: int) -> list[tuple[int, int]]:
 
 
 # A name in Latin letters after a cue of these scripts ("我叫Zhang Wei", "私の名前はTanaka Yukiです", "제 이름은 Kim
-# Minji입니다"): read as a strong cue reads a name (grader/spoken.py), in Latin letters only.
+# Minji입니다"): read as a strong cue reads a name (spoken_names.py), in Latin letters only.
 _LATIN_NEXT = re.compile(r"[ \u3000]?[A-Za-z\u00c0-\u024f]")
 
 

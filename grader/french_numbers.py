@@ -1,12 +1,12 @@
 """A phone number said in French in pairs, as French numbers are read ("zéro six, douze, trente-quatre, cinquante-six,
-soixante-dix-huit" for 06 12 34 56 78; grader/redact.py, `[phone]`), which grader/spoken.py reads only digit by
+soixante-dix-huit" for 06 12 34 56 78; grader/redact.py, `[phone]`), which spoken_numbers.py reads only digit by
 digit: numbers from zero to ninety-nine ("soixante-dix", "quatre-vingt-onze", "vingt et un"), "zéro" and a digit
 as a pair.
 
 What decides: a run of two or more such numbers, one of them a word that is no English, Spanish or code word (all but
 "six"; "un" is one too), that reads as eight to twelve digits and is no count (digits or numbers one step apart:
 "zéro, un, deux, ... neuf", "zéro un, zéro deux, zéro trois"), after a phone cue a few words before
-(grader/spoken.py `PHONE_CUE`: "mon numéro", "mon portable", "appelle-moi au") or, without one, ten digits starting
+(spoken_numbers.py `PHONE_CUE`: "mon numéro", "mon portable", "appelle-moi au") or, without one, ten digits starting
 with a zero, a French number's whole shape ("zéro six douze trente-quatre cinquante-six soixante-dix-huit"). Matched
 with accents folded (grader/matching_form.py).
 """

@@ -294,7 +294,7 @@ def introduced_in_literal(text: str, start: int, end: int) -> list[tuple[int, in
         # read to the literal's end (its quote ends the name).
         elif m.group("h") and not FIELD_LABEL.match(m.group()):
             found += introduced_name(text[: end - 1], m.start(), m.end())
-    # A name cue's name ("my name is Priya Raman", "mi chiamo Giulia"), as said (grader/spoken.py).
+    # A name cue's name ("my name is Priya Raman", "mi chiamo Giulia"), as said (grader/spoken_names.py).
     for m in NAME_CUE.finditer(text, start + 1, end - 1):
         found += [(a, min(b, end - 1)) for a, b in spoken_name(text, m.start(), m.end()) if a < end - 1]
     if not found:

@@ -1,4 +1,4 @@
-"""A name of more than two words, or with a particle inside, in the slots that say a name follows (grader/spoken.py
+"""A name of more than two words, or with a particle inside, in the slots that say a name follows (spoken_names.py
 `spoken_name`, grader/introductions.py `INTRODUCTION`): "my name is Sanne de Vries", "tên tôi là Nguyễn Văn An", "I'm
 Maria del Carmen López", "call me Kofi Annan Boateng" (2026-12-05, graderI4: the slots had stopped at the second
 word, or at a particle, which is also a word of speech, and "Vries", "An" and "Boateng" reached the model).
@@ -35,7 +35,7 @@ PARTICLES = frozenset(
 )
 # The conjunctions among them ("García y López"): only before a capital, since "y" and "e" join clauses too.
 _CONJUNCTIONS = frozenset({"y", "e"})
-# A name's letters (grader/spoken.py `_NAME_LETTERS`).
+# A name's letters (grader/spoken_names.py `_NAME_LETTERS`).
 _LETTERS = r"(?:[\w\u0900-\u0963\u0966-\u0dff]|['-](?=[^\W\d_]))*"
 WORD = re.compile(rf"[ \t]+([^\W\d_]{_LETTERS})")
 # Regular-expression text for grader/introductions.py: up to two particles before a name's word.

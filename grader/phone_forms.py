@@ -1,4 +1,4 @@
-"""Phone numbers in shapes the digit rules of grader/spoken.py do not read on their own (grader/redact.py):
+"""Phone numbers in shapes the digit rules of grader/spoken_numbers.py do not read on their own (grader/redact.py):
 
 - letters for digits, O or o for zero and l or I for one ("4l5 555 Ol00", "+44 2O 7946 O958"): a run of digit groups
   of which one mixes such a letter with digits, with as many digits as letters, is read with the letters as digits
@@ -69,7 +69,7 @@ def written_phone(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def worded_phones(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The run `text[start:end]` (grader/spoken.py `NUMBER_RUN`) as a phone number after a cue or with a country
+    """The run `text[start:end]` (grader/spoken_numbers.py `NUMBER_RUN`) as a phone number after a cue or with a country
     code, or read out in words digit by digit (no numeral in it)."""
     if found := cued_phones(text, start, end):
         return found

@@ -10,7 +10,7 @@
   other data), else all of a run of five lines at most;
 - a comment that goes on to the next comment lines in the middle of the number ("# call me at 415 555" then "#
   0134"; "# phone:" then "# 415", "# 555", "# 0134"): the lines are read as one comment, the number judged as said
-  after its cue (grader/spoken.py).
+  after its cue (grader/spoken_numbers.py).
 Digits that count, repeat, are bits or round (`counted_digits`), groups one step apart (`x = 10`, `y = 20`, `z =
 30`) and groups under a name that says a measure of phones (`phone_book_size = 1000`, `mobile_cols = 12`) stay, as
 does every run without a cue: `x = 415`, `y = 555` is data.
