@@ -1,5 +1,6 @@
 """The interview as one timeline for the report's replay: transcript turns, phases, editor snapshots (full code),
-runs and submissions (verdict, counts, code), hints, time warnings and integrity observations, in time order.
+runs and submissions (verdict, counts, code), hints, time warnings, integrity observations and gaps in the record
+(the candidate away, no interviewer: `api/timeline_gaps.py`), in time order.
 
 Items are built from the stored payloads field by field (known fields, checked types), never passed through, so
 whatever an agent or a page wrote into a payload beyond them never reaches a report. Hidden tests appear only as
@@ -15,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from api.scheduling import allowed_minutes
+from api.timeline_gaps import gap_items
 from grader.answer import LANGUAGES
 
 View = Literal["org", "coach"]
@@ -157,10 +159,18 @@ def timeline_item(row: dict[str, Any]) -> dict[str, Any] | None:
     return item
 
 
-def build_items(rows: list[dict[str, Any]], view: View) -> list[dict[str, Any]]:
+def build_items(
+    rows: list[dict[str, Any]], view: View, *, ended_s: float | None = None
+) -> list[dict[str, Any]]:
+    """The timeline's items of `rows`. Presence notes among them (`candidate_away`, `resumed`) become gap steps
+    (`api/timeline_gaps.py`), an open one closed at the record's end: the later of the last event and `ended_s`."""
     items = [item for row in rows if (item := timeline_item(row)) is not None]
     if view == "coach":  # the candidate's own coaching report: observations about them are for the company
         items = [i for i in items if i["type"] != "integrity"]
+    end = max(max((i["t"] for i in items if i["t"] is not None), default=0.0), ended_s or 0.0)
+    gaps = gap_items(rows, items, end)
+    if gaps:
+        items = sorted(items + gaps, key=lambda i: (i["t"] is not None, i["t"] or 0.0, i["seq"]))
     return items
 
 

@@ -9,6 +9,7 @@ import { h } from "../dom";
 import { LANGUAGE_NAMES } from "../languages";
 import { phaseChart, testsChart } from "./charts";
 import { CodeView } from "./codeview";
+import { GapTrack, gapsOf } from "./gaps";
 import { countHidden, MAX_PLACEHOLDERS, substituteHidden } from "./hiddenchars";
 import {
   at,
@@ -95,6 +96,7 @@ class Replay {
   private readonly code: CodeView;
   private readonly transcript: TranscriptSync;
   private readonly scrubber: HTMLInputElement;
+  private readonly gaps: GapTrack;
   private readonly timeText: HTMLOutputElement;
   private readonly playButton: HTMLButtonElement;
   private readonly codeHead: HTMLElement;
@@ -145,6 +147,11 @@ class Replay {
       event.preventDefault();
       this.player.seek(target);
     });
+    // The candidate away, or no interviewer (a restart): bands on the scrubber, and steps a button moves to.
+    this.gaps = new GapTrack(gapsOf(timeline.events), this.model.duration, (t) => {
+      this.player.pause();
+      this.player.seek(t);
+    });
 
     this.codeHead = h("p", { class: "rp-code-head" });
     const editor = h("div", { class: "rp-editor" });
@@ -164,9 +171,10 @@ class Replay {
         this.timeText,
         this.phaseText,
       ),
-      this.scrubber,
+      h("div", { class: "rp-scrub" }, this.gaps.bands, this.scrubber),
       h("div", { class: "rp-code" }, this.codeHead, editor),
       this.runPanel,
+      this.gaps.list, // after the code: Tab from the scrubber still reaches the code first
       h(
         "div",
         { class: "rp-charts" },
@@ -274,6 +282,7 @@ class Replay {
     if (this.playButton.textContent !== action) this.playButton.textContent = action;
     const phase = this.model.phaseAt(t);
     this.phaseText.textContent = phase ? `Phase: ${phase.replace(/_/g, " ")}` : "";
+    this.gaps.render(t);
     const pinned = this.pinnedAt(t);
     if (pinned) this.showCodeAt(t, null, pinned.code);
     else this.showCodeAt(t);
