@@ -4,6 +4,7 @@ over HTTP, and real `shadows worker` processes on the test's database."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fcntl
 import gc
 import json
@@ -18,6 +19,7 @@ import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -164,22 +166,65 @@ def template_db(pg_admin_url: str) -> str:
     return url
 
 
-@pytest.fixture
-def db_url(pg_admin_url: str, template_db: str) -> Iterator[str]:
-    """A fresh database per test, copied from the template (isolation per test). FILE_COPY copies its files: half
+class _Databases:
+    """Fresh databases copied from the template, one made ahead: the next test's database is created, and the last
+    test's dropped, on a background thread while a test runs (about 0.3 s a test, 1,475 tests, that sat in each
+    test's setup and teardown). One thread, so one copy of the template at a time; FILE_COPY copies its files: half
     the time of PostgreSQL 15's default (WAL_LOG), which writes the 14 MB template through the WAL each time."""
-    name = "t_" + secrets.token_hex(6)
-    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("create database {} template {} strategy file_copy").format(
-                sql.Identifier(name), sql.Identifier(TEMPLATE_DB)
+
+    def __init__(self, admin_url: str) -> None:
+        self._admin_url = admin_url
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="test-databases")
+        self._next: Future[str] | None = None
+
+    def _create(self) -> str:
+        name = "t_" + secrets.token_hex(6)
+        with psycopg.connect(self._admin_url, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("create database {} template {} strategy file_copy").format(
+                    sql.Identifier(name), sql.Identifier(TEMPLATE_DB)
+                )
             )
-        )
+        return name
+
+    def _drop(self, name: str) -> None:
+        with psycopg.connect(self._admin_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+
+    def take(self) -> str:
+        """A fresh database's name (made ahead, or now), and the next one started."""
+        made, self._next = self._next, None
+        name = made.result() if made is not None else self._create()
+        self._next = self._thread.submit(self._create)
+        return name
+
+    def give_back(self, name: str) -> None:
+        self._thread.submit(self._drop, name)  # after the next one's copy: one thing at a time on the cluster
+
+    def close(self) -> None:
+        if self._next is not None:
+            with contextlib.suppress(Exception):
+                self.give_back(self._next.result())
+        self._thread.shutdown(wait=True)
+
+
+@pytest.fixture(scope="session")
+def _databases(pg_admin_url: str, template_db: str) -> Iterator[_Databases]:
+    made = _Databases(pg_admin_url)
+    try:
+        yield made
+    finally:
+        made.close()  # before the cluster stops (or, on a shared server, so that no database is left on it)
+
+
+@pytest.fixture
+def db_url(pg_admin_url: str, _databases: _Databases) -> Iterator[str]:
+    """A fresh database per test, copied from the template (isolation per test), made ahead (`_Databases`)."""
+    name = _databases.take()
     try:
         yield _with_db(pg_admin_url, name)
     finally:
-        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-            conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+        _databases.give_back(name)
 
 
 @pytest.fixture
