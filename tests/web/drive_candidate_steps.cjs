@@ -43,8 +43,9 @@ function refuse(page, pattern, plan, statusOf, counted = () => undefined) {
 const clickHeld = (page, selector) =>
   page.click(selector, { force: true, timeout: 1000 }).catch(() => undefined);
 
-/** Refuse, wait, retry: once a refusal named a wait (Retry-After), records the page as `shot`, takes the step again
- * at once with `early` (a held control must not ask the server), lets `observe` note what that did, then waits
+/** Refuse, wait, retry: once a refusal named a wait (Retry-After), takes the step again
+ * at once with `early` (a held control must not ask the server), lets `observe` note what that did, records the
+ * page as `shot`, then waits
  * until `ready` holds in the page (the control given back), at most the plan's wait and `slackMs`. Returns how
  * long that last wait took, in ms. */
 async function waitOutRefusal(
@@ -52,11 +53,12 @@ async function waitOutRefusal(
   plan,
   { shot, early, observe, ready, slackMs },
 ) {
-  await record(page, shot);
+  // The early press first, the picture after: a screenshot on a loaded host can take longer than the wait itself.
   await early();
   await page.waitForTimeout(300);
   await observe();
   const held = Date.now();
+  await record(page, shot);
   await page.waitForFunction(ready, null, {
     timeout: plan.retry_after_s * 1000 + slackMs,
   });
