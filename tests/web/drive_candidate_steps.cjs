@@ -43,9 +43,8 @@ function refuse(page, pattern, plan, statusOf, counted = () => undefined) {
 const clickHeld = (page, selector) =>
   page.click(selector, { force: true, timeout: 1000 }).catch(() => undefined);
 
-/** Refuse, wait, retry: once a refusal named a wait (Retry-After), takes the step again
- * at once with `early` (a held control must not ask the server), lets `observe` note what that did, records the
- * page as `shot`, then waits
+/** Refuse, wait, retry: once a refusal named a wait (Retry-After), takes the step again at once with `early` (a
+ * held control must not ask the server), lets `observe` note what that did, records the page as `shot`, then waits
  * until `ready` holds in the page (the control given back), at most the plan's wait and `slackMs`. Returns how
  * long that last wait took, in ms. */
 async function waitOutRefusal(
