@@ -8,8 +8,10 @@ from the record around it:
 - `candidate_away`: from the note to the candidate's next sign of presence (a turn of theirs, an editor snapshot, a
   run or Submit of theirs), or to the end of the record when none follows (`closed_by: "record_end"`). Notes inside
   an open gap add nothing.
-- `interviewer_restart`: from the last event recorded before the `resumed` note (or the start) to the note: nothing
-  was recorded in between, since the interviewer records the turns, snapshots and runs.
+- `interviewer_restart`: from the interviewer's last record before the `resumed` note (or the start) to the note:
+  the interviewer records the turns, snapshots, hints and notes. What is recorded without it falls inside the gap
+  and does not shorten it: the page's integrity observations and the candidate's own runs and Submits (the API
+  records those).
 
 Each gap is `{"seq", "t", "type": "gap", "kind", "start", "end", "duration_s", "closed_by"}`: times and fixed words
 only, never a payload's text, so nothing the candidate said or typed reaches the labels built from it. At most
@@ -46,6 +48,17 @@ def _present(item: dict[str, Any]) -> bool:
     if kind == "editor_snapshot":
         return True
     return kind in ("test_run", "submission") and item.get("by") == "candidate"
+
+
+def _by_interviewer(row: dict[str, Any]) -> bool:
+    """A row the interviewer (the agent's job) recorded: not the page's integrity observations, nor a run or Submit
+    the API recorded for the candidate or the grader."""
+    if row["type"] == "integrity":
+        return False
+    if row["type"] in ("test_run", "submission"):
+        payload = row["payload"] if isinstance(row["payload"], dict) else {}
+        return payload.get("by") == "agent"
+    return True
 
 
 def _gap(seq: int, kind: str, start: float, end: float, closed_by: str) -> dict[str, Any]:
@@ -87,7 +100,7 @@ def gap_items(rows: list[dict[str, Any]], items: list[dict[str, Any]], end: floa
     the timeline's other items, `end` the end of the record (an open gap is closed there)."""
     away: list[tuple[float, int]] = []
     gaps: list[dict[str, Any]] = []
-    last_before: float = 0.0  # the time of the last event recorded so far, in time order
+    last_before: float = 0.0  # the time of the interviewer's last record so far, in time order
     for row in rows:
         t = _t(row["t"])
         kind = _note_kind(row)
@@ -95,7 +108,7 @@ def gap_items(rows: list[dict[str, Any]], items: list[dict[str, Any]], end: floa
             away.append((t, row["seq"]))
         elif t is not None and kind == RESUMED:
             gaps.append(_gap(row["seq"], RESTART, last_before, t, "resumed"))
-        if t is not None:
+        if t is not None and _by_interviewer(row):
             last_before = max(last_before, t)
     gaps += _away_gaps(away, items, end)
     gaps.sort(key=lambda g: (g["t"], g["seq"]))

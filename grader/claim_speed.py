@@ -258,6 +258,45 @@ _SAID_OF_IDEA = re.compile(
 
 _THE = re.compile(r"\b(?:the|el|la|los|las)\s+(?:most\s+)?\Z", re.IGNORECASE)
 
+# Whose code the attribute is said of. Before the noun (or a Spanish noun before it), "efficient" names the
+# candidate's code only through who made it or whose it is: a possessive ("her performant code", "the candidate's
+# efficient solution"), a verb of making or handing in, or a copula, straight before the noun phrase ("delivered an
+# efficient solution", "finished with a correct and efficient solution", "it is an efficient solution"), or the
+# clause being that phrase alone ("An efficient solution.", "Strong coding: a scalable, well-tested program.").
+# Anywhere else it is the idea of such code, however the sentence relates it to theirs: "close to an efficient
+# solution", "unlike an efficient solution", "an efficient solution uses two pointers", "explored an efficient
+# solution", "Efficient code matters here".
+_POSSESSIVE = r"their|her|his|its|your|our|my|su|sus|[\w-]+'s"
+_ARTICLE = r"an?|the|this|that|una?|el|la|los|las|este|esta|esa|ese"
+_MADE = (
+    r"wr[io]te|written|writ(?:es|ing)|deliver\w*|produc\w*|implement\w*|submit\w*|coded|cod(?:es|ing)|buil[dt]\w*"
+    r"|finish\w*\s+with|end\w*\s+(?:up\s+)?with|land\w*|ship\w*|hand\w*\s+in|turn\w*\s+in|creat\w*|develop\w*"
+    r"|is|was|are|were|'s|remains?|remained|became|becomes|es|era|fue|resulto|entreg\w*|escrib\w*|program\w*"
+    r"|produj\w*|desarroll\w*|constru\w*|termin\w*\s+con"
+)
+_DEGREE = r"(?:(?:most|very|truly|highly|really|quite|fully|muy)\s+)?"
+_LIST = rf"(?:{_DEGREE}[\w'-]+\s*(?:,\s*(?:and\s+|y\s+)?|\s+(?:and|y|&)\s+))*"  # "clean, readable and "
+_LEAD = re.compile(
+    rf"(?:\b(?P<own>{_POSSESSIVE})\s+|\b(?P<made>{_MADE})\s+(?:(?:{_ARTICLE}|{_POSSESSIVE})\s+)?"
+    rf"|\b(?:{_ARTICLE})\s+)?{_DEGREE}{_LIST}\Z",
+    re.IGNORECASE,
+)
+# After the noun phrase of a clause that is that phrase alone: at most what it is of or for, then the clause's end.
+_ALONE_AFTER = re.compile(r"(?:\s+(?:of|for|in|with|using|de|en|con)\b[^,.;:!?]{0,60})?\s*(?:[,.;:!)]|\Z)")
+
+
+def _theirs(sentence: _Sentence, m: re.Match[str]) -> bool:
+    """The noun phrase at `m` (`_ATTRIBUTIVE`'s first two) is the candidate's code: owned, made or said to be it, or
+    the clause alone (see `_LEAD`)."""
+    text = sentence.text
+    lead = _LEAD.search(text, max(0, m.start() - 120), m.start())
+    if lead is None:  # pragma: no cover -- every pattern may match empty at its end
+        return False
+    if lead.group("own") or lead.group("made"):
+        return True
+    clause = sentence.clauses[bisect_right(sentence.clauses, lead.start()) - 1]
+    return not re.search(r"\w", text[clause : lead.start()]) and bool(_ALONE_AFTER.match(text, m.end()))
+
 
 def _tokens(text: str) -> list[str]:
     return [t.lower() for t in re.findall(_WORD, text)]
@@ -302,6 +341,8 @@ def _as_attribute(sentence: _Sentence, m: re.Match[str]) -> bool:
         if prenominal and _NOT_HEAD.match(text, m.end()):
             return False
         if _COMPARED.search(text, max(0, m.start() - 12), m.start()):
+            return False
+        if not _theirs(sentence, m):
             return False
     clause = sentence.clauses[bisect_right(sentence.clauses, m.start()) - 1]
     before = max(clause, m.start() - WINDOW)

@@ -30,7 +30,7 @@ import { effectiveTheme } from "./prefs";
 import { renderProblem } from "./problem";
 import { bindSkipLink, currentScreen, setSkipTarget, showScreen } from "./screens";
 import { SessionWatch } from "./sessionwatch";
-import { holdStep, statusLine } from "./stepbutton";
+import { type HeldStep, holdStep, statusLine } from "./stepbutton";
 import { type TabNews, TabSignal } from "./tabsignal";
 import type { InterviewEvent } from "./protocol";
 import type { RunReport } from "./api";
@@ -170,11 +170,22 @@ function deviceFlow(api: ApiClient, joined: JoinResponse): void {
   offer(joined);
   const startStatus = statusLine("start-status", startVoice.closest(".actions") ?? startVoice);
   let starting = false; // one start at a time: the buttons are disabled while it is out, and this holds too
+  let holding: HeldStep | null = null; // the start's held step, while it is out
   const start = async (mode: "voice" | "text") => {
     if (starting || entered) return;
     starting = true;
+    holding = null;
     try {
       await startOnce(mode);
+    } catch (error) {
+      // What the start did not expect (the microphone opened, then its device list could not be read): the step
+      // comes back with the reason. Before, both buttons stayed disabled and busy, "Opening the microphone…" for
+      // good.
+      const held = holding as HeldStep | null;
+      if (!entered) {
+        byId("start-problem").textContent = startNotice(error);
+        held?.giveBack();
+      }
     } finally {
       starting = false;
     }
@@ -188,6 +199,7 @@ function deviceFlow(api: ApiClient, joined: JoinResponse): void {
       line: startStatus,
       text: voiceFirst ? OPENING_MIC : STARTING,
     });
+    holding = held;
     // A voice interview starts only with a microphone that opens: started without one, its clock would run while
     // the interviewer cannot hear the candidate. Opening it here (if the check was skipped) shows what to fix.
     if (voiceFirst && !(await check.open(check.deviceId))) {
