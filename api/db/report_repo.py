@@ -27,10 +27,12 @@ async def timeline_events(
     """The session's events of `types` in time order (then seq). With `with_code`, each run or submission carries
     the code it judged (`run_code`, from `submissions`); without, `run_code` is null (a page that lists runs).
     `run_code_omitted` says a run's code was not kept (past the session's run code budget), with its size in
-    `run_code_bytes`, either way."""
+    `run_code_bytes`, either way. A note's payload is its `kind` alone: the timeline reads notes only for when and
+    what they are (gaps in the record, `api/timeline_gaps.py`), and there is one a candidate turn."""
     cur = await conn.execute(
         """
-        select e.seq, e.type, e.t, e.payload,
+        select e.seq, e.type, e.t,
+          case when e.type = 'note' then jsonb_build_object('kind', e.payload->'kind') else e.payload end as payload,
           case when %(code)s and not sub.code_omitted then sub.code end as run_code, sub.language as run_language,
           sub.code_omitted as run_code_omitted, sub.code_bytes as run_code_bytes
         from session_events e

@@ -8,7 +8,7 @@ from typing import Any
 import psycopg
 from psycopg.rows import DictRow
 
-from api.db import events_repo
+from api.db import events_repo, report_repo
 from api.timeline import build_items
 from tests.api.report_support import add_events, seed_interview
 from tests.conftest import ApiServer
@@ -90,3 +90,15 @@ def test_away_ends_at_the_first_sign_of_the_candidate_after_it() -> None:
     ]
     gaps = [i for i in build_items(rows, "org", ended_s=50.0) if i["type"] == "gap"]
     assert [(g["start"], g["end"], g["closed_by"]) for g in gaps] == [(20.0, 31.5, "candidate_back")]
+
+
+async def test_the_timeline_reads_of_a_note_only_its_kind(api_server: ApiServer, db: Conn) -> None:
+    # One note a candidate turn (the turn decisions), each with its own payload: the timeline needs of a note only
+    # when it was and what kind it is, and reads nothing more of it from the database.
+    seeded = await seed_interview(api_server, db)
+    await add_events(db, seeded, _note("big", "turn_decision", 50.0, reasons=["x" * 20_000], label=FORGED))
+    rows = await report_repo.timeline_events(db, seeded.id, (*report_repo.TIMELINE_TYPES, "note"))
+    notes = [r["payload"] for r in rows if r["type"] == "note"]
+    assert notes and all(set(p) == {"kind"} for p in notes), notes[:3]
+    assert {"kind": "turn_decision"} in notes
+    assert any(r["type"] == "transcript" and r["payload"].get("text") for r in rows)  # other payloads whole
