@@ -171,8 +171,19 @@ async def stopped_playing(session: AgentSession[Any], interrupted: asyncio.Futur
     for a tool (a run the judge is still at) is done only when livekit gives up on it (``INTERRUPTION_TIMEOUT``,
     5 s): the End button's goodbye came 5 s late whenever a run was in flight. Such a reply is no longer current (it
     waits in the background); the goodbye, queued after the current speech, plays as soon as it stopped."""
+    interrupted.add_done_callback(_read_outcome)  # it may end after this returns: its error is read, not lost
     while not interrupted.done() and session.current_speech is not None:
         await asyncio.wait({interrupted}, timeout=STOP_POLL_S)
+
+
+def _read_outcome(interrupted: asyncio.Future[None]) -> None:
+    """The interruption's outcome, read whenever it comes (else asyncio warns that its error was never retrieved):
+    a session closing meanwhile (RuntimeError) is expected, anything else is logged."""
+    if interrupted.cancelled():
+        return
+    error = interrupted.exception()
+    if error is not None and not isinstance(error, RuntimeError):
+        logger.warning("interrupting the speech for the goodbye failed: %s", type(error).__name__)
 
 
 async def goodbye_and_finish(
