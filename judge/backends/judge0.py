@@ -19,17 +19,19 @@ import secrets
 import shlex
 import time
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import httpx
 
 from judge.backends.judge0_driver import DRIVER
+from judge.backends.judge0_events import answer_cap, cpu_ceiling_s, seconds
+from judge.backends.judge0_events import events as read_events
 from judge.bwrap import CORE_LIMIT, STACK_BYTES
 from judge.errors import JudgeBusyError, JudgeConfigurationError, JudgeInternalError
 from judge.harness_base import HarnessProgram
 from judge.limits import POLICIES, PROCESSES_PER_RUN
-from judge.protocol import RECORD_DEPTH, shape_error
+from judge.protocol import RECORD_MEMORY, decoded_size, shape_error
 from judge.runner import COMPILE_OUTPUT_CHARS, build_program, make_report
 from judge.schemas import RunReport, RunRequest, TestResult, Timings, Verdict
 from judge.settings import JudgeSettings
@@ -63,6 +65,7 @@ DRIVER_OVERHEAD_MB = 48  # the driver's Python and bash, in the box's memory lim
 _BOX_PROCESSES = PROCESSES_PER_RUN + 4  # the harness's own, plus bash and the driver
 _FINISHED_AFTER = 2  # status ids 1 (In Queue) and 2 (Processing) are not final
 _MAX_SUBMISSIONS = 200
+ANSWER_DEPTH = 4  # Judge0's answers nest 2 deep ({"status": {...}}, 422's {"field": ["message"]})
 _OUTPUT_MARGIN = (
     16 << 10
 )  # of the box's max_file_size, kept for the driver's markers and its stop or start event
@@ -174,25 +177,9 @@ class Submission:
                 zf.writestr(info, text)
         return buf.getvalue()
 
-    def events(self, stdout: bytes) -> list[dict[str, Any]] | None:
-        begin, end = f"{self.marker}-BEGIN\n".encode(), f"{self.marker}-END".encode()
-        i = stdout.rfind(begin)
-        if i < 0:
-            return None
-        j = stdout.find(end, i + len(begin))
-        found = []
-        for line in stdout[i + len(begin) : j if j >= 0 else len(stdout)].splitlines():
-            # An event holds a record a level down (`{"test": ..., "rec": {...}}`): the driver's records are bounded
-            # as the local supervisor's (RECORD_DEPTH), and a line deeper than that is not the driver's.
-            if shape_error(line, RECORD_DEPTH + 1) is not None:
-                continue
-            try:
-                event = json.loads(line)
-            except (ValueError, RecursionError):
-                continue
-            if isinstance(event, dict):
-                found.append(event)
-        return found
+    def events(self, stdout: bytes) -> Iterator[dict[str, Any]] | None:
+        """The driver's events, decoded one at a time within the local judge's bounds (judge0_events)."""
+        return read_events(stdout, self.marker)
 
 
 def _outcome(event: dict[str, Any]) -> TestOutcome:
@@ -272,7 +259,7 @@ class Judge0Backend:
             submission = Submission(request, program, self.settings, order)
             result = await self._submit(submission.body())
             submissions += 1
-            status_id = int((result.get("status") or {}).get("id", 13))
+            status_id = _status_id(result, 13)
             if status_id in (13, 14):
                 raise JudgeInternalError(f"Judge0 status {status_id}")
             if status_id == 6:
@@ -286,7 +273,9 @@ class Judge0Backend:
             events = submission.events(_unb64(result.get("stdout")))
             if events is None:
                 raise JudgeInternalError("Judge0 returned no driver output")
+            before = order
             order, compile_output = self._apply(request, events, order, results, status_id)
+            self._hold_to_box_cpu(request, result, [i for i in before if i in results], results)
             if compile_output is not None:
                 failed = [unreported(t, Verdict.COMPILE_ERROR, None) for t in tests]
                 return self._report(request, failed, started, submissions, compile_output)
@@ -297,7 +286,7 @@ class Judge0Backend:
     def _apply(
         self,
         request: RunRequest,
-        events: list[dict[str, Any]],
+        events: Iterable[dict[str, Any]],
         order: list[int],
         results: dict[int, TestResult],
         status_id: int,
@@ -351,6 +340,34 @@ class Judge0Backend:
             raise JudgeInternalError("the Judge0 driver reported nothing")
         return remaining, None
 
+    def _hold_to_box_cpu(
+        self, request: RunRequest, answer: dict[str, Any], judged: list[int], results: dict[int, TestResult]
+    ) -> None:
+        """A report the box's own CPU time contradicts is not believed: when Judge0 measured more CPU than the tests
+        it judged could have used honestly (judge0_events.cpu_ceiling_s), the ones it judged passed took longer
+        than their limit between them (the box's code wrote its own report, or left work running: both are charged
+        locally), and are `time_limit`."""
+        box_cpu = seconds(answer.get("time"))
+        if box_cpu is None or not judged:
+            return
+        limit_s = request.limits.time_limit_s
+        passed = [i for i in judged if results[i].verdict is Verdict.ACCEPTED]
+        ceiling = cpu_ceiling_s(
+            accepted=len(passed), failed=len(judged) - len(passed), limit_s=limit_s,
+            startup_s=POLICIES[request.language].startup_s,
+            wall_s=seconds(answer.get("wall_time")) or self.settings.judge0_max_wall_s,
+        )  # fmt: skip
+        if box_cpu <= ceiling:
+            return
+        log.warning("Judge0 measured %.3f s of CPU for a report allowing %.3f s", box_cpu, ceiling)
+        tests = request.selected_tests()
+        for i in passed:
+            results[i] = unreported(
+                tests[i], Verdict.TIME_LIMIT,
+                f"took longer than the {limit_s:g} s limit (the box used {box_cpu:.1f} s of CPU time, more than"
+                f" its tests' limits allow)", round(limit_s * 1000, 1),
+            )  # fmt: skip
+
     def _report(
         self,
         request: RunRequest,
@@ -376,54 +393,95 @@ class Judge0Backend:
         if self.wait:
             data = await self._call(
                 "POST", "/submissions", params={"base64_encoded": "true", "wait": "true"}, json=body,
-                timeout=max(deadline - time.monotonic(), 5.0), wait_refused_ok=True,
+                timeout=max(deadline - time.monotonic(), 5.0), wait_refused_ok=True, deadline=deadline,
             )  # fmt: skip
             if data is None:
                 log.info("Judge0 does not allow wait=true; polling from now on")
                 self.wait = False
         if data is None:
-            data = await self._call("POST", "/submissions", params={"base64_encoded": "true"}, json=body)
-        while int((data.get("status") or {}).get("id", 0)) <= _FINISHED_AFTER:
+            data = await self._call(
+                "POST", "/submissions", params={"base64_encoded": "true"}, json=body, deadline=deadline
+            )
+        while _status_id(data, 0) <= _FINISHED_AFTER:
             token = data.get("token")
             if not token:
                 raise JudgeInternalError("Judge0 answered without a status or a token")
             if time.monotonic() > deadline:
                 raise JudgeInternalError("Judge0 did not finish the submission in time")
             await asyncio.sleep(self.poll_interval_s)
-            data = await self._call("GET", f"/submissions/{token}", params={"base64_encoded": "true"})
+            data = await self._call(
+                "GET", f"/submissions/{token}", params={"base64_encoded": "true"}, deadline=deadline
+            )
         return data
 
-    async def _call(self, method: str, path: str, *, wait_refused_ok: bool = False, **kw: Any) -> Any:
+    async def _call(
+        self, method: str, path: str, *, deadline: float, wait_refused_ok: bool = False, **kw: Any
+    ) -> Any:
+        """One request, its answer read whole only within `answer_cap` bytes and by `deadline` (monotonic): httpx's
+        timeouts bound each read, not an answer that trickles in."""
         try:
-            response = await self._client.request(method, path, **kw)
+            async with asyncio.timeout(max(deadline - time.monotonic(), 1.0)):
+                async with self._client.stream(method, path, **kw) as response:
+                    content = await self._bounded_body(response)
+        except TimeoutError as exc:
+            raise JudgeInternalError("Judge0 timed out", retryable=True) from exc
         except httpx.TimeoutException as exc:
             raise JudgeInternalError("Judge0 timed out", retryable=True) from exc
         except httpx.HTTPError as exc:
             raise JudgeInternalError("Judge0 is unreachable", retryable=True) from exc
-        if response.status_code == 400 and wait_refused_ok:
+        status = response.status_code
+        if status == 400 and wait_refused_ok:
             return None  # "wait not allowed": ENABLE_WAIT_RESULT=false on the server
-        if response.status_code in (429, 503):
+        if status in (429, 503):
             raise JudgeBusyError("Judge0 is busy")
-        if response.status_code in (401, 403):
+        if status in (401, 403):
             raise JudgeInternalError("Judge0 refused our credentials (check the auth token)", retryable=False)
-        if response.status_code == 422:
-            log.error("Judge0 rejected a submission's fields: %s", sorted(_field_names(response)))
+        if status == 422:
+            log.error("Judge0 rejected a submission's fields: %s", sorted(_field_names(content)))
             raise JudgeInternalError("Judge0 rejected the submission (422)", retryable=False)
-        if response.status_code >= 400:
-            log.error("Judge0 answered HTTP %d", response.status_code)
-            raise JudgeInternalError(f"Judge0 answered HTTP {response.status_code}")
-        try:
-            data = response.json()
-        except ValueError as exc:
-            raise JudgeInternalError("Judge0 answered with something that is not JSON") from exc
+        if status >= 400:
+            log.error("Judge0 answered HTTP %d", status)
+            raise JudgeInternalError(f"Judge0 answered HTTP {status}")
+        data = _answer_json(content)
+        if data is None:
+            raise JudgeInternalError("Judge0 answered with something that is not JSON")
         if not isinstance(data, dict):
             raise JudgeInternalError("Judge0 answered with an unexpected shape")
         return data
 
+    async def _bounded_body(self, response: httpx.Response) -> bytes:
+        cap = answer_cap(self.settings.judge0_max_file_size_kb)
+        body = bytearray()
+        async for (
+            chunk
+        ) in response.aiter_bytes():  # decompressed: a compressed answer is bounded as it unpacks
+            body += chunk
+            if len(body) > cap:
+                log.error("Judge0 answered with more than %d bytes (HTTP %d)", cap, response.status_code)
+                raise JudgeInternalError(f"Judge0's answer is larger than {cap} bytes", retryable=False)
+        return bytes(body)
 
-def _field_names(response: httpx.Response) -> set[str]:
+
+def _status_id(answer: dict[str, Any], missing: int) -> int:
+    """The answer's `status.id` (`missing` when it has none); an id that is not an integer is Internal Error's."""
+    status = answer.get("status")
+    if not isinstance(status, dict) or "id" not in status:
+        return missing
+    found = status["id"]
+    return found if isinstance(found, int) and not isinstance(found, bool) else 13
+
+
+def _answer_json(content: bytes) -> Any:
+    """A Judge0 answer decoded as the local judge decodes a record (judge.protocol): only if it nests no deeper than
+    Judge0's own answers (`{"status": {"id": ...}}`) and would not cost more than RECORD_MEMORY; None otherwise."""
+    if shape_error(content, ANSWER_DEPTH) is not None or decoded_size(content) > RECORD_MEMORY:
+        return None
     try:
-        body = response.json()
-    except ValueError:
-        return set()
+        return json.loads(content.decode("utf-8", "replace"))
+    except (ValueError, RecursionError):
+        return None
+
+
+def _field_names(content: bytes) -> set[str]:
+    body = _answer_json(content)
     return {str(k) for k in body} if isinstance(body, dict) else set()

@@ -62,6 +62,42 @@ def shape_error(line, depth=RECORD_DEPTH):
         return TOO_DEEP
     return UNREADABLE
 # --- end of record shape
+# --- record memory (judge.protocol.decoded_size, the same estimate: tests/judge/test_judge0_answers.py runs both)
+# A record of the test in flight whose value would cost more than RECORD_MEMORY decoded is never decoded: it is that
+# test's `output_limit` ("too large to report"), as on the local supervisor; decoding it would take the box's memory.
+RECORD_MEMORY = 128 << 20
+TOO_LARGE = "the returned value is too large to report"
+TOO_LARGE_KIND = "too_large"
+COSTS = ((b",", 40), (b"[", 64), (b"{", 64), (b":", 96), (b'"', 28))
+DECODER_OWN = 4096
+MOST_PER_BYTE = 96 + 1 + 4
+NOT_ASTRAL_LEAD = bytes(b for b in range(256) if not 0xF0 <= b <= 0xF4)
+STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"?')
+REFINED_QUOTES = 20000
+
+
+def counted(line):
+    return sum(line.count(mark) * cost for mark, cost in COSTS)
+
+
+def text_width(line):
+    if line.isascii():
+        return 1
+    return 4 if line.translate(None, NOT_ASTRAL_LEAD) else 2
+
+
+def decoded_size(line):
+    n = len(line)
+    if n * MOST_PER_BYTE + DECODER_OWN <= RECORD_MEMORY:
+        return n * MOST_PER_BYTE + DECODER_OWN
+    width = text_width(line)
+    held = n * (1 + width)
+    size = counted(line) + n * width
+    if size + held > RECORD_MEMORY and 0 < line.count(b'"') <= REFINED_QUOTES:
+        bare = STRING.sub(b'""', line)
+        size = counted(bare) + (n - len(bare)) * width
+    return size + held + DECODER_OWN
+# --- end of record memory
 SAMPLE_S = 0.05  # how often a test's waiting is sampled, as the local supervisor's meter does
 EVENTS = []
 TICK = os.sysconf("SC_CLK_TCK")
@@ -367,9 +403,14 @@ class Harness:
             if w["stray_bytes"] + len(raw) > STRAY_BYTES and not headed:
                 w["over"] = "record"  # not decoded: past the budget, only a line with the head is
                 return False
-            refused = shape_error(raw) if len(raw) <= RECORD_CAP else None
+            costly = len(raw) <= RECORD_CAP and decoded_size(raw) > RECORD_MEMORY
+            refused = shape_error(raw) if len(raw) <= RECORD_CAP and not costly else None
             if len(raw) > RECORD_CAP:
                 rec = None
+            elif costly:
+                # Never decoded; a test's own record is that test's output_limit, as on the local supervisor.
+                nonce = self.claim[6:-2].decode()
+                rec = {"n": nonce, "ok": False, "kind": TOO_LARGE_KIND, "msg": TOO_LARGE} if headed else None
             elif refused:
                 # Never decoded; a test's own record is that test's wrong answer, as on the local supervisor.
                 nonce = self.claim[6:-2].decode()
