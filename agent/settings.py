@@ -10,6 +10,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from judge.credential_mask import CredentialFreeRepr
+
 PLACEHOLDER_PREFIXES = ("change-me", "devkey", "devsecret", "dev-")
 
 
@@ -18,7 +20,7 @@ def _sdk(name: str, ours: str) -> AliasChoices:
     return AliasChoices(name, f"SHADOWS_AGENT_{ours}", ours)
 
 
-class AgentSettings(BaseSettings):
+class AgentSettings(CredentialFreeRepr, BaseSettings):  # printed with URL credentials masked
     """Settings for the LiveKit interviewer worker. SDK credentials keep the SDKs' own env names."""
 
     model_config = SettingsConfigDict(

@@ -13,7 +13,6 @@ libpq's `password=...`) are masked in every field before it is rendered: a libra
 from __future__ import annotations
 
 import logging
-import re
 import sys
 import traceback
 from types import TracebackType
@@ -23,42 +22,19 @@ import psycopg
 import structlog
 from structlog.typing import EventDict, Processor, WrappedLogger
 
+# One rule for every process (the settings print with it too); `mask_credentials` is used from here as well.
+from judge.credential_mask import mask_credentials as mask_credentials
+from judge.credential_mask import masked
+
 HANDLER_NAME = "shadows-structured"
 MAX_FRAMES = 30
 MAX_CAUSES = 5
 OUTBOUND_CLIENT_LOGGERS = ("httpx", "httpcore")  # HTTP clients that log request URLs
 
 
-# `scheme://user:password@` (the user kept, the password masked) and `scheme://token@` (all masked).
-_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^\s/?#@:'\"]*)(:[^\s'\"]*)?@")
-_CONNINFO_PASSWORD = re.compile(r"(?i)\b(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s'\"]+)")
-MASK = "***"
-
-
-def mask_credentials(text: str) -> str:
-    """`text` with the credentials of any URL or libpq connection string in it masked."""
-    if "@" in text:
-        text = _URL_USERINFO.sub(
-            lambda m: f"{m[1]}{m[2]}:{MASK}@" if m[3] is not None else f"{m[1]}{MASK}@", text
-        )
-    if "=" in text:
-        text = _CONNINFO_PASSWORD.sub(rf"\1{MASK}", text)
-    return text
-
-
-def _masked(value: Any, depth: int = 0) -> Any:
-    if isinstance(value, str):
-        return mask_credentials(value)
-    if depth < 4 and isinstance(value, dict):
-        return {k: _masked(v, depth + 1) for k, v in value.items()}
-    if depth < 4 and isinstance(value, (list, tuple)):
-        return [_masked(v, depth + 1) for v in value]
-    return value
-
-
 def masked_credentials(_: WrappedLogger, __: str, event: EventDict) -> EventDict:
     """Every field of a record, credentials in URLs and connection strings masked (the last step before output)."""
-    return {k: _masked(v) for k, v in event.items()}
+    return {k: masked(v) for k, v in event.items()}
 
 
 def _frames(tb: TracebackType | None) -> list[dict[str, Any]]:

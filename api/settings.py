@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api import egress
 from api.integrations.smtp_url import check_sender, parse_smtp_url
+from judge.credential_mask import CredentialFreeRepr
 
 PLACEHOLDER_PREFIXES = ("change-me", "devkey", "devsecret", "dev-")
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -29,7 +30,7 @@ DAY_S = 86_400
 WEBHOOK_JITTER = 0.1  # each retry delay is multiplied by a random factor in [1 - J, 1 + J]
 
 
-class ApiSettings(BaseSettings):
+class ApiSettings(CredentialFreeRepr, BaseSettings):  # printed with URL credentials masked
     model_config = SettingsConfigDict(
         # hide_input_in_errors: a validation error would print every input, secrets included
         env_prefix="SHADOWS_API_",

@@ -7,8 +7,10 @@ from functools import lru_cache
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from judge.credential_mask import CredentialFreeRepr
 
-class GraderSettings(BaseSettings):
+
+class GraderSettings(CredentialFreeRepr, BaseSettings):  # printed with URL credentials masked
     """The grading model: stronger than the interviewer's, on any OpenAI-compatible server."""
 
     model_config = SettingsConfigDict(

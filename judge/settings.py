@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from judge.credential_mask import CredentialFreeRepr
+
 # What a judge worker inherits from its parent; everything else (DATABASE_URL, provider keys, ...) stays behind.
 WORKER_INHERITS = ("PATH", "LANG", "LC_ALL", "HOME", "TMPDIR")
 
@@ -21,7 +23,7 @@ def _cpu_count() -> int:
     return os.cpu_count() or 1
 
 
-class JudgeSettings(BaseSettings):
+class JudgeSettings(CredentialFreeRepr, BaseSettings):  # printed with URL credentials masked
     """Settings for the code judge. Limits here are maxima: a request may lower them, never raise them."""
 
     model_config = SettingsConfigDict(

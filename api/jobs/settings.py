@@ -7,8 +7,10 @@ from functools import lru_cache
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from judge.credential_mask import CredentialFreeRepr
 
-class WorkerSettings(BaseSettings):
+
+class WorkerSettings(CredentialFreeRepr, BaseSettings):  # printed with URL credentials masked
     model_config = SettingsConfigDict(
         env_prefix="SHADOWS_WORKER_", env_file=".env", extra="ignore", hide_input_in_errors=True
     )
