@@ -125,13 +125,14 @@ _HEDGE_EN = (
     r"|um+|uh+) ){0,3}"
 )
 # Who asks and how: "I need to", "I'd like to", "I'll have to", "I'm going to have to", "we should", "can we",
-# "let's", and, at the start of a turn, no one ("gotta run", read "got to run"). Those that must leave (``_MUST``)
+# "let's", and, at the start of a turn or a sentence or after "anyway", no one ("gotta run", read "got to run";
+# "That's the loop. Anyway gotta run"). Those that must leave (``_MUST``)
 # are also those who may "run"; "let's go", "let's run", "can we go" start something.
 _MUST_EN = (
     r"(?:\b(?:i|we) {h}(?:need to|have to|has to|got to|must|better|had better|ought to"
     r"|(?:will|might|may|could) (?:have|need) to|(?:am|are) going to (?:have|need) to)"
     r"|\b(?:i|we)'?(?:ll (?:have|need) to|d better|(?:m|re) going to (?:have|need) to)"
-    r"|^{f}{h}(?:have to|need to|got to|must|better|going to have to))"
+    r"|(?:^|[.!?;] |\banyways?,? ){f}{h}(?:have to|need to|got to|must|better|going to have to))"
 )
 _WANT_EN = (
     r"(?:\b(?:i|we) {h}(?:want to|should|would (?:like|love|prefer) to|would rather|(?:am|are) going to)"
@@ -152,12 +153,59 @@ _LEAVE_VERB_EN = (
     r"(?:go|leave|drop(?: off)?|head (?:out|off)|take off|get going|get off|hop off|jump off|log off|sign off"
     r"|bounce|bail|dash|split|disconnect)\b"
 )
-_NOW_EN = (
-    r"(?=\s*(?:[,.!;:?…]|$)| (?:right now|now|soon|today|early|sorry|unfortunately|bye|goodbye|thanks|thank you"
-    r"|so|i'm (?:sorry|afraid)|real quick|asap|immediately|urgently|please|in a (?:minute|moment|sec|second|few)"
-    r"|for today|(?:off )?(?:the |this )?(?:call|interview|meeting|session|zoom|line|chat))\b)"
+# What may follow a verb of leaving for it to say so (``_NOW_EN``), a closed list: up to three words of time or
+# manner ("now", "right now", "soon", "early today", "real quick", "in a minute", "at 3"), then the end of the turn,
+# an apology, thanks or a goodbye ("sorry about that", "bye"), the call itself ("drop off the call"), or a reason, a
+# closed list too ("for a meeting", "to an appointment", "something came up", "my kid is calling", "can we continue
+# tomorrow?"), each with or without a pause before it. Anything else after the verb or its words of time makes it
+# about the work, whatever pause comes between: "I need to go now through the second loop", "I have to go now and
+# check the left child", "gotta run... one more time", "I need to run, uh, the tests" (its spoken words, "run the
+# tests", are read too). A pause alone ends nothing: STTs put one where the speaker stops to think.
+_TIME_EN = (
+    r"(?:right now|right away|now|soon|today|tonight|early|real quick|quickly|asap|immediately|urgently|please"
+    r"|so|too|anyway|actually|guys|folks|everyone|for (?:today|the day|tonight|now)|i think|i guess|i'm afraid"
+    r"|in (?:a|one|two|five|ten|\d+) (?:minutes?|mins?|moments?|secs?|seconds?|bit|few|sec)"
+    r"|at (?:\d+(?::\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon)"
+    r"(?: ?(?:am|pm|o'?clock))?)"
 )
-_STOPPING_EN = rf"(?:{_ASKER_EN} {_HEDGE_EN}(?:{_STOP_VERB_EN}|{_LEAVE_VERB_EN})|{_MUST_EN} {_HEDGE_EN}run\b)"
+# Reasons for leaving (``_NOW_EN``), each whole: an engagement ends a phrase or is followed by its time ("for a
+# meeting", "to a meeting in five minutes"; not "go to the meeting point", "go to the class definition"), and one of
+# the candidate's people or things does something ("my kid is calling", "my battery is dying"; not "drop my
+# connection pool").
+_ENGAGEMENT_EN = (
+    r"(?:meeting|appointment|flight|train|bus|doctor|dentist|emergency|exam|lunch|dinner|interview|standup"
+    r"|stand-up|(?<=another )call|(?<=next )call|(?<=work )call)"
+    r"(?=\s*[,.!;:?…]|\s*$| (?:now|soon|today|tonight|in|at|sorry|bye|thanks|starting|that|which|i|and|so|but|can|could)\b)"
+)
+_REASON_EN = (
+    r"(?:(?:for|to|i have|i've got|i got|i have got|there's|we have|got) (?:a|an|my|another|the|this|an urgent"
+    rf"|a quick|my next|a work|a family|a personal) {_ENGAGEMENT_EN}"
+    r"|something (?:just )?(?:came|has come|'s come|come) up|my (?:kid|kids|son|daughter|baby|child|children|wife"
+    r"|husband|partner|boss|manager|ride|taxi|uber|cab|flight|train|bus|mom|dad|mother|father|family|dog|internet"
+    r"|connection|battery|laptop|meeting|next meeting)(?:'s| is| are| just| has| needs| died| arrived| came"
+    r"| called| starts| started)\b|(?:some|any)(?:one|body)(?:'s| is) at the door"
+    r"|the door(?:bell)?(?=\s*[,.!;:?…]|\s*$)|(?:it's|it is) (?:getting )?late\b|i'm (?:running )?late\b"
+    r"|(?:(?:can|could|shall) we |we can |let's |maybe )?(?:continue|resume|reschedule|pick (?:this|it) up"
+    r"|finish (?:this|it|up))(?: this| it)?(?: (?:later|tomorrow|another time|some other time|next time"
+    r"|another day)|(?<=reschedule)(?=\s*[,.!;:?…]|\s*$))\b)"
+)
+_BYE_EN = (
+    r"(?:(?:sorry|unfortunately|bye|goodbye|thanks|thank you|see you|talk (?:to you )?(?:later|soon)|take care"
+    r"|catch you later|have a (?:good|nice|great)|cheers|i'm (?:sorry|afraid)"
+    r"|(?:it was|it's been) (?:nice|great|good|a pleasure))\b"
+    r"|off (?:the |this )?(?:call|interview|meeting|session|zoom|line|chat)\b"
+    r"|(?:the |this )?(?:call|interview|meeting|zoom)\b(?=\s*[,.!;:?…]|\s*$| (?:now|sorry|bye|thanks|soon|early)\b))"
+)
+_PUNCT = r"[,.!;:?…]"
+_PUNCTS = r"[,.!;:?…]*+"  # a run of them, never given back (so a long run is read once)
+_PHRASE_END_EN = rf"(?:\s*+{_PUNCTS}\s*$|{_PUNCTS} (?:{_BYE_EN}|{_REASON_EN}))"
+_NOW_EN = rf"(?=(?:{_PUNCTS} {_TIME_EN}\b){{0,3}}{_PHRASE_END_EN})"
+# "Run" as a whole phrase after one who does not have to ("I want to run", "let's run."): a run of the code or
+# leaving, left to the classifier (never refused outright).
+_STOPPING_EN = (
+    rf"(?:{_ASKER_EN} {_HEDGE_EN}(?:{_STOP_VERB_EN}|{_LEAVE_VERB_EN})|{_MUST_EN} {_HEDGE_EN}run\b"
+    rf"|{_ASKER_EN} {_HEDGE_EN}run\b{_NOW_EN})"
+)
 _STOPPING_ES = (
     r"\b(?:quiero|quisiera|podemos|vamos a|necesito|tengo que|tengo q|debo|prefiero|deberiamos)"
     r" (?:parar|terminar|acabar|dejarlo|salir|irme|marcharme|retirarme|desconectarme|colgar|finalizar)\b"
