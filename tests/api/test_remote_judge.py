@@ -113,9 +113,8 @@ async def test_runs_avoid_a_full_judge_and_survive_one_killed_mid_load(api_setti
         async with _api(api_settings, judge_settings) as api:
             # 1. A is full: the API's run goes to B, and A never runs it.
             async with httpx.AsyncClient(base_url=a.url, timeout=120, headers=auth()) as direct:
-                filler = asyncio.create_task(
-                    direct.post("/v1/runs", json=envelope(secrets.token_hex(16), FILLER))
-                )
+                filler_id = secrets.token_hex(16)
+                filler = asyncio.create_task(direct.post("/v1/runs", json=envelope(filler_id, FILLER)))
                 async with asyncio.timeout(60):
                     while (await direct.get("/readyz")).json()["running"] != 1:  # noqa: ASYNC110
                         await asyncio.sleep(0.02)
@@ -124,7 +123,8 @@ async def test_runs_avoid_a_full_judge_and_survive_one_killed_mid_load(api_setti
                 assert r.status_code == 200, r.text
                 assert (r.json()["verdict"], r.json()["backend"]) == ("accepted", "remote")
                 assert sum((b.run_ids("judge.run.finished") - b_before).values()) == 1
-                assert a.run_ids("judge.run.finished") == a_before
+                # A ran nothing but the filler, which may finish meanwhile (its 4 s are less than a loaded host's run).
+                assert set(a.run_ids("judge.run.finished") - a_before) <= {filler_id}
                 assert (await filler).status_code == 200
 
             # 2. Under load, A is killed (SIGKILL) while it runs one of them: every run still gets its report, once.
