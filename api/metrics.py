@@ -69,7 +69,8 @@ ATS_CALLBACK_FAILURES = Counter(
 # calls go once a slot frees (no attempt counted).
 OUTBOUND_DEFERRED = Counter(
     "shadows_outbound_deferred_total",
-    "Webhook deliveries and ATS calls put off because their receiver's or organisation's in-flight cap was full",
+    "Webhook deliveries and ATS calls put off: their receiver's or organisation's in-flight cap was full, or their"
+    " receiver had asked to wait (429 or 503 with Retry-After)",
     ["kind", "cap"],
 )
 # Per-organisation limits (api/org_limits.py): sessions, re-grades, report PDFs, webhook endpoint writes and key
@@ -119,7 +120,7 @@ for _provider in ("greenhouse", "ashby"):
     for _reason in ("status", "timeout", "connection", "invalid_response", "rejected", "exhausted"):
         ATS_CALLBACK_FAILURES.labels(provider=_provider, reason=_reason)
 for _kind in ("webhook", "ats"):
-    for _cap in ("target", "organization"):
+    for _cap in ("target", "organization", "paused"):
         OUTBOUND_DEFERRED.labels(kind=_kind, cap=_cap)
 for _kind in ("client", "site", "link", "org", "unverified", "artifact"):
     REPORT_READ_LIMITED.labels(kind=_kind)

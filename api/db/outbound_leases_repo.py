@@ -3,6 +3,8 @@
 A call takes one slot of its target (a webhook endpoint, an organisation's Greenhouse or Ashby integration) and,
 with it, one of its organisation's slots, or neither; both caps hold across every worker. Leases expire by
 themselves, so a worker that dies mid-request frees its slot after `ttl_s`.
+
+A target that answered "wait" (429 or 503 with `Retry-After`) is paused for the organisation: `pause`, `paused_for`.
 """
 
 from __future__ import annotations
@@ -73,3 +75,30 @@ async def release(conn: Conn, organization_id: UUID, target: str, holder_id: UUI
         "delete from outbound_leases where organization_id = %s and target = %s and holder_id = %s",
         (organization_id, target, holder_id),
     )
+
+
+async def pause(conn: Conn, organization_id: UUID, target: str, seconds: float) -> None:
+    """Send the organisation nothing more to `target` for `seconds` (a pause already longer stands). Its pauses
+    that have passed go as it does, so an organisation keeps at most one row per target it calls."""
+    await conn.execute(
+        "delete from outbound_pauses where organization_id = %s and until <= now()", (organization_id,)
+    )
+    await conn.execute(
+        """
+        insert into outbound_pauses (organization_id, target, until)
+        values (%s, %s, now() + make_interval(secs => %s))
+        on conflict (organization_id, target) do update set until = greatest(outbound_pauses.until, excluded.until)
+        """,
+        (organization_id, target, seconds),
+    )
+
+
+async def paused_for(conn: Conn, organization_id: UUID, target: str) -> float | None:
+    """The seconds left of the organisation's pause of `target`, or None when it is not paused."""
+    cur = await conn.execute(
+        "select extract(epoch from until - now())::float8 as left_s from outbound_pauses"
+        " where organization_id = %s and target = %s and until > now()",
+        (organization_id, target),
+    )
+    row = await cur.fetchone()
+    return None if row is None else max(0.0, float(row["left_s"]))

@@ -37,7 +37,7 @@ from api.sealing import SealedValueError, sealer
 from api.settings import ApiSettings
 from api.webhooks.schedule import DeliveryRetryPolicy, RetryLater, next_delay, settles_on_a_crash
 from api.webhooks.signing import signature_headers
-from api.webhooks.slots import give_back, take_slot
+from api.webhooks.slots import give_back, hold_off, take_slot
 
 log = structlog.get_logger(__name__)
 
@@ -181,6 +181,8 @@ async def _attempt(settings: ApiSettings, pool: Pool, did: UUID, job_attempts: i
         error = e.code
     finally:
         async with connection(pool) as conn:
+            # The pause first: a slot given back before it would let a waiting call in past it.
+            await hold_off(conn, settings, org_id, target, reply)
             await give_back(conn, org_id, target, did)
 
     attempt = row["attempts"] + 1

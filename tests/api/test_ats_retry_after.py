@@ -1,10 +1,14 @@
 """An ATS that answers 429 with Retry-After: the wait it asks for is honoured (in seconds or as an HTTP-date),
 bounded by the retry schedule's longest delay (a huge value waits that long, not longer), and a value that is
-neither is ignored (the schedule's own wait). One organisation's Greenhouse holding its calls back never delays
-another organisation's: the other's PATCH goes at once, on the same worker."""
+neither is ignored (the schedule's own wait). The wait holds back every call of that organisation's integration
+(Greenhouse and Ashby limit per key), never another organisation's: the other's PATCH goes at once, on the same
+worker."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -33,6 +37,16 @@ async def _graded(server: ApiServer, db: Conn, gh: FakeGreenhouse, instance: int
     await end_interview(server, interview)
     await store_version(db, server, interview, 1, ready=True)
     return interview
+
+
+@asynccontextmanager
+async def _organisation_greenhouse(server: ApiServer, name: str) -> AsyncIterator[FakeGreenhouse]:
+    """A new organisation with a Greenhouse key, and the fake Greenhouse that holds it."""
+    _, api_key = await server.create_org(name)
+    key = await server.client.post("/v1/integrations/greenhouse/keys", headers=server.org_headers(api_key))
+    assert key.status_code == 201, key.text
+    async with fake_greenhouse(f"{server.url}/integrations/greenhouse", key.json()["key"]) as gh:
+        yield gh
 
 
 async def _call(db: Conn, session_id: str) -> dict[str, Any]:
@@ -66,19 +80,14 @@ async def test_a_429_with_retry_after_is_honoured_bounded_and_holds_back_no_othe
     app.router.add_route("PATCH", CALLBACK_PATH, limited)
     runner, port = await serve(app, access_log=None, shutdown_timeout=1)
     try:
-        r = await api_server.client.post("/v1/integrations/greenhouse/keys", headers=api_server.org_headers())
-        assert r.status_code == 201, r.text
-        _, other_api_key = await api_server.create_org("Other Org")
-        theirs_key = await api_server.client.post(
-            "/v1/integrations/greenhouse/keys", headers=api_server.org_headers(other_api_key)
-        )
-        assert theirs_key.status_code == 201, theirs_key.text
-        async with (
-            fake_greenhouse(f"{api_server.url}/integrations/greenhouse", r.json()["key"]) as ours,
-            fake_greenhouse(f"{api_server.url}/integrations/greenhouse", theirs_key.json()["key"]) as theirs,
-        ):
-            ours.url = f"http://127.0.0.1:{port}"  # our Greenhouse answers every PATCH 429
-            limited_ids = {i: await _graded(api_server, db, ours, int(i)) for i in retry_after}
+        # Each value in an organisation of its own: a wait pauses its organisation's whole integration.
+        async with AsyncExitStack() as stack:
+            limited_ids: dict[str, str] = {}
+            for i in retry_after:
+                gh = await stack.enter_async_context(_organisation_greenhouse(api_server, f"Limited {i}"))
+                gh.url = f"http://127.0.0.1:{port}"  # this Greenhouse answers every PATCH 429
+                limited_ids[i] = await _graded(api_server, db, gh, int(i))
+            theirs = await stack.enter_async_context(_organisation_greenhouse(api_server, "Other Org"))
             other = await _graded(api_server, db, theirs, 99)
 
             delivery_worker(
@@ -117,3 +126,49 @@ async def test_a_429_with_retry_after_is_honoured_bounded_and_holds_back_no_othe
         assert sorted(seen.count(i) for i in retry_after) == [1, 1, 1, 3, 3]
     finally:
         await runner.cleanup()
+
+
+async def test_a_wait_asked_on_one_call_holds_back_the_integrations_other_calls_without_spending_their_attempts(
+    api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    """Greenhouse limits per key, and an organisation's calls all go with its one key: once one call is answered
+    429 with "Retry-After: 3", its other calls wait those 3 s too. Before, each was sent meanwhile (a slot freed
+    at once), answered 429 and spent an attempt of its own. Only the calls already in flight when the first 429
+    came (at most the integration's 2 slots) can be answered 429; every call is then delivered once."""
+    pause_s = 3.0
+    first_429: list[float] = []  # the loop time of the first 429 answered
+    answers: list[tuple[str, int, float]] = []  # (interview, status, loop time of arrival)
+    loop = asyncio.get_running_loop()
+
+    async def limited_for_a_while(request: web.Request) -> web.Response:
+        now = loop.time()
+        inside = not first_429 or now < first_429[0] + pause_s
+        answers.append((request.match_info["id"], 429 if inside else 200, now))
+        if inside:
+            first_429[:] = first_429 or [now]
+            return web.Response(status=429, headers={"Retry-After": str(int(pause_s))})
+        return web.json_response({})
+
+    app = web.Application()
+    app.router.add_route("PATCH", CALLBACK_PATH, limited_for_a_while)
+    runner, port = await serve(app, access_log=None, shutdown_timeout=1)
+    try:
+        async with _organisation_greenhouse(api_server, "Limited per key") as gh:
+            gh.url = f"http://127.0.0.1:{port}"
+            sessions = [await _graded(api_server, db, gh, i) for i in range(1, 5)]
+            delivery_worker(
+                start_worker, api_server, tmp_path, SHADOWS_API_WEBHOOK_RETRY_DELAYS_S="0.3,0.3,10"
+            )
+
+            async def all_delivered() -> bool:
+                return all(c["status"] == "delivered" for c in [await _call(db, s) for s in sessions])
+
+            await wait_until(all_delivered, what="every call, once the wait is over")
+            calls = [await _call(db, s) for s in sessions]
+    finally:
+        await runner.cleanup()
+
+    refused = [a for a in answers if a[1] == 429]
+    assert 1 <= len(refused) <= 2, answers  # only what was in flight at the first 429; before, all four
+    assert sorted(a[0] for a in answers if a[1] == 200) == ["1", "2", "3", "4"], answers
+    assert sum(c["attempts"] for c in calls) == len(answers) == 4 + len(refused)
