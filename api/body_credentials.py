@@ -9,7 +9,8 @@ route caps); every other route authenticates its caller, so a larger body is for
 
 The credential that counts, checked as the routes check it (by digest, in constant time):
 - the agent's service token, or an unrevoked organisation API key, on any route;
-- an unrevoked ATS integration key (Basic username), on that ATS's own routes (`/integrations/<provider>/`);
+- an unrevoked ATS integration key (Basic username), on that ATS's own routes (`/integrations/<provider>/`), its
+  lookup counted by the guess limits as the ATS's routes count it;
 - a candidate's invite, on its own session's routes only (`/v1/sessions/<its id>/`): anyone may start a practice
   session, and its invite is no credential for any other route.
 The route still authenticates its caller in full afterwards (expiry, kind, ownership): this only decides whether a
@@ -58,15 +59,11 @@ async def _holds_credential(scope: Scope) -> bool:
     scheme = request.headers.get("authorization", "").partition(" ")[0].lower()
     try:
         if scheme == "basic":
-            key = basic_username(request)
-            provider = next((p for p, prefix in PREFIXES.items() if key.startswith(prefix)), None)
-            if provider is None or not path.startswith(f"/integrations/{provider}/"):
-                return False
-            async with connection(state.pool) as conn:
-                row = await integrations_repo.key_by_hash(conn, provider, digest(key))
-            return row is not None and same_digest(key, row["key_hash"])
+            return await _holds_ats_key(request, basic_username(request), path)
         token = bearer(request)
     except UnauthorizedError:
+        return False
+    except RateLimitedError:  # the guess limits refused it: no large body is read
         return False
     if same_secret(token, settings.internal_token.get_secret_value()):
         return True
@@ -90,6 +87,25 @@ async def _holds_credential(scope: Scope) -> bool:
     except RateLimitedError:  # the guess limits refused it: no large body is read
         return False
     return False  # not shaped as a credential we issue: nothing to look up
+
+
+async def _holds_ats_key(request: Request, key: str, path: str) -> bool:
+    """Whether `key` is a live ATS key of the ATS whose routes `path` is under; a lookup counted as the ATS's routes
+    count it (api.integrations.keys.authenticate)."""
+    provider = next((p for p, prefix in PREFIXES.items() if key.startswith(prefix)), None)
+    if (
+        provider is None
+        or not well_formed(key, PREFIXES[provider])
+        or not path.startswith(f"/integrations/{provider}/")
+    ):
+        return False
+    hashed = digest(key)
+    guess_limits.admit(request, hashed)
+    async with connection(request.app.state.pool) as conn:
+        row = await integrations_repo.key_by_hash(conn, provider, hashed)
+    return await _looked_up(
+        request, hashed, "integration_key", row is not None and same_digest(key, row["key_hash"])
+    )
 
 
 async def _looked_up(request: Request, key: bytes, credential: guess_limits.Credential, opened: bool) -> bool:

@@ -1,11 +1,12 @@
-"""Limits on guessed credentials: invite and API key lookups that find nothing.
+"""Limits on guessed credentials: invite, API key and ATS key lookups that find nothing.
 
-Every route an invite or an organisation's API key authenticates looks the bearer up in Postgres (a pooled
-connection and an indexed query). A lookup that finds nothing (an unknown, mistyped or revoked credential) is
-counted in the app's rate-limit store (api.ratelimits: Redis when `SHADOWS_API_REDIS_URL` is set) three times: per
-client address (`SHADOWS_API_CREDENTIAL_GUESS_CLIENT_RATE_LIMIT`; IPv6: its /64), per IPv6 /48 site
-(`..._SITE_RATE_LIMIT`), and for every caller together (`..._GLOBAL_RATE_LIMIT`). Past the first two that request
-and every later one from the address answer 429 `rate_limited`; past the global one, 429 `credentials_busy`.
+Every route an invite, an organisation's API key or an ATS key (Greenhouse's or Ashby's Basic username)
+authenticates looks the credential up in Postgres (a pooled connection and an indexed query). A lookup that finds
+nothing (an unknown, mistyped or revoked credential) is counted in the app's rate-limit store (api.ratelimits: Redis
+when `SHADOWS_API_REDIS_URL` is set) three times: per client address
+(`SHADOWS_API_CREDENTIAL_GUESS_CLIENT_RATE_LIMIT`; IPv6: its /64), per IPv6 /48 site (`..._SITE_RATE_LIMIT`), and
+for every caller together (`..._GLOBAL_RATE_LIMIT`). Past the first two that request and every later one from the
+address answer 429 `rate_limited`; past the global one, 429 `credentials_busy`.
 
 Once the store has refused one, this process refuses the rest until its Retry-After with no store round trip and no
 lookup (a moving window frees a place only as its oldest entry ages out). What is refused is only what cannot be
@@ -35,7 +36,7 @@ from api.spent_until import SpentUntil
 
 log = structlog.get_logger(__name__)
 
-Credential = Literal["invite", "api_key"]
+Credential = Literal["invite", "api_key", "integration_key"]
 CREDENTIALS_BUSY = "credentials_busy"
 KNOWN_MAX = (
     20_000  # digests of credentials seen valid (32 bytes each): every live interview and key of a replica

@@ -97,7 +97,9 @@ REPORT_READ_LIMITED = Counter(
 # (every caller's budget spent: credentials this process has not seen valid are refused). A rise in `global` is
 # guessing from many networks; in `client`, one address guessing (or a script looping a revoked key).
 CREDENTIAL_LOOKUPS_FAILED = Counter(
-    "shadows_credential_lookups_failed_total", "Invite and API key lookups that found nothing", ["credential"]
+    "shadows_credential_lookups_failed_total",
+    "Invite, API key and ATS key lookups that found nothing",
+    ["credential"],
 )
 CREDENTIAL_GUESS_LIMITED = Counter(
     "shadows_credential_guess_limited_total",
@@ -124,7 +126,7 @@ for _kind in ("webhook", "ats"):
         OUTBOUND_DEFERRED.labels(kind=_kind, cap=_cap)
 for _kind in ("client", "site", "link", "org", "unverified", "artifact"):
     REPORT_READ_LIMITED.labels(kind=_kind)
-for _credential in ("invite", "api_key"):
+for _credential in ("invite", "api_key", "integration_key"):
     CREDENTIAL_LOOKUPS_FAILED.labels(credential=_credential)
 for _kind in ("client", "site", "global"):
     CREDENTIAL_GUESS_LIMITED.labels(kind=_kind)

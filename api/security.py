@@ -11,11 +11,14 @@ API_KEY_PREFIX = "shk_"
 INVITE_PREFIX = "inv_"
 SESSION_PREFIX = "ses_"
 SESSION_ID_PATTERN = r"^ses_[0-9a-f]{24}$"  # what new_session_id() issues
-# What new_api_key() and new_invite() issue: the prefix and 43 URL-safe base64 characters (32 random bytes). A bearer
-# of any other shape names nothing we issued, and is refused before the database is asked (`well_formed`).
+GREENHOUSE_KEY_PREFIX = "shgh_"  # the ATS keys of api.integrations.keys
+ASHBY_KEY_PREFIX = "shab_"
+# What new_api_key(), new_invite() and the ATS keys' new_key() issue: the prefix and 43 URL-safe base64 characters
+# (32 random bytes). A credential of any other shape names nothing we issued, and is refused before the database is
+# asked (`well_formed`).
 _ISSUED = {
-    API_KEY_PREFIX: re.compile(r"shk_[A-Za-z0-9_-]{43}"),
-    INVITE_PREFIX: re.compile(r"inv_[A-Za-z0-9_-]{43}"),
+    prefix: re.compile(re.escape(prefix) + r"[A-Za-z0-9_-]{43}")
+    for prefix in (API_KEY_PREFIX, INVITE_PREFIX, GREENHOUSE_KEY_PREFIX, ASHBY_KEY_PREFIX)
 }
 
 
@@ -33,7 +36,7 @@ def new_session_id() -> str:
 
 
 def well_formed(token: str, prefix: str) -> bool:
-    """Whether `token` has the shape of an API key (`API_KEY_PREFIX`) or an invite (`INVITE_PREFIX`) we issue."""
+    """Whether `token` has the shape of a credential we issue with `prefix`: an API key, an invite, an ATS key."""
     return _ISSUED[prefix].fullmatch(token) is not None
 
 

@@ -109,6 +109,16 @@ async def question_by_slug(conn: Conn, slug: str) -> dict[str, Any] | None:
     return await cur.fetchone()
 
 
+async def hold_live_key(conn: Conn, key_id: UUID) -> bool:
+    """Whether the ATS key is unrevoked, holding its row (`for share`) until the caller's transaction ends: a
+    rotation or revocation that committed before is seen, one under way is waited for and seen, one that comes after
+    waits for the caller's commit (as `api_keys_repo.hold_live`). Take it last in the transaction."""
+    cur = await conn.execute(
+        "select 1 from integration_keys where id = %s and revoked_at is null for share", (key_id,)
+    )
+    return await cur.fetchone() is not None
+
+
 async def claim_greenhouse_url(conn: Conn, organization_id: UUID, url: str) -> None:
     """Take a transaction-scoped lock on (organisation, callback url): concurrent send_test calls for one url
     create one session between them. Call inside the transaction that then looks it up and creates it."""

@@ -226,6 +226,7 @@ async def start_assessment(
                     external_application_id=body.application.ashby_id,
                     request_sha256=fingerprint,
                 ),
+                caller_key_id=caller.key_id,
             )
         except assessments.UnknownTestError:
             return _refusal(

@@ -17,6 +17,7 @@ from api import org_limits
 from api.db import integrations_repo, questions_repo
 from api.db.pool import Conn
 from api.errors import NotFoundError
+from api.integrations import keys
 from api.integrations.invites import (
     INVITE_EMAIL_NOT_CONFIGURED,
     INVITE_UNSENDABLE_ADDRESS,
@@ -170,7 +171,13 @@ def same_request(stored: bytes | None, parameters: dict[str, Any]) -> bool:
 
 
 async def create_assessment(
-    conn: Conn, settings: ApiSettings, ratelimits: RateLimits, organization_id: UUID, req: AssessmentRequest
+    conn: Conn,
+    settings: ApiSettings,
+    ratelimits: RateLimits,
+    organization_id: UUID,
+    req: AssessmentRequest,
+    *,
+    caller_key_id: UUID,
 ) -> str:
     """Schedule the candidate's session and its ATS record, and queue the invite e-mail when SMTP is configured
     (without it, the record says `email_not_configured` and Ashby is told as for the limit below).
@@ -238,6 +245,8 @@ async def create_assessment(
     elif withheld and req.provider == "ashby":
         # Ashby reads nothing of ours (Greenhouse reads test_status): tell it, ahead of the session's other calls.
         await conn.execute("select outbox_emit_ats_callback(%s, 'ashby', 'invite_withheld')", (session_id,))
+    # Only while the ATS key that asked is live: rotated while the order waited (on its lock), it schedules nothing.
+    await keys.hold_caller(conn, caller_key_id)
     return session_id
 
 

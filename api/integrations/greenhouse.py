@@ -279,6 +279,7 @@ async def send_test(
                 callback_url=callback_url,
                 request_sha256=fingerprint,
             ),
+            caller_key_id=caller.key_id,
         )
     log.info("greenhouse.send_test", session_id=session_id)
     return SendTestResult(partner_interview_id=session_id)

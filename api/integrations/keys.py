@@ -16,15 +16,16 @@ from uuid import UUID
 
 from fastapi import Request
 
+from api import guess_limits
 from api.db import integrations_repo
 from api.db.pool import Conn
 from api.errors import UnauthorizedError
 from api.sealing import sealer
-from api.security import digest, same_digest
+from api.security import ASHBY_KEY_PREFIX, GREENHOUSE_KEY_PREFIX, digest, same_digest, well_formed
 from api.settings import ApiSettings
 
 Provider = Literal["greenhouse", "ashby"]
-PREFIXES: dict[str, str] = {"greenhouse": "shgh_", "ashby": "shab_"}
+PREFIXES: dict[str, str] = {"greenhouse": GREENHOUSE_KEY_PREFIX, "ashby": ASHBY_KEY_PREFIX}
 MAX_KEY_CHARS = 170  # Greenhouse: "the API key ... must be less than 171 characters"
 MAX_AUTH_HEADER_CHARS = 512
 
@@ -94,8 +95,25 @@ def basic_username(request: Request) -> str:
 
 
 async def authenticate(conn: Conn, provider: Provider, request: Request) -> IntegrationCaller:
+    """The ATS calling, by the key it presents. A key not shaped as one we issue for `provider` is a 401 without a
+    lookup; a lookup that finds nothing is counted by the guess limits (api.guess_limits, as an API key's: 429 once
+    the caller's address, its /48 or every caller's budget is spent), so the partner routes are no way round them."""
     key = basic_username(request)
-    row = await integrations_repo.key_by_hash(conn, provider, digest(key))
-    if row is None or not same_digest(key, row["key_hash"]):
+    if not well_formed(key, PREFIXES[provider]):
         raise UnauthorizedError("Invalid API key.", code="invalid_api_key")
+    hashed = digest(key)
+    guess_limits.admit(request, hashed)
+    row = await integrations_repo.key_by_hash(conn, provider, hashed)
+    if row is None or not same_digest(key, row["key_hash"]):
+        await guess_limits.failed(request, hashed, "integration_key")
+        raise UnauthorizedError("Invalid API key.", code="invalid_api_key")
+    guess_limits.opened(request, hashed)
     return IntegrationCaller(organization_id=row["organization_id"], key_id=row["id"], provider=provider)
+
+
+async def hold_caller(conn: Conn, key_id: UUID) -> None:
+    """In the transaction of a write an ATS asked for, as its last statement: 401 `invalid_api_key` (as its next
+    request would be) when its key was rotated or revoked since the request was let in, and the write is rolled
+    back; otherwise the rotation waits for the write's commit (`integrations_repo.hold_live_key`)."""
+    if not await integrations_repo.hold_live_key(conn, key_id):
+        raise UnauthorizedError("Invalid API key.", code="invalid_api_key")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from pydantic import ValidationError
 
 from api import org_limits
+from api.api_keys import hold_caller
 from api.db import artifacts_repo, events_repo, questions_repo, sessions_repo
 from api.db.pool import connection
 from api.deps import BriefOrgCaller, DbConn, Org, OrgCaller, Settings
@@ -116,7 +117,8 @@ async def _read_create_body(
 async def create_session(request: Request, org: BriefOrgCaller, settings: Settings) -> SessionCreated:
     """Schedule an interview for a candidate. The response's `invite` is shown once. At most
     SHADOWS_API_SESSION_CREATE_RATE_LIMIT per organisation (with its ATS-created sessions): past it 429
-    `session_rate_limited` with Retry-After."""
+    `session_rate_limited` with Retry-After. A key revoked while the request was under way schedules nothing (401
+    `invalid_api_key`)."""
     # Counted first: past the limit neither the body nor a résumé is read.
     await org_limits.count_session(request.app.state.ratelimits, settings, org.id)
     # No database connection is held while the body arrives and the résumé is parsed (both can take seconds).
@@ -146,6 +148,9 @@ async def create_session(request: Request, org: BriefOrgCaller, settings: Settin
         )
         if resume_pdf is not None:
             await artifacts_repo.stage_resume(conn, scheduled.session["id"], resume_pdf)
+        # Only while the key that asked is unrevoked: the key was checked before the body arrived and the résumé was
+        # parsed (seconds), and a session hands out an invite and sets off a paid interview (api.api_keys).
+        await hold_caller(conn, org.key_id)
     return scheduled.response()
 
 

@@ -2,11 +2,12 @@
 let in; a request that then waited (on a slow name server resolving a webhook URL, on a lock) wrote after the
 revocation had committed: a revoked key minted a live API key or ATS key, registered or redirected a receiver of
 every later event, took its signing secret, minted a share link that outlives it, changed the organisation's
-settings (the origins that may frame its candidate pages), placed or lifted a legal hold, or erased a session.
-Revoking a leaked key left what it was doing in place. Held here deterministically for each such write: the test
-locks the row the write waits on, lets the request block there (its key already checked), revokes the key in that
-transaction and commits. Each must answer as the key's next request would (401 `invalid_api_key`) and store
-nothing; a write that comes first is kept, and the revocation waits for it."""
+settings (the origins that may frame its candidate pages), placed or lifted a legal hold, erased a session, or
+scheduled a session (an invite handed out, an interview paid for). Revoking a leaked key left what it was doing in
+place. Held here deterministically for each such write: the test locks the row the write waits on, lets the request
+block there (its key already checked), revokes the key in that transaction and commits. Each must answer as the
+key's next request would (401 `invalid_api_key`) and store nothing; a write that comes first is kept, and the
+revocation waits for it."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from tests.conftest import ApiServer
 
 Conn = psycopg.AsyncConnection[DictRow]
 URL = "http://127.0.0.1:9/hooks"  # never called: no worker runs in this file
+ADA = {"name": "Ada Lovelace", "email": "ada@example.com"}
 
 
 @dataclass
@@ -89,6 +91,18 @@ async def _webhook_deletion(server: ApiServer, key: str, db: Conn) -> Case:
     endpoint, lock = await _endpoint(server, key)
     state = ("select count(*) as n from webhook_endpoints where id = %s", (endpoint,))
     return Case("DELETE", f"/v1/webhook-endpoints/{endpoint}", None, lock, state)
+
+
+async def _session(server: ApiServer, key: str, db: Conn) -> Case:
+    """A candidate the organisation's ATS id names: a new session of theirs updates the candidate's row, which the
+    test holds (the request has authenticated and read its body by then)."""
+    candidate = {"name": "Ada Lovelace", "email": "ada@example.com", "external_id": "race-4821"}
+    await server.create_session(key=key, candidate=candidate)
+    lock = (
+        "select 1 from candidates where organization_id = %s and external_id = %s for update",
+        (server.org_id, candidate["external_id"]),
+    )
+    return Case("POST", "/v1/sessions", {"candidate": candidate}, lock, _count("sessions", (server.org_id,)))
 
 
 async def _greenhouse_key(server: ApiServer, key: str, db: Conn) -> Case:
@@ -175,6 +189,7 @@ CASES: dict[str, Setup] = {
     "webhook url": _webhook_url,
     "webhook secret": _webhook_secret,
     "webhook deletion": _webhook_deletion,
+    "session": _session,
     "greenhouse key": _greenhouse_key,
     "ashby key": _ashby_key,
     "greenhouse key revocation": _greenhouse_revocation,
@@ -206,43 +221,56 @@ def _send(server: ApiServer, key: str, case: Case) -> Awaitable[httpx.Response]:
     )
 
 
+@dataclass
+class Raced:
+    """What a race left: the key the write used (its id and itself), the case, its state before, the answer."""
+
+    key_id: str
+    key: str
+    case: Case
+    before: list[dict[str, Any]]
+    answer: httpx.Response
+
+
+async def _race(server: ApiServer, db: Conn, db_url: str, name: str, *, revoked_first: bool) -> Raced:
+    """The test holds the row the write waits on and lets the write block there (its key already checked). With
+    `revoked_first` it revokes the key in that transaction, then commits: the revocation overtakes the write.
+    Without, it commits and leaves the key live: the write comes first."""
+    key_id, key = await _issue_key(server)
+    case = await CASES[name](server, key, db)
+    before = await _state(db, case)
+    async with await psycopg.AsyncConnection.connect(db_url) as locker:
+        async with locker.transaction():
+            await locker.execute(case.lock[0], case.lock[1])  # type: ignore[arg-type]  # constant SQL
+            write = asyncio.create_task(_send(server, key, case))
+            await until_blocked(db, write, f"the {name} write")  # let in: its key was live when checked
+            if revoked_first:
+                await locker.execute("update api_keys set revoked_at = now() where id = %s", (key_id,))
+        answer = await write
+    return Raced(key_id, key, case, before, answer)
+
+
 @pytest.mark.parametrize("name", CASES)
 async def test_a_write_that_its_keys_revocation_overtook_is_401_and_stores_nothing(
     api_server: ApiServer, db: Conn, db_url: str, name: str
 ) -> None:
-    key_id, key = await _issue_key(api_server)
-    case = await CASES[name](api_server, key, db)
-    before = await _state(db, case)
-    async with await psycopg.AsyncConnection.connect(db_url) as locker:
-        async with locker.transaction():
-            await locker.execute(case.lock[0], case.lock[1])  # type: ignore[arg-type]  # constant SQL
-            write = asyncio.create_task(_send(api_server, key, case))
-            await until_blocked(db, write, f"the {name} write")  # let in: its key was live when checked
-            await locker.execute("update api_keys set revoked_at = now() where id = %s", (key_id,))
-        r = await write
+    raced = await _race(api_server, db, db_url, name, revoked_first=True)
+    r = raced.answer
     assert (r.status_code, r.json()["error"]["code"]) == (401, "invalid_api_key"), r.text
-    assert await _state(db, case) == before
-    again = await _send(api_server, key, case)
+    assert await _state(db, raced.case) == raced.before
+    again = await _send(api_server, raced.key, raced.case)
     assert (again.status_code, again.json()["error"]["code"]) == (401, "invalid_api_key")
 
 
-@pytest.mark.parametrize("name", ["api key", "webhook endpoint", "share link"])
+@pytest.mark.parametrize("name", ["api key", "webhook endpoint", "share link", "session"])
 async def test_a_write_that_came_first_is_kept_and_the_revocation_waits_for_it(
     api_server: ApiServer, db: Conn, db_url: str, name: str
 ) -> None:
-    key_id, key = await _issue_key(api_server)
-    case = await CASES[name](api_server, key, db)
-    before = await _state(db, case)
-    async with await psycopg.AsyncConnection.connect(db_url) as locker:
-        async with locker.transaction():
-            await locker.execute(case.lock[0], case.lock[1])  # type: ignore[arg-type]  # constant SQL
-            write = asyncio.create_task(_send(api_server, key, case))
-            await until_blocked(db, write, f"the {name} write")
-        r = await write  # the lock released with no revocation: the write goes through
-    revoked = await api_server.client.delete(f"/v1/api-keys/{key_id}", headers=api_server.org_headers())
+    raced = await _race(api_server, db, db_url, name, revoked_first=False)  # the write goes through
+    revoked = await api_server.client.delete(f"/v1/api-keys/{raced.key_id}", headers=api_server.org_headers())
     assert revoked.status_code == 200, revoked.text
-    assert r.status_code == 201, r.text
-    assert await _state(db, case) != before
+    assert raced.answer.status_code == 201, raced.answer.text
+    assert await _state(db, raced.case) != raced.before
 
 
 async def test_writes_and_the_revocation_at_once_never_deadlock_and_each_gets_a_clear_answer(
@@ -267,6 +295,7 @@ async def test_writes_and_the_revocation_at_once_never_deadlock_and_each_gets_a_
         s.client.patch("/v1/organization", json={"retention_days": 45}, headers=h),
         s.client.post(f"/v1/sessions/{session}/legal-hold", json={"reason": "Dispute"}, headers=h),
         s.client.post("/v1/integrations/greenhouse/keys", headers=h),
+        *(s.client.post("/v1/sessions", json={"candidate": ADA}, headers=h) for _ in range(2)),
     ]
     *answers, revoked = await asyncio.gather(
         *writes, s.client.delete(f"/v1/api-keys/{key_id}", headers=s.org_headers())
