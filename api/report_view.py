@@ -21,6 +21,7 @@ from api.report_transcript import page_transcript
 from api.scheduling import allowed_minutes
 from api.scorecards import shown_view
 from api.timeline import View, build_items, elapsed_s, timeline_item
+from api.timeline_gaps import gap_items, gap_rows, record_end
 from api.web_assets import REPLAY_ENTRY, Entry, WebAssets
 from grader.answer import answer
 from grader.schemas import CandidateScorecardOut, Facts, QuoteWhere, ScorecardAttempt, ScorecardOut
@@ -56,6 +57,9 @@ class ReportPage:
     # (seq, quote) -> which place of the quote in its line or snapshot a citation stands for, when not simply the
     # first: the grader's `where`, and which of the replay's places it is (api/report_quotes.py). The replay marks it.
     quote_places: dict[tuple[int, str], ReplayPlace] | None = None
+    # Gaps in the record (the candidate away, no interviewer), as the replay's timeline has them: the printed page
+    # lists them (times and fixed words only; `api/timeline_gaps.py`).
+    gaps: list[dict[str, Any]] | None = None
 
     def as_context(self, *, nonce: str, print_mode: bool) -> dict[str, Any]:
         counts = Counter(i["kind"] or "unknown" for i in self.integrity)
@@ -83,6 +87,7 @@ class ReportPage:
             "timeline_url": self.timeline_url,
             "legal_hold": self.legal_hold,
             "quote_places": self.quote_places or {},
+            "gaps": self.gaps or [],
             # A citation of a run of custom input says so, as the runs table and the replay do: its calls returning
             # checked nothing, and "Run" alone read as a run of the question's tests.
             "custom_runs": {r["seq"] for r in self.runs if r.get("custom")},
@@ -181,7 +186,18 @@ async def load_report(
         if with_legal_hold and view == "org"
         else None,
         quote_places=await _quote_places(conn, sid, scorecard, items),
+        gaps=await _gaps(conn, session, view),
     )
+
+
+async def _gaps(conn: Conn, session: dict[str, Any], view: View) -> list[dict[str, Any]]:
+    """The gaps the replay's timeline shows, read the same way (`api/timeline_gaps.py`): none once retention erased
+    the record (the replay section says so instead)."""
+    if session["retention_applied_at"] is not None:
+        return []
+    rows = await gap_rows(conn, session["id"], report_repo.TIMELINE_TYPES)
+    shown = tuple(t for t in report_repo.TIMELINE_TYPES if view == "org" or t != "integrity")
+    return gap_items(rows, record_end(rows, shown, elapsed_s(session)), pages=view == "org")
 
 
 def _citations(

@@ -2,52 +2,105 @@
 
 The agent records two notes about presence (docs/protocol.md): `candidate_away` when the framework's away state
 begins (neither side has spoken for `user_away_timeout_s`, 20 s, and the editor has not changed), and `resumed` when
-a new agent job takes over an interview whose job stopped. Neither note has an end of its own, so the gap is read
-from the record around it:
+a new agent job takes over an interview whose job stopped. Neither note has an end of its own, and each comes some
+time after what it reports, so the gap is read from the record around it, at the tightest the record supports; each
+gap says which bound its start is (`start_from`):
 
-- `candidate_away`: from the note to the candidate's next sign of presence (a turn of theirs, an editor snapshot, a
-  run or Submit of theirs), or to the end of the record when none follows (`closed_by: "record_end"`). Notes inside
-  an open gap add nothing.
-- `interviewer_restart`: from the interviewer's last record before the `resumed` note (or the start) to the note:
-  the interviewer records the turns, snapshots, hints and notes. What is recorded without it falls inside the gap
-  and does not shorten it: the page's integrity observations and the candidate's own runs and Submits (the API
-  records those).
+- `candidate_away`: to the candidate's next sign of presence (a turn of theirs, an editor snapshot, a run or Submit
+  of theirs), or to the end of the record when none follows (`closed_by: "record_end"`). It starts at the note
+  (`"noticed"`), unless the page recorded being left before it and not come back until the note or later (a
+  `page_hidden` or `focus_lost` observation whose time away spans the note: organisation's view only, the coaching
+  view has no observations): then when the page was left (`"page_left"`), or, when the candidate spoke, edited or
+  ran something after that, their last such sign (`"last_sign"`). A turn of theirs running up to the note keeps
+  it at the note. Notes inside an open gap add nothing.
+- `interviewer_restart`: to the `resumed` note, from the stopped interviewer's last record (`"interviewer_record"`),
+  or the start (`"interview_start"`) when it recorded nothing. Its records are the turns, snapshots, hints and notes,
+  and its own metrics, model usage and tool calls (read for their times only). Each agent job notes itself once as
+  it takes the interview (an `interviewer` note, its first heartbeat), before it notes `resumed`: what is recorded
+  from the new job's note on is the new job's, not the stopped one's. What is recorded without an interviewer falls
+  inside the gap and does not shorten it: the page's integrity observations and the candidate's own runs and Submits
+  (the API records those).
 
-Each gap is `{"seq", "t", "type": "gap", "kind", "start", "end", "duration_s", "closed_by"}`: times and fixed words
-only, never a payload's text, so nothing the candidate said or typed reaches the labels built from it. At most
-MAX_GAPS per timeline (the first ones in time order).
+**Overlaps** (`merged`): gaps of one kind that overlap or touch are one gap, their union (the first's seq and start,
+the last end and how it closed). Gaps of the two kinds are both kept, each whole, even one inside the other (a
+restart while the candidate was away): each says who was missing, and the replay draws each kind on its own lane.
+
+Each gap is `{"seq", "t", "type": "gap", "kind", "start", "end", "duration_s", "closed_by"}`, with `"start_from"`
+and, for an away gap, `"noticed"` (the note's time) when its start is not the default bound (DEFAULT_STARTS):
+times and fixed words only, never a payload's text, so nothing the candidate said or typed reaches the labels built
+from it. At most MAX_GAPS per timeline (the first ones in time order).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from typing import Any
+
+from api.db.pool import Conn
 
 AWAY = "candidate_away"
 RESUMED = "resumed"
+JOB = "interviewer"  # an agent job's own note, recorded once as it takes the interview
 RESTART = "interviewer_restart"
 GAP_NOTES = (AWAY, RESUMED)
+ABSENCES = ("page_hidden", "focus_lost")
+# The interviewer's own records that are no timeline items: read for their times only.
+AGENT_TYPES = ("tool_call", "turn_metrics", "model_usage")
 MAX_GAPS = 500
+# The bound a gap starts at unless it says otherwise: the away note, the stopped interviewer's last record.
+DEFAULT_STARTS = ("noticed", "interviewer_record")
+
+
+async def gap_rows(conn: Conn, session_id: str, types: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The rows the gaps are read from: every event of `types` (the timeline's) and of AGENT_TYPES, each with only
+    the payload fields the rules above read (a note's kind, a turn's role and end, a run's author, an
+    observation's kind and time away), never text or code. None when no presence note is among them: most records
+    have no gap, and their pages and timelines read nothing more."""
+    cur = await conn.execute(
+        """
+        select e.seq, e.type, e.t,
+          case
+            when e.type = 'note' then jsonb_build_object('kind', e.payload->'kind')
+            when e.type = 'transcript' then jsonb_build_object('role', e.payload->'role', 'end', e.payload->'end')
+            when e.type in ('test_run', 'submission') then jsonb_build_object('by', e.payload->'by')
+            when e.type = 'integrity'
+              then jsonb_build_object('kind', e.payload->'kind', 'duration_ms', e.payload->'duration_ms')
+            else '{}'::jsonb
+          end as payload
+        from session_events e
+        where e.session_id = %(s)s and e.type = any(%(types)s)
+          and exists (
+            select 1 from session_events n
+            where n.session_id = %(s)s and n.type = 'note' and n.payload->>'kind' = any(%(notes)s)
+          )
+        order by e.t nulls first, e.seq
+        """,
+        {"s": session_id, "types": [*types, "note", *AGENT_TYPES], "notes": list(GAP_NOTES)},
+    )
+    return await cur.fetchall()
 
 
 def _t(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
+def _payload(row: dict[str, Any]) -> dict[str, Any]:
+    return row["payload"] if isinstance(row.get("payload"), dict) else {}
+
+
 def _note_kind(row: dict[str, Any]) -> str | None:
-    payload = row["payload"] if isinstance(row["payload"], dict) else {}
-    kind = payload.get("kind")
-    return kind if row["type"] == "note" and kind in GAP_NOTES else None
+    kind = _payload(row).get("kind")
+    return kind if row["type"] == "note" and kind in (*GAP_NOTES, JOB) else None
 
 
-def _present(item: dict[str, Any]) -> bool:
-    """An item that shows the candidate there: their turn, a snapshot of the editor, a run or Submit of theirs."""
-    kind = item["type"]
+def _present(row: dict[str, Any]) -> bool:
+    """A row that shows the candidate there: their turn, a snapshot of the editor, a run or Submit of theirs."""
+    kind = row["type"]
     if kind == "transcript":
-        return bool(item.get("role") == "candidate")
+        return bool(_payload(row).get("role") == "user")
     if kind == "editor_snapshot":
         return True
-    return kind in ("test_run", "submission") and item.get("by") == "candidate"
+    return kind in ("test_run", "submission") and _payload(row).get("by") == "candidate"
 
 
 def _by_interviewer(row: dict[str, Any]) -> bool:
@@ -56,12 +109,11 @@ def _by_interviewer(row: dict[str, Any]) -> bool:
     if row["type"] == "integrity":
         return False
     if row["type"] in ("test_run", "submission"):
-        payload = row["payload"] if isinstance(row["payload"], dict) else {}
-        return payload.get("by") == "agent"
+        return _payload(row).get("by") == "agent"
     return True
 
 
-def _gap(seq: int, kind: str, start: float, end: float, closed_by: str) -> dict[str, Any]:
+def _gap(seq: int, kind: str, start: float, end: float, closed_by: str, start_from: str) -> dict[str, Any]:
     end = max(start, end)
     return {
         "seq": seq,
@@ -72,44 +124,136 @@ def _gap(seq: int, kind: str, start: float, end: float, closed_by: str) -> dict[
         "end": end,
         "duration_s": round(end - start, 3),
         "closed_by": closed_by,
-    }
+    } | ({"start_from": start_from} if start_from not in DEFAULT_STARTS else {})
 
 
-def _away_gaps(
-    notes: list[tuple[float, int]], items: list[dict[str, Any]], end: float
-) -> list[dict[str, Any]]:
-    back = sorted(t for i in items if _present(i) and (t := _t(i["t"])) is not None)
+class _Signs:
+    """The candidate's signs of presence, and the page's times away, for the away rule."""
+
+    def __init__(self, rows: list[tuple[float, dict[str, Any]]], pages: bool) -> None:
+        signs: list[tuple[float, float]] = []  # (when, until: a turn's end)
+        absences: list[tuple[float, float]] = []  # (stored, left the page)
+        for t, row in rows:
+            if _present(row):
+                until = _t(_payload(row).get("end")) if row["type"] == "transcript" else None
+                signs.append((t, max(t, until) if until is not None else t))
+            elif pages and row["type"] == "integrity" and _payload(row).get("kind") in ABSENCES:
+                away_ms = _payload(row).get("duration_ms")
+                if isinstance(away_ms, int) and not isinstance(away_ms, bool) and away_ms > 0:
+                    absences.append((t, t - away_ms / 1000))
+        signs.sort()
+        absences.sort()
+        self.at = [s for s, _ in signs]
+        self.until: list[float] = []  # the latest `until` among the first k signs
+        for _, until in signs:
+            self.until.append(max(until, self.until[-1]) if self.until else until)
+        self.stored = [a for a, _ in absences]
+        self.left: list[float] = [0.0] * len(absences)  # the earliest leaving among absences k and later
+        for k in range(len(absences) - 1, -1, -1):
+            here = absences[k][1]
+            self.left[k] = min(here, self.left[k + 1]) if k + 1 < len(absences) else here
+
+    def back_after(self, t: float) -> float | None:
+        at = bisect_right(self.at, t)  # the first sign of them strictly after `t`
+        return self.at[at] if at < len(self.at) else None
+
+    def start(self, noticed: float) -> tuple[float, str]:
+        """Where an away gap noticed at `noticed` starts, and which bound that is."""
+        k = bisect_left(self.stored, noticed)  # absences recorded at or after the note
+        if k >= len(self.stored) or self.left[k] >= noticed:
+            return noticed, "noticed"
+        before = bisect_right(self.at, noticed)
+        last = min(self.until[before - 1], noticed) if before else None
+        left = max(0.0, self.left[k])
+        if last is None or last <= left:
+            return left, "page_left"
+        return (noticed, "noticed") if last >= noticed else (last, "last_sign")
+
+
+def _away_gaps(rows: list[tuple[float, dict[str, Any]]], end: float, pages: bool) -> list[dict[str, Any]]:
+    signs = _Signs(rows, pages)
     gaps: list[dict[str, Any]] = []
     open_until = -1.0
-    for start, seq in notes:
-        if start < open_until:
-            continue  # inside the gap already open
-        at = bisect_right(back, start)  # the first sign of them strictly after the note
-        returned = back[at] if at < len(back) else None
+    for t, row in rows:
+        if _note_kind(row) != AWAY or t < open_until:
+            continue  # not an away note, or inside the gap already open
+        start, start_from = signs.start(t)
+        returned = signs.back_after(t)
         if returned is None or returned > end:
-            gaps.append(_gap(seq, AWAY, start, end, "record_end"))
-            open_until = end
+            gap = _gap(row["seq"], AWAY, start, end, "record_end", start_from)
         else:
-            gaps.append(_gap(seq, AWAY, start, returned, "candidate_back"))
-            open_until = returned
+            gap = _gap(row["seq"], AWAY, start, returned, "candidate_back", start_from)
+        if start_from != "noticed":
+            gap["noticed"] = t
+        gaps.append(gap)
+        open_until = gap["end"]
     return gaps
 
 
-def gap_items(rows: list[dict[str, Any]], items: list[dict[str, Any]], end: float) -> list[dict[str, Any]]:
-    """The gaps the presence notes among `rows` (stored events, in time order) mark, as timeline items; `items` are
-    the timeline's other items, `end` the end of the record (an open gap is closed there)."""
-    away: list[tuple[float, int]] = []
+def _restart_gaps(rows: list[tuple[float, dict[str, Any]]]) -> list[dict[str, Any]]:
     gaps: list[dict[str, Any]] = []
-    last_before: float = 0.0  # the time of the interviewer's last record so far, in time order
-    for row in rows:
-        t = _t(row["t"])
+    last: float | None = None  # the interviewer's last record so far
+    jobs = 0  # agent jobs that noted themselves so far
+    before_job: float | None = None  # the last record before the newest job's note since the last `resumed`
+    new_job = False
+    for t, row in rows:
         kind = _note_kind(row)
-        if t is not None and kind == AWAY:
-            away.append((t, row["seq"]))
-        elif t is not None and kind == RESUMED:
-            gaps.append(_gap(row["seq"], RESTART, last_before, t, "resumed"))
-        if t is not None and _by_interviewer(row):
-            last_before = max(last_before, t)
-    gaps += _away_gaps(away, items, end)
-    gaps.sort(key=lambda g: (g["t"], g["seq"]))
-    return gaps[:MAX_GAPS]
+        if kind == RESUMED:
+            start = before_job if new_job else last
+            gaps.append(
+                _gap(
+                    row["seq"],
+                    RESTART,
+                    start if start is not None else 0.0,
+                    t,
+                    "resumed",
+                    "interviewer_record" if start is not None else "interview_start",
+                )
+            )
+            new_job = False
+        elif kind == JOB:
+            jobs += 1
+            if (
+                jobs > 1
+            ):  # the first job's note is the interview's first interviewer, never one that took over
+                before_job, new_job = last, True
+        if _by_interviewer(row):
+            last = t if last is None else max(last, t)
+    return gaps
+
+
+def merged(gaps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One gap per stretch of each kind (overlapping or touching gaps of one kind are their union), both kinds kept,
+    in time order (start, then seq)."""
+    out: list[dict[str, Any]] = []
+    for kind in (AWAY, RESTART):
+        current: dict[str, Any] | None = None
+        for gap in sorted((g for g in gaps if g["kind"] == kind), key=lambda g: (g["start"], g["seq"])):
+            if current is not None and gap["start"] <= current["end"]:
+                if gap["end"] >= current["end"]:
+                    current |= {"end": gap["end"], "closed_by": gap["closed_by"]}
+                current["duration_s"] = round(current["end"] - current["start"], 3)
+                continue
+            current = dict(gap)
+            out.append(current)
+    out.sort(key=lambda g: (g["t"], g["seq"]))
+    return out
+
+
+def gap_items(rows: list[dict[str, Any]], end: float, *, pages: bool = True) -> list[dict[str, Any]]:
+    """The gaps the presence notes among `rows` (stored events, any order; `gap_rows`) mark, as timeline items;
+    `end` is the end of the record (an open gap is closed there); `pages`: whether the page's observations may
+    place an away gap's start (not in the coaching view, which has none)."""
+    timed = sorted(
+        ((t, row) for row in rows if (t := _t(row.get("t"))) is not None), key=lambda p: (p[0], p[1]["seq"])
+    )
+    if not any(_note_kind(row) in GAP_NOTES for _, row in timed):
+        return []
+    return merged(_away_gaps(timed, end, pages) + _restart_gaps(timed))[:MAX_GAPS]
+
+
+def record_end(rows: list[dict[str, Any]], shown: tuple[str, ...], ended_s: float | None) -> float:
+    """The end of the record an open gap is closed at: the later of the last shown event (of types `shown`) and
+    the interview's end."""
+    last = max((t for r in rows if r["type"] in shown and (t := _t(r.get("t"))) is not None), default=0.0)
+    return max(last, ended_s or 0.0)

@@ -49,12 +49,13 @@ from api.report_budget import bound_timeline_text
 from api.report_pages import JSON_HEADERS
 from api.settings import ApiSettings
 from api.timeline import View, build_items, elapsed_s, session_header
+from api.timeline_gaps import gap_rows
 
 MAX_CACHE_BYTES = 64 * 1024 * 1024  # bodies and their gzip, per process
 MAX_ENTRIES = 4096  # records whose size (and ETag) this process remembers
 TTL_S = 600.0
 # Bump when the timeline's JSON changes for the same record: it names the ETag.
-FORMAT = "timeline-2"  # 2: gap steps
+FORMAT = "timeline-3"  # 2: gap steps; 3: their tighter starts, `start_from`, merged
 GZIP_LEVEL = 6  # as the app's GZipMiddleware
 GZIP_MIN_BYTES = 1024
 
@@ -188,8 +189,9 @@ def _accepts_gzip(request: Request) -> bool:
 
 
 async def _build(conn: Conn, session: dict[str, Any], view: View) -> bytes:
-    rows = await report_repo.timeline_events(conn, session["id"], (*report_repo.TIMELINE_TYPES, "note"))
-    items = bound_timeline_text(build_items(rows, view, ended_s=elapsed_s(session)))
+    rows = await report_repo.timeline_events(conn, session["id"], report_repo.TIMELINE_TYPES)
+    gaps = await gap_rows(conn, session["id"], report_repo.TIMELINE_TYPES)
+    items = bound_timeline_text(build_items(rows, view, ended_s=elapsed_s(session), gap_rows=gaps))
     return bytes(JSONResponse({"session": session_header(session, items), "events": items}).body)
 
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { gapAt, gapLabel, gapsOf, type GapEvent } from "./gaps";
+import { gapAt, gapLabel, gapsOf, gapsSaid, type GapEvent } from "./gaps";
 
 const gap = (over: Partial<GapEvent>): GapEvent => ({
   seq: 1,
@@ -34,5 +34,36 @@ describe("gaps in the record", () => {
     expect(gapAt(gaps, 100)?.seq).toBe(1);
     expect(gapAt(gaps, 142)).toBeNull();
     expect(gapAt(gaps, 99.9)).toBeNull();
+  });
+
+  it("says which bound a start is when it is not the note or the interviewer's last record", () => {
+    expect(gapLabel(gap({ start: 85, end: 120, start_from: "page_left", noticed: 100 }))).toBe(
+      "Candidate away 0:35 (left the page at 1:25, noticed at 1:40; back at 2:00)",
+    );
+    expect(gapLabel(gap({ start: 58, end: 99, start_from: "last_sign", noticed: 80, closed_by: "record_end" }))).toBe(
+      "Candidate away 0:41 (last heard or seen at 0:58, noticed at 1:20; until the end of the record)",
+    );
+    expect(
+      gapLabel(
+        gap({ kind: "interviewer_restart", start: 0, end: 40, closed_by: "resumed", start_from: "interview_start" }),
+      ),
+    ).toBe("Interviewer restarted: 0:40 without an interviewer (none recorded before it: from the start)");
+    // A bound the replay does not know, or a noticed time that is no number, is left out of the words.
+    const [odd] = gapsOf([{ ...gap({}), start_from: "said_by_candidate", noticed: "1:00" } as unknown as GapEvent]);
+    expect(odd.start_from).toBeUndefined();
+    expect(odd.noticed).toBeUndefined();
+    expect(gapLabel(odd)).toBe("Candidate away 0:42 (back at 2:22)");
+  });
+
+  it("says every gap a moment is inside: a restart inside an away spell", () => {
+    const gaps = gapsOf([
+      gap({ seq: 1, start: 30, end: 100, closed_by: "record_end" }),
+      gap({ seq: 4, kind: "interviewer_restart", start: 40, end: 90, closed_by: "resumed" }),
+    ]);
+    expect(gapsSaid(gaps, 35)).toBe("Now in a gap: Candidate away 1:10 (until the end of the record)");
+    expect(gapsSaid(gaps, 50)).toBe(
+      "Now in 2 gaps: Candidate away 1:10 (until the end of the record); Interviewer restarted: 0:50 without an interviewer",
+    );
+    expect(gapsSaid(gaps, 100)).toBe("");
   });
 });

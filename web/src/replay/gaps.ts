@@ -14,32 +14,71 @@ export interface GapEvent {
   end: number;
   duration_s: number;
   closed_by: "candidate_back" | "record_end" | "resumed";
+  // Which bound the start is when it is not the default one (the away note; the stopped interviewer's last record).
+  start_from?: "page_left" | "last_sign" | "interview_start";
+  noticed?: number; // the away note's time, when the start is earlier
 }
 
 const num = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+const STARTS = ["page_left", "last_sign", "interview_start"];
 
-/** The timeline's gaps, checked field by field (an item of another shape is left out). */
+/** The timeline's gaps, checked field by field (an item of another shape is left out; a bound the replay does not
+ * know is left out of it, so its label is the default one). */
 export function gapsOf(events: readonly { type: string }[]): GapEvent[] {
-  return events.filter(
-    (e): e is GapEvent =>
-      e.type === "gap" &&
-      num((e as GapEvent).start) &&
-      num((e as GapEvent).end) &&
-      ((e as GapEvent).kind === "candidate_away" || (e as GapEvent).kind === "interviewer_restart"),
-  );
+  return events
+    .filter(
+      (e): e is GapEvent =>
+        e.type === "gap" &&
+        num((e as GapEvent).start) &&
+        num((e as GapEvent).end) &&
+        ((e as GapEvent).kind === "candidate_away" || (e as GapEvent).kind === "interviewer_restart"),
+    )
+    .map((gap) => {
+      const { start_from: from, noticed, ...rest } = gap;
+      return {
+        ...rest,
+        ...(STARTS.includes(from as string) ? { start_from: from } : {}),
+        ...(num(noticed) ? { noticed } : {}),
+      };
+    });
 }
 
-/** "Candidate away 0:42 (back at 2:00)", "Interviewer restarted: 0:15 without an interviewer". */
+/** Where an away gap's start comes from, when it is not the note: "left the page at 1:25, noticed at 1:40; ". */
+function awayFrom(gap: GapEvent): string {
+  const noticed = num(gap.noticed) ? `, noticed at ${clock(gap.noticed)}` : "";
+  if (gap.start_from === "page_left") return `left the page at ${clock(gap.start)}${noticed}; `;
+  if (gap.start_from === "last_sign") return `last heard or seen at ${clock(gap.start)}${noticed}; `;
+  return "";
+}
+
+/** "Candidate away 0:42 (back at 2:00)", "Interviewer restarted: 0:15 without an interviewer", with the bound its
+ * start is when not the default one ("left the page at 1:25, noticed at 1:40; back at 2:00"). */
 export function gapLabel(gap: GapEvent): string {
   const length = clock(Math.max(0, gap.end - gap.start));
-  if (gap.kind === "interviewer_restart") return `Interviewer restarted: ${length} without an interviewer`;
+  if (gap.kind === "interviewer_restart") {
+    const from = gap.start_from === "interview_start" ? " (none recorded before it: from the start)" : "";
+    return `Interviewer restarted: ${length} without an interviewer${from}`;
+  }
   const how = gap.closed_by === "candidate_back" ? `back at ${clock(gap.end)}` : "until the end of the record";
-  return `Candidate away ${length} (${how})`;
+  return `Candidate away ${length} (${awayFrom(gap)}${how})`;
 }
 
-/** The gap the replay is inside at `t`, or null. */
+/** Every gap the replay is inside at `t` (a restart can fall inside an away spell), in the list's order. */
+export function gapsAt(gaps: readonly GapEvent[], t: number): GapEvent[] {
+  return gaps.filter((g) => g.start <= t && t < g.end);
+}
+
+/** The first gap the replay is inside at `t`, or null. */
 export function gapAt(gaps: readonly GapEvent[], t: number): GapEvent | null {
-  return gaps.find((g) => g.start <= t && t < g.end) ?? null;
+  return gapsAt(gaps, t)[0] ?? null;
+}
+
+/** What the live line says at `t`: "Now in a gap: …", or "Now in 2 gaps: …; …" inside both kinds at once. */
+export function gapsSaid(gaps: readonly GapEvent[], t: number): string {
+  const inside = gapsAt(gaps, t);
+  if (inside.length === 0) return "";
+  const labels = inside.map(gapLabel).join("; ");
+  return inside.length === 1 ? `Now in a gap: ${labels}` : `Now in ${inside.length} gaps: ${labels}`;
 }
 
 /** The bands over the scrubber, the list of gap steps and the line said while inside one. */
@@ -85,10 +124,9 @@ export class GapTrack {
       : h("div", { class: "rp-gaps", hidden: "" });
   }
 
-  /** Say the gap the replay is inside, written only when it changes (a live region). */
+  /** Say the gaps the replay is inside, written only when it changes (a live region). */
   render(t: number): void {
-    const gap = gapAt(this.gaps, t);
-    const said = gap ? `Now in a gap: ${gapLabel(gap)}` : "";
+    const said = gapsSaid(this.gaps, t);
     if (this.status.textContent !== said) this.status.textContent = said;
   }
 }

@@ -275,9 +275,12 @@ class Replay {
 
   private render(t: number, playing: boolean): void {
     this.scrubber.value = String(t);
+    // What a screen reader speaks for the scrubber ("0:40 / 45:00") changes once a second at most: written on every
+    // frame of play (and every step of a drag), the same words were a new value to announce, dozens of times a
+    // second. Written only when they change, as the run panel and the gaps' line are.
     const text = `${clock(t)} / ${clock(this.model.duration)}`;
-    this.timeText.value = text;
-    this.scrubber.setAttribute("aria-valuetext", text);
+    if (this.timeText.value !== text) this.timeText.value = text;
+    if (this.scrubber.getAttribute("aria-valuetext") !== text) this.scrubber.setAttribute("aria-valuetext", text);
     const action = playing ? "Pause" : "Play";
     if (this.playButton.textContent !== action) this.playButton.textContent = action;
     const phase = this.model.phaseAt(t);
