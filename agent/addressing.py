@@ -193,13 +193,55 @@ _BYE_EN = (
     r"(?:(?:sorry|unfortunately|bye|goodbye|thanks|thank you|see you|talk (?:to you )?(?:later|soon)|take care"
     r"|catch you later|have a (?:good|nice|great)|cheers|i'm (?:sorry|afraid)"
     r"|(?:it was|it's been) (?:nice|great|good|a pleasure))\b"
-    r"|off (?:the |this )?(?:call|interview|meeting|session|zoom|line|chat)\b"
-    r"|(?:the |this )?(?:call|interview|meeting|zoom)\b(?=\s*[,.!;:?…]|\s*$| (?:now|sorry|bye|thanks|soon|early)\b))"
+    r")"
 )
 _PUNCT = r"[,.!;:?…]"
 _PUNCTS = r"[,.!;:?…]*+"  # a run of them, never given back (so a long run is read once)
-_PHRASE_END_EN = rf"(?:\s*+{_PUNCTS}\s*$|{_PUNCTS} (?:{_BYE_EN}|{_REASON_EN}))"
-_NOW_EN = rf"(?=(?:{_PUNCTS} {_TIME_EN}\b){{0,3}}{_PHRASE_END_EN})"
+# A reason in words of the candidate's own, beyond the list above: a short clause that ends the turn (or is followed
+# by a goodbye) about the candidate's life, never the work. One of their people, pets, rides or devices does
+# something, any verb said with a form of be, have or will, a past tense or "-ing" ("my kid's crying", "my little
+# brother just got home", "my neighbour is at the door", "my laptop died", up to five words more); they have
+# something to be at ("I have a thing", "I've got a family thing at four", "there's an emergency", with words of time
+# only after it); or an engagement named alone after a pause ("I need to jump, another call"). What a clause says of
+# the work ("my code is broken", "I have a bug", "my test is failing") is no reason: its words are not the life's.
+_LIFE_EN = (
+    r"(?:kids?|son|daughter|baby|child|children|wife|husband|partner|girlfriend|boyfriend|fiancee?|boss|manager"
+    r"|team|colleague|coworker|ride|taxi|uber|lyft|cab|flight|train|bus|mom|mum|dad|mother|father|parents|family"
+    r"|brother|sister|grandma|grandpa|grandmother|grandfather|aunt|uncle|cousin|friends?|roommate|flatmate"
+    r"|housemate|neighbou?r|landlord|nanny|babysitter|sitter|dog|cat|puppy|pet|internet|wifi|battery|laptop"
+    r"|computer|phone|power|electricity|meeting|appointment|shift|delivery|package|car|house|doorbell|alarm)"
+)
+_THING_EN = (
+    r"(?:thing|things|something|stuff|errands?|plans|emergency|appointment|meeting|call|class|lecture|shift"
+    r"|commitment|conflict|event|date|delivery|guests|visitors|someone|somebody|pickup|school run)"
+)
+_TURN_END_EN = rf"(?=\s*+{_PUNCTS}\s*$|{_PUNCTS} {_BYE_EN})"
+_CLAUSE_EN = (
+    rf"(?:my (?:[a-z]+ )?{_LIFE_EN}(?:(?:'re| is| are| was| were| has| have| had| just| will| won't| can't"
+    r"| needs?| wants?| calls| starts| says| gets| came| woke| went| got| left| fell| broke| ran| [a-z]+ed)"
+    r"|(?:'s|s) (?:[a-z]{2,}ing|[a-z]+ed|here|there|home|back|out|outside|at|on|in|up|sick|ill|hurt|late|gone"
+    r"|asleep|awake|not|just|got|been|going|coming|about))\b"
+    r"(?: [a-z0-9']+){0,5}"
+    r"|(?:(?:i|we)(?: have|'ve got| have got| got|'ve)|there'?s|there is)"
+    rf"(?: (?:a|an|another|some|one more|my|this|that))?(?: [a-z]+)?(?: [a-z]+)? {_THING_EN}\b"
+    r"(?: to (?:do|attend|take care of|deal with|get to|catch|pick up))?"
+    rf"(?:{_PUNCTS} {_TIME_EN}\b){{0,3}}"
+    rf"|(?<=[,.!;:?…] )(?:a|an|another|my next|one more) {_ENGAGEMENT_EN}(?:{_PUNCTS} {_TIME_EN}\b){{0,3}})"
+    rf"{_TURN_END_EN}"
+)
+_PHRASE_END_EN = rf"(?:\s*+{_PUNCTS}\s*$|{_PUNCTS} (?:{_BYE_EN}|{_REASON_EN}|{_CLAUSE_EN}))"
+# The call itself as what is left, right after the verb ("drop the call", "hop off the call", "leave the meeting"):
+# part of the verb's phrase, so what follows it is read as what follows the verb. "Drop the call to foo()", "drop
+# the call, uh, to sort", "drop off the call stack" and "drop the second call" are about the code.
+_CALL_EN = (
+    r"(?: (?:(?:off|out of|from) (?:the |this |my )?(?:call|interview|meeting|session|zoom|line|chat)"
+    r"|(?:the|this|my) (?:call|interview|meeting|zoom))\b)?"
+)
+_TIMES_EN = rf"(?:{_PUNCTS} {_TIME_EN}\b){{0,3}}"
+_NOW_EN = rf"(?={_CALL_EN}{_TIMES_EN}{_PHRASE_END_EN})"
+# Verbs of leaving that may as well be about the work when nothing follows ("at zero we need to jump"): leaving only
+# with a goodbye or a reason after them ("I need to jump, another call", "gotta hop, my kid's crying").
+_WHY_EN = rf"(?={_CALL_EN}{_TIMES_EN}{_PUNCTS} (?:{_BYE_EN}|{_REASON_EN}|{_CLAUSE_EN}))"
 # "Run" as a whole phrase after one who does not have to ("I want to run", "let's run."): a run of the code or
 # leaving, left to the classifier (never refused outright).
 _STOPPING_EN = (
@@ -226,7 +268,7 @@ _STOPPING = _rx(
 # to the classifier, never refused outright ("i must dash off to a meeting", "me largo").
 _LEAVING_WORD = re.compile(
     r"\b(?:go|going|gone|leave|leaving|drop|dropping|off|bye|goodbye|later|quit|quitting|stop|stopping|wrap|hang"
-    r"|bail|bounce|head|heading|dash|exit|disconnect|irme|ir|voy|salir|colgar|terminar|parar|acabar|adios|dejarlo"
+    r"|bail|bounce|head|heading|dash|exit|disconnect|jump|hop|irme|ir|voy|salir|colgar|terminar|parar|acabar|adios|dejarlo"
     r"|retiro|marcho|largo)\b"
 )
 
@@ -241,6 +283,7 @@ _EN: dict[str, re.Pattern[str]] = {
         rf"{_ASKER_EN} {_HEDGE_EN}{_STOP_VERB_EN}{_ELSE_EN}",
         rf"(?:{_MUST_EN}|{_WANT_EN}) {_HEDGE_EN}{_LEAVE_VERB_EN}{_NOW_EN}",
         rf"{_MUST_EN} {_HEDGE_EN}run\b{_NOW_EN}",
+        rf"(?:{_MUST_EN}|{_WANT_EN}) {_HEDGE_EN}(?:jump|hop)\b{_WHY_EN}",
         rf"\b(?:can|could|may) i {_HEDGE_EN}(?:leave|drop off|hop off|log off|sign off|head out|take off|get off)\b"
         + _NOW_EN,
         r"\b(?:end|stop|finish) (?:the|this) (?:interview|call|session)\b",

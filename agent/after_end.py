@@ -13,25 +13,38 @@ for its tool reply as usual. So a run returning after the End button sent its `t
   brought (a report, an error).
 - ``may_ask_model``: the llm_node's guard (agent.phases). After the end the model is asked only for the ending's own
   replies: the speech in which ``end_interview`` claimed the end (its goodbye is generated into that speech,
-  ``ending_speech``), and a reply of the interviewer's own asked for after its waits (agent.turns
+  ``ending_speech``), and a reply of the interviewer's own asked for after the end (agent.turns
   ``reply_after_handoff``: after the end only the ending's goodbye, or the scripted line) in its first step. Anything
-  else (a deferred tool reply, a tool reply in a speech the end overtook) asks nothing and says nothing.
+  else (a deferred tool reply, a tool reply in a speech the end overtook, a reply of its own asked for before the end)
+  asks nothing and says nothing.
+- ``hold_queued``: the claim's. livekit-agents asks the model for a reply as soon as it is asked for and plays it
+  when its turn comes, so a reply queued before the end had passed the guard: every speech asked of the model
+  before the end of which nothing was played yet is interrupted (the speech the end came in excepted), and the own
+  replies asked for before it are marked for the guard. Before, a check-in queued behind the reply in which
+  ``end_interview`` ended the interview, or behind a reply waiting for a run when time ran out, was said after the
+  end.
+- ``record_ending_call``: ``end_interview`` records its own call (its arguments and the goodbye instruction it
+  answers) before it records the END, so the END is the last of the record but for the goodbye's words. livekit
+  reports a call once the step returns, after the END: recorded then, the ending's own call followed the END.
 - ``in_ending_speech``: the capture's rule for the record (agent.capture). Once the END is recorded, a tool call
-  livekit reports is recorded only in the ending's own speech (``end_interview``'s call, which recorded the END
-  itself); a call the end overtook (begun before it, returned after it, its outcome withheld) is not recorded after
-  the END.
+  livekit reports is recorded only when it is the ending's own call and ``record_ending_call`` did not record it
+  already (so never, as ``end_interview`` does); a call the end overtook (begun before it, returned after it, its
+  outcome withheld) is not recorded after the END.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import weakref
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from livekit.agents import StopResponse
 
 if TYPE_CHECKING:
-    from livekit.agents import SpeechHandle
+    from livekit.agents import SpeechHandle, llm
 
     from agent.state import InterviewState
 
@@ -39,6 +52,22 @@ logger = logging.getLogger("shadows.agent.after_end")
 
 # The speeches in which end_interview claimed the end (held weakly: a speech of a closed session goes with it).
 _ENDING_SPEECHES: weakref.WeakSet[SpeechHandle] = weakref.WeakSet()
+
+
+@dataclass
+class _Speeches:
+    """One interview's speeches as the end sees them (``hold_queued``)."""
+
+    # The speeches asked of the model before the end; the ids of its own replies asked for before the end.
+    asked: weakref.WeakSet[SpeechHandle] = field(default_factory=weakref.WeakSet)
+    own_before_end: frozenset[str] = frozenset()
+
+
+# Per interview, by the state's id while the state lives.
+_BY_STATE: dict[int, _Speeches] = {}
+# Those whose end_interview call is in the record already (``record_ending_call``).
+_CALL_RECORDED: weakref.WeakSet[SpeechHandle] = weakref.WeakSet()
+MAX_CALL_ARGUMENTS = 1024  # end_interview's arguments are one reason; anything longer is not the model's call
 
 
 def ended_meanwhile(state: InterviewState) -> None:
@@ -49,6 +78,37 @@ def ended_meanwhile(state: InterviewState) -> None:
         raise StopResponse()
 
 
+def _speeches(state: InterviewState) -> _Speeches:
+    key = id(state)
+    found = _BY_STATE.get(key)
+    if found is None:
+        found = _BY_STATE[key] = _Speeches()
+        weakref.finalize(state, _BY_STATE.pop, key, None)
+    return found
+
+
+def hold_queued(state: InterviewState) -> None:
+    """At the claim of the end: no speech asked for before it and not yet played is said. livekit-agents asks the
+    model for a reply as soon as it is asked for, queued or not, and plays it when its turn comes (the guard had
+    passed it): those asked of the model of which nothing was played yet are interrupted (never played, nor added to
+    the conversation), and the interviewer's own replies asked for so far (``state.own_replies``) are not asked of
+    the model after the end."""
+    speeches = _speeches(state)
+    speeches.own_before_end = frozenset(state.own_replies)
+    here = current_speech()  # end_interview's: the ending's own speech
+    held = 0
+    for speech in list(speeches.asked):
+        if speech.done() or speech is here or speech in _ENDING_SPEECHES or speech.chat_items:
+            # Done, the ending's, or some of it played: the reply the end came in, which may be waiting for a tool
+            # (its outcome is withheld: ``ended_meanwhile``).
+            continue
+        with contextlib.suppress(RuntimeError):
+            speech.interrupt(force=True)
+            held += 1
+    if held:
+        logger.info("the interview has ended: %d speech(es) asked for before it are not played", held)
+
+
 def ending_speech(speech: SpeechHandle) -> None:
     """``speech`` is the one in which ``end_interview`` claimed the end: its goodbye is generated into it."""
     _ENDING_SPEECHES.add(speech)
@@ -57,21 +117,43 @@ def ending_speech(speech: SpeechHandle) -> None:
 def may_ask_model(state: InterviewState) -> bool:
     """Whether the model may be asked for the reply being generated now (called from the llm_node): always before
     the end; after it, only for the ending's own replies (see the module's docstring)."""
-    if not state.ended:
-        return True
     speech = current_speech()
-    if speech is not None and (
-        speech in _ENDING_SPEECHES or (speech.id in state.own_replies and speech.num_steps == 1)
-    ):
+    if not state.ended:
+        if speech is not None:
+            _speeches(state).asked.add(speech)
         return True
+    if speech is not None and speech in _ENDING_SPEECHES:
+        return True
+    if speech is not None and speech.id in state.own_replies and speech.num_steps == 1:
+        if speech.id not in _speeches(state).own_before_end:
+            return True
+        logger.info("the interview has ended: a reply asked for before the end is not asked of the model")
+        return False
     logger.info("the interview has ended: no model request for a reply that is not the goodbye")
     return False
 
 
+def record_ending_call(
+    state: InterviewState, speech: SpeechHandle, call: llm.FunctionCall, output: str
+) -> None:
+    """Record ``end_interview``'s own ``call`` in ``speech`` as a `tool_call` (the shape agent.capture gives one)
+    answering ``output``, before the END: called between the claim and ``enter_end``."""
+    arguments: Any = {}
+    if call.arguments and len(call.arguments) <= MAX_CALL_ARGUMENTS:
+        try:
+            arguments = json.loads(call.arguments)
+        except ValueError:
+            arguments = {}
+    payload = {"name": call.name, "call_id": call.call_id, "arguments": arguments, "output": output}
+    state.record("tool_call", {**payload, "is_error": False})
+    _CALL_RECORDED.add(speech)
+
+
 def in_ending_speech() -> bool:
-    """Whether the running task belongs to the speech in which ``end_interview`` claimed the end."""
+    """Whether the running task belongs to the speech in which ``end_interview`` claimed the end, its call not
+    recorded yet (``record_ending_call``)."""
     speech = current_speech()
-    return speech is not None and speech in _ENDING_SPEECHES
+    return speech is not None and speech in _ENDING_SPEECHES and speech not in _CALL_RECORDED
 
 
 def current_speech() -> SpeechHandle | None:

@@ -21,6 +21,7 @@ from typing import Any
 from livekit import rtc
 from livekit.agents import AgentSession
 
+from agent.after_end import hold_queued
 from agent.prompts import render
 from agent.state import InterviewState, Phase
 from agent.turns import reply_after_handoff
@@ -41,11 +42,14 @@ def claim(state: InterviewState, reason: str) -> bool:
     The code is final from here, not only from the END phase (``enter_end``): the End button enters it once the
     interviewer's speech has stopped playing (``stopped_playing``), and it used to wait for a speech waiting for a
     tool (a run the judge is still at), which stops only when livekit gives up on it, 5 s later. The code the page
-    sent in those seconds, after the candidate pressed End, was recorded and became the final code."""
+    sent in those seconds, after the candidate pressed End, was recorded and became the final code.
+
+    No reply asked for before the end and not yet played is said after it (agent.after_end ``hold_queued``)."""
     if state.ended:
         return False
     state.ended = True
     state.end_reason = reason
+    hold_queued(state)
     state.editor.freeze()
     if state.snapshots is not None:
         state.snapshots.flush()

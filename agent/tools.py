@@ -9,7 +9,7 @@ from typing import Any, Literal
 from livekit.agents import FunctionTool, RunContext, StopResponse, ToolError, function_tool, llm
 
 from agent.addressing import asks_to_end, confirms
-from agent.after_end import ended_meanwhile, ending_speech
+from agent.after_end import ended_meanwhile, ending_speech, record_ending_call
 from agent.code_view import MAX_VIEW_CHARS
 from agent.complexity_claims import PARTS, remember
 from agent.complexity_words import Part, big_o, said, stated
@@ -395,6 +395,9 @@ async def end_interview(
     if not claim(state, reason):
         return "The interview has already ended."
     ending_speech(context.speech_handle)  # its goodbye is generated into this speech (agent.after_end)
+    goodbye = render("goodbye", reason=reason.replace("_", " "))
+    # This call before the END: livekit reports it once the step returns, after the END (agent.after_end).
+    record_ending_call(state, context.speech_handle, context.function_call, goodbye)
     await enter_end(state)
     await announce_end(state)
 
@@ -403,7 +406,7 @@ async def end_interview(
         state.spawn(state.finish(reason), "interview.finish")
 
     context.speech_handle.add_done_callback(_finish_after_goodbye)
-    return render("goodbye", reason=reason.replace("_", " "))
+    return goodbye
 
 
 SHARED_TOOLS: dict[str, FunctionTool[Any, Any]] = {

@@ -12,8 +12,8 @@ import pytest
 from agent.ending import conclude
 from agent.state import Phase
 from agent.turns import text_turn
+from tests.agent.ending_support import HeldRun, RunningInterview
 from tests.agent.test_ending import GOODBYE, Interview
-from tests.agent.test_record_timing import HeldRun, RunningInterview
 from tests.agent.test_tools import CODE
 from tests.fakes.llm import FakeResponse, FakeToolCall, call, say
 

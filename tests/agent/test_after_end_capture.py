@@ -13,9 +13,9 @@ from agent.capture import attach_capture
 from agent.ending import conclude
 from agent.state import Phase
 from agent.turns import text_turn
+from tests.agent.ending_support import HeldRun
 from tests.agent.test_after_end import _end_recorded, _run_in_flight, _running
 from tests.agent.test_ending import GOODBYE, Interview
-from tests.agent.test_record_timing import HeldRun
 from tests.fakes.llm import call, say
 
 

@@ -8,32 +8,19 @@ import asyncio
 
 import pytest
 
+from tests.agent.ending_support import RUNNING, run_in_flight
 from tests.agent.test_ending import GOODBYE
-from tests.agent.test_record_timing import HeldRun, RunningInterview
-from tests.agent.test_tools import CODE
-from tests.fakes.llm import FakeResponse, FakeToolCall, say
+from tests.fakes.llm import say
 
 
 @pytest.mark.parametrize("playing", [True, False])
 async def test_the_goodbye_does_not_wait_for_a_run_in_flight(playing: bool):
     """The candidate presses End while the interviewer's "running it now" plays (``playing``), or after it, while
     the reply waits for the run: the goodbye is said at once, before livekit gives up on the reply (5 s on)."""
-    api = HeldRun()
-    iv = RunningInterview(
-        [
-            say("Let's code."),
-            FakeResponse("Sure, running it now.", [FakeToolCall("run_tests")]),
-            say(GOODBYE),
-        ],
-        api,
-    )
-    await iv.start()
-    iv.state.editor.ingest(CODE, {"version": "2", "language": "python"})
-    running = iv.session.generate_reply(user_input="Please run my code.")
-    await asyncio.wait_for(api.started.wait(), 30)
+    api, iv, running = await run_in_flight(say(GOODBYE))
     if not playing:
         for _ in range(300):  # its words are said: the reply now only waits for the run
-            if any(t == "said:Sure, running it now." for t in iv.timeline):
+            if any(t == f"said:{RUNNING}" for t in iv.timeline):
                 break
             await asyncio.sleep(0.01)
 

@@ -5,64 +5,19 @@ before its fix."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
-
-from livekit.agents import AgentSession, ConversationItemAddedEvent, llm
 
 from agent.completion import final_code
-from agent.ending import EndRequests
-from agent.interview import build_interview
-from agent.state import InterviewState, Phase
+from agent.state import Phase
 from agent.timekeeper import TimeKeeper
+from tests.agent.ending_support import run_in_flight
 from tests.agent.test_editor import StubReader
 from tests.agent.test_ending import CANDIDATE, GOODBYE, Interview
-from tests.agent.test_tools import CODE, REPORT
+from tests.agent.test_tools import CODE
 from tests.fakes.clock import ManualClock
-from tests.fakes.interview import FakeRunClient, make_context, test_settings
-from tests.fakes.llm import FakeResponse, FakeToolCall, say
+from tests.fakes.llm import say
 
 WARNING = "About five minutes left, by the way."
 AFTER_END = CODE + "    # typed after pressing End interview\n"
-
-
-class HeldRun(FakeRunClient):
-    """A run the judge is still at until ``release`` is set."""
-
-    def __init__(self) -> None:
-        super().__init__(REPORT)
-        self.started = asyncio.Event()
-        self.release = asyncio.Event()
-
-    async def run_tests(
-        self, session_id: str, language: str, code: str, mode: str = "run", t: float | None = None
-    ) -> dict[str, Any]:
-        self.started.set()
-        await self.release.wait()
-        return await super().run_tests(session_id, language, code, mode, t)
-
-
-class RunningInterview(Interview):
-    """``Interview`` (tests/agent/test_ending.py) with a run client, so that ``run_tests`` reaches the API."""
-
-    def __init__(self, script: list[Any], api: FakeRunClient) -> None:
-        super().__init__(Phase.CODING, script)
-        _, self.state = build_interview(
-            make_context(), api=api, recorder=self.sink, clock=ManualClock(), channel=self.channel,
-            settings=test_settings(),
-        )  # fmt: skip
-
-        async def on_end(reason: str) -> None:
-            self.finished.append(reason)
-
-        self.state.on_end = on_end
-        self.session = AgentSession[InterviewState](llm=self.llm, userdata=self.state)
-        self.ends = EndRequests(self.session, self.state, lambda: self.identity, goodbye_timeout_s=30)
-
-        def on_item(ev: ConversationItemAddedEvent) -> None:
-            if isinstance(ev.item, llm.ChatMessage) and ev.item.role == "assistant":
-                self.timeline.append(f"said:{(ev.item.text_content or '').strip()}")
-
-        self.session.on("conversation_item_added", on_item)
 
 
 async def test_a_time_warning_waiting_for_quiet_is_not_said_after_the_interview_ended():
@@ -102,20 +57,8 @@ async def test_code_typed_after_the_end_button_while_a_run_is_in_flight_is_not_t
     speech to stop, and a speech waiting for a run's result stops only when livekit gives up on it (5 s). The code
     the page sent in those seconds, after the candidate pressed End, was recorded and became the final code the
     session was completed with."""
-    api = HeldRun()
-    iv = RunningInterview(
-        [
-            say("Let's code."),
-            FakeResponse("Sure, running it now.", [FakeToolCall("run_tests")]),
-            say(GOODBYE),
-        ],
-        api,
-    )
-    await iv.start()
+    api, iv, _ = await run_in_flight(say(GOODBYE))
     editor = iv.state.editor
-    editor.ingest(CODE, {"version": "2", "language": "python"})
-    iv.session.generate_reply(user_input="Please run my code.")
-    await asyncio.wait_for(api.started.wait(), 30)
 
     assert (await iv.request())["status"] == "ending"
     editor.on_text_stream(StubReader(AFTER_END, {"version": "3", "language": "python"}), CANDIDATE)  # type: ignore[arg-type]  # stub reader
