@@ -26,10 +26,9 @@ for its tool reply as usual. So a run returning after the End button sent its `t
 - ``record_ending_call``: ``end_interview`` records its own call (its arguments and the goodbye instruction it
   answers) before it records the END, so the END is the last of the record but for the goodbye's words. livekit
   reports a call once the step returns, after the END: recorded then, the ending's own call followed the END.
-- ``in_ending_speech``: the capture's rule for the record (agent.capture). Once the END is recorded, a tool call
-  livekit reports is recorded only when it is the ending's own call and ``record_ending_call`` did not record it
-  already (so never, as ``end_interview`` does); a call the end overtook (begun before it, returned after it, its
-  outcome withheld) is not recorded after the END.
+  So the capture (agent.capture) records no tool call livekit reports once the END is recorded: the ending's own
+  is in the record already, and a call the end overtook (begun before it, returned after it, its outcome withheld)
+  is not recorded after the END.
 """
 
 from __future__ import annotations
@@ -65,8 +64,6 @@ class _Speeches:
 
 # Per interview, by the state's id while the state lives.
 _BY_STATE: dict[int, _Speeches] = {}
-# Those whose end_interview call is in the record already (``record_ending_call``).
-_CALL_RECORDED: weakref.WeakSet[SpeechHandle] = weakref.WeakSet()
 MAX_CALL_ARGUMENTS = 1024  # end_interview's arguments are one reason; anything longer is not the model's call
 
 
@@ -133,10 +130,8 @@ def may_ask_model(state: InterviewState) -> bool:
     return False
 
 
-def record_ending_call(
-    state: InterviewState, speech: SpeechHandle, call: llm.FunctionCall, output: str
-) -> None:
-    """Record ``end_interview``'s own ``call`` in ``speech`` as a `tool_call` (the shape agent.capture gives one)
+def record_ending_call(state: InterviewState, call: llm.FunctionCall, output: str) -> None:
+    """Record ``end_interview``'s own ``call`` as a `tool_call` (the shape agent.capture gives one)
     answering ``output``, before the END: called between the claim and ``enter_end``."""
     arguments: Any = {}
     if call.arguments and len(call.arguments) <= MAX_CALL_ARGUMENTS:
@@ -146,14 +141,6 @@ def record_ending_call(
             arguments = {}
     payload = {"name": call.name, "call_id": call.call_id, "arguments": arguments, "output": output}
     state.record("tool_call", {**payload, "is_error": False})
-    _CALL_RECORDED.add(speech)
-
-
-def in_ending_speech() -> bool:
-    """Whether the running task belongs to the speech in which ``end_interview`` claimed the end, its call not
-    recorded yet (``record_ending_call``)."""
-    speech = current_speech()
-    return speech is not None and speech in _ENDING_SPEECHES and speech not in _CALL_RECORDED
 
 
 def current_speech() -> SpeechHandle | None:

@@ -18,7 +18,6 @@ from livekit.agents import (
     SessionUsageUpdatedEvent,
 )
 
-from agent.after_end import in_ending_speech
 from agent.fence import cut
 from agent.phases import INTERVIEWER_TOOLS
 from agent.speech_budget import TYPED
@@ -158,9 +157,9 @@ class SessionCapture:
         return True
 
     def _on_tools(self, ev: FunctionToolsExecutedEvent) -> None:
-        if self._state is not None and self._state.phase == Phase.END and not in_ending_speech():
+        if self._state is not None and self._state.phase == Phase.END:
             # The END is recorded: a call the end overtook (begun before it, returned after it, its outcome withheld:
-            # agent.after_end) is not recorded after the END; only end_interview's own call, in its speech, is.
+            # agent.after_end) is not recorded after the END; end_interview recorded its own call before the END.
             logger.info("tool calls that returned after the end are not recorded: %d", len(ev.function_calls))
             return
         for call, output in ev.zipped():

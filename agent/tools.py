@@ -397,7 +397,7 @@ async def end_interview(
     ending_speech(context.speech_handle)  # its goodbye is generated into this speech (agent.after_end)
     goodbye = render("goodbye", reason=reason.replace("_", " "))
     # This call before the END: livekit reports it once the step returns, after the END (agent.after_end).
-    record_ending_call(state, context.speech_handle, context.function_call, goodbye)
+    record_ending_call(state, context.function_call, goodbye)
     await enter_end(state)
     await announce_end(state)
 
