@@ -1,8 +1,9 @@
 """The bubblewrap command line of one sandboxed process, and what its child runs between fork and exec.
 
 What the program sees: `/usr` (read-only, without `/usr/local`), the loader cache and toolchain symlinks, a minimal
-`/dev` (null, zero, full, random, urandom, the fd links and an 8 MiB `/dev/shm`: no ttys, no ptmx, nothing that
-blocks), its own `/proc`, a size-capped private `/tmp`, `/work` (its current directory: a bind of a scratch
+`/dev` (null, zero, full, random, urandom, nodes of its own where the judge can make them (judge.devices), the fd
+links and an 8 MiB `/dev/shm`: no ttys, no ptmx, nothing that blocks), its own `/proc`,
+a size-capped private `/tmp`, `/work` (its current directory: a bind of a scratch
 directory, or a fresh private tmpfs), and `/judge` (read-only: the harness, the source and what the compiler
 built). Nothing else of the host: no network, no other processes, no environment but PATH, HOME, LANG and TMPDIR
 (and what a harness adds: Python's hash seed).
@@ -56,11 +57,13 @@ BWRAP_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
 @dataclass(frozen=True)
 class Mounts:
     """Where the program's files come from. `work`: bound read-write at /work (None: a fresh private tmpfs of
-    WORK_TMPFS_MB); `program`: bound read-only at /judge; `ro_binds`: host paths bound read-only at the same path."""
+    WORK_TMPFS_MB); `program`: bound read-only at /judge; `ro_binds`: host paths bound read-only at the same path;
+    `devices`: where the process's own device nodes are (judge.devices), bound at /dev in place of the host's."""
 
     work: Path | None
     program: Path | None = None
     ro_binds: tuple[str, ...] = ()
+    devices: Path | None = None  # this process's own device nodes (judge.devices); None: the host's
 
 
 def child_env(env: Mapping[str, str] | None) -> dict[str, str]:
@@ -99,7 +102,8 @@ def bwrap_argv(
             cmd += ["--ro-bind", path, path]
     cmd += ["--proc", "/proc", "--tmpfs", "/dev"]
     for device in _DEVICES:
-        cmd += ["--dev-bind", f"/dev/{device}", f"/dev/{device}"]
+        source = f"{mounts.devices}/{device}" if mounts.devices is not None else f"/dev/{device}"
+        cmd += ["--dev-bind", source, f"/dev/{device}"]
     cmd += [
         "--symlink", "/proc/self/fd", "/dev/fd",
         "--symlink", "/proc/self/fd/0", "/dev/stdin",

@@ -7,6 +7,7 @@ one and hands back the live process for the test supervisor (judge.supervisor) t
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import logging
 import os
@@ -34,6 +35,7 @@ from judge.bwrap import (
 )
 from judge.cgroups import CgroupParents, RunCgroup, detect_parents, read_devices, sweep_stale
 from judge.collector import Collector
+from judge.devices import DeviceNodes, device_nodes
 from judge.errors import JudgeInternalError, SandboxUnavailableError
 from judge.processes import count_processes, enable_subreaper, reap_bwrap_zombies
 from judge.sandbox_limits import Limits
@@ -175,6 +177,9 @@ class Sandbox:
         self.gid = settings.sandbox_gid if self._is_root else os.getgid()
         if self._is_root:
             reclaim_dev_null(settings)
+        # Device nodes of each process's own (root only): the host's, bound into every sandbox, kept the times a
+        # program stamped on them for every later run to read (judge.devices).
+        self._devices = device_nodes()
         enable_subreaper()
 
     def close(self) -> None:
@@ -329,6 +334,9 @@ class Sandbox:
         input pipe is stdin. `sealed`: what it writes goes through sockets instead of pipes."""
         reap_bwrap_zombies()
         sandboxed = not self._unsafe
+        devices = self._devices.make() if sandboxed else None
+        if devices is not None:
+            mounts = dataclasses.replace(mounts, devices=devices)
         if sandboxed:
             cmd = bwrap_argv(
                 self.settings.bwrap_bin,
@@ -378,10 +386,15 @@ class Sandbox:
         fds = ChildFds(
             results=res_w, input=in_r if frames else -1, status=st_w if sandboxed else -1, seccomp=seccomp_fd
         )
+        # A supervised run's stdin: its own /dev/null when it has one, not the host's (whose times it could set).
+        null = -1
+        if frames and devices is not None:
+            with contextlib.suppress(OSError):
+                null = os.open(devices / "null", os.O_RDWR | os.O_CLOEXEC)
         try:
             proc = subprocess.Popen(  # noqa: S603 - argv is ours; candidate code only runs inside bwrap
                 cmd,
-                stdin=subprocess.DEVNULL if frames else in_r,
+                stdin=(null if null >= 0 else subprocess.DEVNULL) if frames else in_r,
                 stdout=out_w,
                 stderr=err_w,
                 cwd=cwd,
@@ -398,9 +411,10 @@ class Sandbox:
                 cgroup.remove()
             if temp_dir is not None:
                 shutil.rmtree(temp_dir, ignore_errors=True)
+            DeviceNodes.remove(devices)
             raise JudgeInternalError(f"sandbox failed to start: {type(exc).__name__}: {exc}") from exc
         finally:
-            for fd in child_ends:
+            for fd in (*child_ends, null):
                 if fd >= 0:
                     os.close(fd)
         if not sandboxed:
@@ -418,6 +432,7 @@ class Sandbox:
             uid=self.uid,
             sandboxed=sandboxed,
             temp_dir=temp_dir,
+            devices=devices,
         )
 
     def _unsafe_command(

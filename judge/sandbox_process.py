@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import time
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from judge.processes import reap_bwrap_zombies, reap_sandbox_orphans
+from judge.scratch import remove_tree
 
 if TYPE_CHECKING:
     from judge.cgroups import RunCgroup
@@ -63,6 +63,7 @@ class SandboxProcess:
         uid: int,
         sandboxed: bool,
         temp_dir: Path | None = None,
+        devices: Path | None = None,
     ) -> None:
         self.proc = proc
         self.pid = proc.pid
@@ -78,6 +79,7 @@ class SandboxProcess:
         self.uid = uid
         self.sandboxed = sandboxed
         self.temp_dir = temp_dir  # removed by finish() (the private /work of an unsandboxed run)
+        self.devices = devices  # its own device nodes (judge.devices), removed by finish() once it has ended
         self.started_at = time.monotonic()
         self.pidfd = os.pidfd_open(proc.pid)
         self.killed = False
@@ -126,7 +128,10 @@ class SandboxProcess:
             started = self._read_status()
             self._close_fds()
             if self.temp_dir is not None:
-                shutil.rmtree(self.temp_dir, ignore_errors=True)
+                remove_tree(self.temp_dir)
+            if self.devices is not None:
+                remove_tree(self.devices)
+                self.devices = None
         exit_code, sig = _decode(status_value)
         cpu_s = cgroup_cpu if cgroup_cpu is not None else usage
         soft = self.limits.cpu_rlimit

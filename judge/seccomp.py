@@ -12,7 +12,10 @@ host's read-only files (/usr, /dev/null, the loader cache, the build caches): th
 POSIX and open-file-description locks, leases) or a watch (inotify, fanotify, dnotify) on one of them is set in one
 sandbox and seen in another, a noise-free channel between two runs on the host at once: a Submit's process, which
 holds the hidden tests' inputs, could hand them to a Run beside it, whose output the report shows. A sandbox's own
-files are private (tmpfs), so no runtime needs these calls; `fcntl()` keeps every other command.
+files are private (tmpfs), so no runtime needs these calls; `fcntl()` keeps every other command. One such state
+is left: a futex that is not private is keyed by the file and offset of its page, so a wait on a word of a shared
+file's mapping (libc's own, read-only) is woken from another sandbox. No filter tells that word from a process-shared
+lock in a sandbox's own files (Python's multiprocessing), whose failed wake glibc aborts on: docs/judge.md, Known gaps.
 
 It denies `fadvise64`: POSIX_FADV_DONTNEED, allowed to any reader of a file, drops its pages from the page cache for
 the whole host. Every sandbox runs from the same read-only files (the runtimes, the compilers, the build caches), so

@@ -10,14 +10,17 @@ import socket
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 
+from judge.bank import Question, load_question
 from judge.sandbox import Sandbox, SandboxResult
 from judge.sandbox_limits import Limits
+from judge.service import Judge
 from judge.settings import JudgeSettings
 
 UID_SPAN = 32
@@ -61,6 +64,25 @@ def judge_settings() -> JudgeSettings:
         queue_size=8,
         unsafe_local_dev=False,
     )
+
+
+# The hostile suites' judge (test_hostile_integrity, test_hostile_forgery, test_hostile_cross_run): programs answer
+# `questions/two-sum` through one single-slot judge a module, so that every run of a module goes through one worker
+# (and one sandbox uid) after the last. A module defining a fixture of the same name uses its own.
+@pytest.fixture(scope="module")
+def question() -> Question:
+    return load_question(Path(__file__).resolve().parents[2] / "questions" / "two-sum")
+
+
+@pytest.fixture(scope="module")
+def suite_settings(judge_settings: JudgeSettings) -> JudgeSettings:
+    return judge_settings.model_copy(update={"slots": 1, "queue_size": 4})
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def judge(suite_settings: JudgeSettings) -> AsyncIterator[Judge]:
+    async with Judge(suite_settings) as j:
+        yield j
 
 
 @pytest.fixture(scope="session")

@@ -20,13 +20,11 @@ their predecessor's pass. Every report is also searched for hidden inputs and ou
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
-from judge.bank import Question, load_question
+from judge.bank import Question
 from judge.schemas import RunLimits, RunRequest, Verdict
 from judge.service import Judge
 from judge.settings import JudgeSettings
@@ -52,22 +50,6 @@ def header(path: Path) -> dict[str, str]:
         if match:
             found[match.group(1)] = match.group(2).strip()
     return found
-
-
-@pytest.fixture(scope="module")
-def question() -> Question:
-    return load_question(ROOT / "questions" / "two-sum")
-
-
-@pytest.fixture(scope="module")
-def suite_settings(judge_settings: JudgeSettings) -> JudgeSettings:
-    return judge_settings.model_copy(update={"slots": 1, "queue_size": 4})
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def judge(suite_settings: JudgeSettings) -> AsyncIterator[Judge]:
-    async with Judge(suite_settings) as j:
-        yield j
 
 
 def lagged_passes(question: Question) -> dict[str, bool]:

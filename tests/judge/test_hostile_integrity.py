@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
-from judge.bank import Question, load_question
+from judge.bank import Question
 from judge.disclosure import TIME_BUCKETS_MS
 from judge.schemas import RunLimits, RunRequest, Verdict
 from judge.service import Judge
@@ -74,22 +72,6 @@ def hidden_needles(question: Question) -> tuple[set[str], list[str]]:
                     texts.append(text)
             numbers |= {n for n in re.findall(r"-?\d+", json.dumps(value)) if len(n) >= 6} - visible_numbers
     return numbers, texts
-
-
-@pytest.fixture(scope="module")
-def question() -> Question:
-    return load_question(ROOT / "questions" / "two-sum")
-
-
-@pytest.fixture(scope="module")
-def suite_settings(judge_settings: JudgeSettings) -> JudgeSettings:
-    return judge_settings.model_copy(update={"slots": 1, "queue_size": 4})
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def judge(suite_settings: JudgeSettings) -> AsyncIterator[Judge]:
-    async with Judge(suite_settings) as j:
-        yield j
 
 
 async def test_the_suite_covers_every_class_in_every_language():
