@@ -12,6 +12,10 @@ signed link), and an answer may echo any of it. So in the excerpt every link is 
 (`inv_`, `shr_`, `shab_`, `shgh_`, `shk_`, `whsec_` ...) and every secret of the call is `<redacted>`, and an e-mail
 address is `<address>`. Control and format characters become spaces, runs of spaces one, and the excerpt is cut at
 `MAX_CHARS` (the column's bound) with "…". None when the answer has none of these fields.
+
+`loggable_start` is the start of a whole answer as a worker's log line may carry it (a 2xx cut off before its
+`success`: `ats_callback.answer_cut_off`), cleaned by the same rule: logged raw, an answer echoing what we sent put
+the candidate's join link, the report's signed link or the customer's key in the log.
 """
 
 from __future__ import annotations
@@ -22,8 +26,10 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 MAX_CHARS = 500  # ats_callbacks.last_response's check
+LOG_CHARS = 200  # of an answer's start in a log line
 MAX_PARTS = 20  # of `errors`: more are not read
 LINK = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
+ESCAPED_LINK = re.compile(r"\b[a-z][a-z0-9+.-]*:\\/\\/\S+", re.IGNORECASE)  # JSON may write "/" as "\/"
 OUR_TOKEN = re.compile(r"\b(?:inv|shr|shab|shgh|shk|whsec)_[A-Za-z0-9_+/=-]{6,}")
 ADDRESS = re.compile(r"[^\s@<>()\"',;]+@[^\s@<>()\"',;]+")
 
@@ -78,3 +84,16 @@ def excerpt(body: bytes, secrets: Sequence[str] = ()) -> str | None:
         return None
     text = "; ".join(parts)
     return text if len(text) <= MAX_CHARS else text[: MAX_CHARS - 1] + "…"
+
+
+def loggable_start(body: bytes, secrets: Sequence[str] = (), chars: int = LOG_CHARS) -> str:
+    """The first `chars` characters of an answer, whatever its shape, as a log line may carry them: links, our
+    tokens, the call's secrets and e-mail addresses replaced as in `excerpt`, control characters spaces. A secret
+    the answer was cut inside (its first characters at the very end of what was read) is replaced too."""
+    text = body.decode("utf-8", errors="replace")
+    for secret in (s for s in secrets if len(s) >= 4):
+        cut = next((n for n in range(len(secret) - 1, 3, -1) if text.endswith(secret[:n])), 0)
+        if cut:
+            text = text[:-cut] + "<redacted>"
+    text = _clean(ESCAPED_LINK.sub("<link>", text), secrets)
+    return text if len(text) <= chars else text[: chars - 1] + "…"

@@ -321,7 +321,7 @@ async def _attempt(
                 status_code=reply.status_code,
                 bytes_read=len(reply.body),
                 verdict=str(ashby_answers.verdict(reply)),
-                answer_start=reply.excerpt(200),
+                answer_start=ats_answers.loggable_start(reply.body, call.secrets),  # never raw: may echo ours
             )
     except egress.EgressError as e:
         error = e.code
