@@ -10,7 +10,7 @@ route caps); every other route authenticates its caller, so a larger body is for
 The credential that counts, checked as the routes check it (by digest, in constant time):
 - the agent's service token, or an unrevoked organisation API key, on any route;
 - an unrevoked ATS integration key (Basic username), on that ATS's own routes (`/integrations/<provider>/`), its
-  lookup counted by the guess limits as the ATS's routes count it;
+  lookup counted by the guess limits as the ATS's routes count it (a key we issued and revoked is not counted);
 - a candidate's invite, on its own session's routes only (`/v1/sessions/<its id>/`): anyone may start a practice
   session, and its invite is no credential for any other route.
 The route still authenticates its caller in full afterwards (expiry, kind, ownership): this only decides whether a
@@ -103,9 +103,10 @@ async def _holds_ats_key(request: Request, key: str, path: str) -> bool:
     guess_limits.admit(request, hashed)
     async with connection(request.app.state.pool) as conn:
         row = await integrations_repo.key_by_hash(conn, provider, hashed)
-    return await _looked_up(
-        request, hashed, "integration_key", row is not None and same_digest(key, row["key_hash"])
-    )
+        opened = row is not None and same_digest(key, row["key_hash"])
+        if not opened and await integrations_repo.was_revoked(conn, provider, hashed):
+            return False  # a key we issued, revoked: stale, not a guess (as the ATS's routes count it)
+    return await _looked_up(request, hashed, "integration_key", opened)
 
 
 async def _looked_up(request: Request, key: bytes, credential: guess_limits.Credential, opened: bool) -> bool:

@@ -17,12 +17,14 @@ gap says which bound its start is (`start_from`):
   or the start (`"interview_start"`) when it recorded nothing. Its records are the turns, snapshots, hints and notes,
   and its own metrics, model usage and tool calls (read for their times only). Each agent job notes itself once as
   it takes the interview (an `interviewer` note, its first heartbeat), before it notes `resumed`: what is recorded
-  from the new job's note on is the new job's, not the stopped one's. What is recorded without an interviewer falls
-  inside the gap and does not shorten it: the page's integrity observations and the candidate's own runs and Submits
-  (the API records those).
+  from the new job's note on is the new job's, not the stopped one's. A job's note is a take-over when anything of an
+  interviewer was recorded before it, also when the stopped job never noted itself. What is recorded without an
+  interviewer falls inside the gap and does not shorten it: the page's integrity observations and the candidate's own
+  runs and Submits (the API records those).
 
 **Overlaps** (`merged`): gaps of one kind that overlap or touch are one gap, their union (the first's seq and start,
-the last end and how it closed). Gaps of the two kinds are both kept, each whole, even one inside the other (a
+the last end and how it closed), save two away spells that meet where the candidate came back (a sign of presence
+there: two spells, not one). Gaps of the two kinds are both kept, each whole, even one inside the other (a
 restart while the candidate was away): each says who was missing, and the replay draws each kind on its own lane.
 
 Each gap is `{"seq", "t", "type": "gap", "kind", "start", "end", "duration_s", "closed_by"}`, with `"start_from"`
@@ -193,7 +195,6 @@ def _away_gaps(rows: list[tuple[float, dict[str, Any]]], end: float, pages: bool
 def _restart_gaps(rows: list[tuple[float, dict[str, Any]]]) -> list[dict[str, Any]]:
     gaps: list[dict[str, Any]] = []
     last: float | None = None  # the interviewer's last record so far
-    jobs = 0  # agent jobs that noted themselves so far
     before_job: float | None = None  # the last record before the newest job's note since the last `resumed`
     new_job = False
     for t, row in rows:
@@ -211,25 +212,34 @@ def _restart_gaps(rows: list[tuple[float, dict[str, Any]]]) -> list[dict[str, An
                 )
             )
             new_job = False
-        elif kind == JOB:
-            jobs += 1
-            if (
-                jobs > 1
-            ):  # the first job's note is the interview's first interviewer, never one that took over
-                before_job, new_job = last, True
+        elif kind == JOB and last is not None:
+            # A job that took over: an interviewer had recorded something before (another job's note is a record,
+            # and so are the turns of one that never noted itself: an agent from before the note, or its first
+            # heartbeat lost). The first job's note, before anything was recorded, is the first interviewer's.
+            before_job, new_job = last, True
         if _by_interviewer(row):
             last = t if last is None else max(last, t)
     return gaps
 
 
+def _joins(current: dict[str, Any], gap: dict[str, Any]) -> bool:
+    """Whether `gap` is part of the stretch `current` ends: it overlaps it, or touches it where nothing shows the
+    missing side back. The candidate's return closes an away spell (`candidate_back`: a sign of presence at its end),
+    so the next one that starts there is a second spell, not the same one: merged, a spell "away 5:00" ran over the
+    edit they made in the middle of it."""
+    if gap["start"] > current["end"]:
+        return False
+    return bool(gap["start"] < current["end"] or current["closed_by"] != "candidate_back")
+
+
 def merged(gaps: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One gap per stretch of each kind (overlapping or touching gaps of one kind are their union), both kinds kept,
-    in time order (start, then seq)."""
+    """One gap per stretch of each kind (overlapping or touching gaps of one kind are their union, save away spells
+    that meet at the candidate's return: `_joins`), both kinds kept, in time order (start, then seq)."""
     out: list[dict[str, Any]] = []
     for kind in (AWAY, RESTART):
         current: dict[str, Any] | None = None
         for gap in sorted((g for g in gaps if g["kind"] == kind), key=lambda g: (g["start"], g["seq"])):
-            if current is not None and gap["start"] <= current["end"]:
+            if current is not None and _joins(current, gap):
                 if gap["end"] >= current["end"]:
                     current |= {"end": gap["end"], "closed_by": gap["closed_by"]}
                 current["duration_s"] = round(current["end"] - current["start"], 3)

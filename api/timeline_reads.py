@@ -55,7 +55,7 @@ MAX_CACHE_BYTES = 64 * 1024 * 1024  # bodies and their gzip, per process
 MAX_ENTRIES = 4096  # records whose size (and ETag) this process remembers
 TTL_S = 600.0
 # Bump when the timeline's JSON changes for the same record: it names the ETag.
-FORMAT = "timeline-3"  # 2: gap steps; 3: their tighter starts, `start_from`, merged
+FORMAT = "timeline-4"  # 2: gap steps; 3: tighter starts, merged; 4: split at a return, take-overs
 GZIP_LEVEL = 6  # as the app's GZipMiddleware
 GZIP_MIN_BYTES = 1024
 

@@ -109,6 +109,18 @@ async def question_by_slug(conn: Conn, slug: str) -> dict[str, Any] | None:
     return await cur.fetchone()
 
 
+async def was_revoked(conn: Conn, provider: str, key_hash: bytes) -> bool:
+    """Whether `key_hash` is a key we issued for `provider` and have since revoked (kept 30 days after): a stale key
+    an ATS still presents, not a guess, so its lookup spends no guess budget (api/guess_limits.py). Greenhouse and
+    Ashby call from a few addresses of their own: counted, one customer's stale key spent that address's budget, and
+    every other customer's key this process had not yet seen valid was refused 429 from there."""
+    cur = await conn.execute(
+        "select 1 from integration_keys where key_hash = %s and provider = %s and revoked_at is not null",
+        (key_hash, provider),
+    )
+    return await cur.fetchone() is not None
+
+
 async def hold_live_key(conn: Conn, key_id: UUID) -> bool:
     """Whether the ATS key is unrevoked, holding its row (`for share`) until the caller's transaction ends: a
     rotation or revocation that committed before is seen, one under way is waited for and seen, one that comes after

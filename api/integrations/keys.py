@@ -105,7 +105,8 @@ async def authenticate(conn: Conn, provider: Provider, request: Request) -> Inte
     guess_limits.admit(request, hashed)
     row = await integrations_repo.key_by_hash(conn, provider, hashed)
     if row is None or not same_digest(key, row["key_hash"]):
-        await guess_limits.failed(request, hashed, "integration_key")
+        if not await integrations_repo.was_revoked(conn, provider, hashed):  # a stale key we issued: no guess
+            await guess_limits.failed(request, hashed, "integration_key")
         raise UnauthorizedError("Invalid API key.", code="invalid_api_key")
     guess_limits.opened(request, hashed)
     return IntegrationCaller(organization_id=row["organization_id"], key_id=row["id"], provider=provider)

@@ -22,7 +22,7 @@ from api.webhooks.schedule import RetryLater, busy_delay
 LEASE_MARGIN_S = 30.0  # a lease outlives its request by this much; a crashed worker's slot frees itself after
 
 PAUSE_STATUSES = frozenset({429, 503})  # the answers whose Retry-After asks the whole target to wait
-PAUSE_SPREAD = 0.1  # calls put off by a pause go again over its last tenth, not all at its end
+PAUSE_SPREAD = 0.1  # calls a pause put off go after its end, spread over a tenth of what was left of it
 
 Kind = Literal["webhook", "ats"]
 

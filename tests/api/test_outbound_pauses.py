@@ -78,7 +78,7 @@ async def test_a_pause_is_bounded_by_the_schedule_and_a_shorter_one_never_shorte
     )  # an answer of a call that was already in flight
     left = await outbound_leases_repo.paused_for(db, org, target)
     assert left is not None and left > 2.0 + 5
-    # The put-off call runs again once the pause has ended, within its last tenth.
+    # The put-off call runs again once the pause has ended, within a tenth of what was left of it.
     with pytest.raises(RetryLater) as put_off:
         await take_slot(db, settings, kind="ats", organization_id=org, target=target, target_cap=2,
                         holder_id=uuid.uuid4(), job_attempts=0)  # fmt: skip

@@ -1,7 +1,8 @@
 """Gaps in the record start at the tightest bound the record supports, say which, and never overlap one of their own
 kind (api/timeline_gaps.py): a restart gap from the stopped interviewer's last record (its metrics, usage and tool
 calls count; the new job's own records do not), an away gap from when the page was left when the page's record of
-being away spans the agent's note, and gaps of one kind that overlap or touch are one."""
+being away spans the agent's note, and gaps of one kind that overlap or touch are one (save away spells that meet
+where the candidate came back)."""
 
 from __future__ import annotations
 
@@ -143,6 +144,48 @@ def test_a_restart_inside_an_away_spell_keeps_both_and_touching_gaps_of_one_kind
     assert gaps[1]["duration_s"] == 50.0
 
 
+def test_away_spells_either_side_of_a_return_are_two_gaps_not_one() -> None:
+    """The candidate back for a moment (an edit, a turn) between two away spells: two gaps that meet at that sign of
+    presence, not one that runs over it (merged, the report said "away 5:00" across an edit made in the middle)."""
+    rows = [
+        _row(1, 10.0, "transcript", role="user", text="ok", start=10.0, end=11.0),
+        _row(2, 100.0, "note", kind=AWAY),
+        _row(3, 150.0, "editor_snapshot", language="python", code="x"),  # back at 150, for a moment
+        _row(4, 300.0, "note", kind=AWAY),
+        _row(
+            5, 350.0, "integrity", kind="focus_lost", duration_ms=250_000
+        ),  # the page unfocused from 100 to 350
+        _row(6, 400.0, "transcript", role="user", text="back", start=400.0, end=401.0),
+    ]
+    gaps = gap_items(rows, 500.0)
+    assert [(g["start"], g["end"], g["closed_by"], g.get("start_from")) for g in gaps] == [
+        (100.0, 150.0, "candidate_back", None),
+        (150.0, 400.0, "candidate_back", "last_sign"),
+    ]
+    # The agent's second note stored at the very time of the return (a coarse clock): two gaps as well.
+    same_time = [*rows[:3], _row(4, 150.0, "note", kind=AWAY), rows[5]]
+    assert [(g["start"], g["end"]) for g in gap_items(same_time, 500.0)] == [(100.0, 150.0), (150.0, 400.0)]
+
+
+def test_a_restart_after_an_interviewer_that_never_noted_itself_starts_at_its_last_record() -> None:
+    """The stopped job recorded turns but no `interviewer` note of its own (an agent of before that note, stopped by
+    the release that brought it; or its first heartbeat lost): the first such note is the new job's, not the first
+    interviewer's. Taken for the first interviewer, the gap ran from the new job's note: 0:02, not 4:10."""
+    rows = [
+        _row(1, 5.0, "transcript", role="assistant", text="Hi", start=5.0, end=8.0),
+        _row(2, 40.0, "transcript", role="user", text="hello", start=40.0, end=45.0),
+        _row(3, 50.0, "transcript", role="assistant", text="Go ahead", start=50.0, end=52.0),
+        _row(4, 300.0, "note", kind="interviewer"),  # the new job takes the interview
+        _row(5, 302.0, "note", kind="resumed"),
+    ]
+    [gap] = gap_items(rows, 400.0)
+    assert (gap["kind"], gap["start"], gap["end"], gap.get("start_from")) == (RESTART, 50.0, 302.0, None)
+    # The first job's own note, before anything was recorded, is still no take-over: its restart is as before.
+    first = [_row(0, 1.0, "note", kind="interviewer"), *rows]
+    [gap] = gap_items(first, 400.0)
+    assert (gap["start"], gap["end"]) == (50.0, 302.0)
+
+
 def _generated(rng: random.Random, n: int) -> list[dict[str, Any]]:
     """A record of `n` random events on a coarse clock (duplicates, t=0 and null times included)."""
     rows: list[dict[str, Any]] = []
@@ -168,6 +211,15 @@ def _generated(rng: random.Random, n: int) -> list[dict[str, Any]]:
     return rows
 
 
+def _candidate_sign(row: dict[str, Any]) -> bool:
+    p = row["payload"]
+    if row["type"] == "transcript":
+        return bool(p.get("role") == "user")
+    return row["type"] == "editor_snapshot" or (
+        row["type"] in ("test_run", "submission") and p.get("by") == "candidate"
+    )
+
+
 def _check(rows: list[dict[str, Any]], gaps: list[dict[str, Any]], end: float) -> None:
     assert [(g["t"], g["seq"]) for g in gaps] == sorted((g["t"], g["seq"]) for g in gaps)
     notes = {r["seq"]: r for r in rows if r["type"] == "note"}
@@ -178,7 +230,16 @@ def _check(rows: list[dict[str, Any]], gaps: list[dict[str, Any]], end: float) -
     for kind in (AWAY, RESTART):
         mine = [g for g in gaps if g["kind"] == kind]
         for before, after in itertools.pairwise(mine):
-            assert after["start"] > before["end"], (before, after)  # neither overlapping nor touching
+            # Neither overlapping nor touching, but where the candidate came back (a sign of presence there): the
+            # away spells either side of it meet at it.
+            returned = kind == AWAY and before["closed_by"] == "candidate_back"
+            assert after["start"] > before["end"] or (returned and after["start"] == before["end"]), (
+                before,
+                after,
+            )
+    signs = [r["t"] for r in rows if r["t"] is not None and _candidate_sign(r)]
+    for g in gaps:  # no sign of the candidate inside a gap that says they were away
+        assert g["kind"] != AWAY or not any(g["start"] < t < g["end"] for t in signs), (g, signs)
     for note in notes.values():
         t, kind = note["t"], note["payload"]["kind"]
         if t is None or kind not in (AWAY, "resumed"):
