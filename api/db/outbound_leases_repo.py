@@ -93,6 +93,14 @@ async def pause(conn: Conn, organization_id: UUID, target: str, seconds: float) 
     )
 
 
+async def unpause(conn: Conn, organization_id: UUID, target: str) -> None:
+    """End the organisation's pause of `target`: a webhook endpoint given a new URL (a new receiver, which asked
+    for no wait) or deleted."""
+    await conn.execute(
+        "delete from outbound_pauses where organization_id = %s and target = %s", (organization_id, target)
+    )
+
+
 async def paused_for(conn: Conn, organization_id: UUID, target: str) -> float | None:
     """The seconds left of the organisation's pause of `target`, or None when it is not paused."""
     cur = await conn.execute(

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api import egress
 from api.api_keys import hold_caller
-from api.db import webhooks_repo
+from api.db import outbound_leases_repo, webhooks_repo
 from api.db.pool import connection
 from api.deps import BriefOrgCaller, DbConn, OrgCaller, Settings
 from api.errors import BadRequestError, ConflictError, NotFoundError, UnprocessableError
@@ -256,6 +256,8 @@ async def update_webhook_endpoint(
             clear_description="description" in body.model_fields_set and body.description is None,
             enabled=body.enabled,
         )
+        if row is not None and url is not None:  # a new receiver: the old one's Retry-After pause is not its own
+            await outbound_leases_repo.unpause(conn, org.id, outbound_leases_repo.webhook_target(endpoint))
         await hold_caller(conn, org.key_id)  # nothing changes for a key revoked since it was let in
     if row is None:
         raise NotFoundError("Endpoint not found.", code="endpoint_not_found")
@@ -266,7 +268,9 @@ async def update_webhook_endpoint(
 async def delete_webhook_endpoint(endpoint_id: str, org: OrgCaller, conn: DbConn) -> Response:
     """Delete the endpoint and its delivery log; nothing more is sent to it."""
     async with conn.transaction():
-        deleted = await webhooks_repo.delete_endpoint(conn, org.id, _id(endpoint_id, "endpoint"))
+        endpoint = _id(endpoint_id, "endpoint")
+        deleted = await webhooks_repo.delete_endpoint(conn, org.id, endpoint)
+        await outbound_leases_repo.unpause(conn, org.id, outbound_leases_repo.webhook_target(endpoint))
         await hold_caller(conn, org.key_id)
     if not deleted:
         raise NotFoundError("Endpoint not found.", code="endpoint_not_found")

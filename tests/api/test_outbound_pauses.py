@@ -15,6 +15,8 @@ from api.egress import Reply
 from api.settings import ApiSettings
 from api.webhooks.schedule import RetryLater
 from api.webhooks.slots import hold_off, take_slot
+from tests.api.integration_support import create_endpoint
+from tests.conftest import ApiServer
 
 Conn = psycopg.AsyncConnection[DictRow]
 LONGEST_S = 40.0
@@ -107,3 +109,33 @@ async def test_a_call_that_gets_a_slot_freed_after_a_pause_began_is_put_off_too(
     monkeypatch.setattr(outbound_leases_repo, "paused_for", first_look_before_the_pause)
     assert await _take(db, settings, org, target) == "target_paused"
     assert looks[0] is None and looks[1] is not None
+
+
+async def test_a_webhook_endpoint_given_a_new_url_or_deleted_keeps_no_pause(
+    api_server: ApiServer, db: Conn
+) -> None:
+    """A pause is the receiver's own wait: a new URL is a new receiver, which asked for none (before, its calls
+    waited up to 24 h on the old one's Retry-After); a deleted endpoint leaves no pause row behind. A change of
+    anything else keeps it."""
+    org = uuid.UUID(api_server.org_id)
+    endpoint = await create_endpoint(api_server, "http://127.0.0.1:9/hooks")
+    path, target = (
+        f"/v1/webhook-endpoints/{endpoint['id']}",
+        outbound_leases_repo.webhook_target(endpoint["id"]),
+    )
+    headers = api_server.org_headers()
+
+    await hold_off(db, api_server.settings, org, target, _reply(429, 30.0))
+    r = await api_server.client.patch(
+        path, json={"description": "ATS prod", "enabled": True}, headers=headers
+    )
+    assert r.status_code == 200, r.text
+    assert await outbound_leases_repo.paused_for(db, org, target) is not None
+    r = await api_server.client.patch(path, json={"url": "http://127.0.0.1:9/new-hooks"}, headers=headers)
+    assert r.status_code == 200, r.text
+    assert await outbound_leases_repo.paused_for(db, org, target) is None
+
+    await hold_off(db, api_server.settings, org, target, _reply(503, 30.0))
+    assert (await api_server.client.delete(path, headers=headers)).status_code == 204
+    rows = await db.execute("select count(*) as n from outbound_pauses where target = %s", (target,))
+    assert (await rows.fetchone() or {"n": -1})["n"] == 0
