@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from judge.meter import parse_io_stall_us
+from judge.processes import pid_alive
 
 log = logging.getLogger(__name__)
 
@@ -442,7 +443,7 @@ def sweep_stale(parents: CgroupParents) -> int:
                 owner = int(group.name.split("-")[2])
             except (IndexError, ValueError):
                 continue
-            if _alive(owner):
+            if pid_alive(owner):
                 continue
             for pid in _members(group):
                 with contextlib.suppress(ProcessLookupError):
@@ -466,13 +467,3 @@ def _members(group: Path) -> list[int]:
         with contextlib.suppress(OSError, ValueError):
             return [int(p) for p in (group / listing).read_text().split()]
     return []
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

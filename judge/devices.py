@@ -22,36 +22,13 @@ import stat
 import tempfile
 from pathlib import Path
 
-from judge.scratch import MOUNT_ROOT, mount_tmpfs, remove_tree, unmount
+from judge.scratch import DEVICES_SUFFIX, MOUNT_ROOT, mount_tmpfs, remove_tree, sweep_stale_mounts, unmount
 
 log = logging.getLogger(__name__)
 
 # The devices every sandbox gets, by name: (major, minor), as the kernel numbers them.
 DEVICES = {"null": (1, 3), "zero": (1, 5), "full": (1, 7), "random": (1, 8), "urandom": (1, 9)}
-_SUFFIX = "-dev"
 _MS_NOSUID, _MS_NOEXEC = 2, 8
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def sweep_stale() -> None:
-    """Unmount the device mounts of judge processes that died without cleaning up."""
-    if not MOUNT_ROOT.is_dir():
-        return
-    for entry in MOUNT_ROOT.iterdir():
-        pid = entry.name.removesuffix(_SUFFIX)
-        if entry.name.endswith(_SUFFIX) and pid.isdigit() and not _alive(int(pid)):
-            unmount(entry)
-            with contextlib.suppress(OSError):
-                entry.rmdir()
 
 
 class DeviceNodes:
@@ -61,9 +38,9 @@ class DeviceNodes:
         self.mount_point: Path | None = None
         if os.geteuid() != 0:
             return
-        target = MOUNT_ROOT / f"{os.getpid()}{_SUFFIX}"
+        target = MOUNT_ROOT / f"{os.getpid()}{DEVICES_SUFFIX}"
         try:
-            sweep_stale()
+            sweep_stale_mounts()
             MOUNT_ROOT.mkdir(mode=0o711, exist_ok=True)
             target.mkdir(mode=0o711, exist_ok=True)
             if os.path.ismount(target):  # left by an earlier process that had our pid

@@ -16,9 +16,12 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from judge.processes import pid_alive
+
 log = logging.getLogger(__name__)
 
 MOUNT_ROOT = Path("/run/shadows-judge")
+DEVICES_SUFFIX = "-dev"  # `<pid>-dev`: a judge process's device nodes (judge.devices)
 _MS_NOSUID, _MS_NODEV = 2, 4
 _MNT_DETACH = 2
 
@@ -40,23 +43,15 @@ def unmount(target: Path) -> None:
     _libc().umount2(str(target).encode(), _MNT_DETACH)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def sweep_stale_mounts() -> int:
-    """Unmount and remove scratch tmpfs mounts of judge processes that died without cleaning up."""
+    """Unmount and remove the tmpfs mounts of judge processes that died without cleaning up: their scratch space
+    (`<pid>`) and their device nodes (`<pid>-dev`, judge.devices)."""
     removed = 0
     if not MOUNT_ROOT.is_dir():
         return 0
     for entry in MOUNT_ROOT.iterdir():
-        if not entry.name.isdigit() or _alive(int(entry.name)):
+        pid = entry.name.removesuffix(DEVICES_SUFFIX)
+        if not pid.isdigit() or pid_alive(int(pid)):
             continue
         unmount(entry)
         with contextlib.suppress(OSError):
