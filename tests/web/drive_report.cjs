@@ -129,11 +129,7 @@ async function report(page, plan) {
   // The scrubber at chosen times (as dragging it does: an input event per position).
   out.scrubbed = [];
   for (const t of plan.times) {
-    await page.evaluate((value) => {
-      const s = document.querySelector(".rp-scrubber");
-      s.value = String(value);
-      s.dispatchEvent(new Event("input", { bubbles: true }));
-    }, t);
+    await scrubTo(page, t);
     out.scrubbed.push({ asked: t, ...(await page.evaluate(replayState)) });
   }
   // A real click on the scrubber's track, 60% of the way along.
@@ -578,6 +574,22 @@ async function main() {
   });
 }
 
-module.exports = { accessibility, drive };
+// Moves the replay's scrubber to `t` seconds as dragging it does: an input event per position.
+async function scrubTo(page, t) {
+  await page.evaluate((value) => {
+    const s = document.querySelector(".rp-scrubber");
+    s.value = String(value);
+    s.dispatchEvent(new Event("input", { bubbles: true }));
+  }, t);
+}
+
+// Opens the report at `url` and waits for its replay to be ready; the navigation's response.
+async function openReplay(page, url) {
+  const response = await page.goto(url);
+  await page.waitForSelector('#replay[data-state="ready"]', { timeout: 60_000 });
+  return response;
+}
+
+module.exports = { accessibility, drive, openReplay, scrubTo };
 
 if (require.main === module) main();

@@ -3,14 +3,16 @@
 //   node drive_report_gap_lanes.cjs '{"url": "...", "inside_both": 110, "same_second": [200.1, 200.4, 200.8],
 //                                     "play_from": 200, "play_ms": 1300}'
 "use strict";
-const { accessibility: axe, drive } = require("./drive_report.cjs");
+const {
+  accessibility: axe,
+  drive,
+  openReplay,
+  scrubTo,
+} = require("./drive_report.cjs");
 
 async function scenario(page, plan) {
   const out = {};
-  await page.goto(plan.url);
-  await page.waitForSelector('#replay[data-state="ready"]', {
-    timeout: 60_000,
-  });
+  await openReplay(page, plan.url);
   out.steps = await page.evaluate(() =>
     [...document.querySelectorAll(".rp-gap-step")].map((b) =>
       b.textContent.trim(),
@@ -64,12 +66,7 @@ async function scenario(page, plan) {
         .querySelector(".rp-scrubber")
         .getAttribute("aria-valuetext"),
     }));
-  const scrub = (t) =>
-    page.evaluate((value) => {
-      const s = document.querySelector(".rp-scrubber");
-      s.value = String(value);
-      s.dispatchEvent(new Event("input", { bubbles: true }));
-    }, t);
+  const scrub = (t) => scrubTo(page, t);
   await scrub(plan.play_from);
   out.same_second = [await counts()];
   for (const t of plan.same_second) {

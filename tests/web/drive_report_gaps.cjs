@@ -3,14 +3,11 @@
 // tests/web/test_report_gaps.py.
 //   node drive_report_gaps.cjs '{"url": "...", "inside": 110}'
 "use strict";
-const { accessibility: axe, drive } = require("./drive_report.cjs");
+const { accessibility: axe, drive, openReplay } = require("./drive_report.cjs");
 
 async function scenario(page, plan) {
   const out = {};
-  await page.goto(plan.url);
-  await page.waitForSelector('#replay[data-state="ready"]', {
-    timeout: 60_000,
-  });
+  await openReplay(page, plan.url);
   out.bands = await page.evaluate(() =>
     [...document.querySelectorAll(".rp-gap-band")].map((b) => ({
       left: b.style.left,

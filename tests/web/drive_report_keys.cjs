@@ -4,7 +4,12 @@
 //   node drive_report_keys.cjs '{"links": {"name": "url#ev-12", ...}, "hash_change": "#ev-9"}'
 //   node drive_report_keys.cjs '{"url": "...", "seek": 200, "widths": [375, 320]}'
 "use strict";
-const { accessibility: axe, drive } = require("./drive_report.cjs");
+const {
+  accessibility: axe,
+  drive,
+  openReplay,
+  scrubTo,
+} = require("./drive_report.cjs");
 
 /** Where the keyboard is: which element, and what of the page it is. */
 function focused() {
@@ -23,10 +28,7 @@ function focused() {
 
 async function scenario(page, plan) {
   const out = {};
-  await page.goto(plan.url);
-  await page.waitForSelector('#replay[data-state="ready"]', {
-    timeout: 60_000,
-  });
+  await openReplay(page, plan.url);
   const settle = () =>
     page.evaluate(
       () =>
@@ -34,12 +36,7 @@ async function scenario(page, plan) {
           requestAnimationFrame(() => requestAnimationFrame(r)),
         ),
     );
-  const scrub = (t) =>
-    page.evaluate((value) => {
-      const s = document.querySelector(".rp-scrubber");
-      s.value = String(value);
-      s.dispatchEvent(new Event("input", { bubbles: true }));
-    }, t);
+  const scrub = (t) => scrubTo(page, t);
 
   // A long snapshot on screen: its code scrolls inside the view, and the keyboard must reach it to scroll it.
   await scrub(plan.long_t);
@@ -160,10 +157,7 @@ async function links(page, plan) {
  *  reaches past its section's content box (into its padding, over its border). */
 async function phone(page, plan) {
   const out = {};
-  await page.goto(plan.url);
-  await page.waitForSelector('#replay[data-state="ready"]', {
-    timeout: 60_000,
-  });
+  await openReplay(page, plan.url);
   await page.evaluate((t) => window.shadowsReplay.seek(t), plan.seek);
   for (const width of plan.widths) {
     await page.setViewportSize({ width, height: 800 });
@@ -203,10 +197,7 @@ async function phone(page, plan) {
 /** The replay's position moved from the keyboard alone: from `plan.scrub_from`, each key of `plan.keys` pressed on
  *  the focused scrubber in turn, with the replay's time and what a screen reader hears of the scrubber after it. */
 async function scrubKeys(page, plan) {
-  await page.goto(plan.url);
-  await page.waitForSelector('#replay[data-state="ready"]', {
-    timeout: 60_000,
-  });
+  await openReplay(page, plan.url);
   await page.evaluate((t) => window.shadowsReplay.seek(t), plan.scrub_from);
   await page.focus(".rp-scrubber");
   const steps = [];
