@@ -1,0 +1,95 @@
+"""The settings the docs name are the settings the code reads, both ways: every `SHADOWS_*` name in README.md,
+.env.example and docs/*.md is a field of one of the settings classes (or read by name elsewhere in the code, as
+the worker's and the suite's are), and every field of a settings class is named by at least one of them, under
+one of the names it is read by. A setting renamed or removed in code, and left in the docs, fails here; so does a
+new one nobody documented."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+import subprocess
+from pathlib import Path
+
+from pydantic import AliasChoices
+from pydantic_settings import BaseSettings
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("api", "agent", "judge", "grader", "bench")
+NAME = re.compile(r"\bSHADOWS_[A-Z0-9_]*[A-Z0-9]\b")
+# Named in the docs as gone ("... is no longer read"): kept so that an operator who still sets it learns why.
+RETIRED = {"SHADOWS_API_RETENTION_DAYS"}
+
+
+def _documents() -> dict[Path, str]:
+    paths = [ROOT / "README.md", ROOT / ".env.example", *sorted((ROOT / "docs").glob("*.md"))]
+    return {p: p.read_text(encoding="utf-8") for p in paths}
+
+
+def _settings_classes() -> list[type[BaseSettings]]:
+    found: list[type[BaseSettings]] = []
+    for package in PACKAGES:
+        for module in pkgutil.walk_packages([str(ROOT / package)], prefix=f"{package}."):
+            if not module.name.rsplit(".", 1)[-1].endswith("settings"):
+                continue
+            for value in vars(importlib.import_module(module.name)).values():
+                if (
+                    isinstance(value, type)
+                    and issubclass(value, BaseSettings)
+                    and value.__module__ == module.name
+                    and value not in found
+                ):
+                    found.append(value)
+    return found
+
+
+def _names_of(cls: type[BaseSettings]) -> dict[str, set[str]]:
+    """Each field's environment names: the prefixed field name, and its aliases."""
+    prefix = str(cls.model_config.get("env_prefix", ""))
+    names: dict[str, set[str]] = {}
+    for field, info in cls.model_fields.items():
+        read_as = {(prefix + field).upper()}
+        alias = info.validation_alias
+        if isinstance(alias, str):
+            read_as.add(alias.upper())
+        elif isinstance(alias, AliasChoices):
+            read_as |= {c.upper() for c in alias.choices if isinstance(c, str)}
+        names[f"{cls.__name__}.{field}"] = read_as
+    return names
+
+
+def _named_in_code() -> set[str]:
+    """`SHADOWS_*` names the code reads by name outside the settings classes (the worker's, scripts, the suite)."""
+    where = [*PACKAGES, "scripts", "deploy", "web/src", "Makefile", "tests/conftest.py"]
+    out = subprocess.run(
+        ["git", "grep", "-hoE", r"SHADOWS_[A-Z0-9_]*[A-Z0-9]", "--", *where],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return set(out.stdout.split())
+
+
+def test_every_setting_the_docs_name_is_read_by_the_code() -> None:
+    fields = {name for cls in _settings_classes() for names in _names_of(cls).values() for name in names}
+    assert len(fields) > 150  # the classes were found
+    known = fields | _named_in_code() | RETIRED
+    unknown = {
+        name: path.relative_to(ROOT).as_posix()
+        for path, text in _documents().items()
+        for name in NAME.findall(text)
+        if name not in known
+    }
+    assert unknown == {}
+
+
+def test_every_setting_is_named_in_the_docs_or_the_example_environment() -> None:
+    named = {
+        name for text in _documents().values() for name in re.findall(r"\b[A-Z][A-Z0-9_]*[A-Z0-9]\b", text)
+    }
+    undocumented = sorted(
+        field for cls in _settings_classes() for field, names in _names_of(cls).items() if not names & named
+    )
+    assert undocumented == []
