@@ -8,9 +8,12 @@ The cues, each of which says the speaker's own name follows (or, for the last tw
 - Chinese: 我叫, 我叫做, 我名叫, 我的名字是 (叫), 我的姓名是, 本人叫, 我姓 (a family name: one character, or two of
   a compound one); 我是 ("I am") only before a name's shape (`_zh_am`: "我是张伟", not "我是学生", a student);
 - Japanese: 私の名前は (わたし, 僕, ぼく, 俺, あたし の名前は), and before the cue, 〜と申します, 〜と呼んでください;
-  not a bare 名前は (変数の名前は, a variable's name) nor 私は〜です (私は学生です) nor 〜といいます (also "is called");
+  not a bare 名前は (変数の名前は, a variable's name) nor 〜といいます (also "is called");
 - Korean: 제 이름은, 내 이름은, 저의 이름은 (or 이름이), the name a run of Hangul with its copula after it cut off
-  (입니다, 이에요, 예요, 이야, 이고, ...); not 저는〜입니다 (저는 개발자입니다, a developer).
+  (입니다, 이에요, 예요, 이야, 이고, ...);
+- "I am" (2026-12-06, grader/cjk_i_am.py): 저는〜입니다 and 私は〜です only before a name's shape ("저는 김민준입니다",
+  "私は田中です"; not "저는 개발자입니다", "私は学生です"), and after 我是 a name in Latin letters too
+  ("我是 Zhang Wei").
 
 The name: in Chinese one to three Han characters (four after a compound family name), ending at a character that
 opens what is said next (很, 是, 的, 今, 我, 你, ...: `_ZH_STOPS`); in Japanese the kanji, katakana or hiragana up to
@@ -24,6 +27,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from grader.cjk_i_am import JA_AM_CUE, KO_AM_CUE, ja_am, ko_am, latin_name
 from grader.han_names import COMPOUND_FAMILY
 
 # The redactor reads the matching form (grader/matching_form.py), where accents are folded by decomposing: a Hangul
@@ -48,7 +52,7 @@ def _forms(*words: str) -> str:
 
 _ZH_CUE = r"(?:我|本人)(?:的(?:名字|姓名)(?:是|叫)|名叫|叫做|叫|(?P<zh_family>姓))"
 # "I am" (2026-12-06, graderI7): a name only in the shape `_zh_am` reads ("我是张伟", not "我是学生").
-_ZH_AM_CUE = r"(?<!自)我(?:就)?是"
+_ZH_AM_CUE = r"(?<!自)(?:我|本人)(?:就)?是"  # "本人是张伟" too (graderG10)
 _JA_CUE = rf"(?:{_forms('私', 'わたし', '僕', 'ぼく', '俺', 'おれ', 'あたし')})の名前(?:{_forms('は', 'が')})"
 _JA_AFTER = (
     rf"(?P<ja_name>[{_HAN}{_KATAKANA}]{{1,8}}(?:[ \u3000][{_HAN}{_KATAKANA}]{{1,8}})?)"
@@ -56,7 +60,11 @@ _JA_AFTER = (
 )
 _KO_CUE = rf"(?:{_forms('제', '내', '저의', '나의')})\s*(?:{_forms('이름은', '이름이')})"
 # The cues as regular-expression text for grader/spoken_names.py `NAME_CUE` (no lookbehind: the scripts have no spaces).
-CJK_NAME_CUE = rf"(?P<zh>{_ZH_CUE})|(?P<zh_am>{_ZH_AM_CUE})|(?P<ja>{_JA_CUE})|{_JA_AFTER}|(?P<ko>{_KO_CUE})"
+# "I am" in Japanese and Korean (2026-12-06, graderG10): a name only in a name's shape (grader/cjk_i_am.py).
+CJK_NAME_CUE = (
+    rf"(?P<zh>{_ZH_CUE})|(?P<zh_am>{_ZH_AM_CUE})|(?P<ja>{_JA_CUE})|{_JA_AFTER}|(?P<ko>{_KO_CUE})"
+    rf"|(?P<ja_am>{JA_AM_CUE})|(?P<ko_am>{KO_AM_CUE})"
+)
 _CUE = re.compile(CJK_NAME_CUE)
 # A string literal too short for grader/phone_forms.py `STRING_LITERAL` (seven characters or more) that holds such a
 # cue: `print("我叫张伟")` (read by grader/introductions.py `introduced_in_literal`, as a longer literal is).
@@ -196,7 +204,11 @@ def cjk_name(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
     if m.group("zh"):
         return _zh(text, end, bool(m.group("zh_family")))
     if m.group("zh_am"):
-        return _zh_am(text, end)
+        return _zh_am(text, end) or latin_name(text, end, "zh")  # "我是 Zhang Wei" (grader/cjk_i_am.py)
+    if m.group("ja_am"):
+        return ja_am(text, end)
+    if m.group("ko_am"):
+        return ko_am(text, end)
     if m.group("ja"):
         return _ja(text, end)
     if m.group("ja_name"):

@@ -38,8 +38,9 @@ _CLAIM = re.compile(
     rf"|achieves|achieved|stays|remains|es|corre|tiene)\b[^.;!?]{{0,30}}?(?P<o>{BIG_O.pattern})",
     re.IGNORECASE,
 )
-# What the sentence says of why (a reading of the code, not a bare claim).
-_REASON = re.compile(
+# What the sentence says of why (a reading of the code, not a bare claim). Also read by grader/claim_speed.py: code
+# said fast that no run showed on the hidden tests.
+REASON = _REASON = re.compile(
     r"\b(?:because|since|as\s+it|as\s+the|due\s+to|given|thanks\s+to|from\s+the|each|every|once|loops?|nested"
     r"|pass(?:es)?|single\s+pass|one\s+pass|sort(?:s|ed|ing)?|hash(?:\s*map|\s*set)?|map|set|heap|stack|queue"
     r"|recurs\w*|iterat\w*|traver\w*|visit\w*|scan\w*|binary\s+search|two\s+pointers?|window|memo\w*|dp|table"

@@ -31,7 +31,14 @@ visible tests"); as an attribute also the problem's or a reference solution ("th
 "Write efficient code"), a question, a comparison or another resource ("a more efficient solution", "a
 space-efficient solution"), a name ("fast and slow pointers") and the candidate's pace ("a fast implementation, done
 in ten minutes"; "quick" is not read before a noun). Not read: a big-O said of the code ("the final code is O(n)"):
-the complexity is the model's reading of the code, which the runs do not state (grader/claim_complexity.py)."""
+the complexity is the model's reading of the code, which the runs do not state (grader/claim_complexity.py).
+
+Which code (2026-12-06, graderG10): a time word in the noun phrase names it (`_named`: "their first submission,
+efficient and correct, passed" is the first submission's claim), and code said fast must have run the hidden tests
+within the time limit, or the sentence must give the reason from the code as a bare big-O must ("efficient: one pass
+with a hash map"); code never run on them had been callable fast with nothing behind it. A denial in other words than
+"not" ("far from efficient", "anything but an efficient solution": `_DENIED`), a report in one word ("supposedly")
+and a question ("The code is efficient?") are no claim."""
 
 from __future__ import annotations
 
@@ -39,6 +46,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
+from grader.claim_complexity import REASON
 from grader.claim_sentences import sentences
 from grader.claims import readable
 from grader.evidence import RUN_TYPES, CitableEvent, CitationIndex
@@ -89,16 +97,59 @@ _NEVER_TIMED_OUT = re.compile(
 _NOT_A_CLAIM = re.compile(
     r"\b(?:not|never|no|nor|n't|would|could|should|might|may|can|if|unless|whether|once|in\s+principle"
     r"|in\s+theory|on\s+paper|asymptotically|said|says|claimed|claims|believed|believes|thought|thinks|argued"
-    r"|felt|assumed|expected|hoped|asked|aimed|wanted|dijo|creia|pensaba|podria|seria)\b|n't",
+    r"|felt|assumed|expected|hoped|asked|aimed|wanted|dijo|creia|pensaba|podria|seria"
+    # a report in one word (graderG10): "the code was supposedly efficient"
+    r"|supposedly|allegedly|purportedly|ostensibly|nominally|supuestamente)\b|n't",
     re.IGNORECASE,
 )
 _NARROWED = re.compile(
     r"\b(?:visible|examples?|sample|small(?:er)?|tiny|toy|first\s+run|visibles?|ejemplos?|pequen\w+)\b", re.I
 )
+# A denial said straight before the word of speed, in words other than "not" (2026-12-06, graderG10): "the code is
+# far from efficient", "was far from an efficient solution", "anything but fast", "hardly optimal", "nowhere near
+# fast enough", "a far cry from an efficient solution", "less than efficient", "lejos de ser eficiente". Before, the
+# predicative reading took "is far from efficient" as "is efficient" and refused it where the code timed out.
+_SPEED_WORD = (
+    r"efficient|performant|scalable|optimal|fast|quick|speedy|high[\s-]perform\w*|eficientes?|rapid[oa]s?"
+)
+_DENIED = re.compile(
+    r"\b(?:(?:far|a\s+long\s+way)\s+from|anything\s+(?:but|other\s+than)|hardly|scarcely|nowhere\s+(?:near|close\s+to)"
+    r"|a\s+far\s+cry\s+from|nothing\s+like|lejos\s+de|dista(?:ba)?\s+de|less(?:\s+than)?(?=\s+(?:ideally\s+)?(?:"
+    rf"{_SPEED_WORD})\b))(?:\s+(?:being|an?|the|ser|una?|truly|really|very|particularly|ideally|muy)\b)*"
+    rf"(?:\s+[\w'-]+\s*,?(?:\s+(?:and|y))?){{0,3}}?\s+(?:{_SPEED_WORD})\b",
+    re.IGNORECASE,
+)
+
+
+def _denied(text: str, start: int, end: int) -> bool:
+    """A denial (`_DENIED`) ends at the word of speed that ends in `text[start:end]`."""
+    return any(d.end() <= end for d in _DENIED.finditer(text, start, end))
+
+
+# The code an earlier time names (2026-12-06, graderG10): "their first submission, efficient and correct, passed; the
+# final one timed out" speaks of the first submission, not of the last, and holds where that one did not hit the
+# time limit. Read in the words of the noun phrase before its noun, the nearest such word deciding: "first",
+# "initial", "original", "second", "earlier", "previous", "prior", "older", "primera", "anterior"; "final", "last",
+# "latest", "submitted", "última" name the last judged code (as a noun with none does).
+_WHEN = re.compile(
+    r"\b(?:(?P<first>first|initial|original|primer[ao]?|inicial)|(?P<second>second|segund[ao])"
+    r"|(?P<earlier>earlier|previous|prior|older|preceding|penultimate|second[\s-]to[\s-]last|next[\s-]to[\s-]last"
+    r"|anterior(?:es)?|penultim[ao])"
+    r"|(?P<last>final|last|latest|submitted|current|ultim[ao]|actual))(?![\w-])",
+    re.IGNORECASE,
+)
 
 
 def _timed_out(event: CitableEvent) -> bool:
     return event.verdict == TIME_LIMIT or TIME_LIMIT in event.shown
+
+
+_HIDDEN_RAN = re.compile(r"; hidden tests \d+/\d+ passed")  # our own result line (grader/run_lines.py)
+
+
+def _hidden_ran(event: CitableEvent) -> bool:
+    """The run's result shows the hidden tests run (a program's output is masked in `shown`: it cannot print this)."""
+    return _HIDDEN_RAN.search(event.shown) is not None
 
 
 def _runs(index: CitationIndex) -> list[CitableEvent]:
@@ -128,12 +179,22 @@ class _Sentence:
         report from the clause's start to the phrase, and it is not narrowed to the visible tests."""
         clause = self.clauses[bisect_right(self.clauses, m.start()) - 1]
         last = bisect_left(self.starts, m.start()) - 1
-        if last < 0 or self.subjects[last].group("code") is None:
-            return False
+        if last < 0 or self.subjects[last].group("code") is None or self.text.rstrip().endswith("?"):
+            return False  # a question ("The code is efficient?") states nothing
         subject = self.subjects[last]
         if _NOT_A_CLAIM.search(self.text, max(min(clause, subject.start()), m.start() - WINDOW), m.end()):
             return False
+        if _denied(self.text, max(0, m.start() - WINDOW), m.end()):
+            return False
         return not _NARROWED.search(self.text, m.end(), m.end() + 60)
+
+    def subject_of(self, m: re.Match[str]) -> re.Match[str]:
+        """The subject `of_the_code` found for the phrase at `m` (call it only where that held)."""
+        return self.subjects[bisect_left(self.starts, m.start()) - 1]
+
+    def clause_of(self, at: int) -> int:
+        """Where the clause holding `at` starts."""
+        return self.clauses[bisect_right(self.clauses, at) - 1]
 
 
 # Speed said as an attribute of the code: before the noun, alone or in a list ("an efficient solution", "a fast,
@@ -276,9 +337,15 @@ _MADE = (
 )
 _DEGREE = r"(?:(?:most|very|truly|highly|really|quite|fully|muy)\s+)?"
 _LIST = rf"(?:{_DEGREE}[\w'-]+\s*(?:,\s*(?:and\s+|y\s+)?|\s+(?:and|y|&)\s+))*"  # "clean, readable and "
+# A time word after the possessive or article ("the candidate's first efficient submission", "their final fast
+# solution": which code, `_named`).
+_TIME_WORD = (
+    r"(?:(?:first|initial|original|second|earlier|previous|prior|older|final|last|latest|submitted|primer[ao]?"
+    r"|segund[ao]|ultim[ao])\s+)?"
+)
 _LEAD = re.compile(
-    rf"(?:\b(?P<own>{_POSSESSIVE})\s+|\b(?P<made>{_MADE})\s+(?:(?:{_ARTICLE}|{_POSSESSIVE})\s+)?"
-    rf"|\b(?:{_ARTICLE})\s+)?{_DEGREE}{_LIST}\Z",
+    rf"(?:\b(?P<own>{_POSSESSIVE})\s+{_TIME_WORD}|\b(?P<made>{_MADE})\s+(?:(?:{_ARTICLE}|{_POSSESSIVE})\s+)?"
+    rf"{_TIME_WORD}|\b(?:{_ARTICLE})\s+{_TIME_WORD})?{_DEGREE}{_LIST}\Z",
     re.IGNORECASE,
 )
 # After the noun phrase of a clause that is that phrase alone: at most what it is of or for, then the clause's end.
@@ -350,6 +417,8 @@ def _as_attribute(sentence: _Sentence, m: re.Match[str]) -> bool:
         return False
     if _NOT_A_CLAIM.search(text, before, m.end()) or _NOT_OF_THE_CODE.search(text, before, m.end()):
         return False
+    if _denied(text, max(0, m.start() - WINDOW), m.end()):  # "anything but an efficient solution"
+        return False
     if _SAID_OF_IDEA.search(text, max(0, m.start() - 80), m.start()) or _AFTER.match(
         text[m.end() : m.end() + 200]
     ):
@@ -364,14 +433,72 @@ def _as_attribute(sentence: _Sentence, m: re.Match[str]) -> bool:
     return not _NARROWED.search(text, before, min(len(text), m.end() + 60))
 
 
+# A part of the code the time word names before "of": "the first version of their code", "an earlier draft of the
+# solution"; and after the noun, "the code's first version".
+_PARTS = r"versions?|drafts?|iterations?|attempts?|takes?|cuts?|pass(?:es)?|ones?|rounds?|submissions?|runs?"
+_PART_OF = re.compile(rf"\A\s+(?:{_PARTS})\s+of\s+(?:the|their|his|her|its|a|an)\b", re.IGNORECASE)
+_POSSESSED = re.compile(rf"[\w-]+'s\s+{_WHEN.pattern}\s+(?:{_PARTS})\b", re.IGNORECASE)
+
+
+# A time before the last said of the whole sentence, before its code: "Initially, the code was fast", "At first the
+# solution was efficient", "Al principio, la solución era eficiente" (the earlier code; the group named as `_WHEN`'s).
+_EARLY = re.compile(
+    r"\b(?:initially|originally|at\s+first|at\s+the\s+(?:start|beginning|outset)|early\s+on"
+    r"|in\s+the\s+beginning|al\s+principio|inicialmente|originalmente)\b",
+    re.IGNORECASE,
+)
+
+
+_DETERMINERS = frozenset("the a an their his her its our your my la el los las su sus".split())  # noqa: SIM905
+
+
+def _named(sentence: _Sentence, noun_start: int, runs: list[CitableEvent]) -> list[CitableEvent]:
+    """The runs the code whose noun starts at `noun_start` names: by a time word (`_WHEN`) before it in its noun
+    phrase (modifiers only between: not "after the first hint, the code"), the first, the second or the earlier
+    submissions (runs where there is none); otherwise the last judged code."""
+    text = sentence.text
+    start = max(sentence.clause_of(noun_start), noun_start - 60)
+    when = _POSSESSED.match(text, noun_start)  # "the code's first version"
+    for found in [] if when else _WHEN.finditer(text, start, noun_start):
+        # in the noun phrase ("the first version of their code"), not "after the first hint, the code"
+        between = _tokens(_PART_OF.sub("", text[found.end() : noun_start], count=1))
+        if len(between) <= 4 and not any(w in _STOP for w in between):
+            when = found
+    last = _last_judged(runs)
+    submissions = [r for r in runs if r.type == "submission"]
+    pool = submissions or runs  # "the first solution" is the first submitted one, where there are any
+    # "Initially, the code was fast": a time before the last, said of the sentence; not "At first the interviewer
+    # hinted at a hash map, and the code ..."
+    early = None if when else _EARLY.search(text, max(0, noun_start - 40), noun_start)
+    if early and all(w in _DETERMINERS for w in _tokens(text[early.end() : noun_start])):
+        return pool[:-1] or pool[:1]
+    if when is None or when.group("last"):
+        return [last] if last is not None else []
+    if when.group("first"):
+        return pool[:1]
+    if when.group("second"):  # a second that is not shown: the last judged code, as "final" names
+        return pool[1:2] or ([last] if last is not None else [])
+    return pool[:-1] or pool[:1]
+
+
+def _claims(read: _Sentence) -> Iterable[int]:
+    """Where each phrase saying the code fast in the sentence has its noun."""
+    for m in _SAID_FAST.finditer(read.text):
+        if read.of_the_code(m):
+            yield read.subject_of(m).start()
+    for pattern in _ATTRIBUTIVE:
+        for m in pattern.finditer(read.text):
+            if _as_attribute(read, m):
+                yield m.start("noun")
+
+
 def speed_problems(texts: Iterable[tuple[str, str]], index: CitationIndex) -> list[str]:
     """Problems with what `texts` (`(where, text)`) say of the code's speed, one line each for the repair round."""
     runs = _runs(index)
-    last = _last_judged(runs)
-    slow_at_end = last is not None and _timed_out(last)
     timed_out = [r.seq for r in runs if _timed_out(r)]
-    if not timed_out:
-        return []
+    submissions = [r for r in runs if r.type == "submission"]
+    if not timed_out and submissions and all(map(_hidden_ran, submissions)):
+        return []  # every code a claim can name ran the hidden tests within the time limit
     problems: list[str] = []
     for where, text in texts:
         for sentence in sentences(readable(text)):
@@ -385,20 +512,36 @@ def speed_problems(texts: Iterable[tuple[str, str]], index: CitationIndex) -> li
                 ),
                 None,
             )
-            if never is not None:
+            if never is not None and timed_out:
                 problems.append(
                     f"- {where}: {said!r} says no run hit the time limit, but run [{timed_out[0]}] did (see its "
                     "result line)"
                 )
                 continue
-            if last is None or not slow_at_end:
-                continue
             read = _Sentence(sentence)
-            if any(map(read.of_the_code, _SAID_FAST.finditer(sentence))) or any(
-                _as_attribute(read, m) for pattern in _ATTRIBUTIVE for m in pattern.finditer(sentence)
-            ):
-                problems.append(
-                    f"- {where}: {said!r} says the code is fast or efficient, but the last judged run, "
-                    f"[{last.seq}], hit the time limit: say what the runs show, or what the approach gets right"
-                )
+            for noun_start in _claims(read):
+                problem = _judged(read, noun_start, runs)
+                if problem:
+                    problems.append(f"- {where}: {said!r} says the code is fast or efficient, but {problem}")
+                    break
     return problems
+
+
+def _judged(read: _Sentence, noun_start: int, runs: list[CitableEvent]) -> str:
+    """What the runs say against the code named at `noun_start` being fast: the runs it names all hit the time
+    limit, or none of them ran the hidden tests and the sentence gives no reason from the code (as a bare big-O
+    needs one, grader/claim_complexity.py); "" where it holds."""
+    named = _named(read, noun_start, runs)
+    if named and all(map(_timed_out, named)):
+        which = "the last judged run" if named[-1] is _last_judged(runs) else "the run it names"
+        return (
+            f"{which}, [{named[-1].seq}], hit the time limit: say what the runs show, or what the approach gets "
+            "right"
+        )
+    if any(_hidden_ran(r) and not _timed_out(r) for r in named) or REASON.search(read.text):
+        return ""
+    shown = f"run [{named[-1].seq}] ran only the visible tests" if named else "no run was made"
+    return (
+        f'no run shows that code on the hidden tests ({shown}): give the reason from the code ("one pass with a '
+        'hash map"), or say what the runs show'
+    )
