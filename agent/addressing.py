@@ -177,10 +177,27 @@ _ENGAGEMENT_EN = (
     r"|stand-up|(?<=another )call|(?<=next )call|(?<=work )call)"
     r"(?=\s*[,.!;:?…]|\s*$| (?:now|soon|today|tonight|in|at|sorry|bye|thanks|starting|that|which|i|and|so|but|can|could)\b)"
 )
+# Words only the work says (a value, a structure, a step of the code): a clause about one of the candidate's people
+# or things that names one is about the code ("my left child is null", "my package is missing an import", "my
+# computer's compiling"), never a reason, whatever its noun ("child", "package", "computer" are the code's too).
+_WORK_EN = (
+    r"(?:null|none|nil|nan|undefined|true|false|empty|sorted|unsorted|visited|negative|index|indices|indexes|array"
+    r"|arrays|list|lists|node|nodes|tree|trees|subtree|leaf|stack|queue|heap|pointer|pointers|loop|loops|function"
+    r"|functions|method|methods|variable|variables|import|imports|module|return|returns|returned|returning|value"
+    r"|values|key|keys|string|strings|integer|int|bug|bugs|code|compile|compiles|compiling|compiler|exception"
+    r"|overflow|overflows|overflowed|overflowing|recursion|recursive|base case|parse|parsed|parser|parsing|hash"
+    r"|hashmap|dict|dictionary|object|instance|bits?|bytes?|length|counter|input|output|params?|parameters?"
+    r"|arguments?|edges?|graph|vertex|vertices|matrix|grid|rows?|columns?|memo|cache|off by one|iteration|boolean"
+    r"|char|float|elements?|offset|duplicates|substring|subarray|prefix|suffix|intervals?|quer(?:y|ies)|assert"
+    r"|(?:left|right) (?:child|children|node|subtree|pointer|side|half))"
+)
+# Read at the start of such a clause: none of the clause (up to its pause) is a word of the work.
+_OF_LIFE_EN = rf"(?![^,.!;:?…]*\b{_WORK_EN}\b)"
 _REASON_EN = (
     r"(?:(?:for|to|i have|i've got|i got|i have got|there's|we have|got) (?:a|an|my|another|the|this|an urgent"
     rf"|a quick|my next|a work|a family|a personal) {_ENGAGEMENT_EN}"
-    r"|something (?:just )?(?:came|has come|'s come|come) up|my (?:kid|kids|son|daughter|baby|child|children|wife"
+    rf"|something (?:just )?(?:came|has come|'s come|come) up|{_OF_LIFE_EN}my (?:kid|kids|son|daughter|baby|child"
+    r"|children|wife"
     r"|husband|partner|boss|manager|ride|taxi|uber|cab|flight|train|bus|mom|dad|mother|father|family|dog|internet"
     r"|connection|battery|laptop|meeting|next meeting)(?:'s| is| are| just| has| needs| died| arrived| came"
     r"| called| starts| started)\b|(?:some|any)(?:one|body)(?:'s| is) at the door"
@@ -217,7 +234,7 @@ _THING_EN = (
 )
 _TURN_END_EN = rf"(?=\s*+{_PUNCTS}\s*$|{_PUNCTS} {_BYE_EN})"
 _CLAUSE_EN = (
-    rf"(?:my (?:[a-z]+ )?{_LIFE_EN}(?:(?:'re| is| are| was| were| has| have| had| just| will| won't| can't"
+    rf"(?:{_OF_LIFE_EN}my (?:[a-z]+ )?{_LIFE_EN}(?:(?:'re| is| are| was| were| has| have| had| just| will| won't| can't"
     r"| needs?| wants?| calls| starts| says| gets| came| woke| went| got| left| fell| broke| ran| [a-z]+ed)"
     r"|(?:'s|s) (?:[a-z]{2,}ing|[a-z]+ed|here|there|home|back|out|outside|at|on|in|up|sick|ill|hurt|late|gone"
     r"|asleep|awake|not|just|got|been|going|coming|about))\b"

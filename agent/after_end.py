@@ -19,7 +19,8 @@ for its tool reply as usual. So a run returning after the End button sent its `t
   asks nothing and says nothing.
 - ``hold_queued``: the claim's. livekit-agents asks the model for a reply as soon as it is asked for and plays it
   when its turn comes, so a reply queued before the end had passed the guard: every speech asked of the model
-  before the end of which nothing was played yet is interrupted (the speech the end came in excepted), and the own
+  before the end that has not played a step to its end nor begun a tool is interrupted, the one playing at that
+  moment included (the speech the end came in excepted), and the own
   replies asked for before it are marked for the guard. Before, a check-in queued behind the reply in which
   ``end_interview`` ended the interview, or behind a reply waiting for a run when time ran out, was said after the
   end.
@@ -87,17 +88,20 @@ def _speeches(state: InterviewState) -> _Speeches:
 def hold_queued(state: InterviewState) -> None:
     """At the claim of the end: no speech asked for before it and not yet played is said. livekit-agents asks the
     model for a reply as soon as it is asked for, queued or not, and plays it when its turn comes (the guard had
-    passed it): those asked of the model of which nothing was played yet are interrupted (never played, nor added to
-    the conversation), and the interviewer's own replies asked for so far (``state.own_replies``) are not asked of
-    the model after the end."""
+    passed it): those asked of the model that have neither played a step to its end nor begun a tool are
+    interrupted (never played, nor added to the conversation), and the interviewer's own replies asked for so far
+    (``state.own_replies``) are not asked of the model after the end. livekit-agents 1.8.9 adds a step's words to
+    ``chat_items`` only once they have played out, so a reply playing at the claim (time up after overtime) is
+    interrupted too, where it is: the session's close, a moment later, cut it before."""
     speeches = _speeches(state)
     speeches.own_before_end = frozenset(state.own_replies)
     here = current_speech()  # end_interview's: the ending's own speech
     held = 0
     for speech in list(speeches.asked):
         if speech.done() or speech is here or speech in _ENDING_SPEECHES or speech.chat_items:
-            # Done, the ending's, or some of it played: the reply the end came in, which may be waiting for a tool
-            # (its outcome is withheld: ``ended_meanwhile``).
+            # Done, the ending's, or a step played out or a tool begun (livekit adds a call to ``chat_items`` as it
+            # starts): the reply the end came in, which may be waiting for a tool (its outcome is withheld:
+            # ``ended_meanwhile``).
             continue
         with contextlib.suppress(RuntimeError):
             speech.interrupt(force=True)

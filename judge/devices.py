@@ -9,7 +9,8 @@ honest programs touching their own files. So each process gets nodes of its own,
 1:5, 1:7, 1:8, 1:9), made by the judge as root in a small tmpfs of this judge process that allows devices (nosuid,
 noexec): what a program stamps on them is gone with them, and a later program's nodes were made at its own start.
 
-Only root can make device nodes; elsewhere (unprivileged development) runs bind the host's, as before.
+Only root can make device nodes, and only with CAP_MKNOD (tried once, at start); elsewhere (unprivileged
+development, a container without the capability) runs bind the host's, as before.
 """
 
 from __future__ import annotations
@@ -51,6 +52,16 @@ class DeviceNodes:
             with contextlib.suppress(OSError):
                 target.rmdir()
             return
+        # Root may still be refused a node (a container without CAP_MKNOD, root of a user namespace): known once,
+        # here, not by a failed attempt and a warning in every run.
+        try:
+            _probe(target)
+        except OSError as exc:
+            log.warning("device nodes cannot be made here (%s); runs bind the host's", exc.strerror)
+            unmount(target)
+            with contextlib.suppress(OSError):
+                target.rmdir()
+            return
         self.mount_point = target
         atexit.register(self.close)
 
@@ -88,6 +99,14 @@ class DeviceNodes:
             with contextlib.suppress(OSError):
                 self.mount_point.rmdir()
             self.mount_point = None
+
+
+def _probe(directory: Path) -> None:
+    """Make and remove one node of /dev/null in `directory`; raises OSError when no node can be made there."""
+    node = directory / ".probe"
+    major, minor = DEVICES["null"]
+    os.mknod(node, stat.S_IFCHR | 0o600, os.makedev(major, minor))
+    os.unlink(node)
 
 
 _nodes: dict[int, DeviceNodes] = {}

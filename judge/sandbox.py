@@ -335,6 +335,26 @@ class Sandbox:
         reap_bwrap_zombies()
         sandboxed = not self._unsafe
         devices = self._devices.make() if sandboxed else None
+        try:
+            return self._start(argv, mounts, limits, env, frames=frames, sealed=sealed, devices=devices)
+        except BaseException:
+            # Whatever step failed before the process owned them (a pipe, a socket, the seccomp memfd, Popen): its
+            # device nodes go now, as finish() removes them once it has ended.
+            DeviceNodes.remove(devices)
+            raise
+
+    def _start(
+        self,
+        argv: list[str],
+        mounts: Mounts,
+        limits: Limits,
+        env: Mapping[str, str] | None,
+        *,
+        frames: bool,
+        sealed: bool,
+        devices: Path | None,
+    ) -> SandboxProcess:
+        sandboxed = not self._unsafe
         if devices is not None:
             mounts = dataclasses.replace(mounts, devices=devices)
         if sandboxed:
@@ -411,7 +431,6 @@ class Sandbox:
                 cgroup.remove()
             if temp_dir is not None:
                 shutil.rmtree(temp_dir, ignore_errors=True)
-            DeviceNodes.remove(devices)
             raise JudgeInternalError(f"sandbox failed to start: {type(exc).__name__}: {exc}") from exc
         finally:
             for fd in (*child_ends, null):
