@@ -16,20 +16,28 @@ address is `<address>`. Control and format characters become spaces, runs of spa
 `loggable_start` is the start of a whole answer as a worker's log line may carry it (a 2xx cut off before its
 `success`: `ats_callback.answer_cut_off`), cleaned by the same rule: logged raw, an answer echoing what we sent put
 the candidate's join link, the report's signed link or the customer's key in the log.
+
+An echo need not be byte for byte what we sent: JSON writes "/" as "\\/" or "\\u002F", a link passed on as a parameter
+is percent-encoded (once or twice), and a key may come back in base64 of its own (we send base64 of "key:"). So the
+text is decoded first (those three, a few rounds), and each secret is matched as sent, without its "=" padding, and
+in standard and URL-safe base64.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import unicodedata
+import urllib.parse
 from collections.abc import Iterable, Sequence
 
 MAX_CHARS = 500  # ats_callbacks.last_response's check
 LOG_CHARS = 200  # of an answer's start in a log line
 MAX_PARTS = 20  # of `errors`: more are not read
 LINK = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
-ESCAPED_LINK = re.compile(r"\b[a-z][a-z0-9+.-]*:\\/\\/\S+", re.IGNORECASE)  # JSON may write "/" as "\/"
+JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+DECODE_ROUNDS = 3  # an encoding inside another (a link passed on as a parameter, then encoded again)
 OUR_TOKEN = re.compile(r"\b(?:inv|shr|shab|shgh|shk|whsec)_[A-Za-z0-9_+/=-]{6,}")
 ADDRESS = re.compile(r"[^\s@<>()\"',;]+@[^\s@<>()\"',;]+")
 
@@ -56,8 +64,30 @@ def _parts(answer: dict[str, object]) -> Iterable[str]:
             yield text
 
 
+def _decoded(text: str) -> str:
+    """`text` with JSON's escapes of "/" and of any character, and percent-encoding, undone (a few rounds)."""
+    for _ in range(DECODE_ROUNDS):
+        before = text
+        text = JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text.replace("\\/", "/"))
+        text = urllib.parse.unquote(text)
+        if text == before:
+            break
+    return text
+
+
+def _forms(secrets: Sequence[str]) -> list[str]:
+    """Each secret as an answer may echo it: as sent, without its "=" padding, in standard and URL-safe base64."""
+    forms: list[str] = []
+    for secret in (s for s in secrets if len(s) >= 4):
+        raw = secret.encode()
+        forms += [secret, secret.rstrip("="), base64.b64encode(raw).decode().rstrip("=")]
+        forms.append(base64.urlsafe_b64encode(raw).decode().rstrip("="))
+    return [f for f in dict.fromkeys(forms) if len(f) >= 4]
+
+
 def _clean(text: str, secrets: Sequence[str]) -> str:
-    for secret in sorted((s for s in secrets if len(s) >= 4), key=len, reverse=True):
+    text = _decoded(text)
+    for secret in sorted(_forms(secrets), key=len, reverse=True):
         text = text.replace(secret, "<redacted>")
     text = LINK.sub("<link>", text)
     text = OUR_TOKEN.sub("<redacted>", text)
@@ -90,10 +120,10 @@ def loggable_start(body: bytes, secrets: Sequence[str] = (), chars: int = LOG_CH
     """The first `chars` characters of an answer, whatever its shape, as a log line may carry them: links, our
     tokens, the call's secrets and e-mail addresses replaced as in `excerpt`, control characters spaces. A secret
     the answer was cut inside (its first characters at the very end of what was read) is replaced too."""
-    text = body.decode("utf-8", errors="replace")
-    for secret in (s for s in secrets if len(s) >= 4):
+    text = _decoded(body.decode("utf-8", errors="replace"))
+    for secret in _forms(secrets):
         cut = next((n for n in range(len(secret) - 1, 3, -1) if text.endswith(secret[:n])), 0)
         if cut:
             text = text[:-cut] + "<redacted>"
-    text = _clean(ESCAPED_LINK.sub("<link>", text), secrets)
+    text = _clean(text, secrets)
     return text if len(text) <= chars else text[: chars - 1] + "…"

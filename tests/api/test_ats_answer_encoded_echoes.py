@@ -1,0 +1,55 @@
+"""An Ashby answer that echoes what we sent in another encoding keeps none of it, in the log or the call log.
+
+Review of `ats_answers.loggable_start` (the worker's log line of a cut-off answer) and `ats_answers.excerpt` (the
+stored `last_response`): both match the secrets and links as sent, byte for byte. An answer is free to echo them
+otherwise, and did in these shapes: the join link percent-encoded ("https%3A%2F%2F...%2Finv_..."; `\\b` finds no
+word boundary between "%2F" and "inv_", so even the token stays), JSON's "\\u002F" for "/" (the log line is the
+raw answer, never decoded), the key in base64 alone (we send it as base64 of "key:", whose last characters and
+padding differ), and the Basic credentials percent-encoded ("%3D%3D" for "=="). Each kept the candidate's join
+token or the customer's key. Pure functions: no database, a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from api.integrations.ats_answers import excerpt, loggable_start
+
+KEY = "ashby-customer-key-echoed"
+BASIC = "Basic " + base64.b64encode(f"{KEY}:".encode()).decode()
+SECRETS = (KEY, BASIC, BASIC.removeprefix("Basic "))  # as api.integrations.callbacks._secrets gives them
+TOKEN = "inv_Q2x9aZ0pLm"
+B64_KEY = base64.b64encode(KEY.encode()).decode()
+
+ECHOES = [
+    "https%3A%2F%2Fshadows.example.com%2Fjoin%2F" + TOKEN,
+    "https:\\u002F\\u002Fshadows.example.com\\u002Fjoin\\u002F" + TOKEN,
+    "https%253A%252F%252Fshadows.example.com%252Fjoin%252F" + TOKEN,  # encoded twice (a redirect parameter)
+    B64_KEY,
+    base64.urlsafe_b64encode(KEY.encode()).decode().rstrip("="),
+    BASIC.replace(" ", "%20").replace("=", "%3D"),
+]
+
+
+def _kept(text: str | None) -> list[str]:
+    text = text or ""
+    pieces = (
+        KEY,
+        TOKEN,
+        TOKEN.removeprefix("inv_"),
+        B64_KEY.rstrip("="),
+        SECRETS[2].rstrip("="),
+        "shadows.example",
+    )
+    return [p for p in pieces if p in text]
+
+
+@pytest.mark.parametrize(
+    "echo", ECHOES, ids=["percent", "u002f", "percent-twice", "b64-key", "b64url-key", "basic"]
+)
+def test_an_echo_in_another_encoding_keeps_no_token_or_key(echo: str) -> None:
+    answer = ('{"message": "invalid request: ' + echo + '"').encode()
+    assert _kept(loggable_start(answer, SECRETS)) == []
+    assert _kept(excerpt(answer + b"}", SECRETS)) == []
