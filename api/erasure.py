@@ -7,6 +7,12 @@ commit the stored objects are removed at once as well; if storage fails then, th
 An interview in progress must be cancelled first, and a session on legal hold (`api.legal_holds`) released first.
 The interviewer's claim row is locked before the session row, the order of the agent's posts: an old job's last
 post (its flush after leaving, its completion) is stored before the erasure, or finds the session gone (404).
+
+Whoever holds a copy hears of it, in the same transaction (`outbox_emit_erasure`, migration
+20270106090000_session_erased_notices.sql): each subscribed webhook endpoint a `session.erased` event (the
+session id and when it was erased, nothing else), and Ashby, when it ordered the assessment, a last
+`assessment.update` (kind `erased`: cancelled, the record deleted). Both go after anything of the session already in
+flight, on the session's own job locks; its deliveries and calls still queued go with it and are never sent.
 """
 
 from __future__ import annotations
@@ -57,8 +63,18 @@ async def delete_session(
         if row["status"] == "in_progress":
             raise SessionInProgressError("The interview is in progress; cancel it before deleting it.")
         await legal_holds.refuse_if_held(conn, session_id)  # under the row's lock, as a hold is placed
+        cur = await conn.execute(
+            "select exists (select from ats_assessments where session_id = %s and provider = 'ashby') as ashby",
+            (session_id,),
+        )
+        ashby = await cur.fetchone()
         deleted = await artifacts_repo.delete_session(conn, session_id)
         assert deleted is not None  # locked above
+        # After the delete: the notices outlive it, and carry only the session id (never the candidate's data).
+        await conn.execute(
+            "select outbox_emit_erasure(%s, %s, %s)",
+            (session_id, organization_id, bool(ashby and ashby["ashby"])),
+        )
         removed: dict[str, Any] = deleted["removed"]
         await artifacts_repo.log_deletion(conn, session_id, organization_id, "request", removed)
         await request_erasure(conn, session_id)

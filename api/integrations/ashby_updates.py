@@ -12,6 +12,8 @@ Every value is `{identifier, label, description, type, value}` with `type` one o
 - cancelled: `cancelled_reason`;
 - expired (the invite ran out before the candidate started): `cancelled_reason` saying so, the contract's only
   ended-without-a-result state;
+- erased (the hiring team deleted the session's record on request, `DELETE /v1/sessions/{id}`): `cancelled_reason`
+  saying so, the last update of the assessment, built from its id alone (nothing of the candidate is left);
 - invite withheld (no mail server is configured, the organisation passed its invite e-mail limit, api.org_limits,
   the address has no form a mail server without SMTPUTF8 takes, the mail server refused it, or the e-mail job gave
   up on it: api.integrations.invites): `assessment_status` saying the invite was not e-mailed, and metadata: why
@@ -98,6 +100,22 @@ def expired(assessment_id: str, at: datetime) -> dict[str, Any]:
         "assessment_id": assessment_id,
         "timestamp": _ms(at),
         "cancelled_reason": field("cancelled_reason", "Cancelled", "string", EXPIRED_REASON),
+        "metadata": [],
+    }
+
+
+ERASED_REASON = (
+    "The hiring team deleted this interview's record in Shadows on request: nothing of it is kept, and its report"
+    " link no longer opens."
+)
+
+
+def erased(assessment_id: str, at: datetime) -> dict[str, Any]:
+    """The session's record was erased: Ashby's ended-without-a-result state, with why; nothing follows."""
+    return {
+        "assessment_id": assessment_id,
+        "timestamp": _ms(at),
+        "cancelled_reason": field("cancelled_reason", "Cancelled", "string", ERASED_REASON),
         "metadata": [],
     }
 

@@ -4,7 +4,8 @@
   organisation's Greenhouse key (the one Greenhouse authenticates to us with). Greenhouse then reads test_status.
 - Greenhouse `cancelled` / `expired`: the same `PATCH`, so that Greenhouse reads test_status (`cancelled`,
   `expired`) when a session ends without a result.
-- Ashby `invite_withheld` / `started` / `grading` / `result` / `cancelled` / `expired`:
+- Ashby `invite_withheld` / `started` / `grading` / `result` / `cancelled` / `expired` / `erased` (the session's
+  record was deleted on request: built from the session id alone, `api.webhooks.erasure_notices`):
   `POST {SHADOWS_API_ASHBY_BASE_URL}/assessment.update`, HTTP Basic with the organisation's own Ashby API key.
   Ashby answers 200 with `success`; `success: false` is a refusal that retrying will not change. Its answer is
   read up to its own small cap (`ashby_answers.MAX_BYTES`; decoded if it came compressed, `api.egress`); a 2xx
@@ -51,6 +52,7 @@ from api.jobs.resources import resources
 from api.metrics import ATS_CALLBACK_FAILURES, ATS_CALLBACKS
 from api.sealing import SealedValueError, sealer
 from api.settings import ApiSettings
+from api.webhooks import erasure_notices
 from api.webhooks.schedule import DeliveryRetryPolicy, RetryLater, next_delay, settles_on_a_crash
 from api.webhooks.slots import give_back, hold_off, take_slot
 
@@ -186,7 +188,11 @@ async def build_call(conn: Conn, settings: ApiSettings, cb: dict[str, Any]) -> C
         secret = seal.open(key["key_sealed"])
         headers = {"Authorization": _basic(secret)}
         return Call(url, "PATCH", headers, None, False, UNREAD_ANSWER_MAX_BYTES, _secrets(secret))
-    body = await _ashby_body(conn, settings, cb, key["id"])
+    # The erasure's last update: built from the session id alone, the session and its assessment being gone.
+    if cb["kind"] == "erased":
+        body = ashby_updates.erased(cb["session_id"], cb["created_at"])
+    else:
+        body = await _ashby_body(conn, settings, cb, key["id"])
     secret = seal.open(key["provider_api_key_sealed"])
     return Call(
         settings.ashby_base_url.rstrip("/") + "/assessment.update",
@@ -273,7 +279,7 @@ async def _attempt(
 ) -> None:
     callback_id = str(cid)
     async with connection(pool) as conn:
-        cb = await integrations_repo.load_callback(conn, cid)
+        cb = await integrations_repo.load_callback(conn, cid) or await erasure_notices.load_call(conn, cid)
         if cb is None or cb["status"] != "pending":
             log.info("ats_callback.skipped", callback_id=callback_id, found=cb is not None)
             return
@@ -359,7 +365,9 @@ async def _attempt(
         error=error,
         outcome="delivered" if delivered else "failed" if retry_in is None else "retry",
     )
-    if retry_in is not None:
+    # A row erased meanwhile (its session deleted while the request was in flight) waits for no retry: its job
+    # ends, and the session's lock is free for the erasure's notice.
+    if retry_in is not None and await erasure_notices.still_there(pool, "ats_callbacks", cid):
         raise RetryLater(retry_in, error or "http_status")
 
 

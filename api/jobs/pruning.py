@@ -15,6 +15,8 @@ still matter:
   attempt (or its creation, if it failed unattempted). A pending one is never pruned, however old: it is still owed
   to its receiver. A pruned delivery can no longer be replayed (404), and ordering is unaffected: only a pending
   delivery holds back its session's later ones.
+- `ats_callbacks` of kind `erased` (Ashby's notice that a session was erased, which outlives its session): as
+  deliveries, DELIVERY_KEEP after its last attempt once delivered or failed. The session's other calls go with it.
 
 Deletes go in batches of PRUNE_BATCH rows, at most PRUNE_MAX_PER_TABLE a run per table (a backlog goes over several
 runs), and skip rows another transaction holds.
@@ -36,6 +38,7 @@ SHARE_LINK_KEEP_AFTER_EXPIRY = timedelta(days=1)
 REVOKED_KEY_KEEP = timedelta(days=30)
 RESPONSE_ERROR_KEEP = timedelta(days=30)
 DELIVERY_KEEP = timedelta(days=90)
+ERASED_NOTICE_SPENT = "kind = 'erased' and status <> 'pending'"  # as ats_callbacks_erased_spent_idx
 PRUNE_BATCH = 1000
 PRUNE_MAX_PER_TABLE = 50_000
 
@@ -54,6 +57,8 @@ RULES: tuple[tuple[str, str, timedelta, str], ...] = (
     ("ats_response_errors", "received_at", RESPONSE_ERROR_KEEP, "true"),
     # A delivery failed without an attempt (its endpoint answered 410 to another) has no last attempt.
     ("webhook_deliveries", "coalesce(last_attempt_at, created_at)", DELIVERY_KEEP, "status <> 'pending'"),
+    # Ashby's notice of an erased session: it outlives its session, so nothing else removes it.
+    ("ats_callbacks", "coalesce(last_attempt_at, created_at)", DELIVERY_KEEP, ERASED_NOTICE_SPENT),
 )
 
 

@@ -33,7 +33,9 @@ class TooManyAtsCallbacksError(ConflictError):
 class AtsCallbackOut(BaseModel):
     id: UUID
     provider: Literal["greenhouse", "ashby"]
-    kind: Literal["completed", "invite_withheld", "started", "grading", "result", "cancelled", "expired"]
+    kind: Literal[
+        "completed", "invite_withheld", "started", "grading", "result", "cancelled", "expired", "erased"
+    ]
     scorecard_version: int | None
     status: Literal["pending", "delivered", "failed"]
     attempts: int

@@ -35,6 +35,7 @@ from api.metrics import WEBHOOK_DELIVERIES, WEBHOOK_DELIVERY_FAILURES
 from api.score_summary import summary
 from api.sealing import SealedValueError, sealer
 from api.settings import ApiSettings
+from api.webhooks import erasure_notices
 from api.webhooks.schedule import DeliveryRetryPolicy, RetryLater, next_delay, settles_on_a_crash
 from api.webhooks.signing import signature_headers
 from api.webhooks.slots import give_back, hold_off, take_slot
@@ -223,5 +224,7 @@ async def _attempt(settings: ApiSettings, pool: Pool, did: UUID, job_attempts: i
         if retry_in is None
         else "retry",
     )
-    if retry_in is not None:
+    # A row erased meanwhile (its session deleted while the request was in flight) waits for no retry: its job
+    # ends, and the session's lock is free for the erasure's notice.
+    if retry_in is not None and await erasure_notices.still_there(pool, "webhook_deliveries", did):
         raise RetryLater(retry_in, error or "http_status")

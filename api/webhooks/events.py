@@ -15,5 +15,6 @@ EventType = Literal[
     "session.accommodation_requested",
     "session.cancelled",
     "session.expired",
+    "session.erased",
 ]
 EVENT_TYPES: tuple[str, ...] = get_args(EventType)

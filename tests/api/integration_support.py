@@ -32,6 +32,7 @@ ALL_TYPES = [
     "session.accommodation_requested",
     "session.cancelled",
     "session.expired",
+    "session.erased",
 ]
 
 

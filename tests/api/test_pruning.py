@@ -110,6 +110,20 @@ async def _seed(api_server: ApiServer, db: Conn) -> dict[str, tuple[list[str], l
             ),
         )
         deliveries[name] = str((await cur.fetchone())["id"])  # type: ignore[index]
+    # Ashby's notices of erased sessions (no session row: it was erased): finished ones go 90 days on.
+    notices = []
+    for kind, status, days in (
+        ("erased", "delivered", 91),
+        ("erased", "failed", 89),
+        ("erased", "pending", 200),
+    ):
+        cur = await db.execute(
+            "insert into ats_callbacks (session_id, organization_id, provider, kind, status, last_attempt_at)"
+            " values (%s, %s, 'ashby', %s, %s, %s) returning id",
+            (f"ses_{uuid.uuid4().hex[:24]}", api_server.org_id, kind, status, now - timedelta(days=days)),
+        )
+        notices.append(str((await cur.fetchone())["id"]))  # type: ignore[index]
+    out["ats_callbacks"] = ([notices[0]], notices[1:])
     out["webhook_deliveries"] = (
         [deliveries["delivered_long_ago"], deliveries["failed_unattempted_long_ago"]],
         [deliveries["failed_recently"], deliveries["pending_for_ever"]],

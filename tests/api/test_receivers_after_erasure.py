@@ -1,7 +1,8 @@
 """A candidate erased on request while Ashby's updates and the organisation's webhooks about them are queued (the
-result graded, nothing sent yet): neither receiver gets anything about them after the erasure, neither the score
-nor an earlier status, while another candidate's updates and events go. What held when this was checked (the
-Greenhouse side is `test_ats_calls_after_erasure.py`); kept so that it keeps holding."""
+result graded, nothing sent yet): neither receiver gets anything about them after the erasure but the erasure's own
+notice (`session.erased`, Ashby's last update: the session id alone), neither the score nor an earlier status,
+while another candidate's updates and events go. The Greenhouse side is `test_ats_calls_after_erasure.py`; the
+notices themselves, `test_erasure_notices.py`."""
 
 from __future__ import annotations
 
@@ -29,11 +30,12 @@ BOB = {"ashby_id": "cand-bob", "first_name": "Bob", "last_name": "Builder", "ema
 
 
 async def _queued(db: Conn, session_id: str) -> tuple[int, int]:
-    """(Ashby calls, webhook deliveries) kept for the session."""
+    """(Ashby calls, webhook deliveries) kept for the session, the erasure's notices aside."""
     cur = await db.execute(
         """
-        select (select count(*) from ats_callbacks where session_id = %(s)s) as calls,
-               (select count(*) from webhook_deliveries where session_id = %(s)s) as deliveries
+        select (select count(*) from ats_callbacks where session_id = %(s)s and kind <> 'erased') as calls,
+               (select count(*) from webhook_deliveries where session_id = %(s)s
+                 and event_type <> 'session.erased') as deliveries
         """,
         {"s": session_id},
     )
@@ -89,10 +91,18 @@ async def test_an_erased_candidates_queued_updates_and_events_never_reach_ashby_
             return bool(row and row["n"] == 0)
 
         await wait_until(nothing_left, what="every queued call and delivery run")
-        assert {u["assessment_id"] for u in ashby.accepted()} == {kept}
-        assert {u.body["assessment_id"] for u in ashby.updates if u.body is not None} == {kept}
-        assert {d.payload["data"]["session_id"] for d in receiver.deliveries} == {kept}
-        # Nothing of the erased candidate reached either receiver in any form (their name, address or id).
+        # Of the erased candidate, each receiver got the erasure's notice alone: the session id and when.
+        of_erased = [u for u in ashby.updates if u.body is not None and u.body["assessment_id"] == erased]
+        assert [set(u.body) for u in of_erased if u.body is not None] == [
+            {"assessment_id", "timestamp", "cancelled_reason", "metadata"}
+        ]
+        assert {u["assessment_id"] for u in ashby.accepted()} == {kept, erased}
+        erased_events = [d for d in receiver.deliveries if d.payload["data"]["session_id"] == erased]
+        assert [(d.type, set(d.payload["data"])) for d in erased_events] == [
+            ("session.erased", {"session_id", "erased_at"})
+        ]
+        assert {d.payload["data"]["session_id"] for d in receiver.deliveries} == {kept, erased}
+        # Nothing of the erased candidate reached either receiver in any other form (their name, address or id).
         sent = b"".join(d.body for d in receiver.deliveries) + str(ashby.accepted()).encode()
-        for text in (erased, "Lovelace", "ada@example.com", "cand-ada"):
+        for text in ("Lovelace", "ada@example.com", "cand-ada"):
             assert text.encode() not in sent, text
