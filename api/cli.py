@@ -15,7 +15,23 @@ from api.db.migrate import MigrationError, migrate
 from api.settings import ApiSettings, export_database_url, get_settings
 from judge.bank import BankError, load_bank
 
-app = typer.Typer(help="Shadows: AI technical phone screens.", no_args_is_help=True, add_completion=False)
+
+class _Shadows(typer.Typer):
+    """The top-level command: a database that cannot be reached, or fails mid-command, ends any command with one
+    line on stderr and exit 1 (never a traceback, never the connection string)."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except Exception as e:
+            message = _database_failure(e)
+            if message is None:
+                raise
+            typer.secho(message, fg=typer.colors.RED, err=True)
+            raise SystemExit(1) from None
+
+
+app = _Shadows(help="Shadows: AI technical phone screens.", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 questions_app = typer.Typer(help="The question bank.", no_args_is_help=True)
 orgs_app = typer.Typer(help="Organisations and their API keys.", no_args_is_help=True)
@@ -33,6 +49,39 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=1)
 
 
+def _database_failure(e: BaseException) -> str | None:
+    """The operator's line for a database error that ended a command, or None for any other error."""
+    from psycopg_pool import PoolTimeout
+
+    from api.db.pool import DatabaseUnavailableError
+    from judge.credential_mask import mask_credentials
+
+    cause = e.__cause__ if isinstance(e, DatabaseUnavailableError) and e.__cause__ is not None else e
+    if not isinstance(cause, (psycopg.OperationalError, PoolTimeout, DatabaseUnavailableError)):
+        return None
+    reason = " ".join(mask_credentials(str(cause)).split())[:300] or type(cause).__name__
+    # No SQLSTATE: libpq's own (refused, unknown host, login refused); 08/28/3D/53/57P03: the server would not
+    # let this connection in (connection, authorisation, no such database, too many connections, starting up).
+    state = cause.sqlstate if isinstance(cause, psycopg.Error) else ""
+    if isinstance(cause, psycopg.OperationalError) and (
+        state is None or state[:2] in ("08", "28", "3D", "53") or state == "57P03"
+    ):
+        return f"error: cannot reach the database at DATABASE_URL: {reason}"
+    return f"error: the database failed during the command ({reason}); check it and run the command again"
+
+
+async def _open_pool(url: str) -> Any:
+    """A one-connection pool for a command. One direct connection first, so that an unreachable database or a
+    refused login ends the command at once with libpq's reason, rather than after the pool's 10 s of retries."""
+    from api.db.pool import create_pool
+
+    async with await psycopg.AsyncConnection.connect(url, connect_timeout=10):
+        pass
+    pool = create_pool(url, min_size=1, max_size=1)
+    await pool.open()
+    return pool
+
+
 def database_url(settings: ApiSettings) -> str:
     """DATABASE_URL when set; otherwise the embedded dev server under .data/postgres (started if needed)."""
     if settings.database_url:
@@ -46,12 +95,11 @@ def database_url(settings: ApiSettings) -> str:
 
 
 async def _import_questions(url: str, directory: Path) -> int:
-    from api.db.pool import connection, create_pool  # keeps `shadows --help` light
+    from api.db.pool import connection  # keeps `shadows --help` light
     from api.db.questions_repo import upsert_bank
 
     questions = load_bank(directory)
-    pool = create_pool(url, min_size=1, max_size=1)
-    await pool.open()
+    pool = await _open_pool(url)
     try:
         async with connection(pool) as conn:
             return await upsert_bank(conn, questions)
@@ -64,10 +112,38 @@ def db_migrate() -> None:
     """Apply pending migrations from supabase/migrations (a no-op when up to date)."""
     url = database_url(get_settings())
     try:
-        applied = asyncio.run(migrate(url))
+        applied = asyncio.run(migrate(url, progress=lambda line: typer.echo(line, err=True)))
     except MigrationError as e:
         raise _fail(str(e)) from e
     typer.echo(f"applied {len(applied)} migration(s)" + (f": {', '.join(applied)}" if applied else ""))
+
+
+@db_app.command("reseal")
+def db_reseal() -> None:
+    """Seal every stored secret (webhook secrets, ATS keys, join and report links) again under the first of
+    SHADOWS_API_SEALING_KEYS, so that an older key can then be removed. Run it with the new key first and the old
+    ones after it; twice, the second run re-seals nothing. Exit 1 if some value opens with none of the keys."""
+    from api.reseal import reseal
+
+    settings = get_settings()
+    keys = settings.sealing_key_list
+
+    async def work(conn: Any) -> Any:
+        return await reseal(conn, keys, lambda line: typer.echo(line, err=True))
+
+    try:
+        counts = asyncio.run(_with_conn(work))
+    except ValueError as e:
+        raise _fail(f"error: {e}") from e
+    resealed = sum(c.resealed for c in counts.values())
+    lost = {name: c.unopenable for name, c in counts.items() if c.unopenable}
+    typer.echo(f"re-sealed {resealed} value(s) under the first of SHADOWS_API_SEALING_KEYS")
+    if lost:
+        raise _fail(
+            "error: no key in SHADOWS_API_SEALING_KEYS opens "
+            + ", ".join(f"{n} value(s) of {name}" for name, n in lost.items())
+            + "; they were left as they are: keep (or put back) the key that sealed them"
+        )
 
 
 @questions_app.command("import")
@@ -80,6 +156,8 @@ def questions_import(
     except BankError as e:
         raise _fail(f"error: {e}") from e
     except psycopg.Error as e:
+        if _database_failure(e) is not None:
+            raise  # unreachable or failing: said as for every command
         raise _fail(
             f"error: the database refused the import, nothing was imported: {e.diag.message_primary}"
         ) from e
@@ -90,7 +168,7 @@ def questions_import(
 def orgs_create(name: Annotated[str, typer.Option("--name", help="Organisation name")]) -> None:
     """Create an organisation and print its API key once, on its own line."""
     from api.db.orgs_repo import create_org
-    from api.db.pool import connection, create_pool
+    from api.db.pool import connection
     from api.schemas import has_visible_name, one_line
 
     line = one_line(name)  # as the API keeps an organisation's name (shown to candidates)
@@ -98,8 +176,7 @@ def orgs_create(name: Annotated[str, typer.Option("--name", help="Organisation n
         raise _fail("error: --name must be 1 to 200 characters, one of them a letter or digit")
 
     async def run() -> tuple[str, str]:
-        pool = create_pool(database_url(get_settings()), min_size=1, max_size=1)
-        await pool.open()
+        pool = await _open_pool(database_url(get_settings()))
         try:
             async with connection(pool) as conn:
                 org_id, key = await create_org(conn, line)
@@ -114,10 +191,9 @@ def orgs_create(name: Annotated[str, typer.Option("--name", help="Organisation n
 
 async def _with_conn(work: Any) -> Any:
     """Run `work(conn)` on one connection to the database (DATABASE_URL, or the embedded one)."""
-    from api.db.pool import connection, create_pool
+    from api.db.pool import connection
 
-    pool = create_pool(database_url(get_settings()), min_size=1, max_size=1)
-    await pool.open()
+    pool = await _open_pool(database_url(get_settings()))
     try:
         async with connection(pool) as conn:
             return await work(conn)
@@ -233,11 +309,10 @@ async def _regrade(
     url: str, session_id: str, wait: bool, timeout_s: float
 ) -> tuple[int, dict[str, Any] | None]:
     from api.db import scorecards_repo
-    from api.db.pool import connection, create_pool
+    from api.db.pool import connection
     from api.jobs.grading import request_regrade
 
-    pool = create_pool(url, min_size=1, max_size=1)
-    await pool.open()
+    pool = await _open_pool(url)
     try:
         async with connection(pool) as conn:
             version = await request_regrade(conn, session_id, organization_id=None)
@@ -298,14 +373,13 @@ def share(
     """Print a share link to a session's report (the same link as POST /v1/sessions/{id}/share): open it in a
     browser, no API key needed. Links point at SHADOWS_API_PUBLIC_URL."""
     from api import share_links
-    from api.db.pool import connection, create_pool
+    from api.db.pool import connection
     from api.errors import ApiError
 
     settings = get_settings()
 
     async def run() -> share_links.ShareLink:
-        pool = create_pool(database_url(settings), min_size=1, max_size=1)
-        await pool.open()
+        pool = await _open_pool(database_url(settings))
         try:
             async with connection(pool) as conn:
                 return await share_links.mint(conn, settings, session_id, expires_in_days=days, capped=True)
@@ -389,7 +463,10 @@ def dev() -> None:
 def _dev(settings: ApiSettings, url: str) -> None:
     from api.devcheck import report_dependencies, start_agent_worker, start_job_worker, stop_job_worker
 
-    applied = asyncio.run(migrate(url))
+    try:
+        applied = asyncio.run(migrate(url, progress=lambda line: typer.echo(line, err=True)))
+    except MigrationError as e:
+        raise _fail(str(e)) from e
     typer.echo(f"database ready ({len(applied)} migration(s) applied)")
     try:
         n = asyncio.run(_import_questions(url, settings.questions_dir))

@@ -1,0 +1,163 @@
+"""The operator's runbook (docs/deployment.md) followed as written, through the `shadows` command as a subprocess:
+a database that cannot be reached, a migration that fails half way, and a second migrator running at once."""
+
+from __future__ import annotations
+
+import queue
+import secrets
+import socket
+import subprocess
+import threading
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from api.db.migrate import LOCK_KEY, discover
+from tests.conftest import ROOT, child_env
+
+SHADOWS = ROOT / ".venv" / "bin" / "shadows"
+
+
+def _env(db_url: str) -> dict[str, str]:
+    env = child_env(("SHADOWS_API_",))
+    env["DATABASE_URL"] = db_url
+    env["PYTHONPATH"] = str(ROOT)  # this checkout's code, whichever one the shared venv points at
+    return env
+
+
+def _cli(args: list[str], db_url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # our own CLI, fixed arguments
+        [str(SHADOWS), *args],
+        capture_output=True,
+        text=True,
+        env=_env(db_url),
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture
+def empty_db_url(pg_admin_url: str) -> Iterator[str]:
+    name = "cliops_" + secrets.token_hex(6)
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    try:
+        yield str(psycopg.conninfo.make_conninfo(pg_admin_url, dbname=name))
+    finally:
+        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["db", "migrate"], ["orgs", "keys", "list", "--org", "acme"], ["questions", "import"]],
+    ids=["db-migrate", "orgs-keys-list", "questions-import"],
+)
+def test_a_database_that_cannot_be_reached_is_one_line_and_exit_1_never_a_traceback(args: list[str]) -> None:
+    password = "pw-" + secrets.token_hex(8)
+    url = f"postgresql://shadows:{password}@127.0.0.1:{_closed_port()}/shadows"
+
+    done = _cli(args, url)
+
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "error: cannot reach the database at DATABASE_URL" in done.stderr, output
+    assert "Connection refused" in done.stderr  # libpq's reason, so the operator knows what to fix
+    assert "Traceback" not in output and "╭" not in output, output
+    assert password not in output
+
+
+def test_a_database_that_does_not_exist_is_one_line_with_the_reason(pg_admin_url: str) -> None:
+    url = str(psycopg.conninfo.make_conninfo(pg_admin_url, dbname="no_such_db_" + secrets.token_hex(4)))
+
+    done = _cli(["orgs", "keys", "list", "--org", "acme"], url)
+
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "error: cannot reach the database at DATABASE_URL" in done.stderr
+    assert "does not exist" in done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_a_migration_that_fails_half_way_says_what_was_kept_and_a_second_run_goes_on_from_it(
+    empty_db_url: str,
+) -> None:
+    versions = [m.version for m in discover()]
+    first, second = discover()[0], discover()[1]
+    # The second migration creates this table: a database that already has it makes that migration fail.
+    with psycopg.connect(empty_db_url, autocommit=True) as conn:
+        conn.execute("create table public.session_event_types (type text)")
+
+    failed = _cli(["db", "migrate"], empty_db_url)
+
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "Traceback" not in failed.stderr
+    assert f"applying 1/{len(versions)}: {first.path.name}" in failed.stderr  # progress, one line each
+    assert f"{second.path.name} failed and was rolled back" in failed.stderr
+    assert f"1 migration(s) of this run were applied and kept ({first.version})" in failed.stderr
+    assert f"the database is at version {first.version}" in failed.stderr
+    assert f"it goes on from {second.path.name}" in failed.stderr
+    with psycopg.connect(empty_db_url) as conn:
+        kept = conn.execute("select version from supabase_migrations.schema_migrations").fetchall()
+        conn.execute("drop table public.session_event_types")  # the operator fixes the cause
+        conn.commit()
+    assert [r[0] for r in kept] == [first.version]
+
+    again = _cli(["db", "migrate"], empty_db_url)
+
+    assert again.returncode == 0, again.stderr
+    assert f"applied {len(versions) - 1} migration(s): {', '.join(versions[1:])}" in again.stdout
+    assert f"applying 1/{len(versions) - 1}: {second.path.name}" in again.stderr
+
+
+def test_a_second_migrator_says_it_waits_for_the_first_then_finishes(db_url: str) -> None:
+    lines: queue.Queue[str] = queue.Queue()
+    with psycopg.connect(db_url, autocommit=True) as holder:
+        holder.execute("select pg_advisory_lock(%s)", (LOCK_KEY,))  # a migrator running now
+        proc = subprocess.Popen(  # our own CLI, fixed arguments
+            [str(SHADOWS), "db", "migrate"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_env(db_url),
+            cwd=ROOT,
+        )
+        try:
+            assert proc.stderr is not None
+            threading.Thread(target=lambda: [lines.put(line) for line in proc.stderr], daemon=True).start()  # type: ignore[union-attr]
+            said = lines.get(timeout=30)
+            assert "waiting for another migrator" in said
+            assert proc.poll() is None  # it waits; it does not fail or go ahead
+        finally:
+            holder.execute("select pg_advisory_unlock(%s)", (LOCK_KEY,))
+            try:
+                proc.wait(timeout=60)
+            finally:
+                proc.kill()
+    assert proc.returncode == 0
+    assert proc.stdout is not None and "applied 0 migration(s)" in proc.stdout.read()
+
+
+def test_a_database_migrated_by_a_newer_release_is_said_when_an_older_one_migrates(db_url: str) -> None:
+    newer = "29991231000000"  # a migration of a release after this one (the image was rolled back)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(
+            "insert into supabase_migrations.schema_migrations (version, name) values (%s, 'from_the_future')",
+            (newer,),
+        )
+
+    done = _cli(["db", "migrate"], db_url)
+
+    assert done.returncode == 0, done.stderr
+    assert "applied 0 migration(s)" in done.stdout
+    assert (
+        f"warning: the database has 1 migration(s) this release does not have (newest {newer})" in done.stderr
+    )
