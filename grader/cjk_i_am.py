@@ -59,9 +59,14 @@ _HANGUL = "\uac00-\ud7a3\u1100-\u11ff"
 _JA_I = _forms("わたくし", "私", "わたし", "僕", "ぼく", "俺", "おれ", "あたし")
 _JA_GREETING = _forms("はじめまして", "初めまして", "こんにちは", "こんばんは")
 JA_AM_CUE = rf"(?:{_JA_I})(?:{_forms('は')}|[、,])|(?:{_JA_GREETING})[、,。！!]?"
-_KO_I = _forms("저는", "나는")
+_KO_I = _forms("저는", "나는", "제가")
 _KO_GREETING = _forms("안녕하세요", "안녕")
-KO_AM_CUE = rf"(?<![{_HANGUL}])(?:{_KO_I}|(?:{_KO_GREETING})[,.!]?)(?=[ \t]*[{_HANGUL}A-Za-z])"
+# "저 김민준입니다" (저 without 는, set apart: "저 사람" is "that person", which no name's shape follows); a comma
+# or a colon after the frame ("저는, 김민준입니다", reviewV11).
+KO_AM_CUE = (
+    rf"(?<![{_HANGUL}])(?:(?:{_KO_I})[,:]?|(?:{_forms('저')})(?=[ \t])|(?:{_KO_GREETING})[,.!]?)"
+    rf"(?=[ \t]*[{_HANGUL}A-Za-z])"
+)
 
 # Common Japanese family names of two characters or more (191 of the most frequent).
 JA_FAMILY = frozenset(
@@ -172,9 +177,13 @@ def _given(run: str) -> bool:
     return not any(c in _JA_NOT_GIVEN for c in folded) and not any(w in folded for w in _JA_NOT_GIVEN_WORDS)
 
 
+_JA_APART = re.compile(r"[、,：:]?[ \u3000]?")  # "私は、田中です", "私は 田中です" (reviewV11)
+
+
 def ja_am(text: str, end: int) -> list[tuple[int, int]]:
-    """After 私は: a listed family name, a given name of at most two kanji or two to four hiragana, then the end."""
-    start = end + 1 if text[end : end + 1] in (" ", "\u3000") else end
+    """After 私は (and a comma or a space): a listed family name, a given name of at most two kanji or two to four
+    hiragana, then the end."""
+    start = _JA_APART.match(text, end).end()  # type: ignore[union-attr]  # it matches empty
     for size in (3, 2):
         family = text[start : start + size]
         if len(family) < size or family not in JA_FAMILY:
@@ -190,7 +199,7 @@ def ja_am(text: str, end: int) -> list[tuple[int, int]]:
         ):  # the shortest the end follows: "さくらだ" is "さくら" and "だ"
             if _given(text[stop:cut]) and _JA_END.match(text, cut):
                 return [(start, cut)]
-    return latin_name(text, end, "ja")
+    return latin_name(text, start, "ja")
 
 
 def _syllables(run: str) -> list[str]:
@@ -234,19 +243,27 @@ def _span_of(text: str, start: int, run_end: int, syllables: int) -> int:
     return start
 
 
+# The copula written apart from the name (reviewV11): "저는 김민준 입니다", "저는 김 민준 이에요".
+_KO_COPULA_APART = re.compile(rf"[ \t]+(?:{_forms(*_KO_COPULA)})(?![{_HANGUL}])")
+
+
 def ko_am(text: str, end: int) -> list[tuple[int, int]]:
-    """After 저는: a family syllable and two given ones with the copula after them ("김민준입니다"), or the family
-    syllable set apart ("김 민준입니다"); a name in Latin letters otherwise."""
-    m = _KO_RUN.match(text, end)
+    """After 저는: a family syllable and two given ones with the copula after them ("김민준입니다") or apart ("김민준
+    입니다"), or the family syllable set apart ("김 민준입니다", "김 민준 입니다"); a name in Latin letters
+    otherwise."""
+    start = end + 1 if text[end : end + 1] in (",", ":") else end
+    m = _KO_RUN.match(text, start)
     if m is None:
-        return latin_name(text, end, "ko")
+        return latin_name(text, _JA_APART.match(text, start).end(), "ko")  # type: ignore[union-attr]
     first, second = _nfc(m.group(1)), m.group(2)
-    if second is not None and first in KO_FAMILY:  # "김 민준입니다"
+    if second is not None and first in KO_FAMILY:  # "김 민준입니다", "김 민준 입니다"
         word = _cut_copula(_nfc(second))
+        if word is None and len(_nfc(second)) == 2 and _KO_COPULA_APART.match(text, m.end(2)):
+            word = _nfc(second)  # two given syllables: not "정 방향 이에요", "한 번 이에요"
         if word and _ko_name(word, apart=True):
             return [(m.start(1), m.start(2) + _span_of(text, m.start(2), m.end(2), len(word)) - m.start(2))]
         return []
-    word = _cut_copula(first)
+    word = _cut_copula(first) or (first if _KO_COPULA_APART.match(text, m.end(1)) else None)
     if word and (size := _ko_name(word, apart=False)):
         return [(m.start(1), _span_of(text, m.start(1), m.end(1), size))]
     return []

@@ -43,7 +43,7 @@ _CLAIM = re.compile(
 REASON = _REASON = re.compile(
     r"\b(?:because|since|as\s+it|as\s+the|due\s+to|given|thanks\s+to|from\s+the|each|every|once|loops?|nested"
     r"|pass(?:es)?|single\s+pass|one\s+pass|sort(?:s|ed|ing)?|hash(?:\s*map|\s*set)?|map|set|heap|stack|queue"
-    r"|recurs\w*|iterat\w*|traver\w*|visit\w*|scan\w*|binary\s+search|two\s+pointers?|window|memo\w*|dp|table"
+    r"|recurs\w*|iterat\w*|traver\w*|visit\w*|scan\w*|binary\s+search|two\s+pointers?|window|memo(?!ry)\w*|dp|table"
     r"|porque|ya\s+que|cada|bucle|recorr\w*|ordena\w*)\b",
     re.IGNORECASE,
 )

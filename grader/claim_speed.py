@@ -75,12 +75,21 @@ _FAST = (
     r"efficient|performant|scalable|optimal|fast(?:\s+enough)?|quick(?:\s+enough)?|eficiente|rapid[oa]|veloz"
     r"|optim[oa]|lo\s+bastante\s+rapid[oa]"
 )
+# Not a comparison or another resource straight before the word of speed, as `_COMPARED` before a noun (2026-12-06,
+# reviewV11): "is far more efficient than the brute force", "runs more efficiently than the first version", "is
+# memory efficient", "es más eficiente que la fuerza bruta" say no speed of the code's own, and were refused where
+# it timed out or never ran the hidden tests; "is correct, memory efficient and fast" is still read at "fast".
+_ABSOLUTE = "".join(
+    rf"(?<!\b{w}[\s-])"
+    for w in "more less non semi mas menos space memory storage cost energy espacio memoria".split()  # noqa: SIM905
+)
 _SAID_FAST = re.compile(
     # "is efficient", "was both correct and efficient", "is correct, efficient and idiomatic"
-    rf"\b(?:is|was|are|were|stays|stayed|remains|remained|es|era|fue|resulto)\s+(?:[\w,'-]+\s+){{0,4}}?(?:{_FAST})\b"
+    rf"\b(?:is|was|are|were|stays|stayed|remains|remained|es|era|fue|resulto)\s+(?:[\w,'-]+\s+){{0,4}}?{_ABSOLUTE}"
+    rf"(?:{_FAST})\b"
     r"(?!\s+to\b)"  # "fast to write" is the candidate's pace
     r"|\b(?:runs|ran|executes|executed|finishes|finished|completes|completed|performs|performed|scales|scaled"
-    r"|corre|se\s+ejecuta|termina)\s+(?:\w+\s+)?(?:fast|quickly|efficiently|well|in\s+time"
+    rf"|corre|se\s+ejecuta|termina)\s+(?:\w+\s+)?{_ABSOLUTE}(?:fast|quickly|efficiently|well|in\s+time"
     r"|(?:well\s+)?within\s+(?:the\s+)?time\s+limits?|under\s+(?:the\s+)?time\s+limits?|to\s+the\s+largest"
     r"|rapido|rapidamente|dentro\s+del\s+(?:limite|limite)\s+de\s+tiempo)\b",
     re.IGNORECASE,
@@ -116,14 +125,22 @@ _DENIED = re.compile(
     r"\b(?:(?:far|a\s+long\s+way)\s+from|anything\s+(?:but|other\s+than)|hardly|scarcely|nowhere\s+(?:near|close\s+to)"
     r"|a\s+far\s+cry\s+from|nothing\s+like|lejos\s+de|dista(?:ba)?\s+de|less(?:\s+than)?(?=\s+(?:ideally\s+)?(?:"
     rf"{_SPEED_WORD})\b))(?:\s+(?:being|an?|the|ser|una?|truly|really|very|particularly|ideally|muy)\b)*"
-    rf"(?:\s+[\w'-]+\s*,?(?:\s+(?:and|y))?){{0,3}}?\s+(?:{_SPEED_WORD})\b",
+    rf"(?P<mods>(?:\s+[\w'-]+\s*,?(?:\s+(?:and|y))?){{0,3}}?)\s+(?:{_SPEED_WORD})\b",
     re.IGNORECASE,
 )
 
 
 def _denied(text: str, start: int, end: int) -> bool:
-    """A denial (`_DENIED`) ends at the word of speed that ends in `text[start:end]`."""
-    return any(d.end() <= end for d in _DENIED.finditer(text, start, end))
+    """A denial (`_DENIED`) ends at the word of speed that ends in `text[start:end]`. Its modifiers are modifiers
+    only: not a word that opens another clause or predicate (`_STOP`, reviewV11): "far from perfect but efficient"
+    and "hardly readable, yet fast" deny the first word, and say the code fast."""
+    return any(
+        d.end() <= end and not any(w in _STOP or w in _CONTRAST for w in _tokens(d.group("mods")))
+        for d in _DENIED.finditer(text, start, end)
+    )
+
+
+_CONTRAST = frozenset("though although whereas still however nonetheless nevertheless albeit sino".split())  # noqa: SIM905
 
 
 # The code an earlier time names (2026-12-06, graderG10): "their first submission, efficient and correct, passed; the
@@ -452,18 +469,32 @@ _EARLY = re.compile(
 _DETERMINERS = frozenset("the a an their his her its our your my la el los las su sus".split())  # noqa: SIM905
 
 
-def _named(sentence: _Sentence, noun_start: int, runs: list[CitableEvent]) -> list[CitableEvent]:
-    """The runs the code whose noun starts at `noun_start` names: by a time word (`_WHEN`) before it in its noun
-    phrase (modifiers only between: not "after the first hint, the code"), the first, the second or the earlier
-    submissions (runs where there is none); otherwise the last judged code."""
+def _time_word(text: str, start: int, end: int) -> re.Match[str] | None:
+    """The time word (`_WHEN`) of the noun phrase that ends at `end`, read from `start`: modifiers only between (not
+    "after the first hint, the code"), the nearest deciding."""
+    when = None
+    for found in _WHEN.finditer(text, start, end):
+        # in the noun phrase ("the first version of their code"), not "after the first hint, the code"
+        between = _tokens(_PART_OF.sub("", text[found.end() : end], count=1))
+        if len(between) <= 4 and not any(w in _STOP for w in between):
+            when = found
+    return when
+
+
+def _named(sentence: _Sentence, noun_start: int, runs: list[CitableEvent], at: int) -> list[CitableEvent]:
+    """The runs the code whose noun starts at `noun_start`, said fast at `at`, names: by a time word (`_WHEN`) before
+    it in its noun phrase, the first, the second or the earlier submissions (runs where there is none); otherwise the
+    last judged code. Where that noun is in an earlier clause than `at`, a time word in the claim's own clause before
+    it names the code first: "Although the first submission timed out, the final one is efficient" speaks of the
+    final one ("one" is no noun of the code, so the subject found is the first clause's)."""
     text = sentence.text
     start = max(sentence.clause_of(noun_start), noun_start - 60)
     when = _POSSESSED.match(text, noun_start)  # "the code's first version"
-    for found in [] if when else _WHEN.finditer(text, start, noun_start):
-        # in the noun phrase ("the first version of their code"), not "after the first hint, the code"
-        between = _tokens(_PART_OF.sub("", text[found.end() : noun_start], count=1))
-        if len(between) <= 4 and not any(w in _STOP for w in between):
-            when = found
+    own = sentence.clause_of(at)
+    if when is None and own > noun_start:
+        when = _time_word(text, max(own, at - 60), at)
+    if when is None:
+        when = _time_word(text, start, noun_start)
     last = _last_judged(runs)
     submissions = [r for r in runs if r.type == "submission"]
     pool = submissions or runs  # "the first solution" is the first submitted one, where there are any
@@ -481,15 +512,15 @@ def _named(sentence: _Sentence, noun_start: int, runs: list[CitableEvent]) -> li
     return pool[:-1] or pool[:1]
 
 
-def _claims(read: _Sentence) -> Iterable[int]:
-    """Where each phrase saying the code fast in the sentence has its noun."""
+def _claims(read: _Sentence) -> Iterable[tuple[int, int]]:
+    """Where each phrase saying the code fast in the sentence has its noun, and where it says it."""
     for m in _SAID_FAST.finditer(read.text):
         if read.of_the_code(m):
-            yield read.subject_of(m).start()
+            yield read.subject_of(m).start(), m.start()
     for pattern in _ATTRIBUTIVE:
         for m in pattern.finditer(read.text):
             if _as_attribute(read, m):
-                yield m.start("noun")
+                yield m.start("noun"), m.start("noun")
 
 
 def speed_problems(texts: Iterable[tuple[str, str]], index: CitationIndex) -> list[str]:
@@ -519,19 +550,19 @@ def speed_problems(texts: Iterable[tuple[str, str]], index: CitationIndex) -> li
                 )
                 continue
             read = _Sentence(sentence)
-            for noun_start in _claims(read):
-                problem = _judged(read, noun_start, runs)
+            for noun_start, at in _claims(read):
+                problem = _judged(read, noun_start, runs, at)
                 if problem:
                     problems.append(f"- {where}: {said!r} says the code is fast or efficient, but {problem}")
                     break
     return problems
 
 
-def _judged(read: _Sentence, noun_start: int, runs: list[CitableEvent]) -> str:
+def _judged(read: _Sentence, noun_start: int, runs: list[CitableEvent], at: int) -> str:
     """What the runs say against the code named at `noun_start` being fast: the runs it names all hit the time
     limit, or none of them ran the hidden tests and the sentence gives no reason from the code (as a bare big-O
     needs one, grader/claim_complexity.py); "" where it holds."""
-    named = _named(read, noun_start, runs)
+    named = _named(read, noun_start, runs, at)
     if named and all(map(_timed_out, named)):
         which = "the last judged run" if named[-1] is _last_judged(runs) else "the run it names"
         return (
