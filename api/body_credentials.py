@@ -34,7 +34,7 @@ from api.errors import ApiError, RateLimitedError, UnauthorizedError
 from api.integrations.keys import PREFIXES, basic_username
 from api.json_guard import LIVEKIT_WEBHOOK
 from api.media_types import FORMS, media_type
-from api.security import API_KEY_PREFIX, INVITE_PREFIX, digest, same_digest, same_secret, well_formed
+from api.security import API_KEY_PREFIX, INVITE_PREFIX, digest, one_of_secrets, same_digest, well_formed
 from api.settings import ApiSettings
 
 _NO_BODY = ("GET", "HEAD", "OPTIONS")
@@ -65,7 +65,7 @@ async def _holds_credential(scope: Scope) -> bool:
         return False
     except RateLimitedError:  # the guess limits refused it: no large body is read
         return False
-    if same_secret(token, settings.internal_token.get_secret_value()):
+    if one_of_secrets(token, settings.internal_tokens):
         return True
     try:
         if well_formed(token, API_KEY_PREFIX):

@@ -16,7 +16,15 @@ from api.db import api_keys_repo, orgs_repo, sessions_repo
 from api.db.pool import Conn, connection
 from api.errors import ConflictError, GoneError, NotFoundError, UnauthorizedError
 from api.question_cache import QuestionCache
-from api.security import API_KEY_PREFIX, INVITE_PREFIX, digest, same_digest, same_secret, well_formed
+from api.security import (
+    API_KEY_PREFIX,
+    INVITE_PREFIX,
+    digest,
+    one_of_secrets,
+    same_digest,
+    same_secret,
+    well_formed,
+)
 from api.session_window import require_not_over
 from api.settings import ApiSettings
 
@@ -141,7 +149,7 @@ async def require_internal(
     _scheme: Annotated[HTTPAuthorizationCredentials | None, Depends(SERVICE_SCHEME)] = None,
 ) -> None:
     token = bearer(request)
-    if not same_secret(token, settings.internal_token.get_secret_value()):
+    if not one_of_secrets(token, settings.internal_tokens):
         raise UnauthorizedError("Invalid service token.", code="invalid_service_token")
 
 

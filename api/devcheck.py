@@ -45,7 +45,7 @@ def start_agent_worker(settings: ApiSettings) -> subprocess.Popen[bytes] | None:
     missing. In dev the worker authenticates to this API with the API's own internal token."""
     from agent.settings import AgentSettings
 
-    token = settings.internal_token.get_secret_value()
+    token = settings.internal_tokens[0]
     agent = AgentSettings(api_token=SecretStr(token), api_url=f"http://{settings.host}:{settings.port}")
     missing = agent.missing_for_start()
     if missing:

@@ -27,7 +27,7 @@ from fastapi.staticfiles import StaticFiles
 from api.deps import bearer
 from api.errors import UnauthorizedError
 from api.openapi_errors import RETRY_AFTER
-from api.security import same_secret
+from api.security import one_of_secrets
 from api.settings import ApiSettings
 
 ASSETS = Path(fastapi_offline.__file__).with_name("static")
@@ -424,7 +424,7 @@ def _is_internal(request: Request) -> bool:
     except UnauthorizedError:
         return False
     settings: ApiSettings = request.app.state.settings
-    return same_secret(token, settings.internal_token.get_secret_value())
+    return one_of_secrets(token, settings.internal_tokens)
 
 
 def install_docs(app: FastAPI) -> None:

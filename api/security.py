@@ -53,3 +53,8 @@ def same_digest(token: str, stored: bytes) -> bool:
 
 def same_secret(given: str, expected: str) -> bool:
     return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
+def one_of_secrets(given: str, expected: list[str]) -> bool:
+    """Whether `given` is one of `expected` (each compared in constant time, all of them every time)."""
+    return [same_secret(given, secret) for secret in expected].count(True) > 0

@@ -91,6 +91,8 @@ class ApiSettings(CredentialFreeRepr, BaseSettings):  # printed with URL credent
     room_empty_timeout_s: int = 300
     room_departure_timeout_s: int = 120
 
+    # The agent's service token. Comma-separated to rotate it: the API accepts each (`internal_tokens`), and the
+    # first is the one it hands its own dev agent: "NEW,OLD" on the API, then the agents given NEW, then "NEW".
     internal_token: SecretStr = SecretStr("change-me-internal-token-0123456789")
     # Report share links: lifetime when the request names none, the most a request may ask for, and the HMAC key
     # that signs them (rotating it invalidates every link).
@@ -425,6 +427,11 @@ class ApiSettings(CredentialFreeRepr, BaseSettings):  # printed with URL credent
         return tuple(float(x) for x in self.webhook_retry_delays_s.split(",") if x.strip())
 
     @property
+    def internal_tokens(self) -> list[str]:
+        """The service tokens the API accepts (SHADOWS_API_INTERNAL_TOKEN, comma-separated while one is rotated)."""
+        return [t.strip() for t in self.internal_token.get_secret_value().split(",") if t.strip()]
+
+    @property
     def sealing_key_list(self) -> list[str]:
         return [k.strip() for k in self.sealing_keys.get_secret_value().split(",") if k.strip()]
 
@@ -494,7 +501,7 @@ class ApiSettings(CredentialFreeRepr, BaseSettings):  # printed with URL credent
         if DEV_SEALING_KEY in self.sealing_key_list:
             raise ValueError("SHADOWS_API_SEALING_KEYS holds the development key")
         for name, value in (
-            ("SHADOWS_API_INTERNAL_TOKEN", self.internal_token.get_secret_value()),
+            *(("SHADOWS_API_INTERNAL_TOKEN", token) for token in self.internal_tokens or [""]),
             ("SHADOWS_API_SHARE_SIGNING_KEY", self.share_signing_key.get_secret_value()),
             ("LIVEKIT_API_SECRET", self.livekit_api_secret.get_secret_value()),
         ):
