@@ -51,7 +51,11 @@ async def test_both_tokens_are_accepted_while_rotating_and_only_the_new_one_afte
     }
 
 
-@pytest.mark.parametrize("value", [f"{NEW},short", f"{NEW},change-me-internal-token-0123456789", ","])
+@pytest.mark.parametrize(
+    "value",
+    [f"{NEW},short", f"{NEW},change-me-internal-token-0123456789", ","],
+    ids=["short", "placeholder", "empty"],  # fixed ids: every xdist worker must collect the same tests
+)
 def test_production_refuses_a_placeholder_or_short_token_among_them(value: str) -> None:
     assert _deployed(internal_token=f"{NEW},{OLD}").internal_tokens == [NEW, OLD]
     with pytest.raises(ValidationError, match="SHADOWS_API_INTERNAL_TOKEN"):
