@@ -12,7 +12,8 @@ Whoever holds a copy hears of it, in the same transaction (`outbox_emit_erasure`
 20270106090000_session_erased_notices.sql): each subscribed webhook endpoint a `session.erased` event (the
 session id and when it was erased, nothing else), and Ashby, when it ordered the assessment, a last
 `assessment.update` (kind `erased`: cancelled, the record deleted). Both go after anything of the session already in
-flight, on the session's own job locks; its deliveries and calls still queued go with it and are never sent.
+flight, on the session's own job locks; its deliveries and calls still queued go with it and are never sent. An
+endpoint not subscribed to `session.erased` is told too when it was sent (or is being sent) any of the session's.
 """
 
 from __future__ import annotations
@@ -68,13 +69,14 @@ async def delete_session(
             (session_id,),
         )
         ashby = await cur.fetchone()
-        deleted = await artifacts_repo.delete_session(conn, session_id)
-        assert deleted is not None  # locked above
-        # After the delete: the notices outlive it, and carry only the session id (never the candidate's data).
+        # Before the delete, which keeps them: the endpoints sent some of the session's deliveries are read from
+        # those (each is told, subscribed or not). The notices carry only the session id, never the candidate's data.
         await conn.execute(
             "select outbox_emit_erasure(%s, %s, %s)",
             (session_id, organization_id, bool(ashby and ashby["ashby"])),
         )
+        deleted = await artifacts_repo.delete_session(conn, session_id)
+        assert deleted is not None  # locked above
         removed: dict[str, Any] = deleted["removed"]
         await artifacts_repo.log_deletion(conn, session_id, organization_id, "request", removed)
         await request_erasure(conn, session_id)

@@ -19,8 +19,10 @@ the candidate's join link, the report's signed link or the customer's key in the
 
 An echo need not be byte for byte what we sent: JSON writes "/" as "\\/" or "\\u002F", a link passed on as a parameter
 is percent-encoded (once or twice), and a key may come back in base64 of its own (we send base64 of "key:"). So the
-text is decoded first (those three, a few rounds), and each secret is matched as sent, without its "=" padding, and
-in standard and URL-safe base64.
+text is decoded (those three, a few rounds), and each secret is matched as sent, as a JSON string writes it, each
+of those decoded the same way, without its "=" padding, and in standard and URL-safe base64, both before the decoding
+and after it: a customer's Ashby key may itself hold "%41" or "\\u0041", which the decoding alone changed into
+another string that no form matched.
 """
 
 from __future__ import annotations
@@ -76,19 +78,40 @@ def _decoded(text: str) -> str:
 
 
 def _forms(secrets: Sequence[str]) -> list[str]:
-    """Each secret as an answer may echo it: as sent, without its "=" padding, in standard and URL-safe base64."""
+    """Each secret as an answer may echo it: as sent, as a JSON string writes it, each of those as `_decoded` makes
+    it (a key may hold "%41" or "\\u0041" itself), without "=" padding, and in standard and URL-safe base64."""
     forms: list[str] = []
     for secret in (s for s in secrets if len(s) >= 4):
         raw = secret.encode()
-        forms += [secret, secret.rstrip("="), base64.b64encode(raw).decode().rstrip("=")]
-        forms.append(base64.urlsafe_b64encode(raw).decode().rstrip("="))
-    return [f for f in dict.fromkeys(forms) if len(f) >= 4]
+        sent = (secret, json.dumps(secret)[1:-1])
+        for form in (*sent, *map(_decoded, sent)):
+            forms += [form, form.rstrip("=")]
+        forms += [
+            base64.b64encode(raw).decode().rstrip("="),
+            base64.urlsafe_b64encode(raw).decode().rstrip("="),
+        ]
+    return sorted((f for f in dict.fromkeys(forms) if len(f) >= 4), key=len, reverse=True)
+
+
+def _redacted(text: str, forms: Sequence[str]) -> str:
+    for form in forms:
+        text = text.replace(form, "<redacted>")
+    return text
+
+
+def _cut_redacted(text: str, forms: Sequence[str]) -> str:
+    """`text` with a secret it ends inside (cut off there) replaced."""
+    for form in forms:
+        cut = next((n for n in range(len(form) - 1, 3, -1) if text.endswith(form[:n])), 0)
+        if cut:
+            text = text[:-cut] + "<redacted>"
+    return text
 
 
 def _clean(text: str, secrets: Sequence[str]) -> str:
-    text = _decoded(text)
-    for secret in sorted(_forms(secrets), key=len, reverse=True):
-        text = text.replace(secret, "<redacted>")
+    # Matched before the decoding too: it may change a secret holding what it undoes, as sent, into another string.
+    forms = _forms(secrets)
+    text = _redacted(_decoded(_redacted(text, forms)), forms)
     text = LINK.sub("<link>", text)
     text = OUR_TOKEN.sub("<redacted>", text)
     text = ADDRESS.sub("<address>", text)
@@ -120,10 +143,7 @@ def loggable_start(body: bytes, secrets: Sequence[str] = (), chars: int = LOG_CH
     """The first `chars` characters of an answer, whatever its shape, as a log line may carry them: links, our
     tokens, the call's secrets and e-mail addresses replaced as in `excerpt`, control characters spaces. A secret
     the answer was cut inside (its first characters at the very end of what was read) is replaced too."""
-    text = _decoded(body.decode("utf-8", errors="replace"))
-    for secret in _forms(secrets):
-        cut = next((n for n in range(len(secret) - 1, 3, -1) if text.endswith(secret[:n])), 0)
-        if cut:
-            text = text[:-cut] + "<redacted>"
+    forms = _forms(secrets)
+    text = _cut_redacted(_decoded(_cut_redacted(body.decode("utf-8", errors="replace"), forms)), forms)
     text = _clean(text, secrets)
     return text if len(text) <= chars else text[: chars - 1] + "…"

@@ -3,9 +3,10 @@
 -- final `assessment.update` saying the assessment was cancelled because its record was deleted (ats_callbacks
 -- kind `erased`). Greenhouse gets nothing: it reads test_status, which answers 404 from then on.
 --
--- Both are queued in the erasure's transaction, after the session is deleted, by `outbox_emit_erasure`. They carry
--- no personal data: the event's payload is fixed here from the session id and the time of the erasure alone, and
--- the Ashby update is built when sent from the session id (Ashby's assessment id) and the row's creation time.
+-- Both are queued in the erasure's transaction, just before the session is deleted, by `outbox_emit_erasure`.
+-- They carry no personal data: the event's payload is fixed here from the session id and the time of the erasure
+-- alone, and the Ashby update is built when sent from the session id (Ashby's assessment id) and the row's creation
+-- time.
 -- They must outlive the session's delete, so the session foreign keys of `webhook_deliveries` and `ats_callbacks`
 -- give way to a trigger that deletes a deleted session's rows except these notices (the cascade did the same for
 -- every row). A finished `session.erased` delivery is pruned by the retention job like every other delivery (90
@@ -22,7 +23,9 @@ insert into public.webhook_event_types (type, description) values
 on conflict do nothing;
 
 -- Erasure propagation is owed to every receiver that was told of the session: existing endpoints get the event
--- too (it carries no personal data; a receiver ignores types it does not know, as Standard Webhooks asks).
+-- too (it carries no personal data; a receiver ignores types it does not know, as Standard Webhooks asks). An
+-- endpoint not subscribed to it (registered by an API still running the code before this, or subscribed to other
+-- types since) gets it all the same for a session it was sent something of (`outbox_emit_erasure`).
 update public.webhook_endpoints
    set event_types = array_append(event_types, 'session.erased')
  where not ('session.erased' = any (event_types));
@@ -49,13 +52,55 @@ $$;
 create trigger outbox_session_deleted after delete on public.sessions
   for each row execute function public.outbox_session_deleted();
 
+-- And what their checks did: a row other than an erasure's notice names a session that exists, and the session is
+-- locked as the foreign key locked it (FOR KEY SHARE), so a delete waits for a transaction writing one of its rows
+-- and then removes it, or the write, after the delete, is refused. Without it a `session.completed` written beside
+-- an erasure (its payload read before the delete) outlived the session and reached the receivers after
+-- `session.erased`, with the erased candidate's result.
+create function public.outbox_session_exists(p_session_id text) returns void
+language plpgsql as $$
+begin
+  perform from public.sessions where id = p_session_id for key share;
+  if not found then
+    raise foreign_key_violation using message = format('session %s does not exist', p_session_id);
+  end if;
+end;
+$$;
+
+create function public.webhook_deliveries_session_check() returns trigger
+language plpgsql as $$
+begin
+  if new.session_id is not null and new.event_type <> 'session.erased' then
+    perform public.outbox_session_exists(new.session_id);
+  end if;
+  return new;
+end;
+$$;
+
+create trigger webhook_deliveries_session_check before insert or update of session_id, event_type
+  on public.webhook_deliveries for each row execute function public.webhook_deliveries_session_check();
+
+create function public.ats_callbacks_session_check() returns trigger
+language plpgsql as $$
+begin
+  if new.kind <> 'erased' then
+    perform public.outbox_session_exists(new.session_id);
+  end if;
+  return new;
+end;
+$$;
+
+create trigger ats_callbacks_session_check before insert or update of session_id, kind
+  on public.ats_callbacks for each row execute function public.ats_callbacks_session_check();
+
 -- The retention job's rule for finished Ashby notices (api/jobs/pruning.py RULES).
 create index ats_callbacks_erased_spent_idx on public.ats_callbacks
   using btree ((coalesce(last_attempt_at, created_at)))
   where kind = 'erased' and status <> 'pending';
 
--- Call after the session's row was deleted, in the same transaction. `p_ashby`: Ashby ordered the assessment (read
--- before the delete). Returns the webhook deliveries written.
+-- Call in the erasure's transaction, before the session's row is deleted: each enabled endpoint of the
+-- organisation subscribed to `session.erased`, or sent (or attempted, or sending) any delivery of the session, gets
+-- one. `p_ashby`: Ashby ordered the assessment. Returns the webhook deliveries written.
 create function public.outbox_emit_erasure(p_session_id text, p_organization_id uuid, p_ashby boolean)
 returns integer
 language plpgsql as $$
@@ -84,7 +129,14 @@ begin
     insert into public.webhook_deliveries (endpoint_id, session_id, event_type, payload, message_id)
     select e.id, p_session_id, 'session.erased', envelope, message
       from public.webhook_endpoints e
-     where e.organization_id = p_organization_id and e.enabled and 'session.erased' = any (e.event_types)
+     where e.organization_id = p_organization_id and e.enabled
+       and ('session.erased' = any (e.event_types)
+            or exists (select from public.webhook_deliveries d
+                        where d.endpoint_id = e.id and d.session_id = p_session_id
+                          and d.event_type <> 'session.erased' and (d.status = 'delivered' or d.attempts > 0))
+            -- a first request under way (its attempt is recorded once answered): its job is running
+            or exists (select from public.procrastinate_jobs j
+                        where j.status = 'doing' and j.lock = 'webhook:' || e.id || ':' || p_session_id))
      order by e.created_at, e.id
     returning id, endpoint_id
   loop
@@ -103,5 +155,27 @@ begin
     );
   end if;
   return n;
+end;
+$$;
+
+-- As every outbox function (20261207000000_ats_integrations.sql): none of these is for Supabase's API roles.
+do $$
+declare
+  fn regprocedure;
+  api_role text;
+begin
+  for fn in
+    select p.oid::regprocedure from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+    where n.nspname = 'public'
+      and p.proname in ('outbox_session_deleted', 'outbox_emit_erasure', 'outbox_session_exists',
+                        'webhook_deliveries_session_check', 'ats_callbacks_session_check')
+  loop
+    execute format('revoke execute on function %s from public', fn);
+    foreach api_role in array array['anon', 'authenticated'] loop
+      if exists (select 1 from pg_roles where rolname = api_role) then
+        execute format('revoke execute on function %s from %I', fn, api_role);
+      end if;
+    end loop;
+  end loop;
 end;
 $$;

@@ -53,3 +53,21 @@ def test_an_echo_in_another_encoding_keeps_no_token_or_key(echo: str) -> None:
     answer = ('{"message": "invalid request: ' + echo + '"').encode()
     assert _kept(loggable_start(answer, SECRETS)) == []
     assert _kept(excerpt(answer + b"}", SECRETS)) == []
+
+
+# A customer's Ashby key may hold "%", "\" and "/" (any printable ASCII but ":" and space): echoed as sent, the
+# decoding turned "%41" into "A" and "\u0041" into "A" before the match, and the key, no longer itself, was kept.
+ODD_KEY = "ash%41by\\u0042key/%2Fsecret-part==tail"
+
+
+@pytest.mark.parametrize("as_sent", [True, False], ids=["as-sent", "percent-encoded"])
+def test_a_key_holding_what_the_decoding_undoes_is_not_kept_either(as_sent: bool) -> None:
+    basic = "Basic " + base64.b64encode(f"{ODD_KEY}:".encode()).decode()
+    secrets = (ODD_KEY, basic, basic.removeprefix("Basic "))
+    echo = ODD_KEY if as_sent else ODD_KEY.replace("%", "%25").replace("\\", "%5C")
+    for body in (
+        ('{"message": "invalid key ' + echo.replace("\\", "\\\\") + '"').encode(),  # a JSON string, cut off
+        ("invalid key " + echo).encode(),  # plain text
+    ):
+        for shown in (loggable_start(body, secrets), excerpt(body + b"}", secrets) or ""):
+            assert "secret-part" not in shown and "by" not in shown.replace("<redacted>", ""), shown
