@@ -6,7 +6,7 @@ read in them only in a name's shape, with the frame's end straight after it:
 
 - a name in Latin letters (after 我是, 私は and 저는 alike): one to three words written as a name (a capital, then
   lower case), none a role ("Engineer", "Senior": `_ROLES`) or a technology (grader/tech_names.py: "Python"), not
-  all of them words listed as no name (grader/introductions.py `NOT_NAMES`: "Google"; "Park Ji-woo" is a name),
+  all of them words listed as no name (grader/not_names.py `NOT_NAMES`: "Google"; "Park Ji-woo" is a name),
   and then the frame's end: in Chinese the end, punctuation or a
   character that opens what is said next (`_ZH_AM_NEXT` of grader/cjk_names.py); in Japanese です, と申します,
   でございます or punctuation; in Korean the copula (입니다, 이에요, 예요, ...) or punctuation. "我是Python开发者",
@@ -32,6 +32,7 @@ import re
 import unicodedata
 
 from grader.intro_words import STATES
+from grader.not_names import NOT_NAMES
 from grader.tech_names import tech_name
 
 
@@ -161,8 +162,6 @@ _LATIN_END = {
 def latin_name(text: str, end: int, frame: str) -> list[tuple[int, int]]:
     """A name in Latin letters after an "I am" frame (`frame`: "zh", "ja" or "ko") ending at `end`, with the frame's
     end straight after it; none where a word of it is listed as no name or names a technology."""
-    from grader.introductions import NOT_NAMES  # it reads the name cues, these among them
-
     m = _LATIN_NAME.match(text, end)
     if m is None or _LATIN_END[frame].match(text, m.end()) is None:
         return []
