@@ -8,7 +8,6 @@ const {
   newContext,
   watch,
   drive,
-  typeAtFirstLineEnd,
 } = require("./drive_page.cjs");
 
 /** A paste into the editor, as the browser delivers one (its size is observed, never its text). */
@@ -76,69 +75,6 @@ async function bigDraftThenReload(browser, plan) {
   return { code_chars: code.length, requests: leaving, saved };
 }
 
-/** As bigDraftThenReload, but the network drops the draft saves, and the candidate closes the tab (confirming the
- * browser's prompt) and opens the link again in a new tab of the same browser, the network back; with `plan.elsewhere`, code is typed and saved on another device in between. What
- * the new tab's editor holds, what its autosave says, and what of the copy is left in the browser's storage. */
-async function bigDraftThenClose(browser, plan) {
-  const { context, page } = await openInterview(browser, plan);
-  const room =
-    plan.draft_bytes - JSON.stringify({ code: "", base_revision: 0 }).length;
-  const code = "# " + "keep this line ".repeat(room).slice(0, room - 2);
-  // The network drops the draft saves from now on (in the page: the browser lets requests sent as a page closes
-  // bypass the test's routes and offline emulation): the save as the page is hidden and the one as it goes fail.
-  await page.evaluate(() => {
-    const real = window.fetch;
-    window.fetch = (input, init) =>
-      init?.method === "PUT" && String(input).includes("/drafts/")
-        ? Promise.reject(new TypeError("Failed to fetch"))
-        : real(input, init);
-  });
-  await page.click(".cm-content");
-  await page.keyboard.press("Control+A");
-  await pasteHere(page, code);
-  await page.waitForFunction(
-    () => document.getElementById("save-status").dataset.state === "retrying",
-  );
-  page.on("dialog", (dialog) => void dialog.accept());
-  const closed = page.waitForEvent("close");
-  await page.close({ runBeforeUnload: true });
-  await closed;
-  await new Promise((resolve) => setTimeout(resolve, 500)); // anything it sent as it went fails meanwhile
-  if (plan.elsewhere) {
-    const other = await openInterview(browser, plan); // another device: a browser of its own
-    await typeAtFirstLineEnd(other.page, "  # typed on the other device");
-    await other.page.waitForFunction(
-      () => document.getElementById("save-status").dataset.state === "saved",
-      null,
-      { timeout: 15_000 },
-    );
-    await other.context.close();
-  }
-  const again = await context.newPage();
-  watch(again);
-  await again.goto(plan.url);
-  await opened(again);
-  // Nothing to save when code saved elsewhere won (the copy is dropped as the drafts are read, before `opened`).
-  const saved =
-    !plan.elsewhere &&
-    (await again
-      .waitForFunction(
-        () => document.getElementById("save-status").dataset.state === "saved",
-        null,
-        { timeout: 15_000 },
-      )
-      .then(() => true)
-      .catch(() => false));
-  const shown = await again.evaluate(() => ({
-    first_line: document.querySelector(".cm-content .cm-line").textContent,
-    kept: Object.keys(localStorage).filter((k) =>
-      k.startsWith("shadows.unsaved."),
-    ),
-  }));
-  await context.close();
-  return { code_chars: code.length, saved, ...shown };
-}
-
 /** The window loses the focus (another application, another window) for `plan.away_ms`, and the interview's tab is
  * closed from there, never focused again. */
 async function awayThenClosed(browser, plan) {
@@ -194,10 +130,4 @@ async function twoTabs(browser, plan) {
   return { done: true };
 }
 
-drive({
-  pasteThenReload,
-  bigDraftThenReload,
-  bigDraftThenClose,
-  awayThenClosed,
-  twoTabs,
-});
+drive({ pasteThenReload, bigDraftThenReload, awayThenClosed, twoTabs });

@@ -113,36 +113,3 @@ async def test_a_draft_near_the_keepalive_allowance_leaves_room_for_the_observat
     assert [len(code) for code in drafts] == [result["code_chars"]], result
     assert drafts[0].startswith("# keep this line keep this line"), drafts[0][:80]
     assert result["saved"] is True, result
-
-
-@pytest.mark.timeout(300)
-async def test_a_draft_too_large_to_send_as_the_tab_closes_is_restored_when_the_link_is_opened_again(
-    api_server: ApiServer, db: Db
-) -> None:
-    """A draft that does not fit in the keepalive allowance was kept in the tab's sessionStorage, which a closed tab
-    takes with it: closing the tab (rather than reloading) and opening the link again lost it. It is kept in the
-    browser's localStorage now, restored and saved by the page opened again."""
-    s = await started(api_server, text_only=True)
-    result = await drive(api_server, s, "bigDraftThenClose", draft_bytes=64 * 1024 + 4096)
-    cur = await db.execute("select code from session_drafts where session_id = %s", (s["id"],))
-    drafts = [r["code"] for r in await cur.fetchall()]
-    assert [len(code) for code in drafts] == [result["code_chars"]], result
-    assert drafts[0].startswith("# keep this line keep this line"), drafts[0][:80]
-    assert result["saved"] is True and result["first_line"].startswith("# keep this line"), result
-    assert result["kept"] == [], result  # the server holds it: no copy is left behind
-
-
-@pytest.mark.timeout(300)
-async def test_a_copy_kept_as_the_tab_closed_never_replaces_code_saved_on_another_device_since(
-    api_server: ApiServer, db: Db
-) -> None:
-    """The copy is restored only while the server's draft is still the one it was edited from: code saved on another
-    device after the tab closed wins, as in any conflict, and the copy is removed."""
-    s = await started(api_server, text_only=True)
-    result = await drive(api_server, s, "bigDraftThenClose", draft_bytes=64 * 1024 + 4096, elsewhere=True)
-    cur = await db.execute("select code from session_drafts where session_id = %s", (s["id"],))
-    drafts = [r["code"] for r in await cur.fetchall()]
-    assert len(drafts) == 1 and "# typed on the other device" in drafts[0], [d[:80] for d in drafts]
-    assert "keep this line" not in drafts[0]
-    assert "# typed on the other device" in result["first_line"], result
-    assert result["kept"] == [], result

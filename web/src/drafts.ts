@@ -244,9 +244,8 @@ export class DraftSaver {
 
   /** The page is going away (a reload, a closed tab, a mobile browser dropping it), perhaps inside the autosave's
    * quiet time: send what the server does not hold yet, every language of it, in requests that outlive the page.
-   * Each is kept in the browser's storage first: one that does not fit in what is left of the page's 64 KiB for such
-   * requests once the integrity observations went (web/src/leaving.ts) is not sent, and the page opened again
-   * (reloaded, or the link opened in a new tab) restores it. */
+   * Each is kept in the tab's storage first: one that does not fit in what is left of the page's 64 KiB for such
+   * requests once the integrity observations went (web/src/leaving.ts) is not sent, and a reload restores it. */
   leaving(): void {
     if (this.stopped) return;
     this.scheduler.cancel();

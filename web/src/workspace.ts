@@ -21,7 +21,7 @@ import { DraftSaver, type SaveState, saveText } from "./drafts";
 import { CodeEditor } from "./editor";
 import { LANGUAGE_NAMES } from "./languages";
 import { onLeave } from "./leaving";
-import { dropLocal, keepLocal, readLocal, sweepLocal } from "./localcopy";
+import { dropLocal, keepLocal, readLocal } from "./localcopy";
 import { codeTooLong, runNotice } from "./messages";
 import { chooseTheme, effectiveTheme, loadFontSize, saveFontSize, type Theme } from "./prefs";
 import { renderConsole, renderFailure, renderPending, renderReport, setParamNames } from "./results";
@@ -175,7 +175,6 @@ export class Workspace {
     if (drafts.status === "fulfilled") {
       const final = drafts.value.submitted && !this.allowResubmission; // no more drafts: nothing to restore
       const restored: Language[] = [];
-      sweepLocal(); // copies too old to give back, this interview's or an earlier one's
       for (const language of this.languages) {
         const draft = drafts.value.drafts[language];
         if (!draft) {
@@ -184,9 +183,9 @@ export class Workspace {
           this.drafts.set(language, draft.code);
           this.saver.known(language, draft.code, draft.revision);
         }
-        // Code this browser had not saved when the page last went (reloaded or closed; saves failing, or a draft too
-        // large to send as it went): newer than the server's draft while that is still the one it was edited from;
-        // otherwise another tab or device saved since, and the newest saved code wins as in any conflict.
+        // Code this tab had not saved when it reloaded (the network or the API failing): it is newer than the
+        // server's draft as long as that draft is still the one it was edited from; otherwise another tab saved
+        // since, and the newest saved code wins as in any conflict.
         const local = readLocal(this.sessionId, language);
         if (!local) continue;
         if (final || local.base !== (draft?.revision ?? 0) || local.code === draft?.code) {
@@ -199,8 +198,7 @@ export class Workspace {
       for (const language of restored) {
         if (language !== this.editor.currentLanguage) this.saver.changed(language, this.drafts.get(language) ?? "");
       }
-      if (restored.length > 0)
-        announce("Code not saved before the page last closed or reloaded was restored; saving it now.");
+      if (restored.length > 0) announce("Code you had not saved before the reload was restored; saving it now.");
       const current = this.drafts.get(this.editor.currentLanguage);
       if (current !== undefined && current !== this.editor.code) this.editor.setCode(current);
       if (drafts.value.submitted) this.markSubmitted();
