@@ -6,28 +6,81 @@ import asyncio
 import base64
 import hashlib
 import json
+import secrets
+import subprocess
 import zlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 import uvicorn
 from fastapi import FastAPI
 from google.protobuf.json_format import MessageToJson
 from livekit import api as lk
+from psycopg import sql
 
 from api.app import create_app
 from api.report_pages import report_html
 from api.routers import reports
 from api.server_options import uvicorn_options
 from api.settings import ApiSettings
-from tests.conftest import CLIENT_TLS, LIVEKIT_KEY, LIVEKIT_SECRET, ApiServer, client_limits, free_port
+from tests.conftest import (
+    CLIENT_TLS,
+    LIVEKIT_KEY,
+    LIVEKIT_SECRET,
+    ROOT,
+    ApiServer,
+    child_env,
+    client_limits,
+    free_port,
+)
 from tests.fakes.ashby import FakeAshby, fake_ashby
 from tests.fakes.greenhouse import FakeGreenhouse, fake_greenhouse
 from tests.fakes.smtp import SmtpSink, smtp_sink
 from tests.served import InProcessServer
+
+SHADOWS = ROOT / ".venv" / "bin" / "shadows"
+
+
+def shadows_env(db_url: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment an operator runs `shadows` with: db_url, this checkout's code (whichever checkout the shared
+    venv's editable install points at) and none of the parent's SHADOWS_API_ settings."""
+    env = child_env(("SHADOWS_API_",))
+    env["DATABASE_URL"] = db_url
+    env["PYTHONPATH"] = str(ROOT)
+    env.update(extra or {})
+    return env
+
+
+def run_shadows(
+    args: list[str], db_url: str, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`shadows ARGS` run to its end against db_url."""
+    return subprocess.run(  # our own CLI, fixed arguments
+        [str(SHADOWS), *args],
+        capture_output=True,
+        text=True,
+        env=shadows_env(db_url, extra_env),
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture
+def empty_db_url(pg_admin_url: str) -> Iterator[str]:
+    """A brand-new empty database (not copied from the migrated template), dropped after the test."""
+    name = "empty_" + secrets.token_hex(6)
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    try:
+        yield str(psycopg.conninfo.make_conninfo(pg_admin_url, dbname=name))
+    finally:
+        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
 
 
 @asynccontextmanager

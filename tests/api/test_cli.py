@@ -2,47 +2,19 @@
 
 from __future__ import annotations
 
-import secrets
-import subprocess
-from collections.abc import Iterator
-
 import psycopg
 import pytest
-from psycopg import sql
 
 from api.db.migrate import discover
-from tests.conftest import ROOT, ApiServer, child_env
-
-SHADOWS = ROOT / ".venv" / "bin" / "shadows"
-
-
-def _cli(args: list[str], db_url: str) -> subprocess.CompletedProcess[str]:
-    env = child_env(("SHADOWS_API_",))
-    env["DATABASE_URL"] = db_url
-    # This checkout's code, whichever checkout the (shared) venv's editable install points at.
-    env["PYTHONPATH"] = str(ROOT)
-    return subprocess.run(  # our own CLI, fixed arguments
-        [str(SHADOWS), *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120, check=False
-    )
-
-
-@pytest.fixture
-def empty_db_url(pg_admin_url: str) -> Iterator[str]:
-    name = "cli_" + secrets.token_hex(6)
-    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
-    try:
-        yield str(psycopg.conninfo.make_conninfo(pg_admin_url, dbname=name))
-    finally:
-        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-            conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+from tests.api.conftest import run_shadows
+from tests.conftest import ApiServer
 
 
 def test_db_migrate_applies_all_then_nothing_the_second_time(empty_db_url: str) -> None:
     versions = [m.version for m in discover()]
 
-    first = _cli(["db", "migrate"], empty_db_url)
-    second = _cli(["db", "migrate"], empty_db_url)
+    first = run_shadows(["db", "migrate"], empty_db_url)
+    second = run_shadows(["db", "migrate"], empty_db_url)
 
     assert first.returncode == 0, first.stderr
     assert f"applied {len(versions)} migration(s): {', '.join(versions)}" in first.stdout
@@ -58,7 +30,7 @@ def test_db_migrate_applies_all_then_nothing_the_second_time(empty_db_url: str) 
 async def test_orgs_create_prints_the_key_alone_on_the_last_line_and_it_works_as_a_bearer_key(
     api_server: ApiServer, db_url: str
 ) -> None:
-    proc = _cli(["orgs", "create", "--name", "Initech"], db_url)
+    proc = run_shadows(["orgs", "create", "--name", "Initech"], db_url)
 
     assert proc.returncode == 0, proc.stderr
     key = proc.stdout.strip().splitlines()[-1]
@@ -88,7 +60,7 @@ async def test_orgs_create_prints_the_key_alone_on_the_last_line_and_it_works_as
 
 @pytest.mark.parametrize("blank", ["   ", "\u200b\u2067 \u3164", "\n\t"])
 def test_orgs_create_with_blank_name_fails_without_creating_anything(db_url: str, blank: str) -> None:
-    proc = _cli(["orgs", "create", "--name", blank], db_url)
+    proc = run_shadows(["orgs", "create", "--name", blank], db_url)
     assert proc.returncode == 1
     assert "--name" in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -99,14 +71,14 @@ def test_orgs_create_with_blank_name_fails_without_creating_anything(db_url: str
 def test_orgs_create_keeps_the_name_to_one_visible_line_as_the_api_does(db_url: str) -> None:
     # Shown to candidates (their page, the notice they agree to, the invite e-mail): a right-to-left override would
     # make it read as something else there, a line break would break the e-mail's header.
-    proc = _cli(["orgs", "create", "--name", " Acme\u202e gnirih\u202c\nLabs\u200b "], db_url)
+    proc = run_shadows(["orgs", "create", "--name", " Acme\u202e gnirih\u202c\nLabs\u200b "], db_url)
     assert proc.returncode == 0, proc.stderr
     with psycopg.connect(db_url) as conn:
         assert conn.execute("select name from organizations").fetchall() == [("Acme gnirih Labs",)]
 
 
 async def test_orgs_keys_create_list_and_revoke_even_the_last_key(api_server: ApiServer, db_url: str) -> None:
-    made = _cli(["orgs", "keys", "create", "--org", "acme-hiring", "--name", "rotated"], db_url)
+    made = run_shadows(["orgs", "keys", "create", "--org", "acme-hiring", "--name", "rotated"], db_url)
     assert made.returncode == 0, made.stderr
     key = made.stdout.strip().splitlines()[-1]
     assert key.startswith("shk_") and key == key.strip() and " " not in key
@@ -114,7 +86,7 @@ async def test_orgs_keys_create_list_and_revoke_even_the_last_key(api_server: Ap
         await api_server.client.get("/v1/organization", headers=api_server.org_headers(key))
     ).status_code == 200
 
-    listed = _cli(["orgs", "keys", "list", "--org", "acme-hiring"], db_url)
+    listed = run_shadows(["orgs", "keys", "list", "--org", "acme-hiring"], db_url)
     assert listed.returncode == 0, listed.stderr
     lines = listed.stdout.strip().splitlines()
     assert len(lines) == 2 and lines[0].startswith(made.stdout.split()[3])  # newest first: the new key's id
@@ -123,9 +95,9 @@ async def test_orgs_keys_create_list_and_revoke_even_the_last_key(api_server: Ap
 
     # The operator may revoke an organisation's last keys (its recovery path); the last one comes with a warning.
     first_id, new_id = lines[1].split()[0], lines[0].split()[0]
-    first = _cli(["orgs", "keys", "revoke", first_id], db_url)
+    first = run_shadows(["orgs", "keys", "revoke", first_id], db_url)
     assert first.returncode == 0 and "revoked" in first.stdout and "warning" not in first.stderr
-    last = _cli(["orgs", "keys", "revoke", new_id], db_url)
+    last = run_shadows(["orgs", "keys", "revoke", new_id], db_url)
     assert last.returncode == 0, last.stderr
     assert "no active API key left" in last.stderr
     for k in (key, api_server.org_key):
@@ -139,7 +111,7 @@ def test_orgs_keys_refuse_an_unknown_org_or_key_without_a_traceback(db_url: str)
         ["orgs", "keys", "revoke", "not-a-uuid"],
         ["orgs", "keys", "revoke", "00000000-0000-4000-8000-000000000000"],
     ):
-        proc = _cli(args, db_url)
+        proc = run_shadows(args, db_url)
         assert proc.returncode == 1 and proc.stderr.startswith("error:"), (args, proc.stderr)
         assert "Traceback" not in proc.stderr
     with psycopg.connect(db_url) as conn:

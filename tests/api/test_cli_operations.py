@@ -8,47 +8,13 @@ import secrets
 import socket
 import subprocess
 import threading
-from collections.abc import Iterator
 
 import psycopg
 import pytest
-from psycopg import sql
 
 from api.db.migrate import LOCK_KEY, discover
-from tests.conftest import ROOT, child_env
-
-SHADOWS = ROOT / ".venv" / "bin" / "shadows"
-
-
-def _env(db_url: str) -> dict[str, str]:
-    env = child_env(("SHADOWS_API_",))
-    env["DATABASE_URL"] = db_url
-    env["PYTHONPATH"] = str(ROOT)  # this checkout's code, whichever one the shared venv points at
-    return env
-
-
-def _cli(args: list[str], db_url: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # our own CLI, fixed arguments
-        [str(SHADOWS), *args],
-        capture_output=True,
-        text=True,
-        env=_env(db_url),
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
-
-
-@pytest.fixture
-def empty_db_url(pg_admin_url: str) -> Iterator[str]:
-    name = "cliops_" + secrets.token_hex(6)
-    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
-    try:
-        yield str(psycopg.conninfo.make_conninfo(pg_admin_url, dbname=name))
-    finally:
-        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-            conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+from tests.api.conftest import SHADOWS, run_shadows, shadows_env
+from tests.conftest import ROOT
 
 
 def _closed_port() -> int:
@@ -66,7 +32,7 @@ def test_a_database_that_cannot_be_reached_is_one_line_and_exit_1_never_a_traceb
     password = "pw-" + secrets.token_hex(8)
     url = f"postgresql://shadows:{password}@127.0.0.1:{_closed_port()}/shadows"
 
-    done = _cli(args, url)
+    done = run_shadows(args, url)
 
     output = done.stdout + done.stderr
     assert done.returncode == 1, output
@@ -79,7 +45,7 @@ def test_a_database_that_cannot_be_reached_is_one_line_and_exit_1_never_a_traceb
 def test_a_database_that_does_not_exist_is_one_line_with_the_reason(pg_admin_url: str) -> None:
     url = str(psycopg.conninfo.make_conninfo(pg_admin_url, dbname="no_such_db_" + secrets.token_hex(4)))
 
-    done = _cli(["orgs", "keys", "list", "--org", "acme"], url)
+    done = run_shadows(["orgs", "keys", "list", "--org", "acme"], url)
 
     assert done.returncode == 1, done.stdout + done.stderr
     assert "error: cannot reach the database at DATABASE_URL" in done.stderr
@@ -96,7 +62,7 @@ def test_a_migration_that_fails_half_way_says_what_was_kept_and_a_second_run_goe
     with psycopg.connect(empty_db_url, autocommit=True) as conn:
         conn.execute("create table public.session_event_types (type text)")
 
-    failed = _cli(["db", "migrate"], empty_db_url)
+    failed = run_shadows(["db", "migrate"], empty_db_url)
 
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "Traceback" not in failed.stderr
@@ -111,7 +77,7 @@ def test_a_migration_that_fails_half_way_says_what_was_kept_and_a_second_run_goe
         conn.commit()
     assert [r[0] for r in kept] == [first.version]
 
-    again = _cli(["db", "migrate"], empty_db_url)
+    again = run_shadows(["db", "migrate"], empty_db_url)
 
     assert again.returncode == 0, again.stderr
     assert f"applied {len(versions) - 1} migration(s): {', '.join(versions[1:])}" in again.stdout
@@ -127,7 +93,7 @@ def test_a_second_migrator_says_it_waits_for_the_first_then_finishes(db_url: str
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env=_env(db_url),
+            env=shadows_env(db_url),
             cwd=ROOT,
         )
         try:
@@ -154,7 +120,7 @@ def test_a_database_migrated_by_a_newer_release_is_said_when_an_older_one_migrat
             (newer,),
         )
 
-    done = _cli(["db", "migrate"], db_url)
+    done = run_shadows(["db", "migrate"], db_url)
 
     assert done.returncode == 0, done.stderr
     assert "applied 0 migration(s)" in done.stdout

@@ -13,25 +13,14 @@ from psycopg.rows import DictRow
 
 from api.db.orgs_repo import create_org
 from api.reseal import SEALED_COLUMNS
-from tests.conftest import ROOT, child_env
+from tests.api.conftest import run_shadows
 
-SHADOWS = ROOT / ".venv" / "bin" / "shadows"
 Conn = psycopg.AsyncConnection[DictRow]
 
 
 def _reseal(db_url: str, keys: list[bytes]) -> subprocess.CompletedProcess[str]:
-    env = child_env(("SHADOWS_API_",))
-    env["DATABASE_URL"] = db_url
-    env["SHADOWS_API_SEALING_KEYS"] = ",".join(k.decode() for k in keys)
-    env["PYTHONPATH"] = str(ROOT)
-    return subprocess.run(  # our own CLI, fixed arguments
-        [str(SHADOWS), "db", "reseal"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
+    return run_shadows(
+        ["db", "reseal"], db_url, {"SHADOWS_API_SEALING_KEYS": ",".join(k.decode() for k in keys)}
     )
 
 

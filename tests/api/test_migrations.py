@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import secrets
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import psycopg
 import pytest
-from psycopg import sql
 from psycopg.rows import DictRow, dict_row
 
 from api.db.migrate import MigrationError, discover, migrate
@@ -82,19 +79,6 @@ TECH_FKS = [
     ("sessions", "sessions_question_id_fkey", "questions", "c"),
     ("sessions", "sessions_user_id_fkey", "users", "n"),
 ]
-
-
-@pytest.fixture
-async def empty_db_url(pg_admin_url: str) -> AsyncIterator[str]:
-    """A brand-new empty database (not copied from the migrated template)."""
-    name = "empty_" + secrets.token_hex(6)
-    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
-    try:
-        yield str(psycopg.conninfo.make_conninfo(pg_admin_url, dbname=name))
-    finally:
-        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-            conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
 
 
 async def _connect(url: str) -> Conn:

@@ -4,15 +4,11 @@ and the migrated database has exactly the catalog procrastinate builds when it a
 from __future__ import annotations
 
 import importlib.metadata
-import secrets
-from collections.abc import AsyncIterator
 from importlib import resources
 from typing import Any
 
 import psycopg
-import pytest
 from procrastinate import App, PsycopgConnector
-from psycopg import sql
 from psycopg.rows import DictRow, dict_row
 
 from api.db.migrate import MIGRATIONS_DIR
@@ -57,18 +53,6 @@ async def _catalog(conn: Conn) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-@pytest.fixture
-async def blank_url(pg_admin_url: str) -> AsyncIterator[str]:
-    name = "blank_" + secrets.token_hex(6)
-    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
-    try:
-        yield str(psycopg.conninfo.make_conninfo(pg_admin_url, dbname=name))
-    finally:
-        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-            conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
-
-
 def test_the_migration_carries_the_pinned_procrastinate_schema_byte_for_byte() -> None:
     installed = importlib.metadata.version("procrastinate")
     assert installed == PINNED, (
@@ -82,12 +66,12 @@ def test_the_migration_carries_the_pinned_procrastinate_schema_byte_for_byte() -
     assert text[text.index(begin) + len(begin) : text.index(end)] == shipped
 
 
-async def test_migrated_catalog_equals_the_one_procrastinate_builds(db: Conn, blank_url: str) -> None:
-    reference = App(connector=PsycopgConnector(conninfo=blank_url, min_size=1, max_size=1))
+async def test_migrated_catalog_equals_the_one_procrastinate_builds(db: Conn, empty_db_url: str) -> None:
+    reference = App(connector=PsycopgConnector(conninfo=empty_db_url, min_size=1, max_size=1))
     async with reference.open_async():
         await reference.schema_manager.apply_schema_async()
     async with await psycopg.AsyncConnection.connect(
-        blank_url, autocommit=True, row_factory=dict_row
+        empty_db_url, autocommit=True, row_factory=dict_row
     ) as conn:
         expected = await _catalog(conn)
 
@@ -106,7 +90,7 @@ PRIVILEGES = """
 
 
 async def test_procrastinate_finds_its_schema_and_supabase_roles_cannot_use_it(
-    db: Conn, db_url: str, blank_url: str
+    db: Conn, db_url: str, empty_db_url: str
 ) -> None:
     app = App(connector=PsycopgConnector(conninfo=db_url, min_size=1, max_size=1))
     async with app.open_async():
@@ -125,11 +109,11 @@ async def test_procrastinate_finds_its_schema_and_supabase_roles_cannot_use_it(
     row = await (await db.execute(PRIVILEGES)).fetchone()
     assert row is not None and row["n"] > 10 and row["public_exec"] == 0
     # Without our revokes every function is executable by PUBLIC (so the check above can fail).
-    reference = App(connector=PsycopgConnector(conninfo=blank_url, min_size=1, max_size=1))
+    reference = App(connector=PsycopgConnector(conninfo=empty_db_url, min_size=1, max_size=1))
     async with reference.open_async():
         await reference.schema_manager.apply_schema_async()
     async with await psycopg.AsyncConnection.connect(
-        blank_url, autocommit=True, row_factory=dict_row
+        empty_db_url, autocommit=True, row_factory=dict_row
     ) as conn:
         ref = await (await conn.execute(PRIVILEGES)).fetchone()
     assert ref is not None and ref["public_exec"] == ref["n"] == row["n"]
