@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from itertools import chain
+from itertools import chain, compress
 from typing import Any
 
 RECORD_CAP = 16 << 20  # one record (a test's returned value) at most this many bytes
@@ -222,9 +222,10 @@ def ends_process(rec: dict[str, Any]) -> bool:
 
 def nesting_depth(value: Any, cap: int) -> int:
     """How deeply lists/dicts nest in `value` (as decoded from JSON), counting no further than `cap` (iterative:
-    never recurses). Each level is looked at in C where its items are all of one kind (a returned list of millions
-    of numbers, or of lists), as decoding them was: a Python loop over every item cost the judge 1 s of its own CPU
-    for each record of 2.3 million integers, three times the decoding."""
+    never recurses). Each level is looked at in C, as decoding it was, whatever kinds its items are: a Python loop
+    over every item cost the judge 1 s of its own CPU for each record of 2.3 million integers, three times the
+    decoding, and, where a level mixed kinds, 0.4-0.55 s for 3 million small integers and one list (decoded in
+    0.15 s: the integers are shared objects), a record a program writes once and sends with every test."""
     depth = 0
     level = [value]
     while level and depth < cap:
@@ -237,9 +238,18 @@ def nesting_depth(value: Any, cap: int) -> int:
         elif kinds == {dict}:
             level = list(chain.from_iterable(map(dict.values, level)))
         else:
-            level = [v for item in level if isinstance(item, list | dict) for v in _children(item)]
+            # Mixed kinds: the containers picked out by their exact types (what the decoder makes), in C too.
+            found: list[Any] = []
+            if list in kinds:
+                found += chain.from_iterable(compress(level, map(_IS_LIST, map(type, level))))
+            if dict in kinds:
+                found += chain.from_iterable(
+                    map(dict.values, compress(level, map(_IS_DICT, map(type, level))))
+                )
+            level = found
     return depth
 
 
-def _children(item: list[Any] | dict[str, Any]) -> list[Any]:
-    return list(item.values()) if isinstance(item, dict) else item
+# Whether a type is exactly list / dict, as calls that map() makes in C.
+_IS_LIST = {list}.__contains__
+_IS_DICT = {dict}.__contains__

@@ -98,9 +98,11 @@ def _reset_peak(pid: int) -> None:
     Path(f"/proc/{pid}/clear_refs").write_text("5")  # VmHWM back to the RSS of now
 
 
-async def _worker_peak(settings: JudgeSettings, source: str) -> tuple[Verdict, int]:
-    """The pool worker's peak RSS above its RSS before the run, for one run of `source` (its high-water mark reset
-    first: /proc/PID/clear_refs)."""
+async def _worker_peak(
+    settings: JudgeSettings, source: str, tests: list[Case] | None = None
+) -> tuple[Verdict, int]:
+    """The pool worker's peak RSS above its RSS before the run, for one Submit of `source` (its high-water mark reset
+    first: /proc/PID/clear_refs), by default of one test, and its verdict."""
     backend = LocalBackend(settings.model_copy(update={"slots": 1}))
     await backend.start()
     try:
@@ -114,11 +116,12 @@ async def _worker_peak(settings: JudgeSettings, source: str) -> tuple[Verdict, i
             language="python",
             source=source,
             signature=SIGNATURE,
-            tests=[Case(id="a", args=[1], expected=[1])],
+            tests=tests or [Case(id="a", args=[1], expected=[1])],
             limits=RunLimits(time_limit_s=5.0),
+            mode="submit",
         )
         report = await backend.run(request)
-        return report.tests[0].verdict, _status(pid, "VmHWM:") - before
+        return report.verdict, _status(pid, "VmHWM:") - before
     finally:
         await backend.aclose()
 
@@ -144,3 +147,34 @@ def test_a_pool_workers_peak_for_a_record_is_within_the_bound(
     got, peak = asyncio.run(_worker_peak(judge_settings, FORGED.replace("WIDE", str(wide))))
     assert peak <= RECORD_MEMORY + SLACK, f"{peak / MIB:.0f} MiB above the worker's baseline"
     assert got is verdict
+
+
+# Each answer is 131,000 empty objects: 393 KB of JSON, 256 KiB as json_size_over counts it (within the value shown
+# in a report), about 10 MB once decoded. The encoding is made once.
+KEPT = """
+import sys
+
+LINE = None
+
+
+def many(n):
+    global LINE
+    if n < 2:
+        return [1]  # the visible tests, whose values are shown (and kept): small
+    frame = sys._getframe(1)
+    if LINE is None:
+        LINE = frame.f_globals["_dumps"]([{}] * 131_000)
+    frame.f_globals["_send"]('{"n":"%s","ok":true,"v":%s}' % (frame.f_locals["nonce"], LINE))
+    return [1]
+"""
+
+
+def test_a_pool_worker_keeps_no_hidden_tests_value_while_the_rest_run(judge_settings: JudgeSettings) -> None:
+    """A hidden test's returned value is never shown (judge.disclosure), and was kept all the same until the report
+    was shaped, a copy a test, each up to about 40 times its JSON: 14 hidden tests of 131,000 `{}` took a pool worker
+    to 138 MiB above its baseline (now about 20), 10 MB more for every further test. What it holds now is the
+    visible tests' values (here small) and one record being judged at a time."""
+    tests = [Case(id=f"t{i}", args=[i], expected=[1], hidden=i >= 2) for i in range(16)]
+    got, peak = asyncio.run(_worker_peak(judge_settings, KEPT, tests))
+    assert got is Verdict.WRONG_ANSWER
+    assert peak <= 64 * MIB, f"{peak / MIB:.0f} MiB above the worker's baseline"
