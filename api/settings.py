@@ -99,7 +99,8 @@ class ApiSettings(CredentialFreeRepr, BaseSettings):  # printed with URL credent
     share_link_days: int = Field(default=14, ge=1, le=365)
     share_link_max_days: int = Field(default=90, ge=1, le=365)
     # The most unexpired share links (revoked ones included) one session may have when a caller asks for another;
-    # the links Shadows mints itself for an ATS or a webhook are not refused (they count towards it).
+    # the links Shadows mints itself for an ATS or a webhook are not refused (they count towards it). Also the most
+    # an ATS is handed for one session: past it, a revocation of the ATS's link is not replaced (profile_links).
     share_links_per_session: int = Field(default=50, ge=1, le=1000)
     # The most scorecard versions an organisation's re-grades may bring one session to (409 beyond; the CLI's
     # `shadows grade` is not bound by it).
@@ -272,7 +273,8 @@ class ApiSettings(CredentialFreeRepr, BaseSettings):  # printed with URL credent
     # (counted against agent_redispatch_limit), and the bounds on the integrity observations it reports.
     agent_join_timeout_s: int = Field(default=20, ge=3, le=300)
     integrity_rate_limit: str = "60/minute"
-    # Draft saves per session (each rewrites up to 200 KB); the page saves ~800 ms after typing stops.
+    # Draft saves per session (each rewrites up to 200 KB); the page saves ~800 ms after typing stops. Reads of the
+    # drafts count these numbers in a budget of their own, one and one more per 256 KiB (api/routers/drafts.py).
     draft_rate_limit: str = "120/minute"
     integrity_max_events: int = Field(default=500, ge=10, le=10_000)
     # The most UTF-8 bytes of editor code one session's `editor_snapshot` events may store (agent snapshots arrive at

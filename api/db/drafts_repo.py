@@ -52,6 +52,16 @@ async def save_draft(
         return await cur.fetchone()
 
 
+async def drafts_bytes(conn: Conn, session_id: str) -> int:
+    """The UTF-8 bytes of the session's saved drafts, from each value's stored length (no draft is read)."""
+    cur = await conn.execute(
+        "select coalesce(sum(octet_length(code)), 0) as n from session_drafts where session_id = %s",
+        (session_id,),
+    )
+    row = await cur.fetchone()
+    return int(row["n"]) if row else 0
+
+
 async def list_drafts(conn: Conn, session_id: str) -> list[dict[str, Any]]:
     cur = await conn.execute(
         "select language, code, revision, updated_at from session_drafts where session_id = %s order by language",

@@ -475,6 +475,16 @@ async def _end_recorded_at(conn: Conn, session_id: str) -> datetime | None:
     return row["at"] if row else None
 
 
+async def record_bytes(conn: Conn, session_id: str) -> int:
+    """What the session's event log holds, as its budgets count it (the agent's events, and the code of its editor
+    snapshots): the bulk of its detail, known before the log is read."""
+    cur = await conn.execute(
+        "select event_bytes + snapshot_code_bytes as n from sessions where id = %s", (session_id,)
+    )
+    row = await cur.fetchone()
+    return int(row["n"]) if row else 0
+
+
 async def list_runs(conn: Conn, session_id: str) -> list[dict[str, Any]]:
     cur = await conn.execute(
         """

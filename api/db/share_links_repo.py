@@ -101,6 +101,19 @@ async def bound_to_live_key(conn: Conn, link_ids: list[UUID]) -> set[UUID]:
     return {row["id"] for row in await cur.fetchall()}
 
 
+async def count_minted_for_ats(conn: Conn, session_id: str) -> int:
+    """How many of the session's unexpired links (revoked ones included) were minted for an ATS integration key."""
+    cur = await conn.execute(
+        """
+        select count(*) as n from share_links
+        where session_id = %s and integration_key_id is not null and expires_at > now()
+        """,
+        (session_id,),
+    )
+    row = await cur.fetchone()
+    return int(row["n"]) if row else 0
+
+
 async def revoke_by_id(conn: Conn, link_id: UUID) -> None:
     await conn.execute(
         "update share_links set revoked_at = coalesce(revoked_at, now()) where id = %s", (link_id,)

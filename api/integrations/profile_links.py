@@ -8,6 +8,9 @@ has since been rotated, or near its expiry, it is replaced by a new one. Revokin
 completion PATCH, after which it reads test_status and with it the new link; Ashby gets the result again with the
 new `assessment_profile_url`. Neither contract lets a partner take a profile link back without a replacement
 (both require one with a result), so a revocation replaces it; deleting the session removes the report itself.
+Replacements are bounded: once the session has SHADOWS_API_SHARE_LINKS_PER_SESSION unexpired links minted for an
+ATS (revoked ones count), a revocation stands but is not replaced, and the ATS keeps the dead link it holds until
+a new integration key is issued (then it is handed one bound to that key) or the link nears its expiry.
 A webhook delivery sent again (retried or replayed) likewise carries a live `report_url` (`live_report_url`).
 Links that die without a revocation (near their expiry, or a rotated signing key) are handed over again by the
 hourly `refresh_ats_profile_links` job (`refresh_dead_links`).
@@ -88,7 +91,10 @@ async def assessment_profile_url(
             token is not None
             and kept is not None
             and kept["profile_url_expires_at"] > datetime.now(UTC) + RENEW_WITHIN
-            and await _live(conn, settings, token, integration_key_id=integration_key_id)
+            and (
+                await _live(conn, settings, token, integration_key_id=integration_key_id)
+                or await _withheld(conn, settings, token, integration_key_id)
+            )
         ):
             return share_links.report_url(settings, token)
         link = await share_links.mint(
@@ -102,6 +108,23 @@ async def assessment_profile_url(
             conn, session_id, sealer(settings).seal(link.report_url), link.expires_at
         )
         return link.report_url
+
+
+async def _withheld(conn: Conn, settings: ApiSettings, token: str, integration_key_id: UUID) -> bool:
+    """Whether the kept link is one the organisation revoked and whose replacement was withheld: the session's
+    links for an ATS were spent (`profile_link_revoked` keeps a revoked link only then; under the bound it forgets
+    it). Only while that link is bound to the key asking: a rotation (a new key) is handed a new link."""
+    try:
+        link_id, _ = share_links.check_token(settings, token)
+    except (share_links.ShareLinkInvalidError, share_links.ShareLinkExpiredError):
+        return False
+    row = await share_links_repo.get_link(conn, link_id)
+    return (
+        row is not None
+        and row["revoked_at"] is not None
+        and row["integration_key_id"] == integration_key_id
+        and not row["integration_key_revoked"]
+    )
 
 
 async def _hand_over_again(conn: Conn, session_id: str, provider: str) -> bool:
@@ -137,6 +160,12 @@ async def profile_link_revoked(conn: Conn, settings: ApiSettings, session_id: st
     except (share_links.ShareLinkInvalidError, share_links.ShareLinkExpiredError):
         return False  # already dead (rotated key, expired): not the link just revoked
     if kept_id != link_id:
+        return False
+    if await share_links_repo.count_minted_for_ats(conn, session_id) >= settings.share_links_per_session:
+        # Each replacement is a new link and a call to the ATS: revoking every replacement as it came (the org key
+        # revokes, the ATS key's test_status mints the next) grew both without end. Past the session's bound the
+        # revocation stands and nothing replaces it: the ATS keeps the dead link it holds (`_withheld`) until a
+        # new integration key (a rotation) is handed a new one.
         return False
     return await _hand_over_again(conn, session_id, kept["provider"])
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from limits import parse_many
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.candidate_rules import require_editable, require_in_progress, session_org
@@ -38,10 +39,35 @@ class DraftBody(BaseModel):
     _storable = field_validator("code")(refuse_unstorable)
 
 
-@router.get("/drafts", responses=error_responses(*DB, *INVITE))
-async def list_drafts(session_id: SessionId, candidate: CandidateSession, conn: DbConn) -> dict[str, Any]:
-    """The latest saved code per language, and whether the final answer is already submitted."""
+# A read of the drafts counts one, and one more per this many bytes of them: up to 200,000 characters per language
+# in every language of the session, a read was up to about 2.4 MB of JSON (15 ms of the API's CPU, several times
+# that with gzip), as often as an invite asked.
+DRAFT_READ_UNIT_BYTES = 256 * 1024
+
+
+def _read_cost(spec: str, size: int) -> int:
+    """One, and one per DRAFT_READ_UNIT_BYTES of `size`; never more than the smallest part of `spec` holds (a read
+    of any size passes once its window has emptied)."""
+    return min(1 + size // DRAFT_READ_UNIT_BYTES, min(item.amount for item in parse_many(spec)))
+
+
+@router.get("/drafts", responses=error_responses(*DB, *INVITE, 429))
+async def list_drafts(
+    session_id: SessionId, candidate: CandidateSession, conn: DbConn, settings: Settings, request: Request
+) -> dict[str, Any]:
+    """The latest saved code per language, and whether the final answer is already submitted. Reads are limited per
+    session as saves are (SHADOWS_API_DRAFT_RATE_LIMIT, in a budget of their own), each counting one and one more
+    per 256 KiB of the drafts it returns: 429 `rate_limited` with Retry-After, before the drafts are read."""
     session = own_session(candidate, session_id)
+    spec = settings.draft_rate_limit
+    ratelimits: RateLimits = request.app.state.ratelimits  # shared by every replica when Redis is configured
+    await ratelimits.hit(
+        "draft_reads",
+        spec,
+        session["id"],
+        message="Too many reads of the saved code; wait a moment.",
+        cost=_read_cost(spec, await drafts_repo.drafts_bytes(conn, session["id"])),
+    )
     drafts = await drafts_repo.list_drafts(conn, session["id"])
     return {
         "drafts": {

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
 
-from api import org_limits
+from api import org_limits, report_limits
 from api.api_keys import hold_caller
 from api.db import artifacts_repo, events_repo, questions_repo, sessions_repo
 from api.db.pool import connection
@@ -154,12 +154,26 @@ async def create_session(request: Request, org: BriefOrgCaller, settings: Settin
     return scheduled.response()
 
 
-@router.get("/{session_id}", response_model=SessionDetail, responses=error_responses(*DB, 401, 404))
-async def read_session(org: OrgCaller, session_id: SessionId, conn: DbConn) -> SessionDetail:
-    """A session with its question, event log, test runs and final code."""
+@router.get("/{session_id}", response_model=SessionDetail, responses=error_responses(*DB, 401, 404, 429))
+async def read_session(
+    org: OrgCaller, session_id: SessionId, conn: DbConn, request: Request, settings: Settings
+) -> SessionDetail:
+    """A session with its question, event log, test runs and final code. Counted as a read of its report is (it
+    holds the whole record): per organisation (SHADOWS_API_REPORT_READ_ORG_RATE_LIMIT), and by the size of its
+    event log, each MiB one unit of the same budget; past either 429 `rate_limited` with Retry-After, before the
+    log is read."""
+    await report_limits.count_org(request, settings, org.id)
     row = await sessions_repo.get_session(conn, session_id, organization_id=org.id)
     if row is None:
         raise NotFoundError("Session not found.", code="session_not_found")
+    # A full record is about 25 MB of JSON and a second of the API's event loop to read out: counted by its size
+    # before any of it is read, as a report's timeline is (api/timeline_reads.py).
+    await report_limits.count_size(
+        request,
+        settings,
+        report_limits.Counted(org=org.id),
+        await sessions_repo.record_bytes(conn, session_id),
+    )
     question = (
         await questions_repo.read_public_question(conn, row["question_id"]) if row["question_id"] else None
     )
