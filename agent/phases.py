@@ -17,7 +17,7 @@ from livekit.agents.types import FlushSentinel
 from livekit.agents.voice.turn import TurnHandlingOptions
 
 from agent import hints, language_switch
-from agent.after_end import ended_meanwhile, may_ask_model
+from agent.after_end import current_speech, ended_meanwhile, may_ask_model
 from agent.ai_notice import notice_after
 from agent.background import job_excerpt, resume_summary
 from agent.checkins import dedupe_checkin
@@ -33,6 +33,7 @@ from agent.fence import fence
 from agent.history import bounded_history
 from agent.instructions import CODE_PHASES, base_instructions, phase_instructions
 from agent.language import code_language_for_model, language_name
+from agent.pending_notes import shown_notes
 from agent.prompts import render
 from agent.realtime import PreparedRealtimeSession
 from agent.realtime_guard import CutReply, withdraw
@@ -45,7 +46,7 @@ from agent.speech_budget import (
 )
 from agent.state import InterviewState, Phase
 from agent.tool_args import bounded_tool_calls
-from agent.tools import SHARED_TOOLS
+from agent.tools import SHARED_TOOLS, answers_nothing
 from agent.turns import (
     TurnDecision,
     decide,
@@ -252,8 +253,7 @@ class PhaseAgent(Agent):
     def with_turn_context(self, chat_ctx: llm.ChatContext) -> llm.ChatContext:
         state = self._interview
         ctx = chat_ctx.copy()
-        notes = [self.status_note(), *state.pending_notes]
-        state.pending_notes.clear()
+        notes = [self.status_note(), *shown_notes(state)]
         extra: list[llm.ChatItem] = [llm.ChatMessage(role="system", content=["\n".join(notes)])]
         if (data := self.data_message()) is not None:
             extra.append(data)
@@ -354,8 +354,9 @@ class PhaseAgent(Agent):
         if not may_ask_model(state):  # after the end, only the goodbye (agent.after_end)
             return
         taken = state.decisions.get(answering.id) if answering is not None else None
-        if taken is None or taken.explicit:
-            # Only a turn that may be thinking aloud can be answered with silence.
+        speech = current_speech()
+        if taken is None or taken.explicit or (speech is not None and answers_nothing(state, speech.id)):
+            # Only a turn that may be thinking aloud can be answered with silence, and only by a reply to it.
             tools = [t for t in tools if getattr(t, "id", None) != "stay_silent"]
         ctx = self.with_turn_context(
             bounded_history(bounded_messages(chat_ctx), state.settings.context_max_chars)

@@ -19,12 +19,13 @@ class CandidatePresence:
     """Ends the interview (`on_gone`) when no candidate has been in the room for `grace_s` seconds.
 
     A candidate who leaves and comes back (page reload, new device, network drop) within the grace period
-    continues the same interview; `on_rejoin` receives their identity. A candidate who leaves after ending the
-    interview on the page (its `POST /end`, when the `interview.end` RPC did not reach us) is gone for good: with
-    ``ended_elsewhere`` (asked once when the candidate leaves; True when the session has already ended) the
-    interview ends at once instead of after ``grace_s``, so the interviewer does not go on talking and recording
-    into a session that is over. With ``expected`` (a scheduled session:
-    the identity the API mints) only that identity is the candidate. Without it (practice), someone else joining
+    continues the same interview; `on_leave` is told when they leave, `on_rejoin` receives their identity when they
+    are back (agent.worker notes both, and nothing is said to the empty room meanwhile: agent.silence). A candidate
+    who leaves after ending the interview on the page (its `POST /end`, when the `interview.end` RPC did not reach
+    us) is gone for good: with ``ended_elsewhere`` (asked once when the candidate leaves; True when the session has
+    already ended) the interview ends at once instead of after ``grace_s``, so the interviewer does not go on talking
+    and recording into a session that is over. With ``expected`` (a scheduled session: the identity the API mints)
+    only that identity is the candidate. Without it (practice), someone else joining
     becomes the candidate only while the candidate is away: a second person never takes over from one present.
     """
 
@@ -38,6 +39,7 @@ class CandidatePresence:
         on_rejoin: Callable[[str], None],
         expected: str | None = None,
         ended_elsewhere: Callable[[], Awaitable[bool]] | None = None,
+        on_leave: Callable[[], None] | None = None,
     ) -> None:
         self._room = room
         self._clock = clock
@@ -47,6 +49,7 @@ class CandidatePresence:
         self._timer: asyncio.Task[None] | None = None
         self._expected = expected
         self._ended_elsewhere = ended_elsewhere
+        self._on_leave = on_leave
         self.candidate: str | None = expected
         room.on("participant_connected", self._connected)
         room.on("participant_disconnected", self._disconnected)
@@ -73,6 +76,8 @@ class CandidatePresence:
             return
         logger.info("candidate left; ending the interview in %.0fs unless they return", self._grace_s)
         self._timer = asyncio.create_task(self._expire(), name="presence.grace")
+        if self._on_leave is not None:
+            self._on_leave()
 
     async def _expire(self) -> None:
         if self._ended_elsewhere is not None and await self._ended_elsewhere():

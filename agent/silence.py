@@ -15,6 +15,11 @@
 - The framework's user-away state is used as a signal, never as activity: an ``away`` transition is recorded
   and does not reset anything; editor changes call ``session.reset_away_timer()`` so a typing candidate is
   never "away".
+- A candidate out of the room (a reload, a dropped connection: ``InterviewState.candidate_left``, from
+  agent.presence) hears nothing: no check-in, quiet check or no-show line is said or noted meanwhile. Before, the
+  ladder went on into the empty room, so they came back to a hint offer they never heard (and no second one), and
+  the record showed questions "unanswered" while they were gone. Their return is a sign of presence: the quiet
+  stretch, and the no-show wait of a candidate not heard yet, start again from it.
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ class SilenceMonitor:
         self._candidate_at = clock.now()  # last speech, turn or edit of the candidate
         self._interviewer_at = clock.now()  # the end of the interviewer's last words
         self._typed = False
+        self._back_seen: float | None = None  # the candidate's latest return to the room already taken in
         self.checkins = 0
         self._stage = 0  # check-ins given in the current quiet stretch
         self.no_show_stage = 0
@@ -119,7 +125,7 @@ class SilenceMonitor:
         state = self._state
         while not state.ended:
             await self._clock.sleep(POLL_S)
-            if state.ended or not self._quiet():
+            if state.ended or self._out_of_room() or not self._quiet():
                 continue
             now = self._clock.now()
             if not state.candidate_spoke:
@@ -128,6 +134,22 @@ class SilenceMonitor:
                 await self._checkin_step(now - self._candidate_at)
             else:
                 await self._quiet_step(now - max(self._candidate_at, self._interviewer_at))
+
+    def _out_of_room(self) -> bool:
+        """Whether the candidate is out of the room now; a return not yet taken in restarts the quiet stretch (and
+        the no-show wait of a candidate not heard yet) from the moment they came back."""
+        state = self._state
+        if state.candidate_left_at is not None:
+            return True
+        back = state.candidate_back_at
+        if back is not None and back != self._back_seen:
+            self._back_seen = back
+            self._candidate_at = max(self._candidate_at, back)
+            self._stage = 0
+            if not state.candidate_spoke:
+                self._started = max(self._started, back)
+                self.no_show_stage = 0
+        return False
 
     async def _no_show_step(self, waited: float) -> None:
         state = self._state

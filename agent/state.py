@@ -160,7 +160,9 @@ class InterviewState:
     pending_views: list[CodeView] = field(default_factory=list)
     checkins_said: list[str] = field(default_factory=list)
     pending_checkin: int | None = None  # the stage of the check-in being generated
-    pending_notes: list[str] = field(default_factory=list)  # one-shot notes for the next generation
+    # One-shot notes for the model (a large paste, the language question): shown to every generation until a reply
+    # shown them is said (agent.pending_notes).
+    pending_notes: list[str] = field(default_factory=list)
     # Realtime messages the private-notes guard cut, by id: what of each was said (agent.realtime_guard withdraw).
     withheld_replies: dict[str, str] = field(default_factory=dict)
     language_watch: LanguageWatch = field(default_factory=LanguageWatch)
@@ -178,6 +180,10 @@ class InterviewState:
     sender_refusals_noted: dict[str, int] = field(default_factory=dict)
     # Told of each candidate turn the moment it is finished (agent.capture records it then; see turn_finished).
     turn_listeners: list[Callable[[llm.ChatMessage], None]] = field(default_factory=list)
+    # The candidate's participant left the room at this time on `clock` and is not back (agent.presence): nothing
+    # said meanwhile reaches them, so the silence ladder says nothing to an empty room (agent.silence).
+    candidate_left_at: float | None = None
+    candidate_back_at: float | None = None  # on `clock`: when they last came back after leaving
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -221,6 +227,25 @@ class InterviewState:
         self.user_turns += 1
         self.candidate_spoke = True
         self.record("note", decision.payload(message_id))
+
+    def candidate_left(self) -> None:
+        """The candidate's participant left the room (a reload, a dropped connection): noted, with the phase."""
+        if self.candidate_left_at is not None or self.ended:
+            return
+        self.candidate_left_at = self.clock.now()
+        self.record("note", {"kind": "candidate_left", "phase": self.phase.value})
+
+    def candidate_returned(self) -> None:
+        """The candidate is back in the room after ``candidate_left``: noted, with how long they were gone."""
+        if self.candidate_left_at is None:
+            return
+        now = self.clock.now()
+        away = max(0.0, now - self.candidate_left_at)
+        self.candidate_left_at, self.candidate_back_at = None, now
+        if not self.ended:
+            self.record(
+                "note", {"kind": "candidate_returned", "phase": self.phase.value, "away_s": round(away)}
+            )
 
     async def enter_phase(self, phase: Phase, *, record: bool = True) -> None:
         """Make `phase` current: record it, publish it to the client as an event and an attribute."""

@@ -92,9 +92,12 @@ class TimeKeeper:
 
     def _still_current(self, minutes: int) -> bool:
         """Whether the warning for ``minutes`` may still be said now: not ended, not in wrap-up (as when recorded
-        there), time not up, no later mark reached, not more than ``LATE_S`` past its mark."""
+        there), the candidate in the room (said to an empty room, it reached nobody and its reply could move the
+        phase on without them), time not up, no later mark reached, not more than ``LATE_S`` past its mark."""
         state = self._state
         if state.ended or PHASE_ORDER.index(state.phase) >= PHASE_ORDER.index(Phase.WRAP_UP):
+            return False
+        if state.candidate_left_at is not None:
             return False
         left = state.remaining_s()
         if left is None:
@@ -104,8 +107,13 @@ class TimeKeeper:
         return not any(left <= m * 60 for m in self._warnings if m < minutes)
 
     def _quiet(self) -> bool:
+        """Nobody speaking, and the candidate in the room (a warning waits for them a while: a reload is short)."""
         s = self._session
-        return s.user_state != "speaking" and s.agent_state not in ("speaking", "thinking")
+        return (
+            s.user_state != "speaking"
+            and s.agent_state not in ("speaking", "thinking")
+            and self._state.candidate_left_at is None
+        )
 
     async def _wait_quiet(self) -> None:
         waited = 0.0

@@ -297,9 +297,27 @@ async def stay_silent(context: RunContext[InterviewState]) -> None:
     say they are finished."""
     # Not in the goodbye after end_interview (still offered this phase's tools): it silenced the goodbye and
     # recorded a note after END.
-    _still_running(context.userdata)
-    context.userdata.record("note", {"kind": "stayed_silent", "phase": context.userdata.phase.value})
+    state = context.userdata
+    _still_running(state)
+    if answers_nothing(state, context.speech_handle.id):
+        raise ToolError(SAY_IT)
+    state.record("note", {"kind": "stayed_silent", "phase": state.phase.value})
     raise StopResponse()
+
+
+SAY_IT = (
+    "Not now: this reply is your own (a check-in, a time warning, the start of a phase), not an answer to the "
+    "candidate's words. Say it as your instructions ask, briefly."
+)
+
+
+def answers_nothing(state: InterviewState, speech_id: str) -> bool:
+    """Whether the reply ``speech_id`` answers nothing the candidate said: one of the interviewer's own (a check-in, a
+    quiet check, a time warning, a no-show line, the line after a restart: agent.turns ``own_reply``) or the phase's
+    entry reply (the candidate has not spoken in the phase yet). stay_silent is no answer there: the conversation's
+    last words may be a thinking-aloud turn left unanswered, and a check-in silenced by it was recorded all the
+    same (the ladder moved on to the hint offer the candidate never had the first question of)."""
+    return speech_id in state.own_replies or state.user_turns <= state.phase_entered_turn
 
 
 def _latest_message(context: RunContext[InterviewState]) -> llm.ChatMessage | None:

@@ -381,10 +381,11 @@ async def entrypoint(ctx: JobContext) -> None:
         def rejoined(identity: str) -> None:
             channel.candidate_identity = identity
             link_audio(session, identity)
+            state.candidate_returned()  # noted; the silence ladder starts again from here (agent.silence)
 
         job.presence = CandidatePresence(
             ctx.room, state.clock, grace_s=settings.candidate_rejoin_grace_s, on_gone=gone, on_rejoin=rejoined,
-            expected=expected, ended_elsewhere=ended_elsewhere,
+            expected=expected, ended_elsewhere=ended_elsewhere, on_leave=state.candidate_left,
         )  # fmt: skip
         job.presence.candidate = participant.identity
     job.tasks = attach_interview(session, state)

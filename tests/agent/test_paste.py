@@ -4,6 +4,7 @@ only while the candidate writes code, only from the candidate, never the pasted 
 
 from __future__ import annotations
 
+import asyncio
 import re
 from types import SimpleNamespace
 from typing import Any
@@ -17,9 +18,10 @@ from agent.paste import PasteWatch
 from agent.phases import make_phase_agent
 from agent.resume import build_resume
 from agent.state import InterviewState, Phase
+from tests.agent.test_tools import CODE, REPORT
 from tests.fakes.clock import ManualClock
-from tests.fakes.interview import FakeChannel, FakeSink, make_context, test_settings
-from tests.fakes.llm import FakeLLM, say
+from tests.fakes.interview import FakeChannel, FakeRunClient, FakeSink, make_context, test_settings
+from tests.fakes.llm import FakeLLM, call, say
 
 CANDIDATE = "candidate-ada"
 NOTE_MARK = "was pasted into the editor"
@@ -201,3 +203,44 @@ def test_the_paste_stream_is_closed_unread_whoever_sent_it():
         )
         watch.on_text_stream(reader, sender)  # type: ignore[arg-type]  # duck-typed reader
         assert reader.closed and reader.chunks_read == 0
+
+
+async def test_the_note_reaches_the_reply_after_a_run_and_stays_until_a_reply_is_said():
+    """The note asks for a walk-through "when they finish or run the code": a reply that runs the tests is a tool
+    call, and the words come in the step after it, with the run's result. The note was consumed by the tool call's
+    step, so the reply about the run never had it; and a reply cut off before it was said used it up unheard."""
+    state, _, _, watch = make(Phase.CODING)
+    state.api = FakeRunClient(REPORT)
+    state.editor.ingest(CODE, {"version": "3", "language": "python"})
+    fake = FakeLLM([say("Go ahead."), call("run_tests"), say("One of the two failed; walk me through it?")])
+    session = AgentSession[InterviewState](llm=fake, userdata=state)
+    await session.start(make_phase_agent(Phase.CODING, state))
+    watch.observe(1200, 31)
+    await session.run(user_input="Can you run my tests?")
+    run_step, reply_step = len(fake.requests) - 2, len(fake.requests) - 1
+    assert fake.requests[run_step]["tools"] and "run_tests" in fake.requests[run_step]["tools"]
+    assert len(notes_in(fake, run_step)) == 1 and len(notes_in(fake, reply_step)) == 1
+    assert state.pending_notes == []  # said: given
+    await session.run(user_input="Sure, what about my loop?")
+    assert notes_in(fake, -1) == []
+    await session.aclose()
+
+
+async def test_a_reply_cut_off_before_it_was_said_leaves_the_note_for_the_next_one():
+    state, _, _, watch = make(Phase.CODING)
+    fake = FakeLLM([say("Go ahead."), say("Sure, walk me through it."), say("Walk me through the loop?")])
+    fake.slow = {1: 30.0}  # the first answer is still being generated when the candidate talks over it
+    session = AgentSession[InterviewState](llm=fake, userdata=state)
+    await session.start(make_phase_agent(Phase.CODING, state))
+    watch.observe(1200, 31)
+    handle = session.generate_reply(user_input="Can you look at my code?")
+    for _ in range(200):
+        if len(fake.requests) >= 2:
+            break
+        await asyncio.sleep(0.01)
+    assert len(notes_in(fake, 1)) == 1
+    await handle.interrupt(force=True)
+    assert state.pending_notes  # never said: not given
+    await session.run(user_input="Sorry, go on. Can you look at my code?")
+    assert len(notes_in(fake, -1)) == 1 and state.pending_notes == []
+    await session.aclose()

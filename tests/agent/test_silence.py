@@ -11,8 +11,11 @@ from livekit.agents import AgentSession, UserStateChangedEvent
 from agent.interview import attach_interview
 from agent.phases import make_phase_agent
 from agent.state import InterviewState, Phase
-from tests.fakes.llm import FakeLLM, say
+from agent.turns import TurnClassifier, text_turn
+from tests.fakes.llm import FakeLLM, call, say
 from tests.fakes.session import instructed, make_interview, settle
+
+CHECK_IN = "Check in with one short, friendly question"
 
 
 def spoken(session: AgentSession[Any]) -> list[str]:
@@ -243,3 +246,34 @@ async def test_the_interviewers_own_long_words_are_not_the_candidates_silence():
         await settle(session)
         assert instructed(fake, "still there") == 1
         await tasks.aclose()
+
+
+async def test_a_check_in_after_a_thinking_aloud_turn_cannot_be_silenced_by_stay_silent():
+    """The check-in answers nothing: the conversation's last words are the candidate's muttering, decided silent, and
+    the check-in's reply was offered stay_silent (kept for a turn that may be thinking aloud). A model that took it
+    said nothing, while the record held a check-in (and a 'stayed silent' of the candidate's turn) and the ladder
+    moved on to the hint offer."""
+    state, _, sink, clock = make_interview()
+    state.classifier = TurnClassifier(FakeLLM([call("stay_silent")]))
+    fake = FakeLLM([say("Go ahead."), call("stay_silent"), say("How is it going so far?")])
+    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.CODING, state), capture_run=True)
+        assert await text_turn(session, "okay so first I loop over the numbers and then") is None
+        tasks = attach_interview(session, state)
+        await clock.advance(122, step=2)
+        await settle(session)
+        notes = [e["payload"] for e in sink.of_type("note")]
+        assert [n["stage"] for n in notes if n["kind"] == "checkin"] == [1]
+        assert not [n for n in notes if n["kind"] == "stayed_silent"]
+        assert spoken(session)[-1].strip() == "How is it going so far?"  # the check-in recorded was said
+        asked = [r for r in fake.requests if instructed_in(r, CHECK_IN)]
+        assert asked and all("stay_silent" not in r["tools"] for r in asked)
+        await tasks.aclose()
+
+
+def instructed_in(request: dict[str, Any], text: str) -> bool:
+    """Whether one LLM request carried ``text`` in a system message."""
+    return any(
+        i.type == "message" and i.role == "system" and text in (i.text_content or "")
+        for i in request["chat_ctx"].items
+    )

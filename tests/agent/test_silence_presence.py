@@ -1,0 +1,165 @@
+"""A candidate out of the room (a reload, a dropped connection) hears nothing: the silence ladder and the time
+warnings wait for them, their leaving and return are noted, and the quiet stretch starts again when they are back.
+The real AgentSession, the interview's own silence and time loops, and the presence watcher on a room's participant
+events, wired as the worker wires them. The check-in, quiet-check and warning tests failed before (each was said to
+the empty room and recorded as asked of the candidate)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from livekit import rtc
+from livekit.agents import AgentSession, llm
+
+from agent.interview import InterviewTasks, attach_interview
+from agent.phases import make_phase_agent
+from agent.presence import CandidatePresence
+from agent.state import InterviewState, Phase
+from tests.fakes.clock import ManualClock
+from tests.fakes.interview import FakeSink
+from tests.fakes.llm import FakeLLM, FakeResponse, say
+from tests.fakes.room import FakeParticipant
+from tests.fakes.session import instructed, make_interview, settle
+
+CANDIDATE = "candidate-ses_test"
+CHECK_IN = "Check in with one short, friendly question"
+QUIET_CHECK = "ask whether they are still there"
+WARNING = "minutes remain"
+
+
+def _respond(ctx: llm.ChatContext, _tools: list[str]) -> FakeResponse:
+    """Says which instruction it answered: the latest system instruction's first words."""
+    last = [i.text_content or "" for i in ctx.items if i.type == "message" and i.role == "system"]
+    return say(f"Answering: {last[-1][:60]}" if last else "Hello.")
+
+
+def _presence(state: InterviewState, clock: ManualClock) -> tuple[rtc.EventEmitter[str], CandidatePresence]:
+    """The presence watcher as agent.worker builds it: leaving and coming back are the interview's to note."""
+
+    async def gone() -> None:
+        raise AssertionError("the grace period is longer than these tests")
+
+    room: rtc.EventEmitter[str] = rtc.EventEmitter()
+    presence = CandidatePresence(
+        room,  # type: ignore[arg-type]  # the emitter stands in for rtc.Room: presence only listens to its events
+        clock,
+        grace_s=3600,
+        on_gone=gone,
+        on_rejoin=lambda _identity: state.candidate_returned(),
+        expected=CANDIDATE,
+        on_leave=state.candidate_left,
+    )
+    return room, presence
+
+
+def _notes(sink: FakeSink, *kinds: str) -> list[dict[str, Any]]:
+    return [e["payload"] for e in sink.of_type("note") if e["payload"]["kind"] in kinds]
+
+
+@dataclass
+class Call:
+    """One interview running in ``phase``, its silence and time loops attached, its candidate in the room."""
+
+    state: InterviewState
+    sink: FakeSink
+    clock: ManualClock
+    fake: FakeLLM
+    session: AgentSession[InterviewState]
+    room: rtc.EventEmitter[str]
+    presence: CandidatePresence
+    tasks: InterviewTasks
+
+    def leave(self) -> None:
+        self.room.emit("participant_disconnected", FakeParticipant(CANDIDATE))
+
+    def come_back(self) -> None:
+        self.room.emit("participant_connected", FakeParticipant(CANDIDATE))  # the same identity: a reload
+
+    async def wait(self, seconds: float, step: float) -> None:
+        await self.clock.advance(seconds, step=step)
+        await settle(self.session)
+
+    async def close(self) -> None:
+        await self.presence.aclose()
+        await self.tasks.aclose()
+        await self.session.aclose()
+
+
+async def _start(phase: Phase, minutes_left: float = 40, *, spoke: bool = True) -> Call:
+    state, _, sink, clock = make_interview(minutes_left)
+    state.candidate_spoke = spoke
+    fake = FakeLLM(responder=_respond)
+    session = AgentSession[InterviewState](llm=fake, userdata=state)
+    await session.start(make_phase_agent(phase, state), capture_run=True)
+    await settle(session)
+    room, presence = _presence(state, clock)
+    tasks = attach_interview(session, state)
+    return Call(state, sink, clock, fake, session, room, presence, tasks)
+
+
+async def test_no_check_in_is_said_to_a_candidate_out_of_the_room_and_the_ladder_restarts_on_their_return():
+    """Before: 2 and 5 minutes after their last keystroke the check-in and the hint offer were said to the empty
+    room; back after 6 minutes, the candidate had heard neither, and no offer came again."""
+    call = await _start(Phase.CODING)
+    await call.wait(60, step=2)
+    call.leave()  # their connection drops
+    await call.wait(400, step=10)
+    assert call.tasks.silence.checkins == 0 and instructed(call.fake, CHECK_IN) == 0
+    assert _notes(call.sink, "checkin") == []
+    assert _notes(call.sink, "candidate_left") == [{"kind": "candidate_left", "phase": "coding"}]
+    call.come_back()
+    assert _notes(call.sink, "candidate_returned") == [
+        {"kind": "candidate_returned", "phase": "coding", "away_s": 400}
+    ]
+    # The quiet stretch starts at their return: not at once (they were quiet 460 s ago), but 2 minutes after it.
+    await call.wait(110, step=2)
+    assert call.tasks.silence.checkins == 0
+    await call.wait(14, step=2)
+    assert call.tasks.silence.checkins == 1 and instructed(call.fake, CHECK_IN) == 1
+    assert [n["stage"] for n in _notes(call.sink, "checkin")] == [1]
+    kinds = [n["kind"] for n in _notes(call.sink, "candidate_left", "candidate_returned", "checkin")]
+    assert kinds == ["candidate_left", "candidate_returned", "checkin"]
+    await call.close()
+
+
+async def test_outside_coding_no_quiet_check_is_said_while_the_candidate_is_out_of_the_room():
+    call = await _start(Phase.APPROACH)
+    call.leave()
+    await call.wait(240, step=5)
+    assert _notes(call.sink, "quiet_checkin") == [] and instructed(call.fake, QUIET_CHECK) == 0
+    call.come_back()
+    await call.wait(95, step=5)  # quiet for 90 s since they came back: now it is asked
+    assert [n["stage"] for n in _notes(call.sink, "quiet_checkin")] == [1]
+    assert instructed(call.fake, QUIET_CHECK) == 1
+    await call.close()
+
+
+async def test_a_time_warning_waits_for_a_candidate_out_of_the_room_and_is_not_said_to_it():
+    """Recorded (the page reads it when back), never said into the empty room, where its reply may also move the
+    phase on; with them back, the next one is said."""
+    call = await _start(Phase.CODING, minutes_left=10.2)
+    call.state.editor.ingest("def two_sum(nums, target):\n    pass\n", {"version": "1"})
+    call.leave()
+    await call.wait(60, step=1)  # the 10-minute mark passes while they are gone
+    assert [e["payload"]["minutes_left"] for e in call.sink.of_type("time_warning")] == [10]
+    assert instructed(call.fake, WARNING) == 0
+    call.come_back()
+    await call.wait(290, step=1)  # the 5-minute mark, with them here: said
+    assert [e["payload"]["minutes_left"] for e in call.sink.of_type("time_warning")] == [10, 5]
+    assert instructed(call.fake, WARNING) == 1
+    await call.close()
+
+
+async def test_a_candidate_not_heard_yet_is_pinged_after_their_return_not_while_gone():
+    call = await _start(Phase.GREETING, spoke=False)
+    call.leave()
+    await call.wait(100, step=5)
+    assert _notes(call.sink, "no_show_ping", "no_show_microphone", "no_show") == []
+    call.come_back()
+    await call.wait(15, step=1)
+    assert _notes(call.sink, "no_show_ping") == []
+    await call.wait(10, step=1)  # 20 s after their return: "can you hear me?"
+    kinds = [n["kind"] for n in _notes(call.sink, "no_show_ping", "no_show_microphone", "no_show")]
+    assert kinds == ["no_show_ping"] and not call.state.ended
+    await call.close()
