@@ -8,9 +8,9 @@ import re
 
 # Name parts that are also everyday English (or coding) words, and every part of one or two letters: alone they are
 # replaced only when written as a name (`An`, `AN`) and not at the start of a sentence (unless a comma follows:
-# "Grace, ..."), so that "an array", "So I'd", "the max" and "will" survive for a candidate called An Do, So, Max or
-# Will, and never as a segment of an identifier (`maxVal`, `minLen`, `prefixSum2` for Val, Len or Sum). The full
-# name is always replaced.
+# "Grace, ...", or a possessive: "Grace's idea"), so that "an array", "So I'd", "the max" and "will" survive for a
+# candidate called An Do, So, Max or Will, and never as a segment of an identifier (`maxVal`, `minLen`, `prefixSum2`
+# for Val, Len or Sum). The full name is always replaced.
 COMMON_WORDS = frozenset(
     """
     a an and are as at be but by can do for go had has he her him his how i if in is it its me my no not of oh ok on

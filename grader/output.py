@@ -257,6 +257,12 @@ def parse(content: str | None, rubric_ids: list[str]) -> ModelOutput | list[str]
             )
     for rid in sorted(set(seen) - set(rubric_ids)):
         problems.append(f"rubric: {rid!r} is not an item of this question's rubric")
+    # As pydantic's errors above: an answer of thousands of made-up rubric ids (a server that ignores the schema and
+    # the output limit) would have sent each back in the repair round.
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        problems[MAX_PROBLEMS_SHOWN:] = [
+            f"... and {len(problems) - MAX_PROBLEMS_SHOWN} more problems like these"
+        ]
     return problems or output
 
 

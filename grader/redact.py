@@ -65,7 +65,8 @@ What is replaced (never sent to the model):
   (`LovelaceSolver`), and in comments in any case; as a lowercase segment (`solve_lovelace`) only with five letters
   or more and not an algorithm's eponym (`dijkstra`): a shorter one is too often the code's own word;
 - a part that is also an everyday word, or has one or two letters (`Will`, `Max`, `An`, `Do`), alone only when
-  written as a name and not at the start of a sentence: "an array" and "So I'd use" stay intact;
+  written as a name and not at the start of a sentence (but for "Grace, ..." and "Will's solution"): "an array" and
+  "So I'd use" stay intact;
 - gendered words (pronouns, honorifics, family and gendered nouns) as neutral placeholders (`[they]`, `[title]`,
   `[parent]`), in speech and code comments only, never in a program's output, and not a word of the question's
   statement (grader/gendered.py).

@@ -55,9 +55,18 @@ NOT_DIGIT = re.compile(r"\D+")
 REFINE_REACH = 2000
 
 
+# After a word written as a name, what makes it one where it opens a sentence: "'s" ("# Will's solution", "Grace's
+# idea was"), but for the words whose "'s" is a contraction ("It's", "He's", "What's": a name part of two letters
+# such as He is ambiguous too).
+POSSESSIVE = re.compile(r"'s(?![^\W_])")
+CONTRACTED = frozenset(
+    ("he", "she", "it", "that", "what", "who", "how", "why", "when", "where", "there", "here", "this")
+)
+
+
 def _starts_sentence(text: str, start: int, end: int) -> bool:
     """A word that opens the text, a sentence or a comment (`# Min-heap`, `// Min-heap`, ` * Min-heap`), unless it
-    addresses someone ("Grace, the example...")."""
+    addresses someone ("Grace, the example...") or owns what follows ("Grace's map": `POSSESSIVE`)."""
     before = start
     while before > 0 and text[before - 1].isspace():
         before -= 1
@@ -65,8 +74,9 @@ def _starts_sentence(text: str, start: int, end: int) -> bool:
     while after < len(text) and text[after].isspace():
         after += 1
     vocative = text.startswith(",", after)
+    owner = POSSESSIVE.match(text, end) is not None and text[start:end].lower() not in CONTRACTED
     # Looked at in place: a copy of the text before or after each match made a long text's scan quadratic.
-    return (before == 0 or text[before - 1] in ".!?:;\n\"'#/*") and not vocative
+    return (before == 0 or text[before - 1] in ".!?:;\n\"'#/*") and not vocative and not owner
 
 
 def _worth_trying(pattern: re.Pattern[str] | Words, text: str) -> bool:

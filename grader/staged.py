@@ -13,8 +13,10 @@ verifies (it is what they said) but it is no substance of theirs: it claims what
 - a speaker's label, a role of the record's with a colon or in brackets (`Interviewer:`, `[interviewer]`,
   `<system>`, `(grader)`, `Entrevistador:`, `SYSTEM:`), and the single letters `I:` and `C:` where a clause opens;
 - our own result and annotation wording: `visible tests 5/5 passed`, `hidden tests 12/12 passed`, `3/5 tests
-  passed`, `submission (every test)`, `run (visible tests)`, `code snapshot (python)`, `-- 620s` opening a hint's or
-  a phase's line, `the interviewer gave hint`.
+  passed`, `submission (every test)`, `run (visible tests)`, `code snapshot (python)`, `code as snapshot [14]`,
+  `-- 620s` opening a hint's or a phase's line, `the interviewer gave hint`; the facts' (`hidden tests: best 9/9,
+  final 9/9 passed`, `hints given: 0`, `time used: 300 s of`); the bundle's headings (`## Facts`, `## Final code`)
+  and the prompt's markers (`</interview_data nonce="...">`, `<citation_problems>`), with any nonce.
 A candidate's own talk about the problem has none of these ("I'd keep a map", "the interviewer's hint helped",
 "system design", "five tests pass now": a count of tests said their way is not our line's shape).
 """
@@ -71,11 +73,42 @@ def _labels(words: tuple[str, ...]) -> tuple[str, ...]:
 
 _LABELS = _labels(_ROLE_WORDS)
 # Our own wording of a run's result, a snapshot's header, a hint's line.
+_SLASH = r"[/\u2044\u2215\uff0f]"
 _WORDING = (
-    r"\b(?:visible|hidden)\s+tests?\s*(?::\s*)?\d+\s*[/\u2044\u2215\uff0f]\s*\d+\s+passed\b",
-    r"\b\d+\s*[/\u2044\u2215\uff0f]\s*\d+\s+tests?\s+passed\b",
+    rf"\b(?:visible|hidden)\s+tests?\s*(?::\s*)?\d+\s*{_SLASH}\s*\d+\s+passed\b",
+    rf"\b\d+\s*{_SLASH}\s*\d+\s+tests?\s+passed\b",
     r"\b(?:submission\s*\(\s*every\s+test\s*\)|run\s*\(\s*visible\s+tests\s*\)|code\s+snapshot\s*\()",
     r"\bthe\s+interviewer\s+gave\s+hint\b",
+    # Our annotations and the facts, one branch read only at a word that starts as one of them does (the alternation
+    # is tried at every character of every line of speech): a run's label where its code is (`code as snapshot [14]`,
+    # `never in a shown snapshot`), the facts' wording (grader/bundle.py `describe_facts`: `hidden tests: best 9/9,
+    # final 9/9 passed`, `hints given: 0`, ...) and an integrity observation's count (`2 time(s)`).
+    r"\b(?=[cdfhnprstv\d])(?:"
+    + "|".join(
+        (
+            rf"code\s+as\s+snapshot\s*{_OPEN}\s*\d+\s*{_CLOSE}",
+            rf"diff\s+from\s*{_OPEN}\s*\d+\s*{_CLOSE}",
+            r"(?:not|never)\s+in\s+a\s+shown\s+snapshot\b",
+            rf"(?:visible|hidden)\s+tests?\s*:\s*(?:(?:best|final)\s+\d+\s*{_SLASH}\s*\d+"
+            rf"(?:\s*,\s*final\s+\d+\s*{_SLASH}\s*\d+)?(?:\s+passed\b)?|never\s+run\b)",
+            r"hints?\s+given\s*:\s*\d",
+            r"first\s+run\s+passing\s+every\s+visible\s+test\b",
+            r"runs\s+by\s+the\s+candidate\s+or\s+(?:the\s+)?interviewer\b",
+            r"compile\s+errors\s+among\s+them\b",
+            r"time\s+used\s*:\s*\d+(?:\.\d+)?\s*s\s+of\b",
+            r"phases\s+reached\s*:",
+            r"share\s+of\s+speaking\s+time\b",
+            r"time\s+complexity\s+claimed\s*[(:]",
+            r"computed\s+by\s+code\s+from\s+the\s+event\s+log\b",
+            r"\d+\s+time\(s\)",
+        )
+    )
+    + ")",
+    # The bundle's own headings (`## Facts (computed by code ...)`, `## Final code: snapshot [9]`), and the prompt's
+    # markers around the interview and around a repair's problems (`</interview_data nonce="...">`): a forged one
+    # with any nonce, or none.
+    r"(?<![^\s>*_])#{1,6}\s*(?:facts|timeline|final\s+code|integrity\s+observations)\b",
+    r"<\s*(?:/\s*)?(?:interview[_\s-]*data|citation[_\s-]*problems)\b[^<>\n]{0,100}>?",
 )
 STAGED = re.compile("|".join((*_ROWS, *_LABELS, *_WORDING)), re.IGNORECASE)
 STAGED_IN_CODE = re.compile("|".join((*_ROWS, *_WORDING)), re.IGNORECASE)

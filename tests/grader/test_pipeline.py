@@ -154,6 +154,33 @@ async def test_an_invalid_answer_gets_one_repair_round_that_says_what_was_wrong(
     assert (outcome.status, outcome.reason, len(model.requests)) == ("failed", "invalid_output", 2)
 
 
+def test_thousands_of_made_up_rubric_items_are_sent_back_with_a_bounded_list_of_problems() -> None:
+    """A server that ignores the schema's enum and the output limit: every made-up rubric id had been listed in the
+    repair message, as long as the answer itself."""
+    from grader.output import MAX_PROBLEMS_SHOWN, parse
+
+    dimension = {
+        "score": 2,
+        "justification": "Partial.",
+        "evidence": [{"seq": 5, "quote": "check every pair"}],
+    }
+    answer = {
+        "dimensions": {
+            name: dimension for name in ("problem_solving", "coding", "verification", "communication")
+        },
+        "rubric": [{"id": f"made_up_{i}", "mark": "not_observed", "evidence": []} for i in range(5_000)],
+        "recommendation": "no_hire",
+        "strengths": [],
+        "areas_to_improve": [],
+        "candidate_advice": "Practise.",
+    }
+    problems = parse(json.dumps(answer), ["brute_force_first", "hash_map_one_pass"])
+    assert isinstance(problems, list)
+    assert len(problems) == MAX_PROBLEMS_SHOWN + 1, len(problems)
+    assert "'brute_force_first' must appear exactly once" in problems[0]
+    assert problems[-1] == f"... and {5_000 + 2 - MAX_PROBLEMS_SHOWN} more problems like these"
+
+
 @pytest.mark.parametrize(
     ("scores", "recommendation", "says"),
     [

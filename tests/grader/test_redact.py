@@ -50,6 +50,37 @@ def test_names_that_are_everyday_words_only_go_when_written_as_names(
     assert Redactor(redaction_terms(name, None)).speech(said).text == expected
 
 
+@pytest.mark.parametrize(
+    ("name", "said", "expected"),
+    [
+        ("Will Smith", "Will's approach: a hash map. It's linear.", "[candidate]'s approach: a hash map. It's linear."),
+        ("Grace Park", "Done. Grace\u2019s idea was the map.", "Done. [candidate]\u2019s idea was the map."),
+        ("Jo Li", "Jo's turn: Li's loop is linear.", "[candidate]'s turn: [candidate]'s loop is linear."),
+        # "'s" as a contraction, or on an everyday word not written as a name, is not a name
+        ("He Wei", "He's done. It's fine.", "[they]'s done. It's fine."),
+        ("Will Smith", "will's fine, so max's index stays.", "will's fine, so max's index stays."),
+    ],
+)  # fmt: skip
+def test_a_name_that_is_an_everyday_word_goes_where_it_owns_something_at_a_sentence_start(
+    name: str, said: str, expected: str
+) -> None:
+    """ "Grace's map", "# Will's solution": a possessive makes a capitalised word a name where it opens a sentence,
+    where the name alone is left as an everyday word ("Grace period", "Will do"); "He's", "It's" are contractions."""
+    assert Redactor(redaction_terms(name, None)).speech(said).text == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("# Will's solution\nseen = {}  # Max's map", "# [candidate]'s solution\nseen = {}  # [candidate]'s map"),
+        ('print("Will\'s answer")', 'print("[candidate]\'s answer")'),
+        ("# Will do: Max heap\nmax_heap = []", "# Will do: Max heap\nmax_heap = []"),
+    ],
+)  # fmt: skip
+def test_a_possessive_name_that_is_an_everyday_word_is_redacted_in_code(code: str, expected: str) -> None:
+    assert Redactor(redaction_terms("Will Max Turner", None)).code(code, "python").text == expected
+
+
 def test_numbers_in_code_are_not_phone_numbers() -> None:
     r = Redactor(redaction_terms("Ada Lovelace", None))
     code = "MOD = 1_000_000_007\nnums = [1000000007, 2, 3]\n"
