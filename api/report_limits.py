@@ -171,6 +171,38 @@ def _units(spec: str, units: int) -> int:
     return min(units, min(item.amount for item in parse_many(spec)))
 
 
+async def count_detail(request: Request, settings: ApiSettings, organization_id: UUID) -> None:
+    """Count one read of a session's detail (GET /v1/sessions/{id}, the whole record) by an organisation's key, with
+    SHADOWS_API_REPORT_READ_ORG_RATE_LIMIT's numbers in a count of its own: an integrator polling details never
+    spends what its reviewers need to open reports, nor the other way round."""
+    await _hit(
+        request,
+        "session_detail_org",
+        settings.report_read_org_rate_limit,
+        str(organization_id),
+        message="This organisation has read too many session details; retry after Retry-After seconds.",
+        kind="detail",
+    )
+
+
+async def count_detail_size(
+    request: Request, settings: ApiSettings, organization_id: UUID, size: int
+) -> None:
+    """Count a session detail's record of `size` bytes, one unit per READ_UNIT_BYTES, in the organisation's size
+    budget for details (the same numbers as its count, apart from the report reads' size budget)."""
+    spec = settings.report_read_org_rate_limit
+    if (units := size // READ_UNIT_BYTES) > 0:
+        await _hit(
+            request,
+            "session_detail_size",
+            spec,
+            str(organization_id),
+            message="Too much session detail read by this organisation; try again later.",
+            kind="detail_size",
+            cost=_units(spec, units),
+        )
+
+
 # A report page costs more per byte than a timeline (its transcript is laid out and its long lines cut: the largest,
 # 874 KiB, about 0.6 s), so its unit is smaller: about the same CPU per unit.
 PAGE_UNIT_BYTES = 64 * 1024

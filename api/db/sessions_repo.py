@@ -477,9 +477,19 @@ async def _end_recorded_at(conn: Conn, session_id: str) -> datetime | None:
 
 async def record_bytes(conn: Conn, session_id: str) -> int:
     """What the session's event log holds, as its budgets count it (the agent's events, and the code of its editor
-    snapshots): the bulk of its detail, known before the log is read."""
+    snapshots): the bulk of its detail, known before the log is read. Once retention has erased the record the
+    counters (which only grow) no longer say what is left: then the stored size of the events that remain (no
+    payload is read: `pg_column_size`), so a session erased down to its consent and metrics is not priced as the
+    tens of MiB it once held."""
     cur = await conn.execute(
-        "select event_bytes + snapshot_code_bytes as n from sessions where id = %s", (session_id,)
+        """
+        select case when s.retention_applied_at is null then s.event_bytes + s.snapshot_code_bytes
+                    else (select coalesce(sum(pg_column_size(e.payload)), 0) from session_events e
+                          where e.session_id = s.id)
+               end as n
+        from sessions s where s.id = %s
+        """,
+        (session_id,),
     )
     row = await cur.fetchone()
     return int(row["n"]) if row else 0

@@ -39,9 +39,9 @@ class DraftBody(BaseModel):
     _storable = field_validator("code")(refuse_unstorable)
 
 
-# A read of the drafts counts one, and one more per this many bytes of them: up to 200,000 characters per language
-# in every language of the session, a read was up to about 2.4 MB of JSON (15 ms of the API's CPU, several times
-# that with gzip), as often as an invite asked.
+# A read of the drafts counts one, and one more per this many bytes of them as stored (UTF-8; JSON's escapes are not
+# counted): up to 200,000 characters per language in every language of the session, a read was up to 3.2 MB of
+# UTF-8 (15 ms of the API's CPU for 2.4 MB, several times that with gzip), as often as an invite asked.
 DRAFT_READ_UNIT_BYTES = 256 * 1024
 
 

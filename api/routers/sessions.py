@@ -158,21 +158,19 @@ async def create_session(request: Request, org: BriefOrgCaller, settings: Settin
 async def read_session(
     org: OrgCaller, session_id: SessionId, conn: DbConn, request: Request, settings: Settings
 ) -> SessionDetail:
-    """A session with its question, event log, test runs and final code. Counted as a read of its report is (it
-    holds the whole record): per organisation (SHADOWS_API_REPORT_READ_ORG_RATE_LIMIT), and by the size of its
-    event log, each MiB one unit of the same budget; past either 429 `rate_limited` with Retry-After, before the
-    log is read."""
-    await report_limits.count_org(request, settings, org.id)
+    """A session with its question, event log, test runs and final code. Counted per organisation with the numbers
+    of SHADOWS_API_REPORT_READ_ORG_RATE_LIMIT, in budgets of its own (apart from the report reads: an integrator
+    polling details never keeps its reviewers from their reports): one a read, and one unit per MiB of its event
+    log (`sessions_repo.record_bytes`) in a size budget; past either 429 `rate_limited` with Retry-After, before
+    the log is read. The runs' reports are not in that size (no stored measure of them exists)."""
+    await report_limits.count_detail(request, settings, org.id)
     row = await sessions_repo.get_session(conn, session_id, organization_id=org.id)
     if row is None:
         raise NotFoundError("Session not found.", code="session_not_found")
     # A full record is about 25 MB of JSON and a second of the API's event loop to read out: counted by its size
     # before any of it is read, as a report's timeline is (api/timeline_reads.py).
-    await report_limits.count_size(
-        request,
-        settings,
-        report_limits.Counted(org=org.id),
-        await sessions_repo.record_bytes(conn, session_id),
+    await report_limits.count_detail_size(
+        request, settings, org.id, await sessions_repo.record_bytes(conn, session_id)
     )
     question = (
         await questions_repo.read_public_question(conn, row["question_id"]) if row["question_id"] else None

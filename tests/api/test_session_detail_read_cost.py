@@ -1,7 +1,7 @@
 """A session's detail (GET /v1/sessions/{id}) holds its whole event log: a full record is about 25 MB of JSON and a
-second of the API's event loop. It was read for an organisation key as often as the key asked; now it counts as a
-read of the report does: once per read, and by the size of its log, in the organisation's report-read budgets,
-before the log is read."""
+second of the API's event loop. It was read for an organisation key as often as the key asked; now it counts once per
+read, and by the size of its log, before the log is read, with the numbers of the organisation's report reads but
+in budgets of its own: an integrator polling details never keeps the organisation's reviewers from their reports."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
+from api.db import artifacts_repo
+from api.db.pool import connection
 from api.report_limits import READ_UNIT_BYTES
 from api.settings import ApiSettings
 from tests.conftest import ApiServer
@@ -63,3 +65,27 @@ async def test_an_organisations_reads_of_a_large_session_detail_are_counted_by_s
     # A small detail counts nothing by size: it still reads, until the reads themselves are spent.
     smalls = [await api_server.client.get(f"/v1/sessions/{small['id']}", headers=org) for _ in range(7)]
     assert [_code(r) for r in smalls] == [(200, None)] * (READS_A_MINUTE - 4) + [(429, "rate_limited")]
+
+    # Both detail budgets spent: the organisation's reviewers still open the session's timeline, a report read.
+    timeline = await api_server.client.get(f"/v1/sessions/{large['id']}/timeline", headers=org)
+    assert _code(timeline) == (200, None)
+
+
+async def test_a_session_erased_by_retention_is_priced_by_what_is_left_not_by_what_it_once_held(
+    api_server: ApiServer,
+) -> None:
+    # The log's byte counters only grow: read after the retention job erased the transcript, the detail (a few KB)
+    # was priced as the 3.4 MiB it once held, 3 units of the organisation's size budget a read.
+    erased = await api_server.create_session()
+    for batch in range(3):
+        await _said(api_server, erased["id"], batch)
+    async with connection(api_server.app.state.pool) as conn, conn.transaction():
+        await conn.execute(
+            "update sessions set status = 'completed', ended_at = now() where id = %s", (erased["id"],)
+        )
+        assert await artifacts_repo.apply_retention(conn, erased["id"], 0) is not None
+
+    org = api_server.org_headers()
+    reads = [await api_server.client.get(f"/v1/sessions/{erased['id']}", headers=org) for _ in range(5)]
+    assert [_code(r) for r in reads] == [(200, None)] * 5
+    assert len(reads[0].content) < READ_UNIT_BYTES
