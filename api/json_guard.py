@@ -5,8 +5,9 @@ or the NUL character (`"\\u0000"`), and query parameters holding the NUL charact
 no plain path (api.path_guard, a 404 `not_found`).
 
 Every body is checked but a form's (multipart or URL-encoded), whatever its Content-Type says: FastAPI parses a
-body as JSON for a JSON media type or none, and the routes that read their body themselves (LiveKit's webhook,
-Ashby's calls) parse it whatever its label. A body that is not JSON is left to the route.
+body as JSON for a JSON media type (Greenhouse's routes for none too), and the routes that read their body
+themselves (LiveKit's webhook, Ashby's calls) parse it whatever its label. A body that is not JSON is left to the
+route.
 
 Python's JSON parser accepts such escapes and yields strings that cannot be encoded as UTF-8, so PostgreSQL (and
 every UTF-8 consumer downstream) would fail on them later, mid-request. It yields them from surrogates written as

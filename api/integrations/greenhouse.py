@@ -35,7 +35,12 @@ from api.settings import ApiSettings
 from api.timestamps import utc_z, utc_z_or_none
 
 log = structlog.get_logger(__name__)
-router = APIRouter(prefix="/integrations/greenhouse", tags=["integrations"])
+# A body without a Content-Type is read as JSON, as Greenhouse's own examples send it (`curl -X POST .../send_test`
+# with the Basic header alone). FastAPI's default since 0.165 (`strict_content_type`) reads such a body as no JSON:
+# a test order was a 422 that Greenhouse's contract (401 and 404) does not have, the candidate was sent nothing and
+# a `response_error` report was lost. The edge's checks (api.json_guard) apply to it as to any JSON body; the
+# default guards browsers' cross-site requests, and no browser holds an ATS key (HTTP Basic, never challenged).
+router = APIRouter(prefix="/integrations/greenhouse", tags=["integrations"], strict_content_type=False)
 
 MAX_ERRORS = 100
 MAX_ERROR_CHARS = 2_000

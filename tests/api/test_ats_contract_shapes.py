@@ -4,6 +4,7 @@ have."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import psycopg
@@ -157,3 +158,35 @@ async def test_assessment_start_reads_a_number_where_it_reads_text(ashby: FakeAs
     # A cancel naming an id as a number names no assessment: Ashby's own `success: false`, not a 422.
     r = await ashby.cancel(12345)  # type: ignore[arg-type]
     assert (r.status_code, r.json()["errorInfo"]["code"]) == (200, "assessment_not_found"), r.text
+
+
+async def test_greenhouse_requests_without_a_content_type_are_read_as_json_as_its_examples_send_them(
+    greenhouse: FakeGreenhouse, db: Conn
+) -> None:
+    # Greenhouse's examples send the JSON with the Basic header alone (`curl -X POST .../send_test`, no
+    # Content-Type). FastAPI reads such a body as no JSON by default: the order was a 422 (a contract of 401 and 404),
+    # nothing was scheduled, and a response_error report was lost.
+    order = {
+        "partner_test_id": "difficulty:easy",
+        "candidate": {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"},
+        "url": greenhouse.callback_url(4711),
+    }
+    async with greenhouse.client() as c:
+        unlabelled = await c.post("/send_test", content=json.dumps(order).encode())
+        assert "content-type" not in unlabelled.request.headers
+        assert unlabelled.status_code == 200, unlabelled.text
+        session_id = unlabelled.json()["partner_interview_id"]
+        # The same order with its label is the same order, not another interview.
+        labelled = await c.post("/send_test", json=order)
+        assert labelled.status_code == 200, labelled.text
+        assert labelled.json() == {"partner_interview_id": session_id}
+        report = await c.post("/response_error", content=json.dumps(DOCUMENTED_EXAMPLE).encode())
+        assert (report.status_code, report.json()) == (200, {"status": 200}), report.text
+        # The edge's checks hold for an unlabelled body as for a labelled one: a key sent twice is no JSON we read.
+        twice = await c.post("/send_test", content=b'{"url": "a", ' + json.dumps(order).encode()[1:])
+        assert (twice.status_code, twice.json()["error"]["code"]) == (422, "duplicate_json_key"), twice.text
+    cur = await db.execute("select count(*) as n from sessions")
+    row = await cur.fetchone()
+    assert row is not None and row["n"] == 1
+    (kept,) = await _reports(db)
+    assert (kept["api_call"], kept["partner_interview_id"]) == ("test_status", "299506")
