@@ -167,6 +167,14 @@ async def load_report(
             # The coaching view is the candidate's own; an organisation's readers see whom they are reading about.
             "candidate_name": session["candidate_name"] if view == "org" else None,
             "candidate_external_id": session["candidate_external_id"] if view == "org" else None,
+            # From when the record may be incomplete: the agent's events refused past the session's budget, the
+            # page's observations past their cap (seconds from the start, or None). Once retention erased the
+            # record the page says that instead.
+            **(
+                {"record_full_s": None, "observations_capped_s": None}
+                if session["retention_applied_at"] is not None
+                else await report_repo.left_out(conn, sid)
+            ),
         },
         question=await report_repo.question_header(conn, session["question_id"]),
         scorecard=scorecard,

@@ -216,6 +216,28 @@ async def append_events(
     return out
 
 
+# What a session's record left out, and when it first did (sessions.record_full_at, observations_capped_at): the
+# report says from when its record may be incomplete instead of showing a record that simply stops.
+LEFT_OUT = ("record_full_at", "observations_capped_at")
+
+
+async def note_left_out(conn: Conn, session_id: str, column: str, at_s: float | None = None) -> None:
+    """Note that `session_id`'s record first left something out (`column` of `LEFT_OUT`): at `at_s` seconds from the
+    start when given (the earliest time a refused batch gives its events: a spool replayed after an outage is
+    refused long after its events happened), else now; later calls keep the first time and write nothing. Called
+    after the refused or capped append, outside its transaction (a refused batch rolls its own back)."""
+    if column not in LEFT_OUT:
+        raise ValueError(column)
+    await conn.execute(
+        f"""
+        update sessions set {column} = case when %(at)s::float8 is null or started_at is null then now()
+          else started_at + make_interval(secs => greatest(%(at)s::float8, 0)) end
+        where id = %(id)s and {column} is null
+        """,  # noqa: S608  # a column of LEFT_OUT
+        {"id": session_id, "at": at_s},
+    )
+
+
 async def _refuse_changed(conn: Conn, session_id: str, repeats: list[EventIn]) -> None:
     """Raise unless each repeat is the event stored under its key: the same type and payload (compared as jsonb,
     so key order, spacing and the spelling of a number do not matter) and, when the repeat gives one, the same `t`

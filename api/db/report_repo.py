@@ -59,6 +59,24 @@ async def last_snapshot(conn: Conn, session_id: str) -> dict[str, Any] | None:
     return await cur.fetchone()
 
 
+async def left_out(conn: Conn, session_id: str) -> dict[str, float | None]:
+    """Seconds from the interview's start to when its record first left something out (`record_full_at`,
+    `observations_capped_at`; api/db/events_repo.py `note_left_out`), each None while it has not."""
+    cur = await conn.execute(
+        """
+        select extract(epoch from record_full_at - coalesce(started_at, created_at))::float8 as record_full_s,
+          extract(epoch from observations_capped_at - coalesce(started_at, created_at))::float8
+            as observations_capped_s
+        from sessions where id = %s
+        """,
+        (session_id,),
+    )
+    row = await cur.fetchone()
+    if row is None:
+        return {"record_full_s": None, "observations_capped_s": None}
+    return {k: None if v is None else max(0.0, float(v)) for k, v in row.items()}
+
+
 async def question_header(conn: Conn, question_id: UUID | None) -> dict[str, Any] | None:
     if question_id is None:
         return None

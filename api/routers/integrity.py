@@ -186,8 +186,11 @@ async def create_integrity_events(
     )
     for s in stored or []:
         EVENTS.labels(type="integrity", duplicate=str(s.duplicate).lower()).inc()
+    dropped = len(observations) - len(stored or [])
+    if stored is not None and dropped:  # the report says that later observations were not recorded
+        await events_repo.note_left_out(conn, session["id"], "observations_capped_at")
     return IntegrityResult(
         stored=sum(1 for s in stored or [] if not s.duplicate),
-        dropped=len(observations) - len(stored or []),
+        dropped=dropped,
         refused=_refused(body.events),
     )

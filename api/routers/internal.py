@@ -247,6 +247,9 @@ async def append_events(
         # job's heartbeat note is refused at every beat) the lease would run out under a live interviewer.
         if agent_job is not None and not replayed and not isinstance(refused, InterviewerPresentError):
             await interviewers_repo.renew(conn, session_id, agent_job)
+        if isinstance(refused, events_repo.RecordFullError):  # the report says its record may stop here
+            at_s = min((e.t for e in batch.events if e.t is not None), default=None)
+            await events_repo.note_left_out(conn, session_id, "record_full_at", at_s)
         raise
     if stored is None:
         raise NotFoundError("Session not found.", code="session_not_found")

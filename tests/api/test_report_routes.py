@@ -59,6 +59,9 @@ async def test_org_report_has_every_section_in_order_with_linked_quotes(
     assert "Ada Lovelace" in html and "Two Sum" in html
     assert re.search(r"<h2>Strengths</h2>\s*<ul class=\"bullets\"><li>Fast to a linear plan</li></ul>", html)
     assert re.search(r"<h2>Concerns</h2>\s*<ul class=\"bullets\"><li>Test duplicate values</li></ul>", html)
+    # They carry no citation: the page says so, and never that every claim links to its moment.
+    assert "Strengths and concerns are the grader's summary in its own words: they cite no moment" in html
+    assert "every claim links" not in html
     assert "Hire" in html and "Overall 3.00 of 4" in html
     assert "a person" in html and "should review this scorecard" in html  # needs_human_review
     for name in ("Problem solving", "Coding", "Testing and debugging", "Communication"):

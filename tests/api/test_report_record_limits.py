@@ -1,0 +1,135 @@
+"""A record that met one of its bounds says so on the report, from when: the agent's events refused past the
+session's event budget (409 `session_record_full`) and the page's observations dropped past their cap were stored
+nowhere, so the transcript, the replay and the observations simply stopped, read as an interview where nothing more
+was said or seen."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+from psycopg.rows import DictRow
+from pypdf import PdfReader
+
+from api.settings import ApiSettings
+from tests.api.conftest import consent_and_start
+from tests.api.report_support import share_url
+from tests.conftest import ApiServer
+
+Conn = psycopg.AsyncConnection[DictRow]
+
+OBSERVATIONS_CAP = 10  # the least SHADOWS_API_INTEGRITY_MAX_EVENTS may be
+
+
+@pytest.fixture
+def api_settings(api_settings: ApiSettings) -> ApiSettings:
+    return api_settings.model_copy(
+        update={"event_budget_bytes": 20_000, "integrity_max_events": OBSERVATIONS_CAP}
+    )
+
+
+def _said(key: str, t: float) -> dict[str, Any]:
+    return {
+        "idempotency_key": key,
+        "type": "transcript",
+        "t": t,
+        "payload": {"role": "user", "text": "x" * 4_000},
+    }
+
+
+async def _agent_post(server: ApiServer, sid: str, key: str, t: float) -> httpx.Response:
+    return await server.client.post(
+        f"/v1/internal/sessions/{sid}/events",
+        json={"events": [_said(key, t)]},
+        headers=server.internal_headers(),
+    )
+
+
+async def _page(server: ApiServer, sid: str) -> str:
+    r = await server.client.get(f"/v1/sessions/{sid}/report", headers=server.org_headers())
+    assert r.status_code == 200, r.text
+    return r.text
+
+
+def _section(html: str, element_id: str) -> str:
+    found = re.search(rf'<(section|p) [^>]*id="{element_id}"[^>]*>.*?</\1>', html, re.S)
+    assert found, f"no #{element_id} on the page"
+    return re.sub(r"\s+", " ", found.group(0))
+
+
+async def test_a_record_past_its_event_budget_says_from_when_it_may_be_incomplete(
+    api_server: ApiServer, db: Conn
+) -> None:
+    s = await api_server.create_session()
+    await consent_and_start(api_server.client, s)
+    r = await _agent_post(api_server, s["id"], "k0", 1.0)
+    assert r.status_code == 200, r.text
+    assert 'id="record-full"' not in await _page(api_server, s["id"]), "nothing was left out yet"
+
+    # A turn a minute until one is refused: the record is incomplete from that turn's time, not from when it was
+    # posted (a spool replayed after an outage is posted long after).
+    i = 1
+    while (r := await _agent_post(api_server, s["id"], f"k{i}", 60.0 * i)).status_code == 200:
+        i += 1
+    assert r.json()["error"]["code"] == "session_record_full", r.text
+    cur = await db.execute(
+        "select extract(epoch from record_full_at - started_at)::float8 as at from sessions where id = %s",
+        (s["id"],),
+    )
+    assert await cur.fetchone() == {"at": 60.0 * i}
+    r = await _agent_post(api_server, s["id"], "later", 2_400.0)  # a later refusal keeps the first time
+    assert r.json()["error"]["code"] == "session_record_full", r.text
+    since = f"{i}:00"
+
+    page = await _page(api_server, s["id"])
+    notice = _section(page, "record-full")
+    assert f"The record is incomplete from {since}" in notice
+    assert "turns said or typed, hints, phase changes and code snapshots may be missing" in notice
+    assert "screen-only" not in notice, "the PDF prints it too"
+    facts = _section(page, "facts")
+    assert f"counted from a record that is incomplete from {since}" in facts, "the facts' counts say so too"
+
+    through_link = await api_server.client.get(await share_url(api_server, s["id"]))
+    assert through_link.status_code == 200
+    assert f"The record is incomplete from {since}" in _section(through_link.text, "record-full")
+
+    pdf = await api_server.client.get(f"/v1/sessions/{s['id']}/report.pdf", headers=api_server.org_headers())
+    assert pdf.status_code == 200, pdf.text
+    printed = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).split())
+    assert f"The record is incomplete from {since}" in printed
+
+
+async def test_observations_past_the_cap_are_said_to_be_missing_from_when_they_were_dropped(
+    api_server: ApiServer, db: Conn
+) -> None:
+    s = await api_server.create_session()
+    await consent_and_start(api_server.client, s)
+    auth = {"Authorization": f"Bearer {s['invite']}"}
+    url = f"/v1/sessions/{s['id']}/integrity"
+
+    def focus(n: int) -> dict[str, Any]:
+        return {"id": f"focus-{n:04d}", "kind": "focus_lost", "duration_ms": 1000}
+
+    r = await api_server.client.post(
+        url, json={"events": [focus(n) for n in range(OBSERVATIONS_CAP)]}, headers=auth
+    )
+    assert (r.status_code, r.json()["dropped"]) == (202, 0), r.text
+    assert 'id="integrity-capped"' not in await _page(api_server, s["id"]), "every observation so far is kept"
+
+    paste = {"id": "paste-0001", "kind": "paste", "chars": 4000, "lines": 90}
+    r = await api_server.client.post(url, json={"events": [paste]}, headers=auth)
+    assert (r.status_code, r.json()["dropped"]) == (202, 1), r.text
+    await db.execute(
+        "update sessions set observations_capped_at = started_at + interval '12 minutes 5 seconds' where id = %s",
+        (s["id"],),
+    )
+    r = await api_server.client.post(url, json={"events": [{**paste, "id": "paste-0002"}]}, headers=auth)
+    assert (r.status_code, r.json()["dropped"]) == (202, 1), r.text
+
+    page = await _page(api_server, s["id"])
+    note = _section(page, "integrity-capped")
+    assert "From 12:05 on, the page's observations were not recorded" in note
